@@ -1,0 +1,1 @@
+"""Built-in checks: one module per check id, registered through the doctor.checks entry points."""

@@ -1,0 +1,170 @@
+"""Find the checks (entry points, like any plugin), run them, and gather one Report."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doctor.model import Check, CheckResult, Finding, Location, Severity, Status, Unavailable
+
+ENTRY_POINT_GROUP = "doctor.checks"
+COMPOSE_CONFIG = "compose-config"
+COMPOSE_CONFIG_SUMMARY = "compose files and env files that compose itself would reject or cannot read"
+
+
+@dataclass(frozen=True)
+class PluginError:
+    """A check plugin that could not be loaded, named by its entry point and distribution."""
+
+    name: str
+    distribution: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The loaded checks by id, plus the plugins that failed to load."""
+
+    checks: dict[str, type[Check]]
+    errors: tuple[PluginError, ...] = ()
+
+
+def load_registry(group: str = ENTRY_POINT_GROUP) -> Registry:
+    """Find entry points without importing, load each, validate it; a broken plugin is an error."""
+    checks: dict[str, type[Check]] = {}
+    errors: list[PluginError] = []
+    for ep in sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name):
+        dist = ep.dist.name if ep.dist is not None else "?"
+        try:
+            loaded = ep.load()
+        except Exception as exc:  # a plugin border: its failure must not kill the run
+            errors.append(PluginError(ep.name, dist, f"cannot be imported: {type(exc).__name__}: {exc}"))
+            continue
+        problem = _validate(ep.name, loaded)
+        if problem:
+            errors.append(PluginError(ep.name, dist, problem))
+        elif ep.name not in checks:
+            checks[ep.name] = loaded
+    return Registry(checks, tuple(errors))
+
+
+def _validate(name: str, loaded: object) -> str:
+    if not (isinstance(loaded, type) and issubclass(loaded, Check)):
+        return "is not a doctor.model.Check subclass"
+    if loaded.id != name:
+        return f"declares id {loaded.id!r} but is registered as {name!r}"
+    if not loaded.summary():
+        return "has no docstring (its first line is the check's summary)"
+    return ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one run found: per-check results in registry order, and where it looked."""
+
+    project_dir: Path
+    results: tuple[CheckResult, ...]
+    facts: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for r in self.results for f in r.findings)
+
+    def exit_code(self, fail_on: Severity) -> int:
+        """1 when any finding is at or above `fail_on`, or a check crashed; else 0."""
+        if any(r.status is Status.ERROR for r in self.results):
+            return 1
+        return 1 if any(f.severity >= fail_on for f in self.findings) else 0
+
+
+def select_checks(registry: Registry, select: Sequence[str], ignore: Sequence[str]) -> list[type[Check]]:
+    """The checks to run, in id order; unknown ids are a usage error (ValueError)."""
+    known = set(registry.checks) | {COMPOSE_CONFIG}
+    unknown = sorted({*select, *ignore} - known)
+    if unknown:
+        raise ValueError(f"unknown check id(s): {', '.join(unknown)} (see 'doctor list')")
+    chosen = [c for name, c in sorted(registry.checks.items()) if not select or name in select]
+    return [c for c in chosen if c.id not in ignore]
+
+
+def run_checks(
+    checks: Iterable[Check],
+    project: object,
+    host: object,
+    project_dir: Path,
+    load_result: CheckResult | None = None,
+) -> Report:
+    """Run every check; a crash or an unavailable fact is that check's result, never the run's end."""
+    results = [load_result] if load_result is not None else []
+    for check in checks:
+        results.append(_run_one(check, project, host))
+    return Report(project_dir, tuple(results))
+
+
+def _run_one(check: Check, project: object, host: object) -> CheckResult:
+    summary = check.summary()
+    try:
+        findings = tuple(check.run(project, host))  # type: ignore[arg-type]
+    except Unavailable as exc:
+        return CheckResult(check.id, summary, Status.SKIPPED, reason=exc.reason)
+    except Exception as exc:  # the per-check border: a bug in one check must not hide the others
+        return CheckResult(check.id, summary, Status.ERROR, reason=f"{type(exc).__name__}: {exc}")
+    status = Status.FAILED if findings else Status.PASSED
+    return CheckResult(check.id, summary, status, findings)
+
+
+def load_problems_result(project: object, severity: Severity = Severity.ERROR) -> CheckResult:
+    """The compose-config result: every file compose would reject, as findings with file:line."""
+    from doctor.project import Project
+
+    assert isinstance(project, Project)
+    problems = list(project.compose.problems)
+    for env_file in (project.dotenv,):
+        if env_file is not None:
+            problems.extend(env_file.problems)
+    findings = []
+    seen: set[tuple[str, Location | None]] = set()
+    for problem in problems:
+        key = (problem.message, problem.location)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(
+            Finding(COMPOSE_CONFIG, severity, problem.message, problem.location, f"{problem.kind.value}:{problem.message}")
+        )
+    status = Status.FAILED if findings else Status.PASSED
+    return CheckResult(COMPOSE_CONFIG, COMPOSE_CONFIG_SUMMARY, status, tuple(findings))
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """One preflight run: which project, which checks, and the environment it sees."""
+
+    project: object  # doctor.project.ProjectOptions (kept untyped here to avoid importing project/)
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severities: dict[str, Severity] = field(default_factory=dict)
+    env: dict[str, str] | None = None
+
+
+def preflight(options: RunOptions, registry: Registry | None = None) -> Report:
+    """Build the project and host models, run the selected checks, return the report."""
+    from doctor.host import Host
+    from doctor.project import Project, ProjectOptions
+
+    assert isinstance(options.project, ProjectOptions)
+    registry = registry or load_registry()
+    chosen = select_checks(registry, options.select, options.ignore)
+    project = Project(options.project)
+    host = Host(env=options.env if options.env is not None else dict(options.project.env))
+    load_result = None
+    if COMPOSE_CONFIG not in options.ignore and (not options.select or COMPOSE_CONFIG in options.select):
+        load_result = load_problems_result(project, options.severities.get(COMPOSE_CONFIG, Severity.ERROR))
+    checks = [cls(options.severities.get(cls.id)) for cls in chosen]
+    report = run_checks(checks, project, host, project.root, load_result)
+    plugin_results = tuple(
+        CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors
+    )
+    return Report(report.project_dir, plugin_results + report.results, {"host": host})

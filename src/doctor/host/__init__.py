@@ -1,0 +1,56 @@
+"""The machine doctor runs on: every live probe, each lazy, each with a short timeout.
+
+A probe that cannot answer raises `doctor.model.Unavailable(reason)` when a check touches
+it; the engine then marks that check Skipped with the reason. Nothing here runs at import.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from doctor.host.context import ExecutionContext
+    from doctor.host.engine import EngineConnection
+    from doctor.host.ports import PortProber
+    from doctor.host.shell import ShellPaths
+
+PROBE_TIMEOUT = 2.0
+
+
+class Host:
+    """Facts about this machine, each probed once per run, on first use."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, timeout: float = PROBE_TIMEOUT) -> None:
+        self.env: Mapping[str, str] = dict(os.environ) if env is None else env
+        self.timeout = timeout
+
+    @cached_property
+    def context(self) -> ExecutionContext:
+        """Where doctor runs: host, container, CI, WSL... with the signals that said so."""
+        from doctor.host.context import detect_context
+
+        return detect_context(self.env)
+
+    @cached_property
+    def engine(self) -> EngineConnection:
+        """The docker engine, found as the docker CLI finds it (never raises; may be unavailable)."""
+        from doctor.host.engine import find_engine
+
+        return find_engine(self.env, self.timeout)
+
+    @cached_property
+    def ports(self) -> PortProber:
+        """Can a host port be bound right now, and who holds it if not."""
+        from doctor.host.ports import PortProber
+
+        return PortProber(self)
+
+    @cached_property
+    def shell(self) -> ShellPaths:
+        """The inherited PATH and the login shell's PATH."""
+        from doctor.host.shell import ShellPaths
+
+        return ShellPaths(self.env, self.timeout)

@@ -1,0 +1,190 @@
+"""The records every part of doctor speaks in: findings, fixes, check results and the Check base."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from doctor.host import Host
+    from doctor.project import Project
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so that `>=` compares with a --fail-on threshold."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file: absolute path, 1-based line and column where known."""
+
+    path: Path
+    line: int | None = None
+    column: int | None = None
+
+    def display(self, root: Path | None = None) -> str:
+        """`path:line` with the path relative to root when it lies inside it."""
+        shown = relative_to(self.path, root) if root is not None else str(self.path)
+        if self.line is None:
+            return shown
+        return f"{shown}:{self.line}"
+
+
+def relative_to(path: Path, root: Path) -> str:
+    """The path relative to root when it lies inside root, else the path as it is."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+class Safety(enum.Enum):
+    """Whether a fix may be applied without asking (ruff's safe / unsafe / advice)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    ADVICE = "advice"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace `old` by `new` in `path`, at `line` (1-based) when given.
+
+    `old == ""` with `line is None` appends `new` to the end of the file (creating it if needed).
+    """
+
+    path: Path
+    old: str
+    new: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An imperative title plus the text edits or the one command that repair a finding."""
+
+    title: str
+    safety: Safety = Safety.SAFE
+    edits: tuple[Edit, ...] = ()
+    command: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "title": self.title,
+            "safety": self.safety.value,
+            "edits": [
+                {"file": str(e.path), "line": e.line, "old": e.old, "new": e.new} for e in self.edits
+            ],
+            "command": list(self.command) or None,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fault: which check, how bad, what (message), where (location), about what (subject)."""
+
+    check: str
+    severity: Severity
+    message: str
+    location: Location | None
+    subject: str
+    fix: Fix | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable id: the check id plus a hash of the subject (not of the message or line)."""
+        digest = hashlib.sha256(f"{self.check}\0{self.subject}".encode()).hexdigest()[:16]
+        return f"{self.check}/{digest}"
+
+
+class Status(enum.Enum):
+    """How a check ended: the checklist mark of a doctor."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A check's outcome: its findings, or why it was skipped, or the error that stopped it."""
+
+    check: str
+    summary: str
+    status: Status
+    findings: tuple[Finding, ...] = ()
+    reason: str = ""
+
+
+class Unavailable(Exception):
+    """A fact about the machine cannot be had (engine down, permission denied, timed out).
+
+    Raised when a check touches such a fact; the engine turns it into a Skipped result with
+    this reason, so a check never has to test for availability itself.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Check:
+    """Base class of every check. Subclasses set `id` and document themselves in their docstring.
+
+    The docstring's first line is the one-line summary (`doctor list`); the rest, under the
+    headings `What it finds`, `Why it matters`, `Example`, `Fix`, is what `doctor explain`
+    and the SARIF rule help print.
+    """
+
+    id: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.ERROR
+
+    def __init__(self, severity: Severity | None = None) -> None:
+        if severity is not None:
+            self.severity = severity
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = (cls.__doc__ or "").strip()
+        return doc.splitlines()[0].strip() if doc else ""
+
+    @classmethod
+    def documentation(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    def run(self, project: Project, host: Host) -> Iterable[Finding]:
+        """Yield the findings of this check; never print, write files, or raise for "not applicable"."""
+        raise NotImplementedError
+
+    def finding(
+        self,
+        message: str,
+        location: Location | None,
+        subject: str,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A Finding of this check, at this check's configured severity unless told otherwise."""
+        return Finding(self.id, severity or self.severity, message, location, subject, fix)

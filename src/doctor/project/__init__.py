@@ -1,0 +1,85 @@
+"""The project: a pure, lazily computed model of the files (never network, never the engine)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
+
+ENV_EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.dist", ".env.template", "env.example", "example.env")
+
+
+@dataclass(frozen=True)
+class ProjectOptions:
+    """How to find the project: like running `docker compose` with cwd = `path`.
+
+    `path` may also be a compose file, which then acts as `-f path` from its directory.
+    """
+
+    path: Path
+    files: tuple[Path, ...] = ()
+    profiles: tuple[str, ...] = ()
+    project_name: str | None = None
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+class Project:
+    """Everything doctor knows from the project's files, each part computed once, on first use."""
+
+    def __init__(self, options: ProjectOptions) -> None:
+        self.options = options
+
+    @cached_property
+    def compose(self) -> ComposeModel:
+        from doctor.project.compose import load_project
+
+        return load_project(self.options)
+
+    @property
+    def root(self) -> Path:
+        """The project directory (where compose resolves relative paths)."""
+        return self.compose.project_dir
+
+    @property
+    def services(self) -> Mapping[str, Service]:
+        return self.compose.services
+
+    @cached_property
+    def dotenv(self) -> EnvFile | None:
+        """The project directory's `.env`, read with compose's rules, or None when absent."""
+        return self._env_file(self.root / ".env")
+
+    @cached_property
+    def env_example(self) -> EnvFile | None:
+        """The committed template of `.env` (`.env.example` and its usual aliases), if any."""
+        for name in ENV_EXAMPLE_NAMES:
+            found = self._env_file(self.root / name)
+            if found is not None:
+                return found
+        return None
+
+    def _env_file(self, path: Path) -> EnvFile | None:
+        if not path.is_file():
+            return None
+        from doctor.project.envfile import read_env_file
+
+        return read_env_file(path, lookup=self.options.env)
+
+    def dockerfile(self, service: Service) -> Dockerfile | None:
+        """The parsed Dockerfile of a service's local build, or None."""
+        if service.build is None or service.build.dockerfile_path is None:
+            return None
+        path = service.build.dockerfile_path
+        if path not in self._dockerfiles:
+            from doctor.project.dockerfile import read_dockerfile
+
+            self._dockerfiles[path] = read_dockerfile(path) if path.is_file() else None
+        return self._dockerfiles[path]
+
+    @cached_property
+    def _dockerfiles(self) -> dict[Path, Dockerfile | None]:
+        return {}

@@ -1,0 +1,234 @@
+"""Typed values of the compose model that checks read; no library object leaks past project/.
+
+Every record keeps the Location it came from (file and line in the compose file, env_file or
+.env), so a finding can point at it and a fix can edit it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doctor.model import Location
+
+
+class EnvSource(enum.Enum):
+    """Where a container env variable was set: `environment:` beats `env_file:`."""
+
+    ENVIRONMENT = "environment"
+    ENV_FILE = "env_file"
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """One variable of a service's effective container environment.
+
+    `value` is None for a bare key compose could not resolve (it unsets the variable).
+    `raw` is the text as written before compose interpolation (`${POSTGRES_PORT}`), and
+    `variables` the project variables interpolated into it.
+    """
+
+    name: str
+    value: str | None
+    location: Location | None
+    source: EnvSource
+    raw: str | None = None
+    variables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PortMapping:
+    """One published or exposed port, in compose's canonical long form (one per container port).
+
+    `published` is None when the engine picks an ephemeral host port; it may be a range
+    ("9000-9010") when one host range maps to a single container port. `host_ip` is "" for
+    all interfaces. `variables` names the project variables used in the published part
+    (`"${POSTGRES_PORT}:5432"` -> ("POSTGRES_PORT",)).
+    """
+
+    target: int
+    published: str | None
+    host_ip: str = ""
+    protocol: str = "tcp"
+    mode: str = "ingress"
+    location: Location | None = None
+    raw: str = ""
+    variables: tuple[str, ...] = ()
+
+    @property
+    def published_range(self) -> tuple[int, int] | None:
+        """(first, last) host port, or None when ephemeral."""
+        if not self.published:
+            return None
+        first, _, last = self.published.partition("-")
+        return int(first), int(last or first)
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A service volume entry. For binds, `source` is an absolute host path."""
+
+    type: str
+    source: str | None
+    target: str
+    read_only: bool = False
+    create_host_path: bool = True
+    location: Location | None = None
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class Build:
+    """A service's build: context directory (absolute, or a URL) and Dockerfile path."""
+
+    context: str
+    dockerfile: str = "Dockerfile"
+    location: Location | None = None
+
+    @property
+    def dockerfile_path(self) -> Path | None:
+        """The Dockerfile on disk, or None for a remote context or an inline Dockerfile."""
+        if "://" in self.context or self.context.startswith("git@"):
+            return None
+        path = Path(self.dockerfile)
+        return path if path.is_absolute() else Path(self.context) / path
+
+
+@dataclass(frozen=True)
+class ServiceNetwork:
+    """A network a service joins, with the aliases peers can resolve it by there."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    """One enabled service of the effective model (after merge, extends, include, profiles)."""
+
+    name: str
+    location: Location | None
+    image: str | None = None
+    build: Build | None = None
+    environment: Mapping[str, EnvVar] = field(default_factory=dict)
+    env_files: tuple[Path, ...] = ()
+    ports: tuple[PortMapping, ...] = ()
+    expose: tuple[str, ...] = ()
+    volumes: tuple[Mount, ...] = ()
+    networks: Mapping[str, ServiceNetwork] = field(default_factory=dict)
+    network_mode: str | None = None
+    container_name: str | None = None
+    hostname: str | None = None
+    links: tuple[str, ...] = ()
+    extra_hosts: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    user: str | None = None
+    working_dir: str | None = None
+    command: tuple[str, ...] | str | None = None
+
+
+@dataclass(frozen=True)
+class VariableUse:
+    """One `${VAR}` / `$VAR` occurrence in a compose file, for env-drift.
+
+    `has_default` covers `${V:-d}`, `${V-d}`, `${V:+x}`, `${V+x}` (never blank by accident);
+    `required` covers `${V:?e}` / `${V?e}`.
+    """
+
+    name: str
+    location: Location | None
+    has_default: bool = False
+    required: bool = False
+
+
+class ProblemKind(enum.Enum):
+    """What kind of input fault a Problem is."""
+
+    YAML = "yaml"
+    SCHEMA = "schema"
+    INTERPOLATION = "interpolation"
+    ENV_FILE = "env-file"
+    UNREADABLE = "unreadable"
+    REFERENCE = "reference"
+    DISCOVERY = "discovery"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something compose would reject, or could not read, with where it is."""
+
+    kind: ProblemKind
+    message: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class ComposeModel:
+    """What `docker compose config` computes for a directory and environment, with locations.
+
+    `services` holds only the services enabled by the active profiles. `variables` is the
+    interpolation environment (shell over .env) and may hold secrets: never print it raw.
+    `problems` lists what compose would reject; a model with problems is as complete as the
+    rest of the input allows.
+    """
+
+    project_name: str
+    project_dir: Path
+    files: tuple[Path, ...]
+    services: Mapping[str, Service]
+    variables: Mapping[str, str] = field(default_factory=dict)
+    variable_uses: tuple[VariableUse, ...] = ()
+    networks: tuple[str, ...] = ()
+    active_profiles: tuple[str, ...] = ()
+    disabled_services: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    """One KEY=VALUE of a .env / env_file, as compose's dotenv parser reads it."""
+
+    key: str
+    value: str
+    line: int
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class EnvFile:
+    """A parsed .env-style file: its entries in order, and the lines compose would reject."""
+
+    path: Path
+    entries: tuple[EnvEntry, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    def as_dict(self) -> dict[str, str]:
+        return {e.key: e.value for e in self.entries}
+
+    def entry(self, key: str) -> EnvEntry | None:
+        found = None
+        for e in self.entries:
+            if e.key == key:
+                found = e
+        return found
+
+
+@dataclass(frozen=True)
+class CopyInstruction:
+    """A Dockerfile COPY/ADD from the build context (not `--from` another stage)."""
+
+    sources: tuple[str, ...]
+    destination: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    """The parts of a Dockerfile doctor reads: context COPY/ADDs and the final WORKDIR."""
+
+    path: Path
+    copies: tuple[CopyInstruction, ...] = ()
+    workdir: str | None = None

