@@ -37,7 +37,7 @@ def run_case(case: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(case), **expected.get("env", {})}
     options = ProjectOptions(path=case, profiles=tuple(expected.get("profiles", ())), env=env)
     check_id = case.parent.name
-    report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry())
+    report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry()).report
     found = [_as_dict(f, case.resolve()) for f in report.findings if f.check == check_id]
     found.sort(key=lambda d: (str(d["file"]), d["line"] or 0, str(d["subject"])))
     return expected, found

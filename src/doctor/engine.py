@@ -7,11 +7,41 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from doctor.model import Check, CheckResult, Finding, Location, Severity, Status, Unavailable
+
+if TYPE_CHECKING:
+    from doctor.host import Host
+    from doctor.project import Project
 
 ENTRY_POINT_GROUP = "doctor.checks"
 COMPOSE_CONFIG = "compose-config"
 COMPOSE_CONFIG_SUMMARY = "compose files and env files that compose itself would reject or cannot read"
+COMPOSE_CONFIG_DOC = """
+compose files and env files that compose itself would reject or cannot read
+
+What it finds
+    Everything `docker compose config` would stop on, reported with file and line instead of
+    compose's single first error: YAML syntax errors (a tab in indentation, duplicate keys),
+    schema errors (`services` as a list, `ports: 8080`), an empty or binary compose file,
+    interpolation errors (`${TAG:?TAG must be set}` with TAG unset), a required env_file that
+    does not exist, references to undefined services, volumes or networks, and `.env` lines
+    compose's dotenv parser rejects (a space in a key, an unterminated quote, bytes that are
+    not UTF-8). It also reports files it cannot read (permission denied, symlink loops).
+
+Why it matters
+    compose stops at the first of these with a one-line message, often without a line
+    number; doctor reports all of them at once, and the other checks still run on whatever
+    could be read.
+
+Example
+    .env:4  line has a space in its key: 'POSTGRES USER=app'
+
+Fix
+    Edit the file at the line shown. doctor does not rewrite malformed files itself: the
+    right repair depends on what was meant.
+"""
 
 
 @dataclass(frozen=True)
@@ -149,7 +179,16 @@ class RunOptions:
     env: dict[str, str] | None = None
 
 
-def preflight(options: RunOptions, registry: Registry | None = None) -> Report:
+@dataclass(frozen=True)
+class Run:
+    """A finished preflight: the report, and the project and host models it was computed from."""
+
+    report: Report
+    project: Project
+    host: Host
+
+
+def preflight(options: RunOptions, registry: Registry | None = None) -> Run:
     """Build the project and host models, run the selected checks, return the report."""
     from doctor.host import Host
     from doctor.project import Project, ProjectOptions
@@ -167,4 +206,4 @@ def preflight(options: RunOptions, registry: Registry | None = None) -> Report:
     plugin_results = tuple(
         CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors
     )
-    return Report(report.project_dir, plugin_results + report.results, {"host": host})
+    return Run(Report(report.project_dir, plugin_results + report.results), project, host)

@@ -1,0 +1,46 @@
+"""Reporters: one module per output format, each a pure function of the Report.
+
+Every reporter renders through `Redactor`, so no format can print a secret. Reporters know
+no check by name.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from doctor.engine import Report
+    from doctor.redact import Redactor
+
+
+class Format(enum.Enum):
+    """The output formats; each names the module in doctor.report that renders it."""
+
+    CONSOLE = "console"
+    JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    GITHUB = "github"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a reporter may vary on: colour (console on a TTY), verbosity, tool version."""
+
+    color: bool = False
+    verbose: bool = False
+    version: str = ""
+
+
+Renderer = Callable[["Report", "Redactor", RenderOptions], str]
+
+
+def renderer(fmt: Format) -> Renderer:
+    """The `render(report, redactor, options) -> str` function of a format's module."""
+    module = import_module(f"doctor.report.{fmt.value}")
+    render: Renderer = module.render
+    return render

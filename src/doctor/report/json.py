@@ -1,0 +1,76 @@
+"""The JSON contract of DESIGN.md: {"version": 1, "findings": [...], "checks": [...]}.
+
+Paths are relative to the project directory when inside it. Every string passes the Redactor.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from doctor.engine import Report
+from doctor.model import Finding, relative_to
+from doctor.redact import Redactor
+from doctor.report import RenderOptions
+
+VERSION = 1
+
+
+def finding_dict(finding: Finding, report: Report, redact: Redactor) -> dict[str, Any]:
+    """One finding as the JSON contract describes it (plus its stable fingerprint and column)."""
+    loc = finding.location
+    fix = None
+    if finding.fix is not None:
+        fix = finding.fix.as_dict()
+        fix["title"] = redact.text(finding.fix.title)
+        fix["command"] = [redact.text(a) for a in finding.fix.command] or None
+        fix["edits"] = [
+            {
+                "file": relative_to(e.path, report.project_dir),
+                "line": e.line,
+                "old": redact.text(e.old),
+                "new": redact.text(e.new),
+            }
+            for e in finding.fix.edits
+        ]
+    return {
+        "check": finding.check,
+        "severity": finding.severity.label,
+        "message": redact.text(finding.message),
+        "file": relative_to(loc.path, report.project_dir) if loc else None,
+        "line": loc.line if loc else None,
+        "column": loc.column if loc else None,
+        "subject": redact.text(finding.subject),
+        "fingerprint": finding.fingerprint,
+        "fix": fix,
+    }
+
+
+def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
+    """The report as one JSON object, keys in a stable order."""
+    document = {
+        "version": VERSION,
+        "tool": {"name": "doctor", "version": options.version},
+        "project": str(report.project_dir),
+        "findings": [finding_dict(f, report, redactor) for f in report.findings],
+        "checks": [
+            {
+                "id": r.check,
+                "status": r.status.value,
+                "summary": r.summary,
+                "reason": redactor.text(r.reason) or None,
+                "findings": len(r.findings),
+            }
+            for r in report.results
+        ],
+        "facts": {key: value for key, value in report.facts.items() if _is_json(value)},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _is_json(value: object) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
