@@ -91,12 +91,28 @@ def _validate(name: str, loaded: object) -> str:
 
 
 @dataclass(frozen=True)
+class Suppressed:
+    """A finding left out of the report on purpose: by a config suppression or the baseline."""
+
+    finding: Finding
+    reason: str
+
+
+@dataclass(frozen=True)
 class Report:
-    """Everything one run found: per-check results in registry order, and where it looked."""
+    """Everything one run found: per-check results in registry order, and where it looked.
+
+    `docs` maps check id -> its documentation (SARIF rule help); `compose_files` are where a
+    finding without a file is anchored in formats that need a file (SARIF); `suppressed`
+    holds the findings that config suppressions or the baseline removed from `results`.
+    """
 
     project_dir: Path
     results: tuple[CheckResult, ...]
     facts: dict[str, object] = field(default_factory=dict)
+    docs: dict[str, str] = field(default_factory=dict)
+    compose_files: tuple[Path, ...] = ()
+    suppressed: tuple[Suppressed, ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -206,4 +222,7 @@ def preflight(options: RunOptions, registry: Registry | None = None) -> Run:
     plugin_results = tuple(
         CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors
     )
-    return Run(Report(report.project_dir, plugin_results + report.results), project, host)
+    docs = {COMPOSE_CONFIG: COMPOSE_CONFIG_DOC.strip(), **{c.id: c.documentation() for c in chosen}}
+    results = plugin_results + report.results
+    full = Report(report.project_dir, results, docs=docs, compose_files=project.compose.files)
+    return Run(full, project, host)

@@ -31,7 +31,7 @@ def _lines(report: Report, redact: Redactor) -> Iterator[tuple[str, str]]:
     yield "", ""
     for result in report.results:
         mark = _mark(result)
-        tail = f" ({result.reason})" if result.reason else ""
+        tail = f" ({redact.text(result.reason)})" if result.reason else ""
         yield STYLES.get(mark, ""), f"{mark} {result.check:<20} {result.summary}{tail}"
         for finding in result.findings:
             yield from _finding_lines(finding, report, redact)

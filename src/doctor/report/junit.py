@@ -1,0 +1,77 @@
+"""JUnit XML for CI test tabs (GitLab, Jenkins, Azure): each check is a test case.
+
+One `<testsuite name="doctor">` inside `<testsuites>`; a check with error or warning findings
+is a `<failure>` listing them as `file:line: severity: message`, one per line; a check with
+only info findings passes and lists them in `<system-out>` (a notice must not turn a CI test
+tab red while doctor itself exits 0); a skipped check is `<skipped message=reason>`; a crashed
+check is an `<error>`. The output validates against the JUnit schema Jenkins' xunit plugin uses
+(tests/reports/junit.xsd).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from doctor.model import Finding, Severity, Status
+from doctor.report.github import with_fix
+
+if TYPE_CHECKING:
+    from doctor.engine import Report
+    from doctor.redact import Redactor
+    from doctor.report import RenderOptions
+
+SUITE = "doctor"
+# characters XML 1.0 cannot carry at all, even escaped (a message quoting a binary file could hold them)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
+    """The JUnit XML document, indented, with an XML declaration."""
+    suite = ET.Element("testsuite", name=SUITE)
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for result in report.results:
+        case = ET.SubElement(suite, "testcase", classname=SUITE, name=_safe(result.check))
+        counts["tests"] += 1
+        if result.status is Status.SKIPPED:
+            ET.SubElement(case, "skipped", message=_safe(redactor.text(result.reason)))
+            counts["skipped"] += 1
+        elif result.status is Status.ERROR:
+            error = ET.SubElement(case, "error", message=_safe(redactor.text(result.reason)), type="crash")
+            error.text = _safe(f"{result.check} crashed: {redactor.text(result.reason)}")
+            counts["errors"] += 1
+        elif result.findings:
+            body = "\n".join(_line(f, report, redactor) for f in result.findings)
+            worst = max(f.severity for f in result.findings)
+            if worst >= Severity.WARNING:
+                n = len(result.findings)
+                failure = ET.SubElement(
+                    case, "failure", message=f"{n} finding{'' if n == 1 else 's'}", type=worst.label
+                )
+                failure.text = _safe(body)
+                counts["failures"] += 1
+            else:
+                ET.SubElement(case, "system-out").text = _safe(body)
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    root = ET.Element(
+        "testsuites",
+        name=SUITE,
+        tests=str(counts["tests"]),
+        failures=str(counts["failures"]),
+        errors=str(counts["errors"]),
+    )
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _line(finding: Finding, report: Report, redactor: Redactor) -> str:
+    where = finding.location.display(report.project_dir) if finding.location else ""
+    prefix = f"{where}: " if where else ""
+    return f"{prefix}{finding.severity.label}: {with_fix(finding, redactor)}"
+
+
+def _safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)

@@ -1,0 +1,151 @@
+"""The baseline file and config suppressions: accepted findings leave the report, with a reason."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from reports.canonical import canonical_report, write_project
+
+from doctor.baseline import (
+    BASELINE_FILE,
+    Baseline,
+    BaselineError,
+    apply_baseline,
+    apply_suppressions,
+    baseline_path,
+    dumps_baseline,
+    load_baseline,
+    read_baseline,
+    write_baseline,
+)
+from doctor.config import ConfigError, Origin, Suppression
+from doctor.engine import Report
+from doctor.model import CheckResult, Finding, Location, Severity, Status
+from doctor.redact import Redactor
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Report:
+    return canonical_report(write_project(tmp_path / "proj"))
+
+
+def test_round_trip_is_sorted_stable_and_redacted(report: Report, tmp_path: Path) -> None:
+    baseline = Baseline.from_report(report, Redactor())
+    path = baseline_path(report.project_dir)
+    write_baseline(path, baseline)
+    text = path.read_text()
+    assert path.name == BASELINE_FILE
+    assert read_baseline(path) == baseline
+    assert load_baseline(report.project_dir) == baseline
+    data = json.loads(text)
+    assert data["version"] == 1 and len(data["findings"]) == len(report.findings)
+    keys = [(e["check"], e["subject"]) for e in data["findings"]]
+    assert keys == sorted(keys)
+    assert "hunter2" not in text and "s3cretvalue" not in text and "postgres://app:***@" in text
+    # the same findings in another order give the same bytes
+    shuffled = Baseline.from_findings(list(reversed(report.findings)), Redactor())
+    assert dumps_baseline(shuffled) == text
+
+
+def test_no_baseline_file_means_none(tmp_path: Path) -> None:
+    assert load_baseline(tmp_path) is None
+
+
+def test_baselined_findings_leave_the_report_even_when_they_move(report: Report) -> None:
+    baseline = Baseline.from_findings(
+        [f for f in report.findings if f.check == "service-name-drift"], Redactor()
+    )
+    moved = Report(
+        report.project_dir,
+        tuple(
+            CheckResult(
+                r.check,
+                r.summary,
+                r.status,
+                tuple(
+                    Finding(
+                        f.check,
+                        f.severity,
+                        f.message + " (reworded)",
+                        Location(f.location.path, 99) if f.location else None,
+                        f.subject,
+                        f.fix,
+                    )
+                    for f in r.findings
+                ),
+                r.reason,
+            )
+            for r in report.results
+        ),
+    )
+    after = apply_baseline(moved, baseline)
+    drift = next(r for r in after.results if r.check == "service-name-drift")
+    assert drift.findings == () and drift.status is Status.PASSED
+    assert len(after.suppressed) == 2 and all("baseline" in s.reason for s in after.suppressed)
+    assert len(after.findings) == len(report.findings) - 2
+    assert after.exit_code(Severity.ERROR) == 1  # the crashed check still fails the run
+    other = next(r for r in after.results if r.check == "env-drift")
+    assert other.status is Status.FAILED and len(other.findings) == 2
+
+
+def test_a_new_finding_is_not_hidden_by_the_baseline(tmp_path: Path) -> None:
+    old = Finding("env-drift", Severity.ERROR, "m", None, "A")
+    new = Finding("env-drift", Severity.ERROR, "m", None, "B")
+    baseline = Baseline.from_findings([old], Redactor())
+    report = Report(tmp_path, (CheckResult("env-drift", "s", Status.FAILED, (old, new)),))
+    after = apply_baseline(report, baseline)
+    assert after.findings == (new,) and after.exit_code(Severity.ERROR) == 1
+
+
+def test_suppressions_drop_matching_findings_with_their_reason(report: Report) -> None:
+    rules = [Suppression("env-drift", "*_URL", "redis is optional in dev", Origin("doctor.yaml", 12))]
+    after = apply_suppressions(report, rules)
+    env_drift = next(r for r in after.results if r.check == "env-drift")
+    assert [f.subject for f in env_drift.findings] == ["API_TOKEN"]
+    new = after.suppressed[len(report.suppressed) :]
+    assert [(s.finding.subject, s.reason) for s in new] == [
+        ("REDIS_URL", "redis is optional in dev (suppressed at doctor.yaml:12)")
+    ]
+    assert apply_suppressions(report, []) is report
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ('{"version": 1, "findings": [\n  {"fingerprint": 1,}\n]}\n', 2, "invalid JSON"),
+        ('{"version": 2, "findings": []}\n', None, "not a doctor baseline"),
+        ('{"version": 1, "findings": [{"fingerprint": "x"}]}\n', None, "findings[0] needs string fields"),
+    ],
+)
+def test_malformed_baseline_is_a_config_error(
+    tmp_path: Path, text: str, line: int | None, words: str
+) -> None:
+    path = tmp_path / BASELINE_FILE
+    path.write_text(text)
+    with pytest.raises(BaselineError) as caught:
+        read_baseline(path)
+    assert isinstance(caught.value, ConfigError) and caught.value.line == line
+    assert words in str(caught.value) and str(caught.value).startswith(str(path))
+
+
+def test_write_is_atomic(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = baseline_path(report.project_dir)
+    path.write_text("previous\n")
+    os.chmod(path, 0o640)
+
+    def broken_replace(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_baseline(path, Baseline.from_report(report, Redactor()))
+    assert path.read_text() == "previous\n"
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".doctor-baseline")) == [
+        BASELINE_FILE
+    ]
+    monkeypatch.undo()
+    write_baseline(path, Baseline.from_report(report, Redactor()))
+    assert (path.stat().st_mode & 0o777) == 0o640 and path.read_text().startswith("{")

@@ -1,0 +1,43 @@
+"""Secrets never reach output: URL passwords, secret-looking keys, and known secret values."""
+
+from __future__ import annotations
+
+import pytest
+
+from doctor.redact import Redactor, is_secret_key
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("postgresql://app:s3cr3t@db:5432/app", "postgresql://app:***@db:5432/app"),
+        ("redis://:hunter22@cache:6379/0", "redis://:***@cache:6379/0"),
+        ("POSTGRES_PASSWORD=changethis names no service", "POSTGRES_PASSWORD=*** names no service"),
+        ("API_KEY: abcdef123", "API_KEY: ***"),
+        ("SECRET_KEY='x y z'", "SECRET_KEY=***"),
+        ("POSTGRES_SERVER=postgresserver names no service", "POSTGRES_SERVER=postgresserver names no service"),
+        ("http://example.com:8080/path", "http://example.com:8080/path"),
+        ("KEYCLOAK_HOST=auth", "KEYCLOAK_HOST=auth"),
+    ],
+)
+def test_masks_secrets_in_text(text: str, expected: str) -> None:
+    assert Redactor().text(text) == expected
+
+
+def test_known_secret_values_are_masked_wherever_they_appear() -> None:
+    redactor = Redactor.from_environment(
+        {"POSTGRES_PASSWORD": "changethis", "DATABASE_URL": "postgresql://u:pw-in-url@db/app", "HOST": "db"}
+    )
+    out = redactor.text("value 'changethis' and pw-in-url leaked, host db kept")
+    assert "changethis" not in out and "pw-in-url" not in out
+    assert "host db kept" in out
+
+
+@pytest.mark.parametrize("name", ["POSTGRES_PASSWORD", "GITHUB_TOKEN", "SECRET_KEY", "AWS_ACCESS_KEY_ID", "KEY"])
+def test_secret_key_names(name: str) -> None:
+    assert is_secret_key(name)
+
+
+@pytest.mark.parametrize("name", ["POSTGRES_SERVER", "POSTGRES_PORT", "KEYCLOAK_URL", "MONKEY_HOST", "AUTHOR"])
+def test_plain_key_names(name: str) -> None:
+    assert not is_secret_key(name)
