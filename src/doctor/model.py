@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +111,8 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """A stable id: the check id plus a hash of the subject (not of the message or line)."""
+        import hashlib  # not at module level: it loads OpenSSL, ~5 ms of every start-up
+
         digest = hashlib.sha256(f"{self.check}\0{self.subject}".encode()).hexdigest()[:16]
         return f"{self.check}/{digest}"
 
