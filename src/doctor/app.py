@@ -11,10 +11,17 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from doctor import __version__
 from doctor.model import Severity
+
+if TYPE_CHECKING:
+    from doctor.config import Config
+    from doctor.engine import Run
+    from doctor.project import Project, ProjectOptions
+    from doctor.redact import Redactor
+    from doctor.report import Format
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -25,93 +32,169 @@ class UsageError(Exception):
 
 @dataclass(frozen=True)
 class PreflightOptions:
-    """A `doctor preflight` run as the user asked for it."""
+    """A `doctor preflight` run as the user asked for it; None = not given (config or default)."""
 
     path: Path
-    files: tuple[Path, ...] = ()
-    profiles: tuple[str, ...] = ()
+    files: tuple[Path, ...] | None = None
+    profiles: tuple[str, ...] | None = None
     project_name: str | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    fail_on: Severity = Severity.ERROR
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_on: Severity | None = None
     format: str | None = None
     output: Path | None = None
     color: bool | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
 
-def _project_options(opts: PreflightOptions) -> object:
+def _config_dir(path: Path) -> Path:
+    path = path.resolve()
+    return path if path.is_dir() else path.parent
+
+
+def load_effective_config(opts: PreflightOptions) -> Config:
+    """doctor.yaml / [tool.doctor] of the project, with the command-line flags over it."""
+    from doctor.config import ConfigError, ConfigFlags, load_config
+    from doctor.engine import COMPOSE_CONFIG, load_registry
+
+    if not opts.path.exists():
+        raise UsageError(f"{opts.path}: no such file or directory")
+    try:
+        config = load_config(_config_dir(opts.path))
+        flags = ConfigFlags(
+            select=opts.select,
+            ignore=opts.ignore,
+            fail_on=opts.fail_on,
+            compose_files=tuple(str(f) for f in opts.files) if opts.files else None,
+            profiles=opts.profiles,
+        )
+        config = config.merged_with_flags(flags)
+        config.check_known_ids({COMPOSE_CONFIG, *load_registry().checks})
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return config
+
+
+def _project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
     from doctor.project import ProjectOptions
 
     path = opts.path
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or directory")
     if not os.access(path, os.R_OK):
         raise UsageError(f"{path}: permission denied")
+    files = tuple(Path(f) if Path(f).is_absolute() else Path.cwd() / f for f in config.compose_files.value)
+    if config.compose_files.origin.line is not None:  # from the config file: relative to the project root
+        files = config.compose_paths(_config_dir(path))
     return ProjectOptions(
-        path=path.resolve(), files=opts.files, profiles=opts.profiles, project_name=opts.project_name, env=opts.env
+        path=path.resolve(),
+        files=files,
+        profiles=config.profiles.value,
+        project_name=opts.project_name,
+        env=opts.env,
+        config=config,
     )
 
 
-def preflight(opts: PreflightOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Run the checks, print the report in the chosen format, return 0/1/2."""
-    from doctor.engine import RunOptions
+def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Run, Config]:
+    """Config, project, checks, then suppressions and the baseline: the report a user sees."""
+    from doctor.baseline import BaselineError, apply_baseline, apply_suppressions, load_baseline
+    from doctor.engine import Run, RunOptions
     from doctor.engine import preflight as run
     from doctor.project.types import ProblemKind
-    from doctor.redact import Redactor
-    from doctor.report import Format, RenderOptions, renderer
 
+    config = load_effective_config(opts)
+    options = RunOptions(
+        project=_project_options(opts, config),
+        select=config.select.value,
+        ignore=config.ignore.value,
+        severities=config.severities,
+        env=opts.env,
+    )
     try:
-        done = run(RunOptions(project=_project_options(opts), select=opts.select, ignore=opts.ignore))
+        done = run(options)
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
-    report, project, host = done.report, done.project, done.host
-    compose = project.compose
+    compose = done.project.compose
     if not compose.files:
         discovery = [p.message for p in compose.problems if p.kind is ProblemKind.DISCOVERY]
         raise UsageError(discovery[0] if discovery else f"{opts.path}: no compose file found")
+    report = apply_suppressions(done.report, config.suppressions.value)
+    if not use_baseline:
+        return Run(report, done.project, done.host), config
+    try:
+        baseline = load_baseline(done.report.project_dir)
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    if baseline is not None:
+        report = apply_baseline(report, baseline)
+    return Run(report, done.project, done.host), config
+
+
+def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
+    """Run the checks, print the report in the chosen format, return 0/1/2."""
+    from doctor.report import Format, RenderOptions, renderer
+
+    done, config = run_preflight(opts)
+    report = done.report
     fmt = Format(opts.format) if opts.format else _auto_format(opts.env, out)
-    redactor = _redactor(project)
+    redactor = redactor_for(done.project)
     if fmt is Format.JSON:
-        report.facts["context"] = host.context.as_dict()
+        report.facts["context"] = done.host.context.as_dict()
     color = opts.color if opts.color is not None else _wants_color(out, opts.env)
     text = renderer(fmt)(report, redactor, RenderOptions(color=color and fmt is Format.CONSOLE, version=__version__))
     if opts.output is not None:
-        _write_atomic(opts.output, text)
+        write_atomic(opts.output, text)
         if fmt is not Format.CONSOLE:
             text = renderer(Format.CONSOLE)(report, redactor, RenderOptions(color=color, version=__version__))
     out.write(text)
-    return report.exit_code(opts.fail_on)
+    return report.exit_code(config.fail_on.value)
 
 
-def _auto_format(env: dict[str, str], out: TextIO) -> object:
+def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
+    """`doctor config`: every effective setting and where it came from."""
+    from doctor.config import render_config
+
+    out.write(render_config(load_effective_config(opts)))
+    return EXIT_OK
+
+
+def write_baseline_file(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
+    """`doctor baseline`: accept today's findings; later runs report only new ones."""
+    from doctor.baseline import Baseline, baseline_path, write_baseline
+
+    done, _ = run_preflight(opts, use_baseline=False)
+    target = baseline_path(done.report.project_dir)
+    baseline = Baseline.from_report(done.report, redactor_for(done.project))
+    write_baseline(target, baseline)
+    out.write(f"wrote {target} ({len(baseline.entries)} findings accepted)\n")
+    return EXIT_OK
+
+
+def _auto_format(env: dict[str, str], out: TextIO) -> Format:
     from doctor.report import Format
+    from doctor.report.github import auto_format
 
-    if env.get("GITHUB_ACTIONS") == "true" and not out.isatty():
-        return Format.GITHUB
-    return Format.CONSOLE
+    return auto_format(env, out.isatty()) or Format.CONSOLE
 
 
 def _wants_color(out: TextIO, env: dict[str, str]) -> bool:
     return out.isatty() and "NO_COLOR" not in env and env.get("TERM") != "dumb"
 
 
-def _redactor(project: object) -> object:
+def redactor_for(project: Project) -> Redactor:
+    """A Redactor that knows the project's secret values (interpolation env, service env, .env)."""
     from doctor.redact import Redactor
 
-    compose = getattr(project, "compose", None)
-    if compose is None:
-        return Redactor()
+    compose = project.compose
     envs: list[dict[str, str | None]] = [dict(compose.variables)]
     for service in compose.services.values():
         envs.append({k: v.value for k, v in service.environment.items()})
-    dotenv = getattr(project, "dotenv", None)
+    dotenv = project.dotenv
     if dotenv is not None:
         envs.append(dict(dotenv.as_dict()))
     return Redactor.from_environment(*envs)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     """Write the report only once it is complete: temp file in the same directory, then rename."""
     import tempfile
 

@@ -64,7 +64,9 @@ def build_cli() -> "typer.Typer":
         project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
         select: Annotated[list[str] | None, typer.Option("--select", help="Run only these check ids (a,b).")] = None,
         ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these check ids (a,b).")] = None,
-        fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|info.")] = "error",
+        fail_on: Annotated[
+            str | None, typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|info [error].")
+        ] = None,
         format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(FORMATS)}.")] = None,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
         no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the console report.")] = False,
@@ -74,17 +76,31 @@ def build_cli() -> "typer.Typer":
             raise typer.BadParameter(f"unknown format {format!r} (choose from {', '.join(FORMATS)})", param_hint="--format")
         options = app.PreflightOptions(
             path=path,
-            files=tuple(file or ()),
-            profiles=tuple(profile or ()),
+            files=tuple(file) if file else None,
+            profiles=tuple(profile) if profile else None,
             project_name=project_name,
-            select=_ids(select),
-            ignore=_ids(ignore),
-            fail_on=severity(fail_on),
+            select=_ids(select) if select else None,
+            ignore=_ids(ignore) if ignore else None,
+            fail_on=severity(fail_on) if fail_on else None,
             format=format,
             output=output,
             color=False if no_color else None,
         )
         raise typer.Exit(app.guarded(app.preflight, options))
+
+    @cli.command("config")
+    def config_(
+        path: Annotated[Path, typer.Argument(help="Project directory.")] = Path(),
+    ) -> None:
+        """Print the effective configuration and where each value came from."""
+        raise typer.Exit(app.guarded(app.show_config, app.PreflightOptions(path=path)))
+
+    @cli.command()
+    def baseline(
+        path: Annotated[Path, typer.Argument(help="Project directory.")] = Path(),
+    ) -> None:
+        """Accept today's findings into .doctor-baseline.json; later runs report only new ones."""
+        raise typer.Exit(app.guarded(app.write_baseline_file, app.PreflightOptions(path=path)))
 
     @cli.command("list")
     def list_checks() -> None:

@@ -7,8 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
+
+if TYPE_CHECKING:
+    from doctor.config import Config
+    from doctor.project.manifests import Manifest
+    from doctor.project.tasks import Command
 
 ENV_EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.dist", ".env.template", "env.example", "example.env")
 
@@ -25,6 +31,7 @@ class ProjectOptions:
     profiles: tuple[str, ...] = ()
     project_name: str | None = None
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    config: Config | None = None
 
 
 class Project:
@@ -43,6 +50,18 @@ class Project:
     def root(self) -> Path:
         """The project directory (where compose resolves relative paths)."""
         return self.compose.project_dir
+
+    @cached_property
+    def config(self) -> Config:
+        """The effective doctor configuration (flags over doctor.yaml / [tool.doctor]) for checks."""
+        if self.options.config is not None:
+            return self.options.config
+        from doctor.config import Config, ConfigError, load_config
+
+        try:
+            return load_config(self.root)
+        except ConfigError:
+            return Config()
 
     @property
     def services(self) -> Mapping[str, Service]:
@@ -83,3 +102,16 @@ class Project:
     @cached_property
     def _dockerfiles(self) -> dict[Path, Dockerfile | None]:
         return {}
+
+    @cached_property
+    def commands(self) -> tuple[Command, ...]:
+        """The commands the project runs (Makefile, package.json, pre-commit, pyproject tools, compose)."""
+        from doctor.project.tasks import read_commands
+
+        return read_commands(self.root, self.compose.files)
+
+    def manifests(self, directory: Path) -> tuple[Manifest, ...]:
+        """The dependency manifests (pyproject, requirements*.txt, package.json) in a folder."""
+        from doctor.project.manifests import read_manifests
+
+        return read_manifests(directory)
