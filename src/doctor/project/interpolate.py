@@ -1,0 +1,260 @@
+"""Compose's `${VAR}` interpolation, ported from compose-go v2.9.1 `template/template.go`.
+
+This is the grammar docker compose v2.40.3 applies to every string of a compose file and to
+the values of `.env` / env_file lines. It is a port, not a re-invention: the same regular
+expression, the same brace matching, the same choice of operator, the same eager evaluation
+of defaults (compose-go <= v2.10.0 interpolates `${A:-${B:?x}}`'s default even when A is set,
+so the required error fires; v2.10.1 made it lazy), and a single pass (a substituted value is
+never re-scanned).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["InterpolationError", "Lookup", "VariableRef", "as_lookup", "interpolate_tree", "substitute"]
+
+Lookup = Callable[[str], "str | None"]
+
+# template.go: `\$(?i:(?P<escaped>\$)|(?P<named>...)|{(?:(?P<braced>...)}|(?P<invalid>)))`.
+# Go's RE2 and Python's re agree on leftmost-first alternation and on a greedy `.*` that stops
+# at a newline. They differ on `(?i)[a-z]`: RE2 folds only to the Kelvin sign and the long s,
+# Python also to the Turkish dotted/dotless i, so the letters are spelled out (the lookup
+# itself stays case-sensitive).
+_FIRST = "_a-zA-Z\u017f\u212a"
+_NAME = f"[{_FIRST}][{_FIRST}0-9]*"
+_PATTERN = re.compile(
+    rf"\$(?:(?P<escaped>\$)|(?P<named>{_NAME})"
+    rf"|\{{(?:(?P<braced>{_NAME}(?::?[-+?](?:.*))?)\}}|(?P<invalid>)))"
+)
+
+# getSubstitutionFunctionForTemplate: the operator occurring earliest wins; this is the
+# table order used to break ties (none can tie, but keep Go's order anyway).
+_OPERATORS = (":?", "?", ":-", "-", ":+", "+")
+
+
+class InterpolationError(ValueError):
+    """A template compose refuses: a malformed `${...}` or a `${VAR:?err}` with VAR missing.
+
+    `str(error)` is compose's text without the `error while interpolating <path>:` prefix
+    for required variables (`required variable TAG is missing a value: TAG must be set`), and
+    compose's full text for malformed templates (`invalid interpolation format for <path>.
+    You may need to escape any $ with another $.\\n<template>`). `compose_message` is what
+    `docker compose config` prints in both cases.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        template: str = "",
+        variable: str | None = None,
+        reason: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.template = template
+        self.variable = variable
+        self.reason = reason
+
+    @property
+    def invalid_format(self) -> bool:
+        """True for a malformed template, False for a missing required variable."""
+        return self.variable is None
+
+    @property
+    def compose_message(self) -> str:
+        """The error line `docker compose config` prints for this failure."""
+        if self.invalid_format:
+            return str(self)
+        where = f"error while interpolating {self.path}: " if self.path else ""
+        return f"{where}{self}"
+
+
+@dataclass(frozen=True)
+class VariableRef:
+    """One variable a template references, with the operator it was used with."""
+
+    name: str
+    has_default: bool = False  # ${V:-d} ${V-d} ${V:+x} ${V+x}
+    required: bool = False  # ${V:?e} ${V?e}
+
+
+class _Invalid(Exception):
+    """compose-go's InvalidTemplateError; `template` is filled by the innermost caller."""
+
+    def __init__(self, template: str = "") -> None:
+        super().__init__(template)
+        self.template = template
+
+
+class _Missing(Exception):
+    """compose-go's MissingRequiredError."""
+
+    def __init__(self, variable: str, reason: str) -> None:
+        super().__init__(variable)
+        self.variable = variable
+        self.reason = reason
+
+
+def substitute(template: str, lookup: Lookup, path: str = "") -> tuple[str, tuple[VariableRef, ...]]:
+    """compose-go `template.Substitute`: the result and every variable referenced, in order.
+
+    References inside defaults, alternates and error messages are listed too (they are
+    evaluated eagerly, as in compose v2.40.3). `lookup` returns None for an unset variable.
+    `path` (e.g. `services.a.image`) only names the place in error messages.
+    Raises InterpolationError.
+    """
+    refs: list[VariableRef] = []
+    try:
+        return _substitute(template, lookup, refs), tuple(refs)
+    except _Invalid as exc:
+        shown = exc.template
+        message = (
+            f"invalid interpolation format for {path}.\n"
+            f"You may need to escape any $ with another $.\n{shown}"
+        )
+        raise InterpolationError(message, path=path, template=shown) from None
+    except _Missing as exc:
+        message = f"required variable {exc.variable} is missing a value"
+        if exc.reason:
+            message += f": {exc.reason}"
+        raise InterpolationError(
+            message, path=path, template=template, variable=exc.variable, reason=exc.reason
+        ) from None
+
+
+def _substitute(template: str, lookup: Lookup, refs: list[VariableRef]) -> str:
+    """SubstituteWithOptions: replace every match; the first error wins (Go keeps going but
+    discards the result, so stopping at once is equivalent)."""
+    out: list[str] = []
+    last = 0
+    for match in _PATTERN.finditer(template):
+        out.append(template[last : match.start()])
+        last = match.end()
+        try:
+            out.append(_replace(match.group(0), lookup, refs))
+        except _Invalid as exc:
+            if not exc.template:
+                exc.template = template
+            raise
+    out.append(template[last:])
+    return "".join(out)
+
+
+def _replace(substring: str, lookup: Lookup, refs: list[VariableRef]) -> str:
+    """DefaultReplacementAppliedFunc for one match of the pattern."""
+    operator = _earliest_operator(substring)
+    closing = _first_brace_closing_index(substring)
+    rest = ""
+    if closing > -1:
+        rest = substring[closing + 1 :]
+        substring = substring[: closing + 1]
+
+    match = _PATTERN.search(substring)
+    if match is None:  # cannot happen for a truncated match; Go would panic here
+        raise _Invalid()
+    if match.group("escaped"):
+        return "$"
+    named = match.group("named") or ""
+    braced = match.group("braced") or ""
+    substitution = named or braced
+    if not substitution:
+        raise _Invalid()
+
+    if not named and operator in substitution:
+        value = _apply_operator(substitution, operator, lookup, refs)
+        return value + _substitute(rest, lookup, refs)
+
+    refs.append(VariableRef(substitution))
+    found = lookup(substitution)
+    return "" if found is None else found
+
+
+def _earliest_operator(substring: str) -> str:
+    best, best_index = _OPERATORS[0], -1
+    for op in _OPERATORS:
+        index = substring.find(op)
+        if index >= 0 and (best_index < 0 or index < best_index):
+            best, best_index = op, index
+    return best
+
+
+def _first_brace_closing_index(text: str) -> int:
+    """getFirstBraceClosingIndex as in v2.9.1: every `{` opens (and skips the next character).
+
+    Later compose-go counts only `${`; v2.40.3 gives `a` for `${A:-{x}}` with A=a, not `a}`.
+    """
+    depth = 0
+    i = 0
+    while i < len(text):
+        if text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        if text[i] == "{":
+            depth += 1
+            i += 1
+        i += 1
+    return -1
+
+
+def _apply_operator(substitution: str, operator: str, lookup: Lookup, refs: list[VariableRef]) -> str:
+    name, _, argument = substitution.partition(operator)
+    ref_index = len(refs)
+    # Eager, as in compose-go <= v2.10.0: the argument is interpolated before the lookup.
+    argument = _substitute(argument, lookup, refs)
+    required = "?" in operator
+    refs.insert(ref_index, VariableRef(name, has_default=not required, required=required))
+    value = lookup(name)
+    if operator == ":?":
+        if not value:
+            raise _Missing(name, argument)
+        return value
+    if operator == "?":
+        if value is None:
+            raise _Missing(name, argument)
+        return value
+    if operator == ":-":
+        return value if value else argument
+    if operator == "-":
+        return argument if value is None else value
+    if operator == ":+":
+        return argument if value else ""
+    # "+": the alternate when set, even to ""
+    return "" if value is None else argument
+
+
+def as_lookup(source: Lookup | Mapping[str, str] | None) -> Lookup:
+    """A lookup function from a mapping, a function, or nothing (everything unset)."""
+    if source is None:
+        return lambda _name: None
+    if isinstance(source, Mapping):
+        return source.get
+    return source
+
+
+def interpolate_tree(value: object, lookup: Lookup, path: str = "") -> tuple[object, tuple[VariableRef, ...]]:
+    """Interpolate every string scalar of a YAML tree (never mapping keys), as compose does.
+
+    Returns the new tree and the variables referenced, in document order. Errors carry the
+    dotted path of the value (`services.a.image`), like compose's messages.
+    """
+    refs: list[VariableRef] = []
+
+    def walk(node: object, where: str) -> object:
+        if isinstance(node, str):
+            result, found = substitute(node, lookup, where)
+            refs.extend(found)
+            return result
+        if isinstance(node, Mapping):
+            return {key: walk(item, f"{where}.{key}" if where else str(key)) for key, item in node.items()}
+        if isinstance(node, list):
+            # compose-go names every list item `[]` in its paths (tree.PathMatchList)
+            return [walk(item, f"{where}.[]" if where else "[]") for item in node]
+        return node
+
+    return walk(value, path), tuple(refs)
