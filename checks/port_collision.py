@@ -1,0 +1,67 @@
+"""Published host ports that are already taken, published twice, or clash with another project."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from doctor.host import Host
+from doctor.model import Check, Finding, Severity
+from doctor.project import Project
+
+from .port_collision_live import live_findings
+from .port_collision_static import static_findings
+
+
+class PortCollision(Check):
+    """published host ports already bound, published twice in the project, or by another project
+
+    What it finds:
+        Statically (files only): two services, or two mappings of one service, that publish the
+        same host port on overlapping host IPs with the same protocol - across short syntax,
+        long syntax and host ranges (`9000-9010:90` against another `9005`). `""`/`0.0.0.0`
+        overlap every IPv4 address, `""`/`::` every IPv6 one; `127.0.0.1` and `127.0.0.2` do
+        not; `tcp` and `udp` on one port do not. Also `ports:` on a service whose network is
+        not its own (`network_mode: host`: ignored; `service:`/`container:`: refused).
+        Live (this machine, now): every fixed host port the enabled services publish is bound
+        the way the engine binds it (its host IP; all interfaces = `0.0.0.0` and `::`) and
+        closed at once. A busy port is traced to its owner: a container of another compose
+        project (with its project, service and container name), a leftover container, a host
+        process (pid, name, command line), or a process the kernel hides from doctor. Ports
+        of a stopped container of another compose project, ports below the unprivileged
+        limit with a rootless engine, and ports in the kernel's ephemeral range are warnings.
+        With a remote engine, or an engine socket mounted into doctor's container, local
+        binds prove nothing: only the engine's port bindings are compared (one info line).
+
+    Why it matters:
+        `docker compose config` accepts all of this; `docker compose up` then stops half-way
+        with `Bind for 0.0.0.0:8094 failed: port is already allocated`, naming no owner.
+        Two worktrees of one repo (tracks A/B/C) started side by side hit it on every port.
+
+    Severity:
+        A clash inside the project is an error when it happens whenever the project runs
+        (one service publishes the port twice, or the services start together through
+        `depends_on`/`links`/`network_mode: service:`); a warning when only a plain
+        `docker compose up` of every service hits it; info in a catalogue of alternative
+        services (three or more unlinked clash groups, like laradock's nginx/apache2/caddy),
+        which users start a few at a time by name. A busy port is an error; a running
+        container of this project holding its own port is no finding.
+
+    Example:
+        `web` publishes `8094:80` while `trackc-traefik-1` of project `trackc` holds 8094:
+        `0.0.0.0:8094/tcp ('web') is taken by 'trackc' service 'traefik' (container trackc-traefik-1)`
+
+    Fix:
+        The finding carries the command that frees the port (`docker compose -p trackc stop
+        traefik`, `docker rm -f NAME`, or the `ss` line that names a hidden process); these
+        stop someone else's work, so they are never applied without asking. `doctor fix
+        --ports` (later) picks free ports instead and writes them to `.env` or an override.
+    """
+
+    id: ClassVar[str] = "port-collision"
+    severity: ClassVar[Severity] = Severity.ERROR
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        model = project.compose
+        yield from static_findings(self, model.services)
+        yield from live_findings(self, model, host)

@@ -1,0 +1,172 @@
+"""The live half of port-collision: can each published host port be bound right now, and if not, by whom.
+
+Owners, in the order they are recognised:
+1. a container of another compose project, or a leftover non-compose container (from the
+   engine's port bindings: docker-proxy holds the socket, so its pid names no container);
+2. a running container of this very project (compose label) - the port is ours, no finding,
+   unless that service is no longer enabled (an orphan that `up` does not stop);
+3. a host process (pid, name, command line), or one the kernel hides from us;
+4. unknown, with the bind error.
+Without an engine the bind probes still run; owners are then processes or unknown. When the
+engine publishes elsewhere (a remote DOCKER_HOST, or a host socket mounted into doctor's
+container) a local bind proves nothing: probes are skipped with one info line, and only the
+engine's own port bindings count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from doctor.host import Host
+from doctor.host.ports import BindFailure, ContainerPort, HostSocket
+from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
+from doctor.project.types import ComposeModel, PortMapping
+
+from .port_collision_static import shares_network
+
+PROXIES = ("docker-proxy", "rootlesskit", "slirp4netns", "pasta", "gvproxy", "conmon")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One host socket the effective model publishes, and the mapping that asks for it."""
+
+    socket: HostSocket
+    service: str
+    mapping: PortMapping
+
+
+def targets(model: ComposeModel) -> list[Target]:
+    """Every fixed host port the enabled services publish (ranges are chosen by the engine)."""
+    found: dict[HostSocket, Target] = {}
+    for name, svc in model.services.items():
+        if shares_network(svc):
+            continue
+        for m in svc.ports:
+            span = m.published_range
+            if span is not None and span[0] == span[1]:
+                sock = HostSocket(m.host_ip, span[0], m.protocol)
+                found.setdefault(sock, Target(sock, name, m))
+    return list(found.values())
+
+
+def live_findings(check: Check, model: ComposeModel, host: Host) -> Iterator[Finding]:
+    """Bind probes plus owners; one info line when a missing engine left an owner unknown."""
+    wanted = targets(model)
+    if not wanted:
+        return
+    engine = host.engine
+    remote = engine.endpoint is not None and not engine.endpoint.is_local
+    where = engine.endpoint.url if engine.endpoint else "?"
+    if remote:
+        yield check.finding(f"ports publish on the remote engine {where}: bind probes skipped", None, "engine",
+                            severity=Severity.INFO)
+    elif host.ports.engine_elsewhere:
+        remote = True  # a socket mounted into our container: the ports appear in the engine's namespace
+        yield check.finding(f"the engine behind {where} publishes outside this container: bind probes skipped",
+                            None, "engine", severity=Severity.INFO)
+    try:
+        containers: tuple[ContainerPort, ...] = host.ports.container_ports(exclude_project=model.project_name)
+        engine_note = ""
+    except Unavailable as exc:
+        containers, engine_note = (), exc.reason
+    # the engine's absence matters when containers may run unseen (permission denied, hung), or
+    # when a busy port's owner had to be guessed without it
+    needed_engine = bool(engine_note) and not engine.not_running
+    for target in wanted:
+        failures = () if remote else host.ports.probe(target.socket)
+        needed_engine |= bool(engine_note) and any(f.in_use for f in failures)
+        yield from _judge(check, model, host, target, failures, containers)
+        if not remote:
+            yield from _kernel_findings(check, host, target)
+    if needed_engine:
+        prefix = "" if engine_note.startswith("docker engine") else "docker engine unavailable: "
+        yield check.finding(prefix + engine_note, None, "engine", severity=Severity.INFO)
+
+
+def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severity | None = None) -> Finding:
+    """A finding about `target`, its message led by the socket and the service that publishes it."""
+    lead = f"{target.socket} ('{target.service}')"
+    return check.finding(f"{lead} {message}", target.mapping.location, f"port:{target.socket}", fix, severity)
+
+
+def _judge(check: Check, model: ComposeModel, host: Host, target: Target,
+           failures: tuple[BindFailure, ...], containers: tuple[ContainerPort, ...]) -> Iterator[Finding]:
+    clashing = [c for c in containers if c.socket.overlaps(target.socket)]
+    others = [c for c in clashing if c.project != model.project_name and c.running]
+    ours = [c for c in clashing if c.project == model.project_name and c.running]
+    stopped = [c for c in clashing if c.project not in ("", model.project_name) and not c.running]
+    in_use = next((f for f in failures if f.in_use), None)
+    if any(f.no_such_address for f in failures):
+        yield _say(check, target, f"names host IP {target.socket.shown_ip}, not an address of this machine",
+                   Fix(f"publish '{target.service}' on an address this machine has", Safety.ADVICE))
+    elif others:
+        # the engine refuses a port another container publishes even when our bind succeeds
+        # (userland-proxy off): its allocator, not the socket, decides
+        yield _container_finding(check, target, others[0])
+    elif in_use is not None and ours:
+        orphan = next((c for c in ours if c.service not in model.services), None)
+        if orphan is not None:
+            command = ("docker", "compose", "-p", model.project_name, "up", "-d", "--remove-orphans")
+            yield _say(check, target, f"is held by '{orphan.name}', an orphan container of this project",
+                       Fix("remove the orphan containers", Safety.UNSAFE, command=command))
+    elif in_use is not None:
+        yield _process_finding(check, host, target, in_use)
+    elif stopped:
+        yield _say(check, target, f"is also published by stopped '{stopped[0].project}' service "
+                   f"'{stopped[0].service}': both cannot run at once",
+                   Fix(f"publish another host port for '{target.service}'", Safety.ADVICE), Severity.WARNING)
+
+
+def _container_finding(check: Check, target: Target, owner: ContainerPort) -> Finding:
+    if owner.project:
+        command = ("docker", "compose", "-p", owner.project, "stop", owner.service)
+        stop = Fix(f"stop '{owner.service}' of project '{owner.project}'", Safety.UNSAFE, command=command)
+        return _say(check, target, f"is taken by '{owner.project}' service '{owner.service}' "
+                    f"(container {owner.name})", stop)
+    return _say(check, target, f"is taken by container '{owner.name}' (not a compose container)",
+                Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
+                    command=("docker", "rm", "-f", owner.name)))
+
+
+def _process_finding(check: Check, host: Host, target: Target, failure: BindFailure) -> Finding:
+    sock = target.socket
+    holders = host.ports.process_holders(sock)
+    visible = [h for h in holders if not h.hidden]
+    flag = "-lunp" if sock.protocol == "udp" else "-ltnp"
+    find = Fix("find the process that holds the port", Safety.ADVICE,
+               command=("sudo", "ss", flag, f"sport = :{sock.port}"))
+    if not visible:
+        if holders:
+            return _say(check, target, f"is held by a process hidden from doctor (sudo ss {flag} "
+                        f"'sport = :{sock.port}')", find)
+        return _say(check, target, f"cannot be bound on {failure.address}: {failure.error}", find)
+    holder = visible[0]
+    stop = Fix(f"stop '{holder.name}' (pid {holder.pid}) or publish another host port", Safety.ADVICE,
+               command=("kill", str(holder.pid)))
+    if holder.name in PROXIES:
+        return _say(check, target, f"is held by {holder.name} (pid {holder.pid}) for a container doctor "
+                    "cannot see", stop)
+    shown = shorten(holder.cmdline) or holder.name
+    return _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
+
+
+def _kernel_findings(check: Check, host: Host, target: Target) -> Iterator[Finding]:
+    port, prober, engine = target.socket.port, host.ports, host.engine
+    if port < prober.unprivileged_port_start and engine.available and engine.rootless:
+        yield _say(check, target, f"is below {prober.unprivileged_port_start}, which a rootless engine "
+                   "cannot bind", Fix("publish a port above 1024", Safety.ADVICE), Severity.WARNING)
+    span = prober.ephemeral_range
+    if span is not None and span[0] <= port <= span[1]:
+        yield _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: an outgoing "
+                   "connection may take it", Fix("publish a port below the ephemeral range", Safety.ADVICE),
+                   Severity.WARNING)
+
+
+def shorten(cmdline: tuple[str, ...], width: int = 40) -> str:
+    """The command line with the program's directory dropped, cut to `width` characters."""
+    if not cmdline:
+        return ""
+    text = " ".join((cmdline[0].rsplit("/", 1)[-1], *cmdline[1:]))
+    return text if len(text) <= width else text[: width - 1] + "…"

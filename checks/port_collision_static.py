@@ -1,0 +1,184 @@
+"""The static half of port-collision: host ports the project itself publishes twice.
+
+Pure: reads only the compose model, never a socket or the engine.
+
+Severity rule (compose's `config` accepts all of these; the engine fails at `up`):
+
+- **error** (the check's severity) when the clash is certain whenever the clashing services
+  run: one service publishes the port twice, or the services are *started together* - one is
+  in the other's dependency closure (`depends_on`, `links`, `network_mode: service:X`), or a
+  third service needs both, so `docker compose up THAT` starts both and the second bind fails.
+- **warning** when the services are not linked: a plain `docker compose up` (every enabled
+  service) still fails, but starting a subset by name works.
+- A *catalogue of alternatives* lowers both by one level (error -> warning, warning -> info):
+  a project with unlinked clashes among at least `CATALOGUE_GROUPS` different groups of
+  services (laradock: nginx / apache2 / caddy on 80, mysql / mariadb / percona on 3306, ...)
+  is meant to be started a few services at a time by name, so an unlinked clash is a fact to
+  know, and a linked one breaks only the entry that starts both (laradock's `haproxy` links
+  `proxy` and `proxy2`, both on 6081: a real fault, for those who start `haproxy`).
+  One accidental copy-paste (even on several ports of the same two services) is one group.
+- A fixed port inside another service's host *range* (`9000-9010:90`, from which the engine
+  picks a free port) collides only if the engine picks it, so it counts as unlinked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from doctor.host.ports import HostSocket, ips_overlap
+from doctor.model import Check, Finding, Fix, Safety, Severity
+from doctor.project.types import PortMapping, Service
+
+CATALOGUE_GROUPS = 3
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One host port (or host range) a service publishes."""
+
+    service: str
+    mapping: PortMapping
+    first: int
+    last: int
+
+    @property
+    def floating(self) -> bool:
+        return self.first != self.last
+
+
+@dataclass(frozen=True)
+class Clash:
+    """The claims that compete for one host port, and whether their services start together."""
+
+    port: int
+    claims: tuple[Claim, ...]
+    starter: str  # a service whose `up` starts two of the claimants ("" when none does)
+    via_range: bool
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.starter)
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.service for c in self.claims))
+
+
+def shares_network(service: Service) -> bool:
+    """True when a service has no network of its own, so `ports:` cannot publish anything."""
+    mode = service.network_mode or ""
+    return mode == "host" or mode.startswith(("service:", "container:"))
+
+
+def find_clashes(services: Mapping[str, Service]) -> list[Clash]:
+    """Every host port claimed by two overlapping mappings, in declaration order."""
+    claims = [
+        Claim(name, m, *m.published_range)
+        for name, svc in services.items() if not shares_network(svc)
+        for m in svc.ports if m.published_range is not None
+    ]
+    closures = {name: _closure(name, services) for name in services}
+    clashes: list[Clash] = []
+    reported: set[int] = set()  # ids of fixed claims already part of a reported clash
+    for fixed in claims:
+        if fixed.floating or id(fixed) in reported:
+            continue
+        group = [
+            c for c in claims
+            if c.first <= fixed.first <= c.last and c.mapping.protocol == fixed.mapping.protocol
+            and ips_overlap(c.mapping.host_ip, fixed.mapping.host_ip)
+        ]
+        if len(group) < 2:
+            continue
+        reported.update(id(c) for c in group if not c.floating)
+        names = list(dict.fromkeys(c.service for c in group))
+        # one container publishing a port twice fails whenever it starts
+        starter = names[0] if len(names) < len(group) else _starter(names, closures)
+        clashes.append(Clash(fixed.first, tuple(group), starter, any(c.floating for c in group)))
+    return clashes
+
+
+def static_findings(check: Check, services: Mapping[str, Service]) -> Iterator[Finding]:
+    """Findings for duplicate host ports and for `ports:` that a shared network namespace drops."""
+    for name, svc in services.items():
+        if shares_network(svc) and svc.ports:
+            yield _shared_network_finding(check, name, svc)
+    clashes = find_clashes(services)
+    unlinked_groups = {frozenset(c.services) for c in clashes if not c.linked}
+    catalogue = len(unlinked_groups) >= CATALOGUE_GROUPS
+    for clash in clashes:
+        yield _clash_finding(check, clash, catalogue)
+
+
+def _clash_finding(check: Check, clash: Clash, catalogue: bool) -> Finding:
+    first, last = clash.claims[0], clash.claims[-1]
+    where = HostSocket(first.mapping.host_ip, clash.port, first.mapping.protocol)
+    names = quoted(clash.services)
+    if len(clash.services) == 1:
+        message = f"'{first.service}' publishes {where} twice"
+    elif clash.via_range:
+        ranged = next(c for c in clash.claims if c.floating)
+        pinned = next(c for c in clash.claims if not c.floating)
+        message = (f"{where} of '{pinned.service}' lies in the host range {ranged.mapping.published} "
+                   f"'{ranged.service}' picks from")
+    elif clash.linked:
+        message = f"{where} is published by {names}, all started by 'docker compose up {clash.starter}'"
+    elif catalogue:
+        message = f"{where} is published by alternative services {names}: start only one of them"
+    else:
+        message = f"{where} is published by {names}: 'docker compose up' cannot start them all"
+    certain = clash.linked and not clash.via_range
+    # (certain, catalogue) -> severity; None is the check's own: it fails whenever these services run
+    severity = {(True, False): None, (False, False): Severity.WARNING,
+                (True, True): Severity.WARNING, (False, True): Severity.INFO}[(certain, catalogue)]
+    variable = f"set {last.mapping.variables[0]} to" if last.mapping.variables else "publish"
+    fix = Fix(f"{variable} another host port for '{last.service}'", Safety.ADVICE)
+    return check.finding(message, last.mapping.location, f"port:{where}", fix, severity)
+
+
+def quoted(names: tuple[str, ...]) -> str:
+    """'a' and 'b' / 'a', 'b' and 'c'."""
+    shown = [f"'{n}'" for n in names]
+    return ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else "".join(shown)
+
+
+def _shared_network_finding(check: Check, name: str, svc: Service) -> Finding:
+    mode = svc.network_mode or ""
+    raws = ", ".join(m.raw or str(m.target) for m in svc.ports)
+    if mode == "host":
+        message = f"'{name}' uses network_mode: host, so its ports ({raws}) are ignored"
+        severity = Severity.WARNING
+    else:
+        message = f"'{name}' uses network_mode: {mode}, which cannot publish ports ({raws})"
+        severity = None
+    fix = Fix(f"remove 'ports' from '{name}' (its network is not its own)", Safety.ADVICE)
+    return check.finding(message, svc.ports[0].location, f"service:{name}:ports", fix, severity)
+
+
+def _dependencies(service: Service) -> set[str]:
+    deps = set(service.depends_on) | {link.partition(":")[0] for link in service.links}
+    if (service.network_mode or "").startswith("service:"):
+        deps.add((service.network_mode or "").partition(":")[2])
+    return deps
+
+
+def _closure(name: str, services: Mapping[str, Service]) -> frozenset[str]:
+    """The service and every service `docker compose up NAME` starts with it."""
+    todo, seen = [name], {name}
+    while todo:
+        current = services.get(todo.pop())
+        for dep in _dependencies(current) if current else ():
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return frozenset(seen)
+
+
+def _starter(names: list[str], closures: Mapping[str, frozenset[str]]) -> str:
+    """A service whose `docker compose up` starts at least two of `names` (one of them first), or ""."""
+    wanted = set(names)
+    for name in [*names, *closures]:
+        if len(wanted & closures.get(name, frozenset())) >= 2:
+            return name
+    return ""

@@ -1,0 +1,281 @@
+"""The docker engine, found as the docker CLI finds it, reached with a short timeout.
+
+Discovery order (the CLI's, not docker-py's `from_env`, which ignores contexts):
+`DOCKER_HOST`; else `DOCKER_CONTEXT` or `currentContext` of `$DOCKER_CONFIG/config.json`
+(default `~/.docker`), whose endpoint lives in `contexts/meta/<sha256(name)>/meta.json`;
+else the default socket `/var/run/docker.sock`, and when that does not exist the rootless
+(`$XDG_RUNTIME_DIR/docker.sock`) and Podman sockets.
+
+Pings and the few read-only API calls doctor needs (`/_ping`, `/info`, `/containers/json`)
+speak HTTP/1.0 over a plain socket: the docker SDK (and http.client, ~30 ms of imports) is
+imported only when a caller asks for `EngineConnection.client`.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import socket
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from doctor.model import Unavailable
+
+DEFAULT_SOCKET = "/var/run/docker.sock"
+_MAX_RESPONSE = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the engine listens (`unix:///path`, `tcp://host:port`, `ssh://...`) and who said so."""
+
+    url: str
+    source: str
+    tls_dir: Path | None = None
+    tls_verify: bool = False
+
+    @property
+    def scheme(self) -> str:
+        return urlsplit(self.url).scheme or "unix"
+
+    @property
+    def socket_path(self) -> str:
+        """The unix socket path of a `unix://` endpoint ("" otherwise)."""
+        parts = urlsplit(self.url)
+        return unquote(parts.path) if self.scheme == "unix" else ""
+
+    @property
+    def is_local(self) -> bool:
+        """True when the engine's published ports appear on this machine (unix socket or loopback tcp)."""
+        if self.scheme in ("unix", "npipe"):
+            return True
+        host = urlsplit(self.url).hostname or ""
+        return host in ("localhost", "127.0.0.1", "::1")
+
+
+class EngineConnection:
+    """A found engine and whether it answered; never raises on construction.
+
+    `reason` is "" when the engine answered its ping, else one line saying why not. Every
+    accessor that needs the engine raises `Unavailable(reason)` when it did not.
+    """
+
+    def __init__(self, endpoint: Endpoint | None, reason: str = "", timeout: float = 2.0) -> None:
+        self.endpoint = endpoint
+        self.reason = reason if reason or endpoint is not None else "no docker engine endpoint found"
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        where = self.endpoint.url if self.endpoint else "none"
+        return f"EngineConnection({where}, {'available' if self.available else self.reason!r})"
+
+    @property
+    def available(self) -> bool:
+        return not self.reason
+
+    @property
+    def not_running(self) -> bool:
+        """True when unavailable because nothing listens (so no container can be running either)."""
+        return self.reason.startswith(("no socket at", "nothing listens", "no docker engine"))
+
+    def _require(self) -> Endpoint:
+        if self.reason or self.endpoint is None:
+            raise Unavailable(f"docker engine unavailable: {self.reason}")
+        return self.endpoint
+
+    def get_json(self, path: str) -> Any:
+        """GET an API path (e.g. `/containers/json?all=1`) and decode its JSON body."""
+        endpoint = self._require()
+        status, body = _request(endpoint, path, self.timeout)
+        if status != 200:
+            raise Unavailable(f"docker engine answered {status} to GET {path.split('?')[0]}")
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise Unavailable(f"docker engine sent invalid JSON for GET {path.split('?')[0]}") from None
+
+    @cached_property
+    def info(self) -> Mapping[str, Any]:
+        """The engine's `/info` document."""
+        found = self.get_json("/info")
+        return found if isinstance(found, dict) else {}
+
+    @property
+    def rootless(self) -> bool:
+        """True for a rootless engine (docker or podman), as `/info` SecurityOptions tell."""
+        try:
+            options = self.info.get("SecurityOptions") or []
+        except Unavailable:
+            return False
+        return any("name=rootless" in str(option) for option in options)
+
+    @cached_property
+    def client(self) -> Any:
+        """A `docker.DockerClient` for this endpoint (the SDK is imported here, and only here)."""
+        endpoint = self._require()
+        import docker
+
+        tls: Any = False
+        if endpoint.tls_dir is not None:
+            from docker.tls import TLSConfig
+
+            ca = endpoint.tls_dir / "ca.pem"
+            tls = TLSConfig(
+                client_cert=(str(endpoint.tls_dir / "cert.pem"), str(endpoint.tls_dir / "key.pem")),
+                ca_cert=str(ca) if endpoint.tls_verify else None,
+                verify=endpoint.tls_verify,
+            )
+        return docker.DockerClient(base_url=endpoint.url, timeout=max(1, round(self.timeout)), tls=tls)
+
+
+def find_engine(env: Mapping[str, str], timeout: float = 2.0) -> EngineConnection:
+    """The engine the docker CLI would talk to, pinged once with `timeout` seconds."""
+    try:
+        endpoint = discover_endpoint(env)
+    except Unavailable as exc:
+        return EngineConnection(None, exc.reason, timeout)
+    if endpoint is None:
+        reason = f"no socket at {DEFAULT_SOCKET} (is the docker engine running?)"
+        return EngineConnection(None, reason, timeout)
+    return EngineConnection(endpoint, ping(endpoint, timeout), timeout)
+
+
+def discover_endpoint(env: Mapping[str, str]) -> Endpoint | None:
+    """DOCKER_HOST, else the current context, else the first local socket that exists."""
+    tls_dir = Path(env["DOCKER_CERT_PATH"]) if env.get("DOCKER_CERT_PATH") else None
+    verify = env.get("DOCKER_TLS_VERIFY", "") not in ("", "0")
+    if env.get("DOCKER_HOST"):
+        use_tls = verify or bool(env.get("DOCKER_TLS"))
+        if use_tls and tls_dir is None:
+            tls_dir = Path(env.get("HOME", "/")) / ".docker"
+        return Endpoint(env["DOCKER_HOST"], "DOCKER_HOST", tls_dir if use_tls else None, verify)
+    context = _context_endpoint(env)
+    if context is not None:
+        return context
+    home = env.get("HOME", "")
+    candidates = [(DEFAULT_SOCKET, "default socket")]
+    if env.get("XDG_RUNTIME_DIR"):
+        runtime = env["XDG_RUNTIME_DIR"]
+        candidates += [(f"{runtime}/docker.sock", "rootless socket"),
+                       (f"{runtime}/podman/podman.sock", "podman socket")]
+    if home:
+        candidates.append((f"{home}/.docker/run/docker.sock", "Docker Desktop socket"))
+    candidates.append(("/run/podman/podman.sock", "podman socket"))
+    for path, source in candidates:
+        if os.path.exists(path):
+            return Endpoint(f"unix://{path}", source)
+    return None
+
+
+def _context_endpoint(env: Mapping[str, str]) -> Endpoint | None:
+    """The endpoint of DOCKER_CONTEXT / currentContext, or None for the `default` context."""
+    home = Path(env.get("HOME", "/"))
+    config_dir = Path(env["DOCKER_CONFIG"]) if env.get("DOCKER_CONFIG") else home / ".docker"
+    name = env.get("DOCKER_CONTEXT", "")
+    if not name:
+        try:
+            config = json.loads((config_dir / "config.json").read_text())
+        except (OSError, ValueError):
+            return None
+        name = str(config.get("currentContext") or "") if isinstance(config, dict) else ""
+    if not name or name == "default":
+        return None
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    meta_path = config_dir / "contexts" / "meta" / digest / "meta.json"
+    try:
+        meta = json.loads(meta_path.read_text())
+        docker_endpoint = meta["Endpoints"]["docker"]
+        url = str(docker_endpoint["Host"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise Unavailable(f"docker context {name!r} has no readable endpoint ({meta_path})") from None
+    tls_dir = config_dir / "contexts" / "tls" / digest / "docker"
+    if not tls_dir.is_dir():
+        return Endpoint(url, f"context {name!r}")
+    return Endpoint(url, f"context {name!r}", tls_dir, not docker_endpoint.get("SkipTLSVerify"))
+
+
+def ping(endpoint: Endpoint, timeout: float) -> str:
+    """"" when `GET /_ping` answers OK within `timeout`, else one line saying what went wrong."""
+    try:
+        status, _ = _request(endpoint, "/_ping", timeout)
+    except Unavailable as exc:
+        return exc.reason
+    return "" if status == 200 else f"{endpoint.url} answered {status} to a ping"
+
+
+def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
+    scheme = endpoint.scheme
+    if scheme == "unix":
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(endpoint.socket_path)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+    if scheme in ("tcp", "http", "https"):
+        parts = urlsplit(endpoint.url)
+        tls = endpoint.tls_dir is not None or scheme == "https"
+        port = parts.port or (2376 if tls else 2375)
+        raw = socket.create_connection((parts.hostname or "localhost", port), timeout=timeout)
+        if not tls:
+            return raw
+        import ssl  # only for tls engines: it costs imports nobody else needs
+
+        context = ssl.create_default_context()
+        if endpoint.tls_dir is not None:
+            if (endpoint.tls_dir / "ca.pem").is_file() and endpoint.tls_verify:
+                context.load_verify_locations(str(endpoint.tls_dir / "ca.pem"))
+            if (endpoint.tls_dir / "cert.pem").is_file():
+                context.load_cert_chain(str(endpoint.tls_dir / "cert.pem"), str(endpoint.tls_dir / "key.pem"))
+        if not endpoint.tls_verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context.wrap_socket(raw, server_hostname=parts.hostname)
+    raise Unavailable(f"{scheme}:// engines are not probed by doctor ({endpoint.source})")
+
+
+def _request(endpoint: Endpoint, path: str, timeout: float) -> tuple[int, bytes]:
+    """One HTTP/1.0 GET (so the engine neither chunks nor keeps the connection), with errors as one line."""
+    where = endpoint.socket_path or endpoint.url
+    try:
+        with _connect(endpoint, timeout) as sock:
+            sock.sendall(f"GET {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: doctor\r\n\r\n".encode())
+            chunks: list[bytes] = []
+            size = 0
+            deadline = time.monotonic() + timeout  # a trickling engine must not stretch the budget
+            while size < _MAX_RESPONSE:
+                sock.settimeout(max(0.01, deadline - time.monotonic()))
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+    except TimeoutError:
+        raise Unavailable(f"no answer from {where} in {timeout:g} s (engine hung?)") from None
+    except OSError as exc:
+        raise Unavailable(_describe(exc, endpoint, where)) from None
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status_line = head.split(b"\r\n", 1)[0].split()
+    if len(status_line) < 2 or not status_line[1].isdigit():
+        raise Unavailable(f"{where} did not answer like a docker engine")
+    return int(status_line[1]), body
+
+
+def _describe(exc: OSError, endpoint: Endpoint, where: str) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        hint = " (add your user to the 'docker' group)" if endpoint.socket_path == DEFAULT_SOCKET else ""
+        return f"permission denied on {where}{hint}"
+    if exc.errno == errno.ENOENT:
+        return f"no socket at {where} (is the docker engine running?)"
+    if exc.errno == errno.ECONNREFUSED:
+        return f"nothing listens on {where} (is the docker engine running?)"
+    return f"cannot reach {where}: {exc.strerror or exc}"

@@ -1,0 +1,304 @@
+"""Can a host port be bound right now, and who holds it if not.
+
+The probe binds as the engine would (the mapping's host IP; for all interfaces both IPv4
+`0.0.0.0` and, where the machine has IPv6, `::` with IPV6_V6ONLY) and closes at once. It
+never connects to, signals or kills a holder. Holders are named from two sources: the
+engine's container list (the published side of a container is held by `docker-proxy`, whose
+pid says nothing about which container, so containers are matched by their port bindings)
+and the kernel's socket table through psutil (pid, name, command line where visible).
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import os
+import socket
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from doctor.model import Unavailable
+
+if TYPE_CHECKING:
+    from doctor.host import Host
+
+COMPOSE_PROJECT = "com.docker.compose.project"
+COMPOSE_SERVICE = "com.docker.compose.service"
+MAX_INSPECTED = 40  # stopped containers inspected for declared ports; bounds the time on crowded hosts
+
+
+def normalize_ip(ip: str) -> str:
+    """"" for all interfaces, else the canonical text of the address (brackets stripped)."""
+    ip = ip.strip().strip("[]")
+    if not ip:
+        return ""
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return ip
+
+
+def ip_family(ip: str) -> int | None:
+    """4 or 6 for an address, None for "" (all interfaces of both families)."""
+    ip = normalize_ip(ip)
+    if not ip:
+        return None
+    return 6 if ":" in ip else 4
+
+
+def ips_overlap(a: str, b: str) -> bool:
+    """Whether binds on host IPs `a` and `b` compete: "" meets all, 0.0.0.0 all IPv4, :: all IPv6."""
+    a, b = normalize_ip(a), normalize_ip(b)
+    if not a or not b or a == b:
+        return True
+    if ip_family(a) != ip_family(b):
+        return False
+    return a in ("0.0.0.0", "::") or b in ("0.0.0.0", "::")
+
+
+@dataclass(frozen=True)
+class HostSocket:
+    """One host address a published port would bind: host IP ("" = all interfaces), port, protocol."""
+
+    ip: str
+    port: int
+    protocol: str = "tcp"
+
+    @property
+    def shown_ip(self) -> str:
+        ip = normalize_ip(self.ip) or "0.0.0.0"
+        return f"[{ip}]" if ":" in ip else ip
+
+    def __str__(self) -> str:
+        return f"{self.shown_ip}:{self.port}/{self.protocol}"
+
+    def overlaps(self, other: HostSocket) -> bool:
+        return self.port == other.port and self.protocol == other.protocol and ips_overlap(self.ip, other.ip)
+
+
+@dataclass(frozen=True)
+class BindFailure:
+    """A bind the engine would also attempt, and why it failed (errno name and text)."""
+
+    address: str
+    errno: int
+    error: str
+
+    @property
+    def in_use(self) -> bool:
+        return self.errno == errno.EADDRINUSE
+
+    @property
+    def no_such_address(self) -> bool:
+        return self.errno == errno.EADDRNOTAVAIL
+
+    @property
+    def denied(self) -> bool:
+        return self.errno in (errno.EACCES, errno.EPERM)
+
+
+@dataclass(frozen=True)
+class ProcessHolder:
+    """A host process whose socket holds the port; pid None when the kernel hides it from us."""
+
+    pid: int | None
+    name: str = ""
+    cmdline: tuple[str, ...] = ()
+
+    @property
+    def hidden(self) -> bool:
+        return self.pid is None
+
+
+@dataclass(frozen=True)
+class ContainerPort:
+    """A host port a container publishes (running) or declares (stopped), with its compose labels."""
+
+    container: str
+    name: str
+    project: str
+    service: str
+    running: bool
+    socket: HostSocket
+
+
+class PortProber:
+    """Bind probes, socket owners and container port bindings, each looked up on demand."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+
+    @cached_property
+    def ipv6(self) -> bool:
+        """Whether this machine can bind IPv6 at all (docker then also publishes on `::`)."""
+        if not socket.has_ipv6:
+            return False
+        try:
+            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+                probe.bind(("::1", 0))
+        except OSError:
+            return False
+        return True
+
+    def bind_addresses(self, ip: str) -> tuple[str, ...]:
+        """The addresses the engine binds for a mapping's host IP."""
+        ip = normalize_ip(ip)
+        if ip:
+            return (ip,)
+        return ("0.0.0.0", "::") if self.ipv6 else ("0.0.0.0",)
+
+    def probe(self, target: HostSocket) -> tuple[BindFailure, ...]:
+        """Bind each address of `target` and close at once; empty when every bind succeeded."""
+        if target.protocol not in ("tcp", "udp"):
+            return ()  # sctp: no portable probe; the engine will tell at start
+        failures = []
+        for address in self.bind_addresses(target.ip):
+            failure = _try_bind(address, target.port, target.protocol)
+            if failure is not None:
+                failures.append(failure)
+        return tuple(failures)
+
+    def process_holders(self, target: HostSocket) -> tuple[ProcessHolder, ...]:
+        """The host processes whose sockets sit on `target` (pid None where hidden from us)."""
+        import psutil
+
+        kind = "udp" if target.protocol == "udp" else "tcp"
+        try:
+            connections = psutil.net_connections(kind=kind)
+        except psutil.AccessDenied:  # macOS without root: the table itself is hidden
+            return (ProcessHolder(None),)
+        matches = [
+            c for c in connections
+            if c.laddr and c.laddr.port == target.port and ips_overlap(c.laddr.ip, target.ip)
+        ]
+        listening = [c for c in matches if kind == "udp" or c.status == psutil.CONN_LISTEN]
+        holders: dict[int | None, ProcessHolder] = {}
+        for conn in listening or matches:
+            if conn.pid in holders:
+                continue
+            holders[conn.pid] = _describe_process(conn.pid)
+        return tuple(holders.values())
+
+    def container_ports(self, exclude_project: str = "") -> tuple[ContainerPort, ...]:
+        """Host ports published by running containers, and declared by stopped compose containers.
+
+        Stopped containers of `exclude_project` are not inspected (their ports are ours).
+        Raises Unavailable when the engine cannot be asked.
+        """
+        engine = self.host.engine
+        listed = engine.get_json("/containers/json?all=1")
+        found: list[ContainerPort] = []
+        inspected = 0
+        for item in listed if isinstance(listed, list) else []:
+            labels = item.get("Labels") or {}
+            project = str(labels.get(COMPOSE_PROJECT, ""))
+            names = item.get("Names") or [item.get("Id", "")[:12]]
+            base = (str(item.get("Id", ""))[:12], str(names[0]).lstrip("/"), project,
+                    str(labels.get(COMPOSE_SERVICE, "")))
+            if item.get("State") == "running":
+                for port in item.get("Ports") or []:
+                    if port.get("PublicPort"):
+                        target = HostSocket(str(port.get("IP", "")), int(port["PublicPort"]),
+                                            str(port.get("Type", "tcp")))
+                        found.append(ContainerPort(*base, True, target))
+            elif project and project != exclude_project and inspected < MAX_INSPECTED:
+                inspected += 1
+                found.extend(ContainerPort(*base, False, s) for s in _declared(engine, str(item.get("Id"))))
+        return tuple(dict.fromkeys(found))
+
+    @cached_property
+    def engine_elsewhere(self) -> bool:
+        """True when doctor runs in a container and the engine listens in another network namespace.
+
+        Then published ports appear in the engine's namespace (the host, with the socket
+        mounted in), not ours, and a local bind proves nothing. The listening socket of an
+        engine in our namespace shows in /proc/net/unix; a rootless engine on a plain host
+        does not (rootlesskit), which is why this asks where doctor runs first.
+        """
+        endpoint = self.host.engine.endpoint
+        if endpoint is None or not endpoint.socket_path or not os.path.exists(endpoint.socket_path):
+            return False
+        table = _read_proc("/proc/net/unix")
+        if not table:
+            return False  # not Linux, or hidden: assume the ordinary case
+        wanted = {endpoint.socket_path, os.path.realpath(endpoint.socket_path)}
+        for line in table.splitlines()[1:]:
+            fields = line.split()
+            if len(fields) >= 8 and (fields[7] in wanted or os.path.realpath(fields[7]) in wanted):
+                return False
+        return self.host.context.in_container
+
+    @cached_property
+    def ephemeral_range(self) -> tuple[int, int] | None:
+        """The kernel's local port range for outgoing connections, when this is Linux."""
+        text = _read_proc("/proc/sys/net/ipv4/ip_local_port_range")
+        parts = text.split()
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            return int(parts[0]), int(parts[1])
+        return None
+
+    @cached_property
+    def unprivileged_port_start(self) -> int:
+        """The lowest port an unprivileged process (a rootless engine) may bind."""
+        text = _read_proc("/proc/sys/net/ipv4/ip_unprivileged_port_start").strip()
+        return int(text) if text.isdigit() else 1024
+
+
+def _try_bind(address: str, port: int, protocol: str) -> BindFailure | None:
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    kind = socket.SOCK_DGRAM if protocol == "udp" else socket.SOCK_STREAM
+    try:
+        sock = socket.socket(family, kind)
+    except OSError as exc:
+        return BindFailure(address, exc.errno or 0, exc.strerror or str(exc))
+    with sock:
+        if kind == socket.SOCK_STREAM:
+            # a TIME_WAIT leftover is no collision (the engine sets it too); for udp the same
+            # option would let us share a port its holder also opened with it, so not there
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        try:
+            sock.bind((address, port))
+        except OSError as exc:
+            return BindFailure(address, exc.errno or 0, exc.strerror or str(exc))
+    return None
+
+
+def _describe_process(pid: int | None) -> ProcessHolder:
+    if pid is None:
+        return ProcessHolder(None)
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        return ProcessHolder(pid, proc.name(), tuple(proc.cmdline()))
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return ProcessHolder(pid)
+
+
+def _declared(engine: Any, container_id: str) -> list[HostSocket]:
+    """The fixed host ports a stopped container would publish when started (HostConfig.PortBindings)."""
+    try:
+        detail = engine.get_json(f"/containers/{container_id}/json")
+    except Unavailable:
+        return []
+    bindings = ((detail or {}).get("HostConfig") or {}).get("PortBindings") or {}
+    sockets = []
+    for key, hosts in bindings.items():
+        protocol = str(key).partition("/")[2] or "tcp"
+        for binding in hosts or []:
+            first, _, last = str(binding.get("HostPort") or "").partition("-")
+            if first.isdigit() and not last:  # a range or an ephemeral port is chosen at start
+                sockets.append(HostSocket(str(binding.get("HostIp") or ""), int(first), protocol))
+    return sockets
+
+
+def _read_proc(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+

@@ -1,0 +1,62 @@
+"""A fake docker engine on a unix socket: answers canned JSON per path, or never answers (hung)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+from pathlib import Path
+
+
+class FakeEngine:
+    """Serve `routes` (path without query -> JSON body) over HTTP/1.0; `hung=True` accepts, says nothing."""
+
+    def __init__(self, path: Path, routes: dict[str, object] | None = None, hung: bool = False) -> None:
+        self.path = path
+        self.routes = {"/_ping": "OK", **(routes or {})}
+        self.hung = hung
+        self.requests: list[str] = []
+        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._server.bind(str(path))
+        self._server.listen(16)
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.path}"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            if self.hung:
+                self._held.append(conn)  # keep it open, answer nothing
+                continue
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                line = data.split(b"\r\n", 1)[0].decode()
+                target = line.split(" ")[1] if " " in line else ""
+                self.requests.append(target)
+                body = self.routes.get(target.split("?")[0])
+                if body is None:
+                    conn.sendall(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                    continue
+                payload = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + payload)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._server.shutdown(socket.SHUT_RDWR)  # wakes the accept() of the serving thread
+        self._server.close()
+        for conn in self._held:
+            conn.close()

@@ -1,0 +1,226 @@
+"""Engine discovery (DOCKER_HOST, contexts, default sockets) and the ping's failure modes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_docker_engine import FakeEngine
+
+from doctor.host import engine as engine_module
+from doctor.host.engine import Endpoint, discover_endpoint, find_engine
+from doctor.model import Unavailable
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A directory with a short path (unix socket paths are limited to ~107 bytes)."""
+    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def write_context(config_dir: Path, name: str, host: str, current: bool = True) -> Path:
+    meta = config_dir / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps({"Name": name, "Endpoints": {"docker": {"Host": host}}}))
+    if current:
+        (config_dir / "config.json").write_text(json.dumps({"currentContext": name}))
+    return meta
+
+
+def test_docker_host_wins_over_context(tmp_path: Path) -> None:
+    write_context(tmp_path / ".docker", "colima", "unix:///ctx.sock")
+    found = discover_endpoint({"HOME": str(tmp_path), "DOCKER_HOST": "tcp://10.0.0.5:2375"})
+    assert found == Endpoint("tcp://10.0.0.5:2375", "DOCKER_HOST")
+    assert not found.is_local
+
+
+def test_current_context_from_config_json(tmp_path: Path) -> None:
+    write_context(tmp_path / ".docker", "colima", "unix:///Users/me/.colima/default/docker.sock")
+    found = discover_endpoint({"HOME": str(tmp_path)})
+    assert found is not None
+    assert found.url == "unix:///Users/me/.colima/default/docker.sock"
+    assert found.source == "context 'colima'"
+    assert found.socket_path == "/Users/me/.colima/default/docker.sock"
+
+
+def test_docker_config_and_docker_context_env(tmp_path: Path) -> None:
+    config = tmp_path / "elsewhere"
+    write_context(config, "one", "unix:///one.sock")
+    write_context(config, "two", "unix:///two.sock", current=False)
+    env = {"HOME": str(tmp_path), "DOCKER_CONFIG": str(config)}
+    assert discover_endpoint(env) == Endpoint("unix:///one.sock", "context 'one'")
+    two = Endpoint("unix:///two.sock", "context 'two'")
+    assert discover_endpoint({**env, "DOCKER_CONTEXT": "two"}) == two
+
+
+def test_default_context_means_default_socket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              short_dir: Path) -> None:
+    (tmp_path / ".docker").mkdir()
+    (tmp_path / ".docker" / "config.json").write_text(json.dumps({"currentContext": "default"}))
+    default = short_dir / "docker.sock"
+    default.touch()
+    monkeypatch.setattr(engine_module, "DEFAULT_SOCKET", str(default))
+    assert discover_endpoint({"HOME": str(tmp_path)}) == Endpoint(f"unix://{default}", "default socket")
+
+
+def test_context_without_meta_is_unavailable_with_reason(tmp_path: Path) -> None:
+    (tmp_path / ".docker").mkdir()
+    (tmp_path / ".docker" / "config.json").write_text(json.dumps({"currentContext": "gone"}))
+    found = find_engine({"HOME": str(tmp_path)})
+    assert not found.available
+    assert "docker context 'gone' has no readable endpoint" in found.reason
+
+
+def test_rootless_then_podman_when_default_socket_missing(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "DEFAULT_SOCKET", str(tmp_path / "missing.sock"))
+    runtime = tmp_path / "run"
+    (runtime / "podman").mkdir(parents=True)
+    (runtime / "podman" / "podman.sock").touch()
+    env = {"HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(runtime)}
+    assert discover_endpoint(env) == Endpoint(f"unix://{runtime}/podman/podman.sock", "podman socket")
+    (runtime / "docker.sock").touch()
+    assert discover_endpoint(env) == Endpoint(f"unix://{runtime}/docker.sock", "rootless socket")
+
+
+def test_no_socket_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "DEFAULT_SOCKET", str(tmp_path / "missing.sock"))
+    found = find_engine({"HOME": str(tmp_path)})
+    assert not found.available and found.not_running
+    assert found.reason == f"no socket at {tmp_path}/missing.sock (is the docker engine running?)"
+
+
+def test_nonexistent_docker_host_socket() -> None:
+    found = find_engine({"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    assert found.reason == "no socket at /nonexistent/docker.sock (is the docker engine running?)"
+    with pytest.raises(Unavailable, match="docker engine unavailable: no socket at /nonexistent"):
+        _ = found.client
+    with pytest.raises(Unavailable):
+        found.get_json("/containers/json")
+
+
+def test_stale_socket_file_nothing_listens(short_dir: Path) -> None:
+    path = short_dir / "stale.sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.close()  # the file stays, nobody listens: what a crashed dockerd leaves behind
+    found = find_engine({"DOCKER_HOST": f"unix://{path}"})
+    assert found.reason.startswith(f"nothing listens on {path}")
+    assert found.not_running
+
+
+def test_answering_engine_is_available_and_serves_json(short_dir: Path) -> None:
+    fake = FakeEngine(short_dir / "e.sock", {"/info": {"SecurityOptions": ["name=seccomp", "name=rootless"]},
+                                             "/containers/json": [{"Id": "abc"}]})
+    try:
+        found = find_engine({"DOCKER_HOST": fake.url})
+        assert found.available, found.reason
+        assert found.rootless is True
+        assert found.get_json("/containers/json?all=1") == [{"Id": "abc"}]
+        with pytest.raises(Unavailable, match="answered 404"):
+            found.get_json("/nope")
+        assert fake.requests[0] == "/_ping"
+    finally:
+        fake.close()
+
+
+def test_rootful_engine_is_not_rootless(short_dir: Path) -> None:
+    fake = FakeEngine(short_dir / "e.sock", {"/info": {"SecurityOptions": ["name=seccomp,profile=default"]}})
+    try:
+        assert find_engine({"DOCKER_HOST": fake.url}).rootless is False
+    finally:
+        fake.close()
+
+
+def test_hung_engine_is_unavailable_within_the_timeout(short_dir: Path) -> None:
+    fake = FakeEngine(short_dir / "hung.sock", hung=True)
+    try:
+        start = time.monotonic()
+        found = find_engine({"DOCKER_HOST": fake.url}, timeout=1.0)
+        elapsed = time.monotonic() - start
+    finally:
+        fake.close()
+    assert not found.available and not found.not_running
+    assert found.reason == f"no answer from {fake.path} in 1 s (engine hung?)"
+    assert 0.9 <= elapsed < 2.0
+
+
+def test_not_an_engine(short_dir: Path) -> None:
+    path = short_dir / "junk.sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(1)
+
+    def answer_junk() -> None:
+        conn, _ = server.accept()
+        conn.recv(1024)
+        conn.sendall(b"SSH-2.0-OpenSSH\r\n")
+        conn.close()
+
+    import threading
+
+    threading.Thread(target=answer_junk, daemon=True).start()
+    try:
+        found = find_engine({"DOCKER_HOST": f"unix://{path}"})
+    finally:
+        server.close()
+    assert found.reason == f"{path} did not answer like a docker engine"
+
+
+def test_ssh_engine_is_not_probed() -> None:
+    found = find_engine({"DOCKER_HOST": "ssh://me@build-box"})
+    assert found.reason == "ssh:// engines are not probed by doctor (DOCKER_HOST)"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")
+def test_permission_denied_as_an_unprivileged_user(short_dir: Path) -> None:
+    """EACCES for real: a socket with mode 000, connected to by uid 65534 (root ignores modes)."""
+    fake = FakeEngine(short_dir / "locked.sock")
+    os.chmod(fake.path, 0)
+    short_dir.chmod(0o755)
+    script = ("from doctor.host.engine import find_engine; import sys; "
+              "e = find_engine({'DOCKER_HOST': sys.argv[1]}); print(e.reason)")
+    try:
+        done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                               sys.executable, "-c", script, fake.url],
+                              capture_output=True, text=True, timeout=30, cwd="/")
+    finally:
+        fake.close()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"permission denied on {fake.path}"
+    assert fake.requests == []  # the engine itself was never reached
+
+
+def test_no_sdk_or_http_client_import_on_the_engine_path(short_dir: Path) -> None:
+    """Discovery, ping and container listing stay on the stdlib socket (no docker SDK, no http.client)."""
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": []})
+    script = ("import sys; from doctor.host import Host; h = Host(env={'DOCKER_HOST': sys.argv[1]}); "
+              "assert h.engine.available, h.engine.reason; h.ports.container_ports(); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('docker', 'http', 'requests')))")
+    try:
+        done = subprocess.run([sys.executable, "-c", script, fake.url], capture_output=True, text=True,
+                              timeout=30)
+    finally:
+        fake.close()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.docker
+def test_sdk_client_of_the_real_engine(docker_engine: str) -> None:
+    found = find_engine(dict(os.environ))
+    assert found.available, found.reason
+    assert found.client.ping() is True
+    assert isinstance(found.get_json("/containers/json"), list)

@@ -1,0 +1,287 @@
+"""port-collision's live half against real holders: processes, other compose projects, our own stack.
+
+The docker-marked tests use the real engine (never stopped here) and clean up every container
+and project they create. The engine-down, permission-denied and hung-engine tests need no
+engine: they point DOCKER_HOST at a missing, locked or silent socket.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_docker_engine import FakeEngine
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.model import Finding, Severity
+from doctor.project import ProjectOptions
+
+LISTENER = """
+import socket, sys, time
+s = socket.socket()
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.listen(1)
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def free_port() -> int:
+    """A tcp port free on all interfaces, below the kernel's ephemeral range (no range warning)."""
+    for _ in range(200):
+        port = random.randint(20000, 32000)
+        try:
+            for family, address in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
+                with socket.socket(family, socket.SOCK_STREAM) as probe:
+                    if family == socket.AF_INET6:
+                        probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                    probe.bind((address, port))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port")
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A world-readable directory with a short path (unix sockets; readable by uid 65534)."""
+    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """A python process holding a tcp port, as a dev server left running would."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", LISTENER, str(port)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    yield proc, port
+    proc.kill()  # our own child, by its pid
+    proc.wait()
+
+
+def write_project(root: Path, body: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "compose.yaml").write_text(body)
+    return root
+
+
+def web_on(port: int, image: str = "doctor-busybox:test", service: str = "web") -> str:
+    return (f"services:\n  {service}:\n    image: {image}\n    command: [httpd, -f, -p, '80']\n"
+            f"    ports:\n      - \"{port}:80\"\n")
+
+
+def run_doctor(project_dir: Path, env: dict[str, str], name: str | None = None) -> list[Finding]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(project_dir), **env}
+    options = ProjectOptions(path=project_dir, project_name=name, env=env)
+    run = preflight(RunOptions(project=options, select=("port-collision",), env=env), load_registry())
+    report = run.report
+    mine = [r for r in report.results if r.check == "port-collision"]
+    assert len(mine) == 1 and not mine[0].reason, mine
+    return [f for f in report.findings if f.check == "port-collision"]
+
+
+def about(findings: list[Finding], port: int) -> list[Finding]:
+    return [f for f in findings if f.subject.endswith(f":{port}/tcp")]
+
+
+# ---------------------------------------------------------------- no engine needed
+
+
+Listener = tuple[subprocess.Popen[str], int]
+
+
+def test_process_holder_is_named_with_pid_even_without_engine(tmp_path: Path, listener: Listener) -> None:
+    """Engine down: the bind probes and the static half still run; one info line says why owners are thin."""
+    proc, port = listener
+    other = free_port()
+    body = web_on(port) + f"  admin:\n    image: x\n    ports:\n      - \"{other}:8080\"\n" \
+        + f"  api:\n    image: x\n    ports:\n      - \"{other}:9000\"\n"
+    findings = run_doctor(write_project(tmp_path / "p", body), {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    held = about(findings, port)
+    assert len(held) == 1 and held[0].severity is Severity.ERROR
+    assert held[0].message.startswith(f"0.0.0.0:{port}/tcp ('web') is held by pid {proc.pid} 'python")
+    assert held[0].fix is not None and held[0].fix.command == ("kill", str(proc.pid))
+    assert [f.severity for f in about(findings, other)] == [Severity.WARNING]  # the static duplicate
+    info = [f for f in findings if f.subject == "engine"]
+    assert [(f.severity, f.message) for f in info] == [
+        (Severity.INFO, "docker engine unavailable: no socket at /nonexistent/docker.sock "
+                        "(is the docker engine running?)")]
+
+
+def test_free_ports_with_engine_down_say_nothing(tmp_path: Path) -> None:
+    findings = run_doctor(write_project(tmp_path / "p", web_on(free_port())),
+                          {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    assert findings == []
+
+
+def test_hung_engine_answers_within_three_seconds(short_dir: Path,
+                                                  listener: Listener) -> None:
+    proc, port = listener
+    fake = FakeEngine(short_dir / "hung.sock", hung=True)
+    try:
+        start = time.monotonic()
+        findings = run_doctor(write_project(short_dir / "p", web_on(port)), {"DOCKER_HOST": fake.url})
+        elapsed = time.monotonic() - start
+    finally:
+        fake.close()
+    assert elapsed < 3.5
+    assert f"held by pid {proc.pid}" in about(findings, port)[0].message
+    assert [f.message for f in findings if f.subject == "engine"] == [
+        f"docker engine unavailable: no answer from {fake.path} in 2 s (engine hung?)"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")
+def test_permission_denied_engine_and_hidden_holder(short_dir: Path,
+                                                    listener: Listener) -> None:
+    """Run as uid 65534: the locked socket gives EACCES, and root's listener pid is hidden from us."""
+    _, port = listener
+    fake = FakeEngine(short_dir / "locked.sock")
+    os.chmod(fake.path, 0)
+    project = write_project(short_dir / "p", web_on(port))
+    project.chmod(0o755)
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from doctor.engine import RunOptions, load_registry, preflight\n"
+        "from doctor.project import ProjectOptions\n"
+        "env = {'PATH': '/usr/bin:/bin', 'HOME': '/nonexistent', 'DOCKER_HOST': sys.argv[2]}\n"
+        "options = ProjectOptions(path=Path(sys.argv[1]), env=env)\n"
+        "run = preflight(RunOptions(project=options, select=('port-collision',), env=env), load_registry())\n"
+        "report = run.report\n"
+        "print(json.dumps([[f.severity.label, f.message, list(f.fix.command if f.fix else ())]"
+        " for f in report.findings]))\n"
+    )
+    try:
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+                   "-c", script, str(project), fake.url]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd="/")
+    finally:
+        fake.close()
+    assert done.returncode == 0, done.stderr
+    import json
+
+    found = json.loads(done.stdout)
+    assert found == [
+        ["error", f"0.0.0.0:{port}/tcp ('web') is held by a process hidden from doctor "
+                  f"(sudo ss -ltnp 'sport = :{port}')", ["sudo", "ss", "-ltnp", f"sport = :{port}"]],
+        ["info", f"docker engine unavailable: permission denied on {fake.path}", []],
+    ]
+    assert fake.requests == []
+
+
+# ---------------------------------------------------------------- the real engine
+
+
+@pytest.fixture
+def compose_projects(docker_engine: str) -> Iterator[list[tuple[str, Path]]]:
+    """Projects to `down` at the end, whatever happened."""
+    started: list[tuple[str, Path]] = []
+    yield started
+    for name, folder in started:
+        subprocess.run([docker_engine, "compose", "-p", name, "down", "--timeout", "1", "--remove-orphans"],
+                       cwd=folder, capture_output=True, timeout=120)
+
+
+def compose(docker: str, folder: Path, name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([docker, "compose", "-p", name, *args], cwd=folder, capture_output=True, text=True,
+                          timeout=180, env={**os.environ, "COMPOSE_PROJECT_NAME": name})
+
+
+@pytest.mark.docker
+def test_container_of_another_compose_project(tmp_path: Path, docker_engine: str, busybox_image: str,
+                                              compose_projects: list[tuple[str, Path]]) -> None:
+    port = free_port()
+    theirs = write_project(tmp_path / "othertrack", web_on(port, busybox_image, service="traefik"))
+    compose_projects.append(("othertrack", theirs))
+    compose(docker_engine, theirs, "othertrack", "down", "--timeout", "1")
+    started = compose(docker_engine, theirs, "othertrack", "up", "-d")
+    assert started.returncode == 0, started.stderr
+    findings = run_doctor(write_project(tmp_path / "mytrack", web_on(port, busybox_image)), {})
+    held = about(findings, port)
+    assert [f.message for f in held] == [
+        f"0.0.0.0:{port}/tcp ('web') is taken by 'othertrack' service 'traefik' "
+        "(container othertrack-traefik-1)"]
+    assert held[0].severity is Severity.ERROR
+    assert held[0].fix is not None
+    assert held[0].fix.command == ("docker", "compose", "-p", "othertrack", "stop", "traefik")
+    assert not [f for f in findings if f.subject == "engine"]
+
+
+@pytest.mark.docker
+def test_stopped_project_declaring_our_port_warns(tmp_path: Path, docker_engine: str, busybox_image: str,
+                                                  compose_projects: list[tuple[str, Path]]) -> None:
+    port = free_port()
+    theirs = write_project(tmp_path / "trackb", web_on(port, busybox_image, service="api"))
+    compose_projects.append(("trackb", theirs))
+    created = compose(docker_engine, theirs, "trackb", "create")
+    assert created.returncode == 0, created.stderr
+    findings = about(run_doctor(write_project(tmp_path / "tracka", web_on(port, busybox_image)), {}), port)
+    assert [(f.severity, f.message) for f in findings] == [
+        (Severity.WARNING, f"0.0.0.0:{port}/tcp ('web') is also published by stopped 'trackb' service 'api': "
+                           "both cannot run at once")]
+
+
+@pytest.mark.docker
+def test_our_own_running_stack_is_not_a_finding(tmp_path: Path, docker_engine: str, busybox_image: str,
+                                                compose_projects: list[tuple[str, Path]]) -> None:
+    port = free_port()
+    ours = write_project(tmp_path / "mytrack", web_on(port, busybox_image))
+    compose_projects.append(("mytrack", ours))
+    started = compose(docker_engine, ours, "mytrack", "up", "-d")
+    assert started.returncode == 0, started.stderr
+    # the port really is busy (docker-proxy holds it) ...
+    with pytest.raises(OSError), socket.socket() as probe:
+        probe.bind(("0.0.0.0", port))
+    # ... but by us: no finding, under the same project name; another name sees the clash
+    assert run_doctor(ours, {}, name="mytrack") == []
+    assert "is taken by 'mytrack' service 'web'" in run_doctor(ours, {}, name="yourtrack")[0].message
+
+
+@pytest.mark.docker
+def test_leftover_plain_container(tmp_path: Path, docker_engine: str, busybox_image: str) -> None:
+    port = free_port()
+    name = f"doctor-leftover-{port}"
+    run = subprocess.run([docker_engine, "run", "-d", "--name", name, "-p", f"{port}:80", busybox_image,
+                          "httpd", "-f", "-p", "80"], capture_output=True, text=True, timeout=120)
+    try:
+        assert run.returncode == 0, run.stderr
+        held = about(run_doctor(write_project(tmp_path / "p", web_on(port, busybox_image)), {}), port)
+        assert [f.message for f in held] == [
+            f"0.0.0.0:{port}/tcp ('web') is taken by container '{name}' (not a compose container)"]
+        assert held[0].fix is not None and held[0].fix.command == ("docker", "rm", "-f", name)
+    finally:
+        subprocess.run([docker_engine, "rm", "-f", name], capture_output=True, timeout=60)
+
+
+@pytest.mark.docker
+def test_static_rule_matches_compose(tmp_path: Path, docker_engine: str, busybox_image: str,
+                                     compose_projects: list[tuple[str, Path]]) -> None:
+    """What the static half calls an error fails for real; a warning-level pair starts one at a time."""
+    port = free_port()
+    body = (f"services:\n  front:\n    image: {busybox_image}\n    command: [sleep, '60']\n"
+            "    depends_on: [a, b]\n")
+    for service in ("a", "b", "c"):
+        body += (f"  {service}:\n    image: {busybox_image}\n    command: [httpd, -f, -p, '80']\n"
+                 f"    ports:\n      - \"{port}:80\"\n")
+    folder = write_project(tmp_path / "clash", body)
+    compose_projects.append(("doctorclash", folder))
+    findings = about(run_doctor(folder, {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}), port)
+    assert [f.severity for f in findings] == [Severity.ERROR]  # a, b and c: front starts a and b
+    failed = compose(docker_engine, folder, "doctorclash", "up", "-d", "front")
+    assert failed.returncode != 0
+    assert "port is already allocated" in failed.stderr or "address already in use" in failed.stderr
+    compose(docker_engine, folder, "doctorclash", "down", "--timeout", "1")
+    alone = compose(docker_engine, folder, "doctorclash", "up", "-d", "c")
+    assert alone.returncode == 0, alone.stderr

@@ -1,0 +1,207 @@
+"""The live half's decisions, with real bind probes and a fake engine API (no docker needed)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from doctor.checks.port_collision import PortCollision
+from doctor.checks.port_collision_live import shorten
+from fake_docker_engine import FakeEngine
+from test_host_ports import free_port
+
+from doctor.host import Host
+from doctor.host.engine import Endpoint
+from doctor.model import Finding, Severity
+from doctor.project.types import ComposeModel, PortMapping, Service
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def model(*services: Service, name: str = "mine") -> ComposeModel:
+    return ComposeModel(name, Path("/nowhere"), (), {s.name: s for s in services})
+
+
+def web(port: int | str, ip: str = "", name: str = "web") -> Service:
+    return Service(name, None, ports=(PortMapping(80, str(port), ip),))
+
+
+def container(name: str, project: str, service: str, port: int, state: str = "running") -> dict[str, Any]:
+    labels = {"com.docker.compose.project": project, "com.docker.compose.service": service} if project else {}
+    return {"Id": name * 4, "Names": [f"/{name}"], "State": state, "Labels": labels,
+            "Ports": [{"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": port, "Type": "tcp"}]}
+
+
+def run(compose: ComposeModel, env: dict[str, str]) -> list[Finding]:
+    project: Any = SimpleNamespace(compose=compose)
+    return list(PortCollision().run(project, Host(env=env)))
+
+
+def no_kernel_noise(host_env: dict[str, str]) -> None:
+    """Guard: the ports used here are below the ephemeral range, so only the owner logic speaks."""
+    span = Host(env=host_env).ports.ephemeral_range
+    assert span is None or span[0] > 32000
+
+
+@pytest.fixture
+def held() -> Iterator[int]:
+    port = free_port()
+    with socket.socket() as holder:
+        holder.bind(("0.0.0.0", port))
+        holder.listen(1)
+        yield port
+
+
+def test_running_container_of_this_project_is_ours(short_dir: Path, held: int) -> None:
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": [container("mine-web-1", "mine", "web", held)]})
+    try:
+        no_kernel_noise({})
+        assert run(model(web(held)), {"DOCKER_HOST": fake.url}) == []
+    finally:
+        fake.close()
+
+
+def test_orphan_of_this_project_is_named(short_dir: Path, held: int) -> None:
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": [container("mine-old-1", "mine", "old", held)]})
+    try:
+        found = run(model(web(held)), {"DOCKER_HOST": fake.url})
+    finally:
+        fake.close()
+    assert [f.message for f in found] == [
+        f"0.0.0.0:{held}/tcp ('web') is held by 'mine-old-1', an orphan container of this project"]
+    assert found[0].fix is not None and found[0].fix.command[-1] == "--remove-orphans"
+
+
+def test_other_project_wins_over_the_process_table(short_dir: Path, held: int) -> None:
+    """docker-proxy holds the socket; the engine's bindings, not the pid, say which container."""
+    listed = [container("mine-web-1", "mine", "web", held), container("trackc-traefik-1", "trackc", "traefik", held)]
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": listed})
+    try:
+        found = run(model(web(held)), {"DOCKER_HOST": fake.url})
+    finally:
+        fake.close()
+    assert [f.message for f in found] == [
+        f"0.0.0.0:{held}/tcp ('web') is taken by 'trackc' service 'traefik' (container trackc-traefik-1)"]
+
+
+def test_engine_allocation_counts_even_when_our_bind_succeeds(short_dir: Path) -> None:
+    """With userland-proxy off nothing holds the socket, yet the engine refuses the port."""
+    port = free_port()
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": [container("leftover", "", "", port)]})
+    try:
+        found = run(model(web(port)), {"DOCKER_HOST": fake.url})
+    finally:
+        fake.close()
+    assert [f.message for f in found] == [f"0.0.0.0:{port}/tcp ('web') is taken by container 'leftover' "
+                                          "(not a compose container)"]
+
+
+def test_other_project_on_another_address_is_no_clash(short_dir: Path) -> None:
+    port = free_port()
+    theirs = container("trackc-web-1", "trackc", "web", port)
+    theirs["Ports"][0]["IP"] = "127.0.0.2"
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": [theirs]})
+    try:
+        assert run(model(web(port, ip="127.0.0.1")), {"DOCKER_HOST": fake.url}) == []
+    finally:
+        fake.close()
+
+
+def test_rootless_engine_and_privileged_port(short_dir: Path) -> None:
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": [],
+                                             "/info": {"SecurityOptions": ["name=rootless"]}})
+    try:
+        host = Host(env={"DOCKER_HOST": fake.url})
+        start = host.ports.unprivileged_port_start
+        if start == 0:
+            pytest.skip("this kernel lets anyone bind any port")
+        found = run(model(web(start - 1, ip="127.0.0.9")), {"DOCKER_HOST": fake.url})
+    finally:
+        fake.close()
+    assert [(f.severity, f.message) for f in found] == [
+        (Severity.WARNING, f"127.0.0.9:{start - 1}/tcp ('web') is below {start}, which a rootless engine "
+                           "cannot bind")]
+
+
+def test_ephemeral_range_port_warns() -> None:
+    span = Host(env={}).ports.ephemeral_range
+    if span is None:
+        pytest.skip("no ip_local_port_range here")
+    port = next(p for p in range(span[1], span[0], -1) if not _busy(p))
+    found = run(model(web(port)), {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    assert [(f.severity, f.message) for f in found] == [
+        (Severity.WARNING, f"0.0.0.0:{port}/tcp ('web') lies in the ephemeral range {span[0]}-{span[1]}: "
+                           "an outgoing connection may take it")]
+
+
+def test_host_ip_not_on_this_machine() -> None:
+    found = run(model(web(free_port(), ip="192.0.2.7")), {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    assert [f.message.split(" names ")[1] for f in found] == ["host IP 192.0.2.7, not an address of this machine"]
+
+
+def test_remote_engine_skips_bind_probes(short_dir: Path, held: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An engine on another machine publishes there: a local bind proves nothing either way."""
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": []})
+    monkeypatch.setattr(Endpoint, "is_local", property(lambda self: False))
+    try:
+        found = run(model(web(held)), {"DOCKER_HOST": fake.url})
+    finally:
+        fake.close()
+    assert [(f.severity, f.message) for f in found] == [
+        (Severity.INFO, f"ports publish on the remote engine {fake.url}: bind probes skipped")]
+    assert not Host(env={"DOCKER_HOST": "tcp://198.51.100.1:2375"}).engine.endpoint.is_local  # type: ignore[union-attr]
+
+
+def test_shorten_command_line() -> None:
+    assert shorten(("/usr/bin/python3", "-m", "http.server", "8094")) == "python3 -m http.server 8094"
+    assert shorten(("node", "x" * 80)) == "node " + "x" * 34 + "…"
+    assert shorten(()) == ""
+
+
+def _busy(port: int) -> bool:
+    try:
+        with socket.socket() as probe:
+            probe.bind(("0.0.0.0", port))
+        return False
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("in_container", [True, False])
+def test_engine_socket_mounted_from_another_namespace(short_dir: Path, held: int, in_container: bool) -> None:
+    """docker-outside-of-docker: a socket file whose listener is not in our /proc/net/unix."""
+    mounted = short_dir / "docker.sock"
+    mounted.touch()  # stands for the bind-mounted host socket: present here, listening elsewhere
+    host = Host(env={"DOCKER_HOST": f"unix://{mounted}"})
+    host.__dict__["context"] = SimpleNamespace(in_container=in_container)
+    assert host.ports.engine_elsewhere is in_container  # on a plain host it is rootlesskit: probe as usual
+    project: Any = SimpleNamespace(compose=model(web(held)))
+    messages = [f.message for f in PortCollision().run(project, host)]
+    if in_container:
+        assert messages == [f"the engine behind unix://{mounted} publishes outside this container: "
+                            "bind probes skipped"]
+    else:
+        assert "is held by pid" in messages[0]
+        assert messages[1:] == [f"docker engine unavailable: nothing listens on {mounted} "
+                                "(is the docker engine running?)"]
+
+
+def test_engine_listening_here_is_not_elsewhere(short_dir: Path) -> None:
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": []})
+    try:
+        host = Host(env={"DOCKER_HOST": fake.url})
+        host.__dict__["context"] = SimpleNamespace(in_container=True)
+        assert host.ports.engine_elsewhere is False
+    finally:
+        fake.close()
