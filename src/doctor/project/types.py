@@ -135,13 +135,16 @@ class VariableUse:
     """One `${VAR}` / `$VAR` occurrence in a compose file, for env-drift.
 
     `has_default` covers `${V:-d}`, `${V-d}`, `${V:+x}`, `${V+x}` (never blank by accident);
-    `required` covers `${V:?e}` / `${V?e}`.
+    `required` covers `${V:?e}` / `${V?e}`. `is_set` says whether the interpolation environment
+    in effect for this file (which for an `include` adds its own env_file) had the variable;
+    None when the loader did not record it (then judge by ComposeModel.variables).
     """
 
     name: str
     location: Location | None
     has_default: bool = False
     required: bool = False
+    is_set: bool | None = None
 
 
 class ProblemKind(enum.Enum):

@@ -1,0 +1,81 @@
+"""The second half of missing-mount: bind sources inside the project that do not exist.
+
+Docker's legacy bind API creates a missing source as a root-owned directory, even where a file
+was meant (COMPOSE-SEMANTICS §7, verified); `create_host_path: false` makes container creation
+fail instead. A missing directory for data or logs is often intended (docker creates it on first
+run), so that alone is info; a file-looking source, a non-root service user that will not be
+able to write the root-owned directory, or create_host_path false is a real fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from doctor.model import Finding, Fix, Safety, Severity
+from doctor.project.types import ComposeModel, Mount, Service
+
+if TYPE_CHECKING:
+    from doctor.model import Check
+
+FILE_SUFFIXES = frozenset({
+    "conf", "cfg", "cnf", "ini", "yml", "yaml", "json", "toml", "xml", "env", "properties", "list", "rules",
+    "pem", "crt", "key", "cert", "csr", "p12", "pfx", "jks", "htpasswd", "sock", "lock", "log", "txt",
+    "sh", "bash", "py", "js", "mjs", "cjs", "ts", "php", "rb", "lua", "sql", "html", "htm", "css",
+    "db", "sqlite", "sqlite3", "tpl", "template", "j2", "tmpl",
+})
+ROOT_USERS = ("", "root", "0", "0:0", "root:root")
+
+
+def absent_sources(check: Check, model: ComposeModel) -> Iterator[Finding]:
+    """One finding per missing bind source inside the project, naming every service that mounts it."""
+    root = model.project_dir
+    users: dict[Path, list[tuple[Service, Mount]]] = {}
+    for service in model.services.values():
+        for mount in service.volumes:
+            if mount.type != "bind" or not mount.source or "$" in mount.source:
+                continue
+            source = Path(mount.source)
+            # Host-absolute sources (/var/run/docker.sock, /srv/data) depend on the machine: not judged.
+            if not _inside(source, root) or source == root or source.exists() or source.is_symlink():
+                continue
+            users.setdefault(source, []).append((service, mount))
+    for source, uses in users.items():
+        rel = source.relative_to(root).as_posix()
+        services = sorted({s.name for s, _ in uses})
+        subject = f"{','.join(services)}:{rel}"
+        location = uses[0][1].location
+        severity, message, fix = _judge(source, rel, uses)
+        yield check.finding(message, location, subject, fix, severity)
+
+
+def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]]) -> tuple[Severity, str, Fix]:
+    head = f"bind source ./{rel} does not exist"
+    strict = next((s for s, m in uses if not m.create_host_path), None)
+    if strict is not None:
+        message = f"{head} and create_host_path is false: '{strict.name}' cannot start"
+        return Severity.ERROR, message, _mkdir(source)
+    if _looks_like_file(source):
+        fix = Fix(f"create the file ./{rel} before starting '{uses[0][0].name}'", Safety.ADVICE)
+        return Severity.WARNING, f"{head}: docker will make it a root-owned directory", fix
+    user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)
+    if user is not None:
+        message = f"{head}: docker makes it root-owned, '{user.name}' runs as '{user.user}'"
+        return Severity.WARNING, message, _mkdir(source)
+    return Severity.INFO, f"{head}: docker will create it root-owned", _mkdir(source)
+
+
+def _mkdir(source: Path) -> Fix:
+    return Fix(f"create {source.name}/ before starting", Safety.ADVICE, command=("mkdir", "-p", str(source)))
+
+
+def _looks_like_file(path: Path) -> bool:
+    suffix = path.suffix.lstrip(".").lower()
+    if path.name.startswith("."):
+        return path.name == ".htpasswd"
+    return suffix in FILE_SUFFIXES
+
+
+def _inside(path: Path, parent: Path) -> bool:
+    return path == parent or parent in path.parents

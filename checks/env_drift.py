@@ -1,0 +1,110 @@
+"""env-drift: variables compose needs with no value or default; .env.example keys missing from .env."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.host import Host
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
+from doctor.project import Project
+from doctor.project.types import EnvEntry, EnvFile
+
+from .text_edits import line_text
+
+
+class EnvDrift(Check):
+    """variables compose needs with no value or default; keys in .env.example missing from .env
+
+    What it finds
+        A `${VAR}` (or `$VAR`) in a compose file that is set neither in the shell nor in
+        `.env` and has no default, and keys of `.env.example` (or `.env.sample`, `.env.dist`...)
+        that the developer's `.env` lacks. `${VAR:-}`, `${VAR-default}` and `${VAR:?message}`
+        are deliberate and not findings; a key set in the shell counts as set.
+
+    Why it matters
+        compose only warns and substitutes an empty string, so the stack starts with an empty
+        password, a port mapping of ":5432" or an image tag of "app:" and fails somewhere far
+        from the cause. A key added to `.env.example` by a teammate and missing from an old
+        `.env` is the usual source.
+
+    Example
+        compose.yaml:12  'SENTRY_DSN' is not set and has no default: compose substitutes ''
+
+    Fix
+        Append the key to `.env` with the value from `.env.example`, marked with a comment
+        `# added by doctor from .env.example` (safe: it only adds a line). For a variable the
+        example does not list, set it in `.env` or give it a default (`${VAR:-value}`).
+    """
+
+    id = "env-drift"
+    severity = Severity.WARNING
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        model = project.compose
+        example, dotenv = project.env_example, project.dotenv
+        present = set(dotenv.as_dict()) if dotenv is not None else set()
+        shell = set(project.options.env)
+        dotenv_path = dotenv.path if dotenv is not None else model.project_dir / ".env"
+        reported: set[str] = set()
+        for use in model.variable_uses:
+            is_set = use.is_set if use.is_set is not None else use.name in model.variables
+            if use.has_default or use.required or is_set or use.name in reported:
+                continue
+            reported.add(use.name)
+            entry = example.entry(use.name) if example is not None else None
+            message = f"'{use.name}' is not set and has no default: compose substitutes ''"
+            if entry is not None and example is not None and dotenv is None:
+                fix = Fix(f"copy {example.path.name} to .env", Safety.ADVICE)
+            elif entry is not None and example is not None:
+                fix = _append_fix(example, entry, dotenv_path)
+            else:
+                title = f"set {use.name} in .env or give it a default (${{{use.name}:-value}})"
+                fix = Fix(title, Safety.ADVICE)
+            yield self.finding(message, use.location, use.name, fix)
+        if example is None or example.path == dotenv_path:
+            return
+        if dotenv is None:
+            yield from self._no_dotenv(example, dotenv_path, shell)
+            return
+        for entry in example.entries:
+            if entry.key in present or entry.key in shell or entry.key in reported:
+                continue
+            reported.add(entry.key)
+            message = f"'{entry.key}' from {example.path.name} is missing from .env"
+            location = Location(example.path, entry.line)
+            yield self.finding(message, location, entry.key, _append_fix(example, entry, dotenv_path))
+
+
+    def _no_dotenv(self, example: EnvFile, dotenv: Path, shell: set[str]) -> Iterator[Finding]:
+        """One finding for a .env never created from its template, not one per key."""
+        keys = [e.key for e in example.entries if e.key not in shell]
+        if not keys:
+            return
+        try:
+            text = example.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        message = f"there is no .env: {example.path.name} lists {len(keys)} keys for it ('{keys[0]}', ...)"
+        edit = Edit(dotenv, "", text)
+        fix = Fix(f"copy {example.path.name} to .env", Safety.SAFE, (edit,))
+        yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+
+
+def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path) -> Fix:
+    """Append the example's own line for the key to .env, after a comment saying where it came from."""
+    line = line_text(example.path, entry.line)
+    if line is None or not line.lstrip().startswith((entry.key, f"export {entry.key}")):
+        line = f"{entry.key}={entry.value}"
+    text = f"# added by doctor from {example.path.name}\n{line.strip()}\n"
+    if _needs_newline(dotenv):
+        text = "\n" + text
+    return Fix(f"add {entry.key} to .env from {example.path.name}", Safety.SAFE, (Edit(dotenv, "", text),))
+
+
+def _needs_newline(path: Path) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return bool(data) and not data.endswith(b"\n")

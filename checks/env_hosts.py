@@ -1,0 +1,171 @@
+"""Host references inside container env values: `DB_HOST=db`, `postgresql://u:p@db:5432/app`.
+
+Shared by service-name-drift and leaked-host-port. A reference is judged by both only when
+the key plausibly names something the container dials: bind addresses (`LISTEN_ADDR`),
+accepted-host lists (`ALLOWED_HOSTS`, CORS origins) and browser-facing URLs (`PUBLIC_URL`)
+are not dials, and flagging them would be crying wolf.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+HOST_KEY = re.compile(r"^[A-Z0-9_]*[A-Z0-9]_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$", re.IGNORECASE)
+# Matched as whole words of the key (`DATABASE_URL` is not a `BASE_URL`).
+NOT_A_DIAL = re.compile(
+    r"(?:^|_)(LISTEN\w*|BIND\w*|ADVERTISED|ALLOWED|TRUSTED|CORS|ORIGINS?|NO_PROXY|VIRTUAL|LETSENCRYPT|"
+    r"DOMAINS?|SERVER_NAME)(?:_|$)",
+    re.IGNORECASE,
+)
+# Keys whose URLs a browser or the developer's host opens, where localhost is right.
+BROWSER_KEY = re.compile(
+    r"(?:^|_)(PUBLIC|EXTERNAL|BROWSER|CALLBACK|REDIRECT|FRONTEND|WEBHOOK|ISSUER|SITE|CLIENT|"
+    r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL)(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_",
+    re.IGNORECASE,
+)
+URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<netloc>[^\s/?#,;'\"]*)")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
+DOCKER_HOSTS = frozenset({"host.docker.internal", "gateway.docker.internal", "host-gateway"})
+NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+# Values that are settings, not hosts (`HTTP_PROXY_HOST=None` read by a Python template).
+NOT_HOSTS = frozenset({
+    "none", "null", "nil", "false", "true", "yes", "no", "on", "off", "disabled", "enabled", "auto",
+    "default", "any", "all", "unset", "undefined", "empty", "changeme", "changethis", "example",
+})
+
+# Well-known servers: the names their images and keys go by, and the port they listen on.
+FAMILIES: Mapping[str, tuple[int, tuple[str, ...]]] = {
+    "postgres": (5432, ("postgres", "postgresql", "pgvector", "postgis", "timescaledb", "pg", "psql")),
+    "mysql": (3306, ("mysql", "mariadb", "percona", "percona-server")),
+    "redis": (6379, ("redis", "redis-stack", "redis-stack-server", "valkey", "keydb", "dragonfly")),
+    "mongo": (27017, ("mongo", "mongodb", "mongodb-community-server")),
+    "rabbitmq": (5672, ("rabbitmq", "rabbit", "amqp", "amqps")),
+    "memcached": (11211, ("memcached", "memcache")),
+    "elasticsearch": (9200, ("elasticsearch", "opensearch", "elastic")),
+    "kafka": (9092, ("kafka", "redpanda")),
+    "smtp": (1025, ("mailpit", "mailhog", "mailcatcher", "maildev", "smtp")),
+}
+SCHEME_PORTS: Mapping[str, int] = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+BROWSER_SCHEMES = frozenset(SCHEME_PORTS)
+
+
+@dataclass(frozen=True)
+class HostRef:
+    """One host an env value names: in a URL (`scheme` set) or as a plain `*_HOST` value."""
+
+    key: str
+    host: str
+    port: int | None = None
+    scheme: str | None = None
+    has_password: bool = False
+
+    @property
+    def family(self) -> str | None:
+        """The server family the reference is for, from its scheme, then its key's prefix."""
+        if self.scheme:
+            found = family_of(self.scheme.split("+")[0])
+            if found:
+                return found
+        prefix = re.sub(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$", "", self.key.upper())
+        return family_of(prefix.split("_")[-1]) or family_of(prefix.split("_")[0])
+
+    def expected_port(self, env: Mapping[str, str | None]) -> int | None:
+        """The port this reference dials: explicit, a sibling `*_PORT`, or the family's/scheme's default."""
+        if self.port is not None:
+            return self.port
+        if not self.scheme:
+            sibling = re.sub(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$", "_PORT", self.key.upper())
+            value = env.get(sibling) or ""
+            if value.isdigit():
+                return int(value)
+        if self.scheme and self.scheme.lower() in SCHEME_PORTS:
+            return SCHEME_PORTS[self.scheme.lower()]
+        family = self.family
+        return FAMILIES[family][0] if family else None
+
+    @property
+    def is_local(self) -> bool:
+        return self.host.lower() in LOCAL_HOSTS
+
+
+def family_of(word: str) -> str | None:
+    """The family a name, image basename or key prefix belongs to (`postgresserver` -> postgres)."""
+    word = word.lower()
+    for family, (_, names) in FAMILIES.items():
+        for name in names:
+            if word == name or (len(name) >= 5 and word.startswith(name) and not word.startswith(name + "-")):
+                return family
+    return None
+
+
+def image_family(image: str | None) -> str | None:
+    """The family of an image reference (`bitnami/postgresql:16` -> postgres); exact names only."""
+    if not image:
+        return None
+    base = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    for family, (_, names) in FAMILIES.items():
+        if base in names:
+            return family
+    return None
+
+
+def is_browser_key(key: str) -> bool:
+    """Whether a key names a URL the browser or the host opens (`VITE_API_URL`, `PUBLIC_URL`)."""
+    return bool(BROWSER_KEY.search(key))
+
+
+def is_dial_key(key: str) -> bool:
+    """Whether a key's value is something the container connects to (not a bind or accept list)."""
+    return not NOT_A_DIAL.search(key)
+
+
+def host_refs(key: str, value: str | None) -> Iterator[HostRef]:
+    """Every host the value of `key` names: URL hosts anywhere, plain hosts for `*_HOST` keys."""
+    if not value or not is_dial_key(key):
+        return
+    found_url = False
+    for match in URL.finditer(value):
+        found_url = True
+        yield from _netloc_refs(key, match.group("scheme"), match.group("netloc"))
+    if not found_url and HOST_KEY.match(key):
+        for item in re.split(r"[,\s]+", value.strip()):
+            if item:
+                yield _plain_ref(key, item)
+
+
+def _netloc_refs(key: str, scheme: str, netloc: str) -> Iterator[HostRef]:
+    userinfo, at, hosts = netloc.rpartition("@")
+    has_password = bool(at) and ":" in userinfo
+    # Multi-host DSNs (mongodb://a:27017,b:27017/db) list several hosts in one netloc.
+    for item in hosts.split(","):
+        if item:
+            ref = _plain_ref(key, item)
+            yield HostRef(key, ref.host, ref.port, scheme, has_password)
+
+
+def _plain_ref(key: str, item: str) -> HostRef:
+    if item.startswith("["):
+        host, _, rest = item[1:].partition("]")
+        port = rest.lstrip(":")
+        return HostRef(key, host, int(port) if port.isdigit() else None)
+    if item.count(":") == 1:
+        host, _, port = item.partition(":")
+        return HostRef(key, host, int(port) if port.isdigit() else None)
+    return HostRef(key, item)
+
+
+def looks_internal(host: str) -> bool:
+    """Whether a host could only be a compose name: one label, no IP, no variable, not local."""
+    lowered = host.lower()
+    if not host or "$" in host or "{" in host or lowered in LOCAL_HOSTS or lowered in DOCKER_HOSTS:
+        return False
+    if not NAME.match(host) or host.isdigit() or lowered in NOT_HOSTS:
+        return False
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return True
+    return False

@@ -1,0 +1,111 @@
+"""leaked-host-port: a published host port, or localhost, reaching another container's env."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from doctor.host import Host
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity
+from doctor.project import Project
+from doctor.project.types import ComposeModel, EnvVar, PortMapping, Service
+
+from .env_hosts import family_of, host_refs
+from .localhost_dials import localhost_dials
+from .service_network import network_view, service_family
+from .text_edits import dev_override, override_edit
+
+URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
+GENERIC_WORDS = frozenset({"port", "host", "published", "external", "public", "local"})
+Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
+
+
+class LeakedHostPort(Check):
+    """a host-side published port or localhost reaching a container's environment
+
+    What it finds
+        (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
+        with POSTGRES_PORT=5433) whose value also reaches another service's container env
+        through env_file or environment, where that service dials the publisher (the
+        variable's name says postgres/db, or its env names the service as a host): it dials
+        db:5433, but db listens on 5432 inside the network. (2) `localhost`, `127.0.0.1` or
+        `::1` as the host of a container env value (a URL or a `*_HOST`) where another
+        service listens on that port: inside a container, localhost is the container itself.
+        URLs a browser opens (a localhost port the project publishes, `VITE_API_URL`,
+        `FRONTEND_HOST`) are not findings, and each service is judged with its effective env
+        (`environment:` beats `env_file:`).
+
+    Why it matters
+        The stack works from the host, where the published port and localhost are right, and
+        fails inside the containers with "connection refused".
+
+    Example
+        .env:4  POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the network
+
+    Fix
+        Give the consuming service the container-side value through `environment:` in the dev
+        override (`POSTGRES_PORT: "5432"`, `DATABASE_URL: postgresql://...@db:5432/app`); the
+        `.env` keeps the host-side value for tools run on the host.
+    """
+
+    id = "leaked-host-port"
+    severity = Severity.ERROR
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        model = project.compose
+        groups: dict[tuple[Location | None, str, str], list[Consumer]] = {}
+        for server in model.services.values():
+            for mapping in server.ports:
+                for consumer in _port_consumers(model, server, mapping):
+                    key = (consumer[1].location, consumer[1].name, f"{server.name}:{mapping.target}")
+                    groups.setdefault(key, []).append(consumer)
+        for (_, name, where), consumers in groups.items():
+            owner, _, target = where.rpartition(":")
+            value = consumers[0][1].value
+            message = f"{name}={value}"
+            message += f" is the host port of '{owner}', which listens on {target} inside the network"
+            yield self._finding(project, message, consumers)
+        for service in model.services.values():
+            for dial in localhost_dials(model, service):
+                shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
+                    f"{dial.var.name} host '{dial.ref.host}'")
+                message = f"{shown} is '{service.name}' itself in its container (did you mean '{dial.peer}'?)"
+                yield self._finding(project, message, [(service, dial.var, dial.container_value)])
+
+    def _finding(self, project: Project, message: str, consumers: list[Consumer]) -> Finding:
+        var = consumers[0][1]
+        subject = f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{var.name}"
+        wanted = {s.name: {v.name: value} for s, v, value in consumers}
+        override = dev_override(project)
+        edit = override_edit(override, "environment", wanted) if override is not None else None
+        secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
+        title = f"set {var.name} for {', '.join(repr(s) for s in sorted(wanted))} in the dev override"
+        if edit is not None and not secret:
+            return self.finding(message, var.location, subject, Fix(title, Safety.SAFE, (edit,)))
+        return self.finding(message, var.location, subject, Fix(title, Safety.ADVICE))
+
+
+def _port_consumers(model: ComposeModel, server: Service, mapping: PortMapping) -> Iterator[Consumer]:
+    published = (mapping.published or "").strip()
+    if not published.isdigit() or int(published) == mapping.target:
+        return
+    for name in mapping.variables:
+        for service in model.services.values():
+            var = service.environment.get(name)
+            if service is server or var is None or (var.value or "").strip() != published:
+                continue
+            if _related(model, name, server, service):
+                yield service, var, str(mapping.target)
+
+
+def _related(model: ComposeModel, name: str, server: Service, consumer: Service) -> bool:
+    """Whether the variable is about the server: its prefix names it, or the consumer dials it by name."""
+    words = [w for w in re.split(r"_+", name.lower()) if w and w not in GENERIC_WORDS]
+    family = service_family(server)
+    if any(w == server.name.lower() or (family and family_of(w) == family) for w in words):
+        return True
+    view = network_view(model, consumer)
+    if view is None:
+        return False
+    refs = (ref for v in consumer.environment.values() for ref in host_refs(v.name, v.value))
+    return any(view.names.get(ref.host.lower()) == server.name for ref in refs)

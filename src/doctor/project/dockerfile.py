@@ -1,0 +1,236 @@
+"""Read the parts of a Dockerfile doctor needs: COPY/ADD from the build context, the final WORKDIR.
+
+This is not a full Dockerfile parser. It follows BuildKit's lexical rules where they change
+what a COPY means: parser directives (`# escape=`), line continuations (with comment and
+blank lines inside them dropped), heredoc bodies (skipped, so a `COPY` inside a `RUN <<EOF`
+script is never read as an instruction), JSON-array arguments, flags, stages (`FROM x AS y`,
+a later `FROM y` inherits y's WORKDIR and copies), and `$VAR` / `${VAR}` expansion from
+ARG defaults and ENV values. A file that cannot be read yields an empty Dockerfile: the
+checks that use it then have nothing to judge, which is the quiet, correct outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doctor.project.types import CopyInstruction, Dockerfile
+
+DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
+HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
+VARIABLE = re.compile(
+    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+])?(?P<word>[^}]*)\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
+)
+WORD = re.compile(r"(?:\"(?:\\.|[^\"])*\"|'[^']*'|[^\s\"']+)+")
+QUOTED = re.compile(r"\"((?:\\.|[^\"])*)\"|'([^']*)'")
+REMOTE = ("http://", "https://", "git@", "git://", "ssh://")
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One logical instruction: keyword, its argument text, the line it starts on, heredoc bodies."""
+
+    keyword: str
+    args: str
+    line: int
+    heredocs: tuple[str, ...] = ()
+
+
+@dataclass
+class _Stage:
+    name: str
+    workdir: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    copies: list[CopyInstruction] = field(default_factory=list)
+
+
+def read_dockerfile(path: Path, target: str | None = None) -> Dockerfile:
+    """The context COPY/ADDs and WORKDIR of the final stage (or of `target`) and its ancestors.
+
+    Destinations are made absolute against the WORKDIR in effect at the instruction when one is
+    known; copies from another stage or image (`--from=`), heredoc and URL sources are left out.
+    """
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return Dockerfile(path)
+    stages = _stages(instructions(text))
+    if not stages:
+        return Dockerfile(path)
+    chosen = stages[-1]
+    if target is not None:
+        chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
+    return Dockerfile(path, tuple(chosen.copies), chosen.workdir)
+
+
+def instructions(text: str) -> Iterator[Instruction]:
+    """The logical instructions of a Dockerfile, continuations joined and heredoc bodies attached."""
+    lines = text.splitlines()
+    escape = _escape_char(lines)
+    continuation = re.compile(re.escape(escape) + r"[ \t]*$")
+    index = 0
+    while index < len(lines):
+        start = index
+        stripped = lines[index].strip()
+        index += 1
+        if not stripped or stripped.startswith("#"):
+            continue
+        parts = [stripped]
+        while continuation.search(parts[-1]) and index < len(lines):
+            parts[-1] = continuation.sub("", parts[-1])
+            following = lines[index].strip()
+            index += 1
+            # BuildKit drops comment and empty lines inside a continuation instead of ending it.
+            while (not following or following.startswith("#")) and index < len(lines):
+                following = lines[index].strip()
+                index += 1
+            if following and not following.startswith("#"):
+                parts.append(following)
+        parts[-1] = continuation.sub("", parts[-1])
+        logical = " ".join(p.strip() for p in parts if p.strip())
+        keyword, _, args = logical.partition(" ")
+        bodies: list[str] = []
+        for match in HEREDOC.finditer(args) if keyword.upper() in ("RUN", "COPY", "ADD") else ():
+            body, index = _heredoc_body(lines, index, match.group(3), strip_tabs=bool(match.group(1)))
+            bodies.append(body)
+        yield Instruction(keyword.upper(), args.strip(), start + 1, tuple(bodies))
+
+
+def _escape_char(lines: list[str]) -> str:
+    for line in lines:
+        match = DIRECTIVE.match(line.strip())
+        if match is None:
+            break
+        if match.group(1).lower() == "escape" and match.group(2) in ("\\", "`"):
+            return match.group(2)
+    return "\\"
+
+
+def _heredoc_body(lines: list[str], index: int, word: str, strip_tabs: bool) -> tuple[str, int]:
+    body: list[str] = []
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if (line.lstrip("\t") if strip_tabs else line) == word:
+            break
+        body.append(line)
+    return "\n".join(body), index
+
+
+def _stages(found: Iterator[Instruction]) -> list[_Stage]:
+    stages: list[_Stage] = []
+    global_args: dict[str, str] = {}
+    for ins in found:
+        if ins.keyword == "FROM":
+            stages.append(_from(ins.args, stages, global_args))
+        elif not stages:
+            if ins.keyword == "ARG":
+                global_args.update(_assignments(ins.args, global_args, global_args))
+        elif ins.keyword in ("ARG", "ENV"):
+            stage = stages[-1]
+            inherited = global_args if ins.keyword == "ARG" else None
+            stage.env.update(_assignments(ins.args, stage.env, inherited))
+        elif ins.keyword == "WORKDIR":
+            stage = stages[-1]
+            workdir = _expand(ins.args, stage.env)
+            stage.workdir = posixpath.normpath(posixpath.join(stage.workdir or "/", workdir))
+        elif ins.keyword in ("COPY", "ADD"):
+            copy = _copy(ins, stages[-1])
+            if copy is not None:
+                stages[-1].copies.append(copy)
+    return stages
+
+
+def _from(args: str, stages: list[_Stage], global_args: Mapping[str, str]) -> _Stage:
+    words = [w for w in args.split() if not w.startswith("--")]
+    base = _expand(words[0], global_args) if words else ""
+    name = words[2] if len(words) >= 3 and words[1].lower() == "as" else str(len(stages))
+    parent = next((s for s in reversed(stages) if s.name.lower() == base.lower()), None)
+    if parent is None:
+        return _Stage(name)
+    return _Stage(name, parent.workdir, dict(parent.env), list(parent.copies))
+
+
+def _assignments(
+    args: str, scope: Mapping[str, str], inherited: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """ENV/ARG `k=v` pairs (quotes removed) and legacy `ENV k v`.
+
+    `inherited` is given for ARG: a bare `ARG k` in a stage takes the global ARG's default.
+    """
+    words = _split_words(args)
+    if inherited is None and len(words) >= 2 and "=" not in words[0]:
+        return {words[0]: _expand(args.split(None, 1)[1].strip(), scope)}
+    values: dict[str, str] = {}
+    for word in words:
+        key, sep, value = word.partition("=")
+        if sep:
+            values[key] = _expand(value, {**scope, **values})
+        elif inherited is not None and key in inherited:
+            values[key] = inherited[key]
+    return values
+
+
+def _split_words(args: str) -> list[str]:
+    return [QUOTED.sub(_unquote, m.group(0)) for m in WORD.finditer(args)]
+
+
+def _unquote(match: re.Match[str]) -> str:
+    return match.group(1) or match.group(2) or ""
+
+
+def _expand(text: str, scope: Mapping[str, str]) -> str:
+    """`$VAR` / `${VAR}` / `${VAR:-d}` / `${VAR:+x}` from scope; unknown variables stay as written."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("braced") or match.group("bare")
+        value = scope.get(name)
+        op = match.group("op")
+        if op is None:
+            return value if value is not None else match.group(0)
+        if op.endswith("-"):
+            unset = value is None or (op == ":-" and value == "")
+            return match.group("word") if unset else str(value)
+        present = value is not None and (op == "+" or value != "")
+        return match.group("word") if present else ""
+
+    return VARIABLE.sub(replace, text)
+
+
+def _copy(ins: Instruction, stage: _Stage) -> CopyInstruction | None:
+    words = _arguments(ins.args)
+    flags = [w for w in words if w.startswith("--")]
+    operands = [w for w in words if not w.startswith("--")]
+    if any(f.startswith("--from") for f in flags) or len(operands) < 2:
+        return None
+    *sources, destination = [_expand(w, stage.env) for w in operands]
+    local = tuple(s for s in sources if not s.startswith("<<") and not s.startswith(REMOTE))
+    if not local:
+        return None
+    if not destination.startswith("/") and stage.workdir is not None:
+        trailing = "/" if destination.endswith("/") or destination in (".", "./") else ""
+        destination = posixpath.normpath(posixpath.join(stage.workdir, destination))
+        destination = destination.rstrip("/") + trailing if destination != "/" else "/"
+    return CopyInstruction(local, destination, ins.line)
+
+
+def _arguments(args: str) -> list[str]:
+    """Flags then operands; the JSON-array form (`COPY ["a b", "/dst/"]`) after any flags."""
+    flags: list[str] = []
+    rest = args
+    while rest.startswith("--"):
+        flag, _, rest = rest.partition(" ")
+        flags.append(flag)
+        rest = rest.lstrip()
+    if rest.startswith("["):
+        try:
+            parsed = json.loads(rest)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed):
+            return flags + [str(p) for p in parsed]
+    return flags + _split_words(rest)
