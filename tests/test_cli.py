@@ -1,0 +1,153 @@
+"""The CLI end to end, as a user runs it: exit codes, formats, bad input, secrets, lazy imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+CHECK_IDS = [
+    "compose-config", "env-drift", "host-vs-container", "leaked-host-port", "missing-mount", "path-gap",
+    "port-collision", "root-owned-files", "service-name-drift",
+]
+
+
+def doctor(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    full_env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "doctor", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_version() -> None:
+    done = doctor("--version")
+    assert done.returncode == 0
+    assert done.stdout.startswith("doctor ")
+
+
+def test_list_names_every_check() -> None:
+    done = doctor("list")
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = [line.split()[0] for line in done.stdout.splitlines()]
+    assert listed == CHECK_IDS
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+def test_explain_every_check(check_id: str) -> None:
+    done = doctor("explain", check_id)
+    assert done.returncode == 0
+    for heading in ("What it finds", "Why it matters", "Example", "Fix"):
+        assert heading in done.stdout
+
+
+def test_explain_unknown_check_is_a_usage_error() -> None:
+    done = doctor("explain", "no-such-check")
+    assert done.returncode == 2
+    assert "unknown check 'no-such-check'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("preflight", "/no/such/dir"),
+        ("preflight", "--select", "no-such-check", "examples/clean-stack"),
+        ("preflight", "--fail-on", "sometimes", "examples/clean-stack"),
+        ("preflight", "--format", "yaml", "examples/clean-stack"),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...]) -> None:
+    done = doctor(*args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_directory_without_compose_file_is_exit_2(tmp_path: Path) -> None:
+    done = doctor("preflight", str(tmp_path))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_clean_stack_passes() -> None:
+    done = doctor("preflight", "examples/clean-stack", "--ignore", "root-owned-files,path-gap,host-vs-container")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "✗" not in done.stdout
+
+
+def test_broken_stack_fails_with_findings_and_fixes() -> None:
+    done = doctor("preflight", "examples/broken-stack")
+    assert done.returncode == 1, done.stdout + done.stderr
+    for check_id in ("service-name-drift", "leaked-host-port", "missing-mount", "env-drift"):
+        assert f"✗ {check_id}" in done.stdout or f"! {check_id}" in done.stdout, check_id
+    assert "fix:" in done.stdout
+    assert "\x1b[" not in done.stdout, "no colour when piped"
+
+
+def test_json_contract() -> None:
+    done = doctor("preflight", "--format", "json", "examples/broken-stack")
+    assert done.returncode == 1
+    document = json.loads(done.stdout)
+    assert document["version"] == 1
+    assert {c["id"] for c in document["checks"]} >= set(CHECK_IDS) - {"compose-config"}
+    assert document["findings"]
+    for finding in document["findings"]:
+        assert set(finding) >= {"check", "severity", "message", "file", "line", "subject", "fix"}
+        assert finding["severity"] in ("error", "warning", "info")
+        if finding["fix"] is not None:
+            assert finding["fix"]["title"]
+    assert "context" in document["facts"]
+
+
+def test_fail_on_warning_and_ignore() -> None:
+    selected = ("--select", "env-drift", "examples/broken-stack")
+    assert doctor("preflight", "--fail-on", "info", *selected).returncode == 1
+    assert doctor("preflight", "--ignore", "env-drift", "--select", "env-drift", "examples/broken-stack").returncode == 0
+
+
+def _secrets_of_broken_stack() -> list[str]:
+    secrets = []
+    for line in (EXAMPLES / "broken-stack" / ".env").read_text().splitlines():
+        key, _, value = line.partition("=")
+        if any(word in key for word in ("PASSWORD", "SECRET", "TOKEN")) and len(value) >= 4:
+            secrets.append(value.strip("'\""))
+    assert secrets, "the broken stack must carry secrets to prove masking"
+    return secrets
+
+
+@pytest.mark.parametrize("fmt", ["console", "json", "sarif", "junit", "github"])
+def test_no_secret_in_any_format(fmt: str) -> None:
+    done = doctor("preflight", "--format", fmt, "examples/broken-stack")
+    assert done.returncode == 1, done.stderr
+    for secret in _secrets_of_broken_stack():
+        assert secret not in done.stdout + done.stderr, f"{fmt} printed a secret"
+
+
+def test_output_file_gets_the_report_and_console_the_summary(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    done = doctor("preflight", "--format", "json", "--output", str(target), "examples/broken-stack")
+    assert done.returncode == 1
+    assert json.loads(target.read_text())["version"] == 1
+    assert "doctor preflight" in done.stdout
+
+
+def test_preflight_does_not_import_rich_or_the_docker_sdk() -> None:
+    code = (
+        "import sys\n"
+        "from doctor.cli import main\n"
+        "try:\n"
+        "    main(['preflight', '--select', 'service-name-drift,leaked-host-port,env-drift,missing-mount',"
+        " 'examples/clean-stack'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'docker', 'psutil')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr

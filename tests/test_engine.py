@@ -1,0 +1,122 @@
+"""The engine: plugins found through entry points, a broken plugin or check never kills the run."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from doctor.engine import Report, load_registry, run_checks, select_checks
+from doctor.model import Check, Finding, Location, Severity, Status, Unavailable
+
+BUILTIN = {
+    "env-drift", "host-vs-container", "leaked-host-port", "missing-mount", "path-gap", "port-collision",
+    "root-owned-files", "service-name-drift",
+}
+
+
+def _fake_distribution(root: Path, name: str, entry_points: str, modules: dict[str, str]) -> None:
+    info = root / f"{name}-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[doctor.checks]\n{entry_points}\n")
+    for module, source in modules.items():
+        (root / f"{module}.py").write_text(source)
+
+
+@pytest.fixture
+def plugin_path(tmp_path: Path) -> Iterator[Path]:
+    sys.path.insert(0, str(tmp_path))
+    yield tmp_path
+    sys.path.remove(str(tmp_path))
+    for module in [m for m in sys.modules if m.startswith("fake_")]:
+        del sys.modules[module]
+
+
+def test_builtin_checks_register_through_entry_points() -> None:
+    registry = load_registry()
+    assert BUILTIN <= set(registry.checks)
+    for check_id, cls in registry.checks.items():
+        assert cls.id == check_id
+        assert cls.summary(), f"{check_id} has no summary line"
+
+
+def test_builtin_checks_document_every_heading() -> None:
+    for check_id, cls in load_registry().checks.items():
+        doc = cls.documentation()
+        for heading in ("What it finds", "Why it matters", "Example", "Fix"):
+            assert heading in doc, f"{check_id}: docstring lacks the heading {heading!r}"
+
+
+def test_broken_plugin_is_an_error_naming_its_distribution(plugin_path: Path) -> None:
+    _fake_distribution(
+        plugin_path, "fake-broken-plugin", "broken-check = fake_broken:Broken", {"fake_broken": "raise RuntimeError('boom')\n"}
+    )
+    registry = load_registry()
+    errors = {e.name: e for e in registry.errors}
+    assert "broken-check" in errors
+    assert errors["broken-check"].distribution == "fake-broken-plugin"
+    assert "boom" in errors["broken-check"].message
+    assert BUILTIN <= set(registry.checks), "the other checks must still load"
+
+
+def test_plugin_with_mismatched_id_is_rejected(plugin_path: Path) -> None:
+    source = "from doctor.model import Check\nclass C(Check):\n    '''summary'''\n    id = 'other'\n"
+    _fake_distribution(plugin_path, "fake-mismatch", "declared = fake_mismatch:C", {"fake_mismatch": source})
+    errors = {e.name: e.message for e in load_registry().errors}
+    assert "registered as 'declared'" in errors["declared"]
+
+
+class _Crashes(Check):
+    """crashes"""
+
+    id = "crashes"
+
+    def run(self, project: object, host: object) -> Iterable[Finding]:  # type: ignore[override]
+        raise KeyError("bug")
+
+
+class _NeedsEngine(Check):
+    """needs the engine"""
+
+    id = "needs-engine"
+
+    def run(self, project: object, host: object) -> Iterable[Finding]:  # type: ignore[override]
+        raise Unavailable("docker engine unavailable: permission denied")
+
+
+class _Finds(Check):
+    """finds one"""
+
+    id = "finds"
+    severity = Severity.WARNING
+
+    def run(self, project: object, host: object) -> Iterable[Finding]:  # type: ignore[override]
+        yield self.finding("something is off", Location(Path("/p/x"), 3), "x")
+
+
+def test_a_crashing_check_is_an_error_result_and_the_others_still_run() -> None:
+    report = run_checks([_Crashes(), _NeedsEngine(), _Finds()], None, None, Path("/p"))
+    statuses = {r.check: r.status for r in report.results}
+    assert statuses == {"crashes": Status.ERROR, "needs-engine": Status.SKIPPED, "finds": Status.FAILED}
+    assert "KeyError" in report.results[0].reason
+    assert report.results[1].reason == "docker engine unavailable: permission denied"
+    assert report.exit_code(Severity.ERROR) == 1  # a crashed check fails the run
+
+
+def test_exit_code_follows_fail_on() -> None:
+    report = run_checks([_Finds()], None, None, Path("/p"))
+    assert report.exit_code(Severity.ERROR) == 0
+    assert report.exit_code(Severity.WARNING) == 1
+    assert report.exit_code(Severity.INFO) == 1
+    assert Report(Path("/p"), ()).exit_code(Severity.INFO) == 0
+
+
+def test_select_and_ignore_validate_ids() -> None:
+    registry = load_registry()
+    chosen = select_checks(registry, ("env-drift", "path-gap"), ("path-gap",))
+    assert [c.id for c in chosen] == ["env-drift"]
+    with pytest.raises(ValueError, match="unknown check id"):
+        select_checks(registry, ("no-such-check",), ())
