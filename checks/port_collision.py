@@ -59,7 +59,7 @@ class PortCollision(Check):
     """
 
     id: ClassVar[str] = "port-collision"
-    severity: ClassVar[Severity] = Severity.ERROR
+    severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose

@@ -158,7 +158,8 @@ class Check:
     """
 
     id: ClassVar[str] = ""
-    severity: ClassVar[Severity] = Severity.ERROR
+    #: the class sets the default; an instance carries the configured one (doctor.yaml `severity:`)
+    severity: Severity = Severity.ERROR
 
     def __init__(self, severity: Severity | None = None) -> None:
         if severity is not None:
