@@ -6,7 +6,6 @@ import importlib.metadata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from doctor.model import Check, CheckResult, Finding, Location, Severity, Status, Unavailable
@@ -177,9 +176,8 @@ def load_problems_result(project: object, severity: Severity = Severity.ERROR) -
         if key in seen:
             continue
         seen.add(key)
-        findings.append(
-            Finding(COMPOSE_CONFIG, severity, problem.message, problem.location, f"{problem.kind.value}:{problem.message}")
-        )
+        subject = f"{problem.kind.value}:{problem.message}"
+        findings.append(Finding(COMPOSE_CONFIG, severity, problem.message, problem.location, subject))
     status = Status.FAILED if findings else Status.PASSED
     return CheckResult(COMPOSE_CONFIG, COMPOSE_CONFIG_SUMMARY, status, tuple(findings))
 

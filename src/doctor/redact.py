@@ -16,7 +16,9 @@ SECRET_KEY = re.compile(
     re.IGNORECASE,
 )
 URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/@:'\"]*:)(?P<pw>[^\s@/'\"]+)(?P<at>@)")
-KEY_VALUE = re.compile(r"(?P<key>\b[A-Za-z_][A-Za-z0-9_.-]*)(?P<sep>\s*[=:]\s*)(?P<val>'[^']*'|\"[^\"]*\"|[^\s,;'\"()\[\]{}]+)")
+KEY_VALUE = re.compile(
+    r"(?P<key>\b[A-Za-z_][A-Za-z0-9_.-]*)(?P<sep>\s*[=:]\s*)(?P<val>'[^']*'|\"[^\"]*\"|[^\s,;'\"()\[\]{}]+)"
+)
 MIN_SECRET_LENGTH = 4
 
 

@@ -1,0 +1,340 @@
+"""`doctor fix`: apply the findings' fixes safely, then re-run the checks to prove they worked.
+
+A fix's edits are applied per file, atomically (temp file beside it, fsync, rename), keeping
+mode, owner, line endings and the trailing-newline state; files git does not track are
+backed up first (a `.env` is often the only copy of its secrets). Safety decides what runs:
+SAFE fixes apply, UNSAFE ones only with `--yes` or a yes on a terminal, ADVICE is printed.
+Fixes whose edits overlap an earlier fix's are skipped for this round and retried on the
+next (ruff style), up to `max_rounds` rounds, each round's preflight verifying the last.
+
+Edit convention (see `doctor.model.Edit`): with `line` N, `old` is the exact text of whole
+lines starting at line N, without the last line's break (a whole file when N is 1 and `old`
+is all of it); anything else there means the file changed since the check read it. With
+`line` None, `old == ""` appends `new` (creating the file) and any other `old` must occur
+exactly once in the file.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from doctor.fixfiles import FileEdits, ProjectFiles, RefusedEdit, project_lock, state_dir
+from doctor.model import Finding, Fix, Safety
+
+if TYPE_CHECKING:
+    from doctor.engine import Registry, Run, RunOptions
+    from doctor.redact import Redactor
+
+FAMILIES: Mapping[str, str] = {
+    "port-collision": "ports",
+    "root-owned-files": "owners",
+    "service-name-drift": "env",
+    "leaked-host-port": "env",
+    "env-drift": "env",
+    "missing-mount": "mounts",
+}
+FAMILY_NAMES = ("ports", "owners", "env", "mounts")
+RETRY = "run doctor fix again"  # how a RefusedEdit says the next round may apply it
+UNSAFE_HINT = "unsafe fix: rerun with --yes, or on a terminal to be asked"
+
+
+class FixStatus(enum.Enum):
+    """What happened to one finding's fix."""
+
+    APPLIED = "applied"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    DRY_RUN = "dry-run"
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    """One `doctor fix` run as the user asked for it.
+
+    `families` empty means every family (and fixes of checks in none); `interactive` says
+    stdin/stdout are a terminal (never prompt otherwise); `ask` replaces the terminal prompt
+    (tests, or a UI); `env` is the environment for preflight and the state dir.
+    """
+
+    project: object  # doctor.project.ProjectOptions
+    families: frozenset[str] = frozenset()
+    dry_run: bool = False
+    yes: bool = False
+    interactive: bool = False
+    env: Mapping[str, str] | None = None
+    ask: Callable[[str], bool] | None = None
+    lock_timeout: float = 30.0
+    max_rounds: int = 3
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """One finding's fix and how it ended; `fixed` is the re-run's verdict (None when not re-run)."""
+
+    fingerprint: str
+    status: FixStatus
+    reason: str = ""
+    check: str = ""
+    title: str = ""
+    message: str = ""
+    fixed: bool | None = None
+
+
+@dataclass(frozen=True)
+class FileDiff:
+    """The unified diff of one file, as applied or (dry run) as it would be."""
+
+    path: Path
+    diff: str
+
+
+@dataclass(frozen=True)
+class FixReport:
+    """Everything one `doctor fix` did: per-finding results, diffs, backups, and notes."""
+
+    project_dir: Path
+    results: tuple[FixResult, ...] = ()
+    diffs: tuple[FileDiff, ...] = ()
+    backups: tuple[tuple[Path, Path], ...] = ()
+    notes: tuple[str, ...] = ()
+    error: str = ""
+    dry_run: bool = False
+    redactor: Redactor | None = field(default=None, compare=False)
+
+    @property
+    def exit_code(self) -> int:
+        """2 when the run could not start, 1 when a fix failed or did not fix its finding, else 0."""
+        if self.error:
+            return 2
+        bad = any(r.status is FixStatus.FAILED or r.fixed is False for r in self.results)
+        return 1 if bad else 0
+
+
+def family_of(check_id: str) -> str:
+    """The `--ports/--owners/--env/--mounts` family of a check id ("" for a check in none)."""
+    return FAMILIES.get(check_id, "")
+
+
+def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
+    """Run preflight, apply the selected fixes as their safety allows, verify by re-running the checks."""
+    from doctor.engine import RunOptions, load_registry
+
+    registry = registry or load_registry()
+    wanted = options.families
+    select = tuple(sorted(c for c in registry.checks if not wanted or family_of(c) in wanted))
+    if not select:
+        where = Path(str(getattr(options.project, "path", ".")))
+        return FixReport(where, error=f"no installed check fixes {', '.join(sorted(options.families))}")
+    env = _env(options)
+    target = Path(str(getattr(options.project, "path", "."))).resolve()
+    where = target if target.is_dir() else target.parent
+    if options.dry_run:
+        return _fix(options, registry, RunOptions(project=options.project, select=select, env=env))
+    # locked before the first preflight: a run that waited must read the files the other one left
+    with project_lock(state_dir(env), where, options.lock_timeout) as locked:
+        if not locked:
+            return FixReport(where, error=f"another 'doctor fix' is running on {where}")
+        return _fix(options, registry, RunOptions(project=options.project, select=select, env=env))
+
+
+def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> FixReport:
+    from doctor.engine import preflight
+
+    run = preflight(run_options, registry)
+    env = dict(run_options.env or {})
+    files = ProjectFiles(run.project.root, run.project.compose.project_name, env)
+    redactor = _redactor(run)
+    if options.dry_run:
+        return _round(options, run, files, redactor, ())[0]
+    results: dict[str, FixResult] = {}
+    report = FixReport(run.project.root)
+    for _ in range(max(1, options.max_rounds)):
+        report, chosen = _round(options, run, files, redactor, tuple(results.values()), report)
+        results.update({r.fingerprint: r for r in report.results})
+        applied = [r for r in report.results if r.status is FixStatus.APPLIED and r.fixed is None]
+        if not applied:
+            break
+        run = preflight(run_options, registry)  # the verification, and the next round's findings
+        remaining = {f.fingerprint for f in run.report.findings}
+        for r in applied:
+            problem = _verify(run, chosen[r.fingerprint])
+            if problem:
+                results[r.fingerprint] = replace(r, fixed=False, reason=problem)
+            else:
+                results[r.fingerprint] = replace(r, fixed=r.fingerprint not in remaining)
+        overlapped = [r for r in report.results if r.reason.endswith(RETRY)]
+        if not overlapped:
+            break
+    ordered = tuple(results.values())
+    return replace(report, results=ordered, backups=files.backups, redactor=redactor)
+
+
+def _verify(run: Run, chosen: Fix) -> str:
+    """A fix's own proof beyond its finding being gone: a moved port must really be published."""
+    from doctor.portfix import PortMove, verify_port_move
+
+    return verify_port_move(run.project, chosen) if isinstance(chosen, PortMove) else ""
+
+
+def _round(options: FixOptions, run: Run, files: ProjectFiles, redactor: Redactor | None,
+           earlier: tuple[FixResult, ...], before: FixReport | None = None,
+           ) -> tuple[FixReport, dict[str, Fix]]:
+    """Plan and apply (or preview) one pass over the findings that carry a fix."""
+    done = {r.fingerprint for r in earlier if r.status is FixStatus.APPLIED}
+    results: list[FixResult] = []
+    notes: list[str] = list(before.notes) if before else []
+    plans: dict[Path, FileEdits] = {}
+    accepted: list[tuple[Finding, Fix]] = []
+    seen: set[str] = set()
+    for finding in run.report.findings:
+        if finding.fix is None or finding.fingerprint in seen or finding.fingerprint in done:
+            continue
+        if options.families and family_of(finding.check) not in options.families:
+            continue
+        seen.add(finding.fingerprint)
+        chosen, refusal = _choose(options, finding, finding.fix)
+        if chosen is None:
+            results.append(_result(finding, finding.fix, FixStatus.SKIPPED, refusal))
+            continue
+        refusal = _plan(files, plans, chosen)
+        if refusal:
+            results.append(_result(finding, chosen, FixStatus.SKIPPED, refusal))
+            continue
+        accepted.append((finding, chosen))
+    diffs = tuple(FileDiff(p.path, p.diff(files.root)) for p in plans.values() if p.changed)
+    failed: dict[Path, str] = {}
+    if not options.dry_run:
+        for plan in plans.values():
+            if plan.changed:
+                error = files.write(plan)
+                if error:
+                    failed[plan.path] = error
+    for finding, chosen in accepted:
+        results.append(_outcome(options, files, finding, chosen, failed))
+    prev = before.diffs if before else ()
+    report = FixReport(files.root, tuple(results), prev + diffs, files.backups, tuple(notes),
+                       dry_run=options.dry_run, redactor=redactor)
+    return report, {finding.fingerprint: chosen for finding, chosen in accepted}
+
+
+def _choose(options: FixOptions, finding: Finding, primary: Fix) -> tuple[Fix | None, str]:
+    """The fix to apply (the primary, or an alternative the user chose on a terminal), or why none."""
+    ask = _asker(options)
+    for alternative in getattr(primary, "alternatives", ()):
+        question = f"{finding.message}\n  {alternative.title} instead?"
+        if ask is not None and not options.dry_run and ask(question):
+            return alternative, ""
+    if primary.safety is Safety.ADVICE:
+        return None, f"advice only: {primary.title}"
+    if primary.safety is Safety.UNSAFE and not (options.yes or options.dry_run):
+        if ask is None:
+            return None, UNSAFE_HINT
+        if not ask(f"{finding.message}\n  {primary.title}?"):
+            return None, "declined"
+    return primary, ""
+
+
+def _asker(options: FixOptions) -> Callable[[str], bool] | None:
+    if not options.interactive:
+        return None
+    if options.ask is not None:
+        return options.ask
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None  # told interactive, but there is no terminal to answer: never hang on a pipe
+    return _terminal_ask
+
+
+def _terminal_ask(question: str) -> bool:
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _plan(files: ProjectFiles, plans: dict[Path, FileEdits], chosen: Fix) -> str:
+    """Add a fix's edits to the per-file plans, all or none; the reason when refused."""
+    staged: dict[Path, FileEdits] = {}
+    for edit in chosen.edits:
+        try:
+            path = files.check_path(edit.path)
+            plan = staged.get(path) or (plans[path].copy() if path in plans else files.load(path))
+            staged[path] = plan
+            plan.add(edit, chosen.title)
+        except RefusedEdit as exc:
+            return str(exc)
+    plans.update(staged)
+    return ""
+
+
+def _outcome(options: FixOptions, files: ProjectFiles, finding: Finding, chosen: Fix,
+             failed: dict[Path, str]) -> FixResult:
+    paths = {files.check_path(e.path) for e in chosen.edits}
+    errors = [failed[p] for p in paths if p in failed]
+    if errors:
+        return _result(finding, chosen, FixStatus.FAILED, errors[0])
+    if options.dry_run:
+        shown = " ".join(chosen.command)
+        reason = f"would run: {shown}" if chosen.command else ""
+        if chosen.safety is Safety.UNSAFE and not options.yes:
+            reason = (reason + "; " if reason else "") + "unsafe: applied only with --yes or when confirmed"
+        return _result(finding, chosen, FixStatus.DRY_RUN, reason)
+    if chosen.command:
+        error = files.run_command(chosen.command)
+        if error:
+            return _result(finding, chosen, FixStatus.FAILED, error)
+    return _result(finding, chosen, FixStatus.APPLIED)
+
+
+def _result(finding: Finding, chosen: Fix, status: FixStatus, reason: str = "") -> FixResult:
+    return FixResult(finding.fingerprint, status, reason, finding.check, chosen.title, finding.message)
+
+
+def _env(options: FixOptions) -> dict[str, str]:
+    if options.env is not None:
+        return dict(options.env)
+    return dict(getattr(options.project, "env", None) or os.environ)
+
+
+def _redactor(run: Run) -> Redactor:
+    from doctor.redact import Redactor
+
+    compose = run.project.compose
+    envs: list[Mapping[str, str | None]] = [dict(compose.variables)]
+    envs.extend({k: v.value for k, v in s.environment.items()} for s in compose.services.values())
+    if run.project.dotenv is not None:
+        envs.append(run.project.dotenv.as_dict())
+    return Redactor.from_environment(*envs)
+
+
+def render_fix_report(report: FixReport) -> str:
+    """The report as plain text: diffs, one line per fix, backups, notes and a summary line."""
+    lines: list[str] = []
+    if report.error:
+        return f"doctor: {report.error}\n"
+    for diff in report.diffs:
+        lines.append(diff.diff)
+    for r in report.results:
+        verdict = {True: " (fixed)", False: " (NOT fixed: the check still reports it)", None: ""}[r.fixed]
+        why = f": {r.reason}" if r.reason else ""
+        lines.append(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}")
+    for original, copy in report.backups:
+        lines.append(f"backed up {original} (not tracked by git) to {copy}")
+    lines.extend(report.notes)
+    counts = {s: sum(r.status is s for r in report.results) for s in FixStatus}
+    if not report.results:
+        lines.append("nothing to fix")
+    elif report.dry_run:
+        lines.append(f"dry run: {counts[FixStatus.DRY_RUN]} fix(es) would apply, no file changed")
+    else:
+        fixed = sum(r.fixed is True for r in report.results)
+        lines.append(f"{counts[FixStatus.APPLIED]} applied ({fixed} verified fixed), "
+                     f"{counts[FixStatus.SKIPPED]} skipped, {counts[FixStatus.FAILED]} failed")
+    text = "\n".join(line.rstrip("\n") for line in lines) + "\n"
+    return report.redactor.text(text) if report.redactor is not None else text

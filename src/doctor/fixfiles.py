@@ -1,0 +1,289 @@
+"""The file side of `doctor fix`: per-file edit plans, safe atomic writes, backups and the run lock.
+
+Texts are handled with "\\n" line breaks (what the checks read through universal newlines)
+and written back with the file's own: a CRLF file stays CRLF. A file is written through a
+temp file in its own directory, fsynced, renamed over the original (os.replace is atomic on
+POSIX), with the original's mode and owner; an interrupted write leaves the original whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import errno
+import fcntl
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from doctor.model import Edit
+
+COMMAND_TIMEOUT = 120.0
+
+
+class RefusedEdit(Exception):
+    """An edit the fixer will not make (file changed, outside the project, overlapping...)."""
+
+
+@dataclass
+class FileEdits:
+    """The accepted edits of one file, as (start, end, new) spans of its "\\n"-normalised text."""
+
+    path: Path
+    display: str
+    original: str
+    exists: bool
+    crlf: bool = False
+    spans: list[tuple[int, int, str, str]] = field(default_factory=list)
+
+    def copy(self) -> FileEdits:
+        return FileEdits(self.path, self.display, self.original, self.exists, self.crlf, list(self.spans))
+
+    def add(self, edit: Edit, title: str) -> None:
+        """Accept `edit`, or raise RefusedEdit saying why (stale text, overlap with an earlier fix)."""
+        start, end = self._locate(edit)
+        new = edit.new.replace("\r\n", "\n")
+        for s, e, other_new, other_title in self.spans:
+            if (s, e, other_new) == (start, end, new):
+                return  # the same edit from another finding: already planned
+            if not self.exists:
+                raise RefusedEdit(f"another fix creates {self.display} first; run doctor fix again")
+            if (s < end and start < e) or (s == e == start == end and start < len(self.original)):
+                raise RefusedEdit(f"overlaps the fix '{other_title}' in {self.display}; run doctor fix again")
+        self.spans.append((start, end, new, title))
+
+    def _locate(self, edit: Edit) -> tuple[int, int]:
+        text, old = self.original, edit.old.replace("\r\n", "\n")
+        where = f"{self.display}:{edit.line}" if edit.line else self.display
+        stale = RefusedEdit(f"file changed since the check read it ({where})")
+        if edit.line is None:
+            if not old:
+                return len(text), len(text)
+            if text.count(old) != 1:
+                raise stale
+            start = text.index(old)
+            return start, start + len(old)
+        starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+        past_end = edit.line == len(starts) and starts[-1] == len(text) and bool(old)
+        if not 1 <= edit.line <= len(starts) or past_end:
+            raise stale
+        begin = starts[edit.line - 1]
+        end = begin + len(old)
+        if text.startswith(old, begin) and (end == len(text) or old.endswith("\n") or text[end] == "\n"):
+            return begin, end
+        raise stale
+
+    def new_text(self) -> str:
+        """The "\\n"-normalised text after every accepted edit (appends in the order accepted)."""
+        text, out, pos = self.original, [], 0
+        for start, end, new, _ in sorted(self.spans, key=lambda s: (s[0], s[1] > s[0])):
+            out.append(text[pos:start])
+            written = "".join(out)
+            if start == end == len(text) and written and not written.endswith("\n") and new:
+                new = "\n" + new  # appending a line to a file whose last line has no break
+            out.append(new)
+            pos = end
+        out.append(text[pos:])
+        result = "".join(out)
+        if self.original and not self.original.endswith("\n") and result.endswith("\n"):
+            result = result.rstrip("\n")  # keep the file's trailing-newline state
+        elif self.original.endswith("\n") and result and not result.endswith("\n"):
+            result += "\n"
+        return result
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.spans) and (self.new_text() != self.original or not self.exists)
+
+    def rendered(self) -> bytes:
+        text = self.new_text()
+        return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8")
+
+    def diff(self, root: Path) -> str:
+        """difflib's unified diff of this file, before -> after."""
+        return unified_diff(self.original if self.exists else "", self.new_text(), self.display)
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """The unified diff `a/name` -> `b/name` (from /dev/null for a new file)."""
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 fromfile=f"a/{name}" if old else "/dev/null", tofile=f"b/{name}")
+    marker = "\n\\ No newline at end of file\n"
+    return "".join(line if line.endswith("\n") else line + marker for line in lines)
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """(text with "\\n" breaks, whether the file used CRLF)."""
+    text = data.decode("utf-8")
+    crlf = text.count("\r\n") > 0 and text.count("\r\n") * 2 >= text.count("\n")
+    return text.replace("\r\n", "\n"), crlf
+
+
+def state_dir(env: Mapping[str, str]) -> Path:
+    """`$XDG_STATE_HOME/doctor` (default `~/.local/state/doctor`): backups and locks, never in the repo."""
+    home = Path(env.get("HOME") or Path.home())
+    return Path(env.get("XDG_STATE_HOME") or home / ".local" / "state") / "doctor"
+
+
+class ProjectFiles:
+    """Reads, checks, backs up and writes the files of one project; runs fix commands in it."""
+
+    def __init__(self, root: Path, project_name: str, env: Mapping[str, str]) -> None:
+        self.root = root.resolve()
+        self.project_name = project_name or self.root.name
+        self.env = env
+        self.state_dir = state_dir(env)
+        self._backups: list[tuple[Path, Path]] = []
+        self._created: set[Path] = set()  # made by this run: nothing of the user's to back up
+        self._stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+
+    @property
+    def backups(self) -> tuple[tuple[Path, Path], ...]:
+        """(original, copy) for every file backed up in this run."""
+        return tuple(self._backups)
+
+    def check_path(self, path: Path) -> Path:
+        """The real path to write; RefusedEdit when it (or its symlink target) leaves the project."""
+        path = path if path.is_absolute() else self.root / path
+        real = path.resolve()
+        if not real.is_relative_to(self.root):
+            what = "is a symlink pointing outside" if path.is_symlink() else "lies outside"
+            raise RefusedEdit(f"{path} {what} the project {self.root}")
+        return real
+
+    def load(self, path: Path) -> FileEdits:
+        display = str(path.relative_to(self.root))
+        if path.is_dir():
+            raise RefusedEdit(f"{display} is a directory")
+        try:
+            text, crlf = decode(path.read_bytes())
+        except FileNotFoundError:
+            return FileEdits(path, display, "", False)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RefusedEdit(f"cannot read {display}: {getattr(exc, 'strerror', None) or exc}") from None
+        return FileEdits(path, display, text, True, crlf)
+
+    def write(self, plan: FileEdits) -> str:
+        """Write a plan atomically; "" on success, else one line saying why the file is untouched."""
+        try:
+            current = decode(plan.path.read_bytes())[0] if plan.exists else None
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if (plan.exists and current != plan.original) or (not plan.exists and plan.path.exists()):
+            return f"{plan.display} changed while doctor was fixing it; nothing written"
+        try:
+            if plan.exists and plan.path not in self._created and not self._tracked(plan.path):
+                self._backup(plan)
+            _atomic_write(plan.path, plan.rendered(), plan.exists)
+            if not plan.exists:
+                self._created.add(plan.path)
+        except OSError as exc:
+            return f"cannot write {plan.display}: {exc.strerror or exc}"
+        return ""
+
+    def _tracked(self, path: Path) -> bool:
+        try:
+            relative = str(path.relative_to(self.root))
+            done = subprocess.run(["git", "ls-files", "--error-unmatch", "--", relative],
+                                  cwd=self.root, capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        return done.returncode == 0
+
+    def _backup(self, plan: FileEdits) -> None:
+        safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.project_name)
+        target = self.state_dir / "backups" / safe_name / self._stamp / plan.display
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        shutil.copy2(plan.path, target)  # copy2 keeps the 0600 of a secrets file
+        self._backups.append((plan.path, target))
+
+    def run_command(self, argv: tuple[str, ...]) -> str:
+        """Run a fix's argv (no shell) in the project directory; "" on success, else why not."""
+        try:
+            done = subprocess.run(list(argv), cwd=self.root, capture_output=True, text=True,
+                                  timeout=COMMAND_TIMEOUT)
+        except FileNotFoundError:
+            return f"{argv[0]}: command not found"
+        except subprocess.TimeoutExpired:
+            return f"{argv[0]} did not finish in {COMMAND_TIMEOUT:g} s"
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()
+            return f"{argv[0]} exited {done.returncode}" + (f": {tail[-1]}" if tail else "")
+        return ""
+
+
+def _atomic_write(path: Path, data: bytes, existed: bool) -> None:
+    info = os.stat(path) if existed else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".doctor-tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            _copy_owner(handle.fileno(), info, path.parent)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _copy_owner(fd: int, info: os.stat_result | None, parent: Path) -> None:
+    """Give the temp file the original's mode and owner (a new file: umask mode, the folder's owner)."""
+    if info is not None:
+        os.fchmod(fd, stat.S_IMODE(info.st_mode))
+        uid, gid = info.st_uid, info.st_gid
+    else:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)
+        folder = os.stat(parent)
+        uid, gid = folder.st_uid, folder.st_gid  # doctor run as root must not leave root-owned files
+    if (uid, gid) != (os.geteuid(), os.getegid()):
+        with contextlib.suppress(PermissionError):
+            os.fchown(fd, uid, gid)
+
+
+@contextlib.contextmanager
+def project_lock(state_dir: Path, root: Path, timeout: float) -> Iterator[bool]:
+    """Hold an exclusive flock for `root` (waiting up to `timeout` s); yields False when it was not had."""
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    lock_dir = state_dir / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_dir / f"{key}.lock", "a+")  # noqa: SIM115 - held for the whole with-block
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()} {root}\n")
+        handle.flush()
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    finally:
+        handle.close()

@@ -1,0 +1,355 @@
+"""`doctor fix --ports`: choose a free host port for a colliding mapping, and write it where compose reads it.
+
+Where it goes: a published port written as a variable (`"${TRAEFIK_PORT:-8094}:80"`) is set
+in the project's `.env` (that line's value only, or a new line); a literal one goes to the dev
+override as `ports: !override [...]` - compose appends an override's ports to the base list,
+so without the tag (compose < 2.24.4) the old binding would stay - or, where the tag is not
+supported or no override would be read (-f / COMPOSE_FILE), into the mapping's own line.
+Only the host side moves; the container side, and every peer that reaches the service on
+the network, are untouched. The port chosen is deterministic: the first one above the old
+port (or in the configured range) that is >= 1024, outside the kernel's ephemeral range,
+published by no container on this machine nor elsewhere in the project, and bindable now.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import weakref
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from doctor.model import Edit, Fix, Safety, Unavailable
+from doctor.project.types import PortMapping, Service
+
+if TYPE_CHECKING:
+    from doctor.host import Host
+    from doctor.project import Project
+
+OVERRIDE_TAG_SINCE = (2, 24, 4)
+# ports already chosen for other findings of the same preflight (one Project per run), so two
+# collisions fixed together never move onto the same free port
+_RESERVED: weakref.WeakKeyDictionary[Project, set[tuple[int, str]]] = weakref.WeakKeyDictionary()
+MAX_PROBES = 500  # bind probes per port before giving up (each takes microseconds)
+_VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+
+
+@dataclass(frozen=True)
+class PortMove(Fix):
+    """A Fix that moves `service`'s host port `old` (container `target`) to `new`.
+
+    `alternatives` are other repairs (stopping the container that holds the port) that the
+    fixer offers on a terminal only: never by default, never with --yes alone.
+    """
+
+    service: str = ""
+    target: int = 0
+    protocol: str = "tcp"
+    old: int = 0
+    new: int = 0
+    alternatives: tuple[Fix, ...] = ()
+
+
+def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *,
+             ports_range: tuple[int, int] | None = None, alternatives: tuple[Fix, ...] = (),
+             compose_version: tuple[int, int, int] | str | None = "detect") -> Fix | None:
+    """The Fix that publishes `mapping` of `service` on a free host port; None when it has no fixed port.
+
+    An ADVICE Fix says why no edit can be written (shell variable wins over .env, host
+    range, nothing free). `compose_version` "detect" asks `docker compose version`.
+    """
+    old_range = mapping.published_range
+    svc = project.services.get(service)
+    if old_range is None or svc is None:
+        return None
+    if old_range[0] != old_range[1]:
+        return Fix(f"publish '{service}' on another host port range than {mapping.published}", Safety.ADVICE)
+    old = old_range[0]
+    handed_out = _RESERVED.setdefault(project, set())
+    new = choose_port(host, mapping, taken_ports(project, host) | handed_out, ports_range)
+    if new is not None:
+        handed_out.add((new, mapping.protocol))
+    if new is None:
+        title = f"publish '{service}' on another host port (no free port found near {old})"
+        return PortMove(title, Safety.ADVICE, (), (), service, mapping.target, mapping.protocol, old, 0,
+                        alternatives)
+    variable = port_variable(project, mapping)
+    version = detect_compose_version() if compose_version == "detect" else compose_version
+    assert not isinstance(version, str)
+    if variable:
+        edits, where = _env_edits(project, variable, new)
+    else:
+        edits, where = _compose_edits(project, svc, mapping, new, version)
+    safety = Safety.SAFE if edits else Safety.ADVICE
+    title = f"move '{service}' from host port {old} to {new} ({where})"
+    return PortMove(title, safety, edits, (), service, mapping.target, mapping.protocol, old, new,
+                    alternatives)
+
+
+def detect_compose_version() -> tuple[int, int, int] | None:
+    """The compose version from `docker compose version` (or `docker-compose version`), None when absent."""
+    return _compose_version()
+
+
+@lru_cache(maxsize=1)
+def _compose_version() -> tuple[int, int, int] | None:
+    for argv in (["docker", "compose", "version"], ["docker-compose", "version"]):
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        found = parse_compose_version(done.stdout) if done.returncode == 0 else None
+        if found is not None:
+            return found
+    return None
+
+
+def parse_compose_version(text: str) -> tuple[int, int, int] | None:
+    """`Docker Compose version v2.40.3` -> (2, 40, 3)."""
+    found = _VERSION.search(text)
+    return (int(found[1]), int(found[2]), int(found[3])) if found else None
+
+
+def taken_ports(project: Project, host: Host) -> set[tuple[int, str]]:
+    """(port, protocol) published anywhere in the project, or by any container on this machine."""
+    taken: set[tuple[int, str]] = set()
+    for svc in project.services.values():
+        for port in svc.ports:
+            span = port.published_range
+            if span is not None:
+                taken.update((p, port.protocol) for p in range(span[0], span[1] + 1))
+    try:
+        for held in host.ports.container_ports(exclude_project=project.compose.project_name):
+            taken.add((held.socket.port, held.socket.protocol))
+    except Unavailable:
+        pass  # no engine: the bind probe still sees what running containers hold
+    return taken
+
+
+def candidates(old: int, ports_range: tuple[int, int] | None,
+               ephemeral: tuple[int, int] | None) -> Iterator[int]:
+    """Ports to try, in order: a configured range from its start (from above `old` when `old` lies
+    inside it, wrapping round); without one, every port above `old`, then below it.
+    """
+    if ports_range is not None:
+        low, high = max(ports_range[0], 1024), ports_range[1]
+        start = old + 1 if low <= old <= high else low
+        ordered = [*range(start, high + 1), *range(low, min(start, high + 1))]
+        ordered = [p for p in ordered if p != old]
+    else:
+        ordered = [*range(max(old + 1, 1024), 65536), *range(min(old - 1, 65535), 1023, -1)]
+    for port in ordered:
+        if ephemeral is not None and ephemeral[0] <= port <= ephemeral[1]:
+            continue
+        yield port
+
+
+def choose_port(host: Host, mapping: PortMapping, taken: set[tuple[int, str]],
+                ports_range: tuple[int, int] | None = None) -> int | None:
+    """The first candidate port that nothing publishes and that binds now on the mapping's address."""
+    from doctor.host.ports import HostSocket
+
+    span = mapping.published_range
+    old = span[0] if span else 1024
+    ephemeral = host.ports.ephemeral_range
+    for tried, port in enumerate(candidates(old, ports_range, ephemeral)):
+        if tried >= MAX_PROBES:
+            break
+        if (port, mapping.protocol) in taken:
+            continue
+        if not host.ports.probe(HostSocket(mapping.host_ip, port, mapping.protocol)):
+            return port
+    return None
+
+
+def port_variable(project: Project, mapping: PortMapping) -> str:
+    """The project variable that holds the published port (`${TRAEFIK_PORT:-8094}`), or ""."""
+    values = project.compose.variables
+    found = []
+    for name in mapping.variables:
+        value = values.get(name)
+        default = re.search(rf"\$\{{{re.escape(name)}:?-([^}}]*)\}}", mapping.raw)
+        if value == mapping.published or (value is None and default and default[1] == mapping.published):
+            found.append(name)
+    return found[0] if len(found) == 1 else ""
+
+
+def _env_edits(project: Project, name: str, new: int) -> tuple[tuple[Edit, ...], str]:
+    env = project.options.env
+    if name in env:
+        return (), f"{name} is set in your shell, which wins over .env: set {name}={new} there"
+    if env.get("COMPOSE_ENV_FILES") or env.get("COMPOSE_DISABLE_ENV_FILE", "").lower() in ("1", "true"):
+        return (), f"set {name}={new} in the env file compose reads"
+    path = project.root / ".env"
+    entry = project.dotenv.entry(name) if project.dotenv is not None else None
+    if entry is None:
+        return (Edit(path, "", f"{name}={new}\n"),), f".env {name}"
+    line = _line(path, entry.line)
+    edit = env_line_with_value(line, name, str(new)) if line is not None else None
+    if edit is None:
+        return (), f"set {name}={new} in .env line {entry.line}"
+    return (Edit(path, line or "", edit, entry.line),), f".env {name}"
+
+
+def env_line_with_value(line: str, name: str, value: str) -> str | None:
+    """The .env line with its value replaced, keeping `export`, quotes and an inline comment."""
+    found = re.match(rf"^(\s*(?:export\s+)?{re.escape(name)}\s*[=:]\s*)(['\"]?)([^'\"#\s]*)\2(.*)$", line)
+    if found is None:
+        return None
+    head, quote, _, tail = found.groups()
+    return f"{head}{quote}{value}{quote}{tail}"
+
+
+def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int,
+                   version: tuple[int, int, int] | None) -> tuple[tuple[Edit, ...], str]:
+    from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
+
+    tag_ok = version is None or version >= OVERRIDE_TAG_SINCE
+    override = dev_override(project)
+    why = "no override file compose would read" if override is None else "compose < 2.24.4 has no !override"
+    if tag_ok and override is not None:
+        try:
+            text = override_ports(override, svc.name, port_specs(svc, mapping, new), use_override_tag=True)
+        except YamlEditError as exc:
+            text, why = None, f"{override.name}: {exc}"
+        edit = whole_file_edit(override, text) if text is not None else None
+        if edit is not None:
+            assumed = "" if version is not None else "; compose not found, assuming >= 2.24.4 for !override"
+            return (edit,), f"{override.name} ports !override{assumed}"
+    edit = _inline_edit(mapping, new)
+    if edit is None:
+        return (), f"set the host port to {new} in {_where(mapping)}"
+    return (edit,), f"{_where(mapping)}, {why}"
+
+
+def dev_override(project: Project) -> Path | None:
+    """The override file to write: the one compose loads, else a new one default discovery will find.
+
+    None when the files are named explicitly (-f, a file path, COMPOSE_FILE) without an override:
+    a new override file would then never be read.
+    """
+    from doctor.project.discover import OVERRIDE_NAMES
+
+    model = project.compose
+    loaded = [f for f in model.files if f.name in OVERRIDE_NAMES]
+    if loaded:
+        return loaded[-1]
+    options = project.options
+    explicit = options.files or not Path(options.path).is_dir() or "COMPOSE_FILE" in model.variables
+    if explicit or not model.files:
+        return None
+    main = model.files[0]
+    name = "docker-compose.override.yml" if main.name.startswith("docker-") else "compose.override.yaml"
+    return main.parent / name
+
+
+def port_specs(svc: Service, moved: PortMapping, new: int) -> list[str | dict[str, object]]:
+    """The service's whole effective ports list, with `moved` published on `new` instead."""
+    specs: list[str | dict[str, object]] = []
+    seen: set[str] = set()
+    for port in svc.ports:
+        long = port.published is not None and ":" not in port.raw
+        if port is moved or (port.raw == moved.raw and not long):
+            specs.append(_short(port, new if port is moved else None))
+        elif long:
+            specs.append(_long(port))
+        elif port.raw not in seen:
+            seen.add(port.raw)
+            specs.append(port.raw or _short(port, None))
+    return specs
+
+
+def _short(port: PortMapping, new: int | None) -> str:
+    ip = port.host_ip
+    head = f"[{ip}]:" if ":" in ip else f"{ip}:" if ip else ""
+    published = str(new) if new is not None else port.published
+    proto = "" if port.protocol == "tcp" else f"/{port.protocol}"
+    return f"{head}{published}:{port.target}{proto}" if published else f"{port.target}{proto}"
+
+
+def _long(port: PortMapping) -> dict[str, object]:
+    spec: dict[str, object] = {"target": port.target, "published": port.raw or port.published}
+    if port.host_ip:
+        spec["host_ip"] = port.host_ip
+    if port.protocol != "tcp":
+        spec["protocol"] = port.protocol
+    if port.mode != "ingress":
+        spec["mode"] = port.mode
+    return spec
+
+
+def _inline_edit(mapping: PortMapping, new: int) -> Edit | None:
+    """Replace the published port on the mapping's own line (or its `published:` line below)."""
+    if mapping.location is None or mapping.location.line is None or mapping.published is None:
+        return None
+    path, first = mapping.location.path, mapping.location.line
+    for number in range(first, first + 6):
+        line = _line(path, number)
+        if line is None:
+            return None
+        short = re.compile(rf"(?<![\w.$]){mapping.published}(?=:\d)")
+        long = re.compile(rf"(?<=published:)(\s*['\"]?){mapping.published}(?=['\"]?\s*(#.*)?$)")
+        if number == first and len(short.findall(line)) == 1:
+            return Edit(path, line, short.sub(str(new), line), number)
+        if long.search(line):
+            return Edit(path, line, long.sub(lambda m: f"{m[1]}{new}", line), number)
+    return None
+
+
+def _line(path: Path, number: int) -> str | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return lines[number - 1] if 1 <= number <= len(lines) else None
+
+
+def _where(mapping: PortMapping) -> str:
+    loc = mapping.location
+    return f"{loc.path.name}:{loc.line}" if loc is not None and loc.line else "the compose file"
+
+
+def verify_port_move(project: Project, move: PortMove) -> str:
+    """"" when the reloaded project - and `docker compose config`, where installed - publish the new port."""
+    published = {p.published for p in _ports(project.services.get(move.service), move)}
+    if str(move.new) not in published:
+        return f"'{move.service}' does not publish {move.new} after the fix"
+    if str(move.old) in published:
+        return f"'{move.service}' still publishes {move.old} (compose merged the override's ports?)"
+    config = compose_config(project)
+    if config is None:
+        return ""
+    service = (config.get("services") or {}).get(move.service) or {}
+    seen = {str(p.get("published")) for p in service.get("ports") or [] if p.get("target") == move.target}
+    if str(move.new) not in seen or str(move.old) in seen:
+        return f"docker compose config publishes {sorted(seen)} for '{move.service}', not {move.new}"
+    return ""
+
+
+def _ports(svc: Service | None, move: PortMove) -> list[PortMapping]:
+    return [p for p in (svc.ports if svc else ()) if p.target == move.target and p.protocol == move.protocol]
+
+
+def compose_config(project: Project) -> Mapping[str, Any] | None:
+    """`docker compose config --format json` for the project, None when compose is absent or fails."""
+    options = project.options
+    path = Path(options.path)
+    cwd = path if path.is_dir() else path.parent
+    argv = ["docker", "compose"]
+    for file in ([path] if not path.is_dir() else []) + list(options.files):
+        argv += ["-f", str(file)]
+    for profile in options.profiles:
+        argv += ["--profile", profile]
+    if options.project_name:
+        argv += ["-p", options.project_name]
+    try:
+        done = subprocess.run([*argv, "config", "--format", "json"], cwd=cwd, env=dict(options.env),
+                              capture_output=True, text=True, timeout=30)
+        found = json.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return None
+    return found if isinstance(found, dict) else None

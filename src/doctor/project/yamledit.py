@@ -1,0 +1,278 @@
+"""Round-trip edits of compose files: set a service's ports, add environment keys or volumes.
+
+Every function takes the file's current text (or a path, or None for a file that does not
+exist yet) and returns the complete new text, keeping comments, anchors, key order, quoting
+and the file's own indentation. The fixer then applies it with the whole-file convention of
+`whole_file_edit`: `Edit(path, old=<entire old text>, new=<entire new text>, line=1)`, which
+it refuses when the file no longer holds exactly that text. ruamel.yaml's round-trip mode is
+used here and only here (project/ owns the YAML libraries).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tag import Tag
+
+from doctor.model import Edit
+
+__all__ = ["YamlEditError", "add_environment", "add_volume", "override_ports", "read_text", "whole_file_edit"]
+
+Source = str | Path | None
+PortSpec = str | Mapping[str, object]
+
+_BLOCK_KEY = re.compile(r"^( *)(?:[^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\")\s*:\s*(?:[&!]\S+\s*)*(?:#.*)?$")
+_SAFE_PLAIN = re.compile(r"^[A-Za-z0-9_./@+-]+$")
+
+
+class YamlEditError(ValueError):
+    """The file cannot be edited safely (not YAML, not a mapping, a shared anchor in the way)."""
+
+
+def read_text(source: Source) -> str:
+    """`source` itself when a string, else the file's text ("\\n" newlines), "" when absent."""
+    if source is None:
+        return ""
+    if isinstance(source, Path):
+        if not source.exists():
+            return ""
+        try:
+            return source.read_text(encoding="utf-8")  # universal newlines: the fixer restores CRLF
+        except (OSError, UnicodeDecodeError) as exc:
+            raise YamlEditError(f"cannot read {source.name}: {exc}") from None
+    return source.replace("\r\n", "\n")
+
+
+def override_ports(source: Source, service: str, ports: Sequence[PortSpec],
+                   use_override_tag: bool = True) -> str:
+    """The text with `services.<service>.ports` set to `ports` (tagged `!override` when asked).
+
+    Short specs are written double-quoted ("8095:80": YAML 1.1 readers take `80:80` for a
+    base-60 number); long specs are written as mappings. Compose appends an override file's
+    ports to the base list, so an override that moves a port needs the `!override` tag
+    (compose >= 2.24.4) or the base list edited in place instead.
+    """
+    text = read_text(source)
+    yaml, root = _load(text)
+    svc = _service(root, service, text)
+    seq = CommentedSeq(_port_node(p) for p in ports)
+    if use_override_tag:
+        seq.yaml_set_ctag(Tag(suffix="!override"))
+    old = svc.get("ports")
+    if isinstance(old, CommentedSeq) and _same_ports(old, seq, use_override_tag):
+        return text
+    if isinstance(old, CommentedSeq):
+        seq = _reuse_items(old, seq)
+    svc["ports"] = seq
+    return _dump(yaml, root, text)
+
+
+def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
+    """`new`, taking each entry equal to an old one from the old list with its quoting and comment."""
+    merged = CommentedSeq()
+    pairs: dict[int, int] = {}
+    for i, item in enumerate(new):
+        match = next((j for j, o in enumerate(old) if j not in pairs.values() and _plain(o) == _plain(item)), None)
+        if match is not None:
+            pairs[i] = match
+    # an entry that changed (8080:80 -> 8081:80) keeps the comment of the one it replaces
+    left_old = iter(j for j in range(len(old)) if j not in pairs.values())
+    comments = {}
+    for i in range(len(new)):
+        source = pairs.get(i)
+        if source is None:
+            source = next(left_old, None)
+            merged.append(new[i])
+        else:
+            merged.append(old[source])
+        if source is not None and source in old.ca.items:
+            comments[i] = old.ca.items[source]
+    merged.ca.items.update(comments)  # after the appends: inserting shifts ruamel's comment slots
+    merged.ca.comment = old.ca.comment
+    if old.fa.flow_style():
+        merged.fa.set_flow_style()
+    tag = getattr(getattr(new, "tag", None), "value", None)
+    if tag:
+        merged.yaml_set_ctag(Tag(suffix=tag))
+    return merged
+
+
+def add_environment(source: Source, service: str, variables: Mapping[str, str]) -> str:
+    """The text with each missing key of `variables` added to `services.<service>.environment`.
+
+    Keys already set are left as they are; a list-style block gets `KEY=value` items, a
+    mapping gets `KEY: "value"`, matching what the file already uses.
+    """
+    text = read_text(source)
+    yaml, root = _load(text)
+    svc = _service(root, service, text)
+    env = svc.get("environment")
+    if env is None:
+        env = CommentedMap()
+        svc["environment"] = env
+    _refuse_shared(env, "environment", text)
+    changed = False
+    if isinstance(env, CommentedSeq):
+        present = {str(item).partition("=")[0] for item in env}
+        for key, value in variables.items():
+            if key not in present:
+                env.append(f"{key}={value}")
+                changed = True
+    elif isinstance(env, CommentedMap):
+        for key, value in variables.items():
+            if key not in env:
+                env[key] = value if _SAFE_PLAIN.match(value) else DoubleQuotedScalarString(value)
+                changed = True
+    else:
+        raise YamlEditError(f"services.{service}.environment is neither a list nor a mapping")
+    return _dump(yaml, root, text) if changed else text
+
+
+def add_volume(source: Source, service: str, volume: str) -> str:
+    """The text with `volume` (short syntax: `./src:/app/src`) appended to `services.<service>.volumes`."""
+    text = read_text(source)
+    yaml, root = _load(text)
+    svc = _service(root, service, text)
+    volumes = svc.get("volumes")
+    if volumes is None:
+        volumes = CommentedSeq()
+        svc["volumes"] = volumes
+    if not isinstance(volumes, CommentedSeq):
+        raise YamlEditError(f"services.{service}.volumes is not a list")
+    _refuse_shared(volumes, "volumes", text)
+    if any(isinstance(v, str) and v == volume for v in volumes):
+        return text
+    volumes.append(volume)
+    return _dump(yaml, root, text)
+
+
+def whole_file_edit(path: Path, new_text: str, old_text: str | None = None) -> Edit | None:
+    """The Edit that turns the file into `new_text`, or None when it already is.
+
+    Convention (the fixer's): a file that exists is replaced whole by
+    `Edit(path, old=<entire old text>, new=<entire new text>, line=1)`, refused when the file
+    no longer holds exactly `old`; a file that does not exist is created by the append form
+    `Edit(path, old="", new=<text>, line=None)`.
+    """
+    old = read_text(path) if old_text is None else old_text
+    if old == new_text:
+        return None
+    if not path.exists():
+        return Edit(path, "", new_text, None)
+    return Edit(path, old, new_text, 1)
+
+
+def _load(text: str) -> tuple[YAML, CommentedMap]:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long line the author wrote on one line
+    services = re.search(r"^services\s*:", text, re.MULTILINE)  # a mixed file: match the part we edit
+    mapping, sequence, offset = _guess_indent(text[services.start():] if services else text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    yaml.explicit_start = text.lstrip().startswith("---")
+    try:
+        root = yaml.load(text) if text.strip() else None
+    except YAMLError as exc:
+        raise YamlEditError(f"not valid YAML: {str(exc).splitlines()[0]}") from None
+    if root is None:
+        root = CommentedMap()
+    if not isinstance(root, CommentedMap):
+        raise YamlEditError("the file's top level is not a mapping")
+    return yaml, root
+
+
+def _dump(yaml: YAML, root: CommentedMap, original: str) -> str:
+    out = io.StringIO()
+    yaml.dump(root, out)
+    text = out.getvalue()
+    if text.strip() == "{}":
+        text = ""
+    return text
+
+
+def _service(root: CommentedMap, service: str, text: str) -> CommentedMap:
+    services = root.get("services")
+    if services is None:
+        services = CommentedMap()
+        root["services"] = services
+    if not isinstance(services, CommentedMap):
+        raise YamlEditError("'services' is not a mapping")
+    svc = services.get(service)
+    if svc is None:
+        svc = CommentedMap()
+        services[service] = svc
+    if not isinstance(svc, CommentedMap):
+        raise YamlEditError(f"service {service!r} is not a mapping")
+    _refuse_shared(svc, f"service {service!r}", text)
+    return svc
+
+
+def _is_shared(node: Any, text: str) -> bool:
+    """Whether `node` carries an anchor that an alias elsewhere in the file reuses."""
+    anchor = getattr(getattr(node, "anchor", None), "value", None)
+    return isinstance(anchor, str) and re.search(rf"\*{re.escape(anchor)}\b", text) is not None
+
+
+def _refuse_shared(node: Any, what: str, text: str) -> None:
+    """Refuse to change a node in place when an alias elsewhere reuses it: the edit would leak there."""
+    if _is_shared(node, text):
+        anchor = node.anchor.value
+        raise YamlEditError(f"{what} is anchor '&{anchor}', reused elsewhere; edit it by hand")
+
+
+def _port_node(port: PortSpec) -> object:
+    if isinstance(port, str):
+        return DoubleQuotedScalarString(port)
+    node = CommentedMap()
+    for key, value in port.items():
+        node[key] = DoubleQuotedScalarString(value) if isinstance(value, str) and key == "published" else value
+    return node
+
+
+def _same_ports(old: CommentedSeq, new: CommentedSeq, tagged: bool) -> bool:
+    old_tag = getattr(getattr(old, "tag", None), "value", None)
+    if (old_tag == "!override") != tagged:
+        return False
+    return [_plain(x) for x in old] == [_plain(x) for x in new]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def _guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, dash offset) as the file already writes them.
+
+    ruamel's own guess reads one sequence only and mixes the two up when a file indents
+    mappings by 2 and sequences by 4; this looks at the first block of each kind instead.
+    """
+    mapping: int | None = None
+    offset: int | None = None
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for parent, child in itertools.pairwise(lines):
+        head = _BLOCK_KEY.match(parent)
+        if head is None:
+            continue
+        parent_col = len(head.group(1))
+        child_col = len(child) - len(child.lstrip(" "))
+        if child.lstrip().startswith("- "):
+            if offset is None and child_col >= parent_col:
+                offset = child_col - parent_col
+        elif mapping is None and child_col > parent_col:
+            mapping = child_col - parent_col
+        if mapping is not None and offset is not None:
+            break
+    mapping = mapping or 2
+    offset = 2 if offset is None else offset
+    return mapping, offset + 2, offset

@@ -1,0 +1,465 @@
+"""The fixer: safety gates, atomic writes, backups, refusals, locking, dry run and idempotence."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from doctor.engine import Registry
+from doctor.fixer import FixOptions, FixReport, FixStatus, fix, render_fix_report
+from doctor.fixfiles import FileEdits, RefusedEdit, project_lock
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety
+from doctor.portfix import env_line_with_value
+from doctor.project import ProjectOptions
+
+COMPOSE = "services:\n  web:\n    image: busybox\n"
+
+
+class EnvValueCheck(Check):
+    """Fake env-drift: every `.env` key named in WANT must hold its wanted value"""
+
+    id: ClassVar[str] = "env-drift"
+    safety: ClassVar[Safety] = Safety.SAFE
+    want: ClassVar[dict[str, str]] = {"COLOR": "blue"}
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        path = project.root / ".env"
+        if not path.exists():
+            return
+        lines = path.read_text(encoding="utf-8").splitlines()
+        seen = set()
+        for number, line in enumerate(lines, 1):
+            key = line.partition("=")[0].strip()
+            if key in self.want:
+                seen.add(key)
+                new = env_line_with_value(line, key, self.want[key])
+                if new is not None and new != line:
+                    yield self.finding(f"{key} is not {self.want[key]}", Location(path, number), key,
+                                       Fix(f"set {key}", self.safety, (Edit(path, line, new, number),)))
+        for key in sorted(set(self.want) - seen):
+            yield self.finding(f"{key} is missing", Location(path), key,
+                               Fix(f"add {key}", self.safety, (Edit(path, "", f"{key}={self.want[key]}\n"),)))
+
+
+def registry(check: type[Check] = EnvValueCheck) -> Registry:
+    return Registry({check.id: check})
+
+
+def make_project(root: Path, env_text: str | bytes = "COLOR=red\n") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "compose.yaml").write_text(COMPOSE)
+    data = env_text.encode() if isinstance(env_text, str) else env_text
+    (root / ".env").write_bytes(data)
+    return root
+
+
+def options(root: Path, state: Path, **kw: Any) -> FixOptions:
+    env = {"HOME": str(state), "XDG_STATE_HOME": str(state / "xdg"), "PATH": os.environ.get("PATH", "")}
+    return FixOptions(project=ProjectOptions(path=root, env=env), env=env, **kw)
+
+
+def tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(str(path.relative_to(root)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+            digest.update(str(path.stat().st_mode).encode())
+    return digest.hexdigest()
+
+
+def run_fix(root: Path, state: Path, check: type[Check] = EnvValueCheck, **kw: Any) -> FixReport:
+    return fix(options(root, state, **kw), registry(check))
+
+
+def test_clean_project_is_left_untouched(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "COLOR=blue\n")
+    before = tree_hash(root)
+    report = run_fix(root, tmp_path / "s")
+    assert report.results == ()
+    assert tree_hash(root) == before
+    assert "nothing to fix" in render_fix_report(report)
+
+
+def test_safe_fix_is_applied_verified_and_second_run_changes_nothing(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "# colours\nCOLOR=red # the colour\nOTHER='x y'\n")
+    report = run_fix(root, tmp_path / "s")
+    assert [(r.status, r.fixed) for r in report.results] == [(FixStatus.APPLIED, True)]
+    assert (root / ".env").read_text() == "# colours\nCOLOR=blue # the colour\nOTHER='x y'\n"
+    assert report.exit_code == 0
+    after = tree_hash(root)
+    again = run_fix(root, tmp_path / "s")
+    assert again.results == ()
+    assert tree_hash(root) == after
+
+
+def test_crlf_mode_and_missing_trailing_newline_are_kept(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", b"A=1\r\nCOLOR=red\r\nB=2")
+    os.chmod(root / ".env", 0o640)
+    run_fix(root, tmp_path / "s")
+    assert (root / ".env").read_bytes() == b"A=1\r\nCOLOR=blue\r\nB=2"
+    assert (root / ".env").stat().st_mode & 0o777 == 0o640
+
+
+def test_append_creates_and_extends_files(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "A=1")
+    run_fix(root, tmp_path / "s")
+    assert (root / ".env").read_text() == "A=1\nCOLOR=blue"  # appended, newline state kept
+
+
+def test_dry_run_changes_no_byte_and_shows_the_diff(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    before = tree_hash(root)
+    report = run_fix(root, tmp_path / "s", dry_run=True)
+    assert tree_hash(root) == before
+    assert [r.status for r in report.results] == [FixStatus.DRY_RUN]
+    text = render_fix_report(report)
+    assert "-COLOR=red\n+COLOR=blue" in text
+    assert not (tmp_path / "s" / "xdg" / "doctor" / "backups").exists()
+
+
+class UnsafeCheck(EnvValueCheck):
+    """Fake check with an unsafe fix"""
+
+    safety: ClassVar[Safety] = Safety.UNSAFE
+
+
+class AdviceCheck(EnvValueCheck):
+    """Fake check with advice only"""
+
+    safety: ClassVar[Safety] = Safety.ADVICE
+
+
+def never_ask(question: str) -> bool:
+    raise AssertionError(f"prompted without a terminal: {question}")
+
+
+def test_unsafe_fix_without_tty_or_yes_is_never_applied_and_never_prompts(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    before = tree_hash(root)
+    report = run_fix(root, tmp_path / "s", UnsafeCheck, interactive=False, ask=never_ask)
+    assert [r.status for r in report.results] == [FixStatus.SKIPPED]
+    assert "--yes" in report.results[0].reason
+    assert tree_hash(root) == before
+
+
+def test_interactive_flag_without_a_real_terminal_does_not_prompt(tmp_path: Path, monkeypatch: Any) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.setattr("builtins.input", never_ask)
+    report = run_fix(root, tmp_path / "s", UnsafeCheck, interactive=True)  # pytest's stdin is no TTY
+    assert [r.status for r in report.results] == [FixStatus.SKIPPED]
+
+
+@pytest.mark.parametrize(("answer", "expected"), [(True, "COLOR=blue\n"), (False, "COLOR=red\n")])
+def test_unsafe_fix_is_asked_on_a_terminal(tmp_path: Path, answer: bool, expected: str) -> None:
+    root = make_project(tmp_path / "p")
+    asked: list[str] = []
+
+    def ask(question: str) -> bool:
+        asked.append(question)
+        return answer
+
+    run_fix(root, tmp_path / "s", UnsafeCheck, interactive=True, ask=ask)
+    assert len(asked) == 1 and "set COLOR" in asked[0]
+    assert (root / ".env").read_text() == expected
+
+
+def test_yes_applies_unsafe_but_never_advice(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    run_fix(root, tmp_path / "s", UnsafeCheck, yes=True)
+    assert (root / ".env").read_text() == "COLOR=blue\n"
+    root2 = make_project(tmp_path / "q")
+    report = run_fix(root2, tmp_path / "s", AdviceCheck, yes=True)
+    assert (root2 / ".env").read_text() == "COLOR=red\n"
+    assert report.results[0].reason.startswith("advice only")
+
+
+def test_untracked_file_is_backed_up_outside_the_repo(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "SECRET_TOKEN=hunter22\nCOLOR=red\n")
+    os.chmod(root / ".env", 0o600)
+    report = run_fix(root, tmp_path / "s")
+    assert len(report.backups) == 1
+    original, copy = report.backups[0]
+    assert original == (root / ".env").resolve()
+    assert copy.is_relative_to(tmp_path / "s" / "xdg" / "doctor" / "backups" / "p")
+    assert copy.read_text() == "SECRET_TOKEN=hunter22\nCOLOR=red\n"
+    assert copy.stat().st_mode & 0o777 == 0o600
+    assert str(copy) in render_fix_report(report)
+    assert sorted(p.name for p in root.iterdir()) == [".env", "compose.yaml"]  # no .bak, no temp file
+
+
+def test_tracked_file_is_not_backed_up(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q", str(root)], check=True)
+    subprocess.run([*git, "-C", str(root), "add", ".env"], check=True)
+    report = run_fix(root, tmp_path / "s")
+    assert report.results[0].status is FixStatus.APPLIED
+    assert report.backups == ()
+
+
+class OutsideCheck(Check):
+    """Fake check whose fix edits a file it must not touch"""
+
+    id: ClassVar[str] = "env-drift"
+    target: ClassVar[str] = "link"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        path = project.root / self.target
+        yield self.finding("x", None, "x", Fix("edit it", Safety.SAFE, (Edit(path, "", "X=1\n"),)))
+
+
+def test_symlink_pointing_outside_and_paths_outside_are_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    outside = tmp_path / "outside.env"
+    outside.write_text("keep\n")
+    (root / "link").symlink_to(outside)
+    report = run_fix(root, tmp_path / "s", OutsideCheck)
+    assert report.results[0].status is FixStatus.SKIPPED
+    assert "symlink pointing outside" in report.results[0].reason
+    assert outside.read_text() == "keep\n"
+
+    class DotDot(OutsideCheck):
+        """Fake check editing ../"""
+
+        target: ClassVar[str] = "../escape.env"
+
+    report = run_fix(root, tmp_path / "s", DotDot)
+    assert "outside the project" in report.results[0].reason
+    assert not (tmp_path / "escape.env").exists()
+
+
+def test_symlink_inside_the_project_is_written_through(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "real.env").write_text("A=1\n")
+    (root / "link").symlink_to("real.env")
+    run_fix(root, tmp_path / "s", OutsideCheck)
+    assert (root / "link").is_symlink()
+    assert (root / "real.env").read_text() == "A=1\nX=1\n"
+
+
+class StaleCheck(Check):
+    """Fake check whose edit was computed from an older file"""
+
+    id: ClassVar[str] = "env-drift"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        path = project.root / ".env"
+        yield self.finding("x", None, "x", Fix("set", Safety.SAFE, (Edit(path, "COLOR=green", "COLOR=blue", 1),)))
+
+
+def test_edit_whose_old_text_is_gone_is_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    report = run_fix(root, tmp_path / "s", StaleCheck)
+    assert report.results[0].status is FixStatus.SKIPPED
+    assert report.results[0].reason == "file changed since the check read it (.env:1)"
+    assert (root / ".env").read_text() == "COLOR=red\n"
+
+
+def test_interrupted_write_leaves_the_original_intact(tmp_path: Path, monkeypatch: Any) -> None:
+    root = make_project(tmp_path / "p")
+
+    def crash(src: Any, dst: Any) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", crash)
+    report = run_fix(root, tmp_path / "s")
+    assert report.results[0].status is FixStatus.FAILED
+    assert "Input/output error" in report.results[0].reason
+    assert report.exit_code == 1
+    assert (root / ".env").read_text() == "COLOR=red\n"
+    assert sorted(p.name for p in root.iterdir()) == [".env", "compose.yaml"]  # temp file removed
+
+
+def test_a_second_run_waits_for_the_lock_or_refuses_cleanly(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    state = tmp_path / "s" / "xdg" / "doctor"
+    with project_lock(state, root, 1) as held:
+        assert held
+        report = run_fix(root, tmp_path / "s", lock_timeout=0.2)
+        assert report.exit_code == 2 and "another 'doctor fix' is running" in report.error
+        assert (root / ".env").read_text() == "COLOR=red\n"
+
+    release = threading.Event()
+
+    def hold() -> None:
+        with project_lock(state, root, 1):
+            release.set()
+            time.sleep(0.5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    release.wait(5)
+    started = time.monotonic()
+    report = run_fix(root, tmp_path / "s", lock_timeout=10)
+    holder.join()
+    assert time.monotonic() - started >= 0.3  # it waited for the other run
+    assert report.results[0].status is FixStatus.APPLIED
+
+
+def test_two_processes_serialise(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "COLOR=red\n")
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[3]);"
+        "from test_fixer import run_fix; r = run_fix(Path(sys.argv[1]), Path(sys.argv[2]), lock_timeout=30);"
+        "print([x.status.value for x in r.results], r.error)"
+    )
+    argv = [sys.executable, "-c", script, str(root), str(tmp_path / "s"), str(Path(__file__).parent)]
+    procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = sorted(p.communicate(timeout=120)[0].strip() for p in procs)
+    assert outputs == ["['applied']", "[]"]  # one fixed it, the other then found nothing to do
+    assert (root / ".env").read_text() == "COLOR=blue\n"
+
+
+class TwoFixesOneLine(Check):
+    """Fake check: two findings whose edits overlap on one line"""
+
+    id: ClassVar[str] = "env-drift"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        path = project.root / ".env"
+        line = path.read_text().splitlines()[0]
+        for word in ("alpha", "beta"):
+            if word not in line:
+                new = f"{line} {word}"
+                yield self.finding(word, None, word, Fix(f"add {word}", Safety.SAFE, (Edit(path, line, new, 1),)))
+
+
+def test_overlapping_fixes_apply_first_and_retry_the_other_next_round(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "X=\n")
+    report = run_fix(root, tmp_path / "s", TwoFixesOneLine)
+    assert (root / ".env").read_text() == "X= alpha beta\n"
+    assert sorted((r.title, r.status, r.fixed) for r in report.results) == [
+        ("add alpha", FixStatus.APPLIED, True), ("add beta", FixStatus.APPLIED, True)]
+    one_round = run_fix(make_project(tmp_path / "q", "X=\n"), tmp_path / "s", TwoFixesOneLine, max_rounds=1)
+    skipped = [r for r in one_round.results if r.status is FixStatus.SKIPPED]
+    assert len(skipped) == 1 and skipped[0].reason.startswith("overlaps the fix 'add alpha'")
+
+
+class CommandCheck(Check):
+    """Fake root-owned-files: a command fix that creates a marker file"""
+
+    id: ClassVar[str] = "root-owned-files"
+    safety: ClassVar[Safety] = Safety.UNSAFE
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        marker = project.root / "marker"
+        if not marker.exists():
+            argv = (sys.executable, "-c", f"open({str(marker)!r}, 'w').close()")
+            yield self.finding("no marker", None, "marker", Fix("make marker", self.safety, command=argv))
+
+
+def test_command_fix_runs_only_when_its_safety_allows(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    report = run_fix(root, tmp_path / "s", CommandCheck)
+    assert not (root / "marker").exists() and report.results[0].status is FixStatus.SKIPPED
+    report = run_fix(root, tmp_path / "s", CommandCheck, dry_run=True, yes=True)
+    assert not (root / "marker").exists() and "would run" in report.results[0].reason
+    report = run_fix(root, tmp_path / "s", CommandCheck, yes=True)
+    assert (root / "marker").exists() and report.results[0].fixed is True
+
+
+def test_family_filter_only_takes_the_chosen_checks(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    report = run_fix(root, tmp_path / "s", families=frozenset({"ports"}))
+    assert report.error and (root / ".env").read_text() == "COLOR=red\n"
+    report = run_fix(root, tmp_path / "s", families=frozenset({"env"}))
+    assert report.results[0].status is FixStatus.APPLIED
+
+
+def test_secrets_in_diffs_are_masked(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "COLOR=red\nDB_PASSWORD=sup3rsecret\n")
+    report = run_fix(root, tmp_path / "s", dry_run=True)
+    text = render_fix_report(report)
+    assert "sup3rsecret" not in text
+
+
+def plan(text: str, *edits: Edit) -> FileEdits:
+    plan = FileEdits(Path("/x/.env"), ".env", text, True)
+    for edit in edits:
+        plan.add(edit, "t")
+    return plan
+
+
+def test_edit_conventions() -> None:
+    path = Path("/x/.env")
+    assert plan("A=1\nB=2\n", Edit(path, "B=2", "B=3", 2)).new_text() == "A=1\nB=3\n"
+    assert plan("A=1\nB=2\n", Edit(path, "A=1\nB=2\n", "C=1\n", 1)).new_text() == "C=1\n"  # whole file
+    with pytest.raises(RefusedEdit):
+        plan("A=1 # c\n", Edit(path, "1", "2", 1))  # a fragment is not the line
+    with pytest.raises(RefusedEdit):
+        plan("A=12\n", Edit(path, "A=1", "A=2", 1)).new_text()  # not the whole line: a prefix
+    with pytest.raises(RefusedEdit):
+        plan("A=1\n", Edit(path, "A=1", "A=2", 3))  # no such line
+    same = plan("A=1\n", Edit(path, "A=1", "A=2", 1), Edit(path, "A=1", "A=2", 1))
+    assert same.new_text() == "A=2\n"  # one edit twice (two findings, one fix) is applied once
+    both = plan("A=1\n", Edit(path, "", "B=2\n"), Edit(path, "", "C=3\n"))
+    assert both.new_text() == "A=1\nB=2\nC=3\n"
+
+
+env_line = st.from_regex(r"[A-Z]{1,6}=[a-z0-9 ]{0,6}|# [a-z ]{0,8}|", fullmatch=True)
+
+
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(env_line, max_size=6), color=st.sampled_from(["", "COLOR=red", "COLOR='red' # c", "COLOR=blue"]),
+       crlf=st.booleans(), final_newline=st.booleans())
+def test_fix_then_fix_is_a_no_op_on_env_edits(tmp_path: Path, lines: list[str], color: str, crlf: bool,
+                                              final_newline: bool) -> None:
+    body = [line for line in lines if not line.startswith("COLOR=")] + ([color] if color else [])
+    sep = "\r\n" if crlf else "\n"
+    text = sep.join(body) + (sep if final_newline and body else "")
+    root = tmp_path / f"p{abs(hash((tuple(lines), color, crlf, final_newline)))}"
+    make_project(root, text)
+    run_fix(root, tmp_path / "s")
+    once = (root / ".env").read_bytes()
+    assert b"COLOR=blue" in once or b"COLOR='blue'" in once
+    report = run_fix(root, tmp_path / "s")
+    assert report.results == ()
+    assert (root / ".env").read_bytes() == once
+    if crlf and body and len(body) > 1:
+        assert b"\r\n" in once
+
+
+class HeldPort(EnvValueCheck):
+    """Fake port-collision: the primary fix edits .env, the alternative stops the holder (a marker)"""
+
+    id: ClassVar[str] = "port-collision"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        from doctor.portfix import PortMove
+
+        marker = project.root / "stopped"
+        for found in super().run(project, host):
+            if marker.exists() or found.fix is None:
+                continue
+            stop = Fix("stop the holder", Safety.UNSAFE,
+                       command=(sys.executable, "-c", f"open({str(marker)!r}, 'w').close()"))
+            yield Finding(found.check, found.severity, found.message, found.location, found.subject,
+                          PortMove(found.fix.title, Safety.SAFE, found.fix.edits, alternatives=(stop,)))
+
+
+@pytest.mark.parametrize(("interactive", "yes", "answer", "stopped", "env"), [
+    (False, False, None, False, "COLOR=blue\n"),   # no terminal: the primary, never the alternative
+    (False, True, None, False, "COLOR=blue\n"),    # --yes alone never picks the alternative
+    (True, False, True, True, "COLOR=red\n"),      # asked on a terminal and accepted: stop instead
+    (True, False, False, False, "COLOR=blue\n"),   # declined: the primary
+])
+def test_alternative_fix_only_with_consent_on_a_terminal(tmp_path: Path, interactive: bool, yes: bool,
+                                                          answer: bool | None, stopped: bool, env: str) -> None:
+    root = make_project(tmp_path / "p")
+    ask = never_ask if answer is None else (lambda question: bool(answer))
+    report = run_fix(root, tmp_path / "s", HeldPort, interactive=interactive, yes=yes, ask=ask)
+    assert (root / "stopped").exists() is stopped
+    assert (root / ".env").read_text() == env
+    assert report.results[0].status is FixStatus.APPLIED

@@ -1,0 +1,251 @@
+"""`doctor fix --ports`: port choice, where the port is written, and golden before/after/diff cases.
+
+tests/fixes/<case>/ holds `before/` (a project), `case.json` (busy ports, compose version,
+explicit -f files), `after/` (the whole tree after the fix) and `fix.diff` (what the fixer
+prints). `pytest tests/test_portfix.py --update-expected` rewrites after/ and fix.diff; read
+the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+import doctor.host
+from doctor.engine import Registry
+from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.host.ports import ContainerPort, HostSocket
+from doctor.model import Check, Finding, Fix, Safety, Unavailable
+from doctor.portfix import (
+    PortMove,
+    candidates,
+    env_line_with_value,
+    parse_compose_version,
+    port_fix,
+    port_specs,
+)
+from doctor.project import Project, ProjectOptions
+from doctor.project.types import PortMapping, Service
+
+FIXES = Path(__file__).parent / "fixes"
+CASES = sorted(p.name for p in FIXES.iterdir() if (p / "case.json").is_file())
+
+
+@dataclass
+class FakePorts:
+    """host.ports with a fixed set of busy ports and containers, no real binds."""
+
+    busy: set[int]
+    containers: tuple[ContainerPort, ...] = ()
+    ephemeral_range: tuple[int, int] | None = (32768, 60999)
+    probed: list[int] = field(default_factory=list)
+    engine_down: bool = False
+
+    def probe(self, target: HostSocket) -> tuple[object, ...]:
+        self.probed.append(target.port)
+        return ("in use",) if target.port in self.busy else ()
+
+    def container_ports(self, exclude_project: str = "") -> tuple[ContainerPort, ...]:
+        if self.engine_down:
+            raise Unavailable("docker engine unavailable: test")
+        return self.containers
+
+
+class FakeHost:
+    """The Host facade with fake ports (shared by every Host() a fix run creates)."""
+
+    ports_for_run: ClassVar[FakePorts] = FakePorts(set())
+
+    def __init__(self, env: Any = None, timeout: float = 2.0) -> None:
+        self.env = env
+        self.ports = self.ports_for_run
+
+
+class BusyPorts(Check):
+    """Test port-collision: a published port the fake host says is busy, fixed by port_fix"""
+
+    id: ClassVar[str] = "port-collision"
+    version: ClassVar[tuple[int, int, int] | None] = (2, 40, 3)
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        for svc in project.services.values():
+            for mapping in svc.ports:
+                span = mapping.published_range
+                if span and span[0] in host.ports.busy:
+                    fix = port_fix(project, host, svc.name, mapping, compose_version=self.version)
+                    yield self.finding(f"port {span[0]} is taken", mapping.location,
+                                       f"{svc.name}:{mapping.target}/{mapping.protocol}", fix)
+
+
+def project_env(tmp_path: Path) -> dict[str, str]:
+    return {"HOME": str(tmp_path / "home"), "PATH": "/usr/local/bin:/usr/bin:/bin"}
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_port_fix(case: str, tmp_path: Path, monkeypatch: Any, request: pytest.FixtureRequest) -> None:
+    folder = FIXES / case
+    spec = json.loads((folder / "case.json").read_text())
+    root = tmp_path / case.replace("_", "-")
+    shutil.copytree(folder / "before", root)
+    version = parse_compose_version(spec["compose_version"]) if spec.get("compose_version") else None
+    monkeypatch.setattr(doctor.host, "Host", FakeHost)
+    monkeypatch.setattr(FakeHost, "ports_for_run", FakePorts(set(spec["busy"])))
+    monkeypatch.setattr(BusyPorts, "version", version)
+    env = project_env(tmp_path)
+    files = tuple(root / f for f in spec.get("files", ()))
+    options = FixOptions(ProjectOptions(path=root, files=files, env=env), env=env)
+    report = fix(options, Registry({"port-collision": BusyPorts}))
+    assert report.results, "the case must have a collision to fix"
+    assert all(r.status is FixStatus.APPLIED and r.fixed for r in report.results), render_fix_report(report)
+    diff = "".join(d.diff for d in report.diffs)
+    if request.config.getoption("--update-expected"):
+        shutil.rmtree(folder / "after", ignore_errors=True)
+        shutil.copytree(root, folder / "after")
+        (folder / "fix.diff").write_text(diff)
+    assert tree(root) == tree(folder / "after")
+    assert diff == (folder / "fix.diff").read_text()
+    again = fix(options, Registry({"port-collision": BusyPorts}))
+    assert again.results == () and tree(root) == tree(folder / "after")  # idempotent
+
+
+def load(tmp_path: Path, compose: str, env_text: str | None = None, **env: str) -> Project:
+    root = tmp_path / "p"
+    root.mkdir(exist_ok=True)
+    (root / "compose.yaml").write_text(compose)
+    if env_text is not None:
+        (root / ".env").write_text(env_text)
+    return Project(ProjectOptions(path=root, env={**project_env(tmp_path), **env}))
+
+
+def host_with(busy: set[int], **kw: Any) -> Any:
+    host = FakeHost()
+    host.ports = FakePorts(busy, **kw)
+    return host
+
+
+def only_mapping(project: Project, service: str = "web") -> PortMapping:
+    return project.services[service].ports[0]
+
+
+def test_candidates_skip_privileged_and_ephemeral_ports() -> None:
+    assert list(candidates(8094, None, None))[:3] == [8095, 8096, 8097]
+    assert next(iter(candidates(80, None, None))) == 1024
+    assert next(iter(candidates(32767, None, (32768, 60999)))) == 61000
+    assert list(candidates(5000, (6000, 6002), None)) == [6000, 6001, 6002]
+    assert list(candidates(6001, (6000, 6002), None)) == [6002, 6000]
+
+
+def test_choose_port_never_picks_a_busy_published_or_project_port(tmp_path: Path) -> None:
+    project = load(tmp_path, 'services:\n  web:\n    image: busybox\n    ports: ["8094:80", "8096:81"]\n')
+    other = ContainerPort("abc", "other-web-1", "other", "web", True, HostSocket("", 8097))
+    host = host_with({8094, 8095}, containers=(other,))
+    move = port_fix(project, host, "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 8098  # 8095 bound, 8096 ours, 8097 another project's
+    assert 8096 not in host.ports.probed and 8097 not in host.ports.probed
+
+
+def test_engine_down_still_chooses_by_bind_probe(tmp_path: Path) -> None:
+    project = load(tmp_path, 'services:\n  web:\n    image: busybox\n    ports: ["8094:80"]\n')
+    move = port_fix(project, host_with({8094}, engine_down=True), "web", only_mapping(project),
+                    compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 8095
+
+
+def test_configured_range_is_used(tmp_path: Path) -> None:
+    project = load(tmp_path, 'services:\n  web:\n    image: busybox\n    ports: ["8094:80"]\n')
+    move = port_fix(project, host_with({8094, 20000}), "web", only_mapping(project), ports_range=(20000, 20010),
+                    compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 20001
+
+
+def test_two_collisions_in_one_run_get_different_ports(tmp_path: Path) -> None:
+    project = load(tmp_path, 'services:\n  a:\n    image: busybox\n    ports: ["8094:80"]\n'
+                             '  b:\n    image: busybox\n    ports: ["9094:80"]\n')
+    host = host_with({8094, 9094})
+    first = port_fix(project, host, "a", only_mapping(project, "a"), ports_range=(7000, 7010), compose_version=None)
+    second = port_fix(project, host, "b", only_mapping(project, "b"), ports_range=(7000, 7010), compose_version=None)
+    assert isinstance(first, PortMove) and isinstance(second, PortMove)
+    assert (first.new, second.new) == (7000, 7001)
+
+
+def test_shell_variable_wins_over_env_so_only_advice(tmp_path: Path) -> None:
+    compose = 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8094}:80"]\n'
+    project = load(tmp_path, compose, "WEB_PORT=8094\n", WEB_PORT="8094")
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert move is not None and move.safety is Safety.ADVICE and not move.edits
+    assert "shell" in move.title
+
+
+def test_variable_not_holding_the_port_is_not_edited(tmp_path: Path) -> None:
+    compose = 'services:\n  web:\n    image: busybox\n    ports: ["${BIND_IP:-127.0.0.1}:8094:80"]\n'
+    project = load(tmp_path, compose)
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert move is not None and move.edits and move.edits[0].path.name == "compose.override.yaml"
+    assert '"${BIND_IP:-127.0.0.1}:8095:80"' not in move.edits[0].new  # written resolved, host IP kept
+    assert '"127.0.0.1:8095:80"' in move.edits[0].new
+
+
+def test_ephemeral_and_range_mappings(tmp_path: Path) -> None:
+    project = load(tmp_path, 'services:\n  web:\n    image: busybox\n    ports: ["80", "9000-9001:90"]\n')
+    ports = project.services["web"].ports
+    assert port_fix(project, host_with(set()), "web", ports[0]) is None
+    ranged = port_fix(project, host_with(set()), "web", ports[1])
+    assert ranged is not None and ranged.safety is Safety.ADVICE
+
+
+def test_alternatives_ride_along(tmp_path: Path) -> None:
+    project = load(tmp_path, 'services:\n  web:\n    image: busybox\n    ports: ["8094:80"]\n')
+    stop = Fix("stop 'web' of project 'other'", Safety.UNSAFE, command=("docker", "stop", "abc"))
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project), alternatives=(stop,),
+                    compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.alternatives == (stop,) and move.safety is Safety.SAFE
+
+
+def test_port_specs_keep_other_entries_as_written(tmp_path: Path) -> None:
+    compose = ('services:\n  web:\n    image: busybox\n    ports:\n      - "8094-8095:80-81"\n'
+               '      - "${X:-7000}:70"\n      - target: 60\n        published: "6000"\n        protocol: udp\n')
+    project = load(tmp_path, compose)
+    svc: Service = project.services["web"]
+    moved = next(p for p in svc.ports if p.target == 80)
+    assert port_specs(svc, moved, 9000) == [
+        "9000:80", "8095:81", "${X:-7000}:70", {"target": 60, "published": "6000", "protocol": "udp"}]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("P=8094", "P=9"),
+    ("export P='8094' # c", "export P='9' # c"),
+    ('P = "8094"', 'P = "9"'),
+    ("P=", "P=9"),
+    ("PX=8094", None),
+])
+def test_env_line_with_value(line: str, expected: str | None) -> None:
+    assert env_line_with_value(line, "P", "9") == expected
+
+
+def test_parse_compose_version() -> None:
+    assert parse_compose_version("Docker Compose version v2.40.3\n") == (2, 40, 3)
+    assert parse_compose_version("docker-compose version 1.29.2, build 5becea4c") == (1, 29, 2)
+    assert parse_compose_version("nothing") is None
+
+
+def test_dry_run_of_a_port_fix_changes_no_byte(tmp_path: Path, monkeypatch: Any) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXES / "override_existing" / "before", root)
+    before = tree(root)
+    monkeypatch.setattr(doctor.host, "Host", FakeHost)
+    monkeypatch.setattr(FakeHost, "ports_for_run", FakePorts({8094}))
+    env = project_env(tmp_path)
+    report = fix(FixOptions(ProjectOptions(path=root, env=env), env=env, dry_run=True),
+                 Registry({"port-collision": BusyPorts}))
+    assert tree(root) == before
+    assert "+        - \"8095:80\"" in render_fix_report(report)

@@ -1,0 +1,130 @@
+"""Round-trip YAML edits: comments, anchors, order, quoting and indentation survive."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from doctor.model import Edit
+from doctor.project.yamledit import YamlEditError, add_environment, add_volume, override_ports, whole_file_edit
+
+BASE = """\
+# the stack - keep this header
+x-common: &common
+  restart: unless-stopped   # survive reboots
+services:
+  web:
+    <<: *common
+    image: 'nginx:1.25'
+    ports:
+      - "8080:80"   # http
+      - 9000:9000
+    environment:
+      - MODE=dev
+  db:
+    <<: *common
+    environment:
+      POSTGRES_DB: app   # the database
+"""
+
+
+def test_override_ports_keeps_comments_anchors_order_and_quotes() -> None:
+    out = override_ports(BASE, "web", ["8081:80", "9000:9000"])
+    assert out == BASE.replace('    ports:\n      - "8080:80"   # http\n',
+                               '    ports: !override\n      - "8081:80"   # http\n')
+
+
+def test_unchanged_entries_keep_their_comment_when_the_list_shifts() -> None:
+    text = 'services:\n  web:\n    ports:\n      - "9229:9229"   # inspector\n'
+    out = override_ports(text, "web", ["8095:80", "9229:9229"])
+    assert out == 'services:\n  web:\n    ports: !override\n      - "8095:80"\n      - "9229:9229"   # inspector\n'
+
+
+def test_override_ports_creates_the_file_text() -> None:
+    assert override_ports(None, "web", ["8095:80"]) == 'services:\n  web:\n    ports: !override\n      - "8095:80"\n'
+    untagged = override_ports("", "web", ["8095:80"], use_override_tag=False)
+    assert untagged == 'services:\n  web:\n    ports:\n      - "8095:80"\n'
+
+
+def test_override_ports_is_idempotent() -> None:
+    once = override_ports(BASE, "web", ["8081:80", "9000:9000"])
+    assert override_ports(once, "web", ["8081:80", "9000:9000"]) == once
+
+
+def test_long_syntax_and_new_service() -> None:
+    out = override_ports(BASE, "api", [{"target": 80, "published": "8088", "protocol": "udp"}])
+    assert out.startswith(BASE)
+    assert out[len(BASE):] == '  api:\n    ports: !override\n      - target: 80\n        published: "8088"\n' \
+                              '        protocol: udp\n'
+
+
+def test_four_space_files_stay_four_space() -> None:
+    text = "services:\n    web:\n        image: x\n        ports:\n        - '8080:80'\n"
+    out = override_ports(text, "web", ["8081:80"])
+    assert out == "services:\n    web:\n        image: x\n        ports: !override\n        - \"8081:80\"\n"
+
+
+def test_flow_lists_stay_flow() -> None:
+    out = override_ports('services:\n  web:\n    ports: ["8080:80"]  # one\n', "web", ["8081:80"])
+    assert out == 'services:\n  web:\n    ports: !override ["8081:80"] # one\n'
+
+
+def test_add_environment_matches_list_or_mapping_style() -> None:
+    out = add_environment(BASE, "web", {"API_URL": "http://api:8000", "MODE": "prod"})
+    assert "      - MODE=dev\n      - API_URL=http://api:8000\n" in out
+    assert out.count("MODE=") == 1  # a key already set is left alone
+    out = add_environment(BASE, "db", {"POSTGRES_USER": "app user"})
+    assert '      POSTGRES_DB: app   # the database\n      POSTGRES_USER: "app user"\n' in out
+    assert add_environment(out, "db", {"POSTGRES_USER": "x"}) == out
+
+
+def test_add_volume_appends_once() -> None:
+    out = add_volume(BASE, "web", "./src:/app/src")
+    assert "      - MODE=dev\n    volumes:\n      - ./src:/app/src\n" in out
+    assert add_volume(out, "web", "./src:/app/src") == out
+
+
+def test_editing_a_node_that_an_alias_reuses_is_refused() -> None:
+    text = "services:\n  web: &web\n    image: x\n  web2: *web\n"
+    with pytest.raises(YamlEditError, match="anchor '&web'"):
+        add_environment(text, "web", {"A": "1"})
+
+
+@pytest.mark.parametrize("text", ["services: [a, b]\n", "- just a list\n", "services:\n  web: [\n"])
+def test_bad_input_is_a_yaml_edit_error(text: str) -> None:
+    with pytest.raises(YamlEditError):
+        override_ports(text, "web", ["8081:80"])
+
+
+def test_mixed_indentation_follows_the_services_block() -> None:
+    text = "x-env: &e\n  A: '1'\nservices:\n    web:\n        environment: *e\n"
+    out = override_ports(text, "web", ["8081:80"])
+    assert "services:\n    web:\n        environment: *e\n        ports: !override\n" in out
+
+
+def test_whole_file_edit_convention(tmp_path: Path) -> None:
+    path = tmp_path / "compose.override.yaml"
+    assert whole_file_edit(path, "a: 1\n") == Edit(path, "", "a: 1\n", None)  # creation is the append form
+    path.write_text("a: 1\n")
+    assert whole_file_edit(path, "a: 2\n") == Edit(path, "a: 1\n", "a: 2\n", 1)
+    assert whole_file_edit(path, "a: 1\n") is None
+
+
+def test_crlf_text_is_read_with_plain_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "compose.override.yaml"
+    path.write_bytes(b"services:\r\n  web:\r\n    image: x\r\n")
+    out = override_ports(path, "web", ["8081:80"])
+    assert "\r" not in out and out.startswith("services:\n  web:\n    image: x\n")
+
+
+@pytest.mark.compose
+def test_compose_reads_the_override_as_a_replacement(tmp_path: Path, compose_bin: str) -> None:
+    (tmp_path / "compose.yaml").write_text(BASE.replace("restart:", "image: busybox\n  restart:"))
+    (tmp_path / "compose.override.yaml").write_text(override_ports(None, "web", ["8081:80", "9000:9000"]))
+    done = subprocess.run([compose_bin, "config", "--format", "json"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, check=True)
+    ports = json.loads(done.stdout)["services"]["web"]["ports"]
+    assert sorted(p["published"] for p in ports) == ["8081", "9000"]
