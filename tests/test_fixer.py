@@ -463,3 +463,22 @@ def test_alternative_fix_only_with_consent_on_a_terminal(tmp_path: Path, interac
     assert (root / "stopped").exists() is stopped
     assert (root / ".env").read_text() == env
     assert report.results[0].status is FixStatus.APPLIED
+
+
+def test_backup_keeps_the_original_bytes_across_fix_rounds(tmp_path: Path) -> None:
+    """Two rounds editing the same untracked file: the backup is the user's original, not round 1's."""
+    import shutil
+
+    project = tmp_path / "stack"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "broken-stack", project)
+    originals = {name: (project / name).read_bytes() for name in (".env", "compose.override.yaml")}
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    report = fix(FixOptions(project=ProjectOptions(path=project, env=env), families=frozenset({"env", "mounts"}),
+                            yes=True, env=env))
+    assert report.exit_code == 0, render_fix_report(report)
+    copies = {original.name: copy for original, copy in report.backups}
+    assert set(copies) == set(originals)
+    for name, data in originals.items():
+        assert copies[name].read_bytes() == data, f"backup of {name} lost the original bytes"
+        assert (project / name).read_bytes() != data

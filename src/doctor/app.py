@@ -149,6 +149,43 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     return report.exit_code(config.fail_on.value)
 
 
+@dataclass(frozen=True)
+class FixCommand:
+    """A `doctor fix` run: which project, which families, and how bold."""
+
+    target: PreflightOptions
+    families: frozenset[str] = frozenset()
+    dry_run: bool = False
+    yes: bool = False
+
+
+def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
+    """Apply the fixes of the chosen families (safe ones; unsafe with consent), verify, report."""
+    from doctor.fixer import FixOptions, render_fix_report
+    from doctor.fixer import fix as apply_fixes
+    from doctor.project import Project
+    from doctor.project.types import ProblemKind
+
+    config = load_effective_config(opts.target)
+    project_options = _project_options(opts.target, config)
+    compose = Project(project_options).compose
+    if not compose.files:
+        discovery = [p.message for p in compose.problems if p.kind is ProblemKind.DISCOVERY]
+        raise UsageError(discovery[0] if discovery else f"{opts.target.path}: no compose file found")
+    report = apply_fixes(
+        FixOptions(
+            project=project_options,
+            families=opts.families,
+            dry_run=opts.dry_run,
+            yes=opts.yes,
+            interactive=sys.stdin.isatty() and out.isatty(),
+            env=opts.target.env,
+        )
+    )
+    out.write(render_fix_report(report))
+    return report.exit_code
+
+
 def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """`doctor config`: every effective setting and where it came from."""
     from doctor.config import render_config

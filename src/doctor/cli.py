@@ -88,6 +88,34 @@ def build_cli() -> "typer.Typer":
         )
         raise typer.Exit(app.guarded(app.preflight, options))
 
+    @cli.command()
+    def fix(
+        path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
+        file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
+        profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
+        project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
+        ports: Annotated[bool, typer.Option("--ports", help="Only port fixes (move colliding host ports).")] = False,
+        owners: Annotated[bool, typer.Option("--owners", help="Only ownership fixes (chown).")] = False,
+        env: Annotated[bool, typer.Option("--env", help="Only .env / environment fixes.")] = False,
+        mounts: Annotated[bool, typer.Option("--mounts", help="Only missing-mount fixes.")] = False,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff and commands; change nothing.")] = False,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply unsafe fixes too, without asking.")] = False,
+    ) -> None:
+        """Apply the fixes doctor can make: safe ones always, the others when you agree (or --yes)."""
+        chosen = (("ports", ports), ("owners", owners), ("env", env), ("mounts", mounts))
+        command = app.FixCommand(
+            target=app.PreflightOptions(
+                path=path,
+                files=tuple(file) if file else None,
+                profiles=tuple(profile) if profile else None,
+                project_name=project_name,
+            ),
+            families=frozenset(name for name, wanted in chosen if wanted),
+            dry_run=dry_run,
+            yes=yes,
+        )
+        raise typer.Exit(app.guarded(app.fix, command))
+
     @cli.command("config")
     def config_(
         path: Annotated[Path, typer.Argument(help="Project directory.")] = Path(),

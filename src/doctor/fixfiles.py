@@ -199,6 +199,8 @@ class ProjectFiles:
         return done.returncode == 0
 
     def _backup(self, plan: FileEdits) -> None:
+        if any(original == plan.path for original, _ in self._backups):
+            return  # a later round of this run: the copy already holds the user's original bytes
         safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.project_name)
         target = self.state_dir / "backups" / safe_name / self._stamp / plan.display
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
