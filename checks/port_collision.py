@@ -10,7 +10,7 @@ from doctor.model import Check, Finding, Severity
 from doctor.project import Project
 
 from .port_collision_live import live_findings
-from .port_collision_static import static_findings
+from .port_collision_static import PortMover, static_findings
 
 
 class PortCollision(Check):
@@ -52,10 +52,15 @@ class PortCollision(Check):
         `0.0.0.0:8094/tcp ('web') is taken by 'trackc' service 'traefik' (container trackc-traefik-1)`
 
     Fix:
-        The finding carries the command that frees the port (`docker compose -p trackc stop
-        traefik`, `docker rm -f NAME`, or the `ss` line that names a hidden process); these
-        stop someone else's work, so they are never applied without asking. `doctor fix
-        --ports` (later) picks free ports instead and writes them to `.env` or an override.
+        `doctor fix --ports` moves this project's side: it picks a free host port (never one
+        bound now, published by another compose project, in the ephemeral range or below
+        1024; from `ports.range` of doctor.yaml when set, else the nearest free one above)
+        and writes it where compose reads it: the variable's line in `.env` when the port
+        comes from one (`"${TRAEFIK_PORT:-8094}:80"`), else `ports: !override [...]` in the
+        dev override. Only the host side moves; the container side never changes. The
+        command that frees the port instead (`docker compose -p trackc stop traefik`,
+        `docker rm -f NAME`) stops someone else's work, so it is only offered as a question,
+        never applied by default or by `--yes`.
     """
 
     id: ClassVar[str] = "port-collision"
@@ -63,5 +68,6 @@ class PortCollision(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
-        yield from static_findings(self, model.services)
-        yield from live_findings(self, model, host)
+        mover = PortMover(project, host)
+        yield from static_findings(self, model.services, mover)
+        yield from live_findings(self, model, host, mover)

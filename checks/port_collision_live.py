@@ -16,14 +16,14 @@ engine's own port bindings count.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from doctor.host import Host
 from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project.types import ComposeModel, PortMapping
 
-from .port_collision_static import shares_network
+from .port_collision_static import PortMover, shares_network
 
 PROXIES = ("docker-proxy", "rootlesskit", "slirp4netns", "pasta", "gvproxy", "conmon")
 
@@ -51,7 +51,7 @@ def targets(model: ComposeModel) -> list[Target]:
     return list(found.values())
 
 
-def live_findings(check: Check, model: ComposeModel, host: Host) -> Iterator[Finding]:
+def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None) -> Iterator[Finding]:
     """Bind probes plus owners; one info line when a missing engine left an owner unknown."""
     wanted = targets(model)
     if not wanted:
@@ -77,7 +77,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host) -> Iterator[Fin
     for target in wanted:
         failures = () if remote else host.ports.probe(target.socket)
         needed_engine |= bool(engine_note) and any(f.in_use for f in failures)
-        yield from _judge(check, model, host, target, failures, containers)
+        yield from _judge(check, model, host, target, failures, containers, mover or PortMover())
         if not remote:
             yield from _kernel_findings(check, host, target)
     if needed_engine:
@@ -91,8 +91,8 @@ def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severit
     return check.finding(f"{lead} {message}", target.mapping.location, f"port:{target.socket}", fix, severity)
 
 
-def _judge(check: Check, model: ComposeModel, host: Host, target: Target,
-           failures: tuple[BindFailure, ...], containers: tuple[ContainerPort, ...]) -> Iterator[Finding]:
+def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failures: tuple[BindFailure, ...],
+           containers: tuple[ContainerPort, ...], mover: PortMover) -> Iterator[Finding]:
     clashing = [c for c in containers if c.socket.overlaps(target.socket)]
     others = [c for c in clashing if c.project != model.project_name and c.running]
     ours = [c for c in clashing if c.project == model.project_name and c.running]
@@ -104,7 +104,7 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target,
     elif others:
         # the engine refuses a port another container publishes even when our bind succeeds
         # (userland-proxy off): its allocator, not the socket, decides
-        yield _container_finding(check, target, others[0])
+        yield _container_finding(check, target, others[0], mover)
     elif in_use is not None and ours:
         orphan = next((c for c in ours if c.service not in model.services), None)
         if orphan is not None:
@@ -112,25 +112,33 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target,
             yield _say(check, target, f"is held by '{orphan.name}', an orphan container of this project",
                        Fix("remove the orphan containers", Safety.UNSAFE, command=command))
     elif in_use is not None:
-        yield _process_finding(check, host, target, in_use)
+        yield _process_finding(check, host, target, in_use, mover)
     elif stopped:
         yield _say(check, target, f"is also published by stopped '{stopped[0].project}' service "
                    f"'{stopped[0].service}': both cannot run at once",
                    Fix(f"publish another host port for '{target.service}'", Safety.ADVICE), Severity.WARNING)
 
 
-def _container_finding(check: Check, target: Target, owner: ContainerPort) -> Finding:
+def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover) -> Finding:
+    """Another project's container holds the port: move ours (fix --ports), or stop theirs when asked."""
     if owner.project:
         command = ("docker", "compose", "-p", owner.project, "stop", owner.service)
         stop = Fix(f"stop '{owner.service}' of project '{owner.project}'", Safety.UNSAFE, command=command)
-        return _say(check, target, f"is taken by '{owner.project}' service '{owner.service}' "
-                    f"(container {owner.name})", stop)
-    return _say(check, target, f"is taken by container '{owner.name}' (not a compose container)",
-                Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
-                    command=("docker", "rm", "-f", owner.name)))
+        message = f"is taken by '{owner.project}' service '{owner.service}' (container {owner.name})"
+    else:
+        stop = Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
+                   command=("docker", "rm", "-f", owner.name))
+        message = f"is taken by container '{owner.name}' (not a compose container)"
+    return _say(check, target, message, mover(target.service, target.mapping, stop, alternatives=(stop,)))
 
 
-def _process_finding(check: Check, host: Host, target: Target, failure: BindFailure) -> Finding:
+def _process_finding(check: Check, host: Host, target: Target, failure: BindFailure, mover: PortMover) -> Finding:
+    finding = _process_owner(check, host, target, failure)
+    assert finding.fix is not None
+    return replace(finding, fix=mover(target.service, target.mapping, finding.fix))
+
+
+def _process_owner(check: Check, host: Host, target: Target, failure: BindFailure) -> Finding:
     sock = target.socket
     holders = host.ports.process_holders(sock)
     visible = [h for h in holders if not h.hidden]

@@ -25,10 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from doctor.host.ports import HostSocket, ips_overlap
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project.types import PortMapping, Service
+
+if TYPE_CHECKING:
+    from doctor.host import Host
+    from doctor.project import Project
 
 CATALOGUE_GROUPS = 3
 
@@ -99,7 +104,24 @@ def find_clashes(services: Mapping[str, Service]) -> list[Clash]:
     return clashes
 
 
-def static_findings(check: Check, services: Mapping[str, Service]) -> Iterator[Finding]:
+class PortMover:
+    """Builds the `fix --ports` repair of a colliding mapping (doctor.portfix), else keeps the advice."""
+
+    def __init__(self, project: Project | None = None, host: Host | None = None) -> None:
+        self.project, self.host = project, host
+
+    def __call__(self, service: str, mapping: PortMapping, fallback: Fix, alternatives: tuple[Fix, ...] = ()) -> Fix:
+        if self.project is None or self.host is None:
+            return fallback
+        from doctor.portfix import port_fix
+
+        span = self.project.config.ports.value.for_project(self.project.root)
+        ports_range = (span.start, span.end) if span is not None else None
+        moved = port_fix(self.project, self.host, service, mapping, ports_range=ports_range, alternatives=alternatives)
+        return moved if moved is not None and moved.safety is not Safety.ADVICE else fallback
+
+
+def static_findings(check: Check, services: Mapping[str, Service], mover: PortMover | None = None) -> Iterator[Finding]:
     """Findings for duplicate host ports and for `ports:` that a shared network namespace drops."""
     for name, svc in services.items():
         if shares_network(svc) and svc.ports:
@@ -108,10 +130,10 @@ def static_findings(check: Check, services: Mapping[str, Service]) -> Iterator[F
     unlinked_groups = {frozenset(c.services) for c in clashes if not c.linked}
     catalogue = len(unlinked_groups) >= CATALOGUE_GROUPS
     for clash in clashes:
-        yield _clash_finding(check, clash, catalogue)
+        yield _clash_finding(check, clash, catalogue, mover or PortMover())
 
 
-def _clash_finding(check: Check, clash: Clash, catalogue: bool) -> Finding:
+def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover) -> Finding:
     first, last = clash.claims[0], clash.claims[-1]
     where = HostSocket(first.mapping.host_ip, clash.port, first.mapping.protocol)
     names = quoted(clash.services)
@@ -134,6 +156,8 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool) -> Finding:
                 (True, True): Severity.WARNING, (False, True): Severity.INFO}[(certain, catalogue)]
     variable = f"set {last.mapping.variables[0]} to" if last.mapping.variables else "publish"
     fix = Fix(f"{variable} another host port for '{last.service}'", Safety.ADVICE)
+    if severity is not Severity.INFO:  # a catalogue's alternatives are not moved: users start one at a time
+        fix = mover(last.service, last.mapping, fix)
     return check.finding(message, last.mapping.location, f"port:{where}", fix, severity)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from doctor.host.context import ExecutionContext
     from doctor.host.engine import EngineConnection
+    from doctor.host.owners import OwnerProbe
     from doctor.host.ports import PortProber
     from doctor.host.shell import ShellPaths
 
@@ -54,3 +55,10 @@ class Host:
         from doctor.host.shell import ShellPaths
 
         return ShellPaths(self.env, self.timeout)
+
+    @cached_property
+    def owners(self) -> OwnerProbe:
+        """Who owns the project's files, and who should (one parallel walk per root)."""
+        from doctor.host.owners import OwnerProbe
+
+        return OwnerProbe(self.env)

@@ -1,0 +1,149 @@
+"""root-owned-files: files and folders in the project (and .git) not owned by the project's owner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from doctor.host import Host
+from doctor.host.owners import Owner, OwnerScan, Stray
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
+from doctor.project import Project
+
+SHOWN = 3
+MAX_OPERANDS = 20
+
+
+class RootOwnedFiles(Check):
+    """files and dirs in the repo (and .git) not owned by the repo's owner
+
+    What it finds
+        Files and folders under the project directory, .git included, whose owner is not the
+        project's: the owner of the project directory, or the user who ran sudo. Symlinks are
+        checked themselves and never followed, so a link out of the project reports nothing
+        outside it. Grouped by top folder, with the compose service whose bind mount covers them.
+
+    Why it matters
+        A container running as root writes `__pycache__`, `node_modules`, `.pytest_cache` or
+        even git objects into a bind mount; afterwards the developer cannot edit, delete or
+        `git pull` them without sudo, and tools fail with "Permission denied".
+
+    Example
+        backend  37 paths in 'backend' owned by root (uid 0), not uid 1000: backend/.pytest_cache, ...
+
+    Fix
+        `chown -hR UID:GID` the paths back (`-h`: a symlink itself, never its target): directly
+        when doctor may, else with sudo, else through the docker engine (`docker run --rm -v
+        DIR:/w IMAGE chown ...`). Then run the service as you (`user: "${UID}:${GID}"`) so it
+        does not happen again. Only the listed paths are touched, never an excluded one.
+    """
+
+    id = "root-owned-files"
+    severity = Severity.WARNING
+
+    def __init__(self, severity: Severity | None = None, exclude: Sequence[str] = ()) -> None:
+        super().__init__(severity)
+        self.exclude = tuple(exclude)
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        root = project.root
+        expected = host.owners.expected(root)
+        scan = host.owners.scan(root, self.exclude)
+        groups: dict[str, list[Stray]] = {}
+        for stray in scan.strays:
+            relative = stray.path.relative_to(scan.root).parts
+            top = relative[0] if len(relative) > 1 or (stray.is_dir and relative) else "."
+            groups.setdefault(top, []).append(stray)
+        for top, strays in sorted(groups.items()):
+            yield self._group(project, host, scan, expected, top, strays)
+
+    def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, top: str,
+               strays: list[Stray]) -> Finding:
+        root = scan.root
+        owners = sorted({s.uid for s in strays})
+        who = Owner(owners[0], 0, "").display() if len(owners) == 1 else "other users"
+        where = "the project folder" if top == "." else repr(top)
+        count = f"{len(strays)} path{'s' if len(strays) != 1 else ''}"
+        message = f"{count} in {where} owned by {who}, not uid {expected.uid}"
+        first = sorted(strays, key=lambda s: (len(s.path.parts), s.path))[:SHOWN]
+        shown = [_rel(s.path, root) for s in first]
+        message += ": " + ", ".join(shown[:1])
+        for more in shown[1:]:
+            if len(message) + len(more) > 100:
+                break
+            message += f", {more}"
+        if len(strays) > len(shown) or len(message) >= 100:
+            message += ", ..."
+        within = root if top == "." else root / top
+        service = _covering_service(project, within if top != "." else strays[0].path)
+        operands = _operands(scan, within, strays, top)
+        fix = _fix(project, host, expected, operands, service, root)
+        return self.finding(message, Location(within), f"owner:{top}", fix)
+
+
+def _rel(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path != root else "."
+
+
+def _operands(scan: OwnerScan, within: Path, strays: list[Stray], top: str) -> tuple[bool, list[Path]]:
+    """(recursive, paths): the fewest chown operands covering the group, never an excluded path."""
+    roots = scan.chown_roots(within if top != "." else None)
+    if top == ".":
+        roots = tuple(r for r in roots if r[0] in {s.path for s in strays})
+    protected = any(d == within or d.is_relative_to(within) for d in scan.excluded_in) if top != "." else True
+    if all(recursive or not path.is_dir() for path, recursive in roots) or not roots:
+        if len(roots) > MAX_OPERANDS and not protected:
+            return True, [within]
+        return True, [path for path, _ in roots]
+    return False, sorted(s.path for s in strays)  # an impure folder: list each stray, no -R
+
+
+def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[Path]],
+         service: str | None, root: Path) -> Fix:
+    recursive, paths = operands
+    flags = "-hR" if recursive else "-h"
+    owner = f"{expected.uid}:{expected.gid}"
+    then = f" (and run {service!r} with user: \"${{UID}}:${{GID}}\")" if service else ""
+    shown = ", ".join(_rel(p, root) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
+    if host.owners.euid == 0:
+        command: tuple[str, ...] = ("chown", flags, owner, *map(str, paths))
+        return Fix(f"chown {shown} to {owner}{then}", Safety.UNSAFE, command=command)
+    if shutil.which("sudo", path=host.env.get("PATH")):
+        return Fix(f"sudo chown {shown} to {owner}{then}", Safety.UNSAFE,
+                   command=("sudo", "chown", flags, owner, *map(str, paths)))
+    image = _local_image(project, host, service)
+    if image is None:
+        return Fix(f"as root, chown {flags} {owner} {shown}{then}", Safety.ADVICE)
+    inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
+    command = ("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v", f"{root}:/w", image,
+               flags, owner, *inside)
+    return Fix(f"chown {shown} to {owner} through the docker engine{then}", Safety.UNSAFE, command=command)
+
+
+def _covering_service(project: Project, path: Path) -> str | None:
+    """The service whose bind mount covers `path` most closely (it probably wrote the files)."""
+    best: tuple[int, str] | None = None
+    for service in project.services.values():
+        for mount in service.volumes:
+            covers = mount.type == "bind" and mount.source and path.is_relative_to(mount.source)
+            if covers and mount.source and (best is None or len(mount.source) > best[0]):
+                best = (len(mount.source), service.name)
+    return best[1] if best else None
+
+
+def _local_image(project: Project, host: Host, service: str | None) -> str | None:
+    """An image the engine already has (never pulled): the service's own, else any tagged one."""
+    try:
+        images = host.engine.get_json("/images/json")
+    except Unavailable:
+        return None
+    tags = [str(t) for image in images if isinstance(image, dict)
+            for t in image.get("RepoTags") or [] if "<none>" not in str(t)]
+    if service is not None:
+        spec = project.services[service]
+        wanted = spec.image or f"{project.compose.project_name}-{service}"
+        for tag in tags:
+            if tag == wanted or tag == f"{wanted}:latest":
+                return tag
+    return tags[0] if tags else None

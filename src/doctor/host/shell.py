@@ -1,0 +1,167 @@
+"""The inherited PATH, the login shell's PATH, and what the host's interpreters can import.
+
+A program started from an IDE, a service manager or a subprocess with a scrubbed
+environment inherits a PATH that may lack what `~/.zprofile` adds for a login shell
+(`/opt/homebrew/bin`, `~/.local/bin`); the two views are compared by the path-gap check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+LOGIN_SHELL_TIMEOUT = 3.0
+MARK = "__DOCTOR_PATH_7f3a__"
+_BETWEEN = re.compile(re.escape(MARK) + r"(.*?)" + re.escape(MARK), re.S)
+
+
+@dataclass(frozen=True)
+class LoginPath:
+    """The login shell's PATH entries, or why they could not be had (`error`)."""
+
+    shell: str
+    entries: tuple[str, ...] = ()
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+class ShellPaths:
+    """Both PATH views of this machine; the login shell is asked once, on first use."""
+
+    def __init__(self, env: Mapping[str, str], timeout: float = 2.0) -> None:
+        self.env = env
+        # Login shells that load nvm/pyenv/conda take longer than a socket probe.
+        self.timeout = max(timeout, LOGIN_SHELL_TIMEOUT)
+
+    @property
+    def inherited(self) -> tuple[str, ...]:
+        """PATH as this process inherited it, entries in order (empty entries kept: they mean cwd)."""
+        value = self.env.get("PATH")
+        return tuple(value.split(os.pathsep)) if value is not None else ()
+
+    @property
+    def shell(self) -> str:
+        """The user's login shell: $SHELL, else the passwd entry, else /bin/sh."""
+        shell = self.env.get("SHELL")
+        if shell:
+            return shell
+        try:
+            import pwd
+
+            return pwd.getpwuid(os.getuid()).pw_shell or "/bin/sh"
+        except (ImportError, KeyError):
+            return "/bin/sh"
+
+    @cached_property
+    def login(self) -> LoginPath:
+        """PATH as an interactive login shell sets it up (never raises)."""
+        return login_path(self.shell, self.env, self.timeout)
+
+    def which(self, tool: str, entries: Sequence[str]) -> str | None:
+        """The file `tool` resolves to on the given PATH entries, or None."""
+        if not entries:
+            return None
+        return shutil.which(tool, path=os.pathsep.join(entries))
+
+    def version(self, executable: str) -> str | None:
+        """The first line of `executable --version`, or None when it fails or hangs."""
+        try:
+            done = subprocess.run([executable, "--version"], capture_output=True, text=True,
+                                  stdin=subprocess.DEVNULL, timeout=self.timeout, env=dict(self.env))
+        except (OSError, subprocess.SubprocessError):
+            return None
+        text = (done.stdout or done.stderr).strip()
+        return text.splitlines()[0] if text else None
+
+    def python_for(self, directories: Sequence[Path]) -> str | None:
+        """The interpreter a developer would use here: a project `.venv` first, then python3 on PATH."""
+        for directory in directories:
+            for venv in (".venv", "venv"):
+                candidate = directory / venv / "bin" / "python"
+                if candidate.is_file() and os.access(candidate, os.X_OK):
+                    return str(candidate)
+        return self.which("python3", self.inherited) or self.which("python", self.inherited)
+
+    def missing_python_packages(self, python: str, packages: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+        """The distributions of `packages` ((distribution, module) pairs) that `python` cannot import.
+
+        Asked of the interpreter itself (not doctor's own, which may live in a pipx venv):
+        a package counts as present when its distribution metadata or its module is found.
+        """
+        if not packages:
+            return ()
+        try:
+            argv = [python, "-c", _PROBE, json.dumps(list(packages))]
+            done = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                  timeout=self.timeout, env=dict(self.env))
+            missing = json.loads(done.stdout)
+        except (OSError, subprocess.SubprocessError, ValueError):
+            return tuple(dist for dist, _ in packages)
+        return tuple(str(m) for m in missing)
+
+
+_PROBE = """
+import importlib.metadata as md, importlib.util as u, json, sys
+missing = []
+for dist, module in json.loads(sys.argv[1]):
+    try:
+        md.distribution(dist)
+        continue
+    except Exception:
+        pass
+    try:
+        if u.find_spec(module) is not None:
+            continue
+    except Exception:
+        pass
+    missing.append(dist)
+print(json.dumps(missing))
+"""
+
+
+def login_command(shell: str) -> list[str]:
+    """The argv that makes `shell` print its PATH between markers, after reading its profile."""
+    name = Path(shell).name
+    if name == "fish":
+        return [shell, "-l", "-i", "-c", f'printf "{MARK}%s{MARK}" (string join : $PATH)']
+    if name in ("csh", "tcsh"):
+        # csh refuses -l with other flags; .login is read only by a real login shell anyway
+        return [shell, "-c", f'printf "{MARK}%s{MARK}" "$PATH"']
+    return [shell, "-l", "-i", "-c", f'printf "{MARK}%s{MARK}" "$PATH"']
+
+
+def login_path(shell: str, env: Mapping[str, str], timeout: float = LOGIN_SHELL_TIMEOUT) -> LoginPath:
+    """Run the login shell once (stdin closed, own session, HOME from env) and parse its PATH."""
+    child_env = dict(env)
+    child_env.setdefault("TERM", "dumb")
+    home = env.get("HOME")
+    try:
+        proc = subprocess.Popen(login_command(shell), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env=child_env, start_new_session=True,
+                                cwd=home if home and os.path.isdir(home) else None)
+    except OSError as exc:
+        return LoginPath(shell, error=f"cannot start login shell {shell!r}: {exc.strerror or exc}")
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        # an rc file waiting on the network or a prompt: kill the whole session, not just the shell
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return LoginPath(shell, error=f"login shell {shell!r} did not answer in {timeout:g} s")
+    found = _BETWEEN.findall(out.decode(errors="replace"))
+    if not found:
+        return LoginPath(shell, error=f"login shell {shell!r} printed no PATH (exit {proc.returncode})")
+    return LoginPath(shell, tuple(found[-1].split(os.pathsep)))

@@ -1,0 +1,146 @@
+"""The dependency manifests of a folder: what an image built from it installs.
+
+pyproject.toml (`[project].dependencies`, Poetry's `[tool.poetry.dependencies]`),
+requirements*.txt and package.json (`dependencies`). Only unconditional runtime
+requirements are kept: one behind an environment marker may not apply to this machine.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from doctor.model import Location
+
+_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+# distribution -> top-level module, for the common packages whose names differ
+MODULES = {
+    "pyyaml": "yaml", "python-dotenv": "dotenv", "beautifulsoup4": "bs4", "pillow": "PIL",
+    "scikit-learn": "sklearn", "psycopg2-binary": "psycopg2", "psycopg-binary": "psycopg",
+    "python-jose": "jose", "python-multipart": "multipart", "opencv-python": "cv2",
+    "opencv-python-headless": "cv2", "attrs": "attr", "pyjwt": "jwt", "email-validator": "email_validator",
+    "django-environ": "environ", "djangorestframework": "rest_framework", "msgpack-python": "msgpack",
+    "protobuf": "google.protobuf", "google-cloud-storage": "google.cloud.storage", "pymysql": "pymysql",
+    "mysqlclient": "MySQLdb", "python-dateutil": "dateutil", "typing-extensions": "typing_extensions",
+}
+
+
+class Language(enum.Enum):
+    """The ecosystem of a manifest."""
+
+    PYTHON = "python"
+    NODE = "node"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One declared dependency: its normalized distribution name and the module it provides."""
+
+    name: str
+    module: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A dependency manifest and its unconditional runtime requirements."""
+
+    path: Path
+    language: Language
+    requirements: tuple[Requirement, ...]
+
+
+def normalize(name: str) -> str:
+    """PEP 503 normalization: `Foo_Bar.baz` -> `foo-bar-baz`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def module_of(name: str) -> str:
+    return MODULES.get(normalize(name), normalize(name).replace("-", "_"))
+
+
+def read_manifests(directory: Path) -> tuple[Manifest, ...]:
+    """The manifests found directly in `directory` (a build context)."""
+    found: list[Manifest] = []
+    pyproject = _pyproject(directory / "pyproject.toml")
+    if pyproject is not None:
+        found.append(pyproject)
+    for path in sorted(directory.glob("requirements*.txt")):
+        found.append(_requirements_txt(path))
+    node = _package_json(directory / "package.json")
+    if node is not None:
+        found.append(node)
+    return tuple(found)
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    at = text.find(needle)
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _requirement(spec: str, path: Path, line: int | None) -> Requirement | None:
+    if ";" in spec or spec.strip().startswith(("-", "git+", "http:", "https:", "file:", ".", "/")):
+        return None
+    match = _NAME.match(spec)
+    if match is None:
+        return None
+    return Requirement(normalize(match.group(1)), module_of(match.group(1)), Location(path, line))
+
+
+def _pyproject(path: Path) -> Manifest | None:
+    if not path.is_file() or sys.version_info < (3, 11):
+        return None
+    import tomllib
+
+    try:
+        text = path.read_text(errors="replace")
+        data = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    own = normalize(str(data.get("project", {}).get("name", "")))
+    specs: list[str] = [d for d in data.get("project", {}).get("dependencies", []) if isinstance(d, str)]
+    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {})
+    if isinstance(poetry, dict):
+        specs += [name for name, value in poetry.items()
+                  if name.lower() != "python" and not (isinstance(value, dict) and ("markers" in value or
+                                                                                    value.get("optional")))]
+    requirements = []
+    for spec in specs:
+        found = _requirement(spec, path, _line_of(text, spec))
+        if found is not None and found.name != own:
+            requirements.append(found)
+    return Manifest(path, Language.PYTHON, tuple(requirements))
+
+
+def _requirements_txt(path: Path) -> Manifest:
+    requirements = []
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for number, line in enumerate(lines, 1):
+        spec = line.split(" #", 1)[0].strip()
+        if spec and not spec.startswith("#"):
+            found = _requirement(spec, path, number)
+            if found is not None:
+                requirements.append(found)
+    return Manifest(path, Language.PYTHON, tuple(requirements))
+
+
+def _package_json(path: Path) -> Manifest | None:
+    try:
+        text = path.read_text(errors="replace") if path.is_file() else None
+        data = json.loads(text) if text is not None else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or text is None:
+        return None
+    deps = data.get("dependencies")
+    names = [name for name in deps if isinstance(name, str)] if isinstance(deps, dict) else []
+    requirements = tuple(Requirement(name, name, Location(path, _line_of(text, json.dumps(name))))
+                         for name in names)
+    return Manifest(path, Language.NODE, requirements)

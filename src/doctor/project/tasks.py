@@ -1,0 +1,272 @@
+"""The commands a project runs and the tools they need, read from its files.
+
+Sources: Makefile recipes, package.json scripts, `.pre-commit-config.yaml` hooks with
+`language: system`, pyproject `[tool.*]` sections of command-line tools, and compose itself
+(which needs `docker`). Each command keeps the file and line it came from, the directory it
+runs in (after a leading `cd DIR &&`) and its first word, the tool looked up on PATH.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+import shlex
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from doctor.model import Location
+
+MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+# shell keywords and builtins: never a tool on PATH
+SHELL_WORDS = frozenset((
+    "if", "then", "else", "elif", "fi", "for", "in", "do", "done", "case", "esac", "while", "until",
+    "function", "select", "time", "{", "}", "[", "[[", "!", ":", ".", "cd", "echo", "printf", "test",
+    "true", "false", "exit", "export", "set", "unset", "source", "eval", "exec", "read", "shift",
+    "local", "return", "trap", "wait", "command", "builtin", "type", "alias", "unalias", "ulimit",
+    "umask", "pushd", "popd", "dirs", "let", "declare", "readonly", "getopts", "hash", "break",
+    "continue",
+))
+# words that run the next word: the tool is after them
+WRAPPERS = frozenset(("env", "exec", "time", "nohup", "command", "sudo", "xargs", "nice"))
+# pyproject sections that configure a command-line tool, and that tool's executable
+PYPROJECT_TOOLS = {
+    "ruff": "ruff", "mypy": "mypy", "black": "black", "isort": "isort", "pytest": "pytest",
+    "poetry": "poetry", "uv": "uv", "pdm": "pdm", "hatch": "hatch", "pylint": "pylint",
+    "coverage": "coverage", "tox": "tox", "pyright": "pyright", "bandit": "bandit",
+    "codespell": "codespell", "commitizen": "cz", "towncrier": "towncrier", "nox": "nox",
+    "pre-commit": "pre-commit", "maturin": "maturin", "pydocstyle": "pydocstyle",
+}
+_TOOL_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_SEPARATORS = re.compile(r"&&|\|\||;|\|")
+_RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
+# keywords after which the next word is a command (`then cp ...`, `if grep -q ...`)
+_LEADING = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!"))
+_SKIP_DIRS = frozenset(("node_modules", "vendor", "dist", "build", "target", "venv"))
+
+
+class CommandKind(enum.Enum):
+    """Which file a command was read from."""
+
+    MAKE = "make"
+    NPM = "npm"
+    PRE_COMMIT = "pre-commit"
+    PYPROJECT = "pyproject"
+    COMPOSE = "compose"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command the project runs: its text, its tool (first word), where it is written.
+
+    `origin` names it for a message (`make target 'test'`, `npm script 'lint'`); `cwd` is the
+    directory it runs in; `local` is True when the package manager provides the tool itself
+    (an npm script's `jest` comes from node_modules/.bin, not from PATH); `implied` marks a tool
+    the file needs without spelling out a command (package.json needs npm, compose needs docker).
+    """
+
+    text: str
+    tool: str
+    kind: CommandKind
+    location: Location
+    origin: str
+    cwd: Path
+    local: bool = False
+    implied: bool = False
+
+
+def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Command, ...]:
+    """Every command of the project at `root` and of its first-level folders (frontend/, backend/)."""
+    found: list[Command] = []
+    for directory in (root, *_subdirectories(root)):
+        for name in MAKEFILES:
+            if (directory / name).is_file():
+                found += _makefile(directory / name)
+                break
+        found += _package_json(directory / "package.json")
+    found += _pre_commit(root / ".pre-commit-config.yaml")
+    found += _pyproject(root / "pyproject.toml")
+    if compose_files:
+        found.append(Command("docker compose", "docker", CommandKind.COMPOSE, Location(compose_files[0], 1),
+                             f"compose file {compose_files[0].name!r}", root, implied=True))
+    return tuple(found)
+
+
+def _subdirectories(root: Path) -> list[Path]:
+    try:
+        return sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
+                      and not p.name.startswith(".") and p.name not in _SKIP_DIRS)
+    except OSError:
+        return []
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(errors="replace") if path.is_file() else None
+    except OSError:
+        return None
+
+
+def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:
+    """(segment, tool, cwd) for each simple command of a shell line; `cd DIR` moves cwd along."""
+    for raw in _SEPARATORS.split(text):
+        segment = raw.strip().lstrip("(").rstrip(")").strip()
+        try:
+            words = shlex.split(segment, comments=True)
+        except ValueError:
+            words = segment.split()
+        while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0] in _LEADING
+                         or words[0].startswith("-")):
+            words = words[1:]
+        if not words:
+            continue
+        tool = words[0]
+        if tool == "cd" and len(words) > 1 and "$" not in words[1]:
+            cwd = (cwd / words[1]).resolve() if not words[1].startswith("~") else cwd
+            continue
+        if tool in SHELL_WORDS or "$" in tool or "/" in tool or not _TOOL_NAME.match(tool) or tool == "make":
+            continue
+        yield " ".join(words), tool, cwd
+
+
+def _makefile(path: Path) -> list[Command]:
+    text = _read(path)
+    if text is None:
+        return []
+    commands: list[Command] = []
+    target = ""
+    lines = text.splitlines()
+    index = 0
+    in_define = False
+    while index < len(lines):
+        line, number = lines[index], index + 1
+        while line.endswith("\\") and index + 1 < len(lines):
+            index += 1
+            line = line[:-1] + " " + lines[index].lstrip("\t")
+        index += 1
+        stripped = line.strip()
+        if stripped.startswith("define "):
+            in_define = True
+        elif stripped == "endef":
+            in_define = False
+        if in_define:
+            continue
+        if line.startswith("\t") and target:
+            recipe = stripped.lstrip("@-+ ")
+            for segment, tool, cwd in split_command(recipe, path.parent):
+                commands.append(Command(segment, tool, CommandKind.MAKE, Location(path, number),
+                                        f"make target {target!r}", cwd))
+            continue
+        rule = _RULE.match(line)
+        if rule and not line.startswith("\t"):
+            target = rule.group(1).split()[0]
+    return commands
+
+
+def _package_json(path: Path) -> list[Command]:
+    text = _read(path)
+    if text is None:
+        return []
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict):
+        return []
+    provided = set()
+    for key in ("dependencies", "devDependencies"):
+        deps = data.get(key)
+        provided |= {name.rsplit("/", 1)[-1] for name in deps} if isinstance(deps, dict) else set()
+    bins = path.parent / "node_modules" / ".bin"
+    manager = _package_manager(path.parent, data)
+    commands = [Command(manager, manager, CommandKind.NPM, Location(path, 1), "package.json", path.parent,
+                        implied=True)]
+    start = text.find('"scripts"')
+    for name, value in scripts.items():
+        if not isinstance(value, str):
+            continue
+        at = text.find(json.dumps(name), start)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        for segment, tool, cwd in split_command(value, path.parent):
+            local = tool in provided or (bins / tool).exists() or tool in ("tsc", "ng", "vue-cli-service")
+            commands.append(Command(segment, tool, CommandKind.NPM, Location(path, line),
+                                    f"npm script {name!r}", cwd, local))
+    return commands
+
+
+def _package_manager(directory: Path, data: dict[str, object]) -> str:
+    declared = data.get("packageManager")
+    if isinstance(declared, str) and declared:
+        return declared.split("@", 1)[0]
+    for lockfile, manager in (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("bun.lockb", "bun")):
+        if (directory / lockfile).is_file():
+            return manager
+    return "npm"
+
+
+def _pre_commit(path: Path) -> list[Command]:
+    text = _read(path)
+    if text is None:
+        return []
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    commands = [Command("pre-commit", "pre-commit", CommandKind.PRE_COMMIT, Location(path, 1),
+                        ".pre-commit-config.yaml", path.parent, implied=True)]
+    for hook in _hooks(node):
+        values = {k.value: v for k, v in hook.value if isinstance(v, yaml.ScalarNode)}
+        if "language" not in values or values["language"].value != "system" or "entry" not in values:
+            continue
+        entry = values["entry"]
+        hook_id = values["id"].value if "id" in values else "?"
+        for segment, tool, cwd in split_command(entry.value, path.parent):
+            where = Location(path, entry.start_mark.line + 1)
+            origin = f"pre-commit hook {hook_id!r}"
+            commands.append(Command(segment, tool, CommandKind.PRE_COMMIT, where, origin, cwd))
+            break  # the entry is one program plus arguments
+    return commands
+
+
+def _hooks(node: object) -> Iterator[Any]:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key, value in node.value:
+        if key.value == "repos" and isinstance(value, yaml.SequenceNode):
+            for repo in value.value:
+                if not isinstance(repo, yaml.MappingNode):
+                    continue
+                for rkey, hooks in repo.value:
+                    if rkey.value == "hooks" and isinstance(hooks, yaml.SequenceNode):
+                        yield from (h for h in hooks.value if isinstance(h, yaml.MappingNode))
+
+
+def _pyproject(path: Path) -> list[Command]:
+    text = _read(path)
+    if text is None or sys.version_info < (3, 11):
+        return []
+    import tomllib
+
+    try:
+        tools = tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return []
+    commands = []
+    for section in tools if isinstance(tools, dict) else ():
+        executable = PYPROJECT_TOOLS.get(section)
+        if executable is None:
+            continue
+        found = re.search(rf"^\[tool\.{re.escape(section)}[\].]", text, re.M)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        commands.append(Command(executable, executable, CommandKind.PYPROJECT, Location(path, line),
+                                f"[tool.{section}]", path.parent, implied=True))
+    return commands

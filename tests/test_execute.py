@@ -1,0 +1,116 @@
+"""`doctor exec`: a command runs in the service whose bind mount covers the cwd, or on the host."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from doctor.execute import compose_argv, execute, home_for, service_homes
+from doctor.host import Host
+from doctor.host.context import ExecutionContext, Runtime
+from doctor.project import Project, ProjectOptions
+
+COMPOSE = """\
+services:
+  backend:
+    build: ./backend
+    image: {image}
+    working_dir: /app
+    command: ["sleep", "300"]
+    volumes:
+      - ./backend:/app
+"""
+
+
+def make_project(tmp_path: Path, image: str = "doctor-busybox:test") -> Path:
+    project = tmp_path / "proj"
+    (project / "backend" / "sub").mkdir(parents=True)
+    (project / "backend" / "pyproject.toml").write_text(
+        '[project]\nname = "api"\nversion = "1"\ndependencies = ["doctor-absent-package>=1"]\n')
+    (project / "backend" / "Dockerfile").write_text("FROM scratch\n")
+    (project / "compose.yaml").write_text(COMPOSE.format(image=image))
+    return project
+
+
+def env_for(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "COMPOSE_PROJECT_NAME": f"doctorexec{os.getpid()}{tmp_path.name[-6:].lower()}"}
+
+
+def load(project: Path, env: dict[str, str], runtime: Runtime = Runtime.HOST) -> tuple[Project, Host]:
+    host = Host(env=env)
+    host.context = ExecutionContext(runtime)  # type: ignore[misc]
+    return Project(ProjectOptions(path=project, env=env)), host
+
+
+def test_home_maps_cwd_into_the_container(tmp_path: Path) -> None:
+    project_dir = make_project(tmp_path)
+    project, host = load(project_dir, env_for(tmp_path))
+    homes = service_homes(project, host)
+    assert [(h.service, h.missing, h.workdir) for h in homes] == [("backend", ("doctor-absent-package",), "/app")]
+    home = home_for(homes, project_dir / "backend" / "sub")
+    assert home is not None and home.container_path(project_dir / "backend" / "sub") == "/app/sub"
+    assert home_for(homes, project_dir) is None  # the project root is not in the mount
+    argv = compose_argv(project, "exec", home, project_dir / "backend" / "sub", ["pytest", "-x"], tty=False)
+    assert argv[argv.index("exec"):] == ["exec", "-T", "-w", "/app/sub", "backend", "pytest", "-x"]
+    argv = compose_argv(project, "run", home, project_dir / "backend", ["pytest"], tty=True)
+    assert argv[argv.index("run"):] == ["run", "--rm", "backend", "pytest"]  # /app is the workdir already
+
+
+def test_no_home_when_the_host_has_the_dependencies(tmp_path: Path) -> None:
+    project_dir = make_project(tmp_path)
+    (project_dir / "backend" / "pyproject.toml").write_text(
+        '[project]\nname = "api"\nversion = "1"\ndependencies = ["PyYAML>=6", "typer"]\n')
+    import sys
+
+    (project_dir / "backend" / ".venv").symlink_to(sys.prefix)  # a venv that has them
+    project, host = load(project_dir, env_for(tmp_path))
+    assert service_homes(project, host) == ()
+
+
+def test_runs_on_the_host_outside_any_mount_and_directly_in_a_container(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    project_dir = make_project(tmp_path)
+    monkeypatch.chdir(project_dir)
+    project, host = load(project_dir, env_for(tmp_path))
+    assert execute(["sh", "-c", "exit 4"], project, host) == 4
+    assert "running 'sh' on the host" in capfd.readouterr().err
+    monkeypatch.chdir(project_dir / "backend")
+    project, host = load(project_dir, env_for(tmp_path), Runtime.DOCKER)
+    assert execute(["sh", "-c", "exit 5"], project, host) == 5
+    assert "here, in this docker container" in capfd.readouterr().err
+    assert execute([], project, host) == 2
+
+
+@pytest.fixture
+def compose_project(tmp_path: Path, docker_engine: str, compose_bin: str, busybox_image: str) -> Iterator[Path]:
+    project_dir = make_project(tmp_path, busybox_image)
+    yield project_dir
+    subprocess.run([docker_engine, "compose", "down", "-t", "0", "--remove-orphans"], cwd=project_dir,
+                   env=env_for(tmp_path), capture_output=True)
+
+
+@pytest.mark.docker
+def test_exec_in_a_service_that_is_not_running_then_running(
+    compose_project: Path, tmp_path: Path, docker_engine: str, monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str]
+) -> None:
+    env = env_for(tmp_path)
+    monkeypatch.chdir(compose_project / "backend" / "sub")
+    project, host = load(compose_project, env)
+    script = ["sh", "-c", "pwd > /app/where.txt; exit 3"]
+    assert execute(script, project, host) == 3
+    assert "in service 'backend' (run;" in capfd.readouterr().err
+    assert (compose_project / "backend" / "where.txt").read_text().strip() == "/app/sub"
+
+    subprocess.run([docker_engine, "compose", "up", "-d"], cwd=compose_project, env=env, check=True,
+                   capture_output=True)
+    (compose_project / "backend" / "where.txt").unlink()
+    project, host = load(compose_project, env)
+    assert execute(script, project, host) == 3
+    assert "in service 'backend' (exec;" in capfd.readouterr().err
+    assert (compose_project / "backend" / "where.txt").read_text().strip() == "/app/sub"

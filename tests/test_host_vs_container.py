@@ -1,0 +1,134 @@
+"""host-vs-container: commands that belong in a service, and naming the service doctor runs in."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from doctor.checks.host_vs_container import HostVsContainer
+
+from doctor.host import Host
+from doctor.host.context import ExecutionContext, Runtime
+from doctor.model import Finding, Safety, Severity
+from doctor.project import Project, ProjectOptions
+
+NO_ENGINE = "unix:///nonexistent/doctor-test/docker.sock"
+MAKEFILE = ("test:\n\tcd backend && pytest -x\n\nlint:\n\truff check backend\n\nup:\n\tdocker compose up -d\n\n"
+            "seed:\n\tpython backend/scripts/seed.py --small\n")
+
+
+def make_project(tmp_path: Path, deps: str = '"sqlmodel>=0.0.16"', image: str = "doctor-busybox:test") -> Path:
+    project = tmp_path / "proj"
+    (project / "backend" / "scripts").mkdir(parents=True)
+    (project / "backend" / "pyproject.toml").write_text(
+        f'[project]\nname = "api"\nversion = "1"\ndependencies = [{deps}]\n')
+    (project / "backend" / "Dockerfile").write_text("FROM python:3.11\nWORKDIR /app\nCOPY . .\n")
+    (project / "compose.yaml").write_text(
+        f"services:\n  backend:\n    build: ./backend\n    image: {image}\n    command: [sleep, '300']\n"
+        "    volumes:\n      - ./backend:/app\n")
+    (project / "Makefile").write_text(MAKEFILE)
+    return project
+
+
+def run(project: Path, env: dict[str, str], context: ExecutionContext | None = None) -> list[Finding]:
+    host = Host(env=env)
+    host.context = context or ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    return list(HostVsContainer().run(Project(ProjectOptions(path=project, env=env)), host))
+
+
+def test_python_commands_belong_in_the_service_when_the_host_lacks_its_deps(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    findings = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert [(f.location.line if f.location else None, f.subject) for f in findings] == [
+        (2, "backend:pytest -x"), (11, "backend:python backend/scripts/seed.py --small")]
+    pytest_finding, seed = findings
+    assert pytest_finding.severity is Severity.WARNING
+    assert pytest_finding.message == ("'pytest' (make target 'test') needs 'sqlmodel', which the host lacks: "
+                                      "run it in 'backend'")
+    assert pytest_finding.fix is not None and pytest_finding.fix.safety is Safety.ADVICE
+    assert pytest_finding.fix.title == ("run it as 'docker compose exec backend pytest -x' "
+                                        "(use 'run --rm' instead of 'exec' if it is not up)")
+    # run from the project root, the script's host path becomes its path in the container
+    assert seed.fix is not None and seed.fix.command[-4:] == ("backend", "python", "/app/scripts/seed.py", "--small")
+
+
+def test_nothing_when_the_host_interpreter_has_the_deps(tmp_path: Path) -> None:
+    project = make_project(tmp_path, deps='"PyYAML>=6", "typer"')
+    (project / "backend" / ".venv").symlink_to(sys.prefix)  # the developer's venv has them
+    assert run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}) == []
+
+
+def test_nothing_on_a_plain_host_project(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "compose.yaml").write_text("services:\n  backend:\n    build: ./backend\n")  # no bind mount
+    assert run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}) == []
+
+
+def test_node_scripts_belong_where_node_modules_are(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    (project / "frontend").mkdir(parents=True)
+    (project / "frontend" / "package.json").write_text(json.dumps(
+        {"scripts": {"test": "vitest run", "fmt": "prettier -w ."}, "dependencies": {"react": "18"},
+         "devDependencies": {"vitest": "1"}}, indent=2))
+    (project / "compose.yaml").write_text(
+        "services:\n  web:\n    build: ./frontend\n    volumes:\n      - ./frontend:/src\n      - /src/node_modules\n")
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
+    findings = run(project, env)
+    assert [(f.subject, f.message) for f in findings] == [
+        ("web:vitest run", "'vitest' (npm script 'test') needs 'react', which the host lacks: run it in 'web'")]
+    (project / "frontend" / "node_modules" / "react").mkdir(parents=True)
+    assert run(project, env) == []
+
+
+def test_inside_a_container_names_the_service_by_hostname_without_engine(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "compose.yaml").write_text("services:\n  devbox:\n    image: busybox\n    hostname: box\n")
+    context = ExecutionContext(Runtime.DOCKER, hostname="box")
+    findings = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}, context)
+    assert [(f.severity, f.message) for f in findings] == [
+        (Severity.INFO, "doctor runs in a docker container: compose service 'devbox'"),
+        (Severity.INFO, "host ports cannot be probed from inside a container (docker engine unreachable)")]
+
+
+@pytest.fixture
+def up(
+    tmp_path: Path, docker_engine: str, compose_bin: str, busybox_image: str
+) -> Iterator[tuple[Path, dict[str, str]]]:
+    project = make_project(tmp_path, image=busybox_image)
+    env = {**os.environ, "COMPOSE_PROJECT_NAME": f"doctorhvc{os.getpid()}"}
+    yield project, env
+    subprocess.run([docker_engine, "compose", "down", "-t", "0"], cwd=project, env=env, capture_output=True)
+
+
+@pytest.mark.docker
+def test_fix_says_run_or_exec_as_the_engine_tells(up: tuple[Path, dict[str, str]], docker_engine: str) -> None:
+    project, env = up
+    [first, _] = run(project, env)
+    assert first.fix is not None and first.fix.title == "run it as 'docker compose run --rm backend pytest -x'"
+    subprocess.run([docker_engine, "compose", "up", "-d"], cwd=project, env=env, check=True, capture_output=True)
+    [first, _] = run(project, env)
+    assert first.fix is not None and first.fix.title == "run it as 'docker compose exec backend pytest -x'"
+
+
+@pytest.mark.docker
+def test_inside_a_compose_container_the_engine_names_the_service(
+    up: tuple[Path, dict[str, str]], docker_engine: str
+) -> None:
+    project, env = up
+    subprocess.run([docker_engine, "compose", "up", "-d"], cwd=project, env=env, check=True, capture_output=True)
+    container = subprocess.run([docker_engine, "compose", "ps", "-q", "backend"], cwd=project, env=env,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    # what doctor would read inside that container
+    from doctor.host.context import ContextFiles, classify
+
+    mountinfo = subprocess.run([docker_engine, "exec", container, "cat", "/proc/self/mountinfo"],
+                               capture_output=True, text=True, check=True).stdout
+    context = classify({}, ContextFiles(mountinfo=mountinfo, cgroup="0::/\n"))
+    assert context.container_id == container
+    findings = run(project, env, context)
+    assert [f.message for f in findings] == ["doctor runs in a docker container: compose service 'backend'"]

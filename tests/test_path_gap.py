@@ -1,0 +1,176 @@
+"""path-gap: the tools a project names, the login shell's PATH, and the check comparing them."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from doctor.checks.path_gap import PathGap
+
+from doctor.host import Host
+from doctor.host.shell import ShellPaths, login_command, login_path
+from doctor.model import Finding, Severity
+from doctor.project import Project, ProjectOptions
+from doctor.project.tasks import CommandKind, read_commands, split_command
+
+BASH = "/bin/bash"
+
+
+def tool(folder: Path, name: str, version: str = "1.0") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f'#!/bin/sh\necho "{name} {version}"\n')
+    path.chmod(0o755)
+    return path
+
+
+def project_with(tmp_path: Path, makefile: str) -> Path:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n")
+    (project / "Makefile").write_text(makefile)
+    return project
+
+
+def run_check(project: Path, env: dict[str, str]) -> list[Finding]:
+    return list(PathGap().run(Project(ProjectOptions(path=project, env=env)), Host(env=env)))
+
+
+def test_login_path_is_read_between_markers_despite_rc_noise(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bash_profile").write_text('echo "welcome back!"\nprintf "MOTD %s\\n" "$PATH"\n'
+                                        'export PATH="/usr/bin:/bin:$HOME/.local/bin"\n')
+    found = login_path(BASH, {"HOME": str(home), "PATH": "/usr/bin:/bin"})
+    assert found.ok, found.error
+    assert found.entries == ("/usr/bin", "/bin", f"{home}/.local/bin")
+
+
+def test_login_shell_that_hangs_is_killed_and_reported(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bash_profile").write_text("sleep 30\n")
+    found = login_path(BASH, {"HOME": str(home), "PATH": "/usr/bin:/bin"}, timeout=0.5)
+    assert not found.ok
+    assert found.error == f"login shell '{BASH}' did not answer in 0.5 s"
+
+
+def test_fish_and_csh_get_their_own_syntax() -> None:
+    assert "(string join : $PATH)" in login_command("/usr/bin/fish")[-1]
+    assert login_command("/bin/tcsh")[:2] == ["/bin/tcsh", "-c"]
+    assert login_command("/bin/zsh")[:4] == ["/bin/zsh", "-l", "-i", "-c"]
+
+
+def test_tool_found_only_by_the_login_shell_names_tool_and_folder(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    tool(home / "brew" / "bin", "ruff")
+    # /etc/profile sets its own PATH first; the profile pins the rest so the test does not depend on it
+    (home / ".profile").write_text('PATH="$HOME/brew/bin:/usr/bin:/bin"\nexport PATH\n')
+    project = project_with(tmp_path, "lint:\n\truff check .\n")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": BASH, "TERM": "xterm", "SHLVL": "1"}
+    findings = run_check(project, env)
+    assert [(f.subject, f.message) for f in findings] == [
+        ("tool:ruff", "'ruff' (make target 'lint') is found only by the login shell, in ~/brew/bin")]
+    finding = findings[0]
+    assert finding.location is not None and finding.location.line == 2
+    assert finding.fix is not None
+    assert finding.fix.title == "add 'export PATH=\"$HOME/brew/bin:$PATH\"' to ~/.bashrc"
+    assert finding.fix.edits[0].path == home / ".bashrc"
+
+
+def test_nothing_when_both_paths_agree(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    bin_dir = home / "bin"
+    tool(bin_dir, "ruff")
+    (home / ".profile").write_text(f'PATH="{bin_dir}:/usr/bin:/bin"\n')
+    project = project_with(tmp_path, "lint:\n\truff check .\n")
+    assert run_check(project, {"HOME": str(home), "PATH": f"{bin_dir}:/usr/bin:/bin", "SHELL": BASH}) == []
+
+
+def test_two_different_programs_warn_unless_same_version(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    tool(home / "old", "ruff", "0.1.0")
+    tool(home / "new", "ruff", "0.5.0")
+    (home / ".profile").write_text(f'PATH="{home}/new:/usr/bin:/bin"\n')
+    project = project_with(tmp_path, "lint:\n\truff check .\n")
+    env = {"HOME": str(home), "PATH": f"{home}/old:/usr/bin:/bin", "SHELL": BASH}
+    findings = run_check(project, env)
+    assert [f.message for f in findings] == [
+        "'ruff' is ~/old/ruff (0.1.0) on PATH but ~/new/ruff (0.5.0) in the login shell"]
+    assert findings[0].severity is Severity.WARNING
+    tool(home / "old", "ruff", "0.5.0")  # two copies of one release: harmless
+    assert run_check(project, env) == []
+
+
+def test_failing_login_shell_is_one_info_line_and_path_entries_still_checked(tmp_path: Path) -> None:
+    project = project_with(tmp_path, "lint:\n\truff check .\n")
+    env = {"HOME": str(tmp_path), "PATH": f"/usr/bin::{tmp_path}/nope", "SHELL": "/nonexistent/shell"}
+    findings = run_check(project, env)
+    assert [(f.severity, f.subject) for f in findings] == [
+        (Severity.WARNING, "path-entry:"), (Severity.INFO, f"path-entry:{tmp_path}/nope"),
+        (Severity.INFO, "login-shell")]
+    assert findings[2].message.startswith("cannot start login shell '/nonexistent/shell'")
+
+
+def test_inherited_keeps_empty_entries() -> None:
+    assert ShellPaths({"PATH": "/a::/b:"}).inherited == ("/a", "", "/b", "")
+
+
+@pytest.mark.parametrize(("line", "tools"), [
+    ("@cd backend && VAR=1 pytest -x", ["pytest"]),
+    ("$(MAKE) -C sub all", []),
+    ("if [ -f .env ]; then cp .env.example .env; fi", ["cp"]),
+    ("./scripts/test.sh && npm run build | tee log.txt", ["npm", "tee"]),
+    ("env -i FOO=1 ruff check . || true", ["ruff"]),
+    ("docker compose exec backend pytest", ["docker"]),
+])
+def test_split_command_first_words(line: str, tools: list[str]) -> None:
+    assert [t for _, t, _ in split_command(line.lstrip("@"), Path("/p"))] == tools
+
+
+def test_cd_moves_the_working_directory() -> None:
+    [(segment, tool_name, cwd)] = list(split_command("cd backend && pytest -x", Path("/p")))
+    assert (segment, tool_name, cwd) == ("pytest -x", "pytest", Path("/p/backend"))
+
+
+def test_read_commands_from_every_source(tmp_path: Path) -> None:
+    (tmp_path / "Makefile").write_text(
+        "X := 1\n.PHONY: test\ntest: deps\n\t@pytest \\\n\t  -x\n\ndefine BLOCK\n\tnotatool\nendef\n")
+    frontend = tmp_path / "frontend"
+    frontend.mkdir()
+    (frontend / "package.json").write_text(json.dumps(
+        {"scripts": {"test": "jest --ci", "lint": "eslint . && prettier --check ."},
+         "devDependencies": {"jest": "29", "eslint": "9"}}, indent=2))
+    (frontend / "pnpm-lock.yaml").write_text("")
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        "repos:\n- repo: local\n  hooks:\n  - id: mypy\n    name: mypy\n    entry: mypy --strict\n"
+        "    language: system\n  - id: fmt\n    entry: black\n    language: python\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n\n[tool.setuptools]\nx = 1\n")
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services: {}\n")
+    commands = read_commands(tmp_path, (compose,))
+    summary = [(c.kind, c.tool, c.location.line, c.local) for c in commands]
+    assert summary == [
+        (CommandKind.MAKE, "pytest", 4, False),
+        (CommandKind.NPM, "pnpm", 1, False),
+        (CommandKind.NPM, "jest", 3, True),
+        (CommandKind.NPM, "eslint", 4, True),
+        (CommandKind.NPM, "prettier", 4, False),
+        (CommandKind.PRE_COMMIT, "pre-commit", 1, False),
+        (CommandKind.PRE_COMMIT, "mypy", 6, False),
+        (CommandKind.PYPROJECT, "ruff", 1, False),
+        (CommandKind.COMPOSE, "docker", 1, False),
+    ]
+    assert commands[0].text == "pytest -x" and commands[0].origin == "make target 'test'"
+
+
+def test_relative_entry_is_a_warning_even_without_tools(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n")
+    (tmp_path / ".profile").write_text(f'PATH="{os.defpath}"\n')
+    env = {"HOME": str(tmp_path), "PATH": f".:{os.defpath}", "SHELL": BASH}
+    subjects = [f.subject for f in run_check(project, env) if f.severity is Severity.WARNING]
+    assert subjects == ["path-entry:."]
