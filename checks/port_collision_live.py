@@ -173,8 +173,8 @@ def _kernel_findings(check: Check, host: Host, target: Target) -> Iterator[Findi
 
 
 def shorten(cmdline: tuple[str, ...], width: int = 40) -> str:
-    """The command line with the program's directory dropped, cut to `width` characters."""
+    """The command line on one line, the program's directory dropped, cut to `width` characters."""
     if not cmdline:
         return ""
-    text = " ".join((cmdline[0].rsplit("/", 1)[-1], *cmdline[1:]))
+    text = " ".join(" ".join((cmdline[0].rsplit("/", 1)[-1], *cmdline[1:])).split())
     return text if len(text) <= width else text[: width - 1] + "…"

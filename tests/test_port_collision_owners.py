@@ -205,3 +205,7 @@ def test_engine_listening_here_is_not_elsewhere(short_dir: Path) -> None:
         assert host.ports.engine_elsewhere is False
     finally:
         fake.close()
+
+
+def test_shorten_keeps_a_multiline_command_on_one_line() -> None:
+    assert shorten(("python3", "-c", "\nimport socket\ns = 1")) == "python3 -c import socket s = 1"
