@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from doctor.checks.port_collision import PortCollision
-from doctor.checks.port_collision_live import shorten
+from doctor.checks.port_collision_live import live_findings, shorten
+from doctor.checks.port_collision_static import static_findings
 from fake_docker_engine import FakeEngine
 from test_host_ports import free_port
 
@@ -43,9 +44,10 @@ def container(name: str, project: str, service: str, port: int, state: str = "ru
             "Ports": [{"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": port, "Type": "tcp"}]}
 
 
-def run(compose: ComposeModel, env: dict[str, str]) -> list[Finding]:
-    project: Any = SimpleNamespace(compose=compose)
-    return list(PortCollision().run(project, Host(env=env)))
+def run(compose: ComposeModel, env: dict[str, str], host: Host | None = None) -> list[Finding]:
+    """The owner logic on a hand-built model (no files, so no port move is planned: see test_portfix)."""
+    check, host = PortCollision(), host or Host(env=env)
+    return [*static_findings(check, compose.services), *live_findings(check, compose, host)]
 
 
 def no_kernel_noise(host_env: dict[str, str]) -> None:
@@ -186,8 +188,7 @@ def test_engine_socket_mounted_from_another_namespace(short_dir: Path, held: int
     host = Host(env={"DOCKER_HOST": f"unix://{mounted}"})
     host.__dict__["context"] = SimpleNamespace(in_container=in_container)
     assert host.ports.engine_elsewhere is in_container  # on a plain host it is rootlesskit: probe as usual
-    project: Any = SimpleNamespace(compose=model(web(held)))
-    messages = [f.message for f in PortCollision().run(project, host)]
+    messages = [f.message for f in run(model(web(held)), {}, host)]
     if in_container:
         assert messages == [f"the engine behind unix://{mounted} publishes outside this container: "
                             "bind probes skipped"]
