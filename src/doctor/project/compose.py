@@ -1,0 +1,195 @@
+"""The compose model: what `docker compose config` (v2.40.3) computes, with file:line for each value.
+
+`load_project` never raises for bad input: whatever compose would reject becomes a Problem
+(kind, message, file:line) and the model keeps everything that could still be loaded, so the
+other checks run. The pipeline: discover (files, project dir, env) -> assemble (per-file
+interpolation, include, extends, merge) -> finish (name, profiles, env_file and environment
+resolution, consistency checks) -> typed Services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from doctor.model import Location
+from doctor.project import ProjectOptions
+from doctor.project.assemble import Assembler, Scope
+from doctor.project.consistency import check_consistency
+from doctor.project.discover import Discovery, discover, normalize_project_name
+from doctor.project.envfile import read_env_file
+from doctor.project.filetree import Interpolation
+from doctor.project.service import EnvFileRef
+from doctor.project.types import (
+    Build,
+    ComposeModel,
+    EnvSource,
+    EnvVar,
+    Problem,
+    ProblemKind,
+    Service,
+    ServiceNetwork,
+)
+from doctor.project.yamlload import YList, YMap, stringify
+
+__all__ = ["load_project"]
+
+
+def load_project(options: ProjectOptions) -> ComposeModel:
+    """Load the project the way `docker compose config` would; faults become `problems`."""
+    found = discover(options)
+    assembler = Assembler(found.environment.get("HOME"))
+    assembler.problems.extend(found.problems)
+    name = _project_name(found, assembler)
+    env = dict(found.environment)
+    env["COMPOSE_PROJECT_NAME"] = name
+    model = assembler.load_files(found.files, Scope(found.project_dir, env))
+    services_all = model.get("services")
+    services_all = services_all if isinstance(services_all, YMap) else YMap()
+    active = found.profiles
+    enabled = {n: s for n, s in services_all.items() if _enabled(s, active)}
+    disabled = tuple(n for n in services_all if n not in enabled)
+    check_consistency(model, enabled, services_all, assembler.problems)
+    services = {n: _service(n, s, env, assembler.problems) for n, s in enabled.items()}
+    networks = model.get("networks")
+    return ComposeModel(
+        project_name=name,
+        project_dir=found.project_dir,
+        files=tuple(found.files),
+        services=services,
+        variables=env,
+        variable_uses=tuple(assembler.uses),
+        networks=tuple(networks) if isinstance(networks, YMap) else (),
+        active_profiles=active,
+        disabled_services=disabled,
+        problems=tuple(_dedupe(assembler.problems)),
+    )
+
+
+def _project_name(found: Discovery, assembler: Assembler) -> str:
+    """-p / COMPOSE_PROJECT_NAME, else the last file's interpolated `name:`, else the directory."""
+    if found.project_name:
+        return found.project_name
+    name_value = None
+    interpolation = Interpolation(found.environment.get)
+    for path in found.files:
+        for doc in assembler.parse(path).docs or ():
+            if isinstance(doc, YMap) and doc.get("name") is not None:
+                name_value = interpolation.string(stringify(doc["name"]), "name", doc.loc_of("name"))
+    if name_value:
+        normalized = normalize_project_name(name_value)
+        if normalized:
+            return normalized
+    return normalize_project_name(found.project_dir.name) or "default"
+
+
+def _enabled(service: Any, active: tuple[str, ...]) -> bool:
+    profiles = service.get("profiles") if isinstance(service, YMap) else None
+    if not profiles:
+        return True
+    return "*" in active or any(p in active for p in profiles)
+
+
+def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem]) -> Service:
+    environment = _environment(draft, env, problems)
+    build = draft.get("build")
+    return Service(
+        name=name,
+        location=draft.loc,
+        image=_text(draft.get("image")),
+        build=_build(build) if isinstance(build, YMap) else None,
+        environment=environment,
+        env_files=tuple(ref.path for ref in draft.get("env_file") or ()),
+        ports=tuple(draft.get("ports") or ()),
+        expose=tuple(draft.get("expose") or ()),
+        volumes=tuple(draft.get("volumes") or ()),
+        networks=_networks(draft),
+        network_mode=_text(draft.get("network_mode")),
+        container_name=_text(draft.get("container_name")),
+        hostname=_text(draft.get("hostname")),
+        links=tuple(draft.get("links") or ()),
+        extra_hosts=tuple(draft.get("extra_hosts") or ()),
+        depends_on=tuple(draft.get("depends_on") or ()),
+        profiles=tuple(draft.get("profiles") or ()),
+        user=_text(draft.get("user")),
+        working_dir=_text(draft.get("working_dir")),
+        command=_command(draft.get("command")),
+    )
+
+
+def _environment(draft: YMap, env: dict[str, str], problems: list[Problem]) -> dict[str, EnvVar]:
+    """env_file entries (later files win) under `environment`; nil entries from the project env."""
+    declared: dict[str, EnvVar] = dict(draft.get("environment") or {})
+    resolved: dict[str, EnvVar] = {}
+    for key, var in declared.items():
+        if var.value is None and key in env:
+            var = EnvVar(key, env[key], var.location, var.source, var.raw, var.variables)
+        resolved[key] = var
+    from_files: dict[str, EnvVar] = {}
+    for ref in draft.get("env_file") or ():
+        if not isinstance(ref, EnvFileRef):
+            continue
+        if not ref.path.is_file():
+            if ref.required:
+                problems.append(Problem(ProblemKind.ENV_FILE, f"env file {ref.path} not found", ref.location))
+            continue
+        own = {e.key for e in read_env_file(ref.path, None, raw=ref.raw).entries}
+        parsed = read_env_file(ref.path, _env_file_lookup(env, resolved, from_files, own), raw=ref.raw)
+        problems.extend(parsed.problems)
+        for entry in parsed.entries:
+            from_files[entry.key] = EnvVar(entry.key, entry.value, Location(ref.path, entry.line),
+                                           EnvSource.ENV_FILE, raw=entry.raw or entry.value)
+    return {**from_files, **resolved}
+
+
+def _env_file_lookup(env: dict[str, str], declared: dict[str, EnvVar], earlier: dict[str, EnvVar],
+                     own: set[str]) -> Callable[[str], str | None]:
+    """`${X}` in an env_file: project env, then the service's `environment:`, then the file's own
+    earlier keys (the parser's fallback: we answer None for keys the file defines), then earlier files.
+
+    Checked against compose v2.40.3. A key the file defines only *after* the reference, and an
+    earlier file also defines, reads as unset here (compose would take the earlier file's).
+    """
+
+    def lookup(key: str) -> str | None:
+        if key in env:
+            return env[key]
+        if key in declared and declared[key].value is not None:
+            return declared[key].value
+        if key in own or key not in earlier:
+            return None
+        return earlier[key].value
+
+    return lookup
+
+
+def _build(build: YMap) -> Build:
+    context = _text(build.get("context")) or "."
+    dockerfile = _text(build.get("dockerfile")) or "Dockerfile"
+    return Build(context, dockerfile, build.loc_of("context") or build.loc)
+
+
+def _networks(draft: YMap) -> dict[str, ServiceNetwork]:
+    declared = draft.get("networks")
+    if isinstance(declared, dict) and declared:
+        return {n: ServiceNetwork(n, tuple(aliases)) for n, aliases in declared.items()}
+    if draft.get("network_mode") is not None:
+        return {}
+    return {"default": ServiceNetwork("default")}
+
+
+def _command(value: Any) -> tuple[str, ...] | str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, YList)):
+        return tuple(stringify(v) for v in value)
+    return stringify(value)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else stringify(value)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+

@@ -1,0 +1,118 @@
+"""compose-go's checkConsistency, run on the enabled services only (COMPOSE-SEMANTICS.md §1.7, §9).
+
+References to undefined services, volumes, networks, secrets and configs; network_mode with
+networks; neither image nor build; container_name rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from doctor.project.types import Problem, ProblemKind
+from doctor.project.yamlload import YList, YMap, stringify
+
+_CONTAINER_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
+
+
+def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, problems: list[Problem]) -> None:
+    """Append a REFERENCE/SCHEMA problem for each inconsistency compose would reject."""
+    declared = {key: set(model[key]) if isinstance(model.get(key), YMap) else set()
+                for key in ("volumes", "networks", "secrets", "configs")}
+    container_names: dict[str, str] = {}
+    for name, service in enabled.items():
+        if not isinstance(service, YMap):
+            continue
+
+        def report(kind: ProblemKind, message: str, key: str, svc: YMap = service) -> None:
+            problems.append(Problem(kind, message, svc.loc_of(key)))
+
+        for dep, info in (service.get("depends_on") or {}).items():
+            if dep not in every:
+                report(ProblemKind.REFERENCE, f"service {name!r} depends on undefined service {dep!r}",
+                       "depends_on")
+            elif dep not in enabled and getattr(info, "required", True):
+                report(ProblemKind.REFERENCE, f"service {name!r} depends on {dep!r}, which is disabled by "
+                       "profiles", "depends_on")
+        for link in service.get("links") or ():
+            target = link.split(":", 1)[0]
+            if target not in every:
+                report(ProblemKind.REFERENCE, f"service {name!r} links to undefined service {target!r}",
+                       "links")
+        for ref in service.get("volumes_from") or ():
+            target = ref.split(":", 1)[0]
+            if not ref.startswith("container:") and target not in every:
+                report(ProblemKind.REFERENCE, f"service {name!r} takes volumes from undefined service "
+                       f"{target!r}", "volumes_from")
+        mode = service.get("network_mode")
+        if isinstance(mode, str) and mode.startswith("service:") and mode[8:] not in every:
+            report(ProblemKind.REFERENCE, f"service {name!r} depends on undefined service {mode[8:]!r}",
+                   "network_mode")
+        if mode is not None and service.get("networks"):
+            report(ProblemKind.SCHEMA,
+                   f"service {name} declares mutually exclusive network_mode and networks", "network_mode")
+        for mount in service.get("volumes") or ():
+            if mount.type == "volume" and mount.source and mount.source not in declared["volumes"]:
+                problems.append(Problem(ProblemKind.REFERENCE,
+                                        f"service {name!r} refers to undefined volume {mount.source}",
+                                        mount.location))
+        for network in service.get("networks") or {}:
+            if network != "default" and network not in declared["networks"]:
+                report(ProblemKind.REFERENCE, f"service {name!r} refers to undefined network {network}",
+                       "networks")
+        for key in ("secrets", "configs"):
+            for ref in _sources(service.get(key)):
+                if ref not in declared[key]:
+                    report(ProblemKind.REFERENCE,
+                           f"service {name!r} refers to undefined {key[:-1]} {ref}", key)
+        if service.get("image") is None and service.get("build") is None:
+            report(ProblemKind.SCHEMA, f"service {name!r} has neither an image nor a build context specified",
+                   "image")
+        container = service.get("container_name")
+        if container is not None:
+            text = stringify(container)
+            if not _CONTAINER_NAME.search(text):
+                report(ProblemKind.SCHEMA, f"container_name {text!r} does not match pattern "
+                       "'[a-zA-Z0-9][a-zA-Z0-9_.-]+'", "container_name")
+            elif text in container_names:
+                report(ProblemKind.REFERENCE, f"container name {text!r} is already in use by service "
+                       f"{container_names[text]!r}", "container_name")
+            container_names.setdefault(text, name)
+    _check_cycles(enabled, problems)
+
+
+def _check_cycles(enabled: Mapping[str, Any], problems: list[Problem]) -> None:
+    """compose refuses a depends_on cycle (a service depending on itself included)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        service = enabled[name]
+        for dep in (service.get("depends_on") or {}) if isinstance(service, YMap) else ():
+            if dep not in enabled:
+                continue
+            if state.get(dep) == 1:
+                cycle = " -> ".join([*path[path.index(dep):], dep]) if dep in path else f"{name} -> {dep}"
+                problems.append(Problem(ProblemKind.REFERENCE, f"dependency cycle detected: {cycle}",
+                                        service.loc_of("depends_on")))
+            elif dep not in state:
+                visit(dep, [*path, dep])
+        state[name] = 2
+
+    for name in enabled:
+        if name not in state:
+            visit(name, [name])
+
+
+def _sources(value: Any) -> list[str]:
+    if not isinstance(value, YList):
+        return []
+    found = []
+    for item in value:
+        if isinstance(item, YMap):
+            if item.get("source") is not None:
+                found.append(stringify(item["source"]))
+        elif item is not None:
+            found.append(stringify(item))
+    return found

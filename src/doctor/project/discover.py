@@ -1,0 +1,183 @@
+"""Which compose files, project directory, interpolation environment and name compose would use.
+
+Follows docker compose v2.40.3's option order (COMPOSE-SEMANTICS.md §1): OS env, the first
+`.env` pass (cwd, or the first -f file's directory), COMPOSE_FILE, default discovery upward
+from the cwd, the second `.env` pass (project directory, lower precedence), profiles, name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doctor.model import Location
+from doctor.project import ProjectOptions
+from doctor.project.types import EnvFile, Problem, ProblemKind
+
+MAIN_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_NAMES = (
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
+_VALID_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+
+
+@dataclass
+class Discovery:
+    """The outcome of finding a project: files, directory, environment and what went wrong."""
+
+    cwd: Path
+    files: list[Path]
+    project_dir: Path
+    environment: dict[str, str]
+    env_files: list[Path] = field(default_factory=list)
+    origins: dict[str, Location] = field(default_factory=dict)  # where .env keys were defined
+    profiles: tuple[str, ...] = ()
+    project_name: str | None = None  # from -p or COMPOSE_PROJECT_NAME (already validated)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def normalize_project_name(name: str) -> str:
+    """compose-go NormalizeProjectName: lowercase, keep [a-z0-9_-], trim leading '_' and '-'."""
+    kept = "".join(c for c in name.lower() if c.isascii() and (c.isalnum() or c in "_-"))
+    return kept.lstrip("_-")
+
+
+def is_valid_project_name(name: str) -> bool:
+    return bool(_VALID_NAME.match(name))
+
+
+def find_default_files(start: Path) -> list[Path]:
+    """The main file (and override twin in the same directory) found from `start` upward."""
+    directory = start
+    while True:
+        mains = [directory / name for name in MAIN_NAMES if _is_file(directory / name)]
+        if mains:
+            found = [mains[0]]
+            overrides = [directory / name for name in OVERRIDE_NAMES if _is_file(directory / name)]
+            if overrides:
+                found.append(overrides[0])
+            return found
+        if directory.parent == directory:
+            return []
+        directory = directory.parent
+
+
+def _is_file(path: Path) -> bool:
+    """Exists, or is a symlink (a dangling or looping one is reported when it is read)."""
+    return os.path.lexists(path)
+
+
+def absolute(path: Path | str, base: Path) -> Path:
+    """filepath.Abs against `base`: joined and lexically cleaned, symlinks not resolved."""
+    text = os.path.expanduser(str(path)) if str(path).startswith("~") else str(path)
+    return Path(os.path.normpath(os.path.join(base, text)))
+
+
+def discover(options: ProjectOptions) -> Discovery:
+    """Files, project directory, interpolation env and profiles for these options."""
+    target = absolute(options.path, Path.cwd())
+    explicit = [absolute(f, target if target.is_dir() else target.parent) for f in options.files]
+    if not target.is_dir():
+        cwd = target.parent
+        explicit = [target, *explicit]
+    else:
+        cwd = target
+    os_env = dict(options.env)
+    os_env.setdefault("PWD", str(cwd))
+    found = Discovery(cwd=cwd, files=explicit, project_dir=cwd, environment=dict(os_env))
+    env_files = _explicit_env_files(os_env, cwd)
+    use_dotenv = env_files is None and os_env.get("COMPOSE_DISABLE_ENV_FILE", "") not in _TRUE
+
+    # pass 1: the cwd's .env, or the first -f file's directory
+    first_dir = explicit[0].parent if explicit else cwd
+    if env_files is not None:
+        for path in env_files:
+            _merge_env(found, path, os_env, required=True)
+    elif use_dotenv:
+        _merge_env(found, first_dir / ".env", os_env, required=False)
+
+    if not found.files:
+        found.files = _compose_file_env(found, cwd)
+    if not found.files:
+        found.files = find_default_files(cwd)
+    if not found.files:
+        found.problems.append(Problem(ProblemKind.DISCOVERY, "no configuration file provided: not found",
+                                      Location(cwd)))
+    found.project_dir = found.files[0].parent if found.files else cwd
+
+    # pass 2: the project directory's .env adds only keys still missing
+    if use_dotenv and found.project_dir != first_dir:
+        _merge_env(found, found.project_dir / ".env", os_env, required=False)
+
+    env = found.environment
+    if options.profiles:
+        found.profiles = tuple(options.profiles)
+    elif env.get("COMPOSE_PROFILES"):
+        found.profiles = tuple(p.strip() for p in env["COMPOSE_PROFILES"].split(",") if p.strip())
+    name = options.project_name or env.get("COMPOSE_PROJECT_NAME") or None
+    if name is not None:
+        if is_valid_project_name(name):
+            found.project_name = name
+        else:
+            origin = None if options.project_name else found.origins.get("COMPOSE_PROJECT_NAME")
+            found.problems.append(Problem(
+                ProblemKind.SCHEMA,
+                f"invalid project name {name!r}: use only lowercase letters, digits, '-' and '_', "
+                "starting with a letter or digit", origin or Location(cwd)))
+            found.project_name = normalize_project_name(name) or None
+    return found
+
+
+def _explicit_env_files(os_env: Mapping[str, str], cwd: Path) -> list[Path] | None:
+    """COMPOSE_ENV_FILES (the default of --env-file): split on ',' with no trimming."""
+    value = os_env.get("COMPOSE_ENV_FILES")
+    if not value:
+        return None
+    return [absolute(part, cwd) for part in value.split(",")]
+
+
+def _compose_file_env(found: Discovery, cwd: Path) -> list[Path]:
+    value = found.environment.get("COMPOSE_FILE")
+    if not value:
+        return []
+    separator = found.environment.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
+    files = []
+    for part in value.split(separator):
+        path = absolute(part, cwd)
+        if not _is_file(path):
+            message = f"COMPOSE_FILE names {part!r}, which does not exist"
+            found.problems.append(Problem(ProblemKind.DISCOVERY, message, Location(cwd)))
+            continue
+        files.append(path)
+    return files
+
+
+def _merge_env(found: Discovery, path: Path, os_env: Mapping[str, str], required: bool) -> None:
+    """Read one .env file; its keys are added only where the environment has none yet."""
+    if not _is_file(path) or path.is_dir():
+        if required:
+            found.problems.append(Problem(ProblemKind.ENV_FILE, f"couldn't find env file: {path}",
+                                          Location(path)))
+        return
+    from doctor.project.envfile import read_env_file
+
+    known = found.environment
+
+    def lookup(name: str) -> str | None:
+        # ${X} inside a .env: the OS env first, then keys already read (this and earlier files)
+        return os_env.get(name, known.get(name))
+
+    parsed: EnvFile = read_env_file(path, lookup)
+    found.env_files.append(path)
+    found.problems.extend(parsed.problems)
+    for entry in parsed.entries:
+        if entry.key not in known:
+            found.origins[entry.key] = Location(path, entry.line)
+        known.setdefault(entry.key, entry.value)

@@ -1,0 +1,125 @@
+"""`extends`: a service built on another, from the same file or another one (compose-go extends.go).
+
+The base comes first and the local definition merges on top with the override rules (so ports
+add up). A base from another file is read with its own directory as the base of its relative
+paths; `file:` itself resolves against the scope's base directory, as compose's resource
+loader does. `!reset`/`!override` paths of the extending files apply to the base.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from doctor.project.merge import delete_paths, merge_service
+from doctor.project.service import Canonicalizer
+from doctor.project.types import ProblemKind
+from doctor.project.volumes import resolve_source
+from doctor.project.yamlload import YMap, stringify
+
+if TYPE_CHECKING:
+    from doctor.project.assemble import Assembler, Scope, TagPaths
+
+
+class _Source:
+    """The services of one file, raw (interpolated) and canonicalized on demand."""
+
+    def __init__(self, path: Path, base: Path, raw: YMap | None, done: YMap, tags: TagPaths) -> None:
+        self.path = path
+        self.base = base
+        self.raw = raw
+        self.done = done
+        self.tags = tags
+        self.in_progress: set[str] = set()
+
+
+class Extender:
+    """Applies `extends` to every service of one document."""
+
+    def __init__(self, assembler: Assembler, path: Path, scope: Scope, services: YMap,
+                 tags: TagPaths) -> None:
+        self.assembler = assembler
+        self.scope = scope
+        self.home = assembler.home
+        self.top = _Source(path, scope.base, None, services, tags)
+        self.files: dict[Path, _Source | None] = {}
+        self.stack: list[tuple[Path, str]] = []
+
+    def apply_all(self) -> None:
+        for name in list(self.top.done):
+            self.resolve(self.top, name, [self.top.tags])
+
+    def resolve(self, source: _Source, name: str, post: list[TagPaths]) -> YMap | None:
+        """The service with its extends chain applied (cached in source.done)."""
+        service = self.service(source, name)
+        if service is None or "extends" not in service:
+            return service
+        extends = service["extends"]
+        location = service.loc_of("extends")
+        ref, file = (extends, None) if isinstance(extends, str) else (
+            (stringify(extends.get("service") or ""), extends.get("file")) if isinstance(extends, YMap)
+            else ("", None))
+        key = (source.path, name)
+        if key in self.stack:
+            chain = " -> ".join(n for _, n in [*self.stack, key])
+            self.assembler.problem(ProblemKind.REFERENCE, f"extends cycle: {chain}", location)
+            return self._without_extends(source, name, service)
+        base_source = source
+        if file is not None:
+            found = self.file_source(stringify(file), source)
+            if found is None:
+                message = f"cannot read extended file {stringify(file)!r}"
+                self.assembler.problem(ProblemKind.REFERENCE, message, location)
+                return self._without_extends(source, name, service)
+            base_source = found
+        known = ref in base_source.done or (base_source.raw is not None and ref in base_source.raw)
+        if not ref or not known:
+            where = "" if file is None else f" in {stringify(file)}"
+            message = f"cannot extend service {name!r}: service {ref!r} not found{where}"
+            self.assembler.problem(ProblemKind.REFERENCE, message, location)
+            return self._without_extends(source, name, service)
+        self.stack.append(key)
+        try:
+            chain_post = post if base_source is source else [*post, base_source.tags]
+            base = self.resolve(base_source, ref, chain_post)
+        finally:
+            self.stack.pop()
+        if base is None:
+            return self._without_extends(source, name, service)
+        copy = merge_service(base, YMap())
+        wrapper = YMap()
+        wrapper["services"] = {name: copy}
+        for paths in post:
+            delete_paths(wrapper, (p for p, _ in paths))
+        copy = wrapper["services"].get(name, YMap())
+        merged = merge_service(copy, service)
+        merged.pop("extends", None)
+        merged.loc = service.loc
+        source.done[name] = merged
+        return merged
+
+    def service(self, source: _Source, name: str) -> YMap | None:
+        if name in source.done:
+            found = source.done[name]
+            return found if isinstance(found, YMap) else None
+        if source.raw is None or name not in source.raw:
+            return None
+        canon = Canonicalizer(source.base, self.home, [])  # a base file is not validated as a whole
+        converted = canon.service(name, source.raw[name], source.raw.loc_of(name))
+        if converted is not None:
+            source.done[name] = converted
+        return converted
+
+    def _without_extends(self, source: _Source, name: str, service: YMap) -> YMap:
+        service.pop("extends", None)
+        source.done[name] = service
+        return service
+
+    def file_source(self, file: str, source: _Source) -> _Source | None:
+        path = Path(resolve_source(file, source.base, self.home))
+        if path not in self.files:
+            loaded = self.assembler.load_service_file(path, self.scope) if path.is_file() else None
+            self.files[path] = (None if loaded is None
+                                else _Source(path, path.parent, loaded[0], YMap(), loaded[1]))
+        return self.files[path]
+

@@ -1,0 +1,101 @@
+"""Per-file interpolation of a compose YAML tree, keeping the raw text and variables of each value.
+
+Compose interpolates each file on its own, before merging, and never touches mapping keys
+(COMPOSE-SEMANTICS.md §2.2-2.3). A string that referenced variables becomes an
+`Interpolated` str that still knows its raw text, so the typed model can report
+`"${POSTGRES_PORT}:5432"` and the variables behind a port, an env value or a path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from doctor.model import Location
+from doctor.project.interpolate import InterpolationError, Lookup, VariableRef, substitute
+from doctor.project.types import Problem, ProblemKind, VariableUse
+from doctor.project.yamlload import YList, YMap
+
+
+class Interpolated(str):
+    """A string after interpolation that remembers its template and the variables it used."""
+
+    raw: str
+    refs: tuple[VariableRef, ...]
+    failed: bool
+
+    def __new__(cls, value: str, raw: str, refs: tuple[VariableRef, ...] = (), failed: bool = False
+                ) -> Interpolated:
+        self = super().__new__(cls, value)
+        self.raw = raw
+        self.refs = refs
+        self.failed = failed
+        return self
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ref.name for ref in self.refs))
+
+
+def raw_text(value: Any) -> str:
+    """The text as written in the file, before interpolation."""
+    if isinstance(value, Interpolated):
+        return value.raw
+    return "" if value is None else str(value)
+
+
+def variables_of(value: Any) -> tuple[str, ...]:
+    return value.variables if isinstance(value, Interpolated) else ()
+
+
+def failed(value: Any) -> bool:
+    """True when interpolating this value failed (already reported: do not report it twice)."""
+    return isinstance(value, Interpolated) and value.failed
+
+
+@dataclass
+class Interpolation:
+    """The variable uses and problems collected while interpolating files."""
+
+    lookup: Lookup
+    uses: list[VariableUse] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def tree(self, node: Any, where: str, loc: Location | None) -> Any:
+        """A copy of the tree with every string value interpolated (keys untouched)."""
+        if isinstance(node, str):
+            return self.string(node, where, loc)
+        if isinstance(node, YMap):
+            out = YMap(node.loc)
+            out.locs = dict(node.locs)
+            out.tags = dict(node.tags)
+            for key, item in node.items():
+                out[key] = self.tree(item, f"{where}.{key}" if where else key, node.loc_of(key))
+            return out
+        if isinstance(node, YList):
+            out_list = YList(node.loc)
+            for index, item in enumerate(node):
+                out_list.add(self.tree(item, f"{where}[{index}]", node.loc_of(index)), node.loc_of(index))
+            return out_list
+        return node
+
+    def string(self, text: str, where: str, loc: Location | None) -> str:
+        if "$" not in text:
+            return text
+        try:
+            value, refs = substitute(text, self.lookup, where)
+        except InterpolationError as exc:
+            self.problems.append(Problem(ProblemKind.INTERPOLATION, _message(exc, where), loc))
+            return Interpolated("", text, (), failed=True)
+        for ref in refs:
+            self.uses.append(VariableUse(ref.name, loc, ref.has_default, ref.required,
+                                         self.lookup(ref.name) is not None))
+        if not refs and value == text:
+            return text
+        return Interpolated(value, text, refs)
+
+
+def _message(exc: InterpolationError, where: str) -> str:
+    if exc.invalid_format:
+        return f"invalid interpolation format for {where}: {exc.template!r} (escape a literal $ as $$)"
+    return exc.compose_message

@@ -1,0 +1,270 @@
+"""One service definition turned into compose's canonical form, with problems instead of exceptions.
+
+The result is a `YMap` (so each attribute keeps its file:line) whose well-known attributes hold
+typed values: `ports` -> [PortMapping], `volumes` -> [Mount], `environment` -> {name: EnvVar},
+`env_file` -> [EnvFileRef], `build` -> YMap(context absolute), `networks` -> {name: aliases},
+`depends_on` -> {name: Dependency}; list-of-strings attributes become [str]. Anything else
+keeps its (interpolated) YAML value and merges generically.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from doctor.model import Location
+from doctor.project.filetree import failed, raw_text, variables_of
+from doctor.project.ports import PortError, parse_port, unique_ports
+from doctor.project.types import EnvSource, EnvVar, Mount, PortMapping, Problem, ProblemKind
+from doctor.project.volumes import VolumeError, parse_volume, resolve_source, unique_mounts
+from doctor.project.yamlload import Timestamp, YList, YMap, stringify
+
+SERVICE_KEYS = frozenset("""
+develop deploy annotations attach build blkio_config cap_add cap_drop cgroup cgroup_parent command
+configs container_name cpu_count cpu_percent cpu_shares cpu_quota cpu_period cpu_rt_period
+cpu_rt_runtime cpus cpuset credential_spec depends_on device_cgroup_rules devices dns dns_opt
+dns_search domainname entrypoint env_file label_file environment expose extends external_links
+extra_hosts gpus group_add healthcheck hostname image init ipc isolation labels links logging
+mac_address mem_limit mem_reservation mem_swappiness memswap_limit network_mode models networks
+oom_kill_disable oom_score_adj pid pids_limit platform ports post_start pre_stop privileged profiles
+provider pull_policy pull_refresh_after read_only restart runtime scale security_opt shm_size secrets
+sysctls stdin_open stop_grace_period stop_signal storage_opt tmpfs tty ulimits use_api_socket user
+uts userns_mode volumes volumes_from working_dir
+""".split())  # noqa: SIM905 - the schema's property list, easy to diff as text
+STRING_LISTS = ("expose", "links", "external_links", "dns", "dns_opt", "dns_search", "tmpfs", "cap_add",
+                "cap_drop", "profiles", "security_opt", "volumes_from", "group_add", "device_cgroup_rules")
+ARRAYS = ("ports", "volumes", "expose", "links", "external_links", "profiles", "cap_add", "cap_drop",
+          "volumes_from", "devices", "security_opt", "dns_opt", "group_add")
+
+
+@dataclass(frozen=True)
+class EnvFileRef:
+    """One `env_file:` entry, its path absolute."""
+
+    path: Path
+    required: bool = True
+    raw: bool = False
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One `depends_on` entry."""
+
+    required: bool = True
+    location: Location | None = None
+
+
+class Canonicalizer:
+    """Canonicalizes services of one file: relative paths against `base`, `~` against `home`."""
+
+    def __init__(self, base: Path, home: str | None, problems: list[Problem]) -> None:
+        self.base = base
+        self.home = home
+        self.problems = problems
+
+    def problem(self, kind: ProblemKind, message: str, location: Location | None) -> None:
+        self.problems.append(Problem(kind, message, location))
+
+    def service(self, name: str, raw: Any, location: Location | None) -> YMap | None:
+        where = f"services.{name}"
+        if not isinstance(raw, YMap):
+            self.problem(ProblemKind.SCHEMA, f"{where} must be a mapping", location)
+            return None
+        out = YMap(location)
+        out.locs = dict(raw.locs)
+        out.tags = dict(raw.tags)
+        for key, value in raw.items():
+            loc = raw.loc_of(key)
+            if key not in SERVICE_KEYS and not key.startswith("x-"):
+                self.problem(ProblemKind.SCHEMA, f"{where} additional properties '{key}' not allowed", loc)
+                continue
+            if _has_timestamp(value):
+                self.problem(ProblemKind.SCHEMA, f"{where}.{key} holds an unquoted date (quote it)", loc)
+                continue
+            if key in ARRAYS and value is not None and not isinstance(value, YList):
+                self.problem(ProblemKind.SCHEMA, f"{where}.{key} must be a array", loc)
+                continue
+            converted = self.attribute(where, key, value, loc)
+            if converted is not None:
+                out[key] = converted
+        return out
+
+    def attribute(self, where: str, key: str, value: Any, loc: Location | None) -> Any:
+        if key == "ports":
+            return self.ports(value)
+        if key == "volumes":
+            return self.volumes(value)
+        if key == "environment":
+            return self.environment(where, value, loc)
+        if key == "env_file":
+            return self.env_files(where, value, loc)
+        if key == "build":
+            return self.build(where, value, loc)
+        if key == "networks":
+            return self.networks(where, value, loc)
+        if key == "depends_on":
+            return self.depends_on(where, value, loc)
+        if key == "extra_hosts":
+            return self.string_list(where, key, value, loc, separator="=")
+        if key in STRING_LISTS:
+            return self.string_list(where, key, value, loc)
+        if key in ("command", "entrypoint") and isinstance(value, YList):
+            return [stringify(v) for v in value]
+        return value
+
+    def ports(self, value: YList | None) -> list[PortMapping]:
+        found: list[PortMapping] = []
+        for index, item in enumerate(value or ()):
+            try:
+                found.extend(parse_port(item, value.loc_of(index) if value else None))
+            except PortError as exc:
+                if str(exc) and not failed(item):
+                    self.problem(ProblemKind.SCHEMA, f"invalid port {raw_text(item)!r}: {exc}",
+                                 value.loc_of(index) if value else None)
+        return unique_ports(found)
+
+    def volumes(self, value: YList | None) -> list[Mount]:
+        found: list[Mount] = []
+        for index, item in enumerate(value or ()):
+            loc = value.loc_of(index) if value else None
+            try:
+                found.append(parse_volume(item, loc, self.base, self.home))
+            except VolumeError as exc:
+                if str(exc):
+                    self.problem(ProblemKind.SCHEMA, f"invalid volume {raw_text(item)!r}: {exc}", loc)
+        return unique_mounts(found)
+
+    def environment(self, where: str, value: Any, loc: Location | None) -> dict[str, EnvVar]:
+        found: dict[str, EnvVar] = {}
+        if value is None:
+            return found
+        if isinstance(value, YMap):
+            for key, item in value.items():
+                item_loc = value.loc_of(key)
+                text = None if item is None else stringify(item)
+                raw = None if item is None else raw_text(item)
+                found[key] = EnvVar(key, text, item_loc, EnvSource.ENVIRONMENT, raw=raw,
+                                    variables=variables_of(item))
+            return found
+        if not isinstance(value, YList):
+            self.problem(ProblemKind.SCHEMA, f"{where}.environment must be a mapping or a list", loc)
+            return found
+        for index, item in enumerate(value):
+            item_loc = value.loc_of(index)
+            if not isinstance(item, str):
+                self.problem(ProblemKind.SCHEMA, f"{where}.environment[{index}]: unexpected type "
+                             f"{type(item).__name__} (write KEY=value)", item_loc)
+                continue
+            text = item
+            key, sep, rest = text.partition("=")
+            if key != key.rstrip() and sep:
+                self.problem(ProblemKind.SCHEMA,
+                             f"environment variable {key} is declared with a trailing space", item_loc)
+                continue
+            raw = raw_text(item).partition("=")[2] if sep else None
+            found.pop(key, None)  # unicity: later wins
+            found[key] = EnvVar(key, rest if sep else None, item_loc, EnvSource.ENVIRONMENT,
+                                raw=raw, variables=variables_of(item))
+        return found
+
+    def env_files(self, where: str, value: Any, loc: Location | None) -> list[EnvFileRef]:
+        entries: list[tuple[Any, Location | None]]
+        if isinstance(value, YList):
+            entries = [(item, value.loc_of(i)) for i, item in enumerate(value)]
+        elif value is None:
+            entries = []
+        else:
+            entries = [(value, loc)]
+        found: dict[Path, EnvFileRef] = {}
+        for item, item_loc in entries:
+            required, raw_format, path_value = True, False, item
+            if isinstance(item, YMap):
+                path_value = item.get("path")
+                required = stringify(item.get("required", True)) in ("true", "1")
+                fmt = item.get("format")
+                raw_format = fmt == "raw"
+                if fmt not in (None, "", "raw"):
+                    self.problem(ProblemKind.SCHEMA, f"unsupported env_file format {stringify(fmt)!r}",
+                                 item_loc)
+            if not isinstance(path_value, str) or failed(path_value):
+                if not failed(path_value):
+                    self.problem(ProblemKind.SCHEMA, f"{where}.env_file entries need a path", item_loc)
+                continue
+            path = Path(resolve_source(path_value, self.base, self.home))
+            found.pop(path, None)
+            found[path] = EnvFileRef(path, required, raw_format, item_loc)
+        return list(found.values())
+
+    def build(self, where: str, value: Any, loc: Location | None) -> YMap | None:
+        if isinstance(value, str):
+            out = YMap(loc)
+            out["context"] = self.context(value)
+            out.locs["context"] = loc or Location(self.base)
+            return out
+        if not isinstance(value, YMap):
+            self.problem(ProblemKind.SCHEMA, f"{where}.build must be a string or a mapping", loc)
+            return None
+        out = YMap(value.loc)
+        out.locs = dict(value.locs)
+        out.tags = dict(value.tags)
+        out.update(value)
+        if isinstance(value.get("context"), str):
+            out["context"] = self.context(value["context"])
+        return out
+
+    def context(self, text: str) -> str:
+        if "://" in text or text.startswith(("git@", "github.com/")) or os.path.isabs(text):
+            return text
+        return resolve_source(text if text.startswith((".", "~")) else f"./{text}", self.base, self.home)
+
+    def networks(self, where: str, value: Any, loc: Location | None) -> dict[str, tuple[str, ...]]:
+        found: dict[str, tuple[str, ...]] = {}
+        if isinstance(value, YList):
+            for item in value:
+                found[stringify(item)] = ()
+        elif isinstance(value, YMap):
+            for name, conf in value.items():
+                aliases = conf.get("aliases") if isinstance(conf, YMap) else None
+                found[name] = tuple(stringify(a) for a in aliases) if isinstance(aliases, YList) else ()
+        elif value is not None:
+            self.problem(ProblemKind.SCHEMA, f"{where}.networks must be a list or a mapping", loc)
+        return found
+
+    def depends_on(self, where: str, value: Any, loc: Location | None) -> dict[str, Dependency]:
+        found: dict[str, Dependency] = {}
+        if isinstance(value, YList):
+            for index, item in enumerate(value):
+                found[stringify(item)] = Dependency(True, value.loc_of(index))
+        elif isinstance(value, YMap):
+            for name, conf in value.items():
+                required = not (isinstance(conf, YMap) and stringify(conf.get("required", True)) == "false")
+                found[name] = Dependency(required, value.loc_of(name))
+        elif value is not None:
+            self.problem(ProblemKind.SCHEMA, f"{where}.depends_on must be a list or a mapping", loc)
+        return found
+
+    def string_list(self, where: str, key: str, value: Any, loc: Location | None, separator: str = ":"
+                    ) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, YMap):
+            return [f"{k}{separator}{stringify(v)}" for k, v in value.items()]
+        if isinstance(value, YList):
+            return list(dict.fromkeys(stringify(item) for item in value))
+        if isinstance(value, str):
+            return [value]
+        self.problem(ProblemKind.SCHEMA, f"{where}.{key} must be a list", loc)
+        return []
+
+
+def _has_timestamp(value: Any) -> bool:
+    if isinstance(value, Timestamp):
+        return True
+    if isinstance(value, dict):
+        return any(_has_timestamp(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_timestamp(v) for v in value)
+    return False

@@ -1,0 +1,351 @@
+"""Read compose YAML the way compose's go-yaml does, keeping the file and line of every value.
+
+PyYAML's resolver is YAML 1.1 (`22:22` is the sexagesimal int 1342, `yes` is true); compose
+uses go-yaml v3, which is YAML 1.2-like. So we only let PyYAML *compose* nodes (with marks,
+through libyaml when available) and resolve plain scalars ourselves, following go-yaml's
+`resolve.go`. Mappings and sequences come back as `YMap` / `YList`, which remember the
+location of each key / item and the `!reset` / `!override` tags on values.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from doctor.model import Location
+
+try:  # libyaml is ~10x faster on big files; fall back to the pure-Python loader
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+PLAIN = "tag:doctor:plain"
+
+
+class _Loader(_BaseLoader):
+    """No YAML 1.1 implicit typing: untagged plain scalars keep a marker tag, resolved by us."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        # called only for untagged nodes; PyYAML's own resolver is a slow regex table walk
+        if kind is yaml.ScalarNode:
+            return PLAIN
+        return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
+
+# Real compose files are well under 1 MB; parsing costs ~0.4 s/MB, so refuse instead of hanging.
+MAX_BYTES = 4 * 1024 * 1024
+RESET = "!reset"
+OVERRIDE = "!override"
+
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_TIMESTAMP = re.compile(
+    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?$"
+)
+_SPECIAL = {
+    "true": True, "True": True, "TRUE": True,
+    "false": False, "False": False, "FALSE": False,
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
+    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+}
+
+
+class YamlError(Exception):
+    """A file compose could not parse, with the 1-based line where known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class Timestamp(str):
+    """An unquoted date: go-yaml decodes it as time.Time, which compose's schema rejects."""
+
+
+class YMap(dict[str, Any]):
+    """A mapping that remembers where it and each of its keys are, and the tags on its values."""
+
+    def __init__(self, loc: Location | None = None) -> None:
+        super().__init__()
+        self.loc = loc
+        self.locs: dict[str, Location] = {}
+        self.tags: dict[str, str] = {}
+
+    def loc_of(self, key: str) -> Location | None:
+        return self.locs.get(key, self.loc)
+
+
+class YList(list[Any]):
+    """A sequence that remembers where it and each of its items are."""
+
+    def __init__(self, loc: Location | None = None) -> None:
+        super().__init__()
+        self.loc = loc
+        self.locs: list[Location | None] = []
+
+    def add(self, value: Any, loc: Location | None) -> None:
+        self.append(value)
+        self.locs.append(loc)
+
+    def loc_of(self, index: int) -> Location | None:
+        if 0 <= index < len(self.locs):
+            return self.locs[index] or self.loc
+        return self.loc
+
+
+def resolve_plain(text: str) -> Any:
+    """The value go-yaml v3 gives an untagged plain scalar (YAML 1.2 core schema, plus 0777 octal)."""
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    if not text:
+        return text
+    first = text[0]
+    if first == ".":
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if first not in "+-0123456789":
+        return text
+    if _TIMESTAMP.match(text):
+        return Timestamp(text)
+    plain = text.replace("_", "")
+    number = _go_parse_int(plain)
+    if number is not None:
+        return number
+    if _FLOAT.match(plain):
+        try:
+            return float(plain)
+        except ValueError:
+            return text
+    for prefix, base in (("0b", 2), ("-0b", 2), ("0o", 8), ("-0o", 8)):
+        if plain.startswith(prefix):
+            try:
+                value = int(plain[len(prefix):], base)
+            except ValueError:
+                return text
+            return -value if prefix.startswith("-") else value
+    return text
+
+
+def _go_parse_int(text: str) -> int | None:
+    """strconv.ParseInt(text, 0, 64) (then ParseUint): 0x/0o/0b prefixes and legacy 0777 octal."""
+    sign, body = "", text
+    if body[:1] in "+-":
+        sign, body = body[0], body[1:]
+    if not body:
+        return None
+    try:
+        if body[:2] in ("0x", "0X"):
+            value = int(body[2:], 16)
+        elif body[:2] in ("0o", "0O"):
+            value = int(body[2:], 8)
+        elif body[:2] in ("0b", "0B"):
+            value = int(body[2:], 2)
+        elif len(body) > 1 and body[0] == "0":
+            value = int(body[1:], 8)
+        elif body.isdigit():
+            value = int(body)
+        else:
+            return None
+    except ValueError:
+        return None
+    if not body[-1:].isalnum():
+        return None
+    value = -value if sign == "-" else value
+    if value < -(2**63) or value >= 2**64 or (sign == "-" and value < -(2**63)):
+        return None
+    return value
+
+
+class _Converter:
+    """Turns composed PyYAML nodes into Python values with locations, go-yaml style."""
+
+    def __init__(self, path: Path, budget: int) -> None:
+        self.path = path
+        self.tag_paths: list[tuple[tuple[str, ...], str]] = []
+        # every node takes at least one character of text, so more nodes than that means
+        # aliases expanding (a "billion laughs" document): refuse, as go-yaml does
+        self.budget = budget
+
+    def loc(self, node: yaml.Node) -> Location:
+        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def value(self, node: yaml.Node, at: tuple[str, ...]) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlError("yaml: document contains excessive aliasing", node.start_mark.line + 1)
+        tag = node.tag or ""
+        if tag in (RESET, OVERRIDE):
+            self.tag_paths.append((at, tag))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            out = YList(self.loc(node))
+            for index, item in enumerate(node.value):
+                out.add(self.value(item, (*at, f"[{index}]")), self.loc(item))
+            return out
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, at)
+        raise YamlError(f"unsupported yaml node {type(node).__name__}", node.start_mark.line + 1)
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag or ""
+        text: str = node.value
+        if node.style in ("'", '"', "|", ">"):
+            return text
+        if tag == PLAIN or tag in (RESET, OVERRIDE):
+            return resolve_plain(text)
+        if tag.startswith("tag:yaml.org,2002:") and tag not in ("tag:yaml.org,2002:null",):
+            explicit = tag.rsplit(":", 1)[1]
+            if explicit == "str":
+                return text
+            if explicit == "int":
+                number = _go_parse_int(text.replace("_", ""))
+                if number is None:
+                    raise YamlError(f"cannot decode !!str `{text}` as a !!int", node.start_mark.line + 1)
+                return number
+            if explicit == "float":
+                try:
+                    return float(text)
+                except ValueError:
+                    raise YamlError(f"cannot decode !!str `{text}` as a !!float",
+                                    node.start_mark.line + 1) from None
+            if explicit == "bool" and text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+                return text.lower() == "true"
+        return resolve_plain(text)
+
+    def mapping(self, node: yaml.MappingNode, at: tuple[str, ...]) -> YMap:
+        out = YMap(self.loc(node))
+        merged: list[yaml.MappingNode] = []
+        for key_node, value_node in node.value:
+            if (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
+                    and not key_node.style and key_node.tag in (PLAIN, "tag:yaml.org,2002:merge")):
+                merged.extend(self._merge_sources(value_node))
+                continue
+            key = self.key(key_node)
+            if key in out.locs:
+                line = out.locs[key].line
+                raise YamlError(f'mapping key "{key}" already defined at line {line}',
+                                key_node.start_mark.line + 1)
+            out.locs[key] = self.loc(key_node)
+            value_tag = value_node.tag or ""
+            if value_tag in (RESET, OVERRIDE):
+                out.tags[key] = value_tag
+            out[key] = self.value(value_node, (*at, key))
+        # explicit keys win over merged ones; among merged maps the first one wins (go-yaml v3)
+        for source in merged:
+            sub = self.mapping(source, at)
+            for key, value in sub.items():
+                if key not in out:
+                    out[key] = value
+                    out.locs[key] = sub.locs[key]
+                    if key in sub.tags:
+                        out.tags[key] = sub.tags[key]
+        return out
+
+    def _merge_sources(self, node: yaml.Node) -> list[yaml.MappingNode]:
+        if isinstance(node, yaml.MappingNode):
+            return [node]
+        if isinstance(node, yaml.SequenceNode) and all(isinstance(n, yaml.MappingNode) for n in node.value):
+            return list(node.value)
+        raise YamlError("map merge requires map or sequence of maps as the value", node.start_mark.line + 1)
+
+    def key(self, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise YamlError("mapping key must be a scalar", node.start_mark.line + 1)
+        value = self.scalar(node)
+        return stringify(value)
+
+
+def stringify(value: Any) -> str:
+    """A scalar as Go's fmt.Sprint prints it (how compose turns non-string values into strings)."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return go_float(value)
+    return str(value)
+
+
+def go_float(value: float) -> str:
+    """strconv.FormatFloat(v, 'g', -1, 64): shortest digits, exponent form from 1e6 or below 1e-4."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    text = repr(abs(value))
+    mantissa, _, exp_text = text.partition("e")
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0")
+    point = len(whole) + (int(exp_text) if exp_text else 0)  # position of the decimal point
+    lead = len(whole + frac) - len((whole + frac).lstrip("0"))
+    point -= lead
+    digits = digits.rstrip("0") or "0"
+    exp = point - 1
+    sign = "-" if value < 0 else ""
+    if exp < -4 or exp >= 6:
+        body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{body}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return f"{sign}{digits}{'0' * (point - len(digits))}"
+    return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
+def load_documents(path: Path) -> tuple[list[YMap | None], list[tuple[tuple[str, ...], str]]]:
+    """Every YAML document of a compose file (None for an empty one) and its `!reset`/`!override` paths.
+
+    Raises YamlError for anything compose would refuse to parse, OSError when unreadable.
+    """
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise YamlError(f"file is {size // (1024 * 1024)} MB, too large for a compose file "
+                        f"(limit {MAX_BYTES // (1024 * 1024)} MB)", 1)
+    return parse_bytes(path.read_bytes(), path)
+
+
+def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[tuple[str, ...], str]]]:
+    """Parse compose YAML bytes (see load_documents)."""
+    if b"\x00" in data[:65536]:
+        raise YamlError("binary file: not YAML", 1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise YamlError("invalid UTF-8: not a text file", line) from None
+    converter = _Converter(path, 10_000 + len(text))
+    docs: list[YMap | None] = []
+    try:
+        for node in yaml.compose_all(text, Loader=_Loader):
+            value = converter.value(node, ())
+            if value is None:
+                docs.append(None)
+            elif not isinstance(value, YMap):
+                raise YamlError("top-level object must be a mapping", node.start_mark.line + 1)
+            else:
+                docs.append(value)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = mark.line + 1 if mark is not None else 1
+        what = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(f"yaml: {what}", where) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"yaml: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}", 1) from None
+    except RecursionError:
+        raise YamlError("yaml: document nested too deeply", 1) from None
+    return docs, converter.tag_paths
