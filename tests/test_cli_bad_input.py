@@ -1,0 +1,107 @@
+"""Bad input through the real CLI: a finding or one line with file (and line), exit 1 or 2, never a traceback.
+
+The loader's own tests (test_compose_bad_input.py) check each Problem in detail; this is the
+user's view: `doctor preflight` on the broken project, with every other check still reported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+GOOD_SERVICE = "services:\n  web:\n    image: busybox\n    ports:\n      - '18080:80'\n"
+
+
+def _tab_indent(p: Path) -> None:
+    (p / "compose.yaml").write_text("services:\n  web:\n\timage: busybox\n")
+
+
+def _duplicate_key(p: Path) -> None:
+    (p / "compose.yaml").write_text("services:\n  web:\n    image: a\n    image: b\n")
+
+
+def _services_list(p: Path) -> None:
+    (p / "compose.yaml").write_text("services:\n  - web\n")
+
+
+def _bare_int_ports(p: Path) -> None:
+    (p / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    ports: 8080\n")
+
+
+def _empty(p: Path) -> None:
+    (p / "compose.yaml").write_text("")
+
+
+def _huge(p: Path) -> None:
+    filler = "x-pad:\n" + "".join(f"  k{i}: '{'y' * 200}'\n" for i in range(100_000))
+    (p / "compose.yaml").write_text(GOOD_SERVICE + filler)  # ~21 MB
+
+
+def _binary(p: Path) -> None:
+    (p / "compose.yaml").write_bytes(bytes(range(256)) * 64)
+
+
+def _symlink_loop(p: Path) -> None:
+    (p / "compose.yaml").write_text(GOOD_SERVICE)
+    (p / "loop").symlink_to(p / "loop")
+    (p / "a").symlink_to(p / "b")
+    (p / "b").symlink_to(p / "a")
+
+
+def _missing_env_file_required(p: Path) -> None:
+    (p / "compose.yaml").write_text(GOOD_SERVICE + "    env_file: nope.env\n")
+
+
+def _missing_env_file_optional(p: Path) -> None:
+    (p / "compose.yaml").write_text(GOOD_SERVICE + "    env_file:\n      - path: nope.env\n        required: false\n")
+
+
+def _broken_dotenv(p: Path) -> None:
+    (p / "compose.yaml").write_text(GOOD_SERVICE + "    environment:\n      A: ${GOOD}\n")
+    (p / ".env").write_bytes(b"GOOD=1\nBAD KEY=2\nQUOTE='unterminated\n")
+
+
+def _non_utf8_dotenv(p: Path) -> None:
+    (p / "compose.yaml").write_text(GOOD_SERVICE)
+    (p / ".env").write_bytes(b"GOOD=1\nLATIN=caf\xe9\nOTHER=2\n")
+
+
+# name -> (make project, expected exit, text that must appear in the output)
+CASES: dict[str, tuple[Callable[[Path], None], int, str]] = {
+    "tab-in-indentation": (_tab_indent, 1, "compose.yaml:3"),
+    "duplicate-key": (_duplicate_key, 1, "compose.yaml:4"),
+    "services-as-list": (_services_list, 1, "compose.yaml"),
+    "ports-bare-int": (_bare_int_ports, 1, "compose.yaml:4"),
+    "empty-file": (_empty, 1, "empty compose file"),
+    "twenty-megabytes": (_huge, 1, "compose.yaml"),
+    "binary-file": (_binary, 1, "compose.yaml"),
+    "symlink-loop": (_symlink_loop, 0, "✓ root-owned-files"),
+    "env-file-missing-required": (_missing_env_file_required, 1, "nope.env"),
+    "env-file-missing-optional": (_missing_env_file_optional, 0, "✓ compose-config"),
+    "dotenv-broken-lines": (_broken_dotenv, 1, ".env:2"),
+    "dotenv-not-utf8": (_non_utf8_dotenv, 1, ".env:2"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_never_crashes(name: str, tmp_path: Path) -> None:
+    make, expected_exit, expected_text = CASES[name]
+    project = tmp_path / "proj"
+    project.mkdir()
+    make(project)
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    env.pop("GITHUB_ACTIONS", None)
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(project)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output
+    assert done.returncode == expected_exit, output
+    assert expected_text in output, output
+    if done.returncode != 2:  # a finding, not a usage error: every other check still reports
+        for check_id in ("env-drift", "port-collision", "service-name-drift", "missing-mount"):
+            assert check_id in done.stdout, f"{check_id} did not run:\n{output}"
