@@ -105,6 +105,8 @@ CGO_CASES = (
 
 
 def _cgo_variants() -> Iterator[Variant]:
+    if not CGO.is_dir():
+        return
     for directory, files in CGO_CASES:
         yield Variant(f"compose-go/{directory}:{','.join(files) or 'default'}", CGO / directory, files)
     env_dir = CGO / "cli/testdata/env-file"
@@ -200,6 +202,9 @@ def _ours(model: ComposeModel) -> dict[str, Any]:
             "ports": [(p.target, p.published, p.host_ip, p.protocol) for p in service.ports],
             "volumes": [(m.type, m.source, m.target, m.read_only) for m in service.volumes],
             "environment": {k: v.value for k, v in service.environment.items()},
+            "build": (service.build.context, service.build.dockerfile) if service.build else None,
+            "networks": {n: sorted(net.aliases) for n, net in service.networks.items()},
+            "names": (service.container_name, service.hostname, service.network_mode),
         }
     return {"name": model.project_name, "services": services}
 
@@ -220,6 +225,10 @@ def _theirs(config: dict[str, Any]) -> dict[str, Any]:
                 for v in service.get("volumes") or ()
             ],
             "environment": {_unescape(k): _unescape(v) for k, v in environment.items()},
+            "build": (service["build"]["context"], service["build"].get("dockerfile", "Dockerfile"))
+            if "build" in service else None,
+            "networks": {n: sorted((v or {}).get("aliases") or ()) for n, v in (service.get("networks") or {}).items()},
+            "names": (service.get("container_name"), service.get("hostname"), service.get("network_mode")),
         }
     return {"name": config["name"], "services": services}
 
@@ -253,3 +262,10 @@ def test_matches_compose(variant: Variant, compose_runs: dict[str, Run]) -> None
         return
     assert not model.problems, f"compose accepted this, we reported {model.problems}"
     assert _ours(model) == _theirs(json.loads(run.stdout))
+
+
+def test_shared_fixtures_are_there(shared_dir: Path) -> None:
+    """Without shared/ the compose-go and corpus variants silently vanish: make that visible."""
+    assert (shared_dir / "compose-go-fixtures").resolve() == CGO.resolve()
+    assert CGO.is_dir() and (CORPUS / "variants.json").is_file()
+    assert sum(v.id.startswith("corpus/") for v in VARIANTS) == len(json.loads((CORPUS / "variants.json").read_text()))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from doctor.model import Location
 from doctor.project.extends import Extender
@@ -20,7 +19,7 @@ from doctor.project.include import apply_include
 from doctor.project.merge import delete_paths, drop_reset_keys, merge_resources, merge_service
 from doctor.project.service import Canonicalizer
 from doctor.project.types import Problem, ProblemKind, VariableUse
-from doctor.project.yamlload import YamlError, YMap, load_documents, stringify
+from doctor.project.yamlload import YamlError, YMap, load_documents
 
 TOP_KEYS = frozenset({"version", "name", "include", "services", "models", "networks", "volumes", "secrets",
                       "configs"})
@@ -186,6 +185,3 @@ class Assembler:
                     services.locs[name] = value.loc_of(name) or Location(path)
         return services, parsed.tags
 
-
-def text_of(value: Any) -> str:
-    return "" if value is None else stringify(value)

@@ -19,7 +19,7 @@ from doctor.project.consistency import check_consistency
 from doctor.project.discover import Discovery, discover, normalize_project_name
 from doctor.project.envfile import read_env_file
 from doctor.project.filetree import Interpolation
-from doctor.project.service import EnvFileRef
+from doctor.project.service import DEFAULT_CONTEXT, EnvFileRef
 from doctor.project.types import (
     Build,
     ComposeModel,
@@ -51,7 +51,9 @@ def load_project(options: ProjectOptions) -> ComposeModel:
     disabled = tuple(n for n in services_all if n not in enabled)
     check_consistency(model, enabled, services_all, assembler.problems)
     services = {n: _service(n, s, env, assembler.problems) for n, s in enabled.items()}
-    networks = model.get("networks")
+    networks = list(model.get("networks") or ()) if isinstance(model.get("networks"), YMap) else []
+    if any("default" in s.networks for s in services.values()) and "default" not in networks:
+        networks.append("default")
     return ComposeModel(
         project_name=name,
         project_dir=found.project_dir,
@@ -59,7 +61,7 @@ def load_project(options: ProjectOptions) -> ComposeModel:
         services=services,
         variables=env,
         variable_uses=tuple(assembler.uses),
-        networks=tuple(networks) if isinstance(networks, YMap) else (),
+        networks=tuple(networks),
         active_profiles=active,
         disabled_services=disabled,
         problems=tuple(_dedupe(assembler.problems)),
@@ -164,7 +166,7 @@ def _env_file_lookup(env: dict[str, str], declared: dict[str, EnvVar], earlier: 
 
 
 def _build(build: YMap) -> Build:
-    context = _text(build.get("context")) or "."
+    context = _text(build.get("context")) or _text(build.get(DEFAULT_CONTEXT)) or "."
     dockerfile = _text(build.get("dockerfile")) or "Dockerfile"
     return Build(context, dockerfile, build.loc_of("context") or build.loc)
 

@@ -22,6 +22,8 @@ def merge_service(base: YMap, over: YMap) -> YMap:
     """`over` merged onto a copy of `base` with compose's per-attribute rules."""
     out = _copy(base)
     for key, value in over.items():
+        if value is None and key not in _REPLACED and key in out:
+            continue  # a bare `key:` in an override keeps the base value (checked on v2.40.3)
         loc = over.locs.get(key)
         if loc is not None:
             out.locs[key] = loc

@@ -35,6 +35,7 @@ uts userns_mode volumes volumes_from working_dir
 """.split())  # noqa: SIM905 - the schema's property list, easy to diff as text
 STRING_LISTS = ("expose", "links", "external_links", "dns", "dns_opt", "dns_search", "tmpfs", "cap_add",
                 "cap_drop", "profiles", "security_opt", "volumes_from", "group_add", "device_cgroup_rules")
+DEFAULT_CONTEXT = "x-doctor-default-context"
 ARRAYS = ("ports", "volumes", "expose", "links", "external_links", "profiles", "cap_add", "cap_drop",
           "volumes_from", "devices", "security_opt", "dns_opt", "group_add")
 
@@ -213,6 +214,9 @@ class Canonicalizer:
         out.update(value)
         if isinstance(value.get("context"), str):
             out["context"] = self.context(value["context"])
+        # compose defaults a missing context to "." of the defining file's base directory, after
+        # merging: keep it aside so an explicit context from another file still wins
+        out[DEFAULT_CONTEXT] = str(self.base)
         return out
 
     def context(self, text: str) -> str:
