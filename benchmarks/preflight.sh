@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 N=${N:-21}
 PROJECT=${PROJECT:-examples/clean-stack}
 DOCTOR=${DOCTOR:-.venv/bin/doctor}
+# measure what users run: with bytecode caches (some sandboxes export PYTHONDONTWRITEBYTECODE=1)
+unset PYTHONDONTWRITEBYTECODE
 if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose); else
   COMPOSE=("$(.venv/bin/python -c 'import compose, pathlib; print(pathlib.Path(compose.__file__).parent / "docker-compose")')")
 fi

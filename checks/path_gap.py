@@ -45,6 +45,7 @@ class PathGap(Check):
 
     id = "path-gap"
     severity = Severity.WARNING
+    prefetch = ("shell",)
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         shell = host.shell

@@ -15,7 +15,6 @@ from pathlib import Path
 from doctor.model import Edit
 from doctor.project import Project
 from doctor.project.types import EnvVar
-from doctor.project.yamledit import YamlEditError, add_environment, add_volume, read_text, whole_file_edit
 
 
 def line_text(path: Path, line: int | None) -> str | None:
@@ -69,6 +68,9 @@ def override_edit(path: Path, section: str, wanted: Wanted) -> Edit | None:
     `$` in env values is doubled so compose does not interpolate it. None when the override
     cannot be edited safely (not YAML, flow style in the way, a shared anchor).
     """
+    # imported here: ruamel.yaml is needed only when a fix is built, never on a clean run
+    from doctor.project.yamledit import YamlEditError, add_environment, add_volume, read_text, whole_file_edit
+
     try:
         text = read_text(path)
         for service, items in wanted.items():

@@ -18,7 +18,7 @@ from doctor.model import Severity
 
 if TYPE_CHECKING:
     from doctor.config import Config
-    from doctor.engine import Run
+    from doctor.engine import Registry, Run
     from doctor.project import Project, ProjectOptions
     from doctor.redact import Redactor
     from doctor.report import Format
@@ -52,7 +52,7 @@ def _config_dir(path: Path) -> Path:
     return path if path.is_dir() else path.parent
 
 
-def load_effective_config(opts: PreflightOptions) -> Config:
+def load_effective_config(opts: PreflightOptions, registry: Registry | None = None) -> Config:
     """doctor.yaml / [tool.doctor] of the project, with the command-line flags over it."""
     from doctor.config import ConfigError, ConfigFlags, load_config
     from doctor.engine import COMPOSE_CONFIG, load_registry
@@ -69,7 +69,7 @@ def load_effective_config(opts: PreflightOptions) -> Config:
             profiles=opts.profiles,
         )
         config = config.merged_with_flags(flags)
-        config.check_known_ids({COMPOSE_CONFIG, *load_registry().checks})
+        config.check_known_ids({COMPOSE_CONFIG, *(registry or load_registry()).checks})
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     return config
@@ -96,12 +96,13 @@ def _project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
 
 def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Run, Config]:
     """Config, project, checks, then suppressions and the baseline: the report a user sees."""
-    from doctor.baseline import BaselineError, apply_baseline, apply_suppressions, load_baseline
-    from doctor.engine import Run, RunOptions
+    from doctor.config import BASELINE_FILE
+    from doctor.engine import Run, RunOptions, load_registry
     from doctor.engine import preflight as run
     from doctor.project.types import ProblemKind
 
-    config = load_effective_config(opts)
+    registry = load_registry()
+    config = load_effective_config(opts, registry)
     options = RunOptions(
         project=_project_options(opts, config),
         select=config.select.value,
@@ -110,15 +111,21 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Ru
         env=opts.env,
     )
     try:
-        done = run(options)
+        done = run(options, registry)
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
     compose = done.project.compose
     if not compose.files:
         discovery = [p.message for p in compose.problems if p.kind is ProblemKind.DISCOVERY]
         raise UsageError(discovery[0] if discovery else f"{opts.path}: no compose file found")
-    report = apply_suppressions(done.report, config.suppressions.value)
-    if not use_baseline:
+    report = done.report
+    has_baseline = use_baseline and (report.project_dir / BASELINE_FILE).exists()
+    if not (config.suppressions.value or has_baseline):
+        return done, config
+    from doctor.baseline import BaselineError, apply_baseline, apply_suppressions, load_baseline
+
+    report = apply_suppressions(report, config.suppressions.value)
+    if not has_baseline:
         return Run(report, done.project, done.host), config
     try:
         baseline = load_baseline(done.report.project_dir)

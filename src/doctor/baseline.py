@@ -12,18 +12,16 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from doctor.config import Suppression
+from doctor.config import BASELINE_FILE, Suppression
 from doctor.configfile import ConfigError
 from doctor.engine import Report, Suppressed
 from doctor.model import CheckResult, Finding, Status
 from doctor.redact import Redactor
 
-BASELINE_FILE = ".doctor-baseline.json"
 VERSION = 1
 
 
@@ -85,6 +83,8 @@ def dumps_baseline(baseline: Baseline) -> str:
 
 def write_baseline(path: Path, baseline: Baseline) -> None:
     """Write the baseline atomically: a temp file in the same folder, fsync, then rename over."""
+    import tempfile  # here, not at module level: only this command writes a file
+
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

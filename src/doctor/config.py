@@ -41,6 +41,7 @@ PORT_KEYS = ("range", "ranges")
 SUPPRESSION_KEYS = ("check", "subject", "reason")
 
 T = TypeVar("T")
+BASELINE_FILE = ".doctor-baseline.json"  # here so a run without one never imports doctor.baseline
 
 
 @dataclass(frozen=True)

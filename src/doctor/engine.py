@@ -65,18 +65,22 @@ def load_registry(group: str = ENTRY_POINT_GROUP) -> Registry:
     checks: dict[str, type[Check]] = {}
     errors: list[PluginError] = []
     for ep in sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name):
-        dist = ep.dist.name if ep.dist is not None else "?"
         try:
             loaded = ep.load()
         except Exception as exc:  # a plugin border: its failure must not kill the run
-            errors.append(PluginError(ep.name, dist, f"cannot be imported: {type(exc).__name__}: {exc}"))
+            errors.append(PluginError(ep.name, _distribution(ep), f"cannot be imported: {type(exc).__name__}: {exc}"))
             continue
         problem = _validate(ep.name, loaded)
         if problem:
-            errors.append(PluginError(ep.name, dist, problem))
+            errors.append(PluginError(ep.name, _distribution(ep), problem))
         elif ep.name not in checks:
             checks[ep.name] = loaded
     return Registry(checks, tuple(errors))
+
+
+def _distribution(ep: importlib.metadata.EntryPoint) -> str:
+    """The distribution that declares an entry point; asked only on error (it parses METADATA)."""
+    return ep.dist.name if ep.dist is not None else "?"
 
 
 def _validate(name: str, loaded: object) -> str:
@@ -212,6 +216,8 @@ def preflight(options: RunOptions, registry: Registry | None = None) -> Run:
     chosen = select_checks(registry, options.select, options.ignore)
     project = Project(options.project)
     host = Host(env=options.env if options.env is not None else dict(options.project.env))
+    for probe in sorted({probe for cls in chosen for probe in cls.prefetch}):
+        host.prefetch(probe)
     load_result = None
     if COMPOSE_CONFIG not in options.ignore and (not options.select or COMPOSE_CONFIG in options.select):
         load_result = load_problems_result(project, options.severities.get(COMPOSE_CONFIG, Severity.ERROR))

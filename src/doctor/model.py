@@ -158,6 +158,9 @@ class Check:
     """
 
     id: ClassVar[str] = ""
+    #: slow host probes this check reads ("shell": the login shell's PATH); the engine starts
+    #: them before running any check, so they overlap the other checks instead of adding up
+    prefetch: ClassVar[tuple[str, ...]] = ()
     #: the class sets the default; an instance carries the configured one (doctor.yaml `severity:`)
     severity: Severity = Severity.ERROR
 

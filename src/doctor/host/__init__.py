@@ -28,6 +28,11 @@ class Host:
         self.env: Mapping[str, str] = dict(os.environ) if env is None else env
         self.timeout = timeout
 
+    def prefetch(self, probe: str) -> None:
+        """Start a slow probe early so it overlaps the rest of the run (see Check.prefetch)."""
+        if probe == "shell":
+            self.shell.start()
+
     @cached_property
     def context(self) -> ExecutionContext:
         """Where doctor runs: host, container, CI, WSL... with the signals that said so."""

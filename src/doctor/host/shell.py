@@ -44,6 +44,7 @@ class ShellPaths:
         self.env = env
         # Login shells that load nvm/pyenv/conda take longer than a socket probe.
         self.timeout = max(timeout, LOGIN_SHELL_TIMEOUT)
+        self._started: subprocess.Popen[bytes] | LoginPath | None = None
 
     @property
     def inherited(self) -> tuple[str, ...]:
@@ -64,10 +65,16 @@ class ShellPaths:
         except (ImportError, KeyError):
             return "/bin/sh"
 
+    def start(self) -> None:
+        """Start the login shell now, so its ~100 ms overlap the rest of the run (`login` collects it)."""
+        if self._started is None and "login" not in self.__dict__:
+            self._started = spawn_login_shell(self.shell, self.env)
+
     @cached_property
     def login(self) -> LoginPath:
         """PATH as an interactive login shell sets it up (never raises)."""
-        return login_path(self.shell, self.env, self.timeout)
+        started, self._started = self._started, None
+        return collect_login_path(self.shell, started or spawn_login_shell(self.shell, self.env), self.timeout)
 
     def which(self, tool: str, entries: Sequence[str]) -> str | None:
         """The file `tool` resolves to on the given PATH entries, or None."""
@@ -144,15 +151,26 @@ def login_command(shell: str) -> list[str]:
 
 def login_path(shell: str, env: Mapping[str, str], timeout: float = LOGIN_SHELL_TIMEOUT) -> LoginPath:
     """Run the login shell once (stdin closed, own session, HOME from env) and parse its PATH."""
+    return collect_login_path(shell, spawn_login_shell(shell, env), timeout)
+
+
+def spawn_login_shell(shell: str, env: Mapping[str, str]) -> subprocess.Popen[bytes] | LoginPath:
+    """The running login shell (stdin closed, own session, HOME from env), or why it cannot start."""
     child_env = dict(env)
     child_env.setdefault("TERM", "dumb")
     home = env.get("HOME")
     try:
-        proc = subprocess.Popen(login_command(shell), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        return subprocess.Popen(login_command(shell), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env=child_env, start_new_session=True,
                                 cwd=home if home and os.path.isdir(home) else None)
     except OSError as exc:
         return LoginPath(shell, error=f"cannot start login shell {shell!r}: {exc.strerror or exc}")
+
+
+def collect_login_path(shell: str, proc: subprocess.Popen[bytes] | LoginPath, timeout: float) -> LoginPath:
+    """Wait (up to `timeout`) for a spawned login shell and parse the PATH it printed."""
+    if isinstance(proc, LoginPath):
+        return proc
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
