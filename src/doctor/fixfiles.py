@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from doctor.model import Edit
@@ -143,7 +143,7 @@ class ProjectFiles:
         self.state_dir = state_dir(env)
         self._backups: list[tuple[Path, Path]] = []
         self._created: set[Path] = set()  # made by this run: nothing of the user's to back up
-        self._stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
 
     @property
     def backups(self) -> tuple[tuple[Path, Path], ...]:
