@@ -22,7 +22,7 @@ import pytest
 from fake_docker_engine import FakeEngine
 
 from doctor.engine import RunOptions, load_registry, preflight
-from doctor.model import Finding, Severity
+from doctor.model import Finding, Fix, Safety, Severity
 from doctor.project import ProjectOptions
 
 LISTENER = """
@@ -112,7 +112,7 @@ def test_process_holder_is_named_with_pid_even_without_engine(tmp_path: Path, li
     held = about(findings, port)
     assert len(held) == 1 and held[0].severity is Severity.ERROR
     assert held[0].message.startswith(f"0.0.0.0:{port}/tcp ('web') is held by pid {proc.pid} 'python")
-    assert held[0].fix is not None and held[0].fix.command == ("kill", str(proc.pid))
+    assert held[0].fix is not None and held[0].fix.title.startswith(f"move 'web' from host port {port} to ")
     assert [f.severity for f in about(findings, other)] == [Severity.WARNING]  # the static duplicate
     info = [f for f in findings if f.subject == "engine"]
     assert [(f.severity, f.message) for f in info] == [
@@ -175,13 +175,20 @@ def test_permission_denied_engine_and_hidden_holder(short_dir: Path,
     found = json.loads(done.stdout)
     assert found == [
         ["error", f"0.0.0.0:{port}/tcp ('web') is held by a process hidden from doctor "
-                  f"(sudo ss -ltnp 'sport = :{port}')", ["sudo", "ss", "-ltnp", f"sport = :{port}"]],
+                  f"(sudo ss -ltnp 'sport = :{port}')", []],  # the fix moves our port: no command
         ["info", f"docker engine unavailable: permission denied on {fake.path}", []],
     ]
     assert fake.requests == []
 
 
 # ---------------------------------------------------------------- the real engine
+
+
+def offered_commands(fix: Fix) -> list[tuple[str, ...]]:
+    """The commands that free the port instead of moving ours: offered only as a question, never applied."""
+    alternatives = getattr(fix, "alternatives", ())
+    assert all(a.safety is Safety.UNSAFE for a in alternatives)
+    return [a.command for a in alternatives]
 
 
 @pytest.fixture
@@ -214,8 +221,8 @@ def test_container_of_another_compose_project(tmp_path: Path, docker_engine: str
         f"0.0.0.0:{port}/tcp ('web') is taken by 'othertrack' service 'traefik' "
         "(container othertrack-traefik-1)"]
     assert held[0].severity is Severity.ERROR
-    assert held[0].fix is not None
-    assert held[0].fix.command == ("docker", "compose", "-p", "othertrack", "stop", "traefik")
+    assert held[0].fix is not None and held[0].fix.title.startswith(f"move 'web' from host port {port} to ")
+    assert offered_commands(held[0].fix) == [("docker", "compose", "-p", "othertrack", "stop", "traefik")]
     assert not [f for f in findings if f.subject == "engine"]
 
 
@@ -260,7 +267,7 @@ def test_leftover_plain_container(tmp_path: Path, docker_engine: str, busybox_im
         held = about(run_doctor(write_project(tmp_path / "p", web_on(port, busybox_image)), {}), port)
         assert [f.message for f in held] == [
             f"0.0.0.0:{port}/tcp ('web') is taken by container '{name}' (not a compose container)"]
-        assert held[0].fix is not None and held[0].fix.command == ("docker", "rm", "-f", name)
+        assert held[0].fix is not None and offered_commands(held[0].fix) == [("docker", "rm", "-f", name)]
     finally:
         subprocess.run([docker_engine, "rm", "-f", name], capture_output=True, timeout=60)
 

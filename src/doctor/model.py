@@ -94,6 +94,7 @@ class Fix:
                 {"file": str(e.path), "line": e.line, "old": e.old, "new": e.new} for e in self.edits
             ],
             "command": list(self.command) or None,
+            "alternatives": [a.as_dict() for a in getattr(self, "alternatives", ())],
         }
 
 

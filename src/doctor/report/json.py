@@ -24,6 +24,10 @@ def finding_dict(finding: Finding, report: Report, redact: Redactor) -> dict[str
         fix = finding.fix.as_dict()
         fix["title"] = redact.text(finding.fix.title)
         fix["command"] = [redact.text(a) for a in finding.fix.command] or None
+        fix["alternatives"] = [
+            {"title": redact.text(a.title), "safety": a.safety.value, "command": [redact.text(c) for c in a.command]}
+            for a in getattr(finding.fix, "alternatives", ())
+        ]
         fix["edits"] = [
             {
                 "file": relative_to(e.path, report.project_dir),
