@@ -49,7 +49,7 @@ class RootOwnedFiles(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         root = project.root
         expected = host.owners.expected(root)
-        scan = host.owners.scan(root, self.exclude)
+        scan = host.owners.scan(root, self.exclude + project.config.exclude.value)
         groups: dict[str, list[Stray]] = {}
         for stray in scan.strays:
             relative = stray.path.relative_to(scan.root).parts

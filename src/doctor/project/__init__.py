@@ -106,9 +106,17 @@ class Project:
     @cached_property
     def commands(self) -> tuple[Command, ...]:
         """The commands the project runs (Makefile, package.json, pre-commit, pyproject tools, compose)."""
-        from doctor.project.tasks import read_commands
+        from doctor.model import Location
+        from doctor.project.tasks import Command, CommandKind, read_commands
 
-        return read_commands(self.root, self.compose.files)
+        found = read_commands(self.root, self.compose.files)
+        tools = self.config.tools
+        where = Location(self.config.file or self.root / "doctor.yaml", tools.origin.line)
+        listed = tuple(
+            Command(tool, tool, CommandKind.CONFIG, where, f"'tools' in {where.path.name}", self.root, implied=True)
+            for tool in tools.value
+        )
+        return found + listed
 
     def manifests(self, directory: Path) -> tuple[Manifest, ...]:
         """The dependency manifests (pyproject, requirements*.txt, package.json) in a folder."""

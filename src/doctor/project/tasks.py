@@ -57,6 +57,7 @@ class CommandKind(enum.Enum):
     PRE_COMMIT = "pre-commit"
     PYPROJECT = "pyproject"
     COMPOSE = "compose"
+    CONFIG = "config"
 
 
 @dataclass(frozen=True)
