@@ -193,6 +193,13 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
     return report.exit_code
 
 
+def info(as_json: bool, out: TextIO = sys.stdout) -> int:
+    """`doctor info [--json]`: versions, execution context, engine endpoint, PATH diff; secrets masked."""
+    from doctor.info import show_info
+
+    return show_info(as_json, out)
+
+
 def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """`doctor config`: every effective setting and where it came from."""
     from doctor.config import render_config
@@ -244,11 +251,14 @@ def write_atomic(path: Path, text: str) -> None:
 
     path = path.resolve()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is read by CI uploaders and editors
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -116,6 +116,13 @@ def build_cli() -> "typer.Typer":
         )
         raise typer.Exit(app.guarded(app.fix, command))
 
+    @cli.command()
+    def info(
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (for bug reports and scripts).")] = False,
+    ) -> None:
+        """Print the facts a bug report needs: versions, context, engine endpoint, PATH diff (secrets masked)."""
+        raise typer.Exit(app.guarded(app.info, as_json))
+
     @cli.command("config")
     def config_(
         path: Annotated[Path, typer.Argument(help="Project directory.")] = Path(),
