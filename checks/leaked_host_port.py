@@ -16,6 +16,7 @@ from .service_network import network_view, service_family
 from .text_edits import dev_override, override_edit
 
 URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
+HOST_KEY = re.compile(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
 GENERIC_WORDS = frozenset({"port", "host", "published", "external", "public", "local"})
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
 
@@ -99,10 +100,21 @@ def _port_consumers(model: ComposeModel, server: Service, mapping: PortMapping) 
 
 
 def _related(model: ComposeModel, name: str, server: Service, consumer: Service) -> bool:
-    """Whether the variable is about the server: its prefix names it, or the consumer dials it by name."""
+    """Whether the consumer dials the server with this port.
+
+    Yes when the variable's prefix names a server family clients dial (POSTGRES_PORT and a
+    postgres image), or names the server and sits beside a host variable of the same prefix
+    (API_PORT with API_HOST), or when the consumer names the server as a host. A lone
+    TRAEFIK_PORT that an env_file hands to every service names the proxy but dials nothing.
+    """
+    prefix = re.sub(r"_?PORT$", "", name, flags=re.IGNORECASE)
+    paired = prefix != name and any(
+        other != name and other.upper().startswith(prefix.upper()) and HOST_KEY.search(other)
+        for other in consumer.environment
+    )
     words = [w for w in re.split(r"_+", name.lower()) if w and w not in GENERIC_WORDS]
     family = service_family(server)
-    if any(w == server.name.lower() or (family and family_of(w) == family) for w in words):
+    if any((family and family_of(w) == family) or (paired and w == server.name.lower()) for w in words):
         return True
     view = network_view(model, consumer)
     if view is None:

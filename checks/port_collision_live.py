@@ -129,7 +129,8 @@ def _container_finding(check: Check, target: Target, owner: ContainerPort, mover
         stop = Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
                    command=("docker", "rm", "-f", owner.name))
         message = f"is taken by container '{owner.name}' (not a compose container)"
-    return _say(check, target, message, mover(target.service, target.mapping, stop, alternatives=(stop,)))
+    advice = Fix(f"publish another host port for '{target.service}'", Safety.ADVICE)
+    return _say(check, target, message, mover(target.service, target.mapping, advice, alternatives=(stop,)))
 
 
 def _process_finding(check: Check, host: Host, target: Target, failure: BindFailure, mover: PortMover) -> Finding:

@@ -110,15 +110,24 @@ class PortMover:
     def __init__(self, project: Project | None = None, host: Host | None = None) -> None:
         self.project, self.host = project, host
 
-    def __call__(self, service: str, mapping: PortMapping, fallback: Fix, alternatives: tuple[Fix, ...] = ()) -> Fix:
-        if self.project is None or self.host is None:
-            return fallback
-        from doctor.portfix import port_fix
+    def __call__(self, service: str, mapping: PortMapping, advice: Fix, alternatives: tuple[Fix, ...] = ()) -> Fix:
+        """The move of our host port; else `advice`. `alternatives` (stopping whoever holds the port)
+        are never the primary fix: the fixer offers them as a question on a terminal, never with --yes.
+        """
+        from doctor.portfix import PortMove, port_fix
 
-        span = self.project.config.ports.value.for_project(self.project.root)
-        ports_range = (span.start, span.end) if span is not None else None
-        moved = port_fix(self.project, self.host, service, mapping, ports_range=ports_range, alternatives=alternatives)
-        return moved if moved is not None and moved.safety is not Safety.ADVICE else fallback
+        assert advice.safety is Safety.ADVICE, "the fallback must never act on its own"
+        moved = None
+        if self.project is not None and self.host is not None:
+            span = self.project.config.ports.value.for_project(self.project.root)
+            ports_range = (span.start, span.end) if span is not None else None
+            moved = port_fix(self.project, self.host, service, mapping, ports_range=ports_range,
+                             alternatives=alternatives)
+        if moved is not None:
+            return moved  # a move, or advice saying why no edit can be written (shell variable wins)
+        if alternatives:
+            return PortMove(advice.title, Safety.ADVICE, advice.edits, advice.command, alternatives=alternatives)
+        return advice
 
 
 def static_findings(check: Check, services: Mapping[str, Service], mover: PortMover | None = None) -> Iterator[Finding]:

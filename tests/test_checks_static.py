@@ -420,3 +420,14 @@ def test_env_drift_without_any_dotenv_is_one_finding(tmp_path: Path) -> None:
     assert found[1].fix is not None
     (edit,) = found[1].fix.edits
     assert (edit.path, edit.old, edit.new) == (tmp_path / ".env", "", "# template\nA=0\nB=0\n")
+
+
+def test_a_proxy_port_variable_handed_to_every_service_is_no_leak(tmp_path: Path) -> None:
+    """TRAEFIK_PORT=8095 reaching the backend through env_file names the proxy but dials nothing."""
+    env = envfile(tmp_path, "TRAEFIK_PORT=8095\nTRAEFIK_HOST=traefik\n")
+    proxy = svc("traefik", image="traefik:3.1",
+                ports=(PortMapping(80, "8095", raw="${TRAEFIK_PORT:-8094}:80", variables=("TRAEFIK_PORT",)),))
+    backend = svc("backend", environment=from_file(env, TRAEFIK_PORT="8095"))
+    assert run(LeakedHostPort(), tmp_path, proxy, backend) == []
+    paired = svc("backend", environment=from_file(env, TRAEFIK_PORT="8095", TRAEFIK_HOST="traefik"))
+    assert [f.subject for f in run(LeakedHostPort(), tmp_path, proxy, paired)] == ["backend:TRAEFIK_PORT"]
