@@ -393,4 +393,6 @@ def test_fix_ports_yes_never_stops_another_projects_container(variable: tuple[st
                                capture_output=True, text=True, timeout=30)
         assert state.stdout.strip() == "running", done.stdout + done.stderr
         assert "TRAEFIK_PORT" in done.stdout, done.stdout  # the advice says which variable to set, and where
+        # the error is still there: `doctor fix --ports --yes && docker compose up -d` must stop here
+        assert done.returncode == 1, done.stdout + done.stderr
     assert tree_hash(stack.root) == before

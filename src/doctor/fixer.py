@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from doctor.fixfiles import FileEdits, ProjectFiles, RefusedEdit, project_lock, state_dir
-from doctor.model import Finding, Fix, Safety
+from doctor.model import Finding, Fix, Safety, Severity
 
 if TYPE_CHECKING:
     from doctor.engine import Registry, Run, RunOptions
@@ -84,6 +84,7 @@ class FixResult:
     title: str = ""
     message: str = ""
     fixed: bool | None = None
+    severity: Severity = Severity.WARNING
 
 
 @dataclass(frozen=True)
@@ -109,10 +110,14 @@ class FixReport:
 
     @property
     def exit_code(self) -> int:
-        """2 when the run could not start, 1 when a fix failed or did not fix its finding, else 0."""
+        """2 when the run could not start; 1 when a fix failed or did not fix its finding, or an error
+        finding is left unfixed (advice only, declined): `doctor fix --yes && docker compose up` must
+        not go on to an `up` that fails; else 0.
+        """
         if self.error:
             return 2
         bad = any(r.status is FixStatus.FAILED or r.fixed is False for r in self.results)
+        bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR for r in self.results)
         return 1 if bad else 0
 
 
@@ -293,7 +298,8 @@ def _outcome(options: FixOptions, files: ProjectFiles, finding: Finding, chosen:
 
 
 def _result(finding: Finding, chosen: Fix, status: FixStatus, reason: str = "") -> FixResult:
-    return FixResult(finding.fingerprint, status, reason, finding.check, chosen.title, finding.message)
+    return FixResult(finding.fingerprint, status, reason, finding.check, chosen.title, finding.message,
+                     severity=finding.severity)
 
 
 def _env(options: FixOptions) -> dict[str, str]:
