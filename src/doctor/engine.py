@@ -160,7 +160,8 @@ def _run_one(check: Check, project: object, host: object) -> CheckResult:
         return CheckResult(check.id, summary, Status.SKIPPED, reason=exc.reason)
     except Exception as exc:  # the per-check border: a bug in one check must not hide the others
         return CheckResult(check.id, summary, Status.ERROR, reason=f"{type(exc).__name__}: {exc}")
-    status = Status.FAILED if findings else Status.PASSED
+    # info findings are notes (where doctor runs, a skipped probe): they do not fail a check
+    status = Status.FAILED if any(f.severity > Severity.INFO for f in findings) else Status.PASSED
     return CheckResult(check.id, summary, status, findings)
 
 

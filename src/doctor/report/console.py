@@ -19,7 +19,7 @@ SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.I
 
 
 def _mark(result: CheckResult) -> str:
-    if result.status is Status.FAILED:
+    if result.status in (Status.FAILED, Status.PASSED) and result.findings:
         worst = max(f.severity for f in result.findings)
         return {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i"}[worst]
     return MARKS[result.status]
