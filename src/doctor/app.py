@@ -246,23 +246,10 @@ def redactor_for(project: Project) -> Redactor:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write the report only once it is complete: temp file in the same directory, then rename."""
-    import tempfile
+    """Write the report only once it is complete (atomically, like every file doctor writes)."""
+    from doctor.fixfiles import write_atomic as write
 
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is read by CI uploaders and editors
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write(path.resolve(), text.encode("utf-8"))
 
 
 def list_checks(out: TextIO = sys.stdout) -> int:

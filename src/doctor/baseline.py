@@ -10,8 +10,6 @@ The file is meant to be committed, so it holds redacted messages only.
 from __future__ import annotations
 
 import json
-import os
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -83,35 +81,9 @@ def dumps_baseline(baseline: Baseline) -> str:
 
 def write_baseline(path: Path, baseline: Baseline) -> None:
     """Write the baseline atomically: a temp file in the same folder, fsync, then rename over."""
-    import tempfile  # here, not at module level: only this command writes a file
+    from doctor.fixfiles import write_atomic
 
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(dumps_baseline(baseline))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)  # mkstemp creates 0600; a committed file should read like any other
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Persist the rename itself (POSIX); not every platform can open a directory."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    write_atomic(path, dumps_baseline(baseline).encode("utf-8"))
 
 
 def read_baseline(path: Path) -> Baseline:

@@ -182,7 +182,7 @@ class ProjectFiles:
         try:
             if plan.exists and plan.path not in self._created and not self._tracked(plan.path):
                 self._backup(plan)
-            _atomic_write(plan.path, plan.rendered(), plan.exists)
+            write_atomic(plan.path, plan.rendered())
             if not plan.exists:
                 self._created.add(plan.path)
         except OSError as exc:
@@ -222,8 +222,13 @@ class ProjectFiles:
         return ""
 
 
-def _atomic_write(path: Path, data: bytes, existed: bool) -> None:
-    info = os.stat(path) if existed else None
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` by `data` or nothing: temp file beside it, fsync, rename, fsync the folder.
+
+    An existing file keeps its mode and owner; a new one gets the umask mode and its folder's
+    owner. Every file doctor writes (fixes, reports, the baseline) goes through here.
+    """
+    info = os.stat(path) if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".doctor-tmp")
     try:

@@ -2,10 +2,11 @@
 
 Containers that write into a bind mount as root leave root-owned files behind
 (`__pycache__`, `node_modules`, `.pytest_cache`, even objects in `.git`), which the developer
-can then neither edit nor delete. The walk lstat()s every entry with `os.scandir`, relative to
-each directory's fd, from a pool of threads over directories that grows while stat() is slow
-(cold cache, network or FUSE file systems): the blocking call releases the GIL, so the
-threads overlap there. On a warm cache one thread is faster (see `_Pacer`).
+can then neither edit nor delete. The walk lstat()s every entry relative to its directory's
+fd. It starts breadth first in one thread, which a warm cache keeps busy (~1 µs a stat:
+handing the GIL around costs more than it saves); more threads join while stat() is slow
+(cold cache, network or FUSE file systems: a blocking call releases the GIL). A big tree on
+a warm cache is split instead over forked walkers, one per core (`_fork_walk`).
 
 `python -m doctor.host.owners TREE UID` prints the paths not owned by UID (as `find TREE ! -uid
 UID` does); benchmarks/owners.sh compares the two.
@@ -14,21 +15,34 @@ UID` does); benchmarks/owners.sh compares the two.
 from __future__ import annotations
 
 import fnmatch
+import marshal
+import mmap
 import os
 import queue
+import re
+import signal
+import stat
+import struct
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 WORKERS = 8
+# entries walked here before the rest is split over forked walkers: a small project never
+# forks; past ~3,000 entries a fork (~1 ms) already pays for itself (measured on 2 cores)
+FORK_AFTER = 2_000
+SUBTREES_PER_PROCESS = 8  # frontier directories per walker before splitting, for balance
+_MAX_SLICES = 512  # 8-byte records: one page, the smallest pipe buffer Linux hands out
 PROGRESS_AFTER = 1.0
 PACE = 0.1
 # a warm page cache yields ~250k lstat/s from one thread; far fewer means stat() is waiting on I/O
 SLOW_ENTRIES_PER_PACE = 5000
+# a walker's result: strays (path, uid, gid, is_dir), unreadable dirs, dirs holding an excluded entry, count
+_Raw = tuple[list[tuple[str, int, int, bool]], list[str], list[str], int]
 _DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
               | getattr(os, "O_CLOEXEC", 0))
 
@@ -106,17 +120,92 @@ def expected_owner(root: Path, env: Mapping[str, str]) -> Owner:
     return Owner(st.st_uid, st.st_gid, f"owner of {root.name or root}")
 
 
-def excluded(relative: str, patterns: Sequence[str]) -> bool:
-    """Whether a project-relative posix path matches an exclude pattern (glob, or a folder prefix)."""
-    name = relative.rsplit("/", 1)[-1]
-    for pattern in patterns:
-        pattern = pattern.strip("/")
+def exclusion(patterns: Sequence[str]) -> Callable[[str], object] | None:
+    """A test of project-relative posix paths against exclude patterns; None when there are none.
+
+    A pattern with a slash is a glob over the relative path or a folder prefix; one without is
+    a glob over the last name (`*.pyc`, `node_modules`). All compile into one regex, since the
+    test runs once per entry of the walk.
+    """
+    alternatives = []
+    for pattern in (p.strip("/") for p in patterns):
         if "/" in pattern:
-            if fnmatch.fnmatchcase(relative, pattern) or relative.startswith(pattern + "/"):
-                return True
-        elif fnmatch.fnmatchcase(name, pattern):
-            return True
-    return False
+            alternatives += [fnmatch.translate(pattern), re.escape(pattern + "/")]
+        else:  # the glob must cover the last name whole (its `*` would cross a slash)
+            alternatives.append(r"(?s:.*/)?(?=[^/]*\Z)" + fnmatch.translate(pattern))
+    return re.compile("|".join(alternatives)).match if alternatives else None
+
+
+class _Walk:
+    """One process's share of a walk, as plain strings and tuples (cheap to send through a pipe)."""
+
+    def __init__(self, uid: int, prefix: int, exclude: Sequence[str]) -> None:
+        self.uid = uid
+        self.prefix = prefix  # len(root + "/"): path[prefix:] is project-relative
+        self.exclude = exclude
+        self.skip = exclusion(exclude)
+        self.strays: list[tuple[str, int, int, bool]] = []  # (path, uid, gid, is_dir)
+        self.unreadable: list[str] = []
+        self.excluded_in: list[str] = []
+        self.count = 0
+
+    def fresh(self) -> _Walk:
+        return _Walk(self.uid, self.prefix, self.exclude)
+
+    def directory(self, path: str, push: Callable[[str], object]) -> None:
+        """lstat every entry of one directory and `push` its subdirectories: the hot loop."""
+        try:
+            # stat relative to the directory's fd (fstatat): no full-path lookup per entry, and
+            # O_NOFOLLOW refuses a directory swapped for a symlink since it was listed
+            fd = os.open(path, _DIR_FLAGS)
+        except OSError:
+            self.unreadable.append(path)
+            return
+        uid, skip, stray, lstat, isdir = self.uid, self.skip, self.strays.append, os.lstat, stat.S_ISDIR
+        base = path if path.endswith("/") else path + "/"
+        rel = base[self.prefix:]
+        skipped = False
+        try:
+            # names and an lstat each: cheaper than scandir's DirEntry objects, and a d_type the
+            # file system left unknown cannot cost a second stat
+            names = os.listdir(fd)
+            seen = len(names)
+            self.count += seen  # no switch point between the load and the store: no lost update
+            for name in names:
+                if skip is not None and skip(rel + name):
+                    skipped = True
+                    continue
+                try:
+                    info = lstat(name, dir_fd=fd)
+                except FileNotFoundError:  # deleted since it was listed (a container at work)
+                    continue
+                if info.st_uid != uid:
+                    stray((base + name, info.st_uid, info.st_gid, isdir(info.st_mode)))
+                if isdir(info.st_mode):
+                    push(base + name)
+        except OSError:
+            self.unreadable.append(path)
+        finally:
+            os.close(fd)
+        if skipped:
+            self.excluded_in.append(path)
+
+    def walk(self, paths: list[str], counter: memoryview | None = None, slot: int = 0) -> None:
+        """Every directory under `paths` (included), depth first, in this thread."""
+        directory, pop, push = self.directory, paths.pop, paths.append
+        while paths:
+            directory(pop(), push)
+            if counter is not None:
+                counter[slot] = self.count
+
+    def raw(self) -> _Raw:
+        return self.strays, self.unreadable, self.excluded_in, self.count
+
+    def merge(self, raw: _Raw) -> None:
+        self.strays += raw[0]
+        self.unreadable += raw[1]
+        self.excluded_in += raw[2]
+        self.count += raw[3]
 
 
 def scan_owners(
@@ -125,71 +214,129 @@ def scan_owners(
     exclude: Sequence[str] = (),
     workers: int = WORKERS,
     progress: Callable[[int], None] | None = None,
+    processes: int | None = None,
+    fork_after: int = FORK_AFTER,
 ) -> OwnerScan:
-    """Every entry under `root` (root included) not owned by `uid`, walking from `workers` threads."""
+    """Every entry under `root` (root included) not owned by `uid`.
+
+    The walk starts breadth first here, with up to `workers` threads while stat() is slow. A
+    fast one-thread walk past `fork_after` entries leaves the directories still queued to
+    `processes` walkers, forked (default: one per usable core; 1: never fork).
+    """
     root = Path(os.path.realpath(root))  # the project may be reached through a symlink: walk its target
-    prefix = len(str(root).rstrip("/")) + 1
-    strays: list[Stray] = []
-    excluded_in: list[str] = []
-    unreadable: list[Path] = []
-    counts = [0]
+    if processes is None:
+        affinity = getattr(os, "sched_getaffinity", None)
+        processes = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    if not hasattr(os, "fork"):
+        processes = 1
+    walk = _Walk(uid, len(str(root).rstrip("/")) + 1, exclude)
     st = os.lstat(root)
     if st.st_uid != uid:
-        strays.append(Stray(root, st.st_uid, st.st_gid, True))
+        walk.strays.append((str(root), st.st_uid, st.st_gid, True))
     todo: queue.Queue[str | None] = queue.Queue()
     todo.put(str(root))
-
-    def scan(path: str) -> None:
-        skipped = False
-        seen = 0
-        try:
-            # stat relative to the directory's fd (fstatat): no full-path lookup per entry, and
-            # O_NOFOLLOW refuses a directory swapped for a symlink since it was listed
-            fd = os.open(path, _DIR_FLAGS)
-        except OSError:
-            unreadable.append(Path(path))
-            return
-        try:
-            with os.scandir(fd) as entries:
-                for entry in entries:
-                    seen += 1
-                    if exclude and excluded(f"{path[prefix:]}/{entry.name}".lstrip("/"), exclude):
-                        skipped = True
-                        continue
-                    info = entry.stat(follow_symlinks=False)
-                    is_dir = entry.is_dir(follow_symlinks=False)  # d_type: a symlink is never a dir
-                    if info.st_uid != uid:
-                        strays.append(Stray(Path(path, entry.name), info.st_uid, info.st_gid, is_dir))
-                    if is_dir:
-                        todo.put(f"{path}/{entry.name}")
-        except OSError:
-            unreadable.append(Path(path))
-        finally:
-            os.close(fd)
-        if skipped:
-            excluded_in.append(path)
-        counts[0] += seen  # racy by design: only the progress line and the pacer read it
+    frontier: list[str] = []  # what is queued once the walk decides to fork: the forked walkers' share
+    enough = SUBTREES_PER_PROCESS * processes
 
     def work() -> None:
-        while True:
-            path = todo.get()
-            if path is None:
-                todo.task_done()
-                return
-            scan(path)
+        while (path := todo.get()) is not None:
+            if frontier or (processes > 1 and walk.count >= fork_after and len(threads) == 1
+                            and todo.qsize() + 1 >= enough):
+                frontier.append(path)
+            else:
+                walk.directory(path, todo.put)
             todo.task_done()
+        todo.task_done()
 
     threads = [threading.Thread(target=work, daemon=True)]
     threads[0].start()
-    pacer = _Pacer(counts, progress, lambda: _add_worker(threads, work, todo, workers))
+    pacer = _Pacer(lambda: walk.count, progress, lambda: _add_worker(threads, work, todo, workers))
     todo.join()
     pacer.stop()
     for _ in threads:
         todo.put(None)
     for thread in threads:
         thread.join()
-    return OwnerScan(root, uid, tuple(strays), counts[0] + 1, tuple(unreadable),
-                     frozenset(map(Path, excluded_in)))
+    if frontier:  # forked from here, where no other thread of ours is alive
+        _fork_walk(walk, frontier, processes, progress)
+    strays = [Stray(Path(p), u, g, d) for p, u, g, d in sorted(walk.strays)]
+    return OwnerScan(root, uid, tuple(strays), walk.count + 1, tuple(map(Path, walk.unreadable)),
+                     frozenset(map(Path, walk.excluded_in)))
+
+
+def _fork_walk(walk: _Walk, jobs: list[str], processes: int, progress: Callable[[int], None] | None) -> None:
+    """Walk `jobs` from here and from `processes - 1` forked walkers; merge every result into `walk`.
+
+    The walkers draw (start, stop) slices of `jobs` (inherited) from one pipe, so one that drew
+    small subtrees draws more. A child sends back only its strays and counts (marshal), and
+    keeps its running count in shared memory for the progress line.
+    """
+    step = -(-len(jobs) // _MAX_SLICES)
+    work_r, work_w = os.pipe()
+    # one page at most, written before any reader exists: it never blocks, and as every read
+    # takes 8 bytes of it under the pipe's lock, the walkers share it as a queue
+    os.write(work_w, b"".join(struct.pack("II", i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)))
+    os.close(work_w)
+    shared = mmap.mmap(-1, 8 * processes)
+    counter = memoryview(shared).cast("q")
+    children: dict[int, int] = {}  # pid -> read end of its result pipe
+    outputs: dict[int, bytes] = {}
+    mine = walk.fresh()
+    pacer = None
+    try:
+        for slot in range(1, processes):
+            result_r, result_w = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:  # out of processes: fewer walkers
+                os.close(result_r)
+                os.close(result_w)
+                break
+            if pid == 0:
+                _child(walk.fresh(), jobs, work_r, result_w, counter, slot)
+            os.close(result_w)
+            children[pid] = result_r
+        pacer = _Pacer(lambda: walk.count + sum(counter), progress, None) if progress else None
+        _walk_slices(mine, jobs, work_r, counter, 0)
+        for pid, result_r in children.items():
+            with open(result_r, "rb", closefd=False) as result:
+                outputs[pid] = result.read()
+    finally:
+        if pacer is not None:
+            pacer.stop()
+        for pid, result_r in children.items():
+            os.close(result_r)
+            if pid not in outputs:  # interrupted: leave no walker behind
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)  # a walker that died sent a short result: marshal refuses it below
+        os.close(work_r)
+        counter.release()
+        shared.close()
+    try:
+        results: list[_Raw] = [marshal.loads(outputs[pid]) for pid in children]
+    except (KeyError, EOFError, ValueError, TypeError):  # a walker died: its share is unknown, walk all here
+        mine, results = walk.fresh(), []
+        mine.walk(list(jobs))
+    for raw in [mine.raw(), *results]:
+        walk.merge(raw)
+
+
+def _walk_slices(walk: _Walk, jobs: list[str], work_r: int, counter: memoryview, slot: int) -> None:
+    while record := os.read(work_r, 8):
+        start, stop = struct.unpack("II", record)
+        walk.walk(jobs[start:stop], counter, slot)
+
+
+def _child(walk: _Walk, jobs: list[str], work_r: int, result_w: int, counter: memoryview, slot: int) -> NoReturn:
+    """A forked walker: walk slices until the pipe is empty, send the result, exit (never return)."""
+    status = 1
+    try:
+        _walk_slices(walk, jobs, work_r, counter, slot)
+        with open(result_w, "wb") as result:
+            result.write(marshal.dumps(walk.raw()))
+        status = 0
+    finally:
+        os._exit(status)  # no atexit handlers, no stdio flush, no exception out of a fork
 
 
 def _add_worker(threads: list[threading.Thread], work: Callable[[], None], todo: queue.Queue[str | None],
@@ -201,27 +348,28 @@ def _add_worker(threads: list[threading.Thread], work: Callable[[], None], todo:
 
 
 class _Pacer:
-    """Adds walker threads while the walk is I/O-bound, and reports progress after a second.
+    """Adds walker threads while the walk is I/O-bound (if it may), and reports progress after a second.
 
     Threads overlap only where stat() blocks (cold cache, network or FUSE file systems): on a
     warm cache each stat is a microsecond and handing the GIL between threads costs more than
     it saves, so the walk starts with one thread and grows only when entries come in slowly.
     """
 
-    def __init__(self, counts: list[int], progress: Callable[[int], None] | None,
-                 grow: Callable[[], None]) -> None:
+    def __init__(self, count: Callable[[], int], progress: Callable[[int], None] | None,
+                 grow: Callable[[], None] | None) -> None:
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(counts, progress, grow), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(count, progress, grow), daemon=True)
         self._thread.start()
 
-    def _run(self, counts: list[int], progress: Callable[[int], None] | None,
-             grow: Callable[[], None]) -> None:
+    def _run(self, count: Callable[[], int], progress: Callable[[int], None] | None,
+             grow: Callable[[], None] | None) -> None:
         started = time.monotonic()
         last = 0
         while not self._done.wait(PACE):
-            if counts[0] - last < SLOW_ENTRIES_PER_PACE:
+            now = count()
+            if grow is not None and now - last < SLOW_ENTRIES_PER_PACE:
                 grow()
-            last = counts[0]
+            last = now
             if progress is not None and time.monotonic() - started >= PROGRESS_AFTER:
                 progress(last)
 
@@ -290,18 +438,21 @@ def _user_name(uid: int) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
-    """`python -m doctor.host.owners TREE UID [WORKERS]`: print each path not owned by UID."""
-    if len(argv) not in (2, 3) or not argv[1].isdigit():
-        print("usage: python -m doctor.host.owners TREE UID [WORKERS]", file=sys.stderr)
+    """`python -m doctor.host.owners TREE UID [PROCESSES]`: print each path not owned by UID."""
+    if len(argv) not in (2, 3) or not all(arg.isdigit() for arg in argv[1:]):
+        print("usage: python -m doctor.host.owners TREE UID [PROCESSES]", file=sys.stderr)
         return 2
-    started = time.perf_counter()
-    workers = int(argv[2]) if len(argv) == 3 else WORKERS
-    result = scan_owners(Path(argv[0]), int(argv[1]), workers=workers, progress=StderrProgress.for_terminal())
-    out = sys.stdout
-    out.writelines(f"{s.path}\n" for s in result.strays)
-    if os.environ.get("DOCTOR_OWNERS_STATS"):
-        print(f"{result.scanned} entries, {len(result.strays)} strays, "
-              f"{time.perf_counter() - started:.3f} s", file=sys.stderr)
+    progress = StderrProgress.for_terminal()
+    try:
+        result = scan_owners(Path(argv[0]), int(argv[1]), progress=progress,
+                             processes=int(argv[2]) if len(argv) == 3 else None)
+    except OSError as error:
+        print(f"doctor: cannot walk {argv[0]!r}: {error.strerror}", file=sys.stderr)
+        return 1
+    finally:
+        if progress is not None:
+            progress.clear()
+    sys.stdout.writelines(f"{s.path}\n" for s in result.strays)
     return 0
 
 
