@@ -247,7 +247,7 @@ def redactor_for(project: Project) -> Redactor:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write the report only once it is complete (atomically, like every file doctor writes)."""
-    from doctor.fixfiles import write_atomic as write
+    from doctor.atomic import write_atomic as write
 
     write(path.resolve(), text.encode("utf-8"))
 

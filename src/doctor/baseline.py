@@ -81,7 +81,7 @@ def dumps_baseline(baseline: Baseline) -> str:
 
 def write_baseline(path: Path, baseline: Baseline) -> None:
     """Write the baseline atomically: a temp file in the same folder, fsync, then rename over."""
-    from doctor.fixfiles import write_atomic
+    from doctor.atomic import write_atomic
 
     write_atomic(path, dumps_baseline(baseline).encode("utf-8"))
 
