@@ -66,15 +66,28 @@ class ShellPaths:
             return "/bin/sh"
 
     def start(self) -> None:
-        """Start the login shell now, so its ~100 ms overlap the rest of the run (`login` collects it)."""
+        """Start the login shell now, so its ~100 ms overlap the rest of the run (`login` collects it).
+
+        Nothing starts when the cache (doctor.host.login_cache) still holds this shell's PATH.
+        """
+        from doctor.host import login_cache
+
         if self._started is None and "login" not in self.__dict__:
-            self._started = spawn_login_shell(self.shell, self.env)
+            cached = login_cache.load(self.shell, self.env)
+            self._started = LoginPath(self.shell, cached) if cached else spawn_login_shell(self.shell, self.env)
 
     @cached_property
     def login(self) -> LoginPath:
-        """PATH as an interactive login shell sets it up (never raises)."""
+        """PATH as an interactive login shell sets it up (never raises); from the cache when still valid."""
+        from doctor.host import login_cache
+
+        self.start()
         started, self._started = self._started, None
-        return collect_login_path(self.shell, started or spawn_login_shell(self.shell, self.env), self.timeout)
+        assert started is not None
+        found = collect_login_path(self.shell, started, self.timeout)
+        if found.ok and not isinstance(started, LoginPath):
+            login_cache.store(self.shell, self.env, found.entries)
+        return found
 
     def which(self, tool: str, entries: Sequence[str]) -> str | None:
         """The file `tool` resolves to on the given PATH entries, or None."""

@@ -1,0 +1,90 @@
+"""A cache of the login shell's PATH, so `doctor preflight` need not start a login shell every run.
+
+A login shell that loads nvm, pyenv or conda takes 0.1 to 1 s; doctor runs before every `up`.
+An entry is used only while nothing it was computed from has changed: the shell, HOME,
+ZDOTDIR, the inherited PATH, and the size and mtime of every startup file the common shells
+read (and macOS's /etc/paths for path_helper). Files those source indirectly (nvm.sh, a
+plugin manager) are not seen, so an entry also expires after MAX_AGE seconds.
+DOCTOR_NO_CACHE=1 turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+MAX_AGE = 3600.0
+SYSTEM_FILES = (
+    "/etc/profile", "/etc/profile.d", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment",
+    "/etc/zshenv", "/etc/zsh/zshenv", "/etc/zprofile", "/etc/zsh/zprofile", "/etc/zshrc", "/etc/zsh/zshrc",
+    "/etc/zlogin", "/etc/zsh/zlogin", "/etc/paths", "/etc/paths.d", "/etc/fish/config.fish",
+)
+HOME_FILES = (
+    ".bash_profile", ".bash_login", ".profile", ".bashrc", ".zshenv", ".zprofile", ".zshrc", ".zlogin",
+    ".config/fish/config.fish", ".config/fish/conf.d",
+)
+
+
+def _stamp(path: str) -> tuple[str, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return path, info.st_mtime_ns, info.st_size
+
+
+def cache_key(shell: str, env: Mapping[str, str]) -> str:
+    """A digest of everything the login shell's PATH is computed from (that doctor can see)."""
+    home = env.get("HOME", "")
+    zdotdir = env.get("ZDOTDIR", "")
+    files = [*SYSTEM_FILES, *(os.path.join(home, f) for f in HOME_FILES)]
+    if zdotdir:
+        files += [os.path.join(zdotdir, f) for f in (".zshenv", ".zprofile", ".zshrc", ".zlogin")]
+    material = [shell, home, zdotdir, env.get("PATH", ""), [_stamp(f) for f in files]]
+    return hashlib.sha256(json.dumps(material).encode()).hexdigest()[:32]
+
+
+def cache_file(env: Mapping[str, str]) -> Path | None:
+    """Where the cache lives ($XDG_CACHE_HOME/doctor, else ~/.cache/doctor); None when turned off."""
+    if env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
+        return None
+    base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
+    return Path(base) / "doctor" / "login-path.json" if base else None
+
+
+def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | None:
+    """The cached PATH entries for this shell and environment, or None (absent, changed, expired)."""
+    path = cache_file(env)
+    if path is None:
+        return None
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8")).get(cache_key(shell, env))
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(entry, dict) or time.time() - float(entry.get("at", 0)) > MAX_AGE:
+        return None
+    entries = entry.get("entries")
+    return tuple(str(e) for e in entries) if isinstance(entries, list) else None
+
+
+def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...]) -> None:
+    """Remember a login shell's PATH; a cache that cannot be written is simply not used."""
+    path = cache_file(env)
+    if path is None:
+        return
+    from doctor.atomic import write_atomic
+
+    with contextlib.suppress(OSError, ValueError):
+        try:
+            current = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            current = {}
+        now = time.time()
+        kept = {k: v for k, v in current.items() if isinstance(v, dict) and now - float(v.get("at", 0)) <= MAX_AGE}
+        kept[cache_key(shell, env)] = {"at": now, "shell": shell, "entries": list(entries)}
+        write_atomic(path, json.dumps(kept, indent=1).encode("utf-8"))
