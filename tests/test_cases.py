@@ -34,7 +34,8 @@ def _as_dict(finding: Finding, root: Path) -> dict[str, object]:
 
 def run_case(case: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
     expected = json.loads((case / "expected.json").read_text())
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(case), **expected.get("env", {})}
+    # HOME is the case folder (its shell profile is part of the case); never leave a cache in it
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(case), "DOCTOR_NO_CACHE": "1", **expected.get("env", {})}
     options = ProjectOptions(path=case, profiles=tuple(expected.get("profiles", ())), env=env)
     check_id = case.parent.name
     report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry()).report
