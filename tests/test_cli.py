@@ -152,3 +152,27 @@ def test_preflight_does_not_import_rich_or_the_docker_sdk() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+def test_config_file_errors_exit_2_with_file_and_line(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n")
+    (project / "doctor.yaml").write_text("select:\n  - env-drift\nfail_on: warning\n")
+    done = doctor("preflight", str(project))
+    assert done.returncode == 2
+    assert "doctor.yaml:3" in done.stderr and "fail_on" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_flags_override_the_config_file_and_config_says_where_values_come_from(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    environment:\n"
+                                          "      A: ${UNSET_FOR_DOCTOR_TEST}\n")
+    (project / "doctor.yaml").write_text("select: [env-drift]\nfail-on: warning\n")
+    assert doctor("preflight", str(project)).returncode == 1  # env-drift warning fails at fail-on warning
+    assert doctor("preflight", "--fail-on", "error", str(project)).returncode == 0  # the flag wins
+    shown = doctor("config", str(project))
+    assert shown.returncode == 0
+    assert "doctor.yaml:2" in shown.stdout and "doctor.yaml:1" in shown.stdout
