@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Edit, Finding, Fix, Safety, Severity
+from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.tasks import Command
 
@@ -40,7 +40,8 @@ class PathGap(Check):
         Add the directory to PATH where the inherited environment comes from: the rc file
         every shell reads (~/.bashrc, ~/.zshenv), the IDE's or service's environment settings,
         or for a subprocess `env={**os.environ, "PATH": "/opt/homebrew/bin:" + os.environ["PATH"]}`.
-        The edit appends one `export PATH=...` line; it is not applied without asking.
+        The line to add is printed; `doctor fix` does not write it, since the rc file lies
+        outside the project.
     """
 
     id = "path-gap"
@@ -130,5 +131,5 @@ def _fix(folder: str, shell: str, env: Mapping[str, str]) -> Fix:
     rc = RC_FILES.get(name, ".profile")
     written = "$HOME" + shown[1:] if shown.startswith("~") else folder
     line = f"fish_add_path {written}" if name == "fish" else f'export PATH="{written}:$PATH"'
-    edits = (Edit(Path(home, rc), "", line + "\n"),) if home else ()
-    return Fix(f"add '{line}' to ~/{rc}", Safety.UNSAFE, edits)
+    # advice, not an edit: the rc file lies outside the project, which `doctor fix` never writes
+    return Fix(f"add '{line}' to ~/{rc}", Safety.ADVICE)

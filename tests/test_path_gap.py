@@ -11,7 +11,7 @@ from doctor.checks.path_gap import PathGap
 
 from doctor.host import Host
 from doctor.host.shell import ShellPaths, login_command, login_path
-from doctor.model import Finding, Severity
+from doctor.model import Finding, Safety, Severity
 from doctor.project import Project, ProjectOptions
 from doctor.project.tasks import CommandKind, read_commands, split_command
 
@@ -77,7 +77,7 @@ def test_tool_found_only_by_the_login_shell_names_tool_and_folder(tmp_path: Path
     assert finding.location is not None and finding.location.line == 2
     assert finding.fix is not None
     assert finding.fix.title == "add 'export PATH=\"$HOME/brew/bin:$PATH\"' to ~/.bashrc"
-    assert finding.fix.edits[0].path == home / ".bashrc"
+    assert finding.fix.safety is Safety.ADVICE and not finding.fix.edits  # ~/.bashrc is outside the project
 
 
 def test_nothing_when_both_paths_agree(tmp_path: Path) -> None:
