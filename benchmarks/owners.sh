@@ -2,9 +2,13 @@
 # root-owned-files walks the whole project (and .git) on every preflight, so it must cost no
 # more than `find TREE ! -uid U`, the one-liner a developer would use instead.
 # Builds a tree of FILES files (default 200k: 2,000 dirs of 100) owned by uid U with 1 % owned
-# by root (needs root to chown), then times `python -m doctor.host.owners TREE U` against
-# `find TREE ! -uid U` as paired runs (one of each, alternating), and prints both medians and
-# their ratio. Both print the same paths (checked once).
+# by root (needs root to chown), then times `python -m doctor.host.owners TREE U` (the whole
+# process: interpreter start, imports, walk, output) against `find TREE ! -uid U`:
+#   - the same tree for both, with a warm page cache (both walk it once, untimed, first);
+#   - N paired runs, one of each, the order alternating from pair to pair;
+#   - the median of each, their ratio, and the median of the per-pair ratios;
+#   - both must list exactly the same paths (checked before timing; non-empty).
+# The machine's load average is printed before and after: other work on the cores skews both.
 #   N=11 FILES=200000 bash benchmarks/owners.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +19,7 @@ PYTHON=${PYTHON:-.venv/bin/python}
 TREE=${TREE:-$(mktemp -d /tmp/doctor-owners-bench.XXXXXX)}
 trap 'rm -rf "$TREE"' EXIT
 
-"$PYTHON" - "$TREE" "$FILES" "$U" <<'EOF'
+"$PYTHON" - "$TREE" "$FILES" "$U" <<'PY'
 import os, sys
 tree, files, uid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 dirs = max(1, files // 100)
@@ -30,22 +34,37 @@ for d in range(dirs):
             os.lchown(name, uid, uid)
 for top, subdirs, _ in os.walk(tree):
     os.lchown(top, uid, uid)
-EOF
+PY
 
+doctor() { "$PYTHON" -m doctor.host.owners "$TREE" "$U"; }
+finder() { find "$TREE" ! -uid "$U"; }
 usec() { local start end; start=$(date +%s%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s%N); echo $(((end - start) / 1000)); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-doctor_found=$("$PYTHON" -m doctor.host.owners "$TREE" "$U" | sort | md5sum)
-find_found=$(find "$TREE" ! -uid "$U" | sort | md5sum)
-[ "$doctor_found" = "$find_found" ] || { echo "doctor and find disagree on the strays" >&2; exit 1; }
+# untimed first walks: they warm the page cache for both, and must agree path for path
+doctor | sort >"$TREE.doctor"
+finder | sort >"$TREE.find"
+trap 'rm -rf "$TREE" "$TREE.doctor" "$TREE.find"' EXIT
+if ! cmp -s "$TREE.doctor" "$TREE.find"; then
+  echo "doctor and find disagree on the strays:" >&2
+  diff "$TREE.doctor" "$TREE.find" | head >&2
+  exit 1
+fi
+[ -s "$TREE.find" ] || { echo "no strays planted: nothing was compared" >&2; exit 1; }
 
-doc=(); fnd=()
-for _ in $(seq "$N"); do
-  doc+=("$(usec "$PYTHON" -m doctor.host.owners "$TREE" "$U")")
-  fnd+=("$(usec find "$TREE" ! -uid "$U")")
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+doc=(); fnd=(); ratios=()
+for i in $(seq "$N"); do
+  if ((i % 2)); then d=$(usec doctor); f=$(usec finder); else f=$(usec finder); d=$(usec doctor); fi
+  doc+=("$d"); fnd+=("$f"); ratios+=("$(awk "BEGIN{print $d/$f}")")
 done
 d=$(printf '%s\n' "${doc[@]}" | median); f=$(printf '%s\n' "${fnd[@]}" | median)
-printf 'tree                         %s files, %s cores (%s paired runs, medians)\n' "$FILES" "$(nproc)" "$N"
+r=$(printf '%s\n' "${ratios[@]}" | median)
+printf 'tree                         %s files, %s strays, %s cores, warm cache\n' \
+  "$FILES" "$(wc -l <"$TREE.find")" "$(nproc)"
+printf 'runs                         %s pairs, alternating order, medians\n' "$N"
+printf 'load average                 %s before, %s after\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'doctor owners scan           %7.1f ms\n' "$(awk "BEGIN{print $d/1000}")"
 printf 'find TREE ! -uid U           %7.1f ms\n' "$(awk "BEGIN{print $f/1000}")"
 printf 'ratio doctor/find            %7.2f   (target <= 1.00)\n' "$(awk "BEGIN{print $d/$f}")"
+printf 'median of pair ratios        %7.2f\n' "$r"

@@ -1,4 +1,4 @@
-"""File ownership: the parallel walk, the expected owner, chown operands, and the root-owned-files check.
+"""File ownership: the walk (threads, forked walkers), the expected owner, chown operands, the check.
 
 These projects cannot live in tests/cases: git does not keep file owners. They are built here,
 owned by uid 1000, with root-owned files planted in them (so the tests need root to chown).
@@ -6,10 +6,16 @@ owned by uid 1000, with root-owned files planted in them (so the tests need root
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import os
+import pickle
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +23,7 @@ from doctor.checks.root_owned_files import RootOwnedFiles
 
 from doctor.host import Host
 from doctor.host import owners as owners_module
-from doctor.host.owners import StderrProgress, expected_owner, scan_owners
+from doctor.host.owners import OwnerScan, StderrProgress, exclusion, expected_owner, scan_owners
 from doctor.model import Safety
 from doctor.project import Project, ProjectOptions
 
@@ -173,20 +179,44 @@ def test_progress_only_on_a_terminal_and_only_after_a_while(tmp_path: Path, monk
     monkeypatch.setattr(owners_module, "PACE", 0.001)
     seen: list[int] = []
     walkers: set[int] = set()
-    real_scan = owners_module.os.scandir
+    real_listdir = owners_module.os.listdir
 
-    def slow_scandir(path: int) -> object:  # a slow file system: stat() waits, entries trickle in
+    def slow_listdir(path: int) -> list[str]:  # a slow file system: stat() waits, entries trickle in
         import threading
-        import time
 
         walkers.add(threading.get_ident())
         time.sleep(0.01)
-        return real_scan(path)
+        return real_listdir(path)
 
-    monkeypatch.setattr(owners_module.os, "scandir", slow_scandir)
+    monkeypatch.setattr(owners_module.os, "listdir", slow_listdir)
     scan = scan_owners(project, USER, progress=seen.append)
     assert seen and seen == sorted(seen)
     assert len(walkers) > 1  # the pool grew while the walk was I/O-bound
+    assert {str(s.path.relative_to(project)) for s in scan.strays} == set(ROOT_OWNED)
+
+
+@needs_root
+def test_a_fast_walk_stays_in_the_calling_thread_and_reports_progress_itself(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    project, _ = build_project(tmp_path)
+    monkeypatch.setattr(owners_module, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(owners_module, "PACE", 0.001)
+    monkeypatch.setattr(owners_module, "SLOW_ENTRIES_PER_PACE", 1)  # a directory's entries per ms: fast
+    walkers: set[int] = set()
+    real_listdir = owners_module.os.listdir
+
+    def listdir(path: int) -> list[str]:
+        walkers.add(threading.get_ident())
+        time.sleep(0.002)  # long enough for the clock to tick between directories
+        return real_listdir(path)
+
+    monkeypatch.setattr(owners_module.os, "listdir", listdir)
+    seen: list[tuple[int, int]] = []
+    scan = scan_owners(project, USER, progress=lambda n: seen.append((threading.get_ident(), n)), processes=1)
+    assert walkers == {threading.get_ident()}  # no pool
+    assert seen and {who for who, _ in seen} == walkers and [n for _, n in seen] == sorted(n for _, n in seen)
     assert {str(s.path.relative_to(project)) for s in scan.strays} == set(ROOT_OWNED)
 
 
@@ -198,3 +228,205 @@ def test_module_entry_prints_what_find_prints(tmp_path: Path) -> None:
     listed = subprocess.run(["find", str(project), "!", "-uid", str(USER)], capture_output=True, text=True).stdout
     assert sorted(done.stdout.split()) == sorted(listed.split())
     assert done.stderr == ""  # not a terminal: no progress line
+
+
+def fnmatch_excluded(relative: str, patterns: tuple[str, ...]) -> bool:
+    """The exclude rule spelled with fnmatch, one pattern at a time (what `exclusion` compiles)."""
+    name = relative.rsplit("/", 1)[-1]
+    for pattern in (p.strip("/") for p in patterns):
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(relative, pattern) or relative.startswith(pattern + "/"):
+                return True
+        elif fnmatch.fnmatchcase(name, pattern):
+            return True
+    return False
+
+
+def test_compiled_exclusion_agrees_with_fnmatch() -> None:
+    assert exclusion(()) is None
+    patterns = [("a*",), ("*.pyc",), ("data",), ("data/pg",), ("/data/",), ("a/*",), ("x/*/y",), ("[ab]c",),
+                ("node_modules", "*.log"), ("d?ta/p*",), ("",)]
+    paths = ["a", "ab", "a/b", "b/a", "x.pyc", "d/x.pyc", "data", "data/pg", "data/pg/V", "xdata", "d/data",
+             "a/b/c", "ac", "bc", "c/ac", "x/q/y", "x/y", "app.log", "n/node_modules", "n/node_modules/x",
+             "dota/pq", "a\nb", "q/a\nb"]
+    hits = 0
+    for pattern in patterns:
+        match = exclusion(pattern)
+        for path in paths:
+            assert bool(match and match(path)) == fnmatch_excluded(path, pattern), (pattern, path)
+            hits += fnmatch_excluded(path, pattern)
+    assert hits > 20  # the table exercises both answers
+
+
+def same_scan(a: OwnerScan, b: OwnerScan) -> None:
+    assert a.strays == b.strays  # sorted by path: the same order however the work was split
+    assert (a.scanned, set(a.unreadable), a.excluded_in) == (b.scanned, set(b.unreadable), b.excluded_in)
+
+
+@pytest.fixture
+def forced_fork(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Split even a small tree over forked walkers; yields the list of splits made (one per fork)."""
+    monkeypatch.setattr(owners_module, "SUBTREES_PER_PROCESS", 1)
+    monkeypatch.setattr(owners_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
+    splits: list[int] = []
+    real = owners_module._fork_walk
+
+    def fork_walk(walk: object, jobs: list[str], *args: object) -> None:
+        splits.append(len(jobs))
+        real(walk, jobs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(owners_module, "_fork_walk", fork_walk)
+    yield splits
+
+
+def as_user(uid: int, work: Callable[[], object]) -> object:
+    """`work()` in a forked child running as `uid` (root reads through mode 000), its result pickled back."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            try:
+                result: object = ("ok", work())
+            except BaseException as error:  # reported to the test, not raised in a forked pytest
+                result = ("error", repr(error))
+            with open(write_end, "wb") as out:
+                pickle.dump(result, out)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with open(read_end, "rb") as data:
+        kind, value = pickle.load(data)
+    assert os.waitpid(pid, 0)[1] == 0
+    assert kind == "ok", value
+    return value
+
+
+@needs_root
+def test_forked_walkers_find_what_one_process_finds(forced_fork: list[int]) -> None:
+    base = Path(tempfile.mkdtemp(prefix="doctor-owners-"))
+    try:
+        base.chmod(0o755)  # reachable by uid 65534 (pytest's tmp_path is not)
+        project, outside = build_project(base)
+        for rel in ("frontend/src/a/x.py", "frontend/src/b/x.py", ".git/refs/heads/main", "backend/app/api/x.py"):
+            (project / rel).parent.mkdir(parents=True, exist_ok=True)
+            (project / rel).write_text("")
+            for path in (project / rel, *(project / rel).parents):
+                if path == project:
+                    break
+                own(path)
+        (project / "frontend/src/a/x.py").chmod(0o600)
+        os.close(os.open(bytes(project) + b"/frontend/src/a/caf\xe9", os.O_CREAT | os.O_WRONLY))  # not UTF-8
+        locked = project / "backend" / "locked"
+        (locked / "inside").mkdir(parents=True)
+        locked.chmod(0o000)  # its owner (root) differs: a stray whose content cannot be listed
+        exclude = ("*.pyc", "frontend/src/b")
+
+        def both() -> tuple[OwnerScan, OwnerScan, list[int]]:
+            one = scan_owners(project, USER, exclude, processes=1)
+            forked = scan_owners(project, USER, exclude, processes=3, fork_after=0)
+            return one, forked, forced_fork
+
+        one, forked, splits = as_user(65534, both)  # type: ignore[misc]
+        assert splits and splits[0] >= 3  # the parallel path ran, over several subtrees
+        same_scan(one, forked)
+        found = {str(s.path.relative_to(project)) for s in forked.strays}
+        assert found == {*ROOT_OWNED, "backend/locked", os.fsdecode(b"frontend/src/a/caf\xe9")} - {
+            "backend/app/__pycache__/main.cpython-311.pyc"}
+        assert set(forked.unreadable) == {locked}
+        assert forked.excluded_in == {project / "backend/app/__pycache__", project / "frontend/src"}
+        assert not any(s.path.is_relative_to(outside) for s in forked.strays)  # link-out was not followed
+        as_root = scan_owners(project, USER, exclude, processes=3, fork_after=0)  # root reads mode 000
+        assert as_root.unreadable == () and project / "backend/locked/inside" in {s.path for s in as_root.strays}
+    finally:
+        shutil.rmtree(base)
+
+
+@needs_root
+def test_a_small_tree_is_walked_without_forking(tmp_path: Path, forced_fork: list[int],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    project, _ = build_project(tmp_path)
+    forks: list[int] = []
+    real_fork = os.fork
+    monkeypatch.setattr(owners_module.os, "fork", lambda: forks.append(1) or real_fork())
+    scan_owners(project, USER, processes=4)  # far below FORK_AFTER entries
+    assert forks == [] and forced_fork == []
+    scan_owners(project, USER, processes=4, fork_after=0)
+    assert len(forks) == 3 and len(forced_fork) == 1  # forked walkers run beside this process: cores - 1 of them
+
+
+@needs_root
+def test_a_walk_waiting_on_io_grows_threads_instead_of_forking(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    project, _ = build_project(tmp_path)
+    monkeypatch.setattr(owners_module, "SUBTREES_PER_PROCESS", 1)
+    monkeypatch.setattr(owners_module, "SLOW_ENTRIES_PER_PACE", 500)  # slow: under 5,000 entries a second
+    forks: list[int] = []
+    real_fork, real_listdir = os.fork, owners_module.os.listdir
+    monkeypatch.setattr(owners_module.os, "fork", lambda: forks.append(1) or real_fork())
+
+    def slow_listdir(path: int) -> list[str]:  # a network file system: ~1,000 entries a second
+        time.sleep(0.01)
+        return real_listdir(path)
+
+    monkeypatch.setattr(owners_module.os, "listdir", slow_listdir)
+    slow = scan_owners(project, USER, processes=2, fork_after=0)
+    assert forks == []
+    monkeypatch.setattr(owners_module.os, "listdir", real_listdir)
+    assert slow == scan_owners(project, USER, processes=2, fork_after=0)
+    assert forks == [1]  # the same walk at full speed: forked
+
+
+@needs_root
+def test_a_walker_that_dies_costs_time_not_results(tmp_path: Path, forced_fork: list[int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    project, _ = build_project(tmp_path)
+    expected = scan_owners(project, USER, processes=1)
+    real_walk_slices = owners_module._walk_slices
+
+    def dying_child(walk: object, jobs: list[str], work_r: int, *args: object) -> None:
+        assert os.read(work_r, 8)  # takes its first slice of the work with it
+        os._exit(3)
+
+    def late_walk_slices(*args: object) -> None:
+        time.sleep(0.2)  # this process starts late: the child surely drew a slice (and only it runs this)
+        real_walk_slices(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(owners_module, "_child", dying_child)
+    monkeypatch.setattr(owners_module, "_walk_slices", late_walk_slices)
+    same_scan(scan_owners(project, USER, processes=2, fork_after=0), expected)
+    assert forced_fork
+
+
+@needs_root
+def test_progress_counts_what_the_forked_walkers_see(tmp_path: Path, forced_fork: list[int],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    project, _ = build_project(tmp_path)
+    monkeypatch.setattr(owners_module, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(owners_module, "PACE", 0.001)
+    parent, walked_here = os.getpid(), [0]
+    real_directory, real_walk_slices = owners_module._Walk.directory, owners_module._walk_slices
+
+    def directory(self: owners_module._Walk, path: str, push: Callable[[str], object]) -> None:
+        if os.getpid() != parent:
+            time.sleep(0.005)  # a forked walker takes a while: the progress line sees it at work
+        before = self.count
+        real_directory(self, path, push)
+        if os.getpid() == parent:
+            walked_here[0] += self.count - before
+
+    def late_walk_slices(*args: object) -> None:
+        if os.getpid() == parent:
+            time.sleep(0.2)  # this process starts late: the forked walker does the work
+        real_walk_slices(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(owners_module._Walk, "directory", directory)
+    monkeypatch.setattr(owners_module, "_walk_slices", late_walk_slices)
+    seen: list[int] = []
+    scan = scan_owners(project, USER, progress=seen.append, processes=2, fork_after=0)
+    assert forced_fork and seen == sorted(seen)
+    assert walked_here[0] < max(seen) <= scan.scanned  # the forked walker's count reached the progress line

@@ -3,10 +3,11 @@
 Containers that write into a bind mount as root leave root-owned files behind
 (`__pycache__`, `node_modules`, `.pytest_cache`, even objects in `.git`), which the developer
 can then neither edit nor delete. The walk lstat()s every entry relative to its directory's
-fd. It starts breadth first in one thread, which a warm cache keeps busy (~1 µs a stat:
-handing the GIL around costs more than it saves); more threads join while stat() is slow
-(cold cache, network or FUSE file systems: a blocking call releases the GIL). A big tree on
-a warm cache is split instead over forked walkers, one per core (`_fork_walk`).
+fd. It starts breadth first in the calling thread, which a warm cache keeps busy (~1 µs a
+stat: handing the GIL around costs more than it saves). A big tree on a warm cache is then
+split over forked walkers, one per core (`_fork_walk`); a walk waiting on stat() (cold cache,
+network or FUSE file systems) goes on in a pool of threads instead, as a blocking call
+releases the GIL (`_threads_walk`).
 
 `python -m doctor.host.owners TREE UID` prints the paths not owned by UID (as `find TREE ! -uid
 UID` does); benchmarks/owners.sh compares the two.
@@ -14,6 +15,7 @@ UID` does); benchmarks/owners.sh compares the two.
 
 from __future__ import annotations
 
+import collections
 import fnmatch
 import marshal
 import mmap
@@ -170,7 +172,7 @@ class _Walk:
             # file system left unknown cannot cost a second stat
             names = os.listdir(fd)
             seen = len(names)
-            self.count += seen  # no switch point between the load and the store: no lost update
+            self.count += seen  # threads share it: CPython switches at calls and jumps, not inside a +=
             for name in names:
                 if skip is not None and skip(rel + name):
                     skipped = True
@@ -219,9 +221,9 @@ def scan_owners(
 ) -> OwnerScan:
     """Every entry under `root` (root included) not owned by `uid`.
 
-    The walk starts breadth first here, with up to `workers` threads while stat() is slow. A
-    fast one-thread walk past `fork_after` entries leaves the directories still queued to
-    `processes` walkers, forked (default: one per usable core; 1: never fork).
+    The walk starts breadth first in this thread. Once it has seen `fork_after` entries, a
+    fast walk leaves the directories still queued to `processes` forked walkers (default: one
+    per usable core; 1: never fork); a slow one, waiting on I/O, to up to `workers` threads.
     """
     root = Path(os.path.realpath(root))  # the project may be reached through a symlink: walk its target
     if processes is None:
@@ -233,38 +235,56 @@ def scan_owners(
     st = os.lstat(root)
     if st.st_uid != uid:
         walk.strays.append((str(root), st.st_uid, st.st_gid, True))
+    pending = collections.deque([str(root)])
+    directory, popleft, push, clock = walk.directory, pending.popleft, pending.append, time.monotonic
+    started = paced = clock()
+    last = 0
+    while pending:
+        directory(popleft(), push)
+        now = clock()
+        # forked walkers for a walk that is CPU-bound; threads only help one waiting on stat()
+        fast = walk.count * PACE >= (now - started) * SLOW_ENTRIES_PER_PACE
+        if fast and processes > 1 and walk.count >= fork_after and len(pending) >= SUBTREES_PER_PROCESS * processes:
+            _fork_walk(walk, list(pending), processes, progress, started)
+            break
+        if now - paced >= PACE:
+            if walk.count - last < SLOW_ENTRIES_PER_PACE:
+                _threads_walk(walk, pending, workers, progress, started)
+                break
+            paced, last = now, walk.count
+            if progress is not None and now - started >= PROGRESS_AFTER:
+                progress(last)
+    strays = [Stray(Path(p), u, g, d) for p, u, g, d in sorted(walk.strays)]
+    return OwnerScan(root, uid, tuple(strays), walk.count + 1, tuple(map(Path, walk.unreadable)),
+                     frozenset(map(Path, walk.excluded_in)))
+
+
+def _threads_walk(walk: _Walk, pending: Iterable[str], workers: int, progress: Callable[[int], None] | None,
+                  started: float) -> None:
+    """Walk on from `pending` with a pool of threads that grows while entries come in slowly."""
     todo: queue.Queue[str | None] = queue.Queue()
-    todo.put(str(root))
-    frontier: list[str] = []  # what is queued once the walk decides to fork: the forked walkers' share
-    enough = SUBTREES_PER_PROCESS * processes
+    for path in pending:
+        todo.put(path)
 
     def work() -> None:
         while (path := todo.get()) is not None:
-            if frontier or (processes > 1 and walk.count >= fork_after and len(threads) == 1
-                            and todo.qsize() + 1 >= enough):
-                frontier.append(path)
-            else:
-                walk.directory(path, todo.put)
+            walk.directory(path, todo.put)
             todo.task_done()
         todo.task_done()
 
-    threads = [threading.Thread(target=work, daemon=True)]
-    threads[0].start()
-    pacer = _Pacer(lambda: walk.count, progress, lambda: _add_worker(threads, work, todo, workers))
+    threads: list[threading.Thread] = []
+    _add_worker(threads, work, todo, workers)
+    pacer = _Pacer(lambda: walk.count, progress, lambda: _add_worker(threads, work, todo, workers), started)
     todo.join()
     pacer.stop()
     for _ in threads:
         todo.put(None)
     for thread in threads:
         thread.join()
-    if frontier:  # forked from here, where no other thread of ours is alive
-        _fork_walk(walk, frontier, processes, progress)
-    strays = [Stray(Path(p), u, g, d) for p, u, g, d in sorted(walk.strays)]
-    return OwnerScan(root, uid, tuple(strays), walk.count + 1, tuple(map(Path, walk.unreadable)),
-                     frozenset(map(Path, walk.excluded_in)))
 
 
-def _fork_walk(walk: _Walk, jobs: list[str], processes: int, progress: Callable[[int], None] | None) -> None:
+def _fork_walk(walk: _Walk, jobs: list[str], processes: int, progress: Callable[[int], None] | None,
+               started: float) -> None:
     """Walk `jobs` from here and from `processes - 1` forked walkers; merge every result into `walk`.
 
     The walkers draw (start, stop) slices of `jobs` (inherited) from one pipe, so one that drew
@@ -296,7 +316,7 @@ def _fork_walk(walk: _Walk, jobs: list[str], processes: int, progress: Callable[
                 _child(walk.fresh(), jobs, work_r, result_w, counter, slot)
             os.close(result_w)
             children[pid] = result_r
-        pacer = _Pacer(lambda: walk.count + sum(counter), progress, None) if progress else None
+        pacer = _Pacer(lambda: walk.count + sum(counter), progress, None, started) if progress else None
         _walk_slices(mine, jobs, work_r, counter, 0)
         for pid, result_r in children.items():
             with open(result_r, "rb", closefd=False) as result:
@@ -341,30 +361,29 @@ def _child(walk: _Walk, jobs: list[str], work_r: int, result_w: int, counter: me
 
 def _add_worker(threads: list[threading.Thread], work: Callable[[], None], todo: queue.Queue[str | None],
                 limit: int) -> None:
-    if len(threads) < limit and todo.qsize() > 1:
+    if not threads or (len(threads) < limit and todo.qsize() > 1):
         thread = threading.Thread(target=work, daemon=True)
         threads.append(thread)
         thread.start()
 
 
 class _Pacer:
-    """Adds walker threads while the walk is I/O-bound (if it may), and reports progress after a second.
+    """Adds walker threads while entries come in slowly (if it may), and reports progress after a second.
 
     Threads overlap only where stat() blocks (cold cache, network or FUSE file systems): on a
     warm cache each stat is a microsecond and handing the GIL between threads costs more than
-    it saves, so the walk starts with one thread and grows only when entries come in slowly.
+    it saves.
     """
 
     def __init__(self, count: Callable[[], int], progress: Callable[[int], None] | None,
-                 grow: Callable[[], None] | None) -> None:
+                 grow: Callable[[], None] | None, started: float) -> None:
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(count, progress, grow), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(count, progress, grow, started), daemon=True)
         self._thread.start()
 
     def _run(self, count: Callable[[], int], progress: Callable[[int], None] | None,
-             grow: Callable[[], None] | None) -> None:
-        started = time.monotonic()
-        last = 0
+             grow: Callable[[], None] | None, started: float) -> None:
+        last = count()
         while not self._done.wait(PACE):
             now = count()
             if grow is not None and now - last < SLOW_ENTRIES_PER_PACE:
@@ -449,6 +468,8 @@ def main(argv: Sequence[str]) -> int:
     except OSError as error:
         print(f"doctor: cannot walk {argv[0]!r}: {error.strerror}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # the forked walkers are gone already (`_fork_walk`)
+        return 130
     finally:
         if progress is not None:
             progress.clear()
