@@ -176,3 +176,10 @@ def test_flags_override_the_config_file_and_config_says_where_values_come_from(t
     shown = doctor("config", str(project))
     assert shown.returncode == 0
     assert "doctor.yaml:2" in shown.stdout and "doctor.yaml:1" in shown.stdout
+
+
+def test_a_missing_compose_file_given_with_f_is_a_usage_error() -> None:
+    done = doctor("preflight", "-f", "nope.yaml", "examples/clean-stack")
+    assert done.returncode == 2
+    assert "nope.yaml: no such compose file" in done.stderr
+    assert done.stdout == ""

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from doctor.config import Config
     from doctor.engine import Registry, Run
     from doctor.project import Project, ProjectOptions
+    from doctor.project.types import ComposeModel
     from doctor.redact import Redactor
     from doctor.report import Format
 
@@ -81,6 +82,9 @@ def _project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
     path = opts.path
     if not os.access(path, os.R_OK):
         raise UsageError(f"{path}: permission denied")
+    for given in opts.files or ():
+        if not given.exists():  # like `docker compose -f`: a missing file stops before anything runs
+            raise UsageError(f"{given}: no such compose file (-f paths are relative to the current directory)")
     files = tuple(Path(f) if Path(f).is_absolute() else Path.cwd() / f for f in config.compose_files.value)
     if config.compose_files.origin.line is not None:  # from the config file: relative to the project root
         files = config.compose_paths(_config_dir(path))
@@ -99,7 +103,6 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Ru
     from doctor.config import BASELINE_FILE
     from doctor.engine import Run, RunOptions, load_registry
     from doctor.engine import preflight as run
-    from doctor.project.types import ProblemKind
 
     registry = load_registry()
     config = load_effective_config(opts, registry)
@@ -115,9 +118,7 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Ru
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
     compose = done.project.compose
-    if not compose.files:
-        discovery = [p.message for p in compose.problems if p.kind is ProblemKind.DISCOVERY]
-        raise UsageError(discovery[0] if discovery else f"{opts.path}: no compose file found")
+    _require_compose_files(compose, opts.path)
     report = done.report
     has_baseline = use_baseline and (report.project_dir / BASELINE_FILE).exists()
     if not (config.suppressions.value or has_baseline):
@@ -134,6 +135,20 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Ru
     if baseline is not None:
         report = apply_baseline(report, baseline)
     return Run(report, done.project, done.host), config
+
+
+def _require_compose_files(compose: ComposeModel, path: Path) -> None:
+    """Exit 2 with one line when there is no compose file to read (what compose says, and where)."""
+    from doctor.project.types import ProblemKind
+
+    if compose.files:
+        return
+    discovery = [p.message for p in compose.problems if p.kind is ProblemKind.DISCOVERY]
+    said = discovery[0] if discovery else "no configuration file provided: not found"
+    raise UsageError(
+        f"{path}: {said} (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml "
+        "here and in the parent folders; give one with -f)"
+    )
 
 
 def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
@@ -171,14 +186,11 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
     from doctor.fixer import FixOptions, render_fix_report
     from doctor.fixer import fix as apply_fixes
     from doctor.project import Project
-    from doctor.project.types import ProblemKind
 
     config = load_effective_config(opts.target)
     project_options = _project_options(opts.target, config)
     compose = Project(project_options).compose
-    if not compose.files:
-        discovery = [p.message for p in compose.problems if p.kind is ProblemKind.DISCOVERY]
-        raise UsageError(discovery[0] if discovery else f"{opts.target.path}: no compose file found")
+    _require_compose_files(compose, opts.target.path)
     report = apply_fixes(
         FixOptions(
             project=project_options,
