@@ -76,7 +76,10 @@ class RootOwnedFiles(Check):
         if len(strays) > len(shown) or len(message) >= 100:
             message += ", ..."
         within = root if top == "." else root / top
-        service = _covering_service(project, within if top != "." else strays[0].path)
+        # who wrote them: the service whose bind mount covers the folder, else one covering a stray
+        candidates = [within] if top != "." else []
+        service = next(filter(None, (_covering_service(project, p) for p in [*candidates, *(s.path for s in first)])),
+                       None)
         operands = _operands(scan, within, strays, top)
         fix = _fix(project, host, expected, operands, service, root)
         return self.finding(message, Location(within), f"owner:{top}", fix)

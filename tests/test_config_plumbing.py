@@ -62,3 +62,18 @@ def test_severity_from_config_changes_a_checks_findings(tmp_path: Path) -> None:
                          severities={"env-drift": Severity.ERROR}, env=env)
     findings = preflight(options, load_registry()).report.findings
     assert findings and {f.severity for f in findings} == {Severity.ERROR}
+
+
+def test_root_owned_files_name_the_service_whose_mount_covers_them(tmp_path: Path) -> None:
+    """backend/app is bind-mounted into 'api': root-owned files under it point at 'api' as their writer."""
+    project = tmp_path / "proj"
+    (project / "backend" / "app" / "__pycache__").mkdir(parents=True)
+    (project / "compose.yaml").write_text("services:\n  api:\n    image: busybox\n    volumes:\n"
+                                          "      - ./backend/app:/app\n")
+    for path in (project, project / "backend", project / "backend" / "app", project / "compose.yaml"):
+        os.chown(path, 1000, 1000)
+    (project / "backend" / "app" / "__pycache__" / "x.pyc").write_text("")  # root's, like the rest below
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    (finding,) = RootOwnedFiles().run(Project(ProjectOptions(path=project, env=env)), Host(env=env))
+    assert finding.subject == "owner:backend"
+    assert finding.fix is not None and "'api'" in finding.fix.title
