@@ -183,3 +183,25 @@ def test_a_missing_compose_file_given_with_f_is_a_usage_error() -> None:
     assert done.returncode == 2
     assert "nope.yaml: no such compose file" in done.stderr
     assert done.stdout == ""
+
+
+def test_no_compose_file_stops_before_any_check_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a compose file nothing is scanned: `doctor preflight /` must not walk the disk first."""
+    from doctor import app, engine
+    from doctor.model import Check
+
+    ran: list[str] = []
+
+    class Records(Check):
+        """records that it ran"""
+
+        id = "records"
+
+        def run(self, project: object, host: object) -> list[object]:  # type: ignore[override]
+            ran.append(self.id)
+            return []
+
+    monkeypatch.setattr(engine, "load_registry", lambda: engine.Registry({"records": Records}))
+    with pytest.raises(app.UsageError, match="no configuration file provided"):
+        app.run_preflight(app.PreflightOptions(path=tmp_path, env={"PATH": "/usr/bin", "HOME": str(tmp_path)}))
+    assert ran == []

@@ -103,22 +103,25 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Ru
     from doctor.config import BASELINE_FILE
     from doctor.engine import Run, RunOptions, load_registry
     from doctor.engine import preflight as run
+    from doctor.project import Project
 
     registry = load_registry()
     config = load_effective_config(opts, registry)
+    project_options = _project_options(opts, config)
     options = RunOptions(
-        project=_project_options(opts, config),
+        project=project_options,
         select=config.select.value,
         ignore=config.ignore.value,
         severities=config.severities,
         env=opts.env,
     )
+    project = Project(project_options)
+    # no compose file: stop before any check runs (the ownership scan of a stray `/` would walk it all)
+    _require_compose_files(project.compose, opts.path)
     try:
-        done = run(options, registry)
+        done = run(options, registry, project)
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
-    compose = done.project.compose
-    _require_compose_files(compose, opts.path)
     report = done.report
     has_baseline = use_baseline and (report.project_dir / BASELINE_FILE).exists()
     if not (config.suppressions.value or has_baseline):

@@ -207,15 +207,18 @@ class Run:
     host: Host
 
 
-def preflight(options: RunOptions, registry: Registry | None = None) -> Run:
-    """Build the project and host models, run the selected checks, return the report."""
+def preflight(options: RunOptions, registry: Registry | None = None, project: Project | None = None) -> Run:
+    """Build the project and host models, run the selected checks, return the report.
+
+    `project` is one the caller already built from `options.project` (and may have read).
+    """
     from doctor.host import Host
     from doctor.project import Project, ProjectOptions
 
     assert isinstance(options.project, ProjectOptions)
     registry = registry or load_registry()
     chosen = select_checks(registry, options.select, options.ignore)
-    project = Project(options.project)
+    project = project or Project(options.project)
     host = Host(env=options.env if options.env is not None else dict(options.project.env))
     for probe in sorted({probe for cls in chosen for probe in cls.prefetch}):
         host.prefetch(probe)
