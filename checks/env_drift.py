@@ -37,6 +37,7 @@ class EnvDrift(Check):
     """
 
     id = "env-drift"
+    fix_family = "env"
     severity = Severity.WARNING
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

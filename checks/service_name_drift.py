@@ -51,6 +51,7 @@ class ServiceNameDrift(Check):
     """
 
     id = "service-name-drift"
+    fix_family = "env"
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

@@ -50,6 +50,7 @@ class LeakedHostPort(Check):
     """
 
     id = "leaked-host-port"
+    fix_family = "env"
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

@@ -44,6 +44,7 @@ class MissingMount(Check):
     """
 
     id = "missing-mount"
+    fix_family = "mounts"
     severity = Severity.WARNING
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

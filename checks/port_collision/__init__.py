@@ -64,6 +64,7 @@ class PortCollision(Check):
     """
 
     id: ClassVar[str] = "port-collision"
+    fix_family = "ports"
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
