@@ -41,6 +41,9 @@ class HostVsContainer(Check):
         Run the command in the service: `docker compose exec backend pytest`, or
         `docker compose run --rm backend pytest` when the service is not up. Nothing changes on
         disk; it is advice.
+
+    Fix safety
+        Advice: doctor prints the command and runs nothing.
     """
 
     id = "host-vs-container"

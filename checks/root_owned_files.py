@@ -37,6 +37,10 @@ class RootOwnedFiles(Check):
         when doctor may, else with sudo, else through the docker engine (`docker run --rm -v
         DIR:/w IMAGE chown ...`). Then run the service as you (`user: "${UID}:${GID}"`) so it
         does not happen again. Only the listed paths are touched, never an excluded one.
+
+    Fix safety
+        Unsafe: it changes owners and may need sudo or the engine, so it runs only with `--yes`
+        or when you agree on a terminal. It never follows a symlink and never leaves the repo.
     """
 
     id = "root-owned-files"
