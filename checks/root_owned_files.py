@@ -143,11 +143,9 @@ def _covering_service(project: Project, path: Path) -> str | None:
 def _local_image(project: Project, host: Host, service: str | None) -> str | None:
     """An image the engine already has (never pulled): the service's own, else any tagged one."""
     try:
-        images = host.engine.get_json("/images/json")
+        tags = list(host.image_tags())
     except Unavailable:
         return None
-    tags = [str(t) for image in images if isinstance(image, dict)
-            for t in image.get("RepoTags") or [] if "<none>" not in str(t)]
     if service is not None:
         spec = project.services[service]
         wanted = spec.image or f"{project.compose.project_name}-{service}"
