@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -144,10 +144,16 @@ def run_checks(
     host: object,
     project_dir: Path,
     load_result: CheckResult | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
-    """Run every check; a crash or an unavailable fact is that check's result, never the run's end."""
+    """Run every check; a crash or an unavailable fact is that check's result, never the run's end.
+
+    `progress` is told each check's id before it runs (the console's status line on a terminal).
+    """
     results = [load_result] if load_result is not None else []
     for check in checks:
+        if progress is not None:
+            progress(check.id)
         results.append(_run_one(check, project, host))
     return Report(project_dir, tuple(results))
 
@@ -207,10 +213,12 @@ class Run:
     host: Host
 
 
-def preflight(options: RunOptions, registry: Registry | None = None, project: Project | None = None) -> Run:
+def preflight(options: RunOptions, registry: Registry | None = None, project: Project | None = None,
+              progress: Callable[[str], None] | None = None) -> Run:
     """Build the project and host models, run the selected checks, return the report.
 
-    `project` is one the caller already built from `options.project` (and may have read).
+    `project` is one the caller already built from `options.project` (and may have read);
+    `progress` is told what runs (see run_checks).
     """
     from doctor.host import Host
     from doctor.project import Project, ProjectOptions
@@ -226,7 +234,7 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     if COMPOSE_CONFIG not in options.ignore and (not options.select or COMPOSE_CONFIG in options.select):
         load_result = load_problems_result(project, options.severities.get(COMPOSE_CONFIG, Severity.ERROR))
     checks = [cls(options.severities.get(cls.id)) for cls in chosen]
-    report = run_checks(checks, project, host, project.root, load_result)
+    report = run_checks(checks, project, host, project.root, load_result, progress)
     plugin_results = tuple(
         CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors
     )
