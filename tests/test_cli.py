@@ -136,7 +136,7 @@ def test_output_file_gets_the_report_and_console_the_summary(tmp_path: Path) -> 
     done = doctor("preflight", "--format", "json", "--output", str(target), "examples/broken-stack")
     assert done.returncode == 1
     assert json.loads(target.read_text())["version"] == 1
-    assert "doctor preflight" in done.stdout
+    assert done.stdout.endswith(f"· report in {target}\n") and done.stdout.count("\n") == 1, done.stdout
 
 
 def test_preflight_does_not_import_rich_or_the_docker_sdk() -> None:

@@ -179,7 +179,8 @@ def test_first_run_check_stops_at_doctor_on_the_broken_stack(broken_repo: TeamRe
 def test_the_same_files_and_profiles_reach_doctor_and_compose(tmp_path: Path) -> None:
     """make -n: the plan, in order, with COMPOSE_FILES and PROFILES given to both tools."""
     argv = [make_available(), "-n", "--no-print-directory", "-f", str(MAKEFILE), "first-run-check",
-            "COMPOSE_FILES=compose.yaml ci/compose.ci.yaml", "PROFILES=dev tools", "DOCTOR_ARGS=--fail-on warning"]
+            "COMPOSE_FILES=compose.yaml ci/compose.ci.yaml", "PROFILES=dev tools", "DOCTOR_ARGS=--fail-on warning",
+            "DOCTOR=doctor"]
     done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -191,9 +192,30 @@ def test_the_same_files_and_profiles_reach_doctor_and_compose(tmp_path: Path) ->
 
 
 def test_compose_discovery_when_no_files_are_named(tmp_path: Path) -> None:
-    argv = [make_available(), "-n", "--no-print-directory", "-f", str(MAKEFILE), "preflight", "up", "down"]
+    argv = [make_available(), "-n", "--no-print-directory", "-f", str(MAKEFILE), "preflight", "up", "down",
+            "DOCTOR=doctor"]
     done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     lines = [" ".join(line.split()) for line in done.stdout.splitlines()]
     assert lines[0] == "doctor preflight"
     assert lines[1].startswith("docker compose up -d --wait")
     assert lines[2] == "docker compose down --remove-orphans"
+
+
+def test_doctor_not_installed_is_one_clear_message(tmp_path: Path) -> None:
+    """No `doctor` on PATH and none in PYTHON: say how to install it, instead of `doctor: not found`."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    argv = [make_available(), "--no-print-directory", "-f", str(MAKEFILE), "first-run-check", "PYTHON=/bin/false"]
+    done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "doctor is not installed here" in done.stderr and "pip install /path/to/doctor" in done.stderr
+    assert "No such file" not in done.stderr and "not found" not in done.stderr
+
+
+def test_doctor_defaults_to_python_m_doctor(tmp_path: Path) -> None:
+    """Installed into PYTHON but not on PATH (a venv not activated): `PYTHON -m doctor` runs."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    argv = [make_available(), "-n", "--no-print-directory", "-f", str(MAKEFILE), "preflight",
+            f"PYTHON={sys.executable}"]
+    done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [sys.executable, "-m", "doctor", "preflight"]
