@@ -257,16 +257,19 @@ def color_diff(text: str) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, color_system="standard", width=10_000, highlight=False,
                       emoji=False, markup=False)
+    in_hunk = False  # only lines inside a hunk are diff lines: a note starting with "-" stays plain
     for line in text.splitlines():
         style = ""
-        if line.startswith(("+++", "---")):
-            style = "bold"
-        elif line.startswith("+"):
-            style = "green"
-        elif line.startswith("-"):
-            style = "red"
+        if line.startswith(("+++ ", "--- ")):
+            style, in_hunk = "bold", False
         elif line.startswith("@@"):
-            style = "cyan"
+            style, in_hunk = "cyan", True
+        elif in_hunk and line.startswith("+"):
+            style = "green"
+        elif in_hunk and line.startswith("-"):
+            style = "red"
+        elif not line.startswith((" ", "\\")):
+            in_hunk = False
         console.print(Text(line, style=style), overflow="ignore", crop=False, soft_wrap=True)
     return buffer.getvalue()
 
