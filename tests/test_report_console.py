@@ -53,7 +53,7 @@ def test_links_only_when_asked(tmp_path: Path) -> None:
     root = write_project(tmp_path / "proj")
     report = canonical_report(root)
     linked = render(report, Redactor(), RenderOptions(links=True, cwd=root))
-    assert f"\x1b]8;id=" in linked or f"\x1b]8;;{(root / '.env').as_uri()}" in linked
+    assert "\x1b]8;id=" in linked or f"\x1b]8;;{(root / '.env').as_uri()}" in linked
     assert (root / ".env").as_uri() in linked
     assert "\x1b]8" not in render(report, Redactor(), RenderOptions(color=True, cwd=root))
 
