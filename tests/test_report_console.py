@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 from reports.canonical import canonical_report, write_project
 
-from doctor.engine import COMPOSE_CONFIG, Report
+from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Location, Severity, Status
 from doctor.redact import Redactor
 from doctor.report import RenderOptions
-from doctor.report.console import Line, Piece, color_diff, render, supports_hyperlinks, wrap
+from doctor.report.console import PARTIAL_INPUT, Line, Piece, color_diff, render, supports_hyperlinks, wrap
+
+COMPOSE_CONFIG = "compose-config"
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\\\")
 
@@ -67,18 +70,20 @@ def test_hyperlink_support_is_detected_from_the_terminal() -> None:
     assert supports_hyperlinks({"DOCTOR_HYPERLINKS": "1"})
 
 
-def _report(tmp_path: Path, *results: CheckResult) -> Report:
-    return Report(tmp_path, results)
+def _report(tmp_path: Path, *results: CheckResult, facts: dict[str, object] | None = None) -> Report:
+    return Report(tmp_path, results, facts=facts or {})
 
 
 def test_checks_after_a_yaml_error_are_partial(tmp_path: Path) -> None:
     yaml_error = Finding(COMPOSE_CONFIG, Severity.ERROR, "yaml: did not find expected key",
                          Location(tmp_path / "compose.yaml", 3), "yaml")
+    partial = {"reason": "the compose files did not fully load", "reported_by": [COMPOSE_CONFIG]}
     report = _report(tmp_path, CheckResult(COMPOSE_CONFIG, "compose", Status.FAILED, (yaml_error,)),
-                     CheckResult("env-drift", "variables", Status.PASSED))
+                     CheckResult("env-drift", "variables", Status.PASSED), facts={PARTIAL_INPUT: partial})
     lines = render(report, Redactor(), RenderOptions(cwd=tmp_path)).splitlines()
     assert "~ env-drift            variables (partial: the compose files did not fully load)" in lines
     assert lines[-1].endswith("(1 passed, 1 failed, 1 partial)")
+    assert lines[2].startswith("✗ compose-config")  # the check that reports the problems saw them all
 
 
 def test_a_check_without_the_engine_is_partial_not_passed(tmp_path: Path) -> None:
@@ -100,3 +105,17 @@ def test_fix_line_is_not_dim_and_diffs_are_coloured(tmp_path: Path) -> None:
     assert fix_lines and not any("\x1b[2m" in line for line in fix_lines)
     coloured = color_diff("--- a/.env\n+++ b/.env\n@@ -1 +1 @@\n-X=1\n+X=2\napplied 1\n")
     assert "\x1b[31m-X=1" in coloured and "\x1b[32m+X=2" in coloured and "applied 1\n" in coloured
+
+
+def test_a_yaml_error_marks_the_other_checks_partial_end_to_end(tmp_path: Path) -> None:
+    from doctor.app import PreflightOptions, preflight
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n   bad: [\n")
+    out = io.StringIO()
+    status = preflight(PreflightOptions(path=tmp_path, select=("compose-config", "env-drift"), format="console",
+                                        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}), out)
+    lines = out.getvalue().splitlines()
+    assert status == 1
+    assert any(line.startswith("✗ compose-config") for line in lines), lines
+    assert any(line.startswith("~ env-drift") and "(partial: the compose files did not fully load)" in line
+               for line in lines), lines

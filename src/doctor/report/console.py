@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from doctor.engine import COMPOSE_CONFIG, Report
+from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Severity, Status
 from doctor.redact import Redactor
 from doctor.report import RenderOptions
@@ -34,6 +34,9 @@ SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.I
 #: a note without a file whose subject is one of these says the check could not ask the engine
 #: (unavailable, remote, hung): the check ran on its static half only
 ENGINE_NOTE_SUBJECTS = frozenset({"engine"})
+#: report.facts key: {"reason": why the project was read only in part, "reported_by": [the check
+#: ids whose findings are those problems]}; every other check that ran is marked partial
+PARTIAL_INPUT = "partial_input"
 ID_WIDTH = 20
 DETAIL = 12  # where a finding's message and fix start
 
@@ -77,10 +80,9 @@ def partial_reason(result: CheckResult, report: Report) -> str:
     for finding in result.findings:
         if finding.severity is Severity.INFO and finding.location is None and finding.subject in ENGINE_NOTE_SUBJECTS:
             return finding.message
-    if result.check != COMPOSE_CONFIG:
-        loaded = next((r for r in report.results if r.check == COMPOSE_CONFIG), None)
-        if loaded is not None and any(f.severity is Severity.ERROR for f in loaded.findings):
-            return "the compose files did not fully load"
+    partial_input = report.facts.get(PARTIAL_INPUT)
+    if isinstance(partial_input, dict) and result.check not in partial_input.get("reported_by", ()):
+        return str(partial_input.get("reason", ""))
     return ""
 
 
@@ -136,7 +138,7 @@ def _finding_lines(finding: Finding, redact: Redactor, options: RenderOptions) -
         command = f": {' '.join(finding.fix.command)}" if finding.fix.command else ""
         yield Line((Piece(" " * DETAIL), Piece("fix:", "bold green"),
                     Piece(" " + redact.text(finding.fix.title + command))), hang=DETAIL + 5)
-        for alternative in getattr(finding.fix, "alternatives", ()):
+        for alternative in finding.fix.alternatives:
             instead = f": {' '.join(alternative.command)}" if alternative.command else ""
             yield Line((Piece(" " * DETAIL), Piece("or: ", "bold yellow"),
                         Piece(" " + redact.text(alternative.title + instead))), hang=DETAIL + 5)
