@@ -73,8 +73,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         containers, engine_note = (), exc.reason
     # the engine's absence matters when containers may run unseen (permission denied, hung), or
     # when a busy port's owner had to be guessed without it
-    # ... or when doctor runs in a container: its binds see the container's ports, not the host's
-    needed_engine = bool(engine_note) and (not engine.not_running or host.context.in_container)
+    needed_engine = bool(engine_note) and not engine.not_running
     for target in wanted:
         failures = () if remote else host.ports.probe(target.socket)
         needed_engine |= bool(engine_note) and any(f.in_use for f in failures)
@@ -83,8 +82,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
             yield from _kernel_findings(check, host, target)
     if needed_engine:
         prefix = "" if engine_note.startswith("docker engine") else "docker engine unavailable: "
-        inside = ": host ports cannot be probed from inside a container" if host.context.in_container else ""
-        yield check.finding(prefix + engine_note + inside, None, "engine", severity=Severity.INFO)
+        yield check.finding(prefix + engine_note, None, "engine", severity=Severity.INFO)
 
 
 def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severity | None = None) -> Finding:
