@@ -59,7 +59,7 @@ class Endpoint:
     source: str
     tls_dir: Path | None = None
     tls_verify: bool = False
-    ssh: str = field(default="ssh", compare=False)  # the ssh client an ssh:// endpoint is dialled with (from the PATH doctor sees)
+    ssh: str = field(default="ssh", compare=False)  # the ssh client (from the PATH doctor sees)
 
     @property
     def scheme(self) -> str:
@@ -366,8 +366,8 @@ def ssh_command(url: str, timeout: float, ssh: str = "ssh") -> list[str]:
 
 def _ssh_request(endpoint: Endpoint, request: bytes, timeout: float) -> bytes:
     try:
-        proc = subprocess.Popen(ssh_command(endpoint.url, timeout, endpoint.ssh), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        proc = subprocess.Popen(ssh_command(endpoint.url, timeout, endpoint.ssh), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     except OSError as exc:
         raise Unavailable(f"cannot run ssh for {endpoint.url}: {exc.strerror or exc}") from None
     try:

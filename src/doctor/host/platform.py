@@ -145,9 +145,9 @@ class Platform:
             point = fields[4].replace("\\040", " ")
             fstype, source = rest[0], rest[1]
             windows = fstype in ("9p", "drvfs") and ("drvfs" in tail or re.fullmatch(r"[A-Za-z]:\\?", source))
-            if windows and (path == Path(point) or path.is_relative_to(point)):
-                if best is None or len(point) > len(best.mount_point):
-                    best = WindowsMount(point, fstype, source)
+            covers = windows and (path == Path(point) or path.is_relative_to(point))
+            if covers and (best is None or len(point) > len(best.mount_point)):
+                best = WindowsMount(point, fstype, source)
         return best
 
     def windows_docker(self) -> str | None:
