@@ -169,7 +169,7 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
         ask = Fix(f"ask {engine} which container publishes {sock.port}", Safety.ADVICE,
                   command=("docker", "ps", "--filter", f"publish={sock.port}"))
         return _say(check, target, f"is published by a container of {engine} (forwarded by '{holder.name}', "
-                    f"pid {holder.pid}) that doctor's engine does not list", ask)
+                    f"pid {holder.pid}): docker ps --filter publish={sock.port} names it", ask)
     shown = shorten(holder.cmdline) or holder.name
     return _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
 

@@ -105,7 +105,7 @@ def test_subprocess_env_advice_is_python_that_works(home: Path) -> None:
     try:  # the line runs in the parent, whose own environment it extends
         os.environ.clear()
         os.environ.update(env)
-        exec(advice.line, scope)  # noqa: S102 - the advice is a line of Python: run it as the user would
+        exec(advice.line, scope)
     finally:
         os.environ.clear()
         os.environ.update(saved)

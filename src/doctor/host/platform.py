@@ -30,7 +30,7 @@ FORWARDERS: dict[str, str] = {
     "pasta": "a rootless engine", "conmon": "podman", "com.docker.backend": "Docker Desktop",
     "com.docker.vpnkit": "Docker Desktop", "vpnkit": "Docker Desktop", "vpnkit-bridge": "Docker Desktop",
     "gvproxy": "Docker Desktop or Podman machine", "wslrelay": "Docker Desktop (WSL)",
-    "OrbStack Helper": "OrbStack", "OrbStack": "OrbStack", "limactl": "Colima/Lima",
+    "OrbStack Helper": "OrbStack", "OrbStack": "OrbStack", "limactl": "Colima",
     "Rancher Desktop": "Rancher Desktop",
 }
 # a dev server's own switch to poll instead of waiting for file events (9p sends none)
@@ -155,10 +155,10 @@ class Platform:
         if self.kind is not Kind.WSL2:
             return None
         path = self.env.get("PATH", "")
-        found = shutil.which("docker", path=path) or shutil.which("docker.exe", path=path)
-        if found and (found.endswith(".exe") or found.startswith("/mnt/")):
-            return found
-        return None
+        docker = shutil.which("docker", path=path)
+        if docker and docker.startswith("/mnt/"):
+            return docker
+        return shutil.which("docker.exe", path=path)
 
     def bind_mounts_write_as_user(self) -> str:
         """Why containers cannot leave root-owned files in a bind mount here ("" when they can)."""

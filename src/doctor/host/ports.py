@@ -301,6 +301,8 @@ def _describe_process(pid: int | None, name: str = "") -> ProcessHolder:
 
     try:
         proc = psutil.Process(pid)
+        if name and proc.name() != name:  # lsof/ss named another process: trust the tool that saw the socket
+            return ProcessHolder(pid, name)
         return ProcessHolder(pid, proc.name(), tuple(proc.cmdline()))
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         return ProcessHolder(pid, name)
