@@ -88,7 +88,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         # check looked only halfway, which must never read as a pass
         prefix = "" if engine_note.startswith("docker engine") else "docker engine unavailable: "
         if not failed and not any(f.severity > Severity.INFO for f in found):
-            looked = "" if remote else f" (bind probes of {len(wanted)} port{'s' if len(wanted) > 1 else ''} passed)"
+            looked = "" if remote else f"; bind probes of {len(wanted)} port{'s' if len(wanted) > 1 else ''} passed"
             raise Unavailable(f"{prefix}{engine_note}{looked}")
         yield check.finding(prefix + engine_note, None, "engine", severity=Severity.INFO)
 

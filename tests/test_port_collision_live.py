@@ -131,7 +131,7 @@ def test_free_ports_with_engine_down_are_skipped_with_the_reason_never_passed(tm
                        {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
     assert result.status is Status.SKIPPED
     assert result.reason == ("docker engine unavailable: no socket at /nonexistent/docker.sock "
-                             "(is the docker engine running?) (bind probes of 1 port passed)")
+                             "(is the docker engine running?); bind probes of 1 port passed")
 
 
 def test_hung_engine_answers_within_three_seconds(short_dir: Path,
