@@ -23,6 +23,10 @@ class RootOwnedFiles(Check):
         project's: the owner of the project directory, or the user who ran sudo. Symlinks are
         checked themselves and never followed, so a link out of the project reports nothing
         outside it. Grouped by top folder, with the compose service whose bind mount covers them.
+        With a rootless engine (container root is you), the strays are files of your subuid
+        range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
+        OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
+        does not scan and says so in one line.
 
     Why it matters
         A container running as root writes `__pycache__`, `node_modules`, `.pytest_cache` or
@@ -36,7 +40,9 @@ class RootOwnedFiles(Check):
         `chown -hR UID:GID` the paths back (`-h`: a symlink itself, never its target): directly
         when doctor may, else with sudo, else through the docker engine (`docker run --rm -v
         DIR:/w IMAGE chown ...`). Then run the service as you (`user: "${UID}:${GID}"`) so it
-        does not happen again. Only the listed paths are touched, never an excluded one.
+        does not happen again. Only the listed paths are touched, never an excluded one. With
+        a rootless engine the chown runs through the engine to 0:0 inside its user namespace,
+        which is you outside (or `podman unshare chown`).
     """
 
     id = "root-owned-files"
@@ -124,10 +130,9 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
         image = _local_image(project, host, service)
         if image is not None:
             inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
-            command = ("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v", f"{root}:/w",
-                       image, flags, "0:0", *inside)
             return Fix(f"chown {shown} back to you through the rootless engine{then}", Safety.UNSAFE,
-                       command=command)
+                       command=("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v",
+                                f"{root}:/w", image, flags, "0:0", *inside))
         return Fix(f"podman unshare chown {flags} 0:0 {shown} (or sudo chown {owner}){then}", Safety.ADVICE)
     if host.owners.euid == 0:
         command: tuple[str, ...] = ("chown", flags, owner, *map(str, paths))
