@@ -340,3 +340,23 @@ def test_rootless_strays_are_the_users_subuids(short_dir: Path) -> None:
         "cache, ..."]
     fix = found[0].fix
     assert fix is not None and fix.command[:2] == ("docker", "run") and fix.command[-3:] == ("-hR", "0:0", "/w/cache")
+
+
+@pytest.mark.parametrize(("where", "source", "product"), [
+    (".colima/work/docker.sock", "Colima socket (profile 'work')", "Colima"),
+    (".orbstack/run/docker.sock", "OrbStack socket", "OrbStack"),
+    (".docker/run/docker.sock", "Docker Desktop socket", "Docker Desktop"),
+    (".rd/docker.sock", "Rancher Desktop socket", "Rancher Desktop"),
+])
+def test_macos_sockets_are_found_without_a_context(where: str, source: str, product: str, short_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """No DOCKER_HOST, no current context, no /var/run/docker.sock: each product's own socket."""
+    monkeypatch.setattr(engine_module, "DEFAULT_SOCKET", str(short_dir / "absent.sock"))
+    monkeypatch.setattr(engine_module, "WSL_DESKTOP_SOCKET", str(short_dir / "absent-wsl.sock"))
+    path = short_dir / where
+    path.parent.mkdir(parents=True)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(path))
+        endpoint = discover_endpoint({"HOME": str(short_dir)})
+    assert endpoint is not None and (endpoint.url, endpoint.source) == (f"unix://{path}", source)
+    assert endpoint.product == product
