@@ -44,6 +44,10 @@ class PathGap(Check):
         Two copies of a tool are compared as files (same file, same bytes), never by running
         them; inside an active virtualenv its own `bin/pytest` differing from the login
         shell's is expected and not reported.
+
+    Fix safety
+        Advice: the rc file or service setting lies outside the project, so doctor prints the line
+        and writes nothing.
     """
 
     id = "path-gap"

@@ -24,7 +24,7 @@ from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project.types import ComposeModel, PortMapping
 
-from .port_collision_static import PortMover, shares_network
+from .static import PortMover, shares_network
 
 
 @dataclass(frozen=True)
