@@ -76,4 +76,4 @@ class PortCollision(Check):
         mover = PortMover(project, host)
         static = list(static_findings(self, model.services, mover))
         yield from static
-        yield from live_findings(self, model, host, mover, any(f.severity > Severity.INFO for f in static))
+        yield from live_findings(self, model, host, mover, bool(static))

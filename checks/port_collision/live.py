@@ -51,12 +51,12 @@ def targets(model: ComposeModel) -> list[Target]:
 
 
 def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None,
-                  failed: bool = False) -> Iterator[Finding]:
+                  found_before: bool = False) -> Iterator[Finding]:
     """Bind probes plus owners, and one info line when the engine could not be asked.
 
     Without the engine, other projects' containers (running or stopped) went unseen: when
-    nothing failed (`failed`: the static half already did) that raises Unavailable, so the
-    check is Skipped with the reason instead of reading as a pass.
+    nothing else was found (`found_before`: the static half found something) that raises
+    Unavailable, so the check is Skipped with the reason instead of reading as a pass.
     """
     wanted = targets(model)
     if not wanted:
@@ -87,7 +87,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         # without the engine no other project's container (running or stopped) was seen: the
         # check looked only halfway, which must never read as a pass
         prefix = "" if engine_note.startswith("docker engine") else "docker engine unavailable: "
-        if not failed and not any(f.severity > Severity.INFO for f in found):
+        if not found_before and not found:
             looked = "" if remote else f"; bind probes of {len(wanted)} port{'s' if len(wanted) > 1 else ''} passed"
             raise Unavailable(f"{prefix}{engine_note}{looked}")
         yield check.finding(prefix + engine_note, None, "engine", severity=Severity.INFO)
