@@ -33,6 +33,9 @@ DIAL_DB = (
 )
 
 
+MISSING = "ModuleNotFoundError: No module named scripts"
+
+
 def free_port() -> int:
     """A free port below the ephemeral range (port-collision rightly warns about ephemeral ones)."""
     for _ in range(200):
@@ -90,7 +93,7 @@ services:
   migrate:
     image: {image}
     build: ./backend
-    command: ["sh", "-c", 'test -d /app/scripts || {{ echo "ModuleNotFoundError: No module named scripts" >&2; exit 1; }}']
+    command: ["sh", "-c", 'test -d /app/scripts || {{ echo "{MISSING}" >&2; exit 1; }}']
     volumes:
       - ./backend/app:/app/app
       - ./backend/tests:/app/tests

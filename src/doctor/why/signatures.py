@@ -57,8 +57,8 @@ PSYCOPG_CONNECT = Signature(
 )
 CONNECTION_REFUSED = Signature(
     "connection-refused",
-    r"(?:(?P<host>[A-Za-z0-9_.-]+)[: ](?P<port>\d+)\b.*)?(Connection refused|ECONNREFUSED)"
-    r"(?:.*?(?:to|at) (?P<host2>[A-Za-z0-9_.-]+):(?P<port2>\d+))?",
+    r"(?:(?P<host>[A-Za-z][\w.-]*|\d+\.\d+\.\d+\.\d+):(?P<port>\d{2,5})\b.*?)?(Connection refused|ECONNREFUSED)"
+    r"(?:.*?(?P<host2>[A-Za-z][\w.-]*|\d+\.\d+\.\d+\.\d+):(?P<port2>\d{2,5})\b)?",
     "the host exists but nothing listens on that port: a host-side (published) port or localhost "
     "used inside the network, or the target service not up yet",
     ("leaked-host-port", "service-name-drift", "dotenv-override", "host-gateway"),

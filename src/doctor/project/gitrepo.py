@@ -1,0 +1,110 @@
+"""A repository's worktrees and identity, read from the files git itself reads (no git process).
+
+`git worktree list` lists the main worktree (the folder holding the common `.git`) and one
+entry per `$GIT_COMMON_DIR/worktrees/<id>/`, whose `gitdir` file points at the worktree's
+`.git` file. A clone elsewhere is "the same repository" when its `origin` URL is the same
+(compared without a trailing `.git` or `/`).
+"""
+
+from __future__ import annotations
+
+import configparser
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Worktree:
+    """One checkout of a repository: its folder, its branch ("" when detached), whether it still exists."""
+
+    path: Path
+    branch: str
+    exists: bool = True
+
+
+@dataclass(frozen=True)
+class GitRepo:
+    """The checkout that holds a folder: its top folder, its own git dir, the common git dir."""
+
+    top: Path
+    git_dir: Path
+    common_dir: Path
+
+    @property
+    def origin(self) -> str:
+        """The `origin` remote's URL, normalised; "" when there is none."""
+        return normalize_url(_remote_url(self.common_dir / "config", "origin"))
+
+    @property
+    def identity(self) -> str:
+        """What makes two checkouts the same repository: the origin URL, else the common git dir."""
+        return self.origin or str(self.common_dir.resolve())
+
+    def worktrees(self) -> tuple[Worktree, ...]:
+        """Every worktree of the repository, the main one first (like `git worktree list`)."""
+        found = []
+        if self.common_dir.name == ".git":
+            found.append(Worktree(self.common_dir.parent, _branch(self.common_dir)))
+        folder = self.common_dir / "worktrees"
+        entries = sorted(folder.iterdir()) if folder.is_dir() else []
+        for entry in entries:
+            try:
+                dotgit = Path((entry / "gitdir").read_text(encoding="utf-8").strip())
+            except OSError:
+                continue
+            dotgit = dotgit if dotgit.is_absolute() else (entry / dotgit).resolve()
+            found.append(Worktree(dotgit.parent, _branch(entry), dotgit.exists()))
+        return tuple(found)
+
+
+def find_repo(folder: Path) -> GitRepo | None:
+    """The checkout holding `folder` (nearest `.git` upwards), or None outside any repository."""
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        dotgit = candidate / ".git"
+        if dotgit.is_dir():
+            return GitRepo(candidate, dotgit, _common_dir(dotgit))
+        if dotgit.is_file():
+            try:
+                text = dotgit.read_text(encoding="utf-8").strip()
+            except OSError:
+                return None
+            if not text.startswith("gitdir:"):
+                return None
+            git_dir = Path(text.split(":", 1)[1].strip())
+            git_dir = git_dir if git_dir.is_absolute() else (candidate / git_dir).resolve()
+            return GitRepo(candidate, git_dir, _common_dir(git_dir))
+    return None
+
+
+def _common_dir(git_dir: Path) -> Path:
+    try:
+        text = (git_dir / "commondir").read_text(encoding="utf-8").strip()
+    except OSError:
+        return git_dir
+    common = Path(text)
+    return common if common.is_absolute() else (git_dir / common).resolve()
+
+
+def _branch(git_dir: Path) -> str:
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    return head.removeprefix("ref: refs/heads/") if head.startswith("ref: ") else ""
+
+
+def _remote_url(config_file: Path, remote: str) -> str:
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(config_file.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, configparser.Error):
+        return ""
+    section = f'remote "{remote}"'
+    return parser.get(section, "url", fallback="").strip() if parser.has_section(section) else ""
+
+
+def normalize_url(url: str) -> str:
+    """`git@host:org/repo.git/` -> `git@host:org/repo` (so two spellings of one origin compare equal)."""
+    url = url.strip().rstrip("/")
+    return url.removesuffix(".git")
