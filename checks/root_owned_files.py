@@ -40,6 +40,7 @@ class RootOwnedFiles(Check):
     """
 
     id = "root-owned-files"
+    fix_family = "owners"
     severity = Severity.WARNING
 
     def __init__(self, severity: Severity | None = None, exclude: Sequence[str] = ()) -> None:

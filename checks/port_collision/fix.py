@@ -42,8 +42,9 @@ _VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
 class PortMove(Fix):
     """A Fix that moves `service`'s host port `old` (container `target`) to `new`.
 
-    `alternatives` are other repairs (stopping the container that holds the port) that the
-    fixer offers on a terminal only: never by default, never with --yes alone.
+    Its `alternatives` are other repairs (stopping the container that holds the port) that the
+    fixer offers on a terminal only: never by default, never with --yes alone. Its verify step
+    proves that the reloaded project (and `docker compose config`) publish the new port.
     """
 
     service: str = ""
@@ -51,7 +52,10 @@ class PortMove(Fix):
     protocol: str = "tcp"
     old: int = 0
     new: int = 0
-    alternatives: tuple[Fix, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.verify is None and self.new:
+            object.__setattr__(self, "verify", lambda project: verify_port_move(project, self))
 
 
 def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *,
@@ -75,8 +79,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         handed_out.add((new, mapping.protocol))
     if new is None:
         title = f"publish '{service}' on another host port (no free port found near {old})"
-        return PortMove(title, Safety.ADVICE, (), (), service, mapping.target, mapping.protocol, old, 0,
-                        alternatives)
+        return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
+                        protocol=mapping.protocol, old=old)
     variable = port_variable(project, mapping)
     version = detect_compose_version() if compose_version == "detect" else compose_version
     assert not isinstance(version, str)
@@ -86,8 +90,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         edits, where = _compose_edits(project, svc, mapping, new, version)
     safety = Safety.SAFE if edits else Safety.ADVICE
     title = f"move '{service}' from host port {old} to {new} ({where})"
-    return PortMove(title, safety, edits, (), service, mapping.target, mapping.protocol, old, new,
-                    alternatives)
+    return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
+                    protocol=mapping.protocol, old=old, new=new)
 
 
 def detect_compose_version() -> tuple[int, int, int] | None:
@@ -206,6 +210,7 @@ def env_line_with_value(line: str, name: str, value: str) -> str | None:
 
 def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int,
                    version: tuple[int, int, int] | None) -> tuple[tuple[Edit, ...], str]:
+    from doctor.project.edits import dev_override
     from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
 
     tag_ok = version is None or version >= OVERRIDE_TAG_SINCE
@@ -224,27 +229,6 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     if edit is None:
         return (), f"set the host port to {new} in {_where(mapping)}"
     return (edit,), f"{_where(mapping)}, {why}"
-
-
-def dev_override(project: Project) -> Path | None:
-    """The override file to write: the one compose loads, else a new one default discovery will find.
-
-    None when the files are named explicitly (-f, a file path, COMPOSE_FILE) without an override:
-    a new override file would then never be read.
-    """
-    from doctor.project.discover import OVERRIDE_NAMES
-
-    model = project.compose
-    loaded = [f for f in model.files if f.name in OVERRIDE_NAMES]
-    if loaded:
-        return loaded[-1]
-    options = project.options
-    explicit = options.files or not Path(options.path).is_dir() or "COMPOSE_FILE" in model.variables
-    if explicit or not model.files:
-        return None
-    main = model.files[0]
-    name = "docker-compose.override.yml" if main.name.startswith("docker-") else "compose.override.yaml"
-    return main.parent / name
 
 
 def port_specs(svc: Service, moved: PortMapping, new: int) -> list[str | dict[str, object]]:
