@@ -93,3 +93,42 @@ def test_concurrent_claims_never_share_a_block(tmp_path: Path) -> None:
         blocks = pool.map(_claim, owners)
     assert None not in blocks and len(set(blocks)) == 8
     assert len(read_blocks(tmp_path / "ports.json")) == 8
+
+
+def _git(cwd: Path, *args: str) -> None:
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=60)
+
+
+def test_worktree_range_plans_only_where_worktrees_run_side_by_side(tmp_path: Path) -> None:
+    from doctor.host.portregistry import worktree_range
+    from doctor.project import Project, ProjectOptions
+    from doctor.project.gitrepo import find_repo
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "compose.yaml").write_text("services:\n  web:\n    image: x\n    ports: ['8080:80']\n")
+    (repo / "doctor.yaml").write_text("ports:\n  range: 21000-21999\n")
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+
+    def planned(folder: Path) -> tuple[int, int] | None:
+        return worktree_range(Project(ProjectOptions(path=folder, env=env)), (32768, 60999))
+
+    assert planned(repo) == (21000, 21999)  # no repository: the configured range as it is
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "remote", "add", "origin", "git@example.com:acme/tracks.git")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "x")
+    assert planned(repo) == (21000, 21999)  # a lone checkout: still as it is
+    _git(repo, "worktree", "add", "-q", "-b", "b", str(tmp_path / "b"))
+    found = find_repo(tmp_path / "b")
+    assert found is not None and found.origin == "git@example.com:acme/tracks"
+    assert [w.branch for w in found.worktrees()] == ["main", "b"]
+    first, second = planned(repo), planned(tmp_path / "b")
+    assert first == (21000, 21099) and second == (21100, 21199)
+    assert planned(tmp_path / "b") == second
+    assert not (repo / ".env").exists() and not (tmp_path / "b" / ".env").exists()

@@ -51,8 +51,11 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout
 
 
-def fixture_repo(root: Path, image: str, web: int, api: int) -> None:
+def fixture_repo(root: Path, image: str, web: int, api: int, pool: int = 0) -> None:
+    """The repo: compose.yaml, .gitignore (.env and the override), doctor.yaml with a per-run port pool."""
     root.mkdir()
+    if pool:
+        (root / "doctor.yaml").write_text(f"ports:\n  range: {pool}-{pool + 999}\n")
     (root / "compose.yaml").write_text(
         "services:\n"
         f"  web:\n    image: {image}\n    command: {SERVE.format(port=80)}\n"
@@ -92,7 +95,8 @@ def test_worktrees_come_up_at_once_after_one_fix_each(tmp_path: Path, docker_eng
     run = uuid.uuid4().hex[:8]
     web, api = free_ports(2)
     main = tmp_path / f"doctor-test-{run}-a"
-    fixture_repo(main, image, web, api)
+    pool = random.randrange(20000, 30000, 1000)  # per run, so parallel runs rarely share blocks
+    fixture_repo(main, image, web, api, pool)
     roots = [main]
     for letter in "bc"[: tracks - 1]:
         root = tmp_path / f"doctor-test-{run}-{letter}"
@@ -115,6 +119,7 @@ def test_worktrees_come_up_at_once_after_one_fix_each(tmp_path: Path, docker_eng
         blocks = {b.owner: b for b in read_blocks(registry_path(env))}
         for root, ports_of_track in zip(roots[1:], held[1:], strict=True):
             block = blocks[str(root)]
+            assert pool <= block.start and block.end <= pool + 999
             assert all(block.start <= p <= block.end for p in ports_of_track), (block, ports_of_track)
         assert len({(b.start, b.end) for b in blocks.values()}) == len(blocks)
         for root in roots:

@@ -1,4 +1,4 @@
-"""Failure signatures: each built-in matches the real line, registered through `doctor.signatures`; matching and explaining."""
+"""Failure signatures: each built-in matches the real line, loads through `doctor.signatures`, explains."""
 
 from __future__ import annotations
 

@@ -74,10 +74,11 @@ def claim_block(path: Path, owner: str, repo: str, pool: tuple[int, int],
 
 
 def worktree_range(project: Project, ephemeral: tuple[int, int] | None = None) -> tuple[int, int] | None:
-    """The host ports `fix --ports` picks from for this worktree.
+    """The host ports `fix --ports` picks from for this checkout (None: the nearest free one above).
 
-    `ports.ranges` (a folder-name glob of doctor.yaml) wins as it is; else this worktree's
-    block of the pool (`ports.range`, or DEFAULT_POOL), claimed in the registry.
+    `ports.ranges` (a folder-name glob of doctor.yaml) wins as it is. In a repository with
+    several worktrees, this worktree's block of the pool (`ports.range`, or DEFAULT_POOL),
+    claimed in the registry; a lone checkout keeps `ports.range` as it is.
     """
     from doctor.project.gitrepo import find_repo
 
@@ -85,10 +86,12 @@ def worktree_range(project: Project, ephemeral: tuple[int, int] | None = None) -
     for pattern, chosen in settings.ranges:
         if fnmatch.fnmatchcase(project.root.name, pattern):
             return chosen.start, chosen.end
-    pool = (settings.range.start, settings.range.end) if settings.range is not None else DEFAULT_POOL
+    configured = (settings.range.start, settings.range.end) if settings.range is not None else None
     repo = find_repo(project.root)
-    identity = repo.identity if repo is not None else str(project.root)
-    block = claim_block(registry_path(project.options.env), str(project.root), identity, pool, ephemeral)
+    if repo is None or sum(1 for w in repo.worktrees() if w.exists) < 2:
+        return configured
+    pool = configured or DEFAULT_POOL
+    block = claim_block(registry_path(project.options.env), str(project.root), repo.identity, pool, ephemeral)
     return (block.start, block.end) if block is not None else pool
 
 
