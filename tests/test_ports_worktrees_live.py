@@ -51,8 +51,10 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout
 
 
-def fixture_repo(root: Path, image: str, web: int, api: int, pool: int = 0) -> None:
-    """The repo: compose.yaml, .gitignore (.env and the override), doctor.yaml with a per-run port pool."""
+def fixture_repo(root: Path, image: str, web: int, api: int, pool: int = 0, tracked_env: bool = False) -> None:
+    """The repo: compose.yaml, doctor.yaml with a per-run port pool, the override git-ignored, and `.env`
+    git-ignored or (`tracked_env`) committed with the web port in it.
+    """
     root.mkdir()
     if pool:
         (root / "doctor.yaml").write_text(f"ports:\n  range: {pool}-{pool + 999}\n")
@@ -63,7 +65,9 @@ def fixture_repo(root: Path, image: str, web: int, api: int, pool: int = 0) -> N
         f"  api:\n    image: {image}\n    command: {SERVE.format(port=8000)}\n"
         f"    ports:\n      - \"{api}:8000\"\n"
     )
-    (root / ".gitignore").write_text(".env\ncompose.override.yaml\n")
+    if tracked_env:
+        (root / ".env").write_text(f"WEB_PORT={web}\n")
+    (root / ".gitignore").write_text("compose.override.yaml\n" if tracked_env else ".env\ncompose.override.yaml\n")
     git(root, "init", "-q", "-b", "main")
     git(root, "remote", "add", "origin", "https://example.com/acme/tracks.git")
     git(root, "add", ".")
@@ -87,16 +91,17 @@ def published(docker: str, root: Path) -> set[int]:
     return {p["PublishedPort"] for row in rows for p in row.get("Publishers") or [] if p.get("PublishedPort")}
 
 
-@pytest.mark.parametrize("tracks", [2, 3])
+@pytest.mark.parametrize(("tracks", "tracked_env"), [(2, False), (3, True)])
 def test_worktrees_come_up_at_once_after_one_fix_each(tmp_path: Path, docker_engine: str, busybox_image: str,
-                                                      tracks: int, capsys: pytest.CaptureFixture[str]) -> None:
+                                                      tracks: int, tracked_env: bool,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
     image = f"doctor-test/tracks-{uuid.uuid4().hex[:8]}:latest"
     subprocess.run([docker_engine, "tag", busybox_image, image], check=True, capture_output=True)
     run = uuid.uuid4().hex[:8]
     web, api = free_ports(2)
     main = tmp_path / f"doctor-test-{run}-a"
     pool = random.randrange(20000, 30000, 1000)  # per run, so parallel runs rarely share blocks
-    fixture_repo(main, image, web, api, pool)
+    fixture_repo(main, image, web, api, pool, tracked_env)
     roots = [main]
     for letter in "bc"[: tracks - 1]:
         root = tmp_path / f"doctor-test-{run}-{letter}"
@@ -125,6 +130,9 @@ def test_worktrees_come_up_at_once_after_one_fix_each(tmp_path: Path, docker_eng
         for root in roots:
             assert git(root, "status", "--porcelain") == "", root  # no tracked file changed
             assert git(root, "diff", "HEAD", "--stat") == ""
+        if tracked_env:  # the committed .env keeps the committed port; the ignored override moves it
+            assert all((root / ".env").read_text() == f"WEB_PORT={web}\n" for root in roots)
+            assert "!override" in (roots[1] / "compose.override.yaml").read_text()
         again, report = fix_ports(roots[-1], env)  # a second fix changes nothing and keeps the block
         assert again == 0 and {b.owner: b for b in read_blocks(registry_path(env))} == blocks, report
 

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from doctor.model import Edit, Fix, Safety, Unavailable
+from doctor.project.gitrepo import tracked
+from doctor.project.portplan import untracked_edits
 from doctor.project.types import PortMapping, Service
 
 if TYPE_CHECKING:
@@ -88,6 +90,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         edits, where = _env_edits(project, variable, new)
     else:
         edits, where = _compose_edits(project, svc, mapping, new, version)
+    if any(tracked(e.path) for e in edits):  # a checkout's own port never goes into a file git shares
+        edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new)
     safety = Safety.SAFE if edits else Safety.ADVICE
     title = f"move '{service}' from host port {old} to {new} ({where})"
     return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,

@@ -3,13 +3,18 @@
 `git worktree list` lists the main worktree (the folder holding the common `.git`) and one
 entry per `$GIT_COMMON_DIR/worktrees/<id>/`, whose `gitdir` file points at the worktree's
 `.git` file. A clone elsewhere is "the same repository" when its `origin` URL is the same
-(compared without a trailing `.git` or `/`).
+(compared without a trailing `.git` or `/`). Whether git tracks a file is read from the
+checkout's index (versions 2 to 4), so a fix can keep a track's own numbers out of files
+every track shares.
 """
 
 from __future__ import annotations
 
 import configparser
+import os
+import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -108,3 +113,74 @@ def normalize_url(url: str) -> str:
     """`git@host:org/repo.git/` -> `git@host:org/repo` (so two spellings of one origin compare equal)."""
     url = url.strip().rstrip("/")
     return url.removesuffix(".git")
+
+
+def tracked(path: Path) -> bool:
+    """Whether git tracks `path` in the checkout holding it (False outside a repository)."""
+    repo = find_repo(path.parent)
+    if repo is None:
+        return False
+    index = repo.git_dir / "index"
+    try:
+        stamp = os.stat(index).st_mtime_ns
+    except OSError:
+        return False
+    try:
+        relative = path.resolve().relative_to(repo.top).as_posix()
+    except ValueError:
+        return False
+    return relative in _index_paths(str(index), stamp, _hash_length(repo.common_dir))
+
+
+def _hash_length(common_dir: Path) -> int:
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string((common_dir / "config").read_text(encoding="utf-8", errors="replace"))
+    except (OSError, configparser.Error):
+        return 20
+    return 32 if parser.get("extensions", "objectformat", fallback="sha1").strip() == "sha256" else 20
+
+
+@lru_cache(maxsize=8)
+def _index_paths(index: str, stamp: int, hash_length: int) -> frozenset[str]:
+    """The paths a git index lists (`stamp` keys the cache to the file's mtime)."""
+    try:
+        data = Path(index).read_bytes()
+    except OSError:
+        return frozenset()
+    if data[:4] != b"DIRC" or len(data) < 12:
+        return frozenset()
+    version, count = struct.unpack(">II", data[4:12])
+    paths: list[str] = []
+    position, previous = 12, b""
+    try:
+        for _ in range(count):
+            flags_at = position + 40 + hash_length
+            (flags,) = struct.unpack(">H", data[flags_at:flags_at + 2])
+            name_at = flags_at + 2 + (2 if version >= 3 and flags & 0x4000 else 0)
+            if version >= 4:  # the name is the previous one less N bytes, plus a suffix; no padding
+                strip, name_at = _varint(data, name_at)
+                end = data.index(b"\0", name_at)
+                name = previous[:len(previous) - strip] + data[name_at:end]
+                position = end + 1
+            else:  # 1 to 8 NULs pad each entry to a multiple of 8 bytes
+                end = data.index(b"\0", name_at)
+                name = data[name_at:end]
+                position += (end - position + 8) // 8 * 8
+            previous = name
+            paths.append(name.decode("utf-8", errors="surrogateescape"))
+    except (struct.error, ValueError, IndexError):
+        return frozenset(paths)
+    return frozenset(paths)
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    """git's offset varint (index v4 path prefixes)."""
+    byte = data[position]
+    position += 1
+    value = byte & 0x7F
+    while byte & 0x80:
+        byte = data[position]
+        position += 1
+        value = ((value + 1) << 7) | (byte & 0x7F)
+    return value, position

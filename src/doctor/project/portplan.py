@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from doctor.model import Edit
+
 DEFAULT_POOL = (20000, 29999)  # below Linux's ephemeral 32768-60999 and the IANA/macOS/Windows 49152-65535
 BLOCK_SIZE = 100
 
@@ -66,3 +68,20 @@ def allocate(pool: tuple[int, int], claims: Sequence[Block], owner: str, repo: s
             return block, (*others, block)
         start += size
     return None, tuple(others)
+
+
+def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...], str],
+                    new: int) -> tuple[tuple[Edit, ...], str]:
+    """Edits that keep a checkout's port out of files git tracks: `alternative` (the override route) when
+    none of its files is tracked, else none, with where to put the port instead.
+
+    A port written into a tracked `.env` or override is committed by one track and conflicts
+    with every other track's on merge.
+    """
+    from doctor.project.gitrepo import tracked
+
+    other, where = alternative
+    if other and not any(tracked(e.path) for e in other):
+        return other, where
+    shared = ", ".join(sorted({e.path.name for e in (*edits, *other) if tracked(e.path)}))
+    return (), f"{shared} is tracked by git: publish {new} from an untracked (git-ignored) .env or override"
