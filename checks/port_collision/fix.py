@@ -19,7 +19,6 @@ import subprocess
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +36,6 @@ OVERRIDE_TAG_SINCE = (2, 24, 4)
 # collisions fixed together never move onto the same free port
 _RESERVED: weakref.WeakKeyDictionary[Project, set[tuple[int, str]]] = weakref.WeakKeyDictionary()
 MAX_PROBES = 500  # bind probes per port before giving up (each takes microseconds)
-_VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     """The Fix that publishes `mapping` of `service` on a free host port; None when it has no fixed port.
 
     An ADVICE Fix says why no edit can be written (shell variable wins over .env, host
-    range, nothing free). `compose_version` "detect" asks `docker compose version`.
+    range, nothing free). `compose_version` "detect" asks the host (`docker compose version`),
+    only for an override edit.
     """
     old_range = mapping.published_range
     svc = project.services.get(service)
@@ -84,11 +83,11 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
                         protocol=mapping.protocol, old=old)
     variable = port_variable(project, mapping)
-    version = detect_compose_version() if compose_version == "detect" else compose_version
-    assert not isinstance(version, str)
     if variable:
         edits, where = _env_edits(project, variable, new)
-    else:
+    else:  # only an override edit depends on the compose version: asked only then
+        version = host.compose_version if compose_version == "detect" else compose_version
+        assert not isinstance(version, str)
         edits, where = _compose_edits(project, svc, mapping, new, version)
     if any(tracked(e.path) for e in edits):  # a checkout's own port never goes into a file git shares
         edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new)
@@ -96,30 +95,6 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     title = f"move '{service}' from host port {old} to {new} ({where})"
     return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
                     protocol=mapping.protocol, old=old, new=new)
-
-
-def detect_compose_version() -> tuple[int, int, int] | None:
-    """The compose version from `docker compose version` (or `docker-compose version`), None when absent."""
-    return _compose_version()
-
-
-@lru_cache(maxsize=1)
-def _compose_version() -> tuple[int, int, int] | None:
-    for argv in (["docker", "compose", "version"], ["docker-compose", "version"]):
-        try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        found = parse_compose_version(done.stdout) if done.returncode == 0 else None
-        if found is not None:
-            return found
-    return None
-
-
-def parse_compose_version(text: str) -> tuple[int, int, int] | None:
-    """`Docker Compose version v2.40.3` -> (2, 40, 3)."""
-    found = _VERSION.search(text)
-    return (int(found[1]), int(found[2]), int(found[3])) if found else None
 
 
 def taken_ports(project: Project, host: Host) -> set[tuple[int, str]]:
