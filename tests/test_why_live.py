@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from doctor.engine import load_registry
 from doctor.why.command import WhyOptions, why
 
 pytestmark = pytest.mark.docker
@@ -159,6 +160,9 @@ def test_why_names_the_finding_behind_each_failed_service(tmp_path: Path, docker
         entry = block("entry")
         assert "exec /entrypoint.sh: no such file or directory" in entry, text
         assert "CRLF" in entry, text  # what the signature means, with or without a script-line-endings check
+        if "script-line-endings" in load_registry().checks:
+            assert "script-line-endings" in entry and "entrypoint.sh" in entry, text
+        assert "OperationalError" not in worker and "service-name-drift" not in backend, text  # no cross-talk
         proxy = block("proxy")
         assert f"{busy_port}" in proxy and "port-collision" in proxy and holder in proxy, text
         assert "s3cret-Pa55" not in text

@@ -74,8 +74,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
     symptoms = {c.name: match_symptoms(c, signatures) for c in wanted if c.failed}
-    check_ids = sorted({i for found in symptoms.values() for s in found if s.signature for i in s.signature.checks}
-                       & set(registry.checks))
+    check_ids = sorted({i for found in symptoms.values() for s in found for i in s.checks} & set(registry.checks))
     findings, results = [], []
     if check_ids:
         run = preflight(RunOptions(project=project_options, select=tuple(check_ids), ignore=("compose-config",),
@@ -85,7 +84,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     diagnoses = []
     for container in wanted:
         found = symptoms.get(container.name, ())
-        explained = tuple(e for s in found for e in explaining(s, findings))
+        explained = tuple(e for s in found for e in explaining(s, findings, project.services))
         if found and not explained:
             explained = tuple(unexplained(s) for s in found)
         diagnoses.append(Diagnosis(container.service, container, found, explained))

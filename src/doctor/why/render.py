@@ -40,7 +40,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
         state = diagnosis.container.describe if diagnosis.container else "no container"
         yield f"{'✗' if diagnosis.failed else '✓'} {diagnosis.service:<{width}}  {state}"
         for symptom in diagnosis.symptoms:
-            yield f"    symptom  {redact.text(symptom.line)}"
+            yield f"    symptom  {redact.text(symptom.excerpt)}"
             if symptom.signature is not None:
                 yield f"    means    {symptom.signature.meaning}"
             causes = [e for e in diagnosis.explained if e.symptom is symptom and e.check != "why"]

@@ -35,13 +35,20 @@ class Signature:
     def match(self, line: str) -> dict[str, str] | None:
         """The captured groups (maybe empty) when `line` shows this failure, else None."""
         found = self.regex.search(line)
-        if found is None:
-            return None
-        groups: dict[str, str] = {}
-        for key, value in found.groupdict().items():
-            if value:  # `host2` is the same value as `host`, written in another place of the line
-                groups.setdefault(key.rstrip("2"), value)
-        return groups
+        return None if found is None else _groups(found)
+
+    def span(self, line: str) -> tuple[int, int]:
+        """Where in `line` the pattern matches ((0, 0) when it does not): the longer, the more specific."""
+        found = self.regex.search(line)
+        return found.span() if found else (0, 0)
+
+
+def _groups(found: re.Match[str]) -> dict[str, str]:
+    groups: dict[str, str] = {}
+    for key, value in found.groupdict().items():
+        if value:  # `host2` is the same value as `host`, written in another place of the line
+            groups.setdefault(key.rstrip("2"), value)
+    return groups
 
 
 _HOST = r"['\"]?(?P<host>[A-Za-z0-9_.-]+)['\"]?"
