@@ -90,6 +90,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         assert not isinstance(version, str)
         edits, where = _compose_edits(project, svc, mapping, new, version)
     if any(tracked(e.path) for e in edits):  # a checkout's own port never goes into a file git shares
+        version = host.compose_version if compose_version == "detect" else compose_version
+        assert not isinstance(version, str)
         edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new)
     safety = Safety.SAFE if edits else Safety.ADVICE
     title = f"move '{service}' from host port {old} to {new} ({where})"
