@@ -16,6 +16,7 @@ import json
 import random
 import socket
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from doctor.engine import load_registry
+from doctor.host.containers import ContainerState
 from doctor.why.command import WhyOptions, why
 
 pytestmark = pytest.mark.docker
@@ -213,3 +215,56 @@ def test_why_without_containers_or_engine_is_one_line(tmp_path: Path, capsys: py
     status = app.guarded(why, WhyOptions(path=tmp_path, env=env))
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and "no socket at" in err, err
+
+
+def test_why_reads_state_faults_oom_restart_loop_and_unhealthy(tmp_path: Path, docker_engine: str,
+                                                               image: str) -> None:
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "state"
+    root.mkdir()
+    idle = """["sh", "-c", 'trap "exit 0" TERM; while true; do sleep 1; done']"""
+    (root / "compose.yaml").write_text(f"""\
+services:
+  hog:
+    image: {image}
+    command: ["sh", "-c", 'x=a; while true; do x="$$x$$x"; done']
+    mem_limit: 8m
+    memswap_limit: 8m
+  loop:
+    image: {image}
+    command: ["sh", "-c", 'echo "worker starting"; exit 3']
+    restart: always
+  sick:
+    image: {image}
+    command: {idle}
+    healthcheck:
+      test: ["CMD", "sh", "-c", "echo probe failed; false"]
+      interval: 1s
+      timeout: 1s
+      retries: 1
+""")
+    try:
+        assert compose(docker_engine, root, name, "up", "-d").returncode == 0
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            states = {c.service: c for c in _containers(root, name)}
+            if (states["hog"].oom_killed and states["loop"].restart_count >= 3
+                    and states["sick"].health == "unhealthy"):
+                break
+            time.sleep(1)
+        status, text = run_why(root, name)
+        assert status == 1, text
+        assert "container was OOMKilled (exit 137)" in text and "mem_limit" in text, text
+        assert "container is restarting" in text or "restarts" in text, text
+        assert "the service exits again right after each restart" in text, text
+        assert "healthcheck unhealthy: probe failed" in text, text
+        assert "3 of 3 services failed" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
+def _containers(root: Path, name: str) -> tuple[ContainerState, ...]:
+    from doctor.host import Host
+    from doctor.host.containers import project_containers
+
+    return project_containers(Host(timeout=10).engine, name)

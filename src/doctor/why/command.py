@@ -27,6 +27,7 @@ from doctor.why.diagnose import (
 )
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
+ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if opts.service is not None and opts.service not in project.services:
         known = ", ".join(sorted(project.services)) or "none"
         raise app.UsageError(f"no service {opts.service!r} in project {name!r} (services: {known})")
-    host = Host(env=opts.env)
+    host = Host(env=opts.env, timeout=ENGINE_TIMEOUT)
     try:
         containers = project_containers(host.engine, name)
     except Unavailable as exc:
