@@ -166,6 +166,14 @@ def test_ports_shows_the_clash_of_two_worktrees_on_the_committed_ports(tmp_path:
     main, other = tmp_path / f"doctor-test-{run}-a", tmp_path / f"doctor-test-{run}-b"
     fixture_repo(main, image, web, api)
     git(main, "worktree", "add", "-q", "-b", "track-b", str(other))
+    clone = tmp_path / f"doctor-test-{run}-clone"
+    git(tmp_path, "clone", "-q", str(main), str(clone))
+    git(clone, "remote", "set-url", "origin", "https://example.com/acme/tracks")  # the same origin, spelt apart
+    (clone / ".env").write_text(f"WEB_PORT={web}\n")
+    (clone / "compose.override.yaml").write_text("services:\n  api:\n    ports: !override []\n")
+    stranger = tmp_path / f"doctor-test-{run}-stranger"
+    fixture_repo(stranger, image, *free_ports(2))
+    git(stranger, "remote", "set-url", "origin", "https://example.com/acme/other.git")
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
     try:
         assert compose(docker_engine, main, "up", "-d").returncode == 0
@@ -174,6 +182,16 @@ def test_ports_shows_the_clash_of_two_worktrees_on_the_committed_ports(tmp_path:
         text = out.getvalue()
         assert status == 1, text
         assert f"{web}/tcp published by {main.name} ('web'), {other.name} ('web'); held by {main.name}" in text
+        assert str(clone) not in text  # a clone is found through its containers on the engine
+        assert compose(docker_engine, clone, "create").returncode == 0
+        assert compose(docker_engine, stranger, "create").returncode == 0
+        out = io.StringIO()
+        ports(PortsOptions(path=other, env=env), out)
+        text = out.getvalue()
+        assert f"{clone}  (clone, project '{clone.name}'" in text, text
+        assert str(stranger) not in text, text  # another repository's project is no checkout of this one
+        assert f"{web}/tcp published by {main.name} ('web'), {other.name} ('web'), {clone.name} ('web')" in text
     finally:
-        compose(docker_engine, main, "down", "-v", "-t", "0")
+        for root in (main, clone, stranger):
+            compose(docker_engine, root, "down", "-v", "-t", "0")
         subprocess.run([docker_engine, "rmi", image], capture_output=True)
