@@ -196,13 +196,19 @@ def test_why_on_a_healthy_stack_says_all_services_are_up(tmp_path: Path, docker_
         f"services:\n  web:\n    image: {image}\n"
         f"    command: [\"sh\", \"-c\", 'trap \"exit 0\" TERM; httpd -f -p 80 -h / & wait']\n"
         f"  once:\n    image: {image}\n    command: [\"true\"]\n"
+        f"  later:\n    image: {image}\n    command: [\"true\"]\n"
     )
     try:
-        assert compose(docker_engine, root, name, "up", "-d").returncode == 0
+        assert compose(docker_engine, root, name, "up", "-d", "web", "once").returncode == 0
         compose(docker_engine, root, name, "wait", "once")
         status, text = run_why(root, name)
         assert status == 0, text
-        assert "all 2 services are up" in text and "✓ web" in text, text
+        assert "all 2 services are up (1 not created)" in text and "✓ web" in text, text
+        assert "- later" in text and "✓ once" in text, text
+        from doctor import app
+
+        assert app.guarded(why, WhyOptions(path=root, project_name=name, service="later")) == 2
+        assert app.guarded(why, WhyOptions(path=root, project_name=name, service="nope")) == 2
     finally:
         compose(docker_engine, root, name, "down", "-v", "-t", "0")
 

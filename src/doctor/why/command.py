@@ -74,6 +74,8 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     for error in errors:
         sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
+    if opts.service is not None and not wanted:
+        raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
     symptoms = {c.name: match_symptoms(c, signatures) for c in wanted if c.failed}
     check_ids = sorted({i for found in symptoms.values() for s in found for i in s.checks} & set(registry.checks))
     findings, results = [], []
@@ -89,6 +91,9 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         if found and not explained:
             explained = tuple(unexplained(s) for s in found)
         diagnoses.append(Diagnosis(container.service, container, found, explained))
+    have = {c.service for c in containers}
+    if opts.service is None:  # services compose never created (an `up` that stopped early, or `up SERVICE`)
+        diagnoses.extend(Diagnosis(name, None) for name in sorted(project.services) if name not in have)
     report = _report(project.root, diagnoses, results, project.compose.files)
     redactor = app.redactor_for(project)
     text = render(opts.format or "console", report, diagnoses, redactor, name, __version__)

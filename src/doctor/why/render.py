@@ -37,8 +37,9 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
     yield ""
     width = max((len(d.service) for d in diagnoses), default=8)
     for diagnosis in diagnoses:
-        state = diagnosis.container.describe if diagnosis.container else "no container"
-        yield f"{'✗' if diagnosis.failed else '✓'} {diagnosis.service:<{width}}  {state}"
+        state = diagnosis.container.describe if diagnosis.container else "no container (not created)"
+        mark = "✗" if diagnosis.failed else "✓" if diagnosis.container else "-"
+        yield f"{mark} {diagnosis.service:<{width}}  {state}"
         for symptom in diagnosis.symptoms:
             yield f"    symptom  {redact.text(symptom.excerpt)}"
             if symptom.signature is not None:
@@ -53,11 +54,14 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                 yield "    cause    no finding of doctor's checks explains it"
     failed = sum(1 for d in diagnoses if d.failed)
     explained = sum(1 for d in diagnoses if d.failed and any(e.check != "why" for e in d.explained))
+    created = [d for d in diagnoses if d.container is not None]
+    missing = len(diagnoses) - len(created)
+    absent = f" ({missing} not created)" if missing else ""
     yield ""
     if failed:
-        yield f"{failed} of {len(diagnoses)} services failed · {explained} explained by a finding"
+        yield f"{failed} of {len(created)} services failed · {explained} explained by a finding{absent}"
     else:
-        yield f"all {len(diagnoses)} services are up"
+        yield f"all {len(created)} services are up{absent}"
 
 
 def _cause_lines(cause: Explained, report: Report, redact: Redactor) -> Iterator[str]:
