@@ -133,6 +133,8 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
               env: dict[str, str]) -> Checkout:
     from doctor.project import Project, ProjectOptions
 
+    if not path.is_dir():
+        return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no such folder in this checkout")
     project = Project(ProjectOptions(path=path, env=env))
     model = project.compose
     if not model.files:
