@@ -104,6 +104,27 @@ def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=60)
 
 
+class _Engine:
+    """The container list of an engine on which the compose projects in `running` have containers."""
+
+    def __init__(self) -> None:
+        self.running: list[Path] = []
+
+    def get_json(self, path: str) -> list[dict[str, object]]:
+        return [{"Labels": {"com.docker.compose.project": folder.name,
+                            "com.docker.compose.project.working_dir": str(folder)}} for folder in self.running]
+
+
+class _Ports:
+    ephemeral_range = (32768, 60999)
+
+
+class _Host:
+    def __init__(self) -> None:
+        self.engine = _Engine()
+        self.ports = _Ports()
+
+
 def test_worktree_range_plans_only_where_worktrees_run_side_by_side(tmp_path: Path) -> None:
     from doctor.host.portregistry import worktree_range
     from doctor.project import Project, ProjectOptions
@@ -114,9 +135,10 @@ def test_worktree_range_plans_only_where_worktrees_run_side_by_side(tmp_path: Pa
     (repo / "compose.yaml").write_text("services:\n  web:\n    image: x\n    ports: ['8080:80']\n")
     (repo / "doctor.yaml").write_text("ports:\n  range: 21000-21999\n")
     env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    host = _Host()
 
     def planned(folder: Path) -> tuple[int, int] | None:
-        return worktree_range(Project(ProjectOptions(path=folder, env=env)), (32768, 60999))
+        return worktree_range(Project(ProjectOptions(path=folder, env=env)), host)  # type: ignore[arg-type]
 
     assert planned(repo) == (21000, 21999)  # no repository: the configured range as it is
     _git(repo, "init", "-q", "-b", "main")
@@ -128,7 +150,12 @@ def test_worktree_range_plans_only_where_worktrees_run_side_by_side(tmp_path: Pa
     found = find_repo(tmp_path / "b")
     assert found is not None and found.origin == "git@example.com:acme/tracks"
     assert [w.branch for w in found.worktrees()] == ["main", "b"]
-    first, second = planned(repo), planned(tmp_path / "b")
-    assert first == (21000, 21099) and second == (21100, 21199)
-    assert planned(tmp_path / "b") == second
+    assert planned(tmp_path / "b") == (21000, 21999)  # the other track runs nothing: no plan, no registry
+    assert not (tmp_path / "state").exists()
+    host.engine.running = [repo.resolve()]
+    second = planned(tmp_path / "b")
+    assert second == (21000, 21099)
+    host.engine.running = [repo.resolve(), (tmp_path / "b").resolve()]
+    assert planned(repo) == (21100, 21199)
+    assert planned(tmp_path / "b") == second  # kept across runs
     assert not (repo / ".env").exists() and not (tmp_path / "b" / ".env").exists()

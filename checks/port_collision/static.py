@@ -120,7 +120,7 @@ class PortMover:
         assert advice.safety is Safety.ADVICE, "the fallback must never act on its own"
         moved = None
         if self.project is not None and self.host is not None:
-            ports_range = worktree_range(self.project, self.host.ports.ephemeral_range)  # the worktree's block
+            ports_range = worktree_range(self.project, self.host)  # the worktree's block when tracks run side by side
             moved = port_fix(self.project, self.host, service, mapping, ports_range=ports_range,
                              alternatives=alternatives)
         if moved is not None:

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 from doctor.project.portplan import DEFAULT_POOL, Block, allocate
 
 if TYPE_CHECKING:
+    from doctor.host import Host
     from doctor.project import Project
+    from doctor.project.gitrepo import GitRepo
 
 VERSION = 1
 
@@ -73,26 +75,46 @@ def claim_block(path: Path, owner: str, repo: str, pool: tuple[int, int],
         return block
 
 
-def worktree_range(project: Project, ephemeral: tuple[int, int] | None = None) -> tuple[int, int] | None:
+def worktree_range(project: Project, host: Host) -> tuple[int, int] | None:
     """The host ports `fix --ports` picks from for this checkout (None: the nearest free one above).
 
-    `ports.ranges` (a folder-name glob of doctor.yaml) wins as it is. In a repository with
-    several worktrees, this worktree's block of the pool (`ports.range`, or DEFAULT_POOL),
-    claimed in the registry; a lone checkout keeps `ports.range` as it is.
+    `ports.ranges` (a folder-name glob of doctor.yaml) wins as it is. When another worktree
+    of the repository runs the same compose project on the engine (tracks side by side), this
+    worktree's block of the pool (`ports.range`, or DEFAULT_POOL), claimed in the registry;
+    otherwise `ports.range` as it is.
     """
-    from doctor.project.gitrepo import find_repo
-
     settings = project.config.ports.value
     for pattern, chosen in settings.ranges:
         if fnmatch.fnmatchcase(project.root.name, pattern):
             return chosen.start, chosen.end
     configured = (settings.range.start, settings.range.end) if settings.range is not None else None
-    repo = find_repo(project.root)
-    if repo is None or sum(1 for w in repo.worktrees() if w.exists) < 2:
+    repo = side_by_side(project.root, host)
+    if repo is None:
         return configured
     pool = configured or DEFAULT_POOL
-    block = claim_block(registry_path(project.options.env), str(project.root), repo.identity, pool, ephemeral)
+    path = registry_path(project.options.env)
+    block = claim_block(path, str(project.root), repo.identity, pool, host.ports.ephemeral_range)
     return (block.start, block.end) if block is not None else pool
+
+
+def side_by_side(folder: Path, host: Host) -> GitRepo | None:
+    """The repository of `folder` when another of its worktrees has containers of this compose folder, else None."""
+    from doctor.host.containers import compose_projects
+    from doctor.model import Unavailable
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(folder)
+    if repo is None:
+        return None
+    relative = folder.resolve().relative_to(repo.top)
+    others = {wt.path / relative for wt in repo.worktrees() if wt.exists and wt.path != repo.top}
+    if not others:
+        return None
+    try:
+        running = {Path(p.working_dir).resolve() for p in compose_projects(host.engine) if p.working_dir}
+    except Unavailable:
+        return None
+    return repo if others & running else None
 
 
 def owner_blocks(env: Mapping[str, str]) -> dict[str, Block]:
