@@ -56,9 +56,9 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env)
     registry = load_registry()
     config = app.load_effective_config(target, registry)
-    project_options = app._project_options(target, config)
+    project_options = app.project_options(target, config)
     project = Project(project_options)
-    app._require_compose_files(project.compose, opts.path)
+    app.require_compose_files(project.compose, opts.path)
     name = project.compose.project_name
     if opts.service is not None and opts.service not in project.services:
         known = ", ".join(sorted(project.services)) or "none"
