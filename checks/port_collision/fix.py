@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from doctor.host.portregistry import side_by_side
 from doctor.model import Edit, Fix, Safety, Unavailable
+from doctor.project.gitrepo import tracked
+from doctor.project.portplan import untracked_edits
 from doctor.project.types import PortMapping, Service
 
 if TYPE_CHECKING:
@@ -98,6 +101,11 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         version = host.compose_version if version == "detect" else version
         assert not isinstance(version, str)
         edits, where = _compose_edits(project, svc, mapping, new, version)
+    # with tracks side by side, a track's own port never goes into a file git shares with the others
+    if any(tracked(e.path) for e in edits) and side_by_side(project.root, host) is not None:
+        version = host.compose_version if compose_version == "detect" else compose_version
+        assert not isinstance(version, str)
+        edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new)
     safety = Safety.SAFE if edits else Safety.ADVICE
     title = f"move '{service}' from host port {old} to {new} ({where})"
     return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
