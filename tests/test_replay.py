@@ -326,6 +326,33 @@ def test_fault_is_found_and_one_fix_settles(fault: Fault, tmp_path: Path) -> Non
     fix_settles(copied, fault.check, fault.id, shown(found))
 
 
+def _playwright_env_file(c: Copy) -> None:
+    # host-run tools read .env (POSTGRES_SERVER=localhost, POSTGRES_PORT the host's 5433); the test
+    # runner gets the whole .env for FIRST_SUPERUSER, but never dials postgres or smtp
+    db = c.ports[5432]
+    c.edit("compose.override.yml", f'"{db}:5432"', '"${POSTGRES_PORT:-5432}:5432"')
+    c.edit("compose.override.yml", "    ipc: host\n", "    ipc: host\n    env_file: .env\n")
+    with (c.root / ".env").open("a") as env:
+        env.write(f"POSTGRES_PORT={free_port({db})}\n")
+
+
+# (id, project, plant, check, xfail): real layouts where a check must stay quiet
+MUST_NOT_FIND = (
+    ("fastapi-playwright-gets-env-file", "fastapi-template", _playwright_env_file, "leaked-host-port",
+     "rule of issue 9 item 5: POSTGRES_PORT/POSTGRES_SERVER/SMTP_HOST reported for playwright, which never dials"),
+)
+
+
+@pytest.mark.parametrize(("project", "plant", "check"), [
+    pytest.param(project, plant, check, id=case, marks=[pytest.mark.xfail(strict=True, reason=why)] if why else [])
+    for case, project, plant, check, why in MUST_NOT_FIND])
+def test_real_layout_that_is_no_fault_stays_quiet(project: str, plant: Callable[[Copy], None], check: str,
+                                                  tmp_path: Path) -> None:
+    copied = make_copy(tmp_path, project)
+    plant(copied)
+    assert loud(copied.findings(check)) == []
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="a copy owned by another uid with root-owned strays needs root")
 def test_root_owned_generated_files_are_found_and_chowned(tmp_path: Path) -> None:
     """The repo belongs to uid 1000; a container run as root left __pycache__ and htmlcov behind."""

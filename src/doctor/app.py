@@ -272,7 +272,7 @@ def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     if not config.compose_files.value:  # show what compose itself would read, not "(none)"
         from doctor.report.console import shown_path
 
-        found = tuple(shown_path(f) for f in Project(_project_options(opts, config)).compose.files)
+        found = tuple(shown_path(f) for f in Project(project_options(opts, config)).compose.files)
     how = "COMPOSE_FILE" if opts.env.get("COMPOSE_FILE") else "compose's discovery"
     out.write(render_config(config, found, how))
     return EXIT_OK
