@@ -137,7 +137,7 @@ def _skip_reason(report: pytest.TestReport) -> str:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if not report.skipped:
+    if not report.skipped or hasattr(report, "wasxfail"):  # an expected failure ran: it is no skip
         return
     if SHARED_MISSING in _skip_reason(report):
         _skipped_shared.append(report.nodeid)
