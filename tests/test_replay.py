@@ -369,6 +369,7 @@ def test_root_owned_generated_files_are_found_and_chowned(tmp_path: Path) -> Non
         os.lchown(stray.parent, 0, 0)
     found = {str(f["subject"]): f for f in copied.findings("root-owned-files") if f["severity"] in ABOVE_INFO}
     assert set(found) == {"owner:backend"}, found
+    assert found["owner:backend"]["file"] == "backend"  # the folder the strays are in
     assert "owned by root (uid 0), not uid 1000" in str(found["owner:backend"]["message"])
     assert "backend/app/__pycache__" in str(found["owner:backend"]["message"])
     fix_settles(copied, "root-owned-files", "fastapi-root-owned-files", shown(found["owner:backend"]))
@@ -395,6 +396,8 @@ def test_login_shell_only_tool_is_found_and_fix_changes_no_project_byte(tmp_path
     before = tree_hash(copied.root)
     copied.doctor("fix", "--yes")
     assert tree_hash(copied.root) == before
+    transcript("redash-login-shell-only-ruff", shown(hits[0]),
+               f"advice only ({fix.get('title')}); fix --yes changed no project byte")
 
 
 # ---- live cases: the real engine -----------------------------------------------------------
@@ -527,6 +530,7 @@ def leftover(tmp_path: Path, docker_engine: str, busybox_image: str,
 def test_live_port_of_a_stopped_leftover_container_is_found(leftover: tuple[Copy, dict[str, object]]) -> None:
     copied, finding = leftover
     assert finding["check"] == "port-collision" and copied.project == "voting-app"
+    transcript("live voting-app-stopped-leftover (found)", shown(finding), "advice only: see the xfail below")
 
 
 @pytest.mark.docker
