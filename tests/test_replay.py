@@ -46,10 +46,10 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ABOVE_INFO = ("warning", "error")
 USER = 1000  # the non-root owner of a copy in the ownership case (CI runs as root)
 # where compose runs each project, relative to the copy (paperless-ngx's compose is its devcontainer's)
-WORKDIR = {"fastapi-template": ".", "paperless-ngx": ".devcontainer", "voting-app": ".", "redash": "."}
+WORKDIR = {"fastapi-template-0.11": ".", "paperless-ngx": ".devcontainer", "voting-app": ".", "redash": "."}
 PROJECTS = tuple(WORKDIR)
 # the compose files in compose's own order (base first), for the runs given an overlay
-COMPOSE = {"fastapi-template": ("compose.yml", "compose.override.yml"),
+COMPOSE = {"fastapi-template-0.11": ("compose.yml", "compose.override.yml"),
            "paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",),
            "voting-app": ("docker-compose.yml",), "redash": ("compose.yaml",)}
 FILES = {"paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",)}  # not a name compose finds itself
@@ -255,20 +255,20 @@ def _dotenv_override(c: Copy) -> None:
 
 
 FAULTS = (
-    Fault("fastapi-service-name-drift", "fastapi-template", _drift, "service-name-drift", "compose.yml",
+    Fault("fastapi-service-name-drift", "fastapi-template-0.11", _drift, "service-name-drift", "compose.yml",
           "POSTGRES_SERVER: postgresserver", "backend:POSTGRES_SERVER", "did you mean 'db'?"),
-    Fault("fastapi-leaked-host-port", "fastapi-template", _leak, "leaked-host-port", "compose.yml",
+    Fault("fastapi-leaked-host-port", "fastapi-template-0.11", _leak, "leaked-host-port", "compose.yml",
           "POSTGRES_PORT: ${POSTGRES_PORT}", "backend:POSTGRES_PORT", "the host port of 'db'"),
-    Fault("fastapi-missing-mount-scripts", "fastapi-template", _missing_mount, "missing-mount",
+    Fault("fastapi-missing-mount-scripts", "fastapi-template-0.11", _missing_mount, "missing-mount",
           "compose.override.yml", "- ./backend/app:/app/backend/app", "backend:backend/scripts", "backend/scripts",
           xfail="rule of issue 9 item 1: one covered vs one missing COPY'd folder is silent today"),
-    Fault("fastapi-makefile-pytest", "fastapi-template", _makefile_pytest, "host-vs-container", "Makefile",
+    Fault("fastapi-makefile-pytest", "fastapi-template-0.11", _makefile_pytest, "host-vs-container", "Makefile",
           "pytest backend/tests", "backend:pytest", "run it in 'backend'",
           xfail="rule of issue 9 item 2: commands not tied to a service whose code comes by COPY/watch"),
     Fault("voting-app-node-on-host", "voting-app", _node_on_host, "host-vs-container", "Makefile",
           "node server.js", "result:node", "run it in 'result'",
           xfail="rule of issue 9 item 2: doctor in a container skips the commands; deps in the image not tied"),
-    Fault("fastapi-localhost-playwright", "fastapi-template", _localhost_playwright, "leaked-host-port",
+    Fault("fastapi-localhost-playwright", "fastapi-template-0.11", _localhost_playwright, "leaked-host-port",
           "compose.override.yml", "VITE_API_URL=http://localhost:8000", "playwright:VITE_API_URL", "localhost",
           xfail="rule of issue 9 item 4: VITE_* localhost is excused as a browser URL"),
     Fault("redash-localhost-redis", "redash", _localhost_redash, "leaked-host-port", "compose.yaml",
@@ -338,7 +338,7 @@ def _playwright_env_file(c: Copy) -> None:
 
 # (id, project, plant, check, xfail): real layouts where a check must stay quiet
 MUST_NOT_FIND = (
-    ("fastapi-playwright-gets-env-file", "fastapi-template", _playwright_env_file, "leaked-host-port",
+    ("fastapi-playwright-gets-env-file", "fastapi-template-0.11", _playwright_env_file, "leaked-host-port",
      "rule of issue 9 item 5: POSTGRES_PORT/POSTGRES_SERVER/SMTP_HOST reported for playwright, which never dials"),
 )
 
@@ -356,7 +356,7 @@ def test_real_layout_that_is_no_fault_stays_quiet(project: str, plant: Callable[
 @pytest.mark.skipif(os.geteuid() != 0, reason="a copy owned by another uid with root-owned strays needs root")
 def test_root_owned_generated_files_are_found_and_chowned(tmp_path: Path) -> None:
     """The repo belongs to uid 1000; a container run as root left __pycache__ and htmlcov behind."""
-    copied = make_copy(tmp_path, "fastapi-template")
+    copied = make_copy(tmp_path, "fastapi-template-0.11")
     for top, dirs, files in os.walk(copied.root.parent):
         for name in (*dirs, *files):
             os.lchown(Path(top, name), USER, USER)
@@ -444,7 +444,7 @@ def live_copy(tmp_path: Path, images: dict[str, str], cleanup: list[Callable[[],
               label: str = "") -> tuple[Copy, Path]:
     """A fastapi copy that runs: doctor-only images, and an overlay (outside the project, given to
     compose only) swapping the healthchecks the stand-ins cannot run."""
-    copied = make_copy(tmp_path, "fastapi-template", label)
+    copied = make_copy(tmp_path, "fastapi-template-0.11", label)
     rewrite_images(copied.root, images)
     overlay = copied.root.parent / "compose.live.yaml"
     overlay.write_text(f"services:\n  db:\n{HEALTHY}  backend:\n    pull_policy: never\n{HEALTHY}")
@@ -481,8 +481,9 @@ def test_live_port_held_by_track_c_of_the_same_repo(tmp_path: Path, live_images:
                                                     cleanup: list[Callable[[], object]]) -> None:
     """Track C (another clone of the same repo, another project name) is up and holds db's port."""
     track_a, overlay = live_copy(tmp_path, live_images, cleanup)
-    track_c = Copy(tmp_path / "track-c" / "fastapi-template", "fastapi-template", f"{track_a.name}-track-c",
-                   {**track_a.env, "COMPOSE_PROJECT_NAME": f"{track_a.name}-track-c"}, track_a.ports)
+    other = f"{track_a.name}-track-c"
+    track_c = Copy(tmp_path / "track-c" / track_a.project, track_a.project, other,
+                   {**track_a.env, "COMPOSE_PROJECT_NAME": other}, track_a.ports)
     shutil.copytree(track_a.root, track_c.root)
     cleanup.append(lambda: track_c.compose("down", "-v", "--timeout", "1", overlay=overlay))
     held = up(track_c, overlay, "db")
