@@ -1,13 +1,19 @@
 """Every fixture case: tests/cases/<check-id>/<case>/ is a project plus its expected.json.
 
 expected.json: {"env": {...}, "profiles": [...], "findings": [{severity, file, line, subject, message}]}
-Only the findings of the folder's check are compared. `pytest --update-expected` rewrites the
+Only the findings of the folder's check are compared. A case that needs engine facts gives
+`"engine": {"/info": {...}, "/images/NAME/json": {...}}`: a fake engine serves those paths
+(DOCKER_HOST points at it), so the case reads the same on every machine. A case with a `bin/`
+folder puts it first on PATH (a stand-in `docker` that prints an old compose version). `pytest --update-expected` rewrites the
 files; read the diff before committing it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +21,8 @@ import pytest
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Finding, relative_to
 from doctor.project import ProjectOptions
+
+from fake_docker_engine import FakeEngine
 
 CASES = Path(__file__).parent / "cases"
 CASE_DIRS = sorted(p for p in CASES.glob("*/*") if (p / "expected.json").is_file())
@@ -36,12 +44,29 @@ def run_case(case: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
     expected = json.loads((case / "expected.json").read_text())
     # HOME is the case folder (its shell profile is part of the case); never leave a cache in it
     env = {"PATH": "/usr/bin:/bin", "HOME": str(case), "DOCTOR_NO_CACHE": "1", **expected.get("env", {})}
+    if (case / "bin").is_dir():
+        env["PATH"] = f"{case / 'bin'}:{env['PATH']}"
     options = ProjectOptions(path=case, profiles=tuple(expected.get("profiles", ())), env=env)
     check_id = case.parent.name
-    report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry()).report
+    with _fake_engine(expected.get("engine"), env):
+        report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry()).report
     found = [_as_dict(f, case.resolve()) for f in report.findings if f.check == check_id]
     found.sort(key=lambda d: (str(d["file"]), d["line"] or 0, str(d["subject"])))
     return expected, found
+
+
+@contextlib.contextmanager
+def _fake_engine(routes: dict[str, object] | None, env: dict[str, str]) -> Iterator[None]:
+    if routes is None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="doctor-engine-") as folder:  # short: unix socket paths max ~100
+        engine = FakeEngine(Path(folder) / "docker.sock", routes)
+        env["DOCKER_HOST"] = engine.url
+        try:
+            yield
+        finally:
+            engine.close()
 
 
 @pytest.mark.parametrize("case", CASE_DIRS, ids=[f"{p.parent.name}/{p.name}" for p in CASE_DIRS])

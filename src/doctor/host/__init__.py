@@ -12,8 +12,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from doctor.host.compose_cli import ComposeCli
     from doctor.host.context import ExecutionContext
     from doctor.host.engine import EngineConnection
+    from doctor.host.images import EngineImages
     from doctor.host.owners import OwnerProbe
     from doctor.host.ports import PortProber
     from doctor.host.shell import ShellPaths
@@ -67,3 +69,17 @@ class Host:
         from doctor.host.owners import OwnerProbe
 
         return OwnerProbe(self.env)
+
+    @cached_property
+    def images(self) -> EngineImages:
+        """Typed image, volume and platform facts of the engine (raise Unavailable when it is down)."""
+        from doctor.host.images import EngineImages
+
+        return EngineImages(self.engine)
+
+    @cached_property
+    def compose(self) -> ComposeCli:
+        """The installed docker compose (its version), asked once with a short timeout."""
+        from doctor.host.compose_cli import ComposeCli
+
+        return ComposeCli(self.env, self.timeout)
