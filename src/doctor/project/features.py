@@ -110,3 +110,24 @@ def _child(node: Any, key: str) -> Any:
         index = int(key[1:-1])
         return node[index] if index < len(node) else None
     return None
+
+
+def service_settings(files: Iterable[Path], key: str) -> dict[str, tuple[str, Location | None]]:
+    """A scalar service attribute the model does not carry (`platform`, `pull_policy`), per service.
+
+    Read as written (no interpolation), the last file setting it winning, as compose merges scalars.
+    """
+    from doctor.project.yamlload import YamlError, YMap, load_documents
+
+    found: dict[str, tuple[str, Location | None]] = {}
+    for path in files:
+        try:
+            docs, _ = load_documents(path)
+        except (OSError, YamlError):
+            continue
+        for doc in docs:
+            services = doc.get("services") if isinstance(doc, YMap) else None
+            for name, svc in services.items() if isinstance(services, YMap) else ():
+                if isinstance(svc, YMap) and isinstance(svc.get(key), str):
+                    found[name] = (svc[key], svc.loc_of(key))
+    return found
