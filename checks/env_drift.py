@@ -8,9 +8,8 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
+from doctor.project.edits import line_text
 from doctor.project.types import EnvEntry, EnvFile
-
-from .text_edits import line_text
 
 
 class EnvDrift(Check):

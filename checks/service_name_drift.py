@@ -8,17 +8,16 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.types import EnvVar, Service
-
-from .env_hosts import HostRef, host_refs, looks_internal
-from .service_network import (
+from doctor.project.edits import value_edit
+from doctor.project.env_hosts import HostRef, host_refs, looks_internal
+from doctor.project.service_network import (
     NetworkView,
     all_names,
     default_container_name,
     network_view,
     suggest,
 )
-from .text_edits import value_edit
+from doctor.project.types import EnvVar, Service
 
 Use = tuple[Service, NetworkView, EnvVar, HostRef]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from doctor.checks.port_collision.fix import env_line_with_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,6 @@ from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixReport, FixStatus, fix, render_fix_report
 from doctor.fixfiles import FileEdits, RefusedEdit, project_lock
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety
-from doctor.portfix import env_line_with_value
 from doctor.project import ProjectOptions
 
 COMPOSE = "services:\n  web:\n    image: busybox\n"
@@ -437,7 +437,7 @@ class HeldPort(EnvValueCheck):
     id: ClassVar[str] = "port-collision"
 
     def run(self, project: Any, host: Any) -> Iterator[Finding]:
-        from doctor.portfix import PortMove
+        from doctor.checks.port_collision.fix import PortMove
 
         marker = project.root / "stopped"
         for found in super().run(project, host):

@@ -16,13 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-
-import doctor.host
-from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
-from doctor.host.ports import ContainerPort, HostSocket
-from doctor.model import Check, Finding, Fix, Safety, Unavailable
-from doctor.portfix import (
+from doctor.checks.port_collision.fix import (
     PortMove,
     candidates,
     env_line_with_value,
@@ -30,6 +24,12 @@ from doctor.portfix import (
     port_fix,
     port_specs,
 )
+
+import doctor.host
+from doctor.engine import Registry
+from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.host.ports import ContainerPort, HostSocket
+from doctor.model import Check, Finding, Fix, Safety, Unavailable
 from doctor.project import Project, ProjectOptions
 from doctor.project.types import PortMapping, Service
 

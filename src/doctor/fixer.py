@@ -182,7 +182,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
 
 def _verify(run: Run, chosen: Fix) -> str:
     """A fix's own proof beyond its finding being gone: a moved port must really be published."""
-    from doctor.portfix import PortMove, verify_port_move
+    from doctor.checks.port_collision.fix import PortMove, verify_port_move
 
     return verify_port_move(run.project, chosen) if isinstance(chosen, PortMove) else ""
 

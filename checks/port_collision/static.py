@@ -114,7 +114,7 @@ class PortMover:
         """The move of our host port; else `advice`. `alternatives` (stopping whoever holds the port)
         are never the primary fix: the fixer offers them as a question on a terminal, never with --yes.
         """
-        from doctor.portfix import PortMove, port_fix
+        from .fix import PortMove, port_fix
 
         assert advice.safety is Safety.ADVICE, "the fallback must never act on its own"
         moved = None

@@ -10,10 +10,10 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
+from doctor.project.edits import dev_override, override_edit
 from doctor.project.types import Mount, Service
 
 from .bind_sources import absent_sources
-from .text_edits import dev_override, override_edit
 
 
 class MissingMount(Check):

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
+from doctor.project.edits import dev_override, override_edit
+from doctor.project.env_hosts import family_of, host_refs
+from doctor.project.service_network import network_view, service_family
 from doctor.project.types import ComposeModel, EnvVar, PortMapping, Service
 
-from .env_hosts import family_of, host_refs
 from .localhost_dials import localhost_dials
-from .service_network import network_view, service_family
-from .text_edits import dev_override, override_edit
 
 URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
 HOST_KEY = re.compile(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)

@@ -9,8 +9,8 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Severity
 from doctor.project import Project
 
-from .port_collision_live import live_findings
-from .port_collision_static import PortMover, static_findings
+from .live import live_findings
+from .static import PortMover, static_findings
 
 
 class PortCollision(Check):
