@@ -10,7 +10,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.types import Service
 
-from .text_edits import dev_override
+from doctor.project.edits import dev_override
 
 NAME = "host.docker.internal"
 ENTRY = f"{NAME}:host-gateway"
