@@ -24,6 +24,7 @@ class RuntimeDrift(Check):
         that disagrees with the others, or a range that excludes what the others pin, is reported
         at the place that differs, with every other place and its version. A pin inside a range
         (`requires-python = ">=3.11"` with `FROM python:3.12`) and `3.12` next to `3.12.4` agree.
+        Dockerfiles that only disagree with each other (separate services) are not compared.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the
@@ -59,7 +60,9 @@ class RuntimeDrift(Check):
 
     def _drift(self, root: Path, declared: list[Declared], runtime: str) -> Iterator[Finding]:
         single = [d for d in declared if len(d.versions) == 1]
-        if not single:
+        # Dockerfiles alone are separate services (a polyglot repo's node:18 tool and node:22 app);
+        # drift needs a place that speaks for the project: a version file, pyproject, package.json, CI
+        if not single or all(d.source.startswith("FROM ") for d in declared):
             return
         reference = _reference([d.versions[0] for d in single], 2 if runtime == "python" else 1)
         agreeing = [d for d in single if pins_agree(d.versions[0], reference)]

@@ -1,8 +1,8 @@
 """Paths a Dockerfile's RUN steps fill with installed dependencies: node_modules, virtualenvs, vendor/.
 
 Read from the final image's RUN lines (`project.recipe`): `npm ci` / `yarn` / `pnpm install` /
-`bun install` fill `WORKDIR/node_modules`; `python -m venv X`, `virtualenv X`, `uv venv X` fill
-X; `uv sync` fills `WORKDIR/.venv`; `composer install` fills `WORKDIR/vendor`. A step that moves
+`bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m venv X`, `virtualenv X`, `uv venv X` fill
+X; `uv sync` fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `composer install` fills `WORKDIR/vendor`. A step that moves
 the folder elsewhere (`mv node_modules /node_modules`) is not counted: the path is then empty.
 """
 
@@ -17,6 +17,7 @@ from doctor.project.recipe import Recipe
 _NODE = re.compile(r"\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i)|bun\s+(?:install|i))(?=\s|$|;|&)")
 _VENV = re.compile(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*([^\s;&|-][^\s;&|]*)")
 _UV_SYNC = re.compile(r"\buv\s+sync\b")
+_GLOBAL = re.compile(r"\s(?:-g|--global)\b|\byarn\s+global\b")
 _COMPOSER = re.compile(r"\bcomposer\s+install\b")
 
 
@@ -32,15 +33,16 @@ class FilledPath:
 def filled_paths(recipe: Recipe) -> list[FilledPath]:
     """The dependency folders the recipe's RUN steps create, in order, each once."""
     found: dict[str, FilledPath] = {}
+    env = dict(recipe.env)
     for step in recipe.runs:
         text = step.text
         candidates: list[tuple[str, str]] = []
-        if _NODE.search(text):
+        if _NODE.search(text) and not _GLOBAL.search(text):
             candidates.append(("node_modules", _NODE.search(text).group(0).split()[0]))  # type: ignore[union-attr]
         for match in _VENV.finditer(text):
             candidates.append((match.group(1), "venv"))
         if _UV_SYNC.search(text):
-            candidates.append((".venv", "uv sync"))
+            candidates.append((env.get("UV_PROJECT_ENVIRONMENT") or ".venv", "uv sync"))
         if _COMPOSER.search(text):
             candidates.append(("vendor", "composer"))
         for relative, tool in candidates:

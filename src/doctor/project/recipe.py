@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from doctor.project.dockerfile import instructions
@@ -38,6 +38,7 @@ class Recipe:
     cmd: tuple[str, ...] = ()
     workdir: str = "/"
     froms: tuple[tuple[str, int], ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -49,6 +50,7 @@ class _Stage:
     entrypoint: tuple[str, ...] = ()
     cmd: tuple[str, ...] = ()
     workdir: str = "/"
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
@@ -74,7 +76,7 @@ def read_recipe(path: Path, target: str | None = None) -> Recipe:
                 stages.append(_Stage(name, base, ins.line, []))
             else:
                 stages.append(_Stage(name, parent.base, parent.line, list(parent.runs), parent.entrypoint,
-                                     parent.cmd, parent.workdir))
+                                     parent.cmd, parent.workdir, dict(parent.env)))
         elif not stages:
             continue
         elif ins.keyword == "RUN":
@@ -87,13 +89,28 @@ def read_recipe(path: Path, target: str | None = None) -> Recipe:
             stages[-1].cmd = ()  # docker resets CMD when ENTRYPOINT is set
         elif ins.keyword == "CMD":
             stages[-1].cmd = _exec_form(ins.args)
+        elif ins.keyword == "ENV":
+            stages[-1].env.update(_env(ins.args))
     if not stages:
         return Recipe(path)
     chosen = stages[-1]
     if target is not None:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
     return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
-                  chosen.workdir, tuple(froms))
+                  chosen.workdir, tuple(froms), tuple(chosen.env.items()))
+
+
+def _env(args: str) -> dict[str, str]:
+    """`ENV A=1 B="two words"` or the legacy `ENV A value with spaces`."""
+    import shlex
+
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        return {}
+    if words and "=" not in words[0]:
+        return {words[0]: " ".join(words[1:])}
+    return dict(word.partition("=")[::2] for word in words if "=" in word)
 
 
 def _exec_form(args: str) -> tuple[str, ...]:
