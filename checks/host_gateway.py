@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.types import Service
-
 from doctor.project.edits import dev_override
+from doctor.project.types import Service
 
 NAME = "host.docker.internal"
 ENTRY = f"{NAME}:host-gateway"

@@ -69,7 +69,8 @@ class ImageAvailability(Check):
         subject = f"{svc.name}:{image}"
         if builder is not None:
             message = f"'{svc.name}' image '{image}' is not on the engine and only '{builder}' builds it"
-            return self.finding(message, svc.location, subject, Fix(f"run docker compose build {builder}", Safety.ADVICE))
+            fix = Fix(f"run docker compose build {builder}", Safety.ADVICE)
+            return self.finding(message, svc.location, subject, fix)
         tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
         if policy == "never" or tag in LOCAL_TAGS:
             why = "pull_policy is never" if policy == "never" else f"tag ':{tag}' is a local build"

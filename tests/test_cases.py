@@ -4,8 +4,8 @@ expected.json: {"env": {...}, "profiles": [...], "findings": [{severity, file, l
 Only the findings of the folder's check are compared. A case that needs engine facts gives
 `"engine": {"/info": {...}, "/images/NAME/json": {...}}`: a fake engine serves those paths
 (DOCKER_HOST points at it), so the case reads the same on every machine. A case with a `bin/`
-folder puts it first on PATH (a stand-in `docker` that prints an old compose version). `pytest --update-expected` rewrites the
-files; read the diff before committing it.
+folder puts it first on PATH (a stand-in `docker` that prints an old compose version).
+`pytest --update-expected` rewrites the files; read the diff before committing it.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fake_docker_engine import FakeEngine
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Finding, relative_to
 from doctor.project import ProjectOptions
-
-from fake_docker_engine import FakeEngine
 
 CASES = Path(__file__).parent / "cases"
 CASE_DIRS = sorted(p for p in CASES.glob("*/*") if (p / "expected.json").is_file())

@@ -7,6 +7,7 @@ the check that asked.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -99,7 +100,7 @@ class EngineImages:
 
     def project_mounts(self, project: str) -> list[ContainerMount]:
         """The volumes mounted in the containers of compose project `project` (running or not)."""
-        query = quote('{"label":["com.docker.compose.project=%s"]}' % project, safe="")
+        query = quote(json.dumps({"label": [f"com.docker.compose.project={project}"]}), safe="")
         data = self.engine.get_json(f"/containers/json?all=1&filters={query}")
         found: list[ContainerMount] = []
         for item in data if isinstance(data, list) else []:

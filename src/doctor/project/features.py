@@ -62,8 +62,8 @@ def feature_uses(files: Iterable[Path]) -> Iterator[FeatureUse]:
                 env_files = svc.get("env_file")
                 for index, item in enumerate(env_files if isinstance(env_files, YList) else ()):
                     if isinstance(item, YMap) and "required" in item:
-                        yield FeatureUse(f"services.{name}.env_file.required", ENV_FILE_REQUIRED,
-                                         item.loc_of("required") or env_files.loc_of(index))
+                        where = item.loc_of("required") or (env_files.loc_of(index) if env_files else None)
+                        yield FeatureUse(f"services.{name}.env_file.required", ENV_FILE_REQUIRED, where)
                 depends = svc.get("depends_on")
                 for dep, spec in depends.items() if isinstance(depends, YMap) else ():
                     if isinstance(spec, YMap) and "required" in spec:

@@ -1,8 +1,9 @@
 """Paths a Dockerfile's RUN steps fill with installed dependencies: node_modules, virtualenvs, vendor/.
 
 Read from the final image's RUN lines (`project.recipe`): `npm ci` / `yarn` / `pnpm install` /
-`bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m venv X`, `virtualenv X`, `uv venv X` fill
-X; `uv sync` fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `composer install` fills `WORKDIR/vendor`. A step that moves
+`bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m venv X`, `virtualenv X`,
+`uv venv X` fill X; `uv sync` fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `composer
+install` fills `WORKDIR/vendor`. A step that moves
 the folder elsewhere (`mv node_modules /node_modules`) is not counted: the path is then empty.
 """
 
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 
 from doctor.project.recipe import Recipe
 
-_NODE = re.compile(r"\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i)|bun\s+(?:install|i))(?=\s|$|;|&)")
+_NODE = re.compile(
+    r"\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i)|bun\s+(?:install|i))(?=\s|$|;|&)"
+)
 _VENV = re.compile(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*([^\s;&|-][^\s;&|]*)")
 _UV_SYNC = re.compile(r"\buv\s+sync\b")
 _GLOBAL = re.compile(r"\s(?:-g|--global)\b|\byarn\s+global\b")

@@ -180,8 +180,8 @@ def satisfies(version: str, spec: str, runtime: str) -> bool:
     if not parts or (runtime == "python" and len(parts) < 2):
         return True  # `python:3` names no minor: too loose to call drift against a range
     # a short pin stands for its whole series: try its lowest and a high member
-    low = (parts + (0, 0, 0))[:3]
-    high = (parts + (999, 999, 999))[:3]
+    low = (*parts, 0, 0, 0)[:3]
+    high = (*parts, 999, 999, 999)[:3]
     check = _python_ok if runtime == "python" else _node_ok
     try:
         return check(low, spec) or check(high, spec)
@@ -232,7 +232,7 @@ def _node_set(version: tuple[int, ...], text: str) -> bool:
         fixed = tuple(int(p) for p in raw.split(".") if p.isdigit())
         if not fixed:
             continue
-        padded = (fixed + (0, 0, 0))[:3]
+        padded = (*fixed, 0, 0, 0)[:3]
         if op == "^":
             upper = (fixed[0] + 1, 0, 0) if fixed[0] else (0, fixed[1] + 1 if len(fixed) > 1 else 1, 0)
             ok = padded <= version < upper
