@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Safety, Severity
+from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project import Project
 from doctor.project.features import feature_uses, obsolete_version
 
@@ -44,8 +44,9 @@ class ComposeVersion(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         files = project.compose.files
         uses = list(feature_uses(files))
-        # asked before anything is yielded: no compose (Unavailable) skips the check with its reason
-        installed = host.compose.version if uses else None
+        installed = host.compose_version if uses else None
+        if uses and installed is None:  # before anything is yielded: the skip keeps no half result
+            raise Unavailable("docker compose not found on PATH (or it did not answer)")
         for location in obsolete_version(files):
             message = "top-level 'version' is obsolete: compose ignores it and warns on every run"
             fix = Fix("delete the 'version:' line", Safety.ADVICE)

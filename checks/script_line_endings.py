@@ -93,7 +93,7 @@ def _rewrite_fix(project: Project, path: Path, data: bytes) -> Fix:
         title = f"remove the BOM from {path.name}"
     else:
         title = f"rewrite {path.name} with LF line endings" + (" and no BOM" if data.startswith(BOM) else "")
-    return Fix(title, Safety.SAFE, (Edit(path, data, fixed),))  # type: ignore[arg-type]
+    return Fix(title, Safety.SAFE, (Edit(path, data, fixed),))
 
 
 def _gitattributes_fix(project: Project) -> Fix | None:

@@ -94,9 +94,3 @@ class Host:
         from doctor.host.images import EngineImages
 
         return EngineImages(self.engine)
-
-    @cached_property
-    def compose(self) -> ComposeCli:
-        """The installed docker compose (its version), asked once with a short timeout."""
-    
-        return ComposeCli(self.env, self.timeout)
