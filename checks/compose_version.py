@@ -39,7 +39,7 @@ class ComposeVersion(Check):
 
     id = "compose-version"
     severity = Severity.ERROR
-    fix_family = "compose"
+    fix_family = ""  # advice only: no `doctor fix` flag
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         files = project.compose.files

@@ -46,7 +46,7 @@ class ImageAvailability(Check):
 
     id = "image-availability"
     severity = Severity.WARNING
-    fix_family = "images"
+    fix_family = ""  # advice only: no `doctor fix` flag
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         pulled = [svc for svc in project.services.values() if svc.image and svc.build is None

@@ -45,7 +45,7 @@ class RuntimeDrift(Check):
 
     id = "runtime-drift"
     severity = Severity.WARNING
-    fix_family = "runtimes"
+    fix_family = ""  # advice only: no `doctor fix` flag
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         root = project.root

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
+from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, relative_to
 from doctor.project import Project
 from doctor.project.filled import FilledPath, filled_paths
 from doctor.project.recipe import read_recipe
@@ -90,7 +90,7 @@ class VolumeShadowing(Check):
 
     def _bind(self, project: Project, svc: Service, mount: Mount, hidden: FilledPath, dockerfile: Path) -> Finding:
         shown = _relative(Path(mount.source or ""), project.root)
-        where = f"{_relative(dockerfile, project.root)}:{hidden.line}"
+        where = f"{relative_to(dockerfile, project.root)}:{hidden.line}"
         message = f"'{svc.name}' bind {shown}:{mount.target} hides {hidden.path} ({hidden.tool}, {where})"
         fix = Fix(f"add '- {hidden.path}' to the volumes of '{svc.name}', or install it on the host", Safety.ADVICE)
         return self.finding(message, mount.location, f"{svc.name}:{hidden.path}", fix)
