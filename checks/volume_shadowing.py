@@ -86,7 +86,8 @@ class VolumeShadowing(Check):
         else:
             fix = Fix(f"recreate '{svc.name}' with fresh anonymous volumes (up -V)", Safety.UNSAFE,
                       command=(*base, "up", "-d", "--renew-anon-volumes", svc.name))
-        return self.finding(message, mount.location, subject, fix)
+        # its own subject: the note about the same mount stays after the fix, this must not
+        return self.finding(message, mount.location, f"{subject}:stale", fix)
 
     def _bind(self, project: Project, svc: Service, mount: Mount, hidden: FilledPath, dockerfile: Path) -> Finding:
         shown = _relative(Path(mount.source or ""), project.root)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -110,3 +111,56 @@ def test_volumes_are_only_a_note_without_an_engine(shop: Path, tmp_path: Path) -
     status, _, found = _run(shop, "volume-shadowing", {"DOCKER_HOST": f"unix://{tmp_path}/absent.sock"})
     assert status is Status.PASSED  # info notes only
     assert len(found) == 2 and all(command == () for _, command in found)
+
+
+@pytest.mark.docker
+def test_live_stale_anonymous_volume_and_up_v(tmp_path: Path, docker_engine: str, busybox_image: str) -> None:
+    """Real engine: an anonymous node_modules volume outlives a rebuilt image; `doctor fix --volumes` renews it."""
+    import subprocess
+    import time
+    import uuid
+
+    from doctor.fixer import FixOptions, fix
+
+    run_id = uuid.uuid4().hex[:8]
+    name, image = f"doctor-test-{run_id}", f"doctor-test/newchecks-{run_id}:web"
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "Dockerfile").write_text(f"FROM {busybox_image}\nWORKDIR /app\nRUN npm ci\n")
+    (project / "compose.yaml").write_text(
+        f"name: {name}\nservices:\n  web:\n    build: .\n    image: {image}\n    command: [\"sleep\", \"600\"]\n"
+        "    volumes:\n      - /app/node_modules\n")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
+           "XDG_STATE_HOME": str(tmp_path / "state")}
+
+    def docker(*args: str) -> str:
+        return subprocess.run([docker_engine, *args], cwd=project, capture_output=True, text=True, check=True,
+                              timeout=120).stdout.strip()
+
+    volumes: set[str] = set()
+    docker("tag", busybox_image, image)
+    try:
+        docker("compose", "up", "-d", "--no-build", "web")
+        volumes |= set(docker("ps", "-aq", "--filter", f"label=com.docker.compose.project={name}",
+                              "--format", "{{.Mounts}}").split(","))
+        time.sleep(1.1)  # the rebuilt image must be younger than the volume, to the second
+        container = docker("compose", "ps", "-q", "web")
+        docker("commit", container, image)  # what a rebuild does: a newer image under the same name
+        status, _, found = _run(project, "volume-shadowing", {"PATH": env["PATH"]})
+        assert status is Status.FAILED, found
+        message, command = found[0]
+        assert "older than its image" in message and "--renew-anon-volumes" in command
+        options = FixOptions(project=ProjectOptions(path=project, env=env), families=frozenset({"volumes"}),
+                             yes=True, env=env)
+        report = fix(options, load_registry())
+        assert [r.fixed for r in report.results if r.title.startswith("recreate")] == [True], report.results
+        assert all(r.fixed is not False for r in report.results), report.results
+        assert _run(project, "volume-shadowing", {"PATH": env["PATH"]})[0] is Status.PASSED  # the note only
+        volumes |= set(docker("ps", "-aq", "--filter", f"label=com.docker.compose.project={name}",
+                              "--format", "{{.Mounts}}").split(","))
+    finally:
+        subprocess.run([docker_engine, "compose", "down", "-v", "-t", "0"], cwd=project, capture_output=True,
+                       timeout=120)
+        for volume in volumes - {""}:
+            subprocess.run([docker_engine, "volume", "rm", volume], capture_output=True, timeout=60)
+        subprocess.run([docker_engine, "rmi", "-f", image], capture_output=True, timeout=60)
