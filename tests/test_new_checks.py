@@ -164,3 +164,24 @@ def test_live_stale_anonymous_volume_and_up_v(tmp_path: Path, docker_engine: str
         for volume in volumes - {""}:
             subprocess.run([docker_engine, "volume", "rm", volume], capture_output=True, timeout=60)
         subprocess.run([docker_engine, "rmi", "-f", image], capture_output=True, timeout=60)
+
+
+@pytest.mark.parametrize(("bind", "found"), [("127.0.0.1", True), ("0.0.0.0", False)])
+def test_host_service_on_loopback_only_is_out_of_a_containers_reach(tmp_path: Path, bind: str, found: bool) -> None:
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind((bind, 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        (tmp_path / "compose.yaml").write_text(
+            "services:\n  api:\n    image: nginx\n    extra_hosts:\n      - host.docker.internal:host-gateway\n"
+            f"    environment:\n      DATABASE_URL: postgres://u@host.docker.internal:{port}/app\n")
+        linux = {"OperatingSystem": "Debian GNU/Linux 12", "OSType": "linux"}
+        engine = FakeEngine(tmp_path / "e.sock", {"/info": linux})
+        try:
+            _, _, findings = _run(tmp_path, "host-gateway", {"DOCKER_HOST": engine.url})
+        finally:
+            engine.close()
+    assert [m for m, _ in findings] == ([f"'api' dials host.docker.internal:{port} (DATABASE_URL), but the host "
+                                         f"listens there on 127.0.0.1 only"] if found else [])

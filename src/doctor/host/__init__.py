@@ -94,3 +94,9 @@ class Host:
         from doctor.host.images import EngineImages
 
         return EngineImages(self.engine)
+
+    def listen_addresses(self, port: int) -> tuple[str, ...]:
+        """The local addresses a TCP port is listened on (empty when nothing listens)."""
+        from doctor.host.listeners import listen_addresses
+
+        return listen_addresses(port)
