@@ -42,19 +42,20 @@ class Shipped:
 def shipped_scripts(project: Project) -> Iterator[Shipped]:
     """Every script reaching a container, once per file (the first way found wins)."""
     seen: set[Path] = set()
+    walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
     for svc in sorted(project.services.values(), key=lambda s: s.name):
         dockerfile = svc.build.dockerfile_path if svc.build else None
         recipe = read_recipe(dockerfile) if dockerfile is not None and dockerfile.is_file() else None
         image = recipe.base if recipe is not None else svc.image or ""
-        for path, how in _ways(project, svc, dockerfile, recipe):
+        for path, how in _ways(project, svc, dockerfile, recipe, walked):
             resolved = path.resolve()
             if resolved not in seen and path.is_file():
                 seen.add(resolved)
                 yield Shipped(path, svc.name, how, recipe, image)
 
 
-def _ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None
-          ) -> Iterator[tuple[Path, str]]:
+def _ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
+          walked: dict[Path, list[Path]]) -> Iterator[tuple[Path, str]]:
     root = project.root
     mapped = _mappings(project, svc, dockerfile)
     for words, how in _named(project, svc, recipe):
@@ -66,7 +67,10 @@ def _ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recip
         if host.is_file() and host.suffix in SCRIPT_SUFFIXES and _inside(host, root):
             yield host, how
         elif host.is_dir() and _inside(host, root):
-            for found in _walk(host):
+            key = host.resolve()
+            if key not in walked:
+                walked[key] = list(_walk(host))
+            for found in walked[key]:
                 yield found, how
 
 
