@@ -37,8 +37,9 @@ class ImageAvailability(Check):
 
     Fix
         Advice: the command that makes the image present — `docker compose build SERVICE` for
-        the service that builds it, else `docker compose pull SERVICE` — or, for a platform
-        mismatch, `platform: linux/ARCH` on the service (or pull the engine's platform).
+        the service that builds it, else build or load the local tag first — or, for a platform
+        mismatch, `platform: linux/ARCH` on the service (or pull the engine's platform). An
+        image compose will simply pull is a note with no fix.
 
     Fix safety
         Advice only: nothing is run or written.
@@ -76,9 +77,9 @@ class ImageAvailability(Check):
             why = "pull_policy is never" if policy == "never" else f"tag ':{tag}' is a local build"
             message = f"'{svc.name}' image '{image}' is not on the engine and {why}: nothing will pull it"
             return self.finding(message, svc.location, subject, Fix(f"build or load '{image}' first", Safety.ADVICE))
+        # a note without a fix: pulling on `up` is compose's normal way, nothing to repair
         message = f"'{svc.name}' image '{image}' is not on the engine: compose pulls it on up (needs the registry)"
-        fix = Fix(f"run docker compose pull {svc.name}", Safety.ADVICE)
-        return self.finding(message, svc.location, subject, fix, Severity.INFO)
+        return self.finding(message, svc.location, subject, None, Severity.INFO)
 
     def _platform(self, svc: Service, facts: ImageFacts, engine: str) -> Iterator[Finding]:
         mine = _os_arch(facts.platform)
