@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from doctor.host.context import ExecutionContext
     from doctor.host.engine import EngineConnection
+    from doctor.host.images import EngineImages
     from doctor.host.owners import OwnerProbe
     from doctor.host.platform import Platform
     from doctor.host.ports import PortProber
@@ -94,3 +95,16 @@ class Host:
         from doctor.host.owners import OwnerProbe
 
         return OwnerProbe(self.env)
+
+    @cached_property
+    def images(self) -> EngineImages:
+        """Typed image, volume and platform facts of the engine (raise Unavailable when it is down)."""
+        from doctor.host.images import EngineImages
+
+        return EngineImages(self.engine)
+
+    def listen_addresses(self, port: int) -> tuple[str, ...]:
+        """The local addresses a TCP port is listened on (empty when nothing listens)."""
+        from doctor.host.listeners import listen_addresses
+
+        return listen_addresses(port)

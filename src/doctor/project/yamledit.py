@@ -25,7 +25,8 @@ from ruamel.yaml.tag import Tag
 
 from doctor.model import Edit
 
-__all__ = ["YamlEditError", "add_environment", "add_volume", "override_ports", "read_text", "whole_file_edit"]
+__all__ = ["YamlEditError", "add_environment", "add_extra_host", "add_volume", "override_ports", "read_text",
+           "whole_file_edit"]
 
 Source = str | Path | None
 PortSpec = str | Mapping[str, object]
@@ -152,6 +153,34 @@ def add_volume(source: Source, service: str, volume: str) -> str:
     if any(isinstance(v, str) and v == volume for v in volumes):
         return text
     volumes.append(volume)
+    return _dump(yaml, root, text)
+
+
+def add_extra_host(source: Source, service: str, entry: str) -> str:
+    """The text with `entry` (`host.docker.internal:host-gateway`) added to `services.<service>.extra_hosts`.
+
+    A mapping-style `extra_hosts` gets `name: value`; a list gets the entry quoted. An entry for
+    the same host name already there is left as it is.
+    """
+    text = read_text(source)
+    yaml, root = _load(text)
+    svc = _service(root, service, text)
+    hosts = svc.get("extra_hosts")
+    name, _, value = entry.partition(":")
+    if hosts is None:
+        hosts = CommentedSeq()
+        svc["extra_hosts"] = hosts
+    _refuse_shared(hosts, "extra_hosts", text)
+    if isinstance(hosts, CommentedMap):
+        if name in hosts:
+            return text
+        hosts[name] = value
+    elif isinstance(hosts, CommentedSeq):
+        if any(isinstance(h, str) and re.split(r"[:=]", h, maxsplit=1)[0].strip() == name for h in hosts):
+            return text
+        hosts.append(DoubleQuotedScalarString(entry))
+    else:
+        raise YamlEditError(f"services.{service}.extra_hosts is neither a list nor a mapping")
     return _dump(yaml, root, text)
 
 
