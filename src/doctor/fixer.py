@@ -155,6 +155,9 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
     env = dict(run_options.env or {})
     files = ProjectFiles(run.project.root, run.project.compose.project_name, env)
     redactor = _redactor(run)
+    ask = _asker(options)
+    if ask is not None:  # a prompt shows a finding's message: it passes the same redaction as the report
+        options = replace(options, ask=lambda question: ask(redactor.text(question)))
     if options.dry_run:
         return _round(options, run, files, redactor, ())[0]
     results: dict[str, FixResult] = {}
@@ -309,14 +312,9 @@ def _env(options: FixOptions) -> dict[str, str]:
 
 
 def _redactor(run: Run) -> Redactor:
-    from doctor.redact import Redactor
+    from doctor.known_secrets import project_redactor
 
-    compose = run.project.compose
-    envs: list[Mapping[str, str | None]] = [dict(compose.variables)]
-    envs.extend({k: v.value for k, v in s.environment.items()} for s in compose.services.values())
-    if run.project.dotenv is not None:
-        envs.append(run.project.dotenv.as_dict())
-    return Redactor.from_environment(*envs)
+    return project_redactor(run.project)
 
 
 def render_fix_report(report: FixReport) -> str:
