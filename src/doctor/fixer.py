@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.fixfiles import FileEdits, ProjectFiles, RefusedEdit, project_lock, state_dir
+from doctor.fixfiles import FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock
 from doctor.model import Finding, Fix, Safety, Severity
 
 if TYPE_CHECKING:
@@ -142,10 +142,13 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
     if options.dry_run:
         return _fix(options, registry, RunOptions(project=options.project, select=select, env=env))
     # locked before the first preflight: a run that waited must read the files the other one left
-    with project_lock(state_dir(env), where, options.lock_timeout) as locked:
-        if not locked:
-            return FixReport(where, error=f"another 'doctor fix' is running on {where}")
-        return _fix(options, registry, RunOptions(project=options.project, select=select, env=env))
+    try:
+        with project_lock(where, options.lock_timeout) as locked:
+            if not locked:
+                return FixReport(where, error=f"another 'doctor fix' is running on {where}")
+            return _fix(options, registry, RunOptions(project=options.project, select=select, env=env))
+    except LockError as exc:
+        return FixReport(where, error=str(exc))
 
 
 def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> FixReport:
