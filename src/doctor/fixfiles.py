@@ -231,10 +231,12 @@ class ProjectFiles:
     @staticmethod
     def _unchanged(plan: FileEdits) -> bool:
         """Asked right before the rename: is the file still what the plan was made from?"""
+        if not plan.exists:
+            return not os.path.lexists(plan.path)
         try:
-            return plan.exists and decode(plan.path.read_bytes())[0] == plan.original
+            return decode(plan.path.read_bytes())[0] == plan.original
         except FileNotFoundError:
-            return not plan.exists
+            return False
         except (OSError, UnicodeDecodeError):
             return False
 
