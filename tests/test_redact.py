@@ -57,3 +57,20 @@ def test_redaction_is_linear_in_the_length_of_a_value() -> None:
         redactor.text(text)
         secrets_in_text(text)
         assert time.perf_counter() - started < 2.0, shape
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("stop 'mongo' of project 'x': docker compose -p x stop mongo",
+         "stop 'mongo' of project 'x': docker compose -p x stop mongo"),
+        ("redis-cli -a pw1234 ping && mongo -p MongoPw", "redis-cli -a *** ping && mongo -p ***"),
+        ("mysqladmin ping -h localhost --port=3306 -proot", "mysqladmin ping -h localhost --port=3306 -p***"),
+        ("mysqladmin ping -p$$MYSQL_ROOT_PASSWORD", "mysqladmin ping -p$$MYSQL_ROOT_PASSWORD"),
+        ("DB_PASSWORD: ${DB_PASSWORD}", "DB_PASSWORD: ${DB_PASSWORD}"),
+        ("Authorization: Token abcdef123456", "Authorization: Token ***"),
+        ("http://db:5432 and image: postgres:16", "http://db:5432 and image: postgres:16"),
+    ],
+)
+def test_command_arguments_and_references(text: str, expected: str) -> None:
+    assert Redactor().text(text) == expected

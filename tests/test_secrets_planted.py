@@ -16,11 +16,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
+from doctor.engine import Registry
+from doctor.fixer import FixOptions, fix, render_fix_report
 from doctor.known_secrets import project_redactor
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety
 from doctor.project import Project, ProjectOptions
 from doctor.redact import Redactor, secrets_in_mapping
 
@@ -271,3 +276,32 @@ def test_key_pattern_stays_on_its_line(text: str) -> None:
     masked = Redactor().text(text)
     assert leaks(masked) == [] and masked.count("***") == 1
     assert masked.split("***")[0].count("\n") == text.split(next(s for s in SECRETS if s in text))[0].count("\n")
+
+
+class LeakyPrompt(Check):
+    """Fake check whose unsafe fix's message quotes a secret value"""
+
+    id: ClassVar[str] = "env-drift"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        env = project.root / ".env"
+        yield self.finding("DB_PASSWORD is Adm1nPwdValue, and GH_PAT too", Location(env, 1), "DB_PASSWORD",
+                           Fix("rotate Adm1nPwdValue", Safety.UNSAFE, (Edit(env, "", "X=1\n"),)))
+
+
+def test_prompts_print_no_secret(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n")
+    (root / ".env").write_text("DB_PASSWORD=Adm1nPwdValue\n")
+    env = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"), "PATH": os.environ.get("PATH", "")}
+    asked: list[str] = []
+
+    def ask(question: str) -> bool:
+        asked.append(question)
+        return False
+
+    options = FixOptions(project=ProjectOptions(path=root, env=env), env=env, interactive=True, ask=ask)
+    report = fix(options, Registry({LeakyPrompt.id: LeakyPrompt}))
+    assert asked and report.results[0].reason == "declined"
+    assert leaks("\n".join(asked) + render_fix_report(report)) == []

@@ -75,6 +75,7 @@ _TOOL = re.compile(
     r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget)"
     r"(?![\w-])"
 )
+_COMMAND_END = re.compile(r"[;|&]|['\"]:[ \t]")
 _SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
 _ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
 _TOOL_ARGS = {
@@ -170,6 +171,8 @@ def _tool_args(text: str, sink: Sink) -> str:
             continue
         end = text.find("\n", match.end())
         end = len(text) if end < 0 else end
+        stop = _COMMAND_END.search(text, match.end(), end)  # the tool's own arguments only
+        end = stop.start() if stop else end
         tool = match.group("t")
         family = ("mysql" if tool.startswith(("mysql", "mariadb")) else "redis" if tool.endswith("-cli")
                   else "mongo" if tool.startswith("mongo") else "curl" if tool in ("curl", "wget") else tool)
