@@ -27,6 +27,7 @@ from doctor.atomic import ChangedMeanwhile, remove_stray_temps, write_atomic
 from doctor.model import Edit
 
 COMMAND_TIMEOUT = 120.0
+RETRY = "applied in the next round"  # how a RefusedEdit says a later round of the same run may apply it
 
 
 class RefusedEdit(Exception):
@@ -43,25 +44,50 @@ class FileEdits:
     exists: bool
     crlf: bool = False
     spans: list[tuple[int, int, str, str]] = field(default_factory=list)
-    raw: str | None = None  # the text as read, line endings included (None: same as `original`)
+    data: bytes = b""  # the file's bytes as read: what byte edits work on, and what a write re-checks
+    text_ok: bool = True  # False when the bytes are not UTF-8: only byte edits apply
+    raw: list[tuple[int, int, bytes, str]] = field(default_factory=list)
 
     def copy(self) -> FileEdits:
-        return FileEdits(self.path, self.display, self.original, self.exists, self.crlf, list(self.spans), self.raw)
+        return FileEdits(self.path, self.display, self.original, self.exists, self.crlf, list(self.spans),
+                         self.data, self.text_ok, list(self.raw))
 
     def add(self, edit: Edit, title: str) -> None:
         """Accept `edit`, or raise RefusedEdit saying why (stale text, overlap with an earlier fix)."""
+        if edit.raw:
+            self._add_raw(edit, title)
+            return
+        if not self.text_ok:
+            raise RefusedEdit(f"{self.display} is not UTF-8 text")
+        if self.raw:
+            raise RefusedEdit(f"overlaps the fix '{self.raw[0][3]}' in {self.display}; {RETRY}")
+        assert isinstance(edit.old, str) and isinstance(edit.new, str)
         start, end = self._locate(edit)
         new = edit.new.replace("\r\n", "\n")
         for s, e, other_new, other_title in self.spans:
             if (s, e, other_new) == (start, end, new):
                 return  # the same edit from another finding: already planned
             if not self.exists:
-                raise RefusedEdit(f"another fix creates {self.display} first; run doctor fix again")
+                raise RefusedEdit(f"another fix creates {self.display} first; {RETRY}")
             if (s < end and start < e) or (s == e == start == end and start < len(self.original)):
-                raise RefusedEdit(f"overlaps the fix '{other_title}' in {self.display}; run doctor fix again")
+                raise RefusedEdit(f"overlaps the fix '{other_title}' in {self.display}; {RETRY}")
         self.spans.append((start, end, new, title))
 
+    def _add_raw(self, edit: Edit, title: str) -> None:
+        old = edit.old if isinstance(edit.old, bytes) else edit.old.encode("utf-8")
+        new = edit.new if isinstance(edit.new, bytes) else edit.new.encode("utf-8")
+        if self.spans or self.raw:
+            if self.raw and self.raw[0][2:] == (new, title) and self.data.find(old) == self.raw[0][0]:
+                return  # the same edit from another finding
+            other = self.raw[0][3] if self.raw else self.spans[0][3]
+            raise RefusedEdit(f"overlaps the fix '{other}' in {self.display}; {RETRY}")
+        if edit.line is not None or (old and self.data.count(old) != 1):
+            raise RefusedEdit(f"file changed since the check read it ({self.display})")
+        start = self.data.index(old) if old else len(self.data)
+        self.raw.append((start, start + len(old), new, title))
+
     def _locate(self, edit: Edit) -> tuple[int, int]:
+        assert isinstance(edit.old, str)
         text, old = self.original, edit.old.replace("\r\n", "\n")
         where = f"{self.display}:{edit.line}" if edit.line else self.display
         stale = RefusedEdit(f"file changed since the check read it ({where})")
@@ -117,11 +143,16 @@ class FileEdits:
 
     @property
     def changed(self) -> bool:
+        if self.raw:
+            return self.rendered() != self.data or not self.exists
         return bool(self.spans) and (self.new_text() != self.original or not self.exists)
 
     def rendered(self) -> bytes:
         """The bytes to write: untouched text exactly as read, each new line with its neighbours' ending."""
-        raw = self.raw if self.raw is not None else self.original
+        if self.raw:
+            start, end, new, _ = self.raw[0]
+            return self.data[:start] + new + self.data[end:]
+        raw = self.data.decode("utf-8") if self.data else self.original
         if "\r\n" not in raw:
             text = self.new_text()
             return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8")
@@ -129,23 +160,33 @@ class FileEdits:
         out: list[str] = []
         for piece, origin in self._pieces():
             if origin < 0:
-                out.append(piece.replace("\n", "\r\n") if self._crlf_near(crlf_at, out) else piece)
+                out.append(piece.replace("\n", "\r\n") if self._crlf_near(out) else piece)
                 continue
             first = origin + bisect.bisect_left(crlf_at, origin)
             last = origin + len(piece)
             out.append(raw[first: last + bisect.bisect_left(crlf_at, last)])
         return "".join(out).encode("utf-8")
 
-    def _crlf_near(self, crlf_at: list[int], written: list[str]) -> bool:
+    def _crlf_near(self, written: list[str]) -> bool:
         """A new line ends like the line before it (the file's majority when it is the first)."""
         before = "".join(written[-2:])
         if "\n" in before:
-            return before.endswith("\r\n") or before[: before.rindex("\n")].endswith("\r")
+            return before[: before.rindex("\n")].endswith("\r")
         return self.crlf
 
     def diff(self, root: Path) -> str:
-        """difflib's unified diff of this file, before -> after."""
+        """difflib's unified diff of this file, before -> after (a byte edit shows `\\r` and
+        bytes that are not UTF-8 as escapes, so a line-ending change is visible).
+        """
+        if self.raw:
+            return unified_diff(_visible(self.data) if self.exists else "", _visible(self.rendered()), self.display)
         return unified_diff(self.original if self.exists else "", self.new_text(), self.display)
+
+
+def _visible(data: bytes) -> str:
+    """Bytes as diffable text: a CR before a line break shown as `\\r`, a BOM as `\\ufeff`."""
+    text = data.decode("utf-8", "backslashreplace").replace("\r\n", "\\r\n").replace("\r", "\\r")
+    return text.replace("\ufeff", "\\ufeff")
 
 
 def unified_diff(old: str, new: str, name: str) -> str:
@@ -157,7 +198,7 @@ def unified_diff(old: str, new: str, name: str) -> str:
 
 
 def decode(data: bytes) -> tuple[str, bool]:
-    """(text with "\\n" breaks, whether most of the file's lines end in CRLF)."""
+    """(text with "\\n" breaks, whether the file used CRLF)."""
     text = data.decode("utf-8")
     crlf = text.count("\r\n") > 0 and text.count("\r\n") * 2 >= text.count("\n")
     return text.replace("\r\n", "\n"), crlf
@@ -201,20 +242,23 @@ class ProjectFiles:
             raise RefusedEdit(f"{display} is a directory")
         try:
             data = path.read_bytes()
-            text, crlf = decode(data)
         except FileNotFoundError:
             return FileEdits(path, display, "", False)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RefusedEdit(f"cannot read {display}: {getattr(exc, 'strerror', None) or exc}") from None
-        return FileEdits(path, display, text, True, crlf, raw=data.decode("utf-8"))
+        except OSError as exc:
+            raise RefusedEdit(f"cannot read {display}: {exc.strerror or exc}") from None
+        try:
+            text, crlf = decode(data)
+        except UnicodeDecodeError:
+            return FileEdits(path, display, "", True, data=data, text_ok=False)
+        return FileEdits(path, display, text, True, crlf, data=data)
 
     def write(self, plan: FileEdits) -> str:
         """Write a plan atomically; "" on success, else one line saying why the file is untouched."""
         try:
-            current = decode(plan.path.read_bytes())[0] if plan.exists else None
-        except (OSError, UnicodeDecodeError):
+            current = plan.path.read_bytes() if plan.exists else None
+        except OSError:
             current = None
-        if (plan.exists and current != plan.original) or (not plan.exists and plan.path.exists()):
+        if (plan.exists and current != plan.data) or (not plan.exists and plan.path.exists()):
             return f"{plan.display} changed while doctor was fixing it; nothing written"
         try:
             if plan.exists and plan.path not in self._created and not self._tracked(plan.path):
@@ -230,14 +274,12 @@ class ProjectFiles:
 
     @staticmethod
     def _unchanged(plan: FileEdits) -> bool:
-        """Asked right before the rename: is the file still what the plan was made from?"""
+        """Asked right before the rename: is the file still the bytes the plan was made from?"""
         if not plan.exists:
             return not os.path.lexists(plan.path)
         try:
-            return decode(plan.path.read_bytes())[0] == plan.original
-        except FileNotFoundError:
-            return False
-        except (OSError, UnicodeDecodeError):
+            return plan.path.read_bytes() == plan.data
+        except OSError:
             return False
 
     def _tracked(self, path: Path) -> bool:
