@@ -244,7 +244,14 @@ NAMES = ("conductor-redis", "conductor-web", "redis", "redis-cache", "postgres",
     [
         ({"MYSQL_PASSWORD": "conductor"}, "service 'conductor-redis' is down", "service 'conductor-redis' is down"),
         ({"MYSQL_PASSWORD": "conductor"}, "MYSQL_PASSWORD=conductor", "MYSQL_PASSWORD=***"),
-        ({"MYSQL_PASSWORD": "conductor"}, "invalid hostPort: conductor", "invalid hostPort: ***"),
+        ({"REDIS_PW": "Zq9!"}, "invalid hostPort: Zq9!", "invalid hostPort: ***"),
+        ({"ADMIN_PWD": "x9Secret"}, "invalid hostPort: x9Secret:80", "invalid hostPort: ***:80"),
+        ({"PW": "disabled"}, "_APP_OPTIONS_ABUSE=disabled", "_APP_OPTIONS_ABUSE=disabled"),
+        ({}, "CASSANDRA_NUM_TOKENS=256 _APP_WEBHOOK_MAX_FAILED_ATTEMPTS=10",
+         "CASSANDRA_NUM_TOKENS=256 _APP_WEBHOOK_MAX_FAILED_ATTEMPTS=10"),
+        ({}, "APP_WEBHOOK_URL=http://appwrite/v1", "APP_WEBHOOK_URL=http://appwrite/v1"),
+        ({}, "HOOK_WEBHOOK_URL=https://ci.example.com/hooks/Zx81kfpQ03nnd92kd8AAqz",
+         "HOOK_WEBHOOK_URL=***"),
         ({"DB_PASS": "redis"}, "image redis:7 for redis-cache", "image redis:7 for redis-cache"),
         ({"POSTGRES_PASSWORD": "postgres"}, "postgres://postgres:postgres@db/postgres",
          "postgres://postgres:***@db/postgres"),
@@ -305,3 +312,12 @@ def test_prompts_print_no_secret(tmp_path: Path) -> None:
     report = fix(options, Registry({LeakyPrompt.id: LeakyPrompt}))
     assert asked and report.results[0].reason == "declined"
     assert leaks("\n".join(asked) + render_fix_report(report)) == []
+
+
+def test_a_value_the_project_shows_in_the_clear_is_masked_by_shape_only(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  db:\n    image: mysql:8\n    environment:\n      MYSQL_USER: root\n"
+        "      MYSQL_ROOT_PASSWORD: root\n      MYSQL_PASSWORD: changethis\n")
+    redactor = project_redactor(Project(ProjectOptions(path=tmp_path, env={})))
+    assert redactor.text("MYSQL_USER=root, MYSQL_ROOT_PASSWORD=root") == "MYSQL_USER=root, MYSQL_ROOT_PASSWORD=***"
+    assert redactor.text("value 'changethis' in db") == "value '***' in db"

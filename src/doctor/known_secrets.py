@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.redact import Redactor, secrets_in_mapping, secrets_in_text
+from doctor.redact import Redactor, secret_for_key, secrets_in_mapping, secrets_in_text
 
 if TYPE_CHECKING:
     from doctor.project import Project
@@ -48,9 +48,17 @@ def project_redactor(project: Project, *extra: Mapping[str, str | None]) -> Reda
     paths.update(p.location.path for p in compose.problems if p.location is not None and p.location.path)
     for mapping in mappings:
         values |= secrets_in_mapping(mapping)
+        names.update(_clear_values(mapping))
     for text in _texts(paths):
         values |= secrets_in_text(text)
     return Redactor(values, names)
+
+
+def _clear_values(mapping: Mapping[str, str | None]) -> Iterable[str]:
+    """Single-word values of keys that hold no secret (`MYSQL_USER=root`): the project shows them anyway."""
+    for key, value in mapping.items():
+        if value and len(value) <= 64 and not secret_for_key(key, value) and not any(c.isspace() for c in value):
+            yield value
 
 
 def _image_names(image: str | None) -> Iterable[str]:

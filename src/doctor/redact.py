@@ -5,10 +5,10 @@ URL passwords, `-p`/`-a` style passwords of database CLIs in commands and health
 `Bearer`/`Basic` credentials, private-key blocks and well-known token formats (GitHub, Slack,
 AWS, JWT, ...). By value: `doctor.secrets` collects every secret value the project defines
 (env files, `environment`, build args, labels, URL userinfo, commands) and the Redactor masks
-those values wherever they appear — a long, random-looking value anywhere, a short or
-name-like one only where it stands alone (`conductor` is masked in `pw 'conductor'`, never in
-`conductor-redis`), and a value that is also a service, project, image or host name only
-where the shapes above say it is the secret's value.
+those values wherever they appear — a long, random-looking value anywhere, a short one only
+or word-like one only where it stands alone (`conductor` in `port 'conductor'`, never in
+`conductor-redis`), and a service, project, image or host name, or a value the project also
+uses in the clear (`MYSQL_USER=root`), only where the shapes above say it is the secret.
 
 Every pattern is anchored at the start of a run (a look-behind on its own characters) and
 uses possessive repetition, so masking is linear in the length of the text.
@@ -28,10 +28,10 @@ Sink = Callable[[str], None]
 
 _WORDS = frozenset({
     "PASSWORD", "PASSWORDS", "PASSWD", "PASSPHRASE", "PWD", "PASS", "PW", "SECRET", "SECRETS", "TOKEN",
-    "TOKENS", "CREDENTIAL", "CREDENTIALS", "CREDS", "PRIVATE", "APIKEY", "KEY", "PAT", "AUTH",
-    "AUTHORIZATION", "BASICAUTH", "JWT", "SALT", "REQUIREPASS", "MASTERAUTH", "MASTERPASS", "WEBHOOK",
+    "CREDENTIAL", "CREDENTIALS", "CREDS", "PRIVATE", "APIKEY", "KEY", "PAT", "AUTH",
+    "AUTHORIZATION", "BASICAUTH", "JWT", "SALT", "REQUIREPASS", "MASTERAUTH", "MASTERPASS",
 })
-_WORD_ENDINGS = ("PASSWORD", "PASSWD", "TOKEN", "SECRET", "APIKEY", "WEBHOOK")
+_WORD_ENDINGS = ("PASSWORD", "PASSWD", "TOKEN", "SECRET", "APIKEY")
 # a key ending so holds a path, an address, a switch or a size, not the secret itself
 _NOT_SECRET_LAST = frozenset({
     "FILE", "PATH", "DIR", "HOST", "HOSTNAME", "SERVER", "PORT", "URL", "URI", "ENDPOINT", "ENABLED",
@@ -39,13 +39,14 @@ _NOT_SECRET_LAST = frozenset({
     "EXPIRATION", "ALGORITHM", "NAME", "USER", "USERNAME", "REALM", "PROVIDER", "ISSUER",
 })
 _NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "|",
-                                ">", "|-", ">-", "|+", ">+", MASK})
-_SECRET, _DSN = 1, 2
+                                ">", "|-", ">-", "|+", ">+", "enabled", "disabled", MASK})
+_SECRET, _DSN, _WEBHOOK_URL = 1, 2, 3
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = re.compile(r"[^A-Za-z0-9]++")
 _VAR_REF = re.compile(r"\$\$?\{?\w+\}?")
-_NAME_LIKE = re.compile(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")
+_NAME_LIKE = re.compile(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
+_TOKEN_IN_PATH = re.compile(r"/[\w-]{20,}+")
 
 _PRIVATE_KEY = re.compile(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
 _URL_PASSWORD = re.compile(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://[^\s/@:'\"\\]*+:(?P<v>[^\s@/'\"\\]++)@")
@@ -106,8 +107,8 @@ def _key_kind(name: str) -> int:
     segments = _segments(name)
     if not segments or segments in (["PWD"], ["OLDPWD"]):
         return 0
-    if any(s.endswith("WEBHOOK") for s in segments):
-        return _SECRET
+    if segments[-1] == "WEBHOOK" or (segments[-1] in ("URL", "URI") and "WEBHOOK" in segments):
+        return _WEBHOOK_URL
     if segments[-1] in _NOT_SECRET_LAST:
         return 0
     if any(s in _WORDS or s.endswith(_WORD_ENDINGS) for s in segments):
@@ -125,6 +126,8 @@ def secret_for_key(name: str, value: str | None) -> bool:
     if not value or value.strip() in _NOT_SECRET_VALUES or _VAR_REF.fullmatch(value.strip()):
         return False
     kind = _key_kind(name)
+    if kind == _WEBHOOK_URL:  # a capability URL: secret when its path carries a token
+        return bool(_TOKEN_IN_PATH.search(value))
     return kind == _SECRET or (kind == _DSN and ("@" in value or "password" in value.lower()))
 
 
@@ -279,10 +282,11 @@ def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
 class Redactor:
     """Masks secrets in text: by shape (`scrub`), and every known secret value.
 
-    `names` are the project's service, container, host, image and project names: a secret
-    value equal to one of them is masked only by shape, and one found inside one of them
-    only where it stands alone, so `MYSQL_PASSWORD=conductor` never turns `conductor-redis`
-    into `***-redis`.
+    A value that is one of `names` (the project's service, container, host, image and project
+    names, and values it shows in the clear, like `MYSQL_USER=root`) is masked only by shape
+    (`MYSQL_PASSWORD=***`, a URL password, a `-p` argument); a short or word-like one, or one
+    found inside a name, only where it stands alone; any other value wherever it appears. So
+    `MYSQL_PASSWORD=conductor` never turns `conductor-redis` into `***-redis`.
     """
 
     def __init__(self, secret_values: Iterable[str] = (), names: Iterable[str] = ()) -> None:
@@ -293,7 +297,7 @@ class Redactor:
         for raw in secret_values:
             for value in _pieces(raw):
                 if value in known:
-                    continue
+                    continue  # also a name, or a value the project shows in the clear: masked by shape only
                 if len(value) >= STRONG_LENGTH and not _NAME_LIKE.fullmatch(value) and value not in all_names:
                     strong.update(_escaped_forms(value))
                 else:
