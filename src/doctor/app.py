@@ -167,10 +167,10 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     color = opts.color if opts.color is not None else _wants_color(out, opts.env)
     text = renderer(fmt)(report, redactor, RenderOptions(color=color and fmt is Format.CONSOLE, version=__version__))
     if opts.output is not None:
-        write_atomic(opts.output, text)
+        write_atomic(opts.output, redactor.text(text))
         if fmt is not Format.CONSOLE:
             text = renderer(Format.CONSOLE)(report, redactor, RenderOptions(color=color, version=__version__))
-    out.write(text)
+    out.write(redactor.text(text))
     return report.exit_code(config.fail_on.value)
 
 
@@ -218,8 +218,9 @@ def info(as_json: bool, out: TextIO = sys.stdout) -> int:
 def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """`doctor config`: every effective setting and where it came from."""
     from doctor.config import render_config
+    from doctor.redact import Redactor
 
-    out.write(render_config(load_effective_config(opts)))
+    out.write(Redactor.from_environment(opts.env).text(render_config(load_effective_config(opts))))
     return EXIT_OK
 
 
@@ -247,17 +248,10 @@ def _wants_color(out: TextIO, env: dict[str, str]) -> bool:
 
 
 def redactor_for(project: Project) -> Redactor:
-    """A Redactor that knows the project's secret values (interpolation env, service env, .env)."""
-    from doctor.redact import Redactor
+    """The Redactor of everything printed about the project: every secret value it defines, masked."""
+    from doctor.known_secrets import project_redactor
 
-    compose = project.compose
-    envs: list[dict[str, str | None]] = [dict(compose.variables)]
-    for service in compose.services.values():
-        envs.append({k: v.value for k, v in service.environment.items()})
-    dotenv = project.dotenv
-    if dotenv is not None:
-        envs.append(dict(dotenv.as_dict()))
-    return Redactor.from_environment(*envs)
+    return project_redactor(project)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -313,7 +307,7 @@ def guarded(func: object, *args: object) -> int:
         status: int = func(*args)
         return status
     except UsageError as exc:
-        sys.stderr.write(f"doctor: {exc}\n")
+        sys.stderr.write(_scrubbed(f"doctor: {exc}\n"))
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("doctor: interrupted\n")
@@ -321,5 +315,13 @@ def guarded(func: object, *args: object) -> int:
     except Exception as exc:  # the top-level border: a bug becomes one line, not a traceback
         if os.environ.get("DOCTOR_DEBUG"):
             raise
-        sys.stderr.write(f"doctor: internal error: {type(exc).__name__}: {exc} (set DOCTOR_DEBUG=1 for details)\n")
+        line = f"doctor: internal error: {type(exc).__name__}: {exc} (set DOCTOR_DEBUG=1 for details)\n"
+        sys.stderr.write(_scrubbed(line))
         return EXIT_USAGE
+
+
+def _scrubbed(line: str) -> str:
+    """An error line with every secret of its shape, or of this environment, masked."""
+    from doctor.redact import Redactor
+
+    return Redactor.from_environment(dict(os.environ)).text(line)
