@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 
+from doctor.project.env_hosts import FAMILIES, HostRef, family_of, image_family
 from doctor.project.types import ComposeModel, Service
-
-from .env_hosts import FAMILIES, HostRef, family_of, image_family
 
 FAMILY_PORTS = frozenset(port for port, _ in FAMILIES.values())
 # Network modes whose DNS is not compose's: the host's resolver, none, or the legacy bridge.
