@@ -180,7 +180,7 @@ def projects(work: Path, only: set[str] | None) -> list[tuple[str, Path]]:
 
 def small_commands(doctor: Path, python: str, env: Mapping[str, str], runs: int) -> dict[str, float]:
     """Median ms of `doctor --version`, `list`, `explain`, `preflight --help`, and of a bare interpreter."""
-    commands = {"bare python": [python, "-c", "pass"], "--version": [str(doctor), "--version"],
+    commands = {"bare python": [sys.executable, "-c", "pass"], "--version": [str(doctor), "--version"],
                 "list": [str(doctor), "list"], "explain port-collision": [str(doctor), "explain", "port-collision"],
                 "preflight --help": [str(doctor), "preflight", "--help"]}
     times: dict[str, list[float]] = {name: [] for name in commands}

@@ -1,0 +1,163 @@
+"""`doctor list` and `doctor explain ID` without importing a check (nor importlib.metadata).
+
+Importing every check costs more than the whole budget of these commands, so the built-in
+checks' ids, summaries and documentation are also kept in check_index.json, generated from
+the checks themselves (`python -m doctor.check_index`; a test fails while it is stale). An
+entry point is answered from the index only while the file defining its class still has the
+CRC recorded there; a plugin, or a check edited since, makes `answer` return None and the
+caller loads the registry as preflight does (the registry stays the one source of truth).
+
+Entry points are read from the `entry_points.txt` of each distribution on sys.path, first
+one of a name wins, as importlib.metadata does; anything unusual (a zip on sys.path) is None.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+GROUP = "doctor.checks"
+INDEX = Path(__file__).with_name("check_index.json")
+
+
+def entry_points(group: str = GROUP) -> list[tuple[str, str]] | None:
+    """(name, "module:attr") of every entry point in `group`, or None when sys.path is not plain folders."""
+    seen: set[str] = set()
+    found: list[tuple[str, str]] = []
+    for folder in sys.path:
+        folder = folder or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return None  # a zip or an egg: leave it to importlib.metadata
+            continue
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+        for name in names:
+            dist = re.sub(r"[-_.]+", "-", name.rsplit(".", 1)[0].split("-")[0]).lower()
+            if dist in seen:
+                continue
+            seen.add(dist)
+            found += _group(os.path.join(folder, name, "entry_points.txt"), group)
+    return found
+
+
+def _group(path: str, group: str) -> Iterator[tuple[str, str]]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return
+    section = None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+        elif section == group and "=" in line and not line.startswith(("#", ";")):
+            name, _, value = line.partition("=")
+            yield name.strip(), value.strip()
+
+
+def _source_crc(module: str, source: str) -> int | None:
+    """The CRC of `source` (a path relative to the folder of `module`), found without importing it."""
+    parts = module.split(".")
+    for folder in sys.path:
+        base = os.path.join(folder or ".", *parts[:-1])
+        for candidate in (os.path.join(base, parts[-1]), base):
+            path = os.path.join(candidate if os.path.isdir(candidate) else base, source)
+            try:
+                with open(path, "rb") as handle:
+                    return zlib.crc32(handle.read())
+            except OSError:
+                continue
+    return _spec_crc(module, source)
+
+
+def _spec_crc(module: str, source: str) -> int | None:
+    # an editable install maps doctor.checks to another folder through a finder: ask it
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        return zlib.crc32(Path(spec.origin).parent.joinpath(source).read_bytes())
+    except OSError:
+        return None
+
+
+def indexed_checks() -> dict[str, dict[str, str]] | None:
+    """id -> {"summary", "documentation"} for every registered check, or None when one must be imported."""
+    try:
+        index = json.loads(INDEX.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    points = entry_points()
+    if points is None:
+        return None
+    checks: dict[str, dict[str, str]] = {}
+    for name, value in sorted(points):
+        entry = index.get(value)
+        if entry is None or entry["id"] != name:
+            return None  # a plugin (or a renamed check): the registry loads and validates it
+        if _source_crc(value.partition(":")[0], entry["source"]) != entry["crc"]:
+            return None  # edited since the index was written
+        checks.setdefault(name, entry)
+    return checks
+
+
+def answer(args: Sequence[str], out: TextIO = sys.stdout) -> int | None:
+    """Print `list` or `explain ID` from the index and return the exit status; None = cannot answer."""
+    checks = indexed_checks()
+    if checks is None:
+        return None
+    if list(args) == ["list"]:
+        width = max((len(i) for i in checks), default=0)
+        out.write("".join(f"{i:<{width}}  {c['summary']}\n" for i, c in sorted(checks.items())))
+        return 0
+    if len(args) == 2 and args[0] == "explain" and args[1] in checks:
+        out.write(f"{args[1]}\n\n{checks[args[1]]['documentation']}\n")
+        return 0
+    return None
+
+
+def generate() -> dict[str, dict[str, object]]:
+    """The index of the checks registered now (imports them all: run at build time, not at run time)."""
+    import importlib
+    import inspect
+
+    from doctor.engine import load_registry
+
+    registry = load_registry()
+    if registry.errors:
+        raise SystemExit(f"cannot index: {registry.errors}")
+    index: dict[str, dict[str, object]] = {}
+    for name, value in sorted(entry_points() or ()):
+        cls = registry.checks.get(name)
+        module = importlib.import_module(value.partition(":")[0])
+        if cls is None or not module.__file__ or not value.startswith("doctor."):
+            continue  # only doctor's own checks: a plugin is always imported
+        defined = Path(inspect.getsourcefile(cls) or "")
+        source = os.path.relpath(defined, Path(module.__file__).parent)
+        index[value] = {"id": name, "summary": cls.summary(), "documentation": cls.documentation(),
+                        "source": source, "crc": zlib.crc32(defined.read_bytes())}
+    return index
+
+
+def render(index: dict[str, dict[str, object]]) -> str:
+    return json.dumps(index, indent=1, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    INDEX.write_text(render(generate()), encoding="utf-8")
+    print(f"wrote {INDEX}")
