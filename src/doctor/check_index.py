@@ -13,23 +13,70 @@ one of a name wins, as importlib.metadata does; anything unusual (a zip on sys.p
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
 import sys
+import types
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from typing import Any
 
 GROUP = "doctor.checks"
 INDEX = Path(__file__).with_name("check_index.json")
 
 
+class EntryPoint:
+    """The part of importlib.metadata.EntryPoint the registry uses: name, value, dist.name, load()."""
+
+    __slots__ = ("info", "name", "value")
+
+    def __init__(self, name: str, value: str, info: str) -> None:
+        self.name, self.value, self.info = name, value, info  # info: the .dist-info/.egg-info folder
+
+    @property
+    def dist(self) -> types.SimpleNamespace:
+        """The distribution, by the Name in its metadata (read only when asked: on a plugin error)."""
+        for metadata in ("METADATA", "PKG-INFO"):
+            try:
+                with open(os.path.join(self.info, metadata), encoding="utf-8", errors="replace") as handle:
+                    for line in handle:
+                        if line.lower().startswith("name:"):
+                            return types.SimpleNamespace(name=line.partition(":")[2].strip())
+                        if not line.strip():
+                            break
+            except OSError:
+                continue
+        return types.SimpleNamespace(name=os.path.basename(self.info).rsplit(".", 1)[0].split("-")[0])
+
+    def load(self) -> Any:
+        module, _, attrs = self.value.partition("[")[0].partition(":")
+        loaded: Any = importlib.import_module(module.strip())
+        for attr in filter(None, attrs.strip().split(".")):
+            loaded = getattr(loaded, attr)
+        return loaded
+
+
+def registered(group: str = GROUP) -> list[EntryPoint] | None:
+    """The entry points of `group` (for doctor.engine.load_registry), or None as `entry_points`."""
+    found = _scan(group)
+    return None if found is None else [EntryPoint(*point) for point in found]
+
+
 def entry_points(group: str = GROUP) -> list[tuple[str, str]] | None:
     """(name, "module:attr") of every entry point in `group`, or None when sys.path is not plain folders."""
+    found = _scan(group)
+    return None if found is None else [(name, value) for name, value, _ in found]
+
+
+def _scan(group: str) -> list[tuple[str, str, str]] | None:
     seen: set[str] = set()
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, str]] = []
     for folder in sys.path:
         folder = folder or "."
         if not os.path.isdir(folder):
@@ -45,7 +92,8 @@ def entry_points(group: str = GROUP) -> list[tuple[str, str]] | None:
             if dist in seen:
                 continue
             seen.add(dist)
-            found += _group(os.path.join(folder, name, "entry_points.txt"), group)
+            info = os.path.join(folder, name)
+            found += [(n, v, info) for n, v in _group(os.path.join(info, "entry_points.txt"), group)]
     return found
 
 
