@@ -199,6 +199,7 @@ def main() -> int:
                                        "synth10,...,small)")
     parser.add_argument("--envs", default="plain,pyenv,venv")
     parser.add_argument("--cold", action="store_true", help="add a cold column (DOCTOR_NO_CACHE=1, plain PATH)")
+    parser.add_argument("--synth-envs", action="store_true", help="run the synthetic rows in every environment")
     parser.add_argument("--work", type=Path, help="keep the environments and copies here (default: a temp dir)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -218,7 +219,9 @@ def main() -> int:
     print(header)
     for name, path in projects(work, only):
         cells = []
-        for env_name, env in envs.items():
+        # the synthetic rows measure scaling: the plain environment is enough (--synth-envs for all)
+        row_envs = envs if not name.startswith("synth") or args.synth_envs else dict(list(envs.items())[:1])
+        for env_name, env in row_envs.items():
             found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs)
             results[f"{name}/{env_name}"] = found
             cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
