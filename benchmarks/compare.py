@@ -78,15 +78,15 @@ exec "$PYENV_ROOT/versions/$version/bin/$program" "$@"
 """
 
 
-def run_once(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB, largest process of the tree) of one run, output discarded."""
+def run_once(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB, largest process of the tree) and CPU seconds of one run, output discarded."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, _, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = 0  # reaped by wait4 already
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mapping[str, str],
@@ -94,11 +94,13 @@ def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mappin
     """Median times (ms), their ratio, the median pair ratio, and the peak memories (MiB)."""
     run_once(doctor, cwd, env)  # untimed: warms the page cache and doctor's caches
     run_once(compose, cwd, env)
-    times_d, times_c, ratios, mem_d, mem_c = [], [], [], [], []
+    times_d, times_c, ratios, mem_d, mem_c, cpu_d, cpu_c = [], [], [], [], [], [], []
     for i in range(pairs):
         order = (doctor, compose) if i % 2 == 0 else (compose, doctor)
         results = {id(argv): run_once(argv, cwd, env) for argv in order}
-        (td, md), (tc, mc) = results[id(doctor)], results[id(compose)]
+        (td, md, ud), (tc, mc, uc) = results[id(doctor)], results[id(compose)]
+        cpu_d.append(ud)
+        cpu_c.append(uc)
         times_d.append(td)
         times_c.append(tc)
         ratios.append(td / tc)
@@ -107,7 +109,8 @@ def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mappin
     d, c = statistics.median(times_d), statistics.median(times_c)
     return {"doctor_ms": d * 1000, "compose_ms": c * 1000, "ratio": d / c,
             "pair_ratio": statistics.median(ratios),
-            "doctor_mib": max(mem_d) / 1024, "compose_mib": max(mem_c) / 1024}
+            "doctor_mib": max(mem_d) / 1024, "compose_mib": max(mem_c) / 1024,
+            "cpu_ratio": statistics.median(cpu_d) / max(statistics.median(cpu_c), 1e-6)}
 
 
 def make_environments(work: Path, python: str) -> dict[str, dict[str, str]]:
@@ -226,7 +229,7 @@ def main() -> int:
             results[f"{name}/{env_name}"] = found
             cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
             print(f"#   {name}/{env_name}: doctor {found['doctor_ms']:.0f} ms, compose {found['compose_ms']:.0f} ms, "
-                  f"ratio {found['ratio']:.2f}, memory {found['doctor_mib']:.0f} vs {found['compose_mib']:.0f} MiB",
+                  f"ratio {found['ratio']:.2f} (CPU time {found['cpu_ratio']:.2f}), memory {found['doctor_mib']:.0f} vs {found['compose_mib']:.0f} MiB",
                   flush=True)
         if args.cold:
             env = {**envs.get("plain", next(iter(envs.values()))), "DOCTOR_NO_CACHE": "1"}
