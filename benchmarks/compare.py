@@ -229,7 +229,8 @@ def main() -> int:
             results[f"{name}/{env_name}"] = found
             cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
             print(f"#   {name}/{env_name}: doctor {found['doctor_ms']:.0f} ms, compose {found['compose_ms']:.0f} ms, "
-                  f"ratio {found['ratio']:.2f} (CPU time {found['cpu_ratio']:.2f}), memory {found['doctor_mib']:.0f} vs {found['compose_mib']:.0f} MiB",
+                  f"ratio {found['ratio']:.2f} (CPU time {found['cpu_ratio']:.2f}), "
+                  f"memory {found['doctor_mib']:.0f} vs {found['compose_mib']:.0f} MiB",
                   flush=True)
         if args.cold:
             env = {**envs.get("plain", next(iter(envs.values()))), "DOCTOR_NO_CACHE": "1"}
