@@ -15,7 +15,7 @@ from doctor import app, check_index
 
 
 def test_the_index_is_current() -> None:
-    written = check_index.INDEX.read_text(encoding="utf-8")
+    written = Path(check_index.INDEX).read_text(encoding="utf-8")
     assert written == check_index.render(check_index.generate()), (
         "check_index.json is stale: run `python -m doctor.check_index`")
 
@@ -31,7 +31,7 @@ def test_list_and_explain_print_what_the_registry_prints() -> None:
     assert check_index.answer(["list"], fast) == 0
     app.list_checks(slow)
     assert fast.getvalue() == slow.getvalue()
-    for check_id in json.loads(check_index.INDEX.read_text()).values():
+    for check_id in json.loads(Path(check_index.INDEX).read_text()).values():
         fast, slow = io.StringIO(), io.StringIO()
         assert check_index.answer(["explain", check_id["id"]], fast) == 0
         app.explain(check_id["id"], slow)
@@ -41,12 +41,12 @@ def test_list_and_explain_print_what_the_registry_prints() -> None:
 def test_an_unknown_id_or_an_edited_check_falls_back_to_the_registry(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     assert check_index.answer(["explain", "no-such-check"], io.StringIO()) is None
-    index = json.loads(check_index.INDEX.read_text())
+    index = json.loads(Path(check_index.INDEX).read_text())
     first = next(iter(index))
     index[first]["crc"] += 1  # as if the check's file changed after the index was written
     stale = tmp_path / "check_index.json"
     stale.write_text(json.dumps(index))
-    monkeypatch.setattr(check_index, "INDEX", stale)
+    monkeypatch.setattr(check_index, "INDEX", str(stale))
     assert check_index.answer(["list"], io.StringIO()) is None
 
 
