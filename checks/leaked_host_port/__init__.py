@@ -10,8 +10,8 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import dev_override, override_edit
 from doctor.project.env_hosts import family_of, host_refs
-from doctor.project.service_network import network_view, service_family
-from doctor.project.types import ComposeModel, EnvVar, PortMapping, Service
+from doctor.project.service_network import NetworkIndex, service_family
+from doctor.project.types import EnvVar, PortMapping, Service
 
 from .localhost_dials import localhost_dials
 
@@ -59,10 +59,15 @@ class LeakedHostPort(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
+        index = NetworkIndex(model)
+        users: dict[str, list[tuple[Service, EnvVar]]] = {}  # variable -> the services whose env has it
+        for service in model.services.values():
+            for name, var in service.environment.items():
+                users.setdefault(name, []).append((service, var))
         groups: dict[tuple[Location | None, str, str], list[Consumer]] = {}
         for server in model.services.values():
             for mapping in server.ports:
-                for consumer in _port_consumers(model, server, mapping):
+                for consumer in _port_consumers(index, users, server, mapping):
                     key = (consumer[1].location, consumer[1].name, f"{server.name}:{mapping.target}")
                     groups.setdefault(key, []).append(consumer)
         for (_, name, where), consumers in groups.items():
@@ -72,7 +77,7 @@ class LeakedHostPort(Check):
             message += f" is the host port of '{owner}', which listens on {target} inside the network"
             yield self._finding(project, message, consumers)
         for service in model.services.values():
-            for dial in localhost_dials(model, service):
+            for dial in localhost_dials(model, service, index):
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
                 message = f"{shown} is '{service.name}' itself in its container (did you mean '{dial.peer}'?)"
@@ -91,20 +96,20 @@ class LeakedHostPort(Check):
         return self.finding(message, var.location, subject, Fix(title, Safety.ADVICE))
 
 
-def _port_consumers(model: ComposeModel, server: Service, mapping: PortMapping) -> Iterator[Consumer]:
+def _port_consumers(index: NetworkIndex, users: dict[str, list[tuple[Service, EnvVar]]], server: Service,
+                    mapping: PortMapping) -> Iterator[Consumer]:
     published = (mapping.published or "").strip()
     if not published.isdigit() or int(published) == mapping.target:
         return
     for name in mapping.variables:
-        for service in model.services.values():
-            var = service.environment.get(name)
-            if service is server or var is None or (var.value or "").strip() != published:
+        for service, var in users.get(name, ()):
+            if service is server or (var.value or "").strip() != published:
                 continue
-            if _related(model, name, server, service):
+            if _related(index, name, server, service):
                 yield service, var, str(mapping.target)
 
 
-def _related(model: ComposeModel, name: str, server: Service, consumer: Service) -> bool:
+def _related(index: NetworkIndex, name: str, server: Service, consumer: Service) -> bool:
     """Whether the consumer dials the server with this port.
 
     Yes when the variable's prefix names a server family clients dial (POSTGRES_PORT and a
@@ -121,7 +126,7 @@ def _related(model: ComposeModel, name: str, server: Service, consumer: Service)
     family = service_family(server)
     if any((family and family_of(w) == family) or (paired and w == server.name.lower()) for w in words):
         return True
-    view = network_view(model, consumer)
+    view = index.view(consumer)
     if view is None:
         return False
     refs = (ref for v in consumer.environment.values() for ref in host_refs(v.name, v.value))

@@ -100,10 +100,14 @@ def _missing(language: Language, packages: list[tuple[str, str]], context: Path,
         folders = [context, *[p for p in context.parents if p.is_relative_to(root)]]
         return tuple(name for name, _ in packages
                      if not any((folder / "node_modules" / name).is_dir() for folder in folders))
-    python = host.shell.python_for([context, root])
+    # read from the interpreter's files: starting it (or its pyenv shim) costs more than compose
+    from doctor.host.interpreter import find_interpreter
+
+    python = find_interpreter([context, root], host.env)
     if python is None:
-        return tuple(name for name, _ in packages)
-    return host.shell.missing_python_packages(python, packages)
+        on_path = any(shutil.which(n, path=host.env.get("PATH", "")) for n in ("python3", "python"))
+        return () if on_path else tuple(name for name, _ in packages)  # a shim we cannot read: unknown
+    return python.missing(packages)
 
 
 def home_for(homes: Sequence[ServiceHome], cwd: Path) -> ServiceHome | None:
