@@ -301,10 +301,12 @@ class ProjectFiles:
         self._backups.append((plan.path, target))
 
     def run_command(self, argv: tuple[str, ...]) -> str:
-        """Run a fix's argv (no shell) in the project directory; "" on success, else why not."""
+        """Run a fix's argv (no shell) in the project directory, in the environment doctor looked
+        with (the same DOCKER_HOST, context and PATH); "" on success, else why not.
+        """
         try:
             done = subprocess.run(list(argv), cwd=self.root, capture_output=True, text=True,
-                                  timeout=COMMAND_TIMEOUT)
+                                  timeout=COMMAND_TIMEOUT, env=dict(self.env) if self.env else None)
         except FileNotFoundError:
             return f"{argv[0]}: command not found"
         except subprocess.TimeoutExpired:
