@@ -14,9 +14,16 @@ $(BIN)/doctor: pyproject.toml
 venv: $(BIN)/doctor
 
 ## README command 1: set up, then run doctor on the example stacks.
+# The broken stack fails on purpose (exit 1, its planted faults); any other exit fails the demo.
 demo: venv
-	-$(BIN)/doctor preflight examples/broken-stack
-	$(BIN)/doctor preflight examples/clean-stack
+	@echo "== examples/broken-stack: every fault doctor knows is planted here; this run fails on purpose (exit 1)"
+	@echo
+	@$(BIN)/doctor preflight examples/broken-stack; status=$$?; \
+	  if [ $$status -ne 1 ]; then echo "demo: expected exit 1 from the broken stack, got $$status" >&2; exit 1; fi
+	@echo
+	@echo "== examples/clean-stack: its healthy twin; this run passes (exit 0)"
+	@echo
+	@$(BIN)/doctor preflight examples/clean-stack
 
 ## README command 2: set up, then run the tests (pytest; docker tests need a running engine).
 test: venv

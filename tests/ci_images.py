@@ -11,28 +11,31 @@ stack's own files run unchanged. A `oneshot` first word (prestart's `bash script
 exits 0 at once, as a real one-shot job does when it succeeds. TERM is trapped so `docker stop`
 is instant (a plain PID 1 ignores TERM and would cost the 10 s kill timeout per container).
 
-The real names are only *tags* on the stand-ins for the duration of a test (`tagged`): an
-image a developer already has under that name (a real `postgres:17`) is never overwritten,
-and the tags are removed afterwards, so a later real `docker compose up` pulls the real image
-instead of silently running busybox.
+Stand-ins live only under doctor-only names (`doctor-test/postgres:17`, never `postgres:17`):
+the copy of a stack a test runs has its compose files rewritten to those names
+(`rewrite_images`), so a developer's real images are never shadowed, and two test runs on one
+engine share the same stand-ins without untagging them under each other.
+
+The example stacks also publish fixed host ports (8094, 8000, 1080, 5433); `rewrite_ports`
+moves a copy onto ports free at run time, so a test never holds or takes a port that a
+developer's own stack, or `doctor preflight examples/clean-stack`, expects free.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 LABEL = "org.doctor.standin"  # value: the spec digest, so a changed spec rebuilds
 
 
-class StandInRefused(Exception):
-    """A real image (not a stand-in of ours) already has the name: tagging over it would clobber it."""
+TEST_NAMESPACE = "doctor-test/"
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,9 @@ class StandIn:
 
     @property
     def local_tag(self) -> str:
-        """The stand-in's own name, which keeps the image while the real name is untagged."""
-        slug = "".join(c if c.isalnum() else "-" for c in self.reference.split("@")[0]).strip("-").lower()
-        return f"doctor-standin/{slug}:{self.digest}"
+        """The stand-in's doctor-only name: `postgres:17` -> `doctor-test/postgres:17`."""
+        name = self.reference.split("@")[0]
+        return TEST_NAMESPACE + (name if ":" in name.rsplit("/", 1)[-1] else f"{name}:latest")
 
     def changes(self) -> list[str]:
         """`docker import --change` arguments (Dockerfile instructions, JSON forms)."""
@@ -106,29 +109,44 @@ def build(docker: str, base_image: str, specs: Iterable[StandIn]) -> None:
         _docker(docker, "rm", "-f", container, check=False)
 
 
-@contextmanager
-def tagged(docker: str, base_image: str, specs: Iterable[StandIn]) -> Iterator[tuple[str, ...]]:
-    """Tag each stand-in with its real reference for the block; untag them afterwards.
+def ensure(docker: str, base_image: str, specs: Iterable[StandIn]) -> dict[str, str]:
+    """Build the stand-ins that are missing or stale; returns {reference in the stack: doctor-only name}.
 
-    Raises StandInRefused, before tagging anything, when a reference names an image that is
-    not a stand-in (a developer's real one). Yields the references tagged.
+    The doctor-test/ names are never removed: they are ours alone, and another test run on the
+    same engine may be starting containers from them right now.
     """
     wanted = list(specs)
-    for spec in wanted:
-        if image_label(docker, spec.reference) == "":
-            raise StandInRefused(f"image {spec.reference!r} exists and is not a doctor stand-in: not replacing it")
     build(docker, base_image, wanted)
-    done: list[str] = []
-    try:
-        for spec in wanted:
-            _docker(docker, "tag", spec.local_tag, spec.reference)
-            done.append(spec.reference)
-        yield tuple(done)
-    finally:
-        for reference in done:
-            # removes the tag only: the image stays under its local tag for the next run
-            if image_label(docker, reference):
-                _docker(docker, "image", "rm", reference, check=False)
+    return {spec.reference: spec.local_tag for spec in wanted}
+
+
+def rewrite_images(root: Path, names: dict[str, str]) -> None:
+    """Point every `image:` line of the compose files under `root` at the doctor-only names."""
+    for path in sorted(root.glob("*compose*.y*ml")):
+        lines = path.read_text().splitlines(keepends=True)
+        for n, line in enumerate(lines):
+            key, sep, value = line.partition("image:")
+            if sep and not key.strip() and value.strip().strip("'\"") in names:
+                lines[n] = f"{key}{sep} {names[value.strip().strip(chr(39) + chr(34))]}\n"
+        path.write_text("".join(lines))
+
+
+def rewrite_ports(root: Path, ports: dict[int, int]) -> None:
+    """Move a copied stack's fixed host ports, `old` -> `new`: the host side of `"8094:80"`,
+    a `${VAR:-8094}` default and a `.env` `KEY=8094`, in the compose files and `.env` of `root`.
+
+    Container ports (`"1080:1080"`'s right side, `"8000"`) and comments stay as they are.
+    """
+    alternatives = "|".join(str(p) for p in ports)
+    host_port = re.compile(rf"""(?:(?<=:-)|(?<=[=\s"'])|^)({alternatives})(?=:\d|}}|\s*$)""")
+    for path in [*sorted(root.glob("*compose*.y*ml")), root / ".env"]:
+        if not path.is_file():
+            continue
+        lines = path.read_text().splitlines(keepends=True)
+        for n, line in enumerate(lines):
+            if not line.lstrip().startswith("#"):
+                lines[n] = host_port.sub(lambda m: str(ports[int(m.group(1))]), line)
+        path.write_text("".join(lines))
 
 
 # the images of examples/broken-stack (and clean-stack): what each listens on inside the network

@@ -2,6 +2,10 @@
 
 Tests that need an engine are marked `docker`. They skip only where no engine can start;
 under CI=true a skip is a failure (CI starts dockerd, so a skip there means a broken setup).
+
+Tests that read ../shared/ (the corpus, compose-go's fixtures, schemas) take the `shared_dir`
+fixture: in a fresh clone, where there is no ../shared, they skip with one line. Under CI=true
+its absence fails the run once, at the end, with one message (not one failure per test).
 """
 
 from __future__ import annotations
@@ -32,12 +36,13 @@ def _unavailable(what: str) -> None:
     pytest.skip(what)
 
 
+SHARED_MISSING = f"shared/ not found at {SHARED} (set DOCTOR_SHARED to its path)"
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():
-        if IN_CI:
-            pytest.fail(f"shared/ not found at {SHARED}")
-        pytest.skip(f"shared/ not found at {SHARED}")
+        pytest.skip(SHARED_MISSING)  # under CI=true, pytest_sessionfinish fails the run once
     return SHARED
 
 
@@ -123,13 +128,37 @@ def tmp_project(tmp_path: Path) -> Iterator[Path]:
 _skipped_marked: list[str] = []
 
 
+_skipped_shared: list[str] = []
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    return str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.skipped and any(m in report.keywords for m in ("docker", "compose")):
+    if not report.skipped:
+        return
+    if SHARED_MISSING in _skip_reason(report):
+        _skipped_shared.append(report.nodeid)
+    elif any(m in report.keywords for m in ("docker", "compose")):
         _skipped_marked.append(report.nodeid)
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Under CI=true a skipped docker/compose test fails the run: CI must exercise the real parts."""
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if IN_CI and _skipped_shared:
+        terminalreporter.write_line(
+            f"CI=true: {SHARED_MISSING}; {len(_skipped_shared)} test(s) that read it could not run", red=True)
     if IN_CI and _skipped_marked:
-        print(f"\nCI=true: {len(_skipped_marked)} docker/compose test(s) were skipped:", *_skipped_marked, sep="\n  ")
+        terminalreporter.write_line(f"CI=true: {len(_skipped_marked)} docker/compose test(s) were skipped:", red=True)
+        for nodeid in _skipped_marked:
+            terminalreporter.write_line(f"  {nodeid}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI=true a missing shared/ or a skipped docker/compose test fails the run, once.
+
+    CI must exercise the real parts: the shared data and the engine.
+    """
+    if IN_CI and (_skipped_marked or _skipped_shared):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -4,43 +4,43 @@
 preflight` is clean of the fixed checks. Run as a user would: `python -m doctor` in the
 project folder, with the same `-f` list given to doctor and to compose.
 
-- The stack's images cannot be pulled or built here (no registry): tests/ci_images.py tags
-  local busybox stand-ins with exactly the names the stack uses (`postgres:17`, `traefik:3.1`,
-  `schickling/mailcatcher`, `trading-frontend:dev`, `trading-backend:dev`); the stand-ins
-  ignore the stack's `command:`, and prestart's `bash scripts/prestart.sh` exits 0 at once.
-- The stack's files are used unchanged. One test-only overlay (`compose.live.yaml`, given
-  last with `-f`) only renames the project, so the test never touches a developer's real
-  `trading` project; the stack has no healthcheck or `depends_on: condition:` to replace.
+- The stack's images cannot be pulled or built here (no registry): tests/ci_images.py builds
+  local busybox stand-ins under doctor-only names (`doctor-test/postgres:17`, ...) and the
+  copy's compose files are rewritten to use them, so a developer's real `postgres:17` is never
+  shadowed; the stand-ins ignore the stack's `command:`, and prestart's `bash
+  scripts/prestart.sh` exits 0 at once.
+- The stack's files are otherwise used as they are. One test-only overlay (`compose.live.yaml`,
+  given last with `-f`) only renames the project (a per-run name), so the test never touches a
+  developer's real `trading` project; the other project holding the port is per-run too.
 - Non-port faults are left in place while the port is fixed (the stack as users have it);
   the process-holder run then fixes everything with `doctor fix --yes`, starts the stack
   again, and requires a preflight of every fixable check with no warning or error at all.
-- Ports: traefik's comes from `${TRAEFIK_PORT:-8094}` (the one held and moved); db's from
-  `.env` POSTGRES_PORT=5433 (moved in the copy's .env when 5433 is busy); backend's 8000
-  and mailcatcher's 1080 are hard-coded in the stack, so when busy the test skips (fails
-  under CI=true).
+- Ports: every host port the copy publishes (traefik's `${TRAEFIK_PORT:-8094}`, the one held
+  and moved; db's `.env` POSTGRES_PORT=5433; backend's 8000; mailcatcher's 1080) is rewritten
+  to a port free at run time, so two runs at once, a developer's own stack, and `doctor
+  preflight examples/clean-stack` never compete for 8094/8000/1080/5433.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import random
 import re
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from ci_images import BROKEN_STACK, StandInRefused, tagged
+from ci_images import BROKEN_STACK, ensure, rewrite_images, rewrite_ports
 
 from doctor.engine import load_registry
 from doctor.fixer import fix_families
@@ -49,12 +49,11 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 OTHERTRACK = Path(__file__).resolve().parent / "live" / "othertrack" / "compose.yaml"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-HELD = 8094  # traefik's `${TRAEFIK_PORT:-8094}:80`
-HARD_CODED = (8000, 1080)  # backend's "8000:8000" (override), mailcatcher's "1080:1080"
+TRAEFIK = 8094  # traefik's `${TRAEFIK_PORT:-8094}:80`: the port held and moved (rewritten per run)
+FIXED_PORTS = (TRAEFIK, 8000, 1080, 5433)  # every host port the example publishes
 FILES = ("compose.yaml", "compose.override.yaml", "compose.live.yaml")
 PASSWORD = "s3cret-Pa55"  # the example .env's database password: never printed
 ONE_SHOT = frozenset({"prestart"})  # may have exited 0 by the time `ps` looks
-LOCK_WAIT = 180  # seconds to wait for another session's run of these tests
 
 
 def _unavailable(what: str) -> None:
@@ -73,13 +72,16 @@ def bindable(port: int) -> bool:
     return True
 
 
-def free_port() -> int:
-    """A free high port below the usual ephemeral range."""
-    for _ in range(200):
+def free_ports(count: int) -> list[int]:
+    """`count` distinct free high ports below the usual ephemeral range."""
+    found: list[int] = []
+    for _ in range(400):
         port = random.randrange(20000, 30000)
-        if bindable(port):
-            return port
-    pytest.skip("no free high port")
+        if port not in found and bindable(port):
+            found.append(port)
+            if len(found) == count:
+                return found
+    _unavailable("no free high ports")
     raise AssertionError("unreachable")
 
 
@@ -102,7 +104,13 @@ class Stack:
     name: str
     env: dict[str, str]
     docker: str
+    ports: dict[int, int] = field(default_factory=dict)  # the example's host port -> this copy's
     files: tuple[str, ...] = FILES
+
+    @property
+    def held(self) -> int:
+        """traefik's host port in this copy: the one a test holds and `fix --ports` moves."""
+        return self.ports[TRAEFIK]
 
     def _f(self) -> list[str]:
         return [arg for name in self.files for arg in ("-f", name)]
@@ -142,42 +150,41 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def copy_stack(tmp_path: Path, example: str, docker: str, *, will_run: bool = True) -> Stack:
-    """The example in tmp_path, its project renamed by the overlay; a busy 5433 moved through .env.
-
-    The held port must be free now (the test holds it); the hard-coded ones too when the stack
-    `will_run`.
+def copy_stack(tmp_path: Path, example: str, docker: str, images: dict[str, str] | None = None) -> Stack:
+    """The example in tmp_path: a per-run project name (the overlay), every host port moved to a
+    port free now, and, for a stack that will run, its images renamed to the doctor-only stand-ins.
     """
-    for port in (HELD, *HARD_CODED) if will_run else (HELD,):
-        if not bindable(port):
-            _unavailable(f"host port {port}, which the stack publishes, is busy on this machine")
-    name = f"doctorlive{os.getpid()}{random.randrange(1000)}"
+    name = f"doctor-test-{secrets.token_hex(4)}"
     root = tmp_path / name
     shutil.copytree(EXAMPLES / example, root)
     (root / "compose.live.yaml").write_text(
         "# test-only: another project name, so a developer's real stack is never touched\n"
         f"name: {name}\n")
-    if not bindable(5433):
-        env_file = root / ".env"
-        env_file.write_text(env_file.read_text().replace("POSTGRES_PORT=5433\n", f"POSTGRES_PORT={free_port()}\n"))
-    return Stack(root, name, _env(tmp_path), docker)
+    ports = dict(zip(FIXED_PORTS, free_ports(len(FIXED_PORTS)), strict=True))
+    rewrite_ports(root, ports)
+    if images:
+        rewrite_images(root, images)
+    return Stack(root, name, _env(tmp_path), docker, ports)
 
 
 @contextmanager
-def held_by_othertrack(docker: str, image: str, port: int) -> Iterator[str]:
-    """`port` published by service 'traefik' of compose project 'othertrack'; yields the expected owner."""
+def held_by_othertrack(docker: str, image: str, port: int) -> Iterator[tuple[str, str]]:
+    """`port` published by service 'traefik' of another compose project (a per-run name);
+    yields the expected owner and that container's name."""
+    other = f"othertrack-{secrets.token_hex(4)}"
     env = {**os.environ, "HOLD_PORT": str(port), "HOLD_IMAGE": image}
-    argv = [docker, "compose", "-p", "othertrack", "-f", str(OTHERTRACK)]
+    argv = [docker, "compose", "-p", other, "-f", str(OTHERTRACK)]
     try:
         up = subprocess.run([*argv, "up", "-d"], env=env, capture_output=True, text=True, timeout=120)
         assert up.returncode == 0, up.stderr
-        yield "is taken by 'othertrack' service 'traefik' (container othertrack-traefik-1)"
+        container = f"{other}-traefik-1"
+        yield f"is taken by '{other}' service 'traefik' (container {container})", container
     finally:
         subprocess.run([*argv, "down", "-v", "--remove-orphans"], env=env, capture_output=True, timeout=120)
 
 
 @contextmanager
-def held_by_process(port: int) -> Iterator[str]:
+def held_by_process(port: int) -> Iterator[tuple[str, str]]:
     """`port` listened on by a plain host process (not pytest itself); yields the expected owner."""
     code = ("import socket, sys, time\n"
             "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
@@ -185,48 +192,21 @@ def held_by_process(port: int) -> Iterator[str]:
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        yield f"is held by pid {holder.pid} "
+        yield f"is held by pid {holder.pid} ", ""
     finally:
         holder.kill()
         holder.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def live_lock() -> Iterator[None]:
-    """One test session at a time on this machine runs these tests.
-
-    They share machine-wide names: host port 8094, project 'othertrack', and the image tags
-    `postgres:17`...; a second session (another developer's full run) would untag the images
-    under this one's `docker compose up`, or hold the port this one expects free.
-    """
-    with open(Path(tempfile.gettempdir()) / "doctor-broken-stack-live.lock", "a") as lock:
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    _unavailable(f"another test session has run the live stack tests for {LOCK_WAIT} s")
-                time.sleep(0.5)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 @pytest.fixture
-def images(docker_engine: str, busybox_image: str, live_lock: None) -> Iterator[None]:
-    try:
-        with tagged(docker_engine, busybox_image, BROKEN_STACK):
-            yield
-    except StandInRefused as exc:
-        _unavailable(str(exc))
+def images(docker_engine: str, busybox_image: str) -> dict[str, str]:
+    """The stack's image references -> the doctor-only stand-ins built for them."""
+    return ensure(docker_engine, busybox_image, BROKEN_STACK)
 
 
 def _mapping_line(stack: Stack) -> int:
     lines = (stack.root / "compose.yaml").read_text().splitlines()
-    return next(n for n, line in enumerate(lines, 1) if '"${TRAEFIK_PORT:-8094}:80"' in line)
+    return next(n for n, line in enumerate(lines, 1) if f'"${{TRAEFIK_PORT:-{stack.held}}}:80"' in line)
 
 
 def _assert_all_running(stack: Stack) -> dict[str, dict[str, object]]:
@@ -265,24 +245,25 @@ def _answers(port: int) -> bool:
 @pytest.mark.docker
 @pytest.mark.parametrize("holder", ["othertrack", "process"])
 def test_fix_ports_then_up_starts_every_service(holder: str, tmp_path: Path, docker_engine: str,
-                                                busybox_image: str, images: None) -> None:
-    stack = copy_stack(tmp_path, "broken-stack", docker_engine)
+                                                busybox_image: str, images: dict[str, str]) -> None:
+    stack = copy_stack(tmp_path, "broken-stack", docker_engine, images)
+    held = stack.held
     env_before = (stack.root / ".env").read_text()
     line = _mapping_line(stack)
-    hold = (held_by_othertrack(docker_engine, busybox_image, HELD) if holder == "othertrack"
-            else held_by_process(HELD))
+    hold = (held_by_othertrack(docker_engine, busybox_image, held) if holder == "othertrack"
+            else held_by_process(held))
     try:
-        with hold as owner:
+        with hold as (owner, _):
             # without doctor, compose stops half-way on the held port
             failed = stack.compose("up", "-d")
-            assert failed.returncode != 0 and f":{HELD}" in failed.stderr, failed.stderr
+            assert failed.returncode != 0 and f":{held}" in failed.stderr, failed.stderr
 
             code, found = stack.findings("--select", "port-collision")
             assert code == 1
             assert [(f["severity"], f["file"], f["line"], f["subject"]) for f in found] == [
-                ("error", "compose.yaml", line, f"port:0.0.0.0:{HELD}/tcp")], found
+                ("error", "compose.yaml", line, f"port:0.0.0.0:{held}/tcp")], found
             message = str(found[0]["message"])
-            assert message.startswith(f"0.0.0.0:{HELD}/tcp ('traefik') {owner}"), message
+            assert message.startswith(f"0.0.0.0:{held}/tcp ('traefik') {owner}"), message
 
             fixed = stack.doctor("fix", "--ports", "--yes")
             assert fixed.returncode == 0, fixed.stdout + fixed.stderr
@@ -292,7 +273,7 @@ def test_fix_ports_then_up_starts_every_service(holder: str, tmp_path: Path, doc
             added = re.fullmatch(re.escape(env_before) + r"TRAEFIK_PORT=(\d+)\n", env_after)
             assert added is not None, env_after  # one line appended, nothing else touched
             new = int(added[1])
-            assert new != HELD and new not in (*HARD_CODED, 5433) and 1024 <= new < 32768, new
+            assert new != held and new not in stack.ports.values() and 1024 <= new < 32768, new
 
             up = stack.compose("up", "-d")
             assert up.returncode == 0, up.stderr
@@ -339,10 +320,10 @@ def _fix_everything_and_rerun(stack: Stack, new: int) -> None:
 
 @pytest.mark.docker
 def test_fix_dry_run_on_the_held_port_stack_changes_nothing(tmp_path: Path, docker_engine: str,
-                                                            busybox_image: str, live_lock: None) -> None:
-    stack = copy_stack(tmp_path, "broken-stack", docker_engine, will_run=False)
+                                                            busybox_image: str) -> None:
+    stack = copy_stack(tmp_path, "broken-stack", docker_engine)
     before = tree_hash(stack.root)
-    with held_by_othertrack(docker_engine, busybox_image, HELD):
+    with held_by_othertrack(docker_engine, busybox_image, stack.held) as (_, container):
         for args in (("--dry-run",), ("--ports", "--yes", "--dry-run")):
             done = stack.doctor("fix", *args)
             assert done.returncode == 0, done.stdout + done.stderr
@@ -350,22 +331,22 @@ def test_fix_dry_run_on_the_held_port_stack_changes_nothing(tmp_path: Path, dock
             assert "no file changed" in done.stdout and PASSWORD not in done.stdout + done.stderr
             assert tree_hash(stack.root) == before, args
         # the other project's container was neither stopped nor removed
-        state = subprocess.run([docker_engine, "inspect", "--format", "{{.State.Status}}", "othertrack-traefik-1"],
+        state = subprocess.run([docker_engine, "inspect", "--format", "{{.State.Status}}", container],
                                capture_output=True, text=True, timeout=30)
         assert state.stdout.strip() == "running", state.stderr
     assert not (tmp_path / "state" / "doctor" / "backups").exists()
     code, found = stack.findings("--select", "port-collision")
-    assert (code, found) == (0, [])  # the hold is gone, and the files still publish 8094
+    assert (code, found) == (0, [])  # the hold is gone, and the files still publish the held port
 
 
-def test_fix_ports_leaves_the_clean_stack_clean(tmp_path: Path, live_lock: None) -> None:
-    """examples/clean-stack with 8094 held: after `doctor fix --ports --yes`, preflight is clean again.
+def test_fix_ports_leaves_the_clean_stack_clean(tmp_path: Path) -> None:
+    """examples/clean-stack with traefik's port held: after `doctor fix --ports --yes`, preflight is clean again.
 
     The port moves through `.env` TRAEFIK_PORT, and backend/prestart read that `.env` with
     `env_file:`; the fix must not leave the stack with a finding it did not have before.
     """
-    stack = copy_stack(tmp_path, "clean-stack", "docker", will_run=False)
-    with held_by_process(HELD):
+    stack = copy_stack(tmp_path, "clean-stack", "docker")
+    with held_by_process(stack.held):
         code, found = stack.findings()
         assert code == 1
         assert {(f["check"], f["severity"]) for f in found if f["severity"] != "info"} == {
@@ -378,20 +359,19 @@ def test_fix_ports_leaves_the_clean_stack_clean(tmp_path: Path, live_lock: None)
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("variable", [("TRAEFIK_PORT", str(HELD)), ("COMPOSE_ENV_FILES", ".env")],
+@pytest.mark.parametrize("variable", [("TRAEFIK_PORT", "held"), ("COMPOSE_ENV_FILES", ".env")],
                          ids=["port-variable-in-shell", "compose-env-files"])
 def test_fix_ports_yes_never_stops_another_projects_container(variable: tuple[str, str], tmp_path: Path,
-                                                               docker_engine: str, busybox_image: str,
-                                                               live_lock: None) -> None:
+                                                               docker_engine: str, busybox_image: str) -> None:
     """When no edit can move the port (the variable is set in the shell, or compose reads other env
     files), `fix --ports --yes` must print that advice; stopping 'othertrack' is only ever asked.
     """
-    stack = copy_stack(tmp_path, "broken-stack", docker_engine, will_run=False)
-    stack.env[variable[0]] = variable[1]
+    stack = copy_stack(tmp_path, "broken-stack", docker_engine)
+    stack.env[variable[0]] = str(stack.held) if variable[1] == "held" else variable[1]
     before = tree_hash(stack.root)
-    with held_by_othertrack(docker_engine, busybox_image, HELD):
+    with held_by_othertrack(docker_engine, busybox_image, stack.held) as (_, container):
         done = stack.doctor("fix", "--ports", "--yes")
-        state = subprocess.run([docker_engine, "inspect", "--format", "{{.State.Status}}", "othertrack-traefik-1"],
+        state = subprocess.run([docker_engine, "inspect", "--format", "{{.State.Status}}", container],
                                capture_output=True, text=True, timeout=30)
         assert state.stdout.strip() == "running", done.stdout + done.stderr
         assert "TRAEFIK_PORT" in done.stdout, done.stdout  # the advice says which variable to set, and where

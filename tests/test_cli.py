@@ -137,7 +137,7 @@ def test_output_file_gets_the_report_and_console_the_summary(tmp_path: Path) -> 
     done = doctor("preflight", "--format", "json", "--output", str(target), "examples/broken-stack")
     assert done.returncode == 1
     assert json.loads(target.read_text())["version"] == 1
-    assert "doctor preflight" in done.stdout
+    assert done.stdout.endswith(f"· report in {target}\n") and done.stdout.count("\n") == 1, done.stdout
 
 
 def test_preflight_does_not_import_rich_or_the_docker_sdk() -> None:
@@ -206,3 +206,11 @@ def test_no_compose_file_stops_before_any_check_runs(tmp_path: Path, monkeypatch
     with pytest.raises(app.UsageError, match="no configuration file provided"):
         app.run_preflight(app.PreflightOptions(path=tmp_path, env={"PATH": "/usr/bin", "HOME": str(tmp_path)}))
     assert ran == []
+
+
+def test_config_shows_the_compose_files_compose_finds() -> None:
+    done = doctor("config", "examples/broken-stack")
+    assert done.returncode == 0, done.stderr
+    row = next(line for line in done.stdout.splitlines() if line.startswith("compose-files"))
+    assert "examples/broken-stack/compose.yaml, examples/broken-stack/compose.override.yaml" in row, row
+    assert row.rstrip().endswith("compose's discovery") and "(none)" not in row

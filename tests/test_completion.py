@@ -50,3 +50,28 @@ printf '%s\\n' "${COMPREPLY[@]}"
     done = bash(script, PATH=f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     assert done.returncode == 0, done.stderr
     assert sorted(done.stdout.split()) == ["exec", "explain"]
+
+
+def _complete(words: str, cword: int) -> list[str]:
+    ask = f"{DOCTOR} --show-completion > /dev/null && " + "_DOCTOR_COMPLETE=complete_bash {} " + DOCTOR
+    done = bash(ask.format(f'COMP_WORDS="{words}" COMP_CWORD={cword}'))
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_choices_complete_instead_of_file_names() -> None:
+    assert _complete("doctor preflight --format s", 3) == ["sarif"]
+    assert _complete("doctor preflight --format ", 3) == ["console", "json", "sarif", "junit", "github"]
+    assert _complete("doctor preflight --fail-on w", 3) == ["warning"]
+
+
+def test_check_ids_complete_from_the_registry() -> None:
+    from doctor.engine import load_registry
+
+    ids = sorted(load_registry().checks)
+    assert "compose-config" in ids
+    assert _complete("doctor explain ", 2) == ids
+    assert _complete("doctor explain port", 2) == ["port-collision"]
+    assert _complete("doctor preflight --select env", 3) == ["env-drift"]
+    # a comma list: the last item completes, the ones before stay and are not offered again
+    assert _complete("doctor preflight --ignore env-drift,p", 3) == ["env-drift,path-gap", "env-drift,port-collision"]

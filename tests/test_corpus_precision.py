@@ -97,5 +97,5 @@ def test_no_false_alarm_on_real_projects(variant: dict[str, Any], corpus_copy: P
     assert loud == KNOWN_REAL.get(key, set())
 
 
-def test_known_real_faults_name_real_variants() -> None:
+def test_known_real_faults_name_real_variants(shared_dir: Path) -> None:
     assert set(KNOWN_REAL) <= set(IDS)

@@ -1,9 +1,10 @@
 """examples/Makefile: `make first-run-check` in a team's repository, run for real against the engine.
 
 doctor preflight -> docker compose up -d --wait -> a smoke request, stopping at the first failure.
-The stacks are copies of examples/clean-stack and examples/broken-stack, used unchanged; the
-images they name are busybox stand-ins tagged with those names (tests/ci_images.py, shared
-with the broken-stack live test), since no registry is reachable. A test-only overlay, given
+The stacks are copies of examples/clean-stack and examples/broken-stack whose `image:` lines
+are rewritten to busybox stand-ins under doctor-only names (`doctor-test/postgres:17`, ...;
+tests/ci_images.py, shared with the broken-stack live test), since no registry is reachable
+and a developer's real images must never be shadowed. A test-only overlay, given
 to doctor and compose alike through the Makefile's COMPOSE_FILES, does what a team's CI
 overlay does:
 
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ci_images import BROKEN_STACK, StandInRefused, tagged
+from ci_images import BROKEN_STACK, ensure, rewrite_images
 
 REPO = Path(__file__).resolve().parent.parent
 MAKEFILE = REPO / "examples" / "Makefile"
@@ -104,19 +105,15 @@ class TeamRepo:
 
 
 @pytest.fixture(scope="module")
-def stand_ins(docker_engine: str, busybox_image: str) -> Iterator[None]:
-    try:
-        with tagged(docker_engine, busybox_image, BROKEN_STACK):
-            yield
-    except StandInRefused as exc:
-        if IN_CI:
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+def stand_ins(docker_engine: str, busybox_image: str) -> dict[str, str]:
+    """The stacks' image references -> the doctor-only stand-ins built for them."""
+    return ensure(docker_engine, busybox_image, BROKEN_STACK)
 
 
-def team_repo(tmp_path: Path, example: str, docker: str) -> Iterator[TeamRepo]:
+def team_repo(tmp_path: Path, example: str, docker: str, images: dict[str, str]) -> Iterator[TeamRepo]:
     root = tmp_path / "repo"
     shutil.copytree(REPO / "examples" / example, root)
+    rewrite_images(root, images)
     (root / OVERLAY).write_text(OVERLAY_TEXT)
     (root / "smoke").mkdir()
     (root / "smoke" / "health").write_text(HEALTH + "\n")
@@ -131,13 +128,13 @@ def team_repo(tmp_path: Path, example: str, docker: str) -> Iterator[TeamRepo]:
 
 
 @pytest.fixture
-def clean_repo(tmp_path: Path, docker_engine: str, stand_ins: None) -> Iterator[TeamRepo]:
-    yield from team_repo(tmp_path, "clean-stack", docker_engine)
+def clean_repo(tmp_path: Path, docker_engine: str, stand_ins: dict[str, str]) -> Iterator[TeamRepo]:
+    yield from team_repo(tmp_path, "clean-stack", docker_engine, stand_ins)
 
 
 @pytest.fixture
-def broken_repo(tmp_path: Path, docker_engine: str, stand_ins: None) -> Iterator[TeamRepo]:
-    yield from team_repo(tmp_path, "broken-stack", docker_engine)
+def broken_repo(tmp_path: Path, docker_engine: str, stand_ins: dict[str, str]) -> Iterator[TeamRepo]:
+    yield from team_repo(tmp_path, "broken-stack", docker_engine, stand_ins)
 
 
 @pytest.mark.docker
@@ -182,7 +179,8 @@ def test_first_run_check_stops_at_doctor_on_the_broken_stack(broken_repo: TeamRe
 def test_the_same_files_and_profiles_reach_doctor_and_compose(tmp_path: Path) -> None:
     """make -n: the plan, in order, with COMPOSE_FILES and PROFILES given to both tools."""
     argv = [make_available(), "-n", "--no-print-directory", "-f", str(MAKEFILE), "first-run-check",
-            "COMPOSE_FILES=compose.yaml ci/compose.ci.yaml", "PROFILES=dev tools", "DOCTOR_ARGS=--fail-on warning"]
+            "COMPOSE_FILES=compose.yaml ci/compose.ci.yaml", "PROFILES=dev tools", "DOCTOR_ARGS=--fail-on warning",
+            "DOCTOR=doctor"]
     done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -194,9 +192,30 @@ def test_the_same_files_and_profiles_reach_doctor_and_compose(tmp_path: Path) ->
 
 
 def test_compose_discovery_when_no_files_are_named(tmp_path: Path) -> None:
-    argv = [make_available(), "-n", "--no-print-directory", "-f", str(MAKEFILE), "preflight", "up", "down"]
+    argv = [make_available(), "-n", "--no-print-directory", "-f", str(MAKEFILE), "preflight", "up", "down",
+            "DOCTOR=doctor"]
     done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     lines = [" ".join(line.split()) for line in done.stdout.splitlines()]
     assert lines[0] == "doctor preflight"
     assert lines[1].startswith("docker compose up -d --wait")
     assert lines[2] == "docker compose down --remove-orphans"
+
+
+def test_doctor_not_installed_is_one_clear_message(tmp_path: Path) -> None:
+    """No `doctor` on PATH and none in PYTHON: say how to install it, instead of `doctor: not found`."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    argv = [make_available(), "--no-print-directory", "-f", str(MAKEFILE), "first-run-check", "PYTHON=/bin/false"]
+    done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "doctor is not installed here" in done.stderr and "pip install /path/to/doctor" in done.stderr
+    assert "No such file" not in done.stderr and "not found" not in done.stderr
+
+
+def test_doctor_defaults_to_python_m_doctor(tmp_path: Path) -> None:
+    """Installed into PYTHON but not on PATH (a venv not activated): `PYTHON -m doctor` runs."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    argv = [make_available(), "-n", "--no-print-directory", "-f", str(MAKEFILE), "preflight",
+            f"PYTHON={sys.executable}"]
+    done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [sys.executable, "-m", "doctor", "preflight"]

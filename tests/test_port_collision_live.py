@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import shutil
 import socket
 import subprocess
@@ -33,6 +34,11 @@ s.listen(1)
 print("ready", flush=True)
 time.sleep(120)
 """
+
+
+def project_name(base: str) -> str:
+    """A per-run compose project name: two runs on one engine never share a project."""
+    return f"{base}-{secrets.token_hex(4)}"
 
 
 def free_port() -> int:
@@ -218,19 +224,19 @@ def compose(docker: str, folder: Path, name: str, *args: str) -> subprocess.Comp
 def test_container_of_another_compose_project(tmp_path: Path, docker_engine: str, busybox_image: str,
                                               compose_projects: list[tuple[str, Path]]) -> None:
     port = free_port()
+    other = project_name("othertrack")
     theirs = write_project(tmp_path / "othertrack", web_on(port, busybox_image, service="traefik"))
-    compose_projects.append(("othertrack", theirs))
-    compose(docker_engine, theirs, "othertrack", "down", "--timeout", "1")
-    started = compose(docker_engine, theirs, "othertrack", "up", "-d")
+    compose_projects.append((other, theirs))
+    started = compose(docker_engine, theirs, other, "up", "-d")
     assert started.returncode == 0, started.stderr
     findings = run_doctor(write_project(tmp_path / "mytrack", web_on(port, busybox_image)), {})
     held = about(findings, port)
     assert [f.message for f in held] == [
-        f"0.0.0.0:{port}/tcp ('web') is taken by 'othertrack' service 'traefik' "
-        "(container othertrack-traefik-1)"]
+        f"0.0.0.0:{port}/tcp ('web') is taken by '{other}' service 'traefik' "
+        f"(container {other}-traefik-1)"]
     assert held[0].severity is Severity.ERROR
     assert held[0].fix is not None and held[0].fix.title.startswith(f"move 'web' from host port {port} to ")
-    assert offered_commands(held[0].fix) == [("docker", "compose", "-p", "othertrack", "stop", "traefik")]
+    assert offered_commands(held[0].fix) == [("docker", "compose", "-p", other, "stop", "traefik")]
     assert not [f for f in findings if f.subject == "engine"]
 
 
@@ -238,13 +244,14 @@ def test_container_of_another_compose_project(tmp_path: Path, docker_engine: str
 def test_stopped_project_declaring_our_port_warns(tmp_path: Path, docker_engine: str, busybox_image: str,
                                                   compose_projects: list[tuple[str, Path]]) -> None:
     port = free_port()
+    other = project_name("trackb")
     theirs = write_project(tmp_path / "trackb", web_on(port, busybox_image, service="api"))
-    compose_projects.append(("trackb", theirs))
-    created = compose(docker_engine, theirs, "trackb", "create")
+    compose_projects.append((other, theirs))
+    created = compose(docker_engine, theirs, other, "create")
     assert created.returncode == 0, created.stderr
     findings = about(run_doctor(write_project(tmp_path / "tracka", web_on(port, busybox_image)), {}), port)
     assert [(f.severity, f.message) for f in findings] == [
-        (Severity.WARNING, f"0.0.0.0:{port}/tcp ('web') is also published by stopped 'trackb' service 'api': "
+        (Severity.WARNING, f"0.0.0.0:{port}/tcp ('web') is also published by stopped '{other}' service 'api': "
                            "both cannot run at once")]
 
 
@@ -252,16 +259,17 @@ def test_stopped_project_declaring_our_port_warns(tmp_path: Path, docker_engine:
 def test_our_own_running_stack_is_not_a_finding(tmp_path: Path, docker_engine: str, busybox_image: str,
                                                 compose_projects: list[tuple[str, Path]]) -> None:
     port = free_port()
+    mine, yours = project_name("mytrack"), project_name("yourtrack")
     ours = write_project(tmp_path / "mytrack", web_on(port, busybox_image))
-    compose_projects.append(("mytrack", ours))
-    started = compose(docker_engine, ours, "mytrack", "up", "-d")
+    compose_projects.append((mine, ours))
+    started = compose(docker_engine, ours, mine, "up", "-d")
     assert started.returncode == 0, started.stderr
     # the port really is busy (docker-proxy holds it) ...
     with pytest.raises(OSError), socket.socket() as probe:
         probe.bind(("0.0.0.0", port))
     # ... but by us: no finding, under the same project name; another name sees the clash
-    assert run_doctor(ours, {}, name="mytrack") == []
-    assert "is taken by 'mytrack' service 'web'" in run_doctor(ours, {}, name="yourtrack")[0].message
+    assert run_doctor(ours, {}, name=mine) == []
+    assert f"is taken by '{mine}' service 'web'" in run_doctor(ours, {}, name=yours)[0].message
 
 
 @pytest.mark.docker
@@ -291,12 +299,13 @@ def test_static_rule_matches_compose(tmp_path: Path, docker_engine: str, busybox
         body += (f"  {service}:\n    image: {busybox_image}\n    command: [httpd, -f, -p, '80']\n"
                  f"    ports:\n      - \"{port}:80\"\n")
     folder = write_project(tmp_path / "clash", body)
-    compose_projects.append(("doctorclash", folder))
+    clash = project_name("doctorclash")
+    compose_projects.append((clash, folder))
     findings = about(run_doctor(folder, {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}), port)
     assert [f.severity for f in findings] == [Severity.ERROR]  # a, b and c: front starts a and b
-    failed = compose(docker_engine, folder, "doctorclash", "up", "-d", "front")
+    failed = compose(docker_engine, folder, clash, "up", "-d", "front")
     assert failed.returncode != 0
     assert "port is already allocated" in failed.stderr or "address already in use" in failed.stderr
-    compose(docker_engine, folder, "doctorclash", "down", "--timeout", "1")
-    alone = compose(docker_engine, folder, "doctorclash", "up", "-d", "c")
+    compose(docker_engine, folder, clash, "down", "--timeout", "1")
+    alone = compose(docker_engine, folder, clash, "up", "-d", "c")
     assert alone.returncode == 0, alone.stderr

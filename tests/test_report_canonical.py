@@ -19,7 +19,7 @@ EXPECTED = Path(__file__).parent / "reports"
 
 def rendered(fmt: Format, tmp_path: Path) -> str:
     root = write_project(tmp_path / "proj")
-    text = renderer(fmt)(canonical_report(root), Redactor(), RenderOptions(version="1.2.3"))
+    text = renderer(fmt)(canonical_report(root), Redactor(), RenderOptions(version="1.2.3", cwd=root))
     return normalize(text, root)
 
 

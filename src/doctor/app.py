@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from doctor.project.types import ComposeModel
     from doctor.redact import Redactor
     from doctor.report import Format
+    from doctor.report.console import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -98,8 +99,13 @@ def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
     )
 
 
-def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Run, Config]:
-    """Config, project, checks, then suppressions and the baseline: the report a user sees."""
+def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
+                  progress: Progress | None = None) -> tuple[Run, Config]:
+    """Config, project, checks, then suppressions and the baseline: the report a user sees.
+
+    `progress` (the console on a terminal) prints the header once the project is found and
+    shows what runs while the checks run.
+    """
     from doctor.config import BASELINE_FILE
     from doctor.engine import Run, RunOptions, load_registry
     from doctor.engine import preflight as run
@@ -119,9 +125,14 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Ru
     # no compose file: stop before any check runs (the ownership scan of a stray `/` would walk it all)
     require_compose_files(project.compose, opts.path)
     try:
-        done = run(options, registry, project)
+        if progress is not None:
+            progress.begin(project.root)
+        done = run(options, registry, project, progress.step if progress is not None else None)
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
+    finally:
+        if progress is not None:
+            progress.end()
     report = done.report
     has_baseline = use_baseline and (report.project_dir / BASELINE_FILE).exists()
     if not (config.suppressions.value or has_baseline):
@@ -158,20 +169,51 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """Run the checks, print the report in the chosen format, return 0/1/2."""
     from doctor.report import Format, RenderOptions, renderer
 
-    done, config = run_preflight(opts)
-    report = done.report
     fmt = Format(opts.format) if opts.format else _auto_format(opts.env, out)
+    tty = out.isatty()
+    color = opts.color if opts.color is not None else _wants_color(out, opts.env)
+    progress = None
+    console_options = RenderOptions(color=color, version=__version__)
+    if fmt is Format.CONSOLE and opts.output is None:
+        from doctor.report import console
+
+        console_options = RenderOptions(color=color, version=__version__, header=False,
+                                        width=console.terminal_width(opts.env) if tty else None,
+                                        links=tty and console.supports_hyperlinks(opts.env))
+        progress = console.Progress(out, console_options, live=tty and opts.env.get("TERM") != "dumb")
+    done, config = run_preflight(opts, progress=progress)
+    report = done.report
+    _note_partial_input(done)
     redactor = redactor_for(done.project)
     if fmt is Format.JSON:
         report.facts["context"] = done.host.context.as_dict()
-    color = opts.color if opts.color is not None else _wants_color(out, opts.env)
-    text = renderer(fmt)(report, redactor, RenderOptions(color=color and fmt is Format.CONSOLE, version=__version__))
     if opts.output is not None:
+        # the report goes to the file; the console gets its summary line (and where the report is)
+        text = renderer(fmt)(report, redactor, RenderOptions(version=__version__))
         write_atomic(opts.output, redactor.text(text))
-        if fmt is not Format.CONSOLE:
-            text = renderer(Format.CONSOLE)(report, redactor, RenderOptions(color=color, version=__version__))
-    out.write(redactor.text(text))
+        from doctor.report.console import summary
+
+        out.write(redactor.text(f"{summary(report)} · report in {opts.output}\n"))
+    else:
+        options = console_options if fmt is Format.CONSOLE else RenderOptions(version=__version__)
+        out.write(redactor.text(renderer(fmt)(report, redactor, options)))
     return report.exit_code(config.fail_on.value)
+
+
+def _note_partial_input(done: Run) -> None:
+    """A fact for the report: the files were read only in part, so the checks saw part of them.
+
+    The checks whose findings are those problems are named (they saw everything there was).
+    """
+    problems = list(done.project.compose.problems)
+    if done.project.dotenv is not None:
+        problems.extend(done.project.dotenv.problems)
+    if not problems:
+        return
+    keys = {(p.message, p.location) for p in problems}
+    reporters = sorted({f.check for f in done.report.findings if (f.message, f.location) in keys})
+    what = "the compose files" if done.project.compose.problems else "the .env file"
+    done.report.facts["partial_input"] = {"reason": f"{what} did not fully load", "reported_by": reporters}
 
 
 @dataclass(frozen=True)
@@ -204,7 +246,12 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
             env=opts.target.env,
         )
     )
-    out.write(render_fix_report(report))
+    text = render_fix_report(report)
+    if out.isatty() and _wants_color(out, opts.target.env):
+        from doctor.report.console import color_diff
+
+        text = color_diff(text)
+    out.write(text)
     return report.exit_code
 
 
@@ -218,9 +265,17 @@ def info(as_json: bool, out: TextIO = sys.stdout) -> int:
 def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """`doctor config`: every effective setting and where it came from."""
     from doctor.config import render_config
+    from doctor.project import Project
     from doctor.redact import Redactor
 
-    out.write(Redactor.from_environment(opts.env).text(render_config(load_effective_config(opts))))
+    config = load_effective_config(opts)
+    found: tuple[str, ...] = ()
+    if not config.compose_files.value:  # show what compose itself would read, not "(none)"
+        from doctor.report.console import shown_path
+
+        found = tuple(shown_path(f) for f in Project(project_options(opts, config)).compose.files)
+    how = "COMPOSE_FILE" if opts.env.get("COMPOSE_FILE") else "compose's discovery"
+    out.write(Redactor.from_environment(opts.env).text(render_config(config, found, how)))
     return EXIT_OK
 
 

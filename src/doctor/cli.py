@@ -23,6 +23,38 @@ def _ids(values: list[str] | None) -> tuple[str, ...]:
     return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
 
 
+def _check_ids() -> list[str]:
+    """Every check id, from the registry (so a plugin's checks complete too)."""
+    from doctor.engine import load_registry
+
+    return sorted(load_registry().checks)
+
+
+def complete_check_id(incomplete: str) -> list[str]:
+    """`doctor explain <TAB>`: the check ids starting with what was typed."""
+    return [i for i in _check_ids() if i.startswith(incomplete)]
+
+
+def complete_check_ids(incomplete: str) -> list[str]:
+    """`--select a,<TAB>`: the ids for the last item of a comma list, the items before kept."""
+    done, _, last = incomplete.rpartition(",")
+    taken = set(done.split(",")) if done else set()
+    prefix = f"{done}," if done else ""
+    return [prefix + i for i in _check_ids() if i.startswith(last) and i not in taken]
+
+
+def complete_format(incomplete: str) -> list[str]:
+    from doctor.report import Format
+
+    return [f.value for f in Format if f.value.startswith(incomplete)]
+
+
+def complete_severity(incomplete: str) -> list[str]:
+    from doctor.model import Severity
+
+    return [s.label for s in sorted(Severity, reverse=True) if s.label.startswith(incomplete)]
+
+
 def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "typer.Typer":
     """The typer application with every command.
 
@@ -75,12 +107,16 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
         profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
         project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
-        select: Annotated[list[str] | None, typer.Option("--select", help="Run only these check ids (a,b).")] = None,
-        ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these check ids (a,b).")] = None,
+        select: Annotated[list[str] | None, typer.Option("--select", help="Run only these check ids (a,b).",
+                                                          autocompletion=complete_check_ids)] = None,
+        ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these check ids (a,b).",
+                                                          autocompletion=complete_check_ids)] = None,
         fail_on: Annotated[
-            str | None, typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|info [error].")
+            str | None, typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|info [error].",
+                                     autocompletion=complete_severity)
         ] = None,
-        format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(formats)}.")] = None,
+        format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(formats)}.",
+                                                    autocompletion=complete_format)] = None,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
         no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the console report.")] = False,
     ) -> None:
@@ -158,7 +194,8 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         raise typer.Exit(app.guarded(app.list_checks))
 
     @cli.command()
-    def explain(check: Annotated[str, typer.Argument(help="A check id from 'doctor list'.")]) -> None:
+    def explain(check: Annotated[str, typer.Argument(help="A check id from 'doctor list'.",
+                                                                 autocompletion=complete_check_id)]) -> None:
         """Explain a check: what it finds, why it matters, an example, and the fix."""
         raise typer.Exit(app.guarded(app.explain, check))
 

@@ -310,13 +310,20 @@ def _suppression(raw: Raw, origin: Origin, fail: Fail) -> Suppression:
     return Suppression(check, subject, reason, origin)
 
 
-def render_config(config: Config) -> str:
-    """`doctor config`: each setting's effective value and where it came from."""
+def render_config(config: Config, found: tuple[str, ...] = (), found_by: str = "") -> str:
+    """`doctor config`: each setting's effective value and where it came from.
+
+    `found` are the compose files compose itself would read (COMPOSE_FILE or discovery), shown
+    when no `compose-files` setting names them, with `found_by` as their origin.
+    """
     rows: list[tuple[str, str, str]] = []
     for f in fields(config):
         if f.name == "file":
             continue
         setting: Setting[Any] = getattr(config, f.name)
+        if f.name == "compose_files" and not setting.value and found:
+            rows.append(("compose-files", ", ".join(found), found_by))
+            continue
         rows.extend(_rows(f.name.replace("_", "-"), setting))
     width = max(len(key) for key, _, _ in rows)
     value_width = min(max(len(value) for _, value, _ in rows), 60)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,9 +126,18 @@ def select_checks(registry: Registry, select: Sequence[str], ignore: Sequence[st
     return [c for c in chosen if c.id not in ignore]
 
 
-def run_checks(checks: Iterable[Check], project: Project, host: Host, project_dir: Path) -> Report:
-    """Run every check; a crash or an unavailable fact is that check's result, never the run's end."""
-    return Report(project_dir, tuple(_run_one(check, project, host) for check in checks))
+def run_checks(checks: Iterable[Check], project: Project, host: Host, project_dir: Path,
+               progress: Callable[[str], None] | None = None) -> Report:
+    """Run every check; a crash or an unavailable fact is that check's result, never the run's end.
+
+    `progress` is told each check's id before it runs (the console's status line on a terminal).
+    """
+    results = []
+    for check in checks:
+        if progress is not None:
+            progress(check.id)
+        results.append(_run_one(check, project, host))
+    return Report(project_dir, tuple(results))
 
 
 def _run_one(check: Check, project: Project, host: Host) -> CheckResult:
@@ -164,10 +173,12 @@ class Run:
     host: Host
 
 
-def preflight(options: RunOptions, registry: Registry | None = None, project: Project | None = None) -> Run:
+def preflight(options: RunOptions, registry: Registry | None = None, project: Project | None = None,
+              progress: Callable[[str], None] | None = None) -> Run:
     """Build the project and host models, run the selected checks, return the report.
 
-    `project` is one the caller already built from `options.project` (and may have read).
+    `project` is one the caller already built from `options.project` (and may have read);
+    `progress` is told what runs (see run_checks).
     """
     from doctor.host import Host
     from doctor.project import Project
@@ -179,7 +190,7 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     for probe in sorted({probe for cls in chosen for probe in cls.prefetch}):
         host.prefetch(probe)
     checks = [cls(options.severities.get(cls.id)) for cls in chosen]
-    report = run_checks(checks, project, host, project.root)
+    report = run_checks(checks, project, host, project.root, progress)
     plugin_results = tuple(
         CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors
     )

@@ -10,6 +10,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,11 +30,20 @@ class Format(enum.Enum):
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """What a reporter may vary on: colour (console on a TTY), verbosity, tool version."""
+    """What a reporter may vary on: colour (console on a TTY), verbosity, tool version.
+
+    The console also reads: `width` (a terminal's columns: wrap there; None when piped),
+    `links` (OSC 8 hyperlinks), `cwd` (paths are shown as they open from there; None: the
+    process's current directory) and `header` (False when it was printed before the run).
+    """
 
     color: bool = False
     verbose: bool = False
     version: str = ""
+    width: int | None = None
+    links: bool = False
+    cwd: Path | None = None
+    header: bool = True
 
 
 Renderer = Callable[["Report", "Redactor", RenderOptions], str]

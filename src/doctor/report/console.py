@@ -1,79 +1,328 @@
-"""The human report: a doctor's checklist (✓ / ! / ✗ / -), each finding with file:line and fix.
+"""The human report: a doctor's checklist (✓ ! ✗ i ~ -), each finding with file:line and its fix.
 
-Plain and stable when piped; colour (through rich, imported only then) on a TTY without NO_COLOR.
+Piped, the text is plain and stable: no colour, no links, no wrapping. On a terminal
+(`RenderOptions.width`), lines wrap at the terminal's width with hanging indents and never
+break inside a word, so a path stays whole; colour and OSC 8 hyperlinks come through rich,
+imported only then. Paths are printed as a terminal or editor opens them from the current
+directory: relative below it, absolute elsewhere.
+
+A check that could not run is `-` with the reason; one that ran on part of what it needed (the
+compose files did not load, the engine could not be asked) is `~`, "partial", with the reason.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Severity, Status
 from doctor.redact import Redactor
 from doctor.report import RenderOptions
 
+if TYPE_CHECKING:
+    from doctor.model import Location
+
 MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "✗"}
-STYLES = {"✓": "green", "✗": "red", "!": "yellow", "-": "dim", "i": "cyan"}
+PARTIAL = "~"
+STYLES = {"✓": "green", "✗": "bold red", "!": "yellow", "-": "dim", "i": "cyan", PARTIAL: "magenta"}
 SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+#: a note without a file whose subject is one of these says the check could not ask the engine
+#: (unavailable, remote, hung): the check ran on its static half only
+ENGINE_NOTE_SUBJECTS = frozenset({"engine"})
+#: report.facts key: {"reason": why the project was read only in part, "reported_by": [the check
+#: ids whose findings are those problems]}; every other check that ran is marked partial
+PARTIAL_INPUT = "partial_input"
+ID_WIDTH = 20
+DETAIL = 12  # where a finding's message and fix start
 
 
-def _mark(result: CheckResult) -> str:
-    if result.status in (Status.FAILED, Status.PASSED) and result.findings:
-        worst = max(f.severity for f in result.findings)
-        return {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i"}[worst]
+@dataclass(frozen=True)
+class Piece:
+    """A run of text with one style and, on a terminal that supports it, a hyperlink."""
+
+    text: str
+    style: str = ""
+    link: str = ""
+    whole: bool = False  # never split at its spaces (a path, a location)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One logical line: its pieces, and the indent of the lines it wraps onto."""
+
+    pieces: tuple[Piece, ...]
+    hang: int = 0
+
+
+def shown_path(path: Path, cwd: Path | None = None) -> str:
+    """The path as it opens from the current directory: relative below it, else absolute."""
+    here = cwd or Path.cwd()
+    try:
+        return str(path.relative_to(here)) or "."
+    except ValueError:
+        return str(path)
+
+
+def _where(location: Location, cwd: Path | None) -> str:
+    shown = shown_path(location.path, cwd)
+    return shown if location.line is None else f"{shown}:{location.line}"
+
+
+def partial_reason(result: CheckResult, report: Report) -> str:
+    """Why a check that ran saw only part of its input ("" when it saw all of it)."""
+    if result.status not in (Status.PASSED, Status.FAILED):
+        return ""
+    for finding in result.findings:
+        if finding.severity is Severity.INFO and finding.location is None and finding.subject in ENGINE_NOTE_SUBJECTS:
+            return finding.message
+    partial_input = report.facts.get(PARTIAL_INPUT)
+    if isinstance(partial_input, dict) and result.check not in partial_input.get("reported_by", ()):
+        return str(partial_input.get("reason", ""))
+    return ""
+
+
+def _mark(result: CheckResult, partial: str) -> str:
+    worst = max((f.severity for f in result.findings), default=None)
+    if result.status in (Status.FAILED, Status.PASSED) and worst is not None and worst > Severity.INFO:
+        return {Severity.ERROR: "✗", Severity.WARNING: "!"}[worst]
+    if partial:
+        return PARTIAL
+    if result.status in (Status.FAILED, Status.PASSED) and worst is not None:
+        return "i"
     return MARKS[result.status]
 
 
-def _lines(report: Report, redact: Redactor) -> Iterator[tuple[str, str]]:
-    """(style, text) lines; the style is ignored when printing plain."""
-    yield "bold", f"doctor preflight {report.project_dir}"
-    yield "", ""
+def header(report_dir: Path, cwd: Path | None = None) -> str:
+    """The first line of the report (printed before the checks run, on a terminal)."""
+    return f"doctor preflight {shown_path(report_dir, cwd)}"
+
+
+def _lines(report: Report, redact: Redactor, options: RenderOptions) -> Iterator[Line]:
+    cwd = options.cwd
+    if options.header:
+        yield Line((Piece(header(report.project_dir, cwd), "bold", whole=True),))
+        yield Line(())
     for result in report.results:
-        mark = _mark(result)
-        tail = f" ({redact.text(result.reason)})" if result.reason else ""
-        yield STYLES.get(mark, ""), f"{mark} {result.check:<20} {result.summary}{tail}"
+        partial = partial_reason(result, report)
+        mark = _mark(result, partial)
+        reason = result.reason or partial
+        label = "partial: " if partial and not result.reason else ""
+        pieces = [Piece(mark, STYLES.get(mark, "")), Piece(" "), Piece(f"{result.check:<{ID_WIDTH}}", "bold"),
+                  Piece(" "), Piece(result.summary, "dim" if mark == "✓" else "")]
+        if reason:
+            pieces.append(Piece(f" ({label}{redact.text(reason)})", STYLES.get(mark, "")))
+        yield Line(tuple(pieces), hang=ID_WIDTH + 3)
         for finding in result.findings:
-            yield from _finding_lines(finding, report, redact)
-    yield "", ""
-    yield "bold", _summary(report)
+            if partial and finding.message == partial and finding.location is None:
+                continue  # said on the check's own line
+            yield from _finding_lines(finding, redact, options)
+    yield Line(())
+    yield Line((Piece(summary(report), "bold"),))
 
 
-def _finding_lines(finding: Finding, report: Report, redact: Redactor) -> Iterator[tuple[str, str]]:
-    where = finding.location.display(report.project_dir) if finding.location else "(this machine)"
-    yield SEVERITY_STYLES[finding.severity], f"    {finding.severity.label:<7} {where}"
-    yield "", f"            {redact.text(finding.message)}"
+def _finding_lines(finding: Finding, redact: Redactor, options: RenderOptions) -> Iterator[Line]:
+    style = SEVERITY_STYLES[finding.severity]
+    if finding.location is not None:
+        where = Piece(_where(finding.location, options.cwd), "underline" if options.links else "",
+                      link=finding.location.path.resolve().as_uri() if options.links else "", whole=True)
+    else:
+        where = Piece("(this machine)", "dim", whole=True)
+    yield Line((Piece(f"    {finding.severity.label:<7} ", style), where), hang=DETAIL)
+    yield Line((Piece(" " * DETAIL), Piece(redact.text(finding.message))), hang=DETAIL + 2)
     if finding.fix is not None:
         command = f": {' '.join(finding.fix.command)}" if finding.fix.command else ""
-        yield "dim", f"            fix: {redact.text(finding.fix.title + command)}"
+        yield Line((Piece(" " * DETAIL), Piece("fix:", "bold green"),
+                    Piece(" " + redact.text(finding.fix.title + command))), hang=DETAIL + 5)
         for alternative in finding.fix.alternatives:
             instead = f": {' '.join(alternative.command)}" if alternative.command else ""
-            yield "dim", f"            or:  {redact.text(alternative.title + instead)}"
+            yield Line((Piece(" " * DETAIL), Piece("or: ", "bold yellow"),
+                        Piece(" " + redact.text(alternative.title + instead))), hang=DETAIL + 5)
 
 
-def _summary(report: Report) -> str:
+def summary(report: Report) -> str:
+    """The last line: findings by severity, then checks by status (partial ones counted apart)."""
     severities = Counter(f.severity for f in report.findings)
     statuses = Counter(r.status for r in report.results)
+    partial = sum(1 for r in report.results if partial_reason(r, report))
     found = ", ".join(
         f"{severities[s]} {s.label}{'s' if severities[s] != 1 and s is not Severity.INFO else ''}"
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
     )
-    ran = ", ".join(f"{statuses[s]} {s.value}" for s in Status if statuses[s])
-    return f"{found} · {len(report.results)} checks ({ran})"
+    ran = [f"{statuses[s]} {s.value}" for s in Status if statuses[s]]
+    if partial:
+        ran.append(f"{partial} partial")
+    return f"{found} · {len(report.results)} checks ({', '.join(ran)})"
+
+
+def _breaks(line: Line) -> list[int]:
+    """Offsets of the spaces a line may wrap at: past its hanging indent, outside whole pieces."""
+    allowed: list[int] = []
+    offset = 0
+    for piece in line.pieces:
+        if not piece.whole:
+            allowed.extend(offset + n for n, char in enumerate(piece.text) if char == " ")
+        offset += len(piece.text)
+    return [n for n in allowed if n >= line.hang]
+
+
+def wrap(line: Line, width: int | None) -> list[list[Piece]]:
+    """The physical lines of a logical line at `width` columns (None: one line, as it is).
+
+    Continuation lines start at the line's hanging indent. A line breaks only at a space, never
+    inside a whole piece (a path): a word longer than the room left runs past the width.
+    """
+    text = "".join(p.text for p in line.pieces)
+    if width is None or len(text.rstrip()) <= width:
+        return [list(line.pieces)]
+    cuts: list[tuple[int, int]] = []  # (start, end) of each row's text
+    start, room = 0, width
+    breaks = _breaks(line)
+    while len(text) - start > room:
+        fits = [n for n in breaks if start < n <= start + room]
+        after = [n for n in breaks if n > start + room]
+        cut = fits[-1] if fits else (after[0] if after else None)
+        if cut is None:
+            break
+        cuts.append((start, cut))
+        start = cut + 1
+        while start < len(text) and text[start] == " " and start in breaks:
+            start += 1
+        room = width - line.hang
+    cuts.append((start, len(text)))
+    return [([Piece(" " * line.hang)] if n else []) + _slice(line.pieces, a, b) for n, (a, b) in enumerate(cuts)]
+
+
+def _slice(pieces: tuple[Piece, ...], start: int, end: int) -> list[Piece]:
+    """The parts of `pieces` between two offsets of their joined text."""
+    found: list[Piece] = []
+    offset = 0
+    for piece in pieces:
+        lo, hi = max(start, offset), min(end, offset + len(piece.text))
+        if lo < hi:
+            found.append(Piece(piece.text[lo - offset:hi - offset], piece.style, piece.link, piece.whole))
+        offset += len(piece.text)
+    return found
 
 
 def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
-    """The checklist as text; with options.color, as ANSI-coloured text rendered by rich."""
-    lines = list(_lines(report, redactor))
-    if not options.color:
-        return "\n".join(text for _, text in lines) + "\n"
+    """The checklist as text; on a terminal wrapped, with colour and links as the options allow."""
+    rows = [row for line in _lines(report, redactor, options) for row in wrap(line, options.width)]
+    if not (options.color or options.links):
+        return "".join("".join(p.text for p in row).rstrip() + "\n" for row in rows)
+    import io
+
+    from rich.console import Console
+    from rich.style import Style
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, color_system="standard", no_color=not options.color,
+                      width=10_000, highlight=False, emoji=False, markup=False)
+    for row in rows:
+        text = Text()
+        for piece in row:
+            style = Style.parse(piece.style) if piece.style and options.color else Style()
+            if piece.link:
+                style += Style(link=piece.link)
+            text.append(piece.text, style=style)
+        text.rstrip()
+        console.print(text, overflow="ignore", crop=False, soft_wrap=True)
+    return buffer.getvalue()
+
+
+def supports_hyperlinks(env: Mapping[str, str]) -> bool:
+    """Whether the terminal shows OSC 8 hyperlinks (others would print them as garbage or nothing)."""
+    if "DOCTOR_HYPERLINKS" in env:
+        return env["DOCTOR_HYPERLINKS"] not in ("0", "")
+    if env.get("TERM") in ("dumb", "linux") or env.get("TMUX") or env.get("STY"):
+        return False  # the Linux console, and multiplexers that may not pass OSC 8 through
+    if env.get("TERM_PROGRAM") in ("iTerm.app", "WezTerm", "vscode", "ghostty", "Hyper", "Tabby"):
+        return True
+    if env.get("KITTY_WINDOW_ID") or env.get("WT_SESSION") or env.get("DOMTERM") or env.get("KONSOLE_VERSION"):
+        return True
+    vte = env.get("VTE_VERSION", "")
+    return vte.isdigit() and int(vte) >= 5000
+
+
+def color_diff(text: str) -> str:
+    """A unified diff coloured for a terminal: additions green, removals red, hunks cyan."""
     import io
 
     from rich.console import Console
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=True, color_system="standard", width=200, highlight=False)
-    for style, text in lines:
-        console.print(Text(text, style=style or ""), overflow="ignore", crop=False)
+    console = Console(file=buffer, force_terminal=True, color_system="standard", width=10_000, highlight=False,
+                      emoji=False, markup=False)
+    in_hunk = False  # only lines inside a hunk are diff lines: a note starting with "-" stays plain
+    for line in text.splitlines():
+        style = ""
+        if line.startswith(("+++ ", "--- ")):
+            style, in_hunk = "bold", False
+        elif line.startswith("@@"):
+            style, in_hunk = "cyan", True
+        elif in_hunk and line.startswith("+"):
+            style = "green"
+        elif in_hunk and line.startswith("-"):
+            style = "red"
+        elif not line.startswith((" ", "\\")):
+            in_hunk = False
+        console.print(Text(line, style=style), overflow="ignore", crop=False, soft_wrap=True)
     return buffer.getvalue()
+
+
+class Progress:
+    """While the checks run: the header at once, then, on a terminal, a status line of what runs.
+
+    Piped, only the header is written (the report that follows is byte-for-byte the same).
+    """
+
+    def __init__(self, out: TextIO, options: RenderOptions, live: bool) -> None:
+        self.out = out
+        self.options = options
+        self.live = live
+        self._status: Any = None
+
+    def begin(self, project_dir: Path) -> None:
+        """Print the header; start the status line on a terminal."""
+        self.out.write(header(project_dir, self.options.cwd) + "\n\n")
+        self.out.flush()
+        if self.live:
+            from rich.console import Console
+
+            console = Console(file=self.out, force_terminal=True, no_color=not self.options.color,
+                              highlight=False, emoji=False, markup=False)
+            self._status = console.status("loading the project", spinner="dots")
+            self._status.start()
+
+    def step(self, what: str) -> None:
+        """Say what runs now (a check id, a probe)."""
+        if self._status is not None:
+            self._status.update(f"running {what}")
+
+    def end(self) -> None:
+        """Clear the status line (the report is printed next)."""
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+
+def progress_callback(progress: Progress | None) -> Callable[[str], None] | None:
+    """The engine's `progress` hook for a Progress (None: no hook)."""
+    return progress.step if progress is not None else None
+
+
+def terminal_width(env: Mapping[str, str], fallback: int = 100) -> int:
+    """The terminal's columns: COLUMNS when set, else the tty's size."""
+    columns = env.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 20:
+        return int(columns)
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return fallback

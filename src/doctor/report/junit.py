@@ -4,7 +4,8 @@ One `<testsuite name="doctor">` inside `<testsuites>`; a check with error or war
 is a `<failure>` listing them as `file:line: severity: message`, one per line; a check with
 only info findings passes and lists them in `<system-out>` (a notice must not turn a CI test
 tab red while doctor itself exits 0); a skipped check is `<skipped message=reason>`; a crashed
-check is an `<error>`. The output validates against the JUnit schema Jenkins' xunit plugin uses
+check is an `<error>`. Paths are relative to the repository root (the CI checkout), as in
+the github and SARIF formats. The output validates against the JUnit schema Jenkins' xunit plugin uses
 (tests/reports/junit.xsd).
 """
 
@@ -15,7 +16,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from doctor.model import Finding, Severity, Status
-from doctor.report.github import with_fix
+from doctor.report.github import relative_path, source_root, with_fix
 
 if TYPE_CHECKING:
     from doctor.engine import Report
@@ -68,7 +69,12 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
 
 
 def _line(finding: Finding, report: Report, redactor: Redactor) -> str:
-    where = finding.location.display(report.project_dir) if finding.location else ""
+    # relative to the checkout, like the github and SARIF formats: the CI's test tab links files from there
+    loc = finding.location
+    where = ""
+    if loc is not None:
+        where = relative_path(loc.path, source_root(report.project_dir))
+        where = where if loc.line is None else f"{where}:{loc.line}"
     prefix = f"{where}: " if where else ""
     return f"{prefix}{finding.severity.label}: {with_fix(finding, redactor)}"
 

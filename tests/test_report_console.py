@@ -1,0 +1,121 @@
+"""The console reporter's terminal behaviour: wrapping, paths from the cwd, links, partial marks."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from reports.canonical import canonical_report, write_project
+
+from doctor.engine import Report
+from doctor.model import CheckResult, Finding, Location, Severity, Status
+from doctor.redact import Redactor
+from doctor.report import RenderOptions
+from doctor.report.console import PARTIAL_INPUT, Line, Piece, color_diff, render, supports_hyperlinks, wrap
+
+COMPOSE_CONFIG = "compose-config"
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\\\")
+
+
+def text_of(rows: list[list[Piece]]) -> list[str]:
+    return ["".join(p.text for p in row) for row in rows]
+
+
+def test_wrap_hangs_continuation_lines_and_never_breaks_a_path() -> None:
+    path = "examples/broken-stack/a/very/long/path/that/does/not/fit.yaml:12"
+    line = Line((Piece("    warning "), Piece(path, whole=True)), hang=12)
+    assert text_of(wrap(line, 30)) == ["    warning " + path]  # too long: it runs past, whole
+    message = Line((Piece(" " * 12), Piece("one two three four five six seven eight nine ten")), hang=14)
+    rows = text_of(wrap(message, 30))
+    assert rows == ["            one two three four", "              five six seven", "              eight nine ten"]
+    assert all(len(r) <= 30 for r in rows)
+    assert text_of(wrap(message, None)) == [" " * 12 + "one two three four five six seven eight nine ten"]
+
+
+def test_piped_output_is_plain_and_unwrapped(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj")
+    text = render(canonical_report(root), Redactor(), RenderOptions(cwd=root))
+    assert "\x1b" not in text
+    assert max(len(line) for line in text.splitlines()) > 100  # no width given: nothing wraps
+
+
+def test_terminal_output_fits_and_paths_open_from_the_cwd(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj")
+    options = RenderOptions(color=True, width=80, cwd=tmp_path)
+    text = ANSI.sub("", render(canonical_report(root), Redactor(), options))
+    lines = text.splitlines()
+    assert lines[0] == "doctor preflight proj"
+    assert max(len(line) for line in lines) <= 80
+    assert "    error   proj/.env:1" in lines
+    assert "    warning proj/.env" in lines
+
+
+def test_links_only_when_asked(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj")
+    report = canonical_report(root)
+    linked = render(report, Redactor(), RenderOptions(links=True, cwd=root))
+    assert "\x1b]8;id=" in linked or f"\x1b]8;;{(root / '.env').as_uri()}" in linked
+    assert (root / ".env").as_uri() in linked
+    assert "\x1b]8" not in render(report, Redactor(), RenderOptions(color=True, cwd=root))
+
+
+def test_hyperlink_support_is_detected_from_the_terminal() -> None:
+    assert supports_hyperlinks({"TERM_PROGRAM": "iTerm.app"})
+    assert supports_hyperlinks({"VTE_VERSION": "7200"})
+    assert not supports_hyperlinks({"TERM": "xterm-256color"})
+    assert not supports_hyperlinks({"TERM_PROGRAM": "iTerm.app", "TMUX": "/tmp/tmux-0/default"})
+    assert not supports_hyperlinks({"TERM_PROGRAM": "iTerm.app", "DOCTOR_HYPERLINKS": "0"})
+    assert supports_hyperlinks({"DOCTOR_HYPERLINKS": "1"})
+
+
+def _report(tmp_path: Path, *results: CheckResult, facts: dict[str, object] | None = None) -> Report:
+    return Report(tmp_path, results, facts=facts or {})
+
+
+def test_checks_after_a_yaml_error_are_partial(tmp_path: Path) -> None:
+    yaml_error = Finding(COMPOSE_CONFIG, Severity.ERROR, "yaml: did not find expected key",
+                         Location(tmp_path / "compose.yaml", 3), "yaml")
+    partial = {"reason": "the compose files did not fully load", "reported_by": [COMPOSE_CONFIG]}
+    report = _report(tmp_path, CheckResult(COMPOSE_CONFIG, "compose", Status.FAILED, (yaml_error,)),
+                     CheckResult("env-drift", "variables", Status.PASSED), facts={PARTIAL_INPUT: partial})
+    lines = render(report, Redactor(), RenderOptions(cwd=tmp_path)).splitlines()
+    assert "~ env-drift            variables (partial: the compose files did not fully load)" in lines
+    assert lines[-1].endswith("(1 passed, 1 failed, 1 partial)")
+    assert lines[2].startswith("✗ compose-config")  # the check that reports the problems saw them all
+
+
+def test_a_check_without_the_engine_is_partial_not_passed(tmp_path: Path) -> None:
+    note = Finding("port-collision", Severity.INFO, "docker engine unavailable: permission denied", None, "engine")
+    report = _report(tmp_path, CheckResult(COMPOSE_CONFIG, "compose", Status.PASSED),
+                     CheckResult("port-collision", "ports", Status.PASSED, (note,)),
+                     CheckResult("path-gap", "tools", Status.SKIPPED, reason="no login shell"))
+    lines = render(report, Redactor(), RenderOptions(cwd=tmp_path)).splitlines()
+    assert "~ port-collision       ports (partial: docker engine unavailable: permission denied)" in lines
+    assert "- path-gap             tools (no login shell)" in lines
+    assert not any(line.startswith("✓ port-collision") for line in lines)
+    assert sum("permission denied" in line for line in lines) == 1  # said once, on the check's line
+
+
+def test_fix_line_is_not_dim_and_diffs_are_coloured(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj")
+    text = render(canonical_report(root), Redactor(), RenderOptions(color=True, cwd=root))
+    fix_lines = [line for line in text.splitlines() if "fix:" in line]
+    assert fix_lines and not any("\x1b[2m" in line for line in fix_lines)
+    coloured = color_diff("--- a/.env\n+++ b/.env\n@@ -1 +1 @@\n-X=1\n+X=2\napplied 1\n")
+    assert "\x1b[31m-X=1" in coloured and "\x1b[32m+X=2" in coloured and "applied 1\n" in coloured
+
+
+def test_a_yaml_error_marks_the_other_checks_partial_end_to_end(tmp_path: Path) -> None:
+    from doctor.app import PreflightOptions, preflight
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n   bad: [\n")
+    out = io.StringIO()
+    status = preflight(PreflightOptions(path=tmp_path, select=("compose-config", "env-drift"), format="console",
+                                        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}), out)
+    lines = out.getvalue().splitlines()
+    assert status == 1
+    assert any(line.startswith("✗ compose-config") for line in lines), lines
+    assert any(line.startswith("~ env-drift") and "(partial: the compose files did not fully load)" in line
+               for line in lines), lines
