@@ -126,7 +126,7 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     require_compose_files(project.compose, opts.path)
     try:
         if progress is not None:
-            progress.begin(project.root)
+            progress.begin(project.root, where_doctor_runs(opts.env))
         done = run(options, registry, project, progress.step if progress is not None else None)
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
@@ -149,6 +149,13 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     if baseline is not None:
         report = apply_baseline(report, baseline)
     return Run(report, done.project, done.host), config
+
+
+def where_doctor_runs(env: dict[str, str]) -> str:
+    """A short phrase for the header: `host`, `docker container in github-actions`, ..."""
+    from doctor.host.context import detect_context
+
+    return detect_context(env).describe()
 
 
 def require_compose_files(compose: ComposeModel, path: Path) -> None:
@@ -185,8 +192,16 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     report = done.report
     _note_partial_input(done)
     redactor = redactor_for(done.project)
+    # where doctor runs is a fact of the report (the console header, JSON facts), never a finding
+    report.facts["where"] = done.host.context.describe()
+    mount = done.host.platform.windows_mount(done.project.root)
+    if mount is not None:
+        from doctor.host.platform import windows_mount_advice
+
+        report.facts["notices"] = [windows_mount_advice(mount)]
     if fmt is Format.JSON:
         report.facts["context"] = done.host.context.as_dict()
+        report.facts["platform"] = done.host.platform.as_dict(done.project.root)
     if opts.output is not None:
         # the report goes to the file; the console gets its summary line (and where the report is)
         text = renderer(fmt)(report, redactor, RenderOptions(version=__version__))
