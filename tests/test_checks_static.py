@@ -314,13 +314,40 @@ def test_missing_mount_follows_the_siblings_layout(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("mounts", [
     ("backend/app:/app/app", "backend/tests:/app/tests", "backend/scripts:/app/scripts"),
-    ("backend/app:/app/app",),  # a few chosen folders (a worker's): not a forgotten one
     ("backend:/app",),
     (),
     ("backend/app/core:/app/app/core", "backend/tests:/app/tests", "backend/scripts/sub:/app/scripts/sub"),
 ])
 def test_missing_mount_quiet(tmp_path: Path, mounts: tuple[str, ...]) -> None:
     assert run(MissingMount(), tmp_path, _backend(tmp_path, "app", "tests", "scripts", mounts=mounts)) == []
+
+
+def test_missing_mount_whatever_the_counts(tmp_path: Path) -> None:
+    """One mounted source folder says 'live editing': every other COPY'd source folder is missing."""
+    backend = _backend(tmp_path, "app", "tests", "scripts", mounts=("backend/app:/app/app",))
+    found = run(MissingMount(), tmp_path, backend)
+    assert sorted(f.subject for f in found) == ["backend:backend/scripts", "backend:backend/tests"]
+
+
+def test_missing_mount_leaves_a_worker_of_a_shared_image_alone(tmp_path: Path) -> None:
+    mounts = ("backend/app:/app/app", "backend/tests:/app/tests", "backend/scripts:/app/scripts")
+    backend = _backend(tmp_path, "app", "tests", "scripts", mounts=mounts)
+    worker = svc("worker", build=backend.build, volumes=backend.volumes[:1])
+    assert run(MissingMount(), tmp_path, backend, worker) == []
+
+
+def test_missing_bind_source_outside_the_project_judged_alike(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    loc = Location(root / "compose.yaml", 3)
+    volumes = (
+        Mount("bind", str(tmp_path / "libs"), "/libs", location=loc, raw="../libs:/libs"),
+        Mount("bind", f"{root}/../libs", "/libs2", location=loc, raw="${PWD}/../libs:/libs2"),
+        Mount("bind", "/srv/elsewhere", "/e", location=loc, raw="/srv/elsewhere:/e"),
+    )
+    (finding,) = run(MissingMount(), root, svc("web", volumes=volumes))
+    assert finding.subject == "web:../libs"
+    assert finding.message == "bind source ../libs does not exist: docker will create it root-owned"
 
 
 def test_missing_bind_sources(tmp_path: Path) -> None:
