@@ -43,7 +43,7 @@ def test_fresh_venv_install_runs_every_builtin_check(wheel: Path, tmp_path: Path
                             cwd=tmp_path, timeout=60)
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert "error" not in listed.stdout
-    assert len(listed.stdout.splitlines()) == 9
+    assert len(listed.stdout.splitlines()) == 10
     site = subprocess.run([str(venv / "bin" / "python"), "-c", "import doctor, sys; print(doctor.__file__)"],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert str(venv) in site.stdout, "the fresh venv must import its own installed copy"
