@@ -45,6 +45,12 @@ class DotenvOverride(Check):
         variable (compose then wins in the container; on the host the file still fills what
         the shell leaves unset); otherwise keep `.env` out of the image (`.dockerignore`) when a
         COPY carries it, or set the variable in compose's `environment:` when a mount does.
+
+    Fix safety
+        Dropping `override=True` is safe where compose sets every variable reported: compose's
+        value then wins in the container, and on the host the file still fills what the shell
+        leaves unset. Keeping `.env` out of the image or setting a value in compose is advice:
+        the app may rely on other values of that file.
     """
 
     id = "dotenv-override"

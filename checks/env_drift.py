@@ -34,9 +34,14 @@ class EnvDrift(Check):
         Append the key to `.env` with the value from `.env.example`, marked with a comment
         `# added by doctor from .env.example` (safe: it only adds a line). For a variable the
         example does not list, set it in `.env` or give it a default (`${VAR:-value}`).
+
+    Fix safety
+        Safe: the fix only appends a line to `.env` (backed up first when git does not track it);
+        no existing line changes.
     """
 
     id = "env-drift"
+    fix_family = "env"
     severity = Severity.WARNING
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

@@ -48,9 +48,14 @@ class ServiceNameDrift(Check):
         Rewrite the host on the line that defines it to the service meant: the one listening
         on the port the value uses (5432 -> the postgres service), else the closest name. The
         fix asks first: the suggestion is a best guess.
+
+    Fix safety
+        Unsafe: the service named is a best guess, so the edit is asked for (or `--yes`). It
+        changes only the host part of the one value, on its own line.
     """
 
     id = "service-name-drift"
+    fix_family = "env"
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

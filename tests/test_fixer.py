@@ -30,6 +30,7 @@ class EnvValueCheck(Check):
     """Fake env-drift: every `.env` key named in WANT must hold its wanted value"""
 
     id: ClassVar[str] = "env-drift"
+    fix_family: ClassVar[str] = "env"
     safety: ClassVar[Safety] = Safety.SAFE
     want: ClassVar[dict[str, str]] = {"COLOR": "blue"}
 
@@ -435,10 +436,9 @@ class HeldPort(EnvValueCheck):
     """Fake port-collision: the primary fix edits .env, the alternative stops the holder (a marker)"""
 
     id: ClassVar[str] = "port-collision"
+    fix_family: ClassVar[str] = "ports"
 
     def run(self, project: Any, host: Any) -> Iterator[Finding]:
-        from doctor.checks.port_collision.fix import PortMove
-
         marker = project.root / "stopped"
         for found in super().run(project, host):
             if marker.exists() or found.fix is None:
@@ -446,7 +446,7 @@ class HeldPort(EnvValueCheck):
             stop = Fix("stop the holder", Safety.UNSAFE,
                        command=(sys.executable, "-c", f"open({str(marker)!r}, 'w').close()"))
             yield Finding(found.check, found.severity, found.message, found.location, found.subject,
-                          PortMove(found.fix.title, Safety.SAFE, found.fix.edits, alternatives=(stop,)))
+                          Fix(found.fix.title, Safety.SAFE, found.fix.edits, alternatives=(stop,)))
 
 
 @pytest.mark.parametrize(("interactive", "yes", "answer", "stopped", "env"), [

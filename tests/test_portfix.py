@@ -20,7 +20,6 @@ from doctor.checks.port_collision.fix import (
     PortMove,
     candidates,
     env_line_with_value,
-    parse_compose_version,
     port_fix,
     port_specs,
 )
@@ -28,6 +27,7 @@ from doctor.checks.port_collision.fix import (
 import doctor.host
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.host.facts import parse_compose_version
 from doctor.host.ports import ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Unavailable
 from doctor.project import Project, ProjectOptions

@@ -47,9 +47,14 @@ class LeakedHostPort(Check):
         Give the consuming service the container-side value through `environment:` in the dev
         override (`POSTGRES_PORT: "5432"`, `DATABASE_URL: postgresql://...@db:5432/app`); the
         `.env` keeps the host-side value for tools run on the host.
+
+    Fix safety
+        Safe: it only adds `environment:` keys to the dev override that compose loads (never a
+        file compose would not read; without one it is advice). Comments and other keys stay.
     """
 
     id = "leaked-host-port"
+    fix_family = "env"
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

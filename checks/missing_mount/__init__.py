@@ -64,9 +64,15 @@ class MissingMount(Check):
         (`./backend/scripts:/app/scripts`), or, where the siblings reach the container through
         `develop.watch`, a sync rule beside theirs (advice). For a missing bind source: create
         it (a directory, or the file that was meant) before `docker compose up`.
+
+    Fix safety
+        Safe: it only adds a bind mount to the dev override that compose loads, with the layout
+        of the mounts already there; without such an override, or where the siblings are synced
+        by `develop.watch`, it is advice.
     """
 
     id = "missing-mount"
+    fix_family = "mounts"
     severity = Severity.WARNING
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
