@@ -176,23 +176,41 @@ def _db_published_by(variable: str, published: str) -> Service:
 
 
 def test_leaked_published_port_reaching_consumers(tmp_path: Path) -> None:
-    env = envfile(tmp_path, "POSTGRES_PORT=5433\n")
+    env = envfile(tmp_path, "POSTGRES_PORT=5433\nPOSTGRES_SERVER=db\n")
     (tmp_path / "compose.override.yaml").write_text("services:\n  backend:\n    volumes:\n      - ./a:/a\n")
-    backend = svc("backend", environment=from_file(env, POSTGRES_PORT="5433"))
-    worker = svc("worker", environment=backend.environment)
+    backend = svc("backend", environment=from_file(env, POSTGRES_PORT="5433", POSTGRES_SERVER="db"),
+                  depends_on=("db",))
+    worker = svc("worker", environment=backend.environment, command=("sh", "-c", "pg_isready -p $POSTGRES_PORT"))
     model_files = run(LeakedHostPort(), tmp_path, _db_published_by("POSTGRES_PORT", "5433"), backend, worker)
     (finding,) = model_files
     assert finding.subject == "backend,worker:POSTGRES_PORT"
     assert finding.message == (
-        "POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the network")
+        "POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the network"
+        " ('backend' gets POSTGRES_SERVER=db and depends on 'db')")
     assert finding.location == Location(env, 1)
+
+
+def test_leaked_published_port_only_for_clients_of_the_server(tmp_path: Path) -> None:
+    """ES_PORT beside ES_HOST in an env_file every service loads: only the service that dials is hurt."""
+    env = envfile(tmp_path, "ES_HOST=es\nES_PORT=9201\n")
+    given = from_file(env, ES_HOST="es", ES_PORT="9201")
+    es = svc("es", image="elasticsearch:8", ports=(PortMapping(9200, "9201", raw="${ES_PORT}:9200",
+                                                             variables=("ES_PORT",)),))
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "client.py").write_text("import os\nport = int(os.environ['ES_PORT'])\n")
+    search = svc("search", build=Build(str(tmp_path / "search")), environment=given)
+    frontend = svc("frontend", environment=given)
+    db = svc("db", image="postgres:17", environment=given)
+    (finding,) = run(LeakedHostPort(), tmp_path, es, search, frontend, db)
+    assert finding.subject == "search:ES_PORT"
+    assert finding.message.endswith("('search' reads ES_PORT in search/client.py)")
 
 
 def test_leaked_fix_writes_the_container_value_into_the_override(tmp_path: Path) -> None:
     env = envfile(tmp_path, "POSTGRES_PORT=5433\n")
     override = tmp_path / "compose.override.yaml"
     override.write_text("services:\n  backend:\n    volumes:\n      - ./a:/a\n")
-    backend = svc("backend", environment=from_file(env, POSTGRES_PORT="5433"))
+    backend = svc("backend", environment=from_file(env, POSTGRES_PORT="5433"), command="wait-for db:$POSTGRES_PORT")
     project_model = ComposeModel("proj", tmp_path, (tmp_path / "compose.yaml", override),
                                  {s.name: s for s in (_db_published_by("POSTGRES_PORT", "5433"), backend)})
     project = Project(ProjectOptions(path=tmp_path, env={}))
@@ -457,4 +475,6 @@ def test_a_proxy_port_variable_handed_to_every_service_is_no_leak(tmp_path: Path
     backend = svc("backend", environment=from_file(env, TRAEFIK_PORT="8095"))
     assert run(LeakedHostPort(), tmp_path, proxy, backend) == []
     paired = svc("backend", environment=from_file(env, TRAEFIK_PORT="8095", TRAEFIK_HOST="traefik"))
+    assert run(LeakedHostPort(), tmp_path, proxy, paired) == []  # gets the host but never depends on it
+    paired = svc("backend", environment=paired.environment, depends_on=("traefik",))
     assert [f.subject for f in run(LeakedHostPort(), tmp_path, proxy, paired)] == ["backend:TRAEFIK_PORT"]

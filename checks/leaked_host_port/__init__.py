@@ -13,6 +13,7 @@ from doctor.project.env_hosts import family_of, host_refs
 from doctor.project.service_network import network_view, service_family
 from doctor.project.types import ComposeModel, EnvVar, PortMapping, Service
 
+from .clients import Clients
 from .localhost_dials import localhost_dials
 
 URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
@@ -59,20 +60,28 @@ class LeakedHostPort(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
+        clients = Clients(project)
         groups: dict[tuple[Location | None, str, str], list[Consumer]] = {}
+        why: dict[tuple[Location | None, str, str], str] = {}
         for server in model.services.values():
             for mapping in server.ports:
                 for consumer in _port_consumers(model, server, mapping):
+                    reason = clients.reason(consumer[0], consumer[1].name, server)
+                    if reason is None:
+                        continue
                     key = (consumer[1].location, consumer[1].name, f"{server.name}:{mapping.target}")
                     groups.setdefault(key, []).append(consumer)
-        for (_, name, where), consumers in groups.items():
+                    why.setdefault(key, f"'{consumer[0].name}' {reason}")
+        for key, consumers in groups.items():
+            _, name, where = key
             owner, _, target = where.rpartition(":")
             value = consumers[0][1].value
-            message = f"{name}={value}"
-            message += f" is the host port of '{owner}', which listens on {target} inside the network"
-            yield self._finding(project, message, consumers)
+            message = f"{name}={value} is the host port of '{owner}', which listens on {target} inside the network"
+            yield self._finding(project, f"{message} ({why[key]})", consumers)
         for service in model.services.values():
             for dial in localhost_dials(model, service):
+                if clients.local_reason(service, dial.var.name, dial.peer) is None:
+                    continue
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
                 message = f"{shown} is '{service.name}' itself in its container (did you mean '{dial.peer}'?)"

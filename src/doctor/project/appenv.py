@@ -54,12 +54,12 @@ class DotenvEffect:
 
 def code_roots(project_dir: Path, maps: Iterable[CodeMap]) -> tuple[Path, ...]:
     """The folders whose Python files may run in a service: build contexts and bind-mounted folders
-    that hold the project or lie inside it (`..` of a `.devcontainer/` project is the repo)."""
+    inside the project, or its parent (`..` of a `.devcontainer/` project is the repo); never a
+    bind of /tmp or $HOME that happens to hold it."""
     found = {project_dir}
     for codes in maps:
         for path in (*(p.host for p in codes.live), *([codes.context] if codes.context else [])):
-            if path.is_dir() and path != Path(path.anchor) and (
-                    project_dir.is_relative_to(path) or path.is_relative_to(project_dir)):
+            if path.is_dir() and (path == project_dir.parent or path.is_relative_to(project_dir)):
                 found.add(path)
     roots = sorted(found, key=lambda p: len(p.parts))
     return tuple(r for i, r in enumerate(roots) if not any(r.is_relative_to(o) for o in roots[:i]))

@@ -96,9 +96,9 @@ def code_map(service: Service, dockerfile: Dockerfile | None) -> CodeMap:
              for r in service.watch if r.syncs and (r.target or "").startswith("/")]
     context = None
     copies: list[CodePath] = []
-    if service.build is not None and "://" not in service.build.context and dockerfile is not None:
+    if service.build is not None and "://" not in service.build.context:
         context = Path(os.path.normpath(service.build.context))
-        for copy in dockerfile.copies:
+        for copy in dockerfile.copies if dockerfile is not None else ():
             copies.extend(_copy_paths(context, copy.sources, copy.destination,
                                       Location(dockerfile.path, copy.line)))
     ignore = read_dockerignore(context, service.build.dockerfile_path if service.build else None)
