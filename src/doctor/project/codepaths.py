@@ -98,9 +98,10 @@ def code_map(service: Service, dockerfile: Dockerfile | None) -> CodeMap:
     copies: list[CodePath] = []
     if service.build is not None and "://" not in service.build.context:
         context = Path(os.path.normpath(service.build.context))
-        for copy in dockerfile.copies if dockerfile is not None else ():
-            copies.extend(_copy_paths(context, copy.sources, copy.destination,
-                                      Location(dockerfile.path, copy.line)))
+        if dockerfile is not None:
+            for copy in dockerfile.copies:
+                copies.extend(_copy_paths(context, copy.sources, copy.destination,
+                                          Location(dockerfile.path, copy.line)))
     ignore = read_dockerignore(context, service.build.dockerfile_path if service.build else None)
     return CodeMap(tuple(live), tuple(copies), context, ignore)
 

@@ -20,7 +20,8 @@ SOURCE_SUFFIXES = frozenset({
     ".vue", ".svelte",
 })  # not YAML/JSON: compose and CI files name every variable without reading it
 SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "site-packages", ".tox", "dist",
-                       "build", ".next", ".nuxt", "coverage", "htmlcov", ".mypy_cache", ".ruff_cache", "vendor", ".github"})
+                       "build", ".next", ".nuxt", "coverage", "htmlcov", ".mypy_cache", ".ruff_cache", "vendor",
+                       ".github"})
 MAX_FILES = 5000
 MAX_BYTES = 512 * 1024
 
