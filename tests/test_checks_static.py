@@ -478,3 +478,17 @@ def test_a_proxy_port_variable_handed_to_every_service_is_no_leak(tmp_path: Path
     assert run(LeakedHostPort(), tmp_path, proxy, paired) == []  # gets the host but never depends on it
     paired = svc("backend", environment=paired.environment, depends_on=("traefik",))
     assert [f.subject for f in run(LeakedHostPort(), tmp_path, proxy, paired)] == ["backend:TRAEFIK_PORT"]
+
+
+@pytest.mark.parametrize(("inside", "found"), [
+    ({"command": "npm run dev"}, False),                                   # a dev server: the browser dials
+    ({"command": "npx next start"}, True),                                  # SSR: the server dials too
+    ({"image": "mcr.microsoft.com/playwright:v1.56.0-noble"}, True),        # its browser runs in the container
+    ({"command": ("npx", "playwright", "test")}, True),
+])
+def test_browser_urls_are_judged_per_service(tmp_path: Path, inside: dict[str, object], found: bool) -> None:
+    api = svc("api", ports=(PortMapping(8000, "8000"),))
+    web = svc("web", environment=inline(NEXT_PUBLIC_API_URL="http://localhost:8000"), depends_on=("api",),
+              **inside)
+    findings = run(LeakedHostPort(), tmp_path, api, web)
+    assert [f.subject for f in findings] == (["web:NEXT_PUBLIC_API_URL"] if found else [])

@@ -9,7 +9,7 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import dev_override, override_edit
-from doctor.project.env_hosts import family_of, host_refs
+from doctor.project.env_hosts import family_of, host_refs, is_browser_key
 from doctor.project.service_network import network_view, service_family
 from doctor.project.types import ComposeModel, EnvVar, PortMapping, Service
 
@@ -79,12 +79,15 @@ class LeakedHostPort(Check):
             message = f"{name}={value} is the host port of '{owner}', which listens on {target} inside the network"
             yield self._finding(project, f"{message} ({why[key]})", consumers)
         for service in model.services.values():
-            for dial in localhost_dials(model, service):
+            inside = clients.dials_from_inside(service)
+            for dial in localhost_dials(model, service, inside is not None):
                 if clients.local_reason(service, dial.var.name, dial.peer) is None:
                     continue
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
                 message = f"{shown} is '{service.name}' itself in its container (did you mean '{dial.peer}'?)"
+                if inside is not None and is_browser_key(dial.var.name):
+                    message += f": '{service.name}' is {inside}"
                 yield self._finding(project, message, [(service, dial.var, dial.container_value)])
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer]) -> Finding:

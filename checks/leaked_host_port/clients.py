@@ -16,6 +16,7 @@ from doctor.project import Project
 from doctor.project.codepaths import code_map
 from doctor.project.codetext import CodeText
 from doctor.project.types import EnvSource, Service
+from doctor.project.webapps import dials_from_inside
 
 HOST_SUFFIX = re.compile(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 
@@ -47,6 +48,10 @@ class Clients:
         if given is not None:
             return given
         return f"depends on '{peer}'" if peer in service.depends_on else None
+
+    def dials_from_inside(self, service: Service) -> str | None:
+        """Why the service opens its browser-facing URLs from inside its container, or None."""
+        return dials_from_inside(service, self._folders(service))
 
     def _given(self, service: Service, name: str) -> str | None:
         """It reads the variable in its code or command, or compose gives it to this service alone."""
