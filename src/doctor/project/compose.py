@@ -90,7 +90,9 @@ def _enabled(service: Any, active: tuple[str, ...]) -> bool:
     profiles = service.get("profiles") if isinstance(service, YMap) else None
     if not profiles:
         return True
-    return "*" in active or any(p in active for p in profiles)
+    # compose splits an empty COMPOSE_PROFILES into [""], so a service listing '' is active by
+    # default (`profiles: ['', prod]`), as `docker compose config` shows
+    return "*" in active or any(p in active or p == "" for p in profiles)
 
 
 def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem]) -> Service:
