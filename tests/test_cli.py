@@ -13,8 +13,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 CHECK_IDS = [
-    "compose-config", "dotenv-override", "env-drift", "host-vs-container", "leaked-host-port", "missing-mount", "path-gap",
-    "port-collision", "root-owned-files", "service-name-drift",
+    "compose-config", "dotenv-override", "env-drift", "host-vs-container", "leaked-host-port", "missing-mount",
+    "path-gap", "port-collision", "root-owned-files", "service-name-drift",
 ]
 
 
