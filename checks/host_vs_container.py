@@ -98,6 +98,7 @@ def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> Se
     # they belong in a service only when it runs the live code, not in an image that COPYs it
     live_only = command.kind is CommandKind.NPM
     candidates = [h for h in homes if h.language is language and (h.live or not live_only)]
+    candidates.sort(key=lambda h: not h.live)  # a service running the live code before a COPY of it
     for home in candidates:
         if command.cwd != root and home.covers(command.cwd):
             return home
@@ -105,7 +106,8 @@ def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> Se
                if "/" in word and not word.startswith("-")):
             return home
     # a root Makefile's bare `pytest` with a single python service: that service's
-    return candidates[0] if len(candidates) == 1 and command.cwd == root else None
+    live = [h for h in candidates if h.live] or candidates
+    return live[0] if len({h.service for h in live}) == 1 and command.cwd == root else None
 
 
 def _language(command: Command, homes: tuple[ServiceHome, ...]) -> Language | None:
