@@ -85,6 +85,8 @@ def venv_env(tmp_path: Path) -> dict[str, str]:
 def test_preflight_starts_no_process(kind: str, tmp_path: Path, counted: list[tuple[str, str]]) -> None:
     project = tmp_path / "clean-stack"
     shutil.copytree(REPO / "examples" / "clean-stack", project)
+    # a make target that runs the tests on the host, so the interpreter probe has work to do
+    (project / "Makefile").write_text("test:\n\tpytest\n")
     shell_env = pyenv_env(tmp_path) if kind == "pyenv" else venv_env(tmp_path)
     env = {**shell_env, "HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
            "SHELL": "/bin/sh", "DOCKER_HOST": "unix:///nonexistent/doctor-test/docker.sock",

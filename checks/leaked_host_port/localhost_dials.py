@@ -3,7 +3,8 @@
 Inside a container, localhost (127.0.0.1, ::1) is the container itself. A value is judged only
 when the answer is certain enough to name: the port it dials is not the container's own, it is
 not a browser URL (a browser-facing key, or an http URL to a port the project publishes on the
-host), and a peer on a shared network listens on that port or publishes it.
+host) of a service whose bundle runs in the developer's browser, and a peer on a shared network
+listens on that port or publishes it.
 """
 
 from __future__ import annotations
@@ -27,8 +28,13 @@ class LocalDial:
     container_value: str
 
 
-def localhost_dials(model: ComposeModel, service: Service, index: NetworkIndex | None = None) -> Iterator[LocalDial]:
-    """The service's env values that dial localhost where a peer, not the container, listens."""
+def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
+                    index: NetworkIndex | None = None) -> Iterator[LocalDial]:
+    """The service's env values that dial localhost where a peer, not the container, listens.
+
+    `inside` says the service opens even its browser-facing URLs itself (a test runner, an SSR
+    server): then a `VITE_*` key or a published port excuses nothing.
+    """
     index = index or NetworkIndex(model)
     owner = namespace_owner(model, service)
     view = index.view(service)
@@ -38,13 +44,11 @@ def localhost_dials(model: ComposeModel, service: Service, index: NetworkIndex |
     own = listen_ports(owner)
     for var in service.environment.values():
         for ref in host_refs(var.name, var.value):
-            if not ref.is_local or is_browser_key(var.name):
-                continue
             port = ref.expected_port(env)
-            if port is None or port in own:
+            if not ref.is_local or (is_browser_key(var.name) and not inside) or port is None or port in own:
                 continue
             browser = ref.scheme is not None and ref.scheme.lower() in BROWSER_SCHEMES
-            if browser and port in index.published:
+            if browser and port in index.published and not inside:
                 continue
             meant = view.listener(port, service.name)
             if meant is not None:

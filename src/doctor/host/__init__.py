@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from doctor.host.context import ExecutionContext
     from doctor.host.engine import EngineConnection
     from doctor.host.images import EngineImages
+    from doctor.host.interpreter import InstalledPackages
     from doctor.host.owners import OwnerProbe
     from doctor.host.platform import Platform
     from doctor.host.ports import PortProber
@@ -69,6 +70,13 @@ class Host:
         from doctor.host.shell import ShellPaths
 
         return ShellPaths(self.env, self.timeout)
+
+    @cached_property
+    def packages(self) -> InstalledPackages:
+        """What the host's Python can import, read from its files (never by starting it)."""
+        from doctor.host.interpreter import InstalledPackages
+
+        return InstalledPackages(self.env)
 
     @cached_property
     def compose_version(self) -> tuple[int, int, int] | None:

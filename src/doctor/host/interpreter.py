@@ -202,3 +202,31 @@ def _read_lines(path: Path) -> list[str]:
         return path.read_text(errors="replace").splitlines()
     except OSError:
         return []
+
+
+UNKNOWN = "?"  # python_for's answer when an interpreter is on PATH but cannot be read (a foreign shim)
+
+
+class InstalledPackages:
+    """project.service_home's PackageProbe, answered from the interpreters' files: which Python a
+    developer would use here, and which packages it lacks. No interpreter or shim is started.
+    """
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self._read: dict[str, Interpreter] = {}
+
+    def python_for(self, directories: Sequence[Path]) -> str | None:
+        """The interpreter's path; UNKNOWN when one is on PATH but unreadable; None when there is none."""
+        found = find_interpreter(list(directories), self.env)
+        if found is None:
+            path = self.env.get("PATH", "")
+            return UNKNOWN if any(shutil.which(n, path=path) for n in ("python3", "python")) else None
+        key = str(found.executable)
+        self._read.setdefault(key, found)
+        return key
+
+    def missing_python_packages(self, python: str, packages: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+        """The distributions of `packages` the interpreter lacks; none when it is UNKNOWN (no guess)."""
+        found = self._read.get(python)
+        return found.missing(packages) if found is not None else ()

@@ -17,7 +17,7 @@ from typing import Any
 from doctor.model import Location
 from doctor.project.filetree import failed, raw_text, variables_of
 from doctor.project.ports import PortError, parse_port, unique_ports
-from doctor.project.types import EnvSource, EnvVar, Mount, PortMapping, Problem, ProblemKind
+from doctor.project.types import EnvSource, EnvVar, Mount, PortMapping, Problem, ProblemKind, WatchRule
 from doctor.project.volumes import VolumeError, parse_volume, resolve_source, unique_mounts
 from doctor.project.yamlload import Timestamp, YList, YMap, stringify
 
@@ -108,6 +108,8 @@ class Canonicalizer:
             return self.networks(where, value, loc)
         if key == "depends_on":
             return self.depends_on(where, value, loc)
+        if key == "develop":
+            return self.develop(value)
         if key == "extra_hosts":
             return self.string_list(where, key, value, loc, separator="=")
         if key in STRING_LISTS:
@@ -198,6 +200,27 @@ class Canonicalizer:
             found.pop(path, None)
             found[path] = EnvFileRef(path, required, raw_format, item_loc)
         return list(found.values())
+
+    def develop(self, value: Any) -> Any:
+        """`develop.watch` rules with their paths made absolute against this file's base."""
+        rules = value.get("watch") if isinstance(value, YMap) else None
+        if not isinstance(rules, YList):
+            return value
+        out = YMap(value.loc)
+        out.locs = dict(value.locs)
+        out.update(value)
+        converted = YList(rules.loc)
+        for index, rule in enumerate(rules):
+            if not isinstance(rule, YMap) or not isinstance(rule.get("path"), str):
+                continue
+            ignore = rule.get("ignore")
+            converted.add(WatchRule(
+                resolve_source(rule["path"], self.base, self.home), str(rule.get("action") or ""),
+                str(rule["target"]) if rule.get("target") is not None else None,
+                tuple(str(i) for i in ignore) if isinstance(ignore, list) else (),
+                rules.loc_of(index)), rules.loc_of(index))
+        out["watch"] = converted
+        return out
 
     def build(self, where: str, value: Any, loc: Location | None) -> YMap | None:
         if isinstance(value, str):

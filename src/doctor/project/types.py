@@ -80,6 +80,25 @@ class Mount:
 
 
 @dataclass(frozen=True)
+class WatchRule:
+    """One `develop.watch` rule of `docker compose watch`: `path` (absolute) reaches `target`.
+
+    `action` is sync, sync+restart, sync+exec, rebuild or restart; the sync actions copy host
+    edits into the running container, so for live editing they count as a bind mount.
+    """
+
+    path: str
+    action: str
+    target: str | None = None
+    ignore: tuple[str, ...] = ()
+    location: Location | None = None
+
+    @property
+    def syncs(self) -> bool:
+        return self.action.startswith("sync") and bool(self.target)
+
+
+@dataclass(frozen=True)
 class Build:
     """A service's build: context directory (absolute, or a URL) and Dockerfile path."""
 
@@ -128,6 +147,7 @@ class Service:
     user: str | None = None
     working_dir: str | None = None
     command: tuple[str, ...] | str | None = None
+    watch: tuple[WatchRule, ...] = ()
 
 
 @dataclass(frozen=True)
