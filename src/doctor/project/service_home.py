@@ -27,7 +27,7 @@ MANIFEST_NAMES = frozenset({"pyproject.toml", "package.json", "uv.lock", "poetry
 
 
 class PackageProbe(Protocol):
-    """What the host's shell answers about its Python (doctor.host.shell.Shell): no import of host/ here."""
+    """What the host's Python can import (doctor.host.interpreter.InstalledPackages): no import of host/ here."""
 
     def python_for(self, directories: Sequence[Path]) -> str | None: ...
 
@@ -75,7 +75,7 @@ class ServiceHome:
 def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, ...]:
     """The services whose image installs dependencies the host lacks and that carry project code.
 
-    `shell` is the host's shell (`host.shell`): it says which packages the host interpreter lacks.
+    `shell` is `host.packages`: it says which packages the host interpreter lacks, from its files.
     """
     root = project.root
     homes: list[ServiceHome] = []
