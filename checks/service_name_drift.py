@@ -69,7 +69,7 @@ class ServiceNameDrift(Check):
                     name = ref.host.lower()
                     if not looks_internal(ref.host) or name in view.names or name in disabled:
                         continue
-                    if default_container_name(model, ref.host) in {p.name for p in view.peers}:
+                    if default_container_name(model, ref.host) in view.peer_names:
                         continue
                     groups.setdefault((var.location, var.name, name), []).append((service, view, var, ref))
         for (_, _, name), uses in groups.items():
@@ -79,7 +79,7 @@ class ServiceNameDrift(Check):
         service, view, var, ref = uses[0]
         subject = f"{','.join(sorted({s.name for s, _, _, _ in uses}))}:{var.name}"
         shown = f"{var.name}={ref.host}" if ref.scheme is None else f"{var.name} host '{ref.host}'"
-        if known is not None and known not in {p.name for p in view.peers}:
+        if known is not None and known not in view.peer_names:
             message = f"{shown} is '{known}', which shares no network with '{service.name}'"
             fix = Fix(f"put '{service.name}' on a network of '{known}'", Safety.ADVICE)
             return self.finding(message, var.location, subject, fix)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -29,6 +30,59 @@ class NetworkView:
     service: Service
     names: Mapping[str, str]
     peers: tuple[Service, ...]
+    peer_names: frozenset[str] = frozenset()
+
+
+class _NetworkIndex:
+    """Per network: the names answered there and the services on it, built once per model.
+
+    A view then costs O(its networks), not O(services): an `extends` chain of 1,000 services
+    would otherwise take a million name lookups per check.
+    """
+
+    def __init__(self, model: ComposeModel) -> None:
+        self.model = model
+        self.order = {name: i for i, name in enumerate(model.services)}
+        names: dict[str, dict[str, str]] = {}
+        peers: dict[str, list[Service]] = {}
+        for peer in model.services.values():
+            if peer.network_mode:
+                continue
+            for network in networks_of(peer):
+                peers.setdefault(network, []).append(peer)
+                on = names.setdefault(network, {})
+                for name in _names_on(model, peer, {network}):
+                    on.setdefault(name.lower(), peer.name)
+        self.names = names
+        self.peers = {n: tuple(found) for n, found in peers.items()}
+        self.peer_names = {n: frozenset(p.name for p in found) for n, found in peers.items()}
+        self._published: set[int] | None = None
+
+    def on(self, networks: set[str]) -> tuple[list[Mapping[str, str]], tuple[Service, ...], frozenset[str]]:
+        ordered = sorted(networks)
+        maps: list[Mapping[str, str]] = [self.names[n] for n in ordered if n in self.names]
+        if len(ordered) == 1:
+            return maps, self.peers.get(ordered[0], ()), self.peer_names.get(ordered[0], frozenset())
+        found = {p.name: p for n in ordered for p in self.peers.get(n, ())}
+        peers = tuple(sorted(found.values(), key=lambda p: self.order[p.name]))
+        return maps, peers, frozenset(found)
+
+    def published(self) -> set[int]:
+        if self._published is None:
+            self._published = _published_ports(self.model)
+        return self._published
+
+
+_INDEXES: list[_NetworkIndex] = []  # the last few models' indexes, found by identity
+
+
+def _index(model: ComposeModel) -> _NetworkIndex:
+    for index in _INDEXES:
+        if index.model is model:
+            return index
+    index = _NetworkIndex(model)
+    _INDEXES[:] = [index, *_INDEXES[:3]]
+    return index
 
 
 def namespace_owner(model: ComposeModel, service: Service) -> Service | None:
@@ -50,25 +104,18 @@ def network_view(model: ComposeModel, service: Service) -> NetworkView | None:
     owner = namespace_owner(model, service)
     if owner is None or (owner.network_mode or "").split(":")[0] in (*UNJUDGED_MODES, "container"):
         return None
-    mine = networks_of(owner)
-    names: dict[str, str] = {}
-    peers = []
-    for peer in model.services.values():
-        if peer.network_mode or not mine & networks_of(peer):
-            continue
-        peers.append(peer)
-        for name in _names_on(model, peer, mine):
-            names.setdefault(name.lower(), peer.name)
+    maps, peers, peer_names = _index(model).on(networks_of(owner))
+    local: dict[str, str] = {}
     for link in (*owner.links, *service.links):
         target, _, alias = link.partition(":")
-        names.setdefault((alias or target).lower(), target)
+        local.setdefault((alias or target).lower(), target)
     for entry in (*owner.extra_hosts, *service.extra_hosts):
         host = re.split(r"[=:]", entry, maxsplit=1)[0].strip()
-        names.setdefault(host.lower(), "")
-    names.setdefault(service.name.lower(), service.name)
+        local.setdefault(host.lower(), "")
+    local.setdefault(service.name.lower(), service.name)
     if service.hostname:
-        names.setdefault(service.hostname.lower(), service.name)
-    return NetworkView(service, names, tuple(peers))
+        local.setdefault(service.hostname.lower(), service.name)
+    return NetworkView(service, ChainMap(*maps, local), peers, peer_names)
 
 
 def _names_on(model: ComposeModel, peer: Service, networks: set[str]) -> Iterable[str]:
@@ -112,7 +159,11 @@ def listen_ports(service: Service) -> set[int]:
 
 
 def published_ports(model: ComposeModel) -> set[int]:
-    """Every host port the project publishes (each port of a range)."""
+    """Every host port the project publishes (each port of a range); computed once per model."""
+    return _index(model).published()
+
+
+def _published_ports(model: ComposeModel) -> set[int]:
     ports: set[int] = set()
     for service in model.services.values():
         for mapping in service.ports:
