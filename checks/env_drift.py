@@ -8,9 +8,8 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
+from doctor.project.edits import line_text
 from doctor.project.types import EnvEntry, EnvFile
-
-from .text_edits import line_text
 
 
 class EnvDrift(Check):
@@ -35,9 +34,14 @@ class EnvDrift(Check):
         Append the key to `.env` with the value from `.env.example`, marked with a comment
         `# added by doctor from .env.example` (safe: it only adds a line). For a variable the
         example does not list, set it in `.env` or give it a default (`${VAR:-value}`).
+
+    Fix safety
+        Safe: the fix only appends a line to `.env` (backed up first when git does not track it);
+        no existing line changes.
     """
 
     id = "env-drift"
+    fix_family = "env"
     severity = Severity.WARNING
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

@@ -41,6 +41,9 @@ class HostVsContainer(Check):
         Run the command in the service: `docker compose exec backend pytest`, or
         `docker compose run --rm backend pytest` when the service is not up. Nothing changes on
         disk; it is advice.
+
+    Fix safety
+        Advice: doctor prints the command and runs nothing.
     """
 
     id = "host-vs-container"
@@ -143,10 +146,9 @@ def _service_by_engine(host: Host, container_id: str | None) -> tuple[str | None
     if not container_id:
         return None, None
     try:
-        found = host.engine.get_json(f"/containers/{container_id}/json")
+        labels = host.container_labels(container_id)
     except Unavailable:
         return None, None
-    labels = (found.get("Config") or {}).get("Labels") or {} if isinstance(found, dict) else {}
     return labels.get("com.docker.compose.service"), labels.get("com.docker.compose.project")
 
 

@@ -42,6 +42,10 @@ class PathGap(Check):
         or for a subprocess `env={**os.environ, "PATH": "/opt/homebrew/bin:" + os.environ["PATH"]}`.
         The line to add is printed; `doctor fix` does not write it, since the rc file lies
         outside the project.
+
+    Fix safety
+        Advice: the rc file or service setting lies outside the project, so doctor prints the line
+        and writes nothing.
     """
 
     id = "path-gap"

@@ -37,9 +37,14 @@ class RootOwnedFiles(Check):
         when doctor may, else with sudo, else through the docker engine (`docker run --rm -v
         DIR:/w IMAGE chown ...`). Then run the service as you (`user: "${UID}:${GID}"`) so it
         does not happen again. Only the listed paths are touched, never an excluded one.
+
+    Fix safety
+        Unsafe: it changes owners and may need sudo or the engine, so it runs only with `--yes`
+        or when you agree on a terminal. It never follows a symlink and never leaves the repo.
     """
 
     id = "root-owned-files"
+    fix_family = "owners"
     severity = Severity.WARNING
 
     def __init__(self, severity: Severity | None = None, exclude: Sequence[str] = ()) -> None:
@@ -138,11 +143,9 @@ def _covering_service(project: Project, path: Path) -> str | None:
 def _local_image(project: Project, host: Host, service: str | None) -> str | None:
     """An image the engine already has (never pulled): the service's own, else any tagged one."""
     try:
-        images = host.engine.get_json("/images/json")
+        tags = list(host.image_tags())
     except Unavailable:
         return None
-    tags = [str(t) for image in images if isinstance(image, dict)
-            for t in image.get("RepoTags") or [] if "<none>" not in str(t)]
     if service is not None:
         spec = project.services[service]
         wanted = spec.image or f"{project.compose.project_name}-{service}"

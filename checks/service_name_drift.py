@@ -8,17 +8,16 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.types import EnvVar, Service
-
-from .env_hosts import HostRef, host_refs, looks_internal
-from .service_network import (
+from doctor.project.edits import value_edit
+from doctor.project.env_hosts import HostRef, host_refs, looks_internal
+from doctor.project.service_network import (
     NetworkView,
     all_names,
     default_container_name,
     network_view,
     suggest,
 )
-from .text_edits import value_edit
+from doctor.project.types import EnvVar, Service
 
 Use = tuple[Service, NetworkView, EnvVar, HostRef]
 
@@ -49,9 +48,14 @@ class ServiceNameDrift(Check):
         Rewrite the host on the line that defines it to the service meant: the one listening
         on the port the value uses (5432 -> the postgres service), else the closest name. The
         fix asks first: the suggestion is a best guess.
+
+    Fix safety
+        Unsafe: the service named is a best guess, so the edit is asked for (or `--yes`). It
+        changes only the host part of the one value, on its own line.
     """
 
     id = "service-name-drift"
+    fix_family = "env"
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

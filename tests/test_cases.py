@@ -8,6 +8,7 @@ files; read the diff before committing it.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,51 @@ def test_every_check_has_cases_that_find_and_cases_that_pass() -> None:
         clean = [c for c in cases if not json.loads((c / "expected.json").read_text())["findings"]]
         assert finding or check_id in FINDS_ONLY_IN_TESTS, f"{check_id}: no case where it finds something"
         assert clean, f"{check_id}: no case where it must stay quiet (precision)"
+
+
+def _fixable(case: Path) -> bool:
+    findings = json.loads((case / "expected.json").read_text())["findings"]
+    return any(f.get("fix") for f in findings)
+
+
+FIX_CASES = [c for c in CASE_DIRS if _fixable(c)]
+# where the fix depends on this machine (the free port chosen), the diff is not snapshotted
+LIVE_FIXES = {"port-collision"}
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", FIX_CASES, ids=[f"{p.parent.name}/{p.name}" for p in FIX_CASES])
+def test_case_fix_diff_and_one_run_settles(case: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Every case's fix: its diff (fix.diff beside expected.json), then a second run changes no byte."""
+    from doctor.fixer import FixOptions, FixStatus, fix
+
+    expected = json.loads((case / "expected.json").read_text())
+    copy = tmp_path / case.name
+    shutil.copytree(case, copy, ignore=shutil.ignore_patterns("expected.json", "fix.diff"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(copy), "DOCTOR_NO_CACHE": "1",
+           "XDG_STATE_HOME": str(tmp_path / "state"), **expected.get("env", {})}
+    registry = load_registry()
+    family = registry.checks[case.parent.name].fix_family
+    if not family:
+        pytest.skip(f"{case.parent.name} has no fix family: its fixes are advice")
+    options = FixOptions(project=ProjectOptions(path=copy, profiles=tuple(expected.get("profiles", ())), env=env),
+                         families=frozenset({family}), yes=True, env=env)
+    report = fix(options, registry)
+    assert all(r.fixed is not False for r in report.results), [(r.title, r.reason) for r in report.results]
+    diff = "".join(d.diff.replace(str(copy), "<case>") for d in report.diffs)
+    snapshot = case / "fix.diff"
+    if case.parent.name not in LIVE_FIXES:
+        if request.config.getoption("--update-expected"):
+            if diff:
+                snapshot.write_text(diff)
+            elif snapshot.exists():
+                snapshot.unlink()
+        else:
+            assert diff == (snapshot.read_text() if snapshot.exists() else "")
+    settled = _tree(copy)
+    again = fix(options, registry)
+    assert [r for r in again.results if r.status is FixStatus.APPLIED] == []
+    assert _tree(copy) == settled, "a second doctor fix changed files"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from doctor.checks.port_collision import PortCollision
-from doctor.checks.port_collision_static import find_clashes, static_findings
+from doctor.checks.port_collision.static import find_clashes, static_findings
 
 from doctor.model import Severity
 from doctor.project.types import PortMapping, Service

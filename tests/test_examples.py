@@ -10,8 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from doctor.engine import COMPOSE_CONFIG, RunOptions, load_registry, preflight
-from doctor.fixer import FixOptions, family_of, fix
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.fixer import FixOptions, fix
 from doctor.model import Finding, Severity, Status
 from doctor.project import Project, ProjectOptions
 
@@ -39,7 +39,7 @@ def findings(name: str) -> list[Finding]:
     path = EXAMPLES / name
     env = {"PATH": "/usr/bin:/bin", "HOME": str(path)}
     options = ProjectOptions(path=path, env=env)
-    report = preflight(RunOptions(project=options, select=(*STATIC, COMPOSE_CONFIG), env=env),
+    report = preflight(RunOptions(project=options, select=(*STATIC, "compose-config"), env=env),
                        load_registry()).report
     assert [r.check for r in report.results if r.status is Status.ERROR] == []
     return list(report.findings)
@@ -83,7 +83,8 @@ def test_fixing_the_broken_stack_converges(tmp_path: Path) -> None:
     copy = tmp_path / "broken-stack"
     shutil.copytree(EXAMPLES / "broken-stack", copy)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home")}
-    families = frozenset(family_of(check) for check in STATIC)
+    registry = load_registry()
+    families = frozenset(registry.checks[check].fix_family for check in STATIC) - {""}
     fix(FixOptions(project=ProjectOptions(path=copy, env=env), families=families, yes=True, env=env))
     options = ProjectOptions(path=copy, env=env)
     report = preflight(RunOptions(project=options, select=STATIC, env=env), load_registry()).report

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from doctor.checks.port_collision.fix import port_fix
 
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
 from doctor.host.ports import HostSocket
 from doctor.model import Check, Finding
-from doctor.portfix import port_fix
 from doctor.project import ProjectOptions
 
 pytestmark = pytest.mark.docker

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from doctor.checks.port_collision.fix import env_line_with_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,6 @@ from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixReport, FixStatus, fix, render_fix_report
 from doctor.fixfiles import FileEdits, RefusedEdit, project_lock
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety
-from doctor.portfix import env_line_with_value
 from doctor.project import ProjectOptions
 
 COMPOSE = "services:\n  web:\n    image: busybox\n"
@@ -30,6 +30,7 @@ class EnvValueCheck(Check):
     """Fake env-drift: every `.env` key named in WANT must hold its wanted value"""
 
     id: ClassVar[str] = "env-drift"
+    fix_family: ClassVar[str] = "env"
     safety: ClassVar[Safety] = Safety.SAFE
     want: ClassVar[dict[str, str]] = {"COLOR": "blue"}
 
@@ -435,10 +436,9 @@ class HeldPort(EnvValueCheck):
     """Fake port-collision: the primary fix edits .env, the alternative stops the holder (a marker)"""
 
     id: ClassVar[str] = "port-collision"
+    fix_family: ClassVar[str] = "ports"
 
     def run(self, project: Any, host: Any) -> Iterator[Finding]:
-        from doctor.portfix import PortMove
-
         marker = project.root / "stopped"
         for found in super().run(project, host):
             if marker.exists() or found.fix is None:
@@ -446,7 +446,7 @@ class HeldPort(EnvValueCheck):
             stop = Fix("stop the holder", Safety.UNSAFE,
                        command=(sys.executable, "-c", f"open({str(marker)!r}, 'w').close()"))
             yield Finding(found.check, found.severity, found.message, found.location, found.subject,
-                          PortMove(found.fix.title, Safety.SAFE, found.fix.edits, alternatives=(stop,)))
+                          Fix(found.fix.title, Safety.SAFE, found.fix.edits, alternatives=(stop,)))
 
 
 @pytest.mark.parametrize(("interactive", "yes", "answer", "stopped", "env"), [

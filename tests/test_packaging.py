@@ -26,7 +26,7 @@ def test_wheel_maps_checks_into_the_doctor_package(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     top_level = {name.split("/")[0] for name in names}
     assert top_level == {"doctor", f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info"}
-    assert "doctor/checks/port_collision.py" in names
+    assert "doctor/checks/port_collision/__init__.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[doctor.checks]" in text and "doctor.checks.port_collision:PortCollision" in text

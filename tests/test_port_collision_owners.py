@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from doctor.checks.port_collision import PortCollision
-from doctor.checks.port_collision_live import live_findings, shorten
-from doctor.checks.port_collision_static import static_findings
+from doctor.checks.port_collision.live import live_findings, shorten
+from doctor.checks.port_collision.static import static_findings
 from fake_docker_engine import FakeEngine
 from test_host_ports import free_port
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from doctor.checks.port_collision import PortCollision
-from doctor.checks.port_collision_static import find_clashes, static_findings
+from doctor.checks.port_collision.static import find_clashes, static_findings
 
 from doctor.model import Finding
 from doctor.project.types import PortMapping, Service

@@ -16,20 +16,20 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from doctor.checks.port_collision.fix import (
+    PortMove,
+    candidates,
+    env_line_with_value,
+    port_fix,
+    port_specs,
+)
 
 import doctor.host
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.host.facts import parse_compose_version
 from doctor.host.ports import ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Unavailable
-from doctor.portfix import (
-    PortMove,
-    candidates,
-    env_line_with_value,
-    parse_compose_version,
-    port_fix,
-    port_specs,
-)
 from doctor.project import Project, ProjectOptions
 from doctor.project.types import PortMapping, Service
 

@@ -56,7 +56,7 @@ def _config_dir(path: Path) -> Path:
 def load_effective_config(opts: PreflightOptions, registry: Registry | None = None) -> Config:
     """doctor.yaml / [tool.doctor] of the project, with the command-line flags over it."""
     from doctor.config import ConfigError, ConfigFlags, load_config
-    from doctor.engine import COMPOSE_CONFIG, load_registry
+    from doctor.engine import load_registry
 
     if not opts.path.exists():
         raise UsageError(f"{opts.path}: no such file or directory")
@@ -70,7 +70,7 @@ def load_effective_config(opts: PreflightOptions, registry: Registry | None = No
             profiles=opts.profiles,
         )
         config = config.merged_with_flags(flags)
-        config.check_known_ids({COMPOSE_CONFIG, *(registry or load_registry()).checks})
+        config.check_known_ids(set((registry or load_registry()).checks))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     return config
@@ -269,11 +269,11 @@ def write_atomic(path: Path, text: str) -> None:
 
 def list_checks(out: TextIO = sys.stdout) -> int:
     """`doctor list`: every check id with its one-line summary, and plugins that failed to load."""
-    from doctor.engine import COMPOSE_CONFIG, COMPOSE_CONFIG_SUMMARY, load_registry
+    from doctor.engine import load_registry
 
     registry = load_registry()
-    rows = [(COMPOSE_CONFIG, COMPOSE_CONFIG_SUMMARY)] + [(i, c.summary()) for i, c in sorted(registry.checks.items())]
-    width = max(len(name) for name in [*(i for i, _ in rows), *(e.name for e in registry.errors)])
+    rows = [(i, c.summary()) for i, c in sorted(registry.checks.items())]
+    width = max((len(name) for name in [*(i for i, _ in rows), *(e.name for e in registry.errors)]), default=0)
     for check_id, summary in rows:
         out.write(f"{check_id:<{width}}  {summary}\n")
     for error in registry.errors:
@@ -283,17 +283,12 @@ def list_checks(out: TextIO = sys.stdout) -> int:
 
 def explain(check_id: str, out: TextIO = sys.stdout) -> int:
     """`doctor explain ID`: the check's own documentation (its docstring; there is no second copy)."""
-    from doctor.engine import COMPOSE_CONFIG, load_registry
+    from doctor.engine import load_registry
 
-    if check_id == COMPOSE_CONFIG:
-        from doctor.engine import COMPOSE_CONFIG_DOC
-
-        out.write(COMPOSE_CONFIG_DOC.strip() + "\n")
-        return EXIT_OK
     registry = load_registry()
     check = registry.checks.get(check_id)
     if check is None:
-        known = ", ".join(sorted([COMPOSE_CONFIG, *registry.checks]))
+        known = ", ".join(sorted(registry.checks))
         raise UsageError(f"unknown check {check_id!r} (known: {known})")
     out.write(f"{check_id}\n\n{check.documentation()}\n")
     return EXIT_OK

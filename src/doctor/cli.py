@@ -6,17 +6,21 @@ same reason this module does not use `from __future__ import annotations`: typer
 parameter annotations at definition time, inside build_cli(), where `typer` is in scope.
 """
 
+import inspect
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 from doctor import __version__, app
 from doctor.model import Severity
+from doctor.report import Format
 
 if TYPE_CHECKING:
     import typer
 
-FORMATS = ("console", "json", "sarif", "junit", "github")
+FORMATS = tuple(f.value for f in Format)
 
 
 def _ids(values: list[str] | None) -> tuple[str, ...]:
@@ -24,10 +28,15 @@ def _ids(values: list[str] | None) -> tuple[str, ...]:
     return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
 
 
-def build_cli() -> "typer.Typer":
-    """The typer application with every command."""
+def build_cli(fix_families: Mapping[str, tuple[str, ...]] | None = None) -> "typer.Typer":
+    """The typer application with every command.
+
+    `fix_families` (family -> check ids, from the registry) become the `doctor fix --FAMILY`
+    flags; main() loads the registry for them only when the command is `fix`.
+    """
     import typer
 
+    fix_families = fix_families or {}
     cli = typer.Typer(
         name="doctor",
         help="Diagnose and repair Docker Compose development environments.",
@@ -88,21 +97,9 @@ def build_cli() -> "typer.Typer":
         )
         raise typer.Exit(app.guarded(app.preflight, options))
 
-    @cli.command()
-    def fix(
-        path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
-        file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
-        profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
-        project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
-        ports: Annotated[bool, typer.Option("--ports", help="Only port fixes (move colliding host ports).")] = False,
-        owners: Annotated[bool, typer.Option("--owners", help="Only ownership fixes (chown).")] = False,
-        env: Annotated[bool, typer.Option("--env", help="Only .env / environment fixes.")] = False,
-        mounts: Annotated[bool, typer.Option("--mounts", help="Only missing-mount fixes.")] = False,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff and commands; change nothing.")] = False,
-        yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply unsafe fixes too, without asking.")] = False,
-    ) -> None:
+    def fix(path: Path, file: list[Path] | None, profile: list[str] | None, project_name: str | None,
+            dry_run: bool, yes: bool, **families: bool) -> None:
         """Apply the fixes doctor can make: safe ones always, the others when you agree (or --yes)."""
-        chosen = (("ports", ports), ("owners", owners), ("env", env), ("mounts", mounts))
         command = app.FixCommand(
             target=app.PreflightOptions(
                 path=path,
@@ -110,11 +107,25 @@ def build_cli() -> "typer.Typer":
                 profiles=tuple(profile) if profile else None,
                 project_name=project_name,
             ),
-            families=frozenset(name for name, wanted in chosen if wanted),
+            families=frozenset(flags[name] for name, wanted in families.items() if wanted),
             dry_run=dry_run,
             yes=yes,
         )
         raise typer.Exit(app.guarded(app.fix, command))
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    flags = {f"family_{family.replace('-', '_')}": family for family in fix_families}
+    fix.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("path", keyword, default=Path(), annotation=Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")]),
+        inspect.Parameter("file", keyword, default=None, annotation=Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")]),
+        inspect.Parameter("profile", keyword, default=None, annotation=Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")]),
+        inspect.Parameter("project_name", keyword, default=None, annotation=Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")]),
+        *(inspect.Parameter(name, keyword, default=False, annotation=Annotated[bool, typer.Option(f"--{family}", help=f"Only the fixes of {', '.join(ids)}.")])
+          for name, (family, ids) in zip(flags, fix_families.items(), strict=True)),
+        inspect.Parameter("dry_run", keyword, default=False, annotation=Annotated[bool, typer.Option("--dry-run", help="Print the diff and commands; change nothing.")]),
+        inspect.Parameter("yes", keyword, default=False, annotation=Annotated[bool, typer.Option("--yes", "-y", help="Apply unsafe fixes too, without asking.")]),
+    ])
+    cli.command()(fix)
 
     @cli.command()
     def info(
@@ -166,4 +177,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     if args == ["list"]:
         sys.exit(app.guarded(app.list_checks))
-    sys.exit(build_cli()(args=args, prog_name="doctor"))
+    families = None
+    if args[:1] == ["fix"] or "_DOCTOR_COMPLETE" in os.environ:
+        from doctor.engine import load_registry
+        from doctor.fixer import fix_families
+
+        families = fix_families(load_registry())
+    sys.exit(build_cli(families)(args=args, prog_name="doctor"))

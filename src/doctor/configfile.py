@@ -2,8 +2,7 @@
 
 tomllib keeps no positions, so for pyproject.toml the lines come from a scan of the text
 (table headers and `key =` lines); a value the scan cannot place gets its parent's line.
-This is the one module outside project/ that uses PyYAML (sanctioned for config: it needs
-only node line marks, not the compose model); PyYAML is imported lazily.
+YAML is read by doctor.project.configyaml (only project/ touches PyYAML), imported lazily.
 """
 
 from __future__ import annotations
@@ -42,42 +41,22 @@ def read_text(path: Path) -> str:
 
 def read_yaml(path: Path) -> Raw:
     """doctor.yaml as Raw values; a mapping's values carry the line of their key."""
-    import yaml
+    from doctor.project.configyaml import ConfigYamlError, Lined, lined_tree
 
-    text = read_text(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ConfigError(
-            f"invalid YAML: {exc.problem or exc.context}", path, mark.line + 1 if mark else None
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", path) from None
-    if node is None:
-        return Raw({}, 1)
-    loader = yaml.SafeLoader("")
+        tree = lined_tree(read_text(path))
+    except ConfigYamlError as exc:
+        raise ConfigError(str(exc), path, exc.line) from None
 
-    def convert(n: yaml.Node, line: int) -> Raw:
-        if isinstance(n, yaml.MappingNode):
-            out: dict[str, Raw] = {}
-            for key_node, value_node in n.value:
-                key_line = key_node.start_mark.line + 1
-                key = str(loader.construct_object(key_node, deep=True))
-                if key in out:
-                    raise ConfigError(
-                        f"key {key!r} is given twice (first on line {out[key].line})", path, key_line
-                    )
-                out[key] = convert(value_node, key_line)
-            return Raw(out, line)
-        if isinstance(n, yaml.SequenceNode):
-            return Raw([convert(item, item.start_mark.line + 1) for item in n.value], line)
-        try:
-            return Raw(loader.construct_object(n, deep=True), line)
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"invalid value: {exc}", path, line) from None
+    def convert(item: Lined) -> Raw:
+        value, line = item
+        if isinstance(value, dict):
+            return Raw({k: convert(v) for k, v in value.items()}, line)
+        if isinstance(value, list):
+            return Raw([convert(v) for v in value], line)
+        return Raw(value, line)
 
-    return convert(node, node.start_mark.line + 1)
+    return convert(tree)
 
 
 def read_pyproject(path: Path) -> Raw | None:

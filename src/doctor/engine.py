@@ -8,39 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.model import Check, CheckResult, Finding, Location, Severity, Status, Unavailable
+from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable
 
 if TYPE_CHECKING:
     from doctor.host import Host
-    from doctor.project import Project
+    from doctor.project import Project, ProjectOptions
 
 ENTRY_POINT_GROUP = "doctor.checks"
-COMPOSE_CONFIG = "compose-config"
-COMPOSE_CONFIG_SUMMARY = "compose files and env files that compose itself would reject or cannot read"
-COMPOSE_CONFIG_DOC = """
-compose files and env files that compose itself would reject or cannot read
-
-What it finds
-    Everything `docker compose config` would stop on, reported with file and line instead of
-    compose's single first error: YAML syntax errors (a tab in indentation, duplicate keys),
-    schema errors (`services` as a list, `ports: 8080`), an empty or binary compose file,
-    interpolation errors (`${TAG:?TAG must be set}` with TAG unset), a required env_file that
-    does not exist, references to undefined services, volumes or networks, and `.env` lines
-    compose's dotenv parser rejects (a space in a key, an unterminated quote, bytes that are
-    not UTF-8). It also reports files it cannot read (permission denied, symlink loops).
-
-Why it matters
-    compose stops at the first of these with a one-line message, often without a line
-    number; doctor reports all of them at once, and the other checks still run on whatever
-    could be read.
-
-Example
-    .env:4  line has a space in its key: 'POSTGRES USER=app'
-
-Fix
-    Edit the file at the line shown. doctor does not rewrite malformed files itself: the
-    right repair depends on what was meant.
-"""
 
 
 @dataclass(frozen=True)
@@ -130,7 +104,7 @@ class Report:
 
 def select_checks(registry: Registry, select: Sequence[str], ignore: Sequence[str]) -> list[type[Check]]:
     """The checks to run, in id order; unknown ids are a usage error (ValueError)."""
-    known = set(registry.checks) | {COMPOSE_CONFIG}
+    known = set(registry.checks)
     unknown = sorted({*select, *ignore} - known)
     if unknown:
         raise ValueError(f"unknown check id(s): {', '.join(unknown)} (see 'doctor list')")
@@ -138,24 +112,15 @@ def select_checks(registry: Registry, select: Sequence[str], ignore: Sequence[st
     return [c for c in chosen if c.id not in ignore]
 
 
-def run_checks(
-    checks: Iterable[Check],
-    project: object,
-    host: object,
-    project_dir: Path,
-    load_result: CheckResult | None = None,
-) -> Report:
+def run_checks(checks: Iterable[Check], project: Project, host: Host, project_dir: Path) -> Report:
     """Run every check; a crash or an unavailable fact is that check's result, never the run's end."""
-    results = [load_result] if load_result is not None else []
-    for check in checks:
-        results.append(_run_one(check, project, host))
-    return Report(project_dir, tuple(results))
+    return Report(project_dir, tuple(_run_one(check, project, host) for check in checks))
 
 
-def _run_one(check: Check, project: object, host: object) -> CheckResult:
+def _run_one(check: Check, project: Project, host: Host) -> CheckResult:
     summary = check.summary()
     try:
-        findings = tuple(check.run(project, host))  # type: ignore[arg-type]
+        findings = tuple(check.run(project, host))
     except Unavailable as exc:
         return CheckResult(check.id, summary, Status.SKIPPED, reason=exc.reason)
     except Exception as exc:  # the per-check border: a bug in one check must not hide the others
@@ -165,33 +130,11 @@ def _run_one(check: Check, project: object, host: object) -> CheckResult:
     return CheckResult(check.id, summary, status, findings)
 
 
-def load_problems_result(project: object, severity: Severity = Severity.ERROR) -> CheckResult:
-    """The compose-config result: every file compose would reject, as findings with file:line."""
-    from doctor.project import Project
-
-    assert isinstance(project, Project)
-    problems = list(project.compose.problems)
-    for env_file in (project.dotenv,):
-        if env_file is not None:
-            problems.extend(env_file.problems)
-    findings = []
-    seen: set[tuple[str, Location | None]] = set()
-    for problem in problems:
-        key = (problem.message, problem.location)
-        if key in seen:
-            continue
-        seen.add(key)
-        subject = f"{problem.kind.value}:{problem.message}"
-        findings.append(Finding(COMPOSE_CONFIG, severity, problem.message, problem.location, subject))
-    status = Status.FAILED if findings else Status.PASSED
-    return CheckResult(COMPOSE_CONFIG, COMPOSE_CONFIG_SUMMARY, status, tuple(findings))
-
-
 @dataclass(frozen=True)
 class RunOptions:
     """One preflight run: which project, which checks, and the environment it sees."""
 
-    project: object  # doctor.project.ProjectOptions (kept untyped here to avoid importing project/)
+    project: ProjectOptions
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severities: dict[str, Severity] = field(default_factory=dict)
@@ -213,24 +156,20 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     `project` is one the caller already built from `options.project` (and may have read).
     """
     from doctor.host import Host
-    from doctor.project import Project, ProjectOptions
+    from doctor.project import Project
 
-    assert isinstance(options.project, ProjectOptions)
     registry = registry or load_registry()
     chosen = select_checks(registry, options.select, options.ignore)
     project = project or Project(options.project)
     host = Host(env=options.env if options.env is not None else dict(options.project.env))
     for probe in sorted({probe for cls in chosen for probe in cls.prefetch}):
         host.prefetch(probe)
-    load_result = None
-    if COMPOSE_CONFIG not in options.ignore and (not options.select or COMPOSE_CONFIG in options.select):
-        load_result = load_problems_result(project, options.severities.get(COMPOSE_CONFIG, Severity.ERROR))
     checks = [cls(options.severities.get(cls.id)) for cls in chosen]
-    report = run_checks(checks, project, host, project.root, load_result)
+    report = run_checks(checks, project, host, project.root)
     plugin_results = tuple(
         CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors
     )
-    docs = {COMPOSE_CONFIG: COMPOSE_CONFIG_DOC.strip(), **{c.id: c.documentation() for c in chosen}}
+    docs = {c.id: c.documentation() for c in chosen}
     results = plugin_results + report.results
     full = Report(report.project_dir, results, docs=docs, compose_files=project.compose.files)
     return Run(full, project, host)

@@ -24,23 +24,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.fixfiles import FileEdits, ProjectFiles, RefusedEdit, project_lock, state_dir
+from doctor.fixfiles import RETRY, FileEdits, ProjectFiles, RefusedEdit, project_lock, state_dir
 from doctor.model import Finding, Fix, Safety, Severity
 
 if TYPE_CHECKING:
     from doctor.engine import Registry, Run, RunOptions
+    from doctor.project import ProjectOptions
     from doctor.redact import Redactor
 
-FAMILIES: Mapping[str, str] = {
-    "port-collision": "ports",
-    "root-owned-files": "owners",
-    "service-name-drift": "env",
-    "leaked-host-port": "env",
-    "env-drift": "env",
-    "missing-mount": "mounts",
-}
-FAMILY_NAMES = ("ports", "owners", "env", "mounts")
-RETRY = "run doctor fix again"  # how a RefusedEdit says the next round may apply it
 UNSAFE_HINT = "unsafe fix: rerun with --yes, or on a terminal to be asked"
 
 
@@ -62,7 +53,7 @@ class FixOptions:
     (tests, or a UI); `env` is the environment for preflight and the state dir.
     """
 
-    project: object  # doctor.project.ProjectOptions
+    project: ProjectOptions
     families: frozenset[str] = frozenset()
     dry_run: bool = False
     yes: bool = False
@@ -70,7 +61,7 @@ class FixOptions:
     env: Mapping[str, str] | None = None
     ask: Callable[[str], bool] | None = None
     lock_timeout: float = 30.0
-    max_rounds: int = 3
+    max_rounds: int = 5
 
 
 @dataclass(frozen=True)
@@ -121,9 +112,18 @@ class FixReport:
         return 1 if bad else 0
 
 
-def family_of(check_id: str) -> str:
-    """The `--ports/--owners/--env/--mounts` family of a check id ("" for a check in none)."""
-    return FAMILIES.get(check_id, "")
+def fix_families(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """Each fix family (`doctor fix --FAMILY`) with the ids of the checks that declare it."""
+    found: dict[str, list[str]] = {}
+    for check_id, check in sorted(registry.checks.items()):
+        if check.fix_family:
+            found.setdefault(check.fix_family, []).append(check_id)
+    return {family: tuple(ids) for family, ids in sorted(found.items())}
+
+
+def _family(registry: Registry, check_id: str) -> str:
+    check = registry.checks.get(check_id)
+    return check.fix_family if check is not None else ""
 
 
 def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
@@ -132,23 +132,26 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
 
     registry = registry or load_registry()
     wanted = options.families
-    select = tuple(sorted(c for c in registry.checks if not wanted or family_of(c) in wanted))
+    select = tuple(sorted(c for c in registry.checks if not wanted or _family(registry, c) in wanted))
+    target = Path(options.project.path).resolve()
+    where = target if target.is_dir() else target.parent
     if not select:
-        where = Path(str(getattr(options.project, "path", ".")))
         return FixReport(where, error=f"no installed check fixes {', '.join(sorted(options.families))}")
     env = _env(options)
-    target = Path(str(getattr(options.project, "path", "."))).resolve()
-    where = target if target.is_dir() else target.parent
+    run_options = RunOptions(project=options.project, select=select, env=env)
     if options.dry_run:
-        return _fix(options, registry, RunOptions(project=options.project, select=select, env=env))
+        return _fix(options, registry, run_options)
     # locked before the first preflight: a run that waited must read the files the other one left
     with project_lock(state_dir(env), where, options.lock_timeout) as locked:
         if not locked:
             return FixReport(where, error=f"another 'doctor fix' is running on {where}")
-        return _fix(options, registry, RunOptions(project=options.project, select=select, env=env))
+        return _fix(options, registry, run_options)
 
 
 def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> FixReport:
+    """Plan and apply round after round, each round's preflight verifying the last, until a round
+    applies nothing (ruff's fix loop, bounded by `max_rounds`): one run leaves nothing fixable.
+    """
     from doctor.engine import preflight
 
     run = preflight(run_options, registry)
@@ -156,60 +159,53 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
     files = ProjectFiles(run.project.root, run.project.compose.project_name, env)
     redactor = _redactor(run)
     if options.dry_run:
-        return _round(options, run, files, redactor, ())[0]
+        return _round(options, registry, run, files, redactor, {})[0]
     results: dict[str, FixResult] = {}
     report = FixReport(run.project.root)
     for _ in range(max(1, options.max_rounds)):
-        report, chosen = _round(options, run, files, redactor, tuple(results.values()), report)
+        report, chosen = _round(options, registry, run, files, redactor, results, report)
+        applied = [r for r in report.results if r.status is FixStatus.APPLIED
+                   and (r.fingerprint not in results or results[r.fingerprint].status is not FixStatus.APPLIED)]
         results.update({r.fingerprint: r for r in report.results})
-        applied = [r for r in report.results if r.status is FixStatus.APPLIED and r.fixed is None]
         if not applied:
             break
         run = preflight(run_options, registry)  # the verification, and the next round's findings
         remaining = {f.fingerprint for f in run.report.findings}
         for r in applied:
-            problem = _verify(run, chosen[r.fingerprint])
-            if problem:
-                results[r.fingerprint] = replace(r, fixed=False, reason=problem)
-            else:
-                results[r.fingerprint] = replace(r, fixed=r.fingerprint not in remaining)
-        overlapped = [r for r in report.results if r.reason.endswith(RETRY)]
-        if not overlapped:
-            break
-    ordered = tuple(results.values())
-    return replace(report, results=ordered, backups=files.backups, redactor=redactor)
+            verify = chosen[r.fingerprint].verify
+            problem = verify(run.project) if verify is not None else ""
+            results[r.fingerprint] = replace(r, fixed=False, reason=problem) if problem else replace(
+                r, fixed=r.fingerprint not in remaining)
+    return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor)
 
 
-def _verify(run: Run, chosen: Fix) -> str:
-    """A fix's own proof beyond its finding being gone: a moved port must really be published."""
-    from doctor.portfix import PortMove, verify_port_move
-
-    return verify_port_move(run.project, chosen) if isinstance(chosen, PortMove) else ""
-
-
-def _round(options: FixOptions, run: Run, files: ProjectFiles, redactor: Redactor | None,
-           earlier: tuple[FixResult, ...], before: FixReport | None = None,
+def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFiles, redactor: Redactor,
+           earlier: Mapping[str, FixResult], before: FixReport | None = None,
            ) -> tuple[FixReport, dict[str, Fix]]:
-    """Plan and apply (or preview) one pass over the findings that carry a fix."""
-    done = {r.fingerprint for r in earlier if r.status is FixStatus.APPLIED}
+    """Plan and apply (or preview) one pass over the findings that carry a fix.
+
+    A finding already decided in an earlier round (applied, declined, advice) is not asked or
+    planned again; one that overlapped an earlier fix's edits is, now that those are written.
+    """
     results: list[FixResult] = []
-    notes: list[str] = list(before.notes) if before else []
     plans: dict[Path, FileEdits] = {}
     accepted: list[tuple[Finding, Fix]] = []
     seen: set[str] = set()
     for finding in run.report.findings:
-        if finding.fix is None or finding.fingerprint in seen or finding.fingerprint in done:
+        decided = earlier.get(finding.fingerprint)
+        if finding.fix is None or finding.fingerprint in seen or (decided and not decided.reason.endswith(RETRY)):
             continue
-        if options.families and family_of(finding.check) not in options.families:
+        if options.families and _family(registry, finding.check) not in options.families:
             continue
         seen.add(finding.fingerprint)
-        chosen, refusal = _choose(options, finding, finding.fix)
+        chosen, refusal = _choose(options, files, redactor, finding, finding.fix)
         if chosen is None:
             results.append(_result(finding, finding.fix, FixStatus.SKIPPED, refusal))
             continue
         refusal = _plan(files, plans, chosen)
         if refusal:
-            results.append(_result(finding, chosen, FixStatus.SKIPPED, refusal))
+            status = FixStatus.DRY_RUN if options.dry_run and refusal.endswith(RETRY) else FixStatus.SKIPPED
+            results.append(_result(finding, chosen, status, refusal))
             continue
         accepted.append((finding, chosen))
     diffs = tuple(FileDiff(p.path, p.diff(files.root)) for p in plans.values() if p.changed)
@@ -221,26 +217,45 @@ def _round(options: FixOptions, run: Run, files: ProjectFiles, redactor: Redacto
                 if error:
                     failed[plan.path] = error
     for finding, chosen in accepted:
-        results.append(_outcome(options, files, finding, chosen, failed))
+        results.append(_outcome(options, files, plans, finding, chosen, failed))
     prev = before.diffs if before else ()
-    report = FixReport(files.root, tuple(results), prev + diffs, files.backups, tuple(notes),
-                       dry_run=options.dry_run, redactor=redactor)
+    report = FixReport(files.root, tuple(results), prev + diffs, files.backups, dry_run=options.dry_run,
+                       redactor=redactor)
     return report, {finding.fingerprint: chosen for finding, chosen in accepted}
 
 
-def _choose(options: FixOptions, finding: Finding, primary: Fix) -> tuple[Fix | None, str]:
-    """The fix to apply (the primary, or an alternative the user chose on a terminal), or why none."""
+def _preview(files: ProjectFiles, chosen: Fix) -> str:
+    """The fix alone as a unified diff (or its command): what a question shows before it is asked."""
+    plans: dict[Path, FileEdits] = {}
+    refusal = _plan(files, plans, chosen)
+    shown = [p.diff(files.root) for p in plans.values() if p.changed] if not refusal else [refusal + "\n"]
+    if chosen.command:
+        shown.append("$ " + " ".join(chosen.command) + "\n")
+    return "".join(shown)
+
+
+def _choose(options: FixOptions, files: ProjectFiles, redactor: Redactor, finding: Finding,
+            primary: Fix) -> tuple[Fix | None, str]:
+    """The fix to apply (the primary, or an alternative the user chose on a terminal), or why none.
+
+    Each question shows the finding's file:line and the change itself before it is asked, once.
+    """
     ask = _asker(options)
-    for alternative in getattr(primary, "alternatives", ()):
-        question = f"{finding.message}\n  {alternative.title} instead?"
-        if ask is not None and not options.dry_run and ask(question):
+    where = finding.location.display(files.root) if finding.location is not None else ""
+    head = f"{where}: {finding.message}" if where else finding.message
+
+    def question(fix: Fix, suffix: str = "") -> str:
+        return redactor.text(f"{head}\n{_preview(files, fix)}  {fix.title}{suffix}?")
+
+    for alternative in primary.alternatives:
+        if ask is not None and not options.dry_run and ask(question(alternative, " instead")):
             return alternative, ""
     if primary.safety is Safety.ADVICE:
         return None, f"advice only: {primary.title}"
     if primary.safety is Safety.UNSAFE and not (options.yes or options.dry_run):
         if ask is None:
             return None, UNSAFE_HINT
-        if not ask(f"{finding.message}\n  {primary.title}?"):
+        if not ask(question(primary)):
             return None, "declined"
     return primary, ""
 
@@ -278,12 +293,14 @@ def _plan(files: ProjectFiles, plans: dict[Path, FileEdits], chosen: Fix) -> str
     return ""
 
 
-def _outcome(options: FixOptions, files: ProjectFiles, finding: Finding, chosen: Fix,
-             failed: dict[Path, str]) -> FixResult:
+def _outcome(options: FixOptions, files: ProjectFiles, plans: Mapping[Path, FileEdits], finding: Finding,
+             chosen: Fix, failed: dict[Path, str]) -> FixResult:
     paths = {files.check_path(e.path) for e in chosen.edits}
     errors = [failed[p] for p in paths if p in failed]
     if errors:
         return _result(finding, chosen, FixStatus.FAILED, errors[0])
+    if not chosen.command and not any(plans[p].changed for p in paths if p in plans):
+        return _result(finding, chosen, FixStatus.SKIPPED, "nothing to write: the files already say this")
     if options.dry_run:
         shown = " ".join(chosen.command)
         reason = f"would run: {shown}" if chosen.command else ""
@@ -305,7 +322,7 @@ def _result(finding: Finding, chosen: Fix, status: FixStatus, reason: str = "") 
 def _env(options: FixOptions) -> dict[str, str]:
     if options.env is not None:
         return dict(options.env)
-    return dict(getattr(options.project, "env", None) or os.environ)
+    return dict(options.project.env or os.environ)
 
 
 def _redactor(run: Run) -> Redactor:
@@ -317,6 +334,21 @@ def _redactor(run: Run) -> Redactor:
     if run.project.dotenv is not None:
         envs.append(run.project.dotenv.as_dict())
     return Redactor.from_environment(*envs)
+
+
+def _left(report: FixReport) -> list[str]:
+    """What is left to do, and so why the exit code is what it is."""
+    if report.dry_run:
+        return []
+    left = [r for r in report.results if r.status is FixStatus.FAILED or r.fixed is False
+            or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR)]
+    if not left:
+        return []
+    lines = [f"exit 1: {len(left)} error(s) left, so 'docker compose up' would still fail:"]
+    for r in left:
+        why = r.reason or ("the check still reports it" if r.fixed is False else r.status.value)
+        lines.append(f"  {r.check}: {r.message} ({why})")
+    return lines
 
 
 def render_fix_report(report: FixReport) -> str:
@@ -342,5 +374,6 @@ def render_fix_report(report: FixReport) -> str:
         fixed = sum(r.fixed is True for r in report.results)
         lines.append(f"{counts[FixStatus.APPLIED]} applied ({fixed} verified fixed), "
                      f"{counts[FixStatus.SKIPPED]} skipped, {counts[FixStatus.FAILED]} failed")
+    lines.extend(_left(report))
     text = "\n".join(line.rstrip("\n") for line in lines) + "\n"
     return report.redactor.text(text) if report.redactor is not None else text

@@ -26,6 +26,7 @@ from doctor.atomic import write_atomic
 from doctor.model import Edit
 
 COMMAND_TIMEOUT = 120.0
+RETRY = "applied in the next round"  # how a RefusedEdit says a later round of the same run may apply it
 
 
 class RefusedEdit(Exception):
@@ -42,24 +43,50 @@ class FileEdits:
     exists: bool
     crlf: bool = False
     spans: list[tuple[int, int, str, str]] = field(default_factory=list)
+    data: bytes = b""  # the file's bytes as read: what byte edits work on, and what a write re-checks
+    text_ok: bool = True  # False when the bytes are not UTF-8: only byte edits apply
+    raw: list[tuple[int, int, bytes, str]] = field(default_factory=list)
 
     def copy(self) -> FileEdits:
-        return FileEdits(self.path, self.display, self.original, self.exists, self.crlf, list(self.spans))
+        return FileEdits(self.path, self.display, self.original, self.exists, self.crlf, list(self.spans),
+                         self.data, self.text_ok, list(self.raw))
 
     def add(self, edit: Edit, title: str) -> None:
         """Accept `edit`, or raise RefusedEdit saying why (stale text, overlap with an earlier fix)."""
+        if edit.raw:
+            self._add_raw(edit, title)
+            return
+        if not self.text_ok:
+            raise RefusedEdit(f"{self.display} is not UTF-8 text")
+        if self.raw:
+            raise RefusedEdit(f"overlaps the fix '{self.raw[0][3]}' in {self.display}; {RETRY}")
+        assert isinstance(edit.old, str) and isinstance(edit.new, str)
         start, end = self._locate(edit)
         new = edit.new.replace("\r\n", "\n")
         for s, e, other_new, other_title in self.spans:
             if (s, e, other_new) == (start, end, new):
                 return  # the same edit from another finding: already planned
             if not self.exists:
-                raise RefusedEdit(f"another fix creates {self.display} first; run doctor fix again")
+                raise RefusedEdit(f"another fix creates {self.display} first; {RETRY}")
             if (s < end and start < e) or (s == e == start == end and start < len(self.original)):
-                raise RefusedEdit(f"overlaps the fix '{other_title}' in {self.display}; run doctor fix again")
+                raise RefusedEdit(f"overlaps the fix '{other_title}' in {self.display}; {RETRY}")
         self.spans.append((start, end, new, title))
 
+    def _add_raw(self, edit: Edit, title: str) -> None:
+        old = edit.old if isinstance(edit.old, bytes) else edit.old.encode("utf-8")
+        new = edit.new if isinstance(edit.new, bytes) else edit.new.encode("utf-8")
+        if self.spans or self.raw:
+            if self.raw and self.raw[0][2:] == (new, title) and self.data.find(old) == self.raw[0][0]:
+                return  # the same edit from another finding
+            other = self.raw[0][3] if self.raw else self.spans[0][3]
+            raise RefusedEdit(f"overlaps the fix '{other}' in {self.display}; {RETRY}")
+        if edit.line is not None or (old and self.data.count(old) != 1):
+            raise RefusedEdit(f"file changed since the check read it ({self.display})")
+        start = self.data.index(old) if old else len(self.data)
+        self.raw.append((start, start + len(old), new, title))
+
     def _locate(self, edit: Edit) -> tuple[int, int]:
+        assert isinstance(edit.old, str)
         text, old = self.original, edit.old.replace("\r\n", "\n")
         where = f"{self.display}:{edit.line}" if edit.line else self.display
         stale = RefusedEdit(f"file changed since the check read it ({where})")
@@ -100,15 +127,30 @@ class FileEdits:
 
     @property
     def changed(self) -> bool:
+        if self.raw:
+            return self.rendered() != self.data or not self.exists
         return bool(self.spans) and (self.new_text() != self.original or not self.exists)
 
     def rendered(self) -> bytes:
+        if self.raw:
+            start, end, new, _ = self.raw[0]
+            return self.data[:start] + new + self.data[end:]
         text = self.new_text()
         return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8")
 
     def diff(self, root: Path) -> str:
-        """difflib's unified diff of this file, before -> after."""
+        """difflib's unified diff of this file, before -> after (a byte edit shows `\\r` and
+        bytes that are not UTF-8 as escapes, so a line-ending change is visible).
+        """
+        if self.raw:
+            return unified_diff(_visible(self.data) if self.exists else "", _visible(self.rendered()), self.display)
         return unified_diff(self.original if self.exists else "", self.new_text(), self.display)
+
+
+def _visible(data: bytes) -> str:
+    """Bytes as diffable text: a CR before a line break shown as `\\r`, a BOM as `\\ufeff`."""
+    text = data.decode("utf-8", "backslashreplace").replace("\r\n", "\\r\n").replace("\r", "\\r")
+    return text.replace("\ufeff", "\\ufeff")
 
 
 def unified_diff(old: str, new: str, name: str) -> str:
@@ -163,20 +205,24 @@ class ProjectFiles:
         if path.is_dir():
             raise RefusedEdit(f"{display} is a directory")
         try:
-            text, crlf = decode(path.read_bytes())
+            data = path.read_bytes()
         except FileNotFoundError:
             return FileEdits(path, display, "", False)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RefusedEdit(f"cannot read {display}: {getattr(exc, 'strerror', None) or exc}") from None
-        return FileEdits(path, display, text, True, crlf)
+        except OSError as exc:
+            raise RefusedEdit(f"cannot read {display}: {exc.strerror or exc}") from None
+        try:
+            text, crlf = decode(data)
+        except UnicodeDecodeError:
+            return FileEdits(path, display, "", True, data=data, text_ok=False)
+        return FileEdits(path, display, text, True, crlf, data=data)
 
     def write(self, plan: FileEdits) -> str:
         """Write a plan atomically; "" on success, else one line saying why the file is untouched."""
         try:
-            current = decode(plan.path.read_bytes())[0] if plan.exists else None
-        except (OSError, UnicodeDecodeError):
+            current = plan.path.read_bytes() if plan.exists else None
+        except OSError:
             current = None
-        if (plan.exists and current != plan.original) or (not plan.exists and plan.path.exists()):
+        if (plan.exists and current != plan.data) or (not plan.exists and plan.path.exists()):
             return f"{plan.display} changed while doctor was fixing it; nothing written"
         try:
             if plan.exists and plan.path not in self._created and not self._tracked(plan.path):

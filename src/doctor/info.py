@@ -126,11 +126,11 @@ def path_facts(host: Host) -> dict[str, object]:
 
 def check_facts() -> dict[str, object]:
     """The check ids that loaded, and every plugin that did not (with its distribution)."""
-    from doctor.engine import COMPOSE_CONFIG, load_registry
+    from doctor.engine import load_registry
 
     registry = load_registry()
     return {
-        "loaded": sorted([COMPOSE_CONFIG, *registry.checks]),
+        "loaded": sorted(registry.checks),
         "plugin_errors": [{"name": e.name, "distribution": e.distribution, "message": e.message}
                           for e in registry.errors],
     }

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -68,33 +68,61 @@ class Safety(enum.Enum):
 class Edit:
     """Replace `old` by `new` in `path`, at `line` (1-based) when given.
 
-    `old == ""` with `line is None` appends `new` to the end of the file (creating it if needed).
+    Text edits (`str`) work on the file's text with "\\n" line breaks and are written back with
+    each line's own ending. `old == ""` with `line is None` appends `new` to the end of the
+    file (creating it if needed). Byte edits (`bytes`, `line` None) work on the raw file: `old`
+    must occur exactly once (the whole content, to rewrite a file whole) and is replaced by
+    `new` as it is, so an edit can change line endings, drop a BOM, or touch bytes that are
+    not UTF-8 text.
     """
 
     path: Path
-    old: str
-    new: str
+    old: str | bytes
+    new: str | bytes
     line: int | None = None
+
+    @property
+    def raw(self) -> bool:
+        """Whether this edit works on the file's bytes rather than its text."""
+        return isinstance(self.old, bytes) or isinstance(self.new, bytes)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": str(self.path), "line": self.line, "old": _shown(self.old), "new": _shown(self.new)}
+
+
+def _shown(value: str | bytes) -> str:
+    """An edit's text for a report: bytes are shown as text, with escapes where not UTF-8."""
+    return value.decode("utf-8", "backslashreplace") if isinstance(value, bytes) else value
+
+
+#: a fix's own proof, beyond its finding being gone: given the reloaded project, "" when the
+#: fix did what it says, else why not (a moved port that compose does not publish)
+Verify = Callable[["Project"], str]
 
 
 @dataclass(frozen=True)
 class Fix:
-    """An imperative title plus the text edits or the one command that repair a finding."""
+    """An imperative title plus the text edits or the one command that repair a finding.
+
+    `alternatives` are other repairs of the same finding, offered (asked) on a terminal only,
+    never applied by default or by `--yes` alone. `verify` is the fix's own proof, run by the
+    fixer on the reloaded project after the fix is applied.
+    """
 
     title: str
     safety: Safety = Safety.SAFE
     edits: tuple[Edit, ...] = ()
     command: tuple[str, ...] = ()
+    alternatives: tuple[Fix, ...] = ()
+    verify: Verify | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "title": self.title,
             "safety": self.safety.value,
-            "edits": [
-                {"file": str(e.path), "line": e.line, "old": e.old, "new": e.new} for e in self.edits
-            ],
+            "edits": [e.as_dict() for e in self.edits],
             "command": list(self.command) or None,
-            "alternatives": [a.as_dict() for a in getattr(self, "alternatives", ())],
+            "alternatives": [a.as_dict() for a in self.alternatives],
         }
 
 
@@ -150,15 +178,22 @@ class Unavailable(Exception):
         self.reason = reason
 
 
+#: the headings of a check's documentation, in this order; each is a line of its own
+DOC_HEADINGS = ("What it finds", "Why it matters", "Example", "Fix", "Fix safety")
+
+
 class Check:
     """Base class of every check. Subclasses set `id` and document themselves in their docstring.
 
     The docstring's first line is the one-line summary (`doctor list`); the rest, under the
-    headings `What it finds`, `Why it matters`, `Example`, `Fix`, is what `doctor explain`
-    and the SARIF rule help print.
+    headings of DOC_HEADINGS, each alone on its line with the text indented below it, is what
+    `doctor explain` and the SARIF rule help print. `fix_family` names the `doctor fix --FAMILY`
+    flag that selects this check's fixes ("" for none); the CLI builds those flags from the
+    registry.
     """
 
     id: ClassVar[str] = ""
+    fix_family: ClassVar[str] = ""
     #: slow host probes this check reads ("shell": the login shell's PATH); the engine starts
     #: them before running any check, so they overlap the other checks instead of adding up
     prefetch: ClassVar[tuple[str, ...]] = ()
@@ -179,6 +214,23 @@ class Check:
         import inspect
 
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The documentation by heading: a line that is exactly a heading of DOC_HEADINGS starts
+        its section, the indented lines below it are its text. Headings are matched exactly (no
+        colon, no other words), so a heading word in prose starts nothing.
+        """
+        sections: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        for line in cls.documentation().splitlines()[1:]:
+            if line in DOC_HEADINGS:
+                current = sections.setdefault(line, [])
+            elif current is not None and (not line.strip() or line.startswith((" ", "\t"))):
+                current.append(line.strip())
+            elif line.strip():
+                current = None
+        return {name: "\n".join(body).strip() for name, body in sections.items()}
 
     def run(self, project: Project, host: Host) -> Iterable[Finding]:
         """Yield the findings of this check; never print, write files, or raise for "not applicable"."""

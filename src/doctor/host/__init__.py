@@ -62,6 +62,25 @@ class Host:
         return ShellPaths(self.env, self.timeout)
 
     @cached_property
+    def compose_version(self) -> tuple[int, int, int] | None:
+        """The installed docker compose's version, None when it is absent (asked once per run)."""
+        from doctor.host.facts import compose_version
+
+        return compose_version(self.env, max(self.timeout, 5.0))
+
+    def image_tags(self) -> tuple[str, ...]:
+        """Every `repo:tag` the engine has locally; Unavailable when the engine cannot be asked."""
+        from doctor.host.facts import image_tags
+
+        return image_tags(self.engine)
+
+    def container_labels(self, container_id: str) -> Mapping[str, str]:
+        """One container's labels; Unavailable when the engine cannot be asked."""
+        from doctor.host.facts import container_labels
+
+        return container_labels(self.engine, container_id)
+
+    @cached_property
     def owners(self) -> OwnerProbe:
         """Who owns the project's files, and who should (one parallel walk per root)."""
         from doctor.host.owners import OwnerProbe

@@ -46,7 +46,7 @@ def _finding_lines(finding: Finding, report: Report, redact: Redactor) -> Iterat
     if finding.fix is not None:
         command = f": {' '.join(finding.fix.command)}" if finding.fix.command else ""
         yield "dim", f"            fix: {redact.text(finding.fix.title + command)}"
-        for alternative in getattr(finding.fix, "alternatives", ()):
+        for alternative in finding.fix.alternatives:
             instead = f": {' '.join(alternative.command)}" if alternative.command else ""
             yield "dim", f"            or:  {redact.text(alternative.title + instead)}"
 

@@ -26,16 +26,16 @@ def finding_dict(finding: Finding, report: Report, redact: Redactor) -> dict[str
         fix["command"] = [redact.text(a) for a in finding.fix.command] or None
         fix["alternatives"] = [
             {"title": redact.text(a.title), "safety": a.safety.value, "command": [redact.text(c) for c in a.command]}
-            for a in getattr(finding.fix, "alternatives", ())
+            for a in finding.fix.alternatives
         ]
         fix["edits"] = [
             {
                 "file": relative_to(e.path, report.project_dir),
                 "line": e.line,
-                "old": redact.text(e.old),
-                "new": redact.text(e.new),
+                "old": redact.text(str(shown["old"])),
+                "new": redact.text(str(shown["new"])),
             }
-            for e in finding.fix.edits
+            for e, shown in ((e, e.as_dict()) for e in finding.fix.edits)
         ]
     return {
         "check": finding.check,

@@ -189,6 +189,9 @@ def _fix(fix: Fix, root: Path, redactor: Redactor) -> Json | None:
         return None
     changes: dict[Path, list[Json]] = {}
     for edit in fix.edits:
+        if edit.raw:
+            return None  # a byte edit (line endings, a BOM) has no exact text replacement in SARIF
+        assert isinstance(edit.new, str)
         if redactor.text(edit.new) != edit.new:
             return None  # inserting a masked value would corrupt the file; a fix must not leak it either
         region = edit_region(edit)
@@ -212,6 +215,8 @@ def edit_region(edit: Edit) -> Json | None:
     An append (`old == ""`, no line) is the empty region at the end of the file (line 1 of a
     file still to be created). None when the old text is not found exactly where the edit says.
     """
+    if not isinstance(edit.old, str):
+        return None
     try:
         text = edit.path.read_text(encoding="utf-8") if edit.path.exists() else None
     except (OSError, UnicodeDecodeError):

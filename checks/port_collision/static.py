@@ -132,7 +132,7 @@ def _covering(claims: list[Claim]) -> dict[int, list[int]]:
 
 
 class PortMover:
-    """Builds the `fix --ports` repair of a colliding mapping (doctor.portfix), else keeps the advice."""
+    """Builds the `fix --ports` repair of a colliding mapping (.fix), else keeps the advice."""
 
     def __init__(self, project: Project | None = None, host: Host | None = None) -> None:
         self.project, self.host = project, host
@@ -141,7 +141,7 @@ class PortMover:
         """The move of our host port; else `advice`. `alternatives` (stopping whoever holds the port)
         are never the primary fix: the fixer offers them as a question on a terminal, never with --yes.
         """
-        from doctor.portfix import PortMove, port_fix
+        from .fix import port_fix
 
         assert advice.safety is Safety.ADVICE, "the fallback must never act on its own"
         moved = None
@@ -153,7 +153,7 @@ class PortMover:
         if moved is not None:
             return moved  # a move, or advice saying why no edit can be written (shell variable wins)
         if alternatives:
-            return PortMove(advice.title, Safety.ADVICE, advice.edits, advice.command, alternatives=alternatives)
+            return Fix(advice.title, Safety.ADVICE, advice.edits, advice.command, alternatives=alternatives)
         return advice
 
 

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
+from doctor.project.edits import dev_override, override_edit
+from doctor.project.env_hosts import family_of, host_refs
+from doctor.project.service_network import network_view, service_family
 from doctor.project.types import ComposeModel, EnvVar, PortMapping, Service
 
-from .env_hosts import family_of, host_refs
 from .localhost_dials import localhost_dials
-from .service_network import network_view, service_family
-from .text_edits import dev_override, override_edit
 
 URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
 HOST_KEY = re.compile(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
@@ -47,9 +47,14 @@ class LeakedHostPort(Check):
         Give the consuming service the container-side value through `environment:` in the dev
         override (`POSTGRES_PORT: "5432"`, `DATABASE_URL: postgresql://...@db:5432/app`); the
         `.env` keeps the host-side value for tools run on the host.
+
+    Fix safety
+        Safe: it only adds `environment:` keys to the dev override that compose loads (never a
+        file compose would not read; without one it is advice). Comments and other keys stay.
     """
 
     id = "leaked-host-port"
+    fix_family = "env"
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

@@ -23,7 +23,7 @@ from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project.types import ComposeModel, PortMapping
 
-from .port_collision_static import PortMover, shares_network
+from .static import PortMover, shares_network
 
 PROXIES = ("docker-proxy", "rootlesskit", "slirp4netns", "pasta", "gvproxy", "conmon")
 

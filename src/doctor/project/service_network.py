@@ -14,9 +14,8 @@ from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from doctor.project.env_hosts import FAMILIES, HostRef, family_of, image_family
 from doctor.project.types import ComposeModel, Service
-
-from .env_hosts import FAMILIES, HostRef, family_of, image_family
 
 FAMILY_PORTS = frozenset(port for port, _ in FAMILIES.values())
 # Network modes whose DNS is not compose's: the host's resolver, none, or the legacy bridge.

@@ -19,7 +19,6 @@ import subprocess
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,15 +34,15 @@ OVERRIDE_TAG_SINCE = (2, 24, 4)
 # collisions fixed together never move onto the same free port
 _RESERVED: weakref.WeakKeyDictionary[Project, set[tuple[int, str]]] = weakref.WeakKeyDictionary()
 MAX_PROBES = 500  # bind probes per port before giving up (each takes microseconds)
-_VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
 
 
 @dataclass(frozen=True)
 class PortMove(Fix):
     """A Fix that moves `service`'s host port `old` (container `target`) to `new`.
 
-    `alternatives` are other repairs (stopping the container that holds the port) that the
-    fixer offers on a terminal only: never by default, never with --yes alone.
+    Its `alternatives` are other repairs (stopping the container that holds the port) that the
+    fixer offers on a terminal only: never by default, never with --yes alone. Its verify step
+    proves that the reloaded project (and `docker compose config`) publish the new port.
     """
 
     service: str = ""
@@ -51,7 +50,10 @@ class PortMove(Fix):
     protocol: str = "tcp"
     old: int = 0
     new: int = 0
-    alternatives: tuple[Fix, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.verify is None and self.new:
+            object.__setattr__(self, "verify", lambda project: verify_port_move(project, self))
 
 
 def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *,
@@ -60,7 +62,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     """The Fix that publishes `mapping` of `service` on a free host port; None when it has no fixed port.
 
     An ADVICE Fix says why no edit can be written (shell variable wins over .env, host
-    range, nothing free). `compose_version` "detect" asks `docker compose version`.
+    range, nothing free). `compose_version` "detect" asks the host (`docker compose version`),
+    only for an override edit.
     """
     old_range = mapping.published_range
     svc = project.services.get(service)
@@ -75,43 +78,19 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         handed_out.add((new, mapping.protocol))
     if new is None:
         title = f"publish '{service}' on another host port (no free port found near {old})"
-        return PortMove(title, Safety.ADVICE, (), (), service, mapping.target, mapping.protocol, old, 0,
-                        alternatives)
+        return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
+                        protocol=mapping.protocol, old=old)
     variable = port_variable(project, mapping)
-    version = detect_compose_version() if compose_version == "detect" else compose_version
-    assert not isinstance(version, str)
     if variable:
         edits, where = _env_edits(project, variable, new)
-    else:
+    else:  # only an override edit depends on the compose version: asked only then
+        version = host.compose_version if compose_version == "detect" else compose_version
+        assert not isinstance(version, str)
         edits, where = _compose_edits(project, svc, mapping, new, version)
     safety = Safety.SAFE if edits else Safety.ADVICE
     title = f"move '{service}' from host port {old} to {new} ({where})"
-    return PortMove(title, safety, edits, (), service, mapping.target, mapping.protocol, old, new,
-                    alternatives)
-
-
-def detect_compose_version() -> tuple[int, int, int] | None:
-    """The compose version from `docker compose version` (or `docker-compose version`), None when absent."""
-    return _compose_version()
-
-
-@lru_cache(maxsize=1)
-def _compose_version() -> tuple[int, int, int] | None:
-    for argv in (["docker", "compose", "version"], ["docker-compose", "version"]):
-        try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        found = parse_compose_version(done.stdout) if done.returncode == 0 else None
-        if found is not None:
-            return found
-    return None
-
-
-def parse_compose_version(text: str) -> tuple[int, int, int] | None:
-    """`Docker Compose version v2.40.3` -> (2, 40, 3)."""
-    found = _VERSION.search(text)
-    return (int(found[1]), int(found[2]), int(found[3])) if found else None
+    return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
+                    protocol=mapping.protocol, old=old, new=new)
 
 
 def taken_ports(project: Project, host: Host) -> set[tuple[int, str]]:
@@ -206,6 +185,7 @@ def env_line_with_value(line: str, name: str, value: str) -> str | None:
 
 def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int,
                    version: tuple[int, int, int] | None) -> tuple[tuple[Edit, ...], str]:
+    from doctor.project.edits import dev_override
     from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
 
     tag_ok = version is None or version >= OVERRIDE_TAG_SINCE
@@ -224,27 +204,6 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     if edit is None:
         return (), f"set the host port to {new} in {_where(mapping)}"
     return (edit,), f"{_where(mapping)}, {why}"
-
-
-def dev_override(project: Project) -> Path | None:
-    """The override file to write: the one compose loads, else a new one default discovery will find.
-
-    None when the files are named explicitly (-f, a file path, COMPOSE_FILE) without an override:
-    a new override file would then never be read.
-    """
-    from doctor.project.discover import OVERRIDE_NAMES
-
-    model = project.compose
-    loaded = [f for f in model.files if f.name in OVERRIDE_NAMES]
-    if loaded:
-        return loaded[-1]
-    options = project.options
-    explicit = options.files or not Path(options.path).is_dir() or "COMPOSE_FILE" in model.variables
-    if explicit or not model.files:
-        return None
-    main = model.files[0]
-    name = "docker-compose.override.yml" if main.name.startswith("docker-") else "compose.override.yaml"
-    return main.parent / name
 
 
 def port_specs(svc: Service, moved: PortMapping, new: int) -> list[str | dict[str, object]]:

@@ -9,14 +9,14 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Severity
 from doctor.project import Project
 
-from .port_collision_live import live_findings
-from .port_collision_static import PortMover, static_findings
+from .live import live_findings
+from .static import PortMover, static_findings
 
 
 class PortCollision(Check):
     """published host ports already bound, published twice in the project, or by another project
 
-    What it finds:
+    What it finds
         Statically (files only): two services, or two mappings of one service, that publish the
         same host port on overlapping host IPs with the same protocol - across short syntax,
         long syntax and host ranges (`9000-9010:90` against another `9005`). `""`/`0.0.0.0`
@@ -33,13 +33,7 @@ class PortCollision(Check):
         With a remote engine, or an engine socket mounted into doctor's container, local
         binds prove nothing: only the engine's port bindings are compared (one info line).
 
-    Why it matters:
-        `docker compose config` accepts all of this; `docker compose up` then stops half-way
-        with `Bind for 0.0.0.0:8094 failed: port is already allocated`, naming no owner.
-        Two worktrees of one repo (tracks A/B/C) started side by side hit it on every port.
-
-    Severity:
-        A clash inside the project is an error when it happens whenever the project runs
+        Severity: A clash inside the project is an error when it happens whenever the project runs
         (one service publishes the port twice, or the services start together through
         `depends_on`/`links`/`network_mode: service:`); a warning when only a plain
         `docker compose up` of every service hits it; info in a catalogue of alternative
@@ -47,11 +41,16 @@ class PortCollision(Check):
         which users start a few at a time by name. A busy port is an error; a running
         container of this project holding its own port is no finding.
 
-    Example:
+    Why it matters
+        `docker compose config` accepts all of this; `docker compose up` then stops half-way
+        with `Bind for 0.0.0.0:8094 failed: port is already allocated`, naming no owner.
+        Two worktrees of one repo (tracks A/B/C) started side by side hit it on every port.
+
+    Example
         `web` publishes `8094:80` while `trackc-traefik-1` of project `trackc` holds 8094:
         `0.0.0.0:8094/tcp ('web') is taken by 'trackc' service 'traefik' (container trackc-traefik-1)`
 
-    Fix:
+    Fix
         `doctor fix --ports` moves this project's side: it picks a free host port (never one
         bound now, published by another compose project, in the ephemeral range or below
         1024; from `ports.range` of doctor.yaml when set, else the nearest free one above)
@@ -61,9 +60,15 @@ class PortCollision(Check):
         command that frees the port instead (`docker compose -p trackc stop traefik`,
         `docker rm -f NAME`) stops someone else's work, so it is only offered as a question,
         never applied by default or by `--yes`.
+
+    Fix safety
+        Safe: only the host side of our own mapping moves, to a port that binds now, and the
+        fix proves it by reloading the project (and `docker compose config`) after writing.
+        Stopping another project's container is unsafe and only ever asked.
     """
 
     id: ClassVar[str] = "port-collision"
+    fix_family = "ports"
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from doctor.project.env_hosts import BROWSER_SCHEMES, HostRef, host_refs, is_browser_key
+from doctor.project.service_network import listen_ports, namespace_owner, network_view, published_ports
 from doctor.project.types import ComposeModel, EnvVar, Service
-
-from .env_hosts import BROWSER_SCHEMES, HostRef, host_refs, is_browser_key
-from .service_network import listen_ports, namespace_owner, network_view, published_ports
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
+from doctor.project.edits import dev_override, override_edit
 from doctor.project.types import Mount, Service
 
 from .bind_sources import absent_sources
-from .text_edits import dev_override, override_edit
 
 
 class MissingMount(Check):
@@ -41,9 +41,14 @@ class MissingMount(Check):
         Add the missing mount to the dev override with the same layout as its siblings
         (`./backend/scripts:/app/scripts`). For a missing bind source: create it (a directory,
         or the file that was meant) before `docker compose up`.
+
+    Fix safety
+        Safe: it only adds a bind mount to the dev override that compose loads, with the layout
+        of the mounts already there; without such an override it is advice.
     """
 
     id = "missing-mount"
+    fix_family = "mounts"
     severity = Severity.WARNING
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

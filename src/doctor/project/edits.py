@@ -41,22 +41,29 @@ def replace_on_line(path: Path, line: int | None, pattern: str, new: str) -> Edi
 
 
 def dev_override(project: Project) -> Path | None:
-    """The dev override to write to: the loaded override file, or where discovery would find a new one.
+    """The dev override a fix writes to: always a file compose will read for this project.
 
-    None when the project names its files explicitly (-f / COMPOSE_FILE) and none is an override:
-    a new file there would never be read.
+    The loaded override (`compose.override.yaml`, `docker-compose.override.yml`, any
+    `*.override.*`); else, when the files are named explicitly (-f, a file path, COMPOSE_FILE
+    from the shell or `.env`) and there are several, the last of them (compose reads it and it
+    wins the merge); else, under default discovery, a new override beside the main file. None
+    when one explicit file is all compose reads: a new override there would never be read.
     """
+    from doctor.project.discover import OVERRIDE_NAMES
+
     model = project.compose
-    for path in reversed(model.files):
-        if ".override." in path.name:
-            return path
-    explicit = project.options.files or project.options.env.get("COMPOSE_FILE")
-    if explicit or not model.files:
+    loaded = [f for f in model.files if f.name in OVERRIDE_NAMES or ".override." in f.name]
+    if loaded:
+        return loaded[-1]
+    options = project.options
+    explicit = bool(options.files) or not Path(options.path).is_dir() or "COMPOSE_FILE" in model.variables
+    if explicit:
+        return model.files[-1] if len(model.files) > 1 else None
+    if not model.files:
         return None
     main = model.files[0]
-    if main.name.startswith("docker-compose"):
-        return main.parent / "docker-compose.override.yml"
-    return main.parent / "compose.override.yaml"
+    name = "docker-compose.override.yml" if main.name.startswith("docker-") else "compose.override.yaml"
+    return main.parent / name
 
 
 Wanted = Mapping[str, Mapping[str, str] | Sequence[str]]
