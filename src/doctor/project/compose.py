@@ -131,7 +131,7 @@ def _environment(draft: YMap, env: dict[str, str], problems: list[Problem]) -> d
     for ref in draft.get("env_file") or ():
         if not isinstance(ref, EnvFileRef):
             continue
-        if not ref.path.is_file():
+        if not ref.path.exists():
             if ref.required:
                 problems.append(Problem(ProblemKind.ENV_FILE, f"env file {ref.path} not found", ref.location))
             continue

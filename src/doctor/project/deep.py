@@ -24,9 +24,6 @@ _STATE = [0, 0]  # open room_for blocks in this process, and the limit before th
 @contextmanager
 def room_for(frames: int) -> Iterator[None]:
     """Run the block with at least `frames` more Python frames available than the current limit."""
-    if sys.version_info < (3, 11):  # pragma: no cover - older CPython recurses on the C stack
-        yield
-        return
     with _LOCK:
         if _STATE[0] == 0:
             _STATE[1] = sys.getrecursionlimit()
