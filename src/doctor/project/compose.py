@@ -64,7 +64,7 @@ def load_project(options: ProjectOptions) -> ComposeModel:
         networks=tuple(networks),
         active_profiles=active,
         disabled_services=disabled,
-        problems=tuple(_dedupe(assembler.problems)),
+        problems=tuple(_dedupe(assembler.finish())),
     )
 
 
