@@ -48,7 +48,7 @@ CASES = {
                       "xyz"),
     "undefined-volume": ("services:\n  a:\n    image: x\n    volumes:\n      - data:/x\n", ProblemKind.REFERENCE, 5,
                          "data"),
-    "date": ("services:\n  a:\n    image: x\n    environment:\n      D: 2024-01-01\n", ProblemKind.SCHEMA, 4,
+    "date": ("services:\n  a:\n    image: x\n    environment:\n      D: 2024-01-01\n", ProblemKind.SCHEMA, 5,
              "date"),
     "top-level-list": ("- a\n- b\n", ProblemKind.YAML, 1, "mapping"),
 }

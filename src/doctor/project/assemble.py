@@ -53,6 +53,7 @@ class Assembler:
         self.home = home
         self.problems: list[Problem] = []
         self.shapes: list[Problem] = []
+        self.validation = schema.Validation()
         self.uses: list[VariableUse] = []
         self._parsed: dict[Path, Parsed] = {}
 
@@ -148,7 +149,7 @@ class Assembler:
                 self.shape(f"additional properties '{key}' not allowed",
                              raw.loc_of(key))
         doc: YMap = self.interpolation(scope).tree(raw, "", raw.loc)
-        self.problems.extend(schema.validate(doc))
+        self.problems.extend(self.validation.add(doc))
         services_raw = doc.get("services")
         services = YMap(doc.loc_of("services"))
         if isinstance(services_raw, YMap):

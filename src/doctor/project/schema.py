@@ -24,7 +24,7 @@ from doctor.project.filetree import failed
 from doctor.project.types import Problem, ProblemKind
 from doctor.project.yamlload import Timestamp, YList, YMap
 
-__all__ = ["available", "validate"]
+__all__ = ["Validation", "available", "validate"]
 
 Path_ = tuple[str | int, ...]
 _ANY = "*"
@@ -94,13 +94,34 @@ _CASTS: dict[tuple[str, ...], Callable[[str], Any]] = {
     ("configs", _ANY, "external"): _go_bool,
 }
 _CAST_LENGTHS = frozenset(len(path) for path in _CASTS)
+# override/uncity.go: lists compose merges by key before validating (so never "equal items")
+_UNIQUE = frozenset(tuple(p.split(".")) for p in (
+    "networks.*.labels", "networks.*.ipam.options", "services.*.annotations", "services.*.build.args",
+    "services.*.build.additional_contexts", "services.*.build.platform", "services.*.build.tags",
+    "services.*.build.labels", "services.*.cap_add", "services.*.cap_drop", "services.*.devices",
+    "services.*.configs", "services.*.deploy.labels", "services.*.dns", "services.*.dns_opt",
+    "services.*.dns_search", "services.*.environment", "services.*.env_file", "services.*.expose",
+    "services.*.labels", "services.*.links", "services.*.networks.*.aliases",
+    "services.*.networks.*.link_local_ips", "services.*.ports", "services.*.profiles", "services.*.secrets",
+    "services.*.sysctls", "services.*.tmpfs", "services.*.volumes"))
+
+
+def _matches(pattern: tuple[str, ...], path: Path_) -> bool:
+    return len(pattern) == len(path) and all(p == _ANY or p == q for p, q in zip(pattern, path, strict=True))
+
+
+def _distinct(items: list[Any]) -> list[Any]:
+    kept: dict[str, Any] = {}
+    for item in items:
+        kept.setdefault(json.dumps(item, sort_keys=True, default=id), item)
+    return list(kept.values())
 
 
 def _caster(path: Path_) -> Callable[[str], Any] | None:
     if len(path) not in _CAST_LENGTHS:
         return None
     for pattern, cast in _CASTS.items():
-        if len(pattern) == len(path) and all(p == _ANY or p == q for p, q in zip(pattern, path, strict=True)):
+        if _matches(pattern, path):
             return cast
     return None
 
@@ -119,7 +140,10 @@ class _Plain:
         if isinstance(node, YMap):
             return {key: self.convert(value, (*path, key), node.loc_of(key)) for key, value in node.items()}
         if isinstance(node, YList):
-            return [self.convert(value, (*path, i), node.loc_of(i)) for i, value in enumerate(node)]
+            items = [self.convert(value, (*path, i), node.loc_of(i)) for i, value in enumerate(node)]
+            if any(_matches(pattern, path) for pattern in _UNIQUE):
+                return _distinct(items)
+            return items
         if isinstance(node, Timestamp):
             return _Date()
         if isinstance(node, str):
@@ -171,12 +195,43 @@ def available() -> bool:
     return _validator() is not None
 
 
-def validate(document: YMap) -> list[Problem]:
-    """Every schema violation of one interpolated compose document, most specific first-found."""
+class Validation:
+    """compose validates the mapping merged so far after each file: a `null` in an override keeps
+    the earlier value (override.Merge), so it is no violation there. Each violation is reported once."""
+
+    def __init__(self) -> None:
+        self.merged: dict[str, Any] = {}
+        self.plain = _Plain()
+        self.seen: set[str] = set()
+
+    def add(self, document: YMap) -> list[Problem]:
+        """The new violations once this interpolated document is merged onto the earlier ones."""
+        before = len(self.plain.problems)
+        instance = self.plain.convert(document, (), document.loc)
+        problems = self.plain.problems[before:]
+        self.merged = _merge(self.merged, instance)
+        for problem in validate(self.merged, self.plain):
+            if problem.message not in self.seen:
+                self.seen.add(problem.message)
+                problems.append(problem)
+        return problems
+
+
+def _merge(base: Any, other: Any) -> Any:
+    if other is None:
+        return base
+    if isinstance(base, dict) and isinstance(other, dict):
+        out = dict(base)
+        for key, value in other.items():
+            out[key] = _merge(base.get(key), value)
+        return out
+    return other
+
+
+def validate(instance: Any, plain: _Plain) -> list[Problem]:
+    """Every schema violation of a plain compose mapping, each the most specific of its branch."""
     validator = _validator()
-    plain = _Plain()
-    instance = plain.convert(document, (), document.loc)
-    problems = list(plain.problems)
+    problems: list[Problem] = []
     if validator is None:
         return problems
     seen: set[tuple[Path_, str]] = set()
@@ -245,6 +300,8 @@ def _message(error: Any, path: Path_) -> str:
     where = _dotted(path)
     kind = error.validator
     value = error.validator_value
+    if kind == "type" and isinstance(error.instance, _Date):
+        return f"{where} invalid jsonType time.Time (an unquoted date: quote it)"
     if kind == "type":
         return f"{where} must be a {_human_type(value)}"
     if kind == "minimum":
@@ -260,7 +317,7 @@ def _message(error: Any, path: Path_) -> str:
         missing = [k for k in value if isinstance(error.instance, dict) and k not in error.instance]
         return f"{where} missing property {', '.join(repr(k) for k in missing)}".lstrip()
     if kind == "uniqueItems":
-        return f"{where} must hold unique items".lstrip()
+        return f"{where} {_equal_items(error.instance)}".lstrip()
     if kind == "pattern":
         return f"{where} does not match pattern {_quote(value)}".lstrip()
     if kind == "format":
@@ -270,6 +327,17 @@ def _message(error: Any, path: Path_) -> str:
     if kind == "oneOf":
         return f"{where} must be valid against exactly one of the allowed forms".lstrip()
     return f"{where} {error.message}".lstrip()
+
+
+def _equal_items(items: object) -> str:
+    """santhosh-tekuri/jsonschema's text: the first pair of equal items."""
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        key = json.dumps(item, sort_keys=True, default=str)
+        if key in seen:
+            return f"items at {seen[key]} and {index} are equal"
+        seen[key] = index
+    return "items must be unique"
 
 
 def _quote(value: object) -> str:
