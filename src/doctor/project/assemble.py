@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from doctor.model import Location
+from doctor.project import schema
 from doctor.project.extends import Extender
 from doctor.project.filetree import Interpolation
 from doctor.project.include import apply_include
 from doctor.project.merge import delete_paths, drop_reset_keys, merge_resources, merge_service
-from doctor.project import schema
 from doctor.project.service import Canonicalizer
 from doctor.project.types import Problem, ProblemKind, VariableUse
 from doctor.project.yamlload import YamlError, YMap, load_documents

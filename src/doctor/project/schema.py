@@ -107,7 +107,7 @@ _UNIQUE = frozenset(tuple(p.split(".")) for p in (
 
 
 def _matches(pattern: tuple[str, ...], path: Path_) -> bool:
-    return len(pattern) == len(path) and all(p == _ANY or p == q for p, q in zip(pattern, path, strict=True))
+    return len(pattern) == len(path) and all(p in (_ANY, q) for p, q in zip(pattern, path, strict=True))
 
 
 def _distinct(items: list[Any]) -> list[Any]:
@@ -167,7 +167,7 @@ class _Plain:
 def _validator() -> Any:
     """The compiled draft-07 validator, or None without the jsonschema package."""
     try:
-        import jsonschema
+        import jsonschema  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - jsonschema is a dependency
         return None
     schema = json.loads(resources.files("doctor.project").joinpath("spec", "compose-spec.json").read_text())

@@ -57,9 +57,9 @@ class _NetworkIndex:
         self.peer_names = {n: frozenset(p.name for p in found) for n, found in peers.items()}
         self._published: set[int] | None = None
 
-    def on(self, networks: set[str]) -> tuple[list[Mapping[str, str]], tuple[Service, ...], frozenset[str]]:
+    def on(self, networks: set[str]) -> tuple[list[dict[str, str]], tuple[Service, ...], frozenset[str]]:
         ordered = sorted(networks)
-        maps: list[Mapping[str, str]] = [self.names[n] for n in ordered if n in self.names]
+        maps = [self.names[n] for n in ordered if n in self.names]
         if len(ordered) == 1:
             return maps, self.peers.get(ordered[0], ()), self.peer_names.get(ordered[0], frozenset())
         found = {p.name: p for n in ordered for p in self.peers.get(n, ())}

@@ -384,34 +384,37 @@ def _compose_deep(text: str) -> Iterator[yaml.Node]:
     """
     stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
     anchors: dict[str, yaml.Node] = {}
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for parsed in yaml.parse(text, Loader=yaml.SafeLoader):
+        event: Any = parsed
+        start: Any = event.start_mark
+        end: Any = event.end_mark
         node: yaml.Node | None = None
         if isinstance(event, yaml.DocumentStartEvent):
             anchors = {}
             continue
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
-                raise YamlError(f"yaml: unknown anchor '{event.anchor}' referenced", event.start_mark.line + 1)
+                raise YamlError(f"yaml: unknown anchor '{event.anchor}' referenced", start.line + 1)
             node = anchors[event.anchor]
         elif isinstance(event, yaml.ScalarEvent):
             tag = PLAIN if event.tag in (None, "!") else event.tag
-            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(stack) >= MAX_DEPTH:
-                raise YamlError(f"yaml: line {event.start_mark.line + 1}: exceeded max depth of {MAX_DEPTH}",
-                                event.start_mark.line + 1)
+                raise YamlError(f"yaml: line {start.line + 1}: exceeded max depth of {MAX_DEPTH}",
+                                start.line + 1)
             sequence = isinstance(event, yaml.SequenceStartEvent)
             default = "tag:yaml.org,2002:seq" if sequence else "tag:yaml.org,2002:map"
             tag = default if event.tag in (None, "!") else event.tag
             kind = yaml.SequenceNode if sequence else yaml.MappingNode
-            collection = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            collection = kind(tag, [], start, None, flow_style=event.flow_style)
             if event.anchor is not None:
                 anchors[event.anchor] = collection
             stack.append((collection, []))
             continue
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             node, items = stack.pop()
-            node.end_mark = event.end_mark
+            node.end_mark = end
             if isinstance(node, yaml.MappingNode):
                 node.value = list(zip(items[::2], items[1::2], strict=True))
             else:
