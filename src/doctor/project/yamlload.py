@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -354,16 +355,43 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
 
 
 def _compose_all(text: str) -> Iterator[yaml.Node]:
-    """The documents' node trees: libyaml's composer, or ours for documents nested deeper than
-    libyaml's 1,000 levels (go-yaml reads 10,000, and so must we)."""
+    """The documents' node trees, read as deep as go-yaml reads them (10,000 levels).
+
+    libyaml stops at 1,000 levels unless told otherwise (its `yaml_set_max_nest_level`, which
+    PyYAML does not expose); without that, documents deeper than 1,000 levels go through an
+    iterative composer over PyYAML's pure-Python parser (correct, but quadratic in depth).
+    """
+    deep_ok = _libyaml_reads_max_depth()
+    too_deep = False
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         if "nesting depth" not in str(exc.problem or ""):
             raise
+        if deep_ok:
+            line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 1
+            raise YamlError(f"yaml: line {line}: exceeded max depth of {MAX_DEPTH}", line) from None
+        too_deep = True
+    if too_deep:  # outside the except block: no chained C-level traceback
         _refuse_beyond_max_depth(text)
         nodes = list(_compose_deep(text))
     yield from nodes
+
+
+@cache
+def _libyaml_reads_max_depth() -> bool:
+    """Raise libyaml's nesting limit to go-yaml's; False when this PyYAML build cannot."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return False
+    try:
+        import ctypes
+
+        from yaml import _yaml
+
+        ctypes.CDLL(_yaml.__file__).yaml_set_max_nest_level(MAX_DEPTH)
+    except (ImportError, OSError, AttributeError):
+        return False
+    return True
 
 
 def _refuse_beyond_max_depth(text: str) -> None:
