@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from doctor.host import Host
+from doctor.host.startup import path_advice
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.tasks import Command
-
-IDE_VARS = ("VSCODE_PID", "VSCODE_IPC_HOOK_CLI", "PYCHARM_HOSTED", "INTELLIJ_ENVIRONMENT_READER")
-# rc files that every interactive (or every) shell of that kind reads, unlike the login profile
-RC_FILES = {"bash": ".bashrc", "zsh": ".zshenv", "fish": ".config/fish/config.fish", "sh": ".profile"}
 
 
 class PathGap(Check):
@@ -37,11 +34,16 @@ class PathGap(Check):
         Makefile:7  'ruff' (make target 'lint') is found only by the login shell, in /opt/homebrew/bin
 
     Fix
-        Add the directory to PATH where the inherited environment comes from: the rc file
-        every shell reads (~/.bashrc, ~/.zshenv), the IDE's or service's environment settings,
-        or for a subprocess `env={**os.environ, "PATH": "/opt/homebrew/bin:" + os.environ["PATH"]}`.
-        The line to add is printed; `doctor fix` does not write it, since the rc file lies
-        outside the project.
+        Add the directory to PATH where the kind of process that runs doctor reads its
+        environment at start: an interactive bash ~/.bashrc, every zsh ~/.zshenv (not
+        ~/.zprofile, which only login shells read), a `bash -c` script the file $BASH_ENV
+        names, a systemd user service ~/.config/environment.d/, a macOS app started from the
+        Dock or a launchd agent `launchctl setenv PATH` (the IDE's own setting for an IDE), a
+        subprocess the `env=` its parent passes. The line is printed; `doctor fix` does not
+        write it, since the file lies outside the project.
+        Two copies of a tool are compared as files (same file, same bytes), never by running
+        them; inside an active virtualenv its own `bin/pytest` differing from the login
+        shell's is expected and not reported.
 
     Fix safety
         Advice: the rc file or service setting lies outside the project, so doctor prints the line
@@ -81,15 +83,10 @@ class PathGap(Check):
                 folder = os.path.dirname(there)
                 message = (f"{tool!r} ({command.origin}) is found only by the login shell, "
                            f"in {_tilde(folder, home)}")
-                fix = _fix(folder, shell.shell, host.env)
+                fix = _fix(folder, host)
                 yield self.finding(message, command.location, f"tool:{tool}", fix)
-            elif not _same_file(here, there):
-                versions = (shell.version(here), shell.version(there))
-                if versions[0] is not None and versions[0] == versions[1]:
-                    continue  # two copies of the same release: harmless
-                old, new = (f" ({_version(v)})" if v else "" for v in versions)
-                message = (f"{tool!r} is {_tilde(here, home)}{old} on PATH but {_tilde(there, home)}{new} "
-                           "in the login shell")
+            elif not _same_program(here, there, host.env):
+                message = f"{tool!r} is {_tilde(here, home)} on PATH but {_tilde(there, home)} in the login shell"
                 yield self.finding(message, command.location, f"tool-differs:{tool}")
 
 
@@ -102,17 +99,23 @@ def _needed(commands: tuple[Command, ...]) -> dict[str, Command]:
     return tools
 
 
-def _version(text: str) -> str:
-    """`Docker version 28.2.2, build e6534b4` -> `28.2.2` (the whole line when no number is in it)."""
-    found = re.search(r"\d+\.\d+[\w.+-]*", text)
-    return found.group(0).rstrip(",") if found else text[:30]
+def _same_program(here: str, there: str, env: Mapping[str, str]) -> bool:
+    """Whether two resolutions are one program, judged from the files alone (never run).
 
-
-def _same_file(a: str, b: str) -> bool:
+    Same file (realpath, inode) or byte-identical copies; and a tool of the virtualenv that is
+    active (or that PATH leads into) is meant to differ from the login shell's.
+    """
     try:
-        return os.path.samefile(a, b)
+        if os.path.samefile(here, there) or filecmp.cmp(here, there, shallow=False):
+            return True
     except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
+        if os.path.realpath(here) == os.path.realpath(there):
+            return True
+    folder = Path(here).parent
+    active = env.get("VIRTUAL_ENV") or env.get("CONDA_PREFIX")
+    if active and folder.parent == Path(active):
+        return True
+    return (folder.parent / "pyvenv.cfg").is_file() or (folder.parent / "conda-meta").is_dir()
 
 
 def _tilde(path: str, home: str) -> str:
@@ -121,19 +124,10 @@ def _tilde(path: str, home: str) -> str:
     return path
 
 
-def _fix(folder: str, shell: str, env: Mapping[str, str]) -> Fix:
-    home = env.get("HOME", "")
-    shown = _tilde(folder, home)
-    if env.get("TERM_PROGRAM") == "vscode" or "JetBrains" in env.get("TERMINAL_EMULATOR", "") or any(
-        env.get(v) for v in IDE_VARS
-    ):
-        return Fix(f"add {shown} to PATH in the IDE's environment settings", Safety.ADVICE)
-    if not env.get("TERM") and not env.get("SHLVL"):
-        return Fix(f"add {shown} to PATH in the environment that starts doctor (IDE, service or cron settings)",
-                   Safety.ADVICE)
-    name = Path(shell).name
-    rc = RC_FILES.get(name, ".profile")
-    written = "$HOME" + shown[1:] if shown.startswith("~") else folder
-    line = f"fish_add_path {written}" if name == "fish" else f'export PATH="{written}:$PATH"'
-    # advice, not an edit: the rc file lies outside the project, which `doctor fix` never writes
-    return Fix(f"add '{line}' to ~/{rc}", Safety.ADVICE)
+def _fix(folder: str, host: Host) -> Fix:
+    """Advice (the file lies outside the project, which `doctor fix` never writes): the line for
+    the place where the kind of process that runs doctor reads its environment."""
+    advice = path_advice(folder, host.shell.shell, host.env, host.platform)
+    source = host.platform.path_helper_entries().get(folder)
+    note = f" ({folder} comes from {source}, which only login shells read through path_helper)" if source else ""
+    return Fix(advice.title + note, Safety.ADVICE)

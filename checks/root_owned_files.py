@@ -23,6 +23,10 @@ class RootOwnedFiles(Check):
         project's: the owner of the project directory, or the user who ran sudo. Symlinks are
         checked themselves and never followed, so a link out of the project reports nothing
         outside it. Grouped by top folder, with the compose service whose bind mount covers them.
+        With a rootless engine (container root is you), the strays are files of your subuid
+        range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
+        OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
+        does not scan and says so in one line.
 
     Why it matters
         A container running as root writes `__pycache__`, `node_modules`, `.pytest_cache` or
@@ -36,7 +40,9 @@ class RootOwnedFiles(Check):
         `chown -hR UID:GID` the paths back (`-h`: a symlink itself, never its target): directly
         when doctor may, else with sudo, else through the docker engine (`docker run --rm -v
         DIR:/w IMAGE chown ...`). Then run the service as you (`user: "${UID}:${GID}"`) so it
-        does not happen again. Only the listed paths are touched, never an excluded one.
+        does not happen again. Only the listed paths are touched, never an excluded one. With
+        a rootless engine the chown runs through the engine to 0:0 inside its user namespace,
+        which is you outside (or `podman unshare chown`).
 
     Fix safety
         Unsafe: it changes owners and may need sudo or the engine, so it runs only with `--yes`
@@ -52,6 +58,9 @@ class RootOwnedFiles(Check):
         self.exclude = tuple(exclude)
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        cannot = host.platform.bind_mounts_write_as_user()
+        if cannot:
+            raise Unavailable(cannot)  # skipped, with the one line that says why
         root = project.root
         expected = host.owners.expected(root)
         scan = host.owners.scan(root, self.exclude + project.config.exclude.value)
@@ -68,6 +77,12 @@ class RootOwnedFiles(Check):
         root = scan.root
         owners = sorted({s.uid for s in strays})
         who = Owner(owners[0], 0, "").display() if len(owners) == 1 else "other users"
+        subuids = _rootless_subuids(host, expected)
+        mapped = [uid - first for uid in owners for first, count in subuids if first <= uid < first + count]
+        if mapped and len(mapped) == len(owners):
+            # a rootless engine maps container root to you and container uid N to subuid first+N-1
+            shown_uids = ", ".join(str(n + 1) for n in sorted(set(mapped))[:3])
+            who = f"container uid {shown_uids} of the rootless engine (your subuid range)"
         where = "the project folder" if top == "." else repr(top)
         count = f"{len(strays)} path{'s' if len(strays) != 1 else ''}"
         message = f"{count} in {where} owned by {who}, not uid {expected.uid}"
@@ -86,7 +101,7 @@ class RootOwnedFiles(Check):
         service = next(filter(None, (_covering_service(project, p) for p in [*candidates, *(s.path for s in first)])),
                        None)
         operands = _operands(scan, within, strays, top)
-        fix = _fix(project, host, expected, operands, service, root)
+        fix = _fix(project, host, expected, operands, service, root, rootless=bool(subuids))
         return self.finding(message, Location(within), f"owner:{top}", fix)
 
 
@@ -108,12 +123,22 @@ def _operands(scan: OwnerScan, within: Path, strays: list[Stray], top: str) -> t
 
 
 def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[Path]],
-         service: str | None, root: Path) -> Fix:
+         service: str | None, root: Path, rootless: bool = False) -> Fix:
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
     then = f" (and run {service!r} with user: \"${{UID}}:${{GID}}\")" if service else ""
     shown = ", ".join(_rel(p, root) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
+    if rootless:
+        # container root is you: a chown to 0:0 inside the engine's user namespace gives them back
+        then = f" (and run {service!r} as root inside, which is you)" if service else ""
+        image = _local_image(project, host, service)
+        if image is not None:
+            inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
+            return Fix(f"chown {shown} back to you through the rootless engine{then}", Safety.UNSAFE,
+                       command=("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v",
+                                f"{root}:/w", image, flags, "0:0", *inside))
+        return Fix(f"podman unshare chown {flags} 0:0 {shown} (or sudo chown {owner}){then}", Safety.ADVICE)
     if host.owners.euid == 0:
         command: tuple[str, ...] = ("chown", flags, owner, *map(str, paths))
         return Fix(f"chown {shown} to {owner}{then}", Safety.UNSAFE, command=command)
@@ -127,6 +152,14 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     command = ("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v", f"{root}:/w", image,
                flags, owner, *inside)
     return Fix(f"chown {shown} to {owner} through the docker engine{then}", Safety.UNSAFE, command=command)
+
+
+def _rootless_subuids(host: Host, expected: Owner) -> tuple[tuple[int, int], ...]:
+    """The project owner's subuid ranges when the engine is rootless (else none)."""
+    engine = host.engine
+    if not engine.available or not engine.rootless:
+        return ()
+    return host.platform.subuid_ranges(expected.display().split(" (uid ")[0], expected.uid)
 
 
 def _covering_service(project: Project, path: Path) -> str | None:

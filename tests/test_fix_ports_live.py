@@ -32,6 +32,7 @@ class LiveCollision(Check):
     """Test port-collision: a published port the real bind probe finds taken, with the port Fix"""
 
     id: ClassVar[str] = "port-collision"
+    fix_family: ClassVar[str] = "ports"
 
     def run(self, project: Any, host: Any) -> Iterator[Finding]:
         ours = {c.socket.port for c in host.ports.container_ports() if c.project == project.compose.project_name}

@@ -179,9 +179,50 @@ def test_not_an_engine(short_dir: Path) -> None:
     assert found.reason == f"{path} did not answer like a docker engine"
 
 
-def test_ssh_engine_is_not_probed() -> None:
-    found = find_engine({"DOCKER_HOST": "ssh://me@build-box"})
-    assert found.reason == "ssh:// engines are not probed by doctor (DOCKER_HOST)"
+FAKE_SSH = """#!{python}
+import socket, sys
+open({log!r}, "w").write(" ".join(sys.argv[1:]))
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect({sock!r})
+s.sendall(sys.stdin.buffer.read())
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    sys.stdout.buffer.write(chunk)
+"""
+
+
+def test_ssh_engine_is_asked_through_dial_stdio(short_dir: Path) -> None:
+    """An ssh:// endpoint for real: an `ssh` on PATH that pipes to a fake engine, as `dial-stdio` would."""
+    fake = FakeEngine(short_dir / "remote.sock", {"/containers/json": [{"Id": "abc", "State": "running"}]})
+    bin_dir = short_dir / "bin"
+    bin_dir.mkdir()
+    log = short_dir / "argv"
+    (bin_dir / "ssh").write_text(FAKE_SSH.format(python=sys.executable, log=str(log), sock=str(fake.path)))
+    (bin_dir / "ssh").chmod(0o755)
+    try:
+        found = find_engine({"DOCKER_HOST": "ssh://me@build-box:2222", "PATH": str(bin_dir)})
+        listed = found.get_json("/containers/json?all=1")
+    finally:
+        fake.close()
+    assert found.available, found.reason
+    assert found.endpoint is not None and not found.endpoint.is_local
+    assert found.endpoint.product == "remote engine over ssh (build-box)"
+    assert listed == [{"Id": "abc", "State": "running"}]
+    assert log.read_text().endswith("-l me -p 2222 -- build-box docker system dial-stdio")
+    assert "BatchMode=yes" in log.read_text()
+
+
+def test_ssh_engine_that_cannot_be_reached_says_why_in_one_line(short_dir: Path) -> None:
+    bin_dir = short_dir / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "ssh").write_text("#!/bin/sh\necho 'ssh: connect to host build-box port 22: Connection refused' >&2\n"
+                                 "exit 255\n")
+    (bin_dir / "ssh").chmod(0o755)
+    found = find_engine({"DOCKER_HOST": "ssh://build-box", "PATH": str(bin_dir)})
+    assert found.reason == ("ssh to ssh://build-box failed: ssh: connect to host build-box port 22: "
+                            "Connection refused")
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")

@@ -157,6 +157,7 @@ def test_fix_goes_through_sudo_or_the_engine_when_not_root(tmp_path: Path, monke
 
     class FakeEngine:
         available = True
+        rootless = False
 
         def get_json(self, path: str) -> object:
             assert path == "/images/json"

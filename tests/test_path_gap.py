@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -89,18 +90,40 @@ def test_nothing_when_both_paths_agree(tmp_path: Path) -> None:
     assert run_check(project, {"HOME": str(home), "PATH": f"{bin_dir}:/usr/bin:/bin", "SHELL": BASH}) == []
 
 
-def test_two_different_programs_warn_unless_same_version(tmp_path: Path) -> None:
+def test_two_different_programs_warn_unless_same_bytes_and_are_never_run(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home"
     tool(home / "old", "ruff", "0.1.0")
     tool(home / "new", "ruff", "0.5.0")
     (home / ".profile").write_text(f'PATH="{home}/new:/usr/bin:/bin"\n')
     project = project_with(tmp_path, "lint:\n\truff check .\n")
     env = {"HOME": str(home), "PATH": f"{home}/old:/usr/bin:/bin", "SHELL": BASH}
+    Host(env=env).shell.login  # noqa: B018 - the login shell may run; the tools themselves may not
+    started: list[object] = []
+    real_popen = subprocess.Popen
+
+    def popen(argv: object, *args: object, **kwargs: object) -> object:
+        started.append(argv)
+        return real_popen(argv, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
     findings = run_check(project, env)
-    assert [f.message for f in findings] == [
-        "'ruff' is ~/old/ruff (0.1.0) on PATH but ~/new/ruff (0.5.0) in the login shell"]
+    assert [f.message for f in findings] == ["'ruff' is ~/old/ruff on PATH but ~/new/ruff in the login shell"]
     assert findings[0].severity is Severity.WARNING
-    tool(home / "old", "ruff", "0.5.0")  # two copies of one release: harmless
+    tool(home / "old", "ruff", "0.5.0")  # two copies of one release, byte for byte: harmless
+    assert run_check(project, env) == []
+    assert not [argv for argv in started if "ruff" in str(argv)]
+
+
+def test_the_active_virtualenvs_own_tool_is_expected(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    tool(home / "bin", "pytest", "7.0")
+    venv = tmp_path / "proj-venv"
+    tool(venv / "bin", "pytest", "8.3")
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (home / ".profile").write_text(f'PATH="{home}/bin:/usr/bin:/bin"\n')
+    project = project_with(tmp_path, "test:\n\tpytest -q\n")
+    env = {"HOME": str(home), "PATH": f"{venv}/bin:/usr/bin:/bin", "SHELL": BASH, "VIRTUAL_ENV": str(venv)}
     assert run_check(project, env) == []
 
 

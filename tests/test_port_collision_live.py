@@ -22,7 +22,7 @@ import pytest
 from fake_docker_engine import FakeEngine
 
 from doctor.engine import RunOptions, load_registry, preflight
-from doctor.model import Finding, Fix, Safety, Severity
+from doctor.model import CheckResult, Finding, Fix, Safety, Severity, Status
 from doctor.project import ProjectOptions
 
 LISTENER = """
@@ -83,13 +83,18 @@ def web_on(port: int, image: str = "doctor-busybox:test", service: str = "web") 
 
 
 def run_doctor(project_dir: Path, env: dict[str, str], name: str | None = None) -> list[Finding]:
+    result = run_check(project_dir, env, name)
+    assert not result.reason, result
+    return list(result.findings)
+
+
+def run_check(project_dir: Path, env: dict[str, str], name: str | None = None) -> CheckResult:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(project_dir), **env}
     options = ProjectOptions(path=project_dir, project_name=name, env=env)
     run = preflight(RunOptions(project=options, select=("port-collision",), env=env), load_registry())
-    report = run.report
-    mine = [r for r in report.results if r.check == "port-collision"]
-    assert len(mine) == 1 and not mine[0].reason, mine
-    return [f for f in report.findings if f.check == "port-collision"]
+    mine = [r for r in run.report.results if r.check == "port-collision"]
+    assert len(mine) == 1, mine
+    return mine[0]
 
 
 def about(findings: list[Finding], port: int) -> list[Finding]:
@@ -120,10 +125,13 @@ def test_process_holder_is_named_with_pid_even_without_engine(tmp_path: Path, li
                         "(is the docker engine running?)")]
 
 
-def test_free_ports_with_engine_down_say_nothing(tmp_path: Path) -> None:
-    findings = run_doctor(write_project(tmp_path / "p", web_on(free_port())),
-                          {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
-    assert findings == []
+def test_free_ports_with_engine_down_are_skipped_with_the_reason_never_passed(tmp_path: Path) -> None:
+    """Without the engine no other project's container was seen: the check looked halfway, so no ✓."""
+    result = run_check(write_project(tmp_path / "p", web_on(free_port())),
+                       {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    assert result.status is Status.SKIPPED
+    assert result.reason == ("docker engine unavailable: no socket at /nonexistent/docker.sock "
+                             "(is the docker engine running?); bind probes of 1 port passed")
 
 
 def test_hung_engine_answers_within_three_seconds(short_dir: Path,

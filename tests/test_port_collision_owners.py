@@ -19,7 +19,7 @@ from test_host_ports import free_port
 
 from doctor.host import Host
 from doctor.host.engine import Endpoint
-from doctor.model import Finding, Severity
+from doctor.model import Finding, Severity, Unavailable
 from doctor.project.types import ComposeModel, PortMapping, Service
 
 
@@ -144,12 +144,15 @@ def test_ephemeral_range_port_warns() -> None:
     found = run(model(web(port)), {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
     assert [(f.severity, f.message) for f in found] == [
         (Severity.WARNING, f"0.0.0.0:{port}/tcp ('web') lies in the ephemeral range {span[0]}-{span[1]}: "
-                           "an outgoing connection may take it")]
+                           "an outgoing connection may take it"),
+        (Severity.INFO, "docker engine unavailable: no socket at /nonexistent/docker.sock "
+                        "(is the docker engine running?)")]
 
 
 def test_host_ip_not_on_this_machine() -> None:
     found = run(model(web(free_port(), ip="192.0.2.7")), {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
-    assert [f.message.split(" names ")[1] for f in found] == ["host IP 192.0.2.7, not an address of this machine"]
+    assert [f.message.split(" names ")[1] for f in found if f.subject != "engine"] == [
+        "host IP 192.0.2.7, not an address of this machine"]
 
 
 def test_remote_engine_skips_bind_probes(short_dir: Path, held: int, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -184,15 +187,18 @@ def _busy(port: int) -> bool:
 def test_engine_socket_mounted_from_another_namespace(short_dir: Path, held: int, in_container: bool) -> None:
     """docker-outside-of-docker: a socket file whose listener is not in our /proc/net/unix."""
     mounted = short_dir / "docker.sock"
-    mounted.touch()  # stands for the bind-mounted host socket: present here, listening elsewhere
+    # stands for the bind-mounted host socket: a socket inode here, its listener elsewhere (a
+    # regular file would be no engine at all, see test_engine_faults)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stale:
+        stale.bind(str(mounted))
     host = Host(env={"DOCKER_HOST": f"unix://{mounted}"})
     host.__dict__["context"] = SimpleNamespace(in_container=in_container)
     assert host.ports.engine_elsewhere is in_container  # on a plain host it is rootlesskit: probe as usual
-    messages = [f.message for f in run(model(web(held)), {}, host)]
-    if in_container:
-        assert messages == [f"the engine behind unix://{mounted} publishes outside this container: "
-                            "bind probes skipped"]
+    if in_container:  # probes skipped and the engine not answering: nothing was looked at, no pass
+        with pytest.raises(Unavailable, match=f"docker engine unavailable: nothing listens on {mounted}"):
+            run(model(web(held)), {}, host)
     else:
+        messages = [f.message for f in run(model(web(held)), {}, host)]
         assert "is held by pid" in messages[0]
         assert messages[1:] == [f"docker engine unavailable: nothing listens on {mounted} "
                                 "(is the docker engine running?)"]

@@ -249,3 +249,32 @@ def test_dry_run_of_a_port_fix_changes_no_byte(tmp_path: Path, monkeypatch: Any)
                  Registry({"port-collision": BusyPorts}))
     assert tree(root) == before
     assert "+        - \"8095:80\"" in render_fix_report(report)
+
+
+def test_an_override_that_already_moved_the_port_keeps_the_authors_port(tmp_path: Path) -> None:
+    """compose appends an override's ports: the author's move to 18095 left 18094 published too.
+    The fix keeps the author's port (`!override` with the override's own list), not a third one.
+    """
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "compose.override.yaml").write_text(
+        "# dev override\n\nservices:\n  web:\n    # moved off 18094, which track B uses\n"
+        "    ports:\n      - \"18095:80\"\n\n    environment:\n      DEBUG: \"1\"\n")
+    project = load(tmp_path, 'services:\n  web:\n    image: busybox\n    ports:\n      - "18094:80"\n')
+    base = next(p for p in project.services["web"].ports if p.published == "18094")
+    move = port_fix(project, host_with({18094}), "web", base, compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 18095 and move.safety is Safety.SAFE
+    (edit,) = move.edits
+    assert edit.new == ("# dev override\n\nservices:\n  web:\n    # moved off 18094, which track B uses\n"
+                        "    ports: !override\n      - \"18095:80\"\n\n    environment:\n      DEBUG: \"1\"\n")
+    # the override's own port busy too: no shortcut, a new port as usual
+    other = port_fix(project, host_with({18094, 18095}), "web", base, compose_version=(2, 40, 3))
+    assert isinstance(other, PortMove) and other.new not in (18094, 18095)
+
+
+def test_a_rewrite_keeps_every_comment_and_blank_line() -> None:
+    from doctor.project.yamledit import keep_comments
+
+    old = "a:\n  ports:\n    - 1\n  # why the command\n\n  command: x\n"
+    dropped = "a:\n  ports: !override\n    - 2\n  command: x\n"
+    assert keep_comments(old, dropped) == "a:\n  ports: !override\n    - 2\n  # why the command\n\n  command: x\n"
+    assert keep_comments(old, old) == old

@@ -74,5 +74,6 @@ class PortCollision(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
         mover = PortMover(project, host)
-        yield from static_findings(self, model.services, mover)
-        yield from live_findings(self, model, host, mover)
+        static = list(static_findings(self, model.services, mover))
+        yield from static
+        yield from live_findings(self, model, host, mover, bool(static))

@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from doctor.host.portregistry import side_by_side
 from doctor.model import Edit, Fix, Safety, Unavailable
+from doctor.project.gitrepo import tracked
+from doctor.project.portplan import untracked_edits
 from doctor.project.types import PortMapping, Service
 
 if TYPE_CHECKING:
@@ -72,6 +75,17 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     if old_range[0] != old_range[1]:
         return Fix(f"publish '{service}' on another host port range than {mapping.published}", Safety.ADVICE)
     old = old_range[0]
+    version: tuple[int, int, int] | str | None = compose_version
+    twin = _override_twin(project, host, svc, mapping)
+    if twin is not None:  # the author already moved it in the override: keep their port, drop ours
+        version = host.compose_version if version == "detect" else version
+        assert not isinstance(version, str)
+        edits, where = _compose_edits(project, svc, mapping, None, version)
+        title = (f"publish '{service}' only on {twin.published}, the port its override already gives it, "
+                 f"not also on {old} ({where})")
+        return PortMove(title, Safety.SAFE if edits else Safety.ADVICE, edits, alternatives=alternatives,
+                        service=service, target=mapping.target, protocol=mapping.protocol, old=old,
+                        new=int(twin.published or 0))
     handed_out = _RESERVED.setdefault(project, set())
     new = choose_port(host, mapping, taken_ports(project, host) | handed_out, ports_range)
     if new is not None:
@@ -84,9 +98,14 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     if variable:
         edits, where = _env_edits(project, variable, new)
     else:  # only an override edit depends on the compose version: asked only then
-        version = host.compose_version if compose_version == "detect" else compose_version
+        version = host.compose_version if version == "detect" else version
         assert not isinstance(version, str)
         edits, where = _compose_edits(project, svc, mapping, new, version)
+    # with tracks side by side, a track's own port never goes into a file git shares with the others
+    if any(tracked(e.path) for e in edits) and side_by_side(project.root, host) is not None:
+        version = host.compose_version if compose_version == "detect" else compose_version
+        assert not isinstance(version, str)
+        edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new)
     safety = Safety.SAFE if edits else Safety.ADVICE
     title = f"move '{service}' from host port {old} to {new} ({where})"
     return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
@@ -183,7 +202,26 @@ def env_line_with_value(line: str, name: str, value: str) -> str | None:
     return f"{head}{quote}{value}{quote}{tail}"
 
 
-def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int,
+def _override_twin(project: Project, host: Host, svc: Service, mapping: PortMapping) -> PortMapping | None:
+    """The mapping the dev override adds for the same container port, when `mapping` comes from
+    another file and the override's host port is free: compose appends an override's ports, so
+    the author's move left the old port published too.
+    """
+    from doctor.host.ports import HostSocket
+    from doctor.project.edits import dev_override
+
+    override = dev_override(project)
+    if override is None or mapping.location is None or mapping.location.path == override:
+        return None
+    for port in svc.ports:
+        span = port.published_range
+        same = port is not mapping and port.target == mapping.target and port.protocol == mapping.protocol
+        if same and port.location is not None and port.location.path == override and span and span[0] == span[1]:
+            return None if host.ports.probe(HostSocket(port.host_ip, span[0], port.protocol)) else port
+    return None
+
+
+def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int | None,
                    version: tuple[int, int, int] | None) -> tuple[tuple[Edit, ...], str]:
     from doctor.project.edits import dev_override
     from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
@@ -200,18 +238,24 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
         if edit is not None:
             assumed = "" if version is not None else "; compose not found, assuming >= 2.24.4 for !override"
             return (edit,), f"{override.name} ports !override{assumed}"
+    if new is None:
+        return (), f"remove {mapping.published} from {_where(mapping)}, {why}"
     edit = _inline_edit(mapping, new)
     if edit is None:
         return (), f"set the host port to {new} in {_where(mapping)}"
     return (edit,), f"{_where(mapping)}, {why}"
 
 
-def port_specs(svc: Service, moved: PortMapping, new: int) -> list[str | dict[str, object]]:
-    """The service's whole effective ports list, with `moved` published on `new` instead."""
+def port_specs(svc: Service, moved: PortMapping, new: int | None) -> list[str | dict[str, object]]:
+    """The service's whole effective ports list, with `moved` published on `new` instead (left out
+    when `new` is None).
+    """
     specs: list[str | dict[str, object]] = []
     seen: set[str] = set()
     for port in svc.ports:
         long = port.published is not None and ":" not in port.raw
+        if new is None and port is moved:
+            continue
         if port is moved or (port.raw == moved.raw and not long):
             specs.append(_short(port, new if port is moved else None))
         elif long:

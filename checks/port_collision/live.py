@@ -19,13 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from doctor.host import Host
+from doctor.host.platform import forwarder_of
 from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project.types import ComposeModel, PortMapping
 
 from .static import PortMover, shares_network
-
-PROXIES = ("docker-proxy", "rootlesskit", "slirp4netns", "pasta", "gvproxy", "conmon")
 
 
 @dataclass(frozen=True)
@@ -51,8 +50,14 @@ def targets(model: ComposeModel) -> list[Target]:
     return list(found.values())
 
 
-def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None) -> Iterator[Finding]:
-    """Bind probes plus owners; one info line when a missing engine left an owner unknown."""
+def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None,
+                  found_before: bool = False) -> Iterator[Finding]:
+    """Bind probes plus owners, and one info line when the engine could not be asked.
+
+    Without the engine, other projects' containers (running or stopped) went unseen: when
+    nothing else was found (`found_before`: the static half found something) that raises
+    Unavailable, so the check is Skipped with the reason instead of reading as a pass.
+    """
     wanted = targets(model)
     if not wanted:
         return
@@ -71,17 +76,20 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         engine_note = ""
     except Unavailable as exc:
         containers, engine_note = (), exc.reason
-    # the engine's absence matters when containers may run unseen (permission denied, hung), or
-    # when a busy port's owner had to be guessed without it
-    needed_engine = bool(engine_note) and not engine.not_running
+    found: list[Finding] = []
     for target in wanted:
         failures = () if remote else host.ports.probe(target.socket)
-        needed_engine |= bool(engine_note) and any(f.in_use for f in failures)
-        yield from _judge(check, model, host, target, failures, containers, mover or PortMover())
+        found += _judge(check, model, host, target, failures, containers, mover or PortMover())
         if not remote:
-            yield from _kernel_findings(check, host, target)
-    if needed_engine:
+            found += _kernel_findings(check, host, target)
+    yield from found
+    if engine_note:
+        # without the engine no other project's container (running or stopped) was seen: the
+        # check looked only halfway, which must never read as a pass
         prefix = "" if engine_note.startswith("docker engine") else "docker engine unavailable: "
+        if not found_before and not found:
+            looked = "" if remote else f"; bind probes of {len(wanted)} port{'s' if len(wanted) > 1 else ''} passed"
+            raise Unavailable(f"{prefix}{engine_note}{looked}")
         yield check.finding(prefix + engine_note, None, "engine", severity=Severity.INFO)
 
 
@@ -154,9 +162,14 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
     holder = visible[0]
     stop = Fix(f"stop '{holder.name}' (pid {holder.pid}) or publish another host port", Safety.ADVICE,
                command=("kill", str(holder.pid)))
-    if holder.name in PROXIES:
-        return _say(check, target, f"is held by {holder.name} (pid {holder.pid}) for a container doctor "
-                    "cannot see", stop)
+    engine = forwarder_of(holder.name, holder.cmdline)
+    if engine:
+        # Docker Desktop, Colima, OrbStack... forward published ports through one process: the
+        # container is the owner, and only the engine that runs it can name it
+        ask = Fix(f"ask {engine} which container publishes {sock.port}", Safety.ADVICE,
+                  command=("docker", "ps", "--filter", f"publish={sock.port}"))
+        return _say(check, target, f"is published by a container of {engine} (forwarded by '{holder.name}', "
+                    f"pid {holder.pid}): docker ps --filter publish={sock.port} names it", ask)
     shown = shorten(holder.cmdline) or holder.name
     return _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from doctor.host.portregistry import worktree_range
 from doctor.host.ports import HostSocket, ips_overlap
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project.types import PortMapping, Service
@@ -146,8 +147,7 @@ class PortMover:
         assert advice.safety is Safety.ADVICE, "the fallback must never act on its own"
         moved = None
         if self.project is not None and self.host is not None:
-            span = self.project.config.ports.value.for_project(self.project.root)
-            ports_range = (span.start, span.end) if span is not None else None
+            ports_range = worktree_range(self.project, self.host)  # the worktree's block when tracks run side by side
             moved = port_fix(self.project, self.host, service, mapping, ports_range=ports_range,
                              alternatives=alternatives)
         if moved is not None:

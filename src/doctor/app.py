@@ -76,7 +76,7 @@ def load_effective_config(opts: PreflightOptions, registry: Registry | None = No
     return config
 
 
-def _project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
+def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
     from doctor.project import ProjectOptions
 
     path = opts.path
@@ -107,17 +107,17 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Ru
 
     registry = load_registry()
     config = load_effective_config(opts, registry)
-    project_options = _project_options(opts, config)
+    options_for_project = project_options(opts, config)
     options = RunOptions(
-        project=project_options,
+        project=options_for_project,
         select=config.select.value,
         ignore=config.ignore.value,
         severities=config.severities,
         env=opts.env,
     )
-    project = Project(project_options)
+    project = Project(options_for_project)
     # no compose file: stop before any check runs (the ownership scan of a stray `/` would walk it all)
-    _require_compose_files(project.compose, opts.path)
+    require_compose_files(project.compose, opts.path)
     try:
         done = run(options, registry, project)
     except ValueError as exc:  # unknown check ids
@@ -140,7 +140,7 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True) -> tuple[Ru
     return Run(report, done.project, done.host), config
 
 
-def _require_compose_files(compose: ComposeModel, path: Path) -> None:
+def require_compose_files(compose: ComposeModel, path: Path) -> None:
     """Exit 2 with one line when there is no compose file to read (what compose says, and where)."""
     from doctor.project.types import ProblemKind
 
@@ -191,12 +191,12 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
     from doctor.project import Project
 
     config = load_effective_config(opts.target)
-    project_options = _project_options(opts.target, config)
-    compose = Project(project_options).compose
-    _require_compose_files(compose, opts.target.path)
+    options_for_project = project_options(opts.target, config)
+    compose = Project(options_for_project).compose
+    require_compose_files(compose, opts.target.path)
     report = apply_fixes(
         FixOptions(
-            project=project_options,
+            project=options_for_project,
             families=opts.families,
             dry_run=opts.dry_run,
             yes=opts.yes,

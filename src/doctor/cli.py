@@ -158,6 +158,36 @@ def build_cli(fix_families: Mapping[str, tuple[str, ...]] | None = None) -> "typ
         """Explain a check: what it finds, why it matters, an example, and the fix."""
         raise typer.Exit(app.guarded(app.explain, check))
 
+    @cli.command()
+    def why(
+        path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
+        service: Annotated[str | None, typer.Option("--service", help="Only this service.")] = None,
+        file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
+        project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
+        format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(FORMATS)}.")] = None,
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    ) -> None:
+        """After a failed `up`: each failed service's symptom and the finding that explains it; exit 0 up, 1 failed, 2 could not look."""
+        from doctor.why.command import WhyOptions
+        from doctor.why.command import why as run_why
+
+        if format is not None and format not in FORMATS:
+            raise typer.BadParameter(f"unknown format {format!r} (choose from {', '.join(FORMATS)})", param_hint="--format")
+        options = WhyOptions(path=path, service=service, files=tuple(file) if file else None,
+                             project_name=project_name, format=format, output=output)
+        raise typer.Exit(app.guarded(run_why, options))
+
+    @cli.command()
+    def ports(
+        path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """The port map of this repo's worktrees and clones: published ports, who holds them, clashes, port blocks."""
+        from doctor.portmap import PortsOptions
+        from doctor.portmap import ports as run_ports
+
+        raise typer.Exit(app.guarded(run_ports, PortsOptions(path=path, as_json=as_json)))
+
     @cli.command("exec")
     def exec_(
         command: Annotated[list[str], typer.Argument(help="The command to run, after --.")],

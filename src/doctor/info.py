@@ -90,6 +90,7 @@ def engine_facts(host: Host) -> dict[str, object]:
     facts: dict[str, object] = {
         "endpoint": endpoint.url if endpoint else None,
         "source": endpoint.source if endpoint else None,
+        "product": endpoint.product if endpoint else None,
         "available": engine.available,
         "reason": engine.reason or None,
     }
@@ -136,13 +137,16 @@ def check_facts() -> dict[str, object]:
     }
 
 
-def collect_info(env: Mapping[str, str] | None = None, timeout: float = TOOL_TIMEOUT) -> dict[str, object]:
+def collect_info(env: Mapping[str, str] | None = None, timeout: float = TOOL_TIMEOUT,
+                 host: Host | None = None, project_root: str | None = None) -> dict[str, object]:
     """Every fact `doctor info --json` prints, secrets masked; each probe bounded by `timeout`."""
+    from pathlib import Path
+
     from doctor.host import Host
     from doctor.redact import Redactor
 
     env = dict(os.environ) if env is None else dict(env)
-    host = Host(env=env, timeout=timeout)
+    host = host or Host(env=env, timeout=timeout)
     cli, compose = docker_versions(env, timeout)
     context = host.context
     facts: dict[str, object] = {
@@ -159,6 +163,7 @@ def collect_info(env: Mapping[str, str] | None = None, timeout: float = TOOL_TIM
             "machine": platform.machine(),
             "description": platform.platform(),
         },
+        "host_platform": host.platform.as_dict(Path(project_root or os.getcwd())),
         "context": {"description": context.describe(), **context.as_dict()},
         "docker": {"cli": cli.as_dict(), "compose": compose.as_dict()},
         "engine": engine_facts(host),
@@ -188,6 +193,7 @@ def render_info(info: Mapping[str, Any]) -> str:
         ("doctor", f"{info['doctor']['version']} ({info['doctor']['package']})"),
         ("python", f"{python['version']} ({python['implementation']}, {python['executable']})"),
         ("platform", plat["description"]),
+        ("host", info["host_platform"]["description"]),
         ("context", info["context"]["description"]),
         ("docker CLI", _tool(docker["cli"])),
         ("compose", _tool(docker["compose"])),
@@ -200,6 +206,7 @@ def render_info(info: Mapping[str, Any]) -> str:
     else:
         rows.append(("login adds", ":".join(path["only_in_login"]) or "(nothing)"))
         rows.append(("login lacks", ":".join(path["only_inherited"]) or "(nothing)"))
+    rows += _platform_rows(info["host_platform"])
     rows.append(("checks", ", ".join(checks["loaded"])))
     rows += [("plugin error", f"{e['name']} from {e['distribution']} {e['message']}") for e in checks["plugin_errors"]]
     width = max(len(name) for name, _ in rows)
@@ -210,8 +217,23 @@ def _tool(tool: Mapping[str, Any]) -> str:
     return str(tool["version"]) if tool["version"] else f"unknown ({tool['command']}: {tool['error']})"
 
 
+def _platform_rows(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The platform's own facts: a repo on a Windows drive, a Windows docker.exe, launchd's PATH."""
+    rows = []
+    mount = facts.get("windows_mount")
+    if mount:
+        rows.append(("windows drive", mount["advice"]))
+    if facts.get("windows_docker"):
+        rows.append(("docker.exe", f"{facts['windows_docker']} talks to Windows' engine, not this distro's"))
+    if facts.get("launchd_path") is not None:
+        rows.append(("launchd PATH", ":".join(facts["launchd_path"]) + " (apps started from the Dock)"))
+    return rows
+
+
 def _engine(engine: Mapping[str, Any]) -> str:
     where = f"{engine['endpoint']} ({engine['source']})" if engine["endpoint"] else "no endpoint"
+    if engine.get("product"):
+        where += f", {engine['product']}"
     if not engine["available"]:
         return f"{where}: unavailable: {engine['reason']}"
     parts = [f"server {engine.get('server_version')}", f"API {engine.get('api_version')}",

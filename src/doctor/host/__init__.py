@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from doctor.host.context import ExecutionContext
     from doctor.host.engine import EngineConnection
     from doctor.host.owners import OwnerProbe
+    from doctor.host.platform import Platform
     from doctor.host.ports import PortProber
     from doctor.host.shell import ShellPaths
 
@@ -39,6 +40,13 @@ class Host:
         from doctor.host.context import detect_context
 
         return detect_context(self.env)
+
+    @cached_property
+    def platform(self) -> Platform:
+        """Linux, macOS or WSL2: the few facts and commands that differ (doctor.host.platform)."""
+        from doctor.host.platform import detect_platform
+
+        return detect_platform(self.env)
 
     @cached_property
     def engine(self) -> EngineConnection:

@@ -3,8 +3,13 @@
 Discovery order (the CLI's, not docker-py's `from_env`, which ignores contexts):
 `DOCKER_HOST`; else `DOCKER_CONTEXT` or `currentContext` of `$DOCKER_CONFIG/config.json`
 (default `~/.docker`), whose endpoint lives in `contexts/meta/<sha256(name)>/meta.json`;
-else the default socket `/var/run/docker.sock`, and when that does not exist the rootless
-(`$XDG_RUNTIME_DIR/docker.sock`) and Podman sockets.
+else the default socket `/var/run/docker.sock`, and when that does not exist the sockets of
+rootless docker and Podman, Docker Desktop (`~/.docker/run`), Colima (`~/.colima/<profile>`),
+OrbStack (`~/.orbstack/run`), Rancher Desktop (`~/.rd`), a Podman machine, and Docker
+Desktop's WSL integration (`/mnt/wsl/docker-desktop/...`). `Endpoint.product` names it.
+
+An `ssh://` engine is asked the way the docker CLI asks it: `ssh HOST docker system
+dial-stdio`, with HTTP over the pipe (BatchMode: never a password prompt).
 
 Pings and the few read-only API calls doctor needs (`/_ping`, `/info`, `/containers/json`)
 speak HTTP/1.0 over a plain socket: the docker SDK (and http.client, ~30 ms of imports) is
@@ -17,10 +22,13 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import socket
+import stat
+import subprocess
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -29,6 +37,17 @@ from urllib.parse import unquote, urlsplit
 from doctor.model import Unavailable
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
+WSL_DESKTOP_SOCKET = "/mnt/wsl/docker-desktop/shared-sockets/guest-services/docker.proxy.sock"
+SCHEMES = ("unix", "tcp", "http", "https", "ssh", "npipe", "fd")
+_MAX_DEPTH = 200  # the engine's documents nest a dozen levels; deeper is garbage, not data
+# socket path or context name -> the product that serves it (the docker CLI's own names)
+_PRODUCTS: tuple[tuple[str, str], ...] = (
+    ("/.docker/run/docker.sock", "Docker Desktop"), ("/mnt/wsl/docker-desktop", "Docker Desktop (WSL integration)"),
+    ("/.colima/", "Colima"), ("/.orbstack/", "OrbStack"), ("/.rd/", "Rancher Desktop"),
+    ("/podman/machine/", "Podman machine"), ("podman-machine", "Podman machine"),
+    ("/podman/podman.sock", "Podman"), ("desktop-linux", "Docker Desktop"), ("colima", "Colima"),
+    ("orbstack", "OrbStack"), ("rancher-desktop", "Rancher Desktop"),
+)
 _MAX_RESPONSE = 32 * 1024 * 1024
 
 
@@ -40,6 +59,7 @@ class Endpoint:
     source: str
     tls_dir: Path | None = None
     tls_verify: bool = False
+    ssh: str = field(default="ssh", compare=False)  # the ssh client (from the PATH doctor sees)
 
     @property
     def scheme(self) -> str:
@@ -52,11 +72,30 @@ class Endpoint:
         return unquote(parts.path) if self.scheme == "unix" else ""
 
     @property
+    def product(self) -> str:
+        """What serves this endpoint: Docker Desktop, Colima, OrbStack, ... or a remote/plain engine."""
+        if self.scheme == "ssh":
+            return f"remote engine over ssh ({urlsplit(self.url).hostname})"
+        if not self.is_local:
+            return f"remote engine ({urlsplit(self.url).hostname})"
+        path = self.socket_path
+        real = os.path.realpath(path) if path else ""
+        for marker, name in _PRODUCTS:
+            if marker in path or marker in real or marker in self.source:
+                return name
+        if path.startswith(("/run/user/", "/var/run/user/")) or "rootless" in self.source:
+            return "rootless Docker"
+        return "Docker Engine" if self.scheme == "unix" else self.scheme
+
+    @property
     def is_local(self) -> bool:
         """True when the engine's published ports appear on this machine (unix socket or loopback tcp)."""
-        if self.scheme in ("unix", "npipe"):
+        if self.scheme in ("unix", "npipe", "fd"):
             return True
-        host = urlsplit(self.url).hostname or ""
+        try:
+            host = urlsplit(self.url).hostname or ""
+        except ValueError:
+            return True
         return host in ("localhost", "127.0.0.1", "::1")
 
 
@@ -96,10 +135,13 @@ class EngineConnection:
         status, body = _request(endpoint, path, self.timeout)
         if status != 200:
             raise Unavailable(f"docker engine answered {status} to GET {path.split('?')[0]}")
+        shown = path.split("?")[0]
+        if _nesting(body) > _MAX_DEPTH:  # json.loads would recurse until RecursionError
+            raise Unavailable(f"docker engine sent JSON nested over {_MAX_DEPTH} levels for GET {shown}")
         try:
             return json.loads(body)
-        except ValueError:
-            raise Unavailable(f"docker engine sent invalid JSON for GET {path.split('?')[0]}") from None
+        except (ValueError, RecursionError):
+            raise Unavailable(f"docker engine sent invalid JSON for GET {shown}") from None
 
     @cached_property
     def info(self) -> Mapping[str, Any]:
@@ -152,10 +194,12 @@ def discover_endpoint(env: Mapping[str, str]) -> Endpoint | None:
     tls_dir = Path(env["DOCKER_CERT_PATH"]) if env.get("DOCKER_CERT_PATH") else None
     verify = env.get("DOCKER_TLS_VERIFY", "") not in ("", "0")
     if env.get("DOCKER_HOST"):
+        _validate_host(env["DOCKER_HOST"])
         use_tls = verify or bool(env.get("DOCKER_TLS"))
         if use_tls and tls_dir is None:
             tls_dir = Path(env.get("HOME", "/")) / ".docker"
-        return Endpoint(env["DOCKER_HOST"], "DOCKER_HOST", tls_dir if use_tls else None, verify)
+        ssh = shutil.which("ssh", path=env.get("PATH", os.defpath)) or "ssh"
+        return Endpoint(env["DOCKER_HOST"], "DOCKER_HOST", tls_dir if use_tls else None, verify, ssh)
     context = _context_endpoint(env)
     if context is not None:
         return context
@@ -166,12 +210,63 @@ def discover_endpoint(env: Mapping[str, str]) -> Endpoint | None:
         candidates += [(f"{runtime}/docker.sock", "rootless socket"),
                        (f"{runtime}/podman/podman.sock", "podman socket")]
     if home:
-        candidates.append((f"{home}/.docker/run/docker.sock", "Docker Desktop socket"))
-    candidates.append(("/run/podman/podman.sock", "podman socket"))
+        candidates += [(f"{home}/.docker/run/docker.sock", "Docker Desktop socket"),
+                       (f"{home}/.orbstack/run/docker.sock", "OrbStack socket"),
+                       *_colima_sockets(home),
+                       (f"{home}/.rd/docker.sock", "Rancher Desktop socket"),
+                       (f"{home}/.local/share/containers/podman/machine/podman.sock", "Podman machine socket")]
+    candidates += [("/run/podman/podman.sock", "podman socket"),
+                   (WSL_DESKTOP_SOCKET, "Docker Desktop WSL integration socket")]
     for path, source in candidates:
         if os.path.exists(path):
             return Endpoint(f"unix://{path}", source)
     return None
+
+
+def _colima_sockets(home: str) -> list[tuple[str, str]]:
+    """Colima's per-profile sockets, `default` first (`~/.colima/<profile>/docker.sock`)."""
+    try:
+        profiles = sorted(os.listdir(f"{home}/.colima"), key=lambda p: (p != "default", p))
+    except OSError:
+        return []
+    return [(f"{home}/.colima/{p}/docker.sock", f"Colima socket (profile {p!r})") for p in profiles]
+
+
+def _validate_host(url: str) -> None:
+    """Refuse a DOCKER_HOST the docker CLI would refuse too, in one line (never a traceback)."""
+    shown = url if len(url) <= 60 else url[:57] + "..."
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in SCHEMES or not rest.strip("/"):
+        raise Unavailable(f"DOCKER_HOST={shown!r} is not an engine address (unix:///path, tcp://host:port, ssh://host)")
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        raise Unavailable(f"DOCKER_HOST={shown!r} has an invalid port") from None
+    if scheme in ("tcp", "http", "https", "ssh") and not parts.hostname:
+        raise Unavailable(f"DOCKER_HOST={shown!r} names no host")
+
+
+def _nesting(body: bytes) -> int:
+    """The deepest bracket nesting of a JSON text (strings skipped), in one linear pass."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 def _context_endpoint(env: Mapping[str, str]) -> Endpoint | None:
@@ -195,10 +290,14 @@ def _context_endpoint(env: Mapping[str, str]) -> Endpoint | None:
         url = str(docker_endpoint["Host"])
     except (OSError, ValueError, KeyError, TypeError):
         raise Unavailable(f"docker context {name!r} has no readable endpoint ({meta_path})") from None
+    if url.startswith("npipe:"):
+        raise Unavailable(f"docker context {name!r} is a Windows named pipe ({url}): use the WSL "
+                          "integration socket, not the Windows docker.exe context")
     tls_dir = config_dir / "contexts" / "tls" / digest / "docker"
+    ssh = shutil.which("ssh", path=env.get("PATH", os.defpath)) or "ssh"
     if not tls_dir.is_dir():
-        return Endpoint(url, f"context {name!r}")
-    return Endpoint(url, f"context {name!r}", tls_dir, not docker_endpoint.get("SkipTLSVerify"))
+        return Endpoint(url, f"context {name!r}", ssh=ssh)
+    return Endpoint(url, f"context {name!r}", tls_dir, not docker_endpoint.get("SkipTLSVerify"), ssh)
 
 
 def ping(endpoint: Endpoint, timeout: float) -> str:
@@ -213,6 +312,14 @@ def ping(endpoint: Endpoint, timeout: float) -> str:
 def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
     scheme = endpoint.scheme
     if scheme == "unix":
+        path = endpoint.socket_path
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = 0
+        if mode and not stat.S_ISSOCK(mode):
+            kind = "a directory" if stat.S_ISDIR(mode) else "a regular file" if stat.S_ISREG(mode) else "no socket"
+            raise Unavailable(f"{path} is {kind}, not the engine's socket")
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
         try:
@@ -224,7 +331,10 @@ def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
     if scheme in ("tcp", "http", "https"):
         parts = urlsplit(endpoint.url)
         tls = endpoint.tls_dir is not None or scheme == "https"
-        port = parts.port or (2376 if tls else 2375)
+        try:
+            port = parts.port or (2376 if tls else 2375)
+        except ValueError:
+            raise Unavailable(f"{endpoint.url} has an invalid port") from None
         raw = socket.create_connection((parts.hostname or "localhost", port), timeout=timeout)
         if not tls:
             return raw
@@ -243,12 +353,44 @@ def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
     raise Unavailable(f"{scheme}:// engines are not probed by doctor ({endpoint.source})")
 
 
+def ssh_command(url: str, timeout: float, ssh: str = "ssh") -> list[str]:
+    """The docker CLI's way to reach an ssh:// engine: `docker system dial-stdio` on the far side."""
+    parts = urlsplit(url)
+    argv = [ssh, "-o", "BatchMode=yes", "-o", f"ConnectTimeout={max(1, round(timeout))}", "-T"]
+    if parts.username:
+        argv += ["-l", unquote(parts.username)]
+    if parts.port:
+        argv += ["-p", str(parts.port)]
+    return [*argv, "--", parts.hostname or "", "docker", "system", "dial-stdio"]
+
+
+def _ssh_request(endpoint: Endpoint, request: bytes, timeout: float) -> bytes:
+    try:
+        proc = subprocess.Popen(ssh_command(endpoint.url, timeout, endpoint.ssh), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as exc:
+        raise Unavailable(f"cannot run ssh for {endpoint.url}: {exc.strerror or exc}") from None
+    try:
+        out, err = proc.communicate(request, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise Unavailable(f"no answer from {endpoint.url} in {timeout:g} s (ssh or engine hung?)") from None
+    if not out:
+        said = err.decode(errors="replace").strip().splitlines()
+        raise Unavailable(f"ssh to {endpoint.url} failed: {said[-1] if said else f'exit {proc.returncode}'}")
+    return out[:_MAX_RESPONSE]
+
+
 def _request(endpoint: Endpoint, path: str, timeout: float) -> tuple[int, bytes]:
     """One HTTP/1.0 GET (so the engine neither chunks nor keeps the connection), with errors as one line."""
     where = endpoint.socket_path or endpoint.url
+    request = f"GET {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: doctor\r\n\r\n".encode()
+    if endpoint.scheme == "ssh":
+        return _parse_response(_ssh_request(endpoint, request, timeout), where)
     try:
         with _connect(endpoint, timeout) as sock:
-            sock.sendall(f"GET {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: doctor\r\n\r\n".encode())
+            sock.sendall(request)
             chunks: list[bytes] = []
             size = 0
             deadline = time.monotonic() + timeout  # a trickling engine must not stretch the budget
@@ -263,7 +405,11 @@ def _request(endpoint: Endpoint, path: str, timeout: float) -> tuple[int, bytes]
         raise Unavailable(f"no answer from {where} in {timeout:g} s (engine hung?)") from None
     except OSError as exc:
         raise Unavailable(_describe(exc, endpoint, where)) from None
-    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return _parse_response(b"".join(chunks), where)
+
+
+def _parse_response(raw: bytes, where: str) -> tuple[int, bytes]:
+    head, _, body = raw.partition(b"\r\n\r\n")
     status_line = head.split(b"\r\n", 1)[0].split()
     if len(status_line) < 2 or not status_line[1].isdigit():
         raise Unavailable(f"{where} did not answer like a docker engine")
@@ -276,6 +422,8 @@ def _describe(exc: OSError, endpoint: Endpoint, where: str) -> str:
         return f"permission denied on {where}{hint}"
     if exc.errno == errno.ENOENT:
         return f"no socket at {where} (is the docker engine running?)"
+    if exc.errno == errno.ENOTSOCK:
+        return f"{where} is not a socket"
     if exc.errno == errno.ECONNREFUSED:
         return f"nothing listens on {where} (is the docker engine running?)"
     return f"cannot reach {where}: {exc.strerror or exc}"

@@ -14,6 +14,7 @@ import errno
 import ipaddress
 import os
 import socket
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -129,6 +130,7 @@ class PortProber:
 
     def __init__(self, host: Host) -> None:
         self.host = host
+        self._tables: dict[str, list[tuple[str, int, bool, int | None]] | None] = {}
 
     @cached_property
     def ipv6(self) -> bool:
@@ -161,25 +163,44 @@ class PortProber:
         return tuple(failures)
 
     def process_holders(self, target: HostSocket) -> tuple[ProcessHolder, ...]:
-        """The host processes whose sockets sit on `target` (pid None where hidden from us)."""
-        import psutil
+        """The host processes whose sockets sit on `target` (pid None where hidden from us).
 
-        kind = "udp" if target.protocol == "udp" else "tcp"
-        try:
-            connections = psutil.net_connections(kind=kind)
-        except psutil.AccessDenied:  # macOS without root: the table itself is hidden
-            return (ProcessHolder(None),)
-        matches = [
-            c for c in connections
-            if c.laddr and c.laddr.port == target.port and ips_overlap(c.laddr.ip, target.ip)
-        ]
-        listening = [c for c in matches if kind == "udp" or c.status == psutil.CONN_LISTEN]
+        psutil's socket table is read once per run and protocol; where it hides the pids
+        (macOS without root, a /proc mounted hidepid, another user's socket) the platform's
+        own tool answers instead: `lsof` on macOS, `ss` on Linux.
+        """
+        table = self._socket_table("udp" if target.protocol == "udp" else "tcp")
         holders: dict[int | None, ProcessHolder] = {}
-        for conn in listening or matches:
-            if conn.pid in holders:
-                continue
-            holders[conn.pid] = _describe_process(conn.pid)
+        if table is not None:
+            matches = [c for c in table if c[1] == target.port and ips_overlap(c[0], target.ip)]
+            listening = [c for c in matches if c[2]]
+            for _, _, _, pid in listening or matches:
+                if pid not in holders:
+                    holders[pid] = _describe_process(pid)
+            if holders and None not in holders:
+                return tuple(holders.values())
+        found = self.host.platform.port_holders(target.port, target.protocol)
+        if found:
+            named = {h.pid: _describe_process(h.pid, h.name) for h in found if h.pid is not None}
+            if named:
+                return tuple(named.values())
+        if table is None:
+            return (ProcessHolder(None),)
         return tuple(holders.values())
+
+    def _socket_table(self, kind: str) -> list[tuple[str, int, bool, int | None]] | None:
+        """(ip, port, listening, pid) of every socket of `kind`, read once per run; None when hidden."""
+        if kind not in self._tables:
+            import psutil
+
+            try:
+                connections = psutil.net_connections(kind=kind)
+            except (psutil.AccessDenied, OSError):  # macOS without root: the table itself is hidden
+                self._tables[kind] = None
+            else:
+                self._tables[kind] = [(c.laddr.ip, c.laddr.port, kind == "udp" or c.status == psutil.CONN_LISTEN, c.pid)
+                                      for c in connections if c.laddr]
+        return self._tables[kind]
 
     def container_ports(self, exclude_project: str = "") -> tuple[ContainerPort, ...]:
         """Host ports published by running containers, and declared by stopped compose containers.
@@ -218,7 +239,12 @@ class PortProber:
         does not (rootlesskit), which is why this asks where doctor runs first.
         """
         endpoint = self.host.engine.endpoint
-        if endpoint is None or not endpoint.socket_path or not os.path.exists(endpoint.socket_path):
+        if endpoint is None or not endpoint.socket_path:
+            return False
+        try:
+            if not stat.S_ISSOCK(os.stat(endpoint.socket_path).st_mode):
+                return False  # a regular file or a folder is no engine anywhere
+        except OSError:
             return False
         table = _read_proc("/proc/net/unix")
         if not table:
@@ -267,16 +293,19 @@ def _try_bind(address: str, port: int, protocol: str) -> BindFailure | None:
     return None
 
 
-def _describe_process(pid: int | None) -> ProcessHolder:
+def _describe_process(pid: int | None, name: str = "") -> ProcessHolder:
+    """The process's name and command line where visible (`name`, from lsof/ss, when not)."""
     if pid is None:
         return ProcessHolder(None)
     import psutil
 
     try:
         proc = psutil.Process(pid)
+        if name and proc.name() != name:  # lsof/ss named another process: trust the tool that saw the socket
+            return ProcessHolder(pid, name)
         return ProcessHolder(pid, proc.name(), tuple(proc.cmdline()))
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-        return ProcessHolder(pid)
+        return ProcessHolder(pid, name)
 
 
 def _declared(engine: Any, container_id: str) -> list[HostSocket]:

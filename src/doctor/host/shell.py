@@ -95,16 +95,6 @@ class ShellPaths:
             return None
         return shutil.which(tool, path=os.pathsep.join(entries))
 
-    def version(self, executable: str) -> str | None:
-        """The first line of `executable --version`, or None when it fails or hangs."""
-        try:
-            done = subprocess.run([executable, "--version"], capture_output=True, text=True,
-                                  stdin=subprocess.DEVNULL, timeout=self.timeout, env=dict(self.env))
-        except (OSError, subprocess.SubprocessError):
-            return None
-        text = (done.stdout or done.stderr).strip()
-        return text.splitlines()[0] if text else None
-
     def python_for(self, directories: Sequence[Path]) -> str | None:
         """The interpreter a developer would use here: a project `.venv` first, then python3 on PATH."""
         for directory in directories:

@@ -164,11 +164,40 @@ def whole_file_edit(path: Path, new_text: str, old_text: str | None = None) -> E
     `Edit(path, old="", new=<text>, line=None)`.
     """
     old = read_text(path) if old_text is None else old_text
+    new_text = keep_comments(old, new_text)
     if old == new_text:
         return None
     if not path.exists():
         return Edit(path, "", new_text, None)
     return Edit(path, old, new_text, 1)
+
+
+def keep_comments(old: str, new: str) -> str:
+    """`new` with every comment-only and blank line of `old` that the round trip dropped put back
+    where it stood: ruamel loses a comment that follows a tagged or rewritten sequence, and a fix
+    must change only what it means to change.
+    """
+    import difflib
+
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out.extend(before[a1:a2])
+            continue
+        kept = [line for line in before[a1:a2] if _is_comment_or_blank(line) and line not in after[b1:b2]]
+        out.extend(after[b1:b2])
+        out.extend(kept)
+    text = "".join(out)
+    if new.endswith("\n") and not text.endswith("\n"):
+        text += "\n"
+    return text
+
+
+def _is_comment_or_blank(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
 
 
 def _load(text: str) -> tuple[YAML, CommentedMap]:

@@ -1,0 +1,160 @@
+"""A compose project's containers as the engine sees them: state, exit code, restarts, health, log tail.
+
+Read-only, bounded and with the engine connection's short timeout: the container list and
+each container's inspect document through `EngineConnection.get_json`, and the last lines of
+a failed container's log through the docker SDK (`EngineConnection.client`), cut to
+`max_lines` lines and `max_bytes` bytes, so a container that logged gigabytes costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from doctor.model import Unavailable
+
+if TYPE_CHECKING:
+    from doctor.host.engine import EngineConnection
+
+COMPOSE_PROJECT = "com.docker.compose.project"
+COMPOSE_SERVICE = "com.docker.compose.service"
+COMPOSE_WORKING_DIR = "com.docker.compose.project.working_dir"
+COMPOSE_CONFIG_FILES = "com.docker.compose.project.config_files"
+COMPOSE_ONEOFF = "com.docker.compose.oneoff"
+LOG_LINES = 40
+LOG_BYTES = 16 * 1024
+MAX_CONTAINERS = 200
+RESTART_LOOP = 3  # restarts after which a container counts as crash-looping
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    """One container of a compose project, reduced to what says whether (and how) it failed."""
+
+    id: str
+    name: str
+    service: str
+    state: str  # created / running / restarting / exited / dead / paused
+    exit_code: int = 0
+    restart_count: int = 0
+    health: str = ""  # healthy / unhealthy / starting, "" without a healthcheck
+    health_log: str = ""  # the last healthcheck probe's output
+    oom_killed: bool = False
+    error: str = ""  # the engine's own error (e.g. "Bind for 0.0.0.0:8094 failed: ...")
+    one_shot: bool = False  # `docker compose run` container
+    log_tail: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """True when the service is not doing its job: exited non-zero, never started, looping, unhealthy."""
+        if self.oom_killed or self.error or self.health == "unhealthy":
+            return True
+        if self.state in ("restarting", "dead"):
+            return True
+        if self.state == "running":
+            return self.restart_count >= RESTART_LOOP
+        if self.state == "exited":
+            return self.exit_code != 0
+        return self.state == "created"  # created but never started: compose stopped before it
+
+    @property
+    def describe(self) -> str:
+        """`exited (1)`, `restarting (5 restarts)`, `running, unhealthy`, `created, never started`."""
+        if self.state == "exited":
+            text = f"exited ({self.exit_code})"
+        elif self.state == "created":
+            text = "created, never started"
+        else:
+            text = self.state
+        if self.restart_count:
+            text += f", {self.restart_count} restart{'s' if self.restart_count != 1 else ''}"
+        if self.health:
+            text += f", {self.health}"
+        if self.oom_killed:
+            text += ", OOMKilled"
+        return text
+
+
+def project_containers(engine: EngineConnection, project: str, *, max_lines: int = LOG_LINES,
+                       max_bytes: int = LOG_BYTES) -> tuple[ContainerState, ...]:
+    """The containers of compose project `project`, each failed one with its log tail.
+
+    Raises Unavailable when the engine cannot be asked.
+    """
+    filters = quote(json.dumps({"label": [f"{COMPOSE_PROJECT}={project}"]}))
+    listed = engine.get_json(f"/containers/json?all=1&filters={filters}")
+    found = []
+    for item in (listed if isinstance(listed, list) else [])[:MAX_CONTAINERS]:
+        inspected = engine.get_json(f"/containers/{quote(str(item.get('Id', '')))}/json")
+        state = _state(inspected if isinstance(inspected, dict) else {})
+        if state.failed:
+            state = _with_logs(engine, state, max_lines, max_bytes)
+        found.append(state)
+    return tuple(sorted(found, key=lambda s: (s.service, s.name)))
+
+
+def _state(doc: dict[str, Any]) -> ContainerState:
+    status = doc.get("State") or {}
+    labels = (doc.get("Config") or {}).get("Labels") or {}
+    health = status.get("Health") or {}
+    probes = health.get("Log") or []
+    last_probe = str(probes[-1].get("Output", "")).strip() if probes and isinstance(probes[-1], dict) else ""
+    return ContainerState(
+        id=str(doc.get("Id", ""))[:12],
+        name=str(doc.get("Name", "")).lstrip("/"),
+        service=str(labels.get(COMPOSE_SERVICE, "")),
+        state=str(status.get("Status", "")),
+        exit_code=int(status.get("ExitCode") or 0),
+        restart_count=int(doc.get("RestartCount") or 0),
+        health=str(health.get("Status", "")),
+        health_log=last_probe[-500:],
+        oom_killed=bool(status.get("OOMKilled")),
+        error=str(status.get("Error") or ""),
+        one_shot=labels.get(COMPOSE_ONEOFF) == "True",
+    )
+
+
+def _with_logs(engine: EngineConnection, state: ContainerState, max_lines: int, max_bytes: int) -> ContainerState:
+    from dataclasses import replace
+
+    try:
+        raw = engine.client.api.logs(state.id, stdout=True, stderr=True, tail=max_lines, timestamps=False)
+    except Unavailable:
+        raise
+    except Exception:  # the docker SDK's errors (gone container, timeout): no log is a fact, not a crash
+        return state
+    data = raw if isinstance(raw, bytes) else b""
+    return replace(state, log_tail=tail_lines(data, max_lines, max_bytes))
+
+
+def tail_lines(data: bytes, max_lines: int = LOG_LINES, max_bytes: int = LOG_BYTES) -> tuple[str, ...]:
+    """The last `max_lines` non-empty lines of `data`, at most `max_bytes` bytes, each line cut at 500 chars."""
+    data = data[-max_bytes:]
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    return tuple(line[:500] for line in lines[-max_lines:])
+
+
+@dataclass(frozen=True)
+class ComposeProjectLabels:
+    """A compose project on the engine, as its containers' labels describe it."""
+
+    name: str
+    working_dir: str
+    config_files: tuple[str, ...]
+
+
+def compose_projects(engine: EngineConnection) -> tuple[ComposeProjectLabels, ...]:
+    """Every compose project that has a container (running or not) on the engine."""
+    filters = quote(json.dumps({"label": [COMPOSE_PROJECT]}))
+    listed = engine.get_json(f"/containers/json?all=1&filters={filters}")
+    found: dict[str, ComposeProjectLabels] = {}
+    for item in listed if isinstance(listed, list) else []:
+        labels = item.get("Labels") or {}
+        name = str(labels.get(COMPOSE_PROJECT, ""))
+        if name and name not in found:
+            files = tuple(f for f in str(labels.get(COMPOSE_CONFIG_FILES, "")).split(",") if f)
+            found[name] = ComposeProjectLabels(name, str(labels.get(COMPOSE_WORKING_DIR, "")), files)
+    return tuple(sorted(found.values(), key=lambda p: p.name))

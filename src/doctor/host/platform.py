@@ -1,0 +1,268 @@
+"""The few facts and commands that differ between the machines doctor runs on.
+
+One seam for Linux, macOS (Docker Desktop, Colima, OrbStack, Rancher Desktop, Podman machine)
+and WSL2: who holds a port (`lsof` on macOS, `ss` on Linux when psutil sees no pid), where a
+login shell and a GUI app get PATH (`/etc/paths(.d)` through `path_helper`, `launchctl getenv
+PATH`), whether a repo lies on the Windows drives of WSL2 (9p/drvfs: no file events), whether
+containers can leave root-owned files at all, and the subuid range of a rootless engine.
+
+Everything is read from a filesystem `root` and through a `run` callable, so tests drive each
+platform's path on Linux with recorded outputs (tests/platforms/); nothing runs at import.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COMMAND_TIMEOUT = 2.0
+LAUNCHD_DEFAULT_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"
+# processes that hold a published port on behalf of a container: the engine names the container
+FORWARDERS: dict[str, str] = {
+    "docker-proxy": "the docker engine", "rootlesskit": "a rootless engine", "slirp4netns": "a rootless engine",
+    "pasta": "a rootless engine", "conmon": "podman", "com.docker.backend": "Docker Desktop",
+    "com.docker.vpnkit": "Docker Desktop", "vpnkit": "Docker Desktop", "vpnkit-bridge": "Docker Desktop",
+    "gvproxy": "Docker Desktop or Podman machine", "wslrelay": "Docker Desktop (WSL)",
+    "OrbStack Helper": "OrbStack", "OrbStack": "OrbStack", "limactl": "Colima",
+    "Rancher Desktop": "Rancher Desktop",
+}
+# a dev server's own switch to poll instead of waiting for file events (9p sends none)
+POLLING_VARIABLES = ("CHOKIDAR_USEPOLLING=true", "WATCHPACK_POLLING=true", "WATCHFILES_FORCE_POLLING=true")
+
+Runner = Callable[[Sequence[str]], "str | None"]
+
+
+class Kind(enum.Enum):
+    """The operating system family whose differences matter to doctor."""
+
+    LINUX = "linux"
+    MACOS = "macos"
+    WSL2 = "wsl2"
+
+
+@dataclass(frozen=True)
+class PortHolder:
+    """A process that listens on a port, as `lsof` or `ss` names it (pid None when hidden)."""
+
+    pid: int | None
+    name: str
+    user: str = ""
+
+
+@dataclass(frozen=True)
+class WindowsMount:
+    """A Windows drive mounted into WSL2 (`/mnt/c`, 9p or drvfs): no inotify events cross it."""
+
+    mount_point: str
+    fstype: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Platform:
+    """This machine's kind, plus the reads and commands whose answers differ per platform."""
+
+    kind: Kind
+    env: Mapping[str, str] = field(default_factory=dict)
+    root: Path = Path("/")
+    run: Runner | None = None
+
+    def describe(self) -> str:
+        return {Kind.LINUX: "Linux", Kind.MACOS: "macOS", Kind.WSL2: "WSL2 (Linux on Windows)"}[self.kind]
+
+    def _read(self, path: str) -> str | None:
+        try:
+            return (self.root / path.lstrip("/")).read_text(errors="replace")
+        except OSError:
+            return None
+
+    def _command(self, argv: Sequence[str]) -> str | None:
+        return (self.run or run_command)(argv)
+
+    # ports -----------------------------------------------------------------------------------
+
+    def port_holders(self, port: int, protocol: str = "tcp") -> tuple[PortHolder, ...] | None:
+        """Who listens on `port`, from `lsof` (macOS) or `ss` (Linux); None when the tool cannot say."""
+        if self.kind is Kind.MACOS:
+            spec = f"-iUDP:{port}" if protocol == "udp" else f"-iTCP:{port}"
+            argv = ["lsof", "-nP", "+c", "0", spec] + ([] if protocol == "udp" else ["-sTCP:LISTEN"])
+            text = self._command(argv)
+            return None if text is None else parse_lsof(text)
+        flag = "-Hlunp" if protocol == "udp" else "-Hltnp"
+        text = self._command(["ss", flag, f"sport = :{port}"])
+        return None if text is None else parse_ss(text)
+
+    # PATH ------------------------------------------------------------------------------------
+
+    def path_helper_entries(self) -> dict[str, str]:
+        """macOS: each PATH entry `path_helper` gives login shells, mapped to the file that adds it.
+
+        path_helper reads `/etc/paths`, then `/etc/paths.d/*` in name order, one directory a line.
+        """
+        if self.kind is not Kind.MACOS:
+            return {}
+        found: dict[str, str] = {}
+        files = ["/etc/paths"]
+        try:
+            names = sorted(os.listdir(self.root / "etc/paths.d"))
+        except OSError:
+            names = []
+        files += [f"/etc/paths.d/{name}" for name in names]
+        for name in files:
+            for line in (self._read(name) or "").splitlines():
+                entry = line.strip()
+                if entry and not entry.startswith("#"):
+                    found.setdefault(os.path.expanduser(entry) if entry.startswith("~") else entry, name)
+        return found
+
+    def launchd_path(self) -> tuple[str, ...]:
+        """macOS: the PATH GUI apps and launchd services get (`launchctl getenv PATH`, else launchd's default)."""
+        if self.kind is not Kind.MACOS:
+            return ()
+        text = (self._command(["launchctl", "getenv", "PATH"]) or "").strip()
+        return tuple((text or LAUNCHD_DEFAULT_PATH).split(":"))
+
+    # files -----------------------------------------------------------------------------------
+
+    def windows_mount(self, path: Path) -> WindowsMount | None:
+        """WSL2: the Windows drive mount `path` lies on (`/mnt/c`, 9p or drvfs), else None."""
+        if self.kind is not Kind.WSL2:
+            return None
+        best: WindowsMount | None = None
+        for line in (self._read("/proc/self/mountinfo") or "").splitlines():
+            fields = line.split()
+            _, _, tail = line.partition(" - ")
+            rest = tail.split()
+            if len(fields) < 5 or len(rest) < 2:
+                continue
+            point = fields[4].replace("\\040", " ")
+            fstype, source = rest[0], rest[1]
+            windows = fstype in ("9p", "drvfs") and ("drvfs" in tail or re.fullmatch(r"[A-Za-z]:\\?", source))
+            covers = windows and (path == Path(point) or path.is_relative_to(point))
+            if covers and (best is None or len(point) > len(best.mount_point)):
+                best = WindowsMount(point, fstype, source)
+        return best
+
+    def windows_docker(self) -> str | None:
+        """WSL2: a Windows-side `docker.exe` the PATH reaches (it talks to Windows' engine, not this one)."""
+        if self.kind is not Kind.WSL2:
+            return None
+        path = self.env.get("PATH", "")
+        docker = shutil.which("docker", path=path)
+        if docker and docker.startswith("/mnt/"):
+            return docker
+        return shutil.which("docker.exe", path=path)
+
+    def bind_mounts_write_as_user(self) -> str:
+        """Why containers cannot leave root-owned files in a bind mount here ("" when they can)."""
+        if self.kind is Kind.MACOS:
+            return ("on macOS the engine runs in a VM whose file sharing (virtiofs, gRPC FUSE) writes "
+                    "bind-mount files as you: no root-owned files to look for")
+        return ""
+
+    def subuid_ranges(self, user: str, uid: int) -> tuple[tuple[int, int], ...]:
+        """The (first, count) subordinate uid ranges `/etc/subuid` gives `user` (a rootless engine's uids)."""
+        ranges = []
+        for line in (self._read("/etc/subuid") or "").splitlines():
+            parts = line.strip().split(":")
+            if len(parts) == 3 and parts[0] in (user, str(uid)) and parts[1].isdigit() and parts[2].isdigit():
+                ranges.append((int(parts[1]), int(parts[2])))
+        return tuple(ranges)
+
+    def as_dict(self, project_root: Path | None = None) -> dict[str, object]:
+        """The platform facts for `doctor info` and the report header."""
+        facts: dict[str, object] = {"kind": self.kind.value, "description": self.describe()}
+        if self.kind is Kind.WSL2:
+            mount = self.windows_mount(project_root) if project_root is not None else None
+            facts["windows_mount"] = None if mount is None else {
+                "mount_point": mount.mount_point, "fstype": mount.fstype,
+                "advice": windows_mount_advice(mount)}
+            facts["windows_docker"] = self.windows_docker()
+        if self.kind is Kind.MACOS:
+            facts["launchd_path"] = list(self.launchd_path())
+            facts["path_helper"] = self.path_helper_entries()
+        return facts
+
+
+def windows_mount_advice(mount: WindowsMount) -> str:
+    """One line: why hot reload is dead on a Windows drive, and the two fixes."""
+    return (f"the project is on {mount.mount_point} ({mount.fstype}): bind mounts get no file events, so hot "
+            f"reload does nothing and I/O is slow; move it into the Linux filesystem (~/...) or set "
+            f"{' / '.join(POLLING_VARIABLES)} for the dev server")
+
+
+def detect_platform(env: Mapping[str, str], root: Path = Path("/"), system: str | None = None,
+                    run: Runner | None = None) -> Platform:
+    """The platform from `sys.platform` and, on Linux, `/proc/version` (WSL2's kernel says so)."""
+    system = system or sys.platform
+    if system == "darwin":
+        return Platform(Kind.MACOS, env, root, run)
+    try:
+        version = (root / "proc/version").read_text(errors="replace").lower()
+    except OSError:
+        version = ""
+    wsl = "microsoft" in version or bool(env.get("WSL_DISTRO_NAME"))
+    return Platform(Kind.WSL2 if wsl else Kind.LINUX, env, root, run)
+
+
+def run_command(argv: Sequence[str], timeout: float = COMMAND_TIMEOUT) -> str | None:
+    """stdout of `argv` (stdin closed, `timeout` seconds), or None when it cannot run or hangs."""
+    try:
+        done = subprocess.run(list(argv), capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              timeout=timeout, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode not in (0, 1):  # lsof and ss say 1 for "nothing matched"
+        return None
+    return done.stdout
+
+
+_SS_USER = re.compile(r'\("([^"]*)",pid=(\d+)')
+
+
+def parse_ss(text: str) -> tuple[PortHolder, ...]:
+    """Holders from `ss -Hltnp` lines: `users:(("node",pid=123,fd=20))`; a line without users is hidden."""
+    holders: dict[int | None, PortHolder] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith(("State", "Netid")):
+            continue
+        users = _SS_USER.findall(line)
+        if not users:
+            holders.setdefault(None, PortHolder(None, ""))
+        for name, pid in users:
+            holders.setdefault(int(pid), PortHolder(int(pid), name))
+    return tuple(holders.values())
+
+
+def parse_lsof(text: str) -> tuple[PortHolder, ...]:
+    """Holders from `lsof -nP` table output (COMMAND PID USER FD TYPE ... NAME).
+
+    lsof escapes a space in a command name as `\\x20` ("OrbStack\\x20Helper"), so fields split on blanks.
+    """
+    holders: dict[int, PortHolder] = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 3 or not fields[1].isdigit():
+            continue  # the COMMAND header, or noise
+        pid = int(fields[1])
+        holders.setdefault(pid, PortHolder(pid, fields[0].replace("\\x20", " "), fields[2]))
+    return tuple(holders.values())
+
+
+def forwarder_of(name: str, cmdline: Sequence[str] = ()) -> str:
+    """The engine a port-forwarding process works for ("" when `name` is an ordinary program)."""
+    if name in FORWARDERS:
+        return FORWARDERS[name]
+    joined = " ".join(cmdline)
+    if name == "ssh" and ("colima" in joined or "/.lima/" in joined):
+        return "Colima"
+    if "OrbStack" in name or "/OrbStack.app/" in joined:
+        return "OrbStack"
+    return ""

@@ -1,0 +1,97 @@
+"""Which kind of process started doctor, and where that kind reads its environment at start.
+
+A PATH line in `~/.bashrc` reaches an interactive bash, but not `bash -c` (which reads only
+`$BASH_ENV`), not `sh -c` (which reads nothing), not an IDE started from the Dock (launchd's
+PATH), not a systemd service (`~/.config/environment.d`), and not a subprocess its parent
+started with `env=`. The kind is read from the inherited variables; the advice names the one
+place that kind of process reads, and the exact line to put there.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from doctor.host.platform import Kind, Platform
+
+IDE_VARS = ("VSCODE_PID", "VSCODE_IPC_HOOK_CLI", "PYCHARM_HOSTED", "INTELLIJ_ENVIRONMENT_READER")
+
+
+class ProcessKind(enum.Enum):
+    """How the process that runs doctor (and the tools after it) was started."""
+
+    TERMINAL = "an interactive shell"
+    SCRIPT = "a non-interactive shell (script, hook, make)"
+    IDE = "an IDE"
+    LAUNCHD = "a launchd agent or an app started from the Dock"
+    SYSTEMD = "a systemd service"
+    SUBPROCESS = "a program started by another program"
+
+
+@dataclass(frozen=True)
+class PathAdvice:
+    """Where the kind of process reads PATH (`where`), and the line that adds `folder` there."""
+
+    kind: ProcessKind
+    where: str
+    line: str
+
+    @property
+    def title(self) -> str:
+        return f"add '{self.line}' to {self.where}"
+
+
+def process_kind(env: Mapping[str, str], platform: Platform) -> ProcessKind:
+    """The kind of process doctor runs in, from the variables its starter left."""
+    if env.get("TERM_PROGRAM") == "vscode" or "JetBrains" in env.get("TERMINAL_EMULATOR", "") or any(
+            env.get(v) for v in IDE_VARS):
+        return ProcessKind.IDE
+    if env.get("TERM") and env.get("SHLVL"):
+        return ProcessKind.TERMINAL
+    if platform.kind is Kind.MACOS and env.get("XPC_SERVICE_NAME", "0") != "0":
+        return ProcessKind.LAUNCHD
+    if env.get("INVOCATION_ID") or env.get("JOURNAL_STREAM"):
+        return ProcessKind.SYSTEMD
+    if env.get("SHLVL"):
+        return ProcessKind.SCRIPT
+    return ProcessKind.SUBPROCESS
+
+
+def path_advice(folder: str, shell: str, env: Mapping[str, str], platform: Platform,
+                kind: ProcessKind | None = None) -> PathAdvice:
+    """The line that puts `folder` on PATH where `kind` (default: doctor's own kind) reads it."""
+    kind = kind or process_kind(env, platform)
+    home = env.get("HOME", "").rstrip("/")
+    written = "$HOME" + folder[len(home):] if home and folder.startswith(home + "/") else folder
+    export = f'export PATH="{written}:$PATH"'
+    name = Path(shell).name
+    if kind is ProcessKind.TERMINAL:
+        if name == "fish":
+            return PathAdvice(kind, "~/.config/fish/config.fish", f"fish_add_path {written}")
+        if name == "zsh":  # every zsh reads ~/.zshenv, `zsh -c` included; ~/.zprofile only login ones
+            return PathAdvice(kind, "~/.zshenv", export)
+        if name == "bash":
+            return PathAdvice(kind, "~/.bashrc", export)
+        return PathAdvice(kind, "~/.profile (and log in again)", export)
+    if kind is ProcessKind.SCRIPT:
+        if name == "zsh":
+            return PathAdvice(kind, "~/.zshenv", export)
+        # `bash -c` reads only the file $BASH_ENV names; `sh -c` reads nothing at all
+        return PathAdvice(kind, "~/.bashenv, with BASH_ENV=$HOME/.bashenv set where the script starts", export)
+    if kind is ProcessKind.SYSTEMD:
+        return PathAdvice(kind, "~/.config/environment.d/50-path.conf (user services; a system unit: "
+                                "Environment=)", f"PATH={folder}:$PATH")
+    if kind in (ProcessKind.LAUNCHD, ProcessKind.IDE) and platform.kind is Kind.MACOS:
+        current = ":".join(platform.launchd_path())
+        where = "launchd (apps started from the Dock; `sudo launchctl config user path` keeps it)"
+        if kind is ProcessKind.IDE:
+            where = "launchd, or the IDE's environment setting (terminal.integrated.env.osx, run configuration)"
+        return PathAdvice(kind, where, f'launchctl setenv PATH "{folder}:{current}"')
+    if kind is ProcessKind.IDE:
+        return PathAdvice(kind, "~/.config/environment.d/50-path.conf (apps of the desktop session), or the "
+                                "IDE's environment setting", f"PATH={folder}:$PATH")
+    value = f'os.path.expanduser("~{folder[len(home):]}:")' if written != folder else f'"{folder}:"'
+    return PathAdvice(kind, "the env= of the program that starts it",
+                      f'env={{**os.environ, "PATH": {value} + os.environ["PATH"]}}')

@@ -1,0 +1,232 @@
+"""`doctor ports [PATH]`: this repository's port map across its worktrees and clones.
+
+Which checkouts: every worktree of the repository (as `git worktree list` lists them) and
+every compose project on the engine whose `com.docker.compose.project.working_dir` lies in
+a clone with the same origin. For each: the host ports its compose model publishes (running
+or not), its block of the port plan, and who holds each port now (a container with its
+compose project, a host process, or nobody). A clash is a port two checkouts publish, or a
+port held by someone other than the checkout's own containers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from doctor import app
+
+if TYPE_CHECKING:
+    from doctor.host import Host
+    from doctor.host.ports import ContainerPort
+    from doctor.project.gitrepo import GitRepo
+    from doctor.project.portplan import Block
+
+
+@dataclass(frozen=True)
+class PortsOptions:
+    """A `doctor ports` run."""
+
+    path: Path
+    as_json: bool = False
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+@dataclass(frozen=True)
+class Published:
+    """One host port a checkout's compose model publishes, and who holds it now."""
+
+    service: str
+    port: int
+    target: int
+    protocol: str
+    holder: str  # "" = free; "ours" = this checkout's own container; else a description
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A worktree or clone: its compose project folder, project name, branch, block, published ports."""
+
+    path: Path
+    name: str  # the checkout's top folder name (track-a), what the clash lines call it
+    kind: str  # worktree / clone
+    branch: str
+    project: str
+    block: str
+    ports: tuple[Published, ...]
+    problem: str = ""
+
+
+def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
+    """Print the port map; exit 1 when a port clashes, 0 otherwise, 2 when PATH is no project."""
+    from doctor.host import Host
+    from doctor.host.portregistry import owner_blocks
+    from doctor.project.gitrepo import find_repo
+
+    start = opts.path.resolve()
+    if not start.exists():
+        raise app.UsageError(f"{opts.path}: no such file or directory")
+    folder = start if start.is_dir() else start.parent
+    host = Host(env=opts.env)
+    repo = find_repo(folder)
+    folders = _checkouts(folder, repo, host)
+    blocks = owner_blocks(opts.env)
+    held, homes = _container_ports(host)
+    checkouts = [_checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host, opts.env)
+                 for path, name, kind, branch in folders]
+    clashes = find_clashes(checkouts)
+    origin = (repo.origin or str(repo.top)) if repo is not None else str(folder)
+    if opts.as_json:
+        out.write(json.dumps({"repository": origin, "checkouts": [_as_dict(c) for c in checkouts],
+                              "clashes": clashes}, indent=2) + "\n")
+    else:
+        out.write("\n".join(_lines(origin, checkouts, clashes)) + "\n")
+    return 1 if clashes else 0
+
+
+def _checkouts(folder: Path, repo: GitRepo | None, host: Host) -> list[tuple[Path, str, str, str]]:
+    """(compose project folder, checkout name, kind, branch) of every checkout of the repository holding `folder`."""
+    from doctor.host.containers import compose_projects
+    from doctor.model import Unavailable
+    from doctor.project.gitrepo import find_repo
+
+    if repo is None:
+        return [(folder, folder.name, "folder", "")]
+    relative = folder.relative_to(repo.top)
+    found = {wt.path / relative: (wt.path.name, "worktree", wt.branch) for wt in repo.worktrees() if wt.exists}
+    try:
+        on_engine = compose_projects(host.engine)
+    except Unavailable:
+        on_engine = ()
+    for labels in on_engine:
+        working = Path(labels.working_dir) if labels.working_dir else None
+        if working is None or working in found or not working.is_dir():
+            continue
+        other = find_repo(working)
+        if other is not None and other.identity == repo.identity:
+            found[working] = (other.top.name, "clone", "")
+    return [(path, *facts) for path, facts in found.items()]
+
+
+def _container_ports(host: Host) -> tuple[dict[tuple[int, str], list[ContainerPort]], dict[str, str]]:
+    """Running containers' host ports, and each compose project's working dir (whose containers are whose)."""
+    from doctor.host.containers import compose_projects
+    from doctor.model import Unavailable
+
+    held: dict[tuple[int, str], list[ContainerPort]] = defaultdict(list)
+    try:
+        for port in host.ports.container_ports():
+            if port.running:
+                held[(port.socket.port, port.socket.protocol)].append(port)
+        homes = {p.name: p.working_dir for p in compose_projects(host.engine)}
+    except Unavailable:
+        homes = {}
+    return held, homes
+
+
+def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None,
+              held: dict[tuple[int, str], list[ContainerPort]], homes: dict[str, str], host: Host,
+              env: dict[str, str]) -> Checkout:
+    from doctor.project import Project, ProjectOptions
+
+    if not path.is_dir():
+        return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no such folder in this checkout")
+    project = Project(ProjectOptions(path=path, env=env))
+    model = project.compose
+    if not model.files:
+        return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no compose file")
+    published = []
+    for service_name, service in sorted(model.services.items()):
+        for mapping in service.ports:
+            span = mapping.published_range
+            if span is None or span[0] != span[1]:
+                continue
+            ours = model.project_name if homes.get(model.project_name, str(path)) == str(path) else ""
+            holder = _holder(span[0], mapping.protocol, mapping.host_ip, ours, held, host)
+            published.append(Published(service_name, span[0], mapping.target, mapping.protocol, holder))
+    return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published))
+
+
+def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[int, str], list[ContainerPort]],
+            host: Host) -> str:
+    from doctor.host.ports import HostSocket
+
+    containers = held.get((port, protocol), [])
+    if project and any(c.project == project for c in containers):
+        return "ours"
+    if containers:
+        c = containers[0]
+        return f"'{c.project}' service '{c.service}' ({c.name})" if c.project else f"container {c.name}"
+    if not host.ports.probe(HostSocket(ip, port, protocol)):
+        return ""
+    owners = host.ports.process_holders(HostSocket(ip, port, protocol))
+    named = [f"pid {o.pid} {o.name}" for o in owners if not o.hidden]
+    return ", ".join(named) if named else "a process hidden from doctor"
+
+
+def find_clashes(checkouts: list[Checkout]) -> list[str]:
+    """One line per port published by two checkouts, or held by someone else than the checkout's containers."""
+    by_port: dict[tuple[int, str], list[tuple[Checkout, Published]]] = defaultdict(list)
+    for checkout in checkouts:
+        for published in checkout.ports:
+            by_port[(published.port, published.protocol)].append((checkout, published))
+    clashes = []
+    for (port, protocol), users in sorted(by_port.items()):
+        owners = list(dict.fromkeys(c.path for c, _ in users))
+        if len(owners) > 1:
+            names = ", ".join(f"{c.name} ('{p.service}')" for c, p in users)
+            holder = next((p.holder for _, p in users if p.holder and p.holder != "ours"), "")
+            running = next((c.name for c, p in users if p.holder == "ours"), "")
+            now = f"; held by {running}" if running else (f"; held by {holder}" if holder else "")
+            clashes.append(f"{port}/{protocol} published by {names}{now}")
+        else:
+            for checkout, published in users:
+                if published.holder not in ("", "ours"):
+                    clashes.append(f"{port}/{protocol} of {checkout.name} ('{published.service}') "
+                                   f"is held by {published.holder}")
+    by_name: dict[str, list[Checkout]] = defaultdict(list)
+    for checkout in checkouts:
+        if checkout.project:
+            by_name[checkout.project].append(checkout)
+    for name, sharing in sorted(by_name.items()):
+        if len(sharing) > 1:
+            folders = ", ".join(c.name for c in sharing)
+            clashes.append(f"compose project name '{name}' is used by {folders}: 'up' in one replaces the "
+                           "other's containers (set COMPOSE_PROJECT_NAME in each one's untracked .env)")
+    return clashes
+
+
+def _lines(origin: str, checkouts: list[Checkout], clashes: list[str]) -> list[str]:
+    lines = [f"doctor ports {origin} ({len(checkouts)} checkout{'s' if len(checkouts) != 1 else ''})", ""]
+    for checkout in checkouts:
+        branch = f", branch {checkout.branch}" if checkout.branch else ""
+        lines.append(f"{checkout.path}  ({checkout.kind}, project '{checkout.project}'{branch}, "
+                     f"block {checkout.block})")
+        if checkout.problem:
+            lines.append(f"    {checkout.problem}")
+        for p in checkout.ports:
+            holder = {"": "free", "ours": "held by its own container"}.get(p.holder, f"held by {p.holder}")
+            lines.append(f"    {p.port:>5}/{p.protocol:<3} -> {f'{p.service}:{p.target}':<24} {holder}")
+        if not checkout.ports and not checkout.problem:
+            lines.append("    publishes no fixed host port")
+    lines.append("")
+    if clashes:
+        lines.append(f"✗ {len(clashes)} clash{'es' if len(clashes) != 1 else ''}")
+        lines.extend(f"    {line}" for line in clashes)
+    else:
+        lines.append("✓ no clashes")
+    return lines
+
+
+def _as_dict(checkout: Checkout) -> dict[str, object]:
+    return {
+        "path": str(checkout.path), "name": checkout.name, "kind": checkout.kind, "branch": checkout.branch,
+        "project": checkout.project,
+        "block": checkout.block, "problem": checkout.problem or None,
+        "ports": [{"service": p.service, "port": p.port, "target": p.target, "protocol": p.protocol,
+                   "holder": p.holder or None} for p in checkout.ports],
+    }

@@ -1,0 +1,186 @@
+"""A repository's worktrees and identity, read from the files git itself reads (no git process).
+
+`git worktree list` lists the main worktree (the folder holding the common `.git`) and one
+entry per `$GIT_COMMON_DIR/worktrees/<id>/`, whose `gitdir` file points at the worktree's
+`.git` file. A clone elsewhere is "the same repository" when its `origin` URL is the same
+(compared without a trailing `.git` or `/`). Whether git tracks a file is read from the
+checkout's index (versions 2 to 4), so a fix can keep a track's own numbers out of files
+every track shares.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import struct
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Worktree:
+    """One checkout of a repository: its folder, its branch ("" when detached), whether it still exists."""
+
+    path: Path
+    branch: str
+    exists: bool = True
+
+
+@dataclass(frozen=True)
+class GitRepo:
+    """The checkout that holds a folder: its top folder, its own git dir, the common git dir."""
+
+    top: Path
+    git_dir: Path
+    common_dir: Path
+
+    @property
+    def origin(self) -> str:
+        """The `origin` remote's URL, normalised; "" when there is none."""
+        return normalize_url(_remote_url(self.common_dir / "config", "origin"))
+
+    @property
+    def identity(self) -> str:
+        """What makes two checkouts the same repository: the origin URL, else the common git dir."""
+        return self.origin or str(self.common_dir.resolve())
+
+    def worktrees(self) -> tuple[Worktree, ...]:
+        """Every worktree of the repository, the main one first (like `git worktree list`)."""
+        found = []
+        if self.common_dir.name == ".git":
+            found.append(Worktree(self.common_dir.parent, _branch(self.common_dir)))
+        folder = self.common_dir / "worktrees"
+        entries = sorted(folder.iterdir()) if folder.is_dir() else []
+        for entry in entries:
+            try:
+                dotgit = Path((entry / "gitdir").read_text(encoding="utf-8").strip())
+            except OSError:
+                continue
+            dotgit = dotgit if dotgit.is_absolute() else (entry / dotgit).resolve()
+            found.append(Worktree(dotgit.parent, _branch(entry), dotgit.exists()))
+        return tuple(found)
+
+
+def find_repo(folder: Path) -> GitRepo | None:
+    """The checkout holding `folder` (nearest `.git` upwards), or None outside any repository."""
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        dotgit = candidate / ".git"
+        if dotgit.is_dir():
+            return GitRepo(candidate, dotgit, _common_dir(dotgit))
+        if dotgit.is_file():
+            try:
+                text = dotgit.read_text(encoding="utf-8").strip()
+            except OSError:
+                return None
+            if not text.startswith("gitdir:"):
+                return None
+            git_dir = Path(text.split(":", 1)[1].strip())
+            git_dir = git_dir if git_dir.is_absolute() else (candidate / git_dir).resolve()
+            return GitRepo(candidate, git_dir, _common_dir(git_dir))
+    return None
+
+
+def _common_dir(git_dir: Path) -> Path:
+    try:
+        text = (git_dir / "commondir").read_text(encoding="utf-8").strip()
+    except OSError:
+        return git_dir
+    common = Path(text)
+    return common if common.is_absolute() else (git_dir / common).resolve()
+
+
+def _branch(git_dir: Path) -> str:
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    return head.removeprefix("ref: refs/heads/") if head.startswith("ref: ") else ""
+
+
+def _remote_url(config_file: Path, remote: str) -> str:
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(config_file.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, configparser.Error):
+        return ""
+    section = f'remote "{remote}"'
+    return parser.get(section, "url", fallback="").strip() if parser.has_section(section) else ""
+
+
+def normalize_url(url: str) -> str:
+    """`git@host:org/repo.git/` -> `git@host:org/repo` (so two spellings of one origin compare equal)."""
+    url = url.strip().rstrip("/")
+    return url.removesuffix(".git")
+
+
+def tracked(path: Path) -> bool:
+    """Whether git tracks `path` in the checkout holding it (False outside a repository)."""
+    repo = find_repo(path.parent)
+    if repo is None:
+        return False
+    index = repo.git_dir / "index"
+    try:
+        stamp = os.stat(index).st_mtime_ns
+    except OSError:
+        return False
+    try:
+        relative = path.resolve().relative_to(repo.top).as_posix()
+    except ValueError:
+        return False
+    return relative in _index_paths(str(index), stamp, _hash_length(repo.common_dir))
+
+
+def _hash_length(common_dir: Path) -> int:
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string((common_dir / "config").read_text(encoding="utf-8", errors="replace"))
+    except (OSError, configparser.Error):
+        return 20
+    return 32 if parser.get("extensions", "objectformat", fallback="sha1").strip() == "sha256" else 20
+
+
+@lru_cache(maxsize=8)
+def _index_paths(index: str, stamp: int, hash_length: int) -> frozenset[str]:
+    """The paths a git index lists (`stamp` keys the cache to the file's mtime)."""
+    try:
+        data = Path(index).read_bytes()
+    except OSError:
+        return frozenset()
+    if data[:4] != b"DIRC" or len(data) < 12:
+        return frozenset()
+    version, count = struct.unpack(">II", data[4:12])
+    paths: list[str] = []
+    position, previous = 12, b""
+    try:
+        for _ in range(count):
+            flags_at = position + 40 + hash_length
+            (flags,) = struct.unpack(">H", data[flags_at:flags_at + 2])
+            name_at = flags_at + 2 + (2 if version >= 3 and flags & 0x4000 else 0)
+            if version >= 4:  # the name is the previous one less N bytes, plus a suffix; no padding
+                strip, name_at = _varint(data, name_at)
+                end = data.index(b"\0", name_at)
+                name = previous[:len(previous) - strip] + data[name_at:end]
+                position = end + 1
+            else:  # 1 to 8 NULs pad each entry to a multiple of 8 bytes
+                end = data.index(b"\0", name_at)
+                name = data[name_at:end]
+                position += (end - position + 8) // 8 * 8
+            previous = name
+            paths.append(name.decode("utf-8", errors="surrogateescape"))
+    except (struct.error, ValueError, IndexError):
+        return frozenset(paths)
+    return frozenset(paths)
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    """git's offset varint (index v4 path prefixes)."""
+    byte = data[position]
+    position += 1
+    value = byte & 0x7F
+    while byte & 0x80:
+        byte = data[position]
+        position += 1
+        value = ((value + 1) << 7) | (byte & 0x7F)
+    return value, position

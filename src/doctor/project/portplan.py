@@ -1,0 +1,87 @@
+"""The port plan for parallel worktrees: each one a stable block of host ports, no two blocks overlapping.
+
+Pure allocation over the claims a registry remembers (doctor.host.portregistry keeps them):
+a worktree that holds a block inside the pool keeps it; a worktree that is gone gives its
+block back; a new one gets the lowest free aligned block of the pool that lies outside the
+kernel's ephemeral range. Blocks never overlap, whatever pool each repository configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from doctor.model import Edit
+
+DEFAULT_POOL = (20000, 29999)  # below Linux's ephemeral 32768-60999 and the IANA/macOS/Windows 49152-65535
+BLOCK_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Block:
+    """Host ports `start..end` (inclusive) given to the worktree (or clone) at `owner` of repository `repo`."""
+
+    owner: str
+    repo: str
+    start: int
+    end: int
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start <= end and start <= self.end
+
+    def within(self, pool: tuple[int, int]) -> bool:
+        return pool[0] <= self.start and self.end <= pool[1]
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}"
+
+
+def block_size(pool: tuple[int, int]) -> int:
+    """100 ports per block; a small configured pool is cut into at least four blocks (at least 5 ports each)."""
+    length = pool[1] - pool[0] + 1
+    return max(min(BLOCK_SIZE, length // 4), min(5, length))
+
+
+def allocate(pool: tuple[int, int], claims: Sequence[Block], owner: str, repo: str, alive: Collection[str],
+             avoid: tuple[int, int] | None = None) -> tuple[Block | None, tuple[Block, ...]]:
+    """The block of `owner`, and the claims to remember afterwards.
+
+    `alive` holds the owners that still exist (the others' blocks return to the pool). The
+    block is None when the pool has no free block left (then the claims are only pruned).
+    """
+    kept = tuple(c for c in claims if c.owner in alive or c.owner == owner)
+    mine = next((c for c in kept if c.owner == owner and c.within(pool)), None)
+    if mine is not None:
+        return mine, kept
+    others = sorted((c for c in kept if c.owner != owner), key=lambda c: c.start)
+    size = block_size(pool)
+    start = max(pool[0], 1024)
+    index = 0
+    while start + size - 1 <= pool[1]:
+        end = start + size - 1
+        while index < len(others) and others[index].end < start:
+            index += 1
+        # claims never overlap, so sorted by start they are sorted by end too: only the next one can block
+        blocked = index < len(others) and others[index].overlaps(start, end)
+        if not blocked and (avoid is None or not (avoid[0] <= end and start <= avoid[1])):
+            block = Block(owner, repo, start, end)
+            return block, (*others, block)
+        start += size
+    return None, tuple(others)
+
+
+def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...], str],
+                    new: int) -> tuple[tuple[Edit, ...], str]:
+    """Edits that keep a checkout's port out of files git tracks: `alternative` (the override route) when
+    none of its files is tracked, else none, with where to put the port instead.
+
+    A port written into a tracked `.env` or override is committed by one track and conflicts
+    with every other track's on merge.
+    """
+    from doctor.project.gitrepo import tracked
+
+    other, where = alternative
+    if other and not any(tracked(e.path) for e in other):
+        return other, where
+    shared = ", ".join(sorted({e.path.name for e in (*edits, *other) if tracked(e.path)}))
+    return (), f"{shared} is tracked by git: publish {new} from an untracked (git-ignored) .env or override"

@@ -1,0 +1,128 @@
+"""`doctor why [PATH] [--service S]`: each failed service's symptom, and the finding that explains it.
+
+Exit 0 when every service is up, 1 when one failed, 2 when doctor could not look (no
+engine, no container of the project on it, an unknown service).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from doctor import __version__, app
+from doctor.engine import Report
+from doctor.model import CheckResult, Status
+from doctor.why.diagnose import (
+    WHY,
+    WHY_SUMMARY,
+    Diagnosis,
+    Explained,
+    Symptom,
+    explaining,
+    match_symptoms,
+    unexplained,
+)
+
+EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
+ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
+
+
+@dataclass(frozen=True)
+class WhyOptions:
+    """A `doctor why` run: which project, which service (all when None), which output format."""
+
+    path: Path
+    service: str | None = None
+    files: tuple[Path, ...] | None = None
+    project_name: str | None = None
+    format: str | None = None
+    output: Path | None = None
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
+    """Read the project's containers, explain every failed one, print the report; 0 up, 1 failed, 2 could not look."""
+    from doctor.engine import RunOptions, load_registry, preflight
+    from doctor.host import Host
+    from doctor.host.containers import project_containers
+    from doctor.model import Unavailable
+    from doctor.project import Project
+    from doctor.why import load_signatures
+    from doctor.why.render import render
+
+    target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env)
+    registry = load_registry()
+    config = app.load_effective_config(target, registry)
+    project_options = app.project_options(target, config)
+    project = Project(project_options)
+    app.require_compose_files(project.compose, opts.path)
+    name = project.compose.project_name
+    if opts.service is not None and opts.service not in project.services:
+        known = ", ".join(sorted(project.services)) or "none"
+        raise app.UsageError(f"no service {opts.service!r} in project {name!r} (services: {known})")
+    host = Host(env=opts.env, timeout=ENGINE_TIMEOUT)
+    try:
+        containers = project_containers(host.engine, name)
+    except Unavailable as exc:
+        raise app.UsageError(f"cannot look at the containers: {exc.reason}") from None
+    if not containers:
+        raise app.UsageError(f"project {name!r} has no container on the engine (run 'docker compose up' first)")
+    signatures, errors = load_signatures()
+    for error in errors:
+        sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
+    wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
+    if opts.service is not None and not wanted:
+        raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
+    symptoms = {c.name: match_symptoms(c, signatures) for c in wanted if c.failed}
+    check_ids = sorted({i for found in symptoms.values() for s in found for i in s.checks} & set(registry.checks))
+    findings, results = [], []
+    if check_ids:
+        run = preflight(RunOptions(project=project_options, select=tuple(check_ids), ignore=("compose-config",),
+                                   severities=config.severities, env=opts.env), registry, project)
+        findings = list(run.report.findings)
+        results = list(run.report.results)
+    diagnoses = []
+    for container in wanted:
+        found = symptoms.get(container.name, ())
+        explained = tuple(e for s in found for e in explaining(s, findings, project.services))
+        if found and not explained:
+            explained = tuple(unexplained(s) for s in found)
+        diagnoses.append(Diagnosis(container.service, container, found, explained))
+    have = {c.service for c in containers}
+    if opts.service is None:  # services compose never created (an `up` that stopped early, or `up SERVICE`)
+        diagnoses.extend(Diagnosis(name, None) for name in sorted(project.services) if name not in have)
+    report = _report(project.root, diagnoses, results, project.compose.files)
+    redactor = app.redactor_for(project)
+    text = render(opts.format or "console", report, diagnoses, redactor, name, __version__)
+    if opts.output is not None:
+        app.write_atomic(opts.output, text)
+        if opts.format not in (None, "console"):
+            text = render("console", report, diagnoses, redactor, name, __version__)
+    out.write(text)
+    return EXIT_FAILED if any(d.failed for d in diagnoses) else EXIT_UP
+
+
+def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], files: tuple[Path, ...]) -> Report:
+    """The preflight report schema: one result per check that explains a symptom, plus `why` for the rest."""
+    explained = [e for d in diagnoses for e in d.explained]
+    results = []
+    for result in ran:
+        mine = tuple(e for e in explained if e.check == result.check)
+        if mine:
+            results.append(CheckResult(result.check, result.summary, Status.FAILED, mine))
+    rest = tuple(e for e in explained if e.check == WHY)
+    results.append(CheckResult(WHY, WHY_SUMMARY, Status.FAILED if rest else Status.PASSED, rest))
+    facts: dict[str, object] = {
+        "services": [
+            {"service": d.service, "container": d.container.name if d.container else None,
+             "state": d.container.describe if d.container else "no container", "failed": d.failed}
+            for d in diagnoses
+        ]
+    }
+    return Report(root, tuple(results), facts=facts, docs={WHY: WHY_SUMMARY}, compose_files=files)
+
+
+__all__ = ["Explained", "Symptom", "WhyOptions", "why"]

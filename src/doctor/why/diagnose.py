@@ -1,0 +1,182 @@
+"""Match each failed container's symptom against the signatures, run the checks they name, pick the findings.
+
+The flow: the project's containers (doctor.host.containers) -> for each failed one, its
+symptom lines (the engine's start error, lines written from its state, its log tail) ->
+the signatures those lines match -> the checks those signatures name, run once through
+doctor.engine -> per symptom, the findings that explain it (those naming a value the line
+captured, else those concerning the service).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from doctor.host.containers import ContainerState
+from doctor.model import Finding, Severity
+from doctor.why.signatures import Signature
+
+WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", "", "localhost"})  # name no particular host
+MAX_MATCHES = 3  # signatures reported per service (the latest lines first)
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """What one failed service showed: its state, exit code, and the log line a signature matched."""
+
+    service: str
+    container: str
+    state: str
+    exit_code: int
+    line: str
+    signature: Signature | None = None  # the most specific of the signatures the line matches
+    captured: Mapping[str, str] = field(default_factory=dict)
+    also: tuple[Signature, ...] = ()  # the other signatures the same line matches
+    start: int = 0  # where the signature's match begins in the line (the console shows from there)
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        """The check ids of every signature the line matches, most specific first."""
+        found = [*(self.signature.checks if self.signature else ()), *(c for s in self.also for c in s.checks)]
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def excerpt(self) -> str:
+        """The line from a little before the match (an engine error's endpoint hash is noise)."""
+        return self.line if self.start <= 40 else "…" + self.line[self.start:]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "service": self.service,
+            "container": self.container,
+            "state": self.state,
+            "exit_code": self.exit_code,
+            "line": self.line,
+            "signature": self.signature.id if self.signature else None,
+        }
+
+
+@dataclass(frozen=True)
+class Explained(Finding):
+    """A finding of a check, reported because it explains `symptom`."""
+
+    symptom: Symptom | None = None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One service's verdict: its container, and (when failed) the symptoms with their explanations."""
+
+    service: str
+    container: ContainerState | None
+    symptoms: tuple[Symptom, ...] = ()
+    explained: tuple[Explained, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.container is not None and self.container.failed
+
+
+def symptom_lines(container: ContainerState) -> list[str]:
+    """Every line that may show the failure, most telling first: state lines, engine error, log (latest first)."""
+    lines = []
+    if container.oom_killed:
+        lines.append(f"container was OOMKilled (exit {container.exit_code})")
+    if container.health == "unhealthy":
+        last = container.health_log.splitlines()[-1] if container.health_log.strip() else ""
+        lines.append(f"healthcheck unhealthy: {last}".rstrip(": "))
+    if container.error:
+        lines.append(container.error)
+    lines.extend(reversed(container.log_tail))
+    if container.state == "restarting" or container.restart_count >= 3:
+        lines.append(f"container is restarting: {container.restart_count} restarts")
+    return lines
+
+
+def match_symptoms(container: ContainerState, signatures: Sequence[Signature]) -> tuple[Symptom, ...]:
+    """The symptoms of a failed container: per signature the most telling line it matches (at most 3)."""
+    found: list[Symptom] = []
+    seen: set[str] = set()
+    lines = symptom_lines(container)
+    for line in lines:
+        matching = [s for s in signatures if s.id not in seen and s.match(line) is not None]
+        if not matching:
+            continue
+        spans = {s.id: s.span(line) for s in matching}
+        matching.sort(key=lambda s: spans[s.id][0] - spans[s.id][1])  # the longest match is the most specific
+        captured: dict[str, str] = {}
+        for signature in matching:
+            captured = {**(signature.match(line) or {}), **captured}
+        seen.update(s.id for s in matching)
+        found.append(Symptom(container.service, container.name, container.describe, container.exit_code, line,
+                             matching[0], captured, tuple(matching[1:]), spans[matching[0].id][0]))
+        if len(found) >= MAX_MATCHES:
+            break
+    if found:
+        return tuple(found)
+    last = lines[0] if lines else f"{container.describe} (no log output)"
+    return (Symptom(container.service, container.name, container.describe, container.exit_code, last),)
+
+
+def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collection[str] = ()) -> tuple[Explained, ...]:
+    """The findings of the symptom's checks that explain it: naming a captured value, else the service.
+
+    A finding about another of the project's `services` (its subject starts with that
+    service's name, and it does not name this one) never explains this service's symptom.
+    """
+    if symptom.signature is None:
+        return ()
+    wanted = set(symptom.checks)
+    values = [_value(k, v) for k, v in symptom.captured.items()
+              if k in ("host", "port", "module", "path") and v not in WILDCARDS]
+    by_value, by_service = [], []
+    for finding in findings:
+        if finding.check not in wanted or finding.severity < Severity.WARNING:
+            continue
+        concerns = finding.subject.startswith(f"{symptom.service}:") or f"'{symptom.service}'" in finding.message
+        if not concerns and finding.subject.split(":", 1)[0] in services:
+            continue  # another service's fault
+        text = f"{finding.subject} {finding.message} {finding.location.path if finding.location else ''}"
+        if any(_names(text, v) for v in values if v):
+            by_value.append(finding)
+        elif concerns:
+            by_service.append(finding)
+    chosen = by_value or by_service
+    return tuple(_explained(f, symptom) for f in chosen)
+
+
+def _value(key: str, value: str) -> str:
+    """The part of a captured value a finding would name: `app` of `app.main`, `prestart.sh` of a path."""
+    if key == "module":
+        return value.split(".")[0]
+    if key == "path":
+        return value.rsplit("/", 1)[-1]
+    return value
+
+
+def _names(text: str, value: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
+
+
+def _explained(finding: Finding, symptom: Symptom) -> Explained:
+    message = f"{finding.message} (explains '{symptom.service}' {symptom.state}: {symptom.excerpt})"
+    return Explained(finding.check, finding.severity, message, finding.location, finding.subject, finding.fix,
+                     symptom)
+
+
+def unexplained(symptom: Symptom) -> Explained:
+    """A finding of `doctor why` itself for a symptom no check explains: what it means and what to look at."""
+    signature = symptom.signature
+    if signature is None:
+        message = (f"'{symptom.service}' {symptom.state}: {symptom.excerpt} (no known signature; "
+                   f"read 'docker compose logs {symptom.service}')")
+    else:
+        look = f"; look at {signature.look_at}" if signature.look_at else ""
+        message = f"'{symptom.service}' {symptom.state}: {symptom.excerpt} ({signature.meaning}{look})"
+    subject = f"{symptom.service}:{signature.id if signature else 'unknown'}"
+    return Explained(WHY, Severity.ERROR, message, None, subject, None, symptom)
+
+
+WHY = "why"
+WHY_SUMMARY = "failed services whose symptom no finding explains"

@@ -1,0 +1,100 @@
+"""`doctor why` output: a per-service checklist on the console; preflight's report schema in the other formats.
+
+JSON is preflight's document with each finding's `symptom` (service, container, state, exit
+code, the matched log line) and the services in `facts.services`; SARIF, JUnit and GitHub
+render the same Report through their own reporters (the symptom is in each message). Every
+string passes the Redactor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from doctor.report import Format, RenderOptions, renderer
+
+if TYPE_CHECKING:
+    from doctor.engine import Report
+    from doctor.redact import Redactor
+    from doctor.why.diagnose import Diagnosis, Explained
+
+
+def render(fmt: str, report: Report, diagnoses: Sequence[Diagnosis], redactor: Redactor, project: str,
+           version: str) -> str:
+    """The report in `fmt` (console, json, sarif, junit, github)."""
+    chosen = Format(fmt)
+    if chosen is Format.CONSOLE:
+        return "\n".join(console_lines(report, diagnoses, redactor, project)) + "\n"
+    if chosen is Format.JSON:
+        return render_json(report, redactor, version)
+    return renderer(chosen)(report, redactor, RenderOptions(version=version))
+
+
+def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redactor, project: str) -> Iterator[str]:
+    """The checklist: ✓ / ✗ per service; under a failed one its symptom, the cause with file:line, the fix."""
+    yield f"doctor why {report.project_dir} (compose project '{project}')"
+    yield ""
+    width = max((len(d.service) for d in diagnoses), default=8)
+    for diagnosis in diagnoses:
+        state = diagnosis.container.describe if diagnosis.container else "no container (not created)"
+        mark = "✗" if diagnosis.failed else "✓" if diagnosis.container else "-"
+        yield f"{mark} {diagnosis.service:<{width}}  {state}"
+        for symptom in diagnosis.symptoms:
+            yield f"    symptom  {redact.text(symptom.excerpt)}"
+            if symptom.signature is not None:
+                yield f"    means    {symptom.signature.meaning}"
+            causes = [e for e in diagnosis.explained if e.symptom is symptom and e.check != "why"]
+            for cause in causes:
+                yield from _cause_lines(cause, report, redact)
+            if not causes:
+                look = symptom.signature.look_at if symptom.signature else f"docker compose logs {diagnosis.service}"
+                if look:
+                    yield f"    look at  {redact.text(look)}"
+                yield "    cause    no finding of doctor's checks explains it"
+    failed = sum(1 for d in diagnoses if d.failed)
+    explained = sum(1 for d in diagnoses if d.failed and any(e.check != "why" for e in d.explained))
+    created = [d for d in diagnoses if d.container is not None]
+    missing = len(diagnoses) - len(created)
+    absent = f" ({missing} not created)" if missing else ""
+    yield ""
+    if failed:
+        yield f"{failed} of {len(created)} services failed · {explained} explained by a finding{absent}"
+    else:
+        yield f"all {len(created)} services are up{absent}"
+
+
+def _cause_lines(cause: Explained, report: Report, redact: Redactor) -> Iterator[str]:
+    where = cause.location.display(report.project_dir) if cause.location else "(this machine)"
+    message = cause.message.split(" (explains '", 1)[0]
+    yield f"    cause    {cause.check}  {where}"
+    yield f"             {redact.text(message)}"
+    if cause.fix is not None:
+        command = f": {' '.join(cause.fix.command)}" if cause.fix.command else ""
+        yield f"    fix      {redact.text(cause.fix.title + command)}"
+
+
+def render_json(report: Report, redactor: Redactor, version: str) -> str:
+    """Preflight's JSON document; every finding also carries the symptom it explains."""
+    from doctor.report.json import VERSION, finding_dict
+
+    findings = []
+    for finding in report.findings:
+        entry = finding_dict(finding, report, redactor)
+        symptom = getattr(finding, "symptom", None)
+        if symptom is not None:
+            entry["symptom"] = {k: redactor.text(v) if isinstance(v, str) else v for k, v in symptom.as_dict().items()}
+        findings.append(entry)
+    document = {
+        "version": VERSION,
+        "tool": {"name": "doctor", "version": version},
+        "project": str(report.project_dir),
+        "findings": findings,
+        "checks": [
+            {"id": r.check, "status": r.status.value, "summary": r.summary, "reason": redactor.text(r.reason) or None,
+             "findings": len(r.findings)}
+            for r in report.results
+        ],
+        "facts": report.facts,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,135 @@
+"""Known failure signatures: a log line's pattern, what it means, and the checks that explain it.
+
+Each signature is one small frozen record, registered through the `doctor.signatures`
+entry-point group exactly like a third-party one (pyproject.toml names each built-in below).
+A pattern may capture named groups (`host`, `port`, `module`, `path`): a finding that names
+the captured value explains that symptom better than one that only concerns the service.
+
+Besides log lines, `doctor why` matches lines it writes itself from the container's state,
+so state faults use the same table: `container was OOMKilled (exit 137)`,
+`container is restarting: N restarts`, `healthcheck unhealthy: <last probe output>`, and the
+engine's own start error (`Bind for 0.0.0.0:8094 failed: port is already allocated`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A failure a log line shows: its regex, its meaning, the check ids that find its cause, where to look."""
+
+    id: str
+    pattern: str
+    meaning: str
+    checks: tuple[str, ...] = ()
+    look_at: str = ""
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.IGNORECASE)
+
+    def match(self, line: str) -> dict[str, str] | None:
+        """The captured groups (maybe empty) when `line` shows this failure, else None."""
+        found = self.regex.search(line)
+        return None if found is None else _groups(found)
+
+    def span(self, line: str) -> tuple[int, int]:
+        """Where in `line` the pattern matches ((0, 0) when it does not): the longer, the more specific."""
+        found = self.regex.search(line)
+        return found.span() if found else (0, 0)
+
+
+def _groups(found: re.Match[str]) -> dict[str, str]:
+    groups: dict[str, str] = {}
+    for key, value in found.groupdict().items():
+        if value:  # `host2` is the same value as `host`, written in another place of the line
+            groups.setdefault(key.rstrip("2"), value)
+    return groups
+
+
+_HOST = r"['\"]?(?P<host>[A-Za-z0-9_.-]+)['\"]?"
+
+PSYCOPG_CONNECT = Signature(
+    "database-connect",
+    r"(OperationalError|could not connect to server|connection to server at)"
+    r"(.*?\"(?P<host>[A-Za-z0-9_.-]+)\")?(.*?port (?P<port>\d+))?",
+    "the app could not reach its database at the host and port its settings name",
+    ("service-name-drift", "leaked-host-port", "env-drift", "dotenv-override"),
+    "the DATABASE_URL / POSTGRES_SERVER / POSTGRES_PORT the service gets: the service name and the "
+    "container-side port of the database, not localhost or the published port",
+)
+CONNECTION_REFUSED = Signature(
+    "connection-refused",
+    r"(?:(?P<host>[A-Za-z][\w.-]*|\d+\.\d+\.\d+\.\d+):(?P<port>\d{2,5})\b.*?)?(Connection refused|ECONNREFUSED)"
+    r"(?:.*?(?P<host2>[A-Za-z][\w.-]*|\d+\.\d+\.\d+\.\d+):(?P<port2>\d{2,5})\b)?",
+    "the host exists but nothing listens on that port: a host-side (published) port or localhost "
+    "used inside the network, or the target service not up yet",
+    ("leaked-host-port", "service-name-drift", "dotenv-override", "host-gateway"),
+    "the port in the URL: inside the network a service listens on its container port; and "
+    "depends_on with condition: service_healthy for a slow peer",
+)
+BAD_ADDRESS = Signature(
+    "unknown-host",
+    r"(bad address " + _HOST + r"|could not translate host name " + _HOST.replace("host", "host2") +
+    r"|Name or service not known|Temporary failure in name resolution|getaddrinfo (EAI_AGAIN|ENOTFOUND)"
+    r"|nodename nor servname provided|no such host)",
+    "the host name the app dials is no service, alias or container on its network",
+    ("service-name-drift", "dotenv-override", "host-gateway"),
+    "the host names in environment and .env (POSTGRES_SERVER, DATABASE_URL...) against the service "
+    "names in the compose file, and the networks both services are on",
+)
+MODULE_NOT_FOUND = Signature(
+    "module-not-found",
+    r"(ModuleNotFoundError|ImportError): No module named ['\"]?(?P<module>[A-Za-z0-9_.]+)",
+    "Python cannot import a module: the code is not where the image or the bind mount put it, or a "
+    "dependency is missing from the image",
+    ("missing-mount", "volume-shadowing", "host-vs-container"),
+    "the COPY lines of the Dockerfile against the dev override's bind mounts, and PYTHONPATH / WORKDIR",
+)
+EXEC_NOT_FOUND = Signature(
+    "exec-not-found",
+    r"(exec (?P<path>\S+?):? no such file or directory|bad interpreter|/usr/bin/env: .*\\r|"
+    r"\S+\\r: not found|exec format error)",
+    "the kernel could not start the entrypoint: the script has CRLF line endings or a BOM (the "
+    "shebang names `sh\\r`), its interpreter is absent from the image, or it is not in the image",
+    ("script-line-endings", "missing-mount"),
+    "the entrypoint script's line endings (`file script.sh`), its shebang, and .gitattributes",
+)
+PORT_ALLOCATED = Signature(
+    "port-allocated",
+    r"(Bind for (?P<host>[0-9a-fA-F.:\[\]]*):(?P<port>\d+) failed: port is already allocated|"
+    r"address already in use|EADDRINUSE)",
+    "the host port the service publishes is already held by another container or process",
+    ("port-collision",),
+    "`doctor ports` for who holds the port; `doctor fix --ports` moves this project's side",
+)
+OOM_KILLED = Signature(
+    "oom-killed",
+    r"container was OOMKilled",
+    "the kernel killed the container for using more memory than its limit (or the machine had)",
+    (),
+    "mem_limit / deploy.resources.limits.memory of the service, and the memory given to the engine "
+    "(Docker Desktop settings)",
+)
+RESTART_LOOP = Signature(
+    "restart-loop",
+    r"container is restarting: \d+ restarts",
+    "the service exits again right after each restart (restart: always / unless-stopped keeps trying)",
+    (),
+    "the first error in `docker compose logs SERVICE`: the loop only repeats it",
+)
+UNHEALTHY = Signature(
+    "unhealthy",
+    r"healthcheck unhealthy",
+    "the container runs but its healthcheck fails, so services that wait on service_healthy never start",
+    ("leaked-host-port", "path-gap"),
+    "the healthcheck's test command (is its tool in the image? does it probe the container port?) "
+    "and its start_period",
+)
+
+BUILTIN = (PSYCOPG_CONNECT, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, EXEC_NOT_FOUND,
+           PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY)

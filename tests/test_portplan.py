@@ -1,0 +1,161 @@
+"""The port plan: stable, disjoint blocks per worktree, remembered in a per-user registry under a lock."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from doctor.host.portregistry import claim_block, read_blocks, registry_path
+from doctor.project.portplan import DEFAULT_POOL, Block, allocate, block_size
+
+
+def test_a_worktree_keeps_its_block_and_others_get_the_next_free_one() -> None:
+    first, claims = allocate((20000, 20999), (), "/w/a", "repo", alive=set())
+    assert first == Block("/w/a", "repo", 20000, 20099)
+    again, same = allocate((20000, 20999), claims, "/w/a", "repo", alive={"/w/a"})
+    assert again == first and same == claims
+    second, claims = allocate((20000, 20999), claims, "/w/b", "repo", alive={"/w/a"})
+    assert second is not None and (second.start, second.end) == (20100, 20199)
+    assert {c.owner for c in claims} == {"/w/a", "/w/b"}
+
+
+def test_a_gone_worktree_gives_its_block_back() -> None:
+    claims = (Block("/w/a", "r", 20000, 20099), Block("/w/b", "r", 20100, 20199))
+    block, kept = allocate((20000, 20999), claims, "/w/c", "r", alive={"/w/b"})
+    assert block is not None and block.start == 20000  # a's block, a is gone
+    assert {c.owner for c in kept} == {"/w/b", "/w/c"}
+
+
+def test_blocks_of_other_pools_and_repositories_never_overlap() -> None:
+    claims = (Block("/other/x", "other-repo", 20050, 20149),)
+    block, _ = allocate((20000, 20999), claims, "/w/a", "repo", alive={"/other/x"})
+    assert block is not None and not block.overlaps(20050, 20149)
+    assert block.start == 20200
+
+
+def test_the_ephemeral_range_and_a_full_pool() -> None:
+    block, _ = allocate((32000, 33999), (), "/w/a", "r", alive=set(), avoid=(32768, 60999))
+    assert block is not None and block.end < 32768
+    pool = (20000, 20019)
+    assert block_size(pool) == 5
+    claims: tuple[Block, ...] = ()
+    owners = [f"/w/{i}" for i in range(5)]
+    for owner in owners:
+        block, claims = allocate(pool, claims, owner, "r", alive=set(owners))
+    assert block is None  # four blocks of five: the fifth worktree gets none
+    assert DEFAULT_POOL[1] < 32768
+
+
+def test_registry_lives_outside_the_repo_and_is_rewritten_atomically(tmp_path: Path) -> None:
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    path = registry_path(env)
+    assert path == tmp_path / "state" / "doctor" / "ports.json"
+    assert registry_path({"HOME": str(tmp_path)}) == tmp_path / ".local" / "state" / "doctor" / "ports.json"
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    first = claim_block(path, str(a), "r", DEFAULT_POOL)
+    second = claim_block(path, str(b), "r", DEFAULT_POOL)
+    assert first is not None and second is not None and first != second
+    assert claim_block(path, str(a), "r", DEFAULT_POOL) == first
+    document = json.loads(path.read_text())
+    assert document["version"] == 1 and len(document["blocks"]) == 2
+    a.rmdir()
+    third = claim_block(path, str(tmp_path / "c"), "r", DEFAULT_POOL)
+    assert third is not None and third.start == first.start  # a is gone: its block is free again
+    assert {b.owner for b in read_blocks(path)} == {str(b), str(tmp_path / "c")}
+
+
+def test_an_unreadable_registry_counts_as_empty(tmp_path: Path) -> None:
+    path = tmp_path / "ports.json"
+    path.write_text("{not json")
+    assert read_blocks(path) == ()
+    block = claim_block(path, str(tmp_path), "r", DEFAULT_POOL)
+    assert block is not None and json.loads(path.read_text())["blocks"][0]["start"] == block.start
+
+
+def _claim(args: tuple[str, str]) -> tuple[int, int] | None:
+    path, owner = args
+    block = claim_block(Path(path), owner, "r", DEFAULT_POOL)
+    return (block.start, block.end) if block else None
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs fork")
+def test_concurrent_claims_never_share_a_block(tmp_path: Path) -> None:
+    owners = []
+    for i in range(8):
+        (tmp_path / f"w{i}").mkdir()
+        owners.append((str(tmp_path / "ports.json"), str(tmp_path / f"w{i}")))
+    with multiprocessing.Pool(4) as pool:
+        blocks = pool.map(_claim, owners)
+    assert None not in blocks and len(set(blocks)) == 8
+    assert len(read_blocks(tmp_path / "ports.json")) == 8
+
+
+def _git(cwd: Path, *args: str) -> None:
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=60)
+
+
+class _Engine:
+    """The container list of an engine on which the compose projects in `running` have containers."""
+
+    def __init__(self) -> None:
+        self.running: list[Path] = []
+
+    def get_json(self, path: str) -> list[dict[str, object]]:
+        return [{"Labels": {"com.docker.compose.project": folder.name,
+                            "com.docker.compose.project.working_dir": str(folder)}} for folder in self.running]
+
+
+class _Ports:
+    ephemeral_range = (32768, 60999)
+
+
+class _Host:
+    def __init__(self) -> None:
+        self.engine = _Engine()
+        self.ports = _Ports()
+
+
+def test_worktree_range_plans_only_where_worktrees_run_side_by_side(tmp_path: Path) -> None:
+    from doctor.host.portregistry import worktree_range
+    from doctor.project import Project, ProjectOptions
+    from doctor.project.gitrepo import find_repo
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "compose.yaml").write_text("services:\n  web:\n    image: x\n    ports: ['8080:80']\n")
+    (repo / "doctor.yaml").write_text("ports:\n  range: 21000-21999\n")
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    host = _Host()
+
+    def planned(folder: Path) -> tuple[int, int] | None:
+        return worktree_range(Project(ProjectOptions(path=folder, env=env)), host)  # type: ignore[arg-type]
+
+    assert planned(repo) == (21000, 21999)  # no repository: the configured range as it is
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "remote", "add", "origin", "git@example.com:acme/tracks.git")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "x")
+    assert planned(repo) == (21000, 21999)  # a lone checkout: still as it is
+    _git(repo, "worktree", "add", "-q", "-b", "b", str(tmp_path / "b"))
+    found = find_repo(tmp_path / "b")
+    assert found is not None and found.origin == "git@example.com:acme/tracks"
+    assert [w.branch for w in found.worktrees()] == ["main", "b"]
+    assert planned(tmp_path / "b") == (21000, 21999)  # the other track runs nothing: no plan, no registry
+    assert not (tmp_path / "state").exists()
+    host.engine.running = [repo.resolve()]
+    second = planned(tmp_path / "b")
+    assert second == (21000, 21099)
+    host.engine.running = [repo.resolve(), (tmp_path / "b").resolve()]
+    assert planned(repo) == (21100, 21199)
+    assert planned(tmp_path / "b") == second  # kept across runs
+    assert not (repo / ".env").exists() and not (tmp_path / "b" / ".env").exists()

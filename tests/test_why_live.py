@@ -1,0 +1,276 @@
+"""`doctor why` against a real engine: each broken service really fails with the real symptom.
+
+The stand-in image is the busybox rootfs (the `busybox_image` fixture) tagged
+`doctor-test/why-<run>` for the test only. Every service's command does what the real
+program does and fails the way it fails: busybox `nc` dials a wrong host (`bad address`) or a
+published port inside the network (`Connection refused`, logged as psycopg logs it), the
+kernel refuses a CRLF entrypoint (`exec /entrypoint.sh: no such file or directory`), the
+engine refuses a port another project holds. `doctor why` must name the finding that
+explains each one; on a healthy stack it must say that all services are up.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from doctor.engine import load_registry
+from doctor.host.containers import ContainerState
+from doctor.why.command import WhyOptions, why
+
+pytestmark = pytest.mark.docker
+
+DIAL_DB = (
+    'nc -w 2 "$$POSTGRES_SERVER" "$$POSTGRES_PORT" </dev/null 2>/tmp/err || { cat /tmp/err >&2; '
+    'echo "psycopg.OperationalError: connection to server at \\"$$POSTGRES_SERVER\\", port $$POSTGRES_PORT '
+    'failed: Connection refused" >&2; exit 1; }'
+)
+
+
+MISSING = "ModuleNotFoundError: No module named scripts"
+
+
+def free_port() -> int:
+    """A free port below the ephemeral range (port-collision rightly warns about ephemeral ones)."""
+    for _ in range(200):
+        port = random.randrange(20000, 30000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+        return port
+    pytest.skip("no free port in 20000-29999")
+
+
+def compose(docker: str, root: Path, name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([docker, "compose", "-p", name, *args], cwd=root, capture_output=True, text=True,
+                          timeout=180)
+
+
+@pytest.fixture
+def image(docker_engine: str, busybox_image: str) -> Iterator[str]:
+    tag = f"doctor-test/why-{uuid.uuid4().hex[:8]}:latest"
+    subprocess.run([docker_engine, "tag", busybox_image, tag], check=True, capture_output=True)
+    yield tag
+    subprocess.run([docker_engine, "rmi", tag], capture_output=True)
+
+
+def broken_stack(root: Path, image: str, db_port: int, busy_port: int) -> None:
+    """db listens on 5432 and publishes db_port; each other service fails one way."""
+    serve = 'trap "exit 0" TERM; httpd -f -p 5432 -h / & wait'
+    (root / "backend" / "app").mkdir(parents=True)
+    (root / "backend" / "scripts").mkdir()
+    (root / "backend" / "tests").mkdir()
+    (root / "backend" / "Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /app\nCOPY app/ ./app/\n"
+                                                 "COPY tests/ ./tests/\nCOPY scripts/ ./scripts/\n")
+    (root / "entrypoint.sh").write_bytes(b"#!/bin/sh\r\necho started\r\n")
+    (root / "entrypoint.sh").chmod(0o755)
+    (root / ".env").write_text(f"POSTGRES_SERVER=db\nPOSTGRES_PORT={db_port}\nPOSTGRES_PASSWORD=s3cret-Pa55\n")
+    (root / "worker.env").write_text("POSTGRES_SERVER=postgresserver\n")
+    (root / "compose.yaml").write_text(f"""\
+services:
+  db:
+    image: {image}
+    command: ["sh", "-c", '{serve}']
+    ports:
+      - "${{POSTGRES_PORT}}:5432"
+  backend:
+    image: {image}
+    env_file: .env
+    command: ["sh", "-c", 'sleep 1; {DIAL_DB}']
+    depends_on: [db]
+  worker:
+    image: {image}
+    env_file: worker.env
+    command: ["sh", "-c", 'nc -w 2 "$$POSTGRES_SERVER" 5432 </dev/null']
+  migrate:
+    image: {image}
+    build: ./backend
+    command: ["sh", "-c", 'test -d /app/scripts || {{ echo "{MISSING}" >&2; exit 1; }}']
+    volumes:
+      - ./backend/app:/app/app
+      - ./backend/tests:/app/tests
+  entry:
+    image: {image}
+    entrypoint: ["/entrypoint.sh"]
+    volumes:
+      - ./entrypoint.sh:/entrypoint.sh:ro
+  proxy:
+    image: {image}
+    command: ["sh", "-c", 'trap "exit 0" TERM; httpd -f -p 80 -h / & wait']
+    ports:
+      - "{busy_port}:80"
+""")
+
+
+def run_why(root: Path, name: str, *, fmt: str | None = None, service: str | None = None) -> tuple[int, str]:
+    out = io.StringIO()
+    status = why(WhyOptions(path=root, project_name=name, format=fmt, service=service), out)
+    return status, out.getvalue()
+
+
+def test_why_names_the_finding_behind_each_failed_service(tmp_path: Path, docker_engine: str, image: str) -> None:
+    run = uuid.uuid4().hex[:8]
+    name, holder = f"doctor-test-{run}", f"doctor-test-hold-{run}"
+    db_port, busy_port = free_port(), free_port()
+    root = tmp_path / "stack"
+    root.mkdir()
+    broken_stack(root, image, db_port, busy_port)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: {image}\n"
+        f"    command: [\"sh\", \"-c\", 'trap \"exit 0\" TERM; httpd -f -p 80 -h / & wait']\n"
+        f"    ports:\n      - \"{busy_port}:80\"\n"
+    )
+    try:
+        assert compose(docker_engine, other, holder, "up", "-d").returncode == 0
+        # one `up` per failure, so a service that fails to start does not keep the others from failing their way
+        started = compose(docker_engine, root, name, "up", "-d", "db", "backend", "worker", "migrate", "entry")
+        assert started.returncode == 0, started.stderr  # they start, then exit with their error
+        up = compose(docker_engine, root, name, "up", "-d", "proxy")
+        assert up.returncode != 0 and "already allocated" in up.stderr, up.stderr  # the engine refuses it
+        compose(docker_engine, root, name, "wait", "backend", "worker", "migrate", "entry")
+        status, text = run_why(root, name)
+        assert status == 1, text
+        lines = text.splitlines()
+
+        def block(service: str) -> str:
+            start = next(i for i, line in enumerate(lines) if line.startswith(f"✗ {service} "))
+            end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] in ("✗", "✓", "")), len(lines))
+            return "\n".join(lines[start:end])
+
+        assert any(line.startswith("✓ db ") for line in lines), text
+        backend = block("backend")
+        assert "OperationalError" in backend and "leaked-host-port" in backend, text
+        assert f"POSTGRES_PORT={db_port}" in backend and ".env:2" in backend, text
+        worker = block("worker")
+        assert "bad address 'postgresserver'" in worker and "service-name-drift" in worker, text
+        assert "worker.env:1" in worker, text
+        migrate = block("migrate")
+        assert "ModuleNotFoundError" in migrate and "missing-mount" in migrate, text
+        entry = block("entry")
+        assert "exec /entrypoint.sh: no such file or directory" in entry, text
+        assert "CRLF" in entry, text  # what the signature means, with or without a script-line-endings check
+        if "script-line-endings" in load_registry().checks:
+            assert "script-line-endings" in entry and "entrypoint.sh" in entry, text
+        assert "OperationalError" not in worker and "service-name-drift" not in backend, text  # no cross-talk
+        proxy = block("proxy")
+        assert f"{busy_port}" in proxy and "port-collision" in proxy and holder in proxy, text
+        assert "s3cret-Pa55" not in text
+
+        status, document = run_why(root, name, fmt="json")
+        report = json.loads(document)
+        assert status == 1
+        symptoms = {f["symptom"]["service"]: f for f in report["findings"] if f.get("symptom")}
+        assert symptoms["worker"]["check"] == "service-name-drift"
+        assert symptoms["worker"]["symptom"]["exit_code"] == 1
+        assert "bad address" in symptoms["worker"]["symptom"]["line"]
+        assert {c["id"] for c in report["checks"]} >= {"leaked-host-port", "service-name-drift", "why"}
+        for fmt in ("sarif", "junit", "github"):
+            status, rendered = run_why(root, name, fmt=fmt)
+            assert status == 1 and "service-name-drift" in rendered and "s3cret-Pa55" not in rendered
+
+        status, text = run_why(root, name, service="db")
+        assert status == 0 and "all 1 services are up" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "--remove-orphans", "-t", "0")
+        compose(docker_engine, other, holder, "down", "-v", "--remove-orphans", "-t", "0")
+
+
+def test_why_on_a_healthy_stack_says_all_services_are_up(tmp_path: Path, docker_engine: str, image: str) -> None:
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "ok"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: {image}\n"
+        f"    command: [\"sh\", \"-c\", 'trap \"exit 0\" TERM; httpd -f -p 80 -h / & wait']\n"
+        f"  once:\n    image: {image}\n    command: [\"true\"]\n"
+        f"  later:\n    image: {image}\n    command: [\"true\"]\n"
+    )
+    try:
+        assert compose(docker_engine, root, name, "up", "-d", "web", "once").returncode == 0
+        compose(docker_engine, root, name, "wait", "once")
+        status, text = run_why(root, name)
+        assert status == 0, text
+        assert "all 2 services are up (1 not created)" in text and "✓ web" in text, text
+        assert "- later" in text and "✓ once" in text, text
+        from doctor import app
+
+        assert app.guarded(why, WhyOptions(path=root, project_name=name, service="later")) == 2
+        assert app.guarded(why, WhyOptions(path=root, project_name=name, service="nope")) == 2
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
+def test_why_without_containers_or_engine_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from doctor import app
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n")
+    env = {"DOCKER_HOST": "unix:///nonexistent/docker.sock", "PATH": "/usr/bin:/bin"}
+    status = app.guarded(why, WhyOptions(path=tmp_path, env=env))
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "no socket at" in err, err
+
+
+def test_why_reads_state_faults_oom_restart_loop_and_unhealthy(tmp_path: Path, docker_engine: str,
+                                                               image: str) -> None:
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "state"
+    root.mkdir()
+    idle = """["sh", "-c", 'trap "exit 0" TERM; while true; do sleep 1; done']"""
+    (root / "compose.yaml").write_text(f"""\
+services:
+  hog:
+    image: {image}
+    command: ["sh", "-c", 'x=a; while true; do x="$$x$$x"; done']
+    mem_limit: 8m
+    memswap_limit: 8m
+  loop:
+    image: {image}
+    command: ["sh", "-c", 'echo "worker starting"; exit 3']
+    restart: always
+  sick:
+    image: {image}
+    command: {idle}
+    healthcheck:
+      test: ["CMD", "sh", "-c", "echo probe failed; false"]
+      interval: 1s
+      timeout: 1s
+      retries: 1
+""")
+    try:
+        assert compose(docker_engine, root, name, "up", "-d").returncode == 0
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            states = {c.service: c for c in _containers(root, name)}
+            if (states["hog"].oom_killed and states["loop"].restart_count >= 3
+                    and states["sick"].health == "unhealthy"):
+                break
+            time.sleep(1)
+        status, text = run_why(root, name)
+        assert status == 1, text
+        assert "container was OOMKilled (exit 137)" in text and "mem_limit" in text, text
+        assert "container is restarting" in text or "restarts" in text, text
+        assert "the service exits again right after each restart" in text, text
+        assert "healthcheck unhealthy: probe failed" in text, text
+        assert "3 of 3 services failed" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
+def _containers(root: Path, name: str) -> tuple[ContainerState, ...]:
+    from doctor.host import Host
+    from doctor.host.containers import project_containers
+
+    return project_containers(Host(timeout=10).engine, name)

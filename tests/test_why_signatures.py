@@ -1,0 +1,102 @@
+"""Failure signatures: each built-in matches the real line, loads through `doctor.signatures`, explains."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from doctor.host.containers import ContainerState, tail_lines
+from doctor.model import Finding, Location, Severity
+from doctor.why import _validate, load_signatures
+from doctor.why.diagnose import explaining, match_symptoms, unexplained
+from doctor.why.signatures import BUILTIN, Signature
+
+REAL_LINES = [
+    ('psycopg.OperationalError: connection to server at "db" (172.18.0.2), port 5433 failed: Connection refused',
+     "database-connect", {"host": "db", "port": "5433"}),
+    ("nc: can't connect to remote host (172.18.0.2): Connection refused", "connection-refused", {}),
+    ("redis.exceptions.ConnectionError: Error 111 connecting to localhost:6379. Connection refused.",
+     "connection-refused", {"host": "localhost", "port": "6379"}),
+    ("Error: connect ECONNREFUSED 127.0.0.1:5432", "connection-refused", {"host": "127.0.0.1", "port": "5432"}),
+    ("dial tcp db:5433: connect: connection refused", "connection-refused", {"host": "db", "port": "5433"}),
+    ("nc: bad address 'postgresserver'", "unknown-host", {"host": "postgresserver"}),
+    ('could not translate host name "postgres" to address: Name or service not known', "unknown-host",
+     {"host": "postgres"}),
+    ("ModuleNotFoundError: No module named 'app'", "module-not-found", {"module": "app"}),
+    ("exec /entrypoint.sh: no such file or directory", "exec-not-found", {"path": "/entrypoint.sh"}),
+    ("/bin/sh^M: bad interpreter: No such file or directory", "exec-not-found", {}),
+    ("Bind for 0.0.0.0:8094 failed: port is already allocated", "port-allocated", {"port": "8094"}),
+    ("listen tcp4 0.0.0.0:8000: bind: address already in use", "port-allocated", {}),
+    ("container was OOMKilled (exit 137)", "oom-killed", {}),
+    ("container is restarting: 7 restarts", "restart-loop", {}),
+    ("healthcheck unhealthy: curl: not found", "unhealthy", {}),
+]
+
+
+@pytest.mark.parametrize(("line", "signature_id", "captured"), REAL_LINES)
+def test_each_signature_matches_the_real_line(line: str, signature_id: str, captured: dict[str, str]) -> None:
+    by_id = {s.id: s for s in BUILTIN}
+    found = by_id[signature_id].match(line)
+    assert found is not None
+    assert captured.items() <= found.items()
+
+
+def test_quiet_lines_match_nothing() -> None:
+    for line in ("INFO: Application startup complete.", "Listening on 0.0.0.0:8000", "GET /api 200"):
+        assert all(s.match(line) is None for s in BUILTIN), line
+
+
+def test_builtins_register_through_the_entry_point_group_like_plugins() -> None:
+    loaded, errors = load_signatures()
+    assert errors == ()
+    assert {s.id for s in BUILTIN} <= {s.id for s in loaded}
+    assert _validate("x", object()) and _validate("x", Signature("y", "a", "b"))
+    assert "invalid pattern" in _validate("x", Signature("x", "(", "b"))
+
+
+def _container(**kwargs: object) -> ContainerState:
+    base: dict[str, object] = {"id": "abc", "name": "p-backend-1", "service": "backend", "state": "exited",
+                               "exit_code": 1}
+    base.update(kwargs)
+    return ContainerState(**base)  # type: ignore[arg-type]
+
+
+def test_the_latest_telling_line_is_the_symptom_and_state_lines_count() -> None:
+    container = _container(log_tail=("starting", "nc: bad address 'postgresserver'", "bye"))
+    (symptom,) = match_symptoms(container, BUILTIN)
+    assert symptom.signature is not None and symptom.signature.id == "unknown-host"
+    assert symptom.exit_code == 1 and symptom.captured == {"host": "postgresserver"}
+    oom = match_symptoms(_container(exit_code=137, oom_killed=True), BUILTIN)
+    assert oom[0].signature is not None and oom[0].signature.id == "oom-killed"
+    silent = match_symptoms(_container(log_tail=("something odd",)), BUILTIN)
+    assert silent[0].signature is None and silent[0].line == "something odd"
+    assert "docker compose logs backend" in unexplained(silent[0]).message
+
+
+def test_a_finding_naming_the_captured_value_explains_it_better_than_one_on_the_service() -> None:
+    (symptom,) = match_symptoms(_container(log_tail=("nc: bad address 'postgresserver'",)), BUILTIN)
+    where = Location(Path("/p/.env"), 5)
+    right = Finding("service-name-drift", Severity.ERROR, "POSTGRES_SERVER=postgresserver names no service",
+                    where, "backend:POSTGRES_SERVER")
+    near = Finding("service-name-drift", Severity.ERROR, "SMTP_HOST=mail names no service", where, "backend:SMTP")
+    other_check = Finding("env-drift", Severity.ERROR, "postgresserver", where, "x")
+    chosen = explaining(symptom, [near, other_check, right])
+    assert [e.subject for e in chosen] == ["backend:POSTGRES_SERVER"]
+    assert chosen[0].symptom is symptom and "bad address" in chosen[0].message
+    assert [e.subject for e in explaining(symptom, [near])] == ["backend:SMTP"]
+
+
+def test_failed_means_not_doing_its_job() -> None:
+    assert not _container(exit_code=0).failed  # a one-shot that succeeded
+    assert _container(state="created").failed
+    assert _container(state="running", exit_code=0, restart_count=5).failed
+    assert _container(state="running", exit_code=0, health="unhealthy").failed
+    assert not _container(state="running", exit_code=0, health="healthy").failed
+
+
+def test_log_tails_are_bounded_in_lines_and_bytes() -> None:
+    data = b"".join(f"line {i}\r\n".encode() for i in range(10_000))
+    tail = tail_lines(data, max_lines=5, max_bytes=1024)
+    assert tail == tuple(f"line {i}" for i in range(9995, 10_000))
+    assert len(tail_lines(b"x" * 100_000, max_lines=5, max_bytes=1000)[0]) == 500
