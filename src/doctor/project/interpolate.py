@@ -38,6 +38,7 @@ _OPERATORS = (":?", "?", ":-", "-", ":+", "+")
 # compose-go recurses without bound (it reads 400 levels in 0.3 s); its brace matching is
 # quadratic, so far beyond this a template would take minutes in Python: refuse it instead.
 MAX_NESTING = 5000
+_BRACES = re.compile(r"\{.?|\}", re.DOTALL)
 
 
 class InterpolationError(ValueError):
@@ -199,18 +200,16 @@ def _first_brace_closing_index(text: str) -> int:
     """getFirstBraceClosingIndex as in v2.9.1: every `{` opens (and skips the next character).
 
     Later compose-go counts only `${`; v2.40.3 gives `a` for `${A:-{x}}` with A=a, not `a}`.
+    The regex visits only the braces (`{` with the character it skips), not every character.
     """
     depth = 0
-    i = 0
-    while i < len(text):
-        if text[i] == "}":
+    for match in _BRACES.finditer(text):
+        if match.group()[0] == "}":
             depth -= 1
             if depth == 0:
-                return i
-        if text[i] == "{":
+                return match.start()
+        else:
             depth += 1
-            i += 1
-        i += 1
     return -1
 
 

@@ -209,12 +209,44 @@ class Validation:
         before = len(self.plain.problems)
         instance = self.plain.convert(document, (), document.loc)
         problems = self.plain.problems[before:]
+        if isinstance(instance, dict) and "include" in instance and instance["include"] is None:
+            del instance["include"]  # ApplyInclude consumes the key before the merge; `include: ~` is nothing
         self.merged = _merge(self.merged, instance)
-        for problem in validate(self.merged, self.plain):
+        for problem in [*validate(self.merged, self.plain), *_durations(self.merged, self.plain)]:
             if problem.message not in self.seen:
                 self.seen.add(problem.message)
                 problems.append(problem)
         return problems
+
+
+# types.Duration fields: compose decodes them with time.ParseDuration after the schema passed
+_DURATIONS = (("stop_grace_period",), ("healthcheck", "interval"), ("healthcheck", "timeout"),
+              ("healthcheck", "start_period"), ("healthcheck", "start_interval"),
+              ("deploy", "restart_policy", "delay"), ("deploy", "restart_policy", "window"),
+              ("deploy", "update_config", "delay"), ("deploy", "update_config", "monitor"),
+              ("deploy", "rollback_config", "delay"), ("deploy", "rollback_config", "monitor"))
+
+
+def _durations(merged: dict[str, Any], plain: _Plain) -> list[Problem]:
+    """compose's decode errors for durations (`stop_grace_period: 5` lacks a unit)."""
+    problems: list[Problem] = []
+    services = merged.get("services")
+    for name, service in (services.items() if isinstance(services, dict) else ()):
+        for path in _DURATIONS:
+            value: Any = service
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if not isinstance(value, str):
+                continue
+            try:
+                _go_duration(value)
+            except ValueError:
+                reason = ("missing unit in duration" if re.fullmatch(r"[+-]?[0-9.]+", value) and value.strip("+-0.")
+                          else "invalid duration")
+                where = f"'services[{name}].{'.'.join(path)}'"
+                loc = _location(plain.locations, ("services", name, *path), None)
+                problems.append(Problem(ProblemKind.SCHEMA, f'{where} time: {reason} "{value}"', loc))
+    return problems
 
 
 def _merge(base: Any, other: Any) -> Any:
@@ -266,7 +298,7 @@ def _most_specific(error: Any) -> Any:
 
 
 def _location(locations: dict[Path_, Location], path: Path_, error: Any) -> Location | None:
-    if error.validator == "additionalProperties":
+    if error is not None and error.validator == "additionalProperties":
         extra = _extra_keys(error)
         if extra and (*path, extra[0]) in locations:
             return locations[(*path, extra[0])]
