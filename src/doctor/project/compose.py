@@ -65,7 +65,7 @@ def load_project(options: ProjectOptions) -> ComposeModel:
         networks=tuple(networks),
         active_profiles=active,
         disabled_services=disabled,
-        problems=tuple(_dedupe(assembler.problems)),
+        problems=tuple(_dedupe(assembler.finish())),
     )
 
 
@@ -135,7 +135,7 @@ def _environment(draft: YMap, env: dict[str, str], problems: list[Problem]) -> d
     for ref in draft.get("env_file") or ():
         if not isinstance(ref, EnvFileRef):
             continue
-        if not ref.path.is_file():
+        if not ref.path.exists():
             if ref.required:
                 problems.append(Problem(ProblemKind.ENV_FILE, f"env file {ref.path} not found", ref.location))
             continue

@@ -59,11 +59,21 @@ class PortMapping:
 
     @property
     def published_range(self) -> tuple[int, int] | None:
-        """(first, last) host port, or None when ephemeral."""
+        """(first, last) host port, or None when ephemeral or not a port.
+
+        Compose's `config` accepts any string as a long-syntax `published` (`-1`, `abc`, `-`):
+        the engine refuses it at `up`. Such a value publishes no port doctor can judge.
+        """
         if not self.published:
             return None
-        first, _, last = self.published.partition("-")
-        return int(first), int(last or first)
+        first, dash, last = self.published.partition("-")
+        last = last if dash else first
+        if not (first.isdecimal() and last.isdecimal() and first.isascii() and last.isascii()):
+            return None
+        start, end = int(first), int(last)
+        if end < start or end > 65535:
+            return None
+        return start, end
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,9 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
         root = yaml.load(text) if text.strip() else None
     except YAMLError as exc:
         raise YamlEditError(f"not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        # ruamel's round-trip loader recurses per level; compose reads 10,000 levels
+        raise YamlEditError("nested too deeply for doctor to rewrite it safely; edit it by hand") from None
     if root is None:
         root = CommentedMap()
     if not isinstance(root, CommentedMap):
@@ -250,7 +253,10 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
 
 def _dump(yaml: YAML, root: CommentedMap, original: str) -> str:
     out = io.StringIO()
-    yaml.dump(root, out)
+    try:
+        yaml.dump(root, out)
+    except RecursionError:
+        raise YamlEditError("nested too deeply for doctor to rewrite it safely; edit it by hand") from None
     text = out.getvalue()
     if text.strip() == "{}":
         text = ""
