@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,21 @@ from doctor.project import Project
 from doctor.project.edits import line_text
 from doctor.project.types import EnvEntry, EnvFile
 
+# where an empty value breaks the stack, and how
+BREAKS = {
+    "image": "the image reference is invalid or another tag",
+    "container_name": "the container gets no name or a clashing one",
+    "ports": "the port mapping is invalid",
+    "volumes": "the mount source or target is wrong",
+    "context": "the build context is wrong",
+    "dockerfile": "the Dockerfile path is wrong",
+    "env_file": "the env file path is wrong",
+    "hostname": "the container gets no hostname",
+}
+KEY = re.compile(r"\s*-?\s*([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
+# where compose passes the empty string on and the app may treat it as unset
+OPTIONAL = frozenset({"environment", "labels", "args", "command", "entrypoint", "healthcheck", "test"})
+
 
 class EnvDrift(Check):
     """variables compose needs with no value or default; keys in .env.example missing from .env
@@ -19,7 +35,13 @@ class EnvDrift(Check):
         A `${VAR}` (or `$VAR`) in a compose file that is set neither in the shell nor in
         `.env` and has no default, and keys of `.env.example` (or `.env.sample`, `.env.dist`...)
         that the developer's `.env` lacks. `${VAR:-}`, `${VAR-default}` and `${VAR:?message}`
-        are deliberate and not findings; a key set in the shell counts as set.
+        are deliberate and not findings; a key set in the shell counts as set. An unset variable
+        is an error where the empty value breaks something (an image tag, a port, a volume
+        source, `container_name`, a build path), info where compose only passes an empty
+        optional value on (a label, or an `environment:` value the template itself leaves
+        empty, like `SENTRY_DSN=`), a warning otherwise; compose warns about each too. The
+        template is compared with `.env` only when compose reads `.env` (the files in use
+        interpolate a variable or a service loads it as env_file).
 
     Why it matters
         compose only warns and substitutes an empty string, so the stack starts with an empty
@@ -57,7 +79,15 @@ class EnvDrift(Check):
                 continue
             reported.add(use.name)
             entry = example.entry(use.name) if example is not None else None
+            key = _key_of(use.location)
+            # optional: the template itself leaves it empty (SENTRY_DSN=), or a label
+            optional = key == "labels" or (key in OPTIONAL and entry is not None and not entry.value)
+            severity = Severity.ERROR if key in BREAKS else Severity.INFO if optional else None
             message = f"'{use.name}' is not set and has no default: compose substitutes ''"
+            if key in BREAKS:
+                message += f" in {key}: {BREAKS[key]}"
+            elif key in OPTIONAL:
+                message = f"'{use.name}' is not set: compose passes an empty {key} value on (and warns too)"
             if entry is not None and example is not None and dotenv is None:
                 fix = Fix(f"copy {example.path.name} to .env", Safety.ADVICE)
             elif entry is not None and example is not None:
@@ -65,8 +95,11 @@ class EnvDrift(Check):
             else:
                 title = f"set {use.name} in .env or give it a default (${{{use.name}:-value}})"
                 fix = Fix(title, Safety.ADVICE)
-            yield self.finding(message, use.location, use.name, fix)
-        if example is None or example.path == dotenv_path:
+            yield self.finding(message, use.location, use.name, fix, severity)
+        # the template matters only where compose reads .env: interpolation or an env_file
+        reads_dotenv = bool(model.variable_uses) or any(
+            dotenv_path in s.env_files for s in model.services.values())
+        if example is None or example.path == dotenv_path or not reads_dotenv:
             return
         if dotenv is None:
             yield from self._no_dotenv(example, dotenv_path, shell)
@@ -93,6 +126,33 @@ class EnvDrift(Check):
         edit = Edit(dotenv, "", text)
         fix = Fix(f"copy {example.path.name} to .env", Safety.SAFE, (edit,))
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+
+
+def _key_of(location: Location | None) -> str | None:
+    """The compose key a `${VAR}` sits under: its own line's key when it is a known one, else the
+    nearest parent key (`ports:` above `- "${PORT}:80"`, `environment:` above `KEY: ${KEY}`)."""
+    if location is None or location.line is None:
+        return None
+    try:
+        lines = location.path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    if not 0 < location.line <= len(lines):
+        return None
+    text = lines[location.line - 1]
+    own = KEY.match(text)
+    if own and own.group(1) in (BREAKS.keys() | OPTIONAL):
+        return own.group(1)
+    indent, item = len(text) - len(text.lstrip()), text.lstrip().startswith("-")
+    for above in reversed(lines[: location.line - 1]):
+        stripped = above.lstrip()
+        depth = len(above) - len(stripped)
+        if not stripped or stripped.startswith("#"):
+            continue
+        if depth < indent or (item and depth == indent and not stripped.startswith("-")):
+            found = KEY.match(above)
+            return found.group(1) if found else None
+    return None
 
 
 def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path) -> Fix:

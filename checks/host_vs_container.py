@@ -1,16 +1,18 @@
-"""host-vs-container: where doctor runs, and project commands that belong in a service container."""
+"""host-vs-container: project commands that belong in a service container."""
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
-from doctor.execute import ServiceHome, compose_argv, is_running, service_homes
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project import Project
 from doctor.project.manifests import Language
+from doctor.project.service_home import ServiceHome, compose_argv, service_homes
 from doctor.project.tasks import Command, CommandKind
 
 PYTHON_TOOLS = frozenset(("pytest", "py.test", "alembic", "uvicorn", "gunicorn", "flask", "django-admin",
@@ -22,25 +24,30 @@ class HostVsContainer(Check):
     """where doctor runs (host/container/CI) and commands that belong in a service container
 
     What it finds
-        The execution context (host, docker or podman container, Kubernetes pod, devcontainer,
-        WSL, CI) with the signals that tell it, and, on the host, Makefile and package.json
-        commands (`pytest`, `python scripts/x.py`) for code that is bind-mounted into a service
-        whose image installs dependencies the host interpreter lacks. Inside a container it
-        names the compose service it runs in. `DOCTOR_CONTEXT=host` (or `docker`, `podman`...)
-        overrides the detection.
+        Makefile and package.json commands (`make test`'s `pytest`, `python backend/tests/x.py`,
+        `npm run generate-client`) for code that reaches a service (bind mount, `develop.watch`
+        sync, or COPY into the image) whose image installs dependencies the interpreter running
+        them lacks. What the image installs is read from its manifests: the build context's
+        pyproject / requirements / package.json, the members of a uv workspace declared there
+        (context = repo root, `backend/pyproject.toml`), and every manifest or lockfile the
+        Dockerfile COPYs. It judges the machine doctor runs on: the host, or a container that
+        is not that service (a devcontainer, a CI job container); inside the service itself the
+        commands are where they belong. Where doctor runs (host, container, CI, WSL) is a fact of
+        the report header and `facts.context`, not a finding; `DOCTOR_CONTEXT=host` (or
+        `docker`, `podman`...) overrides the detection.
 
     Why it matters
         `pytest` on the host fails with ModuleNotFoundError (or, worse, runs against other
-        versions of the packages) while the container has everything installed; a check run
-        inside a container cannot see the host's ports.
+        versions of the packages) while the container has everything installed.
 
     Example
         Makefile:4  'pytest' (make target 'test') needs 'sqlmodel', missing on the host: run it in 'backend'
 
     Fix
         Run the command in the service: `docker compose exec backend pytest`, or
-        `docker compose run --rm backend pytest` when the service is not up. Nothing changes on
-        disk; it is advice.
+        `docker compose run --rm backend pytest` when the service is not up; where the image
+        COPYs the code (no mount, no watch sync), `docker compose run --build --rm backend
+        pytest`, so the command sees the host's edits. Nothing changes on disk; it is advice.
 
     Fix safety
         Advice: doctor prints the command and runs nothing.
@@ -50,11 +57,11 @@ class HostVsContainer(Check):
     severity = Severity.WARNING
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        context = host.context
-        if context.in_container:
-            yield from self._inside(project, host)
-            return
-        homes = service_homes(project, host)
+        # inside a container that is not the service (a devcontainer, a CI job container) the
+        # commands still run outside the service: judge them as on the host; where doctor runs
+        # is a fact of the report (facts.context), not a finding
+        here = _running_service(project, host) if host.context.in_container else None
+        homes = tuple(h for h in service_homes(project, host.packages) if h.service != here)
         if not homes:
             return
         seen: set[tuple[str, str]] = set()
@@ -65,7 +72,7 @@ class HostVsContainer(Check):
                 continue
             seen.add((home.service, command.text))
             if home.service not in running:
-                running[home.service] = is_running(project, host, home.service)
+                running[home.service] = _is_running(project, host, home.service) if home.live else False
             yield self._belongs(project, command, home, running[home.service])
 
     def _belongs(self, project: Project, command: Command, home: ServiceHome, running: bool | None) -> Finding:
@@ -81,27 +88,17 @@ class HostVsContainer(Check):
         fix = Fix(title, Safety.ADVICE, command=tuple(argv))
         return self.finding(message, command.location, f"{home.service}:{command.text}", fix)
 
-    def _inside(self, project: Project, host: Host) -> Iterator[Finding]:
-        context = host.context
-        service, compose_project = _service_by_engine(host, context.container_id)
-        if service is None:
-            service = _service_by_hostname(project, context.hostname)
-        where = f"compose service {service!r}" if service else "no compose service doctor can name"
-        if compose_project and compose_project != project.compose.project_name:
-            where += f" of project {compose_project!r}"
-        yield self.finding(f"doctor runs in a {context.describe()}: {where}", None, "context",
-                           severity=Severity.INFO)
-        if not host.engine.available:
-            yield self.finding("host ports cannot be probed from inside a container (docker engine "
-                               "unreachable)", None, "context:ports", severity=Severity.INFO)
-
 
 def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> ServiceHome | None:
     """The service a command belongs to: same language, and its folder or path arguments in the mount."""
     if command.implied or command.kind not in (CommandKind.MAKE, CommandKind.NPM) or command.tool.startswith("docker"):
         return None
     language = _language(command, homes)
-    candidates = [h for h in homes if h.language is language]
+    # a package's own scripts run where its node_modules are (often the host after `npm install`);
+    # they belong in a service only when it runs the live code, not in an image that COPYs it
+    live_only = command.kind is CommandKind.NPM
+    candidates = [h for h in homes if h.language is language and (h.live or not live_only)]
+    candidates.sort(key=lambda h: not h.live)  # a service running the live code before a COPY of it
     for home in candidates:
         if command.cwd != root and home.covers(command.cwd):
             return home
@@ -109,7 +106,8 @@ def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> Se
                if "/" in word and not word.startswith("-")):
             return home
     # a root Makefile's bare `pytest` with a single python service: that service's
-    return candidates[0] if len(candidates) == 1 and command.cwd == root else None
+    live = [h for h in candidates if h.live] or candidates
+    return live[0] if len({h.service for h in live}) == 1 and command.cwd == root else None
 
 
 def _language(command: Command, homes: tuple[ServiceHome, ...]) -> Language | None:
@@ -142,20 +140,30 @@ def _short(argv: list[str], verb: str) -> str:
     return shlex.join(["docker", "compose", *argv[at:]])
 
 
-def _service_by_engine(host: Host, container_id: str | None) -> tuple[str | None, str | None]:
-    if not container_id:
-        return None, None
+def _is_running(project: Project, host: Host, service: str) -> bool | None:
+    """Whether a container of the service is up (None when the engine cannot tell)."""
+    labels = [f"com.docker.compose.project={project.compose.project_name}",
+              f"com.docker.compose.service={service}"]
+    filters = json.dumps({"label": labels, "status": ["running"]})
     try:
-        labels = host.container_labels(container_id)
+        found = host.engine.get_json(f"/containers/json?filters={quote(filters)}")
     except Unavailable:
-        return None, None
-    return labels.get("com.docker.compose.service"), labels.get("com.docker.compose.project")
-
-
-def _service_by_hostname(project: Project, hostname: str | None) -> str | None:
-    if not hostname:
         return None
+    return bool(found)
+
+
+def _running_service(project: Project, host: Host) -> str | None:
+    """The service of this project doctor itself runs in (by compose labels, then hostname), if any."""
+    context = host.context
+    if context.container_id:
+        try:
+            found = host.engine.get_json(f"/containers/{context.container_id}/json")
+        except Unavailable:
+            found = None
+        labels = ((found.get("Config") or {}).get("Labels") or {}) if isinstance(found, dict) else {}
+        if labels.get("com.docker.compose.project") == project.compose.project_name:
+            return labels.get("com.docker.compose.service")
     for service in project.services.values():
-        if hostname in (service.hostname, service.container_name):
+        if context.hostname and context.hostname in (service.hostname, service.container_name):
             return service.name
     return None

@@ -11,10 +11,10 @@ from doctor.project import Project
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import HostRef, host_refs, looks_internal
 from doctor.project.service_network import (
+    NetworkIndex,
     NetworkView,
     all_names,
     default_container_name,
-    network_view,
     suggest,
 )
 from doctor.project.types import EnvVar, Service
@@ -64,8 +64,9 @@ class ServiceNameDrift(Check):
         hostnames = {s.hostname.lower(): s.name for s in model.services.values() if s.hostname}
         disabled = {name.lower() for name in model.disabled_services}
         groups: dict[tuple[Location | None, str, str], list[Use]] = {}
+        index = NetworkIndex(model)
         for service in model.services.values():
-            view = network_view(model, service)
+            view = index.view(service)
             if view is None:
                 continue
             for var in service.environment.values():
@@ -73,7 +74,7 @@ class ServiceNameDrift(Check):
                     name = ref.host.lower()
                     if not looks_internal(ref.host) or name in view.names or name in disabled:
                         continue
-                    if default_container_name(model, ref.host) in {p.name for p in view.peers}:
+                    if view.has_peer(default_container_name(model, ref.host)):
                         continue
                     groups.setdefault((var.location, var.name, name), []).append((service, view, var, ref))
         for (_, _, name), uses in groups.items():
@@ -83,7 +84,7 @@ class ServiceNameDrift(Check):
         service, view, var, ref = uses[0]
         subject = f"{','.join(sorted({s.name for s, _, _, _ in uses}))}:{var.name}"
         shown = f"{var.name}={ref.host}" if ref.scheme is None else f"{var.name} host '{ref.host}'"
-        if known is not None and known not in {p.name for p in view.peers}:
+        if known is not None and not view.has_peer(known):
             message = f"{shown} is '{known}', which shares no network with '{service.name}'"
             fix = Fix(f"put '{service.name}' on a network of '{known}'", Safety.ADVICE)
             return self.finding(message, var.location, subject, fix)

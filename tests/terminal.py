@@ -61,6 +61,29 @@ class Terminal:
         body, _, tail = screen.partition(DONE)
         return body, int(tail.split()[0])
 
+    def start(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+        """Start argv in the window and return at once (drive it with `send` and `wait_for`)."""
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        script = (f"cd {shlex.quote(str(cwd))} && env -i {exports} {shlex.join(argv)}; "
+                  f"echo {DONE}$?; sleep 600")
+        started = self._tmux("new-session", "-d", "-x", str(self.width), "-y", str(self.height),
+                             "bash", "--norc", "--noprofile", "-c", script)
+        assert started.returncode == 0, started.stderr
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 90) -> str:
+        """The screen once `text` shows on it `count` times (fails after `timeout` s)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.capture()
+            if screen.count(text) >= count:
+                return screen
+            assert time.monotonic() < deadline, f"no {text!r} after {timeout} s:\n{screen}"
+            time.sleep(0.3)
+
+    def send(self, *keys: str) -> None:
+        """Type keys into the window (tmux key names: "y", "Enter")."""
+        self._tmux("send-keys", *keys)
+
     def capture(self) -> str:
         done = self._tmux("capture-pane", "-p", "-J", "-S", "-", "-E", "-")
         return done.stdout

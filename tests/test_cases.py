@@ -1,17 +1,24 @@
 """Every fixture case: tests/cases/<check-id>/<case>/ is a project plus its expected.json.
 
 expected.json: {"env": {...}, "profiles": [...], "findings": [{severity, file, line, subject, message}]}
-Only the findings of the folder's check are compared. `pytest --update-expected` rewrites the
-files; read the diff before committing it.
+Only the findings of the folder's check are compared. A case that needs engine facts gives
+`"engine": {"/info": {...}, "/images/NAME/json": {...}}`: a fake engine serves those paths
+(DOCKER_HOST points at it), so the case reads the same on every machine. A case with a `bin/`
+folder puts it first on PATH (a stand-in `docker` that prints an old compose version).
+`pytest --update-expected` rewrites the files; read the diff before committing it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fake_docker_engine import FakeEngine
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Finding, relative_to
@@ -37,12 +44,29 @@ def run_case(case: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
     expected = json.loads((case / "expected.json").read_text())
     # HOME is the case folder (its shell profile is part of the case); never leave a cache in it
     env = {"PATH": "/usr/bin:/bin", "HOME": str(case), "DOCTOR_NO_CACHE": "1", **expected.get("env", {})}
+    if (case / "bin").is_dir():
+        env["PATH"] = f"{case / 'bin'}:{env['PATH']}"
     options = ProjectOptions(path=case, profiles=tuple(expected.get("profiles", ())), env=env)
     check_id = case.parent.name
-    report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry()).report
+    with _fake_engine(expected.get("engine"), env):
+        report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry()).report
     found = [_as_dict(f, case.resolve()) for f in report.findings if f.check == check_id]
     found.sort(key=lambda d: (str(d["file"]), d["line"] or 0, str(d["subject"])))
     return expected, found
+
+
+@contextlib.contextmanager
+def _fake_engine(routes: dict[str, object] | None, env: dict[str, str]) -> Iterator[None]:
+    if routes is None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="doctor-engine-") as folder:  # short: unix socket paths max ~100
+        engine = FakeEngine(Path(folder) / "docker.sock", routes)
+        env["DOCKER_HOST"] = engine.url
+        try:
+            yield
+        finally:
+            engine.close()
 
 
 @pytest.mark.parametrize("case", CASE_DIRS, ids=[f"{p.parent.name}/{p.name}" for p in CASE_DIRS])
@@ -75,9 +99,13 @@ def _fixable(case: Path) -> bool:
     return any(f.get("fix") for f in findings)
 
 
+# fixes that run a docker command (volume rm, up -V): never run against the engine of whoever runs
+# the tests; the fake engine of a case would not change either. Their argv is tested in the file named.
+COMMAND_FIXES = {"volume-shadowing": "tests/test_new_checks.py"}
 _FAMILIES = {check_id: check.fix_family for check_id, check in load_registry().checks.items()}
 # a check without a fix family gives advice only: nothing to apply, so no diff to snapshot
-FIX_CASES = [c for c in CASE_DIRS if _fixable(c) and _FAMILIES.get(c.parent.name)]
+FIX_CASES = [c for c in CASE_DIRS if _fixable(c) and _FAMILIES.get(c.parent.name)
+             and c.parent.name not in COMMAND_FIXES]
 # where the fix depends on this machine (the free port chosen), the diff is not snapshotted
 LIVE_FIXES = {"port-collision"}
 
@@ -96,11 +124,14 @@ def test_case_fix_diff_and_one_run_settles(case: Path, tmp_path: Path, request: 
     shutil.copytree(case, copy, ignore=shutil.ignore_patterns("expected.json", "fix.diff"))
     env = {"PATH": "/usr/bin:/bin", "HOME": str(copy), "DOCTOR_NO_CACHE": "1",
            "XDG_STATE_HOME": str(tmp_path / "state"), **expected.get("env", {})}
+    if (copy / "bin").is_dir():
+        env["PATH"] = f"{copy / 'bin'}:{env['PATH']}"
     registry = load_registry()
     family = registry.checks[case.parent.name].fix_family
     options = FixOptions(project=ProjectOptions(path=copy, profiles=tuple(expected.get("profiles", ())), env=env),
                          families=frozenset({family}), yes=True, env=env)
-    report = fix(options, registry)
+    with _fake_engine(expected.get("engine"), env):
+        report = fix(options, registry)
     assert all(r.fixed is not False for r in report.results), [(r.title, r.reason) for r in report.results]
     diff = "".join(d.diff.replace(str(copy), "<case>") for d in report.diffs)
     snapshot = case / "fix.diff"
@@ -113,6 +144,7 @@ def test_case_fix_diff_and_one_run_settles(case: Path, tmp_path: Path, request: 
         else:
             assert diff == (snapshot.read_text() if snapshot.exists() else "")
     settled = _tree(copy)
-    again = fix(options, registry)
+    with _fake_engine(expected.get("engine"), env):
+        again = fix(options, registry)
     assert [r for r in again.results if r.status is FixStatus.APPLIED] == []
     assert _tree(copy) == settled, "a second doctor fix changed files"

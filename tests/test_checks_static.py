@@ -176,23 +176,41 @@ def _db_published_by(variable: str, published: str) -> Service:
 
 
 def test_leaked_published_port_reaching_consumers(tmp_path: Path) -> None:
-    env = envfile(tmp_path, "POSTGRES_PORT=5433\n")
+    env = envfile(tmp_path, "POSTGRES_PORT=5433\nPOSTGRES_SERVER=db\n")
     (tmp_path / "compose.override.yaml").write_text("services:\n  backend:\n    volumes:\n      - ./a:/a\n")
-    backend = svc("backend", environment=from_file(env, POSTGRES_PORT="5433"))
-    worker = svc("worker", environment=backend.environment)
+    backend = svc("backend", environment=from_file(env, POSTGRES_PORT="5433", POSTGRES_SERVER="db"),
+                  depends_on=("db",))
+    worker = svc("worker", environment=backend.environment, command=("sh", "-c", "pg_isready -p $POSTGRES_PORT"))
     model_files = run(LeakedHostPort(), tmp_path, _db_published_by("POSTGRES_PORT", "5433"), backend, worker)
     (finding,) = model_files
     assert finding.subject == "backend,worker:POSTGRES_PORT"
     assert finding.message == (
-        "POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the network")
+        "POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the network"
+        " ('backend' gets POSTGRES_SERVER=db and depends on 'db')")
     assert finding.location == Location(env, 1)
+
+
+def test_leaked_published_port_only_for_clients_of_the_server(tmp_path: Path) -> None:
+    """ES_PORT beside ES_HOST in an env_file every service loads: only the service that dials is hurt."""
+    env = envfile(tmp_path, "ES_HOST=es\nES_PORT=9201\n")
+    given = from_file(env, ES_HOST="es", ES_PORT="9201")
+    es = svc("es", image="elasticsearch:8", ports=(PortMapping(9200, "9201", raw="${ES_PORT}:9200",
+                                                             variables=("ES_PORT",)),))
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "client.py").write_text("import os\nport = int(os.environ['ES_PORT'])\n")
+    search = svc("search", build=Build(str(tmp_path / "search")), environment=given)
+    frontend = svc("frontend", environment=given)
+    db = svc("db", image="postgres:17", environment=given)
+    (finding,) = run(LeakedHostPort(), tmp_path, es, search, frontend, db)
+    assert finding.subject == "search:ES_PORT"
+    assert finding.message.endswith("('search' reads ES_PORT in search/client.py)")
 
 
 def test_leaked_fix_writes_the_container_value_into_the_override(tmp_path: Path) -> None:
     env = envfile(tmp_path, "POSTGRES_PORT=5433\n")
     override = tmp_path / "compose.override.yaml"
     override.write_text("services:\n  backend:\n    volumes:\n      - ./a:/a\n")
-    backend = svc("backend", environment=from_file(env, POSTGRES_PORT="5433"))
+    backend = svc("backend", environment=from_file(env, POSTGRES_PORT="5433"), command="wait-for db:$POSTGRES_PORT")
     project_model = ComposeModel("proj", tmp_path, (tmp_path / "compose.yaml", override),
                                  {s.name: s for s in (_db_published_by("POSTGRES_PORT", "5433"), backend)})
     project = Project(ProjectOptions(path=tmp_path, env={}))
@@ -314,13 +332,40 @@ def test_missing_mount_follows_the_siblings_layout(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("mounts", [
     ("backend/app:/app/app", "backend/tests:/app/tests", "backend/scripts:/app/scripts"),
-    ("backend/app:/app/app",),  # a few chosen folders (a worker's): not a forgotten one
     ("backend:/app",),
     (),
     ("backend/app/core:/app/app/core", "backend/tests:/app/tests", "backend/scripts/sub:/app/scripts/sub"),
 ])
 def test_missing_mount_quiet(tmp_path: Path, mounts: tuple[str, ...]) -> None:
     assert run(MissingMount(), tmp_path, _backend(tmp_path, "app", "tests", "scripts", mounts=mounts)) == []
+
+
+def test_missing_mount_whatever_the_counts(tmp_path: Path) -> None:
+    """One mounted source folder says 'live editing': every other COPY'd source folder is missing."""
+    backend = _backend(tmp_path, "app", "tests", "scripts", mounts=("backend/app:/app/app",))
+    found = run(MissingMount(), tmp_path, backend)
+    assert sorted(f.subject for f in found) == ["backend:backend/scripts", "backend:backend/tests"]
+
+
+def test_missing_mount_leaves_a_worker_of_a_shared_image_alone(tmp_path: Path) -> None:
+    mounts = ("backend/app:/app/app", "backend/tests:/app/tests", "backend/scripts:/app/scripts")
+    backend = _backend(tmp_path, "app", "tests", "scripts", mounts=mounts)
+    worker = svc("worker", build=backend.build, volumes=backend.volumes[:1])
+    assert run(MissingMount(), tmp_path, backend, worker) == []
+
+
+def test_missing_bind_source_outside_the_project_judged_alike(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    loc = Location(root / "compose.yaml", 3)
+    volumes = (
+        Mount("bind", str(tmp_path / "libs"), "/libs", location=loc, raw="../libs:/libs"),
+        Mount("bind", f"{root}/../libs", "/libs2", location=loc, raw="${PWD}/../libs:/libs2"),
+        Mount("bind", "/srv/elsewhere", "/e", location=loc, raw="/srv/elsewhere:/e"),
+    )
+    (finding,) = run(MissingMount(), root, svc("web", volumes=volumes))
+    assert finding.subject == "web:../libs"
+    assert finding.message == "bind source ../libs does not exist: docker will create it root-owned"
 
 
 def test_missing_bind_sources(tmp_path: Path) -> None:
@@ -430,4 +475,20 @@ def test_a_proxy_port_variable_handed_to_every_service_is_no_leak(tmp_path: Path
     backend = svc("backend", environment=from_file(env, TRAEFIK_PORT="8095"))
     assert run(LeakedHostPort(), tmp_path, proxy, backend) == []
     paired = svc("backend", environment=from_file(env, TRAEFIK_PORT="8095", TRAEFIK_HOST="traefik"))
+    assert run(LeakedHostPort(), tmp_path, proxy, paired) == []  # gets the host but never depends on it
+    paired = svc("backend", environment=paired.environment, depends_on=("traefik",))
     assert [f.subject for f in run(LeakedHostPort(), tmp_path, proxy, paired)] == ["backend:TRAEFIK_PORT"]
+
+
+@pytest.mark.parametrize(("inside", "found"), [
+    ({"command": "npm run dev"}, False),                                   # a dev server: the browser dials
+    ({"command": "npx next start"}, True),                                  # SSR: the server dials too
+    ({"image": "mcr.microsoft.com/playwright:v1.56.0-noble"}, True),        # its browser runs in the container
+    ({"command": ("npx", "playwright", "test")}, True),
+])
+def test_browser_urls_are_judged_per_service(tmp_path: Path, inside: dict[str, object], found: bool) -> None:
+    api = svc("api", ports=(PortMapping(8000, "8000"),))
+    web = svc("web", environment=inline(NEXT_PUBLIC_API_URL="http://localhost:8000"), depends_on=("api",),
+              **inside)
+    findings = run(LeakedHostPort(), tmp_path, api, web)
+    assert [f.subject for f in findings] == (["web:NEXT_PUBLIC_API_URL"] if found else [])

@@ -13,8 +13,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 CHECK_IDS = [
-    "compose-config", "env-drift", "host-vs-container", "leaked-host-port", "missing-mount", "path-gap",
-    "port-collision", "root-owned-files", "service-name-drift",
+    "compose-config", "compose-version", "dotenv-override", "env-drift", "host-gateway", "host-vs-container",
+    "image-availability", "leaked-host-port", "missing-mount", "path-gap", "port-collision", "root-owned-files",
+    "runtime-drift", "script-line-endings", "service-name-drift", "volume-shadowing",
 ]
 
 

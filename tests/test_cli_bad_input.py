@@ -84,7 +84,8 @@ CASES: dict[str, tuple[Callable[[Path], None], int, str]] = {
     "env-file-missing-required": (_missing_env_file_required, 1, "nope.env"),
     "env-file-missing-optional": (_missing_env_file_optional, 0, "✓ compose-config"),
     "dotenv-broken-lines": (_broken_dotenv, 1, ".env:2"),
-    "dotenv-not-utf8": (_non_utf8_dotenv, 1, ".env:2"),
+    # compose v2.40.3 reads the bytes as they are: no fault
+    "dotenv-not-utf8": (_non_utf8_dotenv, 0, "✓ compose-config"),
 }
 
 

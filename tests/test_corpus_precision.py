@@ -28,7 +28,9 @@ SHARED = Path(os.environ.get("DOCTOR_SHARED", REPO.parent / "shared"))
 VARIANTS_FILE = SHARED / "corpus" / "variants.json"
 VARIANTS: list[dict[str, Any]] = json.loads(VARIANTS_FILE.read_text()) if VARIANTS_FILE.is_file() else []
 IDS = [f"{v['slug']}/{v['dir']}/{v['variant']}" for v in VARIANTS]
-CHECKS = ("service-name-drift", "leaked-host-port", "missing-mount", "env-drift")
+CHECKS = ("service-name-drift", "leaked-host-port", "missing-mount", "env-drift", "dotenv-override",
+          "script-line-endings", "runtime-drift", "image-availability", "compose-version", "volume-shadowing",
+          "host-gateway")
 
 # Real faults, (check, subject) per "slug/dir/variant", each verified against upstream:
 KNOWN_REAL: dict[str, set[tuple[str, str]]] = {

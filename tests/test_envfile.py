@@ -319,10 +319,10 @@ def test_unreadable(tmp_path: Path) -> None:
 
 
 def test_permission_denied_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def denied(path: Path, limit: int) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr("doctor.project.envfile.read_regular", denied)
     parsed = read_env_file(tmp_path / "secret.env")
     assert [(p.kind, p.message) for p in parsed.problems] == [
         (ProblemKind.UNREADABLE, "cannot read env file: permission denied")]
@@ -342,11 +342,10 @@ def test_invalid_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.env"
     path.write_bytes(b"A=ok\nB=caf\xe9\nC\xe9=1\nD=2\n")
     parsed = read_env_file(path)
-    # compose keeps the value's bytes (config shows U+FFFD) and rejects the key
+    # compose accepts the value's bytes as they are (doctor reads U+FFFD) and rejects the key
     assert parsed.as_dict() == {"A": "ok", "B": "caf\ufffd", "D": "2"}
-    assert [p.location.line for p in parsed.problems if p.location] == [2, 3]
-    assert "UTF-8" in parsed.problems[0].message
-    assert "unexpected character" in parsed.problems[1].message
+    assert [p.location.line for p in parsed.problems if p.location] == [3]
+    assert "unexpected character" in parsed.problems[0].message
 
 
 # --- format: raw ----------------------------------------------------------------------------

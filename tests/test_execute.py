@@ -49,7 +49,7 @@ def load(project: Path, env: dict[str, str], runtime: Runtime = Runtime.HOST) ->
 def test_home_maps_cwd_into_the_container(tmp_path: Path) -> None:
     project_dir = make_project(tmp_path)
     project, host = load(project_dir, env_for(tmp_path))
-    homes = service_homes(project, host)
+    homes = service_homes(project, host.packages)
     assert [(h.service, h.missing, h.workdir) for h in homes] == [("backend", ("doctor-absent-package",), "/app")]
     home = home_for(homes, project_dir / "backend" / "sub")
     assert home is not None and home.container_path(project_dir / "backend" / "sub") == "/app/sub"
@@ -68,7 +68,7 @@ def test_no_home_when_the_host_has_the_dependencies(tmp_path: Path) -> None:
 
     (project_dir / "backend" / ".venv").symlink_to(sys.prefix)  # a venv that has them
     project, host = load(project_dir, env_for(tmp_path))
-    assert service_homes(project, host) == ()
+    assert service_homes(project, host.packages) == ()
 
 
 def test_runs_on_the_host_outside_any_mount_and_directly_in_a_container(

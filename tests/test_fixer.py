@@ -285,8 +285,7 @@ def test_interrupted_write_leaves_the_original_intact(tmp_path: Path, monkeypatc
 
 def test_a_second_run_waits_for_the_lock_or_refuses_cleanly(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p")
-    state = tmp_path / "s" / "xdg" / "doctor"
-    with project_lock(state, root, 1) as held:
+    with project_lock(root, 1) as held:
         assert held
         report = run_fix(root, tmp_path / "s", lock_timeout=0.2)
         assert report.exit_code == 2 and "another 'doctor fix' is running" in report.error
@@ -295,7 +294,7 @@ def test_a_second_run_waits_for_the_lock_or_refuses_cleanly(tmp_path: Path) -> N
     release = threading.Event()
 
     def hold() -> None:
-        with project_lock(state, root, 1):
+        with project_lock(root, 1):
             release.set()
             time.sleep(0.5)
 

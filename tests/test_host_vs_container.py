@@ -65,8 +65,32 @@ def test_nothing_when_the_host_interpreter_has_the_deps(tmp_path: Path) -> None:
 
 def test_nothing_on_a_plain_host_project(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    (project / "compose.yaml").write_text("services:\n  backend:\n    build: ./backend\n")  # no bind mount
+    (project / "compose.yaml").write_text("services:\n  backend:\n    image: python:3.12\n")  # no build
     assert run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}) == []
+
+
+def test_code_the_image_copies_runs_there_after_a_rebuild(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "compose.yaml").write_text("services:\n  backend:\n    build: ./backend\n")  # COPY . ., no mount
+    first, _ = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert first.fix is not None and first.fix.title == "run it as 'docker compose run --build --rm backend pytest -x'"
+
+
+def test_a_uv_workspace_member_at_the_repo_root_context_with_watch_sync(tmp_path: Path) -> None:
+    """fastapi's layout: context = repo root, deps in backend/pyproject.toml, code synced by develop.watch."""
+    project = make_project(tmp_path)
+    (project / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["backend"]\n')
+    (project / "backend" / "Dockerfile").write_text(
+        "FROM python:3.12\nWORKDIR /app/\nCOPY ./backend/scripts /app/backend/scripts\n"
+        "COPY ./backend/pyproject.toml /app/backend/\nWORKDIR /app/backend/\n")
+    (project / "compose.yaml").write_text(
+        "services:\n  backend:\n    build:\n      context: .\n      dockerfile: backend/Dockerfile\n"
+        "    develop:\n      watch:\n        - path: ./backend\n          action: sync\n"
+        "          target: /app/backend\n")
+    findings = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert [f.subject for f in findings] == ["backend:pytest -x", "backend:python backend/scripts/seed.py --small"]
+    assert findings[1].fix is not None and findings[1].fix.command[-4:] == (
+        "backend", "python", "/app/backend/scripts/seed.py", "--small")
 
 
 def test_node_scripts_belong_where_node_modules_are(tmp_path: Path) -> None:
@@ -85,14 +109,16 @@ def test_node_scripts_belong_where_node_modules_are(tmp_path: Path) -> None:
     assert run(project, env) == []
 
 
-def test_inside_a_container_names_the_service_by_hostname_without_engine(tmp_path: Path) -> None:
+def test_inside_the_service_itself_commands_are_where_they_belong(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    (project / "compose.yaml").write_text("services:\n  devbox:\n    image: busybox\n    hostname: box\n")
-    context = ExecutionContext(Runtime.DOCKER, hostname="box")
-    findings = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}, context)
-    assert [(f.severity, f.message) for f in findings] == [
-        (Severity.INFO, "doctor runs in a docker container: compose service 'devbox'"),
-        (Severity.INFO, "host ports cannot be probed from inside a container (docker engine unreachable)")]
+    compose = (project / "compose.yaml").read_text()
+    (project / "compose.yaml").write_text(compose.replace("    command:", "    hostname: box\n    command:"))
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
+    assert run(project, env, ExecutionContext(Runtime.DOCKER, hostname="box")) == []
+    # a devcontainer or CI job container is not the service: the commands still belong there
+    devcontainer = ExecutionContext(Runtime.DOCKER, devcontainer=True, hostname="devbox")
+    assert [f.subject for f in run(project, env, devcontainer)] == [
+        "backend:pytest -x", "backend:python backend/scripts/seed.py --small"]
 
 
 @pytest.fixture
@@ -130,5 +156,4 @@ def test_inside_a_compose_container_the_engine_names_the_service(
                                capture_output=True, text=True, check=True).stdout
     context = classify({}, ContextFiles(mountinfo=mountinfo, cgroup="0::/\n"))
     assert context.container_id == container
-    findings = run(project, env, context)
-    assert [f.message for f in findings] == ["doctor runs in a docker container: compose service 'backend'"]
+    assert run(project, env, context) == []  # it runs in 'backend' itself: the commands are where they belong

@@ -22,6 +22,7 @@ import pytest
 from doctor.checks.root_owned_files import RootOwnedFiles
 
 from doctor.host import Host
+from doctor.host import owner_walk as walk_module
 from doctor.host import owners as owners_module
 from doctor.host.owners import OwnerScan, StderrProgress, exclusion, expected_owner, scan_owners
 from doctor.model import Safety
@@ -176,11 +177,11 @@ def test_fix_goes_through_sudo_or_the_engine_when_not_root(tmp_path: Path, monke
 def test_progress_only_on_a_terminal_and_only_after_a_while(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)
     assert StderrProgress.for_terminal(io.StringIO()) is None  # a pipe or a log: never
-    monkeypatch.setattr(owners_module, "PROGRESS_AFTER", 0.0)
-    monkeypatch.setattr(owners_module, "PACE", 0.001)
+    monkeypatch.setattr(walk_module, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(walk_module, "PACE", 0.001)
     seen: list[int] = []
     walkers: set[int] = set()
-    real_listdir = owners_module.os.listdir
+    real_listdir = walk_module.os.listdir
 
     def slow_listdir(path: int) -> list[str]:  # a slow file system: stat() waits, entries trickle in
         import threading
@@ -189,7 +190,7 @@ def test_progress_only_on_a_terminal_and_only_after_a_while(tmp_path: Path, monk
         time.sleep(0.01)
         return real_listdir(path)
 
-    monkeypatch.setattr(owners_module.os, "listdir", slow_listdir)
+    monkeypatch.setattr(walk_module.os, "listdir", slow_listdir)
     scan = scan_owners(project, USER, progress=seen.append)
     assert seen and seen == sorted(seen)
     assert len(walkers) > 1  # the pool grew while the walk was I/O-bound
@@ -202,18 +203,18 @@ def test_a_fast_walk_stays_in_the_calling_thread_and_reports_progress_itself(
     import threading
 
     project, _ = build_project(tmp_path)
-    monkeypatch.setattr(owners_module, "PROGRESS_AFTER", 0.0)
-    monkeypatch.setattr(owners_module, "PACE", 0.001)
-    monkeypatch.setattr(owners_module, "SLOW_ENTRIES_PER_PACE", 1)  # a directory's entries per ms: fast
+    monkeypatch.setattr(walk_module, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(walk_module, "PACE", 0.001)
+    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 1)  # a directory's entries per ms: fast
     walkers: set[int] = set()
-    real_listdir = owners_module.os.listdir
+    real_listdir = walk_module.os.listdir
 
     def listdir(path: int) -> list[str]:
         walkers.add(threading.get_ident())
         time.sleep(0.002)  # long enough for the clock to tick between directories
         return real_listdir(path)
 
-    monkeypatch.setattr(owners_module.os, "listdir", listdir)
+    monkeypatch.setattr(walk_module.os, "listdir", listdir)
     seen: list[tuple[int, int]] = []
     scan = scan_owners(project, USER, progress=lambda n: seen.append((threading.get_ident(), n)), processes=1)
     assert walkers == {threading.get_ident()}  # no pool
@@ -267,16 +268,16 @@ def same_scan(a: OwnerScan, b: OwnerScan) -> None:
 @pytest.fixture
 def forced_fork(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Split even a small tree over forked walkers; yields the list of splits made (one per fork)."""
-    monkeypatch.setattr(owners_module, "SUBTREES_PER_PROCESS", 1)
-    monkeypatch.setattr(owners_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
+    monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
+    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
     splits: list[int] = []
-    real = owners_module._fork_walk
+    real = walk_module._fork_walk
 
     def fork_walk(walk: object, jobs: list[str], *args: object) -> None:
         splits.append(len(jobs))
         real(walk, jobs, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(owners_module, "_fork_walk", fork_walk)
+    monkeypatch.setattr(walk_module, "_fork_walk", fork_walk)
     yield splits
 
 
@@ -353,7 +354,7 @@ def test_a_small_tree_is_walked_without_forking(tmp_path: Path, forced_fork: lis
     project, _ = build_project(tmp_path)
     forks: list[int] = []
     real_fork = os.fork
-    monkeypatch.setattr(owners_module.os, "fork", lambda: forks.append(1) or real_fork())
+    monkeypatch.setattr(walk_module.os, "fork", lambda: forks.append(1) or real_fork())
     scan_owners(project, USER, processes=4)  # far below FORK_AFTER entries
     assert forks == [] and forced_fork == []
     scan_owners(project, USER, processes=4, fork_after=0)
@@ -364,20 +365,20 @@ def test_a_small_tree_is_walked_without_forking(tmp_path: Path, forced_fork: lis
 def test_a_walk_waiting_on_io_grows_threads_instead_of_forking(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)
-    monkeypatch.setattr(owners_module, "SUBTREES_PER_PROCESS", 1)
-    monkeypatch.setattr(owners_module, "SLOW_ENTRIES_PER_PACE", 500)  # slow: under 5,000 entries a second
+    monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
+    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 500)  # slow: under 5,000 entries a second
     forks: list[int] = []
-    real_fork, real_listdir = os.fork, owners_module.os.listdir
-    monkeypatch.setattr(owners_module.os, "fork", lambda: forks.append(1) or real_fork())
+    real_fork, real_listdir = os.fork, walk_module.os.listdir
+    monkeypatch.setattr(walk_module.os, "fork", lambda: forks.append(1) or real_fork())
 
     def slow_listdir(path: int) -> list[str]:  # a network file system: ~1,000 entries a second
         time.sleep(0.01)
         return real_listdir(path)
 
-    monkeypatch.setattr(owners_module.os, "listdir", slow_listdir)
+    monkeypatch.setattr(walk_module.os, "listdir", slow_listdir)
     slow = scan_owners(project, USER, processes=2, fork_after=0)
     assert forks == []
-    monkeypatch.setattr(owners_module.os, "listdir", real_listdir)
+    monkeypatch.setattr(walk_module.os, "listdir", real_listdir)
     assert slow == scan_owners(project, USER, processes=2, fork_after=0)
     assert forks == [1]  # the same walk at full speed: forked
 
@@ -387,7 +388,7 @@ def test_a_walker_that_dies_costs_time_not_results(tmp_path: Path, forced_fork: 
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)
     expected = scan_owners(project, USER, processes=1)
-    real_walk_slices = owners_module._walk_slices
+    real_walk_slices = walk_module._walk_slices
 
     def dying_child(walk: object, jobs: list[str], work_r: int, *args: object) -> None:
         assert os.read(work_r, 8)  # takes its first slice of the work with it
@@ -397,8 +398,8 @@ def test_a_walker_that_dies_costs_time_not_results(tmp_path: Path, forced_fork: 
         time.sleep(0.2)  # this process starts late: the child surely drew a slice (and only it runs this)
         real_walk_slices(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(owners_module, "_child", dying_child)
-    monkeypatch.setattr(owners_module, "_walk_slices", late_walk_slices)
+    monkeypatch.setattr(walk_module, "_child", dying_child)
+    monkeypatch.setattr(walk_module, "_walk_slices", late_walk_slices)
     same_scan(scan_owners(project, USER, processes=2, fork_after=0), expected)
     assert forced_fork
 
@@ -407,12 +408,12 @@ def test_a_walker_that_dies_costs_time_not_results(tmp_path: Path, forced_fork: 
 def test_progress_counts_what_the_forked_walkers_see(tmp_path: Path, forced_fork: list[int],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)
-    monkeypatch.setattr(owners_module, "PROGRESS_AFTER", 0.0)
-    monkeypatch.setattr(owners_module, "PACE", 0.001)
+    monkeypatch.setattr(walk_module, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(walk_module, "PACE", 0.001)
     parent, walked_here = os.getpid(), [0]
-    real_directory, real_walk_slices = owners_module._Walk.directory, owners_module._walk_slices
+    real_directory, real_walk_slices = walk_module._Walk.directory, walk_module._walk_slices
 
-    def directory(self: owners_module._Walk, path: str, push: Callable[[str], object]) -> None:
+    def directory(self: walk_module._Walk, path: str, push: Callable[[str], object]) -> None:
         if os.getpid() != parent:
             time.sleep(0.005)  # a forked walker takes a while: the progress line sees it at work
         before = self.count
@@ -425,8 +426,8 @@ def test_progress_counts_what_the_forked_walkers_see(tmp_path: Path, forced_fork
             time.sleep(0.2)  # this process starts late: the forked walker does the work
         real_walk_slices(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(owners_module._Walk, "directory", directory)
-    monkeypatch.setattr(owners_module, "_walk_slices", late_walk_slices)
+    monkeypatch.setattr(walk_module._Walk, "directory", directory)
+    monkeypatch.setattr(walk_module, "_walk_slices", late_walk_slices)
     seen: list[int] = []
     scan = scan_owners(project, USER, progress=seen.append, processes=2, fork_after=0)
     assert forced_fork and seen == sorted(seen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -43,7 +44,9 @@ def test_fresh_venv_install_runs_every_builtin_check(wheel: Path, tmp_path: Path
                             cwd=tmp_path, timeout=60)
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert "error" not in listed.stdout
-    assert len(listed.stdout.splitlines()) == 9
+    declared = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    ids = set(declared["project"]["entry-points"]["doctor.checks"]) | {"compose-config"}
+    assert sorted(line.split()[0] for line in listed.stdout.splitlines()) == sorted(ids)
     site = subprocess.run([str(venv / "bin" / "python"), "-c", "import doctor, sys; print(doctor.__file__)"],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert str(venv) in site.stdout, "the fresh venv must import its own installed copy"

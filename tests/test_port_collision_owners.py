@@ -136,15 +136,15 @@ def test_rootless_engine_and_privileged_port(short_dir: Path) -> None:
                            "cannot bind")]
 
 
-def test_ephemeral_range_port_warns() -> None:
+def test_free_ephemeral_range_port_is_info() -> None:
     span = Host(env={}).ports.ephemeral_range
     if span is None:
         pytest.skip("no ip_local_port_range here")
     port = next(p for p in range(span[1], span[0], -1) if not _busy(p))
     found = run(model(web(port)), {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
     assert [(f.severity, f.message) for f in found] == [
-        (Severity.WARNING, f"0.0.0.0:{port}/tcp ('web') lies in the ephemeral range {span[0]}-{span[1]}: "
-                           "an outgoing connection may take it"),
+        (Severity.INFO, f"0.0.0.0:{port}/tcp ('web') lies in the ephemeral range {span[0]}-{span[1]}: "
+                        "free now, but an outgoing connection may take it"),
         (Severity.INFO, "docker engine unavailable: no socket at /nonexistent/docker.sock "
                         "(is the docker engine running?)")]
 

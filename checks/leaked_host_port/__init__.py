@@ -9,10 +9,11 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import dev_override, override_edit
-from doctor.project.env_hosts import family_of, host_refs
-from doctor.project.service_network import network_view, service_family
-from doctor.project.types import ComposeModel, EnvVar, PortMapping, Service
+from doctor.project.env_hosts import family_of, host_refs, is_browser_key
+from doctor.project.service_network import NetworkIndex, service_family
+from doctor.project.types import EnvVar, PortMapping, Service
 
+from .clients import Clients
 from .localhost_dials import localhost_dials
 
 URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
@@ -59,23 +60,39 @@ class LeakedHostPort(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
+        clients = Clients(project)
+        index = NetworkIndex(model)
+        users: dict[str, list[tuple[Service, EnvVar]]] = {}  # variable -> the services whose env has it
+        for service in model.services.values():
+            for name, var in service.environment.items():
+                users.setdefault(name, []).append((service, var))
         groups: dict[tuple[Location | None, str, str], list[Consumer]] = {}
+        why: dict[tuple[Location | None, str, str], str] = {}
         for server in model.services.values():
             for mapping in server.ports:
-                for consumer in _port_consumers(model, server, mapping):
+                for consumer in _port_consumers(index, users, server, mapping):
+                    reason = clients.reason(consumer[0], consumer[1].name, server)
+                    if reason is None:
+                        continue
                     key = (consumer[1].location, consumer[1].name, f"{server.name}:{mapping.target}")
                     groups.setdefault(key, []).append(consumer)
-        for (_, name, where), consumers in groups.items():
+                    why.setdefault(key, f"'{consumer[0].name}' {reason}")
+        for key, consumers in groups.items():
+            _, name, where = key
             owner, _, target = where.rpartition(":")
             value = consumers[0][1].value
-            message = f"{name}={value}"
-            message += f" is the host port of '{owner}', which listens on {target} inside the network"
-            yield self._finding(project, message, consumers)
+            message = f"{name}={value} is the host port of '{owner}', which listens on {target} inside the network"
+            yield self._finding(project, f"{message} ({why[key]})", consumers)
         for service in model.services.values():
-            for dial in localhost_dials(model, service):
+            inside = clients.dials_from_inside(service)
+            for dial in localhost_dials(model, service, inside is not None, index):
+                if clients.local_reason(service, dial.var.name, dial.peer) is None:
+                    continue
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
                 message = f"{shown} is '{service.name}' itself in its container (did you mean '{dial.peer}'?)"
+                if inside is not None and is_browser_key(dial.var.name):
+                    message += f": '{service.name}' is {inside}"
                 yield self._finding(project, message, [(service, dial.var, dial.container_value)])
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer]) -> Finding:
@@ -91,20 +108,20 @@ class LeakedHostPort(Check):
         return self.finding(message, var.location, subject, Fix(title, Safety.ADVICE))
 
 
-def _port_consumers(model: ComposeModel, server: Service, mapping: PortMapping) -> Iterator[Consumer]:
+def _port_consumers(index: NetworkIndex, users: dict[str, list[tuple[Service, EnvVar]]], server: Service,
+                    mapping: PortMapping) -> Iterator[Consumer]:
     published = (mapping.published or "").strip()
     if not published.isdigit() or int(published) == mapping.target:
         return
     for name in mapping.variables:
-        for service in model.services.values():
-            var = service.environment.get(name)
-            if service is server or var is None or (var.value or "").strip() != published:
+        for service, var in users.get(name, ()):
+            if service is server or (var.value or "").strip() != published:
                 continue
-            if _related(model, name, server, service):
+            if _related(index, name, server, service):
                 yield service, var, str(mapping.target)
 
 
-def _related(model: ComposeModel, name: str, server: Service, consumer: Service) -> bool:
+def _related(index: NetworkIndex, name: str, server: Service, consumer: Service) -> bool:
     """Whether the consumer dials the server with this port.
 
     Yes when the variable's prefix names a server family clients dial (POSTGRES_PORT and a
@@ -121,7 +138,7 @@ def _related(model: ComposeModel, name: str, server: Service, consumer: Service)
     family = service_family(server)
     if any((family and family_of(w) == family) or (paired and w == server.name.lower()) for w in words):
         return True
-    view = network_view(model, consumer)
+    view = index.view(consumer)
     if view is None:
         return False
     refs = (ref for v in consumer.environment.values() for ref in host_refs(v.name, v.value))

@@ -5,29 +5,51 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Safety, Severity
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import dev_override, override_edit
-from doctor.project.types import Mount, Service
+from doctor.project.types import Service
 
 from .bind_sources import absent_sources
+
+# Folders a build produces, serves as-is or vendors: mounting the sources but not these is a choice.
+NOT_SOURCES = frozenset({
+    "dist", "build", "out", "target", "static", "staticfiles", "public", "assets", "media", "vendor",
+    "vendors", "third_party", "node_modules", ".venv", "venv", "htmlcov", "coverage", "generated",
+    "__pycache__", "locale", "docs", "data",
+})
+
+
+@dataclass(frozen=True)
+class Carrier:
+    """What brings host edits of `source` into the container at `target`: a bind or a watch sync."""
+
+    source: Path
+    target: str
+    location: Location | None
+    watch: bool = False
 
 
 class MissingMount(Check):
     """dev bind mounts that cover some of an image's COPY'd source folders but not others
 
     What it finds
-        A service whose bind mounts cover most of the folders its Dockerfile COPYs or ADDs from
-        the build context but not all: `app/` and `tests/` are mounted, `scripts/` is not, so
-        edits to scripts/ never reach the container (a service mounting only a few chosen
-        folders, like a worker mounting `src/`, is left alone). It also finds bind sources
-        inside the project that do not exist: docker creates them as root-owned directories,
-        even where a file was meant. A file-looking source (`./nginx.conf`) or a service that
-        runs as a non-root `user:` is a warning, `create_host_path: false` an error (the
-        container cannot start), a plain data or log directory only info (often intended).
+        A service whose dev setup edits the image's sources live (a bind mount, or a
+        `develop.watch` sync rule, over any folder its Dockerfile COPYs from the build context)
+        while another COPY'd source folder of the same build context is neither mounted nor
+        synced (nor rebuilt by a watch rule): `app/` is mounted, `scripts/` is not, so edits to
+        scripts/ never reach the container, however many folders are mounted. Only the final
+        image's folders count (not a build stage's), and build output, static or vendored
+        folders (`dist/`, `static/`, `vendor/`...) and single files are not judged. It also
+        finds bind sources inside the project that do not exist: docker creates them as
+        root-owned directories, even where a file was meant. A file-looking source
+        (`./nginx.conf`, `./app.jar`: any name with an extension) or a service that runs as a
+        non-root `user:` is a warning, `create_host_path: false` an error (the container cannot
+        start), a plain data or log directory only info (often intended).
 
     Why it matters
         The container runs the copy of scripts/ baked into the image at build time, so a fix on
@@ -35,16 +57,18 @@ class MissingMount(Check):
         a root-owned directory in the checkout that the developer cannot delete.
 
     Example
-        compose.override.yaml:6  'backend' mounts backend/app, backend/tests but not backend/scripts
+        compose.override.yaml:6  'backend' mounts backend/app but not backend/scripts
 
     Fix
         Add the missing mount to the dev override with the same layout as its siblings
-        (`./backend/scripts:/app/scripts`). For a missing bind source: create it (a directory,
-        or the file that was meant) before `docker compose up`.
+        (`./backend/scripts:/app/scripts`), or, where the siblings reach the container through
+        `develop.watch`, a sync rule beside theirs (advice). For a missing bind source: create
+        it (a directory, or the file that was meant) before `docker compose up`.
 
     Fix safety
         Safe: it only adds a bind mount to the dev override that compose loads, with the layout
-        of the mounts already there; without such an override it is advice.
+        of the mounts already there; without such an override, or where the siblings are synced
+        by `develop.watch`, it is advice.
     """
 
     id = "missing-mount"
@@ -59,65 +83,83 @@ class MissingMount(Check):
 
     def _uncovered_copies(self, project: Project, service: Service) -> Iterator[Finding]:
         dockerfile = project.dockerfile(service)
-        binds = [m for m in service.volumes if m.type == "bind" and m.source and "$" not in m.source]
-        if dockerfile is None or service.build is None or not binds:
+        carriers = _carriers(service)
+        if dockerfile is None or service.build is None or not carriers:
             return
         context = Path(os.path.normpath(service.build.context))
-        covered: dict[Path, tuple[Mount, str]] = {}
+        rebuilt = [Path(os.path.normpath(r.path)) for r in service.watch if r.action == "rebuild"]
+        covered: dict[Path, tuple[Carrier, str]] = {}
         missing: dict[Path, str] = {}
         for copy in dockerfile.copies:
             for source in copy.sources:
                 folder = Path(os.path.normpath(context / source))
                 if not _judged(folder, context, source) or not copy.destination.startswith("/"):
                     continue
-                mount = _mount_over(folder, binds)
-                if mount is not None:
-                    covered.setdefault(folder, (mount, copy.destination))
-                elif not any(_inside(Path(m.source or ""), folder) for m in binds):
+                carrier = next((c for c in carriers if _inside(folder, c.source)), None)
+                if carrier is not None:
+                    covered.setdefault(folder, (carrier, copy.destination))
+                elif not any(_inside(c.source, folder) for c in carriers) and not any(
+                        _inside(folder, r) for r in rebuilt):
                     missing.setdefault(folder, copy.destination)
-        # Only a service that mounts most of its source tree forgot a folder; one that mounts a
-        # few chosen folders (a worker mounting app/ and src/ of a shared image) chose them.
-        if len(covered) <= len(missing):
+        if not covered:
             return
+        # A service sharing the image that mounts the folder shows the author chose which folders
+        # this one (a worker of the same image) gets.
+        chosen = {c.source for peer in project.services.values() if peer is not service
+                  and _same_image(peer, service) for c in _carriers(peer)}
+        parents = {posixpath.dirname(d.rstrip("/")) for _, d in covered.values()}
+        missing = {f: d for f, d in missing.items() if not any(_inside(f, c) for c in chosen)
+                   and posixpath.dirname(d.rstrip("/")) in parents}
         root = project.compose.project_dir
         shown = ", ".join(sorted(_rel(f, root) for f in covered))
         first = next(iter(covered.values()))[0]
+        verb = "syncs" if all(c.watch for c, _ in covered.values()) else "mounts"
         for folder, destination in missing.items():
             target = _target(folder, destination, covered)
-            message = f"'{service.name}' mounts {shown} but not {_rel(folder, root)}"
-            subject = f"{service.name}:{_rel(folder, root)}"
-            title = f"mount ./{_rel(folder, root)} at {target} in the dev override"
-            override = dev_override(project)
-            entry = f"./{_rel(folder, root)}:{target}" if _inside(folder, root) else f"{folder}:{target}"
-            edit = override_edit(override, "volumes", {service.name: [entry]}) if override else None
-            fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
-            yield self.finding(message, first.location, subject, fix)
+            rel = _rel(folder, root)
+            message = f"'{service.name}' {verb} {shown} but not {rel}"
+            entry = f"./{rel}:{target}" if _inside(folder, root) else f"{folder}:{target}"
+            if first.watch:
+                title = f"add a develop.watch sync rule for ./{rel} to {target}"
+                fix = Fix(title, Safety.ADVICE)
+            else:
+                title = f"mount ./{rel} at {target} in the dev override"
+                override = dev_override(project)
+                edit = override_edit(override, "volumes", {service.name: [entry]}) if override else None
+                fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
+            yield self.finding(message, first.location, f"{service.name}:{rel}", fix)
+
+
+def _carriers(service: Service) -> list[Carrier]:
+    """The bind mounts and watch sync rules that bring host folders into the container."""
+    found = [Carrier(Path(os.path.normpath(m.source or "")), m.target, m.location)
+             for m in service.volumes if m.type == "bind" and m.source and "$" not in m.source]
+    found += [Carrier(Path(os.path.normpath(r.path)), r.target or "", r.location, watch=True)
+              for r in service.watch if r.syncs and "$" not in r.path]
+    return found
+
+
+def _same_image(one: Service, other: Service) -> bool:
+    a, b = one.build, other.build
+    return a is not None and b is not None and (a.context, a.dockerfile) == (b.context, b.dockerfile)
 
 
 def _judged(folder: Path, context: Path, source: str) -> bool:
-    """A named folder inside the context: not the whole context, not a glob, not a file."""
+    """A named source folder inside the context: not the whole context, a glob, a file or build output."""
     if any(c in source for c in "*?[$") or folder == context or not _inside(folder, context):
         return False
-    return folder.is_dir()
+    return folder.is_dir() and folder.name.lower() not in NOT_SOURCES
 
 
 def _inside(path: Path, parent: Path) -> bool:
     return path == parent or parent in path.parents
 
 
-def _mount_over(folder: Path, binds: list[Mount]) -> Mount | None:
-    """The bind mount whose source is the folder or one of its parents."""
-    for mount in binds:
-        if _inside(folder, Path(os.path.normpath(mount.source or ""))):
-            return mount
-    return None
-
-
-def _target(folder: Path, destination: str, covered: dict[Path, tuple[Mount, str]]) -> str:
+def _target(folder: Path, destination: str, covered: dict[Path, tuple[Carrier, str]]) -> str:
     """Where the folder belongs: its COPY destination, moved the way the sibling mounts moved theirs."""
-    for sibling, (mount, copied_to) in covered.items():
-        below = sibling.relative_to(os.path.normpath(mount.source or "")).as_posix()
-        inside = posixpath.normpath(posixpath.join(mount.target, below))
+    for sibling, (carrier, copied_to) in covered.items():
+        below = sibling.relative_to(carrier.source).as_posix()
+        inside = posixpath.normpath(posixpath.join(carrier.target, below))
         if inside == posixpath.normpath(copied_to):
             continue
         if posixpath.dirname(copied_to.rstrip("/")) == posixpath.dirname(destination.rstrip("/")):

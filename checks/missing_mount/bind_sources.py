@@ -9,6 +9,8 @@ able to write the root-owned directory, or create_host_path false is a real faul
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +27,8 @@ FILE_SUFFIXES = frozenset({
     "sh", "bash", "py", "js", "mjs", "cjs", "ts", "php", "rb", "lua", "sql", "html", "htm", "css",
     "db", "sqlite", "sqlite3", "tpl", "template", "j2", "tmpl",
 })
+# A source written relative to the project: `./x`, `../x`, `${PWD}/x`, `$PWD/../x`.
+PROJECT_RELATIVE = re.compile(r"^(\.{1,2}(/|$)|\$\{?PWD\}?(/|$))")
 ROOT_USERS = ("", "root", "0", "0:0", "root:root")
 
 
@@ -36,13 +40,16 @@ def absent_sources(check: Check, model: ComposeModel) -> Iterator[Finding]:
         for mount in service.volumes:
             if mount.type != "bind" or not mount.source or "$" in mount.source:
                 continue
-            source = Path(mount.source)
-            # Host-absolute sources (/var/run/docker.sock, /srv/data) depend on the machine: not judged.
-            if not _inside(source, root) or source == root or source.exists() or source.is_symlink():
+            source = Path(os.path.normpath(mount.source))
+            # Host-absolute sources (/var/run/docker.sock, /srv/data) depend on the machine: not
+            # judged; a source the project names relative to itself (`../x`, `${PWD}/../x`) is.
+            if not (_inside(source, root) or _project_relative(mount.raw)) or source == root:
+                continue
+            if source.exists() or source.is_symlink():
                 continue
             users.setdefault(source, []).append((service, mount))
     for source, uses in users.items():
-        rel = source.relative_to(root).as_posix()
+        rel = os.path.relpath(source, root)
         services = sorted({s.name for s, _ in uses})
         subject = f"{','.join(services)}:{rel}"
         location = uses[0][1].location
@@ -51,13 +58,13 @@ def absent_sources(check: Check, model: ComposeModel) -> Iterator[Finding]:
 
 
 def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]]) -> tuple[Severity, str, Fix]:
-    head = f"bind source ./{rel} does not exist"
+    head = f"bind source {_shown(rel)} does not exist"
     strict = next((s for s, m in uses if not m.create_host_path), None)
     if strict is not None:
         message = f"{head} and create_host_path is false: '{strict.name}' cannot start"
         return Severity.ERROR, message, _mkdir(source)
     if _looks_like_file(source):
-        fix = Fix(f"create the file ./{rel} before starting '{uses[0][0].name}'", Safety.ADVICE)
+        fix = Fix(f"create the file {_shown(rel)} before starting '{uses[0][0].name}'", Safety.ADVICE)
         return Severity.WARNING, f"{head}: docker will make it a root-owned directory", fix
     user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)
     if user is not None:
@@ -71,11 +78,21 @@ def _mkdir(source: Path) -> Fix:
 
 
 def _looks_like_file(path: Path) -> bool:
+    """A name with an extension (`nginx.conf`, `app.jar`): `conf.d`-style and version-like names are folders."""
     suffix = path.suffix.lstrip(".").lower()
     if path.name.startswith("."):
-        return path.name == ".htpasswd"
-    return suffix in FILE_SUFFIXES
+        return path.name == ".htpasswd" or suffix in FILE_SUFFIXES
+    return suffix in FILE_SUFFIXES or (suffix.isalnum() and not suffix.isdigit() and suffix != "d")
+
+
+def _project_relative(raw: str) -> bool:
+    source = raw.split(":", 1)[0] if not raw.startswith("$") else raw
+    return bool(PROJECT_RELATIVE.match(source.strip()))
 
 
 def _inside(path: Path, parent: Path) -> bool:
     return path == parent or parent in path.parents
+
+
+def _shown(rel: str) -> str:
+    return rel if rel.startswith("..") else f"./{rel}"

@@ -29,7 +29,8 @@ class PortCollision(Check):
         project (with its project, service and container name), a leftover container, a host
         process (pid, name, command line), or a process the kernel hides from doctor. Ports
         of a stopped container of another compose project, ports below the unprivileged
-        limit with a rootless engine, and ports in the kernel's ephemeral range are warnings.
+        limit with a rootless engine are warnings; a free port in the kernel's ephemeral range is
+        info (an outgoing connection may take it before `up`).
         With a remote engine, or an engine socket mounted into doctor's container, local
         binds prove nothing: only the engine's port bindings are compared (one info line).
 

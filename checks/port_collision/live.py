@@ -81,7 +81,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         failures = () if remote else host.ports.probe(target.socket)
         found += _judge(check, model, host, target, failures, containers, mover or PortMover())
         if not remote:
-            found += _kernel_findings(check, host, target)
+            found += _kernel_findings(check, host, target, free=not failures)
     yield from found
     if engine_note:
         # without the engine no other project's container (running or stopped) was seen: the
@@ -174,16 +174,18 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
     return _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
 
 
-def _kernel_findings(check: Check, host: Host, target: Target) -> Iterator[Finding]:
+def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Finding]:
     port, prober, engine = target.socket.port, host.ports, host.engine
     if port < prober.unprivileged_port_start and engine.available and engine.rootless:
         yield _say(check, target, f"is below {prober.unprivileged_port_start}, which a rootless engine "
                    "cannot bind", Fix("publish a port above 1024", Safety.ADVICE), Severity.WARNING)
     span = prober.ephemeral_range
-    if span is not None and span[0] <= port <= span[1]:
-        yield _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: an outgoing "
-                   "connection may take it", Fix("publish a port below the ephemeral range", Safety.ADVICE),
-                   Severity.WARNING)
+    # free now, it is only a risk (an outgoing connection may take it before `up`): info; taken,
+    # the bind failure above already says so
+    if span is not None and span[0] <= port <= span[1] and free:
+        yield _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: free now, but an "
+                   "outgoing connection may take it", Fix("publish a port below the ephemeral range",
+                                                          Safety.ADVICE), Severity.INFO)
 
 
 def shorten(cmdline: tuple[str, ...], width: int = 40) -> str:

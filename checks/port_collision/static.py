@@ -23,6 +23,7 @@ Severity rule (compose's `config` accepts all of these; the engine fails at `up`
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -78,26 +79,45 @@ def shares_network(service: Service) -> bool:
 
 
 def find_clashes(services: Mapping[str, Service]) -> list[Clash]:
-    """Every host port claimed by two overlapping mappings, in declaration order."""
+    """Every host port claimed by two overlapping mappings, in declaration order.
+
+    Claims are bucketed by (protocol, port): a fixed port meets only its own bucket, and a
+    host range is added to the buckets of the fixed ports it covers (found by bisection), so
+    the cost grows with the claims and the clashes, never with their pairs.
+    """
     claims = [
         Claim(name, m, *m.published_range)
         for name, svc in services.items() if not shares_network(svc)
         for m in svc.ports if m.published_range is not None
     ]
-    closures = {name: _closure(name, services) for name in services}
+    buckets: dict[tuple[str, int], list[int]] = {}  # (protocol, fixed port) -> indexes of claims
+    for i, claim in enumerate(claims):
+        if not claim.floating:
+            buckets.setdefault((claim.mapping.protocol, claim.first), []).append(i)
+    fixed_ports: dict[str, list[int]] = {}
+    for protocol, port in buckets:
+        fixed_ports.setdefault(protocol, []).append(port)
+    for ports in fixed_ports.values():
+        ports.sort()
+    for i, claim in enumerate(claims):
+        if claim.floating:
+            ports = fixed_ports.get(claim.mapping.protocol, [])
+            for port in ports[bisect_left(ports, claim.first):bisect_right(ports, claim.last)]:
+                buckets[(claim.mapping.protocol, port)].append(i)
+    closures = _Closures(services)
     clashes: list[Clash] = []
-    reported: set[int] = set()  # ids of fixed claims already part of a reported clash
-    for fixed in claims:
-        if fixed.floating or id(fixed) in reported:
+    reported: set[int] = set()  # indexes of fixed claims already part of a reported clash
+    for i, fixed in enumerate(claims):
+        if fixed.floating or i in reported:
             continue
-        group = [
-            c for c in claims
-            if c.first <= fixed.first <= c.last and c.mapping.protocol == fixed.mapping.protocol
-            and ips_overlap(c.mapping.host_ip, fixed.mapping.host_ip)
-        ]
+        members = sorted(buckets[(fixed.mapping.protocol, fixed.first)])
+        if len(members) < 2:
+            continue
+        group = [claims[k] for k in members if ips_overlap(claims[k].mapping.host_ip, fixed.mapping.host_ip)]
         if len(group) < 2:
             continue
-        reported.update(id(c) for c in group if not c.floating)
+        reported.update(k for k in members if not claims[k].floating
+                        and ips_overlap(claims[k].mapping.host_ip, fixed.mapping.host_ip))
         names = list(dict.fromkeys(c.service for c in group))
         # one container publishing a port twice fails whenever it starts
         starter = names[0] if len(names) < len(group) else _starter(names, closures)
@@ -196,22 +216,54 @@ def _dependencies(service: Service) -> set[str]:
     return deps
 
 
-def _closure(name: str, services: Mapping[str, Service]) -> frozenset[str]:
-    """The service and every service `docker compose up NAME` starts with it."""
-    todo, seen = [name], {name}
-    while todo:
-        current = services.get(todo.pop())
-        for dep in _dependencies(current) if current else ():
-            if dep not in seen:
-                seen.add(dep)
-                todo.append(dep)
-    return frozenset(seen)
+class _Closures:
+    """`docker compose up NAME` starts NAME and its dependencies: each closure computed once, on demand."""
+
+    def __init__(self, services: Mapping[str, Service]) -> None:
+        self.services = services
+        self._closures: dict[str, frozenset[str]] = {}
+        self._dependents: dict[str, list[str]] | None = None
+
+    def of(self, name: str) -> frozenset[str]:
+        """The service and every service `docker compose up NAME` starts with it."""
+        if name not in self._closures:
+            todo, seen = [name], {name}
+            while todo:
+                current = self.services.get(todo.pop())
+                for dep in _dependencies(current) if current else ():
+                    if dep not in seen:
+                        seen.add(dep)
+                        todo.append(dep)
+            self._closures[name] = frozenset(seen)
+        return self._closures[name]
+
+    def starters_of(self, name: str) -> set[str]:
+        """Every service whose `up` starts `name` (itself included): the reverse closure."""
+        if self._dependents is None:
+            self._dependents = {}
+            for other, service in self.services.items():
+                for dep in _dependencies(service):
+                    self._dependents.setdefault(dep, []).append(other)
+        todo, seen = [name], {name}
+        while todo:
+            for other in self._dependents.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen & self.services.keys()
 
 
-def _starter(names: list[str], closures: Mapping[str, frozenset[str]]) -> str:
+def _starter(names: list[str], closures: _Closures) -> str:
     """A service whose `docker compose up` starts at least two of `names` (one of them first), or ""."""
     wanted = set(names)
-    for name in [*names, *closures]:
-        if len(wanted & closures.get(name, frozenset())) >= 2:
+    for name in names:
+        if len(wanted & closures.of(name)) >= 2:
+            return name
+    counts: dict[str, int] = {}
+    for name in wanted:
+        for starter in closures.starters_of(name):
+            counts[starter] = counts.get(starter, 0) + 1
+    for name in closures.services:  # the first in file order, as `docker compose config` lists them
+        if counts.get(name, 0) >= 2:
             return name
     return ""

@@ -126,7 +126,7 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     require_compose_files(project.compose, opts.path)
     try:
         if progress is not None:
-            progress.begin(project.root)
+            progress.begin(project.root, where_doctor_runs(opts.env))
         done = run(options, registry, project, progress.step if progress is not None else None)
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
@@ -149,6 +149,13 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     if baseline is not None:
         report = apply_baseline(report, baseline)
     return Run(report, done.project, done.host), config
+
+
+def where_doctor_runs(env: dict[str, str]) -> str:
+    """A short phrase for the header: `host`, `docker container in github-actions`, ..."""
+    from doctor.host.context import detect_context
+
+    return detect_context(env).describe()
 
 
 def require_compose_files(compose: ComposeModel, path: Path) -> None:
@@ -185,18 +192,26 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     report = done.report
     _note_partial_input(done)
     redactor = redactor_for(done.project)
+    # where doctor runs is a fact of the report (the console header, JSON facts), never a finding
+    report.facts["where"] = done.host.context.describe()
+    mount = done.host.platform.windows_mount(done.project.root)
+    if mount is not None:
+        from doctor.host.platform import windows_mount_advice
+
+        report.facts["notices"] = [windows_mount_advice(mount)]
     if fmt is Format.JSON:
         report.facts["context"] = done.host.context.as_dict()
+        report.facts["platform"] = done.host.platform.as_dict(done.project.root)
     if opts.output is not None:
         # the report goes to the file; the console gets its summary line (and where the report is)
         text = renderer(fmt)(report, redactor, RenderOptions(version=__version__))
-        write_atomic(opts.output, text)
+        write_atomic(opts.output, redactor.text(text))
         from doctor.report.console import summary
 
-        out.write(f"{summary(report)} · report in {opts.output}\n")
+        out.write(redactor.text(f"{summary(report)} · report in {opts.output}\n"))
     else:
         options = console_options if fmt is Format.CONSOLE else RenderOptions(version=__version__)
-        out.write(renderer(fmt)(report, redactor, options))
+        out.write(redactor.text(renderer(fmt)(report, redactor, options)))
     return report.exit_code(config.fail_on.value)
 
 
@@ -266,6 +281,7 @@ def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """`doctor config`: every effective setting and where it came from."""
     from doctor.config import render_config
     from doctor.project import Project
+    from doctor.redact import Redactor
 
     config = load_effective_config(opts)
     found: tuple[str, ...] = ()
@@ -274,7 +290,7 @@ def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
 
         found = tuple(shown_path(f) for f in Project(project_options(opts, config)).compose.files)
     how = "COMPOSE_FILE" if opts.env.get("COMPOSE_FILE") else "compose's discovery"
-    out.write(render_config(config, found, how))
+    out.write(Redactor.from_environment(opts.env).text(render_config(config, found, how)))
     return EXIT_OK
 
 
@@ -302,17 +318,10 @@ def _wants_color(out: TextIO, env: dict[str, str]) -> bool:
 
 
 def redactor_for(project: Project) -> Redactor:
-    """A Redactor that knows the project's secret values (interpolation env, service env, .env)."""
-    from doctor.redact import Redactor
+    """The Redactor of everything printed about the project: every secret value it defines, masked."""
+    from doctor.known_secrets import project_redactor
 
-    compose = project.compose
-    envs: list[dict[str, str | None]] = [dict(compose.variables)]
-    for service in compose.services.values():
-        envs.append({k: v.value for k, v in service.environment.items()})
-    dotenv = project.dotenv
-    if dotenv is not None:
-        envs.append(dict(dotenv.as_dict()))
-    return Redactor.from_environment(*envs)
+    return project_redactor(project)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -368,7 +377,7 @@ def guarded(func: object, *args: object) -> int:
         status: int = func(*args)
         return status
     except UsageError as exc:
-        sys.stderr.write(f"doctor: {exc}\n")
+        sys.stderr.write(_scrubbed(f"doctor: {exc}\n"))
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("doctor: interrupted\n")
@@ -376,5 +385,13 @@ def guarded(func: object, *args: object) -> int:
     except Exception as exc:  # the top-level border: a bug becomes one line, not a traceback
         if os.environ.get("DOCTOR_DEBUG"):
             raise
-        sys.stderr.write(f"doctor: internal error: {type(exc).__name__}: {exc} (set DOCTOR_DEBUG=1 for details)\n")
+        line = f"doctor: internal error: {type(exc).__name__}: {exc} (set DOCTOR_DEBUG=1 for details)\n"
+        sys.stderr.write(_scrubbed(line))
         return EXIT_USAGE
+
+
+def _scrubbed(line: str) -> str:
+    """An error line with every secret of its shape, or of this environment, masked."""
+    from doctor.redact import Redactor
+
+    return Redactor.from_environment(dict(os.environ)).text(line)

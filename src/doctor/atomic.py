@@ -1,4 +1,10 @@
-"""Write a file all at once or not at all: every file doctor writes goes through here."""
+"""Write a file all at once or not at all: every file doctor writes goes through here.
+
+The temp file sits beside the target as `.NAME.PID.XXXX.doctor-tmp`, with the target's mode
+from its first byte (a `.env` at 0600 never has a readable copy). A temp file whose writer
+is gone (killed before its rename) is removed by the next write of the same target and by
+`remove_stray_temps`, which `doctor fix` runs on the project directory under its lock.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +12,35 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+SUFFIX = ".doctor-tmp"
 
-def write_atomic(path: Path, data: bytes) -> None:
+
+class ChangedMeanwhile(OSError):
+    """The target changed between the caller's check and the rename: nothing was written."""
+
+
+def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None = None) -> None:
     """Replace `path` by `data` or nothing: temp file beside it, fsync, rename, fsync the folder.
 
     An existing file keeps its mode and owner; a new one gets the umask mode and its folder's
-    owner. Every file doctor writes (fixes, reports, the baseline) goes through here.
+    owner. `unchanged`, when given, is asked once more right before the rename; False aborts
+    with ChangedMeanwhile and the target is left as the user's edit made it.
     """
     info = os.stat(path) if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".doctor-tmp")
+    remove_stray_temps(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
+            _copy_owner(handle.fileno(), info, path.parent)  # before the first byte: the mode of the target
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-            _copy_owner(handle.fileno(), info, path.parent)
+        if unchanged is not None and not unchanged():
+            raise ChangedMeanwhile(f"{path.name} changed while doctor was writing it")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -35,6 +52,39 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def remove_stray_temps(folder: Path, name: str = "") -> int:
+    """Remove doctor's temp files in `folder` (of target `name`, or all) whose writer is gone; how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    prefix = f".{name}." if name else "."
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(SUFFIX)):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file(follow_symlinks=False) and not _writer_alive(entry.name):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process that made temp file `name` (`.TARGET.PID.XXXX.doctor-tmp`) still runs."""
+    parts = name[: -len(SUFFIX)].split(".")
+    pid = next((int(p) for p in reversed(parts[:-1]) if p.isdigit()), 0)
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
 
 
 def _copy_owner(fd: int, info: os.stat_result | None, parent: Path) -> None:

@@ -6,21 +6,16 @@ same reason this module does not use `from __future__ import annotations`: typer
 parameter annotations at definition time, inside build_cli(), where `typer` is in scope.
 """
 
-import inspect
 import os
 import sys
-from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
 
-from doctor import __version__, app
-from doctor.model import Severity
-from doctor.report import Format
+from doctor import __version__
 
+TYPE_CHECKING = False  # typing and inspect cost more than `doctor --version` may: imported in build_cli
 if TYPE_CHECKING:
-    import typer
+    from collections.abc import Mapping
 
-FORMATS = tuple(f.value for f in Format)
+    import typer
 
 
 def _ids(values: list[str] | None) -> tuple[str, ...]:
@@ -49,21 +44,34 @@ def complete_check_ids(incomplete: str) -> list[str]:
 
 
 def complete_format(incomplete: str) -> list[str]:
-    return [f for f in FORMATS if f.startswith(incomplete)]
+    from doctor.report import Format
+
+    return [f.value for f in Format if f.value.startswith(incomplete)]
 
 
 def complete_severity(incomplete: str) -> list[str]:
+    from doctor.model import Severity
+
     return [s.label for s in sorted(Severity, reverse=True) if s.label.startswith(incomplete)]
 
 
-def build_cli(fix_families: Mapping[str, tuple[str, ...]] | None = None) -> "typer.Typer":
+def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "typer.Typer":
     """The typer application with every command.
 
     `fix_families` (family -> check ids, from the registry) become the `doctor fix --FAMILY`
     flags; main() loads the registry for them only when the command is `fix`.
     """
+    import inspect
+    from pathlib import Path
+    from typing import Annotated
+
     import typer
 
+    from doctor import app
+    from doctor.model import Severity
+    from doctor.report import Format
+
+    formats = tuple(f.value for f in Format)
     fix_families = fix_families or {}
     cli = typer.Typer(
         name="doctor",
@@ -107,14 +115,14 @@ def build_cli(fix_families: Mapping[str, tuple[str, ...]] | None = None) -> "typ
             str | None, typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|info [error].",
                                      autocompletion=complete_severity)
         ] = None,
-        format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(FORMATS)}.",
-                                                             autocompletion=complete_format)] = None,
+        format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(formats)}.",
+                                                    autocompletion=complete_format)] = None,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
         no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the console report.")] = False,
     ) -> None:
         """Run every check on the project and this machine; exit 0 (clean), 1 (findings) or 2 (usage)."""
-        if format is not None and format not in FORMATS:
-            raise typer.BadParameter(f"unknown format {format!r} (choose from {', '.join(FORMATS)})", param_hint="--format")
+        if format is not None and format not in formats:
+            raise typer.BadParameter(f"unknown format {format!r} (choose from {', '.join(formats)})", param_hint="--format")
         options = app.PreflightOptions(
             path=path,
             files=tuple(file) if file else None,
@@ -197,15 +205,15 @@ def build_cli(fix_families: Mapping[str, tuple[str, ...]] | None = None) -> "typ
         service: Annotated[str | None, typer.Option("--service", help="Only this service.")] = None,
         file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
         project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
-        format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(FORMATS)}.")] = None,
+        format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(formats)}.")] = None,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     ) -> None:
         """After a failed `up`: each failed service's symptom and the finding that explains it; exit 0 up, 1 failed, 2 could not look."""
         from doctor.why.command import WhyOptions
         from doctor.why.command import why as run_why
 
-        if format is not None and format not in FORMATS:
-            raise typer.BadParameter(f"unknown format {format!r} (choose from {', '.join(FORMATS)})", param_hint="--format")
+        if format is not None and format not in formats:
+            raise typer.BadParameter(f"unknown format {format!r} (choose from {', '.join(formats)})", param_hint="--format")
         options = WhyOptions(path=path, service=service, files=tuple(file) if file else None,
                              project_name=project_name, format=format, output=output)
         raise typer.Exit(app.guarded(run_why, options))
@@ -238,8 +246,24 @@ def main(argv: list[str] | None = None) -> None:
     if args == ["--version"]:
         sys.stdout.write(f"doctor {__version__}\n")
         sys.exit(0)
+    if args == ["list"] or (len(args) == 2 and args[0] == "explain"):
+        from doctor import check_index  # summaries and docs without importing a check
+
+        status = check_index.answer(args)
+        if status is not None:
+            sys.exit(status)
     if args == ["list"]:
+        from doctor import app
+
         sys.exit(app.guarded(app.list_checks))
+    if args[:1] == ["preflight"] and len(args) <= 2 and not any(a.startswith("-") for a in args[1:]):
+        # `doctor preflight [PATH]`, the form Makefiles and hooks run before every `up`: typer
+        # would parse it to exactly this, and costs a sixth of the whole run to import
+        from pathlib import Path
+
+        from doctor import app
+
+        sys.exit(app.guarded(app.preflight, app.PreflightOptions(path=Path(args[1] if args[1:] else "."))))
     families = None
     if args[:1] == ["fix"] or "_DOCTOR_COMPLETE" in os.environ:
         from doctor.engine import load_registry

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,9 @@ from typing import TYPE_CHECKING
 from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable
 
 if TYPE_CHECKING:
+    import importlib.metadata
+
+    from doctor.check_index import EntryPoint
     from doctor.host import Host
     from doctor.project import Project, ProjectOptions
 
@@ -38,7 +40,7 @@ def load_registry(group: str = ENTRY_POINT_GROUP) -> Registry:
     """Find entry points without importing, load each, validate it; a broken plugin is an error."""
     checks: dict[str, type[Check]] = {}
     errors: list[PluginError] = []
-    for ep in sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name):
+    for ep in sorted(_entry_points(group), key=lambda e: e.name):
         try:
             loaded = ep.load()
         except Exception as exc:  # a plugin border: its failure must not kill the run
@@ -52,7 +54,19 @@ def load_registry(group: str = ENTRY_POINT_GROUP) -> Registry:
     return Registry(checks, tuple(errors))
 
 
-def _distribution(ep: importlib.metadata.EntryPoint) -> str:
+def _entry_points(group: str) -> Iterable[EntryPoint | importlib.metadata.EntryPoint]:
+    """Read from entry_points.txt files (importing importlib.metadata costs more than the whole scan)."""
+    from doctor.check_index import registered
+
+    found = registered(group)
+    if found is not None:
+        return found
+    import importlib.metadata
+
+    return importlib.metadata.entry_points(group=group)
+
+
+def _distribution(ep: EntryPoint | importlib.metadata.EntryPoint) -> str:
     """The distribution that declares an entry point; asked only on error (it parses METADATA)."""
     return ep.dist.name if ep.dist is not None else "?"
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.fixfiles import RETRY, FileEdits, ProjectFiles, RefusedEdit, project_lock, state_dir
+from doctor.fixfiles import RETRY, FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock
 from doctor.model import Finding, Fix, Safety, Severity
 
 if TYPE_CHECKING:
@@ -142,10 +142,13 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
     if options.dry_run:
         return _fix(options, registry, run_options)
     # locked before the first preflight: a run that waited must read the files the other one left
-    with project_lock(state_dir(env), where, options.lock_timeout) as locked:
-        if not locked:
-            return FixReport(where, error=f"another 'doctor fix' is running on {where}")
-        return _fix(options, registry, run_options)
+    try:
+        with project_lock(where, options.lock_timeout) as locked:
+            if not locked:
+                return FixReport(where, error=f"another 'doctor fix' is running on {where}")
+            return _fix(options, registry, run_options)
+    except LockError as exc:
+        return FixReport(where, error=str(exc))
 
 
 def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> FixReport:
@@ -326,14 +329,9 @@ def _env(options: FixOptions) -> dict[str, str]:
 
 
 def _redactor(run: Run) -> Redactor:
-    from doctor.redact import Redactor
+    from doctor.known_secrets import project_redactor
 
-    compose = run.project.compose
-    envs: list[Mapping[str, str | None]] = [dict(compose.variables)]
-    envs.extend({k: v.value for k, v in s.environment.items()} for s in compose.services.values())
-    if run.project.dotenv is not None:
-        envs.append(run.project.dotenv.as_dict())
-    return Redactor.from_environment(*envs)
+    return project_redactor(run.project)
 
 
 def _left(report: FixReport) -> list[str]:

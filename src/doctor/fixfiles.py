@@ -8,12 +8,13 @@ POSIX), with the original's mode and owner; an interrupted write leaves the orig
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import difflib
 import errno
 import fcntl
-import hashlib
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from doctor.atomic import write_atomic
+from doctor.atomic import ChangedMeanwhile, remove_stray_temps, write_atomic
 from doctor.model import Edit
 
 COMMAND_TIMEOUT = 120.0
@@ -109,21 +110,36 @@ class FileEdits:
 
     def new_text(self) -> str:
         """The "\\n"-normalised text after every accepted edit (appends in the order accepted)."""
+        return "".join(piece for piece, _ in self._pieces())
+
+    def _pieces(self) -> list[tuple[str, int]]:
+        """The new text as pieces: (text of the original from offset n, n) or (new text, -1)."""
         text, out, pos = self.original, [], 0
+        written_ends_with_break = True
         for start, end, new, _ in sorted(self.spans, key=lambda s: (s[0], s[1] > s[0])):
-            out.append(text[pos:start])
-            written = "".join(out)
-            if start == end == len(text) and written and not written.endswith("\n") and new:
+            if start > pos:
+                out.append((text[pos:start], pos))
+                written_ends_with_break = text[start - 1] == "\n"
+            if start == end == len(text) and text and not written_ends_with_break and new:
                 new = "\n" + new  # appending a line to a file whose last line has no break
-            out.append(new)
+            if new:
+                out.append((new, -1))
+                written_ends_with_break = new.endswith("\n")
             pos = end
-        out.append(text[pos:])
-        result = "".join(out)
+        if pos < len(text):
+            out.append((text[pos:], pos))
+        result = "".join(piece for piece, _ in out)
         if self.original and not self.original.endswith("\n") and result.endswith("\n"):
-            result = result.rstrip("\n")  # keep the file's trailing-newline state
+            trimmed = result.rstrip("\n")  # keep the file's trailing-newline state
+            while out and len(result) > len(trimmed):
+                piece, origin = out.pop()
+                cut = min(len(result) - len(trimmed), len(piece))
+                if len(piece) > cut:
+                    out.append((piece[: len(piece) - cut], origin))
+                result = result[: len(result) - cut]
         elif self.original.endswith("\n") and result and not result.endswith("\n"):
-            result += "\n"
-        return result
+            out.append(("\n", -1))
+        return out
 
     @property
     def changed(self) -> bool:
@@ -132,11 +148,31 @@ class FileEdits:
         return bool(self.spans) and (self.new_text() != self.original or not self.exists)
 
     def rendered(self) -> bytes:
+        """The bytes to write: untouched text exactly as read, each new line with its neighbours' ending."""
         if self.raw:
             start, end, new, _ = self.raw[0]
             return self.data[:start] + new + self.data[end:]
-        text = self.new_text()
-        return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8")
+        raw = self.data.decode("utf-8") if self.data else self.original
+        if "\r\n" not in raw:
+            text = self.new_text()
+            return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8")
+        crlf_at = [m.start() - n for n, m in enumerate(re.finditer("\r\n", raw))]  # their "\\n" in `original`
+        out: list[str] = []
+        for piece, origin in self._pieces():
+            if origin < 0:
+                out.append(piece.replace("\n", "\r\n") if self._crlf_near(out) else piece)
+                continue
+            first = origin + bisect.bisect_left(crlf_at, origin)
+            last = origin + len(piece)
+            out.append(raw[first: last + bisect.bisect_left(crlf_at, last)])
+        return "".join(out).encode("utf-8")
+
+    def _crlf_near(self, written: list[str]) -> bool:
+        """A new line ends like the line before it (the file's majority when it is the first)."""
+        before = "".join(written[-2:])
+        if "\n" in before:
+            return before[: before.rindex("\n")].endswith("\r")
+        return self.crlf
 
     def diff(self, root: Path) -> str:
         """difflib's unified diff of this file, before -> after (a byte edit shows `\\r` and
@@ -227,12 +263,24 @@ class ProjectFiles:
         try:
             if plan.exists and plan.path not in self._created and not self._tracked(plan.path):
                 self._backup(plan)
-            write_atomic(plan.path, plan.rendered())
+            write_atomic(plan.path, plan.rendered(), unchanged=lambda: self._unchanged(plan))
             if not plan.exists:
                 self._created.add(plan.path)
+        except ChangedMeanwhile:
+            return f"{plan.display} changed while doctor was fixing it; nothing written"
         except OSError as exc:
             return f"cannot write {plan.display}: {exc.strerror or exc}"
         return ""
+
+    @staticmethod
+    def _unchanged(plan: FileEdits) -> bool:
+        """Asked right before the rename: is the file still the bytes the plan was made from?"""
+        if not plan.exists:
+            return not os.path.lexists(plan.path)
+        try:
+            return plan.path.read_bytes() == plan.data
+        except OSError:
+            return False
 
     def _tracked(self, path: Path) -> bool:
         try:
@@ -253,10 +301,12 @@ class ProjectFiles:
         self._backups.append((plan.path, target))
 
     def run_command(self, argv: tuple[str, ...]) -> str:
-        """Run a fix's argv (no shell) in the project directory; "" on success, else why not."""
+        """Run a fix's argv (no shell) in the project directory, in the environment doctor looked
+        with (the same DOCKER_HOST, context and PATH); "" on success, else why not.
+        """
         try:
             done = subprocess.run(list(argv), cwd=self.root, capture_output=True, text=True,
-                                  timeout=COMMAND_TIMEOUT)
+                                  timeout=COMMAND_TIMEOUT, env=dict(self.env) if self.env else None)
         except FileNotFoundError:
             return f"{argv[0]}: command not found"
         except subprocess.TimeoutExpired:
@@ -267,31 +317,41 @@ class ProjectFiles:
         return ""
 
 
+class LockError(Exception):
+    """The project lock could not be taken for a reason other than another run holding it."""
+
+
 @contextlib.contextmanager
-def project_lock(state_dir: Path, root: Path, timeout: float) -> Iterator[bool]:
-    """Hold an exclusive flock for `root` (waiting up to `timeout` s); yields False when it was not had."""
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    lock_dir = state_dir / "locks"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_dir / f"{key}.lock", "a+")  # noqa: SIM115 - held for the whole with-block
+def project_lock(root: Path, timeout: float) -> Iterator[bool]:
+    """Hold an exclusive flock on the project directory itself (waiting up to `timeout` s).
+
+    The lock is the directory's inode, not a file in someone's state dir: two runs exclude
+    each other whoever runs them (a user and sudo, two HOMEs), and taking it writes nothing,
+    so a full disk or a read-only state dir cannot stop it. Yields False when another run
+    held it for `timeout` s; raises LockError (one line) when the directory cannot be opened.
+    Doctor's temp files left by a killed run are removed once the lock is held.
+    """
+    try:
+        fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise LockError(f"cannot lock {root}: {exc.strerror or exc}") from None
     try:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise LockError(f"cannot lock {root}: {exc.strerror or exc}") from None
+                if time.monotonic() >= deadline:
                     yield False
                     return
-                time.sleep(0.1)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()} {root}\n")
-        handle.flush()
+                time.sleep(0.05)
+        remove_stray_temps(root)
         try:
             yield True
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        handle.close()
+        os.close(fd)

@@ -1,65 +1,345 @@
-"""Mask secrets in anything doctor prints: values of secret-looking keys and URL passwords.
+"""Mask secrets in anything doctor prints or writes: by the shape of the text, and by value.
 
-Masking happens at the reporter border, so a check that builds a message from a value cannot
-leak it through any format. The Redactor also knows the project's own secret values, so a
-secret that reaches a message in an unexpected shape is still caught.
+By shape: values of secret-looking keys (`DB_PASSWORD=x`, `"apiKey": "x"`, `--password x`),
+URL passwords, `-p`/`-a` style passwords of database CLIs in commands and healthchecks,
+`Bearer`/`Basic` credentials, private-key blocks and well-known token formats (GitHub, Slack,
+AWS, JWT, ...). By value: `doctor.secrets` collects every secret value the project defines
+(env files, `environment`, build args, labels, URL userinfo, commands) and the Redactor masks
+those values wherever they appear — a long, random-looking value anywhere, a short one only
+or word-like one only where it stands alone (`conductor` in `port 'conductor'`, never in
+`conductor-redis`), and a service, project, image or host name, or a value the project also
+uses in the clear (`MYSQL_USER=root`), only where the shapes above say it is the secret.
+
+Every pattern is anchored at the start of a run (a look-behind on its own characters) and
+uses possessive repetition, so masking is linear in the length of the text.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 MASK = "***"
-SECRET_KEY = re.compile(
-    r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|(^|_)AUTH(_|$)|(^|_)KEY$|_KEY_|(^|_)PASS$)",
-    re.IGNORECASE,
+MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
+STRONG_LENGTH = 8
+
+Sink = Callable[[str], None]
+
+_WORDS = frozenset({
+    "PASSWORD", "PASSWORDS", "PASSWD", "PASSPHRASE", "PWD", "PASS", "PW", "SECRET", "SECRETS", "TOKEN",
+    "CREDENTIAL", "CREDENTIALS", "CREDS", "PRIVATE", "APIKEY", "KEY", "PAT", "AUTH",
+    "AUTHORIZATION", "BASICAUTH", "JWT", "SALT", "REQUIREPASS", "MASTERAUTH", "MASTERPASS",
+})
+_WORD_ENDINGS = ("PASSWORD", "PASSWD", "TOKEN", "SECRET", "APIKEY")
+# a key ending so holds a path, an address, a switch or a size, not the secret itself
+_NOT_SECRET_LAST = frozenset({
+    "FILE", "PATH", "DIR", "HOST", "HOSTNAME", "SERVER", "PORT", "URL", "URI", "ENDPOINT", "ENABLED",
+    "DISABLED", "ENABLE", "MODE", "TYPE", "METHOD", "LENGTH", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES",
+    "EXPIRATION", "ALGORITHM", "NAME", "USER", "USERNAME", "REALM", "PROVIDER", "ISSUER",
+})
+_NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "|",
+                                ">", "|-", ">-", "|+", ">+", "enabled", "disabled", MASK})
+_SECRET, _DSN, _WEBHOOK_URL = 1, 2, 3
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = re.compile(r"[^A-Za-z0-9]++")
+_VAR_REF = re.compile(r"\$\$?\{?\w+\}?")
+_NAME_LIKE = re.compile(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
+_TOKEN_IN_PATH = re.compile(r"/[\w-]{20,}+")
+
+_PRIVATE_KEY = re.compile(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
+_URL_PASSWORD = re.compile(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://[^\s/@:'\"\\]*+:(?P<v>[^\s@/'\"\\]++)@")
+_TOKEN_SHAPES = re.compile(
+    r"(?P<v>(?<![\w-])gh[pousr]_[A-Za-z0-9]{20,}+"
+    r"|(?<![\w-])github_pat_\w{20,}+"
+    r"|(?<![\w-])xox[abposr]-[\w-]{8,}+"
+    r"|(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"
+    r"|(?<![\w-])eyJ[\w-]{6,}+\.[\w-]{6,}+\.[\w-]*+"
+    r"|(?<![\w-])glpat-[\w-]{20,}+"
+    r"|(?<![\w-])npm_[A-Za-z0-9]{30,}+"
+    r"|(?<![\w-])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}+"
+    r"|(?<![\w-])sk-[\w-]{20,}+"
+    r"|(?<![\w-])AIza[\w-]{30,}+"
+    r"|(?<![\w.-])SG\.[\w-]{16,}+\.[\w-]{16,}+"
+    r"|(?<=hooks\.slack\.com/services/)[\w/]++"
+    r"|(?<=discord\.com/api/webhooks/)[\w/-]++"
+    r"|(?<=discordapp\.com/api/webhooks/)[\w/-]++)"
 )
-URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/@:'\"]*:)(?P<pw>[^\s@/'\"]+)(?P<at>@)")
-KEY_VALUE = re.compile(
-    r"(?P<key>\b[A-Za-z_][A-Za-z0-9_.-]*)(?P<sep>\s*[=:]\s*)(?P<val>'[^']*'|\"[^\"]*\"|[^\s,;'\"()\[\]{}]+)"
+_AUTH_SCHEME = re.compile(r"(?<![\w-])(?:Bearer|Basic)[ \t]++(?P<v>[\w.~+/-]{8,}+=*+)")
+_LONG_FLAG = re.compile(
+    r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
+    r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
 )
-MIN_SECRET_LENGTH = 4
+_TOOL = re.compile(
+    r"(?<![\w-])(?P<t>mysql|mysqladmin|mysqldump|mysqlshow|mysqlcheck|mariadb|mariadb-admin|mariadb-dump"
+    r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget)"
+    r"(?![\w-])"
+)
+_COMMAND_END = re.compile(r"[;|&]|['\"]:[ \t]")
+_SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
+_ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
+_TOOL_ARGS = {
+    "mysql": re.compile(r"(?<![\w-])-p(?P<v>[^\s'\"\\,<>]++)"),
+    "redis": re.compile(rf"(?<![\w-])(?:-a|--pass){_SEP}{_ARG}"),
+    "mongo": re.compile(rf"(?<![\w-])(?:-p){_SEP}{_ARG}"),
+    "sqlcmd": re.compile(rf"(?<![\w-])-P{_SEP}{_ARG}"),
+    "curl": re.compile(rf"(?<![\w-])(?:-u|--user|--proxy-user){_SEP}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
+}
+_KEY_SEP = re.compile(r"(?<![\w.$-])(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+(?P<s>[=:])(?P<w>[ \t]*+)")
+_VALUE = re.compile(
+    r"(?:(?:Bearer|Basic|Token|Bot|Digest)[ \t]++)?"
+    r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*+)\""
+    r"|'(?P<sq>[^'\n]*+)'"
+    r"|\\\"(?P<jq>(?:[^\"\\\n]|\\[^\"\n])*+)\\\""
+    r"|(?P<bare>[^\s'\"\\<>`]++))"
+)
+_ENV_LINE_NO_SEP = re.compile(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
+                              re.MULTILINE)
+
+
+def _segments(name: str) -> list[str]:
+    return [s for s in _SPLIT.split(_CAMEL.sub("_", name).upper()) if s]
+
+
+def _key_kind(name: str) -> int:
+    """_SECRET, _DSN (a secret when its value carries credentials), or 0."""
+    segments = _segments(name)
+    if not segments or segments in (["PWD"], ["OLDPWD"]):
+        return 0
+    if segments[-1] == "WEBHOOK" or (segments[-1] in ("URL", "URI") and "WEBHOOK" in segments):
+        return _WEBHOOK_URL
+    if segments[-1] in _NOT_SECRET_LAST:
+        return 0
+    if any(s in _WORDS or s.endswith(_WORD_ENDINGS) for s in segments):
+        return _SECRET
+    return _DSN if "DSN" in segments else 0
 
 
 def is_secret_key(name: str) -> bool:
-    """Whether a variable name looks like it holds a secret (POSTGRES_PASSWORD, API_KEY, ...)."""
-    return bool(SECRET_KEY.search(name))
+    """Whether a variable name looks like it holds a secret (POSTGRES_PASSWORD, API_KEY, GH_PAT, ...)."""
+    return _key_kind(name) == _SECRET
+
+
+def secret_for_key(name: str, value: str | None) -> bool:
+    """Whether `name=value` holds a secret (a DSN only when it carries credentials)."""
+    if not value or value.strip() in _NOT_SECRET_VALUES or _VAR_REF.fullmatch(value.strip()):
+        return False
+    kind = _key_kind(name)
+    if kind == _WEBHOOK_URL:  # a capability URL: secret when its path carries a token
+        return bool(_TOKEN_IN_PATH.search(value))
+    return kind == _SECRET or (kind == _DSN and ("@" in value or "password" in value.lower()))
+
+
+def _ignore(_: str) -> None:
+    return None
+
+
+def _mask(pattern: re.Pattern[str], text: str, sink: Sink, keep: Callable[[str], bool] | None = None) -> str:
+    """Replace group `v` of every match by MASK (unless `keep` says it is no secret), telling `sink`."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group("v")
+        if keep is not None and keep(value):
+            return match.group(0)
+        sink(value)
+        start, end = match.start("v") - match.start(), match.end("v") - match.start()
+        whole = match.group(0)
+        return whole[:start] + MASK + whole[end:]
+
+    return pattern.sub(replace, text)
+
+
+def _prose(word: str) -> bool:
+    return word.isalpha() and word.islower()
+
+
+def _long_flags(text: str, sink: Sink) -> str:
+    def keep(match: re.Match[str]) -> str:
+        value = match.group("v")
+        if not secret_for_key(match.group("k"), value):
+            return match.group(0)
+        sink(value)
+        return match.group(0)[: match.start("v") - match.start()] + MASK
+
+    return _LONG_FLAG.sub(keep, text)
+
+
+def _tool_args(text: str, sink: Sink) -> str:
+    """`-pSECRET`, `-a SECRET`, `-u user:SECRET` after a database CLI or curl, on the same line."""
+    out: list[str] = []
+    pos = 0
+    for match in _TOOL.finditer(text):
+        if match.start() < pos:
+            continue
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        stop = _COMMAND_END.search(text, match.end(), end)  # the tool's own arguments only
+        end = stop.start() if stop else end
+        tool = match.group("t")
+        family = ("mysql" if tool.startswith(("mysql", "mariadb")) else "redis" if tool.endswith("-cli")
+                  else "mongo" if tool.startswith("mongo") else "curl" if tool in ("curl", "wget") else tool)
+        out.append(text[pos:match.end()])
+        out.append(_mask(_TOOL_ARGS[family], text[match.end():end], sink, keep=_is_reference))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _is_reference(value: str) -> bool:
+    return bool(_VAR_REF.fullmatch(value.strip("'\"")))
+
+
+def _key_values(text: str, sink: Sink) -> str:
+    """`KEY=value`, `KEY: value`, `"KEY": "value"` (also JSON-escaped) with a secret-looking KEY."""
+    out: list[str] = []
+    pos = done = 0
+    while True:
+        match = _KEY_SEP.search(text, pos)
+        if match is None:
+            break
+        pos = match.end()
+        if match.group("s") == ":" and not (match.group("q") or match.group("w")):
+            continue  # `host:port`, `user:pw`: a YAML or JSON key has a blank or a quote around its colon
+        if not _key_kind(match.group("k")):
+            continue
+        found = _VALUE.match(text, match.end())
+        if found is None:
+            continue
+        group = next(g for g in ("dq", "sq", "jq", "bare") if found.group(g) is not None)
+        start, end = found.span(group)
+        value = found.group(group)
+        if group == "bare":
+            trimmed = value.rstrip(",;)]}")
+            end -= len(value) - len(trimmed)
+            value = trimmed
+        if not secret_for_key(match.group("k"), value):
+            continue
+        sink(value)
+        out.append(text[done:start])
+        out.append(MASK)
+        done = pos = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def scrub(text: str, sink: Sink = _ignore) -> str:
+    """The text with every secret that its shape gives away masked; each value found goes to `sink`."""
+    text = _mask(_PRIVATE_KEY, text, sink)
+    text = _mask(_URL_PASSWORD, text, sink, keep=_is_reference)
+    text = _mask(_TOKEN_SHAPES, text, sink)
+    text = _mask(_AUTH_SCHEME, text, sink, keep=_prose)
+    text = _tool_args(text, sink)
+    text = _long_flags(text, sink)
+    return _key_values(text, sink)
+
+
+def secrets_in_text(text: str) -> set[str]:
+    """Every secret value the shapes find in a file's text (env files, compose files, commands).
+
+    Beyond `scrub`: YAML block lists are also read joined into one line (a `command:` or
+    healthcheck `test:` written one argument per line), and an env-file line without `=`
+    (`DB_PASSWORD hunter2`, which compose rejects and doctor reports) counts as key and value.
+    """
+    found: set[str] = set()
+    scrub(text, found.add)
+    scrub(_joined_block_lists(text), found.add)
+    for match in _ENV_LINE_NO_SEP.finditer(text):
+        if secret_for_key(match.group("k"), match.group("v").strip()):
+            found.add(match.group("v").strip())
+    return {v.strip("'\"") for v in found}
+
+
+def _joined_block_lists(text: str) -> str:
+    """Each run of YAML `- item` lines as one line of space-separated items."""
+    lines: list[str] = []
+    items: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("- "):
+            items.append(stripped[2:].strip().strip("'\""))
+            continue
+        if items:
+            lines.append(" ".join(items))
+            items = []
+    if items:
+        lines.append(" ".join(items))
+    return "\n".join(lines)
+
+
+def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
+    """The values of secret-looking keys, and the secrets inside every value (URL passwords, tokens)."""
+    found: set[str] = set()
+    for key, value in mapping.items():
+        if not value:
+            continue
+        if secret_for_key(key, value):
+            found.add(value)
+        scrub(value, found.add)
+    return found
 
 
 class Redactor:
-    """Masks secrets in text: URL passwords, `SECRET_KEY=value` pairs, and known secret values."""
+    """Masks secrets in text: by shape (`scrub`), and every known secret value.
 
-    def __init__(self, secret_values: Iterable[str] = ()) -> None:
-        values = {v for v in secret_values if len(v) >= MIN_SECRET_LENGTH}
-        self._values = sorted(values, key=len, reverse=True)
+    A value that is one of `names` (the project's service, container, host, image and project
+    names, and values it shows in the clear, like `MYSQL_USER=root`) is masked only by shape
+    (`MYSQL_PASSWORD=***`, a URL password, a `-p` argument); a short or word-like one, or one
+    found inside a name, only where it stands alone; any other value wherever it appears. So
+    `MYSQL_PASSWORD=conductor` never turns `conductor-redis` into `***-redis`.
+    """
+
+    def __init__(self, secret_values: Iterable[str] = (), names: Iterable[str] = ()) -> None:
+        known = {n for n in names if n}
+        all_names = "\n".join(sorted(known))
+        strong: set[str] = set()
+        weak: set[str] = set()
+        for raw in secret_values:
+            for value in _pieces(raw):
+                if value in known:
+                    continue  # also a name, or a value the project shows in the clear: masked by shape only
+                if len(value) >= STRONG_LENGTH and not _NAME_LIKE.fullmatch(value) and value not in all_names:
+                    strong.update(_escaped_forms(value))
+                else:
+                    weak.update(_escaped_forms(value))
+        self._strong = sorted(strong, key=len, reverse=True)
+        weak -= strong
+        alternatives = "|".join(map(re.escape, sorted(weak, key=len, reverse=True)))
+        self._weak = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w.-])") if weak else None
 
     @classmethod
     def from_environment(cls, *mappings: Mapping[str, str | None]) -> Redactor:
         """A Redactor that knows every value of a secret-looking key, and every URL password, in the maps."""
         secrets: set[str] = set()
         for mapping in mappings:
-            for key, value in mapping.items():
-                if not value:
-                    continue
-                if is_secret_key(key):
-                    secrets.add(value)
-                secrets.update(m.group("pw") for m in URL_PASSWORD.finditer(value))
+            secrets |= secrets_in_mapping(mapping)
         return cls(secrets)
 
     def text(self, text: str) -> str:
         """The text with every secret it holds replaced by ***."""
         if not text:
             return text
-        text = URL_PASSWORD.sub(lambda m: f"{m.group('head')}{MASK}{m.group('at')}", text)
-        text = KEY_VALUE.sub(self._mask_pair, text)
-        for value in self._values:
+        text = scrub(text)
+        for value in self._strong:
             if value in text:
                 text = text.replace(value, MASK)
+        if self._weak is not None:
+            text = self._weak.sub(MASK, text)
         return text
 
-    @staticmethod
-    def _mask_pair(match: re.Match[str]) -> str:
-        if not is_secret_key(match.group("key")) or match.group("val").strip("'\"") in ("", MASK):
-            return match.group(0)
-        return f"{match.group('key')}{match.group('sep')}{MASK}"
+
+def _pieces(value: str) -> set[str]:
+    """The value, and each line of a multi-line one (a diff shows them one by one), worth masking."""
+    candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
+    return {
+        c for c in candidates
+        if len(c) >= MIN_SECRET_LENGTH and c.lower() not in _NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
+        and not _VAR_REF.fullmatch(c)
+    }
+
+
+def _escaped_forms(value: str) -> set[str]:
+    """The value as it appears raw, in JSON strings, in XML, and in compose files (`$$`)."""
+    xml = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return {value, json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1], xml,
+            value.replace("$", "$$")}

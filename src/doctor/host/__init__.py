@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from doctor.host.context import ExecutionContext
     from doctor.host.engine import EngineConnection
+    from doctor.host.images import EngineImages
+    from doctor.host.interpreter import InstalledPackages
     from doctor.host.owners import OwnerProbe
     from doctor.host.platform import Platform
     from doctor.host.ports import PortProber
@@ -70,6 +72,13 @@ class Host:
         return ShellPaths(self.env, self.timeout)
 
     @cached_property
+    def packages(self) -> InstalledPackages:
+        """What the host's Python can import, read from its files (never by starting it)."""
+        from doctor.host.interpreter import InstalledPackages
+
+        return InstalledPackages(self.env)
+
+    @cached_property
     def compose_version(self) -> tuple[int, int, int] | None:
         """The installed docker compose's version, None when it is absent (asked once per run)."""
         from doctor.host.facts import compose_version
@@ -94,3 +103,16 @@ class Host:
         from doctor.host.owners import OwnerProbe
 
         return OwnerProbe(self.env)
+
+    @cached_property
+    def images(self) -> EngineImages:
+        """Typed image, volume and platform facts of the engine (raise Unavailable when it is down)."""
+        from doctor.host.images import EngineImages
+
+        return EngineImages(self.engine)
+
+    def listen_addresses(self, port: int) -> tuple[str, ...]:
+        """The local addresses a TCP port is listened on (empty when nothing listens)."""
+        from doctor.host.listeners import listen_addresses
+
+        return listen_addresses(port)

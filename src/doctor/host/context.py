@@ -34,14 +34,15 @@ CI_PROVIDERS: tuple[tuple[str, str], ...] = (
 )
 DEVCONTAINER_VARS = ("REMOTE_CONTAINERS", "REMOTE_CONTAINERS_IPC", "DEVCONTAINER", "CODESPACES",
                      "VSCODE_REMOTE_CONTAINERS_SESSION")
-_CONTAINER_ID = re.compile(r"[0-9a-f]{64}")
+_CONTAINER_ID = r"[0-9a-f]{64}"
 # mountinfo bind sources / cgroup paths that name a runtime's state; order = precedence.
-_RUNTIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("kubernetes", re.compile(r"/kubelet/pods/|/kubepods")),
-    ("podman", re.compile(r"/containers/storage/overlay-containers/|libpod")),
-    ("docker", re.compile(r"/docker/containers/|/docker/overlay2/|/docker/rootfs/|/docker[/-]")),
-    ("containerd", re.compile(r"io\.containerd|/containerd/")),
-    ("lxc", re.compile(r"/lxc/|lxc\.payload")),
+# Plain substrings, not regexes: this runs on every preflight, and compiling costs more than the scan.
+_RUNTIME_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("kubernetes", ("/kubelet/pods/", "/kubepods")),
+    ("podman", ("/containers/storage/overlay-containers/", "libpod")),
+    ("docker", ("/docker/containers/", "/docker/overlay2/", "/docker/rootfs/", "/docker/", "/docker-")),
+    ("containerd", ("io.containerd", "/containerd/")),
+    ("lxc", ("/lxc/", "lxc.payload")),
 )
 
 
@@ -228,7 +229,7 @@ def _from_mountinfo(text: str, signals: list[Signal]) -> tuple[str | None, str |
         if mount_point in ("/etc/hostname", "/etc/hosts", "/etc/resolv.conf"):
             runtime = _match_runtime(source)
             if runtime:
-                found = _CONTAINER_ID.search(source)
+                found = re.search(_CONTAINER_ID, source)
                 ident = ident or (found.group(0) if found else None)
                 if not any(s.name == f"mount:{runtime}" for s in signals):
                     where = f"{source} on {mount_point}"
@@ -242,14 +243,14 @@ def _from_cgroup(text: str) -> tuple[str | None, str | None]:
         path = line.split(":", 2)[-1]
         runtime = _match_runtime(path)
         if runtime:
-            found = _CONTAINER_ID.search(path)
+            found = re.search(_CONTAINER_ID, path)
             return runtime, found.group(0) if found else None
     return None, None
 
 
 def _match_runtime(text: str) -> str | None:
-    for name, pattern in _RUNTIME_PATTERNS:
-        if pattern.search(text):
+    for name, markers in _RUNTIME_MARKERS:
+        if any(marker in text for marker in markers):
             return name
     return None
 

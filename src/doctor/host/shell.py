@@ -8,7 +8,6 @@ environment inherits a PATH that may lack what `~/.zprofile` adds for a login sh
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -94,51 +93,6 @@ class ShellPaths:
         if not entries:
             return None
         return shutil.which(tool, path=os.pathsep.join(entries))
-
-    def python_for(self, directories: Sequence[Path]) -> str | None:
-        """The interpreter a developer would use here: a project `.venv` first, then python3 on PATH."""
-        for directory in directories:
-            for venv in (".venv", "venv"):
-                candidate = directory / venv / "bin" / "python"
-                if candidate.is_file() and os.access(candidate, os.X_OK):
-                    return str(candidate)
-        return self.which("python3", self.inherited) or self.which("python", self.inherited)
-
-    def missing_python_packages(self, python: str, packages: Sequence[tuple[str, str]]) -> tuple[str, ...]:
-        """The distributions of `packages` ((distribution, module) pairs) that `python` cannot import.
-
-        Asked of the interpreter itself (not doctor's own, which may live in a pipx venv):
-        a package counts as present when its distribution metadata or its module is found.
-        """
-        if not packages:
-            return ()
-        try:
-            argv = [python, "-c", _PROBE, json.dumps(list(packages))]
-            done = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                                  timeout=self.timeout, env=dict(self.env))
-            missing = json.loads(done.stdout)
-        except (OSError, subprocess.SubprocessError, ValueError):
-            return tuple(dist for dist, _ in packages)
-        return tuple(str(m) for m in missing)
-
-
-_PROBE = """
-import importlib.metadata as md, importlib.util as u, json, sys
-missing = []
-for dist, module in json.loads(sys.argv[1]):
-    try:
-        md.distribution(dist)
-        continue
-    except Exception:
-        pass
-    try:
-        if u.find_spec(module) is not None:
-            continue
-    except Exception:
-        pass
-    missing.append(dist)
-print(json.dumps(missing))
-"""
 
 
 def login_command(shell: str) -> list[str]:

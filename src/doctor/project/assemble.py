@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from doctor.model import Location
+from doctor.project import schema
 from doctor.project.extends import Extender
 from doctor.project.filetree import Interpolation
 from doctor.project.include import apply_include
@@ -51,11 +52,21 @@ class Assembler:
     def __init__(self, home: str | None) -> None:
         self.home = home
         self.problems: list[Problem] = []
+        self.shapes: list[Problem] = []
+        self.validation = schema.Validation()
         self.uses: list[VariableUse] = []
         self._parsed: dict[Path, Parsed] = {}
 
     def problem(self, kind: ProblemKind, message: str, location: Location | None) -> None:
         self.problems.append(Problem(kind, message, location))
+
+    def shape(self, message: str, location: Location | None) -> None:
+        """A shape fault compose-spec's schema also reports: kept only when the schema cannot run."""
+        self.shapes.append(Problem(ProblemKind.SCHEMA, message, location))
+
+    def finish(self) -> list[Problem]:
+        """Every problem: the schema's verdict on shapes, or the hand-written one without jsonschema."""
+        return self.problems if schema.available() else [*self.problems, *self.shapes]
 
     def parse(self, path: Path) -> Parsed:
         """The file's documents, parsed once; faults reported once."""
@@ -135,31 +146,32 @@ class Assembler:
         drop_reset_keys(raw)
         for key in raw:
             if key not in TOP_KEYS and not key.startswith("x-"):
-                self.problem(ProblemKind.SCHEMA, f"additional properties '{key}' not allowed",
+                self.shape(f"additional properties '{key}' not allowed",
                              raw.loc_of(key))
         doc: YMap = self.interpolation(scope).tree(raw, "", raw.loc)
+        self.problems.extend(self.validation.add(doc))
         services_raw = doc.get("services")
         services = YMap(doc.loc_of("services"))
         if isinstance(services_raw, YMap):
             services.locs = dict(services_raw.locs)
-            canon = Canonicalizer(scope.base, self.home, self.problems)
+            canon = Canonicalizer(scope.base, self.home, self.problems, self.shapes)
             for name, value in services_raw.items():
                 if not NAME.match(name):
-                    self.problem(ProblemKind.SCHEMA, f"services additional properties {name!r} not allowed "
+                    self.shape(f"services additional properties {name!r} not allowed "
                                  "(names use only [a-zA-Z0-9._-])", services_raw.loc_of(name))
                     continue
                 converted = canon.service(name, value, services_raw.loc_of(name))
                 if converted is not None:
                     services[name] = converted
         elif services_raw is not None:
-            self.problem(ProblemKind.SCHEMA, "services must be a mapping", doc.loc_of("services"))
+            self.shape("services must be a mapping", doc.loc_of("services"))
         for key in RESOURCES:
             if key in doc and doc[key] is not None and not isinstance(doc[key], YMap):
-                self.problem(ProblemKind.SCHEMA, f"{key} must be a mapping", doc.loc_of(key))
+                self.shape(f"{key} must be a mapping", doc.loc_of(key))
                 del doc[key]
             for name in list(doc.get(key) or ()):
                 if not NAME.match(name):
-                    self.problem(ProblemKind.SCHEMA, f"{key} additional properties {name!r} not allowed "
+                    self.shape(f"{key} additional properties {name!r} not allowed "
                                  "(names use only [a-zA-Z0-9._-])", doc[key].loc_of(name))
                     del doc[key][name]
         doc["services"] = services

@@ -29,6 +29,7 @@ from doctor.project.types import (
     ProblemKind,
     Service,
     ServiceNetwork,
+    WatchRule,
 )
 from doctor.project.yamlload import YList, YMap, stringify
 
@@ -64,7 +65,7 @@ def load_project(options: ProjectOptions) -> ComposeModel:
         networks=tuple(networks),
         active_profiles=active,
         disabled_services=disabled,
-        problems=tuple(_dedupe(assembler.problems)),
+        problems=tuple(_dedupe(assembler.finish())),
     )
 
 
@@ -89,7 +90,9 @@ def _enabled(service: Any, active: tuple[str, ...]) -> bool:
     profiles = service.get("profiles") if isinstance(service, YMap) else None
     if not profiles:
         return True
-    return "*" in active or any(p in active for p in profiles)
+    # compose splits an empty COMPOSE_PROFILES into [""], so a service listing '' is active by
+    # default (`profiles: ['', prod]`), as `docker compose config` shows
+    return "*" in active or any(p in active or p == "" for p in profiles)
 
 
 def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem]) -> Service:
@@ -116,6 +119,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         user=_text(draft.get("user")),
         working_dir=_text(draft.get("working_dir")),
         command=_command(draft.get("command")),
+        watch=_watch(draft.get("develop")),
     )
 
 
@@ -131,7 +135,7 @@ def _environment(draft: YMap, env: dict[str, str], problems: list[Problem]) -> d
     for ref in draft.get("env_file") or ():
         if not isinstance(ref, EnvFileRef):
             continue
-        if not ref.path.is_file():
+        if not ref.path.exists():
             if ref.required:
                 problems.append(Problem(ProblemKind.ENV_FILE, f"env file {ref.path} not found", ref.location))
             continue
@@ -178,6 +182,11 @@ def _networks(draft: YMap) -> dict[str, ServiceNetwork]:
     if draft.get("network_mode") is not None:
         return {}
     return {"default": ServiceNetwork("default")}
+
+
+def _watch(develop: Any) -> tuple[WatchRule, ...]:
+    rules = develop.get("watch") if isinstance(develop, dict) else None
+    return tuple(r for r in rules or () if isinstance(r, WatchRule)) if isinstance(rules, list) else ()
 
 
 def _command(value: Any) -> tuple[str, ...] | str | None:

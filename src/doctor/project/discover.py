@@ -177,7 +177,8 @@ def _merge_env(found: Discovery, path: Path, os_env: Mapping[str, str], required
     parsed: EnvFile = read_env_file(path, lookup)
     found.env_files.append(path)
     found.problems.extend(parsed.problems)
-    for entry in parsed.entries:
-        if entry.key not in known:
+    before = set(known)
+    for entry in parsed.entries:  # within one file the last definition wins, as in compose
+        if entry.key not in before:
             found.origins[entry.key] = Location(path, entry.line)
-        known.setdefault(entry.key, entry.value)
+            known[entry.key] = entry.value

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from doctor.project.reading import read_regular_text
 from doctor.project.types import CopyInstruction, Dockerfile
 
 DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
@@ -54,9 +55,8 @@ def read_dockerfile(path: Path, target: str | None = None) -> Dockerfile:
     Destinations are made absolute against the WORKDIR in effect at the instruction when one is
     known; copies from another stage or image (`--from=`), heredoc and URL sources are left out.
     """
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = read_regular_text(path)
+    if text is None:
         return Dockerfile(path)
     stages = _stages(instructions(text))
     if not stages:

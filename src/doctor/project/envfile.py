@@ -18,6 +18,7 @@ from pathlib import Path
 
 from doctor.model import Location
 from doctor.project.interpolate import InterpolationError, as_lookup, substitute
+from doctor.project.reading import ENV_LIMIT, read_regular
 from doctor.project.types import EnvEntry, EnvFile, Problem, ProblemKind
 
 __all__ = ["parse_env_text", "parse_raw_env_text", "read_dotenv_files", "read_env_file",
@@ -60,7 +61,7 @@ def read_env_file(
     `earlier` is as in `parse_env_text`.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path, ENV_LIMIT)
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
         return EnvFile(path, problems=(Problem(ProblemKind.UNREADABLE, f"cannot read env file: {reason}",
@@ -122,7 +123,7 @@ def parse_env_text(
     `earlier` (keys of env files read before this one, for a service's env_file list). A bare
     `KEY` line takes its value from `lookup` only, and is absent when the lookup has none (an
     earlier `KEY=v` then stays). Text decoded with `surrogateescape` may carry invalid UTF-8
-    bytes: each line holding some gets a Problem, and the bytes read as U+FFFD.
+    bytes: compose accepts them, and here they read as U+FFFD.
     """
     look = as_lookup(lookup)
     before = earlier or {}
@@ -177,11 +178,7 @@ def parse_env_text(
             problems.append(Problem(ProblemKind.ENV_FILE, exc.message, Location(path, line)))
             pos = exc.resume
 
-    flagged = {p.location.line for p in problems if p.location is not None}
-    for line in bad_bytes:
-        if line not in flagged:
-            problems.append(Problem(ProblemKind.ENV_FILE, "line is not valid UTF-8 (compose reads the "
-                                    "bytes as they are)", Location(path, line)))
+    # invalid UTF-8 is no fault: compose v2.40.3 reads the bytes as they are (doctor sees U+FFFD)
     problems.sort(key=lambda p: p.location.line or 0 if p.location else 0)
     return EnvFile(path, tuple(entries), tuple(problems))
 

@@ -30,7 +30,7 @@ def apply_include(assembler: Assembler, doc: YMap, scope: Scope) -> None:
     if entries is None:
         return
     if not isinstance(entries, YList):
-        assembler.problem(ProblemKind.SCHEMA, "include must be a array", location)
+        assembler.shape("include must be a array", location)
         return
     for index, entry in enumerate(entries):
         _include_one(assembler, doc, scope, entry, entries.loc_of(index))

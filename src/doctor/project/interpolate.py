@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from doctor.project.deep import room_for
+
 __all__ = ["InterpolationError", "Lookup", "VariableRef", "as_lookup", "interpolate_tree", "substitute"]
 
 Lookup = Callable[[str], "str | None"]
@@ -33,6 +35,10 @@ _PATTERN = re.compile(
 # getSubstitutionFunctionForTemplate: the operator occurring earliest wins; this is the
 # table order used to break ties (none can tie, but keep Go's order anyway).
 _OPERATORS = (":?", "?", ":-", "-", ":+", "+")
+# compose-go recurses without bound (it reads 400 levels in 0.3 s); its brace matching is
+# quadratic, so far beyond this a template would take minutes in Python: refuse it instead.
+MAX_NESTING = 5000
+_BRACES = re.compile(r"\{.?|\}", re.DOTALL)
 
 
 class InterpolationError(ValueError):
@@ -109,8 +115,15 @@ def substitute(template: str, lookup: Lookup, path: str = "") -> tuple[str, tupl
     Raises InterpolationError.
     """
     refs: list[VariableRef] = []
+    nesting = template.count("${")
+    if nesting > MAX_NESTING:
+        raise InterpolationError(f"invalid interpolation format for {path}: {nesting} nested or chained "
+                                 f"'${{' (doctor reads up to {MAX_NESTING})", path=path, template=template)
     try:
-        return _substitute(template, lookup, refs), tuple(refs)
+        if nesting < 100:
+            return _substitute(template, lookup, refs), tuple(refs)
+        with room_for(4 * nesting + 100):  # three frames per level of `${A:-${B:-...}}`
+            return _substitute(template, lookup, refs), tuple(refs)
     except _Invalid as exc:
         shown = exc.template
         message = (
@@ -187,18 +200,16 @@ def _first_brace_closing_index(text: str) -> int:
     """getFirstBraceClosingIndex as in v2.9.1: every `{` opens (and skips the next character).
 
     Later compose-go counts only `${`; v2.40.3 gives `a` for `${A:-{x}}` with A=a, not `a}`.
+    The regex visits only the braces (`{` with the character it skips), not every character.
     """
     depth = 0
-    i = 0
-    while i < len(text):
-        if text[i] == "}":
+    for match in _BRACES.finditer(text):
+        if match.group()[0] == "}":
             depth -= 1
             if depth == 0:
-                return i
-        if text[i] == "{":
+                return match.start()
+        else:
             depth += 1
-            i += 1
-        i += 1
     return -1
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from doctor.model import Location
+from doctor.project.reading import read_regular_text
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # distribution -> top-level module, for the common packages whose names differ
@@ -96,10 +97,12 @@ def _pyproject(path: Path) -> Manifest | None:
         return None
     import tomllib
 
+    text = read_regular_text(path)
     try:
-        text = path.read_text(errors="replace")
-        data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(text) if text is not None else None
+    except tomllib.TOMLDecodeError:
+        return None
+    if data is None or text is None:
         return None
     own = normalize(str(data.get("project", {}).get("name", "")))
     specs: list[str] = [d for d in data.get("project", {}).get("dependencies", []) if isinstance(d, str)]
@@ -118,10 +121,7 @@ def _pyproject(path: Path) -> Manifest | None:
 
 def _requirements_txt(path: Path) -> Manifest:
     requirements = []
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        lines = []
+    lines = (read_regular_text(path) or "").splitlines()
     for number, line in enumerate(lines, 1):
         spec = line.split(" #", 1)[0].strip()
         if spec and not spec.startswith("#"):
@@ -133,9 +133,9 @@ def _requirements_txt(path: Path) -> Manifest:
 
 def _package_json(path: Path) -> Manifest | None:
     try:
-        text = path.read_text(errors="replace") if path.is_file() else None
+        text = read_regular_text(path)
         data = json.loads(text) if text is not None else None
-    except (OSError, ValueError):
+    except ValueError:
         return None
     if not isinstance(data, dict) or text is None:
         return None

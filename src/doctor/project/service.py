@@ -17,7 +17,7 @@ from typing import Any
 from doctor.model import Location
 from doctor.project.filetree import failed, raw_text, variables_of
 from doctor.project.ports import PortError, parse_port, unique_ports
-from doctor.project.types import EnvSource, EnvVar, Mount, PortMapping, Problem, ProblemKind
+from doctor.project.types import EnvSource, EnvVar, Mount, PortMapping, Problem, ProblemKind, WatchRule
 from doctor.project.volumes import VolumeError, parse_volume, resolve_source, unique_mounts
 from doctor.project.yamlload import Timestamp, YList, YMap, stringify
 
@@ -61,18 +61,24 @@ class Dependency:
 class Canonicalizer:
     """Canonicalizes services of one file: relative paths against `base`, `~` against `home`."""
 
-    def __init__(self, base: Path, home: str | None, problems: list[Problem]) -> None:
+    def __init__(self, base: Path, home: str | None, problems: list[Problem],
+                 shapes: list[Problem] | None = None) -> None:
         self.base = base
         self.home = home
         self.problems = problems
+        self.shapes = problems if shapes is None else shapes
 
     def problem(self, kind: ProblemKind, message: str, location: Location | None) -> None:
         self.problems.append(Problem(kind, message, location))
 
+    def shape(self, message: str, location: Location | None) -> None:
+        """A shape fault compose-spec's schema also reports: kept only when the schema cannot run."""
+        self.shapes.append(Problem(ProblemKind.SCHEMA, message, location))
+
     def service(self, name: str, raw: Any, location: Location | None) -> YMap | None:
         where = f"services.{name}"
         if not isinstance(raw, YMap):
-            self.problem(ProblemKind.SCHEMA, f"{where} must be a mapping", location)
+            self.shape(f"{where} must be a mapping", location)
             return None
         out = YMap(location)
         out.locs = dict(raw.locs)
@@ -80,13 +86,13 @@ class Canonicalizer:
         for key, value in raw.items():
             loc = raw.loc_of(key)
             if key not in SERVICE_KEYS and not key.startswith("x-"):
-                self.problem(ProblemKind.SCHEMA, f"{where} additional properties '{key}' not allowed", loc)
+                self.shape(f"{where} additional properties '{key}' not allowed", loc)
                 continue
             if _has_timestamp(value):
-                self.problem(ProblemKind.SCHEMA, f"{where}.{key} holds an unquoted date (quote it)", loc)
+                self.shape(f"{where}.{key} holds an unquoted date (quote it)", loc)
                 continue
             if key in ARRAYS and value is not None and not isinstance(value, YList):
-                self.problem(ProblemKind.SCHEMA, f"{where}.{key} must be a array", loc)
+                self.shape(f"{where}.{key} must be a array", loc)
                 continue
             converted = self.attribute(where, key, value, loc)
             if converted is not None:
@@ -108,6 +114,8 @@ class Canonicalizer:
             return self.networks(where, value, loc)
         if key == "depends_on":
             return self.depends_on(where, value, loc)
+        if key == "develop":
+            return self.develop(value)
         if key == "extra_hosts":
             return self.string_list(where, key, value, loc, separator="=")
         if key in STRING_LISTS:
@@ -151,12 +159,12 @@ class Canonicalizer:
                                     variables=variables_of(item))
             return found
         if not isinstance(value, YList):
-            self.problem(ProblemKind.SCHEMA, f"{where}.environment must be a mapping or a list", loc)
+            self.shape(f"{where}.environment must be a mapping or a list", loc)
             return found
         for index, item in enumerate(value):
             item_loc = value.loc_of(index)
             if not isinstance(item, str):
-                self.problem(ProblemKind.SCHEMA, f"{where}.environment[{index}]: unexpected type "
+                self.shape(f"{where}.environment[{index}]: unexpected type "
                              f"{type(item).__name__} (write KEY=value)", item_loc)
                 continue
             text = item
@@ -199,6 +207,27 @@ class Canonicalizer:
             found[path] = EnvFileRef(path, required, raw_format, item_loc)
         return list(found.values())
 
+    def develop(self, value: Any) -> Any:
+        """`develop.watch` rules with their paths made absolute against this file's base."""
+        rules = value.get("watch") if isinstance(value, YMap) else None
+        if not isinstance(rules, YList):
+            return value
+        out = YMap(value.loc)
+        out.locs = dict(value.locs)
+        out.update(value)
+        converted = YList(rules.loc)
+        for index, rule in enumerate(rules):
+            if not isinstance(rule, YMap) or not isinstance(rule.get("path"), str):
+                continue
+            ignore = rule.get("ignore")
+            converted.add(WatchRule(
+                resolve_source(rule["path"], self.base, self.home), str(rule.get("action") or ""),
+                str(rule["target"]) if rule.get("target") is not None else None,
+                tuple(str(i) for i in ignore) if isinstance(ignore, list) else (),
+                rules.loc_of(index)), rules.loc_of(index))
+        out["watch"] = converted
+        return out
+
     def build(self, where: str, value: Any, loc: Location | None) -> YMap | None:
         if isinstance(value, str):
             out = YMap(loc)
@@ -206,7 +235,7 @@ class Canonicalizer:
             out.locs["context"] = loc or Location(self.base)
             return out
         if not isinstance(value, YMap):
-            self.problem(ProblemKind.SCHEMA, f"{where}.build must be a string or a mapping", loc)
+            self.shape(f"{where}.build must be a string or a mapping", loc)
             return None
         out = YMap(value.loc)
         out.locs = dict(value.locs)
@@ -234,7 +263,7 @@ class Canonicalizer:
                 aliases = conf.get("aliases") if isinstance(conf, YMap) else None
                 found[name] = tuple(stringify(a) for a in aliases) if isinstance(aliases, YList) else ()
         elif value is not None:
-            self.problem(ProblemKind.SCHEMA, f"{where}.networks must be a list or a mapping", loc)
+            self.shape(f"{where}.networks must be a list or a mapping", loc)
         return found
 
     def depends_on(self, where: str, value: Any, loc: Location | None) -> dict[str, Dependency]:
@@ -247,7 +276,7 @@ class Canonicalizer:
                 required = not (isinstance(conf, YMap) and stringify(conf.get("required", True)) == "false")
                 found[name] = Dependency(required, value.loc_of(name))
         elif value is not None:
-            self.problem(ProblemKind.SCHEMA, f"{where}.depends_on must be a list or a mapping", loc)
+            self.shape(f"{where}.depends_on must be a list or a mapping", loc)
         return found
 
     def string_list(self, where: str, key: str, value: Any, loc: Location | None, separator: str = ":"
@@ -260,7 +289,7 @@ class Canonicalizer:
             return list(dict.fromkeys(stringify(item) for item in value))
         if isinstance(value, str):
             return [value]
-        self.problem(ProblemKind.SCHEMA, f"{where}.{key} must be a list", loc)
+        self.shape(f"{where}.{key} must be a list", loc)
         return []
 
 

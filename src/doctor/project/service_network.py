@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
 
 from doctor.project.env_hosts import FAMILIES, HostRef, family_of, image_family
 from doctor.project.types import ComposeModel, Service
@@ -21,13 +21,128 @@ FAMILY_PORTS = frozenset(port for port, _ in FAMILIES.values())
 UNJUDGED_MODES = ("host", "none", "bridge")
 
 
-@dataclass(frozen=True)
 class NetworkView:
-    """What one service can resolve: name (lowercased) -> the service it reaches, or "" for extra_hosts."""
+    """What one service can resolve: name (lowercased) -> the service it reaches, or "" for extra_hosts.
 
-    service: Service
-    names: Mapping[str, str]
-    peers: tuple[Service, ...]
+    Built from a NetworkIndex in O(networks of the service); `names` and `peers` are looked up
+    in the index on demand, so a view per service costs no scan of every other service.
+    """
+
+    def __init__(self, index: NetworkIndex, service: Service, owner: Service) -> None:
+        self.service = service
+        self.index = index
+        self.networks = tuple(sorted(networks_of(owner)))
+        local: dict[str, str] = {}
+        for link in (*owner.links, *service.links):
+            target, _, alias = link.partition(":")
+            local.setdefault((alias or target).lower(), target)
+        for entry in (*owner.extra_hosts, *service.extra_hosts):
+            host = re.split(r"[=:]", entry, maxsplit=1)[0].strip()
+            local.setdefault(host.lower(), "")
+        local.setdefault(service.name.lower(), service.name)
+        if service.hostname:
+            local.setdefault(service.hostname.lower(), service.name)
+        self.names: Mapping[str, str] = _ViewNames(self, local)
+
+    def resolve(self, name: str) -> str | None:
+        """The peer a lowercased name reaches on a shared network (the first in file order), else None."""
+        best: tuple[int, str] | None = None
+        for network in self.networks:
+            hit = self.index.names.get(network, {}).get(name)
+            if hit is not None and (best is None or hit < best):
+                best = hit
+        return best[1] if best else None
+
+    def has_peer(self, name: str | None) -> bool:
+        """Whether the service `name` shares a network with this one (and so is in `peers`)."""
+        peer = self.index.model.services.get(name or "")
+        return peer is not None and not peer.network_mode and bool(networks_of(peer) & set(self.networks))
+
+    @cached_property
+    def peers(self) -> tuple[Service, ...]:
+        """The services on a network this one joins, in file order (itself included when it has networks)."""
+        order = self.index.order
+        found = {p.name: p for net in self.networks for p in self.index.members.get(net, ())}
+        return tuple(sorted(found.values(), key=lambda p: order[p.name]))
+
+    def listener(self, port: int, exclude: str) -> tuple[str, int] | None:
+        """The first peer (not `exclude`) listening on `port` inside the network, else the first
+        publishing it on the host, with the container port to dial."""
+        tables: tuple[Mapping[str, Mapping[object, list[tuple[int, str, int]]]], ...] = (
+            self.index.listeners, self.index.publishers)
+        for table, key in zip(tables, (port, str(port)), strict=True):
+            best: tuple[int, str, int] | None = None
+            for network in self.networks:
+                for hit in table.get(network, {}).get(key, ()):
+                    if hit[1] != exclude:
+                        best = hit if best is None or hit[0] < best[0] else best
+                        break
+            if best is not None:
+                return best[1], best[2]
+        return None
+
+
+class _ViewNames(Mapping[str, str]):
+    """A view's names: the peers' names on shared networks first, then its own links and extra_hosts."""
+
+    def __init__(self, view: NetworkView, local: dict[str, str]) -> None:
+        self.view, self.local = view, local
+
+    def __getitem__(self, name: str) -> str:
+        found = self.view.resolve(name)
+        if found is not None:
+            return found
+        return self.local[name]
+
+    def __iter__(self) -> Iterator[str]:
+        seen = dict.fromkeys(n for net in self.view.networks for n in self.view.index.names.get(net, {}))
+        return iter({**seen, **dict.fromkeys(self.local)})
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class NetworkIndex:
+    """Every service's names, listen ports and published ports, per network: built once per model."""
+
+    def __init__(self, model: ComposeModel) -> None:
+        self.model = model
+        self.order = {name: i for i, name in enumerate(model.services)}
+        self.names: dict[str, dict[str, tuple[int, str]]] = {}
+        self.members: dict[str, list[Service]] = {}
+        self.listeners: dict[str, dict[object, list[tuple[int, str, int]]]] = {}
+        self.publishers: dict[str, dict[object, list[tuple[int, str, int]]]] = {}
+        self._views: dict[str, NetworkView | None] = {}
+        for i, peer in enumerate(model.services.values()):
+            if peer.network_mode:
+                continue
+            listens = sorted(listen_ports(peer))
+            published = [((m.published or "").strip(), m.target) for m in peer.ports]
+            for network in networks_of(peer):
+                self.members.setdefault(network, []).append(peer)
+                names = self.names.setdefault(network, {})
+                for name in _names_on(model, peer, {network}):
+                    names.setdefault(name.lower(), (i, peer.name))
+                listeners = self.listeners.setdefault(network, {})
+                for port in listens:
+                    listeners.setdefault(port, []).append((i, peer.name, port))
+                publishers = self.publishers.setdefault(network, {})
+                for host_port, target in published:
+                    publishers.setdefault(host_port, []).append((i, peer.name, target))
+
+    @cached_property
+    def published(self) -> set[int]:
+        """Every host port the project publishes (each port of a range)."""
+        return published_ports(self.model)
+
+    def view(self, service: Service) -> NetworkView | None:
+        """The names this service resolves, or None where compose's DNS does not apply (host networking)."""
+        if service.name not in self._views:
+            owner = namespace_owner(self.model, service)
+            mode = (owner.network_mode or "").split(":")[0] if owner is not None else ""
+            unjudged = owner is None or mode in (*UNJUDGED_MODES, "container")
+            self._views[service.name] = None if unjudged or owner is None else NetworkView(self, service, owner)
+        return self._views[service.name]
 
 
 def namespace_owner(model: ComposeModel, service: Service) -> Service | None:
@@ -45,29 +160,8 @@ def networks_of(service: Service) -> set[str]:
 
 
 def network_view(model: ComposeModel, service: Service) -> NetworkView | None:
-    """The names this service resolves, or None where compose's DNS does not apply (host networking)."""
-    owner = namespace_owner(model, service)
-    if owner is None or (owner.network_mode or "").split(":")[0] in (*UNJUDGED_MODES, "container"):
-        return None
-    mine = networks_of(owner)
-    names: dict[str, str] = {}
-    peers = []
-    for peer in model.services.values():
-        if peer.network_mode or not mine & networks_of(peer):
-            continue
-        peers.append(peer)
-        for name in _names_on(model, peer, mine):
-            names.setdefault(name.lower(), peer.name)
-    for link in (*owner.links, *service.links):
-        target, _, alias = link.partition(":")
-        names.setdefault((alias or target).lower(), target)
-    for entry in (*owner.extra_hosts, *service.extra_hosts):
-        host = re.split(r"[=:]", entry, maxsplit=1)[0].strip()
-        names.setdefault(host.lower(), "")
-    names.setdefault(service.name.lower(), service.name)
-    if service.hostname:
-        names.setdefault(service.hostname.lower(), service.name)
-    return NetworkView(service, names, tuple(peers))
+    """One service's view (builds an index of the whole model: in a loop, use NetworkIndex.view)."""
+    return NetworkIndex(model).view(service)
 
 
 def _names_on(model: ComposeModel, peer: Service, networks: set[str]) -> Iterable[str]:

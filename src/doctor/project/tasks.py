@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from doctor.model import Location
+from doctor.project.reading import read_regular_text
 
 MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 # shell keywords and builtins: never a tool on PATH
@@ -106,10 +107,7 @@ def _subdirectories(root: Path) -> list[Path]:
 
 
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(errors="replace") if path.is_file() else None
-    except OSError:
-        return None
+    return read_regular_text(path)
 
 
 def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:

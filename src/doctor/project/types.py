@@ -59,11 +59,21 @@ class PortMapping:
 
     @property
     def published_range(self) -> tuple[int, int] | None:
-        """(first, last) host port, or None when ephemeral."""
+        """(first, last) host port, or None when ephemeral or not a port.
+
+        Compose's `config` accepts any string as a long-syntax `published` (`-1`, `abc`, `-`):
+        the engine refuses it at `up`. Such a value publishes no port doctor can judge.
+        """
         if not self.published:
             return None
-        first, _, last = self.published.partition("-")
-        return int(first), int(last or first)
+        first, dash, last = self.published.partition("-")
+        last = last if dash else first
+        if not (first.isdecimal() and last.isdecimal() and first.isascii() and last.isascii()):
+            return None
+        start, end = int(first), int(last)
+        if end < start or end > 65535:
+            return None
+        return start, end
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,25 @@ class Mount:
     create_host_path: bool = True
     location: Location | None = None
     raw: str = ""
+
+
+@dataclass(frozen=True)
+class WatchRule:
+    """One `develop.watch` rule of `docker compose watch`: `path` (absolute) reaches `target`.
+
+    `action` is sync, sync+restart, sync+exec, rebuild or restart; the sync actions copy host
+    edits into the running container, so for live editing they count as a bind mount.
+    """
+
+    path: str
+    action: str
+    target: str | None = None
+    ignore: tuple[str, ...] = ()
+    location: Location | None = None
+
+    @property
+    def syncs(self) -> bool:
+        return self.action.startswith("sync") and bool(self.target)
 
 
 @dataclass(frozen=True)
@@ -128,6 +157,7 @@ class Service:
     user: str | None = None
     working_dir: str | None = None
     command: tuple[str, ...] | str | None = None
+    watch: tuple[WatchRule, ...] = ()
 
 
 @dataclass(frozen=True)

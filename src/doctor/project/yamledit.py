@@ -25,7 +25,8 @@ from ruamel.yaml.tag import Tag
 
 from doctor.model import Edit
 
-__all__ = ["YamlEditError", "add_environment", "add_volume", "override_ports", "read_text", "whole_file_edit"]
+__all__ = ["YamlEditError", "add_environment", "add_extra_host", "add_volume", "override_ports", "read_text",
+           "whole_file_edit"]
 
 Source = str | Path | None
 PortSpec = str | Mapping[str, object]
@@ -155,6 +156,34 @@ def add_volume(source: Source, service: str, volume: str) -> str:
     return _dump(yaml, root, text)
 
 
+def add_extra_host(source: Source, service: str, entry: str) -> str:
+    """The text with `entry` (`host.docker.internal:host-gateway`) added to `services.<service>.extra_hosts`.
+
+    A mapping-style `extra_hosts` gets `name: value`; a list gets the entry quoted. An entry for
+    the same host name already there is left as it is.
+    """
+    text = read_text(source)
+    yaml, root = _load(text)
+    svc = _service(root, service, text)
+    hosts = svc.get("extra_hosts")
+    name, _, value = entry.partition(":")
+    if hosts is None:
+        hosts = CommentedSeq()
+        svc["extra_hosts"] = hosts
+    _refuse_shared(hosts, "extra_hosts", text)
+    if isinstance(hosts, CommentedMap):
+        if name in hosts:
+            return text
+        hosts[name] = value
+    elif isinstance(hosts, CommentedSeq):
+        if any(isinstance(h, str) and re.split(r"[:=]", h, maxsplit=1)[0].strip() == name for h in hosts):
+            return text
+        hosts.append(DoubleQuotedScalarString(entry))
+    else:
+        raise YamlEditError(f"services.{service}.extra_hosts is neither a list nor a mapping")
+    return _dump(yaml, root, text)
+
+
 def whole_file_edit(path: Path, new_text: str, old_text: str | None = None) -> Edit | None:
     """The Edit that turns the file into `new_text`, or None when it already is.
 
@@ -212,6 +241,9 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
         root = yaml.load(text) if text.strip() else None
     except YAMLError as exc:
         raise YamlEditError(f"not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        # ruamel's round-trip loader recurses per level; compose reads 10,000 levels
+        raise YamlEditError("nested too deeply for doctor to rewrite it safely; edit it by hand") from None
     if root is None:
         root = CommentedMap()
     if not isinstance(root, CommentedMap):
@@ -221,7 +253,10 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
 
 def _dump(yaml: YAML, root: CommentedMap, original: str) -> str:
     out = io.StringIO()
-    yaml.dump(root, out)
+    try:
+        yaml.dump(root, out)
+    except RecursionError:
+        raise YamlEditError("nested too deeply for doctor to rewrite it safely; edit it by hand") from None
     text = out.getvalue()
     if text.strip() == "{}":
         text = ""

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from doctor.model import Location
+from doctor.project.reading import COMPOSE_LIMIT, read_regular
 
 try:  # libyaml is ~10x faster on big files; fall back to the pure-Python loader
     from yaml import CSafeLoader as _BaseLoader
@@ -35,9 +38,9 @@ class _Loader(_BaseLoader):
             return PLAIN
         return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
 
-# Real compose files are well under 1 MB; parsing costs ~0.4 s/MB, so refuse instead of hanging.
-MAX_BYTES = 4 * 1024 * 1024
 RESET = "!reset"
+KEPT_DEPTH = 100  # levels of nesting kept in the model (see _Converter.value)
+MAX_DEPTH = 10_000  # go-yaml v3's max_flow_level / max_indents
 OVERRIDE = "!override"
 
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -183,6 +186,10 @@ class _Converter:
         self.budget -= 1
         if self.budget < 0:
             raise YamlError("yaml: document contains excessive aliasing", node.start_mark.line + 1)
+        if len(at) >= KEPT_DEPTH and not isinstance(node, yaml.ScalarNode):
+            # compose reads up to 10,000 levels; nothing doctor judges lies this deep (only
+            # `x-` extensions can nest freely), so the deeper part is kept as an empty collection
+            return YList(self.loc(node)) if isinstance(node, yaml.SequenceNode) else YMap(self.loc(node))
         tag = node.tag or ""
         if tag in (RESET, OVERRIDE):
             self.tag_paths.append((at, tag))
@@ -312,11 +319,7 @@ def load_documents(path: Path) -> tuple[list[YMap | None], list[tuple[tuple[str,
 
     Raises YamlError for anything compose would refuse to parse, OSError when unreadable.
     """
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise YamlError(f"file is {size // (1024 * 1024)} MB, too large for a compose file "
-                        f"(limit {MAX_BYTES // (1024 * 1024)} MB)", 1)
-    return parse_bytes(path.read_bytes(), path)
+    return parse_bytes(read_regular(path, COMPOSE_LIMIT), path)
 
 
 def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[tuple[str, ...], str]]]:
@@ -331,7 +334,7 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
     converter = _Converter(path, 10_000 + len(text))
     docs: list[YMap | None] = []
     try:
-        for node in yaml.compose_all(text, Loader=_Loader):
+        for node in _compose_all(text):
             value = converter.value(node, ())
             if value is None:
                 docs.append(None)
@@ -349,3 +352,106 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
     except RecursionError:
         raise YamlError("yaml: document nested too deeply", 1) from None
     return docs, converter.tag_paths
+
+
+def _compose_all(text: str) -> Iterator[yaml.Node]:
+    """The documents' node trees, read as deep as go-yaml reads them (10,000 levels).
+
+    libyaml stops at 1,000 levels unless told otherwise (its `yaml_set_max_nest_level`, which
+    PyYAML does not expose); without that, documents deeper than 1,000 levels go through an
+    iterative composer over PyYAML's pure-Python parser (correct, but quadratic in depth).
+    """
+    deep_ok = _libyaml_reads_max_depth()
+    too_deep = False
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" not in str(exc.problem or ""):
+            raise
+        if deep_ok:
+            line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 1
+            raise YamlError(f"yaml: line {line}: exceeded max depth of {MAX_DEPTH}", line) from None
+        too_deep = True
+    if too_deep:  # outside the except block: no chained C-level traceback
+        _refuse_beyond_max_depth(text)
+        nodes = list(_compose_deep(text))
+    yield from nodes
+
+
+@cache
+def _libyaml_reads_max_depth() -> bool:
+    """Raise libyaml's nesting limit to go-yaml's; False when this PyYAML build cannot."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return False
+    try:
+        import ctypes
+
+        from yaml import _yaml
+
+        ctypes.CDLL(_yaml.__file__).yaml_set_max_nest_level(MAX_DEPTH)
+    except (ImportError, OSError, AttributeError):
+        return False
+    return True
+
+
+def _refuse_beyond_max_depth(text: str) -> None:
+    """Fail fast, as go-yaml does, on flow collections nested beyond MAX_DEPTH (the pure-Python
+    scanner needs minutes to reach that point). Counts brackets; quoted text is rarely this deep."""
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            line = text.count("\n", 0, match.start()) + 1
+            raise YamlError(f"yaml: line {line}: exceeded max depth of {MAX_DEPTH}", line)
+
+
+def _compose_deep(text: str) -> Iterator[yaml.Node]:
+    """PyYAML's composer without recursion, over the pure-Python (iterative) parser's events.
+
+    Refuses more than MAX_DEPTH levels with go-yaml's message.
+    """
+    stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
+    anchors: dict[str, yaml.Node] = {}
+    for parsed in yaml.parse(text, Loader=yaml.SafeLoader):
+        event: Any = parsed
+        start: Any = event.start_mark
+        end: Any = event.end_mark
+        node: yaml.Node | None = None
+        if isinstance(event, yaml.DocumentStartEvent):
+            anchors = {}
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise YamlError(f"yaml: unknown anchor '{event.anchor}' referenced", start.line + 1)
+            node = anchors[event.anchor]
+        elif isinstance(event, yaml.ScalarEvent):
+            tag = PLAIN if event.tag in (None, "!") else event.tag
+            node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise YamlError(f"yaml: line {start.line + 1}: exceeded max depth of {MAX_DEPTH}",
+                                start.line + 1)
+            sequence = isinstance(event, yaml.SequenceStartEvent)
+            default = "tag:yaml.org,2002:seq" if sequence else "tag:yaml.org,2002:map"
+            tag = default if event.tag in (None, "!") else event.tag
+            kind = yaml.SequenceNode if sequence else yaml.MappingNode
+            collection = kind(tag, [], start, None, flow_style=event.flow_style)
+            if event.anchor is not None:
+                anchors[event.anchor] = collection
+            stack.append((collection, []))
+            continue
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            node, items = stack.pop()
+            node.end_mark = end
+            if isinstance(node, yaml.MappingNode):
+                node.value = list(zip(items[::2], items[1::2], strict=True))
+            else:
+                node.value = items
+        else:
+            continue
+        if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+            anchors[event.anchor] = node
+        if stack:
+            stack[-1][1].append(node)
+        else:
+            yield node

@@ -97,15 +97,24 @@ def _mark(result: CheckResult, partial: str) -> str:
     return MARKS[result.status]
 
 
-def header(report_dir: Path, cwd: Path | None = None) -> str:
-    """The first line of the report (printed before the checks run, on a terminal)."""
-    return f"doctor preflight {shown_path(report_dir, cwd)}"
+def header(report_dir: Path, cwd: Path | None = None, where: str = "") -> str:
+    """The first line of the report (printed before the checks run, on a terminal), with where
+    doctor runs (a fact of the report, not a finding).
+    """
+    runs = f"  (runs on: {where})" if where else ""
+    return f"doctor preflight {shown_path(report_dir, cwd)}{runs}"
 
 
 def _lines(report: Report, redact: Redactor, options: RenderOptions) -> Iterator[Line]:
     cwd = options.cwd
     if options.header:
-        yield Line((Piece(header(report.project_dir, cwd), "bold", whole=True),))
+        where = report.facts.get("where")
+        yield Line((Piece(header(report.project_dir, cwd, where if isinstance(where, str) else ""), "bold"),))
+        yield Line(())
+    notices = report.facts.get("notices")
+    for notice in notices if isinstance(notices, list) else ():
+        yield Line((Piece("! ", "yellow"), Piece(str(notice))))
+    if isinstance(notices, list) and notices:
         yield Line(())
     for result in report.results:
         partial = partial_reason(result, report)
@@ -288,9 +297,9 @@ class Progress:
         self.live = live
         self._status: Any = None
 
-    def begin(self, project_dir: Path) -> None:
+    def begin(self, project_dir: Path, where: str = "") -> None:
         """Print the header; start the status line on a terminal."""
-        self.out.write(header(project_dir, self.options.cwd) + "\n\n")
+        self.out.write(header(project_dir, self.options.cwd, where) + "\n\n")
         self.out.flush()
         if self.live:
             from rich.console import Console

@@ -1,0 +1,272 @@
+"""doctor preflight against `docker compose config -q`: every row of issue 12's table, as ratios.
+
+doctor runs before every `docker compose up`, so it must cost no more than compose reading the
+same project. For each project and environment this times N *paired* runs (one doctor, one
+compose, the order alternating from pair to pair, same env, same cwd), and prints the median
+of each, their ratio, and the median of the per-pair ratios. Before timing, doctor runs once
+untimed in each environment (page cache, login-PATH cache, model cache: the warm state every
+run after the first sees); the `cold` column sets DOCTOR_NO_CACHE=1 instead.
+
+Projects: examples/clean-stack, examples/broken-stack, and from ../shared/corpus (when present)
+the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a temporary
+folder with placeholders for the bind sources that exist upstream, as the corpus tests do).
+
+Environments (doctor itself is always started by absolute path, as a pipx/venv install is):
+  plain   a login PATH of system folders only;
+  pyenv   a pyenv-like shim folder first on PATH: `python`, `python3`, `pip`, `pytest` are bash
+          shims that run `$PYENV_ROOT/libexec/pyenv exec PROGRAM`, which picks a version from
+          PYENV_VERSION / .python-version / $PYENV_ROOT/version, as pyenv does;
+  venv    an activated virtualenv (VIRTUAL_ENV, its bin first on PATH) with pytest installed.
+
+Synthetic projects (benchmarks/synth.py) of 10/100/500/2000 services add the peak memory
+(max RSS of the process tree) of both. Small commands are timed against a bare interpreter.
+
+    .venv/bin/python benchmarks/compare.py                 # everything, 11 pairs
+    .venv/bin/python benchmarks/compare.py --pairs 5 --only clean-stack,synth100 --envs plain
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SHARED = Path(os.environ.get("DOCTOR_SHARED", REPO.parent / "shared"))
+sys.path.insert(0, str(HERE))
+from synth import write_project  # noqa: E402
+
+CORPUS = {  # row name -> corpus slug (default variant, default discovery)
+    "fastapi": "fastapi__full-stack-fastapi-template",
+    "otel-demo": "open-telemetry__opentelemetry-demo",
+    "appwrite": "appwrite__appwrite",
+    "laradock": "laradock__laradock",
+}
+SYNTHETIC = (10, 100, 500, 2000)
+PLAIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+SHIM = """#!/usr/bin/env bash
+set -e
+[ -n "$PYENV_DEBUG" ] && set -x
+program="${0##*/}"
+export PYENV_ROOT="%(root)s"
+exec "%(root)s/libexec/pyenv" exec "$program" "$@"
+"""
+PYENV = """#!/usr/bin/env bash
+# the part of `pyenv exec` a shim goes through: find the version, then exec its program
+set -e
+[ "$1" = exec ] || { echo "fake pyenv: only 'exec'" >&2; exit 1; }
+program="$2"; shift 2
+version="${PYENV_VERSION:-}"
+dir="$PWD"
+while [ -z "$version" ] && [ -n "$dir" ]; do
+  if [ -f "$dir/.python-version" ]; then version="$(head -n1 "$dir/.python-version")"; fi
+  [ "$dir" = / ] && break
+  dir="$(dirname "$dir")"
+done
+[ -n "$version" ] || version="$(cat "$PYENV_ROOT/version")"
+exec "$PYENV_ROOT/versions/$version/bin/$program" "$@"
+"""
+
+
+def run_once(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB, largest process of the tree) and CPU seconds of one run, output discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = 0  # reaped by wait4 already
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+
+
+def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mapping[str, str],
+           pairs: int) -> dict[str, float]:
+    """Median times (ms), their ratio, the median pair ratio, and the peak memories (MiB)."""
+    run_once(doctor, cwd, env)  # untimed: warms the page cache and doctor's caches
+    run_once(compose, cwd, env)
+    times_d, times_c, ratios, mem_d, mem_c, cpu_d, cpu_c = [], [], [], [], [], [], []
+    for i in range(pairs):
+        order = (doctor, compose) if i % 2 == 0 else (compose, doctor)
+        results = {id(argv): run_once(argv, cwd, env) for argv in order}
+        (td, md, ud), (tc, mc, uc) = results[id(doctor)], results[id(compose)]
+        cpu_d.append(ud)
+        cpu_c.append(uc)
+        times_d.append(td)
+        times_c.append(tc)
+        ratios.append(td / tc)
+        mem_d.append(md)
+        mem_c.append(mc)
+    d, c = statistics.median(times_d), statistics.median(times_c)
+    return {"doctor_ms": d * 1000, "compose_ms": c * 1000, "ratio": d / c,
+            "pair_ratio": statistics.median(ratios),
+            "doctor_mib": max(mem_d) / 1024, "compose_mib": max(mem_c) / 1024,
+            "cpu_ratio": statistics.median(cpu_d) / max(statistics.median(cpu_c), 1e-6)}
+
+
+def make_environments(work: Path, python: str) -> dict[str, dict[str, str]]:
+    """The three shells a developer runs doctor from (see the module docstring)."""
+    base = {k: v for k, v in os.environ.items() if k in ("HOME", "USER", "LOGNAME", "SHELL", "LANG", "TERM",
+                                                        "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG",
+                                                        "XDG_CACHE_HOME")}
+    base["PATH"] = PLAIN_PATH
+    venv = work / "venv"
+    if not (venv / "bin" / "pytest").exists():
+        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "pytest"], check=True)
+    root = work / "pyenv"
+    (root / "shims").mkdir(parents=True, exist_ok=True)
+    (root / "libexec").mkdir(exist_ok=True)
+    (root / "versions").mkdir(exist_ok=True)
+    version = root / "versions" / "3.12.1"
+    if not version.exists():
+        version.symlink_to(venv)
+    (root / "version").write_text("3.12.1\n")
+    (root / "libexec" / "pyenv").write_text(PYENV)
+    (root / "libexec" / "pyenv").chmod(0o755)
+    for program in ("python", "python3", "pip", "pytest"):
+        shim = root / "shims" / program
+        shim.write_text(SHIM % {"root": root})
+        shim.chmod(0o755)
+    return {
+        "plain": base,
+        "pyenv": {**base, "PATH": f"{root / 'shims'}:{PLAIN_PATH}", "PYENV_ROOT": str(root), "PYENV_SHELL": "bash"},
+        "venv": {**base, "PATH": f"{venv / 'bin'}:{PLAIN_PATH}", "VIRTUAL_ENV": str(venv)},
+    }
+
+
+def corpus_project(slug: str, work: Path) -> Path | None:
+    """A writable copy of a corpus project with placeholders for its upstream bind sources."""
+    source = SHARED / "corpus" / slug
+    if not source.is_dir():
+        return None
+    copy = work / "corpus" / slug
+    if not copy.exists():
+        shutil.copytree(source, copy)
+        for path in [copy, *copy.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        manifest = copy / "bind-sources.tsv"
+        rows = list(csv.reader(manifest.open(), delimiter="\t"))[1:] if manifest.is_file() else []
+        for _service, bind, _target, _create, kind in rows:
+            path = copy / bind
+            if kind == "dir":
+                path.mkdir(parents=True, exist_ok=True)
+            elif kind == "file" and not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch()
+    return copy
+
+
+def projects(work: Path, only: set[str] | None) -> list[tuple[str, Path]]:
+    rows = [("clean-stack", REPO / "examples" / "clean-stack"), ("broken-stack", REPO / "examples" / "broken-stack")]
+    for name, slug in CORPUS.items():
+        if only is None or name in only:
+            found = corpus_project(slug, work)
+            if found is None:
+                print(f"# {name}: ../shared/corpus/{slug} not found, row skipped")
+            else:
+                rows.append((name, found))
+    for count in SYNTHETIC:
+        if only is None or f"synth{count}" in only:
+            rows.append((f"synth{count}", write_project(work / "synth" / str(count), count)))
+    return [(n, p) for n, p in rows if only is None or n in only]
+
+
+def small_commands(doctor: Path, python: str, env: Mapping[str, str], runs: int) -> dict[str, float]:
+    """Median ms of `doctor --version`, `list`, `explain`, `preflight --help`, and of a bare interpreter."""
+    commands = {"bare python": [sys.executable, "-c", "pass"], "--version": [str(doctor), "--version"],
+                "list": [str(doctor), "list"], "explain port-collision": [str(doctor), "explain", "port-collision"],
+                "preflight --help": [str(doctor), "preflight", "--help"]}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for argv in commands.values():
+        run_once(argv, REPO, env)
+    for _ in range(runs):
+        for name, argv in commands.items():
+            times[name].append(run_once(argv, REPO, env)[0] * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=11)
+    parser.add_argument("--only", help="rows to run (clean-stack,broken-stack,fastapi,otel-demo,appwrite,laradock,"
+                                       "synth10,...,small)")
+    parser.add_argument("--envs", default="plain,pyenv,venv")
+    parser.add_argument("--cold", action="store_true", help="add a cold column (DOCTOR_NO_CACHE=1, plain PATH)")
+    parser.add_argument("--synth-envs", action="store_true", help="run the synthetic rows in every environment")
+    parser.add_argument("--work", type=Path, help="keep the environments and copies here (default: a temp dir)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # measure what users run: with bytecode caches
+    doctor = Path(os.environ.get("DOCTOR", REPO / ".venv" / "bin" / "doctor")).absolute()
+    python = getattr(sys, "_base_executable", sys.executable)
+    only = set(args.only.split(",")) if args.only else None
+    compose = ["docker", "compose", "config", "-q"]
+    work = args.work or Path(tempfile.mkdtemp(prefix="doctor-bench."))
+    work.mkdir(parents=True, exist_ok=True)
+    envs = {name: env for name, env in make_environments(work, python).items() if name in args.envs.split(",")}
+    print(f"# {args.pairs} paired runs per cell, alternating order; load average {_load()}; {os.cpu_count()} cores")
+    print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
+    results: dict[str, object] = {}
+    cold = f"{'cold (plain)':>22}" if args.cold else ""
+    header = f"{'project':14}" + "".join(f"{name:>22}" for name in envs) + cold
+    print(header)
+    for name, path in projects(work, only):
+        cells = []
+        # the synthetic rows measure scaling: the plain environment is enough (--synth-envs for all)
+        row_envs = envs if not name.startswith("synth") or args.synth_envs else dict(list(envs.items())[:1])
+        for env_name, env in row_envs.items():
+            found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs)
+            results[f"{name}/{env_name}"] = found
+            cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
+            print(f"#   {name}/{env_name}: doctor {found['doctor_ms']:.0f} ms, compose {found['compose_ms']:.0f} ms, "
+                  f"ratio {found['ratio']:.2f} (CPU time {found['cpu_ratio']:.2f}), "
+                  f"memory {found['doctor_mib']:.0f} vs {found['compose_mib']:.0f} MiB",
+                  flush=True)
+        if args.cold:
+            env = {**envs.get("plain", next(iter(envs.values()))), "DOCTOR_NO_CACHE": "1"}
+            found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs)
+            results[f"{name}/cold"] = found
+            cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
+        print(f"{name:14}" + "".join(f"{c:>22}" for c in cells), flush=True)
+    print("# compose ms per row: " + ", ".join(f"{k}={v['compose_ms']:.0f}" for k, v in results.items()  # type: ignore[index]
+                                               if k.endswith("/plain")))
+    print("# peak memory (MiB), doctor vs compose, plain env:")
+    for key, value in results.items():
+        if key.endswith("/plain"):
+            v = value  # type: ignore[assignment]
+            print(f"  {key.split('/')[0]:14} {v['doctor_mib']:6.1f} vs {v['compose_mib']:6.1f}")  # type: ignore[index]
+    if only is None or "small" in only:
+        small = small_commands(doctor, python, envs.get("plain", os.environ), max(args.pairs, 11))
+        results["small"] = small
+        bare = small["bare python"]
+        print(f"# small commands (median ms; goal: --version <= bare+25, list/explain <= 60); bare python {bare:.1f}")
+        for name, ms in small.items():
+            if name != "bare python":
+                print(f"  doctor {name:24} {ms:6.1f} ms  (+{ms - bare:5.1f} over bare)")
+    print(f"# load average after: {_load()}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

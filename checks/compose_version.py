@@ -1,0 +1,65 @@
+"""compose-version: compose-file features the installed docker compose does not support; obsolete `version:`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from doctor.host import Host
+from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
+from doctor.project import Project
+from doctor.project.features import feature_uses, obsolete_version
+
+
+class ComposeVersion(Check):
+    """compose-file features the installed compose does not support; the obsolete top-level `version:`
+
+    What it finds
+        Features of the compose files that need a newer docker compose than the one installed
+        (`docker compose version`): `include` (2.20.0), `depends_on.<svc>.required` (2.20.2),
+        `develop` (2.22.0), `env_file` entries with `required` (2.24.0), the `!reset` /
+        `!override` tags (2.24.4), `provider` services (2.35.0) and `models` (2.38.0). Also the
+        top-level `version:`, which compose ignores and warns about (info). Skipped, with the
+        reason, when no docker compose answers.
+
+    Why it matters
+        An older compose stops at the first such feature with an error that does not name the
+        version it needs ("services.web Additional property develop is not allowed"), or, for
+        the merge tags, silently merges the lists the file meant to replace.
+
+    Example
+        compose.yaml:14  'services.web.develop' needs docker compose 2.22.0; this machine has 2.21.0
+
+    Fix
+        Advice: upgrade docker compose to the version named (Docker Desktop, or the
+        docker-compose-plugin package), or drop the feature. For `version:`, delete the line.
+
+    Fix safety
+        Advice only: nothing is written.
+    """
+
+    id = "compose-version"
+    severity = Severity.ERROR
+    fix_family = ""  # advice only: no `doctor fix` flag
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        files = project.compose.files
+        uses = list(feature_uses(files))
+        installed = host.compose_version if uses else None
+        if uses and installed is None:  # before anything is yielded: the skip keeps no half result
+            raise Unavailable("docker compose not found on PATH (or it did not answer)")
+        for location in obsolete_version(files):
+            message = "top-level 'version' is obsolete: compose ignores it and warns on every run"
+            fix = Fix("delete the 'version:' line", Safety.ADVICE)
+            yield self.finding(message, location, f"version:{location.path.name}", fix, Severity.INFO)
+        if installed is None:
+            return
+        have = ".".join(map(str, installed))
+        seen: set[str] = set()
+        for use in sorted(uses, key=lambda u: u.since, reverse=True):
+            if use.since <= installed or use.feature in seen:
+                continue
+            seen.add(use.feature)
+            need = ".".join(map(str, use.since))
+            message = f"'{use.feature}' needs docker compose {need}; this machine has {have}"
+            fix = Fix(f"upgrade docker compose to {need} or later", Safety.ADVICE)
+            yield self.finding(message, use.location, use.feature, fix)

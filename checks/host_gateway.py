@@ -1,0 +1,114 @@
+"""host-gateway: `host.docker.internal` dialed on a Linux engine without `extra_hosts: host-gateway`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from doctor.host import Host
+from doctor.host.listeners import loopback_only
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity
+from doctor.project import Project
+from doctor.project.edits import dev_override
+from doctor.project.types import Service
+
+NAME = "host.docker.internal"
+ENTRY = f"{NAME}:host-gateway"
+_DIAL = re.compile(r"(?<![\w.-])host\.docker\.internal(?![\w-])(?::(\d{1,5}))?", re.IGNORECASE)
+
+
+class HostGateway(Check):
+    """`host.docker.internal` on a Linux engine without `extra_hosts: host-gateway`
+
+    What it finds
+        A service whose environment (compose `environment:` and `env_file:`) or command names
+        `host.docker.internal` while the engine is a plain Linux docker engine and the service has
+        no `extra_hosts` entry for that name. Docker Desktop, OrbStack and Rancher Desktop answer
+        the name themselves; they are not reported. Also, with a local engine, a host port it
+        dials (`host.docker.internal:5432`) that the host listens on only at 127.0.0.1 / ::1:
+        a container arrives from the bridge, never on loopback. Skipped when the engine cannot
+        be asked.
+
+    Why it matters
+        On Linux the name resolves nowhere unless the container is given it: the app fails with
+        "Name or service not known" / `getaddrinfo ENOTFOUND host.docker.internal` on a
+        colleague's Linux laptop or in CI, while it works on every Mac. A host service bound to
+        127.0.0.1 refuses the container's connection even once the name resolves.
+
+    Example
+        compose.yaml:9  'api' dials host.docker.internal (DATABASE_URL); this Linux engine does not resolve it
+
+    Fix
+        Add `extra_hosts: ["host.docker.internal:host-gateway"]` to the service in the dev
+        override compose loads (created where compose will read it, comments kept). Docker
+        Desktop accepts the same line, so it is right on every machine.
+
+        For a loopback-only host service: advice to make it listen on 0.0.0.0 or the bridge.
+
+    Fix safety
+        Safe: it only adds one `extra_hosts` entry for a name that resolved nowhere before.
+        The loopback advice changes nothing.
+    """
+
+    id = "host-gateway"
+    severity = Severity.WARNING
+    fix_family = "hosts"
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        dials = {svc.name: _dials(svc) for svc in project.services.values() if (svc.network_mode or "") != "host"}
+        if not any(dials.values()) or host.images.provides_host_gateway_name:  # asks the engine only when needed
+            return
+        local = host.engine.endpoint is not None and host.engine.endpoint.is_local
+        for name, found in sorted(dials.items()):
+            svc = project.services[name]
+            if found and not _has_entry(svc):
+                what, where, _ = found[0]
+                message = f"'{name}' dials {NAME} ({what}); this Linux engine does not resolve it"
+                yield self.finding(message, where or svc.location, f"{name}:{NAME}", _fix(project, name))
+            for port in sorted({p for _, _, p in found if p}) if local else ():
+                yield from self._loopback(host, svc, port, next(d for d in found if d[2] == port))
+
+    def _loopback(self, host: Host, svc: Service, port: int,
+                  dial: tuple[str, Location | None, int | None]) -> Iterator[Finding]:
+        addresses = host.listen_addresses(port)
+        if not loopback_only(addresses):
+            return
+        message = f"'{svc.name}' dials {NAME}:{port} ({dial[0]}), but the host listens there on {addresses[0]} only"
+        fix = Fix(f"make the host service on port {port} listen on 0.0.0.0 (or the docker bridge address)",
+                  Safety.ADVICE)
+        yield self.finding(message, dial[1] or svc.location, f"{svc.name}:{NAME}:{port}", fix)
+
+
+def _dials(svc: Service) -> list[tuple[str, Location | None, int | None]]:
+    """(where: variable or 'command', its location, the port dialed when written) for each mention."""
+    found = []
+    for var in svc.environment.values():
+        match = _DIAL.search(var.value or "")
+        if match:
+            found.append((var.name, var.location, int(match.group(1)) if match.group(1) else None))
+    command = svc.command if isinstance(svc.command, str) else " ".join(svc.command or ())
+    match = _DIAL.search(command)
+    if match:
+        found.append(("command", svc.location, int(match.group(1)) if match.group(1) else None))
+    return found
+
+
+def _has_entry(svc: Service) -> bool:
+    return any(re.split(r"[:=]", entry, maxsplit=1)[0].strip().lower() == NAME for entry in svc.extra_hosts)
+
+
+def _fix(project: Project, service: str) -> Fix:
+    title = f"add extra_hosts \"{ENTRY}\" to '{service}'"
+    path = dev_override(project)
+    if path is None:
+        return Fix(f"{title} in the compose file that defines it", Safety.ADVICE)
+    # imported here: ruamel.yaml is needed only when a fix is built, never on a clean run
+    from doctor.project.yamledit import YamlEditError, add_extra_host, read_text, whole_file_edit
+
+    try:
+        edit = whole_file_edit(path, add_extra_host(read_text(path), service, ENTRY))
+    except YamlEditError:
+        edit = None
+    if edit is None:
+        return Fix(f"{title} in {path.name}", Safety.ADVICE)
+    return Fix(f"{title} in {path.name}", Safety.SAFE, (edit,))

@@ -1,0 +1,95 @@
+"""Is a service a client of a server? It reads the variable, or it gets the host and depends on it.
+
+An env_file that every service loads hands ES_PORT to services that never dial Elasticsearch;
+only a client of the server is hurt by the host-side port. A service is a client when its
+command or its code names the variable, or when it also gets the matching host variable
+(ES_HOST beside ES_PORT) and depends on the server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from doctor.project import Project
+from doctor.project.codepaths import code_map
+from doctor.project.codetext import CodeText
+from doctor.project.types import EnvSource, Service
+from doctor.project.webapps import dials_from_inside
+
+HOST_SUFFIX = re.compile(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
+
+
+class Clients:
+    """Answers, once per run and with the code read once, why a service dials a server."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.text = CodeText()
+
+    def reason(self, consumer: Service, name: str, server: Service) -> str | None:
+        """Why doctor thinks the consumer dials the server with this variable, or None."""
+        given = self._given(consumer, name)
+        if given is not None:
+            return given
+        if server.name not in consumer.depends_on:
+            return None
+        prefix = re.sub(r"_?PORT$", "", name, flags=re.IGNORECASE).upper()
+        for other, var in consumer.environment.items():
+            if other != name and HOST_SUFFIX.search(other) and HOST_SUFFIX.sub("", other.upper()) == prefix \
+                    and var.value:
+                return f"gets {other}={var.value} and depends on '{server.name}'"
+        return None
+
+    def local_reason(self, service: Service, name: str, peer: str) -> str | None:
+        """Why a service dials `localhost` from this variable: it reads it, or depends on the peer."""
+        given = self._given(service, name)
+        if given is not None:
+            return given
+        return f"depends on '{peer}'" if peer in service.depends_on else None
+
+    def dials_from_inside(self, service: Service) -> str | None:
+        """Why the service opens its browser-facing URLs from inside its container, or None."""
+        return dials_from_inside(service, self._folders(service))
+
+    def _given(self, service: Service, name: str) -> str | None:
+        """It reads the variable in its code or command, or compose gives it to this service alone."""
+        where = self._reader(service, name)
+        if where is not None:
+            return f"reads {name} in {where}"
+        var = service.environment.get(name)
+        if var is None:
+            return None
+        if var.source is EnvSource.ENVIRONMENT:
+            return f"sets {name} in its environment"
+        path = var.location.path if var.location else None
+        # the project's .env is every service's file, whoever loads it today
+        shared = path is None or path == self.project.root / ".env" or any(
+            other is not service and (path in other.env_files or any(
+                v.location is not None and v.location.path == path for v in other.environment.values()))
+            for other in self.project.services.values())
+        return None if shared else f"loads {name} from its own env_file"
+
+    def _reader(self, service: Service, name: str) -> str | None:
+        where = self.text.reader_of(name, self._folders(service), _command(service))
+        if where is None or where == "its command":
+            return where
+        return os.path.relpath(where, self.project.root)
+
+    def _folders(self, service: Service) -> list[Path]:
+        root = self.project.root
+        codes = code_map(service, self.project.dockerfile(service))
+        # the image holds what its Dockerfile COPYs, not the whole build context (a test runner
+        # built from the repo root does not run the backend's code)
+        image = [p.host for p in codes.copies] or ([codes.context] if codes.context else [])
+        found = [p.host for p in codes.live] + image
+        # only the project's own code: a bind of $HOME or / is not searched
+        return [p for p in dict.fromkeys(found) if p.is_relative_to(root.parent) and p != Path(p.anchor)]
+
+
+def _command(service: Service) -> str:
+    command = service.command
+    if command is None:
+        return ""
+    return command if isinstance(command, str) else " ".join(command)

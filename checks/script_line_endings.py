@@ -1,0 +1,137 @@
+"""script-line-endings: scripts reaching a container with CRLF, a BOM, or a shebang the image lacks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.host import Host
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, relative_to
+from doctor.project import Project
+from doctor.project.recipe import Recipe
+from doctor.project.shipped import Shipped, shipped_scripts
+
+BOM = b"\xef\xbb\xbf"
+MAX_BYTES = 1024 * 1024
+GITATTRIBUTES_LINE = "*.sh text eol=lf"
+# interpreters a busybox-based image (alpine, busybox) does not have unless a RUN installs them
+NOT_IN_BUSYBOX = frozenset(("bash", "zsh", "fish", "ksh"))
+_SHEBANG = re.compile(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
+
+
+class ScriptLineEndings(Check):
+    """shell scripts reaching a container with CRLF, a BOM, or a shebang the image lacks
+
+    What it finds
+        Scripts that reach a container — COPY'd by a service's Dockerfile, bind-mounted, named as
+        its entrypoint or command, or run by a Makefile target through `docker compose exec|run`
+        — that have Windows (CRLF) line endings, start with a UTF-8 byte-order mark, or name in
+        their shebang an interpreter the image lacks (`#!/bin/bash` on an alpine or busybox base
+        whose Dockerfile installs no bash). The image is judged from its FROM and RUN lines only;
+        no registry is asked.
+
+    Why it matters
+        Linux reads the `\\r` as part of the interpreter's name or of each command: the container
+        dies with `exec /entrypoint.sh: no such file or directory`, `bash\\r: bad interpreter` or
+        `syntax error near unexpected token`, messages that never mention line endings. A file
+        checked out on Windows with `core.autocrlf=true` is the usual source.
+
+    Example
+        scripts/entrypoint.sh:1  has CRLF line endings and reaches 'web' (COPY, Dockerfile:6)
+
+    Fix
+        Rewrite the file with LF line endings and without the BOM (the fixer backs up a file git
+        does not track). A second finding (info) adds `*.sh text eol=lf` to `.gitattributes` so
+        git checks scripts out with LF on every machine. For a missing interpreter: install it in
+        the Dockerfile (`RUN apk add --no-cache bash`) or use `#!/bin/sh` (advice).
+
+    Fix safety
+        Safe: only the line-ending bytes and the BOM change; the script's text stays the same.
+    """
+
+    id = "script-line-endings"
+    severity = Severity.ERROR
+    fix_family = "scripts"
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        root = project.root
+        crlf = False
+        for shipped in shipped_scripts(project):
+            try:
+                with shipped.path.open("rb") as handle:
+                    data = handle.read(MAX_BYTES + 1)
+            except OSError:
+                continue
+            if len(data) > MAX_BYTES or b"\0" in data[:8192]:
+                continue  # not a script
+            where = f"reaches '{shipped.service}' ({shipped.how})"
+            location = Location(shipped.path, 1)
+            subject = relative_to(shipped.path, root)
+            faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", b"\r\n" in data))
+                      if found]
+            crlf = crlf or b"\r\n" in data
+            if faults:
+                message = f"has {' and '.join(faults)} and {where}"
+                yield self.finding(message, location, subject, _rewrite_fix(project, shipped.path, data))
+            missing = _missing_interpreter(data.removeprefix(BOM), shipped)
+            if missing:
+                message = f"shebang needs {missing}, which image '{shipped.image}' lacks; it {where}"
+                fix = Fix(f"install {missing} in the image (RUN apk add --no-cache {missing}) or use #!/bin/sh",
+                          Safety.ADVICE)
+                yield self.finding(message, location, f"{subject}:{missing}", fix)
+        attributes = _gitattributes_fix(project) if crlf else None
+        if attributes is not None:
+            message = "no .gitattributes rule keeps *.sh at LF: a Windows checkout brings CRLF back"
+            location = Location(project.root / ".gitattributes", None)
+            yield self.finding(message, location, ".gitattributes", attributes, Severity.INFO)
+
+
+def _rewrite_fix(project: Project, path: Path, data: bytes) -> Fix:
+    fixed = data.removeprefix(BOM).replace(b"\r\n", b"\n")
+    if b"\r\n" not in data:
+        title = f"remove the BOM from {path.name}"
+    else:
+        title = f"rewrite {path.name} with LF line endings" + (" and no BOM" if data.startswith(BOM) else "")
+    return Fix(title, Safety.SAFE, (Edit(path, data, fixed),))
+
+
+def _gitattributes_fix(project: Project) -> Fix | None:
+    """Append `*.sh text eol=lf` to the repository's .gitattributes, unless a rule for *.sh is there."""
+    path = project.root / ".gitattributes"
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    if any(line.split()[:1] in (["*.sh"], ["*"]) and "eol=lf" in line for line in text.splitlines()):
+        return None
+    prefix = "\n" if text and not text.endswith("\n") else ""
+    return Fix(f"add '{GITATTRIBUTES_LINE}' to .gitattributes", Safety.SAFE,
+               (Edit(path, "", f"{prefix}{GITATTRIBUTES_LINE}\n"),))
+
+
+def _missing_interpreter(data: bytes, shipped: Shipped) -> str:
+    """The shebang's interpreter when the image is busybox-based and no RUN installs it, else ""."""
+    match = _SHEBANG.match(data)
+    if match is None:
+        return ""
+    program = match.group(1).rsplit(b"/", 1)[-1]
+    if program == b"env" and match.group(2):
+        program = match.group(2)
+    name = program.decode("ascii", "replace").rstrip("\r")
+    if name not in NOT_IN_BUSYBOX or not _busybox_based(shipped.image):
+        return ""
+    if shipped.recipe is not None and _installs(shipped.recipe, name):
+        return ""
+    return name
+
+
+def _busybox_based(image: str) -> bool:
+    repo, _, tag = image.lower().rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image.lower(), "", "")
+    name = repo.rsplit("/", 1)[-1]
+    return name in ("alpine", "busybox") or "alpine" in tag
+
+
+def _installs(recipe: Recipe, program: str) -> bool:
+    return any(re.search(rf"\b(?:apk|apt-get|apt|yum|dnf|microdnf)\b[^;&|]*\b(?:add|install)\b[^;&|]*\b{program}\b",
+                         step.text) for step in recipe.runs)

@@ -1,0 +1,160 @@
+"""volume-shadowing: volumes over image-filled paths that keep stale content; binds hiding image content."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+from doctor.host import Host
+from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, relative_to
+from doctor.project import Project
+from doctor.project.filled import FilledPath, filled_paths
+from doctor.project.recipe import read_recipe
+from doctor.project.types import Mount, Service
+
+DEPENDENCY_DIRS = frozenset(("node_modules", ".venv", "venv"))
+
+
+class VolumeShadowing(Check):
+    """volumes over image-filled paths (node_modules, venvs) that keep stale content; binds hiding image content
+
+    What it finds
+        A named or anonymous volume mounted where the service's image installs dependencies
+        (`/app/node_modules` after `npm ci`, a virtualenv after `uv sync` or `python -m venv`):
+        docker copies the image's content into the volume once, when it is created, and never
+        again — a note. Live: when that volume exists and is older than the image, a warning
+        naming the volume and its age. Also a bind mount over a folder the image filled, with no
+        volume keeping it and no such folder on the host: the bind hides what the image installed.
+
+    Why it matters
+        After adding a dependency and rebuilding, the container still sees the old node_modules
+        or venv ("Cannot find module", "No module named ...") because compose reuses the volume;
+        a bind of the source tree over /app hides the image's node_modules altogether.
+
+    Example
+        compose.yaml:9  volume 'shop_node_modules' over /app/node_modules is 12 days older than image 'shop-web'
+
+    Fix
+        For a stale volume: `docker compose up -d --renew-anon-volumes SERVICE` (anonymous) or
+        `docker volume rm NAME` after stopping the service (named); the next `up` refills it from
+        the image. For a hiding bind: advice to add an anonymous volume for the folder, or to
+        install the dependencies on the host.
+
+    Fix safety
+        Unsafe: the volume's content is thrown away (asks first; only with --yes unattended).
+        The notes and the bind advice change nothing.
+    """
+
+    id = "volume-shadowing"
+    severity = Severity.WARNING
+    fix_family = "volumes"
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        for svc in sorted(project.services.values(), key=lambda s: s.name):
+            path = svc.build.dockerfile_path if svc.build else None
+            if path is None or not path.is_file():
+                continue
+            filled = filled_paths(read_recipe(path))
+            volumes = [m for m in svc.volumes if m.type == "volume"]
+            for mount in volumes:
+                origin = next((f for f in filled if f.path == mount.target), None)
+                if origin is None and posixpath.basename(mount.target) not in DEPENDENCY_DIRS:
+                    continue
+                yield self._volume(project, host, svc, mount)
+            for mount in (m for m in svc.volumes if m.type == "bind" and m.source):
+                for hidden in filled:
+                    if _hides(mount, hidden, volumes):
+                        yield self._bind(project, svc, mount, hidden, path)
+
+    def _volume(self, project: Project, host: Host, svc: Service, mount: Mount) -> Finding:
+        kind = f"volume '{mount.source}'" if mount.source else "anonymous volume"
+        subject = f"{svc.name}:{mount.target}"
+        stale = _stale(project, host, svc, mount)
+        if stale is None:
+            message = f"'{svc.name}' {kind} over {mount.target} keeps its first content after image rebuilds"
+            fix = Fix(f"after a dependency change run docker compose up -d -V {svc.name}", Safety.ADVICE)
+            return self.finding(message, mount.location, subject, fix, Severity.INFO)
+        name, age = stale
+        message = f"'{svc.name}' volume '{name}' over {mount.target} is {age} older than its image: stale content"
+        base = ("docker", "compose", "-p", project.compose.project_name,
+                *(arg for f in project.compose.files for arg in ("-f", str(f))))
+        if mount.source:
+            fix = Fix(f"remove volume '{name}' (stop '{svc.name}' first); the next up refills it", Safety.UNSAFE,
+                      command=("docker", "volume", "rm", name))
+        else:
+            fix = Fix(f"recreate '{svc.name}' with fresh anonymous volumes (up -V)", Safety.UNSAFE,
+                      command=(*base, "up", "-d", "--renew-anon-volumes", svc.name))
+        # its own subject: the note about the same mount stays after the fix, this must not
+        return self.finding(message, mount.location, f"{subject}:stale", fix)
+
+    def _bind(self, project: Project, svc: Service, mount: Mount, hidden: FilledPath, dockerfile: Path) -> Finding:
+        shown = _relative(Path(mount.source or ""), project.root)
+        where = f"{relative_to(dockerfile, project.root)}:{hidden.line}"
+        message = f"'{svc.name}' bind {shown}:{mount.target} hides {hidden.path} ({hidden.tool}, {where})"
+        fix = Fix(f"add '- {hidden.path}' to the volumes of '{svc.name}', or install it on the host", Safety.ADVICE)
+        return self.finding(message, mount.location, f"{svc.name}:{hidden.path}", fix)
+
+
+def _hides(bind: Mount, hidden: FilledPath, volumes: list[Mount]) -> bool:
+    """The bind covers the filled path, no volume re-exposes it, and the host has no such folder."""
+    if not _within(hidden.path, bind.target):
+        return False
+    if any(_within(hidden.path, v.target) and len(v.target) > len(bind.target) for v in volumes):
+        return False
+    on_host = Path(bind.source or "") / posixpath.relpath(hidden.path, bind.target)
+    return not on_host.exists()
+
+
+def _within(path: str, folder: str) -> bool:
+    folder = folder.rstrip("/") or "/"
+    return path == folder or path.startswith(folder if folder == "/" else folder + "/")
+
+
+def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[str, str] | None:
+    """(volume name, how much older than the image) when the live volume predates the image; else None."""
+    try:
+        images = host.images
+        image = images.image(svc.image or f"{project.compose.project_name}-{svc.name}")
+        if image is None or image.created is None:
+            return None
+        name = _volume_name(project, host, svc, mount)
+        volume = images.volumes.get(name) if name else None
+    except Unavailable:
+        return None  # the static note stands; no engine, no age
+    if volume is None or volume.created is None or volume.created >= image.created:
+        return None
+    return volume.name, _age(image.created - volume.created)
+
+
+def _volume_name(project: Project, host: Host, svc: Service, mount: Mount) -> str | None:
+    compose_project = project.compose.project_name
+    if mount.source:
+        for volume in host.images.volumes.values():
+            labels = volume.labels
+            if labels.get("com.docker.compose.project") == compose_project and \
+                    labels.get("com.docker.compose.volume") == mount.source:
+                return volume.name
+        return f"{compose_project}_{mount.source}"
+    for used in host.images.project_mounts(compose_project):
+        if used.service == svc.name and used.target == mount.target:
+            return used.volume
+    return None
+
+
+def _age(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return "./" + str(path.relative_to(root)) if path != root else "."
+    except ValueError:
+        return str(path)
+

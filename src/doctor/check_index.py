@@ -1,0 +1,204 @@
+"""`doctor list` and `doctor explain ID` without importing a check (nor importlib.metadata).
+
+Importing every check costs more than the whole budget of these commands, so the built-in
+checks' ids, summaries and documentation are also kept in check_index.json, generated from
+the checks themselves (`python -m doctor.check_index`; a test fails while it is stale). An
+entry point is answered from the index only while the file defining its class still has the
+CRC recorded there; a plugin, or a check edited since, makes `answer` return None and the
+caller loads the registry as preflight does (the registry stays the one source of truth).
+
+Entry points are read from the `entry_points.txt` of each distribution on sys.path, first
+one of a name wins, as importlib.metadata does; anything unusual (a zip on sys.path) is None.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import sys
+import types
+import zlib
+
+TYPE_CHECKING = False  # importing typing costs a third of `doctor list`
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from typing import Any, TextIO
+
+GROUP = "doctor.checks"
+INDEX = os.path.join(os.path.dirname(__file__), "check_index.json")
+
+
+class EntryPoint:
+    """The part of importlib.metadata.EntryPoint the registry uses: name, value, dist.name, load()."""
+
+    __slots__ = ("info", "name", "value")
+
+    def __init__(self, name: str, value: str, info: str) -> None:
+        self.name, self.value, self.info = name, value, info  # info: the .dist-info/.egg-info folder
+
+    @property
+    def dist(self) -> types.SimpleNamespace:
+        """The distribution, by the Name in its metadata (read only when asked: on a plugin error)."""
+        for metadata in ("METADATA", "PKG-INFO"):
+            try:
+                with open(os.path.join(self.info, metadata), encoding="utf-8", errors="replace") as handle:
+                    for line in handle:
+                        if line.lower().startswith("name:"):
+                            return types.SimpleNamespace(name=line.partition(":")[2].strip())
+                        if not line.strip():
+                            break
+            except OSError:
+                continue
+        return types.SimpleNamespace(name=os.path.basename(self.info).rsplit(".", 1)[0].split("-")[0])
+
+    def load(self) -> Any:
+        module, _, attrs = self.value.partition("[")[0].partition(":")
+        loaded: Any = importlib.import_module(module.strip())
+        for attr in filter(None, attrs.strip().split(".")):
+            loaded = getattr(loaded, attr)
+        return loaded
+
+
+def registered(group: str = GROUP) -> list[EntryPoint] | None:
+    """The entry points of `group` (for doctor.engine.load_registry), or None as `entry_points`."""
+    found = _scan(group)
+    return None if found is None else [EntryPoint(*point) for point in found]
+
+
+def entry_points(group: str = GROUP) -> list[tuple[str, str]] | None:
+    """(name, "module:attr") of every entry point in `group`, or None when sys.path is not plain folders."""
+    found = _scan(group)
+    return None if found is None else [(name, value) for name, value, _ in found]
+
+
+def _scan(group: str) -> list[tuple[str, str, str]] | None:
+    seen: set[str] = set()
+    found: list[tuple[str, str, str]] = []
+    for folder in sys.path:
+        folder = folder or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return None  # a zip or an egg: leave it to importlib.metadata
+            continue
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+        for name in names:
+            dist = re.sub(r"[-_.]+", "-", name.rsplit(".", 1)[0].split("-")[0]).lower()
+            if dist in seen:
+                continue
+            seen.add(dist)
+            info = os.path.join(folder, name)
+            found += [(n, v, info) for n, v in _group(os.path.join(info, "entry_points.txt"), group)]
+    return found
+
+
+def _group(path: str, group: str) -> Iterator[tuple[str, str]]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return
+    section = None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+        elif section == group and "=" in line and not line.startswith(("#", ";")):
+            name, _, value = line.partition("=")
+            yield name.strip(), value.strip()
+
+
+def _source_crc(module: str, source: str) -> int | None:
+    """The CRC of `source` (a path relative to the folder of `module`), found without importing `module`.
+
+    Its parent package is imported (doctor.checks: a docstring) for its __path__, which an
+    editable install points at the source tree.
+    """
+    parent, _, child = module.rpartition(".")
+    try:
+        folders = list(getattr(importlib.import_module(parent), "__path__", ())) if parent else sys.path
+    except ImportError:
+        return None
+    for folder in folders:
+        base = os.path.join(folder or ".", child)
+        path = os.path.join(base if os.path.isdir(base) else folder or ".", source)
+        try:
+            with open(path, "rb") as handle:
+                return zlib.crc32(handle.read())
+        except OSError:
+            continue
+    return None
+
+
+def indexed_checks() -> dict[str, dict[str, str]] | None:
+    """id -> {"summary", "documentation"} for every registered check, or None when one must be imported."""
+    try:
+        with open(INDEX, encoding="utf-8") as handle:
+            index = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    points = entry_points()
+    if points is None:
+        return None
+    checks: dict[str, dict[str, str]] = {}
+    for name, value in sorted(points):
+        entry = index.get(value)
+        if entry is None or entry["id"] != name:
+            return None  # a plugin (or a renamed check): the registry loads and validates it
+        if _source_crc(value.partition(":")[0], entry["source"]) != entry["crc"]:
+            return None  # edited since the index was written
+        checks.setdefault(name, entry)
+    return checks
+
+
+def answer(args: Sequence[str], out: TextIO | None = None) -> int | None:
+    """Print `list` or `explain ID` from the index and return the exit status; None = cannot answer."""
+    out = out or sys.stdout
+    checks = indexed_checks()
+    if checks is None:
+        return None
+    if list(args) == ["list"]:
+        width = max((len(i) for i in checks), default=0)
+        out.write("".join(f"{i:<{width}}  {c['summary']}\n" for i, c in sorted(checks.items())))
+        return 0
+    if len(args) == 2 and args[0] == "explain" and args[1] in checks:
+        out.write(f"{args[1]}\n\n{checks[args[1]]['documentation']}\n")
+        return 0
+    return None
+
+
+def generate() -> dict[str, dict[str, object]]:
+    """The index of the checks registered now (imports them all: run at build time, not at run time)."""
+    import inspect
+    from pathlib import Path
+
+    from doctor.engine import load_registry
+
+    registry = load_registry()
+    if registry.errors:
+        raise SystemExit(f"cannot index: {registry.errors}")
+    index: dict[str, dict[str, object]] = {}
+    for name, value in sorted(entry_points() or ()):
+        cls = registry.checks.get(name)
+        module = importlib.import_module(value.partition(":")[0])
+        if cls is None or not module.__file__ or not value.startswith("doctor."):
+            continue  # only doctor's own checks: a plugin is always imported
+        defined = Path(inspect.getsourcefile(cls) or "")
+        source = os.path.relpath(defined, Path(module.__file__).parent)
+        index[value] = {"id": name, "summary": cls.summary(), "documentation": cls.documentation(),
+                        "source": source, "crc": zlib.crc32(defined.read_bytes())}
+    return index
+
+
+def render(index: dict[str, dict[str, object]]) -> str:
+    return json.dumps(index, indent=1, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    with open(INDEX, "w", encoding="utf-8") as output:
+        output.write(render(generate()))
+    print(f"wrote {INDEX}")

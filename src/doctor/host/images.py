@@ -1,0 +1,130 @@
+"""Image and volume facts from the docker engine, typed: what a check needs, never raw JSON.
+
+Each answer comes from one read-only API call on the engine doctor found (`host.engine`), with
+its short timeout; an unreachable engine raises `Unavailable` from the first call, which skips
+the check that asked.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote
+
+from doctor.host.engine import EngineConnection
+from doctor.model import Unavailable
+
+# engine `/info` Architecture (uname -m) -> OCI architecture names images carry
+_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm",
+         "armv6l": "arm", "i386": "386", "i686": "386", "s390x": "s390x", "ppc64le": "ppc64le", "riscv64": "riscv64"}
+# engines whose VM answers host.docker.internal without extra_hosts
+_DESKTOPS = ("docker desktop", "orbstack", "rancher desktop")
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """A local image: its id, platform (`linux/arm64`) and when it was built (UTC)."""
+
+    name: str
+    id: str
+    platform: str
+    created: datetime | None
+
+
+@dataclass(frozen=True)
+class VolumeFacts:
+    """A volume on the engine: name, compose labels, creation time (UTC)."""
+
+    name: str
+    created: datetime | None
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ContainerMount:
+    """A volume mounted in a compose-created container: which service, volume name, target."""
+
+    service: str
+    volume: str
+    target: str
+
+
+class EngineImages:
+    """Typed image, volume and platform facts of one engine."""
+
+    def __init__(self, engine: EngineConnection) -> None:
+        self.engine = engine
+
+    @cached_property
+    def platform(self) -> str:
+        """The engine's native platform, `linux/amd64`."""
+        info = self.engine.info
+        arch = str(info.get("Architecture") or "")
+        return f"{str(info.get('OSType') or 'linux').lower()}/{_ARCH.get(arch, arch)}"
+
+    @cached_property
+    def provides_host_gateway_name(self) -> bool:
+        """True when the engine's VM resolves host.docker.internal by itself (Docker Desktop, OrbStack...)."""
+        system = str(self.engine.info.get("OperatingSystem") or "").lower()
+        return any(name in system for name in _DESKTOPS)
+
+    def image(self, name: str) -> ImageFacts | None:
+        """The local image called `name` (`repo:tag`, `repo@sha256:...`), None when absent."""
+        try:
+            data = self.engine.get_json(f"/images/{quote(name, safe='/:@')}/json")
+        except Unavailable as exc:
+            if " 404 " in f" {exc.reason} " or "answered 404" in exc.reason:
+                return None
+            raise
+        if not isinstance(data, dict):
+            return None
+        platform = f"{data.get('Os') or 'linux'}/{data.get('Architecture') or ''}"
+        if data.get("Variant"):
+            platform += f"/{data['Variant']}"
+        return ImageFacts(name, str(data.get("Id") or ""), platform, _time(data.get("Created")))
+
+    @cached_property
+    def volumes(self) -> dict[str, VolumeFacts]:
+        """Every volume on the engine, by name."""
+        data = self.engine.get_json("/volumes")
+        found: dict[str, VolumeFacts] = {}
+        for item in (data.get("Volumes") or []) if isinstance(data, dict) else []:
+            if isinstance(item, dict) and item.get("Name"):
+                labels = item.get("Labels") or {}
+                found[str(item["Name"])] = VolumeFacts(str(item["Name"]), _time(item.get("CreatedAt")),
+                                                       {str(k): str(v) for k, v in labels.items()})
+        return found
+
+    def project_mounts(self, project: str) -> list[ContainerMount]:
+        """The volumes mounted in the containers of compose project `project` (running or not)."""
+        query = quote(json.dumps({"label": [f"com.docker.compose.project={project}"]}), safe="")
+        data = self.engine.get_json(f"/containers/json?all=1&filters={query}")
+        found: list[ContainerMount] = []
+        for item in data if isinstance(data, list) else []:
+            labels = item.get("Labels") or {}
+            service = str(labels.get("com.docker.compose.service") or "")
+            for mount in item.get("Mounts") or []:
+                if isinstance(mount, dict) and mount.get("Type") == "volume" and mount.get("Name"):
+                    found.append(ContainerMount(service, str(mount["Name"]), str(mount.get("Destination") or "")))
+        return found
+
+
+def _time(value: Any) -> datetime | None:
+    """Engine timestamps: RFC 3339 strings (nanoseconds, offsets) or unix seconds."""
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, UTC)
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.replace("Z", "+00:00")
+    head, dot, rest = text.partition(".")
+    if dot:  # python parses at most microseconds: trim the nanoseconds, keep the offset
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        text = f"{head}.{rest[:min(digits, 6)]}{rest[digits:]}"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,0 +1,364 @@
+"""The ownership walk: every entry under a root not owned by a uid, never following a symlink.
+
+The walk lstat()s every entry relative to its directory's fd. It starts breadth first in the
+calling thread, which a warm cache keeps busy (~1 µs a stat: handing the GIL around costs more
+than it saves). A big tree on a warm cache is then split over forked walkers, one per core
+(`_fork_walk`); a walk waiting on stat() (cold cache, network or FUSE file systems) goes on in a
+pool of threads instead, as a blocking call releases the GIL (`_threads_walk`).
+
+doctor.host.owners is the Host's side (the expected owner, one scan per root, progress).
+"""
+
+from __future__ import annotations
+
+import collections
+import fnmatch
+import marshal
+import mmap
+import os
+import queue
+import re
+import signal
+import stat
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+WORKERS = 8
+# entries walked here before the rest is split over forked walkers: a small project never
+# forks; past ~3,000 entries a fork (~1 ms) already pays for itself (measured on 2 cores)
+FORK_AFTER = 2_000
+SUBTREES_PER_PROCESS = 8  # frontier directories per walker before splitting, for balance
+_MAX_SLICES = 512  # 8-byte records: one page, the smallest pipe buffer Linux hands out
+PROGRESS_AFTER = 1.0
+PACE = 0.1
+# a warm page cache yields ~250k lstat/s from one thread; far fewer means stat() is waiting on I/O
+SLOW_ENTRIES_PER_PACE = 5000
+# a walker's result: strays (path, uid, gid, is_dir), unreadable dirs, dirs holding an excluded entry, count
+_Raw = tuple[list[tuple[str, int, int, bool]], list[str], list[str], int]
+_DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+              | getattr(os, "O_CLOEXEC", 0))
+
+
+@dataclass(frozen=True)
+class Stray:
+    """An entry whose owner differs from the expected one (an lstat: symlinks are not followed)."""
+
+    path: Path
+    uid: int
+    gid: int
+    is_dir: bool
+
+
+@dataclass(frozen=True)
+class OwnerScan:
+    """The result of one walk: the strays, how many entries were seen, what could not be read."""
+
+    root: Path
+    uid: int
+    strays: tuple[Stray, ...]
+    scanned: int
+    unreadable: tuple[Path, ...] = ()
+    # directories holding an excluded entry: a recursive chown of one of them (or of an
+    # ancestor) would touch what the user asked doctor to leave alone
+    excluded_in: frozenset[Path] = frozenset()
+
+    def chown_roots(self, within: Path | None = None) -> tuple[tuple[Path, bool], ...]:
+        """The fewest (path, recursive) chown operands that cover every stray (under `within`)."""
+        impure: set[Path] = set()
+        for directory in self.excluded_in:
+            while directory not in impure:
+                impure.add(directory)
+                if directory == self.root or directory.parent == directory:
+                    break
+                directory = directory.parent
+        stray_dirs = {s.path for s in self.strays if s.is_dir}
+        pure = stray_dirs - impure
+        roots = []
+        for stray in sorted(self.strays, key=lambda s: s.path):
+            if within is not None and not stray.path.is_relative_to(within):
+                continue
+            if any(parent in pure for parent in stray.path.parents
+                   if within is None or parent.is_relative_to(within)):
+                continue
+            roots.append((stray.path, stray.path in pure))
+        return tuple(roots)
+
+
+def exclusion(patterns: Sequence[str]) -> Callable[[str], object] | None:
+    """A test of project-relative posix paths against exclude patterns; None when there are none.
+
+    A pattern with a slash is a glob over the relative path or a folder prefix; one without is
+    a glob over the last name (`*.pyc`, `node_modules`). All compile into one regex, since the
+    test runs once per entry of the walk.
+    """
+    alternatives = []
+    for pattern in (p.strip("/") for p in patterns):
+        if "/" in pattern:
+            alternatives += [fnmatch.translate(pattern), re.escape(pattern + "/")]
+        else:  # the glob must cover the last name whole (its `*` would cross a slash)
+            alternatives.append(r"(?s:.*/)?(?=[^/]*\Z)" + fnmatch.translate(pattern))
+    return re.compile("|".join(alternatives)).match if alternatives else None
+
+
+class _Walk:
+    """One process's share of a walk, as plain strings and tuples (cheap to send through a pipe)."""
+
+    def __init__(self, uid: int, prefix: int, exclude: Sequence[str]) -> None:
+        self.uid = uid
+        self.prefix = prefix  # len(root + "/"): path[prefix:] is project-relative
+        self.exclude = exclude
+        self.skip = exclusion(exclude)
+        self.strays: list[tuple[str, int, int, bool]] = []  # (path, uid, gid, is_dir)
+        self.unreadable: list[str] = []
+        self.excluded_in: list[str] = []
+        self.count = 0
+
+    def fresh(self) -> _Walk:
+        return _Walk(self.uid, self.prefix, self.exclude)
+
+    def directory(self, path: str, push: Callable[[str], object]) -> None:
+        """lstat every entry of one directory and `push` its subdirectories: the hot loop."""
+        try:
+            # stat relative to the directory's fd (fstatat): no full-path lookup per entry, and
+            # O_NOFOLLOW refuses a directory swapped for a symlink since it was listed
+            fd = os.open(path, _DIR_FLAGS)
+        except OSError:
+            self.unreadable.append(path)
+            return
+        uid, skip, stray, lstat, isdir = self.uid, self.skip, self.strays.append, os.lstat, stat.S_ISDIR
+        base = path if path.endswith("/") else path + "/"
+        rel = base[self.prefix:]
+        skipped = False
+        try:
+            # names and an lstat each: cheaper than scandir's DirEntry objects, and a d_type the
+            # file system left unknown cannot cost a second stat
+            names = os.listdir(fd)
+            seen = len(names)
+            self.count += seen  # threads share it: CPython switches at calls and jumps, not inside a +=
+            for name in names:
+                if skip is not None and skip(rel + name):
+                    skipped = True
+                    continue
+                try:
+                    info = lstat(name, dir_fd=fd)
+                except FileNotFoundError:  # deleted since it was listed (a container at work)
+                    continue
+                if info.st_uid != uid:
+                    stray((base + name, info.st_uid, info.st_gid, isdir(info.st_mode)))
+                if isdir(info.st_mode):
+                    push(base + name)
+        except OSError:
+            self.unreadable.append(path)
+        finally:
+            os.close(fd)
+        if skipped:
+            self.excluded_in.append(path)
+
+    def walk(self, paths: list[str], counter: memoryview | None = None, slot: int = 0) -> None:
+        """Every directory under `paths` (included), depth first, in this thread."""
+        directory, pop, push = self.directory, paths.pop, paths.append
+        while paths:
+            directory(pop(), push)
+            if counter is not None:
+                counter[slot] = self.count
+
+    def raw(self) -> _Raw:
+        return self.strays, self.unreadable, self.excluded_in, self.count
+
+    def merge(self, raw: _Raw) -> None:
+        self.strays += raw[0]
+        self.unreadable += raw[1]
+        self.excluded_in += raw[2]
+        self.count += raw[3]
+
+
+def scan_owners(
+    root: Path,
+    uid: int,
+    exclude: Sequence[str] = (),
+    workers: int = WORKERS,
+    progress: Callable[[int], None] | None = None,
+    processes: int | None = None,
+    fork_after: int = FORK_AFTER,
+) -> OwnerScan:
+    """Every entry under `root` (root included) not owned by `uid`.
+
+    The walk starts breadth first in this thread. Once it has seen `fork_after` entries, a
+    fast walk leaves the directories still queued to `processes` forked walkers (default: one
+    per usable core; 1: never fork); a slow one, waiting on I/O, to up to `workers` threads.
+    """
+    root = Path(os.path.realpath(root))  # the project may be reached through a symlink: walk its target
+    if processes is None:
+        affinity = getattr(os, "sched_getaffinity", None)
+        processes = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    if not hasattr(os, "fork"):
+        processes = 1
+    walk = _Walk(uid, len(str(root).rstrip("/")) + 1, exclude)
+    st = os.lstat(root)
+    if st.st_uid != uid:
+        walk.strays.append((str(root), st.st_uid, st.st_gid, True))
+    pending = collections.deque([str(root)])
+    directory, popleft, push, clock = walk.directory, pending.popleft, pending.append, time.monotonic
+    started = paced = clock()
+    last = 0
+    while pending:
+        directory(popleft(), push)
+        now = clock()
+        # forked walkers for a walk that is CPU-bound; threads only help one waiting on stat()
+        fast = walk.count * PACE >= (now - started) * SLOW_ENTRIES_PER_PACE
+        if fast and processes > 1 and walk.count >= fork_after and len(pending) >= SUBTREES_PER_PROCESS * processes:
+            _fork_walk(walk, list(pending), processes, progress, started)
+            break
+        if now - paced >= PACE:
+            if walk.count - last < SLOW_ENTRIES_PER_PACE:
+                _threads_walk(walk, pending, workers, progress, started)
+                break
+            paced, last = now, walk.count
+            if progress is not None and now - started >= PROGRESS_AFTER:
+                progress(last)
+    strays = [Stray(Path(p), u, g, d) for p, u, g, d in sorted(walk.strays)]
+    return OwnerScan(root, uid, tuple(strays), walk.count + 1, tuple(map(Path, walk.unreadable)),
+                     frozenset(map(Path, walk.excluded_in)))
+
+
+def _threads_walk(walk: _Walk, pending: Iterable[str], workers: int, progress: Callable[[int], None] | None,
+                  started: float) -> None:
+    """Walk on from `pending` with a pool of threads that grows while entries come in slowly."""
+    todo: queue.Queue[str | None] = queue.Queue()
+    for path in pending:
+        todo.put(path)
+
+    def work() -> None:
+        while (path := todo.get()) is not None:
+            walk.directory(path, todo.put)
+            todo.task_done()
+        todo.task_done()
+
+    threads: list[threading.Thread] = []
+    _add_worker(threads, work, todo, workers)
+    pacer = _Pacer(lambda: walk.count, progress, lambda: _add_worker(threads, work, todo, workers), started)
+    todo.join()
+    pacer.stop()
+    for _ in threads:
+        todo.put(None)
+    for thread in threads:
+        thread.join()
+
+
+def _fork_walk(walk: _Walk, jobs: list[str], processes: int, progress: Callable[[int], None] | None,
+               started: float) -> None:
+    """Walk `jobs` from here and from `processes - 1` forked walkers; merge every result into `walk`.
+
+    The walkers draw (start, stop) slices of `jobs` (inherited) from one pipe, so one that drew
+    small subtrees draws more. A child sends back only its strays and counts (marshal), and
+    keeps its running count in shared memory for the progress line.
+    """
+    step = -(-len(jobs) // _MAX_SLICES)
+    work_r, work_w = os.pipe()
+    # one page at most, written before any reader exists: it never blocks, and as every read
+    # takes 8 bytes of it under the pipe's lock, the walkers share it as a queue
+    os.write(work_w, b"".join(struct.pack("II", i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)))
+    os.close(work_w)
+    shared = mmap.mmap(-1, 8 * processes)
+    counter = memoryview(shared).cast("q")
+    children: dict[int, int] = {}  # pid -> read end of its result pipe
+    outputs: dict[int, bytes] = {}
+    mine = walk.fresh()
+    pacer = None
+    try:
+        for slot in range(1, processes):
+            result_r, result_w = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:  # out of processes: fewer walkers
+                os.close(result_r)
+                os.close(result_w)
+                break
+            if pid == 0:
+                _child(walk.fresh(), jobs, work_r, result_w, counter, slot)
+            os.close(result_w)
+            children[pid] = result_r
+        pacer = _Pacer(lambda: walk.count + sum(counter), progress, None, started) if progress else None
+        _walk_slices(mine, jobs, work_r, counter, 0)
+        for pid, result_r in children.items():
+            with open(result_r, "rb", closefd=False) as result:
+                outputs[pid] = result.read()
+    finally:
+        if pacer is not None:
+            pacer.stop()
+        for pid, result_r in children.items():
+            os.close(result_r)
+            if pid not in outputs:  # interrupted: leave no walker behind
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)  # a walker that died sent a short result: marshal refuses it below
+        os.close(work_r)
+        counter.release()
+        shared.close()
+    try:
+        results: list[_Raw] = [marshal.loads(outputs[pid]) for pid in children]
+    except (KeyError, EOFError, ValueError, TypeError):  # a walker died: its share is unknown, walk all here
+        mine, results = walk.fresh(), []
+        mine.walk(list(jobs))
+    for raw in [mine.raw(), *results]:
+        walk.merge(raw)
+
+
+def _walk_slices(walk: _Walk, jobs: list[str], work_r: int, counter: memoryview, slot: int) -> None:
+    while record := os.read(work_r, 8):
+        start, stop = struct.unpack("II", record)
+        walk.walk(jobs[start:stop], counter, slot)
+
+
+def _child(walk: _Walk, jobs: list[str], work_r: int, result_w: int, counter: memoryview, slot: int) -> NoReturn:
+    """A forked walker: walk slices until the pipe is empty, send the result, exit (never return)."""
+    status = 1
+    try:
+        _walk_slices(walk, jobs, work_r, counter, slot)
+        with open(result_w, "wb") as result:
+            result.write(marshal.dumps(walk.raw()))
+        status = 0
+    finally:
+        os._exit(status)  # no atexit handlers, no stdio flush, no exception out of a fork
+
+
+def _add_worker(threads: list[threading.Thread], work: Callable[[], None], todo: queue.Queue[str | None],
+                limit: int) -> None:
+    if not threads or (len(threads) < limit and todo.qsize() > 1):
+        thread = threading.Thread(target=work, daemon=True)
+        threads.append(thread)
+        thread.start()
+
+
+class _Pacer:
+    """Adds walker threads while entries come in slowly (if it may), and reports progress after a second.
+
+    Threads overlap only where stat() blocks (cold cache, network or FUSE file systems): on a
+    warm cache each stat is a microsecond and handing the GIL between threads costs more than
+    it saves.
+    """
+
+    def __init__(self, count: Callable[[], int], progress: Callable[[int], None] | None,
+                 grow: Callable[[], None] | None, started: float) -> None:
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(count, progress, grow, started), daemon=True)
+        self._thread.start()
+
+    def _run(self, count: Callable[[], int], progress: Callable[[int], None] | None,
+             grow: Callable[[], None] | None, started: float) -> None:
+        last = count()
+        while not self._done.wait(PACE):
+            now = count()
+            if grow is not None and now - last < SLOW_ENTRIES_PER_PACE:
+                grow()
+            last = now
+            if progress is not None and time.monotonic() - started >= PROGRESS_AFTER:
+                progress(last)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()

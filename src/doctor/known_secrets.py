@@ -1,0 +1,96 @@
+"""Every secret value a project defines, and the names it must not mistake for one.
+
+The Redactor masks by value what this module collects: the values of secret-looking keys in
+the interpolation environment, in each service's `environment` and in every env file it reads
+(also one outside the project), and whatever the shapes of `doctor.redact` find in the raw
+text of the compose files and env files — build args, labels, URL userinfo, `-p` passwords in
+commands and healthchecks, token formats. Files are read plainly (no YAML parser), regular
+files only and at most MAX_FILE bytes each, so a FIFO or a device never hangs or floods a run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from doctor.redact import Redactor, secret_for_key, secrets_in_mapping, secrets_in_text
+
+if TYPE_CHECKING:
+    from doctor.project import Project
+
+MAX_FILE = 4 * 1024 * 1024
+
+
+def project_redactor(project: Project, *extra: Mapping[str, str | None]) -> Redactor:
+    """The Redactor for everything doctor prints about `project` (reports, diffs, baseline, prompts)."""
+    compose = project.compose
+    values: set[str] = set()
+    names: set[str] = {compose.project_name, *compose.networks}
+    paths: set[Path] = set(compose.files)
+    mappings: list[Mapping[str, str | None]] = [compose.variables, *extra]
+    for service in compose.services.values():
+        names.update(filter(None, (service.name, service.container_name, service.hostname)))
+        names.update(_image_names(service.image))
+        for network in service.networks.values():
+            names.update((network.name, *network.aliases))
+        mappings.append({key: var.value for key, var in service.environment.items()})
+        paths.update(service.env_files)
+        command = service.command
+        if command:
+            values |= secrets_in_text(command if isinstance(command, str) else " ".join(command))
+    dotenv = project.dotenv
+    if dotenv is not None:
+        mappings.append(dotenv.as_dict())
+        paths.add(dotenv.path)
+    paths.update(p.location.path for p in compose.problems if p.location is not None and p.location.path)
+    for mapping in mappings:
+        values |= secrets_in_mapping(mapping)
+        names.update(_clear_values(mapping))
+    for text in _texts(paths):
+        values |= secrets_in_text(text)
+    return Redactor(values, names)
+
+
+def _clear_values(mapping: Mapping[str, str | None]) -> Iterable[str]:
+    """Single-word values of keys that hold no secret (`MYSQL_USER=root`): the project shows them anyway."""
+    for key, value in mapping.items():
+        if value and len(value) <= 64 and not secret_for_key(key, value) and not any(c.isspace() for c in value):
+            yield value
+
+
+def _image_names(image: str | None) -> Iterable[str]:
+    """`registry/org/postgres:16-alpine` -> the image and each part a name could be mistaken for."""
+    if not image:
+        return ()
+    parts = {image}
+    path, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "")
+    parts.update(path.split("/"))
+    parts.add(tag)
+    return parts
+
+
+def _texts(paths: Iterable[Path]) -> Iterable[str]:
+    for path in sorted(paths):
+        text = read_capped(path)
+        if text:
+            yield text
+
+
+def read_capped(path: Path, limit: int = MAX_FILE) -> str:
+    """A regular file's text (up to `limit` bytes, undecodable bytes replaced); "" for anything else."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(limit).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)

@@ -1,0 +1,183 @@
+"""Where a service's files come from: host folder <-> container path, through binds, watch syncs and COPY.
+
+A bind mount (or a `develop.watch` sync rule) shows the host folder live in the container and
+hides whatever the image holds below its target; anything else under a COPY destination comes
+from the build context as it was at build time, minus what `.dockerignore` keeps out. Shared by
+dotenv-override (does the app's `.env` reach the container?) and the service-home logic.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from doctor.model import Location
+from doctor.project.types import Dockerfile, Service
+
+
+@dataclass(frozen=True)
+class CodePath:
+    """One way host files reach the container: `host` appears at `container` (via bind, watch or copy)."""
+
+    host: Path
+    container: str
+    via: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class DockerIgnore:
+    """The `.dockerignore` of a build context: (negated, regex) rules, the last match wins."""
+
+    path: Path | None
+    rules: tuple[tuple[bool, re.Pattern[str]], ...] = ()
+
+    def excludes(self, relative: str) -> bool:
+        """Whether the context-relative path (or a folder above it) is kept out of the build."""
+        parts = relative.strip("/").split("/")
+        return any(self._excluded("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+
+    def _excluded(self, relative: str) -> bool:
+        verdict = False
+        for negated, pattern in self.rules:
+            if pattern.fullmatch(relative):
+                verdict = not negated
+        return verdict
+
+
+@dataclass(frozen=True)
+class CodeMap:
+    """A service's code paths: live ones (bind, watch sync) first, then the image's COPYs in order."""
+
+    live: tuple[CodePath, ...]
+    copies: tuple[CodePath, ...]
+    context: Path | None
+    ignore: DockerIgnore
+
+    def to_host(self, container: str) -> tuple[Path, CodePath] | None:
+        """The host file behind a container path, and the way it gets there (None: not from the host)."""
+        container = posixpath.normpath(container)
+        live = _deepest(self.live, container)
+        if live is not None:
+            return _below(live, container), live
+        for path in reversed(self.copies):  # a later COPY overwrites an earlier one
+            if _covers(path.container, container):
+                host = _below(path, container)
+                if host.exists() and not self._ignored(host):
+                    return host, path
+        return None
+
+    def to_container(self, host: Path) -> str | None:
+        """Where a host file appears in the container (a live path first), or None."""
+        for group in (self.live, tuple(reversed(self.copies))):
+            found = [p for p in group if host == p.host or p.host in host.parents]
+            if found:
+                best = max(found, key=lambda p: len(str(p.host)))
+                relative = host.relative_to(best.host).as_posix()
+                return posixpath.normpath(posixpath.join(best.container, relative))
+        return None
+
+    def _ignored(self, host: Path) -> bool:
+        if self.context is None or not host.is_relative_to(self.context):
+            return False
+        return self.ignore.excludes(host.relative_to(self.context).as_posix())
+
+
+def code_map(service: Service, dockerfile: Dockerfile | None) -> CodeMap:
+    """The service's code paths from its binds, watch sync rules and its Dockerfile's context COPYs."""
+    live = [CodePath(Path(os.path.normpath(m.source or "")), posixpath.normpath(m.target), "bind", m.location)
+            for m in service.volumes if m.type == "bind" and m.source and "$" not in m.source
+            and m.target.startswith("/")]
+    live += [CodePath(Path(os.path.normpath(r.path)), posixpath.normpath(r.target or "/"), "watch", r.location)
+             for r in service.watch if r.syncs and (r.target or "").startswith("/")]
+    context = None
+    copies: list[CodePath] = []
+    if service.build is not None and "://" not in service.build.context:
+        context = Path(os.path.normpath(service.build.context))
+        if dockerfile is not None:
+            for copy in dockerfile.copies:
+                copies.extend(_copy_paths(context, copy.sources, copy.destination,
+                                          Location(dockerfile.path, copy.line)))
+    ignore = read_dockerignore(context, service.build.dockerfile_path if service.build else None)
+    return CodeMap(tuple(live), tuple(copies), context, ignore)
+
+
+def _copy_paths(context: Path, sources: Sequence[str], destination: str, where: Location) -> list[CodePath]:
+    if not destination.startswith("/"):
+        return []
+    found = []
+    into_folder = destination.endswith("/") or len(sources) > 1
+    for source in sources:
+        if any(c in source for c in "*?[$"):
+            continue
+        host = Path(os.path.normpath(context / source))
+        if not host.is_relative_to(context):
+            continue
+        # a folder's contents land in the destination, a file in it when it is a folder
+        target = destination if host.is_dir() or not into_folder else posixpath.join(destination, host.name)
+        found.append(CodePath(host, posixpath.normpath(target), "copy", where))
+    return found
+
+
+def read_dockerignore(context: Path | None, dockerfile: Path | None) -> DockerIgnore:
+    """`<Dockerfile>.dockerignore` beside the Dockerfile, else the context's `.dockerignore`."""
+    if context is None:
+        return DockerIgnore(None)
+    candidates = [Path(f"{dockerfile}.dockerignore")] if dockerfile is not None else []
+    for path in [*candidates, context / ".dockerignore"]:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        return DockerIgnore(path, tuple(_rules(text)))
+    return DockerIgnore(None)
+
+
+def _rules(text: str) -> list[tuple[bool, re.Pattern[str]]]:
+    rules = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        pattern = posixpath.normpath(line.lstrip("!").strip()).lstrip("/")
+        if pattern in ("", "."):
+            continue
+        rules.append((negated, re.compile(_translate(pattern))))
+    return rules
+
+
+def _translate(pattern: str) -> str:
+    """Docker's filepath.Match with `**` (any number of folders) as a regex."""
+    out, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+            continue
+        if pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        out.append("[^/]*" if char == "*" else "[^/]" if char == "?" else re.escape(char))
+        index += 1
+    return "".join(out)
+
+
+def _covers(prefix: str, path: str) -> bool:
+    return path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
+def _deepest(paths: Sequence[CodePath], container: str) -> CodePath | None:
+    found = [p for p in paths if _covers(p.container, container)]
+    return max(found, key=lambda p: len(p.container), default=None)
+
+
+def _below(path: CodePath, container: str) -> Path:
+    relative = posixpath.relpath(container, path.container)
+    return path.host if relative == "." else Path(os.path.normpath(path.host / relative))

@@ -1,0 +1,75 @@
+"""Which source files of a service name a variable: does `backend` read POSTGRES_PORT at all?
+
+A variable an env_file hands to every service is read by few of them. A service reads it when
+its command names it (`$POSTGRES_PORT`) or a source file of its code (build context, bind
+mounts) does (`os.environ["POSTGRES_PORT"]`, `process.env.POSTGRES_PORT`, `${POSTGRES_PORT}` in
+an entrypoint script). This is a word search over text, not a parse: a file that names the
+variable is taken to read it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+SOURCE_SUFFIXES = frozenset({
+    ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt", ".rs",
+    ".sh", ".bash", ".ex", ".exs", ".cs", ".scala", ".pl", ".lua", ".ini", ".cfg", ".conf", ".properties",
+    ".vue", ".svelte",
+})  # not YAML/JSON: compose and CI files name every variable without reading it
+SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "site-packages", ".tox", "dist",
+                       "build", ".next", ".nuxt", "coverage", "htmlcov", ".mypy_cache", ".ruff_cache", "vendor",
+                       ".github"})
+MAX_FILES = 5000
+MAX_BYTES = 512 * 1024
+
+
+class CodeText:
+    """The source text under some folders, read once per run, searched for variable names."""
+
+    def __init__(self) -> None:
+        self._texts: dict[Path, list[tuple[Path, str]]] = {}
+
+    def reader_of(self, name: str, folders: Iterable[Path], command: str = "") -> str | None:
+        """Where the variable is read: 'its command', or a file path; None when nowhere."""
+        word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+        if word.search(command):
+            return "its command"
+        for folder in folders:
+            for path, text in self._files(folder):
+                if word.search(text):
+                    return str(path)
+        return None
+
+    def _files(self, folder: Path) -> list[tuple[Path, str]]:
+        if folder not in self._texts:
+            self._texts[folder] = list(self._read(folder))
+        return self._texts[folder]
+
+    def _read(self, folder: Path) -> Iterable[tuple[Path, str]]:
+        if folder.is_file():
+            candidates: Iterable[Path] = [folder]
+        elif folder.is_dir():
+            candidates = self._walk(folder)
+        else:
+            return
+        for path in candidates:
+            try:
+                if path.stat().st_size > MAX_BYTES:
+                    continue
+                yield path, path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+
+    def _walk(self, folder: Path) -> Iterable[Path]:
+        count = 0
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+            for name in sorted(files):
+                if Path(name).suffix.lower() in SOURCE_SUFFIXES:
+                    count += 1
+                    if count > MAX_FILES:
+                        return
+                    yield Path(root) / name

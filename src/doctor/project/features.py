@@ -1,0 +1,133 @@
+"""Which compose-file features a project's files use, and the compose release that introduced each.
+
+Read from the files as written (before merge), so each use keeps its file and line. Release
+numbers are from the compose release notes (docs.docker.com/compose/releases/release-notes and
+github.com/docker/compose/releases): `include` 2.20.0, `depends_on.<svc>.required` 2.20.2,
+`develop` 2.22.0 (watch GA), `env_file` long syntax with `required` 2.24.0, the `!reset` /
+`!override` merge tags 2.24.4, `provider` services 2.35.0, top-level `models` 2.38.0
+(docker/compose#12976).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from doctor.model import Location
+
+INCLUDE = (2, 20, 0)
+DEPENDS_ON_REQUIRED = (2, 20, 2)
+DEVELOP = (2, 22, 0)
+ENV_FILE_REQUIRED = (2, 24, 0)
+MERGE_TAGS = (2, 24, 4)
+PROVIDER = (2, 35, 0)
+MODELS = (2, 38, 0)
+
+
+@dataclass(frozen=True)
+class FeatureUse:
+    """One use of a compose-file feature: what, since which compose release, where."""
+
+    feature: str
+    since: tuple[int, int, int]
+    location: Location | None
+
+
+def feature_uses(files: Iterable[Path]) -> Iterator[FeatureUse]:
+    """Every versioned feature used in the given compose files (unreadable files are skipped)."""
+    from doctor.project.yamlload import YamlError, YList, YMap, load_documents
+
+    for path in files:
+        try:
+            docs, tags = load_documents(path)
+        except (OSError, YamlError):
+            continue  # compose-config reports what compose cannot read
+        for doc in docs:
+            if not isinstance(doc, YMap):
+                continue
+            if "include" in doc:
+                yield FeatureUse("include", INCLUDE, doc.loc_of("include"))
+            if "models" in doc:
+                yield FeatureUse("models", MODELS, doc.loc_of("models"))
+            services = doc.get("services")
+            for name, svc in services.items() if isinstance(services, YMap) else ():
+                if not isinstance(svc, YMap):
+                    continue
+                for key, feature, since in (("develop", "develop", DEVELOP), ("provider", "provider", PROVIDER),
+                                            ("models", "models", MODELS)):
+                    if key in svc:
+                        yield FeatureUse(f"services.{name}.{feature}", since, svc.loc_of(key))
+                env_files = svc.get("env_file")
+                for index, item in enumerate(env_files if isinstance(env_files, YList) else ()):
+                    if isinstance(item, YMap) and "required" in item:
+                        where = item.loc_of("required") or (env_files.loc_of(index) if env_files else None)
+                        yield FeatureUse(f"services.{name}.env_file.required", ENV_FILE_REQUIRED, where)
+                depends = svc.get("depends_on")
+                for dep, spec in depends.items() if isinstance(depends, YMap) else ():
+                    if isinstance(spec, YMap) and "required" in spec:
+                        yield FeatureUse(f"services.{name}.depends_on.{dep}.required", DEPENDS_ON_REQUIRED,
+                                         spec.loc_of("required"))
+        for at, tag in tags:
+            found = next((loc for loc in (_locate(d, at) for d in docs) if loc is not None), None)
+            yield FeatureUse(tag, MERGE_TAGS, found or Location(path, None))
+
+
+def obsolete_version(files: Iterable[Path]) -> Iterator[Location]:
+    """Where a compose file sets the obsolete top-level `version:`."""
+    from doctor.project.yamlload import YamlError, YMap, load_documents
+
+    for path in files:
+        try:
+            docs, _ = load_documents(path)
+        except (OSError, YamlError):
+            continue
+        for doc in docs:
+            if isinstance(doc, YMap) and "version" in doc:
+                yield doc.loc_of("version") or Location(path, 1)
+
+
+def _locate(doc: Any, at: tuple[str, ...]) -> Location | None:
+    """The location of the value at a tag path (`("services", "web", "ports")`, `"[0]"` for list items)."""
+    node = doc
+    for key in at[:-1]:
+        node = _child(node, key)
+    if not at or node is None:
+        return None
+    last: str | int = int(at[-1][1:-1]) if at[-1].startswith("[") and isinstance(node, list) else at[-1]
+    loc_of = getattr(node, "loc_of", None)
+    try:
+        return loc_of(last) if loc_of is not None else None
+    except (IndexError, KeyError):
+        return None
+
+
+def _child(node: Any, key: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(key)
+    if isinstance(node, list) and key.startswith("["):
+        index = int(key[1:-1])
+        return node[index] if index < len(node) else None
+    return None
+
+
+def service_settings(files: Iterable[Path], key: str) -> dict[str, tuple[str, Location | None]]:
+    """A scalar service attribute the model does not carry (`platform`, `pull_policy`), per service.
+
+    Read as written (no interpolation), the last file setting it winning, as compose merges scalars.
+    """
+    from doctor.project.yamlload import YamlError, YMap, load_documents
+
+    found: dict[str, tuple[str, Location | None]] = {}
+    for path in files:
+        try:
+            docs, _ = load_documents(path)
+        except (OSError, YamlError):
+            continue
+        for doc in docs:
+            services = doc.get("services") if isinstance(doc, YMap) else None
+            for name, svc in services.items() if isinstance(services, YMap) else ():
+                if isinstance(svc, YMap) and isinstance(svc.get(key), str):
+                    found[name] = (svc[key], svc.loc_of(key))
+    return found

@@ -1,0 +1,56 @@
+"""Paths a Dockerfile's RUN steps fill with installed dependencies: node_modules, virtualenvs, vendor/.
+
+Read from the final image's RUN lines (`project.recipe`): `npm ci` / `yarn` / `pnpm install` /
+`bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m venv X`, `virtualenv X`,
+`uv venv X` fill X; `uv sync` fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `composer
+install` fills `WORKDIR/vendor`. A step that moves
+the folder elsewhere (`mv node_modules /node_modules`) is not counted: the path is then empty.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from doctor.project.recipe import Recipe
+
+_NODE = re.compile(
+    r"\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i)|bun\s+(?:install|i))(?=\s|$|;|&)"
+)
+_VENV = re.compile(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*([^\s;&|-][^\s;&|]*)")
+_UV_SYNC = re.compile(r"\buv\s+sync\b")
+_GLOBAL = re.compile(r"\s(?:-g|--global)\b|\byarn\s+global\b")
+_COMPOSER = re.compile(r"\bcomposer\s+install\b")
+
+
+@dataclass(frozen=True)
+class FilledPath:
+    """A folder the image fills at build time: its absolute path, the RUN line, the tool that did it."""
+
+    path: str
+    line: int
+    tool: str
+
+
+def filled_paths(recipe: Recipe) -> list[FilledPath]:
+    """The dependency folders the recipe's RUN steps create, in order, each once."""
+    found: dict[str, FilledPath] = {}
+    env = dict(recipe.env)
+    for step in recipe.runs:
+        text = step.text
+        candidates: list[tuple[str, str]] = []
+        if _NODE.search(text) and not _GLOBAL.search(text):
+            candidates.append(("node_modules", _NODE.search(text).group(0).split()[0]))  # type: ignore[union-attr]
+        for match in _VENV.finditer(text):
+            candidates.append((match.group(1), "venv"))
+        if _UV_SYNC.search(text):
+            candidates.append((env.get("UV_PROJECT_ENVIRONMENT") or ".venv", "uv sync"))
+        if _COMPOSER.search(text):
+            candidates.append(("vendor", "composer"))
+        for relative, tool in candidates:
+            path = posixpath.normpath(posixpath.join(step.workdir, relative))
+            moved = re.search(rf"\b(?:mv|rm\s+-\w*r\w*)\s+(?:\S+\s+)*\S*{re.escape(posixpath.basename(path))}\b", text)
+            if moved is None and path not in found:
+                found[path] = FilledPath(path, step.line, tool)
+    return list(found.values())

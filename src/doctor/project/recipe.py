@@ -1,0 +1,140 @@
+"""What a Dockerfile's final image is made of: its base image, RUN lines, ENTRYPOINT/CMD, WORKDIR.
+
+`dockerfile.read_dockerfile` answers "which context files reach the image"; this answers "what
+else is in it": the external base image the final stage descends from (stage names resolved),
+and every RUN of that chain, so a check can tell whether `bash` was installed on an alpine base
+or where `npm ci` put `node_modules`. Every FROM of the file (all stages) is kept too, with its
+line, for the runtime versions a project declares.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doctor.project.dockerfile import instructions
+
+
+@dataclass(frozen=True)
+class Step:
+    """One RUN of the final image's chain: its text (heredoc bodies appended), line and WORKDIR."""
+
+    text: str
+    line: int
+    workdir: str
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The final image of a Dockerfile: external base, RUN steps, ENTRYPOINT/CMD, WORKDIR, every FROM."""
+
+    path: Path
+    base: str = ""
+    base_line: int | None = None
+    runs: tuple[Step, ...] = ()
+    entrypoint: tuple[str, ...] = ()
+    cmd: tuple[str, ...] = ()
+    workdir: str = "/"
+    froms: tuple[tuple[str, int], ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class _Stage:
+    name: str
+    base: str
+    line: int
+    runs: list[Step]
+    entrypoint: tuple[str, ...] = ()
+    cmd: tuple[str, ...] = ()
+    workdir: str = "/"
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def read_recipe(path: Path, target: str | None = None) -> Recipe:
+    """The recipe of the final stage (or `target`); an empty Recipe when the file cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return Recipe(path)
+    stages: list[_Stage] = []
+    args: dict[str, str] = {}
+    froms: list[tuple[str, int]] = []
+    for ins in instructions(text):
+        if ins.keyword == "ARG" and not stages:
+            name, _, default = ins.args.partition("=")
+            args[name.strip()] = default.strip().strip("\"'")
+        elif ins.keyword == "FROM":
+            words = [w for w in ins.args.split() if not w.startswith("--")]
+            base = _expand(words[0], args) if words else ""
+            name = words[2] if len(words) >= 3 and words[1].lower() == "as" else str(len(stages))
+            parent = next((s for s in reversed(stages) if s.name.lower() == base.lower()), None)
+            if parent is None:
+                froms.append((base, ins.line))
+                stages.append(_Stage(name, base, ins.line, []))
+            else:
+                stages.append(_Stage(name, parent.base, parent.line, list(parent.runs), parent.entrypoint,
+                                     parent.cmd, parent.workdir, dict(parent.env)))
+        elif not stages:
+            continue
+        elif ins.keyword == "RUN":
+            body = " ".join((ins.args, *ins.heredocs))
+            stages[-1].runs.append(Step(body, ins.line, stages[-1].workdir))
+        elif ins.keyword == "WORKDIR":
+            stages[-1].workdir = posixpath.normpath(posixpath.join(stages[-1].workdir, ins.args.strip("\"'")))
+        elif ins.keyword == "ENTRYPOINT":
+            stages[-1].entrypoint = _exec_form(ins.args)
+            stages[-1].cmd = ()  # docker resets CMD when ENTRYPOINT is set
+        elif ins.keyword == "CMD":
+            stages[-1].cmd = _exec_form(ins.args)
+        elif ins.keyword == "ENV":
+            stages[-1].env.update(_env(ins.args))
+    if not stages:
+        return Recipe(path)
+    chosen = stages[-1]
+    if target is not None:
+        chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
+    return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
+                  chosen.workdir, tuple(froms), tuple(chosen.env.items()))
+
+
+def _env(args: str) -> dict[str, str]:
+    """`ENV A=1 B="two words"` or the legacy `ENV A value with spaces`."""
+    import shlex
+
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        return {}
+    if words and "=" not in words[0]:
+        return {words[0]: " ".join(words[1:])}
+    return dict(word.partition("=")[::2] for word in words if "=" in word)
+
+
+def _exec_form(args: str) -> tuple[str, ...]:
+    """`["a", "b"]` -> (a, b); shell form -> ("/bin/sh", "-c", text)."""
+    if args.startswith("["):
+        try:
+            value = json.loads(args)
+        except ValueError:
+            value = None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+    return ("/bin/sh", "-c", args)
+
+
+def _expand(word: str, args: dict[str, str]) -> str:
+    """`${VAR}` / `$VAR` / `${VAR:-d}` from global ARG defaults; unknown variables stay as written."""
+    import re
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(3)
+        default = match.group(2)
+        value = args.get(name, "")
+        if value:
+            return value
+        return default if default is not None else match.group(0)
+
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)", replace, word)

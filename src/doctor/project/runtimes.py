@@ -1,0 +1,248 @@
+"""The Python and Node versions a project declares, each with the file and line that says so.
+
+Sources: `.python-version`, `.nvmrc` / `.node-version`, `.tool-versions` (asdf/mise),
+`pyproject.toml` `requires-python`, `package.json` `engines.node`, Dockerfile `FROM python:X` /
+`FROM node:X`, and GitHub workflow `python-version` / `node-version` (a matrix list is a set).
+A pin names versions (`3.12`, `20.11.0`); a range constrains them (`>=3.11`, `^20`). Values
+that are expressions (`${{ matrix.python-version }}`), aliases (`lts/*`) or tags without a
+version (`python:latest`) are left out: they declare nothing comparable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from doctor.model import Location
+
+_VERSION = re.compile(r"^v?(\d+(?:\.\d+){0,2})")
+_IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/)?(python|node|pypy)(?::([^@\s]+))?", re.IGNORECASE)
+_WORKFLOW_KEYS = {"python-version": "python", "node-version": "node"}
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One place that declares a runtime version.
+
+    `versions` holds the pinned versions (one, or several for a CI matrix); `spec` holds a range
+    instead (`>=3.11`, `^20 || ^22`). `source` names the place for a message (`FROM python:3.12`).
+    """
+
+    runtime: str
+    location: Location
+    source: str
+    versions: tuple[str, ...] = ()
+    spec: str = ""
+
+
+def read_declared(root: Path, dockerfiles: tuple[tuple[Path, tuple[tuple[str, int], ...]], ...]) -> list[Declared]:
+    """Every declared Python/Node version at `root`, plus the FROM lines of the given Dockerfiles."""
+    found: list[Declared] = []
+    found += _version_file(root / ".python-version", "python")
+    for name in (".nvmrc", ".node-version"):
+        found += _version_file(root / name, "node")
+    found += _tool_versions(root / ".tool-versions")
+    found += _pyproject(root / "pyproject.toml")
+    found += _package_json(root / "package.json")
+    for path, froms in dockerfiles:
+        for image, line in froms:
+            match = _IMAGE.match(image)
+            version = _VERSION.match(match.group(2) or "") if match else None
+            if match and version:
+                runtime = "node" if match.group(1).lower() == "node" else "python"
+                if match.group(1).lower() == "pypy":
+                    continue
+                found.append(Declared(runtime, Location(path, line), f"FROM {image}", (version.group(1),)))
+    workflows = root / ".github" / "workflows"
+    if workflows.is_dir():
+        for path in sorted([*workflows.glob("*.yml"), *workflows.glob("*.yaml")]):
+            found += _workflow(path)
+    return found
+
+
+def _version_file(path: Path, runtime: str) -> list[Declared]:
+    lines = _lines(path)
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        version = _VERSION.match(text)
+        if version is None:
+            return []
+        return [Declared(runtime, Location(path, number), f"{path.name} {text}", (version.group(1),))]
+    return []
+
+
+def _tool_versions(path: Path) -> list[Declared]:
+    found = []
+    for number, line in enumerate(_lines(path), 1):
+        words = line.split("#", 1)[0].split()
+        if len(words) < 2 or words[0] not in ("python", "nodejs", "node"):
+            continue
+        version = _VERSION.match(words[1])
+        if version is not None:
+            runtime = "python" if words[0] == "python" else "node"
+            found.append(Declared(runtime, Location(path, number), f".tool-versions {words[0]} {words[1]}",
+                                  (version.group(1),)))
+    return found
+
+
+def _pyproject(path: Path) -> list[Declared]:
+    lines = _lines(path)
+    if not lines:
+        return []
+    try:
+        data = tomllib.loads("\n".join(lines))
+    except tomllib.TOMLDecodeError:
+        return []
+    project = data.get("project")
+    spec = project.get("requires-python") if isinstance(project, dict) else None
+    if not isinstance(spec, str) or not spec.strip():
+        return []
+    line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith("requires-python")), None)
+    return [Declared("python", Location(path, line), f"requires-python {spec.strip()}", spec=spec.strip())]
+
+
+def _package_json(path: Path) -> list[Declared]:
+    lines = _lines(path)
+    if not lines:
+        return []
+    try:
+        data = json.loads("\n".join(lines))
+    except ValueError:
+        return []
+    engines = data.get("engines") if isinstance(data, dict) else None
+    spec = engines.get("node") if isinstance(engines, dict) else None
+    if not isinstance(spec, str) or not spec.strip():
+        return []
+    line = next((n for n, text in enumerate(lines, 1) if re.search(r'"node"\s*:', text)), None)
+    return [Declared("node", Location(path, line), f"engines.node {spec.strip()}", spec=spec.strip())]
+
+
+def _workflow(path: Path) -> list[Declared]:
+    from doctor.project.yamlload import YamlError, YList, YMap, load_documents
+
+    try:
+        docs, _ = load_documents(path)
+    except (OSError, YamlError):
+        return []
+    found: list[Declared] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, YMap):
+            for key, value in node.items():
+                runtime = _WORKFLOW_KEYS.get(key)
+                where = node.loc_of(key)
+                if runtime is not None and where is not None:
+                    items = list(value) if isinstance(value, YList) else [value]
+                    versions = [_VERSION.match(str(v)) for v in items if "${{" not in str(v)]
+                    pinned = tuple(v.group(1) for v in versions if v is not None)
+                    if pinned and len(pinned) == len(items):
+                        shown = ", ".join(str(v) for v in items)
+                        found.append(Declared(runtime, where, f"CI {key}: {shown}", pinned))
+                else:
+                    walk(value)
+        elif isinstance(node, YList):
+            for item in node:
+                walk(item)
+
+    for doc in docs:
+        walk(doc)
+    return found
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines() if path.is_file() else []
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """`3.12.1` -> (3, 12, 1); `v20` -> (20,); () when not a version."""
+    found = _VERSION.match(text.strip())
+    return tuple(int(part) for part in found.group(1).split(".")) if found else ()
+
+
+def pins_agree(a: str, b: str) -> bool:
+    """Whether two pinned versions can be the same interpreter: one is a prefix of the other (3.12 ~ 3.12.4)."""
+    left, right = parse_version(a), parse_version(b)
+    shortest = min(len(left), len(right))
+    return left[:shortest] == right[:shortest]
+
+
+def satisfies(version: str, spec: str, runtime: str) -> bool:
+    """Whether some release of a pinned version (3.12 = any 3.12.x) can satisfy the range `spec`."""
+    parts = parse_version(version)
+    if not parts or (runtime == "python" and len(parts) < 2):
+        return True  # `python:3` names no minor: too loose to call drift against a range
+    # a short pin stands for its whole series: try its lowest and a high member
+    low = (*parts, 0, 0, 0)[:3]
+    high = (*parts, 999, 999, 999)[:3]
+    check = _python_ok if runtime == "python" else _node_ok
+    try:
+        return check(low, spec) or check(high, spec)
+    except ValueError:
+        return True  # a range we cannot read is never reported as drift
+
+
+def _python_ok(version: tuple[int, ...], spec: str) -> bool:
+    for clause in (c.strip() for c in spec.split(",") if c.strip()):
+        match = re.match(r"^(~=|===|==|!=|<=|>=|<|>)\s*([\d.]+)(\.\*)?$", clause)
+        if match is None:
+            raise ValueError(clause)
+        op, raw, star = match.groups()
+        other = tuple(int(p) for p in raw.strip(".").split("."))
+        if not _compare(version, op, other, bool(star)):
+            return False
+    return True
+
+
+def _compare(version: tuple[int, ...], op: str, other: tuple[int, ...], star: bool) -> bool:
+    size = max(len(other), 3)
+    padded = (other + (0,) * size)[:size]
+    mine = (version + (0,) * size)[:size]
+    if op in ("==", "===", "!="):
+        same = mine[: len(other)] == other if star else mine == padded
+        return same if op != "!=" else not same
+    if op == "~=":
+        prefix = other[:-1]
+        return mine >= padded and mine[: len(prefix)] == prefix
+    return {"<=": mine <= padded, ">=": mine >= padded, "<": mine < padded, ">": mine > padded}[op]
+
+
+def _node_ok(version: tuple[int, ...], spec: str) -> bool:
+    return any(_node_set(version, alt.strip()) for alt in spec.split("||"))
+
+
+def _node_set(version: tuple[int, ...], text: str) -> bool:
+    if not text or text in ("*", "x", "latest"):
+        return True
+    hyphen = re.match(r"^([\d.x*]+)\s+-\s+([\d.x*]+)$", text)
+    if hyphen:
+        return _node_set(version, f">={hyphen.group(1)}") and _node_set(version, f"<={hyphen.group(2)}")
+    for clause in text.split():
+        match = re.match(r"^(\^|~|>=|<=|>|<|=)?v?([\d]+(?:\.[\dxX*]+){0,2}|[xX*])$", clause)
+        if match is None:
+            raise ValueError(clause)
+        op, raw = match.group(1) or "", match.group(2)
+        fixed = tuple(int(p) for p in raw.split(".") if p.isdigit())
+        if not fixed:
+            continue
+        padded = (*fixed, 0, 0, 0)[:3]
+        if op == "^":
+            upper = (fixed[0] + 1, 0, 0) if fixed[0] else (0, fixed[1] + 1 if len(fixed) > 1 else 1, 0)
+            ok = padded <= version < upper
+        elif op == "~":
+            upper = (fixed[0], fixed[1] + 1, 0) if len(fixed) > 1 else (fixed[0] + 1, 0, 0)
+            ok = padded <= version < upper
+        elif op in ("", "="):
+            ok = version[: len(fixed)] == fixed
+        else:
+            ok = _compare(version, op, fixed, False)
+        if not ok:
+            return False
+    return True

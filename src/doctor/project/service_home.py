@@ -1,0 +1,170 @@
+"""Where a command belongs: the service whose image installs what the command needs.
+
+A project whose code reaches a service (bind mount, `develop.watch` sync, or COPY into the
+image) built with dependency manifests the host interpreter lacks (`backend/pyproject.toml`
+needs sqlmodel) expects its tests and scripts to run in that container. The manifests are the
+ones the image installs: those in the build context's root, the members of a uv workspace
+declared there (`[tool.uv.workspace] members = ["backend"]`), and every manifest or lockfile
+the Dockerfile COPYs (`COPY frontend/package.json /app/frontend/`). `ServiceHome` records such
+a service; host-vs-container reports commands run outside it, and `doctor exec` runs them there.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from doctor.project import Project
+from doctor.project.codepaths import CodePath, code_map
+from doctor.project.manifests import Language, Manifest
+
+MANIFEST_NAMES = frozenset({"pyproject.toml", "package.json", "uv.lock", "poetry.lock", "Pipfile",
+                            "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"})
+
+
+class PackageProbe(Protocol):
+    """What the host's Python can import (doctor.host.interpreter.InstalledPackages): no import of host/ here."""
+
+    def python_for(self, directories: Sequence[Path]) -> str | None: ...
+
+    def missing_python_packages(self, python: str, packages: Sequence[tuple[str, str]]) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class ServiceHome:
+    """A service whose image installs dependencies the host lacks, and how its code gets there."""
+
+    service: str
+    context: Path
+    carriers: tuple[CodePath, ...]
+    language: Language
+    manifest: Path
+    missing: tuple[str, ...]
+    workdir: str | None = None
+
+    @property
+    def live(self) -> bool:
+        """True when host edits reach the running container (a bind or a watch sync), not only a build."""
+        return any(c.via != "copy" for c in self.carriers)
+
+    @property
+    def source(self) -> Path:
+        """The host folder the code comes from (the deepest live one first)."""
+        live = [c for c in self.carriers if c.via != "copy"] or list(self.carriers)
+        return max((c.host for c in live), key=lambda p: len(str(p)), default=self.context)
+
+    def covers(self, path: Path) -> bool:
+        """True when `path` lies in the service's code (a carried folder) or its build context."""
+        return any(path.is_relative_to(c.host) for c in self.carriers) or path.is_relative_to(self.context)
+
+    def container_path(self, host_path: Path) -> str | None:
+        """Where a host path appears inside the container, or None when no carrier brings it."""
+        found = [c for c in self.carriers if host_path.is_relative_to(c.host)]
+        if not found:
+            return None
+        live = [c for c in found if c.via != "copy"] or found  # a mount hides what the image holds
+        best = max(live, key=lambda c: len(str(c.host)))
+        relative = host_path.relative_to(best.host).as_posix()
+        return posixpath.normpath(posixpath.join(best.container, relative))
+
+
+def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, ...]:
+    """The services whose image installs dependencies the host lacks and that carry project code.
+
+    `shell` is `host.packages`: it says which packages the host interpreter lacks, from its files.
+    """
+    root = project.root
+    homes: list[ServiceHome] = []
+    for service in project.services.values():
+        if service.build is None or "://" in service.build.context:
+            continue
+        context = Path(os.path.normpath(service.build.context))
+        dockerfile = project.dockerfile(service)
+        codes = code_map(service, dockerfile)
+        carriers = tuple(c for c in (*codes.live, *codes.copies)
+                         if c.host.is_relative_to(root) and c.host != context.parent and c.host.is_dir())
+        carriers += tuple(c for c in codes.copies if c.host == context)
+        if not carriers:
+            continue
+        workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
+        seen: set[Language] = set()
+        for manifest in installed_manifests(project, context, [c.host for c in codes.copies]):
+            if not manifest.requirements or manifest.language in seen:
+                continue
+            missing = _missing(manifest, root, shell)
+            if missing:
+                seen.add(manifest.language)
+                homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), manifest.language,
+                                         manifest.path, missing, workdir))
+    return tuple(homes)
+
+
+def installed_manifests(project: Project, context: Path, copied: Sequence[Path]) -> list[Manifest]:
+    """The manifests an image built from `context` installs: the context's, its uv workspace
+    members', and those of every folder whose manifest or lockfile the Dockerfile COPYs."""
+    folders = [context, *_workspace_members(context)]
+    for path in copied:
+        if path.name in MANIFEST_NAMES or path.name.startswith("requirements"):
+            folders.append(path.parent)
+        elif path.is_dir() and any((path / name).is_file() for name in ("pyproject.toml", "package.json")):
+            folders.append(path)
+    found: list[Manifest] = []
+    for folder in dict.fromkeys(folders):
+        found.extend(project.manifests(folder))
+    return found
+
+
+def _workspace_members(context: Path) -> list[Path]:
+    import tomllib
+
+    try:
+        data = tomllib.loads((context / "pyproject.toml").read_text(errors="replace"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    members = data.get("tool", {}).get("uv", {}).get("workspace", {}).get("members", [])
+    found: list[Path] = []
+    for pattern in members if isinstance(members, list) else []:
+        if isinstance(pattern, str):
+            found.extend(sorted(p for p in context.glob(pattern) if p.is_dir()))
+    return found
+
+
+def _missing(manifest: Manifest, root: Path, shell: PackageProbe) -> tuple[str, ...]:
+    packages = [(r.name, r.module) for r in manifest.requirements]
+    folder = manifest.path.parent
+    if manifest.language is Language.NODE:
+        folders = [folder, *[p for p in folder.parents if p.is_relative_to(root)]]
+        return tuple(name for name, _ in packages
+                     if not any((f / "node_modules" / name).is_dir() for f in folders))
+    python = shell.python_for([folder, root])
+    if python is None:
+        return tuple(name for name, _ in packages)
+    return shell.missing_python_packages(python, packages)
+
+
+def home_for(homes: Sequence[ServiceHome], cwd: Path) -> ServiceHome | None:
+    """The home whose code covers `cwd` most closely (deepest source)."""
+    covering = [h for h in homes if h.container_path(cwd) is not None]
+    return max(covering, key=lambda h: len(str(h.source)), default=None)
+
+
+def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, command: Sequence[str],
+                 tty: bool) -> list[str]:
+    """`docker compose [-f ...] exec|run [--build] --rm [-T] [-w DIR] SERVICE CMD...` for this project."""
+    argv = ["docker", "compose", "--project-directory", str(project.root), "-p", project.compose.project_name]
+    for path in project.compose.files:
+        argv += ["-f", str(path)]
+    for profile in project.compose.active_profiles:
+        argv += ["--profile", profile]
+    # code the image COPYs is as old as the image: rebuild it so the command sees the host's edits
+    argv += [verb] if verb == "exec" else [verb, "--rm"] if home.live else [verb, "--build", "--rm"]
+    if not tty:
+        argv.append("-T")
+    mapped = home.container_path(cwd)
+    if mapped is not None and mapped != home.workdir:
+        argv += ["-w", mapped]
+    return [*argv, home.service, *command]

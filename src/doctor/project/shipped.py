@@ -1,0 +1,160 @@
+"""Which of the project's script files reach a container, how, and in which image.
+
+A script reaches a container when a service's Dockerfile COPY/ADDs it (or a folder holding it),
+when a bind mount carries it, when the service's entrypoint/command (compose or Dockerfile)
+names it, or when a Makefile recipe runs it through `docker compose exec|run SERVICE`. Folders
+are walked for `*.sh` / `*.bash` files (skipping dependency and VCS folders, at most MAX_FILES
+per folder); a file named by an entrypoint, command or Makefile counts whatever its name.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from doctor.project import Project
+from doctor.project.recipe import Recipe, read_recipe
+from doctor.project.tasks import CommandKind
+from doctor.project.types import Service
+
+SCRIPT_SUFFIXES = (".sh", ".bash")
+SKIP_DIRS = frozenset((".git", "node_modules", ".venv", "venv", "__pycache__", "vendor", "dist", "build", ".tox"))
+MAX_FILES = 5000
+_COMPOSE_RUN = re.compile(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """A host file that reaches `service`'s container: how (`COPY, Dockerfile:5`), and the image recipe."""
+
+    path: Path
+    service: str
+    how: str
+    recipe: Recipe | None
+    image: str
+
+
+def shipped_scripts(project: Project) -> Iterator[Shipped]:
+    """Every script reaching a container, once per file (the first way found wins)."""
+    seen: set[Path] = set()
+    walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
+    for svc in sorted(project.services.values(), key=lambda s: s.name):
+        dockerfile = svc.build.dockerfile_path if svc.build else None
+        recipe = read_recipe(dockerfile) if dockerfile is not None and dockerfile.is_file() else None
+        image = recipe.base if recipe is not None else svc.image or ""
+        for path, how in _ways(project, svc, dockerfile, recipe, walked):
+            resolved = path.resolve()
+            if resolved not in seen and path.is_file():
+                seen.add(resolved)
+                yield Shipped(path, svc.name, how, recipe, image)
+
+
+def _ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
+          walked: dict[Path, list[Path]]) -> Iterator[tuple[Path, str]]:
+    root = project.root
+    mapped = _mappings(project, svc, dockerfile)
+    for words, how in _named(project, svc, recipe):
+        for word in words:
+            host = _to_host(word, mapped, svc.working_dir or (recipe.workdir if recipe else "/"))
+            if host is not None and _inside(host, root):
+                yield host, how
+    for host, _, how in mapped:
+        if host.is_file() and host.suffix in SCRIPT_SUFFIXES and _inside(host, root):
+            yield host, how
+        elif host.is_dir() and _inside(host, root):
+            key = host.resolve()
+            if key not in walked:
+                walked[key] = list(_walk(host))
+            for found in walked[key]:
+                yield found, how
+
+
+def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[tuple[Path, str, str]]:
+    """(host path, container path, how) for each bind mount and each context COPY of the service."""
+    found: list[tuple[Path, str, str]] = []
+    for mount in svc.volumes:
+        if mount.type == "bind" and mount.source:
+            line = f":{mount.location.line}" if mount.location and mount.location.line else ""
+            where = mount.location.path.name if mount.location else "compose"
+            found.append((Path(mount.source), mount.target, f"bind mount, {where}{line}"))
+    parsed = project.dockerfile(svc)
+    if parsed is not None and svc.build is not None and dockerfile is not None:
+        context = Path(svc.build.context)
+        for copy in parsed.copies:
+            for source in copy.sources:
+                for host in sorted(context.glob(source.lstrip("/"))) if _is_glob(source) else [context / source]:
+                    target = copy.destination  # a folder's contents land in the destination itself
+                    if host.is_file() and (target.endswith("/") or len(copy.sources) > 1 or _is_glob(source)):
+                        target = posixpath.join(target, host.name)
+                    found.append((host, target, f"COPY, {dockerfile.name}:{copy.line}"))
+    return found
+
+
+def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tuple[list[str], str]]:
+    """Word lists that may name a script: the command/entrypoint, and Makefile `compose exec|run` lines."""
+    command = svc.command
+    if command:
+        yield (_words(command) if isinstance(command, str) else list(command)), "command"
+    if recipe is not None:
+        if recipe.entrypoint:
+            yield list(recipe.entrypoint), "ENTRYPOINT"
+        if recipe.cmd and not command:
+            yield list(recipe.cmd), "CMD"
+    for cmd in project.commands:
+        if cmd.kind is not CommandKind.MAKE:
+            continue
+        match = _COMPOSE_RUN.search(cmd.text)
+        words = _words(match.group(1)) if match else []
+        options = [w for w in words if not w.startswith("-")]
+        if options and options[0] == svc.name:
+            yield options[1:], f"{cmd.origin}, {cmd.location.path.name}:{cmd.location.line}"
+
+
+def _to_host(word: str, mapped: list[tuple[Path, str, str]], workdir: str) -> Path | None:
+    if not (word.endswith(SCRIPT_SUFFIXES) or word.startswith(("./", "/"))) or word.startswith("/bin/"):
+        return None
+    inside = posixpath.normpath(posixpath.join(workdir or "/", word))
+    for host, target, _ in sorted(mapped, key=lambda m: len(m[1]), reverse=True):
+        target = target.rstrip("/") or "/"
+        if inside == target:
+            return host if host.is_file() else None
+        if inside.startswith(target.rstrip("/") + "/") and host.is_dir():
+            candidate = host / posixpath.relpath(inside, target)
+            return candidate if candidate.is_file() else None
+    return None
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    count = 0
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(files):
+            count += 1
+            if count > MAX_FILES:
+                return
+            if name.endswith(SCRIPT_SUFFIXES):
+                yield Path(current) / name
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _is_glob(text: str) -> bool:
+    return any(c in text for c in "*?[")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True

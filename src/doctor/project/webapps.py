@@ -1,0 +1,58 @@
+"""Where a service's browser-facing URLs are dialed: in the developer's browser, or in the container.
+
+`VITE_API_URL=http://localhost:8000` is right for a dev server whose bundle runs in the
+developer's browser on the host, and wrong for a service that dials the URL itself from inside
+its container: a test runner whose browser runs there (playwright, cypress, puppeteer) or a
+server-side-rendering server (Next.js, Nuxt, Remix, SvelteKit, Astro) that fetches it on the
+server. The decision is per service, from its image, its Dockerfile's base images, its command
+and the JavaScript frameworks its package.json pulls in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from pathlib import Path
+
+from doctor.project.types import Service
+
+RUNNERS = re.compile(r"playwright|cypress|puppeteer|selenium|webdriver", re.IGNORECASE)
+SSR_COMMAND = re.compile(
+    r"\bnext\s+(start|dev)\b|\bnuxt\b|\bremix-serve\b|\bastro\s+(dev|preview)\b|\bnode\s+(\.output|build)\b",
+    re.IGNORECASE)
+SSR_PACKAGES = ("next", "nuxt", "@remix-run/node", "@remix-run/serve", "@sveltejs/adapter-node", "astro")
+FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+def dials_from_inside(service: Service, code_folders: list[Path]) -> str | None:
+    """Why the service opens its browser-facing URLs itself (a test runner, an SSR server), or None."""
+    command = service.command if isinstance(service.command, str) else " ".join(service.command or ())
+    images = [service.image or ""]
+    dockerfile = service.build.dockerfile_path if service.build else None
+    if dockerfile is not None:
+        with contextlib.suppress(OSError):
+            images += FROM.findall(dockerfile.read_text(encoding="utf-8", errors="replace"))
+        images.append(dockerfile.name)
+    runner = next((i for i in images if RUNNERS.search(i)), None) or (
+        RUNNERS.search(command) and command)
+    if runner:
+        return f"a test runner whose browser runs in the container ({runner})"
+    if SSR_COMMAND.search(command):
+        return f"a server-side rendering server ({command})"
+    for folder in code_folders:
+        package = _ssr_package(folder)
+        if package is not None:
+            return f"a server-side rendering server ({package} in {folder.name}/package.json)"
+    return None
+
+
+def _ssr_package(folder: Path) -> str | None:
+    try:
+        data = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    deps = data.get("dependencies") if isinstance(data, dict) else None
+    if not isinstance(deps, dict):
+        return None
+    return next((p for p in SSR_PACKAGES if p in deps), None)

@@ -1,0 +1,57 @@
+"""`doctor list` / `explain` answer from check_index.json, which must match the checks themselves."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from doctor import app, check_index
+
+
+def test_the_index_is_current() -> None:
+    written = Path(check_index.INDEX).read_text(encoding="utf-8")
+    assert written == check_index.render(check_index.generate()), (
+        "check_index.json is stale: run `python -m doctor.check_index`")
+
+
+def test_entry_points_are_those_importlib_metadata_finds() -> None:
+    found = check_index.entry_points()
+    expected = sorted((ep.name, ep.value) for ep in importlib.metadata.entry_points(group=check_index.GROUP))
+    assert found is not None and sorted(found) == expected
+
+
+def test_list_and_explain_print_what_the_registry_prints() -> None:
+    fast, slow = io.StringIO(), io.StringIO()
+    assert check_index.answer(["list"], fast) == 0
+    app.list_checks(slow)
+    assert fast.getvalue() == slow.getvalue()
+    for check_id in json.loads(Path(check_index.INDEX).read_text()).values():
+        fast, slow = io.StringIO(), io.StringIO()
+        assert check_index.answer(["explain", check_id["id"]], fast) == 0
+        app.explain(check_id["id"], slow)
+        assert fast.getvalue() == slow.getvalue()
+
+
+def test_an_unknown_id_or_an_edited_check_falls_back_to_the_registry(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    assert check_index.answer(["explain", "no-such-check"], io.StringIO()) is None
+    index = json.loads(Path(check_index.INDEX).read_text())
+    first = next(iter(index))
+    index[first]["crc"] += 1  # as if the check's file changed after the index was written
+    stale = tmp_path / "check_index.json"
+    stale.write_text(json.dumps(index))
+    monkeypatch.setattr(check_index, "INDEX", str(stale))
+    assert check_index.answer(["list"], io.StringIO()) is None
+
+
+def test_list_imports_no_check() -> None:
+    code = ("import io, sys\nfrom doctor import check_index\nassert check_index.answer(['list'], io.StringIO()) == 0\n"
+            "print(sorted(m for m in sys.modules if m.startswith('doctor.') and m != 'doctor.check_index'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]" or done.stdout.strip() == "['doctor.checks']"

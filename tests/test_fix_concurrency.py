@@ -1,0 +1,140 @@
+"""Two `doctor fix` runs on one project with different HOME/XDG_STATE_HOME (a user and sudo).
+
+The lock belongs to the project, not to a state dir: in every trial exactly one run applies
+the fix, the other waits, re-reads the files and finds nothing left to do, and no file ends
+up with duplicated lines or half of each writer. Also: a user's edit that lands between the
+last check and the rename is kept (fsync slowed by monkeypatching), and a lock that cannot be
+taken is one line, not a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import multiprocessing
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from doctor import atomic
+from doctor.engine import Registry
+from doctor.fixer import FixOptions, FixStatus, fix
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety
+from doctor.project import ProjectOptions
+
+TRIALS = 20
+COMPOSE = "services:\n  web:\n    image: busybox\n"
+ENV = "# team secrets\r\nA=1\nDB_PASSWORD=s3cr3t-value\r\nB=2\n"
+
+
+class AppendColor(Check):
+    """Fake env-drift: `.env` must hold COLOR=blue and the override must set it for 'web'"""
+
+    id: ClassVar[str] = "env-drift"
+    safety: ClassVar[Safety] = Safety.SAFE
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        env = project.root / ".env"
+        override = project.root / "compose.override.yaml"
+        edits = [] if "COLOR=blue" in env.read_text() else [Edit(env, "", "COLOR=blue\n")]
+        if not override.exists():
+            edits.append(Edit(override, "", "services:\n  web:\n    environment:\n      COLOR: blue\n"))
+        if edits:
+            yield self.finding("COLOR is missing", Location(env), "COLOR",
+                               Fix("add COLOR", Safety.SAFE, tuple(edits)))
+
+
+def make_project(root: Path) -> Path:
+    root.mkdir(parents=True)
+    (root / "compose.yaml").write_text(COMPOSE)
+    (root / ".env").write_bytes(ENV.encode())
+    return root
+
+
+def run(root: Path, home: Path, **kw: Any) -> Any:
+    env = {"HOME": str(home), "XDG_STATE_HOME": str(home / "state"), "PATH": os.environ.get("PATH", "")}
+    options = FixOptions(project=ProjectOptions(path=root, env=env), env=env, **kw)
+    return fix(options, Registry({AppendColor.id: AppendColor}))
+
+
+def _worker(roots: list[str], home: str, barrier: Any, results: Any) -> None:
+    for index, root in enumerate(roots):
+        barrier.wait(30)
+        report = run(Path(root), Path(home), lock_timeout=30)
+        results.put((index, home, [r.status.value for r in report.results], report.error))
+
+
+def test_two_fixers_with_two_homes_never_both_apply(tmp_path: Path) -> None:
+    roots = [make_project(tmp_path / f"trial{i}") for i in range(TRIALS)]
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(2), context.Queue()
+    homes = [tmp_path / "user-home", tmp_path / "root-home"]
+    workers = [context.Process(target=_worker, args=([str(r) for r in roots], str(h), barrier, results))
+               for h in homes]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=120) for _ in range(2 * TRIALS)]
+    for worker in workers:
+        worker.join(30)
+    corrupted = both_applied = 0
+    for index, root in enumerate(roots):
+        statuses = sorted(str(o[2]) for o in outcomes if o[0] == index)
+        both_applied += statuses != ["['applied']", "[]"]
+        env = (root / ".env").read_bytes().decode()
+        override = (root / "compose.override.yaml").read_text()
+        strays = [p.name for p in root.iterdir() if p.name.endswith(atomic.SUFFIX)]
+        corrupted += (env != ENV + "COLOR=blue\n" or override.count("COLOR: blue") != 1 or bool(strays))
+    print(f"concurrency: {TRIALS} trials, {both_applied} with both applying, {corrupted} corrupted")
+    assert (both_applied, corrupted) == (0, 0)
+    assert all(o[3] == "" for o in outcomes)
+
+
+def test_an_edit_landing_before_the_rename_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:  # the user saves .env while doctor's temp file is being synced
+        real_fsync(fd)
+        if not (root / ".env").read_text().startswith("# edited"):
+            (root / ".env").write_text("# edited by the user\nA=1\n")
+
+    monkeypatch.setattr(atomic.os, "fsync", slow_fsync)
+    report = run(root, tmp_path / "home")
+    assert (root / ".env").read_text() == "# edited by the user\nA=1\n"
+    assert report.results[0].status is FixStatus.FAILED
+    assert "changed while doctor was fixing it" in report.results[0].reason
+    assert not [p for p in root.iterdir() if p.name.endswith(atomic.SUFFIX)]
+
+
+def test_a_lock_that_cannot_be_taken_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    real_open = os.open
+
+    def full(path: Any, flags: int, *args: Any) -> int:
+        if Path(path) == root:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr("doctor.fixfiles.os.open", full)
+    report = run(root, tmp_path / "home")
+    assert report.exit_code == 2
+    assert report.error == f"cannot lock {root}: No space left on device"
+
+
+def test_a_full_or_readonly_state_dir_does_not_stop_the_lock(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "state").write_text("not a directory")  # nothing can be created under it
+    report = run(root, home)
+    assert report.error == ""  # the lock was had; the backup of the untracked .env could not be made:
+    assert report.results[0].status is FixStatus.FAILED and report.results[0].reason.startswith("cannot write")
+    assert (root / ".env").read_bytes() == ENV.encode()  # so nothing was written without its backup
+
+
+def test_mixed_line_endings_keep_each_line_s_own(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    run(root, tmp_path / "home")
+    assert (root / ".env").read_bytes() == (ENV + "COLOR=blue\n").encode()

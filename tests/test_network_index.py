@@ -1,0 +1,125 @@
+"""NetworkIndex answers exactly what a scan of every service per service answers (the old network_view)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from doctor.project import Project, ProjectOptions
+from doctor.project.service_network import (
+    UNJUDGED_MODES,
+    NetworkIndex,
+    listen_ports,
+    namespace_owner,
+    networks_of,
+)
+from doctor.project.types import ComposeModel, Service
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECTS = sorted({p.parent for p in (REPO / "tests" / "cases").glob("*/*/compose*.y*ml")}
+                  | {REPO / "examples" / "clean-stack", REPO / "examples" / "broken-stack"})
+
+
+def naive_view(model: ComposeModel, service: Service) -> tuple[dict[str, str], list[str]] | None:
+    """The reference: every peer scanned for every service, names first come first served."""
+    owner = namespace_owner(model, service)
+    if owner is None or (owner.network_mode or "").split(":")[0] in (*UNJUDGED_MODES, "container"):
+        return None
+    mine = networks_of(owner)
+    names: dict[str, str] = {}
+    peers = []
+    for peer in model.services.values():
+        if peer.network_mode or not mine & networks_of(peer):
+            continue
+        peers.append(peer.name)
+        own = [peer.name, *([peer.container_name] if peer.container_name else [])]
+        own += [alias for net, joined in peer.networks.items() if net in mine for alias in joined.aliases]
+        for name in own:
+            names.setdefault(name.lower(), peer.name)
+    for link in (*owner.links, *service.links):
+        target, _, alias = link.partition(":")
+        names.setdefault((alias or target).lower(), target)
+    for entry in (*owner.extra_hosts, *service.extra_hosts):
+        names.setdefault(re.split(r"[=:]", entry, maxsplit=1)[0].strip().lower(), "")
+    names.setdefault(service.name.lower(), service.name)
+    if service.hostname:
+        names.setdefault(service.hostname.lower(), service.name)
+    return names, peers
+
+
+def naive_listener(peers: list[Service], me: Service, port: int) -> tuple[str, int] | None:
+    others = [p for p in peers if p.name != me.name]
+    for peer in others:
+        if port in listen_ports(peer):
+            return peer.name, port
+    for peer in others:
+        for mapping in peer.ports:
+            if (mapping.published or "").strip() == str(port):
+                return peer.name, mapping.target
+    return None
+
+
+@pytest.mark.parametrize("root", PROJECTS, ids=[str(p.relative_to(REPO)) for p in PROJECTS])
+def test_index_views_equal_the_naive_scan(root: Path) -> None:
+    model = Project(ProjectOptions(path=root, env={"PATH": "/usr/bin:/bin"})).compose
+    index = NetworkIndex(model)
+    for service in model.services.values():
+        expected, view = naive_view(model, service), index.view(service)
+        if expected is None:
+            assert view is None
+            continue
+        assert view is not None
+        names, peers = expected
+        assert dict(view.names.items()) == names
+        assert [p.name for p in view.peers] == peers
+        assert all(view.has_peer(p) for p in peers)
+        peer_services = [model.services[p] for p in peers]
+        ports = {p for s in model.services.values() for p in listen_ports(s)}
+        ports |= {int(m.published) for s in model.services.values() for m in s.ports if (m.published or "").isdigit()}
+        for port in sorted(ports):
+            assert view.listener(port, service.name) == naive_listener(peer_services, service, port)
+
+
+TANGLED = """\
+services:
+  db:
+    image: postgres:16
+    container_name: Main-DB
+    networks:
+      back: {aliases: [database, pg]}
+      side: {aliases: [sidedb]}
+  db2:
+    image: postgres:16
+    networks:
+      back: {aliases: [database]}
+    ports: ["5433:5432"]
+  cache:
+    image: redis:7
+    networks: [side]
+    expose: ["6380"]
+    ports: ["6379:6379", "6379:6380/udp"]
+  app:
+    image: app
+    networks: [back, side]
+    links: ["db:legacy", "cache"]
+    extra_hosts: ["metrics=10.0.0.1", "db:10.0.0.2"]
+    hostname: App-Host
+  sidecar:
+    image: app
+    network_mode: "service:app"
+  hostnet:
+    image: app
+    network_mode: host
+  lonely:
+    image: app
+networks:
+  back: {}
+  side: {}
+"""
+
+
+def test_index_views_equal_the_naive_scan_on_a_tangle(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(TANGLED)
+    test_index_views_equal_the_naive_scan(tmp_path)
