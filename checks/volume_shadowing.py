@@ -85,7 +85,7 @@ class VolumeShadowing(Check):
                       command=("docker", "volume", "rm", name))
         else:
             fix = Fix(f"recreate '{svc.name}' with fresh anonymous volumes (up -V)", Safety.UNSAFE,
-                      command=(*base, "up", "-d", "--renew-anon-volumes", svc.name))
+                      command=(*base, "up", "-d", "--force-recreate", "--renew-anon-volumes", svc.name))
         # its own subject: the note about the same mount stays after the fix, this must not
         return self.finding(message, mount.location, f"{subject}:stale", fix)
 
@@ -123,7 +123,9 @@ def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[st
         volume = images.volumes.get(name) if name else None
     except Unavailable:
         return None  # the static note stands; no engine, no age
-    if volume is None or volume.created is None or volume.created >= image.created:
+    # the engine gives a volume's time to the second, an image's to the nanosecond: a volume made
+    # in the same second as its image is not older than it
+    if volume is None or volume.created is None or volume.created >= image.created.replace(microsecond=0):
         return None
     return volume.name, _age(image.created - volume.created)
 

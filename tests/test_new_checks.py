@@ -104,7 +104,7 @@ def test_stale_volumes_are_named_with_their_age_and_a_command_fix(shop: Path, tm
     assert "1 day older" in anonymous and "19 days older" in named
     assert messages[named] == ("docker", "volume", "rm", "shop_deps")
     assert messages[anonymous][:4] == ("docker", "compose", "-p", "shop")
-    assert messages[anonymous][-3:] == ("-d", "--renew-anon-volumes", "web")
+    assert messages[anonymous][-4:] == ("-d", "--force-recreate", "--renew-anon-volumes", "web")
 
 
 def test_volumes_are_only_a_note_without_an_engine(shop: Path, tmp_path: Path) -> None:

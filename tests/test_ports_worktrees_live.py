@@ -69,7 +69,8 @@ def fixture_repo(root: Path, image: str, web: int, api: int, pool: int = 0, trac
         (root / ".env").write_text(f"WEB_PORT={web}\n")
     (root / ".gitignore").write_text("compose.override.yaml\n" if tracked_env else ".env\ncompose.override.yaml\n")
     git(root, "init", "-q", "-b", "main")
-    git(root, "remote", "add", "origin", "https://example.com/acme/tracks.git")
+    # an origin of this run alone: stacks another run left up must not count as our clones
+    git(root, "remote", "add", "origin", f"https://example.com/acme/tracks-{root.parent.name}.git")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "fixture")
 
@@ -168,7 +169,8 @@ def test_ports_shows_the_clash_of_two_worktrees_on_the_committed_ports(tmp_path:
     git(main, "worktree", "add", "-q", "-b", "track-b", str(other))
     clone = tmp_path / f"doctor-test-{run}-clone"
     git(tmp_path, "clone", "-q", str(main), str(clone))
-    git(clone, "remote", "set-url", "origin", "https://example.com/acme/tracks")  # the same origin, spelt apart
+    origin = git(main, "remote", "get-url", "origin").strip().removesuffix(".git")
+    git(clone, "remote", "set-url", "origin", origin)  # the same origin, spelt apart
     (clone / ".env").write_text(f"WEB_PORT={web}\n")
     (clone / "compose.override.yaml").write_text("services:\n  api:\n    ports: !override []\n")
     stranger = tmp_path / f"doctor-test-{run}-stranger"
