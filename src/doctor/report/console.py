@@ -68,6 +68,13 @@ def shown_path(path: Path, cwd: Path | None = None) -> str:
         return str(path)
 
 
+def _shown_command(argv: tuple[str, ...], cwd: Path | None) -> str:
+    """A fix's command as typed from the current directory: absolute paths below it made relative."""
+    import shlex
+
+    return shlex.join(shown_path(Path(word), cwd) if word.startswith("/") else word for word in argv)
+
+
 def _where(location: Location, cwd: Path | None) -> str:
     shown = shown_path(location.path, cwd)
     return shown if location.line is None else f"{shown}:{location.line}"
@@ -144,11 +151,11 @@ def _finding_lines(finding: Finding, redact: Redactor, options: RenderOptions) -
     yield Line((Piece(f"    {finding.severity.label:<7} ", style), where), hang=DETAIL)
     yield Line((Piece(" " * DETAIL), Piece(redact.text(finding.message))), hang=DETAIL + 2)
     if finding.fix is not None:
-        command = f": {' '.join(finding.fix.command)}" if finding.fix.command else ""
+        command = f": {_shown_command(finding.fix.command, options.cwd)}" if finding.fix.command else ""
         yield Line((Piece(" " * DETAIL), Piece("fix:", "bold green"),
                     Piece(" " + redact.text(finding.fix.title + command))), hang=DETAIL + 5)
         for alternative in finding.fix.alternatives:
-            instead = f": {' '.join(alternative.command)}" if alternative.command else ""
+            instead = f": {_shown_command(alternative.command, options.cwd)}" if alternative.command else ""
             yield Line((Piece(" " * DETAIL), Piece("or: ", "bold yellow"),
                         Piece(" " + redact.text(alternative.title + instead))), hang=DETAIL + 5)
 
@@ -285,6 +292,10 @@ def color_diff(text: str) -> str:
     return buffer.getvalue()
 
 
+WIDTH_MARGIN = 2
+SLOW_AFTER = 1.0  # seconds before the status line appears: a fast run shows none
+
+
 class Progress:
     """While the checks run: the header at once, then, on a terminal, a status line of what runs.
 
@@ -296,28 +307,41 @@ class Progress:
         self.options = options
         self.live = live
         self._status: Any = None
+        self._started = self._shown = 0.0
 
     def begin(self, project_dir: Path, where: str = "") -> None:
-        """Print the header; start the status line on a terminal."""
-        self.out.write(header(project_dir, self.options.cwd, where) + "\n\n")
-        self.out.flush()
+        """Print the header; on a terminal, the line below it shows what runs until the report comes."""
+        self.out.write(header(project_dir, self.options.cwd, where) + "\n")
         if self.live:
-            from rich.console import Console
+            import time
 
-            console = Console(file=self.out, force_terminal=True, no_color=not self.options.color,
-                              highlight=False, emoji=False, markup=False)
-            self._status = console.status("loading the project", spinner="dots")
-            self._status.start()
+            self._status = True
+            self._started = self._shown = time.monotonic()
+        else:
+            self.out.write("\n")
+        self.out.flush()
 
     def step(self, what: str) -> None:
-        """Say what runs now (a check id, a probe)."""
-        if self._status is not None:
-            self._status.update(f"running {what}")
+        """Say what runs now (a check id, a probe) on the status line: only once the run is slow
+        (a hung engine, a large ownership scan), and at most a few times a second.
+        """
+        if not self._status:
+            return
+        import time
+
+        now = time.monotonic()
+        if now - self._started < SLOW_AFTER or now - self._shown < 0.25:
+            return
+        self._shown = now
+        width = self.options.width or 80
+        self.out.write(f"\r\x1b[2Krunning {what}"[: width + 4])
+        self.out.flush()
 
     def end(self) -> None:
-        """Clear the status line (the report is printed next)."""
-        if self._status is not None:
-            self._status.stop()
+        """Clear the status line; it stays as the blank line between the header and the report."""
+        if self._status:
+            self.out.write("\r\x1b[2K\n")
+            self.out.flush()
             self._status = None
 
 
@@ -327,11 +351,14 @@ def progress_callback(progress: Progress | None) -> Callable[[str], None] | None
 
 
 def terminal_width(env: Mapping[str, str], fallback: int = 100) -> int:
-    """The terminal's columns: COLUMNS when set, else the tty's size."""
+    """The width to wrap at: the terminal's columns (COLUMNS when set, else the tty's size) less a
+    margin of two, so no line reaches the last column (where some terminals wrap early, and where a
+    tool that counts bytes sees a line with a 3-byte mark as too wide).
+    """
     columns = env.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 20:
-        return int(columns)
+        return int(columns) - WIDTH_MARGIN
     try:
-        return os.get_terminal_size().columns
+        return os.get_terminal_size().columns - WIDTH_MARGIN
     except OSError:
         return fallback
