@@ -127,9 +127,11 @@ def _missing_interpreter(data: bytes, shipped: Shipped) -> str:
 
 
 def _busybox_based(image: str) -> bool:
-    repo, _, tag = image.lower().rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image.lower(), "", "")
+    repo = image.lower().rpartition(":")[0] if ":" in image.rsplit("/", 1)[-1] else image.lower()
     name = repo.rsplit("/", 1)[-1]
-    return name in ("alpine", "busybox") or "alpine" in tag
+    # only the bare bases are certain: a product's alpine variant may ship bash (postgres:*-alpine
+    # does, node:*-alpine does not), and doctor asks no registry, so those stay unjudged
+    return name in ("alpine", "busybox")
 
 
 def _installs(recipe: Recipe, program: str) -> bool:

@@ -173,12 +173,7 @@ def loud(findings: list[dict[str, object]]) -> list[str]:
 
 # ---- the unmodified projects ---------------------------------------------------------------
 
-QUIET_XFAIL = {  # project -> why a rule still cries wolf on it
-    "voting-app": "issue 13 script-line-endings: says postgres:15-alpine lacks bash for healthchecks/postgres.sh, "
-                  "but the postgres alpine images ship bash (their entrypoint is a bash script)",
-    "redash": "rule of issue 9 item 2: redash's package.json scripts (pnpm, eslint, prettier) are tied to 'server', "
-              "whose image installs node deps only in its frontend-builder stage, not in the final one",
-}
+QUIET_XFAIL: dict[str, str] = {}  # project -> why a rule still cries wolf on it (none today)
 
 
 @pytest.mark.parametrize("project", PROJECTS)

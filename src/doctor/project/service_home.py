@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Protocol
 from doctor.project import Project
 from doctor.project.codepaths import CodePath, code_map
 from doctor.project.manifests import Language, Manifest
+from doctor.project.types import Service
 
 MANIFEST_NAMES = frozenset({"pyproject.toml", "package.json", "uv.lock", "poetry.lock", "Pipfile",
                             "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"})
@@ -92,15 +94,43 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
             continue
         workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
         seen: set[Language] = set()
+        installs = _installing_languages(service)
         for manifest in installed_manifests(project, context, [c.host for c in codes.copies]):
             if not manifest.requirements or manifest.language in seen:
                 continue
+            if installs is not None and manifest.language not in installs:
+                continue  # the final image never installs them (a builder stage did, and only its output is copied)
             missing = _missing(manifest, root, shell)
             if missing:
                 seen.add(manifest.language)
                 homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), manifest.language,
                                          manifest.path, missing, workdir))
     return tuple(homes)
+
+
+# RUN lines that install a language's dependencies into the image
+_INSTALLERS = (
+    (Language.NODE, re.compile(r"\b(npm|pnpm|yarn|bun)\b[^&;|]*?\b(install|ci|i|add)\b|\byarn\s*($|&&|;)")),
+    (Language.PYTHON, re.compile(r"\b(pip3?|uv|poetry|pipenv|pdm)\b[^&;|]*?\b(install|sync)\b")),
+)
+
+
+def _installing_languages(service: Service) -> set[Language] | None:
+    """The languages whose dependencies the service's final image may hold: all of them, except one
+    that only another stage installs (a builder stage whose output alone is copied: its node_modules
+    never reach the final image). None when there is no Dockerfile to read (every manifest counts).
+    """
+    build = service.build
+    path = build.dockerfile_path if build is not None else None
+    if path is None or not path.is_file():
+        return None
+    from doctor.project.reading import read_regular_text
+    from doctor.project.recipe import read_recipe
+
+    final = read_recipe(path).runs
+    text = read_regular_text(path) or ""
+    return {language for language, pattern in _INSTALLERS
+            if any(pattern.search(step.text) for step in final) or not pattern.search(text)}
 
 
 def installed_manifests(project: Project, context: Path, copied: Sequence[Path]) -> list[Manifest]:
