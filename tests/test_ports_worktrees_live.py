@@ -70,7 +70,8 @@ def fixture_repo(root: Path, image: str, web: int, api: int, pool: int = 0, trac
     (root / ".gitignore").write_text("compose.override.yaml\n" if tracked_env else ".env\ncompose.override.yaml\n")
     git(root, "init", "-q", "-b", "main")
     # an origin of this run alone: stacks another run left up must not count as our clones
-    git(root, "remote", "add", "origin", f"https://example.com/acme/tracks-{root.parent.name}.git")
+    run = root.name.rsplit("-", 1)[0]  # doctor-test-<uuid>: the same for every track of this run only
+    git(root, "remote", "add", "origin", f"https://example.com/acme/tracks-{run}.git")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "fixture")
 
