@@ -56,8 +56,8 @@ class ImageAvailability(Check):
             return
         builders = {_canonical(svc.image): svc.name for svc in project.services.values() if svc.image and svc.build}
         files = project.compose.files
-        platforms = service_settings(files, "platform")
-        policies = service_settings(files, "pull_policy")
+        settings = service_settings(files, "platform", "pull_policy")  # one parse for both
+        platforms, policies = settings["platform"], settings["pull_policy"]
         for svc in sorted(pulled, key=lambda s: s.name):
             image = svc.image or ""
             facts = host.images.image(_canonical(image))

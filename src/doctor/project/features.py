@@ -112,14 +112,15 @@ def _child(node: Any, key: str) -> Any:
     return None
 
 
-def service_settings(files: Iterable[Path], key: str) -> dict[str, tuple[str, Location | None]]:
-    """A scalar service attribute the model does not carry (`platform`, `pull_policy`), per service.
+def service_settings(files: Iterable[Path], *keys: str) -> dict[str, dict[str, tuple[str, Location | None]]]:
+    """Scalar service attributes the model does not carry (`platform`, `pull_policy`): for each key,
+    the value per service. One pass over the files for all keys.
 
     Read as written (no interpolation), the last file setting it winning, as compose merges scalars.
     """
     from doctor.project.yamlload import YamlError, YMap, load_documents
 
-    found: dict[str, tuple[str, Location | None]] = {}
+    found: dict[str, dict[str, tuple[str, Location | None]]] = {key: {} for key in keys}
     for path in files:
         try:
             docs, _ = load_documents(path)
@@ -128,6 +129,7 @@ def service_settings(files: Iterable[Path], key: str) -> dict[str, tuple[str, Lo
         for doc in docs:
             services = doc.get("services") if isinstance(doc, YMap) else None
             for name, svc in services.items() if isinstance(services, YMap) else ():
-                if isinstance(svc, YMap) and isinstance(svc.get(key), str):
-                    found[name] = (svc[key], svc.loc_of(key))
+                for key in keys:
+                    if isinstance(svc, YMap) and isinstance(svc.get(key), str):
+                        found[key][name] = (svc[key], svc.loc_of(key))
     return found
