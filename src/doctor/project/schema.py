@@ -6,14 +6,19 @@ from strings (`scale: "${N}"` -> int). Compose stops at the first violation and 
 specific one (deepest path; an unknown key counts one deeper); doctor reports every violation
 that way, each with the file:line of the value.
 
-The validator is `jsonschema`, imported only here and only when a file is validated (it costs
-~0.1-0.2 s to import). Without it, the hand-written shape checks of `service.py` stand in.
+A valid file is the common case: spec/compose_spec_validator.py, generated from the schema
+ahead of time (spec/generate.py), says so without importing anything. Only when it says
+"invalid" is `jsonschema` imported (~0.1-0.2 s) to name each violation as compose does.
+Without jsonschema, the hand-written shape checks of `service.py` stand in.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -93,7 +98,6 @@ _CASTS: dict[tuple[str, ...], Callable[[str], Any]] = {
     ("secrets", _ANY, "external"): _go_bool,
     ("configs", _ANY, "external"): _go_bool,
 }
-_CAST_LENGTHS = frozenset(len(path) for path in _CASTS)
 # override/uncity.go: lists compose merges by key before validating (so never "equal items")
 _UNIQUE = frozenset(tuple(p.split(".")) for p in (
     "networks.*.labels", "networks.*.ipam.options", "services.*.annotations", "services.*.build.args",
@@ -106,8 +110,50 @@ _UNIQUE = frozenset(tuple(p.split(".")) for p in (
     "services.*.sysctls", "services.*.tmpfs", "services.*.volumes"))
 
 
-def _matches(pattern: tuple[str, ...], path: Path_) -> bool:
-    return len(pattern) == len(path) and all(p in (_ANY, q) for p, q in zip(pattern, path, strict=True))
+class _Rules:
+    """What compose does at the paths of one node of the _CASTS/_UNIQUE pattern tree (`*` is any key or index)."""
+
+    __slots__ = ("cast", "children", "rank", "unique")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Rules] = {}
+        self.cast: Callable[[str], Any] | None = None
+        self.rank = len(_CASTS)  # the first pattern of _CASTS that matches wins
+        self.unique = False
+
+    def at(self, pattern: tuple[str, ...]) -> _Rules:
+        node = self
+        for part in pattern:
+            node = node.children.setdefault(part, _Rules())
+        return node
+
+
+def _rules() -> _Rules:
+    root = _Rules()
+    for rank, (pattern, cast) in enumerate(_CASTS.items()):
+        node = root.at(pattern)
+        if node.cast is None:
+            node.cast, node.rank = cast, rank
+    for pattern in _UNIQUE:
+        root.at(pattern).unique = True
+    return root
+
+
+_ROOT = (_rules(),)
+_NONE: tuple[_Rules, ...] = ()
+
+
+def _step(states: tuple[_Rules, ...], key: str | int) -> tuple[_Rules, ...]:
+    """The pattern nodes matching path + key, given those matching path."""
+    if not states:
+        return _NONE
+    found = []
+    for state in states:
+        if isinstance(key, str) and key in state.children:
+            found.append(state.children[key])
+        if _ANY in state.children:
+            found.append(state.children[_ANY])
+    return tuple(found)
 
 
 def _distinct(items: list[Any]) -> list[Any]:
@@ -117,13 +163,12 @@ def _distinct(items: list[Any]) -> list[Any]:
     return list(kept.values())
 
 
-def _caster(path: Path_) -> Callable[[str], Any] | None:
-    if len(path) not in _CAST_LENGTHS:
-        return None
-    for pattern, cast in _CASTS.items():
-        if _matches(pattern, path):
-            return cast
-    return None
+def _caster(states: tuple[_Rules, ...]) -> Callable[[str], Any] | None:
+    best: _Rules | None = None
+    for state in states:
+        if state.cast is not None and (best is None or state.rank < best.rank):
+            best = state
+    return None if best is None else best.cast
 
 
 class _Plain:
@@ -134,14 +179,15 @@ class _Plain:
         self.skip: set[Path_] = set()  # values whose interpolation failed (already reported)
         self.problems: list[Problem] = []
 
-    def convert(self, node: Any, path: Path_, loc: Location | None) -> Any:
+    def convert(self, node: Any, path: Path_, loc: Location | None, states: tuple[_Rules, ...] = _ROOT) -> Any:
         if loc is not None:
             self.locations[path] = loc
         if isinstance(node, YMap):
-            return {key: self.convert(value, (*path, key), node.loc_of(key)) for key, value in node.items()}
+            return {key: self.convert(value, (*path, key), node.loc_of(key), _step(states, key))
+                    for key, value in node.items()}
         if isinstance(node, YList):
-            items = [self.convert(value, (*path, i), node.loc_of(i)) for i, value in enumerate(node)]
-            if any(_matches(pattern, path) for pattern in _UNIQUE):
+            items = [self.convert(value, (*path, i), node.loc_of(i), _step(states, i)) for i, value in enumerate(node)]
+            if any(state.unique for state in states):
                 return _distinct(items)
             return items
         if isinstance(node, Timestamp):
@@ -149,7 +195,7 @@ class _Plain:
         if isinstance(node, str):
             if failed(node):
                 self.skip.add(path)
-            cast = _caster(path)
+            cast = _caster(states)
             if cast is None:
                 return str(node)
             try:
@@ -190,19 +236,25 @@ def _go_duration(value: object) -> bool:
     return True
 
 
+@cache
 def available() -> bool:
-    """Whether the schema validator can run (jsonschema installed)."""
-    return _validator() is not None
+    """Whether the schema's violations can be told (jsonschema installed; imported only for an invalid file)."""
+    return importlib.util.find_spec("jsonschema") is not None
 
 
 class Validation:
     """compose validates the mapping merged so far after each file: a `null` in an override keeps
-    the earlier value (override.Merge), so it is no violation there. Each violation is reported once."""
+    the earlier value (override.Merge), so it is no violation there. Each violation is reported once.
+
+    The generated validator judges first, and only what the file changed while all before was
+    valid (the schema judges each top-level key and each service, volume... on its own, which
+    spec/generate.py asserts); jsonschema runs on the whole mapping only once that says invalid."""
 
     def __init__(self) -> None:
         self.merged: dict[str, Any] = {}
         self.plain = _Plain()
         self.seen: set[str] = set()
+        self.valid = True  # the generated validator's verdict on self.merged
 
     def add(self, document: YMap) -> list[Problem]:
         """The new violations once this interpolated document is merged onto the earlier ones."""
@@ -211,12 +263,64 @@ class Validation:
         problems = self.plain.problems[before:]
         if isinstance(instance, dict) and "include" in instance and instance["include"] is None:
             del instance["include"]  # ApplyInclude consumes the key before the merge; `include: ~` is nothing
-        self.merged = _merge(self.merged, instance)
-        for problem in [*validate(self.merged, self.plain), *_durations(self.merged, self.plain)]:
+        base, self.merged = self.merged, _merge(self.merged, instance)
+        judged = _changed(base, self.merged, instance) if self.valid else self.merged
+        self.valid = _fast_valid(judged)
+        found = (_durations(judged, self.plain) if self.valid
+                 else [*validate(self.merged, self.plain), *_durations(self.merged, self.plain)])
+        for problem in found:
             if problem.message not in self.seen:
                 self.seen.add(problem.message)
                 problems.append(problem)
         return problems
+
+
+def _changed(base: dict[str, Any], merged: dict[str, Any], instance: dict[str, Any]) -> dict[str, Any]:
+    """The part of `merged` (= _merge(base, instance)) that may differ from `base`: the top-level
+    keys the document names, and in a section merged onto an earlier one the entries it names
+    (in merged order, so that problems come in the order a whole-mapping pass finds them)."""
+    sections = _compiled().SECTIONS
+    changed: dict[str, Any] = {}
+    for key, value in instance.items():
+        old, new = base.get(key), merged[key]
+        if value is None and key in base:
+            continue  # a null keeps the earlier value
+        if key in sections and isinstance(value, dict) and isinstance(old, dict) and isinstance(new, dict):
+            changed[key] = {name: item for name, item in new.items()
+                            if name in value and (value[name] is not None or name not in old)}
+        else:
+            changed[key] = new
+    return changed
+
+
+@cache
+def _compiled() -> Any:
+    """spec/compose_spec_validator.py: compose-spec.json compiled to Python (spec/generate.py)."""
+    return importlib.import_module("doctor.project.spec.compose_spec_validator")
+
+
+def _any_format(value: object) -> bool:
+    return True
+
+
+def _is_duration(value: object) -> bool:
+    try:
+        return _go_duration(value)
+    except ValueError:
+        return False
+
+
+# jsonschema's FormatChecker above checks `duration` only; the generated code asks this for every format
+_FORMATS: defaultdict[str, Callable[[object], bool]] = defaultdict(lambda: _any_format, duration=_is_duration)
+
+
+def _fast_valid(instance: dict[str, Any]) -> bool:
+    """The generated validator's verdict: the same as jsonschema's (tests/test_schema_fast.py)."""
+    try:
+        _compiled().validate(instance, _FORMATS)
+    except (ValueError, TypeError):  # its exception is a ValueError; TypeError: a value no check can read
+        return False
+    return True
 
 
 # types.Duration fields: compose decodes them with time.ParseDuration after the schema passed
