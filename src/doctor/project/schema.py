@@ -21,7 +21,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from doctor.model import Location
@@ -216,6 +215,8 @@ def _validator() -> Any:
         import jsonschema  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - jsonschema is a dependency
         return None
+    from importlib import resources  # ~10 ms: only an invalid file gets here
+
     schema = json.loads(resources.files("doctor.project").joinpath("spec", "compose-spec.json").read_text())
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("duration", raises=ValueError)(_go_duration)
