@@ -42,7 +42,7 @@ def test_the_generated_validator_is_current() -> None:
 
 def test_the_generated_validator_names_the_vendored_schema() -> None:
     digest = hashlib.sha256(generate.SCHEMA.read_bytes()).hexdigest()
-    assert compose_spec_validator.SCHEMA_SHA256 == digest, "run `python -m doctor.project.spec.generate`"
+    assert digest == compose_spec_validator.SCHEMA_SHA256, "run `python -m doctor.project.spec.generate`"
     assert compose_spec_validator.SECTIONS == ("services", "models", "networks", "volumes", "secrets", "configs")
 
 
