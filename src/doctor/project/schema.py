@@ -182,7 +182,10 @@ class _Plain:
         if loc is not None:
             self.locations[path] = loc
         if isinstance(node, YMap):
-            return {key: self.convert(value, (*path, key), node.loc_of(key), _step(states, key))
+            locs, default, convert = node.locs, node.loc, self.convert
+            if not states:  # no cast nor unicity below: most of a service
+                return {key: convert(value, (*path, key), locs.get(key, default), _NONE) for key, value in node.items()}
+            return {key: convert(value, (*path, key), locs.get(key, default), _step(states, key))
                     for key, value in node.items()}
         if isinstance(node, YList):
             items = [self.convert(value, (*path, i), node.loc_of(i), _step(states, i)) for i, value in enumerate(node)]
@@ -194,7 +197,7 @@ class _Plain:
         if isinstance(node, str):
             if failed(node):
                 self.skip.add(path)
-            cast = _caster(states)
+            cast = _caster(states) if states else None
             if cast is None:
                 return str(node)
             try:
