@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
@@ -86,13 +87,16 @@ class LeakedHostPort(Check):
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
             for dial in localhost_dials(model, service, inside is not None, index):
-                if clients.local_reason(service, dial.var.name, dial.peer) is None:
+                reason = clients.local_reason(service, dial.var.name, dial.peer)
+                if reason is None:
                     continue
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
                 message = f"{shown} is '{service.name}' itself in its container (did you mean '{dial.peer}'?)"
                 if inside is not None and is_browser_key(dial.var.name):
                     message += f": '{service.name}' is {inside}"
+                else:
+                    message += f": '{service.name}' {reason}"
                 yield self._finding(project, message, [(service, dial.var, dial.container_value)])
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer]) -> Finding:
@@ -100,12 +104,33 @@ class LeakedHostPort(Check):
         subject = f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{var.name}"
         wanted = {s.name: {v.name: value} for s, v, value in consumers}
         override = dev_override(project)
-        edit = override_edit(override, "environment", wanted) if override is not None else None
+        edit = None
+        if override is not None and (written := _written_in(project, override, consumers)) is not None:
+            edit = override_edit(override, "environment", wanted, written)
         secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
         title = f"set {var.name} for {', '.join(repr(s) for s in sorted(wanted))} in the dev override"
         if edit is not None and not secret:
             return self.finding(message, var.location, subject, Fix(title, Safety.SAFE, (edit,)))
         return self.finding(message, var.location, subject, Fix(title, Safety.ADVICE))
+
+
+def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> dict[str, dict[str, int]] | None:
+    """service -> variable -> the override line that sets it today (its value is replaced there);
+    None when another service reads that same line (an anchor): rewriting it would change that one too."""
+    written: dict[str, dict[str, int]] = {}
+    lines: set[int] = set()
+    for service, var, _ in consumers:
+        where = var.location
+        if where is not None and where.line is not None and where.path == override:
+            written.setdefault(service.name, {})[var.name] = where.line
+            lines.add(where.line)
+    wanted = {s.name for s, _, _ in consumers}
+    for other in project.compose.services.values():
+        for var in other.environment.values():
+            where = var.location
+            if other.name not in wanted and where is not None and where.path == override and where.line in lines:
+                return None
+    return written
 
 
 def _port_consumers(index: NetworkIndex, users: dict[str, list[tuple[Service, EnvVar]]], server: Service,
