@@ -34,25 +34,50 @@ class LeakedHostPort(Check):
         db:5433, but db listens on 5432 inside the network. (2) `localhost`, `127.0.0.1` or
         `::1` as the host of a container env value (a URL or a `*_HOST`) where another
         service listens on that port: inside a container, localhost is the container itself.
-        URLs a browser opens (a localhost port the project publishes, `VITE_API_URL`,
-        `FRONTEND_HOST`) are not findings, and each service is judged with its effective env
-        (`environment:` beats `env_file:`).
+        Each service is judged with its effective env (`environment:` beats `env_file:`).
+
+        A service is reported only when doctor has a reason to think it is a client, and the
+        message says which: it reads the variable in its own code (what its Dockerfile COPYs,
+        its bind mounts and watch syncs, not everything under its build context) or command;
+        it sets the variable in its own `environment:` or loads it from an env_file of its
+        own; or, for a port, it also gets the matching host variable (ES_HOST beside ES_PORT)
+        and depends on the server. A project-wide `.env` that every service loads is written
+        for tools run on the host (POSTGRES_SERVER=localhost), so a service that merely gets
+        it, and whose code never names the variable, is not reported (a frontend test runner
+        built from the repo root that copies `frontend/` only). Depending on the peer counts
+        for localhost only when doctor cannot read the service's code.
+
+        Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project
+        publishes) are not findings for a service whose bundle runs in the developer's
+        browser. They are for a service that dials them from inside its own container: a
+        test runner whose browser runs there (playwright, cypress) or a server-side
+        rendering server. That is decided per service, not per variable name.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and
         fails inside the containers with "connection refused".
 
     Example
-        .env:4  POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the network
+        .env:4  POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the
+        network ('backend' reads POSTGRES_PORT in app/core/config.py)
+        compose.override.yml:91  VITE_API_URL host 'localhost' is 'playwright' itself in its
+        container (did you mean 'backend'?): 'playwright' is a test runner whose browser runs
+        in the container (Dockerfile.playwright)
 
     Fix
-        Give the consuming service the container-side value through `environment:` in the dev
-        override (`POSTGRES_PORT: "5432"`, `DATABASE_URL: postgresql://...@db:5432/app`); the
+        Give the consuming service the container-side value in the dev override: the
+        compose service name and its container port (`VITE_API_URL=http://backend:8000`,
+        `POSTGRES_PORT: "5432"`). A key the override already sets, list form
+        (`- KEY=value`) or mapping form, is rewritten on its own line, keeping its quoting and
+        comment; otherwise the key is added to the service's `environment:` in the style the
+        block already uses, adding the service to the override when it is not there. The
         `.env` keeps the host-side value for tools run on the host.
 
     Fix safety
-        Safe: it only adds `environment:` keys to the dev override that compose loads (never a
-        file compose would not read; without one it is advice). Comments and other keys stay.
+        Safe: it only sets `environment:` keys in the dev override that compose loads (never a
+        file compose would not read; without one it is advice), changing no other line, and
+        a second run changes nothing. A value carrying a URL password, a line an anchor
+        shares with another service, or a multi-line or flow value is left as advice.
     """
 
     id = "leaked-host-port"

@@ -101,7 +101,7 @@ def override_edit(path: Path, section: str, wanted: Wanted, written: Written | N
                 if new is None:
                     return None
                 lines[line - 1] = new
-        text = "\n".join(lines)
+        text = edited = "\n".join(lines)
         for service, items in wanted.items():
             if section == "environment" and isinstance(items, Mapping):
                 if added.get(service):
@@ -109,9 +109,43 @@ def override_edit(path: Path, section: str, wanted: Wanted, written: Written | N
             else:
                 for volume in items:
                     text = add_volume(text, service, volume)
+        if section == "environment":
+            text = _above_separators(edited, text)
         return whole_file_edit(path, text)
     except YamlEditError:
         return None
+
+
+def _above_separators(old: str, new: str) -> str:
+    """`new` with each block of added lines moved above the blank and comment lines right before it
+    when it closes a nested block: ruamel hangs the blank line (and a comment) that separates two
+    services on the last entry, so an appended entry lands below the separator, against the next
+    service."""
+    import difflib
+
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, _, _, b1, b2 in matcher.get_opcodes():
+        block = after[b1:b2]
+        start = len(out)
+        while start > 0 and _is_separator(out[start - 1]):
+            start -= 1
+        following = next((line for line in after[b2:] if not _is_separator(line)), None)
+        if op == "insert" and start < len(out) and not any(_is_separator(line) for line in block) and (
+                following is None or _indent(following) < _indent(block[0])):
+            out[start:start] = block
+        else:
+            out.extend(block)
+    return "".join(out)
+
+
+def _is_separator(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith("#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 _QUOTED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"'), "'": re.compile(r"'(?:[^']|'')*'")}
