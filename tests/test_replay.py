@@ -277,9 +277,7 @@ FAULTS = (
           "redis://localhost:6379/0", "server:REDASH_REDIS_URL", "localhost"),
     Fault("paperless-dotenv-override", "paperless-ngx", _dotenv_override, "dotenv-override",
           "src/paperless/settings/__init__.py", "load_dotenv(path, override=True)",
-          "paperless-development:PAPERLESS_REDIS", "redis://broker:6379",
-          xfail="rule of issue 9 item 3: dotenv-override does not follow load_dotenv(path) where path runs over "
-                "candidate files in a for loop (paperless.conf)"),
+          "paperless-development:PAPERLESS_REDIS", "redis://broker:6379"),
 )
 
 
