@@ -5,9 +5,11 @@
 SCHEMA_SHA256 = '89f4bdc4ba651ff024118917a7cdb67d9d78c1af4bab9b12ec2fc85f5b7d90d3'
 SECTIONS = ('services', 'models', 'networks', 'volumes', 'secrets', 'configs')
 VERSION = "2.22.3"
-from decimal import Decimal
 import re
 
+
+class Decimal:
+    """Never in a compose mapping (YAML numbers load as int or float): stands in for decimal.Decimal."""
 
 class JsonSchemaValueException(ValueError):
     """The document breaks the schema (doctor asks jsonschema for compose's own message)."""
