@@ -15,7 +15,7 @@ engine's own port bindings count.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from doctor.host import Host
@@ -25,6 +25,10 @@ from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project.types import ComposeModel, PortMapping
 
 from .static import PortMover, shares_network
+
+MAX_OWNERS = 10  # folded findings per range mapping; the rest are counted in one line
+Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one port)
+Judged = tuple[tuple[object, ...], int, Finding]  # (owner key, port, finding)
 
 
 @dataclass(frozen=True)
@@ -76,12 +80,24 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         engine_note = ""
     except Unavailable as exc:
         containers, engine_note = (), exc.reason
+    by_port: dict[tuple[int, str], list[ContainerPort]] = {}
+    for held in containers:
+        by_port.setdefault((held.socket.port, held.socket.protocol), []).append(held)
+    prober = _Prober(host, remote)
     found: list[Finding] = []
-    for target in wanted:
-        failures = () if remote else host.ports.probe(target.socket)
-        found += _judge(check, model, host, target, failures, containers, mover or PortMover())
-        if not remote:
-            found += _kernel_findings(check, host, target, free=not failures)
+    for group in _by_mapping(wanted):
+        ranged = len(group) > 1  # one mapping of a host range onto a container range, expanded by compose
+        judged: list[Judged] = []
+        for target in group:
+            failures = prober.failures(target.socket)
+            clashing = [c for c in by_port.get((target.socket.port, target.socket.protocol), ())
+                        if c.socket.overlaps(target.socket)]
+            verdicts = list(_judge(check, model, host, target, failures, clashing,
+                                   None if ranged else mover or PortMover())) if failures or clashing else []
+            if not remote:
+                verdicts += _kernel_findings(check, host, target, free=not failures)
+            judged += [(key, target.socket.port, finding) for key, finding in verdicts]
+        found += _fold(check, group, judged) if ranged else [finding for _, _, finding in judged]
     yield from found
     if engine_note:
         # without the engine no other project's container (running or stopped) was seen: the
@@ -93,6 +109,102 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         yield check.finding(prefix + engine_note, None, "engine", severity=Severity.INFO)
 
 
+class _Prober:
+    """Bind probes only where they can fail: ports the socket table shows busy, and the first
+    port of each specific host IP (is the address this machine's?). Without the table, every port.
+    """
+
+    def __init__(self, host: Host, remote: bool) -> None:
+        self.host, self.remote = host, remote
+        self.addresses: set[tuple[str, str]] = set()
+
+    def failures(self, sock: HostSocket) -> tuple[BindFailure, ...]:
+        if self.remote:
+            return ()
+        busy = self.host.ports.busy_ports(sock.protocol)
+        specific = sock.ip not in ("", "0.0.0.0", "::")
+        if busy is None or sock.port in busy or (specific and (sock.ip, sock.protocol) not in self.addresses):
+            if specific:
+                self.addresses.add((sock.ip, sock.protocol))
+            return self.host.ports.probe(sock)
+        return ()
+
+
+def _by_mapping(wanted: list[Target]) -> list[list[Target]]:
+    """Targets grouped by the mapping (file, line, text, address) they were expanded from, in order."""
+    groups: dict[tuple[object, ...], list[Target]] = {}
+    for target in wanted:
+        m = target.mapping
+        groups.setdefault((target.service, m.location, m.raw or id(m), m.host_ip, m.protocol), []).append(target)
+    return list(groups.values())
+
+
+def _fold(check: Check, group: list[Target], judged: Iterable[Judged]) -> list[Finding]:
+    """One finding per owner of a range mapping's ports: `N host ports of 'web' (0.0.0.0/tcp:
+    20000-20010, 20500 and 3 more ranges) are taken by ...`; past `MAX_OWNERS`, one line counts the rest.
+    """
+    owners: dict[tuple[object, ...], list[tuple[int, Finding]]] = {}
+    for key, port, finding in judged:
+        owners.setdefault(key, []).append((port, finding))
+    order = sorted(owners.values(), key=lambda hits: (-_rank(hits[0][1].severity), hits[0][0]))
+    first = group[0]
+    span = f"{first.socket.shown_ip}/{first.socket.protocol}"
+    folded: list[Finding] = []
+    for hits in order[:MAX_OWNERS]:
+        port, finding = hits[0]
+        if len(hits) == 1:
+            folded.append(finding)
+            continue
+        runs = _runs(sorted(p for p, _ in hits))
+        tail = _plural(finding.message.partition(f"('{first.service}') ")[2])
+        fix = finding.fix and replace(finding.fix, title=f"publish '{first.service}' on a host port range that "
+                                      f"avoids {_shown_runs(runs)}", safety=Safety.ADVICE, edits=())
+        folded.append(replace(finding, message=f"{len(hits)} host ports of '{first.service}' "
+                              f"({span}: {_shown_runs(runs)}) {tail}", fix=fix,
+                              subject=f"port:{first.socket.shown_ip}:{runs[0][0]}-{runs[0][1]}/{first.socket.protocol}"))
+    rest = order[MAX_OWNERS:]
+    if rest:
+        worst = max((hits[0][1].severity for hits in rest), key=_rank)
+        count = sum(len(hits) for hits in rest)
+        folded.append(check.finding(
+            f"{count} more host ports of '{first.service}' ({span}) are held by {len(rest)} more owners",
+            first.mapping.location, f"port:{first.socket.shown_ip}:{first.mapping.raw}/{first.socket.protocol}",
+            Fix(f"publish '{first.service}' on a host port range nothing holds", Safety.ADVICE), worst))
+    return folded
+
+
+def _rank(severity: Severity) -> int:
+    return {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}[severity]
+
+
+def _runs(ports: list[int]) -> list[tuple[int, int]]:
+    """Sorted ports as contiguous (first, last) runs."""
+    runs: list[tuple[int, int]] = []
+    for port in ports:
+        if runs and port == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], port)
+        else:
+            runs.append((port, port))
+    return runs
+
+
+def _shown_runs(runs: list[tuple[int, int]], shown: int = 2) -> str:
+    """`20000-20010, 20500 and 3 more ranges`."""
+    parts = [f"{a}-{b}" if a != b else str(a) for a, b in runs[:shown]]
+    more = len(runs) - shown
+    if more > 0:
+        return ", ".join(parts) + f" and {more} more range{'s' if more > 1 else ''}"
+    return " and ".join(parts)
+
+
+def _plural(tail: str) -> str:
+    """A one-port message tail said of many ports: `is taken by` -> `are taken by`."""
+    verb, _, rest = tail.partition(" ")
+    verb = {"is": "are", "lies": "lie", "names": "name"}.get(verb, verb)
+    rest = rest.replace("may take it", "may take them")
+    return f"{verb} {rest}"
+
+
 def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severity | None = None) -> Finding:
     """A finding about `target`, its message led by the socket and the service that publishes it."""
     lead = f"{target.socket} ('{target.service}')"
@@ -100,34 +212,56 @@ def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severit
 
 
 def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failures: tuple[BindFailure, ...],
-           containers: tuple[ContainerPort, ...], mover: PortMover) -> Iterator[Finding]:
-    clashing = [c for c in containers if c.socket.overlaps(target.socket)]
+           clashing: list[ContainerPort], mover: PortMover | None) -> Iterator[Verdict]:
+    """What holds `target` (`clashing`: the containers publishing its port), keyed by owner.
+
+    `mover` None: the port is one of a range mapping, which a single-port move cannot edit (advice).
+    """
     others = [c for c in clashing if c.project != model.project_name and c.running]
     ours = [c for c in clashing if c.project == model.project_name and c.running]
     stopped = [c for c in clashing if c.project not in ("", model.project_name) and not c.running]
     in_use = next((f for f in failures if f.in_use), None)
     if any(f.no_such_address for f in failures):
-        yield _say(check, target, f"names host IP {target.socket.shown_ip}, not an address of this machine",
-                   Fix(f"publish '{target.service}' on an address this machine has", Safety.ADVICE))
+        yield ("address",), _say(check, target, f"names host IP {target.socket.shown_ip}, not an address of "
+                                 "this machine", Fix(f"publish '{target.service}' on an address this machine has",
+                                                     Safety.ADVICE))
     elif others:
         # the engine refuses a port another container publishes even when our bind succeeds
         # (userland-proxy off): its allocator, not the socket, decides
-        yield _container_finding(check, target, others[0], mover)
+        yield ("container", others[0].name), _container_finding(check, target, others[0], mover)
     elif in_use is not None and ours:
         orphan = next((c for c in ours if c.service not in model.services), None)
         if orphan is not None:
             command = ("docker", "compose", "-p", model.project_name, "up", "-d", "--remove-orphans")
-            yield _say(check, target, f"is held by '{orphan.name}', an orphan container of this project",
-                       Fix("remove the orphan containers", Safety.UNSAFE, command=command))
+            yield ("orphan", orphan.name), _say(
+                check, target, f"is held by '{orphan.name}', an orphan container of this project",
+                Fix("remove the orphan containers", Safety.UNSAFE, command=command))
     elif in_use is not None:
         yield _process_finding(check, host, target, in_use, mover)
     elif stopped:
-        yield _say(check, target, f"is also published by stopped '{stopped[0].project}' service "
-                   f"'{stopped[0].service}': both cannot run at once",
-                   Fix(f"publish another host port for '{target.service}'", Safety.ADVICE), Severity.WARNING)
+        yield ("stopped", stopped[0].name), _stopped_finding(check, target, stopped[0], mover)
 
 
-def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover) -> Finding:
+def _moved(mover: PortMover | None, target: Target, advice: Fix, alternatives: tuple[Fix, ...] = ()) -> Fix:
+    """The move of our host port (`fix --ports`), else `advice` carrying the `alternatives`."""
+    if mover is not None:
+        return mover(target.service, target.mapping, advice, alternatives=alternatives)
+    return replace(advice, alternatives=alternatives) if alternatives else advice
+
+
+def _stopped_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None) -> Finding:
+    """A stopped container of another compose project declares the port (a leftover of a renamed
+    folder, or a project stopped for now): `up` fails on it only once both run, so ours moves
+    (the same mover as for a running owner); removing the leftover is only ever asked.
+    """
+    remove = Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
+                 command=("docker", "rm", owner.name))
+    advice = Fix(f"publish another host port for '{target.service}'", Safety.ADVICE)
+    return _say(check, target, f"is also published by stopped '{owner.project}' service '{owner.service}': "
+                "both cannot run at once", _moved(mover, target, advice, (remove,)), Severity.WARNING)
+
+
+def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None) -> Finding:
     """Another project's container holds the port: move ours (fix --ports), or stop theirs when asked."""
     if owner.project:
         command = ("docker", "compose", "-p", owner.project, "stop", owner.service)
@@ -138,16 +272,17 @@ def _container_finding(check: Check, target: Target, owner: ContainerPort, mover
                    command=("docker", "rm", "-f", owner.name))
         message = f"is taken by container '{owner.name}' (not a compose container)"
     advice = Fix(f"publish another host port for '{target.service}'", Safety.ADVICE)
-    return _say(check, target, message, mover(target.service, target.mapping, advice, alternatives=(stop,)))
+    return _say(check, target, message, _moved(mover, target, advice, (stop,)))
 
 
-def _process_finding(check: Check, host: Host, target: Target, failure: BindFailure, mover: PortMover) -> Finding:
-    finding = _process_owner(check, host, target, failure)
+def _process_finding(check: Check, host: Host, target: Target, failure: BindFailure,
+                     mover: PortMover | None) -> Verdict:
+    key, finding = _process_owner(check, host, target, failure)
     assert finding.fix is not None
-    return replace(finding, fix=mover(target.service, target.mapping, finding.fix))
+    return key, replace(finding, fix=_moved(mover, target, finding.fix))
 
 
-def _process_owner(check: Check, host: Host, target: Target, failure: BindFailure) -> Finding:
+def _process_owner(check: Check, host: Host, target: Target, failure: BindFailure) -> Verdict:
     sock = target.socket
     holders = host.ports.process_holders(sock)
     visible = [h for h in holders if not h.hidden]
@@ -156,9 +291,10 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
                command=("sudo", "ss", flag, f"sport = :{sock.port}"))
     if not visible:
         if holders:
-            return _say(check, target, f"is held by a process hidden from doctor (sudo ss {flag} "
-                        f"'sport = :{sock.port}')", find)
-        return _say(check, target, f"cannot be bound on {failure.address}: {failure.error}", find)
+            return ("hidden",), _say(check, target, f"is held by a process hidden from doctor (sudo ss {flag} "
+                                     f"'sport = :{sock.port}')", find)
+        return ("unbound", failure.error), _say(check, target, f"cannot be bound on {failure.address}: "
+                                                f"{failure.error}", find)
     holder = visible[0]
     stop = Fix(f"stop '{holder.name}' (pid {holder.pid}) or publish another host port", Safety.ADVICE,
                command=("kill", str(holder.pid)))
@@ -168,22 +304,23 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
         # container is the owner, and only the engine that runs it can name it
         ask = Fix(f"ask {engine} which container publishes {sock.port}", Safety.ADVICE,
                   command=("docker", "ps", "--filter", f"publish={sock.port}"))
-        return _say(check, target, f"is published by a container of {engine} (forwarded by '{holder.name}', "
-                    f"pid {holder.pid}): docker ps --filter publish={sock.port} names it", ask)
+        return ("forwarder", engine), _say(
+            check, target, f"is published by a container of {engine} (forwarded by '{holder.name}', "
+            f"pid {holder.pid}): docker ps --filter publish={sock.port} names it", ask)
     shown = shorten(holder.cmdline) or holder.name
-    return _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
+    return ("pid", holder.pid), _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
 
 
-def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Finding]:
+def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Verdict]:
     port, prober, engine = target.socket.port, host.ports, host.engine
     if port < prober.unprivileged_port_start and engine.available and engine.rootless:
-        yield _say(check, target, f"is below {prober.unprivileged_port_start}, which a rootless engine "
+        yield ("rootless",), _say(check, target, f"is below {prober.unprivileged_port_start}, which a rootless engine "
                    "cannot bind", Fix("publish a port above 1024", Safety.ADVICE), Severity.WARNING)
     span = prober.ephemeral_range
     # free now, it is only a risk (an outgoing connection may take it before `up`): info; taken,
     # the bind failure above already says so
     if span is not None and span[0] <= port <= span[1] and free:
-        yield _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: free now, but an "
+        yield ("ephemeral",), _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: free now, but an "
                    "outgoing connection may take it", Fix("publish a port below the ephemeral range",
                                                           Safety.ADVICE), Severity.INFO)
 

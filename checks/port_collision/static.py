@@ -86,9 +86,9 @@ def find_clashes(services: Mapping[str, Service]) -> list[Clash]:
     the cost grows with the claims and the clashes, never with their pairs.
     """
     claims = [
-        Claim(name, m, *m.published_range)
+        Claim(name, m, *span)
         for name, svc in services.items() if not shares_network(svc)
-        for m in svc.ports if m.published_range is not None
+        for m in svc.ports if (span := m.published_range) is not None
     ]
     buckets: dict[tuple[str, int], list[int]] = {}  # (protocol, fixed port) -> indexes of claims
     for i, claim in enumerate(claims):
