@@ -15,7 +15,7 @@ engine's own port bindings count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from doctor.host import Host
@@ -28,7 +28,7 @@ from .static import PortMover, shares_network
 
 MAX_OWNERS = 10  # folded findings per range mapping; the rest are counted in one line
 Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one port)
-Judged = tuple[tuple[object, ...], int, Finding]  # (owner key, port, finding)
+Owned = tuple[Finding, list[int]]  # an owner's finding about its first port, and every port it holds
 
 
 @dataclass(frozen=True)
@@ -40,18 +40,44 @@ class Target:
     mapping: PortMapping
 
 
-def targets(model: ComposeModel) -> list[Target]:
-    """Every fixed host port the enabled services publish (ranges are chosen by the engine)."""
-    found: dict[HostSocket, Target] = {}
+@dataclass(frozen=True)
+class Published:
+    """The fixed host ports one `ports:` entry publishes: one, or a host range onto a container
+    range (`20000-29999:20000-29999`), which compose expands into one mapping per port.
+    `ports` and `mappings` run in step; a port becomes a Target only where it is judged.
+    """
+
+    service: str
+    ip: str
+    protocol: str
+    ports: list[int]
+    mappings: list[PortMapping]
+
+    def target(self, index: int) -> Target:
+        return Target(HostSocket(self.ip, self.ports[index], self.protocol), self.service, self.mappings[index])
+
+
+def published(model: ComposeModel) -> list[Published]:
+    """Every fixed host port the enabled services publish (the engine picks from a host range
+    mapped onto one container port), grouped by the entry (file, line, text) it was written in.
+    """
+    groups: dict[tuple[object, ...], Published] = {}
+    seen: set[tuple[str, int, str]] = set()
     for name, svc in model.services.items():
         if shares_network(svc):
             continue
         for m in svc.ports:
             span = m.published_range
-            if span is not None and span[0] == span[1]:
-                sock = HostSocket(m.host_ip, span[0], m.protocol)
-                found.setdefault(sock, Target(sock, name, m))
-    return list(found.values())
+            if span is None or span[0] != span[1] or (m.host_ip, span[0], m.protocol) in seen:
+                continue
+            seen.add((m.host_ip, span[0], m.protocol))
+            key = (name, m.location, m.raw or id(m), m.host_ip, m.protocol)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Published(name, m.host_ip, m.protocol, [], [])
+            group.ports.append(span[0])
+            group.mappings.append(m)
+    return list(groups.values())
 
 
 def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None,
@@ -62,8 +88,9 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     nothing else was found (`found_before`: the static half found something) that raises
     Unavailable, so the check is Skipped with the reason instead of reading as a pass.
     """
-    wanted = targets(model)
-    if not wanted:
+    wanted = published(model)
+    count = sum(len(group.ports) for group in wanted)
+    if not count:
         return
     engine = host.engine
     remote = engine.endpoint is not None and not engine.endpoint.is_local
@@ -85,26 +112,25 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         by_port.setdefault((held.socket.port, held.socket.protocol), []).append(held)
     prober = _Prober(host, remote)
     found: list[Finding] = []
-    for group in _by_mapping(wanted):
-        ranged = len(group) > 1  # one mapping of a host range onto a container range, expanded by compose
-        judged: list[Judged] = []
-        for target in group:
-            failures = prober.failures(target.socket)
-            clashing = [c for c in by_port.get((target.socket.port, target.socket.protocol), ())
-                        if c.socket.overlaps(target.socket)]
-            verdicts = list(_judge(check, model, host, target, failures, clashing,
-                                   None if ranged else mover or PortMover())) if failures or clashing else []
-            if not remote:
-                verdicts += _kernel_findings(check, host, target, free=not failures)
-            judged += [(key, target.socket.port, finding) for key, finding in verdicts]
-        found += _fold(check, group, judged) if ranged else [finding for _, _, finding in judged]
+    for group in wanted:
+        if len(group.ports) > 1:
+            found += _fold(check, group, _range_owners(check, model, host, group, prober, by_port))
+            continue
+        target = group.target(0)
+        failures = prober.failures(target.socket)
+        clashing = [c for c in by_port.get((target.socket.port, target.socket.protocol), ())
+                    if c.socket.overlaps(target.socket)]
+        found += [finding for _, finding in _judge(check, model, host, target, failures, clashing,
+                                                   mover or PortMover())]
+        if not remote:
+            found += [finding for _, finding in _kernel_findings(check, host, target, free=not failures)]
     yield from found
     if engine_note:
         # without the engine no other project's container (running or stopped) was seen: the
         # check looked only halfway, which must never read as a pass
         prefix = "" if engine_note.startswith("docker engine") else "docker engine unavailable: "
         if not found_before and not found:
-            looked = "" if remote else f"; bind probes of {len(wanted)} port{'s' if len(wanted) > 1 else ''} passed"
+            looked = "" if remote else f"; bind probes of {count} port{'s' if count > 1 else ''} passed"
             raise Unavailable(f"{prefix}{engine_note}{looked}")
         yield check.finding(prefix + engine_note, None, "engine", severity=Severity.INFO)
 
@@ -130,46 +156,72 @@ class _Prober:
         return ()
 
 
-def _by_mapping(wanted: list[Target]) -> list[list[Target]]:
-    """Targets grouped by the mapping (file, line, text, address) they were expanded from, in order."""
-    groups: dict[tuple[object, ...], list[Target]] = {}
-    for target in wanted:
-        m = target.mapping
-        groups.setdefault((target.service, m.location, m.raw or id(m), m.host_ip, m.protocol), []).append(target)
-    return list(groups.values())
+def _range_owners(check: Check, model: ComposeModel, host: Host, group: Published, prober: _Prober,
+                  by_port: dict[tuple[int, str], list[ContainerPort]]) -> dict[tuple[object, ...], Owned]:
+    """Who holds which ports of one range entry: a port is judged only where the socket table or
+    the engine shows something (and the first, which proves the address); the kernel's facts
+    (ephemeral range, rootless limit) are counted over plain port numbers. Linear, and a
+    65,535-port range builds a handful of findings, not tens of thousands.
+    """
+    owners: dict[tuple[object, ...], Owned] = {}
+    busy = host.ports.busy_ports(group.protocol)
+    failed: set[int] = set()
+    for index, port in enumerate(group.ports):
+        if index and busy is not None and port not in busy and (port, group.protocol) not in by_port:
+            continue
+        target = group.target(index)
+        failures = prober.failures(target.socket)
+        clashing = [c for c in by_port.get((port, group.protocol), ()) if c.socket.overlaps(target.socket)]
+        if failures:
+            failed.add(port)
+        judged = _judge(check, model, host, target, failures, clashing, None) if failures or clashing else ()
+        for key, finding in judged:
+            owners.setdefault(key, (finding, []))[1].append(port)
+            if key == ("address",):
+                return owners  # no port of the range binds on an address this machine lacks
+    if prober.remote:
+        return owners
+    kernel, engine = host.ports, host.engine
+    if engine.available and engine.rootless:
+        low = [i for i, p in enumerate(group.ports) if p < kernel.unprivileged_port_start]
+        if low:
+            owners[("rootless",)] = (_rootless(check, kernel.unprivileged_port_start, group.target(low[0])),
+                                     [group.ports[i] for i in low])
+    span = kernel.ephemeral_range
+    if span is not None:
+        free = [i for i, p in enumerate(group.ports) if span[0] <= p <= span[1] and p not in failed]
+        if free:
+            owners[("ephemeral",)] = (_ephemeral(check, span, group.target(free[0])), [group.ports[i] for i in free])
+    return owners
 
 
-def _fold(check: Check, group: list[Target], judged: Iterable[Judged]) -> list[Finding]:
-    """One finding per owner of a range mapping's ports: `N host ports of 'web' (0.0.0.0/tcp:
+def _fold(check: Check, group: Published, owners: dict[tuple[object, ...], Owned]) -> list[Finding]:
+    """One finding per owner of a range entry's ports: `N host ports of 'web' (0.0.0.0/tcp:
     20000-20010, 20500 and 3 more ranges) are taken by ...`; past `MAX_OWNERS`, one line counts the rest.
     """
-    owners: dict[tuple[object, ...], list[tuple[int, Finding]]] = {}
-    for key, port, finding in judged:
-        owners.setdefault(key, []).append((port, finding))
-    order = sorted(owners.values(), key=lambda hits: (-_rank(hits[0][1].severity), hits[0][0]))
-    first = group[0]
-    span = f"{first.socket.shown_ip}/{first.socket.protocol}"
+    order = sorted(owners.values(), key=lambda owned: (-_rank(owned[0].severity), min(owned[1])))
+    first = group.target(0)
+    span = f"{first.socket.shown_ip}/{group.protocol}"
     folded: list[Finding] = []
-    for hits in order[:MAX_OWNERS]:
-        port, finding = hits[0]
-        if len(hits) == 1:
+    for finding, ports in order[:MAX_OWNERS]:
+        if len(ports) == 1:
             folded.append(finding)
             continue
-        runs = _runs(sorted(p for p, _ in hits))
-        tail = _plural(finding.message.partition(f"('{first.service}') ")[2])
-        fix = finding.fix and replace(finding.fix, title=f"publish '{first.service}' on a host port range that "
+        runs = _runs(sorted(ports))
+        tail = _plural(finding.message.partition(f"('{group.service}') ")[2])
+        fix = finding.fix and replace(finding.fix, title=f"publish '{group.service}' on a host port range that "
                                       f"avoids {_shown_runs(runs)}", safety=Safety.ADVICE, edits=())
-        folded.append(replace(finding, message=f"{len(hits)} host ports of '{first.service}' "
+        folded.append(replace(finding, message=f"{len(ports)} host ports of '{group.service}' "
                               f"({span}: {_shown_runs(runs)}) {tail}", fix=fix,
-                              subject=f"port:{first.socket.shown_ip}:{runs[0][0]}-{runs[0][1]}/{first.socket.protocol}"))
+                              subject=f"port:{first.socket.shown_ip}:{runs[0][0]}-{runs[0][1]}/{group.protocol}"))
     rest = order[MAX_OWNERS:]
     if rest:
-        worst = max((hits[0][1].severity for hits in rest), key=_rank)
-        count = sum(len(hits) for hits in rest)
+        worst = max((finding.severity for finding, _ in rest), key=_rank)
+        count = sum(len(ports) for _, ports in rest)
         folded.append(check.finding(
-            f"{count} more host ports of '{first.service}' ({span}) are held by {len(rest)} more owners",
-            first.mapping.location, f"port:{first.socket.shown_ip}:{first.mapping.raw}/{first.socket.protocol}",
-            Fix(f"publish '{first.service}' on a host port range nothing holds", Safety.ADVICE), worst))
+            f"{count} more host ports of '{group.service}' ({span}) are held by {len(rest)} more owners",
+            first.mapping.location, f"port:{first.socket.shown_ip}:{first.mapping.raw}/{group.protocol}",
+            Fix(f"publish '{group.service}' on a host port range nothing holds", Safety.ADVICE), worst))
     return folded
 
 
@@ -314,15 +366,23 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
 def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Verdict]:
     port, prober, engine = target.socket.port, host.ports, host.engine
     if port < prober.unprivileged_port_start and engine.available and engine.rootless:
-        yield ("rootless",), _say(check, target, f"is below {prober.unprivileged_port_start}, which a rootless engine "
-                   "cannot bind", Fix("publish a port above 1024", Safety.ADVICE), Severity.WARNING)
+        yield ("rootless",), _rootless(check, prober.unprivileged_port_start, target)
     span = prober.ephemeral_range
     # free now, it is only a risk (an outgoing connection may take it before `up`): info; taken,
     # the bind failure above already says so
     if span is not None and span[0] <= port <= span[1] and free:
-        yield ("ephemeral",), _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: free now, but an "
-                   "outgoing connection may take it", Fix("publish a port below the ephemeral range",
-                                                          Safety.ADVICE), Severity.INFO)
+        yield ("ephemeral",), _ephemeral(check, span, target)
+
+
+def _rootless(check: Check, start: int, target: Target) -> Finding:
+    return _say(check, target, f"is below {start}, which a rootless engine cannot bind",
+                Fix("publish a port above 1024", Safety.ADVICE), Severity.WARNING)
+
+
+def _ephemeral(check: Check, span: tuple[int, int], target: Target) -> Finding:
+    return _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: free now, but an outgoing "
+                "connection may take it", Fix("publish a port below the ephemeral range", Safety.ADVICE),
+                Severity.INFO)
 
 
 def shorten(cmdline: tuple[str, ...], width: int = 40) -> str:

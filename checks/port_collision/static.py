@@ -110,9 +110,10 @@ def find_clashes(services: Mapping[str, Service]) -> list[Clash]:
     for i, fixed in enumerate(claims):
         if fixed.floating or i in reported:
             continue
-        members = sorted(buckets[(fixed.mapping.protocol, fixed.first)])
-        if len(members) < 2:
+        bucket = buckets[(fixed.mapping.protocol, fixed.first)]
+        if len(bucket) < 2:
             continue
+        members = sorted(bucket)
         group = [claims[k] for k in members if ips_overlap(claims[k].mapping.host_ip, fixed.mapping.host_ip)]
         if len(group) < 2:
             continue
