@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from doctor.checks.port_collision import PortCollision
-from doctor.checks.port_collision.live import MAX_OWNERS, _runs, _shown_runs
+from doctor.checks.port_collision.ranges import MAX_OWNERS, Published, fold, runs, shown_runs
 
 from doctor.host import Host
-from doctor.model import Finding, Severity
+from doctor.model import Finding, Fix, Safety, Severity
 from doctor.project import Project, ProjectOptions
+from doctor.project.types import PortMapping
 
 NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent/docker.sock", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
@@ -88,8 +89,27 @@ def test_one_busy_port_of_a_range_keeps_the_single_port_message(tmp_path: Path, 
 
 
 def test_runs_are_shown_short() -> None:
-    assert _runs([1, 2, 3, 7, 9, 10]) == [(1, 3), (7, 7), (9, 10)]
-    assert _shown_runs(_runs([1, 2, 3])) == "1-3"
-    assert _shown_runs(_runs([1, 2, 7])) == "1-2 and 7"
-    assert _shown_runs(_runs([1, 2, 7, 9, 20, 21])) == "1-2, 7 and 2 more ranges"
-    assert _shown_runs(_runs([1, 3, 5])) == "1, 3 and 1 more range"
+    assert runs([1, 2, 3, 7, 9, 10]) == [(1, 3), (7, 7), (9, 10)]
+    assert shown_runs(runs([1, 2, 3])) == "1-3"
+    assert shown_runs(runs([1, 2, 7])) == "1-2 and 7"
+    assert shown_runs(runs([1, 2, 7, 9, 20, 21])) == "1-2, 7 and 2 more ranges"
+    assert shown_runs(runs([1, 3, 5])) == "1, 3 and 1 more range"
+
+
+def test_owners_past_the_cap_are_counted_in_one_line() -> None:
+    mappings = [PortMapping(p, str(p), raw="20000-20099:20000-20099") for p in range(20000, 20100)]
+    group = Published("web", "", "tcp", [m.target for m in mappings], mappings)
+    check = PortCollision()
+    owners = {}
+    for k in range(15):  # fifteen owners of two ports each; the last five hold errors
+        first = group.target(2 * k)
+        severity = Severity.ERROR if k >= 10 else Severity.INFO
+        owners[("pid", k)] = (check.finding(f"{first.socket} ('web') is held by pid {k} 'x' (x)", None,
+                                            f"port:{first.socket}", Fix("stop it", Safety.ADVICE), severity),
+                              [2 * k + 20000, 2 * k + 20001])
+    folded = fold(check, group, owners)
+    assert len(folded) == MAX_OWNERS + 1
+    assert [f.severity for f in folded[:5]] == [Severity.ERROR] * 5  # the worst are shown first
+    assert folded[0].message == "2 host ports of 'web' (0.0.0.0/tcp: 20020-20021) are held by pid 10 'x' (x)"
+    assert (folded[-1].severity, folded[-1].message) == (
+        Severity.INFO, "10 more host ports of 'web' (0.0.0.0/tcp) are held by 5 more owners")

@@ -16,68 +16,18 @@ engine's own port bindings count.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from doctor.host import Host
 from doctor.host.platform import forwarder_of
 from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
-from doctor.project.types import ComposeModel, PortMapping
+from doctor.project.types import ComposeModel
 
-from .static import PortMover, shares_network
+from .ranges import Owned, Published, Target, fold, published
+from .static import PortMover
 
-MAX_OWNERS = 10  # folded findings per range mapping; the rest are counted in one line
 Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one port)
-Owned = tuple[Finding, list[int]]  # an owner's finding about its first port, and every port it holds
-
-
-@dataclass(frozen=True)
-class Target:
-    """One host socket the effective model publishes, and the mapping that asks for it."""
-
-    socket: HostSocket
-    service: str
-    mapping: PortMapping
-
-
-@dataclass(frozen=True)
-class Published:
-    """The fixed host ports one `ports:` entry publishes: one, or a host range onto a container
-    range (`20000-29999:20000-29999`), which compose expands into one mapping per port.
-    `ports` and `mappings` run in step; a port becomes a Target only where it is judged.
-    """
-
-    service: str
-    ip: str
-    protocol: str
-    ports: list[int]
-    mappings: list[PortMapping]
-
-    def target(self, index: int) -> Target:
-        return Target(HostSocket(self.ip, self.ports[index], self.protocol), self.service, self.mappings[index])
-
-
-def published(model: ComposeModel) -> list[Published]:
-    """Every fixed host port the enabled services publish (the engine picks from a host range
-    mapped onto one container port), grouped by the entry (file, line, text) it was written in.
-    """
-    groups: dict[tuple[object, ...], Published] = {}
-    seen: set[tuple[str, int, str]] = set()
-    for name, svc in model.services.items():
-        if shares_network(svc):
-            continue
-        for m in svc.ports:
-            span = m.published_range
-            if span is None or span[0] != span[1] or (m.host_ip, span[0], m.protocol) in seen:
-                continue
-            seen.add((m.host_ip, span[0], m.protocol))
-            key = (name, m.location, m.raw or id(m), m.host_ip, m.protocol)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = Published(name, m.host_ip, m.protocol, [], [])
-            group.ports.append(span[0])
-            group.mappings.append(m)
-    return list(groups.values())
 
 
 def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None,
@@ -114,7 +64,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     found: list[Finding] = []
     for group in wanted:
         if len(group.ports) > 1:
-            found += _fold(check, group, _range_owners(check, model, host, group, prober, by_port))
+            found += fold(check, group, _range_owners(check, model, host, group, prober, by_port))
             continue
         target = group.target(0)
         failures = prober.failures(target.socket)
@@ -193,68 +143,6 @@ def _range_owners(check: Check, model: ComposeModel, host: Host, group: Publishe
         if free:
             owners[("ephemeral",)] = (_ephemeral(check, span, group.target(free[0])), [group.ports[i] for i in free])
     return owners
-
-
-def _fold(check: Check, group: Published, owners: dict[tuple[object, ...], Owned]) -> list[Finding]:
-    """One finding per owner of a range entry's ports: `N host ports of 'web' (0.0.0.0/tcp:
-    20000-20010, 20500 and 3 more ranges) are taken by ...`; past `MAX_OWNERS`, one line counts the rest.
-    """
-    order = sorted(owners.values(), key=lambda owned: (-_rank(owned[0].severity), min(owned[1])))
-    first = group.target(0)
-    span = f"{first.socket.shown_ip}/{group.protocol}"
-    folded: list[Finding] = []
-    for finding, ports in order[:MAX_OWNERS]:
-        if len(ports) == 1:
-            folded.append(finding)
-            continue
-        runs = _runs(sorted(ports))
-        tail = _plural(finding.message.partition(f"('{group.service}') ")[2])
-        fix = finding.fix and replace(finding.fix, title=f"publish '{group.service}' on a host port range that "
-                                      f"avoids {_shown_runs(runs)}", safety=Safety.ADVICE, edits=())
-        folded.append(replace(finding, message=f"{len(ports)} host ports of '{group.service}' "
-                              f"({span}: {_shown_runs(runs)}) {tail}", fix=fix,
-                              subject=f"port:{first.socket.shown_ip}:{runs[0][0]}-{runs[0][1]}/{group.protocol}"))
-    rest = order[MAX_OWNERS:]
-    if rest:
-        worst = max((finding.severity for finding, _ in rest), key=_rank)
-        count = sum(len(ports) for _, ports in rest)
-        folded.append(check.finding(
-            f"{count} more host ports of '{group.service}' ({span}) are held by {len(rest)} more owners",
-            first.mapping.location, f"port:{first.socket.shown_ip}:{first.mapping.raw}/{group.protocol}",
-            Fix(f"publish '{group.service}' on a host port range nothing holds", Safety.ADVICE), worst))
-    return folded
-
-
-def _rank(severity: Severity) -> int:
-    return {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}[severity]
-
-
-def _runs(ports: list[int]) -> list[tuple[int, int]]:
-    """Sorted ports as contiguous (first, last) runs."""
-    runs: list[tuple[int, int]] = []
-    for port in ports:
-        if runs and port == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], port)
-        else:
-            runs.append((port, port))
-    return runs
-
-
-def _shown_runs(runs: list[tuple[int, int]], shown: int = 2) -> str:
-    """`20000-20010, 20500 and 3 more ranges`."""
-    parts = [f"{a}-{b}" if a != b else str(a) for a, b in runs[:shown]]
-    more = len(runs) - shown
-    if more > 0:
-        return ", ".join(parts) + f" and {more} more range{'s' if more > 1 else ''}"
-    return " and ".join(parts)
-
-
-def _plural(tail: str) -> str:
-    """A one-port message tail said of many ports: `is taken by` -> `are taken by`."""
-    verb, _, rest = tail.partition(" ")
-    verb = {"is": "are", "lies": "lie", "names": "name"}.get(verb, verb)
-    rest = rest.replace("may take it", "may take them")
-    return f"{verb} {rest}"
 
 
 def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severity | None = None) -> Finding:
