@@ -113,3 +113,21 @@ def test_owners_past_the_cap_are_counted_in_one_line() -> None:
     assert folded[0].message == "2 host ports of 'web' (0.0.0.0/tcp: 20020-20021) are held by pid 10 'x' (x)"
     assert (folded[-1].severity, folded[-1].message) == (
         Severity.INFO, "10 more host ports of 'web' (0.0.0.0/tcp) are held by 5 more owners")
+
+
+def test_the_port_map_shows_a_range_entry_as_runs(tmp_path: Path, held_run: tuple[int, int]) -> None:
+    """`doctor ports` on a range: one line per run of ports with one holder, not one per port."""
+    import io
+
+    from doctor.portmap import PortsOptions, ports
+
+    first, last = held_run
+    (tmp_path / "compose.yaml").write_text(f'services:\n  web:\n    image: busybox\n    ports: '
+                                           f'["{first - 100}-{last + 100}:{first - 100}-{last + 100}"]\n')
+    out = io.StringIO()
+    assert ports(PortsOptions(tmp_path, env={**NO_ENGINE, "HOME": str(tmp_path)}), out) == 1
+    rows = [line.split() for line in out.getvalue().splitlines() if "/tcp -> web:" in line]
+    ours = [row for row in rows if row[0] == f"{first}-{last}/tcp"]
+    assert [row[:6] for row in ours] == [[f"{first}-{last}/tcp", "->", f"web:{first}-{last}", "held", "by", "pid"]]
+    # the free ports around it fold too (other tests may hold a port or two of the window meanwhile)
+    assert len(rows) <= 3 + 2 * len(Host(env=NO_ENGINE).ports.busy_ports("tcp") or ())
