@@ -272,16 +272,12 @@ FAULTS = (
           by_hand=lambda c: c.edit("Makefile", "\tcd result && node server.js",
                                    "\tdocker compose run --rm result node server.js")),
     Fault("fastapi-localhost-playwright", "fastapi-template-0.11", _localhost_playwright, "leaked-host-port",
-          "compose.override.yml", "VITE_API_URL=http://localhost:8000", "playwright:VITE_API_URL", "localhost",
-          fix_xfail="rule of issue 9 items 4/6: found, but the fix is advice only ('set VITE_API_URL for "
-                    "'playwright' in the dev override'): one fix --yes leaves the error"),
+          "compose.override.yml", "VITE_API_URL=http://localhost:8000", "playwright:VITE_API_URL", "localhost"),
     Fault("redash-localhost-redis", "redash", _localhost_redash, "leaked-host-port", "compose.yaml",
           "redis://localhost:6379/0", "server:REDASH_REDIS_URL", "localhost"),
     Fault("paperless-dotenv-override", "paperless-ngx", _dotenv_override, "dotenv-override",
           "src/paperless/settings/__init__.py", "load_dotenv(path, override=True)",
-          "paperless-development:PAPERLESS_REDIS", "redis://broker:6379",
-          xfail="rule of issue 9 item 3: dotenv-override does not follow load_dotenv(path) where path runs over "
-                "candidate files in a for loop (paperless.conf)"),
+          "paperless-development:PAPERLESS_REDIS", "redis://broker:6379"),
 )
 
 
@@ -355,9 +351,7 @@ def _playwright_env_file(c: Copy) -> None:
 
 # (id, project, plant, check, xfail): real layouts where a check must stay quiet
 MUST_NOT_FIND = (
-    ("fastapi-playwright-gets-env-file", "fastapi-template-0.11", _playwright_env_file, "leaked-host-port",
-     "rule of issue 9 item 5: 'playwright' (build context the repo root) is taken to read POSTGRES_PORT in "
-     "backend/app/core/config.py, and .env's POSTGRES_SERVER/SMTP_HOST=localhost are errors for it"),
+    ("fastapi-playwright-gets-env-file", "fastapi-template-0.11", _playwright_env_file, "leaked-host-port", ""),
 )
 
 
