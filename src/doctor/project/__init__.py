@@ -13,10 +13,21 @@ from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
 
 if TYPE_CHECKING:
     from doctor.config import Config
+    from doctor.project.assemble import Parsed
     from doctor.project.manifests import Manifest
     from doctor.project.tasks import Command
+    from doctor.project.yamlload import YMap
 
 ENV_EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.dist", ".env.template", "env.example", "example.env")
+
+
+@dataclass(frozen=True)
+class ComposeDocuments:
+    """One compose file as written: its YAML documents (None for an empty one) and its tag paths."""
+
+    path: Path
+    docs: tuple[YMap | None, ...]
+    tags: tuple[tuple[tuple[str, ...], str], ...]
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,23 @@ class Project:
     def compose(self) -> ComposeModel:
         from doctor.project.compose import load_project
 
-        return load_project(self.options)
+        return load_project(self.options, self._parsed)
+
+    def compose_documents(self) -> list[ComposeDocuments]:
+        """Each readable compose file's YAML documents and `!reset`/`!override` paths, as written
+        (before interpolation and merge): parsed once, by the loader, for every reader."""
+        from doctor.project.assemble import Assembler
+
+        found = []
+        for path in self.compose.files:
+            parsed = self._parsed.get(path) or Assembler(None, self._parsed).parse(path)
+            if parsed.docs is not None:
+                found.append(ComposeDocuments(path, tuple(parsed.docs), tuple(parsed.tags)))
+        return found
+
+    @cached_property
+    def _parsed(self) -> dict[Path, Parsed]:
+        return {}
 
     @property
     def root(self) -> Path:

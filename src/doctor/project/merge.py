@@ -104,19 +104,6 @@ def delete_paths(target: YMap, paths: Iterable[tuple[str, ...]]) -> None:
             del node[path[-1]]
 
 
-def drop_reset_keys(node: Any) -> Any:
-    """`key: !reset value` contributes nothing itself: drop it from the file before merging."""
-    if isinstance(node, YMap):
-        for key in [k for k, tag in node.tags.items() if tag == RESET]:
-            node.pop(key, None)
-        for value in node.values():
-            drop_reset_keys(value)
-    elif isinstance(node, list):
-        for value in node:
-            drop_reset_keys(value)
-    return node
-
-
 def _copy(source: YMap) -> YMap:
     out = YMap(source.loc)
     out.locs = dict(source.locs)

@@ -158,6 +158,8 @@ class Service:
     working_dir: str | None = None
     command: tuple[str, ...] | str | None = None
     watch: tuple[WatchRule, ...] = ()
+    platform: str | None = None
+    pull_policy: str | None = None
 
 
 @dataclass(frozen=True)
