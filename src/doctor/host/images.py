@@ -82,7 +82,7 @@ class EngineImages:
         inspected on its own only when the engine cannot list or the name may be an image id.
         """
         listed = self._listed
-        found = set()
+        found: set[str] = set()
         for name in set(names):
             if listed is not None and not _ID_LIKE.fullmatch(name):
                 if reference_key(name) in listed:
@@ -102,7 +102,7 @@ class EngineImages:
             raise
         if not isinstance(data, list):
             return None
-        keys = set()
+        keys: set[str] = set()
         for item in data:
             refs = [*(item.get("RepoTags") or []), *(item.get("RepoDigests") or [])] if isinstance(item, dict) else []
             keys.update(reference_key(ref) for ref in refs if isinstance(ref, str) and "<none>" not in ref)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from doctor.config import Config
     from doctor.project.assemble import Parsed
     from doctor.project.manifests import Manifest
+    from doctor.project.recipe import Recipe
     from doctor.project.tasks import Command
     from doctor.project.yamlload import YMap
 
@@ -130,6 +131,19 @@ class Project:
     def _dockerfiles(self) -> dict[Path, Dockerfile | None]:
         return {}
 
+    def recipe(self, path: Path) -> Recipe | None:
+        """The build recipe (final stage) of a Dockerfile, read once however many services build
+        from it; None when it is not a file."""
+        if path not in self._recipes:
+            from doctor.project.recipe import read_recipe
+
+            self._recipes[path] = read_recipe(path) if path.is_file() else None
+        return self._recipes[path]
+
+    @cached_property
+    def _recipes(self) -> dict[Path, Recipe | None]:
+        return {}
+
     @cached_property
     def commands(self) -> tuple[Command, ...]:
         """The commands the project runs (Makefile, package.json, pre-commit, pyproject tools, compose)."""
@@ -146,7 +160,13 @@ class Project:
         return found + listed
 
     def manifests(self, directory: Path) -> tuple[Manifest, ...]:
-        """The dependency manifests (pyproject, requirements*.txt, package.json) in a folder."""
-        from doctor.project.manifests import read_manifests
+        """The dependency manifests (pyproject, requirements*.txt, package.json) in a folder, read once."""
+        if directory not in self._manifests:
+            from doctor.project.manifests import read_manifests
 
-        return read_manifests(directory)
+            self._manifests[directory] = read_manifests(directory)
+        return self._manifests[directory]
+
+    @cached_property
+    def _manifests(self) -> dict[Path, tuple[Manifest, ...]]:
+        return {}

@@ -12,7 +12,7 @@ from typing import Any
 
 from doctor.project.ports import unique_ports
 from doctor.project.volumes import unique_mounts
-from doctor.project.yamlload import RESET, YList, YMap
+from doctor.project.yamlload import YList, YMap
 
 _REPLACED = ("command", "entrypoint")
 _BY_KEY = ("environment", "networks", "depends_on")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from doctor.model import Location
@@ -116,7 +117,7 @@ class Build:
     dockerfile: str = "Dockerfile"
     location: Location | None = None
 
-    @property
+    @cached_property  # asked per service by several checks: computed once (writes the instance dict)
     def dockerfile_path(self) -> Path | None:
         """The Dockerfile on disk, or None for a remote context or an inline Dockerfile."""
         if "://" in self.context or self.context.startswith("git@"):
