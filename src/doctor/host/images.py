@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
 from doctor.host.engine import EngineConnection
-from doctor.model import Unavailable
+from doctor.model import Unavailable, record
 
 # engine `/info` Architecture (uname -m) -> OCI architecture names images carry
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm",
@@ -28,7 +27,7 @@ _DESKTOPS = ("docker desktop", "orbstack", "rancher desktop")
 _ID_LIKE = re.compile(r"(sha256:)?[0-9a-f]{6,64}")
 
 
-@dataclass(frozen=True)
+@record
 class ImageFacts:
     """A local image: its id, platform (`linux/arm64`) and when it was built (UTC)."""
 
@@ -38,7 +37,7 @@ class ImageFacts:
     created: datetime | None
 
 
-@dataclass(frozen=True)
+@record
 class VolumeFacts:
     """A volume on the engine: name, compose labels, creation time (UTC)."""
 
@@ -47,7 +46,7 @@ class VolumeFacts:
     labels: dict[str, str]
 
 
-@dataclass(frozen=True)
+@record
 class ContainerMount:
     """A volume mounted in a compose-created container: which service, volume name, target."""
 

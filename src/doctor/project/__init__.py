@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from doctor.model import record
 from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 ENV_EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.dist", ".env.template", "env.example", "example.env")
 
 
-@dataclass(frozen=True)
+@record
 class ComposeDocuments:
     """One compose file as written: its YAML documents (None for an empty one) and its tag paths."""
 
@@ -31,7 +32,7 @@ class ComposeDocuments:
     tags: tuple[tuple[tuple[str, ...], str], ...]
 
 
-@dataclass(frozen=True)
+@record
 class ProjectOptions:
     """How to find the project: like running `docker compose` with cwd = `path`.
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from doctor.model import Location
+from doctor.model import Location, record
 from doctor.project import schema
 from doctor.project.extends import Extender
 from doctor.project.filetree import Interpolation
@@ -29,7 +29,7 @@ NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
 TagPaths = list[tuple[tuple[str, ...], str]]
 
 
-@dataclass(frozen=True)
+@record
 class Scope:
     """Where a document is loaded: its base directory for relative paths and its environment."""
 

@@ -11,10 +11,9 @@ github.com/docker/compose/releases): `include` 2.20.0, `depends_on.<svc>.require
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from doctor.model import Location
+from doctor.model import Location, record
 
 if TYPE_CHECKING:
     from doctor.project import ComposeDocuments
@@ -28,7 +27,7 @@ PROVIDER = (2, 35, 0)
 MODELS = (2, 38, 0)
 
 
-@dataclass(frozen=True)
+@record
 class FeatureUse:
     """One use of a compose-file feature: what, since which compose release, where."""
 

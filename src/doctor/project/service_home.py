@@ -15,10 +15,10 @@ import os
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from doctor.model import record
 from doctor.project import Project
 from doctor.project.codepaths import CodePath, code_map
 from doctor.project.manifests import Language, Manifest
@@ -35,7 +35,7 @@ class PackageProbe(Protocol):
     def missing_python_packages(self, python: str, packages: Sequence[tuple[str, str]]) -> tuple[str, ...]: ...
 
 
-@dataclass(frozen=True)
+@record
 class ServiceHome:
     """A service whose image installs dependencies the host lacks, and how its code gets there."""
 

@@ -14,9 +14,9 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from doctor.model import record
 from doctor.project import Project
 from doctor.project.recipe import Recipe
 from doctor.project.tasks import CommandKind
@@ -28,7 +28,7 @@ MAX_FILES = 5000
 _COMPOSE_RUN = re.compile(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
 
 
-@dataclass(frozen=True)
+@record
 class Shipped:
     """A host file that reaches `service`'s container: how (`COPY, Dockerfile:5`), and the image recipe."""
 
