@@ -12,7 +12,7 @@ from doctor.project import Project
 from doctor.project.appenv import DotenvEffect, code_roots, dotenv_calls, dotenv_effects, shown_value
 from doctor.project.codepaths import code_map
 from doctor.project.edits import line_text
-from doctor.project.env_hosts import host_refs
+from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
 
 OVERRIDE_ARG = re.compile(r",\s*override\s*=\s*True\b|\boverride\s*=\s*True\s*,?\s*")
 
@@ -22,14 +22,20 @@ class DotenvOverride(Check):
 
     What it finds
         A Python app that calls python-dotenv's `load_dotenv(...)` (read with `ast`, never run)
-        while the `.env` it loads reaches the container: through a bind mount of the code
+        while the file it loads reaches the container: through a bind mount of the code
         folder, a `develop.watch` sync, or a COPY into the image that `.dockerignore` does not
-        stop. doctor follows the call's path (`Path(__file__).resolve().parent / ".env"`,
-        `os.path.join(BASE_DIR, ".env")`, a literal, `find_dotenv()`, a `for path in [...]`
-        loop) inside the container, reads that file with python-dotenv itself against the
-        environment compose sets, and reports each variable the app then sees with another
-        value than compose's: with `override=True` the file beats compose; without it, a
-        variable compose does not set is reported when the file's value dials localhost.
+        stop. doctor follows the call's path inside the container: `Path(__file__).resolve()
+        .parent / ".env"`, `os.path.join(BASE_DIR, ".env")`, a literal (relative to the working
+        dir, or to the folder of `manage.py`), `find_dotenv()`, `os.getenv("APP_CONF")` /
+        `os.environ.get(..., "/etc/app.conf")` (compose's value for that service, else the
+        default), and a `for path in [...]` loop over candidates (the first that exists when the
+        loop breaks, each one otherwise). It reads that file with python-dotenv itself against the
+        environment compose sets and reports, at the call, each variable the app then sees with
+        another value than compose's, naming the file:line that sets it. With `override=True`
+        the file beats compose (error when the file's value dials localhost, else warning).
+        A variable compose does not set is filled by the file with or without override: it is
+        an error when its localhost names a server of this stack (`REDIS_URL=redis://localhost`
+        next to a `redis` service), info otherwise (the app's own host-side setting).
 
     Why it matters
         `REDIS_URL=redis://localhost:6379` in `.env` (right for running the app on the host)
@@ -37,20 +43,21 @@ class DotenvOverride(Check):
         itself, and the app fails with "connection refused" although compose looks right.
 
     Example
-        .env:3  REDIS_URL is 'redis://localhost:6379' in 'web', compose sets 'redis://redis:6379'
-        (load_dotenv(override=True) at app/settings.py:9)
+        src/paperless/settings/__init__.py:41  PAPERLESS_REDIS='redis://localhost:6379' from
+        ../paperless.conf:1 overrides compose's 'redis://broker:6379' in 'paperless-development'
 
     Fix
         The safe one for the case: drop `override=True` from the call when compose sets the
         variable (compose then wins in the container; on the host the file still fills what
-        the shell leaves unset); otherwise keep `.env` out of the image (`.dockerignore`) when a
-        COPY carries it, or set the variable in compose's `environment:` when a mount does.
+        the shell leaves unset); otherwise keep the file out of the image (`.dockerignore`) when
+        a COPY carries it, or set the variable in compose's `environment:` when a mount does.
 
     Fix safety
         Dropping `override=True` is safe where compose sets every variable reported: compose's
         value then wins in the container, and on the host the file still fills what the shell
-        leaves unset. Keeping `.env` out of the image or setting a value in compose is advice:
-        the app may rely on other values of that file.
+        leaves unset. Keeping the file out of the image or setting a value in compose is advice:
+        the app may rely on other values of that file. Values of secret keys and URL passwords
+        are masked in every message.
     """
 
     id = "dotenv-override"
@@ -67,7 +74,7 @@ class DotenvOverride(Check):
             dockerfile = project.dockerfile(service)
             workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
             for effect in dotenv_effects(service, calls, maps[service.name], workdir):
-                if effect.compose_value is None and not _dials_localhost(effect.key, effect.app_value):
+                if effect.compose_value is None and not _local_refs(effect.key, effect.app_value):
                     continue
                 key = (effect.call.location, effect.env_location, effect.key, effect.app_value,
                        effect.compose_value)
@@ -78,17 +85,22 @@ class DotenvOverride(Check):
     def _finding(self, project: Project, effects: list[DotenvEffect]) -> Finding:
         first = effects[0]
         services = ", ".join(repr(e.service) for e in effects)
-        call = _where(project, first.call.location)
-        seen = shown_value(first.key, first.app_value)
-        if first.compose_value is None:
-            message = f"{first.key} is {seen} in {services}, which compose does not set (load_dotenv at {call})"
-        else:
-            compose = shown_value(first.key, first.compose_value)
-            message = (f"{first.key} is {seen} in {services}, compose sets {compose} "
-                       f"(load_dotenv(override=True) at {call})")
-        severity = Severity.ERROR if _dials_localhost(first.key, first.app_value) else self.severity
+        seen = f"{first.key}={shown_value(first.key, first.app_value)} from {_where(project, first.env_location)}"
         subject = f"{','.join(e.service for e in effects)}:{first.key}"
-        return self.finding(message, first.env_location, subject, _fix(project, first), severity)
+        fix = _fix(project, first)
+        if first.compose_value is not None:
+            compose = shown_value(first.key, first.compose_value)
+            message = f"{seen} overrides compose's {compose} in {services}"
+            severity = Severity.ERROR if _local_refs(first.key, first.app_value) else self.severity
+            return self.finding(message, first.call.location, subject, fix, severity)
+        # compose leaves it unset: the file fills it in with or without override; loud only when its
+        # localhost stands for a server this stack runs (else it is the app's own host-side setting)
+        target = _stack_server(project, first.key, first.app_value)
+        if target:
+            message = f"{seen} dials the container itself in {services}, not {target!r} (compose sets none)"
+            return self.finding(message, first.call.location, subject, fix, Severity.ERROR)
+        message = f"{seen} fills what compose leaves unset in {services}: localhost is the container"
+        return self.finding(message, first.call.location, subject, fix, Severity.INFO)
 
 
 def _fix(project: Project, effect: DotenvEffect) -> Fix:
@@ -111,7 +123,26 @@ def _where(project: Project, location: Location) -> str:
     return f"{os.path.relpath(location.path, project.root)}:{location.line}"
 
 
-def _dials_localhost(key: str, value: str) -> bool:
-    return any(ref.is_local for ref in host_refs(key, value)) or any(
-        ref.is_local for ref in host_refs(f"{key}_HOST", value) if not value.count("/"))
+def _local_refs(key: str, value: str) -> list[HostRef]:
+    refs = [r for r in host_refs(key, value) if r.is_local]
+    if refs or "/" in value:
+        return refs
+    return [r for r in host_refs(f"{key}_HOST", value) if r.is_local]  # PAPERLESS_DBHOST=localhost
 
+
+def _stack_server(project: Project, key: str, value: str) -> str:
+    """The service a localhost reference stands for: one of its server family (image or name), or
+    one publishing the port it dials; "" when no service of the stack is it."""
+    for ref in host_refs(key, value):
+        if not ref.is_local:
+            continue
+        family = ref.family
+        port = ref.expected_port({})
+        for name, service in sorted(project.services.items()):
+            kind = image_family(service.image) or image_family(name)
+            if family is not None and kind == family:
+                return name
+            published = {p.published for p in service.ports}
+            if port is not None and (str(port) in published or (kind and FAMILIES[kind][0] == port)):
+                return name
+    return ""

@@ -39,9 +39,10 @@ class EnvDrift(Check):
         is an error where the empty value breaks something (an image tag, a port, a volume
         source, `container_name`, a build path), info where compose only passes an empty
         optional value on (a label, or an `environment:` value the template itself leaves
-        empty, like `SENTRY_DSN=`), a warning otherwise; compose warns about each too. The
+        empty, like `SENTRY_DSN=`), a warning otherwise; compose warns about each too. A variable
+        only a service of a profile that is off uses is info: nothing that starts breaks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
-        interpolate a variable or a service loads it as env_file).
+        interpolate a variable for a service that starts, or a service loads it as env_file).
 
     Why it matters
         compose only warns and substitutes an empty string, so the stack starts with an empty
@@ -73,7 +74,13 @@ class EnvDrift(Check):
         shell = set(project.options.env)
         dotenv_path = dotenv.path if dotenv is not None else model.project_dir / ".env"
         reported: set[str] = set()
-        for use in model.variable_uses:
+        # a use inside a service its profiles leave off breaks nothing that starts (compose still warns)
+        off = set(model.disabled_services)
+        texts: dict[Path, list[str]] = {}
+        owners = [_service_of(u.location, texts) for u in model.variable_uses]
+        uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
+        live_uses = [u for u, owner in uses if owner not in off]
+        for use, owner in uses:
             is_set = use.is_set if use.is_set is not None else use.name in model.variables
             if use.has_default or use.required or is_set or use.name in reported:
                 continue
@@ -88,6 +95,10 @@ class EnvDrift(Check):
                 message += f" in {key}: {BREAKS[key]}"
             elif key in OPTIONAL:
                 message = f"'{use.name}' is not set: compose passes an empty {key} value on (and warns too)"
+            if owner in off:
+                severity = Severity.INFO
+                message = (f"'{use.name}' is not set and has no default: only '{owner}' uses it, which its "
+                           "profiles leave off (compose warns too)")
             if entry is not None and example is not None and dotenv is None:
                 fix = Fix(f"copy {example.path.name} to .env", Safety.ADVICE)
             elif entry is not None and example is not None:
@@ -97,7 +108,7 @@ class EnvDrift(Check):
                 fix = Fix(title, Safety.ADVICE)
             yield self.finding(message, use.location, use.name, fix, severity)
         # the template matters only where compose reads .env: interpolation or an env_file
-        reads_dotenv = bool(model.variable_uses) or any(
+        reads_dotenv = bool(live_uses) or any(
             dotenv_path in s.env_files for s in model.services.values())
         if example is None or example.path == dotenv_path or not reads_dotenv:
             return
@@ -126,6 +137,37 @@ class EnvDrift(Check):
         edit = Edit(dotenv, "", text)
         fix = Fix(f"copy {example.path.name} to .env", Safety.SAFE, (edit,))
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+
+
+def _service_of(location: Location | None, texts: dict[Path, list[str]]) -> str | None:
+    """The service a `${VAR}` sits in (`services:` > NAME > ...), from the file's indentation."""
+    if location is not None and location.path not in texts:
+        texts[location.path] = _lines(location)
+    lines = texts[location.path] if location is not None else []
+    if location is None or location.line is None or not 0 < location.line <= len(lines):
+        return None
+    chain: list[str] = []
+    indent = len(lines[location.line - 1]) - len(lines[location.line - 1].lstrip())
+    for above in reversed(lines[: location.line - 1]):
+        stripped = above.lstrip()
+        depth = len(above) - len(stripped)
+        if not stripped or stripped.startswith("#") or depth >= indent:
+            continue
+        found = KEY.match(above)
+        chain.append(found.group(1) if found else "")
+        indent = depth
+        if depth == 0:
+            break
+    return chain[-2] if len(chain) >= 2 and chain[-1] == "services" else None
+
+
+def _lines(location: Location | None) -> list[str]:
+    if location is None:
+        return []
+    try:
+        return location.path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 def _key_of(location: Location | None) -> str | None:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from doctor.project.appenv import app_view, dotenv_calls
+from doctor.project.appenv import app_view, dotenv_calls, dotenv_effects
 from doctor.project.codepaths import CodeMap, CodePath, DockerIgnore, read_dockerignore
+from doctor.project.types import EnvSource, EnvVar, Service
 
 
 @pytest.mark.parametrize(("source", "candidates"), [
@@ -20,7 +21,12 @@ from doctor.project.codepaths import CodeMap, CodePath, DockerIgnore, read_docke
      (("file", 1, "x", ".env"),)),
     ("load_dotenv(dotenv_path=Path(__file__).parents[1] / '.env')", (("file", 2, ".env"),)),
     ("for p in [os.getenv('X'), '../app.conf', '/etc/app.conf']:\n    if p:\n        load_dotenv(p)",
-     (("cwd", "../app.conf"), ("abs", "/etc/app.conf"))),
+     (("env", "X", (), ()), ("cwd", "../app.conf"), ("abs", "/etc/app.conf"))),
+    ("load_dotenv(os.environ.get('APP_CONF', '/etc/app.conf'), override=True)",
+     (("env", "APP_CONF", (("abs", "/etc/app.conf"),), ()),)),
+    ("load_dotenv(Path(os.environ['CONF_DIR']) / 'app.env')", (("env", "CONF_DIR", (), (("join", "app.env"),)),)),
+    ("BASE = Path(__file__).parent\nfor name in ('.env', '.env.local'):\n    load_dotenv(BASE / name)",
+     (("file", 1, ".env"), ("file", 1, ".env.local"))),
     ("load_dotenv(some_function())", ()),
 ])
 def test_calls_are_read_with_their_paths(tmp_path: Path, source: str, candidates: tuple[object, ...]) -> None:
@@ -52,3 +58,67 @@ def test_a_mount_hides_the_image_and_dockerignore_keeps_files_out(tmp_path: Path
     live = CodeMap((CodePath(tmp_path / "src", "/app/src", "bind"),), codes.copies, tmp_path, DockerIgnore(None))
     assert live.to_container(tmp_path / "src" / "x.py") == "/app/src/x.py"
     assert live.to_host("/app/src/.env") == (tmp_path / "src" / ".env", live.live[0])
+
+
+@pytest.mark.parametrize(("loop", "every"), [
+    ("for p in ['a.env', 'b.env']:\n    if os.path.exists(p):\n        load_dotenv(p)\n        break", False),
+    ("for p in ['a.env', 'b.env']:\n    load_dotenv(p)", True),
+    ("for p in ['a.env', 'b.env']:\n    for q in range(3):\n        break\n    load_dotenv(p)", True),
+    ("load_dotenv('a.env')", False),
+])
+def test_a_loop_without_break_loads_every_candidate(tmp_path: Path, loop: str, every: bool) -> None:
+    (tmp_path / "settings.py").write_text(f"import os\n{loop}\n")
+    (call,) = dotenv_calls([tmp_path])
+    assert call.every is every
+
+
+def _service(environment: dict[str, str]) -> Service:
+    variables = {k: EnvVar(k, v, None, EnvSource.ENVIRONMENT) for k, v in environment.items()}
+    return Service("web", None, environment=variables)
+
+
+def test_candidates_follow_compose_environment_then_default_first_existing_wins(tmp_path: Path) -> None:
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "dev.conf").write_text("REDIS_URL=redis://localhost:6379\n")
+    (tmp_path / "conf" / "default.conf").write_text("REDIS_URL=redis://fallback:6379\n")
+    (tmp_path / "settings.py").write_text(
+        "import os\nfor path in [os.getenv('APP_CONF'), os.environ.get('X', '/app/conf/default.conf')]:\n"
+        "    if path and os.path.exists(path):\n        load_dotenv(path, override=True)\n        break\n")
+    calls = dotenv_calls([tmp_path])
+    codes = CodeMap((CodePath(tmp_path, "/app", "bind"),), (), None, DockerIgnore(None))
+    compose = {"REDIS_URL": "redis://redis:6379"}
+    web = list(dotenv_effects(_service({**compose, "APP_CONF": "/app/conf/dev.conf"}), calls, codes, "/app"))
+    assert [(e.key, e.app_value, e.env_location.path.name) for e in web] == [
+        ("REDIS_URL", "redis://localhost:6379", "dev.conf")]
+    worker = list(dotenv_effects(_service(compose), calls, codes, "/app"))  # no APP_CONF: the default
+    assert [(e.app_value, e.env_location.path.name) for e in worker] == [("redis://fallback:6379", "default.conf")]
+    empty = list(dotenv_effects(_service({**compose, "APP_CONF": "", "X": "/nowhere"}), calls, codes, "/app"))
+    assert empty == []
+
+
+def test_every_file_of_a_loop_applies_in_order(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("A=1\nB=1\n")
+    (tmp_path / ".env.local").write_text("A=2\n")
+    (tmp_path / "settings.py").write_text(
+        "from pathlib import Path\nfor name in ['.env', '.env.local']:\n"
+        "    load_dotenv(Path(__file__).parent / name, override=OVERRIDE)\n")
+    codes = CodeMap((CodePath(tmp_path, "/app", "bind"),), (), None, DockerIgnore(None))
+    for override, a in (("True", "2"), ("False", "1")):
+        (tmp_path / "settings.py").write_text((tmp_path / "settings.py").read_text().replace("OVERRIDE", override))
+        calls = dotenv_calls([tmp_path])
+        effects = dotenv_effects(_service({}), calls, codes, None)
+        found = {e.key: (e.app_value, e.env_location.path.name) for e in effects}
+        assert found == {"A": (a, ".env.local" if a == "2" else ".env"), "B": ("1", ".env")}
+        (tmp_path / "settings.py").write_text((tmp_path / "settings.py").read_text().replace(override, "OVERRIDE"))
+
+
+def test_a_relative_path_is_read_from_the_folder_of_manage_py(tmp_path: Path) -> None:
+    """paperless-ngx: src/manage.py runs src/paperless/settings/__init__.py (no src/paperless/__init__.py)."""
+    settings = tmp_path / "src" / "paperless" / "settings"
+    settings.mkdir(parents=True)
+    (settings / "__init__.py").write_text("for path in ['../app.conf']:\n    load_dotenv(path, override=True)\n")
+    (tmp_path / "src" / "manage.py").write_text("")
+    (tmp_path / "app.conf").write_text("A=1\n")
+    codes = CodeMap((CodePath(tmp_path, "/repo", "bind"),), (), None, DockerIgnore(None))
+    (effect,) = dotenv_effects(_service({"A": "0"}), dotenv_calls([tmp_path]), codes, "/elsewhere")
+    assert (effect.app_value, effect.env_location.path) == ("1", tmp_path / "app.conf")

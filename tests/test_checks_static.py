@@ -252,11 +252,13 @@ def test_leaked_localhost_where_a_peer_listens(tmp_path: Path) -> None:
     assert set(found) == {"app:DATABASE_URL", "app:REDIS_HOST"}
     url = found["app:DATABASE_URL"]
     assert url.message == (
-        "DATABASE_URL host 'localhost' is 'app' itself in its container (did you mean 'db'?)")
+        "DATABASE_URL host 'localhost' is 'app' itself in its container (did you mean 'db'?): "
+        "'app' sets DATABASE_URL in its environment")
     assert url.fix is not None and url.fix.safety is Safety.ADVICE and not url.fix.edits
     assert "topsecret" not in url.message + url.fix.title
     redis = found["app:REDIS_HOST"]
-    assert redis.message == "REDIS_HOST=127.0.0.1 is 'app' itself in its container (did you mean 'cache'?)"
+    assert redis.message == ("REDIS_HOST=127.0.0.1 is 'app' itself in its container (did you mean 'cache'?): "
+                             "'app' sets REDIS_HOST in its environment")
 
 
 @pytest.mark.parametrize("env", [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
@@ -33,25 +34,50 @@ class LeakedHostPort(Check):
         db:5433, but db listens on 5432 inside the network. (2) `localhost`, `127.0.0.1` or
         `::1` as the host of a container env value (a URL or a `*_HOST`) where another
         service listens on that port: inside a container, localhost is the container itself.
-        URLs a browser opens (a localhost port the project publishes, `VITE_API_URL`,
-        `FRONTEND_HOST`) are not findings, and each service is judged with its effective env
-        (`environment:` beats `env_file:`).
+        Each service is judged with its effective env (`environment:` beats `env_file:`).
+
+        A service is reported only when doctor has a reason to think it is a client, and the
+        message says which: it reads the variable in its own code (what its Dockerfile COPYs,
+        its bind mounts and watch syncs, not everything under its build context) or command;
+        it sets the variable in its own `environment:` or loads it from an env_file of its
+        own; or, for a port, it also gets the matching host variable (ES_HOST beside ES_PORT)
+        and depends on the server. A project-wide `.env` that every service loads is written
+        for tools run on the host (POSTGRES_SERVER=localhost), so a service that merely gets
+        it, and whose code never names the variable, is not reported (a frontend test runner
+        built from the repo root that copies `frontend/` only). Depending on the peer counts
+        for localhost only when doctor cannot read the service's code.
+
+        Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project
+        publishes) are not findings for a service whose bundle runs in the developer's
+        browser. They are for a service that dials them from inside its own container: a
+        test runner whose browser runs there (playwright, cypress) or a server-side
+        rendering server. That is decided per service, not per variable name.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and
         fails inside the containers with "connection refused".
 
     Example
-        .env:4  POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the network
+        .env:4  POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the
+        network ('backend' reads POSTGRES_PORT in app/core/config.py)
+        compose.override.yml:91  VITE_API_URL host 'localhost' is 'playwright' itself in its
+        container (did you mean 'backend'?): 'playwright' is a test runner whose browser runs
+        in the container (Dockerfile.playwright)
 
     Fix
-        Give the consuming service the container-side value through `environment:` in the dev
-        override (`POSTGRES_PORT: "5432"`, `DATABASE_URL: postgresql://...@db:5432/app`); the
+        Give the consuming service the container-side value in the dev override: the
+        compose service name and its container port (`VITE_API_URL=http://backend:8000`,
+        `POSTGRES_PORT: "5432"`). A key the override already sets, list form
+        (`- KEY=value`) or mapping form, is rewritten on its own line, keeping its quoting and
+        comment; otherwise the key is added to the service's `environment:` in the style the
+        block already uses, adding the service to the override when it is not there. The
         `.env` keeps the host-side value for tools run on the host.
 
     Fix safety
-        Safe: it only adds `environment:` keys to the dev override that compose loads (never a
-        file compose would not read; without one it is advice). Comments and other keys stay.
+        Safe: it only sets `environment:` keys in the dev override that compose loads (never a
+        file compose would not read; without one it is advice), changing no other line, and
+        a second run changes nothing. A value carrying a URL password, a line an anchor
+        shares with another service, or a multi-line or flow value is left as advice.
     """
 
     id = "leaked-host-port"
@@ -86,13 +112,16 @@ class LeakedHostPort(Check):
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
             for dial in localhost_dials(model, service, inside is not None, index):
-                if clients.local_reason(service, dial.var.name, dial.peer) is None:
+                reason = clients.local_reason(service, dial.var.name, dial.peer)
+                if reason is None:
                     continue
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
                 message = f"{shown} is '{service.name}' itself in its container (did you mean '{dial.peer}'?)"
                 if inside is not None and is_browser_key(dial.var.name):
                     message += f": '{service.name}' is {inside}"
+                else:
+                    message += f": '{service.name}' {reason}"
                 yield self._finding(project, message, [(service, dial.var, dial.container_value)])
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer]) -> Finding:
@@ -100,12 +129,33 @@ class LeakedHostPort(Check):
         subject = f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{var.name}"
         wanted = {s.name: {v.name: value} for s, v, value in consumers}
         override = dev_override(project)
-        edit = override_edit(override, "environment", wanted) if override is not None else None
+        edit = None
+        if override is not None and (written := _written_in(project, override, consumers)) is not None:
+            edit = override_edit(override, "environment", wanted, written)
         secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
         title = f"set {var.name} for {', '.join(repr(s) for s in sorted(wanted))} in the dev override"
         if edit is not None and not secret:
             return self.finding(message, var.location, subject, Fix(title, Safety.SAFE, (edit,)))
         return self.finding(message, var.location, subject, Fix(title, Safety.ADVICE))
+
+
+def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> dict[str, dict[str, int]] | None:
+    """service -> variable -> the override line that sets it today (its value is replaced there);
+    None when another service reads that same line (an anchor): rewriting it would change that one too."""
+    written: dict[str, dict[str, int]] = {}
+    lines: set[int] = set()
+    for service, var, _ in consumers:
+        where = var.location
+        if where is not None and where.line is not None and where.path == override:
+            written.setdefault(service.name, {})[var.name] = where.line
+            lines.add(where.line)
+    wanted = {s.name for s, _, _ in consumers}
+    for other in project.compose.services.values():
+        for var in other.environment.values():
+            where = var.location
+            if other.name not in wanted and where is not None and where.path == override and where.line in lines:
+                return None
+    return written
 
 
 def _port_consumers(index: NetworkIndex, users: dict[str, list[tuple[Service, EnvVar]]], server: Service,

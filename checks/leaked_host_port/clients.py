@@ -43,11 +43,19 @@ class Clients:
         return None
 
     def local_reason(self, service: Service, name: str, peer: str) -> str | None:
-        """Why a service dials `localhost` from this variable: it reads it, or depends on the peer."""
+        """Why a service dials `localhost` from this variable: it reads it, or depends on the peer.
+
+        A shared `.env` is written for tools run on the host (POSTGRES_SERVER=localhost): a
+        service that gets it but whose own code doctor can read, and never names the variable,
+        does not dial the peer with it, whatever it depends on (a test runner built from
+        `frontend/` beside `backend/`). Depending on the peer counts only when the code is unknown.
+        """
         given = self._given(service, name)
         if given is not None:
             return given
-        return f"depends on '{peer}'" if peer in service.depends_on else None
+        if peer not in service.depends_on or self._folders(service):
+            return None
+        return f"depends on '{peer}'"
 
     def dials_from_inside(self, service: Service) -> str | None:
         """Why the service opens its browser-facing URLs from inside its container, or None."""

@@ -47,7 +47,8 @@ class MissingMount(Check):
         folders (`dist/`, `static/`, `vendor/`...) and single files are not judged. It also
         finds bind sources inside the project that do not exist: docker creates them as
         root-owned directories, even where a file was meant. A file-looking source
-        (`./nginx.conf`, `./app.jar`: any name with an extension) or a service that runs as a
+        (`./nginx.conf`, `./app.jar`, `./.env.local`: any name with an extension, or a known
+        dotfile like `.env` or `.npmrc`) or a service that runs as a
         non-root `user:` is a warning, `create_host_path: false` an error (the container cannot
         start), a plain data or log directory only info (often intended).
 

@@ -27,6 +27,8 @@ FILE_SUFFIXES = frozenset({
     "sh", "bash", "py", "js", "mjs", "cjs", "ts", "php", "rb", "lua", "sql", "html", "htm", "css",
     "db", "sqlite", "sqlite3", "tpl", "template", "j2", "tmpl",
 })
+DOTFILES = frozenset({".env", ".htpasswd", ".pgpass", ".netrc", ".gitconfig", ".git-credentials", ".my.cnf",
+                      ".dockerignore", ".gitignore", ".editorconfig", ".python-version", ".nvmrc", ".tool-versions"})
 # A source written relative to the project: `./x`, `../x`, `${PWD}/x`, `$PWD/../x`.
 PROJECT_RELATIVE = re.compile(r"^(\.{1,2}(/|$)|\$\{?PWD\}?(/|$))")
 ROOT_USERS = ("", "root", "0", "0:0", "root:root")
@@ -78,10 +80,14 @@ def _mkdir(source: Path) -> Fix:
 
 
 def _looks_like_file(path: Path) -> bool:
-    """A name with an extension (`nginx.conf`, `app.jar`): `conf.d`-style and version-like names are folders."""
-    suffix = path.suffix.lstrip(".").lower()
-    if path.name.startswith("."):
-        return path.name == ".htpasswd" or suffix in FILE_SUFFIXES
+    """A name with an extension (`nginx.conf`, `app.jar`, `.env.local`) or a known dotfile (`.env`,
+    `.npmrc`): `conf.d`-style and version-like names, `.cache` or `.ssh` are folders."""
+    name = path.name
+    if name.startswith("."):
+        name = name[1:]
+        if "." not in name:  # a bare dotfile: only the well-known single files
+            return path.name in DOTFILES or (name.endswith("rc") and len(name) > 3)
+    suffix = Path(name).suffix.lstrip(".").lower()
     return suffix in FILE_SUFFIXES or (suffix.isalnum() and not suffix.isdigit() and suffix != "d")
 
 

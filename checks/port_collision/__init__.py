@@ -23,14 +23,19 @@ class PortCollision(Check):
         overlap every IPv4 address, `""`/`::` every IPv6 one; `127.0.0.1` and `127.0.0.2` do
         not; `tcp` and `udp` on one port do not. Also `ports:` on a service whose network is
         not its own (`network_mode: host`: ignored; `service:`/`container:`: refused).
-        Live (this machine, now): every fixed host port the enabled services publish is bound
-        the way the engine binds it (its host IP; all interfaces = `0.0.0.0` and `::`) and
-        closed at once. A busy port is traced to its owner: a container of another compose
-        project (with its project, service and container name), a leftover container, a host
-        process (pid, name, command line), or a process the kernel hides from doctor. Ports
-        of a stopped container of another compose project, ports below the unprivileged
-        limit with a rootless engine are warnings; a free port in the kernel's ephemeral range is
-        info (an outgoing connection may take it before `up`).
+        Live (this machine, now): every fixed host port the enabled services publish is looked
+        up in the kernel's socket table (read once per run), and each one some socket sits on
+        is bound the way the engine binds it (its host IP; all interfaces = `0.0.0.0` and
+        `::`) and closed at once. A busy port is traced to its owner: a container of another
+        compose project (with its project, service and container name), a leftover container,
+        a host process (pid, name, command line), or a process the kernel hides from doctor.
+        Ports a stopped container of another compose project declares (a leftover of a renamed
+        folder: `up` fails once it runs again), ports below the unprivileged limit with a
+        rootless engine are warnings; a free port in the kernel's ephemeral range is info (an
+        outgoing connection may take it before `up`). A host range mapped onto a container
+        range (`20000-29999:20000-29999`, which compose expands port by port) is reported per
+        owner: `11 host ports of 'web' (0.0.0.0/tcp: 20000-20010) are held by ...`, at most
+        ten owners per mapping and one line counting the rest.
         With a remote engine, or an engine socket mounted into doctor's container, local
         binds prove nothing: only the engine's port bindings are compared (one info line).
 
@@ -57,10 +62,12 @@ class PortCollision(Check):
         1024; from `ports.range` of doctor.yaml when set, else the nearest free one above)
         and writes it where compose reads it: the variable's line in `.env` when the port
         comes from one (`"${TRAEFIK_PORT:-8094}:80"`), else `ports: !override [...]` in the
-        dev override. Only the host side moves; the container side never changes. The
-        command that frees the port instead (`docker compose -p trackc stop traefik`,
-        `docker rm -f NAME`) stops someone else's work, so it is only offered as a question,
-        never applied by default or by `--yes`.
+        dev override. Only the host side moves; the container side never changes. A port a
+        stopped leftover declares moves the same way. The command that frees the port instead
+        (`docker compose -p trackc stop traefik`, `docker rm -f NAME`, `docker rm LEFTOVER`)
+        stops or deletes someone else's work (a leftover may be another checkout's), so it is
+        only offered as a question, never applied by default or by `--yes`. A host range is
+        not moved port by port: the advice names the busy ports the range must avoid.
 
     Fix safety
         Safe: only the host side of our own mapping moves, to a port that binds now, and the

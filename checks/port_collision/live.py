@@ -16,38 +16,18 @@ engine's own port bindings count.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from doctor.host import Host
 from doctor.host.platform import forwarder_of
 from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
-from doctor.project.types import ComposeModel, PortMapping
+from doctor.project.types import ComposeModel
 
-from .static import PortMover, shares_network
+from .ranges import Owned, Published, Target, fold, published
+from .static import PortMover
 
-
-@dataclass(frozen=True)
-class Target:
-    """One host socket the effective model publishes, and the mapping that asks for it."""
-
-    socket: HostSocket
-    service: str
-    mapping: PortMapping
-
-
-def targets(model: ComposeModel) -> list[Target]:
-    """Every fixed host port the enabled services publish (ranges are chosen by the engine)."""
-    found: dict[HostSocket, Target] = {}
-    for name, svc in model.services.items():
-        if shares_network(svc):
-            continue
-        for m in svc.ports:
-            span = m.published_range
-            if span is not None and span[0] == span[1]:
-                sock = HostSocket(m.host_ip, span[0], m.protocol)
-                found.setdefault(sock, Target(sock, name, m))
-    return list(found.values())
+Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one port)
 
 
 def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None,
@@ -58,8 +38,9 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     nothing else was found (`found_before`: the static half found something) that raises
     Unavailable, so the check is Skipped with the reason instead of reading as a pass.
     """
-    wanted = targets(model)
-    if not wanted:
+    wanted = published(model)
+    count = sum(len(group.ports) for group in wanted)
+    if not count:
         return
     engine = host.engine
     remote = engine.endpoint is not None and not engine.endpoint.is_local
@@ -76,21 +57,92 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         engine_note = ""
     except Unavailable as exc:
         containers, engine_note = (), exc.reason
+    by_port: dict[tuple[int, str], list[ContainerPort]] = {}
+    for held in containers:
+        by_port.setdefault((held.socket.port, held.socket.protocol), []).append(held)
+    prober = _Prober(host, remote)
     found: list[Finding] = []
-    for target in wanted:
-        failures = () if remote else host.ports.probe(target.socket)
-        found += _judge(check, model, host, target, failures, containers, mover or PortMover())
+    for group in wanted:
+        if len(group.ports) > 1:
+            found += fold(check, group, _range_owners(check, model, host, group, prober, by_port))
+            continue
+        target = group.target(0)
+        failures = prober.failures(target.socket)
+        clashing = [c for c in by_port.get((target.socket.port, target.socket.protocol), ())
+                    if c.socket.overlaps(target.socket)]
+        found += [finding for _, finding in _judge(check, model, host, target, failures, clashing,
+                                                   mover or PortMover())]
         if not remote:
-            found += _kernel_findings(check, host, target, free=not failures)
+            found += [finding for _, finding in _kernel_findings(check, host, target, free=not failures)]
     yield from found
     if engine_note:
         # without the engine no other project's container (running or stopped) was seen: the
         # check looked only halfway, which must never read as a pass
         prefix = "" if engine_note.startswith("docker engine") else "docker engine unavailable: "
         if not found_before and not found:
-            looked = "" if remote else f"; bind probes of {len(wanted)} port{'s' if len(wanted) > 1 else ''} passed"
+            looked = "" if remote else f"; bind probes of {count} port{'s' if count > 1 else ''} passed"
             raise Unavailable(f"{prefix}{engine_note}{looked}")
         yield check.finding(prefix + engine_note, None, "engine", severity=Severity.INFO)
+
+
+class _Prober:
+    """Bind probes only where they can fail: ports the socket table shows busy, and the first
+    port of each specific host IP (is the address this machine's?). Without the table, every port.
+    """
+
+    def __init__(self, host: Host, remote: bool) -> None:
+        self.host, self.remote = host, remote
+        self.addresses: set[tuple[str, str]] = set()
+
+    def failures(self, sock: HostSocket) -> tuple[BindFailure, ...]:
+        if self.remote:
+            return ()
+        busy = self.host.ports.busy_ports(sock.protocol)
+        specific = sock.ip not in ("", "0.0.0.0", "::")
+        if busy is None or sock.port in busy or (specific and (sock.ip, sock.protocol) not in self.addresses):
+            if specific:
+                self.addresses.add((sock.ip, sock.protocol))
+            return self.host.ports.probe(sock)
+        return ()
+
+
+def _range_owners(check: Check, model: ComposeModel, host: Host, group: Published, prober: _Prober,
+                  by_port: dict[tuple[int, str], list[ContainerPort]]) -> dict[tuple[object, ...], Owned]:
+    """Who holds which ports of one range entry: a port is judged only where the socket table or
+    the engine shows something (and the first, which proves the address); the kernel's facts
+    (ephemeral range, rootless limit) are counted over plain port numbers. Linear, and a
+    65,535-port range builds a handful of findings, not tens of thousands.
+    """
+    owners: dict[tuple[object, ...], Owned] = {}
+    busy = host.ports.busy_ports(group.protocol)
+    failed: set[int] = set()
+    for index, port in enumerate(group.ports):
+        if index and busy is not None and port not in busy and (port, group.protocol) not in by_port:
+            continue
+        target = group.target(index)
+        failures = prober.failures(target.socket)
+        clashing = [c for c in by_port.get((port, group.protocol), ()) if c.socket.overlaps(target.socket)]
+        if failures:
+            failed.add(port)
+        judged = _judge(check, model, host, target, failures, clashing, None) if failures or clashing else ()
+        for key, finding in judged:
+            owners.setdefault(key, (finding, []))[1].append(port)
+            if key == ("address",):
+                return owners  # no port of the range binds on an address this machine lacks
+    if prober.remote:
+        return owners
+    kernel, engine = host.ports, host.engine
+    if engine.available and engine.rootless:
+        low = [i for i, p in enumerate(group.ports) if p < kernel.unprivileged_port_start]
+        if low:
+            owners[("rootless",)] = (_rootless(check, kernel.unprivileged_port_start, group.target(low[0])),
+                                     [group.ports[i] for i in low])
+    span = kernel.ephemeral_range
+    if span is not None:
+        free = [i for i, p in enumerate(group.ports) if span[0] <= p <= span[1] and p not in failed]
+        if free:
+            owners[("ephemeral",)] = (_ephemeral(check, span, group.target(free[0])), [group.ports[i] for i in free])
+    return owners
 
 
 def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severity | None = None) -> Finding:
@@ -100,34 +152,56 @@ def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severit
 
 
 def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failures: tuple[BindFailure, ...],
-           containers: tuple[ContainerPort, ...], mover: PortMover) -> Iterator[Finding]:
-    clashing = [c for c in containers if c.socket.overlaps(target.socket)]
+           clashing: list[ContainerPort], mover: PortMover | None) -> Iterator[Verdict]:
+    """What holds `target` (`clashing`: the containers publishing its port), keyed by owner.
+
+    `mover` None: the port is one of a range mapping, which a single-port move cannot edit (advice).
+    """
     others = [c for c in clashing if c.project != model.project_name and c.running]
     ours = [c for c in clashing if c.project == model.project_name and c.running]
     stopped = [c for c in clashing if c.project not in ("", model.project_name) and not c.running]
     in_use = next((f for f in failures if f.in_use), None)
     if any(f.no_such_address for f in failures):
-        yield _say(check, target, f"names host IP {target.socket.shown_ip}, not an address of this machine",
-                   Fix(f"publish '{target.service}' on an address this machine has", Safety.ADVICE))
+        yield ("address",), _say(check, target, f"names host IP {target.socket.shown_ip}, not an address of "
+                                 "this machine", Fix(f"publish '{target.service}' on an address this machine has",
+                                                     Safety.ADVICE))
     elif others:
         # the engine refuses a port another container publishes even when our bind succeeds
         # (userland-proxy off): its allocator, not the socket, decides
-        yield _container_finding(check, target, others[0], mover)
+        yield ("container", others[0].name), _container_finding(check, target, others[0], mover)
     elif in_use is not None and ours:
         orphan = next((c for c in ours if c.service not in model.services), None)
         if orphan is not None:
             command = ("docker", "compose", "-p", model.project_name, "up", "-d", "--remove-orphans")
-            yield _say(check, target, f"is held by '{orphan.name}', an orphan container of this project",
-                       Fix("remove the orphan containers", Safety.UNSAFE, command=command))
+            yield ("orphan", orphan.name), _say(
+                check, target, f"is held by '{orphan.name}', an orphan container of this project",
+                Fix("remove the orphan containers", Safety.UNSAFE, command=command))
     elif in_use is not None:
         yield _process_finding(check, host, target, in_use, mover)
     elif stopped:
-        yield _say(check, target, f"is also published by stopped '{stopped[0].project}' service "
-                   f"'{stopped[0].service}': both cannot run at once",
-                   Fix(f"publish another host port for '{target.service}'", Safety.ADVICE), Severity.WARNING)
+        yield ("stopped", stopped[0].name), _stopped_finding(check, target, stopped[0], mover)
 
 
-def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover) -> Finding:
+def _moved(mover: PortMover | None, target: Target, advice: Fix, alternatives: tuple[Fix, ...] = ()) -> Fix:
+    """The move of our host port (`fix --ports`), else `advice` carrying the `alternatives`."""
+    if mover is not None:
+        return mover(target.service, target.mapping, advice, alternatives=alternatives)
+    return replace(advice, alternatives=alternatives) if alternatives else advice
+
+
+def _stopped_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None) -> Finding:
+    """A stopped container of another compose project declares the port (a leftover of a renamed
+    folder, or a project stopped for now): `up` fails on it only once both run, so ours moves
+    (the same mover as for a running owner); removing the leftover is only ever asked.
+    """
+    remove = Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
+                 command=("docker", "rm", owner.name))
+    advice = Fix(f"publish another host port for '{target.service}'", Safety.ADVICE)
+    return _say(check, target, f"is also published by stopped '{owner.project}' service '{owner.service}': "
+                "both cannot run at once", _moved(mover, target, advice, (remove,)), Severity.WARNING)
+
+
+def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None) -> Finding:
     """Another project's container holds the port: move ours (fix --ports), or stop theirs when asked."""
     if owner.project:
         command = ("docker", "compose", "-p", owner.project, "stop", owner.service)
@@ -138,16 +212,17 @@ def _container_finding(check: Check, target: Target, owner: ContainerPort, mover
                    command=("docker", "rm", "-f", owner.name))
         message = f"is taken by container '{owner.name}' (not a compose container)"
     advice = Fix(f"publish another host port for '{target.service}'", Safety.ADVICE)
-    return _say(check, target, message, mover(target.service, target.mapping, advice, alternatives=(stop,)))
+    return _say(check, target, message, _moved(mover, target, advice, (stop,)))
 
 
-def _process_finding(check: Check, host: Host, target: Target, failure: BindFailure, mover: PortMover) -> Finding:
-    finding = _process_owner(check, host, target, failure)
+def _process_finding(check: Check, host: Host, target: Target, failure: BindFailure,
+                     mover: PortMover | None) -> Verdict:
+    key, finding = _process_owner(check, host, target, failure)
     assert finding.fix is not None
-    return replace(finding, fix=mover(target.service, target.mapping, finding.fix))
+    return key, replace(finding, fix=_moved(mover, target, finding.fix))
 
 
-def _process_owner(check: Check, host: Host, target: Target, failure: BindFailure) -> Finding:
+def _process_owner(check: Check, host: Host, target: Target, failure: BindFailure) -> Verdict:
     sock = target.socket
     holders = host.ports.process_holders(sock)
     visible = [h for h in holders if not h.hidden]
@@ -156,9 +231,10 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
                command=("sudo", "ss", flag, f"sport = :{sock.port}"))
     if not visible:
         if holders:
-            return _say(check, target, f"is held by a process hidden from doctor (sudo ss {flag} "
-                        f"'sport = :{sock.port}')", find)
-        return _say(check, target, f"cannot be bound on {failure.address}: {failure.error}", find)
+            return ("hidden",), _say(check, target, f"is held by a process hidden from doctor (sudo ss {flag} "
+                                     f"'sport = :{sock.port}')", find)
+        return ("unbound", failure.error), _say(check, target, f"cannot be bound on {failure.address}: "
+                                                f"{failure.error}", find)
     holder = visible[0]
     stop = Fix(f"stop '{holder.name}' (pid {holder.pid}) or publish another host port", Safety.ADVICE,
                command=("kill", str(holder.pid)))
@@ -168,24 +244,33 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
         # container is the owner, and only the engine that runs it can name it
         ask = Fix(f"ask {engine} which container publishes {sock.port}", Safety.ADVICE,
                   command=("docker", "ps", "--filter", f"publish={sock.port}"))
-        return _say(check, target, f"is published by a container of {engine} (forwarded by '{holder.name}', "
-                    f"pid {holder.pid}): docker ps --filter publish={sock.port} names it", ask)
+        return ("forwarder", engine), _say(
+            check, target, f"is published by a container of {engine} (forwarded by '{holder.name}', "
+            f"pid {holder.pid}): docker ps --filter publish={sock.port} names it", ask)
     shown = shorten(holder.cmdline) or holder.name
-    return _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
+    return ("pid", holder.pid), _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
 
 
-def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Finding]:
+def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Verdict]:
     port, prober, engine = target.socket.port, host.ports, host.engine
     if port < prober.unprivileged_port_start and engine.available and engine.rootless:
-        yield _say(check, target, f"is below {prober.unprivileged_port_start}, which a rootless engine "
-                   "cannot bind", Fix("publish a port above 1024", Safety.ADVICE), Severity.WARNING)
+        yield ("rootless",), _rootless(check, prober.unprivileged_port_start, target)
     span = prober.ephemeral_range
     # free now, it is only a risk (an outgoing connection may take it before `up`): info; taken,
     # the bind failure above already says so
     if span is not None and span[0] <= port <= span[1] and free:
-        yield _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: free now, but an "
-                   "outgoing connection may take it", Fix("publish a port below the ephemeral range",
-                                                          Safety.ADVICE), Severity.INFO)
+        yield ("ephemeral",), _ephemeral(check, span, target)
+
+
+def _rootless(check: Check, start: int, target: Target) -> Finding:
+    return _say(check, target, f"is below {start}, which a rootless engine cannot bind",
+                Fix("publish a port above 1024", Safety.ADVICE), Severity.WARNING)
+
+
+def _ephemeral(check: Check, span: tuple[int, int], target: Target) -> Finding:
+    return _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: free now, but an outgoing "
+                "connection may take it", Fix("publish a port below the ephemeral range", Safety.ADVICE),
+                Severity.INFO)
 
 
 def shorten(cmdline: tuple[str, ...], width: int = 40) -> str:

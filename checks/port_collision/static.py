@@ -86,9 +86,9 @@ def find_clashes(services: Mapping[str, Service]) -> list[Clash]:
     the cost grows with the claims and the clashes, never with their pairs.
     """
     claims = [
-        Claim(name, m, *m.published_range)
+        Claim(name, m, *span)
         for name, svc in services.items() if not shares_network(svc)
-        for m in svc.ports if m.published_range is not None
+        for m in svc.ports if (span := m.published_range) is not None
     ]
     buckets: dict[tuple[str, int], list[int]] = {}  # (protocol, fixed port) -> indexes of claims
     for i, claim in enumerate(claims):
@@ -110,9 +110,10 @@ def find_clashes(services: Mapping[str, Service]) -> list[Clash]:
     for i, fixed in enumerate(claims):
         if fixed.floating or i in reported:
             continue
-        members = sorted(buckets[(fixed.mapping.protocol, fixed.first)])
-        if len(members) < 2:
+        bucket = buckets[(fixed.mapping.protocol, fixed.first)]
+        if len(bucket) < 2:
             continue
+        members = sorted(bucket)
         group = [claims[k] for k in members if ips_overlap(claims[k].mapping.host_ip, fixed.mapping.host_ip)]
         if len(group) < 2:
             continue

@@ -29,7 +29,7 @@ from doctor.model import Finding, Fix, Safety, Severity
 
 if TYPE_CHECKING:
     from doctor.engine import Registry, Run, RunOptions
-    from doctor.project import ProjectOptions
+    from doctor.project import Project, ProjectOptions
     from doctor.redact import Redactor
 
 UNSAFE_HINT = "unsafe fix: rerun with --yes, or on a terminal to be asked"
@@ -159,7 +159,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
 
     run = preflight(run_options, registry)
     env = dict(run_options.env or {})
-    files = ProjectFiles(run.project.root, run.project.compose.project_name, env)
+    files = ProjectFiles(_edit_root(run.project), run.project.compose.project_name, env)
     redactor = _redactor(run)
     if options.dry_run:
         return _round(options, registry, run, files, redactor, {})[0]
@@ -180,6 +180,22 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
             results[r.fingerprint] = replace(r, fixed=False, reason=problem) if problem else replace(
                 r, fixed=r.fingerprint not in remaining)
     return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor)
+
+
+def _edit_root(project: Project) -> Path:
+    """The folder fixes may write in: the project directory, or the repo around it when a service
+    builds from or bind-mounts that parent (a compose project in `.devcontainer/` or `docker/`)."""
+    root = project.root
+    outer = root.parent
+    if outer == outer.parent or outer == Path.home():
+        return root
+    for service in project.services.values():
+        sources = [m.source for m in service.volumes if m.type == "bind" and m.source]
+        if service.build is not None and "://" not in service.build.context:
+            sources.append(service.build.context)
+        if any(Path(os.path.normpath(s)) == outer for s in sources):
+            return outer
+    return root
 
 
 def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFiles, redactor: Redactor,

@@ -162,7 +162,8 @@ def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[in
     if containers:
         c = containers[0]
         return f"'{c.project}' service '{c.service}' ({c.name})" if c.project else f"container {c.name}"
-    if not host.ports.probe(HostSocket(ip, port, protocol)):
+    busy = host.ports.busy_ports(protocol)  # one socket-table read: a port no socket sits on binds
+    if (busy is not None and port not in busy) or not host.ports.probe(HostSocket(ip, port, protocol)):
         return ""
     owners = host.ports.process_holders(HostSocket(ip, port, protocol))
     named = [f"pid {o.pid} {o.name}" for o in owners if not o.hidden]
@@ -209,9 +210,11 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str]) -> list[s
                      f"block {checkout.block})")
         if checkout.problem:
             lines.append(f"    {checkout.problem}")
-        for p in checkout.ports:
-            holder = {"": "free", "ours": "held by its own container"}.get(p.holder, f"held by {p.holder}")
-            lines.append(f"    {p.port:>5}/{p.protocol:<3} -> {f'{p.service}:{p.target}':<24} {holder}")
+        for first, last in _folded(checkout.ports):
+            holder = {"": "free", "ours": "held by its own container"}.get(first.holder, f"held by {first.holder}")
+            ports = f"{first.port}-{last.port}" if last is not first else f"{first.port:>5}"
+            target = f"{first.target}-{last.target}" if last is not first else str(first.target)
+            lines.append(f"    {ports}/{first.protocol:<3} -> {f'{first.service}:{target}':<24} {holder}")
         if not checkout.ports and not checkout.problem:
             lines.append("    publishes no fixed host port")
     lines.append("")
@@ -221,6 +224,26 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str]) -> list[s
     else:
         lines.append("✓ no clashes")
     return lines
+
+
+def _folded(ports: tuple[Published, ...]) -> list[tuple[Published, Published]]:
+    """The ports as (first, last) runs, each at its first port's place: consecutive ports one
+    service publishes onto consecutive targets with one holder (`20000-29999/tcp -> web:20000-29999
+    free`), so a host range mapped onto a container range is one line, not thousands.
+    """
+    groups: dict[tuple[str, str, str, int], list[Published]] = {}
+    for p in ports:
+        groups.setdefault((p.service, p.protocol, p.holder, p.target - p.port), []).append(p)
+    first_of: dict[int, tuple[Published, Published]] = {}
+    for members in groups.values():
+        run: list[Published] = []
+        for p in sorted(members, key=lambda p: p.port):
+            if run and p.port != run[-1].port + 1:
+                first_of[id(run[0])] = (run[0], run[-1])
+                run = []
+            run.append(p)
+        first_of[id(run[0])] = (run[0], run[-1])
+    return [first_of[id(p)] for p in ports if id(p) in first_of]
 
 
 def _as_dict(checkout: Checkout) -> dict[str, object]:

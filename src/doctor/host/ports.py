@@ -131,6 +131,8 @@ class PortProber:
     def __init__(self, host: Host) -> None:
         self.host = host
         self._tables: dict[str, list[tuple[str, int, bool, int | None]] | None] = {}
+        self._busy: dict[str, frozenset[int] | None] = {}
+        self.probes = 0  # bind() calls made: the cost of a run, which tests bound
 
     @cached_property
     def ipv6(self) -> bool:
@@ -157,6 +159,7 @@ class PortProber:
             return ()  # sctp: no portable probe; the engine will tell at start
         failures = []
         for address in self.bind_addresses(target.ip):
+            self.probes += 1
             failure = _try_bind(address, target.port, target.protocol)
             if failure is not None:
                 failures.append(failure)
@@ -187,6 +190,21 @@ class PortProber:
         if table is None:
             return (ProcessHolder(None),)
         return tuple(holders.values())
+
+    def busy_ports(self, protocol: str) -> frozenset[int] | None:
+        """Every local port some socket of `protocol` sits on now (any address, any state), from the
+        socket table read once per run; None when the table is hidden (then only a bind can tell).
+
+        A port outside this set binds (in our network namespace): the live check probes only
+        the ports inside it, so a 65,535-port range costs one table read, not 131,070 binds.
+        """
+        if protocol not in ("tcp", "udp"):
+            return frozenset()  # sctp: probe() cannot judge it either
+        key = f"busy:{protocol}"
+        if key not in self._busy:
+            table = self._socket_table(protocol)
+            self._busy[key] = None if table is None else frozenset(port for _, port, _, _ in table)
+        return self._busy[key]
 
     def _socket_table(self, kind: str) -> list[tuple[str, int, bool, int | None]] | None:
         """(ip, port, listening, pid) of every socket of `kind`, read once per run; None when hidden."""

@@ -5,7 +5,10 @@ view. The app's `load_dotenv(...)` calls are read with `ast` (never executed), t
 argument evaluated symbolically (`Path(__file__).resolve().parent / ".env"`,
 `os.path.join(BASE_DIR, ".env")`, a literal, `find_dotenv()`, a `for path in [...]` loop) in the
 container's terms, and the file found there is read and interpolated with python-dotenv's own
-parser against the container environment compose sets.
+parser against the container environment compose sets. A loop over candidate files
+(`for path in [os.getenv("APP_CONF"), "../app.conf", "/etc/app.conf"]: ... load_dotenv(path); break`)
+loads the first one that exists in the container, or every one without `break`; `os.getenv`
+and `os.environ.get` read the service's compose environment, else their literal default.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import product
 from pathlib import Path
 
 from doctor.model import Location
@@ -25,8 +29,11 @@ SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "
                        ".mypy_cache", ".ruff_cache", "dist", "build", ".nox", "env"})
 MAX_FILES = 20000
 # A path is ("file", ups, parts): `ups` parents above the calling file, then `parts`; ("cwd", text)
-# relative to the process's working directory; ("abs", text); ("find",) for find_dotenv().
+# relative to the process's working directory; ("abs", text); ("find",) for find_dotenv();
+# ("env", NAME, default specs, ops): the container's $NAME (else a default), then ("up",) and
+# ("join", part) steps, since the value is known per service only.
 PathSpec = tuple[object, ...]
+ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")  # run from their own folder (python manage.py ...)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class DotenvCall:
     override: bool
     candidates: tuple[PathSpec, ...]
     text: str = ""
+    every: bool = False  # a loop over the candidates without `break`: each existing one is loaded
 
 
 @dataclass(frozen=True)
@@ -91,18 +99,18 @@ def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeM
         inside = codes.to_container(call.location.path)
         if inside is None:
             continue
-        # a relative path reads from the process's cwd: the working dir, or where the entry point
-        # (manage.py, the top package's parent) is run from
-        root = codes.to_container(_package_root(call.location.path))
-        cwds = tuple(dict.fromkeys(c for c in (workdir, root) if c)) or ("/",)
-        found = _first_reaching(call, inside, codes, cwds)
-        if found is None:
-            continue
-        host, carrier = found
-        for key, value, line in app_view(host, compose, call.override):
-            before = compose.get(key)
-            if value != before:
-                yield DotenvEffect(service.name, call, key, value, before, Location(host, line), carrier)
+        cwds = tuple(dict.fromkeys(c for c in (workdir, *(codes.to_container(d) for d in _run_dirs(
+            call.location.path))) if c)) or ("/",)
+        reached = _reaching(call, inside, codes, cwds, compose)
+        seen: dict[str, str] = dict(compose)
+        changed: dict[str, tuple[str, Location, CodePath]] = {}
+        for host, carrier in reached if call.every else reached[:1]:
+            for key, value, line in app_view(host, seen, call.override):
+                seen[key] = value
+                changed[key] = (value, Location(host, line), carrier)
+        for key, (value, where, carrier) in changed.items():
+            if value != compose.get(key):
+                yield DotenvEffect(service.name, call, key, value, compose.get(key), where, carrier)
 
 
 def app_view(path: Path, environ: Mapping[str, str], override: bool) -> Iterator[tuple[str, str, int]]:
@@ -135,26 +143,35 @@ def app_view(path: Path, environ: Mapping[str, str], override: bool) -> Iterator
         yield key, value, lines[key]
 
 
-def _package_root(path: Path) -> Path:
-    """The folder a Python entry point runs from: the one above the file's top package."""
+def _run_dirs(path: Path) -> Iterator[Path]:
+    """Where a relative path of the module may be read from: the folder above its top package
+    (`python -m pkg`), and the nearest folder above it holding a Django-style entry point
+    (`python manage.py runserver` is run from manage.py's folder; the packages between may be
+    namespace packages without `__init__.py`)."""
     folder = path.parent
     while (folder / "__init__.py").is_file() and folder.parent != folder:
         folder = folder.parent
-    return folder
+    yield folder
+    for above in list(path.parents)[:6]:
+        if any((above / name).is_file() for name in ENTRY_POINTS):
+            yield above
+            return
 
 
-def _first_reaching(call: DotenvCall, inside: str, codes: CodeMap, cwds: tuple[str, ...]
-                    ) -> tuple[Path, CodePath] | None:
-    """The host file behind the first candidate path that exists in the container."""
+def _reaching(call: DotenvCall, inside: str, codes: CodeMap, cwds: tuple[str, ...],
+              environ: Mapping[str, str]) -> list[tuple[Path, CodePath]]:
+    """The host files behind the candidate paths that exist in the container, in the call's order."""
+    found: list[tuple[Path, CodePath]] = []
     for spec in call.candidates:
-        for container in (p for cwd in cwds for p in _container_paths(spec, inside, cwd)):
-            found = codes.to_host(container)
-            if found is not None and found[0].is_file():
-                return found
-    return None
+        for container in dict.fromkeys(p for cwd in cwds for p in _container_paths(spec, inside, cwd, environ)):
+            hit = codes.to_host(container)
+            if hit is not None and hit[0].is_file() and hit not in found:
+                found.append(hit)
+                break
+    return found
 
 
-def _container_paths(spec: PathSpec, inside: str, cwd: str) -> Iterator[str]:
+def _container_paths(spec: PathSpec, inside: str, cwd: str, environ: Mapping[str, str]) -> Iterator[str]:
     kind = spec[0]
     if kind == "find":  # find_dotenv(): the calling file's folder, then each folder above it
         folder = posixpath.dirname(inside)
@@ -173,6 +190,23 @@ def _container_paths(spec: PathSpec, inside: str, cwd: str) -> Iterator[str]:
         yield posixpath.normpath(posixpath.join(cwd, str(spec[1])))
     elif kind == "abs":
         yield posixpath.normpath(str(spec[1]))
+    elif kind == "env":
+        name, defaults, ops = str(spec[1]), _specs(spec[2]), _specs(spec[3])
+        value = environ.get(name)
+        if value:  # set and not empty: the process reads it (an empty one fails `if path`)
+            bases = [posixpath.normpath(value if value.startswith("/") else posixpath.join(cwd, value))]
+        elif value is None:
+            bases = [p for d in defaults for p in _container_paths(d, inside, cwd, environ)]
+        else:
+            bases = []
+        for base in bases:
+            for op in ops:
+                base = posixpath.dirname(base) if op[0] == "up" else posixpath.join(base, str(op[1]))
+            yield posixpath.normpath(base)
+
+
+def _specs(value: object) -> tuple[PathSpec, ...]:
+    return tuple(v for v in value if isinstance(v, tuple)) if isinstance(value, tuple) else ()
 
 
 def shown_value(key: str, value: str) -> str:
@@ -205,36 +239,40 @@ class _Calls:
         self.names: dict[str, tuple[PathSpec, ...]] = {}
 
     def read(self, tree: ast.Module) -> Iterator[DotenvCall]:
-        yield from self._body(tree.body, {})
+        yield from self._body(tree.body, {}, False)
 
-    def _body(self, body: list[ast.stmt], loops: dict[str, tuple[PathSpec, ...]]) -> Iterator[DotenvCall]:
+    def _body(self, body: list[ast.stmt], loops: dict[str, tuple[PathSpec, ...]], each: bool
+              ) -> Iterator[DotenvCall]:
+        """The calls of a block; `each`: inside a loop over literal candidates that never breaks."""
         for stmt in body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 value = self._eval(stmt.value, loops)
                 if value:
                     self.names[stmt.targets[0].id] = value
-            inner = dict(loops)
+            inner, inner_each = dict(loops), each
             if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and isinstance(
                     stmt.iter, (ast.List, ast.Tuple)):
                 inner[stmt.target.id] = tuple(s for e in stmt.iter.elts for s in self._eval(e, loops))
+                inner_each = not _breaks(stmt.body)
             for node in ast.walk(stmt) if not _has_body(stmt) else _own_nodes(stmt):
                 if isinstance(node, ast.Call) and _callee(node.func) == "load_dotenv":
-                    yield self._call(node, inner)
+                    yield self._call(node, inner, each)
             for field in ("body", "orelse", "finalbody", "handlers"):
                 nested = getattr(stmt, field, None)
                 if isinstance(nested, list):
                     yield from self._body([n for n in nested if isinstance(n, ast.stmt)]
                                           + [s for h in nested if isinstance(h, ast.ExceptHandler)
-                                             for s in h.body], inner)
+                                             for s in h.body], inner, inner_each)
 
-    def _call(self, node: ast.Call, loops: dict[str, tuple[PathSpec, ...]]) -> DotenvCall:
+    def _call(self, node: ast.Call, loops: dict[str, tuple[PathSpec, ...]], each: bool) -> DotenvCall:
         override = any(k.arg == "override" and isinstance(k.value, ast.Constant) and k.value.value is True
                        for k in node.keywords)
         argument = node.args[0] if node.args else next(
             (k.value for k in node.keywords if k.arg == "dotenv_path"), None)
         candidates = (("find",),) if argument is None else self._eval(argument, loops)
         text = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
-        return DotenvCall(Location(self.path, node.lineno, node.col_offset + 1), override, candidates, text)
+        return DotenvCall(Location(self.path, node.lineno, node.col_offset + 1), override, candidates, text,
+                          each and len(candidates) > 1)
 
     def _eval(self, node: ast.expr, loops: Mapping[str, tuple[PathSpec, ...]]) -> tuple[PathSpec, ...]:
         """The paths an expression may stand for (empty when doctor cannot tell)."""
@@ -255,6 +293,9 @@ class _Calls:
             return found
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return self._join(node.left, [node.right], loops)
+        if isinstance(node, ast.Subscript) and _is_environ(node.value) and isinstance(node.slice, ast.Constant) \
+                and isinstance(node.slice.value, str):
+            return (("env", node.slice.value, (), ()),)
         if isinstance(node, ast.Call):
             return self._eval_call(node, loops)
         return ()
@@ -263,6 +304,13 @@ class _Calls:
         name = _callee(node.func)
         if name == "find_dotenv":
             return (("find",),) if not node.args and not node.keywords else ()
+        if (name == "getenv" or (name == "get" and isinstance(node.func, ast.Attribute)
+                                 and _is_environ(node.func.value))) and node.args \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            fallback = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg == "default"), None)
+            defaults = self._eval(fallback, loops) if fallback is not None else ()
+            return (("env", node.args[0].value, defaults, ()),)
         if name in ("resolve", "absolute") and isinstance(node.func, ast.Attribute):
             return self._eval(node.func.value, loops)
         if name in ("Path", "PurePath", "PosixPath", "abspath", "realpath", "normpath", "str", "fspath") \
@@ -278,10 +326,35 @@ class _Calls:
 
     def _join(self, base: ast.expr, rest: list[ast.expr], loops: Mapping[str, tuple[PathSpec, ...]]
               ) -> tuple[PathSpec, ...]:
-        parts = [r.value for r in rest if isinstance(r, ast.Constant) and isinstance(r.value, str)]
-        if len(parts) != len(rest):
-            return ()
-        return tuple(_append(s, parts) for s in self._eval(base, loops))
+        """`base / part / ...`: literal parts, or a loop name over literal names (each one)."""
+        choices: list[list[str]] = []
+        for part in rest:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                choices.append([part.value])
+                continue
+            named = loops.get(part.id, ()) if isinstance(part, ast.Name) else ()
+            if not named or any(s[0] != "cwd" for s in named):
+                return ()
+            choices.append([str(s[1]) for s in named])
+        return tuple(_append(s, list(parts)) for s in self._eval(base, loops) for parts in product(*choices))
+
+
+def _is_environ(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+        isinstance(node, ast.Name) and node.id == "environ")
+
+
+def _breaks(body: list[ast.stmt]) -> bool:
+    """Whether a loop body leaves the loop (`break` outside any inner loop or function)."""
+    todo: list[ast.AST] = list(body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Break):
+            return True
+        if not isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef,
+                                 ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _has_body(stmt: ast.stmt) -> bool:
@@ -307,6 +380,8 @@ def _callee(func: ast.expr) -> str:
 
 
 def _up(spec: PathSpec) -> PathSpec:
+    if spec[0] == "env":
+        return (*spec[:3], (*_specs(spec[3]), ("up",)))
     if spec[0] == "file":
         if len(spec) > 2:
             return spec[:-1]
@@ -317,6 +392,8 @@ def _up(spec: PathSpec) -> PathSpec:
 
 
 def _append(spec: PathSpec, parts: list[str]) -> PathSpec:
+    if spec[0] == "env":
+        return (*spec[:3], (*_specs(spec[3]), *(("join", p) for p in parts)))
     if spec[0] == "file":
         return (*spec, *parts)
     if spec[0] in ("cwd", "abs"):

@@ -94,9 +94,11 @@ def _enabled(service: Any, active: tuple[str, ...]) -> bool:
     profiles = service.get("profiles") if isinstance(service, YMap) else None
     if not profiles:
         return True
-    # compose splits an empty COMPOSE_PROFILES into [""], so a service listing '' is active by
-    # default (`profiles: ['', prod]`), as `docker compose config` shows
-    return "*" in active or any(p in active or p == "" for p in profiles)
+    # with no profile given compose's active list is [""] (an empty COMPOSE_PROFILES split), so a
+    # service listing '' is active by default (`profiles: ['', prod]`) but not under `--profile x`,
+    # as `docker compose config` shows
+    active = active or ("",)
+    return "*" in active or any(p in active for p in profiles)
 
 
 def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem]) -> Service:

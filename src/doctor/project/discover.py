@@ -120,7 +120,8 @@ def discover(options: ProjectOptions) -> Discovery:
     if options.profiles:
         found.profiles = tuple(options.profiles)
     elif env.get("COMPOSE_PROFILES"):
-        found.profiles = tuple(p.strip() for p in env["COMPOSE_PROFILES"].split(",") if p.strip())
+        # compose splits and trims but keeps empty names: "prod," enables prod and ''
+        found.profiles = tuple(p.strip() for p in env["COMPOSE_PROFILES"].split(","))
     name = options.project_name or env.get("COMPOSE_PROJECT_NAME") or None
     if name is not None:
         if is_valid_project_name(name):

@@ -1,9 +1,10 @@
 """Text edits the checks' fixes are made of: a value on its defining line, an entry in the dev override.
 
 A value is replaced on its own line (old line -> new line); the override is rewritten whole by
-project.yamledit (round-trip YAML, comments kept). Where an exact edit is not safe to compute
-(a value built by interpolation, an override yamledit refuses) these return None and the check
-falls back to advice.
+project.yamledit (round-trip YAML, comments kept), except that a key the override already sets
+is rewritten on its own line, byte for byte around the value. Where an exact edit is not safe
+to compute (a value built by interpolation, an override yamledit refuses, a multi-line or flow
+value) these return None and the check falls back to advice.
 """
 
 from __future__ import annotations
@@ -67,28 +68,139 @@ def dev_override(project: Project) -> Path | None:
 
 
 Wanted = Mapping[str, Mapping[str, str] | Sequence[str]]
+Written = Mapping[str, Mapping[str, int]]
 
 
-def override_edit(path: Path, section: str, wanted: Wanted) -> Edit | None:
+def override_edit(path: Path, section: str, wanted: Wanted, written: Written | None = None) -> Edit | None:
     """The whole-file Edit adding env keys (section "environment") or short-syntax volumes to services.
 
-    `$` in env values is doubled so compose does not interpolate it. None when the override
-    cannot be edited safely (not YAML, flow style in the way, a shared anchor).
+    `$` in env values is doubled so compose does not interpolate it. `written` (environment
+    only) maps service -> key -> the 1-based line of `path` that already sets that key: its
+    value is replaced there, list item (`- KEY=value`) or mapping (`KEY: value`), keeping the
+    quoting, the indentation and a trailing comment; every other key is added. None when the
+    override cannot be edited safely (not YAML, flow style in the way, a shared anchor, a
+    written line that is not one `KEY=value` or `KEY: value`).
     """
     # imported here: ruamel.yaml is needed only when a fix is built, never on a clean run
     from doctor.project.yamledit import YamlEditError, add_environment, add_volume, read_text, whole_file_edit
 
     try:
         text = read_text(path)
+        lines = text.split("\n")
+        added: dict[str, dict[str, str]] = {}
+        for service, items in wanted.items():
+            if section != "environment" or not isinstance(items, Mapping):
+                continue
+            on_lines = (written or {}).get(service, {})
+            for key, value in items.items():
+                line = on_lines.get(key)
+                if line is None:
+                    added.setdefault(service, {})[key] = value
+                    continue
+                new = _env_line(lines[line - 1], key, value.replace("$", "$$")) if 0 < line <= len(lines) else None
+                if new is None:
+                    return None
+                lines[line - 1] = new
+        text = edited = "\n".join(lines)
         for service, items in wanted.items():
             if section == "environment" and isinstance(items, Mapping):
-                text = add_environment(text, service, {k: v.replace("$", "$$") for k, v in items.items()})
+                if added.get(service):
+                    text = add_environment(text, service, {k: v.replace("$", "$$") for k, v in added[service].items()})
             else:
                 for volume in items:
                     text = add_volume(text, service, volume)
+        if section == "environment":
+            text = _above_separators(edited, text)
         return whole_file_edit(path, text)
     except YamlEditError:
         return None
+
+
+def _above_separators(old: str, new: str) -> str:
+    """`new` with each block of added lines moved above the blank and comment lines right before it
+    when it closes a nested block: ruamel hangs the blank line (and a comment) that separates two
+    services on the last entry, so an appended entry lands below the separator, against the next
+    service."""
+    import difflib
+
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, _, _, b1, b2 in matcher.get_opcodes():
+        block = after[b1:b2]
+        start = len(out)
+        while start > 0 and _is_separator(out[start - 1]):
+            start -= 1
+        following = next((line for line in after[b2:] if not _is_separator(line)), None)
+        if op == "insert" and start < len(out) and not any(_is_separator(line) for line in block) and (
+                following is None or _indent(following) < _indent(block[0])):
+            out[start:start] = block
+        else:
+            out.extend(block)
+    return "".join(out)
+
+
+def _is_separator(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith("#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+_QUOTED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"'), "'": re.compile(r"'(?:[^']|'')*'")}
+_PLAIN = re.compile(r"(.*?)(?=\s+#|\s*$)")
+_AFTER = re.compile(r"(\s+#.*)?\s*$")
+_PLAIN_UNSAFE = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: | #|[\s:]$|[\n\r]")
+
+
+def _env_line(line: str, key: str, value: str) -> str | None:
+    """The line setting `key` to `value` in place of its old value, in the line's own style; None
+    unless the line is one `- KEY=value`, `- KEY` or `KEY: value` entry on a single line."""
+    item = re.match(r"\s*-\s+", line)
+    if item is not None:
+        scalar = _one_scalar(line[item.end():])
+        if scalar is None:
+            return None
+        quote, body, tail = scalar
+        text = body[1:-1] if quote else body
+        if text != key and not text.startswith(f"{key}="):
+            return None
+        return f"{line[:item.end()]}{_scalar(f'{key}={value}', quote)}{tail}"
+    entry = re.match(rf"\s*([\"']?){re.escape(key)}\1\s*:[ \t]*", line)
+    scalar = _one_scalar(line[entry.end():]) if entry is not None else None
+    if entry is None or scalar is None:
+        return None
+    quote, _, tail = scalar
+    lead = line[:entry.end()] if entry.group(0)[-1].isspace() else f"{entry.group(0)} "  # `KEY:` had no value
+    return f"{lead}{_scalar(value, quote)}{tail}"
+
+
+def _one_scalar(text: str) -> tuple[str, str, str] | None:
+    """(quote, the scalar as written, what follows it) for a one-line scalar; None for a block
+    scalar, a flow collection, an anchor, an alias or a tag."""
+    if text.startswith("#"):  # `KEY:  # comment`: no value yet, the comment stays after the new one
+        return "", "", f" {text}"
+    if text[:1] in _QUOTED:
+        found = _QUOTED[text[0]].match(text)
+        quote = text[0]
+    elif text[:1] in ("|", ">", "[", "{", "&", "*", "!"):
+        return None
+    else:
+        found = _PLAIN.match(text)
+        quote = ""
+    if found is None or _AFTER.fullmatch(text[found.end():]) is None:
+        return None
+    return quote, found.group(0), text[found.end():]
+
+
+def _scalar(text: str, quote: str) -> str:
+    """`text` as a YAML scalar in the given quote style; plain text that YAML would misread is double-quoted."""
+    if quote == "'":
+        return "'" + text.replace("'", "''") + "'"
+    if quote == "" and not _PLAIN_UNSAFE.search(text) and text:
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def value_edit(project: Project, var: EnvVar, pattern: str, new: str) -> Edit | None:

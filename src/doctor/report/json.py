@@ -1,11 +1,14 @@
 """The JSON contract of DESIGN.md: {"version": 1, "findings": [...], "checks": [...]}.
 
-Paths are relative to the project directory when inside it. Every string passes the Redactor.
+Paths are relative to the project directory when inside it, or `../x` when inside its parent (the
+repo around a compose project in `.devcontainer/` or `docker/`). Every string passes the Redactor.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from doctor.engine import Report
@@ -14,6 +17,13 @@ from doctor.redact import Redactor
 from doctor.report import RenderOptions
 
 VERSION = 1
+
+
+def _shown_file(path: Path, root: Path) -> str:
+    outer = root.parent
+    if not path.is_relative_to(root) and outer != outer.parent and path.is_relative_to(outer):
+        return os.path.relpath(path, root)
+    return relative_to(path, root)
 
 
 def finding_dict(finding: Finding, report: Report, redact: Redactor) -> dict[str, Any]:
@@ -30,7 +40,7 @@ def finding_dict(finding: Finding, report: Report, redact: Redactor) -> dict[str
         ]
         fix["edits"] = [
             {
-                "file": relative_to(e.path, report.project_dir),
+                "file": _shown_file(e.path, report.project_dir),
                 "line": e.line,
                 "old": redact.text(str(shown["old"])),
                 "new": redact.text(str(shown["new"])),
@@ -41,7 +51,7 @@ def finding_dict(finding: Finding, report: Report, redact: Redactor) -> dict[str
         "check": finding.check,
         "severity": finding.severity.label,
         "message": redact.text(finding.message),
-        "file": relative_to(loc.path, report.project_dir) if loc else None,
+        "file": _shown_file(loc.path, report.project_dir) if loc else None,
         "line": loc.line if loc else None,
         "column": loc.column if loc else None,
         "subject": redact.text(finding.subject),

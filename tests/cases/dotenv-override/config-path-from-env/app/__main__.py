@@ -1,0 +1,3 @@
+from app import settings
+
+print(settings.DATABASE_URL)

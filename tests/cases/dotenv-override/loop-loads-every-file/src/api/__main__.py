@@ -1,0 +1,1 @@
+from src.api import config  # noqa: F401

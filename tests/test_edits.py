@@ -1,0 +1,93 @@
+"""project.edits.override_edit for environment keys: a key the override already sets is rewritten
+on its own line (every other byte kept), a missing one is added in the file's style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from doctor.project.edits import override_edit
+
+LIST = """\
+services:
+  playwright:
+    environment:
+      - PLAYWRIGHT_BASE_URL=http://backend:8000
+      - {line}
+      # For the reports when run locally
+      - PLAYWRIGHT_HTML_HOST=0.0.0.0
+
+  mailcatcher:
+    image: schickling/mailcatcher
+"""
+
+
+def _edit(tmp_path: Path, text: str, wanted: dict[str, dict[str, str]],
+          written: dict[str, dict[str, int]] | None = None) -> str | None:
+    path = tmp_path / "compose.override.yml"
+    path.write_text(text)
+    edit = override_edit(path, "environment", wanted, written)
+    if edit is None:
+        return None
+    assert isinstance(edit.new, str) and edit.old == text
+    return edit.new
+
+
+# the first row is already right and must stay untouched
+@pytest.mark.parametrize(("line", "value", "expected"), [
+    ("VITE_API_URL=http://backend:8000", "http://backend:8000", None),
+    ("VITE_API_URL=http://localhost:8000", "http://backend:8000", "VITE_API_URL=http://backend:8000"),
+    ("VITE_API_URL=http://localhost:8000  # from the host", "http://backend:8000",
+     "VITE_API_URL=http://backend:8000  # from the host"),
+    ('"VITE_API_URL=http://localhost:8000"', "http://backend:8000", '"VITE_API_URL=http://backend:8000"'),
+    ("'VITE_API_URL=http://localhost:8000'", "it's", "'VITE_API_URL=it''s'"),
+    ("VITE_API_URL", "http://backend:8000", "VITE_API_URL=http://backend:8000"),
+    ("VITE_API_URL=x", "a #b", '"VITE_API_URL=a #b"'),
+    ("VITE_API_URL=x", "p$ss", "VITE_API_URL=p$$ss"),
+])
+def test_a_list_item_is_rewritten_on_its_line_only(tmp_path: Path, line: str, value: str,
+                                                   expected: str | None) -> None:
+    text = LIST.format(line=line)
+    new = _edit(tmp_path, text, {"playwright": {"VITE_API_URL": value}}, {"playwright": {"VITE_API_URL": 5}})
+    assert new == (None if expected is None else LIST.format(line=expected))
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("POSTGRES_PORT: ${POSTGRES_PORT}", "POSTGRES_PORT: 5432"),
+    ('POSTGRES_PORT: "5433"   # moved off the host\'s 5432', 'POSTGRES_PORT: "5432"   # moved off the host\'s 5432'),
+    ("'POSTGRES_PORT': '5433'", "'POSTGRES_PORT': '5432'"),
+    ("POSTGRES_PORT:", "POSTGRES_PORT: 5432"),
+    ("POSTGRES_PORT:  # set me", "POSTGRES_PORT:  5432 # set me"),
+])
+def test_a_mapping_entry_keeps_its_quoting_and_comment(tmp_path: Path, line: str, expected: str) -> None:
+    text = f"services:\n  backend:\n    environment:\n      {line}\n      SMTP_TLS: \"false\"\n"
+    new = _edit(tmp_path, text, {"backend": {"POSTGRES_PORT": "5432"}}, {"backend": {"POSTGRES_PORT": 4}})
+    assert new == text.replace(line, expected)
+
+
+@pytest.mark.parametrize("line", ["POSTGRES_PORT: |", "POSTGRES_PORT: &port 5433", "POSTGRES_PORT: [5433]",
+                                  "OTHER: 1", '"POSTGRES_PORT: 5433'])
+def test_a_line_that_is_not_one_simple_entry_is_advice(tmp_path: Path, line: str) -> None:
+    text = f"services:\n  backend:\n    environment:\n      {line}\n"
+    assert _edit(tmp_path, text, {"backend": {"POSTGRES_PORT": "5432"}}, {"backend": {"POSTGRES_PORT": 4}}) is None
+
+
+def test_an_added_key_goes_above_the_blank_line_that_separates_services(tmp_path: Path) -> None:
+    text = LIST.format(line="CI=${CI:-}")
+    new = _edit(tmp_path, text, {"playwright": {"VITE_API_URL": "http://backend:8000"}})
+    assert new == text.replace("0.0.0.0\n", "0.0.0.0\n      - VITE_API_URL=http://backend:8000\n")
+
+
+def test_a_service_missing_from_the_override_is_added(tmp_path: Path) -> None:
+    text = LIST.format(line="CI=${CI:-}")
+    new = _edit(tmp_path, text, {"worker": {"DATABASE_URL": "postgresql://db:5432/app"}})
+    assert new == text + '  worker:\n    environment:\n      DATABASE_URL: "postgresql://db:5432/app"\n'
+
+
+def test_a_rewrite_and_an_addition_in_one_edit(tmp_path: Path) -> None:
+    text = LIST.format(line="VITE_API_URL=http://localhost:8000")
+    new = _edit(tmp_path, text, {"playwright": {"VITE_API_URL": "http://backend:8000", "API_HOST": "backend"}},
+                {"playwright": {"VITE_API_URL": 5}})
+    assert new == LIST.format(line="VITE_API_URL=http://backend:8000").replace(
+        "0.0.0.0\n", "0.0.0.0\n      - API_HOST=backend\n")
