@@ -42,7 +42,7 @@ class ComposeVersion(Check):
     fix_family = ""  # advice only: no `doctor fix` flag
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        files = project.compose.files
+        files = project.compose_documents()  # the loader's parse, as written
         uses = list(feature_uses(files))
         installed = host.compose_version if uses else None
         if uses and installed is None:  # before anything is yielded: the skip keeps no half result

@@ -76,8 +76,7 @@ class EnvDrift(Check):
         reported: set[str] = set()
         # a use inside a service its profiles leave off breaks nothing that starts (compose still warns)
         off = set(model.disabled_services)
-        texts: dict[Path, list[str]] = {}
-        owners = [_service_of(u.location, texts) for u in model.variable_uses]
+        owners = _services_of([u.location for u in model.variable_uses])
         uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
         live_uses = [u for u, owner in uses if owner not in off]
         for use, owner in uses:
@@ -139,26 +138,41 @@ class EnvDrift(Check):
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
 
 
-def _service_of(location: Location | None, texts: dict[Path, list[str]]) -> str | None:
-    """The service a `${VAR}` sits in (`services:` > NAME > ...), from the file's indentation."""
-    if location is not None and location.path not in texts:
-        texts[location.path] = _lines(location)
-    lines = texts[location.path] if location is not None else []
-    if location is None or location.line is None or not 0 < location.line <= len(lines):
-        return None
-    chain: list[str] = []
-    indent = len(lines[location.line - 1]) - len(lines[location.line - 1].lstrip())
-    for above in reversed(lines[: location.line - 1]):
-        stripped = above.lstrip()
-        depth = len(above) - len(stripped)
-        if not stripped or stripped.startswith("#") or depth >= indent:
-            continue
-        found = KEY.match(above)
-        chain.append(found.group(1) if found else "")
-        indent = depth
-        if depth == 0:
-            break
-    return chain[-2] if len(chain) >= 2 and chain[-1] == "services" else None
+def _services_of(locations: list[Location | None]) -> list[str | None]:
+    """The service each `${VAR}` sits in (`services:` > NAME > ...), from its file's indentation.
+
+    One pass over each file for all its uses (walking up from every use was quadratic: 3,200
+    uses in a 2,000-service file took a minute): the nearest lines above with ever smaller
+    indentation are the entries of a stack kept while reading down.
+    """
+    owners: list[str | None] = [None] * len(locations)
+    by_file: dict[Path, list[tuple[int, int]]] = {}
+    for index, location in enumerate(locations):
+        if location is not None and location.line is not None:
+            by_file.setdefault(location.path, []).append((location.line, index))
+    for path, wanted in by_file.items():
+        lines = _lines(Location(path))
+        wanted.sort()
+        stack: list[tuple[int, str]] = []  # (indentation, key) of the open ancestors, indentation rising
+        done = 0  # lines read into the stack
+        for line, index in wanted:
+            if not 0 < line <= len(lines):
+                continue
+            for above in lines[done:line - 1]:
+                stripped = above.lstrip()
+                if not stripped or stripped.startswith("#"):
+                    continue
+                depth = len(above) - len(stripped)
+                while stack and stack[-1][0] >= depth:
+                    stack.pop()
+                found = KEY.match(above)
+                stack.append((depth, found.group(1) if found else ""))
+            done = max(done, line - 1)
+            own = lines[line - 1]
+            indent = len(own) - len(own.lstrip())
+            chain = [key for depth, key in stack if depth < indent]
+            owners[index] = chain[1] if len(chain) >= 2 and chain[0] == "services" else None
+    return owners
 
 
 def _lines(location: Location | None) -> list[str]:

@@ -9,7 +9,6 @@ from doctor.host import Host
 from doctor.host.images import ImageFacts
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
-from doctor.project.features import service_settings
 from doctor.project.types import Service
 
 # tags nobody publishes to a registry: an image tagged so was meant to be built on this machine
@@ -55,16 +54,16 @@ class ImageAvailability(Check):
         if not pulled:
             return
         builders = {_canonical(svc.image): svc.name for svc in project.services.values() if svc.image and svc.build}
-        files = project.compose.files
-        settings = service_settings(files, "platform", "pull_policy")  # one parse for both
-        platforms, policies = settings["platform"], settings["pull_policy"]
+        # one image list for the whole project; an inspect only for what is present and has no platform:
+        present = host.images.present(_canonical(svc.image or "") for svc in pulled)
         for svc in sorted(pulled, key=lambda s: s.name):
             image = svc.image or ""
-            facts = host.images.image(_canonical(image))
-            if facts is None:
-                yield self._absent(svc, image, builders.get(_canonical(image)), policies.get(svc.name, ("", None))[0])
-            elif svc.name not in platforms:
-                yield from self._platform(svc, facts, host.images.platform)
+            if _canonical(image) not in present:
+                yield self._absent(svc, image, builders.get(_canonical(image)), svc.pull_policy or "")
+            elif not svc.platform:
+                facts = host.images.image(_canonical(image))
+                if facts is not None:
+                    yield from self._platform(svc, facts, host.images.platform)
 
     def _absent(self, svc: Service, image: str, builder: str | None, policy: str) -> Finding:
         subject = f"{svc.name}:{image}"

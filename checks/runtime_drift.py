@@ -9,7 +9,6 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to
 from doctor.project import Project
-from doctor.project.recipe import read_recipe
 from doctor.project.runtimes import Declared, parse_version, pins_agree, read_declared, satisfies
 
 
@@ -52,8 +51,9 @@ class RuntimeDrift(Check):
         dockerfiles: dict[Path, tuple[tuple[str, int], ...]] = {}
         for service in project.services.values():
             path = service.build.dockerfile_path if service.build else None
-            if path is not None and path not in dockerfiles and path.is_file():
-                dockerfiles[path] = read_recipe(path).froms
+            recipe = project.recipe(path) if path is not None and path not in dockerfiles else None
+            if path is not None and recipe is not None:
+                dockerfiles[path] = recipe.froms
         declared = read_declared(root, tuple(dockerfiles.items()))
         for runtime in ("python", "node"):
             yield from self._drift(root, [d for d in declared if d.runtime == runtime], runtime)

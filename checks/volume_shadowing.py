@@ -11,7 +11,6 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, relative_to
 from doctor.project import Project
 from doctor.project.filled import FilledPath, filled_paths
-from doctor.project.recipe import read_recipe
 from doctor.project.types import Mount, Service
 
 DEPENDENCY_DIRS = frozenset(("node_modules", ".venv", "venv"))
@@ -54,9 +53,10 @@ class VolumeShadowing(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         for svc in sorted(project.services.values(), key=lambda s: s.name):
             path = svc.build.dockerfile_path if svc.build else None
-            if path is None or not path.is_file():
+            recipe = project.recipe(path) if path is not None else None
+            if path is None or recipe is None:
                 continue
-            filled = filled_paths(read_recipe(path))
+            filled = filled_paths(recipe)
             volumes = [m for m in svc.volumes if m.type == "volume"]
             for mount in volumes:
                 origin = next((f for f in filled if f.path == mount.target), None)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from doctor import __version__
-from doctor.model import Severity
+from doctor.model import Severity, record
 
 if TYPE_CHECKING:
     from doctor.config import Config
@@ -32,7 +32,7 @@ class UsageError(Exception):
     """A bad command line or an unreadable project: exit 2 with this one line."""
 
 
-@dataclass(frozen=True)
+@record
 class PreflightOptions:
     """A `doctor preflight` run as the user asked for it; None = not given (config or default)."""
 
@@ -231,7 +231,7 @@ def _note_partial_input(done: Run) -> None:
     done.report.facts["partial_input"] = {"reason": f"{what} did not fully load", "reported_by": reporters}
 
 
-@dataclass(frozen=True)
+@record
 class FixCommand:
     """A `doctor fix` run: which project, which families, and how bold."""
 

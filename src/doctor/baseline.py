@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from doctor.config import BASELINE_FILE, Suppression
 from doctor.configfile import ConfigError
 from doctor.engine import Report, Suppressed
-from doctor.model import CheckResult, Finding, Status
+from doctor.model import CheckResult, Finding, Status, record
 from doctor.redact import Redactor
 
 VERSION = 1
@@ -27,7 +27,7 @@ class BaselineError(ConfigError):
     """A baseline file that cannot be read or has the wrong shape (exit 2, like a config error)."""
 
 
-@dataclass(frozen=True)
+@record
 class BaselineEntry:
     """One accepted finding: its fingerprint, plus what it was, for the reviewer of the file."""
 
@@ -37,7 +37,7 @@ class BaselineEntry:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class Baseline:
     """The accepted findings, sorted by check, subject and fingerprint; one entry per fingerprint."""
 

@@ -14,13 +14,13 @@ import difflib
 import fnmatch
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from doctor.configfile import ConfigError as ConfigError
 from doctor.configfile import Raw, read_pyproject, read_yaml
-from doctor.model import Finding, Severity
+from doctor.model import Finding, Severity, record
 
 YAML_FILE = "doctor.yaml"
 PYPROJECT = "pyproject.toml"
@@ -44,7 +44,7 @@ T = TypeVar("T")
 BASELINE_FILE = ".doctor-baseline.json"  # here so a run without one never imports doctor.baseline
 
 
-@dataclass(frozen=True)
+@record
 class Origin:
     """Where a value came from: `default`, `flag`, or a config file name with its line."""
 
@@ -59,7 +59,7 @@ DEFAULT = Origin("default")
 FLAG = Origin("flag")
 
 
-@dataclass(frozen=True)
+@record
 class Setting(Generic[T]):
     """A configured value and where it came from."""
 
@@ -67,7 +67,7 @@ class Setting(Generic[T]):
     origin: Origin = DEFAULT
 
 
-@dataclass(frozen=True)
+@record
 class PortRange:
     """An inclusive range of host ports, written `8000-8010`."""
 
@@ -88,7 +88,7 @@ class PortRange:
         return f"{self.start}-{self.end}"
 
 
-@dataclass(frozen=True)
+@record
 class Ports:
     """`ports.range`, and `ports.ranges` per worktree (folder-name glob -> range)."""
 
@@ -103,7 +103,7 @@ class Ports:
         return self.range
 
 
-@dataclass(frozen=True)
+@record
 class Suppression:
     """Findings of `check` whose subject matches the glob `subject` are accepted, for `reason`."""
 
@@ -116,7 +116,7 @@ class Suppression:
         return finding.check == self.check and fnmatch.fnmatchcase(finding.subject, self.subject)
 
 
-@dataclass(frozen=True)
+@record
 class ConfigFlags:
     """What the command line said; None means "not given" (the file or the default stands)."""
 
@@ -129,7 +129,7 @@ class ConfigFlags:
     port_range: PortRange | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """The effective configuration; each field a Setting that knows its origin."""
 

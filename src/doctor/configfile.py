@@ -8,9 +8,10 @@ YAML is read by doctor.project.configyaml (only project/ touches PyYAML), import
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from doctor.model import record
 
 
 class ConfigError(Exception):
@@ -23,7 +24,7 @@ class ConfigError(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
+@record
 class Raw:
     """A parsed config value with the line it was written on (lists and tables hold Raw)."""
 

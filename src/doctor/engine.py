@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable
+from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable, record
 
 if TYPE_CHECKING:
     import importlib.metadata
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "doctor.checks"
 
 
-@dataclass(frozen=True)
+@record
 class PluginError:
     """A check plugin that could not be loaded, named by its entry point and distribution."""
 
@@ -28,7 +28,7 @@ class PluginError:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class Registry:
     """The loaded checks by id, plus the plugins that failed to load."""
 
@@ -81,7 +81,7 @@ def _validate(name: str, loaded: object) -> str:
     return ""
 
 
-@dataclass(frozen=True)
+@record
 class Suppressed:
     """A finding left out of the report on purpose: by a config suppression or the baseline."""
 
@@ -89,7 +89,7 @@ class Suppressed:
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     """Everything one run found: per-check results in registry order, and where it looked.
 
@@ -153,7 +153,7 @@ def _run_one(check: Check, project: Project, host: Host) -> CheckResult:
     return CheckResult(check.id, summary, status, findings)
 
 
-@dataclass(frozen=True)
+@record
 class RunOptions:
     """One preflight run: which project, which checks, and the environment it sees."""
 
@@ -164,7 +164,7 @@ class RunOptions:
     env: dict[str, str] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Run:
     """A finished preflight: the report, and the project and host models it was computed from."""
 

@@ -17,10 +17,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from doctor import __version__
+from doctor.model import record
 
 if TYPE_CHECKING:
     from doctor.host import Host
@@ -31,7 +31,7 @@ TOOL_TIMEOUT = 2.0
 _VERSION = re.compile(r"\bversion\s+v?(?P<version>[0-9][^\s,]*)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class ToolVersion:
     """What `TOOL --version` said: the version, or why there is none (`error`)."""
 

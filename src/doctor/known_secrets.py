@@ -46,17 +46,19 @@ def project_redactor(project: Project, *extra: Mapping[str, str | None]) -> Reda
         mappings.append(dotenv.as_dict())
         paths.add(dotenv.path)
     paths.update(p.location.path for p in compose.problems if p.location is not None and p.location.path)
-    for mapping in mappings:
-        values |= secrets_in_mapping(mapping)
-        names.update(_clear_values(mapping))
+    # services repeat the same KEY=value pairs (LOG_LEVEL=info on every app): judge each pair once
+    pairs = dict.fromkeys((key, value) for mapping in mappings for key, value in mapping.items())
+    for key, value in pairs:
+        values |= secrets_in_mapping({key: value})
+    names.update(_clear_values(pairs))
     for text in _texts(paths):
         values |= secrets_in_text(text)
     return Redactor(values, names)
 
 
-def _clear_values(mapping: Mapping[str, str | None]) -> Iterable[str]:
+def _clear_values(pairs: Iterable[tuple[str, str | None]]) -> Iterable[str]:
     """Single-word values of keys that hold no secret (`MYSQL_USER=root`): the project shows them anyway."""
-    for key, value in mapping.items():
+    for key, value in pairs:
         if value and len(value) <= 64 and not secret_for_key(key, value) and not any(c.isspace() for c in value):
             yield value
 

@@ -14,11 +14,12 @@ import json
 import os
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from doctor import app
+from doctor.model import record
 
 if TYPE_CHECKING:
     from doctor.host import Host
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from doctor.project.portplan import Block
 
 
-@dataclass(frozen=True)
+@record
 class PortsOptions:
     """A `doctor ports` run."""
 
@@ -36,7 +37,7 @@ class PortsOptions:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
 
-@dataclass(frozen=True)
+@record
 class Published:
     """One host port a checkout's compose model publishes, and who holds it now."""
 
@@ -47,7 +48,7 @@ class Published:
     holder: str  # "" = free; "ours" = this checkout's own container; else a description
 
 
-@dataclass(frozen=True)
+@record
 class Checkout:
     """A worktree or clone: its compose project folder, project name, branch, block, published ports."""
 

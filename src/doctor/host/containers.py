@@ -9,11 +9,10 @@ a failed container's log through the docker SDK (`EngineConnection.client`), cut
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from doctor.model import Unavailable
+from doctor.model import Unavailable, record
 
 if TYPE_CHECKING:
     from doctor.host.engine import EngineConnection
@@ -29,7 +28,7 @@ MAX_CONTAINERS = 200
 RESTART_LOOP = 3  # restarts after which a container counts as crash-looping
 
 
-@dataclass(frozen=True)
+@record
 class ContainerState:
     """One container of a compose project, reduced to what says whether (and how) it failed."""
 
@@ -137,7 +136,7 @@ def tail_lines(data: bytes, max_lines: int = LOG_LINES, max_bytes: int = LOG_BYT
     return tuple(line[:500] for line in lines[-max_lines:])
 
 
-@dataclass(frozen=True)
+@record
 class ComposeProjectLabels:
     """A compose project on the engine, as its containers' labels describe it."""
 

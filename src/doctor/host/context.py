@@ -12,8 +12,9 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from doctor.model import record
 
 CI_PROVIDERS: tuple[tuple[str, str], ...] = (
     ("GITHUB_ACTIONS", "GitHub Actions"),
@@ -58,7 +59,7 @@ class Runtime(enum.Enum):
     CONTAINER = "container"
 
 
-@dataclass(frozen=True)
+@record
 class Signal:
     """One observation: what was seen (`name`) and where (`source`, e.g. a file or variable)."""
 
@@ -67,7 +68,7 @@ class Signal:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class ExecutionContext:
     """Where doctor runs, plus every signal that said so (printed as facts in json output)."""
 
@@ -107,7 +108,7 @@ class ExecutionContext:
         }
 
 
-@dataclass(frozen=True)
+@record
 class ContextFiles:
     """The raw inputs read from a filesystem root (None = absent or unreadable)."""
 

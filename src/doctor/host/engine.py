@@ -28,13 +28,13 @@ import stat
 import subprocess
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from doctor.model import Unavailable
+from doctor.model import Unavailable, record
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 WSL_DESKTOP_SOCKET = "/mnt/wsl/docker-desktop/shared-sockets/guest-services/docker.proxy.sock"
@@ -51,7 +51,7 @@ _PRODUCTS: tuple[tuple[str, str], ...] = (
 _MAX_RESPONSE = 32 * 1024 * 1024
 
 
-@dataclass(frozen=True)
+@record
 class Endpoint:
     """Where the engine listens (`unix:///path`, `tcp://host:port`, `ssh://...`) and who said so."""
 

@@ -8,23 +8,26 @@ the check that asked.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
 from doctor.host.engine import EngineConnection
-from doctor.model import Unavailable
+from doctor.model import Unavailable, record
 
 # engine `/info` Architecture (uname -m) -> OCI architecture names images carry
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm",
          "armv6l": "arm", "i386": "386", "i686": "386", "s390x": "s390x", "ppc64le": "ppc64le", "riscv64": "riscv64"}
 # engines whose VM answers host.docker.internal without extra_hosts
 _DESKTOPS = ("docker desktop", "orbstack", "rancher desktop")
+# what the engine may also read as an image id (`sha256:...`, a hex prefix): only an inspect answers those
+_ID_LIKE = re.compile(r"(sha256:)?[0-9a-f]{6,64}")
 
 
-@dataclass(frozen=True)
+@record
 class ImageFacts:
     """A local image: its id, platform (`linux/arm64`) and when it was built (UTC)."""
 
@@ -34,7 +37,7 @@ class ImageFacts:
     created: datetime | None
 
 
-@dataclass(frozen=True)
+@record
 class VolumeFacts:
     """A volume on the engine: name, compose labels, creation time (UTC)."""
 
@@ -43,7 +46,7 @@ class VolumeFacts:
     labels: dict[str, str]
 
 
-@dataclass(frozen=True)
+@record
 class ContainerMount:
     """A volume mounted in a compose-created container: which service, volume name, target."""
 
@@ -71,12 +74,54 @@ class EngineImages:
         system = str(self.engine.info.get("OperatingSystem") or "").lower()
         return any(name in system for name in _DESKTOPS)
 
+    def present(self, names: Iterable[str]) -> frozenset[str]:
+        """Which of `names` (`repo:tag`, `repo@sha256:...`) the engine has locally.
+
+        One image list answers for all of them, however many services name them; a name is
+        inspected on its own only when the engine cannot list or the name may be an image id.
+        """
+        listed = self._listed
+        found: set[str] = set()
+        for name in set(names):
+            if listed is not None and not _ID_LIKE.fullmatch(name):
+                if reference_key(name) in listed:
+                    found.add(name)
+            elif self.image(name) is not None:
+                found.add(name)
+        return frozenset(found)
+
+    @cached_property
+    def _listed(self) -> frozenset[str] | None:
+        """Every tag and digest of the engine's images (see reference_key); None when it cannot list."""
+        try:
+            data = self.engine.get_json("/images/json")
+        except Unavailable as exc:
+            if _not_found(exc):
+                return None
+            raise
+        if not isinstance(data, list):
+            return None
+        keys: set[str] = set()
+        for item in data:
+            refs = [*(item.get("RepoTags") or []), *(item.get("RepoDigests") or [])] if isinstance(item, dict) else []
+            keys.update(reference_key(ref) for ref in refs if isinstance(ref, str) and "<none>" not in ref)
+        return frozenset(keys)
+
     def image(self, name: str) -> ImageFacts | None:
-        """The local image called `name` (`repo:tag`, `repo@sha256:...`), None when absent."""
+        """The local image called `name` (`repo:tag`, `repo@sha256:...`), None when absent; asked once per run."""
+        if name not in self._inspected:
+            self._inspected[name] = self._inspect(name)
+        return self._inspected[name]
+
+    @cached_property
+    def _inspected(self) -> dict[str, ImageFacts | None]:
+        return {}
+
+    def _inspect(self, name: str) -> ImageFacts | None:
         try:
             data = self.engine.get_json(f"/images/{quote(name, safe='/:@')}/json")
         except Unavailable as exc:
-            if " 404 " in f" {exc.reason} " or "answered 404" in exc.reason:
+            if _not_found(exc):
                 return None
             raise
         if not isinstance(data, dict):
@@ -110,6 +155,29 @@ class EngineImages:
                 if isinstance(mount, dict) and mount.get("Type") == "volume" and mount.get("Name"):
                     found.append(ContainerMount(service, str(mount["Name"]), str(mount.get("Destination") or "")))
         return found
+
+
+def reference_key(reference: str) -> str:
+    """An image reference in full, as the engine resolves it: `redis` and `docker.io/library/redis:latest`
+    are one key; a digest names the image whatever tag is written beside it."""
+    name, _, digest = reference.partition("@")
+    tag = ""
+    if ":" in name.rsplit("/", 1)[-1]:
+        name, tag = name.rsplit(":", 1)
+    first, slash, rest = name.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        domain, path = first, rest
+    else:
+        domain, path = "docker.io", name
+    if domain == "index.docker.io":
+        domain = "docker.io"
+    if domain == "docker.io" and "/" not in path:
+        path = f"library/{path}"
+    return f"{domain}/{path}@{digest}" if digest else f"{domain}/{path}:{tag or 'latest'}"
+
+
+def _not_found(exc: Unavailable) -> bool:
+    return " 404 " in f" {exc.reason} " or "answered 404" in exc.reason
 
 
 def _time(value: Any) -> datetime | None:

@@ -22,8 +22,10 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from doctor.model import record
 
 _VERSION_DIR = re.compile(r"python(\d+\.\d+)t?$")
 _EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")
@@ -34,7 +36,7 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@dataclass(frozen=True)
+@record
 class Interpreter:
     """An interpreter's executable and the folders it imports from (read once, listed lazily)."""
 

@@ -24,9 +24,10 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
+
+from doctor.model import record
 
 WORKERS = 8
 # entries walked here before the rest is split over forked walkers: a small project never
@@ -44,7 +45,7 @@ _DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOL
               | getattr(os, "O_CLOEXEC", 0))
 
 
-@dataclass(frozen=True)
+@record
 class Stray:
     """An entry whose owner differs from the expected one (an lstat: symlinks are not followed)."""
 
@@ -54,7 +55,7 @@ class Stray:
     is_dir: bool
 
 
-@dataclass(frozen=True)
+@record
 class OwnerScan:
     """The result of one walk: the strays, how many entries were seen, what could not be read."""
 

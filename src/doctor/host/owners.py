@@ -13,17 +13,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from doctor.host.owner_walk import OwnerScan, Stray, exclusion, scan_owners
+from doctor.model import record
 
 __all__ = ["Owner", "OwnerProbe", "OwnerScan", "StderrProgress", "Stray", "exclusion", "expected_owner",
            "scan_owners"]
 
 
-@dataclass(frozen=True)
+@record
 class Owner:
     """The uid:gid a project's files should have, and why (`source`)."""
 

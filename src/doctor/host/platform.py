@@ -19,8 +19,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from doctor.model import record
 
 COMMAND_TIMEOUT = 2.0
 LAUNCHD_DEFAULT_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"
@@ -47,7 +49,7 @@ class Kind(enum.Enum):
     WSL2 = "wsl2"
 
 
-@dataclass(frozen=True)
+@record
 class PortHolder:
     """A process that listens on a port, as `lsof` or `ss` names it (pid None when hidden)."""
 
@@ -56,7 +58,7 @@ class PortHolder:
     user: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class WindowsMount:
     """A Windows drive mounted into WSL2 (`/mnt/c`, 9p or drvfs): no inotify events cross it."""
 
@@ -65,7 +67,7 @@ class WindowsMount:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Platform:
     """This machine's kind, plus the reads and commands whose answers differ per platform."""
 

@@ -14,16 +14,17 @@ import shutil
 import signal
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+
+from doctor.model import record
 
 LOGIN_SHELL_TIMEOUT = 3.0
 MARK = "__DOCTOR_PATH_7f3a__"
 _BETWEEN = re.compile(re.escape(MARK) + r"(.*?)" + re.escape(MARK), re.S)
 
 
-@dataclass(frozen=True)
+@record
 class LoginPath:
     """The login shell's PATH entries, or why they could not be had (`error`)."""
 

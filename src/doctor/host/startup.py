@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from doctor.host.platform import Kind, Platform
+from doctor.model import record
 
 IDE_VARS = ("VSCODE_PID", "VSCODE_IPC_HOOK_CLI", "PYCHARM_HOSTED", "INTELLIJ_ENVIRONMENT_READER")
 
@@ -30,7 +30,7 @@ class ProcessKind(enum.Enum):
     SUBPROCESS = "a program started by another program"
 
 
-@dataclass(frozen=True)
+@record
 class PathAdvice:
     """Where the kind of process reads PATH (`where`), and the line that adds `folder` there."""
 

@@ -4,22 +4,35 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from doctor.model import record
 from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
 
 if TYPE_CHECKING:
     from doctor.config import Config
+    from doctor.project.assemble import Parsed
     from doctor.project.manifests import Manifest
+    from doctor.project.recipe import Recipe
     from doctor.project.tasks import Command
+    from doctor.project.yamlload import YMap
 
 ENV_EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.dist", ".env.template", "env.example", "example.env")
 
 
-@dataclass(frozen=True)
+@record
+class ComposeDocuments:
+    """One compose file as written: its YAML documents (None for an empty one) and its tag paths."""
+
+    path: Path
+    docs: tuple[YMap | None, ...]
+    tags: tuple[tuple[tuple[str, ...], str], ...]
+
+
+@record
 class ProjectOptions:
     """How to find the project: like running `docker compose` with cwd = `path`.
 
@@ -44,7 +57,23 @@ class Project:
     def compose(self) -> ComposeModel:
         from doctor.project.compose import load_project
 
-        return load_project(self.options)
+        return load_project(self.options, self._parsed)
+
+    def compose_documents(self) -> list[ComposeDocuments]:
+        """Each readable compose file's YAML documents and `!reset`/`!override` paths, as written
+        (before interpolation and merge): parsed once, by the loader, for every reader."""
+        from doctor.project.assemble import Assembler
+
+        found = []
+        for path in self.compose.files:
+            parsed = self._parsed.get(path) or Assembler(None, self._parsed).parse(path)
+            if parsed.docs is not None:
+                found.append(ComposeDocuments(path, tuple(parsed.docs), tuple(parsed.tags)))
+        return found
+
+    @cached_property
+    def _parsed(self) -> dict[Path, Parsed]:
+        return {}
 
     @property
     def root(self) -> Path:
@@ -103,6 +132,19 @@ class Project:
     def _dockerfiles(self) -> dict[Path, Dockerfile | None]:
         return {}
 
+    def recipe(self, path: Path) -> Recipe | None:
+        """The build recipe (final stage) of a Dockerfile, read once however many services build
+        from it; None when it is not a file."""
+        if path not in self._recipes:
+            from doctor.project.recipe import read_recipe
+
+            self._recipes[path] = read_recipe(path) if path.is_file() else None
+        return self._recipes[path]
+
+    @cached_property
+    def _recipes(self) -> dict[Path, Recipe | None]:
+        return {}
+
     @cached_property
     def commands(self) -> tuple[Command, ...]:
         """The commands the project runs (Makefile, package.json, pre-commit, pyproject tools, compose)."""
@@ -119,7 +161,13 @@ class Project:
         return found + listed
 
     def manifests(self, directory: Path) -> tuple[Manifest, ...]:
-        """The dependency manifests (pyproject, requirements*.txt, package.json) in a folder."""
-        from doctor.project.manifests import read_manifests
+        """The dependency manifests (pyproject, requirements*.txt, package.json) in a folder, read once."""
+        if directory not in self._manifests:
+            from doctor.project.manifests import read_manifests
 
-        return read_manifests(directory)
+            self._manifests[directory] = read_manifests(directory)
+        return self._manifests[directory]
+
+    @cached_property
+    def _manifests(self) -> dict[Path, tuple[Manifest, ...]]:
+        return {}

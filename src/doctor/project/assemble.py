@@ -12,15 +12,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from doctor.model import Location
+from doctor.model import Location, record
 from doctor.project import schema
 from doctor.project.extends import Extender
 from doctor.project.filetree import Interpolation
 from doctor.project.include import apply_include
-from doctor.project.merge import delete_paths, drop_reset_keys, merge_resources, merge_service
+from doctor.project.merge import delete_paths, merge_resources, merge_service
 from doctor.project.service import Canonicalizer
 from doctor.project.types import Problem, ProblemKind, VariableUse
-from doctor.project.yamlload import YamlError, YMap, load_documents
+from doctor.project.yamlload import RESET, YamlError, YMap, load_documents
 
 TOP_KEYS = frozenset({"version", "name", "include", "services", "models", "networks", "volumes", "secrets",
                       "configs"})
@@ -29,7 +29,7 @@ NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
 TagPaths = list[tuple[tuple[str, ...], str]]
 
 
-@dataclass(frozen=True)
+@record
 class Scope:
     """Where a document is loaded: its base directory for relative paths and its environment."""
 
@@ -40,7 +40,7 @@ class Scope:
 
 @dataclass
 class Parsed:
-    """A file's documents (None when unreadable) and its tag paths."""
+    """A file's documents (None when unreadable) and its tag paths, as written (never changed after parsing)."""
 
     docs: list[YMap | None] | None
     tags: TagPaths = field(default_factory=list)
@@ -49,13 +49,14 @@ class Parsed:
 class Assembler:
     """Loads compose files into one canonical model, collecting problems and variable uses."""
 
-    def __init__(self, home: str | None) -> None:
+    def __init__(self, home: str | None, parsed: dict[Path, Parsed] | None = None) -> None:
         self.home = home
         self.problems: list[Problem] = []
         self.shapes: list[Problem] = []
         self.validation = schema.Validation()
         self.uses: list[VariableUse] = []
-        self._parsed: dict[Path, Parsed] = {}
+        # every file's parse, kept as written: the project shares it with the checks that read files
+        self._parsed: dict[Path, Parsed] = {} if parsed is None else parsed
 
     def problem(self, kind: ProblemKind, message: str, location: Location | None) -> None:
         self.problems.append(Problem(kind, message, location))
@@ -143,9 +144,8 @@ class Assembler:
 
     def load_doc(self, raw: YMap, path: Path, scope: Scope, tags: TagPaths) -> YMap:
         """One document: interpolated, canonical, includes imported, extends applied."""
-        drop_reset_keys(raw)
-        for key in raw:
-            if key not in TOP_KEYS and not key.startswith("x-"):
+        for key in raw:  # the file as parsed is shared (features read it as written): never changed here
+            if key not in TOP_KEYS and not key.startswith("x-") and raw.tags.get(key) != RESET:
                 self.shape(f"additional properties '{key}' not allowed",
                              raw.loc_of(key))
         doc: YMap = self.interpolation(scope).tree(raw, "", raw.loc)
@@ -189,8 +189,8 @@ class Assembler:
         for doc in parsed.docs:
             if doc is None:
                 continue
-            drop_reset_keys(doc)
-            value = self.interpolation(scope).tree(doc.get("services"), "services", doc.loc_of("services"))
+            raw = doc.get("services") if doc.tags.get("services") != RESET else None
+            value = self.interpolation(scope).tree(raw, "services", doc.loc_of("services"))
             if isinstance(value, YMap):
                 for name, item in value.items():
                     services[name] = item

@@ -12,14 +12,13 @@ import os
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from doctor.model import Location
+from doctor.model import Location, record
 from doctor.project.types import Dockerfile, Service
 
 
-@dataclass(frozen=True)
+@record
 class CodePath:
     """One way host files reach the container: `host` appears at `container` (via bind, watch or copy)."""
 
@@ -29,7 +28,7 @@ class CodePath:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@record
 class DockerIgnore:
     """The `.dockerignore` of a build context: (negated, regex) rules, the last match wins."""
 
@@ -49,7 +48,7 @@ class DockerIgnore:
         return verdict
 
 
-@dataclass(frozen=True)
+@record
 class CodeMap:
     """A service's code paths: live ones (bind, watch sync) first, then the image's COPYs in order."""
 

@@ -10,11 +10,12 @@ resolution, consistency checks) -> typed Services.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from doctor.model import Location
 from doctor.project import ProjectOptions
-from doctor.project.assemble import Assembler, Scope
+from doctor.project.assemble import Assembler, Parsed, Scope
 from doctor.project.consistency import check_consistency
 from doctor.project.discover import Discovery, discover, normalize_project_name
 from doctor.project.envfile import read_env_file
@@ -36,10 +37,13 @@ from doctor.project.yamlload import YList, YMap, stringify
 __all__ = ["load_project"]
 
 
-def load_project(options: ProjectOptions) -> ComposeModel:
-    """Load the project the way `docker compose config` would; faults become `problems`."""
+def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = None) -> ComposeModel:
+    """Load the project the way `docker compose config` would; faults become `problems`.
+
+    `parsed` receives every file's parse (as written), for other readers of the same files.
+    """
     found = discover(options)
-    assembler = Assembler(found.environment.get("HOME"))
+    assembler = Assembler(found.environment.get("HOME"), parsed)
     assembler.problems.extend(found.problems)
     name = _project_name(found, assembler)
     env = dict(found.environment)
@@ -122,6 +126,8 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         working_dir=_text(draft.get("working_dir")),
         command=_command(draft.get("command")),
         watch=_watch(draft.get("develop")),
+        platform=_text(draft.get("platform")),
+        pull_policy=_text(draft.get("pull_policy")),
     )
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from doctor.model import record
 from doctor.project.reading import read_regular_text
 from doctor.project.types import CopyInstruction, Dockerfile
 
@@ -31,7 +32,7 @@ QUOTED = re.compile(r"\"((?:\\.|[^\"])*)\"|'([^']*)'")
 REMOTE = ("http://", "https://", "git@", "git://", "ssh://")
 
 
-@dataclass(frozen=True)
+@record
 class Instruction:
     """One logical instruction: keyword, its argument text, the line it starts on, heredoc bodies."""
 

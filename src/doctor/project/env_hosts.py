@@ -11,7 +11,8 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+
+from doctor.model import record
 
 HOST_KEY = re.compile(r"^[A-Z0-9_]*[A-Z0-9]_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$", re.IGNORECASE)
 # Matched as whole words of the key (`DATABASE_URL` is not a `BASE_URL`).
@@ -52,7 +53,7 @@ SCHEME_PORTS: Mapping[str, int] = {"http": 80, "ws": 80, "https": 443, "wss": 44
 BROWSER_SCHEMES = frozenset(SCHEME_PORTS)
 
 
-@dataclass(frozen=True)
+@record
 class HostRef:
     """One host an env value names: in a URL (`scheme` set) or as a plain `*_HOST` value."""
 

@@ -11,11 +11,12 @@ github.com/docker/compose/releases): `include` 2.20.0, `depends_on.<svc>.require
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from doctor.model import Location
+from doctor.model import Location, record
+
+if TYPE_CHECKING:
+    from doctor.project import ComposeDocuments
 
 INCLUDE = (2, 20, 0)
 DEPENDS_ON_REQUIRED = (2, 20, 2)
@@ -26,7 +27,7 @@ PROVIDER = (2, 35, 0)
 MODELS = (2, 38, 0)
 
 
-@dataclass(frozen=True)
+@record
 class FeatureUse:
     """One use of a compose-file feature: what, since which compose release, where."""
 
@@ -35,15 +36,12 @@ class FeatureUse:
     location: Location | None
 
 
-def feature_uses(files: Iterable[Path]) -> Iterator[FeatureUse]:
-    """Every versioned feature used in the given compose files (unreadable files are skipped)."""
-    from doctor.project.yamlload import YamlError, YList, YMap, load_documents
+def feature_uses(files: Iterable[ComposeDocuments]) -> Iterator[FeatureUse]:
+    """Every versioned feature used in the given compose files (Project.compose_documents)."""
+    from doctor.project.yamlload import YList, YMap
 
-    for path in files:
-        try:
-            docs, tags = load_documents(path)
-        except (OSError, YamlError):
-            continue  # compose-config reports what compose cannot read
+    for file in files:
+        path, docs, tags = file.path, file.docs, file.tags
         for doc in docs:
             if not isinstance(doc, YMap):
                 continue
@@ -74,18 +72,14 @@ def feature_uses(files: Iterable[Path]) -> Iterator[FeatureUse]:
             yield FeatureUse(tag, MERGE_TAGS, found or Location(path, None))
 
 
-def obsolete_version(files: Iterable[Path]) -> Iterator[Location]:
+def obsolete_version(files: Iterable[ComposeDocuments]) -> Iterator[Location]:
     """Where a compose file sets the obsolete top-level `version:`."""
-    from doctor.project.yamlload import YamlError, YMap, load_documents
+    from doctor.project.yamlload import YMap
 
-    for path in files:
-        try:
-            docs, _ = load_documents(path)
-        except (OSError, YamlError):
-            continue
-        for doc in docs:
+    for file in files:
+        for doc in file.docs:
             if isinstance(doc, YMap) and "version" in doc:
-                yield doc.loc_of("version") or Location(path, 1)
+                yield doc.loc_of("version") or Location(file.path, 1)
 
 
 def _locate(doc: Any, at: tuple[str, ...]) -> Location | None:
@@ -110,26 +104,3 @@ def _child(node: Any, key: str) -> Any:
         index = int(key[1:-1])
         return node[index] if index < len(node) else None
     return None
-
-
-def service_settings(files: Iterable[Path], *keys: str) -> dict[str, dict[str, tuple[str, Location | None]]]:
-    """Scalar service attributes the model does not carry (`platform`, `pull_policy`): for each key,
-    the value per service. One pass over the files for all keys.
-
-    Read as written (no interpolation), the last file setting it winning, as compose merges scalars.
-    """
-    from doctor.project.yamlload import YamlError, YMap, load_documents
-
-    found: dict[str, dict[str, tuple[str, Location | None]]] = {key: {} for key in keys}
-    for path in files:
-        try:
-            docs, _ = load_documents(path)
-        except (OSError, YamlError):
-            continue
-        for doc in docs:
-            services = doc.get("services") if isinstance(doc, YMap) else None
-            for name, svc in services.items() if isinstance(services, YMap) else ():
-                for key in keys:
-                    if isinstance(svc, YMap) and isinstance(svc.get(key), str):
-                        found[key][name] = (svc[key], svc.loc_of(key))
-    return found

@@ -14,7 +14,7 @@ from typing import Any
 from doctor.model import Location
 from doctor.project.interpolate import InterpolationError, Lookup, VariableRef, substitute
 from doctor.project.types import Problem, ProblemKind, VariableUse
-from doctor.project.yamlload import YList, YMap
+from doctor.project.yamlload import RESET, YList, YMap
 
 
 class Interpolated(str):
@@ -62,14 +62,21 @@ class Interpolation:
     problems: list[Problem] = field(default_factory=list)
 
     def tree(self, node: Any, where: str, loc: Location | None) -> Any:
-        """A copy of the tree with every string value interpolated (keys untouched)."""
+        """A copy of the tree with every string value interpolated (keys untouched).
+
+        `key: !reset value` contributes nothing itself, so it is left out of the copy (the
+        parsed file stays as written: other readers share it).
+        """
         if isinstance(node, str):
             return self.string(node, where, loc)
         if isinstance(node, YMap):
             out = YMap(node.loc)
             out.locs = dict(node.locs)
             out.tags = dict(node.tags)
+            tags = node.tags
             for key, item in node.items():
+                if tags and tags.get(key) == RESET:
+                    continue
                 out[key] = self.tree(item, f"{where}.{key}" if where else key, node.loc_of(key))
             return out
         if isinstance(node, YList):

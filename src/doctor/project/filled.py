@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 
+from doctor.model import record
 from doctor.project.recipe import Recipe
 
 _NODE = re.compile(
@@ -24,7 +24,7 @@ _GLOBAL = re.compile(r"\s(?:-g|--global)\b|\byarn\s+global\b")
 _COMPOSER = re.compile(r"\bcomposer\s+install\b")
 
 
-@dataclass(frozen=True)
+@record
 class FilledPath:
     """A folder the image fills at build time: its absolute path, the RUN line, the tool that did it."""
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 import configparser
 import os
 import struct
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from doctor.model import record
 
-@dataclass(frozen=True)
+
+@record
 class Worktree:
     """One checkout of a repository: its folder, its branch ("" when detached), whether it still exists."""
 
@@ -27,7 +28,7 @@ class Worktree:
     exists: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class GitRepo:
     """The checkout that holds a folder: its top folder, its own git dir, the common git dir."""
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
+from doctor.model import record
 from doctor.project.deep import room_for
 
 __all__ = ["InterpolationError", "Lookup", "VariableRef", "as_lookup", "interpolate_tree", "substitute"]
@@ -80,7 +80,7 @@ class InterpolationError(ValueError):
         return f"{where}{self}"
 
 
-@dataclass(frozen=True)
+@record
 class VariableRef:
     """One variable a template references, with the operator it was used with."""
 

@@ -11,10 +11,9 @@ import enum
 import json
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from doctor.model import Location
+from doctor.model import Location, record
 from doctor.project.reading import read_regular_text
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -37,7 +36,7 @@ class Language(enum.Enum):
     NODE = "node"
 
 
-@dataclass(frozen=True)
+@record
 class Requirement:
     """One declared dependency: its normalized distribution name and the module it provides."""
 
@@ -46,7 +45,7 @@ class Requirement:
     location: Location
 
 
-@dataclass(frozen=True)
+@record
 class Manifest:
     """A dependency manifest and its unconditional runtime requirements."""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from doctor.project.ports import unique_ports
 from doctor.project.volumes import unique_mounts
-from doctor.project.yamlload import RESET, YList, YMap
+from doctor.project.yamlload import YList, YMap
 
 _REPLACED = ("command", "entrypoint")
 _BY_KEY = ("environment", "networks", "depends_on")
@@ -102,19 +102,6 @@ def delete_paths(target: YMap, paths: Iterable[tuple[str, ...]]) -> None:
                 break
         if isinstance(node, dict) and path and path[-1] in node:
             del node[path[-1]]
-
-
-def drop_reset_keys(node: Any) -> Any:
-    """`key: !reset value` contributes nothing itself: drop it from the file before merging."""
-    if isinstance(node, YMap):
-        for key in [k for k, tag in node.tags.items() if tag == RESET]:
-            node.pop(key, None)
-        for value in node.values():
-            drop_reset_keys(value)
-    elif isinstance(node, list):
-        for value in node:
-            drop_reset_keys(value)
-    return node
 
 
 def _copy(source: YMap) -> YMap:

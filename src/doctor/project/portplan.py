@@ -9,15 +9,14 @@ kernel's ephemeral range. Blocks never overlap, whatever pool each repository co
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
-from doctor.model import Edit
+from doctor.model import Edit, record
 
 DEFAULT_POOL = (20000, 29999)  # below Linux's ephemeral 32768-60999 and the IANA/macOS/Windows 49152-65535
 BLOCK_SIZE = 100
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     """Host ports `start..end` (inclusive) given to the worktree (or clone) at `owner` of repository `repo`."""
 

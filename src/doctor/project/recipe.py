@@ -14,10 +14,11 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from doctor.model import record
 from doctor.project.dockerfile import instructions
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One RUN of the final image's chain: its text (heredoc bodies appended), line and WORKDIR."""
 
@@ -26,7 +27,7 @@ class Step:
     workdir: str
 
 
-@dataclass(frozen=True)
+@record
 class Recipe:
     """The final image of a Dockerfile: external base, RUN steps, ENTRYPOINT/CMD, WORKDIR, every FROM."""
 

@@ -13,17 +13,16 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
-from doctor.model import Location
+from doctor.model import Location, record
 
 _VERSION = re.compile(r"^v?(\d+(?:\.\d+){0,2})")
 _IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/)?(python|node|pypy)(?::([^@\s]+))?", re.IGNORECASE)
 _WORKFLOW_KEYS = {"python-version": "python", "node-version": "node"}
 
 
-@dataclass(frozen=True)
+@record
 class Declared:
     """One place that declares a runtime version.
 

@@ -10,11 +10,10 @@ keeps its (interpolated) YAML value and merges generically.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from doctor.model import Location
+from doctor.model import Location, record
 from doctor.project.filetree import failed, raw_text, variables_of
 from doctor.project.ports import PortError, parse_port, unique_ports
 from doctor.project.types import EnvSource, EnvVar, Mount, PortMapping, Problem, ProblemKind, WatchRule
@@ -40,7 +39,7 @@ ARRAYS = ("ports", "volumes", "expose", "links", "external_links", "profiles", "
           "volumes_from", "devices", "security_opt", "dns_opt", "group_add")
 
 
-@dataclass(frozen=True)
+@record
 class EnvFileRef:
     """One `env_file:` entry, its path absolute."""
 
@@ -50,7 +49,7 @@ class EnvFileRef:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Dependency:
     """One `depends_on` entry."""
 

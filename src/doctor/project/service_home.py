@@ -15,14 +15,13 @@ import os
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from doctor.model import record
 from doctor.project import Project
 from doctor.project.codepaths import CodePath, code_map
 from doctor.project.manifests import Language, Manifest
-from doctor.project.types import Service
 
 MANIFEST_NAMES = frozenset({"pyproject.toml", "package.json", "uv.lock", "poetry.lock", "Pipfile",
                             "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"})
@@ -36,7 +35,7 @@ class PackageProbe(Protocol):
     def missing_python_packages(self, python: str, packages: Sequence[tuple[str, str]]) -> tuple[str, ...]: ...
 
 
-@dataclass(frozen=True)
+@record
 class ServiceHome:
     """A service whose image installs dependencies the host lacks, and how its code gets there."""
 
@@ -81,6 +80,8 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
     """
     root = project.root
     homes: list[ServiceHome] = []
+    installing: dict[Path | None, set[Language] | None] = {}
+    manifests: dict[tuple[Path, tuple[Path, ...]], list[Manifest]] = {}
     for service in project.services.values():
         if service.build is None or "://" in service.build.context:
             continue
@@ -94,8 +95,14 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
             continue
         workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
         seen: set[Language] = set()
-        installs = _installing_languages(service)
-        for manifest in installed_manifests(project, context, [c.host for c in codes.copies]):
+        path = service.build.dockerfile_path
+        if path not in installing:  # services built from one Dockerfile: read it once
+            installing[path] = _installing_languages(project, path)
+        installs = installing[path]
+        copied = tuple(c.host for c in codes.copies)
+        if (context, copied) not in manifests:
+            manifests[context, copied] = installed_manifests(project, context, copied)
+        for manifest in manifests[context, copied]:
             if not manifest.requirements or manifest.language in seen:
                 continue
             if installs is not None and manifest.language not in installs:
@@ -115,19 +122,17 @@ _INSTALLERS = (
 )
 
 
-def _installing_languages(service: Service) -> set[Language] | None:
+def _installing_languages(project: Project, path: Path | None) -> set[Language] | None:
     """The languages whose dependencies the service's final image may hold: all of them, except one
     that only another stage installs (a builder stage whose output alone is copied: its node_modules
     never reach the final image). None when there is no Dockerfile to read (every manifest counts).
     """
-    build = service.build
-    path = build.dockerfile_path if build is not None else None
-    if path is None or not path.is_file():
+    recipe = project.recipe(path) if path is not None else None
+    if path is None or recipe is None:
         return None
     from doctor.project.reading import read_regular_text
-    from doctor.project.recipe import read_recipe
 
-    final = read_recipe(path).runs
+    final = recipe.runs
     text = read_regular_text(path) or ""
     return {language for language, pattern in _INSTALLERS
             if any(pattern.search(step.text) for step in final) or not pattern.search(text)}

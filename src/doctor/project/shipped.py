@@ -14,11 +14,11 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from doctor.model import record
 from doctor.project import Project
-from doctor.project.recipe import Recipe, read_recipe
+from doctor.project.recipe import Recipe
 from doctor.project.tasks import CommandKind
 from doctor.project.types import Service
 
@@ -28,7 +28,7 @@ MAX_FILES = 5000
 _COMPOSE_RUN = re.compile(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
 
 
-@dataclass(frozen=True)
+@record
 class Shipped:
     """A host file that reaches `service`'s container: how (`COPY, Dockerfile:5`), and the image recipe."""
 
@@ -45,7 +45,7 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
     for svc in sorted(project.services.values(), key=lambda s: s.name):
         dockerfile = svc.build.dockerfile_path if svc.build else None
-        recipe = read_recipe(dockerfile) if dockerfile is not None and dockerfile.is_file() else None
+        recipe = project.recipe(dockerfile) if dockerfile is not None else None
         image = recipe.base if recipe is not None else svc.image or ""
         for path, how in _ways(project, svc, dockerfile, recipe, walked):
             resolved = path.resolve()

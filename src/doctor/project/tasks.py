@@ -14,11 +14,10 @@ import re
 import shlex
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from doctor.model import Location
+from doctor.model import Location, record
 from doctor.project.reading import read_regular_text
 
 MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
@@ -61,7 +60,7 @@ class CommandKind(enum.Enum):
     CONFIG = "config"
 
 
-@dataclass(frozen=True)
+@record
 class Command:
     """One command the project runs: its text, its tool (first word), where it is written.
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
+from functools import cached_property
 from pathlib import Path
 
-from doctor.model import Location
+from doctor.model import Location, record
 
 
 class EnvSource(enum.Enum):
@@ -21,7 +22,7 @@ class EnvSource(enum.Enum):
     ENV_FILE = "env_file"
 
 
-@dataclass(frozen=True)
+@record
 class EnvVar:
     """One variable of a service's effective container environment.
 
@@ -38,7 +39,7 @@ class EnvVar:
     variables: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class PortMapping:
     """One published or exposed port, in compose's canonical long form (one per container port).
 
@@ -76,7 +77,7 @@ class PortMapping:
         return start, end
 
 
-@dataclass(frozen=True)
+@record
 class Mount:
     """A service volume entry. For binds, `source` is an absolute host path."""
 
@@ -89,7 +90,7 @@ class Mount:
     raw: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class WatchRule:
     """One `develop.watch` rule of `docker compose watch`: `path` (absolute) reaches `target`.
 
@@ -108,7 +109,7 @@ class WatchRule:
         return self.action.startswith("sync") and bool(self.target)
 
 
-@dataclass(frozen=True)
+@record
 class Build:
     """A service's build: context directory (absolute, or a URL) and Dockerfile path."""
 
@@ -116,7 +117,7 @@ class Build:
     dockerfile: str = "Dockerfile"
     location: Location | None = None
 
-    @property
+    @cached_property  # asked per service by several checks: computed once (writes the instance dict)
     def dockerfile_path(self) -> Path | None:
         """The Dockerfile on disk, or None for a remote context or an inline Dockerfile."""
         if "://" in self.context or self.context.startswith("git@"):
@@ -125,7 +126,7 @@ class Build:
         return path if path.is_absolute() else Path(self.context) / path
 
 
-@dataclass(frozen=True)
+@record
 class ServiceNetwork:
     """A network a service joins, with the aliases peers can resolve it by there."""
 
@@ -133,7 +134,7 @@ class ServiceNetwork:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Service:
     """One enabled service of the effective model (after merge, extends, include, profiles)."""
 
@@ -158,9 +159,11 @@ class Service:
     working_dir: str | None = None
     command: tuple[str, ...] | str | None = None
     watch: tuple[WatchRule, ...] = ()
+    platform: str | None = None
+    pull_policy: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class VariableUse:
     """One `${VAR}` / `$VAR` occurrence in a compose file, for env-drift.
 
@@ -189,7 +192,7 @@ class ProblemKind(enum.Enum):
     DISCOVERY = "discovery"
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """Something compose would reject, or could not read, with where it is."""
 
@@ -198,7 +201,7 @@ class Problem:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ComposeModel:
     """What `docker compose config` computes for a directory and environment, with locations.
 
@@ -220,7 +223,7 @@ class ComposeModel:
     problems: tuple[Problem, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class EnvEntry:
     """One KEY=VALUE of a .env / env_file, as compose's dotenv parser reads it."""
 
@@ -230,7 +233,7 @@ class EnvEntry:
     raw: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class EnvFile:
     """A parsed .env-style file: its entries in order, and the lines compose would reject."""
 
@@ -249,7 +252,7 @@ class EnvFile:
         return found
 
 
-@dataclass(frozen=True)
+@record
 class CopyInstruction:
     """A Dockerfile COPY/ADD from the build context (not `--from` another stage)."""
 
@@ -258,7 +261,7 @@ class CopyInstruction:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Dockerfile:
     """The parts of a Dockerfile doctor reads: context COPY/ADDs and the final WORKDIR."""
 

@@ -361,14 +361,13 @@ def _compose_all(text: str) -> Iterator[yaml.Node]:
     PyYAML does not expose); without that, documents deeper than 1,000 levels go through an
     iterative composer over PyYAML's pure-Python parser (correct, but quadratic in depth).
     """
-    deep_ok = _libyaml_reads_max_depth()
     too_deep = False
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = _compose_nested(text)
     except yaml.MarkedYAMLError as exc:
         if "nesting depth" not in str(exc.problem or ""):
             raise
-        if deep_ok:
+        if _libyaml_reads_max_depth():
             line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 1
             raise YamlError(f"yaml: line {line}: exceeded max depth of {MAX_DEPTH}", line) from None
         too_deep = True
@@ -376,6 +375,21 @@ def _compose_all(text: str) -> Iterator[yaml.Node]:
         _refuse_beyond_max_depth(text)
         nodes = list(_compose_deep(text))
     yield from nodes
+
+
+def _compose_nested(text: str) -> list[yaml.Node]:
+    """libyaml's node trees; past its default 1,000 levels, once more with go-yaml's limit set
+    (setting it loads ctypes: only the rare document that deep pays for that)."""
+    try:
+        return list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" not in str(exc.problem or "") or _libyaml_limit_raised() or not _libyaml_reads_max_depth():
+            raise
+    return list(yaml.compose_all(text, Loader=_Loader))
+
+
+def _libyaml_limit_raised() -> bool:
+    return _libyaml_reads_max_depth.cache_info().currsize > 0
 
 
 @cache

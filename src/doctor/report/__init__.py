@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from doctor.model import record
 
 if TYPE_CHECKING:
     from doctor.engine import Report
@@ -28,7 +29,7 @@ class Format(enum.Enum):
     GITHUB = "github"
 
 
-@dataclass(frozen=True)
+@record
 class RenderOptions:
     """What a reporter may vary on: colour (console on a TTY), verbosity, tool version.
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from doctor.engine import Report
-from doctor.model import CheckResult, Finding, Severity, Status
+from doctor.model import CheckResult, Finding, Severity, Status, record
 from doctor.redact import Redactor
 from doctor.report import RenderOptions
 
@@ -41,7 +40,7 @@ ID_WIDTH = 20
 DETAIL = 12  # where a finding's message and fix start
 
 
-@dataclass(frozen=True)
+@record
 class Piece:
     """A run of text with one style and, on a terminal that supports it, a hyperlink."""
 
@@ -51,7 +50,7 @@ class Piece:
     whole: bool = False  # never split at its spaces (a path, a location)
 
 
-@dataclass(frozen=True)
+@record
 class Line:
     """One logical line: its pieces, and the indent of the lines it wraps onto."""
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import importlib.metadata
-from dataclasses import dataclass
 
+from doctor.model import record
 from doctor.why.signatures import Signature
 
 ENTRY_POINT_GROUP = "doctor.signatures"
 
 
-@dataclass(frozen=True)
+@record
 class SignatureError:
     """A signature plugin that could not be loaded, named by its entry point."""
 

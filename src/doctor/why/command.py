@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TextIO
 
 from doctor import __version__, app
 from doctor.engine import Report
-from doctor.model import CheckResult, Status
+from doctor.model import CheckResult, Status, record
 from doctor.why.diagnose import (
     WHY,
     WHY_SUMMARY,
@@ -30,7 +30,7 @@ EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
 
 
-@dataclass(frozen=True)
+@record
 class WhyOptions:
     """A `doctor why` run: which project, which service (all when None), which output format."""
 

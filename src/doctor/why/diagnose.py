@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from doctor.host.containers import ContainerState
-from doctor.model import Finding, Severity
+from doctor.model import Finding, Severity, record
 from doctor.why.signatures import Signature
 
 WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", "", "localhost"})  # name no particular host
 MAX_MATCHES = 3  # signatures reported per service (the latest lines first)
 
 
-@dataclass(frozen=True)
+@record
 class Symptom:
     """What one failed service showed: its state, exit code, and the log line a signature matched."""
 
@@ -57,14 +57,14 @@ class Symptom:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Explained(Finding):
     """A finding of a check, reported because it explains `symptom`."""
 
     symptom: Symptom | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Diagnosis:
     """One service's verdict: its container, and (when failed) the symptoms with their explanations."""
 

@@ -14,11 +14,12 @@ engine's own start error (`Bind for 0.0.0.0:8094 failed: port is already allocat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 
+from doctor.model import record
 
-@dataclass(frozen=True)
+
+@record
 class Signature:
     """A failure a log line shows: its regex, its meaning, the check ids that find its cause, where to look."""
 
