@@ -60,7 +60,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     by_port: dict[tuple[int, str], list[ContainerPort]] = {}
     for held in containers:
         by_port.setdefault((held.socket.port, held.socket.protocol), []).append(held)
-    prober = _Prober(host, remote)
+    prober = _Prober(host, remote, table=count > TABLE_FROM)
     found: list[Finding] = []
     for group in wanted:
         if len(group.ports) > 1:
@@ -85,19 +85,25 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         yield check.finding(prefix + engine_note, None, "engine", severity=Severity.INFO)
 
 
+# Past this many published ports the socket table (one read, ~10-40 ms) is cheaper than a bind per
+# port (a few microseconds each); below it the binds alone answer and the table is read only to
+# name the owner of a port that failed.
+TABLE_FROM = 256
+
+
 class _Prober:
-    """Bind probes only where they can fail: ports the socket table shows busy, and the first
-    port of each specific host IP (is the address this machine's?). Without the table, every port.
+    """Bind probes only where they can fail: with `table`, ports the socket table shows busy and
+    the first port of each specific host IP (is the address this machine's?); otherwise every port.
     """
 
-    def __init__(self, host: Host, remote: bool) -> None:
-        self.host, self.remote = host, remote
+    def __init__(self, host: Host, remote: bool, table: bool = True) -> None:
+        self.host, self.remote, self.table = host, remote, table
         self.addresses: set[tuple[str, str]] = set()
 
     def failures(self, sock: HostSocket) -> tuple[BindFailure, ...]:
         if self.remote:
             return ()
-        busy = self.host.ports.busy_ports(sock.protocol)
+        busy = self.host.ports.busy_ports(sock.protocol) if self.table else None
         specific = sock.ip not in ("", "0.0.0.0", "::")
         if busy is None or sock.port in busy or (specific and (sock.ip, sock.protocol) not in self.addresses):
             if specific:
@@ -114,7 +120,7 @@ def _range_owners(check: Check, model: ComposeModel, host: Host, group: Publishe
     65,535-port range builds a handful of findings, not tens of thousands.
     """
     owners: dict[tuple[object, ...], Owned] = {}
-    busy = host.ports.busy_ports(group.protocol)
+    busy = host.ports.busy_ports(group.protocol) if prober.table else None
     failed: set[int] = set()
     for index, port in enumerate(group.ports):
         if index and busy is not None and port not in busy and (port, group.protocol) not in by_port:
