@@ -10,7 +10,6 @@ from doctor.host import Host
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.appenv import DotenvEffect, code_roots, dotenv_calls, dotenv_effects, shown_value
-from doctor.project.codepaths import code_map
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
 
@@ -65,7 +64,7 @@ class DotenvOverride(Check):
     fix_family = "env"
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        maps = {name: code_map(s, project.dockerfile(s)) for name, s in project.services.items()}
+        maps = {name: project.code_map(s) for name, s in project.services.items()}
         calls = dotenv_calls(code_roots(project.root, maps.values()))
         if not calls:
             return

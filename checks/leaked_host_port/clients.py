@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 from doctor.project import Project
-from doctor.project.codepaths import code_map
 from doctor.project.codetext import CodeText
 from doctor.project.types import EnvSource, Service
 from doctor.project.webapps import dials_from_inside
@@ -87,7 +86,7 @@ class Clients:
 
     def _folders(self, service: Service) -> list[Path]:
         root = self.project.root
-        codes = code_map(service, self.project.dockerfile(service))
+        codes = self.project.code_map(service)
         # the image holds what its Dockerfile COPYs, not the whole build context (a test runner
         # built from the repo root does not run the backend's code)
         image = [p.host for p in codes.copies] or ([codes.context] if codes.context else [])

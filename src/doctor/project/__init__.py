@@ -15,6 +15,7 @@ from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
 if TYPE_CHECKING:
     from doctor.config import Config
     from doctor.project.assemble import Parsed
+    from doctor.project.codepaths import BuildPaths, CodeMap
     from doctor.project.manifests import Manifest
     from doctor.project.recipe import Recipe
     from doctor.project.tasks import Command
@@ -143,6 +144,23 @@ class Project:
 
     @cached_property
     def _recipes(self) -> dict[Path, Recipe | None]:
+        return {}
+
+    def code_map(self, service: Service) -> CodeMap:
+        """Where a service's code comes from (binds, watch syncs, its Dockerfile's COPYs), built once
+        per service; the COPY part and `.dockerignore` once per build (context, Dockerfile)."""
+        if service.name not in self._code_maps:
+            from doctor.project.codepaths import code_map
+
+            self._code_maps[service.name] = code_map(service, self.dockerfile(service), self._build_paths)
+        return self._code_maps[service.name]
+
+    @cached_property
+    def _code_maps(self) -> dict[str, CodeMap]:
+        return {}
+
+    @cached_property
+    def _build_paths(self) -> BuildPaths:
         return {}
 
     @cached_property

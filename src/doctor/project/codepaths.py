@@ -86,23 +86,36 @@ class CodeMap:
         return self.ignore.excludes(host.relative_to(self.context).as_posix())
 
 
-def code_map(service: Service, dockerfile: Dockerfile | None) -> CodeMap:
-    """The service's code paths from its binds, watch sync rules and its Dockerfile's context COPYs."""
+# (build context, Dockerfile) -> its COPY'd paths and .dockerignore: the same for every service built so
+BuildPaths = dict[tuple[Path, Path | None], tuple[tuple[CodePath, ...], DockerIgnore]]
+
+
+def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths | None = None) -> CodeMap:
+    """The service's code paths from its binds, watch sync rules and its Dockerfile's context COPYs.
+
+    `builds` (Project.code_map's) keeps the COPY part of each build, so 2,000 services built from
+    one context read its `.dockerignore` and stat its COPY sources once.
+    """
     live = [CodePath(Path(os.path.normpath(m.source or "")), posixpath.normpath(m.target), "bind", m.location)
             for m in service.volumes if m.type == "bind" and m.source and "$" not in m.source
             and m.target.startswith("/")]
     live += [CodePath(Path(os.path.normpath(r.path)), posixpath.normpath(r.target or "/"), "watch", r.location)
              for r in service.watch if r.syncs and (r.target or "").startswith("/")]
-    context = None
-    copies: list[CodePath] = []
-    if service.build is not None and "://" not in service.build.context:
-        context = Path(os.path.normpath(service.build.context))
+    if service.build is None or "://" in service.build.context:
+        return CodeMap(tuple(live), (), None, read_dockerignore(None, None))
+    context = Path(os.path.normpath(service.build.context))
+    key = (context, service.build.dockerfile_path)
+    shared = builds.get(key) if builds is not None else None
+    if shared is None:
+        copies: list[CodePath] = []
         if dockerfile is not None:
             for copy in dockerfile.copies:
                 copies.extend(_copy_paths(context, copy.sources, copy.destination,
                                           Location(dockerfile.path, copy.line)))
-    ignore = read_dockerignore(context, service.build.dockerfile_path if service.build else None)
-    return CodeMap(tuple(live), tuple(copies), context, ignore)
+        shared = (tuple(copies), read_dockerignore(context, service.build.dockerfile_path))
+        if builds is not None:
+            builds[key] = shared
+    return CodeMap(tuple(live), shared[0], context, shared[1])
 
 
 def _copy_paths(context: Path, sources: Sequence[str], destination: str, where: Location) -> list[CodePath]:

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from doctor.model import record
 from doctor.project import Project
-from doctor.project.codepaths import CodePath, code_map
+from doctor.project.codepaths import CodePath
 from doctor.project.manifests import Language, Manifest
 
 MANIFEST_NAMES = frozenset({"pyproject.toml", "package.json", "uv.lock", "poetry.lock", "Pipfile",
@@ -87,7 +87,7 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
             continue
         context = Path(os.path.normpath(service.build.context))
         dockerfile = project.dockerfile(service)
-        codes = code_map(service, dockerfile)
+        codes = project.code_map(service)
         carriers = tuple(c for c in (*codes.live, *codes.copies)
                          if c.host.is_relative_to(root) and c.host != context.parent and c.host.is_dir())
         carriers += tuple(c for c in codes.copies if c.host == context)
