@@ -39,7 +39,7 @@ def record(cls: _Record) -> _Record:
     else:
         made = dataclass(init=False, repr=False, eq=False)(cls)  # the fields only: nothing compiled
         every = fields(made)
-        made.__init__ = _record_init(made, every)
+        made.__init__ = _first_init(made, every)
         made.__setattr__ = _record_setattr
         made.__delattr__ = _record_delattr
     # what it is to its subclasses (a plain frozen dataclass may extend a record) and to readers
@@ -80,6 +80,22 @@ def _record_init(cls: Any, every: tuple[Any, ...]) -> Callable[..., None]:
     init: Callable[..., None] = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
+
+
+def _first_init(cls: Any, every: tuple[Any, ...]) -> Callable[..., None]:
+    """An `__init__` that compiles the real one on the class's first instance, then hands over.
+
+    Compiling is most of what a record costs at import, and a run makes instances of a fraction
+    of its records (a clean preflight: about a third).
+    """
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if cls.__init__ is __init__:  # else another thread or a subclass's call got here first
+            cls.__init__ = _record_init(cls, every)
+        cls.__init__(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
 
 
 _FACTORY = object()
