@@ -73,3 +73,12 @@ def test_threads_racing_the_first_instance_all_get_whole_records() -> None:
         t.join()
     assert sorted(p.x for p in made) == list(range(8))  # type: ignore[attr-defined]
     assert all(p.y == p.x for p in made)  # type: ignore[attr-defined]
+
+
+def test_a_field_without_default_after_one_with_fails_at_class_creation() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+
+        @record
+        class Bad:
+            a: int = 1
+            b: int  # type: ignore[misc]
