@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from doctor.model import record
 from doctor.project.env_hosts import BROWSER_SCHEMES, HostRef, host_refs, is_browser_key
 from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner
 from doctor.project.types import ComposeModel, EnvVar, Service
 
 
-@dataclass(frozen=True)
+@record
 class LocalDial:
     """A container env value dialing localhost where `peer` listens; `container_value` is the repair."""
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, record
 from doctor.project import Project
 from doctor.project.edits import dev_override, override_edit
 from doctor.project.types import Service
@@ -24,7 +23,7 @@ NOT_SOURCES = frozenset({
 })
 
 
-@dataclass(frozen=True)
+@record
 class Carrier:
     """What brings host edits of `source` into the container at `target`: a bind or a watch sync."""
 

@@ -9,10 +9,10 @@ counting the rest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from doctor.host.ports import HostSocket
-from doctor.model import Check, Finding, Fix, Safety, Severity
+from doctor.model import Check, Finding, Fix, Safety, Severity, record
 from doctor.project.types import ComposeModel, PortMapping
 
 from .static import shares_network
@@ -21,7 +21,7 @@ MAX_OWNERS = 10  # folded findings per range entry; the rest are counted in one 
 Owned = tuple[Finding, list[int]]  # an owner's finding about its first port, and every port it holds
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """One host socket the effective model publishes, and the mapping that asks for it."""
 
@@ -30,7 +30,7 @@ class Target:
     mapping: PortMapping
 
 
-@dataclass(frozen=True)
+@record
 class Published:
     """The fixed host ports one `ports:` entry publishes: one, or a host range onto a container
     range (`20000-29999:20000-29999`), which compose expands into one mapping per port.

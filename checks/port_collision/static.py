@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doctor.host.portregistry import worktree_range
 from doctor.host.ports import HostSocket, ips_overlap
-from doctor.model import Check, Finding, Fix, Safety, Severity
+from doctor.model import Check, Finding, Fix, Safety, Severity, record
 from doctor.project.types import PortMapping, Service
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
 CATALOGUE_GROUPS = 3
 
 
-@dataclass(frozen=True)
+@record
 class Claim:
     """One host port (or host range) a service publishes."""
 
@@ -54,7 +53,7 @@ class Claim:
         return self.first != self.last
 
 
-@dataclass(frozen=True)
+@record
 class Clash:
     """The claims that compete for one host port, and whether their services start together."""
 

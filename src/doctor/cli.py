@@ -252,6 +252,8 @@ def main(argv: list[str] | None = None) -> None:
         _run(sys.argv[1:] if argv is None else argv)
     finally:
         if collecting:
+            if argv is None:  # the process ends next: its exit collection need not walk what the run built
+                gc.freeze()
             gc.enable()
 
 

@@ -10,7 +10,6 @@ Parsing (with line numbers) lives in doctor.configfile; this module is the schem
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 from collections.abc import Callable, Collection
@@ -197,6 +196,8 @@ def load_config(project_dir: Path) -> Config:
 
 
 def _did_you_mean(word: str, choices: Collection[str]) -> str:
+    import difflib  # here: only a misspelt key needs it
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import enum
+import functools
+import types
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from pathlib import Path
@@ -39,7 +41,13 @@ def record(cls: _Record) -> _Record:
     else:
         made = dataclass(init=False, repr=False, eq=False)(cls)  # the fields only: nothing compiled
         every = fields(made)
-        made.__init__ = _record_init(made, every)
+        defaulted = False  # the check dataclass makes when it writes __init__ (ours is written later)
+        for f in every:
+            if f.default is not MISSING or f.default_factory is not MISSING:
+                defaulted = True
+            elif defaulted:
+                raise TypeError(f"non-default argument {f.name!r} follows default argument")
+        made.__init__ = _first_init(made, every)
         made.__setattr__ = _record_setattr
         made.__delattr__ = _record_delattr
     # what it is to its subclasses (a plain frozen dataclass may extend a record) and to readers
@@ -59,27 +67,64 @@ def record(cls: _Record) -> _Record:
 
 
 def _record_init(cls: Any, every: tuple[Any, ...]) -> Callable[..., None]:
-    """The `__init__` dataclass(frozen=True) would write for these fields, compiled once."""
+    """The `__init__` dataclass(frozen=True) would write for these fields.
+
+    Its code is compiled once per number of fields with placeholder names, then renamed for this
+    class (compiling is what costs); the defaults are the function's, as `def` would set them.
+    """
+    template = _init_template(len(every), hasattr(cls, "__post_init__"))
+    names = {f"_f{i}": f.name for i, f in enumerate(every)}
+    code = template.replace(
+        co_varnames=tuple(names.get(v, v) for v in template.co_varnames),
+        co_consts=tuple(names.get(c, c) if isinstance(c, str) else c for c in template.co_consts),
+        co_qualname=f"{cls.__qualname__}.__init__")
     namespace: dict[str, Any] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
-    params, body = [], []
-    for f in every:
+    defaults = []
+    for i, f in enumerate(every):
         if f.default is not MISSING:
-            namespace[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
+            defaults.append(f.default)
         elif f.default_factory is not MISSING:
-            namespace[f"_factory_{f.name}"] = f.default_factory
-            params.append(f"{f.name}=_FACTORY")
-            body.append(f"if {f.name} is _FACTORY: {f.name} = _factory_{f.name}()")
-        else:
-            params.append(f.name)
-        body.append(f"_set(self, {f.name!r}, {f.name})")
-    if hasattr(cls, "__post_init__"):
-        body.append("self.__post_init__()")
-    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
-    exec(source, namespace)
-    init: Callable[..., None] = namespace["__init__"]
+            namespace[f"_factory{i}"] = f.default_factory
+            defaults.append(_FACTORY)
+    init: Callable[..., None] = types.FunctionType(code, namespace, "__init__", tuple(defaults) or None)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
+
+
+@functools.cache
+def _init_template(count: int, post_init: bool) -> types.CodeType:
+    """`__init__(self, _f0, .., _fN)` setting each field; one holding _FACTORY calls its factory.
+
+    (Only a field with a default factory can hold _FACTORY, as its default: it is private.)
+    """
+    params, body = [], []
+    for i in range(count):
+        params.append(f"_f{i}")
+        body.append(f"if _f{i} is _FACTORY: _f{i} = _factory{i}()")
+        body.append(f"_set(self, '_f{i}', _f{i})")
+    if post_init:
+        body.append("self.__post_init__()")
+    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
+    namespace: dict[str, Any] = {"_FACTORY": _FACTORY}
+    exec(source, namespace)
+    code: types.CodeType = namespace["__init__"].__code__
+    return code
+
+
+def _first_init(cls: Any, every: tuple[Any, ...]) -> Callable[..., None]:
+    """An `__init__` that compiles the real one on the class's first instance, then hands over.
+
+    Compiling is most of what a record costs at import, and a run makes instances of a fraction
+    of its records (a clean preflight: about a third).
+    """
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if cls.__init__ is __init__:  # else another thread or a subclass's call got here first
+            cls.__init__ = _record_init(cls, every)
+        cls.__init__(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
 
 
 _FACTORY = object()

@@ -20,6 +20,8 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 
+from doctor.lazyre import lazy
+
 MASK = "***"
 MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
 STRONG_LENGTH = 8
@@ -46,7 +48,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = re.compile(r"[^A-Za-z0-9]++")
 _VAR_REF = re.compile(r"\$\$?\{?\w+\}?")
 _NAME_LIKE = re.compile(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
-_TOKEN_IN_PATH = re.compile(r"/[\w-]{20,}+")
+_TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
 
 _PRIVATE_KEY = re.compile(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
 _URL_PASSWORD = re.compile(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://[^\s/@:'\"\\]*+:(?P<v>[^\s@/'\"\\]++)@")
@@ -76,15 +78,15 @@ _TOOL = re.compile(
     r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget)"
     r"(?![\w-])"
 )
-_COMMAND_END = re.compile(r"[;|&]|['\"]:[ \t]")
+_COMMAND_END = lazy(r"[;|&]|['\"]:[ \t]")
 _SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
 _ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
 _TOOL_ARGS = {
-    "mysql": re.compile(r"(?<![\w-])-p(?P<v>[^\s'\"\\,<>]++)"),
-    "redis": re.compile(rf"(?<![\w-])(?:-a|--pass){_SEP}{_ARG}"),
-    "mongo": re.compile(rf"(?<![\w-])(?:-p){_SEP}{_ARG}"),
-    "sqlcmd": re.compile(rf"(?<![\w-])-P{_SEP}{_ARG}"),
-    "curl": re.compile(rf"(?<![\w-])(?:-u|--user|--proxy-user){_SEP}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
+    "mysql": lazy(r"(?<![\w-])-p(?P<v>[^\s'\"\\,<>]++)"),
+    "redis": lazy(rf"(?<![\w-])(?:-a|--pass){_SEP}{_ARG}"),
+    "mongo": lazy(rf"(?<![\w-])(?:-p){_SEP}{_ARG}"),
+    "sqlcmd": lazy(rf"(?<![\w-])-P{_SEP}{_ARG}"),
+    "curl": lazy(rf"(?<![\w-])(?:-u|--user|--proxy-user){_SEP}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
 }
 _KEY_SEP = re.compile(r"(?<![\w.$-])(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+(?P<s>[=:])(?P<w>[ \t]*+)")
 _VALUE = re.compile(

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import record
 
 COMMAND_TIMEOUT = 2.0
@@ -226,7 +227,7 @@ def run_command(argv: Sequence[str], timeout: float = COMMAND_TIMEOUT) -> str | 
     return done.stdout
 
 
-_SS_USER = re.compile(r'\("([^"]*)",pid=(\d+)')
+_SS_USER = lazy(r'\("([^"]*)",pid=(\d+)')
 
 
 def parse_ss(text: str) -> tuple[PortHolder, ...]:

@@ -15,12 +15,11 @@ import ipaddress
 import os
 import socket
 import stat
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from doctor.model import Unavailable
+from doctor.model import Unavailable, record
 
 if TYPE_CHECKING:
     from doctor.host import Host
@@ -59,7 +58,7 @@ def ips_overlap(a: str, b: str) -> bool:
     return a in ("0.0.0.0", "::") or b in ("0.0.0.0", "::")
 
 
-@dataclass(frozen=True)
+@record
 class HostSocket:
     """One host address a published port would bind: host IP ("" = all interfaces), port, protocol."""
 
@@ -79,7 +78,7 @@ class HostSocket:
         return self.port == other.port and self.protocol == other.protocol and ips_overlap(self.ip, other.ip)
 
 
-@dataclass(frozen=True)
+@record
 class BindFailure:
     """A bind the engine would also attempt, and why it failed (errno name and text)."""
 
@@ -100,7 +99,7 @@ class BindFailure:
         return self.errno in (errno.EACCES, errno.EPERM)
 
 
-@dataclass(frozen=True)
+@record
 class ProcessHolder:
     """A host process whose socket holds the port; pid None when the kernel hides it from us."""
 
@@ -113,7 +112,7 @@ class ProcessHolder:
         return self.pid is None
 
 
-@dataclass(frozen=True)
+@record
 class ContainerPort:
     """A host port a container publishes (running) or declares (stopped), with its compose labels."""
 

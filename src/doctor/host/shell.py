@@ -17,11 +17,12 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import record
 
 LOGIN_SHELL_TIMEOUT = 3.0
 MARK = "__DOCTOR_PATH_7f3a__"
-_BETWEEN = re.compile(re.escape(MARK) + r"(.*?)" + re.escape(MARK), re.S)
+_BETWEEN = lazy(re.escape(MARK) + r"(.*?)" + re.escape(MARK), re.S)
 
 
 @record

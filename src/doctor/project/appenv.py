@@ -17,11 +17,10 @@ import ast
 import os
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
-from doctor.model import Location
+from doctor.model import Location, record
 from doctor.project.codepaths import CodeMap, CodePath
 from doctor.project.types import Service
 
@@ -36,7 +35,7 @@ PathSpec = tuple[object, ...]
 ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")  # run from their own folder (python manage.py ...)
 
 
-@dataclass(frozen=True)
+@record
 class DotenvCall:
     """One `load_dotenv(...)` call: where it is, whether it overrides, the paths it may load."""
 
@@ -47,7 +46,7 @@ class DotenvCall:
     every: bool = False  # a loop over the candidates without `break`: each existing one is loaded
 
 
-@dataclass(frozen=True)
+@record
 class DotenvEffect:
     """A variable the app sees differently from what compose set, because of one `load_dotenv` call."""
 

@@ -6,14 +6,14 @@ networks; neither image nor build; container_name rules.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from doctor.lazyre import lazy
 from doctor.project.types import Problem, ProblemKind
 from doctor.project.yamlload import YList, YMap, stringify
 
-_CONTAINER_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
+_CONTAINER_NAME = lazy(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
 
 
 def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, problems: list[Problem]) -> None:

@@ -8,11 +8,11 @@ from the cwd, the second `.env` pass (project directory, lower precedence), prof
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project import ProjectOptions
 from doctor.project.types import EnvFile, Problem, ProblemKind
@@ -24,7 +24,7 @@ OVERRIDE_NAMES = (
     "docker-compose.override.yml",
     "docker-compose.override.yaml",
 )
-_VALID_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_VALID_NAME = lazy(r"^[a-z0-9][a-z0-9_-]*$")
 _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 
 

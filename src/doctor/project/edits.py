@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project import Project
 from doctor.project.types import EnvVar
@@ -148,10 +149,10 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-_QUOTED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"'), "'": re.compile(r"'(?:[^']|'')*'")}
-_PLAIN = re.compile(r"(.*?)(?=\s+#|\s*$)")
-_AFTER = re.compile(r"(\s+#.*)?\s*$")
-_PLAIN_UNSAFE = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: | #|[\s:]$|[\n\r]")
+_QUOTED = {'"': lazy(r'"(?:[^"\\]|\\.)*"'), "'": lazy(r"'(?:[^']|'')*'")}
+_PLAIN = lazy(r"(.*?)(?=\s+#|\s*$)")
+_AFTER = lazy(r"(\s+#.*)?\s*$")
+_PLAIN_UNSAFE = lazy(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: | #|[\s:]$|[\n\r]")
 
 
 def _env_line(line: str, key: str, value: str) -> str | None:

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project.interpolate import InterpolationError, as_lookup, substitute
 from doctor.project.reading import ENV_LIMIT, read_regular
@@ -37,7 +38,7 @@ _KEY_PUNCTUATION = frozenset("_.-[]")
 # Go's regexp `\s` is ASCII [\t\n\f\r ] (no \v).
 _EXPORT = re.compile(r"export[\t\n\f\r ]+")
 # parser.go escapeSeqRegex; Go's `\d` is ASCII.
-_ESCAPE = re.compile(r"\\(?:[abcfnrtv$\"\\]|0[0-9]{0,3})")
+_ESCAPE = lazy(r"\\(?:[abcfnrtv$\"\\]|0[0-9]{0,3})")
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
                    "\\": "\\", '"': '"'}
 

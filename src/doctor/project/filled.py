@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.recipe import Recipe
 
@@ -20,7 +21,7 @@ _NODE = re.compile(
 )
 _VENV = re.compile(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*([^\s;&|-][^\s;&|]*)")
 _UV_SYNC = re.compile(r"\buv\s+sync\b")
-_GLOBAL = re.compile(r"\s(?:-g|--global)\b|\byarn\s+global\b")
+_GLOBAL = lazy(r"\s(?:-g|--global)\b|\byarn\s+global\b")
 _COMPOSER = re.compile(r"\bcomposer\s+install\b")
 
 

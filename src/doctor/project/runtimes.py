@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from pathlib import Path
 
 from doctor.model import Location, record
@@ -93,6 +92,8 @@ def _pyproject(path: Path) -> list[Declared]:
     lines = _lines(path)
     if not lines:
         return []
+    import tomllib  # here: ~5 ms to import, and only a pyproject.toml needs it
+
     try:
         data = tomllib.loads("\n".join(lines))
     except tomllib.TOMLDecodeError:

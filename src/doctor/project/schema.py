@@ -23,6 +23,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project.filetree import failed
 from doctor.project.types import Problem, ProblemKind
@@ -226,7 +227,7 @@ def _validator() -> Any:
     return jsonschema.Draft7Validator(schema, format_checker=checker)
 
 
-_DURATION = re.compile(r"^[+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$")
+_DURATION = lazy(r"^[+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$")
 
 
 def _go_duration(value: object) -> bool:

@@ -8,7 +8,6 @@ resolves for the container itself only; `extra_hosts` are the container's own /e
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
@@ -235,6 +234,8 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
         if group:
             return _closest(ref.host, [p.name for p in group]) or group[0].name
     names = [p.name for p in peers] + [n for n, s in view.names.items() if s and s != exclude]
+    import difflib  # here: only a host naming no service needs it
+
     close = difflib.get_close_matches(ref.host.lower(), sorted(set(names)), n=1, cutoff=0.75)
     return str(close[0]) if close else None
 
@@ -242,5 +243,7 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
 def _closest(host: str, names: list[str]) -> str | None:
     if len(names) == 1:
         return names[0]
+    import difflib
+
     ranked = sorted(names, key=lambda n: (-difflib.SequenceMatcher(None, host.lower(), n.lower()).ratio(), n))
     return ranked[0] if ranked else None

@@ -1,0 +1,84 @@
+"""`doctor.model.record` behaves as `@dataclass(frozen=True)`, its `__init__` compiled on first use."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import pytest
+
+from doctor.model import record
+
+
+def _fresh() -> type:
+    @record
+    class Point:
+        x: int
+        y: int = 0
+        tags: list[str] = dataclasses.field(default_factory=list)
+
+    return Point
+
+
+def test_first_instance_compiles_the_init_and_later_ones_use_it() -> None:
+    point = _fresh()
+    first_init = point.__init__
+    p = point(1, tags=["a"])
+    assert (p.x, p.y, p.tags) == (1, 0, ["a"])
+    assert point.__init__ is not first_init  # the compiled one took over
+    q = point(1, tags=["a"])
+    assert p == q and p != point(1, 1) and repr(p).endswith("Point(x=1, y=0, tags=['a'])")
+    assert point(2).tags == [] and point(2).tags is not point(2).tags  # a new list each time
+    assert hash(point(3, 4, None)) == hash(point(3, 4, None))  # type: ignore[arg-type]
+
+
+def test_bad_arguments_fail_as_dataclass_would_even_on_the_first_call() -> None:
+    point = _fresh()
+    with pytest.raises(TypeError):
+        point()
+    with pytest.raises(TypeError):
+        point(1, 2, [], 4)
+    with pytest.raises(TypeError):
+        point(1, z=3)
+    assert point(x=5).x == 5
+
+
+def test_frozen_post_init_and_plain_subclass() -> None:
+    seen: list[int] = []
+
+    @record
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            seen.append(self.value)
+
+    class Named(Checked):
+        def name(self) -> str:
+            return f"v{self.value}"
+
+    assert Named(3).name() == "v3" and Checked(4).value == 4 and seen == [3, 4]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Checked(1).value = 2  # type: ignore[misc]
+    assert dataclasses.replace(Checked(1), value=7).value == 7 and seen[-1] == 7
+
+
+def test_threads_racing_the_first_instance_all_get_whole_records() -> None:
+    point = _fresh()
+    made: list[object] = []
+    threads = [threading.Thread(target=lambda i=i: made.append(point(i, i))) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(p.x for p in made) == list(range(8))  # type: ignore[attr-defined]
+    assert all(p.y == p.x for p in made)  # type: ignore[attr-defined]
+
+
+def test_a_field_without_default_after_one_with_fails_at_class_creation() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+
+        @record
+        class Bad:
+            a: int = 1
+            b: int  # type: ignore[misc]
