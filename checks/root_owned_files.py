@@ -111,9 +111,7 @@ def _rel(path: Path, root: Path) -> str:
 
 def _operands(scan: OwnerScan, within: Path, strays: list[Stray], top: str) -> tuple[bool, list[Path]]:
     """(recursive, paths): the fewest chown operands covering the group, never an excluded path."""
-    roots = scan.chown_roots(within if top != "." else None)
-    if top == ".":
-        roots = tuple(r for r in roots if r[0] in {s.path for s in strays})
+    roots = scan.chown_roots(within if top != "." else None, strays)
     protected = any(d == within or d.is_relative_to(within) for d in scan.excluded_in) if top != "." else True
     if all(recursive or not path.is_dir() for path, recursive in roots) or not roots:
         if len(roots) > MAX_OPERANDS and not protected:

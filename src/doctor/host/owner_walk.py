@@ -24,6 +24,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import NoReturn
 
@@ -68,8 +69,9 @@ class OwnerScan:
     # ancestor) would touch what the user asked doctor to leave alone
     excluded_in: frozenset[Path] = frozenset()
 
-    def chown_roots(self, within: Path | None = None) -> tuple[tuple[Path, bool], ...]:
-        """The fewest (path, recursive) chown operands that cover every stray (under `within`)."""
+    @cached_property
+    def _pure(self) -> frozenset[Path]:
+        """The stray directories a recursive chown may take whole (no excluded entry below them)."""
         impure: set[Path] = set()
         for directory in self.excluded_in:
             while directory not in impure:
@@ -77,10 +79,18 @@ class OwnerScan:
                 if directory == self.root or directory.parent == directory:
                     break
                 directory = directory.parent
-        stray_dirs = {s.path for s in self.strays if s.is_dir}
-        pure = stray_dirs - impure
+        return frozenset({s.path for s in self.strays if s.is_dir} - impure)
+
+    def chown_roots(self, within: Path | None = None, strays: Iterable[Stray] | None = None,
+                    ) -> tuple[tuple[Path, bool], ...]:
+        """The fewest (path, recursive) chown operands that cover every stray (under `within`).
+
+        `strays` (default all) are the ones to cover: a caller that groups them passes each group,
+        so n strays in n groups cost O(n log n), not n walks over all of them.
+        """
+        pure = self._pure
         roots = []
-        for stray in sorted(self.strays, key=lambda s: s.path):
+        for stray in sorted(self.strays if strays is None else strays, key=lambda s: s.path):
             if within is not None and not stray.path.is_relative_to(within):
                 continue
             if any(parent in pure for parent in stray.path.parents

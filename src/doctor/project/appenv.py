@@ -62,12 +62,15 @@ class DotenvEffect:
 def code_roots(project_dir: Path, maps: Iterable[CodeMap]) -> tuple[Path, ...]:
     """The folders whose Python files may run in a service: build contexts and bind-mounted folders
     inside the project, or its parent (`..` of a `.devcontainer/` project is the repo); never a
-    bind of /tmp or $HOME that happens to hold it."""
-    found = {project_dir}
+    bind of /tmp or $HOME that happens to hold it. None when no service gets code from the host
+    (only images): then no Python file of the project runs in a container, and none is read."""
+    found: set[Path] = set()
     for codes in maps:
         for path in (*(p.host for p in codes.live), *([codes.context] if codes.context else [])):
             if path.is_dir() and (path == project_dir.parent or path.is_relative_to(project_dir)):
                 found.add(path)
+    if found:
+        found.add(project_dir)
     roots = sorted(found, key=lambda p: len(p.parts))
     return tuple(r for i, r in enumerate(roots) if not any(r.is_relative_to(o) for o in roots[:i]))
 
