@@ -100,10 +100,14 @@ class _Prober:
         self.host, self.remote, self.table = host, remote, table
         self.addresses: set[tuple[str, str]] = set()
 
+    def busy(self, protocol: str) -> frozenset[int] | None:
+        """The ports the socket table shows busy; None when every port must be bound to tell."""
+        return self.host.ports.busy_ports(protocol) if self.table else None
+
     def failures(self, sock: HostSocket) -> tuple[BindFailure, ...]:
         if self.remote:
             return ()
-        busy = self.host.ports.busy_ports(sock.protocol) if self.table else None
+        busy = self.busy(sock.protocol)
         specific = sock.ip not in ("", "0.0.0.0", "::")
         if busy is None or sock.port in busy or (specific and (sock.ip, sock.protocol) not in self.addresses):
             if specific:
@@ -120,7 +124,7 @@ def _range_owners(check: Check, model: ComposeModel, host: Host, group: Publishe
     65,535-port range builds a handful of findings, not tens of thousands.
     """
     owners: dict[tuple[object, ...], Owned] = {}
-    busy = host.ports.busy_ports(group.protocol) if prober.table else None
+    busy = prober.busy(group.protocol)
     failed: set[int] = set()
     for index, port in enumerate(group.ports):
         if index and busy is not None and port not in busy and (port, group.protocol) not in by_port:
