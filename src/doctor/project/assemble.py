@@ -17,6 +17,7 @@ from doctor.project import schema
 from doctor.project.extends import Extender
 from doctor.project.filetree import Interpolation
 from doctor.project.include import apply_include
+from doctor.project.inputs import probed
 from doctor.project.merge import delete_paths, merge_resources, merge_service
 from doctor.project.service import Canonicalizer
 from doctor.project.types import Problem, ProblemKind, VariableUse
@@ -74,6 +75,7 @@ class Assembler:
         if path in self._parsed:
             return self._parsed[path]
         parsed = Parsed(None)
+        probed(path)
         try:
             if not path.is_file():
                 self._not_a_file(path)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from doctor.model import Location
 from doctor.project.envfile import read_env_file
+from doctor.project.inputs import env_copy, probed
 from doctor.project.types import ProblemKind
 from doctor.project.yamlload import YList, YMap, stringify
 
@@ -62,6 +63,7 @@ def _include_one(assembler: Assembler, doc: YMap, scope: Scope, entry: Any, loc:
         assembler.problem(ProblemKind.REFERENCE, f"include cycle detected: {files[0]}", loc)
         return
     for path in files:
+        probed(path)
         if not path.is_file():
             assembler.problem(ProblemKind.REFERENCE, f"included file {path} not found", loc)
             return
@@ -93,17 +95,19 @@ def _include_env(assembler: Assembler, scope: Scope, project_dir: Path, env_file
     paths: list[Path] = []
     if not env_files:
         default = project_dir / ".env"
+        probed(default)
         if default.is_file():
             paths.append(default)
     for text in env_files:
         if text == "/dev/null":
             continue
         path = Path(os.path.normpath(os.path.join(scope.base, text)))
+        probed(path)
         if not path.is_file():
             assembler.problem(ProblemKind.ENV_FILE, f"include env_file {path} not found", loc)
             return None
         paths.append(path)
-    env = dict(scope.env)
+    env = env_copy(scope.env)
     read: dict[str, str] = {}
     for path in paths:
         parsed = read_env_file(path, lambda name: scope.env.get(name, read.get(name)))
