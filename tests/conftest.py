@@ -39,6 +39,14 @@ def _unavailable(what: str) -> None:
 SHARED_MISSING = f"shared/ not found at {SHARED} (set DOCTOR_SHARED to its path)"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """doctor's caches (login PATH, compose model) go to a folder of this test, never the
+    developer's ~/.cache/doctor nor another test's (a model stored by one test must not answer
+    another that patches the loader)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():

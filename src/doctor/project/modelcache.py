@@ -9,7 +9,7 @@ file it read or probed: discovery candidates in the folder and its parents, -f /
 extends targets, `.env` and env_file files. inputs.py records those during the load, so
 nothing is guessed; a load that read the environment as a whole is not stored.
 
-Like git's racy-index rule, an entry is not stored while any input's mtime or ctime is within
+Like git's racy-index rule, an entry is not stored while any input's mtime is within
 RACY_NS of the time of writing (an edit in the same clock tick, same size, would look unchanged).
 
 The store is a pickle, so it is read only from a folder that is the current user's and not
@@ -130,7 +130,7 @@ def stamp(path: str, follow: bool = False) -> Stamp:
 def _racy(found: Stamp, now_ns: int) -> bool:
     if isinstance(found, int) or len(found) < 7:
         return False
-    return max(found[4], found[5]) >= now_ns - RACY_NS or (len(found) > 7 and _racy(found[7], now_ns))
+    return found[4] >= now_ns - RACY_NS or (len(found) > 7 and _racy(found[7], now_ns))
 
 
 def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
