@@ -447,3 +447,12 @@ def test_warm_preflight_parses_nothing_and_reports_the_same(name: str, tmp_path:
     assert not {"yaml", "doctor.project.assemble", "doctor.project.compose",
                 "doctor.project.yamlload", "doctor.project.include", "doctor.project.extends",
                 "doctor.project.merge", "doctor.project.schema"} & set(warm_modules)
+
+
+def test_a_readable_folder_of_an_older_doctor_becomes_private(tmp_path: Path, env: dict[str, str]) -> None:
+    folder = Path(env["XDG_CACHE_HOME"]) / "doctor"
+    folder.mkdir(parents=True, mode=0o755)
+    folder.chmod(0o755)
+    root = make_project(tmp_path)
+    load(root, env)
+    assert folder.stat().st_mode & 0o777 == 0o700 and load(root, env)[2]

@@ -80,7 +80,7 @@ class TrackedEnv(dict[str, str]):
         self._note(key)
         return super().get(key, default)
 
-    def setdefault(self, key: str, default: str) -> str:  # type: ignore[override]
+    def setdefault(self, key: str, default: str) -> str:
         self._note(key)
         return super().setdefault(key, default)
 
@@ -122,7 +122,6 @@ class TrackedEnv(dict[str, str]):
         self._whole()
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
 
     def __or__(self, other: Any) -> Any:
         self._whole()

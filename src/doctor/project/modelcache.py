@@ -22,6 +22,7 @@ The model's `variables` hold the whole shell environment: only the part the load
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import stat
@@ -194,7 +195,7 @@ def _read(folder: Path, name: str, key: tuple[Any, ...],
         return _valid(loads(data), key, env)
     # a cache file is not trusted input: a truncated or foreign pickle fails in many ways
     # (EOFError, UnpicklingError, ImportError, AttributeError, TypeError...), each just a miss
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
@@ -221,12 +222,13 @@ def _write(folder: Path, name: str, data: bytes) -> None:
 
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        try:
+        with contextlib.suppress(FileExistsError):
             folder.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
-        if not _trusted(os.lstat(folder)) or not folder.is_dir():
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode) or not _trusted(info):
             return
+        if info.st_mode & 0o077:  # made by an older doctor (login-path.json): entries hold .env values
+            os.chmod(folder, 0o700)
         write_atomic(folder / name, data)
         _prune(folder, name)
     except OSError:
