@@ -66,11 +66,11 @@ def load_model(options: ProjectOptions, parsed: dict[Path, Parsed]) -> tuple[Com
     """The compose model for these options: from the cache when nothing it was computed from
     changed, else loaded (and stored). Features come along only when the cache is on."""
     folder = cache_dir(options.env)
-    if folder is None:
+    key = _key(options) if folder is not None else None
+    if folder is None or key is None:
         from doctor.project.compose import load_project
 
         return load_project(options, parsed), None
-    key = _key(options)
     name = f"{PREFIX}{zlib.crc32(repr(key).encode()):08x}{zlib.adler32(repr(key).encode()):08x}{SUFFIX}"
     hit = _read(folder, name, key, options.env)
     if hit is not None:
@@ -81,12 +81,15 @@ def load_model(options: ProjectOptions, parsed: dict[Path, Parsed]) -> tuple[Com
     return model, features
 
 
-def _key(options: ProjectOptions) -> tuple[Any, ...]:
-    """What the result depends on besides the recorded variables and files."""
+def _key(options: ProjectOptions) -> tuple[Any, ...] | None:
+    """What the result depends on besides the recorded variables and files (None: no cwd)."""
     text = str(options.path)
     if text.startswith("~"):
         text = os.path.expanduser(text)
-    path = os.path.normpath(os.path.join(os.getcwd(), text))
+    try:
+        path = os.path.normpath(os.path.join(os.getcwd(), text))
+    except OSError:  # the cwd was deleted: the loader reports what it can, uncached
+        return None
     return (FORMAT, _doctor_version(), sys.version, _code_stamp(), path, tuple(map(str, options.files)),
             tuple(options.profiles), options.project_name,
             os.environ.get("HOME"))  # os.path.expanduser reads the process's HOME, not options.env
