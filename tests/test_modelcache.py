@@ -456,3 +456,17 @@ def test_a_readable_folder_of_an_older_doctor_becomes_private(tmp_path: Path, en
     root = make_project(tmp_path)
     load(root, env)
     assert folder.stat().st_mode & 0o777 == 0o700 and load(root, env)[2]
+
+
+def test_jsonschema_decides_the_problems_so_its_folder_is_an_input(tmp_path: Path, env: dict[str, str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    installed = tmp_path / "site" / "jsonschema"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(modelcache, "_jsonschema_folder", lambda: str(installed))
+    root = warmed(tmp_path, env)
+    installed.rmdir()  # uninstalled: the hand-written shape problems would be reported instead
+    assert_miss_equals_fresh(root, env)
+    monkeypatch.setattr(modelcache, "_jsonschema_folder", lambda: None)
+    shutil.rmtree(Path(env["XDG_CACHE_HOME"]) / "doctor")
+    load(root, env)
+    assert entries(env) == []  # without jsonschema nothing is stored: its install could not be seen

@@ -6,8 +6,8 @@ doctor's version and its loader's source files, the Python version, the project 
 (path, -f files, profiles, name), the value (or absence) of every environment variable the
 load looked up, and the stat (kind, inode, size, mtime, ctime, owner; or the error) of every
 file it read or probed: discovery candidates in the folder and its parents, -f / include /
-extends targets, `.env` and env_file files. inputs.py records those during the load, so
-nothing is guessed; a load that read the environment as a whole is not stored.
+extends targets, `.env` and env_file files, and jsonschema's folder. inputs.py records those
+during the load, so nothing is guessed; a load that read the environment as a whole is not stored.
 
 Like git's racy-index rule, an entry is not stored while any input's mtime is within
 RACY_NS of the time of writing (an edit in the same clock tick, same size, would look unchanged).
@@ -153,8 +153,10 @@ def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
     model = dataclasses.replace(model, variables=variables)
     features = file_features(documents_of(model.files, parsed))
     origin = inputs.origin
-    if inputs.wholesale or not all(k in variables for k in origin):
+    validator = _jsonschema_folder()
+    if inputs.wholesale or validator is None or not all(k in variables for k in origin):
         return model, features, None
+    inputs.files.add(validator)  # problems differ without jsonschema: uninstalling it must miss
     now = time.time_ns()
     stamps = tuple(sorted((path, stamp(path)) for path in inputs.files))
     if any(_racy(found, now) for _, found in stamps):
@@ -166,6 +168,16 @@ def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
         return model, features, dumps((header, payload), 5)
     except (PicklingError, TypeError, AttributeError, RecursionError, ValueError):
         return model, features, None
+
+
+def _jsonschema_folder() -> str | None:
+    """Where jsonschema is installed (schema.available() decides which problems are reported);
+    None when absent: such a model is not stored, as a later install could not be seen."""
+    import importlib.util
+
+    found = importlib.util.find_spec("jsonschema")
+    places = list(found.submodule_search_locations or ()) if found is not None else []
+    return places[0] if places else None
 
 
 def _trusted(info: os.stat_result) -> bool:
