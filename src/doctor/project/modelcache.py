@@ -175,7 +175,10 @@ def _jsonschema_folder() -> str | None:
     None when absent: such a model is not stored, as a later install could not be seen."""
     import importlib.util
 
-    found = importlib.util.find_spec("jsonschema")
+    try:
+        found = importlib.util.find_spec("jsonschema")
+    except (ImportError, ValueError):  # a broken install: as absent
+        return None
     places = list(found.submodule_search_locations or ()) if found is not None else []
     return places[0] if places else None
 
