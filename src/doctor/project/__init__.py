@@ -80,7 +80,8 @@ class Project:
 
     def compose_documents(self) -> list[ComposeDocuments]:
         """Each readable compose file's YAML documents and `!reset`/`!override` paths, as written
-        (before interpolation and merge): parsed once, by the loader, for every reader."""
+        (before interpolation and merge): parsed once, by the loader, for every reader (parsed
+        here when the model came from the model cache; compose_features() needs no parse)."""
         return documents_of(self.compose.files, self._parsed)
 
     def compose_features(self) -> FileFeatures:
