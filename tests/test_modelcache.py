@@ -75,8 +75,9 @@ def env(tmp_path: Path) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
 
-def load(root: Path, env: dict[str, str], **options: Any) -> tuple[ComposeModel, FileFeatures, bool]:
-    """The model and features of a fresh Project, and whether they came from the cache."""
+@contextmanager
+def counting_loads() -> Iterator[list[int]]:
+    """How many times the loader ran (a cache miss) in the block."""
     calls: list[int] = []
     real = modelcache._load_recorded
 
@@ -86,6 +87,12 @@ def load(root: Path, env: dict[str, str], **options: Any) -> tuple[ComposeModel,
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(modelcache, "_load_recorded", spy)
+        yield calls
+
+
+def load(root: Path, env: dict[str, str], **options: Any) -> tuple[ComposeModel, FileFeatures, bool]:
+    """The model and features of a fresh Project, and whether they came from the cache."""
+    with counting_loads() as calls:
         project = Project(ProjectOptions(root, env=env, **options))
         return project.compose, project.compose_features(), not calls
 
@@ -144,6 +151,30 @@ def test_corpus_warm_equals_cold_and_every_read_is_recorded(shared_dir: Path, tm
         warm = load(project_dir, run_env, files=files)
         assert warm[2], variant["slug"]
         assert warm[:2] == fresh(project_dir, run_env, files=files), variant["slug"]
+        shutil.rmtree(Path(run_env["XDG_CACHE_HOME"]) / "doctor")
+        loaded, stored = (preflight_json(project_dir, run_env, files) for _ in range(2))
+        assert not loaded[1] and stored[1], variant["slug"]  # a miss, then a hit
+        assert loaded[0] == stored[0], variant["slug"]
+        assert len(entries(run_env)) == 1
+
+
+STATIC = ("service-name-drift", "leaked-host-port", "missing-mount", "env-drift", "dotenv-override",
+          "script-line-endings", "runtime-drift", "compose-version", "volume-shadowing", "host-gateway",
+          "compose-config")
+
+
+def preflight_json(root: Path, env: dict[str, str], files: tuple[Path, ...] = ()) -> tuple[str, bool]:
+    """The JSON report of the file-only checks (a live port or engine could differ between runs),
+    and whether the model came from the cache."""
+    from doctor.engine import RunOptions, load_registry, preflight
+    from doctor.redact import Redactor
+    from doctor.report import RenderOptions
+    from doctor.report.json import render
+
+    options = ProjectOptions(path=root, files=files, env=env)
+    with counting_loads() as calls:
+        report = preflight(RunOptions(project=options, select=STATIC, env=env), load_registry()).report
+    return render(report, Redactor(), RenderOptions(version="test", cwd=root)), not calls
 
 
 # --- every input is recorded ---------------------------------------------------------------
