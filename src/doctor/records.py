@@ -156,7 +156,7 @@ def _make(cls: Any, frozen: bool) -> Any:
         cls.__setattr__ = _record_setattr
         cls.__delattr__ = _record_delattr
     if "__match_args__" not in own:
-        cls.__match_args__ = tuple(every)
+        cls.__match_args__ = tuple(every)  # type: ignore[misc]
     if not cls.__doc__:
         cls.__doc__ = f"{cls.__name__}({', '.join(_signature_part(f) for f in fields)})"
     return cls
@@ -247,7 +247,7 @@ class _DataclassView:
                 default=dataclasses.MISSING if f.default is MISSING else f.default,
                 default_factory=dataclasses.MISSING if f.default_factory is MISSING else f.default_factory,
                 repr=f.repr, hash=f.hash, compare=f.compare)
-        made = dataclasses.dataclass(frozen=cls.__record_frozen__)(type(cls.__name__, (), namespace))
+        made: Any = dataclasses.dataclass(frozen=cls.__record_frozen__)(type(cls.__name__, (), namespace))
         type.__setattr__(cls, "__dataclass_fields__", made.__dataclass_fields__)
         type.__setattr__(cls, "__dataclass_params__", made.__dataclass_params__)
         return getattr(made, self.name)
