@@ -236,6 +236,10 @@ def test_own_methods_are_kept_and_an_undocumented_record_gets_dataclass_doc() ->
     assert repr(Own(1)) == "own" and Own(1) == Own(2)
     assert hash(Own(1)) == hash((1,))  # frozen with its own __eq__: dataclass still hashes the fields
     assert Bare.__doc__ == "Bare(x: 'int', y: 'str' = 's')"
+    typed = {"__annotations__": {"a": int, "b": list[int], "c": Path, "d": Any}, "d": None, "__module__": __name__}
+    for decorate in (record, dataclasses.dataclass(frozen=True)):
+        made = decorate(type("Typed", (), dict(typed)))
+        assert made.__doc__ == "Typed(a: int, b: list[int], c: pathlib.Path, d: Any = None)"
 
 
 def test_cleandoc_is_inspect_cleandoc() -> None:

@@ -96,6 +96,7 @@ def record(cls: Any = None, /, *, frozen: bool = True) -> Any:
 
 
 def _make(cls: Any, frozen: bool) -> Any:
+    """cls made a record: its fields read from its annotations (after its bases'), its methods set."""
     own = cls.__dict__
     every = _inherited(cls, frozen)
     for name, annotation in own.get("__annotations__", {}).items():
@@ -218,7 +219,16 @@ def _special(annotation: Any, cls: Any) -> str:
 
 def _signature_part(f: Field) -> str:
     """A field as inspect.signature shows it in the docstring dataclass gives an undocumented class."""
-    shown = f"{f.name}: {f.type!r}" if isinstance(f.type, str) else f"{f.name}: {getattr(f.type, '__name__', f.type)}"
+    kind = f.type  # as inspect.formatannotation shows it
+    if getattr(kind, "__module__", None) == "typing":
+        kind = repr(kind).replace("typing.", "")
+    elif isinstance(kind, types.GenericAlias):
+        kind = str(kind)
+    elif isinstance(kind, type):
+        kind = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    else:
+        kind = repr(kind)
+    shown = f"{f.name}: {kind}"
     if f.default is not MISSING:
         return f"{shown} = {f.default!r}"
     return f"{shown} = <factory>" if f.default_factory is not MISSING else shown
