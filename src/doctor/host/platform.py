@@ -19,11 +19,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import record
+from doctor.model import field, record
 
 COMMAND_TIMEOUT = 2.0
 LAUNCHD_DEFAULT_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"

@@ -23,7 +23,6 @@ The model's `variables` hold the whole shell environment: only the part the load
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import stat
 import sys
@@ -32,6 +31,8 @@ import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from doctor.model import replace
 
 try:  # the C pickler alone: pickle.py would import `re` on every warm run
     from _pickle import PicklingError, dumps, loads
@@ -147,10 +148,10 @@ def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
 
     inputs = LoadInputs(options.env)
     with recording(inputs):
-        tracked = dataclasses.replace(options, env=TrackedEnv.of(inputs))
+        tracked = replace(options, env=TrackedEnv.of(inputs))
         model = load_project(tracked, parsed)
     variables = model.variables.plain() if isinstance(model.variables, TrackedEnv) else dict(model.variables)
-    model = dataclasses.replace(model, variables=variables)
+    model = replace(model, variables=variables)
     features = file_features(documents_of(model.files, parsed))
     origin = inputs.origin
     validator = _jsonschema_folder()
@@ -163,7 +164,7 @@ def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
         return model, features, None
     added = {k: v for k, v in variables.items() if origin.get(k) != v}
     try:
-        payload = dumps((dataclasses.replace(model, variables={}), added, features), 5)
+        payload = dumps((replace(model, variables={}), added, features), 5)
         header = (key, tuple(sorted(inputs.env.items())), stamps, now)
         return model, features, dumps((header, payload), 5)
     except (PicklingError, TypeError, AttributeError, RecursionError, ValueError):
@@ -229,7 +230,7 @@ def _valid(entry: Any, key: tuple[Any, ...], env: Mapping[str, str]) -> tuple[Co
     model, added, features = loads(payload)
     variables = dict(env)
     variables.update(added)
-    return dataclasses.replace(model, variables=variables), features
+    return replace(model, variables=variables), features
 
 
 def _write(folder: Path, name: str, data: bytes) -> None:
