@@ -6,12 +6,14 @@ ZDOTDIR, the inherited PATH, and the size and mtime of every startup file the co
 read (and macOS's /etc/paths for path_helper). Files those source indirectly (nvm.sh, a
 plugin manager) are not seen, so an entry also expires after MAX_AGE seconds.
 DOCTOR_NO_CACHE=1 turns the cache off.
+
+An entry keeps that key material itself and is found by comparing it (a handful of entries per
+file): no digest, so no hashlib (whose import alone costs a warm run ~3 ms).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import time
@@ -38,15 +40,25 @@ def _stamp(path: str) -> tuple[str, int, int] | None:
     return path, info.st_mtime_ns, info.st_size
 
 
-def cache_key(shell: str, env: Mapping[str, str]) -> str:
-    """A digest of everything the login shell's PATH is computed from (that doctor can see)."""
+def cache_key(shell: str, env: Mapping[str, str]) -> list[object]:
+    """Everything the login shell's PATH is computed from (that doctor can see), as JSON values."""
     home = env.get("HOME", "")
     zdotdir = env.get("ZDOTDIR", "")
     files = [*SYSTEM_FILES, *(os.path.join(home, f) for f in HOME_FILES)]
     if zdotdir:
         files += [os.path.join(zdotdir, f) for f in (".zshenv", ".zprofile", ".zshrc", ".zlogin")]
-    material = [shell, home, zdotdir, env.get("PATH", ""), [_stamp(f) for f in files]]
-    return hashlib.sha256(json.dumps(material).encode()).hexdigest()[:32]
+    return [shell, home, zdotdir, env.get("PATH", ""), [_stamp(f) for f in files]]
+
+
+def _same(entry: object, key: str) -> bool:
+    """Whether a stored entry was computed from `key` (the JSON text of a cache_key)."""
+    return isinstance(entry, dict) and json.dumps(entry.get("key")) == key
+
+
+def _fresh(entry: object, now: float) -> bool:
+    """Whether a stored entry is younger than MAX_AGE (a damaged one is not)."""
+    at = entry.get("at") if isinstance(entry, dict) else None
+    return isinstance(at, (int, float)) and now - at <= MAX_AGE
 
 
 def cache_file(env: Mapping[str, str]) -> Path | None:
@@ -63,10 +75,12 @@ def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | None:
     if path is None:
         return None
     try:
-        entry = json.loads(path.read_text(encoding="utf-8")).get(cache_key(shell, env))
-    except (OSError, ValueError, AttributeError):
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    if not isinstance(entry, dict) or time.time() - float(entry.get("at", 0)) > MAX_AGE:
+    key = json.dumps(cache_key(shell, env))
+    entry = next((e for e in stored if _same(e, key)), None) if isinstance(stored, list) else None
+    if entry is None or not _fresh(entry, time.time()):
         return None
     entries = entry.get("entries")
     return tuple(str(e) for e in entries) if isinstance(entries, list) else None
@@ -83,8 +97,10 @@ def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...]) -> None:
         try:
             current = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            current = {}
+            current = []
         now = time.time()
-        kept = {k: v for k, v in current.items() if isinstance(v, dict) and now - float(v.get("at", 0)) <= MAX_AGE}
-        kept[cache_key(shell, env)] = {"at": now, "shell": shell, "entries": list(entries)}
+        material = cache_key(shell, env)
+        key = json.dumps(material)
+        kept = [e for e in current if _fresh(e, now) and not _same(e, key)] if isinstance(current, list) else []
+        kept.append({"at": now, "key": material, "entries": list(entries)})
         write_atomic(path, json.dumps(kept, indent=1).encode("utf-8"))
