@@ -6,6 +6,7 @@ reads `$HOME/.profile` as a login shell would, then runs the command doctor gave
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from doctor.checks.path_gap import PathGap
 
-from doctor import app
+from doctor import app, cli
 from doctor.host import Host, shell
 from doctor.host.shell import MARK, ShellPaths, collect_login_path, spawn_login_shell, start_early
 from doctor.model import Finding
@@ -235,3 +236,20 @@ def _dead(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
     except FileNotFoundError:
         return True
+
+
+def test_the_fast_path_starts_the_shell_once_for_the_whole_run(brew: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    project = project_with(tmp_path)
+    for name, value in env_for(brew).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(project)
+    spawned: list[object] = []
+    real = shell.spawn_login_shell
+    monkeypatch.setattr(shell, "spawn_login_shell", lambda *args: spawned.append(args) or real(*args))
+    out = io.StringIO()
+    monkeypatch.setattr(app.preflight, "__defaults__", (out,))  # its `out` default is the stdout of import time
+    with pytest.raises(SystemExit):
+        cli.main(["preflight"])  # `doctor preflight`: cli starts it, run_preflight keeps it, path-gap reads it
+    assert "'ruff' (make target 'lint') is found only by the login shell" in out.getvalue()
+    assert len(spawned) == 1 and len(started(brew)) == 1 and gone(started(brew)[0])

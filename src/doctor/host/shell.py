@@ -19,14 +19,17 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doctor.lazyre import lazy
 from doctor.model import record
+
+if TYPE_CHECKING:
+    import subprocess  # imported when a shell is started: a run on the cache never needs it
 
 LOGIN_SHELL_TIMEOUT = 3.0
 MARK = "__DOCTOR_PATH_7f3a__"
@@ -96,7 +99,7 @@ class ShellPaths:
     def release(self) -> None:
         """Kill the login shell if it was started and is no longer needed (path-gap found no tool)."""
         started, self._started = self._started, None
-        if isinstance(started, subprocess.Popen):
+        if started is not None and not isinstance(started, LoginPath):
             _discard(started)
 
     def which(self, tool: str, entries: Sequence[str]) -> str | None:
@@ -143,10 +146,11 @@ def start_early(env: Mapping[str, str], path: Path, select: Sequence[str] | None
     so the shell overlaps them. Only when the choice is certain from the command line alone:
     path-gap selected (or no --select) and not ignored, and no doctor.yaml or pyproject.toml
     naming doctor in the project folder (either may select or ignore checks; such a run starts
-    the shell later, when the engine knows the checks). Never raises.
+    the shell later, when the engine knows the checks). A shell already started for the same
+    shell and environment is kept (a second call of one run); any other is killed. Never raises.
     """
-    _discard_early()
     if (select is not None and PATH_GAP not in select) or (ignore is not None and PATH_GAP in ignore):
+        _discard_early()
         return
     try:
         folder = path if path.is_dir() else path.parent
@@ -156,9 +160,13 @@ def start_early(env: Mapping[str, str], path: Path, select: Sequence[str] | None
         if pyproject.exists() and b"doctor" in pyproject.read_bytes():
             return
     except (OSError, ValueError):
+        _discard_early()
         return
     shell = user_shell(env)
-    _early.append((shell, env, _cached_or_spawned(shell, env)))
+    if _early and _early[0][0] == shell and _early[0][1] == env:
+        return  # already started for this run (the command line's fast path starts it before this)
+    _discard_early()
+    _early.append((shell, dict(env), _cached_or_spawned(shell, env)))
 
 
 def _take_early(shell: str, env: Mapping[str, str]) -> subprocess.Popen[bytes] | LoginPath | None:
@@ -172,7 +180,7 @@ def _discard_early() -> None:
     """Kill an early shell no run adopted (the run stopped first, or used another environment)."""
     while _early:
         started = _early.pop()[2]
-        if isinstance(started, subprocess.Popen):
+        if not isinstance(started, LoginPath):
             _discard(started)
 
 
@@ -186,6 +194,8 @@ def _cached_or_spawned(shell: str, env: Mapping[str, str]) -> subprocess.Popen[b
 
 def spawn_login_shell(shell: str, env: Mapping[str, str]) -> subprocess.Popen[bytes] | LoginPath:
     """The running login shell (stdin closed, own session, HOME from env), or why it cannot start."""
+    import subprocess
+
     child_env = dict(env)
     child_env.setdefault("TERM", "dumb")
     home = env.get("HOME")
@@ -210,6 +220,7 @@ def collect_login_path(shell: str, proc: subprocess.Popen[bytes] | LoginPath, ti
     if isinstance(proc, LoginPath):
         return proc
     import select
+    import subprocess
 
     assert proc.stdout is not None
     end = MARK.encode()
