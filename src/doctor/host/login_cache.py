@@ -13,12 +13,12 @@ file): no digest, so no hashlib (whose import alone costs a warm run ~3 ms).
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import time
-from collections.abc import Mapping
-from pathlib import Path
+
+TYPE_CHECKING = False  # read first thing in a preflight (doctor.host.early): typing and pathlib wait
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 MAX_AGE = 3600.0
 SYSTEM_FILES = (
@@ -52,6 +52,8 @@ def cache_key(shell: str, env: Mapping[str, str]) -> list[object]:
 
 def _same(entry: object, key: str) -> bool:
     """Whether a stored entry was computed from `key` (the JSON text of a cache_key)."""
+    import json
+
     return isinstance(entry, dict) and json.dumps(entry.get("key")) == key
 
 
@@ -61,12 +63,12 @@ def _fresh(entry: object, now: float) -> bool:
     return isinstance(at, (int, float)) and now - at <= MAX_AGE
 
 
-def cache_file(env: Mapping[str, str]) -> Path | None:
+def cache_file(env: Mapping[str, str]) -> str | None:
     """Where the cache lives ($XDG_CACHE_HOME/doctor, else ~/.cache/doctor); None when turned off."""
     if env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
         return None
     base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
-    return Path(base) / "doctor" / "login-path.json" if base else None
+    return os.path.join(base, "doctor", "login-path.json") if base else None
 
 
 def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | None:
@@ -74,8 +76,11 @@ def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | None:
     path = cache_file(env)
     if path is None:
         return None
+    import json
+
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            stored = json.load(handle)
     except (OSError, ValueError):
         return None
     key = json.dumps(cache_key(shell, env))
@@ -91,11 +96,16 @@ def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...]) -> None:
     path = cache_file(env)
     if path is None:
         return
+    import contextlib
+    import json
+    from pathlib import Path
+
     from doctor.atomic import write_atomic
 
     with contextlib.suppress(OSError, ValueError):
         try:
-            current = json.loads(path.read_text(encoding="utf-8"))
+            with open(path, encoding="utf-8") as handle:
+                current = json.load(handle)
         except (OSError, ValueError):
             current = []
         now = time.time()
@@ -103,4 +113,4 @@ def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...]) -> None:
         key = json.dumps(material)
         kept = [e for e in current if _fresh(e, now) and not _same(e, key)] if isinstance(current, list) else []
         kept.append({"at": now, "key": material, "entries": list(entries)})
-        write_atomic(path, json.dumps(kept, indent=1).encode("utf-8"))
+        write_atomic(Path(path), json.dumps(kept, indent=1).encode("utf-8"))
