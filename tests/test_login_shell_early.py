@@ -7,6 +7,7 @@ reads `$HOME/.profile` as a login shell would, then runs the command doctor gave
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -102,7 +103,8 @@ def test_the_early_shell_is_the_one_path_gap_uses_and_finds_the_same(brew: Path,
     # the sequential way: the check starts the shell itself when asked
     sequential = list(PathGap().run(Project(ProjectOptions(path=project, env=env)), Host(env=env)))
     assert [(f.subject, f.message, f.fix) for f in found_early] == [(f.subject, f.message, f.fix) for f in sequential]
-    assert [f.message for f in found_early] == ["'ruff' (make target 'lint') is found only by the login shell, in ~/brew/bin"]
+    assert [f.message for f in found_early] == [
+        "'ruff' (make target 'lint') is found only by the login shell, in ~/brew/bin"]
 
 
 def test_a_whole_preflight_collects_its_shell(brew: Path, tmp_path: Path) -> None:
@@ -276,8 +278,8 @@ def test_nothing_but_os_is_imported_before_the_shell_starts(tmp_path: Path) -> N
         from doctor.host.early import start_early, _early
         start_early({env_for(home)!r}, {str(tmp_path)!r}, None, None)
         assert _early and not isinstance(_early[0][2], (str, tuple)), _early
-        print(sorted(m for m in set(sys.modules) - before if not m.startswith("doctor")))
+        print(repr(sorted(m for m in set(sys.modules) - before if not m.startswith("doctor"))).replace("'", '"'))
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     heavy = {"subprocess", "pathlib", "typing", "json", "dataclasses", "inspect", "re", "enum"}
-    assert not heavy & set(eval(done.stdout.splitlines()[-1]))  # noqa: S307 - our own print of a list
+    assert not heavy & set(json.loads(done.stdout.splitlines()[-1]))
