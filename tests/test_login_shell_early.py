@@ -126,6 +126,8 @@ def test_a_run_without_path_gap_starts_no_shell(brew: Path, tmp_path: Path) -> N
 
 def test_a_config_file_defers_the_start_to_the_engine(brew: Path, tmp_path: Path) -> None:
     project = project_with(tmp_path)
+    start_early(env_for(brew), project / "no-such-folder", None, None)  # a usage error follows: no shell
+    assert early._early == []
     (project / "pyproject.toml").write_text('[tool.doctor]\nfail-on = "warning"\n')
     start_early(env_for(brew), project, None, None)
     assert early._early == [] and started(brew) == []

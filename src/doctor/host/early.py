@@ -84,7 +84,8 @@ def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Se
         return
     try:
         folder = os.fspath(path)
-        folder = folder if os.path.isdir(folder) else os.path.dirname(folder) or "."
+        if os.path.isfile(folder):  # a compose file: its folder holds the configuration
+            folder = os.path.dirname(folder) or "."
         if not os.path.isdir(folder) or os.path.exists(os.path.join(folder, CONFIG_FILES[0])):
             discard_early()
             return
@@ -168,7 +169,7 @@ def _program(shell: str, path: str) -> str | int:
     for candidate in candidates:
         if os.path.isfile(candidate):
             if os.access(candidate, os.X_OK):
-                return candidate
+                return os.path.abspath(candidate)  # it runs from HOME
             denied = True
         elif os.path.isdir(candidate):
             denied = True
