@@ -194,7 +194,10 @@ def read(started: Shell, timeout: float) -> tuple[bytes, int | None, bool]:
             if left <= 0:
                 return out, None, True
             if select.select([started.fd], [], [], left)[0]:
-                chunk = os.read(started.fd, 65536)
+                try:
+                    chunk = os.read(started.fd, 65536)
+                except OSError:  # a broken pipe reads as its end
+                    chunk = b""
                 if not chunk:  # the shell ended without printing it: wait (briefly) to say how
                     while not _ended(started) and time.monotonic() < deadline:
                         time.sleep(0.005)
