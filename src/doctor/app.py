@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from doctor import __version__
-from doctor.model import Severity, record
+from doctor.model import Severity, field, record
 
 if TYPE_CHECKING:
     from doctor.config import Config

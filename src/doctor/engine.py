@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable, record
+from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable, field, record
 
 if TYPE_CHECKING:
     import importlib.metadata

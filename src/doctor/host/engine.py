@@ -28,13 +28,12 @@ import stat
 import subprocess
 import time
 from collections.abc import Mapping
-from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from doctor.model import Unavailable, record
+from doctor.model import Unavailable, field, record
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 WSL_DESKTOP_SOCKET = "/mnt/wsl/docker-desktop/shared-sockets/guest-services/docker.proxy.sock"

@@ -22,10 +22,9 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import field
 from pathlib import Path
 
-from doctor.model import record
+from doctor.model import field, record
 
 _VERSION_DIR = re.compile(r"python(\d+\.\d+)t?$")
 _EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")

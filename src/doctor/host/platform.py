@@ -18,11 +18,10 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import record
+from doctor.model import field, record
 
 COMMAND_TIMEOUT = 2.0
 LAUNCHD_DEFAULT_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"

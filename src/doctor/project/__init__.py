@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.model import record
+from doctor.model import field, record
 from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
 
 if TYPE_CHECKING:

@@ -9,10 +9,9 @@ deleting what its `!reset`/`!override` tags name. Faults become Problems; the re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from doctor.model import Location, record
+from doctor.model import Location, field, record
 from doctor.project import schema
 from doctor.project.extends import Extender
 from doctor.project.filetree import Interpolation
@@ -38,7 +37,7 @@ class Scope:
     included: tuple[Path, ...] = ()
 
 
-@dataclass
+@record(frozen=False)
 class Parsed:
     """A file's documents (None when unreadable) and its tag paths, as written (never changed after parsing)."""
 

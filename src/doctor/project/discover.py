@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import Location
+from doctor.model import Location, field, record
 from doctor.project import ProjectOptions
 from doctor.project.types import EnvFile, Problem, ProblemKind
 
@@ -28,7 +27,7 @@ _VALID_NAME = lazy(r"^[a-z0-9][a-z0-9_-]*$")
 _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 
 
-@dataclass
+@record(frozen=False)
 class Discovery:
     """The outcome of finding a project: files, directory, environment and what went wrong."""
 

@@ -7,12 +7,11 @@ resources must not clash with the including file's, unless identical (compose v2
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from doctor.model import Location
+from doctor.model import Location, fields, is_dataclass, replace
 from doctor.project.envfile import read_env_file
 from doctor.project.types import ProblemKind
 from doctor.project.yamlload import YList, YMap, stringify
@@ -68,7 +67,7 @@ def _include_one(assembler: Assembler, doc: YMap, scope: Scope, entry: Any, loc:
     env = _include_env(assembler, scope, project_dir, _strings(env_files), loc)
     if env is None:
         return
-    sub_scope = dataclasses.replace(scope, base=project_dir, env=env, included=(*scope.included, files[0]))
+    sub_scope = replace(scope, base=project_dir, env=env, included=(*scope.included, files[0]))
     imported = assembler.load_files(files, sub_scope)
     for key in IMPORTED:
         resources = imported.get(key)
@@ -120,7 +119,7 @@ def _comparable(value: Any) -> Any:
         return {k: _comparable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_comparable(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _comparable(getattr(value, f.name)) for f in dataclasses.fields(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _comparable(getattr(value, f.name)) for f in fields(value)
                 if f.name != "location"}
     return value
