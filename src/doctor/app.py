@@ -105,6 +105,9 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     `progress` (the console on a terminal) prints the header once the project is found and
     shows what runs while the checks run.
     """
+    from doctor.host.early import start_early
+
+    start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
     from doctor.config import BASELINE_FILE
     from doctor.engine import Run, RunOptions, load_registry
     from doctor.engine import preflight as run
