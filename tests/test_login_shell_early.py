@@ -213,7 +213,7 @@ def test_no_cache_writes_no_cache(brew: Path, tmp_path: Path) -> None:
     path_gap(project_with(tmp_path), env_for(brew, XDG_CACHE_HOME=str(tmp_path / "cache")))
     assert not (tmp_path / "cache").exists() and not (brew / ".cache").exists()
     path_gap(tmp_path / "proj", env_for(brew, XDG_CACHE_HOME=str(tmp_path / "cache"), DOCTOR_NO_CACHE=""))
-    assert (tmp_path / "cache" / "doctor" / "login-path.json").is_file()
+    assert (tmp_path / "cache" / "doctor" / "login-path-2.json").is_file()
     assert len(started(brew)) == 2
 
 

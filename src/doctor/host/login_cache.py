@@ -68,7 +68,9 @@ def cache_file(env: Mapping[str, str]) -> str | None:
     if env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
         return None
     base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
-    return os.path.join(base, "doctor", "login-path.json") if base else None
+    # -2: entries are a list since the key is kept as its material (an older doctor's login-path.json
+    # holds a dict: both may share this folder, so neither reads the other's file)
+    return os.path.join(base, "doctor", "login-path-2.json") if base else None
 
 
 def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | None:
