@@ -200,7 +200,31 @@ def test_the_shell_is_not_waited_for_after_it_printed_its_path(tmp_path: Path) -
     found = collect_login_path(str(script), proc, 5.0)
     assert found.entries == ("/opt/a", "/usr/bin")
     assert time.monotonic() - begun < 5
-    assert proc.status == -9 and gone(proc.pid)  # killed after it answered, not waited for
+    assert proc.status in (-15, -9) and gone(proc.pid)  # ended after it answered, not waited for
+
+
+def test_a_shell_ended_mid_startup_runs_its_exit_traps(tmp_path: Path) -> None:
+    """pyenv's `rehash` in a .bashrc holds a lock file until its EXIT trap: a login shell ended
+    with SIGKILL left it, and every later shell of the user waited 60 s for it."""
+    home = make_home(tmp_path, 'bash "$HOME/rehash"\n')
+    (home / "rehash").write_text(textwrap.dedent("""\
+        set -o noclobber; echo > "$HOME/.shim-lock"; set +o noclobber
+        trap 'rm -f "$HOME/.shim-lock"' EXIT
+        sleep 30
+    """))
+    paths = ShellPaths(env_for(home), timeout=0.1)
+    paths.timeout = 0.5
+    paths.start()
+    deadline = time.monotonic() + 5
+    while not (home / ".shim-lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (home / ".shim-lock").exists()
+    assert paths.login.error == f"login shell '{home}/fakesh' did not answer in 0.5 s"
+    deadline = time.monotonic() + 5
+    while (home / ".shim-lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not (home / ".shim-lock").exists()
+    assert all(gone(pid) for pid in started(home))
 
 
 def test_an_exiting_shell_reports_its_status(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 MARK = "__DOCTOR_PATH_7f3a__"
+GRACE = 0.5  # seconds a shell has to end on SIGTERM before it is killed
 PATH_GAP = "path-gap"  # the check that asks for the login shell
 CONFIG_FILES = ("doctor.yaml", "pyproject.toml")  # doctor.config's files: either may select checks
 # the login shell starts in HOME, as a terminal's does ($0 is the shell, "$@" its arguments)
@@ -217,18 +218,28 @@ def _ended(started: Shell) -> bool:
 
 
 def discard(started: Shell) -> None:
-    """Kill the shell's whole session, close its pipe, reap it (its exit status in `status`).
+    """End the shell's whole session, close its pipe, reap it (its exit status in `status`).
 
-    The session is killed before the shell is reaped: until then its pid cannot be reused, so
-    the process group of that id is still the shell's.
+    SIGTERM first, SIGKILL only for a shell still running GRACE seconds later: a login shell
+    may be in the middle of its startup files, and what they run cleans up on SIGTERM (pyenv's
+    `rehash` holds a lock file, removed by its EXIT trap; a SIGKILL leaves it, and every later
+    shell of the user then waits 60 s for it). The session is signalled before the shell is
+    reaped: until then its pid cannot be reused, so the process group of that id is the shell's.
     """
     import contextlib
     import signal
+    import time
 
     if _live.pop(started.pid, None) is None:
         return  # already discarded
     with contextlib.suppress(OSError):
-        os.killpg(started.pid, signal.SIGKILL)  # its own session: pgid == pid
+        os.killpg(started.pid, signal.SIGTERM)  # its own session: pgid == pid
+    deadline = time.monotonic() + GRACE
+    while not _ended(started) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    if not _ended(started):
+        with contextlib.suppress(OSError):
+            os.killpg(started.pid, signal.SIGKILL)
     os.close(started.fd)
     try:
         started.status = os.waitstatus_to_exitcode(os.waitpid(started.pid, 0)[1])
