@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from doctor.checks import env_drift
 from doctor.checks.env_drift import KEY, EnvDrift
+from doctor.checks.service_name_drift import ServiceNameDrift
 
 from doctor.host import Host
 from doctor.model import Location
-from doctor.project import Project, ProjectOptions
+from doctor.project import Project, ProjectOptions, service_network
 
 
 def _project(root: Path, text: str) -> Project:
@@ -100,3 +101,21 @@ volumes:
     assert answers == [_key_walking_up(lines, n) for n in range(1, len(lines) + 1)]
     assert {"ports", "environment", "command", "labels", "image", "NESTED"} <= set(answers)
     assert keys.of(Location(path, len(lines) + 5)) is None and keys.of(Location(path)) is None
+
+
+def test_service_name_drift_sizes_up_each_peer_once_however_many_hosts_drift(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = 60
+    lines = ["services:"]
+    for i in range(count):
+        lines += [f"  svc{i}:", "    image: postgres:17" if i % 2 else "    image: example/app:1",
+                  "    environment:", f"      DB_HOST: postgress{i}", f"      CACHE_HOST: svc{i}x"]
+    project = _project(tmp_path, "\n".join(lines) + "\n")
+    assert project.compose.services
+    sized: list[str] = []
+    real = service_network.service_family
+    monkeypatch.setattr(service_network, "service_family", lambda s: sized.append(s.name) or real(s))
+    findings = list(ServiceNameDrift().run(project, Host(env={})))
+    assert len(findings) == 2 * count  # every drifted host is reported
+    assert sum("did you mean" in f.message for f in findings) == 2 * count
+    assert len(sized) <= count  # each peer's family once (it was once per peer per drifted host)
