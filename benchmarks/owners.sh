@@ -14,15 +14,29 @@
 # for the whole measurement (the goal holds "also with the second core busy").
 #   N=11 FILES=200000 bash benchmarks/owners.sh
 #   MODE=preflight BUSY=1 FILES=1000000 bash benchmarks/owners.sh
+#   TREE=/tmp/owners-1m FILES=1000000 bash benchmarks/owners.sh   # keeps the tree for the next run
+# DOCTOR=path/to/doctor times another install (e.g. the commit before a change) on the same tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-11}
 FILES=${FILES:-200000}
 U=${U:-1000}
 PYTHON=${PYTHON:-.venv/bin/python}
-TREE=${TREE:-$(mktemp -d /tmp/doctor-owners-bench.XXXXXX)}
-trap 'rm -rf "$TREE"' EXIT
+if [ -n "${TREE:-}" ]; then
+  # a TREE you name is kept (building 1M files takes minutes): built once, reused while
+  # $TREE.built says it holds FILES files for uid U
+  KEEP=1
+  mkdir -p "$TREE"
+else
+  KEEP=0
+  TREE=$(mktemp -d /tmp/doctor-owners-bench.XXXXXX)
+fi
+cleanup() { rm -f "$TREE.doctor" "$TREE.find"; [ "$KEEP" = 1 ] || rm -rf "$TREE"; }
+trap cleanup EXIT
 
+if [ "$KEEP" = 1 ] && [ "$(cat "$TREE.built" 2>/dev/null)" = "$FILES $U" ]; then
+  :
+else
 "$PYTHON" - "$TREE" "$FILES" "$U" <<'PY'
 import os, sys
 tree, files, uid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -39,6 +53,8 @@ for d in range(dirs):
 for top, subdirs, _ in os.walk(tree):
     os.lchown(top, uid, uid)
 PY
+  [ "$KEEP" = 0 ] || echo "$FILES $U" >"$TREE.built"
+fi
 
 MODE=${MODE:-walker}
 DOCTOR=${DOCTOR:-.venv/bin/doctor}
@@ -56,7 +72,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 # untimed first walks: they warm the page cache for both, and must agree path for path
 finder | sort >"$TREE.find"
 spinner=""
-trap 'rm -rf "$TREE" "$TREE.doctor" "$TREE.find"; [ -z "$spinner" ] || kill "$spinner"' EXIT
+trap 'cleanup; [ -z "$spinner" ] || kill "$spinner"' EXIT
 if [ "$MODE" = preflight ]; then
   # the report names the strays by folder: compare the count of entries it walked instead
   doctor >"$TREE.doctor" || true

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,9 +75,12 @@ class EnvDrift(Check):
         shell = set(project.options.env)
         dotenv_path = dotenv.path if dotenv is not None else model.project_dir / ".env"
         reported: set[str] = set()
+        keys = _Keys()
         # a use inside a service its profiles leave off breaks nothing that starts (compose still warns)
         off = set(model.disabled_services)
-        owners = _services_of([u.location for u in model.variable_uses])
+        # which service each use sits in matters only when some service is off (a pass over the file)
+        owners = (_services_of([u.location for u in model.variable_uses]) if off
+                  else [None] * len(model.variable_uses))
         uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
         live_uses = [u for u, owner in uses if owner not in off]
         for use, owner in uses:
@@ -85,7 +89,7 @@ class EnvDrift(Check):
                 continue
             reported.add(use.name)
             entry = example.entry(use.name) if example is not None else None
-            key = _key_of(use.location)
+            key = keys.of(use.location)
             # optional: the template itself leaves it empty (SENTRY_DSN=), or a label
             optional = key == "labels" or (key in OPTIONAL and entry is not None and not entry.value)
             severity = Severity.ERROR if key in BREAKS else Severity.INFO if optional else None
@@ -184,31 +188,55 @@ def _lines(location: Location | None) -> list[str]:
         return []
 
 
-def _key_of(location: Location | None) -> str | None:
-    """The compose key a `${VAR}` sits under: its own line's key when it is a known one, else the
-    nearest parent key (`ports:` above `- "${PORT}:80"`, `environment:` above `KEY: ${KEY}`)."""
-    if location is None or location.line is None:
-        return None
-    try:
-        lines = location.path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    if not 0 < location.line <= len(lines):
-        return None
-    text = lines[location.line - 1]
-    own = KEY.match(text)
-    if own and own.group(1) in (BREAKS.keys() | OPTIONAL):
-        return own.group(1)
-    indent, item = len(text) - len(text.lstrip()), text.lstrip().startswith("-")
-    for above in reversed(lines[: location.line - 1]):
-        stripped = above.lstrip()
-        depth = len(above) - len(stripped)
-        if not stripped or stripped.startswith("#"):
-            continue
-        if depth < indent or (item and depth == indent and not stripped.startswith("-")):
-            found = KEY.match(above)
-            return found.group(1) if found else None
-    return None
+class _Keys:
+    """The compose key each `${VAR}` of a run sits under, each file read and indexed once.
+
+    `parent[i]` is the line the key of line i comes from when its own is no known key: the
+    nearest line above (not blank, not a comment) that is less indented, or as indented and no
+    `- item` when line i is one. With v = 2 * indentation + (1 for an item) that is the nearest
+    line above with a smaller v: one pass with a stack for the whole file (reading the file
+    and walking up from every unset variable was quadratic in them).
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[list[str], list[int]]] = {}
+
+    def _index(self, path: Path) -> tuple[list[str], list[int]]:
+        if path not in self._files:
+            lines = _lines(Location(path))
+            parent = [-1] * len(lines)
+            ranks: list[int] = []  # v of the candidate lines on the stack, strictly rising
+            stack: list[int] = []  # their line indexes
+            for index, text in enumerate(lines):
+                stripped = text.lstrip()
+                rank = 2 * (len(text) - len(stripped)) + stripped.startswith("-")
+                if not stripped or stripped.startswith("#"):  # no candidate: look, do not pop
+                    below = bisect_left(ranks, rank)
+                    parent[index] = stack[below - 1] if below else -1
+                    continue
+                while ranks and ranks[-1] >= rank:
+                    ranks.pop()
+                    stack.pop()
+                parent[index] = stack[-1] if stack else -1
+                ranks.append(rank)
+                stack.append(index)
+            self._files[path] = (lines, parent)
+        return self._files[path]
+
+    def of(self, location: Location | None) -> str | None:
+        """Its own line's key when it is a known one, else the nearest parent key (`ports:` above
+        `- "${PORT}:80"`, `environment:` above `KEY: ${KEY}`)."""
+        if location is None or location.line is None:
+            return None
+        lines, parent = self._index(location.path)
+        if not 0 < location.line <= len(lines):
+            return None
+        own = KEY.match(lines[location.line - 1])
+        if own and own.group(1) in (BREAKS.keys() | OPTIONAL):
+            return own.group(1)
+        above = parent[location.line - 1]
+        found = KEY.match(lines[above]) if above >= 0 else None
+        return found.group(1) if found else None
 
 
 def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path) -> Fix:

@@ -65,9 +65,11 @@ class RootOwnedFiles(Check):
         expected = host.owners.expected(root)
         scan = host.owners.scan(root, self.exclude + project.config.exclude.value)
         groups: dict[str, list[Stray]] = {}
+        start = len(str(scan.root).rstrip("/")) + 1  # strays are absolute paths under the root: slice, no pathlib
         for stray in scan.strays:
-            relative = stray.path.relative_to(scan.root).parts
-            top = relative[0] if len(relative) > 1 or (stray.is_dir and relative) else "."
+            relative = str(stray.path)[start:]
+            first, slash, _ = relative.partition("/")
+            top = first if slash or (stray.is_dir and relative) else "."
             groups.setdefault(top, []).append(stray)
         for top, strays in sorted(groups.items()):
             yield self._group(project, host, scan, expected, top, strays)
@@ -112,7 +114,7 @@ def _rel(path: Path, root: Path) -> str:
 def _operands(scan: OwnerScan, within: Path, strays: list[Stray], top: str) -> tuple[bool, list[Path]]:
     """(recursive, paths): the fewest chown operands covering the group, never an excluded path."""
     roots = scan.chown_roots(within if top != "." else None, strays)
-    protected = any(d == within or d.is_relative_to(within) for d in scan.excluded_in) if top != "." else True
+    protected = top in scan.excluded_tops if top != "." else True
     if all(recursive or not path.is_dir() for path, recursive in roots) or not roots:
         if len(roots) > MAX_OPERANDS and not protected:
             return True, [within]

@@ -72,7 +72,8 @@ class ServiceNameDrift(Check):
             for var in service.environment.values():
                 for ref in host_refs(var.name, var.value):
                     name = ref.host.lower()
-                    if not looks_internal(ref.host) or name in view.names or name in disabled:
+                    # a name the view resolves first: most are, and looks_internal parses an IP
+                    if name in view.names or name in disabled or not looks_internal(ref.host):
                         continue
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue

@@ -1,10 +1,10 @@
-"""cli.main answers `--version`, `list`, `explain ID` and `preflight [PATH]` without typer: same result."""
+"""cli.main answers `--version`, `list`, `explain ID` and `preflight [PATH] [--select/--ignore/--format X]`
+without typer: same result."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -24,17 +24,31 @@ def _options_via(monkeypatch: pytest.MonkeyPatch, run: object) -> app.PreflightO
     return options
 
 
-@pytest.mark.parametrize("args", [["preflight"], ["preflight", "examples/clean-stack"], ["preflight", "some dir"]])
+SIMPLE = [["preflight"], ["preflight", "examples/clean-stack"], ["preflight", "some dir"],
+          ["preflight", "--select", "root-owned-files", "--format", "json", "some dir"],
+          ["preflight", "x", "--select=a,b", "--select", "c", "--ignore", "d", "--format=github", "--format", "sarif"],
+          ["preflight", "--ignore", " a , ,b", "."], ["preflight", "--select", ""], ["preflight", "dir=x"]]
+
+
+@pytest.mark.parametrize("args", SIMPLE)
 def test_preflight_fast_path_builds_the_options_typer_builds(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = _options_via(monkeypatch, lambda: cli.main(args))
     parsed = _options_via(monkeypatch, lambda: cli.build_cli()(args=args, prog_name="doctor"))
+    monkeypatch.setattr(cli, "build_cli", None)  # the fast path never gets to typer
+    fast = _options_via(monkeypatch, lambda: cli.main(args))
     assert {**vars(fast), "env": None} == {**vars(parsed), "env": None}
-    assert fast.path == Path(args[1] if args[1:] else ".")
+
+
+@pytest.mark.parametrize("args", [["preflight", "--format", "nope"], ["preflight", "--select"],
+                                  ["preflight", "--select", "--format", "json"], ["preflight", "a", "b"],
+                                  ["preflight", "--fail-on", "warning"], ["preflight", "--help"],
+                                  ["preflight", "--", "dir"]])
+def test_other_preflight_forms_go_through_typer(args: list[str]) -> None:
+    assert cli._simple_preflight(args) is None
 
 
 def test_flags_still_go_through_typer(monkeypatch: pytest.MonkeyPatch) -> None:
-    options = _options_via(monkeypatch, lambda: cli.main(["preflight", "--format", "json", "."]))
-    assert options.format == "json"
+    options = _options_via(monkeypatch, lambda: cli.main(["preflight", "--format", "json", "--no-color", "."]))
+    assert options.format == "json" and options.color is False
 
 
 def test_version_imports_nothing_but_doctor() -> None:

@@ -8,12 +8,18 @@ from pathlib import Path
 import pytest
 
 from doctor.project import Project, ProjectOptions
+from doctor.project.env_hosts import HostRef, family_of
 from doctor.project.service_network import (
+    FAMILY_PORTS,
     UNJUDGED_MODES,
     NetworkIndex,
+    NetworkView,
+    _closest,
     listen_ports,
     namespace_owner,
     networks_of,
+    service_family,
+    suggest,
 )
 from doctor.project.types import ComposeModel, Service
 
@@ -123,3 +129,40 @@ networks:
 def test_index_views_equal_the_naive_scan_on_a_tangle(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(TANGLED)
     test_index_views_equal_the_naive_scan(tmp_path)
+
+
+def naive_suggest(view: NetworkView, ref: HostRef, exclude: str) -> str | None:
+    """suggest() as it was: every peer's ports and family scanned, difflib over every name."""
+    import difflib
+
+    peers = [p for p in view.peers if p.name != exclude]
+    wanted = ref.expected_port({})
+    known = wanted is not None and wanted in FAMILY_PORTS
+    by_port = [p for p in peers if known and wanted in listen_ports(p)]
+    family = ref.family or family_of(ref.host)
+    by_family = [p for p in peers if family and service_family(p) == family]
+    for group in (by_port, by_family):
+        if group:
+            return _closest(ref.host, [p.name for p in group]) or group[0].name
+    names = [p.name for p in peers] + [n for n, s in view.names.items() if s and s != exclude]
+    close = difflib.get_close_matches(ref.host.lower(), sorted(set(names)), n=1, cutoff=0.75)
+    return str(close[0]) if close else None
+
+
+@pytest.mark.parametrize("root", PROJECTS, ids=[str(p.relative_to(REPO)) for p in PROJECTS])
+def test_suggestions_from_the_index_equal_the_naive_scan(root: Path) -> None:
+    model = Project(ProjectOptions(path=root, env={"PATH": "/usr/bin:/bin"})).compose
+    index = NetworkIndex(model)
+    asked = 0
+    for service in model.services.values():
+        view = index.view(service)
+        if view is None:
+            continue
+        hosts = {"postgress", "redis-server", "mongo", "x", "a-much-longer-name-than-any", *view.names}
+        hosts |= {f"{name}s" for name in view.names} | {name[:-1] for name in view.names if len(name) > 2}
+        for host in sorted(hosts):
+            for ref in (HostRef("API_HOST", host), HostRef("DB_HOST", host), HostRef("URL", host, 5432, "http"),
+                        HostRef("BROKER_URL", host, None, "amqp"), HostRef("X_HOST", host, 8080)):
+                assert suggest(view, ref, {}, exclude=service.name) == naive_suggest(view, ref, service.name)
+                asked += 1
+    assert asked or all(index.view(s) is None for s in model.services.values())

@@ -384,6 +384,35 @@ def test_a_walk_waiting_on_io_grows_threads_instead_of_forking(tmp_path: Path,
 
 
 @needs_root
+@pytest.mark.skipif(not os.path.exists("/proc/thread-self/schedstat"), reason="no scheduler statistics here")
+def test_a_walk_slowed_by_a_busy_cpu_forks_instead_of_growing_threads(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # few entries a second, but from computing (a core kept busy by other work), not from waiting
+    # on stat(): threads would only fight over the GIL, so the walk forks as on an idle machine
+    project, _ = build_project(tmp_path)
+    monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
+    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 10**9)  # every rate looks slow
+    monkeypatch.setattr(walk_module, "PACE", 0.001)
+    forks: list[int] = []
+    threads: list[int] = []
+    real_fork, real_threads, real_listdir = os.fork, walk_module._threads_walk, walk_module.os.listdir
+    monkeypatch.setattr(walk_module.os, "fork", lambda: forks.append(1) or real_fork())
+    monkeypatch.setattr(walk_module, "_threads_walk", lambda *a: threads.append(1) or real_threads(*a))
+
+    def busy_listdir(path: int) -> list[str]:
+        end = time.thread_time() + 0.003  # 3 ms of this thread's own CPU time per directory
+        while time.thread_time() < end:
+            pass
+        return real_listdir(path)
+
+    monkeypatch.setattr(walk_module.os, "listdir", busy_listdir)
+    busy = scan_owners(project, USER, processes=2, fork_after=0)
+    assert threads == [] and forks == [1]
+    monkeypatch.setattr(walk_module.os, "listdir", real_listdir)
+    assert busy == scan_owners(project, USER, processes=1)
+
+
+@needs_root
 def test_a_walker_that_dies_costs_time_not_results(tmp_path: Path, forced_fork: list[int],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)

@@ -278,3 +278,22 @@ def test_a_rewrite_keeps_every_comment_and_blank_line() -> None:
     dropped = "a:\n  ports: !override\n    - 2\n  command: x\n"
     assert keep_comments(old, dropped) == "a:\n  ports: !override\n    - 2\n  # why the command\n\n  command: x\n"
     assert keep_comments(old, old) == old
+
+
+def test_many_collisions_in_one_run_ask_the_engine_once(tmp_path: Path) -> None:
+    count = 40
+    compose = "services:\n" + "".join(f'  s{i}:\n    image: busybox\n    ports: ["{9000 + i}:80"]\n'
+                                      for i in range(count))
+    project = load(tmp_path, compose)
+    asked: list[str] = []
+    ports = FakePorts({9000 + i for i in range(count)})
+    real = ports.container_ports
+    ports.container_ports = lambda exclude_project="": asked.append(exclude_project) or real()  # type: ignore[method-assign]
+    host = FakeHost()
+    host.ports = ports
+    moves = [port_fix(project, host, f"s{i}", only_mapping(project, f"s{i}"), compose_version=None)
+             for i in range(count)]
+    news = [m.new for m in moves if isinstance(m, PortMove)]
+    assert len(news) == count and len(set(news)) == count  # each moved, never two onto one port
+    assert not set(news) & {9000 + i for i in range(count)}  # never onto a port the project publishes
+    assert len(asked) == 1  # the engine's ports once per run, not once per collision

@@ -13,11 +13,12 @@ published by no container on this machine nor elsewhere in the project, and bind
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ OVERRIDE_TAG_SINCE = (2, 24, 4)
 # ports already chosen for other findings of the same preflight (one Project per run), so two
 # collisions fixed together never move onto the same free port
 _RESERVED: weakref.WeakKeyDictionary[Project, set[tuple[int, str]]] = weakref.WeakKeyDictionary()
+_TAKEN: weakref.WeakKeyDictionary[Project, tuple[Host, set[tuple[int, str]]]] = weakref.WeakKeyDictionary()
 MAX_PROBES = 500  # bind probes per port before giving up (each takes microseconds)
 
 
@@ -86,9 +88,11 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
                         service=service, target=mapping.target, protocol=mapping.protocol, old=old,
                         new=int(twin.published or 0))
     handed_out = _RESERVED.setdefault(project, set())
-    new = choose_port(host, mapping, taken_ports(project, host) | handed_out, ports_range)
+    taken = _taken(project, host)
+    new = choose_port(host, mapping, taken, ports_range)
     if new is not None:
         handed_out.add((new, mapping.protocol))
+        taken.add((new, mapping.protocol))
     if new is None:
         title = f"publish '{service}' on another host port (no free port found near {old})"
         return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
@@ -109,6 +113,16 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     title = f"move '{service}' from host port {old} to {new} ({where})"
     return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
                     protocol=mapping.protocol, old=old, new=new)
+
+
+def _taken(project: Project, host: Host) -> set[tuple[int, str]]:
+    """taken_ports and the ports handed out so far, gathered once per (project, host) of a run: every
+    clash asking the engine and summing every service's ports again was quadratic in clashes x services."""
+    cached = _TAKEN.get(project)
+    if cached is None or cached[0] is not host:
+        cached = (host, taken_ports(project, host) | _RESERVED.get(project, set()))
+        _TAKEN[project] = cached
+    return cached[1]
 
 
 def taken_ports(project: Project, host: Host) -> set[tuple[int, str]]:
@@ -132,13 +146,13 @@ def candidates(old: int, ports_range: tuple[int, int] | None,
     """Ports to try, in order: a configured range from its start (from above `old` when `old` lies
     inside it, wrapping round); without one, every port above `old`, then below it.
     """
+    ordered: Iterable[int]
     if ports_range is not None:
         low, high = max(ports_range[0], 1024), ports_range[1]
         start = old + 1 if low <= old <= high else low
-        ordered = [*range(start, high + 1), *range(low, min(start, high + 1))]
-        ordered = [p for p in ordered if p != old]
-    else:
-        ordered = [*range(max(old + 1, 1024), 65536), *range(min(old - 1, 65535), 1023, -1)]
+        ordered = [p for p in (*range(start, high + 1), *range(low, min(start, high + 1))) if p != old]
+    else:  # lazily: the first few are nearly always free, and the list was 64k ports per finding
+        ordered = itertools.chain(range(max(old + 1, 1024), 65536), range(min(old - 1, 65535), 1023, -1))
     for port in ordered:
         if ephemeral is not None and ephemeral[0] <= port <= ephemeral[1]:
             continue

@@ -70,7 +70,7 @@ class OwnerScan:
     excluded_in: frozenset[Path] = frozenset()
 
     @cached_property
-    def _pure(self) -> frozenset[Path]:
+    def _pure(self) -> frozenset[str]:
         """The stray directories a recursive chown may take whole (no excluded entry below them)."""
         impure: set[Path] = set()
         for directory in self.excluded_in:
@@ -79,24 +79,48 @@ class OwnerScan:
                 if directory == self.root or directory.parent == directory:
                     break
                 directory = directory.parent
-        return frozenset({s.path for s in self.strays if s.is_dir} - impure)
+        return frozenset(str(p) for p in {s.path for s in self.strays if s.is_dir} - impure)
+
+    @cached_property
+    def excluded_tops(self) -> frozenset[str]:
+        """The top folders (first name under the root) holding an excluded entry somewhere below."""
+        start = len(str(self.root).rstrip("/")) + 1
+        return frozenset(str(d)[start:].partition("/")[0] for d in self.excluded_in if d != self.root)
 
     def chown_roots(self, within: Path | None = None, strays: Iterable[Stray] | None = None,
                     ) -> tuple[tuple[Path, bool], ...]:
         """The fewest (path, recursive) chown operands that cover every stray (under `within`).
 
         `strays` (default all) are the ones to cover: a caller that groups them passes each group,
-        so n strays in n groups cost O(n log n), not n walks over all of them.
+        so n strays in n groups cost O(n log n), not n walks over all of them. The paths are
+        absolute and normalized (the walk built them), so "under" is a string prefix test: pathlib's
+        is_relative_to per parent of every stray was most of a 200k-file preflight.
         """
         pure = self._pure
+        inside = "" if within is None else str(within)
+        prefix = inside.rstrip("/") + "/"
+
+        def outside(text: str) -> bool:
+            return within is not None and text != inside and not text.startswith(prefix)
+
         roots = []
         for stray in sorted(self.strays if strays is None else strays, key=lambda s: s.path):
-            if within is not None and not stray.path.is_relative_to(within):
+            text = str(stray.path)
+            if outside(text):
                 continue
-            if any(parent in pure for parent in stray.path.parents
-                   if within is None or parent.is_relative_to(within)):
-                continue
-            roots.append((stray.path, stray.path in pure))
+            parent, covered = text, False
+            while True:
+                head = parent.rpartition("/")[0] or "/"
+                if head == parent:
+                    break  # `/` has no parent
+                parent = head
+                if outside(parent):
+                    break  # left `within`: so are all the parents above
+                if parent in pure:
+                    covered = True
+                    break
+            if not covered:
+                roots.append((stray.path, text in pure))
         return tuple(roots)
 
 
@@ -216,25 +240,59 @@ def scan_owners(
     pending = collections.deque([str(root)])
     directory, popleft, push, clock = walk.directory, pending.popleft, pending.append, time.monotonic
     started = paced = clock()
+    ran_since_start = ran_since_pace = _ran_ns()
     last = 0
+    split = SUBTREES_PER_PROCESS * processes
     while pending:
         directory(popleft(), push)
         now = clock()
-        # forked walkers for a walk that is CPU-bound; threads only help one waiting on stat()
-        fast = walk.count * PACE >= (now - started) * SLOW_ENTRIES_PER_PACE
-        if fast and processes > 1 and walk.count >= fork_after and len(pending) >= SUBTREES_PER_PROCESS * processes:
+        # forked walkers for a walk that is CPU-bound; threads only help one waiting on stat().
+        # Few entries a second alone is no proof of waiting: on a loaded machine (the second core
+        # busy) the walk is as slow while it waits for a core, and threads would then fight over
+        # the GIL. So "slow" also asks the scheduler whether this thread was blocked.
+        if (processes > 1 and walk.count >= fork_after and len(pending) >= split
+                and (walk.count * PACE >= (now - started) * SLOW_ENTRIES_PER_PACE
+                     or not _blocked(now - started, ran_since_start))):
             _fork_walk(walk, list(pending), processes, progress, started)
             break
         if now - paced >= PACE:
-            if walk.count - last < SLOW_ENTRIES_PER_PACE:
+            if walk.count - last < SLOW_ENTRIES_PER_PACE and _blocked(now - paced, ran_since_pace):
                 _threads_walk(walk, pending, workers, progress, started)
                 break
-            paced, last = now, walk.count
+            paced, last, ran_since_pace = now, walk.count, _ran_ns()
             if progress is not None and now - started >= PROGRESS_AFTER:
                 progress(last)
     strays = [Stray(Path(p), u, g, d) for p, u, g, d in sorted(walk.strays)]
     return OwnerScan(root, uid, tuple(strays), walk.count + 1, tuple(map(Path, walk.unreadable)),
                      frozenset(map(Path, walk.excluded_in)))
+
+
+def _ran_ns() -> int | None:
+    """This thread's time on a CPU plus its time waiting for one (ns), or None where unknown.
+
+    /proc/thread-self/schedstat holds both (Linux): the rest of the wall time the thread slept,
+    i.e. waited on I/O. Read with bare os calls (~10 µs).
+    """
+    try:
+        fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fields = os.read(fd, 128).split()
+        return int(fields[0]) + int(fields[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def _blocked(wall: float, ran_before: int | None) -> bool:
+    """Whether this thread slept (waited on I/O) for at least half of the last `wall` seconds,
+    given _ran_ns() at their start; True where the scheduler cannot tell (the rate alone decides)."""
+    ran_now = _ran_ns()
+    if ran_before is None or ran_now is None:
+        return True
+    return (ran_now - ran_before) <= wall * 1e9 / 2
 
 
 def _threads_walk(walk: _Walk, pending: Iterable[str], workers: int, progress: Callable[[int], None] | None,

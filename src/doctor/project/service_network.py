@@ -8,9 +8,12 @@ resolves for the container itself only; `extra_hosts` are the container's own /e
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
+from typing import Any
 
 from doctor.project.env_hosts import FAMILIES, HostRef, family_of, image_family
 from doctor.project.types import ComposeModel, Service
@@ -18,6 +21,7 @@ from doctor.project.types import ComposeModel, Service
 FAMILY_PORTS = frozenset(port for port, _ in FAMILIES.values())
 # Network modes whose DNS is not compose's: the host's resolver, none, or the legacy bridge.
 UNJUDGED_MODES = ("host", "none", "bridge")
+CUTOFF = 0.75  # how alike a drifted name and a peer's must be for a "did you mean" (difflib ratio)
 
 
 class NetworkView:
@@ -42,6 +46,7 @@ class NetworkView:
         if service.hostname:
             local.setdefault(service.hostname.lower(), service.name)
         self.names: Mapping[str, str] = _ViewNames(self, local)
+        self._candidates: dict[str, tuple[list[str], list[int]]] = {}
 
     def resolve(self, name: str) -> str | None:
         """The peer a lowercased name reaches on a shared network (the first in file order), else None."""
@@ -63,6 +68,26 @@ class NetworkView:
         order = self.index.order
         found = {p.name: p for net in self.networks for p in self.index.members.get(net, ())}
         return tuple(sorted(found.values(), key=lambda p: order[p.name]))
+
+    def members(self, hits: Iterable[Iterable[tuple[Any, ...]]], exclude: str) -> list[str]:
+        """The peers named in index entries (order, name, ...) of this view's networks, in file order."""
+        found = {(order, name) for entries in hits for order, name, *_ in entries if name != exclude}
+        return [name for _, name in sorted(found)]
+
+    def candidates(self, exclude: str, length: int, cutoff: float) -> list[str]:
+        """The names a drifted host of `length` characters is compared with: the peers' and every
+        name this view resolves to a peer (not `exclude`), once each. Gathered once per view and
+        kept by length: only lengths difflib's real_quick_ratio lets reach `cutoff` are handed on
+        (2 * min(a, b) / (a + b) >= cutoff), a superset of what it keeps, so the same match."""
+        if exclude not in self._candidates:
+            names = [p.name for p in self.peers if p.name != exclude]
+            names += [n for n, s in self.names.items() if s and s != exclude]
+            ordered = sorted(set(names), key=len)
+            self._candidates[exclude] = (ordered, [len(n) for n in ordered])
+        ordered, lengths = self._candidates[exclude]
+        low = bisect_left(lengths, math.floor(length * cutoff / (2 - cutoff)))
+        high = bisect_right(lengths, math.ceil(length * (2 - cutoff) / cutoff))
+        return ordered[low:high]
 
     def listener(self, port: int, exclude: str) -> tuple[str, int] | None:
         """The first peer (not `exclude`) listening on `port` inside the network, else the first
@@ -128,6 +153,17 @@ class NetworkIndex:
                 publishers = self.publishers.setdefault(network, {})
                 for host_port, target in published:
                     publishers.setdefault(host_port, []).append((i, peer.name, target))
+
+    @cached_property
+    def families(self) -> dict[str, dict[str, list[tuple[int, str]]]]:
+        """network -> server family -> its members (file order, name); built when a drifted host asks."""
+        found: dict[str, dict[str, list[tuple[int, str]]]] = {}
+        for network, members in self.members.items():
+            for peer in members:
+                family = service_family(peer)
+                if family:
+                    found.setdefault(network, {}).setdefault(family, []).append((self.order[peer.name], peer.name))
+        return found
 
     @cached_property
     def published(self) -> set[int]:
@@ -222,21 +258,28 @@ def service_family(service: Service) -> str | None:
 
 
 def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], exclude: str = "") -> str | None:
-    """The peer the reference most likely meant: by its port, then its server family, then by name."""
-    peers = [p for p in view.peers if p.name != exclude]
+    """The peer the reference most likely meant: by its port, then its server family, then by name.
+
+    The peers by port and by family come from the index (a scan of every peer, with an image
+    and name family each, per drifted host was quadratic in services); the names to compare
+    are gathered once per view.
+    """
     wanted = ref.expected_port(env)
     # Only a well-known server port says which service was meant; 8080 or 3000 says nothing.
     known = wanted is not None and wanted in FAMILY_PORTS
-    by_port = [p for p in peers if known and wanted in listen_ports(p)]
+    index = view.index
+    by_port = view.members([index.listeners.get(net, {}).get(wanted, ()) for net in view.networks]
+                           if known else [], exclude)
     family = ref.family or family_of(ref.host)
-    by_family = [p for p in peers if family and service_family(p) == family]
+    by_family = view.members([index.families.get(net, {}).get(family, ()) for net in view.networks]
+                             if family else [], exclude)
     for group in (by_port, by_family):
         if group:
-            return _closest(ref.host, [p.name for p in group]) or group[0].name
-    names = [p.name for p in peers] + [n for n, s in view.names.items() if s and s != exclude]
+            return _closest(ref.host, group) or group[0]
     import difflib  # here: only a host naming no service needs it
 
-    close = difflib.get_close_matches(ref.host.lower(), sorted(set(names)), n=1, cutoff=0.75)
+    word = ref.host.lower()
+    close = difflib.get_close_matches(word, view.candidates(exclude, len(word), CUTOFF), n=1, cutoff=CUTOFF)
     return str(close[0]) if close else None
 
 

@@ -1,0 +1,121 @@
+"""Checks stay O(n log n) in services, ports and env entries: operations counted, never timed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from doctor.checks import env_drift
+from doctor.checks.env_drift import KEY, EnvDrift
+from doctor.checks.service_name_drift import ServiceNameDrift
+
+from doctor.host import Host
+from doctor.model import Location
+from doctor.project import Project, ProjectOptions, service_network
+
+
+def _project(root: Path, text: str) -> Project:
+    (root / "compose.yaml").write_text(text)
+    return Project(ProjectOptions(path=root, env={}))
+
+
+def test_env_drift_reads_the_compose_file_once_however_many_variables_are_unset(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = 300
+    lines = ["services:"]
+    for i in range(count):
+        lines += [f"  app{i}:", f"    image: app:${{TAG{i}}}", "    environment:", f"      K{i}: ${{VALUE{i}}}"]
+    project = _project(tmp_path, "\n".join(lines) + "\n")
+    assert project.compose.services  # loaded before counting
+    reads: list[Path] = []
+    real = Path.read_text
+
+    def read_text(self: Path, *args: object, **kwargs: object) -> str:
+        reads.append(self)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    findings = list(EnvDrift().run(project, Host(env={})))
+    assert len(findings) == 2 * count  # every variable is reported, each under its own key
+    assert sum(f.message.endswith("the image reference is invalid or another tag") for f in findings) == count
+    assert sum(f.subject.startswith("VALUE") for f in findings) == count
+    assert reads.count(tmp_path / "compose.yaml") == 1  # for all 600 (it was one read per variable)
+
+
+def _key_walking_up(lines: list[str], line: int) -> str | None:
+    """env-drift's key rule spelled as it was: walk up from the line to the nearest parent."""
+    text = lines[line - 1]
+    own = KEY.match(text)
+    if own and own.group(1) in (env_drift.BREAKS.keys() | env_drift.OPTIONAL):
+        return own.group(1)
+    indent, item = len(text) - len(text.lstrip()), text.lstrip().startswith("-")
+    for above in reversed(lines[: line - 1]):
+        stripped = above.lstrip()
+        depth = len(above) - len(stripped)
+        if not stripped or stripped.startswith("#"):
+            continue
+        if depth < indent or (item and depth == indent and not stripped.startswith("-")):
+            found = KEY.match(above)
+            return found.group(1) if found else None
+    return None
+
+
+def test_env_drift_key_index_agrees_with_walking_up(tmp_path: Path) -> None:
+    text = """\
+x-common: &common
+  labels:
+    a: "${A}"
+services:
+  web:
+    <<: *common
+    image: "nginx:${TAG}"
+    ports:
+    - "${PORT}:80"
+    -   "${OTHER}:81"
+    environment:
+      # a comment
+      KEY: ${KEY}
+
+      NESTED:
+        deeper: ${DEEP}
+    command:
+      - run
+      - ${ARG}
+    healthcheck:
+      test: ["CMD", "${X}"]
+  db:
+    environment:
+    - A=${B}
+   - odd=${C}
+\tTAB: ${T}
+        over: ${O}
+  #  commented: ${Z}
+volumes:
+  data:
+"""
+    path = tmp_path / "compose.yaml"
+    path.write_text(text)
+    lines = text.splitlines()
+    keys = env_drift._Keys()
+    answers = [keys.of(Location(path, n)) for n in range(1, len(lines) + 1)]
+    assert answers == [_key_walking_up(lines, n) for n in range(1, len(lines) + 1)]
+    assert {"ports", "environment", "command", "labels", "image", "NESTED"} <= set(answers)
+    assert keys.of(Location(path, len(lines) + 5)) is None and keys.of(Location(path)) is None
+
+
+def test_service_name_drift_sizes_up_each_peer_once_however_many_hosts_drift(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = 60
+    lines = ["services:"]
+    for i in range(count):
+        lines += [f"  svc{i}:", "    image: postgres:17" if i % 2 else "    image: example/app:1",
+                  "    environment:", f"      DB_HOST: postgress{i}", f"      CACHE_HOST: svc{i}x"]
+    project = _project(tmp_path, "\n".join(lines) + "\n")
+    assert project.compose.services
+    sized: list[str] = []
+    real = service_network.service_family
+    monkeypatch.setattr(service_network, "service_family", lambda s: sized.append(s.name) or real(s))
+    findings = list(ServiceNameDrift().run(project, Host(env={})))
+    assert len(findings) == 2 * count  # every drifted host is reported
+    assert sum("did you mean" in f.message for f in findings) == 2 * count
+    assert len(sized) <= count  # each peer's family once (it was once per peer per drifted host)
