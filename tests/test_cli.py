@@ -202,7 +202,7 @@ def test_no_compose_file_stops_before_any_check_runs(tmp_path: Path, monkeypatch
             ran.append(self.id)
             return []
 
-    monkeypatch.setattr(engine, "load_registry", lambda: engine.Registry({"records": Records}))
+    monkeypatch.setattr(engine, "load_registry", lambda **_: engine.Registry({"records": Records}))
     with pytest.raises(app.UsageError, match="no configuration file provided"):
         app.run_preflight(app.PreflightOptions(path=tmp_path, env={"PATH": "/usr/bin", "HOME": str(tmp_path)}))
     assert ran == []

@@ -53,7 +53,8 @@ def _config_dir(path: Path) -> Path:
     return path if path.is_dir() else path.parent
 
 
-def load_effective_config(opts: PreflightOptions, registry: Registry | None = None) -> Config:
+def load_effective_config(opts: PreflightOptions, registry: Registry | None = None,
+                          known: set[str] | None = None) -> Config:
     """doctor.yaml / [tool.doctor] of the project, with the command-line flags over it."""
     from doctor.config import ConfigError, ConfigFlags, load_config
     from doctor.engine import load_registry
@@ -70,7 +71,7 @@ def load_effective_config(opts: PreflightOptions, registry: Registry | None = No
             profiles=opts.profiles,
         )
         config = config.merged_with_flags(flags)
-        config.check_known_ids(set((registry or load_registry()).checks))
+        config.check_known_ids(known if known is not None else (registry or load_registry()).ids)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     return config
@@ -109,12 +110,14 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
 
     start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
     from doctor.config import BASELINE_FILE
-    from doctor.engine import Run, RunOptions, load_registry
+    from doctor.engine import Run, RunOptions, load_registry, registered_ids
     from doctor.engine import preflight as run
     from doctor.project import Project
 
-    registry = load_registry()
-    config = load_effective_config(opts, registry)
+    # the ids first (no import), then only the checks this run selects are imported
+    config = load_effective_config(opts, known=registered_ids())
+    chosen, skipped = set(config.select.value), set(config.ignore.value)
+    registry = load_registry(wanted=lambda name: (not chosen or name in chosen) and name not in skipped)
     options_for_project = project_options(opts, config)
     options = RunOptions(
         project=options_for_project,

@@ -27,19 +27,37 @@ class PluginError:
     message: str
 
 
+BUILT_IN = "doctor.checks."  # the modules of doctor's own checks (entry point values)
+
+
 @record
 class Registry:
     """The loaded checks by id, plus the plugins that failed to load."""
 
     checks: dict[str, type[Check]]
     errors: tuple[PluginError, ...] = ()
+    unloaded: tuple[str, ...] = ()  # registered ids this run did not import (not selected)
+
+    @property
+    def ids(self) -> set[str]:
+        """Every registered check id, loaded or not."""
+        return {*self.checks, *self.unloaded}
 
 
-def load_registry(group: str = ENTRY_POINT_GROUP) -> Registry:
-    """Find entry points without importing, load each, validate it; a broken plugin is an error."""
+def load_registry(group: str = ENTRY_POINT_GROUP, wanted: Callable[[str], bool] | None = None) -> Registry:
+    """Find entry points without importing, load each, validate it; a broken plugin is an error.
+
+    `wanted` (an id -> whether this run needs it) leaves doctor's own checks that it does not
+    want unimported: their ids are still known (`unloaded`), so a typo in --select stays a
+    usage error. Plugins are always imported: a broken one is an error of every run.
+    """
     checks: dict[str, type[Check]] = {}
     errors: list[PluginError] = []
+    unloaded: dict[str, None] = {}
     for ep in sorted(_entry_points(group), key=lambda e: e.name):
+        if wanted is not None and ep.value.startswith(BUILT_IN) and not wanted(ep.name):
+            unloaded[ep.name] = None
+            continue
         try:
             loaded = ep.load()
         except Exception as exc:  # a plugin border: its failure must not kill the run
@@ -50,7 +68,12 @@ def load_registry(group: str = ENTRY_POINT_GROUP) -> Registry:
             errors.append(PluginError(ep.name, _distribution(ep), problem))
         elif ep.name not in checks:
             checks[ep.name] = loaded
-    return Registry(checks, tuple(errors))
+    return Registry(checks, tuple(errors), tuple(n for n in unloaded if n not in checks))
+
+
+def registered_ids(group: str = ENTRY_POINT_GROUP) -> set[str]:
+    """Every check id the entry points register, without importing one."""
+    return {ep.name for ep in _entry_points(group)}
 
 
 def _entry_points(group: str) -> Iterable[EntryPoint | importlib.metadata.EntryPoint]:
@@ -117,7 +140,7 @@ class Report:
 
 def select_checks(registry: Registry, select: Sequence[str], ignore: Sequence[str]) -> list[type[Check]]:
     """The checks to run, in id order; unknown ids are a usage error (ValueError)."""
-    known = set(registry.checks)
+    known = registry.ids
     unknown = sorted({*select, *ignore} - known)
     if unknown:
         raise ValueError(f"unknown check id(s): {', '.join(unknown)} (see 'doctor list')")
