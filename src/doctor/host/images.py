@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from doctor.host.engine import EngineConnection
 from doctor.model import Unavailable, record
+
+if TYPE_CHECKING:
+    from datetime import datetime  # imported where a timestamp is read: a preflight reads none
+
+    from doctor.host.engine import EngineConnection
 
 # engine `/info` Architecture (uname -m) -> OCI architecture names images carry
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm",
@@ -182,6 +185,8 @@ def _not_found(exc: Unavailable) -> bool:
 
 def _time(value: Any) -> datetime | None:
     """Engine timestamps: RFC 3339 strings (nanoseconds, offsets) or unix seconds."""
+    from datetime import UTC, datetime
+
     if isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, UTC)
     if not isinstance(value, str) or not value:

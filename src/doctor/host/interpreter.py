@@ -20,20 +20,24 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import record
 
-_VERSION_DIR = re.compile(r"python(\d+\.\d+)t?$")
-_EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")
+_VERSION_DIR = lazy(r"python(\d+\.\d+)t?$")
+_EXTENSION = lazy(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")
+_SEPARATORS = lazy(r"[-_.]+")
+_DIST_SUFFIXES = (".dist-info", ".egg-info")
 
 
 def normalize(name: str) -> str:
     """PEP 503 normalization, as `.dist-info` folder names are compared."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    if "_" not in name and "." not in name and "--" not in name:
+        return name.lower()  # most names: nothing to fold but case
+    return _SEPARATORS.sub("-", name).lower()
 
 
 @record
@@ -55,14 +59,15 @@ class Interpreter:
                     continue
                 for entry in entries:
                     name = entry.name
-                    if name.endswith((".dist-info", ".egg-info")):
+                    if name.endswith(_DIST_SUFFIXES):
                         dists.add(normalize(name.rsplit(".", 1)[0].split("-")[0]))
                     elif name.endswith(".py"):
                         modules.add(name[:-3])
-                    elif _EXTENSION.match(name):
+                    elif name.isidentifier():  # no dot: a package folder, or nothing importable
+                        if entry.is_dir():
+                            modules.add(name)
+                    elif name.endswith((".so", ".pyd")) and _EXTENSION.match(name):
                         modules.add(name.split(".")[0])
-                    elif entry.is_dir() and name.isidentifier():
-                        modules.add(name)
             self._listing["dists"], self._listing["modules"] = dists, modules
         return self._listing["dists"], self._listing["modules"]
 
@@ -118,8 +123,16 @@ def read_interpreter(executable: Path) -> Interpreter | None:
 
 
 def _which(name: str, entries: Sequence[str]) -> Path | None:
-    found = shutil.which(name, path=os.pathsep.join(entries)) if entries else None
-    return Path(found) if found else None
+    """`shutil.which(name, path=...)` for a bare name on POSIX (shutil costs its imports, bz2 and lzma)."""
+    seen: set[str] = set()
+    for folder in entries:
+        if folder in seen:
+            continue
+        seen.add(folder)
+        candidate = os.path.join(folder, name)
+        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return Path(candidate)
+    return None
 
 
 def _through_shims(found: Path, name: str, directories: Sequence[Path], env: Mapping[str, str],
@@ -185,8 +198,8 @@ def _with_pth(folders: Sequence[Path]) -> tuple[Path, ...]:
     """The folders plus those their `.pth` files name (editable installs, path hooks skipped)."""
     found = list(dict.fromkeys(folders))
     for folder in list(found):
-        try:
-            pth_files = sorted(folder.glob("*.pth"))
+        try:  # a listing, not Path.glob: the standard library folder holds hundreds of names
+            pth_files = sorted(folder / name for name in os.listdir(folder) if name.endswith(".pth"))
         except OSError:
             continue
         for pth in pth_files:
@@ -217,13 +230,24 @@ class InstalledPackages:
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
         self._read: dict[str, Interpreter] = {}
+        self._chosen: dict[tuple[Path, ...], str | None] = {}
 
     def python_for(self, directories: Sequence[Path]) -> str | None:
-        """The interpreter's path; UNKNOWN when one is on PATH but unreadable; None when there is none."""
+        """The interpreter's path; UNKNOWN when one is on PATH but unreadable; None when there is none.
+
+        Asked once per folder list: services built from one context ask the same question.
+        """
+        asked = tuple(directories)
+        if asked not in self._chosen:
+            self._chosen[asked] = self._python_for(asked)
+        return self._chosen[asked]
+
+    def _python_for(self, directories: Sequence[Path]) -> str | None:
         found = find_interpreter(list(directories), self.env)
         if found is None:
             path = self.env.get("PATH", "")
-            return UNKNOWN if any(shutil.which(n, path=path) for n in ("python3", "python")) else None
+            entries = path.split(os.pathsep) if path else []
+            return UNKNOWN if any(_which(n, entries) for n in ("python3", "python")) else None
         key = str(found.executable)
         self._read.setdefault(key, found)
         return key
