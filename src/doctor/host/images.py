@@ -8,12 +8,12 @@ the check that asked.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from doctor.lazyre import lazy
 from doctor.model import Unavailable, record
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm6
 # engines whose VM answers host.docker.internal without extra_hosts
 _DESKTOPS = ("docker desktop", "orbstack", "rancher desktop")
 # what the engine may also read as an image id (`sha256:...`, a hex prefix): only an inspect answers those
-_ID_LIKE = re.compile(r"(sha256:)?[0-9a-f]{6,64}")
+_ID_LIKE = lazy(r"(sha256:)?[0-9a-f]{6,64}")
 
 
 @record

@@ -19,7 +19,6 @@ An interpreter that cannot be read this way (an unknown shim) is `None`: unknown
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
