@@ -26,6 +26,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import field
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -138,7 +139,7 @@ class EngineConnection:
         if status != 200:
             raise Unavailable(f"docker engine answered {status} to GET {path.split('?')[0]}")
         shown = path.split("?")[0]
-        if _nesting(body) > _MAX_DEPTH:  # json.loads would recurse until RecursionError
+        if _deeper_than(body, _MAX_DEPTH):  # json.loads would recurse until RecursionError
             raise Unavailable(f"docker engine sent JSON nested over {_MAX_DEPTH} levels for GET {shown}")
         try:
             return json.loads(body)
@@ -249,26 +250,24 @@ def _validate_host(url: str) -> None:
         raise Unavailable(f"DOCKER_HOST={shown!r} names no host")
 
 
-def _nesting(body: bytes) -> int:
-    """The deepest bracket nesting of a JSON text (strings skipped), in one linear pass."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in body:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return deepest
+def _deeper_than(body: bytes, limit: int) -> bool:
+    """Whether a JSON text nests brackets more than `limit` deep (brackets in strings do not count).
+
+    In C, not byte by byte in Python (that took 1 ms per 4 KB, and a developer's image list is
+    hundreds of KB): a text with at most `limit` opening brackets cannot be deeper; else escaped
+    backslashes and quotes are dropped, the text between quotes (strings; an unterminated one runs
+    to the end) left out, and the running depth of the brackets that remain summed. Exact for
+    any text whose backslashes are all in strings, as in every JSON text.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    outside = body.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')[::2]
+    brackets = b"".join(outside).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit
+
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
 
 
 def _context_endpoint(env: Mapping[str, str]) -> Endpoint | None:
