@@ -46,35 +46,39 @@ class Interpreter:
     executable: Path
     site_dirs: tuple[Path, ...]
     _listing: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
+    _plain: dict[Path, set[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def _names(self) -> tuple[set[str], set[str]]:
+        """The distributions (normalized) and the modules (files) of the site folders, in one listing each.
+
+        Names that may be package folders are kept per folder and checked only when asked
+        (`_package_folder`): asking each entry of the standard library whether it is a folder
+        cost more than the listings.
+        """
         if not self._listing:
             dists: set[str] = set()
             modules: set[str] = set()
             for folder in self.site_dirs:
                 try:
-                    entries = list(os.scandir(folder))
+                    names = os.listdir(folder)
                 except OSError:
                     continue
-                for entry in entries:
-                    name = entry.name
-                    if name.endswith(_DIST_SUFFIXES):
-                        dists.add(normalize(name.rsplit(".", 1)[0].split("-")[0]))
-                    elif name.endswith(".py"):
-                        modules.add(name[:-3])
-                    elif name.isidentifier():  # no dot: a package folder, or nothing importable
-                        if entry.is_dir():
-                            modules.add(name)
-                    elif name.endswith((".so", ".pyd")) and _EXTENSION.match(name):
-                        modules.add(name.split(".")[0])
+                dists.update(normalize(n.rsplit(".", 1)[0].split("-")[0]) for n in names if n.endswith(_DIST_SUFFIXES))
+                modules.update(n[:-3] for n in names if n.endswith(".py"))
+                modules.update(n.split(".")[0] for n in names if n.endswith((".so", ".pyd")) and _EXTENSION.match(n))
+                self._plain[folder] = {n for n in names if n.isidentifier()}
             self._listing["dists"], self._listing["modules"] = dists, modules
         return self._listing["dists"], self._listing["modules"]
+
+    def _package_folder(self, name: str) -> bool:
+        return any(name in plain and os.path.isdir(folder / name) for folder, plain in self._plain.items())
 
     def missing(self, packages: Iterable[tuple[str, str]]) -> tuple[str, ...]:
         """The distributions of (distribution, module) pairs whose metadata and module are both absent."""
         dists, modules = self._names()
         return tuple(dist for dist, module in packages
-                     if normalize(dist) not in dists and module.split(".")[0] not in modules)
+                     if normalize(dist) not in dists and (top := module.split(".")[0]) not in modules
+                     and not self._package_folder(top))
 
 
 def find_interpreter(directories: Sequence[Path], env: Mapping[str, str]) -> Interpreter | None:
