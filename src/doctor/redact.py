@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 from doctor.lazyre import lazy
 
@@ -108,6 +109,7 @@ def _segments(name: str) -> list[str]:
     return [s for s in _SPLIT.split(_CAMEL.sub("_", name).upper()) if s]
 
 
+@lru_cache(maxsize=4096)  # a project repeats its keys across services, env files and texts
 def _key_kind(name: str) -> int:
     """_SECRET, _DSN (a secret when its value carries credentials), or 0."""
     segments = _segments(name)
