@@ -137,3 +137,21 @@ def test_the_probe_sees_an_unexpected_importer() -> None:
     assert _unexpected(report) == ["shutil imported by host/engine.py", "bz2 imported by shutil"]
     report["importers"]["shutil"] = ["checks/root_owned_files.py"]  # type: ignore[index]
     assert _unexpected(report) == []
+
+
+def test_a_coloured_report_and_diff_import_no_rich(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom pathlib import Path\nsys.path.insert(0, sys.argv[1])\n"
+        "from reports.canonical import canonical_report, write_project\n"
+        "from doctor.redact import Redactor\nfrom doctor.report import RenderOptions\n"
+        "from doctor.report.console import color_diff, render\n"
+        "root = write_project(Path(sys.argv[2]))\n"
+        "text = render(canonical_report(root), Redactor(), RenderOptions(color=True, links=True, width=80, cwd=root))\n"
+        "text += color_diff('--- a\\n+++ b\\n@@ -1 +1 @@\\n-x\\n+y\\n')\n"
+        "assert '\\x1b[' in text and '\\x1b]8;;' in text, text\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(REPO / "tests"), str(tmp_path / "proj")],
+                          capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
