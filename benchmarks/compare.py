@@ -11,7 +11,12 @@ Projects: examples/clean-stack, examples/broken-stack, and from ../shared/corpus
 the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a temporary
 folder with placeholders for the bind sources that exist upstream, as the corpus tests do).
 
-Environments (doctor itself is always started by absolute path, as a pipx/venv install is):
+doctor is installed as users install it (pipx, `pip install`): a wheel built from this checkout,
+installed with its dependencies into a venv of its own under the work folder, and started by
+absolute path. `--install editable` times `.venv/bin/doctor` instead (a development install:
+its import finder adds ~20-30 ms to every interpreter start); DOCTOR=/path/to/doctor times that.
+
+Environments:
   plain   a login PATH of system folders only;
   pyenv   a pyenv-like shim folder first on PATH: `python`, `python3`, `pip`, `pytest` are bash
           shims that run `$PYENV_ROOT/libexec/pyenv exec PROGRAM`, which picks a version from
@@ -144,6 +149,23 @@ def make_environments(work: Path, python: str) -> dict[str, dict[str, str]]:
     }
 
 
+def install_wheel(work: Path, python: str) -> Path:
+    """doctor as a user's pipx install has it: this checkout's wheel in a venv of its own."""
+    venv = work / "doctor-install"
+    if not (venv / "bin" / "pip").exists():
+        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    wheels = work / "wheel"
+    shutil.rmtree(wheels, ignore_errors=True)
+    subprocess.run([str(venv / "bin" / "pip"), "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
+                   check=True, stdout=subprocess.DEVNULL)
+    (wheel,) = wheels.glob("*.whl")
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--force-reinstall", "--no-deps", str(wheel)],
+                   check=True, stdout=subprocess.DEVNULL)
+    # the dependencies as the wheel declares them (pip's cache answers after the first time)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], check=True, stdout=subprocess.DEVNULL)
+    return venv / "bin" / "doctor"
+
+
 def corpus_project(slug: str, work: Path) -> Path | None:
     """A writable copy of a corpus project with placeholders for its upstream bind sources."""
     source = SHARED / "corpus" / slug
@@ -183,7 +205,9 @@ def projects(work: Path, only: set[str] | None) -> list[tuple[str, Path]]:
 
 def small_commands(doctor: Path, python: str, env: Mapping[str, str], runs: int) -> dict[str, float]:
     """Median ms of `doctor --version`, `list`, `explain`, `preflight --help`, and of a bare interpreter."""
-    commands = {"bare python": [sys.executable, "-c", "pass"], "--version": [str(doctor), "--version"],
+    interpreter = doctor.parent / "python"  # the interpreter doctor's own script starts
+    bare = str(interpreter) if interpreter.exists() else sys.executable
+    commands = {"bare python": [bare, "-c", "pass"], "--version": [str(doctor), "--version"],
                 "list": [str(doctor), "list"], "explain port-collision": [str(doctor), "explain", "port-collision"],
                 "preflight --help": [str(doctor), "preflight", "--help"]}
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -205,14 +229,22 @@ def main() -> int:
     parser.add_argument("--synth-envs", action="store_true", help="run the synthetic rows in every environment")
     parser.add_argument("--work", type=Path, help="keep the environments and copies here (default: a temp dir)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--install", choices=("wheel", "editable"), default="wheel",
+                        help="time a wheel install in its own venv (as pipx installs it; default) or .venv/bin/doctor")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # measure what users run: with bytecode caches
-    doctor = Path(os.environ.get("DOCTOR", REPO / ".venv" / "bin" / "doctor")).absolute()
     python = getattr(sys, "_base_executable", sys.executable)
     only = set(args.only.split(",")) if args.only else None
     compose = ["docker", "compose", "config", "-q"]
     work = args.work or Path(tempfile.mkdtemp(prefix="doctor-bench."))
     work.mkdir(parents=True, exist_ok=True)
+    if "DOCTOR" in os.environ:
+        doctor = Path(os.environ["DOCTOR"]).absolute()
+    elif args.install == "editable":
+        doctor = REPO / ".venv" / "bin" / "doctor"
+    else:
+        doctor = install_wheel(work, python)
+    print(f"# doctor: {doctor}")
     envs = {name: env for name, env in make_environments(work, python).items() if name in args.envs.split(",")}
     print(f"# {args.pairs} paired runs per cell, alternating order; load average {_load()}; {os.cpu_count()} cores")
     print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
