@@ -285,12 +285,9 @@ def _deeper_than(body: bytes, limit: int) -> bool:
     if body.count(b"[") + body.count(b"{") <= limit:
         return False
     outside = body.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')[::2]
-    brackets = b"".join(outside).translate(None, _NOT_BRACKETS)
-    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit
-
-
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
+    brackets = b"".join(outside).translate(None, bytes(range(256)).translate(None, b"[]{}"))
+    step = {0x5B: 1, 0x7B: 1, 0x5D: -1, 0x7D: -1}
+    return max(accumulate(map(step.__getitem__, brackets)), default=0) > limit
 
 
 def _context_endpoint(env: Mapping[str, str]) -> Endpoint | None:
