@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project import Project
-from doctor.project.features import feature_uses, obsolete_version
 
 
 class ComposeVersion(Check):
@@ -42,12 +41,12 @@ class ComposeVersion(Check):
     fix_family = ""  # advice only: no `doctor fix` flag
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        files = project.compose_documents()  # the loader's parse, as written
-        uses = list(feature_uses(files))
+        found = project.compose_features()  # from the loader's parse, as written (or the model cache)
+        uses = list(found.uses)
         installed = host.compose_version if uses else None
         if uses and installed is None:  # before anything is yielded: the skip keeps no half result
             raise Unavailable("docker compose not found on PATH (or it did not answer)")
-        for location in obsolete_version(files):
+        for location in found.obsolete_versions:
             message = "top-level 'version' is obsolete: compose ignores it and warns on every run"
             fix = Fix("delete the 'version:' line", Safety.ADVICE)
             yield self.finding(message, location, f"version:{location.path.name}", fix, Severity.INFO)

@@ -67,6 +67,7 @@ class PathGap(Check):
                                    f"path-entry:{entry}", severity=Severity.INFO)
         tools = _needed(project.commands)
         if not tools:
+            shell.release()  # started early for nothing: no tool to look up
             return
         login = shell.login
         if not login.ok:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,25 @@ def _unavailable(what: str) -> None:
 
 
 SHARED_MISSING = f"shared/ not found at {SHARED} (set DOCTOR_SHARED to its path)"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """doctor's caches (login PATH, compose model) go to a folder of this test, never the
+    developer's ~/.cache/doctor nor another test's (a model stored by one test must not answer
+    another that patches the loader). Many tests give the project a bare env whose HOME is the
+    project itself or /home/dev: without XDG_CACHE_HOME of its own, the model cache uses this
+    test's folder instead of HOME/.cache (a test that passes XDG_CACHE_HOME gets exactly that)."""
+    from doctor.project import modelcache
+
+    folder = str(tmp_path_factory.mktemp("xdg-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", folder)
+    real = modelcache.cache_dir
+
+    def in_this_test(env: Mapping[str, str]) -> Path | None:
+        return real(env if "XDG_CACHE_HOME" in env else {**env, "XDG_CACHE_HOME": folder})
+
+    monkeypatch.setattr(modelcache, "cache_dir", in_this_test)
 
 
 @pytest.fixture(scope="session")

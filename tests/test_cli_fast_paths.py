@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from doctor import app, cli
+from doctor.host import early
 
 
 def _options_via(monkeypatch: pytest.MonkeyPatch, run: object) -> app.PreflightOptions:
     seen: list[app.PreflightOptions] = []
+    monkeypatch.setattr(early, "start_early", lambda *args: None)  # no login shell of the developer's
     monkeypatch.setattr(app, "preflight", lambda options: seen.append(options) or 0)
     with pytest.raises(SystemExit) as done:
         assert callable(run)

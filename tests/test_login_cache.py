@@ -50,7 +50,7 @@ def test_second_run_reads_the_cache(home: Path, monkeypatch: pytest.MonkeyPatch)
     second = ShellPaths(env_for(home)).login
     assert first.entries == second.entries == ("/usr/bin", "/bin", "/opt/first")
     assert started == [BASH]
-    assert (home / ".cache" / "doctor" / "login-path.json").is_file()
+    assert (home / ".cache" / "doctor" / "login-path-2.json").is_file()
 
 
 def test_a_changed_profile_is_read_again(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,12 +18,11 @@ import re
 import subprocess
 import weakref
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from doctor.host.portregistry import side_by_side
-from doctor.model import Edit, Fix, Safety, Unavailable
+from doctor.model import Edit, Fix, Safety, Unavailable, record
 from doctor.project.gitrepo import tracked
 from doctor.project.portplan import untracked_edits
 from doctor.project.types import PortMapping, Service
@@ -39,7 +38,7 @@ _RESERVED: weakref.WeakKeyDictionary[Project, set[tuple[int, str]]] = weakref.We
 MAX_PROBES = 500  # bind probes per port before giving up (each takes microseconds)
 
 
-@dataclass(frozen=True)
+@record
 class PortMove(Fix):
     """A Fix that moves `service`'s host port `old` (container `target`) to `new`.
 

@@ -16,12 +16,11 @@ engine's own port bindings count.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from doctor.host import Host
 from doctor.host.platform import forwarder_of
 from doctor.host.ports import BindFailure, ContainerPort, HostSocket
-from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
+from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
 
 from .ranges import Owned, Published, Target, fold, published

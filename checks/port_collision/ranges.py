@@ -9,10 +9,8 @@ counting the rest.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from doctor.host.ports import HostSocket
-from doctor.model import Check, Finding, Fix, Safety, Severity, record
+from doctor.model import Check, Finding, Fix, Safety, Severity, record, replace
 from doctor.project.types import ComposeModel, PortMapping
 
 from .static import shares_network

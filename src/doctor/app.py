@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from doctor import __version__
-from doctor.model import Severity, record
+from doctor.model import Severity, field, record
 
 if TYPE_CHECKING:
     from doctor.config import Config
@@ -106,6 +105,9 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     `progress` (the console on a terminal) prints the header once the project is found and
     shows what runs while the checks run.
     """
+    from doctor.host.early import start_early
+
+    start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
     from doctor.config import BASELINE_FILE
     from doctor.engine import Run, RunOptions, load_registry
     from doctor.engine import preflight as run

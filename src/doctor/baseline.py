@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from doctor.config import BASELINE_FILE, Suppression
 from doctor.configfile import ConfigError
 from doctor.engine import Report, Suppressed
-from doctor.model import CheckResult, Finding, Status, record
+from doctor.model import CheckResult, Finding, Status, record, replace
 from doctor.redact import Redactor
 
 VERSION = 1

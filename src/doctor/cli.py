@@ -276,6 +276,9 @@ def _run(args: list[str]) -> None:
         # would parse it to exactly this, and costs a sixth of the whole run to import
         from pathlib import Path
 
+        from doctor.host.early import start_early
+
+        start_early(os.environ, Path(args[1] if args[1:] else "."), None, None)  # runs while doctor imports
         from doctor import app
 
         sys.exit(app.guarded(app.preflight, app.PreflightOptions(path=Path(args[1] if args[1:] else "."))))

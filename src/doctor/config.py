@@ -13,13 +13,12 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Collection
-from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from doctor.configfile import ConfigError as ConfigError
 from doctor.configfile import Raw, read_pyproject, read_yaml
-from doctor.model import Finding, Severity, record
+from doctor.model import Finding, Severity, field, fields, record, replace
 
 YAML_FILE = "doctor.yaml"
 PYPROJECT = "pyproject.toml"

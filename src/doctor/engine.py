@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable, record
+from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable, field, record
 
 if TYPE_CHECKING:
     import importlib.metadata
@@ -190,7 +189,9 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     for probe in sorted({probe for cls in chosen for probe in cls.prefetch}):
         host.prefetch(probe)
     checks = [cls(options.severities.get(cls.id)) for cls in chosen]
-    report = run_checks(checks, project, host, project.root, progress)
+    # a check whose probe was started early runs last (its probe gets the whole run); results keep id order
+    report = run_checks(sorted(checks, key=lambda c: bool(c.prefetch)), project, host, project.root, progress)
+    report = Report(report.project_dir, tuple(sorted(report.results, key=lambda r: r.check)))
     plugin_results = tuple(
         CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors
     )

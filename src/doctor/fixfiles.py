@@ -19,12 +19,11 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from doctor.atomic import ChangedMeanwhile, remove_stray_temps, write_atomic
-from doctor.model import Edit
+from doctor.model import Edit, field, record
 
 COMMAND_TIMEOUT = 120.0
 RETRY = "applied in the next round"  # how a RefusedEdit says a later round of the same run may apply it
@@ -34,7 +33,7 @@ class RefusedEdit(Exception):
     """An edit the fixer will not make (file changed, outside the project, overlapping...)."""
 
 
-@dataclass
+@record(frozen=False)
 class FileEdits:
     """The accepted edits of one file, as (start, end, new) spans of its "\\n"-normalised text."""
 

@@ -2,156 +2,24 @@
 
 from __future__ import annotations
 
-import copy
 import enum
-import functools
-import types
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, ClassVar
+
+# re-exported: checks and the rest of doctor make and read records through doctor.model
+from doctor.records import MISSING as MISSING
+from doctor.records import Field as Field
+from doctor.records import asdict as asdict
+from doctor.records import field as field
+from doctor.records import fields as fields
+from doctor.records import is_dataclass as is_dataclass
+from doctor.records import record as record
+from doctor.records import replace as replace
 
 if TYPE_CHECKING:
     from doctor.host import Host
     from doctor.project import Project
-
-_Record = TypeVar("_Record", bound=type)
-
-
-@dataclass_transform(frozen_default=True, field_specifiers=(field,))
-def record(cls: _Record) -> _Record:
-    """`@dataclass(frozen=True)` at a fifth of the import cost, for doctor's records.
-
-    Python 3.11's dataclass compiles six methods per frozen class from source text, and doctor
-    defines ~90 records: that was a quarter of the CPU of a whole `doctor preflight`. Here only
-    `__init__` is compiled (the same code dataclass writes: defaults, default factories,
-    `__post_init__`); `__eq__`, `__hash__`, `__repr__` and the frozen `__setattr__` /
-    `__delattr__` are shared functions that behave the same (fields compared and hashed as a
-    tuple; a class's own methods kept; `field(compare=False)`, `field(hash=...)`,
-    `field(repr=False)` honoured). `fields()`, `replace()`, `asdict()` work as on any dataclass.
-    A record extending a record, or with its own `__init__`, has its `__init__` and frozen
-    methods written by dataclass itself. (No record uses keyword-only or init-less fields.)
-    """
-    own = vars(cls)
-    made: Any
-    if "__init__" in own or any(getattr(getattr(base, "__dataclass_params__", None), "frozen", False)
-                                for base in cls.__mro__[1:]):  # dataclass checks frozen bases itself
-        made = dataclass(frozen=True, eq=False, repr=False)(cls)
-        every = fields(made)
-    else:
-        made = dataclass(init=False, repr=False, eq=False)(cls)  # the fields only: nothing compiled
-        every = fields(made)
-        defaulted = False  # the check dataclass makes when it writes __init__ (ours is written later)
-        for f in every:
-            if f.default is not MISSING or f.default_factory is not MISSING:
-                defaulted = True
-            elif defaulted:
-                raise TypeError(f"non-default argument {f.name!r} follows default argument")
-        made.__init__ = _first_init(made, every)
-        made.__setattr__ = _record_setattr
-        made.__delattr__ = _record_delattr
-    # what it is to its subclasses (a plain frozen dataclass may extend a record) and to readers
-    params = copy.copy(made.__dataclass_params__)
-    params.init = params.repr = params.eq = params.frozen = True
-    made.__dataclass_params__ = params
-    made.__record_compared__ = tuple(f.name for f in every if f.compare)
-    made.__record_hashed__ = tuple(f.name for f in every if (f.compare if f.hash is None else f.hash))
-    made.__record_shown__ = tuple(f.name for f in every if f.repr)
-    if "__eq__" not in own:
-        made.__eq__ = _record_eq
-        if "__hash__" not in own:
-            made.__hash__ = _record_hash
-    if "__repr__" not in own:
-        made.__repr__ = _record_repr
-    return made  # type: ignore[no-any-return]
-
-
-def _record_init(cls: Any, every: tuple[Any, ...]) -> Callable[..., None]:
-    """The `__init__` dataclass(frozen=True) would write for these fields.
-
-    Its code is compiled once per number of fields with placeholder names, then renamed for this
-    class (compiling is what costs); the defaults are the function's, as `def` would set them.
-    """
-    template = _init_template(len(every), hasattr(cls, "__post_init__"))
-    names = {f"_f{i}": f.name for i, f in enumerate(every)}
-    code = template.replace(
-        co_varnames=tuple(names.get(v, v) for v in template.co_varnames),
-        co_consts=tuple(names.get(c, c) if isinstance(c, str) else c for c in template.co_consts),
-        co_qualname=f"{cls.__qualname__}.__init__")
-    namespace: dict[str, Any] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
-    defaults = []
-    for i, f in enumerate(every):
-        if f.default is not MISSING:
-            defaults.append(f.default)
-        elif f.default_factory is not MISSING:
-            namespace[f"_factory{i}"] = f.default_factory
-            defaults.append(_FACTORY)
-    init: Callable[..., None] = types.FunctionType(code, namespace, "__init__", tuple(defaults) or None)
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    return init
-
-
-@functools.cache
-def _init_template(count: int, post_init: bool) -> types.CodeType:
-    """`__init__(self, _f0, .., _fN)` setting each field; one holding _FACTORY calls its factory.
-
-    (Only a field with a default factory can hold _FACTORY, as its default: it is private.)
-    """
-    params, body = [], []
-    for i in range(count):
-        params.append(f"_f{i}")
-        body.append(f"if _f{i} is _FACTORY: _f{i} = _factory{i}()")
-        body.append(f"_set(self, '_f{i}', _f{i})")
-    if post_init:
-        body.append("self.__post_init__()")
-    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
-    namespace: dict[str, Any] = {"_FACTORY": _FACTORY}
-    exec(source, namespace)
-    code: types.CodeType = namespace["__init__"].__code__
-    return code
-
-
-def _first_init(cls: Any, every: tuple[Any, ...]) -> Callable[..., None]:
-    """An `__init__` that compiles the real one on the class's first instance, then hands over.
-
-    Compiling is most of what a record costs at import, and a run makes instances of a fraction
-    of its records (a clean preflight: about a third).
-    """
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if cls.__init__ is __init__:  # else another thread or a subclass's call got here first
-            cls.__init__ = _record_init(cls, every)
-        cls.__init__(self, *args, **kwargs)
-
-    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
-    return __init__
-
-
-_FACTORY = object()
-
-
-def _record_setattr(self: Any, name: str, value: Any) -> None:
-    raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-
-def _record_delattr(self: Any, name: str) -> None:
-    raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-def _record_eq(self: Any, other: Any) -> Any:
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    names = self.__record_compared__
-    return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
-
-
-def _record_hash(self: Any) -> int:
-    return hash(tuple(getattr(self, n) for n in self.__record_hashed__))
-
-
-def _record_repr(self: Any) -> str:
-    shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__record_shown__)
-    return f"{self.__class__.__qualname__}({shown})"
 
 
 class Severity(enum.IntEnum):
@@ -352,9 +220,7 @@ class Check:
 
     @classmethod
     def documentation(cls) -> str:
-        import inspect
-
-        return inspect.cleandoc(cls.__doc__ or "")
+        return cleandoc(cls.__doc__ or "")
 
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
@@ -387,3 +253,21 @@ class Check:
     ) -> Finding:
         """A Finding of this check, at this check's configured severity unless told otherwise."""
         return Finding(self.id, severity or self.severity, message, location, subject, fix)
+
+
+def cleandoc(doc: str) -> str:
+    """inspect.cleandoc, without importing inspect (and ast, dis, tokenize with it) on every run.
+
+    Tabs expanded; the first line's leading blanks and the other lines' common indentation
+    removed; leading and trailing blank lines dropped.
+    """
+    lines = doc.expandtabs().split("\n")
+    margin = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()), default=None)
+    lines[0] = lines[0].lstrip()
+    if margin is not None:
+        lines[1:] = [line[margin:] for line in lines[1:]]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)

@@ -14,12 +14,11 @@ import json
 import os
 import sys
 from collections import defaultdict
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from doctor import app
-from doctor.model import record
+from doctor.model import field, record
 
 if TYPE_CHECKING:
     from doctor.host import Host

@@ -7,11 +7,12 @@ it; the engine then marks that check Skipped with the reason. Nothing here runs 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # doctor.host.early starts the login shell before typing is worth importing
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from doctor.host.context import ExecutionContext
     from doctor.host.engine import EngineConnection
     from doctor.host.images import EngineImages

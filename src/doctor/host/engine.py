@@ -24,14 +24,13 @@ import os
 import stat
 import time
 from collections.abc import Mapping
-from dataclasses import field
 from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from doctor.model import Unavailable, record
+from doctor.model import Unavailable, field, record
 
 if TYPE_CHECKING:
     import socket

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import field
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import record
+from doctor.model import field, record
 
 _VERSION_DIR = lazy(r"python(\d+\.\d+)t?$")
 _EXTENSION = lazy(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")

@@ -6,17 +6,19 @@ ZDOTDIR, the inherited PATH, and the size and mtime of every startup file the co
 read (and macOS's /etc/paths for path_helper). Files those source indirectly (nvm.sh, a
 plugin manager) are not seen, so an entry also expires after MAX_AGE seconds.
 DOCTOR_NO_CACHE=1 turns the cache off.
+
+An entry keeps that key material itself and is found by comparing it (a handful of entries per
+file): no digest, so no hashlib (whose import alone costs a warm run ~3 ms).
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
 import time
-from collections.abc import Mapping
-from pathlib import Path
+
+TYPE_CHECKING = False  # read first thing in a preflight (doctor.host.early): typing and pathlib wait
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 MAX_AGE = 3600.0
 SYSTEM_FILES = (
@@ -38,23 +40,37 @@ def _stamp(path: str) -> tuple[str, int, int] | None:
     return path, info.st_mtime_ns, info.st_size
 
 
-def cache_key(shell: str, env: Mapping[str, str]) -> str:
-    """A digest of everything the login shell's PATH is computed from (that doctor can see)."""
+def cache_key(shell: str, env: Mapping[str, str]) -> list[object]:
+    """Everything the login shell's PATH is computed from (that doctor can see), as JSON values."""
     home = env.get("HOME", "")
     zdotdir = env.get("ZDOTDIR", "")
     files = [*SYSTEM_FILES, *(os.path.join(home, f) for f in HOME_FILES)]
     if zdotdir:
         files += [os.path.join(zdotdir, f) for f in (".zshenv", ".zprofile", ".zshrc", ".zlogin")]
-    material = [shell, home, zdotdir, env.get("PATH", ""), [_stamp(f) for f in files]]
-    return hashlib.sha256(json.dumps(material).encode()).hexdigest()[:32]
+    return [shell, home, zdotdir, env.get("PATH", ""), [_stamp(f) for f in files]]
 
 
-def cache_file(env: Mapping[str, str]) -> Path | None:
+def _same(entry: object, key: str) -> bool:
+    """Whether a stored entry was computed from `key` (the JSON text of a cache_key)."""
+    import json
+
+    return isinstance(entry, dict) and json.dumps(entry.get("key")) == key
+
+
+def _fresh(entry: object, now: float) -> bool:
+    """Whether a stored entry is younger than MAX_AGE (a damaged one is not)."""
+    at = entry.get("at") if isinstance(entry, dict) else None
+    return isinstance(at, (int, float)) and now - at <= MAX_AGE
+
+
+def cache_file(env: Mapping[str, str]) -> str | None:
     """Where the cache lives ($XDG_CACHE_HOME/doctor, else ~/.cache/doctor); None when turned off."""
     if env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
         return None
     base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
-    return Path(base) / "doctor" / "login-path.json" if base else None
+    # -2: entries are a list since the key is kept as its material (an older doctor's login-path.json
+    # holds a dict: both may share this folder, so neither reads the other's file)
+    return os.path.join(base, "doctor", "login-path-2.json") if base else None
 
 
 def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | None:
@@ -62,11 +78,16 @@ def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | None:
     path = cache_file(env)
     if path is None:
         return None
+    import json
+
     try:
-        entry = json.loads(path.read_text(encoding="utf-8")).get(cache_key(shell, env))
-    except (OSError, ValueError, AttributeError):
+        with open(path, encoding="utf-8") as handle:
+            stored = json.load(handle)
+    except (OSError, ValueError):
         return None
-    if not isinstance(entry, dict) or time.time() - float(entry.get("at", 0)) > MAX_AGE:
+    key = json.dumps(cache_key(shell, env))
+    entry = next((e for e in stored if _same(e, key)), None) if isinstance(stored, list) else None
+    if entry is None or not _fresh(entry, time.time()):
         return None
     entries = entry.get("entries")
     return tuple(str(e) for e in entries) if isinstance(entries, list) else None
@@ -77,14 +98,21 @@ def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...]) -> None:
     path = cache_file(env)
     if path is None:
         return
+    import contextlib
+    import json
+    from pathlib import Path
+
     from doctor.atomic import write_atomic
 
     with contextlib.suppress(OSError, ValueError):
         try:
-            current = json.loads(path.read_text(encoding="utf-8"))
+            with open(path, encoding="utf-8") as handle:
+                current = json.load(handle)
         except (OSError, ValueError):
-            current = {}
+            current = []
         now = time.time()
-        kept = {k: v for k, v in current.items() if isinstance(v, dict) and now - float(v.get("at", 0)) <= MAX_AGE}
-        kept[cache_key(shell, env)] = {"at": now, "shell": shell, "entries": list(entries)}
-        write_atomic(path, json.dumps(kept, indent=1).encode("utf-8"))
+        material = cache_key(shell, env)
+        key = json.dumps(material)
+        kept = [e for e in current if _fresh(e, now) and not _same(e, key)] if isinstance(current, list) else []
+        kept.append({"at": now, "key": material, "entries": list(entries)})
+        write_atomic(Path(path), json.dumps(kept, indent=1).encode("utf-8"))

@@ -16,14 +16,12 @@ import enum
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import record
+from doctor.model import field, record
 
 COMMAND_TIMEOUT = 2.0
 LAUNCHD_DEFAULT_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"
@@ -217,6 +215,8 @@ def detect_platform(env: Mapping[str, str], root: Path = Path("/"), system: str 
 
 def run_command(argv: Sequence[str], timeout: float = COMMAND_TIMEOUT) -> str | None:
     """stdout of `argv` (stdin closed, `timeout` seconds), or None when it cannot run or hangs."""
+    import subprocess  # here: only a platform command needs it (a clean preflight on Linux runs none)
+
     try:
         done = subprocess.run(list(argv), capture_output=True, text=True, stdin=subprocess.DEVNULL,
                               timeout=timeout, check=False)

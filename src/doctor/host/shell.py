@@ -3,25 +3,28 @@
 A program started from an IDE, a service manager or a subprocess with a scrubbed
 environment inherits a PATH that may lack what `~/.zprofile` adds for a login shell
 (`/opt/homebrew/bin`, `~/.local/bin`); the two views are compared by the path-gap check.
+The login shell's process (started early in a preflight, read, killed, reaped) is
+doctor.host.early's.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import signal
-import subprocess
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from pathlib import Path
 
+from doctor.host import early, login_cache
+from doctor.host.early import MARK as MARK
+from doctor.host.early import Shell
+from doctor.host.early import login_command as login_command
+from doctor.host.early import start_early as start_early
+from doctor.host.early import user_shell as user_shell
 from doctor.lazyre import lazy
 from doctor.model import record
 
 LOGIN_SHELL_TIMEOUT = 3.0
-MARK = "__DOCTOR_PATH_7f3a__"
 _BETWEEN = lazy(re.escape(MARK) + r"(.*?)" + re.escape(MARK), re.S)
 
 
@@ -45,7 +48,7 @@ class ShellPaths:
         self.env = env
         # Login shells that load nvm/pyenv/conda take longer than a socket probe.
         self.timeout = max(timeout, LOGIN_SHELL_TIMEOUT)
-        self._started: subprocess.Popen[bytes] | LoginPath | None = None
+        self._started: Shell | LoginPath | None = None
 
     @property
     def inherited(self) -> tuple[str, ...]:
@@ -56,32 +59,24 @@ class ShellPaths:
     @property
     def shell(self) -> str:
         """The user's login shell: $SHELL, else the passwd entry, else /bin/sh."""
-        shell = self.env.get("SHELL")
-        if shell:
-            return shell
-        try:
-            import pwd
-
-            return pwd.getpwuid(os.getuid()).pw_shell or "/bin/sh"
-        except (ImportError, KeyError):
-            return "/bin/sh"
+        return user_shell(self.env)
 
     def start(self) -> None:
         """Start the login shell now, so its ~100 ms overlap the rest of the run (`login` collects it).
 
         Nothing starts when the cache (doctor.host.login_cache) still holds this shell's PATH.
         """
-        from doctor.host import login_cache
-
         if self._started is None and "login" not in self.__dict__:
+            taken = early.take(self.shell, self.env)  # started first thing in this preflight
+            if taken is not None:
+                self._started = _started(self.shell, taken)
+                return
             cached = login_cache.load(self.shell, self.env)
             self._started = LoginPath(self.shell, cached) if cached else spawn_login_shell(self.shell, self.env)
 
     @cached_property
     def login(self) -> LoginPath:
         """PATH as an interactive login shell sets it up (never raises); from the cache when still valid."""
-        from doctor.host import login_cache
-
         self.start()
         started, self._started = self._started, None
         assert started is not None
@@ -90,6 +85,12 @@ class ShellPaths:
             login_cache.store(self.shell, self.env, found.entries)
         return found
 
+    def release(self) -> None:
+        """Kill the login shell if it was started and is no longer needed (path-gap found no tool)."""
+        started, self._started = self._started, None
+        if isinstance(started, Shell):
+            early.discard(started)
+
     def which(self, tool: str, entries: Sequence[str]) -> str | None:
         """The file `tool` resolves to on the given PATH entries, or None."""
         if not entries:
@@ -97,48 +98,33 @@ class ShellPaths:
         return shutil.which(tool, path=os.pathsep.join(entries))
 
 
-def login_command(shell: str) -> list[str]:
-    """The argv that makes `shell` print its PATH between markers, after reading its profile."""
-    name = Path(shell).name
-    if name == "fish":
-        return [shell, "-l", "-i", "-c", f'printf "{MARK}%s{MARK}" (string join : $PATH)']
-    if name in ("csh", "tcsh"):
-        # csh refuses -l with other flags; .login is read only by a real login shell anyway
-        return [shell, "-c", f'printf "{MARK}%s{MARK}" "$PATH"']
-    return [shell, "-l", "-i", "-c", f'printf "{MARK}%s{MARK}" "$PATH"']
-
-
 def login_path(shell: str, env: Mapping[str, str], timeout: float = LOGIN_SHELL_TIMEOUT) -> LoginPath:
-    """Run the login shell once (stdin closed, own session, HOME from env) and parse its PATH."""
+    """Run the login shell once (stdin closed, own session, in HOME) and parse its PATH."""
     return collect_login_path(shell, spawn_login_shell(shell, env), timeout)
 
 
-def spawn_login_shell(shell: str, env: Mapping[str, str]) -> subprocess.Popen[bytes] | LoginPath:
-    """The running login shell (stdin closed, own session, HOME from env), or why it cannot start."""
-    child_env = dict(env)
-    child_env.setdefault("TERM", "dumb")
-    home = env.get("HOME")
-    try:
-        return subprocess.Popen(login_command(shell), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, env=child_env, start_new_session=True,
-                                cwd=home if home and os.path.isdir(home) else None)
-    except OSError as exc:
-        return LoginPath(shell, error=f"cannot start login shell {shell!r}: {exc.strerror or exc}")
+def spawn_login_shell(shell: str, env: Mapping[str, str]) -> Shell | LoginPath:
+    """The running login shell (stdin closed, own session, in HOME), or why it cannot start."""
+    return _started(shell, early.spawn(shell, env))
 
 
-def collect_login_path(shell: str, proc: subprocess.Popen[bytes] | LoginPath, timeout: float) -> LoginPath:
-    """Wait (up to `timeout`) for a spawned login shell and parse the PATH it printed."""
-    if isinstance(proc, LoginPath):
-        return proc
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        # an rc file waiting on the network or a prompt: kill the whole session, not just the shell
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+def _started(shell: str, started: Shell | tuple[str, ...] | str) -> Shell | LoginPath:
+    """A running shell as is; cached entries, or why it could not start, as a LoginPath."""
+    if isinstance(started, Shell):
+        return started
+    if isinstance(started, str):
+        return LoginPath(shell, error=started)
+    return LoginPath(shell, started)
+
+
+def collect_login_path(shell: str, started: Shell | LoginPath, timeout: float) -> LoginPath:
+    """Read a started login shell (up to `timeout`) until it printed its PATH; it is reaped either way."""
+    if isinstance(started, LoginPath):
+        return started
+    out, status, timed_out = early.read(started, timeout)
+    if timed_out:  # an rc file waiting on the network or a prompt: its whole session was killed
         return LoginPath(shell, error=f"login shell {shell!r} did not answer in {timeout:g} s")
     found = _BETWEEN.findall(out.decode(errors="replace"))
     if not found:
-        return LoginPath(shell, error=f"login shell {shell!r} printed no PATH (exit {proc.returncode})")
+        return LoginPath(shell, error=f"login shell {shell!r} printed no PATH (exit {status})")
     return LoginPath(shell, tuple(found[-1].split(os.pathsep)))

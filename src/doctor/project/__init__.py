@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import field
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doctor.model import record
+from doctor.model import field, record
 from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
 
 if TYPE_CHECKING:
     from doctor.config import Config
     from doctor.project.assemble import Parsed
     from doctor.project.codepaths import BuildPaths, CodeMap
+    from doctor.project.features import FileFeatures
     from doctor.project.manifests import Manifest
     from doctor.project.recipe import Recipe
     from doctor.project.tasks import Command
@@ -48,6 +48,18 @@ class ProjectOptions:
     config: Config | None = None
 
 
+def documents_of(files: Iterable[Path], parsed: dict[Path, Parsed]) -> list[ComposeDocuments]:
+    """The documents of each readable file, from the loader's parses (a file not parsed yet is parsed)."""
+    from doctor.project.assemble import Assembler
+
+    found = []
+    for path in files:
+        done = parsed.get(path) or Assembler(None, parsed).parse(path)
+        if done.docs is not None:
+            found.append(ComposeDocuments(path, tuple(done.docs), tuple(done.tags)))
+    return found
+
+
 class Project:
     """Everything doctor knows from the project's files, each part computed once, on first use."""
 
@@ -56,21 +68,34 @@ class Project:
 
     @cached_property
     def compose(self) -> ComposeModel:
-        from doctor.project.compose import load_project
+        return self._loaded[0]
 
-        return load_project(self.options, self._parsed)
+    @cached_property
+    def _loaded(self) -> tuple[ComposeModel, FileFeatures | None]:
+        # the model cache (modelcache.py) answers a warm run without importing the loader
+        from doctor.project.modelcache import load_model
+
+        return load_model(self.options, self._parsed)
 
     def compose_documents(self) -> list[ComposeDocuments]:
         """Each readable compose file's YAML documents and `!reset`/`!override` paths, as written
-        (before interpolation and merge): parsed once, by the loader, for every reader."""
-        from doctor.project.assemble import Assembler
+        (before interpolation and merge): parsed once, by the loader, for every reader (parsed
+        here when the model came from the model cache; compose_features() needs no parse)."""
+        return documents_of(self.compose.files, self._parsed)
 
-        found = []
-        for path in self.compose.files:
-            parsed = self._parsed.get(path) or Assembler(None, self._parsed).parse(path)
-            if parsed.docs is not None:
-                found.append(ComposeDocuments(path, tuple(parsed.docs), tuple(parsed.tags)))
-        return found
+    def compose_features(self) -> FileFeatures:
+        """The versioned compose features and obsolete `version:` keys the files use, as written
+        (stored with a cached model, so a warm run parses nothing)."""
+        return self._features
+
+    @cached_property
+    def _features(self) -> FileFeatures:
+        stored = self._loaded[1]
+        if stored is not None:
+            return stored
+        from doctor.project.features import file_features
+
+        return file_features(self.compose_documents())
 
     @cached_property
     def _parsed(self) -> dict[Path, Parsed]:

@@ -9,14 +9,14 @@ deleting what its `!reset`/`!override` tags name. Faults become Problems; the re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from doctor.model import Location, record
+from doctor.model import Location, field, record
 from doctor.project import schema
 from doctor.project.extends import Extender
 from doctor.project.filetree import Interpolation
 from doctor.project.include import apply_include
+from doctor.project.inputs import probed
 from doctor.project.merge import delete_paths, merge_resources, merge_service
 from doctor.project.service import Canonicalizer
 from doctor.project.types import Problem, ProblemKind, VariableUse
@@ -38,7 +38,7 @@ class Scope:
     included: tuple[Path, ...] = ()
 
 
-@dataclass
+@record(frozen=False)
 class Parsed:
     """A file's documents (None when unreadable) and its tag paths, as written (never changed after parsing)."""
 
@@ -74,6 +74,7 @@ class Assembler:
         if path in self._parsed:
             return self._parsed[path]
         parsed = Parsed(None)
+        probed(path)
         try:
             if not path.is_file():
                 self._not_a_file(path)

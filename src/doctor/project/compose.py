@@ -20,6 +20,7 @@ from doctor.project.consistency import check_consistency
 from doctor.project.discover import Discovery, discover, normalize_project_name
 from doctor.project.envfile import read_env_file
 from doctor.project.filetree import Interpolation
+from doctor.project.inputs import env_copy, probed
 from doctor.project.service import DEFAULT_CONTEXT, EnvFileRef
 from doctor.project.types import (
     Build,
@@ -46,7 +47,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
     assembler = Assembler(found.environment.get("HOME"), parsed)
     assembler.problems.extend(found.problems)
     name = _project_name(found, assembler)
-    env = dict(found.environment)
+    env = env_copy(found.environment)
     env["COMPOSE_PROJECT_NAME"] = name
     model = assembler.load_files(found.files, Scope(found.project_dir, env))
     services_all = model.get("services")
@@ -143,6 +144,7 @@ def _environment(draft: YMap, env: dict[str, str], problems: list[Problem]) -> d
     for ref in draft.get("env_file") or ():
         if not isinstance(ref, EnvFileRef):
             continue
+        probed(ref.path)
         if not ref.path.exists():
             if ref.required:
                 problems.append(Problem(ProblemKind.ENV_FILE, f"env file {ref.path} not found", ref.location))

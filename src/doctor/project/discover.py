@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import Location
+from doctor.model import Location, field, record
 from doctor.project import ProjectOptions
+from doctor.project.inputs import env_copy, probed
 from doctor.project.types import EnvFile, Problem, ProblemKind
 
 MAIN_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -28,7 +28,7 @@ _VALID_NAME = lazy(r"^[a-z0-9][a-z0-9_-]*$")
 _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 
 
-@dataclass
+@record(frozen=False)
 class Discovery:
     """The outcome of finding a project: files, directory, environment and what went wrong."""
 
@@ -71,6 +71,7 @@ def find_default_files(start: Path) -> list[Path]:
 
 def _is_file(path: Path) -> bool:
     """Exists, or is a symlink (a dangling or looping one is reported when it is read)."""
+    probed(path)
     return os.path.lexists(path)
 
 
@@ -83,15 +84,16 @@ def absolute(path: Path | str, base: Path) -> Path:
 def discover(options: ProjectOptions) -> Discovery:
     """Files, project directory, interpolation env and profiles for these options."""
     target = absolute(options.path, Path.cwd())
+    probed(target)
     explicit = [absolute(f, target if target.is_dir() else target.parent) for f in options.files]
     if not target.is_dir():
         cwd = target.parent
         explicit = [target, *explicit]
     else:
         cwd = target
-    os_env = dict(options.env)
+    os_env = env_copy(options.env)
     os_env.setdefault("PWD", str(cwd))
-    found = Discovery(cwd=cwd, files=explicit, project_dir=cwd, environment=dict(os_env))
+    found = Discovery(cwd=cwd, files=explicit, project_dir=cwd, environment=env_copy(os_env))
     env_files = _explicit_env_files(os_env, cwd)
     use_dotenv = env_files is None and os_env.get("COMPOSE_DISABLE_ENV_FILE", "") not in _TRUE
 
@@ -178,8 +180,9 @@ def _merge_env(found: Discovery, path: Path, os_env: Mapping[str, str], required
     parsed: EnvFile = read_env_file(path, lookup)
     found.env_files.append(path)
     found.problems.extend(parsed.problems)
-    before = set(known)
+    mine: set[str] = set()  # keys this file set (looked up one by one: the model cache keys on names)
     for entry in parsed.entries:  # within one file the last definition wins, as in compose
-        if entry.key not in before:
+        if entry.key in mine or entry.key not in known:
+            mine.add(entry.key)
             found.origins[entry.key] = Location(path, entry.line)
             known[entry.key] = entry.value

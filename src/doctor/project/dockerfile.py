@@ -15,11 +15,10 @@ import json
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import record
+from doctor.model import field, record
 from doctor.project.reading import read_regular_text
 from doctor.project.types import CopyInstruction, Dockerfile
 
@@ -43,7 +42,7 @@ class Instruction:
     heredocs: tuple[str, ...] = ()
 
 
-@dataclass
+@record(frozen=False)
 class _Stage:
     name: str
     workdir: str | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from doctor.project.inputs import probed
 from doctor.project.merge import delete_paths, merge_service
 from doctor.project.service import Canonicalizer
 from doctor.project.types import ProblemKind
@@ -118,6 +119,7 @@ class Extender:
     def file_source(self, file: str, source: _Source) -> _Source | None:
         path = Path(resolve_source(file, source.base, self.home))
         if path not in self.files:
+            probed(path)
             loaded = self.assembler.load_service_file(path, self.scope) if path.is_file() else None
             self.files[path] = (None if loaded is None
                                 else _Source(path, path.parent, loaded[0], YMap(), loaded[1]))

@@ -36,6 +36,22 @@ class FeatureUse:
     location: Location | None
 
 
+@record
+class FileFeatures:
+    """What compose-version reads from the files as written: feature uses and obsolete `version:` keys.
+
+    Computed once from the loader's parse; the model cache stores it, so a warm run parses nothing."""
+
+    uses: tuple[FeatureUse, ...]
+    obsolete_versions: tuple[Location, ...]
+
+
+def file_features(files: Iterable[ComposeDocuments]) -> FileFeatures:
+    """The feature uses and obsolete `version:` keys of the given compose files."""
+    files = tuple(files)
+    return FileFeatures(tuple(feature_uses(files)), tuple(obsolete_version(files)))
+
+
 def feature_uses(files: Iterable[ComposeDocuments]) -> Iterator[FeatureUse]:
     """Every versioned feature used in the given compose files (Project.compose_documents)."""
     from doctor.project.yamlload import YList, YMap

@@ -8,10 +8,9 @@ Compose interpolates each file on its own, before merging, and never touches map
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from doctor.model import Location
+from doctor.model import Location, field, record
 from doctor.project.interpolate import InterpolationError, Lookup, VariableRef, substitute
 from doctor.project.types import Problem, ProblemKind, VariableUse
 from doctor.project.yamlload import RESET, YList, YMap
@@ -53,7 +52,7 @@ def failed(value: Any) -> bool:
     return isinstance(value, Interpolated) and value.failed
 
 
-@dataclass
+@record(frozen=False)
 class Interpolation:
     """The variable uses and problems collected while interpolating files."""
 

@@ -7,13 +7,13 @@ resources must not clash with the including file's, unless identical (compose v2
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from doctor.model import Location
+from doctor.model import Location, fields, is_dataclass, replace
 from doctor.project.envfile import read_env_file
+from doctor.project.inputs import env_copy, probed
 from doctor.project.types import ProblemKind
 from doctor.project.yamlload import YList, YMap, stringify
 
@@ -62,13 +62,14 @@ def _include_one(assembler: Assembler, doc: YMap, scope: Scope, entry: Any, loc:
         assembler.problem(ProblemKind.REFERENCE, f"include cycle detected: {files[0]}", loc)
         return
     for path in files:
+        probed(path)
         if not path.is_file():
             assembler.problem(ProblemKind.REFERENCE, f"included file {path} not found", loc)
             return
     env = _include_env(assembler, scope, project_dir, _strings(env_files), loc)
     if env is None:
         return
-    sub_scope = dataclasses.replace(scope, base=project_dir, env=env, included=(*scope.included, files[0]))
+    sub_scope = replace(scope, base=project_dir, env=env, included=(*scope.included, files[0]))
     imported = assembler.load_files(files, sub_scope)
     for key in IMPORTED:
         resources = imported.get(key)
@@ -93,17 +94,19 @@ def _include_env(assembler: Assembler, scope: Scope, project_dir: Path, env_file
     paths: list[Path] = []
     if not env_files:
         default = project_dir / ".env"
+        probed(default)
         if default.is_file():
             paths.append(default)
     for text in env_files:
         if text == "/dev/null":
             continue
         path = Path(os.path.normpath(os.path.join(scope.base, text)))
+        probed(path)
         if not path.is_file():
             assembler.problem(ProblemKind.ENV_FILE, f"include env_file {path} not found", loc)
             return None
         paths.append(path)
-    env = dict(scope.env)
+    env = env_copy(scope.env)
     read: dict[str, str] = {}
     for path in paths:
         parsed = read_env_file(path, lambda name: scope.env.get(name, read.get(name)))
@@ -120,7 +123,7 @@ def _comparable(value: Any) -> Any:
         return {k: _comparable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_comparable(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _comparable(getattr(value, f.name)) for f in dataclasses.fields(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _comparable(getattr(value, f.name)) for f in fields(value)
                 if f.name != "location"}
     return value

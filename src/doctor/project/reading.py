@@ -14,6 +14,8 @@ import os
 import stat
 from pathlib import Path
 
+from doctor.project.inputs import probed
+
 __all__ = ["COMPOSE_LIMIT", "ENV_LIMIT", "TEXT_LIMIT", "RefusedFile", "read_regular", "read_regular_text"]
 
 # compose itself reads any size; parsing YAML costs doctor ~0.4 s/MB, so 16 MB is ~7 s.
@@ -50,6 +52,7 @@ def _size(count: int) -> str:
 
 def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; RefusedFile (an OSError) otherwise."""
+    probed(path)
     reason = _refusal(os.stat(path).st_mode)
     if reason is not None:
         raise RefusedFile(reason)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import posixpath
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from doctor.model import record
+from doctor.model import field, record
 from doctor.project.dockerfile import instructions
 
 
@@ -42,7 +41,7 @@ class Recipe:
     env: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass
+@record(frozen=False)
 class _Stage:
     name: str
     base: str

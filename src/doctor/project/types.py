@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 
-from doctor.model import Location, record
+from doctor.model import Location, field, record
 
 
 class EnvSource(enum.Enum):

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import field
 from pathlib import Path
 from typing import TextIO
 
 from doctor import __version__, app
 from doctor.engine import Report
-from doctor.model import CheckResult, Status, record
+from doctor.model import CheckResult, Status, field, record
 from doctor.why.diagnose import (
     WHY,
     WHY_SUMMARY,

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import field
 
 from doctor.host.containers import ContainerState
-from doctor.model import Finding, Severity, record
+from doctor.model import Finding, Severity, field, record
 from doctor.why.signatures import Signature
 
 WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", "", "localhost"})  # name no particular host

@@ -1,0 +1,243 @@
+"""The login shell's process, from its start (first thing in a preflight) to its reaping.
+
+path-gap compares the inherited PATH with a login shell's, and a login shell that loads nvm,
+pyenv or oh-my-zsh takes 0.1 to 0.5 s. A preflight that will surely run path-gap starts it
+before anything else (`start_early`, called by the command line before doctor imports its
+checks and reads the project), so the shell works on the other core meanwhile; doctor.host.shell
+adopts it (`take`). This module imports nothing but `os` before the shell runs: no subprocess,
+pathlib, typing or doctor.model (their imports would delay the start they are meant to overlap).
+
+Every shell started here ends within the run, never blocking doctor's exit: read until it
+printed its PATH and then killed with its session (`read`), killed at the timeout, or killed
+when nothing needs it (`discard`: path-gap found no tool, the next `start_early`, and at the
+latest at interpreter exit).
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+MARK = "__DOCTOR_PATH_7f3a__"
+PATH_GAP = "path-gap"  # the check that asks for the login shell
+CONFIG_FILES = ("doctor.yaml", "pyproject.toml")  # doctor.config's files: either may select checks
+# the login shell starts in HOME, as a terminal's does ($0 is the shell, "$@" its arguments)
+IN_HOME = 'cd -- "$HOME" 2>/dev/null; exec "$0" "$@"'
+
+
+class Shell:
+    """A login shell running in its own session (pgid == pid), its stdout on the pipe `fd`."""
+
+    __slots__ = ("fd", "pid", "status")
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid, self.fd = pid, fd
+        self.status: int | None = None  # exit status once reaped (negative: killed by that signal)
+
+
+_live: dict[int, Shell] = {}  # started and not yet reaped
+# the early shell: (shell, env, what started: running, the cached PATH entries, or why it cannot start)
+_early: list[tuple[str, dict[str, str], Shell | tuple[str, ...] | str]] = []
+_at_exit: list[object] = []
+
+
+def login_command(shell: str) -> list[str]:
+    """The argv that makes `shell` print its PATH between markers, after reading its profile."""
+    name = os.path.basename(shell)
+    if name == "fish":
+        return [shell, "-l", "-i", "-c", f'printf "{MARK}%s{MARK}" (string join : $PATH)']
+    if name in ("csh", "tcsh"):
+        # csh refuses -l with other flags; .login is read only by a real login shell anyway
+        return [shell, "-c", f'printf "{MARK}%s{MARK}" "$PATH"']
+    return [shell, "-l", "-i", "-c", f'printf "{MARK}%s{MARK}" "$PATH"']
+
+
+def user_shell(env: Mapping[str, str]) -> str:
+    """The user's login shell: $SHELL, else the passwd entry, else /bin/sh."""
+    shell = env.get("SHELL")
+    if shell:
+        return shell
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_shell or "/bin/sh"
+    except (ImportError, KeyError):
+        return "/bin/sh"
+
+
+def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Sequence[str] | None,
+                ignore: Sequence[str] | None) -> None:
+    """Start the login shell now when this preflight will surely run path-gap (`take` hands it over).
+
+    Only when the choice is certain from the command line alone: path-gap selected (or no
+    --select) and not ignored, and no doctor.yaml or pyproject.toml naming doctor in the project
+    folder (either may select or ignore checks; such a run starts the shell later, when the
+    engine knows the checks). A shell already started for the same shell and environment is
+    kept (a second call of one run); any other is killed. The cache (doctor.host.login_cache)
+    is asked first: a valid entry starts nothing. Never raises.
+    """
+    if (select is not None and PATH_GAP not in select) or (ignore is not None and PATH_GAP in ignore):
+        discard_early()
+        return
+    try:
+        folder = os.fspath(path)
+        if os.path.isfile(folder):  # a compose file: its folder holds the configuration
+            folder = os.path.dirname(folder) or "."
+        if not os.path.isdir(folder) or os.path.exists(os.path.join(folder, CONFIG_FILES[0])):
+            discard_early()
+            return
+        pyproject = os.path.join(folder, CONFIG_FILES[1])
+        if os.path.exists(pyproject):
+            with open(pyproject, "rb") as handle:
+                if b"doctor" in handle.read():
+                    discard_early()
+                    return
+    except (OSError, ValueError):
+        discard_early()
+        return
+    shell = user_shell(env)
+    if _early and _early[0][0] == shell and _early[0][1] == env:
+        return  # already started for this run (the command line's fast path starts it before app)
+    discard_early()
+    _early.append((shell, dict(env), cached_or_spawned(shell, env)))
+
+
+def take(shell: str, env: Mapping[str, str]) -> Shell | tuple[str, ...] | str | None:
+    """What `start_early` started for this very shell and environment, handed over once."""
+    if _early and _early[0][0] == shell and _early[0][1] == env:
+        return _early.pop()[2]
+    return None
+
+
+def discard_early() -> None:
+    """Kill an early shell no run adopted (the run stopped first, or used another environment)."""
+    while _early:
+        started = _early.pop()[2]
+        if isinstance(started, Shell):
+            discard(started)
+
+
+def cached_or_spawned(shell: str, env: Mapping[str, str]) -> Shell | tuple[str, ...] | str:
+    """The cached PATH entries when still valid, else the running login shell (or why it cannot run)."""
+    from doctor.host import login_cache
+
+    return login_cache.load(shell, env) or spawn(shell, env)
+
+
+def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
+    """The login shell, running (stdin closed, stderr dropped, own session, in HOME), or why not."""
+    argv = login_command(shell)
+    program = _program(shell, env.get("PATH", os.defpath))
+    if isinstance(program, int):
+        return f"cannot start login shell {shell!r}: {os.strerror(program)}"
+    child_env = dict(env)
+    child_env.setdefault("TERM", "dumb")
+    home = env.get("HOME")
+    if home and os.path.isdir(home) and os.access("/bin/sh", os.X_OK):
+        argv, program = ["/bin/sh", "-c", IN_HOME, program, *argv[1:]], "/bin/sh"
+    read_end, write_end = os.pipe()  # both close on exec; the child's stdout is a dup of write_end
+    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0), (os.POSIX_SPAWN_DUP2, write_end, 1),
+               (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+    try:
+        try:
+            pid = os.posix_spawn(program, argv, child_env, file_actions=actions, setsid=True)
+        except NotImplementedError:  # no POSIX_SPAWN_SETSID: its own process group will do
+            pid = os.posix_spawn(program, argv, child_env, file_actions=actions, setpgroup=0)
+    except OSError as exc:
+        os.close(read_end)
+        return f"cannot start login shell {shell!r}: {exc.strerror or exc}"
+    finally:
+        os.close(write_end)
+    if not _at_exit:  # the first shell of this process: none may outlive doctor
+        import atexit
+
+        _at_exit.append(atexit.register(discard_all))
+    started = Shell(pid, read_end)
+    _live[pid] = started
+    return started
+
+
+def _program(shell: str, path: str) -> str | int:
+    """The file `shell` runs (searched on `path` when it has no slash), or the errno why not."""
+    import errno
+
+    candidates = [shell] if "/" in shell else [os.path.join(d or ".", shell) for d in path.split(os.pathsep)]
+    denied = False
+    for candidate in candidates:
+        if os.path.isfile(candidate):
+            if os.access(candidate, os.X_OK):
+                return os.path.abspath(candidate)  # it runs from HOME
+            denied = True
+        elif os.path.isdir(candidate):
+            denied = True
+    return errno.EACCES if denied else errno.ENOENT
+
+
+def read(started: Shell, timeout: float) -> tuple[bytes, int | None, bool]:
+    """The shell's output up to its PATH (`timeout` seconds at most), its exit status, whether it timed out.
+
+    The shell is not waited for once the PATH is out: what runs after it (~/.bash_logout, a
+    background job of an rc file holding the pipe) goes with its session. It is reaped here.
+    """
+    import select
+    import time
+
+    end = MARK.encode()
+    deadline = time.monotonic() + timeout
+    out = b""
+    try:
+        while out.count(end) < 2:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return out, None, True
+            if select.select([started.fd], [], [], left)[0]:
+                try:
+                    chunk = os.read(started.fd, 65536)
+                except OSError:  # a broken pipe reads as its end
+                    chunk = b""
+                if not chunk:  # the shell ended without printing it: wait (briefly) to say how
+                    while not _ended(started) and time.monotonic() < deadline:
+                        time.sleep(0.005)
+                    break
+                out += chunk
+    finally:
+        discard(started)
+    return out, started.status, False
+
+
+def _ended(started: Shell) -> bool:
+    """Whether the shell has exited (it is left unreaped: its pid still names its session)."""
+    try:
+        return os.waitid(os.P_PID, started.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True
+
+
+def discard(started: Shell) -> None:
+    """Kill the shell's whole session, close its pipe, reap it (its exit status in `status`).
+
+    The session is killed before the shell is reaped: until then its pid cannot be reused, so
+    the process group of that id is still the shell's.
+    """
+    import contextlib
+    import signal
+
+    if _live.pop(started.pid, None) is None:
+        return  # already discarded
+    with contextlib.suppress(OSError):
+        os.killpg(started.pid, signal.SIGKILL)  # its own session: pgid == pid
+    os.close(started.fd)
+    try:
+        started.status = os.waitstatus_to_exitcode(os.waitpid(started.pid, 0)[1])
+    except ChildProcessError:  # reaped by someone else: its status is lost
+        started.status = -1
+
+
+def discard_all() -> None:
+    """At exit: no login shell outlives doctor."""
+    discard_early()
+    for started in list(_live.values()):
+        discard(started)

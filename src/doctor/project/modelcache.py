@@ -1,0 +1,271 @@
+"""A warm cache of the parsed compose model: a repeated `doctor preflight` parses nothing.
+
+An entry holds the model the loader computed and what compose-version reads from the files
+(features.FileFeatures), and is used only while everything the load read is unchanged:
+doctor's version and its loader's source files, the Python version, the project options
+(path, -f files, profiles, name), the value (or absence) of every environment variable the
+load looked up, and the stat (kind, inode, size, mtime, ctime, owner; or the error) of every
+file it read or probed: discovery candidates in the folder and its parents, -f / include /
+extends targets, `.env` and env_file files, and jsonschema's folder. inputs.py records those
+during the load, so nothing is guessed; a load that read the environment as a whole is not stored.
+
+Like git's racy-index rule, an entry is not stored while any input's mtime is within
+RACY_NS of the time of writing (an edit in the same clock tick, same size, would look unchanged).
+
+The store is a pickle, so it is read only from a folder that is the current user's and not
+group- or world-writable ($XDG_CACHE_HOME/doctor or ~/.cache/doctor, made 0700), one file per
+project key, MAX_TOTAL bytes in all (oldest dropped). A truncated, corrupt, foreign-version
+or unreadable entry is a miss; a write that fails is skipped. DOCTOR_NO_CACHE=1 turns it off.
+The model's `variables` hold the whole shell environment: only the part the load added
+(.env keys, COMPOSE_PROJECT_NAME, PWD) is stored, the rest is the current environment's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+import time
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from doctor.model import replace
+
+try:  # the C pickler alone: pickle.py would import `re` on every warm run
+    from _pickle import PicklingError, dumps, loads
+except ImportError:  # pragma: no cover - other Pythons
+    from pickle import PicklingError, dumps, loads
+
+if TYPE_CHECKING:
+    from doctor.project import ProjectOptions
+    from doctor.project.assemble import Parsed
+    from doctor.project.features import FileFeatures
+    from doctor.project.types import ComposeModel
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+MAX_TOTAL = 8 * 1024 * 1024
+MAX_ENTRY = MAX_TOTAL // 2
+PREFIX, SUFFIX = "model-", ".pickle"
+_OFF = ("1", "true", "yes")
+_DOCTOR = Path(__file__).resolve().parent.parent
+Stamp = tuple[Any, ...] | int
+
+
+def cache_dir(env: Mapping[str, str]) -> Path | None:
+    """Where entries live ($XDG_CACHE_HOME/doctor, else ~/.cache/doctor); None when turned off."""
+    if env.get("DOCTOR_NO_CACHE", "").lower() in _OFF:
+        return None
+    base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
+    return Path(base) / "doctor" if base else None
+
+
+def load_model(options: ProjectOptions, parsed: dict[Path, Parsed]) -> tuple[ComposeModel, FileFeatures | None]:
+    """The compose model for these options: from the cache when nothing it was computed from
+    changed, else loaded (and stored). Features come along only when the cache is on."""
+    folder = cache_dir(options.env)
+    key = _key(options) if folder is not None else None
+    if folder is None or key is None:
+        from doctor.project.compose import load_project
+
+        return load_project(options, parsed), None
+    name = f"{PREFIX}{zlib.crc32(repr(key).encode()):08x}{zlib.adler32(repr(key).encode()):08x}{SUFFIX}"
+    hit = _read(folder, name, key, options.env)
+    if hit is not None:
+        return hit
+    model, features, entry = _load_recorded(options, parsed, key)
+    if entry is not None:
+        _write(folder, name, entry)
+    return model, features
+
+
+def _key(options: ProjectOptions) -> tuple[Any, ...] | None:
+    """What the result depends on besides the recorded variables and files (None: no cwd)."""
+    text = str(options.path)
+    if text.startswith("~"):
+        text = os.path.expanduser(text)
+    try:
+        path = os.path.normpath(os.path.join(os.getcwd(), text))
+    except OSError:  # the cwd was deleted: the loader reports what it can, uncached
+        return None
+    return (FORMAT, _doctor_version(), sys.version, _code_stamp(), path, tuple(map(str, options.files)),
+            tuple(options.profiles), options.project_name,
+            os.environ.get("HOME"))  # os.path.expanduser reads the process's HOME, not options.env
+
+
+def _doctor_version() -> str:
+    from doctor import __version__
+
+    return __version__
+
+
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """doctor's own source (an editable install changes without a version bump)."""
+    found = []
+    for folder in (_DOCTOR, _DOCTOR / "project", _DOCTOR / "project" / "spec"):
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.endswith((".py", ".json")):
+                        info = entry.stat()
+                        found.append((entry.path, info.st_mtime_ns, info.st_size))
+        except OSError:
+            continue
+    return tuple(sorted(found))
+
+
+def stamp(path: str, follow: bool = False) -> Stamp:
+    """What a file is now: a folder by its kind only (its mtime moves with every new file in it),
+    anything else by kind, inode, size, mtime, ctime and owner; a symlink also by its target;
+    the errno when it cannot be stat'ed (absent, not a folder, permission denied)."""
+    try:
+        info = os.stat(path) if follow else os.lstat(path)
+    except OSError as exc:
+        return exc.errno or -1
+    kind = stat.S_IFMT(info.st_mode)
+    if kind == stat.S_IFDIR:
+        return (kind,)
+    found = (info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_uid)
+    return (*found, stamp(path, follow=True)) if kind == stat.S_IFLNK else found
+
+
+def _racy(found: Stamp, now_ns: int) -> bool:
+    if isinstance(found, int) or len(found) < 7:
+        return False
+    return found[4] >= now_ns - RACY_NS or (len(found) > 7 and _racy(found[7], now_ns))
+
+
+def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
+                   key: tuple[Any, ...]) -> tuple[ComposeModel, FileFeatures, bytes | None]:
+    """Load while recording the inputs; the entry to store, or None when it cannot be keyed."""
+    from doctor.project import documents_of
+    from doctor.project.compose import load_project
+    from doctor.project.features import file_features
+    from doctor.project.inputs import LoadInputs, TrackedEnv, recording
+
+    inputs = LoadInputs(options.env)
+    with recording(inputs):
+        tracked = replace(options, env=TrackedEnv.of(inputs))
+        model = load_project(tracked, parsed)
+    variables = model.variables.plain() if isinstance(model.variables, TrackedEnv) else dict(model.variables)
+    model = replace(model, variables=variables)
+    features = file_features(documents_of(model.files, parsed))
+    origin = inputs.origin
+    validator = _jsonschema_folder()
+    if inputs.wholesale or validator is None or not all(k in variables for k in origin):
+        return model, features, None
+    inputs.files.add(validator)  # problems differ without jsonschema: uninstalling it must miss
+    now = time.time_ns()
+    stamps = tuple(sorted((path, stamp(path)) for path in inputs.files))
+    if any(_racy(found, now) for _, found in stamps):
+        return model, features, None
+    added = {k: v for k, v in variables.items() if origin.get(k) != v}
+    try:
+        payload = dumps((replace(model, variables={}), added, features), 5)
+        header = (key, tuple(sorted(inputs.env.items())), stamps, now)
+        return model, features, dumps((header, payload), 5)
+    except (PicklingError, TypeError, AttributeError, RecursionError, ValueError):
+        return model, features, None
+
+
+def _jsonschema_folder() -> str | None:
+    """Where jsonschema is installed (schema.available() decides which problems are reported);
+    None when absent: such a model is not stored, as a later install could not be seen."""
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec("jsonschema")
+    except (ImportError, ValueError):  # a broken install: as absent
+        return None
+    places = list(found.submodule_search_locations or ()) if found is not None else []
+    return places[0] if places else None
+
+
+def _trusted(info: os.stat_result) -> bool:
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(folder: Path, name: str, key: tuple[Any, ...],
+          env: Mapping[str, str]) -> tuple[ComposeModel, FileFeatures] | None:
+    """The stored model when the entry is sound and nothing it was computed from changed."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        if not _trusted(os.fstat(dir_fd)):
+            return None
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or not _trusted(info) or info.st_size > MAX_ENTRY:
+                return None
+            data = os.read(fd, info.st_size + 1)
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    finally:
+        os.close(dir_fd)
+    try:
+        return _valid(loads(data), key, env)
+    # a cache file is not trusted input: a truncated or foreign pickle fails in many ways
+    # (EOFError, UnpicklingError, ImportError, AttributeError, TypeError...), each just a miss
+    except Exception:
+        return None
+
+
+def _valid(entry: Any, key: tuple[Any, ...], env: Mapping[str, str]) -> tuple[ComposeModel, FileFeatures] | None:
+    header, payload = entry
+    stored_key, reads, stamps, _written = header
+    if stored_key != key:
+        return None
+    if any(env.get(name) != value for name, value in reads):
+        return None
+    if any(stamp(path) != found for path, found in stamps):
+        return None
+    model, added, features = loads(payload)
+    variables = dict(env)
+    variables.update(added)
+    return replace(model, variables=variables), features
+
+
+def _write(folder: Path, name: str, data: bytes) -> None:
+    """Store an entry; a folder that is not safely ours, or any failure, leaves it unstored."""
+    if len(data) > MAX_ENTRY:
+        return
+    from doctor.atomic import write_atomic
+
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode) or not _trusted(info):
+            return
+        if info.st_mode & 0o077:  # made by an older doctor (login-path.json): entries hold .env values
+            os.chmod(folder, 0o700)
+        write_atomic(folder / name, data)
+        _prune(folder, name)
+    except OSError:
+        return
+
+
+def _prune(folder: Path, kept: str) -> None:
+    """Drop the oldest entries while all of them together exceed MAX_TOTAL."""
+    entries = []
+    with os.scandir(folder) as found:
+        for entry in found:
+            if entry.name.startswith(PREFIX) and entry.name.endswith(SUFFIX) and entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                entries.append((info.st_mtime_ns, info.st_size, entry.name))
+    total = sum(size for _, size, _ in entries)
+    for _, size, entry_name in sorted(entries):
+        if total <= MAX_TOTAL:
+            break
+        if entry_name != kept:
+            os.unlink(folder / entry_name)
+            total -= size

@@ -1,0 +1,287 @@
+"""The login shell started first thing in a preflight: adopted by path-gap, or killed; never left behind.
+
+Every shell here is a fake $SHELL script in tmp (never the developer's real shell startup): it
+reads `$HOME/.profile` as a login shell would, then runs the command doctor gave it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from doctor.checks.path_gap import PathGap
+
+from doctor import app, cli
+from doctor.host import Host, early, shell
+from doctor.host.early import MARK, start_early
+from doctor.host.shell import ShellPaths, collect_login_path, spawn_login_shell
+from doctor.model import Finding
+from doctor.project import Project, ProjectOptions
+
+REPO = Path(__file__).resolve().parent.parent
+FAKE_SHELL = """#!/bin/sh
+# a login shell: the profile, then the command (-l -i -c COMMAND)
+echo "$$" >> "$HOME/started"
+[ -f "$HOME/.profile" ] && . "$HOME/.profile"
+eval "$4"
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_leftover() -> Iterator[None]:
+    """Each test starts and ends with no early shell pending and no shell alive."""
+    early.discard_all()
+    yield
+    assert not early._early and not early._live
+    early.discard_all()
+
+
+def make_home(tmp_path: Path, profile: str) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "fakesh").write_text(FAKE_SHELL)
+    (home / "fakesh").chmod(0o755)
+    (home / ".profile").write_text(profile)
+    return home
+
+
+def started(home: Path) -> list[int]:
+    """The pids of the fake shells that ran."""
+    path = home / "started"
+    return [int(line) for line in path.read_text().split()] if path.exists() else []
+
+
+def gone(pid: int) -> bool:
+    """Whether a child of ours is dead and reaped (a zombie still has its /proc entry)."""
+    return not os.path.exists(f"/proc/{pid}")
+
+
+def project_with(tmp_path: Path, makefile: str | None = "lint:\n\truff check .\n") -> Path:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n")
+    if makefile is not None:
+        (project / "Makefile").write_text(makefile)
+    return project
+
+
+def env_for(home: Path, **more: str) -> dict[str, str]:
+    return {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": str(home / "fakesh"), "DOCTOR_NO_CACHE": "1",
+            "TERM": "xterm", "SHLVL": "1", **more}
+
+
+def path_gap(project: Path, env: dict[str, str], select: tuple[str, ...] | None = ("path-gap",)) -> list[Finding]:
+    done, _ = app.run_preflight(app.PreflightOptions(path=project, env=env, select=select))
+    return [f for f in done.report.findings if f.check == "path-gap"]
+
+
+@pytest.fixture
+def brew(tmp_path: Path) -> Path:
+    """A home whose login shell (only) puts ~/brew/bin, holding ruff, on PATH."""
+    home = make_home(tmp_path, 'PATH="$HOME/brew/bin:/usr/bin:/bin"\n')
+    (home / "brew" / "bin").mkdir(parents=True)
+    (home / "brew" / "bin" / "ruff").write_text("#!/bin/sh\n")
+    (home / "brew" / "bin" / "ruff").chmod(0o755)
+    return home
+
+
+def test_the_early_shell_is_the_one_path_gap_uses_and_finds_the_same(brew: Path, tmp_path: Path) -> None:
+    project = project_with(tmp_path)
+    env = env_for(brew)
+    found_early = path_gap(project, env)
+    assert len(started(brew)) == 1  # started by start_early, adopted by the check: not a second one
+    assert early._early == [] and early._live == {}
+    assert gone(started(brew)[0])
+    # the sequential way: the check starts the shell itself when asked
+    sequential = list(PathGap().run(Project(ProjectOptions(path=project, env=env)), Host(env=env)))
+    assert [(f.subject, f.message, f.fix) for f in found_early] == [(f.subject, f.message, f.fix) for f in sequential]
+    assert [f.message for f in found_early] == [
+        "'ruff' (make target 'lint') is found only by the login shell, in ~/brew/bin"]
+
+
+def test_a_whole_preflight_collects_its_shell(brew: Path, tmp_path: Path) -> None:
+    findings = path_gap(project_with(tmp_path), env_for(brew), select=None)
+    assert [f.subject for f in findings] == ["tool:ruff"]
+    assert len(started(brew)) == 1 and gone(started(brew)[0])
+
+
+def test_a_run_without_path_gap_starts_no_shell(brew: Path, tmp_path: Path) -> None:
+    project = project_with(tmp_path)
+    assert path_gap(project, env_for(brew), select=("compose-config",)) == []
+    done, _ = app.run_preflight(app.PreflightOptions(path=project, env=env_for(brew), ignore=("path-gap",)))
+    assert "path-gap" not in {r.check for r in done.report.results}
+    (project / "doctor.yaml").write_text("select: [compose-config]\n")  # the config file chooses
+    done, _ = app.run_preflight(app.PreflightOptions(path=project, env=env_for(brew)))
+    assert [r.check for r in done.report.results] == ["compose-config"]
+    assert started(brew) == []
+
+
+def test_a_config_file_defers_the_start_to_the_engine(brew: Path, tmp_path: Path) -> None:
+    project = project_with(tmp_path)
+    start_early(env_for(brew), project / "no-such-folder", None, None)  # a usage error follows: no shell
+    assert early._early == []
+    (project / "pyproject.toml").write_text('[tool.doctor]\nfail-on = "warning"\n')
+    start_early(env_for(brew), project, None, None)
+    assert early._early == [] and started(brew) == []
+    assert [f.subject for f in path_gap(project, env_for(brew))] == ["tool:ruff"]
+    assert len(started(brew)) == 1
+
+
+def test_a_shell_sleeping_past_the_timeout_is_could_not_look_quickly(tmp_path: Path) -> None:
+    home = make_home(tmp_path, "sleep 30\n")
+    env = env_for(home)
+    begun = time.monotonic()
+    paths = ShellPaths(env, timeout=0.1)
+    paths.timeout = 0.5  # below LOGIN_SHELL_TIMEOUT: the test need not wait 3 s
+    start_early(env, project_with(tmp_path), None, None)
+    paths.start()
+    found = paths.login
+    assert time.monotonic() - begun < 5
+    assert found.error == f"login shell '{home}/fakesh' did not answer in 0.5 s"
+    assert len(started(home)) <= 1 and all(gone(pid) for pid in started(home))  # (killed before it wrote?)
+
+
+def test_path_gap_reports_the_timeout_as_one_info_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = make_home(tmp_path, "sleep 30\n")
+    monkeypatch.setattr(shell, "LOGIN_SHELL_TIMEOUT", 0.5)
+    monkeypatch.setattr(Host.__init__, "__defaults__", (None, 0.5))  # the probe timeout, at least the shell's
+    begun = time.monotonic()
+    findings = path_gap(project_with(tmp_path), env_for(home))
+    assert time.monotonic() - begun < 5
+    assert [(f.subject, f.message) for f in findings] == [
+        ("login-shell", f"login shell '{home}/fakesh' did not answer in 0.5 s: its PATH cannot be compared")]
+    assert all(gone(pid) for pid in started(home))
+
+
+def test_no_tool_to_look_up_kills_the_early_shell(tmp_path: Path) -> None:
+    home = make_home(tmp_path, "sleep 30\n")
+    bare = tmp_path / "bare"  # no compose file, no Makefile: no tool named (compose alone names docker)
+    bare.mkdir()
+    env = env_for(home)
+    begun = time.monotonic()
+    start_early(env, bare, None, None)
+    host = Host(env=env)
+    host.prefetch("shell")  # as the engine does: adopts the early shell
+    assert early._early == [] and len(early._live) == 1
+    pid = next(iter(early._live))
+    assert list(PathGap().run(Project(ProjectOptions(path=bare, env=env)), host)) == []
+    assert time.monotonic() - begun < 5
+    assert early._live == {} and gone(pid)
+
+
+def test_a_run_that_stops_before_the_checks_leaves_its_shell_to_the_next_run(tmp_path: Path) -> None:
+    home = make_home(tmp_path, "sleep 30\n")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(app.UsageError):
+        app.run_preflight(app.PreflightOptions(path=empty, env=env_for(home)))  # no compose file
+    [(_, _, pending)] = early._early
+    assert isinstance(pending, early.Shell)
+    start_early(env_for(home), empty, ("compose-config",), None)  # the next run kills it first
+    assert early._early == [] and gone(pending.pid)
+
+
+def test_the_shell_is_not_waited_for_after_it_printed_its_path(tmp_path: Path) -> None:
+    script = tmp_path / "lingering"
+    # prints its PATH, then lingers (a ~/.bash_logout, a background job holding the pipe)
+    script.write_text(f'#!/bin/sh\nprintf "{MARK}/opt/a:/usr/bin{MARK}"\nsleep 30\n')
+    script.chmod(0o755)
+    begun = time.monotonic()
+    proc = spawn_login_shell(str(script), {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert isinstance(proc, early.Shell)
+    found = collect_login_path(str(script), proc, 5.0)
+    assert found.entries == ("/opt/a", "/usr/bin")
+    assert time.monotonic() - begun < 5
+    assert proc.status == -9 and gone(proc.pid)  # killed after it answered, not waited for
+
+
+def test_an_exiting_shell_reports_its_status(tmp_path: Path) -> None:
+    home = make_home(tmp_path, "exit 3\n")
+    found = ShellPaths(env_for(home)).login
+    assert found.error == f"login shell '{home}/fakesh' printed no PATH (exit 3)"
+
+
+def test_no_cache_writes_no_cache(brew: Path, tmp_path: Path) -> None:
+    path_gap(project_with(tmp_path), env_for(brew, XDG_CACHE_HOME=str(tmp_path / "cache")))
+    assert not (tmp_path / "cache").exists() and not (brew / ".cache").exists()
+    path_gap(tmp_path / "proj", env_for(brew, XDG_CACHE_HOME=str(tmp_path / "cache"), DOCTOR_NO_CACHE=""))
+    assert (tmp_path / "cache" / "doctor" / "login-path-2.json").is_file()
+    assert len(started(brew)) == 2
+
+
+def test_doctor_exits_without_waiting_for_an_unclaimed_shell(tmp_path: Path) -> None:
+    home = make_home(tmp_path, "sleep 30\n")
+    code = textwrap.dedent(f"""
+        from pathlib import Path
+        from doctor.host.early import start_early
+        start_early({env_for(home)!r}, Path({str(tmp_path)!r}), None, None)
+        while not Path({str(home / "started")!r}).exists():
+            pass
+    """)
+    begun = time.monotonic()
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=20, cwd=REPO)
+    assert time.monotonic() - begun < 10
+    pid = started(home)[0]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not _dead(pid):
+        time.sleep(0.05)
+    assert _dead(pid)  # killed at exit (not ours to reap: a zombie of init counts as dead)
+
+
+def _dead(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def test_the_fast_path_starts_the_shell_once_for_the_whole_run(brew: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    project = project_with(tmp_path)
+    for name, value in env_for(brew).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(project)
+    spawned: list[object] = []
+    real = early.spawn
+    monkeypatch.setattr(early, "spawn", lambda *args: spawned.append(args) or real(*args))
+    out = io.StringIO()
+    monkeypatch.setattr(app.preflight, "__defaults__", (out,))  # its `out` default is the stdout of import time
+    with pytest.raises(SystemExit):
+        cli.main(["preflight"])  # `doctor preflight`: cli starts it, run_preflight keeps it, path-gap reads it
+    assert "'ruff' (make target 'lint') is found only by the login shell" in out.getvalue()
+    assert len(spawned) == 1 and len(started(brew)) == 1 and gone(started(brew)[0])
+
+
+def test_the_shell_starts_in_home_and_a_bad_shell_is_one_reason(tmp_path: Path) -> None:
+    home = make_home(tmp_path, 'pwd > "$HOME/cwd"\n')
+    assert ShellPaths(env_for(home)).login.ok
+    assert (home / "cwd").read_text().strip() == str(home)
+    (home / "plain").write_text("#!/bin/sh\n")  # not executable
+    found = ShellPaths(env_for(home, SHELL=str(home / "plain"))).login
+    assert found.error == f"cannot start login shell '{home}/plain': Permission denied"
+    found = ShellPaths(env_for(home, SHELL="no-such-shell-here")).login
+    assert found.error == "cannot start login shell 'no-such-shell-here': No such file or directory"
+
+
+def test_nothing_but_os_is_imported_before_the_shell_starts(tmp_path: Path) -> None:
+    home = make_home(tmp_path, "")
+    code = textwrap.dedent(f"""
+        import sys
+        before = set(sys.modules)
+        from doctor.host.early import start_early, _early
+        start_early({env_for(home)!r}, {str(tmp_path)!r}, None, None)
+        assert _early and not isinstance(_early[0][2], (str, tuple)), _early
+        print(repr(sorted(m for m in set(sys.modules) - before if not m.startswith("doctor"))).replace("'", '"'))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    heavy = {"subprocess", "pathlib", "typing", "json", "dataclasses", "inspect", "re", "enum"}
+    assert not heavy & set(json.loads(done.stdout.splitlines()[-1]))
