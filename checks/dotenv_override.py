@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 
 from doctor.host import Host
+from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.appenv import DotenvEffect, code_roots, dotenv_calls, dotenv_effects, shown_value
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
 
-OVERRIDE_ARG = re.compile(r",\s*override\s*=\s*True\b|\boverride\s*=\s*True\s*,?\s*")
+OVERRIDE_ARG = lazy(r",\s*override\s*=\s*True\b|\boverride\s*=\s*True\s*,?\s*")
 
 
 class DotenvOverride(Check):

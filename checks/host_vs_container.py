@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import shlex
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
@@ -124,6 +121,8 @@ def _language(command: Command, homes: tuple[ServiceHome, ...]) -> Language | No
 
 def _mapped_words(command: Command, home: ServiceHome) -> list[str]:
     """The command's words, with host paths outside the container's working folder made container paths."""
+    import shlex  # here and below: only a finding needs it
+
     words = shlex.split(command.text)
     if home.container_path(command.cwd) is not None:
         return words  # it runs in the mapped folder: relative paths stay right
@@ -136,12 +135,17 @@ def _mapped_words(command: Command, home: ServiceHome) -> list[str]:
 
 def _short(argv: list[str], verb: str) -> str:
     """The command as a developer types it in the project folder (no -p/-f/--project-directory)."""
+    import shlex
+
     at = argv.index(verb)
     return shlex.join(["docker", "compose", *argv[at:]])
 
 
 def _is_running(project: Project, host: Host, service: str) -> bool | None:
     """Whether a container of the service is up (None when the engine cannot tell)."""
+    import json
+    from urllib.parse import quote
+
     labels = [f"com.docker.compose.project={project.compose.project_name}",
               f"com.docker.compose.service={service}"]
     filters = json.dumps({"label": labels, "status": ["running"]})

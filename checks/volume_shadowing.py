@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, relative_to
 from doctor.project import Project
 from doctor.project.filled import FilledPath, filled_paths
 from doctor.project.types import Mount, Service
+
+if TYPE_CHECKING:
+    from datetime import timedelta  # only a stale volume's age is one
 
 DEPENDENCY_DIRS = frozenset(("node_modules", ".venv", "venv"))
 

@@ -149,10 +149,11 @@ def test_hung_engine_is_unavailable_within_the_timeout(short_dir: Path) -> None:
     try:
         start = time.monotonic()
         found = find_engine({"DOCKER_HOST": fake.url}, timeout=1.0)
+        available = found.available  # the ping is sent when availability is first asked
         elapsed = time.monotonic() - start
     finally:
         fake.close()
-    assert not found.available and not found.not_running
+    assert not available and not found.not_running
     assert found.reason == f"no answer from {fake.path} in 1 s (engine hung?)"
     assert 0.9 <= elapsed < 2.0
 
@@ -174,9 +175,10 @@ def test_not_an_engine(short_dir: Path) -> None:
     threading.Thread(target=answer_junk, daemon=True).start()
     try:
         found = find_engine({"DOCKER_HOST": f"unix://{path}"})
+        reason = found.reason  # the ping is sent when availability is first asked
     finally:
         server.close()
-    assert found.reason == f"{path} did not answer like a docker engine"
+    assert reason == f"{path} did not answer like a docker engine"
 
 
 FAKE_SSH = """#!{python}
@@ -265,3 +267,50 @@ def test_sdk_client_of_the_real_engine(docker_engine: str) -> None:
     assert found.available, found.reason
     assert found.client.ping() is True
     assert isinstance(found.get_json("/containers/json"), list)
+
+
+def _reference_nesting(body: bytes) -> int:
+    """The byte-by-byte depth scan engine.py used before (the spec of _deeper_than)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def test_deeper_than_agrees_with_a_byte_scan_on_json_with_brackets_and_escapes_in_strings() -> None:
+    import json
+    import random
+
+    from doctor.host.engine import _deeper_than
+
+    rnd = random.Random(12)
+
+    def value(depth: int) -> object:
+        roll = rnd.random()
+        if depth > 6 or roll < 0.3:
+            return "".join(rnd.choice('\\"[]{}a\n') for _ in range(rnd.randint(0, 8)))
+        if roll < 0.65:
+            return [value(depth + 1) for _ in range(rnd.randint(0, 3))]
+        return {str(value(7)): value(depth + 1) for _ in range(rnd.randint(0, 3))}
+
+    for _ in range(3000):
+        body = json.dumps(value(0)).encode()
+        for limit in (0, 1, 2, 3, 5):
+            assert _deeper_than(body, limit) == (_reference_nesting(body) > limit), (body, limit)
+    assert _deeper_than(b"[" * 300 + b"]" * 300, 200)
+    assert not _deeper_than(b'["' + b"[" * 300 + b'"]', 200)  # brackets in a string do not count
+    assert not _deeper_than(b'["\\\\", ' + b"[1], " * 300 + b"2]", 200)  # many, but two deep

@@ -119,3 +119,49 @@ def test_a_yaml_error_marks_the_other_checks_partial_end_to_end(tmp_path: Path) 
     assert any(line.startswith("✗ compose-config") for line in lines), lines
     assert any(line.startswith("~ env-drift") and "(partial: the compose files did not fully load)" in line
                for line in lines), lines
+
+
+def _as_rich_printed(rows: list[list[Piece]], color: bool, strip: bool = True) -> str:
+    """What the reporter printed through rich before it wrote the escapes itself (link ids dropped)."""
+    from rich.console import Console
+    from rich.style import Style
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, color_system="standard", no_color=not color,
+                      width=10_000, highlight=False, emoji=False, markup=False)
+    for row in rows:
+        text = Text()
+        for piece in row:
+            style = Style.parse(piece.style) if piece.style and color else Style()
+            if piece.link:
+                style += Style(link=piece.link)
+            text.append(piece.text, style=style)
+        if strip:
+            text.rstrip()
+        console.print(text, overflow="ignore", crop=False, soft_wrap=True)
+    return re.sub(r"\x1b\]8;id=[^;]*;", "\x1b]8;;", buffer.getvalue())
+
+
+def test_terminal_escapes_are_byte_for_byte_what_rich_wrote(tmp_path: Path) -> None:
+    from doctor.report.console import _lines
+
+    root = write_project(tmp_path / "proj")
+    report = canonical_report(root)
+    odd = [Line((Piece("✗", "bold red"), Piece(" "), Piece("id", "bold"), Piece(" bell\x07 cr\r ff\x0c esc\x1b[1m "),
+                 Piece("   ", "dim"))),
+           Line((Piece("    warning ", "yellow"), Piece("a.env:1", "underline", link="file:///a.env", whole=True))),
+           Line(()), Line((Piece("   "),)),
+           Line((Piece("x", "magenta"), Piece(" y ", "bold green"), Piece("z", "cyan")))]
+    for options in (RenderOptions(color=True, width=60, cwd=root), RenderOptions(color=True, cwd=root),
+                    RenderOptions(links=True, width=40, cwd=root), RenderOptions(color=True, links=True, cwd=root)):
+        rows = [row for line in _lines(report, Redactor(), options) for row in wrap(line, options.width)]
+        assert render(report, Redactor(), options) == _as_rich_printed(rows, options.color)
+        rows = [row for line in odd for row in wrap(line, options.width)]
+        from doctor.report.console import _ansi
+
+        assert "".join(_ansi(row, options.color) + "\n" for row in rows) == _as_rich_printed(rows, options.color)
+    diff = "--- a/.env\n+++ b/.env\n@@ -1,2 +1,2 @@\n-X=1 \n+X=2\n keep  \n\\ No newline\nnote\n- not diff\n\n"
+    plain = [[Piece(line, style)] for line, style in zip(diff.splitlines(), (
+        "bold", "bold", "cyan", "red", "green", "", "", "", "", ""), strict=True)]
+    assert color_diff(diff) == _as_rich_printed(plain, True, strip=False)

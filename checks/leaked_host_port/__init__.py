@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
+from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import dev_override, override_edit
@@ -17,8 +18,8 @@ from doctor.project.types import EnvVar, PortMapping, Service
 from .clients import Clients
 from .localhost_dials import localhost_dials
 
-URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
-HOST_KEY = re.compile(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
+URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
+HOST_KEY = lazy(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
 GENERIC_WORDS = frozenset({"port", "host", "published", "external", "public", "local"})
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
 

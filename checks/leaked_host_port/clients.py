@@ -12,12 +12,13 @@ import os
 import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.codetext import CodeText
 from doctor.project.types import EnvSource, Service
 from doctor.project.webapps import dials_from_inside
 
-HOST_SUFFIX = re.compile(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
+HOST_SUFFIX = lazy(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 
 
 class Clients:

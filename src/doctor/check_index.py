@@ -19,7 +19,6 @@ import os
 import re
 import sys
 import types
-import zlib
 
 TYPE_CHECKING = False  # importing typing costs a third of `doctor list`
 if TYPE_CHECKING:
@@ -128,6 +127,8 @@ def _source_crc(module: str, source: str) -> int | None:
         path = os.path.join(base if os.path.isdir(base) else folder or ".", source)
         try:
             with open(path, "rb") as handle:
+                import zlib  # `list` and `explain` need it, a preflight does not
+
                 return zlib.crc32(handle.read())
         except OSError:
             continue
@@ -174,6 +175,7 @@ def answer(args: Sequence[str], out: TextIO | None = None) -> int | None:
 def generate() -> dict[str, dict[str, object]]:
     """The index of the checks registered now (imports them all: run at build time, not at run time)."""
     import inspect
+    import zlib
     from pathlib import Path
 
     from doctor.engine import load_registry

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 from doctor.lazyre import lazy
 
@@ -44,15 +45,15 @@ _NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null
                                 ">", "|-", ">-", "|+", ">+", "enabled", "disabled", MASK})
 _SECRET, _DSN, _WEBHOOK_URL = 1, 2, 3
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SPLIT = re.compile(r"[^A-Za-z0-9]++")
-_VAR_REF = re.compile(r"\$\$?\{?\w+\}?")
-_NAME_LIKE = re.compile(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
+_CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = lazy(r"[^A-Za-z0-9]++")
+_VAR_REF = lazy(r"\$\$?\{?\w+\}?")
+_NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
 _TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
 
-_PRIVATE_KEY = re.compile(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
-_URL_PASSWORD = re.compile(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://[^\s/@:'\"\\]*+:(?P<v>[^\s@/'\"\\]++)@")
-_TOKEN_SHAPES = re.compile(
+_PRIVATE_KEY = lazy(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
+_URL_PASSWORD = lazy(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://[^\s/@:'\"\\]*+:(?P<v>[^\s@/'\"\\]++)@")
+_TOKEN_SHAPES = lazy(
     r"(?P<v>(?<![\w-])gh[pousr]_[A-Za-z0-9]{20,}+"
     r"|(?<![\w-])github_pat_\w{20,}+"
     r"|(?<![\w-])xox[abposr]-[\w-]{8,}+"
@@ -70,14 +71,14 @@ _TOKEN_SHAPES = re.compile(
 )
 # Every token shape starts with one of these literals: a text without one skips _TOKEN_SHAPES,
 # whose 14 branches each begin with a lookbehind and so are tried at every position (10x slower).
-_TOKEN_HINT = re.compile(r"gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|eyJ|glpat-|npm_|[sr]k_(?:live|test)_|sk-"
-                         r"|AIza|SG\.|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/")
-_AUTH_SCHEME = re.compile(r"(?<![\w-])(?:Bearer|Basic)[ \t]++(?P<v>[\w.~+/-]{8,}+=*+)")
-_LONG_FLAG = re.compile(
+_TOKEN_HINT = lazy(r"gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|eyJ|glpat-|npm_|[sr]k_(?:live|test)_|sk-"
+                   r"|AIza|SG\.|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/")
+_AUTH_SCHEME = lazy(r"(?<![\w-])(?:Bearer|Basic)[ \t]++(?P<v>[\w.~+/-]{8,}+=*+)")
+_LONG_FLAG = lazy(
     r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
     r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
 )
-_TOOL = re.compile(
+_TOOL = lazy(
     r"(?<![\w-])(?P<t>mysql|mysqladmin|mysqldump|mysqlshow|mysqlcheck|mariadb|mariadb-admin|mariadb-dump"
     r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget)"
     r"(?![\w-])"
@@ -92,22 +93,23 @@ _TOOL_ARGS = {
     "sqlcmd": lazy(rf"(?<![\w-])-P{_SEP}{_ARG}"),
     "curl": lazy(rf"(?<![\w-])(?:-u|--user|--proxy-user){_SEP}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
 }
-_KEY_SEP = re.compile(r"(?<![\w.$-])(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+(?P<s>[=:])(?P<w>[ \t]*+)")
-_VALUE = re.compile(
+_KEY_SEP = lazy(r"(?<![\w.$-])(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+(?P<s>[=:])(?P<w>[ \t]*+)")
+_VALUE = lazy(
     r"(?:(?:Bearer|Basic|Token|Bot|Digest)[ \t]++)?"
     r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*+)\""
     r"|'(?P<sq>[^'\n]*+)'"
     r"|\\\"(?P<jq>(?:[^\"\\\n]|\\[^\"\n])*+)\\\""
     r"|(?P<bare>[^\s'\"\\<>`]++))"
 )
-_ENV_LINE_NO_SEP = re.compile(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
-                              re.MULTILINE)
+_ENV_LINE_NO_SEP = lazy(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
+                        re.MULTILINE)
 
 
 def _segments(name: str) -> list[str]:
     return [s for s in _SPLIT.split(_CAMEL.sub("_", name).upper()) if s]
 
 
+@lru_cache(maxsize=4096)  # a project repeats its keys across services, env files and texts
 def _key_kind(name: str) -> int:
     """_SECRET, _DSN (a secret when its value carries credentials), or 0."""
     segments = _segments(name)

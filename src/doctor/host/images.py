@@ -8,15 +8,18 @@ the check that asked.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from doctor.host.engine import EngineConnection
+from doctor.lazyre import lazy
 from doctor.model import Unavailable, record
+
+if TYPE_CHECKING:
+    from datetime import datetime  # imported where a timestamp is read: a preflight reads none
+
+    from doctor.host.engine import EngineConnection
 
 # engine `/info` Architecture (uname -m) -> OCI architecture names images carry
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm",
@@ -24,7 +27,7 @@ _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm6
 # engines whose VM answers host.docker.internal without extra_hosts
 _DESKTOPS = ("docker desktop", "orbstack", "rancher desktop")
 # what the engine may also read as an image id (`sha256:...`, a hex prefix): only an inspect answers those
-_ID_LIKE = re.compile(r"(sha256:)?[0-9a-f]{6,64}")
+_ID_LIKE = lazy(r"(sha256:)?[0-9a-f]{6,64}")
 
 
 @record
@@ -182,6 +185,8 @@ def _not_found(exc: Unavailable) -> bool:
 
 def _time(value: Any) -> datetime | None:
     """Engine timestamps: RFC 3339 strings (nanoseconds, offsets) or unix seconds."""
+    from datetime import UTC, datetime
+
     if isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, UTC)
     if not isinstance(value, str) or not value:

@@ -19,20 +19,23 @@ An interpreter that cannot be read this way (an unknown shim) is `None`: unknown
 from __future__ import annotations
 
 import os
-import re
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import field, record
 
-_VERSION_DIR = re.compile(r"python(\d+\.\d+)t?$")
-_EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")
+_VERSION_DIR = lazy(r"python(\d+\.\d+)t?$")
+_EXTENSION = lazy(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")
+_SEPARATORS = lazy(r"[-_.]+")
+_DIST_SUFFIXES = (".dist-info", ".egg-info")
 
 
 def normalize(name: str) -> str:
     """PEP 503 normalization, as `.dist-info` folder names are compared."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    if "_" not in name and "." not in name and "--" not in name:
+        return name.lower()  # most names: nothing to fold but case
+    return _SEPARATORS.sub("-", name).lower()
 
 
 @record
@@ -42,34 +45,39 @@ class Interpreter:
     executable: Path
     site_dirs: tuple[Path, ...]
     _listing: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
+    _plain: dict[Path, set[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def _names(self) -> tuple[set[str], set[str]]:
+        """The distributions (normalized) and the modules (files) of the site folders, in one listing each.
+
+        Names that may be package folders are kept per folder and checked only when asked
+        (`_package_folder`): asking each entry of the standard library whether it is a folder
+        cost more than the listings.
+        """
         if not self._listing:
             dists: set[str] = set()
             modules: set[str] = set()
             for folder in self.site_dirs:
                 try:
-                    entries = list(os.scandir(folder))
+                    names = os.listdir(folder)
                 except OSError:
                     continue
-                for entry in entries:
-                    name = entry.name
-                    if name.endswith((".dist-info", ".egg-info")):
-                        dists.add(normalize(name.rsplit(".", 1)[0].split("-")[0]))
-                    elif name.endswith(".py"):
-                        modules.add(name[:-3])
-                    elif _EXTENSION.match(name):
-                        modules.add(name.split(".")[0])
-                    elif entry.is_dir() and name.isidentifier():
-                        modules.add(name)
+                dists.update(normalize(n.rsplit(".", 1)[0].split("-")[0]) for n in names if n.endswith(_DIST_SUFFIXES))
+                modules.update(n[:-3] for n in names if n.endswith(".py"))
+                modules.update(n.split(".")[0] for n in names if n.endswith((".so", ".pyd")) and _EXTENSION.match(n))
+                self._plain[folder] = {n for n in names if n.isidentifier()}
             self._listing["dists"], self._listing["modules"] = dists, modules
         return self._listing["dists"], self._listing["modules"]
+
+    def _package_folder(self, name: str) -> bool:
+        return any(name in plain and os.path.isdir(folder / name) for folder, plain in self._plain.items())
 
     def missing(self, packages: Iterable[tuple[str, str]]) -> tuple[str, ...]:
         """The distributions of (distribution, module) pairs whose metadata and module are both absent."""
         dists, modules = self._names()
         return tuple(dist for dist, module in packages
-                     if normalize(dist) not in dists and module.split(".")[0] not in modules)
+                     if normalize(dist) not in dists and (top := module.split(".")[0]) not in modules
+                     and not self._package_folder(top))
 
 
 def find_interpreter(directories: Sequence[Path], env: Mapping[str, str]) -> Interpreter | None:
@@ -117,8 +125,16 @@ def read_interpreter(executable: Path) -> Interpreter | None:
 
 
 def _which(name: str, entries: Sequence[str]) -> Path | None:
-    found = shutil.which(name, path=os.pathsep.join(entries)) if entries else None
-    return Path(found) if found else None
+    """`shutil.which(name, path=...)` for a bare name on POSIX (shutil costs its imports, bz2 and lzma)."""
+    seen: set[str] = set()
+    for folder in entries:
+        if folder in seen:
+            continue
+        seen.add(folder)
+        candidate = os.path.join(folder, name)
+        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return Path(candidate)
+    return None
 
 
 def _through_shims(found: Path, name: str, directories: Sequence[Path], env: Mapping[str, str],
@@ -184,8 +200,8 @@ def _with_pth(folders: Sequence[Path]) -> tuple[Path, ...]:
     """The folders plus those their `.pth` files name (editable installs, path hooks skipped)."""
     found = list(dict.fromkeys(folders))
     for folder in list(found):
-        try:
-            pth_files = sorted(folder.glob("*.pth"))
+        try:  # a listing, not Path.glob: the standard library folder holds hundreds of names
+            pth_files = sorted(folder / name for name in os.listdir(folder) if name.endswith(".pth"))
         except OSError:
             continue
         for pth in pth_files:
@@ -216,13 +232,24 @@ class InstalledPackages:
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
         self._read: dict[str, Interpreter] = {}
+        self._chosen: dict[tuple[Path, ...], str | None] = {}
 
     def python_for(self, directories: Sequence[Path]) -> str | None:
-        """The interpreter's path; UNKNOWN when one is on PATH but unreadable; None when there is none."""
+        """The interpreter's path; UNKNOWN when one is on PATH but unreadable; None when there is none.
+
+        Asked once per folder list: services built from one context ask the same question.
+        """
+        asked = tuple(directories)
+        if asked not in self._chosen:
+            self._chosen[asked] = self._python_for(asked)
+        return self._chosen[asked]
+
+    def _python_for(self, directories: Sequence[Path]) -> str | None:
         found = find_interpreter(list(directories), self.env)
         if found is None:
             path = self.env.get("PATH", "")
-            return UNKNOWN if any(shutil.which(n, path=path) for n in ("python3", "python")) else None
+            entries = path.split(os.pathsep) if path else []
+            return UNKNOWN if any(_which(n, entries) for n in ("python3", "python")) else None
         key = str(found.executable)
         self._read.setdefault(key, found)
         return key

@@ -17,17 +17,18 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import field, record
 from doctor.project.reading import read_regular_text
 from doctor.project.types import CopyInstruction, Dockerfile
 
-DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
-HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
-VARIABLE = re.compile(
+DIRECTIVE = lazy(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
+HEREDOC = lazy(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
+VARIABLE = lazy(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+])?(?P<word>[^}]*)\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
 )
-WORD = re.compile(r"(?:\"(?:\\.|[^\"])*\"|'[^']*'|[^\s\"']+)+")
-QUOTED = re.compile(r"\"((?:\\.|[^\"])*)\"|'([^']*)'")
+WORD = lazy(r"(?:\"(?:\\.|[^\"])*\"|'[^']*'|[^\s\"']+)+")
+QUOTED = lazy(r"\"((?:\\.|[^\"])*)\"|'([^']*)'")
 REMOTE = ("http://", "https://", "git@", "git://", "ssh://")
 
 

@@ -12,25 +12,26 @@ import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 
+from doctor.lazyre import lazy
 from doctor.model import record
 
-HOST_KEY = re.compile(r"^[A-Z0-9_]*[A-Z0-9]_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$", re.IGNORECASE)
+HOST_KEY = lazy(r"^[A-Z0-9_]*[A-Z0-9]_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$", re.IGNORECASE)
 # Matched as whole words of the key (`DATABASE_URL` is not a `BASE_URL`).
-NOT_A_DIAL = re.compile(
+NOT_A_DIAL = lazy(
     r"(?:^|_)(LISTEN\w*|BIND\w*|ADVERTISED|ALLOWED|TRUSTED|CORS|ORIGINS?|NO_PROXY|VIRTUAL|LETSENCRYPT|"
     r"DOMAINS?|SERVER_NAME)(?:_|$)",
     re.IGNORECASE,
 )
 # Keys whose URLs a browser or the developer's host opens, where localhost is right.
-BROWSER_KEY = re.compile(
+BROWSER_KEY = lazy(
     r"(?:^|_)(PUBLIC|EXTERNAL|BROWSER|CALLBACK|REDIRECT|FRONTEND|WEBHOOK|ISSUER|SITE|CLIENT|"
     r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL)(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_",
     re.IGNORECASE,
 )
-URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<netloc>[^\s/?#,;'\"]*)")
+URL = lazy(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<netloc>[^\s/?#,;'\"]*)")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
 DOCKER_HOSTS = frozenset({"host.docker.internal", "gateway.docker.internal", "host-gateway"})
-NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 # Values that are settings, not hosts (`HTTP_PROXY_HOST=None` read by a Python template).
 NOT_HOSTS = frozenset({
     "none", "null", "nil", "false", "true", "yes", "no", "on", "off", "disabled", "enabled", "auto",

@@ -154,11 +154,17 @@ def installed_manifests(project: Project, context: Path, copied: Sequence[Path])
 
 
 def _workspace_members(context: Path) -> list[Path]:
+    try:
+        text = (context / "pyproject.toml").read_text(errors="replace")
+    except OSError:
+        return []
+    if "workspace" not in text:
+        return []  # no `[tool.uv.workspace]` (nor `workspace =` under `[tool.uv]`): no second TOML parse
     import tomllib
 
     try:
-        data = tomllib.loads((context / "pyproject.toml").read_text(errors="replace"))
-    except (OSError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return []
     members = data.get("tool", {}).get("uv", {}).get("workspace", {}).get("members", [])
     found: list[Path] = []

@@ -13,7 +13,8 @@ import os
 import posixpath
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 from doctor.model import record
@@ -43,31 +44,33 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
     """Every script reaching a container, once per file (the first way found wins)."""
     seen: set[Path] = set()
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
+    # services share folders and files: resolve each path once (a resolve is an lstat per component)
+    real: Callable[[Path], Path] = cache(Path.resolve)
     for svc in sorted(project.services.values(), key=lambda s: s.name):
         dockerfile = svc.build.dockerfile_path if svc.build else None
         recipe = project.recipe(dockerfile) if dockerfile is not None else None
         image = recipe.base if recipe is not None else svc.image or ""
-        for path, how in _ways(project, svc, dockerfile, recipe, walked):
-            resolved = path.resolve()
+        for path, how in _ways(project, svc, dockerfile, recipe, walked, real):
+            resolved = real(path)
             if resolved not in seen and path.is_file():
                 seen.add(resolved)
                 yield Shipped(path, svc.name, how, recipe, image)
 
 
 def _ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
-          walked: dict[Path, list[Path]]) -> Iterator[tuple[Path, str]]:
-    root = project.root
+          walked: dict[Path, list[Path]], real: Callable[[Path], Path]) -> Iterator[tuple[Path, str]]:
+    root = real(project.root)
     mapped = _mappings(project, svc, dockerfile)
     for words, how in _named(project, svc, recipe):
         for word in words:
             host = _to_host(word, mapped, svc.working_dir or (recipe.workdir if recipe else "/"))
-            if host is not None and _inside(host, root):
+            if host is not None and real(host).is_relative_to(root):
                 yield host, how
     for host, _, how in mapped:
-        if host.is_file() and host.suffix in SCRIPT_SUFFIXES and _inside(host, root):
+        if host.is_file() and host.suffix in SCRIPT_SUFFIXES and real(host).is_relative_to(root):
             yield host, how
-        elif host.is_dir() and _inside(host, root):
-            key = host.resolve()
+        elif host.is_dir() and real(host).is_relative_to(root):
+            key = real(host)
             if key not in walked:
                 walked[key] = list(_walk(host))
             for found in walked[key]:
@@ -151,10 +154,3 @@ def _words(text: str) -> list[str]:
 def _is_glob(text: str) -> bool:
     return any(c in text for c in "*?[")
 
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True

@@ -2,9 +2,10 @@
 
 Piped, the text is plain and stable: no colour, no links, no wrapping. On a terminal
 (`RenderOptions.width`), lines wrap at the terminal's width with hanging indents and never
-break inside a word, so a path stays whole; colour and OSC 8 hyperlinks come through rich,
-imported only then. Paths are printed as a terminal or editor opens them from the current
-directory: relative below it, absolute elsewhere.
+break inside a word, so a path stays whole; colour (SGR) and OSC 8 hyperlinks are written
+as rich wrote them, without importing it (that cost more than the rest of a run). Paths are
+printed as a terminal or editor opens them from the current directory: relative below it,
+absolute elsewhere.
 
 A check that could not run is `-` with the reason; one that ran on part of what it needed (the
 compose files did not load, the engine could not be asked) is `~`, "partial", with the reason.
@@ -229,25 +230,47 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
     rows = [row for line in _lines(report, redactor, options) for row in wrap(line, options.width)]
     if not (options.color or options.links):
         return "".join("".join(p.text for p in row).rstrip() + "\n" for row in rows)
-    import io
+    return "".join(_ansi(row, options.color) + "\n" for row in rows)
 
-    from rich.console import Console
-    from rich.style import Style
-    from rich.text import Text
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=True, color_system="standard", no_color=not options.color,
-                      width=10_000, highlight=False, emoji=False, markup=False)
-    for row in rows:
-        text = Text()
-        for piece in row:
-            style = Style.parse(piece.style) if piece.style and options.color else Style()
-            if piece.link:
-                style += Style(link=piece.link)
-            text.append(piece.text, style=style)
-        text.rstrip()
-        console.print(text, overflow="ignore", crop=False, soft_wrap=True)
-    return buffer.getvalue()
+# SGR parameters of the styles the report uses, as rich writes them for a "standard" terminal:
+# attributes first, then the colour
+_ATTRIBUTES = {"bold": "1", "dim": "2", "underline": "4"}
+_COLOURS = {"red": "31", "green": "32", "yellow": "33", "magenta": "35", "cyan": "36"}
+# what rich's Text drops from the text it prints (bell, backspace, vertical tab, form feed, CR)
+_CONTROL = dict.fromkeys((7, 8, 11, 12, 13))
+
+
+def _sgr(style: str) -> str:
+    words = style.split()
+    codes = [code for word, code in _ATTRIBUTES.items() if word in words]
+    codes += [code for word, code in _COLOURS.items() if word in words]
+    return ";".join(codes)
+
+
+def _ansi(row: list[Piece], color: bool, strip: bool = True) -> str:
+    """A row with SGR styles (when `color`) and OSC 8 links (trailing blanks dropped when `strip`),
+    byte for byte as rich printed it. Written here: importing rich cost a terminal run more than
+    the whole rest of a preflight.
+    """
+    pieces = [Piece(p.text.translate(_CONTROL), p.style if color else "", p.link) for p in row]
+    while strip and pieces and not pieces[-1].text.rstrip():
+        pieces.pop()
+    if strip and pieces:
+        last = pieces[-1]
+        pieces[-1] = Piece(last.text.rstrip(), last.style, last.link)
+    out = []
+    for piece in pieces:
+        text = piece.text
+        if not text:
+            continue
+        codes = _sgr(piece.style)
+        if codes:
+            text = f"\x1b[{codes}m{text}\x1b[0m"
+        if piece.link:
+            text = f"\x1b]8;;{piece.link}\x1b\\{text}\x1b]8;;\x1b\\"
+        out.append(text)
+    return "".join(out)
 
 
 def supports_hyperlinks(env: Mapping[str, str]) -> bool:
@@ -266,14 +289,7 @@ def supports_hyperlinks(env: Mapping[str, str]) -> bool:
 
 def color_diff(text: str) -> str:
     """A unified diff coloured for a terminal: additions green, removals red, hunks cyan."""
-    import io
-
-    from rich.console import Console
-    from rich.text import Text
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=True, color_system="standard", width=10_000, highlight=False,
-                      emoji=False, markup=False)
+    rows = []
     in_hunk = False  # only lines inside a hunk are diff lines: a note starting with "-" stays plain
     for line in text.splitlines():
         style = ""
@@ -287,8 +303,8 @@ def color_diff(text: str) -> str:
             style = "red"
         elif not line.startswith((" ", "\\")):
             in_hunk = False
-        console.print(Text(line, style=style), overflow="ignore", crop=False, soft_wrap=True)
-    return buffer.getvalue()
+        rows.append(_ansi([Piece(line, style)], color=True, strip=False) + "\n")
+    return "".join(rows)
 
 
 WIDTH_MARGIN = 2
