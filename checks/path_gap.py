@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -107,7 +106,11 @@ def _same_program(here: str, there: str, env: Mapping[str, str]) -> bool:
     active (or that PATH leads into) is meant to differ from the login shell's.
     """
     try:
-        if os.path.samefile(here, there) or filecmp.cmp(here, there, shallow=False):
+        if os.path.samefile(here, there):
+            return True
+        import filecmp  # only for two files to compare (a clean run has none)
+
+        if filecmp.cmp(here, there, shallow=False):
             return True
     except OSError:
         if os.path.realpath(here) == os.path.realpath(there):

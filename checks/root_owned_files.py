@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from doctor.host import Host
 from doctor.host.owners import Owner, OwnerScan, Stray
+from doctor.host.which import which_on
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
@@ -142,7 +142,7 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     if host.owners.euid == 0:
         command: tuple[str, ...] = ("chown", flags, owner, *map(str, paths))
         return Fix(f"chown {shown} to {owner}{then}", Safety.UNSAFE, command=command)
-    if shutil.which("sudo", path=host.env.get("PATH")):
+    if which_on("sudo", host.env.get("PATH")):
         return Fix(f"sudo chown {shown} to {owner}{then}", Safety.UNSAFE,
                    command=("sudo", "chown", flags, owner, *map(str, paths)))
     image = _local_image(project, host, service)

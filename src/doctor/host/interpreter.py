@@ -126,15 +126,10 @@ def read_interpreter(executable: Path) -> Interpreter | None:
 
 def _which(name: str, entries: Sequence[str]) -> Path | None:
     """`shutil.which(name, path=...)` for a bare name on POSIX (shutil costs its imports, bz2 and lzma)."""
-    seen: set[str] = set()
-    for folder in entries:
-        if folder in seen:
-            continue
-        seen.add(folder)
-        candidate = os.path.join(folder, name)
-        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
-            return Path(candidate)
-    return None
+    from doctor.host.which import which
+
+    found = which(name, entries)
+    return Path(found) if found is not None else None
 
 
 def _through_shims(found: Path, name: str, directories: Sequence[Path], env: Mapping[str, str],

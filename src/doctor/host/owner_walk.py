@@ -18,7 +18,6 @@ import mmap
 import os
 import queue
 import re
-import signal
 import stat
 import struct
 import threading
@@ -363,6 +362,8 @@ def _fork_walk(walk: _Walk, jobs: list[str], processes: int, progress: Callable[
         for pid, result_r in children.items():
             os.close(result_r)
             if pid not in outputs:  # interrupted: leave no walker behind
+                import signal
+
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)  # a walker that died sent a short result: marshal refuses it below
         os.close(work_r)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 import os
 import re
-import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -156,10 +155,12 @@ class Platform:
         if self.kind is not Kind.WSL2:
             return None
         path = self.env.get("PATH", "")
-        docker = shutil.which("docker", path=path)
+        from doctor.host.which import which_on
+
+        docker = which_on("docker", path)
         if docker and docker.startswith("/mnt/"):
             return docker
-        return shutil.which("docker.exe", path=path)
+        return which_on("docker.exe", path)
 
     def bind_mounts_write_as_user(self) -> str:
         """Why containers cannot leave root-owned files in a bind mount here ("" when they can)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
@@ -95,7 +94,9 @@ class ShellPaths:
         """The file `tool` resolves to on the given PATH entries, or None."""
         if not entries:
             return None
-        return shutil.which(tool, path=os.pathsep.join(entries))
+        from doctor.host.which import which
+
+        return which(tool, entries)
 
 
 def login_path(shell: str, env: Mapping[str, str], timeout: float = LOGIN_SHELL_TIMEOUT) -> LoginPath:
