@@ -309,3 +309,30 @@ def test_nothing_but_os_is_imported_before_the_shell_starts(tmp_path: Path) -> N
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     heavy = {"subprocess", "pathlib", "typing", "json", "dataclasses", "inspect", "re", "enum"}
     assert not heavy & set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_a_timed_out_shell_is_remembered_for_a_while(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A login shell slower than the timeout must not cost every run the whole timeout."""
+    from doctor.host import login_cache
+
+    def quick(env: dict[str, str]) -> ShellPaths:
+        paths = ShellPaths(env)
+        paths.timeout = 0.3  # below LOGIN_SHELL_TIMEOUT: the test need not wait 3 s
+        return paths
+
+    home = make_home(tmp_path, "sleep 30\n")
+    env = env_for(home, XDG_CACHE_HOME=str(tmp_path / "cache"), DOCTOR_NO_CACHE="")
+    first = quick(env).login
+    assert first.timed_out and first.error == f"login shell '{home}/fakesh' did not answer in 0.3 s"
+    assert len(started(home)) == 1
+    begun = time.monotonic()
+    again = quick(env).login
+    assert time.monotonic() - begun < 0.25 and len(started(home)) == 1  # no shell started, no wait
+    assert again.error.startswith(f"login shell '{home}/fakesh' did not answer in 0.3 s (at ")
+    assert again.error.endswith("asked again 10 min after)")
+    monkeypatch.setattr(login_cache, "FAILURE_AGE", 0.0)  # expired: the shell is asked again
+    quick(env).login
+    assert len(started(home)) == 2
+    (home / ".profile").write_text("")  # a changed startup file: asked again at once, and answers
+    monkeypatch.setattr(login_cache, "FAILURE_AGE", 600.0)
+    assert ShellPaths(env).login.ok

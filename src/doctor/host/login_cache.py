@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 MAX_AGE = 3600.0
+FAILURE_AGE = 600.0  # a login shell that timed out is asked again after this long
 SYSTEM_FILES = (
     "/etc/profile", "/etc/profile.d", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment",
     "/etc/zshenv", "/etc/zsh/zshenv", "/etc/zprofile", "/etc/zsh/zprofile", "/etc/zshrc", "/etc/zsh/zshrc",
@@ -73,8 +74,9 @@ def cache_file(env: Mapping[str, str]) -> str | None:
     return os.path.join(base, "doctor", "login-path-2.json") if base else None
 
 
-def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | None:
-    """The cached PATH entries for this shell and environment, or None (absent, changed, expired)."""
+def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | str | None:
+    """The cached PATH entries for this shell and environment, why the shell gave none (a str:
+    it timed out, FAILURE_AGE at most ago), or None (absent, changed, expired)."""
     path = cache_file(env)
     if path is None:
         return None
@@ -89,12 +91,21 @@ def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | None:
     entry = next((e for e in stored if _same(e, key)), None) if isinstance(stored, list) else None
     if entry is None or not _fresh(entry, time.time()):
         return None
+    error = entry.get("error")
+    if isinstance(error, str):
+        at = entry.get("at")
+        if not isinstance(at, (int, float)) or time.time() - at > FAILURE_AGE:
+            return None
+        when = time.strftime("%H:%M", time.localtime(at))
+        return f"{error} (at {when}; asked again {FAILURE_AGE // 60:.0f} min after)"
     entries = entry.get("entries")
     return tuple(str(e) for e in entries) if isinstance(entries, list) else None
 
 
-def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...]) -> None:
-    """Remember a login shell's PATH; a cache that cannot be written is simply not used."""
+def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = None, error: str | None = None) -> None:
+    """Remember a login shell's PATH (or that it timed out: `error`, for FAILURE_AGE seconds, so
+    a shell slower than the timeout does not cost every run its whole timeout); a cache that
+    cannot be written is simply not used."""
     path = cache_file(env)
     if path is None:
         return
@@ -114,5 +125,6 @@ def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...]) -> None:
         material = cache_key(shell, env)
         key = json.dumps(material)
         kept = [e for e in current if _fresh(e, now) and not _same(e, key)] if isinstance(current, list) else []
-        kept.append({"at": now, "key": material, "entries": list(entries)})
+        kept.append({"at": now, "key": material, "entries": list(entries or ())} if error is None
+                    else {"at": now, "key": material, "error": error})
         write_atomic(Path(path), json.dumps(kept, indent=1).encode("utf-8"))

@@ -34,6 +34,7 @@ class LoginPath:
     shell: str
     entries: tuple[str, ...] = ()
     error: str = ""
+    timed_out: bool = False
 
     @property
     def ok(self) -> bool:
@@ -70,8 +71,8 @@ class ShellPaths:
             if taken is not None:
                 self._started = _started(self.shell, taken)
                 return
-            cached = login_cache.load(self.shell, self.env)
-            self._started = LoginPath(self.shell, cached) if cached else spawn_login_shell(self.shell, self.env)
+            cached = login_cache.load(self.shell, self.env)  # entries, or why the last shell gave none
+            self._started = _started(self.shell, cached) if cached else spawn_login_shell(self.shell, self.env)
 
     @cached_property
     def login(self) -> LoginPath:
@@ -80,8 +81,11 @@ class ShellPaths:
         started, self._started = self._started, None
         assert started is not None
         found = collect_login_path(self.shell, started, self.timeout)
-        if found.ok and not isinstance(started, LoginPath):
-            login_cache.store(self.shell, self.env, found.entries)
+        if not isinstance(started, LoginPath):
+            if found.ok:
+                login_cache.store(self.shell, self.env, found.entries)
+            elif found.timed_out:
+                login_cache.store(self.shell, self.env, error=found.error)
         return found
 
     def release(self) -> None:
@@ -123,8 +127,8 @@ def collect_login_path(shell: str, started: Shell | LoginPath, timeout: float) -
     if isinstance(started, LoginPath):
         return started
     out, status, timed_out = early.read(started, timeout)
-    if timed_out:  # an rc file waiting on the network or a prompt: its whole session was killed
-        return LoginPath(shell, error=f"login shell {shell!r} did not answer in {timeout:g} s")
+    if timed_out:  # an rc file waiting on the network or a prompt: its whole session was ended
+        return LoginPath(shell, error=f"login shell {shell!r} did not answer in {timeout:g} s", timed_out=True)
     found = _BETWEEN.findall(out.decode(errors="replace"))
     if not found:
         return LoginPath(shell, error=f"login shell {shell!r} printed no PATH (exit {status})")
