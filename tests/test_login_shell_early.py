@@ -331,7 +331,7 @@ def test_a_timed_out_shell_is_remembered_for_a_while(tmp_path: Path, monkeypatch
     assert again.error.startswith(f"login shell '{home}/fakesh' did not answer in 0.3 s (at ")
     assert again.error.endswith("asked again 10 min after)")
     monkeypatch.setattr(login_cache, "FAILURE_AGE", 0.0)  # expired: the shell is asked again
-    quick(env).login
+    assert quick(env).login.timed_out
     assert len(started(home)) == 2
     (home / ".profile").write_text("")  # a changed startup file: asked again at once, and answers
     monkeypatch.setattr(login_cache, "FAILURE_AGE", 600.0)
