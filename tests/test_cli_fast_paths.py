@@ -56,3 +56,20 @@ def test_version_imports_nothing_but_doctor() -> None:
            "print(sorted(m for m in sys.modules if m.startswith(('doctor.', 'typer', 'typing', 'inspect'))))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "['doctor.cli']"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["preflight", "--select", "root-owned-files", "some dir"], ("some dir", ("root-owned-files",), None)),
+    (["preflight", "--ignore=path-gap"], (".", None, ("path-gap",))),
+    (["preflight", "proj"], ("proj", None, None)),
+])
+def test_the_fast_path_tells_the_early_shell_what_runs(args: list[str], expected: tuple[object, ...],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `--select` without path-gap must start no login shell (it would take the other core)."""
+    seen: list[tuple[object, ...]] = []
+    monkeypatch.setattr(early, "start_early",
+                        lambda env, path, select, ignore: seen.append((str(path), select, ignore)))
+    monkeypatch.setattr(app, "preflight", lambda options: 0)
+    with pytest.raises(SystemExit):
+        cli.main(args)
+    assert seen == [expected]

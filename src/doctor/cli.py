@@ -309,13 +309,13 @@ def _run(args: list[str]) -> None:
 
         from doctor.host.early import start_early
 
-        start_early(os.environ, Path(args[1] if args[1:] else "."), None, None)  # runs while doctor imports
-        from doctor import app
-
         path, values = simple
         select, ignore, formats = values["--select"], values["--ignore"], values["--format"]
-        options = app.PreflightOptions(path=Path(path), select=_ids(select) if select else None,
-                                       ignore=_ids(ignore) if ignore else None,
+        selected, ignored = (_ids(select) if select else None), (_ids(ignore) if ignore else None)
+        start_early(os.environ, Path(path), selected, ignored)  # the login shell runs while doctor imports
+        from doctor import app
+
+        options = app.PreflightOptions(path=Path(path), select=selected, ignore=ignored,
                                        format=formats[-1] if formats else None)
         sys.exit(app.guarded(app.preflight, options))
     families = None
