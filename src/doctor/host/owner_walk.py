@@ -16,16 +16,18 @@ import fnmatch
 import marshal
 import mmap
 import os
-import queue
 import re
 import stat
 import struct
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:  # the parallel walks' modules are imported when a walk goes parallel (a small tree does not)
+    import queue
+    import threading
 
 from doctor.model import record
 
@@ -297,6 +299,8 @@ def _blocked(wall: float, ran_before: int | None) -> bool:
 def _threads_walk(walk: _Walk, pending: Iterable[str], workers: int, progress: Callable[[int], None] | None,
                   started: float) -> None:
     """Walk on from `pending` with a pool of threads that grows while entries come in slowly."""
+    import queue
+
     todo: queue.Queue[str | None] = queue.Queue()
     for path in pending:
         todo.put(path)
@@ -398,6 +402,8 @@ def _child(walk: _Walk, jobs: list[str], work_r: int, result_w: int, counter: me
 
 def _add_worker(threads: list[threading.Thread], work: Callable[[], None], todo: queue.Queue[str | None],
                 limit: int) -> None:
+    import threading
+
     if not threads or (len(threads) < limit and todo.qsize() > 1):
         thread = threading.Thread(target=work, daemon=True)
         threads.append(thread)
@@ -414,6 +420,8 @@ class _Pacer:
 
     def __init__(self, count: Callable[[], int], progress: Callable[[int], None] | None,
                  grow: Callable[[], None] | None, started: float) -> None:
+        import threading
+
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(count, progress, grow, started), daemon=True)
         self._thread.start()
