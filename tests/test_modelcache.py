@@ -431,6 +431,18 @@ def test_no_cache_writes_nothing(tmp_path: Path, env: dict[str, str]) -> None:
     assert not (tmp_path / "cache").exists()
 
 
+def test_a_cache_folder_inside_the_project_is_not_written(tmp_path: Path, env: dict[str, str]) -> None:
+    """HOME is the repository in some containers and CI jobs: ~/.cache would land in the repo."""
+    root = make_project(tmp_path)
+    inside = {**env, "HOME": str(root), "XDG_CACHE_HOME": ""}
+    load(root, inside)
+    assert not load(root, inside)[2]
+    assert not (root / ".cache").exists()
+    deeper = {**env, "XDG_CACHE_HOME": str(root / "inc" / "cache")}
+    load(root, deeper)
+    assert not (root / "inc" / "cache").exists()
+
+
 def test_the_total_size_is_bounded(tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     root = warmed(tmp_path, env)
     [first] = entries(env)

@@ -77,9 +77,17 @@ def load_model(options: ProjectOptions, parsed: dict[Path, Parsed]) -> tuple[Com
     if hit is not None:
         return hit
     model, features, entry = _load_recorded(options, parsed, key)
-    if entry is not None:
+    if entry is not None and not _inside(folder, model.project_dir):
         _write(folder, name, entry)
     return model, features
+
+
+def _inside(folder: Path, project_dir: Path) -> bool:
+    """Whether the cache folder lies in the project (HOME is the repo in some containers and CI
+    jobs): doctor writes nothing there that the user did not ask for (git would list it)."""
+    root = os.path.realpath(project_dir)
+    here = os.path.realpath(folder)
+    return here == root or here.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _key(options: ProjectOptions) -> tuple[Any, ...] | None:
