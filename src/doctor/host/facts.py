@@ -7,8 +7,6 @@ asks the compose CLI once per run, so a check sees plain values and a test can f
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Mapping
 
 from doctor.host.engine import EngineConnection
@@ -40,17 +38,40 @@ def compose_version(env: Mapping[str, str], timeout: float) -> tuple[int, int, i
     """The installed compose's version (`docker compose version`, else `docker-compose version`),
     found on the PATH doctor was given; None when neither answers in time.
     """
+    from doctor.host import compose_cache
+    from doctor.host.which import which_on
+
     path = env.get("PATH")
+    programs = {name: which_on(name, path) for name in ("docker", "docker-compose")}
+    material = compose_cache.key_material(env, programs)
+    cached = compose_cache.load(env, material)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    found, timed_out = _ask_compose(env, timeout, programs)
+    if not timed_out:  # a program that did not answer in time is asked again next run
+        compose_cache.store(env, material, found)
+    return found
+
+
+def _ask_compose(env: Mapping[str, str], timeout: float,
+                 programs: Mapping[str, str | None]) -> tuple[tuple[int, int, int] | None, bool]:
+    """The version the first program gives, and whether one of them timed out."""
+    import subprocess
+
+    timed_out = False
     for argv in (["docker", "compose", "version"], ["docker-compose", "version"]):
-        program = shutil.which(argv[0], path=path)
+        program = programs[argv[0]]
         if program is None:
             continue
         try:
             done = subprocess.run([program, *argv[1:]], capture_output=True, text=True, timeout=timeout,
                                   env=dict(env))
-        except (OSError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            continue
+        except OSError:
             continue
         found = parse_compose_version(done.stdout) if done.returncode == 0 else None
         if found is not None:
-            return found
-    return None
+            return found, False
+    return None, timed_out
