@@ -110,14 +110,16 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
 
     start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
     from doctor.config import BASELINE_FILE
-    from doctor.engine import Run, RunOptions, load_registry, registered_ids
+    from doctor.engine import Run, RunOptions, entry_points, load_registry
     from doctor.engine import preflight as run
     from doctor.project import Project
 
-    # the ids first (no import), then only the checks this run selects are imported
-    config = load_effective_config(opts, known=registered_ids())
+    # the ids first (read once, no import), then only the checks this run selects are imported
+    points = list(entry_points())
+    config = load_effective_config(opts, known={ep.name for ep in points})
     chosen, skipped = set(config.select.value), set(config.ignore.value)
-    registry = load_registry(wanted=lambda name: (not chosen or name in chosen) and name not in skipped)
+    registry = load_registry(wanted=lambda name: (not chosen or name in chosen) and name not in skipped,
+                             points=points)
     options_for_project = project_options(opts, config)
     options = RunOptions(
         project=options_for_project,

@@ -44,17 +44,19 @@ class Registry:
         return {*self.checks, *self.unloaded}
 
 
-def load_registry(group: str = ENTRY_POINT_GROUP, wanted: Callable[[str], bool] | None = None) -> Registry:
+def load_registry(group: str = ENTRY_POINT_GROUP, wanted: Callable[[str], bool] | None = None,
+                  points: Iterable[EntryPoint | importlib.metadata.EntryPoint] | None = None) -> Registry:
     """Find entry points without importing, load each, validate it; a broken plugin is an error.
 
     `wanted` (an id -> whether this run needs it) leaves doctor's own checks that it does not
     want unimported: their ids are still known (`unloaded`), so a typo in --select stays a
     usage error. Plugins are always imported: a broken one is an error of every run.
+    `points` are the group's entry points when the caller has read them already (`entry_points`).
     """
     checks: dict[str, type[Check]] = {}
     errors: list[PluginError] = []
     unloaded: dict[str, None] = {}
-    for ep in sorted(_entry_points(group), key=lambda e: e.name):
+    for ep in sorted(entry_points(group) if points is None else points, key=lambda e: e.name):
         if wanted is not None and ep.value.startswith(BUILT_IN) and not wanted(ep.name):
             unloaded[ep.name] = None
             continue
@@ -71,12 +73,7 @@ def load_registry(group: str = ENTRY_POINT_GROUP, wanted: Callable[[str], bool] 
     return Registry(checks, tuple(errors), tuple(n for n in unloaded if n not in checks))
 
 
-def registered_ids(group: str = ENTRY_POINT_GROUP) -> set[str]:
-    """Every check id the entry points register, without importing one."""
-    return {ep.name for ep in _entry_points(group)}
-
-
-def _entry_points(group: str) -> Iterable[EntryPoint | importlib.metadata.EntryPoint]:
+def entry_points(group: str = ENTRY_POINT_GROUP) -> Iterable[EntryPoint | importlib.metadata.EntryPoint]:
     """Read from entry_points.txt files (importing importlib.metadata costs more than the whole scan)."""
     from doctor.check_index import registered
 
