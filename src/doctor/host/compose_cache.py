@@ -59,10 +59,10 @@ def key_material(env: Mapping[str, str], programs: Mapping[str, str | None]) -> 
 
 
 def cache_file(env: Mapping[str, str]) -> str | None:
-    if env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
-        return None
-    base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
-    return os.path.join(base, "doctor", FILE) if base else None
+    from doctor.cachedir import cache_dir
+
+    folder = cache_dir(env)
+    return os.path.join(folder, FILE) if folder else None
 
 
 def load(env: Mapping[str, str], material: list[object]) -> tuple[int, int, int] | bool | None:

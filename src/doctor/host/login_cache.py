@@ -65,13 +65,13 @@ def _fresh(entry: object, now: float) -> bool:
 
 
 def cache_file(env: Mapping[str, str]) -> str | None:
-    """Where the cache lives ($XDG_CACHE_HOME/doctor, else ~/.cache/doctor); None when turned off."""
-    if env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
-        return None
-    base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
+    """Where the cache lives (doctor.cachedir: $XDG_CACHE_HOME/doctor, else ~/.cache/doctor); None when off."""
+    from doctor.cachedir import cache_dir
+
+    folder = cache_dir(env)
     # -2: entries are a list since the key is kept as its material (an older doctor's login-path.json
     # holds a dict: both may share this folder, so neither reads the other's file)
-    return os.path.join(base, "doctor", "login-path-2.json") if base else None
+    return os.path.join(folder, "login-path-2.json") if folder else None
 
 
 def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | str | None:

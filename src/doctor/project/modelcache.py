@@ -50,17 +50,16 @@ RACY_NS = 2_000_000_000
 MAX_TOTAL = 8 * 1024 * 1024
 MAX_ENTRY = MAX_TOTAL // 2
 PREFIX, SUFFIX = "model-", ".pickle"
-_OFF = ("1", "true", "yes")
 _DOCTOR = Path(__file__).resolve().parent.parent
 Stamp = tuple[Any, ...] | int
 
 
 def cache_dir(env: Mapping[str, str]) -> Path | None:
-    """Where entries live ($XDG_CACHE_HOME/doctor, else ~/.cache/doctor); None when turned off."""
-    if env.get("DOCTOR_NO_CACHE", "").lower() in _OFF:
-        return None
-    base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
-    return Path(base) / "doctor" if base else None
+    """Where entries live (doctor.cachedir: $XDG_CACHE_HOME/doctor, else ~/.cache/doctor); None when turned off."""
+    from doctor.cachedir import cache_dir as folder
+
+    found = folder(env)
+    return Path(found) if found else None
 
 
 def load_model(options: ProjectOptions, parsed: dict[Path, Parsed]) -> tuple[ComposeModel, FileFeatures | None]:
