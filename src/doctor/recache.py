@@ -164,11 +164,18 @@ def _owned(info: os.stat_result) -> bool:
 
 
 def _sound(key: object, entry: object) -> bool:
-    """Whether a stored item has the shape `_sre.compile` takes (its own checks do the rest)."""
+    """Whether a stored item has the shape `_sre.compile` takes, its group count, names and index
+    agreeing (`_sre` validates the code itself, not these)."""
+    if not (isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], (str, bytes)) and type(key[1]) is int):
+        return False
+    if not (isinstance(entry, tuple) and len(entry) == 5):
+        return False
+    flags, code, groups, groupindex, indexgroup = entry
     return (
-        isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], (str, bytes)) and type(key[1]) is int
-        and isinstance(entry, tuple) and len(entry) == 5 and type(entry[0]) is int and isinstance(entry[1], list)
-        and type(entry[2]) is int and isinstance(entry[3], dict) and isinstance(entry[4], tuple)
+        type(flags) is int and isinstance(code, list) and type(groups) is int and isinstance(groupindex, dict)
+        and isinstance(indexgroup, tuple) and len(indexgroup) == groups + 1
+        and all(type(i) is int and 0 < i <= groups and indexgroup[i] == name for name, i in groupindex.items())
+        and sum(name is not None for name in indexgroup) == len(groupindex)
     )
 
 
