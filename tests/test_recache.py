@@ -22,10 +22,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import doctor.checks
 import pytest
 
 import doctor
-import doctor.checks
 from doctor import recache
 from doctor.lazyre import _LazyPattern
 
