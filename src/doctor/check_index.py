@@ -16,10 +16,9 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import sys
 import types
-
-from doctor.lazyre import lazy
 
 TYPE_CHECKING = False  # importing typing costs a third of `doctor list`
 if TYPE_CHECKING:
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
 GROUP = "doctor.checks"
 INDEX = os.path.join(os.path.dirname(__file__), "check_index.json")
-_SEPARATORS = lazy(r"[-_.]+")
 
 
 class EntryPoint:
@@ -88,7 +86,7 @@ def _scan(group: str) -> list[tuple[str, str, str]] | None:
         except OSError:
             continue
         for name in names:
-            dist = _SEPARATORS.sub("-", name.rsplit(".", 1)[0].split("-")[0]).lower()
+            dist = re.sub(r"[-_.]+", "-", name.rsplit(".", 1)[0].split("-")[0]).lower()
             if dist in seen:
                 continue
             seen.add(dist)
