@@ -54,7 +54,13 @@ class _LazyPattern:
 
 
 if TYPE_CHECKING:
-    def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
+    from typing import overload
+
+    @overload
+    def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]: ...
+    @overload
+    def lazy(pattern: bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[bytes]: ...
+    def lazy(pattern: str | bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[str] | re.Pattern[bytes]:
         """`re.compile(pattern, flags)`, compiled on first use."""
 else:
     def lazy(pattern: str, flags: int = 0) -> _LazyPattern:
