@@ -15,11 +15,11 @@ secret values, and every pattern spliced from project text, use `re.compile`.
 The table is keyed by the exact interpreter (`sys.version`, `sys.implementation.cache_tag`,
 `_sre.MAGIC`, FORMAT) in its name and its header; it lives in `doctor.cachedir.cache_dir`
 (mode 0600 in a 0700 folder of the current user, read only from such a folder), holds at most
-MAX_ENTRIES patterns and MAX_BYTES, and is never written inside a project or repository (a
-cache folder below a folder holding `.git` or a compose file: HOME is the repo in some
-containers and CI jobs). DOCTOR_NO_CACHE=1 reads and writes nothing. Any mismatch, a corrupt or
-foreign file, or any exception while loading or while calling `_sre.compile` falls back to
-`re.compile`: the cache can make a run faster, never different, never fail.
+MAX_ENTRIES patterns and MAX_BYTES, and is never written inside a project the run read
+(`doctor.cachedir.in_project`: HOME is the repo in some containers and CI jobs). DOCTOR_NO_CACHE=1
+reads and writes nothing. Any mismatch, a corrupt or foreign file, or any exception while
+loading or while calling `_sre.compile` falls back to `re.compile`: the cache can make a run
+faster, never different, never fail.
 """
 
 from __future__ import annotations
@@ -36,8 +36,6 @@ FORMAT = 1
 MAX_ENTRIES = 1024
 MAX_BYTES = 1024 * 1024
 PREFIX, SUFFIX = "regex-", ".marshal"
-# a folder whose subtree is a project or a repository: the cache is never written below one
-PROJECT_MARKERS = (".git", "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 _SPECIAL_FLAGS = 128 | 1  # re.DEBUG prints, re.TEMPLATE warns: both stay with `re`
 
 Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -196,7 +194,9 @@ def _write(folder: str, added: dict[Key, Entry]) -> None:
     import contextlib
     import marshal
 
-    if _below_project(folder):
+    from doctor.cachedir import in_project
+
+    if in_project(folder):
         return
     table = _read(folder)  # another run may have added patterns meanwhile
     table.update(added)
@@ -236,15 +236,3 @@ def _own_folder(folder: str) -> bool:
     if info.st_mode & 0o077:
         os.chmod(folder, 0o700)
     return True
-
-
-def _below_project(folder: str) -> bool:
-    """Whether `folder` lies in a repository or a compose project (a folder holding one of PROJECT_MARKERS)."""
-    here = os.path.realpath(folder)
-    while True:
-        if any(os.path.lexists(os.path.join(here, marker)) for marker in PROJECT_MARKERS):
-            return True
-        parent = os.path.dirname(here)
-        if parent == here:
-            return False
-        here = parent
