@@ -237,6 +237,11 @@ def test_the_table_is_bounded(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert len(recache._state.added) == 3
     recache.save()
     assert len(new_state(monkeypatch, fresh).table) == 3
+    # a full table (patterns of older doctors) gives way to the patterns this run uses
+    for n in range(10, 12):
+        recache.compile(rf"b{{{n}}}")
+    recache.save()
+    assert sorted(key[0] for key in new_state(monkeypatch, fresh).table) == ["b{10}", "b{11}"]
 
 
 def test_patterns_another_run_stored_meanwhile_are_kept(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:

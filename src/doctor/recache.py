@@ -70,7 +70,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
             return _sre.compile(pattern, *entry)  # type: ignore[no-any-return]
         except Exception:  # another shape than this interpreter's: forget it, compile below
-            del state.table[key]
+            state.table.pop(key, None)
     return _compile_recorded(state, pattern, flags)
 
 
@@ -93,7 +93,7 @@ def _compile_recorded(state: _State, pattern: str, flags: int) -> re.Pattern[str
         compiled: re.Pattern[str] = _sre.compile(pattern, *entry)
     except Exception:  # a bad pattern raises re.error from re.compile itself; a changed `re` is no error
         return re.compile(pattern, flags)
-    if len(state.table) + len(state.added) < MAX_ENTRIES:
+    if len(state.added) < MAX_ENTRIES:  # a full table is replaced by this run's patterns (_write)
         state.added[(pattern, flags)] = entry
         if not state.registered:
             import atexit
