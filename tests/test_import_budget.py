@@ -30,6 +30,7 @@ EXAMPLE = REPO / "examples" / "clean-stack"
 DENY = (
     "subprocess", "shutil", "hashlib", "filecmp", "tempfile", "random", "base64", "datetime",
     "bz2", "lzma", "locale", "signal", "selectors", "ssl", "http.client", "email", "docker", "yaml",
+    "typing",  # doctor's own names from it are for mypy only (TYPE_CHECKING); tomllib's use is its own
 )
 # modules a clean preflight does use, whose own imports are theirs (tomllib: a pyproject.toml is read;
 # socket: the engine and the bind probes; threading: the ownership walk)

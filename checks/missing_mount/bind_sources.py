@@ -13,11 +13,11 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.model import Finding, Fix, Safety, Severity
 from doctor.project.types import ComposeModel, Mount, Service
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.model import Check
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Severity
@@ -11,6 +10,10 @@ from doctor.project import Project
 
 from .live import live_findings
 from .static import PortMover, static_findings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 class PortCollision(Check):

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
 
 from doctor.host.portregistry import worktree_range
 from doctor.host.ports import HostSocket, ips_overlap
 from doctor.model import Check, Finding, Fix, Safety, Severity, record
 from doctor.project.types import PortMapping, Service
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.host import Host
     from doctor.project import Project

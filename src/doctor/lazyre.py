@@ -12,7 +12,6 @@ thing (`.compiled` gives it).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
 
 _BOUND = ("match", "search", "fullmatch", "sub", "subn", "finditer", "findall", "split", "scanner")
 
@@ -42,7 +41,9 @@ class _LazyPattern:
         return f"lazy({self.pattern!r}, {self._flags})"
 
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
     def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
         """`re.compile(pattern, flags)`, compiled on first use."""
 else:

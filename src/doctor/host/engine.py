@@ -27,13 +27,14 @@ from collections.abc import Mapping
 from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from doctor.model import Unavailable, field, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import socket
+    from typing import Any
 
 # hashlib, shutil, subprocess and socket are imported where they are used: a preflight that finds
 # the default socket and answers from it needs none of them but socket (~12 ms of imports)

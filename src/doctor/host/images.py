@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from doctor.lazyre import lazy
 from doctor.model import Unavailable, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime  # imported where a timestamp is read: a preflight reads none
+    from typing import Any
 
     from doctor.host.engine import EngineConnection
 

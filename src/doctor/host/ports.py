@@ -17,11 +17,13 @@ import socket
 import stat
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from doctor.model import Unavailable, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from doctor.host import Host
 
 COMPOSE_PROJECT = "com.docker.compose.project"
