@@ -81,6 +81,7 @@ class PortCollision(Check):
     id: ClassVar[str] = "port-collision"
     fix_family = "ports"
     severity = Severity.ERROR
+    prefetch = ("containers",)  # the engine lists its containers while the other checks run
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose

@@ -52,6 +52,9 @@ _PRODUCTS: tuple[tuple[str, str], ...] = (
     ("orbstack", "OrbStack"), ("rancher-desktop", "Rancher Desktop"),
 )
 _MAX_RESPONSE = 32 * 1024 * 1024
+# the lists a preflight's checks read, which the engine takes milliseconds to build (Host.prefetch)
+CONTAINER_LIST = "/containers/json?all=1"
+IMAGE_LIST = "/images/json"
 
 
 @record
@@ -116,6 +119,27 @@ class EngineConnection:
         self.endpoint = endpoint
         self._reason = reason if reason or endpoint is not None else "no docker engine endpoint found"
         self.timeout = timeout
+        self._sent: dict[str, socket.socket] = {}  # prefetched GETs: path -> its connection, answer unread
+
+    def prefetch(self, path: str) -> None:
+        """Send `GET path` now and read the answer when get_json(path) asks: the engine builds it meanwhile.
+
+        Only over a local socket, where connecting cannot wait; any fault here leaves the
+        request to get_json, which meets it again and says what it is.
+        """
+        endpoint = self.endpoint
+        if endpoint is None or self._reason or path in self._sent or endpoint.scheme != "unix":
+            return
+        try:
+            sock = _connect(endpoint, self.timeout)
+        except (Unavailable, OSError):
+            return
+        try:
+            sock.sendall(_request_line(path))
+        except OSError:
+            sock.close()
+            return
+        self._sent[path] = sock
 
     @property
     def reason(self) -> str:
@@ -149,7 +173,7 @@ class EngineConnection:
             # not pinged yet: this request is the first contact, and a fault on it (nothing
             # listens, no answer in time, not an engine) is the one the ping would have met
             try:
-                status, body = _request(self.endpoint, path, self.timeout)
+                status, body = _request(self.endpoint, path, self.timeout, self._sent.pop(path, None))
             except Unavailable as exc:
                 self._reason = exc.reason
                 raise Unavailable(f"docker engine unavailable: {exc.reason}") from None
@@ -158,7 +182,7 @@ class EngineConnection:
             else:
                 self._require()  # whether it answers its ping decides, as when it was pinged first
         else:
-            status, body = _request(self._require(), path, self.timeout)
+            status, body = _request(self._require(), path, self.timeout, self._sent.pop(path, None))
         if status != 200:
             raise Unavailable(f"docker engine answered {status} to GET {path.split('?')[0]}")
         shown = path.split("?")[0]
@@ -416,15 +440,23 @@ def _ssh_request(endpoint: Endpoint, request: bytes, timeout: float) -> bytes:
     return out[:_MAX_RESPONSE]
 
 
-def _request(endpoint: Endpoint, path: str, timeout: float) -> tuple[int, bytes]:
-    """One HTTP/1.0 GET (so the engine neither chunks nor keeps the connection), with errors as one line."""
+def _request_line(path: str) -> bytes:
+    return f"GET {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: doctor\r\n\r\n".encode()
+
+
+def _request(endpoint: Endpoint, path: str, timeout: float, sent: socket.socket | None = None) -> tuple[int, bytes]:
+    """One HTTP/1.0 GET (so the engine neither chunks nor keeps the connection), with errors as one line.
+
+    `sent` is a connection this GET was already sent on (EngineConnection.prefetch): only its answer is read.
+    """
     where = endpoint.socket_path or endpoint.url
-    request = f"GET {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: doctor\r\n\r\n".encode()
+    request = _request_line(path)
     if endpoint.scheme == "ssh":
         return _parse_response(_ssh_request(endpoint, request, timeout), where)
     try:
-        with _connect(endpoint, timeout) as sock:
-            sock.sendall(request)
+        with sent if sent is not None else _connect(endpoint, timeout) as sock:
+            if sent is None:
+                sock.sendall(request)
             chunks: list[bytes] = []
             size = 0
             deadline = time.monotonic() + timeout  # a trickling engine must not stretch the budget

@@ -18,6 +18,7 @@ import stat
 from functools import cached_property
 from pathlib import Path
 
+from doctor.host.engine import CONTAINER_LIST
 from doctor.model import Unavailable, record
 
 TYPE_CHECKING = False
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from doctor.host import Host
+    from doctor.host.stopped_ports import StoppedPorts
 
 COMPOSE_PROJECT = "com.docker.compose.project"
 COMPOSE_SERVICE = "com.docker.compose.service"
@@ -228,9 +230,10 @@ class PortProber:
         Raises Unavailable when the engine cannot be asked.
         """
         engine = self.host.engine
-        listed = engine.get_json("/containers/json?all=1")
+        listed = engine.get_json(CONTAINER_LIST)
         found: list[ContainerPort] = []
         inspected = 0
+        remembered: StoppedPorts | None = None
         for item in listed if isinstance(listed, list) else []:
             labels = item.get("Labels") or {}
             project = str(labels.get(COMPOSE_PROJECT, ""))
@@ -245,7 +248,13 @@ class PortProber:
                         found.append(ContainerPort(*base, True, target))
             elif project and project != exclude_project and inspected < MAX_INSPECTED:
                 inspected += 1
-                found.extend(ContainerPort(*base, False, s) for s in _declared(engine, str(item.get("Id"))))
+                if remembered is None:
+                    from doctor.host.stopped_ports import StoppedPorts
+
+                    remembered = StoppedPorts(self.host.env, engine.endpoint.url if engine.endpoint else "")
+                found.extend(ContainerPort(*base, False, s) for s in _declared(engine, str(item.get("Id")), remembered))
+        if remembered is not None:
+            remembered.save({str(item.get("Id")) for item in listed if isinstance(item, dict)})
         return tuple(dict.fromkeys(found))
 
     @cached_property
@@ -327,21 +336,29 @@ def _describe_process(pid: int | None, name: str = "") -> ProcessHolder:
         return ProcessHolder(pid, name)
 
 
-def _declared(engine: Any, container_id: str) -> list[HostSocket]:
-    """The fixed host ports a stopped container would publish when started (HostConfig.PortBindings)."""
-    try:
-        detail = engine.get_json(f"/containers/{container_id}/json")
-    except Unavailable:
-        return []
-    bindings = ((detail or {}).get("HostConfig") or {}).get("PortBindings") or {}
-    sockets = []
-    for key, hosts in bindings.items():
-        protocol = str(key).partition("/")[2] or "tcp"
-        for binding in hosts or []:
-            first, _, last = str(binding.get("HostPort") or "").partition("-")
-            if first.isdigit() and not last:  # a range or an ephemeral port is chosen at start
-                sockets.append(HostSocket(str(binding.get("HostIp") or ""), int(first), protocol))
-    return sockets
+def _declared(engine: Any, container_id: str, remembered: StoppedPorts) -> list[HostSocket]:
+    """The fixed host ports a stopped container would publish when started (HostConfig.PortBindings).
+
+    Asked of the engine once per container ever (`remembered`: they cannot change); an engine that
+    cannot tell now is asked again next time.
+    """
+    known = remembered.get(container_id)
+    if known is None:
+        try:
+            detail = engine.get_json(f"/containers/{container_id}/json")
+        except Unavailable:
+            return []
+        bindings = ((detail or {}).get("HostConfig") or {}).get("PortBindings") or {}
+        found = []
+        for key, hosts in bindings.items():
+            protocol = str(key).partition("/")[2] or "tcp"
+            for binding in hosts or []:
+                first, _, last = str(binding.get("HostPort") or "").partition("-")
+                if first.isdigit() and not last:  # a range or an ephemeral port is chosen at start
+                    found.append((str(binding.get("HostIp") or ""), int(first), protocol))
+        known = tuple(found)
+        remembered.add(container_id, known)
+    return [HostSocket(ip, port, protocol) for ip, port, protocol in known]
 
 
 def _read_proc(path: str) -> str:
