@@ -33,11 +33,12 @@ from doctor.model import Unavailable, field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import socket
+    import _socket
     from typing import Any
 
 # hashlib, shutil, subprocess and socket are imported where they are used: a preflight that finds
-# the default socket and answers from it needs none of them but socket (~12 ms of imports)
+# the default socket and answers from it needs none of them (~12 ms of imports), and reaches a
+# unix socket through the C module _socket alone (socket.py's enums and selectors cost ~3 ms)
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 WSL_DESKTOP_SOCKET = "/mnt/wsl/docker-desktop/shared-sockets/guest-services/docker.proxy.sock"
@@ -119,7 +120,7 @@ class EngineConnection:
         self.endpoint = endpoint
         self._reason = reason if reason or endpoint is not None else "no docker engine endpoint found"
         self.timeout = timeout
-        self._sent: dict[str, socket.socket] = {}  # prefetched GETs: path -> its connection, answer unread
+        self._sent: dict[str, _socket.socket] = {}  # prefetched GETs: path -> its connection, answer unread
 
     def prefetch(self, path: str) -> None:
         """Send `GET path` now and read the answer when get_json(path) asks: the engine builds it meanwhile.
@@ -363,11 +364,12 @@ def ping(endpoint: Endpoint, timeout: float) -> str:
     return "" if status == 200 else f"{endpoint.url} answered {status} to a ping"
 
 
-def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
-    import socket
-
+def _connect(endpoint: Endpoint, timeout: float) -> _socket.socket:
+    """A connected socket (socket.socket, or for a unix socket the C module's own _socket.socket)."""
     scheme = endpoint.scheme
     if scheme == "unix":
+        import _socket
+
         path = endpoint.socket_path
         try:
             mode = os.stat(path).st_mode
@@ -376,7 +378,7 @@ def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
         if mode and not stat.S_ISSOCK(mode):
             kind = "a directory" if stat.S_ISDIR(mode) else "a regular file" if stat.S_ISREG(mode) else "no socket"
             raise Unavailable(f"{path} is {kind}, not the engine's socket")
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         sock.settimeout(timeout)
         try:
             sock.connect(endpoint.socket_path)
@@ -385,6 +387,8 @@ def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
             raise
         return sock
     if scheme in ("tcp", "http", "https"):
+        import socket
+
         parts = urlsplit(endpoint.url)
         tls = endpoint.tls_dir is not None or scheme == "https"
         try:
@@ -444,7 +448,7 @@ def _request_line(path: str) -> bytes:
     return f"GET {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: doctor\r\n\r\n".encode()
 
 
-def _request(endpoint: Endpoint, path: str, timeout: float, sent: socket.socket | None = None) -> tuple[int, bytes]:
+def _request(endpoint: Endpoint, path: str, timeout: float, sent: _socket.socket | None = None) -> tuple[int, bytes]:
     """One HTTP/1.0 GET (so the engine neither chunks nor keeps the connection), with errors as one line.
 
     `sent` is a connection this GET was already sent on (EngineConnection.prefetch): only its answer is read.
@@ -454,7 +458,8 @@ def _request(endpoint: Endpoint, path: str, timeout: float, sent: socket.socket 
     if endpoint.scheme == "ssh":
         return _parse_response(_ssh_request(endpoint, request, timeout), where)
     try:
-        with sent if sent is not None else _connect(endpoint, timeout) as sock:
+        sock = sent if sent is not None else _connect(endpoint, timeout)
+        try:
             if sent is None:
                 sock.sendall(request)
             chunks: list[bytes] = []
@@ -467,6 +472,8 @@ def _request(endpoint: Endpoint, path: str, timeout: float, sent: socket.socket 
                     break
                 chunks.append(chunk)
                 size += len(chunk)
+        finally:
+            sock.close()
     except TimeoutError:
         raise Unavailable(f"no answer from {where} in {timeout:g} s (engine hung?)") from None
     except OSError as exc:

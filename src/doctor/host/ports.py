@@ -10,10 +10,10 @@ and the kernel's socket table through psutil (pid, name, command line where visi
 
 from __future__ import annotations
 
+import _socket  # the C module alone: socket.py's enums and its selectors import cost ~3 ms of a preflight
 import errno
 import ipaddress
 import os
-import socket
 import stat
 from functools import cached_property
 from pathlib import Path
@@ -140,13 +140,18 @@ class PortProber:
     @cached_property
     def ipv6(self) -> bool:
         """Whether this machine can bind IPv6 at all (docker then also publishes on `::`)."""
-        if not socket.has_ipv6:
+        if not _socket.has_ipv6:
             return False
         try:
-            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-                probe.bind(("::1", 0))
+            probe = _socket.socket(_socket.AF_INET6, _socket.SOCK_STREAM)
         except OSError:
             return False
+        try:
+            probe.bind(("::1", 0))
+        except OSError:
+            return False
+        finally:
+            probe.close()
         return True
 
     def bind_addresses(self, ip: str) -> tuple[str, ...]:
@@ -301,23 +306,25 @@ class PortProber:
 
 
 def _try_bind(address: str, port: int, protocol: str) -> BindFailure | None:
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    kind = socket.SOCK_DGRAM if protocol == "udp" else socket.SOCK_STREAM
+    family = _socket.AF_INET6 if ":" in address else _socket.AF_INET
+    kind = _socket.SOCK_DGRAM if protocol == "udp" else _socket.SOCK_STREAM
     try:
-        sock = socket.socket(family, kind)
+        sock = _socket.socket(family, kind)
     except OSError as exc:
         return BindFailure(address, exc.errno or 0, exc.strerror or str(exc))
-    with sock:
-        if kind == socket.SOCK_STREAM:
+    try:
+        if kind == _socket.SOCK_STREAM:
             # a TIME_WAIT leftover is no collision (the engine sets it too); for udp the same
             # option would let us share a port its holder also opened with it, so not there
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if family == socket.AF_INET6:
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
+        if family == _socket.AF_INET6:
+            sock.setsockopt(_socket.IPPROTO_IPV6, _socket.IPV6_V6ONLY, 1)
         try:
             sock.bind((address, port))
         except OSError as exc:
             return BindFailure(address, exc.errno or 0, exc.strerror or str(exc))
+    finally:
+        sock.close()
     return None
 
 
