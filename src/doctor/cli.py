@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _run(sys.argv[1:] if argv is None else argv)
+        _run(sys.argv[1:] if argv is None else argv, whole_process=argv is None)
     finally:
         if collecting:
             if argv is None:  # the process ends next: its exit collection need not walk what the run built
@@ -286,7 +286,7 @@ def _simple_preflight(args: list[str]) -> "tuple[str, dict[str, list[str]]] | No
     return path or ".", values
 
 
-def _run(args: list[str]) -> None:
+def _run(args: list[str], whole_process: bool = False) -> None:
     if args == ["--version"]:
         sys.stdout.write(f"doctor {__version__}\n")
         sys.exit(0)
@@ -317,7 +317,12 @@ def _run(args: list[str]) -> None:
 
         options = app.PreflightOptions(path=Path(path), select=selected, ignore=ignored,
                                        format=formats[-1] if formats else None)
-        sys.exit(app.guarded(app.preflight, options))
+        status = app.guarded(app.preflight, options)
+        if whole_process:  # the process ends next: without tearing down every module first
+            from doctor.fast_exit import exit_now
+
+            exit_now(status)
+        sys.exit(status)
     families = None
     if args[:1] == ["fix"] or "_DOCTOR_COMPLETE" in os.environ:
         from doctor.engine import load_registry
