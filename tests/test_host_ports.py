@@ -262,3 +262,18 @@ def test_prefetch_sends_the_lists_the_checks_read(short_dir: Path) -> None:
     finally:
         fake.close()
     assert sorted(fake.requests) == ["/containers/json?all=1", "/images/json"]  # no second request, no ping
+
+
+def test_the_stopped_ports_cache_is_never_written_inside_the_project(short_dir: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from doctor import cachedir
+
+    monkeypatch.setattr(cachedir, "_PROJECTS", [])
+    cachedir.keep_out(short_dir)  # HOME is the repo: ~/.cache/doctor would show in git status
+    fake = FakeEngine(short_dir / "e.sock", _stopped_routes({"5432/tcp": [{"HostIp": "", "HostPort": "5433"}]}))
+    try:
+        found = PortProber(Host(env={"DOCKER_HOST": fake.url, "HOME": str(short_dir)})).container_ports()
+    finally:
+        fake.close()
+    assert [c.socket.port for c in found] == [5433]
+    assert not (short_dir / ".cache").exists()

@@ -5,8 +5,8 @@ request per container (~1 ms each, up to ports.MAX_INSPECTED): a host keeps its 
 weeks. Those bindings are fixed when the container is created (`docker update` cannot change
 them; compose recreates a container, with a new id, to change its ports), and a container id
 is never reused, so an entry keyed by the full id can never be stale: only entries of
-containers the engine still lists are kept. It lives in doctor.cachedir's folder;
-DOCTOR_NO_CACHE=1 turns it off; an unreadable or malformed cache is empty.
+containers the engine still lists are kept. It lives in doctor.cachedir's folder, never inside
+the project a run reads; DOCTOR_NO_CACHE=1 turns it off; an unreadable or malformed cache is empty.
 """
 
 from __future__ import annotations
@@ -64,6 +64,10 @@ class StoppedPorts:
         from pathlib import Path
 
         from doctor.atomic import write_atomic
+        from doctor.cachedir import in_project
+
+        if in_project(self.path):  # HOME is the repo in some containers and CI jobs
+            return
 
         kept = {cid: bindings for cid, bindings in self.known.items() if cid in listed}
         entry = {"format": FORMAT, "engine": self.engine_url, "containers": kept}
