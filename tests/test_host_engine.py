@@ -320,16 +320,25 @@ def test_a_prefetched_list_is_sent_at_once_and_read_when_asked(short_dir: Path) 
     fake = FakeEngine(short_dir / "e.sock", {"/containers/json": [{"Id": "abc"}], "/images/json": []})
     try:
         found = find_engine({"DOCKER_HOST": fake.url})
+        def served(count: int) -> list[str]:
+            deadline = time.monotonic() + 5
+            while len(fake.requests) < count and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.05)  # and its answer written
+            return fake.requests
+
         found.prefetch("/containers/json?all=1")
-        found.prefetch("/containers/json?all=1")  # once per path
-        deadline = time.monotonic() + 5
-        while not fake.requests and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert fake.requests == ["/containers/json?all=1"]  # the engine has it before anyone asks
-        assert found.get_json("/containers/json?all=1") == [{"Id": "abc"}]
+        assert served(1) == ["/containers/json?all=1"]  # the engine has it before anyone asks
+        fake.routes["/containers/json"] = [{"Id": "abc"}, {"Id": "def"}]
+        assert found.get_json("/containers/json?all=1") == [{"Id": "abc"}]  # the answer sent then
         assert found.available  # the prefetched answer was the first contact, as a plain request is
-        assert found.get_json("/containers/json?all=1") == [{"Id": "abc"}]  # asked again: a new request
-        assert fake.requests == ["/containers/json?all=1", "/containers/json?all=1"]
+        assert len(found.get_json("/containers/json?all=1")) == 2  # asked again: a new request
+        found.prefetch("/containers/json?all=1")
+        served(3)
+        fake.routes["/containers/json"] = []
+        found.prefetch("/containers/json?all=1")  # again before anyone read it: the newer answer wins
+        assert found.get_json("/containers/json?all=1") == []
+        assert fake.requests == ["/containers/json?all=1"] * 4
     finally:
         fake.close()
 

@@ -126,11 +126,15 @@ class EngineConnection:
         """Send `GET path` now and read the answer when get_json(path) asks: the engine builds it meanwhile.
 
         Only over a local socket, where connecting cannot wait; any fault here leaves the
-        request to get_json, which meets it again and says what it is.
+        request to get_json, which meets it again and says what it is. Prefetching a path again
+        replaces an answer nobody read (the state may have changed since).
         """
         endpoint = self.endpoint
-        if endpoint is None or self._reason or path in self._sent or endpoint.scheme != "unix":
+        if endpoint is None or self._reason or endpoint.scheme != "unix":
             return
+        unread = self._sent.pop(path, None)
+        if unread is not None:  # sent for an earlier run on this host, never read: ask anew, not stale
+            unread.close()
         try:
             sock = _connect(endpoint, self.timeout)
         except (Unavailable, OSError):
