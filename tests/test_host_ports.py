@@ -239,6 +239,11 @@ def test_a_stopped_containers_ports_are_asked_of_the_engine_once(short_dir: Path
     (cache / "doctor" / "stopped-ports.json").unlink()
     assert run(failing)[0] == ()
     assert run(_stopped_routes(bound))[0] == declared
+    # a run that learns nothing writes nothing, even when a container went away
+    cached = cache / "doctor" / "stopped-ports.json"
+    written = cached.stat().st_mtime_ns
+    assert run({"/containers/json": []})[0] == ()
+    assert cached.stat().st_mtime_ns == written
     # a removed container's entry goes with the next write
     other = {"/containers/json": [{"Id": "e" * 64, "Names": ["/trackb-db-1"], "State": "exited",
                                    "Labels": {"com.docker.compose.project": "trackb"}, "Ports": []}],

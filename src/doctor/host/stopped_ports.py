@@ -4,8 +4,8 @@ port-collision reads them from each stopped container's `HostConfig.PortBindings
 request per container (~1 ms each, up to ports.MAX_INSPECTED): a host keeps its leftovers for
 weeks. Those bindings are fixed when the container is created (`docker update` cannot change
 them; compose recreates a container, with a new id, to change its ports), and a container id
-is never reused, so an entry keyed by the full id can never be stale: only entries of
-containers the engine still lists are kept. It lives in doctor.cachedir's folder, never inside
+is never reused, so an entry keyed by the full id can never be stale: a write keeps only the
+entries of containers the engine still lists. It lives in doctor.cachedir's folder, never inside
 the project a run reads; DOCTOR_NO_CACHE=1 turns it off; an unreadable or malformed cache is empty.
 """
 
@@ -57,8 +57,12 @@ class StoppedPorts:
         self.known[container_id] = self.learned[container_id] = bindings
 
     def save(self, listed: set[str]) -> None:
-        """Write the entries of the containers still listed, when one is new or one is gone."""
-        if self.path is None or not (self.learned or set(self.known) - listed):
+        """Write the entries of the containers still listed, when one is new.
+
+        Entries of removed containers are dropped then, not on their own: they are never read
+        again (an id is never reused), and a run that learned nothing writes nothing.
+        """
+        if self.path is None or not self.learned:
             return
         import contextlib
         from pathlib import Path
