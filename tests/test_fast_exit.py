@@ -40,9 +40,10 @@ def test_a_preflight_process_prints_its_whole_report(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr  # the broken stack has errors: the status survives the exit
     report = json.loads(done.stdout)  # complete: nothing left in a buffer
     assert report["findings"]
-    inline = _python("import sys\nfrom doctor.cli import main\n"
-                     f"try:\n    main(['preflight', {str(example)!r}, '--format', 'json'])\n"
-                     "except SystemExit as exc:\n    print('status', exc.code, file=sys.stderr)\n",
-                     env=env, cwd=tmp_path)
-    assert inline.stderr.strip().endswith("status 1")  # main(argv) in-process: an ordinary SystemExit
-    assert json.loads(inline.stdout) == report
+    for call in (f"main(['preflight', {str(example)!r}, '--format', 'json'])",
+                 f"sys.argv = ['doctor', 'preflight', {str(example)!r}, '--format', 'json']\n    main()"):
+        inline = _python(f"import sys\nfrom doctor.cli import main\ntry:\n    {call}\n"
+                         "except SystemExit as exc:\n    print('status', exc.code, file=sys.stderr)\n",
+                         env=env, cwd=tmp_path)
+        assert inline.stderr.strip().endswith("status 1")  # main() in-process: an ordinary SystemExit
+        assert json.loads(inline.stdout) == report

@@ -241,7 +241,16 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
     return cli
 
 
-def main(argv: list[str] | None = None) -> None:
+def console() -> None:
+    """The `doctor` program (console script, `python -m doctor`): main(), ending the process itself.
+
+    A preflight's process then ends without the interpreter's teardown (doctor.fast_exit). main()
+    leaves that to its caller: code calling it in-process may go on after its SystemExit.
+    """
+    main(owns_process=True)
+
+
+def main(argv: list[str] | None = None, owns_process: bool = False) -> None:
     """Console-script entry point."""
     # A run is short and almost everything it allocates (parsed files, the model, findings) lives
     # until it ends: the cyclic collector would walk those objects again and again and free next
@@ -249,7 +258,7 @@ def main(argv: list[str] | None = None) -> None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _run(sys.argv[1:] if argv is None else argv, whole_process=argv is None)
+        _run(sys.argv[1:] if argv is None else argv, whole_process=owns_process)
     finally:
         if collecting:
             if argv is None:  # the process ends next: its exit collection need not walk what the run built

@@ -5,8 +5,8 @@ imported (~240 of them, ~6 ms of CPU: a twentieth of a small project's run) only
 process to end. `exit_now` does what an ordinary exit must still do (the atexit handlers, such
 as the early login shell's reaping; flushing stdout and stderr) and then ends the process with
 the status. Every file doctor writes is complete and closed before this point (doctor.atomic),
-and its only threads are daemons. Only for a process that ends next: `doctor.cli.main(argv)`
-called in-process (tests, plugins) exits the ordinary way.
+and its only threads are daemons. Only for a process that ends next (`doctor.cli.console`, the
+program's entry point): `doctor.cli.main()` called in-process exits the ordinary way.
 """
 
 from __future__ import annotations
