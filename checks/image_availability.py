@@ -50,6 +50,7 @@ class ImageAvailability(Check):
     id = "image-availability"
     severity = Severity.WARNING
     fix_family = ""  # advice only: no `doctor fix` flag
+    prefetch = ("images",)  # the engine lists its images while the other checks run
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         pulled = [svc for svc in project.services.values() if svc.image and svc.build is None

@@ -7,7 +7,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.host.startup import path_advice
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.tasks import Command
@@ -131,6 +130,8 @@ def _tilde(path: str, home: str) -> str:
 def _fix(folder: str, host: Host) -> Fix:
     """Advice (the file lies outside the project, which `doctor fix` never writes): the line for
     the place where the kind of process that runs doctor reads its environment."""
+    from doctor.host.startup import path_advice  # here: a clean run has no gap to advise on
+
     advice = path_advice(folder, host.shell.shell, host.env, host.platform)
     source = host.platform.path_helper_entries().get(folder)
     note = f" ({folder} comes from {source}, which only login shells read through path_helper)" if source else ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, relative_to
@@ -13,6 +12,7 @@ from doctor.project import Project
 from doctor.project.filled import FilledPath, filled_paths
 from doctor.project.types import Mount, Service
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import timedelta  # only a stale volume's age is one
 

@@ -314,3 +314,56 @@ def test_deeper_than_agrees_with_a_byte_scan_on_json_with_brackets_and_escapes_i
     assert _deeper_than(b"[" * 300 + b"]" * 300, 200)
     assert not _deeper_than(b'["' + b"[" * 300 + b'"]', 200)  # brackets in a string do not count
     assert not _deeper_than(b'["\\\\", ' + b"[1], " * 300 + b"2]", 200)  # many, but two deep
+
+
+def test_a_prefetched_list_is_sent_at_once_and_read_when_asked(short_dir: Path) -> None:
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": [{"Id": "abc"}], "/images/json": []})
+    try:
+        found = find_engine({"DOCKER_HOST": fake.url})
+        def served(count: int) -> list[str]:
+            deadline = time.monotonic() + 5
+            while len(fake.requests) < count and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.05)  # and its answer written
+            return fake.requests
+
+        found.prefetch("/containers/json?all=1")
+        assert served(1) == ["/containers/json?all=1"]  # the engine has it before anyone asks
+        fake.routes["/containers/json"] = [{"Id": "abc"}, {"Id": "def"}]
+        assert found.get_json("/containers/json?all=1") == [{"Id": "abc"}]  # the answer sent then
+        assert found.available  # the prefetched answer was the first contact, as a plain request is
+        assert len(found.get_json("/containers/json?all=1")) == 2  # asked again: a new request
+        found.prefetch("/containers/json?all=1")
+        served(3)
+        fake.routes["/containers/json"] = []
+        found.prefetch("/containers/json?all=1")  # again before anyone read it: the newer answer wins
+        assert found.get_json("/containers/json?all=1") == []
+        assert fake.requests == ["/containers/json?all=1"] * 4
+    finally:
+        fake.close()
+
+
+def test_a_prefetch_that_cannot_connect_leaves_the_fault_to_the_request(short_dir: Path) -> None:
+    for url in ("unix:///nonexistent/docker.sock", f"unix://{short_dir}"):
+        plain, early = find_engine({"DOCKER_HOST": url}), find_engine({"DOCKER_HOST": url})
+        early.prefetch("/images/json")  # never raises
+        with pytest.raises(Unavailable) as said_plain:
+            plain.get_json("/images/json")
+        with pytest.raises(Unavailable) as said_early:
+            early.get_json("/images/json")
+        assert str(said_early.value) == str(said_plain.value)
+        assert early.reason == plain.reason
+
+
+def test_a_prefetch_of_a_hung_engine_times_out_once(short_dir: Path) -> None:
+    fake = FakeEngine(short_dir / "hung.sock", hung=True)
+    try:
+        found = find_engine({"DOCKER_HOST": fake.url}, timeout=1.0)
+        found.prefetch("/images/json")
+        start = time.monotonic()
+        with pytest.raises(Unavailable, match="engine hung"):
+            found.get_json("/images/json")
+        assert time.monotonic() - start < 2.0
+        assert not found.available
+    finally:
+        fake.close()

@@ -194,3 +194,91 @@ def test_container_ports_from_the_engine_api(short_dir: Path) -> None:
     # our own stopped containers and non-compose leftovers are not inspected
     assert f"/containers/{'d' * 64}/json" not in fake.requests
     assert f"/containers/{'b' * 64}/json" not in fake.requests
+
+
+def _stopped_routes(bindings: dict[str, object]) -> dict[str, object]:
+    return {
+        "/containers/json": [
+            {"Id": "c" * 64, "Names": ["/tracka-db-1"], "State": "exited",
+             "Labels": {"com.docker.compose.project": "tracka", "com.docker.compose.service": "db"}, "Ports": []},
+        ],
+        f"/containers/{'c' * 64}/json": {"HostConfig": {"PortBindings": bindings}},
+    }
+
+
+def test_a_stopped_containers_ports_are_asked_of_the_engine_once(short_dir: Path) -> None:
+    inspect = f"/containers/{'c' * 64}/json"
+    cache = short_dir / "cache"
+    env = {"DOCKER_HOST": "", "XDG_CACHE_HOME": str(cache)}
+    declared = (ContainerPort("c" * 12, "tracka-db-1", "tracka", "db", False, HostSocket("127.0.0.1", 5433)),)
+
+    def run(routes: dict[str, object], **more: str) -> tuple[tuple[ContainerPort, ...], list[str]]:
+        fake = FakeEngine(short_dir / "e.sock", routes)
+        try:
+            found = PortProber(Host(env={**env, "DOCKER_HOST": fake.url, **more})).container_ports()
+        finally:
+            fake.close()
+            (short_dir / "e.sock").unlink()
+        return found, fake.requests
+
+    bound = {"5432/tcp": [{"HostIp": "127.0.0.1", "HostPort": "5433"}]}
+    found, asked = run(_stopped_routes(bound))
+    assert found == declared and inspect in asked
+    # the next run answers from the cache (bindings are fixed at create, an id is never reused)
+    found, asked = run(_stopped_routes(bound))
+    assert found == declared and inspect not in asked
+    # turned off, or unreadable: asked again, same answer
+    found, asked = run(_stopped_routes(bound), DOCTOR_NO_CACHE="1")
+    assert found == declared and inspect in asked
+    (cache / "doctor" / "stopped-ports.json").write_text("{not json")
+    found, asked = run(_stopped_routes(bound))
+    assert found == declared and inspect in asked
+    # an engine that cannot tell now is not remembered as "no ports"
+    failing = _stopped_routes(bound)
+    del failing[inspect]
+    (cache / "doctor" / "stopped-ports.json").unlink()
+    assert run(failing)[0] == ()
+    assert run(_stopped_routes(bound))[0] == declared
+    # a run that learns nothing writes nothing, even when a container went away
+    cached = cache / "doctor" / "stopped-ports.json"
+    written = cached.stat().st_mtime_ns
+    assert run({"/containers/json": []})[0] == ()
+    assert cached.stat().st_mtime_ns == written
+    # a removed container's entry goes with the next write
+    other = {"/containers/json": [{"Id": "e" * 64, "Names": ["/trackb-db-1"], "State": "exited",
+                                   "Labels": {"com.docker.compose.project": "trackb"}, "Ports": []}],
+             f"/containers/{'e' * 64}/json": {"HostConfig": {"PortBindings": {}}}}
+    assert run(other)[0] == ()
+    kept = (cache / "doctor" / "stopped-ports.json").read_text()
+    assert "e" * 64 in kept and "c" * 64 not in kept
+
+
+def test_prefetch_sends_the_lists_the_checks_read(short_dir: Path) -> None:
+    from doctor.checks.image_availability import ImageAvailability
+    from doctor.checks.port_collision import PortCollision
+
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": [], "/images/json": []})
+    try:
+        host = Host(env={"DOCKER_HOST": fake.url})
+        for probe in (*PortCollision.prefetch, *ImageAvailability.prefetch):
+            host.prefetch(probe)
+        assert host.ports.container_ports() == ()
+        assert host.images.present(["busybox:latest"]) == frozenset()
+    finally:
+        fake.close()
+    assert sorted(fake.requests) == ["/containers/json?all=1", "/images/json"]  # no second request, no ping
+
+
+def test_the_stopped_ports_cache_is_never_written_inside_the_project(short_dir: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from doctor import cachedir
+
+    monkeypatch.setattr(cachedir, "_PROJECTS", [])
+    cachedir.keep_out(short_dir)  # HOME is the repo: ~/.cache/doctor would show in git status
+    fake = FakeEngine(short_dir / "e.sock", _stopped_routes({"5432/tcp": [{"HostIp": "", "HostPort": "5433"}]}))
+    try:
+        found = PortProber(Host(env={"DOCKER_HOST": fake.url, "HOME": str(short_dir)})).container_ports()
+    finally:
+        fake.close()
+    assert [c.socket.port for c in found] == [5433]
+    assert not (short_dir / ".cache").exists()

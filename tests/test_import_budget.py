@@ -1,6 +1,6 @@
 """A warm `doctor preflight examples/clean-stack` leaves out the standard library it does not use.
 
-subprocess, shutil (which drags bz2, lzma, zlib), hashlib, filecmp, tempfile... cost a preflight
+subprocess, shutil (which drags bz2, lzma, zlib), hashlib, filecmp, tempfile, socket, typing... cost a preflight
 milliseconds of imports each, and a clean run calls none of them: doctor imports them in the
 function that needs them. The run happens in a subprocess with `builtins.__import__` wrapped,
 so every import statement a deny-listed module comes from is known: the innermost doctor file
@@ -30,10 +30,11 @@ EXAMPLE = REPO / "examples" / "clean-stack"
 DENY = (
     "subprocess", "shutil", "hashlib", "filecmp", "tempfile", "random", "base64", "datetime",
     "bz2", "lzma", "locale", "signal", "selectors", "ssl", "http.client", "email", "docker", "yaml",
+    "typing",  # doctor's own names from it are for mypy only (TYPE_CHECKING); tomllib's use is its own
+    "socket", "threading",  # the engine and the bind probes use _socket; locks come from _thread
 )
-# modules a clean preflight does use, whose own imports are theirs (tomllib: a pyproject.toml is read;
-# socket: the engine and the bind probes; threading: the ownership walk)
-ALLOWED = ("tomllib", "socket", "threading")
+# modules whose own imports are theirs (tomllib: a pyproject.toml is read; psutil, when a port is busy)
+ALLOWED = ("tomllib", "psutil")
 PENDING: dict[tuple[str, str], str] = {}
 
 _PROBE = r"""
@@ -125,12 +126,12 @@ def test_the_probe_sees_an_unexpected_importer(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(PENDING, ("shutil", "host/platform.py"), "a pending importer, for this test")
     report = {"present": ["shutil", "bz2", "subprocess", "selectors"],
               "importers": {"shutil": ["host/platform.py"], "bz2": ["shutil"], "subprocess": ["host/engine.py"],
-                            "selectors": ["socket", "subprocess"]}}
+                            "selectors": ["psutil", "subprocess"]}}
     assert _unexpected(report) == ["subprocess imported by host/engine.py", "selectors imported by subprocess"]
     report["importers"]["shutil"] = ["host/engine.py"]  # type: ignore[index]
     assert "bz2 imported by shutil" in _unexpected(report)
-    report = {"present": ["selectors"], "importers": {"selectors": ["socket"]}}
-    assert _unexpected(report) == []  # socket's own import
+    report = {"present": ["typing"], "importers": {"typing": ["tomllib"]}}
+    assert _unexpected(report) == []  # tomllib's own import
 
 
 def test_a_coloured_report_and_diff_import_no_rich(tmp_path: Path) -> None:

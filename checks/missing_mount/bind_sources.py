@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.lazyre import lazy
 from doctor.model import Finding, Fix, Safety, Severity
 from doctor.project.types import ComposeModel, Mount, Service
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.model import Check
 

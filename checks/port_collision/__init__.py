@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Severity
@@ -11,6 +10,10 @@ from doctor.project import Project
 
 from .live import live_findings
 from .static import PortMover, static_findings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 class PortCollision(Check):
@@ -78,6 +81,7 @@ class PortCollision(Check):
     id: ClassVar[str] = "port-collision"
     fix_family = "ports"
     severity = Severity.ERROR
+    prefetch = ("containers",)  # the engine lists its containers while the other checks run
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose

@@ -20,7 +20,6 @@ import subprocess
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from doctor.host.portregistry import side_by_side
 from doctor.model import Edit, Fix, Safety, Unavailable, record
@@ -28,7 +27,10 @@ from doctor.project.gitrepo import tracked
 from doctor.project.portplan import untracked_edits
 from doctor.project.types import PortMapping, Service
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from doctor.host import Host
     from doctor.project import Project
 

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
 
-from doctor.host.portregistry import worktree_range
 from doctor.host.ports import HostSocket, ips_overlap
 from doctor.model import Check, Finding, Fix, Safety, Severity, record
 from doctor.project.types import PortMapping, Service
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.host import Host
     from doctor.project import Project
@@ -135,6 +134,8 @@ class PortMover:
         """The move of our host port; else `advice`. `alternatives` (stopping whoever holds the port)
         are never the primary fix: the fixer offers them as a question on a terminal, never with --yes.
         """
+        from doctor.host.portregistry import worktree_range  # here: only a clash needs it (fcntl, portplan)
+
         from .fix import port_fix
 
         assert advice.safety is Safety.ADVICE, "the fallback must never act on its own"

@@ -1,5 +1,5 @@
 """`python -m doctor`."""
 
-from doctor.cli import main
+from doctor.cli import console
 
-main()
+console()

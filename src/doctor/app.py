@@ -10,12 +10,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from doctor import __version__
 from doctor.model import Severity, field, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from doctor.config import Config
     from doctor.engine import Registry, Run
     from doctor.project import Project, ProjectOptions

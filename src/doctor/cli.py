@@ -241,7 +241,16 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
     return cli
 
 
-def main(argv: list[str] | None = None) -> None:
+def console() -> None:
+    """The `doctor` program (console script, `python -m doctor`): main(), ending the process itself.
+
+    A preflight's process then ends without the interpreter's teardown (doctor.fast_exit). main()
+    leaves that to its caller: code calling it in-process may go on after its SystemExit.
+    """
+    main(owns_process=True)
+
+
+def main(argv: list[str] | None = None, owns_process: bool = False) -> None:
     """Console-script entry point."""
     # A run is short and almost everything it allocates (parsed files, the model, findings) lives
     # until it ends: the cyclic collector would walk those objects again and again and free next
@@ -249,7 +258,7 @@ def main(argv: list[str] | None = None) -> None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _run(sys.argv[1:] if argv is None else argv)
+        _run(sys.argv[1:] if argv is None else argv, whole_process=owns_process)
     finally:
         if collecting:
             if argv is None:  # the process ends next: its exit collection need not walk what the run built
@@ -286,7 +295,7 @@ def _simple_preflight(args: list[str]) -> "tuple[str, dict[str, list[str]]] | No
     return path or ".", values
 
 
-def _run(args: list[str]) -> None:
+def _run(args: list[str], whole_process: bool = False) -> None:
     if args == ["--version"]:
         sys.stdout.write(f"doctor {__version__}\n")
         sys.exit(0)
@@ -317,7 +326,12 @@ def _run(args: list[str]) -> None:
 
         options = app.PreflightOptions(path=Path(path), select=selected, ignore=ignored,
                                        format=formats[-1] if formats else None)
-        sys.exit(app.guarded(app.preflight, options))
+        status = app.guarded(app.preflight, options)
+        if whole_process:  # the process ends next: without tearing down every module first
+            from doctor.fast_exit import exit_now
+
+            exit_now(status)
+        sys.exit(status)
     families = None
     if args[:1] == ["fix"] or "_DOCTOR_COMPLETE" in os.environ:
         from doctor.engine import load_registry

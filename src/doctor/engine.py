@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable, field, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import importlib.metadata
 

@@ -22,11 +22,11 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.fixfiles import RETRY, FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock
 from doctor.model import Finding, Fix, Safety, Severity
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Registry, Run, RunOptions
     from doctor.project import Project, ProjectOptions

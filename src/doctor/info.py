@@ -17,13 +17,15 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
 
 from doctor import __version__
 from doctor.lazyre import lazy
 from doctor.model import record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
     from doctor.host import Host
     from doctor.redact import Redactor
 

@@ -14,10 +14,10 @@ import os
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.redact import Redactor, secret_for_key, secrets_in_mapping, secrets_in_text
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
 
 # re-exported: checks and the rest of doctor make and read records through doctor.model
 from doctor.records import MISSING as MISSING
@@ -17,7 +16,10 @@ from doctor.records import is_dataclass as is_dataclass
 from doctor.records import record as record
 from doctor.records import replace as replace
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import ClassVar
+
     from doctor.host import Host
     from doctor.project import Project
 

@@ -15,12 +15,14 @@ import os
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from doctor import app
 from doctor.model import field, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from doctor.host import Host
     from doctor.host.ports import ContainerPort
     from doctor.project.gitrepo import GitRepo

@@ -21,12 +21,14 @@ import functools
 import reprlib
 import sys
 import types
-import typing
-from collections.abc import Callable
-from typing import Any, TypeVar, dataclass_transform, overload
 
-_T = TypeVar("_T")
-_Class = TypeVar("_Class", bound=type)
+TYPE_CHECKING = False  # typing costs a clean preflight ~4 ms: its names are for mypy only
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar, dataclass_transform, overload
+
+    _T = TypeVar("_T")
+    _Class = TypeVar("_Class", bound=type)
 
 
 class _Missing:
@@ -70,24 +72,26 @@ class Field:
                 f"compare={self.compare!r})")
 
 
-@overload
-def field(*, default: _T, repr: bool = True, hash: bool | None = None, compare: bool = True) -> _T: ...
-@overload
-def field(*, default_factory: Callable[[], _T], repr: bool = True, hash: bool | None = None,
-          compare: bool = True) -> _T: ...
-@overload
-def field(*, repr: bool = True, hash: bool | None = None, compare: bool = True) -> Any: ...
+if TYPE_CHECKING:  # the overloads are mypy's: at run time only the implementation below exists
+    @overload
+    def field(*, default: _T, repr: bool = True, hash: bool | None = None, compare: bool = True) -> _T: ...
+    @overload
+    def field(*, default_factory: Callable[[], _T], repr: bool = True, hash: bool | None = None,
+              compare: bool = True) -> _T: ...
+    @overload
+    def field(*, repr: bool = True, hash: bool | None = None, compare: bool = True) -> Any: ...
 def field(*, default: Any = MISSING, default_factory: Any = MISSING, repr: bool = True, hash: bool | None = None,
           compare: bool = True) -> Any:
     """A record field with a default, a default factory, or left out of eq / hash / repr."""
     return Field(default, default_factory, repr, hash, compare)
 
 
-@overload
-def record(cls: _Class, /) -> _Class: ...
-@overload
-def record(*, frozen: bool = True) -> Callable[[_Class], _Class]: ...
-@dataclass_transform(frozen_default=True, field_specifiers=(Field, field))
+if TYPE_CHECKING:
+    @overload
+    @dataclass_transform(frozen_default=True, field_specifiers=(Field, field))
+    def record(cls: _Class, /) -> _Class: ...
+    @overload
+    def record(*, frozen: bool = True) -> Callable[[_Class], _Class]: ...
 def record(cls: Any = None, /, *, frozen: bool = True) -> Any:
     """`@dataclass(frozen=True)` (or `@record(frozen=False)`: `@dataclass`) without the dataclasses module."""
     if cls is None:
@@ -202,17 +206,23 @@ def _from_dataclass(source: Any) -> Field:
 
 
 def _special(annotation: Any, cls: Any) -> str:
-    """"ClassVar", "InitVar" or "KW_ONLY" when the annotation is one (as dataclass tells them), else ""."""
+    """"ClassVar", "InitVar" or "KW_ONLY" when the annotation is one (as dataclass tells them), else "".
+
+    A ClassVar is typing's: while nothing has imported typing, no annotation can be one.
+    """
+    typing = sys.modules.get("typing")
     if isinstance(annotation, str):
         head = annotation.split("[", 1)[0].strip()
         module, _, name = head.rpartition(".")
         name = name.strip()
         if name in ("InitVar", "KW_ONLY"):
             return name
+        if typing is None:
+            return ""  # no module can hold typing.ClassVar
         namespace = vars(sys.modules[cls.__module__]) if cls.__module__ in sys.modules else {}
         found = namespace.get(name) if not module else getattr(namespace.get(module.strip()), name, None)
         return "ClassVar" if found is typing.ClassVar else ""
-    if annotation is typing.ClassVar or typing.get_origin(annotation) is typing.ClassVar:
+    if typing is not None and (annotation is typing.ClassVar or typing.get_origin(annotation) is typing.ClassVar):
         return "ClassVar"
     return ""
 

@@ -33,9 +33,17 @@ class Host:
         self.timeout = timeout
 
     def prefetch(self, probe: str) -> None:
-        """Start a slow probe early so it overlaps the rest of the run (see Check.prefetch)."""
+        """Start a slow probe early so it overlaps the rest of the run (see Check.prefetch).
+
+        "shell": the login shell's PATH; "containers", "images": the engine's container and
+        image lists (the request is sent now, the answer read when a check asks for it).
+        """
         if probe == "shell":
             self.shell.start()
+        elif probe in ("containers", "images"):
+            from doctor.host.engine import CONTAINER_LIST, IMAGE_LIST
+
+            self.engine.prefetch(CONTAINER_LIST if probe == "containers" else IMAGE_LIST)
 
     @cached_property
     def context(self) -> ExecutionContext:

@@ -9,12 +9,14 @@ a failed container's log through the docker SDK (`EngineConnection.client`), cut
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from doctor.model import Unavailable, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from doctor.host.engine import EngineConnection
 
 COMPOSE_PROJECT = "com.docker.compose.project"

@@ -27,16 +27,18 @@ from collections.abc import Mapping
 from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from doctor.model import Unavailable, field, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import socket
+    import _socket
+    from typing import Any
 
 # hashlib, shutil, subprocess and socket are imported where they are used: a preflight that finds
-# the default socket and answers from it needs none of them but socket (~12 ms of imports)
+# the default socket and answers from it needs none of them (~12 ms of imports), and reaches a
+# unix socket through the C module _socket alone (socket.py's enums and selectors cost ~3 ms)
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 WSL_DESKTOP_SOCKET = "/mnt/wsl/docker-desktop/shared-sockets/guest-services/docker.proxy.sock"
@@ -51,6 +53,9 @@ _PRODUCTS: tuple[tuple[str, str], ...] = (
     ("orbstack", "OrbStack"), ("rancher-desktop", "Rancher Desktop"),
 )
 _MAX_RESPONSE = 32 * 1024 * 1024
+# the lists a preflight's checks read, which the engine takes milliseconds to build (Host.prefetch)
+CONTAINER_LIST = "/containers/json?all=1"
+IMAGE_LIST = "/images/json"
 
 
 @record
@@ -115,6 +120,31 @@ class EngineConnection:
         self.endpoint = endpoint
         self._reason = reason if reason or endpoint is not None else "no docker engine endpoint found"
         self.timeout = timeout
+        self._sent: dict[str, _socket.socket] = {}  # prefetched GETs: path -> its connection, answer unread
+
+    def prefetch(self, path: str) -> None:
+        """Send `GET path` now and read the answer when get_json(path) asks: the engine builds it meanwhile.
+
+        Only over a local socket, where connecting cannot wait; any fault here leaves the
+        request to get_json, which meets it again and says what it is. Prefetching a path again
+        replaces an answer nobody read (the state may have changed since).
+        """
+        endpoint = self.endpoint
+        if endpoint is None or self._reason or endpoint.scheme != "unix":
+            return
+        unread = self._sent.pop(path, None)
+        if unread is not None:  # sent for an earlier run on this host, never read: ask anew, not stale
+            unread.close()
+        try:
+            sock = _connect(endpoint, self.timeout)
+        except (Unavailable, OSError):
+            return
+        try:
+            sock.sendall(_request_line(path))
+        except OSError:
+            sock.close()
+            return
+        self._sent[path] = sock
 
     @property
     def reason(self) -> str:
@@ -148,7 +178,7 @@ class EngineConnection:
             # not pinged yet: this request is the first contact, and a fault on it (nothing
             # listens, no answer in time, not an engine) is the one the ping would have met
             try:
-                status, body = _request(self.endpoint, path, self.timeout)
+                status, body = _request(self.endpoint, path, self.timeout, self._sent.pop(path, None))
             except Unavailable as exc:
                 self._reason = exc.reason
                 raise Unavailable(f"docker engine unavailable: {exc.reason}") from None
@@ -157,7 +187,7 @@ class EngineConnection:
             else:
                 self._require()  # whether it answers its ping decides, as when it was pinged first
         else:
-            status, body = _request(self._require(), path, self.timeout)
+            status, body = _request(self._require(), path, self.timeout, self._sent.pop(path, None))
         if status != 200:
             raise Unavailable(f"docker engine answered {status} to GET {path.split('?')[0]}")
         shown = path.split("?")[0]
@@ -338,11 +368,12 @@ def ping(endpoint: Endpoint, timeout: float) -> str:
     return "" if status == 200 else f"{endpoint.url} answered {status} to a ping"
 
 
-def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
-    import socket
-
+def _connect(endpoint: Endpoint, timeout: float) -> _socket.socket:
+    """A connected socket (socket.socket, or for a unix socket the C module's own _socket.socket)."""
     scheme = endpoint.scheme
     if scheme == "unix":
+        import _socket
+
         path = endpoint.socket_path
         try:
             mode = os.stat(path).st_mode
@@ -351,7 +382,7 @@ def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
         if mode and not stat.S_ISSOCK(mode):
             kind = "a directory" if stat.S_ISDIR(mode) else "a regular file" if stat.S_ISREG(mode) else "no socket"
             raise Unavailable(f"{path} is {kind}, not the engine's socket")
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         sock.settimeout(timeout)
         try:
             sock.connect(endpoint.socket_path)
@@ -360,6 +391,8 @@ def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
             raise
         return sock
     if scheme in ("tcp", "http", "https"):
+        import socket
+
         parts = urlsplit(endpoint.url)
         tls = endpoint.tls_dir is not None or scheme == "https"
         try:
@@ -415,15 +448,24 @@ def _ssh_request(endpoint: Endpoint, request: bytes, timeout: float) -> bytes:
     return out[:_MAX_RESPONSE]
 
 
-def _request(endpoint: Endpoint, path: str, timeout: float) -> tuple[int, bytes]:
-    """One HTTP/1.0 GET (so the engine neither chunks nor keeps the connection), with errors as one line."""
+def _request_line(path: str) -> bytes:
+    return f"GET {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: doctor\r\n\r\n".encode()
+
+
+def _request(endpoint: Endpoint, path: str, timeout: float, sent: _socket.socket | None = None) -> tuple[int, bytes]:
+    """One HTTP/1.0 GET (so the engine neither chunks nor keeps the connection), with errors as one line.
+
+    `sent` is a connection this GET was already sent on (EngineConnection.prefetch): only its answer is read.
+    """
     where = endpoint.socket_path or endpoint.url
-    request = f"GET {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: doctor\r\n\r\n".encode()
+    request = _request_line(path)
     if endpoint.scheme == "ssh":
         return _parse_response(_ssh_request(endpoint, request, timeout), where)
     try:
-        with _connect(endpoint, timeout) as sock:
-            sock.sendall(request)
+        sock = sent if sent is not None else _connect(endpoint, timeout)
+        try:
+            if sent is None:
+                sock.sendall(request)
             chunks: list[bytes] = []
             size = 0
             deadline = time.monotonic() + timeout  # a trickling engine must not stretch the budget
@@ -434,6 +476,8 @@ def _request(endpoint: Endpoint, path: str, timeout: float) -> tuple[int, bytes]
                     break
                 chunks.append(chunk)
                 size += len(chunk)
+        finally:
+            sock.close()
     except TimeoutError:
         raise Unavailable(f"no answer from {where} in {timeout:g} s (engine hung?)") from None
     except OSError as exc:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from doctor.host.engine import IMAGE_LIST
 from doctor.lazyre import lazy
 from doctor.model import Unavailable, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime  # imported where a timestamp is read: a preflight reads none
+    from typing import Any
 
     from doctor.host.engine import EngineConnection
 
@@ -97,7 +99,7 @@ class EngineImages:
     def _listed(self) -> frozenset[str] | None:
         """Every tag and digest of the engine's images (see reference_key); None when it cannot list."""
         try:
-            data = self.engine.get_json("/images/json")
+            data = self.engine.get_json(IMAGE_LIST)
         except Unavailable as exc:
             if _not_found(exc):
                 return None

@@ -23,13 +23,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
+from doctor.model import record
+
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the parallel walks' modules are imported when a walk goes parallel (a small tree does not)
     import queue
     import threading
-
-from doctor.model import record
+    from typing import NoReturn
 
 WORKERS = 8
 # entries walked here before the rest is split over forked walkers: a small project never

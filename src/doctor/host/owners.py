@@ -14,10 +14,13 @@ import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from doctor.host.owner_walk import OwnerScan, Stray, exclusion, scan_owners
 from doctor.model import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 __all__ = ["Owner", "OwnerProbe", "OwnerScan", "StderrProgress", "Stray", "exclusion", "expected_owner",
            "scan_owners"]

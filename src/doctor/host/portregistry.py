@@ -15,10 +15,10 @@ import fnmatch
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.project.portplan import DEFAULT_POOL, Block, allocate
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.host import Host
     from doctor.project import Project

@@ -10,19 +10,23 @@ and the kernel's socket table through psutil (pid, name, command line where visi
 
 from __future__ import annotations
 
+import _socket  # the C module alone: socket.py's enums and its selectors import cost ~3 ms of a preflight
 import errno
 import ipaddress
 import os
-import socket
 import stat
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from doctor.host.engine import CONTAINER_LIST
 from doctor.model import Unavailable, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from doctor.host import Host
+    from doctor.host.stopped_ports import StoppedPorts
 
 COMPOSE_PROJECT = "com.docker.compose.project"
 COMPOSE_SERVICE = "com.docker.compose.service"
@@ -136,13 +140,18 @@ class PortProber:
     @cached_property
     def ipv6(self) -> bool:
         """Whether this machine can bind IPv6 at all (docker then also publishes on `::`)."""
-        if not socket.has_ipv6:
+        if not _socket.has_ipv6:
             return False
         try:
-            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-                probe.bind(("::1", 0))
+            probe = _socket.socket(_socket.AF_INET6, _socket.SOCK_STREAM)
         except OSError:
             return False
+        try:
+            probe.bind(("::1", 0))
+        except OSError:
+            return False
+        finally:
+            probe.close()
         return True
 
     def bind_addresses(self, ip: str) -> tuple[str, ...]:
@@ -226,9 +235,10 @@ class PortProber:
         Raises Unavailable when the engine cannot be asked.
         """
         engine = self.host.engine
-        listed = engine.get_json("/containers/json?all=1")
+        listed = engine.get_json(CONTAINER_LIST)
         found: list[ContainerPort] = []
         inspected = 0
+        remembered: StoppedPorts | None = None
         for item in listed if isinstance(listed, list) else []:
             labels = item.get("Labels") or {}
             project = str(labels.get(COMPOSE_PROJECT, ""))
@@ -243,7 +253,13 @@ class PortProber:
                         found.append(ContainerPort(*base, True, target))
             elif project and project != exclude_project and inspected < MAX_INSPECTED:
                 inspected += 1
-                found.extend(ContainerPort(*base, False, s) for s in _declared(engine, str(item.get("Id"))))
+                if remembered is None:
+                    from doctor.host.stopped_ports import StoppedPorts
+
+                    remembered = StoppedPorts(self.host.env, engine.endpoint.url if engine.endpoint else "")
+                found.extend(ContainerPort(*base, False, s) for s in _declared(engine, str(item.get("Id")), remembered))
+        if remembered is not None:
+            remembered.save({str(item.get("Id")) for item in listed if isinstance(item, dict)})
         return tuple(dict.fromkeys(found))
 
     @cached_property
@@ -290,23 +306,25 @@ class PortProber:
 
 
 def _try_bind(address: str, port: int, protocol: str) -> BindFailure | None:
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    kind = socket.SOCK_DGRAM if protocol == "udp" else socket.SOCK_STREAM
+    family = _socket.AF_INET6 if ":" in address else _socket.AF_INET
+    kind = _socket.SOCK_DGRAM if protocol == "udp" else _socket.SOCK_STREAM
     try:
-        sock = socket.socket(family, kind)
+        sock = _socket.socket(family, kind)
     except OSError as exc:
         return BindFailure(address, exc.errno or 0, exc.strerror or str(exc))
-    with sock:
-        if kind == socket.SOCK_STREAM:
+    try:
+        if kind == _socket.SOCK_STREAM:
             # a TIME_WAIT leftover is no collision (the engine sets it too); for udp the same
             # option would let us share a port its holder also opened with it, so not there
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if family == socket.AF_INET6:
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
+        if family == _socket.AF_INET6:
+            sock.setsockopt(_socket.IPPROTO_IPV6, _socket.IPV6_V6ONLY, 1)
         try:
             sock.bind((address, port))
         except OSError as exc:
             return BindFailure(address, exc.errno or 0, exc.strerror or str(exc))
+    finally:
+        sock.close()
     return None
 
 
@@ -325,21 +343,29 @@ def _describe_process(pid: int | None, name: str = "") -> ProcessHolder:
         return ProcessHolder(pid, name)
 
 
-def _declared(engine: Any, container_id: str) -> list[HostSocket]:
-    """The fixed host ports a stopped container would publish when started (HostConfig.PortBindings)."""
-    try:
-        detail = engine.get_json(f"/containers/{container_id}/json")
-    except Unavailable:
-        return []
-    bindings = ((detail or {}).get("HostConfig") or {}).get("PortBindings") or {}
-    sockets = []
-    for key, hosts in bindings.items():
-        protocol = str(key).partition("/")[2] or "tcp"
-        for binding in hosts or []:
-            first, _, last = str(binding.get("HostPort") or "").partition("-")
-            if first.isdigit() and not last:  # a range or an ephemeral port is chosen at start
-                sockets.append(HostSocket(str(binding.get("HostIp") or ""), int(first), protocol))
-    return sockets
+def _declared(engine: Any, container_id: str, remembered: StoppedPorts) -> list[HostSocket]:
+    """The fixed host ports a stopped container would publish when started (HostConfig.PortBindings).
+
+    Asked of the engine once per container ever (`remembered`: they cannot change); an engine that
+    cannot tell now is asked again next time.
+    """
+    known = remembered.get(container_id)
+    if known is None:
+        try:
+            detail = engine.get_json(f"/containers/{container_id}/json")
+        except Unavailable:
+            return []
+        bindings = ((detail or {}).get("HostConfig") or {}).get("PortBindings") or {}
+        found = []
+        for key, hosts in bindings.items():
+            protocol = str(key).partition("/")[2] or "tcp"
+            for binding in hosts or []:
+                first, _, last = str(binding.get("HostPort") or "").partition("-")
+                if first.isdigit() and not last:  # a range or an ephemeral port is chosen at start
+                    found.append((str(binding.get("HostIp") or ""), int(first), protocol))
+        known = tuple(found)
+        remembered.add(container_id, known)
+    return [HostSocket(ip, port, protocol) for ip, port, protocol in known]
 
 
 def _read_proc(path: str) -> str:

@@ -6,11 +6,11 @@ import os
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.model import field, record
 from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.config import Config
     from doctor.project.assemble import Parsed

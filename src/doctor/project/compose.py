@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from doctor.model import Location
 from doctor.project import ProjectOptions
@@ -34,6 +33,10 @@ from doctor.project.types import (
     WatchRule,
 )
 from doctor.project.yamlload import YList, YMap, stringify
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["load_project"]
 

@@ -7,11 +7,14 @@ networks; neither image nor build; container_name rules.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from doctor.lazyre import lazy
 from doctor.project.types import Problem, ProblemKind
 from doctor.project.yamlload import YList, YMap, stringify
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _CONTAINER_NAME = lazy(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
 

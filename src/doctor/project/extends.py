@@ -9,7 +9,6 @@ loader does. `!reset`/`!override` paths of the extending files apply to the base
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.project.inputs import probed
 from doctor.project.merge import delete_paths, merge_service
@@ -18,6 +17,7 @@ from doctor.project.types import ProblemKind
 from doctor.project.volumes import resolve_source
 from doctor.project.yamlload import YMap, stringify
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project.assemble import Assembler, Scope, TagPaths
 

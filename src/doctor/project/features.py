@@ -11,11 +11,13 @@ github.com/docker/compose/releases): `include` 2.20.0, `depends_on.<svc>.require
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
 
 from doctor.model import Location, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from doctor.project import ComposeDocuments
 
 INCLUDE = (2, 20, 0)

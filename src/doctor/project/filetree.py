@@ -8,12 +8,14 @@ Compose interpolates each file on its own, before merging, and never touches map
 
 from __future__ import annotations
 
-from typing import Any
-
 from doctor.model import Location, field, record
 from doctor.project.interpolate import InterpolationError, Lookup, VariableRef, substitute
 from doctor.project.types import Problem, ProblemKind, VariableUse
 from doctor.project.yamlload import RESET, YList, YMap
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Interpolated(str):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from doctor.model import Location, fields, is_dataclass, replace
 from doctor.project.envfile import read_env_file
@@ -17,7 +16,10 @@ from doctor.project.inputs import env_copy, probed
 from doctor.project.types import ProblemKind
 from doctor.project.yamlload import YList, YMap, stringify
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from doctor.project.assemble import Assembler, Scope
 
 IMPORTED = ("services", "volumes", "networks", "secrets", "configs", "models")

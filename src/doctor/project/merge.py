@@ -8,11 +8,14 @@ recursively, other sequences appended, scalars replaced (COMPOSE-SEMANTICS.md §
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from doctor.project.ports import unique_ports
 from doctor.project.volumes import unique_mounts
 from doctor.project.yamlload import YList, YMap
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _REPLACED = ("command", "entrypoint")
 _BY_KEY = ("environment", "networks", "depends_on")

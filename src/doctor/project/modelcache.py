@@ -30,7 +30,6 @@ import time
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from doctor.model import replace
 
@@ -39,11 +38,16 @@ try:  # the C pickler alone: pickle.py would import `re` on every warm run
 except ImportError:  # pragma: no cover - other Pythons
     from pickle import PicklingError, dumps, loads
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from doctor.project import ProjectOptions
     from doctor.project.assemble import Parsed
     from doctor.project.features import FileFeatures
     from doctor.project.types import ComposeModel
+
+    Stamp = tuple[Any, ...] | int
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
@@ -51,7 +55,6 @@ MAX_TOTAL = 8 * 1024 * 1024
 MAX_ENTRY = MAX_TOTAL // 2
 PREFIX, SUFFIX = "model-", ".pickle"
 _DOCTOR = Path(__file__).resolve().parent.parent
-Stamp = tuple[Any, ...] | int
 
 
 def cache_dir(env: Mapping[str, str]) -> Path | None:

@@ -7,12 +7,15 @@ a host range with a single container port stays a range (`published: "9000-9010"
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
 
 from doctor.model import Location
 from doctor.project.filetree import failed, raw_text, variables_of
 from doctor.project.types import PortMapping
 from doctor.project.yamlload import YMap, stringify
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PROTOCOLS = ("tcp", "udp", "sctp")
 

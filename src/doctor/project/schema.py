@@ -21,13 +21,16 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
-from typing import Any
 
 from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project.filetree import failed
 from doctor.project.types import Problem, ProblemKind
 from doctor.project.yamlload import Timestamp, YList, YMap
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Validation", "available", "validate"]
 

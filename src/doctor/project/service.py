@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from doctor.model import Location, record
 from doctor.project.filetree import failed, raw_text, variables_of
@@ -19,6 +18,10 @@ from doctor.project.ports import PortError, parse_port, unique_ports
 from doctor.project.types import EnvSource, EnvVar, Mount, PortMapping, Problem, ProblemKind, WatchRule
 from doctor.project.volumes import VolumeError, parse_volume, resolve_source, unique_mounts
 from doctor.project.yamlload import Timestamp, YList, YMap, stringify
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SERVICE_KEYS = frozenset("""
 develop deploy annotations attach build blkio_config cap_add cap_drop cgroup cgroup_parent command

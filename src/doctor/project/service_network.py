@@ -13,10 +13,13 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any
 
 from doctor.project.env_hosts import FAMILIES, HostRef, family_of, image_family
 from doctor.project.types import ComposeModel, Service
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FAMILY_PORTS = frozenset(port for port, _ in FAMILIES.values())
 # Network modes whose DNS is not compose's: the host's resolver, none, or the legacy bridge.

@@ -15,11 +15,14 @@ import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project.reading import read_regular_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 # shell keywords and builtins: never a tool on PATH

@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 import posixpath
 from pathlib import Path
-from typing import Any
 
 from doctor.model import Location
 from doctor.project.filetree import failed, raw_text
 from doctor.project.types import Mount
 from doctor.project.yamlload import YMap, stringify
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _TRUE = ("true", "True", "TRUE", "1", "yes", "y", "on")
 

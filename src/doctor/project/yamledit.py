@@ -15,7 +15,6 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -25,6 +24,10 @@ from ruamel.yaml.tag import Tag
 
 from doctor.lazyre import lazy
 from doctor.model import Edit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["YamlEditError", "add_environment", "add_extra_host", "add_volume", "override_ports", "read_text",
            "whole_file_edit"]

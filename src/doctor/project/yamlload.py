@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -28,6 +27,16 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 PLAIN = "tag:doctor:plain"
+
+TYPE_CHECKING = False  # typing costs ~4 ms of a run: its names are for mypy only
+if TYPE_CHECKING:
+    from typing import Any
+
+    _Dict = dict[str, Any]
+    _List = list[Any]
+else:
+    _Dict = dict
+    _List = list
 
 
 class _Loader(_BaseLoader):
@@ -74,7 +83,7 @@ class Timestamp(str):
     """An unquoted date: go-yaml decodes it as time.Time, which compose's schema rejects."""
 
 
-class YMap(dict[str, Any]):
+class YMap(_Dict):
     """A mapping that remembers where it and each of its keys are, and the tags on its values."""
 
     def __init__(self, loc: Location | None = None) -> None:
@@ -87,7 +96,7 @@ class YMap(dict[str, Any]):
         return self.locs.get(key, self.loc)
 
 
-class YList(list[Any]):
+class YList(_List):
     """A sequence that remembers where it and each of its items are."""
 
     def __init__(self, loc: Location | None = None) -> None:

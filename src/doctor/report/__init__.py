@@ -10,10 +10,10 @@ import enum
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.model import record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Report
     from doctor.redact import Redactor

@@ -17,14 +17,16 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
 
 from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Severity, Status, record
 from doctor.redact import Redactor
 from doctor.report import RenderOptions
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
     from doctor.model import Location
 
 MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "✗"}

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.model import Finding, Severity, Status
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Report
     from doctor.redact import Redactor

@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from doctor.engine import Report
 from doctor.model import Finding, relative_to
 from doctor.redact import Redactor
 from doctor.report import RenderOptions
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 VERSION = 1
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
 
 from doctor.model import Finding, Severity, Status
 from doctor.report.github import relative_path, source_root, with_fix
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Report
     from doctor.redact import Redactor

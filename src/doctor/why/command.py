@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from doctor import __version__, app
 from doctor.engine import Report
@@ -24,6 +23,10 @@ from doctor.why.diagnose import (
     match_symptoms,
     unexplained,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from doctor.report import Format, RenderOptions, renderer
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Report
     from doctor.redact import Redactor

@@ -1,0 +1,42 @@
+"""doctor.atomic's temp file: made as tempfile.mkstemp makes one, without importing tempfile."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from doctor import atomic
+
+
+def test_a_write_imports_no_tempfile_and_leaves_no_temp(tmp_path: Path) -> None:
+    code = ("import sys\nfrom pathlib import Path\nfrom doctor.atomic import write_atomic\n"
+            "write_atomic(Path(sys.argv[1]) / 'cache' / 'entry.json', b'{}')\n"
+            "print(sorted(m for m in ('tempfile', 'shutil', 'random', 'bz2', 'lzma') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "cache" / "entry.json").read_bytes() == b"{}"
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["entry.json"]
+
+
+def test_the_temp_file_is_exclusive_private_and_named_for_its_writer(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / ".env"
+    taken = tmp_path / f"..env.{os.getpid()}.00000000{atomic.SUFFIX}"
+    taken.write_text("another writer's")
+    draws = iter([b"\x00" * 4, b"\xab" * 4])
+    monkeypatch.setattr(atomic.os, "urandom", lambda n: next(draws))
+    fd, name = atomic._temp_beside(target)
+    os.close(fd)
+    assert Path(name) == tmp_path / f"..env.{os.getpid()}.abababab{atomic.SUFFIX}"  # the taken name skipped
+    assert stat.S_IMODE(os.stat(name).st_mode) == 0o600
+    assert taken.read_text() == "another writer's"
+    assert not atomic._writer_alive(Path(name).name)  # our own pid: a leftover the next write may remove
+    monkeypatch.setattr(atomic.os, "urandom", lambda n: b"\x00" * 4)
+    with pytest.raises(FileExistsError):
+        atomic._temp_beside(target)
