@@ -106,3 +106,22 @@ def test_bad_input_never_crashes(name: str, tmp_path: Path) -> None:
     if done.returncode != 2:  # a finding, not a usage error: every other check still reports
         for check_id in ("env-drift", "port-collision", "service-name-drift", "missing-mount"):
             assert check_id in done.stdout, f"{check_id} did not run:\n{output}"
+
+
+@pytest.mark.parametrize("fmt", ["console", "json"])
+def test_a_reader_that_goes_away_ends_the_run_quietly(fmt: str, tmp_path: Path) -> None:
+    """`doctor preflight | head -1`: no "internal error" line, the status of a SIGPIPE death (141)."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    env.pop("GITHUB_ACTIONS", None)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before doctor writes a byte
+    try:
+        done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--format", fmt, str(project)],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141

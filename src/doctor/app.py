@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from doctor.report.console import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away: what a shell reports for a SIGPIPE death
 
 
 class UsageError(Exception):
@@ -391,6 +392,16 @@ def guarded(func: object, *args: object) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("doctor: interrupted\n")
         return 130
+    except BrokenPipeError:
+        import contextlib
+
+        # the reader went away (`doctor preflight | head`): end quietly, as a program killed by
+        # SIGPIPE does (128 + 13); what is still buffered goes nowhere instead of failing the exit
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # the top-level border: a bug becomes one line, not a traceback
         if os.environ.get("DOCTOR_DEBUG"):
             raise
