@@ -24,6 +24,7 @@ cannot change what the next one gets.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -228,10 +229,8 @@ def _write(store: _Store) -> None:
     folder = Path(store.folder)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        try:
+        with contextlib.suppress(FileExistsError):
             folder.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
         info = os.lstat(folder)
         if not stat.S_ISDIR(info.st_mode) or not _trusted(info):
             return
