@@ -135,7 +135,7 @@ def _stamp(path: str) -> Stamp:
 
 def _keep(store: _Store, key: Any, stamps: tuple[Stamp, ...], raised: bool, value: object) -> None:
     now = time.time_ns()
-    if any(s is not None and max(s[3], s[4]) >= now - RACY_NS for s in stamps):
+    if any(s is not None and s[3] >= now - RACY_NS for s in stamps):
         return
     if _in_project(store.folder, key[1]):
         return

@@ -89,6 +89,8 @@ def _tool_versions(path: Path) -> list[Declared]:
 
 
 def _pyproject(path: Path) -> list[Declared]:
+    if not path.is_file():
+        return []
     from doctor.project.memo import remember
 
     return remember("pyproject", (path,), "requires-python", lambda: _requires_python(path))

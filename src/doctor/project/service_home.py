@@ -157,6 +157,8 @@ def _workspace_members(context: Path) -> list[Path]:
     from doctor.project.memo import remember
 
     pyproject = context / "pyproject.toml"
+    if not pyproject.is_file():
+        return []
     found: list[Path] = []
     for pattern in remember("pyproject", (pyproject,), "uv-workspace", lambda: _workspace_patterns(pyproject)):
         found.extend(sorted(p for p in context.glob(pattern) if p.is_dir()))

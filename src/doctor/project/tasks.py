@@ -249,6 +249,8 @@ def _hooks(node: object) -> Iterator[Any]:
 
 
 def _pyproject(path: Path) -> list[Command]:
+    if not path.is_file():
+        return []
     from doctor.project.memo import remember
 
     return remember("pyproject", (path,), "tool-commands", lambda: _tool_commands(path))
