@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from test_corpus_precision import CHECKS, VARIANTS, prepare
 
+from doctor import cachedir
 from doctor.configfile import ConfigError, read_pyproject
 from doctor.project import memo
 from doctor.project.edits import override_edit
@@ -206,6 +207,7 @@ def test_nothing_is_written_inside_a_project(tmp_path: Path, monkeypatch: pytest
     source.write_text(PYPROJECT)
     age(repo)
     monkeypatch.setenv("XDG_CACHE_HOME", str(repo / ".cache"))
+    cachedir.keep_out(repo)  # as loading the project's model does
     assert remembered(source, lambda: "a") == ("a", 1)
     assert remembered(source, lambda: "a") == ("a", 1)
     assert not (repo / ".cache").exists()

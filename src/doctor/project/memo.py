@@ -15,9 +15,10 @@ kept and raised again; None is kept as None.
 
 One store per kind (`memo-KIND.pickle`) in doctor.cachedir's folder, read at its first use in
 a process and written once at exit (atomically) when an entry was added; never inside a
-project (HOME is the repo in some CI jobs), only from a folder that is the user's own (0700),
-MAX_STORE bytes of values at most (the oldest dropped). A truncated, corrupt, foreign or
-unreadable store is empty; a write that fails is skipped. DOCTOR_NO_CACHE=1 turns it off.
+project the process read (doctor.cachedir.in_project: HOME is the repo in some CI jobs), only
+from a folder that is the user's own (0700), MAX_STORE bytes of values at most (the oldest
+dropped). A truncated, corrupt, foreign or unreadable store is empty; a write that fails is
+skipped. DOCTOR_NO_CACHE=1 turns it off.
 Each value is kept pickled and unpickled on every hit: a caller that changes what it got
 cannot change what the next one gets.
 """
@@ -48,7 +49,6 @@ RACY_NS = 2_000_000_000
 MAX_STORE = 1024 * 1024
 MAX_VALUE = MAX_STORE // 4
 PREFIX, SUFFIX = "memo-", ".pickle"
-PROJECT_MARKERS = (".git", "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 
 
 class _Store:
@@ -137,8 +137,6 @@ def _keep(store: _Store, key: Any, stamps: tuple[Stamp, ...], raised: bool, valu
     now = time.time_ns()
     if any(s is not None and s[3] >= now - RACY_NS for s in stamps):
         return
-    if _in_project(store.folder, key[1]):
-        return
     try:
         data = dumps((raised, value), 5)
     except Exception:  # not picklable (a traceback's frames, a lock...): computed every time
@@ -153,17 +151,6 @@ def _keep(store: _Store, key: Any, stamps: tuple[Stamp, ...], raised: bool, valu
 
         atexit.register(flush)
         _at_exit.append(True)
-
-
-def _in_project(folder: str, paths: tuple[str, ...]) -> bool:
-    """Whether the cache folder lies in the project of an input file: the deepest folder holding
-    both is a project (a git work tree or a compose folder). git would list what doctor wrote."""
-    here = os.path.realpath(folder)
-    for path in paths:
-        common = os.path.commonpath([here, os.path.realpath(os.path.dirname(path) or ".")])
-        if common != os.sep and any(os.path.lexists(os.path.join(common, m)) for m in PROJECT_MARKERS):
-            return True
-    return False
 
 
 def _current_header() -> tuple[Any, ...]:
@@ -211,7 +198,12 @@ def _read(folder: str, path: str) -> dict[Any, tuple[tuple[Stamp, ...], bytes]]:
 
 
 def _write(store: _Store) -> None:
-    """Store the newest entries up to MAX_STORE; a folder that is not safely ours, or any failure, skips it."""
+    """Store the newest entries up to MAX_STORE; a folder that is not safely ours or lies in a
+    project this process read (doctor.cachedir.in_project), or any failure, skips it."""
+    from doctor.cachedir import in_project
+
+    if in_project(store.path):
+        return
     entries = store.entries
     total = sum(len(data) for _, data in entries.values())
     for key in list(entries):
