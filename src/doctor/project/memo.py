@@ -13,7 +13,7 @@ value is not kept while an input file was modified in the last RACY_NS: an edit 
 clock tick, same size, would look unchanged. A value raised as one of the `keep` exceptions is
 kept and raised again; None is kept as None.
 
-One store per kind (`memo-KIND.pickle`) in doctor.cachedir's folder, read at its first use in
+One store (`memo.pickle`, every kind) in doctor.cachedir's folder, read at its first use in
 a process and written once at exit (atomically) when an entry was added; never inside a
 project the process read (doctor.cachedir.in_project: HOME is the repo in some CI jobs), only
 from a folder that is the user's own (0700), MAX_STORE bytes of values at most (the oldest
@@ -30,6 +30,7 @@ import os
 import stat
 import sys
 import time
+import zlib
 
 try:  # the C pickler alone: pickle.py would import `re` on every warm run
     from _pickle import dumps, loads
@@ -46,13 +47,13 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
-MAX_STORE = 1024 * 1024
-MAX_VALUE = MAX_STORE // 4
-PREFIX, SUFFIX = "memo-", ".pickle"
+MAX_STORE = 2 * 1024 * 1024
+MAX_VALUE = MAX_STORE // 8
+NAME = "memo.pickle"
 
 
 class _Store:
-    """One kind's entries, (args, paths) -> (stamps, pickled (raised, value)), oldest first."""
+    """The entries, (kind, args, paths) -> (stamps, pickled (raised, value)), oldest first."""
 
     __slots__ = ("dirty", "entries", "folder", "path")
 
@@ -74,12 +75,12 @@ def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
     they were when it was stored. `compute` must read nothing but those files (and doctor's
     code); `args` must be plain data (tuples, strings, numbers). An exception of a `keep`
     type is remembered and raised again; any other passes through and is not remembered."""
-    store = _store(kind)
+    store = _store()
     if store is None:
         return compute()
     paths = tuple(os.fspath(f) for f in files)
     stamps = tuple(_stamp(p) for p in paths)  # before compute: an edit during it changes the stamp
-    key = (args, paths)
+    key = (kind, args, paths)
     found = store.entries.get(key)
     if found is not None and found[0] == stamps:
         try:
@@ -112,13 +113,13 @@ def forget() -> None:
     _stores.clear()
 
 
-def _store(kind: str) -> _Store | None:
+def _store() -> _Store | None:
     from doctor.cachedir import cache_dir
 
     folder = cache_dir(os.environ)
     if folder is None:
         return None
-    path = os.path.join(folder, f"{PREFIX}{kind}{SUFFIX}")
+    path = os.path.join(folder, NAME)
     store = _stores.get(path)
     if store is None:
         store = _stores[path] = _Store(folder, path, _read(folder, path))
@@ -189,10 +190,11 @@ def _read(folder: str, path: str) -> dict[Any, tuple[tuple[Stamp, ...], bytes]]:
         os.close(dir_fd)
     # a store is not trusted input: a truncated or foreign pickle fails in many ways, each a miss
     try:
-        header, entries = loads(data)
-        if header != _current_header() or not isinstance(entries, dict):
+        header, check, body = loads(data)
+        if header != _current_header() or check != zlib.crc32(body):
             return {}
-        return entries
+        entries = loads(body)
+        return entries if isinstance(entries, dict) else {}
     except Exception:
         return {}
 
@@ -211,7 +213,8 @@ def _write(store: _Store) -> None:
             break
         total -= len(entries.pop(key)[1])
     try:
-        data = dumps((_current_header(), entries), 5)
+        body = dumps(entries, 5)
+        data = dumps((_current_header(), zlib.crc32(body), body), 5)
     except Exception:
         return
     from pathlib import Path
@@ -228,6 +231,6 @@ def _write(store: _Store) -> None:
             return
         if info.st_mode & 0o077:  # made by an older doctor (login-path.json)
             os.chmod(folder, 0o700)
-        write_atomic(Path(store.path), data)
+        write_atomic(Path(store.path), data, durable=False)  # not fsynced: a store torn by a crash fails its crc
     except OSError:
         return
