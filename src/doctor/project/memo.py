@@ -18,7 +18,9 @@ a process and written once at exit (atomically) when an entry was added; never i
 project the process read (doctor.cachedir.in_project: HOME is the repo in some CI jobs), only
 from a folder that is the user's own (0700), MAX_STORE bytes of values at most (the oldest
 dropped). A truncated, corrupt, foreign or unreadable store is empty; a write that fails is
-skipped. DOCTOR_NO_CACHE=1 turns it off.
+skipped. DOCTOR_NO_CACHE=1 turns it off. The cache folder and that switch are read from the
+process's environment (the one a CLI run hands the project too).
+
 Each value is kept pickled and unpickled on every hit: a caller that changes what it got
 cannot change what the next one gets.
 """
