@@ -374,8 +374,7 @@ def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) 
 
 
 def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Every corpus variant, through the CLI in this process: cold (stores), then as a new process."""
     from doctor.cli import main
 
@@ -391,11 +390,13 @@ def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, t
             for name, value in variant["env"].items():
                 patch.setenv(name, value)
             reports = []
-            for _ in ("cold", "warm"):
+            for run in ("cold", "warm"):
                 new_process()
+                out = tmp_path / f"{run}.json"
                 with counting() as ran, pytest.raises(SystemExit):
-                    main(["preflight", "--format", "json", "--select", checks, *files, str(project_dir)])
-                reports.append(capsys.readouterr().out)
+                    main(["preflight", "--format", "json", "--select", checks, "-o", str(out), *files,
+                          str(project_dir)])
+                reports.append(out.read_text())
                 used.append(f"{variant['slug']}:{','.join(ran)}")
         assert reports[1] == reports[0], variant["slug"]
         assert json.loads(reports[0])["checks"], variant["slug"]
