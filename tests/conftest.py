@@ -50,7 +50,7 @@ SHARED_MISSING = f"shared/ not found at {SHARED} (set DOCTOR_SHARED to its path)
 
 
 @pytest.fixture(autouse=True)
-def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """doctor's caches (login PATH, compose model) go to a folder of this test, never the
     developer's ~/.cache/doctor nor another test's (a model stored by one test must not answer
     another that patches the loader). Many tests give the project a bare env whose HOME is the
@@ -69,6 +69,10 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     from doctor import cachedir
 
     monkeypatch.setattr(cachedir, "_PROJECTS", [])  # the project folders no cache is written in: this test's
+    yield
+    from doctor.project import memo
+
+    memo.forget()  # this test's remembered facts: not written to its folder at exit, nor seen by the next test
 
 
 @pytest.fixture(scope="session")

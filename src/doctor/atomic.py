@@ -22,12 +22,14 @@ class ChangedMeanwhile(OSError):
     """The target changed between the caller's check and the rename: nothing was written."""
 
 
-def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None = None) -> None:
+def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None = None,
+                 durable: bool = True) -> None:
     """Replace `path` by `data` or nothing: temp file beside it, fsync, rename, fsync the folder.
 
     An existing file keeps its mode and owner; a new one gets the umask mode and its folder's
     owner. `unchanged`, when given, is asked once more right before the rename; False aborts
-    with ChangedMeanwhile and the target is left as the user's edit made it.
+    with ChangedMeanwhile and the target is left as the user's edit made it. `durable=False`
+    skips both fsyncs (~2 ms each): for a cache, whose torn file after a crash is a miss.
     """
     info = os.stat(path) if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +40,8 @@ def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None =
             _copy_owner(handle.fileno(), info, path.parent)  # before the first byte: the mode of the target
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if unchanged is not None and not unchanged():
             raise ChangedMeanwhile(f"{path.name} changed while doctor was writing it")
         os.replace(tmp, path)
@@ -46,6 +49,8 @@ def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None =
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):  # make the rename itself durable
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:

@@ -64,12 +64,19 @@ def read_yaml(path: Path) -> Raw:
 
 
 def read_pyproject(path: Path) -> Raw | None:
-    """The [tool.doctor] table with the line of every key, or None when there is none."""
-    import tomllib
+    """The [tool.doctor] table with the line of every key, or None when there is none
+    (remembered across runs by doctor.project.memo while the file is unchanged)."""
+    from doctor.project.memo import remember
 
+    return remember("pyproject", (path,), "tool-doctor", lambda: _read_pyproject(path), keep=(ConfigError,))
+
+
+def _read_pyproject(path: Path) -> Raw | None:
     text = read_text(path)
     if "doctor" not in text:
         return None
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -9,6 +9,7 @@ value) these return None and the check falls back to advice.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -101,7 +102,37 @@ def override_edit(path: Path, section: str, wanted: Wanted, written: Written | N
     quoting, the indentation and a trailing comment; every other key is added. None when the
     override cannot be edited safely (not YAML, flow style in the way, a shared anchor, a
     written line that is not one `KEY=value` or `KEY: value`).
+
+    Remembered across runs (project.memo) while the override and ruamel.yaml's install are
+    unchanged: the edit is a function of the override's text and the arguments alone, and a
+    hit spares the ruamel.yaml import and its round trips.
     """
+    from doctor.project.memo import remember
+
+    args = (section, _plain_wanted(wanted), None if written is None else _plain_wanted(written))
+    return remember("override-edit", (path, *_ruamel_files()), args,
+                    lambda: _override_edit(path, section, wanted, written))
+
+
+def _plain_wanted(wanted: Mapping[str, Mapping[str, object] | Sequence[str]]) -> tuple[object, ...]:
+    """The arguments as plain tuples, in their order (it decides the order of the added lines)."""
+    return tuple((service, ("map", tuple(items.items())) if isinstance(items, Mapping) else ("seq", tuple(items)))
+                 for service, items in wanted.items())
+
+
+@functools.cache
+def _ruamel_files() -> tuple[str, ...]:
+    """ruamel.yaml's own file, found without importing it: an upgrade may write the same file differently."""
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec("ruamel.yaml")
+    except (ImportError, ValueError):
+        return ()
+    return (found.origin,) if found is not None and found.origin else ()
+
+
+def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | None) -> Edit | None:
     # imported here: ruamel.yaml is needed only when a fix is built, never on a clean run
     from doctor.project.yamledit import YamlEditError, add_environment, add_volume, read_text, whole_file_edit
 

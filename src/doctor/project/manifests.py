@@ -95,6 +95,12 @@ def _requirement(spec: str, path: Path, line: int | None) -> Requirement | None:
 def _pyproject(path: Path) -> Manifest | None:
     if not path.is_file() or sys.version_info < (3, 11):
         return None
+    from doctor.project.memo import remember
+
+    return remember("pyproject", (path,), "manifest", lambda: _pyproject_manifest(path))
+
+
+def _pyproject_manifest(path: Path) -> Manifest | None:
     import tomllib
 
     text = read_regular_text(path)

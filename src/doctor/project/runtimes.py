@@ -90,6 +90,14 @@ def _tool_versions(path: Path) -> list[Declared]:
 
 
 def _pyproject(path: Path) -> list[Declared]:
+    if not path.is_file():
+        return []
+    from doctor.project.memo import remember
+
+    return remember("pyproject", (path,), "requires-python", lambda: _requires_python(path))
+
+
+def _requires_python(path: Path) -> list[Declared]:
     lines = _lines(path)
     if not lines:
         return []

@@ -158,24 +158,33 @@ def installed_manifests(project: Project, context: Path, copied: Sequence[Path])
 
 
 def _workspace_members(context: Path) -> list[Path]:
-    try:
-        text = (context / "pyproject.toml").read_text(errors="replace")
-    except OSError:
+    from doctor.project.memo import remember
+
+    pyproject = context / "pyproject.toml"
+    if not pyproject.is_file():
         return []
+    found: list[Path] = []
+    for pattern in remember("pyproject", (pyproject,), "uv-workspace", lambda: _workspace_patterns(pyproject)):
+        found.extend(sorted(p for p in context.glob(pattern) if p.is_dir()))
+    return found
+
+
+def _workspace_patterns(pyproject: Path) -> tuple[str, ...]:
+    """`[tool.uv.workspace] members` (glob patterns, relative to the pyproject's folder)."""
+    try:
+        text = pyproject.read_text(errors="replace")
+    except OSError:
+        return ()
     if "workspace" not in text:
-        return []  # no `[tool.uv.workspace]` (nor `workspace =` under `[tool.uv]`): no second TOML parse
+        return ()  # no `[tool.uv.workspace]` (nor `workspace =` under `[tool.uv]`): no second TOML parse
     import tomllib
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
-        return []
+        return ()
     members = data.get("tool", {}).get("uv", {}).get("workspace", {}).get("members", [])
-    found: list[Path] = []
-    for pattern in members if isinstance(members, list) else []:
-        if isinstance(pattern, str):
-            found.extend(sorted(p for p in context.glob(pattern) if p.is_dir()))
-    return found
+    return tuple(p for p in members if isinstance(p, str)) if isinstance(members, list) else ()
 
 
 def _missing(manifest: Manifest, root: Path, shell: PackageProbe) -> tuple[str, ...]:

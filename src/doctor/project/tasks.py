@@ -253,6 +253,14 @@ def _hooks(node: object) -> Iterator[Any]:
 
 
 def _pyproject(path: Path) -> list[Command]:
+    if not path.is_file():
+        return []
+    from doctor.project.memo import remember
+
+    return remember("pyproject", (path,), "tool-commands", lambda: _tool_commands(path))
+
+
+def _tool_commands(path: Path) -> list[Command]:
     text = _read(path)
     if text is None or sys.version_info < (3, 11):
         return []

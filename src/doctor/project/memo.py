@@ -1,0 +1,238 @@
+"""Facts derived from a few files' bytes, remembered across runs: a fix's override edit, a
+pyproject's tables, the `load_dotenv` calls of a module.
+
+`remember(kind, files, args, compute)` returns what `compute()` returns. Such work is a pure
+function of the files it reads and is the same on every run of an unchanged project, yet pays
+an import each time (ruamel.yaml ~25 ms, tomllib ~5 ms, ast ~4.5 ms); a hit imports none of them.
+
+An entry is used only while everything it was computed from is unchanged: the kind and the
+args, the path and stat stamp (device, inode, size, mtime, ctime; None when absent) of each
+input file, and, for the store as a whole, doctor's version and source files (as the model
+cache stamps them) and the Python version. Like the model cache (git's racy-index rule), a
+value is not kept while an input file was modified in the last RACY_NS: an edit in the same
+clock tick, same size, would look unchanged. A value raised as one of the `keep` exceptions is
+kept and raised again; None is kept as None.
+
+One store (`memo.pickle`, every kind) in doctor.cachedir's folder, read at its first use in
+a process and written once at exit (atomically) when an entry was added; never inside a
+project the process read (doctor.cachedir.in_project: HOME is the repo in some CI jobs), only
+from a folder that is the user's own (0700), MAX_STORE bytes of values at most (the oldest
+dropped). A truncated, corrupt, foreign or unreadable store is empty; a write that fails is
+skipped. DOCTOR_NO_CACHE=1 turns it off. The cache folder and that switch are read from the
+process's environment (the one a CLI run hands the project too).
+
+Each value is kept pickled and unpickled on every hit: a caller that changes what it got
+cannot change what the next one gets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+import time
+import zlib
+
+try:  # the C pickler alone: pickle.py would import `re` on every warm run
+    from _pickle import dumps, loads
+except ImportError:  # pragma: no cover - other Pythons
+    from pickle import dumps, loads
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable, Iterable
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
+    Stamp = tuple[int, int, int, int, int] | None
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+MAX_STORE = 2 * 1024 * 1024
+MAX_VALUE = MAX_STORE // 8
+NAME = "memo.pickle"
+
+
+class _Store:
+    """The entries, (kind, args, paths) -> (stamps, pickled (raised, value)), oldest first."""
+
+    __slots__ = ("dirty", "entries", "folder", "path")
+
+    def __init__(self, folder: str, path: str, entries: dict[Any, tuple[tuple[Stamp, ...], bytes]]) -> None:
+        self.folder = folder
+        self.path = path
+        self.entries = entries
+        self.dirty = False
+
+
+_stores: dict[str, _Store] = {}
+_header: list[tuple[Any, ...]] = []
+_at_exit: list[bool] = []
+
+
+def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
+             compute: Callable[[], T], keep: tuple[type[BaseException], ...] = ()) -> T:
+    """`compute()`'s value, from the store when `kind`, `args` and every file in `files` are as
+    they were when it was stored. `compute` must read nothing but those files (and doctor's
+    code); `args` must be plain data (tuples, strings, numbers). An exception of a `keep`
+    type is remembered and raised again; any other passes through and is not remembered."""
+    store = _store()
+    if store is None:
+        return compute()
+    paths = tuple(os.fspath(f) for f in files)
+    stamps = tuple(_stamp(p) for p in paths)  # before compute: an edit during it changes the stamp
+    key = (kind, args, paths)
+    found = store.entries.get(key)
+    if found is not None and found[0] == stamps:
+        try:
+            raised, value = loads(found[1])
+        except Exception:  # a class that moved or changed since: as a miss
+            store.entries.pop(key, None)
+        else:
+            if raised:
+                raise value
+            return value  # type: ignore[no-any-return]
+    try:
+        value = compute()
+    except keep as exc:
+        _keep(store, key, stamps, True, exc)
+        raise
+    _keep(store, key, stamps, False, value)
+    return value
+
+
+def flush() -> None:
+    """Write every store that gained an entry in this process (registered to run at exit)."""
+    for store in list(_stores.values()):
+        if store.dirty:
+            store.dirty = False
+            _write(store)
+
+
+def forget() -> None:
+    """Drop what this process read or computed (unwritten entries are lost): the next use reads the stores again."""
+    _stores.clear()
+
+
+def _store() -> _Store | None:
+    from doctor.cachedir import cache_dir
+
+    folder = cache_dir(os.environ)
+    if folder is None:
+        return None
+    path = os.path.join(folder, NAME)
+    store = _stores.get(path)
+    if store is None:
+        store = _stores[path] = _Store(folder, path, _read(folder, path))
+    return store
+
+
+def _stamp(path: str) -> Stamp:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _keep(store: _Store, key: Any, stamps: tuple[Stamp, ...], raised: bool, value: object) -> None:
+    now = time.time_ns()
+    if any(s is not None and s[3] >= now - RACY_NS for s in stamps):
+        return
+    try:
+        data = dumps((raised, value), 5)
+    except Exception:  # not picklable (a traceback's frames, a lock...): computed every time
+        return
+    if len(data) > MAX_VALUE:
+        return
+    store.entries.pop(key, None)  # a replaced entry becomes the newest
+    store.entries[key] = (stamps, data)
+    store.dirty = True
+    if not _at_exit:
+        import atexit
+
+        atexit.register(flush)
+        _at_exit.append(True)
+
+
+def _current_header() -> tuple[Any, ...]:
+    if not _header:
+        from doctor import __version__
+        from doctor.project.modelcache import _code_stamp
+
+        _header.append((FORMAT, __version__, sys.version, _code_stamp()))
+    return _header[0]
+
+
+def _trusted(info: os.stat_result) -> bool:
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(folder: str, path: str) -> dict[Any, tuple[tuple[Stamp, ...], bytes]]:
+    """The stored entries when the store is sound, ours and of this doctor; else none."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return {}
+    try:
+        if not _trusted(os.fstat(dir_fd)):
+            return {}
+        fd = os.open(os.path.basename(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or not _trusted(info) or info.st_size > 2 * MAX_STORE:
+                return {}
+            data = os.read(fd, info.st_size + 1)
+        finally:
+            os.close(fd)
+    except OSError:
+        return {}
+    finally:
+        os.close(dir_fd)
+    # a store is not trusted input: a truncated or foreign pickle fails in many ways, each a miss
+    try:
+        header, check, body = loads(data)
+        if header != _current_header() or check != zlib.crc32(body):
+            return {}
+        entries = loads(body)
+        return entries if isinstance(entries, dict) else {}
+    except Exception:
+        return {}
+
+
+def _write(store: _Store) -> None:
+    """Store the newest entries up to MAX_STORE; a folder that is not safely ours or lies in a
+    project this process read (doctor.cachedir.in_project), or any failure, skips it."""
+    from doctor.cachedir import in_project
+
+    if in_project(store.path):
+        return
+    entries = store.entries
+    total = sum(len(data) for _, data in entries.values())
+    for key in list(entries):
+        if total <= MAX_STORE:
+            break
+        total -= len(entries.pop(key)[1])
+    try:
+        body = dumps(entries, 5)
+        data = dumps((_current_header(), zlib.crc32(body), body), 5)
+    except Exception:
+        return
+    from pathlib import Path
+
+    from doctor.atomic import write_atomic
+
+    folder = Path(store.folder)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode) or not _trusted(info):
+            return
+        if info.st_mode & 0o077:  # made by an older doctor (login-path.json)
+            os.chmod(folder, 0o700)
+        write_atomic(Path(store.path), data, durable=False)  # not fsynced: a store torn by a crash fails its crc
+    except OSError:
+        return

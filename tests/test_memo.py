@@ -1,0 +1,405 @@
+"""project.memo: a remembered fact equals a fresh compute, every change of an input misses, the store is guarded.
+
+Each test has its own XDG_CACHE_HOME (conftest), and conftest forgets the process's stores after
+it. A new process is played by `memo.flush(); memo.forget()`: written at exit, read again at the
+next first use. Inputs are aged by AGE seconds: a file written in the last RACY_NS is not kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_corpus_precision import CHECKS, VARIANTS, prepare
+
+from doctor import cachedir
+from doctor.configfile import ConfigError, read_pyproject
+from doctor.project import memo
+from doctor.project.edits import override_edit
+from doctor.project.manifests import read_manifests
+from doctor.project.runtimes import read_declared
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+AGE = 60
+OVERRIDE = "services:\n  web:\n    environment:\n      A: '1'\n"
+PYPROJECT = '[project]\nname = "app"\nrequires-python = ">=3.11"\ndependencies = ["fastapi>=0.110", "redis"]\n'
+
+
+def age(root: Path, seconds: int = AGE) -> None:
+    """Every file and folder under root (or root itself) last modified `seconds` ago."""
+    when = time.time() - seconds
+    for path in [root, *(root.rglob("*") if root.is_dir() else ())]:
+        os.utime(path, (when, when), follow_symlinks=False)
+
+
+def new_process() -> None:
+    """What a new doctor process sees: the stores as the last one wrote them at exit."""
+    memo.flush()
+    memo.forget()
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    """The kinds whose compute ran (a miss) in the block, wherever remember is called from."""
+    ran: list[str] = []
+    real = memo.remember
+
+    def spy(kind: str, files: Any, args: Any, compute: Callable[[], Any], keep: Any = ()) -> Any:
+        def counted() -> Any:
+            ran.append(kind)
+            return compute()
+
+        return real(kind, files, args, counted, keep)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(memo, "remember", spy)
+        yield ran
+
+
+def stores(cache: Path | None = None) -> list[Path]:
+    return sorted((cache or Path(os.environ["XDG_CACHE_HOME"]) / "doctor").glob("memo*.pickle"))
+
+
+def stored_kinds(store: Path) -> set[str]:
+    from _pickle import loads
+
+    _header, _crc, body = loads(store.read_bytes())
+    return {kind for kind, _args, _paths in loads(body)}
+
+
+def remembered(path: Path, value: Callable[[], Any], **kwargs: Any) -> tuple[Any, int]:
+    """(value, how many times it was computed) through remember, in a new process."""
+    calls: list[int] = []
+
+    def compute() -> Any:
+        calls.append(1)
+        return value()
+
+    new_process()
+    value = memo.remember("test", (path,), "args", compute, **kwargs)
+    memo.flush()
+    return value, len(calls)
+
+
+def test_a_hit_returns_what_was_computed_without_computing(tmp_path: Path) -> None:
+    source = tmp_path / "input.txt"
+    source.write_text("one")
+    age(source)
+    assert remembered(source, lambda: {"text": source.read_text()}) == ({"text": "one"}, 1)
+    assert [p.name for p in stores()] == ["memo.pickle"]
+    assert remembered(source, lambda: {"text": "never computed"}) == ({"text": "one"}, 0)
+
+
+def test_a_changed_input_misses_even_with_its_old_size_and_mtime(tmp_path: Path) -> None:
+    source = tmp_path / "input.txt"
+    source.write_text("one")
+    age(source)
+    assert remembered(source, source.read_text) == ("one", 1)
+    old = source.stat()
+    source.write_text("two")  # same size; the mtime put back: the ctime still moved
+    os.utime(source, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert remembered(source, source.read_text) == ("two", 1)
+    source.unlink()
+    assert remembered(source, lambda: "absent") == ("absent", 1)
+    assert remembered(source, lambda: "never computed") == ("absent", 0)
+
+
+def test_a_racy_input_is_not_kept(tmp_path: Path) -> None:
+    source = tmp_path / "input.txt"
+    source.write_text("one")  # written just now: an edit in the same tick would look unchanged
+    assert remembered(source, source.read_text) == ("one", 1)
+    assert remembered(source, source.read_text) == ("one", 1)
+    assert stores() == []
+
+
+def test_none_and_kept_exceptions_are_remembered_others_are_not(tmp_path: Path) -> None:
+    source = tmp_path / "input.txt"
+    source.write_text("x")
+    age(source)
+    assert remembered(source, lambda: None) == (None, 1)
+    assert remembered(source, lambda: "never computed") == (None, 0)
+
+    def fails() -> None:
+        raise ConfigError("broken", source, 3)
+
+    for expected_calls in (1, 0):
+        new_process()
+        with counting() as ran, pytest.raises(ConfigError) as raised:
+            memo.remember("test-error", (source,), "e", fails, keep=(ConfigError,))
+        assert (str(raised.value), raised.value.path, raised.value.line) == (f"{source}:3: broken", source, 3)
+        assert len(ran) == expected_calls
+
+    def other() -> None:
+        raise KeyError("not kept")
+
+    for _ in range(2):
+        new_process()
+        with pytest.raises(KeyError):
+            memo.remember("test-other", (source,), "e", other, keep=(ConfigError,))
+    assert stored_kinds(stores()[0]) == {"test", "test-error"}
+
+
+def test_a_caller_changing_its_value_does_not_change_the_next_one(tmp_path: Path) -> None:
+    source = tmp_path / "input.txt"
+    source.write_text("x")
+    age(source)
+    first = memo.remember("test", (source,), "a", lambda: [1, 2])
+    first.append(3)
+    assert memo.remember("test", (source,), "a", lambda: [9]) == [1, 2]
+
+
+def test_args_and_paths_are_part_of_the_key(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.write_text("same")
+    os.link(one, two)  # the same inode under another name: the value may name its path
+    age(tmp_path)
+    assert memo.remember("test", (one,), "a", lambda: "one a") == "one a"
+    assert memo.remember("test", (one,), "b", lambda: "one b") == "one b"
+    assert memo.remember("test", (two,), "a", lambda: "two a") == "two a"
+    assert memo.remember("test", (one,), "a", lambda: "never computed") == "one a"
+
+
+def test_doctor_no_cache_computes_every_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_NO_CACHE", "1")
+    source = tmp_path / "input.txt"
+    source.write_text("x")
+    age(source)
+    assert remembered(source, lambda: "a") == ("a", 1)
+    assert remembered(source, lambda: "b") == ("b", 1)
+    assert stores() == []
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "zeroed block", "foreign header", "group-writable",
+                                    "symlink"])
+def test_a_damaged_or_foreign_store_is_a_miss(tmp_path: Path, damage: str) -> None:
+    source = tmp_path / "input.txt"
+    source.write_text("x")
+    age(source)
+    assert remembered(source, lambda: "stored") == ("stored", 1)
+    [store] = stores()
+    data = store.read_bytes()
+    if damage == "truncated":
+        store.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        store.write_bytes(b"\x80\x05not a pickle")
+    elif damage == "zeroed block":  # a crash before the data reached the disk (stores are not fsynced)
+        store.write_bytes(data[:-40] + bytes(30) + data[-10:])
+    elif damage == "foreign header":
+        from _pickle import dumps, loads
+
+        _header, crc, body = loads(data)
+        store.write_bytes(dumps(((0, "another doctor"), crc, body)))
+    elif damage == "group-writable":
+        store.chmod(0o664)
+    else:
+        elsewhere = tmp_path / "elsewhere.pickle"
+        store.rename(elsewhere)
+        store.symlink_to(elsewhere)
+    assert remembered(source, lambda: "fresh") == ("fresh", 1)
+
+
+def test_nothing_is_written_inside_a_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HOME is the repo in some containers and CI jobs: ~/.cache/doctor would show in git status."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "backend").mkdir()
+    source = repo / "backend" / "pyproject.toml"
+    source.write_text(PYPROJECT)
+    age(repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(repo / ".cache"))
+    cachedir.keep_out(repo)  # as loading the project's model does
+    assert remembered(source, lambda: "a") == ("a", 1)
+    assert remembered(source, lambda: "a") == ("a", 1)
+    assert not (repo / ".cache").exists()
+
+
+def test_the_store_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "MAX_STORE", 4000)
+    source = tmp_path / "input.txt"
+    source.write_text("x")
+    age(source)
+    for n in range(20):
+        memo.remember("test", (source,), n, lambda n=n: str(n) * 500)
+    new_process()
+    from _pickle import loads
+
+    _header, _crc, body = loads(stores()[0].read_bytes())
+    entries = loads(body)
+    assert 0 < sum(len(data) for _, data in entries.values()) <= 4000
+    assert memo.remember("test", (source,), 19, lambda: "recomputed") == "19" * 500  # the newest kept
+    assert memo.remember("test", (source,), 0, lambda: "recomputed") == "recomputed"  # the oldest dropped
+
+
+def test_override_edit_hit_equals_fresh_and_an_edit_misses(tmp_path: Path) -> None:
+    override = tmp_path / "compose.override.yaml"
+    override.write_text(OVERRIDE)
+    age(override)
+    wanted = {"web": {"B": "2", "A": "3"}}
+    written = {"web": {"A": 4}}
+    with counting() as ran:
+        cold = override_edit(override, "environment", wanted, written)
+    assert ran == ["override-edit"]
+    new_process()
+    with counting() as ran:
+        warm = override_edit(override, "environment", wanted, written)
+        other = override_edit(override, "environment", {"web": {"B": "2"}})
+        volume = override_edit(override, "volumes", {"web": ["./src:/app/src"]})
+    assert ran == ["override-edit", "override-edit"]  # other arguments are other entries
+    assert warm == cold is not None and "B: '2'" in str(warm.new) and "A: '3'" in str(warm.new)
+    assert other is not None and volume is not None and "./src:/app/src" in str(volume.new)
+    override.write_text(OVERRIDE.replace("'1'", "'5'"))
+    age(override)
+    new_process()
+    with counting() as ran:
+        edited = override_edit(override, "environment", wanted, written)
+    assert ran == ["override-edit"]
+    assert edited is not None and edited.old == OVERRIDE.replace("'1'", "'5'")
+    override.write_text("services: [not, a, mapping\n")
+    age(override)
+    for expected in (["override-edit"], []):  # None (the override cannot be edited) is remembered too
+        new_process()
+        with counting() as ran:
+            assert override_edit(override, "environment", wanted) is None
+        assert ran == expected
+
+
+def test_a_pyproject_edit_misses(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    age(tmp_path)
+    with counting() as ran:
+        manifests = read_manifests(tmp_path)
+        declared = read_declared(tmp_path, ())
+    assert sorted(ran) == ["pyproject", "pyproject"]
+    new_process()
+    with counting() as ran:
+        assert read_manifests(tmp_path) == manifests
+        assert read_declared(tmp_path, ()) == declared
+    assert ran == []
+    assert [r.name for m in manifests for r in m.requirements] == ["fastapi", "redis"]
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT.replace('"redis"', '"celery"'))
+    age(tmp_path)
+    new_process()
+    with counting() as ran:
+        assert [r.name for m in read_manifests(tmp_path) for r in m.requirements] == ["fastapi", "celery"]
+    assert ran == ["pyproject"]
+
+
+def test_tool_doctor_table_and_its_error_are_remembered(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(PYPROJECT + '[tool.doctor]\nignore = ["path-gap"]\n')
+    age(pyproject)
+    cold = read_pyproject(pyproject)
+    new_process()
+    with counting() as ran:
+        assert read_pyproject(pyproject) == cold is not None
+    assert ran == []
+    pyproject.write_text(PYPROJECT + "[tool.doctor]\nignore = [\n")
+    age(pyproject)
+    for expected in (["pyproject"], []):
+        new_process()
+        with counting() as ran, pytest.raises(ConfigError) as raised:
+            read_pyproject(pyproject)
+        assert ran == expected
+        assert raised.value.path == pyproject and raised.value.line is not None
+
+
+def test_dotenv_calls_are_remembered_per_module(tmp_path: Path) -> None:
+    from doctor.project.appenv import dotenv_calls
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "main.py").write_text('from dotenv import load_dotenv\nload_dotenv(".env", override=True)\n')
+    (app / "other.py").write_text("import os\n")
+    age(tmp_path)
+    with counting() as ran:
+        cold = dotenv_calls([tmp_path])
+    assert ran == ["dotenv-calls"] and len(cold) == 1 and cold[0].override
+    new_process()
+    with counting() as ran:
+        assert dotenv_calls([tmp_path]) == cold
+    assert ran == []
+    (app / "main.py").write_text('from dotenv import load_dotenv\nload_dotenv(".env")\n')
+    age(tmp_path)
+    new_process()
+    with counting() as ran:
+        assert not dotenv_calls([tmp_path])[0].override
+    assert ran == ["dotenv-calls"]
+
+
+# port-collision and image-availability read the machine (ports, images) that other jobs change meanwhile
+HOST_STATE = "port-collision,image-availability"
+_RUN = r"""
+import sys
+from doctor.cli import main
+try:
+    main(["preflight", "--format", "json", "--ignore", sys.argv[2], sys.argv[1]])
+except SystemExit:
+    pass
+print(" ".join(m for m in ("ruamel.yaml", "tomllib", "ast") if m in sys.modules), file=sys.stderr)
+"""
+
+
+def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) -> None:
+    """Three processes: no cache, cold (stores), warm (every remembered fact a hit)."""
+    project = tmp_path / "broken-stack"
+    shutil.copytree(EXAMPLES / "broken-stack", project)
+    age(project)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path / "home")}
+
+    def run(**extra: str) -> tuple[str, str]:
+        done = subprocess.run([sys.executable, "-c", _RUN, str(project), HOST_STATE], capture_output=True,
+                              text=True, env={**env, **extra}, timeout=120, cwd=tmp_path)
+        return done.stdout, done.stderr.strip()
+
+    uncached, _ = run(DOCTOR_NO_CACHE="1")
+    cold, cold_modules = run()
+    warm, warm_modules = run()
+    assert json.loads(uncached)["findings"], "broken-stack has findings"
+    assert any(f["check"] == "leaked-host-port" and f["fix"]["edits"] for f in json.loads(warm)["findings"])
+    assert warm == cold == uncached
+    assert "ruamel.yaml" in cold_modules.split()
+    assert warm_modules == "", "a warm run builds the fixes' edits and reads pyproject.toml from the store"
+    [store] = stores(tmp_path / "cache" / "doctor")
+    assert stored_kinds(store) == {"override-edit", "pyproject"}
+
+
+def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every corpus variant, through the CLI in this process: cold (stores), then as a new process."""
+    from doctor.cli import main
+
+    checks = ",".join(c for c in CHECKS if c != "image-availability")  # the engine's images change meanwhile
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    copies = tmp_path / "corpus"
+    used: list[str] = []
+    for variant in VARIANTS:
+        project_dir = prepare(variant, copies)
+        age(copies / variant["slug"])
+        files = [a for f in variant["files"] for a in ("-f", str(project_dir / f))] if variant["explicit_files"] else []
+        with monkeypatch.context() as patch:
+            for name, value in variant["env"].items():
+                patch.setenv(name, value)
+            reports = []
+            for run in ("cold", "warm"):
+                new_process()
+                out = tmp_path / f"{run}.json"
+                with counting() as ran, pytest.raises(SystemExit):
+                    main(["preflight", "--format", "json", "--select", checks, "-o", str(out), *files,
+                          str(project_dir)])
+                reports.append(out.read_text())
+                used.append(f"{variant['slug']}:{','.join(ran)}")
+        assert reports[1] == reports[0], variant["slug"]
+        assert json.loads(reports[0])["checks"], variant["slug"]
+    # the corpus copies hold no pyproject.toml and no load_dotenv, and these checks build no override
+    # edit there (they stay quiet): this guards that a warm run changes nothing; the facts are tested above
+    assert [u for u in used[1::2] if not u.endswith(":")] == []
