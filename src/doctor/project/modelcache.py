@@ -113,7 +113,17 @@ def _doctor_version() -> str:
 
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:
-    """doctor's own source (an editable install changes without a version bump)."""
+    """doctor's own source (an editable install changes without a version bump); read once a process
+    (the model cache and the file-fact memo both key on it)."""
+    if not _CODE_STAMP:
+        _CODE_STAMP.append(_read_code_stamp())
+    return _CODE_STAMP[0]
+
+
+_CODE_STAMP: list[tuple[tuple[str, int, int], ...]] = []
+
+
+def _read_code_stamp() -> tuple[tuple[str, int, int], ...]:
     found = []
     for folder in (_DOCTOR, _DOCTOR / "project", _DOCTOR / "project" / "spec"):
         try:
