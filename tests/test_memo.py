@@ -313,6 +313,34 @@ def test_tool_doctor_table_and_its_error_are_remembered(tmp_path: Path) -> None:
         assert raised.value.path == pyproject and raised.value.line is not None
 
 
+def test_the_secrets_a_file_gives_away_are_remembered_and_an_edit_misses(tmp_path: Path) -> None:
+    """The redactor's scan of each compose/env file's text: from the store on a warm run, and a new
+    secret written into the file is masked on the next run (never an old answer)."""
+    from doctor.known_secrets import project_redactor
+    from doctor.project import Project, ProjectOptions
+
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  db:\n    image: postgres\n    command: mysql -phunter2-first\n")
+    age(tmp_path)
+
+    def masked(text: str) -> str:
+        return project_redactor(Project(ProjectOptions(path=tmp_path, env={}))).text(text)
+
+    with counting() as ran:
+        assert masked("pw hunter2-first") == "pw ***"
+    assert ran.count("secrets-in-text") == 1
+    new_process()
+    with counting() as ran:
+        assert masked("pw hunter2-first") == "pw ***"
+    assert "secrets-in-text" not in ran
+    compose.write_text("services:\n  db:\n    image: postgres\n    command: mysql -pswordfish-second\n")
+    age(tmp_path)
+    new_process()
+    with counting() as ran:
+        assert masked("pw swordfish-second") == "pw ***"
+    assert ran.count("secrets-in-text") == 1
+
+
 def test_dotenv_calls_are_remembered_per_module(tmp_path: Path) -> None:
     from doctor.project.appenv import dotenv_calls
 
@@ -370,7 +398,7 @@ def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) 
     assert "ruamel.yaml" in cold_modules.split()
     assert warm_modules == "", "a warm run builds the fixes' edits and reads pyproject.toml from the store"
     [store] = stores(tmp_path / "cache" / "doctor")
-    assert stored_kinds(store) == {"override-edit", "pyproject"}
+    assert stored_kinds(store) == {"override-edit", "pyproject", "secrets-in-text"}
 
 
 def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, tmp_path: Path,

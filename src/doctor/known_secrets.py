@@ -51,9 +51,18 @@ def project_redactor(project: Project, *extra: Mapping[str, str | None]) -> Reda
     for key, value in pairs:
         values |= secrets_in_mapping({key: value})
     names.update(_clear_values(pairs))
-    for text in _texts(paths):
-        values |= secrets_in_text(text)
+    for path in sorted(paths):
+        values |= _secrets_in_file(path)
     return Redactor(values, names)
+
+
+def _secrets_in_file(path: Path) -> set[str]:
+    """What the shapes find in one file's text: remembered per file stamp (doctor.project.memo),
+    in the store beside the model cache, which holds the `.env` values already (0700, the
+    user's own): scanning a big compose file's text costs ~15 ms of every run otherwise."""
+    from doctor.project.memo import remember
+
+    return remember("secrets-in-text", (path,), MAX_FILE, lambda: secrets_in_text(read_capped(path)))
 
 
 def _clear_values(pairs: Iterable[tuple[str, str | None]]) -> Iterable[str]:
@@ -72,13 +81,6 @@ def _image_names(image: str | None) -> Iterable[str]:
     parts.update(path.split("/"))
     parts.add(tag)
     return parts
-
-
-def _texts(paths: Iterable[Path]) -> Iterable[str]:
-    for path in sorted(paths):
-        text = read_capped(path)
-        if text:
-            yield text
 
 
 def read_capped(path: Path, limit: int = MAX_FILE) -> str:
