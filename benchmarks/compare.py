@@ -312,7 +312,7 @@ def main() -> int:
     return 0
 
 
-USER_CACHES = ("login-path", "compose-version", "regex")  # per user and machine, not per project
+USER_CACHES = ("login-path", "compose-version", "regex", "stopped-ports")  # per user and machine, not per project
 
 
 def forget_projects(folder: Path) -> None:
