@@ -5,7 +5,9 @@ same project. For each project and environment this times N *paired* runs (one d
 compose, the order alternating from pair to pair, same env, same cwd), and prints the median
 of each, their ratio, and the median of the per-pair ratios. Before timing, doctor runs once
 untimed in each environment (page cache, login-PATH cache, model cache: the warm state every
-run after the first sees); the `cold` column sets DOCTOR_NO_CACHE=1 instead.
+run after the first sees); the `cold` column sets DOCTOR_NO_CACHE=1 instead (a first run ever on
+the machine), and the `first` column empties the project's caches before each doctor run but
+keeps the user's (a first run on a new clone or worktree by someone who ran doctor before).
 
 Projects: examples/clean-stack, examples/broken-stack, and from ../shared/corpus (when present)
 the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a temporary
@@ -42,7 +44,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -95,14 +98,21 @@ def run_once(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> tuple[fl
 
 
 def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mapping[str, str],
-           pairs: int) -> dict[str, float]:
-    """Median times (ms), their ratio, the median pair ratio, and the peak memories (MiB)."""
+           pairs: int, before: Callable[[], None] | None = None) -> dict[str, float]:
+    """Median times (ms), their ratio, the median pair ratio, and the peak memories (MiB).
+
+    `before` runs (untimed) before each timed doctor run: the `first` column empties the
+    project's caches there."""
     run_once(doctor, cwd, env)  # untimed: warms the page cache and doctor's caches
     run_once(compose, cwd, env)
     times_d, times_c, ratios, mem_d, mem_c, cpu_d, cpu_c = [], [], [], [], [], [], []
     for i in range(pairs):
         order = (doctor, compose) if i % 2 == 0 else (compose, doctor)
-        results = {id(argv): run_once(argv, cwd, env) for argv in order}
+        results = {}
+        for argv in order:
+            if argv is doctor and before is not None:
+                before()
+            results[id(argv)] = run_once(argv, cwd, env)
         (td, md, ud), (tc, mc, uc) = results[id(doctor)], results[id(compose)]
         cpu_d.append(ud)
         cpu_c.append(uc)
@@ -226,6 +236,9 @@ def main() -> int:
                                        "synth10,...,small)")
     parser.add_argument("--envs", default="plain,pyenv,venv")
     parser.add_argument("--cold", action="store_true", help="add a cold column (DOCTOR_NO_CACHE=1, plain PATH)")
+    parser.add_argument("--first", action="store_true",
+                        help="add a first-run column: the project's caches emptied before each run, the "
+                             "user's (login PATH, compose version, compiled patterns) kept (plain PATH)")
     parser.add_argument("--synth-envs", action="store_true", help="run the synthetic rows in every environment")
     parser.add_argument("--work", type=Path, help="keep the environments and copies here (default: a temp dir)")
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -249,7 +262,7 @@ def main() -> int:
     print(f"# {args.pairs} paired runs per cell, alternating order; load average {_load()}; {os.cpu_count()} cores")
     print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
     results: dict[str, object] = {}
-    cold = f"{'cold (plain)':>22}" if args.cold else ""
+    cold = (f"{'cold (plain)':>22}" if args.cold else "") + (f"{'first (plain)':>22}" if args.first else "")
     header = f"{'project':14}" + "".join(f"{name:>22}" for name in envs) + cold
     print(header)
     for name, path in projects(work, only):
@@ -269,13 +282,19 @@ def main() -> int:
             found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs)
             results[f"{name}/cold"] = found
             cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
+        if args.first:
+            env = {**envs.get("plain", next(iter(envs.values()))), "XDG_CACHE_HOME": str(work / "first-cache")}
+            found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs,
+                           before=partial(forget_projects, work / "first-cache" / "doctor"))
+            results[f"{name}/first"] = found
+            cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
         print(f"{name:14}" + "".join(f"{c:>22}" for c in cells), flush=True)
     print("# compose ms per row: " + ", ".join(f"{k}={v['compose_ms']:.0f}" for k, v in results.items()  # type: ignore[index]
                                                if k.endswith("/plain")))
     print("# peak memory (MiB), doctor vs compose, plain env:")
     for key, value in results.items():
         if key.endswith("/plain"):
-            v = value  # type: ignore[assignment]
+            v = value
             print(f"  {key.split('/')[0]:14} {v['doctor_mib']:6.1f} vs {v['compose_mib']:6.1f}")  # type: ignore[index]
     if only is None or "small" in only:
         small = small_commands(doctor, python, envs.get("plain", os.environ), max(args.pairs, 11))
@@ -291,6 +310,17 @@ def main() -> int:
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+USER_CACHES = ("login-path", "compose-version", "regex")  # per user and machine, not per project
+
+
+def forget_projects(folder: Path) -> None:
+    """Empty doctor's per-project caches (models, file facts) in `folder`, keep the user's: the state
+    of a first run on a project (a fresh clone, a new worktree) by someone who ran doctor before."""
+    for entry in folder.glob("*") if folder.is_dir() else ():
+        if not entry.name.startswith(USER_CACHES):
+            entry.unlink()
 
 
 def _load() -> str:

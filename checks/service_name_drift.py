@@ -20,6 +20,7 @@ from doctor.project.service_network import (
 from doctor.project.types import EnvVar, Service
 
 Use = tuple[Service, NetworkView, EnvVar, HostRef]
+PEERS_SHOWN = 10  # the peers an advice names before "and N more"
 
 
 class ServiceNameDrift(Check):
@@ -99,7 +100,11 @@ class ServiceNameDrift(Check):
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose
             # file (an optional observability stack) or of another project; say so, quietly.
-            peers = ", ".join(f"'{p.name}'" for p in view.peers if p.name != service.name) or "none"
+            others = [p.name for p in view.peers if p.name != service.name]
+            shown_peers = [f"'{name}'" for name in others[:PEERS_SHOWN]]
+            if len(others) > PEERS_SHOWN:  # a title per finding naming every peer grew with services squared
+                shown_peers.append(f"and {len(others) - PEERS_SHOWN} more")
+            peers = ", ".join(shown_peers) or "none"
             fix = Fix(f"point {var.name} at a service: {peers}", Safety.ADVICE)
             return self.finding(message, var.location, subject, fix, Severity.INFO)
         edit = value_edit(project, var, _host_pattern(ref), meant)

@@ -56,6 +56,9 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
         return real(env if "XDG_CACHE_HOME" in env else {**env, "XDG_CACHE_HOME": folder})
 
     monkeypatch.setattr(modelcache, "cache_dir", in_this_test)
+    from doctor import cachedir
+
+    monkeypatch.setattr(cachedir, "_PROJECTS", [])  # the project folders no cache is written in: this test's
 
 
 @pytest.fixture(scope="session")

@@ -95,3 +95,15 @@ def test_an_unwritable_cache_is_not_an_error(home: Path) -> None:
     found = ShellPaths(env_for(home, XDG_CACHE_HOME=str(cache))).login
     assert found.ok and found.entries[-1] == "/opt/first"
     assert os.path.isfile(cache / "doctor")
+
+
+def test_no_cache_is_written_inside_the_project_read(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HOME is the repo in some containers and CI jobs: ~/.cache/doctor would show in git status."""
+    from doctor import cachedir
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    cachedir.keep_out(home)  # the project a run read (doctor.project.Project notes it)
+    started = spawns(monkeypatch)
+    assert ShellPaths(env_for(home)).login.entries == ShellPaths(env_for(home)).login.entries
+    assert started == [BASH, BASH]  # nothing was stored, so nothing was read back
+    assert not (home / ".cache").exists()

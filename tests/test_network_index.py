@@ -12,9 +12,9 @@ from doctor.project.env_hosts import HostRef, family_of
 from doctor.project.service_network import (
     FAMILY_PORTS,
     UNJUDGED_MODES,
+    NameGroup,
     NetworkIndex,
     NetworkView,
-    _closest,
     listen_ports,
     namespace_owner,
     networks_of,
@@ -131,6 +131,16 @@ def test_index_views_equal_the_naive_scan_on_a_tangle(tmp_path: Path) -> None:
     test_index_views_equal_the_naive_scan(tmp_path)
 
 
+def naive_closest(host: str, names: list[str]) -> str | None:
+    """The old ranking: every name by difflib's ratio against the host, ties by name."""
+    import difflib
+
+    if len(names) == 1:
+        return names[0]
+    ranked = sorted(names, key=lambda n: (-difflib.SequenceMatcher(None, host.lower(), n.lower()).ratio(), n))
+    return ranked[0] if ranked else None
+
+
 def naive_suggest(view: NetworkView, ref: HostRef, exclude: str) -> str | None:
     """suggest() as it was: every peer's ports and family scanned, difflib over every name."""
     import difflib
@@ -143,7 +153,7 @@ def naive_suggest(view: NetworkView, ref: HostRef, exclude: str) -> str | None:
     by_family = [p for p in peers if family and service_family(p) == family]
     for group in (by_port, by_family):
         if group:
-            return _closest(ref.host, [p.name for p in group]) or group[0].name
+            return naive_closest(ref.host, [p.name for p in group]) or group[0].name
     names = [p.name for p in peers] + [n for n, s in view.names.items() if s and s != exclude]
     close = difflib.get_close_matches(ref.host.lower(), sorted(set(names)), n=1, cutoff=0.75)
     return str(close[0]) if close else None
@@ -166,3 +176,35 @@ def test_suggestions_from_the_index_equal_the_naive_scan(root: Path) -> None:
                 assert suggest(view, ref, {}, exclude=service.name) == naive_suggest(view, ref, service.name)
                 asked += 1
     assert asked or all(index.view(s) is None for s in model.services.values())
+
+
+@pytest.mark.parametrize("size", [2, 5, NameGroup.RANKED, NameGroup.RANKED + 1, NameGroup.RANKED + 2])
+def test_a_group_up_to_its_ranked_size_is_ranked_whole(size: int) -> None:
+    names = [f"pg-{i}-{'x' * (i % 4)}" for i in range(size)]
+    group = NameGroup(names)
+    for host in ("pg-1", "pg-3-xxx", "postgres", "pg", names[-1] + "s"):
+        for exclude in ("", names[0], names[-1]):
+            kept = [n for n in names if n != exclude]
+            assert group.closest(host, exclude) == naive_closest(host, kept)
+
+
+def test_a_big_group_ranks_a_bounded_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hundreds of postgres services on one network: each drifted host ranks at most RANKED names
+    (ranking every member for every host was quadratic), chosen by shared prefix and suffix."""
+    import difflib
+
+    names = [f"db{i}" for i in range(1000)]
+    group = NameGroup(names)
+    ratios = 0
+    real_ratio = difflib.SequenceMatcher.ratio
+
+    def counted(self: difflib.SequenceMatcher[str]) -> float:
+        nonlocal ratios
+        ratios += 1
+        return real_ratio(self)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", counted)
+    assert group.closest("db517x", "") == "db517"  # the shared prefix
+    assert group.closest("dbx517", "") == "db517"  # the shared suffix
+    assert group.closest("db517", "db517") != "db517"
+    assert ratios <= 3 * NameGroup.RANKED

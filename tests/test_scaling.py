@@ -119,3 +119,39 @@ def test_service_name_drift_sizes_up_each_peer_once_however_many_hosts_drift(
     assert len(findings) == 2 * count  # every drifted host is reported
     assert sum("did you mean" in f.message for f in findings) == 2 * count
     assert len(sized) <= count  # each peer's family once (it was once per peer per drifted host)
+
+
+def test_service_name_drift_on_one_network_reads_each_file_once_and_ranks_few_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every app of one big network dials a drifted postgres host: each finding's fix edit once split
+    the whole compose file again, and each "did you mean" ranked every postgres on the network."""
+    import difflib
+
+    count = 300
+    lines = ["services:"]
+    for i in range(count):
+        lines += [f"  db{i}:", "    image: postgres:17"] if i % 2 else [
+            f"  app{i}:", "    image: example/app:1", "    environment:",
+            f"      DATABASE_URL: postgresql://u@dbx{i + 1}:5432/app"]
+    project = _project(tmp_path, "\n".join(lines) + "\n")
+    assert project.compose.services
+    reads: list[Path] = []
+    real_read = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: reads.append(self) or real_read(self, *a, **k))
+    ratios = 0
+    real_ratio = difflib.SequenceMatcher.ratio
+
+    def counted(self: difflib.SequenceMatcher[str]) -> float:
+        nonlocal ratios
+        ratios += 1
+        return real_ratio(self)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", counted)
+    findings = list(ServiceNameDrift().run(project, Host(env={})))
+    assert len(findings) == count // 2
+    for finding in findings:  # app{i} dials dbx{i+1}: the postgres meant is db{i+1}
+        meant = int(finding.subject.split(":")[0].removeprefix("app")) + 1
+        assert f"did you mean 'db{meant}'?" in finding.message, finding.message
+    assert sum(f.fix is not None and bool(f.fix.edits) for f in findings) == count // 2
+    assert len([p for p in reads if p.name == "compose.yaml"]) <= 2
+    assert ratios <= 3 * service_network.NameGroup.RANKED * len(findings)

@@ -106,8 +106,10 @@ def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = 
     """Remember a login shell's PATH (or that it timed out: `error`, for FAILURE_AGE seconds, so
     a shell slower than the timeout does not cost every run its whole timeout); a cache that
     cannot be written is simply not used."""
+    from doctor.cachedir import in_project
+
     path = cache_file(env)
-    if path is None:
+    if path is None or in_project(path):
         return
     import contextlib
     import json

@@ -73,9 +73,12 @@ class Project:
     @cached_property
     def _loaded(self) -> tuple[ComposeModel, FileFeatures | None]:
         # the model cache (modelcache.py) answers a warm run without importing the loader
+        from doctor.cachedir import keep_out
         from doctor.project.modelcache import load_model
 
-        return load_model(self.options, self._parsed)
+        loaded = load_model(self.options, self._parsed)
+        keep_out(loaded[0].project_dir)  # no cache of this run is written in the project
+        return loaded
 
     def compose_documents(self) -> list[ComposeDocuments]:
         """Each readable compose file's YAML documents and `!reset`/`!override` paths, as written

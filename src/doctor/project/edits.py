@@ -9,6 +9,7 @@ value) these return None and the check falls back to advice.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,11 +24,30 @@ def line_text(path: Path, line: int | None) -> str | None:
     """The text of a 1-based line, without its newline, or None when unreadable."""
     if line is None or line < 1:
         return None
+    lines = _lines(path)
+    return lines[line - 1] if lines is not None and line <= len(lines) else None
+
+
+# path -> (stat stamp, its lines): a check asks for one line per finding, and splitting the file
+# again for each made a project with a drifted host in every service quadratic in services. The
+# stamp (inode, size, mtime, ctime) sees a fix's atomic rewrite (a new inode) between rounds.
+_LINES: dict[str, tuple[tuple[int, int, int, int], list[str]]] = {}
+
+
+def _lines(path: Path) -> list[str] | None:
     try:
+        st = os.stat(path)
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        known = _LINES.get(os.fspath(path))
+        if known is not None and known[0] == stamp:
+            return known[1]
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    return lines[line - 1] if line <= len(lines) else None
+    if len(_LINES) >= 64:
+        _LINES.clear()
+    _LINES[os.fspath(path)] = (stamp, lines)
+    return lines
 
 
 def replace_on_line(path: Path, line: int | None, pattern: str, new: str) -> Edit | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -62,17 +62,10 @@ class NetworkView:
         peer = self.index.model.services.get(name or "")
         return peer is not None and not peer.network_mode and bool(networks_of(peer) & set(self.networks))
 
-    @cached_property
+    @property
     def peers(self) -> tuple[Service, ...]:
         """The services on a network this one joins, in file order (itself included when it has networks)."""
-        order = self.index.order
-        found = {p.name: p for net in self.networks for p in self.index.members.get(net, ())}
-        return tuple(sorted(found.values(), key=lambda p: order[p.name]))
-
-    def members(self, hits: Iterable[Iterable[tuple[Any, ...]]], exclude: str) -> list[str]:
-        """The peers named in index entries (order, name, ...) of this view's networks, in file order."""
-        found = {(order, name) for entries in hits for order, name, *_ in entries if name != exclude}
-        return [name for _, name in sorted(found)]
+        return self.index.peers_of(self.networks)
 
     def candidates(self, exclude: str, length: int, cutoff: float) -> list[str]:
         """The names a drifted host of `length` characters is compared with: the peers' and every
@@ -137,6 +130,10 @@ class NetworkIndex:
         self.listeners: dict[str, dict[object, list[tuple[int, str, int]]]] = {}
         self.publishers: dict[str, dict[object, list[tuple[int, str, int]]]] = {}
         self._views: dict[str, NetworkView | None] = {}
+        # built on demand and shared by every view of the same networks: per view, they made a
+        # project with a drifted host in each service on one network quadratic in services
+        self._peers: dict[tuple[str, ...], tuple[Service, ...]] = {}
+        self._groups: dict[tuple[str, tuple[str, ...], object], NameGroup] = {}
         for i, peer in enumerate(model.services.values()):
             if peer.network_mode:
                 continue
@@ -169,6 +166,24 @@ class NetworkIndex:
     def published(self) -> set[int]:
         """Every host port the project publishes (each port of a range)."""
         return published_ports(self.model)
+
+    def peers_of(self, networks: tuple[str, ...]) -> tuple[Service, ...]:
+        """The services on any of `networks`, in file order."""
+        if networks not in self._peers:
+            found = {p.name: p for net in networks for p in self.members.get(net, ())}
+            self._peers[networks] = tuple(sorted(found.values(), key=lambda p: self.order[p.name]))
+        return self._peers[networks]
+
+    def group(self, table: str, networks: tuple[str, ...], key: object) -> NameGroup:
+        """The peers of `networks` in one entry of a per-network table ("listeners": port ->
+        listeners, "families": server family -> members), merged in file order: built once."""
+        wanted = (table, networks, key)
+        if wanted not in self._groups:
+            entries: Mapping[str, Mapping[Any, Sequence[tuple[Any, ...]]]] = (
+                self.listeners if table == "listeners" else self.families)
+            found = {(order, name) for net in networks for order, name, *_ in entries.get(net, {}).get(key, ())}
+            self._groups[wanted] = NameGroup([name for _, name in sorted(found)])
+        return self._groups[wanted]
 
     def view(self, service: Service) -> NetworkView | None:
         """The names this service resolves, or None where compose's DNS does not apply (host networking)."""
@@ -267,15 +282,14 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
     wanted = ref.expected_port(env)
     # Only a well-known server port says which service was meant; 8080 or 3000 says nothing.
     known = wanted is not None and wanted in FAMILY_PORTS
-    index = view.index
-    by_port = view.members([index.listeners.get(net, {}).get(wanted, ()) for net in view.networks]
-                           if known else [], exclude)
     family = ref.family or family_of(ref.host)
-    by_family = view.members([index.families.get(net, {}).get(family, ()) for net in view.networks]
-                             if family else [], exclude)
-    for group in (by_port, by_family):
-        if group:
-            return _closest(ref.host, group) or group[0]
+    for table, key in (("listeners", wanted if known else None), ("families", family)):
+        if key is None:
+            continue
+        group = view.index.group(table, view.networks, key)
+        first = next((name for name in group.order if name != exclude), None)  # names are unique: 2 steps at most
+        if first is not None:
+            return group.closest(ref.host, exclude) or first
     import difflib  # here: only a host naming no service needs it
 
     word = ref.host.lower()
@@ -283,10 +297,56 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
     return str(close[0]) if close else None
 
 
-def _closest(host: str, names: list[str]) -> str | None:
-    if len(names) == 1:
-        return names[0]
-    import difflib
+class NameGroup:
+    """Peers one drifted host may have meant (the listeners of its port, the members of its family).
 
-    ranked = sorted(names, key=lambda n: (-difflib.SequenceMatcher(None, host.lower(), n.lower()).ratio(), n))
-    return ranked[0] if ranked else None
+    `closest` ranks them by difflib's ratio against the host, ties by name. A group of up to
+    RANKED names is ranked whole; a bigger one (hundreds of postgres services on one network)
+    only the RANKED // 2 names on either side of the host in name order and in reversed-name
+    order (a shared prefix, a shared suffix such as the digits): ranking every member for every
+    drifted host was quadratic in services.
+    """
+
+    RANKED = 16
+
+    def __init__(self, order: list[str]) -> None:
+        self.order = order  # file order
+
+    @cached_property
+    def _sorted(self) -> tuple[tuple[list[str], list[str]], ...]:
+        """(names, their keys) in name order and in reversed-name order, lowercased."""
+        out = []
+        for key in (str.lower, lambda n: n.lower()[::-1]):
+            names = sorted(self.order, key=key)
+            out.append((names, [key(n) for n in names]))
+        return tuple(out)
+
+    def closest(self, host: str, exclude: str) -> str | None:
+        if len(self.order) <= self.RANKED + 1:
+            names = [n for n in self.order if n != exclude]
+        else:
+            names = self._near(host, exclude)
+        if len(names) <= 1:
+            return names[0] if names else None
+        import difflib
+
+        word = host.lower()
+        best: tuple[float, str] | None = None  # (-ratio, name): the least wins
+        for name in names:
+            matcher = difflib.SequenceMatcher(None, word, name.lower())
+            # the quick ratios bound the ratio from above: a name that cannot reach the best is skipped
+            if best is not None and (-matcher.real_quick_ratio() > best[0] or -matcher.quick_ratio() > best[0]):
+                continue
+            ranked = (-matcher.ratio(), name)
+            if best is None or ranked < best:
+                best = ranked
+        return best[1] if best else None
+
+    def _near(self, host: str, exclude: str) -> list[str]:
+        half = self.RANKED // 2
+        near: dict[str, None] = {}
+        for (names, keys), key in zip(self._sorted, (host.lower(), host.lower()[::-1]), strict=True):
+            at = bisect_left(keys, key)
+            near.update(dict.fromkeys(names[max(0, at - half):at + half]))
+        near.pop(exclude, None)
+        return list(near)
