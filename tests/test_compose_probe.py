@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from doctor import app
-from doctor.host import compose_cache, compose_probe, early
+from doctor import app, engine
+from doctor.host import Host, compose_cache, compose_probe, early
 from doctor.host.facts import compose_version
+from doctor.model import Check
 
 DOCKER = """#!/bin/sh
 echo "$$" >> "{log}"
@@ -222,11 +223,46 @@ def test_may_need_follows_discovery(tmp_path: Path) -> None:
 
 
 def test_a_doctor_configuration_leaves_the_start_to_the_engine(tmp_path: Path, env: dict[str, str]) -> None:
-    fake_docker(tmp_path / "bin", tmp_path / "log")
+    log = tmp_path / "log"
+    fake_docker(tmp_path / "bin", log)
     folder = project(tmp_path)
     (folder / "doctor.yaml").write_text("select: [compose-config]\n")
     compose_probe.start_early(env, folder, None, None)
     assert not compose_probe._early and not early._live
+    Host({**env, "OTHER": "1"}).prefetch("compose_version")  # another run's environment: nothing
+    assert not compose_probe._early
+    host = Host(env)
+    host.prefetch("compose_version")  # the engine, once compose-version is known to run
+    assert len(compose_probe._early) == 1
+    assert host.compose_version == (2, 40, 3)
+    assert len(runs(log)) == 1 and not early._live
+
+
+def test_a_configured_preflight_starts_the_probe_before_the_checks_and_runs_compose_version_last(
+        tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "log"
+    fake_docker(tmp_path / "bin", log, version="2.21.0")
+    folder = project(tmp_path)
+    (folder / "doctor.yaml").write_text("select: [compose-config, compose-version, env-drift]\n")
+    order: list[str] = []
+    adopted: list[compose_probe.Probe | None] = []
+    real_take, real_run = compose_probe.take, engine._run_one
+
+    def take(program: str, env: dict[str, str]) -> compose_probe.Probe | None:
+        adopted.append(real_take(program, env))
+        return adopted[-1]
+
+    def run_one(check: Check, *args: object, **kwargs: object) -> object:
+        order.append(check.id)
+        return real_run(check, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compose_probe, "take", take)
+    monkeypatch.setattr(engine, "_run_one", run_one)
+    run, _ = app.run_preflight(app.PreflightOptions(path=folder, env=env))
+    messages = [f.message for r in run.report.results for f in r.findings]
+    assert messages == ["'services.web.develop' needs docker compose 2.22.0; this machine has 2.21.0"]
+    assert len(runs(log)) == 1 and len(adopted) == 1 and adopted[0] is not None
+    assert order == ["compose-config", "env-drift", "compose-version"]
 
 
 def test_a_probe_that_answered_in_time_is_read_even_when_asked_later(tmp_path: Path, env: dict[str, str]) -> None:

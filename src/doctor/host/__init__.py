@@ -36,6 +36,10 @@ class Host:
         """Start a slow probe early so it overlaps the rest of the run (see Check.prefetch)."""
         if probe == "shell":
             self.shell.start()
+        elif probe == "compose_version" and "compose_version" not in self.__dict__:
+            from doctor.host import compose_probe
+
+            compose_probe.start_deferred(self.env)  # usually started before the imports already
 
     @cached_property
     def context(self) -> ExecutionContext:

@@ -5,13 +5,16 @@ Starting the docker CLI and its compose plugin takes ~130 ms. Asked when compose
 login shell (doctor.host.early), it runs on the other core while doctor imports its checks
 and reads the project. It is started only when the version may be asked for and the cache
 (doctor.host.compose_cache) has no valid entry: compose-version not excluded on the command
-line, no doctor configuration in the project folder (it may choose the checks: as for the
-login shell, doctor.host.early.configured), and the compose files discovery would find mention
-a versioned feature (features.py: `include`, `models`, `develop`, `provider`, `required`,
-`!reset`, `!override`). That look at the files is a superset of what compose-version counts:
-a wrong yes costs a spare run on the other core, a wrong no only the serial run of before (the
-answer is the same either way). A probe nobody adopts is killed with its session at exit
-(early.discard_all); one that ended in time is read even when adopted after its deadline.
+line, and the compose files discovery would find mention a versioned feature (features.py:
+`include`, `models`, `develop`, `provider`, `required`, `!reset`, `!override`). That look at
+the files is a superset of what compose-version counts: a wrong yes costs a spare run on the
+other core, a wrong no only the serial run of before (the answer is the same either way). A
+probe nobody adopts is killed with its session at exit (early.discard_all); one that ended in
+time is read even when adopted after its deadline.
+When a doctor configuration in the project folder may choose the checks (as for the login
+shell, doctor.host.early.configured), the engine starts it instead, through compose-version's
+prefetch, once the configuration says that check runs; and compose-version, a prefetching
+check, runs after the others either way, so the probe has the whole run.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class Probe:
 
 
 _early: list[Probe] = []
+_deferred: list[tuple[dict[str, str], str]] = []  # (env, path) of a run whose doctor config chooses the checks
 
 
 def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Sequence[str] | None,
@@ -52,18 +56,48 @@ def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Se
     """Start `docker compose version` now when this preflight may ask for it (`take` hands it over).
 
     A probe already started for the same program and environment is kept (a second call of
-    one run); any other is killed. Never raises.
+    one run); any other is killed. A project whose doctor configuration may choose the checks
+    is left to the engine (`start_deferred`, once it knows compose-version runs). Never raises.
     """
     from doctor.host import early
 
+    _deferred.clear()
     if (select is not None and CHECK not in select) or (ignore is not None and CHECK in ignore):
         discard_early()
         return
     try:
-        wanted = may_need(env, path) and not early.configured(path)
+        if early.configured(path):
+            discard_early()
+            _deferred.append((dict(env), os.fspath(path)))
+            return
+        wanted = may_need(env, path)
     except (OSError, ValueError):
         wanted = False
-    program = _docker(env) if wanted else None
+    if not wanted:
+        discard_early()
+        return
+    _start(env)
+
+
+def start_deferred(env: Mapping[str, str]) -> None:
+    """The engine's prefetch for compose-version (Host.prefetch): the probe `start_early` left to
+    the engine, for a project with a doctor configuration, starts now. Never raises."""
+    if not _deferred or _deferred[0][0] != env:
+        return
+    _, path = _deferred.pop()
+    try:
+        wanted = may_need(env, path)
+    except (OSError, ValueError):
+        wanted = False
+    if wanted:
+        _start(env)
+
+
+def _start(env: Mapping[str, str]) -> None:
+    """Start the probe for this environment, unless one runs already or the cache answers."""
+    from doctor.host import early
+
+    program = _docker(env)
     if program is None:
         discard_early()
         return
