@@ -273,3 +273,14 @@ def test_a_probe_that_answered_in_time_is_read_even_when_asked_later(tmp_path: P
     time.sleep(0.5)
     assert compose_version(env, 0.3) == (2, 40, 3)
     assert len(runs(log)) == 1
+
+
+def test_a_late_probe_deaf_to_sigterm_is_killed_at_once(tmp_path: Path, env: dict[str, str]) -> None:
+    log = tmp_path / "log"
+    fake_docker(tmp_path / "bin", log, delay="trap '' TERM; while :; do sleep 0.05; done")
+    compose_probe.start_early(env, project(tmp_path), None, None)
+    (pid,) = wait_for_runs(log, 1)
+    started = time.monotonic()
+    assert compose_version(env, 0.3) is None
+    assert time.monotonic() - started < 0.7  # no login-shell grace (0.5 s) on top of the 0.3 s timeout
+    assert gone(pid)

@@ -126,7 +126,7 @@ def discard_early() -> None:
     from doctor.host import early
 
     while _early:
-        early.discard(_early.pop().process)
+        early.discard(_early.pop().process, grace=0.0)
 
 
 def read(probe: Probe, timeout: float) -> tuple[str, int | None, bool]:
@@ -157,7 +157,7 @@ def read(probe: Probe, timeout: float) -> tuple[str, int | None, bool]:
                 return out.decode(errors="replace"), None, True
             time.sleep(0.001)
     finally:
-        early.discard(process)
+        early.discard(process, grace=0.0)
     return out.decode(errors="replace"), process.status, False
 
 

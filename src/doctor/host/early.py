@@ -247,14 +247,15 @@ def _ended(started: Shell) -> bool:
         return True
 
 
-def discard(started: Shell) -> None:
+def discard(started: Shell, grace: float = GRACE) -> None:
     """End the shell's whole session, close its pipe, reap it (its exit status in `status`).
 
-    SIGTERM first, SIGKILL only for a shell still running GRACE seconds later: a login shell
+    SIGTERM first, SIGKILL only for a shell still running `grace` seconds later: a login shell
     may be in the middle of its startup files, and what they run cleans up on SIGTERM (pyenv's
     `rehash` holds a lock file, removed by its EXIT trap; a SIGKILL leaves it, and every later
     shell of the user then waits 60 s for it). The session is signalled before the shell is
     reaped: until then its pid cannot be reused, so the process group of that id is the shell's.
+    (The compose probe has no such files: it is given no grace, as subprocess.run's timeout kills.)
     """
     import contextlib
     import signal
@@ -264,7 +265,7 @@ def discard(started: Shell) -> None:
         return  # already discarded
     with contextlib.suppress(OSError):
         os.killpg(started.pid, signal.SIGTERM)  # its own session: pgid == pid
-    deadline = time.monotonic() + GRACE
+    deadline = time.monotonic() + grace
     while not _ended(started) and time.monotonic() < deadline:
         time.sleep(0.002)
     if not _ended(started):
