@@ -65,6 +65,8 @@ def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Se
     if (select is not None and CHECK not in select) or (ignore is not None and CHECK in ignore):
         discard_early()
         return
+    if _early and _early[0].env == env:
+        return  # the command line's fast path started it before app did the same (its PATH is env's)
     try:
         if early.configured(path):
             discard_early()
