@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
+from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import line_text
@@ -24,7 +24,7 @@ BREAKS = {
     "env_file": "the env file path is wrong",
     "hostname": "the container gets no hostname",
 }
-KEY = re.compile(r"\s*-?\s*([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
+KEY = lazy(r"\s*-?\s*([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
 # where compose passes the empty string on and the app may treat it as unset
 OPTIONAL = frozenset({"environment", "labels", "args", "command", "entrypoint", "healthcheck", "test"})
 

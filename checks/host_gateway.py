@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from doctor.host import Host
 from doctor.host.listeners import loopback_only
+from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import dev_override
@@ -14,7 +15,7 @@ from doctor.project.types import Service
 
 NAME = "host.docker.internal"
 ENTRY = f"{NAME}:host-gateway"
-_DIAL = re.compile(r"(?<![\w.-])host\.docker\.internal(?![\w-])(?::(\d{1,5}))?", re.IGNORECASE)
+_DIAL = lazy(r"(?<![\w.-])host\.docker\.internal(?![\w-])(?::(\d{1,5}))?", re.IGNORECASE)
 
 
 class HostGateway(Check):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from doctor.host import Host
 from doctor.host.images import ImageFacts
+from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.types import Service
+
+_PLAIN_REFERENCE = lazy(r"[\w./:@-]+")
+_TAG = lazy(r":[^/]+$")
 
 # tags nobody publishes to a registry: an image tagged so was meant to be built on this machine
 LOCAL_TAGS = frozenset(("test", "local", "dev", "ci", "snapshot", "localdev"))
@@ -50,7 +53,7 @@ class ImageAvailability(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         pulled = [svc for svc in project.services.values() if svc.image and svc.build is None
-                  and re.fullmatch(r"[\w./:@-]+", svc.image) and not svc.image.endswith((":", "/"))]
+                  and _PLAIN_REFERENCE.fullmatch(svc.image) and not svc.image.endswith((":", "/"))]
         if not pulled:
             return
         builders = {_canonical(svc.image): svc.name for svc in project.services.values() if svc.image and svc.build}
@@ -91,7 +94,7 @@ class ImageAvailability(Check):
 
 def _canonical(image: str) -> str:
     """`redis` -> `redis:latest`; a digest or an explicit tag stays as written."""
-    if "@" in image or re.search(r":[^/]+$", image):
+    if "@" in image or _TAG.search(image):
         return image
     return f"{image}:latest"
 

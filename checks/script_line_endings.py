@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
+from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, relative_to
 from doctor.project import Project
 from doctor.project.recipe import Recipe
@@ -17,7 +18,7 @@ MAX_BYTES = 1024 * 1024
 GITATTRIBUTES_LINE = "*.sh text eol=lf"
 # interpreters a busybox-based image (alpine, busybox) does not have unless a RUN installs them
 NOT_IN_BUSYBOX = frozenset(("bash", "zsh", "fish", "ksh"))
-_SHEBANG = re.compile(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
+_SHEBANG = lazy(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
 
 
 class ScriptLineEndings(Check):

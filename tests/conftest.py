@@ -30,6 +30,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-expected", action="store_true", help="rewrite expected.json of fixture cases")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """doctor.recache writes its table at interpreter exit, into the cache folder of the environment
+    it saw at its first compile (here: collection, the developer's ~/.cache/doctor). The test
+    process keeps no table: it compiles with `re` (test_recache runs the table with a state of its own)."""
+    from doctor import recache
+
+    recache._state.loaded = True
+    recache._state.folder = None
+
+
 def _unavailable(what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} (CI=true: docker tests must run, .ci/run starts dockerd)")

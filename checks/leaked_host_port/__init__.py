@@ -20,6 +20,8 @@ from .localhost_dials import localhost_dials
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
 HOST_KEY = lazy(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
+_PORT_SUFFIX = lazy(r"_?PORT$", re.IGNORECASE)
+_UNDERSCORES = lazy(r"_+")
 GENERIC_WORDS = frozenset({"port", "host", "published", "external", "public", "local"})
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
 
@@ -180,12 +182,12 @@ def _related(index: NetworkIndex, name: str, server: Service, consumer: Service)
     (API_PORT with API_HOST), or when the consumer names the server as a host. A lone
     TRAEFIK_PORT that an env_file hands to every service names the proxy but dials nothing.
     """
-    prefix = re.sub(r"_?PORT$", "", name, flags=re.IGNORECASE)
+    prefix = _PORT_SUFFIX.sub("", name)
     paired = prefix != name and any(
         other != name and other.upper().startswith(prefix.upper()) and HOST_KEY.search(other)
         for other in consumer.environment
     )
-    words = [w for w in re.split(r"_+", name.lower()) if w and w not in GENERIC_WORDS]
+    words = [w for w in _UNDERSCORES.split(name.lower()) if w and w not in GENERIC_WORDS]
     family = service_family(server)
     if any((family and family_of(w) == family) or (paired and w == server.name.lower()) for w in words):
         return True

@@ -10,11 +10,11 @@ able to write the root-owned directory, or create_host_path false is a real faul
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from doctor.lazyre import lazy
 from doctor.model import Finding, Fix, Safety, Severity
 from doctor.project.types import ComposeModel, Mount, Service
 
@@ -30,7 +30,7 @@ FILE_SUFFIXES = frozenset({
 DOTFILES = frozenset({".env", ".htpasswd", ".pgpass", ".netrc", ".gitconfig", ".git-credentials", ".my.cnf",
                       ".dockerignore", ".gitignore", ".editorconfig", ".python-version", ".nvmrc", ".tool-versions"})
 # A source written relative to the project: `./x`, `../x`, `${PWD}/x`, `$PWD/../x`.
-PROJECT_RELATIVE = re.compile(r"^(\.{1,2}(/|$)|\$\{?PWD\}?(/|$))")
+PROJECT_RELATIVE = lazy(r"^(\.{1,2}(/|$)|\$\{?PWD\}?(/|$))")
 ROOT_USERS = ("", "root", "0", "0:0", "root:root")
 
 

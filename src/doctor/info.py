@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from doctor import __version__
+from doctor.lazyre import lazy
 from doctor.model import record
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 INFO_VERSION = 1
 TOOL_TIMEOUT = 2.0
-_VERSION = re.compile(r"\bversion\s+v?(?P<version>[0-9][^\s,]*)", re.IGNORECASE)
+_VERSION = lazy(r"\bversion\s+v?(?P<version>[0-9][^\s,]*)", re.IGNORECASE)
 
 
 @record

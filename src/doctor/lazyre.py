@@ -7,12 +7,18 @@ compiles the pattern and binds the compiled pattern's methods onto the stand-in,
 cost what they cost on the compiled pattern. `pattern` is there before compiling. Hand it only
 to its own methods: `re.sub(stand_in, ...)` and `isinstance(stand_in, re.Pattern)` want the real
 thing (`.compiled` gives it).
+
+Compiling goes through `doctor.recache`, which keeps the compiled form across runs: so `lazy`
+takes STATIC patterns only (a literal, or literals joined), never one built from a project's
+values (a variable or service name, a secret) — use `re.compile` for those.
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing costs a small run more than it gives
+if TYPE_CHECKING:
+    import re
+    from typing import Any
 
 _BOUND = ("match", "search", "fullmatch", "sub", "subn", "finditer", "findall", "split", "scanner")
 
@@ -26,12 +32,17 @@ class _LazyPattern:
 
     @property
     def compiled(self) -> re.Pattern[str]:
-        """The compiled pattern (compiled now if not yet; `re` caches it)."""
-        return re.compile(self.pattern, self._flags)
+        """The compiled pattern (compiled now if not yet, from doctor.recache's table when a run stored it)."""
+        found: re.Pattern[str] | None = self.__dict__.get("_compiled")
+        if found is None:
+            from doctor.recache import compile as compile_static
+
+            found = self.__dict__["_compiled"] = compile_static(self.pattern, self._flags)
+        return found
 
     def __getattr__(self, name: str) -> Any:
         # reached only for what is not bound yet: compile, bind the methods, answer
-        if name.startswith("__"):
+        if name.startswith("__") or name == "_compiled":
             raise AttributeError(name)
         compiled = self.compiled
         for method in _BOUND:
@@ -43,7 +54,13 @@ class _LazyPattern:
 
 
 if TYPE_CHECKING:
-    def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
+    from typing import overload
+
+    @overload
+    def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]: ...
+    @overload
+    def lazy(pattern: bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[bytes]: ...
+    def lazy(pattern: str | bytes, flags: int | re.RegexFlag = 0) -> re.Pattern[str] | re.Pattern[bytes]:
         """`re.compile(pattern, flags)`, compiled on first use."""
 else:
     def lazy(pattern: str, flags: int = 0) -> _LazyPattern:

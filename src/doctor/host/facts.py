@@ -6,12 +6,12 @@ asks the compose CLI once per run, so a check sees plain values and a test can f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from doctor.host.engine import EngineConnection
+from doctor.lazyre import lazy
 
-_VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+_VERSION = lazy(r"v?(\d+)\.(\d+)\.(\d+)")
 
 
 def image_tags(engine: EngineConnection) -> tuple[str, ...]:

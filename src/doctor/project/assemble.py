@@ -8,9 +8,9 @@ deleting what its `!reset`/`!override` tags name. Faults become Problems; the re
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Location, field, record
 from doctor.project import schema
 from doctor.project.extends import Extender
@@ -25,7 +25,7 @@ from doctor.project.yamlload import RESET, YamlError, YMap, load_documents
 TOP_KEYS = frozenset({"version", "name", "include", "services", "models", "networks", "volumes", "secrets",
                       "configs"})
 RESOURCES = ("networks", "volumes", "secrets", "configs", "models")
-NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
+NAME = lazy(r"^[a-zA-Z0-9._-]+$")
 TagPaths = list[tuple[tuple[str, ...], str]]
 
 

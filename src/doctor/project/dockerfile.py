@@ -29,6 +29,8 @@ VARIABLE = lazy(
 )
 WORD = lazy(r"(?:\"(?:\\.|[^\"])*\"|'[^']*'|[^\s\"']+)+")
 QUOTED = lazy(r"\"((?:\\.|[^\"])*)\"|'([^']*)'")
+# a line ending in the escape character (`\` or, after `# escape=`, a backtick) continues
+_CONTINUATION = {"\\": lazy(r"\\[ \t]*$"), "`": lazy(r"`[ \t]*$")}
 REMOTE = ("http://", "https://", "git@", "git://", "ssh://")
 
 
@@ -72,7 +74,7 @@ def instructions(text: str) -> Iterator[Instruction]:
     """The logical instructions of a Dockerfile, continuations joined and heredoc bodies attached."""
     lines = text.splitlines()
     escape = _escape_char(lines)
-    continuation = re.compile(re.escape(escape) + r"[ \t]*$")
+    continuation = _CONTINUATION[escape]
     index = 0
     while index < len(lines):
         start = index

@@ -32,6 +32,9 @@ URL = lazy(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<netloc>[^\s/?#,;'\"]*)")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
 DOCKER_HOSTS = frozenset({"host.docker.internal", "gateway.docker.internal", "host-gateway"})
 NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+_ROLE_SUFFIX = lazy(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$")
+_HOST_SUFFIX = lazy(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$")
+_LIST_SEPARATORS = lazy(r"[,\s]+")
 # Values that are settings, not hosts (`HTTP_PROXY_HOST=None` read by a Python template).
 NOT_HOSTS = frozenset({
     "none", "null", "nil", "false", "true", "yes", "no", "on", "off", "disabled", "enabled", "auto",
@@ -71,7 +74,7 @@ class HostRef:
             found = family_of(self.scheme.split("+")[0])
             if found:
                 return found
-        prefix = re.sub(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$", "", self.key.upper())
+        prefix = _ROLE_SUFFIX.sub("", self.key.upper())
         return family_of(prefix.split("_")[-1]) or family_of(prefix.split("_")[0])
 
     def expected_port(self, env: Mapping[str, str | None]) -> int | None:
@@ -79,7 +82,7 @@ class HostRef:
         if self.port is not None:
             return self.port
         if not self.scheme:
-            sibling = re.sub(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$", "_PORT", self.key.upper())
+            sibling = _HOST_SUFFIX.sub("_PORT", self.key.upper())
             value = env.get(sibling) or ""
             if value.isdigit():
                 return int(value)
@@ -133,7 +136,7 @@ def host_refs(key: str, value: str | None) -> Iterator[HostRef]:
         found_url = True
         yield from _netloc_refs(key, match.group("scheme"), match.group("netloc"))
     if not found_url and HOST_KEY.match(key):
-        for item in re.split(r"[,\s]+", value.strip()):
+        for item in _LIST_SEPARATORS.split(value.strip()):
             if item:
                 yield _plain_ref(key, item)
 

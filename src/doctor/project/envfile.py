@@ -36,9 +36,10 @@ _GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
 _LINE_SPACE = frozenset("\t\v\f\r \x85\xa0")
 _KEY_PUNCTUATION = frozenset("_.-[]")
 # Go's regexp `\s` is ASCII [\t\n\f\r ] (no \v).
-_EXPORT = re.compile(r"export[\t\n\f\r ]+")
+_EXPORT = lazy(r"export[\t\n\f\r ]+")
 # parser.go escapeSeqRegex; Go's `\d` is ASCII.
 _ESCAPE = lazy(r"\\(?:[abcfnrtv$\"\\]|0[0-9]{0,3})")
+_NEWLINE = lazy("\n")
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
                    "\\": "\\", '"': '"'}
 
@@ -231,7 +232,7 @@ class _LineIndex:
     """Offsets of line starts, to turn a text offset into a 1-based line number."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset)

@@ -16,13 +16,13 @@ from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.recipe import Recipe
 
-_NODE = re.compile(
+_NODE = lazy(
     r"\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i)|bun\s+(?:install|i))(?=\s|$|;|&)"
 )
-_VENV = re.compile(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*([^\s;&|-][^\s;&|]*)")
-_UV_SYNC = re.compile(r"\buv\s+sync\b")
+_VENV = lazy(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*([^\s;&|-][^\s;&|]*)")
+_UV_SYNC = lazy(r"\buv\s+sync\b")
 _GLOBAL = lazy(r"\s(?:-g|--global)\b|\byarn\s+global\b")
-_COMPOSER = re.compile(r"\bcomposer\s+install\b")
+_COMPOSER = lazy(r"\bcomposer\s+install\b")
 
 
 @record

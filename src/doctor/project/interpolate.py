@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.deep import room_for
 
@@ -27,7 +28,7 @@ Lookup = Callable[[str], "str | None"]
 # itself stays case-sensitive).
 _FIRST = "_a-zA-Z\u017f\u212a"
 _NAME = f"[{_FIRST}][{_FIRST}0-9]*"
-_PATTERN = re.compile(
+_PATTERN = lazy(
     rf"\$(?:(?P<escaped>\$)|(?P<named>{_NAME})"
     rf"|\{{(?:(?P<braced>{_NAME}(?::?[-+?](?:.*))?)\}}|(?P<invalid>)))"
 )
@@ -38,7 +39,7 @@ _OPERATORS = (":?", "?", ":-", "-", ":+", "+")
 # compose-go recurses without bound (it reads 400 levels in 0.3 s); its brace matching is
 # quadratic, so far beyond this a template would take minutes in Python: refuse it instead.
 MAX_NESTING = 5000
-_BRACES = re.compile(r"\{.?|\}", re.DOTALL)
+_BRACES = lazy(r"\{.?|\}", re.DOTALL)
 
 
 class InterpolationError(ValueError):

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 import sys
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project.reading import read_regular_text
 
-_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_NAME = lazy(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_SEPARATORS = lazy(r"[-_.]+")
 # distribution -> top-level module, for the common packages whose names differ
 MODULES = {
     "pyyaml": "yaml", "python-dotenv": "dotenv", "beautifulsoup4": "bs4", "pillow": "PIL",
@@ -56,7 +57,7 @@ class Manifest:
 
 def normalize(name: str) -> str:
     """PEP 503 normalization: `Foo_Bar.baz` -> `foo-bar-baz`."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return _SEPARATORS.sub("-", name).lower()
 
 
 def module_of(name: str) -> str:

@@ -13,8 +13,11 @@ import json
 import posixpath
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import field, record
 from doctor.project.dockerfile import instructions
+
+_ARG_REFERENCE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @record
@@ -137,4 +140,4 @@ def _expand(word: str, args: dict[str, str]) -> str:
             return value
         return default if default is not None else match.group(0)
 
-    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)", replace, word)
+    return _ARG_REFERENCE.sub(replace, word)

@@ -14,10 +14,11 @@ import json
 import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Location, record
 
-_VERSION = re.compile(r"^v?(\d+(?:\.\d+){0,2})")
-_IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/)?(python|node|pypy)(?::([^@\s]+))?", re.IGNORECASE)
+_VERSION = lazy(r"^v?(\d+(?:\.\d+){0,2})")
+_IMAGE = lazy(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/)?(python|node|pypy)(?::([^@\s]+))?", re.IGNORECASE)
 _WORKFLOW_KEYS = {"python-version": "python", "node-version": "node"}
 
 

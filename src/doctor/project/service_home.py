@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project import Project
 from doctor.project.codepaths import CodePath
@@ -117,8 +117,8 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
 
 # RUN lines that install a language's dependencies into the image
 _INSTALLERS = (
-    (Language.NODE, re.compile(r"\b(npm|pnpm|yarn|bun)\b[^&;|]*?\b(install|ci|i|add)\b|\byarn\s*($|&&|;)")),
-    (Language.PYTHON, re.compile(r"\b(pip3?|uv|poetry|pipenv|pdm)\b[^&;|]*?\b(install|sync)\b")),
+    (Language.NODE, lazy(r"\b(npm|pnpm|yarn|bun)\b[^&;|]*?\b(install|ci|i|add)\b|\byarn\s*($|&&|;)")),
+    (Language.PYTHON, lazy(r"\b(pip3?|uv|poetry|pipenv|pdm)\b[^&;|]*?\b(install|sync)\b")),
 )
 
 

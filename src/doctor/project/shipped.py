@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import shlex
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project import Project
 from doctor.project.recipe import Recipe
@@ -26,7 +26,7 @@ from doctor.project.types import Service
 SCRIPT_SUFFIXES = (".sh", ".bash")
 SKIP_DIRS = frozenset((".git", "node_modules", ".venv", "venv", "__pycache__", "vendor", "dist", "build", ".tox"))
 MAX_FILES = 5000
-_COMPOSE_RUN = re.compile(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
+_COMPOSE_RUN = lazy(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
 
 
 @record

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project.reading import read_regular_text
 
@@ -40,10 +41,10 @@ PYPROJECT_TOOLS = {
     "codespell": "codespell", "commitizen": "cz", "towncrier": "towncrier", "nox": "nox",
     "pre-commit": "pre-commit", "maturin": "maturin", "pydocstyle": "pydocstyle",
 }
-_TOOL_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_SEPARATORS = re.compile(r"&&|\|\||;|\|")
-_RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
+_TOOL_NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+_ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_SEPARATORS = lazy(r"&&|\|\||;|\|")
+_RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
 # keywords after which the next word is a command (`then cp ...`, `if grep -q ...`)
 _LEADING = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!"))
 _SKIP_DIRS = frozenset(("node_modules", "vendor", "dist", "build", "target", "venv"))

@@ -15,14 +15,15 @@ import json
 import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project.types import Service
 
-RUNNERS = re.compile(r"playwright|cypress|puppeteer|selenium|webdriver", re.IGNORECASE)
-SSR_COMMAND = re.compile(
+RUNNERS = lazy(r"playwright|cypress|puppeteer|selenium|webdriver", re.IGNORECASE)
+SSR_COMMAND = lazy(
     r"\bnext\s+(start|dev)\b|\bnuxt\b|\bremix-serve\b|\bastro\s+(dev|preview)\b|\bnode\s+(\.output|build)\b",
     re.IGNORECASE)
 SSR_PACKAGES = ("next", "nuxt", "@remix-run/node", "@remix-run/serve", "@sveltejs/adapter-node", "astro")
-FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE | re.MULTILINE)
+FROM = lazy(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
 def dials_from_inside(service: Service, code_folders: list[Path]) -> str | None:

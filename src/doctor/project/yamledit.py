@@ -23,6 +23,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
+from doctor.lazyre import lazy
 from doctor.model import Edit
 
 __all__ = ["YamlEditError", "add_environment", "add_extra_host", "add_volume", "override_ports", "read_text",
@@ -31,8 +32,9 @@ __all__ = ["YamlEditError", "add_environment", "add_extra_host", "add_volume", "
 Source = str | Path | None
 PortSpec = str | Mapping[str, object]
 
-_BLOCK_KEY = re.compile(r"^( *)(?:[^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\")\s*:\s*(?:[&!]\S+\s*)*(?:#.*)?$")
-_SAFE_PLAIN = re.compile(r"^[A-Za-z0-9_./@+-]+$")
+_BLOCK_KEY = lazy(r"^( *)(?:[^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\")\s*:\s*(?:[&!]\S+\s*)*(?:#.*)?$")
+_SAFE_PLAIN = lazy(r"^[A-Za-z0-9_./@+-]+$")
+_SERVICES_KEY = lazy(r"^services\s*:", re.MULTILINE)
 
 
 class YamlEditError(ValueError):
@@ -233,7 +235,7 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line the author wrote on one line
-    services = re.search(r"^services\s*:", text, re.MULTILINE)  # a mixed file: match the part we edit
+    services = _SERVICES_KEY.search(text)  # a mixed file: match the part we edit
     mapping, sequence, offset = _guess_indent(text[services.start():] if services else text)
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     yaml.explicit_start = text.lstrip().startswith("---")

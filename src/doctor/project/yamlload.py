@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project.reading import COMPOSE_LIMIT, read_regular
 from doctor.project.yamlimport import yaml
@@ -42,8 +43,8 @@ KEPT_DEPTH = 100  # levels of nesting kept in the model (see _Converter.value)
 MAX_DEPTH = 10_000  # go-yaml v3's max_flow_level / max_indents
 OVERRIDE = "!override"
 
-_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_TIMESTAMP = re.compile(
+_FLOAT = lazy(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_TIMESTAMP = lazy(
     r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
     r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?$"

@@ -1,0 +1,238 @@
+"""Compiled regular expressions kept across runs: a warm run parses none of doctor's own patterns.
+
+CPython's `re` caches a compiled pattern only within a process, so every run paid ~70 parses
+and code generations (~18 ms of a small preflight). `re._compiler.compile` is `_parser.parse`,
+then `_code`, then one `_sre.compile(...)` call whose arguments are plain data (ints, a dict, a
+tuple): this module stores those arguments per (pattern, flags) in one marshal file and, on a
+hit, calls `_sre.compile` with them directly. A miss compiles the way `re._compiler.compile`
+does, remembers the arguments, and the table is written once at interpreter exit.
+
+ONLY STATIC PATTERNS may come here: literals of doctor's own modules (through `doctor.lazyre`).
+Never a pattern built from a project's values (a variable name, a service, a secret value):
+whatever passes through `compile` is written to a file. `doctor.redact.Redactor`'s pattern of
+secret values, and every pattern spliced from project text, use `re.compile`.
+
+The table is keyed by the exact interpreter (`sys.version`, `sys.implementation.cache_tag`,
+`_sre.MAGIC`, FORMAT) in its name and its header; it lives in `doctor.cachedir.cache_dir`
+(mode 0600 in a 0700 folder of the current user, read only from such a folder), holds at most
+MAX_ENTRIES patterns and MAX_BYTES, and is never written inside a project the run read
+(`doctor.cachedir.in_project`: HOME is the repo in some containers and CI jobs). DOCTOR_NO_CACHE=1
+reads and writes nothing. Any mismatch, a corrupt or foreign file, or any exception while
+loading or while calling `_sre.compile` falls back to `re.compile`: the cache can make a run
+faster, never different, never fail.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Mapping
+
+FORMAT = 1
+MAX_ENTRIES = 1024
+MAX_BYTES = 1024 * 1024
+PREFIX, SUFFIX = "regex-", ".marshal"
+_SPECIAL_FLAGS = 128 | 1  # re.DEBUG prints, re.TEMPLATE warns: both stay with `re`
+
+Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+Key = tuple[str | bytes, int]
+
+
+class _State:
+    """The table of this process: what was read at the first compile, and what this run added."""
+
+    def __init__(self) -> None:
+        self.loaded = False
+        self.folder: str | None = None
+        self.table: dict[Key, Entry] = {}
+        self.added: dict[Key, Entry] = {}
+        self.registered = False
+
+
+_state = _State()
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(pattern, flags)` for a STATIC pattern, without parsing it when a former run did."""
+    flags = int(flags)
+    state = _state
+    if not state.loaded:
+        _load(state, os.environ)
+    key = (pattern, flags)
+    entry = state.table.get(key)
+    if entry is not None:
+        try:
+            import _sre  # type: ignore[import-not-found]
+
+            return _sre.compile(pattern, *entry)  # type: ignore[no-any-return]
+        except Exception:  # another shape than this interpreter's: forget it, compile below
+            state.table.pop(key, None)
+    return _compile_recorded(state, pattern, flags)
+
+
+def _compile_recorded(state: _State, pattern: str, flags: int) -> re.Pattern[str]:
+    import re
+
+    if not isinstance(pattern, (str, bytes)) or flags & _SPECIAL_FLAGS or state.folder is None:
+        return re.compile(pattern, flags)
+    try:
+        import _sre
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern, flags)
+        code = [int(op) for op in _compiler._code(parsed, flags)]
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        entry: Entry = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+        compiled: re.Pattern[str] = _sre.compile(pattern, *entry)
+    except Exception:  # a bad pattern raises re.error from re.compile itself; a changed `re` is no error
+        return re.compile(pattern, flags)
+    if len(state.added) < MAX_ENTRIES:  # a full table is replaced by this run's patterns (_write)
+        state.added[(pattern, flags)] = entry
+        if not state.registered:
+            import atexit
+
+            atexit.register(save)
+            state.registered = True
+    return compiled
+
+
+def interpreter_key() -> str:
+    """What a table is valid for: this exact interpreter and its regular-expression engine."""
+    import _sre
+
+    return f"{FORMAT}|{sys.version}|{sys.implementation.cache_tag}|{_sre.MAGIC}"
+
+
+def table_path(folder: str) -> str:
+    """The table of this interpreter in `folder`."""
+    import zlib
+
+    digest = zlib.crc32(interpreter_key().encode())
+    return os.path.join(folder, f"{PREFIX}{sys.implementation.cache_tag}-{digest:08x}{SUFFIX}")
+
+
+def _load(state: _State, env: Mapping[str, str]) -> None:
+    from doctor.cachedir import cache_dir
+
+    state.loaded = True
+    state.folder = cache_dir(env)
+    if state.folder is not None:
+        state.table = _read(state.folder)
+
+
+def _read(folder: str) -> dict[Key, Entry]:
+    """The stored table, or {} when there is none, it is another interpreter's, or it is unsound."""
+    try:
+        import marshal
+
+        with open(table_path(folder), "rb", opener=_trusted_opener) as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return {}
+        key, table = marshal.loads(data)
+        if key != interpreter_key() or not isinstance(table, dict):
+            return {}
+        return {k: v for k, v in table.items() if _sound(k, v)}
+    except Exception:  # a cache file is not trusted input: every failure is a miss
+        return {}
+
+
+def _trusted_opener(path: str, flags: int) -> int:
+    """Open for reading only what the current user owns and nobody else may write, in such a folder."""
+    import stat
+
+    folder = os.stat(os.path.dirname(path))
+    fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
+    info = os.fstat(fd)
+    if not (stat.S_ISREG(info.st_mode) and stat.S_ISDIR(folder.st_mode) and _owned(info) and _owned(folder)):
+        os.close(fd)
+        raise PermissionError(path)
+    return fd
+
+
+def _owned(info: os.stat_result) -> bool:
+    return info.st_uid == os.geteuid() and not info.st_mode & 0o022
+
+
+def _sound(key: object, entry: object) -> bool:
+    """Whether a stored item has the shape `_sre.compile` takes, its group count, names and index
+    agreeing (`_sre` validates the code itself, not these)."""
+    if not (isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], (str, bytes)) and type(key[1]) is int):
+        return False
+    if not (isinstance(entry, tuple) and len(entry) == 5):
+        return False
+    flags, code, groups, groupindex, indexgroup = entry
+    return (
+        type(flags) is int and isinstance(code, list) and type(groups) is int and isinstance(groupindex, dict)
+        and isinstance(indexgroup, tuple) and len(indexgroup) == groups + 1
+        and all(type(i) is int and 0 < i <= groups and indexgroup[i] == name for name, i in groupindex.items())
+        and sum(name is not None for name in indexgroup) == len(groupindex)
+    )
+
+
+def save() -> None:
+    """Write this run's new patterns into the table (at interpreter exit); any failure writes nothing."""
+    state = _state
+    if not state.added or state.folder is None:
+        return
+    try:
+        _write(state.folder, state.added)
+        state.table.update(state.added)
+        state.added = {}
+    except Exception:  # a cache that cannot be written is simply not used
+        return
+
+
+def _write(folder: str, added: dict[Key, Entry]) -> None:
+    import contextlib
+    import marshal
+
+    from doctor.cachedir import in_project
+
+    if in_project(folder):
+        return
+    table = _read(folder)  # another run may have added patterns meanwhile
+    table.update(added)
+    if len(table) > MAX_ENTRIES:
+        table = dict(added)
+    data = marshal.dumps((interpreter_key(), table))
+    if len(data) > MAX_BYTES:
+        data = marshal.dumps((interpreter_key(), added))
+        if len(data) > MAX_BYTES:
+            return
+    if not _own_folder(folder):
+        return
+    path = table_path(folder)
+    tmp = f"{os.path.join(folder, '.' + os.path.basename(path))}.{os.getpid()}.{id(table):x}.doctor-tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _own_folder(folder: str) -> bool:
+    """Make the cache folder (0700) if needed; whether it is the current user's alone."""
+    import contextlib
+    import stat
+
+    os.makedirs(os.path.dirname(folder) or ".", exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
+        return False
+    if info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+    return True
