@@ -39,6 +39,7 @@ class ComposeVersion(Check):
     id = "compose-version"
     severity = Severity.ERROR
     fix_family = ""  # advice only: no `doctor fix` flag
+    prefetch = ("compose_version",)  # `docker compose version` runs while the other checks do
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         found = project.compose_features()  # from the loader's parse, as written (or the model cache)

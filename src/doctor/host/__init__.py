@@ -36,7 +36,8 @@ class Host:
         """Start a slow probe early so it overlaps the rest of the run (see Check.prefetch).
 
         "shell": the login shell's PATH; "containers", "images": the engine's container and
-        image lists (the request is sent now, the answer read when a check asks for it).
+        image lists (the request is sent now, the answer read when a check asks for it);
+        "compose_version": `docker compose version`.
         """
         if probe == "shell":
             self.shell.start()
@@ -44,6 +45,10 @@ class Host:
             from doctor.host.engine import CONTAINER_LIST, IMAGE_LIST
 
             self.engine.prefetch(CONTAINER_LIST if probe == "containers" else IMAGE_LIST)
+        elif probe == "compose_version" and "compose_version" not in self.__dict__:
+            from doctor.host import compose_probe
+
+            compose_probe.start_deferred(self.env)  # usually started before the imports already
 
     @cached_property
     def context(self) -> ExecutionContext:

@@ -10,7 +10,8 @@ pathlib, typing or doctor.model (their imports would delay the start they are me
 Every shell started here ends within the run, never blocking doctor's exit: read until it
 printed its PATH and then killed with its session (`read`), killed at the timeout, or killed
 when nothing needs it (`discard`: path-gap found no tool, the next `start_early`, and at the
-latest at interpreter exit).
+latest at interpreter exit). `docker compose version` (doctor.host.compose_probe) is started
+right after the shell, through the same `spawn_session`, and ends the same ways.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ IN_HOME = 'cd -- "$HOME" 2>/dev/null; exec "$0" "$@"'
 
 
 class Shell:
-    """A login shell running in its own session (pgid == pid), its stdout on the pipe `fd`."""
+    """A login shell (or another probe, see spawn_session) in its own session (pgid == pid), its
+    stdout on the pipe `fd`."""
 
     __slots__ = ("fd", "pid", "status")
 
@@ -71,6 +73,16 @@ def user_shell(env: Mapping[str, str]) -> str:
 
 def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Sequence[str] | None,
                 ignore: Sequence[str] | None) -> None:
+    """Start the slow probes this preflight will (or may) need: the login shell, then `docker compose
+    version` (doctor.host.compose_probe). Never raises."""
+    start_shell_early(env, path, select, ignore)
+    from doctor.host import compose_probe
+
+    compose_probe.start_early(env, path, select, ignore)
+
+
+def start_shell_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Sequence[str] | None,
+                      ignore: Sequence[str] | None) -> None:
     """Start the login shell now when this preflight will surely run path-gap (`take` hands it over).
 
     Only when the choice is certain from the command line alone: path-gap selected (or no
@@ -84,18 +96,9 @@ def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Se
         discard_early()
         return
     try:
-        folder = os.fspath(path)
-        if os.path.isfile(folder):  # a compose file: its folder holds the configuration
-            folder = os.path.dirname(folder) or "."
-        if not os.path.isdir(folder) or os.path.exists(os.path.join(folder, CONFIG_FILES[0])):
+        if configured(path):
             discard_early()
             return
-        pyproject = os.path.join(folder, CONFIG_FILES[1])
-        if os.path.exists(pyproject):
-            with open(pyproject, "rb") as handle:
-                if b"doctor" in handle.read():
-                    discard_early()
-                    return
     except (OSError, ValueError):
         discard_early()
         return
@@ -104,6 +107,21 @@ def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Se
         return  # already started for this run (the command line's fast path starts it before app)
     discard_early()
     _early.append((shell, dict(env), cached_or_spawned(shell, env)))
+
+
+def configured(path: os.PathLike[str] | str) -> bool:
+    """Whether the project folder may choose the checks itself (a doctor.yaml, or a pyproject.toml
+    naming doctor), or is no folder at all: then only the engine knows what runs. Raises OSError."""
+    folder = os.fspath(path)
+    if os.path.isfile(folder):  # a compose file: its folder holds the configuration
+        folder = os.path.dirname(folder) or "."
+    if not os.path.isdir(folder) or os.path.exists(os.path.join(folder, CONFIG_FILES[0])):
+        return True
+    pyproject = os.path.join(folder, CONFIG_FILES[1])
+    if os.path.exists(pyproject):
+        with open(pyproject, "rb") as handle:
+            return b"doctor" in handle.read()
+    return False
 
 
 def take(shell: str, env: Mapping[str, str]) -> Shell | tuple[str, ...] | str | None:
@@ -139,20 +157,32 @@ def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
     home = env.get("HOME")
     if home and os.path.isdir(home) and os.access("/bin/sh", os.X_OK):
         argv, program = ["/bin/sh", "-c", IN_HOME, program, *argv[1:]], "/bin/sh"
+    started = spawn_session(program, argv, child_env)
+    if isinstance(started, OSError):
+        return f"cannot start login shell {shell!r}: {started.strerror or started}"
+    return started
+
+
+def spawn_session(program: str, argv: list[str], env: Mapping[str, str]) -> Shell | OSError:
+    """`program` running in its own session (stdin and stderr /dev/null, stdout on a pipe), or why not.
+
+    It is discarded at interpreter exit at the latest (doctor.host.compose_probe starts
+    `docker compose version` this way too).
+    """
     read_end, write_end = os.pipe()  # both close on exec; the child's stdout is a dup of write_end
     actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0), (os.POSIX_SPAWN_DUP2, write_end, 1),
                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
     try:
         try:
-            pid = os.posix_spawn(program, argv, child_env, file_actions=actions, setsid=True)
+            pid = os.posix_spawn(program, argv, env, file_actions=actions, setsid=True)
         except NotImplementedError:  # no POSIX_SPAWN_SETSID: its own process group will do
-            pid = os.posix_spawn(program, argv, child_env, file_actions=actions, setpgroup=0)
+            pid = os.posix_spawn(program, argv, env, file_actions=actions, setpgroup=0)
     except OSError as exc:
         os.close(read_end)
-        return f"cannot start login shell {shell!r}: {exc.strerror or exc}"
+        return exc
     finally:
         os.close(write_end)
-    if not _at_exit:  # the first shell of this process: none may outlive doctor
+    if not _at_exit:  # the first child of this process: none may outlive doctor
         import atexit
 
         _at_exit.append(atexit.register(discard_all))
@@ -217,14 +247,15 @@ def _ended(started: Shell) -> bool:
         return True
 
 
-def discard(started: Shell) -> None:
+def discard(started: Shell, grace: float = GRACE) -> None:
     """End the shell's whole session, close its pipe, reap it (its exit status in `status`).
 
-    SIGTERM first, SIGKILL only for a shell still running GRACE seconds later: a login shell
+    SIGTERM first, SIGKILL only for a shell still running `grace` seconds later: a login shell
     may be in the middle of its startup files, and what they run cleans up on SIGTERM (pyenv's
     `rehash` holds a lock file, removed by its EXIT trap; a SIGKILL leaves it, and every later
     shell of the user then waits 60 s for it). The session is signalled before the shell is
     reaped: until then its pid cannot be reused, so the process group of that id is the shell's.
+    (The compose probe has no such files: it is given no grace, as subprocess.run's timeout kills.)
     """
     import contextlib
     import signal
@@ -234,7 +265,7 @@ def discard(started: Shell) -> None:
         return  # already discarded
     with contextlib.suppress(OSError):
         os.killpg(started.pid, signal.SIGTERM)  # its own session: pgid == pid
-    deadline = time.monotonic() + GRACE
+    deadline = time.monotonic() + grace
     while not _ended(started) and time.monotonic() < deadline:
         time.sleep(0.002)
     if not _ended(started):
@@ -248,7 +279,12 @@ def discard(started: Shell) -> None:
 
 
 def discard_all() -> None:
-    """At exit: no login shell outlives doctor."""
+    """At exit: no login shell (or compose probe) outlives doctor."""
     discard_early()
+    import sys
+
+    probes = sys.modules.get("doctor.host.compose_probe")
+    if probes is not None:
+        probes.discard_early()
     for started in list(_live.values()):
         discard(started)

@@ -56,13 +56,25 @@ def compose_version(env: Mapping[str, str], timeout: float) -> tuple[int, int, i
 def _ask_compose(env: Mapping[str, str], timeout: float,
                  programs: Mapping[str, str | None]) -> tuple[tuple[int, int, int] | None, bool]:
     """The version the first program gives, and whether one of them timed out."""
-    import subprocess
+    from doctor.host import compose_probe
 
     timed_out = False
     for argv in (["docker", "compose", "version"], ["docker-compose", "version"]):
         program = programs[argv[0]]
         if program is None:
             continue
+        probe = compose_probe.take(program, env) if argv[0] == "docker" else None
+        if probe is not None:  # started first thing in this preflight (compose_probe.start_early)
+            stdout, status, late = compose_probe.read(probe, timeout)
+            if late:
+                timed_out = True
+                continue
+            found = parse_compose_version(stdout) if status == 0 else None
+            if found is not None:
+                return found, False
+            continue
+        import subprocess  # not imported when the early probe answered
+
         try:
             done = subprocess.run([program, *argv[1:]], capture_output=True, text=True, timeout=timeout,
                                   env=dict(env))

@@ -22,7 +22,7 @@ class ConfigYamlError(Exception):
 
 def lined_tree(text: str) -> Lined:
     """The document as (value, line) pairs; an empty document is an empty mapping on line 1."""
-    import yaml
+    from doctor.project.yamlimport import yaml
 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -215,7 +215,7 @@ def _pre_commit(path: Path) -> list[Command]:
     text = _read(path)
     if text is None:
         return []
-    import yaml
+    from doctor.project.yamlimport import yaml
 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -238,7 +238,7 @@ def _pre_commit(path: Path) -> list[Command]:
 
 
 def _hooks(node: object) -> Iterator[Any]:
-    import yaml
+    from doctor.project.yamlimport import yaml
 
     if not isinstance(node, yaml.MappingNode):
         return

@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project.reading import COMPOSE_LIMIT, read_regular
+from doctor.project.yamlimport import yaml
 
 try:  # libyaml is ~10x faster on big files; fall back to the pure-Python loader
     from yaml import CSafeLoader as _BaseLoader

@@ -1,0 +1,53 @@
+"""PyYAML imported through doctor.project.yamlimport: its Reader's pattern is the cheap one, and means the same."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from doctor.project import yamlimport
+
+
+def _pyyaml_text() -> str:
+    """The NON_PRINTABLE pattern text as the installed PyYAML's reader.py writes it."""
+    import yaml.reader
+
+    tree = ast.parse(Path(yaml.reader.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "NON_PRINTABLE" for t in node.targets):
+            call = node.value
+            assert isinstance(call, ast.Call) and isinstance(call.args[0], ast.Constant)
+            return str(call.args[0].value)
+    raise AssertionError("PyYAML's reader.py has no NON_PRINTABLE")
+
+
+def test_the_cheap_pattern_matches_exactly_the_characters_pyyaml_refuses() -> None:
+    theirs, ours = re.compile(yamlimport.PYYAML_NON_PRINTABLE), re.compile(yamlimport.NON_PRINTABLE)
+    every = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in theirs.finditer(every)] == [m.start() for m in ours.finditer(every)]
+
+
+def test_pyyaml_gets_the_cheap_pattern_when_its_text_is_the_known_one() -> None:
+    code = ("import doctor.project.yamlload, yaml.reader, sys; "
+            "sys.stdout.write(ascii(yaml.reader.Reader.NON_PRINTABLE.pattern))")
+    got = ast.literal_eval(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                          check=True).stdout)
+    if _pyyaml_text() == yamlimport.PYYAML_NON_PRINTABLE:
+        assert got == yamlimport.NON_PRINTABLE
+    else:  # another PyYAML: its own pattern, compiled as it wrote it
+        assert got == _pyyaml_text()
+
+
+def test_the_pure_reader_still_refuses_what_it_refused() -> None:
+    from doctor.project.yamlimport import yaml
+
+    assert yaml.safe_load("a: b\u00e9\U0001F600\n") == {"a": "b\u00e9\U0001F600"}
+    for bad in ("a: \x07\n", "a: \ufffe\n", "a: \x85\x86\n"):
+        try:
+            yaml.safe_load(bad)
+        except yaml.reader.ReaderError:
+            continue
+        raise AssertionError(f"{bad!r} was read")
