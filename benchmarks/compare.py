@@ -269,7 +269,10 @@ def main() -> int:
         cells = []
         # the synthetic rows measure scaling: the plain environment is enough (--synth-envs for all)
         row_envs = envs if not name.startswith("synth") or args.synth_envs else dict(list(envs.items())[:1])
-        for env_name, env in row_envs.items():
+        for env_name, env in envs.items():
+            if env_name not in row_envs:
+                cells.append("")  # a column of its own for each environment, run or not
+                continue
             found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs)
             results[f"{name}/{env_name}"] = found
             cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
