@@ -119,3 +119,32 @@ def test_select_and_ignore_validate_ids() -> None:
     assert [c.id for c in chosen] == ["env-drift"]
     with pytest.raises(ValueError, match="unknown check id"):
         select_checks(registry, ("no-such-check",), ())
+
+
+def test_checks_waiting_on_a_probe_run_last_the_slowest_probe_last(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """What follows a long wait is short: the login shell's check runs after the engine-list ones
+    (a cold run waited for the shell, then still ran port-collision); results keep id order."""
+    from doctor import engine
+    from doctor.engine import Registry, RunOptions
+    from doctor.host import Host
+    from doctor.project import Project, ProjectOptions
+
+    ran: list[str] = []
+
+    def check(name: str, probes: tuple[str, ...]) -> type[Check]:
+        def run(self: Check, project: object, host: object) -> Iterator[Finding]:
+            ran.append(self.id)
+            return iter(())
+
+        return type(name, (Check,), {"id": name, "summary": lambda self: name, "prefetch": probes, "run": run})
+
+    checks = {c.id: c for c in (check("a-shell", ("shell",)), check("b-containers", ("containers",)),
+                                 check("c-none", ()), check("d-version", ("compose_version",)),
+                                 check("e-plugin", ("a-plugin-probe",)), check("f-images", ("images",)))}
+    monkeypatch.setattr(Host, "prefetch", lambda self, probe: None)  # no shell, no engine: the order only
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    options = RunOptions(project=ProjectOptions(path=tmp_path, env={}), env={})
+    done = engine.preflight(options, Registry(checks), Project(options.project))
+    assert ran == ["c-none", "b-containers", "e-plugin", "f-images", "d-version", "a-shell"]
+    assert [r.check for r in done.report.results] == sorted(checks)

@@ -134,6 +134,9 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     project = Project(options_for_project)
     # no compose file: stop before any check runs (the ownership scan of a stray `/` would walk it all)
     require_compose_files(project.compose, opts.path)
+    # the report's redactor, built now: a run that waits for the user's login shell at its end
+    # (its last check) does this work while the shell still runs, not after it
+    redactor_for(project)
     try:
         if progress is not None:
             progress.begin(project.root, where_doctor_runs(opts.env))
@@ -328,10 +331,18 @@ def _wants_color(out: TextIO, env: dict[str, str]) -> bool:
 
 
 def redactor_for(project: Project) -> Redactor:
-    """The Redactor of everything printed about the project: every secret value it defines, masked."""
+    """The Redactor of everything printed about the project: every secret value it defines, masked
+    (built once for the last project asked: a preflight builds it before its checks run)."""
+    if _REDACTOR and _REDACTOR[0][0] is project:
+        return _REDACTOR[0][1]
     from doctor.known_secrets import project_redactor
 
-    return project_redactor(project)
+    redactor = project_redactor(project)
+    _REDACTOR[:] = [(project, redactor)]
+    return redactor
+
+
+_REDACTOR: list[tuple[Project, Redactor]] = []  # the last project's redactor
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -199,7 +199,7 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     `project` is one the caller already built from `options.project` (and may have read);
     `progress` is told what runs (see run_checks).
     """
-    from doctor.host import Host
+    from doctor.host import PROBES, Host
     from doctor.project import Project
 
     registry = registry or load_registry()
@@ -209,8 +209,12 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     for probe in sorted({probe for cls in chosen for probe in cls.prefetch}):
         host.prefetch(probe)
     checks = [cls(options.severities.get(cls.id)) for cls in chosen]
-    # a check whose probe was started early runs last (its probe gets the whole run); results keep id order
-    report = run_checks(sorted(checks, key=lambda c: bool(c.prefetch)), project, host, project.root, progress)
+    # a check whose probe was started early runs after the others (its probe gets the whole run),
+    # the one waiting on the slowest probe last; the results keep id order
+    def waits(check: Check) -> int:
+        return max((PROBES.index(p) + 1 if p in PROBES else 1 for p in check.prefetch), default=0)
+
+    report = run_checks(sorted(checks, key=waits), project, host, project.root, progress)
     report = Report(report.project_dir, tuple(sorted(report.results, key=lambda r: r.check)))
     plugin_results = tuple(
         CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors

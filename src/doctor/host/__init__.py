@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from doctor.host.shell import ShellPaths
 
 PROBE_TIMEOUT = 2.0
+# the probes Host.prefetch starts, by how long they usually take to answer, quickest first: the
+# engine runs the checks that wait on the slowest last, so each probe has the most time and
+# what follows a long wait is short (the user's login shell can take half a second)
+PROBES = ("containers", "images", "compose_version", "shell")
 
 
 class Host:
