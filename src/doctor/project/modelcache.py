@@ -268,7 +268,7 @@ def _write(folder: Path, name: str, data: bytes) -> None:
             return
         if info.st_mode & 0o077:  # made by an older doctor (login-path.json): entries hold .env values
             os.chmod(folder, 0o700)
-        write_atomic(folder / name, data)
+        write_atomic(folder / name, data, durable=False)  # a cache: an entry torn by a crash fails to load, a miss
         _prune(folder, name)
     except OSError:
         return
