@@ -341,6 +341,49 @@ def test_the_secrets_a_file_gives_away_are_remembered_and_an_edit_misses(tmp_pat
     assert ran.count("secrets-in-text") == 1
 
 
+def test_a_file_that_could_not_be_read_is_not_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An I/O error (EIO on a network mount, a permission fixed by joining a group) leaves the
+    stat stamp as it was: what a compute made of it must not answer the next run."""
+    import errno
+
+    from doctor import known_secrets
+    from doctor.known_secrets import project_redactor
+    from doctor.project import Project, ProjectOptions
+
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  cache:\n    image: redis\n"
+                       "    command: redis-server --requirepass Zq8vLx2mTT9wPp\n")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.doctor]\nignore = ["path-gap"]\n')
+    age(tmp_path)
+    real_open, real_read = os.open, Path.read_text
+    failing = {str(compose), str(pyproject)}
+
+    def eio_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path) in failing:
+            raise OSError(errno.EIO, "Input/output error")
+        return real_open(path, *args, **kwargs)
+
+    def eio_read(self: Path, *args: Any, **kwargs: Any) -> str:
+        if str(self) in failing:
+            raise OSError(errno.EIO, "Input/output error")
+        return real_read(self, *args, **kwargs)
+
+    def masked() -> str:
+        return project_redactor(Project(ProjectOptions(path=tmp_path, env={}))).text("Zq8vLx2mTT9wPp")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(known_secrets.os, "open", eio_open)
+        patch.setattr(Path, "read_text", eio_read)
+        assert masked() == "Zq8vLx2mTT9wPp"  # the file could not be read: its secret is not known
+        with pytest.raises(ConfigError, match="cannot read"):
+            read_pyproject(pyproject)
+    new_process()  # the disk answers again, the files unchanged
+    assert masked() == "***"
+    table = read_pyproject(pyproject)
+    assert table is not None and "ignore" in table.value
+
+
 def test_dotenv_calls_are_remembered_per_module(tmp_path: Path) -> None:
     from doctor.project.appenv import dotenv_calls
 

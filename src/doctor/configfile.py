@@ -40,6 +40,10 @@ def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
+        if isinstance(exc, OSError):
+            from doctor.project.memo import unreadable
+
+            unreadable()  # not a fact of the file: a later run reads it again
         raise ConfigError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path) from None
 
 

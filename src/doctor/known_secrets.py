@@ -87,14 +87,24 @@ def read_capped(path: Path, limit: int = MAX_FILE) -> str:
     """A regular file's text (up to `limit` bytes, undecodable bytes replaced); "" for anything else."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):  # absent: a fact its stamp records
         return ""
+    except OSError:
+        return _unreadable()
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return ""
         with os.fdopen(os.dup(fd), "rb") as handle:
             return handle.read(limit).decode("utf-8", errors="replace")
     except OSError:
-        return ""
+        return _unreadable()
     finally:
         os.close(fd)
+
+
+def _unreadable() -> str:
+    """"" for a file that could not be read, which the file-fact memo must not keep as its text."""
+    from doctor.project.memo import unreadable
+
+    unreadable()
+    return ""

@@ -91,6 +91,9 @@ def _python_text(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
+        from doctor.project.memo import unreadable
+
+        unreadable()
         return None
 
 

@@ -71,12 +71,25 @@ _header: list[tuple[Any, ...]] = []
 _at_exit: list[bool] = []
 
 
+_UNSURE: list[bool] = []  # one flag per compute running (they nest): it met a file it could not read
+
+
+def unreadable() -> None:
+    """Say that the running compute met a file it could not read (an I/O error, a permission, a
+    file vanished): its value is returned but not kept, as a read error leaves the stat stamp
+    as it was (an EIO on a network mount, a group the user just joined); the next run reads
+    again. Readers call it where they turn an OSError into a fallback value."""
+    if _UNSURE:
+        _UNSURE[-1] = True
+
+
 def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
              compute: Callable[[], T], keep: tuple[type[BaseException], ...] = ()) -> T:
     """`compute()`'s value, from the store when `kind`, `args` and every file in `files` are as
     they were when it was stored. `compute` must read nothing but those files (and doctor's
     code); `args` must be plain data (tuples, strings, numbers). An exception of a `keep`
-    type is remembered and raised again; any other passes through and is not remembered."""
+    type is remembered and raised again; any other passes through and is not remembered.
+    Nothing is remembered of a compute that called `unreadable()`."""
     store = _store()
     if store is None:
         return compute()
@@ -93,12 +106,17 @@ def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
             if raised:
                 raise value
             return value  # type: ignore[no-any-return]
+    _UNSURE.append(False)
     try:
         value = compute()
     except keep as exc:
-        _keep(store, key, stamps, True, exc)
+        if not _UNSURE[-1]:
+            _keep(store, key, stamps, True, exc)
         raise
-    _keep(store, key, stamps, False, value)
+    finally:
+        unsure = _UNSURE.pop()
+    if not unsure:
+        _keep(store, key, stamps, False, value)
     return value
 
 

@@ -85,6 +85,11 @@ def read_regular_text(path: Path, limit: int = TEXT_LIMIT) -> str | None:
     `Path.read_text`), or None when it cannot be read."""
     try:
         text = read_regular(path, limit).decode("utf-8", "replace")
+    except (RefusedFile, FileNotFoundError, NotADirectoryError):  # a fact of its stat (kind, size, absence)
+        return None
     except OSError:
+        from doctor.project.memo import unreadable
+
+        unreadable()
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -166,7 +166,12 @@ def _workflow(path: Path) -> list[Declared]:
 def _lines(path: Path) -> list[str]:
     try:
         return path.read_text(encoding="utf-8-sig").splitlines() if path.is_file() else []
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
+        return []
+    except OSError:
+        from doctor.project.memo import unreadable
+
+        unreadable()
         return []
 
 

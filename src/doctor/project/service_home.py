@@ -174,6 +174,9 @@ def _workspace_patterns(pyproject: Path) -> tuple[str, ...]:
     try:
         text = pyproject.read_text(errors="replace")
     except OSError:
+        from doctor.project.memo import unreadable
+
+        unreadable()
         return ()
     if "workspace" not in text:
         return ()  # no `[tool.uv.workspace]` (nor `workspace =` under `[tool.uv]`): no second TOML parse

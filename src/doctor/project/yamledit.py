@@ -54,6 +54,10 @@ def read_text(source: Source) -> str:
         try:
             return source.read_text(encoding="utf-8")  # universal newlines: the fixer restores CRLF
         except (OSError, UnicodeDecodeError) as exc:
+            if isinstance(exc, OSError):
+                from doctor.project.memo import unreadable
+
+                unreadable()
             raise YamlEditError(f"cannot read {source.name}: {exc}") from None
     return source.replace("\r\n", "\n")
 
