@@ -474,3 +474,24 @@ def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, t
     # the corpus copies hold no pyproject.toml and no load_dotenv, and these checks build no override
     # edit there (they stay quiet): this guards that a warm run changes nothing; the facts are tested above
     assert [u for u in used[1::2] if not u.endswith(":")] == []
+
+
+@pytest.mark.parametrize("case", ["compose-in-a-subfolder", "config-error"])
+def test_a_run_writes_no_cache_into_the_repository_that_is_home(tmp_path: Path, case: str) -> None:
+    """HOME is the repository (CI containers): a compose file in `.devcontainer/`, or a run that
+    stops on a bad [tool.doctor] before any model loads, leaves no `.cache/` for git status."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    project = repo / ".devcontainer" if case == "compose-in-a-subfolder" else repo
+    project.mkdir(exist_ok=True)
+    (project / "compose.yaml").write_text(
+        "services:\n  cache:\n    image: redis\n    command: redis-server --requirepass Zq8vLx2mTT9wPp\n")
+    if case == "config-error":
+        (repo / "pyproject.toml").write_text("[tool.doctor]\nignore = [\n")
+    age(repo)
+    env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
+    env.update(HOME=str(repo), DOCKER_HOST="unix:///nonexistent/docker.sock", NO_COLOR="1")
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(project)], capture_output=True,
+                          text=True, env=env, timeout=120, cwd=repo)
+    assert done.returncode == (2 if case == "config-error" else 0), done.stdout + done.stderr
+    assert not (repo / ".cache").exists(), sorted(p.name for p in (repo / ".cache").rglob("*"))

@@ -109,9 +109,12 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     `progress` (the console on a terminal) prints the header once the project is found and
     shows what runs while the checks run.
     """
+    from doctor.cachedir import keep_out
     from doctor.host.early import start_early
 
     start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
+    # no cache lands in the project, even when the run stops on its configuration (before the model)
+    keep_out(opts.path if opts.path.is_dir() else opts.path.parent)
     from doctor.config import BASELINE_FILE
     from doctor.engine import Run, RunOptions, entry_points, load_registry
     from doctor.engine import preflight as run

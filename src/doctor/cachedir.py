@@ -27,10 +27,18 @@ _PROJECTS: list[str] = []  # the real paths of the project folders this process 
 
 
 def keep_out(project_dir: str | os.PathLike[str]) -> None:
-    """Note a project folder of this run: no cache file is written inside it."""
-    root = os.path.realpath(project_dir)
-    if root not in _PROJECTS:
-        _PROJECTS.append(root)
+    """Note a project folder of this run, and the git work tree it lies in: no cache file is
+    written inside either (HOME is the repository and the compose file in `.devcontainer/`)."""
+    here = os.path.realpath(project_dir)
+    if here not in _PROJECTS:
+        _PROJECTS.append(here)
+    while not os.path.lexists(os.path.join(here, ".git")):
+        parent = os.path.dirname(here)
+        if parent == here:
+            return  # in no git work tree: the folder alone
+        here = parent
+    if here not in _PROJECTS:
+        _PROJECTS.append(here)
 
 
 def in_project(path: str | os.PathLike[str]) -> bool:

@@ -79,7 +79,9 @@ def load_model(options: ProjectOptions, parsed: dict[Path, Parsed]) -> tuple[Com
     if hit is not None:
         return hit
     model, features, entry = _load_recorded(options, parsed, key)
-    if entry is not None and not _inside(folder, model.project_dir):
+    from doctor.cachedir import in_project
+
+    if entry is not None and not _inside(folder, model.project_dir) and not in_project(folder):
         _write(folder, name, entry)
     return model, features
 
