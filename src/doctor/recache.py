@@ -129,36 +129,20 @@ def _load(state: _State, env: Mapping[str, str]) -> None:
 
 def _read(folder: str) -> dict[Key, Entry]:
     """The stored table, or {} when there is none, it is another interpreter's, or it is unsound."""
+    from doctor.cachedir import read
+
+    data = read(folder, os.path.basename(table_path(folder)), MAX_BYTES)
+    if data is None:
+        return {}
     try:
         import marshal
 
-        with open(table_path(folder), "rb", opener=_trusted_opener) as handle:
-            data = handle.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            return {}
         key, table = marshal.loads(data)
         if key != interpreter_key() or not isinstance(table, dict):
             return {}
         return {k: v for k, v in table.items() if _sound(k, v)}
     except Exception:  # a cache file is not trusted input: every failure is a miss
         return {}
-
-
-def _trusted_opener(path: str, flags: int) -> int:
-    """Open for reading only what the current user owns and nobody else may write, in such a folder."""
-    import stat
-
-    folder = os.stat(os.path.dirname(path))
-    fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
-    info = os.fstat(fd)
-    if not (stat.S_ISREG(info.st_mode) and stat.S_ISDIR(folder.st_mode) and _owned(info) and _owned(folder)):
-        os.close(fd)
-        raise PermissionError(path)
-    return fd
-
-
-def _owned(info: os.stat_result) -> bool:
-    return info.st_uid == os.geteuid() and not info.st_mode & 0o022
 
 
 def _sound(key: object, entry: object) -> bool:
@@ -191,10 +175,9 @@ def save() -> None:
 
 
 def _write(folder: str, added: dict[Key, Entry]) -> None:
-    import contextlib
     import marshal
 
-    from doctor.cachedir import in_project
+    from doctor.cachedir import in_project, write
 
     if in_project(folder):
         return
@@ -207,32 +190,4 @@ def _write(folder: str, added: dict[Key, Entry]) -> None:
         data = marshal.dumps((interpreter_key(), added))
         if len(data) > MAX_BYTES:
             return
-    if not _own_folder(folder):
-        return
-    path = table_path(folder)
-    tmp = f"{os.path.join(folder, '.' + os.path.basename(path))}.{os.getpid()}.{id(table):x}.doctor-tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _own_folder(folder: str) -> bool:
-    """Make the cache folder (0700) if needed; whether it is the current user's alone."""
-    import contextlib
-    import stat
-
-    os.makedirs(os.path.dirname(folder) or ".", exist_ok=True)
-    with contextlib.suppress(FileExistsError):
-        os.mkdir(folder, 0o700)
-    info = os.lstat(folder)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
-        return False
-    if info.st_mode & 0o077:
-        os.chmod(folder, 0o700)
-    return True
+    write(folder, os.path.basename(table_path(folder)), data)

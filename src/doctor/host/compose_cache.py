@@ -67,16 +67,12 @@ def cache_file(env: Mapping[str, str]) -> str | None:
 
 def load(env: Mapping[str, str], material: list[object]) -> tuple[int, int, int] | bool | None:
     """The cached version (None: neither program answered), or False when there is no valid entry."""
+    from doctor.cachedir import read_json
+
     path = cache_file(env)
-    if path is None:
-        return False
+    entry = read_json(path) if path is not None else None
     import json
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            entry = json.load(handle)
-    except (OSError, ValueError):
-        return False
     if not isinstance(entry, dict) or entry.get("key") != json.loads(json.dumps(material)):
         return False
     at = entry.get("at")
@@ -92,15 +88,8 @@ def load(env: Mapping[str, str], material: list[object]) -> tuple[int, int, int]
 
 def store(env: Mapping[str, str], material: list[object], version: tuple[int, int, int] | None) -> None:
     """Remember the version; a cache that cannot be written is simply not used."""
+    from doctor.cachedir import write_json
+
     path = cache_file(env)
-    if path is None:
-        return
-    import contextlib
-    import json
-    from pathlib import Path
-
-    from doctor.atomic import write_atomic
-
-    entry = {"at": time.time(), "key": material, "version": list(version) if version else None}
-    with contextlib.suppress(OSError, ValueError, TypeError):
-        write_atomic(Path(path), json.dumps(entry).encode("utf-8"), durable=False)  # torn: not JSON, a miss
+    if path is not None:
+        write_json(path, {"at": time.time(), "key": material, "version": list(version) if version else None})

@@ -77,16 +77,14 @@ def cache_file(env: Mapping[str, str]) -> str | None:
 def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | str | None:
     """The cached PATH entries for this shell and environment, why the shell gave none (a str:
     it timed out, FAILURE_AGE at most ago), or None (absent, changed, expired)."""
+    from doctor.cachedir import read_json
+
     path = cache_file(env)
-    if path is None:
+    stored = read_json(path) if path is not None else None
+    if stored is None:
         return None
     import json
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            stored = json.load(handle)
-    except (OSError, ValueError):
-        return None
     key = json.dumps(cache_key(shell, env))
     entry = next((e for e in stored if _same(e, key)), None) if isinstance(stored, list) else None
     if entry is None or not _fresh(entry, time.time()):
@@ -106,27 +104,18 @@ def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = 
     """Remember a login shell's PATH (or that it timed out: `error`, for FAILURE_AGE seconds, so
     a shell slower than the timeout does not cost every run its whole timeout); a cache that
     cannot be written is simply not used."""
-    from doctor.cachedir import in_project
+    from doctor.cachedir import read_json, write_json
 
     path = cache_file(env)
-    if path is None or in_project(path):
+    if path is None:
         return
-    import contextlib
     import json
-    from pathlib import Path
 
-    from doctor.atomic import write_atomic
-
-    with contextlib.suppress(OSError, ValueError):
-        try:
-            with open(path, encoding="utf-8") as handle:
-                current = json.load(handle)
-        except (OSError, ValueError):
-            current = []
-        now = time.time()
-        material = cache_key(shell, env)
-        key = json.dumps(material)
-        kept = [e for e in current if _fresh(e, now) and not _same(e, key)] if isinstance(current, list) else []
-        kept.append({"at": now, "key": material, "entries": list(entries or ())} if error is None
-                    else {"at": now, "key": material, "error": error})
-        write_atomic(Path(path), json.dumps(kept, indent=1).encode("utf-8"), durable=False)  # torn: not JSON, a miss
+    current = read_json(path)
+    now = time.time()
+    material = cache_key(shell, env)
+    key = json.dumps(material)
+    kept = [e for e in current if _fresh(e, now) and not _same(e, key)] if isinstance(current, list) else []
+    kept.append({"at": now, "key": material, "entries": list(entries or ())} if error is None
+                else {"at": now, "key": material, "error": error})
+    write_json(path, kept, indent=1)

@@ -11,7 +11,6 @@ the project a run reads; DOCTOR_NO_CACHE=1 turns it off; an unreadable or malfor
 
 from __future__ import annotations
 
-import json
 import os
 
 TYPE_CHECKING = False
@@ -38,16 +37,15 @@ class StoppedPorts:
         self.learned: dict[str, Bindings] = {}
 
     def _read(self) -> dict[str, Bindings]:
-        if self.path is None:
+        from doctor.cachedir import read_json
+
+        entry = read_json(self.path) if self.path is not None else None
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("engine") != self.engine_url:
             return {}
         try:
-            with open(self.path, encoding="utf-8") as handle:
-                entry = json.load(handle)
-            if entry.get("format") != FORMAT or entry.get("engine") != self.engine_url:
-                return {}
             return {str(cid): tuple((str(ip), int(port), str(proto)) for ip, port, proto in bindings)
                     for cid, bindings in entry["containers"].items()}
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError):  # not this shape
             return {}
 
     def get(self, container_id: str) -> Bindings | None:
@@ -64,16 +62,7 @@ class StoppedPorts:
         """
         if self.path is None or not self.learned:
             return
-        import contextlib
-        from pathlib import Path
-
-        from doctor.atomic import write_atomic
-        from doctor.cachedir import in_project
-
-        if in_project(self.path):  # HOME is the repo in some containers and CI jobs
-            return
+        from doctor.cachedir import write_json
 
         kept = {cid: bindings for cid, bindings in self.known.items() if cid in listed}
-        entry = {"format": FORMAT, "engine": self.engine_url, "containers": kept}
-        with contextlib.suppress(OSError, ValueError, TypeError):
-            write_atomic(Path(self.path), json.dumps(entry).encode("utf-8"), durable=False)  # torn: a miss
+        write_json(self.path, {"format": FORMAT, "engine": self.engine_url, "containers": kept})

@@ -27,9 +27,7 @@ cannot change what the next one gets.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import stat
 import sys
 import time
 import zlib
@@ -183,31 +181,13 @@ def _current_header() -> tuple[Any, ...]:
     return _header[0]
 
 
-def _trusted(info: os.stat_result) -> bool:
-    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
 def _read(folder: str, path: str) -> dict[Any, tuple[tuple[Stamp, ...], bytes]]:
     """The stored entries when the store is sound, ours and of this doctor; else none."""
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
+    from doctor.cachedir import read
+
+    data = read(folder, os.path.basename(path), 2 * MAX_STORE)
+    if data is None:
         return {}
-    try:
-        if not _trusted(os.fstat(dir_fd)):
-            return {}
-        fd = os.open(os.path.basename(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or not _trusted(info) or info.st_size > 2 * MAX_STORE:
-                return {}
-            data = os.read(fd, info.st_size + 1)
-        finally:
-            os.close(fd)
-    except OSError:
-        return {}
-    finally:
-        os.close(dir_fd)
     # a store is not trusted input: a truncated or foreign pickle fails in many ways, each a miss
     try:
         header, check, body = loads(data)
@@ -220,12 +200,8 @@ def _read(folder: str, path: str) -> dict[Any, tuple[tuple[Stamp, ...], bytes]]:
 
 
 def _write(store: _Store) -> None:
-    """Store the newest entries up to MAX_STORE; a folder that is not safely ours or lies in a
-    project this process read (doctor.cachedir.in_project), or any failure, skips it."""
-    from doctor.cachedir import in_project
-
-    if in_project(store.path):
-        return
+    """Store the newest entries up to MAX_STORE (doctor.cachedir.write: not in a project this
+    process read, only in a folder that is safely ours); any failure skips it."""
     entries = store.entries
     total = sum(len(data) for _, data in entries.values())
     for key in list(entries):
@@ -237,20 +213,6 @@ def _write(store: _Store) -> None:
         data = dumps((_current_header(), zlib.crc32(body), body), 5)
     except Exception:
         return
-    from pathlib import Path
+    from doctor.cachedir import write
 
-    from doctor.atomic import write_atomic
-
-    folder = Path(store.folder)
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
-        info = os.lstat(folder)
-        if not stat.S_ISDIR(info.st_mode) or not _trusted(info):
-            return
-        if info.st_mode & 0o077:  # made by an older doctor (login-path.json)
-            os.chmod(folder, 0o700)
-        write_atomic(Path(store.path), data, durable=False)  # not fsynced: a store torn by a crash fails its crc
-    except OSError:
-        return
+    write(store.folder, os.path.basename(store.path), data)  # not fsynced: a store torn by a crash fails its crc

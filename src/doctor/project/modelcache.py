@@ -79,9 +79,7 @@ def load_model(options: ProjectOptions, parsed: dict[Path, Parsed]) -> tuple[Com
     if hit is not None:
         return hit
     model, features, entry = _load_recorded(options, parsed, key)
-    from doctor.cachedir import in_project
-
-    if entry is not None and not _inside(folder, model.project_dir) and not in_project(folder):
+    if entry is not None and not _inside(folder, model.project_dir):
         _write(folder, name, entry)
     return model, features
 
@@ -206,32 +204,14 @@ def _jsonschema_folder() -> str | None:
     return places[0] if places else None
 
 
-def _trusted(info: os.stat_result) -> bool:
-    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
 def _read(folder: Path, name: str, key: tuple[Any, ...],
           env: Mapping[str, str]) -> tuple[ComposeModel, FileFeatures] | None:
     """The stored model when the entry is sound and nothing it was computed from changed."""
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
+    from doctor.cachedir import read
+
+    data = read(folder, name, MAX_ENTRY)
+    if data is None:
         return None
-    try:
-        if not _trusted(os.fstat(dir_fd)):
-            return None
-        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or not _trusted(info) or info.st_size > MAX_ENTRY:
-                return None
-            data = os.read(fd, info.st_size + 1)
-        finally:
-            os.close(fd)
-    except OSError:
-        return None
-    finally:
-        os.close(dir_fd)
     try:
         return _valid(loads(data), key, env)
     # a cache file is not trusted input: a truncated or foreign pickle fails in many ways
@@ -259,21 +239,11 @@ def _write(folder: Path, name: str, data: bytes) -> None:
     """Store an entry; a folder that is not safely ours, or any failure, leaves it unstored."""
     if len(data) > MAX_ENTRY:
         return
-    from doctor.atomic import write_atomic
+    from doctor.cachedir import write
 
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
-        info = os.lstat(folder)
-        if not stat.S_ISDIR(info.st_mode) or not _trusted(info):
-            return
-        if info.st_mode & 0o077:  # made by an older doctor (login-path.json): entries hold .env values
-            os.chmod(folder, 0o700)
-        write_atomic(folder / name, data, durable=False)  # a cache: an entry torn by a crash fails to load, a miss
-        _prune(folder, name)
-    except OSError:
-        return
+    if write(folder, name, data):
+        with contextlib.suppress(OSError):
+            _prune(folder, name)
 
 
 def _prune(folder: Path, kept: str) -> None:
