@@ -8,6 +8,7 @@ import pytest
 from doctor.checks import env_drift
 from doctor.checks.env_drift import KEY, EnvDrift
 from doctor.checks.service_name_drift import ServiceNameDrift
+from test_network_index import counting_ratios
 
 from doctor.host import Host
 from doctor.model import Location
@@ -125,7 +126,6 @@ def test_service_name_drift_on_one_network_reads_each_file_once_and_ranks_few_na
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every app of one big network dials a drifted postgres host: each finding's fix edit once split
     the whole compose file again, and each "did you mean" ranked every postgres on the network."""
-    import difflib
 
     count = 300
     lines = ["services:"]
@@ -138,15 +138,7 @@ def test_service_name_drift_on_one_network_reads_each_file_once_and_ranks_few_na
     reads: list[Path] = []
     real_read = Path.read_text
     monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: reads.append(self) or real_read(self, *a, **k))
-    ratios = 0
-    real_ratio = difflib.SequenceMatcher.ratio
-
-    def counted(self: difflib.SequenceMatcher[str]) -> float:
-        nonlocal ratios
-        ratios += 1
-        return real_ratio(self)
-
-    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", counted)
+    ratios = counting_ratios(monkeypatch)
     findings = list(ServiceNameDrift().run(project, Host(env={})))
     assert len(findings) == count // 2
     for finding in findings:  # app{i} dials dbx{i+1}: the postgres meant is db{i+1}
@@ -154,4 +146,4 @@ def test_service_name_drift_on_one_network_reads_each_file_once_and_ranks_few_na
         assert f"did you mean 'db{meant}'?" in finding.message, finding.message
     assert sum(f.fix is not None and bool(f.fix.edits) for f in findings) == count // 2
     assert len([p for p in reads if p.name == "compose.yaml"]) <= 2
-    assert ratios <= 3 * service_network.NameGroup.RANKED * len(findings)
+    assert len(ratios) <= 3 * service_network.NameGroup.RANKED * len(findings)
