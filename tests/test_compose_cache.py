@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -103,3 +104,105 @@ def test_an_old_or_damaged_entry_is_a_miss(tmp_path: Path, env: dict[str, str],
     assert compose_version(env, 5) == (2, 40, 3)
     assert runs(log) == 3
     assert os.path.getsize(tmp_path / "cache" / "doctor" / compose_cache.FILE) > 10
+
+
+PLUGIN = """#!/bin/sh
+echo "$*" >> "{log}"
+[ "$1" = docker-cli-plugin-metadata ] || exit 1
+echo '{{"SchemaVersion": "0.1.0", "Vendor": "Docker Inc.", "Version": "v{version}", "ShortDescription": "x"}}'
+"""
+
+
+def real_cli(folder: Path) -> Path:
+    """A compiled program named `docker` (a copy of `true`): what compose_cache.plugin takes for the docker CLI.
+    Run, it prints nothing: a version found came from the plugin."""
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / "docker"
+    program.write_bytes(Path("/bin/true").read_bytes())
+    program.chmod(0o755)
+    return program
+
+
+def fake_plugin(folder: Path, log: Path, version: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / "docker-compose"
+    program.write_text(PLUGIN.format(log=log, version=version))
+    program.chmod(0o755)
+    return program
+
+
+def test_the_docker_clis_compose_plugin_is_asked_directly(tmp_path: Path, env: dict[str, str]) -> None:
+    docker = real_cli(tmp_path / "bin")
+    log = tmp_path / "log"
+    plugin = fake_plugin(tmp_path / "home" / ".docker" / "cli-plugins", log, "2.39.1")
+    assert compose_cache.plugin(env, str(docker)) == str(plugin)
+    assert compose_version(env, 5) == (2, 39, 1)
+    assert log.read_text().split() == ["docker-cli-plugin-metadata"]
+
+
+def test_the_plugin_is_found_where_the_cli_looks_first(tmp_path: Path, env: dict[str, str]) -> None:
+    """docker/cli's getPluginDirs: config.json's cliPluginsExtraDirs, then DOCKER_CONFIG's
+    (else ~/.docker's) cli-plugins, then the system folders; a broken symlink is skipped."""
+    docker = real_cli(tmp_path / "bin")
+    log = tmp_path / "log"
+    config = tmp_path / "config"
+    own = fake_plugin(config / "cli-plugins", log, "2.30.0")
+    extra = fake_plugin(tmp_path / "extra", log, "2.31.0")
+    env = {**env, "DOCKER_CONFIG": str(config)}
+    assert compose_cache.plugin(env, str(docker)) == str(own)
+    extra_dirs = [str(tmp_path / "gone"), str(extra.parent)]
+    (config / "config.json").write_text(json.dumps({"cliPluginsExtraDirs": extra_dirs}))
+    (tmp_path / "gone").mkdir()
+    (tmp_path / "gone" / "docker-compose").symlink_to(tmp_path / "nowhere")
+    assert compose_cache.plugin(env, str(docker)) == str(extra)
+    assert compose_version(env, 5) == (2, 31, 0)
+
+
+def test_a_docker_that_is_not_the_docker_cli_is_run_as_it_is(tmp_path: Path, env: dict[str, str]) -> None:
+    """podman's `docker` is a script (or podman itself): `docker compose version` is run, not a plugin."""
+    log = tmp_path / "log"
+    docker = fake_docker(tmp_path / "bin", log, version="5.1.0")
+    fake_plugin(tmp_path / "home" / ".docker" / "cli-plugins", tmp_path / "plugin-log", "2.39.1")
+    assert compose_cache.plugin(env, str(docker)) is None
+    assert compose_version(env, 5) == (5, 1, 0)
+    podman = real_cli(tmp_path / "podman-bin")
+    podman.rename(tmp_path / "podman-bin" / "podman")
+    (tmp_path / "podman-bin" / "docker").symlink_to(tmp_path / "podman-bin" / "podman")
+    assert compose_cache.plugin(env, str(tmp_path / "podman-bin" / "docker")) is None
+    assert not (tmp_path / "plugin-log").exists()
+
+
+def test_a_first_plugin_that_cannot_run_is_left_to_the_cli(tmp_path: Path, env: dict[str, str]) -> None:
+    docker = real_cli(tmp_path / "bin")
+    plugin = fake_plugin(tmp_path / "home" / ".docker" / "cli-plugins", tmp_path / "log", "2.39.1")
+    plugin.chmod(0o644)
+    if os.access(plugin, os.X_OK):
+        pytest.skip("root may run any file")
+    assert compose_cache.plugin(env, str(docker)) is None
+
+
+def test_a_first_plugin_that_is_a_folder_is_left_to_the_cli(tmp_path: Path, env: dict[str, str]) -> None:
+    docker = real_cli(tmp_path / "bin")
+    folder = tmp_path / "home" / ".docker" / "cli-plugins" / "docker-compose"
+    folder.mkdir(parents=True)
+    # skipped, as the CLI skips it: the system folders' plugin, if any, is the one
+    assert compose_cache.plugin(env, str(docker)) in {None, *(os.path.join(d, "docker-compose")
+                                                            for d in compose_cache.UNIX_PLUGIN_DIRS)}
+    (tmp_path / "target").mkdir()
+    (tmp_path / "home" / ".docker" / "cli-plugins" / "docker-compose").rmdir()
+    (tmp_path / "home" / ".docker" / "cli-plugins" / "docker-compose").symlink_to(tmp_path / "target")
+    assert compose_cache.plugin(env, str(docker)) is None  # the CLI would try this one, and fail
+
+
+def test_the_plugin_asked_directly_answers_as_docker_compose_version(docker_engine: str) -> None:
+    """On a machine with the docker CLI and its compose plugin: the version doctor reads from the
+    plugin is the one `docker compose version` prints."""
+    import subprocess
+
+    from doctor.host.facts import parse_compose_version
+
+    env = {**os.environ, "DOCTOR_NO_CACHE": "1"}
+    expected = parse_compose_version(subprocess.run([docker_engine, "compose", "version"], capture_output=True,
+                                                    text=True, timeout=30).stdout)
+    assert expected is not None
+    assert compose_version(env, 10) == expected

@@ -7,11 +7,11 @@ it; the engine then marks that check Skipped with the reason. Nothing here runs 
 from __future__ import annotations
 
 import os
-from functools import cached_property
 
 TYPE_CHECKING = False  # doctor.host.early starts the login shell before typing is worth importing
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+    from functools import cached_property
 
     from doctor.host.context import ExecutionContext
     from doctor.host.engine import EngineConnection
@@ -21,6 +21,28 @@ if TYPE_CHECKING:
     from doctor.host.platform import Platform
     from doctor.host.ports import PortProber
     from doctor.host.shell import ShellPaths
+
+
+
+class _Once:
+    """functools.cached_property, without importing functools (and collections, operator, keyword,
+    reprlib: ~5 ms) before doctor.host.early, which lives here, starts the login shell."""
+
+    def __init__(self, func: Callable[[Host], object]) -> None:
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Host | None, owner: type | None = None) -> object:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)  # then found before this descriptor
+        return value
+
+
+if not TYPE_CHECKING:
+    cached_property = _Once
 
 PROBE_TIMEOUT = 2.0
 # the probes Host.prefetch starts, by how long they usually take to answer, quickest first: the

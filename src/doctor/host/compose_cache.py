@@ -18,12 +18,17 @@ from collections.abc import Mapping
 
 MAX_AGE = 3600.0
 FILE = "compose-version.json"
-# where the docker CLI looks for `docker-compose` (cli-plugins/manager, unix), after the user's folder
-SYSTEM_PLUGIN_DIRS = (
+# where the docker CLI looks for `docker-compose` after its config.json's cliPluginsExtraDirs and
+# its config folder's cli-plugins, in its order (docker/cli cli-plugins/manager, unix)
+UNIX_PLUGIN_DIRS = (
     "/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins",
     "/usr/lib/docker/cli-plugins", "/usr/libexec/docker/cli-plugins",
-    "/Applications/Docker.app/Contents/Resources/cli-plugins",
 )
+# stamped too: Docker Desktop's own folder (its config.json names it, but a key may as well see it)
+SYSTEM_PLUGIN_DIRS = (*UNIX_PLUGIN_DIRS, "/Applications/Docker.app/Contents/Resources/cli-plugins")
+PLUGIN = "docker-compose"
+# the first bytes of a compiled program (ELF; Mach-O 64-bit, both byte orders; a universal binary)
+PROGRAM_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe")
 
 
 def _stamp(path: str) -> list[object]:
@@ -34,28 +39,82 @@ def _stamp(path: str) -> list[object]:
     return [path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
-def key_material(env: Mapping[str, str], programs: Mapping[str, str | None]) -> list[object]:
-    """Everything the version depends on that doctor can see without running a program."""
+def _config(env: Mapping[str, str]) -> tuple[str, list[str]]:
+    """The docker CLI's config.json ("" without HOME or DOCKER_CONFIG) and its cliPluginsExtraDirs."""
     home = env.get("HOME", "")
     config = env.get("DOCKER_CONFIG") or (os.path.join(home, ".docker") if home else "")
-    folders = [os.path.join(config, "cli-plugins")] if config else []
     config_file = os.path.join(config, "config.json") if config else ""
-    if config_file:
-        import json
+    extra: list[str] = []
+    try:
+        with open(config_file, encoding="utf-8") as handle:  # open("") fails: no config.json
+            text = handle.read()
+        import json  # only for a config.json there is
 
-        try:
-            with open(config_file, encoding="utf-8") as handle:
-                extra = json.load(handle).get("cliPluginsExtraDirs")
-            if isinstance(extra, list):
-                folders += [str(f) for f in extra]
-        except (OSError, ValueError, AttributeError):
-            pass
-    folders += SYSTEM_PLUGIN_DIRS
+        named = json.loads(text).get("cliPluginsExtraDirs")
+        if isinstance(named, list):
+            extra = [str(f) for f in named]
+    except (OSError, ValueError, AttributeError):
+        pass
+    return config_file, extra
+
+
+def plugin_folders(env: Mapping[str, str]) -> list[str]:
+    """Where the docker CLI looks for its compose plugin, in its order: config.json's
+    cliPluginsExtraDirs, then DOCKER_CONFIG's (else ~/.docker's) cli-plugins, then the system folders."""
+    config_file, extra = _config(env)
+    own = [os.path.join(os.path.dirname(config_file), "cli-plugins")] if config_file else []
+    return [*extra, *own, *UNIX_PLUGIN_DIRS]
+
+
+def key_material(env: Mapping[str, str], programs: Mapping[str, str | None]) -> list[object]:
+    """Everything the version depends on that doctor can see without running a program."""
+    config_file, _ = _config(env)
+    folders = [*plugin_folders(env), SYSTEM_PLUGIN_DIRS[-1]]
     return [
         sorted((name, _stamp(path) if path else None) for name, path in programs.items()),
         _stamp(config_file) if config_file else None,
-        [_stamp(os.path.join(folder, "docker-compose")) for folder in folders],
+        [_stamp(os.path.join(folder, PLUGIN)) for folder in folders],
     ]
+
+
+def plugin(env: Mapping[str, str], docker: str | None) -> str | None:
+    """The compose plugin `docker compose` would run, when doctor can tell it for sure; else None.
+
+    Asking the plugin itself (`docker-compose docker-cli-plugin-metadata`, as the docker CLI does
+    before it runs one) costs a third of `docker compose version`: the CLI starts, asks every
+    plugin it finds for its metadata, then starts compose again. Only for a `docker` that is the
+    docker CLI: a compiled program named `docker` (podman's `docker` is a script or podman
+    itself), on a unix. Its first candidate is the plugin: a regular file, or a symlink that
+    resolves, named docker-compose in plugin_folders; one not executable is left to the CLI.
+    """
+    if docker is None or os.name != "posix":
+        return None
+    try:
+        real = os.path.realpath(docker)
+        if os.path.basename(real) != "docker":
+            return None
+        with open(real, "rb") as handle:
+            if handle.read(4) not in PROGRAM_MAGIC:
+                return None
+    except OSError:
+        return None
+    import stat
+
+    for folder in plugin_folders(env):
+        candidate = os.path.join(folder, PLUGIN)
+        try:
+            kind = os.lstat(candidate).st_mode
+            if stat.S_ISLNK(kind):
+                kind = os.stat(candidate).st_mode
+            elif not stat.S_ISREG(kind):
+                continue  # neither a file nor a symlink: the CLI skips it too
+        except FileNotFoundError:
+            continue  # absent, or a broken symlink, which the CLI skips too
+        except OSError:
+            return None  # the CLI would try it (a symlink loop, a folder it cannot search)
+        # the CLI's first candidate; one that is no executable file is left to the CLI to report
+        return candidate if stat.S_ISREG(kind) and os.access(candidate, os.X_OK) else None
+    return None
 
 
 def cache_file(env: Mapping[str, str]) -> str | None:

@@ -36,7 +36,8 @@ def parse_compose_version(text: str) -> tuple[int, int, int] | None:
 
 def compose_version(env: Mapping[str, str], timeout: float) -> tuple[int, int, int] | None:
     """The installed compose's version (`docker compose version`, else `docker-compose version`),
-    found on the PATH doctor was given; None when neither answers in time.
+    found on the PATH doctor was given; None when neither answers in time. The docker CLI's
+    compose plugin is asked directly when doctor can tell which one it runs (compose_probe.command).
     """
     from doctor.host import compose_cache
     from doctor.host.which import which_on
@@ -69,21 +70,21 @@ def _ask_compose(env: Mapping[str, str], timeout: float,
             if late:
                 timed_out = True
                 continue
-            found = parse_compose_version(stdout) if status == 0 else None
+            found = parse_compose_version(compose_probe.version_text(probe.argv, stdout)) if status == 0 else None
             if found is not None:
                 return found, False
             continue
         import subprocess  # not imported when the early probe answered
 
+        run = compose_probe.command(env, program) if argv[0] == "docker" else [program, *argv[1:]]
         try:
-            done = subprocess.run([program, *argv[1:]], capture_output=True, text=True, timeout=timeout,
-                                  env=dict(env))
+            done = subprocess.run(run, capture_output=True, text=True, timeout=timeout, env=dict(env))
         except subprocess.TimeoutExpired:
             timed_out = True
             continue
         except OSError:
             continue
-        found = parse_compose_version(done.stdout) if done.returncode == 0 else None
+        found = parse_compose_version(compose_probe.version_text(run, done.stdout)) if done.returncode == 0 else None
         if found is not None:
             return found, False
     return None, timed_out

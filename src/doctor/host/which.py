@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+
+TYPE_CHECKING = False  # collections.abc imports collections: not before the login shell starts
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def which(name: str, entries: Iterable[str]) -> str | None:
