@@ -255,3 +255,22 @@ def test_another_key_is_another_file(tmp_path: Path, listed: list[str]) -> None:
     other = scan_owners(root, USER, (), cache=str(cache))  # other excludes: not this walk's cache
     assert folders(root, listed) == set(FOLDERS) and "skip" not in {str(p) for p in other.excluded_in}
     assert len(os.listdir(cache)) == 2
+
+
+@needs_root
+def test_expired_files_of_other_walks_are_removed_when_one_is_stored(tmp_path: Path, listed: list[str]) -> None:
+    root, cache = build(tmp_path), tmp_path / "cache"
+    walk(root, cache, listed)
+    (mine,) = os.listdir(cache)
+    cache.joinpath("owners-0000000000000000.marshal").write_bytes(b"old")
+    cache.joinpath("owners-1111111111111111.marshal").write_bytes(b"recent")
+    cache.joinpath("model-0.pickle").write_bytes(b"not ours")
+    hour_ago = time.time() - owner_cache.MAX_AGE - 60
+    for name in ("owners-0000000000000000.marshal", "model-0.pickle"):
+        os.utime(cache / name, (hour_ago, hour_ago))
+    os.utime(cache / mine, (hour_ago, hour_ago))
+    walk(root, cache, listed)  # nothing changed: nothing stored, nothing removed
+    assert len(os.listdir(cache)) == 4
+    (root / "new").mkdir()
+    walk(root, cache, listed)
+    assert sorted(os.listdir(cache)) == sorted([mine, "owners-1111111111111111.marshal", "model-0.pickle"])

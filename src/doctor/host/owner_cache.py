@@ -19,6 +19,7 @@ a walk of more than MAX_ITEMS folders and names is not stored. DOCTOR_NO_CACHE=1
 from __future__ import annotations
 
 import marshal
+import os
 import struct
 import zlib
 
@@ -87,5 +88,28 @@ def store(folder: str, root: str, uid: int, exclude: Sequence[str], created: flo
         return False
     from doctor.cachedir import write
 
-    return write(folder, file_name(root, uid, exclude), MAGIC + struct.pack("<I", zlib.crc32(payload)) + payload)
+    name = file_name(root, uid, exclude)
+    if not write(folder, name, MAGIC + struct.pack("<I", zlib.crc32(payload)) + payload):
+        return False
+    _prune(folder, name)
+    return True
+
+
+def _prune(folder: str, keep: str) -> None:
+    """Remove the other walks' files not written for MAX_AGE (so expired: a file is at least as
+    old as its full walk): one file per project root would otherwise pile up in the folder."""
+    import time
+
+    oldest = time.time() - MAX_AGE
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(PREFIX) and entry.name.endswith(SUFFIX) and entry.name != keep:
+                    try:
+                        if entry.stat(follow_symlinks=False).st_mtime < oldest:
+                            os.unlink(entry.path)
+                    except OSError:
+                        continue
+    except OSError:
+        return
 
