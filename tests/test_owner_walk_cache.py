@@ -274,3 +274,13 @@ def test_expired_files_of_other_walks_are_removed_when_one_is_stored(tmp_path: P
     (root / "new").mkdir()
     walk(root, cache, listed)
     assert sorted(os.listdir(cache)) == sorted([mine, "owners-1111111111111111.marshal", "model-0.pickle"])
+
+
+@needs_root
+def test_a_subfolder_chowned_in_place_is_found_at_once(tmp_path: Path, listed: list[str]) -> None:
+    # its own ctime moves, its parent's stamp does not: a cached parent lstat()s its subfolders again
+    root, cache = build(tmp_path), tmp_path / "cache"
+    walk(root, cache, listed)
+    os.lchown(root / "b/d", 0, 0)
+    scan, walked = walk(root, cache, listed)
+    assert "b" not in walked and rel(scan) == {*STRAYS, "b/d"}
