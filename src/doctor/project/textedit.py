@@ -1,0 +1,435 @@
+"""Entries added to a compose override as plain text: what project.yamledit's round trip writes, without ruamel.yaml.
+
+A fix's override edit (project.edits.override_edit) is, in the common case, a few lines inserted
+into the file: keys added to a service's block `environment:` (a mapping or a `- KEY=value` list),
+items appended to its short-syntax `volumes:`, the section or the service added, a new or empty
+override. `insert_entries` writes those lines itself where ruamel.yaml's round trip would put
+them, quoted as it would quote them, for an override of block mappings and one-line scalars that
+the round trip writes back unchanged. Anything else (flow style, anchors, tags, multi-line or
+quoted-with-escapes scalars, indentation the round trip would normalise, values it would rewrite
+such as `~` or `True`) returns None, and the caller takes the ruamel path. Every result is read
+back with doctor's own loader and must be the old model plus exactly the wanted entries.
+
+The whole-file Edit convention (`whole_file_edit`, `keep_comments`, `read_text`) and the file's
+indentation guess live here too, so that neither path needs ruamel.yaml to build the Edit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import Edit
+
+Source = str | Path | None
+Additions = Mapping[str, Mapping[str, str] | Sequence[str]]
+
+_BLOCK_KEY = lazy(r"^( *)(?:[^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\")\s*:\s*(?:[&!]\S+\s*)*(?:#.*)?$")
+_SAFE_PLAIN = lazy(r"^[A-Za-z0-9_./@+-]+$")  # yamledit.add_environment writes these plain, others double-quoted
+_SERVICES_KEY = lazy(r"^services\s*:", re.MULTILINE)
+_KEY = lazy(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_KEY_LINE = lazy(r"([A-Za-z_][A-Za-z0-9_.-]*):(.*)")
+_TAIL = lazy(r"(?: +#.*)?")
+_QUOTED = lazy(r"'(?:[^']|'')*'|\"[^\"\\]*\"")
+_PLAIN = lazy(r"(.+?)((?: +#.*)?)")
+# the plain scalars ruamel.yaml's YAML 1.2 resolver reads as something else than a string (its
+# resolver.py: bool, float, int, null, merge, timestamp, value, yaml): written back quoted
+_NOT_STR = lazy(r"""(?x)^(?:true|True|TRUE|false|False|FALSE
+  |[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+  |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+  |[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+
+  |~|null|Null|NULL||<<|=|!|&|\*
+  |[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+  |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[\ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+   (?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""")
+_KEPT_PLAIN = lazy(r"(?:0|[1-9][0-9]*|true|false)")  # non-strings the round trip writes back as they were
+_LONGEST = 200  # far below ruamel's line width (4096): no value of ours is ever wrapped
+
+
+class YamlEditError(ValueError):
+    """The file cannot be edited safely (not YAML, not a mapping, a shared anchor in the way)."""
+
+
+def read_text(source: Source) -> str:
+    """`source` itself when a string, else the file's text ("\\n" newlines), "" when absent."""
+    if source is None:
+        return ""
+    if isinstance(source, Path):
+        if not source.exists():
+            return ""
+        try:
+            return source.read_text(encoding="utf-8")  # universal newlines: the fixer restores CRLF
+        except (OSError, UnicodeDecodeError) as exc:
+            if isinstance(exc, OSError):
+                from doctor.project.memo import unreadable
+
+                unreadable()
+            raise YamlEditError(f"cannot read {source.name}: {exc}") from None
+    return source.replace("\r\n", "\n")
+
+
+def whole_file_edit(path: Path, new_text: str, old_text: str | None = None) -> Edit | None:
+    """The Edit that turns the file into `new_text`, or None when it already is.
+
+    Convention (the fixer's): a file that exists is replaced whole by
+    `Edit(path, old=<entire old text>, new=<entire new text>, line=1)`, refused when the file
+    no longer holds exactly `old`; a file that does not exist is created by the append form
+    `Edit(path, old="", new=<text>, line=None)`.
+    """
+    old = read_text(path) if old_text is None else old_text
+    new_text = keep_comments(old, new_text)
+    if old == new_text:
+        return None
+    if not path.exists():
+        return Edit(path, "", new_text, None)
+    return Edit(path, old, new_text, 1)
+
+
+def keep_comments(old: str, new: str) -> str:
+    """`new` with every comment-only and blank line of `old` that the round trip dropped put back
+    where it stood: ruamel loses a comment that follows a tagged or rewritten sequence, and a fix
+    must change only what it means to change.
+    """
+    import difflib
+
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out.extend(before[a1:a2])
+            continue
+        kept = [line for line in before[a1:a2] if _is_comment_or_blank(line) and line not in after[b1:b2]]
+        out.extend(after[b1:b2])
+        out.extend(kept)
+    text = "".join(out)
+    if new.endswith("\n") and not text.endswith("\n"):
+        text += "\n"
+    return text
+
+
+def _is_comment_or_blank(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, dash offset) as the file already writes them.
+
+    ruamel's own guess reads one sequence only and mixes the two up when a file indents
+    mappings by 2 and sequences by 4; this looks at the first block of each kind instead.
+    """
+    mapping: int | None = None
+    offset: int | None = None
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for parent, child in itertools.pairwise(lines):
+        head = _BLOCK_KEY.match(parent)
+        if head is None:
+            continue
+        parent_col = len(head.group(1))
+        child_col = len(child) - len(child.lstrip(" "))
+        if child.lstrip().startswith("- "):
+            if offset is None and child_col >= parent_col:
+                offset = child_col - parent_col
+        elif mapping is None and child_col > parent_col:
+            mapping = child_col - parent_col
+        if mapping is not None and offset is not None:
+            break
+    mapping = mapping or 2
+    offset = 2 if offset is None else offset
+    return mapping, offset + 2, offset
+
+
+def indent_of(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, dash offset) the round trip writes `text` with: guessed from
+    the part from `services:` on in a file that mixes styles, as that is the part a fix edits."""
+    services = _SERVICES_KEY.search(text)
+    return guess_indent(text[services.start():] if services else text)
+
+
+class _Block:
+    """A block mapping or sequence of the file: its column, its last line, its keys and nested blocks."""
+
+    __slots__ = ("children", "column", "keys", "last", "seq")
+
+    def __init__(self, column: int, seq: bool, line: int) -> None:
+        self.column = column
+        self.seq = seq
+        self.last = line
+        self.keys: set[str] = set()
+        self.children: dict[str, _Block] = {}
+
+
+def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
+    """The file's block structure, or None unless every line is one the round trip writes back
+    unchanged: blank, a comment, `key:`, `key: scalar` or `- scalar` (one-line scalars, an optional
+    comment), each nested block at the file's own indentation."""
+    root = _Block(0, False, -1)
+    stack = [root]
+    opener: tuple[_Block, str, int] | None = None  # the last key with nothing after it
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        body = line.lstrip(" ")
+        column = len(line) - len(body)
+        if body.startswith("#"):
+            continue
+        if line[-1] == " " or "\t" in line or not line.isprintable():
+            return None
+        item = body.startswith("- ")
+        if opener is not None:
+            parent, key, at = opener
+            opener = None
+            if column == at + (offset if item else mapping) and (item or column > at):
+                child = _Block(column, item, index)
+                parent.children[key] = child
+                stack.append(child)
+            elif column > at:
+                return None
+        while stack[-1].column > column or (stack[-1].column == column and stack[-1].seq and not item):
+            stack.pop()
+        block = stack[-1]
+        if block.column != column or block.seq != item:
+            return None
+        for open_block in stack:
+            open_block.last = index
+        if item:
+            if _scalar_end(body[2:]) is None:
+                return None
+            continue
+        found = _KEY_LINE.fullmatch(body)
+        if found is None or found.group(1) in block.keys or _NOT_STR.match(found.group(1)):
+            return None
+        block.keys.add(found.group(1))
+        rest = found.group(2)
+        if not rest or _TAIL.fullmatch(rest):
+            opener = (block, found.group(1), column)
+        elif rest[0] != " " or _scalar_end(rest[1:]) is None:
+            return None
+    return root if root.keys else None
+
+
+def _scalar_end(text: str) -> int | None:
+    """Where the one-line scalar at the start of `text` ends (a comment may follow), or None unless
+    the round trip writes it back as it is."""
+    if text[:1] in ("'", '"'):
+        found = _QUOTED.match(text)
+        if found is None or not _TAIL.fullmatch(text[found.end():]):
+            return None
+        return found.end()
+    plain = _PLAIN.fullmatch(text)
+    if plain is None:
+        return None
+    value = plain.group(1)
+    if not _plain_ok(value) or (_NOT_STR.match(value) and not _KEPT_PLAIN.fullmatch(value)):
+        return None
+    return len(value)
+
+
+def _plain_ok(value: str) -> bool:
+    """Whether ruamel.yaml's emitter writes this printable-ASCII string plain in block context
+    (its Emitter.analyze_scalar, allow_block_plain)."""
+    if not value:
+        return True
+    if value.startswith(("---", "...")) or value[0] in "#,[]{}&*!|>'\"%@`" or " " in (value[0], value[-1]):
+        return False
+    if value[0] in "?:-" and (len(value) == 1 or value[1] == " "):
+        return False
+    return not any((ch == ":" and (i + 1 == len(value) or value[i + 1] == " ")) or (ch == "#" and value[i - 1] == " ")
+                   for i, ch in enumerate(value) if i)
+
+
+def emitted(value: str, double_quoted: bool = False) -> str | None:
+    """`value` as ruamel.yaml writes a str (`double_quoted`: a DoubleQuotedScalarString); None
+    when it may write it otherwise than this knows (not printable ASCII, long)."""
+    if len(value) > _LONGEST or not all(" " <= ch <= "~" for ch in value):
+        return None
+    if not double_quoted and _plain_ok(value) and not _NOT_STR.match(value):
+        return value
+    if double_quoted or "'" in value:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"'{value}'"
+
+
+def insert_entries(path: Path, text: str, section: str, additions: Additions) -> str | None:
+    """`text` with `additions` made the way project.yamledit's add_environment (section
+    "environment": service -> {KEY: value}) or add_volume (section "volumes": service -> [volume])
+    would make them, byte for byte; None when this cannot be sure of that."""
+    if section == "environment":
+        if not all(isinstance(items, Mapping) for items in additions.values()):
+            return None
+    elif section != "volumes" or any(isinstance(items, Mapping) for items in additions.values()):
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    mapping, _, offset = indent_of(text)
+    root = _outline(lines, mapping, offset) if text else _Block(0, False, -1)
+    if root is None:
+        return None
+    old = _model(text, path)
+    if old is None:
+        return None
+    plan = _plan(lines, root, old, section, additions, mapping, offset)
+    if plan is None:
+        return None
+    inserts, expected = plan
+    new_lines = list(lines)
+    # bottom up; at one place, the entries of a deeper block come first (they end before it)
+    for at, _, _, added in sorted(inserts, key=lambda x: (x[0], -x[1], x[2]), reverse=True):
+        new_lines[at:at] = added
+    new = "".join(line + "\n" for line in new_lines)
+    return new if new != text and _model(new, path) == expected else None
+
+
+def _model(text: str, path: Path) -> dict[str, object] | None:
+    """The file's one document as doctor reads it ({} when empty), or None (not one mapping, not YAML)."""
+    from doctor.project.yamlload import YamlError, parse_bytes
+
+    try:
+        docs, tags = parse_bytes(text.encode("utf-8"), path)
+    except YamlError:
+        return None
+    if tags or len(docs) > 1 or (docs and docs[0] is None):
+        return None
+    return _plain(docs[0]) if docs and docs[0] is not None else {}
+
+
+def _plain(value: dict[str, object]) -> dict[str, object]:
+    """A deep copy as plain dicts and lists, to build the expected model in."""
+    return {key: _plain(item) if isinstance(item, dict) else _plain_list(item) if isinstance(item, list) else item
+            for key, item in value.items()}
+
+
+def _plain_list(value: list[object]) -> list[object]:
+    return [_plain(item) if isinstance(item, dict) else _plain_list(item) if isinstance(item, list) else item
+            for item in value]
+
+
+Insert = tuple[int, int, int, list[str]]  # (line index, column of the block it ends, order, lines)
+Entry = tuple[str | None, str]  # (env key, or None for a volume; value)
+
+
+def _plan(lines: list[str], root: _Block, old: dict[str, object], section: str, additions: Additions,
+          mapping: int, offset: int) -> tuple[list[Insert], dict[str, object]] | None:
+    """The lines to insert (where ruamel's dump puts them) and the model expected after them, or None."""
+    services = root.children.get("services")
+    if ("services" in root.keys) != (services is not None) or (services is not None and services.seq):
+        return None
+    model = old.setdefault("services", {})
+    if not isinstance(model, dict):
+        return None
+    inserts: list[Insert] = []
+    new_services: list[str] = []
+    for order, (name, items) in enumerate(additions.items()):
+        if name in model and not isinstance(model[name], dict):
+            return None
+        svc = model.setdefault(name, {})
+        entries = _new_entries(svc, section, items)
+        if entries is None:
+            return None
+        if not entries:
+            if not svc:
+                del model[name]
+            continue
+        block = services.children.get(name) if services is not None else None
+        if services is not None and (name in services.keys) != (block is not None):
+            return None
+        target = block.children.get(section) if block is not None else None
+        if block is not None and ((section in block.keys) != (target is not None)
+                                  or (target is not None and target.seq != isinstance(svc.get(section), list))):
+            return None
+        if target is not None:
+            where, column = _after(lines, target), target.column
+            added = _items(section, entries, target.seq, column)
+        elif block is not None:
+            where, column = _after(lines, block), block.column
+            added = _section(section, entries, column, mapping, offset)
+        else:
+            body = _section(section, entries, 2 * mapping, mapping, offset)
+            if body is None or not _KEY.fullmatch(name) or _NOT_STR.match(name):
+                return None
+            new_services += [" " * mapping + f"{name}:", *body]
+            continue
+        if added is None:
+            return None
+        inserts.append((where, column, order, added))
+    if new_services:
+        if services is None:
+            inserts.append((len(lines), -1, len(additions), ["services:", *new_services]))
+        else:
+            inserts.append((_after(lines, services), services.column, len(additions), new_services))
+    if not old["services"] and "services" not in root.keys:
+        del old["services"]
+    return inserts, old
+
+
+def _new_entries(svc: dict[str, object], section: str, items: Mapping[str, str] | Sequence[str]) -> list[Entry] | None:
+    """The entries of `items` the service lacks (added to `svc`, the model), or None when its
+    section is neither absent nor a list (volumes) or a list of strings or a mapping (environment)."""
+    if section in svc and not isinstance(svc[section], list | dict):
+        return None
+    known = svc.get(section)
+    entries: list[Entry] = []
+    if isinstance(items, Mapping):
+        if isinstance(known, list):
+            if not all(isinstance(item, str) for item in known):
+                return None
+            present = {str(item).partition("=")[0] for item in known}
+            entries = [(key, value) for key, value in items.items() if key not in present]
+            known.extend(f"{key}={value}" for key, value in entries)
+        else:
+            if known is None:
+                known = {}
+            assert isinstance(known, dict)
+            entries = [(key, value) for key, value in items.items() if key not in known]
+            known.update(entries)
+    else:
+        if known is None:
+            known = []
+        if not isinstance(known, list):
+            return None
+        for volume in items:
+            if volume not in known:
+                entries.append((None, volume))
+                known.append(volume)
+    if entries:
+        svc[section] = known
+    return entries
+
+
+def _items(section: str, entries: list[Entry], seq: bool, column: int) -> list[str] | None:
+    """The entries as lines of a block at `column`: `- KEY=value` or `- volume` items, or `KEY: value`."""
+    out: list[str] = []
+    for key, value in entries:
+        if seq:
+            text = emitted(value if key is None else f"{key}={value}")
+            line = None if text is None else f"{' ' * column}- {text}"
+        elif key is None or not _KEY.fullmatch(key) or _NOT_STR.match(key):
+            line = None
+        else:
+            text = emitted(value, double_quoted=not _SAFE_PLAIN.match(value))
+            line = None if text is None else f"{' ' * column}{key}: {text}"
+        if line is None:
+            return None
+        out.append(line)
+    return out
+
+
+def _section(section: str, entries: list[Entry], column: int, mapping: int, offset: int) -> list[str] | None:
+    """`section:` at `column` with the entries under it, as the round trip writes a new one."""
+    seq = section == "volumes"
+    items = _items(section, entries, seq, column + (offset if seq else mapping))
+    return None if items is None else [f"{' ' * column}{section}:", *items]
+
+
+def _after(lines: list[str], block: _Block) -> int:
+    """Where ruamel's dump puts an entry appended to `block`: after its last line and the blank and
+    comment lines that follow it (the round trip hangs those on the block's last value)."""
+    at = block.last + 1
+    while at < len(lines) and (not lines[at].strip() or lines[at].lstrip().startswith("#")):
+        at += 1
+    return at
