@@ -35,6 +35,10 @@ _KEY_LINE = lazy(r"([A-Za-z_][A-Za-z0-9_.-]*):(.*)")
 _TAIL = lazy(r"(?: +#.*)?")
 _QUOTED = lazy(r"'(?:[^']|'')*'|\"[^\"\\]*\"")
 _PLAIN = lazy(r"(.+?)((?: +#.*)?)")
+# a one-line flow list as the round trip writes it: `[]`, `["sleep", "60"]`, `[a, 'b']`
+_FLOW_ITEM = r"'(?:[^']|'')*'|\"[^\"\\]*\"|([A-Za-z0-9_./$][A-Za-z0-9_./@+:=$-]*)"
+_FLOW = lazy(rf"\[(?:(?:{_FLOW_ITEM})(?:, (?:{_FLOW_ITEM}))*)?\]")
+_FLOW_ITEMS = lazy(_FLOW_ITEM)
 # the plain scalars ruamel.yaml's YAML 1.2 resolver reads as something else than a string (its
 # resolver.py: bool, float, int, null, merge, timestamp, value, yaml): written back quoted
 _NOT_STR = lazy(r"""(?x)^(?:true|True|TRUE|false|False|FALSE
@@ -166,12 +170,12 @@ class _Block:
 def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
     """The file's block structure, or None unless every line is one the round trip writes back
     unchanged: blank, a comment, `key:`, `key: scalar` or `- scalar` (one-line scalars, an optional
-    comment), each nested block at the file's own indentation."""
+    comment), `- key: ...` starting a mapping in a list, each nested block at the file's own indentation."""
     root = _Block(0, False, -1)
     stack = [root]
     opener: tuple[_Block, str, int] | None = None  # the last key with nothing after it
     for index, line in enumerate(lines):
-        if not line:
+        if not line or (index == 0 and line == "---"):  # the round trip keeps a leading `---`
             continue
         body = line.lstrip(" ")
         column = len(line) - len(body)
@@ -196,11 +200,15 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
             return None
         for open_block in stack:
             open_block.last = index
+        found = _KEY_LINE.fullmatch(body[2:] if item else body)
         if item:
-            if _scalar_end(body[2:]) is None:
-                return None
-            continue
-        found = _KEY_LINE.fullmatch(body)
+            if found is None or (found.group(2) and found.group(2)[0] != " "):  # `- scalar`, not `- key: ...`
+                if _scalar_end(body[2:]) is None:
+                    return None
+                continue
+            column += 2  # a mapping in a list: its keys line up after the dash
+            block = _Block(column, False, index)
+            stack.append(block)
         if found is None or found.group(1) in block.keys or _NOT_STR.match(found.group(1)):
             return None
         block.keys.add(found.group(1))
@@ -215,18 +223,24 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
 def _scalar_end(text: str) -> int | None:
     """Where the one-line scalar at the start of `text` ends (a comment may follow), or None unless
     the round trip writes it back as it is."""
-    if text[:1] in ("'", '"'):
-        found = _QUOTED.match(text)
-        if found is None or not _TAIL.fullmatch(text[found.end():]):
+    if text[:1] in ("'", '"', "["):
+        found = (_FLOW if text[0] == "[" else _QUOTED).match(text)
+        if found is None or not _TAIL.fullmatch(text[found.end():]) or not all(
+                _kept_plain(plain) for plain in _FLOW_ITEMS.findall(found.group(0)) if plain):
             return None
         return found.end()
     plain = _PLAIN.fullmatch(text)
     if plain is None:
         return None
     value = plain.group(1)
-    if not _plain_ok(value) or (_NOT_STR.match(value) and not _KEPT_PLAIN.fullmatch(value)):
-        return None
-    return len(value)
+    return len(value) if _plain_ok(value) and _kept_plain(value) else None
+
+
+def _kept_plain(value: str) -> bool:
+    """Whether the round trip writes this plain scalar back as it is: a string, or one of _KEPT_PLAIN
+    (`True` comes back `true`, `~` empty)."""
+    return value[-1] != ":" and not value.startswith("...") and (
+        not _NOT_STR.match(value) or _KEPT_PLAIN.fullmatch(value) is not None)
 
 
 def _plain_ok(value: str) -> bool:
