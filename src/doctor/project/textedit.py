@@ -17,7 +17,6 @@ indentation guess live here too, so that neither path needs ruamel.yaml to build
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -28,13 +27,12 @@ Source = str | Path | None
 Additions = Mapping[str, Mapping[str, str] | Sequence[str]]
 
 _BLOCK_KEY = lazy(r"^( *)(?:[^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\")\s*:\s*(?:[&!]\S+\s*)*(?:#.*)?$")
-_SAFE_PLAIN = lazy(r"^[A-Za-z0-9_./@+-]+$")  # yamledit.add_environment writes these plain, others double-quoted
-_SERVICES_KEY = lazy(r"^services\s*:", re.MULTILINE)
-_KEY = lazy(r"[A-Za-z_][A-Za-z0-9_.-]*")
-_KEY_LINE = lazy(r"([A-Za-z_][A-Za-z0-9_.-]*):(.*)")
-_TAIL = lazy(r"(?: +#.*)?")
-_QUOTED = lazy(r"'(?:[^']|'')*'|\"[^\"\\]*\"")
-_PLAIN = lazy(r"(.+?)((?: +#.*)?)")
+# The hot path (a cold run's one or two override edits) tests characters with str methods: compiling
+# a dozen patterns cost more than the edit. Letters, digits and `_` (the `_SAFE_PLAIN` of
+# yamledit.add_environment, whose other values are double-quoted; doctor's keys) and their extras:
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_SAFE_PLAIN = _WORD | frozenset("./@+-")
+_KEY_CHARS = _WORD | frozenset(".-")
 # a one-line flow list as the round trip writes it: `[]`, `["sleep", "60"]`, `[a, 'b']`
 _FLOW_ITEM = r"'(?:[^']|'')*'|\"[^\"\\]*\"|([A-Za-z0-9_./$][A-Za-z0-9_./@+:=$-]*)"
 _FLOW = lazy(rf"\[(?:(?:{_FLOW_ITEM})(?:, (?:{_FLOW_ITEM}))*)?\]")
@@ -49,7 +47,10 @@ _NOT_STR = lazy(r"""(?x)^(?:true|True|TRUE|false|False|FALSE
   |[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
   |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[\ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
    (?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""")
-_KEPT_PLAIN = lazy(r"(?:0|[1-9][0-9]*|true|false)")  # non-strings the round trip writes back as they were
+_NUMBER_STARTS = frozenset("-+.0123456789")
+# the exact words among _NOT_STR's matches; every other match starts with one of "-+.0123456789"
+_NOT_STR_WORDS = frozenset(("", "true", "True", "TRUE", "false", "False", "FALSE", "~", "null", "Null", "NULL",
+                            "<<", "=", "!", "&", "*"))
 _LONGEST = 200  # far below ruamel's line width (4096): no value of ours is ever wrapped
 
 
@@ -150,8 +151,14 @@ def guess_indent(text: str) -> tuple[int, int, int]:
 def indent_of(text: str) -> tuple[int, int, int]:
     """(mapping indent, sequence indent, dash offset) the round trip writes `text` with: guessed from
     the part from `services:` on in a file that mixes styles, as that is the part a fix edits."""
-    services = _SERVICES_KEY.search(text)
-    return guess_indent(text[services.start():] if services else text)
+    at = 0 if text.startswith("services") else text.find("\nservices") + 1
+    while at > 0 or (at == 0 and text.startswith("services")):
+        if text[at + len("services"):].lstrip().startswith(":"):  # the pattern `^services\s*:`
+            return guess_indent(text[at:])
+        at = text.find("\nservices", at) + 1
+        if at == 0:
+            break
+    return guess_indent(text)
 
 
 class _Block:
@@ -200,21 +207,21 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
             return None
         for open_block in stack:
             open_block.last = index
-        found = _KEY_LINE.fullmatch(body[2:] if item else body)
+        content = body[2:] if item else body
+        key, colon, rest = content.partition(":")
         if item:
-            if found is None or (found.group(2) and found.group(2)[0] != " "):  # `- scalar`, not `- key: ...`
+            if not (colon and _is_key(key) and (not rest or rest[0] == " ")):  # `- scalar`, not `- key: ...`
                 if _scalar_end(body[2:]) is None:
                     return None
                 continue
             column += 2  # a mapping in a list: its keys line up after the dash
             block = _Block(column, False, index)
             stack.append(block)
-        if found is None or found.group(1) in block.keys or _NOT_STR.match(found.group(1)):
+        if not colon or not _is_key(key) or key in block.keys:
             return None
-        block.keys.add(found.group(1))
-        rest = found.group(2)
-        if not rest or _TAIL.fullmatch(rest):
-            opener = (block, found.group(1), column)
+        block.keys.add(key)
+        if _is_tail(rest):
+            opener = (block, key, column)
         elif rest[0] != " " or _scalar_end(rest[1:]) is None:
             return None
     return root if root.keys else None
@@ -223,24 +230,56 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
 def _scalar_end(text: str) -> int | None:
     """Where the one-line scalar at the start of `text` ends (a comment may follow), or None unless
     the round trip writes it back as it is."""
-    if text[:1] in ("'", '"', "["):
-        found = (_FLOW if text[0] == "[" else _QUOTED).match(text)
-        if found is None or not _TAIL.fullmatch(text[found.end():]) or not all(
-                _kept_plain(plain) for plain in _FLOW_ITEMS.findall(found.group(0)) if plain):
+    if text[:1] == "[":
+        found = _FLOW.match(text)
+        if found is None or not all(_kept_plain(plain) for plain in _FLOW_ITEMS.findall(found.group(0)) if plain):
             return None
-        return found.end()
-    plain = _PLAIN.fullmatch(text)
-    if plain is None:
-        return None
-    value = plain.group(1)
-    return len(value) if _plain_ok(value) and _kept_plain(value) else None
+        end: int | None = found.end()
+    elif text[:1] == "'":
+        end, at = None, 1
+        while (at := text.find("'", at)) >= 0:
+            if text[at + 1:at + 2] != "'":
+                end = at + 1
+                break
+            at += 2  # `''` is a quote inside
+    elif text[:1] == '"':
+        at = text.find('"', 1)
+        end = None if at < 0 or "\\" in text[:at] else at + 1
+    else:
+        comment = text.find(" #")
+        end = len(text) if comment < 0 else len(text[:comment].rstrip(" "))
+        if not end or not _plain_ok(text[:end]) or not _kept_plain(text[:end]):
+            return None
+    return end if end is not None and _is_tail(text[end:]) else None
+
+
+def _is_tail(text: str) -> bool:
+    """Nothing, or a comment after one or more spaces."""
+    return not text or (text[0] == " " and text.lstrip(" ")[:1] == "#")
+
+
+def _is_key(text: str) -> bool:
+    """A plain key the round trip writes back as it is and that needs no quotes: `POSTGRES_PORT`, `x-env`."""
+    return bool(text) and (text[0].isalpha() or text[0] == "_") and text.isascii() and all(
+        ch in _KEY_CHARS for ch in text) and text not in _NOT_STR_WORDS
+
+
+def _not_str(value: str) -> bool:
+    """Whether ruamel.yaml's YAML 1.2 resolver reads this plain scalar as something else than a string."""
+    if value[:1] not in _NUMBER_STARTS:
+        return value in _NOT_STR_WORDS
+    if value.isascii() and value.isdigit():
+        return True
+    return value[:2] != "./" and _NOT_STR.match(value) is not None
 
 
 def _kept_plain(value: str) -> bool:
-    """Whether the round trip writes this plain scalar back as it is: a string, or one of _KEPT_PLAIN
-    (`True` comes back `true`, `~` empty)."""
-    return value[-1] != ":" and not value.startswith("...") and (
-        not _NOT_STR.match(value) or _KEPT_PLAIN.fullmatch(value) is not None)
+    """Whether the round trip writes this plain scalar back as it is: a string, a decimal int or
+    lowercase true/false (`True` comes back `true`, `~` empty, `0755` and `1.50` as they may)."""
+    if value[-1] == ":" or value.startswith("..."):
+        return False
+    decimal = value.isascii() and value.isdigit() and (value == "0" or value[0] != "0")
+    return not _not_str(value) or value in ("true", "false") or decimal
 
 
 def _plain_ok(value: str) -> bool:
@@ -261,7 +300,7 @@ def emitted(value: str, double_quoted: bool = False) -> str | None:
     when it may write it otherwise than this knows (not printable ASCII, long)."""
     if len(value) > _LONGEST or not all(" " <= ch <= "~" for ch in value):
         return None
-    if not double_quoted and _plain_ok(value) and not _NOT_STR.match(value):
+    if not double_quoted and _plain_ok(value) and not _not_str(value):
         return value
     if double_quoted or "'" in value:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -364,7 +403,7 @@ def _plan(lines: list[str], root: _Block, old: dict[str, object], section: str, 
             added = _section(section, entries, column, mapping, offset)
         else:
             body = _section(section, entries, 2 * mapping, mapping, offset)
-            if body is None or not _KEY.fullmatch(name) or _NOT_STR.match(name):
+            if body is None or not _is_key(name):
                 return None
             new_services += [" " * mapping + f"{name}:", *body]
             continue
@@ -422,10 +461,10 @@ def _items(section: str, entries: list[Entry], seq: bool, column: int) -> list[s
         if seq:
             text = emitted(value if key is None else f"{key}={value}")
             line = None if text is None else f"{' ' * column}- {text}"
-        elif key is None or not _KEY.fullmatch(key) or _NOT_STR.match(key):
+        elif key is None or not _is_key(key):
             line = None
         else:
-            text = emitted(value, double_quoted=not _SAFE_PLAIN.match(value))
+            text = emitted(value, double_quoted=not value or not all(ch in _SAFE_PLAIN for ch in value))
             line = None if text is None else f"{' ' * column}{key}: {text}"
         if line is None:
             return None
