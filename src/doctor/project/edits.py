@@ -1,8 +1,10 @@
 """Text edits the checks' fixes are made of: a value on its defining line, an entry in the dev override.
 
-A value is replaced on its own line (old line -> new line); the override is rewritten whole by
-project.yamledit (round-trip YAML, comments kept), except that a key the override already sets
-is rewritten on its own line, byte for byte around the value. Where an exact edit is not safe
+A value is replaced on its own line (old line -> new line); entries added to the override make a
+whole-file edit: lines inserted by project.textedit where the override has a shape it knows
+(block style, one-line scalars), else the file rewritten by project.yamledit (round-trip YAML,
+comments kept), the same text either way. A key the override already sets is rewritten on its
+own line, byte for byte around the value. Where an exact edit is not safe
 to compute (a value built by interpolation, an override yamledit refuses, a multi-line or flow
 value) these return None and the check falls back to advice.
 """
@@ -105,7 +107,8 @@ def override_edit(path: Path, section: str, wanted: Wanted, written: Written | N
 
     Remembered across runs (project.memo) while the override and ruamel.yaml's install are
     unchanged: the edit is a function of the override's text and the arguments alone, and a
-    hit spares the ruamel.yaml import and its round trips.
+    hit spares reading it back and, for an override project.textedit declines, the ruamel.yaml
+    import and its round trips.
     """
     from doctor.project.memo import remember
 
