@@ -140,6 +140,19 @@ SHAPES = [
     ("only-the-service-key", "services:\n  backend:\n    image: x\n", True),
     ("list-of-mappings", "services:\n  backend:\n    develop:\n      watch:\n        - path: ./backend\n"
                          "          action: sync\n        - path: ./x\n          action: rebuild\n", True),
+    ("opener-comment", "services:\n  backend:\n    environment:  # dev only\n      A: b\n    image: x # c\n", True),
+    ("comment-in-services", "services:\n  # first\n  backend:\n    image: x\n", True),
+    ("comments-after-the-last-item", "services:\n  backend:\n    environment:\n      - A=b\n        # deeper\n"
+                                     "    # shallower\n", True),
+    ("bare-and-quoted-items", "services:\n  backend:\n    environment:\n      - A\n      - \"B=c\"\n"
+                              "      - 'C=d'  # q\n", True),
+    ("blank-inside-environment", "services:\n  backend:\n    environment:\n      A: b\n\n      C: d\n"
+                                 "    image: x\n", True),
+    ("ints-bools-empty-quotes", "services:\n  backend:\n    tty: true\n    cpus: 0\n    stop_grace_period: 10\n"
+                                "    image: ''\n    command: \"\"\n", True),
+    ("flow-lists", "services:\n  backend:\n    command: [\"a\", 'b', c]\n    ports: []\n", True),
+    ("unicode", "services:\n  backend:\n    image: café  # déjà\n", True),
+    ("top-level-keys-around", "x-a:\n  b: c\nservices:\n  backend:\n    image: x\nvolumes:\n  data:\n", True),
     ("anchor", BASE.replace("  backend:\n", "  backend: &backend\n"), False),
     ("alias-merge", "x-env: &env\n  A: 1\nservices:\n  backend:\n    environment:\n      <<: *env\n", False),
     ("flow-mapping", BASE.replace('      SMTP_HOST: mailpit\n      SMTP_PORT: "1025"\n', "      {SMTP_HOST: mailpit}\n")
@@ -158,6 +171,7 @@ SHAPES = [
     ("escape", 'services:\n  backend:\n    image: "a\\x41"\n', False),
     ("tab", "services:\n  backend:\n    image: x\t# c\n", False),
     ("two-documents", BASE + "---\nservices: {}\n", False),
+    ("long-line", "services:\n  backend:\n    image: " + "x" * 5000 + "\n", False),
 ]
 
 
@@ -194,7 +208,7 @@ def test_written_lines_and_added_keys_in_one_edit(tmp_path: Path) -> None:
     written = {"backend": {"SMTP_PORT": 7}, "frontend": {"VITE_API_URL": 11}}
     slow, fast, _ = _both(path, "environment", wanted, written)
     assert fast == slow and fast is not None
-    assert insert_entries(path, str(fast.new), "environment", {}) is None  # nothing to add: no text of its own
+    assert insert_entries(path, str(fast.new), "environment", {}) == fast.new  # nothing to add: the text as it is
     assert '      SMTP_PORT: "2025"\n      POSTGRES_PORT: \'5432\'\n\n' in str(fast.new)
     assert "      - CI=${CI:-}\n      - API_HOST=backend\n\n" in str(fast.new)
 

@@ -161,7 +161,7 @@ def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | 
                     return None
                 lines[line - 1] = new
         edited = "\n".join(lines)
-        inserted = insert_entries(path, edited, section, additions) if fast else None
+        inserted = insert_entries(path, edited, section, additions) if fast or not additions else None
         new = _round_trip(edited, section, additions) if inserted is None else inserted
         if section == "environment":
             new = _above_separators(edited, new)

@@ -52,6 +52,7 @@ _NUMBER_STARTS = frozenset("-+.0123456789")
 _NOT_STR_WORDS = frozenset(("", "true", "True", "TRUE", "false", "False", "FALSE", "~", "null", "Null", "NULL",
                             "<<", "=", "!", "&", "*"))
 _LONGEST = 200  # far below ruamel's line width (4096): no value of ours is ever wrapped
+_LONGEST_LINE = 1000  # nor a line of the file (ruamel folds a scalar that reaches past 4096)
 
 
 class YamlEditError(ValueError):
@@ -184,6 +185,8 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
     for index, line in enumerate(lines):
         if not line or (index == 0 and line == "---"):  # the round trip keeps a leading `---`
             continue
+        if len(line) > _LONGEST_LINE:
+            return None
         body = line.lstrip(" ")
         column = len(line) - len(body)
         if body.startswith("#"):
@@ -311,6 +314,8 @@ def insert_entries(path: Path, text: str, section: str, additions: Additions) ->
     """`text` with `additions` made the way project.yamledit's add_environment (section
     "environment": service -> {KEY: value}) or add_volume (section "volumes": service -> [volume])
     would make them, byte for byte; None when this cannot be sure of that."""
+    if not additions:
+        return text
     if section == "environment":
         if not all(isinstance(items, Mapping) for items in additions.values()):
             return None
@@ -330,6 +335,8 @@ def insert_entries(path: Path, text: str, section: str, additions: Additions) ->
     if plan is None:
         return None
     inserts, expected = plan
+    if not inserts:
+        return text  # every entry is there already: yamledit returns the text it was given
     new_lines = list(lines)
     # bottom up; at one place, the entries of a deeper block come first (they end before it)
     for at, _, _, added in sorted(inserts, key=lambda x: (x[0], -x[1], x[2]), reverse=True):
