@@ -153,6 +153,11 @@ SHAPES = [
     ("flow-lists", "services:\n  backend:\n    command: [\"a\", 'b', c]\n    ports: []\n", True),
     ("unicode", "services:\n  backend:\n    image: café  # déjà\n", True),
     ("top-level-keys-around", "x-a:\n  b: c\nservices:\n  backend:\n    image: x\nvolumes:\n  data:\n", True),
+    ("long-syntax-volumes", "services:\n    backend:\n        volumes:\n          - type: bind\n"
+                            "            source: ./a\n          - ./c:/d\n"
+                            "        environment:\n          - A=b\n", True),
+    ("dash-offset-0-mappings", "services:\n  backend:\n    volumes:\n    - type: bind\n      source: ./a\n"
+                               "    environment:\n    - A=b\n", True),
     ("anchor", BASE.replace("  backend:\n", "  backend: &backend\n"), False),
     ("alias-merge", "x-env: &env\n  A: 1\nservices:\n  backend:\n    environment:\n      <<: *env\n", False),
     ("flow-mapping", BASE.replace('      SMTP_HOST: mailpit\n      SMTP_PORT: "1025"\n', "      {SMTP_HOST: mailpit}\n")
