@@ -14,7 +14,8 @@ class ComposeVersion(Check):
 
     What it finds
         Features of the compose files that need a newer docker compose than the one installed
-        (`docker compose version`): `include` (2.20.0), `depends_on.<svc>.required` (2.20.2),
+        (`docker compose version`, or the metadata of the compose plugin the docker CLI would
+        run): `include` (2.20.0), `depends_on.<svc>.required` (2.20.2),
         `develop` (2.22.0), `env_file` entries with `required` (2.24.0), the `!reset` /
         `!override` tags (2.24.4), `provider` services (2.35.0) and `models` (2.38.0). Also the
         top-level `version:`, which compose ignores and warns about (info). Skipped, with the

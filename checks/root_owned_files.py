@@ -26,7 +26,11 @@ class RootOwnedFiles(Check):
         With a rootless engine (container root is you), the strays are files of your subuid
         range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
         OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
-        does not scan and says so in one line.
+        does not scan and says so in one line. A folder unchanged since the last walk (same
+        inode, mtime and ctime) is not listed again: its known strays and subfolders are looked
+        at again, so a stray chowned back, a new file, a new folder or a `chown -R` is seen at
+        once; an existing file chowned in place is found by the next full walk, at most an hour
+        later (DOCTOR_NO_CACHE=1 walks everything).
 
     Why it matters
         A container running as root writes `__pycache__`, `node_modules`, `.pytest_cache` or

@@ -90,7 +90,7 @@ def test_runs_on_the_host_outside_any_mount_and_directly_in_a_container(
 def compose_project(tmp_path: Path, docker_engine: str, compose_bin: str, busybox_image: str) -> Iterator[Path]:
     project_dir = make_project(tmp_path, busybox_image)
     yield project_dir
-    subprocess.run([docker_engine, "compose", "down", "-t", "0", "--remove-orphans"], cwd=project_dir,
+    subprocess.run([docker_engine, "compose", "down", "-v", "-t", "0", "--remove-orphans"], cwd=project_dir,
                    env=env_for(tmp_path), capture_output=True)
 
 

@@ -127,8 +127,8 @@ def test_fix_ports_then_compose_up_starts_every_service(tmp_path: Path, docker_e
         assert again.results == (), render_fix_report(again)
         assert (root / ".env").read_text() == env_text
     finally:
-        compose(docker_engine, root, name, "down", "--remove-orphans", "--timeout", "1")
-        subprocess.run([docker_engine, "rm", "-f", container], capture_output=True, timeout=60)
+        compose(docker_engine, root, name, "down", "-v", "--remove-orphans", "--timeout", "1")
+        subprocess.run([docker_engine, "rm", "-f", "-v", container], capture_output=True, timeout=60)
         holder.close()
 
 

@@ -144,7 +144,7 @@ def test_detection_on_what_a_real_container_shows(docker_engine: str, busybox_im
                 break
         mountinfo, cgroup, listing, hostname = logs.split("@@")
     finally:
-        subprocess.run([docker_engine, "rm", "-f", container_id], capture_output=True)
+        subprocess.run([docker_engine, "rm", "-f", "-v", container_id], capture_output=True)
     files = ContextFiles(dockerenv=".dockerenv" in listing.split(), mountinfo=mountinfo, cgroup=cgroup,
                          hostname=hostname.strip())
     context = classify({}, files)

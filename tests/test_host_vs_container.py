@@ -128,7 +128,7 @@ def up(
     project = make_project(tmp_path, image=busybox_image)
     env = {**os.environ, "COMPOSE_PROJECT_NAME": f"doctorhvc{os.getpid()}"}
     yield project, env
-    subprocess.run([docker_engine, "compose", "down", "-t", "0"], cwd=project, env=env, capture_output=True)
+    subprocess.run([docker_engine, "compose", "down", "-v", "-t", "0"], cwd=project, env=env, capture_output=True)
 
 
 @pytest.mark.docker

@@ -211,7 +211,7 @@ def compose_projects(docker_engine: str) -> Iterator[list[tuple[str, Path]]]:
     started: list[tuple[str, Path]] = []
     yield started
     for name, folder in started:
-        subprocess.run([docker_engine, "compose", "-p", name, "down", "--timeout", "1", "--remove-orphans"],
+        subprocess.run([docker_engine, "compose", "-p", name, "down", "-v", "--timeout", "1", "--remove-orphans"],
                        cwd=folder, capture_output=True, timeout=120)
 
 
@@ -285,7 +285,7 @@ def test_leftover_plain_container(tmp_path: Path, docker_engine: str, busybox_im
             f"0.0.0.0:{port}/tcp ('web') is taken by container '{name}' (not a compose container)"]
         assert held[0].fix is not None and offered_commands(held[0].fix) == [("docker", "rm", "-f", name)]
     finally:
-        subprocess.run([docker_engine, "rm", "-f", name], capture_output=True, timeout=60)
+        subprocess.run([docker_engine, "rm", "-f", "-v", name], capture_output=True, timeout=60)
 
 
 @pytest.mark.docker

@@ -528,7 +528,7 @@ def leftover(tmp_path: Path, docker_engine: str, busybox_image: str,
          "-p", f"{port}:80", busybox_image, "httpd", "-f", "-p", "80"],
         capture_output=True, text=True, timeout=60)
     assert created.returncode == 0, created.stderr
-    cleanup.append(lambda: subprocess.run([docker_engine, "rm", "-f", f"{old}-result-1"], capture_output=True,
+    cleanup.append(lambda: subprocess.run([docker_engine, "rm", "-f", "-v", f"{old}-result-1"], capture_output=True,
                                           timeout=60))
     hits = [f for f in copied.findings("port-collision") if f["subject"] == f"port:0.0.0.0:{port}/tcp"]
     assert hits, copied.findings("port-collision")
@@ -573,7 +573,7 @@ def test_live_port_of_a_stopped_leftover_container_one_fix_settles(
             return subprocess.run([*argv, "up", "-d", "--no-deps", "--no-build", "result"], cwd=copied.workdir,
                                   env=copied.env, capture_output=True, text=True, timeout=180)
         finally:
-            subprocess.run([*argv, "down", "--timeout", "1"], cwd=copied.workdir, env=copied.env,
+            subprocess.run([*argv, "down", "-v", "--timeout", "1"], cwd=copied.workdir, env=copied.env,
                            capture_output=True, timeout=180)
             subprocess.run([docker_engine, "stop", "-t", "1", old], capture_output=True, timeout=60)
 

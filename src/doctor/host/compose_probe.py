@@ -1,6 +1,7 @@
 """`docker compose version`, started first thing in a preflight that may need it; facts.compose_version adopts it.
 
-Starting the docker CLI and its compose plugin takes ~130 ms. Asked when compose-version runs
+Starting the docker CLI and its compose plugin takes ~130 ms (its plugin asked directly, when
+doctor can tell which one the CLI runs: ~50 ms, see `command`). Asked when compose-version runs
 (after the project is loaded), that is ~130 ms of a cold run spent waiting; started beside the
 login shell (doctor.host.early), it runs on the other core while doctor imports its checks
 and reads the project. It is started only when the version may be asked for and the cache

@@ -6,6 +6,14 @@ than it saves). A big tree on a warm cache is then split over forked walkers, on
 (`_fork_walk`); a walk waiting on stat() (cold cache, network or FUSE file systems) goes on in a
 pool of threads instead, as a blocking call releases the GIL (`_threads_walk`).
 
+With a cache folder (doctor.host.owner_cache), a folder whose stamp (inode, mtime, ctime, from
+an fstat of the fd the walk opens) is the one the last walk stored is not listed again: only
+its remembered subfolders and strays are lstat()ed (a stray chowned back is no longer one, a
+vanished name is skipped), each subfolder is checked the same way, and the remembered count of
+entries is added. A new, deleted or renamed entry changes its folder's stamp, a `chown -R` every
+folder's: those are listed in full. An entry chowned in place in a folder left untouched is
+found by the next full walk: the cache expires an hour after the full walk it was built from.
+
 doctor.host.owners is the Host's side (the expected owner, one scan per root, progress).
 """
 
@@ -32,6 +40,8 @@ if TYPE_CHECKING:  # the parallel walks' modules are imported when a walk goes p
     import threading
     from typing import NoReturn
 
+    from doctor.host.owner_cache import Entry
+
 WORKERS = 8
 # entries walked here before the rest is split over forked walkers: a small project never
 # forks; past ~3,000 entries a fork (~1 ms) already pays for itself (measured on 2 cores)
@@ -42,8 +52,9 @@ PROGRESS_AFTER = 1.0
 PACE = 0.1
 # a warm page cache yields ~250k lstat/s from one thread; far fewer means stat() is waiting on I/O
 SLOW_ENTRIES_PER_PACE = 5000
-# a walker's result: strays (path, uid, gid, is_dir), unreadable dirs, dirs holding an excluded entry, count
-_Raw = tuple[list[tuple[str, int, int, bool]], list[str], list[str], int]
+# a walker's result: strays (path, uid, gid, is_dir), unreadable dirs, dirs holding an excluded entry,
+# count, count taken from the cache, the cache entries it made or kept (owner_cache.Entry by path)
+_Raw = tuple[list[tuple[str, int, int, bool]], list[str], list[str], int, int, dict[str, "Entry"]]
 _DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
               | getattr(os, "O_CLOEXEC", 0))
 
@@ -145,7 +156,8 @@ def exclusion(patterns: Sequence[str]) -> Callable[[str], object] | None:
 class _Walk:
     """One process's share of a walk, as plain strings and tuples (cheap to send through a pipe)."""
 
-    def __init__(self, uid: int, prefix: int, exclude: Sequence[str]) -> None:
+    def __init__(self, uid: int, prefix: int, exclude: Sequence[str], cache: dict[str, Entry] | None = None,
+                 racy: int = 0) -> None:
         self.uid = uid
         self.prefix = prefix  # len(root + "/"): path[prefix:] is project-relative
         self.exclude = exclude
@@ -154,9 +166,14 @@ class _Walk:
         self.unreadable: list[str] = []
         self.excluded_in: list[str] = []
         self.count = 0
+        # the last walk's entries by folder path (owner_cache); None: no cache, no fstat per folder
+        self.cache = cache
+        self.racy = racy  # a folder with an mtime or ctime (ns) from here on is not stored: racy
+        self.reused = 0  # entries counted from the cache, not listed
+        self.entries: dict[str, Entry] = {}  # this walk's entries: made (listed) or kept (unchanged)
 
     def fresh(self) -> _Walk:
-        return _Walk(self.uid, self.prefix, self.exclude)
+        return _Walk(self.uid, self.prefix, self.exclude, self.cache, self.racy)
 
     def directory(self, path: str, push: Callable[[str], object]) -> None:
         """lstat every entry of one directory and `push` its subdirectories: the hot loop."""
@@ -169,14 +186,23 @@ class _Walk:
             return
         uid, skip, stray, lstat, isdir = self.uid, self.skip, self.strays.append, os.lstat, stat.S_ISDIR
         base = path if path.endswith("/") else path + "/"
-        rel = base[self.prefix:]
         skipped = False
+        stamp = None
         try:
+            if self.cache is not None:
+                stamp = _stamp(fd, self.racy)
+                entry = self.cache.get(path)
+                if entry is not None and entry[0] == stamp:
+                    self._again(path, base, fd, entry, push)
+                    return
             # names and an lstat each: cheaper than scandir's DirEntry objects, and a d_type the
             # file system left unknown cannot cost a second stat
             names = os.listdir(fd)
             seen = len(names)
             self.count += seen  # threads share it: CPython switches at calls and jumps, not inside a +=
+            rel = base[self.prefix:]
+            again: list[str] = []  # subdirectories and strays: what a cache hit looks at again
+            keep = again.append
             for name in names:
                 if skip is not None and skip(rel + name):
                     skipped = True
@@ -187,12 +213,37 @@ class _Walk:
                     continue
                 if info.st_uid != uid:
                     stray((base + name, info.st_uid, info.st_gid, isdir(info.st_mode)))
-                if isdir(info.st_mode):
+                    keep(name)
+                    if isdir(info.st_mode):
+                        push(base + name)
+                elif isdir(info.st_mode):
                     push(base + name)
+                    keep(name)
+            if stamp is not None:
+                self.entries[path] = (stamp, again, seen, skipped)
         except OSError:
             self.unreadable.append(path)
         finally:
             os.close(fd)
+        if skipped:
+            self.excluded_in.append(path)
+
+    def _again(self, path: str, base: str, fd: int, entry: Entry, push: Callable[[str], object]) -> None:
+        """A folder unchanged since the last walk: lstat only its remembered subfolders and strays."""
+        _, names, seen, skipped = entry
+        uid, stray, lstat, isdir = self.uid, self.strays.append, os.lstat, stat.S_ISDIR
+        self.count += seen
+        self.reused += seen
+        for name in names:
+            try:
+                info = lstat(name, dir_fd=fd)
+            except FileNotFoundError:  # deleted since (the folder's stamp then changes too)
+                continue
+            if info.st_uid != uid:
+                stray((base + name, info.st_uid, info.st_gid, isdir(info.st_mode)))
+            if isdir(info.st_mode):
+                push(base + name)
+        self.entries[path] = entry
         if skipped:
             self.excluded_in.append(path)
 
@@ -205,13 +256,27 @@ class _Walk:
                 counter[slot] = self.count
 
     def raw(self) -> _Raw:
-        return self.strays, self.unreadable, self.excluded_in, self.count
+        return self.strays, self.unreadable, self.excluded_in, self.count, self.reused, self.entries
 
     def merge(self, raw: _Raw) -> None:
         self.strays += raw[0]
         self.unreadable += raw[1]
         self.excluded_in += raw[2]
         self.count += raw[3]
+        self.reused += raw[4]
+        self.entries.update(raw[5])
+
+
+def _stamp(fd: int, racy: int) -> tuple[int, int, int] | None:
+    """A folder's (inode, mtime, ctime) from its open fd; None when it cannot be trusted: changed
+    from `racy` (ns) on, a timestamp the next change might not move, or not fstat()able."""
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        return None
+    if info.st_mtime_ns >= racy or info.st_ctime_ns >= racy:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_ctime_ns
 
 
 def scan_owners(
@@ -222,12 +287,16 @@ def scan_owners(
     progress: Callable[[int], None] | None = None,
     processes: int | None = None,
     fork_after: int = FORK_AFTER,
+    cache: str | None = None,
 ) -> OwnerScan:
     """Every entry under `root` (root included) not owned by `uid`.
 
-    The walk starts breadth first in this thread. Once it has seen `fork_after` entries, a
+    The walk starts breadth first in this thread. Once it has listed `fork_after` entries, a
     fast walk leaves the directories still queued to `processes` forked walkers (default: one
     per usable core; 1: never fork); a slow one, waiting on I/O, to up to `workers` threads.
+    `cache` is the folder of the walk's warm cache (doctor.host.owner_cache; None: none): the
+    folders unchanged since the last walk are not listed again, and the cache is rewritten
+    after a walk that changed it.
     """
     root = Path(os.path.realpath(root))  # the project may be reached through a symlink: walk its target
     if processes is None:
@@ -235,7 +304,16 @@ def scan_owners(
         processes = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
     if not hasattr(os, "fork"):
         processes = 1
-    walk = _Walk(uid, len(str(root).rstrip("/")) + 1, exclude)
+    old: dict[str, Entry] | None = None
+    racy = 0
+    if cache is not None:
+        from doctor.host import owner_cache
+
+        racy = time.time_ns() - owner_cache.RACY_NS
+        now = time.time()
+        loaded = owner_cache.load(cache, str(root), uid, exclude, now)
+        created, old = loaded if loaded is not None else (now, {})
+    walk = _Walk(uid, len(str(root).rstrip("/")) + 1, exclude, old, racy)
     st = os.lstat(root)
     if st.st_uid != uid:
         walk.strays.append((str(root), st.st_uid, st.st_gid, True))
@@ -252,7 +330,7 @@ def scan_owners(
         # Few entries a second alone is no proof of waiting: on a loaded machine (the second core
         # busy) the walk is as slow while it waits for a core, and threads would then fight over
         # the GIL. So "slow" also asks the scheduler whether this thread was blocked.
-        if (processes > 1 and walk.count >= fork_after and len(pending) >= split
+        if (processes > 1 and walk.count - walk.reused >= fork_after and len(pending) >= split
                 and (walk.count * PACE >= (now - started) * SLOW_ENTRIES_PER_PACE
                      or not _blocked(now - started, ran_since_start))):
             _fork_walk(walk, list(pending), processes, progress, started)
@@ -264,6 +342,8 @@ def scan_owners(
             paced, last, ran_since_pace = now, walk.count, _ran_ns()
             if progress is not None and now - started >= PROGRESS_AFTER:
                 progress(last)
+    if old is not None and cache is not None and walk.entries != old:
+        owner_cache.store(cache, str(root), uid, exclude, created, walk.entries)
     strays = [Stray(Path(p), u, g, d) for p, u, g, d in sorted(walk.strays)]
     return OwnerScan(root, uid, tuple(strays), walk.count + 1, tuple(map(Path, walk.unreadable)),
                      frozenset(map(Path, walk.excluded_in)))

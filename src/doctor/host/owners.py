@@ -5,7 +5,9 @@ Containers that write into a bind mount as root leave root-owned files behind
 can then neither edit nor delete. The walk itself is doctor.host.owner_walk.
 
 `python -m doctor.host.owners TREE UID` prints the paths not owned by UID (as `find TREE ! -uid
-UID` does); benchmarks/owners.sh compares the two.
+UID` does, with no cache: every folder is listed); benchmarks/owners.sh compares the two. A
+preflight's walk (OwnerProbe) keeps a warm cache in doctor.cachedir's folder
+(doctor.host.owner_cache); DOCTOR_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from doctor.cachedir import cache_dir
 from doctor.host.owner_walk import OwnerScan, Stray, exclusion, scan_owners
 from doctor.model import record
 
@@ -93,7 +96,8 @@ class OwnerProbe:
         if key not in self._scans:
             progress = StderrProgress.for_terminal()
             try:
-                self._scans[key] = scan_owners(root, self.expected(root).uid, key[1], progress=progress)
+                self._scans[key] = scan_owners(root, self.expected(root).uid, key[1], progress=progress,
+                                               cache=cache_dir(self.env))
             finally:
                 if progress is not None:
                     progress.clear()
