@@ -22,7 +22,8 @@ import pytest
 from doctor.model import Edit
 from doctor.project import textedit
 from doctor.project.edits import _override_edit
-from doctor.project.textedit import emitted, insert_entries, read_text
+from doctor.project.textedit import emitted, insert_entries
+from doctor.project.wholefile import read_text
 
 REPO = Path(__file__).resolve().parent.parent
 Wanted = Mapping[str, Mapping[str, str] | Sequence[str]]

@@ -138,7 +138,8 @@ def _ruamel_files() -> tuple[str, ...]:
 def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | None, fast: bool = True) -> Edit | None:
     """override_edit's Edit: the written lines rewritten, then the entries added as plain text where
     project.textedit knows the shape (`fast`), else through ruamel.yaml's round trip."""
-    from doctor.project.textedit import YamlEditError, insert_entries, read_text, whole_file_edit
+    from doctor.project.textedit import insert_entries
+    from doctor.project.wholefile import YamlEditError, read_text, whole_file_edit
 
     try:
         text = read_text(path)

@@ -10,23 +10,20 @@ quoted-with-escapes scalars, indentation the round trip would normalise, values 
 such as `~` or `True`) returns None, and the caller takes the ruamel path. Every result is read
 back with doctor's own loader and must be the old model plus exactly the wanted entries.
 
-The whole-file Edit convention (`whole_file_edit`, `keep_comments`, `read_text`) and the file's
-indentation guess live here too, so that neither path needs ruamel.yaml to build the Edit.
+The whole-file Edit convention and the file's indentation guess, which both paths share, are
+project.wholefile's.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import Edit
+from doctor.project.wholefile import indent_of
 
-Source = str | Path | None
 Additions = Mapping[str, Mapping[str, str] | Sequence[str]]
 
-_BLOCK_KEY = lazy(r"^( *)(?:[^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\")\s*:\s*(?:[&!]\S+\s*)*(?:#.*)?$")
 # The hot path (a cold run's one or two override edits) tests characters with str methods: compiling
 # a dozen patterns cost more than the edit. Letters, digits and `_` (the `_SAFE_PLAIN` of
 # yamledit.add_environment, whose other values are double-quoted; doctor's keys) and their extras:
@@ -53,113 +50,6 @@ _NOT_STR_WORDS = frozenset(("", "true", "True", "TRUE", "false", "False", "FALSE
                             "<<", "=", "!", "&", "*"))
 _LONGEST = 200  # far below ruamel's line width (4096): no value of ours is ever wrapped
 _LONGEST_LINE = 1000  # nor a line of the file (ruamel folds a scalar that reaches past 4096)
-
-
-class YamlEditError(ValueError):
-    """The file cannot be edited safely (not YAML, not a mapping, a shared anchor in the way)."""
-
-
-def read_text(source: Source) -> str:
-    """`source` itself when a string, else the file's text ("\\n" newlines), "" when absent."""
-    if source is None:
-        return ""
-    if isinstance(source, Path):
-        if not source.exists():
-            return ""
-        try:
-            return source.read_text(encoding="utf-8")  # universal newlines: the fixer restores CRLF
-        except (OSError, UnicodeDecodeError) as exc:
-            if isinstance(exc, OSError):
-                from doctor.project.memo import unreadable
-
-                unreadable()
-            raise YamlEditError(f"cannot read {source.name}: {exc}") from None
-    return source.replace("\r\n", "\n")
-
-
-def whole_file_edit(path: Path, new_text: str, old_text: str | None = None) -> Edit | None:
-    """The Edit that turns the file into `new_text`, or None when it already is.
-
-    Convention (the fixer's): a file that exists is replaced whole by
-    `Edit(path, old=<entire old text>, new=<entire new text>, line=1)`, refused when the file
-    no longer holds exactly `old`; a file that does not exist is created by the append form
-    `Edit(path, old="", new=<text>, line=None)`.
-    """
-    old = read_text(path) if old_text is None else old_text
-    new_text = keep_comments(old, new_text)
-    if old == new_text:
-        return None
-    if not path.exists():
-        return Edit(path, "", new_text, None)
-    return Edit(path, old, new_text, 1)
-
-
-def keep_comments(old: str, new: str) -> str:
-    """`new` with every comment-only and blank line of `old` that the round trip dropped put back
-    where it stood: ruamel loses a comment that follows a tagged or rewritten sequence, and a fix
-    must change only what it means to change.
-    """
-    import difflib
-
-    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            out.extend(before[a1:a2])
-            continue
-        kept = [line for line in before[a1:a2] if _is_comment_or_blank(line) and line not in after[b1:b2]]
-        out.extend(after[b1:b2])
-        out.extend(kept)
-    text = "".join(out)
-    if new.endswith("\n") and not text.endswith("\n"):
-        text += "\n"
-    return text
-
-
-def _is_comment_or_blank(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#")
-
-
-def guess_indent(text: str) -> tuple[int, int, int]:
-    """(mapping indent, sequence indent, dash offset) as the file already writes them.
-
-    ruamel's own guess reads one sequence only and mixes the two up when a file indents
-    mappings by 2 and sequences by 4; this looks at the first block of each kind instead.
-    """
-    mapping: int | None = None
-    offset: int | None = None
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for parent, child in itertools.pairwise(lines):
-        head = _BLOCK_KEY.match(parent)
-        if head is None:
-            continue
-        parent_col = len(head.group(1))
-        child_col = len(child) - len(child.lstrip(" "))
-        if child.lstrip().startswith("- "):
-            if offset is None and child_col >= parent_col:
-                offset = child_col - parent_col
-        elif mapping is None and child_col > parent_col:
-            mapping = child_col - parent_col
-        if mapping is not None and offset is not None:
-            break
-    mapping = mapping or 2
-    offset = 2 if offset is None else offset
-    return mapping, offset + 2, offset
-
-
-def indent_of(text: str) -> tuple[int, int, int]:
-    """(mapping indent, sequence indent, dash offset) the round trip writes `text` with: guessed from
-    the part from `services:` on in a file that mixes styles, as that is the part a fix edits."""
-    at = 0 if text.startswith("services") else text.find("\nservices") + 1
-    while at > 0 or (at == 0 and text.startswith("services")):
-        if text[at + len("services"):].lstrip().startswith(":"):  # the pattern `^services\s*:`
-            return guess_indent(text[at:])
-        at = text.find("\nservices", at) + 1
-        if at == 0:
-            break
-    return guess_indent(text)
 
 
 class _Block:

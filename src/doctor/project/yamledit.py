@@ -22,7 +22,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
 from doctor.lazyre import lazy
-from doctor.project.textedit import YamlEditError, indent_of, keep_comments, read_text, whole_file_edit
+from doctor.project.wholefile import YamlEditError, indent_of, keep_comments, read_text, whole_file_edit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
