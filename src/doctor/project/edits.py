@@ -1,8 +1,10 @@
 """Text edits the checks' fixes are made of: a value on its defining line, an entry in the dev override.
 
-A value is replaced on its own line (old line -> new line); the override is rewritten whole by
-project.yamledit (round-trip YAML, comments kept), except that a key the override already sets
-is rewritten on its own line, byte for byte around the value. Where an exact edit is not safe
+A value is replaced on its own line (old line -> new line); entries added to the override make a
+whole-file edit: lines inserted by project.textedit where the override has a shape it knows
+(block style, one-line scalars), else the file rewritten by project.yamledit (round-trip YAML,
+comments kept), the same text either way. A key the override already sets is rewritten on its
+own line, byte for byte around the value. Where an exact edit is not safe
 to compute (a value built by interpolation, an override yamledit refuses, a multi-line or flow
 value) these return None and the check falls back to advice.
 """
@@ -105,7 +107,8 @@ def override_edit(path: Path, section: str, wanted: Wanted, written: Written | N
 
     Remembered across runs (project.memo) while the override and ruamel.yaml's install are
     unchanged: the edit is a function of the override's text and the arguments alone, and a
-    hit spares the ruamel.yaml import and its round trips.
+    hit spares reading it back and, for an override project.textedit declines, the ruamel.yaml
+    import and its round trips.
     """
     from doctor.project.memo import remember
 
@@ -132,40 +135,54 @@ def _ruamel_files() -> tuple[str, ...]:
     return (found.origin,) if found is not None and found.origin else ()
 
 
-def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | None) -> Edit | None:
-    # imported here: ruamel.yaml is needed only when a fix is built, never on a clean run
-    from doctor.project.yamledit import YamlEditError, add_environment, add_volume, read_text, whole_file_edit
+def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | None, fast: bool = True) -> Edit | None:
+    """override_edit's Edit: the written lines rewritten, then the entries added as plain text where
+    project.textedit knows the shape (`fast`), else through ruamel.yaml's round trip."""
+    from doctor.project.textedit import insert_entries
+    from doctor.project.wholefile import YamlEditError, read_text, whole_file_edit
 
     try:
         text = read_text(path)
         lines = text.split("\n")
-        added: dict[str, dict[str, str]] = {}
+        additions: dict[str, Mapping[str, str] | Sequence[str]] = {}
         for service, items in wanted.items():
             if section != "environment" or not isinstance(items, Mapping):
+                additions[service] = items
                 continue
             on_lines = (written or {}).get(service, {})
             for key, value in items.items():
                 line = on_lines.get(key)
                 if line is None:
-                    added.setdefault(service, {})[key] = value
+                    added = additions.setdefault(service, {})
+                    assert isinstance(added, dict)
+                    added[key] = value.replace("$", "$$")
                     continue
                 new = _env_line(lines[line - 1], key, value.replace("$", "$$")) if 0 < line <= len(lines) else None
                 if new is None:
                     return None
                 lines[line - 1] = new
-        text = edited = "\n".join(lines)
-        for service, items in wanted.items():
-            if section == "environment" and isinstance(items, Mapping):
-                if added.get(service):
-                    text = add_environment(text, service, {k: v.replace("$", "$$") for k, v in added[service].items()})
-            else:
-                for volume in items:
-                    text = add_volume(text, service, volume)
+        edited = "\n".join(lines)
+        inserted = insert_entries(path, edited, section, additions) if fast or not additions else None
+        new = _round_trip(edited, section, additions) if inserted is None else inserted
         if section == "environment":
-            text = _above_separators(edited, text)
-        return whole_file_edit(path, text)
+            new = _above_separators(edited, new)
+        return whole_file_edit(path, new)
     except YamlEditError:
         return None
+
+
+def _round_trip(text: str, section: str, additions: Wanted) -> str:
+    """`text` with the additions made by ruamel.yaml's round trip (project.yamledit)."""
+    # imported here: ruamel.yaml is needed only when a fix is built and the plain-text path declined
+    from doctor.project.yamledit import add_environment, add_volume
+
+    for service, items in additions.items():
+        if section == "environment" and isinstance(items, Mapping):
+            text = add_environment(text, service, items)
+        else:
+            for volume in items:
+                text = add_volume(text, service, volume)
+    return text
 
 
 def _above_separators(old: str, new: str) -> str:

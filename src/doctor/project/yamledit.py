@@ -11,7 +11,6 @@ used here and only here (project/ owns the YAML libraries).
 from __future__ import annotations
 
 import io
-import itertools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,43 +22,19 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
 from doctor.lazyre import lazy
-from doctor.model import Edit
+from doctor.project.wholefile import YamlEditError, indent_of, keep_comments, read_text, whole_file_edit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["YamlEditError", "add_environment", "add_extra_host", "add_volume", "override_ports", "read_text",
-           "whole_file_edit"]
+__all__ = ["YamlEditError", "add_environment", "add_extra_host", "add_volume", "keep_comments", "override_ports",
+           "read_text", "whole_file_edit"]
 
 Source = str | Path | None
 PortSpec = str | Mapping[str, object]
 
-_BLOCK_KEY = lazy(r"^( *)(?:[^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\")\s*:\s*(?:[&!]\S+\s*)*(?:#.*)?$")
 _SAFE_PLAIN = lazy(r"^[A-Za-z0-9_./@+-]+$")
-_SERVICES_KEY = lazy(r"^services\s*:", re.MULTILINE)
-
-
-class YamlEditError(ValueError):
-    """The file cannot be edited safely (not YAML, not a mapping, a shared anchor in the way)."""
-
-
-def read_text(source: Source) -> str:
-    """`source` itself when a string, else the file's text ("\\n" newlines), "" when absent."""
-    if source is None:
-        return ""
-    if isinstance(source, Path):
-        if not source.exists():
-            return ""
-        try:
-            return source.read_text(encoding="utf-8")  # universal newlines: the fixer restores CRLF
-        except (OSError, UnicodeDecodeError) as exc:
-            if isinstance(exc, OSError):
-                from doctor.project.memo import unreadable
-
-                unreadable()
-            raise YamlEditError(f"cannot read {source.name}: {exc}") from None
-    return source.replace("\r\n", "\n")
 
 
 def override_ports(source: Source, service: str, ports: Sequence[PortSpec],
@@ -193,57 +168,11 @@ def add_extra_host(source: Source, service: str, entry: str) -> str:
     return _dump(yaml, root, text)
 
 
-def whole_file_edit(path: Path, new_text: str, old_text: str | None = None) -> Edit | None:
-    """The Edit that turns the file into `new_text`, or None when it already is.
-
-    Convention (the fixer's): a file that exists is replaced whole by
-    `Edit(path, old=<entire old text>, new=<entire new text>, line=1)`, refused when the file
-    no longer holds exactly `old`; a file that does not exist is created by the append form
-    `Edit(path, old="", new=<text>, line=None)`.
-    """
-    old = read_text(path) if old_text is None else old_text
-    new_text = keep_comments(old, new_text)
-    if old == new_text:
-        return None
-    if not path.exists():
-        return Edit(path, "", new_text, None)
-    return Edit(path, old, new_text, 1)
-
-
-def keep_comments(old: str, new: str) -> str:
-    """`new` with every comment-only and blank line of `old` that the round trip dropped put back
-    where it stood: ruamel loses a comment that follows a tagged or rewritten sequence, and a fix
-    must change only what it means to change.
-    """
-    import difflib
-
-    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            out.extend(before[a1:a2])
-            continue
-        kept = [line for line in before[a1:a2] if _is_comment_or_blank(line) and line not in after[b1:b2]]
-        out.extend(after[b1:b2])
-        out.extend(kept)
-    text = "".join(out)
-    if new.endswith("\n") and not text.endswith("\n"):
-        text += "\n"
-    return text
-
-
-def _is_comment_or_blank(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#")
-
-
 def _load(text: str) -> tuple[YAML, CommentedMap]:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line the author wrote on one line
-    services = _SERVICES_KEY.search(text)  # a mixed file: match the part we edit
-    mapping, sequence, offset = _guess_indent(text[services.start():] if services else text)
+    mapping, sequence, offset = indent_of(text)  # a mixed file: match the part we edit
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     yaml.explicit_start = text.lstrip().startswith("---")
     try:
@@ -322,30 +251,3 @@ def _plain(value: object) -> object:
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
-
-
-def _guess_indent(text: str) -> tuple[int, int, int]:
-    """(mapping indent, sequence indent, dash offset) as the file already writes them.
-
-    ruamel's own guess reads one sequence only and mixes the two up when a file indents
-    mappings by 2 and sequences by 4; this looks at the first block of each kind instead.
-    """
-    mapping: int | None = None
-    offset: int | None = None
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for parent, child in itertools.pairwise(lines):
-        head = _BLOCK_KEY.match(parent)
-        if head is None:
-            continue
-        parent_col = len(head.group(1))
-        child_col = len(child) - len(child.lstrip(" "))
-        if child.lstrip().startswith("- "):
-            if offset is None and child_col >= parent_col:
-                offset = child_col - parent_col
-        elif mapping is None and child_col > parent_col:
-            mapping = child_col - parent_col
-        if mapping is not None and offset is not None:
-            break
-    mapping = mapping or 2
-    offset = 2 if offset is None else offset
-    return mapping, offset + 2, offset
