@@ -49,6 +49,9 @@ FORMAT = 1
 RACY_NS = 2_000_000_000
 MAX_STORE = 2 * 1024 * 1024
 MAX_VALUE = MAX_STORE // 8
+# beyond the values: the header (doctor's code stamp names every source file: ~4 KB, more from a
+# deep install path) and the keys
+HEADER_ROOM = 1024 * 1024
 NAME = "memo.pickle"
 
 
@@ -185,7 +188,7 @@ def _read(folder: str, path: str) -> dict[Any, tuple[tuple[Stamp, ...], bytes]]:
     """The stored entries when the store is sound, ours and of this doctor; else none."""
     from doctor.cachedir import read
 
-    data = read(folder, os.path.basename(path), 2 * MAX_STORE)
+    data = read(folder, os.path.basename(path), 2 * MAX_STORE + HEADER_ROOM)
     if data is None:
         return {}
     # a store is not trusted input: a truncated or foreign pickle fails in many ways, each a miss
