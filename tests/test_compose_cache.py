@@ -181,17 +181,70 @@ def test_a_first_plugin_that_cannot_run_is_left_to_the_cli(tmp_path: Path, env: 
     assert compose_cache.plugin(env, str(docker)) is None
 
 
-def test_a_first_plugin_that_is_a_folder_is_left_to_the_cli(tmp_path: Path, env: dict[str, str]) -> None:
+def test_a_first_plugin_that_is_no_program_is_left_to_the_cli(tmp_path: Path, env: dict[str, str]) -> None:
+    """docker/cli's PluginRunCommand takes the first candidate stat() does not call absent, and
+    fails on one that is a folder: so `docker compose version` decides, not a later plugin."""
     docker = real_cli(tmp_path / "bin")
     folder = tmp_path / "home" / ".docker" / "cli-plugins" / "docker-compose"
     folder.mkdir(parents=True)
-    # skipped, as the CLI skips it: the system folders' plugin, if any, is the one
-    assert compose_cache.plugin(env, str(docker)) in {None, *(os.path.join(d, "docker-compose")
-                                                            for d in compose_cache.UNIX_PLUGIN_DIRS)}
+    assert compose_cache.plugin(env, str(docker)) is None
+    folder.rmdir()
     (tmp_path / "target").mkdir()
-    (tmp_path / "home" / ".docker" / "cli-plugins" / "docker-compose").rmdir()
-    (tmp_path / "home" / ".docker" / "cli-plugins" / "docker-compose").symlink_to(tmp_path / "target")
-    assert compose_cache.plugin(env, str(docker)) is None  # the CLI would try this one, and fail
+    folder.symlink_to(tmp_path / "target")
+    assert compose_cache.plugin(env, str(docker)) is None
+    folder.unlink()
+    folder.symlink_to(folder)  # a loop: stat() fails, but not as absent
+    assert compose_cache.plugin(env, str(docker)) is None
+
+
+def cli_with_compose(folder: Path, log: Path, version: str) -> Path:
+    """A compiled `docker` (a copy of env) whose `docker compose version` runs the `compose` script
+    beside it: the CLI's own answer, logged."""
+    docker = folder / "docker"
+    folder.mkdir(parents=True, exist_ok=True)
+    docker.write_bytes(Path("/usr/bin/env").read_bytes())
+    docker.chmod(0o755)
+    script = folder / "compose"
+    script.write_text(f'#!/bin/sh\necho "cli $*" >> "{log}"\necho "Docker Compose version v{version}"\n')
+    script.chmod(0o755)
+    return docker
+
+
+@pytest.mark.parametrize("metadata", [
+    '{"SchemaVersion": "0.1.0", "Version": "v9.9.9"}',  # no Vendor: the CLI refuses the plugin
+    '{"SchemaVersion": "1.0.0", "Vendor": "x", "Version": "v9.9.9"}',  # newer CLIs take it, older do not
+    "not json",
+])
+def test_metadata_the_cli_may_read_otherwise_is_left_to_the_cli(tmp_path: Path, env: dict[str, str],
+                                                                  metadata: str) -> None:
+    log = tmp_path / "log"
+    cli_with_compose(tmp_path / "bin", log, "7.7.7")
+    plugin = tmp_path / "home" / ".docker" / "cli-plugins" / "docker-compose"
+    plugin.parent.mkdir(parents=True)
+    plugin.write_text(f"#!/bin/sh\necho plugin >> \"{log}\"\necho '{metadata}'\n")
+    plugin.chmod(0o755)
+    assert compose_version(env, 5) == (7, 7, 7)
+    assert log.read_text().split("\n")[:2] == ["plugin", "cli version"]
+
+
+def test_the_clis_config_is_read_as_the_cli_reads_it(tmp_path: Path, env: dict[str, str]) -> None:
+    """Keys without regard to case (Go's encoding/json, the last one winning); an alias other
+    than the CLI's own may change the command: left to the CLI; HOME unset: the passwd home."""
+    docker = real_cli(tmp_path / "bin")
+    log = tmp_path / "log"
+    extra = fake_plugin(tmp_path / "extra", log, "2.31.0")
+    config = tmp_path / "home" / ".docker"
+    config.mkdir(parents=True)
+    (config / "config.json").write_text(json.dumps({"cliPluginsExtraDirs": ["/nowhere"],
+                                                    "CLIPluginsExtraDirs": [str(extra.parent)]}))
+    assert compose_cache.plugin(env, str(docker)) == str(extra)
+    (config / "config.json").write_text(json.dumps({"aliases": {"compose": "buildx"}}))
+    assert compose_cache.plugin(env, str(docker)) is None
+    import pwd
+
+    without_home = {k: v for k, v in env.items() if k != "HOME"}
+    own = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".docker" / "cli-plugins"
+    assert compose_cache.plugin_folders(without_home)[0] == str(own)
 
 
 def test_the_plugin_asked_directly_answers_as_docker_compose_version(docker_engine: str) -> None:

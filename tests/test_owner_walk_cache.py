@@ -140,6 +140,7 @@ def test_an_expired_cache_and_no_cache_walk_in_full(tmp_path: Path, listed: list
     time.sleep(0.1)
     expired, walked = walk(root, cache, listed)
     assert walked == set(FOLDERS) - {"skip"}  # a full walk, which starts a fresh cache
+    monkeypatch.setattr(owner_cache, "MAX_AGE", 3600.0)  # however long the machine takes to go on
     assert walk(root, cache, listed)[1] == set()
     _, walked = walk(root, None, listed)
     assert walked == set(FOLDERS) - {"skip"}
@@ -166,18 +167,38 @@ def test_doctor_no_cache_neither_reads_nor_writes(tmp_path: Path, listed: list[s
 
 @needs_root
 def test_racy_folders_are_not_stored(tmp_path: Path, listed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(owner_cache, "RACY_NS", 400_000_000)  # wide enough for the two walks below
     root, cache = build(tmp_path), tmp_path / "cache"
-    time.sleep(0.5)
+    stamps = [t for f in FOLDERS for t in (os.stat(root / f).st_mtime_ns, os.stat(root / f).st_ctime_ns)]
+    tree, oldest = max(stamps), min(stamps)
+    time.sleep(0.05)
     (root / "b/d/fresh.txt").write_text("")  # b/d changed just now
     os.lchown(root / "b/d/fresh.txt", USER, USER)
+    fresh = os.stat(root / "b/d").st_ctime_ns
+    assert fresh > tree
+    # the walks start "right after" that change, however busy the machine: their clock is fixed,
+    # and the racy window reaches back past b/d's change but not to the rest of the tree
+    monkeypatch.setattr(walk_module, "time", Clock(fresh + 1))
+    monkeypatch.setattr(owner_cache, "RACY_NS", (fresh - tree) // 2 + 1)
     walk(root, cache, listed)
     _, walked = walk(root, cache, listed)
     assert walked == {"b/d"}  # within the racy window: listed again, never trusted from the cache
-    monkeypatch.setattr(owner_cache, "RACY_NS", 2_000_000_000)  # the real window: the whole tree is recent
+    monkeypatch.setattr(owner_cache, "RACY_NS", fresh + 1 - oldest + 1)  # a window holding the whole tree
     other = tmp_path / "other"
     walk(root, other, listed)
     assert walk(root, other, listed)[1] == set(FOLDERS) - {"skip"}
+
+
+class Clock:
+    """The time module, but time_ns() (where a walk's racy window starts) says `now`."""
+
+    def __init__(self, now: int) -> None:
+        self.now = now
+
+    def time_ns(self) -> int:
+        return self.now
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(time, name)
 
 
 @needs_root
@@ -211,9 +232,8 @@ def test_forked_walkers_send_their_cache_entries_back(tmp_path: Path, listed: li
     monkeypatch.setattr(walk_module.os, "fork", lambda: forks.append(1) or real_fork())
 
     def late_walk_slices(*args: object) -> None:
-        if os.getpid() == parent:
-            time.sleep(0.2)  # this process starts late: the forked walker does the work
-        real_walk_slices(*args)  # type: ignore[arg-type]
+        if os.getpid() != parent:  # this process draws no slice: the forked walker walks them all
+            real_walk_slices(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(walk_module, "_walk_slices", late_walk_slices)
     forked, walked = walk(root, cache, listed, processes=2, fork_after=0)
@@ -284,3 +304,21 @@ def test_a_subfolder_chowned_in_place_is_found_at_once(tmp_path: Path, listed: l
     os.lchown(root / "b/d", 0, 0)
     scan, walked = walk(root, cache, listed)
     assert "b" not in walked and rel(scan) == {*STRAYS, "b/d"}
+
+
+@needs_root
+def test_a_walk_remembers_max_items_at_most_and_lists_the_rest_again(tmp_path: Path, listed: list[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays bounded on a huge tree: past MAX_ITEMS folders and names, folders are walked
+    but not remembered; the next walk lists those again and finds the same."""
+    monkeypatch.setattr(owner_cache, "MAX_ITEMS", 4)
+    root, cache = build(tmp_path), tmp_path / "cache"
+    first, walked = walk(root, cache, listed)
+    loaded = owner_cache.load(str(cache), str(root), USER, ("skip",), time.time())
+    assert loaded is not None
+    kept = loaded[1]
+    assert 0 < len(kept) < len(walked)
+    assert len(kept) + sum(len(entry[1]) for entry in kept.values()) <= 4 + max(len(e[1]) for e in kept.values())
+    again, walked = walk(root, cache, listed)
+    same(again, first)
+    assert walked and walked.isdisjoint(folders(root, list(kept)))

@@ -39,37 +39,64 @@ def _stamp(path: str) -> list[object]:
     return [path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
-def _config(env: Mapping[str, str]) -> tuple[str, list[str]]:
-    """The docker CLI's config.json ("" without HOME or DOCKER_CONFIG) and its cliPluginsExtraDirs."""
-    home = env.get("HOME", "")
-    config = env.get("DOCKER_CONFIG") or (os.path.join(home, ".docker") if home else "")
+def _config(env: Mapping[str, str]) -> tuple[str, list[str], bool]:
+    """The docker CLI's config.json ("" when there is no config folder), its cliPluginsExtraDirs,
+    and whether it sets something that changes how `docker compose` runs (an alias).
+
+    As docker/cli reads it: DOCKER_CONFIG, else ~/.docker with HOME, else the passwd entry's home;
+    the keys matched without regard to case, the last one winning (Go's encoding/json); a file
+    that does not parse is ignored (the CLI warns and goes on without it).
+    """
+    config = env.get("DOCKER_CONFIG") or ""
+    if not config:
+        home = env.get("HOME") or _passwd_home()
+        config = os.path.join(home, ".docker") if home else ""
     config_file = os.path.join(config, "config.json") if config else ""
     extra: list[str] = []
+    aliased = False
     try:
-        with open(config_file, encoding="utf-8") as handle:  # open("") fails: no config.json
+        with open(config_file, encoding="utf-8") as handle:  # open("") fails: no config folder
             text = handle.read()
         import json  # only for a config.json there is
 
-        named = json.loads(text).get("cliPluginsExtraDirs")
-        if isinstance(named, list):
-            extra = [str(f) for f in named]
-    except (OSError, ValueError, AttributeError):
+        found = json.loads(text)
+        for key, value in found.items() if isinstance(found, dict) else ():
+            lowered = key.lower()
+            if lowered == "clipluginsextradirs":
+                extra = [str(f) for f in value] if isinstance(value, list) else []
+            elif lowered == "aliases" and value:
+                aliased = True  # the CLI refuses all but `builder`, and may rewrite the command
+    except (OSError, ValueError, TypeError):
         pass
-    return config_file, extra
+    return config_file, extra, aliased
+
+
+def _passwd_home() -> str:
+    """The user's home from the passwd database (docker/cli's fallback when HOME is unset)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError, OSError):
+        return ""
 
 
 def plugin_folders(env: Mapping[str, str]) -> list[str]:
     """Where the docker CLI looks for its compose plugin, in its order: config.json's
     cliPluginsExtraDirs, then DOCKER_CONFIG's (else ~/.docker's) cli-plugins, then the system folders."""
-    config_file, extra = _config(env)
+    config_file, extra, _ = _config(env)
+    return _folders(config_file, extra)
+
+
+def _folders(config_file: str, extra: list[str]) -> list[str]:
     own = [os.path.join(os.path.dirname(config_file), "cli-plugins")] if config_file else []
     return [*extra, *own, *UNIX_PLUGIN_DIRS]
 
 
 def key_material(env: Mapping[str, str], programs: Mapping[str, str | None]) -> list[object]:
     """Everything the version depends on that doctor can see without running a program."""
-    config_file, _ = _config(env)
-    folders = [*plugin_folders(env), SYSTEM_PLUGIN_DIRS[-1]]
+    config_file, extra, _ = _config(env)
+    folders = [*_folders(config_file, extra), SYSTEM_PLUGIN_DIRS[-1]]
     return [
         sorted((name, _stamp(path) if path else None) for name, path in programs.items()),
         _stamp(config_file) if config_file else None,
@@ -80,12 +107,14 @@ def key_material(env: Mapping[str, str], programs: Mapping[str, str | None]) -> 
 def plugin(env: Mapping[str, str], docker: str | None) -> str | None:
     """The compose plugin `docker compose` would run, when doctor can tell it for sure; else None.
 
-    Asking the plugin itself (`docker-compose docker-cli-plugin-metadata`, as the docker CLI does
-    before it runs one) costs a third of `docker compose version`: the CLI starts, asks every
-    plugin it finds for its metadata, then starts compose again. Only for a `docker` that is the
-    docker CLI: a compiled program named `docker` (podman's `docker` is a script or podman
-    itself), on a unix. Its first candidate is the plugin: a regular file, or a symlink that
-    resolves, named docker-compose in plugin_folders; one not executable is left to the CLI.
+    Asking the plugin itself (`docker-compose docker-cli-plugin-metadata`, what the docker CLI
+    asks a plugin before it runs it) costs a third of `docker compose version`, where the CLI
+    starts, asks compose for that metadata, then starts compose again. Only for a `docker` that
+    is the docker CLI: a compiled program named `docker` (podman's `docker` is a script or
+    podman itself), on a unix, with no alias in its config.json. As docker/cli's
+    PluginRunCommand: the first `docker-compose` in plugin_folders that stat() does not call
+    absent is the one; when it is not an executable regular file (a folder, a symlink loop, a
+    file it may not run), the CLI tries it and fails, so that is left to the CLI too.
     """
     if docker is None or os.name != "posix":
         return None
@@ -98,22 +127,20 @@ def plugin(env: Mapping[str, str], docker: str | None) -> str | None:
                 return None
     except OSError:
         return None
+    config_file, extra, aliased = _config(env)
+    if aliased:
+        return None
     import stat
 
-    for folder in plugin_folders(env):
+    for folder in _folders(config_file, extra):
         candidate = os.path.join(folder, PLUGIN)
         try:
-            kind = os.lstat(candidate).st_mode
-            if stat.S_ISLNK(kind):
-                kind = os.stat(candidate).st_mode
-            elif not stat.S_ISREG(kind):
-                continue  # neither a file nor a symlink: the CLI skips it too
+            mode = os.stat(candidate).st_mode
         except FileNotFoundError:
-            continue  # absent, or a broken symlink, which the CLI skips too
+            continue  # absent (a broken symlink too): the CLI looks on
         except OSError:
-            return None  # the CLI would try it (a symlink loop, a folder it cannot search)
-        # the CLI's first candidate; one that is no executable file is left to the CLI to report
-        return candidate if stat.S_ISREG(kind) and os.access(candidate, os.X_OK) else None
+            return None
+        return candidate if stat.S_ISREG(mode) and os.access(candidate, os.X_OK) else None
     return None
 
 

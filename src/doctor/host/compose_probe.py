@@ -130,9 +130,11 @@ def command(env: Mapping[str, str], docker: str) -> list[str]:
     return [found, METADATA] if found else [docker, *ARGV]
 
 
-def version_text(argv: Sequence[str], stdout: str) -> str:
-    """The text holding the version in what `argv` (a `command`) printed: the metadata's
-    "Version" ("" when it is no such JSON object), else the output as it is."""
+def version_text(argv: Sequence[str], stdout: str) -> str | None:
+    """The text holding the version in what `argv` (a `command`) printed: for the plugin's
+    metadata, its "Version" when the docker CLI takes that metadata as it is (SchemaVersion
+    0.1.0, a Vendor), else None: the CLI itself must be asked (`docker compose version`); for
+    anything else, the output as it is."""
     if list(argv[1:]) != [METADATA]:
         return stdout
     import json
@@ -140,9 +142,13 @@ def version_text(argv: Sequence[str], stdout: str) -> str:
     try:
         found = json.loads(stdout)
     except ValueError:
-        return ""
-    version = found.get("Version") if isinstance(found, dict) else None
-    return version if isinstance(version, str) else ""
+        return None
+    if not isinstance(found, dict):
+        return None
+    version, schema, vendor = found.get("Version"), found.get("SchemaVersion"), found.get("Vendor")
+    if schema != "0.1.0" or not isinstance(vendor, str) or not vendor or not isinstance(version, str):
+        return None  # a newer schema the CLI may accept, or metadata it refuses: it decides
+    return version
 
 
 def take(program: str, env: Mapping[str, str]) -> Probe | None:

@@ -64,27 +64,38 @@ def _ask_compose(env: Mapping[str, str], timeout: float,
         program = programs[argv[0]]
         if program is None:
             continue
+        # started first thing in this preflight (compose_probe.start_early), else run now
         probe = compose_probe.take(program, env) if argv[0] == "docker" else None
-        if probe is not None:  # started first thing in this preflight (compose_probe.start_early)
-            stdout, status, late = compose_probe.read(probe, timeout)
-            if late:
+        run = probe.argv if probe is not None else (
+            compose_probe.command(env, program) if argv[0] == "docker" else [program, *argv[1:]])
+        while True:
+            if probe is not None:
+                out, status, late = compose_probe.read(probe, timeout)
+                stdout, probe = (out if status == 0 else None), None
+            else:
+                stdout, late = _run(run, env, timeout)
+            if late:  # a program that did not answer in time is asked again next run
                 timed_out = True
+                break
+            text = compose_probe.version_text(run, stdout) if stdout is not None else ""
+            if text is None:  # metadata the CLI may read otherwise: ask `docker compose version`
+                run = [program, *compose_probe.ARGV]
                 continue
-            found = parse_compose_version(compose_probe.version_text(probe.argv, stdout)) if status == 0 else None
+            found = parse_compose_version(text)
             if found is not None:
                 return found, False
-            continue
-        import subprocess  # not imported when the early probe answered
-
-        run = compose_probe.command(env, program) if argv[0] == "docker" else [program, *argv[1:]]
-        try:
-            done = subprocess.run(run, capture_output=True, text=True, timeout=timeout, env=dict(env))
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            continue
-        except OSError:
-            continue
-        found = parse_compose_version(compose_probe.version_text(run, done.stdout)) if done.returncode == 0 else None
-        if found is not None:
-            return found, False
+            break
     return None, timed_out
+
+
+def _run(argv: list[str], env: Mapping[str, str], timeout: float) -> tuple[str | None, bool]:
+    """A program's output (None when it failed or could not start), and whether it timed out."""
+    import subprocess  # not imported when the early probe answered
+
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=dict(env))
+    except subprocess.TimeoutExpired:
+        return None, True
+    except OSError:
+        return None, False
+    return (done.stdout if done.returncode == 0 else None), False

@@ -13,7 +13,8 @@ that could not be read.
 One file per (root, expected uid, exclude patterns) in doctor.cachedir's trusted folder, written
 atomically after a walk that changed it: a magic line, the payload's CRC-32, then the payload
 (marshal: ~10x faster than JSON for 10k folders). A damaged, foreign or expired file is a miss;
-a walk of more than MAX_ITEMS folders and names is not stored. DOCTOR_NO_CACHE=1: no read, no write.
+a walk remembers MAX_ITEMS folders and names at most (the rest is listed in full each time, and
+memory stays bounded). DOCTOR_NO_CACHE=1: no read, no write.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ if TYPE_CHECKING:
 FORMAT = 1
 MAX_AGE = 3600.0  # seconds since the full walk the cache was built from (like the login-PATH cache)
 RACY_NS = 2_000_000_000
-MAX_ITEMS = 2_000_000  # folders plus remembered names: a tree past it is walked in full every time
-MAX_BYTES = 256 * 1024 * 1024
+# folders plus remembered names one walker keeps (~200 bytes each in memory): the folders past it
+# are not stored, and listed in full every time
+MAX_ITEMS = 300_000
+MAX_BYTES = 64 * 1024 * 1024
 MAGIC = b"doctor-owner-walk\n"
 PREFIX, SUFFIX = "owners-", ".marshal"
 

@@ -157,7 +157,7 @@ class _Walk:
     """One process's share of a walk, as plain strings and tuples (cheap to send through a pipe)."""
 
     def __init__(self, uid: int, prefix: int, exclude: Sequence[str], cache: dict[str, Entry] | None = None,
-                 racy: int = 0) -> None:
+                 racy: int = 0, room: int = 0) -> None:
         self.uid = uid
         self.prefix = prefix  # len(root + "/"): path[prefix:] is project-relative
         self.exclude = exclude
@@ -171,9 +171,12 @@ class _Walk:
         self.racy = racy  # a folder with an mtime or ctime (ns) from here on is not stored: racy
         self.reused = 0  # entries counted from the cache, not listed
         self.entries: dict[str, Entry] = {}  # this walk's entries: made (listed) or kept (unchanged)
+        # folders and names it may still remember: past that, folders are walked but not stored
+        # (a folder with no entry is simply listed next time), so memory stays bounded
+        self.room = room
 
-    def fresh(self) -> _Walk:
-        return _Walk(self.uid, self.prefix, self.exclude, self.cache, self.racy)
+    def fresh(self, room: int | None = None) -> _Walk:
+        return _Walk(self.uid, self.prefix, self.exclude, self.cache, self.racy, self.room if room is None else room)
 
     def directory(self, path: str, push: Callable[[str], object]) -> None:
         """lstat every entry of one directory and `push` its subdirectories: the hot loop."""
@@ -219,7 +222,8 @@ class _Walk:
                 elif isdir(info.st_mode):
                     push(base + name)
                     keep(name)
-            if stamp is not None:
+            if stamp is not None and self.room > 0:
+                self.room -= 1 + len(again)
                 self.entries[path] = (stamp, again, seen, skipped)
         except OSError:
             self.unreadable.append(path)
@@ -243,7 +247,9 @@ class _Walk:
                 stray((base + name, info.st_uid, info.st_gid, isdir(info.st_mode)))
             if isdir(info.st_mode):
                 push(base + name)
-        self.entries[path] = entry
+        if self.room > 0:
+            self.room -= 1 + len(names)
+            self.entries[path] = entry
         if skipped:
             self.excluded_in.append(path)
 
@@ -313,7 +319,8 @@ def scan_owners(
         now = time.time()
         loaded = owner_cache.load(cache, str(root), uid, exclude, now)
         created, old = loaded if loaded is not None else (now, {})
-    walk = _Walk(uid, len(str(root).rstrip("/")) + 1, exclude, old, racy)
+    walk = _Walk(uid, len(str(root).rstrip("/")) + 1, exclude, old, racy,
+                 owner_cache.MAX_ITEMS if cache is not None else 0)
     st = os.lstat(root)
     if st.st_uid != uid:
         walk.strays.append((str(root), st.st_uid, st.st_gid, True))
@@ -421,7 +428,8 @@ def _fork_walk(walk: _Walk, jobs: list[str], processes: int, progress: Callable[
     counter = memoryview(shared).cast("q")
     children: dict[int, int] = {}  # pid -> read end of its result pipe
     outputs: dict[int, bytes] = {}
-    mine = walk.fresh()
+    share = walk.room // processes  # the cache's room, split: all walkers together stay within it
+    mine = walk.fresh(share)
     pacer = None
     try:
         for slot in range(1, processes):
@@ -433,7 +441,7 @@ def _fork_walk(walk: _Walk, jobs: list[str], processes: int, progress: Callable[
                 os.close(result_w)
                 break
             if pid == 0:
-                _child(walk.fresh(), jobs, work_r, result_w, counter, slot)
+                _child(walk.fresh(share), jobs, work_r, result_w, counter, slot)
             os.close(result_w)
             children[pid] = result_r
         pacer = _Pacer(lambda: walk.count + sum(counter), progress, None, started) if progress else None
