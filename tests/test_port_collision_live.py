@@ -306,6 +306,6 @@ def test_static_rule_matches_compose(tmp_path: Path, docker_engine: str, busybox
     failed = compose(docker_engine, folder, clash, "up", "-d", "front")
     assert failed.returncode != 0
     assert "port is already allocated" in failed.stderr or "address already in use" in failed.stderr
-    compose(docker_engine, folder, clash, "down", "--timeout", "1")
+    compose(docker_engine, folder, clash, "down", "-v", "--timeout", "1")
     alone = compose(docker_engine, folder, clash, "up", "-d", "c")
     assert alone.returncode == 0, alone.stderr

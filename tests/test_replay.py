@@ -482,7 +482,7 @@ def test_live_fault_fails_up_before_the_fix_and_starts_after(fault_id: str, tmp_
     found = _matching(copied, fault, copied.findings(fault.check))
     before = up(copied, overlay, "db", "backend")
     assert before.returncode != 0, "the planted fault did not break `up`: the stand-in does not dial"
-    copied.compose("down", "--timeout", "1", overlay=overlay)
+    copied.compose("down", "-v", "--timeout", "1", overlay=overlay)
     fix_settles(copied, fault.check, f"live {fault.id} (up --wait failed before)", shown(found))
     after = up(copied, overlay, "db", "backend")
     assert after.returncode == 0, after.stderr[-2000:]
@@ -507,7 +507,7 @@ def test_live_port_held_by_track_c_of_the_same_repo(tmp_path: Path, live_images:
                                                   track_a.line_of("compose.override.yml", f'"{port}:5432"'))
     assert f"is taken by '{track_c.name}' service 'db'" in str(hits[0]["message"])
     assert up(track_a, overlay, "db").returncode != 0  # port is already allocated
-    track_a.compose("down", "--timeout", "1", overlay=overlay)
+    track_a.compose("down", "-v", "--timeout", "1", overlay=overlay)
     fix_settles(track_a, "port-collision", "live fastapi-port-held-by-track-c (up --wait failed before)",
                 shown(hits[0]))
     after = up(track_a, overlay, "db")
