@@ -141,7 +141,7 @@ def test_live_stale_anonymous_volume_and_up_v(tmp_path: Path, docker_engine: str
     docker("tag", busybox_image, image)
     try:
         docker("compose", "up", "-d", "--no-build", "web")
-        volumes |= set(docker("ps", "-aq", "--filter", f"label=com.docker.compose.project={name}",
+        volumes |= set(docker("ps", "-a", "--no-trunc", "--filter", f"label=com.docker.compose.project={name}",
                               "--format", "{{.Mounts}}").split(","))
         time.sleep(1.1)  # the rebuilt image must be younger than the volume, to the second
         container = docker("compose", "ps", "-q", "web")
@@ -156,7 +156,7 @@ def test_live_stale_anonymous_volume_and_up_v(tmp_path: Path, docker_engine: str
         assert [r.fixed for r in report.results if r.title.startswith("recreate")] == [True], report.results
         assert all(r.fixed is not False for r in report.results), report.results
         assert _run(project, "volume-shadowing", {"PATH": env["PATH"]})[0] is Status.PASSED  # the note only
-        volumes |= set(docker("ps", "-aq", "--filter", f"label=com.docker.compose.project={name}",
+        volumes |= set(docker("ps", "-a", "--no-trunc", "--filter", f"label=com.docker.compose.project={name}",
                               "--format", "{{.Mounts}}").split(","))
     finally:
         subprocess.run([docker_engine, "compose", "down", "-v", "-t", "0"], cwd=project, capture_output=True,
