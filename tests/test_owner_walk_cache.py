@@ -322,3 +322,22 @@ def test_a_walk_remembers_max_items_at_most_and_lists_the_rest_again(tmp_path: P
     again, walked = walk(root, cache, listed)
     same(again, first)
     assert walked and walked.isdisjoint(folders(root, list(kept)))
+
+
+@needs_root
+def test_a_cache_entry_of_another_shape_is_a_miss(tmp_path: Path, listed: list[str]) -> None:
+    """A sound file (its CRC matches) whose entry names a path out of its folder, or has another
+    shape, is not followed: that folder is listed in full."""
+    root, cache = build(tmp_path), tmp_path / "cache"
+    first, _ = walk(root, cache, listed)
+    loaded = owner_cache.load(str(cache), str(root), USER, ("skip",), time.time())
+    assert loaded is not None
+    created, entries = loaded
+    stamp, _, seen, skipped = entries[str(root / "b")]
+    entries[str(root / "b")] = (stamp, ["../../etc"], seen, skipped)
+    entries[str(root / "a")] = (entries[str(root / "a")][0], "c", 1)  # type: ignore[assignment]
+    os.unlink(cache / owner_cache.file_name(str(root), USER, ("skip",)))
+    owner_cache.store(str(cache), str(root), USER, ("skip",), created, entries)
+    again, walked = walk(root, cache, listed)
+    assert {"a", "b"} <= walked
+    same(again, first)

@@ -195,7 +195,7 @@ class _Walk:
             if self.cache is not None:
                 stamp = _stamp(fd, self.racy)
                 entry = self.cache.get(path)
-                if entry is not None and entry[0] == stamp:
+                if entry is not None and entry[0] == stamp and _sound(entry):
                     self._again(path, base, fd, entry, push)
                     return
             # names and an lstat each: cheaper than scandir's DirEntry objects, and a d_type the
@@ -271,6 +271,14 @@ class _Walk:
         self.count += raw[3]
         self.reused += raw[4]
         self.entries.update(raw[5])
+
+
+def _sound(entry: object) -> bool:
+    """Whether a cache entry has the shape a walk stores (a file of the user's own could still
+    hold another): its names plain entry names, never a path out of the folder."""
+    return (isinstance(entry, tuple) and len(entry) == 4 and isinstance(entry[1], list)
+            and isinstance(entry[2], int) and isinstance(entry[3], bool)
+            and all(isinstance(n, str) and "/" not in n and n not in ("", ".", "..") for n in entry[1]))
 
 
 def _stamp(fd: int, racy: int) -> tuple[int, int, int] | None:
