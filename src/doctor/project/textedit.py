@@ -20,16 +20,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project.wholefile import indent_of
+from doctor.project.wholefile import indent_of, plain_safe
 
 Additions = Mapping[str, Mapping[str, str] | Sequence[str]]
 
 # The hot path (a cold run's one or two override edits) tests characters with str methods: compiling
-# a dozen patterns cost more than the edit. Letters, digits and `_` (the `_SAFE_PLAIN` of
-# yamledit.add_environment, whose other values are double-quoted; doctor's keys) and their extras:
-_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-_SAFE_PLAIN = _WORD | frozenset("./@+-")
-_KEY_CHARS = _WORD | frozenset(".-")
+# a dozen patterns cost more than the edit. A key's characters: letters, digits, `_`, `.` and `-`.
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 # a one-line flow list as the round trip writes it: `[]`, `["sleep", "60"]`, `[a, 'b']`
 _FLOW_ITEM = r"'(?:[^']|'')*'|\"[^\"\\]*\"|([A-Za-z0-9_./$][A-Za-z0-9_./@+:=$-]*)"
 _FLOW = lazy(rf"\[(?:(?:{_FLOW_ITEM})(?:, (?:{_FLOW_ITEM}))*)?\]")
@@ -361,7 +358,7 @@ def _items(section: str, entries: list[Entry], seq: bool, column: int) -> list[s
         elif key is None or not _is_key(key):
             line = None
         else:
-            text = emitted(value, double_quoted=not value or not all(ch in _SAFE_PLAIN for ch in value))
+            text = emitted(value, double_quoted=not plain_safe(value))
             line = None if text is None else f"{' ' * column}{key}: {text}"
         if line is None:
             return None

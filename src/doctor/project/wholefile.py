@@ -20,6 +20,16 @@ Source = str | Path | None
 _BLOCK_KEY = lazy(r"^( *)(?:[^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\")\s*:\s*(?:[&!]\S+\s*)*(?:#.*)?$")
 
 
+# the characters of an env value both edit paths (yamledit's round trip, textedit's lines) write
+# as a plain scalar; a value with any other character, or an empty one, is double-quoted
+SAFE_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./@+-")
+
+
+def plain_safe(value: str) -> bool:
+    """Whether an env value is written as a plain scalar (see SAFE_PLAIN)."""
+    return bool(value) and all(ch in SAFE_PLAIN for ch in value)
+
+
 class YamlEditError(ValueError):
     """The file cannot be edited safely (not YAML, not a mapping, a shared anchor in the way)."""
 

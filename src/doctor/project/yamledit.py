@@ -21,8 +21,14 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
-from doctor.lazyre import lazy
-from doctor.project.wholefile import YamlEditError, indent_of, keep_comments, read_text, whole_file_edit
+from doctor.project.wholefile import (
+    YamlEditError,
+    indent_of,
+    keep_comments,
+    plain_safe,
+    read_text,
+    whole_file_edit,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +40,6 @@ __all__ = ["YamlEditError", "add_environment", "add_extra_host", "add_volume", "
 Source = str | Path | None
 PortSpec = str | Mapping[str, object]
 
-_SAFE_PLAIN = lazy(r"^[A-Za-z0-9_./@+-]+$")
 
 
 def override_ports(source: Source, service: str, ports: Sequence[PortSpec],
@@ -115,7 +120,7 @@ def add_environment(source: Source, service: str, variables: Mapping[str, str]) 
     elif isinstance(env, CommentedMap):
         for key, value in variables.items():
             if key not in env:
-                env[key] = value if _SAFE_PLAIN.match(value) else DoubleQuotedScalarString(value)
+                env[key] = value if plain_safe(value) else DoubleQuotedScalarString(value)
                 changed = True
     else:
         raise YamlEditError(f"services.{service}.environment is neither a list nor a mapping")
