@@ -8,6 +8,9 @@ untimed in each environment (page cache, login-PATH cache, model cache: the warm
 run after the first sees); the `cold` column sets DOCTOR_NO_CACHE=1 instead (a first run ever on
 the machine), and the `first` column empties the project's caches before each doctor run but
 keeps the user's (a first run on a new clone or worktree by someone who ran doctor before).
+With `cold`, each row also times the user's login shell alone, started as doctor starts it,
+against compose: path-gap waits for that shell, and no cache answers it in a cold run, so it
+is the floor under the cold column (plus the ~35 ms an interpreter takes to reach it).
 
 Projects: examples/clean-stack, examples/broken-stack, and from ../shared/corpus (when present)
 the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a temporary
@@ -285,6 +288,13 @@ def main() -> int:
             found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs)
             results[f"{name}/cold"] = found
             cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
+            # the floor of a cold run: path-gap waits for the user's login shell, which no cache answers
+            # in a cold run; the shell alone, as doctor starts it, against compose on the same project
+            shell = paired(login_shell_argv(env), compose, path, env, args.pairs)
+            results[f"{name}/login-shell"] = shell
+            print(f"#   {name}/cold: doctor {found['doctor_ms']:.0f} ms, compose {found['compose_ms']:.0f} ms; "
+                  f"the login shell alone {shell['doctor_ms']:.0f} ms = {shell['ratio']:.2f}x compose",
+                  flush=True)
         if args.first:
             env = {**envs.get("plain", next(iter(envs.values()))), "XDG_CACHE_HOME": str(work / "first-cache")}
             found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs,
@@ -313,6 +323,15 @@ def main() -> int:
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def login_shell_argv(env: Mapping[str, str]) -> list[str]:
+    """The login shell as a cold preflight runs it (doctor.host.early), started in HOME."""
+    sys.path.insert(0, str(REPO / "src"))
+    from doctor.host.early import IN_HOME, login_command, user_shell
+
+    argv = login_command(user_shell(env))
+    return ["/bin/sh", "-c", IN_HOME, *argv] if env.get("HOME") else argv
 
 
 USER_CACHES = ("login-path", "compose-version", "regex", "stopped-ports")  # per user and machine, not per project

@@ -74,3 +74,47 @@ def test_redaction_is_linear_in_the_length_of_a_value() -> None:
 )
 def test_command_arguments_and_references(text: str, expected: str) -> None:
     assert Redactor().text(text) == expected
+
+
+# pieces a token-shaped text is made of: every hint literal, bodies, and the characters the
+# shapes' look-behinds tell apart
+_TOKEN_PIECES = ["ghp_", "gho_", "ghs_", "github_pat_", "xoxb-", "xoxp-", "AKIA", "ASIA", "eyJ", "glpat-", "npm_",
+                 "sk_live_", "rk_test_", "sk-", "AIza", "SG.", "hooks.slack.com/services/",
+                 "discord.com/api/webhooks/", "discordapp.com/api/webhooks/", "ABCDEFGHIJKLMNOP",
+                 "abcdefghij0123456789",
+                 "T000/B000/XXXX", "x", "0", "_", "-", ".", "/", " ", "\n", '"', "'", ":", "=", "@", "$", "A", "k"]
+
+
+def _shaped_texts(count: int) -> list[str]:
+    import random
+
+    rng = random.Random(12)
+    return ["".join(rng.choice(_TOKEN_PIECES) for _ in range(rng.randint(1, 24))) for _ in range(count)]
+
+
+def _token_texts_of_files() -> list[str]:
+    """Every compose and env file of the repo, and of ../shared's corpus when it is there."""
+    from conftest import REPO, SHARED
+
+    roots = [REPO / "examples", REPO / "tests"] + ([SHARED / "corpus"] if SHARED.is_dir() else [])
+    texts = []
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and (path.suffix in (".yml", ".yaml") or path.name.startswith(".env")):
+                texts.append(path.read_text(errors="replace"))
+    return texts
+
+
+def test_token_shapes_are_tried_only_where_they_begin_with_the_same_matches() -> None:
+    """_mask_tokens tries the token shapes at the hints alone: it masks exactly what `sub` masks."""
+    from doctor.redact import _TOKEN_SHAPES, _mask, _mask_tokens
+
+    texts = _shaped_texts(6000) + _token_texts_of_files()
+    found = 0
+    for text in texts:
+        slow: list[str] = []
+        fast: list[str] = []
+        assert _mask_tokens(text, fast.append) == _mask(_TOKEN_SHAPES, text, slow.append), text
+        assert fast == slow, text
+        found += bool(fast)
+    assert found > 500  # the random texts hold tokens of every shape, not only texts without one
