@@ -109,7 +109,10 @@ def test_token_shapes_are_tried_only_where_they_begin_with_the_same_matches() ->
     """_mask_tokens tries the token shapes at the hints alone: it masks exactly what `sub` masks."""
     from doctor.redact import _TOKEN_SHAPES, _mask, _mask_tokens
 
-    texts = _shaped_texts(6000) + _token_texts_of_files()
+    straddling = ["eyJabcdef.xhooks.slack.com/services/T000/B000/XXXX",  # a webhook prefix begun inside a JWT
+                  "eyJabcdef.xdiscordapp.com/api/webhooks/1/x", "sk-" * 400,
+                  "glpat-" + "eyJ" * 300 + " ghp_" + "A" * 30]
+    texts = straddling + _shaped_texts(6000) + _token_texts_of_files()
     found = 0
     for text in texts:
         slow: list[str] = []
