@@ -18,6 +18,7 @@ from doctor.model import Edit
 Source = str | Path | None
 
 _BLOCK_KEY = lazy(r"^( *)(?:[^\s#'\"-][^:#]*|'[^']*'|\"[^\"]*\")\s*:\s*(?:[&!]\S+\s*)*(?:#.*)?$")
+_SERVICES_KEY = lazy(r"(?m)^services\s*:")
 
 
 # the characters of an env value both edit paths (yamledit's round trip, textedit's lines) write
@@ -127,11 +128,5 @@ def guess_indent(text: str) -> tuple[int, int, int]:
 def indent_of(text: str) -> tuple[int, int, int]:
     """(mapping indent, sequence indent, dash offset) the round trip writes `text` with: guessed from
     the part from `services:` on in a file that mixes styles, as that is the part a fix edits."""
-    at = 0 if text.startswith("services") else text.find("\nservices") + 1
-    while at > 0 or (at == 0 and text.startswith("services")):
-        if text[at + len("services"):].lstrip().startswith(":"):  # the pattern `^services\s*:`
-            return guess_indent(text[at:])
-        at = text.find("\nservices", at) + 1
-        if at == 0:
-            break
-    return guess_indent(text)
+    services = _SERVICES_KEY.search(text)
+    return guess_indent(text[services.start():] if services else text)
