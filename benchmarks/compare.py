@@ -267,6 +267,7 @@ def main() -> int:
     results: dict[str, object] = {}
     cold = (f"{'cold (plain)':>22}" if args.cold else "") + (f"{'first (plain)':>22}" if args.first else "")
     header = f"{'project':14}" + "".join(f"{name:>22}" for name in envs) + cold
+    shell_argv = login_shell_argv(envs.get("plain", next(iter(envs.values())))) if args.cold else []
     print(header)
     for name, path in projects(work, only):
         cells = []
@@ -290,7 +291,7 @@ def main() -> int:
             cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
             # the floor of a cold run: path-gap waits for the user's login shell, which no cache answers
             # in a cold run; the shell alone, as doctor starts it, against compose on the same project
-            shell = paired(login_shell_argv(env), compose, path, env, args.pairs)
+            shell = paired(shell_argv, compose, path, env, args.pairs)
             results[f"{name}/login-shell"] = shell
             print(f"#   {name}/cold: doctor {found['doctor_ms']:.0f} ms, compose {found['compose_ms']:.0f} ms; "
                   f"the login shell alone {shell['doctor_ms']:.0f} ms = {shell['ratio']:.2f}x compose",
