@@ -10,7 +10,9 @@ the machine), and the `first` column empties the project's caches before each do
 keeps the user's (a first run on a new clone or worktree by someone who ran doctor before).
 With `cold`, each row also times the user's login shell alone, started as doctor starts it,
 against compose: path-gap waits for that shell, and no cache answers it in a cold run, so it
-is the floor under the cold column (plus the ~35 ms an interpreter takes to reach it).
+is the floor under the cold column (plus the ~35 ms an interpreter takes to reach it). It
+also times doctor's own cold work: the same cold run with SHELL set to a stand-in that prints
+the inherited PATH at once (`own`), what a cold run costs when the login shell costs nothing.
 
 Projects: examples/clean-stack, examples/broken-stack, and from ../shared/corpus (when present)
 the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a temporary
@@ -20,6 +22,8 @@ doctor is installed as users install it (pipx, `pip install`): a wheel built fro
 installed with its dependencies into a venv of its own under the work folder, and started by
 absolute path. `--install editable` times `.venv/bin/doctor` instead (a development install:
 its import finder adds ~20-30 ms to every interpreter start); DOCTOR=/path/to/doctor times that.
+`--python` builds that venv on another interpreter: how fast doctor starts depends on it (a
+distribution's python3 is built with PGO and LTO; pyenv builds without them unless asked).
 
 Environments:
   plain   a login PATH of system folders only;
@@ -162,9 +166,9 @@ def make_environments(work: Path, python: str) -> dict[str, dict[str, str]]:
     }
 
 
-def install_wheel(work: Path, python: str) -> Path:
+def install_wheel(work: Path, python: str, name: str = "doctor-install") -> Path:
     """doctor as a user's pipx install has it: this checkout's wheel in a venv of its own."""
-    venv = work / "doctor-install"
+    venv = work / name
     if not (venv / "bin" / "pip").exists():
         subprocess.run([python, "-m", "venv", str(venv)], check=True)
     wheels = work / "wheel"
@@ -247,6 +251,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--install", choices=("wheel", "editable"), default="wheel",
                         help="time a wheel install in its own venv (as pipx installs it; default) or .venv/bin/doctor")
+    parser.add_argument("--python", help="the interpreter of that venv (default: the one running this script, "
+                                         "without its venv); e.g. /usr/bin/python3, as a distribution's pipx has it")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # measure what users run: with bytecode caches
     python = getattr(sys, "_base_executable", sys.executable)
@@ -258,16 +264,20 @@ def main() -> int:
         doctor = Path(os.environ["DOCTOR"]).absolute()
     elif args.install == "editable":
         doctor = REPO / ".venv" / "bin" / "doctor"
+    elif args.python:
+        doctor = install_wheel(work, args.python, "doctor-install-" + _slug(args.python))
     else:
         doctor = install_wheel(work, python)
-    print(f"# doctor: {doctor}")
+    print(f"# doctor: {doctor} ({_interpreter(doctor)})")
     envs = {name: env for name, env in make_environments(work, python).items() if name in args.envs.split(",")}
     print(f"# {args.pairs} paired runs per cell, alternating order; load average {_load()}; {os.cpu_count()} cores")
     print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
     results: dict[str, object] = {}
-    cold = (f"{'cold (plain)':>22}" if args.cold else "") + (f"{'first (plain)':>22}" if args.first else "")
+    cold = ((f"{'cold (plain)':>22}{'own cold':>22}" if args.cold else "")
+            + (f"{'first (plain)':>22}" if args.first else ""))
     header = f"{'project':14}" + "".join(f"{name:>22}" for name in envs) + cold
     shell_argv = login_shell_argv(envs.get("plain", next(iter(envs.values())))) if args.cold else []
+    at_once = answering_shell(work) if args.cold else ""
     print(header)
     for name, path in projects(work, only):
         cells = []
@@ -293,8 +303,13 @@ def main() -> int:
             # in a cold run; the shell alone, as doctor starts it, against compose on the same project
             shell = paired(shell_argv, compose, path, env, args.pairs)
             results[f"{name}/login-shell"] = shell
+            # doctor's own cold work: the same cold run with a login shell that answers at once
+            own = paired([str(doctor), "preflight", str(path)], compose, path, {**env, "SHELL": at_once}, args.pairs)
+            results[f"{name}/cold-own"] = own
+            cells.append(f"{own['ratio']:5.2f} [{own['pair_ratio']:4.2f}] {own['doctor_ms']:5.0f}ms")
             print(f"#   {name}/cold: doctor {found['doctor_ms']:.0f} ms, compose {found['compose_ms']:.0f} ms; "
-                  f"the login shell alone {shell['doctor_ms']:.0f} ms = {shell['ratio']:.2f}x compose",
+                  f"the login shell alone {shell['doctor_ms']:.0f} ms = {shell['ratio']:.2f}x compose; "
+                  f"doctor's own (a shell answering at once) {own['doctor_ms']:.0f} ms = {own['ratio']:.2f}x",
                   flush=True)
         if args.first:
             env = {**envs.get("plain", next(iter(envs.values()))), "XDG_CACHE_HOME": str(work / "first-cache")}
@@ -333,6 +348,31 @@ def login_shell_argv(env: Mapping[str, str]) -> list[str]:
 
     argv = login_command(user_shell(env))
     return ["/bin/sh", "-c", IN_HOME, *argv] if env.get("HOME") else argv
+
+
+def answering_shell(work: Path) -> str:
+    """A stand-in login shell that prints the PATH it inherited at once, as doctor asks a login shell to."""
+    from doctor.host.early import MARK  # login_shell_argv put the checkout's src on sys.path
+
+    shell = work / "answering-shell"
+    shell.write_text(f'#!/bin/sh\nprintf "{MARK}%s{MARK}" "$PATH"\n')
+    shell.chmod(0o755)
+    return str(shell)
+
+
+def _slug(python: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in str(Path(python).resolve()).strip("/"))
+
+
+def _interpreter(doctor: Path) -> str:
+    """The version and the executable of the interpreter a doctor install runs on."""
+    python = doctor.parent / "python"
+    if not python.exists():
+        return "?"
+    found = subprocess.run([str(python), "-c", "import os, sys; print('Python', sys.version.split()[0], "
+                            "os.path.realpath(getattr(sys, '_base_executable', sys.executable)))"],
+                           capture_output=True, text=True, check=False)
+    return found.stdout.strip() or "?"
 
 
 USER_CACHES = ("login-path", "compose-version", "regex", "stopped-ports")  # per user and machine, not per project
