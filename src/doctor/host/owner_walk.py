@@ -357,7 +357,7 @@ def scan_owners(
             paced, last, ran_since_pace = now, walk.count, _ran_ns()
             if progress is not None and now - started >= PROGRESS_AFTER:
                 progress(last)
-    if old is not None and cache is not None and walk.entries != old:
+    if cache is not None and walk.entries != old:  # old is the loaded table whenever there is a cache
         owner_cache.store(cache, str(root), uid, exclude, created, walk.entries)
     strays = [Stray(Path(p), u, g, d) for p, u, g, d in sorted(walk.strays)]
     return OwnerScan(root, uid, tuple(strays), walk.count + 1, tuple(map(Path, walk.unreadable)),
