@@ -6,8 +6,10 @@ compose, the order alternating from pair to pair, same env, same cwd), and print
 of each, their ratio, and the median of the per-pair ratios. Before timing, doctor runs once
 untimed in each environment (page cache, login-PATH cache, model cache: the warm state every
 run after the first sees); the `cold` column sets DOCTOR_NO_CACHE=1 instead (a first run ever on
-the machine), and the `first` column empties the project's caches before each doctor run but
-keeps the user's (a first run on a new clone or worktree by someone who ran doctor before).
+the machine), the `first` column empties the project's caches before each doctor run but
+keeps the user's (a first run on a new clone or worktree by someone who ran doctor before), and
+the `relogin` column keeps every cache but the login shell's PATH (the run after that entry's
+hourly expiry, after a startup file changed, or in a new virtualenv).
 With `cold`, each row also times the user's login shell alone, started as doctor starts it,
 against compose: path-gap waits for that shell, and no cache answers it in a cold run, so it
 is the floor under the cold column (plus the ~35 ms an interpreter takes to reach it). It
@@ -246,6 +248,8 @@ def main() -> int:
     parser.add_argument("--first", action="store_true",
                         help="add a first-run column: the project's caches emptied before each run, the "
                              "user's (login PATH, compose version, compiled patterns) kept (plain PATH)")
+    parser.add_argument("--relogin", action="store_true",
+                        help="add a column with every cache warm but the login shell's PATH (plain PATH)")
     parser.add_argument("--synth-envs", action="store_true", help="run the synthetic rows in every environment")
     parser.add_argument("--work", type=Path, help="keep the environments and copies here (default: a temp dir)")
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -274,7 +278,7 @@ def main() -> int:
     print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
     results: dict[str, object] = {}
     cold = ((f"{'cold (plain)':>22}{'own cold':>22}" if args.cold else "")
-            + (f"{'first (plain)':>22}" if args.first else ""))
+            + (f"{'first (plain)':>22}" if args.first else "") + (f"{'relogin (plain)':>22}" if args.relogin else ""))
     header = f"{'project':14}" + "".join(f"{name:>22}" for name in envs) + cold
     shell_argv = login_shell_argv(envs.get("plain", next(iter(envs.values())))) if args.cold else []
     at_once = answering_shell(work) if args.cold else ""
@@ -316,6 +320,13 @@ def main() -> int:
             found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs,
                            before=partial(forget_projects, work / "first-cache" / "doctor"))
             results[f"{name}/first"] = found
+            cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
+        if args.relogin:
+            cache = work / "relogin-cache"
+            env = {**envs.get("plain", next(iter(envs.values()))), "XDG_CACHE_HOME": str(cache)}
+            found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs,
+                           before=partial(forget_login, cache / "doctor"))
+            results[f"{name}/relogin"] = found
             cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
         print(f"{name:14}" + "".join(f"{c:>22}" for c in cells), flush=True)
     print("# compose ms per row: " + ", ".join(f"{k}={v['compose_ms']:.0f}" for k, v in results.items()  # type: ignore[index]
@@ -384,6 +395,13 @@ def forget_projects(folder: Path) -> None:
     for entry in folder.glob("*") if folder.is_dir() else ():
         if not entry.name.startswith(USER_CACHES):
             entry.unlink()
+
+
+def forget_login(folder: Path) -> None:
+    """Remove the login shell's cached PATH from `folder`, keep every other cache: the state of the
+    run after that entry expired (an hour, a changed startup file) or met a new inherited PATH."""
+    for entry in folder.glob("login-path*") if folder.is_dir() else ():
+        entry.unlink()
 
 
 def _load() -> str:
