@@ -280,54 +280,46 @@ def main() -> int:
     cold = ((f"{'cold (plain)':>22}{'own cold':>22}" if args.cold else "")
             + (f"{'first (plain)':>22}" if args.first else "") + (f"{'relogin (plain)':>22}" if args.relogin else ""))
     header = f"{'project':14}" + "".join(f"{name:>22}" for name in envs) + cold
-    shell_argv = login_shell_argv(envs.get("plain", next(iter(envs.values())))) if args.cold else []
+    plain = envs.get("plain", next(iter(envs.values())))  # the shell of the cold, first and relogin columns
+    shell_argv = login_shell_argv(plain) if args.cold else []
     at_once = answering_shell(work) if args.cold else ""
     print(header)
     for name, path in projects(work, only):
         cells = []
+        preflight = [str(doctor), "preflight", str(path)]
         # the synthetic rows measure scaling: the plain environment is enough (--synth-envs for all)
         row_envs = envs if not name.startswith("synth") or args.synth_envs else dict(list(envs.items())[:1])
         for env_name, env in envs.items():
             if env_name not in row_envs:
                 cells.append("")  # a column of its own for each environment, run or not
                 continue
-            found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs)
-            results[f"{name}/{env_name}"] = found
-            cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
+            found = results[f"{name}/{env_name}"] = paired(preflight, compose, path, env, args.pairs)
+            cells.append(cell(found))
             print(f"#   {name}/{env_name}: doctor {found['doctor_ms']:.0f} ms, compose {found['compose_ms']:.0f} ms, "
                   f"ratio {found['ratio']:.2f} (CPU time {found['cpu_ratio']:.2f}), "
                   f"memory {found['doctor_mib']:.0f} vs {found['compose_mib']:.0f} MiB",
                   flush=True)
         if args.cold:
-            env = {**envs.get("plain", next(iter(envs.values()))), "DOCTOR_NO_CACHE": "1"}
-            found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs)
-            results[f"{name}/cold"] = found
-            cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
+            env = {**plain, "DOCTOR_NO_CACHE": "1"}
+            found = results[f"{name}/cold"] = paired(preflight, compose, path, env, args.pairs)
             # the floor of a cold run: path-gap waits for the user's login shell, which no cache answers
             # in a cold run; the shell alone, as doctor starts it, against compose on the same project
-            shell = paired(shell_argv, compose, path, env, args.pairs)
-            results[f"{name}/login-shell"] = shell
+            shell = results[f"{name}/login-shell"] = paired(shell_argv, compose, path, env, args.pairs)
             # doctor's own cold work: the same cold run with a login shell that answers at once
-            own = paired([str(doctor), "preflight", str(path)], compose, path, {**env, "SHELL": at_once}, args.pairs)
-            results[f"{name}/cold-own"] = own
-            cells.append(f"{own['ratio']:5.2f} [{own['pair_ratio']:4.2f}] {own['doctor_ms']:5.0f}ms")
+            own = results[f"{name}/cold-own"] = paired(preflight, compose, path, {**env, "SHELL": at_once}, args.pairs)
+            cells += [cell(found), cell(own)]
             print(f"#   {name}/cold: doctor {found['doctor_ms']:.0f} ms, compose {found['compose_ms']:.0f} ms; "
                   f"the login shell alone {shell['doctor_ms']:.0f} ms = {shell['ratio']:.2f}x compose; "
                   f"doctor's own (a shell answering at once) {own['doctor_ms']:.0f} ms = {own['ratio']:.2f}x",
                   flush=True)
-        if args.first:
-            env = {**envs.get("plain", next(iter(envs.values()))), "XDG_CACHE_HOME": str(work / "first-cache")}
-            found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs,
-                           before=partial(forget_projects, work / "first-cache" / "doctor"))
-            results[f"{name}/first"] = found
-            cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
-        if args.relogin:
-            cache = work / "relogin-cache"
-            env = {**envs.get("plain", next(iter(envs.values()))), "XDG_CACHE_HOME": str(cache)}
-            found = paired([str(doctor), "preflight", str(path)], compose, path, env, args.pairs,
-                           before=partial(forget_login, cache / "doctor"))
-            results[f"{name}/relogin"] = found
-            cells.append(f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms")
+        # first: the project's caches emptied before each run; relogin: the login shell's PATH only
+        for column, forget in (("first", forget_projects), ("relogin", forget_login)):
+            if getattr(args, column):
+                cache = work / f"{column}-cache"
+                env = {**plain, "XDG_CACHE_HOME": str(cache)}
+                found = results[f"{name}/{column}"] = paired(preflight, compose, path, env, args.pairs,
+                                                             before=partial(forget, cache / "doctor"))
+                cells.append(cell(found))
         print(f"{name:14}" + "".join(f"{c:>22}" for c in cells), flush=True)
     print("# compose ms per row: " + ", ".join(f"{k}={v['compose_ms']:.0f}" for k, v in results.items()  # type: ignore[index]
                                                if k.endswith("/plain")))
@@ -350,6 +342,11 @@ def main() -> int:
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def cell(found: Mapping[str, float]) -> str:
+    """A cell of the table: the ratio of the medians, [the median of the pair ratios], doctor's median."""
+    return f"{found['ratio']:5.2f} [{found['pair_ratio']:4.2f}] {found['doctor_ms']:5.0f}ms"
 
 
 def login_shell_argv(env: Mapping[str, str]) -> list[str]:

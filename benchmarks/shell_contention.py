@@ -52,18 +52,21 @@ def shell_ms(argv: list[str], env: dict[str, str], beside: list[str] | None, bes
     loop (`spinning`) already running when the shell starts, a doctor started right after it."""
     from doctor.host.early import MARK
 
+    def start_beside(stdout: int) -> subprocess.Popen[bytes]:
+        assert beside is not None
+        return subprocess.Popen(beside, env=beside_env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout,
+                                stderr=subprocess.DEVNULL)
+
     other = None
-    if spinning:  # running (its policy set) before the shell starts
-        other = subprocess.Popen(beside, env=beside_env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL)
+    if beside is not None and spinning:  # running (its policy set) before the shell starts
+        other = start_beside(subprocess.PIPE)
         assert other.stdout is not None
         other.stdout.read(1)
     start = time.perf_counter()
     shell = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, start_new_session=True)
-    if beside and not spinning:  # doctor starts right after the shell, as its own work does in a cold run
-        other = subprocess.Popen(beside, env=beside_env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
+    if beside is not None and not spinning:  # doctor starts right after the shell, as its own work does in a cold run
+        other = start_beside(subprocess.DEVNULL)
     assert shell.stdout is not None
     out, fd = b"", shell.stdout.fileno()
     while out.count(MARK.encode()) < 2:
