@@ -8,8 +8,11 @@ untimed in each environment (page cache, login-PATH cache, model cache: the warm
 run after the first sees); the `cold` column sets DOCTOR_NO_CACHE=1 instead (a first run ever on
 the machine), the `first` column empties the project's caches before each doctor run but
 keeps the user's (a first run on a new clone or worktree by someone who ran doctor before), and
-the `relogin` column keeps every cache but the login shell's PATH (the run after that entry's
-hourly expiry, after a startup file changed, or in a new virtualenv).
+the `relogin` column keeps every cache but ages the login shell's PATH past its hour (that run
+answers from it, and the shell is asked again after it: each timed run is followed, untimed, by
+waiting for that refresh, so it never overlaps a compose run), and the `newlogin` column keeps
+every cache but the login shell's PATH (the run after a startup file changed, or in a new
+virtualenv: it waits for the shell).
 With `cold`, each row also times the user's login shell alone, started as doctor starts it,
 against compose: path-gap waits for that shell, and no cache answers it in a cold run, so it
 is the floor under the cold column (plus the ~35 ms an interpreter takes to reach it). It
@@ -107,11 +110,13 @@ def run_once(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> tuple[fl
 
 
 def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mapping[str, str],
-           pairs: int, before: Callable[[], None] | None = None) -> dict[str, float]:
+           pairs: int, before: Callable[[], None] | None = None,
+           after: Callable[[], None] | None = None) -> dict[str, float]:
     """Median times (ms), their ratio, the median pair ratio, and the peak memories (MiB).
 
     `before` runs (untimed) before each timed doctor run: the `first` column empties the
-    project's caches there."""
+    project's caches there; `after` (untimed) after it: the `relogin` column waits there for
+    the login shell doctor's refresher runs once doctor has exited."""
     run_once(doctor, cwd, env)  # untimed: warms the page cache and doctor's caches
     run_once(compose, cwd, env)
     times_d, times_c, ratios, mem_d, mem_c, cpu_d, cpu_c = [], [], [], [], [], [], []
@@ -122,6 +127,8 @@ def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mappin
             if argv is doctor and before is not None:
                 before()
             results[id(argv)] = run_once(argv, cwd, env)
+            if argv is doctor and after is not None:
+                after()
         (td, md, ud), (tc, mc, uc) = results[id(doctor)], results[id(compose)]
         cpu_d.append(ud)
         cpu_c.append(uc)
@@ -249,6 +256,8 @@ def main() -> int:
                         help="add a first-run column: the project's caches emptied before each run, the "
                              "user's (login PATH, compose version, compiled patterns) kept (plain PATH)")
     parser.add_argument("--relogin", action="store_true",
+                        help="add a column with every cache warm, the login shell's PATH past its hour (plain PATH)")
+    parser.add_argument("--newlogin", action="store_true",
                         help="add a column with every cache warm but the login shell's PATH (plain PATH)")
     parser.add_argument("--synth-envs", action="store_true", help="run the synthetic rows in every environment")
     parser.add_argument("--work", type=Path, help="keep the environments and copies here (default: a temp dir)")
@@ -278,7 +287,8 @@ def main() -> int:
     print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
     results: dict[str, object] = {}
     cold = ((f"{'cold (plain)':>22}{'own cold':>22}" if args.cold else "")
-            + (f"{'first (plain)':>22}" if args.first else "") + (f"{'relogin (plain)':>22}" if args.relogin else ""))
+            + (f"{'first (plain)':>22}" if args.first else "") + (f"{'relogin (plain)':>22}" if args.relogin else "")
+            + (f"{'newlogin (plain)':>22}" if args.newlogin else ""))
     header = f"{'project':14}" + "".join(f"{name:>22}" for name in envs) + cold
     plain = envs.get("plain", next(iter(envs.values())))  # the shell of the cold, first and relogin columns
     shell_argv = login_shell_argv(plain) if args.cold else []
@@ -312,13 +322,16 @@ def main() -> int:
                   f"the login shell alone {shell['doctor_ms']:.0f} ms = {shell['ratio']:.2f}x compose; "
                   f"doctor's own (a shell answering at once) {own['doctor_ms']:.0f} ms = {own['ratio']:.2f}x",
                   flush=True)
-        # first: the project's caches emptied before each run; relogin: the login shell's PATH only
-        for column, forget in (("first", forget_projects), ("relogin", forget_login)):
+        # first: the project's caches emptied before each run; relogin: the login shell's PATH aged
+        # past its hour (refreshed after the run); newlogin: the login shell's PATH forgotten
+        for column, forget, after in (("first", forget_projects, None), ("relogin", age_login, wait_refresh),
+                                      ("newlogin", forget_login, None)):
             if getattr(args, column):
                 cache = work / f"{column}-cache"
                 env = {**plain, "XDG_CACHE_HOME": str(cache)}
-                found = results[f"{name}/{column}"] = paired(preflight, compose, path, env, args.pairs,
-                                                             before=partial(forget, cache / "doctor"))
+                found = results[f"{name}/{column}"] = paired(
+                    preflight, compose, path, env, args.pairs, before=partial(forget, cache / "doctor"),
+                    after=partial(after, cache / "doctor") if after is not None else None)
                 cells.append(cell(found))
         print(f"{name:14}" + "".join(f"{c:>22}" for c in cells), flush=True)
     print("# compose ms per row: " + ", ".join(f"{k}={v['compose_ms']:.0f}" for k, v in results.items()  # type: ignore[index]
@@ -396,9 +409,30 @@ def forget_projects(folder: Path) -> None:
 
 def forget_login(folder: Path) -> None:
     """Remove the login shell's cached PATH from `folder`, keep every other cache: the state of the
-    run after that entry expired (an hour, a changed startup file) or met a new inherited PATH."""
+    run after a startup file changed or with a new inherited PATH (another virtualenv)."""
     for entry in folder.glob("login-path*") if folder.is_dir() else ():
         entry.unlink()
+
+
+def age_login(folder: Path) -> None:
+    """Age the login shell's cached PATH in `folder` past its hour, keep every other cache: the
+    state of the first run an hour after the shell was last asked, its startup files unchanged."""
+    if str(REPO / "src") not in sys.path:
+        sys.path.insert(0, str(REPO / "src"))
+    from doctor.host.login_cache import MAX_AGE
+
+    for entry in folder.glob("login-path-*.json") if folder.is_dir() else ():
+        stored = json.loads(entry.read_text())
+        for item in stored:
+            item["at"] -= MAX_AGE + 60
+        entry.write_text(json.dumps(stored))  # the file keeps its mode (0600): doctor still trusts it
+
+
+def wait_refresh(folder: Path, timeout: float = 10.0) -> None:
+    """Wait until doctor's refresher of the login PATH (started by the run just timed) is done."""
+    deadline = time.monotonic() + timeout
+    while any(folder.glob("*.refresh")) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _load() -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -68,13 +71,162 @@ def test_another_inherited_path_is_another_entry(home: Path, monkeypatch: pytest
     assert len(started) == 2
 
 
-def test_an_old_entry_expires(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def aged(monkeypatch: pytest.MonkeyPatch, seconds: float) -> list[tuple[str, str]]:
+    """Move the clock `seconds` on; record the refreshes asked for instead of starting them."""
+    later = time.time() + seconds
+    monkeypatch.setattr(login_cache.time, "time", lambda: later)
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(login_cache, "refresh_later", lambda name, env, path: asked.append((name, path)))
+    return asked
+
+
+def test_an_aged_entry_answers_and_asks_for_a_refresh_after_the_run(home: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    started = spawns(monkeypatch)
+    first = read(ShellPaths(env_for(home)))
+    asked = aged(monkeypatch, login_cache.MAX_AGE + 1)
+    assert read(ShellPaths(env_for(home))) == first
+    assert started == [BASH]  # the run did not wait for a shell
+    assert asked == [(BASH, str(home / ".cache" / "doctor" / "login-path-2.json"))]
+
+
+def test_an_entry_past_the_stale_age_is_asked_in_the_run(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started = spawns(monkeypatch)
     read(ShellPaths(env_for(home)))
-    later = time.time() + login_cache.MAX_AGE + 1
-    monkeypatch.setattr(login_cache.time, "time", lambda: later)
+    asked = aged(monkeypatch, login_cache.STALE_AGE + 1)
     read(ShellPaths(env_for(home)))
-    assert len(started) == 2
+    assert len(started) == 2 and asked == []
+
+
+def test_a_fresh_entry_asks_for_no_refresh(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started = spawns(monkeypatch)
+    read(ShellPaths(env_for(home)))
+    asked = aged(monkeypatch, login_cache.MAX_AGE - 60)
+    read(ShellPaths(env_for(home)))
+    assert started == [BASH] and asked == []
+
+
+REFRESH_SHELL = """#!/bin/sh
+# a login shell whose PATH comes from a file its profile reads (as nvm's alias file): a change
+# there changes no startup file's stamp; it waits while $HOME/hold exists
+echo "$$" >> "$HOME/started"
+while [ -e "$HOME/hold" ]; do sleep 0.02; done
+PATH=$(cat "$HOME/login-path")
+eval "$4"
+"""
+
+
+def test_the_refresh_runs_the_shell_after_the_run_and_the_next_run_sees_it(tmp_path: Path) -> None:
+    """End to end, as users run it: an aged entry answers a preflight at once (a shell held
+    still would have timed it out), the refresher asks the shell once that run has ended, and
+    the next run reads what the shell printed then."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "fakesh").write_text(REFRESH_SHELL)
+    (home / "fakesh").chmod(0o755)
+    for version in ("old", "new"):
+        (tmp_path / version).mkdir()
+        (tmp_path / version / "mytool").write_text("#!/bin/sh\n")
+        (tmp_path / version / "mytool").chmod(0o755)
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n")
+    (project / "Makefile").write_text("lint:\n\tmytool check\n")
+    cache = tmp_path / "cache" / "doctor" / "login-path-2.json"
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": str(home / "fakesh"), "TERM": "dumb",
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(Path(login_cache.__file__).parents[2])}
+
+    def messages() -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "path-gap", "--format",
+                               "json", str(project)], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode in (0, 1), done.stderr
+        return [f["message"] for f in json.loads(done.stdout)["findings"]]
+
+    def only_in(version: str) -> list[str]:
+        return [f"'mytool' (make target 'lint') is found only by the login shell, in {tmp_path / version}"]
+
+    (home / "login-path").write_text(f"/usr/bin:/bin:{tmp_path / 'old'}")
+    assert messages() == only_in("old")
+    stored = json.loads(cache.read_text())
+    for entry in stored:
+        entry["at"] -= login_cache.MAX_AGE + 60
+    cache.write_text(json.dumps(stored))
+    (home / "login-path").write_text(f"/usr/bin:/bin:{tmp_path / 'new'}")
+    (home / "hold").touch()
+    assert messages() == only_in("old")  # answered from the aged entry: not the timeout line
+    lock = Path(f"{cache}.refresh")
+    assert lock.exists()  # the refresher is waiting for the shell it started after the run
+    (home / "hold").unlink()
+    deadline = time.monotonic() + 30
+    while lock.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not lock.exists()
+    assert messages() == only_in("new")
+    assert len((home / "started").read_text().split()) == 2  # the first run's shell and the refresher's
+
+
+def refresher_home(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
+    """A home whose fake login shell prints $HOME/login-path (or fails while $HOME/fail exists),
+    an environment for it, and its cache file with one entry, aged past MAX_AGE."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "fakesh").write_text(REFRESH_SHELL.replace("PATH=$(", '[ -e "$HOME/fail" ] && exit 3\nPATH=$('))
+    (home / "fakesh").chmod(0o755)
+    (home / "login-path").write_text("/usr/bin:/bin:/opt/old")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": str(home / "fakesh"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert ShellPaths(env).login.entries[-1] == "/opt/old"
+    cache = tmp_path / "cache" / "doctor" / "login-path-2.json"
+    stored = json.loads(cache.read_text())
+    stored[0]["at"] -= login_cache.MAX_AGE + 60
+    cache.write_text(json.dumps(stored))
+    return home, env, cache
+
+
+def refresh(env: dict[str, str], cache: Path) -> None:
+    """Run the refresher as refresh_later starts it, the run it waits for already over (stdin at its end)."""
+    lock = Path(f"{cache}.refresh")
+    lock.touch()
+    subprocess.run([sys.executable, "-m", "doctor.host.login_refresh", env["SHELL"], str(lock)], env=env,
+                   stdin=subprocess.DEVNULL, check=True, timeout=30)
+    assert not lock.exists()
+
+
+def test_the_refresher_stores_what_the_shell_prints_now(tmp_path: Path) -> None:
+    home, env, cache = refresher_home(tmp_path)
+    (home / "login-path").write_text("/usr/bin:/bin:/opt/new")
+    refresh(env, cache)
+    assert login_cache.load(env["SHELL"], env) == ("/usr/bin", "/bin", "/opt/new")
+    refresh(env, cache)  # fresh now: the shell is not asked again
+    assert len((home / "started").read_text().split()) == 2
+
+
+def test_a_shell_that_stopped_printing_its_path_loses_its_entry(tmp_path: Path) -> None:
+    """The next run then asks the shell itself and says why it gave no PATH."""
+    home, env, cache = refresher_home(tmp_path)
+    (home / "fail").touch()
+    refresh(env, cache)
+    assert login_cache.load(env["SHELL"], env) is None
+    assert ShellPaths(env).login.error == f"login shell '{home}/fakesh' printed no PATH (exit 3)"
+
+
+def test_one_refresher_at_a_time_and_a_dead_ones_lock_is_taken_over(tmp_path: Path) -> None:
+    lock = str(tmp_path / "login-path-2.json.refresh")
+    assert login_cache._lock(lock)
+    assert not login_cache._lock(lock)  # a refresher is waiting or at work
+    old = time.time() - login_cache.REFRESH_LOCK_AGE - 1
+    os.utime(lock, (old, old))
+    assert login_cache._lock(lock)
+    assert not login_cache._lock(str(tmp_path / "no-such-folder" / "x.refresh"))
+
+
+def test_no_refresher_for_a_cache_inside_the_project_read(tmp_path: Path) -> None:
+    from doctor import cachedir
+
+    cachedir.keep_out(tmp_path)
+    path = str(tmp_path / "login-path-2.json")
+    login_cache.refresh_later(BASH, {"HOME": str(tmp_path)}, path)
+    assert not os.path.exists(path + ".refresh") and login_cache._refreshing == []
 
 
 def test_no_cache_and_failures_are_never_cached(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,9 @@ Every shell started here ends within the run, never blocking doctor's exit: read
 printed its PATH and then killed with its session (`read`), killed at the timeout, or killed
 when nothing needs it (`discard`: path-gap found no tool, the next `start_early`, and at the
 latest at interpreter exit). `docker compose version` (doctor.host.compose_probe) is started
-right after the shell, through the same `spawn_session`, and ends the same ways.
+right after the shell, through the same `spawn_session`, and ends the same ways. (The one
+process of doctor's that outlives a run is not started here: doctor.host.login_cache's refresher
+of a login PATH older than an hour, which starts its shell only once the run has ended.)
 """
 
 from __future__ import annotations

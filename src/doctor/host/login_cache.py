@@ -4,8 +4,11 @@ A login shell that loads nvm, pyenv or conda takes 0.1 to 1 s; doctor runs befor
 An entry is used only while nothing it was computed from has changed: the shell, HOME,
 ZDOTDIR, the inherited PATH, and the size and mtime of every startup file the common shells
 read (and macOS's /etc/paths for path_helper). Files those source indirectly (nvm.sh, a
-plugin manager) are not seen, so an entry also expires after MAX_AGE seconds.
-DOCTOR_NO_CACHE=1 turns the cache off.
+plugin manager) are not seen, so an entry older than MAX_AGE is asked again: the run that
+finds it so still answers from it, and the login shell runs once that run is over, in a
+process of its own (`refresh_later`, doctor.host.login_refresh), so no run waits for a shell
+whose startup files did not change. An entry older than STALE_AGE is not used at all (the run
+waits for the shell). DOCTOR_NO_CACHE=1 turns the cache off.
 
 An entry keeps that key material itself and is found by comparing it (a handful of entries per
 file): no digest, so no hashlib (whose import alone costs a warm run ~3 ms).
@@ -20,7 +23,9 @@ TYPE_CHECKING = False  # read first thing in a preflight (doctor.host.early): ty
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-MAX_AGE = 3600.0
+MAX_AGE = 3600.0  # an entry older than this is asked again once the run it answered is over
+STALE_AGE = 86400.0  # an entry older than this is not used: the run waits for the login shell
+REFRESH_LOCK_AGE = 60.0  # a refresh lock older than this belongs to a refresher that died: taken over
 FAILURE_AGE = 600.0  # a login shell that timed out is asked again after this long
 SYSTEM_FILES = (
     "/etc/profile", "/etc/profile.d", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment",
@@ -58,10 +63,16 @@ def _same(entry: object, key: str) -> bool:
     return isinstance(entry, dict) and json.dumps(entry.get("key")) == key
 
 
-def _fresh(entry: object, now: float) -> bool:
-    """Whether a stored entry is younger than MAX_AGE (a damaged one is not)."""
+def _age(entry: object, now: float) -> float | None:
+    """How old a stored entry is (seconds); None for a damaged one."""
     at = entry.get("at") if isinstance(entry, dict) else None
-    return isinstance(at, (int, float)) and now - at <= MAX_AGE
+    return now - at if isinstance(at, (int, float)) else None
+
+
+def _kept(entry: object, now: float) -> bool:
+    """Whether a stored entry may still answer a run (younger than STALE_AGE; a damaged one is not)."""
+    age = _age(entry, now)
+    return age is not None and age <= STALE_AGE
 
 
 def cache_file(env: Mapping[str, str]) -> str | None:
@@ -76,28 +87,125 @@ def cache_file(env: Mapping[str, str]) -> str | None:
 
 def load(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | str | None:
     """The cached PATH entries for this shell and environment, why the shell gave none (a str:
-    it timed out, FAILURE_AGE at most ago), or None (absent, changed, expired)."""
+    it timed out, FAILURE_AGE at most ago), or None (absent, changed, older than STALE_AGE).
+
+    Entries older than MAX_AGE are still returned, and the shell is asked again once this run
+    is over (`refresh_later`).
+    """
+    path = cache_file(env)
+    found = _find(path, shell, env) if path is not None else None
+    if found is None:
+        return None
+    entry, age = found
+    error = entry.get("error")
+    if isinstance(error, str):
+        if age > FAILURE_AGE:
+            return None
+        when = time.strftime("%H:%M", time.localtime(time.time() - age))
+        return f"{error} (at {when}; asked again {FAILURE_AGE // 60:.0f} min after)"
+    entries = entry.get("entries")
+    if not isinstance(entries, list) or age > STALE_AGE:
+        return None
+    if age > MAX_AGE and path is not None:
+        refresh_later(shell, env, path)
+    return tuple(str(e) for e in entries)
+
+
+def _find(path: str, shell: str, env: Mapping[str, str]) -> tuple[dict[str, object], float] | None:
+    """The stored entry computed from this shell's and environment's key material, and its age."""
     from doctor.cachedir import read_json
 
-    path = cache_file(env)
-    stored = read_json(path) if path is not None else None
-    if stored is None:
+    stored = read_json(path)
+    if not isinstance(stored, list):
         return None
     import json
 
     key = json.dumps(cache_key(shell, env))
-    entry = next((e for e in stored if _same(e, key)), None) if isinstance(stored, list) else None
-    if entry is None or not _fresh(entry, time.time()):
-        return None
-    error = entry.get("error")
-    if isinstance(error, str):
-        at = entry.get("at")
-        if not isinstance(at, (int, float)) or time.time() - at > FAILURE_AGE:
-            return None
-        when = time.strftime("%H:%M", time.localtime(at))
-        return f"{error} (at {when}; asked again {FAILURE_AGE // 60:.0f} min after)"
-    entries = entry.get("entries")
-    return tuple(str(e) for e in entries) if isinstance(entries, list) else None
+    entry = next((e for e in stored if _same(e, key)), None)
+    age = _age(entry, time.time())
+    return (entry, age) if isinstance(entry, dict) and age is not None else None
+
+
+def due(shell: str, env: Mapping[str, str]) -> bool:
+    """Whether the shell's entry is missing or older than MAX_AGE (doctor.host.login_refresh asks
+    before it runs the shell: a run since may have stored a fresh one)."""
+    path = cache_file(env)
+    found = _find(path, shell, env) if path is not None else None
+    return found is None or found[1] > MAX_AGE
+
+
+_refreshing: list[int] = []  # the write end a refresher waits on: open until this process ends
+
+
+def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
+    """Ask the login shell for its PATH again once this run is over, in a process of its own.
+
+    The refresher (doctor.host.login_refresh, in its own session, its output discarded) reads
+    its stdin, a pipe whose other end only this process holds, so it starts the shell when
+    this process has ended, however it ends: the shell never competes with the run for a core,
+    and nothing waits for it. One refresher per cache file at a time (`path`.refresh, made with
+    O_EXCL, removed by the refresher, taken over after REFRESH_LOCK_AGE); none in a project
+    folder this run read, where no cache is written. Never raises.
+    """
+    import sys
+
+    from doctor.cachedir import in_project
+
+    if _refreshing or not sys.executable or in_project(path):
+        return
+    lock = path + ".refresh"
+    if not _lock(lock):
+        return
+    import doctor
+
+    # the doctor this process runs, whatever put it on sys.path (appended: never ahead of the stdlib)
+    where = os.path.dirname(os.path.dirname(os.path.abspath(doctor.__file__)))
+    code = ("import sys; sys.path.append(sys.argv.pop(1)); "
+            "from doctor.host.login_refresh import main; sys.exit(main(sys.argv[1:]))")
+    read_end, write_end = os.pipe()  # both close on exec: the refresher's stdin is a dup of read_end
+    actions = [(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+    argv = [sys.executable, "-c", code, where, shell, lock]
+    try:
+        try:
+            os.posix_spawn(sys.executable, argv, dict(env), file_actions=actions, setsid=True)
+        except NotImplementedError:  # no POSIX_SPAWN_SETSID: its own process group will do
+            os.posix_spawn(sys.executable, argv, dict(env), file_actions=actions, setpgroup=0)
+    except OSError:
+        os.close(write_end)
+        _unlock(lock)
+        return
+    finally:
+        os.close(read_end)
+    _refreshing.append(write_end)
+
+
+def _lock(lock: str) -> bool:
+    """Take the refresh lock: made here, or taken over from a refresher that died."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(2):
+        try:
+            os.close(os.open(lock, flags, 0o600))
+            return True
+        except FileExistsError:
+            try:
+                if time.time() - os.lstat(lock).st_mtime < REFRESH_LOCK_AGE:
+                    return False  # a refresher is waiting or at work
+            except FileNotFoundError:
+                continue  # it just ended: take it
+            except OSError:
+                return False
+            _unlock(lock)
+        except OSError:  # an unwritable cache folder: no refresher (nor cache)
+            return False
+    return False
+
+
+def _unlock(lock: str) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        os.unlink(lock)
 
 
 def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = None, error: str | None = None) -> None:
@@ -115,7 +223,23 @@ def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = 
     now = time.time()
     material = cache_key(shell, env)
     key = json.dumps(material)
-    kept = [e for e in current if _fresh(e, now) and not _same(e, key)] if isinstance(current, list) else []
+    kept = [e for e in current if _kept(e, now) and not _same(e, key)] if isinstance(current, list) else []
     kept.append({"at": now, "key": material, "entries": list(entries or ())} if error is None
                 else {"at": now, "key": material, "error": error})
     write_json(path, kept, indent=1)
+
+
+def drop(shell: str, env: Mapping[str, str]) -> None:
+    """Forget this shell's entry (its shell no longer prints a PATH: the next run asks it and says why)."""
+    from doctor.cachedir import read_json, write_json
+
+    path = cache_file(env)
+    current = read_json(path) if path is not None else None
+    if path is None or not isinstance(current, list):
+        return
+    import json
+
+    key = json.dumps(cache_key(shell, env))
+    kept = [e for e in current if not _same(e, key)]
+    if len(kept) != len(current):
+        write_json(path, kept, indent=1)

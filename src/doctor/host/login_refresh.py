@@ -1,0 +1,56 @@
+"""Refresh an aged login-PATH entry once the run it answered is over (doctor.host.login_cache).
+
+Started by `login_cache.refresh_later` in a session of its own, its output discarded, its stdin
+a pipe whose other end only that run holds. It reads to the end of that pipe, i.e. it waits
+until the run has ended (however it ended), so the login shell never competes with the run
+for a core and nothing waits for it. Then, unless a run stored a fresh entry meanwhile or the
+cache folder is gone, it asks the login shell as a run does (doctor.host.shell.login_path,
+with its timeout) and stores what it printed: its PATH, or that it timed out. A shell that
+printed no PATH removes the entry, so the next run asks the shell itself and reports why.
+It removes its lock at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+
+def main(argv: list[str]) -> int:
+    """argv: the shell, the lock file to remove at the end. The environment is the run's."""
+    if len(argv) != 2:
+        return 2
+    shell, lock = argv
+    try:
+        while os.read(0, 4096):
+            pass  # the run that started this one still holds the other end
+    except OSError:
+        pass
+    try:
+        return _refresh(shell, dict(os.environ))
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+
+
+def _refresh(shell: str, env: dict[str, str]) -> int:
+    from doctor.host import login_cache
+    from doctor.host.shell import login_path
+
+    path = login_cache.cache_file(env)
+    if path is None or not os.path.isdir(os.path.dirname(path)) or not login_cache.due(shell, env):
+        return 0  # caching off, the folder removed (a test's), or a run refreshed it meanwhile
+    found = login_path(shell, env)
+    if found.ok:
+        login_cache.store(shell, env, found.entries)
+    elif found.timed_out:
+        login_cache.store(shell, env, error=found.error)
+    else:
+        login_cache.drop(shell, env)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
