@@ -134,6 +134,8 @@ def due(shell: str, env: Mapping[str, str]) -> bool:
     return found is None or found[1] > MAX_AGE
 
 
+# the refresher's first step: read stdin to its end (the run has ended), then become the refresher
+WAIT_THEN_EXEC = 'while read -r _; do :; done; exec "$@"'
 _refreshing: list[int] = []  # the write end a refresher waits on: open until this process ends
 
 
@@ -141,8 +143,8 @@ def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
     """Ask the login shell for its PATH again once this run is over, in a process of its own.
 
     The refresher (doctor.host.login_refresh, in its own session, its output discarded) reads
-    its stdin, a pipe whose other end only this process holds, so it starts the shell when
-    this process has ended, however it ends: the shell never competes with the run for a core,
+    its stdin, a pipe whose other end only this process holds, in /bin/sh before its interpreter
+    starts, so it starts Python and the shell when this process has ended, however it ends: the shell never competes with the run for a core,
     and nothing waits for it. One refresher per cache file at a time (`path`.refresh, made with
     O_EXCL, removed by the refresher, taken over after REFRESH_LOCK_AGE); none in a project
     folder this run read, where no cache is written. Never raises.
@@ -166,11 +168,13 @@ def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
     actions = [(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
     argv = [sys.executable, "-c", code, where, shell, lock]
+    if os.access("/bin/sh", os.X_OK):  # waits in a shell's read loop (~1 ms of CPU), not in an interpreter's start
+        argv = ["/bin/sh", "-c", WAIT_THEN_EXEC, "sh", *argv]
     try:
         try:
-            os.posix_spawn(sys.executable, argv, dict(env), file_actions=actions, setsid=True)
+            os.posix_spawn(argv[0], argv, dict(env), file_actions=actions, setsid=True)
         except NotImplementedError:  # no POSIX_SPAWN_SETSID: its own process group will do
-            os.posix_spawn(sys.executable, argv, dict(env), file_actions=actions, setpgroup=0)
+            os.posix_spawn(argv[0], argv, dict(env), file_actions=actions, setpgroup=0)
     except OSError:
         os.close(write_end)
         _unlock(lock)
