@@ -144,10 +144,11 @@ def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
 
     The refresher (doctor.host.login_refresh, in its own session, its output discarded) reads
     its stdin, a pipe whose other end only this process holds, in /bin/sh before its interpreter
-    starts, so it starts Python and the shell when this process has ended, however it ends: the shell never competes with the run for a core,
-    and nothing waits for it. One refresher per cache file at a time (`path`.refresh, made with
-    O_EXCL, removed by the refresher, taken over after REFRESH_LOCK_AGE); none in a project
-    folder this run read, where no cache is written. Never raises.
+    starts, so it starts Python and the shell when this process has ended, however it ends:
+    neither competes with the run for a core, and nothing waits for them. One refresher per
+    cache file at a time (`path`.refresh, made with O_EXCL, removed by the refresher, taken over
+    after REFRESH_LOCK_AGE); none in a project folder this run read, where no cache is written.
+    Never raises.
     """
     import sys
 
