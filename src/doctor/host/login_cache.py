@@ -134,8 +134,9 @@ def due(shell: str, env: Mapping[str, str]) -> bool:
     return found is None or found[1] > MAX_AGE
 
 
-# the refresher's first step: read stdin to its end (the run has ended), then become the refresher
-WAIT_THEN_EXEC = 'while read -r _; do :; done; exec "$@"'
+# the refresher's first step: leave the run's folder (a worktree being removed, a mount), read
+# stdin to its end (the run has ended), then become the refresher
+WAIT_THEN_EXEC = 'cd / 2>/dev/null; while read -r _; do :; done; exec "$@"'
 _refreshing: list[int] = []  # the write end a refresher waits on: open until this process ends
 
 
