@@ -155,7 +155,7 @@ def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
 
     from doctor.cachedir import in_project
 
-    if _refreshing or not sys.executable or in_project(path):
+    if _refreshing or not sys.executable or not hasattr(os, "posix_spawn") or in_project(path):
         return
     lock = path + ".refresh"
     if not _lock(lock):
