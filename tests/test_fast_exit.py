@@ -33,7 +33,9 @@ def test_output_that_cannot_be_flushed_is_status_120_as_for_the_interpreter() ->
 
 
 def test_a_preflight_process_prints_its_whole_report(tmp_path: Path) -> None:
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    # a login shell that answers at once: the developer's own may time out in one run and be
+    # remembered as timed out ("at HH:MM") by the next, and the two reports then differ
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "SHELL": "/bin/sh"}
     example = REPO / "examples" / "broken-stack"
     done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(example), "--format", "json"],
                           capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
