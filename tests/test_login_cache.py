@@ -229,6 +229,77 @@ def test_no_refresher_for_a_cache_inside_the_project_read(tmp_path: Path) -> Non
     assert not os.path.exists(path + ".refresh") and login_cache._refreshing == []
 
 
+def test_a_variable_a_startup_file_reads_is_part_of_the_key(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started = spawns(monkeypatch)
+    (home / ".bash_profile").write_text('export PATH="/usr/bin:/bin:$TOOLS_DIR"\n')
+    assert read(ShellPaths(env_for(home, TOOLS_DIR="/opt/a")))[-1] == "/opt/a"
+    assert read(ShellPaths(env_for(home, TOOLS_DIR="/opt/b")))[-1] == "/opt/b"
+    assert read(ShellPaths(env_for(home, TOOLS_DIR="/opt/a")))[-1] == "/opt/a"  # each its own entry
+    assert len(started) == 2
+    read(ShellPaths(env_for(home, TOOLS_DIR="/opt/a", OTHER="x")))  # a variable no startup file reads
+    assert len(started) == 2
+
+
+def test_a_path_a_startup_file_tests_is_part_of_the_key(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Debian's ~/.profile adds ~/.local/bin only if it exists: the first `pipx install` makes it."""
+    started = spawns(monkeypatch)
+    (home / ".bash_profile").write_text('PATH="/usr/bin:/bin"\nif [ -d "$HOME/.local/bin" ] ; then\n'
+                                        '    PATH="$HOME/.local/bin:$PATH"\nfi\n')
+    assert read(ShellPaths(env_for(home))) == ("/usr/bin", "/bin")
+    (home / ".local" / "bin").mkdir(parents=True)
+    assert read(ShellPaths(env_for(home)))[0] == str(home / ".local" / "bin")
+    assert len(started) == 2
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started = spawns(monkeypatch)
+    profile = home / ".bash_profile"
+    read(ShellPaths(env_for(home)))
+    before = profile.stat()
+    profile.write_text(profile.read_text().replace("first", "other"))  # `touch -r`, `cp -p`, an rsync
+    os.utime(profile, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert read(ShellPaths(env_for(home)))[-1] == "/opt/other"
+    assert len(started) == 2
+
+
+def test_the_zdotdir_a_zshenv_names_and_the_env_file_are_in_the_key(home: Path) -> None:
+    env = env_for(home, SHELL="/usr/bin/zsh")
+    (home / ".zshenv").write_text('export ZDOTDIR="$HOME/dots/zsh"\n')
+    (home / "dots" / "zsh").mkdir(parents=True)
+    (home / "dots" / "zsh" / ".zprofile").write_text('path=(/opt/a $path)\n')
+    first = login_cache.cache_key("/usr/bin/zsh", env)
+    (home / "dots" / "zsh" / ".zprofile").write_text('path=(/opt/bb $path)\n')
+    assert login_cache.cache_key("/usr/bin/zsh", env) != first
+    (home / ".shrc").write_text("PATH=/opt/a:$PATH\n")
+    env = env_for(home, SHELL="/bin/dash", ENV="$HOME/.shrc")
+    first = login_cache.cache_key("/bin/dash", env)
+    (home / ".shrc").write_text("PATH=/opt/bb:$PATH\n")
+    assert login_cache.cache_key("/bin/dash", env) != first
+
+
+def test_a_startup_file_saved_while_its_shell_runs_is_not_stored(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the shell printed may come from the file's old text: the next run asks again."""
+    started = spawns(monkeypatch)
+    (home / ".bash_profile").write_text('export PATH="/usr/bin:/bin:/opt/first"\n'
+                                        'echo "# saved" >> "$HOME/.bash_profile"\n')
+    assert read(ShellPaths(env_for(home)))[-1] == "/opt/first"
+    assert not (home / ".cache" / "doctor" / "login-path-2.json").exists()
+    read(ShellPaths(env_for(home)))
+    assert len(started) == 2
+
+
+def test_an_entry_stored_in_the_future_is_not_used(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock went back (a VM resumed, NTP stepped): an entry's age no longer says anything."""
+    started = spawns(monkeypatch)
+    read(ShellPaths(env_for(home)))
+    cache = home / ".cache" / "doctor" / "login-path-2.json"
+    stored = json.loads(cache.read_text())
+    stored[0]["at"] += 86400
+    cache.write_text(json.dumps(stored))
+    read(ShellPaths(env_for(home)))
+    assert len(started) == 2
+
+
 def test_no_cache_and_failures_are_never_cached(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started = spawns(monkeypatch)
     read(ShellPaths(env_for(home, DOCTOR_NO_CACHE="1")))

@@ -36,11 +36,14 @@ class Shell:
     """A login shell (or another probe, see spawn_session) in its own session (pgid == pid), its
     stdout on the pipe `fd`."""
 
-    __slots__ = ("fd", "pid", "status")
+    __slots__ = ("fd", "key", "pid", "status")
 
     def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
         self.status: int | None = None  # exit status once reaped (negative: killed by that signal)
+        # a login shell's cache key (doctor.host.login_cache) as it started: what it prints is
+        # stored only if the key is still the same once it has printed
+        self.key: list[object] | None = None
 
 
 _live: dict[int, Shell] = {}  # started and not yet reaped
@@ -162,6 +165,10 @@ def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
     started = spawn_session(program, argv, child_env)
     if isinstance(started, OSError):
         return f"cannot start login shell {shell!r}: {started.strerror or started}"
+    from doctor.host import login_cache
+
+    # taken right after the start, while the shell is still exec'ing: its startup files as it reads them
+    started.key = login_cache.cache_key(shell, env)
     return started
 
 

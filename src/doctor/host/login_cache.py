@@ -2,9 +2,14 @@
 
 A login shell that loads nvm, pyenv or conda takes 0.1 to 1 s; doctor runs before every `up`.
 An entry is used only while nothing it was computed from has changed: the shell, HOME,
-ZDOTDIR, the inherited PATH, and the size and mtime of every startup file the common shells
-read (and macOS's /etc/paths for path_helper). Files those source indirectly (nvm.sh, a
-plugin manager) are not seen, so an entry older than MAX_AGE is asked again: the run that
+ZDOTDIR, the inherited PATH, the stamp (inode, mtime, ctime, size) of every startup file the
+common shells read (the files of /etc/profile.d and fish's conf.d each, macOS's /etc/paths for
+path_helper, the folder a ~/.zshenv points ZDOTDIR to, sh's $ENV file), the value of every
+variable those files read (`$NAME`, `${NAME...}`) and whether each path they test (`[ -d
+"$HOME/.local/bin" ]`, `[ -x /opt/homebrew/bin/brew ]`) exists. A PATH is not stored when
+that key changed while its shell ran (a startup file saved meanwhile: the PATH may come from its
+old text). Files those source indirectly (nvm.sh, a plugin manager) are not seen, so an entry
+older than MAX_AGE is asked again: the run that
 finds it so still answers from it, and the login shell runs once that run is over, in a
 process of its own (`refresh_later`, doctor.host.login_refresh), so no run waits for a shell
 whose startup files did not change. An entry older than STALE_AGE is not used at all (the run
@@ -30,30 +35,125 @@ FAILURE_AGE = 600.0  # a login shell that timed out is asked again after this lo
 SYSTEM_FILES = (
     "/etc/profile", "/etc/profile.d", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment",
     "/etc/zshenv", "/etc/zsh/zshenv", "/etc/zprofile", "/etc/zsh/zprofile", "/etc/zshrc", "/etc/zsh/zshrc",
-    "/etc/zlogin", "/etc/zsh/zlogin", "/etc/paths", "/etc/paths.d", "/etc/fish/config.fish",
+    "/etc/zlogin", "/etc/zsh/zlogin", "/etc/paths", "/etc/paths.d", "/etc/fish/config.fish", "/etc/fish/conf.d",
+    "/etc/csh.cshrc", "/etc/csh.login",
 )
 HOME_FILES = (
     ".bash_profile", ".bash_login", ".profile", ".bashrc", ".zshenv", ".zprofile", ".zshrc", ".zlogin",
-    ".config/fish/config.fish", ".config/fish/conf.d",
+    ".config/fish/config.fish", ".config/fish/conf.d", ".cshrc", ".tcshrc", ".login",
 )
+ZSH_FILES = (".zshenv", ".zprofile", ".zshrc", ".zlogin")
+# variables the shell sets itself, whatever it inherited (it starts in HOME)
+SHELL_SET = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "PATH", "HOME", "ZDOTDIR"})
+FILE_TESTS = frozenset({"-d", "-e", "-f", "-x", "-s", "-r", "-L", "-h"})
+READ_LIMIT = 256 * 1024  # of a startup file, read for the variables and paths it looks at
 
 
-def _stamp(path: str) -> tuple[str, int, int] | None:
+def _stamp(path: str) -> list[object] | None:
     try:
         info = os.stat(path)
     except OSError:
         return None
-    return path, info.st_mtime_ns, info.st_size
+    return [path, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size]
+
+
+class _Startup:
+    """The startup files of a login shell: their stamps, and what their text reads and tests."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.home = env.get("HOME", "")
+        self.config = env.get("XDG_CONFIG_HOME") or os.path.join(self.home, ".config")
+        self.stamps: list[object] = []
+        self.names: set[str] = set()
+        self.tested: set[str] = set()
+        self.zdotdirs: set[str] = set()
+
+    def look(self, path: str) -> None:
+        """Stamp `path`; a folder's files each (not deeper); read a file's variables and tests."""
+        stamp = _stamp(path)
+        self.stamps.append(stamp)
+        if stamp is None:
+            return
+        if os.path.isdir(path):
+            try:
+                names = sorted(os.listdir(path))
+            except OSError:
+                return
+            for name in names:
+                inner = os.path.join(path, name)
+                if os.path.isfile(inner):
+                    self.look(inner)
+            return
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read(READ_LIMIT).decode("utf-8", "replace")
+        except OSError:
+            return
+        self._scan(text)
+
+    def _scan(self, text: str) -> None:
+        for part in text.split("$")[1:]:
+            part = part[1:] if part.startswith("{") else part
+            end = 0
+            while end < len(part) and (part[end] == "_" or (part[end].isascii() and part[end].isalnum())):
+                end += 1
+            if end and not part[0].isdigit():
+                self.names.add(part[:end])
+        import itertools  # built in: no import cost
+
+        words = text.replace("[", " ").replace("]", " ").replace(";", " ").split()
+        for before, word in itertools.pairwise(words):
+            if before in FILE_TESTS:
+                expanded = self.expand(word)
+                if expanded is not None:
+                    self.tested.add(expanded)
+            if word.startswith("ZDOTDIR="):
+                folder = self.expand(word[len("ZDOTDIR="):])
+                if folder is not None:
+                    self.zdotdirs.add(folder)
+        if words and words[0].startswith("ZDOTDIR="):
+            folder = self.expand(words[0][len("ZDOTDIR="):])
+            if folder is not None:
+                self.zdotdirs.add(folder)
+
+    def expand(self, word: str) -> str | None:
+        """A path as a startup file writes it, with ~, $HOME and XDG_CONFIG_HOME expanded; None
+        when it still depends on something else."""
+        word = word.strip("\"'")
+        for form in ("${XDG_CONFIG_HOME:-$HOME/.config}", "${XDG_CONFIG_HOME}", "$XDG_CONFIG_HOME"):
+            word = word.replace(form, self.config)
+        if word == "~" or word.startswith("~/"):
+            word = self.home + word[1:]
+        word = word.replace("${HOME}", self.home).replace("$HOME", self.home)
+        if not word.startswith("/") or any(c in word for c in "$`*?\"'"):
+            return None
+        return word.rstrip("/") or "/"
 
 
 def cache_key(shell: str, env: Mapping[str, str]) -> list[object]:
     """Everything the login shell's PATH is computed from (that doctor can see), as JSON values."""
-    home = env.get("HOME", "")
+    startup = _Startup(env)
+    home = startup.home
     zdotdir = env.get("ZDOTDIR", "")
     files = [*SYSTEM_FILES, *(os.path.join(home, f) for f in HOME_FILES)]
     if zdotdir:
-        files += [os.path.join(zdotdir, f) for f in (".zshenv", ".zprofile", ".zshrc", ".zlogin")]
-    return [shell, home, zdotdir, env.get("PATH", ""), [_stamp(f) for f in files]]
+        files += [os.path.join(zdotdir, f) for f in ZSH_FILES]
+    if env.get("XDG_CONFIG_HOME"):
+        files += [os.path.join(startup.config, "fish", f) for f in ("config.fish", "conf.d")]
+    if env.get("ENV"):  # the file an interactive sh (dash, ash) reads
+        files.append(startup.expand(env["ENV"]) or env["ENV"])
+    for path in files:
+        startup.look(path)
+    # a ZDOTDIR set in a zshenv (the XDG layout keeps the others in ~/.config/zsh): zsh reads its
+    # other files from there
+    for folder in sorted(startup.zdotdirs | {os.path.join(startup.config, "zsh")}):
+        if folder != zdotdir:
+            for name in ZSH_FILES:
+                startup.look(os.path.join(folder, name))
+    return [shell, home, zdotdir, env.get("PATH", ""), startup.stamps,
+            sorted([name, env.get(name)] for name in startup.names - SHELL_SET),
+            sorted([path, os.path.exists(path), os.path.isdir(path)] for path in startup.tested)]
 
 
 def _same(entry: object, key: str) -> bool:
@@ -64,9 +164,10 @@ def _same(entry: object, key: str) -> bool:
 
 
 def _age(entry: object, now: float) -> float | None:
-    """How old a stored entry is (seconds); None for a damaged one."""
+    """How old a stored entry is (seconds); None for a damaged one, or one stored in the future
+    (the clock went back since: its age says nothing)."""
     at = entry.get("at") if isinstance(entry, dict) else None
-    return now - at if isinstance(at, (int, float)) else None
+    return now - at if isinstance(at, (int, float)) and now >= at else None
 
 
 def _kept(entry: object, now: float) -> bool:
@@ -214,20 +315,24 @@ def _unlock(lock: str) -> None:
         os.unlink(lock)
 
 
-def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = None, error: str | None = None) -> None:
+def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = None, error: str | None = None,
+          before: list[object] | None = None) -> None:
     """Remember a login shell's PATH (or that it timed out: `error`, for FAILURE_AGE seconds, so
     a shell slower than the timeout does not cost every run its whole timeout); a cache that
-    cannot be written is simply not used."""
+    cannot be written is simply not used. `before`: the key as the shell started (early.spawn
+    takes it); nothing is stored when it changed since."""
     from doctor.cachedir import read_json, write_json
 
     path = cache_file(env)
     if path is None:
         return
+    material = cache_key(shell, env)
+    if before is not None and before != material:
+        return
     import json
 
     current = read_json(path)
     now = time.time()
-    material = cache_key(shell, env)
     key = json.dumps(material)
     kept = [e for e in current if _kept(e, now) and not _same(e, key)] if isinstance(current, list) else []
     kept.append({"at": now, "key": material, "entries": list(entries or ())} if error is None

@@ -81,11 +81,11 @@ class ShellPaths:
         started, self._started = self._started, None
         assert started is not None
         found = collect_login_path(self.shell, started, self.timeout)
-        if not isinstance(started, LoginPath):
+        if isinstance(started, Shell):
             if found.ok:
-                login_cache.store(self.shell, self.env, found.entries)
+                login_cache.store(self.shell, self.env, found.entries, before=started.key)
             elif found.timed_out:
-                login_cache.store(self.shell, self.env, error=found.error)
+                login_cache.store(self.shell, self.env, error=found.error, before=started.key)
         return found
 
     def release(self) -> None:
