@@ -114,6 +114,17 @@ def test_a_changed_input_misses_even_with_its_old_size_and_mtime(tmp_path: Path)
     assert remembered(source, lambda: "never computed") == ("absent", 0)
 
 
+def test_an_input_that_became_unreadable_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leaving the file's group changes none of its stat: whether it is readable is in the stamp."""
+    source = tmp_path / "input.txt"
+    source.write_text("one")
+    age(source)
+    assert remembered(source, source.read_text) == ("one", 1)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: Path(path) != source and real(path, mode, **kw))
+    assert remembered(source, lambda: "cannot read") == ("cannot read", 1)
+
+
 def test_a_racy_input_is_not_kept(tmp_path: Path) -> None:
     source = tmp_path / "input.txt"
     source.write_text("one")  # written just now: an edit in the same tick would look unchanged

@@ -301,6 +301,61 @@ def test_editing_a_compose_file_misses(tmp_path: Path, env: dict[str, str]) -> N
     assert model.services["web"].environment["FROM_BASE"].value == "2"
 
 
+def test_a_file_rewritten_during_the_load_with_its_old_mtime_misses(tmp_path: Path, env: dict[str, str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """rsync -a, cp -p or a sync agent rewriting .env while a run loads: the entry must hold the
+    stamps of what the load read, so the next run misses (inputs are stamped before reading)."""
+    from doctor.project import compose
+
+    root = make_project(tmp_path)
+    dotenv = root / ".env"
+    real = compose.load_project
+
+    def rewritten_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        model = real(*args, **kwargs)
+        old = dotenv.stat()
+        dotenv.write_text("WEB_PORT=9091\n")  # same size, the old mtime put back
+        os.utime(dotenv, ns=(old.st_atime_ns, old.st_mtime_ns))
+        return model
+
+    monkeypatch.setattr(compose, "load_project", rewritten_meanwhile)
+    load(root, env)
+    monkeypatch.setattr(compose, "load_project", real)
+    model = assert_miss_equals_fresh(root, env)
+    assert model.services["web"].ports[0].published == "9091"
+
+
+def test_a_load_that_could_not_read_a_file_is_not_stored(tmp_path: Path, env: dict[str, str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permission denied is no fact of the file's stat: joining its group changes no stamp."""
+    from doctor.project import reading
+
+    root = make_project(tmp_path)
+    real = reading._read_regular
+
+    def denied(path: Path, limit: int) -> bytes:
+        if Path(path).name == "web.env":
+            raise PermissionError(13, "Permission denied")
+        return real(path, limit)
+
+    monkeypatch.setattr(reading, "_read_regular", denied)
+    model, _, hit = load(root, env)
+    assert not hit and any("cannot read env file: permission denied" in p.message for p in model.problems)
+    assert entries(env) == []
+    monkeypatch.setattr(reading, "_read_regular", real)
+    model, _, hit = load(root, env)
+    assert not hit and not model.problems
+
+
+def test_a_file_that_became_unreadable_misses(tmp_path: Path, env: dict[str, str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other way round (a group left): the stamp says whether the file is readable."""
+    root = warmed(tmp_path, env)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: Path(path).name != "web.env" and real(path, mode, **kw))
+    assert not load(root, env)[2]
+
+
 def test_touching_dotenv_misses(tmp_path: Path, env: dict[str, str]) -> None:
     root = warmed(tmp_path, env)
     os.utime(root / ".env")

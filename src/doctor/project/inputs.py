@@ -29,8 +29,13 @@ class LoadInputs:
     def __init__(self, origin: Mapping[str, str]) -> None:
         self.origin = dict(origin)
         self.env: dict[str, str | None] = {}
-        self.files: set[str] = set()
+        # path -> its stamp (modelcache.stamp) when the load first probed it, before reading it: a
+        # file rewritten during the load then differs from what is stored, whatever its mtime
+        self.files: dict[str, tuple[object, ...] | int] = {}
         self.wholesale = False  # the environment was read as a whole: the load depends on every name
+        # a file could not be read (a permission, an I/O error): not a fact of its stat, so not
+        # keyed by it (the user may join the file's group with no stamp changing)
+        self.unsure = False
 
 
 _ACTIVE: ContextVar[LoadInputs | None] = ContextVar("doctor_load_inputs", default=None)
@@ -40,7 +45,18 @@ def probed(path: os.PathLike[str] | str) -> None:
     """Note that the running load stats or reads `path` (nothing happens when no load records)."""
     inputs = _ACTIVE.get()
     if inputs is not None:
-        inputs.files.add(os.fspath(path))
+        key = os.fspath(path)
+        if key not in inputs.files:
+            from doctor.project.modelcache import stamp
+
+            inputs.files[key] = stamp(key)
+
+
+def unsure() -> None:
+    """Note that the running load met a file it could not read (a permission, an I/O error)."""
+    inputs = _ACTIVE.get()
+    if inputs is not None:
+        inputs.unsure = True
 
 
 @contextmanager

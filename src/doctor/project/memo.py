@@ -6,8 +6,8 @@ function of the files it reads and is the same on every run of an unchanged proj
 an import each time (ruamel.yaml ~25 ms, tomllib ~5 ms, ast ~4.5 ms); a hit imports none of them.
 
 An entry is used only while everything it was computed from is unchanged: the kind and the
-args, the path and stat stamp (device, inode, size, mtime, ctime; None when absent) of each
-input file, and, for the store as a whole, doctor's version and source files (as the model
+args, the path and stat stamp (device, inode, size, mtime, ctime, whether it is readable; None
+when absent) of each input file, and, for the store as a whole, doctor's version and source files (as the model
 cache stamps them) and the Python version. Like the model cache (git's racy-index rule), a
 value is not kept while an input file was modified in the last RACY_NS: an edit in the same
 clock tick, same size, would look unchanged. A value raised as one of the `keep` exceptions is
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from typing import Any, TypeVar
 
     T = TypeVar("T")
-    Stamp = tuple[int, int, int, int, int] | None
+    Stamp = tuple[int, int, int, int, int, bool] | None
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
@@ -152,7 +152,8 @@ def _stamp(path: str) -> Stamp:
         info = os.stat(path)
     except (OSError, ValueError):
         return None
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    # readable or not: who may read a file is no part of its stat (a group joined or left)
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, os.access(path, os.R_OK))
 
 
 def _keep(store: _Store, key: Any, stamps: tuple[Stamp, ...], raised: bool, value: object) -> None:

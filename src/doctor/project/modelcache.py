@@ -4,13 +4,16 @@ An entry holds the model the loader computed and what compose-version reads from
 (features.FileFeatures), and is used only while everything the load read is unchanged:
 doctor's version and its loader's source files, the Python version, the project options
 (path, -f files, profiles, name), the value (or absence) of every environment variable the
-load looked up, and the stat (kind, inode, size, mtime, ctime, owner; or the error) of every
-file it read or probed: discovery candidates in the folder and its parents, -f / include /
+load looked up, and the stat (kind, inode, size, mtime, ctime, owner, readable or not; or the
+error) of every file it read or probed: discovery candidates in the folder and its parents, -f / include /
 extends targets, `.env` and env_file files, and jsonschema's folder. inputs.py records those
 during the load, so nothing is guessed; a load that read the environment as a whole is not stored.
 
-Like git's racy-index rule, an entry is not stored while any input's mtime is within
-RACY_NS of the time of writing (an edit in the same clock tick, same size, would look unchanged).
+Each input is stamped when the load first probes it, before reading it (a file rewritten during
+the load, even with its old mtime put back, then differs from its stored stamp). Like git's
+racy-index rule, an entry is not stored while any input's mtime is within RACY_NS of the time
+of writing (an edit in the same clock tick, same size, would look unchanged). Nor is a load
+that met a file it could not read (a permission, an I/O error: inputs.unsure).
 
 The store is a pickle, so it is read only from a folder that is the current user's and not
 group- or world-writable ($XDG_CACHE_HOME/doctor or ~/.cache/doctor, made 0700), one file per
@@ -148,14 +151,16 @@ def stamp(path: str, follow: bool = False) -> Stamp:
     kind = stat.S_IFMT(info.st_mode)
     if kind == stat.S_IFDIR:
         return (kind,)
-    found = (info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_uid)
+    # readable or not: who may read a file is no part of its stat (a group joined or left)
+    found = (info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_uid,
+             os.access(path, os.R_OK))
     return (*found, stamp(path, follow=True)) if kind == stat.S_IFLNK else found
 
 
 def _racy(found: Stamp, now_ns: int) -> bool:
-    if isinstance(found, int) or len(found) < 7:
+    if isinstance(found, int) or len(found) < 8:
         return False
-    return found[4] >= now_ns - RACY_NS or (len(found) > 7 and _racy(found[7], now_ns))
+    return found[4] >= now_ns - RACY_NS or (len(found) > 8 and _racy(found[8], now_ns))
 
 
 def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
@@ -175,11 +180,12 @@ def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
     features = file_features(documents_of(model.files, parsed))
     origin = inputs.origin
     validator = _jsonschema_folder()
-    if inputs.wholesale or validator is None or not all(k in variables for k in origin):
+    if inputs.wholesale or inputs.unsure or validator is None or not all(k in variables for k in origin):
         return model, features, None
-    inputs.files.add(validator)  # problems differ without jsonschema: uninstalling it must miss
+    # problems differ without jsonschema: uninstalling it must miss
+    inputs.files.setdefault(validator, stamp(validator))
     now = time.time_ns()
-    stamps = tuple(sorted((path, stamp(path)) for path in inputs.files))
+    stamps = tuple(sorted(inputs.files.items()))
     if any(_racy(found, now) for _, found in stamps):
         return model, features, None
     added = {k: v for k, v in variables.items() if origin.get(k) != v}

@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from doctor.project.inputs import probed
+from doctor.project.inputs import probed, unsure
 
 __all__ = ["COMPOSE_LIMIT", "ENV_LIMIT", "TEXT_LIMIT", "RefusedFile", "read_regular", "read_regular_text"]
 
@@ -51,7 +51,25 @@ def _size(count: int) -> str:
 
 
 def read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; RefusedFile (an OSError) otherwise."""
+    """The bytes of a regular file of at most `limit` bytes; RefusedFile (an OSError) otherwise.
+
+    A file that exists but cannot be read (a permission, an I/O error) is no fact of its stat
+    (joining the file's group changes none of it): the caches are told (memo.unreadable,
+    inputs.unsure), so what the caller makes of the error is not remembered.
+    """
+    try:
+        return _read_regular(path, limit)
+    except (RefusedFile, FileNotFoundError, NotADirectoryError):  # facts of its stat (kind, size, absence)
+        raise
+    except OSError:
+        from doctor.project.memo import unreadable
+
+        unreadable()
+        unsure()
+        raise
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
     probed(path)
     reason = _refusal(os.stat(path).st_mode)
     if reason is not None:
@@ -85,11 +103,6 @@ def read_regular_text(path: Path, limit: int = TEXT_LIMIT) -> str | None:
     `Path.read_text`), or None when it cannot be read."""
     try:
         text = read_regular(path, limit).decode("utf-8", "replace")
-    except (RefusedFile, FileNotFoundError, NotADirectoryError):  # a fact of its stat (kind, size, absence)
-        return None
-    except OSError:
-        from doctor.project.memo import unreadable
-
-        unreadable()
+    except OSError:  # read_regular told the caches when it is no fact of the file's stat
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
