@@ -300,6 +300,15 @@ def test_an_entry_stored_in_the_future_is_not_used(home: Path, monkeypatch: pyte
     assert len(started) == 2
 
 
+def test_a_startup_file_that_is_a_fifo_is_stamped_not_read(home: Path) -> None:
+    """Bad input is never a hang: reading a FIFO .bashrc would wait for a writer forever."""
+    os.mkfifo(home / ".bashrc")
+    code = (f"from doctor.host import login_cache\n"
+            f"print(login_cache.cache_key('/bin/bash', {{'HOME': {str(home)!r}, 'PATH': '/usr/bin'}})[4])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and str(home / ".bashrc") in done.stdout, done.stderr
+
+
 def test_no_cache_and_failures_are_never_cached(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started = spawns(monkeypatch)
     read(ShellPaths(env_for(home, DOCTOR_NO_CACHE="1")))

@@ -9,11 +9,11 @@ variable those files read (`$NAME`, `${NAME...}`) and whether each path they tes
 "$HOME/.local/bin" ]`, `[ -x /opt/homebrew/bin/brew ]`) exists. A PATH is not stored when
 that key changed while its shell ran (a startup file saved meanwhile: the PATH may come from its
 old text). Files those source indirectly (nvm.sh, a plugin manager) are not seen, so an entry
-older than MAX_AGE is asked again: the run that
-finds it so still answers from it, and the login shell runs once that run is over, in a
-process of its own (`refresh_later`, doctor.host.login_refresh), so no run waits for a shell
-whose startup files did not change. An entry older than STALE_AGE is not used at all (the run
-waits for the shell). DOCTOR_NO_CACHE=1 turns the cache off.
+older than MAX_AGE is asked again: the run that finds it so still answers from it, and the
+login shell runs once that run is over, in a process of its own (`refresh_later`,
+doctor.host.login_refresh), so no run waits for a shell whose startup files did not change.
+An entry older than STALE_AGE is not used at all (the run waits for the shell).
+DOCTOR_NO_CACHE=1 turns the cache off.
 
 An entry keeps that key material itself and is found by comparing it (a handful of entries per
 file): no digest, so no hashlib (whose import alone costs a warm run ~3 ms).
@@ -85,11 +85,20 @@ class _Startup:
                 if os.path.isfile(inner):
                     self.look(inner)
             return
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read(READ_LIMIT).decode("utf-8", "replace")
+        try:  # a regular file only, never waiting on a FIFO
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return
+        try:
+            import stat
+
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return
+            text = os.read(fd, READ_LIMIT).decode("utf-8", "replace")
+        except OSError:
+            return
+        finally:
+            os.close(fd)
         self._scan(text)
 
     def _scan(self, text: str) -> None:
