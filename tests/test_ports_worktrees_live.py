@@ -16,6 +16,7 @@ import random
 import socket
 import subprocess
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -93,12 +94,20 @@ def published(docker: str, root: Path) -> set[int]:
     return {p["PublishedPort"] for row in rows for p in row.get("Publishers") or [] if p.get("PublishedPort")}
 
 
+@pytest.fixture
+def image(docker_engine: str, busybox_image: str) -> Iterator[str]:
+    """The stand-in image of this test's fixture repository, under a per-run doctor-only name;
+    removed at teardown, whatever the test did before its own cleanup."""
+    name = f"doctor-test/tracks-{uuid.uuid4().hex[:8]}:latest"
+    subprocess.run([docker_engine, "tag", busybox_image, name], check=True, capture_output=True)
+    yield name
+    subprocess.run([docker_engine, "rmi", name], capture_output=True)
+
+
 @pytest.mark.parametrize(("tracks", "tracked_env"), [(2, False), (3, True)])
-def test_worktrees_come_up_at_once_after_one_fix_each(tmp_path: Path, docker_engine: str, busybox_image: str,
+def test_worktrees_come_up_at_once_after_one_fix_each(tmp_path: Path, docker_engine: str, image: str,
                                                       tracks: int, tracked_env: bool,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    image = f"doctor-test/tracks-{uuid.uuid4().hex[:8]}:latest"
-    subprocess.run([docker_engine, "tag", busybox_image, image], check=True, capture_output=True)
     run = uuid.uuid4().hex[:8]
     web, api = free_ports(2)
     main = tmp_path / f"doctor-test-{run}-a"
@@ -156,13 +165,10 @@ def test_worktrees_come_up_at_once_after_one_fix_each(tmp_path: Path, docker_eng
     finally:
         for root in roots:
             compose(docker_engine, root, "down", "-v", "-t", "0")
-        subprocess.run([docker_engine, "rmi", image], capture_output=True)
 
 
 def test_ports_shows_the_clash_of_two_worktrees_on_the_committed_ports(tmp_path: Path, docker_engine: str,
-                                                                        busybox_image: str) -> None:
-    image = f"doctor-test/tracks-{uuid.uuid4().hex[:8]}:latest"
-    subprocess.run([docker_engine, "tag", busybox_image, image], check=True, capture_output=True)
+                                                                        image: str) -> None:
     run = uuid.uuid4().hex[:8]
     web, api = free_ports(2)
     main, other = tmp_path / f"doctor-test-{run}-a", tmp_path / f"doctor-test-{run}-b"
@@ -197,4 +203,3 @@ def test_ports_shows_the_clash_of_two_worktrees_on_the_committed_ports(tmp_path:
     finally:
         for root in (main, clone, stranger):
             compose(docker_engine, root, "down", "-v", "-t", "0")
-        subprocess.run([docker_engine, "rmi", image], capture_output=True)
