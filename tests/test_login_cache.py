@@ -240,6 +240,15 @@ def test_a_variable_a_startup_file_reads_is_part_of_the_key(home: Path, monkeypa
     assert len(started) == 2
 
 
+def test_a_variable_read_by_a_startup_file_is_kept_as_a_digest(home: Path) -> None:
+    """A startup file may read a token from the environment: the cache file never holds it."""
+    (home / ".bash_profile").write_text('export GH_TOKEN="$GITHUB_TOKEN"\nexport PATH="/usr/bin:/bin"\n')
+    token = "ghp_" + "Zx9" * 12
+    assert ShellPaths(env_for(home, GITHUB_TOKEN=token)).login.ok
+    stored = (home / ".cache" / "doctor" / "login-path-2.json").read_text()
+    assert "GITHUB_TOKEN" in stored and token not in stored and token[4:20] not in stored
+
+
 def test_a_path_a_startup_file_tests_is_part_of_the_key(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Debian's ~/.profile adds ~/.local/bin only if it exists: the first `pipx install` makes it."""
     started = spawns(monkeypatch)

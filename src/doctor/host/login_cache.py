@@ -5,7 +5,7 @@ An entry is used only while nothing it was computed from has changed: the shell,
 ZDOTDIR, the inherited PATH, the stamp (inode, mtime, ctime, size) of every startup file the
 common shells read (the files of /etc/profile.d and fish's conf.d each, macOS's /etc/paths for
 path_helper, the folder a ~/.zshenv points ZDOTDIR to, sh's $ENV file), the value of every
-variable those files read (`$NAME`, `${NAME...}`) and whether each path they test (`[ -d
+variable those files read (`$NAME`, `${NAME...}`; kept as a digest) and whether each path they test (`[ -d
 "$HOME/.local/bin" ]`, `[ -x /opt/homebrew/bin/brew ]`) exists. A PATH is not stored when
 that key changed while its shell ran (a startup file saved meanwhile: the PATH may come from its
 old text). Files those source indirectly (nvm.sh, a plugin manager) are not seen, so an entry
@@ -161,8 +161,20 @@ def cache_key(shell: str, env: Mapping[str, str]) -> list[object]:
             for name in ZSH_FILES:
                 startup.look(os.path.join(folder, name))
     return [shell, home, zdotdir, env.get("PATH", ""), startup.stamps,
-            sorted([name, env.get(name)] for name in startup.names - SHELL_SET),
+            sorted([name, _digest(env.get(name))] for name in startup.names - SHELL_SET),
             sorted([path, os.path.exists(path), os.path.isdir(path)] for path in startup.tested)]
+
+
+def _digest(value: str | None) -> str | None:
+    """A variable's value as the key keeps it: a digest, never the value (a startup file may read
+    a token from the environment; the cache file is on disk)."""
+    if value is None:
+        return None
+    try:
+        from _blake2 import blake2b  # hashlib's own: importing hashlib costs a warm run ~3 ms
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    return blake2b(value.encode("utf-8", "surrogateescape"), digest_size=16, person=b"doctor-login").hexdigest()
 
 
 def _same(entry: object, key: str) -> bool:
