@@ -45,7 +45,8 @@ HOME_FILES = (
 ZSH_FILES = (".zshenv", ".zprofile", ".zshrc", ".zlogin")
 # variables the shell sets itself, whatever it inherited (it starts in HOME)
 SHELL_SET = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "PATH", "HOME", "ZDOTDIR"})
-FILE_TESTS = frozenset({"-d", "-e", "-f", "-x", "-s", "-r", "-L", "-h"})
+FILE_TESTS = ("-d", "-e", "-f", "-x", "-s", "-r", "-L", "-h")
+IDENTIFIER = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 READ_LIMIT = 256 * 1024  # of a startup file, read for the variables and paths it looks at
 
 
@@ -102,27 +103,21 @@ class _Startup:
         self._scan(text)
 
     def _scan(self, text: str) -> None:
+        """The variables `text` reads, the paths it tests and the ZDOTDIR it sets (string methods
+        only: no `re` before the shell starts, and ~0.1 ms for a whole profile)."""
         for part in text.split("$")[1:]:
-            part = part[1:] if part.startswith("{") else part
-            end = 0
-            while end < len(part) and (part[end] == "_" or (part[end].isascii() and part[end].isalnum())):
-                end += 1
-            if end and not part[0].isdigit():
-                self.names.add(part[:end])
-        import itertools  # built in: no import cost
-
-        words = text.replace("[", " ").replace("]", " ").replace(";", " ").split()
-        for before, word in itertools.pairwise(words):
-            if before in FILE_TESTS:
-                expanded = self.expand(word)
+            part = part[1:] if part[:1] == "{" else part
+            name = part[:len(part) - len(part.lstrip(IDENTIFIER))]
+            if name and not name[0].isdigit():
+                self.names.add(name)
+        spaced = text.replace("[", " ").replace("]", " ").replace(";", " ").replace("\t", " ").replace("\n", " ")
+        for test in FILE_TESTS:
+            for after in spaced.split(f" {test} ")[1:]:
+                expanded = self.expand(after.split(None, 1)[0]) if after.strip() else None
                 if expanded is not None:
                     self.tested.add(expanded)
-            if word.startswith("ZDOTDIR="):
-                folder = self.expand(word[len("ZDOTDIR="):])
-                if folder is not None:
-                    self.zdotdirs.add(folder)
-        if words and words[0].startswith("ZDOTDIR="):
-            folder = self.expand(words[0][len("ZDOTDIR="):])
+        for after in (" " + spaced).split(" ZDOTDIR=")[1:] if "ZDOTDIR=" in text else ():
+            folder = self.expand(after.split(None, 1)[0]) if after.strip() else None
             if folder is not None:
                 self.zdotdirs.add(folder)
 
