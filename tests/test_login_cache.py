@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,9 +138,9 @@ def test_the_refresh_runs_the_shell_after_the_run_and_the_next_run_sees_it(tmp_p
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": str(home / "fakesh"), "TERM": "dumb",
            "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(Path(login_cache.__file__).parents[2])}
 
-    def messages() -> list[str]:
+    def messages(**kwargs: Any) -> list[str]:
         done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "path-gap", "--format",
-                               "json", str(project)], env=env, capture_output=True, text=True, timeout=60)
+                               "json", str(project)], env=env, capture_output=True, text=True, timeout=60, **kwargs)
         assert done.returncode in (0, 1), done.stderr
         return [f["message"] for f in json.loads(done.stdout)["findings"]]
 
@@ -153,7 +155,14 @@ def test_the_refresh_runs_the_shell_after_the_run_and_the_next_run_sees_it(tmp_p
     cache.write_text(json.dumps(stored))
     (home / "login-path").write_text(f"/usr/bin:/bin:{tmp_path / 'new'}")
     (home / "hold").touch()
-    assert messages() == only_in("old")  # answered from the aged entry: not the timeout line
+    # a descriptor the caller hands down (`{ doctor preflight 3>&1; } | cat`) ends with the run
+    read_end, write_end = os.pipe()
+    try:
+        assert messages(pass_fds=(write_end,)) == only_in("old")  # from the aged entry: not the timeout line
+        os.close(write_end)
+        assert select.select([read_end], [], [], 10)[0] and os.read(read_end, 1) == b""
+    finally:
+        os.close(read_end)
     lock = Path(f"{cache}.refresh")
     assert lock.exists()  # the refresher is waiting for the shell it started after the run
     (home / "hold").unlink()
@@ -316,6 +325,89 @@ def test_a_startup_file_that_is_a_fifo_is_stamped_not_read(home: Path) -> None:
             f"print(login_cache.cache_key('/bin/bash', {{'HOME': {str(home)!r}, 'PATH': '/usr/bin'}})[4])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and str(home / ".bashrc") in done.stdout, done.stderr
+
+
+def test_a_refresher_whose_shell_times_out_keeps_the_aged_entry(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """It runs right after a preflight, when the machine is busiest: a slow shell then is no
+    reason to replace a good PATH with a timeout for the next ten minutes."""
+    from doctor.host import early, login_refresh
+
+    home, env, cache = refresher_home(tmp_path)
+    (home / "hold").touch()
+    monkeypatch.setattr(login_refresh, "TIMEOUT", 0.3)
+    try:
+        login_refresh._refresh(env["SHELL"], env)
+    finally:
+        (home / "hold").unlink()
+        early.discard_all()
+    stored = json.loads(cache.read_text())
+    assert [e.get("entries") for e in stored] == [["/usr/bin", "/bin", "/opt/old"]] and "error" not in stored[0]
+
+
+def test_odd_startup_files_are_one_stamp_never_an_error(home: Path) -> None:
+    """A NUL byte, an unreadable file, a path that names another variable: the key still comes out."""
+    (home / ".zshenv").write_bytes(b"export ZDOTDIR=/tmp/a\0b\n[ -d /opt/x\0y ] && PATH=/opt/x\n")
+    (home / ".zprofile").write_text('[ -d "$HOMEBREW_PREFIX/bin" ] && PATH="$HOMEBREW_PREFIX/bin:$PATH"\n')
+    key = login_cache.cache_key("/usr/bin/zsh", env_for(home))
+    assert all("BREW_PREFIX" not in path for path, *_ in key[6])  # `$HOMEBREW_PREFIX` is not `$HOME` + BREW_PREFIX
+
+
+def test_startup_files_named_by_a_variable_a_profile_sets_are_in_the_key(home: Path) -> None:
+    """`ENV=$HOME/.shrc; export ENV` in ~/.profile (dash reads it), `: ${ZDOTDIR:=$HOME/zd}` in ~/.zshenv."""
+    (home / ".profile").write_text("ENV=$HOME/.shrc; export ENV\n")
+    (home / ".zshenv").write_text(": ${ZDOTDIR:=$HOME/zd}\n")
+    (home / "zd").mkdir()
+    for name, shell_path in ((".shrc", "/bin/dash"), ("zd/.zprofile", "/usr/bin/zsh")):
+        (home / name).write_text("PATH=/opt/a:$PATH\n")
+        first = login_cache.cache_key(shell_path, env_for(home))
+        (home / name).write_text("PATH=/opt/bb:$PATH\n")
+        assert login_cache.cache_key(shell_path, env_for(home)) != first, name
+
+
+def test_a_per_session_variable_is_keyed_by_being_set_not_by_its_value(home: Path) -> None:
+    """Every new terminal has another SSH_AUTH_SOCK: keyed by its value, each would wait for the shell."""
+    (home / ".bash_profile").write_text('[ -n "$SSH_AUTH_SOCK" ] && PATH="/opt/agent:$PATH"\n')
+    one = login_cache.cache_key(BASH, env_for(home, SSH_AUTH_SOCK="/tmp/ssh-a/agent.1"))
+    assert login_cache.cache_key(BASH, env_for(home, SSH_AUTH_SOCK="/tmp/ssh-b/agent.2")) == one
+    assert login_cache.cache_key(BASH, env_for(home)) != one
+
+
+def test_the_project_read_is_known_before_the_early_shell_asks_the_cache(tmp_path: Path) -> None:
+    """HOME is the repository in some CI jobs: the refresher of an aged entry must not write there."""
+    from doctor import cachedir
+    from doctor.host import early
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "app").mkdir()
+    early.start_shell_early({"HOME": str(repo), "PATH": "/usr/bin:/bin", "SHELL": "/bin/sh",
+                             "DOCTOR_NO_CACHE": "1"}, repo / "app", None, None)
+    early.discard_early()
+    assert cachedir.in_project(repo / ".cache" / "doctor" / "login-path-2.json")
+
+
+def test_the_refresher_never_imports_from_the_folder_it_was_started_in(tmp_path: Path) -> None:
+    """Without /bin/sh it starts in the run's folder, the project: `python -c` would put it first
+    on sys.path, so a `doctor/` package there would run."""
+    home, env, cache = refresher_home(tmp_path)
+    evil = tmp_path / "project"
+    (evil / "doctor").mkdir(parents=True)
+    (evil / "doctor" / "__init__.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'w').close()\n")
+    (home / "login-path").write_text("/usr/bin:/bin:/opt/new")
+    code = ("import os, sys\nfrom doctor.host import login_cache\nreal = os.access\n"
+            "os.access = lambda p, m, **k: False if p == '/bin/sh' else real(p, m, **k)\n"
+            f"login_cache.refresh_later({env['SHELL']!r}, dict(os.environ), {str(cache)!r})\n")
+    package = str(Path(login_cache.__file__).parents[2])
+    # -P: this harness itself must not import that package either
+    subprocess.run([sys.executable, "-P", "-c", code], env={**env, "PYTHONPATH": package}, cwd=evil, check=True,
+                   timeout=30)
+    lock = Path(f"{cache}.refresh")
+    deadline = time.monotonic() + 30
+    while lock.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert login_cache.load(env["SHELL"], env) == ("/usr/bin", "/bin", "/opt/new")  # it did refresh
+    assert not (tmp_path / "ran").exists()
 
 
 def test_no_cache_and_failures_are_never_cached(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -107,6 +107,11 @@ def start_shell_early(env: Mapping[str, str], path: os.PathLike[str] | str, sele
     except (OSError, ValueError):
         discard_early()
         return
+    from doctor.cachedir import keep_out
+
+    # the project's folder (and git work tree) before any cache is asked: none is written there,
+    # the login PATH's refresher included
+    keep_out(os.path.dirname(os.fspath(path)) if os.path.isfile(path) else path)
     shell = user_shell(env)
     if _early and _early[0][0] == shell and _early[0][1] == env:
         return  # already started for this run (the command line's fast path starts it before app)
@@ -167,8 +172,9 @@ def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
         return f"cannot start login shell {shell!r}: {started.strerror or started}"
     from doctor.host import login_cache
 
-    # taken right after the start, while the shell is still exec'ing: its startup files as it reads them
-    started.key = login_cache.cache_key(shell, env)
+    if login_cache.cache_file(env) is not None:  # a key only where what the shell prints is stored
+        # taken right after the start, while the shell is still exec'ing: its startup files as it reads them
+        started.key = login_cache.cache_key(shell, env)
     return started
 
 

@@ -4,19 +4,20 @@ A login shell that loads nvm, pyenv or conda takes 0.1 to 1 s; doctor runs befor
 An entry is used only while nothing it was computed from has changed: the shell, HOME,
 ZDOTDIR, the inherited PATH, the stamp (inode, mtime, ctime, size) of every startup file the
 common shells read (the files of /etc/profile.d and fish's conf.d each, macOS's /etc/paths for
-path_helper, the folder a ~/.zshenv points ZDOTDIR to, sh's $ENV file), the value of every
-variable those files read (`$NAME`, `${NAME...}`; kept as a digest) and whether each path they test (`[ -d
-"$HOME/.local/bin" ]`, `[ -x /opt/homebrew/bin/brew ]`) exists. A PATH is not stored when
-that key changed while its shell ran (a startup file saved meanwhile: the PATH may come from its
-old text). Files those source indirectly (nvm.sh, a plugin manager) are not seen, so an entry
-older than MAX_AGE is asked again: the run that finds it so still answers from it, and the
-login shell runs once that run is over, in a process of its own (`refresh_later`,
-doctor.host.login_refresh), so no run waits for a shell whose startup files did not change.
-An entry older than STALE_AGE is not used at all (the run waits for the shell).
-DOCTOR_NO_CACHE=1 turns the cache off.
+path_helper, the files a profile names in ZDOTDIR or ENV), the value of every variable those
+files read (`$NAME`, `${NAME...}`; kept as a digest; for one naming a terminal session, such
+as SSH_AUTH_SOCK, only whether it is set), and whether each path they test (`[ -d
+"$HOME/.local/bin" ]`, `[ -x /opt/homebrew/bin/brew ]`) exists. A PATH is not stored when that
+key changed while its shell ran (a startup file saved meanwhile: the PATH may come from its old
+text). Files those source indirectly (nvm.sh, a plugin manager) are not seen, so an entry older
+than MAX_AGE is asked again: the run that finds it so still answers from it, and the login
+shell runs once that run is over, in a process of its own (`refresh_later`,
+doctor.host.login_refresh), so no run waits for a shell whose startup files did not change. An
+entry older than STALE_AGE is not used at all (the run waits for the shell). DOCTOR_NO_CACHE=1
+turns the cache off.
 
 An entry keeps that key material itself and is found by comparing it (a handful of entries per
-file): no digest, so no hashlib (whose import alone costs a warm run ~3 ms).
+file): no digest of the whole key, so no hashlib (whose import alone costs a warm run ~3 ms).
 """
 
 from __future__ import annotations
@@ -40,26 +41,35 @@ SYSTEM_FILES = (
 )
 HOME_FILES = (
     ".bash_profile", ".bash_login", ".profile", ".bashrc", ".zshenv", ".zprofile", ".zshrc", ".zlogin",
-    ".config/fish/config.fish", ".config/fish/conf.d", ".cshrc", ".tcshrc", ".login",
+    ".config/fish/config.fish", ".config/fish/conf.d", ".config/fish/fish_variables", ".cshrc", ".tcshrc",
+    ".login",
 )
 ZSH_FILES = (".zshenv", ".zprofile", ".zshrc", ".zlogin")
 # variables the shell sets itself, whatever it inherited (it starts in HOME)
 SHELL_SET = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "PATH", "HOME", "ZDOTDIR"})
 FILE_TESTS = ("-d", "-e", "-f", "-x", "-s", "-r", "-L", "-h")
 IDENTIFIER = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+ASSIGNED = ("ZDOTDIR", "ENV")  # variables whose value a startup file sets names more startup files
+# variables whose value names one terminal session: a startup file testing one is keyed by
+# whether it is set, not by its value (else every new terminal would wait for the shell again)
+PER_SESSION = frozenset({
+    "SSH_AUTH_SOCK", "SSH_AGENT_PID", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "TMUX", "TMUX_PANE", "STY",
+    "WINDOW", "WINDOWID", "TERM_SESSION_ID", "ITERM_SESSION_ID", "XDG_SESSION_ID", "GPG_TTY",
+    "DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "KONSOLE_DBUS_SESSION", "VSCODE_IPC_HOOK_CLI",
+})
 READ_LIMIT = 256 * 1024  # of a startup file, read for the variables and paths it looks at
 
 
 def _stamp(path: str) -> list[object] | None:
     try:
         info = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path a startup file names
         return None
     return [path, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size]
 
 
 class _Startup:
-    """The startup files of a login shell: their stamps, and what their text reads and tests."""
+    """The startup files of a login shell: their stamps, and what their text reads, tests and sets."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
@@ -68,15 +78,22 @@ class _Startup:
         self.stamps: list[object] = []
         self.names: set[str] = set()
         self.tested: set[str] = set()
-        self.zdotdirs: set[str] = set()
+        self.assigned: dict[str, set[str]] = {name: set() for name in ASSIGNED}
 
     def look(self, path: str) -> None:
-        """Stamp `path`; a folder's files each (not deeper); read a file's variables and tests."""
+        """Stamp `path`; a folder's files each (not deeper); read a regular file's variables,
+        tests and assignments (never opening anything else: a FIFO, a device)."""
+        import stat
+
         stamp = _stamp(path)
         self.stamps.append(stamp)
         if stamp is None:
             return
-        if os.path.isdir(path):
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            return
+        if stat.S_ISDIR(mode):
             try:
                 names = sorted(os.listdir(path))
             except OSError:
@@ -86,13 +103,13 @@ class _Startup:
                 if os.path.isfile(inner):
                     self.look(inner)
             return
-        try:  # a regular file only, never waiting on a FIFO
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        except OSError:
+        if not stat.S_ISREG(mode):
+            return
+        try:  # non-blocking, no controlling terminal: should it have become a FIFO or a tty since
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        except (OSError, ValueError):
             return
         try:
-            import stat
-
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return
             text = os.read(fd, READ_LIMIT).decode("utf-8", "replace")
@@ -103,23 +120,27 @@ class _Startup:
         self._scan(text)
 
     def _scan(self, text: str) -> None:
-        """The variables `text` reads, the paths it tests and the ZDOTDIR it sets (string methods
-        only: no `re` before the shell starts, and ~0.1 ms for a whole profile)."""
+        """The variables `text` reads, the paths it tests and the files it names in ZDOTDIR or ENV
+        (string methods only: no `re` before the shell starts, and ~0.1 ms for a whole profile)."""
         for part in text.split("$")[1:]:
             part = part[1:] if part[:1] == "{" else part
             name = part[:len(part) - len(part.lstrip(IDENTIFIER))]
             if name and not name[0].isdigit():
                 self.names.add(name)
-        spaced = text.replace("[", " ").replace("]", " ").replace(";", " ").replace("\t", " ").replace("\n", " ")
+        spaced = " " + text.replace("[", " ").replace("]", " ").replace(";", " ").replace("\t", " ").replace("\n", " ")
         for test in FILE_TESTS:
             for after in spaced.split(f" {test} ")[1:]:
                 expanded = self.expand(after.split(None, 1)[0]) if after.strip() else None
                 if expanded is not None:
                     self.tested.add(expanded)
-        for after in (" " + spaced).split(" ZDOTDIR=")[1:] if "ZDOTDIR=" in text else ():
-            folder = self.expand(after.split(None, 1)[0]) if after.strip() else None
-            if folder is not None:
-                self.zdotdirs.add(folder)
+        for name, found in self.assigned.items():
+            # `export ZDOTDIR=...`, `ENV=$HOME/.shrc`, `: ${ZDOTDIR:=...}`, `${ZDOTDIR:-...}`
+            for form, stop in ((f" {name}=", None), (f"{{{name}:=", "}"), (f"{{{name}:-", "}"), (f"{{{name}=", "}")):
+                for after in spaced.split(form)[1:] if form.strip(" ") in text else ():
+                    word = after.split(None, 1)[0] if after.strip() else ""
+                    folder = self.expand(word.split(stop, 1)[0] if stop else word)
+                    if folder is not None:
+                        found.add(folder)
 
     def expand(self, word: str) -> str | None:
         """A path as a startup file writes it, with ~, $HOME and XDG_CONFIG_HOME expanded; None
@@ -129,10 +150,22 @@ class _Startup:
             word = word.replace(form, self.config)
         if word == "~" or word.startswith("~/"):
             word = self.home + word[1:]
-        word = word.replace("${HOME}", self.home).replace("$HOME", self.home)
-        if not word.startswith("/") or any(c in word for c in "$`*?\"'"):
+        word = word.replace("${HOME}", self.home)
+        parts = word.split("$HOME")
+        # `$HOME` itself, not the start of another name (`$HOMEBREW_PREFIX`)
+        if all(not part[:1] or part[0] not in IDENTIFIER for part in parts[1:]):
+            word = self.home.join(parts)
+        if not word.startswith("/") or any(c in word for c in "$`*?\"'\0"):
             return None
         return word.rstrip("/") or "/"
+
+
+def _variable(name: str, value: str | None) -> list[object]:
+    """A variable a startup file reads, as the key keeps it: a digest of its value; for one that
+    names this terminal session only whether it is set (else every new session would miss)."""
+    if name in PER_SESSION:
+        return [name, value is not None]
+    return [name, _digest(value)]
 
 
 def cache_key(shell: str, env: Mapping[str, str]) -> list[object]:
@@ -144,19 +177,21 @@ def cache_key(shell: str, env: Mapping[str, str]) -> list[object]:
     if zdotdir:
         files += [os.path.join(zdotdir, f) for f in ZSH_FILES]
     if env.get("XDG_CONFIG_HOME"):
-        files += [os.path.join(startup.config, "fish", f) for f in ("config.fish", "conf.d")]
+        files += [os.path.join(startup.config, "fish", f) for f in ("config.fish", "conf.d", "fish_variables")]
     if env.get("ENV"):  # the file an interactive sh (dash, ash) reads
         files.append(startup.expand(env["ENV"]) or env["ENV"])
     for path in files:
         startup.look(path)
     # a ZDOTDIR set in a zshenv (the XDG layout keeps the others in ~/.config/zsh): zsh reads its
-    # other files from there
-    for folder in sorted(startup.zdotdirs | {os.path.join(startup.config, "zsh")}):
+    # other files from there; an ENV set in ~/.profile: the file an interactive sh reads
+    for folder in sorted(startup.assigned["ZDOTDIR"] | {os.path.join(startup.config, "zsh")}):
         if folder != zdotdir:
             for name in ZSH_FILES:
                 startup.look(os.path.join(folder, name))
+    for path in sorted(startup.assigned["ENV"]):
+        startup.look(path)
     return [shell, home, zdotdir, env.get("PATH", ""), startup.stamps,
-            sorted([name, _digest(env.get(name))] for name in startup.names - SHELL_SET),
+            sorted(_variable(name, env.get(name)) for name in startup.names - SHELL_SET),
             sorted([path, os.path.exists(path), os.path.isdir(path)] for path in startup.tested)]
 
 
@@ -283,10 +318,12 @@ def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
     where = os.path.dirname(os.path.dirname(os.path.abspath(doctor.__file__)))
     code = ("import sys; sys.path.append(sys.argv.pop(1)); "
             "from doctor.host.login_refresh import main; sys.exit(main(sys.argv[1:]))")
+    _close_on_exec()  # what the caller handed down (`3>&1`, a flock's fd) must not outlive the run
     read_end, write_end = os.pipe()  # both close on exec: the refresher's stdin is a dup of read_end
     actions = [(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-    argv = [sys.executable, "-c", code, where, shell, lock]
+    # -I: neither the run's folder (the project) nor PYTHONPATH on sys.path; doctor's own is appended
+    argv = [sys.executable, "-I", "-c", code, where, shell, lock]
     if os.access("/bin/sh", os.X_OK):  # waits in a shell's read loop (~1 ms of CPU), not in an interpreter's start
         argv = ["/bin/sh", "-c", WAIT_THEN_EXEC, "sh", *argv]
     try:
@@ -301,6 +338,24 @@ def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
     finally:
         os.close(read_end)
     _refreshing.append(write_end)
+
+
+def _close_on_exec() -> None:
+    """Mark every descriptor this process inherited above stderr close-on-exec: a refresher
+    holding the write end of a pipe its caller reads (`{ doctor preflight 3>&1; } | cat`) or a
+    caller's `flock 9` would keep it open after the run. doctor hands no descriptor on to any
+    program it starts (subprocess closes them; the probes' are made non-inheritable)."""
+    folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    try:
+        found = [int(name) for name in os.listdir(folder) if name.isdigit()]
+    except OSError:
+        return
+    import contextlib
+
+    for fd in found:
+        if fd > 2:
+            with contextlib.suppress(OSError):  # the listing's own descriptor, closed since
+                os.set_inheritable(fd, False)
 
 
 def _lock(lock: str) -> bool:
