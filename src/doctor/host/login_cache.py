@@ -60,19 +60,10 @@ PER_SESSION = frozenset({
 READ_LIMIT = 256 * 1024  # of a startup file, read for the variables and paths it looks at
 
 
-def _stamp(path: str) -> list[object] | None:
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):  # ValueError: a NUL in a path a startup file names
-        return None
-    return [path, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size]
-
-
 class _Startup:
     """The startup files of a login shell: their stamps, and what their text reads, tests and sets."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
-        self.env = env
         self.home = env.get("HOME", "")
         self.config = env.get("XDG_CONFIG_HOME") or os.path.join(self.home, ".config")
         self.stamps: list[object] = []
@@ -80,30 +71,30 @@ class _Startup:
         self.tested: set[str] = set()
         self.assigned: dict[str, set[str]] = {name: set() for name in ASSIGNED}
 
-    def look(self, path: str) -> None:
-        """Stamp `path`; a folder's files each (not deeper); read a regular file's variables,
-        tests and assignments (never opening anything else: a FIFO, a device)."""
+    def look(self, path: str, inside: bool = False) -> None:
+        """Stamp `path` (inode, mtime, ctime, size; None when absent), one stat: a folder's files
+        each (not deeper, and `inside` one only regular files are stamped); read a regular file's
+        variables, tests and assignments (never opening anything else: a FIFO, a device)."""
         import stat
 
-        stamp = _stamp(path)
-        self.stamps.append(stamp)
-        if stamp is None:
-            return
         try:
-            mode = os.stat(path).st_mode
-        except (OSError, ValueError):
+            info = os.stat(path)
+        except (OSError, ValueError):  # ValueError: a NUL in a path a startup file names
+            if not inside:
+                self.stamps.append(None)
             return
-        if stat.S_ISDIR(mode):
+        if inside and not stat.S_ISREG(info.st_mode):
+            return
+        self.stamps.append([path, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size])
+        if stat.S_ISDIR(info.st_mode):
             try:
                 names = sorted(os.listdir(path))
             except OSError:
                 return
             for name in names:
-                inner = os.path.join(path, name)
-                if os.path.isfile(inner):
-                    self.look(inner)
+                self.look(os.path.join(path, name), inside=True)
             return
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(info.st_mode):
             return
         try:  # non-blocking, no controlling terminal: should it have become a FIFO or a tty since
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
@@ -333,7 +324,7 @@ def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
             os.posix_spawn(argv[0], argv, dict(env), file_actions=actions, setpgroup=0)
     except OSError:
         os.close(write_end)
-        _unlock(lock)
+        unlock(lock)
         return
     finally:
         os.close(read_end)
@@ -373,13 +364,14 @@ def _lock(lock: str) -> bool:
                 continue  # it just ended: take it
             except OSError:
                 return False
-            _unlock(lock)
+            unlock(lock)
         except OSError:  # an unwritable cache folder: no refresher (nor cache)
             return False
     return False
 
 
-def _unlock(lock: str) -> None:
+def unlock(lock: str) -> None:
+    """Remove a refresh lock (gone already: nothing to do)."""
     import contextlib
 
     with contextlib.suppress(OSError):
@@ -392,36 +384,35 @@ def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = 
     a shell slower than the timeout does not cost every run its whole timeout); a cache that
     cannot be written is simply not used. `before`: the key as the shell started (early.spawn
     takes it); nothing is stored when it changed since."""
+    material = cache_key(shell, env)
+    if before is not None and before != material:
+        return
+    now = time.time()
+    _rewrite(env, material, {"at": now, "key": material, "entries": list(entries or ())} if error is None
+             else {"at": now, "key": material, "error": error})
+
+
+def drop(shell: str, env: Mapping[str, str]) -> None:
+    """Forget this shell's entry (its shell no longer prints a PATH: the next run asks it and says why)."""
+    _rewrite(env, cache_key(shell, env), None)
+
+
+def _rewrite(env: Mapping[str, str], material: list[object], entry: dict[str, object] | None) -> None:
+    """The cache file with the entry of `material` replaced by `entry` (None: removed) and those
+    past STALE_AGE dropped; a file holding no such entry is left as it is when there is none to add."""
     from doctor.cachedir import read_json, write_json
 
     path = cache_file(env)
     if path is None:
         return
-    material = cache_key(shell, env)
-    if before is not None and before != material:
-        return
     import json
 
     current = read_json(path)
-    now = time.time()
     key = json.dumps(material)
+    now = time.time()
     kept = [e for e in current if _kept(e, now) and not _same(e, key)] if isinstance(current, list) else []
-    kept.append({"at": now, "key": material, "entries": list(entries or ())} if error is None
-                else {"at": now, "key": material, "error": error})
-    write_json(path, kept, indent=1)
-
-
-def drop(shell: str, env: Mapping[str, str]) -> None:
-    """Forget this shell's entry (its shell no longer prints a PATH: the next run asks it and says why)."""
-    from doctor.cachedir import read_json, write_json
-
-    path = cache_file(env)
-    current = read_json(path) if path is not None else None
-    if path is None or not isinstance(current, list):
+    if entry is None and (not isinstance(current, list) or not any(_same(e, key) for e in current)):
         return
-    import json
-
-    key = json.dumps(cache_key(shell, env))
-    kept = [e for e in current if not _same(e, key)]
-    if len(kept) != len(current):
-        write_json(path, kept, indent=1)
+    if entry is not None:
+        kept.append(entry)
+    write_json(path, kept, indent=1)

@@ -13,7 +13,6 @@ It removes its lock at the end.
 
 from __future__ import annotations
 
-import contextlib
 import os
 
 # nobody waits for this shell, and it runs when the machine is busiest (right after a preflight,
@@ -34,8 +33,9 @@ def main(argv: list[str]) -> int:
     try:
         return _refresh(shell, dict(os.environ))
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(lock)
+        from doctor.host.login_cache import unlock
+
+        unlock(lock)
 
 
 def _refresh(shell: str, env: dict[str, str]) -> int:
