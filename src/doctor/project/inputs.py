@@ -12,7 +12,7 @@ OS calls during a load and fails on any path or variable that was used but not r
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -26,11 +26,12 @@ __all__ = ["LoadInputs", "TrackedEnv", "env_copy", "probed", "recording"]
 class LoadInputs:
     """The inputs of one load: names looked up (-> value in `origin`, None when unset) and paths touched."""
 
-    def __init__(self, origin: Mapping[str, str]) -> None:
+    def __init__(self, origin: Mapping[str, str], stamp: Callable[[str], tuple[object, ...] | int]) -> None:
         self.origin = dict(origin)
         self.env: dict[str, str | None] = {}
-        # path -> its stamp (modelcache.stamp) when the load first probed it, before reading it: a
-        # file rewritten during the load then differs from what is stored, whatever its mtime
+        self.stamp = stamp  # the recorder's (modelcache.stamp)
+        # path -> its stamp when the load first probed it, before reading it: a file rewritten
+        # during the load then differs from what is stored, whatever its mtime
         self.files: dict[str, tuple[object, ...] | int] = {}
         self.wholesale = False  # the environment was read as a whole: the load depends on every name
         # a file could not be read (a permission, an I/O error): not a fact of its stat, so not
@@ -47,9 +48,7 @@ def probed(path: os.PathLike[str] | str) -> None:
     if inputs is not None:
         key = os.fspath(path)
         if key not in inputs.files:
-            from doctor.project.modelcache import stamp
-
-            inputs.files[key] = stamp(key)
+            inputs.files[key] = inputs.stamp(key)
 
 
 def unsure() -> None:

@@ -171,7 +171,7 @@ def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
     from doctor.project.features import file_features
     from doctor.project.inputs import LoadInputs, TrackedEnv, recording
 
-    inputs = LoadInputs(options.env)
+    inputs = LoadInputs(options.env, stamp)
     with recording(inputs):
         tracked = replace(options, env=TrackedEnv.of(inputs))
         model = load_project(tracked, parsed)
