@@ -44,6 +44,13 @@ def build(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def python_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests watch the Python walk (its listdir calls, forks and threads): the full walk
+    GNU find makes instead is tests/test_owner_find.py's, compared there with this one."""
+    monkeypatch.setattr(walk_module.owner_find, "find_binary", lambda: None)
+
+
 @pytest.fixture
 def listed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The folders the walk lists (os.listdir), by path; RACY_NS shortened to 50 ms."""

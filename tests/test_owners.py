@@ -260,6 +260,13 @@ def test_compiled_exclusion_agrees_with_fnmatch() -> None:
     assert hits > 20  # the table exercises both answers
 
 
+@pytest.fixture(autouse=True)
+def python_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests watch the Python walk (its listdir calls, forks and threads): the full walk
+    GNU find makes instead is tests/test_owner_find.py's, compared there with this one."""
+    monkeypatch.setattr(walk_module.owner_find, "find_binary", lambda: None)
+
+
 def same_scan(a: OwnerScan, b: OwnerScan) -> None:
     assert a.strays == b.strays  # sorted by path: the same order however the work was split
     assert (a.scanned, set(a.unreadable), a.excluded_in) == (b.scanned, set(b.unreadable), b.excluded_in)

@@ -2,7 +2,9 @@
 
 The walk lstat()s every entry relative to its directory's fd. It starts breadth first in the
 calling thread, which a warm cache keeps busy (~1 µs a stat: handing the GIL around costs more
-than it saves). A big tree on a warm cache is then split over forked walkers, one per core
+than it saves). A big tree's full walk (no folder of a warm cache to skip) then goes on in GNU
+find processes, one per core (doctor.host.owner_find: C's lstat() loop costs about half of
+Python's CPU); where find cannot take it, the walk is split over forked walkers, one per core
 (`_fork_walk`); a walk waiting on stat() (cold cache, network or FUSE file systems) goes on in a
 pool of threads instead, as a blocking call releases the GIL (`_threads_walk`).
 
@@ -32,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 
+from doctor.host import owner_find
 from doctor.model import record
 
 TYPE_CHECKING = False
@@ -306,8 +309,10 @@ def scan_owners(
     """Every entry under `root` (root included) not owned by `uid`.
 
     The walk starts breadth first in this thread. Once it has listed `fork_after` entries, a
-    fast walk leaves the directories still queued to `processes` forked walkers (default: one
-    per usable core; 1: never fork); a slow one, waiting on I/O, to up to `workers` threads.
+    fast walk leaves the directories still queued to `processes` GNU find processes at a time
+    when nothing of a warm cache is left to skip (doctor.host.owner_find), else to `processes`
+    forked walkers (default: one per usable core; 1: never fork); a slow one, waiting on I/O,
+    to up to `workers` threads.
     `cache` is the folder of the walk's warm cache (doctor.host.owner_cache; None: none): the
     folders unchanged since the last walk are not listed again, and the cache is rewritten
     after a walk that changed it.
@@ -338,6 +343,7 @@ def scan_owners(
     ran_since_start = ran_since_pace = _ran_ns()
     last = 0
     split = SUBTREES_PER_PROCESS * processes
+    handoff = processes > 1 or not walk.cache  # whether the walk may leave this thread (to find, or forks)
     while pending:
         directory(popleft(), push)
         now = clock()
@@ -345,11 +351,16 @@ def scan_owners(
         # Few entries a second alone is no proof of waiting: on a loaded machine (the second core
         # busy) the walk is as slow while it waits for a core, and threads would then fight over
         # the GIL. So "slow" also asks the scheduler whether this thread was blocked.
-        if (processes > 1 and walk.count - walk.reused >= fork_after and len(pending) >= split
+        if (handoff and walk.count - walk.reused >= fork_after and len(pending) >= split
                 and (walk.count * PACE >= (now - started) * SLOW_ENTRIES_PER_PACE
                      or not _blocked(now - started, ran_since_start))):
-            _fork_walk(walk, list(pending), processes, progress, started)
-            break
+            # a full walk (no folder of a warm cache to skip) goes to GNU find; else forked walkers
+            if not walk.cache and owner_find.find_walk(walk, list(pending), str(root), processes, progress, started):
+                break
+            if processes > 1:
+                _fork_walk(walk, list(pending), processes, progress, started)
+                break
+            handoff = False  # one core and no find: this thread walks on
         if now - paced >= PACE:
             if walk.count - last < SLOW_ENTRIES_PER_PACE and _blocked(now - paced, ran_since_pace):
                 _threads_walk(walk, pending, workers, progress, started)

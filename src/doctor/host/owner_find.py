@@ -1,0 +1,260 @@
+"""The ownership walk's full walk of a big tree, done by GNU find: C's lstat() loop, not Python's.
+
+A full walk (no warm cache: the first walk on a project, the hourly one, `DOCTOR_NO_CACHE=1`)
+costs one lstat() per entry whoever makes it; Python adds ~1.5 µs of its own to each (a
+stat_result of ~45 objects, keyword parsing, the GIL around the call), about twice find's CPU.
+Past FORK_AFTER entries, doctor.host.owner_walk hands the directories still queued to `find`
+processes instead (one per core at a time, a few groups each), which print:
+
+- `D<depth> <inode> <mtime> <ctime> <uid> <gid> <path>` for each directory (its stamp for the
+  cache, its owner),
+- `S<depth> <uid> <gid> <path>` for any other entry not owned by the uid,
+- `X<depth> <path>` for an excluded entry (pruned),
+- `<depth>` alone for every other entry (counted towards its folder),
+
+each ending in a NUL. The parse keeps the open directories by depth (find lists a directory's
+entries after it, depth first), so every entry is counted in its own folder: the result, the
+strays and the cache entries are the ones the Python walk makes (tests compare the two).
+
+find is used only where it means the same walk: GNU find (`-printf`; a BSD find is not), exclude
+patterns without `?`, `[` or `\\` (C's fnmatch and Python's differ there), an lstat() walk
+(`-P`, never following a symlink). A group whose find fails (a folder that cannot be read, an
+entry deleted while it ran, any error) is walked again in Python, so an error costs time, never a
+result. `find` is not a project's tool: it is /usr/bin/find or /bin/find, never one found on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import cache
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
+
+    from doctor.host.owner_walk import _Walk
+
+GROUPS_PER_PROCESS = 4  # groups of queued folders per core: one that drew small subtrees takes another
+ARGS_PER_FIND = 128 * 1024  # bytes of folder paths on one find's command line (Linux allows 2 MiB)
+_CANDIDATES = ("/usr/bin/find", "/bin/find")
+_RECORD = re.compile(rb"(?<![^\0])([DSX])(\d+) ([^\0]*)\0")
+_UNSAFE_GLOB = re.compile(r"[?[\\]")
+
+
+@cache
+def find_binary() -> str | None:
+    """GNU find's path, or None (none, or another find: BSD find has no -printf)."""
+    import subprocess
+
+    for path in _CANDIDATES:
+        if not os.access(path, os.X_OK):
+            continue
+        try:
+            done = subprocess.run([path, "--version"], capture_output=True, timeout=2, env={"LC_ALL": "C"},
+                                  stdin=subprocess.DEVNULL, check=False)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0 and b"GNU findutils" in done.stdout:
+            return path
+    return None
+
+
+def expression(root: str, patterns: Sequence[str], uid: int) -> list[str] | None:
+    """find's expression for a walk of `root` excluding `patterns`, or None where find's globs
+    would not mean what doctor.host.owner_walk.exclusion means (then Python walks)."""
+    tests: list[str] = []
+    prefix = re.sub(r"([*?[\\])", r"\\\1", root.rstrip("/")) + "/"
+    for pattern in (p.strip("/") for p in patterns):
+        if not pattern or _UNSAFE_GLOB.search(pattern):
+            return None
+        tests += [*(("-o",) if tests else ()), *(("-path", prefix + pattern) if "/" in pattern else ("-name", pattern))]
+    excluded = ["(", *tests, ")", "-printf", r"X%d %p\0", "-prune", "-o"] if tests else []
+    return [*excluded, "-type", "d", "-printf", r"D%d %i %T@ %C@ %U %G %p\0", "-o",
+            "!", "-uid", str(uid), "-printf", r"S%d %U %G %p\0", "-o", "-printf", r"%d\0"]
+
+
+def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
+              progress: Callable[[int], None] | None, started: float) -> bool:
+    """Walk `jobs` (folders already counted and owner-checked by `walk`) with GNU find, merging
+    into `walk`; False (nothing done) where find cannot do this walk."""
+    find = find_binary()
+    tail = expression(root, walk.exclude, walk.uid) if find is not None else None
+    if find is None or tail is None:
+        return False
+    import selectors
+    import subprocess
+    import time
+
+    size = sum(len(job) + 1 for job in jobs)  # of the command lines: each stays far below ARG_MAX
+    count = max(1, min(len(jobs), max(GROUPS_PER_PROCESS * processes, -(-size // ARGS_PER_FIND))))
+    groups = [jobs[i::count] for i in range(count)]
+    waiting = list(range(count))
+    running: dict[int, tuple[subprocess.Popen[bytes], int]] = {}  # read fd -> (find, its group)
+    outputs: dict[int, bytearray] = {}
+    failed: list[int] = []
+    ended: list[int] = []
+    seen = 0
+    paced = time.monotonic()
+    selector = selectors.DefaultSelector()
+
+    def start() -> None:
+        group = waiting.pop(0)
+        try:
+            child = subprocess.Popen([find, "-P", *groups[group], *tail], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={"LC_ALL": "C"},
+                                     cwd="/")
+        except OSError:
+            failed.append(group)
+            return
+        assert child.stdout is not None
+        fd = child.stdout.fileno()
+        os.set_blocking(fd, False)
+        running[fd] = (child, group)
+        outputs[group] = bytearray()
+        selector.register(fd, selectors.EVENT_READ)
+
+    before = walk.count
+
+    def done(group: int) -> None:
+        """Merge a find's output as soon as it ends, while the others still run."""
+        share = walk.fresh(walk.room)
+        try:
+            _parse(share, bytes(outputs.pop(group)))
+        except (ValueError, IndexError):  # output this parse does not know: walk it here instead
+            failed.append(group)
+            return
+        walk.merge(share.raw())
+        walk.room = share.room
+
+    try:
+        while waiting or running:
+            while waiting and len(running) < processes:
+                start()
+            if not running:
+                continue
+            for key, _ in selector.select(timeout=0.1):
+                fd = key.fd
+                child, group = running[fd]
+                try:
+                    chunk = os.read(fd, 1 << 16)
+                except BlockingIOError:
+                    continue
+                if chunk:
+                    outputs[group] += chunk
+                    seen += chunk.count(b"\0")
+                    continue
+                selector.unregister(fd)
+                del running[fd]
+                child.stdout.close()  # type: ignore[union-attr]
+                (ended if child.wait() == 0 else failed).append(group)
+            while waiting and len(running) < processes:
+                start()  # the next find first: this process parses while it runs
+            while ended:
+                done(ended.pop())
+            now = time.monotonic()
+            if progress is not None and now - paced >= 0.1 and now - started >= 1.0:
+                paced = now
+                progress(before + seen)
+    finally:
+        for child, _ in running.values():
+            child.kill()
+            child.wait()
+            child.stdout.close()  # type: ignore[union-attr]
+        selector.close()
+    for group in failed:
+        walk.walk(list(groups[group]))  # a find that failed: Python walks its share again
+    return True
+
+
+def _parse(walk: _Walk, data: bytes) -> None:
+    """Merge one find's records into `walk` (see the module's docstring for the format)."""
+    # open folders by depth: [path, names to look at again, entries seen, excluded one, stamp]
+    stack: list[list] = []  # type: ignore[type-arg]
+    uid, racy, caching, decode = walk.uid, walk.racy, walk.cache is not None, os.fsdecode
+    strays = walk.strays
+    counted = 0
+
+    def close(down_to: int) -> None:
+        while len(stack) > down_to:
+            path, again, entries, skipped, stamp = stack.pop()
+            text = decode(path)
+            if skipped:
+                walk.excluded_in.append(text)
+            if stamp is not None and walk.room > 0:
+                walk.room -= 1 + len(again)
+                walk.entries[text] = (stamp, [decode(n) for n in again], entries, skipped)
+
+    def files(segment: bytes) -> int:
+        token = segment[:segment.index(b"\0") + 1]
+        if segment.count(token) * len(token) == len(segment):  # the usual run: one folder's files
+            n = len(segment) // len(token)
+            stack[_depth(token[:-1]) - 1][2] += n
+            return n
+        total = 0
+        for depth, n in Counter(segment.split(b"\0")).items():
+            if depth:
+                stack[_depth(depth) - 1][2] += n
+                total += n
+        return total
+
+    pos = 0
+    for match in _RECORD.finditer(data):
+        if match.start() > pos:
+            counted += files(data[pos:match.start()])
+        pos = match.end()
+        kind, depth, rest = match.group(1), int(match.group(2)), match.group(3)
+        if kind == b"D":
+            ino, mtime, ctime, owner, group, path = rest.split(b" ", 5)
+            close(depth)
+            if depth:
+                parent = stack[depth - 1]
+                parent[2] += 1
+                parent[1].append(path[len(parent[0]) + 1:])
+                counted += 1
+                if int(owner) != uid:
+                    strays.append((decode(path), int(owner), int(group), True))
+            stamp = None
+            if caching:
+                stamp = _stamp(ino, mtime, ctime, racy)
+            stack.append([path, [], 0, False, stamp])
+            continue
+        if not depth:  # a queued folder that is no longer one (a symlink now): Python's walk says so
+            raise ValueError(rest)
+        parent = stack[depth - 1]
+        parent[2] += 1
+        counted += 1
+        if kind == b"S":
+            owner, group, path = rest.split(b" ", 2)
+            strays.append((decode(path), int(owner), int(group), False))
+            parent[1].append(path[len(parent[0]) + 1:])
+        else:
+            parent[3] = True
+    if pos < len(data):
+        counted += files(data[pos:])
+    close(0)
+    walk.count += counted
+
+
+def _depth(token: bytes) -> int:
+    """An entry's depth below its start point: 1 or more (0, a start point that is not a folder, is refused)."""
+    depth = int(token)
+    if depth < 1:
+        raise ValueError(token)
+    return depth
+
+
+def _stamp(ino: bytes, mtime: bytes, ctime: bytes, racy: int) -> tuple[int, int, int] | None:
+    """owner_walk._stamp from find's %i, %T@ and %C@ (seconds with ten decimals): None if racy."""
+    stamps = []
+    for text in (mtime, ctime):
+        seconds, _, fraction = text.partition(b".")
+        if not seconds.isdigit() or not fraction.isdigit():
+            return None  # before 1970, or a format this parse does not know: not cached
+        ns = int(seconds) * 1_000_000_000 + int((fraction + b"000000000")[:9])
+        if ns >= racy:
+            return None
+        stamps.append(ns)
+    return int(ino), stamps[0], stamps[1]

@@ -1,0 +1,224 @@
+"""The ownership walk's full walk through GNU find (doctor.host.owner_find), against the Python walk.
+
+Both walks of one tree must agree on everything a scan and its cache hold: the strays, the
+count, the folders holding an excluded entry, what could not be read, and the cache entries.
+The trees are test_owners.py's (root-owned files planted in a uid-1000 project), so they need root.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_owners import ROOT_OWNED, USER, as_user, build_project, needs_root, own, same_scan
+
+from doctor.host import owner_cache, owner_find
+from doctor.host import owner_walk as walk_module
+from doctor.host.owners import OwnerScan, scan_owners
+
+gnu_find = pytest.mark.skipif(owner_find.find_binary() is None, reason="no GNU find at /usr/bin/find or /bin/find")
+EXCLUDE = ("*.pyc", "node_modules", "frontend/src/b", "data/*")
+ODD_NAMES = ("with space", "new\nline", "-dash", "back\\slash", "quote'\"", "per%cent", "D1 9 9 9 0 0 x", "tab\tx")
+
+
+@pytest.fixture
+def finds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    """Every find started by the walk (its command line); the hand-over from the first folder on."""
+    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
+    monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
+    monkeypatch.setattr(owner_cache, "RACY_NS", 0)  # every folder's stamp is stored
+    started: list[list[str]] = []
+    real = subprocess.Popen
+
+    def popen(args: list[str], *rest: object, **options: object) -> subprocess.Popen[bytes]:
+        started.append(list(args))
+        return real(args, *rest, **options)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    yield started
+
+
+def odd_tree(base: Path) -> Path:
+    """test_owners' project, plus names find's output must survive and a deeper, wider layout."""
+    project, _ = build_project(base)
+    for i in range(12):
+        leaf = project / "frontend" / "src" / f"pkg{i}" / "deep" / "er"
+        leaf.mkdir(parents=True)
+        for j in range(5):
+            (leaf.parent / f"m{j}.py").write_text("")
+        (leaf / "x.pyc").write_text("")  # excluded
+        (project / "frontend" / "src" / f"pkg{i}" / "node_modules").mkdir()
+    (project / "frontend/src/b/inner").mkdir(parents=True)
+    (project / "data/pg/base").mkdir(parents=True)
+    for name in ODD_NAMES:
+        (project / "backend" / "app" / name).mkdir()
+        (project / "backend" / "app" / name / name).write_text("")
+    os.close(os.open(bytes(project) + b"/backend/app/caf\xe9", os.O_CREAT | os.O_WRONLY))  # not UTF-8
+    (project / "backend" / "app" / "dangling").symlink_to("/nonexistent/doctor")
+    for top, dirs, files in os.walk(project):
+        for name in [*dirs, *files]:
+            own(Path(top, name))
+    for rel in (*ROOT_OWNED, "frontend/src/pkg3/deep", "frontend/src/pkg4/deep/m2.py", "backend/app/-dash/-dash",
+                "backend/app/new\nline", "frontend/src/pkg5/node_modules"):
+        os.lchown(project / rel, 0, 0)
+    os.lchown(bytes(project) + b"/backend/app/caf\xe9", 0, 0)
+    os.lchown(project / "backend" / "app" / "dangling", 0, 0)
+    return project
+
+
+def both(project: Path, exclude: tuple[str, ...], cache: Path | None = None,
+         **options: object) -> tuple[OwnerScan, OwnerScan]:
+    """(the walk through find, the Python walk), with caches in cache/find and cache/python."""
+    where = (None, None) if cache is None else (str(cache / "find"), str(cache / "python"))
+    found = scan_owners(project, USER, exclude, fork_after=0, cache=where[0], **options)  # type: ignore[arg-type]
+    real = owner_find.find_binary
+    try:
+        owner_find.find_binary = lambda: None  # type: ignore[assignment]
+        walked = scan_owners(project, USER, exclude, processes=1, cache=where[1])
+    finally:
+        owner_find.find_binary = real  # type: ignore[method-assign]
+    return found, walked
+
+
+def cached(folder: Path, project: Path, exclude: tuple[str, ...]) -> dict[str, tuple[object, ...]]:
+    loaded = owner_cache.load(str(folder), str(project), USER, exclude, time.time())
+    assert loaded is not None, f"no cache stored in {folder}"
+    return {path: (stamp, sorted(names), seen, skipped) for path, (stamp, names, seen, skipped) in loaded[1].items()}
+
+
+@needs_root
+@gnu_find
+@pytest.mark.parametrize("processes", [1, 2])
+def test_find_walks_what_python_walks(tmp_path: Path, finds: list[list[str]], processes: int) -> None:
+    project = odd_tree(tmp_path)
+    found, walked = both(project, EXCLUDE, tmp_path / "cache", processes=processes)
+    assert finds and all(args[0] in owner_find._CANDIDATES and args[1] == "-P" for args in finds)
+    same_scan(found, walked)
+    assert found.scanned > 150 and len(found.strays) > 10
+    assert project / "frontend/src/pkg5/node_modules" not in {s.path for s in found.strays}  # excluded
+    assert {project / "backend/app/new\nline", project / os.fsdecode(b"backend/app/caf\xe9"),
+            project / "backend/app/dangling"} <= {s.path for s in found.strays}
+    # the cache the find walk stored is the one the Python walk stored, folder for folder
+    assert cached(tmp_path / "cache/find", project, EXCLUDE) == cached(tmp_path / "cache/python", project, EXCLUDE)
+    # and a warm walk from it (Python's: only changed folders) finds what a full one finds
+    again = scan_owners(project, USER, EXCLUDE, cache=str(tmp_path / "cache/find"))
+    same_scan(again, walked)
+
+
+@needs_root
+@gnu_find
+def test_no_cache_and_no_exclude(tmp_path: Path, finds: list[list[str]]) -> None:
+    project = odd_tree(tmp_path)
+    found, walked = both(project, ())
+    assert finds and not any("-prune" in args for args in finds)
+    same_scan(found, walked)
+
+
+@needs_root
+@gnu_find
+@pytest.mark.parametrize("pattern", ["m?.py", "pkg[12]", "back\\slash", "/"])
+def test_globs_find_would_read_otherwise_are_walked_in_python(tmp_path: Path, finds: list[list[str]],
+                                                             pattern: str) -> None:
+    project = odd_tree(tmp_path)
+    found, walked = both(project, (pattern, "*.pyc"))
+    assert finds == []  # `?`, `[`, `\\` and an empty pattern: C's fnmatch and Python's disagree
+    same_scan(found, walked)
+
+
+def test_expression_escapes_the_root_and_keeps_pattern_kinds() -> None:
+    tail = owner_find.expression("/w/a*b[1]", ("node_modules/", "src/gen", "*.pyc"), 1000)
+    assert tail is not None
+    assert tail[:9] == ["(", "-name", "node_modules", "-o", "-path", "/w/a\\*b\\[1]/src/gen", "-o", "-name", "*.pyc"]
+    assert tail[tail.index("-uid") + 1] == "1000"
+    assert owner_find.expression("/w", ("ok", "ba?"), 0) is None
+
+
+@needs_root
+@gnu_find
+def test_a_find_that_fails_costs_time_not_results(tmp_path: Path, finds: list[list[str]],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    project = odd_tree(tmp_path)
+    expected = both(project, EXCLUDE)[1]
+    finds.clear()
+    script = tmp_path / "half-find"
+    script.write_text('#!/bin/sh\nprintf "D0 1 2.0 2.0 0 0 /nowhere\\000S1 0 0 /nowhere/x\\000"\nexit 1\n')
+    script.chmod(0o755)
+    monkeypatch.setattr(owner_find, "find_binary", lambda: str(script))
+    same_scan(scan_owners(project, USER, EXCLUDE, fork_after=0, processes=2), expected)
+    assert finds  # it ran, failed, and its share was walked again in Python
+    monkeypatch.setattr(owner_find, "find_binary", lambda: str(tmp_path / "missing"))
+    same_scan(scan_owners(project, USER, EXCLUDE, fork_after=0, processes=2), expected)
+
+
+@needs_root
+@gnu_find
+def test_a_folder_find_cannot_read_is_reported_as_python_reports_it(finds: list[list[str]]) -> None:
+    base = Path(tempfile.mkdtemp(prefix="doctor-owner-find-"))
+    try:
+        base.chmod(0o755)  # reachable by uid 65534 (pytest's tmp_path is not)
+        project = odd_tree(base)
+        locked = project / "frontend/src/pkg7/deep"
+        locked.chmod(0o000)
+
+        def walks() -> tuple[OwnerScan, OwnerScan, int]:
+            found, walked = both(project, EXCLUDE)
+            return found, walked, len(finds)
+
+        found, walked, started = as_user(65534, walks)  # type: ignore[misc]
+        assert started
+        same_scan(found, walked)
+        assert locked in found.unreadable
+    finally:
+        shutil.rmtree(base)
+
+
+@needs_root
+@gnu_find
+def test_a_warm_cache_walks_in_python(tmp_path: Path, finds: list[list[str]]) -> None:
+    project = odd_tree(tmp_path)
+    scan_owners(project, USER, EXCLUDE, fork_after=0, cache=str(tmp_path / "cache"))
+    assert finds
+    finds.clear()
+    scan_owners(project, USER, EXCLUDE, fork_after=0, cache=str(tmp_path / "cache"))
+    assert finds == []  # only the folders that changed are listed: no full walk to hand over
+
+
+@needs_root
+@gnu_find
+def test_a_queued_folder_swapped_for_a_symlink_is_what_python_says(tmp_path: Path) -> None:
+    project = odd_tree(tmp_path)
+    swapped = project / "frontend" / "src" / "pkg2"
+    shutil.rmtree(swapped)
+    swapped.symlink_to(project / "backend")  # after the walk queued it, before find reached it
+    walk = walk_module._Walk(USER, len(str(project)) + 1, ())
+    assert owner_find.find_walk(walk, [str(swapped), str(project / "backend")], str(project), 2, None, 0.0)
+    python = walk_module._Walk(USER, len(str(project)) + 1, ())
+    python.walk([str(swapped), str(project / "backend")])
+    assert walk.unreadable == [str(swapped)] == python.unreadable  # O_NOFOLLOW: never entered
+    assert (sorted(walk.strays), walk.count) == (sorted(python.strays), python.count)
+
+
+def test_output_find_never_prints_raises_only_what_the_caller_catches() -> None:
+    import random
+
+    rng = random.Random(12)
+    pieces = [b"D0 1 2.5 2.5 0 0 /r", b"D1 3 2.5 2.5 0 0 /r/a", b"S2 0 0 /r/a/x", b"X1 /r/y", b"1", b"2",
+              b"0", b"D2 1 2 3", b"Q1 /r/q", b"", b"-1", b"S0 0 0 /r", b"D1 x 2.5 2.5 0 0 /r/b"]
+    outcomes = {"parsed": 0, "refused": 0}
+    for _ in range(2000):
+        data = b"".join(rng.choice(pieces) + rng.choice([b"\0", b"\0", b" "]) for _ in range(rng.randint(1, 8)))
+        walk = walk_module._Walk(USER, 3, (), {}, 10**19, 100)
+        try:
+            owner_find._parse(walk, data)
+        except (ValueError, IndexError):
+            outcomes["refused"] += 1  # the caller walks that share again in Python
+            continue
+        outcomes["parsed"] += 1
+        assert walk.count >= 0 and all(path.startswith("/r") for path, *_ in walk.strays)
+    assert min(outcomes.values()) > 20
