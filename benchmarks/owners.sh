@@ -7,6 +7,8 @@
 #   - the same tree for both, with a warm page cache (both walk it once, untimed, first);
 #   - N paired runs, one of each, the order alternating from pair to pair;
 #   - the median of each, their ratio, and the median of the per-pair ratios;
+#   - the median CPU (user + system, child processes included) of each: the work itself, which
+#     no spreading over cores changes (with the second core busy, the wall ratio follows it);
 #   - both must list exactly the same paths (checked before timing; non-empty).
 # The machine's load average is printed before and after: other work on the cores skews both.
 # MODE=preflight times the whole `doctor preflight --select root-owned-files TREE` instead (the
@@ -31,7 +33,7 @@ else
   KEEP=0
   TREE=$(mktemp -d /tmp/doctor-owners-bench.XXXXXX)
 fi
-cleanup() { rm -f "$TREE.doctor" "$TREE.find"; [ "$KEEP" = 1 ] || rm -rf "$TREE"; }
+cleanup() { rm -f "$TREE.doctor" "$TREE.find" "$TREE.t0" "$TREE.t1"; [ "$KEEP" = 1 ] || rm -rf "$TREE"; }
 trap cleanup EXIT
 
 if [ "$KEEP" = 1 ] && [ "$(cat "$TREE.built" 2>/dev/null)" = "$FILES $U" ]; then
@@ -67,6 +69,14 @@ else
 fi
 finder() { find "$TREE" ! -uid "$U"; }
 usec() { local start end; start=$(date +%s%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s%N); echo $(((end - start) / 1000)); }
+# CPU ms (user + system) of what a shell waited for, from a file of bash's `times` (its second
+# line); `times` runs in the shell that waits, never in a $(...) of its own (that has no children)
+children_ms() { awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); n += t[1] * 60000 + t[2] * 1000 } printf "%d", n }' "$1"; }
+timed() {  # wall µs, then CPU ms (its child processes included: doctor's find processes), of "$@"
+  local w
+  times >"$TREE.t0"; w=$(usec "$@"); times >"$TREE.t1"
+  echo "$w $(($(children_ms "$TREE.t1") - $(children_ms "$TREE.t0")))"
+}
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 # untimed first walks: they warm the page cache for both, and must agree path for path
@@ -93,13 +103,15 @@ fi
 [ -s "$TREE.find" ] || { echo "no strays planted: nothing was compared" >&2; exit 1; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-doc=(); fnd=(); ratios=()
+doc=(); fnd=(); ratios=(); dcpu=(); fcpu=()
 for i in $(seq "$N"); do
-  if ((i % 2)); then d=$(usec doctor); f=$(usec finder); else f=$(usec finder); d=$(usec doctor); fi
-  doc+=("$d"); fnd+=("$f"); ratios+=("$(awk "BEGIN{print $d/$f}")")
+  if ((i % 2)); then read -r d dc < <(timed doctor); read -r f fc < <(timed finder)
+  else read -r f fc < <(timed finder); read -r d dc < <(timed doctor); fi
+  doc+=("$d"); fnd+=("$f"); ratios+=("$(awk "BEGIN{print $d/$f}")"); dcpu+=("$dc"); fcpu+=("$fc")
 done
 d=$(printf '%s\n' "${doc[@]}" | median); f=$(printf '%s\n' "${fnd[@]}" | median)
 r=$(printf '%s\n' "${ratios[@]}" | median)
+dc=$(printf '%s\n' "${dcpu[@]}" | median); fc=$(printf '%s\n' "${fcpu[@]}" | median)
 printf 'tree                         %s files, %s strays, %s cores, warm cache, mode %s%s\n' \
   "$FILES" "$(wc -l <"$TREE.find")" "$(nproc)" "$MODE" "$([ -n "$spinner" ] && echo ', one core kept busy')"
 printf 'runs                         %s pairs, alternating order, medians\n' "$N"
@@ -108,3 +120,6 @@ printf 'doctor owners scan           %7.1f ms\n' "$(awk "BEGIN{print $d/1000}")"
 printf 'find TREE ! -uid U           %7.1f ms\n' "$(awk "BEGIN{print $f/1000}")"
 printf 'ratio doctor/find            %7.2f   (target <= 1.00)\n' "$(awk "BEGIN{print $d/$f}")"
 printf 'median of pair ratios        %7.2f\n' "$r"
+# the CPU both spent (user + system, doctor's find processes included): the work itself, however
+# it was spread over the cores
+printf 'CPU doctor / find            %7.0f / %.0f ms = %.2f\n' "$dc" "$fc" "$(awk "BEGIN{print $dc/($fc > 0 ? $fc : 1)}")"
