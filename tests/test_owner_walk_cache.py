@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from doctor.host import owner_cache
+from doctor.host import owner_cache, owner_find
 from doctor.host import owner_walk as walk_module
 from doctor.host.owners import OwnerProbe, OwnerScan, scan_owners
 
@@ -48,7 +48,7 @@ def build(tmp_path: Path) -> Path:
 def python_walk(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests watch the Python walk (its listdir calls, forks and threads): the full walk
     GNU find makes instead is tests/test_owner_find.py's, compared there with this one."""
-    monkeypatch.setattr(walk_module.owner_find, "find_binary", lambda: None)
+    monkeypatch.setattr(owner_find, "find_binary", lambda: None)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from doctor.checks.root_owned_files import RootOwnedFiles
 
-from doctor.host import Host
+from doctor.host import Host, owner_find
 from doctor.host import owner_walk as walk_module
 from doctor.host import owners as owners_module
 from doctor.host.owners import OwnerScan, StderrProgress, exclusion, expected_owner, scan_owners
@@ -264,7 +264,7 @@ def test_compiled_exclusion_agrees_with_fnmatch() -> None:
 def python_walk(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests watch the Python walk (its listdir calls, forks and threads): the full walk
     GNU find makes instead is tests/test_owner_find.py's, compared there with this one."""
-    monkeypatch.setattr(walk_module.owner_find, "find_binary", lambda: None)
+    monkeypatch.setattr(owner_find, "find_binary", lambda: None)
 
 
 def same_scan(a: OwnerScan, b: OwnerScan) -> None:

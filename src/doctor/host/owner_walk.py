@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 
-from doctor.host import owner_find
 from doctor.model import record
 
 TYPE_CHECKING = False
@@ -355,8 +354,11 @@ def scan_owners(
                 and (walk.count * PACE >= (now - started) * SLOW_ENTRIES_PER_PACE
                      or not _blocked(now - started, ran_since_start))):
             # a full walk (no folder of a warm cache to skip) goes to GNU find; else forked walkers
-            if not walk.cache and owner_find.find_walk(walk, list(pending), str(root), processes, progress, started):
-                break
+            if not walk.cache:
+                from doctor.host import owner_find  # here: a small project's walk never hands over
+
+                if owner_find.find_walk(walk, list(pending), str(root), processes, progress, started):
+                    break
             if processes > 1:
                 _fork_walk(walk, list(pending), processes, progress, started)
                 break
