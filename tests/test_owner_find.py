@@ -153,7 +153,11 @@ def test_a_find_that_fails_costs_time_not_results(tmp_path: Path, finds: list[li
     same_scan(scan_owners(project, USER, EXCLUDE, fork_after=0, processes=2), expected)
     assert finds  # it ran, failed, and its share was walked again in Python
     monkeypatch.setattr(owner_find, "find_binary", lambda: str(tmp_path / "missing"))
+    forks: list[int] = []
+    real_fork = walk_module._fork_walk
+    monkeypatch.setattr(walk_module, "_fork_walk", lambda *a: forks.append(1) or real_fork(*a))
     same_scan(scan_owners(project, USER, EXCLUDE, fork_after=0, processes=2), expected)
+    assert forks == [1]  # not one find could start: the forked walkers took the walk
 
 
 @needs_root

@@ -44,6 +44,10 @@ _RECORD = re.compile(rb"(?<![^\0])([DSX])(\d+) ([^\0]*)\0")
 _UNSAFE_GLOB = re.compile(r"[?[\\]")
 
 
+class _NoFind(Exception):
+    """The first find could not start: the walk goes on without find."""
+
+
 @cache
 def find_binary() -> str | None:
     """GNU find's path, or None (none, or another find: BSD find has no -printf)."""
@@ -96,6 +100,7 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
     outputs: dict[int, bytearray] = {}
     failed: list[int] = []
     ended: list[int] = []
+    spawned: list[int] = []
     seen = 0
     paced = time.monotonic()
     selector = selectors.DefaultSelector()
@@ -107,6 +112,8 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={"LC_ALL": "C"},
                                      cwd="/")
         except OSError:
+            if not spawned:  # not one find could start (no process left, exec refused): fork instead
+                raise _NoFind from None
             failed.append(group)
             return
         assert child.stdout is not None
@@ -114,6 +121,7 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
         os.set_blocking(fd, False)
         running[fd] = (child, group)
         outputs[group] = bytearray()
+        spawned.append(group)
         selector.register(fd, selectors.EVENT_READ)
 
     before = walk.count
@@ -130,6 +138,10 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
         walk.room = share.room
 
     try:
+        try:
+            start()
+        except _NoFind:
+            return False
         while waiting or running:
             while waiting and len(running) < processes:
                 start()
