@@ -116,7 +116,7 @@ def test_find_walks_what_python_walks(tmp_path: Path, finds: list[list[str]], pr
 def test_no_cache_and_no_exclude(tmp_path: Path, finds: list[list[str]]) -> None:
     project = odd_tree(tmp_path)
     found, walked = both(project, ())
-    assert finds and not any("-prune" in args for args in finds)
+    assert finds and not any("X%d %p\\0" in args for args in finds)  # nothing to exclude
     same_scan(found, walked)
 
 
@@ -169,15 +169,28 @@ def test_a_folder_find_cannot_read_is_reported_as_python_reports_it(finds: list[
         project = odd_tree(base)
         locked = project / "frontend/src/pkg7/deep"
         locked.chmod(0o000)
+        queued = project / "pgdata"  # a database's folder, queued before find runs: unreadable at depth 0
+        (queued / "base").mkdir(parents=True)
+        os.chown(queued / "base", 999, 999)
+        os.chown(queued, 999, 999)
+        queued.chmod(0o700)
+        rewalked: list[int] = []
+        real_walk = walk_module._Walk.walk
 
-        def walks() -> tuple[OwnerScan, OwnerScan, int]:
+        def walk(self: walk_module._Walk, paths: list[str], *rest: object) -> None:
+            rewalked.append(len(paths))
+            real_walk(self, paths, *rest)  # type: ignore[arg-type]
+
+        def walks() -> tuple[OwnerScan, OwnerScan, list[list[str]], list[int]]:
+            walk_module._Walk.walk = walk  # type: ignore[method-assign]
             found, walked = both(project, EXCLUDE)
-            return found, walked, len(finds)
+            return found, walked, finds, rewalked
 
-        found, walked, started = as_user(65534, walks)  # type: ignore[misc]
-        assert started
+        found, walked, started, again = as_user(65534, walks)  # type: ignore[misc]
+        assert any(str(queued) in args for args in started)  # handed to find as a folder to start from
+        assert again == []  # find read past both: no share was walked again in Python
         same_scan(found, walked)
-        assert locked in found.unreadable
+        assert {locked, queued} <= set(found.unreadable)
     finally:
         shutil.rmtree(base)
 

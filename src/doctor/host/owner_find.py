@@ -10,6 +10,8 @@ processes instead (one per core at a time, a few groups each), which print:
   cache, its owner),
 - `S<depth> <uid> <gid> <path>` for any other entry not owned by the uid,
 - `X<depth> <path>` for an excluded entry (pruned),
+- `U<depth> <uid> <gid> <path>` for a folder this user cannot read (pruned: unreadable, as the
+  Python walk reports it),
 - `<depth>` alone for every other entry (counted towards its folder),
 
 each ending in a NUL. The parse keeps the open directories by depth (find lists a directory's
@@ -18,8 +20,8 @@ strays and the cache entries are the ones the Python walk makes (tests compare t
 
 find is used only where it means the same walk: GNU find (`-printf`; a BSD find is not), exclude
 patterns without `?`, `[` or `\\` (C's fnmatch and Python's differ there), an lstat() walk
-(`-P`, never following a symlink). A group whose find fails (a folder that cannot be read, an
-entry deleted while it ran, any error) is walked again in Python, so an error costs time, never a
+(`-P`, never following a symlink). A group whose find fails (a folder readable but not
+searchable, an entry deleted while it ran, any error) is walked again in Python, so an error costs time, never a
 result. `find` is not a project's tool: it is /usr/bin/find or /bin/find, never one found on PATH.
 """
 
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 GROUPS_PER_PROCESS = 4  # groups of queued folders per core: one that drew small subtrees takes another
 ARGS_PER_FIND = 128 * 1024  # bytes of folder paths on one find's command line (Linux allows 2 MiB)
 _CANDIDATES = ("/usr/bin/find", "/bin/find")
-_RECORD = re.compile(rb"(?<![^\0])([DSX])(\d+) ([^\0]*)\0")
+_RECORD = re.compile(rb"(?<![^\0])([DSUX])(\d+) ([^\0]*)\0")
 _UNSAFE_GLOB = re.compile(r"[?[\\]")
 
 
@@ -76,7 +78,8 @@ def expression(root: str, patterns: Sequence[str], uid: int) -> list[str] | None
             return None
         tests += [*(("-o",) if tests else ()), *(("-path", prefix + pattern) if "/" in pattern else ("-name", pattern))]
     excluded = ["(", *tests, ")", "-printf", r"X%d %p\0", "-prune", "-o"] if tests else []
-    return [*excluded, "-type", "d", "-printf", r"D%d %i %T@ %C@ %U %G %p\0", "-o",
+    return [*excluded, "-type", "d", "!", "-readable", "-printf", r"U%d %U %G %p\0", "-prune", "-o",
+            "-type", "d", "-printf", r"D%d %i %T@ %C@ %U %G %p\0", "-o",
             "!", "-uid", str(uid), "-printf", r"S%d %U %G %p\0", "-o", "-printf", r"%d\0"]
 
 
@@ -233,17 +236,26 @@ def _parse(walk: _Walk, data: bytes) -> None:
                 stamp = _stamp(ino, mtime, ctime, racy)
             stack.append([path, [], 0, False, stamp])
             continue
-        if not depth:  # a queued folder that is no longer one (a symlink now): Python's walk says so
-            raise ValueError(rest)
+        if not depth:
+            if kind != b"U":  # a queued folder that is no longer one (a symlink now): Python's walk says so
+                raise ValueError(rest)
+            close(0)  # a queued folder this user cannot list (counted and checked where it was listed)
+            walk.unreadable.append(decode(rest.split(b" ", 2)[2]))
+            continue
         parent = stack[depth - 1]
         parent[2] += 1
         counted += 1
-        if kind == b"S":
-            owner, group, path = rest.split(b" ", 2)
-            strays.append((decode(path), int(owner), int(group), False))
-            parent[1].append(path[len(parent[0]) + 1:])
-        else:
+        if kind == b"X":
             parent[3] = True
+            continue
+        owner, group, path = rest.split(b" ", 2)
+        parent[1].append(path[len(parent[0]) + 1:])
+        if kind == b"U":  # a folder this user cannot list: as the Python walk, unreadable, not entered
+            walk.unreadable.append(decode(path))
+            if int(owner) != uid:
+                strays.append((decode(path), int(owner), int(group), True))
+        else:
+            strays.append((decode(path), int(owner), int(group), False))
     if pos < len(data):
         counted += files(data[pos:])
     close(0)
