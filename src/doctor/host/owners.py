@@ -129,7 +129,7 @@ def main(argv: Sequence[str]) -> int:
     except OSError as error:
         print(f"doctor: cannot walk {argv[0]!r}: {error.strerror}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:  # the forked walkers are gone already (`_fork_walk`)
+    except KeyboardInterrupt:  # the forked walkers and find processes are gone already (their `finally`)
         return 130
     finally:
         if progress is not None:
