@@ -134,9 +134,12 @@ def test_globs_find_would_read_otherwise_are_walked_in_python(tmp_path: Path, fi
 def test_expression_escapes_the_root_and_keeps_pattern_kinds() -> None:
     tail = owner_find.expression("/w/a*b[1]", ("node_modules/", "src/gen", "*.pyc"), 1000)
     assert tail is not None
-    assert tail[:9] == ["(", "-name", "node_modules", "-o", "-path", "/w/a\\*b\\[1]/src/gen", "-o", "-name", "*.pyc"]
+    assert tail[:10] == ["-noleaf", "(", "-name", "node_modules", "-o", "-path", "/w/a\\*b\\[1]/src/gen", "-o", "-name",
+                         "*.pyc"]
     assert tail[tail.index("-uid") + 1] == "1000"
     assert owner_find.expression("/w", ("ok", "ba?"), 0) is None
+    assert owner_find.expression("/w", ("node_\0modules",), 0) is None  # no command line carries it
+    assert owner_find.expression("/w", ("caf\ud800",), 0) is None  # nor a lone surrogate
 
 
 @needs_root
@@ -239,3 +242,57 @@ def test_output_find_never_prints_raises_only_what_the_caller_catches() -> None:
         outcomes["parsed"] += 1
         assert walk.count >= 0 and all(path.startswith("/r") for path, *_ in walk.strays)
     assert min(outcomes.values()) > 20
+
+
+@needs_root
+@gnu_find
+def test_a_folder_whose_path_open_refuses_is_unreadable_as_python_says(tmp_path: Path, finds: list[list[str]],
+                                                                        ) -> None:
+    project = odd_tree(tmp_path)
+    deep = project / "frontend" / "deep"
+    deep.mkdir()
+    os.lchown(deep, USER, USER)
+    fd = os.open(deep, os.O_RDONLY)
+    try:  # 110 folders of 40 bytes: the path passes 4,096 bytes (PATH_MAX) on the way down
+        for _ in range(110):
+            os.mkdir("x" * 40, dir_fd=fd)
+            os.chown("x" * 40, USER, USER, dir_fd=fd, follow_symlinks=False)
+            inner = os.open("x" * 40, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+            os.close(os.open("f", os.O_CREAT | os.O_WRONLY, dir_fd=fd))  # root-owned: a stray each
+    finally:
+        os.close(fd)
+    found, walked = both(project, EXCLUDE, tmp_path / "cache")
+    assert finds
+    same_scan(found, walked)
+    too_long = [p for p in found.unreadable if len(os.fsencode(p)) >= 4096]
+    assert len(too_long) == 1  # the first folder open() refuses; nothing below it is counted
+    assert cached(tmp_path / "cache/find", project, EXCLUDE) == cached(tmp_path / "cache/python", project, EXCLUDE)
+    same_scan(scan_owners(project, USER, EXCLUDE, cache=str(tmp_path / "cache/find")), walked)  # warm: the same
+
+
+@needs_root
+@gnu_find
+def test_a_folder_dated_before_1970_is_cached_as_python_caches_it(tmp_path: Path, finds: list[list[str]]) -> None:
+    project = odd_tree(tmp_path)
+    os.utime(project / "frontend" / "src" / "pkg1", ns=(0, -1_500_000_000))
+    os.utime(project / "frontend" / "src" / "pkg2", ns=(0, -3_000_000_000))
+    found, walked = both(project, EXCLUDE, tmp_path / "cache")
+    assert finds
+    find_table = cached(tmp_path / "cache/find", project, EXCLUDE)
+    assert find_table == cached(tmp_path / "cache/python", project, EXCLUDE)
+    assert find_table[str(project / "frontend" / "src" / "pkg1")][0][1] == -1_500_000_000  # type: ignore[index]
+
+
+@needs_root
+@gnu_find
+def test_odd_arguments_never_hang_or_raise(tmp_path: Path, finds: list[list[str]],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    project = odd_tree(tmp_path)
+    expected = both(project, EXCLUDE)[1]
+    monkeypatch.setattr(owner_find, "ARGS_PER_FIND", 100)  # many groups: more than processes at once
+    same_scan(scan_owners(project, USER, EXCLUDE, fork_after=0, processes=0), expected)  # 0 processes: one
+    finds.clear()
+    with_nul = scan_owners(project, USER, ("node_\0modules",), fork_after=0)  # the Python walk takes it
+    assert finds == [] and with_nul.scanned > expected.scanned

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 GROUPS_PER_PROCESS = 4  # groups of queued folders per core: one that drew small subtrees takes another
 ARGS_PER_FIND = 128 * 1024  # bytes of folder paths on one find's command line (Linux allows 2 MiB)
 _CANDIDATES = ("/usr/bin/find", "/bin/find")
+# open() refuses a path of this many bytes or more (ENAMETOOLONG), so the Python walk reports
+# such a folder unreadable; find, which works from the parent, would walk it: the parse does not
+_PATH_MAX = 4096
 _RECORD = re.compile(rb"(?<![^\0])([DSUX])(\d+) ([^\0]*)\0")
 _UNSAFE_GLOB = re.compile(r"[?[\\]")
 
@@ -74,13 +77,23 @@ def expression(root: str, patterns: Sequence[str], uid: int) -> list[str] | None
     tests: list[str] = []
     prefix = re.sub(r"([*?[\\])", r"\\\1", root.rstrip("/")) + "/"
     for pattern in (p.strip("/") for p in patterns):
-        if not pattern or _UNSAFE_GLOB.search(pattern):
+        if not pattern or _UNSAFE_GLOB.search(pattern) or "\0" in pattern or not _encodable(pattern):
             return None
         tests += [*(("-o",) if tests else ()), *(("-path", prefix + pattern) if "/" in pattern else ("-name", pattern))]
     excluded = ["(", *tests, ")", "-printf", r"X%d %p\0", "-prune", "-o"] if tests else []
-    return [*excluded, "-type", "d", "!", "-readable", "-printf", r"U%d %U %G %p\0", "-prune", "-o",
+    # -noleaf: no guess from a folder's link count (wrong on btrfs, 9p, some FUSE file systems)
+    return ["-noleaf", *excluded, "-type", "d", "!", "-readable", "-printf", r"U%d %U %G %p\0", "-prune", "-o",
             "-type", "d", "-printf", r"D%d %i %T@ %C@ %U %G %p\0", "-o",
             "!", "-uid", str(uid), "-printf", r"S%d %U %G %p\0", "-o", "-printf", r"%d\0"]
+
+
+def _encodable(text: str) -> bool:
+    """Whether a command line can carry `text` (a lone surrogate cannot be encoded)."""
+    try:
+        os.fsencode(text)
+    except UnicodeError:
+        return False
+    return True
 
 
 def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
@@ -95,6 +108,7 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
     import subprocess
     import time
 
+    processes = max(1, processes)
     size = sum(len(job) + 1 for job in jobs)  # of the command lines: each stays far below ARG_MAX
     count = max(1, min(len(jobs), max(GROUPS_PER_PROCESS * processes, -(-size // ARGS_PER_FIND))))
     groups = [jobs[i::count] for i in range(count)]
@@ -114,15 +128,15 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
             child = subprocess.Popen([find, "-P", *groups[group], *tail], stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={"LC_ALL": "C"},
                                      cwd="/")
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in a path (never one the walk listed)
             if not spawned:  # not one find could start (no process left, exec refused): fork instead
                 raise _NoFind from None
             failed.append(group)
             return
         assert child.stdout is not None
         fd = child.stdout.fileno()
+        running[fd] = (child, group)  # first: an interrupt from here on kills it (the finally below)
         os.set_blocking(fd, False)
-        running[fd] = (child, group)
         outputs[group] = bytearray()
         spawned.append(group)
         selector.register(fd, selectors.EVENT_READ)
@@ -186,7 +200,9 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
 
 def _parse(walk: _Walk, data: bytes) -> None:
     """Merge one find's records into `walk` (see the module's docstring for the format)."""
-    # open folders by depth: [path, names to look at again, entries seen, excluded one, stamp]
+    # open folders by depth: [path, names to look at again, entries seen, excluded one, stamp,
+    # dead]; a dead one is a folder the Python walk could not open (its path too long for
+    # open()): reported unreadable, and nothing below it is counted
     stack: list[list] = []  # type: ignore[type-arg]
     uid, racy, caching, decode = walk.uid, walk.racy, walk.cache is not None, os.fsdecode
     strays = walk.strays
@@ -194,7 +210,9 @@ def _parse(walk: _Walk, data: bytes) -> None:
 
     def close(down_to: int) -> None:
         while len(stack) > down_to:
-            path, again, entries, skipped, stamp = stack.pop()
+            path, again, entries, skipped, stamp, dead = stack.pop()
+            if dead:
+                continue
             text = decode(path)
             if skipped:
                 walk.excluded_in.append(text)
@@ -205,14 +223,19 @@ def _parse(walk: _Walk, data: bytes) -> None:
     def files(segment: bytes) -> int:
         token = segment[:segment.index(b"\0") + 1]
         if segment.count(token) * len(token) == len(segment):  # the usual run: one folder's files
+            folder = stack[_depth(token[:-1]) - 1]
+            if folder[5]:
+                return 0
             n = len(segment) // len(token)
-            stack[_depth(token[:-1]) - 1][2] += n
+            folder[2] += n
             return n
         total = 0
         for depth, n in Counter(segment.split(b"\0")).items():
             if depth:
-                stack[_depth(depth) - 1][2] += n
-                total += n
+                folder = stack[_depth(depth) - 1]
+                if not folder[5]:
+                    folder[2] += n
+                    total += n
         return total
 
     pos = 0
@@ -226,15 +249,22 @@ def _parse(walk: _Walk, data: bytes) -> None:
             close(depth)
             if depth:
                 parent = stack[depth - 1]
+                if parent[5]:
+                    stack.append([path, [], 0, False, None, True])
+                    continue
                 parent[2] += 1
                 parent[1].append(path[len(parent[0]) + 1:])
                 counted += 1
                 if int(owner) != uid:
                     strays.append((decode(path), int(owner), int(group), True))
+            if len(path) >= _PATH_MAX:
+                walk.unreadable.append(decode(path))
+                stack.append([path, [], 0, False, None, True])
+                continue
             stamp = None
             if caching:
                 stamp = _stamp(ino, mtime, ctime, racy)
-            stack.append([path, [], 0, False, stamp])
+            stack.append([path, [], 0, False, stamp, False])
             continue
         if not depth:
             if kind != b"U":  # a queued folder that is no longer one (a symlink now): Python's walk says so
@@ -243,6 +273,8 @@ def _parse(walk: _Walk, data: bytes) -> None:
             walk.unreadable.append(decode(rest.split(b" ", 2)[2]))
             continue
         parent = stack[depth - 1]
+        if parent[5]:
+            continue
         parent[2] += 1
         counted += 1
         if kind == b"X":
@@ -271,12 +303,13 @@ def _depth(token: bytes) -> int:
 
 
 def _stamp(ino: bytes, mtime: bytes, ctime: bytes, racy: int) -> tuple[int, int, int] | None:
-    """owner_walk._stamp from find's %i, %T@ and %C@ (seconds with ten decimals): None if racy."""
+    """owner_walk._stamp from find's %i, %T@ and %C@ (seconds, a dot, ten digits of the
+    nanoseconds field): None if racy."""
     stamps = []
     for text in (mtime, ctime):
-        seconds, _, fraction = text.partition(b".")
-        if not seconds.isdigit() or not fraction.isdigit():
-            return None  # before 1970, or a format this parse does not know: not cached
+        seconds, _, fraction = text.partition(b".")  # before 1970: "-2.5000000000" is -2 s + 0.5 s
+        if not seconds.lstrip(b"-").isdigit() or not fraction.isdigit():
+            return None  # a format this parse does not know: not cached
         ns = int(seconds) * 1_000_000_000 + int((fraction + b"000000000")[:9])
         if ns >= racy:
             return None
