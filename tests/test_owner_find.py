@@ -280,6 +280,7 @@ def test_a_folder_dated_before_1970_is_cached_as_python_caches_it(tmp_path: Path
     os.utime(project / "frontend" / "src" / "pkg2", ns=(0, -3_000_000_000))
     found, walked = both(project, EXCLUDE, tmp_path / "cache")
     assert finds
+    same_scan(found, walked)
     find_table = cached(tmp_path / "cache/find", project, EXCLUDE)
     assert find_table == cached(tmp_path / "cache/python", project, EXCLUDE)
     assert find_table[str(project / "frontend" / "src" / "pkg1")][0][1] == -1_500_000_000  # type: ignore[index]
