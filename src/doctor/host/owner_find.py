@@ -27,11 +27,12 @@ result. `find` is not a project's tool: it is /usr/bin/find or /bin/find, never 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from functools import cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,7 +46,11 @@ _CANDIDATES = ("/usr/bin/find", "/bin/find")
 # open() refuses a path of this many bytes or more (ENAMETOOLONG), so the Python walk reports
 # such a folder unreadable; find, which works from the parent, would walk it: the parse does not
 _PATH_MAX = 4096
-_RECORD = re.compile(rb"(?<![^\0])([DSUX])(\d+) ([^\0]*)\0")
+# a record starts at its letter: file tokens hold digits only, and a match consumes its record
+# through the NUL, so the search (a fast scan for the letters) resumes at a token's start; a
+# record that does not match leaves its start in the digits between matches, which `_parse`
+# refuses
+_RECORD = re.compile(rb"([DSUX])(\d+) ([^\0]*)\0")
 _UNSAFE_GLOB = re.compile(r"[?[\\]")
 
 
@@ -53,7 +58,7 @@ class _NoFind(Exception):
     """The first find could not start: the walk goes on without find."""
 
 
-@cache
+@functools.cache
 def find_binary() -> str | None:
     """GNU find's path, or None (none, or another find: BSD find has no -printf)."""
     import subprocess
@@ -204,7 +209,9 @@ def _parse(walk: _Walk, data: bytes) -> None:
     # dead]; a dead one is a folder the Python walk could not open (its path too long for
     # open()): reported unreadable, and nothing below it is counted
     stack: list[list] = []  # type: ignore[type-arg]
-    uid, racy, caching, decode = walk.uid, walk.racy, walk.cache is not None, os.fsdecode
+    uid, racy, caching = walk.uid, walk.racy, walk.cache is not None
+    decode = functools.partial(bytes.decode, encoding=sys.getfilesystemencoding(),
+                               errors=sys.getfilesystemencodeerrors())  # os.fsdecode, without its checks
     strays = walk.strays
     counted = 0
 
@@ -230,9 +237,9 @@ def _parse(walk: _Walk, data: bytes) -> None:
             folder[2] += n
             return n
         total = 0
-        for depth, n in Counter(segment.split(b"\0")).items():
-            if depth:
-                folder = stack[_depth(depth) - 1]
+        for number, n in Counter(segment.split(b"\0")).items():
+            if number:
+                folder = stack[_depth(number) - 1]
                 if not folder[5]:
                     folder[2] += n
                     total += n
@@ -240,10 +247,12 @@ def _parse(walk: _Walk, data: bytes) -> None:
 
     pos = 0
     for match in _RECORD.finditer(data):
-        if match.start() > pos:
-            counted += files(data[pos:match.start()])
-        pos = match.end()
-        kind, depth, rest = match.group(1), int(match.group(2)), match.group(3)
+        start, end = match.span()
+        if start > pos:
+            counted += files(data[pos:start])
+        pos = end
+        kind, number, rest = match.groups()
+        depth = int(number)
         if kind == b"D":
             ino, mtime, ctime, owner, group, path = rest.split(b" ", 5)
             close(depth)
