@@ -164,9 +164,11 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
             start()
         except _NoFind:
             return False
-        while waiting or running:
+        while waiting or running or ended:
             while waiting and len(running) < processes:
-                start()
+                start()  # the next find first: this process parses while it runs
+            while ended:
+                done(ended.pop())
             if not running:
                 continue
             for key, _ in selector.select(timeout=0.1):
@@ -184,10 +186,6 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
                 del running[fd]
                 child.stdout.close()  # type: ignore[union-attr]
                 (ended if child.wait() == 0 else failed).append(group)
-            while waiting and len(running) < processes:
-                start()  # the next find first: this process parses while it runs
-            while ended:
-                done(ended.pop())
             now = time.monotonic()
             if progress is not None and now - paced >= 0.1 and now - started >= 1.0:
                 paced = now
@@ -256,24 +254,19 @@ def _parse(walk: _Walk, data: bytes) -> None:
         if kind == b"D":
             ino, mtime, ctime, owner, group, path = rest.split(b" ", 5)
             close(depth)
-            if depth:
+            dead = bool(depth) and stack[depth - 1][5]
+            if depth and not dead:
                 parent = stack[depth - 1]
-                if parent[5]:
-                    stack.append([path, [], 0, False, None, True])
-                    continue
                 parent[2] += 1
                 parent[1].append(path[len(parent[0]) + 1:])
                 counted += 1
                 if int(owner) != uid:
                     strays.append((decode(path), int(owner), int(group), True))
-            if len(path) >= _PATH_MAX:
+            if not dead and len(path) >= _PATH_MAX:
                 walk.unreadable.append(decode(path))
-                stack.append([path, [], 0, False, None, True])
-                continue
-            stamp = None
-            if caching:
-                stamp = _stamp(ino, mtime, ctime, racy)
-            stack.append([path, [], 0, False, stamp, False])
+                dead = True
+            stamp = _stamp(ino, mtime, ctime, racy) if caching and not dead else None
+            stack.append([path, [], 0, False, stamp, dead])
             continue
         if not depth:
             if kind != b"U":  # a queued folder that is no longer one (a symlink now): Python's walk says so
