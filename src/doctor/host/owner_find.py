@@ -34,6 +34,8 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from doctor.host.owner_walk import stamp_of
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import subprocess
@@ -305,15 +307,12 @@ def _depth(token: bytes) -> int:
 
 
 def _stamp(ino: bytes, mtime: bytes, ctime: bytes, racy: int) -> tuple[int, int, int] | None:
-    """owner_walk._stamp from find's %i, %T@ and %C@ (seconds, a dot, ten digits of the
-    nanoseconds field): None if racy."""
-    stamps = []
+    """owner_walk.stamp_of from find's %i, %T@ and %C@ (seconds, a dot, ten digits of the
+    nanoseconds field); None also for a time this parse does not know (not cached)."""
+    times = []
     for text in (mtime, ctime):
         seconds, _, fraction = text.partition(b".")  # before 1970: "-2.5000000000" is -2 s + 0.5 s
         if not seconds.lstrip(b"-").isdigit() or not fraction.isdigit():
-            return None  # a format this parse does not know: not cached
-        ns = int(seconds) * 1_000_000_000 + int((fraction + b"000000000")[:9])
-        if ns >= racy:
             return None
-        stamps.append(ns)
-    return int(ino), stamps[0], stamps[1]
+        times.append(int(seconds) * 1_000_000_000 + int((fraction + b"000000000")[:9]))
+    return stamp_of(int(ino), times[0], times[1], racy)

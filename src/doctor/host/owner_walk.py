@@ -290,9 +290,15 @@ def _stamp(fd: int, racy: int) -> tuple[int, int, int] | None:
         info = os.fstat(fd)
     except OSError:
         return None
-    if info.st_mtime_ns >= racy or info.st_ctime_ns >= racy:
+    return stamp_of(info.st_ino, info.st_mtime_ns, info.st_ctime_ns, racy)
+
+
+def stamp_of(ino: int, mtime_ns: int, ctime_ns: int, racy: int) -> tuple[int, int, int] | None:
+    """A folder's cache stamp from its inode and times; None when a time is from `racy` (ns) on
+    (the next change might not move it). Both walks stamp through here (doctor.host.owner_find)."""
+    if mtime_ns >= racy or ctime_ns >= racy:
         return None
-    return info.st_ino, info.st_mtime_ns, info.st_ctime_ns
+    return ino, mtime_ns, ctime_ns
 
 
 def scan_owners(
