@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_owners import python_walk  # noqa: F401 - autouse here too: these tests watch the Python walk
 
-from doctor.host import owner_cache, owner_find
+from doctor.host import owner_cache
 from doctor.host import owner_walk as walk_module
 from doctor.host.owners import OwnerProbe, OwnerScan, scan_owners
 
@@ -42,13 +43,6 @@ def build(tmp_path: Path) -> Path:
         os.lchown(root / rel, 0, 0)
     time.sleep(SETTLE)  # every folder's stamp is now older than the racy window
     return root
-
-
-@pytest.fixture(autouse=True)
-def python_walk(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests watch the Python walk (its listdir calls, forks and threads): the full walk
-    GNU find makes instead is tests/test_owner_find.py's, compared there with this one."""
-    monkeypatch.setattr(owner_find, "find_binary", lambda: None)
 
 
 @pytest.fixture
