@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.host.owners import Owner, OwnerScan, Stray
+from doctor.host.owner_walk import path_order
+from doctor.host.owners import Owner, OwnerScan
 from doctor.host.which import which_on
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
 SHOWN = 3
 MAX_OPERANDS = 20
+Row = tuple[str, int, int, bool]  # a stray as OwnerScan.rows holds it: (path, uid, gid, is_dir)
 
 
 class RootOwnedFiles(Check):
@@ -68,66 +71,71 @@ class RootOwnedFiles(Check):
         root = project.root
         expected = host.owners.expected(root)
         scan = host.owners.scan(root, self.exclude + project.config.exclude.value)
-        groups: dict[str, list[Stray]] = {}
+        groups: dict[str, list[Row]] = {}
         start = len(str(scan.root).rstrip("/")) + 1  # strays are absolute paths under the root: slice, no pathlib
-        for stray in scan.strays:
-            relative = str(stray.path)[start:]
+        for row in scan.rows:
+            relative = row[0][start:]
             first, slash, _ = relative.partition("/")
-            top = first if slash or (stray.is_dir and relative) else "."
-            groups.setdefault(top, []).append(stray)
-        for top, strays in sorted(groups.items()):
-            yield self._group(project, host, scan, expected, top, strays)
+            top = first if slash or (row[3] and relative) else "."
+            groups.setdefault(top, []).append(row)
+        subuids = _rootless_subuids(host, expected) if groups else ()
+        for top, rows in sorted(groups.items()):
+            yield self._group(project, host, scan, expected, top, rows, subuids)
 
     def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, top: str,
-               strays: list[Stray]) -> Finding:
+               rows: list[Row], subuids: tuple[tuple[int, int], ...]) -> Finding:
         root = scan.root
-        owners = sorted({s.uid for s in strays})
+        base = str(root)
+        owners = sorted({uid for _, uid, _, _ in rows})
         who = Owner(owners[0], 0, "").display() if len(owners) == 1 else "other users"
-        subuids = _rootless_subuids(host, expected)
         mapped = [uid - first for uid in owners for first, count in subuids if first <= uid < first + count]
         if mapped and len(mapped) == len(owners):
             # a rootless engine maps container root to you and container uid N to subuid first+N-1
             shown_uids = ", ".join(str(n + 1) for n in sorted(set(mapped))[:3])
             who = f"container uid {shown_uids} of the rootless engine (your subuid range)"
         where = "the project folder" if top == "." else repr(top)
-        count = f"{len(strays)} path{'s' if len(strays) != 1 else ''}"
+        count = f"{len(rows)} path{'s' if len(rows) != 1 else ''}"
         message = f"{count} in {where} owned by {who}, not uid {expected.uid}"
-        first = sorted(strays, key=lambda s: (len(s.path.parts), s.path))[:SHOWN]
-        shown = [_rel(s.path, root) for s in first]
+        # the shallowest first, by name: a heap, not a sort of every stray (text, not a Path each)
+        first = [p for p, _, _, _ in heapq.nsmallest(SHOWN, rows, key=lambda r: (r[0].count("/"), path_order(r)))]
+        shown = [_rel(p, base) for p in first]
         message += ": " + ", ".join(shown[:1])
         for more in shown[1:]:
             if len(message) + len(more) > 100:
                 break
             message += f", {more}"
-        if len(strays) > len(shown) or len(message) >= 100:
+        if len(rows) > len(shown) or len(message) >= 100:
             message += ", ..."
         within = root if top == "." else root / top
         # who wrote them: the service whose bind mount covers the folder, else one covering a stray
         candidates = [within] if top != "." else []
-        service = next(filter(None, (_covering_service(project, p) for p in [*candidates, *(s.path for s in first)])),
+        service = next(filter(None, (_covering_service(project, p) for p in [*candidates, *map(Path, first)])),
                        None)
-        operands = _operands(scan, within, strays, top)
-        fix = _fix(project, host, expected, operands, service, root, rootless=bool(subuids))
+        operands = _operands(scan, str(within), rows, top)
+        fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids))
         return self.finding(message, Location(within), f"owner:{top}", fix)
 
 
-def _rel(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path != root else "."
+def _rel(path: str, root: str) -> str:
+    """`path` (absolute, under `root`) relative to `root`: "." for the root itself."""
+    return path[len(root.rstrip("/")) + 1:] if path != root else "."
 
 
-def _operands(scan: OwnerScan, within: Path, strays: list[Stray], top: str) -> tuple[bool, list[Path]]:
+def _operands(scan: OwnerScan, within: str, rows: list[Row], top: str) -> tuple[bool, list[str]]:
     """(recursive, paths): the fewest chown operands covering the group, never an excluded path."""
-    roots = scan.chown_roots(within if top != "." else None, strays)
+    roots = scan.chown_operands(within if top != "." else None, rows)
     protected = top in scan.excluded_tops if top != "." else True
-    if all(recursive or not path.is_dir() for path, recursive in roots) or not roots:
+    # a stray's own lstat says whether it is a folder (a symlink to one is not: chown -h takes the link)
+    folders = {p for p, _, _, is_dir in rows if is_dir}
+    if all(recursive or path not in folders for path, recursive in roots) or not roots:
         if len(roots) > MAX_OPERANDS and not protected:
             return True, [within]
         return True, [path for path, _ in roots]
-    return False, sorted(s.path for s in strays)  # an impure folder: list each stray, no -R
+    return False, [p for p, _, _, _ in sorted(rows, key=path_order)]  # an impure folder: list each stray, no -R
 
 
-def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[Path]],
-         service: str | None, root: Path, rootless: bool = False) -> Fix:
+def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
+         service: str | None, root: str, rootless: bool = False) -> Fix:
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
@@ -144,11 +152,11 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
                                 f"{root}:/w", image, flags, "0:0", *inside))
         return Fix(f"podman unshare chown {flags} 0:0 {shown} (or sudo chown {owner}){then}", Safety.ADVICE)
     if host.owners.euid == 0:
-        command: tuple[str, ...] = ("chown", flags, owner, *map(str, paths))
+        command: tuple[str, ...] = ("chown", flags, owner, *paths)
         return Fix(f"chown {shown} to {owner}{then}", Safety.UNSAFE, command=command)
     if which_on("sudo", host.env.get("PATH")):
         return Fix(f"sudo chown {shown} to {owner}{then}", Safety.UNSAFE,
-                   command=("sudo", "chown", flags, owner, *map(str, paths)))
+                   command=("sudo", "chown", flags, owner, *paths))
     image = _local_image(project, host, service)
     if image is None:
         return Fix(f"as root, chown {flags} {owner} {shown}{then}", Safety.ADVICE)
@@ -160,10 +168,13 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
 
 def _rootless_subuids(host: Host, expected: Owner) -> tuple[tuple[int, int], ...]:
     """The project owner's subuid ranges when the engine is rootless (else none)."""
+    # /etc/subuid first: a user without a range needs no answer from the engine (its /info
+    # takes ~20 ms to build, a wait at the end of every walk that found strays)
+    ranges = host.platform.subuid_ranges(expected.display().split(" (uid ")[0], expected.uid)
     engine = host.engine
-    if not engine.available or not engine.rootless:
+    if not ranges or not engine.available or not engine.rootless:
         return ()
-    return host.platform.subuid_ranges(expected.display().split(" (uid ")[0], expected.uid)
+    return ranges
 
 
 def _covering_service(project: Project, path: Path) -> str | None:

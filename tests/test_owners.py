@@ -145,6 +145,31 @@ def test_fix_command_chowns_without_following_symlinks_and_converges(tmp_path: P
 
 
 @needs_root
+def test_a_root_owned_symlink_to_a_folder_is_a_link_not_a_folder(tmp_path: Path) -> None:
+    """The stray's own lstat decides whether it is a folder: a root-owned link to a folder is
+    chowned itself (-h) inside a recursive chown, its target never entered, and the operands
+    come in pathlib's order (`cache/a/b` before `cache/a.b`, which plain text order reverses)."""
+    project, outside = build_project(tmp_path)
+    cache = project / "frontend" / "cache"
+    for rel in ("a/b", "a.b"):
+        (cache / rel).mkdir(parents=True)
+    for path in (cache, cache / "a", cache / "a.b"):
+        own(path)
+    os.lchown(cache / "a" / "b", 0, 0)
+    os.lchown(cache / "a.b", 0, 0)
+    (cache / "out").symlink_to(outside)  # to a root-owned folder outside the project
+    os.lchown(cache / "out", 0, 0)
+    env = {"PATH": os.environ["PATH"]}
+    finding = next(f for f in run_check(project, env) if f.subject == "owner:frontend")
+    assert finding.fix is not None
+    assert finding.fix.command == ("chown", "-hR", f"{USER}:{USER}", str(cache / "a/b"), str(cache / "a.b"),
+                                   str(cache / "out"), str(project / "frontend/node_modules"))
+    subprocess.run(finding.fix.command, check=True)
+    assert outside.stat().st_uid == 0 and (cache / "out").lstat().st_uid == USER
+    assert [f.subject for f in run_check(project, env) if f.subject == "owner:frontend"] == []
+
+
+@needs_root
 def test_fix_goes_through_sudo_or_the_engine_when_not_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)
     monkeypatch.setattr(owners_module.OwnerProbe, "euid", property(lambda self: USER))

@@ -77,7 +77,9 @@ class OwnerScan:
 
     root: Path
     uid: int
-    strays: tuple[Stray, ...]
+    # the strays as the walk found them, (absolute path, uid, gid, is_dir) sorted by path: a
+    # big stray count is grouped and counted as text (a Path each would cost ~6 µs; see `strays`)
+    rows: tuple[tuple[str, int, int, bool], ...]
     scanned: int
     unreadable: tuple[Path, ...] = ()
     # directories holding an excluded entry: a recursive chown of one of them (or of an
@@ -85,16 +87,24 @@ class OwnerScan:
     excluded_in: frozenset[Path] = frozenset()
 
     @cached_property
+    def strays(self) -> tuple[Stray, ...]:
+        """The strays as records, made on first use."""
+        return tuple(Stray(Path(p), u, g, d) for p, u, g, d in self.rows)
+
+    @cached_property
     def _pure(self) -> frozenset[str]:
         """The stray directories a recursive chown may take whole (no excluded entry below them)."""
-        impure: set[Path] = set()
-        for directory in self.excluded_in:
+        impure: set[str] = set()
+        root = str(self.root)
+        for entry in self.excluded_in:
+            directory = str(entry)
             while directory not in impure:
                 impure.add(directory)
-                if directory == self.root or directory.parent == directory:
+                parent = directory.rpartition("/")[0] or "/"
+                if directory == root or parent == directory:
                     break
-                directory = directory.parent
-        return frozenset(str(p) for p in {s.path for s in self.strays if s.is_dir} - impure)
+                directory = parent
+        return frozenset(p for p, _, _, is_dir in self.rows if is_dir and p not in impure)
 
     @cached_property
     def excluded_tops(self) -> frozenset[str]:
@@ -104,23 +114,30 @@ class OwnerScan:
 
     def chown_roots(self, within: Path | None = None, strays: Iterable[Stray] | None = None,
                     ) -> tuple[tuple[Path, bool], ...]:
-        """The fewest (path, recursive) chown operands that cover every stray (under `within`).
+        """The fewest (path, recursive) chown operands that cover every stray (under `within`);
+        chown_operands on records."""
+        rows = self.rows if strays is None else [(str(s.path), s.uid, s.gid, s.is_dir) for s in strays]
+        return tuple((Path(p), r) for p, r in self.chown_operands(None if within is None else str(within), rows))
 
-        `strays` (default all) are the ones to cover: a caller that groups them passes each group,
-        so n strays in n groups cost O(n log n), not n walks over all of them. The paths are
-        absolute and normalized (the walk built them), so "under" is a string prefix test: pathlib's
+    def chown_operands(self, within: str | None, rows: Iterable[tuple[str, int, int, bool]],
+                       ) -> list[tuple[str, bool]]:
+        """The fewest (path, recursive) chown operands that cover every row (under `within`), in
+        pathlib's order (by name, folder by folder).
+
+        `rows` are the ones to cover: a caller that groups them passes each group, so n strays
+        in n groups cost O(n log n), not n walks over all of them. The paths are absolute and
+        normalized (the walk built them), so "under" is a string prefix test: pathlib's
         is_relative_to per parent of every stray was most of a 200k-file preflight.
         """
         pure = self._pure
-        inside = "" if within is None else str(within)
+        inside = "" if within is None else within
         prefix = inside.rstrip("/") + "/"
 
         def outside(text: str) -> bool:
             return within is not None and text != inside and not text.startswith(prefix)
 
         roots = []
-        for stray in sorted(self.strays if strays is None else strays, key=lambda s: s.path):
-            text = str(stray.path)
+        for text, _, _, _ in sorted(rows, key=path_order):
             if outside(text):
                 continue
             parent, covered = text, False
@@ -135,8 +152,14 @@ class OwnerScan:
                     covered = True
                     break
             if not covered:
-                roots.append((stray.path, text in pure))
-        return tuple(roots)
+                roots.append((text, text in pure))
+        return roots
+
+
+def path_order(row: tuple[str, int, int, bool]) -> list[str]:
+    """A sort key of a row's absolute, normalized path that orders as pathlib's Path does: name
+    by name (plain text order would put `a.b` before `a/b`)."""
+    return row[0].split("/")
 
 
 def exclusion(patterns: Sequence[str]) -> Callable[[str], object] | None:
@@ -378,8 +401,7 @@ def scan_owners(
                 progress(last)
     if cache is not None and walk.entries != old:  # old is the loaded table whenever there is a cache
         owner_cache.store(cache, str(root), uid, exclude, created, walk.entries)
-    strays = [Stray(Path(p), u, g, d) for p, u, g, d in sorted(walk.strays)]
-    return OwnerScan(root, uid, tuple(strays), walk.count + 1, tuple(map(Path, walk.unreadable)),
+    return OwnerScan(root, uid, tuple(sorted(walk.strays)), walk.count + 1, tuple(map(Path, walk.unreadable)),
                      frozenset(map(Path, walk.excluded_in)))
 
 
