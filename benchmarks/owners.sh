@@ -13,7 +13,8 @@
 # The machine's load average is printed before and after: other work on the cores skews both.
 # MODE=preflight times the whole `doctor preflight --select root-owned-files TREE` instead (the
 # tree then holds a one-service compose.yaml); BUSY=1 keeps one core busy with a spinning shell
-# for the whole measurement (the goal holds "also with the second core busy").
+# for the whole measurement (the goal holds "also with the second core busy"), started in a
+# session of its own like a program in another terminal (BUSY=same: in this script's session).
 #   N=11 FILES=200000 bash benchmarks/owners.sh
 #   MODE=preflight BUSY=1 FILES=1000000 bash benchmarks/owners.sh
 #   TREE=/tmp/owners-1m FILES=1000000 bash benchmarks/owners.sh   # keeps the tree for the next run
@@ -92,6 +93,13 @@ else
   doctor | sort >"$TREE.doctor"
 fi
 if [ "${BUSY:-0}" = 1 ]; then
+  # in a session of its own, as a build in another terminal runs: the kernel's autogroup then
+  # shares the cores between the two sessions, not between their processes, so doctor's finds
+  # get one core between them however many run (BUSY=same: a spinner in this script's session,
+  # where each process counts, and two finds take two thirds of both cores)
+  setsid sh -c 'while :; do :; done' &
+  spinner=$!
+elif [ "${BUSY:-0}" = same ]; then
   sh -c 'while :; do :; done' &
   spinner=$!
 fi
