@@ -297,3 +297,14 @@ def test_odd_arguments_never_hang_or_raise(tmp_path: Path, finds: list[list[str]
     finds.clear()
     with_nul = scan_owners(project, USER, ("node_\0modules",), fork_after=0)  # the Python walk takes it
     assert finds == [] and with_nul.scanned > expected.scanned
+
+
+def test_find_times_read_as_nanoseconds() -> None:
+    """%T@ as GNU find prints it (ten digits after the dot: the nanoseconds and a 0), on the one-int()
+    path since 1970 and the slow one before it; a form it does not know is no stamp (not cached)."""
+    ns = owner_find._ns
+    assert ns(b"1732950000.1234567890") == 1_732_950_000_123_456_789
+    assert ns(b"0.0000000010") == 1
+    assert ns(b"-2.5000000000") == -1_500_000_000  # -2 s, then +0.5 s
+    assert ns(b"12.5") == 12_500_000_000  # fewer digits: the slow path pads them
+    assert [ns(b"12"), ns(b"1+2.0000000000"), ns(b"x.1234567890"), ns(b"")] == [None, None, None, None]
