@@ -19,6 +19,8 @@
 #   MODE=preflight BUSY=1 FILES=1000000 bash benchmarks/owners.sh
 #   TREE=/tmp/owners-1m FILES=1000000 bash benchmarks/owners.sh   # keeps the tree for the next run
 # DOCTOR=path/to/doctor times another install (e.g. the commit before a change) on the same tree.
+# SHAPE=node_modules builds a node_modules-like tree instead: FILES/90 packages of 10 folders of
+# 9 files (~8 entries a folder where the default has 100: eight times the folder records).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-11}
@@ -37,13 +39,27 @@ fi
 cleanup() { rm -f "$TREE.doctor" "$TREE.find" "$TREE.t0" "$TREE.t1"; [ "$KEEP" = 1 ] || rm -rf "$TREE"; }
 trap cleanup EXIT
 
-if [ "$KEEP" = 1 ] && [ "$(cat "$TREE.built" 2>/dev/null)" = "$FILES $U" ]; then
+SHAPE=${SHAPE:-}
+BUILT="$FILES $U${SHAPE:+ $SHAPE}"
+if [ "$KEEP" = 1 ] && [ "$(cat "$TREE.built" 2>/dev/null)" = "$BUILT" ]; then
   :
 else
-"$PYTHON" - "$TREE" "$FILES" "$U" <<'PY'
+"$PYTHON" - "$TREE" "$FILES" "$U" "$SHAPE" <<'PY'
 import os, sys
-tree, files, uid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-dirs = max(1, files // 100)
+tree, files, uid, shape = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+n = 0
+for p in range(max(1, files // 90) if shape == "node_modules" else 0):
+    for d in range(10):
+        path = os.path.join(tree, "node_modules", f"pkg{p}", "lib" if d < 5 else "dist", f"d{d}")
+        os.makedirs(path, exist_ok=True)
+        for f in range(9):
+            name = os.path.join(path, f"f{f}.js")
+            with open(name, "w"):
+                pass
+            n += 1
+            if n % 100 != 7:  # 1 % stays root-owned
+                os.lchown(name, uid, uid)
+dirs = 0 if shape == "node_modules" else max(1, files // 100)
 for d in range(dirs):
     path = os.path.join(tree, f"pkg{d // 50}", f"mod{d % 50}")
     os.makedirs(path, exist_ok=True)
@@ -56,7 +72,7 @@ for d in range(dirs):
 for top, subdirs, _ in os.walk(tree):
     os.lchown(top, uid, uid)
 PY
-  [ "$KEEP" = 0 ] || echo "$FILES $U" >"$TREE.built"
+  [ "$KEEP" = 0 ] || echo "$BUILT" >"$TREE.built"
 fi
 
 MODE=${MODE:-walker}
