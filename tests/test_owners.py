@@ -91,13 +91,14 @@ def test_exclude_list_is_honoured(tmp_path: Path) -> None:
 
 
 @needs_root
-def test_chown_roots_collapse_pure_folders_but_not_ones_holding_excluded_paths(tmp_path: Path) -> None:
+def test_chown_operands_collapse_pure_folders_but_not_ones_holding_excluded_paths(tmp_path: Path) -> None:
     project, _ = build_project(tmp_path)
-    roots = {str(p.relative_to(project)): recursive for p, recursive in scan_owners(project, USER).chown_roots()}
+    scan = scan_owners(project, USER)
+    roots = {os.path.relpath(p, project): recursive for p, recursive in scan.chown_operands(None, scan.rows)}
     assert roots == {"backend/app/__pycache__": True, "backend/.pytest_cache": True, ".git/objects/ab": True,
                      "stray.log": False, "data": True, "frontend/node_modules": True}
     kept = scan_owners(project, USER, exclude=("data/pg/PG_VERSION",))
-    roots = {str(p.relative_to(project)): r for p, r in kept.chown_roots(within=project / "data")}
+    roots = {os.path.relpath(p, project): r for p, r in kept.chown_operands(str(project / "data"), kept.rows)}
     assert roots == {"data": False, "data/pg": False}
 
 

@@ -112,13 +112,6 @@ class OwnerScan:
         start = len(str(self.root).rstrip("/")) + 1
         return frozenset(str(d)[start:].partition("/")[0] for d in self.excluded_in if d != self.root)
 
-    def chown_roots(self, within: Path | None = None, strays: Iterable[Stray] | None = None,
-                    ) -> tuple[tuple[Path, bool], ...]:
-        """The fewest (path, recursive) chown operands that cover every stray (under `within`);
-        chown_operands on records."""
-        rows = self.rows if strays is None else [(str(s.path), s.uid, s.gid, s.is_dir) for s in strays]
-        return tuple((Path(p), r) for p, r in self.chown_operands(None if within is None else str(within), rows))
-
     def chown_operands(self, within: str | None, rows: Iterable[tuple[str, int, int, bool]],
                        ) -> list[tuple[str, bool]]:
         """The fewest (path, recursive) chown operands that cover every row (under `within`), in

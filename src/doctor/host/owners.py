@@ -134,7 +134,7 @@ def main(argv: Sequence[str]) -> int:
     finally:
         if progress is not None:
             progress.clear()
-    sys.stdout.writelines(f"{s.path}\n" for s in result.strays)
+    sys.stdout.writelines(f"{path}\n" for path, _, _, _ in result.rows)
     return 0
 
 
