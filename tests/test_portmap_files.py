@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from doctor.app import UsageError
 from doctor.portmap import PortsOptions, ports
 
