@@ -79,11 +79,11 @@ class LeakedHostPort(Check):
     Fix
         Give the consuming service the container-side value in the dev override: the
         compose service name and its container port (`VITE_API_URL=http://backend:8000`,
-        `POSTGRES_PORT: "5432"`, the URL with `db:5432` in place of `db:5433`). A key the override already sets, list form
-        (`- KEY=value`) or mapping form, is rewritten on its own line, keeping its quoting and
-        comment; otherwise the key is added to the service's `environment:` in the style the
-        block already uses, adding the service to the override when it is not there. The
-        `.env` keeps the host-side value for tools run on the host.
+        `POSTGRES_PORT: "5432"`, the URL with `db:5432` in place of `db:5433`). A key the
+        override already sets, list form (`- KEY=value`) or mapping form, is rewritten on its
+        own line, keeping its quoting and comment; otherwise the key is added to the
+        service's `environment:` in the style the block already uses, adding the service to
+        the override when it is not there. The `.env` keeps the host-side value for tools run on the host.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
@@ -115,8 +115,8 @@ class LeakedHostPort(Check):
                     name, where = consumer[1].name, f"{server.name}:{mapping.target}"
                     key = (consumer[1].location, name, where)
                     groups.setdefault(key, []).append(consumer)
-                    why.setdefault(key, f"{name}={consumer[1].value} is the host port of '{server.name}', which "
-                                        f"listens on {mapping.target} inside the network ('{consumer[0].name}' {reason})")
+                    why.setdefault(key, f"{name}={consumer[1].value} is the host port of '{server.name}', which listens"
+                                        f" on {mapping.target} inside the network ('{consumer[0].name}' {reason})")
         for service in model.services.values():
             for dial in published_dials(index, service):
                 name = dial.var.name
