@@ -118,18 +118,18 @@ class LeakedHostPort(Check):
                     why.setdefault(key, f"{name}={consumer[1].value} is the host port of '{server.name}', which listens"
                                         f" on {mapping.target} inside the network ('{consumer[0].name}' {reason})")
         for service in model.services.values():
-            for dial in published_dials(index, service):
-                name = dial.var.name
+            for dialled in published_dials(index, service):
+                name = dialled.var.name
                 if is_browser_key(name) and clients.dials_from_inside(service) is None:
                     continue  # the developer's browser opens it (a hosts-file name, the published port)
-                reason = clients.local_reason(service, name, dial.server)
+                reason = clients.local_reason(service, name, dialled.server)
                 if reason is None:
                     continue
-                key = (dial.var.location, name, f"{dial.server}:{dial.target}")
-                groups.setdefault(key, []).append((service, dial.var, dial.container_value))
+                key = (dialled.var.location, name, f"{dialled.server}:{dialled.target}")
+                groups.setdefault(key, []).append((service, dialled.var, dialled.container_value))
                 # the address only: the value may carry a URL password
-                why.setdefault(key, f"{name} dials {dial.address}, the host port of '{dial.server}', which "
-                                    f"listens on {dial.target} inside the network ('{service.name}' {reason})")
+                why.setdefault(key, f"{name} dials {dialled.address}, the host port of '{dialled.server}', which "
+                                    f"listens on {dialled.target} inside the network ('{service.name}' {reason})")
         for key, consumers in groups.items():
             yield self._finding(project, why[key], consumers)
         for service in model.services.values():
