@@ -17,6 +17,7 @@ from doctor.project.types import EnvVar, PortMapping, Service
 
 from .clients import Clients
 from .localhost_dials import localhost_dials
+from .published_dials import published_dials
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
 HOST_KEY = lazy(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
@@ -34,7 +35,13 @@ class LeakedHostPort(Check):
         with POSTGRES_PORT=5433) whose value also reaches another service's container env
         through env_file or environment, where that service dials the publisher (the
         variable's name says postgres/db, or its env names the service as a host): it dials
-        db:5433, but db listens on 5432 inside the network. (2) `localhost`, `127.0.0.1` or
+        db:5433, but db listens on 5432 inside the network. (2) The same port inside an
+        address: a URL or a `*_HOST` `host:port` whose host is a service (or its alias) on a
+        shared network and whose port is a host port that service publishes but does not
+        listen on inside (`postgresql://app@db:${POSTGRES_PORT}/app`, a default
+        `${POSTGRES_PORT:-15432}` or a literal `db:5433` behind `"5433:5432"`). Its container
+        port (`db:5432`), a host that is no service, and the published port through
+        `host.docker.internal` are right and not reported. (3) `localhost`, `127.0.0.1` or
         `::1` as the host of a container env value (a URL or a `*_HOST`) where another
         service listens on that port: inside a container, localhost is the container itself.
         Each service is judged with its effective env (`environment:` beats `env_file:`).
@@ -48,7 +55,7 @@ class LeakedHostPort(Check):
         for tools run on the host (POSTGRES_SERVER=localhost), so a service that merely gets
         it, and whose code never names the variable, is not reported (a frontend test runner
         built from the repo root that copies `frontend/` only). Depending on the peer counts
-        for localhost only when doctor cannot read the service's code.
+        for localhost and addresses only when doctor cannot read the service's code.
 
         Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project
         publishes) are not findings for a service whose bundle runs in the developer's
@@ -63,6 +70,8 @@ class LeakedHostPort(Check):
     Example
         .env:4  POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the
         network ('backend' reads POSTGRES_PORT in app/core/config.py)
+        compose.yml:64  DATABASE_URL dials db:5433, the host port of 'db', which listens on
+        5432 inside the network ('backend' sets DATABASE_URL in its environment)
         compose.override.yml:91  VITE_API_URL host 'localhost' is 'playwright' itself in its
         container (did you mean 'backend'?): 'playwright' is a test runner whose browser runs
         in the container (Dockerfile.playwright)
@@ -70,11 +79,11 @@ class LeakedHostPort(Check):
     Fix
         Give the consuming service the container-side value in the dev override: the
         compose service name and its container port (`VITE_API_URL=http://backend:8000`,
-        `POSTGRES_PORT: "5432"`). A key the override already sets, list form
-        (`- KEY=value`) or mapping form, is rewritten on its own line, keeping its quoting and
-        comment; otherwise the key is added to the service's `environment:` in the style the
-        block already uses, adding the service to the override when it is not there. The
-        `.env` keeps the host-side value for tools run on the host.
+        `POSTGRES_PORT: "5432"`, the URL with `db:5432` in place of `db:5433`). A key the
+        override already sets, list form (`- KEY=value`) or mapping form, is rewritten on its
+        own line, keeping its quoting and comment; otherwise the key is added to the
+        service's `environment:` in the style the block already uses, adding the service to
+        the override when it is not there. The `.env` keeps the host-side value for tools run on the host.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
@@ -96,22 +105,33 @@ class LeakedHostPort(Check):
             for name, var in service.environment.items():
                 users.setdefault(name, []).append((service, var))
         groups: dict[tuple[Location | None, str, str], list[Consumer]] = {}
-        why: dict[tuple[Location | None, str, str], str] = {}
+        why: dict[tuple[Location | None, str, str], str] = {}  # key -> the message, then why
         for server in model.services.values():
             for mapping in server.ports:
                 for consumer in _port_consumers(index, users, server, mapping):
                     reason = clients.reason(consumer[0], consumer[1].name, server)
                     if reason is None:
                         continue
-                    key = (consumer[1].location, consumer[1].name, f"{server.name}:{mapping.target}")
+                    name, where = consumer[1].name, f"{server.name}:{mapping.target}"
+                    key = (consumer[1].location, name, where)
                     groups.setdefault(key, []).append(consumer)
-                    why.setdefault(key, f"'{consumer[0].name}' {reason}")
+                    why.setdefault(key, f"{name}={consumer[1].value} is the host port of '{server.name}', which listens"
+                                        f" on {mapping.target} inside the network ('{consumer[0].name}' {reason})")
+        for service in model.services.values():
+            for dialled in published_dials(index, service):
+                name = dialled.var.name
+                if is_browser_key(name) and clients.dials_from_inside(service) is None:
+                    continue  # the developer's browser opens it (a hosts-file name, the published port)
+                reason = clients.local_reason(service, name, dialled.server)
+                if reason is None:
+                    continue
+                key = (dialled.var.location, name, f"{dialled.server}:{dialled.target}")
+                groups.setdefault(key, []).append((service, dialled.var, dialled.container_value))
+                # the address only: the value may carry a URL password
+                why.setdefault(key, f"{name} dials {dialled.address}, the host port of '{dialled.server}', which "
+                                    f"listens on {dialled.target} inside the network ('{service.name}' {reason})")
         for key, consumers in groups.items():
-            _, name, where = key
-            owner, _, target = where.rpartition(":")
-            value = consumers[0][1].value
-            message = f"{name}={value} is the host port of '{owner}', which listens on {target} inside the network"
-            yield self._finding(project, f"{message} ({why[key]})", consumers)
+            yield self._finding(project, why[key], consumers)
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
             for dial in localhost_dials(model, service, inside is not None, index):

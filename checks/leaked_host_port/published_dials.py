@@ -1,0 +1,62 @@
+"""leaked-host-port's URL half: a peer dialled by name on the port it publishes on the host.
+
+`postgresql://postgres@db:${POSTGRES_PORT}/app` with db publishing `"${POSTGRES_PORT}:5432"` and
+POSTGRES_PORT=5433 resolves to db:5433, but inside the network db listens on 5432. A URL's host
+(or a `*_HOST` value's `host:port`) is judged when it is a name of a peer on a shared network,
+its port is a host port that peer publishes, and the peer does not listen on that port inside
+the network. localhost is the other half's; host.docker.internal names the host, where the
+published port is right.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from doctor.model import record
+from doctor.project.env_hosts import HostRef, host_refs
+from doctor.project.service_network import NetworkIndex, listen_ports
+from doctor.project.types import EnvVar, Service
+
+
+@record
+class PublishedDial:
+    """A container env value dialing `server` on a host port; `container_value` is the repair."""
+
+    var: EnvVar
+    address: str  # host:port as the value writes it
+    server: str
+    target: int  # the container port the host port maps to
+    container_value: str
+
+
+def published_dials(index: NetworkIndex, service: Service) -> Iterator[PublishedDial]:
+    """The service's env values naming a peer with a host port that peer only publishes."""
+    view = index.view(service)
+    if view is None:
+        return
+    for var in service.environment.values():
+        found: list[tuple[HostRef, int, str, int]] = []
+        for ref in host_refs(var.name, var.value):
+            if ref.port is None or ref.is_local:
+                continue
+            server = index.model.services.get(view.names.get(ref.host.lower()) or "")
+            target = None if server is None else published_target(server, ref.port)
+            if server is not None and target is not None:
+                found.append((ref, ref.port, server.name, target))
+        value = var.value or ""
+        for ref, port, _, target in found:  # every wrong address of a multi-host DSN at once
+            value = re.sub(rf"(?<![\w.-]){re.escape(ref.host)}:{port}(?!\d)", f"{ref.host}:{target}", value, count=1)
+        for ref, port, server_name, target in found:
+            yield PublishedDial(var, f"{ref.host}:{port}", server_name, target, value)
+
+
+def published_target(server: Service, port: int) -> int | None:
+    """The container port `server` publishes host port `port` to, unless it listens on `port` inside too."""
+    if port in listen_ports(server):
+        return None
+    for mapping in server.ports:
+        span = mapping.published_range
+        if span is not None and span[0] <= port <= span[1]:
+            return mapping.target
+    return None

@@ -1,0 +1,198 @@
+"""leaked-host-port on addresses: a URL or `host:port` naming a service with the port it publishes.
+
+Each project is written to a temporary folder and read by doctor's own loader (interpolation,
+`${X:-default}`, env_file, overrides), so the value judged is the one `docker compose config`
+prints. Every quiet case has a twin, differing only in the excuse, that is found.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from doctor.checks.leaked_host_port import LeakedHostPort
+
+from doctor.host import Host
+from doctor.model import Finding, Safety
+from doctor.project import Project, ProjectOptions
+
+DB = """services:
+  db:
+    image: postgres:17
+    ports:
+      - "{ports}"
+  api:
+    image: api:dev
+    depends_on: [db]
+{extra}    environment:
+      DATABASE_URL: {url}
+"""
+
+
+def findings(root: Path, compose: str, dotenv: str = "", override: str | None = None) -> list[Finding]:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "compose.yaml").write_text(compose)
+    if dotenv:
+        (root / ".env").write_text(dotenv)
+    if override is not None:
+        (root / "compose.override.yaml").write_text(override)
+    project = Project(ProjectOptions(path=root, env={"PATH": "/usr/bin:/bin", "HOME": str(root)}))
+    return list(LeakedHostPort().run(project, Host(env={})))
+
+
+def db_project(root: Path, url: str, ports: str = "5433:5432", dotenv: str = "", extra: str = "") -> list[Finding]:
+    return findings(root, DB.format(ports=ports, url=url, extra=extra), dotenv)
+
+
+@pytest.mark.parametrize(("url", "ports", "dotenv", "address"), [
+    ("postgresql+psycopg://app@db:${POSTGRES_PORT}/app", "${POSTGRES_PORT}:5432", "POSTGRES_PORT=5433\n", "db:5433"),
+    ("postgresql://app@db:${POSTGRES_PORT:-15432}/app", "${POSTGRES_PORT:-15432}:5432", "POSTGRES_PORT=15433\n",
+     "db:15433"),
+    ("postgresql://app@db:${POSTGRES_PORT:-15432}/app", "${POSTGRES_PORT:-15432}:5432", "", "db:15432"),
+    ("postgresql://app@db:5433/app", "5433:5432", "", "db:5433"),
+    ("postgresql://app@db:5433/app", "127.0.0.1:5433:5432", "", "db:5433"),
+    ("postgresql://app@DB:5440/app", "5440-5441:5432", "", "DB:5440"),
+], ids=["variable", "default-overridden", "default", "literal", "host-ip", "range"])
+def test_url_with_a_published_host_port_is_found(tmp_path: Path, url: str, ports: str, dotenv: str,
+                                                 address: str) -> None:
+    found = db_project(tmp_path, url, ports, dotenv)
+    assert [f.message for f in found] == [
+        f"DATABASE_URL dials {address}, the host port of 'db', which listens on 5432 inside the network "
+        "('api' sets DATABASE_URL in its environment)"]
+    assert found[0].subject == "api:DATABASE_URL"
+    loc = found[0].location
+    assert loc is not None and loc.path == tmp_path / "compose.yaml" and loc.line == 10
+
+
+def test_plain_host_port_value_and_a_network_alias_are_found(tmp_path: Path) -> None:
+    compose = """services:
+  cache:
+    image: redis:7
+    ports: ["6380:6379"]
+    networks:
+      back:
+        aliases: [redis-main]
+  worker:
+    image: worker:dev
+    networks: [back]
+    environment:
+      - CACHE_HOST=cache:6380
+      - BROKER_URL=redis://redis-main:6380/0
+networks:
+  back: {}
+"""
+    found = findings(tmp_path, compose)
+    assert sorted((f.subject, f.location.line if f.location else 0) for f in found) == [
+        ("worker:BROKER_URL", 13), ("worker:CACHE_HOST", 12)]
+    assert all("which listens on 6379 inside the network" in f.message for f in found)
+
+
+@pytest.mark.parametrize(("quiet", "loud"), [
+    # the container port behind the published one
+    ({"url": "postgresql://app@db:5432/app"}, {"url": "postgresql://app@db:5433/app"}),
+    # both sides the same port
+    ({"url": "postgresql://app@db:5432/app", "ports": "5432:5432"},
+     {"url": "postgresql://app@db:5433/app", "ports": "5433:5432"}),
+    # a host that is no service of the project
+    ({"url": "postgresql://app@db.example.com:5433/app"}, {"url": "postgresql://app@db:5433/app"}),
+    # the host port through the host gateway is the right way to reach it
+    ({"url": "postgresql://app@host.docker.internal:5433/app",
+      "extra": "    extra_hosts: [\"host.docker.internal:host-gateway\"]\n"},
+     {"url": "postgresql://app@db:5433/app", "extra": "    extra_hosts: [\"host.docker.internal:host-gateway\"]\n"}),
+    # db also listens on 5433 inside the network
+    ({"url": "postgresql://app@db:5433/app", "ports": "5433:5432\"\n      - \"5433"},
+     {"url": "postgresql://app@db:5433/app"}),
+], ids=["container-port", "same-port", "not-a-service", "host-gateway", "listens-inside-too"])
+def test_right_addresses_are_quiet_and_their_twins_are_found(tmp_path: Path, quiet: dict[str, str],
+                                                            loud: dict[str, str]) -> None:
+    assert db_project(tmp_path / "quiet", **quiet) == []
+    assert len(db_project(tmp_path / "loud", **loud)) == 1
+
+
+def test_service_on_a_network_the_client_does_not_join_is_quiet(tmp_path: Path) -> None:
+    compose = """services:
+  db:
+    image: postgres:17
+    networks: [{net}]
+    ports: ["5433:5432"]
+  api:
+    image: api:dev
+    networks: [front]
+    environment:
+      DATABASE_URL: postgresql://app@db:5433/app
+networks:
+  front: {{}}
+  back: {{}}
+"""
+    assert findings(tmp_path / "quiet", compose.format(net="back")) == []
+    assert len(findings(tmp_path / "loud", compose.format(net="front"))) == 1
+
+
+def test_browser_key_is_quiet_unless_the_service_dials_it_from_inside(tmp_path: Path) -> None:
+    compose = """services:
+  backend:
+    image: backend:dev
+    ports: ["8001:8000"]
+  frontend:
+    image: frontend:dev
+    environment:
+      {key}: http://backend:8001
+"""
+    assert findings(tmp_path / "quiet", compose.format(key="VITE_API_URL")) == []
+    assert len(findings(tmp_path / "loud", compose.format(key="API_URL"))) == 1
+
+
+def test_shared_env_file_only_reports_the_services_that_use_it(tmp_path: Path) -> None:
+    """A project-wide .env every service loads: a service with no reason to dial db is left out."""
+    compose = """services:
+  db:
+    image: postgres:17
+    ports: ["${POSTGRES_PORT}:5432"]
+  api:
+    image: api:dev
+    env_file: .env
+    depends_on: [db]
+  docs:
+    image: docs:dev
+    env_file: .env
+"""
+    found = findings(tmp_path, compose, "POSTGRES_PORT=5433\nDATABASE_URL=postgresql://app@db:${POSTGRES_PORT}/app\n")
+    assert [(f.subject, f.location.line if f.location else 0) for f in found] == [("api:DATABASE_URL", 2)]
+    assert found[0].message.endswith("('api' depends on 'db')")
+
+
+def test_fix_writes_the_container_address_and_a_password_makes_it_advice(tmp_path: Path) -> None:
+    override = "services:\n  api:\n    environment:\n      DEBUG: '1'\n"
+    safe = findings(tmp_path / "safe", DB.format(ports="5433:5432", url="postgresql://app@db:5433/app", extra=""),
+                    override=override)
+    fix = safe[0].fix
+    assert fix is not None and fix.safety is Safety.SAFE
+    new = str(fix.edits[0].new)
+    assert 'DATABASE_URL: "postgresql://app@db:5432/app"' in new and "DEBUG: '1'" in new
+    url = "postgresql://app:pw@db:5433/app"
+    secret = findings(tmp_path / "secret", DB.format(ports="5433:5432", url=url, extra=""), override=override)
+    assert secret[0].fix is not None and secret[0].fix.safety is Safety.ADVICE and secret[0].fix.edits == ()
+
+
+@pytest.mark.parametrize("fmt", ["console", "json"])
+def test_password_in_the_url_is_never_printed(tmp_path: Path, fmt: str) -> None:
+    password = "Hunter2-s3cr3t"  # the planted secret the output must not show
+    (tmp_path / "compose.yaml").write_text(DB.format(
+        ports="${POSTGRES_PORT}:5432", extra="", url="postgresql://app:${DB_PASS}@db:${POSTGRES_PORT}/app"))
+    (tmp_path / ".env").write_text(f"POSTGRES_PORT=5433\nDB_PASS={password}\n")
+    env = {**os.environ, "DOCTOR_NO_CACHE": "1", "HOME": str(tmp_path), "COLUMNS": "200"}
+    env = {k: v for k, v in env.items() if not k.startswith(("COMPOSE_", "POSTGRES_", "DB_"))}
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "leaked-host-port",
+                           "--format", fmt, str(tmp_path)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert password not in done.stdout + done.stderr
+    if fmt == "json":
+        [finding] = json.loads(done.stdout)["findings"]
+        assert finding["message"].startswith("DATABASE_URL dials db:5433, the host port of 'db'")
+        assert finding["file"] == "compose.yaml" and finding["line"] == 10
+    else:
+        assert "DATABASE_URL dials db:5433" in done.stdout
