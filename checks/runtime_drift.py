@@ -32,6 +32,11 @@ class RuntimeDrift(Check):
         at the place that differs, with every other place and its version. A pin inside a range
         (`requires-python = ">=3.11"` with `FROM python:3.12`) and `3.12` next to `3.12.4` agree.
         Dockerfiles that only disagree with each other (separate services) are not compared.
+        A service's own folders count too: its build context, its Dockerfile's folder and the
+        folders between them and the project root, where (as pyenv, nvm, asdf, uv and npm read
+        them) the nearest file of each kind wins. Such a file is compared with the FROM of that
+        service's Dockerfile and reported at its own line, naming the service; a service file that
+        says what the root already says adds no second finding for the same FROM.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the
@@ -40,11 +45,13 @@ class RuntimeDrift(Check):
 
     Example
         backend/Dockerfile:1  python 3.10 (FROM python:3.10-slim), elsewhere 3.12: .python-version:1
+        result/.nvmrc:1  node 20 (.nvmrc 20) but service 'result' builds FROM node:18-slim at result/Dockerfile:1
 
     Fix
         Advice: change the version at the reported place to the one the other places agree on
-        (the majority; on a tie the newest). doctor edits nothing: which version is right is a
-        decision for the team.
+        (the majority; on a tie the newest); for a service's file against its FROM, change
+        whichever of the two is older, or widen the range. doctor edits nothing: which version is
+        right is a decision for the team.
 
     Fix safety
         Advice only: nothing is written.
@@ -115,7 +122,8 @@ class RuntimeDrift(Check):
         for place, clashes in against.items():
             names = sorted({n for group, _ in clashes for n in group})
             image = clashes[0][1]
-            whose = f"service{'s' if len(names) > 1 else ''} {', '.join(repr(n) for n in names[:3])}"
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            whose = f"service{'s' if len(names) > 1 else ''} {', '.join(repr(n) for n in names[:3])}{more}"
             pin, at = image.versions[0], f"{image.source} at {_where(image.location, root)}"
             if place.spec:
                 message = f"{place.source} excludes {runtime} {pin} of {whose} ({at})"

@@ -11,6 +11,7 @@ version (`python:latest`) are left out: they declare nothing comparable.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -95,18 +96,23 @@ class FolderVersions:
 
     def nearest(self, starts: tuple[Path, ...]) -> list[Declared]:
         """Per kind of file and runtime, the declaration nearest to `starts` (each start folder,
-        then its parents up to the project root), when that nearest one lies below the root:
-        a root file applies to the whole project and is read by `read_declared`."""
-        chain: dict[Path, int] = {}
+        then its parents up to the project root), unless that nearest one is the root's: a root
+        file applies to the whole project and is read by `read_declared`. A start outside the root
+        (a devcontainer's `context: ..`) counts alone, after the root: what lies above it is not
+        the project's."""
+        inside: dict[Path, int] = {}
+        outside: list[Path] = []
         for start in starts:
-            folder = start
+            folder = Path(os.path.normpath(start))  # `dockerfile: ../docker/Dockerfile` stays lexical
+            if not folder.is_relative_to(self.root):
+                outside += [folder] if folder not in outside else []
             while folder != self.root and folder.is_relative_to(self.root):
-                chain.setdefault(folder, len(folder.parts))
+                inside.setdefault(folder, len(folder.parts))
                 folder = folder.parent
         seen: set[tuple[str, str]] = set()
         found: list[Declared] = []
-        # deepest first (stable for siblings: the order of `starts`), then the root, which only shadows
-        for folder in [*sorted(chain, key=lambda f: -chain[f]), self.root]:
+        # deepest first (siblings in the order of `starts`); the root only shadows what lies above it
+        for folder in [*sorted(inside, key=lambda f: -inside[f]), self.root, *outside]:
             for declared in self.folder(folder):
                 kind = (declared.location.path.name, declared.runtime)
                 if kind not in seen:
