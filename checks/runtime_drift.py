@@ -35,8 +35,9 @@ class RuntimeDrift(Check):
         A service's own folders count too: its build context, its Dockerfile's folder and the
         folders between them and the project root, where (as pyenv, nvm, asdf, uv and npm read
         them) the nearest file of each kind wins. Such a file is compared with the FROM of that
-        service's Dockerfile and reported at its own line, naming the service; a service file that
-        says what the root already says adds no second finding for the same FROM.
+        service's Dockerfile and reported at its own line, naming the service. A Dockerfile whose
+        services pin the version in their own folders answers to those files, not to the root's;
+        a service's range that says what the root already says adds no second finding.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the
@@ -73,12 +74,18 @@ class RuntimeDrift(Check):
                 images[path] = image_declared(path, recipe.froms)
             if path is not None and path in images and service.build is not None:
                 builds.setdefault((path, (Path(service.build.context), path.parent)), []).append(name)
-        declared = [*files.folder(root), *(d for found in images.values() for d in found), *read_workflows(root)]
+        near = {key: files.nearest(key[1]) for key in builds}  # each service's own version files
+        project_wide = [*files.folder(root), *read_workflows(root)]
         for runtime in ("python", "node"):
+            # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
+            loose = {path for (path, _), found in near.items()
+                     if not any(d.runtime == runtime and d.versions for d in found)}
+            declared = [*project_wide, *(d for path, found in images.items() if path in loose for d in found)]
             findings, reference = self._drift(root, [d for d in declared if d.runtime == runtime], runtime)
             yield from findings
             flagged = {f.location for f in findings}
-            yield from self._services(root, runtime, files, images, builds, reference, flagged)
+            groups = [(names, images[path], near[path, starts]) for (path, starts), names in builds.items()]
+            yield from self._services(root, runtime, groups, reference, flagged)
 
     def _drift(self, root: Path, declared: list[Declared], runtime: str) -> tuple[list[Finding], str]:
         """The project-wide comparison: root files, CI and every Dockerfile; its reference version."""
@@ -105,14 +112,13 @@ class RuntimeDrift(Check):
             findings.append(self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE)))
         return findings, reference
 
-    def _services(self, root: Path, runtime: str, files: FolderVersions, images: dict[Path, list[Declared]],
-                  builds: dict[tuple[Path, tuple[Path, ...]], list[str]], reference: str,
-                  flagged: set[Location | None]) -> Iterator[Finding]:
+    def _services(self, root: Path, runtime: str, groups: list[tuple[list[str], list[Declared], list[Declared]]],
+                  reference: str, flagged: set[Location | None]) -> Iterator[Finding]:
         """Each version file in a service's own folders against the FROM of that service's Dockerfile."""
         against: dict[Declared, list[tuple[list[str], Declared]]] = {}
-        for (path, starts), names in builds.items():
-            pinned = [d for d in images[path] if d.runtime == runtime]
-            for place in (d for d in files.nearest(starts) if d.runtime == runtime) if pinned else ():
+        for names, image_pins, own in groups:
+            pinned = [d for d in image_pins if d.runtime == runtime]
+            for place in (d for d in own if d.runtime == runtime) if pinned else ():
                 if any(_agrees(place, image.versions[0], runtime) for image in pinned):
                     continue
                 # the project-wide comparison already reported this FROM against the same version
