@@ -67,7 +67,7 @@ class RuntimeDrift(Check):
         files = FolderVersions(root)
         images: dict[Path, list[Declared]] = {}
         builds: dict[tuple[Path, tuple[Path, ...]], list[str]] = {}  # (Dockerfile, its folders) -> services
-        for name, service in sorted(project.services.items()):
+        for name, service in project.services.items():
             path = service.build.dockerfile_path if service.build else None
             recipe = project.recipe(path) if path is not None and path not in images else None
             if path is not None and recipe is not None:
@@ -75,12 +75,13 @@ class RuntimeDrift(Check):
             if path is not None and path in images and service.build is not None:
                 builds.setdefault((path, (Path(service.build.context), path.parent)), []).append(name)
         near = {key: files.nearest(key[1]) for key in builds}  # each service's own version files
-        project_wide = [*files.folder(root), *read_workflows(root)]
+        workflows = read_workflows(root)
         for runtime in ("python", "node"):
             # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
             loose = {path for (path, _), found in near.items()
                      if not any(d.runtime == runtime and d.versions for d in found)}
-            declared = [*project_wide, *(d for path, found in images.items() if path in loose for d in found)]
+            declared = [*files.folder(root), *(d for path, found in images.items() if path in loose for d in found),
+                        *workflows]
             findings, reference = self._drift(root, [d for d in declared if d.runtime == runtime], runtime)
             yield from findings
             flagged = {f.location for f in findings}
