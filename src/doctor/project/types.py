@@ -45,7 +45,8 @@ class PortMapping:
     `published` is None when the engine picks an ephemeral host port; it may be a range
     ("9000-9010") when one host range maps to a single container port. `host_ip` is "" for
     all interfaces. `variables` names the project variables used in the published part
-    (`"${POSTGRES_PORT}:5432"` -> ("POSTGRES_PORT",)).
+    (`"${POSTGRES_PORT}:5432"` -> ("POSTGRES_PORT",)). `name` and `app_protocol` are the long
+    syntax's labels ("" when not given): a fix that rewrites the entry keeps them.
     """
 
     target: int
@@ -56,6 +57,8 @@ class PortMapping:
     location: Location | None = None
     raw: str = ""
     variables: tuple[str, ...] = ()
+    name: str = ""
+    app_protocol: str = ""
 
     @property
     def published_range(self) -> tuple[int, int] | None:
@@ -157,6 +160,9 @@ class Service:
     user: str | None = None
     working_dir: str | None = None
     command: tuple[str, ...] | str | None = None
+    # healthcheck.test as the words it runs: ["CMD", a, b] -> (a, b); a string or ["CMD-SHELL", s]
+    # -> s (a shell line); () for none or ["NONE"]
+    healthcheck: tuple[str, ...] | str = ()
     watch: tuple[WatchRule, ...] = ()
     platform: str | None = None
     pull_policy: str | None = None
