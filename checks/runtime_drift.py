@@ -9,7 +9,15 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to
 from doctor.project import Project
-from doctor.project.runtimes import Declared, parse_version, pins_agree, read_declared, satisfies
+from doctor.project.runtimes import (
+    Declared,
+    FolderVersions,
+    image_declared,
+    parse_version,
+    pins_agree,
+    read_workflows,
+    satisfies,
+)
 
 
 class RuntimeDrift(Check):
@@ -24,6 +32,12 @@ class RuntimeDrift(Check):
         at the place that differs, with every other place and its version. A pin inside a range
         (`requires-python = ">=3.11"` with `FROM python:3.12`) and `3.12` next to `3.12.4` agree.
         Dockerfiles that only disagree with each other (separate services) are not compared.
+        A service's own folders count too: its build context, its Dockerfile's folder and the
+        folders between them and the project root, where (as pyenv, nvm, asdf, uv and npm read
+        them) the nearest file of each kind wins. Such a file is compared with the FROM of that
+        service's Dockerfile and reported at its own line, naming the service. A Dockerfile whose
+        services pin the version in their own folders answers to those files, not to the root's;
+        a service's range that says what the root already says adds no second finding.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the
@@ -32,11 +46,13 @@ class RuntimeDrift(Check):
 
     Example
         backend/Dockerfile:1  python 3.10 (FROM python:3.10-slim), elsewhere 3.12: .python-version:1
+        result/.nvmrc:1  node 20 (.nvmrc 20) but service 'result' builds FROM node:18-slim at result/Dockerfile:1
 
     Fix
         Advice: change the version at the reported place to the one the other places agree on
-        (the majority; on a tie the newest). doctor edits nothing: which version is right is a
-        decision for the team.
+        (the majority; on a tie the newest); for a service's file against its FROM, change
+        whichever of the two is older, or widen the range. doctor edits nothing: which version is
+        right is a decision for the team.
 
     Fix safety
         Advice only: nothing is written.
@@ -48,39 +64,93 @@ class RuntimeDrift(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         root = project.root
-        dockerfiles: dict[Path, tuple[tuple[str, int], ...]] = {}
-        for service in project.services.values():
+        files = FolderVersions(root)
+        images: dict[Path, list[Declared]] = {}
+        builds: dict[tuple[Path, tuple[Path, ...]], list[str]] = {}  # (Dockerfile, its folders) -> services
+        for name, service in project.services.items():
             path = service.build.dockerfile_path if service.build else None
-            recipe = project.recipe(path) if path is not None and path not in dockerfiles else None
+            recipe = project.recipe(path) if path is not None and path not in images else None
             if path is not None and recipe is not None:
-                dockerfiles[path] = recipe.froms
-        declared = read_declared(root, tuple(dockerfiles.items()))
+                images[path] = image_declared(path, recipe.froms)
+            if path is not None and path in images and service.build is not None:
+                builds.setdefault((path, (Path(service.build.context), path.parent)), []).append(name)
+        near = {key: files.nearest(key[1]) for key in builds}  # each service's own version files
+        workflows = read_workflows(root)
         for runtime in ("python", "node"):
-            yield from self._drift(root, [d for d in declared if d.runtime == runtime], runtime)
+            # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
+            loose = {path for (path, _), found in near.items()
+                     if not any(d.runtime == runtime and d.versions for d in found)}
+            declared = [*files.folder(root), *(d for path, found in images.items() if path in loose for d in found),
+                        *workflows]
+            findings, reference = self._drift(root, [d for d in declared if d.runtime == runtime], runtime)
+            yield from findings
+            flagged = {f.location for f in findings}
+            groups = [(names, images[path], near[path, starts]) for (path, starts), names in builds.items()]
+            yield from self._services(root, runtime, groups, reference, flagged)
 
-    def _drift(self, root: Path, declared: list[Declared], runtime: str) -> Iterator[Finding]:
+    def _drift(self, root: Path, declared: list[Declared], runtime: str) -> tuple[list[Finding], str]:
+        """The project-wide comparison: root files, CI and every Dockerfile; its reference version."""
         single = [d for d in declared if len(d.versions) == 1]
         # Dockerfiles alone are separate services (a polyglot repo's node:18 tool and node:22 app);
         # drift needs a place that speaks for the project: a version file, pyproject, package.json, CI
         if not single or all(d.source.startswith("FROM ") for d in declared):
-            return
+            return [], ""
         reference = _reference([d.versions[0] for d in single], 2 if runtime == "python" else 1)
         agreeing = [d for d in single if pins_agree(d.versions[0], reference)]
         shown = ", ".join(f"{_where(d.location, root)}" for d in agreeing[:3])
+        findings = []
         for place in declared:
+            if _agrees(place, reference, runtime):
+                continue
             if place.spec:
-                if satisfies(reference, place.spec, runtime):
-                    continue
                 message = f"{place.source} excludes {runtime} {reference} pinned at {shown}"
                 advice = f"widen {place.source} in {_where(place.location, root)} to allow {reference}"
-            elif any(pins_agree(v, reference) for v in place.versions):
-                continue
             else:
                 version = ", ".join(place.versions)
                 message = f"{runtime} {version} ({place.source}), elsewhere {reference}: {shown}"
                 advice = f"change {runtime} {version} to {reference} in {_where(place.location, root)}"
             subject = f"{runtime}:{relative_to(place.location.path, root)}"
+            findings.append(self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE)))
+        return findings, reference
+
+    def _services(self, root: Path, runtime: str, groups: list[tuple[list[str], list[Declared], list[Declared]]],
+                  reference: str, flagged: set[Location | None]) -> Iterator[Finding]:
+        """Each version file in a service's own folders against the FROM of that service's Dockerfile."""
+        against: dict[Declared, list[tuple[list[str], Declared]]] = {}
+        for names, image_pins, own in groups:
+            pinned = [d for d in image_pins if d.runtime == runtime]
+            for place in (d for d in own if d.runtime == runtime) if pinned else ():
+                if any(_agrees(place, image.versions[0], runtime) for image in pinned):
+                    continue
+                # the project-wide comparison already reported this FROM against the same version
+                if reference and all(i.location in flagged for i in pinned) and _agrees(place, reference, runtime):
+                    continue
+                against.setdefault(place, []).append((names, pinned[0]))
+        for place, clashes in against.items():
+            names = sorted({n for group, _ in clashes for n in group})
+            image = clashes[0][1]
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            whose = f"service{'s' if len(names) > 1 else ''} {', '.join(repr(n) for n in names[:3])}{more}"
+            pin, at = image.versions[0], f"{image.source} at {_where(image.location, root)}"
+            if place.spec:
+                message = f"{place.source} excludes {runtime} {pin} of {whose} ({at})"
+                advice = f"widen {place.source} in {_where(place.location, root)} to allow {pin}"
+            else:
+                version = ", ".join(place.versions)
+                message = f"{runtime} {version} ({place.source}) but {whose} builds {at}"
+                chosen = _reference([*place.versions, pin], 2 if runtime == "python" else 1)
+                advice = (f"change {runtime} {version} to {chosen} in {_where(place.location, root)}"
+                          if pins_agree(pin, chosen) else f"change {image.source} to {runtime} {chosen} in "
+                          f"{_where(image.location, root)}")
+            subject = f"{runtime}:{relative_to(place.location.path, root)}"
             yield self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE))
+
+
+def _agrees(place: Declared, version: str, runtime: str) -> bool:
+    """Whether a place admits `version`: a range it satisfies, or one of its pins."""
+    if place.spec:
+        return satisfies(version, place.spec, runtime)
+    return any(pins_agree(v, version) for v in place.versions)
 
 
 def _reference(versions: list[str], depth: int) -> str:

@@ -11,6 +11,7 @@ version (`python:latest`) are left out: they declare nothing comparable.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -39,27 +40,86 @@ class Declared:
 
 def read_declared(root: Path, dockerfiles: tuple[tuple[Path, tuple[tuple[str, int], ...]], ...]) -> list[Declared]:
     """Every declared Python/Node version at `root`, plus the FROM lines of the given Dockerfiles."""
-    found: list[Declared] = []
-    found += _version_file(root / ".python-version", "python")
-    for name in (".nvmrc", ".node-version"):
-        found += _version_file(root / name, "node")
-    found += _tool_versions(root / ".tool-versions")
-    found += _pyproject(root / "pyproject.toml")
-    found += _package_json(root / "package.json")
+    found = read_folder(root)
     for path, froms in dockerfiles:
-        for image, line in froms:
-            match = _IMAGE.match(image)
-            version = _VERSION.match(match.group(2) or "") if match else None
-            if match and version:
-                runtime = "node" if match.group(1).lower() == "node" else "python"
-                if match.group(1).lower() == "pypy":
-                    continue
-                found.append(Declared(runtime, Location(path, line), f"FROM {image}", (version.group(1),)))
+        found += image_declared(path, froms)
+    return found + read_workflows(root)
+
+
+def read_workflows(root: Path) -> list[Declared]:
+    """The `python-version` / `node-version` of the GitHub workflows at `root`."""
+    found: list[Declared] = []
     workflows = root / ".github" / "workflows"
     if workflows.is_dir():
         for path in sorted([*workflows.glob("*.yml"), *workflows.glob("*.yaml")]):
             found += _workflow(path)
     return found
+
+
+def read_folder(folder: Path) -> list[Declared]:
+    """The versions one folder's own files declare (version files, pyproject, package.json)."""
+    found: list[Declared] = []
+    found += _version_file(folder / ".python-version", "python")
+    for name in (".nvmrc", ".node-version"):
+        found += _version_file(folder / name, "node")
+    found += _tool_versions(folder / ".tool-versions")
+    found += _pyproject(folder / "pyproject.toml")
+    found += _package_json(folder / "package.json")
+    return found
+
+
+def image_declared(path: Path, froms: tuple[tuple[str, int], ...]) -> list[Declared]:
+    """The Python/Node versions of a Dockerfile's `FROM python:X` / `FROM node:X` lines."""
+    found: list[Declared] = []
+    for image, line in froms:
+        match = _IMAGE.match(image)
+        version = _VERSION.match(match.group(2) or "") if match else None
+        if match and version and match.group(1).lower() != "pypy":
+            runtime = "node" if match.group(1).lower() == "node" else "python"
+            found.append(Declared(runtime, Location(path, line), f"FROM {image}", (version.group(1),)))
+    return found
+
+
+class FolderVersions:
+    """The versions declared in a project's folders, each folder read once however many services
+    share it; `nearest` resolves them as pyenv, nvm, asdf, uv and npm do: the nearest file wins."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._read: dict[Path, list[Declared]] = {}
+
+    def folder(self, path: Path) -> list[Declared]:
+        """What one folder declares (read on first use)."""
+        if path not in self._read:
+            self._read[path] = read_folder(path)
+        return self._read[path]
+
+    def nearest(self, starts: tuple[Path, ...]) -> list[Declared]:
+        """Per kind of file and runtime, the declaration nearest to `starts` (each start folder,
+        then its parents up to the project root), unless that nearest one is the root's: a root
+        file applies to the whole project and is read by `read_declared`. A start outside the root
+        (a devcontainer's `context: ..`) counts alone, after the root: what lies above it is not
+        the project's."""
+        inside: dict[Path, int] = {}
+        outside: list[Path] = []
+        for start in starts:
+            folder = Path(os.path.normpath(start))  # `dockerfile: ../docker/Dockerfile` stays lexical
+            if not folder.is_relative_to(self.root):
+                outside += [folder] if folder not in outside else []
+            while folder != self.root and folder.is_relative_to(self.root):
+                inside.setdefault(folder, len(folder.parts))
+                folder = folder.parent
+        seen: set[tuple[str, str]] = set()
+        found: list[Declared] = []
+        # deepest first (siblings in the order of `starts`); the root only shadows what lies above it
+        for folder in [*sorted(inside, key=lambda f: -inside[f]), self.root, *outside]:
+            for declared in self.folder(folder):
+                kind = (declared.location.path.name, declared.runtime)
+                if kind not in seen:
+                    seen.add(kind)
+                    if folder != self.root:
+                        found.append(declared)
+        return found
 
 
 def _version_file(path: Path, runtime: str) -> list[Declared]:

@@ -1,0 +1,134 @@
+"""runtime-drift and a service's own folders: version files beside a service's build (its context,
+its Dockerfile's folder and the folders up to the project root, nearest first) against its FROM.
+
+The two reproductions are planted on copies of real projects (tests/replay): voting-app's
+`result` service (node:18-slim) and fastapi-template 0.11's `backend` (python:3.14, built with
+`context: .` and `dockerfile: backend/Dockerfile`).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.model import Finding, relative_to
+from doctor.project import ProjectOptions, runtimes
+from doctor.project.runtimes import FolderVersions
+
+REPLAY = Path(__file__).parent / "replay"
+
+
+def _findings(root: Path, home: Path) -> list[Finding]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "DOCTOR_NO_CACHE": "1"}
+    options = RunOptions(project=ProjectOptions(path=root, env=env), select=("runtime-drift",), env=env)
+    return [f for f in preflight(options, load_registry()).report.findings if f.check == "runtime-drift"]
+
+
+def _shown(findings: list[Finding], root: Path) -> list[tuple[str, int | None, str]]:
+    return [(relative_to(f.location.path, root), f.location.line, f.message) for f in findings if f.location]
+
+
+def _engines(path: Path, spec: str) -> None:
+    data = json.loads(path.read_text())
+    data["engines"] = {"node": spec}
+    path.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(("plant", "where", "words"), [
+    (lambda r: (r / "result" / ".nvmrc").write_text("20\n"), ("result/.nvmrc", 1), ("node 20", "FROM node:18-slim")),
+    (lambda r: _engines(r / "result" / "package.json", ">=20"), ("result/package.json", 21),
+     ("engines.node >=20", "node 18")),
+], ids=["nvmrc", "engines"])
+def test_voting_app_result_folder_against_its_image(plant: Callable[[Path], object], where: tuple[str, int],
+                                                    words: tuple[str, ...], tmp_path: Path) -> None:
+    root = tmp_path / "voting-app"
+    shutil.copytree(REPLAY / "voting-app", root)
+    assert _findings(root, tmp_path) == [], "upstream itself must be clean"
+    plant(root)
+    shown = _shown(_findings(root, tmp_path), root)
+    assert [s[:2] for s in shown] == [where]
+    assert "'result'" in shown[0][2] and all(w in shown[0][2] for w in words), shown
+
+
+def test_fastapi_backend_python_version_against_its_image(tmp_path: Path) -> None:
+    root = tmp_path / "fastapi"
+    shutil.copytree(REPLAY / "fastapi-template-0.11", root)
+    assert _findings(root, tmp_path) == [], "upstream itself must be clean"
+    (root / "backend" / ".python-version").write_text("3.12\n")
+    found = _findings(root, tmp_path)
+    assert _shown(found, root) == [("backend/.python-version", 1, "python 3.12 (.python-version 3.12) but service "
+                                    "'backend' builds FROM python:3.14 at backend/Dockerfile:19")]
+    assert found[0].fix is not None and found[0].fix.title == "change python 3.12 to 3.14 in backend/.python-version:1"
+    (root / "backend" / ".python-version").write_text("3.14\n")
+    assert _findings(root, tmp_path) == []
+
+
+def test_nearest_file_of_each_kind_wins_and_the_root_only_shadows(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        ".nvmrc": "18\n", ".python-version": "3.12\n",
+        "web/.nvmrc": "20\n", "web/.python-version": "3.11\n",
+        "web/app/.nvmrc": "22\n", "web/app/package.json": '{"engines": {"node": ">=22"}}',
+        "other/.nvmrc": "16\n",
+    })
+    found = FolderVersions(root).nearest((root / "web" / "app", root / "web" / "app"))
+    assert [(relative_to(d.location.path, root), d.source) for d in found] == [
+        ("web/app/.nvmrc", ".nvmrc 22"), ("web/app/package.json", "engines.node >=22"),
+        ("web/.python-version", ".python-version 3.11"),
+    ]
+    # the context is the root, the Dockerfile in web/: web's files, nothing of the root's
+    shadowed = FolderVersions(root).nearest((root, root / "web"))
+    assert [d.source for d in shadowed] == [".python-version 3.11", ".nvmrc 20"]
+
+
+def test_a_context_above_the_root_counts_alone_after_the_root(tmp_path: Path) -> None:
+    # a devcontainer: compose.yaml in .devcontainer/, `context: ..`
+    _write(tmp_path, {".python-version": "3.11\n", ".nvmrc": "20\n", ".devcontainer/.nvmrc": "22\n"})
+    root = tmp_path / ".devcontainer"
+    assert [d.source for d in FolderVersions(root).nearest((tmp_path, root))] == [".python-version 3.11"]
+    assert FolderVersions(root).nearest((tmp_path.parent / "elsewhere" / "..",)) == []
+
+
+def test_a_devcontainer_context_above_the_root_is_compared(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        ".python-version": "3.11\n",
+        ".devcontainer/compose.yaml": "services:\n  dev:\n    build:\n      context: ..\n"
+                                      "      dockerfile: .devcontainer/Dockerfile\n",
+        ".devcontainer/Dockerfile": "FROM python:3.13-slim\n",
+    })
+    root = tmp_path / ".devcontainer"
+    assert [(f.location.path, f.subject) for f in _findings(root, tmp_path) if f.location] == [
+        (tmp_path / ".python-version", f"python:{tmp_path / '.python-version'}")]
+
+
+def test_each_folder_is_read_once_however_many_services_share_it(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    services = "".join(f"  s{i}:\n    build:\n      context: ./svc/{i % 5}\n      dockerfile: ../../Dockerfile\n"
+                       for i in range(200))
+    _write(tmp_path, {"compose.yaml": f"services:\n{services}", "Dockerfile": "FROM node:18\n",
+                      **{f"svc/{i}/.nvmrc": "20\n" for i in range(5)}})
+    read: list[Path] = []
+    real = runtimes.read_folder
+
+    def counted(folder: Path) -> list[runtimes.Declared]:
+        read.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(runtimes, "read_folder", counted)
+    found = _findings(tmp_path, tmp_path)
+    assert sorted(read) == sorted([tmp_path, tmp_path / "svc", *(tmp_path / "svc" / str(i) for i in range(5))])
+    # one finding per version file, naming its services (the first three)
+    assert sorted(relative_to(f.location.path, tmp_path) for f in found if f.location) == [
+        f"svc/{i}/.nvmrc" for i in range(5)]
+    assert "services 's0', 's10', 's100' and 37 more builds" in found[0].message
