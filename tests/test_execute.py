@@ -94,7 +94,8 @@ def test_runs_on_the_host_outside_any_mount_and_here_inside_the_service(
     assert "running 'sh' on the host" in capfd.readouterr().err
     # doctor runs in the backend container itself (its hostname): the command is where it belongs
     compose = (project_dir / "compose.yaml").read_text()
-    (project_dir / "compose.yaml").write_text(compose.replace("    working_dir:", "    hostname: box\n    working_dir:"))
+    compose = compose.replace("    working_dir:", "    hostname: box\n    working_dir:")
+    (project_dir / "compose.yaml").write_text(compose)
     monkeypatch.chdir(project_dir / "backend")
     project, host = load(project_dir, env_for(tmp_path), Runtime.DOCKER)
     host.context = ExecutionContext(Runtime.DOCKER, hostname="box")  # type: ignore[misc]
@@ -113,7 +114,8 @@ def test_a_container_that_is_not_the_service_sends_commands_there_as_the_host_do
     monkeypatch.chdir(project_dir / "backend" / "sub")
     project, host = load(project_dir, env, runtime)
     assert execute(["pytest", "-x"], project, host) == 0
-    assert "running 'pytest' in service 'backend' (exec; the host lacks doctor-absent-package)" in capfd.readouterr().err
+    said = capfd.readouterr().err
+    assert "running 'pytest' in service 'backend' (exec; the host lacks doctor-absent-package)" in said
     argv = record.read_text().splitlines()
     assert argv[argv.index("exec"):] == ["exec", "-T", "-w", "/app/sub", "backend", "pytest", "-x"]
 
