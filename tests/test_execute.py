@@ -1,4 +1,5 @@
-"""`doctor exec`: a command runs in the service whose bind mount covers the cwd, or on the host."""
+"""`doctor exec`: a command runs in the service host-vs-container names for it (or, for a shell, the one
+whose mount covers the cwd), or here."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from doctor.execute import compose_argv, execute, home_for, service_homes
+from doctor.execute import compose_argv, execute, home_for, placement, service_homes
 from doctor.host import Host
 from doctor.host.context import ExecutionContext, Runtime
 from doctor.project import Project, ProjectOptions
@@ -71,7 +72,19 @@ def test_no_home_when_the_host_has_the_dependencies(tmp_path: Path) -> None:
     assert service_homes(project, host.packages) == ()
 
 
-def test_runs_on_the_host_outside_any_mount_and_directly_in_a_container(
+def fake_docker(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A `docker` on PATH that writes its arguments to a file and exits 0: what exec would run."""
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir()
+    record = tmp_path / "docker-argv.txt"
+    (bin_dir / "docker").write_text(f'#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > {record}\n')
+    (bin_dir / "docker").chmod(0o755)
+    # no python on this PATH: the host has none of the service's packages
+    return {"PATH": str(bin_dir), "COMPOSE_PROJECT_NAME": "doctorexecfake",
+            "DOCKER_HOST": "unix:///nonexistent/doctor-test/docker.sock"}, record
+
+
+def test_runs_on_the_host_outside_any_mount_and_here_inside_the_service(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     project_dir = make_project(tmp_path)
@@ -79,11 +92,65 @@ def test_runs_on_the_host_outside_any_mount_and_directly_in_a_container(
     project, host = load(project_dir, env_for(tmp_path))
     assert execute(["sh", "-c", "exit 4"], project, host) == 4
     assert "running 'sh' on the host" in capfd.readouterr().err
+    # doctor runs in the backend container itself (its hostname): the command is where it belongs
+    compose = (project_dir / "compose.yaml").read_text()
+    compose = compose.replace("    working_dir:", "    hostname: box\n    working_dir:")
+    (project_dir / "compose.yaml").write_text(compose)
     monkeypatch.chdir(project_dir / "backend")
     project, host = load(project_dir, env_for(tmp_path), Runtime.DOCKER)
+    host.context = ExecutionContext(Runtime.DOCKER, hostname="box")  # type: ignore[misc]
     assert execute(["sh", "-c", "exit 5"], project, host) == 5
-    assert "here, in this docker container" in capfd.readouterr().err
+    assert "here, in service 'backend' (the container doctor runs in)" in capfd.readouterr().err
     assert execute([], project, host) == 2
+
+
+@pytest.mark.parametrize("runtime", [Runtime.HOST, Runtime.DOCKER])
+def test_a_container_that_is_not_the_service_sends_commands_there_as_the_host_does(
+    runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A devcontainer or CI job container: what preflight says there (run it in 'backend'), exec does."""
+    project_dir = make_project(tmp_path)
+    env, record = fake_docker(tmp_path)
+    monkeypatch.chdir(project_dir / "backend" / "sub")
+    project, host = load(project_dir, env, runtime)
+    assert execute(["pytest", "-x"], project, host) == 0
+    said = capfd.readouterr().err
+    assert "running 'pytest' in service 'backend' (exec; the host lacks doctor-absent-package)" in said
+    argv = record.read_text().splitlines()
+    assert argv[argv.index("exec"):] == ["exec", "-T", "-w", "/app/sub", "backend", "pytest", "-x"]
+
+
+def test_path_arguments_from_the_root_choose_the_service_and_are_mapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    project_dir = make_project(tmp_path)
+    (project_dir / "frontend").mkdir()
+    env, record = fake_docker(tmp_path)
+    monkeypatch.chdir(project_dir)
+    project, host = load(project_dir, env)
+    assert execute(["env", "X=1", "pytest", "backend/sub", "-k", "a/b"], project, host) == 0
+    assert "running 'env' in service 'backend'" in capfd.readouterr().err
+    argv = record.read_text().splitlines()
+    assert argv[argv.index("exec"):] == ["exec", "-T", "backend", "env", "X=1", "pytest", "/app/sub", "-k", "a/b"]
+    # a python tool run from a folder no service holds, with no path into one: here (the host)
+    assert placement(["python3", "x.py"], project_dir / "frontend", project, host) == (None, None)
+    # a program of another language is not sent to a Python service because of the folder
+    assert placement(["npm", "test"], project_dir / "backend", project, host) == (None, None)
+    # a shell is: the service whose code holds the folder
+    home, _ = placement(["bash"], project_dir / "backend", project, host)
+    assert home is not None and home.service == "backend"
+
+
+def test_no_docker_cli_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capfd: pytest.CaptureFixture[str]) -> None:
+    project_dir = make_project(tmp_path)
+    env, _ = fake_docker(tmp_path)
+    (tmp_path / "fakebin" / "docker").unlink()
+    monkeypatch.chdir(project_dir)
+    project, host = load(project_dir, env)
+    assert execute(["pytest", "backend"], project, host) == 127
+    assert capfd.readouterr().err == (
+        "doctor exec: 'pytest' belongs in service 'backend', but the docker CLI is not on PATH\n")
 
 
 @pytest.fixture

@@ -157,3 +157,52 @@ def test_inside_a_compose_container_the_engine_names_the_service(
     context = classify({}, ContextFiles(mountinfo=mountinfo, cgroup="0::/\n"))
     assert context.container_id == container
     assert run(project, env, context) == []  # it runs in 'backend' itself: the commands are where they belong
+
+
+def fake_pyenv(tmp_path: Path, versions: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """A pyenv root (shims for python/python3, versions/NAME with the given dist-infos), as its env."""
+    root = tmp_path / "pyenv"
+    (root / "shims").mkdir(parents=True)
+    for name in ("python", "python3", "pytest"):
+        (root / "shims" / name).write_text(f'#!/usr/bin/env bash\nexec "{root}/libexec/pyenv" exec "${{0##*/}}" "$@"\n')
+        (root / "shims" / name).chmod(0o755)
+    for version, dists in versions.items():
+        (root / "versions" / version / "bin").mkdir(parents=True)
+        short = ".".join(version.split(".")[:2])
+        site = root / "versions" / version / "lib" / f"python{short}" / "site-packages"
+        site.mkdir(parents=True)
+        for dist in dists:
+            (site / f"{dist}-1.0.dist-info").mkdir()
+        (root / "versions" / version / "bin" / "python3").write_bytes(b"\x7fELF fake")
+    return {"PATH": f"{root / 'shims'}:/nonexistent", "PYENV_ROOT": str(root), "DOCKER_HOST": NO_ENGINE}
+
+
+def test_a_pyenv_pin_that_is_not_installed_cannot_start_the_command(tmp_path: Path) -> None:
+    """fastapi-template keeps `.python-version` = 3.14; pyenv here has no 3.14.x: pytest cannot even start."""
+    project = make_project(tmp_path)
+    env = fake_pyenv(tmp_path, {"3.12.1": ("sqlmodel",), "3.13.0": ()})
+    (project / ".python-version").write_text("3.14\n")
+    findings = run(project, env)
+    assert [f.subject for f in findings] == ["backend:pytest -x", "backend:python backend/scripts/seed.py --small"]
+    assert findings[0].message == ("'pytest' (make target 'test') cannot start on the host (pyenv version '3.14', "
+                                   "set by .python-version, is not installed): run it in 'backend'")
+    assert [f.subject for f in run(project, {**env, "PYENV_VERSION": "3.15"})][:1] == ["backend:pytest -x"]
+    assert "set by PYENV_VERSION" in run(project, {**env, "PYENV_VERSION": "3.15"})[0].message
+    # the pin names an installed version (or a prefix of one) that has the deps: the host can run it
+    (project / ".python-version").write_text("3.12\n")
+    assert run(project, env) == []
+    (project / ".python-version").write_text("# pinned for the team\n3.14\n3.12.1\n")
+    assert run(project, env) == []  # pyenv runs the first installed one of the list
+    # an installed pin without the deps: the ordinary message
+    (project / ".python-version").write_text("python-3.13.0\n")
+    assert run(project, env)[0].message == ("'pytest' (make target 'test') needs 'sqlmodel', which the host "
+                                            "lacks: run it in 'backend'")
+
+
+def test_a_host_venv_with_the_deps_beats_a_pin_that_is_not_installed(tmp_path: Path) -> None:
+    project = make_project(tmp_path, deps='"PyYAML>=6", "typer"')
+    env = fake_pyenv(tmp_path, {"3.12.1": ()})
+    (project / ".python-version").write_text("3.14\n")
+    assert [f.subject for f in run(project, env)][:1] == ["backend:pytest -x"]
+    (project / "backend" / ".venv").symlink_to(sys.prefix)  # the developer's venv has them
+    assert run(project, env) == []

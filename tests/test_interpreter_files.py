@@ -95,3 +95,48 @@ def test_one_question_per_folder_list(tmp_path: Path, monkeypatch: pytest.Monkey
         assert probe.python_for([tmp_path, tmp_path.parent]) is None
     assert probe.python_for([tmp_path]) is None
     assert asked == [(tmp_path, tmp_path.parent), (tmp_path,)]
+
+
+@pytest.mark.parametrize(("pinned", "chosen"), [
+    ("3.12.1", "3.12.1"),  # an exact name
+    ("python-3.12.1", "3.12.1"),  # pyenv drops the `python-` prefix
+    ("3.12", "3.12.10"),  # a prefix: the newest release, numbers compared as numbers
+    ("3", "3.13.0"),
+    ("3.13t", "3.13.0t"),  # the free-threaded build only when asked for
+    ("3.14", None),  # only a release candidate: not a match
+    ("3.1", None),  # `3.1` is not a prefix of 3.12.x
+    ("pypy3.10", "pypy3.10-7.3.17"),
+    ("api", "api"),  # a pyenv-virtualenv name
+    ("3.12.1/envs/api", "3.12.1/envs/api"),
+    ("../../etc", None),  # out of the versions folder: pyenv ignores it
+])
+def test_a_pyenv_version_name_resolves_as_pyenv_latest_does(tmp_path: Path, pinned: str, chosen: str | None) -> None:
+    root = tmp_path / "pyenv"
+    for name in ("3.12.1", "3.12.9", "3.12.10", "3.13.0", "3.13.0t", "3.14.0rc1", "pypy3.10-7.3.17", "api",
+                 "3.12.1/envs/api"):
+        (root / "versions" / name).mkdir(parents=True)
+    (tmp_path / "etc").mkdir()
+    installed = interpreter._installed_versions(root)
+    assert interpreter._resolve_version(root, pinned, installed) == chosen
+
+
+def test_a_pin_that_is_not_installed_is_an_interpreter_that_lacks_everything(tmp_path: Path) -> None:
+    root = tmp_path / "pyenv"
+    (root / "shims").mkdir(parents=True)
+    (root / "shims" / "python3").write_text('#!/usr/bin/env bash\nexec pyenv exec "${0##*/}" "$@"\n')
+    (root / "shims" / "python3").chmod(0o755)
+    (root / "versions" / "3.12.1").mkdir(parents=True)
+    (tmp_path / "proj").mkdir()
+    (tmp_path / ".python-version").write_text("3.14\n")
+    env = {"PATH": str(root / "shims"), "PYENV_ROOT": str(root)}
+    found = interpreter.find_interpreter([tmp_path / "proj"], env)
+    assert found is not None and found.unusable == ("3.14", str(tmp_path / ".python-version"))
+    assert found.missing([("six", "six")]) == ("six",)
+    probe = InstalledPackages(env)
+    python = probe.python_for([tmp_path / "proj"])
+    assert python is not None and probe.unusable(python) == ("3.14", str(tmp_path / ".python-version"))
+    assert probe.missing_python_packages(python, [("six", "six")]) == ("six",)
+    # the global version file when no project pins one; `system` is never "not installed"
+    (tmp_path / ".python-version").unlink()
+    (root / "version").write_text("system\n")
+    assert interpreter.find_interpreter([tmp_path / "proj"], env) is None  # no python after the shims: unknown

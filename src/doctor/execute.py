@@ -1,39 +1,66 @@
 """Where a command belongs, and `doctor exec -- CMD`: run it there.
 
 Which service a command belongs to is project knowledge (doctor.project.service_home: the
-image's manifests and how the code reaches the container); `execute` runs a command in it
-(`docker compose exec -w <mapped cwd> SERVICE CMD`, or `run --rm` when it is not up), or on the
-host when the host has what the command needs.
+image's manifests, how the code reaches the container, and `belongs_in`, the rule
+host-vs-container reports with); `execute` runs a command in that service (`docker compose
+exec -w <mapped cwd> SERVICE CMD`, its host path arguments mapped into the container, or `run
+--rm` when it is not up), or here (the host, or the container doctor runs in) when nothing
+belongs elsewhere. Inside a container that is not the service (a devcontainer, a CI job)
+the choice is the host's, as preflight's; inside the service itself commands run here.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import quote
 
 from doctor.host import Host
-from doctor.model import Unavailable
 from doctor.project import Project
-from doctor.project.service_home import ServiceHome, compose_argv, home_for, service_homes
+from doctor.project.service_home import (
+    ServiceHome,
+    belongs_in,
+    compose_argv,
+    home_for,
+    mapped_words,
+    service_homes,
+    tool_language,
+)
 
-__all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "service_homes"]
+__all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "placement", "service_homes"]
 
 
 def is_running(project: Project, host: Host, service: str) -> bool | None:
     """Whether a container of the service is up (None when the engine cannot tell)."""
-    labels = [f"com.docker.compose.project={project.compose.project_name}",
-              f"com.docker.compose.service={service}"]
-    filters = json.dumps({"label": labels, "status": ["running"]})
-    try:
-        found = host.engine.get_json(f"/containers/json?filters={quote(filters)}")
-    except Unavailable:
-        return None
-    return bool(found)
+    from doctor.host.containers import service_running
+
+    return service_running(host.engine, project.compose.project_name, service)
+
+
+def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> tuple[ServiceHome | None, str | None]:
+    """(the service `argv` run in `cwd` belongs in, or None to run it here; the service doctor runs in).
+
+    The choice host-vs-container makes for the same command in a Makefile (`belongs_in`); a
+    program of no known language (`sh`, `bash`, `ls`) goes to the service whose code holds `cwd`.
+    """
+    here = None
+    if host.context.in_container:
+        from doctor.host.containers import own_service
+
+        here = own_service(host.engine, host.context, project)
+    homes = tuple(h for h in service_homes(project, host.packages) if h.service != here)
+    if not homes:
+        return None, here
+    words = _command_words(argv)
+    if not words:
+        return None, here
+    tool, arguments = words[0], words[1:]
+    home = belongs_in(tool, arguments, cwd, homes, project.root)
+    if home is None and tool_language(tool, homes) is None:
+        home = home_for(homes, cwd)
+    return home, here
 
 
 def execute(argv: Sequence[str], project: Project, host: Host) -> int:
@@ -41,26 +68,46 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
     if not argv:
         print("doctor exec: no command given (usage: doctor exec -- CMD ...)", file=sys.stderr)
         return 2
-    context = host.context
     cwd = Path.cwd()
-    if context.in_container:
-        print(f"doctor: running {argv[0]!r} here, in this {context.runtime.value}", file=sys.stderr)
-        return _run(list(argv), None)
-    home = home_for(service_homes(project, host.packages), cwd)
+    home, here = placement(argv, cwd, project, host)
+    context = host.context
     if home is None:
-        print(f"doctor: running {argv[0]!r} on the host", file=sys.stderr)
+        if here is not None:
+            where = f"here, in service {here!r} (the container doctor runs in)"
+        elif context.in_container:
+            where = f"here, in this {context.runtime.value}"
+        else:
+            where = "on the host"
+        print(f"doctor: running {argv[0]!r} {where}", file=sys.stderr)
         return _run(list(argv), None)
-    running = is_running(project, host, home.service)
+    running = is_running(project, host, home.service) if home.live else False
     verb = "run" if running is False else "exec"
     docker = shutil.which("docker", path=project.options.env.get("PATH"))
     if docker is None:
-        print("doctor exec: the docker CLI is not on PATH", file=sys.stderr)
+        print(f"doctor exec: {argv[0]!r} belongs in service {home.service!r}, but the docker CLI is not on PATH",
+              file=sys.stderr)
         return 127
-    full = compose_argv(project, verb, home, cwd, argv, sys.stdin.isatty())
-    missing = ", ".join(home.missing[:2])
-    print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; the host lacks {missing})",
-          file=sys.stderr)
+    full = compose_argv(project, verb, home, cwd, mapped_words(argv, cwd, home), sys.stdin.isatty())
+    print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {_why(home)})", file=sys.stderr)
     return _run([docker, *full[1:]], dict(project.options.env))
+
+
+def _command_words(argv: Sequence[str]) -> list[str]:
+    """The program and its arguments, after `VAR=value` assignments and wrappers (`env`, `time`)."""
+    from doctor.project.tasks import WRAPPERS
+
+    words = list(argv)
+    while words and (("=" in words[0] and not words[0].startswith(("-", "/", "."))) or words[0] in WRAPPERS
+                     or (words[0].startswith("-") and len(words) < len(argv))):
+        words = words[1:]
+    return words
+
+
+def _why(home: ServiceHome) -> str:
+    if home.unusable is not None:
+        version, _ = home.unusable
+        return f"the host's pyenv version {version!r} is not installed"
+    return f"the host lacks {', '.join(home.missing[:2])}"
 
 
 def _run(argv: list[str], env: dict[str, str] | None) -> int:

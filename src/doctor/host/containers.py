@@ -17,7 +17,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from doctor.host.context import ExecutionContext
     from doctor.host.engine import EngineConnection
+    from doctor.project import Project
 
 COMPOSE_PROJECT = "com.docker.compose.project"
 COMPOSE_SERVICE = "com.docker.compose.service"
@@ -159,3 +161,32 @@ def compose_projects(engine: EngineConnection) -> tuple[ComposeProjectLabels, ..
             files = tuple(f for f in str(labels.get(COMPOSE_CONFIG_FILES, "")).split(",") if f)
             found[name] = ComposeProjectLabels(name, str(labels.get(COMPOSE_WORKING_DIR, "")), files)
     return tuple(sorted(found.values(), key=lambda p: p.name))
+
+
+def service_running(engine: EngineConnection, project: str, service: str) -> bool | None:
+    """Whether a container of compose service `service` of `project` is up (None when the engine cannot tell)."""
+    filters = json.dumps({"label": [f"{COMPOSE_PROJECT}={project}", f"{COMPOSE_SERVICE}={service}"],
+                          "status": ["running"]})
+    try:
+        found = engine.get_json(f"/containers/json?filters={quote(filters)}")
+    except Unavailable:
+        return None
+    return bool(found)
+
+
+def own_service(engine: EngineConnection, context: ExecutionContext, project: Project) -> str | None:
+    """The service of `project` whose container doctor runs in, if any: by the compose labels of its
+    own container, then by its hostname (a service's `hostname` or `container_name`).
+    """
+    if context.container_id:
+        try:
+            found = engine.get_json(f"/containers/{quote(context.container_id)}/json")
+        except Unavailable:
+            found = None
+        labels = ((found.get("Config") or {}).get("Labels") or {}) if isinstance(found, dict) else {}
+        if labels.get(COMPOSE_PROJECT) == project.compose.project_name:
+            return str(labels.get(COMPOSE_SERVICE) or "") or None
+    for service in project.services.values():
+        if context.hostname and context.hostname in (service.hostname, service.container_name):
+            return service.name
+    return None

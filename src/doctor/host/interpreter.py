@@ -6,7 +6,10 @@ of bash processes (hundreds of ms); preflight also never executes a project's to
 
 - the interpreter is the project's `.venv`/`venv`, else `python3`/`python` on the inherited
   PATH; a pyenv shim is resolved as pyenv would (PYENV_VERSION, `.python-version` up from the
-  folder, `$PYENV_ROOT/version`; `system` = the next interpreter on PATH);
+  folder, `$PYENV_ROOT/version`; a name or a prefix of an installed version, `3.12` = the
+  newest 3.12.x; `system` = the next interpreter on PATH); a pin none of whose versions is
+  installed (`.python-version` = 3.14, no 3.14.x in `$PYENV_ROOT/versions`) is an interpreter
+  that cannot run (`Interpreter.unusable`): it lacks every package;
 - its import path is derived from its prefix: a virtualenv's `pyvenv.cfg` (plus the base's
   site folders with `include-system-site-packages`), else `lib/pythonX.Y/{site,dist}-packages`
   and Debian's `dist-packages`, the user site, and the folders `.pth` files add;
@@ -29,6 +32,7 @@ _VERSION_DIR = lazy(r"python(\d+\.\d+)t?$")
 _EXTENSION = lazy(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")
 _SEPARATORS = lazy(r"[-_.]+")
 _DIST_SUFFIXES = (".dist-info", ".egg-info")
+_PRERELEASE = lazy(r"(-dev|-src|-latest|(a|b|rc)[0-9]+)$")
 
 
 def normalize(name: str) -> str:
@@ -44,6 +48,8 @@ class Interpreter:
 
     executable: Path
     site_dirs: tuple[Path, ...]
+    # (version, what set it) when a pyenv pin names no installed version: the shim cannot start it
+    unusable: tuple[str, str] | None = None
     _listing: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
     _plain: dict[Path, set[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -74,6 +80,8 @@ class Interpreter:
 
     def missing(self, packages: Iterable[tuple[str, str]]) -> tuple[str, ...]:
         """The distributions of (distribution, module) pairs whose metadata and module are both absent."""
+        if self.unusable is not None:
+            return tuple(dist for dist, _ in packages)  # it cannot even start
         dists, modules = self._names()
         return tuple(dist for dist, module in packages
                      if normalize(dist) not in dists and (top := module.split(".")[0]) not in modules
@@ -92,6 +100,9 @@ def find_interpreter(directories: Sequence[Path], env: Mapping[str, str]) -> Int
         found = _which(name, entries)
         if found is not None:
             real = _through_shims(found, name, directories, env, entries)
+            if isinstance(real, tuple):
+                root, version, origin = real
+                return Interpreter(root / "versions" / version / "bin" / name, (), (version, origin))
             return read_interpreter(real) if real is not None else None
     return None
 
@@ -133,8 +144,10 @@ def _which(name: str, entries: Sequence[str]) -> Path | None:
 
 
 def _through_shims(found: Path, name: str, directories: Sequence[Path], env: Mapping[str, str],
-                   entries: Sequence[str]) -> Path | None:
-    """The interpreter a pyenv shim would exec (without running it); `found` itself when no shim."""
+                   entries: Sequence[str]) -> Path | tuple[Path, str, str] | None:
+    """The interpreter a pyenv shim would exec (without running it); `found` itself when no shim;
+    (PYENV_ROOT, version, origin) when the pin names no installed version (the shim cannot start it).
+    """
     if not _is_script(found):
         return found
     try:
@@ -144,7 +157,21 @@ def _through_shims(found: Path, name: str, directories: Sequence[Path], env: Map
     if "pyenv" not in text:
         return None  # another version manager's shim: unknown
     root = Path(env.get("PYENV_ROOT") or found.parent.parent)
-    for version in _pyenv_versions(root, directories, env):
+    pinned, origin = _pyenv_versions(root, directories, env)
+    installed: list[str] | None = None
+    resolved = []
+    for version in pinned:
+        if version == "system":
+            resolved.append(version)
+            continue
+        if installed is None:
+            installed = _installed_versions(root)
+        chosen = _resolve_version(root, version, installed)
+        if chosen is not None:
+            resolved.append(chosen)
+    if not resolved:
+        return root, pinned[0], origin  # pyenv: version `3.14' is not installed (set by ...)
+    for version in resolved:
         if version == "system":
             rest = [e for e in entries if Path(e) != found.parent]
             after = _which(name, rest)
@@ -155,23 +182,63 @@ def _through_shims(found: Path, name: str, directories: Sequence[Path], env: Map
     return None
 
 
-def _pyenv_versions(root: Path, directories: Sequence[Path], env: Mapping[str, str]) -> list[str]:
-    """pyenv's version-name order: PYENV_VERSION, the nearest `.python-version`, the global file."""
+def _installed_versions(root: Path) -> list[str]:
+    try:
+        return [n for n in os.listdir(root / "versions") if (root / "versions" / n).is_dir()]
+    except OSError:
+        return []
+
+
+def _resolve_version(root: Path, version: str, installed: Sequence[str]) -> str | None:
+    """The installed version pyenv runs for a name in a version file (`pyenv latest -b`), or None.
+
+    An exact name, the name without a `python-` prefix, or else the newest installed release the
+    name is a prefix of (`3.12` = 3.12.1 over 3.12.0; no pre-releases, no free-threaded `t` build
+    unless asked for). A name that climbs out of the versions folder (`..`) is none (pyenv ignores it).
+    """
+    versions = (root / "versions").resolve()
+    for name in (version, version.removeprefix("python-")):
+        if name in installed or ("/" in name and (versions / name).resolve().is_relative_to(versions)
+                                 and (versions / name).is_dir()):
+            return name  # `3.12.1`, or pyenv-virtualenv's `3.12.1/envs/api`
+    for name in dict.fromkeys((version, version.removeprefix("python-"))):
+        threaded = name.endswith("t") and name[:-1][-1:].isdigit()
+        prefix = name[:-1] if threaded else name
+        matches = [v for v in installed
+                   if v.startswith(prefix) and v[len(prefix):len(prefix) + 1] in ("-", ".")
+                   and not _PRERELEASE.search(v) and (v.endswith("t") and v[-2:-1].isdigit()) == threaded]
+        if matches:
+            return max(matches, key=_version_key)
+    return None
+
+
+def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key for version names: numbers compare as numbers, above any text."""
+    parts = version.replace("-", ".").split(".")
+    return tuple((1, int(p)) if p.isdigit() else (0, p) for p in parts)
+
+
+def _pyenv_versions(root: Path, directories: Sequence[Path], env: Mapping[str, str]) -> tuple[list[str], str]:
+    """pyenv's version-name order, and what set it: PYENV_VERSION, the nearest `.python-version`, the global file."""
     if env.get("PYENV_VERSION"):
-        return env["PYENV_VERSION"].split(":")
+        return env["PYENV_VERSION"].split(":"), "PYENV_VERSION"
     for start in directories[:1]:
         for folder in (start, *start.parents):
             chosen = _read_words(folder / ".python-version")
             if chosen:
-                return chosen
-    return _read_words(root / "version") or ["system"]
+                return chosen, str(folder / ".python-version")
+    found = _read_words(root / "version")
+    return (found, str(root / "version")) if found else (["system"], "")
 
 
 def _read_words(path: Path) -> list[str]:
+    """The versions a pyenv version file names: each line's first word, comments skipped."""
     try:
-        return [w for w in path.read_text(errors="replace").split() if not w.startswith("#")]
+        lines = path.read_text(errors="replace").splitlines()
     except OSError:
         return []
+    words = (line.split(maxsplit=1)[0] for line in lines if line.strip())
+    return [w for w in words if not w.startswith("#")]
 
 
 def _is_script(path: Path) -> bool:
@@ -250,6 +317,12 @@ class InstalledPackages:
         return key
 
     def missing_python_packages(self, python: str, packages: Sequence[tuple[str, str]]) -> tuple[str, ...]:
-        """The distributions of `packages` the interpreter lacks; none when it is UNKNOWN (no guess)."""
+        """The distributions of `packages` the interpreter lacks; none when it is UNKNOWN (no guess);
+        all of them when it cannot start (a pyenv pin that is not installed)."""
         found = self._read.get(python)
         return found.missing(packages) if found is not None else ()
+
+    def unusable(self, python: str) -> tuple[str, str] | None:
+        """(version, what pinned it) when the interpreter is a pyenv pin that is not installed."""
+        found = self._read.get(python)
+        return found.unusable if found is not None else None

@@ -24,6 +24,9 @@ from doctor.project.manifests import Language, Manifest
 
 TYPE_CHECKING = False  # typing costs a clean preflight ~4 ms: PackageProbe is for mypy only
 
+PYTHON_TOOLS = frozenset(("pytest", "py.test", "alembic", "uvicorn", "gunicorn", "flask", "django-admin",
+                          "celery", "coverage", "manage.py"))
+NODE_TOOLS = frozenset(("node", "npm", "npx", "yarn", "pnpm", "bun"))
 MANIFEST_NAMES = frozenset({"pyproject.toml", "package.json", "uv.lock", "poetry.lock", "Pipfile",
                             "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"})
 
@@ -38,6 +41,8 @@ if TYPE_CHECKING:
 
         def missing_python_packages(self, python: str, packages: Sequence[tuple[str, str]]) -> tuple[str, ...]: ...
 
+        def unusable(self, python: str) -> tuple[str, str] | None: ...
+
 
 @record
 class ServiceHome:
@@ -50,6 +55,9 @@ class ServiceHome:
     manifest: Path
     missing: tuple[str, ...]
     workdir: str | None = None
+    # (version, the file or variable that pinned it) when the host's Python is a pyenv pin that is
+    # not installed: the host cannot even start the command
+    unusable: tuple[str, str] | None = None
 
     @property
     def live(self) -> bool:
@@ -111,11 +119,11 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
                 continue
             if installs is not None and manifest.language not in installs:
                 continue  # the final image never installs them (a builder stage did, and only its output is copied)
-            missing = _missing(manifest, root, shell)
+            missing, unusable = _missing(manifest, root, shell)
             if missing:
                 seen.add(manifest.language)
                 homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), manifest.language,
-                                         manifest.path, missing, workdir))
+                                         manifest.path, missing, workdir, unusable))
     return tuple(homes)
 
 
@@ -190,17 +198,68 @@ def _workspace_patterns(pyproject: Path) -> tuple[str, ...]:
     return tuple(p for p in members if isinstance(p, str)) if isinstance(members, list) else ()
 
 
-def _missing(manifest: Manifest, root: Path, shell: PackageProbe) -> tuple[str, ...]:
+def _missing(manifest: Manifest, root: Path, shell: PackageProbe) -> tuple[tuple[str, ...], tuple[str, str] | None]:
+    """The manifest's packages the host lacks, and the pyenv pin that stops the host's Python, if any."""
     packages = [(r.name, r.module) for r in manifest.requirements]
     folder = manifest.path.parent
     if manifest.language is Language.NODE:
         folders = [folder, *[p for p in folder.parents if p.is_relative_to(root)]]
         return tuple(name for name, _ in packages
-                     if not any((f / "node_modules" / name).is_dir() for f in folders))
+                     if not any((f / "node_modules" / name).is_dir() for f in folders)), None
     python = shell.python_for([folder, root])
     if python is None:
-        return tuple(name for name, _ in packages)
-    return shell.missing_python_packages(python, packages)
+        return tuple(name for name, _ in packages), None
+    return shell.missing_python_packages(python, packages), shell.unusable(python)
+
+
+def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[ServiceHome], root: Path, *,
+               npm_script: bool = False, local: bool = False) -> ServiceHome | None:
+    """The service a command (`tool arguments...`, run in `cwd`) belongs in, or None for the host.
+
+    The one rule host-vs-container reports and `doctor exec` follows: a service of the command's
+    language (a Python tool, or a console script of a dependency the host lacks) whose code holds
+    the folder it runs in (not the project root), or one of its path arguments
+    (`pytest backend/tests`); else, run from the root, the single service of that language.
+    `npm_script` marks a package.json script (`local`: its tool comes from node_modules/.bin):
+    it runs where its node_modules are, so only a service running the live code takes it.
+    """
+    if tool.startswith("docker"):
+        return None
+    language = tool_language(tool, homes, npm_script and local)
+    candidates = [h for h in homes if h.language is language and (h.live or not npm_script)]
+    candidates.sort(key=lambda h: not h.live)  # a service running the live code before a COPY of it
+    paths = [(cwd / word).resolve() for word in arguments if "/" in word and not word.startswith("-")]
+    for home in candidates:
+        if cwd != root and home.covers(cwd):
+            return home
+        if any(home.covers(path) for path in paths):
+            return home
+    # a root Makefile's bare `pytest` with a single python service: that service's
+    live = [h for h in candidates if h.live] or candidates
+    return live[0] if len({h.service for h in live}) == 1 and cwd == root else None
+
+
+def tool_language(tool: str, homes: Sequence[ServiceHome], npm_local: bool = False) -> Language | None:
+    """The language whose packages a tool runs with; None for a shell or another unknown program."""
+    if tool.startswith("python") or tool in PYTHON_TOOLS:
+        return Language.PYTHON
+    if tool in NODE_TOOLS or npm_local:
+        return Language.NODE
+    # a console script of a declared dependency (`alembic`, `uvicorn`) runs with the image's packages
+    if any(tool in home.missing for home in homes if home.language is Language.PYTHON):
+        return Language.PYTHON
+    return None
+
+
+def mapped_words(words: Sequence[str], cwd: Path, home: ServiceHome) -> list[str]:
+    """The command's words, with host paths outside the container's working folder made container paths."""
+    if home.container_path(cwd) is not None:
+        return list(words)  # it runs in the mapped folder: relative paths stay right
+    mapped = []
+    for word in words:
+        inside = home.container_path((cwd / word).resolve()) if "/" in word and word[0] != "-" else None
+        mapped.append(inside or word)
+    return mapped
 
 
 def home_for(homes: Sequence[ServiceHome], cwd: Path) -> ServiceHome | None:
