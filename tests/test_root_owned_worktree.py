@@ -170,8 +170,8 @@ def test_paperless_devcontainer_strays_in_src_and_git_are_found_and_one_fix_sett
     env = {k: v for k, v in env.items() if not k.startswith(("COMPOSE_", "PAPERLESS_", "SUDO_"))}
 
     def doctor(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "doctor", *args, "-f", "docker-compose.devcontainer.sqlite-tika.yml",
-                               "."], cwd=repo / ".devcontainer", env=env, capture_output=True, text=True, timeout=120)
+        argv = [sys.executable, "-m", "doctor", *args, "-f", "docker-compose.devcontainer.sqlite-tika.yml", "."]
+        return subprocess.run(argv, cwd=repo / ".devcontainer", env=env, capture_output=True, text=True, timeout=120)
 
     done = doctor("preflight", "--select", "root-owned-files", "--format", "json")
     assert done.returncode == 0, done.stderr  # warnings only: exit 0 at the default --fail-on
