@@ -347,6 +347,28 @@ def test_overlapping_fixes_apply_first_and_retry_the_other_next_round(tmp_path: 
     assert len(skipped) == 1 and skipped[0].reason.startswith("overlaps the fix 'add alpha'")
 
 
+class NineFixesOneLine(Check):
+    """Fake check: nine findings whose edits all rewrite one line (as port moves rewrite one override)"""
+
+    id: ClassVar[str] = "env-drift"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        path = project.root / ".env"
+        line = path.read_text().splitlines()[0]
+        for word in (f"w{i}" for i in range(9)):
+            if word not in line.split():
+                new = f"{line} {word}"
+                yield self.finding(word, None, word, Fix(f"add {word}", Safety.SAFE, (Edit(path, line, new, 1),)))
+
+
+def test_more_overlapping_fixes_than_five_rounds_still_settle_in_one_run(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "X=\n")
+    report = run_fix(root, tmp_path / "s", NineFixesOneLine)
+    assert (root / ".env").read_text() == "X= " + " ".join(f"w{i}" for i in range(9)) + "\n"
+    assert [(r.status, r.fixed) for r in report.results] == [(FixStatus.APPLIED, True)] * 9
+    assert report.exit_code == 0
+
+
 class CommandCheck(Check):
     """Fake root-owned-files: a command fix that creates a marker file"""
 

@@ -22,6 +22,7 @@ from doctor.checks.port_collision.fix import (
     env_line_with_value,
     port_fix,
     port_specs,
+    verify_port_move,
 )
 
 import doctor.host
@@ -297,3 +298,35 @@ def test_many_collisions_in_one_run_ask_the_engine_once(tmp_path: Path) -> None:
     assert len(news) == count and len(set(news)) == count  # each moved, never two onto one port
     assert not set(news) & {9000 + i for i in range(count)}  # never onto a port the project publishes
     assert len(asked) == 1  # the engine's ports once per run, not once per collision
+
+
+def test_port_specs_keep_a_long_entry_long_with_its_name_and_app_protocol(tmp_path: Path) -> None:
+    # zulip's compose.yaml writes its ports long, named: moving one must not drop the labels
+    compose = ('services:\n  web:\n    image: busybox\n    ports:\n'
+               '      - name: smtp\n        target: 25\n        published: 25\n        app_protocol: smtp\n'
+               '      - name: http\n        target: 80\n        published: 80\n        app_protocol: http\n')
+    project = load(tmp_path, compose)
+    svc: Service = project.services["web"]
+    moved = next(p for p in svc.ports if p.target == 80)
+    assert port_specs(svc, moved, 9000) == [
+        {"name": "smtp", "target": 25, "published": "25", "app_protocol": "smtp"},
+        {"name": "http", "target": 80, "published": "9000", "app_protocol": "http"}]
+
+
+def test_one_variable_on_both_sides_moves_both_and_the_fix_says_so(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # jitsi: '${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp' - the .env value moves the container port too
+    compose = "services:\n  web:\n    image: busybox\n    ports:\n      - '${P:-8094}:${P:-8094}/udp'\n"
+    project = load(tmp_path, compose, "A=1\n")
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project))
+    assert isinstance(move, PortMove) and move.target_moves
+    assert "the container side too: both sides are ${P}" in move.title
+    monkeypatch.setattr("doctor.checks.port_collision.fix.compose_config", lambda project: None)
+    (tmp_path / "p" / ".env").write_text(f"A=1\nP={move.new}\n")
+    moved = Project(project.options)
+    assert [(p.target, p.published) for p in moved.services["web"].ports] == [(move.new, str(move.new))]
+    assert verify_port_move(moved, move) == ""
+    (tmp_path / "q").mkdir()
+    plain = load(tmp_path / "q", "services:\n  web:\n    image: busybox\n    ports: ['${P:-8094}:80']\n")
+    other = port_fix(plain, host_with({8094}), "web", only_mapping(plain))
+    assert isinstance(other, PortMove) and not other.target_moves and "container side" not in other.title

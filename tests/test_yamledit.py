@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from doctor.model import Edit
-from doctor.project.yamledit import YamlEditError, add_environment, add_volume, override_ports, whole_file_edit
+from doctor.project.yamledit import (
+    YamlEditError,
+    add_environment,
+    add_extra_host,
+    add_volume,
+    override_ports,
+    whole_file_edit,
+)
 
 BASE = """\
 # the stack - keep this header
@@ -128,3 +135,38 @@ def test_compose_reads_the_override_as_a_replacement(tmp_path: Path, compose_bin
                           text=True, timeout=60, check=True)
     ports = json.loads(done.stdout)["services"]["web"]["ports"]
     assert sorted(p["published"] for p in ports) == ["8081", "9000"]
+
+
+# zulip's compose.override.yaml ends its service with a comment above a flow `[]`: ruamel's
+# emitter then writes the next key as `ports: !override   -`, which compose cannot read
+COMMENT_ABOVE_FLOW = """\
+---
+services:
+  zulip:
+    image: zulip
+    secrets:
+      ## Add any additional secrets here.
+      []
+  db:
+    image: postgres
+"""
+
+
+def test_a_new_key_after_a_comment_above_a_flow_list_is_written_below_the_service() -> None:
+    out = override_ports(COMMENT_ABOVE_FLOW, "zulip", [{"name": "http", "target": 80, "published": "8081"}])
+    assert out == COMMENT_ABOVE_FLOW.replace("      []\n", '      []\n    ports: !override\n'
+                                             '      - name: http\n        target: 80\n        published: "8081"\n')
+    hosts = add_extra_host(COMMENT_ABOVE_FLOW, "zulip", "host.docker.internal:host-gateway")
+    assert hosts == COMMENT_ABOVE_FLOW.replace(
+        "      []\n", '      []\n    extra_hosts:\n      - "host.docker.internal:host-gateway"\n')
+
+
+def test_text_that_would_not_read_back_as_meant_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import doctor.project.yamledit as yamledit
+
+    monkeypatch.setattr(yamledit, "_insert_key", lambda *args: None)  # no second way either
+    with pytest.raises(YamlEditError, match="edit it by hand"):
+        override_ports(COMMENT_ABOVE_FLOW, "zulip", ["8081:80"])
+    assert yamledit._reads_back("a: 1\n", "a: 1\n", yamledit._load("a: 1\n")[1])
+    assert not yamledit._reads_back("a: 1\n", "a: '1'\n", yamledit._load("a: 1\n")[1])  # a string now
+    assert not yamledit._reads_back("a: 1\n", "a: [\n", yamledit._load("a: 1\n")[1])

@@ -65,8 +65,11 @@ class PortCollision(Check):
         1024; from `ports.range` of doctor.yaml when set, else the nearest free one above)
         and writes it where compose reads it: the variable's line in `.env` when the port
         comes from one (`"${TRAEFIK_PORT:-8094}:80"`), else `ports: !override [...]` in the
-        dev override. Only the host side moves; the container side never changes. A port a
-        stopped leftover declares moves the same way. The command that frees the port instead
+        dev override, keeping a long entry's `name` and `app_protocol`. Only the host side
+        moves; the container side never changes, unless the author wrote one variable on both
+        sides (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`): its `.env` value then moves
+        both, as they tied them, and the fix says so. A port a stopped leftover declares
+        moves the same way. The command that frees the port instead
         (`docker compose -p trackc stop traefik`, `docker rm -f NAME`, `docker rm LEFTOVER`)
         stops or deletes someone else's work (a leftover may be another checkout's), so it is
         only offered as a question, never applied by default or by `--yes`. A host range is

@@ -6,9 +6,12 @@ override as `ports: !override [...]` - compose appends an override's ports to th
 so without the tag (compose < 2.24.4) the old binding would stay - or, where the tag is not
 supported or no override would be read (-f / COMPOSE_FILE), into the mapping's own line.
 Only the host side moves; the container side, and every peer that reaches the service on
-the network, are untouched. The port chosen is deterministic: the first one above the old
-port (or in the configured range) that is >= 1024, outside the kernel's ephemeral range,
-published by no container on this machine nor elsewhere in the project, and bindable now.
+the network, are untouched - except where the author wrote one variable on both sides
+(`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`, the container told the same port): the .env
+value moves both, as the author tied them, and the fix says so. The port chosen is
+deterministic: the first one above the old port (or in the configured range) that is >= 1024,
+outside the kernel's ephemeral range, published by no container on this machine nor elsewhere
+in the project, and bindable now.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class PortMove(Fix):
     protocol: str = "tcp"
     old: int = 0
     new: int = 0
+    target_moves: bool = False  # one variable on both sides: the container port becomes `new` too
 
     def __post_init__(self) -> None:
         if self.verify is None and self.new:
@@ -100,8 +104,11 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
                         protocol=mapping.protocol, old=old)
     variable = port_variable(project, mapping)
+    both = bool(variable) and _container_side_is(mapping, variable)
     if variable:
         edits, where = _env_edits(project, variable, new)
+        if both:
+            where += f"; the container side too: both sides are ${{{variable}}}"
     else:  # only an override edit depends on the compose version: asked only then
         version = host.compose_version if version == "detect" else version
         assert not isinstance(version, str)
@@ -114,7 +121,21 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     safety = Safety.SAFE if edits else Safety.ADVICE
     title = f"move '{service}' from host port {old} to {new} ({where})"
     return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
-                    protocol=mapping.protocol, old=old, new=new)
+                    protocol=mapping.protocol, old=old, new=new, target_moves=both)
+
+
+def _container_side_is(mapping: PortMapping, variable: str) -> bool:
+    """Whether a short spec's container side is `variable` as well (`${P:-10000}:${P:-10000}/udp`)."""
+    depth, last = 0, -1
+    for index, char in enumerate(mapping.raw):  # the last `:` outside `${...}` (`:-` is inside)
+        if char == "{" and mapping.raw[index - 1:index] == "$":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif char == ":" and not depth:
+            last = index
+    container = mapping.raw[last + 1:] if last >= 0 else ""
+    return re.search(rf"\$\{{?{re.escape(variable)}\b", container) is not None
 
 
 def _taken(project: Project, host: Host) -> set[tuple[int, str]]:
@@ -271,7 +292,9 @@ def port_specs(svc: Service, moved: PortMapping, new: int | None) -> list[str | 
         long = port.published is not None and ":" not in port.raw
         if new is None and port is moved:
             continue
-        if port is moved or (port.raw == moved.raw and not long):
+        if port is moved and long:
+            specs.append(_long(port, new))
+        elif port is moved or (port.raw == moved.raw and not long):
             specs.append(_short(port, new if port is moved else None))
         elif long:
             specs.append(_long(port))
@@ -289,12 +312,17 @@ def _short(port: PortMapping, new: int | None) -> str:
     return f"{head}{published}:{port.target}{proto}" if published else f"{port.target}{proto}"
 
 
-def _long(port: PortMapping) -> dict[str, object]:
-    spec: dict[str, object] = {"target": port.target, "published": port.raw or port.published}
+def _long(port: PortMapping, new: int | None = None) -> dict[str, object]:
+    """The long-syntax entry of `port` (published on `new` instead, when given), its name and
+    app_protocol kept."""
+    spec: dict[str, object] = {"name": port.name} if port.name else {}
+    spec.update(target=port.target, published=str(new) if new is not None else port.raw or port.published)
     if port.host_ip:
         spec["host_ip"] = port.host_ip
     if port.protocol != "tcp":
         spec["protocol"] = port.protocol
+    if port.app_protocol:
+        spec["app_protocol"] = port.app_protocol
     if port.mode != "ingress":
         spec["mode"] = port.mode
     return spec
@@ -342,14 +370,16 @@ def verify_port_move(project: Project, move: PortMove) -> str:
     if config is None:
         return ""
     service = (config.get("services") or {}).get(move.service) or {}
-    seen = {str(p.get("published")) for p in service.get("ports") or [] if p.get("target") == move.target}
+    target = move.new if move.target_moves else move.target
+    seen = {str(p.get("published")) for p in service.get("ports") or [] if p.get("target") == target}
     if str(move.new) not in seen or str(move.old) in seen:
         return f"docker compose config publishes {sorted(seen)} for '{move.service}', not {move.new}"
     return ""
 
 
 def _ports(svc: Service | None, move: PortMove) -> list[PortMapping]:
-    return [p for p in (svc.ports if svc else ()) if p.target == move.target and p.protocol == move.protocol]
+    target = move.new if move.target_moves else move.target
+    return [p for p in (svc.ports if svc else ()) if p.target == target and p.protocol == move.protocol]
 
 
 def compose_config(project: Project) -> Mapping[str, Any] | None:

@@ -5,7 +5,8 @@ mode, owner, line endings and the trailing-newline state; files git does not tra
 backed up first (a `.env` is often the only copy of its secrets). Safety decides what runs:
 SAFE fixes apply, UNSAFE ones only with `--yes` or a yes on a terminal, ADVICE is printed.
 Fixes whose edits overlap an earlier fix's are skipped for this round and retried on the
-next (ruff style), up to `max_rounds` rounds, each round's preflight verifying the last.
+next (ruff style), round after round until one applies nothing, each round's preflight verifying
+the last (bounded: see FixOptions.max_rounds).
 
 Edit convention (see `doctor.model.Edit`): with `line` N, `old` is the exact text of whole
 lines starting at line N, without the last line's break (a whole file when N is 1 and `old`
@@ -61,8 +62,12 @@ class FixOptions:
     env: Mapping[str, str] | None = None
     ask: Callable[[str], bool] | None = None
     lock_timeout: float = 30.0
-    max_rounds: int = 5
+    # None: until a round applies nothing, at most one round per fix the first preflight offered
+    # (each round but the last applies one at least) plus MORE_ROUNDS; a number: at most that many
+    max_rounds: int | None = None
 
+
+MORE_ROUNDS = 4  # beyond one round per offered fix: fixes whose application reveals another
 
 @dataclass(frozen=True)
 class FixResult:
@@ -153,7 +158,7 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
 
 def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> FixReport:
     """Plan and apply round after round, each round's preflight verifying the last, until a round
-    applies nothing (ruff's fix loop, bounded by `max_rounds`): one run leaves nothing fixable.
+    applies nothing (ruff's fix loop, bounded by FixOptions.max_rounds): one run leaves nothing fixable.
     """
     from doctor.engine import preflight
 
@@ -165,7 +170,10 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
         return _round(options, registry, run, files, redactor, {})[0]
     results: dict[str, FixResult] = {}
     report = FixReport(run.project.root)
-    for _ in range(max(1, options.max_rounds)):
+    rounds = options.max_rounds
+    if rounds is None:  # nine ports of one file moved one per round (each fix rewrites the file whole)
+        rounds = sum(1 for f in run.report.findings if f.fix is not None) + MORE_ROUNDS
+    for _ in range(max(1, rounds)):
         report, chosen = _round(options, registry, run, files, redactor, results, report)
         applied = [r for r in report.results if r.status is FixStatus.APPLIED
                    and (r.fingerprint not in results or results[r.fingerprint].status is not FixStatus.APPLIED)]

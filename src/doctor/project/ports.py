@@ -149,6 +149,8 @@ def _long(entry: YMap, location: Location | None) -> PortMapping:
         location=location,
         raw=raw_text(published) if published is not None else "",
         variables=variables_of(published) + variables_of(entry.get("host_ip")),
+        name=stringify(entry.get("name") or ""),
+        app_protocol=stringify(entry.get("app_protocol") or ""),
     )
 
 

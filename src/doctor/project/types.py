@@ -45,7 +45,8 @@ class PortMapping:
     `published` is None when the engine picks an ephemeral host port; it may be a range
     ("9000-9010") when one host range maps to a single container port. `host_ip` is "" for
     all interfaces. `variables` names the project variables used in the published part
-    (`"${POSTGRES_PORT}:5432"` -> ("POSTGRES_PORT",)).
+    (`"${POSTGRES_PORT}:5432"` -> ("POSTGRES_PORT",)). `name` and `app_protocol` are the long
+    syntax's labels ("" when not given): a fix that rewrites the entry keeps them.
     """
 
     target: int
@@ -56,6 +57,8 @@ class PortMapping:
     location: Location | None = None
     raw: str = ""
     variables: tuple[str, ...] = ()
+    name: str = ""
+    app_protocol: str = ""
 
     @property
     def published_range(self) -> tuple[int, int] | None:

@@ -16,8 +16,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
@@ -63,7 +64,7 @@ def override_ports(source: Source, service: str, ports: Sequence[PortSpec],
     if isinstance(old, CommentedSeq):
         seq = _reuse_items(old, seq)
     svc["ports"] = seq
-    return _dump(yaml, root, text)
+    return _dump(yaml, root, text, (service, "ports") if old is None else None)
 
 
 def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
@@ -106,6 +107,7 @@ def add_environment(source: Source, service: str, variables: Mapping[str, str]) 
     yaml, root = _load(text)
     svc = _service(root, service, text)
     env = svc.get("environment")
+    added = (service, "environment") if env is None else None
     if env is None:
         env = CommentedMap()
         svc["environment"] = env
@@ -124,7 +126,7 @@ def add_environment(source: Source, service: str, variables: Mapping[str, str]) 
                 changed = True
     else:
         raise YamlEditError(f"services.{service}.environment is neither a list nor a mapping")
-    return _dump(yaml, root, text) if changed else text
+    return _dump(yaml, root, text, added) if changed else text
 
 
 def add_volume(source: Source, service: str, volume: str) -> str:
@@ -133,6 +135,7 @@ def add_volume(source: Source, service: str, volume: str) -> str:
     yaml, root = _load(text)
     svc = _service(root, service, text)
     volumes = svc.get("volumes")
+    added = (service, "volumes") if volumes is None else None
     if volumes is None:
         volumes = CommentedSeq()
         svc["volumes"] = volumes
@@ -142,7 +145,7 @@ def add_volume(source: Source, service: str, volume: str) -> str:
     if any(isinstance(v, str) and v == volume for v in volumes):
         return text
     volumes.append(volume)
-    return _dump(yaml, root, text)
+    return _dump(yaml, root, text, added)
 
 
 def add_extra_host(source: Source, service: str, entry: str) -> str:
@@ -155,6 +158,7 @@ def add_extra_host(source: Source, service: str, entry: str) -> str:
     yaml, root = _load(text)
     svc = _service(root, service, text)
     hosts = svc.get("extra_hosts")
+    added = (service, "extra_hosts") if hosts is None else None
     name, _, value = entry.partition(":")
     if hosts is None:
         hosts = CommentedSeq()
@@ -170,7 +174,7 @@ def add_extra_host(source: Source, service: str, entry: str) -> str:
         hosts.append(DoubleQuotedScalarString(entry))
     else:
         raise YamlEditError(f"services.{service}.extra_hosts is neither a list nor a mapping")
-    return _dump(yaml, root, text)
+    return _dump(yaml, root, text, added)
 
 
 def _load(text: str) -> tuple[YAML, CommentedMap]:
@@ -194,7 +198,16 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
     return yaml, root
 
 
-def _dump(yaml: YAML, root: CommentedMap, original: str) -> str:
+def _dump(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, str] | None = None) -> str:
+    """The new text of the file: the round trip of `root`, checked to read back as `root`.
+
+    ruamel's emitter can write YAML that reads back as something else, or not at all (a comment
+    above a flow `[]` followed by a new tagged list comes out as `ports: !override   -`). Such
+    text is never handed to the fixer. Where the edit added the key `added` = (service, key) to
+    a service that had keys already, that key alone is then written below the service's last
+    line and the rest of the file kept byte for byte; if that does not read back either,
+    YamlEditError.
+    """
     out = io.StringIO()
     try:
         yaml.dump(root, out)
@@ -203,7 +216,91 @@ def _dump(yaml: YAML, root: CommentedMap, original: str) -> str:
     text = out.getvalue()
     if text.strip() == "{}":
         text = ""
-    return text
+    if _reads_back(original, text, root):
+        return text
+    inserted = _insert_key(yaml, root, original, *added) if added is not None else None
+    if inserted is not None and _reads_back(original, inserted, root):
+        return inserted
+    raise YamlEditError("doctor's YAML writer would change more than the fix means to in this file; "
+                        "edit it by hand")
+
+
+def _reads_back(original: str, new: str, root: CommentedMap) -> bool:
+    """Whether `new`, as the fixer writes it (with the comment lines whole_file_edit puts back),
+    reads as `root`."""
+    loader = YAML(typ="rt")
+    try:
+        again = loader.load(keep_comments(original, new)) if new.strip() else None
+    except (YAMLError, RecursionError):
+        return False
+    try:
+        return _data(again if again is not None else CommentedMap()) == _data(root)
+    except RecursionError:
+        return False
+
+
+def _data(node: object) -> object:
+    """`node` as plain, comparable data: tags and scalar kinds kept; styles, comments and key order
+    not (a `<<` merge's keys come after the mapping's own ones once read back)."""
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if isinstance(node, Mapping):
+        return "map", tag, sorted((repr(_data(k)), _data(v)) for k, v in node.items())
+    if isinstance(node, list):
+        return "seq", tag, [_data(v) for v in node]
+    if isinstance(node, TaggedScalar):
+        return "tagged", tag, str(node.value)
+    if isinstance(node, (bool, ScalarBoolean)):
+        return "bool", bool(node)
+    if isinstance(node, int):
+        return "int", int(node)
+    if isinstance(node, float):
+        return "float", float(node)
+    if node is None:
+        return ("null",)
+    return type(node).__name__ if not isinstance(node, str) else "str", str(node)
+
+
+def _insert_key(yaml: YAML, root: CommentedMap, original: str, service: str, key: str) -> str | None:
+    """`original` with `services.<service>.<key>` (as `root` holds it) written as a block below the
+    service's last line, at its keys' indentation; None where the file gives no such place."""
+    services = root.get("services")
+    svc = services.get(service) if isinstance(services, CommentedMap) else None
+    if not isinstance(svc, CommentedMap) or key not in svc:
+        return None
+    others = [k for k in svc if k != key]
+    try:
+        service_line, service_col = services.lc.key(service)
+        column = svc.lc.key(others[0])[1] if others else None
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if column is None or column <= service_col:
+        return None
+    lines = original.splitlines(keepends=True)
+    last = service_line
+    for number in range(service_line + 1, len(lines)):
+        stripped = lines[number].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(lines[number]) - len(lines[number].lstrip(" ")) <= service_col:
+            break
+        last = number
+    if last == service_line:  # the service's keys share its line (a flow mapping): no block to extend
+        return None
+    alone = CommentedMap()
+    alone[key] = svc[key]
+    out = io.StringIO()
+    explicit, yaml.explicit_start = yaml.explicit_start, False  # a block inside the document: no `---`
+    try:
+        yaml.dump(alone, out)
+    except RecursionError:
+        return None
+    finally:
+        yaml.explicit_start = explicit
+    block = "".join(" " * column + line if line.strip() else line for line in out.getvalue().splitlines(keepends=True))
+    if not lines[last].endswith("\n"):
+        lines[last] += "\n"
+    lines.insert(last + 1, block)
+    return "".join(lines)
 
 
 def _service(root: CommentedMap, service: str, text: str) -> CommentedMap:
