@@ -47,8 +47,10 @@ class ServiceNameDrift(Check):
 
     Fix
         Rewrite the host on the line that defines it to the service meant: the one listening
-        on the port the value uses (5432 -> the postgres service), else the closest name. The
-        fix asks first: the suggestion is a best guess.
+        on the port the value uses (5432 -> the postgres service), else the closest name. A
+        value compose interpolates (`POSTGRES_SERVER: ${POSTGRES_SERVER}`, a URL's
+        `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line.
+        The fix asks first: the suggestion is a best guess.
 
     Fix safety
         Unsafe: the service named is a best guess, so the edit is asked for (or `--yes`). It
@@ -84,12 +86,13 @@ class ServiceNameDrift(Check):
 
     def _finding(self, project: Project, uses: list[Use], known: str | None, by_hostname: bool) -> Finding:
         service, view, var, ref = uses[0]
+        where = _written_at(project, var, ref)
         subject = f"{','.join(sorted({s.name for s, _, _, _ in uses}))}:{var.name}"
         shown = f"{var.name}={ref.host}" if ref.scheme is None else f"{var.name} host '{ref.host}'"
         if known is not None and not view.has_peer(known):
             message = f"{shown} is '{known}', which shares no network with '{service.name}'"
             fix = Fix(f"put '{service.name}' on a network of '{known}'", Safety.ADVICE)
-            return self.finding(message, var.location, subject, fix)
+            return self.finding(message, where, subject, fix)
         if known is not None and by_hostname:
             meant: str | None = known
             message = f"{shown} is the hostname of '{known}', which peers cannot resolve (did you mean '{known}'?)"
@@ -106,11 +109,29 @@ class ServiceNameDrift(Check):
                 shown_peers.append(f"and {len(others) - PEERS_SHOWN} more")
             peers = ", ".join(shown_peers) or "none"
             fix = Fix(f"point {var.name} at a service: {peers}", Safety.ADVICE)
-            return self.finding(message, var.location, subject, fix, Severity.INFO)
+            return self.finding(message, where, subject, fix, Severity.INFO)
         edit = value_edit(project, var, _host_pattern(ref), meant)
+        if edit is None and ref.scheme is not None:  # `@${POSTGRES_SERVER}:` in the URL: the host alone in .env
+            edit = value_edit(project, var, _plain_pattern(ref.host), meant)
         title = f"replace '{ref.host}' by '{meant}' in {var.name}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
-        return self.finding(message, var.location, subject, fix)
+        return self.finding(message, where, subject, fix)
+
+
+def _written_at(project: Project, var: EnvVar, ref: HostRef) -> Location | None:
+    """Where the host is written: the value's own line, else the .env line it interpolates
+    (`POSTGRES_SERVER: ${POSTGRES_SERVER}` names .env's `POSTGRES_SERVER=postgresserver`)."""
+    for pattern in (_host_pattern(ref), _plain_pattern(ref.host)):
+        found = value_edit(project, var, pattern, ref.host)  # an edit that changes nothing: only its place
+        if found is not None:
+            at = var.location
+            return at if at is not None and (at.path, at.line) == (found.path, found.line) else Location(
+                found.path, found.line)
+    return var.location
+
+
+def _plain_pattern(host: str) -> str:
+    return rf"(?<![\w.$-]){re.escape(host)}(?![\w.-])"
 
 
 def _host_pattern(ref: HostRef) -> str:

@@ -503,3 +503,28 @@ def test_backup_keeps_the_original_bytes_across_fix_rounds(tmp_path: Path) -> No
     for name, data in originals.items():
         assert copies[name].read_bytes() == data, f"backup of {name} lost the original bytes"
         assert (project / name).read_bytes() != data
+
+
+class BreaksCompose(Check):
+    """Fake env-drift: a fix whose edit leaves compose.yaml unreadable, and whose finding the re-run,
+    seeing no services, no longer reports"""
+
+    id: ClassVar[str] = "env-drift"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        path = project.root / "compose.yaml"
+        first = path.read_text().splitlines()[0]
+        if first == "services:":
+            edit = Edit(path, first, "services: [", 1)
+            yield self.finding("needs a change", None, "x", Fix("change it", Safety.SAFE, (edit,)))
+
+
+def test_a_round_that_leaves_compose_unable_to_read_the_project_fixed_nothing(tmp_path: Path) -> None:
+    from doctor.checks.compose_config import ComposeConfig
+
+    root = make_project(tmp_path / "p")
+    report = fix(options(root, tmp_path / "s"), Registry({"env-drift": BreaksCompose, "compose-config": ComposeConfig}))
+    [result] = [r for r in report.results if r.title == "change it"]
+    assert result.status is FixStatus.APPLIED and result.fixed is False
+    assert result.reason.startswith("compose cannot read the project after this round (compose.yaml")
+    assert report.exit_code == 1

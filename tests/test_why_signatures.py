@@ -100,3 +100,13 @@ def test_log_tails_are_bounded_in_lines_and_bytes() -> None:
     tail = tail_lines(data, max_lines=5, max_bytes=1024)
     assert tail == tuple(f"line {i}" for i in range(9995, 10_000))
     assert len(tail_lines(b"x" * 100_000, max_lines=5, max_bytes=1000)[0]) == 500
+
+
+def test_an_unhealthy_service_is_explained_by_the_crlf_script_its_healthcheck_runs() -> None:
+    # voting-app: redis.sh with CRLF, run by redis's healthcheck, in a folder db mounts too
+    container = _container(service="redis", state="running", exit_code=0, health="unhealthy", log_tail=())
+    (symptom,) = match_symptoms(container, BUILTIN)
+    assert symptom.signature is not None and symptom.signature.id == "unhealthy"
+    crlf = Finding("script-line-endings", Severity.ERROR, "has CRLF line endings and reaches 'redis' (healthcheck)",
+                   Location(Path("/p/healthchecks/redis.sh"), 1), "healthchecks/redis.sh")
+    assert [e.subject for e in explaining(symptom, [crlf], services=("db", "redis"))] == ["healthchecks/redis.sh"]

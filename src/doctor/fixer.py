@@ -173,6 +173,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
     rounds = options.max_rounds
     if rounds is None:  # nine ports of one file moved one per round (each fix rewrites the file whole)
         rounds = sum(1 for f in run.report.findings if f.fix is not None) + MORE_ROUNDS
+    unreadable_before = {f.fingerprint for f in run.report.findings if _unreadable(f)}
     for _ in range(max(1, rounds)):
         report, chosen = _round(options, registry, run, files, redactor, results, report)
         applied = [r for r in report.results if r.status is FixStatus.APPLIED
@@ -182,12 +183,27 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
             break
         run = preflight(run_options, registry)  # the verification, and the next round's findings
         remaining = {f.fingerprint for f in run.report.findings}
+        # a round after which compose can no longer read the project fixed nothing, whatever the
+        # checks (which then see less) say; and no round builds on it
+        broken = next((f for f in run.report.findings if _unreadable(f) and f.fingerprint not in unreadable_before),
+                      None)
         for r in applied:
             verify = chosen[r.fingerprint].verify
             problem = verify(run.project) if verify is not None else ""
+            if broken is not None:
+                loc = broken.location
+                where = f" ({loc.path.name}{f':{loc.line}' if loc.line else ''})" if loc is not None else ""
+                problem = f"compose cannot read the project after this round{where}: {broken.message}"
             results[r.fingerprint] = replace(r, fixed=False, reason=problem) if problem else replace(
                 r, fixed=r.fingerprint not in remaining)
+        if broken is not None:
+            break
     return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor)
+
+
+def _unreadable(finding: Finding) -> bool:
+    """A compose-config error: compose would reject the project, or cannot read a file of it."""
+    return finding.check == "compose-config" and finding.severity is Severity.ERROR
 
 
 def _edit_root(project: Project) -> Path:

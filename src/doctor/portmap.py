@@ -36,6 +36,7 @@ class PortsOptions:
     path: Path
     as_json: bool = False
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    files: tuple[Path, ...] = ()  # -f: the compose files, read in every checkout at the same relative place
 
 
 @record
@@ -73,13 +74,21 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     if not start.exists():
         raise app.UsageError(f"{opts.path}: no such file or directory")
     folder = start if start.is_dir() else start.parent
+    # a compose file named (`doctor ports docker-compose.images.yml`, -f) is read in each checkout
+    # at the same place relative to it, as `docker compose -f` run there would
+    named = ([start] if start.is_file() else []) + [f if f.is_absolute() else folder / f for f in opts.files]
+    for file in named:
+        if not file.is_file():
+            raise app.UsageError(f"{file}: no such compose file")
+    relative = tuple(os.path.relpath(f, folder) for f in named)
     host = Host(env=opts.env)
     repo = find_repo(folder)
     folders = _checkouts(folder, repo, host)
     blocks = owner_blocks(opts.env)
     held, homes = _container_ports(host)
-    checkouts = [_checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host, opts.env)
-                 for path, name, kind, branch in folders]
+    checkouts = [_checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host, opts.env,
+                           running or tuple(path / r for r in relative), project)
+                 for path, name, kind, branch, running, project in folders]
     clashes = find_clashes(checkouts)
     origin = (repo.origin or str(repo.top)) if repo is not None else str(folder)
     if opts.as_json:
@@ -90,16 +99,22 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     return 1 if clashes else 0
 
 
-def _checkouts(folder: Path, repo: GitRepo | None, host: Host) -> list[tuple[Path, str, str, str]]:
-    """(compose project folder, checkout name, kind, branch) of every checkout of the repository holding `folder`."""
+Found = tuple[Path, str, str, str, tuple[Path, ...], "str | None"]
+
+
+def _checkouts(folder: Path, repo: GitRepo | None, host: Host) -> list[Found]:
+    """(compose project folder, checkout name, kind, branch, compose files, project name) of every
+    checkout of the repository holding `folder`; the files and the name are those a clone's running
+    project was started with (its compose labels), else () and None (what the command line names)."""
     from doctor.host.containers import compose_projects
     from doctor.model import Unavailable
     from doctor.project.gitrepo import find_repo
 
     if repo is None:
-        return [(folder, folder.name, "folder", "")]
+        return [(folder, folder.name, "folder", "", (), None)]
     relative = folder.relative_to(repo.top)
-    found = {wt.path / relative: (wt.path.name, "worktree", wt.branch) for wt in repo.worktrees() if wt.exists}
+    found: dict[Path, tuple[str, str, str, tuple[Path, ...], str | None]] = {
+        wt.path / relative: (wt.path.name, "worktree", wt.branch, (), None) for wt in repo.worktrees() if wt.exists}
     try:
         on_engine = compose_projects(host.engine)
     except Unavailable:
@@ -110,7 +125,8 @@ def _checkouts(folder: Path, repo: GitRepo | None, host: Host) -> list[tuple[Pat
             continue
         other = find_repo(working)
         if other is not None and other.identity == repo.identity:
-            found[working] = (other.top.name, "clone", "")
+            files = tuple(Path(f) for f in labels.config_files if Path(f).is_file())
+            found[working] = (other.top.name, "clone", "", files, labels.name)
     return [(path, *facts) for path, facts in found.items()]
 
 
@@ -132,12 +148,16 @@ def _container_ports(host: Host) -> tuple[dict[tuple[int, str], list[ContainerPo
 
 def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None,
               held: dict[tuple[int, str], list[ContainerPort]], homes: dict[str, str], host: Host,
-              env: dict[str, str]) -> Checkout:
+              env: dict[str, str], files: tuple[Path, ...] = (), project_name: str | None = None) -> Checkout:
     from doctor.project import Project, ProjectOptions
 
     if not path.is_dir():
         return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no such folder in this checkout")
-    project = Project(ProjectOptions(path=path, env=env))
+    missing = next((f for f in files if not f.is_file()), None)
+    if missing is not None:
+        return Checkout(path, name, kind, branch, "", str(block or "none"), (),
+                        f"no {os.path.relpath(missing, path)} in this checkout")
+    project = Project(ProjectOptions(path=path, files=files, project_name=project_name, env=env))
     model = project.compose
     if not model.files:
         return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no compose file")
@@ -211,11 +231,15 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str]) -> list[s
                      f"block {checkout.block})")
         if checkout.problem:
             lines.append(f"    {checkout.problem}")
+        rows = []
         for first, last in _folded(checkout.ports):
             holder = {"": "free", "ours": "held by its own container"}.get(first.holder, f"held by {first.holder}")
-            ports = f"{first.port}-{last.port}" if last is not first else f"{first.port:>5}"
+            ports = f"{first.port}-{last.port}" if last is not first else str(first.port)
             target = f"{first.target}-{last.target}" if last is not first else str(first.target)
-            lines.append(f"    {ports}/{first.protocol:<3} -> {f'{first.service}:{target}':<24} {holder}")
+            rows.append((f"{ports}/{first.protocol}", f"{first.service}:{target}", holder))
+        left = max((len(row[0]) for row in rows), default=0)  # ranges (4317-4318/tcp) line up with the rest
+        middle = max([24, *(len(row[1]) for row in rows)])
+        lines.extend(f"    {port:>{left}} -> {where:<{middle}} {holder}" for port, where, holder in rows)
         if not checkout.ports and not checkout.problem:
             lines.append("    publishes no fixed host port")
     lines.append("")

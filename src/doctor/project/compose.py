@@ -129,6 +129,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         user=_text(draft.get("user")),
         working_dir=_text(draft.get("working_dir")),
         command=_command(draft.get("command")),
+        healthcheck=_healthcheck(draft.get("healthcheck")),
         watch=_watch(draft.get("develop")),
         platform=_text(draft.get("platform")),
         pull_policy=_text(draft.get("pull_policy")),
@@ -208,6 +209,16 @@ def _command(value: Any) -> tuple[str, ...] | str | None:
     if isinstance(value, (list, YList)):
         return tuple(stringify(v) for v in value)
     return stringify(value)
+
+
+def _healthcheck(value: Any) -> tuple[str, ...] | str:
+    test = value.get("test") if isinstance(value, (dict, YMap)) else None
+    if isinstance(test, (list, YList)):
+        words = [stringify(v) for v in test]
+        if words[:1] == ["CMD"]:
+            return tuple(words[1:])
+        return " ".join(words[1:]) if words[:1] == ["CMD-SHELL"] else ()
+    return stringify(test) if isinstance(test, str) else ()
 
 
 def _text(value: Any) -> str | None:

@@ -41,31 +41,47 @@ class Shipped:
 
 
 def shipped_scripts(project: Project) -> Iterator[Shipped]:
-    """Every script reaching a container, once per file (the first way found wins)."""
+    """Every script reaching a container, once per file: a service that runs it (command,
+    entrypoint, healthcheck) wins over one that merely has it (a bind mount or COPY of its folder),
+    so voting-app's redis.sh reaches 'redis', whose healthcheck runs it, not 'db', which mounts the
+    same folder; else the first service by name."""
     seen: set[Path] = set()
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
     # services share folders and files: resolve each path once (a resolve is an lstat per component)
     real: Callable[[Path], Path] = cache(Path.resolve)
-    for svc in sorted(project.services.values(), key=lambda s: s.name):
+    services = sorted(project.services.values(), key=lambda s: s.name)
+    facts = []
+    for svc in services:
         dockerfile = svc.build.dockerfile_path if svc.build else None
         recipe = project.recipe(dockerfile) if dockerfile is not None else None
         image = recipe.base if recipe is not None else svc.image or ""
-        for path, how in _ways(project, svc, dockerfile, recipe, walked, real):
-            resolved = real(path)
-            if resolved not in seen and path.is_file():
-                seen.add(resolved)
-                yield Shipped(path, svc.name, how, recipe, image)
+        facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile)))
+    for named in (True, False):
+        for svc, _, recipe, image, mapped in facts:
+            ways = (_named_ways(project, svc, recipe, mapped, real) if named
+                    else _held_ways(project, mapped, walked, real))
+            for path, how in ways:
+                resolved = real(path)
+                if resolved not in seen and path.is_file():
+                    seen.add(resolved)
+                    yield Shipped(path, svc.name, how, recipe, image)
 
 
-def _ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
-          walked: dict[Path, list[Path]], real: Callable[[Path], Path]) -> Iterator[tuple[Path, str]]:
+def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[tuple[Path, str, str]],
+                real: Callable[[Path], Path]) -> Iterator[tuple[Path, str]]:
+    """The project files the service runs: named by its command, entrypoint or healthcheck."""
     root = real(project.root)
-    mapped = _mappings(project, svc, dockerfile)
     for words, how in _named(project, svc, recipe):
         for word in words:
             host = _to_host(word, mapped, svc.working_dir or (recipe.workdir if recipe else "/"))
             if host is not None and real(host).is_relative_to(root):
                 yield host, how
+
+
+def _held_ways(project: Project, mapped: list[tuple[Path, str, str]], walked: dict[Path, list[Path]],
+               real: Callable[[Path], Path]) -> Iterator[tuple[Path, str]]:
+    """The scripts the service's bind mounts and COPYs bring into it (a folder's scripts, walked once)."""
+    root = real(project.root)
     for host, _, how in mapped:
         if host.is_file() and host.suffix in SCRIPT_SUFFIXES and real(host).is_relative_to(root):
             yield host, how
@@ -99,10 +115,14 @@ def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[t
 
 
 def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tuple[list[str], str]]:
-    """Word lists that may name a script: the command/entrypoint, and Makefile `compose exec|run` lines."""
+    """Word lists that may name a script: the command/entrypoint, the healthcheck, and Makefile
+    `compose exec|run` lines."""
     command = svc.command
     if command:
         yield (_words(command) if isinstance(command, str) else list(command)), "command"
+    if svc.healthcheck:
+        check = svc.healthcheck
+        yield (_words(check) if isinstance(check, str) else list(check)), "healthcheck"
     if recipe is not None:
         if recipe.entrypoint:
             yield list(recipe.entrypoint), "ENTRYPOINT"

@@ -160,6 +160,9 @@ class Service:
     user: str | None = None
     working_dir: str | None = None
     command: tuple[str, ...] | str | None = None
+    # healthcheck.test as the words it runs: ["CMD", a, b] -> (a, b); a string or ["CMD-SHELL", s]
+    # -> s (a shell line); () for none or ["NONE"]
+    healthcheck: tuple[str, ...] | str = ()
     watch: tuple[WatchRule, ...] = ()
     platform: str | None = None
     pull_policy: str | None = None

@@ -127,7 +127,7 @@ UNHEALTHY = Signature(
     "unhealthy",
     r"healthcheck unhealthy",
     "the container runs but its healthcheck fails, so services that wait on service_healthy never start",
-    ("leaked-host-port", "path-gap"),
+    ("leaked-host-port", "path-gap", "script-line-endings"),  # a CRLF healthcheck script fails every probe
     "the healthcheck's test command (is its tool in the image? does it probe the container port?) "
     "and its start_period",
 )

@@ -1,0 +1,57 @@
+"""`doctor ports` reads the compose files it is given, in every checkout; its rows line up."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from doctor.app import UsageError
+from doctor.portmap import PortsOptions, ports
+
+NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent/docker.sock", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+BASE = "services:\n  vote:\n    image: busybox\n    ports: ['20536:80']\n"
+IMAGES = "services:\n  vote:\n    image: busybox\n    ports: ['23497:80', '24317-24318:4317-4318']\n"
+
+
+def _rows(out: str) -> list[str]:
+    return [line for line in out.splitlines() if " -> " in line]
+
+
+def _run(options: PortsOptions) -> str:
+    out = io.StringIO()
+    ports(options, out)
+    return out.getvalue()
+
+
+def test_a_compose_file_argument_or_f_is_the_file_read(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(BASE)
+    (tmp_path / "docker-compose.images.yml").write_text(IMAGES)
+    env = {**NO_ENGINE, "HOME": str(tmp_path)}
+    default = _run(PortsOptions(tmp_path, env=env))
+    assert "20536/tcp" in default and "23497" not in default
+    for options in (PortsOptions(tmp_path / "docker-compose.images.yml", env=env),
+                    PortsOptions(tmp_path, env=env, files=(Path("docker-compose.images.yml"),))):
+        rows = _rows(_run(options))
+        assert [row.split()[0] for row in rows] == ["23497/tcp", "24317-24318/tcp"]
+        assert len({row.index("->") for row in rows}) == 1  # a range's row lines up with the others
+    with pytest.raises(UsageError, match="no such compose file"):
+        ports(PortsOptions(tmp_path, env=env, files=(Path("nope.yml"),)), io.StringIO())
+
+
+def test_a_worktree_without_the_named_file_says_so(tmp_path: Path) -> None:
+    main = tmp_path / "main"
+    main.mkdir()
+    (main / "docker-compose.yml").write_text(BASE)
+    (main / "docker-compose.images.yml").write_text(IMAGES)
+    git = ["git", "-C", str(main), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "docker-compose.yml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base only"], check=True)
+    subprocess.run([*git, "worktree", "add", "-q", str(tmp_path / "other")], check=True)
+    out = _run(PortsOptions(main / "docker-compose.images.yml", env={**NO_ENGINE, "HOME": str(tmp_path)}))
+    assert "no docker-compose.images.yml in this checkout" in out
+    assert "23497/tcp" in out and "20536" not in out
