@@ -1,8 +1,10 @@
-"""root-owned-files: files and folders in the project (and .git) not owned by the project's owner."""
+"""root-owned-files: files and folders in the repo (and .git) not owned by the repo's owner."""
 
 from __future__ import annotations
 
 import heapq
+import os
+import posixpath
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -22,10 +24,14 @@ class RootOwnedFiles(Check):
     """files and dirs in the repo (and .git) not owned by the repo's owner
 
     What it finds
-        Files and folders under the project directory, .git included, whose owner is not the
-        project's: the owner of the project directory, or the user who ran sudo. Symlinks are
-        checked themselves and never followed, so a link out of the project reports nothing
-        outside it. Grouped by top folder, with the compose service whose bind mount covers them.
+        Files and folders of the repository, .git included, whose owner is not the repo's: the
+        owner of its top folder, or the user who ran sudo. The repository is the git work tree
+        holding the project folder (a compose file in `.devcontainer/` that mounts `..` lets a
+        container write all of it); outside any work tree, the project folder alone. A linked
+        worktree's or submodule's `.git` file is checked itself, not followed. Symlinks are
+        checked themselves and never followed, so a link out of the repo reports nothing outside
+        it. Grouped by top folder (`../src` for one beside the project folder), with the compose
+        service whose bind mount covers them.
         With a rootless engine (container root is you), the strays are files of your subuid
         range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
         OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
@@ -68,24 +74,23 @@ class RootOwnedFiles(Check):
         cannot = host.platform.bind_mounts_write_as_user()
         if cannot:
             raise Unavailable(cannot)  # skipped, with the one line that says why
-        root = project.root
+        folder = os.path.realpath(project.root)
+        root = host.owners.scope(Path(folder))  # the git work tree holding the project, else the project
         expected = host.owners.expected(root)
-        scan = host.owners.scan(root, self.exclude + project.config.exclude.value)
+        scan = host.owners.scan(root, _from_root(self.exclude + project.config.exclude.value, folder, str(root)))
+        place = _Places(folder, str(scan.root))
         groups: dict[str, list[Row]] = {}
-        start = len(str(scan.root).rstrip("/")) + 1  # strays are absolute paths under the root: slice, no pathlib
         for row in scan.rows:
-            relative = row[0][start:]
-            first, slash, _ = relative.partition("/")
-            top = first if slash or (row[3] and relative) else "."
-            groups.setdefault(top, []).append(row)
+            groups.setdefault(place.group(row[0], row[3]), []).append(row)
+        # a recursive chown of a group's folder must not touch what the user excluded below it
+        protected = {place.group(str(d), True) for d in scan.excluded_in}
         subuids = _rootless_subuids(host, expected) if groups else ()
         for top, rows in sorted(groups.items()):
-            yield self._group(project, host, scan, expected, top, rows, subuids)
+            yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected)
 
-    def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, top: str,
-               rows: list[Row], subuids: tuple[tuple[int, int], ...]) -> Finding:
-        root = scan.root
-        base = str(root)
+    def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
+               rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool) -> Finding:
+        base = str(scan.root)
         owners = sorted({uid for _, uid, _, _ in rows})
         who = Owner(owners[0], 0, "").display() if len(owners) == 1 else "other users"
         mapped = [uid - first for uid in owners for first, count in subuids if first <= uid < first + count]
@@ -93,27 +98,73 @@ class RootOwnedFiles(Check):
             # a rootless engine maps container root to you and container uid N to subuid first+N-1
             shown_uids = ", ".join(str(n + 1) for n in sorted(set(mapped))[:3])
             who = f"container uid {shown_uids} of the rootless engine (your subuid range)"
+        within = os.path.normpath(os.path.join(folder, top))
+        above = top.rpartition("/")[2] == ".."  # a parent of the project folder: its own entries only
         where = "the project folder" if top == "." else repr(top)
+        if above and within == base:
+            where = f"the repo root {where}"
         count = f"{len(rows)} path{'s' if len(rows) != 1 else ''}"
         message = f"{count} in {where} owned by {who}, not uid {expected.uid}"
         # the shallowest first, by name: a heap, not a sort of every stray (text, not a Path each)
         first = [p for p, _, _, _ in heapq.nsmallest(SHOWN, rows, key=lambda r: (r[0].count("/"), path_order(r)))]
-        shown = [_rel(p, base) for p in first]
+        shown = [_shown(p, folder) for p in first]
         message += ": " + ", ".join(shown[:1])
+        listed = 1
         for more in shown[1:]:
             if len(message) + len(more) > 100:
                 break
             message += f", {more}"
-        if len(rows) > len(shown) or len(message) >= 100:
+            listed += 1
+        if len(rows) > listed or len(message) >= 100:
             message += ", ..."
-        within = root if top == "." else root / top
         # who wrote them: the service whose bind mount covers the folder, else one covering a stray
-        candidates = [within] if top != "." else []
+        candidates = [Path(within)] if top != "." else []
         service = next(filter(None, (_covering_service(project, p) for p in [*candidates, *map(Path, first)])),
                        None)
-        operands = _operands(scan, str(within), rows, top)
-        fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids))
-        return self.finding(message, Location(within), f"owner:{top}", fix)
+        operands = _operands(scan, within, rows, protected or top == "." or above)
+        fix = _fix(project, host, expected, operands, service, base, folder, rootless=bool(subuids))
+        return self.finding(message, Location(Path(within)), f"owner:{top}", fix)
+
+
+class _Places:
+    """Where strays are grouped and shown from: the project folder, and each of its parents up to
+    the scan root (the git work tree's top) for strays outside it, as `..`, `../..`."""
+
+    def __init__(self, folder: str, root: str) -> None:
+        self.anchors = [(folder.rstrip("/") + "/", ".")]
+        up, shown = folder, "."
+        while up != root and up.startswith(root) and os.path.dirname(up) != up:
+            up, shown = os.path.dirname(up), (".." if shown == "." else shown + "/..")
+            self.anchors.append((up.rstrip("/") + "/", shown))
+
+    def group(self, path: str, is_dir: bool) -> str:
+        """The folder a stray is grouped under, relative to the project folder: the first name
+        below the deepest anchor holding it; the anchor itself for it and the files right in it."""
+        for prefix, shown in self.anchors:
+            if path.startswith(prefix):
+                first, slash, _ = path[len(prefix):].partition("/")
+                if slash or is_dir:
+                    return first if shown == "." else f"{shown}/{first}"
+                return shown
+            if path.rstrip("/") + "/" == prefix:
+                return shown
+        return "."
+
+
+def _from_root(patterns: Sequence[str], folder: str, root: str) -> tuple[str, ...]:
+    """Exclude patterns written relative to the project folder, made relative to the scan root:
+    a pattern with a slash is a path (`data/pg`); one without, a name anywhere (as exclusion() reads them)."""
+    prefix = os.path.relpath(folder, root)
+    if prefix == ".":
+        return tuple(patterns)
+    return tuple(posixpath.normpath(f"{prefix}/{p.strip('/')}") if "/" in p.strip("/") else p for p in patterns)
+
+
+def _shown(path: str, folder: str) -> str:
+    """`path` (absolute) as the project folder reaches it: `backend/x` below it, `../src` beside it."""
+    if path.startswith(folder.rstrip("/") + "/"):
+        return path[len(folder.rstrip("/")) + 1:]
+    return os.path.relpath(path, folder)
 
 
 def _rel(path: str, root: str) -> str:
@@ -121,10 +172,10 @@ def _rel(path: str, root: str) -> str:
     return path[len(root.rstrip("/")) + 1:] if path != root else "."
 
 
-def _operands(scan: OwnerScan, within: str, rows: list[Row], top: str) -> tuple[bool, list[str]]:
-    """(recursive, paths): the fewest chown operands covering the group, never an excluded path."""
-    roots = scan.chown_operands(within if top != "." else None, rows)
-    protected = top in scan.excluded_tops if top != "." else True
+def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool) -> tuple[bool, list[str]]:
+    """(recursive, paths): the fewest chown operands covering the group, never an excluded path
+    (`protected`: a chown -R of `within` would reach one, or more than the group)."""
+    roots = scan.chown_operands(within, rows)
     # a stray's own lstat says whether it is a folder (a symlink to one is not: chown -h takes the link)
     folders = {p for p, _, _, is_dir in rows if is_dir}
     if all(recursive or path not in folders for path, recursive in roots) or not roots:
@@ -135,12 +186,12 @@ def _operands(scan: OwnerScan, within: str, rows: list[Row], top: str) -> tuple[
 
 
 def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
-         service: str | None, root: str, rootless: bool = False) -> Fix:
+         service: str | None, root: str, folder: str, rootless: bool = False) -> Fix:
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
     then = f" (and run {service!r} with user: \"${{UID}}:${{GID}}\")" if service else ""
-    shown = ", ".join(_rel(p, root) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
+    shown = ", ".join(_shown(p, folder) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
     if rootless:
         # container root is you: a chown to 0:0 inside the engine's user namespace gives them back
         then = f" (and run {service!r} as root inside, which is you)" if service else ""

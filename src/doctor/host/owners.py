@@ -4,6 +4,9 @@ Containers that write into a bind mount as root leave root-owned files behind
 (`__pycache__`, `node_modules`, `.pytest_cache`, even objects in `.git`), which the developer
 can then neither edit nor delete. The walk itself is doctor.host.owner_walk.
 
+The scan covers the git work tree holding the project folder (a compose file in `.devcontainer/`
+mounts `..`: the container writes the whole checkout), else the project folder (`scan_scope`).
+
 `python -m doctor.host.owners TREE UID` prints the paths not owned by UID (as `find TREE ! -uid
 UID` does, with no cache: every folder is listed); benchmarks/owners.sh compares the two. A
 preflight's walk (OwnerProbe) keeps a warm cache in doctor.cachedir's folder
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 __all__ = ["Owner", "OwnerProbe", "OwnerScan", "StderrProgress", "Stray", "exclusion", "expected_owner",
-           "scan_owners"]
+           "scan_owners", "scan_scope"]
 
 
 @record
@@ -55,6 +58,28 @@ def expected_owner(root: Path, env: Mapping[str, str]) -> Owner:
         # a root-owned project dir while a user runs doctor: the dir itself is the stray
         return Owner(euid, os.getegid(), "current user")
     return Owner(st.st_uid, st.st_gid, f"owner of {root.name or root}")
+
+
+def scan_scope(folder: Path, env: Mapping[str, str]) -> Path:
+    """The folder an ownership scan of the project in `folder` covers (a real path): the top of
+    the git work tree holding it, else `folder` itself.
+
+    The work tree is found as git finds it, by the nearest `.git` upwards (a folder, or a file
+    naming the git dir of a linked worktree or submodule), read from the files, no git process.
+    A work tree whose top is `/` or the home folder (a dotfiles repository) is not taken: it
+    holds far more than the project, so the scan keeps to the project folder.
+    """
+    from doctor.project.gitrepo import find_repo
+
+    real = Path(os.path.realpath(folder))
+    repo = find_repo(real)
+    if repo is None or repo.top == real:
+        return real
+    top = Path(os.path.realpath(repo.top))
+    home = env.get("HOME", "")
+    if top == Path(top.anchor) or (home and top == Path(os.path.realpath(home))) or not real.is_relative_to(top):
+        return real
+    return top
 
 
 class StderrProgress:
@@ -90,6 +115,10 @@ class OwnerProbe:
 
     def expected(self, root: Path) -> Owner:
         return expected_owner(root, self.env)
+
+    def scope(self, folder: Path) -> Path:
+        """The folder the scan of a project in `folder` covers: its git work tree, else itself."""
+        return scan_scope(folder, self.env)
 
     def scan(self, root: Path, exclude: Iterable[str] = ()) -> OwnerScan:
         key = (root, tuple(exclude))

@@ -1,0 +1,187 @@
+"""root-owned-files scans the git work tree holding the project, not only the compose file's folder.
+
+A devcontainer's compose file lives in `.devcontainer/` and mounts `..`: the container writes the
+whole checkout, .git included. These trees are built here with a non-root owner (uid 1000, as
+tests/test_owners.py does) and root-owned strays, so the tests need root to chown (CI runs as root).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from doctor.checks.root_owned_files import RootOwnedFiles
+
+from doctor.host import Host
+from doctor.host.owners import scan_scope
+from doctor.model import Finding
+from doctor.project import Project, ProjectOptions
+
+USER = 1000
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="building a mixed-owner tree needs root")
+REPLAY = Path(__file__).resolve().parent / "replay"
+COMPOSE = ("services:\n  dev:\n    image: doctor-busybox:test\n    volumes:\n      - ..:/workspace\n"
+           "      - ./data:/workspace/data\n")
+# the repo's files (a `.git` folder written by hand: the scope is read from files, no git process)
+FILES = (".devcontainer/compose.yaml", ".devcontainer/data/db.sqlite3", "src/app/main.py", ".git/HEAD",
+         ".git/index", ".git/objects/ab/cdef", "README.md")
+STRAYS = ("src/app/__pycache__", "src/app/__pycache__/main.cpython-312.pyc", ".git/objects/ab",
+          ".git/objects/ab/cdef", ".git/index", "stray.log", ".devcontainer/data")
+
+
+def own_all(top: Path, uid: int = USER) -> None:
+    for folder, dirs, files in os.walk(top):
+        for name in (*dirs, *files):
+            os.lchown(Path(folder, name), uid, uid)
+    os.lchown(top, uid, uid)
+
+
+def build_repo(tmp_path: Path, dotgit: bool = True) -> Path:
+    """A checkout owned by uid 1000 whose compose file is in .devcontainer/, with root-owned
+    strays beside it (src/), in .git, at the top and in the project folder."""
+    repo = tmp_path / "repo"
+    for rel in FILES:
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x\n")
+    (repo / ".devcontainer" / "compose.yaml").write_text(COMPOSE)
+    (repo / "src/app/__pycache__").mkdir()
+    (repo / "src/app/__pycache__/main.cpython-312.pyc").write_text("x\n")
+    (repo / "stray.log").write_text("x\n")
+    if not dotgit:
+        shutil.rmtree(repo / ".git")
+    own_all(repo)
+    for rel in STRAYS:
+        if (repo / rel).exists():
+            os.lchown(repo / rel, 0, 0)
+    return repo
+
+
+def run_check(folder: Path, env: dict[str, str] | None = None, exclude: tuple[str, ...] = ()) -> list[Finding]:
+    env = env or {"PATH": os.environ["PATH"]}
+    return list(RootOwnedFiles(exclude=exclude).run(Project(ProjectOptions(path=folder, env=env)), Host(env=env)))
+
+
+@needs_root
+def test_a_subfolder_project_in_a_repo_reports_strays_at_the_repo_root_and_in_git(tmp_path: Path) -> None:
+    repo = build_repo(tmp_path)
+    findings = {f.subject: f for f in run_check(repo / ".devcontainer")}
+    assert set(findings) == {"owner:data", "owner:../src", "owner:../.git", "owner:.."}
+    src = findings["owner:../src"]
+    # the second path would pass 100 characters: left out, and said so
+    assert src.message == "2 paths in '../src' owned by root (uid 0), not uid 1000: ../src/app/__pycache__, ..."
+    assert src.location is not None and src.location.path == repo / "src"
+    assert src.fix is not None and "'dev'" in src.fix.title  # the `..` mount wrote them
+    assert src.fix.command == ("chown", "-hR", "1000:1000", str(repo / "src/app/__pycache__"))
+    git = findings["owner:../.git"]
+    assert git.message.startswith("3 paths in '../.git' owned by root (uid 0), not uid 1000: ../.git/index")
+    assert git.fix is not None
+    assert git.fix.command == ("chown", "-hR", "1000:1000", str(repo / ".git/index"), str(repo / ".git/objects/ab"))
+    top = findings["owner:.."]
+    assert top.message == "1 path in the repo root '..' owned by root (uid 0), not uid 1000: ../stray.log"
+    assert top.fix is not None and top.fix.command[-1] == str(repo / "stray.log")
+    data = findings["owner:data"]  # inside the project folder: shown as before
+    assert data.message == "1 path in 'data' owned by root (uid 0), not uid 1000: data"
+    assert data.location is not None and data.location.path == repo / ".devcontainer" / "data"
+    for finding in findings.values():
+        assert finding.fix is not None
+        subprocess.run(finding.fix.command, check=True)
+    assert run_check(repo / ".devcontainer") == []
+    assert not [p for p in repo.rglob("*") if p.lstat().st_uid != USER]
+
+
+@needs_root
+def test_the_repo_owner_is_the_work_tree_tops_not_the_project_folders(tmp_path: Path) -> None:
+    repo = build_repo(tmp_path)
+    os.lchown(repo / ".devcontainer", 2000, 2000)  # not the repo's owner: the folder itself is the stray
+    findings = {f.subject: f for f in run_check(repo / ".devcontainer")}
+    assert findings["owner:."].message == ("1 path in the project folder owned by uid 2000, not uid 1000: .")
+    assert all(f"not uid {USER}" in f.message for f in findings.values())
+
+
+@needs_root
+def test_outside_a_repo_the_scan_keeps_to_the_project_folder(tmp_path: Path) -> None:
+    repo = build_repo(tmp_path, dotgit=False)
+    assert scan_scope(repo / ".devcontainer", {}) == repo / ".devcontainer"
+    findings = run_check(repo / ".devcontainer")
+    assert [f.subject for f in findings] == ["owner:data"]  # not src/ nor stray.log beside it
+    assert findings[0].message == "1 path in 'data' owned by root (uid 0), not uid 1000: data"
+    assert findings[0].fix is not None
+    assert findings[0].fix.command == ("chown", "-hR", "1000:1000", str(repo / ".devcontainer" / "data"))
+
+
+@needs_root
+def test_project_relative_exclude_patterns_still_hold_from_the_repo_root(tmp_path: Path) -> None:
+    repo = build_repo(tmp_path)
+    findings = {f.subject: f for f in run_check(repo / ".devcontainer", exclude=("data/db.sqlite3", "__pycache__"))}
+    assert "owner:../src" not in findings  # a name pattern matches anywhere in the work tree
+    data = findings["owner:data"]
+    assert data.message == "1 path in 'data' owned by root (uid 0), not uid 1000: data"
+    assert data.fix is not None and data.fix.command == ("chown", "-h", "1000:1000", str(repo / ".devcontainer/data"))
+
+
+@needs_root
+def test_a_linked_worktrees_git_file_is_checked_but_not_followed(tmp_path: Path) -> None:
+    main_git = tmp_path / "main" / ".git"
+    (main_git / "worktrees" / "wt" / "objects").mkdir(parents=True)
+    (main_git / "worktrees" / "wt" / "index").write_text("x\n")  # root's, outside the worktree
+    repo = build_repo(tmp_path)
+    shutil.rmtree(repo / ".git")
+    (repo / ".git").write_text(f"gitdir: {main_git / 'worktrees' / 'wt'}\n")
+    os.lchown(repo / ".git", 0, 0)
+    assert scan_scope(repo / ".devcontainer", {}) == repo
+    findings = {f.subject: f for f in run_check(repo / ".devcontainer")}
+    assert set(findings) == {"owner:data", "owner:../src", "owner:.."}
+    assert findings["owner:.."].message == ("2 paths in the repo root '..' owned by root (uid 0), not uid 1000: "
+                                            "../.git, ../stray.log")
+    assert not any(str(main_git) in " ".join(f.fix.command) for f in findings.values() if f.fix is not None)
+
+
+def test_a_work_tree_at_home_or_at_the_file_system_root_is_not_taken(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / ".git").mkdir(parents=True)  # a dotfiles repository in the home folder
+    project = home / "code" / "app"
+    project.mkdir(parents=True)
+    assert scan_scope(project, {"HOME": str(home)}) == project
+    assert scan_scope(project, {}) == home
+    assert scan_scope(home, {"HOME": str(home)}) == home
+    (project / ".git").mkdir()
+    assert scan_scope(project / "sub", {"HOME": str(home)}) == project  # the nearest .git wins
+
+
+@needs_root
+@pytest.mark.skipif(not (REPLAY / "paperless-ngx").is_dir(), reason="the paperless-ngx replay is not here")
+def test_paperless_devcontainer_strays_in_src_and_git_are_found_and_one_fix_settles(tmp_path: Path) -> None:
+    """The reviewer's repro: paperless-ngx's devcontainer compose in .devcontainer/ mounts `..`."""
+    repo = tmp_path / "own-x"
+    shutil.copytree(REPLAY / "paperless-ngx", repo, ignore=shutil.ignore_patterns("SOURCE.md"))
+    for rel in (".git/HEAD", ".git/index", "src/documents/static/frontend/main.js", ".devcontainer/data/x"):
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text("x\n")
+    own_all(repo, 0)  # the repo is root's; the strays are uid 1000's
+    for path in (repo / "src/documents/static", *(repo / "src/documents/static").rglob("*"), repo / ".git/index"):
+        os.lchown(path, USER, USER)
+    env = {**os.environ, "DOCTOR_NO_CACHE": "1", "XDG_STATE_HOME": str(tmp_path / "state")}
+    env = {k: v for k, v in env.items() if not k.startswith(("COMPOSE_", "PAPERLESS_", "SUDO_"))}
+
+    def doctor(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-m", "doctor", *args, "-f", "docker-compose.devcontainer.sqlite-tika.yml", "."]
+        return subprocess.run(argv, cwd=repo / ".devcontainer", env=env, capture_output=True, text=True, timeout=120)
+
+    done = doctor("preflight", "--select", "root-owned-files", "--format", "json")
+    assert done.returncode == 0, done.stderr  # warnings only: exit 0 at the default --fail-on
+    found = {f["subject"]: f for f in json.loads(done.stdout)["findings"]}
+    assert set(found) == {"owner:../src", "owner:../.git"}, found
+    assert found["owner:../src"]["file"] == "../src"
+    assert "not uid 0: ../src/documents/static" in str(found["owner:../src"]["message"])
+    assert found["owner:../.git"]["fix"]["command"] == ["chown", "-hR", "0:0", str(repo / ".git/index")]
+    fixed = doctor("fix", "--owners", "--yes")
+    assert fixed.returncode == 0 and "2 applied (2 verified fixed)" in fixed.stdout, fixed.stdout + fixed.stderr
+    assert not [p for p in repo.rglob("*") if p.lstat().st_uid != 0]
+    again = doctor("preflight", "--select", "root-owned-files", "--format", "json")
+    assert json.loads(again.stdout)["findings"] == []
