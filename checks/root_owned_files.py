@@ -24,10 +24,12 @@ class RootOwnedFiles(Check):
     """files and dirs in the repo (and .git) not owned by the repo's owner
 
     What it finds
-        Files and folders of the repository, .git included, whose owner is not the repo's: the
-        owner of its top folder, or the user who ran sudo. The repository is the git work tree
-        holding the project folder (a compose file in `.devcontainer/` that mounts `..` lets a
-        container write all of it); outside any work tree, the project folder alone. A linked
+        Files and folders of the project folder, .git included, whose owner is not the project's:
+        the owner of the folder scanned, or the user who ran sudo. Containers write into the host
+        tree only through bind mounts, so where a service bind-mounts a folder beside the
+        project folder in the same git work tree, the scan widens to hold it: a compose file in
+        `.devcontainer/` that mounts `..` lets a container write the whole checkout, so all of
+        it is scanned, .git included; never beyond the work tree's top. A linked
         worktree's or submodule's `.git` file is checked itself, not followed. Symlinks are
         checked themselves and never followed, so a link out of the repo reports nothing outside
         it. Grouped by top folder (`../src` for one beside the project folder), with the compose
@@ -75,7 +77,9 @@ class RootOwnedFiles(Check):
         if cannot:
             raise Unavailable(cannot)  # skipped, with the one line that says why
         folder = os.path.realpath(project.root)
-        root = host.owners.scope(Path(folder))  # the git work tree holding the project, else the project
+        binds = [m.source for service in project.services.values() for m in service.volumes
+                 if m.type == "bind" and m.source]
+        root = host.owners.scope(Path(folder), binds)  # the project, widened to bind sources beside it
         expected = host.owners.expected(root)
         scan = host.owners.scan(root, _from_root(self.exclude + project.config.exclude.value, folder, str(root)))
         place = _Places(folder, str(scan.root))

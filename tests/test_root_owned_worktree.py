@@ -107,7 +107,7 @@ def test_the_repo_owner_is_the_work_tree_tops_not_the_project_folders(tmp_path: 
 @needs_root
 def test_outside_a_repo_the_scan_keeps_to_the_project_folder(tmp_path: Path) -> None:
     repo = build_repo(tmp_path, dotgit=False)
-    assert scan_scope(repo / ".devcontainer", {}) == repo / ".devcontainer"
+    assert scan_scope(repo / ".devcontainer", {}, [str(repo)]) == repo / ".devcontainer"
     findings = run_check(repo / ".devcontainer")
     assert [f.subject for f in findings] == ["owner:data"]  # not src/ nor stray.log beside it
     assert findings[0].message == "1 path in 'data' owned by root (uid 0), not uid 1000: data"
@@ -134,7 +134,7 @@ def test_a_linked_worktrees_git_file_is_checked_but_not_followed(tmp_path: Path)
     shutil.rmtree(repo / ".git")
     (repo / ".git").write_text(f"gitdir: {main_git / 'worktrees' / 'wt'}\n")
     os.lchown(repo / ".git", 0, 0)
-    assert scan_scope(repo / ".devcontainer", {}) == repo
+    assert scan_scope(repo / ".devcontainer", {}, [str(repo)]) == repo
     findings = {f.subject: f for f in run_check(repo / ".devcontainer")}
     assert set(findings) == {"owner:data", "owner:../src", "owner:.."}
     assert findings["owner:.."].message == ("2 paths in the repo root '..' owned by root (uid 0), not uid 1000: "
@@ -147,11 +147,25 @@ def test_a_work_tree_at_home_or_at_the_file_system_root_is_not_taken(tmp_path: P
     (home / ".git").mkdir(parents=True)  # a dotfiles repository in the home folder
     project = home / "code" / "app"
     project.mkdir(parents=True)
-    assert scan_scope(project, {"HOME": str(home)}) == project
-    assert scan_scope(project, {}) == home
-    assert scan_scope(home, {"HOME": str(home)}) == home
+    parent = [str(home / "code")]  # a bind mount of the folder around the project
+    assert scan_scope(project, {"HOME": str(home)}, parent) == project
+    assert scan_scope(project, {}, parent) == home / "code"
+    assert scan_scope(home, {"HOME": str(home)}, parent) == home
     (project / ".git").mkdir()
-    assert scan_scope(project / "sub", {"HOME": str(home)}) == project  # the nearest .git wins
+    assert scan_scope(project / "sub", {"HOME": str(home)}, [str(project)]) == project  # the nearest .git wins
+
+
+def test_the_scan_widens_only_as_far_as_a_bind_mount_reaches(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    infra = repo / "infra" / "docker"
+    infra.mkdir(parents=True)
+    (repo / "src").mkdir()
+    # a monorepo's compose project mounting only its own folders: the rest of the repo is not its
+    assert scan_scope(infra, {}, [str(infra / "data"), "/var/run/docker.sock"]) == infra
+    assert scan_scope(infra, {}, [str(repo / "src")]) == repo  # src/ beside it: the folder holding both
+    assert scan_scope(infra, {}, [str(repo / "infra")]) == repo / "infra"
+    assert scan_scope(infra, {}, [str(tmp_path)]) == infra  # never beyond the work tree's top
 
 
 @needs_root

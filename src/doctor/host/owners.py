@@ -4,8 +4,9 @@ Containers that write into a bind mount as root leave root-owned files behind
 (`__pycache__`, `node_modules`, `.pytest_cache`, even objects in `.git`), which the developer
 can then neither edit nor delete. The walk itself is doctor.host.owner_walk.
 
-The scan covers the git work tree holding the project folder (a compose file in `.devcontainer/`
-mounts `..`: the container writes the whole checkout), else the project folder (`scan_scope`).
+The scan covers the project folder, widened within its git work tree to the bind sources outside
+it (a compose file in `.devcontainer/` mounts `..`: the container writes the whole checkout,
+.git included): `scan_scope`.
 
 `python -m doctor.host.owners TREE UID` prints the paths not owned by UID (as `find TREE ! -uid
 UID` does, with no cache: every folder is listed); benchmarks/owners.sh compares the two. A
@@ -60,9 +61,15 @@ def expected_owner(root: Path, env: Mapping[str, str]) -> Owner:
     return Owner(st.st_uid, st.st_gid, f"owner of {root.name or root}")
 
 
-def scan_scope(folder: Path, env: Mapping[str, str]) -> Path:
-    """The folder an ownership scan of the project in `folder` covers (a real path): the top of
-    the git work tree holding it, else `folder` itself.
+def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = ()) -> Path:
+    """The folder an ownership scan of the project in `folder` covers (a real path).
+
+    Containers write into the host tree only through bind mounts, so the scan widens beyond the
+    project folder only where a bind mount `sources` reaches: to the smallest folder holding the
+    project folder and every bind source outside it that lies in the same git work tree (a
+    compose file in `.devcontainer/` mounting `..` widens it to the whole checkout, .git
+    included), never beyond that work tree's top. Outside a work tree, or with every bind source
+    inside the project folder (a monorepo's `infra/` mounting `./data`), the project folder.
 
     The work tree is found as git finds it, by the nearest `.git` upwards (a folder, or a file
     naming the git dir of a linked worktree or submodule), read from the files, no git process.
@@ -79,7 +86,9 @@ def scan_scope(folder: Path, env: Mapping[str, str]) -> Path:
     home = env.get("HOME", "")
     if top == Path(top.anchor) or (home and top == Path(os.path.realpath(home))) or not real.is_relative_to(top):
         return real
-    return top
+    outside = [source for source in map(os.path.realpath, sources)
+               if Path(source).is_relative_to(top) and not Path(source).is_relative_to(real)]
+    return Path(os.path.commonpath([str(real), *outside])) if outside else real
 
 
 class StderrProgress:
@@ -116,9 +125,9 @@ class OwnerProbe:
     def expected(self, root: Path) -> Owner:
         return expected_owner(root, self.env)
 
-    def scope(self, folder: Path) -> Path:
-        """The folder the scan of a project in `folder` covers: its git work tree, else itself."""
-        return scan_scope(folder, self.env)
+    def scope(self, folder: Path, sources: Iterable[str] = ()) -> Path:
+        """The folder the scan of a project in `folder`, bind-mounting `sources`, covers (scan_scope)."""
+        return scan_scope(folder, self.env, sources)
 
     def scan(self, root: Path, exclude: Iterable[str] = ()) -> OwnerScan:
         key = (root, tuple(exclude))
