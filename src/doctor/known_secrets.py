@@ -48,9 +48,13 @@ def project_redactor(project: Project, *extra: Mapping[str, str | None]) -> Reda
     paths.update(p.location.path for p in compose.problems if p.location is not None and p.location.path)
     # services repeat the same KEY=value pairs (LOG_LEVEL=info on every app): judge each pair once
     pairs = dict.fromkeys((key, value) for mapping in mappings for key, value in mapping.items())
+    clear: list[tuple[str, str | None]] = []
     for key, value in pairs:
-        values |= secrets_in_mapping({key: value})
-    names.update(_clear_values(pairs))
+        found = secrets_in_mapping({key: value})
+        values |= found
+        if not found:  # a value holding a secret (a DSN's key, a token by its shape) is no name
+            clear.append((key, value))
+    names.update(_clear_values(clear))
     for path in sorted(paths):
         values |= _secrets_in_file(path)
     return Redactor(values, names)

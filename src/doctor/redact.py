@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from doctor.lazyre import lazy
+from doctor.secret_shapes import looks_like_credential, token_like_user
 
 MASK = "***"
 MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
@@ -41,8 +42,9 @@ _NOT_SECRET_LAST = frozenset({
     "DISABLED", "ENABLE", "MODE", "TYPE", "METHOD", "LENGTH", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES",
     "EXPIRATION", "ALGORITHM", "NAME", "USER", "USERNAME", "REALM", "PROVIDER", "ISSUER",
 })
+# `value` and `...` stand for a value in doctor's own docs (`- KEY=value`), never for a secret
 _NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "|",
-                                ">", "|-", ">-", "|+", ">+", "enabled", "disabled", MASK})
+                                ">", "|-", ">-", "|+", ">+", "enabled", "disabled", "value", "...", MASK})
 _SECRET, _DSN, _WEBHOOK_URL = 1, 2, 3
 
 _CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -52,7 +54,11 @@ _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifi
 _TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
 
 _PRIVATE_KEY = lazy(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
-_URL_PASSWORD = lazy(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://[^\s/@:'\"\\]*+:(?P<v>[^\s@/'\"\\]++)@")
+_URL_START = lazy(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://")
+_AUTHORITY = lazy(r"[^\s/?#'\"\\<>`]*+")  # as doctor.project.env_hosts reads a URL, quotes and escapes aside
+_REF_NAME = lazy(r"[A-Za-z_]\w*+")
+_REF_OP = lazy(r":?[-?+]")
+MAX_REFERENCE = 512  # a `${...}` longer than this is not read as one (keeps masking linear)
 _TOKEN_SHAPES = lazy(
     r"(?P<v>(?<![\w-])gh[pousr]_[A-Za-z0-9]{20,}+"
     r"|(?<![\w-])github_pat_\w{20,}+"
@@ -99,10 +105,12 @@ _KEY_SEP = lazy(r"(?<![\w.$-])(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+(?P
 _VALUE = lazy(
     r"(?:(?:Bearer|Basic|Token|Bot|Digest)[ \t]++)?"
     r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*+)\""
-    r"|'(?P<sq>[^'\n]*+)'"
+    r"|'(?P<sq>(?:[^'\n]|'')*+)'"
     r"|\\\"(?P<jq>(?:[^\"\\\n]|\\[^\"\n])*+)\\\""
-    r"|(?P<bare>[^\s'\"\\<>`]++))"
+    r"|(?P<bare>[^\s'\"\\<>`]++(?:['\"\\]++[^\s'\"\\<>`]++)*+))"
 )
+_ASSIGNMENT_LINE = lazy(r"^[ \t]*+(?:export[ \t]++|-[ \t]++)?[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+[=:][ \t]*+"
+                        r"(?P<v>[^\s#]++)[ \t]*+(?:#[^\n]*+)?$", re.MULTILINE)
 _ENV_LINE_NO_SEP = lazy(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
                         re.MULTILINE)
 
@@ -235,8 +243,61 @@ def _is_reference(value: str) -> bool:
     return bool(_VAR_REF.fullmatch(value.strip("'\"")))
 
 
+def _reference(text: str, at: int) -> tuple[int, int, int] | None:
+    """The `${NAME}`, `${NAME:-default}`, `${NAME:?message}` ... at `at`: (its end, and the span of
+    its default value, empty when it has none: a `?` message is no value), or None if none is there.
+
+    A default may hold references of its own (`${A:-${B}}`); the search for the closing brace
+    stops at a newline and after MAX_REFERENCE characters.
+    """
+    if not text.startswith("${", at):
+        return None
+    name = _REF_NAME.match(text, at + 2)
+    if name is None:
+        return None
+    if text.startswith("}", name.end()):
+        return name.end() + 1, name.end(), name.end()
+    op = _REF_OP.match(text, name.end())
+    if op is None:
+        return None
+    depth = 1
+    pos = op.end()
+    stop = min(len(text), pos + MAX_REFERENCE)
+    while pos < stop:
+        char = text[pos]
+        if char == "\n":
+            return None
+        if char == "}":
+            depth -= 1
+            if depth == 0:
+                is_value = not op.group().endswith("?")
+                return pos + 1, op.end(), pos if is_value else op.end()
+        elif char == "$" and text.startswith("${", pos):
+            depth += 1
+            pos += 1
+        pos += 1
+    return None
+
+
+def _reference_default(key: str, text: str, at: int, sink: Sink) -> tuple[int, tuple[int, int] | None] | None:
+    """For the reference at `at` (or None): its end, and the span of a default value to mask."""
+    ref = _reference(text, at)
+    if ref is None:
+        return None
+    end, start, stop = ref
+    default = text[start:stop]
+    if default and not _is_reference(default) and secret_for_key(key, default):
+        sink(default)
+        return end, (start, stop)
+    return end, None
+
+
 def _key_values(text: str, sink: Sink) -> str:
-    """`KEY=value`, `KEY: value`, `"KEY": "value"` (also JSON-escaped) with a secret-looking KEY."""
+    """`KEY=value`, `KEY: value`, `"KEY": "value"` (also JSON-escaped) with a secret-looking KEY.
+
+    A `${VAR...}` reference is no value and stays readable, but for the default value in it
+    (`${DB_PASSWORD:-s3cret}` masks `s3cret`; a `:?` message stays).
+    """
     out: list[str] = []
     pos = done = 0
     while True:
@@ -246,7 +307,19 @@ def _key_values(text: str, sink: Sink) -> str:
         pos = match.end()
         if match.group("s") == ":" and not (match.group("q") or match.group("w")):
             continue  # `host:port`, `user:pw`: a YAML or JSON key has a blank or a quote around its colon
-        if not _key_kind(match.group("k")):
+        key = match.group("k")
+        if not _key_kind(key):
+            continue
+        at = match.end() + (text[match.end()] in "\"'" if match.end() < len(text) else 0)
+        if text.startswith("${", at):
+            ref = _reference_default(key, text, at, sink)
+            if ref is None:
+                continue
+            pos, span = ref
+            if span is not None:
+                out.append(text[done:span[0]])
+                out.append(MASK)
+                done = span[1]
             continue
         found = _VALUE.match(text, match.end())
         if found is None:
@@ -258,12 +331,48 @@ def _key_values(text: str, sink: Sink) -> str:
             trimmed = value.rstrip(",;)]}")
             end -= len(value) - len(trimmed)
             value = trimmed
-        if not secret_for_key(match.group("k"), value):
+        if not secret_for_key(key, value):
             continue
         sink(value)
         out.append(text[done:start])
         out.append(MASK)
         done = pos = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _url_userinfo(text: str, sink: Sink) -> str:
+    """The password of every URL, to the last `@` of its authority as doctor's URL parsing reads
+    it (`redis://:hunter@2025@cache` masks `hunter@2025`), and a user part that is a key itself
+    (a Sentry DSN's `https://<32 hex>@o1.ingest.sentry.io/1`). A `${VAR}` password stays."""
+    out: list[str] = []
+    done = 0
+    for match in _URL_START.finditer(text):
+        if match.start() < done:
+            continue
+        authority = _AUTHORITY.match(text, match.end())
+        userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
+        if not at:
+            continue
+        user, colon, password = userinfo.partition(":")
+        start = match.end() + len(user) + 1 if colon else match.end()
+        secret = password if colon else user
+        if colon and secret.startswith("${"):
+            ref = _reference_default("PASSWORD", text, start, sink)
+            if ref is not None and ref[0] == start + len(secret):
+                if ref[1] is not None:
+                    out.append(text[done:ref[1][0]])
+                    out.append(MASK)
+                    done = ref[1][1]
+                continue
+        if not secret or _is_reference(secret) or (not colon and not token_like_user(user)):
+            continue
+        sink(secret)
+        out.append(text[done:start])
+        out.append(MASK)
+        done = start + len(secret)
+    if not out:
+        return text
     out.append(text[done:])
     return "".join(out)
 
@@ -275,7 +384,7 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     if "-----BEGIN" in text:
         text = _mask(_PRIVATE_KEY, text, sink)
     if "://" in text:
-        text = _mask(_URL_PASSWORD, text, sink, keep=_is_reference)
+        text = _url_userinfo(text, sink)
     text = _mask_tokens(text, sink)
     if "Bearer" in text or "Basic" in text:
         text = _mask(_AUTH_SCHEME, text, sink, keep=_prose)
@@ -298,6 +407,10 @@ def secrets_in_text(text: str) -> set[str]:
     for match in _ENV_LINE_NO_SEP.finditer(text):
         if secret_for_key(match.group("k"), match.group("v").strip()):
             found.add(match.group("v").strip())
+    for match in _ASSIGNMENT_LINE.finditer(text):  # `NEXTAUTH=<40 hex>`: a credential by its shape
+        value = match.group("v").strip("'\"")
+        if looks_like_credential(value, match.group("k")):
+            found.add(value)
     return {v.strip("'\"") for v in found}
 
 
@@ -319,12 +432,13 @@ def _joined_block_lists(text: str) -> str:
 
 
 def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
-    """The values of secret-looking keys, and the secrets inside every value (URL passwords, tokens)."""
+    """The values of secret-looking keys, values that are credentials by their shape whatever
+    the key (`doctor.secret_shapes`), and the secrets inside every value (URL passwords, tokens)."""
     found: set[str] = set()
     for key, value in mapping.items():
         if not value:
             continue
-        if secret_for_key(key, value):
+        if secret_for_key(key, value) or looks_like_credential(value, key):
             found.add(value)
         scrub(value, found.add)
     return found
@@ -370,13 +484,14 @@ class Redactor:
         """The text with every secret it holds replaced by ***."""
         if not text:
             return text
-        text = scrub(text)
+        # known values first: the shapes read a value only as far as its first blank or quote
+        # (`MASTER_PASS=correct horse` would leave ` horse` for the known value to miss)
         for value in self._strong:
             if value in text:
                 text = text.replace(value, MASK)
         if self._weak is not None:
             text = self._weak.sub(MASK, text)
-        return text
+        return scrub(text)
 
 
 def _pieces(value: str) -> set[str]:
@@ -390,7 +505,13 @@ def _pieces(value: str) -> set[str]:
 
 
 def _escaped_forms(value: str) -> set[str]:
-    """The value as it appears raw, in JSON strings, in XML, and in compose files (`$$`)."""
-    xml = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return {value, json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1], xml,
-            value.replace("$", "$$")}
+    """The value as it appears raw, in compose files (`$$`), YAML single quotes (`''`) and
+    double-quoted strings (`\\`, `\\"`), and each of those in JSON strings and in XML."""
+    written = {value, value.replace("$", "$$"), value.replace("'", "''"),
+               value.replace("\\", "\\\\").replace('"', '\\"')}
+    forms = set(written)
+    for form in written:
+        forms.add(json.dumps(form, ensure_ascii=False)[1:-1])
+        forms.add(json.dumps(form)[1:-1])
+        forms.add(form.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+    return forms
