@@ -40,17 +40,20 @@ _WORD_ENDINGS = ("PASSWORD", "PASSWD", "TOKEN", "SECRET", "APIKEY")
 _NOT_SECRET_LAST = frozenset({
     "FILE", "PATH", "DIR", "HOST", "HOSTNAME", "SERVER", "PORT", "URL", "URI", "ENDPOINT", "ENABLED",
     "DISABLED", "ENABLE", "MODE", "TYPE", "METHOD", "LENGTH", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES",
-    "EXPIRATION", "ALGORITHM", "NAME", "USER", "USERNAME", "REALM", "PROVIDER", "ISSUER",
+    "EXPIRATION", "ALGORITHM", "NAME", "USER", "USERNAME", "REALM", "PROVIDER", "ISSUER", "ISSUERS",
+    "AUDIENCE", "AUDIENCES", "SCHEME",
 })
 # `value` and `...` stand for a value in doctor's own docs (`- KEY=value`), never for a secret
 _NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "|",
-                                ">", "|-", ">-", "|+", ">+", "enabled", "disabled", "value", "...", MASK})
+                                ">", "|-", ">-", "|+", ">+", "enabled", "disabled", "value", "...", "0", "1",
+                                MASK})
 _SECRET, _DSN, _WEBHOOK_URL = 1, 2, 3
 
 _CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = lazy(r"[^A-Za-z0-9]++")
 _VAR_REF = lazy(r"\$\$?\{?\w+\}?")
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
+_PATH_LIKE = lazy(r"(?:~|\.{1,2})?(?:/[a-z0-9_.@-]++)++/?")
 _TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
 
 _PRIVATE_KEY = lazy(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
@@ -143,10 +146,21 @@ def secret_for_key(name: str, value: str | None) -> bool:
     """Whether `name=value` holds a secret (a DSN only when it carries credentials)."""
     if not value or value.strip() in _NOT_SECRET_VALUES or _VAR_REF.fullmatch(value.strip()):
         return False
+    if _is_path(value):  # `SSL_KEY=/certs/site.key`: where the secret is, not the secret
+        return False
     kind = _key_kind(name)
     if kind == _WEBHOOK_URL:  # a capability URL: secret when its path carries a token
         return bool(_TOKEN_IN_PATH.search(value))
     return kind == _SECRET or (kind == _DSN and ("@" in value or "password" in value.lower()))
+
+
+def _is_path(value: str) -> bool:
+    """An absolute, relative or home path of lower-case segments: two segments at least, or a
+    file with an extension (`/certs/redis.key`, `/run/secrets/db_password`; not `/hunter2`)."""
+    if not _PATH_LIKE.fullmatch(value):
+        return False
+    segments = [s for s in value.split("/") if s not in ("", "~", ".", "..")]
+    return len(segments) >= 2 or (bool(segments) and "." in segments[-1].lstrip("."))
 
 
 def _ignore(_: str) -> None:
@@ -160,12 +174,24 @@ def _mask(pattern: re.Pattern[str], text: str, sink: Sink, keep: Callable[[str],
         value = match.group("v")
         if keep is not None and keep(value):
             return match.group(0)
-        sink(value)
-        start, end = match.start("v") - match.start(), match.end("v") - match.start()
-        whole = match.group(0)
-        return whole[:start] + MASK + whole[end:]
+        return _masked_group(match, "PASSWORD", sink)
 
     return pattern.sub(replace, text)
+
+
+def _masked_group(match: re.Match[str], key: str, sink: Sink) -> str:
+    """The match with its group `v` masked; of a `${VAR:-default}` there, the default alone."""
+    whole, base = match.group(0), match.start()
+    start, end = match.start("v"), match.end("v")
+    if match.group("v").startswith("${"):
+        ref = _reference_default(key, match.string, start, sink)
+        if ref is not None:
+            if ref[1] is None:
+                return whole
+            start, end = ref[1][0], min(ref[1][1], end)
+            return whole[:start - base] + MASK + whole[end - base:]
+    sink(match.group("v"))
+    return whole[:start - base] + MASK + whole[end - base:]
 
 
 def _mask_tokens(text: str, sink: Sink) -> str:
@@ -209,11 +235,9 @@ def _prose(word: str) -> bool:
 
 def _long_flags(text: str, sink: Sink) -> str:
     def keep(match: re.Match[str]) -> str:
-        value = match.group("v")
-        if not secret_for_key(match.group("k"), value):
+        if not secret_for_key(match.group("k"), match.group("v")):
             return match.group(0)
-        sink(value)
-        return match.group(0)[: match.start("v") - match.start()] + MASK
+        return _masked_group(match, match.group("k"), sink)
 
     return _LONG_FLAG.sub(keep, text)
 
