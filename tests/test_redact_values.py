@@ -1,0 +1,128 @@
+"""Whole values masked, credentials masked by their shape, references left readable (unit level)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from doctor.redact import Redactor, secrets_in_mapping, secrets_in_text
+from doctor.secret_shapes import looks_like_credential, token_like_user
+
+# (.env key, value as compose reads it, the line as written in the file)
+WHOLE_VALUES = [
+    ("MASTER_PASS", "correct horse battery staple", "MASTER_PASS=correct horse battery staple"),
+    ("API_TOKEN", "it's\"Quote2Tail", "API_TOKEN=it's\"Quote2Tail"),
+    ("REDIS_PASSWORD", "back\\slash4Tail", "REDIS_PASSWORD=back\\slash4Tail"),
+    ("Y_PASSWORD", "it's Yaml7Tail", "      Y_PASSWORD: 'it''s Yaml7Tail'"),
+    ("DB_PASSWORD", 'say "hi" Dq9', 'DB_PASSWORD="say \\"hi\\" Dq9"'),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "line"), WHOLE_VALUES)
+def test_a_known_value_is_masked_whole_in_every_form(key: str, value: str, line: str) -> None:
+    import json
+
+    redactor = Redactor(secrets_in_mapping({key: value}))
+    for shown in (line, " " + line, json.dumps(line), json.dumps({"old": line})):
+        out = redactor.text(shown)
+        assert key in out
+        assert not any(value[i:i + 4] in out for i in range(len(value) - 3) if value[i:i + 4].strip()), out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the shapes alone, no known value: the whole quoted value, escapes included
+        ("Y_PASSWORD: 'it''s Yaml7Tail'", "Y_PASSWORD: '***'"),
+        ("API_TOKEN=it's\"Quote2Tail", "API_TOKEN=***"),
+        ("REDIS_PASSWORD=back\\slash4Tail", "REDIS_PASSWORD=***"),
+        ("'API_TOKEN=abc123' names no service", "'API_TOKEN=***' names no service"),
+        # a URL password runs to the last `@` of the authority
+        ("REDIS_URL=redis://:hunter@2025@rediss:6379/0", "REDIS_URL=redis://:***@rediss:6379/0"),
+        ("postgres://app:p@ss@w0rd@db:5432/app?x=1", "postgres://app:***@db:5432/app?x=1"),
+        ("http://user@example.com/path and postgres://postgres@db/app",
+         "http://user@example.com/path and postgres://postgres@db/app"),
+        # a Sentry DSN: the user part is the key
+        ("SENTRY=https://0123456789abcdef0123456789abcdef@o123.ingest.sentry.io/456",
+         "SENTRY=https://***@o123.ingest.sentry.io/456"),
+        # references stay, defaults of secret keys do not
+        ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?Variable not set}", "POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?Variable not set}"),
+        ("SMTP_PASSWORD: ${SMTP_PASSWORD:-}", "SMTP_PASSWORD: ${SMTP_PASSWORD:-}"),
+        ("X_PASSWORD=${X:-s3cretvalue}", "X_PASSWORD=${X:-***}"),
+        ('X_PASSWORD: "${X_PASSWORD-s3cretvalue}"', 'X_PASSWORD: "${X_PASSWORD-***}"'),
+        ("X_PASSWORD=${X:+${Y}}", "X_PASSWORD=${X:+${Y}}"),
+        ("DATABASE_URL: postgresql://postgres:${POSTGRES_PASSWORD:?Variable not set}@db:5432/app",
+         "DATABASE_URL: postgresql://postgres:${POSTGRES_PASSWORD:?Variable not set}@db:5432/app"),
+        ("postgres://u:${PW:-Dflt99}@db/x", "postgres://u:${PW:-***}@db/x"),
+        ("redis-server --requirepass ${REDIS_AUTH:-myredissecret}", "redis-server --requirepass ${REDIS_AUTH:-***}"),
+        ("redis-cli -a ${REDIS_PW} ping", "redis-cli -a ${REDIS_PW} ping"),
+        # doc placeholders, key files and switches are no secrets
+        ("list form (`- KEY=value`) or mapping form", "list form (`- KEY=value`) or mapping form"),
+        ("SSL_KEY=/certs/site.key", "SSL_KEY=/certs/site.key"),
+        ("DB_PASSWORD=/run/secrets/db_password", "DB_PASSWORD=/run/secrets/db_password"),
+        ("MAILCOW_PASS_SCHEME=BLF-CRYPT", "MAILCOW_PASS_SCHEME=BLF-CRYPT"),
+        ("ENABLE_AUTH=1", "ENABLE_AUTH=1"),
+        ("DB_PASSWORD=/hunter2", "DB_PASSWORD=***"),
+    ],
+)
+def test_shapes_mask_whole_values_and_leave_references(text: str, expected: str) -> None:
+    assert Redactor().text(text) == expected
+
+
+CREDENTIALS = [
+    "3f9a7c1e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a",
+    "django-insecure-k3$j9x!q2w@e4r5t6y7u8i9o0p",
+    "Mk9Lp2Qr7Xz4Wv8Bn3Hj6Tg1Ys5Dc0Fa",
+    "Hq7mZ2pL9xK4vR8nT3wY6sB1cF5gJ0dA",
+    "b64:dGhpc2lzYXZlcnlsb25nc2VjcmV0a2V5MTIzNDU2Nzg=",
+    "base64:Xk3J9aQ2mP7sL0vR8tY4wN6bC1dF5gH2jK9=",
+    "yYrECL4qbNwleYInGJYvVnSkwJuSQJ4ijPTx5tirGUXrbznFIBFVJdPl5t6O9ASw",
+]
+READABLE = [
+    "/usr/local/lib/python3.11/site-packages", "postgres:16-alpine", "ghcr.io/acme/app:1.4.2",
+    "123e4567-e89b-12d3-a456-426614174000", "America/Argentina/Buenos_Aires", "MyVeryLongClassName2Handler",
+    "NODE_OPTIONS_max_old_space_size_4096", "my-long-service-name-2024-prod", "https://docs.example.com/guide",
+    "sha256:" + "ab12" * 16, "cache.internal.example", "8080", "0000000000000000000000000000000000000000",
+    "correct horse battery staple",
+]
+
+
+@pytest.mark.parametrize("value", CREDENTIALS)
+def test_credentials_by_shape(value: str) -> None:
+    assert looks_like_credential(value, "INNOCENT")
+    assert value in secrets_in_mapping({"INNOCENT": value})
+    assert value in secrets_in_text(f"INNOCENT={value}\n")
+
+
+@pytest.mark.parametrize("value", READABLE)
+def test_readable_values_are_no_credentials(value: str) -> None:
+    assert not looks_like_credential(value, "INNOCENT")
+    assert secrets_in_mapping({"INNOCENT": value}) == set()
+
+
+@pytest.mark.parametrize("key", ["GIT_SHA", "OPAMP_GO_REF", "BUILD_COMMIT", "IMAGE_DIGEST"])
+def test_a_revision_key_keeps_its_hex(key: str) -> None:
+    assert not looks_like_credential("fc016b0599ee6cb5ba479452055a3370e7238aaa", key)
+
+
+def test_url_users() -> None:
+    assert token_like_user("0123456789abcdef0123456789abcdef")
+    assert not token_like_user("postgres")
+    assert not token_like_user("deploy-user")
+
+
+def test_a_credential_under_an_innocent_key_is_masked_by_value_everywhere() -> None:
+    redactor = Redactor(secrets_in_mapping({"NEXTAUTH": CREDENTIALS[0], "APP_PORT": "8080", "HOST": "db"}))
+    out = redactor.text(f'diff: NEXTAUTH={CREDENTIALS[0]}\n"old": "{CREDENTIALS[0]}" on db port 8080')
+    assert CREDENTIALS[0][:8] not in out and "NEXTAUTH=***" in out and "db port 8080" in out
+
+
+@pytest.mark.parametrize("shape", ["${A:-", "${A=", "A=${A:-${", "x://a:b@", "@", "'", "''", "\\'", "a'b", "K='x''"])
+def test_new_shapes_stay_linear(shape: str) -> None:
+    redactor = Redactor(["Adm1nPwdValue"])
+    text = "SECRET_VALUE=" + shape * (40_000 // len(shape))
+    started = time.perf_counter()
+    redactor.text(text)
+    secrets_in_text(text)
+    assert time.perf_counter() - started < 2.0
