@@ -47,7 +47,8 @@ def test_a_known_value_is_masked_whole_in_every_form(key: str, value: str, line:
         ("SENTRY=https://0123456789abcdef0123456789abcdef@o123.ingest.sentry.io/456",
          "SENTRY=https://***@o123.ingest.sentry.io/456"),
         # references stay, defaults of secret keys do not
-        ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?Variable not set}", "POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?Variable not set}"),
+        ("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?Variable not set}",
+         "POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?Variable not set}"),
         ("SMTP_PASSWORD: ${SMTP_PASSWORD:-}", "SMTP_PASSWORD: ${SMTP_PASSWORD:-}"),
         ("X_PASSWORD=${X:-s3cretvalue}", "X_PASSWORD=${X:-***}"),
         ('X_PASSWORD: "${X_PASSWORD-s3cretvalue}"', 'X_PASSWORD: "${X_PASSWORD-***}"'),

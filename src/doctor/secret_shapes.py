@@ -23,6 +23,8 @@ judged by their userinfo (`doctor.redact`), not here.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from doctor.lazyre import lazy
 
 _HEX = lazy(r"[0-9a-fA-F]{32,}+")
@@ -44,7 +46,7 @@ def _random_looking(body: str) -> bool:
     classes = _classes(body)
     if not {0, 1, 2} <= set(classes) or len(_DIGIT_RUN.findall(body)) < 2:
         return False
-    changes = sum(a != b for a, b in zip(classes, classes[1:], strict=False))
+    changes = sum(a != b for a, b in pairwise(classes))
     return changes * 5 >= len(body) * 2
 
 
