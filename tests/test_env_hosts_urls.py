@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from doctor.project.env_hosts import URL, host_refs
 
 
