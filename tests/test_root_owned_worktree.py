@@ -207,6 +207,7 @@ def test_advice_to_paste_quotes_every_operand(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
     from doctor.checks.root_owned_files import _fix
+
     from doctor.host.owners import Owner
     from doctor.model import Unavailable
 
