@@ -47,7 +47,7 @@ def test_redaction_is_linear_in_the_length_of_a_value() -> None:
     """A 40,000-character value took 23 s with the quadratic patterns; now it is well under 2 s."""
     import time
 
-    from doctor.redact import secrets_in_text
+    from doctor.known_secrets import secrets_in_text
 
     redactor = Redactor(["Adm1nPwdValue", "conductor"])
     shapes = ["a", "a.", "A=", "x ", "eyJ-", "a://", "PASSWORD=", '"', "mysql ", "--password ", "KEY: "]
@@ -106,8 +106,10 @@ def _token_texts_of_files() -> list[str]:
 
 
 def test_token_shapes_are_tried_only_where_they_begin_with_the_same_matches() -> None:
-    """_mask_tokens tries the token shapes at the hints alone: it masks exactly what `sub` masks."""
-    from doctor.redact import _TOKEN_SHAPES, _mask, _mask_tokens
+    """mask_tokens tries the token shapes at the hints alone: it masks exactly what `sub` masks."""
+    from doctor.redact import _mask
+    from doctor.secret_shapes import TOKEN_SHAPES as _TOKEN_SHAPES
+    from doctor.secret_shapes import mask_tokens as _mask_tokens
 
     straddling = ["eyJabcdef.xhooks.slack.com/services/T000/B000/XXXX",  # a webhook prefix begun inside a JWT
                   "eyJabcdef.xdiscordapp.com/api/webhooks/1/x", "sk-" * 400,

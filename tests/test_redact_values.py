@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from doctor.redact import Redactor, secrets_in_mapping, secrets_in_text
+from doctor.known_secrets import secrets_in_text
+from doctor.redact import Redactor, secrets_in_mapping
 from doctor.secret_shapes import looks_like_credential, token_like_user
 
 # (.env key, value as compose reads it, the line as written in the file)

@@ -4,24 +4,33 @@ The Redactor masks by value what this module collects: the values of secret-look
 the interpolation environment, in each service's `environment` and in every env file it reads
 (also one outside the project), and whatever the shapes of `doctor.redact` find in the raw
 text of the compose files and env files — build args, labels, URL userinfo, `-p` passwords in
-commands and healthchecks, token formats. Files are read plainly (no YAML parser), regular
+commands and healthchecks, token formats — and every value that is a credential by its shape
+under whatever key (`doctor.secret_shapes`: `NEXTAUTH=<40 hex>`). A value holding a secret is
+never taken for a name the project shows in the clear. Files are read plainly (no YAML parser), regular
 files only and at most MAX_FILE bytes each, so a FIFO or a device never hangs or floods a run.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from doctor.redact import Redactor, secret_for_key, secrets_in_mapping, secrets_in_text
+from doctor.lazyre import lazy
+from doctor.redact import Redactor, scrub, secret_for_key, secrets_in_mapping
+from doctor.secret_shapes import looks_like_credential
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
 
 MAX_FILE = 4 * 1024 * 1024
+_ASSIGNMENT_LINE = lazy(r"^[ \t]*+(?:export[ \t]++|-[ \t]++)?[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+[=:][ \t]*+"
+                        r"(?P<v>[^\s#]++)[ \t]*+(?:#[^\n]*+)?$", re.MULTILINE)
+_ENV_LINE_NO_SEP = lazy(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
+                        re.MULTILINE)
 
 
 def project_redactor(project: Project, *extra: Mapping[str, str | None]) -> Redactor:
@@ -58,6 +67,43 @@ def project_redactor(project: Project, *extra: Mapping[str, str | None]) -> Reda
     for path in sorted(paths):
         values |= _secrets_in_file(path)
     return Redactor(values, names)
+
+
+def secrets_in_text(text: str) -> set[str]:
+    """Every secret value the shapes find in a file's text (env files, compose files, commands).
+
+    Beyond `scrub`: YAML block lists are also read joined into one line (a `command:` or
+    healthcheck `test:` written one argument per line), and an env-file line without `=`
+    (`DB_PASSWORD hunter2`, which compose rejects and doctor reports) counts as key and value.
+    """
+    found: set[str] = set()
+    scrub(text, found.add)
+    scrub(_joined_block_lists(text), found.add)
+    for match in _ENV_LINE_NO_SEP.finditer(text):
+        if secret_for_key(match.group("k"), match.group("v").strip()):
+            found.add(match.group("v").strip())
+    for match in _ASSIGNMENT_LINE.finditer(text):  # `NEXTAUTH=<40 hex>`: a credential by its shape
+        value = match.group("v").strip("'\"")
+        if looks_like_credential(value, match.group("k")):
+            found.add(value)
+    return {v.strip("'\"") for v in found}
+
+
+def _joined_block_lists(text: str) -> str:
+    """Each run of YAML `- item` lines as one line of space-separated items."""
+    lines: list[str] = []
+    items: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("- "):
+            items.append(stripped[2:].strip().strip("'\""))
+            continue
+        if items:
+            lines.append(" ".join(items))
+            items = []
+    if items:
+        lines.append(" ".join(items))
+    return "\n".join(lines)
 
 
 def _secrets_in_file(path: Path) -> set[str]:

@@ -1,14 +1,20 @@
 """Mask secrets in anything doctor prints or writes: by the shape of the text, and by value.
 
 By shape: values of secret-looking keys (`DB_PASSWORD=x`, `"apiKey": "x"`, `--password x`),
-URL passwords, `-p`/`-a` style passwords of database CLIs in commands and healthchecks,
-`Bearer`/`Basic` credentials, private-key blocks and well-known token formats (GitHub, Slack,
-AWS, JWT, ...). By value: `doctor.secrets` collects every secret value the project defines
-(env files, `environment`, build args, labels, URL userinfo, commands) and the Redactor masks
-those values wherever they appear — a long, random-looking value anywhere, a short one only
+URL passwords (to the last `@` of the authority, as doctor reads a URL) and a URL user part
+that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs in commands and
+healthchecks, `Bearer`/`Basic` credentials, private-key blocks and well-known token formats
+(GitHub, Slack, AWS, JWT, ...). A `${VAR}` reference is no value and stays readable, but for
+its default (`${DB_PASSWORD:-s3cret}`); a path under a secret key (`SSL_KEY=/certs/x.key`)
+stays too. By value: `doctor.known_secrets` collects every secret value the project defines
+(env files, `environment`, build args, labels, URL userinfo, commands, and any value that is a
+credential by its shape alone: `doctor.secret_shapes`) and the Redactor masks those values
+wherever they appear, whole (a value with blanks, quotes or backslashes, also as YAML, JSON or
+XML escape it) — a long, random-looking value anywhere, a short one only
 or word-like one only where it stands alone (`conductor` in `port 'conductor'`, never in
 `conductor-redis`), and a service, project, image or host name, or a value the project also
 uses in the clear (`MYSQL_USER=root`), only where the shapes above say it is the secret.
+Known values go first: the shapes read an unquoted value only to its first blank or quote.
 
 Every pattern is anchored at the start of a run (a look-behind on its own characters) and
 uses possessive repetition, so masking is linear in the length of the text.
@@ -22,9 +28,9 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from doctor.lazyre import lazy
-from doctor.secret_shapes import looks_like_credential, token_like_user
+from doctor.secret_shapes import MASK as MASK  # doctor.project.appenv masks with the same mark
+from doctor.secret_shapes import is_path, looks_like_credential, mask_tokens, reference_at, token_like_user
 
-MASK = "***"
 MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
 STRONG_LENGTH = 8
 
@@ -53,37 +59,11 @@ _CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = lazy(r"[^A-Za-z0-9]++")
 _VAR_REF = lazy(r"\$\$?\{?\w+\}?")
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
-_PATH_LIKE = lazy(r"(?:~|\.{1,2})?(?:/[a-z0-9_.@-]++)++/?")
 _TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
 
 _PRIVATE_KEY = lazy(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
 _URL_START = lazy(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://")
 _AUTHORITY = lazy(r"[^\s/?#'\"\\<>`]*+")  # as doctor.project.env_hosts reads a URL, quotes and escapes aside
-_REF_NAME = lazy(r"[A-Za-z_]\w*+")
-_REF_OP = lazy(r":?[-?+]")
-MAX_REFERENCE = 512  # a `${...}` longer than this is not read as one (keeps masking linear)
-_TOKEN_SHAPES = lazy(
-    r"(?P<v>(?<![\w-])gh[pousr]_[A-Za-z0-9]{20,}+"
-    r"|(?<![\w-])github_pat_\w{20,}+"
-    r"|(?<![\w-])xox[abposr]-[\w-]{8,}+"
-    r"|(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"
-    r"|(?<![\w-])eyJ[\w-]{6,}+\.[\w-]{6,}+\.[\w-]*+"
-    r"|(?<![\w-])glpat-[\w-]{20,}+"
-    r"|(?<![\w-])npm_[A-Za-z0-9]{30,}+"
-    r"|(?<![\w-])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}+"
-    r"|(?<![\w-])sk-[\w-]{20,}+"
-    r"|(?<![\w-])AIza[\w-]{30,}+"
-    r"|(?<![\w.-])SG\.[\w-]{16,}+\.[\w-]{16,}+"
-    r"|(?<=hooks\.slack\.com/services/)[\w/]++"
-    r"|(?<=discord\.com/api/webhooks/)[\w/-]++"
-    r"|(?<=discordapp\.com/api/webhooks/)[\w/-]++)"
-)
-# Every token shape starts with one of these literals (a webhook shape right after its prefix):
-# _mask_tokens tries _TOKEN_SHAPES only there. Its 14 branches each begin with a look-behind, so
-# `sub` would try them all at every position of the text.
-_TOKEN_HINT = lazy(r"gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|eyJ|glpat-|npm_|[sr]k_(?:live|test)_|sk-"
-                   r"|AIza|SG\.|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/")
-_LONGEST_PREFIX = len("discordapp.com/api/webhooks/")  # the longest text a hint matches
 _AUTH_SCHEME = lazy(r"(?<![\w-])(?:Bearer|Basic)[ \t]++(?P<v>[\w.~+/-]{8,}+=*+)")
 _LONG_FLAG = lazy(
     r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
@@ -112,10 +92,6 @@ _VALUE = lazy(
     r"|\\\"(?P<jq>(?:[^\"\\\n]|\\[^\"\n])*+)\\\""
     r"|(?P<bare>[^\s'\"\\<>`]++(?:['\"\\]++[^\s'\"\\<>`]++)*+))"
 )
-_ASSIGNMENT_LINE = lazy(r"^[ \t]*+(?:export[ \t]++|-[ \t]++)?[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+[=:][ \t]*+"
-                        r"(?P<v>[^\s#]++)[ \t]*+(?:#[^\n]*+)?$", re.MULTILINE)
-_ENV_LINE_NO_SEP = lazy(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
-                        re.MULTILINE)
 
 
 def _segments(name: str) -> list[str]:
@@ -146,21 +122,12 @@ def secret_for_key(name: str, value: str | None) -> bool:
     """Whether `name=value` holds a secret (a DSN only when it carries credentials)."""
     if not value or value.strip() in _NOT_SECRET_VALUES or _VAR_REF.fullmatch(value.strip()):
         return False
-    if _is_path(value):  # `SSL_KEY=/certs/site.key`: where the secret is, not the secret
+    if is_path(value):  # `SSL_KEY=/certs/site.key`: where the secret is, not the secret
         return False
     kind = _key_kind(name)
     if kind == _WEBHOOK_URL:  # a capability URL: secret when its path carries a token
         return bool(_TOKEN_IN_PATH.search(value))
     return kind == _SECRET or (kind == _DSN and ("@" in value or "password" in value.lower()))
-
-
-def _is_path(value: str) -> bool:
-    """An absolute, relative or home path of lower-case segments: two segments at least, or a
-    file with an extension (`/certs/redis.key`, `/run/secrets/db_password`; not `/hunter2`)."""
-    if not _PATH_LIKE.fullmatch(value):
-        return False
-    segments = [s for s in value.split("/") if s not in ("", "~", ".", "..")]
-    return len(segments) >= 2 or (bool(segments) and "." in segments[-1].lstrip("."))
 
 
 def _ignore(_: str) -> None:
@@ -192,41 +159,6 @@ def _masked_group(match: re.Match[str], key: str, sink: Sink) -> str:
             return whole[:start - base] + MASK + whole[end - base:]
     sink(match.group("v"))
     return whole[:start - base] + MASK + whole[end - base:]
-
-
-def _mask_tokens(text: str, sink: Sink) -> str:
-    """`_mask(_TOKEN_SHAPES, text, sink)`, with the shapes tried only where they can begin.
-
-    Each shape begins where one of _TOKEN_HINT's literals starts (the webhook shapes where
-    their prefix ends), so the shapes are tried at those places alone, left to right, and a
-    match ends the search before its end as `sub` does: the same matches, ~10x faster on a
-    big compose file with a hint in it (a `sk-` or `eyJ` anywhere made `sub` try all 14
-    look-behind branches at every position: ~30 ms for 50 kB). No shape can begin strictly
-    inside a hint's text, so hints found without overlap, from any place, are every place a
-    shape can begin. After a match the hints are sought again from its end, less the longest
-    webhook prefix (one may begin inside a token and end after it: `eyJ...x.xhooks.slack`
-    `.com/services/...`), not walked one by one through a long token full of them.
-    tests/test_redact.py compares both.
-    """
-    out: list[str] = []
-    done = start = 0
-    while (hint := _TOKEN_HINT.search(text, start)) is not None:
-        start = hint.end()
-        for at in (hint.start(), hint.end()):
-            if at < done:
-                continue
-            match = _TOKEN_SHAPES.match(text, at)
-            if match is not None:
-                sink(match.group("v"))
-                out.append(text[done:at])
-                out.append(MASK)
-                done = match.end()
-                start = max(start, done - _LONGEST_PREFIX)
-                break
-    if not out:
-        return text
-    out.append(text[done:])
-    return "".join(out)
 
 
 def _prose(word: str) -> bool:
@@ -267,45 +199,9 @@ def _is_reference(value: str) -> bool:
     return bool(_VAR_REF.fullmatch(value.strip("'\"")))
 
 
-def _reference(text: str, at: int) -> tuple[int, int, int] | None:
-    """The `${NAME}`, `${NAME:-default}`, `${NAME:?message}` ... at `at`: (its end, and the span of
-    its default value, empty when it has none: a `?` message is no value), or None if none is there.
-
-    A default may hold references of its own (`${A:-${B}}`); the search for the closing brace
-    stops at a newline and after MAX_REFERENCE characters.
-    """
-    if not text.startswith("${", at):
-        return None
-    name = _REF_NAME.match(text, at + 2)
-    if name is None:
-        return None
-    if text.startswith("}", name.end()):
-        return name.end() + 1, name.end(), name.end()
-    op = _REF_OP.match(text, name.end())
-    if op is None:
-        return None
-    depth = 1
-    pos = op.end()
-    stop = min(len(text), pos + MAX_REFERENCE)
-    while pos < stop:
-        char = text[pos]
-        if char == "\n":
-            return None
-        if char == "}":
-            depth -= 1
-            if depth == 0:
-                is_value = not op.group().endswith("?")
-                return pos + 1, op.end(), pos if is_value else op.end()
-        elif char == "$" and text.startswith("${", pos):
-            depth += 1
-            pos += 1
-        pos += 1
-    return None
-
-
 def _reference_default(key: str, text: str, at: int, sink: Sink) -> tuple[int, tuple[int, int] | None] | None:
     """For the reference at `at` (or None): its end, and the span of a default value to mask."""
-    ref = _reference(text, at)
+    ref = reference_at(text, at)
     if ref is None:
         return None
     end, start, stop = ref
@@ -409,50 +305,13 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
         text = _mask(_PRIVATE_KEY, text, sink)
     if "://" in text:
         text = _url_userinfo(text, sink)
-    text = _mask_tokens(text, sink)
+    text = mask_tokens(text, sink)
     if "Bearer" in text or "Basic" in text:
         text = _mask(_AUTH_SCHEME, text, sink, keep=_prose)
     text = _tool_args(text, sink)
     if "--" in text:
         text = _long_flags(text, sink)
     return _key_values(text, sink) if "=" in text or ":" in text else text
-
-
-def secrets_in_text(text: str) -> set[str]:
-    """Every secret value the shapes find in a file's text (env files, compose files, commands).
-
-    Beyond `scrub`: YAML block lists are also read joined into one line (a `command:` or
-    healthcheck `test:` written one argument per line), and an env-file line without `=`
-    (`DB_PASSWORD hunter2`, which compose rejects and doctor reports) counts as key and value.
-    """
-    found: set[str] = set()
-    scrub(text, found.add)
-    scrub(_joined_block_lists(text), found.add)
-    for match in _ENV_LINE_NO_SEP.finditer(text):
-        if secret_for_key(match.group("k"), match.group("v").strip()):
-            found.add(match.group("v").strip())
-    for match in _ASSIGNMENT_LINE.finditer(text):  # `NEXTAUTH=<40 hex>`: a credential by its shape
-        value = match.group("v").strip("'\"")
-        if looks_like_credential(value, match.group("k")):
-            found.add(value)
-    return {v.strip("'\"") for v in found}
-
-
-def _joined_block_lists(text: str) -> str:
-    """Each run of YAML `- item` lines as one line of space-separated items."""
-    lines: list[str] = []
-    items: list[str] = []
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if stripped.startswith("- "):
-            items.append(stripped[2:].strip().strip("'\""))
-            continue
-        if items:
-            lines.append(" ".join(items))
-            items = []
-    if items:
-        lines.append(" ".join(items))
-    return "\n".join(lines)
 
 
 def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
