@@ -39,6 +39,7 @@ def test_a_known_value_is_masked_whole_in_every_form(key: str, value: str, line:
         ("API_TOKEN=it's\"Quote2Tail", "API_TOKEN=***"),
         ("REDIS_PASSWORD=back\\slash4Tail", "REDIS_PASSWORD=***"),
         ("'API_TOKEN=abc123' names no service", "'API_TOKEN=***' names no service"),
+        ('{"API_KEY=abc": 1}', '{"API_KEY=***": 1}'),
         # a URL password runs to the last `@` of the authority
         ("REDIS_URL=redis://:hunter@2025@rediss:6379/0", "REDIS_URL=redis://:***@rediss:6379/0"),
         ("postgres://app:p@ss@w0rd@db:5432/app?x=1", "postgres://app:***@db:5432/app?x=1"),
