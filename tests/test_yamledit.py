@@ -76,7 +76,7 @@ def test_four_space_files_stay_four_space() -> None:
 
 def test_flow_lists_stay_flow() -> None:
     out = override_ports('services:\n  web:\n    ports: ["8080:80"]  # one\n', "web", ["8081:80"])
-    assert out == 'services:\n  web:\n    ports: !override ["8081:80"] # one\n'
+    assert out == 'services:\n  web:\n    ports: !override ["8081:80"]  # one\n'  # the comment's spacing kept
 
 
 def test_add_environment_matches_list_or_mapping_style() -> None:
