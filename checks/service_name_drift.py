@@ -98,7 +98,8 @@ class ServiceNameDrift(Check):
         its separator, and the title says so: a host list naming `db` twice only repeats it.
         """
         var = uses[0][2]
-        parts = [f"'{ref.host}'{f.message.removeprefix(_shown(var, ref))}" for f, (_, _, _, ref) in zip(found, uses, strict=True)]
+        parts = [f"'{ref.host}'{f.message.removeprefix(_shown(var, ref))}"
+                 for f, (_, _, _, ref) in zip(found, uses, strict=True)]
         message = found[0].message if len(found) == 1 else f"{var.name}: " + "; ".join(parts)
         severity = max(f.severity for f in found)
         fix = _list_fix(project, var, found, uses)
@@ -195,9 +196,12 @@ def _list_fix(project: Project, var: EnvVar, found: list[Finding], uses: list[Us
             left.append(ref.host)
             continue
         result = (new.lower(), ref.port)
-        port = rf":{ref.port}(?![\w.-])" if ref.port is not None else r"(?![\w.:-])"
-        if result in results and len(re.findall(rf"(?:,\s*|\s+){re.escape(ref.host)}{port}", line)) == 1:
-            line = re.sub(rf"(?:,\s*|\s+){re.escape(ref.host)}{port}", "", line)
+        entry = re.escape(ref.host) + (f":{ref.port}" if ref.port is not None else "")
+        # the entry with the separator before it, or (the list's first) the one after it
+        around = (rf"(?:\s*,\s*|\s+){entry}(?![\w.:-])", rf"(?<![\w.$/@:-]){entry}(?:\s*,\s*|\s+)(?=[\w\[])")
+        drop = next((p for p in around if len(re.findall(p, line)) == 1), None) if result in results else None
+        if drop is not None:
+            line = re.sub(drop, "", line)
             dropped.append(f"'{ref.host}' ('{new}' is in the list already)")
             continue
         pattern = next((p for p in (_host_pattern(ref), _plain_pattern(ref.host)) if len(re.findall(p, line)) == 1),
