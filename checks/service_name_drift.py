@@ -50,7 +50,10 @@ class ServiceNameDrift(Check):
         on the port the value uses (5432 -> the postgres service), else the closest name. A
         value compose interpolates (`POSTGRES_SERVER: ${POSTGRES_SERVER}`, a URL's
         `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line.
-        The fix asks first: the suggestion is a best guess.
+        The fix asks first: the suggestion is a best guess. A list of hosts
+        (`DB_HOSTS=pg1,pg2`) is one finding, and one edit fixes every host of it; a host
+        that would become an entry the list already has (both meant 'db') is dropped with its
+        separator instead of written twice, and the fix says so.
 
     Fix safety
         Unsafe: the service named is a best guess, so the edit is asked for (or `--yes`). It
