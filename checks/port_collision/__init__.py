@@ -72,8 +72,7 @@ class PortCollision(Check):
         the host side moves; the container side never changes, unless the author wrote one
         variable on both sides (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`): its `.env` value
         then moves both, as they tied them, and the fix says so. A port a stopped leftover
-        declares
-        moves the same way. The command that frees the port instead
+        declares moves the same way. The command that frees the port instead
         (`docker compose -p trackc stop traefik`, `docker rm -f NAME`, `docker rm LEFTOVER`)
         stops or deletes someone else's work (a leftover may be another checkout's), so it is
         only offered as a question, never applied by default or by `--yes`. A host range is
