@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import HostRef, host_refs, looks_internal
@@ -50,7 +50,10 @@ class ServiceNameDrift(Check):
         on the port the value uses (5432 -> the postgres service), else the closest name. A
         value compose interpolates (`POSTGRES_SERVER: ${POSTGRES_SERVER}`, a URL's
         `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line.
-        The fix asks first: the suggestion is a best guess.
+        The fix asks first: the suggestion is a best guess. A list of hosts
+        (`DB_HOSTS=pg1,pg2`) is one finding, and one edit fixes every host of it; a host
+        that would become an entry the list already has (both meant 'db') is dropped with its
+        separator instead of written twice, and the fix says so.
 
     Fix safety
         Unsafe: the service named is a best guess, so the edit is asked for (or `--yes`). It
@@ -66,7 +69,9 @@ class ServiceNameDrift(Check):
         everywhere = all_names(model)
         hostnames = {s.hostname.lower(): s.name for s in model.services.values() if s.hostname}
         disabled = {name.lower() for name in model.disabled_services}
-        groups: dict[tuple[Location | None, str, str], list[Use]] = {}
+        # one finding per value: its hosts fixed by one edit (two findings of one value shared a
+        # subject, and the fixer plans one fix per subject and run)
+        groups: dict[tuple[Location | None, str], dict[str, list[Use]]] = {}
         index = NetworkIndex(model)
         for service in model.services.values():
             view = index.view(service)
@@ -80,15 +85,34 @@ class ServiceNameDrift(Check):
                         continue
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue
-                    groups.setdefault((var.location, var.name, name), []).append((service, view, var, ref))
-        for (_, _, name), uses in groups.items():
-            yield self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)
+                    hosts = groups.setdefault((var.location, var.name), {})
+                    hosts.setdefault(name, []).append((service, view, var, ref))
+        for hosts in groups.values():
+            found = [self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)
+                     for name, uses in hosts.items()]
+            var = next(iter(hosts.values()))[0][2]
+            alone = len(found) == 1 and sum(1 for _ in host_refs(var.name, var.value)) == 1
+            yield found[0] if alone else self._merged(project, found, [u[0] for u in hosts.values()])
+
+    def _merged(self, project: Project, found: list[Finding], uses: list[Use]) -> Finding:
+        """One finding for several hosts of one value (`DB_HOSTS=pg1,pg2`), with one edit for them all.
+
+        Where two hosts would become the same entry (both meant 'db'), the later one is dropped with
+        its separator, and the title says so: a host list naming `db` twice only repeats it.
+        """
+        var = uses[0][2]
+        parts = [f"'{ref.host}'{f.message.removeprefix(_shown(var, ref))}"
+                 for f, (_, _, _, ref) in zip(found, uses, strict=True)]
+        message = found[0].message if len(found) == 1 else f"{var.name}: " + "; ".join(parts)
+        severity = max(f.severity for f in found)
+        fix = _list_fix(project, var, found, uses)
+        return self.finding(message, found[0].location, found[0].subject, fix, severity)
 
     def _finding(self, project: Project, uses: list[Use], known: str | None, by_hostname: bool) -> Finding:
         service, view, var, ref = uses[0]
         where = _written_at(project, var, ref)
         subject = f"{','.join(sorted({s.name for s, _, _, _ in uses}))}:{var.name}"
-        shown = f"{var.name}={ref.host}" if ref.scheme is None else f"{var.name} host '{ref.host}'"
+        shown = _shown(var, ref)
         if known is not None and not view.has_peer(known):
             message = f"{shown} is '{known}', which shares no network with '{service.name}'"
             fix = Fix(f"put '{service.name}' on a network of '{known}'", Safety.ADVICE)
@@ -110,9 +134,7 @@ class ServiceNameDrift(Check):
             peers = ", ".join(shown_peers) or "none"
             fix = Fix(f"point {var.name} at a service: {peers}", Safety.ADVICE)
             return self.finding(message, where, subject, fix, Severity.INFO)
-        edit = value_edit(project, var, _host_pattern(ref), meant)
-        if edit is None and ref.scheme is not None:  # `@${POSTGRES_SERVER}:` in the URL: the host alone in .env
-            edit = value_edit(project, var, _plain_pattern(ref.host), meant)
+        edit = _host_edit(project, var, ref, meant)
         title = f"replace '{ref.host}' by '{meant}' in {var.name}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
         return self.finding(message, where, subject, fix)
@@ -141,3 +163,72 @@ def _host_pattern(ref: HostRef) -> str:
     if ref.scheme is None:
         return rf"(?<![\w.$-]){host}(?![\w.-])"
     return rf"(?<=@){host}{after}" if ref.has_password else rf"(?<=[/@,]){host}{after}"
+
+
+def _shown(var: EnvVar, ref: HostRef) -> str:
+    """How a message names the host: `DB_HOST=postgresserver`, `DATABASE_URL host 'pg'`."""
+    return f"{var.name}={ref.host}" if ref.scheme is None else f"{var.name} host '{ref.host}'"
+
+
+def _host_edit(project: Project, var: EnvVar, ref: HostRef, meant: str) -> Edit | None:
+    """The edit writing `meant` for the host where the value is written."""
+    edit = value_edit(project, var, _host_pattern(ref), meant)
+    if edit is None and ref.scheme is not None:  # `@${POSTGRES_SERVER}:` in the URL: the host alone in .env
+        edit = value_edit(project, var, _plain_pattern(ref.host), meant)
+    return edit
+
+
+def _list_fix(project: Project, var: EnvVar, found: list[Finding], uses: list[Use]) -> Fix:
+    """One edit of the value's line for every host with a suggestion; the others are left to the author."""
+    edits = {id(f): f.fix.edits[0] for f in found if f.fix is not None and f.fix.edits}
+    lines = {(e.path, e.line, e.old) for e in edits.values()}
+    titles = "; ".join(f.fix.title for f in found if f.fix is not None)
+    if len(lines) != 1:
+        return Fix(titles, Safety.ADVICE)
+    first = next(iter(edits.values()))
+    assert isinstance(first.old, str)
+    line = first.old
+    # what each entry of the value becomes: a later one equal to an earlier one is dropped
+    meant = {ref.host: _meant(f) for f, (_, _, _, ref) in zip(found, uses, strict=True)}
+    results: set[tuple[str, int | None]] = {(r.host.lower(), r.port) for r in host_refs(var.name, var.value)
+                                            if r.host not in meant}
+    replaced, dropped, left = [], [], []
+    for f, (_, _, _, ref) in zip(found, uses, strict=True):
+        new = meant[ref.host]
+        if new is None or id(f) not in edits:
+            left.append(ref.host)
+            continue
+        result = (new.lower(), ref.port)
+        entry = re.escape(ref.host) + (f":{ref.port}" if ref.port is not None else "")
+        # the entry with the separator before it, or (the list's first) the one after it
+        around = (rf"(?:\s*,\s*|\s+){entry}(?![\w.:-])", rf"(?<![\w.$/@:-]){entry}(?:\s*,\s*|\s+)(?=[\w\[])")
+        drop = next((p for p in around if len(re.findall(p, line)) == 1), None) if result in results else None
+        if drop is not None:
+            line = re.sub(drop, "", line)
+            dropped.append(f"'{ref.host}' ('{new}' is in the list already)")
+            continue
+        pattern = next((p for p in (_host_pattern(ref), _plain_pattern(ref.host)) if len(re.findall(p, line)) == 1),
+                       None)
+        if pattern is None:
+            left.append(ref.host)
+            continue
+        line = re.sub(pattern, new, line)
+        results.add(result)
+        replaced.append(f"'{ref.host}' by '{new}'")
+    if not replaced and not dropped:
+        return Fix(titles, Safety.ADVICE)
+    title = f"replace {' and '.join(replaced)}" if replaced else ""
+    title += (" and " if title else "") + f"drop {' and '.join(dropped)}" if dropped else ""
+    title = f"{title} in {var.name}"
+    if left:
+        title += f"; point {', '.join(repr(h) for h in left)} at a service by hand"
+    return Fix(title, Safety.UNSAFE, (Edit(first.path, first.old, line, first.line),))
+
+
+def _meant(finding: Finding) -> str | None:
+    """The service a single host's fix writes (from its title), None for advice."""
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return None
+    found = re.match(r"replace '.*' by '(.*)' in ", fix.title)
+    return found[1] if found else None

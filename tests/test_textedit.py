@@ -289,3 +289,18 @@ def test_the_fast_path_does_not_import_ruamel(tmp_path: Path) -> None:
                          check=True, timeout=60)
     # both edits built without ruamel.yaml; the anchored service then takes (and imports) it
     assert json.loads(out.stdout) == [True, True, True, True, True]
+
+
+def test_restore_lines_and_splice_keep_what_the_round_trip_rewrote() -> None:
+    from doctor.project.wholefile import block_end, restore_lines, splice, split_comment
+
+    assert split_comment('  - "a # b"  # c\n') == ('  - "a # b"', "  # c\n")
+    assert split_comment("  key: 'it''s'\n") == ("  key: 'it''s'", "\n")
+    old = ['    ports:\n', '      - "1:80"   # http\n', "      - 9000:9000\n"]
+    new = ["    ports: !override\n", '      - "2:80" # http\n', "      - 9000:9000\n"]
+    assert restore_lines(old, new) == ["    ports: !override\n", '      - "2:80"   # http\n', "      - 9000:9000\n"]
+    lines = ["services:\n", "  web:\n", "    ports:\n", "    - a\n", "      # note\n", "\n", "    image: x\n"]
+    assert block_end(lines, 2, 4) == 6
+    original = "services:\n  web:\n    ports: [a]  # one\n    image: x   # kept\n"
+    assert splice(original, "services:\n    web:\n        ports: [b] # one\n        image: x # kept\n",
+                  (2, 3), (2, 3), 4, 8) == "services:\n  web:\n    ports: [b]  # one\n    image: x   # kept\n"

@@ -76,7 +76,7 @@ def test_four_space_files_stay_four_space() -> None:
 
 def test_flow_lists_stay_flow() -> None:
     out = override_ports('services:\n  web:\n    ports: ["8080:80"]  # one\n', "web", ["8081:80"])
-    assert out == 'services:\n  web:\n    ports: !override ["8081:80"] # one\n'
+    assert out == 'services:\n  web:\n    ports: !override ["8081:80"]  # one\n'  # the comment's spacing kept
 
 
 def test_add_environment_matches_list_or_mapping_style() -> None:
@@ -170,3 +170,44 @@ def test_text_that_would_not_read_back_as_meant_is_refused(monkeypatch: pytest.M
     assert yamledit._reads_back("a: 1\n", "a: 1\n", yamledit._load("a: 1\n")[1])
     assert not yamledit._reads_back("a: 1\n", "a: '1'\n", yamledit._load("a: 1\n")[1])  # a string now
     assert not yamledit._reads_back("a: 1\n", "a: [\n", yamledit._load("a: 1\n")[1])
+
+
+def test_a_second_tagged_list_keeps_the_first_ones_item_comment() -> None:
+    text = 'services:\n  a:\n    ports:\n      - "1:8025"  # mail ui\n  b:\n    ports:\n      - 2:9323\n'
+    once = override_ports(text, "a", ["3:8025"])
+    assert once == text.replace('    ports:\n      - "1:8025"', '    ports: !override\n      - "3:8025"', 1)
+    twice = override_ports(once, "b", ["4:9323"])
+    assert twice == once.replace("    ports:\n      - 2:9323", '    ports: !override\n      - "4:9323"')
+
+
+def test_a_moved_long_entry_changes_only_its_published_value() -> None:
+    text = ("services:\n  web:\n    ports:\n      - target: 80\n        published: 8080\n"
+            "        protocol: tcp   # long\n      - mode: ingress\n        target: 443\n"
+            "        published: '8443'  # tls\n")
+    specs = [{"target": 80, "published": "8080"}, {"target": 443, "published": "9443"}]
+    assert override_ports(text, "web", specs) == text.replace("    ports:", "    ports: !override").replace(
+        "'8443'", "'9443'")
+    specs = [{"target": 80, "published": "8081"}, {"target": 443, "published": "8443"}]
+    assert override_ports(text, "web", specs) == text.replace("    ports:", "    ports: !override").replace(
+        "published: 8080", "published: 8081")
+
+
+def test_a_bom_and_a_missing_final_newline_stay() -> None:
+    text = '\ufeffservices:\n  web:\n    image: x  # pinned\n    ports:\n      - "1:80"'
+    assert override_ports(text, "web", ["2:80"]) == text.replace(
+        '    ports:\n      - "1:80"', '    ports: !override\n      - "2:80"')
+    assert add_environment(text, "web", {"A": "1"}).startswith("\ufeffservices:\n")
+
+
+def test_flow_comments_keep_their_spacing_outside_and_inside_the_edit() -> None:
+    text = ('services:\n  web:\n    environment: {A: "1"}  # flow\n'
+            '    ports: ["1:80", {target: 90, published: 91}]   # flow\n')
+    out = override_ports(text, "web", ["2:80", {"target": 90, "published": "91"}])
+    assert out == text.replace('ports: ["1:80"', 'ports: !override ["2:80"')
+
+
+def test_lines_outside_the_edited_key_are_kept_as_written() -> None:
+    text = ('x-ports: &p\n  - "1:80"\nservices:\n  web:\n    ports: *p\n  web2:\n    ports: *p\n'
+            '  other:\n    command: ["a",   "b"]   # spaced\n')
+    out = override_ports(text, "web2", ["2:80"])
+    assert out == text.replace("  web2:\n    ports: *p\n", '  web2:\n    ports: !override\n      - "2:80"\n')

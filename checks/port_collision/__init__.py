@@ -61,15 +61,18 @@ class PortCollision(Check):
 
     Fix
         `doctor fix --ports` moves this project's side: it picks a free host port (never one
-        bound now, published by another compose project, in the ephemeral range or below
-        1024; from `ports.range` of doctor.yaml when set, else the nearest free one above)
-        and writes it where compose reads it: the variable's line in `.env` when the port
-        comes from one (`"${TRAEFIK_PORT:-8094}:80"`), else `ports: !override [...]` in the
-        dev override, keeping a long entry's `name` and `app_protocol`. Only the host side
-        moves; the container side never changes, unless the author wrote one variable on both
-        sides (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`): its `.env` value then moves
-        both, as they tied them, and the fix says so. A port a stopped leftover declares
-        moves the same way. The command that frees the port instead
+        bound now, published by another compose project or by a service of this one in any
+        profile, active or not, in the ephemeral range or below 1024; from `ports.range` of
+        doctor.yaml when set, else the nearest free one above) and writes it where compose reads
+        it: the variable's line in `.env` when the port comes from one
+        (`"${TRAEFIK_PORT:-8094}:80"`), else `ports: !override [...]` in the dev override,
+        keeping a long entry's `name` and `app_protocol`, every other entry and every other line
+        as written. Services that share one list through a YAML anchor each get their own
+        `ports: !override` list (editing the anchor would move them all onto one new port). Only
+        the host side moves; the container side never changes, unless the author wrote one
+        variable on both sides (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`): its `.env` value
+        then moves both, as they tied them, and the fix says so. A port a stopped leftover
+        declares moves the same way. The command that frees the port instead
         (`docker compose -p trackc stop traefik`, `docker rm -f NAME`, `docker rm LEFTOVER`)
         stops or deletes someone else's work (a leftover may be another checkout's), so it is
         only offered as a question, never applied by default or by `--yes`. A host range is

@@ -149,9 +149,10 @@ def _taken(project: Project, host: Host) -> set[tuple[int, str]]:
 
 
 def taken_ports(project: Project, host: Host) -> set[tuple[int, str]]:
-    """(port, protocol) published anywhere in the project, or by any container on this machine."""
+    """(port, protocol) published anywhere in the project - by a service of any profile, active or
+    not: `--profile extra` later starts those too - or by any container on this machine."""
     taken: set[tuple[int, str]] = set()
-    for svc in project.services.values():
+    for svc in every_service(project):
         for port in svc.ports:
             span = port.published_range
             if span is not None:
@@ -162,6 +163,21 @@ def taken_ports(project: Project, host: Host) -> set[tuple[int, str]]:
     except Unavailable:
         pass  # no engine: the bind probe still sees what running containers hold
     return taken
+
+
+def every_service(project: Project) -> list[Service]:
+    """The project's services of every profile: the enabled ones, then those the active profiles
+    leave out, from a second load with every profile on (only when some are left out)."""
+    services = list(project.services.values())
+    disabled = project.compose.disabled_services
+    if disabled:
+        from dataclasses import replace
+
+        from doctor.project import Project as ProjectOfAll
+
+        everything = ProjectOfAll(replace(project.options, profiles=("*",))).services
+        services += [everything[name] for name in disabled if name in everything]
+    return services
 
 
 def candidates(old: int, ports_range: tuple[int, int] | None,

@@ -188,7 +188,10 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
     fix = Fix(f"{variable} another host port for '{last.service}'", Safety.ADVICE)
     if severity is not Severity.INFO:  # a catalogue's alternatives are not moved: users start one at a time
         fix = mover(last.service, last.mapping, fix)
-    return check.finding(message, last.mapping.location, f"port:{where}", fix, severity)
+    # not the live half's `port:{where}`: one fingerprint for both would let the fixer (which plans
+    # one fix per fingerprint, once per run) move the clash's last service and never the first,
+    # whose port a process holds as well
+    return check.finding(message, last.mapping.location, f"port:{where}:clash", fix, severity)
 
 
 def quoted(names: tuple[str, ...]) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project.wholefile import indent_of, plain_safe
+from doctor.project.wholefile import indent_of, plain_safe, same_ending
 
 Additions = Mapping[str, Mapping[str, str] | Sequence[str]]
 
@@ -228,7 +228,7 @@ def insert_entries(path: Path, text: str, section: str, additions: Additions) ->
     # bottom up; at one place, the entries of a deeper block come first (they end before it)
     for at, _, _, added in sorted(inserts, key=lambda x: (x[0], -x[1], x[2]), reverse=True):
         new_lines[at:at] = added
-    new = "".join(line + "\n" for line in new_lines)
+    new = same_ending(text, "".join(line + "\n" for line in new_lines))
     return new if new != text and _model(new, path) == expected else None
 
 

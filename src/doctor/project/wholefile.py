@@ -130,3 +130,101 @@ def indent_of(text: str) -> tuple[int, int, int]:
     the part from `services:` on in a file that mixes styles, as that is the part a fix edits."""
     services = _SERVICES_KEY.search(text)
     return guess_indent(text[services.start():] if services else text)
+
+
+def same_ending(original: str, new: str) -> str:
+    """`new` without its final "\\n" when the file it rewrites had none: a fix changes no other byte."""
+    return new[:-1] if original and not original.endswith("\n") and new.endswith("\n") else new
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines of `text`, each with its "\\n" (split at "\\n" only, as the fixer counts lines)."""
+    lines = text.split("\n")
+    tail = lines.pop()
+    return [line + "\n" for line in lines] + ([tail] if tail else [])
+
+
+def block_end(lines: list[str], first: int, column: int) -> int:
+    """The index of the first line after the value of the key on line `first` (at `column`): the
+    lines below it indented deeper, or list items at its own column, and the comment and blank
+    lines that follow them (ruamel's round trip hangs those on the value's last item)."""
+    for index in range(first + 1, len(lines)):
+        body = lines[index].lstrip(" ")
+        indent = len(lines[index]) - len(body)
+        if not body.strip() or body.startswith("#"):
+            continue
+        if indent > column or (indent == column and (body.startswith("- ") or body.rstrip() == "-")):
+            continue
+        return index
+    return len(lines)
+
+
+def split_comment(line: str) -> tuple[str, str]:
+    """(the line without its trailing comment, the comment with the spaces before it and the line end)."""
+    quote, index = "", 0
+    while index < len(line):
+        char = line[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"" and (index == 0 or line[index - 1] in " \t[{,:-"):
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            content = line[:index].rstrip(" \t")
+            return content, line[len(content):]
+        index += 1
+    content = line.rstrip("\r\n").rstrip(" \t")
+    return content, line[len(content):]
+
+
+def restore_lines(old: list[str], new: list[str]) -> list[str]:
+    """`new`, with each line whose YAML is an `old` line's taken from `old` as written (its comment
+    and the spaces before it), and a changed line given the spacing of the comment it keeps:
+    ruamel drops a comment of a tagged list's item and writes one space before a flow line's one.
+    """
+    import difflib
+
+    def key(line: str) -> str:
+        content = split_comment(line)[0]
+        return content if content.strip() else line.strip()  # a comment line: its own text
+
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, [key(x) for x in old], [key(x) for x in new], autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":  # (the file's last line may lack the "\n" it needs in the middle)
+            out.extend(o if o.endswith("\n") or not n.endswith("\n") else o + "\n"
+                       for o, n in zip(old[a1:a2], new[b1:b2], strict=True))
+        elif op == "replace" and a2 - a1 == b2 - b1:
+            for before, after in zip(old[a1:a2], new[b1:b2], strict=True):
+                (_, was), (content, now) = split_comment(before), split_comment(after)
+                same = was.strip() and was.strip() == now.strip()
+                kept = content + was.rstrip("\n") + ("\n" if after.endswith("\n") else "")
+                out.append(kept if same else after)
+        else:
+            out.extend(new[b1:b2])
+    return out
+
+
+def splice(original: str, new: str, old_span: tuple[int, int], new_span: tuple[int, int], column: int,
+           new_column: int) -> str:
+    """`original` with lines [old_span) replaced by lines [new_span) of `new`, moved from
+    `new_column` to `column` and restored as restore_lines does: a fix rewrites one block of a
+    compose file and keeps every other byte (comments, spacing, a BOM) as it was written."""
+    old_lines, new_lines = lines_of(original), lines_of(new)
+    block = new_lines[new_span[0]:new_span[1]]
+    shift = column - new_column
+    if shift > 0:
+        block = [" " * shift + line if line.strip() else line for line in block]
+    elif shift < 0:
+        if any(line.strip() and not line.startswith(" " * -shift) for line in block):
+            return new
+        block = [line[-shift:] if line.strip() else line for line in block]
+    block = restore_lines(old_lines[old_span[0]:old_span[1]], block)
+    head = old_lines[:old_span[0]]
+    if head and not head[-1].endswith("\n") and block:
+        head[-1] += "\n"
+    if block and not block[-1].endswith("\n") and old_span[1] < len(old_lines):
+        block[-1] += "\n"
+    return "".join(head + block + old_lines[old_span[1]:])

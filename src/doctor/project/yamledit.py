@@ -24,10 +24,15 @@ from ruamel.yaml.tag import Tag
 
 from doctor.project.wholefile import (
     YamlEditError,
+    block_end,
     indent_of,
     keep_comments,
+    lines_of,
     plain_safe,
     read_text,
+    restore_lines,
+    same_ending,
+    splice,
     whole_file_edit,
 )
 
@@ -64,7 +69,7 @@ def override_ports(source: Source, service: str, ports: Sequence[PortSpec],
     if isinstance(old, CommentedSeq):
         seq = _reuse_items(old, seq)
     svc["ports"] = seq
-    return _dump(yaml, root, text, (service, "ports") if old is None else None)
+    return _dump(yaml, root, text, (service, "ports") if old is None else None, (service, "ports"))
 
 
 def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
@@ -82,7 +87,8 @@ def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
         source = pairs.get(i)
         if source is None:
             source = next(left_old, None)
-            merged.append(new[i])
+            kept = _published_in_place(old[source], new[i]) if source is not None else None
+            merged.append(new[i] if kept is None else kept)
         else:
             merged.append(old[source])
         if source is not None and source in old.ca.items:
@@ -95,6 +101,27 @@ def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
     if tag:
         merged.yaml_set_ctag(Tag(suffix=tag))
     return merged
+
+
+def _published_in_place(old: object, new: object) -> CommentedMap | None:
+    """The old long-syntax entry with only its `published` value changed to `new`'s, when that is
+    all that differs: its keys keep their order, style and comments. None otherwise."""
+    if not isinstance(old, CommentedMap) or not isinstance(new, Mapping) or "published" not in old:
+        return None
+    before, after = _plain(old), _plain(new)
+    assert isinstance(before, dict) and isinstance(after, dict)
+    before.pop("published", None)
+    value = str(after.pop("published", ""))
+    if before != after or not value:
+        return None
+    was = old["published"]
+    if isinstance(was, int) and not isinstance(was, bool) and value.isdigit():
+        old["published"] = type(was)(int(value)) if type(was) is not int else int(value)
+    elif isinstance(was, str) and type(was) is not str:
+        old["published"] = type(was)(value)  # the quoting it was written with
+    else:
+        old["published"] = DoubleQuotedScalarString(value)
+    return old
 
 
 def add_environment(source: Source, service: str, variables: Mapping[str, str]) -> str:
@@ -126,7 +153,7 @@ def add_environment(source: Source, service: str, variables: Mapping[str, str]) 
                 changed = True
     else:
         raise YamlEditError(f"services.{service}.environment is neither a list nor a mapping")
-    return _dump(yaml, root, text, added) if changed else text
+    return _dump(yaml, root, text, added, (service, "environment")) if changed else text
 
 
 def add_volume(source: Source, service: str, volume: str) -> str:
@@ -145,7 +172,7 @@ def add_volume(source: Source, service: str, volume: str) -> str:
     if any(isinstance(v, str) and v == volume for v in volumes):
         return text
     volumes.append(volume)
-    return _dump(yaml, root, text, added)
+    return _dump(yaml, root, text, added, (service, "volumes"))
 
 
 def add_extra_host(source: Source, service: str, entry: str) -> str:
@@ -174,7 +201,7 @@ def add_extra_host(source: Source, service: str, entry: str) -> str:
         hosts.append(DoubleQuotedScalarString(entry))
     else:
         raise YamlEditError(f"services.{service}.extra_hosts is neither a list nor a mapping")
-    return _dump(yaml, root, text, added)
+    return _dump(yaml, root, text, added, (service, "extra_hosts"))
 
 
 def _load(text: str) -> tuple[YAML, CommentedMap]:
@@ -198,9 +225,15 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
     return yaml, root
 
 
-def _dump(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, str] | None = None) -> str:
-    """The new text of the file: the round trip of `root`, checked to read back as `root`.
+def _dump(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, str] | None = None,
+          touched: tuple[str, str] | None = None) -> str:
+    """The new text of the file: the round trip of `root`, checked to read back as `root`, and
+    otherwise the file's own bytes.
 
+    Where the edit rewrote the key `touched` = (service, key) that the file already had, only
+    that key's lines are taken from the round trip and every other line is kept as written
+    (ruamel drops a comment of a tagged list's item, a BOM, an unused anchor). Lines the round
+    trip writes as they were are taken from the original, with their comment's spacing.
     ruamel's emitter can write YAML that reads back as something else, or not at all (a comment
     above a flow `[]` followed by a new tagged list comes out as `ports: !override   -`). Such
     text is never handed to the fixer. Where the edit added the key `added` = (service, key) to
@@ -216,13 +249,47 @@ def _dump(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, str] 
     text = out.getvalue()
     if text.strip() == "{}":
         text = ""
+    if touched is not None and added is None:
+        spliced = _spliced(root, original, text, *touched)
+        if spliced is not None and _reads_back(original, spliced, root):
+            return same_ending(original, spliced)
+    if original.strip() and text.strip():
+        kept = _with_bom(original, "".join(restore_lines(lines_of(original), lines_of(text))))
+        if _reads_back(original, kept, root):
+            return same_ending(original, kept)
     if _reads_back(original, text, root):
-        return text
+        return same_ending(original, _with_bom(original, text))
     inserted = _insert_key(yaml, root, original, *added) if added is not None else None
     if inserted is not None and _reads_back(original, inserted, root):
-        return inserted
+        return same_ending(original, inserted)
     raise YamlEditError("doctor's YAML writer would change more than the fix means to in this file; "
                         "edit it by hand")
+
+
+def _with_bom(original: str, text: str) -> str:
+    """`text` led by the BOM `original` starts with (ruamel's reader drops it)."""
+    return "\ufeff" + text if original.startswith("\ufeff") and not text.startswith("\ufeff") else text
+
+
+def _spliced(root: CommentedMap, original: str, new: str, service: str, key: str) -> str | None:
+    """`original` with the lines of `services.<service>.<key>` replaced by that key's lines in
+    `new`; None where the file gives no such block (a flow mapping, a key or service the edit
+    added, line breaks other than "\\n")."""
+    if not original.strip() or any(ch in original or ch in new for ch in "\r\x85\u2028\u2029"):
+        return None
+    services = root.get("services")
+    svc = services.get(service) if isinstance(services, CommentedMap) else None
+    if not isinstance(svc, CommentedMap) or svc.fa.flow_style() or services.fa.flow_style():
+        return None
+    try:
+        first, column = svc.lc.key(key)
+        again = YAML(typ="rt").load(new)
+        new_first, new_column = again["services"][service].lc.key(key)
+    except (YAMLError, RecursionError, AttributeError, KeyError, TypeError):
+        return None
+    old_span = (first, block_end(lines_of(original), first, column))
+    new_span = (new_first, block_end(lines_of(new), new_first, new_column))
+    return splice(original, new, old_span, new_span, column, new_column)
 
 
 def _reads_back(original: str, new: str, root: CommentedMap) -> bool:
@@ -349,7 +416,12 @@ def _same_ports(old: CommentedSeq, new: CommentedSeq, tagged: bool) -> bool:
     return [_plain(x) for x in old] == [_plain(x) for x in new]
 
 
+_LONG_DEFAULTS = {"protocol": "tcp", "mode": "ingress"}
+
+
 def _plain(value: object) -> object:
+    """An entry as comparable data: a long entry's keys with their default value (`protocol: tcp`,
+    `mode: ingress`) count as absent, so an unchanged entry is kept as the author wrote it."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v) for k, v in value.items() if _LONG_DEFAULTS.get(str(k)) != str(v)}
     return str(value)
