@@ -67,6 +67,10 @@ def test_a_known_value_is_masked_whole_in_every_form(key: str, value: str, line:
         ("MAILCOW_PASS_SCHEME=BLF-CRYPT", "MAILCOW_PASS_SCHEME=BLF-CRYPT"),
         ("ENABLE_AUTH=1", "ENABLE_AUTH=1"),
         ("DB_PASSWORD=/hunter2", "DB_PASSWORD=***"),
+        # a password or token may read like a path: only docker's secret files are shown
+        ("DB_PASSWORD=/abc/def", "DB_PASSWORD=***"),
+        ("API_TOKEN=~/tok/en", "API_TOKEN=***"),
+        ("POSTGRES_PASSWORD: ./pass/word", "POSTGRES_PASSWORD: ***"),
     ],
 )
 def test_shapes_mask_whole_values_and_leave_references(text: str, expected: str) -> None:

@@ -113,6 +113,15 @@ def _key_kind(name: str) -> int:
     return _DSN if "DSN" in segments else 0
 
 
+_SAID = ("PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "TOKEN", "SECRET")
+
+
+def _said_secret(name: str) -> bool:
+    """A key that names the secret itself (DB_PASSWORD, API_TOKEN): its value is masked even when
+    it reads like a path (`/abc/def` is a fine password); a *_KEY, *_CERT may name a file."""
+    return any(s in _SAID or s.endswith(_SAID[:1] + _SAID[-2:]) for s in _segments(name))
+
+
 def is_secret_key(name: str) -> bool:
     """Whether a variable name looks like it holds a secret (POSTGRES_PASSWORD, API_KEY, GH_PAT, ...)."""
     return _key_kind(name) == _SECRET
@@ -122,7 +131,9 @@ def secret_for_key(name: str, value: str | None) -> bool:
     """Whether `name=value` holds a secret (a DSN only when it carries credentials)."""
     if not value or value.strip() in _NOT_SECRET_VALUES or _VAR_REF.fullmatch(value.strip()):
         return False
-    if is_path(value):  # `SSL_KEY=/certs/site.key`: where the secret is, not the secret
+    # `SSL_KEY=/certs/site.key`, `DB_PASSWORD=/run/secrets/db_password`: where the secret is; but
+    # a path-like value under a key that names the password or token itself may be one
+    if is_path(value) and (value.startswith("/run/secrets/") or not _said_secret(name)):
         return False
     kind = _key_kind(name)
     if kind == _WEBHOOK_URL:  # a capability URL: secret when its path carries a token
