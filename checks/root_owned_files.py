@@ -205,7 +205,9 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
             return Fix(f"chown {shown} back to you through the rootless engine{then}", Safety.UNSAFE,
                        command=("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v",
                                 f"{root}:/w", image, flags, "0:0", *inside))
-        return Fix(f"podman unshare chown {flags} 0:0 {shown} (or sudo chown {owner}){then}", Safety.ADVICE)
+        pasted = _pasteable(paths)
+        title = f"podman unshare chown {flags} 0:0 -- {pasted} (or as root: chown {flags} {owner} -- {pasted})"
+        return Fix(title + then, Safety.ADVICE)
     if host.owners.euid == 0:
         command: tuple[str, ...] = ("chown", flags, owner, *paths)
         return Fix(f"chown {shown} to {owner}{then}", Safety.UNSAFE, command=command)
@@ -214,11 +216,21 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
                    command=("sudo", "chown", flags, owner, *paths))
     image = _local_image(project, host, service)
     if image is None:
-        return Fix(f"as root, chown {flags} {owner} {shown}{then}", Safety.ADVICE)
+        return Fix(f"as root: chown {flags} {owner} -- {_pasteable(paths)}{then}", Safety.ADVICE)
     inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
     command = ("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v", f"{root}:/w", image,
                flags, owner, *inside)
     return Fix(f"chown {shown} to {owner} through the docker engine{then}", Safety.UNSAFE, command=command)
+
+
+def _pasteable(paths: Sequence[str]) -> str:
+    """The operands of an advice's command as a shell reads them: absolute, each quoted (a stray
+    named `$(touch x)` or with spaces must not run or split when the line is pasted), after `--`
+    in the title (a name starting with `-`); past two, how many more (the command is then partial)."""
+    import shlex
+
+    quoted = " ".join(shlex.quote(p) for p in paths[:2])
+    return quoted + (f" (and {len(paths) - 2} more)" if len(paths) > 2 else "")
 
 
 def _rootless_subuids(host: Host, expected: Owner) -> tuple[tuple[int, int], ...]:

@@ -71,6 +71,12 @@ def _non_utf8_dotenv(p: Path) -> None:
     (p / ".env").write_bytes(b"GOOD=1\nLATIN=caf\xe9\nOTHER=2\n")
 
 
+def _non_utf8_script_name(p: Path) -> None:
+    (p / "compose.yaml").write_text('services:\n  web:\n    image: alpine\n    volumes: ["./app:/app"]\n')
+    (p / "app").mkdir()
+    (p / "app" / os.fsdecode(b"caf\xe9.sh")).write_bytes(b"#!/bin/sh\r\necho\r\n")
+
+
 # name -> (make project, expected exit, text that must appear in the output)
 CASES: dict[str, tuple[Callable[[Path], None], int, str]] = {
     "tab-in-indentation": (_tab_indent, 1, "compose.yaml:3"),
@@ -86,6 +92,8 @@ CASES: dict[str, tuple[Callable[[Path], None], int, str]] = {
     "dotenv-broken-lines": (_broken_dotenv, 1, ".env:2"),
     # compose v2.40.3 reads the bytes as they are: no fault
     "dotenv-not-utf8": (_non_utf8_dotenv, 0, "✓ compose-config"),
+    # its finding's fingerprint hashed the name strictly as UTF-8: "internal error" in json, fix, baseline
+    "script-name-not-utf8": (_non_utf8_script_name, 1, "has CRLF line endings"),
 }
 
 
@@ -98,9 +106,12 @@ def test_bad_input_never_crashes(name: str, tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
     env.pop("GITHUB_ACTIONS", None)
     done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(project)], capture_output=True,
-                          text=True, env=env, timeout=60)
+                          text=True, env=env, timeout=60, errors="replace")
     output = done.stdout + done.stderr
-    assert "Traceback" not in output
+    assert "Traceback" not in output and "internal error" not in output
+    as_json = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--format", "json", str(project)],
+                             capture_output=True, text=True, env=env, timeout=60, errors="replace")
+    assert "internal error" not in as_json.stderr and as_json.returncode == expected_exit, as_json.stderr
     assert done.returncode == expected_exit, output
     assert expected_text in output, output
     if done.returncode != 2:  # a finding, not a usage error: every other check still reports

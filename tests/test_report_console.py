@@ -6,6 +6,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from reports.canonical import canonical_report, write_project
 
 from doctor.engine import Report
@@ -32,6 +33,26 @@ def test_wrap_hangs_continuation_lines_and_never_breaks_a_path() -> None:
     assert rows == ["            one two three four", "              five six seven", "              eight nine ten"]
     assert all(len(r) <= 30 for r in rows)
     assert text_of(wrap(message, None)) == [" " * 12 + "one two three four five six seven eight nine ten"]
+
+
+@pytest.mark.parametrize("width", [1, 5, 13, 14, 15, 22])
+def test_wrap_ends_at_any_width_even_one_narrower_than_the_hanging_indent(width: int) -> None:
+    # a pty of 22 columns (20 to wrap at) or 0x0 looped forever: a break behind the row's start was taken
+    message = Line((Piece(" " * 12), Piece("one two three four five six seven eight nine ten")), hang=14)
+    rows = text_of(wrap(message, width))
+    words = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    assert "".join(r.strip() + " " for r in rows).split() == words
+
+
+def test_a_terminal_too_narrow_to_wrap_at_is_taken_as_the_fallback_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from doctor.report.console import terminal_width
+
+    monkeypatch.setattr(os, "get_terminal_size", lambda *a: os.terminal_size((0, 0)))
+    assert terminal_width({}) == 100
+    monkeypatch.setattr(os, "get_terminal_size", lambda *a: os.terminal_size((22, 5)))
+    assert terminal_width({}) == 20
 
 
 def test_piped_output_is_plain_and_unwrapped(tmp_path: Path) -> None:

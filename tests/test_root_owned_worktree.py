@@ -199,3 +199,25 @@ def test_paperless_devcontainer_strays_in_src_and_git_are_found_and_one_fix_sett
     assert not [p for p in repo.rglob("*") if p.lstat().st_uid != 0]
     again = doctor("preflight", "--select", "root-owned-files", "--format", "json")
     assert json.loads(again.stdout)["findings"] == []
+
+
+def test_advice_to_paste_quotes_every_operand(tmp_path: Path) -> None:
+    """Without root, sudo or a local image, the advice is a command to paste: a stray named
+    `$(touch pwned)` or with a space must neither run nor split."""
+    from types import SimpleNamespace
+
+    from doctor.checks.root_owned_files import _fix
+
+    from doctor.host.owners import Owner
+    from doctor.model import Unavailable
+
+    def no_engine() -> list[str]:
+        raise Unavailable("no engine")
+
+    host = SimpleNamespace(owners=SimpleNamespace(euid=1000), env={"PATH": ""}, image_tags=no_engine)
+    paths = [str(tmp_path / "$(touch pwned)"), str(tmp_path / "a b.log"), str(tmp_path / "-rf")]
+    owner = Owner(1000, 1000, "x")
+    fix = _fix(None, host, owner, (False, paths), None, str(tmp_path), str(tmp_path))  # type: ignore[arg-type]
+    assert not fix.command
+    assert fix.title == (f"as root: chown -h 1000:1000 -- '{tmp_path}/$(touch pwned)' '{tmp_path}/a b.log' "
+                         "(and 1 more)")

@@ -153,7 +153,8 @@ class Finding:
         """A stable id: the check id plus a hash of the subject (not of the message or line)."""
         import hashlib  # not at module level: it loads OpenSSL, ~5 ms of every start-up
 
-        digest = hashlib.sha256(f"{self.check}\0{self.subject}".encode()).hexdigest()[:16]
+        # surrogateescape: a subject naming a file whose name is not UTF-8 (caf\xe9.sh) hashes too
+        digest = hashlib.sha256(f"{self.check}\0{self.subject}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
         return f"{self.check}/{digest}"
 
 

@@ -202,7 +202,7 @@ def wrap(line: Line, width: int | None) -> list[list[Piece]]:
     breaks = _breaks(line)
     while len(text) - start > room:
         fits = [n for n in breaks if start < n <= start + room]
-        after = [n for n in breaks if n > start + room]
+        after = [n for n in breaks if n > start + max(room, 0)]  # never a break behind `start`
         cut = fits[-1] if fits else (after[0] if after else None)
         if cut is None:
             break
@@ -210,7 +210,7 @@ def wrap(line: Line, width: int | None) -> list[list[Piece]]:
         start = cut + 1
         while start < len(text) and text[start] == " " and start in breaks:
             start += 1
-        room = width - line.hang
+        room = max(1, width - line.hang)  # a hang wider than the width: a word a row, never no progress
     cuts.append((start, len(text)))
     return [([Piece(" " * line.hang)] if n else []) + _slice(line.pieces, a, b) for n, (a, b) in enumerate(cuts)]
 
@@ -376,6 +376,9 @@ def terminal_width(env: Mapping[str, str], fallback: int = 100) -> int:
     if columns.isdigit() and int(columns) > 20:
         return int(columns) - WIDTH_MARGIN
     try:
-        return os.get_terminal_size().columns - WIDTH_MARGIN
+        columns_now = os.get_terminal_size().columns
     except OSError:
         return fallback
+    # a pty that reports 0x0 (`script` in CI) or a sliver of a window: wrap as if 80 wide, as
+    # COLUMNS under 21 is ignored above, rather than at a width no hanging indent fits in
+    return columns_now - WIDTH_MARGIN if columns_now > 20 else fallback
