@@ -19,7 +19,9 @@ class ComposeConfig(Check):
         interpolation errors (`${TAG:?TAG must be set}` with TAG unset), a required env_file that
         does not exist, references to undefined services, volumes or networks, and `.env` lines
         compose's dotenv parser rejects (a space in a key, an unterminated quote). It also
-        reports files it cannot read (permission denied, symlink loops).
+        reports files it cannot read (permission denied, symlink loops), and the files a local
+        build needs that this user cannot read: the build context, its Dockerfile and what the
+        Dockerfile COPYs (`docker compose build` stops there).
 
     Why it matters
         compose stops at the first of these with a one-line message, often without a line
@@ -28,6 +30,7 @@ class ComposeConfig(Check):
 
     Example
         .env:4  key "POSTGRES USER" cannot contain a space
+        compose.yaml:3  cannot read app/Dockerfile: permission denied
 
     Fix
         Edit the file at the line shown. doctor does not rewrite malformed files itself: the
@@ -43,6 +46,7 @@ class ComposeConfig(Check):
         problems = list(project.compose.problems)
         if project.dotenv is not None:
             problems.extend(project.dotenv.problems)
+        problems.extend(project.unreadable_inputs)
         seen: set[tuple[str, Location | None]] = set()
         for problem in problems:
             key = (problem.message, problem.location)

@@ -10,7 +10,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.edits import line_text
+from doctor.project.envfile import parse_env_text
 from doctor.project.types import EnvEntry, EnvFile
 
 # where an empty value breaks the stack, and how
@@ -55,9 +55,11 @@ class EnvDrift(Check):
         compose.yaml:12  'SENTRY_DSN' is not set and has no default: compose substitutes ''
 
     Fix
-        Append the key to `.env` with the value from `.env.example`, marked with a comment
-        `# added by doctor from .env.example` (safe: it only adds a line). For a variable the
-        example does not list, set it in `.env` or give it a default (`${VAR:-value}`).
+        Append the key to `.env` as `.env.example` writes it (every line of a multi-line quoted
+        value, byte for byte), marked with a comment `# added by doctor from .env.example`;
+        advice only when `.env` would not read back as before plus that entry (it ends inside an
+        open quote). For a variable the example does not list, set it in `.env` or give it a
+        default (`${VAR:-value}`).
 
     Fix safety
         Safe: the fix only appends a line to `.env` (backed up first when git does not track it);
@@ -240,19 +242,69 @@ class _Keys:
 
 
 def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path) -> Fix:
-    """Append the example's own line for the key to .env, after a comment saying where it came from."""
-    line = line_text(example.path, entry.line)
-    if line is None or not line.lstrip().startswith((entry.key, f"export {entry.key}")):
-        line = f"{entry.key}={entry.value}"
-    text = f"# added by doctor from {example.path.name}\n{line.strip()}\n"
-    if _needs_newline(dotenv):
-        text = "\n" + text
-    return Fix(f"add {entry.key} to .env from {example.path.name}", Safety.SAFE, (Edit(dotenv, "", text),))
+    """Append the example's own text for the key to .env, after a comment saying where it came from.
 
-
-def _needs_newline(path: Path) -> bool:
+    The entry is copied as it stands in the example, every line of a multi-line quoted value
+    byte for byte (compose keeps a CR inside quotes, so those lines are a byte edit: the
+    fixer's line-ending rewrite would change the value). The fix is offered only when .env with
+    the addition still reads as before plus this one entry, with the example's value; else advice.
+    """
+    title = f"add {entry.key} to .env from {example.path.name}"
+    statement = _statement(example.path, entry)
     try:
-        data = path.read_bytes()
+        data = dotenv.read_bytes()
     except OSError:
-        return False
-    return bool(data) and not data.endswith(b"\n")
+        data = b""
+    crlf = data.count(b"\r\n") * 2 > data.count(b"\n") > 0
+    eol = "\r\n" if crlf else "\n"
+    comment = f"# added by doctor from {example.path.name}"
+    lead = eol if data and not data.endswith(b"\n") else ""
+    added = f"{lead}{comment}{eol}{statement}{eol}" if statement is not None else ""
+    if statement is None or not _adds_only(data, added, entry, dotenv):
+        advice = f"add {entry.key} to .env by hand, copying its lines from {example.path.name}"
+        return Fix(advice, Safety.ADVICE)
+    if "\n" not in statement:
+        text = f"{comment}\n{statement}\n"
+        if lead:
+            text = "\n" + text
+        return Fix(title, Safety.SAFE, (Edit(dotenv, "", text),))
+    return Fix(title, Safety.SAFE, (Edit(dotenv, b"", added.encode("utf-8", "surrogateescape")),))
+
+
+def _statement(path: Path, entry: EnvEntry) -> str | None:
+    """The entry's text in its file: from its line's start (indentation dropped) to the end of its
+    value, with the rest of the last line when that is only a comment; None when it cannot be found.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+    except OSError:
+        return None
+    text = text.removeprefix("\ufeff")
+    starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+    if not 0 < entry.line <= len(starts):
+        return None
+    begin = starts[entry.line - 1]
+    line_end = text.find("\n", begin)
+    first = text[begin: len(text) if line_end < 0 else line_end].rstrip("\r")
+    if not first.lstrip().startswith((entry.key, f"export {entry.key}")):
+        return None
+    if entry.raw[:1] not in ("'", '"') or "\n" not in entry.raw:
+        return first.strip()  # one line: the whole line as written, comment included
+    at = text.find(entry.raw, begin)
+    if at < 0:
+        return None
+    end = at + len(entry.raw)
+    rest_end = text.find("\n", end)
+    rest = text[end: len(text) if rest_end < 0 else rest_end].rstrip("\r")
+    statement = text[begin:end].lstrip()
+    if not rest.strip() or rest.lstrip().startswith("#"):
+        statement += rest.rstrip()
+    return statement
+
+
+def _adds_only(data: bytes, added: str, entry: EnvEntry, dotenv: Path) -> bool:
+    """Whether .env plus `added` parses (compose's rules) as .env's entries plus this one entry."""
+    before = parse_env_text(data.decode("utf-8", "surrogateescape"), dotenv)
+    after = parse_env_text(data.decode("utf-8", "surrogateescape") + added, dotenv)
+    expected = [(e.key, e.raw) for e in before.entries] + [(entry.key, entry.raw)]
+    return [(e.key, e.raw) for e in after.entries] == expected and len(after.problems) == len(before.problems)

@@ -239,12 +239,15 @@ def _note_partial_input(done: Run) -> None:
     problems = list(done.project.compose.problems)
     if done.project.dotenv is not None:
         problems.extend(done.project.dotenv.problems)
-    if not problems:
+    build = done.project.unreadable_inputs  # files a build needs that this user cannot read
+    if not problems and not build:
         return
-    keys = {(p.message, p.location) for p in problems}
+    keys = {(p.message, p.location) for p in (*problems, *build)}
     reporters = sorted({f.check for f in done.report.findings if (f.message, f.location) in keys})
     what = "the compose files" if done.project.compose.problems else "the .env file"
-    done.report.facts["partial_input"] = {"reason": f"{what} did not fully load", "reported_by": reporters}
+    reason = f"{what} did not fully load" if problems else build[0].message + (
+        f" (and {len(build) - 1} more)" if len(build) > 1 else "")
+    done.report.facts["partial_input"] = {"reason": reason, "reported_by": reporters}
 
 
 @record

@@ -16,6 +16,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
@@ -182,6 +183,22 @@ class FileEdits:
         return unified_diff(self.original if self.exists else "", self.new_text(), self.display)
 
 
+def read_only(path: Path, display: str) -> str:
+    """Why a file its owner made read-only is left alone ("" when its owner may write it).
+
+    The atomic rename replaces a file whatever its mode, and root writes through any mode: the
+    owner's write bit is the user's word, so it decides, not os.access.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""
+    if mode & stat.S_IWUSR:
+        return ""
+    return (f"'{display}' is read-only (mode {stat.S_IMODE(mode):04o}): not changed; "
+            "make it writable to let doctor fix it")
+
+
 def _visible(data: bytes) -> str:
     """Bytes as diffable text: a CR before a line break shown as `\\r`, a BOM as `\\ufeff`."""
     text = data.decode("utf-8", "backslashreplace").replace("\r\n", "\\r\n").replace("\r", "\\r")
@@ -259,6 +276,9 @@ class ProjectFiles:
             current = None
         if (plan.exists and current != plan.data) or (not plan.exists and plan.path.exists()):
             return f"{plan.display} changed while doctor was fixing it; nothing written"
+        refusal = read_only(plan.path, plan.display) if plan.exists else ""
+        if refusal:
+            return refusal
         try:
             if plan.exists and plan.path not in self._created and not self._tracked(plan.path):
                 self._backup(plan)

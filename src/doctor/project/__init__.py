@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from doctor.model import field, record
-from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Service
+from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Problem, Service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -154,8 +154,16 @@ class Project:
         if path not in self._dockerfiles:
             from doctor.project.dockerfile import read_dockerfile
 
-            self._dockerfiles[path] = read_dockerfile(path) if path.is_file() else None
+            self._dockerfiles[path] = read_dockerfile(path) if _is_file(path) else None
         return self._dockerfiles[path]
+
+    @cached_property
+    def unreadable_inputs(self) -> tuple[Problem, ...]:
+        """The build contexts, Dockerfiles and COPY'd files of local builds this user cannot read
+        (compose's build stops there; the checks that read them saw less)."""
+        from doctor.project.buildinputs import unreadable_build_inputs
+
+        return unreadable_build_inputs(self)
 
     @cached_property
     def _dockerfiles(self) -> dict[Path, Dockerfile | None]:
@@ -167,7 +175,7 @@ class Project:
         if path not in self._recipes:
             from doctor.project.recipe import read_recipe
 
-            self._recipes[path] = read_recipe(path) if path.is_file() else None
+            self._recipes[path] = read_recipe(path) if _is_file(path) else None
         return self._recipes[path]
 
     @cached_property
@@ -217,3 +225,11 @@ class Project:
     @cached_property
     def _manifests(self) -> dict[Path, tuple[Manifest, ...]]:
         return {}
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, False where a folder on the way cannot be entered (PermissionError in 3.11)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False

@@ -89,7 +89,7 @@ def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Comma
     found: list[Command] = []
     for directory in (root, *_subdirectories(root)):
         for name in MAKEFILES:
-            if (directory / name).is_file():
+            if _is_file(directory / name):
                 found += _makefile(directory / name)
                 break
         found += _package_json(directory / "package.json")
@@ -280,3 +280,11 @@ def _tool_commands(path: Path) -> list[Command]:
         commands.append(Command(executable, executable, CommandKind.PYPROJECT, Location(path, line),
                                 f"[tool.{section}]", path.parent, implied=True))
     return commands
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, False where a folder on the way cannot be entered (PermissionError in 3.11)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False

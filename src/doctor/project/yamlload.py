@@ -48,6 +48,14 @@ class _Loader(_BaseLoader):
         return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
 
 RESET = "!reset"
+# Alias bombs ("billion laughs"). go-yaml v3 refuses a document once more than 99% of its first
+# 400,000 decodes (less beyond) come from aliases (decode.go allowedAliasRatio), but compose
+# v2.40.3 never meets that rule: compose-go v2.9.1's ResetProcessor replaces every alias node by
+# its anchor's node before go-yaml decodes, so compose expands any fan-out until memory runs out
+# (9 aliases a level: 5 levels, 125,000 values from aliases, load in ~13 s; 6 levels, 1.1 million,
+# die out of memory). doctor expands up to go-yaml's own allowance of alias-driven decodes: what
+# compose loads stays readable, a bomb is refused in bounded time and memory.
+ALIAS_BUDGET = 400_000
 KEPT_DEPTH = 100  # levels of nesting kept in the model (see _Converter.value)
 MAX_DEPTH = 10_000  # go-yaml v3's max_flow_level / max_indents
 OVERRIDE = "!override"
@@ -181,20 +189,55 @@ def _go_parse_int(text: str) -> int | None:
 class _Converter:
     """Turns composed PyYAML nodes into Python values with locations, go-yaml style."""
 
-    def __init__(self, path: Path, budget: int) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
         self.tag_paths: list[tuple[tuple[str, ...], str]] = []
-        # every node takes at least one character of text, so more nodes than that means
-        # aliases expanding (a "billion laughs" document): refuse, as go-yaml does
-        self.budget = budget
+        self.start_document()
+
+    def start_document(self) -> None:
+        """go-yaml counts per document (a new decoder each): decodes, alias-driven decodes, anchors."""
+        self.decodes = 0
+        self.aliased = 0
+        self.alias_depth = 0
+        # each node's own place (parent node id, key or index): PyYAML hands an alias over as its
+        # anchor's node, so the node met in any other place is an alias there
+        self.homes: dict[int, tuple[int, object] | None] = {}
+
+    def _enter(self, node: yaml.Node, slot: tuple[int, object] | None) -> bool:
+        """Count `node` met at `slot` as go-yaml's decoder.unmarshal does; True when it is an alias
+        there (the caller then leaves it with `self.alias_depth -= 1`).
+
+        An alias counts once itself, then its anchor's nodes count as alias-driven (go-yaml's
+        decodeCount / aliasCount); past ALIAS_BUDGET of those the document is refused.
+        """
+        home = self.homes.setdefault(id(node), slot)
+        self._count(node)
+        if home == slot:
+            return False
+        self.alias_depth += 1
+        self._count(node)
+        return True
+
+    def _count(self, node: yaml.Node) -> None:
+        self.decodes += 1
+        if self.alias_depth > 0:
+            self.aliased += 1
+            if self.aliased > ALIAS_BUDGET:
+                raise YamlError(f"yaml: document contains excessive aliasing (over {ALIAS_BUDGET:,} "
+                                "values expanded from aliases)", node.start_mark.line + 1)
 
     def loc(self, node: yaml.Node) -> Location:
         return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def value(self, node: yaml.Node, at: tuple[str, ...]) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise YamlError("yaml: document contains excessive aliasing", node.start_mark.line + 1)
+    def value(self, node: yaml.Node, at: tuple[str, ...], slot: tuple[int, object] | None = None) -> Any:
+        if not self._enter(node, slot):
+            return self._value(node, at)
+        try:
+            return self._value(node, at)
+        finally:
+            self.alias_depth -= 1
+
+    def _value(self, node: yaml.Node, at: tuple[str, ...]) -> Any:
         if len(at) >= KEPT_DEPTH and not isinstance(node, yaml.ScalarNode):
             # compose reads up to 10,000 levels; nothing doctor judges lies this deep (only
             # `x-` extensions can nest freely), so the deeper part is kept as an empty collection
@@ -207,7 +250,7 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             out = YList(self.loc(node))
             for index, item in enumerate(node.value):
-                out.add(self.value(item, (*at, f"[{index}]")), self.loc(item))
+                out.add(self.value(item, (*at, f"[{index}]"), (id(node), index)), self.loc(item))
             return out
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, at)
@@ -241,11 +284,11 @@ class _Converter:
 
     def mapping(self, node: yaml.MappingNode, at: tuple[str, ...]) -> YMap:
         out = YMap(self.loc(node))
-        merged: list[yaml.MappingNode] = []
+        merged: list[tuple[yaml.MappingNode, tuple[int, object]]] = []
         for key_node, value_node in node.value:
             if (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
                     and not key_node.style and key_node.tag in (PLAIN, "tag:yaml.org,2002:merge")):
-                merged.extend(self._merge_sources(value_node))
+                merged.extend(self._merge_sources(value_node, id(node)))
                 continue
             key = self.key(key_node)
             if key in out.locs:
@@ -256,10 +299,14 @@ class _Converter:
             value_tag = value_node.tag or ""
             if value_tag in (RESET, OVERRIDE):
                 out.tags[key] = value_tag
-            out[key] = self.value(value_node, (*at, key))
+            out[key] = self.value(value_node, (*at, key), (id(node), key))
         # explicit keys win over merged ones; among merged maps the first one wins (go-yaml v3)
-        for source in merged:
-            sub = self.mapping(source, at)
+        for source, slot in merged:
+            alias = self._enter(source, slot)
+            try:
+                sub = self.mapping(source, at)
+            finally:
+                self.alias_depth -= alias
             for key, value in sub.items():
                 if key not in out:
                     out[key] = value
@@ -268,14 +315,16 @@ class _Converter:
                         out.tags[key] = sub.tags[key]
         return out
 
-    def _merge_sources(self, node: yaml.Node) -> list[yaml.MappingNode]:
+    def _merge_sources(self, node: yaml.Node, parent: int) -> list[tuple[yaml.MappingNode, tuple[int, object]]]:
+        """The maps a `<<` merges, each with its place (an alias there is counted as one)."""
         if isinstance(node, yaml.MappingNode):
-            return [node]
+            return [(node, (parent, "<<"))]
         if isinstance(node, yaml.SequenceNode) and all(isinstance(n, yaml.MappingNode) for n in node.value):
-            return list(node.value)
+            return [(item, (id(node), index)) for index, item in enumerate(node.value)]
         raise YamlError("map merge requires map or sequence of maps as the value", node.start_mark.line + 1)
 
     def key(self, node: yaml.Node) -> str:
+        self._count(node)
         if not isinstance(node, yaml.ScalarNode):
             raise YamlError("mapping key must be a scalar", node.start_mark.line + 1)
         value = self.scalar(node)
@@ -340,10 +389,11 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise YamlError("invalid UTF-8: not a text file", line) from None
-    converter = _Converter(path, 10_000 + len(text))
+    converter = _Converter(path)
     docs: list[YMap | None] = []
     try:
         for node in _compose_all(text):
+            converter.start_document()
             value = converter.value(node, ())
             if value is None:
                 docs.append(None)

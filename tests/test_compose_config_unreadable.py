@@ -1,0 +1,143 @@
+"""Build inputs this user cannot read: one compose-config finding each, the other checks partial.
+
+`docker compose build` stops at an unreadable build context, Dockerfile or COPY'd file; before,
+doctor said nothing (a 000 Dockerfile) or ended eight checks with a raw PermissionError (a 000
+context folder). Root reads through any mode, so the run under test is a forked child as uid
+65534 (CI runs as root); the pure helper is tested as whoever runs the tests.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from doctor import app
+from doctor.project.buildinputs import unreadable
+
+NOBODY = 65534
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run doctor as another user")
+
+
+@pytest.fixture
+def project() -> Iterator[Path]:
+    base = Path(tempfile.mkdtemp(prefix="doctor-unreadable-"))
+    base.chmod(0o755)  # reachable by another user (pytest's tmp_path is not)
+    root = base / "proj"
+    (root / "app" / "src").mkdir(parents=True)
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: ./app\n  db:\n    image: postgres:16\n")
+    (root / "app" / "Dockerfile").write_text("FROM alpine\nCOPY entry.sh /entry.sh\nCOPY src /src\n"
+                                             'CMD ["/entry.sh"]\n')
+    (root / "app" / "entry.sh").write_text("#!/bin/sh\necho hi\n")
+    (root / "app" / "src" / "main.py").write_text("print(1)\n")
+    (root / "app" / "notes.txt").write_text("not copied\n")
+    for path in (root, *root.rglob("*")):
+        os.chown(path, NOBODY, NOBODY)
+    try:
+        yield root
+    finally:
+        shutil.rmtree(base)
+
+
+def _as_user(uid: int, work: Callable[[], object]) -> object:
+    """`work()` in a forked child running as `uid`, its result pickled back."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            result: object = ("ok", work())
+        except BaseException as error:  # reported to the test, not raised in a forked pytest
+            result = ("error", repr(error))
+        with open(write_end, "wb") as out:
+            pickle.dump(result, out)
+        os._exit(0)
+    os.close(write_end)
+    with open(read_end, "rb") as data:
+        kind, value = pickle.load(data)
+    os.waitpid(pid, 0)
+    assert kind == "ok", value
+    return value
+
+
+def _preflight(root: Path) -> tuple[int, dict[str, object]]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent"}
+    out = io.StringIO()
+    code = app.preflight(app.PreflightOptions(path=root, format="json", env=env), out)
+    return code, json.loads(out.getvalue())
+
+
+def _as_nobody(root: Path) -> tuple[int, dict[str, object]]:
+    _preflight(root)  # as root first: every module the run imports is loaded before the child drops root
+    return _as_user(NOBODY, lambda: _preflight(root))  # type: ignore[return-value]
+
+
+def _compose_config(report: dict[str, object]) -> list[tuple[str, int | None, str]]:
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    return [(f["message"], f["line"], f["severity"]) for f in findings if f["check"] == "compose-config"]
+
+
+def _statuses(report: dict[str, object]) -> set[str]:
+    checks = report["checks"]
+    assert isinstance(checks, list)
+    return {c["status"] for c in checks}
+
+
+@needs_root
+def test_readable_build_has_no_finding(project: Path) -> None:
+    code, report = _as_nobody(project)
+    assert _compose_config(report) == []
+    assert "partial_input" not in report["facts"]  # type: ignore[operator]
+    assert code == 0
+
+
+@needs_root
+def test_unreadable_copied_files_are_findings_and_checks_say_partial(project: Path) -> None:
+    (project / "app" / "entry.sh").chmod(0)
+    (project / "app" / "src" / "main.py").chmod(0)
+    (project / "app" / "notes.txt").chmod(0)  # not COPY'd: the build never reads it
+    code, report = _as_nobody(project)
+    assert _compose_config(report) == [("cannot read app/entry.sh: permission denied", 3, "error"),
+                                       ("cannot read app/src/main.py: permission denied", 3, "error")]
+    assert code == 1
+    partial = report["facts"]["partial_input"]  # type: ignore[index]
+    assert partial == {"reason": "cannot read app/entry.sh: permission denied (and 1 more)",
+                       "reported_by": ["compose-config"]}
+    assert "error" not in _statuses(report)
+
+
+@needs_root
+def test_unreadable_dockerfile_is_one_finding(project: Path) -> None:
+    (project / "app" / "Dockerfile").chmod(0)
+    (project / "app" / "entry.sh").chmod(0)  # its COPY is unknown while the Dockerfile cannot be read
+    code, report = _as_nobody(project)
+    assert _compose_config(report) == [("cannot read app/Dockerfile: permission denied", 3, "error")]
+    assert code == 1
+
+
+@needs_root
+def test_unreadable_context_folder_ends_no_check_in_error(project: Path) -> None:
+    (project / "app").chmod(0)
+    code, report = _as_nobody(project)
+    assert _compose_config(report) == [("cannot read app: permission denied", 3, "error")]
+    assert "error" not in _statuses(report)  # was: 8 checks ended with a raw PermissionError
+    assert "PermissionError" not in json.dumps(report)
+    assert code == 1
+
+
+def test_unreadable_says_why_only_for_what_exists(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    assert unreadable(tmp_path / "file") == ""
+    assert unreadable(tmp_path, folder=True) == ""
+    assert unreadable(tmp_path / "missing") == ""  # a missing path is another finding's
+    assert unreadable(tmp_path / "file" / "below") == ""

@@ -1,0 +1,109 @@
+"""A file its owner made read-only is never replaced by the fixer's atomic rename.
+
+The rename needs only a writable folder, and root writes through any mode: the owner's write
+bit decides, as root and as the file's owner alike.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from doctor.engine import load_registry
+from doctor.fixer import FixOptions, FixStatus, fix
+from doctor.fixfiles import ProjectFiles, read_only
+from doctor.model import Edit
+from doctor.project import ProjectOptions
+
+COMPOSE = "services:\n  web:\n    image: alpine\n    environment:\n      K: ${K}\n"
+REASON = "'.env' is read-only (mode 0444): not changed; make it writable to let doctor fix it"
+NOBODY = 65534
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a part as another user")
+
+
+@pytest.fixture
+def project() -> Iterator[Path]:
+    base = Path(tempfile.mkdtemp(prefix="doctor-readonly-"))
+    base.chmod(0o755)  # reachable by another user (pytest's tmp_path is not)
+    root = base / "app"
+    root.mkdir()
+    (root / "compose.yaml").write_text(COMPOSE)
+    (root / ".env.example").write_text("A=1\nK=2\n")
+    (root / ".env").write_text("A=1\n")
+    try:
+        yield root
+    finally:
+        shutil.rmtree(base)
+
+
+def _fix(root: Path, state: Path) -> tuple[int, list[tuple[FixStatus, str]]]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1", "XDG_STATE_HOME": str(state)}
+    options = FixOptions(project=ProjectOptions(path=root, env=env), families=frozenset({"env"}), yes=True, env=env)
+    report = fix(options, load_registry())
+    return report.exit_code, [(r.status, r.reason) for r in report.results]
+
+
+def test_writable_file_is_fixed(project: Path, tmp_path: Path) -> None:
+    code, results = _fix(project, tmp_path / "state")
+    assert (code, results) == (0, [(FixStatus.APPLIED, "")])
+    assert read_only(project / ".env", ".env") == ""
+
+
+def test_read_only_file_is_refused_whoever_runs(project: Path, tmp_path: Path) -> None:
+    """As root (CI) too: os.access would say root may write, the mode bits say the owner may not."""
+    (project / ".env").chmod(0o444)
+    code, results = _fix(project, tmp_path / "state")
+    assert results == [(FixStatus.FAILED, REASON)]
+    assert code == 1
+    assert (project / ".env").read_text() == "A=1\n"
+    assert (project / ".env").stat().st_mode & 0o777 == 0o444
+    assert not (tmp_path / "state").exists()  # nothing backed up: nothing is written
+
+
+def _as_user(uid: int, work: Callable[[], object]) -> object:
+    """`work()` in a forked child running as `uid`, its result pickled back."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            result: object = ("ok", work())
+        except BaseException as error:  # reported to the test, not raised in a forked pytest
+            result = ("error", repr(error))
+        with open(write_end, "wb") as out:
+            pickle.dump(result, out)
+        os._exit(0)
+    os.close(write_end)
+    with open(read_end, "rb") as data:
+        kind, value = pickle.load(data)
+    os.waitpid(pid, 0)
+    assert kind == "ok", value
+    return value
+
+
+@needs_root
+def test_read_only_file_is_refused_for_its_owner(project: Path) -> None:
+    """The owner's folder is writable, so the rename would replace the 0444 file: refused instead."""
+    for path in (project, *project.iterdir()):
+        os.chown(path, NOBODY, NOBODY)
+    dotenv = project / ".env"
+    files = ProjectFiles(project, "app", {"HOME": str(project), "XDG_STATE_HOME": str(project / "state")})
+    plan = files.load(dotenv)
+    plan.add(Edit(dotenv, "", "K=2\n"), "add K")
+
+    def write(mode: int) -> str:
+        dotenv.chmod(mode)
+        return str(_as_user(NOBODY, lambda: files.write(plan)))
+
+    assert write(0o444) == REASON
+    assert dotenv.read_text() == "A=1\n"
+    assert write(0o644) == ""  # the same write, the file writable: it goes through
+    assert dotenv.read_text() == "A=1\nK=2\n"
