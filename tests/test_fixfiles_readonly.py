@@ -107,3 +107,14 @@ def test_read_only_file_is_refused_for_its_owner(project: Path) -> None:
     assert dotenv.read_text() == "A=1\n"
     assert write(0o644) == ""  # the same write, the file writable: it goes through
     assert dotenv.read_text() == "A=1\nK=2\n"
+
+
+
+def test_a_read_only_file_shows_no_diff_as_if_written(project: Path, tmp_path: Path) -> None:
+    (project / ".env").chmod(0o444)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "DOCTOR_NO_CACHE": "1", "XDG_STATE_HOME": str(tmp_path)}
+    options = FixOptions(project=ProjectOptions(path=project, env=env), families=frozenset({"env"}), yes=True, env=env)
+    report = fix(options, load_registry())
+    assert report.exit_code == 1 and [r.reason for r in report.results] == [REASON]
+    assert report.diffs == ()  # nothing was written: no diff says otherwise
+    assert (project / ".env").read_text() == "A=1\n"

@@ -251,7 +251,7 @@ def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFile
             results.append(_result(finding, chosen, status, refusal))
             continue
         accepted.append((finding, chosen))
-    diffs = tuple(FileDiff(p.path, p.diff(files.root)) for p in plans.values() if p.changed)
+    planned = [FileDiff(p.path, p.diff(files.root)) for p in plans.values() if p.changed]  # before writing
     failed: dict[Path, str] = {}
     if not options.dry_run:
         for plan in plans.values():
@@ -259,6 +259,7 @@ def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFile
                 error = files.write(plan)
                 if error:
                     failed[plan.path] = error
+    diffs = tuple(d for d in planned if d.path not in failed)  # a file left as it was shows no diff
     for finding, chosen in accepted:
         results.append(_outcome(options, files, plans, finding, chosen, failed))
     prev = before.diffs if before else ()

@@ -9,6 +9,7 @@ run as root finds none (as the build, run as root by the engine's client, would)
 
 from __future__ import annotations
 
+import collections
 import os
 import stat
 from collections.abc import Iterator
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
     from doctor.project import Project
     from doctor.project.codepaths import DockerIgnore
 
-WALK_LIMIT = 10_000  # entries looked at per COPY'd folder (~8 µs each): a huge context is not walked to the end
+# entries looked at per run, all COPY'd folders together (~8 µs each, every preflight of a non-root
+# user): a `COPY . .` of a context with node_modules is not walked to the end; its top levels are
+WALK_LIMIT = 2_000
 _GLOB = frozenset("*?[")
 
 
@@ -31,9 +34,11 @@ def unreadable_build_inputs(project: Project) -> tuple[Problem, ...]:
     found: dict[Path, Problem] = {}
     if os.geteuid() == 0:
         return ()  # root reads through any mode
+    budget = [WALK_LIMIT]  # shared by every service's folders; a folder two services COPY is walked once
+    walked: set[Path] = set()
     for name in sorted(project.services):
         service = project.services[name]
-        for path, reason in _service_inputs(project, service):
+        for path, reason in _service_inputs(project, service, budget, walked):
             if path not in found:
                 shown = _shown(path, project.root)
                 location = service.build.location if service.build is not None else None
@@ -42,7 +47,8 @@ def unreadable_build_inputs(project: Project) -> tuple[Problem, ...]:
     return tuple(found.values())
 
 
-def _service_inputs(project: Project, service: Service) -> Iterator[tuple[Path, str]]:
+def _service_inputs(project: Project, service: Service, budget: list[int],
+                    walked: set[Path]) -> Iterator[tuple[Path, str]]:
     build = service.build
     if build is None or build.dockerfile_path is None:
         return
@@ -63,10 +69,11 @@ def _service_inputs(project: Project, service: Service) -> Iterator[tuple[Path, 
     ignore = read_dockerignore(context, build.dockerfile_path)
     for copy in dockerfile.copies:
         for source in copy.sources:
-            yield from _copied(context, source, ignore)
+            yield from _copied(context, source, ignore, budget, walked)
 
 
-def _copied(context: Path, source: str, ignore: DockerIgnore) -> Iterator[tuple[Path, str]]:
+def _copied(context: Path, source: str, ignore: DockerIgnore, budget: list[int],
+            walked: set[Path]) -> Iterator[tuple[Path, str]]:
     relative = source.lstrip("/")
     if any(c in _GLOB for c in relative):
         paths = sorted(context.glob(relative)) if relative and not relative.startswith("..") else []
@@ -81,25 +88,28 @@ def _copied(context: Path, source: str, ignore: DockerIgnore) -> Iterator[tuple[
         reason = unreadable(path, folder=_is_dir(path))
         if reason:
             yield path, reason
-        elif _is_dir(path):
-            yield from _walk(context, path, ignore)
+        elif _is_dir(path) and path not in walked:
+            walked.add(path)
+            yield from _walk(context, path, ignore, budget)
 
 
-def _walk(context: Path, top: Path, ignore: DockerIgnore) -> Iterator[tuple[Path, str]]:
+def _walk(context: Path, top: Path, ignore: DockerIgnore, budget: list[int]) -> Iterator[tuple[Path, str]]:
     """The unreadable entries below a COPY'd folder (folders not entered, files not readable), from
-    the mode bits scandir's stat gives (no access() call per file), at most WALK_LIMIT entries."""
+    the mode bits scandir's stat gives (no access() call per file), breadth first (the top levels,
+    where a database's data folder sits, before the depths of node_modules) while `budget[0]`
+    entries are left."""
     uid, groups = os.geteuid(), {os.getegid(), *os.getgroups()}
     base = len(str(context)) + 1
-    stack, seen = [str(top)], 0
-    while stack and seen <= WALK_LIMIT:
-        folder = stack.pop()
+    queue = collections.deque([str(top)])
+    while queue and budget[0] > 0:
+        folder = queue.popleft()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             yield Path(folder), (exc.strerror or str(exc)).lower()
             continue
         for entry in entries:
-            seen += 1
+            budget[0] -= 1
             if ignore.rules and ignore.excludes(entry.path[base:]):
                 continue
             try:
@@ -112,7 +122,7 @@ def _walk(context: Path, top: Path, ignore: DockerIgnore) -> Iterator[tuple[Path
             if not _may(info, uid, groups, stat.S_IRUSR | (stat.S_IXUSR if is_dir else 0)):
                 yield Path(entry.path), "permission denied"
             elif is_dir:
-                stack.append(entry.path)
+                queue.append(entry.path)
 
 
 def _may(info: os.stat_result, uid: int, groups: set[int], wanted: int) -> bool:
