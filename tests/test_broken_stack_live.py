@@ -41,6 +41,7 @@ from pathlib import Path
 
 import pytest
 from ci_images import BROKEN_STACK, ensure, rewrite_images, rewrite_ports
+from portprobe import bindable
 
 from doctor.engine import load_registry
 from doctor.fixer import fix_families
@@ -70,15 +71,6 @@ def ports_seen_or_skip(stack: Stack) -> None:
     if check["status"] == "skipped":
         _unavailable(f"port-collision cannot look here: {check['reason']}")
 
-
-def bindable(port: int) -> bool:
-    """Whether nothing holds `port` on all IPv4 interfaces now."""
-    with socket.socket() as probe:
-        try:
-            probe.bind(("0.0.0.0", port))
-        except OSError:
-            return False
-    return True
 
 
 def free_ports(count: int) -> list[int]:

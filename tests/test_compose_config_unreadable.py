@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from run_as import as_user
 
 from doctor import app
 from doctor.project.buildinputs import unreadable
@@ -46,28 +46,6 @@ def project() -> Iterator[Path]:
         shutil.rmtree(base)
 
 
-def _as_user(uid: int, work: Callable[[], object]) -> object:
-    """`work()` in a forked child running as `uid`, its result pickled back."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-            result: object = ("ok", work())
-        except BaseException as error:  # reported to the test, not raised in a forked pytest
-            result = ("error", repr(error))
-        with open(write_end, "wb") as out:
-            pickle.dump(result, out)
-        os._exit(0)
-    os.close(write_end)
-    with open(read_end, "rb") as data:
-        kind, value = pickle.load(data)
-    os.waitpid(pid, 0)
-    assert kind == "ok", value
-    return value
-
 
 def _preflight(root: Path) -> tuple[int, dict[str, object]]:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent"}
@@ -78,7 +56,7 @@ def _preflight(root: Path) -> tuple[int, dict[str, object]]:
 
 def _as_nobody(root: Path) -> tuple[int, dict[str, object]]:
     _preflight(root)  # as root first: every module the run imports is loaded before the child drops root
-    return _as_user(NOBODY, lambda: _preflight(root))  # type: ignore[return-value]
+    return as_user(NOBODY, lambda: _preflight(root))  # type: ignore[return-value]
 
 
 def _compose_config(report: dict[str, object]) -> list[tuple[str, int | None, str]]:

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import pytest
 from doctor.checks.port_collision.fix import port_fix
+from portprobe import bindable
 
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
@@ -51,18 +52,10 @@ def free_pair() -> tuple[int, int]:
     rng = random.Random()
     for _ in range(200):
         port = rng.randrange(20000, 30000, 10)
-        if all(_bindable(p) for p in range(port, port + 10)):
+        if all(bindable(p) for p in range(port, port + 10)):
             return port, port + 5
     pytest.skip("no free high ports")
 
-
-def _bindable(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("0.0.0.0", port))
-        except OSError:
-            return False
-    return True
 
 
 def compose(docker: str, root: Path, name: str, *args: str) -> subprocess.CompletedProcess[str]:

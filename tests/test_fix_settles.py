@@ -17,6 +17,7 @@ import pytest
 from doctor.checks.port_collision import PortCollision
 from doctor.checks.port_collision.fix import port_fix, taken_ports
 from doctor.checks.service_name_drift import ServiceNameDrift
+from portprobe import bindable
 from test_portfix import host_with, project_env, tree
 
 from doctor.engine import Registry
@@ -27,18 +28,10 @@ from doctor.project import Project, ProjectOptions
 def free_block(size: int) -> int:
     """The first port of `size` consecutive ports that bind now, below the ephemeral range."""
     for base in range(21000, 32000, size + 7):
-        if all(_binds(port) for port in range(base, base + size)):
+        if all(bindable(port) for port in range(base, base + size)):
             return base
     pytest.skip("no block of free ports below 32000")
 
-
-def _binds(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("0.0.0.0", port))
-        except OSError:
-            return False
-    return True
 
 
 @pytest.fixture

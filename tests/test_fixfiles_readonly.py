@@ -7,13 +7,13 @@ bit decides, as root and as the file's owner alike.
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from run_as import as_user
 
 from doctor.engine import load_registry
 from doctor.fixer import FixOptions, FixStatus, fix
@@ -66,28 +66,6 @@ def test_read_only_file_is_refused_whoever_runs(project: Path, tmp_path: Path) -
     assert not (tmp_path / "state").exists()  # nothing backed up: nothing is written
 
 
-def _as_user(uid: int, work: Callable[[], object]) -> object:
-    """`work()` in a forked child running as `uid`, its result pickled back."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-            result: object = ("ok", work())
-        except BaseException as error:  # reported to the test, not raised in a forked pytest
-            result = ("error", repr(error))
-        with open(write_end, "wb") as out:
-            pickle.dump(result, out)
-        os._exit(0)
-    os.close(write_end)
-    with open(read_end, "rb") as data:
-        kind, value = pickle.load(data)
-    os.waitpid(pid, 0)
-    assert kind == "ok", value
-    return value
-
 
 @needs_root
 def test_read_only_file_is_refused_for_its_owner(project: Path) -> None:
@@ -101,7 +79,7 @@ def test_read_only_file_is_refused_for_its_owner(project: Path) -> None:
 
     def write(mode: int) -> str:
         dotenv.chmod(mode)
-        return str(_as_user(NOBODY, lambda: files.write(plan)))
+        return str(as_user(NOBODY, lambda: files.write(plan)))
 
     assert write(0o444) == REASON
     assert dotenv.read_text() == "A=1\n"

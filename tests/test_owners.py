@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import io
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from doctor.checks.root_owned_files import RootOwnedFiles
+from run_as import as_user
 
 from doctor.host import Host, owner_find
 from doctor.host import owner_walk as walk_module
@@ -313,32 +313,6 @@ def forced_fork(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     monkeypatch.setattr(walk_module, "_fork_walk", fork_walk)
     yield splits
 
-
-def as_user(uid: int, work: Callable[[], object]) -> object:
-    """`work()` in a forked child running as `uid` (root reads through mode 000), its result pickled back."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-            try:
-                result: object = ("ok", work())
-            except BaseException as error:  # reported to the test, not raised in a forked pytest
-                result = ("error", repr(error))
-            with open(write_end, "wb") as out:
-                pickle.dump(result, out)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    with open(read_end, "rb") as data:
-        kind, value = pickle.load(data)
-    assert os.waitpid(pid, 0)[1] == 0
-    assert kind == "ok", value
-    return value
 
 
 @needs_root

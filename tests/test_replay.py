@@ -31,7 +31,6 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from pathlib import Path
 
 import pytest
 from ci_images import StandIn, ensure, rewrite_images
+from portprobe import bindable
 
 REPLAY = Path(__file__).resolve().parent / "replay"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -56,20 +56,12 @@ FILES = {"paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",)}  # n
 HOST_PORT = re.compile(r"""^(\s*-\s*["']?(?:\d{1,3}(?:\.\d{1,3}){3}:)?)(\d+)(?=:\d)""")
 
 
-def _bindable(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("0.0.0.0", port))
-        except OSError:
-            return False
-    return True
-
 
 def free_port(taken: set[int]) -> int:
     """A free high port below the usual ephemeral range, not in `taken` (which it joins)."""
     for _ in range(400):
         port = random.randrange(20000, 30000)
-        if port not in taken and _bindable(port):
+        if port not in taken and bindable(port):
             taken.add(port)
             return port
     pytest.skip("no free high ports")
