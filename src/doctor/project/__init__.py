@@ -154,7 +154,7 @@ class Project:
         if path not in self._dockerfiles:
             from doctor.project.dockerfile import read_dockerfile
 
-            self._dockerfiles[path] = read_dockerfile(path) if _is_file(path) else None
+            self._dockerfiles[path] = read_dockerfile(path) if is_file(path) else None
         return self._dockerfiles[path]
 
     @cached_property
@@ -175,7 +175,7 @@ class Project:
         if path not in self._recipes:
             from doctor.project.recipe import read_recipe
 
-            self._recipes[path] = read_recipe(path) if _is_file(path) else None
+            self._recipes[path] = read_recipe(path) if is_file(path) else None
         return self._recipes[path]
 
     @cached_property
@@ -227,7 +227,7 @@ class Project:
         return {}
 
 
-def _is_file(path: Path) -> bool:
+def is_file(path: Path) -> bool:
     """Path.is_file, False where a folder on the way cannot be entered (PermissionError in 3.11)."""
     try:
         return path.is_file()

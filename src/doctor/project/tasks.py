@@ -18,6 +18,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location, record
+from doctor.project import is_file
 from doctor.project.reading import read_regular_text
 
 TYPE_CHECKING = False
@@ -89,7 +90,7 @@ def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Comma
     found: list[Command] = []
     for directory in (root, *_subdirectories(root)):
         for name in MAKEFILES:
-            if _is_file(directory / name):
+            if is_file(directory / name):
                 found += _makefile(directory / name)
                 break
         found += _package_json(directory / "package.json")
@@ -281,10 +282,3 @@ def _tool_commands(path: Path) -> list[Command]:
                                 f"[tool.{section}]", path.parent, implied=True))
     return commands
 
-
-def _is_file(path: Path) -> bool:
-    """Path.is_file, False where a folder on the way cannot be entered (PermissionError in 3.11)."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
