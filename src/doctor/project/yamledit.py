@@ -342,15 +342,10 @@ def _insert_key(yaml: YAML, root: CommentedMap, original: str, service: str, key
         return None
     if column is None or column <= service_col:
         return None
-    lines = original.splitlines(keepends=True)
-    last = service_line
-    for number in range(service_line + 1, len(lines)):
-        stripped = lines[number].strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if len(lines[number]) - len(lines[number].lstrip(" ")) <= service_col:
-            break
-        last = number
+    lines = lines_of(original)
+    end = block_end(lines, service_line, service_col)  # its last line, then the comments after it
+    last = next((n for n in range(end - 1, service_line, -1)
+                 if lines[n].strip() and not lines[n].lstrip().startswith("#")), service_line)
     if last == service_line:  # the service's keys share its line (a flow mapping): no block to extend
         return None
     alone = CommentedMap()
