@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -127,10 +128,14 @@ class ServiceNameDrift(Check):
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose
             # file (an optional observability stack) or of another project; say so, quietly.
-            others = [p.name for p in view.peers if p.name != service.name]
+            # the first few peers and how many more: a title per finding naming (or even listing)
+            # every peer grew with services squared
+            peers_of = view.peers
+            others = list(itertools.islice((p.name for p in peers_of if p.name != service.name), PEERS_SHOWN + 1))
             shown_peers = [f"'{name}'" for name in others[:PEERS_SHOWN]]
-            if len(others) > PEERS_SHOWN:  # a title per finding naming every peer grew with services squared
-                shown_peers.append(f"and {len(others) - PEERS_SHOWN} more")
+            if len(others) > PEERS_SHOWN:
+                more = len(peers_of) - PEERS_SHOWN - (1 if view.has_peer(service.name) else 0)
+                shown_peers.append(f"and {more} more")
             peers = ", ".join(shown_peers) or "none"
             fix = Fix(f"point {var.name} at a service: {peers}", Safety.ADVICE)
             return self.finding(message, where, subject, fix, Severity.INFO)

@@ -147,3 +147,30 @@ def test_service_name_drift_on_one_network_reads_each_file_once_and_ranks_few_na
     assert sum(f.fix is not None and bool(f.fix.edits) for f in findings) == count // 2
     assert len([p for p in reads if p.name == "compose.yaml"]) <= 2
     assert len(ratios) <= 3 * service_network.NameGroup.RANKED * len(findings)
+
+
+def test_service_name_drift_without_a_match_compares_few_names_per_host(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every service dials a host like no peer (the fallback by name, difflib over the peers' names):
+    each host was compared with every name of about its length, and each advice listed every peer
+    to name ten, so 2,000 such services took 34 s."""
+    import difflib
+
+    count = 600
+    lines = ["services:"]
+    for i in range(count):
+        lines += [f"  svc{i}:", "    image: example/app:1", "    environment:", f"      PEER_HOST: zq{i}"]
+    lines += ["  sidecar:", "    image: example/app:1", "    network_mode: service:svc0",
+              "    environment:", "      PEER_HOST: zq-sidecar"]
+    project = _project(tmp_path, "\n".join(lines) + "\n")
+    assert project.compose.services
+    compared: list[str] = []
+    real = difflib.SequenceMatcher.set_seq1
+    monkeypatch.setattr(difflib.SequenceMatcher, "set_seq1", lambda self, a: compared.append(a) or real(self, a))
+    findings = {f.subject: f for f in ServiceNameDrift().run(project, Host(env={}))}
+    assert len(findings) == count + 1 and all("did you mean" not in f.message for f in findings.values())
+    assert len(compared) <= 2 * service_network.NameGroup.RANKED * len(findings)
+    fix = findings["svc7:PEER_HOST"].fix
+    assert fix is not None and fix.title.endswith(f"'svc10', and {count - 11} more")  # svc7 itself not counted
+    fix = findings["sidecar:PEER_HOST"].fix  # in svc0's namespace, not itself a peer
+    assert fix is not None and fix.title.endswith(f"'svc9', and {count - 10} more")

@@ -48,8 +48,7 @@ class NetworkView:
         local.setdefault(service.name.lower(), service.name)
         if service.hostname:
             local.setdefault(service.hostname.lower(), service.name)
-        self.names: Mapping[str, str] = _ViewNames(self, local)
-        self._candidates: dict[str, tuple[list[str], list[int]]] = {}
+        self.names = _ViewNames(self, local)
 
     def resolve(self, name: str) -> str | None:
         """The peer a lowercased name reaches on a shared network (the first in file order), else None."""
@@ -70,20 +69,20 @@ class NetworkView:
         """The services on a network this one joins, in file order (itself included when it has networks)."""
         return self.index.peers_of(self.networks)
 
-    def candidates(self, exclude: str, length: int, cutoff: float) -> list[str]:
-        """The names a drifted host of `length` characters is compared with: the peers' and every
-        name this view resolves to a peer (not `exclude`), once each. Gathered once per view and
-        kept by length: only lengths difflib's real_quick_ratio lets reach `cutoff` are handed on
-        (2 * min(a, b) / (a + b) >= cutoff), a superset of what it keeps, so the same match."""
-        if exclude not in self._candidates:
-            names = [p.name for p in self.peers if p.name != exclude]
-            names += [n for n, s in self.names.items() if s and s != exclude]
-            ordered = sorted(set(names), key=len)
-            self._candidates[exclude] = (ordered, [len(n) for n in ordered])
-        ordered, lengths = self._candidates[exclude]
-        low = bisect_left(lengths, math.floor(length * cutoff / (2 - cutoff)))
-        high = bisect_right(lengths, math.ceil(length * (2 - cutoff) / cutoff))
-        return ordered[low:high]
+    def candidates(self, exclude: str, word: str, cutoff: float) -> list[str]:
+        """The names a drifted host `word` is compared with: the peers' and every
+        name this view resolves to a peer (not `exclude`), once each. Only lengths difflib's
+        real_quick_ratio lets reach `cutoff` are handed on (2 * min(a, b) / (a + b) >= cutoff), a
+        superset of what it keeps, so the same match. The peers' names come from a table shared
+        by every view of the same networks (CandidateTable); the view adds its own links."""
+        low = math.floor(len(word) * cutoff / (2 - cutoff))
+        high = math.ceil(len(word) * (2 - cutoff) / cutoff)
+        table = self.index.candidate_table(self.networks)
+        found = table.between(low, high, exclude, word)
+        for name, target in self.names.local.items():  # links' aliases (extra_hosts reach no peer)
+            if target and target != exclude and low <= len(name) <= high and name not in table.owners:
+                found.append(name)
+        return found
 
     def listener(self, port: int, exclude: str) -> tuple[str, int] | None:
         """The first peer (not `exclude`) listening on `port` inside the network, else the first
@@ -137,6 +136,7 @@ class NetworkIndex:
         # project with a drifted host in each service on one network quadratic in services
         self._peers: dict[tuple[str, ...], tuple[Service, ...]] = {}
         self._groups: dict[tuple[str, tuple[str, ...], object], NameGroup] = {}
+        self._tables: dict[tuple[str, ...], CandidateTable] = {}
         for i, peer in enumerate(model.services.values()):
             if peer.network_mode:
                 continue
@@ -169,6 +169,19 @@ class NetworkIndex:
     def published(self) -> set[int]:
         """Every host port the project publishes (each port of a range)."""
         return published_ports(self.model)
+
+    def candidate_table(self, networks: tuple[str, ...]) -> CandidateTable:
+        """The names the views of `networks` resolve to a peer, and the peers' own: built once."""
+        if networks not in self._tables:
+            owners: dict[str, set[str]] = {}
+            for peer in self.peers_of(networks):
+                owners.setdefault(peer.name, set()).add(peer.name)
+            tables = [self.names.get(network, {}) for network in networks]
+            for name in dict.fromkeys(n for table in tables for n in table):
+                # the first in file order on these networks, as NetworkView.resolve answers
+                owners.setdefault(name, set()).add(min(t[name] for t in tables if name in t)[1])
+            self._tables[networks] = CandidateTable(owners)
+        return self._tables[networks]
 
     def peers_of(self, networks: tuple[str, ...]) -> tuple[Service, ...]:
         """The services on any of `networks`, in file order."""
@@ -296,8 +309,36 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
     import difflib  # here: only a host naming no service needs it
 
     word = ref.host.lower()
-    close = difflib.get_close_matches(word, view.candidates(exclude, len(word), CUTOFF), n=1, cutoff=CUTOFF)
+    close = difflib.get_close_matches(word, view.candidates(exclude, word, CUTOFF), n=1, cutoff=CUTOFF)
     return str(close[0]) if close else None
+
+
+class CandidateTable:
+    """The names the views of some networks resolve to a peer, and the peers' own, kept by length.
+
+    A drifted host is compared (difflib) with the names of about its length. Up to EXACT such
+    names are all handed on; more (thousands of look-alike services on one network) only the
+    NameGroup neighbours of the host in name and reversed-name order: comparing every name with
+    every drifted host was quadratic in services (2,000 services, 34 s).
+    """
+
+    EXACT = 256
+
+    def __init__(self, owners: dict[str, set[str]]) -> None:
+        self.owners = owners  # name -> the peers it stands for (a peer's own name, what a view resolves it to)
+        self._by_length = sorted(owners, key=len)
+        self._lengths = [len(n) for n in self._by_length]
+
+    @cached_property
+    def _group(self) -> NameGroup:
+        return NameGroup(list(self.owners))
+
+    def between(self, low: int, high: int, exclude: str, word: str) -> list[str]:
+        """The names of `low` to `high` characters not reaching `exclude` (the nearest, past EXACT)."""
+        start, end = bisect_left(self._lengths, low), bisect_right(self._lengths, high)
+        names = self._by_length[start:end] if end - start <= self.EXACT else [
+            n for n in self._group.near(word, "") if low <= len(n) <= high]
+        return [n for n in names if self.owners[n] - {exclude}]
 
 
 class NameGroup:
@@ -328,7 +369,7 @@ class NameGroup:
         if len(self.order) <= self.RANKED + 1:
             names = [n for n in self.order if n != exclude]
         else:
-            names = self._near(host, exclude)
+            names = self.near(host, exclude)
         if len(names) <= 1:
             return names[0] if names else None
         import difflib
@@ -345,7 +386,7 @@ class NameGroup:
                 best = ranked
         return best[1] if best else None
 
-    def _near(self, host: str, exclude: str) -> list[str]:
+    def near(self, host: str, exclude: str) -> list[str]:
         half = self.RANKED // 2
         near: dict[str, None] = {}
         for (names, keys), key in zip(self._sorted, (host.lower(), host.lower()[::-1]), strict=True):
