@@ -33,6 +33,18 @@ def test_wheel_maps_checks_into_the_doctor_package(wheel: Path) -> None:
     assert "[doctor.checks]" in text and "doctor.checks.port_collision:PortCollision" in text
 
 
+def test_every_package_of_the_source_is_listed() -> None:
+    """A package folder missing from pyproject's `packages` list (a check split into a package)
+    is shipped by setuptools only as deprecated "data", with a warning at every build."""
+    declared = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = set()
+    for prefix, root in (("doctor", REPO / "src" / "doctor"), ("doctor.checks", REPO / "checks")):
+        for init in root.rglob("__init__.py"):
+            if "__pycache__" not in init.parts:
+                found.add(".".join((prefix, *init.parent.relative_to(root).parts)))
+    assert found == declared
+
+
 def test_fresh_venv_install_runs_every_builtin_check(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)

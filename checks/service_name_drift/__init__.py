@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.edits import value_edit
-from doctor.project.env_hosts import HostRef, host_refs, looks_internal
-from doctor.project.service_network import (
-    NetworkIndex,
-    NetworkView,
-    all_names,
-    default_container_name,
-    suggest,
-)
-from doctor.project.types import EnvVar, Service
+from doctor.project.env_hosts import host_refs, looks_internal
+from doctor.project.service_network import NetworkIndex, all_names, default_container_name, suggest
 
-Use = tuple[Service, NetworkView, EnvVar, HostRef]
+from .edits import Use, host_edit, host_shown, list_fix, written_at
+
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
 
 
@@ -102,18 +94,18 @@ class ServiceNameDrift(Check):
         its separator, and the title says so: a host list naming `db` twice only repeats it.
         """
         var = uses[0][2]
-        parts = [f"'{ref.host}'{f.message.removeprefix(_shown(var, ref))}"
+        parts = [f"'{ref.host}'{f.message.removeprefix(host_shown(var, ref))}"
                  for f, (_, _, _, ref) in zip(found, uses, strict=True)]
         message = found[0].message if len(found) == 1 else f"{var.name}: " + "; ".join(parts)
         severity = max(f.severity for f in found)
-        fix = _list_fix(project, var, found, uses)
+        fix = list_fix(project, var, found, uses)
         return self.finding(message, found[0].location, found[0].subject, fix, severity)
 
     def _finding(self, project: Project, uses: list[Use], known: str | None, by_hostname: bool) -> Finding:
         service, view, var, ref = uses[0]
-        where = _written_at(project, var, ref)
+        where = written_at(project, var, ref)
         subject = f"{','.join(sorted({s.name for s, _, _, _ in uses}))}:{var.name}"
-        shown = _shown(var, ref)
+        shown = host_shown(var, ref)
         if known is not None and not view.has_peer(known):
             message = f"{shown} is '{known}', which shares no network with '{service.name}'"
             fix = Fix(f"put '{service.name}' on a network of '{known}'", Safety.ADVICE)
@@ -139,101 +131,7 @@ class ServiceNameDrift(Check):
             peers = ", ".join(shown_peers) or "none"
             fix = Fix(f"point {var.name} at a service: {peers}", Safety.ADVICE)
             return self.finding(message, where, subject, fix, Severity.INFO)
-        edit = _host_edit(project, var, ref, meant)
+        edit = host_edit(project, var, ref, meant)
         title = f"replace '{ref.host}' by '{meant}' in {var.name}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
         return self.finding(message, where, subject, fix)
-
-
-def _written_at(project: Project, var: EnvVar, ref: HostRef) -> Location | None:
-    """Where the host is written: the value's own line, else the .env line it interpolates
-    (`POSTGRES_SERVER: ${POSTGRES_SERVER}` names .env's `POSTGRES_SERVER=postgresserver`)."""
-    for pattern in (_host_pattern(ref), _plain_pattern(ref.host)):
-        found = value_edit(project, var, pattern, ref.host)  # an edit that changes nothing: only its place
-        if found is not None:
-            at = var.location
-            return at if at is not None and (at.path, at.line) == (found.path, found.line) else Location(
-                found.path, found.line)
-    return var.location
-
-
-def _plain_pattern(host: str) -> str:
-    return rf"(?<![\w.$-]){re.escape(host)}(?![\w.-])"
-
-
-def _host_pattern(ref: HostRef) -> str:
-    """The host where it sits on its line: after `@` or `//` in a URL, as a whole word in a plain value."""
-    host = re.escape(ref.host)
-    after = r"(?=[:/,?#\s\"'\]]|$)"
-    if ref.scheme is None:
-        return rf"(?<![\w.$-]){host}(?![\w.-])"
-    return rf"(?<=@){host}{after}" if ref.has_password else rf"(?<=[/@,]){host}{after}"
-
-
-def _shown(var: EnvVar, ref: HostRef) -> str:
-    """How a message names the host: `DB_HOST=postgresserver`, `DATABASE_URL host 'pg'`."""
-    return f"{var.name}={ref.host}" if ref.scheme is None else f"{var.name} host '{ref.host}'"
-
-
-def _host_edit(project: Project, var: EnvVar, ref: HostRef, meant: str) -> Edit | None:
-    """The edit writing `meant` for the host where the value is written."""
-    edit = value_edit(project, var, _host_pattern(ref), meant)
-    if edit is None and ref.scheme is not None:  # `@${POSTGRES_SERVER}:` in the URL: the host alone in .env
-        edit = value_edit(project, var, _plain_pattern(ref.host), meant)
-    return edit
-
-
-def _list_fix(project: Project, var: EnvVar, found: list[Finding], uses: list[Use]) -> Fix:
-    """One edit of the value's line for every host with a suggestion; the others are left to the author."""
-    edits = {id(f): f.fix.edits[0] for f in found if f.fix is not None and f.fix.edits}
-    lines = {(e.path, e.line, e.old) for e in edits.values()}
-    titles = "; ".join(f.fix.title for f in found if f.fix is not None)
-    if len(lines) != 1:
-        return Fix(titles, Safety.ADVICE)
-    first = next(iter(edits.values()))
-    assert isinstance(first.old, str)
-    line = first.old
-    # what each entry of the value becomes: a later one equal to an earlier one is dropped
-    meant = {ref.host: _meant(f) for f, (_, _, _, ref) in zip(found, uses, strict=True)}
-    results: set[tuple[str, int | None]] = {(r.host.lower(), r.port) for r in host_refs(var.name, var.value)
-                                            if r.host not in meant}
-    replaced, dropped, left = [], [], []
-    for f, (_, _, _, ref) in zip(found, uses, strict=True):
-        new = meant[ref.host]
-        if new is None or id(f) not in edits:
-            left.append(ref.host)
-            continue
-        result = (new.lower(), ref.port)
-        entry = re.escape(ref.host) + (f":{ref.port}" if ref.port is not None else "")
-        # the entry with the separator before it, or (the list's first) the one after it
-        around = (rf"(?:\s*,\s*|\s+){entry}(?![\w.:-])", rf"(?<![\w.$/@:-]){entry}(?:\s*,\s*|\s+)(?=[\w\[])")
-        drop = next((p for p in around if len(re.findall(p, line)) == 1), None) if result in results else None
-        if drop is not None:
-            line = re.sub(drop, "", line)
-            dropped.append(f"'{ref.host}' ('{new}' is in the list already)")
-            continue
-        pattern = next((p for p in (_host_pattern(ref), _plain_pattern(ref.host)) if len(re.findall(p, line)) == 1),
-                       None)
-        if pattern is None:
-            left.append(ref.host)
-            continue
-        line = re.sub(pattern, new, line)
-        results.add(result)
-        replaced.append(f"'{ref.host}' by '{new}'")
-    if not replaced and not dropped:
-        return Fix(titles, Safety.ADVICE)
-    title = f"replace {' and '.join(replaced)}" if replaced else ""
-    title += (" and " if title else "") + f"drop {' and '.join(dropped)}" if dropped else ""
-    title = f"{title} in {var.name}"
-    if left:
-        title += f"; point {', '.join(repr(h) for h in left)} at a service by hand"
-    return Fix(title, Safety.UNSAFE, (Edit(first.path, first.old, line, first.line),))
-
-
-def _meant(finding: Finding) -> str | None:
-    """The service a single host's fix writes (from its title), None for advice."""
-    fix = finding.fix
-    if fix is None or not fix.edits:
-        return None
-    found = re.match(r"replace '.*' by '(.*)' in ", fix.title)
-    return found[1] if found else None
