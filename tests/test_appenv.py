@@ -151,8 +151,8 @@ def test_django_environ_read_env_is_read_like_load_dotenv(tmp_path: Path, source
     ("class Settings(BaseSettings):\n    model_config = {'env_file': ('.env', '.env.local')}\n    a: int = 1\n",
      (("cwd", ".env.local"), ("cwd", ".env")), ("A",)),  # the last file wins: read first
 ])
-def test_pydantic_settings_env_file_fills_only_its_fields(tmp_path: Path, source: str,
-                                                          candidates: tuple[object, ...], keys: tuple[str, ...]) -> None:
+def test_pydantic_settings_env_file_fills_only_its_fields(
+        tmp_path: Path, source: str, candidates: tuple[object, ...], keys: tuple[str, ...]) -> None:
     (tmp_path / "config.py").write_text(f"from pydantic_settings import BaseSettings, SettingsConfigDict\n{source}")
     (call,) = dotenv_calls([tmp_path])
     assert (call.candidates, call.override, call.keys, call.loader) == (candidates, False, keys, "env_file")
