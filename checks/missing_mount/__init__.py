@@ -118,12 +118,13 @@ class MissingMount(Check):
             target = _target(folder, destination, covered)
             rel = _rel(folder, root)
             message = f"'{service.name}' {verb} {shown} but not {rel}"
-            entry = f"./{rel}:{target}" if _inside(folder, root) else f"{folder}:{target}"
+            source = rel if rel.startswith("../") else f"./{rel}"
+            entry = f"{source}:{target}"
             if first.watch:
-                title = f"add a develop.watch sync rule for ./{rel} to {target}"
+                title = f"add a develop.watch sync rule for {source} to {target}"
                 fix = Fix(title, Safety.ADVICE)
             else:
-                title = f"mount ./{rel} at {target} in the dev override"
+                title = f"mount {source} at {target} in the dev override"
                 override = dev_override(project)
                 edit = override_edit(override, "volumes", {service.name: [entry]}) if override else None
                 fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
@@ -168,7 +169,6 @@ def _target(folder: Path, destination: str, covered: dict[Path, tuple[Carrier, s
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    """The path as the override writes it: relative to the project dir, which every relative path of
+    every compose file resolves against (`../services/api/app` from a `docker/` project)."""
+    return Path(os.path.relpath(path, root)).as_posix()
