@@ -109,7 +109,7 @@ class MissingMount(Check):
                   and _same_image(peer, service) for c in _carriers(peer)}
         parents = {posixpath.dirname(d.rstrip("/")) for _, d in covered.values()}
         missing = {f: d for f, d in missing.items() if not any(_inside(f, c) for c in chosen)
-                   and posixpath.dirname(d.rstrip("/")) in parents}
+                   and _beside(posixpath.dirname(d.rstrip("/")), parents)}
         root = project.compose.project_dir
         shown = ", ".join(sorted(_rel(f, root) for f in covered))
         first = next(iter(covered.values()))[0]
@@ -150,6 +150,12 @@ def _judged(folder: Path, context: Path, source: str) -> bool:
     if any(c in source for c in "*?[$") or folder == context or not _inside(folder, context):
         return False
     return folder.is_dir() and folder.name.lower() not in NOT_SOURCES
+
+
+def _beside(folder: str, parents: set[str]) -> bool:
+    """Copied next to a mounted folder, or below such a folder's parent (a monorepo's
+    `libs/common` at /app/libs/common beside app/ at /app/app); never judged from `/` alone."""
+    return folder in parents or any(p != "/" and folder.startswith(f"{p}/") for p in parents)
 
 
 def _inside(path: Path, parent: Path) -> bool:
