@@ -96,7 +96,9 @@ class RuntimeDrift(Check):
         if not single or all(d.source.startswith("FROM ") for d in declared):
             return [], ""
         reference = _reference([d.versions[0] for d in single], 2 if runtime == "python" else 1)
-        agreeing = [d for d in single if pins_agree(d.versions[0], reference)]
+        reference = _most_admitted(declared, reference, runtime)
+        agreeing = [d for d in single if pins_agree(d.versions[0], reference)] or [
+            d for d in declared if _agrees(d, reference, runtime)]
         shown = ", ".join(f"{_where(d.location, root)}" for d in agreeing[:3])
         findings = []
         for place in declared:
@@ -151,6 +153,21 @@ def _agrees(place: Declared, version: str, runtime: str) -> bool:
     if place.spec:
         return satisfies(version, place.spec, runtime)
     return any(pins_agree(v, version) for v in place.versions)
+
+
+def _most_admitted(declared: list[Declared], reference: str, runtime: str) -> str:
+    """The pinned version the most places admit (ranges and CI matrices included), so that one
+    Dockerfile's 3.11 against `requires-python >=3.12` and a 3.12/3.13 matrix is the odd one out,
+    not the two places that agree; the single pins' majority (`reference`) wins a tie."""
+    def admitted(version: str) -> int:
+        return sum(_agrees(d, version, runtime) for d in declared)
+
+    best = admitted(reference)
+    candidates = sorted({v for d in declared for v in d.versions}, key=parse_version, reverse=True)
+    for version in candidates:
+        if admitted(version) > best:
+            reference, best = version, admitted(version)
+    return reference
 
 
 def _reference(versions: list[str], depth: int) -> str:
