@@ -149,7 +149,7 @@ def test_mise_toml_against_the_dockerfile(tmp_path: Path) -> None:
         "Dockerfile": "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim\n",
         "mise.toml": '[tools]\npython = "3.12"\n'})
     assert _shown(_findings(root, tmp_path), root) == [
-        ("Dockerfile", 2, "python 3.11 (FROM python:3.11-slim), elsewhere 3.12: mise.toml:2")]
+        ("Dockerfile", 1, "python 3.11 (FROM python:3.11-slim), elsewhere 3.12: mise.toml:2")]  # the ARG line
 
 
 def test_the_one_pin_that_ranges_and_ci_exclude_is_the_one_reported(tmp_path: Path) -> None:
@@ -164,5 +164,24 @@ def test_the_one_pin_that_ranges_and_ci_exclude_is_the_one_reported(tmp_path: Pa
         "        with:\n          python-version: ${{ matrix.python-version }}\n"})
     findings = _findings(root, tmp_path)
     assert [(relative_to(f.location.path, root), f.location.line) for f in findings if f.location] == [
-        ("Dockerfile", 2)]
+        ("Dockerfile", 1)]
     assert findings[0].message.startswith("python 3.11 (FROM python:3.11-slim), elsewhere 3.1")
+
+
+@pytest.mark.parametrize(("compose", "expected"), [
+    # compose's build arg beats the ARG default: 3.12 everywhere, nothing to report
+    ('services:\n  app:\n    build:\n      context: .\n      args:\n        PYTHON_VERSION: "3.12"\n', []),
+    ("services:\n  app:\n    build:\n      context: .\n      args: [PYTHON_VERSION=3.12]\n", []),
+    # the default decides: reported where the version is written, the ARG line
+    ("services:\n  app:\n    build: .\n",
+     [("Dockerfile", 1, "python 3.11 (FROM python:3.11-slim), elsewhere 3.12: .python-version:1")]),
+    # compose's arg is the drifting one: reported at the arg in compose
+    ('services:\n  app:\n    build:\n      context: .\n      args:\n        PYTHON_VERSION: "3.10"\n',
+     [("compose.yaml", 6, "python 3.10 (FROM python:3.10-slim), elsewhere 3.12: .python-version:1")]),
+], ids=["compose-arg-agrees", "arg-list-agrees", "arg-default-drifts", "compose-arg-drifts"])
+def test_a_from_through_an_arg_reads_compose_build_args(tmp_path: Path, compose: str,
+                                                         expected: list[tuple[str, int, str]]) -> None:
+    root = _write(tmp_path / "p", {
+        "compose.yaml": compose, ".python-version": "3.12\n",
+        "Dockerfile": "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim AS base\nWORKDIR /app\n"})
+    assert _shown(_findings(root, tmp_path), root) == expected

@@ -73,13 +73,18 @@ def read_folder(folder: Path) -> list[Declared]:
 
 def image_declared(path: Path, froms: tuple[tuple[str, int], ...]) -> list[Declared]:
     """The Python/Node versions of a Dockerfile's `FROM python:X` / `FROM node:X` lines."""
+    return image_declared_at([(image, Location(path, line)) for image, line in froms])
+
+
+def image_declared_at(froms: list[tuple[str, Location]]) -> list[Declared]:
+    """The same, each FROM at the place its version is written (an ARG line, a compose build arg)."""
     found: list[Declared] = []
-    for image, line in froms:
+    for image, location in froms:
         match = _IMAGE.match(image)
         version = _VERSION.match(match.group(2) or "") if match else None
         if match and version and match.group(1).lower() != "pypy":
             runtime = "node" if match.group(1).lower() == "node" else "python"
-            found.append(Declared(runtime, Location(path, line), f"FROM {image}", (version.group(1),)))
+            found.append(Declared(runtime, location, f"FROM {image}", (version.group(1),)))
     return found
 
 

@@ -118,6 +118,8 @@ class Build:
     context: str
     dockerfile: str = "Dockerfile"
     location: Location | None = None
+    # `build.args` with a value (name, value, where compose sets it); a bare `- NAME` is left out
+    args: tuple[tuple[str, str, Location | None], ...] = ()
 
     @cached_property  # asked per service by several checks: computed once (writes the instance dict)
     def dockerfile_path(self) -> Path | None:
