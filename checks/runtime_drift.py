@@ -27,21 +27,22 @@ class RuntimeDrift(Check):
     """Python/Node versions that disagree across .python-version, pyproject, Dockerfile FROM, CI, .nvmrc
 
     What it finds
-        The Python and Node versions a project states in several places: `.python-version`,
-        `.nvmrc` / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` /
-        `FROM node:X` of the Dockerfiles compose builds (`FROM python:${PYTHON_VERSION}` read with
+        The Python and Node versions a project states in several places: `.python-version`, `.nvmrc`
+        / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` / `FROM
+        node:X` of the Dockerfiles compose builds (`FROM python:${PYTHON_VERSION}` read with
         compose's `build.args` over the ARG default, and reported where that value is written),
         GitHub workflow `python-version` / `node-version`, and the ranges `requires-python`
-        (pyproject) and `engines.node` (package.json). A pinned version that disagrees with the others, or a range that excludes what the others pin, is reported
-        at the place that differs, with every other place and its version. A pin inside a range
-        (`requires-python = ">=3.11"` with `FROM python:3.12`) and `3.12` next to `3.12.4` agree.
-        Dockerfiles that only disagree with each other (separate services) are not compared.
-        A service's own folders count too: its build context, its Dockerfile's folder and the
-        folders between them and the project root, where (as pyenv, nvm, asdf, uv and npm read
-        them) the nearest file of each kind wins. Such a file is compared with the FROM of that
-        service's Dockerfile and reported at its own line, naming the service. A Dockerfile whose
-        services pin the version in their own folders answers to those files, not to the root's;
-        a service's range that says what the root already says adds no second finding.
+        (pyproject) and `engines.node` (package.json). A pinned version that disagrees with the
+        others, or a range that excludes what the others pin, is reported at the place that differs,
+        with every other place and its version. A pin inside a range (`requires-python = ">=3.11"`
+        with `FROM python:3.12`) and `3.12` next to `3.12.4` agree. Dockerfiles that only disagree
+        with each other (separate services) are not compared. A service's own folders count too: its
+        build context, its Dockerfile's folder and the folders between them and the project root,
+        where (as pyenv, nvm, asdf, uv and npm read them) the nearest file of each kind wins. Such a
+        file is compared with the FROM of that service's Dockerfile and reported at its own line,
+        naming the service. A Dockerfile whose services pin the version in their own folders answers
+        to those files, not to the root's; a service's range that says what the root already says
+        adds no second finding.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the
