@@ -61,8 +61,8 @@ class EnvDrift(Check):
         compose.yaml:12  'SENTRY_DSN' is not set and has no default: compose substitutes ''
 
     Fix
-        Append the key to `.env` (or the service's env file) as the template writes it (every line of a multi-line quoted
-        value, byte for byte), marked with a comment `# added by doctor from .env.example`;
+        Append the key to `.env` (or the service's env file) as the template writes it (every
+        line of a multi-line quoted value, byte for byte), marked with a comment `# added by doctor from .env.example`;
         advice only when `.env` would not read back as before plus that entry (it ends inside an
         open quote). For a variable the example does not list, set it in `.env` or give it a
         default (`${VAR:-value}`).
