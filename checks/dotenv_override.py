@@ -29,7 +29,7 @@ class DotenvOverride(Check):
         `os.environ.get(..., "/etc/app.conf")` (compose's value for that service, else the
         default), and a `for path in [...]` loop over candidates (the first that exists when the
         loop breaks, each one otherwise). django-environ's `Env.read_env(path, overwrite=...)`
-        (no path: the `.env` beside the calling module) is read the same way, and
+        (no path: the `.env` beside the calling module; environs' `read_env()` walks up) is read the same way, and
         pydantic-settings' `env_file` (`SettingsConfigDict(env_file=...)`, a `model_config`
         dict, or `class Config`), relative to the working dir, fills only the class's fields
         (with `env_prefix`) and never beats compose. It reads that file with python-dotenv itself against the
@@ -111,7 +111,7 @@ def _fix(project: Project, effect: DotenvEffect) -> Fix:
     if call.override and effect.compose_value is not None:
         text = line_text(call.location.path, call.location.line)
         matches = list(OVERRIDE_ARG.finditer(text or ""))
-        flag = "overwrite" if call.loader == "read_env" else "override"
+        flag = "overwrite" if "overwrite" in "".join(m.group(0) for m in matches) else "override"
         title = f"drop {flag}=True from {call.loader} at {_where(project, call.location)}"
         if text is not None and len(matches) == 1:
             new = text[: matches[0].start()] + text[matches[0].end():]

@@ -167,3 +167,16 @@ def test_pydantic_settings_sees_only_declared_fields_and_never_beats_compose(tmp
     codes = CodeMap((CodePath(tmp_path, "/app", "bind"),), (), None, DockerIgnore(None))
     effects = dotenv_effects(_service({"DATABASE_URL": "postgres://db/x"}), dotenv_calls([tmp_path]), codes, "/app")
     assert [(e.key, e.app_value, e.compose_value) for e in effects] == [("REDIS_URL", "redis://localhost:6379", None)]
+
+
+@pytest.mark.parametrize(("source", "candidates", "override"), [
+    # environs: read_env(path=None, recurse=True, verbose=False, override=False) walks up like find_dotenv
+    ("from environs import Env\nenv = Env()\nenv.read_env()", (("find",),), False),
+    ("from environs import Env\nenv = Env()\nenv.read_env('.env.dev', override=True)", (("cwd", ".env.dev"),), True),
+    ("import environs\nenv = environs.Env()\nenv.read_env(None, True, False, True)", (("find",),), True),
+])
+def test_environs_read_env_is_told_apart_from_django_environ(tmp_path: Path, source: str,
+                                                            candidates: tuple[object, ...], override: bool) -> None:
+    (tmp_path / "settings.py").write_text(f"{source}\n")
+    (call,) = dotenv_calls([tmp_path])
+    assert (call.candidates, call.override) == (candidates, override)

@@ -33,6 +33,7 @@ class _Calls:
         self.path = path
         self.lines = text.splitlines()
         self.names: dict[str, tuple[PathSpec, ...]] = {}
+        self.environs = any(line.lstrip().startswith(("import environs", "from environs ")) for line in self.lines)
 
     def read(self, tree: ast.Module) -> Iterator[DotenvCall]:
         yield from self._body(tree.body, {}, False)
@@ -66,10 +67,16 @@ class _Calls:
         """`load_dotenv(dotenv_path=None, ..., override=False)`, or django-environ's
         `read_env(env_file=None, overwrite=False)`, whose default is the `.env` beside the caller."""
         loader = _callee(node.func)
-        flag, path_arg, default = ("overwrite", "env_file", ("file", 1, ".env")) if loader == "read_env" \
-            else ("override", "dotenv_path", ("find",))
+        # environs' read_env(path=None, recurse=True, verbose=False, override=False) walks up like
+        # find_dotenv; django-environ's read_env(env_file=None, overwrite=False) reads beside the caller
+        default: PathSpec = ("find",)
+        flag, path_arg, at = "override", "dotenv_path", 3
+        if loader == "read_env" and self.environs:
+            path_arg = "path"
+        elif loader == "read_env":
+            flag, path_arg, default, at = "overwrite", "env_file", ("file", 1, ".env"), 1
         override = any(k.arg == flag and _is_true(k.value) for k in node.keywords) or (
-            loader == "read_env" and len(node.args) > 1 and _is_true(node.args[1]))
+            len(node.args) > at and _is_true(node.args[at]))
         argument = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == path_arg), None)
         candidates = (default,) if argument is None or _is_none(argument) else self._eval(argument, loops)
         return DotenvCall(self._location(node), override, candidates, self._text(node),
