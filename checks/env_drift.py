@@ -49,7 +49,8 @@ class EnvDrift(Check):
         interpolate a variable for a service that starts, or a service loads it as env_file).
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
         template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`), except for
-        keys the service's `environment:` or another of its env files sets.
+        keys the service's `environment:` or another of its env files sets; such a file never
+        copied from its template (compose stops: "env file not found") is an error.
 
     Why it matters
         compose only warns and substitutes an empty string, so the stack starts with an empty
@@ -65,7 +66,8 @@ class EnvDrift(Check):
         line of a multi-line quoted value, byte for byte), marked with a comment `# added by doctor from .env.example`;
         advice only when `.env` would not read back as before plus that entry (it ends inside an
         open quote). For a variable the example does not list, set it in `.env` or give it a
-        default (`${VAR:-value}`).
+        default (`${VAR:-value}`). A missing `.env` or service env file is copied whole from its
+        template.
 
     Fix safety
         Safe: the fix only appends a line to `.env` (backed up first when git does not track it);
@@ -142,11 +144,14 @@ class EnvDrift(Check):
         users: dict[Path, list[str]] = {}
         for name, service in sorted(project.compose.services.items()):
             for path in service.env_files:
-                if path != dotenv_path and path.is_file():
+                if path != dotenv_path and (path.is_file() or path not in service.optional_env_files):
                     users.setdefault(path, []).append(name)
         for path, names in users.items():
             example = next((t for t in (_template(path, s) for s in TEMPLATE_SUFFIXES) if t is not None), None)
-            if example is None:
+            if example is None or not example.entries:
+                continue
+            if not path.is_file():  # compose stops: "env file not found"; the template is the copy to make
+                yield from self._never_copied(example, path, names, root)
                 continue
             have = set(read_env_file(path, lookup=project.options.env).as_dict())
             for name in names:
@@ -163,6 +168,19 @@ class EnvDrift(Check):
                 fix = _append_fix(example, entry, path, target, shown)
                 yield self.finding(message, Location(example.path, entry.line), f"{target}:{entry.key}", fix)
 
+
+    def _never_copied(self, example: EnvFile, path: Path, names: list[str], root: Path) -> Iterator[Finding]:
+        try:
+            text = example.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        shown, target = _rel(example.path, root), _rel(path, root)
+        whose = ", ".join(repr(n) for n in names)
+        keys = [e.key for e in example.entries]
+        message = (f"there is no {target}: {whose} loads it and {shown} lists {len(keys)} keys for it "
+                   f"('{keys[0]}', ...)")
+        fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (Edit(path, "", text),))
+        yield self.finding(message, Location(example.path, example.entries[0].line), target, fix, Severity.ERROR)
 
     def _no_dotenv(self, example: EnvFile, dotenv: Path, shell: set[str]) -> Iterator[Finding]:
         """One finding for a .env never created from its template, not one per key."""

@@ -133,6 +133,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         watch=_watch(draft.get("develop")),
         platform=_text(draft.get("platform")),
         pull_policy=_text(draft.get("pull_policy")),
+        optional_env_files=tuple(ref.path for ref in draft.get("env_file") or () if not ref.required),
     )
 
 

@@ -168,6 +168,7 @@ class Service:
     watch: tuple[WatchRule, ...] = ()
     platform: str | None = None
     pull_policy: str | None = None
+    optional_env_files: tuple[Path, ...] = ()  # the env_file entries with `required: false`
 
 
 @record
