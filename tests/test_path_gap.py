@@ -205,7 +205,7 @@ def test_read_commands_from_a_justfile_and_a_taskfile(tmp_path: Path) -> None:
         "set dotenv-load\nexport PORT := \"8000\"\n\n# format the code\n[group('dev')]\nfmt dir='.':\n"
         "    justtool fmt {{dir}}\n\nlint: fmt\n    @-ruff check . && mypy src\n\nalias l := lint\n\n"
         "script:\n    #!/usr/bin/env python3\n    print('not a tool')\n\n"
-        "serve port=PORT:\n\tuvicorn app:app --port {{port}}\n")
+        "serve port=PORT:\n\tuvicorn app:app --port {{port}}\n\n[script('python3')]\npy:\n    notatool.run()\n")
     (tmp_path / "Taskfile.yml").write_text(
         "version: '3'\ntasks:\n  build:\n    cmds:\n      - tasktool build\n      - task: lint\n"
         "      - cmd: golangci-lint run\n  lint:\n    cmds: [\"eslint .\"]\n")

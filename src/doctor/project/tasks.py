@@ -186,7 +186,7 @@ def _justfile(path: Path) -> list[Command]:
     if text is None:
         return []
     commands = [Command("just", "just", CommandKind.JUST, Location(path, 1), path.name, path.parent, implied=True)]
-    recipe, shebang, lines = "", False, text.splitlines()
+    recipe, shebang, script, lines = "", False, False, text.splitlines()
     index = 0
     while index < len(lines):
         line, number = lines[index], index + 1
@@ -194,8 +194,12 @@ def _justfile(path: Path) -> list[Command]:
         if not line.strip():
             continue
         if not line[0].isspace():
+            if line.startswith("[script"):  # `[script("python3")]`: the next recipe's body is not shell
+                script = True
+                continue
             header = _JUST_RECIPE.match(line)
-            recipe, shebang = (header.group(1), False) if header else ("", False)
+            recipe, shebang = (header.group(1), script) if header else ("", False)
+            script = script and not header
             if header and index < len(lines) and lines[index].strip().startswith("#!"):
                 shebang = True
             continue
