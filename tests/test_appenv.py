@@ -180,3 +180,18 @@ def test_environs_read_env_is_told_apart_from_django_environ(tmp_path: Path, sou
     (tmp_path / "settings.py").write_text(f"{source}\n")
     (call,) = dotenv_calls([tmp_path])
     assert (call.candidates, call.override) == (candidates, override)
+
+
+def test_python_decouple_config_fills_only_the_keys_it_asks_for(tmp_path: Path) -> None:
+    """decouple's config("KEY") reads os.environ first, else the .env found from the caller's
+    folder upwards: a fill-in, and only for the keys the module asks for."""
+    (tmp_path / ".env").write_text("REDIS_URL=redis://localhost:6379\nOTHER=1\nDATABASE_URL=postgres://localhost/x\n")
+    (tmp_path / "settings.py").write_text(
+        "from decouple import config, Csv\n\nREDIS_URL = config('REDIS_URL')\n"
+        "DATABASE_URL = config('DATABASE_URL', default='sqlite://')\nHOSTS = config('HOSTS', cast=Csv())\n")
+    (call,) = dotenv_calls([tmp_path])
+    assert (call.candidates, call.override, call.loader, call.location.line) == ((("find",),), False, "decouple", 1)
+    assert call.keys == ("REDIS_URL", "DATABASE_URL", "HOSTS")
+    codes = CodeMap((CodePath(tmp_path, "/app", "bind"),), (), None, DockerIgnore(None))
+    effects = dotenv_effects(_service({"DATABASE_URL": "postgres://db/x"}), [call], codes, "/app")
+    assert [(e.key, e.app_value) for e in effects] == [("REDIS_URL", "redis://localhost:6379")]

@@ -32,8 +32,8 @@ MAX_FILES = 20000
 # ("join", part) steps, since the value is known per service only.
 PathSpec = tuple[object, ...]
 ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")  # run from their own folder (python manage.py ...)
-# words a module must hold to be parsed: python-dotenv, django-environ, pydantic-settings
-LOADER_WORDS = ("load_dotenv", "read_env", "env_file")
+# words a module must hold to be parsed: python-dotenv, django-environ/environs, pydantic-settings, decouple
+LOADER_WORDS = ("load_dotenv", "read_env", "env_file", "decouple")
 
 
 @record
@@ -45,8 +45,8 @@ class DotenvCall:
     candidates: tuple[PathSpec, ...]
     text: str = ""
     every: bool = False  # a loop over the candidates without `break`: each existing one is loaded
-    loader: str = "load_dotenv"  # or django-environ's "read_env", or pydantic-settings' "env_file"
-    keys: tuple[str, ...] | None = None  # pydantic-settings: the only variables it reads (its fields)
+    loader: str = "load_dotenv"  # or "read_env" (django-environ, environs), "env_file" (pydantic-settings), "decouple"
+    keys: tuple[str, ...] | None = None  # pydantic-settings' fields, decouple's config("KEY"): all it reads
 
 
 @record

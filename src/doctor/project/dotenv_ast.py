@@ -37,6 +37,20 @@ class _Calls:
 
     def read(self, tree: ast.Module) -> Iterator[DotenvCall]:
         yield from self._body(tree.body, {}, False)
+        yield from self._decouple(tree)
+
+    def _decouple(self, tree: ast.Module) -> Iterator[DotenvCall]:
+        """python-decouple: `config("KEY")` reads os.environ first, else the `.env` found from the
+        calling module's folder upwards; reported at the import, for the keys the module asks for."""
+        imported = next((n for n in ast.walk(tree) if (isinstance(n, ast.ImportFrom) and n.module == "decouple")
+                         or (isinstance(n, ast.Import) and any(a.name == "decouple" for a in n.names))), None)
+        if imported is None:
+            return
+        keys = [n.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Call) and _callee(n.func) == "config"
+                and n.args and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str)]
+        if keys:
+            yield DotenvCall(self._location(imported), False, (("find",),), self._text(imported), False,
+                             "decouple", tuple(dict.fromkeys(keys)))
 
     def _body(self, body: list[ast.stmt], loops: dict[str, tuple[PathSpec, ...]], each: bool
               ) -> Iterator[DotenvCall]:
@@ -110,10 +124,10 @@ class _Calls:
         yield DotenvCall(self._location(files), False, candidates, self._text(files), len(candidates) > 1,
                          "env_file", tuple(f"{prefix_text}{f}".upper() for f in fields))
 
-    def _location(self, node: ast.expr) -> Location:
+    def _location(self, node: ast.expr | ast.stmt) -> Location:
         return Location(self.path, node.lineno, node.col_offset + 1)
 
-    def _text(self, node: ast.expr) -> str:
+    def _text(self, node: ast.expr | ast.stmt) -> str:
         return self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
 
     def _eval(self, node: ast.expr, loops: Mapping[str, tuple[PathSpec, ...]]) -> tuple[PathSpec, ...]:
