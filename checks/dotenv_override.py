@@ -13,7 +13,7 @@ from doctor.project.appenv import DotenvEffect, code_roots, dotenv_calls, dotenv
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
 
-OVERRIDE_ARG = lazy(r",\s*override\s*=\s*True\b|\boverride\s*=\s*True\s*,?\s*")
+OVERRIDE_ARG = lazy(r",\s*(?:override|overwrite)\s*=\s*True\b|\b(?:override|overwrite)\s*=\s*True\s*,?\s*")
 
 
 class DotenvOverride(Check):
@@ -21,20 +21,26 @@ class DotenvOverride(Check):
 
     What it finds
         A Python app that calls python-dotenv's `load_dotenv(...)` (read with `ast`, never run)
-        while the file it loads reaches the container: through a bind mount of the code
-        folder, a `develop.watch` sync, or a COPY into the image that `.dockerignore` does not
-        stop. doctor follows the call's path inside the container: `Path(__file__).resolve()
-        .parent / ".env"`, `os.path.join(BASE_DIR, ".env")`, a literal (relative to the working
-        dir, or to the folder of `manage.py`), `find_dotenv()`, `os.getenv("APP_CONF")` /
-        `os.environ.get(..., "/etc/app.conf")` (compose's value for that service, else the
-        default), and a `for path in [...]` loop over candidates (the first that exists when the
-        loop breaks, each one otherwise). It reads that file with python-dotenv itself against the
-        environment compose sets and reports, at the call, each variable the app then sees with
-        another value than compose's, naming the file:line that sets it. With `override=True`
-        the file beats compose (error when the file's value dials localhost, else warning).
-        A variable compose does not set is filled by the file with or without override: it is
-        an error when its localhost names a server of this stack (`REDIS_URL=redis://localhost`
-        next to a `redis` service), info otherwise (the app's own host-side setting).
+        while the file it loads reaches the container: through a bind mount of the code folder, a
+        `develop.watch` sync, or a COPY into the image that `.dockerignore` does not stop. doctor
+        follows the call's path inside the container: `Path(__file__).resolve().parent / ".env"`,
+        `os.path.join(BASE_DIR, ".env")`, a literal (relative to the working dir, or to the folder
+        of `manage.py`), `find_dotenv()`, `os.getenv("APP_CONF")` / `os.environ.get(...,
+        "/etc/app.conf")` (compose's value for that service, else the default), and a `for path in
+        [...]` loop over candidates (the first that exists when the loop breaks, each one
+        otherwise). django-environ's `Env.read_env(path, overwrite=...)` (no path: the `.env` beside
+        the calling module; environs' `read_env()` walks up) is read the same way, and
+        pydantic-settings' `env_file` (`SettingsConfigDict(env_file=...)`, a `model_config` dict, or
+        `class Config`), relative to the working dir, fills only the class's fields (with
+        `env_prefix`) and never beats compose; so does python-decouple's `config("KEY")` (the `.env`
+        found from the module's folder upwards, for the keys it asks for). It reads that file with
+        python-dotenv itself against the environment compose sets and reports, at the call, each
+        variable the app then sees with another value than compose's, naming the file:line that sets
+        it. With `override=True` (`overwrite=True`) the file beats compose (error when the file's
+        value dials localhost, else warning). A variable compose does not set is filled by the file
+        with or without override: it is an error when its localhost names a server of this stack
+        (`REDIS_URL=redis://localhost` next to a `redis` service), info otherwise (the app's own
+        host-side setting).
 
     Why it matters
         `REDIS_URL=redis://localhost:6379` in `.env` (right for running the app on the host)
@@ -46,7 +52,7 @@ class DotenvOverride(Check):
         ../paperless.conf:1 overrides compose's 'redis://broker:6379' in 'paperless-development'
 
     Fix
-        The safe one for the case: drop `override=True` from the call when compose sets the
+        The safe one for the case: drop `override=True` (`overwrite=True`) from the call when compose sets the
         variable (compose then wins in the container; on the host the file still fills what
         the shell leaves unset); otherwise keep the file out of the image (`.dockerignore`) when
         a COPY carries it, or set the variable in compose's `environment:` when a mount does.
@@ -107,7 +113,8 @@ def _fix(project: Project, effect: DotenvEffect) -> Fix:
     if call.override and effect.compose_value is not None:
         text = line_text(call.location.path, call.location.line)
         matches = list(OVERRIDE_ARG.finditer(text or ""))
-        title = f"drop override=True from load_dotenv at {_where(project, call.location)}"
+        flag = "overwrite" if "overwrite" in "".join(m.group(0) for m in matches) else "override"
+        title = f"drop {flag}=True from {call.loader} at {_where(project, call.location)}"
         if text is not None and len(matches) == 1:
             new = text[: matches[0].start()] + text[matches[0].end():]
             return Fix(title, Safety.SAFE, (Edit(call.location.path, text, new, call.location.line),))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,9 +11,9 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.envfile import parse_env_text
+from doctor.project.envfile import parse_env_text, read_env_file
 from doctor.project.reading import ENV_LIMIT, read_bytes, read_text
-from doctor.project.types import EnvEntry, EnvFile
+from doctor.project.types import EnvEntry, EnvFile, EnvSource
 
 # where an empty value breaks the stack, and how
 BREAKS = {
@@ -27,6 +28,8 @@ BREAKS = {
 }
 KEY = lazy(r"\s*-?\s*([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
 # where compose passes the empty string on and the app may treat it as unset
+# a service env file's template beside it: backend/.env -> backend/.env.example
+TEMPLATE_SUFFIXES = (".example", ".sample", ".dist", ".template")
 OPTIONAL = frozenset({"environment", "labels", "args", "command", "entrypoint", "healthcheck", "test"})
 
 
@@ -45,6 +48,10 @@ class EnvDrift(Check):
         only a service of a profile that is off uses is info: nothing that starts breaks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
         interpolate a variable for a service that starts, or a service loads it as env_file).
+        A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
+        template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`), except for
+        keys the service's `environment:` or another of its env files sets; such a file never
+        copied from its template (compose stops: "env file not found") is an error.
 
     Why it matters
         compose only warns and substitutes an empty string, so the stack starts with an empty
@@ -56,11 +63,12 @@ class EnvDrift(Check):
         compose.yaml:12  'SENTRY_DSN' is not set and has no default: compose substitutes ''
 
     Fix
-        Append the key to `.env` as `.env.example` writes it (every line of a multi-line quoted
-        value, byte for byte), marked with a comment `# added by doctor from .env.example`;
+        Append the key to `.env` (or the service's env file) as the template writes it (every
+        line of a multi-line quoted value, byte for byte), marked with a comment `# added by doctor from .env.example`;
         advice only when `.env` would not read back as before plus that entry (it ends inside an
         open quote). For a variable the example does not list, set it in `.env` or give it a
-        default (`${VAR:-value}`).
+        default (`${VAR:-value}`). A missing `.env` or service env file is copied whole from its
+        template.
 
     Fix safety
         Safe: the fix only appends a line to `.env` (backed up first when git does not track it);
@@ -116,19 +124,64 @@ class EnvDrift(Check):
         # the template matters only where compose reads .env: interpolation or an env_file
         reads_dotenv = bool(live_uses) or any(
             dotenv_path in s.env_files for s in model.services.values())
-        if example is None or example.path == dotenv_path or not reads_dotenv:
-            return
-        if dotenv is None:
-            yield from self._no_dotenv(example, dotenv_path, shell)
-            return
-        for entry in example.entries:
-            if entry.key in present or entry.key in shell or entry.key in reported:
-                continue
-            reported.add(entry.key)
-            message = f"'{entry.key}' from {example.path.name} is missing from .env"
-            location = Location(example.path, entry.line)
-            yield self.finding(message, location, entry.key, _append_fix(example, entry, dotenv_path))
+        if example is not None and example.path != dotenv_path and reads_dotenv:
+            if dotenv is None:
+                yield from self._no_dotenv(example, dotenv_path, shell)
+            else:
+                for entry in example.entries:
+                    if entry.key in present or entry.key in shell or entry.key in reported:
+                        continue
+                    reported.add(entry.key)
+                    message = f"'{entry.key}' from {example.path.name} is missing from .env"
+                    location = Location(example.path, entry.line)
+                    yield self.finding(message, location, entry.key, _append_fix(example, entry, dotenv_path))
+        yield from self._env_file_templates(project, dotenv_path)
 
+    def _env_file_templates(self, project: Project, dotenv_path: Path) -> Iterator[Finding]:
+        """A service's own env_file (`backend/.env`) against the template beside it
+        (`backend/.env.example`): keys a teammate added there that this copy lacks. A key the
+        service's `environment:` or another of its env files sets is not missing."""
+        root = project.compose.project_dir
+        users: dict[Path, list[str]] = {}
+        for name, service in sorted(project.compose.services.items()):
+            for path in service.env_files:
+                if path != dotenv_path and (path.is_file() or path not in service.optional_env_files):
+                    users.setdefault(path, []).append(name)
+        for path, names in users.items():
+            example = next((t for t in (_template(path, s) for s in TEMPLATE_SUFFIXES) if t is not None), None)
+            if example is None or not example.entries:
+                continue
+            if not path.is_file():  # compose stops: "env file not found"; the template is the copy to make
+                yield from self._never_copied(example, path, names, root)
+                continue
+            have = set(read_env_file(path, lookup=project.options.env).as_dict())
+            for name in names:
+                service = project.compose.services[name]
+                have |= {k for k, v in service.environment.items() if v.source is EnvSource.ENVIRONMENT}
+                have |= {k for other in service.env_files if other != path and other.is_file()
+                         for k in read_env_file(other, lookup=project.options.env).as_dict()}
+            shown, target = _rel(example.path, root), _rel(path, root)
+            whose = ", ".join(repr(n) for n in names)
+            for entry in example.entries:
+                if entry.key in have:
+                    continue
+                message = f"'{entry.key}' from {shown} is missing from {target} (env_file of {whose})"
+                fix = _append_fix(example, entry, path, target, shown)
+                yield self.finding(message, Location(example.path, entry.line), f"{target}:{entry.key}", fix)
+
+
+    def _never_copied(self, example: EnvFile, path: Path, names: list[str], root: Path) -> Iterator[Finding]:
+        try:
+            text = read_text(example.path, ENV_LIMIT, errors="strict")
+        except (OSError, UnicodeDecodeError):
+            return
+        shown, target = _rel(example.path, root), _rel(path, root)
+        whose = ", ".join(repr(n) for n in names)
+        keys = [e.key for e in example.entries]
+        message = (f"there is no {target}: {whose} loads it and {shown} lists {len(keys)} keys for it "
+                   f"('{keys[0]}', ...)")
+        fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (Edit(path, "", text),))
+        yield self.finding(message, Location(example.path, example.entries[0].line), target, fix, Severity.ERROR)
 
     def _no_dotenv(self, example: EnvFile, dotenv: Path, shell: set[str]) -> Iterator[Finding]:
         """One finding for a .env never created from its template, not one per key."""
@@ -242,7 +295,16 @@ class _Keys:
         return found.group(1) if found else None
 
 
-def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path) -> Fix:
+def _template(path: Path, suffix: str) -> EnvFile | None:
+    candidate = path.with_name(path.name + suffix)
+    return read_env_file(candidate) if candidate.is_file() else None
+
+
+def _rel(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path, target: str = ".env", shown: str = "") -> Fix:
     """Append the example's own text for the key to .env, after a comment saying where it came from.
 
     The entry is copied as it stands in the example, every line of a multi-line quoted value
@@ -250,7 +312,8 @@ def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path) -> Fix:
     fixer's line-ending rewrite would change the value). The fix is offered only when .env with
     the addition still reads as before plus this one entry, with the example's value; else advice.
     """
-    title = f"add {entry.key} to .env from {example.path.name}"
+    shown = shown or example.path.name
+    title = f"add {entry.key} to {target} from {shown}"
     statement = _statement(example.path, entry)
     try:
         data = read_bytes(dotenv, ENV_LIMIT)
@@ -258,11 +321,11 @@ def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path) -> Fix:
         data = b""
     crlf = data.count(b"\r\n") * 2 > data.count(b"\n") > 0
     eol = "\r\n" if crlf else "\n"
-    comment = f"# added by doctor from {example.path.name}"
+    comment = f"# added by doctor from {shown}"
     lead = eol if data and not data.endswith(b"\n") else ""
     added = f"{lead}{comment}{eol}{statement}{eol}" if statement is not None else ""
     if statement is None or not _adds_only(data, added, entry, dotenv):
-        advice = f"add {entry.key} to .env by hand, copying its lines from {example.path.name}"
+        advice = f"add {entry.key} to {target} by hand, copying its lines from {shown}"
         return Fix(advice, Safety.ADVICE)
     if "\n" not in statement:
         text = f"{comment}\n{statement}\n"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from doctor.host import Host
 from doctor.host.images import ImageFacts
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
+from doctor.project.ciimages import ci_jobs
 from doctor.project.types import Service
 
 _PLAIN_REFERENCE = lazy(r"[\w./:@-]+")
@@ -28,6 +29,12 @@ class ImageAvailability(Check):
         or the service says `pull_policy: never` — and a note otherwise. Also images present
         for another platform than the engine's (`linux/arm64` on an `linux/amd64` engine) with
         no `platform:` on the service. Live: asks the engine; skipped when it cannot be reached.
+        Also, read from `.github/workflows` (never run): a CI job that builds images itself
+        (`docker build -t`, `docker/build-push-action` tags, `docker compose build`) and then
+        starts a service whose local image (a `:ci`/`:test` tag, the tag it builds for the
+        others, or one only another service builds) no step of the job builds: compose then
+        tries to pull it. Jobs that load or pull images, name other compose files, change
+        directory, or set a variable the compose files interpolate are not judged.
 
     Why it matters
         A pull fails offline, behind a proxy, or in CI before the job has built the image
@@ -36,10 +43,13 @@ class ImageAvailability(Check):
 
     Example
         compose.yaml:7  'runner' image 'csv-analyst-runner:test' is not on the engine and only 'builder' builds it
+        .github/workflows/ci.yml:8  CI job 'e2e' never builds 'shop-worker:ci', which 'worker' needs:
+        'docker compose up' tries to pull it
 
     Fix
         Advice: the command that makes the image present — `docker compose build SERVICE` for
-        the service that builds it, else build or load the local tag first — or, for a platform
+        the service that builds it, else build or load the local tag first (in CI, a step of
+        that job before the compose start) — or, for a platform
         mismatch, `platform: linux/ARCH` on the service (or pull the engine's platform). An
         image compose will simply pull is a note with no fix.
 
@@ -53,6 +63,7 @@ class ImageAvailability(Check):
     prefetch = ("images",)  # the engine lists its images while the other checks run
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        yield from self.ci_findings(project)
         pulled = [svc for svc in project.services.values() if svc.image and svc.build is None
                   and _PLAIN_REFERENCE.fullmatch(svc.image) and not svc.image.endswith((":", "/"))]
         if not pulled:
@@ -68,6 +79,44 @@ class ImageAvailability(Check):
                 facts = host.images.image(_canonical(image))
                 if facts is not None:
                     yield from self._platform(svc, facts, host.images.platform)
+
+    def ci_findings(self, project: Project) -> Iterator[Finding]:
+        """A CI job that builds some local images and starts a service whose local image no step
+        builds (static: read from the workflow, whatever this machine's engine holds)."""
+        services = project.services
+        plain = {n: s.image for n, s in services.items() if s.image and s.build is None and "$" not in s.image}
+        if not plain:
+            return
+        uses = {u.name for u in project.compose.variable_uses}
+        builders = {_canonical(s.image) for s in services.values() if s.image and s.build is not None}
+        for job in ci_jobs(project.root, uses):
+            built = {_canonical(t) for t in job.built if "$" not in t}
+            if job.unknown or any("$" in t for t in job.built) or not (built or any(
+                    s.verb.startswith("build") for s in job.starts)):
+                continue
+            tags = {t.rsplit(":", 1)[1] for t in built}
+            reported: set[str] = set()
+            for start in job.starts:
+                started = _started(services, start.services) if start.verb != "build" else set(
+                    start.services or services)
+                # compose builds what a started service (or `compose build`) has a build: for
+                built |= {_canonical(services[n].image or "") for n in started if services[n].image
+                          and services[n].build is not None and not start.verb.endswith("--no-build")}
+                if start.verb == "build":
+                    continue
+                for name in sorted(started):
+                    image = plain.get(name)
+                    if image is None or name in reported or _canonical(image) in built:
+                        continue
+                    tag = _canonical(image).rsplit(":", 1)[1]
+                    if tag not in LOCAL_TAGS and tag not in tags and _canonical(image) not in builders:
+                        continue  # a published tag: the pull works
+                    reported.add(name)
+                    message = (f"CI job '{job.name}' never builds '{image}', which '{name}' needs: "
+                               f"'docker compose {start.verb}' tries to pull it")
+                    where = start.location.display(project.root)
+                    title = f"build '{image}' in job '{job.name}' before {where} (or run docker compose build)"
+                    yield self.finding(message, start.location, f"{name}:{image}:ci", Fix(title, Safety.ADVICE))
 
     def _absent(self, svc: Service, image: str, builder: str | None, policy: str) -> Finding:
         subject = f"{svc.name}:{image}"
@@ -91,6 +140,18 @@ class ImageAvailability(Check):
         message = f"'{svc.name}' image '{facts.name}' is {facts.platform}, the engine {engine}: exec format error"
         title = f"pull '{facts.name}' for {engine} (docker pull --platform {engine}) or set platform: {facts.platform}"
         yield self.finding(message, svc.location, f"{svc.name}:{facts.name}:platform", Fix(title, Safety.ADVICE))
+
+
+def _started(services: Mapping[str, Service], named: tuple[str, ...]) -> set[str]:
+    """The services a compose start brings up: those named and what they depend on, else all."""
+    todo = [n for n in named if n in services] if named else list(services)
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += [d for d in services[name].depends_on if d in services]
+    return seen
 
 
 def _canonical(image: str) -> str:

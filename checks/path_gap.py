@@ -16,8 +16,9 @@ class PathGap(Check):
     """tools the project needs that the login shell finds but the inherited PATH does not
 
     What it finds
-        Tools named by the project (Makefile recipes, package.json scripts, system hooks of
-        .pre-commit-config.yaml, pyproject [tool.*] CLIs, docker for compose) that your login
+        Tools named by the project (Makefile and justfile recipes, Taskfile cmds, package.json
+        scripts, system hooks of .pre-commit-config.yaml, pyproject [tool.*] CLIs, docker for
+        compose) that your login
         shell finds (`$SHELL -l -i`) but the PATH doctor inherited does not, e.g. a tool in
         /opt/homebrew/bin or ~/.local/bin; a tool that resolves to two different programs on
         the two PATHs; relative PATH entries (`.` or an empty entry); entries that do not exist.

@@ -9,35 +9,40 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to
 from doctor.project import Project
+from doctor.project.recipe import Recipe, arg_names, expand_args
 from doctor.project.runtimes import (
     Declared,
     FolderVersions,
-    image_declared,
+    image_declared_at,
     parse_version,
     pins_agree,
     read_workflows,
     satisfies,
 )
 
+Image = tuple[Path, tuple[tuple[str, str, Location | None], ...]]  # a Dockerfile and compose's build args
+
 
 class RuntimeDrift(Check):
     """Python/Node versions that disagree across .python-version, pyproject, Dockerfile FROM, CI, .nvmrc
 
     What it finds
-        The Python and Node versions a project states in several places: `.python-version`,
-        `.nvmrc` / `.node-version`, `.tool-versions`, the `FROM python:X` / `FROM node:X` of the
-        Dockerfiles compose builds, GitHub workflow `python-version` / `node-version`, and the
-        ranges `requires-python` (pyproject) and `engines.node` (package.json). A pinned version
-        that disagrees with the others, or a range that excludes what the others pin, is reported
-        at the place that differs, with every other place and its version. A pin inside a range
-        (`requires-python = ">=3.11"` with `FROM python:3.12`) and `3.12` next to `3.12.4` agree.
-        Dockerfiles that only disagree with each other (separate services) are not compared.
-        A service's own folders count too: its build context, its Dockerfile's folder and the
-        folders between them and the project root, where (as pyenv, nvm, asdf, uv and npm read
-        them) the nearest file of each kind wins. Such a file is compared with the FROM of that
-        service's Dockerfile and reported at its own line, naming the service. A Dockerfile whose
-        services pin the version in their own folders answers to those files, not to the root's;
-        a service's range that says what the root already says adds no second finding.
+        The Python and Node versions a project states in several places: `.python-version`, `.nvmrc`
+        / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` / `FROM
+        node:X` of the Dockerfiles compose builds (`FROM python:${PYTHON_VERSION}` read with
+        compose's `build.args` over the ARG default, and reported where that value is written),
+        GitHub workflow `python-version` / `node-version`, and the ranges `requires-python`
+        (pyproject) and `engines.node` (package.json). A pinned version that disagrees with the
+        others, or a range that excludes what the others pin, is reported at the place that differs,
+        with every other place and its version. A pin inside a range (`requires-python = ">=3.11"`
+        with `FROM python:3.12`) and `3.12` next to `3.12.4` agree. Dockerfiles that only disagree
+        with each other (separate services) are not compared. A service's own folders count too: its
+        build context, its Dockerfile's folder and the folders between them and the project root,
+        where (as pyenv, nvm, asdf, uv and npm read them) the nearest file of each kind wins. Such a
+        file is compared with the FROM of that service's Dockerfile and reported at its own line,
+        naming the service. A Dockerfile whose services pin the version in their own folders answers
+        to those files, not to the root's; a service's range that says what the root already says
+        adds no second finding.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the
@@ -65,15 +70,18 @@ class RuntimeDrift(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         root = project.root
         files = FolderVersions(root)
-        images: dict[Path, list[Declared]] = {}
-        builds: dict[tuple[Path, tuple[Path, ...]], list[str]] = {}  # (Dockerfile, its folders) -> services
+        images: dict[Image, list[Declared]] = {}
+        builds: dict[tuple[Image, tuple[Path, ...]], list[str]] = {}  # (Dockerfile, its folders) -> services
         for name, service in project.services.items():
             path = service.build.dockerfile_path if service.build else None
-            recipe = project.recipe(path) if path is not None and path not in images else None
-            if path is not None and recipe is not None:
-                images[path] = image_declared(path, recipe.froms)
-            if path is not None and path in images and service.build is not None:
-                builds.setdefault((path, (Path(service.build.context), path.parent)), []).append(name)
+            if path is None or service.build is None:
+                continue
+            image = (path, service.build.args)
+            recipe = project.recipe(path) if image not in images else None
+            if recipe is not None:
+                images[image] = image_declared_at(_froms(recipe, service.build.args))
+            if image in images:
+                builds.setdefault((image, (Path(service.build.context), path.parent)), []).append(name)
         near = {key: files.nearest(key[1]) for key in builds}  # each service's own version files
         workflows = read_workflows(root)
         for runtime in ("python", "node"):
@@ -96,7 +104,9 @@ class RuntimeDrift(Check):
         if not single or all(d.source.startswith("FROM ") for d in declared):
             return [], ""
         reference = _reference([d.versions[0] for d in single], 2 if runtime == "python" else 1)
-        agreeing = [d for d in single if pins_agree(d.versions[0], reference)]
+        reference = _most_admitted(declared, reference, runtime)
+        agreeing = [d for d in single if pins_agree(d.versions[0], reference)] or [
+            d for d in declared if _agrees(d, reference, runtime)]
         shown = ", ".join(f"{_where(d.location, root)}" for d in agreeing[:3])
         findings = []
         for place in declared:
@@ -146,11 +156,40 @@ class RuntimeDrift(Check):
             yield self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE))
 
 
+def _froms(recipe: Recipe, overrides: tuple[tuple[str, str, Location | None], ...]) -> list[tuple[str, Location]]:
+    """Each FROM with compose's build args over the Dockerfile's ARG defaults, at the place that
+    writes its version: the compose arg or the ARG line when one ARG makes it, else the FROM."""
+    given = {name: (value, where) for name, value, where in overrides}
+    scope = {name: given.get(name, (value, Location(recipe.path, line))) for name, value, line in recipe.global_args}
+    found = []
+    for (image, line), raw in zip(recipe.froms, recipe.raw_froms, strict=False):
+        names = [n for n in arg_names(raw) if n in scope and scope[n][0]]
+        expanded = expand_args(raw, {n: v for n, (v, _) in scope.items()}) if names else image
+        where = scope[names[0]][1] if len(names) == 1 else None
+        found.append((expanded, where or Location(recipe.path, line)))
+    return found
+
+
 def _agrees(place: Declared, version: str, runtime: str) -> bool:
     """Whether a place admits `version`: a range it satisfies, or one of its pins."""
     if place.spec:
         return satisfies(version, place.spec, runtime)
     return any(pins_agree(v, version) for v in place.versions)
+
+
+def _most_admitted(declared: list[Declared], reference: str, runtime: str) -> str:
+    """The pinned version the most places admit (ranges and CI matrices included), so that one
+    Dockerfile's 3.11 against `requires-python >=3.12` and a 3.12/3.13 matrix is the odd one out,
+    not the two places that agree; the single pins' majority (`reference`) wins a tie."""
+    def admitted(version: str) -> int:
+        return sum(_agrees(d, version, runtime) for d in declared)
+
+    best = admitted(reference)
+    candidates = sorted({v for d in declared for v in d.versions}, key=parse_version, reverse=True)
+    for version in candidates:
+        if admitted(version) > best:
+            reference, best = version, admitted(version)
+    return reference
 
 
 def _reference(versions: list[str], depth: int) -> str:

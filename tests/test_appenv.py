@@ -122,3 +122,76 @@ def test_a_relative_path_is_read_from_the_folder_of_manage_py(tmp_path: Path) ->
     codes = CodeMap((CodePath(tmp_path, "/repo", "bind"),), (), None, DockerIgnore(None))
     (effect,) = dotenv_effects(_service({"A": "0"}), dotenv_calls([tmp_path]), codes, "/elsewhere")
     assert (effect.app_value, effect.env_location.path) == ("1", tmp_path / "app.conf")
+
+
+@pytest.mark.parametrize(("source", "candidates", "override"), [
+    # django-environ: read_env(env_file=None, overwrite=False): no path is the .env beside the caller
+    ("env = environ.Env()\nenv.read_env()", (("file", 1, ".env"),), False),
+    ("BASE_DIR = Path(__file__).resolve().parent.parent\nenviron.Env.read_env(os.path.join(BASE_DIR, '.env'),"
+     " overwrite=True)", (("file", 2, ".env"),), True),
+    ("BASE_DIR = Path(__file__).resolve().parent.parent\nenv.read_env(str(BASE_DIR / '.env'), True)",
+     (("file", 2, ".env"),), True),
+    ("environ.Env.read_env(env_file='.env')", (("cwd", ".env"),), False),
+])
+def test_django_environ_read_env_is_read_like_load_dotenv(tmp_path: Path, source: str,
+                                                         candidates: tuple[object, ...], override: bool) -> None:
+    (tmp_path / "settings.py").write_text(f"import os\nfrom pathlib import Path\nimport environ\n{source}\n")
+    (call,) = dotenv_calls([tmp_path])
+    assert (call.candidates, call.override, call.loader) == (candidates, override, "read_env")
+
+
+@pytest.mark.parametrize(("source", "candidates", "keys"), [
+    ("class Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_file='.env', extra='ignore')\n"
+     "    REDIS_URL: str = 'redis://redis:6379'\n    debug: bool = False\n",
+     (("cwd", ".env"),), ("REDIS_URL", "DEBUG")),
+    ("class Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix='APP_', env_file='../.env')\n"
+     "    redis_url: str\n", (("cwd", "../.env"),), ("APP_REDIS_URL",)),
+    ("class Settings(BaseSettings):\n    redis_url: str\n\n    class Config:\n        env_file = '.env'\n",
+     (("cwd", ".env"),), ("REDIS_URL",)),
+    ("class Settings(BaseSettings):\n    model_config = {'env_file': ('.env', '.env.local')}\n    a: int = 1\n",
+     (("cwd", ".env.local"), ("cwd", ".env")), ("A",)),  # the last file wins: read first
+])
+def test_pydantic_settings_env_file_fills_only_its_fields(
+        tmp_path: Path, source: str, candidates: tuple[object, ...], keys: tuple[str, ...]) -> None:
+    (tmp_path / "config.py").write_text(f"from pydantic_settings import BaseSettings, SettingsConfigDict\n{source}")
+    (call,) = dotenv_calls([tmp_path])
+    assert (call.candidates, call.override, call.keys, call.loader) == (candidates, False, keys, "env_file")
+    assert call.every is (len(candidates) > 1)
+
+
+def test_pydantic_settings_sees_only_declared_fields_and_never_beats_compose(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("REDIS_URL=redis://localhost:6379\nOTHER=1\nDATABASE_URL=postgres://localhost/x\n")
+    (tmp_path / "config.py").write_text(
+        "from pydantic_settings import BaseSettings, SettingsConfigDict\n\nclass Settings(BaseSettings):\n"
+        "    model_config = SettingsConfigDict(env_file='.env')\n    redis_url: str\n    database_url: str\n")
+    codes = CodeMap((CodePath(tmp_path, "/app", "bind"),), (), None, DockerIgnore(None))
+    effects = dotenv_effects(_service({"DATABASE_URL": "postgres://db/x"}), dotenv_calls([tmp_path]), codes, "/app")
+    assert [(e.key, e.app_value, e.compose_value) for e in effects] == [("REDIS_URL", "redis://localhost:6379", None)]
+
+
+@pytest.mark.parametrize(("source", "candidates", "override"), [
+    # environs: read_env(path=None, recurse=True, verbose=False, override=False) walks up like find_dotenv
+    ("from environs import Env\nenv = Env()\nenv.read_env()", (("find",),), False),
+    ("from environs import Env\nenv = Env()\nenv.read_env('.env.dev', override=True)", (("cwd", ".env.dev"),), True),
+    ("import environs\nenv = environs.Env()\nenv.read_env(None, True, False, True)", (("find",),), True),
+])
+def test_environs_read_env_is_told_apart_from_django_environ(tmp_path: Path, source: str,
+                                                            candidates: tuple[object, ...], override: bool) -> None:
+    (tmp_path / "settings.py").write_text(f"{source}\n")
+    (call,) = dotenv_calls([tmp_path])
+    assert (call.candidates, call.override) == (candidates, override)
+
+
+def test_python_decouple_config_fills_only_the_keys_it_asks_for(tmp_path: Path) -> None:
+    """decouple's config("KEY") reads os.environ first, else the .env found from the caller's
+    folder upwards: a fill-in, and only for the keys the module asks for."""
+    (tmp_path / ".env").write_text("REDIS_URL=redis://localhost:6379\nOTHER=1\nDATABASE_URL=postgres://localhost/x\n")
+    (tmp_path / "settings.py").write_text(
+        "from decouple import config, Csv\n\nREDIS_URL = config('REDIS_URL')\n"
+        "DATABASE_URL = config('DATABASE_URL', default='sqlite://')\nHOSTS = config('HOSTS', cast=Csv())\n")
+    (call,) = dotenv_calls([tmp_path])
+    assert (call.candidates, call.override, call.loader, call.location.line) == ((("find",),), False, "decouple", 1)
+    assert call.keys == ("REDIS_URL", "DATABASE_URL", "HOSTS")
+    codes = CodeMap((CodePath(tmp_path, "/app", "bind"),), (), None, DockerIgnore(None))
+    effects = dotenv_effects(_service({"DATABASE_URL": "postgres://db/x"}), [call], codes, "/app")
+    assert [(e.key, e.app_value) for e in effects] == [("REDIS_URL", "redis://localhost:6379")]

@@ -138,3 +138,32 @@ def test_mixed_line_endings_keep_each_line_s_own(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p")
     run(root, tmp_path / "home")
     assert (root / ".env").read_bytes() == (ENV + "COLOR=blue\n").encode()
+
+
+def test_a_run_that_waited_for_another_says_so(tmp_path: Path) -> None:
+    """The second of two `doctor fix` runs finds nothing left; it says it waited for the first,
+    so that "nothing to fix" does not read as if the findings had never been there."""
+    import threading
+
+    from doctor.fixer import render_fix_report as render
+    from doctor.fixfiles import project_lock
+
+    root = make_project(tmp_path / "p")
+    held, release = threading.Event(), threading.Event()
+
+    def other_run() -> None:
+        with project_lock(root, 5):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=other_run)
+    holder.start()
+    held.wait(5)
+    threading.Timer(0.3, release.set).start()
+    report = run(root, tmp_path / "home", lock_timeout=10)
+    holder.join(5)
+    assert report.error == "" and [r.status for r in report.results] == [FixStatus.APPLIED]
+    assert any(n.startswith("waited ") and "another 'doctor fix'" in n for n in report.notes), report.notes
+    assert "another 'doctor fix'" in render(report)
+    alone = run(make_project(tmp_path / "q"), tmp_path / "home")
+    assert not any("another 'doctor fix'" in n for n in alone.notes)

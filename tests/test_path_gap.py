@@ -197,3 +197,28 @@ def test_relative_entry_is_a_warning_even_without_tools(tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path), "PATH": f".:{os.defpath}", "SHELL": BASH}
     subjects = [f.subject for f in run_check(project, env) if f.severity is Severity.WARNING]
     assert subjects == ["path-entry:."]
+
+
+def test_read_commands_from_a_justfile_and_a_taskfile(tmp_path: Path) -> None:
+    """just recipes (any indent, `@`/`-` prefixes, `{{var}}`, no shebang bodies) and Taskfile cmds."""
+    (tmp_path / "justfile").write_text(
+        "set dotenv-load\nexport PORT := \"8000\"\n\n# format the code\n[group('dev')]\nfmt dir='.':\n"
+        "    justtool fmt {{dir}}\n\nlint: fmt\n    @-ruff check . && mypy src\n\nalias l := lint\n\n"
+        "script:\n    #!/usr/bin/env python3\n    print('not a tool')\n\n"
+        "serve port=PORT:\n\tuvicorn app:app --port {{port}}\n\n[script('python3')]\npy:\n    notatool.run()\n")
+    (tmp_path / "Taskfile.yml").write_text(
+        "version: '3'\ntasks:\n  build:\n    cmds:\n      - tasktool build\n      - task: lint\n"
+        "      - cmd: golangci-lint run\n  lint:\n    cmds: [\"eslint .\"]\n")
+    commands = read_commands(tmp_path)
+    summary = [(c.kind, c.tool, c.location.line, c.origin) for c in commands]
+    assert summary == [
+        (CommandKind.JUST, "just", 1, "justfile"),
+        (CommandKind.JUST, "justtool", 7, "just recipe 'fmt'"),
+        (CommandKind.JUST, "ruff", 10, "just recipe 'lint'"),
+        (CommandKind.JUST, "mypy", 10, "just recipe 'lint'"),
+        (CommandKind.JUST, "uvicorn", 19, "just recipe 'serve'"),
+        (CommandKind.TASK, "task", 1, "Taskfile.yml"),
+        (CommandKind.TASK, "tasktool", 5, "task 'build'"),
+        (CommandKind.TASK, "golangci-lint", 7, "task 'build'"),
+        (CommandKind.TASK, "eslint", 9, "task 'lint'"),
+    ]

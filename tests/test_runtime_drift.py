@@ -132,3 +132,56 @@ def test_each_folder_is_read_once_however_many_services_share_it(tmp_path: Path,
     assert sorted(relative_to(f.location.path, tmp_path) for f in found if f.location) == [
         f"svc/{i}/.nvmrc" for i in range(5)]
     assert "services 's0', 's10', 's100' and 37 more builds" in found[0].message
+
+
+def test_mise_toml_pins_like_tool_versions(tmp_path: Path) -> None:
+    root = _write(tmp_path / "p", {
+        "mise.toml": '[env]\nX = "1"\n\n[tools]\npython = "3.12"\nnode = ["20", "18"]\nuv = "latest"\n',
+        ".mise.toml": '[tools]\n"python" = { version = "3.11.9", virtualenv = ".venv" }\n'})
+    found = [(d.runtime, d.location.path.name, d.location.line, d.versions) for d in runtimes.read_folder(root)]
+    assert found == [("python", "mise.toml", 5, ("3.12",)), ("node", "mise.toml", 6, ("20", "18")),
+                     ("python", ".mise.toml", 2, ("3.11.9",))]
+
+
+def test_mise_toml_against_the_dockerfile(tmp_path: Path) -> None:
+    root = _write(tmp_path / "p", {
+        "compose.yaml": "services:\n  app:\n    build: .\n",
+        "Dockerfile": "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim\n",
+        "mise.toml": '[tools]\npython = "3.12"\n'})
+    assert _shown(_findings(root, tmp_path), root) == [
+        ("Dockerfile", 1, "python 3.11 (FROM python:3.11-slim), elsewhere 3.12: mise.toml:2")]  # the ARG line
+
+
+def test_the_one_pin_that_ranges_and_ci_exclude_is_the_one_reported(tmp_path: Path) -> None:
+    """Dockerfile 3.11 alone against requires-python >=3.12 and a CI matrix of 3.12 and 3.13: the
+    Dockerfile is the odd one, not the two places that agree with each other."""
+    root = _write(tmp_path / "p", {
+        "compose.yaml": "services:\n  app:\n    build: .\n",
+        "Dockerfile": "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim AS base\n",
+        "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.12"\n',
+        ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    strategy:\n"
+        "      matrix:\n        python-version: ['3.12', '3.13']\n    steps:\n      - uses: actions/setup-python@v5\n"
+        "        with:\n          python-version: ${{ matrix.python-version }}\n"})
+    findings = _findings(root, tmp_path)
+    assert [(relative_to(f.location.path, root), f.location.line) for f in findings if f.location] == [
+        ("Dockerfile", 1)]
+    assert findings[0].message.startswith("python 3.11 (FROM python:3.11-slim), elsewhere 3.1")
+
+
+@pytest.mark.parametrize(("compose", "expected"), [
+    # compose's build arg beats the ARG default: 3.12 everywhere, nothing to report
+    ('services:\n  app:\n    build:\n      context: .\n      args:\n        PYTHON_VERSION: "3.12"\n', []),
+    ("services:\n  app:\n    build:\n      context: .\n      args: [PYTHON_VERSION=3.12]\n", []),
+    # the default decides: reported where the version is written, the ARG line
+    ("services:\n  app:\n    build: .\n",
+     [("Dockerfile", 1, "python 3.11 (FROM python:3.11-slim), elsewhere 3.12: .python-version:1")]),
+    # compose's arg is the drifting one: reported at the arg in compose
+    ('services:\n  app:\n    build:\n      context: .\n      args:\n        PYTHON_VERSION: "3.10"\n',
+     [("compose.yaml", 6, "python 3.10 (FROM python:3.10-slim), elsewhere 3.12: .python-version:1")]),
+], ids=["compose-arg-agrees", "arg-list-agrees", "arg-default-drifts", "compose-arg-drifts"])
+def test_a_from_through_an_arg_reads_compose_build_args(tmp_path: Path, compose: str,
+                                                         expected: list[tuple[str, int, str]]) -> None:
+    root = _write(tmp_path / "p", {
+        "compose.yaml": compose, ".python-version": "3.12\n",
+        "Dockerfile": "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim AS base\nWORKDIR /app\n"})
+    assert _shown(_findings(root, tmp_path), root) == expected

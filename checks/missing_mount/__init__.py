@@ -109,7 +109,7 @@ class MissingMount(Check):
                   and _same_image(peer, service) for c in _carriers(peer)}
         parents = {posixpath.dirname(d.rstrip("/")) for _, d in covered.values()}
         missing = {f: d for f, d in missing.items() if not any(_inside(f, c) for c in chosen)
-                   and posixpath.dirname(d.rstrip("/")) in parents}
+                   and _beside(posixpath.dirname(d.rstrip("/")), parents)}
         root = project.compose.project_dir
         shown = ", ".join(sorted(_rel(f, root) for f in covered))
         first = next(iter(covered.values()))[0]
@@ -118,12 +118,13 @@ class MissingMount(Check):
             target = _target(folder, destination, covered)
             rel = _rel(folder, root)
             message = f"'{service.name}' {verb} {shown} but not {rel}"
-            entry = f"./{rel}:{target}" if _inside(folder, root) else f"{folder}:{target}"
+            source = rel if rel.startswith("../") else f"./{rel}"
+            entry = f"{source}:{target}"
             if first.watch:
-                title = f"add a develop.watch sync rule for ./{rel} to {target}"
+                title = f"add a develop.watch sync rule for {source} to {target}"
                 fix = Fix(title, Safety.ADVICE)
             else:
-                title = f"mount ./{rel} at {target} in the dev override"
+                title = f"mount {source} at {target} in the dev override"
                 override = dev_override(project)
                 edit = override_edit(override, "volumes", {service.name: [entry]}) if override else None
                 fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
@@ -151,6 +152,12 @@ def _judged(folder: Path, context: Path, source: str) -> bool:
     return folder.is_dir() and folder.name.lower() not in NOT_SOURCES
 
 
+def _beside(folder: str, parents: set[str]) -> bool:
+    """Copied next to a mounted folder, or below such a folder's parent (a monorepo's
+    `libs/common` at /app/libs/common beside app/ at /app/app); never judged from `/` alone."""
+    return folder in parents or any(p != "/" and folder.startswith(f"{p}/") for p in parents)
+
+
 def _inside(path: Path, parent: Path) -> bool:
     return path == parent or parent in path.parents
 
@@ -168,7 +175,6 @@ def _target(folder: Path, destination: str, covered: dict[Path, tuple[Carrier, s
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    """The path as the override writes it: relative to the project dir, which every relative path of
+    every compose file resolves against (`../services/api/app` from a `docker/` project)."""
+    return Path(os.path.relpath(path, root)).as_posix()

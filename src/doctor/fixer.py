@@ -148,10 +148,15 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
         return _fix(options, registry, run_options)
     # locked before the first preflight: a run that waited must read the files the other one left
     try:
-        with project_lock(where, options.lock_timeout) as locked:
+        waited: list[float] = []
+        with project_lock(where, options.lock_timeout, waited) as locked:
             if not locked:
                 return FixReport(where, error=f"another 'doctor fix' is running on {where}")
-            return _fix(options, registry, run_options)
+            report = _fix(options, registry, run_options)
+            if waited:  # else "nothing to fix" reads as if the findings had never been there
+                note = f"waited {waited[0]:.1f} s for another 'doctor fix' on {where}; then read the files it left"
+                report = replace(report, notes=(note, *report.notes))
+            return report
     except LockError as exc:
         return FixReport(where, error=str(exc))
 

@@ -343,14 +343,15 @@ class LockError(Exception):
 
 
 @contextlib.contextmanager
-def project_lock(root: Path, timeout: float) -> Iterator[bool]:
+def project_lock(root: Path, timeout: float, waited: list[float] | None = None) -> Iterator[bool]:
     """Hold an exclusive flock on the project directory itself (waiting up to `timeout` s).
 
     The lock is the directory's inode, not a file in someone's state dir: two runs exclude
     each other whoever runs them (a user and sudo, two HOMEs), and taking it writes nothing,
     so a full disk or a read-only state dir cannot stop it. Yields False when another run
     held it for `timeout` s; raises LockError (one line) when the directory cannot be opened.
-    Doctor's temp files left by a killed run are removed once the lock is held.
+    Doctor's temp files left by a killed run are removed once the lock is held. When another
+    run held it first, the seconds waited are appended to `waited` (the report says so).
     """
     try:
         fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -358,6 +359,7 @@ def project_lock(root: Path, timeout: float) -> Iterator[bool]:
         raise LockError(f"cannot lock {root}: {exc.strerror or exc}") from None
     try:
         deadline = time.monotonic() + timeout
+        contended = False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -369,6 +371,9 @@ def project_lock(root: Path, timeout: float) -> Iterator[bool]:
                     yield False
                     return
                 time.sleep(0.05)
+                contended = True
+        if contended and waited is not None:
+            waited.append(timeout - (deadline - time.monotonic()))
         remove_stray_temps(root)
         try:
             yield True

@@ -35,6 +35,8 @@ MAX_FILES = 20000
 # ("join", part) steps, since the value is known per service only.
 PathSpec = tuple[object, ...]
 ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")  # run from their own folder (python manage.py ...)
+# words a module must hold to be parsed: python-dotenv, django-environ/environs, pydantic-settings, decouple
+LOADER_WORDS = ("load_dotenv", "read_env", "env_file", "decouple")
 
 
 @record
@@ -46,6 +48,8 @@ class DotenvCall:
     candidates: tuple[PathSpec, ...]
     text: str = ""
     every: bool = False  # a loop over the candidates without `break`: each existing one is loaded
+    loader: str = "load_dotenv"  # or "read_env" (django-environ, environs), "env_file" (pydantic-settings), "decouple"
+    keys: tuple[str, ...] | None = None  # pydantic-settings' fields, decouple's config("KEY"): all it reads
 
 
 @record
@@ -84,7 +88,7 @@ def dotenv_calls(roots: Iterable[Path]) -> tuple[DotenvCall, ...]:
     found: list[DotenvCall] = []
     for path in (f for root in roots for f in _python_files(root)):
         text = _python_text(path)
-        if text is not None and "load_dotenv" in text:
+        if text is not None and _loads_env(text):
             # remembered (the parse needs `ast`): read again on a miss, after the file's stamp is taken
             found.extend(remember("dotenv-calls", (path,), "", functools.partial(_module_calls, path)))
     return tuple(found)
@@ -104,7 +108,11 @@ def _module_calls(path: Path) -> tuple[DotenvCall, ...]:
     from doctor.project.dotenv_ast import module_calls
 
     text = _python_text(path)
-    return module_calls(path, text) if text is not None and "load_dotenv" in text else ()
+    return module_calls(path, text) if text is not None and _loads_env(text) else ()
+
+
+def _loads_env(text: str) -> bool:
+    return any(word in text for word in LOADER_WORDS)
 
 
 def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeMap,
@@ -120,8 +128,11 @@ def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeM
         reached = _reaching(call, inside, codes, cwds, compose)
         seen: dict[str, str] = dict(compose)
         changed: dict[str, tuple[str, Location, CodePath]] = {}
+        fields = frozenset(k.upper() for k in call.keys) if call.keys is not None else None
         for host, carrier in reached if call.every else reached[:1]:
             for key, value, line in app_view(host, seen, call.override):
+                if fields is not None and key.upper() not in fields:
+                    continue  # pydantic-settings reads only its fields from the file
                 seen[key] = value
                 changed[key] = (value, Location(host, line), carrier)
         for key, (value, where, carrier) in changed.items():

@@ -133,6 +133,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         watch=_watch(draft.get("develop")),
         platform=_text(draft.get("platform")),
         pull_policy=_text(draft.get("pull_policy")),
+        optional_env_files=tuple(ref.path for ref in draft.get("env_file") or () if not ref.required),
     )
 
 
@@ -186,7 +187,20 @@ def _env_file_lookup(env: dict[str, str], declared: dict[str, EnvVar], earlier: 
 def _build(build: YMap) -> Build:
     context = _text(build.get("context")) or _text(build.get(DEFAULT_CONTEXT)) or "."
     dockerfile = _text(build.get("dockerfile")) or "Dockerfile"
-    return Build(context, dockerfile, build.loc_of("context") or build.loc)
+    return Build(context, dockerfile, build.loc_of("context") or build.loc, _build_args(build.get("args")))
+
+
+def _build_args(args: Any) -> tuple[tuple[str, str, Location | None], ...]:
+    """`args: {NAME: value}` or `args: [NAME=value]`; a bare `NAME` (from the shell) is left out."""
+    found: list[tuple[str, str, Location | None]] = []
+    if isinstance(args, YMap):
+        found += [(str(k), stringify(v), args.loc_of(k)) for k, v in args.items() if v is not None]
+    elif isinstance(args, YList):
+        for index, item in enumerate(args):
+            name, sep, value = stringify(item).partition("=")
+            if sep:
+                found.append((name, value, args.loc_of(index)))
+    return tuple(found)
 
 
 def _networks(draft: YMap) -> dict[str, ServiceNetwork]:

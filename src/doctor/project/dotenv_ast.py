@@ -1,4 +1,5 @@
-"""The `load_dotenv(...)` calls of one Python module, read with `ast` (never executed).
+"""The `.env` loads of one Python module, read with `ast` (never executed): python-dotenv's
+`load_dotenv(...)`, django-environ's `read_env(...)` and pydantic-settings' `env_file`.
 
 Split from appenv so that `ast` (~4.5 ms to import) is imported only when a module's calls are
 not remembered yet (appenv.dotenv_calls keeps them in project.memo).
@@ -17,7 +18,7 @@ from doctor.project.appenv import DotenvCall, PathSpec, _specs
 
 
 def module_calls(path: Path, text: str) -> tuple[DotenvCall, ...]:
-    """Every `load_dotenv(...)` call in the module's text; none when it does not parse."""
+    """Every `.env` load in the module's text; none when it does not parse."""
     try:
         tree = ast.parse(text, str(path))
     except (SyntaxError, ValueError):
@@ -32,9 +33,24 @@ class _Calls:
         self.path = path
         self.lines = text.splitlines()
         self.names: dict[str, tuple[PathSpec, ...]] = {}
+        self.environs = any(line.lstrip().startswith(("import environs", "from environs ")) for line in self.lines)
 
     def read(self, tree: ast.Module) -> Iterator[DotenvCall]:
         yield from self._body(tree.body, {}, False)
+        yield from self._decouple(tree)
+
+    def _decouple(self, tree: ast.Module) -> Iterator[DotenvCall]:
+        """python-decouple: `config("KEY")` reads os.environ first, else the `.env` found from the
+        calling module's folder upwards; reported at the import, for the keys the module asks for."""
+        imported = next((n for n in ast.walk(tree) if (isinstance(n, ast.ImportFrom) and n.module == "decouple")
+                         or (isinstance(n, ast.Import) and any(a.name == "decouple" for a in n.names))), None)
+        if imported is None:
+            return
+        keys = [n.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Call) and _callee(n.func) == "config"
+                and n.args and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str)]
+        if keys:
+            yield DotenvCall(self._location(imported), False, (("find",),), self._text(imported), False,
+                             "decouple", tuple(dict.fromkeys(keys)))
 
     def _body(self, body: list[ast.stmt], loops: dict[str, tuple[PathSpec, ...]], each: bool
               ) -> Iterator[DotenvCall]:
@@ -50,8 +66,10 @@ class _Calls:
                 inner[stmt.target.id] = tuple(s for e in stmt.iter.elts for s in self._eval(e, loops))
                 inner_each = not _breaks(stmt.body)
             for node in ast.walk(stmt) if not _has_body(stmt) else _own_nodes(stmt):
-                if isinstance(node, ast.Call) and _callee(node.func) == "load_dotenv":
+                if isinstance(node, ast.Call) and _callee(node.func) in ("load_dotenv", "read_env"):
                     yield self._call(node, inner, each)
+            if isinstance(stmt, ast.ClassDef):
+                yield from self._settings_class(stmt)
             for field in ("body", "orelse", "finalbody", "handlers"):
                 nested = getattr(stmt, field, None)
                 if isinstance(nested, list):
@@ -60,14 +78,57 @@ class _Calls:
                                              for s in h.body], inner, inner_each)
 
     def _call(self, node: ast.Call, loops: dict[str, tuple[PathSpec, ...]], each: bool) -> DotenvCall:
-        override = any(k.arg == "override" and isinstance(k.value, ast.Constant) and k.value.value is True
-                       for k in node.keywords)
-        argument = node.args[0] if node.args else next(
-            (k.value for k in node.keywords if k.arg == "dotenv_path"), None)
-        candidates = (("find",),) if argument is None else self._eval(argument, loops)
-        text = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
-        return DotenvCall(Location(self.path, node.lineno, node.col_offset + 1), override, candidates, text,
-                          each and len(candidates) > 1)
+        """`load_dotenv(dotenv_path=None, ..., override=False)`, or django-environ's
+        `read_env(env_file=None, overwrite=False)`, whose default is the `.env` beside the caller."""
+        loader = _callee(node.func)
+        # environs' read_env(path=None, recurse=True, verbose=False, override=False) walks up like
+        # find_dotenv; django-environ's read_env(env_file=None, overwrite=False) reads beside the caller
+        default: PathSpec = ("find",)
+        flag, path_arg, at = "override", "dotenv_path", 3
+        if loader == "read_env" and self.environs:
+            path_arg = "path"
+        elif loader == "read_env":
+            flag, path_arg, default, at = "overwrite", "env_file", ("file", 1, ".env"), 1
+        override = any(k.arg == flag and _is_true(k.value) for k in node.keywords) or (
+            len(node.args) > at and _is_true(node.args[at]))
+        argument = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == path_arg), None)
+        candidates = (default,) if argument is None or _is_none(argument) else self._eval(argument, loops)
+        return DotenvCall(self._location(node), override, candidates, self._text(node),
+                          each and len(candidates) > 1, loader)
+
+    def _settings_class(self, cls: ast.ClassDef) -> Iterator[DotenvCall]:
+        """pydantic-settings: `model_config = SettingsConfigDict(env_file=...)` (or a dict), or a
+        nested `class Config: env_file = ...`. The file fills only the class's fields (with
+        `env_prefix`), and never beats the process environment."""
+        fields = [s.target.id for s in cls.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+                  and s.target.id != "model_config"]
+        config: dict[str, ast.expr] = {}
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and [_name(t) for t in stmt.targets] == ["model_config"]:
+                if isinstance(stmt.value, ast.Call) and _callee(stmt.value.func) == "SettingsConfigDict":
+                    config.update({k.arg: k.value for k in stmt.value.keywords if k.arg})
+                elif isinstance(stmt.value, ast.Dict):
+                    config.update({k.value: v for k, v in zip(stmt.value.keys, stmt.value.values, strict=True)
+                                   if isinstance(k, ast.Constant) and isinstance(k.value, str)})
+            elif isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+                config.update({_name(s.targets[0]): s.value for s in stmt.body
+                               if isinstance(s, ast.Assign) and len(s.targets) == 1 and _name(s.targets[0])})
+        files = config.get("env_file")
+        if files is None or _is_none(files) or not fields:
+            return
+        prefix = config.get("env_prefix")
+        prefix_text = prefix.value if isinstance(prefix, ast.Constant) and isinstance(prefix.value, str) else ""
+        elements = files.elts if isinstance(files, (ast.Tuple, ast.List)) else [files]
+        # the last file wins: read last first, so that an earlier one only fills what it left unset
+        candidates = tuple(c for e in reversed(elements) for c in self._eval(e, {}))
+        yield DotenvCall(self._location(files), False, candidates, self._text(files), len(candidates) > 1,
+                         "env_file", tuple(f"{prefix_text}{f}".upper() for f in fields))
+
+    def _location(self, node: ast.expr | ast.stmt) -> Location:
+        return Location(self.path, node.lineno, node.col_offset + 1)
+
+    def _text(self, node: ast.expr | ast.stmt) -> str:
+        return self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
 
     def _eval(self, node: ast.expr, loops: Mapping[str, tuple[PathSpec, ...]]) -> tuple[PathSpec, ...]:
         """The paths an expression may stand for (empty when doctor cannot tell)."""
@@ -132,6 +193,18 @@ class _Calls:
                 return ()
             choices.append([str(s[1]) for s in named])
         return tuple(_append(s, list(parts)) for s in self._eval(base, loops) for parts in product(*choices))
+
+
+def _is_true(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _is_environ(node: ast.expr) -> bool:

@@ -43,6 +43,8 @@ class Recipe:
     workdir: str = "/"
     froms: tuple[tuple[str, int], ...] = ()
     env: tuple[tuple[str, str], ...] = ()
+    raw_froms: tuple[str, ...] = ()  # each of `froms` as written (`python:${PYTHON_VERSION}-slim`)
+    global_args: tuple[tuple[str, str, int], ...] = ()  # the ARGs before the first FROM: name, default, line
 
 
 @record(frozen=False)
@@ -65,11 +67,14 @@ def read_recipe(path: Path, target: str | None = None) -> Recipe:
         return Recipe(path)
     stages: list[_Stage] = []
     args: dict[str, str] = {}
+    arg_lines: list[tuple[str, str, int]] = []
     froms: list[tuple[str, int]] = []
+    raw: list[str] = []
     for ins in instructions(text):
         if ins.keyword == "ARG" and not stages:
             name, _, default = ins.args.partition("=")
             args[name.strip()] = default.strip().strip("\"'")
+            arg_lines.append((name.strip(), args[name.strip()], ins.line))
         elif ins.keyword == "FROM":
             words = [w for w in ins.args.split() if not w.startswith("--")]
             base = _expand(words[0], args) if words else ""
@@ -77,6 +82,7 @@ def read_recipe(path: Path, target: str | None = None) -> Recipe:
             parent = next((s for s in reversed(stages) if s.name.lower() == base.lower()), None)
             if parent is None:
                 froms.append((base, ins.line))
+                raw.append(words[0] if words else "")
                 stages.append(_Stage(name, base, ins.line, []))
             else:
                 stages.append(_Stage(name, parent.base, parent.line, list(parent.runs), parent.entrypoint,
@@ -101,7 +107,7 @@ def read_recipe(path: Path, target: str | None = None) -> Recipe:
     if target is not None:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
     return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
-                  chosen.workdir, tuple(froms), tuple(chosen.env.items()))
+                  chosen.workdir, tuple(froms), tuple(chosen.env.items()), tuple(raw), tuple(arg_lines))
 
 
 def _env(args: str) -> dict[str, str]:
@@ -127,6 +133,16 @@ def _exec_form(args: str) -> tuple[str, ...]:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
     return ("/bin/sh", "-c", args)
+
+
+def arg_names(word: str) -> list[str]:
+    """The ARG names a word refers to (`${PYTHON_VERSION}`, `$TAG`, `${X:-d}`)."""
+    return [m.group(1) or m.group(3) for m in _ARG_REFERENCE.finditer(word)]
+
+
+def expand_args(word: str, args: dict[str, str]) -> str:
+    """`word` with the given ARG values, as `FROM` reads them."""
+    return _expand(word, args)
 
 
 def _expand(word: str, args: dict[str, str]) -> str:

@@ -1,6 +1,7 @@
 """The Python and Node versions a project declares, each with the file and line that says so.
 
-Sources: `.python-version`, `.nvmrc` / `.node-version`, `.tool-versions` (asdf/mise),
+Sources: `.python-version`, `.nvmrc` / `.node-version`, `.tool-versions` (asdf/mise), the
+`[tools]` table of `mise.toml` / `.mise.toml`,
 `pyproject.toml` `requires-python`, `package.json` `engines.node`, Dockerfile `FROM python:X` /
 `FROM node:X`, and GitHub workflow `python-version` / `node-version` (a matrix list is a set).
 A pin names versions (`3.12`, `20.11.0`); a range constrains them (`>=3.11`, `^20`). Values
@@ -64,6 +65,8 @@ def read_folder(folder: Path) -> list[Declared]:
     for name in (".nvmrc", ".node-version"):
         found += _version_file(folder / name, "node")
     found += _tool_versions(folder / ".tool-versions")
+    for name in ("mise.toml", ".mise.toml"):
+        found += _mise(folder / name)
     found += _pyproject(folder / "pyproject.toml")
     found += _package_json(folder / "package.json")
     return found
@@ -71,13 +74,18 @@ def read_folder(folder: Path) -> list[Declared]:
 
 def image_declared(path: Path, froms: tuple[tuple[str, int], ...]) -> list[Declared]:
     """The Python/Node versions of a Dockerfile's `FROM python:X` / `FROM node:X` lines."""
+    return image_declared_at([(image, Location(path, line)) for image, line in froms])
+
+
+def image_declared_at(froms: list[tuple[str, Location]]) -> list[Declared]:
+    """The same, each FROM at the place its version is written (an ARG line, a compose build arg)."""
     found: list[Declared] = []
-    for image, line in froms:
+    for image, location in froms:
         match = _IMAGE.match(image)
         version = _VERSION.match(match.group(2) or "") if match else None
         if match and version and match.group(1).lower() != "pypy":
             runtime = "node" if match.group(1).lower() == "node" else "python"
-            found.append(Declared(runtime, Location(path, line), f"FROM {image}", (version.group(1),)))
+            found.append(Declared(runtime, location, f"FROM {image}", (version.group(1),)))
     return found
 
 
@@ -147,6 +155,32 @@ def _tool_versions(path: Path) -> list[Declared]:
             runtime = "python" if words[0] == "python" else "node"
             found.append(Declared(runtime, Location(path, number), f".tool-versions {words[0]} {words[1]}",
                                   (version.group(1),)))
+    return found
+
+
+def _mise(path: Path) -> list[Declared]:
+    """mise's `[tools]`: `python = "3.12"`, `node = ["20", "18"]`, `python = { version = "3.12" }`."""
+    lines = _lines(path)
+    if not lines:
+        return []
+    import tomllib  # only a folder with a mise file pays for it
+
+    try:
+        tools = tomllib.loads("\n".join(lines)).get("tools")
+    except tomllib.TOMLDecodeError:
+        return []
+    start = next((n for n, text in enumerate(lines) if text.strip() == "[tools]"), len(lines))
+    found = []
+    for tool, runtime in (("python", "python"), ("node", "node"), ("nodejs", "node")):
+        value = tools.get(tool) if isinstance(tools, dict) else None
+        values = value if isinstance(value, list) else [value]
+        values = [v.get("version") if isinstance(v, dict) else v for v in values]
+        versions = tuple(m.group(1) for v in values if isinstance(v, str) for m in [_VERSION.match(v)] if m)
+        if not versions:
+            continue
+        key = re.compile(rf"^\s*[\"']?{tool}[\"']?\s*=")
+        line = next((n + 1 for n in range(start, len(lines)) if key.match(lines[n])), None)
+        found.append(Declared(runtime, Location(path, line), f"{path.name} {tool} {', '.join(versions)}", versions))
     return found
 
 

@@ -1,9 +1,10 @@
 """The commands a project runs and the tools they need, read from its files.
 
-Sources: Makefile recipes, package.json scripts, `.pre-commit-config.yaml` hooks with
-`language: system`, pyproject `[tool.*]` sections of command-line tools, and compose itself
-(which needs `docker`). Each command keeps the file and line it came from, the directory it
-runs in (after a leading `cd DIR &&`) and its first word, the tool looked up on PATH.
+Sources: Makefile recipes, justfile recipes, Taskfile `cmds`, package.json scripts,
+`.pre-commit-config.yaml` hooks with `language: system`, pyproject `[tool.*]` sections of
+command-line tools, and compose itself (which needs `docker`). Each command keeps the file and
+line it came from, the directory it runs in (after a leading `cd DIR &&`) and its first word,
+the tool looked up on PATH.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+JUSTFILES = ("justfile", "Justfile", ".justfile", "JUSTFILE")
+TASKFILES = ("Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml", "Taskfile.dist.yml",
+             "taskfile.dist.yml", "Taskfile.dist.yaml", "taskfile.dist.yaml")
 # shell keywords and builtins: never a tool on PATH
 SHELL_WORDS = frozenset((
     "if", "then", "else", "elif", "fi", "for", "in", "do", "done", "case", "esac", "while", "until",
@@ -49,6 +53,9 @@ _TOOL_NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 _ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SEPARATORS = lazy(r"&&|\|\||;|\|")
 _RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
+# a just recipe header at column 0: `name params: deps` (never `x := 1`, `set ...`, `alias a := b`)
+_JUST_RECIPE = lazy(r"^@?([A-Za-z_][A-Za-z0-9_-]*)(?:\s[^:]*)?:(?!=)")
+_JUST_INTERPOLATION = lazy(r"\{\{.*?\}\}")
 # keywords after which the next word is a command (`then cp ...`, `if grep -q ...`)
 _LEADING = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!"))
 _SKIP_DIRS = frozenset(("node_modules", "vendor", "dist", "build", "target", "venv"))
@@ -58,6 +65,8 @@ class CommandKind(enum.Enum):
     """Which file a command was read from."""
 
     MAKE = "make"
+    JUST = "just"
+    TASK = "task"
     NPM = "npm"
     PRE_COMMIT = "pre-commit"
     PYPROJECT = "pyproject"
@@ -89,10 +98,10 @@ def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Comma
     """Every command of the project at `root` and of its first-level folders (frontend/, backend/)."""
     found: list[Command] = []
     for directory in (root, *_subdirectories(root)):
-        for name in MAKEFILES:
-            if is_file(directory / name):
-                found += _makefile(directory / name)
-                break
+        for names, reader in ((MAKEFILES, _makefile), (JUSTFILES, _justfile), (TASKFILES, _taskfile)):
+            name = next((n for n in names if is_file(directory / n)), None)
+            if name is not None:
+                found += reader(directory / name)
         found += _package_json(directory / "package.json")
     found += _pre_commit(root / ".pre-commit-config.yaml")
     found += _pyproject(root / "pyproject.toml")
@@ -168,6 +177,80 @@ def _makefile(path: Path) -> list[Command]:
         if rule and not line.startswith("\t"):
             target = rule.group(1).split()[0]
     return commands
+
+
+def _justfile(path: Path) -> list[Command]:
+    """The recipe lines of a justfile (read, never run): a shebang recipe's body is another
+    language's script and is skipped; `{{...}}` stands for a value just fills in."""
+    text = _read(path)
+    if text is None:
+        return []
+    commands = [Command("just", "just", CommandKind.JUST, Location(path, 1), path.name, path.parent, implied=True)]
+    recipe, shebang, script, lines = "", False, False, text.splitlines()
+    index = 0
+    while index < len(lines):
+        line, number = lines[index], index + 1
+        index += 1
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            if line.startswith("[script"):  # `[script("python3")]`: the next recipe's body is not shell
+                script = True
+                continue
+            header = _JUST_RECIPE.match(line)
+            recipe, shebang = (header.group(1), script) if header else ("", False)
+            script = script and not header
+            if header and index < len(lines) and lines[index].strip().startswith("#!"):
+                shebang = True
+            continue
+        while line.endswith("\\") and index < len(lines):
+            line = line[:-1] + " " + lines[index].strip()
+            index += 1
+        body = line.strip().lstrip("@-").lstrip("@- ")
+        if not recipe or shebang or body.startswith("#"):
+            continue
+        for segment, tool, cwd in split_command(_JUST_INTERPOLATION.sub("$just", body), path.parent):
+            commands.append(Command(segment, tool, CommandKind.JUST, Location(path, number),
+                                    f"just recipe {recipe!r}", cwd))
+    return commands
+
+
+def _taskfile(path: Path) -> list[Command]:
+    """The `cmds` of each task of a Taskfile (go-task): strings, or `cmd:` entries."""
+    text = _read(path)
+    if text is None:
+        return []
+    from doctor.project.yamlimport import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    commands = [Command("task", "task", CommandKind.TASK, Location(path, 1), path.name, path.parent, implied=True)]
+    tasks = _mapping(node).get("tasks")
+    for name, task in _mapping(tasks).items() if tasks is not None else ():
+        cmds = _mapping(task).get("cmds") if isinstance(task, yaml.MappingNode) else task
+        entries = cmds.value if isinstance(cmds, yaml.SequenceNode) else [cmds] if cmds is not None else []
+        for entry in entries:
+            scalar = _mapping(entry).get("cmd") if isinstance(entry, yaml.MappingNode) else entry
+            if not isinstance(scalar, yaml.ScalarNode) or not isinstance(scalar.value, str):
+                continue
+            block = scalar.style in ("|", ">")
+            for offset, line in enumerate(scalar.value.splitlines()):
+                number = scalar.start_mark.line + 1 + (offset + 1 if block else 0)
+                for segment, tool, cwd in split_command(_JUST_INTERPOLATION.sub("$task", line), path.parent):
+                    commands.append(Command(segment, tool, CommandKind.TASK, Location(path, number),
+                                            f"task {name!r}", cwd))
+    return commands
+
+
+def _mapping(node: object) -> dict[str, Any]:
+    """A YAML mapping node's values by their string keys (nothing for any other node)."""
+    from doctor.project.yamlimport import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode) and isinstance(k.value, str)}
 
 
 def _package_json(path: Path) -> list[Command]:

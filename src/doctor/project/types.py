@@ -118,6 +118,8 @@ class Build:
     context: str
     dockerfile: str = "Dockerfile"
     location: Location | None = None
+    # `build.args` with a value (name, value, where compose sets it); a bare `- NAME` is left out
+    args: tuple[tuple[str, str, Location | None], ...] = ()
 
     @cached_property  # asked per service by several checks: computed once (writes the instance dict)
     def dockerfile_path(self) -> Path | None:
@@ -166,6 +168,7 @@ class Service:
     watch: tuple[WatchRule, ...] = ()
     platform: str | None = None
     pull_policy: str | None = None
+    optional_env_files: tuple[Path, ...] = ()  # the env_file entries with `required: false`
 
 
 @record
