@@ -103,7 +103,8 @@ EXEC_NOT_FOUND = Signature(
 PORT_ALLOCATED = Signature(
     "port-allocated",
     r"(Bind for (?P<host>[0-9a-fA-F.:\[\]]*):(?P<port>\d+) failed: port is already allocated|"
-    r"address already in use|EADDRINUSE)",
+    # a host process holds it: the engine's userland proxy says `listen tcp4 0.0.0.0:N: bind: address ...`
+    r"(?:listen tcp[46]? (?P<host2>[0-9a-fA-F.:\[\]]*):(?P<port2>\d+): bind: )?address already in use|EADDRINUSE)",
     "the host port the service publishes is already held by another container or process",
     ("port-collision",),
     "`doctor ports` for who holds the port; `doctor fix --ports` moves this project's side",
