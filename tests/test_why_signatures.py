@@ -35,6 +35,7 @@ REAL_LINES = [
     ("container was OOMKilled (exit 137)", "oom-killed", {}),
     ("container is restarting: 7 restarts", "restart-loop", {}),
     ("healthcheck unhealthy: curl: not found", "unhealthy", {}),
+    ("container created, never started: it waits on 'db' (created, never started)", "never-started", {}),
 ]
 
 
@@ -142,3 +143,24 @@ def test_an_exited_container_is_not_called_unhealthy_for_its_stale_health_state(
     assert [s.signature.id for s in found if s.signature] == ["unknown-host"]
     running = _state({**doc, "State": {**doc["State"], "Status": "running", "ExitCode": 0}})
     assert running.health == "unhealthy" and running.failed
+
+
+def test_a_never_started_service_names_what_it_waits_on_and_its_own_held_port() -> None:
+    # `up` stopped at db (its port is held): adminer was created, never started, and its own port is
+    # held by a container another project left running; that is its next failure, so it is the cause
+    adminer = _container(service="adminer", state="created", exit_code=0)
+    (symptom,) = match_symptoms(adminer, BUILTIN, "'db' (created, never started)")
+    assert symptom.signature is not None and symptom.signature.id == "never-started"
+    assert "it waits on 'db' (created, never started)" in symptom.excerpt
+    held = Finding("port-collision", Severity.ERROR, "0.0.0.0:22263/tcp ('adminer') is taken by 'projb' service "
+                   "'adminer' (container projb-adminer-1)", Location(Path("/p/compose.yaml"), 9), "adminer:22263")
+    dbs = Finding("port-collision", Severity.ERROR, "0.0.0.0:22314/tcp ('db') is taken by 'projb' service "
+                  "'adminer' (container projb-adminer-1)",  # another project's adminer: not ours
+                  Location(Path("/p/compose.yaml"), 5), "db:22314")
+    assert [e.subject for e in explaining(symptom, [dbs, held], services=("db", "adminer"))] == ["adminer:22263"]
+    (alone,) = match_symptoms(adminer, BUILTIN)
+    assert alone.line == "container created, never started: compose stopped first"
+    assert "docker compose logs" not in unexplained(alone).message
+    errored = match_symptoms(_container(service="db", state="created", error="Bind for 0.0.0.0:1 failed: port is "
+                                        "already allocated"), BUILTIN)
+    assert [s.signature.id for s in errored if s.signature] == ["port-allocated"]
