@@ -139,7 +139,7 @@ NEVER_STARTED = Signature(
     "compose created the container but stopped before starting it: a service it waits on (depends_on) "
     "did not come up, or another service's error ended the `up`",
     ("port-collision",),  # what the service publishes is the next thing to fail once its dependency is fixed
-    "the service it waits on, above: fix that one first, then `docker compose up -d` again",
+    "the service it waits on (its own entry in this report): fix that one first, then `docker compose up -d` again",
 )
 NOT_CREATED = Signature(
     "not-created",
