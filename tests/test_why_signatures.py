@@ -164,3 +164,13 @@ def test_a_never_started_service_names_what_it_waits_on_and_its_own_held_port() 
     errored = match_symptoms(_container(service="db", state="created", error="Bind for 0.0.0.0:1 failed: port is "
                                         "already allocated"), BUILTIN)
     assert [s.signature.id for s in errored if s.signature] == ["port-allocated"]
+
+
+def test_an_unhealthy_service_is_explained_by_its_healthcheck_probing_the_host_port() -> None:
+    container = _container(service="web", state="running", exit_code=0, health="unhealthy",
+                           health_log="wget: can't connect to remote host (127.0.0.1): Connection refused")
+    symptoms = match_symptoms(container, BUILTIN)
+    probe = Finding("leaked-host-port", Severity.ERROR, "the healthcheck of 'web' probes localhost:28030, the host "
+                    "port it publishes; inside its container it listens on 80", Location(Path("/p/compose.yaml"), 2),
+                    "web:healthcheck")
+    assert [e.subject for s in symptoms for e in explaining(s, [probe], services=("web",))] == ["web:healthcheck"]
