@@ -364,6 +364,8 @@ def test_why_after_an_up_that_created_no_container(tmp_path: Path, docker_engine
         assert compose(docker_engine, root, name, "up", "-d").returncode != 0
         status, text = run_why(root, name)
         assert status == 1 and "compose-config" in text and "compose.override.yaml" in text, text
+        status, text = run_why(root, name, service="web")  # the file stopped web too
+        assert status == 1 and "compose-config" in text, text
     finally:
         compose(docker_engine, root, name, "down", "-v", "--remove-orphans", "-t", "0")
 

@@ -144,7 +144,7 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
     wanted = [s for s in sorted(project.services) if opts.service in (None, s)]
     owned = {s: [f for f in found if f.subject.startswith(f"{s}:") or names_service(f.message, s)] for s in wanted}
     mine = {id(f) for fs in owned.values() for f in fs}
-    rest = [f for f in found if id(f) not in mine] if opts.service is None else []
+    rest = [f for f in found if id(f) not in mine]  # a file compose cannot read stops every service
     diagnoses = []
     for service, findings in [(ALL_SERVICES, rest), *owned.items()]:
         if not findings and service == ALL_SERVICES:
