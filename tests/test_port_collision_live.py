@@ -273,6 +273,26 @@ def test_our_own_running_stack_is_not_a_finding(tmp_path: Path, docker_engine: s
 
 
 @pytest.mark.docker
+def test_a_clone_in_a_folder_of_the_same_name_sees_the_running_namesake(
+        tmp_path: Path, docker_engine: str, busybox_image: str, compose_projects: list[tuple[str, Path]]) -> None:
+    # ~/work/app runs; ~/tmp/app (a second clone) gets the same project name: `up` there would
+    # recreate the first clone's containers from the second one's files, and no port fails
+    port = free_port()
+    name = project_name("app")
+    first = write_project(tmp_path / "work" / "app", web_on(port, busybox_image))
+    second = write_project(tmp_path / "tmp" / "app", web_on(port, busybox_image))
+    compose_projects.append((name, first))
+    started = compose(docker_engine, first, name, "up", "-d")
+    assert started.returncode == 0, started.stderr
+    assert run_doctor(first, {}, name=name) == []  # its own stack
+    (namesake,) = [f for f in run_doctor(second, {}, name=name) if f.subject == f"project:{name}"]
+    assert namesake.severity is Severity.WARNING
+    assert str(first) in namesake.message and f"{name}-web-1" in namesake.message, namesake.message
+    assert "'up' here replaces" in namesake.message, namesake.message
+    assert namesake.fix is not None and namesake.fix.command[:3] == ("docker", "compose", "-p")
+
+
+@pytest.mark.docker
 def test_leftover_plain_container(tmp_path: Path, docker_engine: str, busybox_image: str) -> None:
     port = free_port()
     name = f"doctor-leftover-{port}"

@@ -55,3 +55,20 @@ def test_a_worktree_without_the_named_file_says_so(tmp_path: Path) -> None:
     out = _run(PortsOptions(main / "docker-compose.images.yml", env={**NO_ENGINE, "HOME": str(tmp_path)}))
     assert "no docker-compose.images.yml in this checkout" in out
     assert "23497/tcp" in out and "20536" not in out
+
+
+def test_two_clones_in_folders_of_the_same_name_are_told_apart() -> None:
+    # ~/work/app and ~/tmp/app: both checkouts are named 'app' and share the project name 'app'
+    from doctor.portmap import Checkout, Published, find_clashes
+
+    web = Published("web", 23497, 80, "tcp", "")
+    first = Checkout(Path("/home/dev/work/app"), "app", "worktree", "main", "app", "none", (web,))
+    second = Checkout(Path("/home/dev/tmp/app"), "app", "clone", "", "app", "none",
+                      (Published("web", 23497, 80, "tcp", "ours"),))
+    clashes = find_clashes([first, second])
+    assert clashes[0] == ("23497/tcp published by /home/dev/work/app ('web'), /home/dev/tmp/app ('web'); "
+                          "held by /home/dev/tmp/app")
+    assert clashes[1].startswith("compose project name 'app' is used by /home/dev/work/app, /home/dev/tmp/app")
+    assert "-p NAME" in clashes[1]  # a tracked .env (fastapi's) cannot carry the name: -p always can
+    other = Checkout(Path("/home/dev/work/app-b"), "app-b", "worktree", "b", "app-b", "none", (web,))
+    assert find_clashes([first, other])[0].startswith("23497/tcp published by app ('web'), app-b ('web')")

@@ -274,3 +274,109 @@ def _containers(root: Path, name: str) -> tuple[ContainerState, ...]:
     from doctor.host.containers import project_containers
 
     return project_containers(Host(timeout=10).engine, name)
+
+
+HOLD = """
+import socket, sys
+s = socket.socket()
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.listen()
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_why_after_an_up_that_stopped_at_a_held_port(tmp_path: Path, docker_engine: str, image: str) -> None:
+    # db's port is held by a python process; adminer (depends_on db) publishes a port a container of
+    # another compose project left running holds; backend has a healthcheck and exits 1 on its own
+    import sys
+
+    run = uuid.uuid4().hex[:8]
+    name, zombie = f"doctor-test-{run}", f"doctor-test-zombie-{run}"
+    db_port, adminer_port = free_port(), free_port()
+    serve = 'trap "exit 0" TERM; httpd -f -p 8080 -h / & wait'
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "compose.yaml").write_text(
+        f"services:\n  adminer:\n    image: {image}\n    command: [\"sh\", \"-c\", '{serve}']\n"
+        f"    ports:\n      - \"{adminer_port}:8080\"\n")
+    root = tmp_path / "stack"
+    root.mkdir()
+    (root / "compose.yaml").write_text(f"""\
+services:
+  db:
+    image: {image}
+    command: ["sh", "-c", 'trap "exit 0" TERM; httpd -f -p 5432 -h / & wait']
+    ports:
+      - "{db_port}:5432"
+  adminer:
+    image: {image}
+    command: ["sh", "-c", '{serve}']
+    depends_on: [db]
+    ports:
+      - "{adminer_port}:8080"
+  backend:
+    image: {image}
+    command: ["sh", "-c", "echo nc: bad address postgresserver >&2; exit 1"]
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 1s
+""")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db_port)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        assert compose(docker_engine, other, zombie, "up", "-d").returncode == 0
+        assert compose(docker_engine, root, name, "up", "-d", "backend").returncode == 0
+        compose(docker_engine, root, name, "wait", "backend")
+        up = compose(docker_engine, root, name, "up", "-d")
+        assert up.returncode != 0 and "address already in use" in up.stderr, up.stderr
+        status, text = run_why(root, name)
+        assert status == 1, text
+        blocks = _blocks(text)
+        assert f"listen tcp4 0.0.0.0:{db_port}" in blocks["db"] and f"pid {holder.pid}" in blocks["db"], text
+        adminer = blocks["adminer"]
+        assert "it waits on 'db' (created, never started)" in adminer, text
+        assert "port-collision" in adminer and zombie in adminer and f"{zombie}-adminer-1" in adminer, text
+        assert "docker compose logs adminer" not in adminer, text
+        assert "unhealthy" not in blocks["backend"] and "bad address" in blocks["backend"], text
+    finally:
+        holder.kill()  # our own child, by its pid
+        holder.wait()
+        compose(docker_engine, root, name, "down", "-v", "--remove-orphans", "-t", "0")
+        compose(docker_engine, other, zombie, "down", "-v", "--remove-orphans", "-t", "0")
+
+
+def test_why_after_an_up_that_created_no_container(tmp_path: Path, docker_engine: str, image: str) -> None:
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "stack"
+    root.mkdir()
+    absent = f"doctor-test/why-absent-{uuid.uuid4().hex[:8]}:1"
+    (root / "compose.yaml").write_text(f"services:\n  web:\n    image: {image}\n  cache:\n    image: {absent}\n"
+                                       f"    pull_policy: never\n")
+    try:
+        assert compose(docker_engine, root, name, "up", "-d").returncode != 0  # the image is on no registry
+        status, text = run_why(root, name)
+        assert status == 1, text
+        cache = _blocks(text)["cache"]
+        assert "image-availability" in cache and absent in cache and "compose.yaml:4" in cache, text
+        (root / "compose.override.yaml").write_text("services:\n  web:\n    ports: [\n")
+        assert compose(docker_engine, root, name, "up", "-d").returncode != 0
+        status, text = run_why(root, name)
+        assert status == 1 and "compose-config" in text and "compose.override.yaml" in text, text
+        status, text = run_why(root, name, service="web")  # the file stopped web too
+        assert status == 1 and "compose-config" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "--remove-orphans", "-t", "0")
+
+
+def _blocks(text: str) -> dict[str, str]:
+    """Each failed service's block of the console report, by service."""
+    found: dict[str, str] = {}
+    service = ""
+    for line in text.splitlines():
+        if line[:2] in ("✗ ", "✓ ", "- "):
+            service = line[2:].split("  ")[0].strip()
+        if service:
+            found[service] = found.get(service, "") + line + "\n"
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,10 +28,14 @@ REAL_LINES = [
     ("exec /entrypoint.sh: no such file or directory", "exec-not-found", {"path": "/entrypoint.sh"}),
     ("/bin/sh^M: bad interpreter: No such file or directory", "exec-not-found", {}),
     ("Bind for 0.0.0.0:8094 failed: port is already allocated", "port-allocated", {"port": "8094"}),
-    ("listen tcp4 0.0.0.0:8000: bind: address already in use", "port-allocated", {}),
+    ("listen tcp4 0.0.0.0:8000: bind: address already in use", "port-allocated", {"port": "8000"}),
+    ("Error response from daemon: driver failed programming external connectivity on endpoint p-db-1 "
+     "(ae21a6bda2600e497e0e299853e20b6a266e1e79e2f9656095d6610c8ce80224): Error starting userland proxy: "
+     "listen tcp4 0.0.0.0:22314: bind: address already in use", "port-allocated", {"port": "22314"}),
     ("container was OOMKilled (exit 137)", "oom-killed", {}),
     ("container is restarting: 7 restarts", "restart-loop", {}),
     ("healthcheck unhealthy: curl: not found", "unhealthy", {}),
+    ("container created, never started: it waits on 'db' (created, never started)", "never-started", {}),
 ]
 
 
@@ -110,3 +115,62 @@ def test_an_unhealthy_service_is_explained_by_the_crlf_script_its_healthcheck_ru
     crlf = Finding("script-line-endings", Severity.ERROR, "has CRLF line endings and reaches 'redis' (healthcheck)",
                    Location(Path("/p/healthchecks/redis.sh"), 1), "healthchecks/redis.sh")
     assert [e.subject for e in explaining(symptom, [crlf], services=("db", "redis"))] == ["healthchecks/redis.sh"]
+
+
+def test_the_symptom_of_a_port_held_by_a_process_keeps_the_port() -> None:
+    # the engine's error when a host process holds the port: the match must start at `listen`, not at
+    # `address already in use`, so the symptom shows which port
+    error = ("driver failed programming external connectivity on endpoint p-db-1 (ae21a6bda2600e497e0e2998"
+             "53e20b6a266e1e79e2f9656095d6610c8ce80224): Error starting userland proxy: listen tcp4 "
+             "0.0.0.0:22314: bind: address already in use")
+    (symptom,) = match_symptoms(_container(service="db", state="created", error=error), BUILTIN)
+    assert symptom.captured.get("port") == "22314"
+    assert "0.0.0.0:22314" in symptom.excerpt
+
+
+def test_an_exited_container_is_not_called_unhealthy_for_its_stale_health_state() -> None:
+    # what the engine keeps for a container with a healthcheck that exited: Health.Status stays
+    # "unhealthy" with an empty probe log; the exit (and its log line) is the symptom, not the health
+    from doctor.host.containers import _state
+
+    doc = {"Id": "0123456789abcdef", "Name": "/p-backend-1",
+           "Config": {"Labels": {"com.docker.compose.service": "backend"}},
+           "State": {"Status": "exited", "ExitCode": 1, "Error": "",
+                     "Health": {"Status": "unhealthy", "FailingStreak": 0, "Log": []}}}
+    state = _state(doc)
+    assert state.describe == "exited (1)"
+    found = match_symptoms(replace(state, log_tail=("could not translate host name \"x\" to address",)), BUILTIN)
+    assert [s.signature.id for s in found if s.signature] == ["unknown-host"]
+    running = _state({**doc, "State": {**doc["State"], "Status": "running", "ExitCode": 0}})
+    assert running.health == "unhealthy" and running.failed
+
+
+def test_a_never_started_service_names_what_it_waits_on_and_its_own_held_port() -> None:
+    # `up` stopped at db (its port is held): adminer was created, never started, and its own port is
+    # held by a container another project left running; that is its next failure, so it is the cause
+    adminer = _container(service="adminer", state="created", exit_code=0)
+    (symptom,) = match_symptoms(adminer, BUILTIN, "'db' (created, never started)")
+    assert symptom.signature is not None and symptom.signature.id == "never-started"
+    assert "it waits on 'db' (created, never started)" in symptom.excerpt
+    held = Finding("port-collision", Severity.ERROR, "0.0.0.0:22263/tcp ('adminer') is taken by 'projb' service "
+                   "'adminer' (container projb-adminer-1)", Location(Path("/p/compose.yaml"), 9), "adminer:22263")
+    dbs = Finding("port-collision", Severity.ERROR, "0.0.0.0:22314/tcp ('db') is taken by 'projb' service "
+                  "'adminer' (container projb-adminer-1)",  # another project's adminer: not ours
+                  Location(Path("/p/compose.yaml"), 5), "db:22314")
+    assert [e.subject for e in explaining(symptom, [dbs, held], services=("db", "adminer"))] == ["adminer:22263"]
+    (alone,) = match_symptoms(adminer, BUILTIN)
+    assert alone.line == "container created, never started: compose stopped first"
+    assert "docker compose logs" not in unexplained(alone).message
+    errored = match_symptoms(_container(service="db", state="created", error="Bind for 0.0.0.0:1 failed: port is "
+                                        "already allocated"), BUILTIN)
+    assert [s.signature.id for s in errored if s.signature] == ["port-allocated"]
+
+
+def test_an_unhealthy_service_is_explained_by_its_healthcheck_probing_the_host_port() -> None:
+    container = _container(service="web", state="running", exit_code=0, health="unhealthy",
+                           health_log="wget: can't connect to remote host (127.0.0.1): Connection refused")
+    symptoms = match_symptoms(container, BUILTIN)
+    probe = Finding("leaked-host-port", Severity.ERROR, "the healthcheck of 'web' probes localhost:28030, the host "
+                    "port it publishes; inside its container it listens on 80", Location(Path("/p/compose.yaml"), 2),
+                    "web:healthcheck")
+    assert [e.subject for s in symptoms for e in explaining(s, [probe], services=("web",))] == ["web:healthcheck"]

@@ -16,6 +16,7 @@ from doctor.project.service_network import NetworkIndex, service_family
 from doctor.project.types import EnvVar, PortMapping, Service
 
 from .clients import Clients
+from .healthcheck_dials import healthcheck_dials
 from .localhost_dials import localhost_dials
 from .published_dials import published_dials
 
@@ -45,6 +46,9 @@ class LeakedHostPort(Check):
         `::1` as the host of a container env value (a URL or a `*_HOST`) where another
         service listens on that port: inside a container, localhost is the container itself.
         Each service is judged with its effective env (`environment:` beats `env_file:`).
+        (4) A healthcheck probing `localhost:` one of the service's own published host ports
+        (`wget http://localhost:${WEB_PORT}/` behind `"${WEB_PORT}:80"`): the probe runs in the
+        container, where the service listens on 80, so it turns unhealthy (advice: probe 80).
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (what its Dockerfile COPYs,
@@ -132,6 +136,12 @@ class LeakedHostPort(Check):
                                     f"listens on {dialled.target} inside the network ('{service.name}' {reason})")
         for key, consumers in groups.items():
             yield self._finding(project, why[key], consumers)
+        for service in model.services.values():
+            for probe in healthcheck_dials(service):
+                advice = Fix(f"probe localhost:{probe.target} in the healthcheck of '{service.name}'", Safety.ADVICE)
+                yield self.finding(f"the healthcheck of '{service.name}' probes localhost:{probe.port}, the host port "
+                                   f"it publishes; inside its container it listens on {probe.target}",
+                                   service.location, f"{service.name}:healthcheck", advice)
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
             for dial in localhost_dials(model, service, inside is not None, index):

@@ -6,7 +6,8 @@ override as `ports: !override [...]` - compose appends an override's ports to th
 so without the tag (compose < 2.24.4) the old binding would stay - or, where the tag is not
 supported or no override would be read (-f / COMPOSE_FILE), into the mapping's own line.
 Only the host side moves; the container side, and every peer that reaches the service on
-the network, are untouched - except where the author wrote one variable on both sides
+the network, are untouched (a peer that reads the same variable keeps today's value in the dev
+override's environment: checks/port_collision/pins.py) - except where the author wrote one variable on both sides
 (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`, the container told the same port): the .env
 value moves both, as the author tied them, and the fix says so. The port chosen is
 deterministic: the first one above the old port (or in the configured range) that is >= 1024,
@@ -30,6 +31,8 @@ from doctor.project.gitrepo import tracked
 from doctor.project.portplan import untracked_edits
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
+
+from .pins import pin_edit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -110,6 +113,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         edits, where = _env_edits(project, variable, new)
         if both:
             where += f"; the container side too: both sides are ${{{variable}}}"
+        elif edits and (pinned := pin_edit(project, variable, old)) is not None:
+            edits, where = (*edits, pinned[0]), f"{where}; {pinned[1]}"  # containers dial the container port
     else:  # only an override edit depends on the compose version: asked only then
         version = host.compose_version if version == "detect" else version
         assert not isinstance(version, str)

@@ -16,6 +16,7 @@ engine's own port bindings count.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from doctor.host import Host
 from doctor.host.platform import forwarder_of
@@ -56,6 +57,9 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         engine_note = ""
     except Unavailable as exc:
         containers, engine_note = (), exc.reason
+    namesake = _namesake(check, model, containers)
+    if namesake is not None:
+        yield namesake
     by_port: dict[tuple[int, str], list[ContainerPort]] = {}
     for held in containers:
         by_port.setdefault((held.socket.port, held.socket.protocol), []).append(held)
@@ -196,6 +200,30 @@ def _moved(mover: PortMover | None, target: Target, advice: Fix, alternatives: t
     if mover is not None:
         return mover(target.service, target.mapping, advice, alternatives=alternatives)
     return replace(advice, alternatives=alternatives) if alternatives else advice
+
+
+def _namesake(check: Check, model: ComposeModel, containers: tuple[ContainerPort, ...]) -> Finding | None:
+    """Our project name already runs from another folder (a second clone named like the first): its
+    ports look like ours, but `up` here recreates those containers from this folder's files.
+
+    Only a folder that exists here counts: in a devcontainer the host's path is not ours to compare.
+    """
+    for held in containers:
+        if held.project != model.project_name or not held.running or not held.working_dir:
+            continue
+        other = Path(held.working_dir)
+        try:
+            if not other.is_dir() or other.samefile(model.project_dir):
+                continue
+        except OSError:
+            continue
+        name = f"{model.project_name}-{model.project_dir.parent.name or 'b'}"
+        fix = Fix("give this folder its own compose project name (or COMPOSE_PROJECT_NAME in a .env git does "
+                  "not track)", Safety.ADVICE, command=("docker", "compose", "-p", name, "up", "-d"))
+        return check.finding(f"compose project '{model.project_name}' already runs from {other} (container "
+                             f"{held.name}): 'up' here replaces its containers", None,
+                             f"project:{model.project_name}", fix, Severity.WARNING)
+    return None
 
 
 def _stopped_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None) -> Finding:

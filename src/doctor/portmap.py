@@ -193,6 +193,8 @@ def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[in
 
 def find_clashes(checkouts: list[Checkout]) -> list[str]:
     """One line per port published by two checkouts, or held by someone else than the checkout's containers."""
+    names = [c.name for c in checkouts]
+    label = {c.path: c.name if names.count(c.name) == 1 else str(c.path) for c in checkouts}  # app vs app
     by_port: dict[tuple[int, str], list[tuple[Checkout, Published]]] = defaultdict(list)
     for checkout in checkouts:
         for published in checkout.ports:
@@ -201,15 +203,15 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
     for (port, protocol), users in sorted(by_port.items()):
         owners = list(dict.fromkeys(c.path for c, _ in users))
         if len(owners) > 1:
-            names = ", ".join(f"{c.name} ('{p.service}')" for c, p in users)
+            publishers = ", ".join(f"{label[c.path]} ('{p.service}')" for c, p in users)
             holder = next((p.holder for _, p in users if p.holder and p.holder != "ours"), "")
-            running = next((c.name for c, p in users if p.holder == "ours"), "")
+            running = next((label[c.path] for c, p in users if p.holder == "ours"), "")
             now = f"; held by {running}" if running else (f"; held by {holder}" if holder else "")
-            clashes.append(f"{port}/{protocol} published by {names}{now}")
+            clashes.append(f"{port}/{protocol} published by {publishers}{now}")
         else:
             for checkout, published in users:
                 if published.holder not in ("", "ours"):
-                    clashes.append(f"{port}/{protocol} of {checkout.name} ('{published.service}') "
+                    clashes.append(f"{port}/{protocol} of {label[checkout.path]} ('{published.service}') "
                                    f"is held by {published.holder}")
     by_name: dict[str, list[Checkout]] = defaultdict(list)
     for checkout in checkouts:
@@ -217,9 +219,10 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
             by_name[checkout.project].append(checkout)
     for name, sharing in sorted(by_name.items()):
         if len(sharing) > 1:
-            folders = ", ".join(c.name for c in sharing)
+            folders = ", ".join(label[c.path] for c in sharing)
             clashes.append(f"compose project name '{name}' is used by {folders}: 'up' in one replaces the "
-                           "other's containers (set COMPOSE_PROJECT_NAME in each one's untracked .env)")
+                           "other's containers (give each its own: `docker compose -p NAME`, or "
+                           "COMPOSE_PROJECT_NAME in a .env git does not track)")
     return clashes
 
 

@@ -104,6 +104,8 @@ def _state(doc: dict[str, Any]) -> ContainerState:
     health = status.get("Health") or {}
     probes = health.get("Log") or []
     last_probe = str(probes[-1].get("Output", "")).strip() if probes and isinstance(probes[-1], dict) else ""
+    if status.get("Status") != "running":
+        health = {}  # the engine keeps "unhealthy" (and no probe) on a container that exited: its exit is the story
     return ContainerState(
         id=str(doc.get("Id", ""))[:12],
         name=str(doc.get("Name", "")).lstrip("/"),

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 COMPOSE_PROJECT = "com.docker.compose.project"
 COMPOSE_SERVICE = "com.docker.compose.service"
+COMPOSE_WORKING_DIR = "com.docker.compose.project.working_dir"
 MAX_INSPECTED = 40  # stopped containers inspected for declared ports; bounds the time on crowded hosts
 
 
@@ -126,6 +127,7 @@ class ContainerPort:
     service: str
     running: bool
     socket: HostSocket
+    working_dir: str = ""  # the compose project's folder, as its `up` saw it (com.docker.compose.project.working_dir)
 
 
 class PortProber:
@@ -250,7 +252,7 @@ class PortProber:
                     if port.get("PublicPort"):
                         target = HostSocket(str(port.get("IP", "")), int(port["PublicPort"]),
                                             str(port.get("Type", "tcp")))
-                        found.append(ContainerPort(*base, True, target))
+                        found.append(ContainerPort(*base, True, target, str(labels.get(COMPOSE_WORKING_DIR, ""))))
             elif project and project != exclude_project and inspected < MAX_INSPECTED:
                 inspected += 1
                 if remembered is None:

@@ -14,19 +14,29 @@ from doctor import __version__, app
 from doctor.engine import Report
 from doctor.model import CheckResult, Status, field, record
 from doctor.why.diagnose import (
+    ALL_SERVICES,
+    NOT_CREATED_LINE,
     WHY,
     WHY_SUMMARY,
     Diagnosis,
     Explained,
     Symptom,
+    as_explained,
     explaining,
     match_symptoms,
+    names_service,
     unexplained,
 )
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import TextIO
+
+    from doctor.engine import Registry
+    from doctor.host.containers import ContainerState
+    from doctor.model import Severity
+    from doctor.project import Project, ProjectOptions
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
@@ -53,7 +63,6 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.model import Unavailable
     from doctor.project import Project
     from doctor.why import load_signatures
-    from doctor.why.render import render
 
     target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env)
     registry = load_registry()
@@ -70,15 +79,18 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         containers = project_containers(host.engine, name)
     except Unavailable as exc:
         raise app.UsageError(f"cannot look at the containers: {exc.reason}") from None
-    if not containers:
-        raise app.UsageError(f"project {name!r} has no container on the engine (run 'docker compose up' first)")
     signatures, errors = load_signatures()
     for error in errors:
         sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
+    if not containers:  # `up` failed before creating any: compose could not read the project, or pull an image
+        diagnoses, results = _never_created(project, project_options, registry, config.severities, opts)
+        if not diagnoses:
+            raise app.UsageError(f"project {name!r} has no container on the engine (run 'docker compose up' first)")
+        return _print(opts, project, diagnoses, results, out)
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
     if opts.service is not None and not wanted:
         raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
-    symptoms = {c.name: match_symptoms(c, signatures) for c in wanted if c.failed}
+    symptoms = {c.name: match_symptoms(c, signatures, _waits_on(c, containers, project)) for c in wanted if c.failed}
     check_ids = sorted({i for found in symptoms.values() for s in found for i in s.checks} & set(registry.checks))
     findings, results = [], []
     if check_ids:
@@ -96,6 +108,14 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     have = {c.service for c in containers}
     if opts.service is None:  # services compose never created (an `up` that stopped early, or `up SERVICE`)
         diagnoses.extend(Diagnosis(name, None) for name in sorted(project.services) if name not in have)
+    return _print(opts, project, diagnoses, results, out)
+
+
+def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], results: list[CheckResult],
+           out: TextIO) -> int:
+    from doctor.why.render import render
+
+    name = project.compose.project_name
     report = _report(project.root, diagnoses, results, project.compose.files)
     redactor = app.redactor_for(project)
     text = render(opts.format or "console", report, diagnoses, redactor, name, __version__)
@@ -105,6 +125,49 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
             text = render("console", report, diagnoses, redactor, name, __version__)
     out.write(text)
     return EXIT_FAILED if any(d.failed for d in diagnoses) else EXIT_UP
+
+
+def _never_created(project: Project, project_options: ProjectOptions, registry: Registry,
+                   severities: dict[str, Severity], opts: WhyOptions) -> tuple[list[Diagnosis], list[CheckResult]]:
+    """When the engine has no container of the project: the findings that say why compose created none
+    (a file it cannot read, an image it cannot pull), under the services they concern and, for the
+    rest, under ALL_SERVICES; no diagnosis when no finding says why (then `up` may not have run)."""
+    from doctor.engine import RunOptions, preflight
+    from doctor.why.signatures import NOT_CREATED
+
+    select = tuple(c for c in NOT_CREATED.checks if c in registry.checks)
+    if not select:
+        return [], []
+    run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
+                    registry, project)
+    found = list(run.report.findings)
+    wanted = [s for s in sorted(project.services) if opts.service in (None, s)]
+    owned = {s: [f for f in found if f.subject.startswith(f"{s}:") or names_service(f.message, s)] for s in wanted}
+    mine = {id(f) for fs in owned.values() for f in fs}
+    rest = [f for f in found if id(f) not in mine]  # a file compose cannot read stops every service
+    diagnoses = []
+    for service, findings in [(ALL_SERVICES, rest), *owned.items()]:
+        if not findings and service == ALL_SERVICES:
+            continue
+        symptom = Symptom(service, "", "no container", 0, NOT_CREATED_LINE, NOT_CREATED)
+        diagnoses.append(Diagnosis(service, None, (symptom,) if findings else (),
+                                   tuple(as_explained(f, symptom) for f in findings)))
+    if not any(d.explained for d in diagnoses):
+        return [], []
+    return diagnoses, list(run.report.results)
+
+
+def _waits_on(container: ContainerState, containers: Sequence[ContainerState], project: Project) -> str:
+    """The services a never-started container depends on that are not up, with their state: `'db' (exited (1))`."""
+    if container.state != "created" or container.service not in project.services:
+        return ""
+    states = {c.service: c for c in containers if not c.one_shot}
+    down = []
+    for name in project.services[container.service].depends_on:
+        other = states.get(name)
+        if other is None or other.failed:
+            down.append(f"{name!r} ({other.describe if other else 'no container'})")
+    return ", ".join(down)
 
 
 def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], files: tuple[Path, ...]) -> Report:

@@ -74,12 +74,22 @@ class Diagnosis:
 
     @property
     def failed(self) -> bool:
-        return self.container is not None and self.container.failed
+        """Its container failed; or it has none and a finding says why compose created none."""
+        if self.container is None:
+            return bool(self.explained)
+        return self.container.failed
 
 
-def symptom_lines(container: ContainerState) -> list[str]:
-    """Every line that may show the failure, most telling first: state lines, engine error, log (latest first)."""
+def symptom_lines(container: ContainerState, waits_on: str = "") -> list[str]:
+    """Every line that may show the failure, most telling first: state lines, engine error, log (latest first).
+
+    `waits_on` names the services a never-started container depends on that did not come up
+    (`'db' (created, never started)`): compose stops before starting the services that wait on them.
+    """
     lines = []
+    if container.state == "created" and not container.error:
+        why_not = f"it waits on {waits_on}" if waits_on else "compose stopped first"
+        lines.append(f"container created, never started: {why_not}")
     if container.oom_killed:
         lines.append(f"container was OOMKilled (exit {container.exit_code})")
     if container.health == "unhealthy":
@@ -93,11 +103,12 @@ def symptom_lines(container: ContainerState) -> list[str]:
     return lines
 
 
-def match_symptoms(container: ContainerState, signatures: Sequence[Signature]) -> tuple[Symptom, ...]:
+def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
+                   waits_on: str = "") -> tuple[Symptom, ...]:
     """The symptoms of a failed container: per signature the most telling line it matches (at most 3)."""
     found: list[Symptom] = []
     seen: set[str] = set()
-    lines = symptom_lines(container)
+    lines = symptom_lines(container, waits_on)
     for line in lines:
         matching = [s for s in signatures if s.id not in seen and s.match(line) is not None]
         if not matching:
@@ -133,7 +144,7 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
     for finding in findings:
         if finding.check not in wanted or finding.severity < Severity.WARNING:
             continue
-        concerns = finding.subject.startswith(f"{symptom.service}:") or f"'{symptom.service}'" in finding.message
+        concerns = finding.subject.startswith(f"{symptom.service}:") or names_service(finding.message, symptom.service)
         if not concerns and finding.subject.split(":", 1)[0] in services:
             continue  # another service's fault
         text = f"{finding.subject} {finding.message} {finding.location.path if finding.location else ''}"
@@ -142,7 +153,7 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
         elif concerns:
             by_service.append(finding)
     chosen = by_value or by_service
-    return tuple(_explained(f, symptom) for f in chosen)
+    return tuple(as_explained(f, symptom) for f in chosen)
 
 
 def _value(key: str, value: str) -> str:
@@ -154,11 +165,17 @@ def _value(key: str, value: str) -> str:
     return value
 
 
+def names_service(message: str, service: str) -> bool:
+    """Whether `message` names `service` as this project's: `'{service}'`, but not as the service of
+    another compose project that holds a port (`is taken by 'other' service 'adminer'`)."""
+    return re.search(rf"(?<!' service )'{re.escape(service)}'", message) is not None
+
+
 def _names(text: str, value: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
 
 
-def _explained(finding: Finding, symptom: Symptom) -> Explained:
+def as_explained(finding: Finding, symptom: Symptom) -> Explained:
     message = f"{finding.message} (explains '{symptom.service}' {symptom.state}: {symptom.excerpt})"
     return Explained(finding.check, finding.severity, message, finding.location, finding.subject, finding.fix,
                      symptom)
@@ -177,5 +194,7 @@ def unexplained(symptom: Symptom) -> Explained:
     return Explained(WHY, Severity.ERROR, message, None, subject, None, symptom)
 
 
+ALL_SERVICES = "(all services)"  # the diagnosis of findings that concern no one service (a file compose cannot read)
+NOT_CREATED_LINE = "no container: compose created none (an `up` that failed before creating them, or no `up` yet)"
 WHY = "why"
 WHY_SUMMARY = "failed services whose symptom no finding explains"

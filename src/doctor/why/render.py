@@ -54,7 +54,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                 yield "    cause    no finding of doctor's checks explains it"
     failed = sum(1 for d in diagnoses if d.failed)
     explained = sum(1 for d in diagnoses if d.failed and any(e.check != "why" for e in d.explained))
-    created = [d for d in diagnoses if d.container is not None]
+    created = [d for d in diagnoses if d.container is not None or d.failed]
     missing = len(diagnoses) - len(created)
     absent = f" ({missing} not created)" if missing else ""
     yield ""

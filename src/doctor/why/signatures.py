@@ -7,7 +7,8 @@ the captured value explains that symptom better than one that only concerns the 
 
 Besides log lines, `doctor why` matches lines it writes itself from the container's state,
 so state faults use the same table: `container was OOMKilled (exit 137)`,
-`container is restarting: N restarts`, `healthcheck unhealthy: <last probe output>`, and the
+`container is restarting: N restarts`, `healthcheck unhealthy: <last probe output>`,
+`container created, never started: it waits on 'db' (...)`, and the
 engine's own start error (`Bind for 0.0.0.0:8094 failed: port is already allocated`).
 """
 
@@ -103,7 +104,8 @@ EXEC_NOT_FOUND = Signature(
 PORT_ALLOCATED = Signature(
     "port-allocated",
     r"(Bind for (?P<host>[0-9a-fA-F.:\[\]]*):(?P<port>\d+) failed: port is already allocated|"
-    r"address already in use|EADDRINUSE)",
+    # a host process holds it: the engine's userland proxy says `listen tcp4 0.0.0.0:N: bind: address ...`
+    r"(?:listen tcp[46]? (?P<host2>[0-9a-fA-F.:\[\]]*):(?P<port2>\d+): bind: )?address already in use|EADDRINUSE)",
     "the host port the service publishes is already held by another container or process",
     ("port-collision",),
     "`doctor ports` for who holds the port; `doctor fix --ports` moves this project's side",
@@ -131,6 +133,21 @@ UNHEALTHY = Signature(
     "the healthcheck's test command (is its tool in the image? does it probe the container port?) "
     "and its start_period",
 )
+NEVER_STARTED = Signature(
+    "never-started",
+    r"container created, never started",
+    "compose created the container but stopped before starting it: a service it waits on (depends_on) "
+    "did not come up, or another service's error ended the `up`",
+    ("port-collision",),  # what the service publishes is the next thing to fail once its dependency is fixed
+    "the service it waits on (its own entry in this report): fix that one first, then `docker compose up -d` again",
+)
+NOT_CREATED = Signature(
+    "not-created",
+    r"no container: compose created none",
+    "compose created no container: it could not read the project, or pull or build an image",
+    ("compose-config", "image-availability"),
+    "the error `docker compose up` printed (the engine keeps no record of it)",
+)
 
 BUILTIN = (PSYCOPG_CONNECT, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, EXEC_NOT_FOUND,
-           PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY)
+           PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, NOT_CREATED)

@@ -1,0 +1,66 @@
+"""A port variable that containers read too: moving its `.env` value must not move what they see.
+
+`"${POSTGRES_PORT:-5432}:5432"` publishes db on host port POSTGRES_PORT, and the same variable
+often reaches containers: `POSTGRES_PORT: ${POSTGRES_PORT}` in backend's environment, or
+`env_file: .env`. There it is the port backend dials on the network, db's container port.
+When `fix --ports` moves the host port in `.env`, those containers keep the value they see
+today, written into the dev override's environment: only the host side moves (and the host's
+tools, which read `.env`, follow it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from doctor.model import Edit
+from doctor.project.edits import dev_override, override_edit
+from doctor.project.env_hosts import is_browser_key
+from doctor.project.types import EnvSource
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
+URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
+SECRET_KEY = re.compile(r"PASSWORD|SECRET|TOKEN|KEY", re.IGNORECASE)
+
+
+def pin_edit(project: Project, variable: str, old: int) -> tuple[Edit, str] | None:
+    """The override edit that keeps every container env value `variable` feeds, where a container
+    dials on the network (the bare port, or `<service>:<port>`), as it is today; and what it says
+    (`'backend', 'worker' keep POSTGRES_PORT as today in compose.override.yaml`).
+
+    A browser key (`VITE_API_PORT`) or a `localhost` URL dials the host port from the host: it
+    follows `.env`, unpinned. None when nothing is pinned, or when a value cannot be written into
+    the override (it holds a URL password or sits under a secret key; the override may be committed).
+    """
+    dotenv = project.root / ".env"
+    on_network = re.compile(rf"(?<![\w.-])(?:{'|'.join(map(re.escape, project.compose.services))}):{old}(?!\d)")
+    wanted: dict[str, dict[str, str]] = {}
+    keys: set[str] = set()
+    for service in project.compose.services.values():
+        for var in service.environment.values():
+            from_env_file = (var.source is EnvSource.ENV_FILE and var.name == variable and var.location is not None
+                             and var.location.path == dotenv)
+            if var.value is None or not (variable in var.variables or from_env_file) or is_browser_key(var.name):
+                continue
+            if var.value.strip() != str(old) and not on_network.search(var.value):
+                continue
+            if URL_PASSWORD.search(var.value) or SECRET_KEY.search(var.name):
+                return None
+            wanted.setdefault(service.name, {})[var.name] = var.value
+            keys.add(var.name)
+    override = dev_override(project)
+    if not wanted or override is None:
+        return None
+    written: dict[str, dict[str, int]] = {}
+    for name, values in wanted.items():
+        for key in values:
+            where = project.compose.services[name].environment[key].location
+            if where is not None and where.path == override and where.line is not None:
+                written.setdefault(name, {})[key] = where.line
+    edit = override_edit(override, "environment", wanted, written)
+    if edit is None:
+        return None
+    who = ", ".join(repr(s) for s in sorted(wanted))
+    return edit, f"{who} keep{'s' if len(wanted) == 1 else ''} {', '.join(sorted(keys))} as today in {override.name}"
