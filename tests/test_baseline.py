@@ -149,3 +149,32 @@ def test_write_is_atomic(report: Report, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.undo()
     write_baseline(path, Baseline.from_report(report, Redactor()))
     assert (path.stat().st_mode & 0o777) == 0o640 and path.read_text().startswith("{")
+
+
+def _doctor(*args: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_COLOR": "1", "DOCTOR_NO_CACHE": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "doctor", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_run_says_how_many_findings_the_baseline_kept_out(tmp_path: Path) -> None:
+    """After `doctor baseline`, a clean-looking summary must still say findings were accepted, not hide them."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: busybox\n    environment:\n      - API_TAG=${API_TAG}\n"
+    )
+    selected = ("--select", "env-drift")
+    before = _doctor("preflight", *selected, cwd=tmp_path)
+    assert before.returncode == 0 and "1 warning" in before.stdout, before.stdout + before.stderr
+    assert _doctor("baseline", cwd=tmp_path).returncode == 0
+    after = _doctor("preflight", *selected, cwd=tmp_path)
+    assert after.returncode == 0 and "0 warnings" in after.stdout
+    assert after.stdout.rstrip().endswith("· 1 suppressed (.doctor-baseline.json)"), after.stdout
+    data = json.loads(_doctor("preflight", *selected, "--format", "json", cwd=tmp_path).stdout)
+    assert data["findings"] == []
+    assert [(s["check"], s["reason"]) for s in data["suppressed"]] == [
+        ("env-drift", "in the baseline (.doctor-baseline.json)")
+    ]
