@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -151,10 +153,7 @@ def test_write_is_atomic(report: Report, monkeypatch: pytest.MonkeyPatch) -> Non
     assert (path.stat().st_mode & 0o777) == 0o640 and path.read_text().startswith("{")
 
 
-def _doctor(*args: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
-    import subprocess
-    import sys
-
+def _doctor(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "DOCTOR_NO_CACHE": "1"}
     env.pop("GITHUB_ACTIONS", None)
     return subprocess.run([sys.executable, "-m", "doctor", *args], cwd=cwd, env=env,

@@ -70,7 +70,8 @@ def load_effective_config(opts: PreflightOptions, registry: Registry | None = No
             select=opts.select,
             ignore=opts.ignore,
             fail_on=opts.fail_on,
-            compose_files=tuple(str(f) for f in opts.files) if opts.files else None,
+            # a compose file given as PATH is read as `-f PATH` (discover puts it first): a flag, over the file's
+            compose_files=_given_files(opts),
             profiles=opts.profiles,
         )
         config = config.merged_with_flags(flags)
@@ -78,6 +79,12 @@ def load_effective_config(opts: PreflightOptions, registry: Registry | None = No
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     return config
+
+
+def _given_files(opts: PreflightOptions) -> tuple[str, ...] | None:
+    """The compose files the command line names: PATH when it is a file, then each -f (None: none)."""
+    named = [str(opts.path)] if opts.path.exists() and not opts.path.is_dir() else []
+    return tuple(named + [str(f) for f in opts.files or ()]) or None
 
 
 def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
@@ -90,7 +97,9 @@ def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
         if not given.exists():  # like `docker compose -f`: a missing file stops before anything runs
             raise UsageError(f"{given}: no such compose file (-f paths are relative to the current directory)")
     files = tuple(Path(f) if Path(f).is_absolute() else Path.cwd() / f for f in config.compose_files.value)
-    if config.compose_files.origin.line is not None:  # from the config file: relative to the project root
+    if not path.is_dir():  # PATH is a compose file: discover reads it first, then the -f files, never doctor.yaml's
+        files = tuple(f if f.is_absolute() else Path.cwd() / f for f in opts.files or ())
+    elif config.compose_files.origin.line is not None:  # from the config file: relative to the project root
         files = config.compose_paths(_config_dir(path))
     return ProjectOptions(
         path=path.resolve(),
@@ -304,11 +313,23 @@ def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
 
     config = load_effective_config(opts)
     found: tuple[str, ...] = ()
+    project = Project(project_options(opts, config))
     if not config.compose_files.value:  # show what compose itself would read, not "(none)"
         from doctor.report.console import shown_path
 
-        found = tuple(shown_path(f) for f in Project(project_options(opts, config)).compose.files)
+        found = tuple(shown_path(f) for f in project.compose.files)
     how = "COMPOSE_FILE" if opts.env.get("COMPOSE_FILE") else "compose's discovery"
+    if not config.profiles.value and project.compose.active_profiles:  # COMPOSE_PROFILES, shell or .env
+        from doctor.config import Origin, Setting
+        from doctor.model import replace
+
+        origin = "COMPOSE_PROFILES"
+        dotenv = project.dotenv
+        entry = None if dotenv is None or "COMPOSE_PROFILES" in opts.env else next(
+            (e for e in reversed(dotenv.entries) if e.key == "COMPOSE_PROFILES"), None)
+        if dotenv is not None and entry is not None:
+            origin += f" ({dotenv.path.name}:{entry.line})"
+        config = replace(config, profiles=Setting(project.compose.active_profiles, Origin(origin)))
     out.write(Redactor.from_environment(opts.env).text(render_config(config, found, how)))
     return EXIT_OK
 
