@@ -136,3 +136,22 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(fmt: str, tmp_path: Path) 
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == 141
+
+
+def test_ports_with_the_engine_down_says_it_could_not_look(tmp_path: Path) -> None:
+    """`doctor ports` with the daemon down printed '✓ no clashes' as if it had looked at the engine."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text(GOOD_SERVICE)
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "doctor", "ports", str(project)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    last = done.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("~ no clashes") and "✓" not in done.stdout, done.stdout
+    assert "docker engine unavailable: no socket at /nonexistent/docker.sock" in last
+    as_json = subprocess.run([sys.executable, "-m", "doctor", "ports", "--json", str(project)],
+                             capture_output=True, text=True, env=env, timeout=60)
+    import json
+
+    assert json.loads(as_json.stdout)["engine"].startswith("unavailable: no socket at /nonexistent")
