@@ -249,7 +249,8 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
         lines.append(f"✗ {len(clashes)} clash{'es' if len(clashes) != 1 else ''}")
         lines.extend(f"    {line}" for line in clashes)
         if unavailable:
-            lines.append(f"- docker engine unavailable: {unavailable}: clones it runs and their containers are not shown")
+            lines.append(f"- docker engine unavailable: {unavailable}: clones it runs and their containers "
+                         "are not shown")
     elif unavailable:  # never a ✓ for what doctor could not look at
         lines.append(f"~ no clashes among the worktrees and this machine's binds (docker engine unavailable: "
                      f"{unavailable}: clones it runs and their containers are not shown)")
