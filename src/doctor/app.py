@@ -354,7 +354,7 @@ def _auto_format(env: dict[str, str], out: TextIO) -> Format:
 
 
 def _wants_color(out: TextIO, env: dict[str, str]) -> bool:
-    return out.isatty() and "NO_COLOR" not in env and env.get("TERM") != "dumb"
+    return out.isatty() and not env.get("NO_COLOR") and env.get("TERM") != "dumb"  # no-color.org: set and non-empty
 
 
 def redactor_for(project: Project) -> Redactor:
