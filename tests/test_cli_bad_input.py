@@ -155,3 +155,52 @@ def test_ports_with_the_engine_down_says_it_could_not_look(tmp_path: Path) -> No
     import json
 
     assert json.loads(as_json.stdout)["engine"].startswith("unavailable: no socket at /nonexistent")
+
+
+@pytest.mark.parametrize("command", ["preflight", "baseline"])
+def test_a_report_file_doctor_cannot_write_is_one_line(command: str, tmp_path: Path) -> None:
+    """`--output DIR`, or a file in a folder the user may not write, ended in 'internal error:
+    IsADirectoryError ... .x.json.1234.abcd.doctor-tmp'; `doctor baseline` in a read-only checkout too."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text(GOOD_SERVICE)
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path),
+           "DOCTOR_NO_CACHE": "1"}
+    env.pop("DOCTOR_DEBUG", None)
+    if command == "preflight":
+        args, target = ["preflight", "--format", "json", "--output", str(tmp_path), str(project)], tmp_path
+        expected = f"doctor: cannot write {tmp_path}: it is a directory\n"
+    else:
+        (project / ".doctor-baseline.json").mkdir()  # what a read-only checkout does to the write, as root too
+        args, target = ["baseline", str(project)], project / ".doctor-baseline.json"
+        expected = f"doctor: cannot write {target}: it is a directory\n"
+    done = subprocess.run([sys.executable, "-m", "doctor", *args], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert (done.returncode, done.stderr) == (2, expected), done.stdout + done.stderr
+    assert "doctor-tmp" not in done.stderr and not list(target.parent.glob(".*doctor-tmp"))
+
+
+def test_a_report_file_in_a_folder_the_user_may_not_write_is_one_line() -> None:
+    import shutil
+    import tempfile
+
+    from run_as import as_user
+
+    from doctor.app import UsageError, write_atomic
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run the write as another user")
+    locked = Path(tempfile.mkdtemp(prefix="doctor-test-locked-"))
+    locked.chmod(0o755)  # root's folder, under /tmp where anyone may look: nobody may not create files in it
+
+    def attempt() -> str:
+        try:
+            write_atomic(locked / "doctor.sarif", "{}")
+        except UsageError as exc:
+            return str(exc)
+        return "written"
+
+    try:
+        assert as_user(65534, attempt) == f"cannot write {locked / 'doctor.sarif'}: permission denied"
+    finally:
+        shutil.rmtree(locked)

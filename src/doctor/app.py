@@ -336,12 +336,12 @@ def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
 
 def write_baseline_file(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """`doctor baseline`: accept today's findings; later runs report only new ones."""
-    from doctor.baseline import Baseline, baseline_path, write_baseline
+    from doctor.baseline import Baseline, baseline_path, dumps_baseline
 
     done, _ = run_preflight(opts, use_baseline=False)
     target = baseline_path(done.report.project_dir)
     baseline = Baseline.from_report(done.report, redactor_for(done.project))
-    write_baseline(target, baseline)
+    write_atomic(target, dumps_baseline(baseline))  # as a report file: a folder it may not write is one line
     out.write(f"wrote {target} ({len(baseline.entries)} findings accepted)\n")
     return EXIT_OK
 
@@ -373,10 +373,18 @@ _REDACTOR: list[tuple[Project, Redactor]] = []  # the last project's redactor
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write the report only once it is complete (atomically, like every file doctor writes)."""
+    """Write the report only once it is complete (atomically, like every file doctor writes);
+    a target doctor cannot write is a UsageError naming it (never the temp file's name)."""
     from doctor.atomic import write_atomic as write
 
-    write(path.resolve(), text.encode("utf-8"))
+    target = path.resolve()
+    try:
+        if target.is_dir():
+            raise UsageError(f"cannot write {path}: it is a directory")
+        write(target, text.encode("utf-8"))
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise UsageError(f"cannot write {path}: {reason}") from None
 
 
 def list_checks(out: TextIO = sys.stdout) -> int:
