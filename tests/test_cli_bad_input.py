@@ -204,3 +204,13 @@ def test_a_report_file_in_a_folder_the_user_may_not_write_is_one_line() -> None:
         assert as_user(65534, attempt) == f"cannot write {locked / 'doctor.sarif'}: permission denied"
     finally:
         shutil.rmtree(locked)
+
+
+def test_ports_in_a_folder_with_no_compose_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    """`doctor ports` where there is no project printed 'no compose file' then '✓ no clashes', exit 0;
+    its own docstring (and preflight) say exit 2 with compose's line."""
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "doctor", "ports", str(tmp_path)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.returncode == 2 and done.stdout == "", done.stdout + done.stderr
+    assert done.stderr.startswith(f"doctor: {tmp_path}: no configuration file provided: not found")

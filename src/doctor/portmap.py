@@ -81,6 +81,10 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
         if not file.is_file():
             raise app.UsageError(f"{file}: no such compose file")
     relative = tuple(os.path.relpath(f, folder) for f in named)
+    if not named:  # no project here: compose's line and exit 2, as preflight says it (compose looks upwards)
+        from doctor.project import Project, ProjectOptions
+
+        app.require_compose_files(Project(ProjectOptions(path=folder, env=opts.env)).compose, opts.path)
     host = Host(env=opts.env)
     repo = find_repo(folder)
     folders = _checkouts(folder, repo, host)
