@@ -177,3 +177,18 @@ def test_a_run_says_how_many_findings_the_baseline_kept_out(tmp_path: Path) -> N
     assert [(s["check"], s["reason"]) for s in data["suppressed"]] == [
         ("env-drift", "in the baseline (.doctor-baseline.json)")
     ]
+
+
+def test_baseline_takes_the_compose_options_preflight_takes(tmp_path: Path) -> None:
+    """A CI job runs `doctor preflight -f ci.yaml --profile debug`; its baseline must be taken the same way."""
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n")
+    (tmp_path / "ci.yaml").write_text(
+        "services:\n  tool:\n    image: busybox\n    profiles: [debug]\n    ports: ['${TOOL_PORT}:80']\n"
+    )
+    args = ("-f", "ci.yaml", "--profile", "debug", "-p", "citest")
+    before = _doctor("preflight", "--select", "env-drift", *args, cwd=tmp_path)
+    assert before.returncode == 1 and "TOOL_PORT" in before.stdout, before.stdout + before.stderr
+    done = _doctor("baseline", *args, cwd=tmp_path)
+    assert done.returncode == 0 and "accepted)" in done.stdout, done.stdout + done.stderr
+    after = _doctor("preflight", "--select", "env-drift", *args, cwd=tmp_path)
+    assert after.returncode == 0 and "1 suppressed (.doctor-baseline.json)" in after.stdout, after.stdout

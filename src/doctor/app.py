@@ -342,7 +342,8 @@ def write_baseline_file(opts: PreflightOptions, out: TextIO = sys.stdout) -> int
     target = baseline_path(done.report.project_dir)
     baseline = Baseline.from_report(done.report, redactor_for(done.project))
     write_atomic(target, dumps_baseline(baseline))  # as a report file: a folder it may not write is one line
-    out.write(f"wrote {target} ({len(baseline.entries)} findings accepted)\n")
+    count = len(baseline.entries)
+    out.write(f"wrote {target} ({count} finding{'' if count == 1 else 's'} accepted)\n")
     return EXIT_OK
 
 
