@@ -201,7 +201,8 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """Run the checks, print the report in the chosen format, return 0/1/2."""
     from doctor.report import Format, RenderOptions, renderer
 
-    fmt = Format(opts.format) if opts.format else _auto_format(opts.env, out)
+    # the automatic format is the log's (GitHub annotations); a file asked for without --format is the report
+    fmt = Format(opts.format) if opts.format else Format.CONSOLE if opts.output else _auto_format(opts.env, out)
     tty = out.isatty()
     color = opts.color if opts.color is not None else _wants_color(out, opts.env)
     progress = None
