@@ -291,3 +291,24 @@ def test_config_shows_the_profiles_compose_profiles_turns_on(tmp_path: Path) -> 
     assert _app_config(tmp_path)[1]["profiles"] == ["debug,", "ci", "COMPOSE_PROFILES", "(.env:1)"]
     write(tmp_path, "doctor.yaml", "profiles: [ci]\n")
     assert _app_config(tmp_path)[1]["profiles"] == ["ci", "doctor.yaml:1"]
+
+
+def test_a_run_from_a_subfolder_reads_the_project_roots_config(tmp_path: Path) -> None:
+    """`cd backend && doctor preflight` reads ../compose.yaml (compose looks upwards) and, as it did,
+    ../.doctor-baseline.json; the team's ../doctor.yaml was not read, so its ignore/suppressions/fail-on
+    did not apply. The config is looked for as compose looks for its file: up to the folder holding it."""
+    from doctor.config import config_dir
+
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: busybox\n")
+    write(tmp_path, "doctor.yaml", "ignore: [image-availability]\n")
+    backend = tmp_path / "backend"
+    backend.mkdir()
+    write(backend, "pyproject.toml", "[project]\nname = 'api'\n")  # a service's own pyproject: not doctor's config
+    assert config_dir(backend) == tmp_path and config_dir(tmp_path) == tmp_path
+    _, rows = _app_config(backend)
+    assert rows["ignore"] == ["image-availability", "doctor.yaml:1"]
+    write(backend, "doctor.yaml", "fail-on: warning\n")  # a config of its own, nearer, wins
+    assert config_dir(backend) == backend
+    (tmp_path / "other").mkdir()
+    write(tmp_path / "other", "compose.yaml", "services:\n  b:\n    image: busybox\n")
+    assert config_dir(tmp_path / "other") == tmp_path / "other"  # a project of its own stops the search

@@ -52,8 +52,10 @@ class PreflightOptions:
 
 
 def _config_dir(path: Path) -> Path:
+    from doctor.config import config_dir
+
     path = path.resolve()
-    return path if path.is_dir() else path.parent
+    return config_dir(path if path.is_dir() else path.parent)
 
 
 def load_effective_config(opts: PreflightOptions, registry: Registry | None = None,

@@ -193,6 +193,31 @@ class Config:
                 )
 
 
+def config_dir(start: Path) -> Path:
+    """Where the configuration of a run from folder `start` lives: the nearest folder, from `start`
+    upwards, that holds doctor.yaml or a pyproject.toml with [tool.doctor], stopping at the first
+    one that holds a compose file (where compose's own upward search stops: the project root) or
+    the top of the git work tree. `start` itself when neither is found.
+    """
+    from doctor.project.discover import MAIN_NAMES
+
+    for folder in (start, *start.parents):
+        if (folder / YAML_FILE).is_file() or _configures_doctor(folder / PYPROJECT):
+            return folder
+        if any((folder / name).is_file() for name in MAIN_NAMES):
+            return folder
+        if (folder / ".git").exists():  # never another repository's (or the home folder's) config
+            break
+    return start
+
+
+def _configures_doctor(pyproject: Path) -> bool:
+    try:
+        return "[tool.doctor" in pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def load_config(project_dir: Path) -> Config:
     """The configuration in `project_dir` (doctor.yaml, else [tool.doctor]), or the defaults."""
     yaml_path = project_dir / YAML_FILE
