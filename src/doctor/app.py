@@ -58,14 +58,25 @@ def _config_dir(path: Path) -> Path:
     return config_dir(path if path.is_dir() else path.parent)
 
 
+def require_reachable(path: Path) -> None:
+    """UsageError (one line, exit 2) when PATH does not exist or this user may not look into it."""
+    try:
+        there = path.exists()
+    except PermissionError:  # a folder on the way this user may not enter (another user's checkout)
+        raise UsageError(f"{path}: permission denied") from None
+    if not there:
+        raise UsageError(f"{path}: no such file or directory")
+    if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+        raise UsageError(f"{path}: permission denied")
+
+
 def load_effective_config(opts: PreflightOptions, registry: Registry | None = None,
                           known: set[str] | None = None) -> Config:
     """doctor.yaml / [tool.doctor] of the project, with the command-line flags over it."""
     from doctor.config import ConfigError, ConfigFlags, load_config
     from doctor.engine import load_registry
 
-    if not opts.path.exists():
-        raise UsageError(f"{opts.path}: no such file or directory")
+    require_reachable(opts.path)
     try:
         config = load_config(_config_dir(opts.path))
         flags = ConfigFlags(
@@ -123,6 +134,7 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     from doctor.cachedir import keep_out
     from doctor.host.early import start_early
 
+    require_reachable(opts.path)
     start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
     # no cache lands in the project, even when the run stops on its configuration (before the model)
     keep_out(opts.path if opts.path.is_dir() else opts.path.parent)

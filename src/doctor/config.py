@@ -11,6 +11,7 @@ Parsing (with line numbers) lives in doctor.configfile; this module is the schem
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -202,11 +203,12 @@ def config_dir(start: Path) -> Path:
     from doctor.project.discover import MAIN_NAMES
 
     for folder in (start, *start.parents):
-        if (folder / YAML_FILE).is_file() or _configures_doctor(folder / PYPROJECT):
+        # os.path: a folder on the way this user may not search is "not here", never a PermissionError
+        if os.path.isfile(folder / YAML_FILE) or _configures_doctor(folder / PYPROJECT):
             return folder
-        if any((folder / name).is_file() for name in MAIN_NAMES):
+        if any(os.path.isfile(folder / name) for name in MAIN_NAMES):
             return folder
-        if (folder / ".git").exists():  # never another repository's (or the home folder's) config
+        if os.path.lexists(folder / ".git"):  # never another repository's (or the home folder's) config
             break
     return start
 
