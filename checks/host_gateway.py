@@ -24,8 +24,8 @@ class HostGateway(Check):
     What it finds
         A service whose environment (compose `environment:` and `env_file:`) or command names
         `host.docker.internal` while the engine is a plain Linux docker engine and the service has
-        no `extra_hosts` entry for that name. Docker Desktop, OrbStack and Rancher Desktop answer
-        the name themselves; they are not reported. Also, with a local engine, a host port it
+        no `extra_hosts` entry for that name. Docker Desktop, OrbStack, Rancher Desktop and Colima
+        answer the name themselves; they are not reported. Also, with a local engine, a host port it
         dials (`host.docker.internal:5432`) that the host listens on only at 127.0.0.1 / ::1:
         a container arrives from the bridge, never on loopback. Skipped when the engine cannot
         be asked. With a rootless engine the message says that its `host-gateway` is the bridge
