@@ -214,3 +214,18 @@ def test_ports_in_a_folder_with_no_compose_file_is_one_line_exit_2(tmp_path: Pat
                           text=True, env=env, timeout=60)
     assert done.returncode == 2 and done.stdout == "", done.stdout + done.stderr
     assert done.stderr.startswith(f"doctor: {tmp_path}: no configuration file provided: not found")
+
+
+def test_a_full_disk_under_the_output_is_one_line(tmp_path: Path) -> None:
+    """`doctor preflight > /dev/full` (a CI disk that filled up) said 'internal error: OSError: [Errno 28]'."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text(GOOD_SERVICE)
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    env.pop("DOCTOR_DEBUG", None)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(project)], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    assert (done.returncode, done.stderr) == (2, "doctor: cannot write the output: no space left on device\n")

@@ -468,6 +468,10 @@ def guarded(func: object, *args: object) -> int:
         if os.environ.get("DOCTOR_DEBUG"):
             raise
         line = f"doctor: internal error: {type(exc).__name__}: {exc} (set DOCTOR_DEBUG=1 for details)\n"
+        import errno  # only on this path
+
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # a full disk
+            line = f"doctor: cannot write the output: {(exc.strerror or str(exc)).lower()}\n"
         sys.stderr.write(_scrubbed(line))
         return EXIT_USAGE
 
