@@ -229,3 +229,13 @@ def test_a_full_disk_under_the_output_is_one_line(tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(project)], stdout=full,
                               stderr=subprocess.PIPE, text=True, env=env, timeout=60)
     assert (done.returncode, done.stderr) == (2, "doctor: cannot write the output: no space left on device\n")
+
+
+def test_compose_from_stdin_is_refused_in_words_that_say_so(tmp_path: Path) -> None:
+    """`cat compose.yaml | doctor preflight -f -` (compose reads stdin there) said '-: no such compose file'."""
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "-f", "-", str(tmp_path)], input=GOOD_SERVICE,
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2 and done.stderr == (
+        "doctor: -f -: doctor does not read a compose file from stdin (it reads the files around it too): "
+        "save it and give its path\n"), done.stderr

@@ -107,6 +107,9 @@ def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
     if not os.access(path, os.R_OK):
         raise UsageError(f"{path}: permission denied")
     for given in opts.files or ():
+        if str(given) == "-":
+            raise UsageError("-f -: doctor does not read a compose file from stdin (it reads the files around it "
+                             "too): save it and give its path")
         if not given.exists():  # like `docker compose -f`: a missing file stops before anything runs
             raise UsageError(f"{given}: no such compose file (-f paths are relative to the current directory)")
     files = tuple(Path(f) if Path(f).is_absolute() else Path.cwd() / f for f in config.compose_files.value)
