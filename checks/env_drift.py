@@ -11,6 +11,7 @@ from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.envfile import parse_env_text
+from doctor.project.reading import ENV_LIMIT, read_bytes, read_text
 from doctor.project.types import EnvEntry, EnvFile
 
 # where an empty value breaks the stack, and how
@@ -135,7 +136,7 @@ class EnvDrift(Check):
         if not keys:
             return
         try:
-            text = example.path.read_text(encoding="utf-8")
+            text = read_text(example.path, ENV_LIMIT, errors="strict")
         except (OSError, UnicodeDecodeError):
             return
         message = f"there is no .env: {example.path.name} lists {len(keys)} keys for it ('{keys[0]}', ...)"
@@ -185,7 +186,7 @@ def _lines(location: Location | None) -> list[str]:
     if location is None:
         return []
     try:
-        return location.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return read_text(location.path, ENV_LIMIT).splitlines()
     except OSError:
         return []
 
@@ -252,7 +253,7 @@ def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path) -> Fix:
     title = f"add {entry.key} to .env from {example.path.name}"
     statement = _statement(example.path, entry)
     try:
-        data = dotenv.read_bytes()
+        data = read_bytes(dotenv, ENV_LIMIT)
     except OSError:
         data = b""
     crlf = data.count(b"\r\n") * 2 > data.count(b"\n") > 0
@@ -276,7 +277,7 @@ def _statement(path: Path, entry: EnvEntry) -> str | None:
     value, with the rest of the last line when that is only a comment; None when it cannot be found.
     """
     try:
-        text = path.read_bytes().decode("utf-8", "surrogateescape")
+        text = read_bytes(path, ENV_LIMIT).decode("utf-8", "surrogateescape")
     except OSError:
         return None
     text = text.removeprefix("\ufeff")

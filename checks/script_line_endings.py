@@ -10,6 +10,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, relative_to
 from doctor.project import Project
+from doctor.project.reading import read_bytes, read_text
 from doctor.project.recipe import Recipe
 from doctor.project.shipped import Shipped, shipped_scripts
 
@@ -60,8 +61,7 @@ class ScriptLineEndings(Check):
         crlf = False
         for shipped in shipped_scripts(project):
             try:
-                with shipped.path.open("rb") as handle:
-                    data = handle.read(MAX_BYTES + 1)
+                data = read_bytes(shipped.path, MAX_BYTES + 1, head=True)
             except OSError:
                 continue
             if len(data) > MAX_BYTES or b"\0" in data[:8192]:
@@ -101,7 +101,7 @@ def _gitattributes_fix(project: Project) -> Fix | None:
     """Append `*.sh text eol=lf` to the repository's .gitattributes, unless a rule for *.sh is there."""
     path = project.root / ".gitattributes"
     try:
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        text = read_text(path, errors="strict") if path.is_file() else ""
     except (OSError, UnicodeDecodeError):
         return None
     if any(line.split()[:1] in (["*.sh"], ["*"]) and "eol=lf" in line for line in text.splitlines()):

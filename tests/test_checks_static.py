@@ -110,6 +110,17 @@ def test_drift_in_a_url_masks_the_password_and_edits_the_host_not_the_user(tmp_p
     assert finding.fix.edits[0].new == "DATABASE_URL=postgresql://postgres:hunter22@database:5432/app"
 
 
+def test_drift_in_the_second_host_of_a_multi_host_url_edits_that_host(tmp_path: Path) -> None:
+    value = "mongodb://mongo1:27017,mongo-2:27017/app?replicaSet=rs0"
+    env = envfile(tmp_path, f"MONGO_URL={value}\n")
+    app = svc("app", environment=from_file(env, MONGO_URL=value))
+    (finding,) = run(ServiceNameDrift(), tmp_path, svc("mongo1", image="mongo:7"), svc("mongo2", image="mongo:7"), app)
+    assert finding.message == "MONGO_URL host 'mongo-2' names no service on the network (did you mean 'mongo2'?)"
+    assert finding.location == Location(env, 1)
+    assert finding.fix is not None
+    assert finding.fix.edits[0].new == "MONGO_URL=mongodb://mongo1:27017,mongo2:27017/app?replicaSet=rs0"
+
+
 def test_drift_suggests_by_port_then_by_name(tmp_path: Path) -> None:
     cache = svc("cache", image="example/keyvalue", expose=("6379",))
     app = svc("app", environment=inline(CACHE_URL="redis://kv:6379/0", SEARCH_HOST="serch"))

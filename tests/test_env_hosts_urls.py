@@ -12,6 +12,13 @@ from doctor.project.env_hosts import URL, host_refs
     ("redis+sentinel://cache:26379", [("redis+sentinel", "cache", 26379)]),
     ("primary=http://api:8000,backup=https://api2", [("http", "api", 8000), ("https", "api2", None)]),
     ("not a url: db:5432", []),
+    # multi-host URLs (libpq, MongoDB): every host of the netloc, not only the first
+    ("mongodb://u:p@mongo1:27017,mongo2:27017/db?replicaSet=rs0",
+     [("mongodb", "mongo1", 27017), ("mongodb", "mongo2", 27017)]),
+    ("postgresql://pg1,pg2:5433/app", [("postgresql", "pg1", None), ("postgresql", "pg2", 5433)]),
+    ("postgres://[::1]:5432,[fd00::2]:5433/x", [("postgres", "::1", 5432), ("postgres", "fd00::2", 5433)]),
+    # a comma before another URL, or before `key=`, ends the netloc
+    ("http://a.example,http://b.example", [("http", "a.example", None), ("http", "b.example", None)]),
 ])
 def test_url_hosts(value: str, expected: list[tuple[str, str, int | None]]) -> None:
     assert [(r.scheme, r.host, r.port) for r in host_refs("SOME_URL", value)] == expected
@@ -23,3 +30,8 @@ def test_a_scheme_starts_where_its_run_of_scheme_characters_starts() -> None:
     value = "a1b2" * 4096 + " v1.x-https://h"
     assert [m["scheme"] for m in URL.finditer(value)] == ["v1.x-https"]
     assert [m["scheme"] for m in URL.finditer("9http://h")] == []  # a scheme starts with a letter
+
+
+def test_a_long_comma_run_is_scanned_once() -> None:
+    value = "x://" + ",".join(["h"] * 100_000) + "=" + ",h" * 100_000
+    assert len(list(URL.finditer(value))) == 1  # linear: no retry from each comma

@@ -28,6 +28,7 @@ from doctor.host.portregistry import side_by_side
 from doctor.model import Edit, Fix, Safety, Unavailable, record
 from doctor.project.gitrepo import tracked
 from doctor.project.portplan import untracked_edits
+from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
 
 TYPE_CHECKING = False
@@ -364,7 +365,7 @@ def _inline_edit(mapping: PortMapping, new: int) -> Edit | None:
 
 def _line(path: Path, number: int) -> str | None:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_text(path, COMPOSE_LIMIT, errors="strict").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     return lines[number - 1] if 1 <= number <= len(lines) else None

@@ -18,6 +18,7 @@ from doctor.configfile import ConfigError
 from doctor.engine import Report, Suppressed
 from doctor.model import CheckResult, Finding, Status, record, replace
 from doctor.redact import Redactor
+from doctor.regular import read_text as regular_text
 
 VERSION = 1
 
@@ -88,7 +89,7 @@ def write_baseline(path: Path, baseline: Baseline) -> None:
 def read_baseline(path: Path) -> Baseline:
     """Parse a baseline file; BaselineError (with file:line where JSON knows it) when malformed."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = regular_text(path, errors="strict")
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"cannot read baseline: {getattr(exc, 'strerror', None) or exc}", path) from None
     try:

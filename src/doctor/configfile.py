@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from doctor.model import record
+from doctor.regular import read_text as regular_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class Raw:
 def read_text(path: Path) -> str:
     """The file's text; ConfigError naming the file when it cannot be read as UTF-8."""
     try:
-        return path.read_text(encoding="utf-8")
+        return regular_text(path, errors="strict")
     except (OSError, UnicodeDecodeError) as exc:
         if isinstance(exc, OSError):
             from doctor.project.memo import unreadable

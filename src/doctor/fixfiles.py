@@ -25,8 +25,10 @@ from pathlib import Path
 
 from doctor.atomic import ChangedMeanwhile, remove_stray_temps, write_atomic
 from doctor.model import Edit, field, record
+from doctor.regular import read_bytes
 
 COMMAND_TIMEOUT = 120.0
+EDIT_LIMIT = 16 * 1024 * 1024  # compose files and .env (doctor.project.reading reads them up to this)
 RETRY = "applied in the next round"  # how a RefusedEdit says a later round of the same run may apply it
 
 
@@ -257,7 +259,7 @@ class ProjectFiles:
         if path.is_dir():
             raise RefusedEdit(f"{display} is a directory")
         try:
-            data = path.read_bytes()
+            data = read_bytes(path, EDIT_LIMIT)
         except FileNotFoundError:
             return FileEdits(path, display, "", False)
         except OSError as exc:
@@ -271,7 +273,7 @@ class ProjectFiles:
     def write(self, plan: FileEdits) -> str:
         """Write a plan atomically; "" on success, else one line saying why the file is untouched."""
         try:
-            current = plan.path.read_bytes() if plan.exists else None
+            current = read_bytes(plan.path, EDIT_LIMIT) if plan.exists else None
         except OSError:
             current = None
         if (plan.exists and current != plan.data) or (not plan.exists and plan.path.exists()):
@@ -297,7 +299,7 @@ class ProjectFiles:
         if not plan.exists:
             return not os.path.lexists(plan.path)
         try:
-            return plan.path.read_bytes() == plan.data
+            return read_bytes(plan.path, EDIT_LIMIT) == plan.data
         except OSError:
             return False
 

@@ -129,8 +129,9 @@ def configured(path: os.PathLike[str] | str) -> bool:
         return True
     pyproject = os.path.join(folder, CONFIG_FILES[1])
     if os.path.exists(pyproject):
-        with open(pyproject, "rb") as handle:
-            return b"doctor" in handle.read()
+        from doctor.regular import read_bytes  # a FIFO or a device under that name must not block
+
+        return b"doctor" in read_bytes(pyproject)
     return False
 
 

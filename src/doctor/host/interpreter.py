@@ -27,6 +27,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import field, record
+from doctor.regular import read_bytes, read_text
 
 _VERSION_DIR = lazy(r"python(\d+\.\d+)t?$")
 _EXTENSION = lazy(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")
@@ -151,7 +152,7 @@ def _through_shims(found: Path, name: str, directories: Sequence[Path], env: Map
     if not _is_script(found):
         return found
     try:
-        text = found.read_text(errors="replace")[:2000]
+        text = read_bytes(found, 2000, head=True).decode("utf-8", "replace")
     except OSError:
         return None
     if "pyenv" not in text:
@@ -234,7 +235,7 @@ def _pyenv_versions(root: Path, directories: Sequence[Path], env: Mapping[str, s
 def _read_words(path: Path) -> list[str]:
     """The versions a pyenv version file names: each line's first word, comments skipped."""
     try:
-        lines = path.read_text(errors="replace").splitlines()
+        lines = read_text(path).splitlines()
     except OSError:
         return []
     words = (line.split(maxsplit=1)[0] for line in lines if line.strip())
@@ -243,15 +244,14 @@ def _read_words(path: Path) -> list[str]:
 
 def _is_script(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
-            return handle.read(2) == b"#!"
+        return read_bytes(path, 2, head=True) == b"#!"
     except OSError:
         return False
 
 
 def _pyvenv_cfg(path: Path) -> dict[str, str] | None:
     try:
-        text = path.read_text(errors="replace")
+        text = read_text(path)
     except OSError:
         return None
     pairs = (line.partition("=") for line in text.splitlines())
@@ -278,7 +278,7 @@ def _with_pth(folders: Sequence[Path]) -> tuple[Path, ...]:
 
 def _read_lines(path: Path) -> list[str]:
     try:
-        return path.read_text(errors="replace").splitlines()
+        return read_text(path).splitlines()
     except OSError:
         return []
 

@@ -14,6 +14,7 @@ and `os.environ.get` read the service's compose environment, else their literal 
 from __future__ import annotations
 
 import functools
+import io
 import os
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,7 +22,9 @@ from pathlib import Path
 
 from doctor.model import Location, record
 from doctor.project.codepaths import CodeMap, CodePath
+from doctor.project.reading import ENV_LIMIT
 from doctor.project.types import Service
+from doctor.regular import read_text
 
 SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "site-packages", ".tox",
                        ".mypy_cache", ".ruff_cache", "dist", "build", ".nox", "env"})
@@ -89,7 +92,7 @@ def dotenv_calls(roots: Iterable[Path]) -> tuple[DotenvCall, ...]:
 
 def _python_text(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return read_text(path)
     except OSError:
         from doctor.project.memo import unreadable
 
@@ -136,8 +139,7 @@ def app_view(path: Path, environ: Mapping[str, str], override: bool) -> Iterator
     from dotenv.variables import parse_variables
 
     try:
-        with path.open(encoding="utf-8", errors="replace") as stream:
-            bindings = [b for b in parse_stream(stream) if b.key is not None]
+        bindings = [b for b in parse_stream(io.StringIO(read_text(path, ENV_LIMIT))) if b.key is not None]
     except OSError:
         return
     resolved: dict[str, str | None] = {}

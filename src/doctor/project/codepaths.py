@@ -16,6 +16,7 @@ from pathlib import Path
 
 from doctor.model import Location, record
 from doctor.project.types import Dockerfile, Service
+from doctor.regular import read_text
 
 
 @record
@@ -142,7 +143,7 @@ def read_dockerignore(context: Path | None, dockerfile: Path | None) -> DockerIg
     candidates = [Path(f"{dockerfile}.dockerignore")] if dockerfile is not None else []
     for path in [*candidates, context / ".dockerignore"]:
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_text(path)
         except OSError:
             continue
         return DockerIgnore(path, tuple(_rules(text)))

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from doctor.regular import read_text
+
 SOURCE_SUFFIXES = frozenset({
     ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt", ".rs",
     ".sh", ".bash", ".ex", ".exs", ".cs", ".scala", ".pl", ".lua", ".ini", ".cfg", ".conf", ".properties",
@@ -59,7 +61,7 @@ class CodeText:
             try:
                 if path.stat().st_size > MAX_BYTES:
                     continue
-                yield path, path.read_text(encoding="utf-8", errors="replace")
+                yield path, read_text(path, MAX_BYTES)
             except OSError:
                 continue
 

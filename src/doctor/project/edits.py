@@ -20,7 +20,9 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project import Project
+from doctor.project.reading import COMPOSE_LIMIT
 from doctor.project.types import EnvVar
+from doctor.regular import read_text
 
 
 def line_text(path: Path, line: int | None) -> str | None:
@@ -44,7 +46,7 @@ def _lines(path: Path) -> list[str] | None:
         known = _LINES.get(os.fspath(path))
         if known is not None and known[0] == stamp:
             return known[1]
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_text(path, COMPOSE_LIMIT, errors="strict").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     if len(_LINES) >= 64:

@@ -31,7 +31,11 @@ BROWSER_KEY = lazy(
 # a scheme starts where a run of scheme characters starts (the lookbehind), and is taken whole
 # (possessive): without both, a 64 KB hex value with no `://` cost a scan of the rest of the run
 # from each of its characters, quadratic (69 s); now each run is scanned once
-URL = lazy(r"(?<![A-Za-z0-9+.-])(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*+)://(?P<netloc>[^\s/?#,;'\"]*+)")
+# The netloc runs to the first `/?#`, a space, a quote or `;`, and through commas only to more
+# `host[:port]` entries (a libpq or MongoDB multi-host URL, `mongodb://m1:27017,m2:27017/db`): in
+# `a=http://api:8000,b=https://api2` the comma ends it.
+URL = lazy(r"(?<![A-Za-z0-9+.-])(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*+)://(?P<netloc>[^\s/?#,;'\"]*+"
+           r"(?:,(?:\[[0-9A-Fa-f:.]*+\]|[A-Za-z0-9_.-]++)(?::[0-9]++)?(?=[,/?#;\s'\"]|$))*+)")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
 DOCKER_HOSTS = frozenset({"host.docker.internal", "gateway.docker.internal", "host-gateway"})
 NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")

@@ -17,6 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from doctor.model import record
+from doctor.regular import read_bytes, read_text
+
+INDEX_LIMIT = 1 << 30  # a git index lists every tracked path: ~100 MB for a million files
 
 
 @record
@@ -55,7 +58,7 @@ class GitRepo:
         entries = sorted(folder.iterdir()) if folder.is_dir() else []
         for entry in entries:
             try:
-                dotgit = Path((entry / "gitdir").read_text(encoding="utf-8").strip())
+                dotgit = Path(read_text(entry / "gitdir").strip())
             except OSError:
                 continue
             dotgit = dotgit if dotgit.is_absolute() else (entry / dotgit).resolve()
@@ -72,7 +75,7 @@ def find_repo(folder: Path) -> GitRepo | None:
             return GitRepo(candidate, dotgit, _common_dir(dotgit))
         if dotgit.is_file():
             try:
-                text = dotgit.read_text(encoding="utf-8").strip()
+                text = read_text(dotgit).strip()
             except OSError:
                 return None
             if not text.startswith("gitdir:"):
@@ -85,7 +88,7 @@ def find_repo(folder: Path) -> GitRepo | None:
 
 def _common_dir(git_dir: Path) -> Path:
     try:
-        text = (git_dir / "commondir").read_text(encoding="utf-8").strip()
+        text = read_text(git_dir / "commondir").strip()
     except OSError:
         return git_dir
     common = Path(text)
@@ -94,7 +97,7 @@ def _common_dir(git_dir: Path) -> Path:
 
 def _branch(git_dir: Path) -> str:
     try:
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        head = read_text(git_dir / "HEAD").strip()
     except OSError:
         return ""
     return head.removeprefix("ref: refs/heads/") if head.startswith("ref: ") else ""
@@ -103,7 +106,7 @@ def _branch(git_dir: Path) -> str:
 def _remote_url(config_file: Path, remote: str) -> str:
     parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read_string(config_file.read_text(encoding="utf-8", errors="replace"))
+        parser.read_string(read_text(config_file))
     except (OSError, configparser.Error):
         return ""
     section = f'remote "{remote}"'
@@ -136,7 +139,7 @@ def tracked(path: Path) -> bool:
 def _hash_length(common_dir: Path) -> int:
     parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read_string((common_dir / "config").read_text(encoding="utf-8", errors="replace"))
+        parser.read_string(read_text(common_dir / "config"))
     except (OSError, configparser.Error):
         return 20
     return 32 if parser.get("extensions", "objectformat", fallback="sha1").strip() == "sha256" else 20
@@ -146,7 +149,7 @@ def _hash_length(common_dir: Path) -> int:
 def _index_paths(index: str, stamp: int, hash_length: int) -> frozenset[str]:
     """The paths a git index lists (`stamp` keys the cache to the file's mtime)."""
     try:
-        data = Path(index).read_bytes()
+        data = read_bytes(index, INDEX_LIMIT)
     except OSError:
         return frozenset()
     if data[:4] != b"DIRC" or len(data) < 12:

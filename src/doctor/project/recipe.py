@@ -16,6 +16,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import field, record
 from doctor.project.dockerfile import instructions
+from doctor.regular import read_text
 
 _ARG_REFERENCE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -59,7 +60,7 @@ class _Stage:
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
     """The recipe of the final stage (or `target`); an empty Recipe when the file cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_text(path)
     except OSError:
         return Recipe(path)
     stages: list[_Stage] = []

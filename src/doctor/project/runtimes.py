@@ -17,6 +17,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location, record
+from doctor.regular import read_text
 
 _VERSION = lazy(r"^v?(\d+(?:\.\d+){0,2})")
 _IMAGE = lazy(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/)?(python|node|pypy)(?::([^@\s]+))?", re.IGNORECASE)
@@ -225,7 +226,7 @@ def _workflow(path: Path) -> list[Declared]:
 
 def _lines(path: Path) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8-sig").splitlines() if path.is_file() else []
+        return read_text(path, encoding="utf-8-sig", errors="strict").splitlines() if path.is_file() else []
     except UnicodeDecodeError:
         return []
     except OSError:

@@ -21,6 +21,7 @@ from doctor.model import record
 from doctor.project import Project
 from doctor.project.codepaths import CodePath
 from doctor.project.manifests import Language, Manifest
+from doctor.regular import read_text
 
 TYPE_CHECKING = False  # typing costs a clean preflight ~4 ms: PackageProbe is for mypy only
 
@@ -180,7 +181,7 @@ def _workspace_members(context: Path) -> list[Path]:
 def _workspace_patterns(pyproject: Path) -> tuple[str, ...]:
     """`[tool.uv.workspace] members` (glob patterns, relative to the pyproject's folder)."""
     try:
-        text = pyproject.read_text(errors="replace")
+        text = read_text(pyproject)
     except OSError:
         from doctor.project.memo import unreadable
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project.types import Service
+from doctor.regular import read_text
 
 RUNNERS = lazy(r"playwright|cypress|puppeteer|selenium|webdriver", re.IGNORECASE)
 SSR_COMMAND = lazy(
@@ -33,7 +34,7 @@ def dials_from_inside(service: Service, code_folders: list[Path]) -> str | None:
     dockerfile = service.build.dockerfile_path if service.build else None
     if dockerfile is not None:
         with contextlib.suppress(OSError):
-            images += FROM.findall(dockerfile.read_text(encoding="utf-8", errors="replace"))
+            images += FROM.findall(read_text(dockerfile))
         images.append(dockerfile.name)
     runner = next((i for i in images if RUNNERS.search(i)), None) or (
         RUNNERS.search(command) and command)
@@ -50,7 +51,7 @@ def dials_from_inside(service: Service, code_folders: list[Path]) -> str | None:
 
 def _ssr_package(folder: Path) -> str | None:
     try:
-        data = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+        data = json.loads(read_text(folder / "package.json", errors="strict"))
     except (OSError, ValueError):
         return None
     deps = data.get("dependencies") if isinstance(data, dict) else None

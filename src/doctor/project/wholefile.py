@@ -14,6 +14,8 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Edit
+from doctor.project.reading import COMPOSE_LIMIT
+from doctor.regular import read_text as regular_text
 
 Source = str | Path | None
 
@@ -43,7 +45,7 @@ def read_text(source: Source) -> str:
         if not source.exists():
             return ""
         try:
-            return source.read_text(encoding="utf-8")  # universal newlines: the fixer restores CRLF
+            return regular_text(source, COMPOSE_LIMIT, errors="strict")  # universal newlines: the fixer restores CRLF
         except (OSError, UnicodeDecodeError) as exc:
             if isinstance(exc, OSError):
                 from doctor.project.memo import unreadable

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from doctor.model import Edit, Finding, Fix, Severity, Status
+from doctor.regular import read_text
 from doctor.report.github import relative_path, source_root, with_fix
 
 if TYPE_CHECKING:
@@ -220,7 +221,7 @@ def edit_region(edit: Edit) -> Json | None:
     if not isinstance(edit.old, str):
         return None
     try:
-        text = edit.path.read_text(encoding="utf-8") if edit.path.exists() else None
+        text = read_text(edit.path, errors="strict") if edit.path.exists() else None
     except (OSError, UnicodeDecodeError):
         return None
     if not edit.old:
