@@ -448,6 +448,11 @@ def exec_command(argv: Sequence[str], path: Path) -> int:
 def guarded(func: object, *args: object) -> int:
     """Call a command; map UsageError and any unexpected crash to one line on stderr and exit 2."""
     assert callable(func)
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 locale shows '?' for a mark, never a crash
+        if stream is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="replace")
     try:
         status: int = func(*args)
         return status
