@@ -192,3 +192,12 @@ def test_baseline_takes_the_compose_options_preflight_takes(tmp_path: Path) -> N
     assert done.returncode == 0 and "accepted)" in done.stdout, done.stdout + done.stderr
     after = _doctor("preflight", "--select", "env-drift", *args, cwd=tmp_path)
     assert after.returncode == 0 and "1 suppressed (.doctor-baseline.json)" in after.stdout, after.stdout
+
+
+def test_a_baseline_saved_by_a_windows_editor_still_reads(report: Report) -> None:
+    """A committed .doctor-baseline.json opened and saved on Windows (BOM, CRLF) stopped every run: exit 2
+    'invalid JSON: Unexpected UTF-8 BOM'."""
+    baseline = Baseline.from_report(report, Redactor())
+    path = baseline_path(report.project_dir)
+    path.write_bytes(b"\xef\xbb\xbf" + dumps_baseline(baseline).replace("\n", "\r\n").encode())
+    assert read_baseline(path) == baseline
