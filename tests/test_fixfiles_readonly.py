@@ -96,3 +96,18 @@ def test_a_read_only_file_shows_no_diff_as_if_written(project: Path, tmp_path: P
     assert report.exit_code == 1 and [r.reason for r in report.results] == [REASON]
     assert report.diffs == ()  # nothing was written: no diff says otherwise
     assert (project / ".env").read_text() == "A=1\n"
+
+
+def test_a_dry_run_says_what_the_write_would_refuse(project: Path, tmp_path: Path) -> None:
+    """The preview matches the run: a read-only file's fix is reported refused, with no diff."""
+    (project / ".env").chmod(0o444)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "DOCTOR_NO_CACHE": "1", "XDG_STATE_HOME": str(tmp_path)}
+    options = FixOptions(project=ProjectOptions(path=project, env=env), families=frozenset({"env"}), yes=True,
+                         env=env, dry_run=True)
+    report = fix(options, load_registry())
+    assert [(r.status, r.reason) for r in report.results] == [(FixStatus.FAILED, REASON)]
+    assert report.diffs == ()
+    (project / ".env").chmod(0o644)  # the same dry run over a writable file previews the edit
+    report = fix(options, load_registry())
+    assert [r.status for r in report.results] == [FixStatus.DRY_RUN] and len(report.diffs) == 1
+    assert (project / ".env").read_text() == "A=1\n"

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from doctor.fixfiles import RETRY, FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock
+from doctor.fixfiles import RETRY, FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock, read_only
 from doctor.model import Finding, Fix, Safety, Severity
 
 TYPE_CHECKING = False
@@ -253,12 +253,12 @@ def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFile
         accepted.append((finding, chosen))
     planned = [FileDiff(p.path, p.diff(files.root)) for p in plans.values() if p.changed]  # before writing
     failed: dict[Path, str] = {}
-    if not options.dry_run:
-        for plan in plans.values():
-            if plan.changed:
-                error = files.write(plan)
-                if error:
-                    failed[plan.path] = error
+    for plan in plans.values():
+        if plan.changed:
+            # a dry run tells what the write would refuse (a file its owner made read-only)
+            error = (plan.exists and read_only(plan.path, plan.display)) if options.dry_run else files.write(plan)
+            if error:
+                failed[plan.path] = error
     diffs = tuple(d for d in planned if d.path not in failed)  # a file left as it was shows no diff
     for finding, chosen in accepted:
         results.append(_outcome(options, files, plans, finding, chosen, failed))
