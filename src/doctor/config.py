@@ -214,9 +214,11 @@ def config_dir(start: Path) -> Path:
 
 
 def _configures_doctor(pyproject: Path) -> bool:
+    from doctor.regular import read_text  # regular files only: a FIFO named pyproject.toml never blocks
+
     try:
-        return "[tool.doctor" in pyproject.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return "[tool.doctor" in read_text(pyproject)
+    except OSError:  # RefusedFile too (a FIFO, a device, too big)
         return False
 
 
