@@ -16,7 +16,8 @@ venv: $(BIN)/doctor
 ## README command 1: set up, then run doctor on the example stacks.
 # The broken stack fails on purpose (exit 1, its planted faults); any other exit fails the demo.
 demo: venv
-	@echo "== examples/broken-stack: every fault doctor knows is planted here; this run fails on purpose (exit 1)"
+	@echo "== examples/broken-stack: the seed faults a repo carries are planted here; this run fails on purpose (exit 1)"
+	@echo "   (a held port, root-owned files and a login-only tool depend on this machine: those checks may pass)"
 	@echo
 	@$(BIN)/doctor preflight examples/broken-stack; status=$$?; \
 	  if [ $$status -ne 1 ]; then echo "demo: expected exit 1 from the broken stack, got $$status" >&2; exit 1; fi

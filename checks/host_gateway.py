@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.host.listeners import loopback_only
 from doctor.lazyre import lazy
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, replace
 from doctor.project import Project
 from doctor.project.edits import dev_override
 from doctor.project.types import Service
@@ -24,11 +24,13 @@ class HostGateway(Check):
     What it finds
         A service whose environment (compose `environment:` and `env_file:`) or command names
         `host.docker.internal` while the engine is a plain Linux docker engine and the service has
-        no `extra_hosts` entry for that name. Docker Desktop, OrbStack and Rancher Desktop answer
-        the name themselves; they are not reported. Also, with a local engine, a host port it
+        no `extra_hosts` entry for that name. Docker Desktop, OrbStack, Rancher Desktop and Colima
+        answer the name themselves; they are not reported. Also, with a local engine, a host port it
         dials (`host.docker.internal:5432`) that the host listens on only at 127.0.0.1 / ::1:
         a container arrives from the bridge, never on loopback. Skipped when the engine cannot
-        be asked.
+        be asked. With a rootless engine the message says that its `host-gateway` is the bridge
+        of the engine's own network namespace, not this machine (moby/moby#47684), and the
+        loopback note is left out (see Fix).
 
     Why it matters
         On Linux the name resolves nowhere unless the container is given it: the app fails with
@@ -46,6 +48,13 @@ class HostGateway(Check):
 
         For a loopback-only host service: advice to make it listen on 0.0.0.0 or the bridge.
 
+        With rootless docker the `extra_hosts` line is still needed, and the engine must let
+        `host-gateway` reach the host: `DOCKERD_ROOTLESS_ROOTLESSKIT_DISABLE_HOST_LOOPBACK=false`
+        in the environment of its user service (`systemctl --user edit docker`), and
+        `"host-gateway-ip": "10.0.2.2"` (slirp4netns' address of the host; another network
+        driver names its own) in `~/.config/docker/daemon.json`, then `systemctl --user restart
+        docker`. 10.0.2.2 reaches the host's loopback too, so a service on 127.0.0.1 answers.
+
     Fix safety
         Safe: it only adds one `extra_hosts` entry for a name that resolved nowhere before.
         The loopback advice changes nothing.
@@ -59,13 +68,20 @@ class HostGateway(Check):
         dials = {svc.name: _dials(svc) for svc in project.services.values() if (svc.network_mode or "") != "host"}
         if not any(dials.values()) or host.images.provides_host_gateway_name:  # asks the engine only when needed
             return
-        local = host.engine.endpoint is not None and host.engine.endpoint.is_local
+        rootless = host.engine.rootless  # its host-gateway is its own namespace's bridge (moby/moby#47684)
+        local = host.engine.endpoint is not None and host.engine.endpoint.is_local and not rootless
         for name, found in sorted(dials.items()):
             svc = project.services[name]
             if found and not _has_entry(svc):
                 what, where, _ = found[0]
                 message = f"'{name}' dials {NAME} ({what}); this Linux engine does not resolve it"
-                yield self.finding(message, where or svc.location, f"{name}:{NAME}", _fix(project, name))
+                fix = _fix(project, name)
+                if rootless:
+                    message = (f"'{name}' dials {NAME} ({what}); this rootless engine does not resolve it, "
+                               "and its host-gateway is not this machine")
+                    fix = replace(fix, title=f"{fix.title}; also set this rootless engine's host-gateway-ip "
+                                             "(doctor explain host-gateway)")
+                yield self.finding(message, where or svc.location, f"{name}:{NAME}", fix)
             for port in sorted({p for _, _, p in found if p}) if local else ():
                 yield from self._loopback(host, svc, port, next(d for d in found if d[2] == port))
 

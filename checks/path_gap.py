@@ -87,7 +87,9 @@ class PathGap(Check):
                 yield self.finding(message, command.location, f"tool:{tool}", fix)
             elif not _same_program(here, there, host.env):
                 message = f"{tool!r} is {_tilde(here, home)} on PATH but {_tilde(there, home)} in the login shell"
-                yield self.finding(message, command.location, f"tool-differs:{tool}")
+                # the login shell's program is the one the terminal runs: its folder goes first
+                fix = _fix(str(Path(there).parent), host)
+                yield self.finding(message, command.location, f"tool-differs:{tool}", fix)
 
 
 def _needed(commands: tuple[Command, ...]) -> dict[str, Command]:

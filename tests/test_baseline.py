@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,53 @@ def test_write_is_atomic(report: Report, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.undo()
     write_baseline(path, Baseline.from_report(report, Redactor()))
     assert (path.stat().st_mode & 0o777) == 0o640 and path.read_text().startswith("{")
+
+
+def _doctor(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "DOCTOR_NO_CACHE": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "doctor", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_run_says_how_many_findings_the_baseline_kept_out(tmp_path: Path) -> None:
+    """After `doctor baseline`, a clean-looking summary must still say findings were accepted, not hide them."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: busybox\n    environment:\n      - API_TAG=${API_TAG}\n"
+    )
+    selected = ("--select", "env-drift")
+    before = _doctor("preflight", *selected, cwd=tmp_path)
+    assert before.returncode == 0 and "1 warning" in before.stdout, before.stdout + before.stderr
+    assert _doctor("baseline", cwd=tmp_path).returncode == 0
+    after = _doctor("preflight", *selected, cwd=tmp_path)
+    assert after.returncode == 0 and "0 warnings" in after.stdout
+    assert after.stdout.rstrip().endswith("· 1 suppressed (.doctor-baseline.json)"), after.stdout
+    data = json.loads(_doctor("preflight", *selected, "--format", "json", cwd=tmp_path).stdout)
+    assert data["findings"] == []
+    assert [(s["check"], s["reason"]) for s in data["suppressed"]] == [
+        ("env-drift", "in the baseline (.doctor-baseline.json)")
+    ]
+
+
+def test_baseline_takes_the_compose_options_preflight_takes(tmp_path: Path) -> None:
+    """A CI job runs `doctor preflight -f ci.yaml --profile debug`; its baseline must be taken the same way."""
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n")
+    (tmp_path / "ci.yaml").write_text(
+        "services:\n  tool:\n    image: busybox\n    profiles: [debug]\n    ports: ['${TOOL_PORT}:80']\n"
+    )
+    args = ("-f", "ci.yaml", "--profile", "debug", "-p", "citest")
+    before = _doctor("preflight", "--select", "env-drift", *args, cwd=tmp_path)
+    assert before.returncode == 1 and "TOOL_PORT" in before.stdout, before.stdout + before.stderr
+    done = _doctor("baseline", *args, cwd=tmp_path)
+    assert done.returncode == 0 and "accepted)" in done.stdout, done.stdout + done.stderr
+    after = _doctor("preflight", "--select", "env-drift", *args, cwd=tmp_path)
+    assert after.returncode == 0 and "1 suppressed (.doctor-baseline.json)" in after.stdout, after.stdout
+
+
+def test_a_baseline_saved_by_a_windows_editor_still_reads(report: Report) -> None:
+    """A committed .doctor-baseline.json opened and saved on Windows (BOM, CRLF) stopped every run: exit 2
+    'invalid JSON: Unexpected UTF-8 BOM'."""
+    baseline = Baseline.from_report(report, Redactor())
+    path = baseline_path(report.project_dir)
+    path.write_bytes(b"\xef\xbb\xbf" + dumps_baseline(baseline).replace("\n", "\r\n").encode())
+    assert read_baseline(path) == baseline

@@ -136,3 +136,122 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(fmt: str, tmp_path: Path) 
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == 141
+
+
+def test_ports_with_the_engine_down_says_it_could_not_look(tmp_path: Path) -> None:
+    """`doctor ports` with the daemon down printed '✓ no clashes' as if it had looked at the engine."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text(GOOD_SERVICE)
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "doctor", "ports", str(project)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    last = done.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("~ no clashes") and "✓" not in done.stdout, done.stdout
+    assert "docker engine unavailable: no socket at /nonexistent/docker.sock" in last
+    as_json = subprocess.run([sys.executable, "-m", "doctor", "ports", "--json", str(project)],
+                             capture_output=True, text=True, env=env, timeout=60)
+    import json
+
+    assert json.loads(as_json.stdout)["engine"].startswith("unavailable: no socket at /nonexistent")
+
+
+@pytest.mark.parametrize("command", ["preflight", "baseline"])
+def test_a_report_file_doctor_cannot_write_is_one_line(command: str, tmp_path: Path) -> None:
+    """`--output DIR`, or a file in a folder the user may not write, ended in 'internal error:
+    IsADirectoryError ... .x.json.1234.abcd.doctor-tmp'; `doctor baseline` in a read-only checkout too."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text(GOOD_SERVICE)
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path),
+           "DOCTOR_NO_CACHE": "1"}
+    env.pop("DOCTOR_DEBUG", None)
+    if command == "preflight":
+        args, target = ["preflight", "--format", "json", "--output", str(tmp_path), str(project)], tmp_path
+        expected = f"doctor: cannot write {tmp_path}: it is a directory\n"
+    else:
+        (project / ".doctor-baseline.json").mkdir()  # what a read-only checkout does to the write, as root too
+        args, target = ["baseline", str(project)], project / ".doctor-baseline.json"
+        expected = f"doctor: cannot write {target}: it is a directory\n"
+    done = subprocess.run([sys.executable, "-m", "doctor", *args], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert (done.returncode, done.stderr) == (2, expected), done.stdout + done.stderr
+    assert "doctor-tmp" not in done.stderr and not list(target.parent.glob(".*doctor-tmp"))
+
+
+def test_a_report_file_in_a_folder_the_user_may_not_write_is_one_line() -> None:
+    import shutil
+    import tempfile
+
+    from run_as import as_user
+
+    from doctor.app import UsageError, write_atomic
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run the write as another user")
+    locked = Path(tempfile.mkdtemp(prefix="doctor-test-locked-"))
+    locked.chmod(0o755)  # root's folder, under /tmp where anyone may look: nobody may not create files in it
+
+    def attempt() -> str:
+        try:
+            write_atomic(locked / "doctor.sarif", "{}")
+        except UsageError as exc:
+            return str(exc)
+        return "written"
+
+    try:
+        assert as_user(65534, attempt) == f"cannot write {locked / 'doctor.sarif'}: permission denied"
+    finally:
+        shutil.rmtree(locked)
+
+
+def test_ports_in_a_folder_with_no_compose_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    """`doctor ports` where there is no project printed 'no compose file' then '✓ no clashes', exit 0;
+    its own docstring (and preflight) say exit 2 with compose's line."""
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "doctor", "ports", str(tmp_path)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.returncode == 2 and done.stdout == "", done.stdout + done.stderr
+    assert done.stderr.startswith(f"doctor: {tmp_path}: no configuration file provided: not found")
+
+
+def test_a_full_disk_under_the_output_is_one_line(tmp_path: Path) -> None:
+    """`doctor preflight > /dev/full` (a CI disk that filled up) said 'internal error: OSError: [Errno 28]'."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text(GOOD_SERVICE)
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    env.pop("DOCTOR_DEBUG", None)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(project)], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    assert (done.returncode, done.stderr) == (2, "doctor: cannot write the output: no space left on device\n")
+
+
+def test_compose_from_stdin_is_refused_in_words_that_say_so(tmp_path: Path) -> None:
+    """`cat compose.yaml | doctor preflight -f -` (compose reads stdin there) said '-: no such compose file'."""
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "-f", "-", str(tmp_path)], input=GOOD_SERVICE,
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2 and done.stderr == (
+        "doctor: -f -: doctor does not read a compose file from stdin (it reads the files around it too): "
+        "save it and give its path\n"), done.stderr
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_terminal_that_is_not_utf8_still_gets_the_report(encoding: str, tmp_path: Path) -> None:
+    """A CI agent or terminal on a non-UTF-8 locale (PYTHONIOENCODING=ascii, LANG=en_US.ISO-8859-1) got
+    'internal error: UnicodeEncodeError ... \\u2713' and no report at all."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    ports: ['${PORT}:80']\n")
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path),
+           "PYTHONIOENCODING": encoding}
+    env.pop("GITHUB_ACTIONS", None)
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "env-drift", str(project)],
+                          capture_output=True, env=env, timeout=60)
+    assert done.returncode == 1 and done.stderr == b"", done.stderr
+    assert b"? env-drift" in done.stdout and b"'PORT' is not set" in done.stdout, done.stdout

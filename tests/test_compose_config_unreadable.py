@@ -119,3 +119,28 @@ def test_unreadable_says_why_only_for_what_exists(tmp_path: Path) -> None:
     assert unreadable(tmp_path, folder=True) == ""
     assert unreadable(tmp_path / "missing") == ""  # a missing path is another finding's
     assert unreadable(tmp_path / "file" / "below") == ""
+
+
+@needs_root
+@pytest.mark.parametrize("given", [".", "compose.yaml"])
+def test_a_project_folder_the_user_may_not_enter_is_one_line(project: Path, given: str) -> None:
+    """`doctor preflight proj` on a folder of mode 000 (another user's checkout) ended in 'internal error:
+    PermissionError ... proj/doctor.yaml'; `doctor preflight proj/compose.yaml` likewise."""
+    _preflight(project)  # every module loaded before the child drops root
+    project.chmod(0o000)
+
+    def attempt() -> str:
+        out = io.StringIO()
+        target = project / given if given != "." else project
+        try:
+            app.preflight(app.PreflightOptions(path=target, env={"PATH": "/usr/bin:/bin", "HOME": "/"}), out)
+        except app.UsageError as exc:
+            return str(exc)
+        return "ran"
+
+    try:
+        said = as_user(NOBODY, attempt)
+    finally:
+        project.chmod(0o755)
+    shown = project / given if given != "." else project
+    assert said == f"{shown}: permission denied"

@@ -253,3 +253,62 @@ def test_render_config_of_the_defaults(tmp_path: Path) -> None:
     assert "defaults" in text.splitlines()[0]
     assert rows["select"].split()[1:] == ["(all", "checks)", "default"]
     assert rows["fail-on"].split()[1:] == ["error", "default"]
+
+
+def _app_config(path: Path, env: dict[str, str] | None = None) -> tuple[list[str], dict[str, list[str]]]:
+    """The compose files a preflight of `path` reads, and `doctor config`'s rows (key -> value words)."""
+    import io
+
+    from doctor.app import PreflightOptions, load_effective_config, project_options, show_config
+    from doctor.project import Project
+
+    opts = PreflightOptions(path=path, env={"PATH": "/usr/bin:/bin", "HOME": str(path), **(env or {})})
+    files = Project(project_options(opts, load_effective_config(opts))).compose.files
+    out = io.StringIO()
+    show_config(opts, out)
+    rows = {line.split()[0]: line.split()[1:] for line in out.getvalue().splitlines()[1:]}
+    return [f.name for f in files], rows
+
+
+def test_a_compose_file_given_as_path_is_what_preflight_and_config_read(tmp_path: Path) -> None:
+    """`doctor preflight other.yaml` reads other.yaml alone, as `-f other.yaml` does, even where
+    doctor.yaml names compose-files (flags override the file); `doctor config other.yaml` says so."""
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: busybox\n")
+    write(tmp_path, "other.yaml", "services:\n  b:\n    image: busybox\n")
+    files, rows = _app_config(tmp_path / "other.yaml")
+    assert files == ["other.yaml"] and rows["compose-files"] == [str(tmp_path / "other.yaml"), "flag"]
+    write(tmp_path, "doctor.yaml", "compose-files: [compose.yaml]\n")
+    files, rows = _app_config(tmp_path / "other.yaml")
+    assert files == ["other.yaml"] and rows["compose-files"] == [str(tmp_path / "other.yaml"), "flag"]
+    files, rows = _app_config(tmp_path)
+    assert files == ["compose.yaml"] and rows["compose-files"] == ["compose.yaml", "doctor.yaml:1"]
+
+
+def test_config_shows_the_profiles_compose_profiles_turns_on(tmp_path: Path) -> None:
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: busybox\n    profiles: [debug]\n")
+    assert _app_config(tmp_path, {"COMPOSE_PROFILES": "debug"})[1]["profiles"] == ["debug", "COMPOSE_PROFILES"]
+    write(tmp_path, ".env", "COMPOSE_PROFILES=debug,ci\n")
+    assert _app_config(tmp_path)[1]["profiles"] == ["debug,", "ci", "COMPOSE_PROFILES", "(.env:1)"]
+    write(tmp_path, "doctor.yaml", "profiles: [ci]\n")
+    assert _app_config(tmp_path)[1]["profiles"] == ["ci", "doctor.yaml:1"]
+
+
+def test_a_run_from_a_subfolder_reads_the_project_roots_config(tmp_path: Path) -> None:
+    """`cd backend && doctor preflight` reads ../compose.yaml (compose looks upwards) and, as it did,
+    ../.doctor-baseline.json; the team's ../doctor.yaml was not read, so its ignore/suppressions/fail-on
+    did not apply. The config is looked for as compose looks for its file: up to the folder holding it."""
+    from doctor.config import config_dir
+
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: busybox\n")
+    write(tmp_path, "doctor.yaml", "ignore: [image-availability]\n")
+    backend = tmp_path / "backend"
+    backend.mkdir()
+    write(backend, "pyproject.toml", "[project]\nname = 'api'\n")  # a service's own pyproject: not doctor's config
+    assert config_dir(backend) == tmp_path and config_dir(tmp_path) == tmp_path
+    _, rows = _app_config(backend)
+    assert rows["ignore"] == ["image-availability", "doctor.yaml:1"]
+    write(backend, "doctor.yaml", "fail-on: warning\n")  # a config of its own, nearer, wins
+    assert config_dir(backend) == backend
+    (tmp_path / "other").mkdir()
+    write(tmp_path / "other", "compose.yaml", "services:\n  b:\n    image: busybox\n")
+    assert config_dir(tmp_path / "other") == tmp_path / "other"  # a project of its own stops the search

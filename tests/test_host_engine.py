@@ -367,3 +367,17 @@ def test_a_prefetch_of_a_hung_engine_times_out_once(short_dir: Path) -> None:
         assert not found.available
     finally:
         fake.close()
+
+
+@pytest.mark.parametrize(("where", "hint"), [
+    ("/run/user/99999/docker.sock", "systemctl --user start docker"),
+    ("{home}/.docker/run/docker.sock", "start Docker Desktop"),
+    ("{home}/.colima/default/docker.sock", "colima start"),
+    ("{home}/.orbstack/run/docker.sock", "start OrbStack"),
+])
+def test_an_engine_that_is_not_running_says_how_to_start_that_engine(tmp_path: Path, where: str, hint: str) -> None:
+    """A rootless daemon is started with systemctl --user, Docker Desktop and Colima are apps: 'is the
+    docker engine running?' alone sends a rootless user to `sudo systemctl start docker`."""
+    path = where.format(home=tmp_path)
+    found = find_engine({"DOCKER_HOST": f"unix://{path}", "HOME": str(tmp_path)})
+    assert found.not_running and found.reason == f"no socket at {path} (is the docker engine running? {hint})"

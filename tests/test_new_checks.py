@@ -185,3 +185,36 @@ def test_host_service_on_loopback_only_is_out_of_a_containers_reach(tmp_path: Pa
             engine.close()
     assert [m for m, _ in findings] == ([f"'api' dials host.docker.internal:{port} (DATABASE_URL), but the host "
                                          f"listens there on 127.0.0.1 only"] if found else [])
+
+
+def test_a_rootless_engine_is_told_that_host_gateway_alone_does_not_reach_the_host(tmp_path: Path) -> None:
+    """Rootless docker's host-gateway is the bridge of its own namespace (moby/moby#47684): the extra_hosts
+    line is still needed, but also the engine's host-gateway-ip; and a loopback-only host service is then
+    reachable through slirp4netns's 10.0.2.2, so "listen on 0.0.0.0" is no advice there."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        (tmp_path / "compose.yaml").write_text(
+            "services:\n  api:\n    image: nginx\n"
+            f"    environment:\n      DATABASE_URL: postgres://u@host.docker.internal:{port}/app\n")
+        rootless = {"OperatingSystem": "Ubuntu 24.04 LTS", "OSType": "linux",
+                    "SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless", "name=cgroupns"]}
+        engine = FakeEngine(tmp_path / "e.sock", {"/info": rootless})
+        try:
+            env = {"DOCKER_HOST": engine.url}
+            options = ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env})
+            report = preflight(RunOptions(project=options, select=("host-gateway",), env=options.env),
+                               load_registry()).report
+        finally:
+            engine.close()
+    (finding,) = report.findings
+    assert finding.message == ("'api' dials host.docker.internal (DATABASE_URL); this rootless engine does not "
+                               "resolve it, and its host-gateway is not this machine")
+    assert finding.fix is not None and "host-gateway-ip" in finding.fix.title
+    from doctor.checks.host_gateway import HostGateway
+
+    doc = " ".join((HostGateway.__doc__ or "").split())
+    assert "DOCKERD_ROOTLESS_ROOTLESSKIT_DISABLE_HOST_LOOPBACK=false" in doc and "10.0.2.2" in doc

@@ -110,6 +110,8 @@ def test_two_different_programs_warn_unless_same_bytes_and_are_never_run(tmp_pat
     findings = run_check(project, env)
     assert [f.message for f in findings] == ["'ruff' is ~/old/ruff on PATH but ~/new/ruff in the login shell"]
     assert findings[0].severity is Severity.WARNING
+    # a warning with no fix line left the user guessing: the login shell's folder goes first
+    assert findings[0].fix is not None and "~/new:" in findings[0].fix.title  # as the login-only advice words it
     tool(home / "old", "ruff", "0.5.0")  # two copies of one release, byte for byte: harmless
     assert run_check(project, env) == []
     assert not [argv for argv in started if "ruff" in str(argv)]

@@ -361,3 +361,31 @@ def test_macos_sockets_are_found_without_a_context(where: str, source: str, prod
         endpoint = discover_endpoint({"HOME": str(short_dir)})
     assert endpoint is not None and (endpoint.url, endpoint.source) == (f"unix://{path}", source)
     assert endpoint.product == product
+
+
+@pytest.mark.parametrize(("where", "info", "found"), [
+    (".colima/default/docker.sock", {"OperatingSystem": "Ubuntu 24.04 LTS", "Name": "colima"}, False),
+    ("plain/docker.sock", {"OperatingSystem": "Ubuntu 24.04 LTS", "Name": "colima-work"}, False),
+    ("plain/docker.sock", {"OperatingSystem": "Ubuntu 24.04 LTS", "Name": "laptop"}, True),
+])
+def test_colima_answers_host_docker_internal_itself(where: str, info: dict[str, str], found: bool,
+                                                    short_dir: Path) -> None:
+    """Colima's VM resolves host.docker.internal for its containers (to the Mac), as Docker Desktop does;
+    `extra_hosts: host-gateway` there points at the VM instead (abiosoft/colima#277, #902). Its /info
+    OperatingSystem is the VM's distro, so the engine is known by its socket or its VM name."""
+    from doctor.engine import RunOptions, load_registry, preflight
+
+    project = short_dir / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  api:\n    image: nginx\n    environment:\n"
+                                          "      XDEBUG_HOST: host.docker.internal\n")
+    path = short_dir / where
+    path.parent.mkdir(parents=True)
+    engine = FakeEngine(path, {"/info": {**info, "OSType": "linux"}})
+    try:
+        env = {"DOCKER_HOST": engine.url, "PATH": "/usr/bin:/bin", "HOME": str(short_dir), "DOCTOR_NO_CACHE": "1"}
+        options = ProjectOptions(path=project, env=env)
+        report = preflight(RunOptions(project=options, select=("host-gateway",), env=env), load_registry()).report
+    finally:
+        engine.close()
+    assert bool(report.findings) is found, report.findings

@@ -134,6 +134,10 @@ def test_rootless_engine_and_privileged_port(short_dir: Path) -> None:
     assert [(f.severity, f.message) for f in found] == [
         (Severity.WARNING, f"127.0.0.9:{start - 1}/tcp ('web') is below {start}, which a rootless engine "
                            "cannot bind")]
+    # the kernel's own limit, not a hard-coded 1024 (which a rootless engine may bind itself), and its knob
+    assert found[0].fix is not None and found[0].fix.title == (
+        f"publish a host port of {start} or above, or lower net.ipv4.ip_unprivileged_port_start "
+        f"to {start - 1} (sysctl, as root)")
 
 
 def test_free_ephemeral_range_port_is_info() -> None:

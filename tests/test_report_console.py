@@ -186,3 +186,19 @@ def test_terminal_escapes_are_byte_for_byte_what_rich_wrote(tmp_path: Path) -> N
     plain = [[Piece(line, style)] for line, style in zip(diff.splitlines(), (
         "bold", "bold", "cyan", "red", "green", "", "", "", "", ""), strict=True)]
     assert color_diff(diff) == _as_rich_printed(plain, True, strip=False)
+
+
+@pytest.mark.parametrize(("env", "colour"), [
+    ({}, True), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, True), ({"TERM": "dumb"}, False),
+])
+def test_no_color_counts_only_when_set_to_something(env: dict[str, str], colour: bool) -> None:
+    """no-color.org: NO_COLOR "present and not an empty string" turns colour off; `NO_COLOR=` does not."""
+    import io
+
+    from doctor.app import _wants_color
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert _wants_color(Tty(), env) is colour

@@ -78,3 +78,22 @@ def test_passing_report_prints_only_the_summary(tmp_path: Path) -> None:
 )
 def test_auto_format(env: dict[str, str], isatty: bool, expected: Format | None) -> None:
     assert github.auto_format(env, isatty) is expected
+
+
+def test_an_output_file_on_actions_is_the_plain_report_not_workflow_commands(tmp_path: Path) -> None:
+    """On Actions, `--output doctor.txt` (no --format) wrote `::error ...` lines into the file, where the
+    runner never reads them, while the log got only the summary: the file is the console report."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    ports: ['${PORT}:80']\n")
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "DOCKER_HOST": "unix:///nonexistent/docker.sock",
+           "HOME": str(tmp_path)}
+    report = tmp_path / "doctor.txt"
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "env-drift", "--output",
+                           str(report), str(tmp_path)], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    text = report.read_text()
+    assert text.startswith("doctor preflight ") and "::error" not in text, text
+    assert "PORT" in text

@@ -222,3 +222,15 @@ def test_fix_with_a_missing_old_text_is_not_exported(tmp_path: Path) -> None:
         "results"
     ][0]
     assert "fixes" not in result and result["message"]["text"] == "m (fix: rewrite it)"
+
+
+def test_uris_are_percent_encoded(tmp_path: Path) -> None:
+    """SARIF's `uri` is an RFC 3986 reference: `my app/pre start#1.sh` as written is a path up to a
+    fragment, so code scanning would place the alert on `my app/pre start`; it must read `my%20app/...%231.sh`."""
+    from doctor.report.sarif import _artifact
+
+    root = tmp_path / "repo"
+    assert _artifact(root / "my app" / "pre start#1.sh", root) == {
+        "uri": "my%20app/pre%20start%231.sh", "uriBaseId": "%SRCROOT%"}
+    assert _artifact(root / "ok" / "compose.yaml", root)["uri"] == "ok/compose.yaml"
+    assert _artifact(tmp_path / "out side.yaml", root) == {"uri": (tmp_path / "out side.yaml").as_uri()}

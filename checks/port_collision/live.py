@@ -300,8 +300,10 @@ def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True
 
 
 def _rootless(check: Check, start: int, target: Target) -> Finding:
+    title = (f"publish a host port of {start} or above, or lower net.ipv4.ip_unprivileged_port_start "
+             f"to {target.socket.port} (sysctl, as root)")
     return _say(check, target, f"is below {start}, which a rootless engine cannot bind",
-                Fix("publish a port above 1024", Safety.ADVICE), Severity.WARNING)
+                Fix(title, Safety.ADVICE), Severity.WARNING)
 
 
 def _ephemeral(check: Check, span: tuple[int, int], target: Target) -> Finding:

@@ -52,8 +52,22 @@ class PreflightOptions:
 
 
 def _config_dir(path: Path) -> Path:
+    from doctor.config import config_dir
+
     path = path.resolve()
-    return path if path.is_dir() else path.parent
+    return config_dir(path if path.is_dir() else path.parent)
+
+
+def require_reachable(path: Path) -> None:
+    """UsageError (one line, exit 2) when PATH does not exist or this user may not look into it."""
+    try:
+        there = path.exists()
+    except PermissionError:  # a folder on the way this user may not enter (another user's checkout)
+        raise UsageError(f"{path}: permission denied") from None
+    if not there:
+        raise UsageError(f"{path}: no such file or directory")
+    if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+        raise UsageError(f"{path}: permission denied")
 
 
 def load_effective_config(opts: PreflightOptions, registry: Registry | None = None,
@@ -62,15 +76,15 @@ def load_effective_config(opts: PreflightOptions, registry: Registry | None = No
     from doctor.config import ConfigError, ConfigFlags, load_config
     from doctor.engine import load_registry
 
-    if not opts.path.exists():
-        raise UsageError(f"{opts.path}: no such file or directory")
+    require_reachable(opts.path)
     try:
         config = load_config(_config_dir(opts.path))
         flags = ConfigFlags(
             select=opts.select,
             ignore=opts.ignore,
             fail_on=opts.fail_on,
-            compose_files=tuple(str(f) for f in opts.files) if opts.files else None,
+            # a compose file given as PATH is read as `-f PATH` (discover puts it first): a flag, over the file's
+            compose_files=_given_files(opts),
             profiles=opts.profiles,
         )
         config = config.merged_with_flags(flags)
@@ -80,6 +94,12 @@ def load_effective_config(opts: PreflightOptions, registry: Registry | None = No
     return config
 
 
+def _given_files(opts: PreflightOptions) -> tuple[str, ...] | None:
+    """The compose files the command line names: PATH when it is a file, then each -f (None: none)."""
+    named = [str(opts.path)] if opts.path.exists() and not opts.path.is_dir() else []
+    return tuple(named + [str(f) for f in opts.files or ()]) or None
+
+
 def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
     from doctor.project import ProjectOptions
 
@@ -87,10 +107,15 @@ def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
     if not os.access(path, os.R_OK):
         raise UsageError(f"{path}: permission denied")
     for given in opts.files or ():
+        if str(given) == "-":
+            raise UsageError("-f -: doctor does not read a compose file from stdin (it reads the files around it "
+                             "too): save it and give its path")
         if not given.exists():  # like `docker compose -f`: a missing file stops before anything runs
             raise UsageError(f"{given}: no such compose file (-f paths are relative to the current directory)")
     files = tuple(Path(f) if Path(f).is_absolute() else Path.cwd() / f for f in config.compose_files.value)
-    if config.compose_files.origin.line is not None:  # from the config file: relative to the project root
+    if not path.is_dir():  # PATH is a compose file: discover reads it first, then the -f files, never doctor.yaml's
+        files = tuple(f if f.is_absolute() else Path.cwd() / f for f in opts.files or ())
+    elif config.compose_files.origin.line is not None:  # from the config file: relative to the project root
         files = config.compose_paths(_config_dir(path))
     return ProjectOptions(
         path=path.resolve(),
@@ -112,6 +137,7 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     from doctor.cachedir import keep_out
     from doctor.host.early import start_early
 
+    require_reachable(opts.path)
     start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
     # no cache lands in the project, even when the run stops on its configuration (before the model)
     keep_out(opts.path if opts.path.is_dir() else opts.path.parent)
@@ -192,7 +218,8 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """Run the checks, print the report in the chosen format, return 0/1/2."""
     from doctor.report import Format, RenderOptions, renderer
 
-    fmt = Format(opts.format) if opts.format else _auto_format(opts.env, out)
+    # the automatic format is the log's (GitHub annotations); a file asked for without --format is the report
+    fmt = Format(opts.format) if opts.format else Format.CONSOLE if opts.output else _auto_format(opts.env, out)
     tty = out.isatty()
     color = opts.color if opts.color is not None else _wants_color(out, opts.env)
     progress = None
@@ -304,24 +331,37 @@ def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
 
     config = load_effective_config(opts)
     found: tuple[str, ...] = ()
+    project = Project(project_options(opts, config))
     if not config.compose_files.value:  # show what compose itself would read, not "(none)"
         from doctor.report.console import shown_path
 
-        found = tuple(shown_path(f) for f in Project(project_options(opts, config)).compose.files)
+        found = tuple(shown_path(f) for f in project.compose.files)
     how = "COMPOSE_FILE" if opts.env.get("COMPOSE_FILE") else "compose's discovery"
+    if not config.profiles.value and project.compose.active_profiles:  # COMPOSE_PROFILES, shell or .env
+        from doctor.config import Origin, Setting
+        from doctor.model import replace
+
+        origin = "COMPOSE_PROFILES"
+        dotenv = project.dotenv
+        entry = None if dotenv is None or "COMPOSE_PROFILES" in opts.env else next(
+            (e for e in reversed(dotenv.entries) if e.key == "COMPOSE_PROFILES"), None)
+        if dotenv is not None and entry is not None:
+            origin += f" ({dotenv.path.name}:{entry.line})"
+        config = replace(config, profiles=Setting(project.compose.active_profiles, Origin(origin)))
     out.write(Redactor.from_environment(opts.env).text(render_config(config, found, how)))
     return EXIT_OK
 
 
 def write_baseline_file(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """`doctor baseline`: accept today's findings; later runs report only new ones."""
-    from doctor.baseline import Baseline, baseline_path, write_baseline
+    from doctor.baseline import Baseline, baseline_path, dumps_baseline
 
     done, _ = run_preflight(opts, use_baseline=False)
     target = baseline_path(done.report.project_dir)
     baseline = Baseline.from_report(done.report, redactor_for(done.project))
-    write_baseline(target, baseline)
-    out.write(f"wrote {target} ({len(baseline.entries)} findings accepted)\n")
+    write_atomic(target, dumps_baseline(baseline))  # as a report file: a folder it may not write is one line
+    count = len(baseline.entries)
+    out.write(f"wrote {target} ({count} finding{'' if count == 1 else 's'} accepted)\n")
     return EXIT_OK
 
 
@@ -333,7 +373,7 @@ def _auto_format(env: dict[str, str], out: TextIO) -> Format:
 
 
 def _wants_color(out: TextIO, env: dict[str, str]) -> bool:
-    return out.isatty() and "NO_COLOR" not in env and env.get("TERM") != "dumb"
+    return out.isatty() and not env.get("NO_COLOR") and env.get("TERM") != "dumb"  # no-color.org: set and non-empty
 
 
 def redactor_for(project: Project) -> Redactor:
@@ -352,10 +392,18 @@ _REDACTOR: list[tuple[Project, Redactor]] = []  # the last project's redactor
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write the report only once it is complete (atomically, like every file doctor writes)."""
+    """Write the report only once it is complete (atomically, like every file doctor writes);
+    a target doctor cannot write is a UsageError naming it (never the temp file's name)."""
     from doctor.atomic import write_atomic as write
 
-    write(path.resolve(), text.encode("utf-8"))
+    target = path.resolve()
+    try:
+        if target.is_dir():
+            raise UsageError(f"cannot write {path}: it is a directory")
+        write(target, text.encode("utf-8"))
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise UsageError(f"cannot write {path}: {reason}") from None
 
 
 def list_checks(out: TextIO = sys.stdout) -> int:
@@ -400,6 +448,11 @@ def exec_command(argv: Sequence[str], path: Path) -> int:
 def guarded(func: object, *args: object) -> int:
     """Call a command; map UsageError and any unexpected crash to one line on stderr and exit 2."""
     assert callable(func)
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 locale shows '?' for a mark, never a crash
+        if stream is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="replace")
     try:
         status: int = func(*args)
         return status
@@ -423,6 +476,10 @@ def guarded(func: object, *args: object) -> int:
         if os.environ.get("DOCTOR_DEBUG"):
             raise
         line = f"doctor: internal error: {type(exc).__name__}: {exc} (set DOCTOR_DEBUG=1 for details)\n"
+        import errno  # only on this path
+
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # a full disk
+            line = f"doctor: cannot write the output: {(exc.strerror or str(exc)).lower()}\n"
         sys.stderr.write(_scrubbed(line))
         return EXIT_USAGE
 

@@ -89,7 +89,7 @@ def write_baseline(path: Path, baseline: Baseline) -> None:
 def read_baseline(path: Path) -> Baseline:
     """Parse a baseline file; BaselineError (with file:line where JSON knows it) when malformed."""
     try:
-        text = regular_text(path, errors="strict")
+        text = regular_text(path, errors="strict", encoding="utf-8-sig")  # a Windows editor's BOM is no mistake
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"cannot read baseline: {getattr(exc, 'strerror', None) or exc}", path) from None
     try:

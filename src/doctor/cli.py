@@ -184,10 +184,15 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
 
     @cli.command()
     def baseline(
-        path: Annotated[Path, typer.Argument(help="Project directory.")] = Path(),
+        path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
+        file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
+        profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
+        project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
     ) -> None:
         """Accept today's findings into .doctor-baseline.json; later runs report only new ones."""
-        raise typer.Exit(app.guarded(app.write_baseline_file, app.PreflightOptions(path=path)))
+        options = app.PreflightOptions(path=path, files=tuple(file) if file else None,
+                                       profiles=tuple(profile) if profile else None, project_name=project_name)
+        raise typer.Exit(app.guarded(app.write_baseline_file, options))
 
     @cli.command("list")
     def list_checks() -> None:

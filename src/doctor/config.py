@@ -11,6 +11,7 @@ Parsing (with line numbers) lives in doctor.configfile; this module is the schem
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -191,6 +192,34 @@ class Config:
                 raise ConfigError(
                     f"unknown check id {check_id!r}{hint} (see 'doctor list')", path, origin.line
                 )
+
+
+def config_dir(start: Path) -> Path:
+    """Where the configuration of a run from folder `start` lives: the nearest folder, from `start`
+    upwards, that holds doctor.yaml or a pyproject.toml with [tool.doctor], stopping at the first
+    one that holds a compose file (where compose's own upward search stops: the project root) or
+    the top of the git work tree. `start` itself when neither is found.
+    """
+    from doctor.project.discover import MAIN_NAMES
+
+    for folder in (start, *start.parents):
+        # os.path: a folder on the way this user may not search is "not here", never a PermissionError
+        if os.path.isfile(folder / YAML_FILE) or _configures_doctor(folder / PYPROJECT):
+            return folder
+        if any(os.path.isfile(folder / name) for name in MAIN_NAMES):
+            return folder
+        if os.path.lexists(folder / ".git"):  # never another repository's (or the home folder's) config
+            break
+    return start
+
+
+def _configures_doctor(pyproject: Path) -> bool:
+    from doctor.regular import read_text  # regular files only: a FIFO named pyproject.toml never blocks
+
+    try:
+        return "[tool.doctor" in read_text(pyproject)
+    except OSError:  # RefusedFile too (a FIFO, a device, too big)
+        return False
 
 
 def load_config(project_dir: Path) -> Config:

@@ -81,6 +81,10 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
         if not file.is_file():
             raise app.UsageError(f"{file}: no such compose file")
     relative = tuple(os.path.relpath(f, folder) for f in named)
+    if not named:  # no project here: compose's line and exit 2, as preflight says it (compose looks upwards)
+        from doctor.project import Project, ProjectOptions
+
+        app.require_compose_files(Project(ProjectOptions(path=folder, env=opts.env)).compose, opts.path)
     host = Host(env=opts.env)
     repo = find_repo(folder)
     folders = _checkouts(folder, repo, host)
@@ -91,11 +95,13 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
                  for path, name, kind, branch, running, project in folders]
     clashes = find_clashes(checkouts)
     origin = (repo.origin or str(repo.top)) if repo is not None else str(folder)
+    unavailable = host.engine.reason  # "" when it answered: clones it runs and its containers were read
     if opts.as_json:
         out.write(json.dumps({"repository": origin, "checkouts": [_as_dict(c) for c in checkouts],
-                              "clashes": clashes}, indent=2) + "\n")
+                              "clashes": clashes, "engine": f"unavailable: {unavailable}" if unavailable
+                              else "available"}, indent=2) + "\n")
     else:
-        out.write("\n".join(_lines(origin, checkouts, clashes)) + "\n")
+        out.write("\n".join(_lines(origin, checkouts, clashes, unavailable)) + "\n")
     return 1 if clashes else 0
 
 
@@ -226,7 +232,7 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
     return clashes
 
 
-def _lines(origin: str, checkouts: list[Checkout], clashes: list[str]) -> list[str]:
+def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "") -> list[str]:
     lines = [f"doctor ports {origin} ({len(checkouts)} checkout{'s' if len(checkouts) != 1 else ''})", ""]
     for checkout in checkouts:
         branch = f", branch {checkout.branch}" if checkout.branch else ""
@@ -249,6 +255,12 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str]) -> list[s
     if clashes:
         lines.append(f"✗ {len(clashes)} clash{'es' if len(clashes) != 1 else ''}")
         lines.extend(f"    {line}" for line in clashes)
+        if unavailable:
+            lines.append(f"- docker engine unavailable: {unavailable}: clones it runs and their containers "
+                         "are not shown")
+    elif unavailable:  # never a ✓ for what doctor could not look at
+        lines.append(f"~ no clashes among the worktrees and this machine's binds (docker engine unavailable: "
+                     f"{unavailable}: clones it runs and their containers are not shown)")
     else:
         lines.append("✓ no clashes")
     return lines

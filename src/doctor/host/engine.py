@@ -497,10 +497,22 @@ def _describe(exc: OSError, endpoint: Endpoint, where: str) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM):
         hint = " (add your user to the 'docker' group)" if endpoint.socket_path == DEFAULT_SOCKET else ""
         return f"permission denied on {where}{hint}"
+    start = _START_HINTS.get(endpoint.product, "")
+    running = f"is the docker engine running?{' ' + start if start else ''}"
     if exc.errno == errno.ENOENT:
-        return f"no socket at {where} (is the docker engine running?)"
+        return f"no socket at {where} ({running})"
     if exc.errno == errno.ENOTSOCK:
         return f"{where} is not a socket"
     if exc.errno == errno.ECONNREFUSED:
-        return f"nothing listens on {where} (is the docker engine running?)"
+        return f"nothing listens on {where} ({running})"
     return f"cannot reach {where}: {exc.strerror or exc}"
+
+
+# how each product's engine is started: a rootless daemon is a user service (not `sudo systemctl`),
+# the desktop engines are apps or VMs of their own
+_START_HINTS = {
+    "rootless Docker": "systemctl --user start docker", "Docker Desktop": "start Docker Desktop",
+    "Docker Desktop (WSL integration)": "start Docker Desktop, with WSL integration on for this distro",
+    "Colima": "colima start", "OrbStack": "start OrbStack", "Rancher Desktop": "start Rancher Desktop",
+    "Podman machine": "podman machine start", "Podman": "systemctl [--user] start podman.socket",
+}

@@ -77,7 +77,13 @@ class EngineImages:
     def provides_host_gateway_name(self) -> bool:
         """True when the engine's VM resolves host.docker.internal by itself (Docker Desktop, OrbStack...)."""
         system = str(self.engine.info.get("OperatingSystem") or "").lower()
-        return any(name in system for name in _DESKTOPS)
+        if any(name in system for name in _DESKTOPS):
+            return True
+        # Colima's /info names the VM's distro, not Colima: its socket (~/.colima/) or its VM's name
+        # (`colima`, `colima-PROFILE`) says it; its VM answers the name (abiosoft/colima#277)
+        endpoint = self.engine.endpoint
+        name = str(self.engine.info.get("Name") or "").lower()
+        return (endpoint is not None and endpoint.product == "Colima") or name == "colima" or name.startswith("colima-")
 
     def present(self, names: Iterable[str]) -> frozenset[str]:
         """Which of `names` (`repo:tag`, `repo@sha256:...`) the engine has locally.

@@ -55,3 +55,21 @@ def renderer(fmt: Format) -> Renderer:
     module = import_module(f"doctor.report.{fmt.value}")
     render: Renderer = module.render
     return render
+
+
+def suppressed_by(report: Report) -> str:
+    """Where the findings left out on purpose were accepted: `.doctor-baseline.json, doctor.yaml`.
+
+    Read from each `Suppressed.reason` ("in the baseline (FILE)", "... (suppressed at FILE:LINE)"),
+    so a summary can say what kept them out ("" when nothing was).
+    """
+    sources: dict[str, None] = {}
+    for item in report.suppressed:
+        reason = item.reason
+        if reason.startswith("in the baseline (") and reason.endswith(")"):
+            sources[reason[len("in the baseline ("):-1]] = None
+        elif "(suppressed at " in reason:
+            sources[reason.rsplit("(suppressed at ", 1)[1].rstrip(")").rsplit(":", 1)[0]] = None
+        else:
+            sources["suppressions"] = None
+    return ", ".join(sources)

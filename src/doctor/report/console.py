@@ -21,7 +21,7 @@ from pathlib import Path
 from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Severity, Status, record
 from doctor.redact import Redactor
-from doctor.report import RenderOptions
+from doctor.report import RenderOptions, suppressed_by
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -174,7 +174,10 @@ def summary(report: Report) -> str:
     ran = [f"{statuses[s]} {s.value}" for s in Status if statuses[s]]
     if partial:
         ran.append(f"{partial} partial")
-    return f"{found} · {len(report.results)} checks ({', '.join(ran)})"
+    checks = f"{len(report.results)} check{'' if len(report.results) == 1 else 's'}"
+    # findings the baseline or a suppression kept out are counted, never silently gone
+    kept_out = f" · {len(report.suppressed)} suppressed ({suppressed_by(report)})" if report.suppressed else ""
+    return f"{found} · {checks} ({', '.join(ran)}){kept_out}"
 
 
 def _breaks(line: Line) -> list[int]:

@@ -81,6 +81,12 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
             for r in report.results
         ],
         "facts": {key: value for key, value in report.facts.items() if _is_json(value)},
+        # what the baseline or a config suppression left out (the findings themselves are not repeated)
+        "suppressed": [
+            {"check": s.finding.check, "subject": redactor.text(s.finding.subject),
+             "fingerprint": s.finding.fingerprint, "reason": redactor.text(s.reason)}
+            for s in report.suppressed
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

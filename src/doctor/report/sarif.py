@@ -148,7 +148,9 @@ def _artifact(path: Path, root: Path) -> Json:
     shown = relative_path(path, root)
     if shown.startswith("/"):  # outside the checkout: an absolute URI without a base
         return {"uri": path.as_uri()}
-    return {"uri": shown, "uriBaseId": SRCROOT}
+    from urllib.parse import quote  # a URI reference (RFC 3986): `my app/a#1.sh` -> `my%20app/a%231.sh`
+
+    return {"uri": quote(shown, safe="/"), "uriBaseId": SRCROOT}
 
 
 def _result(finding: Finding, rule_index: int, root: Path, anchor: Path | None, redactor: Redactor) -> Json:
