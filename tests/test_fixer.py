@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixReport, FixStatus, fix, render_fix_report
 from doctor.fixfiles import FileEdits, RefusedEdit, project_lock
-from doctor.model import Check, Edit, Finding, Fix, Location, Safety
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import ProjectOptions
 
 COMPOSE = "services:\n  web:\n    image: busybox\n"
@@ -528,3 +528,52 @@ def test_a_round_that_leaves_compose_unable_to_read_the_project_fixed_nothing(tm
     assert result.status is FixStatus.APPLIED and result.fixed is False
     assert result.reason.startswith("compose cannot read the project after this round (compose.yaml")
     assert report.exit_code == 1
+
+
+def test_what_is_left_counts_errors_apart_from_warnings() -> None:
+    """Only an error left makes `up` fail; a failed warning fix still exits 1, and says what it is."""
+    from doctor.fixer import FixResult
+
+    advice = FixResult("a", FixStatus.SKIPPED, "advice only", "env-drift", "copy .env.example to .env",
+                       "'K' is not set", severity=Severity.ERROR)
+    failed = FixResult("b", FixStatus.FAILED, "No such container", "port-collision", "remove 'x'",
+                       "8080 is published by a stopped container", severity=Severity.WARNING)
+    text = render_fix_report(FixReport(Path("/p"), (advice, failed)))
+    assert "skipped  env-drift          copy .env.example to .env: advice only\n" in text  # the title once
+    assert ("exit 1: 1 error(s) left, so 'docker compose up' would still fail, and 1 other fix(es) did not work:"
+            in text)
+    assert "  env-drift: 'K' is not set (advice only: copy .env.example to .env)" in text
+    report = FixReport(Path("/p"), (failed,))
+    assert report.exit_code == 1
+    assert "exit 1: 1 fix(es) did not work (warnings: 'docker compose up' may still start):" in render_fix_report(report)
+
+
+class TwoPortsOneHolder(Check):
+    """Fake port-collision: one leftover container publishes two of our ports; removing it frees both"""
+
+    id: ClassVar[str] = "port-collision"
+    fix_family: ClassVar[str] = "ports"
+    severity: ClassVar[Severity] = Severity.WARNING
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        log = project.root / "removed.log"
+        if log.exists():
+            return
+        # a second run of the command fails, as `docker rm` of a container already removed does
+        remove = Fix("remove the leftover container 'b-proxy-1'", Safety.UNSAFE, command=(
+            sys.executable, "-c", f"import os, sys; p = {str(log)!r}; os.path.exists(p) and sys.exit(1); "
+                                  f"open(p, 'a').write('rm\\n')"))
+        for port in (8080, 8443):
+            yield self.finding(f"{port} is published by a stopped container", None, f"port:{port}",
+                               Fix(f"publish another port than {port}", Safety.ADVICE, alternatives=(remove,)))
+
+
+def test_one_question_and_one_command_for_one_holder_of_two_ports(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    questions: list[str] = []
+    report = run_fix(root, tmp_path / "s", TwoPortsOneHolder, interactive=True,
+                     ask=lambda question: questions.append(question) or True)
+    assert len(questions) == 1  # the second port's question had the same answer
+    assert (root / "removed.log").read_text() == "rm\n"  # run once: its second run would fail
+    assert [(r.status, r.fixed) for r in report.results] == [(FixStatus.APPLIED, True)] * 2
+    assert report.exit_code == 0, render_fix_report(report)

@@ -67,6 +67,7 @@ class FixOptions:
     max_rounds: int | None = None
 
 
+ADVICE = "advice only"  # a fix that is a sentence for the user: nothing doctor can apply
 MORE_ROUNDS = 4  # beyond one round per offered fix: fixes whose application reveals another
 
 @dataclass(frozen=True)
@@ -297,15 +298,22 @@ def _choose(options: FixOptions, files: ProjectFiles, redactor: Redactor, findin
         return redactor.text(f"{head}\n{_preview(files, fix)}  {fix.title}{suffix}?")
 
     for alternative in primary.alternatives:
+        if alternative.command and alternative.command in files.accepted:
+            return alternative, ""  # the user said yes to this very command for another finding
         if ask is not None and not options.dry_run and ask(question(alternative, " instead")):
+            files.accepted.add(alternative.command)
             return alternative, ""
     if primary.safety is Safety.ADVICE:
-        return None, f"advice only: {primary.title}"
+        return None, ADVICE  # the title, on the same line, says what to do
     if primary.safety is Safety.UNSAFE and not (options.yes or options.dry_run):
+        if primary.command and primary.command in files.accepted:
+            return primary, ""
         if ask is None:
             return None, UNSAFE_HINT
         if not ask(question(primary)):
             return None, "declined"
+        if primary.command:
+            files.accepted.add(primary.command)
     return primary, ""
 
 
@@ -388,9 +396,16 @@ def _left(report: FixReport) -> list[str]:
             or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR)]
     if not left:
         return []
-    lines = [f"exit 1: {len(left)} error(s) left, so 'docker compose up' would still fail:"]
+    errors = sum(r.severity is Severity.ERROR for r in left)
+    if errors:
+        lines = [f"exit 1: {errors} error(s) left, so 'docker compose up' would still fail"
+                 + (f", and {len(left) - errors} other fix(es) did not work:" if len(left) > errors else ":")]
+    else:
+        lines = [f"exit 1: {len(left)} fix(es) did not work (warnings: 'docker compose up' may still start):"]
     for r in left:
         why = r.reason or ("the check still reports it" if r.fixed is False else r.status.value)
+        if why == ADVICE:
+            why = f"{ADVICE}: {r.title}"
         lines.append(f"  {r.check}: {r.message} ({why})")
     return lines
 

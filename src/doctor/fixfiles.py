@@ -239,6 +239,11 @@ class ProjectFiles:
         self._backups: list[tuple[Path, Path]] = []
         self._created: set[Path] = set()  # made by this run: nothing of the user's to back up
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        # fix commands of this run: the one the user accepted for a finding is the answer for
+        # every other finding offering the very same command (one container holding two ports),
+        # and a command that ran is not run again (its second run fails: "No such container")
+        self.accepted: set[tuple[str, ...]] = set()
+        self._ran: dict[tuple[str, ...], str] = {}
 
     @property
     def backups(self) -> tuple[tuple[Path, Path], ...]:
@@ -323,8 +328,14 @@ class ProjectFiles:
 
     def run_command(self, argv: tuple[str, ...]) -> str:
         """Run a fix's argv (no shell) in the project directory, in the environment doctor looked
-        with (the same DOCKER_HOST, context and PATH); "" on success, else why not.
+        with (the same DOCKER_HOST, context and PATH); "" on success, else why not. Once per run:
+        the same argv again answers what its run answered.
         """
+        if argv not in self._ran:
+            self._ran[argv] = self._run_command(argv)
+        return self._ran[argv]
+
+    def _run_command(self, argv: tuple[str, ...]) -> str:
         try:
             done = subprocess.run(list(argv), cwd=self.root, capture_output=True, text=True,
                                   timeout=COMMAND_TIMEOUT, env=dict(self.env) if self.env else None)
