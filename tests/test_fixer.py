@@ -545,7 +545,8 @@ def test_what_is_left_counts_errors_apart_from_warnings() -> None:
     assert "  env-drift: 'K' is not set (advice only: copy .env.example to .env)" in text
     report = FixReport(Path("/p"), (failed,))
     assert report.exit_code == 1
-    assert "exit 1: 1 fix(es) did not work (warnings: 'docker compose up' may still start):" in render_fix_report(report)
+    text = render_fix_report(report)
+    assert "exit 1: 1 fix(es) did not work (warnings: 'docker compose up' may still start):" in text
 
 
 class TwoPortsOneHolder(Check):
