@@ -105,6 +105,43 @@ def test_a_crashing_check_is_an_error_result_and_the_others_still_run() -> None:
     assert report.exit_code(Severity.ERROR) == 1  # a crashed check fails the run
 
 
+class _FindsThenNeedsEngine(_Finds):
+    """finds one without the engine, then needs it"""
+
+    id = "finds-then-needs-engine"
+
+    def run(self, project: object, host: object) -> Iterable[Finding]:  # type: ignore[override]
+        yield from super().run(project, host)
+        raise Unavailable("docker engine unavailable: permission denied")
+
+
+def test_findings_before_the_engine_was_needed_stand_and_mark_the_check_partial() -> None:
+    from doctor.report.console import partial_reason
+
+    report = run_checks([_FindsThenNeedsEngine()], None, None, Path("/p"))
+    (result,) = report.results
+    assert result.status is Status.FAILED
+    assert [(f.severity, f.message) for f in result.findings] == [
+        (Severity.WARNING, "something is off"),
+        (Severity.INFO, "could not look further: docker engine unavailable: permission denied")]
+    assert partial_reason(result, report) == "could not look further: docker engine unavailable: permission denied"
+
+
+class _NotesThenNeedsEngine(Check):
+    """notes where it looks, then needs the engine"""
+
+    id = "notes-then-needs-engine"
+
+    def run(self, project: object, host: object) -> Iterable[Finding]:  # type: ignore[override]
+        yield self.finding("probes skipped here", None, "engine", severity=Severity.INFO)
+        raise Unavailable("docker engine unavailable: permission denied")
+
+
+def test_notes_alone_before_the_engine_was_needed_leave_the_check_skipped() -> None:
+    (result,) = run_checks([_NotesThenNeedsEngine()], None, None, Path("/p")).results
+    assert (result.status, result.reason) == (Status.SKIPPED, "docker engine unavailable: permission denied")
+
+
 def test_exit_code_follows_fail_on() -> None:
     report = run_checks([_Finds()], None, None, Path("/p"))
     assert report.exit_code(Severity.ERROR) == 0

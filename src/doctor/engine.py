@@ -161,12 +161,18 @@ def run_checks(checks: Iterable[Check], project: Project, host: Host, project_di
 
 def _run_one(check: Check, project: Project, host: Host) -> CheckResult:
     summary = check.summary()
+    found: list[Finding] = []
     try:
-        findings = tuple(check.run(project, host))
+        found.extend(check.run(project, host))
     except Unavailable as exc:
-        return CheckResult(check.id, summary, Status.SKIPPED, reason=exc.reason)
+        if not any(f.severity > Severity.INFO for f in found):  # notes alone: it must not read as a pass
+            return CheckResult(check.id, summary, Status.SKIPPED, reason=exc.reason)
+        # what the check found before it could not look further stands (image-availability's CI
+        # workflow findings need no engine), failing the check, with a note marking it partial
+        found.append(check.finding(f"could not look further: {exc.reason}", None, "engine", severity=Severity.INFO))
     except Exception as exc:  # the per-check border: a bug in one check must not hide the others
         return CheckResult(check.id, summary, Status.ERROR, reason=f"{type(exc).__name__}: {exc}")
+    findings = tuple(found)
     # info findings are notes (where doctor runs, a skipped probe): they do not fail a check
     status = Status.FAILED if any(f.severity > Severity.INFO for f in findings) else Status.PASSED
     return CheckResult(check.id, summary, status, findings)
