@@ -167,3 +167,33 @@ def test_a_run_that_waited_for_another_says_so(tmp_path: Path) -> None:
     assert "another 'doctor fix'" in render(report)
     alone = run(make_project(tmp_path / "q"), tmp_path / "home")
     assert not any("another 'doctor fix'" in n for n in alone.notes)
+
+
+def test_a_run_whose_edits_reach_the_folder_around_the_project_takes_that_folder_s_lock(tmp_path: Path) -> None:
+    """docker/ builds from `..`, so its fixes may write beside it, where a compose project in
+    .devcontainer/ of the same repository writes too: the outer folder is locked as well."""
+    import threading
+
+    from doctor.fixfiles import project_lock
+
+    outer = tmp_path / "repo"
+    root = make_project(outer / "docker")
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: ..\n")
+    held, release = threading.Event(), threading.Event()
+
+    def other_run() -> None:  # a fix of .devcontainer/, writing in the repo folder
+        with project_lock(outer, 5):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=other_run)
+    holder.start()
+    held.wait(5)
+    refused = run(root, tmp_path / "home", lock_timeout=0.2)
+    assert refused.error == f"another 'doctor fix' is running on {outer}"
+    assert "COLOR" not in (root / ".env").read_text()
+    threading.Timer(0.3, release.set).start()
+    report = run(root, tmp_path / "home", lock_timeout=10)
+    holder.join(5)
+    assert report.error == "" and [r.status for r in report.results] == [FixStatus.APPLIED]
+    assert any(n.startswith("waited ") and str(outer) in n for n in report.notes), report.notes

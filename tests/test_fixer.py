@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixReport, FixStatus, fix, render_fix_report
-from doctor.fixfiles import FileEdits, RefusedEdit, project_lock
+from doctor.fixfiles import FileEdits, ProjectFiles, RefusedEdit, project_lock
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import ProjectOptions
 
@@ -208,6 +208,24 @@ def test_tracked_file_is_not_backed_up(tmp_path: Path) -> None:
     report = run_fix(root, tmp_path / "s")
     assert report.results[0].status is FixStatus.APPLIED
     assert report.backups == ()
+
+
+def test_a_file_tracked_in_a_repository_below_the_edit_root_is_not_backed_up(tmp_path: Path) -> None:
+    """The edit root is the folder around the compose project (it builds from `..`); git's
+    repository is the compose project's folder alone: the file is tracked all the same."""
+    outer = tmp_path / "outer"
+    inner = outer / "docker"
+    inner.mkdir(parents=True)
+    (inner / ".env").write_text("A=1\n")
+    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q", str(inner)], check=True)
+    subprocess.run([*git, "-C", str(inner), "add", ".env"], check=True)
+    files = ProjectFiles(outer, "p", {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")})
+    plan = files.load(inner / ".env")
+    plan.add(Edit(inner / ".env", "", "B=2\n"), "add B")
+    assert files.write(plan) == ""
+    assert files.backups == ()  # it was copied aside, and reported "not tracked by git"
+    assert (inner / ".env").read_text() == "A=1\nB=2\n"
 
 
 class OutsideCheck(Check):

@@ -174,6 +174,28 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
     redactor = _redactor(run)
     if options.dry_run:
         return _round(options, registry, run, files, redactor, {})[0]
+    if files.root == run.project.root:
+        return _rounds(options, registry, run_options, run, files, redactor)
+    # edits may land in the folder around the project, which another compose project of the same
+    # repository (docker/ and .devcontainer/) may be fixing: that folder's lock too, taken second
+    waited: list[float] = []
+    with project_lock(files.root, options.lock_timeout, waited) as locked:
+        if not locked:
+            return FixReport(files.root, error=f"another 'doctor fix' is running on {files.root}")
+        if waited:
+            run = preflight(run_options, registry)  # what the other run left
+        report = _rounds(options, registry, run_options, run, files, redactor)
+    if waited:
+        note = f"waited {waited[0]:.1f} s for another 'doctor fix' on {files.root}; then read the files it left"
+        report = replace(report, notes=(note, *report.notes))
+    return report
+
+
+def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, run: Run, files: ProjectFiles,
+            redactor: Redactor) -> FixReport:
+    """Round after round until one applies nothing (see _fix)."""
+    from doctor.engine import preflight
+
     results: dict[str, FixResult] = {}
     report = FixReport(run.project.root)
     rounds = options.max_rounds

@@ -309,10 +309,11 @@ class ProjectFiles:
             return False
 
     def _tracked(self, path: Path) -> bool:
+        # asked from the file's own folder: the repository may sit below the edit root (a compose
+        # project in docker/ building from `..`, the repo in docker/ only)
         try:
-            relative = str(path.relative_to(self.root))
-            done = subprocess.run(["git", "ls-files", "--error-unmatch", "--", relative],
-                                  cwd=self.root, capture_output=True, timeout=10)
+            done = subprocess.run(["git", "ls-files", "--error-unmatch", "--", path.name],
+                                  cwd=path.parent, capture_output=True, timeout=10)
         except (OSError, subprocess.TimeoutExpired):
             return False
         return done.returncode == 0
