@@ -153,7 +153,7 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
         with project_lock(where, options.lock_timeout, waited) as locked:
             if not locked:
                 return FixReport(where, error=f"another 'doctor fix' is running on {where}")
-            report = _fix(options, registry, run_options)
+            report = _fix(options, registry, run_options, where)
             if waited:  # else "nothing to fix" reads as if the findings had never been there
                 note = f"waited {waited[0]:.1f} s for another 'doctor fix' on {where}; then read the files it left"
                 report = replace(report, notes=(note, *report.notes))
@@ -162,7 +162,7 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
         return FixReport(where, error=str(exc))
 
 
-def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> FixReport:
+def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, locked: Path | None = None) -> FixReport:
     """Plan and apply round after round, each round's preflight verifying the last, until a round
     applies nothing (ruff's fix loop, bounded by FixOptions.max_rounds): one run leaves nothing fixable.
     """
@@ -174,7 +174,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions) -> Fi
     redactor = _redactor(run)
     if options.dry_run:
         return _round(options, registry, run, files, redactor, {})[0]
-    if files.root == run.project.root:
+    if files.root in (run.project.root, locked):  # a second flock of a folder this run holds would wait on itself
         return _rounds(options, registry, run_options, run, files, redactor)
     # edits may land in the folder around the project, which another compose project of the same
     # repository (docker/ and .devcontainer/) may be fixing: that folder's lock too, taken second
