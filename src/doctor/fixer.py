@@ -162,9 +162,10 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
         return FixReport(where, error=str(exc))
 
 
-def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, locked: Path | None = None) -> FixReport:
+def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held: Path | None = None) -> FixReport:
     """Plan and apply round after round, each round's preflight verifying the last, until a round
     applies nothing (ruff's fix loop, bounded by FixOptions.max_rounds): one run leaves nothing fixable.
+    `held`: the folder whose lock the caller holds.
     """
     from doctor.engine import preflight
 
@@ -174,7 +175,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, locke
     redactor = _redactor(run)
     if options.dry_run:
         return _round(options, registry, run, files, redactor, {})[0]
-    if files.root in (run.project.root, locked):  # a second flock of a folder this run holds would wait on itself
+    if files.root in (run.project.root, held):  # a second flock of a folder this run holds would wait on itself
         return _rounds(options, registry, run_options, run, files, redactor)
     # edits may land in the folder around the project, which another compose project of the same
     # repository (docker/ and .devcontainer/) may be fixing: that folder's lock too, taken second
