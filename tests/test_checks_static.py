@@ -131,6 +131,14 @@ def test_drift_suggests_by_port_then_by_name(tmp_path: Path) -> None:
     }
 
 
+def test_drift_with_no_other_service_on_the_network_says_so(tmp_path: Path) -> None:
+    app = svc("app", environment=inline(QUEUE_HOST="zzz"))
+    (finding,) = run(ServiceNameDrift(), tmp_path, app)
+    assert finding.fix is not None and finding.fix.title == (
+        "no other service shares a network with 'app': point QUEUE_HOST at a host it can reach, "
+        "or put the service it means on a network with it")
+
+
 def test_drift_without_a_plausible_service_gives_advice(tmp_path: Path) -> None:
     app = svc("app", environment=inline(QUEUE_HOST="zzz"))
     (finding,) = run(ServiceNameDrift(), tmp_path, svc("web"), app)

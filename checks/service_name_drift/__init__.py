@@ -128,8 +128,11 @@ class ServiceNameDrift(Check):
             if len(others) > PEERS_SHOWN:
                 more = len(peers_of) - PEERS_SHOWN - (1 if view.has_peer(service.name) else 0)
                 shown_peers.append(f"and {more} more")
-            peers = ", ".join(shown_peers) or "none"
-            fix = Fix(f"point {var.name} at a service: {peers}", Safety.ADVICE)
+            if shown_peers:
+                fix = Fix(f"point {var.name} at a service: {', '.join(shown_peers)}", Safety.ADVICE)
+            else:  # "at a service: none" told nothing
+                fix = Fix(f"no other service shares a network with '{service.name}': point {var.name} at a host "
+                          "it can reach, or put the service it means on a network with it", Safety.ADVICE)
             return self.finding(message, where, subject, fix, Severity.INFO)
         edit = host_edit(project, var, ref, meant)
         title = f"replace '{ref.host}' by '{meant}' in {var.name}"
