@@ -596,3 +596,33 @@ def test_one_question_and_one_command_for_one_holder_of_two_ports(tmp_path: Path
     assert (root / "removed.log").read_text() == "rm\n"  # run once: its second run would fail
     assert [(r.status, r.fixed) for r in report.results] == [(FixStatus.APPLIED, True)] * 2
     assert report.exit_code == 0, render_fix_report(report)
+
+
+class HeldByAnotherProject(Check):
+    """Fake port-collision: a running container of another project holds our port (an error); once
+    stopped, its container still declares the port (a warning, for its own next `up`)"""
+
+    id: ClassVar[str] = "port-collision"
+    fix_family: ClassVar[str] = "ports"
+    severity: ClassVar[Severity] = Severity.ERROR
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        stopped = project.root / "stopped"
+        if stopped.exists():
+            yield self.finding("8080 is published by stopped 'adminer' of project 'b'", None, "port:8080",
+                               severity=Severity.WARNING)
+            return
+        stop = Fix("stop 'adminer' of project 'b'", Safety.UNSAFE,
+                   command=(sys.executable, "-c", f"open({str(stopped)!r}, 'w').close()"))
+        yield self.finding("8080 is held by 'adminer' of project 'b'", None, "port:8080",
+                           Fix("publish another port", Safety.ADVICE, alternatives=(stop,)))
+
+
+def test_a_fix_that_leaves_a_lesser_finding_of_the_same_subject_is_fixed_and_says_what_is_left(
+        tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    report = run_fix(root, tmp_path / "s", HeldByAnotherProject, interactive=True, ask=lambda question: True)
+    [result] = report.results
+    assert (result.status, result.fixed) == (FixStatus.APPLIED, True)
+    assert result.reason == "left: warning, 8080 is published by stopped 'adminer' of project 'b'"
+    assert report.exit_code == 0, render_fix_report(report)

@@ -211,7 +211,7 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
         if not applied:
             break
         run = preflight(run_options, registry)  # the verification, and the next round's findings
-        remaining = {f.fingerprint for f in run.report.findings}
+        remaining = {f.fingerprint: f for f in run.report.findings}
         # a round after which compose can no longer read the project fixed nothing, whatever the
         # checks (which then see less) say; and no round builds on it
         broken = next((f for f in run.report.findings if _unreadable(f) and f.fingerprint not in unreadable_before),
@@ -223,8 +223,14 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
                 loc = broken.location
                 where = f" ({loc.path.name}{f':{loc.line}' if loc.line else ''})" if loc is not None else ""
                 problem = f"compose cannot read the project after this round{where}: {broken.message}"
-            results[r.fingerprint] = replace(r, fixed=False, reason=problem) if problem else replace(
-                r, fixed=r.fingerprint not in remaining)
+            left = remaining.get(r.fingerprint)
+            if problem or (left is not None and left.severity >= r.severity):
+                results[r.fingerprint] = replace(r, fixed=False, reason=problem)
+            elif left is not None:  # stopping another project's holder: its stopped container still
+                # declares the port (a warning for its next `up`), but the error is gone
+                results[r.fingerprint] = replace(r, fixed=True, reason=f"left: {left.severity.label}, {left.message}")
+            else:
+                results[r.fingerprint] = replace(r, fixed=True)
         if broken is not None:
             break
     return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor)
