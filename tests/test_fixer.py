@@ -611,6 +611,7 @@ class HeldByAnotherProject(Check):
         if stopped.exists():
             yield self.finding("8080 is published by stopped 'adminer' of project 'b'", None, "port:8080",
                                severity=Severity.WARNING)
+            yield self.finding("8080 lies in the ephemeral range", None, "port:8080", severity=Severity.INFO)
             return
         stop = Fix("stop 'adminer' of project 'b'", Safety.UNSAFE,
                    command=(sys.executable, "-c", f"open({str(stopped)!r}, 'w').close()"))

@@ -211,7 +211,10 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
         if not applied:
             break
         run = preflight(run_options, registry)  # the verification, and the next round's findings
-        remaining = {f.fingerprint: f for f in run.report.findings}
+        remaining: dict[str, Finding] = {}  # the worst finding of each fingerprint (a subject may carry several)
+        for f in run.report.findings:
+            if f.fingerprint not in remaining or f.severity > remaining[f.fingerprint].severity:
+                remaining[f.fingerprint] = f
         # a round after which compose can no longer read the project fixed nothing, whatever the
         # checks (which then see less) say; and no round builds on it
         broken = next((f for f in run.report.findings if _unreadable(f) and f.fingerprint not in unreadable_before),
