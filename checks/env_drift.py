@@ -186,7 +186,7 @@ class EnvDrift(Check):
     def _no_dotenv(self, example: EnvFile, dotenv: Path, shell: set[str]) -> Iterator[Finding]:
         """One finding for a .env never created from its template, not one per key."""
         keys = [e.key for e in example.entries if e.key not in shell]
-        if not keys:
+        if not keys or os.path.lexists(dotenv):  # one that cannot be read (a FIFO): compose-config says why
             return
         try:
             text = read_text(example.path, ENV_LIMIT, errors="strict")

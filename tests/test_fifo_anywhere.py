@@ -60,3 +60,15 @@ def test_a_fifo_in_place_of_any_file_ends_in_a_report(tmp_path: Path, example: s
         assert code is not None, f"doctor {' '.join(command)} hung on a FIFO {name}"
         assert "Traceback" not in output, output[-3000:]
         assert code in (0, 1, 2), (code, output[-3000:])
+
+
+def test_a_dotenv_that_is_a_fifo_is_not_called_missing(tmp_path: Path) -> None:
+    """compose-config says why `.env` cannot be read; env-drift must not say there is none and offer
+    to copy the template over it (the fixer would refuse the write anyway)."""
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLES / "clean-stack", project, ignore=shutil.ignore_patterns("__pycache__"))
+    (project / ".env").unlink()
+    os.mkfifo(project / ".env")
+    _, code, output = _run(project, tmp_path, ("preflight",))
+    assert code == 1 and "a named pipe, not a regular file" in output, output
+    assert "there is no .env" not in output, output
