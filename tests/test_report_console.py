@@ -202,3 +202,12 @@ def test_no_color_counts_only_when_set_to_something(env: dict[str, str], colour:
             return True
 
     assert _wants_color(Tty(), env) is colour
+
+
+def test_a_hang_that_leaves_no_room_for_words_is_dropped_to_a_short_one() -> None:
+    # 30 columns leave 5 beside a check's id (hang 23): one word a row; the rows now hang 4
+    summary = Line((Piece("✓ compose-config       "), Piece("compose files and env files that compose itself would "
+                                                            "reject or cannot read")), hang=23)
+    rows = text_of(wrap(summary, 28))
+    assert rows[1:] == ["    files and env files that", "    compose itself would", "    reject or cannot read"]
+    assert all(len(r) <= 28 for r in rows[1:])

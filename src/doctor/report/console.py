@@ -41,6 +41,8 @@ ENGINE_NOTE_SUBJECTS = frozenset({"engine"})
 PARTIAL_INPUT = "partial_input"
 ID_WIDTH = 20
 DETAIL = 12  # where a finding's message and fix start
+MIN_ROOM = 12  # the least room beside a hanging indent; narrower, continuation rows hang NARROW_HANG
+NARROW_HANG = 4
 
 
 @record
@@ -203,6 +205,9 @@ def wrap(line: Line, width: int | None) -> list[list[Piece]]:
     cuts: list[tuple[int, int]] = []  # (start, end) of each row's text
     start, room = 0, width
     breaks = _breaks(line)
+    # a terminal too narrow for the hanging indent plus a few words (30 columns leave 7 beside a
+    # check's id): continuation rows start near the left instead of one word a row
+    hang = line.hang if width - line.hang >= MIN_ROOM else min(line.hang, NARROW_HANG)
     while len(text) - start > room:
         fits = [n for n in breaks if start < n <= start + room]
         after = [n for n in breaks if n > start + max(room, 0)]  # never a break behind `start`
@@ -213,9 +218,9 @@ def wrap(line: Line, width: int | None) -> list[list[Piece]]:
         start = cut + 1
         while start < len(text) and text[start] == " " and start in breaks:
             start += 1
-        room = max(1, width - line.hang)  # a hang wider than the width: a word a row, never no progress
+        room = max(1, width - hang)  # a hang wider than the width: a word a row, never no progress
     cuts.append((start, len(text)))
-    return [([Piece(" " * line.hang)] if n else []) + _slice(line.pieces, a, b) for n, (a, b) in enumerate(cuts)]
+    return [([Piece(" " * hang)] if n else []) + _slice(line.pieces, a, b) for n, (a, b) in enumerate(cuts)]
 
 
 def _slice(pieces: tuple[Piece, ...], start: int, end: int) -> list[Piece]:
