@@ -12,7 +12,9 @@ from __future__ import annotations
 import errno
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,6 +23,7 @@ import pytest
 from doctor import atomic
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixStatus, fix
+from doctor.fixfiles import project_lock
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety
 from doctor.project import ProjectOptions
 
@@ -140,28 +143,35 @@ def test_mixed_line_endings_keep_each_line_s_own(tmp_path: Path) -> None:
     assert (root / ".env").read_bytes() == (ENV + "COLOR=blue\n").encode()
 
 
-def test_a_run_that_waited_for_another_says_so(tmp_path: Path) -> None:
-    """The second of two `doctor fix` runs finds nothing left; it says it waited for the first,
-    so that "nothing to fix" does not read as if the findings had never been there."""
-    import threading
-
-    from doctor.fixer import render_fix_report as render
-    from doctor.fixfiles import project_lock
-
-    root = make_project(tmp_path / "p")
+@contextmanager
+def held_by_another_run(folder: Path) -> Iterator[threading.Event]:
+    """`folder`'s fix lock, held by another run (a thread) until the yielded event is set."""
     held, release = threading.Event(), threading.Event()
 
     def other_run() -> None:
-        with project_lock(root, 5):
+        with project_lock(folder, 5):
             held.set()
             release.wait(10)
 
     holder = threading.Thread(target=other_run)
     holder.start()
     held.wait(5)
-    threading.Timer(0.3, release.set).start()
-    report = run(root, tmp_path / "home", lock_timeout=10)
-    holder.join(5)
+    try:
+        yield release
+    finally:
+        release.set()
+        holder.join(5)
+
+
+def test_a_run_that_waited_for_another_says_so(tmp_path: Path) -> None:
+    """The second of two `doctor fix` runs finds nothing left; it says it waited for the first,
+    so that "nothing to fix" does not read as if the findings had never been there."""
+    from doctor.fixer import render_fix_report as render
+
+    root = make_project(tmp_path / "p")
+    with held_by_another_run(root) as release:
+        threading.Timer(0.3, release.set).start()
+        report = run(root, tmp_path / "home", lock_timeout=10)
     assert report.error == "" and [r.status for r in report.results] == [FixStatus.APPLIED]
     assert any(n.startswith("waited ") and "another 'doctor fix'" in n for n in report.notes), report.notes
     assert "another 'doctor fix'" in render(report)
@@ -172,28 +182,14 @@ def test_a_run_that_waited_for_another_says_so(tmp_path: Path) -> None:
 def test_a_run_whose_edits_reach_the_folder_around_the_project_takes_that_folder_s_lock(tmp_path: Path) -> None:
     """docker/ builds from `..`, so its fixes may write beside it, where a compose project in
     .devcontainer/ of the same repository writes too: the outer folder is locked as well."""
-    import threading
-
-    from doctor.fixfiles import project_lock
-
     outer = tmp_path / "repo"
     root = make_project(outer / "docker")
     (root / "compose.yaml").write_text("services:\n  web:\n    build: ..\n")
-    held, release = threading.Event(), threading.Event()
-
-    def other_run() -> None:  # a fix of .devcontainer/, writing in the repo folder
-        with project_lock(outer, 5):
-            held.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=other_run)
-    holder.start()
-    held.wait(5)
-    refused = run(root, tmp_path / "home", lock_timeout=0.2)
-    assert refused.error == f"another 'doctor fix' is running on {outer}"
-    assert "COLOR" not in (root / ".env").read_text()
-    threading.Timer(0.3, release.set).start()
-    report = run(root, tmp_path / "home", lock_timeout=10)
-    holder.join(5)
+    with held_by_another_run(outer) as release:  # a fix of .devcontainer/, writing in the repo folder
+        refused = run(root, tmp_path / "home", lock_timeout=0.2)
+        assert refused.error == f"another 'doctor fix' is running on {outer}"
+        assert "COLOR" not in (root / ".env").read_text()
+        threading.Timer(0.3, release.set).start()
+        report = run(root, tmp_path / "home", lock_timeout=10)
     assert report.error == "" and [r.status for r in report.results] == [FixStatus.APPLIED]
     assert any(n.startswith("waited ") and str(outer) in n for n in report.notes), report.notes
