@@ -215,17 +215,28 @@ def _justfile(path: Path) -> list[Command]:
     return commands
 
 
-def _taskfile(path: Path) -> list[Command]:
-    """The `cmds` of each task of a Taskfile (go-task): strings, or `cmd:` entries."""
+def _yaml_root(path: Path) -> tuple[Any] | None:
+    """(the root node of the file's YAML document,) (None inside for an empty one); None when the
+    file cannot be read or is no YAML."""
     text = _read(path)
     if text is None:
-        return []
+        return None
     from doctor.project.yamlimport import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return (yaml.compose(text, Loader=yaml.SafeLoader),)
     except yaml.YAMLError:
+        return None
+
+
+def _taskfile(path: Path) -> list[Command]:
+    """The `cmds` of each task of a Taskfile (go-task): strings, or `cmd:` entries."""
+    from doctor.project.yamlimport import yaml
+
+    root = _yaml_root(path)
+    if root is None:
         return []
+    (node,) = root
     commands = [Command("task", "task", CommandKind.TASK, Location(path, 1), path.name, path.parent, implied=True)]
     tasks = _mapping(node).get("tasks")
     for name, task in _mapping(tasks).items() if tasks is not None else ():
@@ -296,15 +307,12 @@ def _package_manager(directory: Path, data: dict[str, object]) -> str:
 
 
 def _pre_commit(path: Path) -> list[Command]:
-    text = _read(path)
-    if text is None:
-        return []
     from doctor.project.yamlimport import yaml
 
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    root = _yaml_root(path)
+    if root is None:
         return []
+    (node,) = root
     commands = [Command("pre-commit", "pre-commit", CommandKind.PRE_COMMIT, Location(path, 1),
                         ".pre-commit-config.yaml", path.parent, implied=True)]
     for hook in _hooks(node):
