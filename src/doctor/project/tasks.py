@@ -231,12 +231,12 @@ def _yaml_root(path: Path) -> tuple[Any] | None:
 
 def _taskfile(path: Path) -> list[Command]:
     """The `cmds` of each task of a Taskfile (go-task): strings, or `cmd:` entries."""
-    from doctor.project.yamlimport import yaml
-
     root = _yaml_root(path)
     if root is None:
         return []
     (node,) = root
+    from doctor.project.yamlimport import yaml  # here: a project without the file needs no PyYAML
+
     commands = [Command("task", "task", CommandKind.TASK, Location(path, 1), path.name, path.parent, implied=True)]
     tasks = _mapping(node).get("tasks")
     for name, task in _mapping(tasks).items() if tasks is not None else ():
@@ -307,12 +307,12 @@ def _package_manager(directory: Path, data: dict[str, object]) -> str:
 
 
 def _pre_commit(path: Path) -> list[Command]:
-    from doctor.project.yamlimport import yaml
-
     root = _yaml_root(path)
     if root is None:
         return []
     (node,) = root
+    from doctor.project.yamlimport import yaml  # here: a project without the file needs no PyYAML
+
     commands = [Command("pre-commit", "pre-commit", CommandKind.PRE_COMMIT, Location(path, 1),
                         ".pre-commit-config.yaml", path.parent, implied=True)]
     for hook in _hooks(node):
