@@ -18,7 +18,7 @@ import errno
 import os
 import stat
 
-__all__ = ["TEXT_LIMIT", "RefusedFile", "read_bytes", "read_text"]
+__all__ = ["TEXT_LIMIT", "RefusedFile", "decoded", "read_bytes", "read_text"]
 
 TEXT_LIMIT = 8 * 1024 * 1024  # Dockerfiles, manifests, Makefiles, sources
 
@@ -86,5 +86,9 @@ def read_text(path: os.PathLike[str] | str, limit: int = TEXT_LIMIT, *, errors: 
               encoding: str = "utf-8") -> str:
     """A regular file's text with universal newlines, like `Path.read_text` (UnicodeDecodeError
     only with errors="strict"); RefusedFile or the OSError of the read otherwise."""
-    text = read_bytes(path, limit).decode(encoding, errors)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decoded(read_bytes(path, limit), encoding, errors)
+
+
+def decoded(data: bytes, encoding: str = "utf-8", errors: str = "replace") -> str:
+    """Bytes read as `Path.read_text` reads them: decoded, with universal newlines."""
+    return data.decode(encoding, errors).replace("\r\n", "\n").replace("\r", "\n")

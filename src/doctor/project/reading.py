@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from doctor.project.inputs import probed, unsure
-from doctor.regular import TEXT_LIMIT, RefusedFile, read_bytes, read_text
+from doctor.regular import TEXT_LIMIT, RefusedFile, decoded, read_bytes, read_text
 
 __all__ = ["COMPOSE_LIMIT", "ENV_LIMIT", "TEXT_LIMIT", "RefusedFile", "read_bytes", "read_regular", "read_regular_text",
            "read_text"]
@@ -51,7 +51,6 @@ def read_regular_text(path: Path, limit: int = TEXT_LIMIT) -> str | None:
     """The text of a regular file (undecodable bytes replaced, universal newlines, like
     `Path.read_text`), or None when it cannot be read."""
     try:
-        text = read_regular(path, limit).decode("utf-8", "replace")
+        return decoded(read_regular(path, limit))
     except OSError:  # read_regular told the caches when it is no fact of the file's stat
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
