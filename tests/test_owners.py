@@ -258,6 +258,14 @@ def test_module_entry_prints_what_find_prints(tmp_path: Path) -> None:
     assert done.stderr == ""  # not a terminal: no progress line
 
 
+@pytest.mark.parametrize("args", [[], ["UID"], ["1000", "x"], ["1000", "0"], ["1000", "2", "3"]])
+def test_module_entry_refuses_bad_arguments_with_its_usage(tmp_path: Path, args: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "doctor.host.owners", str(tmp_path), *args],
+                          capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("usage: python -m doctor.host.owners TREE UID [PROCESSES]")
+
+
 def fnmatch_excluded(relative: str, patterns: tuple[str, ...]) -> bool:
     """The exclude rule spelled with fnmatch, one pattern at a time (what `exclusion` compiles)."""
     name = relative.rsplit("/", 1)[-1]

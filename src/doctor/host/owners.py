@@ -162,8 +162,10 @@ def _user_name(uid: int) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
-    """`python -m doctor.host.owners TREE UID [PROCESSES]`: print each path not owned by UID."""
-    if len(argv) not in (2, 3) or not all(arg.isdigit() for arg in argv[1:]):
+    """`python -m doctor.host.owners TREE UID [PROCESSES]`: print each path not owned by UID.
+
+    PROCESSES (at least 1) caps the walkers; a wrong argument prints the usage and exits 2."""
+    if len(argv) not in (2, 3) or not all(arg.isdigit() for arg in argv[1:]) or argv[2:] == ["0"]:
         print("usage: python -m doctor.host.owners TREE UID [PROCESSES]", file=sys.stderr)
         return 2
     progress = StderrProgress.for_terminal()
