@@ -17,7 +17,11 @@ With `cold`, each row also times the user's login shell alone, started as doctor
 against compose: path-gap waits for that shell, and no cache answers it in a cold run, so it
 is the floor under the cold column (plus the ~35 ms an interpreter takes to reach it). It
 also times doctor's own cold work: the same cold run with SHELL set to a stand-in that prints
-the inherited PATH at once (`own`), what a cold run costs when the login shell costs nothing.
+the inherited PATH at once (`own`), what a cold run costs when the login shell costs nothing,
+and the cold run of a new account (`cold (new account)`: HOME holds /etc/skel's startup files,
+so the login shell reads the system's profile and the distribution's rc files only, the "plain
+login PATH" of issue 12's table; the `cold (plain)` column keeps this machine's HOME, whose rc
+files may run pyenv init, nvm or conda).
 
 Projects: examples/clean-stack, examples/broken-stack, and from ../shared/corpus (when present)
 the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a temporary
@@ -286,13 +290,14 @@ def main() -> int:
     print(f"# {args.pairs} paired runs per cell, alternating order; load average {_load()}; {os.cpu_count()} cores")
     print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
     results: dict[str, object] = {}
-    cold = ((f"{'cold (plain)':>22}{'own cold':>22}" if args.cold else "")
+    cold = ((f"{'cold (plain)':>22}{'own cold':>22}{'cold (new account)':>22}" if args.cold else "")
             + (f"{'first (plain)':>22}" if args.first else "") + (f"{'relogin (plain)':>22}" if args.relogin else "")
             + (f"{'newlogin (plain)':>22}" if args.newlogin else ""))
     header = f"{'project':14}" + "".join(f"{name:>22}" for name in envs) + cold
     plain = envs.get("plain", next(iter(envs.values())))  # the shell of the cold, first and relogin columns
     shell_argv = login_shell_argv(plain) if args.cold else []
     at_once = answering_shell(work) if args.cold else ""
+    new_account = new_account_home(work) if args.cold else ""
     print(header)
     for name, path in projects(work, only):
         cells = []
@@ -317,10 +322,19 @@ def main() -> int:
             shell = results[f"{name}/login-shell"] = paired(shell_argv, compose, path, env, args.pairs)
             # doctor's own cold work: the same cold run with a login shell that answers at once
             own = results[f"{name}/cold-own"] = paired(preflight, compose, path, {**env, "SHELL": at_once}, args.pairs)
-            cells += [cell(found), cell(own)]
+            # the same cold run by a user whose login shell is a new account's: HOME holds /etc/skel's
+            # startup files (the "plain login PATH" of issue 12's table), not this machine's (which
+            # may run pyenv init, nvm, conda: the cold column above)
+            fresh = results[f"{name}/cold-new-account"] = paired(preflight, compose, path,
+                                                                  {**env, "HOME": new_account}, args.pairs)
+            fresh_shell = results[f"{name}/login-shell-new-account"] = paired(
+                shell_argv, compose, path, {**env, "HOME": new_account}, args.pairs)
+            cells += [cell(found), cell(own), cell(fresh)]
             print(f"#   {name}/cold: doctor {found['doctor_ms']:.0f} ms, compose {found['compose_ms']:.0f} ms; "
                   f"the login shell alone {shell['doctor_ms']:.0f} ms = {shell['ratio']:.2f}x compose; "
-                  f"doctor's own (a shell answering at once) {own['doctor_ms']:.0f} ms = {own['ratio']:.2f}x",
+                  f"doctor's own (a shell answering at once) {own['doctor_ms']:.0f} ms = {own['ratio']:.2f}x; "
+                  f"a new account's login shell alone {fresh_shell['doctor_ms']:.0f} ms = "
+                  f"{fresh_shell['ratio']:.2f}x, doctor cold with it {fresh['ratio']:.2f}x",
                   flush=True)
         # first: the project's caches emptied before each run; relogin: the login shell's PATH aged
         # past its hour (refreshed after the run); newlogin: the login shell's PATH forgotten
@@ -379,6 +393,19 @@ def answering_shell(work: Path) -> str:
     shell.write_text(f'#!/bin/sh\nprintf "{MARK}%s{MARK}" "$PATH"\n')
     shell.chmod(0o755)
     return str(shell)
+
+
+def new_account_home(work: Path) -> str:
+    """A HOME holding what a new account's holds (/etc/skel's startup files): its login shell reads
+    the system's profile and the distribution's default rc files, nothing a user added."""
+    home = work / "new-account-home"
+    if not home.is_dir():
+        skel = Path("/etc/skel")
+        if skel.is_dir():
+            shutil.copytree(skel, home, symlinks=True)
+        else:
+            home.mkdir(parents=True)
+    return str(home)
 
 
 def _slug(python: str) -> str:

@@ -139,6 +139,16 @@ dc=$(printf '%s\n' "${dcpu[@]}" | median); fc=$(printf '%s\n' "${fcpu[@]}" | med
 printf 'tree                         %s files, %s strays, %s cores, warm cache, mode %s%s\n' \
   "$FILES" "$(wc -l <"$TREE.find")" "$(nproc)" "$MODE" "$([ -n "$spinner" ] && echo ', one core kept busy')"
 printf 'runs                         %s pairs, alternating order, medians\n' "$N"
+if [ "$MODE" = preflight ]; then
+  # preflight keeps a cache of the walk (doctor.host.owner_cache): with it, a run lists only the
+  # folders changed since the last walk, and walks everything once an hour; DOCTOR_NO_CACHE=1
+  # makes every run that full walk (the first on a project, the hourly one)
+  if [ -n "${DOCTOR_NO_CACHE:-}" ]; then
+    echo 'doctor cache                 off (DOCTOR_NO_CACHE=1): every run is a full walk'
+  else
+    echo "doctor cache                 on: warm from the untimed first walk (a full walk once an hour)"
+  fi
+fi
 printf 'load average                 %s before, %s after\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'doctor owners scan           %7.1f ms\n' "$(awk "BEGIN{print $d/1000}")"
 printf 'find TREE ! -uid U           %7.1f ms\n' "$(awk "BEGIN{print $f/1000}")"
