@@ -1,0 +1,129 @@
+"""root-owned-files: files and folders in the repo (and .git) not owned by the repo's owner."""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from doctor.host import Host
+from doctor.host.owner_walk import path_order
+from doctor.host.owners import Owner, OwnerScan
+from doctor.model import Check, Finding, Location, Severity, Unavailable
+from doctor.project import Project
+
+from .fix import Row, _covering_service, _fix, _operands, _rootless_subuids
+from .places import _from_root, _Places, _shown
+
+SHOWN = 3
+
+
+class RootOwnedFiles(Check):
+    """files and dirs in the repo (and .git) not owned by the repo's owner
+
+    What it finds
+        Files and folders of the project folder, .git included, whose owner is not the project's:
+        the owner of the folder scanned, or the user who ran sudo. Containers write into the host
+        tree only through bind mounts, so where a service bind-mounts a folder beside the
+        project folder in the same git work tree, the scan widens to hold it: a compose file in
+        `.devcontainer/` that mounts `..` lets a container write the whole checkout, so all of
+        it is scanned, .git included; never beyond the work tree's top. A linked
+        worktree's or submodule's `.git` file is checked itself, not followed. Symlinks are
+        checked themselves and never followed, so a link out of the repo reports nothing outside
+        it. Grouped by top folder (`../src` for one beside the project folder), with the compose
+        service whose bind mount covers them.
+        With a rootless engine (container root is you), the strays are files of your subuid
+        range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
+        OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
+        does not scan and says so in one line. A folder unchanged since the last walk (same
+        inode, mtime and ctime) is not listed again: its known strays and subfolders are looked
+        at again, so a stray chowned back, a new file, a new folder or a `chown -R` is seen at
+        once; an existing file chowned in place is found by the next full walk, at most an hour
+        later (DOCTOR_NO_CACHE=1 walks everything).
+
+    Why it matters
+        A container running as root writes `__pycache__`, `node_modules`, `.pytest_cache` or
+        even git objects into a bind mount; afterwards the developer cannot edit, delete or
+        `git pull` them without sudo, and tools fail with "Permission denied".
+
+    Example
+        backend  37 paths in 'backend' owned by root (uid 0), not uid 1000: backend/.pytest_cache, ...
+
+    Fix
+        `chown -hR UID:GID` the paths back (`-h`: a symlink itself, never its target): directly
+        when doctor may, else with sudo, else through the docker engine (`docker run --rm -v
+        DIR:/w IMAGE chown ...`). Then run the service as you (`user: "${UID}:${GID}"`) so it
+        does not happen again. Only the listed paths are touched, never an excluded one. With
+        a rootless engine the chown runs through the engine to 0:0 inside its user namespace,
+        which is you outside (or `podman unshare chown`).
+
+    Fix safety
+        Unsafe: it changes owners and may need sudo or the engine, so it runs only with `--yes`
+        or when you agree on a terminal. It never follows a symlink and never leaves the repo.
+    """
+
+    id = "root-owned-files"
+    fix_family = "owners"
+    severity = Severity.WARNING
+
+    def __init__(self, severity: Severity | None = None, exclude: Sequence[str] = ()) -> None:
+        super().__init__(severity)
+        self.exclude = tuple(exclude)
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        cannot = host.platform.bind_mounts_write_as_user()
+        if cannot:
+            raise Unavailable(cannot)  # skipped, with the one line that says why
+        folder = os.path.realpath(project.root)
+        binds = [m.source for service in project.services.values() for m in service.volumes
+                 if m.type == "bind" and m.source]
+        root = host.owners.scope(Path(folder), binds)  # the project, widened to bind sources beside it
+        expected = host.owners.expected(root)
+        scan = host.owners.scan(root, _from_root(self.exclude + project.config.exclude.value, folder, str(root)))
+        place = _Places(folder, str(scan.root))
+        groups: dict[str, list[Row]] = {}
+        for row in scan.rows:
+            groups.setdefault(place.group(row[0], row[3]), []).append(row)
+        # a recursive chown of a group's folder must not touch what the user excluded below it
+        protected = {place.group(str(d), True) for d in scan.excluded_in}
+        subuids = _rootless_subuids(host, expected) if groups else ()
+        for top, rows in sorted(groups.items()):
+            yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected)
+
+    def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
+               rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool) -> Finding:
+        base = str(scan.root)
+        owners = sorted({uid for _, uid, _, _ in rows})
+        who = Owner(owners[0], 0, "").display() if len(owners) == 1 else "other users"
+        mapped = [uid - first for uid in owners for first, count in subuids if first <= uid < first + count]
+        if mapped and len(mapped) == len(owners):
+            # a rootless engine maps container root to you and container uid N to subuid first+N-1
+            shown_uids = ", ".join(str(n + 1) for n in sorted(set(mapped))[:3])
+            who = f"container uid {shown_uids} of the rootless engine (your subuid range)"
+        within = os.path.normpath(os.path.join(folder, top))
+        above = top.rpartition("/")[2] == ".."  # a parent of the project folder: its own entries only
+        where = "the project folder" if top == "." else repr(top)
+        if above and within == base:
+            where = f"the repo root {where}"
+        count = f"{len(rows)} path{'s' if len(rows) != 1 else ''}"
+        message = f"{count} in {where} owned by {who}, not uid {expected.uid}"
+        # the shallowest first, by name: a heap, not a sort of every stray (text, not a Path each)
+        first = [p for p, _, _, _ in heapq.nsmallest(SHOWN, rows, key=lambda r: (r[0].count("/"), path_order(r)))]
+        shown = [_shown(p, folder) for p in first]
+        message += ": " + ", ".join(shown[:1])
+        listed = 1
+        for more in shown[1:]:
+            if len(message) + len(more) > 100:
+                break
+            message += f", {more}"
+            listed += 1
+        if len(rows) > listed or len(message) >= 100:
+            message += ", ..."
+        # who wrote them: the service whose bind mount covers the folder, else one covering a stray
+        candidates = [Path(within)] if top != "." else []
+        service = next(filter(None, (_covering_service(project, p) for p in [*candidates, *map(Path, first)])),
+                       None)
+        operands = _operands(scan, within, rows, protected or top == "." or above)
+        fix = _fix(project, host, expected, operands, service, base, folder, rootless=bool(subuids))
+        return self.finding(message, Location(Path(within)), f"owner:{top}", fix)

@@ -1,0 +1,113 @@
+"""root-owned-files' fix: the fewest chown operands, and the way to run chown (as root, sudo,
+through the engine, or the rootless engine's user namespace)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from doctor.host import Host
+from doctor.host.owner_walk import path_order
+from doctor.host.owners import Owner, OwnerScan
+from doctor.host.which import which_on
+from doctor.model import Fix, Safety, Unavailable
+from doctor.project import Project
+
+from .places import _rel, _shown
+
+MAX_OPERANDS = 20
+Row = tuple[str, int, int, bool]  # a stray as OwnerScan.rows holds it: (path, uid, gid, is_dir)
+
+
+def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool) -> tuple[bool, list[str]]:
+    """(recursive, paths): the fewest chown operands covering the group, never an excluded path
+    (`protected`: a chown -R of `within` would reach one, or more than the group)."""
+    roots = scan.chown_operands(within, rows)
+    # a stray's own lstat says whether it is a folder (a symlink to one is not: chown -h takes the link)
+    folders = {p for p, _, _, is_dir in rows if is_dir}
+    if all(recursive or path not in folders for path, recursive in roots) or not roots:
+        if len(roots) > MAX_OPERANDS and not protected:
+            return True, [within]
+        return True, [path for path, _ in roots]
+    return False, [p for p, _, _, _ in sorted(rows, key=path_order)]  # an impure folder: list each stray, no -R
+
+
+def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
+         service: str | None, root: str, folder: str, rootless: bool = False) -> Fix:
+    recursive, paths = operands
+    flags = "-hR" if recursive else "-h"
+    owner = f"{expected.uid}:{expected.gid}"
+    then = f" (and run {service!r} with user: \"${{UID}}:${{GID}}\")" if service else ""
+    shown = ", ".join(_shown(p, folder) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
+    if rootless:
+        # container root is you: a chown to 0:0 inside the engine's user namespace gives them back
+        then = f" (and run {service!r} as root inside, which is you)" if service else ""
+        image = _local_image(project, host, service)
+        if image is not None:
+            inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
+            return Fix(f"chown {shown} back to you through the rootless engine{then}", Safety.UNSAFE,
+                       command=("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v",
+                                f"{root}:/w", image, flags, "0:0", *inside))
+        pasted = _pasteable(paths)
+        title = f"podman unshare chown {flags} 0:0 -- {pasted} (or as root: chown {flags} {owner} -- {pasted})"
+        return Fix(title + then, Safety.ADVICE)
+    if host.owners.euid == 0:
+        command: tuple[str, ...] = ("chown", flags, owner, *paths)
+        return Fix(f"chown {shown} to {owner}{then}", Safety.UNSAFE, command=command)
+    if which_on("sudo", host.env.get("PATH")):
+        return Fix(f"sudo chown {shown} to {owner}{then}", Safety.UNSAFE,
+                   command=("sudo", "chown", flags, owner, *paths))
+    image = _local_image(project, host, service)
+    if image is None:
+        return Fix(f"as root: chown {flags} {owner} -- {_pasteable(paths)}{then}", Safety.ADVICE)
+    inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
+    command = ("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v", f"{root}:/w", image,
+               flags, owner, *inside)
+    return Fix(f"chown {shown} to {owner} through the docker engine{then}", Safety.UNSAFE, command=command)
+
+
+def _pasteable(paths: Sequence[str]) -> str:
+    """The operands of an advice's command as a shell reads them: absolute, each quoted (a stray
+    named `$(touch x)` or with spaces must not run or split when the line is pasted), after `--`
+    in the title (a name starting with `-`); past two, how many more (the command is then partial)."""
+    import shlex
+
+    quoted = " ".join(shlex.quote(p) for p in paths[:2])
+    return quoted + (f" (and {len(paths) - 2} more)" if len(paths) > 2 else "")
+
+
+def _rootless_subuids(host: Host, expected: Owner) -> tuple[tuple[int, int], ...]:
+    """The project owner's subuid ranges when the engine is rootless (else none)."""
+    # /etc/subuid first: a user without a range needs no answer from the engine (its /info
+    # takes ~20 ms to build, a wait at the end of every walk that found strays)
+    ranges = host.platform.subuid_ranges(expected.display().split(" (uid ")[0], expected.uid)
+    engine = host.engine
+    if not ranges or not engine.available or not engine.rootless:
+        return ()
+    return ranges
+
+
+def _covering_service(project: Project, path: Path) -> str | None:
+    """The service whose bind mount covers `path` most closely (it probably wrote the files)."""
+    best: tuple[int, str] | None = None
+    for service in project.services.values():
+        for mount in service.volumes:
+            covers = mount.type == "bind" and mount.source and path.is_relative_to(mount.source)
+            if covers and mount.source and (best is None or len(mount.source) > best[0]):
+                best = (len(mount.source), service.name)
+    return best[1] if best else None
+
+
+def _local_image(project: Project, host: Host, service: str | None) -> str | None:
+    """An image the engine already has (never pulled): the service's own, else any tagged one."""
+    try:
+        tags = list(host.image_tags())
+    except Unavailable:
+        return None
+    if service is not None:
+        spec = project.services[service]
+        wanted = spec.image or f"{project.compose.project_name}-{service}"
+        for tag in tags:
+            if tag == wanted or tag == f"{wanted}:latest":
+                return tag
+    return tags[0] if tags else None
