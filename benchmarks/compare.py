@@ -256,6 +256,9 @@ def main() -> int:
                                        "synth10,...,small)")
     parser.add_argument("--envs", default="plain,pyenv,venv")
     parser.add_argument("--cold", action="store_true", help="add a cold column (DOCTOR_NO_CACHE=1, plain PATH)")
+    parser.add_argument("--cold-envs", default="plain",
+                        help="with --cold, the environments of the cold columns (plain,pyenv,venv); beyond plain, "
+                             "each adds a cold run with this machine's login shell and one with a new account's")
     parser.add_argument("--first", action="store_true",
                         help="add a first-run column: the project's caches emptied before each run, the "
                              "user's (login PATH, compose version, compiled patterns) kept (plain PATH)")
@@ -290,7 +293,9 @@ def main() -> int:
     print(f"# {args.pairs} paired runs per cell, alternating order; load average {_load()}; {os.cpu_count()} cores")
     print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
     results: dict[str, object] = {}
+    extra_cold = [e for e in args.cold_envs.split(",") if e != "plain" and e in envs] if args.cold else []
     cold = ((f"{'cold (plain)':>22}{'own cold':>22}{'cold (new account)':>22}" if args.cold else "")
+            + "".join(f"{'cold (' + e + ')':>22}{'new account (' + e + ')':>22}" for e in extra_cold)
             + (f"{'first (plain)':>22}" if args.first else "") + (f"{'relogin (plain)':>22}" if args.relogin else "")
             + (f"{'newlogin (plain)':>22}" if args.newlogin else ""))
     header = f"{'project':14}" + "".join(f"{name:>22}" for name in envs) + cold
@@ -336,6 +341,14 @@ def main() -> int:
                   f"a new account's login shell alone {fresh_shell['doctor_ms']:.0f} ms = "
                   f"{fresh_shell['ratio']:.2f}x, doctor cold with it {fresh['ratio']:.2f}x",
                   flush=True)
+            for env_name in extra_cold if not name.startswith("synth") or args.synth_envs else ():
+                env = {**envs[env_name], "DOCTOR_NO_CACHE": "1"}
+                mine = results[f"{name}/cold-{env_name}"] = paired(preflight, compose, path, env, args.pairs)
+                new = results[f"{name}/cold-new-account-{env_name}"] = paired(
+                    preflight, compose, path, {**env, "HOME": new_account}, args.pairs)
+                cells += [cell(mine), cell(new)]
+            if name.startswith("synth") and not args.synth_envs:
+                cells += ["", ""] * len(extra_cold)
         # first: the project's caches emptied before each run; relogin: the login shell's PATH aged
         # past its hour (refreshed after the run); newlogin: the login shell's PATH forgotten
         for column, forget, after in (("first", forget_projects, None), ("relogin", age_login, wait_refresh),
