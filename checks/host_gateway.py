@@ -25,7 +25,8 @@ class HostGateway(Check):
         A service whose environment (compose `environment:` and `env_file:`) or command names
         `host.docker.internal` while the engine is a plain Linux docker engine and the service has
         no `extra_hosts` entry for that name. Docker Desktop, OrbStack, Rancher Desktop and Colima
-        answer the name themselves; they are not reported. Also, with a local engine, a host port it
+        answer the name themselves, and Podman from 4.7 writes it into each container's
+        /etc/hosts; they are not reported. Also, with a local engine, a host port it
         dials (`host.docker.internal:5432`) that the host listens on only at 127.0.0.1 / ::1:
         a container arrives from the bridge, never on loopback. Skipped when the engine cannot
         be asked. With a rootless engine the message says that its `host-gateway` is the bridge
@@ -70,9 +71,10 @@ class HostGateway(Check):
             return
         rootless = host.engine.rootless  # its host-gateway is its own namespace's bridge (moby/moby#47684)
         local = host.engine.endpoint is not None and host.engine.endpoint.is_local and not rootless
+        named = host.images.adds_host_gateway_name  # podman 4.7+: only the loopback note may apply
         for name, found in sorted(dials.items()):
             svc = project.services[name]
-            if found and not _has_entry(svc):
+            if found and not _has_entry(svc) and not named:
                 what, where, _ = found[0]
                 message = f"'{name}' dials {NAME} ({what}); this Linux engine does not resolve it"
                 fix = _fix(project, name)

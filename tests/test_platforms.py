@@ -363,6 +363,49 @@ def test_macos_sockets_are_found_without_a_context(where: str, source: str, prod
     assert endpoint.product == product
 
 
+# podman's docker-compatible /info (pkg/api/handlers/compat/info.go): the docker fields, with
+# OperatingSystem the distribution, plus BuildahVersion and Rootless, which only podman sends
+PODMAN_INFO = {"OperatingSystem": "fedora", "OSType": "linux", "ProductLicense": "Apache-2.0",
+               "BuildahVersion": "1.38.0", "SecurityOptions": ["name=seccomp,profile=default", "name=selinux"]}
+
+
+@pytest.mark.parametrize(("version", "loopback", "found"), [
+    ("5.3.1", "0.0.0.0", []),
+    ("4.7.0", "0.0.0.0", []),
+    ("4.6.2", "0.0.0.0", ["does not resolve"]),
+    ("5.3.1", "127.0.0.1", ["listens there on 127.0.0.1 only"]),
+])
+def test_podman_from_4_7_writes_host_docker_internal_itself(version: str, loopback: str, found: list[str],
+                                                             short_dir: Path) -> None:
+    """Podman from 4.7 adds host.docker.internal to each container's /etc/hosts (containers/common#1592)
+    as it does host.containers.internal: no extra_hosts line is missing there (and where podman
+    knows no host address, `host-gateway` fails as well: podman#22881). A host service that listens
+    on loopback only is still out of a rootful podman bridge's reach."""
+    import socket
+
+    from doctor.engine import RunOptions, load_registry, preflight
+
+    project = short_dir / "proj"
+    project.mkdir()
+    with socket.socket() as listener:
+        listener.bind((loopback, 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        (project / "compose.yaml").write_text("services:\n  api:\n    image: nginx\n    environment:\n"
+                                              f"      DATABASE_URL: postgres://u@host.docker.internal:{port}/app\n")
+        engine = FakeEngine(short_dir / "podman.sock", {"/info": {**PODMAN_INFO, "ServerVersion": version}})
+        try:
+            env = {"DOCKER_HOST": engine.url, "PATH": "/usr/bin:/bin", "HOME": str(short_dir), "DOCTOR_NO_CACHE": "1"}
+            options = ProjectOptions(path=project, env=env)
+            report = preflight(RunOptions(project=options, select=("host-gateway",), env=env),
+                               load_registry()).report
+        finally:
+            engine.close()
+    assert len(report.findings) == len(found), report.findings
+    for finding, words in zip(report.findings, found, strict=True):
+        assert words in finding.message
+
+
 @pytest.mark.parametrize(("where", "info", "found"), [
     (".colima/default/docker.sock", {"OperatingSystem": "Ubuntu 24.04 LTS", "Name": "colima"}, False),
     ("plain/docker.sock", {"OperatingSystem": "Ubuntu 24.04 LTS", "Name": "colima-work"}, False),

@@ -30,6 +30,7 @@ _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm6
 _DESKTOPS = ("docker desktop", "orbstack", "rancher desktop")
 # what the engine may also read as an image id (`sha256:...`, a hex prefix): only an inspect answers those
 _ID_LIKE = lazy(r"(sha256:)?[0-9a-f]{6,64}")
+_VERSION = lazy(r"v?(\d+)\.(\d+)")
 
 
 @record
@@ -84,6 +85,17 @@ class EngineImages:
         endpoint = self.engine.endpoint
         name = str(self.engine.info.get("Name") or "").lower()
         return (endpoint is not None and endpoint.product == "Colima") or name == "colima" or name.startswith("colima-")
+
+    @cached_property
+    def adds_host_gateway_name(self) -> bool:
+        """True when the engine writes host.docker.internal into every container's /etc/hosts itself:
+        Podman from 4.7 (containers/common#1592, beside host.containers.internal; the `host-gateway`
+        an extra_hosts line would name is the same address, and where podman knows none both fail)."""
+        info = self.engine.info
+        if "BuildahVersion" not in info:  # a field only podman's docker-compatible /info has
+            return False
+        found = _VERSION.match(str(info.get("ServerVersion") or ""))
+        return found is not None and (int(found[1]), int(found[2])) >= (4, 7)
 
     def present(self, names: Iterable[str]) -> frozenset[str]:
         """Which of `names` (`repo:tag`, `repo@sha256:...`) the engine has locally.
