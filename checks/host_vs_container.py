@@ -46,7 +46,9 @@ class HostVsContainer(Check):
         Run the command in the service: `docker compose exec backend pytest`, or
         `docker compose run --rm backend pytest` when the service is not up; where the image
         COPYs the code (no mount, no watch sync), `docker compose run --build --rm backend
-        pytest`, so the command sees the host's edits. Nothing changes on disk; it is advice.
+        pytest`, so the command sees the host's edits. Where a standalone `docker-compose` is the
+        only compose installed (compose v1, or v2 without the docker CLI plugin), the command
+        says `docker-compose`. Nothing changes on disk; it is advice.
 
     Fix safety
         Advice: doctor prints the command and runs nothing.
@@ -79,14 +81,15 @@ class HostVsContainer(Check):
             if home.service not in running:
                 running[home.service] = service_running(host.engine, project.compose.project_name,
                                                         home.service) if home.live else False
-            yield self._belongs(project, command, home, running[home.service])
+            yield self._belongs(project, command, home, running[home.service], host.compose_cli)
 
-    def _belongs(self, project: Project, command: Command, home: ServiceHome, running: bool | None) -> Finding:
+    def _belongs(self, project: Project, command: Command, home: ServiceHome, running: bool | None,
+                 cli: tuple[str, ...]) -> Finding:
         verb = "run" if running is False else "exec"
         import shlex  # only a finding needs it
 
         words = mapped_words(shlex.split(command.text), command.cwd, home)
-        argv = compose_argv(project, verb, home, command.cwd, words, tty=True)
+        argv = compose_argv(project, verb, home, command.cwd, words, tty=True, cli=cli)
         shown = _short(argv, verb)
         title = f"run it as '{shown}'"
         if running is None:
@@ -122,6 +125,5 @@ def _short(argv: list[str], verb: str) -> str:
     """The command as a developer types it in the project folder (no -p/-f/--project-directory)."""
     import shlex
 
-    at = argv.index(verb)
-    return shlex.join(["docker", "compose", *argv[at:]])
+    return shlex.join([*argv[:argv.index("--project-directory")], *argv[argv.index(verb):]])
 

@@ -153,6 +153,21 @@ def test_no_docker_cli_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.Mon
         "doctor exec: 'pytest' belongs in service 'backend', but the docker CLI is not on PATH\n")
 
 
+def test_where_docker_compose_is_the_only_compose_exec_runs_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capfd: pytest.CaptureFixture[str]) -> None:
+    """Compose v1, or v2 without the docker CLI plugin, and no docker CLI: `docker-compose exec`."""
+    project_dir = make_project(tmp_path)
+    env, record = fake_docker(tmp_path)
+    (tmp_path / "fakebin" / "docker").rename(tmp_path / "fakebin" / "docker-compose")
+    monkeypatch.chdir(project_dir)
+    project, host = load(project_dir, env)
+    assert execute(["pytest", "backend"], project, host) == 0
+    assert "running 'pytest' in service 'backend'" in capfd.readouterr().err
+    argv = record.read_text().splitlines()
+    assert argv[:1] == ["--project-directory"]  # the program itself was docker-compose, not `docker compose`
+    assert argv[argv.index("exec"):] == ["exec", "-T", "backend", "pytest", "backend"]
+
+
 @pytest.fixture
 def compose_project(tmp_path: Path, docker_engine: str, compose_bin: str, busybox_image: str) -> Iterator[Path]:
     project_dir = make_project(tmp_path, busybox_image)

@@ -57,6 +57,19 @@ def test_python_commands_belong_in_the_service_when_the_host_lacks_its_deps(tmp_
     assert seed.fix is not None and seed.fix.command[-4:] == ("backend", "python", "/app/scripts/seed.py", "--small")
 
 
+def test_where_docker_compose_is_the_only_compose_the_fix_runs_it(tmp_path: Path) -> None:
+    """Compose v1, or v2 installed without the docker CLI plugin: `docker compose` would fail."""
+    project = make_project(tmp_path)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker-compose").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "docker-compose").chmod(0o755)
+    findings = run(project, {"PATH": str(bin_dir), "DOCKER_HOST": NO_ENGINE, "HOME": str(tmp_path)})
+    fix = findings[0].fix
+    assert fix is not None and fix.title.startswith("run it as 'docker-compose exec backend pytest -x'")
+    assert fix.command[:2] == ("docker-compose", "--project-directory")
+
+
 def test_nothing_when_the_host_interpreter_has_the_deps(tmp_path: Path) -> None:
     project = make_project(tmp_path, deps='"PyYAML>=6", "typer"')
     (project / "backend" / ".venv").symlink_to(sys.prefix)  # the developer's venv has them

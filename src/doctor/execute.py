@@ -82,14 +82,17 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
         return _run(list(argv), None)
     running = is_running(project, host, home.service) if home.live else False
     verb = "run" if running is False else "exec"
-    docker = shutil.which("docker", path=project.options.env.get("PATH"))
-    if docker is None:
+    from doctor.host.compose_cache import compose_cli
+
+    cli = compose_cli(project.options.env)  # `docker compose`, or `docker-compose` where that is the only one
+    program = shutil.which(cli[0], path=project.options.env.get("PATH"))
+    if program is None:
         print(f"doctor exec: {argv[0]!r} belongs in service {home.service!r}, but the docker CLI is not on PATH",
               file=sys.stderr)
         return 127
-    full = compose_argv(project, verb, home, cwd, mapped_words(argv, cwd, home), sys.stdin.isatty())
+    full = compose_argv(project, verb, home, cwd, mapped_words(argv, cwd, home), sys.stdin.isatty(), cli=cli)
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {_why(home)})", file=sys.stderr)
-    return _run([docker, *full[1:]], dict(project.options.env))
+    return _run([program, *full[1:]], dict(project.options.env))
 
 
 def _command_words(argv: Sequence[str]) -> list[str]:

@@ -125,6 +125,14 @@ class Host:
 
         return compose_version(self.env, max(self.timeout, 5.0))
 
+    @cached_property
+    def compose_cli(self) -> tuple[str, ...]:
+        """How compose runs here: `docker compose`, or `docker-compose` where that is the only one
+        (read from PATH and the docker CLI's plugin folders, nothing run)."""
+        from doctor.host.compose_cache import compose_cli
+
+        return compose_cli(self.env)
+
     def image_tags(self) -> tuple[str, ...]:
         """Every `repo:tag` the engine has locally; Unavailable when the engine cannot be asked."""
         from doctor.host.facts import image_tags

@@ -116,16 +116,7 @@ def plugin(env: Mapping[str, str], docker: str | None) -> str | None:
     absent is the one; when it is not an executable regular file (a folder, a symlink loop, a
     file it may not run), the CLI tries it and fails, so that is left to the CLI too.
     """
-    if docker is None or os.name != "posix":
-        return None
-    try:
-        real = os.path.realpath(docker)
-        if os.path.basename(real) != "docker":
-            return None
-        with open(real, "rb") as handle:
-            if handle.read(4) not in PROGRAM_MAGIC:
-                return None
-    except OSError:
+    if docker is None or not _is_docker_cli(docker):
         return None
     config_file, extra, aliased = _config(env)
     if aliased:
@@ -142,6 +133,44 @@ def plugin(env: Mapping[str, str], docker: str | None) -> str | None:
             return None
         return candidate if stat.S_ISREG(mode) and os.access(candidate, os.X_OK) else None
     return None
+
+
+def _is_docker_cli(docker: str) -> bool:
+    """Whether `docker` is the docker CLI itself: a compiled program named `docker`, on a unix
+    (podman's `docker` is a script or podman itself)."""
+    if os.name != "posix":
+        return False
+    try:
+        real = os.path.realpath(docker)
+        if os.path.basename(real) != "docker":
+            return False
+        with open(real, "rb") as handle:
+            return handle.read(4) in PROGRAM_MAGIC
+    except OSError:
+        return False
+
+
+def compose_cli(env: Mapping[str, str]) -> tuple[str, ...]:
+    """How compose is run on this machine, for the commands doctor prints and runs: `docker
+    compose`, or `docker-compose` where that is the only compose: a standalone `docker-compose` on
+    PATH (compose v1, or v2 without the plugin) and no docker CLI, or a docker CLI none of whose
+    plugin folders holds compose (there `docker compose` fails: "'compose' is not a docker
+    command"). Where doctor cannot tell (podman's `docker`, which runs a compose provider of its
+    own), and where there is no compose at all (compose-version says so), `docker compose`."""
+    from doctor.host.which import which_on
+
+    path = env.get("PATH")
+    if which_on("docker-compose", path) is None:
+        return ("docker", "compose")
+    docker = which_on("docker", path)
+    if docker is not None:
+        if not _is_docker_cli(docker):
+            return ("docker", "compose")
+        config_file, extra, _ = _config(env)
+        folders = [*_folders(config_file, extra), SYSTEM_PLUGIN_DIRS[-1]]
+        if any(os.path.lexists(os.path.join(folder, PLUGIN)) for folder in folders):
+            return ("docker", "compose")
+    return ("docker-compose",)
 
 
 def cache_file(env: Mapping[str, str]) -> str | None:

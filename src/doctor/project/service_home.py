@@ -270,9 +270,10 @@ def home_for(homes: Sequence[ServiceHome], cwd: Path) -> ServiceHome | None:
 
 
 def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, command: Sequence[str],
-                 tty: bool) -> list[str]:
-    """`docker compose [-f ...] exec|run [--build] --rm [-T] [-w DIR] SERVICE CMD...` for this project."""
-    argv = ["docker", "compose", "--project-directory", str(project.root), "-p", project.compose.project_name]
+                 tty: bool, cli: Sequence[str] = ("docker", "compose")) -> list[str]:
+    """`docker compose [-f ...] exec|run [--build] --rm [-T] [-w DIR] SERVICE CMD...` for this project
+    (`cli`: how compose runs here, `docker-compose` where that is the only one)."""
+    argv = [*cli, "--project-directory", str(project.root), "-p", project.compose.project_name]
     for path in project.compose.files:
         argv += ["-f", str(path)]
     for profile in project.compose.active_profiles:
