@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from doctor.checks import env_drift
-from doctor.checks.env_drift import KEY, EnvDrift
+from doctor.checks.env_drift import EnvDrift, places
+from doctor.checks.env_drift.places import KEY
 from doctor.checks.service_name_drift import ServiceNameDrift
 from test_network_index import counting_ratios
 
@@ -36,6 +37,7 @@ def test_env_drift_reads_the_compose_file_once_however_many_variables_are_unset(
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(env_drift, "read_text", read_text)
+    monkeypatch.setattr(places, "read_text", read_text)  # where the keys of the file's lines are read
     findings = list(EnvDrift().run(project, Host(env={})))
     assert len(findings) == 2 * count  # every variable is reported, each under its own key
     assert sum(f.message.endswith("the image reference is invalid or another tag") for f in findings) == count
@@ -47,7 +49,7 @@ def _key_walking_up(lines: list[str], line: int) -> str | None:
     """env-drift's key rule spelled as it was: walk up from the line to the nearest parent."""
     text = lines[line - 1]
     own = KEY.match(text)
-    if own and own.group(1) in (env_drift.BREAKS.keys() | env_drift.OPTIONAL):
+    if own and own.group(1) in (places.BREAKS.keys() | places.OPTIONAL):
         return own.group(1)
     indent, item = len(text) - len(text.lstrip()), text.lstrip().startswith("-")
     for above in reversed(lines[: line - 1]):
@@ -97,7 +99,7 @@ volumes:
     path = tmp_path / "compose.yaml"
     path.write_text(text)
     lines = text.splitlines()
-    keys = env_drift._Keys()
+    keys = places._Keys()
     answers = [keys.of(Location(path, n)) for n in range(1, len(lines) + 1)]
     assert answers == [_key_walking_up(lines, n) for n in range(1, len(lines) + 1)]
     assert {"ports", "environment", "command", "labels", "image", "NESTED"} <= set(answers)

@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import os
-from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.envfile import parse_env_text, read_env_file
-from doctor.project.reading import ENV_LIMIT, read_bytes, read_text
-from doctor.project.types import EnvEntry, EnvFile, EnvSource
+from doctor.project.envfile import read_env_file
+from doctor.project.reading import ENV_LIMIT, read_text
+from doctor.project.types import EnvFile, EnvSource
 
-# where an empty value breaks the stack, and how
-BREAKS = {
-    "image": "the image reference is invalid or another tag",
-    "container_name": "the container gets no name or a clashing one",
-    "ports": "the port mapping is invalid",
-    "volumes": "the mount source or target is wrong",
-    "context": "the build context is wrong",
-    "dockerfile": "the Dockerfile path is wrong",
-    "env_file": "the env file path is wrong",
-    "hostname": "the container gets no hostname",
-}
-KEY = lazy(r"\s*-?\s*([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
-# where compose passes the empty string on and the app may treat it as unset
+from .fix import _append_fix, _rel, _template
+from .places import BREAKS, OPTIONAL, _Keys, _services_of
+
 # a service env file's template beside it: backend/.env -> backend/.env.example
 TEMPLATE_SUFFIXES = (".example", ".sample", ".dist", ".template")
-OPTIONAL = frozenset({"environment", "labels", "args", "command", "entrypoint", "healthcheck", "test"})
 
 
 class EnvDrift(Check):
@@ -196,179 +183,3 @@ class EnvDrift(Check):
         edit = Edit(dotenv, "", text)
         fix = Fix(f"copy {example.path.name} to .env", Safety.SAFE, (edit,))
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
-
-
-def _services_of(locations: list[Location | None]) -> list[str | None]:
-    """The service each `${VAR}` sits in (`services:` > NAME > ...), from its file's indentation.
-
-    One pass over each file for all its uses (walking up from every use was quadratic: 3,200
-    uses in a 2,000-service file took a minute): the nearest lines above with ever smaller
-    indentation are the entries of a stack kept while reading down.
-    """
-    owners: list[str | None] = [None] * len(locations)
-    by_file: dict[Path, list[tuple[int, int]]] = {}
-    for index, location in enumerate(locations):
-        if location is not None and location.line is not None:
-            by_file.setdefault(location.path, []).append((location.line, index))
-    for path, wanted in by_file.items():
-        lines = _lines(Location(path))
-        wanted.sort()
-        stack: list[tuple[int, str]] = []  # (indentation, key) of the open ancestors, indentation rising
-        done = 0  # lines read into the stack
-        for line, index in wanted:
-            if not 0 < line <= len(lines):
-                continue
-            for above in lines[done:line - 1]:
-                stripped = above.lstrip()
-                if not stripped or stripped.startswith("#"):
-                    continue
-                depth = len(above) - len(stripped)
-                while stack and stack[-1][0] >= depth:
-                    stack.pop()
-                found = KEY.match(above)
-                stack.append((depth, found.group(1) if found else ""))
-            done = max(done, line - 1)
-            own = lines[line - 1]
-            indent = len(own) - len(own.lstrip())
-            chain = [key for depth, key in stack if depth < indent]
-            owners[index] = chain[1] if len(chain) >= 2 and chain[0] == "services" else None
-    return owners
-
-
-def _lines(location: Location | None) -> list[str]:
-    if location is None:
-        return []
-    try:
-        return read_text(location.path, ENV_LIMIT).splitlines()
-    except OSError:
-        return []
-
-
-class _Keys:
-    """The compose key each `${VAR}` of a run sits under, each file read and indexed once.
-
-    `parent[i]` is the line the key of line i comes from when its own is no known key: the
-    nearest line above (not blank, not a comment) that is less indented, or as indented and no
-    `- item` when line i is one. With v = 2 * indentation + (1 for an item) that is the nearest
-    line above with a smaller v: one pass with a stack for the whole file (reading the file
-    and walking up from every unset variable was quadratic in them).
-    """
-
-    def __init__(self) -> None:
-        self._files: dict[Path, tuple[list[str], list[int]]] = {}
-
-    def _index(self, path: Path) -> tuple[list[str], list[int]]:
-        if path not in self._files:
-            lines = _lines(Location(path))
-            parent = [-1] * len(lines)
-            ranks: list[int] = []  # v of the candidate lines on the stack, strictly rising
-            stack: list[int] = []  # their line indexes
-            for index, text in enumerate(lines):
-                stripped = text.lstrip()
-                rank = 2 * (len(text) - len(stripped)) + stripped.startswith("-")
-                if not stripped or stripped.startswith("#"):  # no candidate: look, do not pop
-                    below = bisect_left(ranks, rank)
-                    parent[index] = stack[below - 1] if below else -1
-                    continue
-                while ranks and ranks[-1] >= rank:
-                    ranks.pop()
-                    stack.pop()
-                parent[index] = stack[-1] if stack else -1
-                ranks.append(rank)
-                stack.append(index)
-            self._files[path] = (lines, parent)
-        return self._files[path]
-
-    def of(self, location: Location | None) -> str | None:
-        """Its own line's key when it is a known one, else the nearest parent key (`ports:` above
-        `- "${PORT}:80"`, `environment:` above `KEY: ${KEY}`)."""
-        if location is None or location.line is None:
-            return None
-        lines, parent = self._index(location.path)
-        if not 0 < location.line <= len(lines):
-            return None
-        own = KEY.match(lines[location.line - 1])
-        if own and own.group(1) in (BREAKS.keys() | OPTIONAL):
-            return own.group(1)
-        above = parent[location.line - 1]
-        found = KEY.match(lines[above]) if above >= 0 else None
-        return found.group(1) if found else None
-
-
-def _template(path: Path, suffix: str) -> EnvFile | None:
-    candidate = path.with_name(path.name + suffix)
-    return read_env_file(candidate) if candidate.is_file() else None
-
-
-def _rel(path: Path, root: Path) -> str:
-    return Path(os.path.relpath(path, root)).as_posix()
-
-
-def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path, target: str = ".env", shown: str = "") -> Fix:
-    """Append the example's own text for the key to .env, after a comment saying where it came from.
-
-    The entry is copied as it stands in the example, every line of a multi-line quoted value
-    byte for byte (compose keeps a CR inside quotes, so those lines are a byte edit: the
-    fixer's line-ending rewrite would change the value). The fix is offered only when .env with
-    the addition still reads as before plus this one entry, with the example's value; else advice.
-    """
-    shown = shown or example.path.name
-    title = f"add {entry.key} to {target} from {shown}"
-    statement = _statement(example.path, entry)
-    try:
-        data = read_bytes(dotenv, ENV_LIMIT)
-    except OSError:
-        data = b""
-    crlf = data.count(b"\r\n") * 2 > data.count(b"\n") > 0
-    eol = "\r\n" if crlf else "\n"
-    comment = f"# added by doctor from {shown}"
-    lead = eol if data and not data.endswith(b"\n") else ""
-    added = f"{lead}{comment}{eol}{statement}{eol}" if statement is not None else ""
-    if statement is None or not _adds_only(data, added, entry, dotenv):
-        advice = f"add {entry.key} to {target} by hand, copying its lines from {shown}"
-        return Fix(advice, Safety.ADVICE)
-    if "\n" not in statement:
-        text = f"{comment}\n{statement}\n"
-        if lead:
-            text = "\n" + text
-        return Fix(title, Safety.SAFE, (Edit(dotenv, "", text),))
-    return Fix(title, Safety.SAFE, (Edit(dotenv, b"", added.encode("utf-8", "surrogateescape")),))
-
-
-def _statement(path: Path, entry: EnvEntry) -> str | None:
-    """The entry's text in its file: from its line's start (indentation dropped) to the end of its
-    value, with the rest of the last line when that is only a comment; None when it cannot be found.
-    """
-    try:
-        text = read_bytes(path, ENV_LIMIT).decode("utf-8", "surrogateescape")
-    except OSError:
-        return None
-    text = text.removeprefix("\ufeff")
-    starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
-    if not 0 < entry.line <= len(starts):
-        return None
-    begin = starts[entry.line - 1]
-    line_end = text.find("\n", begin)
-    first = text[begin: len(text) if line_end < 0 else line_end].rstrip("\r")
-    if not first.lstrip().startswith((entry.key, f"export {entry.key}")):
-        return None
-    if entry.raw[:1] not in ("'", '"') or "\n" not in entry.raw:
-        return first.strip()  # one line: the whole line as written, comment included
-    at = text.find(entry.raw, begin)
-    if at < 0:
-        return None
-    end = at + len(entry.raw)
-    rest_end = text.find("\n", end)
-    rest = text[end: len(text) if rest_end < 0 else rest_end].rstrip("\r")
-    statement = text[begin:end].lstrip()
-    if not rest.strip() or rest.lstrip().startswith("#"):
-        statement += rest.rstrip()
-    return statement
-
-
-def _adds_only(data: bytes, added: str, entry: EnvEntry, dotenv: Path) -> bool:
-    """Whether .env plus `added` parses (compose's rules) as .env's entries plus this one entry."""
-    before = parse_env_text(data.decode("utf-8", "surrogateescape"), dotenv)
-    after = parse_env_text(data.decode("utf-8", "surrogateescape") + added, dotenv)
-    expected = [(e.key, e.raw) for e in before.entries] + [(entry.key, entry.raw)]
-    return [(e.key, e.raw) for e in after.entries] == expected and len(after.problems) == len(before.problems)

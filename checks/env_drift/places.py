@@ -1,0 +1,123 @@
+"""Where env-drift's unset variables are used: the service of a location, and the compose key a
+`${VAR}` sits under (an empty `image:` breaks the stack, an empty `environment:` value may not)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import Location
+from doctor.project.reading import ENV_LIMIT, read_text
+
+# where an empty value breaks the stack, and how
+BREAKS = {
+    "image": "the image reference is invalid or another tag",
+    "container_name": "the container gets no name or a clashing one",
+    "ports": "the port mapping is invalid",
+    "volumes": "the mount source or target is wrong",
+    "context": "the build context is wrong",
+    "dockerfile": "the Dockerfile path is wrong",
+    "env_file": "the env file path is wrong",
+    "hostname": "the container gets no hostname",
+}
+# where compose passes the empty string on and the app may treat it as unset
+OPTIONAL = frozenset({"environment", "labels", "args", "command", "entrypoint", "healthcheck", "test"})
+KEY = lazy(r"\s*-?\s*([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
+
+
+def _services_of(locations: list[Location | None]) -> list[str | None]:
+    """The service each `${VAR}` sits in (`services:` > NAME > ...), from its file's indentation.
+
+    One pass over each file for all its uses (walking up from every use was quadratic: 3,200
+    uses in a 2,000-service file took a minute): the nearest lines above with ever smaller
+    indentation are the entries of a stack kept while reading down.
+    """
+    owners: list[str | None] = [None] * len(locations)
+    by_file: dict[Path, list[tuple[int, int]]] = {}
+    for index, location in enumerate(locations):
+        if location is not None and location.line is not None:
+            by_file.setdefault(location.path, []).append((location.line, index))
+    for path, wanted in by_file.items():
+        lines = _lines(Location(path))
+        wanted.sort()
+        stack: list[tuple[int, str]] = []  # (indentation, key) of the open ancestors, indentation rising
+        done = 0  # lines read into the stack
+        for line, index in wanted:
+            if not 0 < line <= len(lines):
+                continue
+            for above in lines[done:line - 1]:
+                stripped = above.lstrip()
+                if not stripped or stripped.startswith("#"):
+                    continue
+                depth = len(above) - len(stripped)
+                while stack and stack[-1][0] >= depth:
+                    stack.pop()
+                found = KEY.match(above)
+                stack.append((depth, found.group(1) if found else ""))
+            done = max(done, line - 1)
+            own = lines[line - 1]
+            indent = len(own) - len(own.lstrip())
+            chain = [key for depth, key in stack if depth < indent]
+            owners[index] = chain[1] if len(chain) >= 2 and chain[0] == "services" else None
+    return owners
+
+
+def _lines(location: Location | None) -> list[str]:
+    if location is None:
+        return []
+    try:
+        return read_text(location.path, ENV_LIMIT).splitlines()
+    except OSError:
+        return []
+
+
+class _Keys:
+    """The compose key each `${VAR}` of a run sits under, each file read and indexed once.
+
+    `parent[i]` is the line the key of line i comes from when its own is no known key: the
+    nearest line above (not blank, not a comment) that is less indented, or as indented and no
+    `- item` when line i is one. With v = 2 * indentation + (1 for an item) that is the nearest
+    line above with a smaller v: one pass with a stack for the whole file (reading the file
+    and walking up from every unset variable was quadratic in them).
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[list[str], list[int]]] = {}
+
+    def _index(self, path: Path) -> tuple[list[str], list[int]]:
+        if path not in self._files:
+            lines = _lines(Location(path))
+            parent = [-1] * len(lines)
+            ranks: list[int] = []  # v of the candidate lines on the stack, strictly rising
+            stack: list[int] = []  # their line indexes
+            for index, text in enumerate(lines):
+                stripped = text.lstrip()
+                rank = 2 * (len(text) - len(stripped)) + stripped.startswith("-")
+                if not stripped or stripped.startswith("#"):  # no candidate: look, do not pop
+                    below = bisect_left(ranks, rank)
+                    parent[index] = stack[below - 1] if below else -1
+                    continue
+                while ranks and ranks[-1] >= rank:
+                    ranks.pop()
+                    stack.pop()
+                parent[index] = stack[-1] if stack else -1
+                ranks.append(rank)
+                stack.append(index)
+            self._files[path] = (lines, parent)
+        return self._files[path]
+
+    def of(self, location: Location | None) -> str | None:
+        """Its own line's key when it is a known one, else the nearest parent key (`ports:` above
+        `- "${PORT}:80"`, `environment:` above `KEY: ${KEY}`)."""
+        if location is None or location.line is None:
+            return None
+        lines, parent = self._index(location.path)
+        if not 0 < location.line <= len(lines):
+            return None
+        own = KEY.match(lines[location.line - 1])
+        if own and own.group(1) in (BREAKS.keys() | OPTIONAL):
+            return own.group(1)
+        above = parent[location.line - 1]
+        found = KEY.match(lines[above]) if above >= 0 else None
+        return found.group(1) if found else None
