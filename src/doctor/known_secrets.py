@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 MAX_FILE = 4 * 1024 * 1024
 _ASSIGNMENT_LINE = lazy(r"^[ \t]*+(?:export[ \t]++|-[ \t]++)?[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+[=:][ \t]*+"
-                        r"(?P<v>[^\s#]++)[ \t]*+(?:#[^\n]*+)?$", re.MULTILINE)
+                        r"(?P<v>\"[^\"\n]*+\"|'[^'\n]*+'|[^\s#]\S*+)(?:[ \t]++#[^\n]*+)?[ \t]*+$", re.MULTILINE)
 _ENV_LINE_NO_SEP = lazy(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
                         re.MULTILINE)
 

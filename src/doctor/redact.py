@@ -1,7 +1,8 @@
 """Mask secrets in anything doctor prints or writes: by the shape of the text, and by value.
 
 By shape: values of secret-looking keys (`DB_PASSWORD=x`, `"apiKey": "x"`, `--password x`),
-URL passwords (to the last `@` of the authority, as doctor reads a URL) and a URL user part
+URL passwords (to the last `@` of the authority, as doctor reads a URL, or to the last `@` before
+a host when a raw `/`, `?` or `#` in the password ends the authority early) and a URL user part
 that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs in commands and
 healthchecks, `Bearer`/`Basic` credentials, private-key blocks and well-known token formats
 (GitHub, Slack, AWS, JWT, ...). A `${VAR}` reference is no value and stays readable, but for
@@ -60,10 +61,13 @@ _SPLIT = lazy(r"[^A-Za-z0-9]++")
 _VAR_REF = lazy(r"\$\$?\{?\w+\}?")
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
 _TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
+_BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
 
 _PRIVATE_KEY = lazy(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
 _URL_START = lazy(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://")
 _AUTHORITY = lazy(r"[^\s/?#'\"\\<>`]*+")  # as doctor.project.env_hosts reads a URL, quotes and escapes aside
+_RUN = lazy(r"[^\s'\"\\<>`]*+")  # a URL to its first blank or quote: a raw `/`, `?`, `#` in a password
+_RAW_USER = lazy(r"[^/?#:@]*+:(?!\d*+(?:[/?#]|$))")  # `user:` not before a port (`localhost:3000/@vite`)
 _AUTH_SCHEME = lazy(r"(?<![\w-])(?:Bearer|Basic)[ \t]++(?P<v>[\w.~+/-]{8,}+=*+)")
 _LONG_FLAG = lazy(
     r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
@@ -278,13 +282,16 @@ def _url_userinfo(text: str, sink: Sink) -> str:
     (a Sentry DSN's `https://<32 hex>@o1.ingest.sentry.io/1`). A `${VAR}` password stays."""
     out: list[str] = []
     done = 0
+    runs = [0, -1]
     for match in _URL_START.finditer(text):
         if match.start() < done:
             continue
         authority = _AUTHORITY.match(text, match.end())
         userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
         if not at:
-            continue
+            userinfo = _raw_userinfo(text, match.end(), runs)
+            if not userinfo:
+                continue
         user, colon, password = userinfo.partition(":")
         start = match.end() + len(user) + 1 if colon else match.end()
         secret = password if colon else user
@@ -306,6 +313,22 @@ def _url_userinfo(text: str, sink: Sink) -> str:
         return text
     out.append(text[done:])
     return "".join(out)
+
+
+def _raw_userinfo(text: str, start: int, runs: list[int]) -> str:
+    """`app:Pa/ss#w0rd` of `postgres://app:Pa/ss#w0rd@db/app`: a password with a `/`, `?` or `#` that
+    its writer did not percent-encode ends the authority early, so the user, a colon and the text
+    to the run's last `@` before a host are taken as userinfo; "" when the URL reads otherwise.
+    `runs` holds the end and the last `@` of the run read last: a URL later in the same run reads
+    them from there (`a://a://...` stays linear)."""
+    if start >= runs[0]:
+        run = _RUN.match(text, start)
+        runs[0] = run.end() if run is not None else start
+        runs[1] = text.rfind("@", start, runs[0])
+    at = runs[1]
+    if at < start or not text[at + 1:at + 2].replace("[", "a").isalnum() or _RAW_USER.match(text, start, at) is None:
+        return ""
+    return text[start:at]
 
 
 def scrub(text: str, sink: Sink = _ignore) -> str:
@@ -389,8 +412,13 @@ class Redactor:
 
 
 def _pieces(value: str) -> set[str]:
-    """The value, and each line of a multi-line one (a diff shows them one by one), worth masking."""
+    """The value, each line of a multi-line one (a diff shows them one by one), and each name after
+    a bare `$` in it, worth masking: compose reads `Pa$sw0rd9` (a `$` not written `$$`) as `Pa` and
+    a variable `sw0rd9`, which env-drift names as unset. A name with no lower-case letter
+    (`$HOME`, `$DB_PASSWORD`) is a reference by convention, and stays readable."""
     candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
+    if "$" in value:
+        candidates.update(n for n in _BARE_NAME.findall(value) if not n.isupper())
     return {
         c for c in candidates
         if len(c) >= MIN_SECRET_LENGTH and c.lower() not in _NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
