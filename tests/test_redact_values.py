@@ -84,6 +84,13 @@ def test_a_known_value_is_masked_whole_in_every_form(key: str, value: str, line:
         ("WH=whsec_Zq8Pk2Wm5Xn7Rv4Ty9LbCd3FgH6Jk1", "WH=***"),
         ("RUNNER=glrt-t3_Zk8Pq2Wm5Xn7Rv4Ty9Lb", "RUNNER=***"),
         ("USERS=admin:$2y$10$Zq8Pk2Wm5Xn7Rv4Ty9LbCuN8qKz1aVx9Yb2Wc3Zd4Ee5Ff6Gg7Hh9", "USERS=admin:***"),
+        # a container's log line (`doctor why`) names a credential the project never defined
+        ("unknown token 7fq2lx9zk3mw8pr4tn6vb1cy5hd0gj2s", "unknown token ***"),
+        ("aws secret hT9pXq2Lm8vR4kZ+Wn6Yc1Bd3Fg5Jk7Ms0Qe2Ua rejected", "aws secret *** rejected"),
+        ("invalid API key Mk9Lp2Qr7Xz4Wv8Bn3Hj6Tg1Ys5Dc0Fa given", "invalid API key *** given"),
+        ("the key MyVeryLongClassName2Handler is fine", "the key MyVeryLongClassName2Handler is fine"),
+        ("monkey 7fq2lx9zk3mw8pr4tn6vb1cy5hd0gj2s stays", "monkey 7fq2lx9zk3mw8pr4tn6vb1cy5hd0gj2s stays"),
+        ("key sha256:" + "ab12" * 16, "key sha256:" + "ab12" * 16),
     ],
 )
 def test_shapes_mask_whole_values_and_leave_references(text: str, expected: str) -> None:
@@ -143,7 +150,8 @@ def test_a_credential_under_an_innocent_key_is_masked_by_value_everywhere() -> N
     assert CREDENTIALS[0][:8] not in out and "NEXTAUTH=***" in out and "db port 8080" in out
 
 
-@pytest.mark.parametrize("shape", ["${A:-", "${A=", "A=${A:-${", "x://a:b@", "@", "'", "''", "\\'", "a'b", "K='x''"])
+@pytest.mark.parametrize("shape", ["${A:-", "${A=", "A=${A:-${", "x://a:b@", "@", "'", "''", "\\'", "a'b", "K='x''",
+                                   "x://a:b/", "token ", "api key ", "key a1B2c3D4e5F6g7H8i9J0k1L2m3N4 "])
 def test_new_shapes_stay_linear(shape: str) -> None:
     redactor = Redactor(["Adm1nPwdValue"])
     text = "SECRET_VALUE=" + shape * (40_000 // len(shape))

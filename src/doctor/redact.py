@@ -4,8 +4,10 @@ By shape: values of secret-looking keys (`DB_PASSWORD=x`, `"apiKey": "x"`, `--pa
 URL passwords (to the last `@` of the authority, as doctor reads a URL, or to the last `@` before
 a host when a raw `/`, `?` or `#` in the password ends the authority early) and a URL user part
 that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs in commands and
-healthchecks, `Bearer`/`Basic` credentials, private-key blocks and well-known token formats
-(GitHub, Slack, AWS, JWT, ...). A `${VAR}` reference is no value and stays readable, but for
+healthchecks, `Bearer`/`Basic` credentials, private-key blocks, well-known token formats
+(GitHub, Slack, AWS, JWT, ...) and a credential-shaped word right after a word that names a
+secret (`unknown token 7fq2...` in a container's log line, which no project value foretells).
+A `${VAR}` reference is no value and stays readable, but for
 its default (`${DB_PASSWORD:-s3cret}`); a path under a secret key (`SSL_KEY=/certs/x.key`)
 stays too. By value: `doctor.known_secrets` collects every secret value the project defines
 (env files, `environment`, build args, labels, URL userinfo, commands, and any value that is a
@@ -68,6 +70,12 @@ _URL_START = lazy(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://")
 _AUTHORITY = lazy(r"[^\s/?#'\"\\<>`]*+")  # as doctor.project.env_hosts reads a URL, quotes and escapes aside
 _RUN = lazy(r"[^\s'\"\\<>`]*+")  # a URL to its first blank or quote: a raw `/`, `?`, `#` in a password
 _RAW_USER = lazy(r"[^/?#:@]*+:(?!\d*+(?:[/?#]|$))")  # `user:` not before a port (`localhost:3000/@vite`)
+# a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
+# `doctor why` quotes of a container's output holds values the project never defined
+_PROSE_SECRET = lazy(
+    r"(?i)(?<![\w-])(?:tokens?|secrets?|passwords?|passwd|passphrase|(?:api[_ -]?)?keys?|credentials?|auth)"
+    r"(?:[ \t]*+[:=])?[ \t]++[\"'`]?(?P<v>[\w+/=$!@#%^&*()-]{24,}+)"
+)
 _AUTH_SCHEME = lazy(r"(?<![\w-])(?:Bearer|Basic)[ \t]++(?P<v>[\w.~+/-]{8,}+=*+)")
 _LONG_FLAG = lazy(
     r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
@@ -331,6 +339,21 @@ def _raw_userinfo(text: str, start: int, runs: list[int]) -> str:
     return text[start:at]
 
 
+def _prose_secrets(text: str, sink: Sink) -> str:
+    """A credential-shaped word (`doctor.secret_shapes.looks_like_credential`) right after a word
+    that names a secret: `unknown token 7fq2lx9z...`, `aws secret hT9p...`, `api key: Mk9L...`."""
+
+    def replace(match: re.Match[str]) -> str:
+        whole, value = match.group(0), match.group("v").rstrip(")")
+        if not looks_like_credential(value):
+            return whole
+        sink(value)
+        at = match.start("v") - match.start()
+        return whole[:at] + MASK + whole[at + len(value):]
+
+    return _PROSE_SECRET.sub(replace, text)
+
+
 def scrub(text: str, sink: Sink = _ignore) -> str:
     """The text with every secret that its shape gives away masked; each value found goes to `sink`."""
     # each shape runs only where its literal part is in the text (a cheap scan in C): the same
@@ -343,6 +366,7 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     if "Bearer" in text or "Basic" in text:
         text = _mask(_AUTH_SCHEME, text, sink, keep=_prose)
     text = _tool_args(text, sink)
+    text = _prose_secrets(text, sink)
     if "--" in text:
         text = _long_flags(text, sink)
     return _key_values(text, sink) if "=" in text or ":" in text else text
