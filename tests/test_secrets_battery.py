@@ -209,3 +209,17 @@ def test_malformed_compose_with_a_secret_on_the_bad_line(battery: tuple[Path, di
         done = doctor("preflight", "--format", fmt, ".", cwd=copy, env={**env, "DOCTOR_DEBUG": "1"})
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         assert leaks(done.stdout + done.stderr) == []
+
+
+def test_an_env_line_without_equals_sign_is_quoted_masked(battery: tuple[Path, dict[str, str]],
+                                                          tmp_path: Path) -> None:
+    """compose rejects `CALLBACK 9k2m...` as a key with a space, and its message quotes the line."""
+    root, env = battery
+    copy = tmp_path / root.name
+    shutil.copytree(root, copy)
+    with (copy / ".env").open("a") as dotenv:
+        dotenv.write("RETRY_CALLBACK 9k2m7x4q8z3p6v1n5r0t8w3y7b2c6d1f4g9h5j0l\n")
+    for fmt in ("console", "github"):
+        done = doctor("preflight", "--format", fmt, ".", cwd=copy, env=env)
+        assert "RETRY_CALLBACK ***" in done.stdout, done.stdout
+        assert "9k2m7x4q8z3p6v1n5r0t8w3y7b2c6d1f4g9h5j0l"[-10:] not in done.stdout + done.stderr

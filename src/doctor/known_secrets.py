@@ -74,14 +74,17 @@ def secrets_in_text(text: str) -> set[str]:
 
     Beyond `scrub`: YAML block lists are also read joined into one line (a `command:` or
     healthcheck `test:` written one argument per line), and an env-file line without `=`
-    (`DB_PASSWORD hunter2`, which compose rejects and doctor reports) counts as key and value.
+    (`DB_PASSWORD hunter2`, which compose rejects and doctor reports) counts as key and value,
+    each credential-shaped word in it as a value whatever the key (`CALLBACK q8z3k7m2...`).
     """
     found: set[str] = set()
     scrub(text, found.add)
     scrub(_joined_block_lists(text), found.add)
-    for match in _ENV_LINE_NO_SEP.finditer(text):
-        if secret_for_key(match.group("k"), match.group("v").strip()):
-            found.add(match.group("v").strip())
+    for match in _ENV_LINE_NO_SEP.finditer(text):  # compose quotes the whole line as a key it rejects
+        key, value = match.group("k"), match.group("v").strip()
+        if secret_for_key(key, value):
+            found.add(value)
+        found.update(word for word in value.split() if looks_like_credential(word, key))
     for match in _ASSIGNMENT_LINE.finditer(text):  # `NEXTAUTH=<40 hex>`: a credential by its shape
         value = match.group("v").strip("'\"")
         if looks_like_credential(value, match.group("k")):
