@@ -84,6 +84,9 @@ def test_a_known_value_is_masked_whole_in_every_form(key: str, value: str, line:
         ("WH=whsec_Zq8Pk2Wm5Xn7Rv4Ty9LbCd3FgH6Jk1", "WH=***"),
         ("RUNNER=glrt-t3_Zk8Pq2Wm5Xn7Rv4Ty9Lb", "RUNNER=***"),
         ("USERS=admin:$2y$10$Zq8Pk2Wm5Xn7Rv4Ty9LbCuN8qKz1aVx9Yb2Wc3Zd4Ee5Ff6Gg7Hh9", "USERS=admin:***"),
+        # the default of a reference to a secret-named variable, wherever it stands
+        ("invalid port '${API_TOKEN:-Sup3rPortPw9}:81'", "invalid port '${API_TOKEN:-***}:81'"),
+        ("${PORT:-8080}:80 and ${API_TOKEN:-${OTHER}}", "${PORT:-8080}:80 and ${API_TOKEN:-${OTHER}}"),
         # a container's log line (`doctor why`) names a credential the project never defined
         ("unknown token 7fq2lx9zk3mw8pr4tn6vb1cy5hd0gj2s", "unknown token ***"),
         ("aws secret hT9pXq2Lm8vR4kZ+Wn6Yc1Bd3Fg5Jk7Ms0Qe2Ua rejected", "aws secret *** rejected"),

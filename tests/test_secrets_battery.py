@@ -211,6 +211,23 @@ def test_malformed_compose_with_a_secret_on_the_bad_line(battery: tuple[Path, di
         assert leaks(done.stdout + done.stderr) == []
 
 
+def test_a_secret_default_in_a_port_compose_rejects(battery: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """`"${API_TOKEN:-Sup3rPortPw9}:81"`: compose-config quotes the port and its `invalid hostPort`."""
+    root, env = battery
+    copy = tmp_path / root.name
+    shutil.copytree(root, copy)
+    compose = copy / ("compose.yaml" if root.name == "broken-stack" else "compose.yml")
+    text = ("\n" + compose.read_text()).replace("\nservices:\n", '\nservices:\n  porttok:\n    image: busybox\n'
+                                              '    ports: ["${API_TOKEN:-Sup3rPortPw9}:81"]\n', 1)
+    assert "Sup3rPortPw9" in text
+    compose.write_text(text)
+    for args in (("preflight", "."), ("preflight", "--format", "json", "."), ("ports", "."), ("baseline", ".")):
+        done = doctor(*args, cwd=copy, env=env)
+        assert "Sup3rPortPw9" not in done.stdout + done.stderr, done.stdout
+    assert "hostPort" in (copy / ".doctor-baseline.json").read_text()
+    assert "Sup3rPortPw9" not in (copy / ".doctor-baseline.json").read_text()
+
+
 def test_an_env_line_without_equals_sign_is_quoted_masked(battery: tuple[Path, dict[str, str]],
                                                           tmp_path: Path) -> None:
     """compose rejects `CALLBACK 9k2m...` as a key with a space, and its message quotes the line."""

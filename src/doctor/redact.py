@@ -60,6 +60,7 @@ _SECRET, _DSN, _WEBHOOK_URL = 1, 2, 3
 
 _CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = lazy(r"[^A-Za-z0-9]++")
+_REF_NAME = lazy(r"[A-Za-z_]\w*+")
 _VAR_REF = lazy(r"\$\$?\{?\w+\}?")
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
 _TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
@@ -235,6 +236,30 @@ def _reference_default(key: str, text: str, at: int, sink: Sink) -> tuple[int, t
     return end, None
 
 
+def _secret_defaults(text: str, sink: Sink) -> str:
+    """The default of a reference to a secret-named variable wherever it stands: a port, a command
+    (`"${API_TOKEN:-s3cret}:81"`, which compose rejects and quotes); a `:?` message stays."""
+    out: list[str] = []
+    done = at = 0
+    while (at := text.find("${", at)) >= 0:
+        name = _REF_NAME.match(text, at + 2)
+        ref = reference_at(text, at) if name is not None and at >= done else None
+        at += 2
+        if ref is None or name is None or ref[1] == ref[2] or not secret_for_key(name.group(), text[ref[1]:ref[2]]):
+            continue
+        default = text[ref[1]:ref[2]]
+        if _is_reference(default) or default.startswith("${"):
+            continue
+        sink(default)
+        out.append(text[done:ref[1]])
+        out.append(MASK)
+        done = ref[2]
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
 def _key_values(text: str, sink: Sink) -> str:
     """`KEY=value`, `KEY: value`, `"KEY": "value"` (also JSON-escaped) with a secret-looking KEY.
 
@@ -369,6 +394,8 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     text = _prose_secrets(text, sink)
     if "--" in text:
         text = _long_flags(text, sink)
+    if "${" in text:
+        text = _secret_defaults(text, sink)
     return _key_values(text, sink) if "=" in text or ":" in text else text
 
 
