@@ -84,6 +84,11 @@ def test_a_known_value_is_masked_whole_in_every_form(key: str, value: str, line:
         ("WH=whsec_Zq8Pk2Wm5Xn7Rv4Ty9LbCd3FgH6Jk1", "WH=***"),
         ("RUNNER=glrt-t3_Zk8Pq2Wm5Xn7Rv4Ty9Lb", "RUNNER=***"),
         ("USERS=admin:$2y$10$Zq8Pk2Wm5Xn7Rv4Ty9LbCuN8qKz1aVx9Yb2Wc3Zd4Ee5Ff6Gg7Hh9", "USERS=admin:***"),
+        # `KEY=value` of an innocent key from a file the project's values do not cover: by shape
+        ("CALLBACK_ID='q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0' from backend/.env:2",
+         "CALLBACK_ID='***' from backend/.env:2"),
+        ("GIT_SHA=a94a8fe5ccb19ba61c4c0873d391e987982fbbd3 IMAGE=app:1.4.2 seed: q8z3k7m2p9x4v6n1r5t0w8y3b7c2",
+         "GIT_SHA=a94a8fe5ccb19ba61c4c0873d391e987982fbbd3 IMAGE=app:1.4.2 seed: q8z3k7m2p9x4v6n1r5t0w8y3b7c2"),
         # the default of a reference to a secret-named variable, wherever it stands
         ("invalid port '${API_TOKEN:-Sup3rPortPw9}:81'", "invalid port '${API_TOKEN:-***}:81'"),
         ("${PORT:-8080}:80 and ${API_TOKEN:-${OTHER}}", "${PORT:-8080}:80 and ${API_TOKEN:-${OTHER}}"),

@@ -240,3 +240,23 @@ def test_an_env_line_without_equals_sign_is_quoted_masked(battery: tuple[Path, d
         done = doctor("preflight", "--format", fmt, ".", cwd=copy, env=env)
         assert "RETRY_CALLBACK ***" in done.stdout, done.stdout
         assert "9k2m7x4q8z3p6v1n5r0t8w3y7b2c6d1f4g9h5j0l"[-10:] not in done.stdout + done.stderr
+
+
+def test_dotenv_override_quotes_an_app_env_file_masked(tmp_path: Path) -> None:
+    """dotenv-override shows the value an app's own `.env` (no file compose reads) sets: a token
+    under an innocent key there is masked by its shape."""
+    root = tmp_path / "app"
+    (root / "backend" / "app").mkdir(parents=True)
+    (root / "compose.yaml").write_text(
+        "services:\n  backend:\n    image: busybox\n    working_dir: /app\n    volumes: [./backend:/app]\n"
+        "    environment:\n      CALLBACK_ID: composevalue\n      REDIS_URL: redis://backend:6379\n")
+    main = root / "backend" / "app" / "main.py"
+    main.write_text("from dotenv import load_dotenv\nload_dotenv('.env', override=True)\n")
+    (root / "backend" / ".env").write_text(
+        "CALLBACK_ID=q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0\nREDIS_URL=redis://:AppEnvPw81x@localhost:6379\n")
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path / "home"), "NO_COLOR": "1",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/doctor-battery.sock"}
+    for fmt in ("console", "json", "github"):
+        done = doctor("preflight", "--format", fmt, ".", cwd=root, env=env)
+        assert "CALLBACK_ID=" in done.stdout and "overrides compose" in done.stdout, done.stdout
+        assert "f1g4h9j5l0" not in done.stdout and "AppEnvPw81x" not in done.stdout
