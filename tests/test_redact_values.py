@@ -189,3 +189,10 @@ def test_a_bare_dollar_in_a_secret_masks_what_compose_reads_as_a_variable() -> N
     redactor = Redactor(secrets_in_text("DB_PASSWORD: Pa$sw0rdSecret9\nAPI_TOKEN: x$HOME9a$DB_HOST\n"))
     assert redactor.text("'sw0rdSecret9' is not set") == "'***' is not set"
     assert redactor.text("'HOME' and 'DB_HOST' are not set") == "'HOME' and 'DB_HOST' are not set"
+
+
+def test_a_percent_encoded_password_is_masked_decoded_too() -> None:
+    """`postgres://app:p%40ss%3AW0rdPct@db`: an app's log line shows the password decoded."""
+    redactor = Redactor(secrets_in_text("DATABASE_URL=postgres://app:p%40ss%3AW0rdPct@db:5432/app\n"))
+    assert redactor.text("auth failed for password p@ss:W0rdPct") == "auth failed for password ***"
+    assert redactor.text("DATABASE_URL=postgres://app:p%40ss%3AW0rdPct@db") == "DATABASE_URL=postgres://app:***@db"

@@ -472,13 +472,17 @@ class Redactor:
 
 
 def _pieces(value: str) -> set[str]:
-    """The value, each line of a multi-line one (a diff shows them one by one), and each name after
-    a bare `$` in it, worth masking: compose reads `Pa$sw0rd9` (a `$` not written `$$`) as `Pa` and
-    a variable `sw0rd9`, which env-drift names as unset. A name with no lower-case letter
-    (`$HOME`, `$DB_PASSWORD`) is a reference by convention, and stays readable."""
+    """The value, each line of a multi-line one (a diff shows them one by one), its percent-decoded
+    form, and each name after a bare `$` in it, worth masking: compose reads `Pa$sw0rd9` (a `$`
+    not written `$$`) as `Pa` and a variable `sw0rd9`, which env-drift names as unset. A name with
+    no lower-case letter (`$HOME`, `$DB_PASSWORD`) is a reference by convention, and stays readable."""
     candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
     if "$" in value:
         candidates.update(n for n in _BARE_NAME.findall(value) if not n.isupper())
+    if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
+        from urllib.parse import unquote
+
+        candidates.add(unquote(value.strip()))
     return {
         c for c in candidates
         if len(c) >= MIN_SECRET_LENGTH and c.lower() not in _NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
