@@ -196,3 +196,9 @@ def test_a_percent_encoded_password_is_masked_decoded_too() -> None:
     redactor = Redactor(secrets_in_text("DATABASE_URL=postgres://app:p%40ss%3AW0rdPct@db:5432/app\n"))
     assert redactor.text("auth failed for password p@ss:W0rdPct") == "auth failed for password ***"
     assert redactor.text("DATABASE_URL=postgres://app:p%40ss%3AW0rdPct@db") == "DATABASE_URL=postgres://app:***@db"
+
+
+def test_an_env_line_without_equals_sign_keeps_a_checksum() -> None:
+    assert secrets_in_text("ENV TINI_SHA ffaeece323978760822de2cd2cf1b0913b667b13\n") == set()
+    assert secrets_in_text("CALLBACK q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0\n") == {
+        "q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0"}

@@ -16,6 +16,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -84,7 +85,8 @@ def secrets_in_text(text: str) -> set[str]:
         key, value = match.group("k"), match.group("v").strip()
         if secret_for_key(key, value):
             found.add(value)
-        found.update(word for word in value.split() if looks_like_credential(word, key))
+        words = [key, *value.split()]  # each judged under the word before it (`ENV TINI_SHA <hex>` stays)
+        found.update(word for before, word in pairwise(words) if looks_like_credential(word, before))
     for match in _ASSIGNMENT_LINE.finditer(text):  # `NEXTAUTH=<40 hex>`: a credential by its shape
         value = match.group("v").strip("'\"")
         if looks_like_credential(value, match.group("k")):
