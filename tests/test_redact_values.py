@@ -71,6 +71,34 @@ def test_a_known_value_is_masked_whole_in_every_form(key: str, value: str, line:
         ("DB_PASSWORD=/abc/def", "DB_PASSWORD=***"),
         ("API_TOKEN=~/tok/en", "API_TOKEN=***"),
         ("POSTGRES_PASSWORD: ./pass/word", "POSTGRES_PASSWORD: ***"),
+        # a password with a raw `/`, `?`, `#` runs to the last `@` before a host; a port stays
+        ("DATABASE_URL=postgres://app:Pa/ss#w0rdX@db/app", "DATABASE_URL=postgres://app:***@db/app"),
+        ("postgres://app:Qm?zW0rd@postgresql:5432/app", "postgres://app:***@postgresql:5432/app"),
+        ("http://localhost:3000/@vite/client", "http://localhost:3000/@vite/client"),
+        ("http://host:8080/x@y and https://cdn.example/npm/pkg@1.0/x",
+         "http://host:8080/x@y and https://cdn.example/npm/pkg@1.0/x"),
+        # token formats beyond the first list
+        ("HF=hf_QzWmXnRvTyLbCdFgHjKqPsUvWxYzAbCdEf", "HF=***"),
+        ("DO=dop_v1_" + "7a3f9c2e" * 8, "DO=***"),
+        ("SHOP=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", "SHOP=***"),
+        ("WH=whsec_Zq8Pk2Wm5Xn7Rv4Ty9LbCd3FgH6Jk1", "WH=***"),
+        ("RUNNER=glrt-t3_Zk8Pq2Wm5Xn7Rv4Ty9Lb", "RUNNER=***"),
+        ("USERS=admin:$2y$10$Zq8Pk2Wm5Xn7Rv4Ty9LbCuN8qKz1aVx9Yb2Wc3Zd4Ee5Ff6Gg7Hh9", "USERS=admin:***"),
+        # `KEY=value` of an innocent key from a file the project's values do not cover: by shape
+        ("CALLBACK_ID='q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0' from backend/.env:2",
+         "CALLBACK_ID='***' from backend/.env:2"),
+        ("GIT_SHA=a94a8fe5ccb19ba61c4c0873d391e987982fbbd3 IMAGE=app:1.4.2 seed: q8z3k7m2p9x4v6n1r5t0w8y3b7c2",
+         "GIT_SHA=a94a8fe5ccb19ba61c4c0873d391e987982fbbd3 IMAGE=app:1.4.2 seed: q8z3k7m2p9x4v6n1r5t0w8y3b7c2"),
+        # the default of a reference to a secret-named variable, wherever it stands
+        ("invalid port '${API_TOKEN:-Sup3rPortPw9}:81'", "invalid port '${API_TOKEN:-***}:81'"),
+        ("${PORT:-8080}:80 and ${API_TOKEN:-${OTHER}}", "${PORT:-8080}:80 and ${API_TOKEN:-${OTHER}}"),
+        # a container's log line (`doctor why`) names a credential the project never defined
+        ("unknown token 7fq2lx9zk3mw8pr4tn6vb1cy5hd0gj2s", "unknown token ***"),
+        ("aws secret hT9pXq2Lm8vR4kZ+Wn6Yc1Bd3Fg5Jk7Ms0Qe2Ua rejected", "aws secret *** rejected"),
+        ("invalid API key Mk9Lp2Qr7Xz4Wv8Bn3Hj6Tg1Ys5Dc0Fa given", "invalid API key *** given"),
+        ("the key MyVeryLongClassName2Handler is fine", "the key MyVeryLongClassName2Handler is fine"),
+        ("monkey 7fq2lx9zk3mw8pr4tn6vb1cy5hd0gj2s stays", "monkey 7fq2lx9zk3mw8pr4tn6vb1cy5hd0gj2s stays"),
+        ("key sha256:" + "ab12" * 16, "key sha256:" + "ab12" * 16),
     ],
 )
 def test_shapes_mask_whole_values_and_leave_references(text: str, expected: str) -> None:
@@ -85,13 +113,18 @@ CREDENTIALS = [
     "b64:dGhpc2lzYXZlcnlsb25nc2VjcmV0a2V5MTIzNDU2Nzg=",
     "base64:Xk3J9aQ2mP7sL0vR8tY4wN6bC1dF5gH2jK9=",
     "yYrECL4qbNwleYInGJYvVnSkwJuSQJ4ijPTx5tirGUXrbznFIBFVJdPl5t6O9ASw",
+    "q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0",  # one case and digits, as random text mixes them
+    "xk29fj38dk47slq0pz83mv92nc71bd65",
+    "Q8Z3K7M2P9X4V6N1R5T0W8Y3B7C2D6F1",
+    "k#9v!2m@x$z&q7w^p3r*t8y(u1i)o5e-a6s+d4f",  # django's get_random_secret_key() alphabet
 ]
 READABLE = [
     "/usr/local/lib/python3.11/site-packages", "postgres:16-alpine", "ghcr.io/acme/app:1.4.2",
     "123e4567-e89b-12d3-a456-426614174000", "America/Argentina/Buenos_Aires", "MyVeryLongClassName2Handler",
     "NODE_OPTIONS_max_old_space_size_4096", "my-long-service-name-2024-prod", "https://docs.example.com/guide",
     "sha256:" + "ab12" * 16, "cache.internal.example", "8080", "0000000000000000000000000000000000000000",
-    "correct horse battery staple",
+    "correct horse battery staple", "corpusplaceholdersecretkey00000000", "postgresql16alpine3builder2024",
+    "abcdefghijklmnopqrstuvwxyz0123456789", "--max-old-space-size=4096--x-y-z",
 ]
 
 
@@ -125,7 +158,8 @@ def test_a_credential_under_an_innocent_key_is_masked_by_value_everywhere() -> N
     assert CREDENTIALS[0][:8] not in out and "NEXTAUTH=***" in out and "db port 8080" in out
 
 
-@pytest.mark.parametrize("shape", ["${A:-", "${A=", "A=${A:-${", "x://a:b@", "@", "'", "''", "\\'", "a'b", "K='x''"])
+@pytest.mark.parametrize("shape", ["${A:-", "${A=", "A=${A:-${", "x://a:b@", "@", "'", "''", "\\'", "a'b", "K='x''",
+                                   "x://a:b/", "token ", "api key ", "key a1B2c3D4e5F6g7H8i9J0k1L2m3N4 "])
 def test_new_shapes_stay_linear(shape: str) -> None:
     redactor = Redactor(["Adm1nPwdValue"])
     text = "SECRET_VALUE=" + shape * (40_000 // len(shape))
@@ -147,3 +181,24 @@ def test_check_docs_keep_their_placeholders_and_references() -> None:
         scrub(doc, found.append)
     assert set(found) <= {"p"}
     assert any("`- KEY=value`" in doc for doc in docs)
+
+
+def test_a_bare_dollar_in_a_secret_masks_what_compose_reads_as_a_variable() -> None:
+    """`DB_PASSWORD: Pa$sw0rdSecret9` unescaped: compose warns `sw0rdSecret9` is not set, and env-drift
+    names it; an upper-case `$NAME` is a reference by convention and stays readable."""
+    redactor = Redactor(secrets_in_text("DB_PASSWORD: Pa$sw0rdSecret9\nAPI_TOKEN: x$HOME9a$DB_HOST\n"))
+    assert redactor.text("'sw0rdSecret9' is not set") == "'***' is not set"
+    assert redactor.text("'HOME' and 'DB_HOST' are not set") == "'HOME' and 'DB_HOST' are not set"
+
+
+def test_a_percent_encoded_password_is_masked_decoded_too() -> None:
+    """`postgres://app:p%40ss%3AW0rdPct@db`: an app's log line shows the password decoded."""
+    redactor = Redactor(secrets_in_text("DATABASE_URL=postgres://app:p%40ss%3AW0rdPct@db:5432/app\n"))
+    assert redactor.text("auth failed for password p@ss:W0rdPct") == "auth failed for password ***"
+    assert redactor.text("DATABASE_URL=postgres://app:p%40ss%3AW0rdPct@db") == "DATABASE_URL=postgres://app:***@db"
+
+
+def test_an_env_line_without_equals_sign_keeps_a_checksum() -> None:
+    assert secrets_in_text("ENV TINI_SHA ffaeece323978760822de2cd2cf1b0913b667b13\n") == set()
+    assert secrets_in_text("CALLBACK q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0\n") == {
+        "q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0"}

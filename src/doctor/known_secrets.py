@@ -16,6 +16,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 MAX_FILE = 4 * 1024 * 1024
 _ASSIGNMENT_LINE = lazy(r"^[ \t]*+(?:export[ \t]++|-[ \t]++)?[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+[=:][ \t]*+"
-                        r"(?P<v>[^\s#]++)[ \t]*+(?:#[^\n]*+)?$", re.MULTILINE)
+                        r"(?P<v>\"[^\"\n]*+\"|'[^'\n]*+'|[^\s#]\S*+)(?:[ \t]++#[^\n]*+)?[ \t]*+$", re.MULTILINE)
 _ENV_LINE_NO_SEP = lazy(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
                         re.MULTILINE)
 
@@ -74,14 +75,18 @@ def secrets_in_text(text: str) -> set[str]:
 
     Beyond `scrub`: YAML block lists are also read joined into one line (a `command:` or
     healthcheck `test:` written one argument per line), and an env-file line without `=`
-    (`DB_PASSWORD hunter2`, which compose rejects and doctor reports) counts as key and value.
+    (`DB_PASSWORD hunter2`, which compose rejects and doctor reports) counts as key and value,
+    each credential-shaped word in it as a value whatever the key (`CALLBACK q8z3k7m2...`).
     """
     found: set[str] = set()
     scrub(text, found.add)
     scrub(_joined_block_lists(text), found.add)
-    for match in _ENV_LINE_NO_SEP.finditer(text):
-        if secret_for_key(match.group("k"), match.group("v").strip()):
-            found.add(match.group("v").strip())
+    for match in _ENV_LINE_NO_SEP.finditer(text):  # compose quotes the whole line as a key it rejects
+        key, value = match.group("k"), match.group("v").strip()
+        if secret_for_key(key, value):
+            found.add(value)
+        words = [key, *value.split()]  # each judged under the word before it (`ENV TINI_SHA <hex>` stays)
+        found.update(word for before, word in pairwise(words) if looks_like_credential(word, before))
     for match in _ASSIGNMENT_LINE.finditer(text):  # `NEXTAUTH=<40 hex>`: a credential by its shape
         value = match.group("v").strip("'\"")
         if looks_like_credential(value, match.group("k")):

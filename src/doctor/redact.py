@@ -1,10 +1,14 @@
 """Mask secrets in anything doctor prints or writes: by the shape of the text, and by value.
 
 By shape: values of secret-looking keys (`DB_PASSWORD=x`, `"apiKey": "x"`, `--password x`),
-URL passwords (to the last `@` of the authority, as doctor reads a URL) and a URL user part
+URL passwords (to the last `@` of the authority, as doctor reads a URL, or to the last `@` before
+a host when a raw `/`, `?` or `#` in the password ends the authority early) and a URL user part
 that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs in commands and
-healthchecks, `Bearer`/`Basic` credentials, private-key blocks and well-known token formats
-(GitHub, Slack, AWS, JWT, ...). A `${VAR}` reference is no value and stays readable, but for
+healthchecks, `Bearer`/`Basic` credentials, private-key blocks, well-known token formats
+(GitHub, Slack, AWS, JWT, ...) and a credential-shaped word right after a word that names a
+secret (`unknown token 7fq2...` in a container's log line, which no project value foretells),
+or that `=` assigns to any key (`CALLBACK_ID='q8z3...'` from an app's own `.env`).
+A `${VAR}` reference is no value and stays readable, but for
 its default (`${DB_PASSWORD:-s3cret}`); a path under a secret key (`SSL_KEY=/certs/x.key`)
 stays too. By value: `doctor.known_secrets` collects every secret value the project defines
 (env files, `environment`, build args, labels, URL userinfo, commands, and any value that is a
@@ -57,13 +61,27 @@ _SECRET, _DSN, _WEBHOOK_URL = 1, 2, 3
 
 _CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = lazy(r"[^A-Za-z0-9]++")
+_DEFAULTED_REF = lazy(r"\$\{(?P<k>[A-Za-z_]\w*+)(?=:?[-=])")  # `${NAME:-`, `${NAME=`: one with a default
 _VAR_REF = lazy(r"\$\$?\{?\w+\}?")
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
 _TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
+_BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
 
 _PRIVATE_KEY = lazy(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
 _URL_START = lazy(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://")
 _AUTHORITY = lazy(r"[^\s/?#'\"\\<>`]*+")  # as doctor.project.env_hosts reads a URL, quotes and escapes aside
+_RUN = lazy(r"[^\s'\"\\<>`]*+")  # a URL to its first blank or quote: a raw `/`, `?`, `#` in a password
+_RAW_USER = lazy(r"[^/?#:@]*+:(?!\d*+(?:[/?#]|$))")  # `user:` not before a port (`localhost:3000/@vite`)
+# a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
+# `doctor why` quotes of a container's output holds values the project never defined
+# the same on lower-cased text, as a prefilter: a scan ~5x cheaper than _PROSE_SECRET's (its
+# case-blind look-behind is tried at every position), and most texts have no match
+_PROSE_HINT = lazy(r"(?:token|secret|passw|passphrase|key|credential|auth)[a-z]{0,4}(?:[ \t]*+[:=])?[ \t]++"
+                   r"[\"'`]?[\w+/=$!@#%^&*()-]{24}")
+_PROSE_SECRET = lazy(
+    r"(?i)(?<![\w-])(?:tokens?|secrets?|passwords?|passwd|passphrase|(?:api[_ -]?)?keys?|credentials?|auth)"
+    r"(?:[ \t]*+[:=])?[ \t]++[\"'`]?(?P<v>[\w+/=$!@#%^&*()-]{24,}+)"
+)
 _AUTH_SCHEME = lazy(r"(?<![\w-])(?:Bearer|Basic)[ \t]++(?P<v>[\w.~+/-]{8,}+=*+)")
 _LONG_FLAG = lazy(
     r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
@@ -223,6 +241,29 @@ def _reference_default(key: str, text: str, at: int, sink: Sink) -> tuple[int, t
     return end, None
 
 
+def _secret_defaults(text: str, sink: Sink) -> str:
+    """The default of a reference to a secret-named variable wherever it stands: a port, a command
+    (`"${API_TOKEN:-s3cret}:81"`, which compose rejects and quotes); a `:?` message stays."""
+    out: list[str] = []
+    done = 0
+    for found in _DEFAULTED_REF.finditer(text):
+        at, name = found.start(), found.group("k")
+        ref = reference_at(text, at) if at >= done and _key_kind(name) else None
+        if ref is None or ref[1] == ref[2] or not secret_for_key(name, text[ref[1]:ref[2]]):
+            continue
+        default = text[ref[1]:ref[2]]
+        if _is_reference(default) or default.startswith("${"):
+            continue
+        sink(default)
+        out.append(text[done:ref[1]])
+        out.append(MASK)
+        done = ref[2]
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
 def _key_values(text: str, sink: Sink) -> str:
     """`KEY=value`, `KEY: value`, `"KEY": "value"` (also JSON-escaped) with a secret-looking KEY.
 
@@ -239,7 +280,10 @@ def _key_values(text: str, sink: Sink) -> str:
         if match.group("s") == ":" and not (match.group("q") or match.group("w")):
             continue  # `host:port`, `user:pw`: a YAML or JSON key has a blank or a quote around its colon
         key = match.group("k")
-        if not _key_kind(key):
+        # an innocent key's value only when `=` assigns it and it is a credential by its shape
+        # (`CALLBACK_ID='q8z3k7m2...'` quoted from a file the project's values do not cover)
+        innocent = not _key_kind(key)
+        if innocent and match.group("s") != "=":
             continue
         at = match.end() + (text[match.end()] in "\"'" if match.end() < len(text) else 0)
         if text.startswith("${", at):
@@ -262,7 +306,7 @@ def _key_values(text: str, sink: Sink) -> str:
             trimmed = value.rstrip(",;)]}")
             end -= len(value) - len(trimmed)
             value = trimmed
-        if not secret_for_key(key, value):
+        if not (looks_like_credential(value, key) if innocent else secret_for_key(key, value)):
             continue
         sink(value)
         out.append(text[done:start])
@@ -278,13 +322,16 @@ def _url_userinfo(text: str, sink: Sink) -> str:
     (a Sentry DSN's `https://<32 hex>@o1.ingest.sentry.io/1`). A `${VAR}` password stays."""
     out: list[str] = []
     done = 0
+    runs = [0, -1]
     for match in _URL_START.finditer(text):
         if match.start() < done:
             continue
         authority = _AUTHORITY.match(text, match.end())
         userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
         if not at:
-            continue
+            userinfo = _raw_userinfo(text, match.end(), runs)
+            if not userinfo:
+                continue
         user, colon, password = userinfo.partition(":")
         start = match.end() + len(user) + 1 if colon else match.end()
         secret = password if colon else user
@@ -308,6 +355,39 @@ def _url_userinfo(text: str, sink: Sink) -> str:
     return "".join(out)
 
 
+def _raw_userinfo(text: str, start: int, runs: list[int]) -> str:
+    """`app:Pa/ss#w0rd` of `postgres://app:Pa/ss#w0rd@db/app`: a password with a `/`, `?` or `#` that
+    its writer did not percent-encode ends the authority early, so the user, a colon and the text
+    to the run's last `@` before a host are taken as userinfo; "" when the URL reads otherwise.
+    `runs` holds the end and the last `@` of the run read last: a URL later in the same run reads
+    them from there (`a://a://...` stays linear)."""
+    if start >= runs[0]:
+        run = _RUN.match(text, start)
+        runs[0] = run.end() if run is not None else start
+        runs[1] = text.rfind("@", start, runs[0])
+    at = runs[1]
+    if at < start or not text[at + 1:at + 2].replace("[", "a").isalnum() or _RAW_USER.match(text, start, at) is None:
+        return ""
+    return text[start:at]
+
+
+def _prose_secrets(text: str, sink: Sink) -> str:
+    """A credential-shaped word (`doctor.secret_shapes.looks_like_credential`) right after a word
+    that names a secret: `unknown token 7fq2lx9z...`, `aws secret hT9p...`, `api key: Mk9L...`."""
+
+    def replace(match: re.Match[str]) -> str:
+        whole, value = match.group(0), match.group("v").rstrip(")")
+        if not looks_like_credential(value):
+            return whole
+        sink(value)
+        at = match.start("v") - match.start()
+        return whole[:at] + MASK + whole[at + len(value):]
+
+    if _PROSE_HINT.search(text.lower()) is None:
+        return text
+    return _PROSE_SECRET.sub(replace, text)
+
+
 def scrub(text: str, sink: Sink = _ignore) -> str:
     """The text with every secret that its shape gives away masked; each value found goes to `sink`."""
     # each shape runs only where its literal part is in the text (a cheap scan in C): the same
@@ -320,8 +400,11 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     if "Bearer" in text or "Basic" in text:
         text = _mask(_AUTH_SCHEME, text, sink, keep=_prose)
     text = _tool_args(text, sink)
+    text = _prose_secrets(text, sink)
     if "--" in text:
         text = _long_flags(text, sink)
+    if "${" in text:
+        text = _secret_defaults(text, sink)
     return _key_values(text, sink) if "=" in text or ":" in text else text
 
 
@@ -389,8 +472,17 @@ class Redactor:
 
 
 def _pieces(value: str) -> set[str]:
-    """The value, and each line of a multi-line one (a diff shows them one by one), worth masking."""
+    """The value, each line of a multi-line one (a diff shows them one by one), its percent-decoded
+    form, and each name after a bare `$` in it, worth masking: compose reads `Pa$sw0rd9` (a `$`
+    not written `$$`) as `Pa` and a variable `sw0rd9`, which env-drift names as unset. A name with
+    no lower-case letter (`$HOME`, `$DB_PASSWORD`) is a reference by convention, and stays readable."""
     candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
+    if "$" in value:
+        candidates.update(n for n in _BARE_NAME.findall(value) if not n.isupper())
+    if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
+        from urllib.parse import unquote
+
+        candidates.add(unquote(value.strip()))
     return {
         c for c in candidates
         if len(c) >= MIN_SECRET_LENGTH and c.lower() not in _NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)

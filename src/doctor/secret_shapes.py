@@ -16,7 +16,11 @@ says nothing, the value says everything. A value counts when the whole of it (af
   and digits (in two places at least), and switching between those classes as often as random
   text does (two changes every five characters: `Mk9Lp2Qr` changes at every character; the
   identifiers `MyVeryLongClassName2Handler` and `max_old_space_size_4096` have one digit run);
-- a `django-insecure-` key.
+- 24 or more characters of one case and digits (`q8z3k7m2p9x4...`), with three digit runs at
+  least and one per eight characters (~95% of random [a-z0-9] tokens of 24-40; word-and-number
+  names such as `postgresql16alpine3builder2024` have fewer);
+- 32 or more characters of django's `get_random_secret_key()` alphabet with three of its
+  symbols (`k#9v!2m@x$z&...`), or a `django-insecure-` key.
 
 Never: a digest (`sha256:...`, an image reference with `@sha256:`), a value under a key that
 names a revision or checksum (`GIT_SHA`, `BUILD_COMMIT`, `*_REF`, `*_DIGEST`, `*_VERSION`), a path
@@ -25,7 +29,7 @@ versions, e-mail addresses), and UUIDs (`123e4567-e89b-12d3-a456-426614174000`):
 mostly an id (tenant, client, project) that a user reads to tell things apart; a UUID used as a
 secret sits under a key that says so (`*_SECRET`, `*_TOKEN`) and is masked by key. URLs are
 judged by their userinfo (`doctor.redact`), not here. Some random tokens escape these rules
-(all lower case, or one run of digits): a key that says "secret" still catches those.
+(shorter than 24, or few digit runs): a key that says "secret" still catches those.
 """
 
 from __future__ import annotations
@@ -42,21 +46,30 @@ TOKEN_SHAPES = lazy(
     r"|(?<![\w-])xox[abposr]-[\w-]{8,}+"
     r"|(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"
     r"|(?<![\w-])eyJ[\w-]{6,}+\.[\w-]{6,}+\.[\w-]*+"
-    r"|(?<![\w-])glpat-[\w-]{20,}+"
+    r"|(?<![\w-])gl(?:pat|rt|dt|ptt|cbt|soat|ft)-[\w-]{20,}+"
     r"|(?<![\w-])npm_[A-Za-z0-9]{30,}+"
     r"|(?<![\w-])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}+"
     r"|(?<![\w-])sk-[\w-]{20,}+"
     r"|(?<![\w-])AIza[\w-]{30,}+"
     r"|(?<![\w.-])SG\.[\w-]{16,}+\.[\w-]{16,}+"
+    r"|(?<![\w-])hf_[A-Za-z0-9]{30,}+"
+    r"|(?<![\w-])do[opr]_v1_[a-f0-9]{64}(?![A-Za-z0-9])"
+    r"|(?<![\w-])shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}(?![A-Za-z0-9])"
+    r"|(?<![\w-])whsec_[A-Za-z0-9+/]{24,}+=*+"
+    r"|(?<![\w-])pypi-AgE[\w-]{50,}+"
+    r"|(?<![\w-])NRAK-[A-Z0-9]{27}(?![A-Za-z0-9])"
+    r"|(?<![\w-])AGE-SECRET-KEY-1[0-9A-Z]{50,}+"
+    r"|(?<![\w$])\$2[aby]?\$[0-9]{2}\$[./A-Za-z0-9]{53}(?![./A-Za-z0-9])"
     r"|(?<=hooks\.slack\.com/services/)[\w/]++"
     r"|(?<=discord\.com/api/webhooks/)[\w/-]++"
     r"|(?<=discordapp\.com/api/webhooks/)[\w/-]++)"
 )
 # Every token shape starts with one of these literals (a webhook shape right after its prefix):
-# mask_tokens tries TOKEN_SHAPES only there. Its 14 branches each begin with a look-behind, so
+# mask_tokens tries TOKEN_SHAPES only there. Its 22 branches each begin with a look-behind, so
 # `sub` would try them all at every position of the text.
-_TOKEN_HINT = lazy(r"gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|eyJ|glpat-|npm_|[sr]k_(?:live|test)_|sk-"
-                   r"|AIza|SG\.|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/")
+_TOKEN_HINT = lazy(r"gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|eyJ|gl(?:pat|rt|dt|ptt|cbt|soat|ft)-|npm_"
+                   r"|[sr]k_(?:live|test)_|sk-|AIza|SG\.|hf_|do[opr]_v1_|shp(?:at|ss|ca|pa)_|whsec_|pypi-AgE|NRAK-"
+                   r"|AGE-SECRET-KEY-1|\$2[aby]?\$|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/")
 _LONGEST_PREFIX = len("discordapp.com/api/webhooks/")  # the longest text a hint matches
 _PATH_LIKE = lazy(r"(?:~|\.{1,2})?(?:/[a-z0-9_.@-]++)++/?")
 _REF_NAME = lazy(r"[A-Za-z_]\w*+")
@@ -65,6 +78,9 @@ MAX_REFERENCE = 512  # a `${...}` longer than this is not read as one (keeps mas
 _HEX = lazy(r"[0-9a-fA-F]{32,}+")
 _BASE64 = lazy(r"[A-Za-z0-9+/_-]{24,}+={0,2}")
 _PREFIX = lazy(r"[A-Za-z][A-Za-z0-9]{0,11}:")
+_ONE_CASE = lazy(r"[a-z0-9]{24,}+|[A-Z0-9]{24,}+")
+_DJANGO_ALPHABET = lazy(r"[a-z0-9!@#$%^&*(\-_=+)]{32,}+")  # django's get_random_secret_key() draws from it
+_SYMBOLS = frozenset("!@#$%^&*()=+")
 _DIGIT_RUN = lazy(r"[0-9]++")
 _URL_USER = lazy(r"[A-Za-z0-9_-]{16,}+")
 _DIGESTS = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
@@ -85,6 +101,24 @@ def _random_looking(body: str) -> bool:
     return changes * 5 >= len(body) * 2
 
 
+def _one_case_random(body: str) -> bool:
+    """`q8z3k7m2p9x4...`: one case and digits, three digit runs at least and one per eight characters
+    (40 random characters of [a-z0-9] have ~8; `corpusplaceholdersecretkey00000000` has one,
+    `postgresql16alpine3builder2024` three in 30)."""
+    digits = sum(c.isdigit() for c in body)
+    runs = len(_DIGIT_RUN.findall(body))
+    return digits >= 4 and len(body) - digits >= 4 and runs >= 3 and runs * 8 >= len(body)
+
+
+def _django_random(text: str) -> bool:
+    """`k#9v!2m@x$z&q7w^...`: django's alphabet, three of its symbols, digits and letters mixed."""
+    if not _DJANGO_ALPHABET.fullmatch(text):
+        return False
+    digits = sum(c.isdigit() for c in text)
+    letters = sum(c.isalpha() for c in text)
+    return sum(c in _SYMBOLS for c in text) >= 3 and digits >= 3 and letters >= 8
+
+
 def looks_like_credential(value: str, key: str = "") -> bool:
     """Whether the whole value is a credential by its shape (see the module docs)."""
     text = value.strip()
@@ -96,10 +130,14 @@ def looks_like_credential(value: str, key: str = "") -> bool:
         return False
     if text.lower().startswith(_DIGESTS):
         return False
+    if _django_random(text):
+        return True
     prefix = _PREFIX.match(text)
     body = text[prefix.end():] if prefix is not None else text
     if _HEX.fullmatch(body):
         return any(c.isdigit() for c in body) and any(c.isalpha() for c in body)
+    if _ONE_CASE.fullmatch(body):
+        return _one_case_random(body)
     if not _BASE64.fullmatch(body) or body.startswith(("/", "-", "_", "+")):
         return False
     return _random_looking(body.rstrip("="))
@@ -119,7 +157,7 @@ def mask_tokens(text: str, sink: Callable[[str], None]) -> str:
     Each shape begins where one of _TOKEN_HINT's literals starts (the webhook shapes where
     their prefix ends), so the shapes are tried at those places alone, left to right, and a
     match ends the search before its end as `sub` does: the same matches, ~10x faster on a
-    big compose file with a hint in it (a `sk-` or `eyJ` anywhere made `sub` try all 14
+    big compose file with a hint in it (a `sk-` or `eyJ` anywhere made `sub` try all 22
     look-behind branches at every position: ~30 ms for 50 kB). No shape can begin strictly
     inside a hint's text, so hints found without overlap, from any place, are every place a
     shape can begin. After a match the hints are sought again from its end, less the longest
