@@ -201,3 +201,31 @@ def test_a_baseline_saved_by_a_windows_editor_still_reads(report: Report) -> Non
     path = baseline_path(report.project_dir)
     path.write_bytes(b"\xef\xbb\xbf" + dumps_baseline(baseline).replace("\n", "\r\n").encode())
     assert read_baseline(path) == baseline
+
+
+def test_a_fingerprint_never_hashes_a_secret_the_subject_holds(tmp_path: Path) -> None:
+    """compose-config's subject quotes an invalid port, here a secret variable's default: the
+    fingerprint printed (JSON, SARIF) and committed (the baseline) is of the masked subject, so a
+    weak password cannot be tested offline against it; the baseline still accepts the finding."""
+    import hashlib
+
+    secret = "Sup3rPortPw9"
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: busybox\n    ports:\n      - \"${API_TOKEN:-" + secret + "}:81\"\n")
+    selected = ("--select", "compose-config")
+    found = _doctor("preflight", *selected, "--format", "json", cwd=tmp_path)
+    (finding,) = json.loads(found.stdout)["findings"]
+    assert secret not in found.stdout and "***" in finding["subject"]
+    raw_subject = finding["subject"].replace("***", secret)
+    leaked = hashlib.sha256(f"compose-config\0{raw_subject}".encode()).hexdigest()[:16]
+    masked = hashlib.sha256(f"compose-config\0{finding['subject']}".encode()).hexdigest()[:16]
+    assert finding["fingerprint"] == f"compose-config/{masked}" != f"compose-config/{leaked}"
+    sarif = _doctor("preflight", *selected, "--format", "sarif", cwd=tmp_path).stdout
+    assert leaked not in sarif and masked in sarif
+    assert _doctor("baseline", cwd=tmp_path).returncode == 0
+    assert leaked not in (tmp_path / BASELINE_FILE).read_text()
+    after = _doctor("preflight", *selected, cwd=tmp_path)
+    assert "1 suppressed (.doctor-baseline.json)" in after.stdout, after.stdout
+    # a subject with no secret keeps Finding.fingerprint: older baselines still match
+    plain = Finding("env-drift", Severity.WARNING, "m", None, "API_TAG")
+    assert Redactor().fingerprint(plain) == plain.fingerprint

@@ -189,7 +189,7 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     except BaselineError as exc:
         raise UsageError(str(exc)) from None
     if baseline is not None:
-        report = apply_baseline(report, baseline)
+        report = apply_baseline(report, baseline, redactor_for(done.project))
     return Run(report, done.project, done.host), config
 
 

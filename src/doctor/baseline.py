@@ -52,9 +52,10 @@ class Baseline:
         """The baseline accepting these findings (messages and subjects redacted)."""
         entries: dict[str, BaselineEntry] = {}
         for f in findings:
+            fingerprint = redactor.fingerprint(f)
             entries.setdefault(
-                f.fingerprint,
-                BaselineEntry(f.fingerprint, f.check, redactor.text(f.subject), redactor.text(f.message)),
+                fingerprint,
+                BaselineEntry(fingerprint, f.check, redactor.text(f.subject), redactor.text(f.message)),
             )
         ordered = sorted(entries.values(), key=lambda e: (e.check, e.subject, e.fingerprint))
         return cls(tuple(ordered))
@@ -119,11 +120,13 @@ def load_baseline(project_dir: Path) -> Baseline | None:
     return read_baseline(path) if path.is_file() else None
 
 
-def apply_baseline(report: Report, baseline: Baseline) -> Report:
-    """The report without the findings the baseline accepts (they move to `suppressed`)."""
+def apply_baseline(report: Report, baseline: Baseline, redactor: Redactor | None = None) -> Report:
+    """The report without the findings the baseline accepts (they move to `suppressed`), matched
+    by the fingerprint the baseline stored (`Redactor.fingerprint`: a secret in a subject masked)."""
     accepted = baseline.fingerprints
+    shown = redactor or Redactor()
     return _drop(
-        report, lambda f: f"in the baseline ({BASELINE_FILE})" if f.fingerprint in accepted else None
+        report, lambda f: f"in the baseline ({BASELINE_FILE})" if shown.fingerprint(f) in accepted else None
     )
 
 

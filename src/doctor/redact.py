@@ -35,6 +35,10 @@ from doctor.lazyre import lazy
 from doctor.secret_shapes import MASK as MASK  # doctor.project.appenv masks with the same mark
 from doctor.secret_shapes import is_path, looks_like_credential, mask_tokens, reference_at, token_like_user
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.model import Finding
+
 MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
 STRONG_LENGTH = 8
 
@@ -456,6 +460,19 @@ class Redactor:
         for mapping in mappings:
             secrets |= secrets_in_mapping(mapping)
         return cls(secrets)
+
+    def fingerprint(self, finding: Finding) -> str:
+        """The finding's fingerprint as doctor prints and stores it (JSON, SARIF, the baseline): of
+        its subject as printed. A subject holding a secret (`invalid hostPort: <password>`) is
+        hashed masked, since 16 hex digits of a weak password's hash in a committed baseline can be
+        tested offline; every other finding keeps `Finding.fingerprint`, so baselines still match."""
+        shown = self.text(finding.subject)
+        if shown == finding.subject:
+            return finding.fingerprint
+        from doctor.model import replace
+
+        moved: Finding = replace(finding, subject=shown)
+        return moved.fingerprint
 
     def text(self, text: str) -> str:
         """The text with every secret it holds replaced by ***."""

@@ -58,7 +58,7 @@ def finding_dict(finding: Finding, report: Report, redact: Redactor) -> dict[str
         "line": loc.line if loc else None,
         "column": loc.column if loc else None,
         "subject": redact.text(finding.subject),
-        "fingerprint": finding.fingerprint,
+        "fingerprint": redact.fingerprint(finding),
         "fix": fix,
     }
 
@@ -84,7 +84,7 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
         # what the baseline or a config suppression left out (the findings themselves are not repeated)
         "suppressed": [
             {"check": s.finding.check, "subject": redactor.text(s.finding.subject),
-             "fingerprint": s.finding.fingerprint, "reason": redactor.text(s.reason)}
+             "fingerprint": redactor.fingerprint(s.finding), "reason": redactor.text(s.reason)}
             for s in report.suppressed
         ],
     }

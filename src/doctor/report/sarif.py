@@ -172,7 +172,7 @@ def _result(finding: Finding, rule_index: int, root: Path, anchor: Path | None, 
         result["locations"] = [
             {"physicalLocation": {"artifactLocation": _artifact(path, root), "region": region}}
         ]
-    result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
+    result["partialFingerprints"] = {FINGERPRINT_KEY: redactor.fingerprint(finding)}
     if fix is not None:
         result["fixes"] = [fix]
     properties: Json = {"subject": redactor.text(finding.subject)}
