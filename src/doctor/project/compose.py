@@ -187,7 +187,8 @@ def _env_file_lookup(env: dict[str, str], declared: dict[str, EnvVar], earlier: 
 def _build(build: YMap) -> Build:
     context = _text(build.get("context")) or _text(build.get(DEFAULT_CONTEXT)) or "."
     dockerfile = _text(build.get("dockerfile")) or "Dockerfile"
-    return Build(context, dockerfile, build.loc_of("context") or build.loc, _build_args(build.get("args")))
+    target = _text(build.get("target")) or None
+    return Build(context, dockerfile, build.loc_of("context") or build.loc, _build_args(build.get("args")), target)
 
 
 def _build_args(args: Any) -> tuple[tuple[str, str, Location | None], ...]:

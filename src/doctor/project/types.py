@@ -113,13 +113,15 @@ class WatchRule:
 
 @record
 class Build:
-    """A service's build: context directory (absolute, or a URL) and Dockerfile path."""
+    """A service's build: context directory (absolute, or a URL), Dockerfile path and target stage."""
 
     context: str
     dockerfile: str = "Dockerfile"
     location: Location | None = None
     # `build.args` with a value (name, value, where compose sets it); a bare `- NAME` is left out
     args: tuple[tuple[str, str, Location | None], ...] = ()
+    # `build.target`: the stage built (None: the last one); later stages never reach the image
+    target: str | None = None
 
     @cached_property  # asked per service by several checks: computed once (writes the instance dict)
     def dockerfile_path(self) -> Path | None:
