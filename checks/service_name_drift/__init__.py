@@ -43,7 +43,8 @@ class ServiceNameDrift(Check):
         on the port the value uses (5432 -> the postgres service), else the closest name. A
         value compose interpolates (`POSTGRES_SERVER: ${POSTGRES_SERVER}`, a URL's
         `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line.
-        The fix asks first: the suggestion is a best guess. A list of hosts
+        The fix asks first: the suggestion is a best guess. Services that all read one `.env`
+        line (each through its own `DB_URL: ${DB_URL}`) share one finding there. A list of hosts
         (`DB_HOSTS=pg1,pg2`) is one finding, and one edit fixes every host of it; a host
         that would become an entry the list already has (both meant 'db') is dropped with its
         separator instead of written twice, and the fix says so.
@@ -62,8 +63,8 @@ class ServiceNameDrift(Check):
         everywhere = all_names(model)
         hostnames = {s.hostname.lower(): s.name for s in model.services.values() if s.hostname}
         disabled = {name.lower() for name in model.disabled_services}
-        # one finding per value: its hosts fixed by one edit (two findings of one value shared a
-        # subject, and the fixer plans one fix per subject and run)
+        # one finding per written value: its hosts fixed by one edit (two findings of one value
+        # shared a subject, and the fixer plans one fix per subject and run)
         groups: dict[tuple[Location | None, str], dict[str, list[Use]]] = {}
         index = NetworkIndex(model)
         for service in model.services.values():
@@ -78,7 +79,9 @@ class ServiceNameDrift(Check):
                         continue
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue
-                    hosts = groups.setdefault((var.location, var.name), {})
+                    # keyed by where the host is written: services whose own lines all read one
+                    # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
+                    hosts = groups.setdefault((written_at(project, var, ref), var.name), {})
                     hosts.setdefault(name, []).append((service, view, var, ref))
         for hosts in groups.values():
             found = [self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)
