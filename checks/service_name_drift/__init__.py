@@ -27,7 +27,8 @@ class ServiceNameDrift(Check):
         joins. `hostname:` does not count (peers cannot resolve it), nor does a service on a
         network this one does not join. Only names that can only be compose names are judged:
         dotted public names, IPs, localhost, host.docker.internal and values with unresolved
-        `${}` are left alone, and a name nothing in the project resembles (a service of another
+        `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
+        `gs://`), and a name nothing in the project resembles (a service of another
         compose file, started separately) is only info.
 
     Why it matters
