@@ -26,7 +26,10 @@ class ImageAvailability(Check):
         Services with `image:` and no `build:` whose image the engine does not have: compose will
         pull it on `up`. It is a warning when no registry is likely to have it — another service
         of the project builds that very tag, the tag is a local one (`:test`, `:local`, `:dev`),
-        or the service says `pull_policy: never` — and a note otherwise. Also images present
+        or the service says `pull_policy: never` — and a note otherwise. A tag another service
+        builds under a namespace (`defectdojo/defectdojo-django:latest`) is a note too: `up`
+        builds it with that service (compose ignores the failed pull of an image another service
+        builds), and the service started alone pulls what the project publishes. Also images present
         for another platform than the engine's (`linux/arm64` on an `linux/amd64` engine) with
         no `platform:` on the service. Live: asks the engine; skipped when it cannot be reached.
         Also, read from `.github/workflows` (never run): a CI job that builds images itself
@@ -48,7 +51,8 @@ class ImageAvailability(Check):
 
     Fix
         Advice: the command that makes the image present — `docker compose build SERVICE` for
-        the service that builds it, else build or load the local tag first (in CI, a step of
+        the service that builds it, `docker pull` for a registry image under `pull_policy:
+        never`, else build or load the local tag first (in CI, a step of
         that job before the compose start) — or, for a platform
         mismatch, `platform: linux/ARCH` on the service (or pull the engine's platform). An
         image compose will simply pull is a note with no fix.
@@ -120,15 +124,23 @@ class ImageAvailability(Check):
 
     def _absent(self, svc: Service, image: str, builder: str | None, policy: str) -> Finding:
         subject = f"{svc.name}:{image}"
-        if builder is not None:
-            message = f"'{svc.name}' image '{image}' is not on the engine and only '{builder}' builds it"
-            fix = Fix(f"run docker compose build {builder}", Safety.ADVICE)
-            return self.finding(message, svc.location, subject, fix)
         tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
+        if builder is not None:
+            fix = Fix(f"run docker compose build {builder}", Safety.ADVICE)
+            if policy != "never" and tag not in LOCAL_TAGS and _published(image):
+                # `up` builds it with the builder (compose ignores the pull failure of an image another
+                # service builds); started alone, the service pulls the tag its project publishes
+                message = (f"'{svc.name}' image '{image}' is not on the engine: '{builder}' builds it on up, "
+                           f"'{svc.name}' started alone pulls it (needs the registry)")
+                return self.finding(message, svc.location, subject, fix, Severity.INFO)
+            message = f"'{svc.name}' image '{image}' is not on the engine and only '{builder}' builds it"
+            return self.finding(message, svc.location, subject, fix)
         if policy == "never" or tag in LOCAL_TAGS:
             why = "pull_policy is never" if policy == "never" else f"tag ':{tag}' is a local build"
             message = f"'{svc.name}' image '{image}' is not on the engine and {why}: nothing will pull it"
-            return self.finding(message, svc.location, subject, Fix(f"build or load '{image}' first", Safety.ADVICE))
+            how = f"pull it first (docker pull {image}), or build or load it" if (
+                policy == "never" and tag not in LOCAL_TAGS and _published(image)) else f"build or load '{image}' first"
+            return self.finding(message, svc.location, subject, Fix(how, Safety.ADVICE))
         # a note without a fix: pulling on `up` is compose's normal way, nothing to repair
         message = f"'{svc.name}' image '{image}' is not on the engine: compose pulls it on up (needs the registry)"
         return self.finding(message, svc.location, subject, None, Severity.INFO)
@@ -152,6 +164,12 @@ def _started(services: Mapping[str, Service], named: tuple[str, ...]) -> set[str
             seen.add(name)
             todo += [d for d in services[name].depends_on if d in services]
     return seen
+
+
+def _published(image: str) -> bool:
+    """Whether a registry plausibly has the reference: a namespace or registry (`org/app`,
+    `ghcr.io/org/app`). A bare `app:latest` means docker.io/library/app: official images only."""
+    return "/" in image.split("@")[0]
 
 
 def _canonical(image: str) -> str:
