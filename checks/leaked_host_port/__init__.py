@@ -93,7 +93,9 @@ class LeakedHostPort(Check):
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
         file compose would not read; without one it is advice), changing no other line, and
         a second run changes nothing. A value carrying a URL password, a line an anchor
-        shares with another service, or a multi-line or flow value is left as advice.
+        shares with another service, or a multi-line or flow value is left as advice; for a
+        URL with a password the advice names the hosts to change (`with db:5432 in place of
+        db:5433`), never the password.
     """
 
     id = "leaked-host-port"
@@ -169,7 +171,20 @@ class LeakedHostPort(Check):
         title = f"set {var.name} for {', '.join(repr(s) for s in sorted(wanted))} in the dev override"
         if edit is not None and not secret:
             return self.finding(message, var.location, subject, Fix(title, Safety.SAFE, (edit,)))
+        if secret:  # the value is not written out: say which part of it to change
+            title += _hosts_changed(var.name, var.value, consumers[0][2])
         return self.finding(message, var.location, subject, Fix(title, Safety.ADVICE))
+
+
+def _hosts_changed(key: str, old: str | None, new: str) -> str:
+    """`, with db:5432 in place of db:5433`: the hosts of a URL value that change, without its userinfo."""
+    def hosts(value: str | None) -> list[str]:
+        return [r.host if r.port is None else f"{r.host}:{r.port}" for r in host_refs(key, value)]
+
+    pairs = [(a, b) for a, b in zip(hosts(old), hosts(new), strict=False) if a != b]
+    if not pairs:
+        return ""
+    return ", with " + ", ".join(f"{b} in place of {a}" for a, b in pairs)
 
 
 def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> dict[str, dict[str, int]] | None:
