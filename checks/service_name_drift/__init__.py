@@ -10,8 +10,10 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.env_hosts import host_refs, looks_internal
 from doctor.project.service_network import NetworkIndex, all_names, default_container_name, suggest
+from doctor.project.types import EnvVar
 
 from .edits import Use, host_edit, host_shown, list_fix, written_at
+from .runs import run_hosts
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
 
@@ -22,7 +24,9 @@ class ServiceNameDrift(Check):
     What it finds
         A container env value that names a host the container cannot resolve: the value of a
         key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`) or the host of a
-        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`) that is no service
+        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), or a `.env` host
+        key that a service's entrypoint, command or healthcheck interpolates
+        (`wait-for-it.sh ${DB_HOST}:5432`), that is no service
         name, container name, network alias, link alias or extra_host on a network the service
         joins. `hostname:` does not count (peers cannot resolve it), nor does a service on a
         network this one does not join. Only names that can only be compose names are judged:
@@ -68,11 +72,15 @@ class ServiceNameDrift(Check):
         # shared a subject, and the fixer plans one fix per subject and run)
         groups: dict[tuple[Location | None, str], dict[str, list[Use]]] = {}
         index = NetworkIndex(model)
+        # `.env` hosts that reach a container through its entrypoint or command (wait-for-it)
+        ran: dict[str, list[EnvVar]] = {}
+        for service, var in run_hosts(project):
+            ran.setdefault(service.name, []).append(var)
         for service in model.services.values():
             view = index.view(service)
             if view is None:
                 continue
-            for var in service.environment.values():
+            for var in [*service.environment.values(), *ran.get(service.name, ())]:
                 for ref in host_refs(var.name, var.value):
                     name = ref.host.lower()
                     # a name the view resolves first: most are, and looks_internal parses an IP

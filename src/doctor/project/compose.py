@@ -129,6 +129,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         user=_text(draft.get("user")),
         working_dir=_text(draft.get("working_dir")),
         command=_command(draft.get("command")),
+        entrypoint=_command(draft.get("entrypoint")),
         healthcheck=_healthcheck(draft.get("healthcheck")),
         watch=_watch(draft.get("develop")),
         platform=_text(draft.get("platform")),
