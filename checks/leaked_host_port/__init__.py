@@ -19,6 +19,7 @@ from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
 from .localhost_dials import localhost_dials
 from .published_dials import published_dials
+from .run_dials import run_dials
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
 HOST_KEY = lazy(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
@@ -49,6 +50,9 @@ class LeakedHostPort(Check):
         (4) A healthcheck probing `localhost:` one of the service's own published host ports
         (`wget http://localhost:${WEB_PORT}/` behind `"${WEB_PORT}:80"`): the probe runs in the
         container, where the service listens on 80, so it turns unhealthy (advice: probe 80).
+        (5) An entrypoint, command or healthcheck naming a peer on a host port it only
+        publishes (`wait-for-it.sh db:${DB_PORT}` behind `"${DB_PORT}:5432"`, DB_PORT=5433):
+        compose writes db:5433 into the command line (advice: write db:5432 there).
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (what its Dockerfile COPYs,
@@ -144,6 +148,9 @@ class LeakedHostPort(Check):
                 yield self.finding(f"the healthcheck of '{service.name}' probes localhost:{probe.port}, the host port "
                                    f"it publishes; inside its container it listens on {probe.target}",
                                    service.location, f"{service.name}:healthcheck", advice)
+        for service in model.services.values():
+            for run in run_dials(index, service):
+                yield self.finding(run.message, service.location, run.subject, Fix(run.title, Safety.ADVICE))
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
             for dial in localhost_dials(model, service, inside is not None, index):
