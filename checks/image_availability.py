@@ -26,7 +26,11 @@ class ImageAvailability(Check):
         Services with `image:` and no `build:` whose image the engine does not have: compose will
         pull it on `up`. It is a warning when no registry is likely to have it — another service
         of the project builds that very tag, the tag is a local one (`:test`, `:local`, `:dev`),
-        or the service says `pull_policy: never` — and a note otherwise. Also images present
+        or the service says `pull_policy: never` — and a note otherwise. A tag another service
+        builds under a namespace (`defectdojo/defectdojo-django:latest`) is a note too: `up`
+        builds it with that service (compose ignores the failed pull of an image another service
+        builds), and the service started alone pulls what the project publishes. Services on
+        one absent image with one outcome are one finding naming them. Also images present
         for another platform than the engine's (`linux/arm64` on an `linux/amd64` engine) with
         no `platform:` on the service. Live: asks the engine; skipped when it cannot be reached.
         Also, read from `.github/workflows` (never run): a CI job that builds images itself
@@ -48,7 +52,8 @@ class ImageAvailability(Check):
 
     Fix
         Advice: the command that makes the image present — `docker compose build SERVICE` for
-        the service that builds it, else build or load the local tag first (in CI, a step of
+        the service that builds it, `docker pull` for a registry image under `pull_policy:
+        never`, else build or load the local tag first (in CI, a step of
         that job before the compose start) — or, for a platform
         mismatch, `platform: linux/ARCH` on the service (or pull the engine's platform). An
         image compose will simply pull is a note with no fix.
@@ -71,14 +76,19 @@ class ImageAvailability(Check):
         builders = {_canonical(svc.image): svc.name for svc in project.services.values() if svc.image and svc.build}
         # one image list for the whole project; an inspect only for what is present and has no platform:
         present = host.images.present(_canonical(svc.image or "") for svc in pulled)
+        # one finding per image and outcome: getsentry/self-hosted runs 20 services on one
+        # `snuba:nightly` with pull_policy never, which is one image to pull, not 20 faults
+        absent: dict[tuple[str, str | None, str], list[Service]] = {}
         for svc in sorted(pulled, key=lambda s: s.name):
             image = svc.image or ""
             if _canonical(image) not in present:
-                yield self._absent(svc, image, builders.get(_canonical(image)), svc.pull_policy or "")
+                absent.setdefault((image, builders.get(_canonical(image)), svc.pull_policy or ""), []).append(svc)
             elif not svc.platform:
                 facts = host.images.image(_canonical(image))
                 if facts is not None:
                     yield from self._platform(svc, facts, host.images.platform)
+        for (image, builder, policy), svcs in absent.items():
+            yield self._absent(svcs, image, builder, policy)
 
     def ci_findings(self, project: Project) -> Iterator[Finding]:
         """A CI job that builds some local images and starts a service whose local image no step
@@ -118,19 +128,30 @@ class ImageAvailability(Check):
                     title = f"build '{image}' in job '{job.name}' before {where} (or run docker compose build)"
                     yield self.finding(message, start.location, f"{name}:{image}:ci", Fix(title, Safety.ADVICE))
 
-    def _absent(self, svc: Service, image: str, builder: str | None, policy: str) -> Finding:
-        subject = f"{svc.name}:{image}"
-        if builder is not None:
-            message = f"'{svc.name}' image '{image}' is not on the engine and only '{builder}' builds it"
-            fix = Fix(f"run docker compose build {builder}", Safety.ADVICE)
-            return self.finding(message, svc.location, subject, fix)
+    def _absent(self, svcs: list[Service], image: str, builder: str | None, policy: str) -> Finding:
+        svc = svcs[0]
+        subject = f"{','.join(s.name for s in svcs)}:{image}"
+        head = f"'{svc.name}' image '{image}'" if len(svcs) == 1 else f"{_names(svcs)}: image '{image}'"
         tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
+        if builder is not None:
+            fix = Fix(f"run docker compose build {builder}", Safety.ADVICE)
+            if policy != "never" and tag not in LOCAL_TAGS and _published(image):
+                # `up` builds it with the builder (compose ignores the pull failure of an image another
+                # service builds); started alone, the service pulls the tag its project publishes
+                alone = f"'{svc.name}'" if len(svcs) == 1 else "each"
+                message = (f"{head} is not on the engine: '{builder}' builds it on up, "
+                           f"{alone} started alone pulls it (needs the registry)")
+                return self.finding(message, svc.location, subject, fix, Severity.INFO)
+            message = f"{head} is not on the engine and only '{builder}' builds it"
+            return self.finding(message, svc.location, subject, fix)
         if policy == "never" or tag in LOCAL_TAGS:
             why = "pull_policy is never" if policy == "never" else f"tag ':{tag}' is a local build"
-            message = f"'{svc.name}' image '{image}' is not on the engine and {why}: nothing will pull it"
-            return self.finding(message, svc.location, subject, Fix(f"build or load '{image}' first", Safety.ADVICE))
+            message = f"{head} is not on the engine and {why}: nothing will pull it"
+            how = f"pull it first (docker pull {image}), or build or load it" if (
+                policy == "never" and tag not in LOCAL_TAGS and _published(image)) else f"build or load '{image}' first"
+            return self.finding(message, svc.location, subject, Fix(how, Safety.ADVICE))
         # a note without a fix: pulling on `up` is compose's normal way, nothing to repair
-        message = f"'{svc.name}' image '{image}' is not on the engine: compose pulls it on up (needs the registry)"
+        message = f"{head} is not on the engine: compose pulls it on up (needs the registry)"
         return self.finding(message, svc.location, subject, None, Severity.INFO)
 
     def _platform(self, svc: Service, facts: ImageFacts, engine: str) -> Iterator[Finding]:
@@ -152,6 +173,20 @@ def _started(services: Mapping[str, Service], named: tuple[str, ...]) -> set[str
             seen.add(name)
             todo += [d for d in services[name].depends_on if d in services]
     return seen
+
+
+def _names(svcs: list[Service], shown: int = 3) -> str:
+    """`'a', 'b' and 'c'`, or `'a', 'b', 'c' and 17 more services`."""
+    names = [f"'{s.name}'" for s in svcs]
+    if len(names) <= shown:
+        return ", ".join(names[:-1]) + f" and {names[-1]}"
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} more services"
+
+
+def _published(image: str) -> bool:
+    """Whether a registry plausibly has the reference: a namespace or registry (`org/app`,
+    `ghcr.io/org/app`). A bare `app:latest` means docker.io/library/app: official images only."""
+    return "/" in image.split("@")[0]
 
 
 def _canonical(image: str) -> str:

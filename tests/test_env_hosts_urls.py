@@ -19,6 +19,10 @@ from doctor.project.env_hosts import URL, host_refs
     ("postgres://[::1]:5432,[fd00::2]:5433/x", [("postgres", "::1", 5432), ("postgres", "fd00::2", 5433)]),
     # a comma before another URL, or before `key=`, ends the netloc
     ("http://a.example,http://b.example", [("http", "a.example", None), ("http", "b.example", None)]),
+    # object-store URLs name a bucket, not a host (getsentry/self-hosted's SENTRY_BUCKET_PROFILES)
+    ("s3://profiles?region=us-east-1&endpoint=seaweedfs:8333&s3ForcePathStyle=true", []),
+    ("gs://artifacts/run", []),
+    ("file:///data/x", []),
 ])
 def test_url_hosts(value: str, expected: list[tuple[str, str, int | None]]) -> None:
     assert [(r.scheme, r.host, r.port) for r in host_refs("SOME_URL", value)] == expected

@@ -174,3 +174,15 @@ def test_an_unhealthy_service_is_explained_by_its_healthcheck_probing_the_host_p
                     "port it publishes; inside its container it listens on 80", Location(Path("/p/compose.yaml"), 2),
                     "web:healthcheck")
     assert [e.subject for s in symptoms for e in explaining(s, [probe], services=("web",))] == ["web:healthcheck"]
+
+
+def test_a_finding_several_services_share_explains_each_of_them() -> None:
+    # getsentry/self-hosted: one finding for the 21 services on snuba:nightly, naming three
+    (symptom,) = match_symptoms(_container(service="snuba-replacer", log_tail=("nc: bad address 'postgresserver'",)),
+                                BUILTIN)
+    shared = Finding("service-name-drift", Severity.ERROR, "DB_HOST=postgresserver names no service",
+                     Location(Path("/p/.env"), 1), "snuba-api,snuba-replacer:DB_HOST")
+    others = Finding("service-name-drift", Severity.ERROR, "DB_HOST=postgresserver names no service",
+                     Location(Path("/p/.env"), 2), "web,worker:DB_HOST")
+    services = ("snuba-api", "snuba-replacer", "web", "worker")
+    assert [e.subject for e in explaining(symptom, [shared, others], services)] == ["snuba-api,snuba-replacer:DB_HOST"]

@@ -19,6 +19,7 @@ from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
 from .localhost_dials import localhost_dials
 from .published_dials import published_dials
+from .run_dials import run_dials
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
 HOST_KEY = lazy(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
@@ -49,6 +50,9 @@ class LeakedHostPort(Check):
         (4) A healthcheck probing `localhost:` one of the service's own published host ports
         (`wget http://localhost:${WEB_PORT}/` behind `"${WEB_PORT}:80"`): the probe runs in the
         container, where the service listens on 80, so it turns unhealthy (advice: probe 80).
+        (5) An entrypoint, command or healthcheck naming a peer on a host port it only
+        publishes (`wait-for-it.sh db:${DB_PORT}` behind `"${DB_PORT}:5432"`, DB_PORT=5433):
+        compose writes db:5433 into the command line (advice: write db:5432 there).
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (what its Dockerfile COPYs,
@@ -93,7 +97,9 @@ class LeakedHostPort(Check):
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
         file compose would not read; without one it is advice), changing no other line, and
         a second run changes nothing. A value carrying a URL password, a line an anchor
-        shares with another service, or a multi-line or flow value is left as advice.
+        shares with another service, or a multi-line or flow value is left as advice; for a
+        URL with a password the advice names the hosts to change (`with db:5432 in place of
+        db:5433`), never the password.
     """
 
     id = "leaked-host-port"
@@ -143,6 +149,9 @@ class LeakedHostPort(Check):
                                    f"it publishes; inside its container it listens on {probe.target}",
                                    service.location, f"{service.name}:healthcheck", advice)
         for service in model.services.values():
+            for run in run_dials(index, service):
+                yield self.finding(run.message, service.location, run.subject, Fix(run.title, Safety.ADVICE))
+        for service in model.services.values():
             inside = clients.dials_from_inside(service)
             for dial in localhost_dials(model, service, inside is not None, index):
                 reason = clients.local_reason(service, dial.var.name, dial.peer)
@@ -169,7 +178,20 @@ class LeakedHostPort(Check):
         title = f"set {var.name} for {', '.join(repr(s) for s in sorted(wanted))} in the dev override"
         if edit is not None and not secret:
             return self.finding(message, var.location, subject, Fix(title, Safety.SAFE, (edit,)))
+        if secret:  # the value is not written out: say which part of it to change
+            title += _hosts_changed(var.name, var.value, consumers[0][2])
         return self.finding(message, var.location, subject, Fix(title, Safety.ADVICE))
+
+
+def _hosts_changed(key: str, old: str | None, new: str) -> str:
+    """`, with db:5432 in place of db:5433`: the hosts of a URL value that change, without its userinfo."""
+    def hosts(value: str | None) -> list[str]:
+        return [r.host if r.port is None else f"{r.host}:{r.port}" for r in host_refs(key, value)]
+
+    pairs = [(a, b) for a, b in zip(hosts(old), hosts(new), strict=False) if a != b]
+    if not pairs:
+        return ""
+    return ", with " + ", ".join(f"{b} in place of {a}" for a, b in pairs)
 
 
 def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> dict[str, dict[str, int]] | None:

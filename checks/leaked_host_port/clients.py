@@ -97,7 +97,6 @@ class Clients:
 
 
 def _command(service: Service) -> str:
-    command = service.command
-    if command is None:
-        return ""
-    return command if isinstance(command, str) else " ".join(command)
+    """What the service runs: its entrypoint and command, as one line."""
+    parts = [p if isinstance(p, str) else " ".join(p) for p in (service.entrypoint, service.command) if p]
+    return " ".join(parts)

@@ -41,10 +41,11 @@ class MissingMount(Check):
         `develop.watch` sync rule, over any folder its Dockerfile COPYs from the build context)
         while another COPY'd source folder of the same build context is neither mounted nor
         synced (nor rebuilt by a watch rule): `app/` is mounted, `scripts/` is not, so edits to
-        scripts/ never reach the container, however many folders are mounted. Only the final
-        image's folders count (not a build stage's), and build output, static or vendored
-        folders (`dist/`, `static/`, `vendor/`...) and single files are not judged. It also
-        finds bind sources inside the project that do not exist: docker creates them as
+        scripts/ never reach the container, however many folders are mounted. Only the built
+        image's folders count: the `build.target` stage (else the last) and the stages it is
+        built FROM, not a builder stage or a later stage (`FROM development AS tests`); build
+        output, static or vendored folders (`dist/`, `static/`, `vendor/`...) and single files
+        are not judged. It also finds bind sources inside the project that do not exist: docker creates them as
         root-owned directories, even where a file was meant. A file-looking source
         (`./nginx.conf`, `./app.jar`, `./.env.local`: any name with an extension, or a known
         dotfile like `.env` or `.npmrc`) or a service that runs as a

@@ -10,8 +10,10 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.env_hosts import host_refs, looks_internal
 from doctor.project.service_network import NetworkIndex, all_names, default_container_name, suggest
+from doctor.project.types import EnvVar
 
 from .edits import Use, host_edit, host_shown, list_fix, written_at
+from .runs import run_hosts
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
 
@@ -22,12 +24,15 @@ class ServiceNameDrift(Check):
     What it finds
         A container env value that names a host the container cannot resolve: the value of a
         key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`) or the host of a
-        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`) that is no service
+        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), or a `.env` host
+        key that a service's entrypoint, command or healthcheck interpolates
+        (`wait-for-it.sh ${DB_HOST}:5432`), that is no service
         name, container name, network alias, link alias or extra_host on a network the service
         joins. `hostname:` does not count (peers cannot resolve it), nor does a service on a
         network this one does not join. Only names that can only be compose names are judged:
         dotted public names, IPs, localhost, host.docker.internal and values with unresolved
-        `${}` are left alone, and a name nothing in the project resembles (a service of another
+        `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
+        `gs://`), and a name nothing in the project resembles (a service of another
         compose file, started separately) is only info.
 
     Why it matters
@@ -43,7 +48,8 @@ class ServiceNameDrift(Check):
         on the port the value uses (5432 -> the postgres service), else the closest name. A
         value compose interpolates (`POSTGRES_SERVER: ${POSTGRES_SERVER}`, a URL's
         `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line.
-        The fix asks first: the suggestion is a best guess. A list of hosts
+        The fix asks first: the suggestion is a best guess. Services that all read one `.env`
+        line (each through its own `DB_URL: ${DB_URL}`) share one finding there. A list of hosts
         (`DB_HOSTS=pg1,pg2`) is one finding, and one edit fixes every host of it; a host
         that would become an entry the list already has (both meant 'db') is dropped with its
         separator instead of written twice, and the fix says so.
@@ -62,15 +68,19 @@ class ServiceNameDrift(Check):
         everywhere = all_names(model)
         hostnames = {s.hostname.lower(): s.name for s in model.services.values() if s.hostname}
         disabled = {name.lower() for name in model.disabled_services}
-        # one finding per value: its hosts fixed by one edit (two findings of one value shared a
-        # subject, and the fixer plans one fix per subject and run)
+        # one finding per written value: its hosts fixed by one edit (two findings of one value
+        # shared a subject, and the fixer plans one fix per subject and run)
         groups: dict[tuple[Location | None, str], dict[str, list[Use]]] = {}
         index = NetworkIndex(model)
+        # `.env` hosts that reach a container through its entrypoint or command (wait-for-it)
+        ran: dict[str, list[EnvVar]] = {}
+        for service, var in run_hosts(project):
+            ran.setdefault(service.name, []).append(var)
         for service in model.services.values():
             view = index.view(service)
             if view is None:
                 continue
-            for var in service.environment.values():
+            for var in [*service.environment.values(), *ran.get(service.name, ())]:
                 for ref in host_refs(var.name, var.value):
                     name = ref.host.lower()
                     # a name the view resolves first: most are, and looks_internal parses an IP
@@ -78,7 +88,9 @@ class ServiceNameDrift(Check):
                         continue
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue
-                    hosts = groups.setdefault((var.location, var.name), {})
+                    # keyed by where the host is written: services whose own lines all read one
+                    # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
+                    hosts = groups.setdefault((written_at(project, var, ref), var.name), {})
                     hosts.setdefault(name, []).append((service, view, var, ref))
         for hosts in groups.values():
             found = [self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)

@@ -147,15 +147,15 @@ class Project:
         return read_env_file(path, lookup=self.options.env)
 
     def dockerfile(self, service: Service) -> Dockerfile | None:
-        """The parsed Dockerfile of a service's local build, or None."""
+        """The parsed Dockerfile of a service's local build (its `build.target` stage), or None."""
         if service.build is None or service.build.dockerfile_path is None:
             return None
-        path = service.build.dockerfile_path
-        if path not in self._dockerfiles:
+        path, target = service.build.dockerfile_path, service.build.target
+        if (path, target) not in self._dockerfiles:
             from doctor.project.dockerfile import read_dockerfile
 
-            self._dockerfiles[path] = read_dockerfile(path) if is_file(path) else None
-        return self._dockerfiles[path]
+            self._dockerfiles[path, target] = read_dockerfile(path, target) if is_file(path) else None
+        return self._dockerfiles[path, target]
 
     @cached_property
     def unreadable_inputs(self) -> tuple[Problem, ...]:
@@ -166,7 +166,7 @@ class Project:
         return unreadable_build_inputs(self)
 
     @cached_property
-    def _dockerfiles(self) -> dict[Path, Dockerfile | None]:
+    def _dockerfiles(self) -> dict[tuple[Path, str | None], Dockerfile | None]:
         return {}
 
     def recipe(self, path: Path) -> Recipe | None:

@@ -88,7 +88,7 @@ class CodeMap:
 
 
 # (build context, Dockerfile) -> its COPY'd paths and .dockerignore: the same for every service built so
-BuildPaths = dict[tuple[Path, Path | None], tuple[tuple[CodePath, ...], DockerIgnore]]
+BuildPaths = dict[tuple[Path, Path | None, str | None], tuple[tuple[CodePath, ...], DockerIgnore]]
 
 
 def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths | None = None) -> CodeMap:
@@ -105,7 +105,7 @@ def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths
     if service.build is None or "://" in service.build.context:
         return CodeMap(tuple(live), (), None, read_dockerignore(None, None))
     context = Path(os.path.normpath(service.build.context))
-    key = (context, service.build.dockerfile_path)
+    key = (context, service.build.dockerfile_path, service.build.target)  # a target copies its stages only
     shared = builds.get(key) if builds is not None else None
     if shared is None:
         copies: list[CodePath] = []

@@ -35,15 +35,23 @@ class CodeText:
         self._texts: dict[Path, list[tuple[Path, str]]] = {}
 
     def reader_of(self, name: str, folders: Iterable[Path], command: str = "") -> str | None:
-        """Where the variable is read: 'its command', or a file path; None when nowhere."""
+        """Where the variable is read: 'its command', or a file path; None when nowhere.
+
+        A shell script the command does not name is the last resort: a repo bind-mounted whole
+        holds every service's entrypoint script (`entrypoint-unit-tests.sh`), and naming one
+        that this service never runs as its reader misleads.
+        """
         word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
         if word.search(command):
             return "its command"
+        script = None
         for folder in folders:
             for path, text in self._files(folder):
                 if word.search(text):
-                    return str(path)
-        return None
+                    if path.suffix.lower() not in (".sh", ".bash") or path.name in command:
+                        return str(path)
+                    script = script or str(path)
+        return script
 
     def _files(self, folder: Path) -> list[tuple[Path, str]]:
         if folder not in self._texts:

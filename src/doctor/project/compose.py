@@ -129,6 +129,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         user=_text(draft.get("user")),
         working_dir=_text(draft.get("working_dir")),
         command=_command(draft.get("command")),
+        entrypoint=_command(draft.get("entrypoint")),
         healthcheck=_healthcheck(draft.get("healthcheck")),
         watch=_watch(draft.get("develop")),
         platform=_text(draft.get("platform")),
@@ -187,7 +188,8 @@ def _env_file_lookup(env: dict[str, str], declared: dict[str, EnvVar], earlier: 
 def _build(build: YMap) -> Build:
     context = _text(build.get("context")) or _text(build.get(DEFAULT_CONTEXT)) or "."
     dockerfile = _text(build.get("dockerfile")) or "Dockerfile"
-    return Build(context, dockerfile, build.loc_of("context") or build.loc, _build_args(build.get("args")))
+    target = _text(build.get("target")) or None
+    return Build(context, dockerfile, build.loc_of("context") or build.loc, _build_args(build.get("args")), target)
 
 
 def _build_args(args: Any) -> tuple[tuple[str, str, Location | None], ...]:

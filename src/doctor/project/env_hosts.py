@@ -61,6 +61,9 @@ FAMILIES: Mapping[str, tuple[int, tuple[str, ...]]] = {
     "smtp": (1025, ("mailpit", "mailhog", "mailcatcher", "maildev", "smtp")),
 }
 SCHEME_PORTS: Mapping[str, int] = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+# URLs whose authority is a bucket or container, not a host dialled (`s3://profiles?endpoint=
+# seaweedfs:8333`: the client reaches the endpoint, `profiles` is the bucket), or no host at all
+NO_HOST_SCHEMES = frozenset({"s3", "s3a", "s3n", "gs", "gcs", "az", "azure", "file"})
 BROWSER_SCHEMES = frozenset(SCHEME_PORTS)
 
 
@@ -141,7 +144,8 @@ def host_refs(key: str, value: str | None) -> Iterator[HostRef]:
     found_url = False
     for match in URL.finditer(value):
         found_url = True
-        yield from _netloc_refs(key, match.group("scheme"), match.group("netloc"))
+        if match.group("scheme").lower() not in NO_HOST_SCHEMES:
+            yield from _netloc_refs(key, match.group("scheme"), match.group("netloc"))
     if not found_url and HOST_KEY.match(key):
         for item in _LIST_SEPARATORS.split(value.strip()):
             if item:

@@ -113,13 +113,15 @@ class WatchRule:
 
 @record
 class Build:
-    """A service's build: context directory (absolute, or a URL) and Dockerfile path."""
+    """A service's build: context directory (absolute, or a URL), Dockerfile path and target stage."""
 
     context: str
     dockerfile: str = "Dockerfile"
     location: Location | None = None
     # `build.args` with a value (name, value, where compose sets it); a bare `- NAME` is left out
     args: tuple[tuple[str, str, Location | None], ...] = ()
+    # `build.target`: the stage built (None: the last one); later stages never reach the image
+    target: str | None = None
 
     @cached_property  # asked per service by several checks: computed once (writes the instance dict)
     def dockerfile_path(self) -> Path | None:
@@ -162,6 +164,7 @@ class Service:
     user: str | None = None
     working_dir: str | None = None
     command: tuple[str, ...] | str | None = None
+    entrypoint: tuple[str, ...] | str | None = None
     # healthcheck.test as the words it runs: ["CMD", a, b] -> (a, b); a string or ["CMD-SHELL", s]
     # -> s (a shell line); () for none or ["NONE"]
     healthcheck: tuple[str, ...] | str = ()

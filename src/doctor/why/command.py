@@ -21,10 +21,10 @@ from doctor.why.diagnose import (
     Diagnosis,
     Explained,
     Symptom,
+    about_service,
     as_explained,
     explaining,
     match_symptoms,
-    names_service,
     unexplained,
 )
 
@@ -142,7 +142,7 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
                     registry, project)
     found = list(run.report.findings)
     wanted = [s for s in sorted(project.services) if opts.service in (None, s)]
-    owned = {s: [f for f in found if f.subject.startswith(f"{s}:") or names_service(f.message, s)] for s in wanted}
+    owned = {s: [f for f in found if about_service(f, s)] for s in wanted}
     mine = {id(f) for fs in owned.values() for f in fs}
     rest = [f for f in found if id(f) not in mine]  # a file compose cannot read stops every service
     diagnoses = []

@@ -144,8 +144,8 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
     for finding in findings:
         if finding.check not in wanted or finding.severity < Severity.WARNING:
             continue
-        concerns = finding.subject.startswith(f"{symptom.service}:") or names_service(finding.message, symptom.service)
-        if not concerns and finding.subject.split(":", 1)[0] in services:
+        concerns = about_service(finding, symptom.service)
+        if not concerns and set(subject_services(finding)) & set(services):
             continue  # another service's fault
         text = f"{finding.subject} {finding.message} {finding.location.path if finding.location else ''}"
         if any(_names(text, v) for v in values if v):
@@ -163,6 +163,17 @@ def _value(key: str, value: str) -> str:
     if key == "path":
         return value.rsplit("/", 1)[-1]
     return value
+
+
+def subject_services(finding: Finding) -> list[str]:
+    """The services a subject starts with: `backend:X`, or `api,worker:DATABASE_URL` for a finding
+    that several services share (one .env line, one image)."""
+    return finding.subject.split(":", 1)[0].split(",")
+
+
+def about_service(finding: Finding, service: str) -> bool:
+    """Whether the finding concerns `service`: its subject names it, or its message does."""
+    return service in subject_services(finding) or names_service(finding.message, service)
 
 
 def names_service(message: str, service: str) -> bool:

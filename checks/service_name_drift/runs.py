@@ -1,0 +1,46 @@
+"""`.env` hosts that reach a container through what it runs, not its environment.
+
+`entrypoint: [/wait-for-it.sh, '${DD_DATABASE_HOST:-postgres}:5432', --, ...]` (DefectDojo):
+compose interpolates the `.env` value into the command line, and the container dials it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from doctor.model import Location
+from doctor.project import Project
+from doctor.project.env_hosts import HOST_KEY, is_dial_key
+from doctor.project.types import EnvSource, EnvVar, Service
+
+
+def run_hosts(project: Project) -> Iterator[tuple[Service, EnvVar]]:
+    """Each service and `.env` host key (`*_HOST`, `*_SERVER`) whose value its entrypoint,
+    command or healthcheck holds, when the compose files interpolate that key and the service's
+    environment does not carry it (there it is judged with the environment)."""
+    dotenv = project.dotenv
+    model = project.compose
+    if dotenv is None:
+        return
+    names = sorted({u.name for u in model.variable_uses if HOST_KEY.match(u.name) and is_dial_key(u.name)})
+    for name in names:
+        entry = dotenv.entry(name)
+        value = model.variables.get(name)
+        if entry is None or not value or value != entry.value:
+            continue  # not from .env (the shell set it), or empty
+        word = re.compile(rf"(?<![\w.$-]){re.escape(value)}(?![\w.-])")
+        var = EnvVar(name, value, Location(dotenv.path, entry.line), EnvSource.ENV_FILE, value, (name,))
+        for service in model.services.values():
+            if any(name in v.variables for v in service.environment.values()):
+                continue
+            if any(word.search(text) for text in _runs(service)):
+                yield service, var
+
+
+def _runs(service: Service) -> Iterator[str]:
+    for part in (service.entrypoint, service.command, service.healthcheck):
+        if isinstance(part, str):
+            yield part
+        elif part:
+            yield " ".join(part)
