@@ -306,6 +306,32 @@ def test_a_startup_file_saved_while_its_shell_runs_is_not_stored(home: Path, mon
     assert len(started) == 2
 
 
+def test_a_startup_file_saved_before_the_key_is_taken_is_not_stored(home: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key is taken once the shell runs (its reads overlap the shell's start). A file saved in
+    that moment is in the key with its new stamp while the shell may have read its old text: on a
+    loaded machine the shell got that far first (a fresh clone's test run beside a CI run). The
+    stamps taken just before the start tell it."""
+    from doctor.host import login_cache
+
+    started = spawns(monkeypatch)
+    real = login_cache.cache_key
+    saved: list[bool] = []
+
+    def key_after_a_save(shell_name: str, env: dict[str, str]) -> list[object]:
+        if not saved:  # the first key, early.spawn's: the user saves ~/.bash_profile just before it
+            saved.append(True)
+            with open(home / ".bash_profile", "a") as profile:
+                profile.write('export PATH="$PATH:/opt/second"\n')
+        return real(shell_name, env)
+
+    monkeypatch.setattr(login_cache, "cache_key", key_after_a_save)
+    read(ShellPaths(env_for(home)))
+    assert saved and not (home / ".cache" / "doctor" / "login-path-2.json").exists()
+    assert read(ShellPaths(env_for(home)))[-1] == "/opt/second"  # asked again: the saved text
+    assert len(started) == 2
+
+
 def test_an_entry_stored_in_the_future_is_not_used(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The clock went back (a VM resumed, NTP stepped): an entry's age no longer says anything."""
     started = spawns(monkeypatch)

@@ -36,7 +36,7 @@ class Shell:
     """A login shell (or another probe, see spawn_session) in its own session (pgid == pid), its
     stdout on the pipe `fd`."""
 
-    __slots__ = ("fd", "key", "pid", "status")
+    __slots__ = ("fd", "first", "key", "pid", "status")
 
     def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
@@ -44,6 +44,8 @@ class Shell:
         # a login shell's cache key (doctor.host.login_cache) as it started: what it prints is
         # stored only if the key is still the same once it has printed
         self.key: list[object] | None = None
+        # the stamps of its first startup files, taken just before it started (login_cache.first_stamps)
+        self.first: dict[str, object] | None = None
 
 
 _live: dict[int, Shell] = {}  # started and not yet reaped
@@ -168,14 +170,17 @@ def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
     home = env.get("HOME")
     if home and os.path.isdir(home) and os.access("/bin/sh", os.X_OK):
         argv, program = ["/bin/sh", "-c", IN_HOME, program, *argv[1:]], "/bin/sh"
+    from doctor.host import login_cache
+
+    caching = login_cache.cache_file(env) is not None  # a key only where what the shell prints is stored
+    first = login_cache.first_stamps(env) if caching else None  # a few stats: the shell starts right after
     started = spawn_session(program, argv, child_env)
     if isinstance(started, OSError):
         return f"cannot start login shell {shell!r}: {started.strerror or started}"
-    from doctor.host import login_cache
-
-    if login_cache.cache_file(env) is not None:  # a key only where what the shell prints is stored
-        # taken right after the start, while the shell is still exec'ing: its startup files as it reads them
-        started.key = login_cache.cache_key(shell, env)
+    if caching:
+        # taken right after the start, while the shell is still exec'ing: its startup files as it
+        # reads them; a file saved before the key was taken shows in `first` (store refuses it)
+        started.key, started.first = login_cache.cache_key(shell, env), first
     return started
 
 

@@ -186,6 +186,31 @@ def cache_key(shell: str, env: Mapping[str, str]) -> list[object]:
             sorted([path, os.path.exists(path), os.path.isdir(path)] for path in startup.tested)]
 
 
+def first_stamps(env: Mapping[str, str]) -> dict[str, object]:
+    """The stamps (as cache_key takes them) of the startup files a login shell reads first, by
+    path, taken just before the shell starts: one stat each, nothing read. The key itself is taken
+    once the shell runs (its reads overlap the shell's start), so a file saved in between would be
+    in the key with its new stamp while the shell may have read its old text: `store` refuses an
+    entry whose key disagrees with these."""
+    home = env.get("HOME", "")
+    found: dict[str, object] = {}
+    for path in (*SYSTEM_FILES, *(os.path.join(home, name) for name in HOME_FILES)):
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            found[path] = None
+            continue
+        found[path] = [path, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size]
+    return found
+
+
+def _disagrees(material: list[object], first: Mapping[str, object]) -> bool:
+    """Whether a startup file's stamp in the key differs from its stamp as the shell started."""
+    stamps = material[4] if len(material) > 4 and isinstance(material[4], list) else []
+    now = {stamp[0]: stamp for stamp in stamps if isinstance(stamp, list) and stamp}
+    return any(now.get(path) != stamp for path, stamp in first.items())
+
+
 def _digest(value: str | None) -> str | None:
     """A variable's value as the key keeps it: a digest, never the value (a startup file may read
     a token from the environment; the cache file is on disk)."""
@@ -379,13 +404,16 @@ def unlock(lock: str) -> None:
 
 
 def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = None, error: str | None = None,
-          before: list[object] | None = None) -> None:
+          before: list[object] | None = None, first: Mapping[str, object] | None = None) -> None:
     """Remember a login shell's PATH (or that it timed out: `error`, for FAILURE_AGE seconds, so
     a shell slower than the timeout does not cost every run its whole timeout); a cache that
     cannot be written is simply not used. `before`: the key as the shell started (early.spawn
-    takes it); nothing is stored when it changed since."""
+    takes it); nothing is stored when it changed since, nor when `first` (first_stamps, taken
+    just before the shell started) disagrees with it."""
     material = cache_key(shell, env)
     if before is not None and before != material:
+        return
+    if first is not None and _disagrees(material, first):
         return
     now = time.time()
     _rewrite(env, material, {"at": now, "key": material, "entries": list(entries or ())} if error is None

@@ -48,9 +48,10 @@ def _refresh(shell: str, env: dict[str, str]) -> int:
         return 0  # caching off, the folder removed (a test's), or a run refreshed it meanwhile
     started = spawn_login_shell(shell, env)
     before = started.key if isinstance(started, Shell) else None
+    first = started.first if isinstance(started, Shell) else None
     found = collect_login_path(shell, started, TIMEOUT)
     if found.ok:
-        login_cache.store(shell, env, found.entries, before=before)
+        login_cache.store(shell, env, found.entries, before=before, first=first)
     elif not found.timed_out:
         login_cache.drop(shell, env)
     # timed out: the aged entry stays (a busy machine right after the run, e.g. `up --build`)

@@ -83,9 +83,9 @@ class ShellPaths:
         found = collect_login_path(self.shell, started, self.timeout)
         if isinstance(started, Shell):
             if found.ok:
-                login_cache.store(self.shell, self.env, found.entries, before=started.key)
+                login_cache.store(self.shell, self.env, found.entries, before=started.key, first=started.first)
             elif found.timed_out:
-                login_cache.store(self.shell, self.env, error=found.error, before=started.key)
+                login_cache.store(self.shell, self.env, error=found.error, before=started.key, first=started.first)
         return found
 
     def release(self) -> None:
