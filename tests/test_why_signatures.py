@@ -74,6 +74,11 @@ def test_the_latest_telling_line_is_the_symptom_and_state_lines_count() -> None:
     assert symptom.exit_code == 1 and symptom.captured == {"host": "postgresserver"}
     oom = match_symptoms(_container(exit_code=137, oom_killed=True), BUILTIN)
     assert oom[0].signature is not None and oom[0].signature.id == "oom-killed"
+    # the engine missed the kernel's OOM event (seen on a loaded CI machine): SIGKILL under a limit still says it
+    missed = match_symptoms(_container(exit_code=137, memory_limit=8 << 20), BUILTIN)
+    assert missed[0].signature is not None and missed[0].signature.id == "oom-killed"
+    assert "under its memory limit of 8 MiB: likely OOM-killed" in missed[0].line
+    assert match_symptoms(_container(exit_code=137), BUILTIN)[0].signature is None  # no limit: just a kill
     silent = match_symptoms(_container(log_tail=("something odd",)), BUILTIN)
     assert silent[0].signature is None and silent[0].line == "something odd"
     assert "docker compose logs backend" in unexplained(silent[0]).message

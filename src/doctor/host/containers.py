@@ -45,6 +45,7 @@ class ContainerState:
     health: str = ""  # healthy / unhealthy / starting, "" without a healthcheck
     health_log: str = ""  # the last healthcheck probe's output
     oom_killed: bool = False
+    memory_limit: int = 0  # bytes (HostConfig.Memory: mem_limit), 0 for none
     error: str = ""  # the engine's own error (e.g. "Bind for 0.0.0.0:8094 failed: ...")
     one_shot: bool = False  # `docker compose run` container
     log_tail: tuple[str, ...] = ()
@@ -116,9 +117,16 @@ def _state(doc: dict[str, Any]) -> ContainerState:
         health=str(health.get("Status", "")),
         health_log=last_probe[-500:],
         oom_killed=bool(status.get("OOMKilled")),
+        memory_limit=_memory(doc),
         error=str(status.get("Error") or ""),
         one_shot=labels.get(COMPOSE_ONEOFF) == "True",
     )
+
+
+def _memory(doc: dict[str, Any]) -> int:
+    """The container's memory limit in bytes (0: none, or an answer this cannot read)."""
+    value = (doc.get("HostConfig") or {}).get("Memory")
+    return value if isinstance(value, int) and value > 0 else 0
 
 
 def _with_logs(engine: EngineConnection, state: ContainerState, max_lines: int, max_bytes: int) -> ContainerState:

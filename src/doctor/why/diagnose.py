@@ -92,6 +92,12 @@ def symptom_lines(container: ContainerState, waits_on: str = "") -> list[str]:
         lines.append(f"container created, never started: {why_not}")
     if container.oom_killed:
         lines.append(f"container was OOMKilled (exit {container.exit_code})")
+    elif container.state == "exited" and container.exit_code == 137 and container.memory_limit:
+        # the engine sets OOMKilled from the kernel's event, which it can miss (cgroup v2, a container
+        # gone first): SIGKILL under a memory limit is still most likely the OOM killer
+        limit = f"{container.memory_limit / 1048576:g} MiB"
+        lines.append(f"container was killed (exit 137) under its memory limit of {limit}: likely OOM-killed "
+                     "(the engine did not flag it; a docker kill or a stop timeout exits 137 too)")
     if container.health == "unhealthy":
         last = container.health_log.splitlines()[-1] if container.health_log.strip() else ""
         lines.append(f"healthcheck unhealthy: {last}".rstrip(": "))

@@ -112,7 +112,7 @@ PORT_ALLOCATED = Signature(
 )
 OOM_KILLED = Signature(
     "oom-killed",
-    r"container was OOMKilled",
+    r"container was OOMKilled|likely OOM-killed",
     "the kernel killed the container for using more memory than its limit (or the machine had)",
     (),
     "mem_limit / deploy.resources.limits.memory of the service, and the memory given to the engine "
