@@ -466,13 +466,9 @@ class Redactor:
         its subject as printed. A subject holding a secret (`invalid hostPort: <password>`) is
         hashed masked, since 16 hex digits of a weak password's hash in a committed baseline can be
         tested offline; every other finding keeps `Finding.fingerprint`, so baselines still match."""
-        shown = self.text(finding.subject)
-        if shown == finding.subject:
-            return finding.fingerprint
-        from doctor.model import replace
+        from doctor.model import fingerprint_of
 
-        moved: Finding = replace(finding, subject=shown)
-        return moved.fingerprint
+        return fingerprint_of(finding.check, self.text(finding.subject))
 
     def text(self, text: str) -> str:
         """The text with every secret it holds replaced by ***."""

@@ -85,7 +85,7 @@ class _Startup:
             return
         if inside and not stat.S_ISREG(info.st_mode):
             return
-        self.stamps.append([path, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size])
+        self.stamps.append(_stamp(path, info))
         if stat.S_ISDIR(info.st_mode):
             try:
                 names = sorted(os.listdir(path))
@@ -200,8 +200,13 @@ def first_stamps(env: Mapping[str, str]) -> dict[str, object]:
         except (OSError, ValueError):
             found[path] = None
             continue
-        found[path] = [path, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size]
+        found[path] = _stamp(path, info)
     return found
+
+
+def _stamp(path: str, info: os.stat_result) -> list[object]:
+    """A startup file's stamp as the key holds it: path, inode, mtime, ctime, size."""
+    return [path, info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size]
 
 
 def _disagrees(material: list[object], first: Mapping[str, object]) -> bool:
