@@ -93,10 +93,15 @@ def _folders(config_file: str, extra: list[str]) -> list[str]:
     return [*extra, *own, *UNIX_PLUGIN_DIRS]
 
 
+def _every_folder(config_file: str, extra: list[str]) -> list[str]:
+    """Every folder a docker CLI may take its compose plugin from, Docker.app's included."""
+    return [*_folders(config_file, extra), SYSTEM_PLUGIN_DIRS[-1]]
+
+
 def key_material(env: Mapping[str, str], programs: Mapping[str, str | None]) -> list[object]:
     """Everything the version depends on that doctor can see without running a program."""
     config_file, extra, _ = _config(env)
-    folders = [*_folders(config_file, extra), SYSTEM_PLUGIN_DIRS[-1]]
+    folders = _every_folder(config_file, extra)
     return [
         sorted((name, _stamp(path) if path else None) for name, path in programs.items()),
         _stamp(config_file) if config_file else None,
@@ -167,8 +172,7 @@ def compose_cli(env: Mapping[str, str]) -> tuple[str, ...]:
         if not _is_docker_cli(docker):
             return ("docker", "compose")
         config_file, extra, _ = _config(env)
-        folders = [*_folders(config_file, extra), SYSTEM_PLUGIN_DIRS[-1]]
-        if any(os.path.lexists(os.path.join(folder, PLUGIN)) for folder in folders):
+        if any(os.path.lexists(os.path.join(folder, PLUGIN)) for folder in _every_folder(config_file, extra)):
             return ("docker", "compose")
     return ("docker-compose",)
 
