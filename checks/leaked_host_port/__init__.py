@@ -19,7 +19,7 @@ from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
 from .localhost_dials import localhost_dials
 from .published_dials import published_dials
-from .run_dials import run_dials
+from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
 HOST_KEY = lazy(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
@@ -53,6 +53,11 @@ class LeakedHostPort(Check):
         (5) An entrypoint, command or healthcheck naming a peer on a host port it only
         publishes (`wait-for-it.sh db:${DB_PORT}` behind `"${DB_PORT}:5432"`, DB_PORT=5433):
         compose writes db:5433 into the command line (advice: write db:5432 there).
+        (6) An entrypoint or command dialing a URL on localhost where a peer listens and the
+        service does not (`celery worker --broker redis://localhost:6379/0` beside `redis`):
+        advice to write the peer's name there. A bare `127.0.0.1:8000` on a command line is
+        not judged (it is as often the address a server binds), nor a URL after a bind or
+        listen option, nor an http URL to a port the project publishes (a page to open).
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (what its Dockerfile COPYs,
@@ -149,7 +154,8 @@ class LeakedHostPort(Check):
                                    f"it publishes; inside its container it listens on {probe.target}",
                                    service.location, f"{service.name}:healthcheck", advice)
         for service in model.services.values():
-            for run in run_dials(index, service):
+            runs: list[RunDial | LocalRunDial] = [*run_dials(index, service), *local_run_dials(index, service)]
+            for run in runs:
                 yield self.finding(run.message, service.location, run.subject, Fix(run.title, Safety.ADVICE))
         for service in model.services.values():
             inside = clients.dials_from_inside(service)

@@ -1,8 +1,14 @@
-"""leaked-host-port's command half: what a service runs dialing a peer on the port it publishes.
+"""leaked-host-port's command half: what a service runs dialing a peer on the port it publishes,
+or dialing localhost where a peer listens.
 
 `entrypoint: [/wait-for-it.sh, "db:${DB_PORT}", --, ...]` with db publishing `"${DB_PORT}:5432"`
 and DB_PORT=5433: compose writes `db:5433` into the command line, and inside the network db
 listens on 5432, so the wait times out (or the tool it starts fails to connect).
+
+`command: celery -A app worker --broker redis://localhost:6379/0` beside a `redis` service: in
+the worker's container localhost is the worker itself. Only a URL (`scheme://`) is judged there:
+a bare `127.0.0.1:8000` in a command line is as often the address a server binds
+(`gunicorn -b 127.0.0.1:8000`), and a URL right after a bind or listen option is one too.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ import re
 from collections.abc import Iterator
 
 from doctor.model import record
-from doctor.project.service_network import NetworkIndex
+from doctor.project.env_hosts import BROWSER_SCHEMES, NO_HOST_SCHEMES, URL, HostRef, host_refs
+from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner
 from doctor.project.types import Service
 
 from .published_dials import published_target
 
 ADDRESS = re.compile(r"(?<![\w.@/-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
+# an option naming the address the program itself serves on (`--bind`, `-b`, `--listen-address`)
+BIND_OPTION = re.compile(r"(?:^|\s)(?:-b|-l|--?[\w-]*(?:bind|listen)[\w-]*)=?\s*$", re.IGNORECASE)
 
 
 @record
@@ -59,3 +68,60 @@ def run_dials(index: NetworkIndex, service: Service) -> Iterator[RunDial]:
             if server is not None and target is not None and (server.name, port) not in seen:
                 seen.add((server.name, port))
                 yield RunDial(service.name, part, server.name, port, target)
+
+
+@record
+class LocalRunDial:
+    """`part` of `service` dialing localhost:`port` (`shown`) where `peer` listens on `target`."""
+
+    service: str
+    part: str
+    shown: str
+    port: int
+    peer: str
+    target: int
+
+    @property
+    def message(self) -> str:
+        return (f"the {self.part} of '{self.service}' dials {self.shown}: inside its container that is "
+                f"'{self.service}' itself, and '{self.peer}' listens on {self.target} (did you mean '{self.peer}'?)")
+
+    @property
+    def title(self) -> str:
+        return (f"write {self.peer}:{self.target} in place of {self.shown} in the {self.part} of "
+                f"'{self.service}' (its name and port inside the network)")
+
+    @property
+    def subject(self) -> str:
+        return f"{self.service}:{self.part}:localhost:{self.port}"
+
+
+def local_run_dials(index: NetworkIndex, service: Service) -> Iterator[LocalRunDial]:
+    """The URLs to localhost in the service's entrypoint or command where a peer listens, not the service."""
+    owner = namespace_owner(index.model, service)
+    view = index.view(service)
+    if owner is None or view is None:
+        return
+    own = listen_ports(owner)
+    seen: set[int] = set()
+    for part, words in (("entrypoint", service.entrypoint), ("command", service.command)):
+        text = words if isinstance(words, str) else " ".join(words or ())
+        for found in URL.finditer(text):
+            scheme = found.group("scheme").lower()
+            if scheme in NO_HOST_SCHEMES or BIND_OPTION.search(text, 0, found.start()):
+                continue
+            for ref in host_refs("URL", found.group(0)):
+                port = ref.expected_port({})
+                if not ref.is_local or port is None or port in own or port in seen:
+                    continue
+                if scheme in BROWSER_SCHEMES and port in index.published:
+                    continue  # a page the developer's browser opens (`--open http://localhost:3000`)
+                meant = view.listener(port, service.name)
+                if meant is not None:
+                    seen.add(port)
+                    yield LocalRunDial(service.name, part, _shown(ref, port), port, *meant)
+
+
+def _shown(ref: HostRef, port: int) -> str:
+    host = f"[{ref.host}]" if ":" in ref.host else ref.host
+    return f"{host}:{port}"
