@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from doctor.host import Host
-from doctor.lazyre import lazy
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity
+from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
-from doctor.project.edits import dev_override, override_edit
-from doctor.project.env_hosts import family_of, host_refs, is_browser_key
-from doctor.project.service_network import NetworkIndex, service_family
-from doctor.project.types import EnvVar, PortMapping, Service
+from doctor.project.env_hosts import is_browser_key
+from doctor.project.service_network import NetworkIndex
 
 from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
 from .localhost_dials import localhost_dials
-from .published_dials import published_dials
+from .override_fix import Consumer, override_fix
+from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
-
-URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
-HOST_KEY = lazy(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
-_PORT_SUFFIX = lazy(r"_?PORT$", re.IGNORECASE)
-_UNDERSCORES = lazy(r"_+")
-GENERIC_WORDS = frozenset({"port", "host", "published", "external", "public", "local"})
-Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
 
 
 class LeakedHostPort(Check):
@@ -115,36 +104,7 @@ class LeakedHostPort(Check):
         model = project.compose
         clients = Clients(project)
         index = NetworkIndex(model)
-        users: dict[str, list[tuple[Service, EnvVar]]] = {}  # variable -> the services whose env has it
-        for service in model.services.values():
-            for name, var in service.environment.items():
-                users.setdefault(name, []).append((service, var))
-        groups: dict[tuple[Location | None, str, str], list[Consumer]] = {}
-        why: dict[tuple[Location | None, str, str], str] = {}  # key -> the message, then why
-        for server in model.services.values():
-            for mapping in server.ports:
-                for consumer in _port_consumers(index, users, server, mapping):
-                    reason = clients.reason(consumer[0], consumer[1].name, server)
-                    if reason is None:
-                        continue
-                    name, where = consumer[1].name, f"{server.name}:{mapping.target}"
-                    key = (consumer[1].location, name, where)
-                    groups.setdefault(key, []).append(consumer)
-                    why.setdefault(key, f"{name}={consumer[1].value} is the host port of '{server.name}', which listens"
-                                        f" on {mapping.target} inside the network ('{consumer[0].name}' {reason})")
-        for service in model.services.values():
-            for dialled in published_dials(index, service):
-                name = dialled.var.name
-                if is_browser_key(name) and clients.dials_from_inside(service) is None:
-                    continue  # the developer's browser opens it (a hosts-file name, the published port)
-                reason = clients.local_reason(service, name, dialled.server)
-                if reason is None:
-                    continue
-                key = (dialled.var.location, name, f"{dialled.server}:{dialled.target}")
-                groups.setdefault(key, []).append((service, dialled.var, dialled.container_value))
-                # the address only: the value may carry a URL password
-                why.setdefault(key, f"{name} dials {dialled.address}, the host port of '{dialled.server}', which "
-                                    f"listens on {dialled.target} inside the network ('{service.name}' {reason})")
+        groups, why = consumer_groups(model, index, clients)
         for key, consumers in groups.items():
             yield self._finding(project, why[key], consumers)
         for service in model.services.values():
@@ -173,84 +133,5 @@ class LeakedHostPort(Check):
                 yield self._finding(project, message, [(service, dial.var, dial.container_value)])
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer]) -> Finding:
-        var = consumers[0][1]
-        subject = f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{var.name}"
-        wanted = {s.name: {v.name: value} for s, v, value in consumers}
-        override = dev_override(project)
-        edit = None
-        if override is not None and (written := _written_in(project, override, consumers)) is not None:
-            edit = override_edit(override, "environment", wanted, written)
-        secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
-        title = f"set {var.name} for {', '.join(repr(s) for s in sorted(wanted))} in the dev override"
-        if edit is not None and not secret:
-            return self.finding(message, var.location, subject, Fix(title, Safety.SAFE, (edit,)))
-        if secret:  # the value is not written out: say which part of it to change
-            title += _hosts_changed(var.name, var.value, consumers[0][2])
-        return self.finding(message, var.location, subject, Fix(title, Safety.ADVICE))
-
-
-def _hosts_changed(key: str, old: str | None, new: str) -> str:
-    """`, with db:5432 in place of db:5433`: the hosts of a URL value that change, without its userinfo."""
-    def hosts(value: str | None) -> list[str]:
-        return [r.host if r.port is None else f"{r.host}:{r.port}" for r in host_refs(key, value)]
-
-    pairs = [(a, b) for a, b in zip(hosts(old), hosts(new), strict=False) if a != b]
-    if not pairs:
-        return ""
-    return ", with " + ", ".join(f"{b} in place of {a}" for a, b in pairs)
-
-
-def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> dict[str, dict[str, int]] | None:
-    """service -> variable -> the override line that sets it today (its value is replaced there);
-    None when another service reads that same line (an anchor): rewriting it would change that one too."""
-    written: dict[str, dict[str, int]] = {}
-    lines: set[int] = set()
-    for service, var, _ in consumers:
-        where = var.location
-        if where is not None and where.line is not None and where.path == override:
-            written.setdefault(service.name, {})[var.name] = where.line
-            lines.add(where.line)
-    wanted = {s.name for s, _, _ in consumers}
-    for other in project.compose.services.values():
-        for var in other.environment.values():
-            where = var.location
-            if other.name not in wanted and where is not None and where.path == override and where.line in lines:
-                return None
-    return written
-
-
-def _port_consumers(index: NetworkIndex, users: dict[str, list[tuple[Service, EnvVar]]], server: Service,
-                    mapping: PortMapping) -> Iterator[Consumer]:
-    published = (mapping.published or "").strip()
-    if not published.isdigit() or int(published) == mapping.target:
-        return
-    for name in mapping.variables:
-        for service, var in users.get(name, ()):
-            if service is server or (var.value or "").strip() != published:
-                continue
-            if _related(index, name, server, service):
-                yield service, var, str(mapping.target)
-
-
-def _related(index: NetworkIndex, name: str, server: Service, consumer: Service) -> bool:
-    """Whether the consumer dials the server with this port.
-
-    Yes when the variable's prefix names a server family clients dial (POSTGRES_PORT and a
-    postgres image), or names the server and sits beside a host variable of the same prefix
-    (API_PORT with API_HOST), or when the consumer names the server as a host. A lone
-    TRAEFIK_PORT that an env_file hands to every service names the proxy but dials nothing.
-    """
-    prefix = _PORT_SUFFIX.sub("", name)
-    paired = prefix != name and any(
-        other != name and other.upper().startswith(prefix.upper()) and HOST_KEY.search(other)
-        for other in consumer.environment
-    )
-    words = [w for w in _UNDERSCORES.split(name.lower()) if w and w not in GENERIC_WORDS]
-    family = service_family(server)
-    if any((family and family_of(w) == family) or (paired and w == server.name.lower()) for w in words):
-        return True
-    view = index.view(consumer)
-    if view is None:
-        return False
-    refs = (ref for v in consumer.environment.values() for ref in host_refs(v.name, v.value))
-    return any(view.names.get(ref.host.lower()) == server.name for ref in refs)
+        subject, fix = override_fix(project, consumers)
+        return self.finding(message, consumers[0][1].location, subject, fix)

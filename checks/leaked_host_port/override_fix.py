@@ -1,0 +1,64 @@
+"""leaked-host-port's repair: the container-side values, set in the dev override compose loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import Fix, Safety
+from doctor.project import Project
+from doctor.project.edits import dev_override, override_edit
+from doctor.project.env_hosts import host_refs
+from doctor.project.types import EnvVar, Service
+
+URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
+Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
+
+
+def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]:
+    """(the finding's subject, its fix) for consumers of one variable line: a safe edit of the dev
+    override where there is one and the value carries no URL password, else advice."""
+    var = consumers[0][1]
+    subject = f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{var.name}"
+    wanted = {s.name: {v.name: value} for s, v, value in consumers}
+    override = dev_override(project)
+    edit = None
+    if override is not None and (written := _written_in(project, override, consumers)) is not None:
+        edit = override_edit(override, "environment", wanted, written)
+    secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
+    title = f"set {var.name} for {', '.join(repr(s) for s in sorted(wanted))} in the dev override"
+    if edit is not None and not secret:
+        return subject, Fix(title, Safety.SAFE, (edit,))
+    if secret:  # the value is not written out: say which part of it to change
+        title += _hosts_changed(var.name, var.value, consumers[0][2])
+    return subject, Fix(title, Safety.ADVICE)
+
+
+def _hosts_changed(key: str, old: str | None, new: str) -> str:
+    """`, with db:5432 in place of db:5433`: the hosts of a URL value that change, without its userinfo."""
+    def hosts(value: str | None) -> list[str]:
+        return [r.host if r.port is None else f"{r.host}:{r.port}" for r in host_refs(key, value)]
+
+    pairs = [(a, b) for a, b in zip(hosts(old), hosts(new), strict=False) if a != b]
+    if not pairs:
+        return ""
+    return ", with " + ", ".join(f"{b} in place of {a}" for a, b in pairs)
+
+
+def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> dict[str, dict[str, int]] | None:
+    """service -> variable -> the override line that sets it today (its value is replaced there);
+    None when another service reads that same line (an anchor): rewriting it would change that one too."""
+    written: dict[str, dict[str, int]] = {}
+    lines: set[int] = set()
+    for service, var, _ in consumers:
+        where = var.location
+        if where is not None and where.line is not None and where.path == override:
+            written.setdefault(service.name, {})[var.name] = where.line
+            lines.add(where.line)
+    wanted = {s.name for s, _, _ in consumers}
+    for other in project.compose.services.values():
+        for var in other.environment.values():
+            where = var.location
+            if other.name not in wanted and where is not None and where.path == override and where.line in lines:
+                return None
+    return written

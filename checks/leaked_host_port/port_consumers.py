@@ -1,0 +1,101 @@
+"""leaked-host-port's first half: the services given a peer's host port, grouped by the line that writes it.
+
+A port variable the publisher maps (`"${POSTGRES_PORT}:5432"`, POSTGRES_PORT=5433) in the env of a
+service that dials that publisher, and a URL or `host:port` naming a peer on a port it only
+publishes (doctor.checks.leaked_host_port.published_dials): one group per (line, variable,
+peer:port), with the message of its first consumer and why doctor thinks it dials.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from doctor.lazyre import lazy
+from doctor.model import Location
+from doctor.project.env_hosts import family_of, host_refs, is_browser_key
+from doctor.project.service_network import NetworkIndex, service_family
+from doctor.project.types import ComposeModel, EnvVar, PortMapping, Service
+
+from .clients import Clients
+from .override_fix import Consumer
+from .published_dials import published_dials
+
+HOST_KEY = lazy(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
+_PORT_SUFFIX = lazy(r"_?PORT$", re.IGNORECASE)
+_UNDERSCORES = lazy(r"_+")
+GENERIC_WORDS = frozenset({"port", "host", "published", "external", "public", "local"})
+Key = tuple[Location | None, str, str]  # the line, the variable, the peer:port it should dial
+
+
+def consumer_groups(model: ComposeModel, index: NetworkIndex, clients: Clients,
+                    ) -> tuple[dict[Key, list[Consumer]], dict[Key, str]]:
+    """(the consumers of each group, each group's message)."""
+    users: dict[str, list[tuple[Service, EnvVar]]] = {}  # variable -> the services whose env has it
+    for service in model.services.values():
+        for name, var in service.environment.items():
+            users.setdefault(name, []).append((service, var))
+    groups: dict[tuple[Location | None, str, str], list[Consumer]] = {}
+    why: dict[tuple[Location | None, str, str], str] = {}  # key -> the message, then why
+    for server in model.services.values():
+        for mapping in server.ports:
+            for consumer in port_consumers(index, users, server, mapping):
+                reason = clients.reason(consumer[0], consumer[1].name, server)
+                if reason is None:
+                    continue
+                name, where = consumer[1].name, f"{server.name}:{mapping.target}"
+                key = (consumer[1].location, name, where)
+                groups.setdefault(key, []).append(consumer)
+                why.setdefault(key, f"{name}={consumer[1].value} is the host port of '{server.name}', which listens"
+                                    f" on {mapping.target} inside the network ('{consumer[0].name}' {reason})")
+    for service in model.services.values():
+        for dialled in published_dials(index, service):
+            name = dialled.var.name
+            if is_browser_key(name) and clients.dials_from_inside(service) is None:
+                continue  # the developer's browser opens it (a hosts-file name, the published port)
+            reason = clients.local_reason(service, name, dialled.server)
+            if reason is None:
+                continue
+            key = (dialled.var.location, name, f"{dialled.server}:{dialled.target}")
+            groups.setdefault(key, []).append((service, dialled.var, dialled.container_value))
+            # the address only: the value may carry a URL password
+            why.setdefault(key, f"{name} dials {dialled.address}, the host port of '{dialled.server}', which "
+                                f"listens on {dialled.target} inside the network ('{service.name}' {reason})")
+    return groups, why
+
+
+def port_consumers(index: NetworkIndex, users: dict[str, list[tuple[Service, EnvVar]]], server: Service,
+                    mapping: PortMapping) -> Iterator[Consumer]:
+    published = (mapping.published or "").strip()
+    if not published.isdigit() or int(published) == mapping.target:
+        return
+    for name in mapping.variables:
+        for service, var in users.get(name, ()):
+            if service is server or (var.value or "").strip() != published:
+                continue
+            if _related(index, name, server, service):
+                yield service, var, str(mapping.target)
+
+
+def _related(index: NetworkIndex, name: str, server: Service, consumer: Service) -> bool:
+    """Whether the consumer dials the server with this port.
+
+    Yes when the variable's prefix names a server family clients dial (POSTGRES_PORT and a
+    postgres image), or names the server and sits beside a host variable of the same prefix
+    (API_PORT with API_HOST), or when the consumer names the server as a host. A lone
+    TRAEFIK_PORT that an env_file hands to every service names the proxy but dials nothing.
+    """
+    prefix = _PORT_SUFFIX.sub("", name)
+    paired = prefix != name and any(
+        other != name and other.upper().startswith(prefix.upper()) and HOST_KEY.search(other)
+        for other in consumer.environment
+    )
+    words = [w for w in _UNDERSCORES.split(name.lower()) if w and w not in GENERIC_WORDS]
+    family = service_family(server)
+    if any((family and family_of(w) == family) or (paired and w == server.name.lower()) for w in words):
+        return True
+    view = index.view(consumer)
+    if view is None:
+        return False
+    refs = (ref for v in consumer.environment.values() for ref in host_refs(v.name, v.value))
+    return any(view.names.get(ref.host.lower()) == server.name for ref in refs)
