@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,7 +92,8 @@ class HostVsContainer(Check):
         words = mapped_words(shlex.split(command.text), command.cwd, home)
         argv = compose_argv(project, verb, home, command.cwd, words, tty=True, cli=cli)
         shown = _short(argv, verb)
-        title = f"run it as '{shown}'"
+        # a command holding a quote of its own (`prettier --write '{**/,}*.js'`) in backticks
+        title = f"run it as `{shown}`" if "'" in shown else f"run it as '{shown}'"
         if running is None:
             title += " (use 'run --rm' instead of 'exec' if it is not up)"
         if home.unusable is not None:
@@ -100,9 +102,17 @@ class HostVsContainer(Check):
             message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, "
                        f"set by {where}, is not installed): run it in {home.service!r}")
         else:
-            count = len(home.missing)
-            needs = f"{home.missing[0]!r} and {count - 1} more" if count > 1 else f"{home.missing[0]!r}, which"
+            # the tool's own package first (`pytest` needs 'pytest' before the manifest's first entry)
+            missing = sorted(home.missing, key=lambda name: name != command.tool)
+            count = len(missing)
+            needs = f"{missing[0]!r} and {count - 1} more" if count > 1 else f"{missing[0]!r}, which"
             message = f"{command.tool!r} ({command.origin}) needs {needs} the host lacks: run it in {home.service!r}"
+            if command.local and _no_node_bin(command, project.root):  # a devDependency (`prettier`)
+                others = [name for name in missing if name != command.tool]
+                nor = "" if not others else (f", nor are {others[0]!r} and {len(others) - 1} more" if len(others) > 1
+                                             else f", nor is {others[0]!r}")
+                message = (f"{command.tool!r} ({command.origin}) is not installed on the host (no "
+                           f"node_modules/.bin/{command.tool}){nor}: run it in {home.service!r}")
         fix = Fix(title, Safety.ADVICE, command=tuple(argv))
         return self.finding(message, command.location, f"{home.service}:{command.text}", fix)
 
@@ -113,6 +123,12 @@ def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> Se
         return None
     return belongs_in(command.tool, command.text.split()[1:], command.cwd, homes, root,
                       npm_script=command.kind is CommandKind.NPM, local=command.local)
+
+
+def _no_node_bin(command: Command, root: Path) -> bool:
+    """Whether no node_modules/.bin from the script's folder up to the project root holds its tool."""
+    folders = [command.cwd, *(f for f in command.cwd.parents if f.is_relative_to(root))]
+    return not any(os.path.lexists(f / "node_modules" / ".bin" / command.tool) for f in folders)
 
 
 def _shown_path(text: str, root: Path) -> str:

@@ -117,9 +117,33 @@ def test_node_scripts_belong_where_node_modules_are(tmp_path: Path) -> None:
     env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
     findings = run(project, env)
     assert [(f.subject, f.message) for f in findings] == [
-        ("web:vitest run", "'vitest' (npm script 'test') needs 'react', which the host lacks: run it in 'web'")]
+        ("web:vitest run", "'vitest' (npm script 'test') is not installed on the host (no node_modules/.bin/vitest),"
+                           " nor is 'react': run it in 'web'")]
+    (project / "frontend" / "node_modules" / ".bin").mkdir(parents=True)
+    (project / "frontend" / "node_modules" / ".bin" / "vitest").write_text("")
+    assert [f.message for f in run(project, env)] == [
+        "'vitest' (npm script 'test') needs 'react', which the host lacks: run it in 'web'"]
     (project / "frontend" / "node_modules" / "react").mkdir(parents=True)
     assert run(project, env) == []
+
+
+def test_a_dev_dependency_tool_is_named_first_and_a_quoted_command_is_not_quoted_again(tmp_path: Path) -> None:
+    """react-express-mongodb (docker/awesome-compose): `prettier --write {**/,}*.js` said it needed 'bcryptjs',
+    and its fix title nested the command's own quotes in quotes."""
+    project = tmp_path / "proj"
+    (project / "backend").mkdir(parents=True)
+    (project / "backend" / "package.json").write_text(json.dumps(
+        {"scripts": {"format": "prettier --write {**/,}*.js"}, "dependencies": {"bcryptjs": "2", "express": "4"},
+         "devDependencies": {"prettier": "2"}}, indent=2))
+    (project / "compose.yaml").write_text(
+        "services:\n  backend:\n    build: ./backend\n    volumes:\n      - ./backend:/usr/src/app\n"
+        "      - /usr/src/app/node_modules\n")
+    [finding] = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.message == ("'prettier' (npm script 'format') is not installed on the host (no "
+                               "node_modules/.bin/prettier), nor are 'bcryptjs' and 1 more: run it in 'backend'")
+    assert finding.fix is not None
+    assert finding.fix.title == ("run it as `docker compose exec -w /usr/src/app backend prettier --write '{**/,}*.js'`"
+                                 " (use 'run --rm' instead of 'exec' if it is not up)")
 
 
 def test_inside_the_service_itself_commands_are_where_they_belong(tmp_path: Path) -> None:
