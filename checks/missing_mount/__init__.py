@@ -16,6 +16,7 @@ from doctor.project.types import Service
 from .bind_sources import absent_sources
 
 # Folders a build produces, serves as-is or vendors: mounting the sources but not these is a choice.
+MAX_CONTEXT_ENTRIES = 500  # entries of a context `COPY . dest` is judged for, folder by folder
 NOT_SOURCES = frozenset({
     "dist", "build", "out", "target", "static", "staticfiles", "public", "assets", "media", "vendor",
     "vendors", "third_party", "node_modules", ".venv", "venv", "htmlcov", "coverage", "generated",
@@ -41,7 +42,10 @@ class MissingMount(Check):
         `develop.watch` sync rule, over any folder its Dockerfile COPYs from the build context)
         while another COPY'd source folder of the same build context is neither mounted nor
         synced (nor rebuilt by a watch rule): `app/` is mounted, `scripts/` is not, so edits to
-        scripts/ never reach the container, however many folders are mounted. Only the built
+        scripts/ never reach the container, however many folders are mounted. A `COPY . /code` of
+    a service's own context (`context: backend`) counts as a COPY of each of its top folders
+    (not dot folders, what `.dockerignore` keeps out, or a folder with its own Dockerfile); a
+    repo-root context's is not judged folder by folder. Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`); build
         output, static or vendored folders (`dist/`, `static/`, `vendor/`...) and single files
@@ -91,17 +95,17 @@ class MissingMount(Check):
         rebuilt = [Path(os.path.normpath(r.path)) for r in service.watch if r.action == "rebuild"]
         covered: dict[Path, tuple[Carrier, str]] = {}
         missing: dict[Path, str] = {}
+        whole = _whole_context(project, service, context)
         for copy in dockerfile.copies:
-            for source in copy.sources:
-                folder = Path(os.path.normpath(context / source))
-                if not _judged(folder, context, source) or not copy.destination.startswith("/"):
+            for folder, destination in _sources(copy.sources, copy.destination, context, whole):
+                if not copy.destination.startswith("/"):
                     continue
                 carrier = next((c for c in carriers if _inside(folder, c.source)), None)
                 if carrier is not None:
-                    covered.setdefault(folder, (carrier, copy.destination))
+                    covered.setdefault(folder, (carrier, destination))
                 elif not any(_inside(c.source, folder) for c in carriers) and not any(
                         _inside(folder, r) for r in rebuilt):
-                    missing.setdefault(folder, copy.destination)
+                    missing.setdefault(folder, destination)
         if not covered:
             return
         # A service sharing the image that mounts the folder shows the author chose which folders
@@ -144,6 +148,43 @@ def _carriers(service: Service) -> list[Carrier]:
 def _same_image(one: Service, other: Service) -> bool:
     a, b = one.build, other.build
     return a is not None and b is not None and (a.context, a.dockerfile) == (b.context, b.dockerfile)
+
+
+def _sources(sources: tuple[str, ...], destination: str, context: Path, whole: tuple[Path, ...],
+             ) -> Iterator[tuple[Path, str]]:
+    """The judged source folders of one COPY and where each lands; `COPY . /code` stands for the
+    context's top folders (`whole`), each at /code/<name>."""
+    for source in sources:
+        folder = Path(os.path.normpath(context / source))
+        if folder == context and not any(c in source for c in "*?[$"):
+            yield from ((f, posixpath.join(destination, f.name)) for f in whole)
+        elif _judged(folder, context, source):
+            yield folder, destination
+
+
+def _whole_context(project: Project, service: Service, context: Path) -> tuple[Path, ...]:
+    """The top folders a `COPY . dest` brings from a service's own context: not the project folder
+    (a repo-root context holds the other services too), nor dot folders, build output or data
+    (NOT_SOURCES), what `.dockerignore` keeps out, or a folder with a Dockerfile of its own."""
+    if context == Path(os.path.normpath(project.compose.project_dir)) or service.build is None:
+        return ()
+    from doctor.project.codepaths import read_dockerignore
+
+    ignore = read_dockerignore(context, service.build.dockerfile_path)
+    found: list[Path] = []
+    try:
+        with os.scandir(context) as entries:
+            for count, entry in enumerate(entries):
+                if count >= MAX_CONTEXT_ENTRIES:
+                    return ()  # not a service's own source folder: judged by its named COPYs only
+                name = entry.name
+                if (name.startswith(".") or name.lower() in NOT_SOURCES or not entry.is_dir(follow_symlinks=False)
+                        or ignore.excludes(name) or os.path.lexists(os.path.join(entry.path, "Dockerfile"))):
+                    continue
+                found.append(Path(entry.path))
+    except OSError:
+        return ()
+    return tuple(sorted(found))
 
 
 def _judged(folder: Path, context: Path, source: str) -> bool:
