@@ -16,6 +16,13 @@ from doctor.project.types import Service
 from .bind_sources import absent_sources
 
 # Folders a build produces, serves as-is or vendors: mounting the sources but not these is a choice.
+# a context's top folders that hold how it is deployed or documented, not code the container runs
+NOT_RUNTIME = frozenset({
+    "deploy", "deployment", "deployments", "k8s", "kubernetes", "helm", "charts", "terraform", "infra", "ansible",
+    "docker", "ci", "examples", "example", "samples", "screenshots", "images", "img", "doc", "documentation",
+    "etc", "vagrant",
+})
+OWN_BUILD_FILES = ("Dockerfile", "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 MAX_CONTEXT_ENTRIES = 500  # entries of a context `COPY . dest` is judged for, folder by folder
 NOT_SOURCES = frozenset({
     "dist", "build", "out", "target", "static", "staticfiles", "public", "assets", "media", "vendor",
@@ -44,8 +51,8 @@ class MissingMount(Check):
         synced (nor rebuilt by a watch rule): `app/` is mounted, `scripts/` is not, so edits to
         scripts/ never reach the container, however many folders are mounted. A `COPY . /code` of
     a service's own context (`context: backend`) counts as a COPY of each of its top folders
-    (not dot folders, what `.dockerignore` keeps out, or a folder with its own Dockerfile); a
-    repo-root context's is not judged folder by folder. Only the built
+    (not dot folders, what `.dockerignore` keeps out, deploy/docs folders, or a folder with its
+    own Dockerfile); a repo-root context's is not judged folder by folder. Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`); build
         output, static or vendored folders (`dist/`, `static/`, `vendor/`...) and single files
@@ -163,10 +170,12 @@ def _sources(sources: tuple[str, ...], destination: str, context: Path, whole: t
 
 
 def _whole_context(project: Project, service: Service, context: Path) -> tuple[Path, ...]:
-    """The top folders a `COPY . dest` brings from a service's own context: not the project folder
-    (a repo-root context holds the other services too), nor dot folders, build output or data
-    (NOT_SOURCES), what `.dockerignore` keeps out, or a folder with a Dockerfile of its own."""
-    if context == Path(os.path.normpath(project.compose.project_dir)) or service.build is None:
+    """The top folders a `COPY . dest` brings from a service's own context: not dot folders, build
+    output or data (NOT_SOURCES), deployment folders (NOT_RUNTIME), what `.dockerignore` keeps out,
+    or a folder with a Dockerfile or compose file of its own. Not the project folder: a repo-root
+    context holds the other services' code, its deployment and its tooling (wagtail's bakerydemo
+    copies etc/ and vagrant/ beside the app it mounts)."""
+    if service.build is None or context == Path(os.path.normpath(project.compose.project_dir)):
         return ()
     from doctor.project.codepaths import read_dockerignore
 
@@ -178,8 +187,9 @@ def _whole_context(project: Project, service: Service, context: Path) -> tuple[P
                 if count >= MAX_CONTEXT_ENTRIES:
                     return ()  # not a service's own source folder: judged by its named COPYs only
                 name = entry.name
-                if (name.startswith(".") or name.lower() in NOT_SOURCES or not entry.is_dir(follow_symlinks=False)
-                        or ignore.excludes(name) or os.path.lexists(os.path.join(entry.path, "Dockerfile"))):
+                if (name.startswith(".") or name.lower() in NOT_SOURCES or name.lower() in NOT_RUNTIME
+                        or not entry.is_dir(follow_symlinks=False) or ignore.excludes(name)
+                        or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)):
                     continue
                 found.append(Path(entry.path))
     except OSError:
