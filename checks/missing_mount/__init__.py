@@ -14,21 +14,7 @@ from doctor.project.edits import dev_override, override_edit
 from doctor.project.types import Service
 
 from .bind_sources import absent_sources
-
-# Folders a build produces, serves as-is or vendors: mounting the sources but not these is a choice.
-# a context's top folders that hold how it is deployed or documented, not code the container runs
-NOT_RUNTIME = frozenset({
-    "deploy", "deployment", "deployments", "k8s", "kubernetes", "helm", "charts", "terraform", "infra", "ansible",
-    "docker", "ci", "examples", "example", "samples", "screenshots", "images", "img", "doc", "documentation",
-    "etc", "vagrant",
-})
-OWN_BUILD_FILES = ("Dockerfile", "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-MAX_CONTEXT_ENTRIES = 500  # entries of a context `COPY . dest` is judged for, folder by folder
-NOT_SOURCES = frozenset({
-    "dist", "build", "out", "target", "static", "staticfiles", "public", "assets", "media", "vendor",
-    "vendors", "third_party", "node_modules", ".venv", "venv", "htmlcov", "coverage", "generated",
-    "__pycache__", "locale", "docs", "data",
-})
+from .copied import copied_folders, inside, whole_context
 
 
 @record
@@ -50,9 +36,9 @@ class MissingMount(Check):
         while another COPY'd source folder of the same build context is neither mounted nor
         synced (nor rebuilt by a watch rule): `app/` is mounted, `scripts/` is not, so edits to
         scripts/ never reach the container, however many folders are mounted. A `COPY . /code` of
-    a service's own context (`context: backend`) counts as a COPY of each of its top folders
-    (not dot folders, what `.dockerignore` keeps out, deploy/docs folders, or a folder with its
-    own Dockerfile); a repo-root context's is not judged folder by folder. Only the built
+        a service's own context (`context: backend`) counts as a COPY of each of its top folders
+        (not dot folders, what `.dockerignore` keeps out, deploy/docs folders, or a folder with its
+        own Dockerfile); a repo-root context's is not judged folder by folder. Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`); build
         output, static or vendored folders (`dist/`, `static/`, `vendor/`...) and single files
@@ -102,16 +88,23 @@ class MissingMount(Check):
         rebuilt = [Path(os.path.normpath(r.path)) for r in service.watch if r.action == "rebuild"]
         covered: dict[Path, tuple[Carrier, str]] = {}
         missing: dict[Path, str] = {}
-        whole = _whole_context(project, service, context)
+        listed: list[tuple[Path, ...]] = []
+
+        def whole() -> tuple[Path, ...]:
+            """The context's top folders, listed at its first `COPY .` (most Dockerfiles have none)."""
+            if not listed:
+                listed.append(whole_context(project, service, context))
+            return listed[0]
+
         for copy in dockerfile.copies:
-            for folder, destination in _sources(copy.sources, copy.destination, context, whole):
+            for folder, destination in copied_folders(copy.sources, copy.destination, context, whole):
                 if not copy.destination.startswith("/"):
                     continue
-                carrier = next((c for c in carriers if _inside(folder, c.source)), None)
+                carrier = next((c for c in carriers if inside(folder, c.source)), None)
                 if carrier is not None:
                     covered.setdefault(folder, (carrier, destination))
-                elif not any(_inside(c.source, folder) for c in carriers) and not any(
-                        _inside(folder, r) for r in rebuilt):
+                elif not any(inside(c.source, folder) for c in carriers) and not any(
+                        inside(folder, r) for r in rebuilt):
                     missing.setdefault(folder, destination)
         if not covered:
             return
@@ -120,7 +113,7 @@ class MissingMount(Check):
         chosen = {c.source for peer in project.services.values() if peer is not service
                   and _same_image(peer, service) for c in _carriers(peer)}
         parents = {posixpath.dirname(d.rstrip("/")) for _, d in covered.values()}
-        missing = {f: d for f, d in missing.items() if not any(_inside(f, c) for c in chosen)
+        missing = {f: d for f, d in missing.items() if not any(inside(f, c) for c in chosen)
                    and _beside(posixpath.dirname(d.rstrip("/")), parents)}
         root = project.compose.project_dir
         shown = ", ".join(sorted(_rel(f, root) for f in covered))
@@ -157,61 +150,10 @@ def _same_image(one: Service, other: Service) -> bool:
     return a is not None and b is not None and (a.context, a.dockerfile) == (b.context, b.dockerfile)
 
 
-def _sources(sources: tuple[str, ...], destination: str, context: Path, whole: tuple[Path, ...],
-             ) -> Iterator[tuple[Path, str]]:
-    """The judged source folders of one COPY and where each lands; `COPY . /code` stands for the
-    context's top folders (`whole`), each at /code/<name>."""
-    for source in sources:
-        folder = Path(os.path.normpath(context / source))
-        if folder == context and not any(c in source for c in "*?[$"):
-            yield from ((f, posixpath.join(destination, f.name)) for f in whole)
-        elif _judged(folder, context, source):
-            yield folder, destination
-
-
-def _whole_context(project: Project, service: Service, context: Path) -> tuple[Path, ...]:
-    """The top folders a `COPY . dest` brings from a service's own context: not dot folders, build
-    output or data (NOT_SOURCES), deployment folders (NOT_RUNTIME), what `.dockerignore` keeps out,
-    or a folder with a Dockerfile or compose file of its own. Not the project folder: a repo-root
-    context holds the other services' code, its deployment and its tooling (wagtail's bakerydemo
-    copies etc/ and vagrant/ beside the app it mounts)."""
-    if service.build is None or context == Path(os.path.normpath(project.compose.project_dir)):
-        return ()
-    from doctor.project.codepaths import read_dockerignore
-
-    ignore = read_dockerignore(context, service.build.dockerfile_path)
-    found: list[Path] = []
-    try:
-        with os.scandir(context) as entries:
-            for count, entry in enumerate(entries):
-                if count >= MAX_CONTEXT_ENTRIES:
-                    return ()  # not a service's own source folder: judged by its named COPYs only
-                name = entry.name
-                if (name.startswith(".") or name.lower() in NOT_SOURCES or name.lower() in NOT_RUNTIME
-                        or not entry.is_dir(follow_symlinks=False) or ignore.excludes(name)
-                        or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)):
-                    continue
-                found.append(Path(entry.path))
-    except OSError:
-        return ()
-    return tuple(sorted(found))
-
-
-def _judged(folder: Path, context: Path, source: str) -> bool:
-    """A named source folder inside the context: not the whole context, a glob, a file or build output."""
-    if any(c in source for c in "*?[$") or folder == context or not _inside(folder, context):
-        return False
-    return folder.is_dir() and folder.name.lower() not in NOT_SOURCES
-
-
 def _beside(folder: str, parents: set[str]) -> bool:
     """Copied next to a mounted folder, or below such a folder's parent (a monorepo's
     `libs/common` at /app/libs/common beside app/ at /app/app); never judged from `/` alone."""
     return folder in parents or any(p != "/" and folder.startswith(f"{p}/") for p in parents)
-
-
-def _inside(path: Path, parent: Path) -> bool:
-    return path == parent or parent in path.parents
 
 
 def _target(folder: Path, destination: str, covered: dict[Path, tuple[Carrier, str]]) -> str:

@@ -1,0 +1,78 @@
+"""missing-mount's view of a Dockerfile's COPYs: which source folders each brings, and where."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from doctor.project import Project
+from doctor.project.types import Service
+
+# a context's top folders that hold how it is deployed or documented, not code the container runs
+NOT_RUNTIME = frozenset({
+    "deploy", "deployment", "deployments", "k8s", "kubernetes", "helm", "charts", "terraform", "infra", "ansible",
+    "docker", "ci", "examples", "example", "samples", "screenshots", "images", "img", "doc", "documentation",
+    "etc", "vagrant",
+})
+OWN_BUILD_FILES = ("Dockerfile", "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+MAX_CONTEXT_ENTRIES = 500  # entries of a context `COPY . dest` is judged for, folder by folder
+# Folders a build produces, serves as-is or vendors: mounting the sources but not these is a choice.
+NOT_SOURCES = frozenset({
+    "dist", "build", "out", "target", "static", "staticfiles", "public", "assets", "media", "vendor",
+    "vendors", "third_party", "node_modules", ".venv", "venv", "htmlcov", "coverage", "generated",
+    "__pycache__", "locale", "docs", "data",
+})
+
+
+def copied_folders(sources: tuple[str, ...], destination: str, context: Path, whole: Callable[[], tuple[Path, ...]],
+             ) -> Iterator[tuple[Path, str]]:
+    """The judged source folders of one COPY and where each lands; `COPY . /code` stands for the
+    context's top folders (`whole()`), each at /code/<name>."""
+    for source in sources:
+        folder = Path(os.path.normpath(context / source))
+        if folder == context and not any(c in source for c in "*?[$"):
+            yield from ((f, posixpath.join(destination, f.name)) for f in whole())
+        elif _judged(folder, context, source):
+            yield folder, destination
+
+
+def whole_context(project: Project, service: Service, context: Path) -> tuple[Path, ...]:
+    """The top folders a `COPY . dest` brings from a service's own context: not dot folders, build
+    output or data (NOT_SOURCES), deployment folders (NOT_RUNTIME), what `.dockerignore` keeps out,
+    or a folder with a Dockerfile or compose file of its own. Not the project folder: a repo-root
+    context holds the other services' code, its deployment and its tooling (wagtail's bakerydemo
+    copies etc/ and vagrant/ beside the app it mounts)."""
+    if service.build is None or context == Path(os.path.normpath(project.compose.project_dir)):
+        return ()
+    from doctor.project.codepaths import read_dockerignore
+
+    ignore = read_dockerignore(context, service.build.dockerfile_path)
+    found: list[Path] = []
+    try:
+        with os.scandir(context) as entries:
+            for count, entry in enumerate(entries):
+                if count >= MAX_CONTEXT_ENTRIES:
+                    return ()  # not a service's own source folder: judged by its named COPYs only
+                name = entry.name
+                if (name.startswith(".") or name.lower() in NOT_SOURCES or name.lower() in NOT_RUNTIME
+                        or not entry.is_dir(follow_symlinks=False) or ignore.excludes(name)
+                        or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)):
+                    continue
+                found.append(Path(entry.path))
+    except OSError:
+        return ()
+    return tuple(sorted(found))
+
+
+def _judged(folder: Path, context: Path, source: str) -> bool:
+    """A named source folder inside the context: not the whole context, a glob, a file or build output."""
+    if any(c in source for c in "*?[$") or folder == context or not inside(folder, context):
+        return False
+    return folder.is_dir() and folder.name.lower() not in NOT_SOURCES
+
+
+def inside(path: Path, parent: Path) -> bool:
+    """Whether `path` is `parent` or below it."""
+    return path == parent or parent in path.parents
