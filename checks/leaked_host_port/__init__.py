@@ -44,9 +44,11 @@ class LeakedHostPort(Check):
         compose writes db:5433 into the command line (advice: write db:5432 there).
         (6) An entrypoint or command dialing a URL on localhost where a peer listens and the
         service does not (`celery worker --broker redis://localhost:6379/0` beside `redis`):
-        advice to write the peer's name there. A bare `127.0.0.1:8000` on a command line is
-        not judged (it is as often the address a server binds), nor a URL after a bind or
-        listen option, nor an http URL to a port the project publishes (a page to open).
+        advice to write the peer's name there; so too what a waiter waits for
+        (`wait-for-it.sh localhost:5432`, `nc -z localhost 6379`). A bare `127.0.0.1:8000`
+        elsewhere on a command line is not judged (it is as often the address a server
+        binds), nor a URL after a bind or listen option, nor an http URL to a port the
+        project publishes (a page to open).
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (what its Dockerfile COPYs,

@@ -6,8 +6,9 @@ and DB_PORT=5433: compose writes `db:5433` into the command line, and inside the
 listens on 5432, so the wait times out (or the tool it starts fails to connect).
 
 `command: celery -A app worker --broker redis://localhost:6379/0` beside a `redis` service: in
-the worker's container localhost is the worker itself. Only a URL (`scheme://`) is judged there:
-a bare `127.0.0.1:8000` in a command line is as often the address a server binds
+the worker's container localhost is the worker itself. Only a URL (`scheme://`) and what a
+waiter waits for (`wait-for-it.sh localhost:5432`, `nc -z localhost 5432`) are judged there: a
+bare `127.0.0.1:8000` in a command line is as often the address a server binds
 (`gunicorn -b 127.0.0.1:8000`), and a URL right after a bind or listen option is one too.
 """
 
@@ -24,6 +25,10 @@ from doctor.project.types import Service
 from .published_dials import published_target
 
 ADDRESS = re.compile(r"(?<![\w.@/-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
+# a waiter's target on localhost: `wait-for-it.sh localhost:5432`, `wait-for 127.0.0.1:6379`, `nc -z localhost 5432`
+WAITED = re.compile(r"(?:^|[\s/;&|(])(?:wait-for-it|wait-for)(?:\.sh)?\s+(?:-[\w-]+\s+(?:\d+\s+)?)*"
+                    r"(localhost|127\.0\.0\.1):(\d{1,5})\b"
+                    r"|(?:^|[\s;&|(])(?:nc|netcat)\s+(?:-\w+\s+)*(localhost|127\.0\.0\.1)\s+(\d{1,5})\b")
 # an option naming the address the program itself serves on (`--bind`, `-b`, `--listen-address`)
 BIND_OPTION = re.compile(r"(?:^|\s)(?:-b|-l|--?[\w-]*(?:bind|listen)[\w-]*)=?\s*$", re.IGNORECASE)
 
@@ -106,20 +111,30 @@ def local_run_dials(index: NetworkIndex, service: Service) -> Iterator[LocalRunD
     seen: set[int] = set()
     for part, words in (("entrypoint", service.entrypoint), ("command", service.command)):
         text = words if isinstance(words, str) else " ".join(words or ())
-        for found in URL.finditer(text):
-            scheme = found.group("scheme").lower()
-            if scheme in NO_HOST_SCHEMES or BIND_OPTION.search(text, 0, found.start()):
+        for ref in _local_refs(text):
+            port = ref.expected_port({})
+            if port is None or port in own or port in seen:
                 continue
-            for ref in host_refs("URL", found.group(0)):
-                port = ref.expected_port({})
-                if not ref.is_local or port is None or port in own or port in seen:
-                    continue
-                if scheme in BROWSER_SCHEMES and port in index.published:
-                    continue  # a page the developer's browser opens (`--open http://localhost:3000`)
-                meant = view.listener(port, service.name)
-                if meant is not None:
-                    seen.add(port)
-                    yield LocalRunDial(service.name, part, _shown(ref, port), port, *meant)
+            if ref.scheme in BROWSER_SCHEMES and port in index.published:
+                continue  # a page the developer's browser opens (`--open http://localhost:3000`)
+            meant = view.listener(port, service.name)
+            if meant is not None:
+                seen.add(port)
+                yield LocalRunDial(service.name, part, _shown(ref, port), port, *meant)
+
+
+def _local_refs(text: str) -> Iterator[HostRef]:
+    """The localhost addresses a command line dials: URLs (not after a bind option), and what a
+    waiter waits for (`wait-for-it.sh localhost:5432`, `nc -z 127.0.0.1 6379`)."""
+    for found in URL.finditer(text):
+        scheme = found.group("scheme").lower()
+        if scheme in NO_HOST_SCHEMES or BIND_OPTION.search(text, 0, found.start()):
+            continue
+        for ref in host_refs("URL", found.group(0)):
+            if ref.is_local:
+                yield HostRef(ref.key, ref.host, ref.port, scheme)
+    for found in WAITED.finditer(text):
+        yield HostRef("WAIT", found[1] or found[3], int(found[2] or found[4]))
 
 
 def _shown(ref: HostRef, port: int) -> str:
