@@ -16,6 +16,7 @@ from doctor.project.runtimes import (
     image_declared_at,
     parse_version,
     pins_agree,
+    read_venvs,
     read_workflows,
     satisfies,
 )
@@ -31,18 +32,19 @@ class RuntimeDrift(Check):
         / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` / `FROM
         node:X` of the Dockerfiles compose builds (`FROM python:${PYTHON_VERSION}` read with
         compose's `build.args` over the ARG default, and reported where that value is written),
-        GitHub workflow `python-version` / `node-version`, and the ranges `requires-python`
-        (pyproject) and `engines.node` (package.json). A pinned version that disagrees with the
-        others, or a range that excludes what the others pin, is reported at the place that differs,
-        with every other place and its version. A pin inside a range (`requires-python = ">=3.11"`
-        with `FROM python:3.12`) and `3.12` next to `3.12.4` agree. Dockerfiles that only disagree
-        with each other (separate services) are not compared. A service's own folders count too: its
-        build context, its Dockerfile's folder and the folders between them and the project root,
-        where (as pyenv, nvm, asdf, uv and npm read them) the nearest file of each kind wins. Such a
-        file is compared with the FROM of that service's Dockerfile and reported at its own line,
-        naming the service. A Dockerfile whose services pin the version in their own folders answers
-        to those files, not to the root's; a service's range that says what the root already says
-        adds no second finding.
+        GitHub workflow `python-version` / `node-version`, the project's own virtualenv (`.venv/`,
+        `venv/` or the active one inside the project: its pyvenv.cfg `version`, read, never run),
+        and the ranges `requires-python` (pyproject) and `engines.node` (package.json). A pinned
+        version that disagrees with the others, or a range that excludes what the others pin, is
+        reported at the place that differs, with every other place and its version. A pin inside a
+        range (`requires-python = ">=3.11"` with `FROM python:3.12`) and `3.12` next to `3.12.4`
+        agree. Dockerfiles that only disagree with each other (separate services) are not compared.
+        A service's own folders count too: its build context, its Dockerfile's folder and the
+        folders between them and the project root, where (as pyenv, nvm, asdf, uv and npm read them)
+        the nearest file of each kind wins. Such a file is compared with the FROM of that service's
+        Dockerfile and reported at its own line, naming the service. A Dockerfile whose services pin
+        the version in their own folders answers to those files, not to the root's; a service's
+        range that says what the root already says adds no second finding.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the
@@ -56,7 +58,8 @@ class RuntimeDrift(Check):
     Fix
         Advice: change the version at the reported place to the one the other places agree on
         (the majority; on a tie the newest); for a service's file against its FROM, change
-        whichever of the two is older, or widen the range. doctor edits nothing: which version is
+        whichever of the two is older, or widen the range; a virtualenv is recreated on the agreed
+        version. doctor edits nothing: which version is
         right is a decision for the team.
 
     Fix safety
@@ -89,7 +92,7 @@ class RuntimeDrift(Check):
             loose = {path for (path, _), found in near.items()
                      if not any(d.runtime == runtime and d.versions for d in found)}
             declared = [*files.folder(root), *(d for path, found in images.items() if path in loose for d in found),
-                        *workflows]
+                        *workflows, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]
             findings, reference = self._drift(root, [d for d in declared if d.runtime == runtime], runtime)
             yield from findings
             flagged = {f.location for f in findings}
@@ -119,6 +122,10 @@ class RuntimeDrift(Check):
                 version = ", ".join(place.versions)
                 message = f"{runtime} {version} ({place.source}), elsewhere {reference}: {shown}"
                 advice = f"change {runtime} {version} to {reference} in {_where(place.location, root)}"
+                if place.location.path.name == "pyvenv.cfg":  # a virtualenv is rebuilt, not edited
+                    folder, minor = relative_to(place.location.path.parent, root), ".".join(reference.split(".")[:2])
+                    advice = (f"recreate {folder}/ on Python {minor} (`uv venv --python {minor}`, or "
+                              f"`python{minor} -m venv {folder}`), then reinstall the project into it")
             subject = f"{runtime}:{relative_to(place.location.path, root)}"
             findings.append(self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE)))
         return findings, reference

@@ -185,3 +185,24 @@ def test_a_from_through_an_arg_reads_compose_build_args(tmp_path: Path, compose:
         "compose.yaml": compose, ".python-version": "3.12\n",
         "Dockerfile": "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim AS base\nWORKDIR /app\n"})
     assert _shown(_findings(root, tmp_path), root) == expected
+
+
+@pytest.mark.parametrize(("folder", "cfg"), [
+    (".venv", "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.9.18\n"),  # python -m venv
+    ("venv", "home = /usr/bin\nimplementation = CPython\nuv = 0.5.0\nversion_info = 3.9.18\n"),  # uv
+], ids=["venv", "uv"])
+def test_the_local_virtualenv_drifts_from_the_image_and_ci(tmp_path: Path, folder: str, cfg: str) -> None:
+    """What tests run with on the laptop: the project's virtualenv, read from pyvenv.cfg (never run)."""
+    root = _write(tmp_path / "p", {
+        "compose.yaml": "services:\n  app:\n    build: .\n",
+        "Dockerfile": "FROM python:3.12-slim\n",
+        f"{folder}/pyvenv.cfg": cfg})
+    [finding] = _findings(root, tmp_path)
+    line = cfg.count("\n")
+    assert _shown([finding], root) == [
+        (f"{folder}/pyvenv.cfg", line, f"python 3.9.18 (the virtualenv {folder}/), elsewhere 3.12: Dockerfile:1")]
+    assert finding.fix is not None and finding.fix.title == (
+        f"recreate {folder}/ on Python 3.12 (`uv venv --python 3.12`, or `python3.12 -m venv {folder}`), "
+        "then reinstall the project into it")
+    (root / folder / "pyvenv.cfg").write_text(cfg.replace("3.9.18", "3.12.7"))
+    assert _findings(root, tmp_path) == []

@@ -58,6 +58,30 @@ def read_workflows(root: Path) -> list[Declared]:
     return found
 
 
+VENV_FOLDERS = (".venv", "venv")
+_VENV_VERSION = lazy(r"^\s*version(?:_info)?\s*=\s*(\d+\.\d+(?:\.\d+)?)", re.MULTILINE)
+
+
+def read_venvs(root: Path, active: str | None) -> list[Declared]:
+    """The Python of the project's own virtualenvs, from their pyvenv.cfg (`version = 3.11.7`,
+    uv's and virtualenv's `version_info`): `.venv` or `venv` at the root, and the active one
+    (VIRTUAL_ENV) where it lies inside the project. Read, never run: what tests run with locally."""
+    folders = [root / name for name in VENV_FOLDERS]
+    if active and Path(active).is_relative_to(root) and Path(active) not in folders:
+        folders.append(Path(active))
+    found = []
+    for folder in folders:
+        path = folder / "pyvenv.cfg"
+        text = "\n".join(_lines(path))
+        version = _VENV_VERSION.search(text)
+        if version is not None:
+            line = text.count("\n", 0, version.start(1)) + 1
+            name = folder.relative_to(root).as_posix()
+            found.append(Declared("python", Location(path, line), f"the virtualenv {name}/",
+                                  (version[1],)))
+    return found
+
+
 def read_folder(folder: Path) -> list[Declared]:
     """The versions one folder's own files declare (version files, pyproject, package.json)."""
     found: list[Declared] = []
