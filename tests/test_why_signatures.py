@@ -10,7 +10,7 @@ import pytest
 from doctor.host.containers import ContainerState, tail_lines
 from doctor.model import Finding, Location, Severity
 from doctor.why import _validate, load_signatures
-from doctor.why.diagnose import explaining, match_symptoms, unexplained
+from doctor.why.diagnose import explaining, match_symptoms, through_binds, unexplained
 from doctor.why.signatures import BUILTIN, Signature
 
 REAL_LINES = [
@@ -27,6 +27,16 @@ REAL_LINES = [
     ("ModuleNotFoundError: No module named 'app'", "module-not-found", {"module": "app"}),
     ("exec /entrypoint.sh: no such file or directory", "exec-not-found", {"path": "/entrypoint.sh"}),
     ("/bin/sh^M: bad interpreter: No such file or directory", "exec-not-found", {}),
+    ('Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime '
+     'create failed: runc create failed: unable to start container process: error during container init: error '
+     'mounting "/home/dev/app/nginx.conf" to rootfs at "/etc/nginx/nginx.conf": mount /home/dev/app/nginx.conf:'
+     '/etc/nginx/nginx.conf (via /proc/self/fd/6), flags: 0x5000: not a directory: unknown: Are you trying to '
+     'mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected '
+     'type', "mount-type", {"path": "/home/dev/app/nginx.conf"}),
+    ("exec /docker-entrypoint.sh: permission denied", "permission-denied", {"path": "/docker-entrypoint.sh"}),
+    ("/bin/sh: 1: /app/start.sh: Permission denied", "permission-denied", {"path": "/app/start.sh"}),
+    ("PermissionError: [Errno 13] Permission denied: '/app/data/db.sqlite3'", "permission-denied", {}),
+    ("Error: EACCES: permission denied, mkdir '/usr/src/app/node_modules/.cache'", "permission-denied", {}),
     ("Bind for 0.0.0.0:8094 failed: port is already allocated", "port-allocated", {"port": "8094"}),
     ("listen tcp4 0.0.0.0:8000: bind: address already in use", "port-allocated", {"port": "8000"}),
     ("Error response from daemon: driver failed programming external connectivity on endpoint p-db-1 "
@@ -191,3 +201,21 @@ def test_a_finding_several_services_share_explains_each_of_them() -> None:
                      Location(Path("/p/.env"), 2), "web,worker:DB_HOST")
     services = ("snuba-api", "snuba-replacer", "web", "worker")
     assert [e.subject for e in explaining(symptom, [shared, others], services)] == ["snuba-api,snuba-replacer:DB_HOST"]
+
+
+def test_a_container_path_is_traced_through_its_bind_mount_to_the_root_owned_folder() -> None:
+    """`sh: can't create /data/out.txt: Permission denied` from a `user: 1000` service whose ./data docker
+    created root-owned: the root-owned-files finding names `data`, the host folder behind /data."""
+    line = "sh: can't create /data/out.txt: Permission denied"
+    (symptom,) = match_symptoms(_container(service="job", log_tail=(line,)), BUILTIN)
+    assert symptom.signature is not None and symptom.signature.id == "permission-denied"
+    where = Location(Path("/p/data"), None)
+    data = Finding("root-owned-files", Severity.WARNING, "1 path in 'data' owned by root (uid 0), not uid 1000: data",
+                   where, "owner:data")
+    other = Finding("root-owned-files", Severity.WARNING, "1 path in 'logs' owned by root (uid 0), not uid 1000: logs",
+                    Location(Path("/p/logs"), None), "owner:logs")
+    assert explaining(symptom, [data, other]) == ()  # /data/out.txt alone names no host folder
+    traced = through_binds(symptom, [("src", "/app"), ("data", "/data"), (".", "/code")])
+    assert traced.captured["host_path"] == "data/out.txt"
+    assert [e.subject for e in explaining(traced, [other, data])] == ["owner:data"]
+    assert through_binds(symptom, [("src", "/app")]) is symptom  # no mount holds it

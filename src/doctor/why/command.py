@@ -25,6 +25,7 @@ from doctor.why.diagnose import (
     as_explained,
     explaining,
     match_symptoms,
+    through_binds,
     unexplained,
 )
 
@@ -100,7 +101,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         results = list(run.report.results)
     diagnoses = []
     for container in wanted:
-        found = symptoms.get(container.name, ())
+        found = tuple(through_binds(s, _binds(project, container.service)) for s in symptoms.get(container.name, ()))
         explained = tuple(e for s in found for e in explaining(s, findings, project.services))
         if found and not explained:
             explained = tuple(unexplained(s) for s in found)
@@ -155,6 +156,19 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
     if not any(d.explained for d in diagnoses):
         return [], []
     return diagnoses, list(run.report.results)
+
+
+def _binds(project: Project, service: str) -> list[tuple[str, str]]:
+    """The service's bind mounts inside the project: (source relative to the project, container target)."""
+    found = []
+    root = Path(project.compose.project_dir)
+    svc = project.compose.services.get(service)
+    for mount in svc.volumes if svc is not None else ():
+        if mount.type == "bind" and mount.source and mount.target:
+            source = Path(os.path.normpath(mount.source))
+            if source.is_relative_to(root):
+                found.append((source.relative_to(root).as_posix(), mount.target))
+    return found
 
 
 def _waits_on(container: ContainerState, containers: Sequence[ContainerState], project: Project) -> str:

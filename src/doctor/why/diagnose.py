@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from doctor.host.containers import ContainerState
 from doctor.model import Finding, Severity, field, record
@@ -146,6 +147,9 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
     wanted = set(symptom.checks)
     values = [_value(k, v) for k, v in symptom.captured.items()
               if k in ("host", "port", "module", "path") and v not in WILDCARDS]
+    if "host_path" in symptom.captured:  # a container path through its bind mount: the project's folders
+        parts = symptom.captured["host_path"].split("/")
+        values += ["/".join(parts[:end]) for end in range(len(parts), 0, -1)]
     by_value, by_service = [], []
     for finding in findings:
         if finding.check not in wanted or finding.severity < Severity.WARNING:
@@ -160,6 +164,21 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
             by_service.append(finding)
     chosen = by_value or by_service
     return tuple(as_explained(f, symptom) for f in chosen)
+
+
+def through_binds(symptom: Symptom, binds: Sequence[tuple[str, str]]) -> Symptom:
+    """The symptom with its captured container `path` also as `host_path`: the project-relative path
+    the service's bind mounts (`binds`: project-relative source, container target) put there."""
+    path = symptom.captured.get("path")
+    if not path or not path.startswith("/"):
+        return symptom
+    for source, target in sorted(binds, key=lambda b: -len(b[1])):
+        target = target.rstrip("/") or "/"
+        if path == target or path.startswith(target.rstrip("/") + "/"):
+            below = path[len(target):].strip("/")
+            host = f"{source}/{below}" if below and source != "." else (below or source)
+            return replace(symptom, captured={**symptom.captured, "host_path": host})
+    return symptom
 
 
 def _value(key: str, value: str) -> str:

@@ -101,6 +101,27 @@ EXEC_NOT_FOUND = Signature(
     ("script-line-endings", "missing-mount"),
     "the entrypoint script's line endings (`file script.sh`), its shebang, and .gitattributes",
 )
+MOUNT_TYPE = Signature(
+    "mount-type",
+    r"(Are you trying to mount a directory onto a file|error mounting \"(?P<path>[^\"]+)\".*?not a directory)",
+    "a bind mount joins a directory and a file: its source did not exist when the container was first "
+    "created, so docker made it a (root-owned) directory where a file was meant, or the image has a "
+    "file at the target",
+    ("missing-mount", "root-owned-files"),
+    "the bind source in the compose file: if docker made it a directory, remove that directory (it is "
+    "root-owned: `doctor fix --ownership` first) and put the file that was meant there",
+)
+PERMISSION_DENIED = Signature(
+    "permission-denied",
+    r"(exec (?P<path>\S+?):? permission denied|(?P<path2>/\S+): Permission denied"
+    r"|PermissionError: \[Errno 13\] Permission denied|EACCES: permission denied)",
+    "the container's process may not run or write a file: an entrypoint script without its "
+    "executable bit, or a bind-mounted folder owned by another user (root: made by docker or written "
+    "by a root container) that a non-root container user writes to",
+    ("root-owned-files", "missing-mount", "script-line-endings"),
+    "the script's mode (`chmod +x`, and `git update-index --chmod=+x` so the checkout keeps it) and the "
+    "owner of the bind-mounted folder against the service's `user:`",
+)
 PORT_ALLOCATED = Signature(
     "port-allocated",
     r"(Bind for (?P<host>[0-9a-fA-F.:\[\]]*):(?P<port>\d+) failed: port is already allocated|"
@@ -149,5 +170,5 @@ NOT_CREATED = Signature(
     "the error `docker compose up` printed (the engine keeps no record of it)",
 )
 
-BUILTIN = (PSYCOPG_CONNECT, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, EXEC_NOT_FOUND,
-           PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, NOT_CREATED)
+BUILTIN = (PSYCOPG_CONNECT, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, EXEC_NOT_FOUND, MOUNT_TYPE,
+           PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, NOT_CREATED)
