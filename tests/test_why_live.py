@@ -385,3 +385,36 @@ def _blocks(text: str) -> dict[str, str]:
         if service:
             found[service] = found.get(service, "") + line + "\n"
     return found
+
+
+def test_why_traces_mount_and_permission_failures_to_the_folders_docker_made(tmp_path: Path, docker_engine: str,
+                                                                               image: str) -> None:
+    """A bind source that did not exist: docker creates it as a root-owned directory. Mounted onto a
+    file of the image, the container cannot start ('Are you trying to mount a directory onto a
+    file'); mounted as a folder a non-root `user:` writes to, the write is refused ('Permission
+    denied'). The checkout belongs to a non-root owner (as a developer's does), so both folders are
+    root-owned-files findings, and `doctor why` names each one for its service."""
+    import os
+
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    owner = 54321  # not root: as a developer's checkout
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: {image}\n    command: [\"sleep\", \"30\"]\n"
+        f"    volumes:\n      - ./nginx.conf:/bin/busybox\n"
+        f"  job:\n    image: {image}\n    user: \"{owner}\"\n"
+        f"    command: [\"sh\", \"-c\", \"echo hi > /data/out.txt\"]\n    volumes:\n      - ./data:/data\n")
+    for path in (tmp_path, root, root / "compose.yaml"):
+        os.chown(path, owner, owner)
+    try:
+        compose(docker_engine, root, name, "up", "-d")  # web cannot start; job exits 1
+        compose(docker_engine, root, name, "wait", "job")
+        assert (root / "nginx.conf").is_dir() and (root / "data").stat().st_uid == 0  # docker made both
+        status, text = run_why(root, name)
+        assert status == 1, text
+        assert "Are you trying to mount a directory onto a file" in text, text
+        assert "1 path in 'nginx.conf' owned by root" in text and "1 path in 'data' owned by root" in text, text
+        assert "2 of 2 services failed · 2 explained by a finding" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")
