@@ -25,6 +25,9 @@ REAL_LINES = [
     ('could not translate host name "postgres" to address: Name or service not known', "unknown-host",
      {"host": "postgres"}),
     ("ModuleNotFoundError: No module named 'app'", "module-not-found", {"module": "app"}),
+    ("Error: Cannot find module 'express'", "node-module-not-found", {"module": "express"}),
+    ("Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'vite' imported from /app/vite.config.js",
+     "node-module-not-found", {"module": "vite"}),
     ("exec /entrypoint.sh: no such file or directory", "exec-not-found", {"path": "/entrypoint.sh"}),
     ("/bin/sh^M: bad interpreter: No such file or directory", "exec-not-found", {}),
     ('Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime '

@@ -92,13 +92,23 @@ MODULE_NOT_FOUND = Signature(
     ("missing-mount", "volume-shadowing", "host-vs-container"),
     "the COPY lines of the Dockerfile against the dev override's bind mounts, and PYTHONPATH / WORKDIR",
 )
+NODE_MODULE_NOT_FOUND = Signature(
+    "node-module-not-found",
+    r"(Error: Cannot find module ['\"](?P<module>[^'\"]+)['\"]"
+    r"|ERR_MODULE_NOT_FOUND.*?package ['\"](?P<module2>[^'\"]+)['\"])",
+    "Node cannot load a package: a bind mount of the source over the image's folder hides the "
+    "node_modules the image installed, or an anonymous node_modules volume kept an older install",
+    ("volume-shadowing", "missing-mount", "host-vs-container"),
+    "the service's volumes: an anonymous `/app/node_modules` volume beside the `./:/app` bind, and "
+    "`docker compose up -V` after a dependency change",
+)
 EXEC_NOT_FOUND = Signature(
     "exec-not-found",
     r"(exec (?P<path>\S+?):? no such file or directory|bad interpreter|/usr/bin/env: .*\\r|"
     r"\S+\\r: not found|exec format error)",
     "the kernel could not start the entrypoint: the script has CRLF line endings or a BOM (the "
     "shebang names `sh\\r`), its interpreter is absent from the image, or it is not in the image",
-    ("script-line-endings", "missing-mount"),
+    ("script-line-endings", "missing-mount", "image-availability"),  # exec format error: an image of another platform
     "the entrypoint script's line endings (`file script.sh`), its shebang, and .gitattributes",
 )
 MOUNT_TYPE = Signature(
@@ -170,5 +180,6 @@ NOT_CREATED = Signature(
     "the error `docker compose up` printed (the engine keeps no record of it)",
 )
 
-BUILTIN = (PSYCOPG_CONNECT, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, EXEC_NOT_FOUND, MOUNT_TYPE,
+BUILTIN = (PSYCOPG_CONNECT, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, NODE_MODULE_NOT_FOUND,
+           EXEC_NOT_FOUND, MOUNT_TYPE,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, NOT_CREATED)
