@@ -3,8 +3,10 @@ are judged alike, and a missing single file is a file whatever its extension."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from doctor.checks.missing_mount import MissingMount
 
 from doctor.host import Host
@@ -41,3 +43,30 @@ def test_single_files_of_any_extension_and_known_dotfiles(tmp_path: Path) -> Non
     (tmp_path / "compose.yaml").write_text(f"services:\n  web:\n    image: busybox\n    volumes:\n{volumes}")
     found = _findings(tmp_path, {"PATH": "/usr/bin:/bin"})
     assert {s.split(":", 1)[1]: sev is Severity.WARNING for s, (sev, _) in found.items()} == names
+
+
+def test_the_empty_directory_docker_made_where_a_file_was_meant(tmp_path: Path) -> None:
+    """After the first `up` a missing `./nginx.conf` exists, as the empty directory docker made: still a
+    fault (the container gets a directory at /etc/nginx/nginx.conf), judged only where both names are a file's."""
+    root = tmp_path / "app"
+    for folder in ("nginx.conf", "conf.d", "data.db", "full.conf"):
+        (root / folder).mkdir(parents=True)
+    (root / "full.conf" / "x").write_text("")  # not empty: someone's folder
+    (root / "compose.yaml").write_text(
+        "services:\n  web:\n    image: busybox\n    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf\n"
+        "      - ./conf.d:/etc/nginx/conf.d\n      - ./data.db:/var/lib/data\n      - ./full.conf:/etc/full.conf\n")
+    found = _findings(root, {"PATH": "/usr/bin:/bin"})
+    assert found == {"web:./nginx.conf:directory": (
+        Severity.ERROR, "bind source ./nginx.conf is an empty directory where a file was meant (docker makes a "
+                        "missing source a directory): 'web' gets a directory at /etc/nginx/nginx.conf")}
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a root-owned folder in a user's checkout needs root")
+def test_a_root_owned_made_directory_in_a_users_checkout_says_so(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    (root / "nginx.conf").mkdir(parents=True)  # root's, as a rootful engine makes it
+    (root / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    volumes:\n"
+                                       "      - ./nginx.conf:/etc/nginx/nginx.conf\n")
+    os.chown(root, 54321, 54321)  # a developer's checkout
+    [(_, message)] = _findings(root, {"PATH": "/usr/bin:/bin"}).values()
+    assert message.startswith("bind source ./nginx.conf is an empty root-owned directory where a file was meant")

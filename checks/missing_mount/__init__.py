@@ -15,6 +15,7 @@ from doctor.project.types import Service
 
 from .bind_sources import absent_sources
 from .copied import copied_folders, inside, whole_context
+from .made_dirs import made_directories
 
 
 @record
@@ -47,7 +48,9 @@ class MissingMount(Check):
         (`./nginx.conf`, `./app.jar`, `./.env.local`: any name with an extension, or a known
         dotfile like `.env` or `.npmrc`) or a service that runs as a
         non-root `user:` is a warning, `create_host_path: false` an error (the container cannot
-        start), a plain data or log directory only info (often intended).
+        start), a plain data or log directory only info (often intended). After the first `up`,
+        the empty directory docker made for a file-looking source mounted at a file-looking
+        target (`./nginx.conf:/etc/nginx/nginx.conf`) is an error: the service gets a directory.
 
     Why it matters
         The container runs the copy of scripts/ baked into the image at build time, so a fix on
@@ -78,6 +81,7 @@ class MissingMount(Check):
         for service in model.services.values():
             yield from self._uncovered_copies(project, service)
         yield from absent_sources(self, model)
+        yield from made_directories(self, model)
 
     def _uncovered_copies(self, project: Project, service: Service) -> Iterator[Finding]:
         dockerfile = project.dockerfile(service)
