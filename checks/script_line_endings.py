@@ -43,10 +43,13 @@ class ScriptLineEndings(Check):
         scripts/entrypoint.sh:1  has CRLF line endings and reaches 'web' (COPY, Dockerfile:6)
 
     Fix
-        Rewrite the file with LF line endings and without the BOM (the fixer backs up a file git
-        does not track). A second finding (info) adds `*.sh text eol=lf` to `.gitattributes` so
-        git checks scripts out with LF on every machine. For a missing interpreter: install it in
-        the Dockerfile (`RUN apk add --no-cache bash`) or use `#!/bin/sh` (advice).
+        Rewrite the file with LF line endings and without the BOM (every `\r` before a newline:
+        a file converted twice holds `\r\r\n`; the fixer backs up a file git does not track). A
+        second finding (info) adds `*.sh text eol=lf` to `.gitattributes`, and a path rule for a
+        script without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule there
+        already keeps it at LF, so git checks scripts out with LF on every machine. For a missing
+        interpreter: install it in the Dockerfile (`RUN apk add --no-cache bash`) or use
+        `#!/bin/sh` (advice).
 
     Fix safety
         Safe: only the line-ending bytes and the BOM change; the script's text stays the same.
@@ -58,7 +61,7 @@ class ScriptLineEndings(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         root = project.root
-        crlf = False
+        crlf: list[Path] = []  # the scripts with CRLF: .gitattributes must keep each at LF
         for shipped in shipped_scripts(project):
             try:
                 data = read_bytes(shipped.path, MAX_BYTES + 1, head=True)
@@ -71,7 +74,8 @@ class ScriptLineEndings(Check):
             subject = relative_to(shipped.path, root)
             faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", b"\r\n" in data))
                       if found]
-            crlf = crlf or b"\r\n" in data
+            if b"\r\n" in data:
+                crlf.append(shipped.path)
             if faults:
                 message = f"has {' and '.join(faults)} and {where}"
                 yield self.finding(message, location, subject, _rewrite_fix(project, shipped.path, data))
@@ -81,15 +85,17 @@ class ScriptLineEndings(Check):
                 fix = Fix(f"install {missing} in the image (RUN apk add --no-cache {missing}) or use #!/bin/sh",
                           Safety.ADVICE)
                 yield self.finding(message, location, f"{subject}:{missing}", fix)
-        attributes = _gitattributes_fix(project) if crlf else None
+        attributes = _gitattributes_fix(project, crlf) if crlf else None
         if attributes is not None:
-            message = "no .gitattributes rule keeps *.sh at LF: a Windows checkout brings CRLF back"
+            fix, kept = attributes
+            message = f"no .gitattributes rule keeps {kept} at LF: a Windows checkout brings CRLF back"
             location = Location(project.root / ".gitattributes", None)
-            yield self.finding(message, location, ".gitattributes", attributes, Severity.INFO)
+            yield self.finding(message, location, ".gitattributes", fix, Severity.INFO)
 
 
 def _rewrite_fix(project: Project, path: Path, data: bytes) -> Fix:
-    fixed = data.removeprefix(BOM).replace(b"\r\n", b"\n")
+    # every run of CRs before a newline: a CRLF file converted once more holds `\r\r\n`
+    fixed = re.sub(rb"\r+\n", b"\n", data.removeprefix(BOM))
     if b"\r\n" not in data:
         title = f"remove the BOM from {path.name}"
     else:
@@ -97,18 +103,43 @@ def _rewrite_fix(project: Project, path: Path, data: bytes) -> Fix:
     return Fix(title, Safety.SAFE, (Edit(path, data, fixed),))
 
 
-def _gitattributes_fix(project: Project) -> Fix | None:
-    """Append `*.sh text eol=lf` to the repository's .gitattributes, unless a rule for *.sh is there."""
+def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str] | None:
+    """The lines that keep every CRLF script at LF (`*.sh text eol=lf`, and `/path text eol=lf` for a
+    script without .sh, such as cookiecutter-django's compose/local/django/start), appended to the
+    repository's .gitattributes, with what they keep; None when its rules already keep them all."""
     path = project.root / ".gitattributes"
     try:
         text = read_text(path, errors="strict") if path.is_file() else ""
     except (OSError, UnicodeDecodeError):
         return None
-    if any(line.split()[:1] in (["*.sh"], ["*"]) and "eol=lf" in line for line in text.splitlines()):
+    rules = [line.split()[0] for line in text.splitlines() if line.split()[:1] and "eol=lf" in line]
+    lines: list[str] = []
+    for script in dict.fromkeys(scripts):
+        rel = relative_to(script, project.root)
+        if any(_covers(rule, rel) for rule in rules):
+            continue
+        line = GITATTRIBUTES_LINE if script.suffix == ".sh" else f"/{rel} text eol=lf"
+        if line not in lines:
+            lines.append(line)
+    if not lines:
         return None
+    kept = ", ".join("*.sh" if line == GITATTRIBUTES_LINE else line.split()[0].lstrip("/") for line in lines)
     prefix = "\n" if text and not text.endswith("\n") else ""
-    return Fix(f"add '{GITATTRIBUTES_LINE}' to .gitattributes", Safety.SAFE,
-               (Edit(path, "", f"{prefix}{GITATTRIBUTES_LINE}\n"),))
+    shown = "', '".join(lines)
+    return Fix(f"add '{shown}' to .gitattributes", Safety.SAFE,
+               (Edit(path, "", prefix + "".join(f"{line}\n" for line in lines)),)), kept
+
+
+def _covers(rule: str, rel: str) -> bool:
+    """Whether a .gitattributes pattern matches the path (as gitignore patterns do: a pattern without a
+    slash matches the name at any depth, one with a slash the path from the file's folder)."""
+    import fnmatch
+
+    pattern = rule.strip("/") if "/" in rule.rstrip("/") else rule
+    if "/" not in rule.rstrip("/"):
+        return fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern)
+    return fnmatch.fnmatchcase(rel, pattern) or (pattern.startswith("**/") and
+                                                  fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern[3:]))
 
 
 def _missing_interpreter(data: bytes, shipped: Shipped) -> str:
