@@ -214,3 +214,20 @@ def test_config_shows_the_compose_files_compose_finds() -> None:
     row = next(line for line in done.stdout.splitlines() if line.startswith("compose-files"))
     assert "examples/broken-stack/compose.yaml, examples/broken-stack/compose.override.yaml" in row, row
     assert row.rstrip().endswith("compose's discovery") and "(none)" not in row
+
+
+def test_no_compose_file_names_the_ones_the_folder_holds_and_the_one_its_justfile_uses(tmp_path: Path) -> None:
+    """cookiecutter-django: docker-compose.local.yml and friends, and a justfile exporting COMPOSE_FILE,
+    which compose alone never reads: the one line says which -f to give."""
+    from doctor import app
+
+    env = {"PATH": "/usr/bin", "HOME": str(tmp_path)}
+    for name in ("docker-compose.local.yml", "docker-compose.production.yml", "notes.yml"):
+        (tmp_path / name).write_text("services: {}\n")
+    with pytest.raises(app.UsageError, match=r"here are docker-compose\.local\.yml, docker-compose\.production"
+                                             r"\.yml: give one with -f\)$"):
+        app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
+    (tmp_path / "justfile").write_text('export COMPOSE_FILE := "docker-compose.local.yml"\n\ndefault:\n')
+    with pytest.raises(app.UsageError, match=r"its justfile sets COMPOSE_FILE=docker-compose\.local\.yml: "
+                                             r"give -f docker-compose\.local\.yml\)$"):
+        app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))

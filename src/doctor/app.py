@@ -210,8 +210,36 @@ def require_compose_files(compose: ComposeModel, path: Path) -> None:
     said = discovery[0] if discovery else "no configuration file provided: not found"
     raise UsageError(
         f"{path}: {said} (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml "
-        "here and in the parent folders; give one with -f)"
+        f"here and in the parent folders; {_compose_hint(path)})"
     )
+
+
+def _compose_hint(path: Path) -> str:
+    """How to name the compose file: the compose-looking files the folder holds, and the one its
+    justfile, Makefile or .envrc hands compose as COMPOSE_FILE (cookiecutter-django's justfile
+    exports `COMPOSE_FILE := "docker-compose.local.yml"`, which compose alone never reads)."""
+    import re
+
+    from doctor.regular import read_text
+
+    folder = path if path.is_dir() else path.parent
+    try:
+        names = sorted(e.name for e in folder.iterdir() if re.fullmatch(r"[\w.-]*compose[\w.-]*\.ya?ml", e.name))
+    except OSError:
+        names = []
+    for name in ("justfile", "Justfile", "Makefile", "makefile", ".envrc"):
+        try:
+            text = read_text(folder / name, 64 * 1024)
+        except OSError:
+            continue
+        found = re.search(r"^\s*(?:export\s+)?COMPOSE_FILE\s*(?::=|\?=|=)\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
+        if found:
+            files = " ".join(f"-f {f}" for f in found[1].split(":") if f)
+            return f"its {name} sets COMPOSE_FILE={found[1]}: give {files}"
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        return f"here are {shown}: give one with -f"
+    return "give one with -f"
 
 
 def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
