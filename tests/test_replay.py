@@ -269,7 +269,7 @@ FAULTS = (
     Fault("fastapi-localhost-playwright", "fastapi-template-0.11", _localhost_playwright, "leaked-host-port",
           "compose.override.yml", "VITE_API_URL=http://localhost:8000", "playwright:VITE_API_URL", "localhost"),
     Fault("redash-localhost-redis", "redash", _localhost_redash, "leaked-host-port", "compose.yaml",
-          "redis://localhost:6379/0", "server:REDASH_REDIS_URL", "localhost"),
+          "redis://localhost:6379/0", "scheduler,server,worker:REDASH_REDIS_URL", "localhost"),
     Fault("paperless-dotenv-override", "paperless-ngx", _dotenv_override, "dotenv-override",
           "src/paperless/settings/__init__.py", "load_dotenv(path, override=True)",
           "paperless-development:PAPERLESS_REDIS", "redis://broker:6379"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Safety, Severity
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex
@@ -34,7 +34,8 @@ class LeakedHostPort(Check):
         port (`db:5432`), a host that is no service, and the published port through
         `host.docker.internal` are right and not reported. (3) `localhost`, `127.0.0.1` or
         `::1` as the host of a container env value (a URL or a `*_HOST`) where another
-        service listens on that port: inside a container, localhost is the container itself.
+        service listens on that port: inside a container, localhost is the container itself (one
+        finding for a line several services read, naming them all).
         Each service is judged with its effective env (`environment:` beats `env_file:`).
         (4) A healthcheck probing `localhost:` one of the service's own published host ports
         (`wget http://localhost:${WEB_PORT}/` behind `"${WEB_PORT}:80"`): the probe runs in the
@@ -52,7 +53,9 @@ class LeakedHostPort(Check):
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (what its Dockerfile COPYs,
-        its bind mounts and watch syncs, not everything under its build context) or command;
+        its bind mounts and watch syncs, not everything under its build context; for a python
+        or node image only files of that language, so a node asset builder that mounts the
+        whole repo does not run the Django settings) or command;
         it sets the variable in its own `environment:` or loads it from an env_file of its
         own; or, for a port, it also gets the matching host variable (ES_HOST beside ES_PORT)
         and depends on the server. A project-wide `.env` that every service loads is written
@@ -119,20 +122,26 @@ class LeakedHostPort(Check):
             runs: list[RunDial | LocalRunDial] = [*run_dials(index, service), *local_run_dials(index, service)]
             for run in runs:
                 yield self.finding(run.message, service.location, run.subject, Fix(run.title, Safety.ADVICE))
+        # one finding per line that writes localhost (a shared .env line several services read)
+        local: dict[tuple[Location | None, str, str], list[tuple[Consumer, str]]] = {}
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
             for dial in localhost_dials(model, service, inside is not None, index):
                 reason = clients.local_reason(service, dial.var.name, dial.peer)
                 if reason is None:
                     continue
+                because = f"is {inside}" if inside is not None and is_browser_key(dial.var.name) else reason
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
-                message = f"{shown} is '{service.name}' itself in its container (did you mean '{dial.peer}'?)"
-                if inside is not None and is_browser_key(dial.var.name):
-                    message += f": '{service.name}' is {inside}"
-                else:
-                    message += f": '{service.name}' {reason}"
-                yield self._finding(project, message, [(service, dial.var, dial.container_value)])
+                local.setdefault((dial.var.location, shown, dial.peer), []).append(
+                    ((service, dial.var, dial.container_value), because))
+        for (_, shown, peer), found in local.items():
+            (service, _, _), because = found[0]
+            names = [s.name for (s, _, _), _ in found]
+            whose = f"'{names[0]}' itself in its container" if len(names) == 1 else (
+                f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}")
+            message = f"{shown} is {whose} (did you mean '{peer}'?): '{service.name}' {because}"
+            yield self._finding(project, message, [consumer for consumer, _ in found])
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer]) -> Finding:
         subject, fix = override_fix(project, consumers)

@@ -19,6 +19,20 @@ from doctor.project.types import EnvSource, Service
 from doctor.project.webapps import dials_from_inside
 
 HOST_SUFFIX = lazy(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
+RUNTIME_SUFFIXES = {
+    "python": frozenset({".py"}),
+    "node": frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte"}),
+}
+ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})  # scripts and config: any runtime
+_RUNTIME_IMAGE = lazy(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/)?(python|node|pypy)(?::|@|$)", re.IGNORECASE)
+
+
+def image_runtime(image: str) -> str | None:
+    """`python` or `node` for an official runtime image (`node:24-slim`, `python:3.12`), else None."""
+    found = _RUNTIME_IMAGE.match(image.strip())
+    if found is None:
+        return None
+    return "python" if found[1].lower() == "pypy" else found[1].lower()
 
 
 class Clients:
@@ -27,6 +41,7 @@ class Clients:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.text = CodeText()
+        self._bases: dict[tuple[Path, str | None], str] = {}  # (Dockerfile, target) -> its stage's base image
 
     def reason(self, consumer: Service, name: str, server: Service) -> str | None:
         """Why doctor thinks the consumer dials the server with this variable, or None."""
@@ -80,10 +95,26 @@ class Clients:
         return None if shared else f"loads {name} from its own env_file"
 
     def _reader(self, service: Service, name: str) -> str | None:
-        where = self.text.reader_of(name, self._folders(service), _command(service))
+        where = self.text.reader_of(name, self._folders(service), _command(service), self._suffixes(service))
         if where is None or where == "its command":
             return where
         return os.path.relpath(where, self.project.root)
+
+    def _suffixes(self, service: Service) -> frozenset[str] | None:
+        """The source files the service's runtime runs (its stage's base image: python or node), with
+        scripts and config files; None when the runtime is another or unknown (every file counts)."""
+        base = service.image or ""
+        if service.build is not None and service.build.dockerfile_path is not None:
+            key = (service.build.dockerfile_path, service.build.target)
+            if key not in self._bases:
+                from doctor.project import is_file
+                from doctor.project.recipe import read_recipe
+
+                path = service.build.dockerfile_path
+                self._bases[key] = read_recipe(path, service.build.target).base if is_file(path) else ""
+            base = self._bases[key]
+        family = image_runtime(base)
+        return None if family is None else RUNTIME_SUFFIXES[family] | ANY_RUNTIME
 
     def _folders(self, service: Service) -> list[Path]:
         root = self.project.root

@@ -34,8 +34,12 @@ class CodeText:
     def __init__(self) -> None:
         self._texts: dict[Path, list[tuple[Path, str]]] = {}
 
-    def reader_of(self, name: str, folders: Iterable[Path], command: str = "") -> str | None:
+    def reader_of(self, name: str, folders: Iterable[Path], command: str = "",
+                  suffixes: frozenset[str] | None = None) -> str | None:
         """Where the variable is read: 'its command', or a file path; None when nowhere.
+
+        `suffixes` keeps to the files a service's runtime runs (a node asset builder that mounts the
+        whole repo does not run the Django settings that name POSTGRES_HOST).
 
         A shell script the command does not name is the last resort: a repo bind-mounted whole
         holds every service's entrypoint script (`entrypoint-unit-tests.sh`), and naming one
@@ -47,6 +51,8 @@ class CodeText:
         script = None
         for folder in folders:
             for path, text in self._files(folder):
+                if suffixes is not None and path.suffix.lower() not in suffixes:
+                    continue
                 if word.search(text):
                     if path.suffix.lower() not in (".sh", ".bash") or path.name in command:
                         return str(path)

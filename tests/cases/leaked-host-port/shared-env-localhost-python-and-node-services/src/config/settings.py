@@ -1,0 +1,2 @@
+import os
+DATABASES = {"default": {"HOST": os.getenv("POSTGRES_HOST", "postgres")}}
