@@ -132,16 +132,21 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
 
 def _container_side_is(mapping: PortMapping, variable: str) -> bool:
     """Whether a short spec's container side is `variable` as well (`${P:-10000}:${P:-10000}/udp`)."""
+    return re.search(rf"\$\{{?{re.escape(variable)}\b", _sides(mapping)[1]) is not None
+
+
+def _sides(mapping: PortMapping) -> tuple[str, str]:
+    """A short spec's host side and container side, split at the last `:` outside `${...}` (`:-` is
+    inside); a long spec or a bare port is all container side."""
     depth, last = 0, -1
-    for index, char in enumerate(mapping.raw):  # the last `:` outside `${...}` (`:-` is inside)
+    for index, char in enumerate(mapping.raw):
         if char == "{" and mapping.raw[index - 1:index] == "$":
             depth += 1
         elif char == "}" and depth:
             depth -= 1
         elif char == ":" and not depth:
             last = index
-    container = mapping.raw[last + 1:] if last >= 0 else ""
-    return re.search(rf"\$\{{?{re.escape(variable)}\b", container) is not None
+    return (mapping.raw[:last], mapping.raw[last + 1:]) if last >= 0 else ("", mapping.raw)
 
 
 def _taken(project: Project, host: Host) -> set[tuple[int, str]]:
@@ -226,7 +231,10 @@ def port_variable(project: Project, mapping: PortMapping) -> str:
     """The project variable that holds the published port (`${TRAEFIK_PORT:-8094}`), or ""."""
     values = project.compose.variables
     found = []
+    host_side = _sides(mapping)[0]
     for name in mapping.variables:
+        if host_side and re.search(rf"\$\{{?{re.escape(name)}\b", host_side) is None:
+            continue  # the container side's `${PORT:-8000}` in `${WEB_PORT:-8000}:${PORT:-8000}`
         value = values.get(name)
         default = re.search(rf"\$\{{{re.escape(name)}:?-([^}}]*)\}}", mapping.raw)
         if value == mapping.published or (value is None and default and default[1] == mapping.published):

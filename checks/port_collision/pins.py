@@ -5,7 +5,10 @@ often reaches containers: `POSTGRES_PORT: ${POSTGRES_PORT}` in backend's environ
 `env_file: .env`. There it is the port backend dials on the network, db's container port.
 When `fix --ports` moves the host port in `.env`, those containers keep the value they see
 today, written into the dev override's environment: only the host side moves (and the host's
-tools, which read `.env`, follow it).
+tools, which read `.env`, follow it). A bare port a service only gets from `.env` (every
+service loads it) is pinned where its command or code names the variable, or where doctor
+cannot read its code: a variable only compose reads (nickjj's `DOCKER_WEB_PORT_FORWARD`, in a
+service whose code is the bind-mounted repo) needs no pin.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from __future__ import annotations
 import re
 
 from doctor.model import Edit
+from doctor.project.codetext import CodeText
 from doctor.project.edits import dev_override, override_edit
 from doctor.project.env_hosts import is_browser_key
-from doctor.project.types import EnvSource
+from doctor.project.types import EnvSource, Service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,6 +39,18 @@ def pin_edit(project: Project, variable: str, old: int) -> tuple[Edit, str] | No
     the override (it holds a URL password or sits under a secret key; the override may be committed).
     """
     dotenv = project.root / ".env"
+    text = CodeText()
+
+    def reads(service: Service, name: str) -> bool:
+        """Whether the service's command or code (its bind mounts and COPYs) names the variable; True
+        where its code is unknown (an image built elsewhere may read it)."""
+        codes = project.code_map(service)
+        folders = [p.host for p in (*codes.live, *codes.copies) if p.host.is_relative_to(project.root)]
+        if not folders:
+            return True
+        command = " ".join(w if isinstance(w, str) else " ".join(w) for w in (service.entrypoint, service.command) if w)
+        return text.reader_of(name, dict.fromkeys(folders), command) is not None
+
     on_network = re.compile(rf"(?<![\w.-])(?:{'|'.join(map(re.escape, project.compose.services))}):{old}(?!\d)")
     wanted: dict[str, dict[str, str]] = {}
     keys: set[str] = set()
@@ -46,6 +62,8 @@ def pin_edit(project: Project, variable: str, old: int) -> tuple[Edit, str] | No
                 continue
             if var.value.strip() != str(old) and not on_network.search(var.value):
                 continue
+            if from_env_file and not on_network.search(var.value) and not reads(service, var.name):
+                continue  # only compose reads it (`DOCKER_WEB_PORT_FORWARD`), which every service gets from .env
             if URL_PASSWORD.search(var.value) or SECRET_KEY.search(var.name):
                 return None
             wanted.setdefault(service.name, {})[var.name] = var.value

@@ -1,0 +1,3 @@
+import os
+
+PORT = int(os.getenv("PORT", "8000"))
