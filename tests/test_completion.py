@@ -17,8 +17,10 @@ DOCTOR = f"{shlex.quote(sys.executable)} -m doctor"
 
 
 def bash(script: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "--norc", "--noprofile", "-c", script], capture_output=True, text=True,
-                          env={**os.environ, "SHELL": "/bin/bash", **env}, timeout=60)
+    # `exit $?` after it: bash -c would exec a lone command in its own place, and doctor would then find its
+    # shell among pytest's ancestors (none under `timeout pytest`: "Shell  not supported")
+    return subprocess.run(["bash", "--norc", "--noprofile", "-c", f"{script}\nexit $?"], capture_output=True,
+                          text=True, env={**os.environ, "SHELL": "/bin/bash", **env}, timeout=60)
 
 
 def test_show_completion_prints_a_bash_script() -> None:
