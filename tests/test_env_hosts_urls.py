@@ -22,6 +22,12 @@ from doctor.project.env_hosts import URL, host_refs
     # object-store URLs name a bucket, not a host (getsentry/self-hosted's SENTRY_BUCKET_PROFILES)
     ("s3://profiles?region=us-east-1&endpoint=seaweedfs:8333&s3ForcePathStyle=true", []),
     ("gs://artifacts/run", []),
+    # a password holding a blank or a quote: the host is after the authority's last @, as urllib reads
+    # it (not `Pw9xQ7`, a piece of the password a fix would then rewrite)
+    ("redis://:Secr3t@Pw9xQ7 more@cache:6379/0", [("redis", "cache", 6379)]),
+    ('postgres://app:pa ss"w0rd@db/x', [("postgres", "db", None)]),
+    ("amqps://svc:Rab bit'Pw1@mq", [("amqps", "mq", None)]),
+    ("redis://cache:6379 is down; mail ops@example.com", [("redis", "cache", 6379)]),  # prose: host ends it
     ("file:///data/x", []),
 ])
 def test_url_hosts(value: str, expected: list[tuple[str, str, int | None]]) -> None:

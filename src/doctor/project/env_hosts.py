@@ -36,6 +36,7 @@ BROWSER_KEY = lazy(
 # `a=http://api:8000,b=https://api2` the comma ends it.
 URL = lazy(r"(?<![A-Za-z0-9+.-])(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*+)://(?P<netloc>[^\s/?#,;'\"]*+"
            r"(?:,(?:\[[0-9A-Fa-f:.]*+\]|[A-Za-z0-9_.-]++)(?::[0-9]++)?(?=[,/?#;\s'\"]|$))*+)")
+COMPLETE_NETLOC = lazy(r"[A-Za-z0-9_.-]+(?::\d+)?")  # host[:port], no userinfo: nothing cut short
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
 DOCKER_HOSTS = frozenset({"host.docker.internal", "gateway.docker.internal", "host-gateway"})
 NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
@@ -145,11 +146,22 @@ def host_refs(key: str, value: str | None) -> Iterator[HostRef]:
     for match in URL.finditer(value):
         found_url = True
         if match.group("scheme").lower() not in NO_HOST_SCHEMES:
-            yield from _netloc_refs(key, match.group("scheme"), match.group("netloc"))
+            yield from _netloc_refs(key, match.group("scheme"), _authority(value, match))
     if not found_url and HOST_KEY.match(key):
         for item in _LIST_SEPARATORS.split(value.strip()):
             if item:
                 yield _plain_ref(key, item)
+
+
+def _authority(value: str, match: re.Match[str]) -> str:
+    """The URL's netloc; where a blank or a quote ended it inside a password (`redis://:p@ss w0rd@cache`,
+    `postgres://app:pa ss"w0rd@db/x`), the authority as urllib reads it: to the first `/`, `?` or `#`,
+    its host after the last `@` (else `Pw9xQ7`, a piece of the password, would be taken for a host)."""
+    netloc, end = match.group("netloc"), match.end("netloc")
+    if end >= len(value) or value[end] not in " \t'\"" or COMPLETE_NETLOC.fullmatch(netloc):
+        return netloc  # `redis://cache:6379 is down; mail ops@example.com` ends at the host
+    authority = re.split(r"[/?#]", value[match.start("netloc"):], maxsplit=1)[0]
+    return authority.strip() if "@" in authority[len(netloc):] else netloc
 
 
 def _netloc_refs(key: str, scheme: str, netloc: str) -> Iterator[HostRef]:
