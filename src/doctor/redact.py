@@ -2,7 +2,7 @@
 
 By shape: values of secret-looking keys (`DB_PASSWORD=x`, `"apiKey": "x"`, `--password x`),
 URL passwords (to the last `@` of the authority, as doctor reads a URL, or to the last `@` before
-a host when a raw `/`, `?` or `#` in the password ends the authority early) and a URL user part
+a host when a raw `/`, `?`, `#`, a blank or a quote in the password ends the authority early) and a URL user part
 that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs in commands and
 healthchecks, `Bearer`/`Basic` credentials, private-key blocks, well-known token formats
 (GitHub, Slack, AWS, JWT, ...) and a credential-shaped word right after a word that names a
@@ -76,6 +76,12 @@ _URL_START = lazy(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://")
 _AUTHORITY = lazy(r"[^\s/?#'\"\\<>`]*+")  # as doctor.project.env_hosts reads a URL, quotes and escapes aside
 _RUN = lazy(r"[^\s'\"\\<>`]*+")  # a URL to its first blank or quote: a raw `/`, `?`, `#` in a password
 _RAW_USER = lazy(r"[^/?#:@]*+:(?!\d*+(?:[/?#]|$))")  # `user:` not before a port (`localhost:3000/@vite`)
+# `app:` of `postgres://app:pa ss"w0rd@db/x`, not before a blank or a port (`cache:6379 is down`)
+_SPACED_USER = lazy(r"[^\s/?#:@'\"\\<>`]*+:(?![ \t])(?!\d++(?:[\s/?#'\"]|$))")
+_SPACED_HOST = lazy(r"@[A-Za-z0-9\[][\w.\[\]:%-]*+(?=[/?#\s'\"\\,;)}\]]|$)")  # `@db` ending a URL's authority
+_QUOTE_ENDS = lazy(r"[\"'][\s,;:\]})]")  # `", "`: a quote that closes a string, not one in a password
+_BLANK_OR_QUOTE = lazy(r"[\s'\"\\<>`]")
+MAX_SPACED = 256  # how far a password with a blank or a quote is read
 # a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
 # `doctor why` quotes of a container's output holds values the project never defined
 # the same on lower-cased text, as a prefilter: a scan ~5x cheaper than _PROSE_SECRET's (its
@@ -333,7 +339,7 @@ def _url_userinfo(text: str, sink: Sink) -> str:
         authority = _AUTHORITY.match(text, match.end())
         userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
         if not at:
-            userinfo = _raw_userinfo(text, match.end(), runs)
+            userinfo = _raw_userinfo(text, match.end(), runs) or _spaced_userinfo(text, match.start(), match.end())
             if not userinfo:
                 continue
         user, colon, password = userinfo.partition(":")
@@ -371,6 +377,38 @@ def _raw_userinfo(text: str, start: int, runs: list[int]) -> str:
         runs[1] = text.rfind("@", start, runs[0])
     at = runs[1]
     if at < start or not text[at + 1:at + 2].replace("[", "a").isalnum() or _RAW_USER.match(text, start, at) is None:
+        return ""
+    return text[start:at]
+
+
+def _spaced_userinfo(text: str, url: int, start: int) -> str:
+    """`app:pa ss"w0rd` of `postgres://app:pa ss"w0rd@db/x`: a password with a blank or a quote in
+    it (an env file reads the line whole, and `pa%20ss%22w0rd` decodes so), to the last `@` before a
+    host on the same line, within MAX_SPACED characters, inside the quotes around the URL if any
+    and not across a string's closing quote (`"a://x:y", "me@host"`) nor another URL; "" else."""
+    user = _SPACED_USER.match(text, start)
+    if user is None:
+        return ""
+    end = text.find("\n", start, start + MAX_SPACED)
+    end = min(len(text), start + MAX_SPACED) if end < 0 else end
+    quote = text[url - 1:url] if url and text[url - 1] in "'\"" else ""
+    if quote:  # the string's own closing quote: an unescaped one (`\"`, YAML's `''` are escaped)
+        pos = user.end()
+        while (pos := text.find(quote, pos, end)) >= 0:
+            if quote == '"' and text[pos - 1] == "\\":
+                pos += 1
+            elif quote == "'" and text.startswith("''", pos):
+                pos += 2
+            else:
+                end = pos
+                break
+    at = text.rfind("@", user.end(), end)
+    while at > user.end() and _SPACED_HOST.match(text, at, end) is None:
+        at = text.rfind("@", user.end(), at)
+    password = text[user.end():at] if at > user.end() else ""
+    if not password or _BLANK_OR_QUOTE.search(password) is None or "://" in password:
+        return ""
+    if _QUOTE_ENDS.search(password.replace('\\"', "").replace("''", "")) is not None:
         return ""
     return text[start:at]
 
