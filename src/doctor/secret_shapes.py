@@ -1,8 +1,8 @@
 """What a secret, and what no secret, looks like by itself, whatever the key that holds it.
 
-Here: the well-known token formats (GitHub, Slack, AWS, JWT, Stripe, ...: `TOKEN_SHAPES`,
-`mask_tokens`), `looks_like_credential` (below), a URL user part that is itself a key (a Sentry
-DSN), and two things that are no secret though a secret key may hold them: a path
+Here: the well-known token formats (GitHub, Slack, AWS, JWT, Stripe, Teams webhooks, a URL's
+`sig=`, ...: `TOKEN_SHAPES`, `mask_tokens`), `looks_like_credential` (below), a URL user part
+that is itself a key (a Sentry DSN), and two things that are no secret though a secret key may hold them: a path
 (`SSL_KEY=/certs/site.key`, `DB_PASSWORD=/run/secrets/db_password`) and a `${VAR}` reference,
 whose default alone may be a value (`reference_at`). `doctor.redact` applies them.
 
@@ -62,15 +62,20 @@ TOKEN_SHAPES = lazy(
     r"|(?<![\w$])\$2[aby]?\$[0-9]{2}\$[./A-Za-z0-9]{53}(?![./A-Za-z0-9])"
     r"|(?<=hooks\.slack\.com/services/)[\w/]++"
     r"|(?<=discord\.com/api/webhooks/)[\w/-]++"
-    r"|(?<=discordapp\.com/api/webhooks/)[\w/-]++)"
+    r"|(?<=discordapp\.com/api/webhooks/)[\w/-]++"
+    r"|(?<=\.webhook\.office\.com/webhookb2/)[\w@/-]++"
+    r"|(?<=outlook\.office\.com/webhook/)[\w@/-]++"
+    r"|(?<=outlook\.office365\.com/webhook/)[\w@/-]++"
+    r"|(?<=[?&]sig=)[\w%+/=.-]{16,}+)"
 )
 # Every token shape starts with one of these literals (a webhook shape right after its prefix):
-# mask_tokens tries TOKEN_SHAPES only there. Its 22 branches each begin with a look-behind, so
+# mask_tokens tries TOKEN_SHAPES only there. Its 26 branches each begin with a look-behind, so
 # `sub` would try them all at every position of the text.
 _TOKEN_HINT = lazy(r"gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|eyJ|gl(?:pat|rt|dt|ptt|cbt|soat|ft)-|npm_"
                    r"|[sr]k_(?:live|test)_|sk-|AIza|SG\.|hf_|do[opr]_v1_|shp(?:at|ss|ca|pa)_|whsec_|pypi-AgE|NRAK-"
-                   r"|AGE-SECRET-KEY-1|\$2[aby]?\$|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/")
-_LONGEST_PREFIX = len("discordapp.com/api/webhooks/")  # the longest text a hint matches
+                   r"|AGE-SECRET-KEY-1|\$2[aby]?\$|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/"
+                   r"|\.webhook\.office\.com/webhookb2/|outlook\.office(?:365)?\.com/webhook/|[?&]sig=")
+_LONGEST_PREFIX = len("outlook.office365.com/webhook/")  # the longest text a hint matches
 _PATH_LIKE = lazy(r"(?:~|\.{1,2})?(?:/[a-z0-9_.@-]++)++/?")
 _REF_NAME = lazy(r"[A-Za-z_]\w*+")
 _REF_OP = lazy(r":?[-?+]")
@@ -157,7 +162,7 @@ def mask_tokens(text: str, sink: Callable[[str], None]) -> str:
     Each shape begins where one of _TOKEN_HINT's literals starts (the webhook shapes where
     their prefix ends), so the shapes are tried at those places alone, left to right, and a
     match ends the search before its end as `sub` does: the same matches, ~10x faster on a
-    big compose file with a hint in it (a `sk-` or `eyJ` anywhere made `sub` try all 22
+    big compose file with a hint in it (a `sk-` or `eyJ` anywhere made `sub` try all 26
     look-behind branches at every position: ~30 ms for 50 kB). No shape can begin strictly
     inside a hint's text, so hints found without overlap, from any place, are every place a
     shape can begin. After a match the hints are sought again from its end, less the longest
