@@ -20,7 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.redact import Redactor, scrub, secret_for_key, secrets_in_mapping
+from doctor.redact import Redactor, scrub, secret_for_key, secrets_in_mapping, user_secret
 from doctor.secret_shapes import looks_like_credential
 
 TYPE_CHECKING = False
@@ -91,6 +91,8 @@ def secrets_in_text(text: str) -> set[str]:
         value = match.group("v").strip("'\"")
         if looks_like_credential(value, match.group("k")):
             found.add(value)
+        elif (secret := user_secret(value, match.group("k"))) is not None:  # `deploy:<password>`
+            found.add(secret)
     return {v.strip("'\"") for v in found}
 
 

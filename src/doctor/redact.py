@@ -7,7 +7,8 @@ that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs in comm
 healthchecks, `Bearer`/`Basic` credentials, private-key blocks, well-known token formats
 (GitHub, Slack, AWS, JWT, ...) and a credential-shaped word right after a word that names a
 secret (`unknown token 7fq2...` in a container's log line, which no project value foretells),
-or that `=` assigns to any key (`CALLBACK_ID='q8z3...'` from an app's own `.env`).
+or that `=` assigns to any key (`CALLBACK_ID='q8z3...'` from an app's own `.env`), also as the
+password of a `user:password` value (`GIT_ASKPASS_CRED=deploy:Kq7Wn2Px9Lz4Rt`).
 A `${VAR}` reference is no value and stays readable, but for
 its default (`${DB_PASSWORD:-s3cret}`); a path under a secret key (`SSL_KEY=/certs/x.key`)
 stays too. By value: `doctor.known_secrets` collects every secret value the project defines
@@ -81,6 +82,10 @@ _SPACED_USER = lazy(r"[^\s/?#:@'\"\\<>`]*+:(?![ \t])(?!\d++(?:[\s/?#'\"]|$))")
 _SPACED_HOST = lazy(r"@[A-Za-z0-9\[][\w.\[\]:%-]*+(?=[/?#\s'\"\\,;)}\]]|$)")  # `@db` ending a URL's authority
 _QUOTE_ENDS = lazy(r"[\"'][\s,;:\]})]")  # `", "`: a quote that closes a string, not one in a password
 _BLANK_OR_QUOTE = lazy(r"[\s'\"\\<>`]")
+# `deploy:Kq7Wn2Px9Lz4Rt` (a GIT_ASKPASS helper's, a registry's `user:password`): the password
+# counts when it is a credential by its shape (`redis:7-alpine`, `db:5432` are no such pair)
+_USER_SECRET = lazy(r"(?P<u>[\w.@+-]{1,64}+):(?P<p>[^\s:/'\"]{12,}+)")
+_DIGEST_NAMES = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5")
 MAX_SPACED = 256  # how far a password with a blank or a quote is read
 # a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
 # `doctor why` quotes of a container's output holds values the project never defined
@@ -316,7 +321,13 @@ def _key_values(text: str, sink: Sink) -> str:
             trimmed = value.rstrip(",;)]}")
             end -= len(value) - len(trimmed)
             value = trimmed
-        if not (looks_like_credential(value, key) if innocent else secret_for_key(key, value)):
+        if innocent and not looks_like_credential(value, key):
+            secret = user_secret(value, key)
+            if secret is None:
+                continue
+            start += len(value) - len(secret)
+            value = secret
+        elif not innocent and not secret_for_key(key, value):
             continue
         sink(value)
         out.append(text[done:start])
@@ -450,6 +461,14 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     return _key_values(text, sink) if "=" in text or ":" in text else text
 
 
+def user_secret(value: str, key: str = "") -> str | None:
+    """The password of a `user:password` value when it is a credential by its shape, else None."""
+    match = _USER_SECRET.fullmatch(value.strip())
+    if match is None or match.group("u").lower().endswith(_DIGEST_NAMES):
+        return None
+    return match.group("p") if looks_like_credential(match.group("p"), key) else None
+
+
 def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
     """The values of secret-looking keys, values that are credentials by their shape whatever
     the key (`doctor.secret_shapes`), and the secrets inside every value (URL passwords, tokens)."""
@@ -459,6 +478,8 @@ def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
             continue
         if secret_for_key(key, value) or looks_like_credential(value, key):
             found.add(value)
+        elif (secret := user_secret(value, key)) is not None:
+            found.add(secret)
         scrub(value, found.add)
     return found
 
