@@ -86,6 +86,7 @@ _BLANK_OR_QUOTE = lazy(r"[\s'\"\\<>`]")
 # counts when it is a credential by its shape (`redis:7-alpine`, `db:5432` are no such pair)
 _USER_SECRET = lazy(r"(?P<u>[\w.@+-]{1,64}+):(?P<p>[^\s:/'\"]{12,}+)")
 _DIGEST_NAMES = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5")
+_AUTHORITY_WHOLE = lazy(r"[^/?#\n]*+")  # a whole value's authority, as urllib splits it
 MAX_SPACED = 256  # how far a password with a blank or a quote is read
 # a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
 # `doctor why` quotes of a container's output holds values the project never defined
@@ -349,7 +350,10 @@ def _url_userinfo(text: str, sink: Sink) -> str:
             continue
         authority = _AUTHORITY.match(text, match.end())
         userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
-        if not at:
+        quoted = _quoted_userinfo(text, match.start(), match.end())
+        if quoted:
+            userinfo = quoted
+        elif not at:
             userinfo = _raw_userinfo(text, match.end(), runs) or _spaced_userinfo(text, match.start(), match.end())
             if not userinfo:
                 continue
@@ -392,6 +396,42 @@ def _raw_userinfo(text: str, start: int, runs: list[int]) -> str:
     return text[start:at]
 
 
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start, start + MAX_SPACED)
+    return min(len(text), start + MAX_SPACED) if end < 0 else end
+
+
+def _string_end(text: str, url: int, pos: int, end: int) -> int:
+    """Where the quoted string the URL at `url` opens ends (an unescaped closing quote: `\"` and
+    YAML's `''` are escaped) before `end`; `end` if no quote opens it or none closes it."""
+    quote = text[url - 1:url] if url and text[url - 1] in "'\"" else ""
+    while quote and (pos := text.find(quote, pos, end)) >= 0:
+        if quote == '"' and text[pos - 1] == "\\":
+            pos += 1
+        elif quote == "'" and text.startswith("''", pos):
+            pos += 2
+        else:
+            return pos
+    return end
+
+
+def _quoted_userinfo(text: str, url: int, start: int) -> str:
+    """`:p@ss w0rd` of `'redis://:p@ss w0rd@cache:6379'`: in a quoted string (a value a message
+    quotes whole) the authority runs, as urllib reads it, to the first `/`, `?` or `#`; "" unless
+    it holds a blank or a quote, where the shapes read otherwise, and an `@`."""
+    if not url or text[url - 1] not in "'\"":
+        return ""
+    end = _line_end(text, start)
+    close = _string_end(text, url, start, end)
+    if close == end:
+        return ""
+    authority = _AUTHORITY_WHOLE.match(text, start, close)
+    userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
+    if not at or _BLANK_OR_QUOTE.search(userinfo) is None:
+        return ""
+    return userinfo
+
+
 def _spaced_userinfo(text: str, url: int, start: int) -> str:
     """`app:pa ss"w0rd` of `postgres://app:pa ss"w0rd@db/x`: a password with a blank or a quote in
     it (an env file reads the line whole, and `pa%20ss%22w0rd` decodes so), to the last `@` before a
@@ -400,19 +440,7 @@ def _spaced_userinfo(text: str, url: int, start: int) -> str:
     user = _SPACED_USER.match(text, start)
     if user is None:
         return ""
-    end = text.find("\n", start, start + MAX_SPACED)
-    end = min(len(text), start + MAX_SPACED) if end < 0 else end
-    quote = text[url - 1:url] if url and text[url - 1] in "'\"" else ""
-    if quote:  # the string's own closing quote: an unescaped one (`\"`, YAML's `''` are escaped)
-        pos = user.end()
-        while (pos := text.find(quote, pos, end)) >= 0:
-            if quote == '"' and text[pos - 1] == "\\":
-                pos += 1
-            elif quote == "'" and text.startswith("''", pos):
-                pos += 2
-            else:
-                end = pos
-                break
+    end = _string_end(text, url, user.end(), _line_end(text, start))
     at = text.rfind("@", user.end(), end)
     while at > user.end() and _SPACED_HOST.match(text, at, end) is None:
         at = text.rfind("@", user.end(), at)
@@ -469,6 +497,19 @@ def user_secret(value: str, key: str = "") -> str | None:
     return match.group("p") if looks_like_credential(match.group("p"), key) else None
 
 
+def whole_url_password(value: str) -> str | None:
+    """The password of a value that is one URL, as urllib reads it: the authority to the first `/`,
+    `?` or `#`, blanks, quotes and `@` included (`redis://:p@ss w0rd@cache:6379` -> `p@ss w0rd`),
+    the password from the user's colon to the authority's last `@`; None if it has none."""
+    start = _URL_START.match(value)
+    if start is None or "\n" in value:
+        return None
+    authority = _AUTHORITY_WHOLE.match(value, start.end())
+    userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
+    _, colon, password = userinfo.partition(":")
+    return password if at and colon and password and not _is_reference(password) else None
+
+
 def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
     """The values of secret-looking keys, values that are credentials by their shape whatever
     the key (`doctor.secret_shapes`), and the secrets inside every value (URL passwords, tokens)."""
@@ -480,6 +521,8 @@ def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
             found.add(value)
         elif (secret := user_secret(value, key)) is not None:
             found.add(secret)
+        if (password := whole_url_password(value.strip())) is not None:
+            found.add(password)
         scrub(value, found.add)
     return found
 
