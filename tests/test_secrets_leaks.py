@@ -5,7 +5,10 @@ masked ordinary values, measured on every env value of ../shared/corpus."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +163,21 @@ def test_corpus_values_masked_by_shape_are_all_credentials(shared_dir: Path) -> 
             masked.append(value)
     credentials = [v for v in masked if re.search(r"://[^/\s@]*:[^/\s@]+@", v) or "$2y$" in v]
     assert masked == credentials and len(masked) <= 10, masked
+
+
+def test_the_piece_of_a_password_a_url_read_to_its_first_blank_calls_the_host_is_masked(tmp_path: Path) -> None:
+    """service-name-drift reads `redis://:Secr3t@Pw9xQ7 more@cache` to its first blank and names
+    `Pw9xQ7`, a piece of the password, as the host (and offers to replace it)."""
+    url = "redis://:Secr3t@Pw9xQ7 more@cache:6379/0"
+    redactor = Redactor(secrets_in_mapping({"REDIS_URL": url}))
+    assert redactor.text("REDIS_URL host 'Pw9xQ7' names no service") == "REDIS_URL host '***' names no service"
+    (tmp_path / "compose.yaml").write_text(
+        f'services:\n  web:\n    image: busybox\n    environment:\n      REDIS_URL: "{url}"\n'
+        "  cache:\n    image: redis\n")
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path / "home"), "NO_COLOR": "1",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/doctor-leaks.sock"}
+    for args in (("preflight", "--format", "json", "."), ("fix", "--dry-run", ".")):
+        done = subprocess.run([sys.executable, "-m", "doctor", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert "Traceback" not in done.stderr
+        assert "Pw9xQ7" not in done.stdout + done.stderr and "Secr3t" not in done.stdout + done.stderr, done.stdout

@@ -87,6 +87,7 @@ _BLANK_OR_QUOTE = lazy(r"[\s'\"\\<>`]")
 _USER_SECRET = lazy(r"(?P<u>[\w.@+-]{1,64}+):(?P<p>[^\s:/'\"]{12,}+)")
 _DIGEST_NAMES = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5")
 _AUTHORITY_WHOLE = lazy(r"[^/?#\n]*+")  # a whole value's authority, as urllib splits it
+_AFTER_AT = lazy(r"@([^\s'\"/?#:@]++)")
 MAX_SPACED = 256  # how far a password with a blank or a quote is read
 # a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
 # `doctor why` quotes of a container's output holds values the project never defined
@@ -588,12 +589,17 @@ class Redactor:
 
 def _pieces(value: str) -> set[str]:
     """The value, each line of a multi-line one (a diff shows them one by one), its percent-decoded
-    form, and each name after a bare `$` in it, worth masking: compose reads `Pa$sw0rd9` (a `$`
-    not written `$$`) as `Pa` and a variable `sw0rd9`, which env-drift names as unset. A name with
-    no lower-case letter (`$HOME`, `$DB_PASSWORD`) is a reference by convention, and stays readable."""
+    form, the piece after each `@` of one with a blank or a quote (`Pw9xQ7` of `Secr3t@Pw9xQ7 x`,
+    which a URL read to its first blank shows as the host), and each name after a bare `$` in it,
+    worth masking: compose reads `Pa$sw0rd9` (a `$` not written `$$`) as `Pa` and a variable
+    `sw0rd9`, which env-drift names as unset. A name with no lower-case letter (`$HOME`,
+    `$DB_PASSWORD`) is a reference by convention, and stays readable."""
     candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
     if "$" in value:
         candidates.update(n for n in _BARE_NAME.findall(value) if not n.isupper())
+    if "@" in value and _BLANK_OR_QUOTE.search(value) is not None:
+        # what a URL parser that stops at a blank takes for the host of `redis://:Secr3t@Pw9xQ7 x@cache`
+        candidates.update(_AFTER_AT.findall(value))
     if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
         from urllib.parse import unquote
 
