@@ -181,3 +181,17 @@ def test_the_piece_of_a_password_a_url_read_to_its_first_blank_calls_the_host_is
                               text=True, timeout=120)
         assert "Traceback" not in done.stderr
         assert "Pw9xQ7" not in done.stdout + done.stderr and "Secr3t" not in done.stdout + done.stderr, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("AZ=DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=abc+def/ghi0==;EndpointSuffix=core.windows.net",
+         "AZ=DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=***;EndpointSuffix=core.windows.net"),
+        ("Server=tcp:db,1433;Database=app;User ID=sa;Password=AdoNetPw85;Encrypt=true",
+         "Server=tcp:db,1433;Database=app;User ID=sa;Password=***;Encrypt=true"),
+        ("DB_PASSWORD=pa;ss=word", "DB_PASSWORD=***"),  # a value of its own: `;` is the password's
+    ],
+)
+def test_a_connection_string_field_masks_its_value_alone(text: str, expected: str) -> None:
+    assert scrub(text) == expected

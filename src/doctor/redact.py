@@ -87,6 +87,8 @@ _BLANK_OR_QUOTE = lazy(r"[\s'\"\\<>`]")
 _USER_SECRET = lazy(r"(?P<u>[\w.@+-]{1,64}+):(?P<p>[^\s:/'\"]{12,}+)")
 _DIGEST_NAMES = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5")
 _AUTHORITY_WHOLE = lazy(r"[^/?#\n]*+")  # a whole value's authority, as urllib splits it
+# the next field of a connection string (`;EndpointSuffix=`, `;Encrypt=`) that a field's value ends at
+_NEXT_FIELD = lazy(r";(?=[A-Za-z][\w ]{0,40}+=)")
 _AFTER_AT = lazy(r"@([^\s'\"/?#:@]++)")
 MAX_SPACED = 256  # how far a password with a blank or a quote is read
 # a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
@@ -321,6 +323,8 @@ def _key_values(text: str, sink: Sink) -> str:
         value = found.group(group)
         if group == "bare":
             trimmed = value.rstrip(",;)]}")
+            if match.start() and text[match.start() - 1] == ";":  # `...;AccountKey=<key>;EndpointSuffix=...`
+                trimmed = _NEXT_FIELD.split(trimmed, 1)[0]
             end -= len(value) - len(trimmed)
             value = trimmed
         if innocent and not looks_like_credential(value, key):
