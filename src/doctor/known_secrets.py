@@ -20,7 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.redact import Redactor, scrub, secret_for_key, secrets_in_mapping
+from doctor.redact import Redactor, scrub, secret_for_key, secrets_in_mapping, user_secret, whole_url_password
 from doctor.secret_shapes import looks_like_credential
 
 TYPE_CHECKING = False
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 MAX_FILE = 4 * 1024 * 1024
 _ASSIGNMENT_LINE = lazy(r"^[ \t]*+(?:export[ \t]++|-[ \t]++)?[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+[=:][ \t]*+"
                         r"(?P<v>\"[^\"\n]*+\"|'[^'\n]*+'|[^\s#]\S*+)(?:[ \t]++#[^\n]*+)?[ \t]*+$", re.MULTILINE)
+# `DATABASE_URL=redis://:p@ss w0rd@cache:6379`: an env file's value is its whole line
+_URL_LINE = lazy(r"^[ \t]*+(?:export[ \t]++)?[A-Za-z_][\w.-]*+[ \t]*+=[ \t]*+[\"']?+(?P<v>[A-Za-z][\w+.-]*+://[^\n]*+)$",
+                 re.MULTILINE)
 _ENV_LINE_NO_SEP = lazy(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
                         re.MULTILINE)
 
@@ -87,10 +90,17 @@ def secrets_in_text(text: str) -> set[str]:
             found.add(value)
         words = [key, *value.split()]  # each judged under the word before it (`ENV TINI_SHA <hex>` stays)
         found.update(word for before, word in pairwise(words) if looks_like_credential(word, before))
+    for match in _URL_LINE.finditer(text):
+        value = match.group("v").rstrip()
+        password = whole_url_password(value[:-1] if value.endswith(("'", '"')) else value)
+        if password is not None:
+            found.add(password)
     for match in _ASSIGNMENT_LINE.finditer(text):  # `NEXTAUTH=<40 hex>`: a credential by its shape
         value = match.group("v").strip("'\"")
         if looks_like_credential(value, match.group("k")):
             found.add(value)
+        elif (secret := user_secret(value, match.group("k"))) is not None:  # `deploy:<password>`
+            found.add(secret)
     return {v.strip("'\"") for v in found}
 
 

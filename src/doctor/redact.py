@@ -2,12 +2,13 @@
 
 By shape: values of secret-looking keys (`DB_PASSWORD=x`, `"apiKey": "x"`, `--password x`),
 URL passwords (to the last `@` of the authority, as doctor reads a URL, or to the last `@` before
-a host when a raw `/`, `?` or `#` in the password ends the authority early) and a URL user part
+a host when a raw `/`, `?`, `#`, a blank or a quote in the password ends the authority early) and a URL user part
 that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs in commands and
 healthchecks, `Bearer`/`Basic` credentials, private-key blocks, well-known token formats
 (GitHub, Slack, AWS, JWT, ...) and a credential-shaped word right after a word that names a
 secret (`unknown token 7fq2...` in a container's log line, which no project value foretells),
-or that `=` assigns to any key (`CALLBACK_ID='q8z3...'` from an app's own `.env`).
+or that `=` assigns to any key (`CALLBACK_ID='q8z3...'` from an app's own `.env`), also as the
+password of a `user:password` value (`GIT_ASKPASS_CRED=deploy:Kq7Wn2Px9Lz4Rt`).
 A `${VAR}` reference is no value and stays readable, but for
 its default (`${DB_PASSWORD:-s3cret}`); a path under a secret key (`SSL_KEY=/certs/x.key`)
 stays too. By value: `doctor.known_secrets` collects every secret value the project defines
@@ -76,6 +77,20 @@ _URL_START = lazy(r"(?<![\w+.-])[A-Za-z][\w+.-]*+://")
 _AUTHORITY = lazy(r"[^\s/?#'\"\\<>`]*+")  # as doctor.project.env_hosts reads a URL, quotes and escapes aside
 _RUN = lazy(r"[^\s'\"\\<>`]*+")  # a URL to its first blank or quote: a raw `/`, `?`, `#` in a password
 _RAW_USER = lazy(r"[^/?#:@]*+:(?!\d*+(?:[/?#]|$))")  # `user:` not before a port (`localhost:3000/@vite`)
+# `app:` of `postgres://app:pa ss"w0rd@db/x`, not before a blank or a port (`cache:6379 is down`)
+_SPACED_USER = lazy(r"[^\s/?#:@'\"\\<>`]*+:(?![ \t])(?!\d++(?:[\s/?#'\"]|$))")
+_SPACED_HOST = lazy(r"@[A-Za-z0-9\[][\w.\[\]:%-]*+(?=[/?#\s'\"\\,;)}\]]|$)")  # `@db` ending a URL's authority
+_QUOTE_ENDS = lazy(r"[\"'][\s,;:\]})]")  # `", "`: a quote that closes a string, not one in a password
+_BLANK_OR_QUOTE = lazy(r"[\s'\"\\<>`]")
+# `deploy:Kq7Wn2Px9Lz4Rt` (a GIT_ASKPASS helper's, a registry's `user:password`): the password
+# counts when it is a credential by its shape (`redis:7-alpine`, `db:5432` are no such pair)
+_USER_SECRET = lazy(r"(?P<u>[\w.@+-]{1,64}+):(?P<p>[^\s:/'\"]{12,}+)")
+_DIGEST_NAMES = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5")
+_AUTHORITY_WHOLE = lazy(r"[^/?#\n]*+")  # a whole value's authority, as urllib splits it
+# the next field of a connection string (`;EndpointSuffix=`, `;Encrypt=`) that a field's value ends at
+_NEXT_FIELD = lazy(r";(?=[A-Za-z][\w ]{0,40}+=)")
+_AFTER_AT = lazy(r"@([^\s'\"/?#:@]++)")
+MAX_SPACED = 256  # how far a password with a blank or a quote is read
 # a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
 # `doctor why` quotes of a container's output holds values the project never defined
 # the same on lower-cased text, as a prefilter: a scan ~5x cheaper than _PROSE_SECRET's (its
@@ -308,9 +323,17 @@ def _key_values(text: str, sink: Sink) -> str:
         value = found.group(group)
         if group == "bare":
             trimmed = value.rstrip(",;)]}")
+            if match.start() and text[match.start() - 1] == ";":  # `...;AccountKey=<key>;EndpointSuffix=...`
+                trimmed = _NEXT_FIELD.split(trimmed, 1)[0]
             end -= len(value) - len(trimmed)
             value = trimmed
-        if not (looks_like_credential(value, key) if innocent else secret_for_key(key, value)):
+        if innocent and not looks_like_credential(value, key):
+            secret = user_secret(value, key)
+            if secret is None:
+                continue
+            start += len(value) - len(secret)
+            value = secret
+        elif not innocent and not secret_for_key(key, value):
             continue
         sink(value)
         out.append(text[done:start])
@@ -332,8 +355,11 @@ def _url_userinfo(text: str, sink: Sink) -> str:
             continue
         authority = _AUTHORITY.match(text, match.end())
         userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
-        if not at:
-            userinfo = _raw_userinfo(text, match.end(), runs)
+        quoted = _quoted_userinfo(text, match.start(), match.end())
+        if quoted:
+            userinfo = quoted
+        elif not at:
+            userinfo = _raw_userinfo(text, match.end(), runs) or _spaced_userinfo(text, match.start(), match.end())
             if not userinfo:
                 continue
         user, colon, password = userinfo.partition(":")
@@ -375,6 +401,62 @@ def _raw_userinfo(text: str, start: int, runs: list[int]) -> str:
     return text[start:at]
 
 
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start, start + MAX_SPACED)
+    return min(len(text), start + MAX_SPACED) if end < 0 else end
+
+
+def _string_end(text: str, url: int, pos: int, end: int) -> int:
+    """Where the quoted string the URL at `url` opens ends (an unescaped closing quote: `\"` and
+    YAML's `''` are escaped) before `end`; `end` if no quote opens it or none closes it."""
+    quote = text[url - 1:url] if url and text[url - 1] in "'\"" else ""
+    while quote and (pos := text.find(quote, pos, end)) >= 0:
+        if quote == '"' and text[pos - 1] == "\\":
+            pos += 1
+        elif quote == "'" and text.startswith("''", pos):
+            pos += 2
+        else:
+            return pos
+    return end
+
+
+def _quoted_userinfo(text: str, url: int, start: int) -> str:
+    """`:p@ss w0rd` of `'redis://:p@ss w0rd@cache:6379'`: in a quoted string (a value a message
+    quotes whole) the authority runs, as urllib reads it, to the first `/`, `?` or `#`; "" unless
+    it holds a blank or a quote, where the shapes read otherwise, and an `@`."""
+    if not url or text[url - 1] not in "'\"":
+        return ""
+    end = _line_end(text, start)
+    close = _string_end(text, url, start, end)
+    if close == end:
+        return ""
+    authority = _AUTHORITY_WHOLE.match(text, start, close)
+    userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
+    if not at or _BLANK_OR_QUOTE.search(userinfo) is None:
+        return ""
+    return userinfo
+
+
+def _spaced_userinfo(text: str, url: int, start: int) -> str:
+    """`app:pa ss"w0rd` of `postgres://app:pa ss"w0rd@db/x`: a password with a blank or a quote in
+    it (an env file reads the line whole, and `pa%20ss%22w0rd` decodes so), to the last `@` before a
+    host on the same line, within MAX_SPACED characters, inside the quotes around the URL if any
+    and not across a string's closing quote (`"a://x:y", "me@host"`) nor another URL; "" else."""
+    user = _SPACED_USER.match(text, start)
+    if user is None:
+        return ""
+    end = _string_end(text, url, user.end(), _line_end(text, start))
+    at = text.rfind("@", user.end(), end)
+    while at > user.end() and _SPACED_HOST.match(text, at, end) is None:
+        at = text.rfind("@", user.end(), at)
+    password = text[user.end():at] if at > user.end() else ""
+    if not password or _BLANK_OR_QUOTE.search(password) is None or "://" in password:
+        return ""
+    if _QUOTE_ENDS.search(password.replace('\\"', "").replace("''", "")) is not None:
+        return ""
+    return text[start:at]
+
+
 def _prose_secrets(text: str, sink: Sink) -> str:
     """A credential-shaped word (`doctor.secret_shapes.looks_like_credential`) right after a word
     that names a secret: `unknown token 7fq2lx9z...`, `aws secret hT9p...`, `api key: Mk9L...`."""
@@ -412,6 +494,27 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     return _key_values(text, sink) if "=" in text or ":" in text else text
 
 
+def user_secret(value: str, key: str = "") -> str | None:
+    """The password of a `user:password` value when it is a credential by its shape, else None."""
+    match = _USER_SECRET.fullmatch(value.strip())
+    if match is None or match.group("u").lower().endswith(_DIGEST_NAMES):
+        return None
+    return match.group("p") if looks_like_credential(match.group("p"), key) else None
+
+
+def whole_url_password(value: str) -> str | None:
+    """The password of a value that is one URL, as urllib reads it: the authority to the first `/`,
+    `?` or `#`, blanks, quotes and `@` included (`redis://:p@ss w0rd@cache:6379` -> `p@ss w0rd`),
+    the password from the user's colon to the authority's last `@`; None if it has none."""
+    start = _URL_START.match(value)
+    if start is None or "\n" in value:
+        return None
+    authority = _AUTHORITY_WHOLE.match(value, start.end())
+    userinfo, at, _ = authority.group().rpartition("@") if authority is not None else ("", "", "")
+    _, colon, password = userinfo.partition(":")
+    return password if at and colon and password and not _is_reference(password) else None
+
+
 def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
     """The values of secret-looking keys, values that are credentials by their shape whatever
     the key (`doctor.secret_shapes`), and the secrets inside every value (URL passwords, tokens)."""
@@ -421,6 +524,10 @@ def secrets_in_mapping(mapping: Mapping[str, str | None]) -> set[str]:
             continue
         if secret_for_key(key, value) or looks_like_credential(value, key):
             found.add(value)
+        elif (secret := user_secret(value, key)) is not None:
+            found.add(secret)
+        if (password := whole_url_password(value.strip())) is not None:
+            found.add(password)
         scrub(value, found.add)
     return found
 
@@ -486,12 +593,17 @@ class Redactor:
 
 def _pieces(value: str) -> set[str]:
     """The value, each line of a multi-line one (a diff shows them one by one), its percent-decoded
-    form, and each name after a bare `$` in it, worth masking: compose reads `Pa$sw0rd9` (a `$`
-    not written `$$`) as `Pa` and a variable `sw0rd9`, which env-drift names as unset. A name with
-    no lower-case letter (`$HOME`, `$DB_PASSWORD`) is a reference by convention, and stays readable."""
+    form, the piece after each `@` of one with a blank or a quote (`Pw9xQ7` of `Secr3t@Pw9xQ7 x`,
+    which a URL read to its first blank shows as the host), and each name after a bare `$` in it,
+    worth masking: compose reads `Pa$sw0rd9` (a `$` not written `$$`) as `Pa` and a variable
+    `sw0rd9`, which env-drift names as unset. A name with no lower-case letter (`$HOME`,
+    `$DB_PASSWORD`) is a reference by convention, and stays readable."""
     candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
     if "$" in value:
         candidates.update(n for n in _BARE_NAME.findall(value) if not n.isupper())
+    if "@" in value and _BLANK_OR_QUOTE.search(value) is not None:
+        # what a URL parser that stops at a blank takes for the host of `redis://:Secr3t@Pw9xQ7 x@cache`
+        candidates.update(_AFTER_AT.findall(value))
     if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
         from urllib.parse import unquote
 

@@ -1,8 +1,8 @@
 """What a secret, and what no secret, looks like by itself, whatever the key that holds it.
 
-Here: the well-known token formats (GitHub, Slack, AWS, JWT, Stripe, ...: `TOKEN_SHAPES`,
-`mask_tokens`), `looks_like_credential` (below), a URL user part that is itself a key (a Sentry
-DSN), and two things that are no secret though a secret key may hold them: a path
+Here: the well-known token formats (GitHub, Slack, AWS, JWT, Stripe, Teams webhooks, a URL's
+`sig=`, ...: `TOKEN_SHAPES`, `mask_tokens`), `looks_like_credential` (below), a URL user part
+that is itself a key (a Sentry DSN), and two things that are no secret though a secret key may hold them: a path
 (`SSL_KEY=/certs/site.key`, `DB_PASSWORD=/run/secrets/db_password`) and a `${VAR}` reference,
 whose default alone may be a value (`reference_at`). `doctor.redact` applies them.
 
@@ -21,6 +21,11 @@ says nothing, the value says everything. A value counts when the whole of it (af
   names such as `postgresql16alpine3builder2024` have fewer);
 - 32 or more characters of django's `get_random_secret_key()` alphabet with three of its
   symbols (`k#9v!2m@x$z&...`), or a `django-insecure-` key.
+- 12 to 23 characters (`9fK2mQ8zL4pW7xR1`, `Xk9#mP2$vL7q`) with no `-`, `_`, `.`, `/` or `:`,
+  mixing upper case, lower case and two digit runs or more, changing class at 55% of the
+  places and spelling no four letters of one case in a row (`MyApp2Service3`, `OAuth2Proxy`,
+  `Win64OpenSSL3` stay): about half of random base62 tokens that short. On the env values of
+  ../shared/corpus (~2,500) this masks nothing that is not a credential.
 
 Never: a digest (`sha256:...`, an image reference with `@sha256:`), a value under a key that
 names a revision or checksum (`GIT_SHA`, `BUILD_COMMIT`, `*_REF`, `*_DIGEST`, `*_VERSION`), a path
@@ -29,7 +34,8 @@ versions, e-mail addresses), and UUIDs (`123e4567-e89b-12d3-a456-426614174000`):
 mostly an id (tenant, client, project) that a user reads to tell things apart; a UUID used as a
 secret sits under a key that says so (`*_SECRET`, `*_TOKEN`) and is masked by key. URLs are
 judged by their userinfo (`doctor.redact`), not here. Some random tokens escape these rules
-(shorter than 24, or few digit runs): a key that says "secret" still catches those.
+(shorter than 12, of one case and shorter than 24, or few digit runs): a key that says "secret"
+still catches those.
 """
 
 from __future__ import annotations
@@ -62,15 +68,63 @@ TOKEN_SHAPES = lazy(
     r"|(?<![\w$])\$2[aby]?\$[0-9]{2}\$[./A-Za-z0-9]{53}(?![./A-Za-z0-9])"
     r"|(?<=hooks\.slack\.com/services/)[\w/]++"
     r"|(?<=discord\.com/api/webhooks/)[\w/-]++"
-    r"|(?<=discordapp\.com/api/webhooks/)[\w/-]++)"
+    r"|(?<=discordapp\.com/api/webhooks/)[\w/-]++"
+    r"|(?<=\.webhook\.office\.com/webhookb2/)[\w@/-]++"
+    r"|(?<=outlook\.office\.com/webhook/)[\w@/-]++"
+    r"|(?<=outlook\.office365\.com/webhook/)[\w@/-]++"
+    r"|(?<=[?&]sig=)[\w%+/=.-]{16,}+"
+    # vendors' prefixed tokens, after gitleaks' rules (config/gitleaks.toml) and the vendors' docs
+    r"|(?<![\w-])dapi[a-f0-9]{32}(?:-[0-9])?+(?![A-Za-z0-9])"  # Databricks
+    r"|(?<![\w.-])dp\.(?:st|pt|sa|ct|scim|audit)\.[\w.-]{40,}+"  # Doppler
+    r"|(?<![\w-])lin_(?:api|oauth)_[A-Za-z0-9]{32,}+"  # Linear
+    r"|(?<![\w-])PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![A-Za-z0-9])"  # Postman
+    r"|(?<![\w-])glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Za-z0-9])"  # Grafana service account
+    r"|(?<![\w-])glc_[A-Za-z0-9+/]{32,}+=*+"  # Grafana cloud
+    r"|(?<![\w-])AT[AC]TT3[\w=-]{100,}+"  # Atlassian API token
+    r"|(?<![\w-])x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}(?![A-Za-z0-9])"  # Brevo (Sendinblue)
+    r"|(?<![\w-])key-[a-f0-9]{32}(?![A-Za-z0-9])"  # Mailgun
+    r"|(?<![A-Za-z0-9])SK[a-f0-9]{32}(?![A-Za-z0-9])"  # Twilio API key
+    r"|(?<![\w-])sq0(?:csp|atp)-[\w-]{22,}+|(?<![\w-])EAAA[\w-]{60,}+"  # Square
+    r"|(?<![\w~.-])[A-Za-z0-9_~.]{3}[0-9]Q~[\w~.-]{31,34}(?![\w~.-])"  # Azure AD client secret
+    r"|(?<![\w-])HRKU-AA[\w-]{58}(?![\w-])"  # Heroku
+    r"|(?<![\w.-])hv[sbr]\.[\w-]{20,}+"  # HashiCorp Vault
+    r"|(?<![\w-])sntry[us]_[\w+/=]{40,}+"  # Sentry user and org tokens
+    r"|(?<![\w-])ntn_[0-9]{11}[A-Za-z0-9]{32,}+"  # Notion
+    r"|(?<![\w-])pplx-[A-Za-z0-9]{40,}+"  # Perplexity
+    r"|(?<![\w-])dckr_(?:pat|oat)_[\w-]{20,}+"  # Docker Hub
+    r"|(?<![\w-])tskey-[a-z]++-[\w-]{20,}+"  # Tailscale
+    r"|(?<![\w-])sb(?:p_[a-f0-9]{40}(?![A-Za-z0-9])|_secret_[\w-]{20,}+)"  # Supabase
+    r"|(?<=[0-9]:)AA[\w-]{32,}+"  # Telegram bot token, after `<bot id>:`
+    r"|(?<![\w-])pscale_(?:pw|tkn|oauth)_[\w=.-]{32,}+"  # PlanetScale
+    r"|(?<![\w-])pul-[a-f0-9]{40}(?![A-Za-z0-9])"  # Pulumi
+    r"|(?<![\w-])rubygems_[a-f0-9]{48}(?![A-Za-z0-9])"  # RubyGems
+    r"|(?<![\w-])dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}(?![A-Za-z0-9])"  # Dynatrace
+    r"|(?<![\w-])(?:fo1_[\w-]{43}|fm1[ar]_[\w+/]{50,}+=*+|fm2_[\w+/]{50,}+=*+)"  # Fly.io
+    r"|(?<![\w-])pnu_[A-Za-z0-9]{36}(?![A-Za-z0-9])"  # Prefect
+    r"|(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{20}(?![A-Za-z0-9])"  # Alibaba Cloud
+    r"|(?<![\w-])API-[A-Z0-9]{26}(?![A-Za-z0-9])"  # Octopus Deploy
+    r"|(?<![\w-])pat[A-Za-z0-9]{14}\.[a-f0-9]{64}(?![A-Za-z0-9])"  # Airtable
+    r"|(?<![\w-])ico-[A-Za-z0-9]{32}(?![A-Za-z0-9])"  # Infracost
+    r"|(?<![\w.-])v1\.0-[a-f0-9]{24}-[a-f0-9]{146}(?![A-Za-z0-9])"  # Cloudflare origin CA
+    r"|(?<![\w.-])sk\.eyJ[\w-]{10,}+\.[\w-]{10,}+"  # Mapbox secret
+    r"|(?<![\w-])ops_eyJ[\w+/]{50,}+=*+)"  # 1Password service account
 )
-# Every token shape starts with one of these literals (a webhook shape right after its prefix):
-# mask_tokens tries TOKEN_SHAPES only there. Its 22 branches each begin with a look-behind, so
-# `sub` would try them all at every position of the text.
-_TOKEN_HINT = lazy(r"gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|eyJ|gl(?:pat|rt|dt|ptt|cbt|soat|ft)-|npm_"
-                   r"|[sr]k_(?:live|test)_|sk-|AIza|SG\.|hf_|do[opr]_v1_|shp(?:at|ss|ca|pa)_|whsec_|pypi-AgE|NRAK-"
-                   r"|AGE-SECRET-KEY-1|\$2[aby]?\$|hooks\.slack\.com/services/|discord(?:app)?\.com/api/webhooks/")
-_LONGEST_PREFIX = len("discordapp.com/api/webhooks/")  # the longest text a hint matches
+# Every token shape starts with one of these literals (a webhook shape and Telegram's right after
+# its prefix, an Azure AD secret AAD_BACK characters before its `<digit>Q~`): mask_tokens tries
+# TOKEN_SHAPES only there. Its 61 branches each begin with a look-behind, so `sub` would try them
+# all at every position of the text. Grouped by first character, which sre tests once per branch:
+# a flat alternation of the same literals scans ~1.6x slower.
+_TOKEN_HINT = lazy(r"A(?:KIA|SIA|Iza|GE-SECRET-KEY-1|T[AC]TT3|PI-)|EAAA|HRKU-|LTAI|NRAK-|PMAK-|S(?:G\.|K)"
+                   r"|d(?:o[opr]_v1_|api|p\.|ckr_|t0c01\.|iscord(?:app)?\.com/api/webhooks/)|eyJ|f(?:o1_|m[12])"
+                   r"|g(?:h[pousr]_|ithub_pat_|l(?:pat|rt|dt|ptt|cbt|soat|ft)-|l(?:sa|c)_)"
+                   r"|h(?:f_|v[sbr]\.|ooks\.slack\.com/services/)|ico-|key-|lin_|n(?:pm_|tn_)"
+                   r"|o(?:ps_eyJ|utlook\.office(?:365)?\.com/webhook/)"
+                   r"|p(?:ypi-AgE|plx-|scale_|ul-|nu_|at[A-Za-z0-9]{14}\.)|r(?:k_(?:live|test)_|ubygems_)"
+                   r"|s(?:k(?:_(?:live|test)_|[-.])|hp(?:at|ss|ca|pa)_|ntry[us]_|b(?:p|_secret)_|q0)"
+                   r"|tskey-|v1\.0-|whsec_|x(?:ox[abposr]-|keysib-|smtpsib-)"
+                   r"|\$2[aby]?\$|\.webhook\.office\.com/webhookb2/|[?&]sig=|[0-9]Q~|:(?=AA[\w-]{32})")
+AAD_BACK = 3  # an Azure AD client secret's characters before the `<digit>Q~` its hint finds
+_LONGEST_PREFIX = len("outlook.office365.com/webhook/")  # the longest text a hint matches
 _PATH_LIKE = lazy(r"(?:~|\.{1,2})?(?:/[a-z0-9_.@-]++)++/?")
 _REF_NAME = lazy(r"[A-Za-z_]\w*+")
 _REF_OP = lazy(r":?[-?+]")
@@ -82,6 +136,9 @@ _ONE_CASE = lazy(r"[a-z0-9]{24,}+|[A-Z0-9]{24,}+")
 _DJANGO_ALPHABET = lazy(r"[a-z0-9!@#$%^&*(\-_=+)]{32,}+")  # django's get_random_secret_key() draws from it
 _SYMBOLS = frozenset("!@#$%^&*()=+")
 _DIGIT_RUN = lazy(r"[0-9]++")
+# a short credential's alphabet: no blank, quote, `.`, `/`, `:` (hosts, paths, versions, image tags,
+# URLs, e-mail addresses), nor `-` or `_`, which join an identifier's parts (`x86_64-Linux-GNU`)
+_SHORT = lazy(r"[A-Za-z0-9!@#$%^&*()+=~?,;\[\]{}|<>]{12,23}")
 _URL_USER = lazy(r"[A-Za-z0-9_-]{16,}+")
 _DIGESTS = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
 _NOT_SECRET_LAST = frozenset({"SHA", "COMMIT", "REV", "REVISION", "DIGEST", "CHECKSUM", "VERSION", "ETAG", "REF",
@@ -110,6 +167,25 @@ def _one_case_random(body: str) -> bool:
     return digits >= 4 and len(body) - digits >= 4 and runs >= 3 and runs * 8 >= len(body)
 
 
+def _short_random(text: str) -> bool:
+    """`9fK2mQ8zL4pW7xR1`, `Xk9#mP2$vL7q`: 12 to 23 characters of upper case, lower case and digits
+    (symbols too), two digit runs at least, a change of class at 55% of the places or more, and no
+    run of four letters of one case: identifiers change class a few times and spell words
+    (`MyApp2Service3`, `SHA256withRSA`, `Win64OpenSSL3`); ~half of random base62 tokens of that length
+    pass (the others show a longer run or fewer changes: a key that says secret catches them)."""
+    if not _SHORT.fullmatch(text) or len(_DIGIT_RUN.findall(text)) < 2:
+        return False
+    classes = _classes(text)
+    if not {0, 1, 2} <= set(classes):
+        return False
+    changes = sum(a != b for a, b in pairwise(classes))
+    run = longest = 0
+    for before, after in pairwise([-1, *classes]):
+        run = run + 1 if after == before and after in (1, 2) else 1
+        longest = max(longest, run)
+    return changes * 20 >= (len(text) - 1) * 11 and longest <= 4
+
+
 def _django_random(text: str) -> bool:
     """`k#9v!2m@x$z&q7w^...`: django's alphabet, three of its symbols, digits and letters mixed."""
     if not _DJANGO_ALPHABET.fullmatch(text):
@@ -122,12 +198,14 @@ def _django_random(text: str) -> bool:
 def looks_like_credential(value: str, key: str = "") -> bool:
     """Whether the whole value is a credential by its shape (see the module docs)."""
     text = value.strip()
-    if len(text) < 24 or any(c.isspace() for c in text):
+    if len(text) < 12 or any(c.isspace() for c in text):
         return False
     if text.startswith(_DJANGO):
         return len(text) >= len(_DJANGO) + 8
     if key and key.replace("-", "_").upper().rsplit("_", 1)[-1] in _NOT_SECRET_LAST:
         return False
+    if len(text) < 24:
+        return _short_random(text)
     if text.lower().startswith(_DIGESTS):
         return False
     if _django_random(text):
@@ -154,22 +232,23 @@ def token_like_user(user: str) -> bool:
 def mask_tokens(text: str, sink: Callable[[str], None]) -> str:
     """`doctor.redact._mask(TOKEN_SHAPES, text, sink)`, with the shapes tried only where they can begin.
 
-    Each shape begins where one of _TOKEN_HINT's literals starts (the webhook shapes where
-    their prefix ends), so the shapes are tried at those places alone, left to right, and a
-    match ends the search before its end as `sub` does: the same matches, ~10x faster on a
-    big compose file with a hint in it (a `sk-` or `eyJ` anywhere made `sub` try all 22
-    look-behind branches at every position: ~30 ms for 50 kB). No shape can begin strictly
-    inside a hint's text, so hints found without overlap, from any place, are every place a
-    shape can begin. After a match the hints are sought again from its end, less the longest
-    webhook prefix (one may begin inside a token and end after it: `eyJ...x.xhooks.slack`
-    `.com/services/...`), not walked one by one through a long token full of them.
-    tests/test_redact.py compares both.
+    Each shape begins where one of _TOKEN_HINT's literals starts (the webhook shapes where their
+    prefix ends, an Azure AD secret AAD_BACK characters before its hint), so the shapes are tried at
+    those places alone, left to right, and a match ends the search before its end as `sub` does: the
+    same matches, ~10x faster on a big compose file with a hint in it (a `sk-` or `eyJ` anywhere
+    made `sub` try all 61 look-behind branches at every position: ~30 ms for 50 kB). No shape can
+    begin strictly inside a hint's text, so hints found without overlap, from any place, are every
+    place a shape can begin (`sk.` is Mapbox's hint, not `sk.eyJ`, in which a JWT begins). After a
+    match the hints are sought again from its end, less the longest webhook prefix (one may begin
+    inside a token and end after it: `eyJ...x.xhooks.slack` `.com/services/...`), not walked one by
+    one through a long token full of them.
+    tests/test_redact.py and tests/test_secrets_formats.py compare both.
     """
     out: list[str] = []
     done = start = 0
     while (hint := _TOKEN_HINT.search(text, start)) is not None:
         start = hint.end()
-        for at in (hint.start(), hint.end()):
+        for at in (hint.start() - AAD_BACK if hint.group().endswith("Q~") else hint.start(), hint.end()):
             if at < done:
                 continue
             match = TOKEN_SHAPES.match(text, at)
