@@ -123,3 +123,18 @@ def test_token_shapes_are_tried_only_where_they_begin_with_the_same_matches() ->
         assert fast == slow, text
         found += bool(fast)
     assert found > 500  # the random texts hold tokens of every shape, not only texts without one
+
+
+@pytest.mark.parametrize("text", [
+    # the engine's error for a bind mount over the image's /etc/passwd, quoted by `doctor why`
+    "unable to start container process: unable to find user 0: read /etc/passwd: is a directory: unknown",
+    "password: is required",
+    "token: expired",
+    "secret: not found",
+])
+def test_an_error_message_after_a_secret_word_stays_readable(text: str) -> None:
+    assert Redactor().text(text) == text
+
+
+def test_a_secret_after_a_colon_is_still_masked() -> None:
+    assert Redactor().text("password: hunter22 and DB_PASSWORD: s3cret") == "password: *** and DB_PASSWORD: ***"

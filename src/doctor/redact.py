@@ -121,7 +121,14 @@ _TOOL_ARGS = {
     "sqlcmd": lazy(rf"(?<![\w-])-P{_SEP}{_ARG}"),
     "curl": lazy(rf"(?<![\w-])(?:-u|--user|--proxy-user){_SEP}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
 }
-_KEY_SEP = lazy(r"(?<![\w.$-])(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+(?P<s>[=:])(?P<w>[ \t]*+)")
+# not after `/`: `read /etc/passwd: is a directory` names a file, no key
+_KEY_SEP = lazy(r"(?<![\w.$/-])(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+(?P<s>[=:])(?P<w>[ \t]*+)")
+# what follows `password:` in an error message, not a value (`password: is required`, `token: expired`)
+PROSE_WORDS = frozenset({
+    "is", "are", "was", "were", "not", "no", "must", "should", "cannot", "can't", "required", "missing",
+    "invalid", "expired", "empty", "unset", "incorrect", "wrong", "too", "does", "did", "has", "have", "will",
+    "a", "an", "the", "for", "of", "in", "on", "to",
+})
 _VALUE = lazy(
     r"(?:(?:Bearer|Basic|Token|Bot|Digest)[ \t]++)?"
     r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*+)\""
@@ -327,6 +334,8 @@ def _key_values(text: str, sink: Sink) -> str:
                 trimmed = _NEXT_FIELD.split(trimmed, 1)[0]
             end -= len(value) - len(trimmed)
             value = trimmed
+        if group == "bare" and match.group("s") == ":" and value.lower() in PROSE_WORDS:
+            continue
         if innocent and not looks_like_credential(value, key):
             secret = user_secret(value, key)
             if secret is None:
