@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Location
+from doctor.model import Check, Finding, Fix, Location, Safety
 from doctor.project import Project
+from doctor.project.types import Problem, ProblemKind
+
+UNDEFINED = re.compile(r"refers to undefined (volume|network|secret|config) (\S+)")
+EXAMPLE_NAMES = tuple(f"{base}.{ext}.{tail}" for base in ("compose.override", "docker-compose.override")
+                      for ext in ("yaml", "yml") for tail in ("example", "sample", "dist", "template"))
 
 
 class ComposeConfig(Check):
@@ -34,7 +41,10 @@ class ComposeConfig(Check):
 
     Fix
         Edit the file at the line shown. doctor does not rewrite malformed files itself: the
-        right repair depends on what was meant.
+        right repair depends on what was meant. A secret, config, volume or network that an
+        example override declares (docker-zulip's `compose.override.yaml.example`, which a
+        newcomer must copy first) gets the `cp` that brings it in (advice: its values are theirs
+        to fill in).
 
     Fix safety
         There is no automatic fix, so nothing is written.
@@ -48,8 +58,60 @@ class ComposeConfig(Check):
             problems.extend(project.dotenv.problems)
         problems.extend(project.unreadable_inputs)
         seen: set[tuple[str, Location | None]] = set()
+        examples = ExampleOverrides(project)
         for problem in problems:
             key = (problem.message, problem.location)
             if key not in seen:
                 seen.add(key)
-                yield self.finding(problem.message, problem.location, f"{problem.kind.value}:{problem.message}")
+                fix = examples.fix_for(problem) if problem.kind is ProblemKind.REFERENCE else None
+                yield self.finding(problem.message, problem.location, f"{problem.kind.value}:{problem.message}", fix)
+
+
+class ExampleOverrides:
+    """The project's example override files (`compose.override.yaml.example`, docker-zulip's way of
+    shipping the secrets its compose.yaml refers to), read once, for the reference each declares."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._declared: list[tuple[Path, dict[str, set[str]]]] | None = None
+
+    def fix_for(self, problem: Problem) -> Fix | None:
+        """`copy X.example to X` when an example override declares what the problem finds undefined."""
+        found = UNDEFINED.search(problem.message)
+        if found is None:
+            return None
+        kind, name = found[1] + "s", found[2]
+        for path, declared in self._examples():
+            if name in declared.get(kind, set()):
+                target = path.with_suffix("")
+                if target.exists():
+                    continue
+                return Fix(f"copy {path.name} to {target.name} (it declares {found[1]} {name}; fill in its values)",
+                           Safety.ADVICE, command=("cp", path.name, target.name))
+        return None
+
+    def _examples(self) -> list[tuple[Path, dict[str, set[str]]]]:
+        if self._declared is None:
+            self._declared = []
+            folder = self.project.compose.project_dir
+            for name in EXAMPLE_NAMES:
+                path = folder / name
+                if path.is_file():
+                    self._declared.append((path, _declared(path)))
+        return self._declared
+
+
+def _declared(path: Path) -> dict[str, set[str]]:
+    """The top-level volumes, networks, secrets and configs a compose file declares ({} if unreadable)."""
+    from doctor.project.reading import read_regular_text
+    from doctor.project.yamlimport import yaml
+
+    text = read_regular_text(path)
+    try:
+        data = yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: set(value) for key in ("volumes", "networks", "secrets", "configs")
+            if isinstance(value := data.get(key), dict)}
