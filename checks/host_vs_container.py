@@ -98,7 +98,7 @@ class HostVsContainer(Check):
             title += " (use 'run --rm' instead of 'exec' if it is not up)"
         if home.unusable is not None:
             version, pinned_by = home.unusable
-            where = _shown_path(pinned_by, project.root)
+            where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by
             message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, "
                        f"set by {where}, is not installed): run it in {home.service!r}")
         else:
@@ -129,12 +129,6 @@ def _no_node_bin(command: Command, root: Path) -> bool:
     """Whether no node_modules/.bin from the script's folder up to the project root holds its tool."""
     folders = [command.cwd, *(f for f in command.cwd.parents if f.is_relative_to(root))]
     return not any(os.path.lexists(f / "node_modules" / ".bin" / command.tool) for f in folders)
-
-
-def _shown_path(text: str, root: Path) -> str:
-    """A pinning file as a developer reads it: relative to the project when inside it."""
-    path = Path(text)
-    return path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else text
 
 
 def _short(argv: list[str], verb: str) -> str:

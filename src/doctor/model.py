@@ -59,6 +59,19 @@ class Location:
         return f"{shown}:{self.line}"
 
 
+def shown_path(path: Path, cwd: Path | None = None) -> str:
+    """The path as it opens from the current directory: relative below it, else absolute.
+
+    Locations, and the paths that messages and fix titles name, are all written this way, so a
+    run from the repo root on a project in `docker/` names `docker/.env` everywhere.
+    """
+    here = cwd or Path.cwd()
+    try:
+        return str(path.relative_to(here)) or "."
+    except ValueError:
+        return str(path)
+
+
 def relative_to(path: Path, root: Path) -> str:
     """The path relative to root when it lies inside root, else the path as it is."""
     try:

@@ -46,6 +46,9 @@ class ProjectOptions:
     project_name: str | None = None
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     config: Config | None = None
+    # where the user runs doctor (the console shows paths from there); None: paths in messages are
+    # relative to the project directory, like the `file` of the JSON report
+    cwd: Path | None = None
 
 
 def documents_of(files: Iterable[Path], parsed: dict[Path, Parsed]) -> list[ComposeDocuments]:
@@ -108,6 +111,20 @@ class Project:
     def root(self) -> Path:
         """The project directory (where compose resolves relative paths)."""
         return self.compose.project_dir
+
+    def shown(self, path: Path) -> str:
+        """A path as a message or fix title names it: as it opens from the directory the user runs
+        doctor in (options.cwd), like the console shows the finding's location (`docker/.env`
+        from the repo root on a project in `docker/`); without one, relative to the project
+        directory (`../.env` for the repo around it), like the JSON report's `file`."""
+        from doctor.model import shown_path
+
+        if self.options.cwd is not None:
+            return shown_path(path, self.options.cwd)
+        root = self.root
+        if path.is_relative_to(root) or (root.parent != root.parent.parent and path.is_relative_to(root.parent)):
+            return os.path.relpath(path, root)
+        return str(path)
 
     @cached_property
     def config(self) -> Config:
