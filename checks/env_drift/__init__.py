@@ -17,7 +17,8 @@ from .fix import _append_fix, _rel, _template
 from .places import BREAKS, OPTIONAL, _Keys, _services_of
 
 # a service env file's template beside it: backend/.env -> backend/.env.example
-TEMPLATE_SUFFIXES = (".example", ".sample", ".dist", ".template")
+# (`.env.dev-sample` too: testdrivenio's django-on-docker, whose README says to copy it)
+TEMPLATE_SUFFIXES = (".example", ".sample", ".dist", ".template", "-example", "-sample")
 
 
 class EnvDrift(Check):
@@ -36,7 +37,8 @@ class EnvDrift(Check):
         template is compared with `.env` only when compose reads `.env` (the files in use
         interpolate a variable for a service that starts, or a service loads it as env_file).
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
-        template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`), except for
+        template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`, or
+        `.env.dev-sample`, `-example`), except for
         keys the service's `environment:` or another of its env files sets; such a file never
         copied from its template (compose stops: "env file not found") is an error.
 
