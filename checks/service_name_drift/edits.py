@@ -60,9 +60,11 @@ def edited_name(project: Project, var: EnvVar, edit: Edit) -> str:
     if at is not None and (at.path, at.line) == (edit.path, edit.line):
         return var.name
     dotenv = project.dotenv
+    if dotenv is None or dotenv.path != edit.path:
+        return var.name
     for name in var.variables:
-        entry = dotenv.entry(name) if dotenv is not None else None
-        if entry is not None and name != var.name and (dotenv.path, entry.line) == (edit.path, edit.line):
+        entry = dotenv.entry(name)
+        if entry is not None and name != var.name and entry.line == edit.line:
             return f"{name}, which {var.name} uses"
     return var.name
 
