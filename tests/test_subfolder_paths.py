@@ -90,3 +90,13 @@ def test_fix_writes_the_same_comment_wherever_it_runs(tmp_path: Path) -> None:
     # the repo's .env lies outside the project: named as the user opens it, and left alone
     assert "add SECRET_THING to .env from .env.example: " in done.stdout
     assert (repo / ".env").read_text() == "REDIS_URL=redis://redis:6379/0\n"
+
+
+def test_the_repo_around_the_compose_folder_is_shown_as_dot_dot(tmp_path: Path) -> None:
+    """From `development/` (nautobot) or `.devcontainer/`, the repo's files are `../x`, location and
+    message alike, not an absolute path the user has to shorten in their head."""
+    repo = _repo(tmp_path)
+    out = _doctor("preflight", "--select", "env-drift", cwd=repo / "docker").stdout
+    assert "    warning ../.env.example:2\n" in out
+    assert "'SECRET_THING' from ../.env.example is missing from ../.env (env_file of 'backend')" in out
+    assert str(tmp_path) not in out

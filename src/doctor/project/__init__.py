@@ -119,12 +119,7 @@ class Project:
         directory (`../.env` for the repo around it), like the JSON report's `file`."""
         from doctor.model import shown_path
 
-        if self.options.cwd is not None:
-            return shown_path(path, self.options.cwd)
-        root = self.root
-        if path.is_relative_to(root) or (root.parent != root.parent.parent and path.is_relative_to(root.parent)):
-            return os.path.relpath(path, root)
-        return str(path)
+        return shown_path(path, self.options.cwd or self.root)
 
     @cached_property
     def config(self) -> Config:
