@@ -33,7 +33,9 @@ class HostVsContainer(Check):
         doctor runs (host, container, CI, WSL) is a fact of the report header and
         `facts.context`, not a finding; `DOCTOR_CONTEXT=host` (or `docker`, `podman`...)
         overrides the detection. `doctor exec -- CMD` follows the same rule: it runs CMD in the
-        service this check names for it (its host paths mapped into the container), else here.
+        service this check names for it (its host paths mapped into the container: a word
+        with a `/`, or a bare folder or file a test runner or linter is given, `pytest app` ->
+        `pytest /usr/src/app`), else here.
 
     Why it matters
         `pytest` on the host fails with ModuleNotFoundError (or, worse, runs against other

@@ -243,3 +243,14 @@ def test_a_host_venv_with_the_deps_beats_a_pin_that_is_not_installed(tmp_path: P
     assert [f.subject for f in run(project, env)][:1] == ["backend:pytest -x"]
     (project / "backend" / ".venv").symlink_to(sys.prefix)  # the developer's venv has them
     assert run(project, env) == []
+
+
+def test_a_bare_folder_a_test_runner_is_given_is_mapped_into_the_container(tmp_path: Path) -> None:
+    """django-on-docker: `pytest app` from the repo root (./app mounted at /usr/src/app) was advised as
+    `... run --rm web pytest app`, a folder the container does not have; a label stays a label."""
+    project = make_project(tmp_path)
+    (project / "Makefile").write_text("unit:\n\tpytest backend -x\n\nlabel:\n\tpython backend/manage.py test backend\n")
+    findings = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    unit, label = findings
+    assert unit.fix is not None and unit.fix.command[-3:] == ("pytest", "/app", "-x")
+    assert label.fix is not None and label.fix.command[-4:] == ("python", "/app/manage.py", "test", "backend")

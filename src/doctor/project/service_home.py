@@ -252,13 +252,26 @@ def tool_language(tool: str, homes: Sequence[ServiceHome], npm_local: bool = Fal
     return None
 
 
+# tools whose bare arguments are paths (`pytest app`): an existing folder or file named alone is mapped too
+PATH_TAKING_TOOLS = frozenset({"pytest", "py.test", "mypy", "ruff", "flake8", "black", "isort", "pylint",
+                               "pyright", "bandit", "eslint", "prettier", "jest", "vitest", "tsc"})
+
+
 def mapped_words(words: Sequence[str], cwd: Path, home: ServiceHome) -> list[str]:
-    """The command's words, with host paths outside the container's working folder made container paths."""
+    """The command's words, with host paths outside the container's working folder made container paths.
+
+    A word with a `/` is a path; a bare word only for a tool whose arguments are paths
+    (`pytest app` from the repo root, with ./app mounted at /usr/src/app: `pytest /usr/src/app`),
+    and only when it names something on the host (`python manage.py test app` keeps its label).
+    """
     if home.container_path(cwd) is not None:
         return list(words)  # it runs in the mapped folder: relative paths stay right
+    tool = words[2] if len(words) > 2 and words[1] == "-m" else words[0] if words else ""
+    bare_paths = posixpath.basename(tool) in PATH_TAKING_TOOLS
     mapped = []
     for word in words:
-        inside = home.container_path((cwd / word).resolve()) if "/" in word and word[0] != "-" else None
+        path = word and word[0] != "-" and ("/" in word or (bare_paths and os.path.lexists(cwd / word)))
+        inside = home.container_path((cwd / word).resolve()) if path else None
         mapped.append(inside or word)
     return mapped
 
