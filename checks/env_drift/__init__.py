@@ -83,6 +83,12 @@ class EnvDrift(Check):
                   else [None] * len(model.variable_uses))
         uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
         live_uses = [u for u, owner in uses if owner not in off]
+        # the template matters only where compose reads .env: interpolation or an env_file
+        reads_dotenv = bool(live_uses) or any(
+            dotenv_path in s.env_files for s in model.services.values())
+        # no .env at all: one finding below copies the template whole (its fix sets these too)
+        copied_whole = (example is not None and dotenv is None and example.path != dotenv_path and reads_dotenv
+                        and not os.path.lexists(dotenv_path))
         for use, owner in uses:
             is_set = use.is_set if use.is_set is not None else use.name in model.variables
             if use.has_default or use.required or is_set or use.name in reported:
@@ -102,7 +108,12 @@ class EnvDrift(Check):
                 severity = Severity.INFO
                 message = (f"'{use.name}' is not set and has no default: only '{owner}' uses it, which its "
                            "profiles leave off (compose warns too)")
-            if entry is not None and example is not None and dotenv is None:
+            if entry is not None and example is not None and dotenv is None and copied_whole:
+                # the copy is the other finding's fix: an advice here too read "skipped ... advice
+                # only" then "applied" for the same copy in one `doctor fix`
+                fix = None
+                message += f"; {project.shown(example.path)} sets it, and there is no {project.shown(dotenv_path)}"
+            elif entry is not None and example is not None and dotenv is None:
                 fix = Fix(f"copy {project.shown(example.path)} to {project.shown(dotenv_path)}", Safety.ADVICE)
             elif entry is not None and example is not None:
                 fix = _append_fix(example, entry, dotenv_path, project.shown(dotenv_path),
@@ -111,9 +122,6 @@ class EnvDrift(Check):
                 title = f"set {use.name} in {project.shown(dotenv_path)} or give it a default (${{{use.name}:-value}})"
                 fix = Fix(title, Safety.ADVICE)
             yield self.finding(message, use.location, use.name, fix, severity)
-        # the template matters only where compose reads .env: interpolation or an env_file
-        reads_dotenv = bool(live_uses) or any(
-            dotenv_path in s.env_files for s in model.services.values())
         if example is not None and example.path != dotenv_path and reads_dotenv:
             if dotenv is None:
                 yield from self._no_dotenv(project, example, dotenv_path, shell)
@@ -171,7 +179,7 @@ class EnvDrift(Check):
         shown, target = project.shown(example.path), project.shown(path)
         whose = ", ".join(repr(n) for n in names)
         keys = [e.key for e in example.entries]
-        message = (f"there is no {target}: {whose} loads it and {shown} lists {len(keys)} keys for it "
+        message = (f"there is no {target}: {whose} loads it and {shown} lists {_keys(keys)} for it "
                    f"('{keys[0]}', ...)")
         fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (Edit(path, "", text),))
         subject = _rel(path, project.root)  # the project's own path: stable wherever doctor runs
@@ -187,7 +195,11 @@ class EnvDrift(Check):
         except (OSError, UnicodeDecodeError):
             return
         shown, target = project.shown(example.path), project.shown(dotenv)
-        message = f"there is no {target}: {shown} lists {len(keys)} keys for it ('{keys[0]}', ...)"
+        message = f"there is no {target}: {shown} lists {_keys(keys)} for it ('{keys[0]}', ...)"
         edit = Edit(dotenv, "", text)
         fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (edit,))
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+
+
+def _keys(keys: list[str]) -> str:
+    return f"{len(keys)} key" if len(keys) == 1 else f"{len(keys)} keys"
