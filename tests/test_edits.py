@@ -126,3 +126,25 @@ def test_a_port_override_keeps_the_document_start_after_the_comments(tmp_path: P
 
     new = override_ports(NAUTOBOT_DEV, "mkdocs", ["8002:8080"])
     assert "# see:  https://github.com/docker/compose/issues/3729\n---\nservices:\n" in new
+
+
+@pytest.mark.parametrize(("listed", "expected"), [
+    (None, "docker-compose.override.yml"),  # no devcontainer: compose discovers the new override
+    ('"docker-compose.yml"', None),  # saleor's .devcontainer: `-f docker-compose.yml` alone
+    ('[\n    "docker-compose.yml",\n    "docker-compose.override.yml" // mine\n  ]', "docker-compose.override.yml"),
+])
+def test_a_new_override_only_where_the_devcontainer_reads_it(tmp_path: Path, listed: str | None,
+                                                             expected: str | None) -> None:
+    """saleor's .devcontainer: `fix --env` wrote CACHE_URL into a new docker-compose.override.yml and
+    called it fixed, but the devcontainer CLI starts the stack with `-f docker-compose.yml` only."""
+    from doctor.project import Project, ProjectOptions
+    from doctor.project.edits import dev_override
+
+    folder = tmp_path / ".devcontainer"
+    folder.mkdir()
+    (folder / "docker-compose.yml").write_text("services:\n  saleor:\n    image: python:3.12\n")
+    if listed is not None:
+        (folder / "devcontainer.json").write_text(f'{{\n  "name": "Saleor",\n  "dockerComposeFile": {listed},\n'
+                                                  '  "service": "saleor"\n}\n')
+    found = dev_override(Project(ProjectOptions(path=folder, env={})))
+    assert found == (None if expected is None else folder / expected)
