@@ -29,7 +29,8 @@ class RuntimeDrift(Check):
     What it finds
         The Python and Node versions a project states in several places: `.python-version`, `.nvmrc`
         / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` / `FROM
-        node:X` of the Dockerfiles compose builds (`FROM python:${PYTHON_VERSION}` read with
+        node:X` of the Dockerfiles compose builds (also the dev container images,
+        `mcr.microsoft.com/devcontainers/python:1-3.12`; `FROM python:${PYTHON_VERSION}` read with
         compose's `build.args` over the ARG default, and reported where that value is written),
         GitHub workflow `python-version` / `node-version`, and the ranges `requires-python`
         (pyproject) and `engines.node` (package.json). A pinned version that disagrees with the
