@@ -215,9 +215,17 @@ class Project:
     def commands(self) -> tuple[Command, ...]:
         """The commands the project runs (Makefile, package.json, pre-commit, pyproject tools, compose)."""
         from doctor.model import Location
-        from doctor.project.tasks import Command, CommandKind, read_commands
+        from doctor.project.tasks import Command, CommandKind, read_commands, task_commands
 
         found = read_commands(self.root, self.compose.files)
+        # a compose project in the repo's `.devcontainer/` or `docker/` that mounts or builds the repo
+        # (`..`): the repo's own Makefile and package.json are what the developer runs
+        outer = self.root.parent
+        if outer != outer.parent and any(
+                (s.build is not None and Path(os.path.normpath(s.build.context)) == outer)
+                or any(m.type == "bind" and m.source and Path(os.path.normpath(m.source)) == outer for m in s.volumes)
+                for s in self.services.values()):
+            found += tuple(task_commands(outer))
         tools = self.config.tools
         where = Location(self.config.file or self.root / "doctor.yaml", tools.origin.line)
         listed = tuple(

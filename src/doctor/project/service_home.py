@@ -101,8 +101,9 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
         context = Path(os.path.normpath(service.build.context))
         dockerfile = project.dockerfile(service)
         codes = project.code_map(service)
+        # the project's code, or the repo around a compose folder (`.devcontainer/` mounting `..`)
         carriers = tuple(c for c in (*codes.live, *codes.copies)
-                         if c.host.is_relative_to(root) and c.host != context.parent and c.host.is_dir())
+                         if _ours(c.host, root) and c.host != context.parent and c.host.is_dir())
         carriers += tuple(c for c in codes.copies if c.host == context)
         if not carriers:
             continue
@@ -126,6 +127,12 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
                 homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), manifest.language,
                                          manifest.path, missing, workdir, unusable))
     return tuple(homes)
+
+
+def _ours(path: Path, root: Path) -> bool:
+    """Whether `path` is the project's: under its folder, or under the folder around it (not `/`)."""
+    outer = root.parent
+    return path.is_relative_to(root) or (outer != outer.parent and path.is_relative_to(outer))
 
 
 # RUN lines that install a language's dependencies into the image
