@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from doctor.host import Host
@@ -126,7 +125,7 @@ def _fix(project: Project, effect: DotenvEffect) -> Fix:
 
 
 def _where(project: Project, location: Location) -> str:
-    return f"{os.path.relpath(location.path, project.root)}:{location.line}"
+    return f"{project.shown(location.path)}:{location.line}"
 
 
 def _local_refs(key: str, value: str) -> list[HostRef]:

@@ -11,6 +11,7 @@ from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, replace
 from doctor.project import Project
 from doctor.project.edits import dev_override
+from doctor.project.env_hosts import is_dial_key
 from doctor.project.types import Service
 
 NAME = "host.docker.internal"
@@ -23,15 +24,16 @@ class HostGateway(Check):
 
     What it finds
         A service whose environment (compose `environment:` and `env_file:`) or command names
-        `host.docker.internal` while the engine is a plain Linux docker engine and the service has
-        no `extra_hosts` entry for that name. Docker Desktop, OrbStack, Rancher Desktop and Colima
-        answer the name themselves, and Podman from 4.7 writes it into each container's
-        /etc/hosts; they are not reported. Also, with a local engine, a host port it
-        dials (`host.docker.internal:5432`) that the host listens on only at 127.0.0.1 / ::1:
-        a container arrives from the bridge, never on loopback. Skipped when the engine cannot
-        be asked. With a rootless engine the message says that its `host-gateway` is the bridge
-        of the engine's own network namespace, not this machine (moby/moby#47684), and the
-        loopback note is left out (see Fix).
+        `host.docker.internal` (not in an accept list, a bind address or NO_PROXY: `ALLOWED_HOSTS`,
+        `CORS_ORIGINS`, `LISTEN_ADDR` name no host it dials) while the engine is a plain Linux
+        docker engine and the service has no `extra_hosts` entry for that name. Docker Desktop,
+        OrbStack, Rancher Desktop and Colima answer the name themselves, and Podman from 4.7 writes
+        it into each container's /etc/hosts; they are not reported. Also, with a local engine, a
+        host port it dials (`host.docker.internal:5432`) that the host listens on only at
+        127.0.0.1 / ::1: a container arrives from the bridge, never on loopback. Skipped when the
+        engine cannot be asked. With a rootless engine the message says that its `host-gateway`
+        is the bridge of the engine's own network namespace, not this machine (moby/moby#47684),
+        and the loopback note is left out (see Fix).
 
     Why it matters
         On Linux the name resolves nowhere unless the container is given it: the app fails with
@@ -102,7 +104,9 @@ def _dials(svc: Service) -> list[tuple[str, Location | None, int | None]]:
     """(where: variable or 'command', its location, the port dialed when written) for each mention."""
     found = []
     for var in svc.environment.values():
-        match = _DIAL.search(var.value or "")
+        # an accept list names hosts that reach the container, not ones it dials (saleor's
+        # ALLOWED_HOSTS="localhost,...,host.docker.internal"), like a bind address or NO_PROXY
+        match = _DIAL.search(var.value or "") if is_dial_key(var.name) else None
         if match:
             found.append((var.name, var.location, int(match.group(1)) if match.group(1) else None))
     command = svc.command if isinstance(svc.command, str) else " ".join(svc.command or ())

@@ -18,22 +18,24 @@ class HostVsContainer(Check):
 
     What it finds
         Makefile and package.json commands (`make test`'s `pytest`, `python backend/tests/x.py`,
-        `npm run generate-client`) for code that reaches a service (bind mount, `develop.watch`
-        sync, or COPY into the image) whose image installs dependencies the interpreter running
-        them lacks. What the image installs is read from its manifests: the build context's
-        pyproject / requirements / package.json, the members of a uv workspace declared there
-        (context = repo root, `backend/pyproject.toml`), and every manifest or lockfile the
-        Dockerfile COPYs. The interpreter is the one `pytest` would use, read from files: the
-        project's `.venv`, else `python3` on PATH through pyenv's shims (`PYENV_VERSION`,
+        `npm run generate-client`; for a compose folder such as `.devcontainer/` that builds or
+        mounts the repo around it, `..`, the repo's own Makefile too) for code that reaches a
+        service (bind mount, `develop.watch` sync, or COPY into the image) whose image installs
+        dependencies the interpreter running them lacks. What the image installs is read from its
+        manifests: the build context's pyproject / requirements / package.json, the members of a uv
+        workspace declared there (context = repo root, `backend/pyproject.toml`), and every manifest
+        or lockfile the Dockerfile COPYs. The interpreter is the one `pytest` would use, read from
+        files: the project's `.venv`, else `python3` on PATH through pyenv's shims (`PYENV_VERSION`,
         `.python-version`, the global version); a pyenv pin that names no installed version
-        (`.python-version` = 3.14, no 3.14.x under `$PYENV_ROOT/versions`) cannot start at all.
-        It judges the machine doctor runs on: the host, or a container that is not that service
-        (a devcontainer, a CI job container, which reach the engine's services through compose
-        as the host does); inside the service itself the commands are where they belong. Where
-        doctor runs (host, container, CI, WSL) is a fact of the report header and
-        `facts.context`, not a finding; `DOCTOR_CONTEXT=host` (or `docker`, `podman`...)
-        overrides the detection. `doctor exec -- CMD` follows the same rule: it runs CMD in the
-        service this check names for it (its host paths mapped into the container), else here.
+        (`.python-version` = 3.14, no 3.14.x under `$PYENV_ROOT/versions`) cannot start at all. It
+        judges the machine doctor runs on: the host, or a container that is not that service (a
+        devcontainer, a CI job container, which reach the engine's services through compose as the
+        host does); inside the service itself the commands are where they belong. Where doctor runs
+        (host, container, CI, WSL) is a fact of the report header and `facts.context`, not a
+        finding; `DOCTOR_CONTEXT=host` (or `docker`, `podman`...) overrides the detection. `doctor
+        exec -- CMD` follows the same rule: it runs CMD in the service this check names for it (its
+        host paths mapped into the container: a word with a `/`, or a bare folder or file a test
+        runner or linter is given, `pytest app` -> `pytest /usr/src/app`), else here.
 
     Why it matters
         `pytest` on the host fails with ModuleNotFoundError (or, worse, runs against other
@@ -98,7 +100,7 @@ class HostVsContainer(Check):
             title += " (use 'run --rm' instead of 'exec' if it is not up)"
         if home.unusable is not None:
             version, pinned_by = home.unusable
-            where = _shown_path(pinned_by, project.root)
+            where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by
             message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, "
                        f"set by {where}, is not installed): run it in {home.service!r}")
         else:
@@ -129,12 +131,6 @@ def _no_node_bin(command: Command, root: Path) -> bool:
     """Whether no node_modules/.bin from the script's folder up to the project root holds its tool."""
     folders = [command.cwd, *(f for f in command.cwd.parents if f.is_relative_to(root))]
     return not any(os.path.lexists(f / "node_modules" / ".bin" / command.tool) for f in folders)
-
-
-def _shown_path(text: str, root: Path) -> str:
-    """A pinning file as a developer reads it: relative to the project when inside it."""
-    path = Path(text)
-    return path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else text
 
 
 def _short(argv: list[str], verb: str) -> str:

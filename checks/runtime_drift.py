@@ -30,7 +30,8 @@ class RuntimeDrift(Check):
     What it finds
         The Python and Node versions a project states in several places: `.python-version`, `.nvmrc`
         / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` / `FROM
-        node:X` of the Dockerfiles compose builds (`FROM python:${PYTHON_VERSION}` read with
+        node:X` of the Dockerfiles compose builds (also the dev container images,
+        `mcr.microsoft.com/devcontainers/python:1-3.12`; `FROM python:${PYTHON_VERSION}` read with
         compose's `build.args` over the ARG default, and reported where that value is written),
         GitHub workflow `python-version` / `node-version`, the project's own virtualenv (`.venv/`,
         `venv/` or the active one inside the project: its pyvenv.cfg `version`, read, never run),
@@ -93,14 +94,15 @@ class RuntimeDrift(Check):
                      if not any(d.runtime == runtime and d.versions for d in found)}
             declared = [*files.folder(root), *(d for path, found in images.items() if path in loose for d in found),
                         *workflows, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]
-            findings, reference = self._drift(root, [d for d in declared if d.runtime == runtime], runtime)
+            findings, reference = self._drift(project, [d for d in declared if d.runtime == runtime], runtime)
             yield from findings
             flagged = {f.location for f in findings}
             groups = [(names, images[path], near[path, starts]) for (path, starts), names in builds.items()]
-            yield from self._services(root, runtime, groups, reference, flagged)
+            yield from self._services(project, runtime, groups, reference, flagged)
 
-    def _drift(self, root: Path, declared: list[Declared], runtime: str) -> tuple[list[Finding], str]:
+    def _drift(self, project: Project, declared: list[Declared], runtime: str) -> tuple[list[Finding], str]:
         """The project-wide comparison: root files, CI and every Dockerfile; its reference version."""
+        root = project.root
         single = [d for d in declared if len(d.versions) == 1]
         # Dockerfiles alone are separate services (a polyglot repo's node:18 tool and node:22 app);
         # drift needs a place that speaks for the project: a version file, pyproject, package.json, CI
@@ -110,29 +112,30 @@ class RuntimeDrift(Check):
         reference = _most_admitted(declared, reference, runtime)
         agreeing = [d for d in single if pins_agree(d.versions[0], reference)] or [
             d for d in declared if _agrees(d, reference, runtime)]
-        shown = ", ".join(f"{_where(d.location, root)}" for d in agreeing[:3])
+        shown = ", ".join(f"{_where(d.location, project)}" for d in agreeing[:3])
         findings = []
         for place in declared:
             if _agrees(place, reference, runtime):
                 continue
             if place.spec:
                 message = f"{place.source} excludes {runtime} {reference} pinned at {shown}"
-                advice = f"widen {place.source} in {_where(place.location, root)} to allow {reference}"
+                advice = f"widen {place.source} in {_where(place.location, project)} to allow {reference}"
             else:
                 version = ", ".join(place.versions)
                 message = f"{runtime} {version} ({place.source}), elsewhere {reference}: {shown}"
-                advice = f"change {runtime} {version} to {reference} in {_where(place.location, root)}"
+                advice = f"change {runtime} {version} to {reference} in {_where(place.location, project)}"
                 if place.location.path.name == "pyvenv.cfg":  # a virtualenv is rebuilt, not edited
-                    folder, minor = relative_to(place.location.path.parent, root), ".".join(reference.split(".")[:2])
+                    folder, minor = project.shown(place.location.path.parent), ".".join(reference.split(".")[:2])
                     advice = (f"recreate {folder}/ on Python {minor} (`uv venv --python {minor}`, or "
                               f"`python{minor} -m venv {folder}`), then reinstall the project into it")
             subject = f"{runtime}:{relative_to(place.location.path, root)}"
             findings.append(self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE)))
         return findings, reference
 
-    def _services(self, root: Path, runtime: str, groups: list[tuple[list[str], list[Declared], list[Declared]]],
+    def _services(self, project: Project, runtime: str, groups: list[tuple[list[str], list[Declared], list[Declared]]],
                   reference: str, flagged: set[Location | None]) -> Iterator[Finding]:
         """Each version file in a service's own folders against the FROM of that service's Dockerfile."""
+        root = project.root
         against: dict[Declared, list[tuple[list[str], Declared]]] = {}
         for names, image_pins, own in groups:
             pinned = [d for d in image_pins if d.runtime == runtime]
@@ -148,17 +151,17 @@ class RuntimeDrift(Check):
             image = clashes[0][1]
             more = f" and {len(names) - 3} more" if len(names) > 3 else ""
             whose = f"service{'s' if len(names) > 1 else ''} {', '.join(repr(n) for n in names[:3])}{more}"
-            pin, at = image.versions[0], f"{image.source} at {_where(image.location, root)}"
+            pin, at = image.versions[0], f"{image.source} at {_where(image.location, project)}"
             if place.spec:
                 message = f"{place.source} excludes {runtime} {pin} of {whose} ({at})"
-                advice = f"widen {place.source} in {_where(place.location, root)} to allow {pin}"
+                advice = f"widen {place.source} in {_where(place.location, project)} to allow {pin}"
             else:
                 version = ", ".join(place.versions)
                 message = f"{runtime} {version} ({place.source}) but {whose} builds {at}"
                 chosen = _reference([*place.versions, pin], 2 if runtime == "python" else 1)
-                advice = (f"change {runtime} {version} to {chosen} in {_where(place.location, root)}"
+                advice = (f"change {runtime} {version} to {chosen} in {_where(place.location, project)}"
                           if pins_agree(pin, chosen) else f"change {image.source} to {runtime} {chosen} in "
-                          f"{_where(image.location, root)}")
+                          f"{_where(image.location, project)}")
             subject = f"{runtime}:{relative_to(place.location.path, root)}"
             yield self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE))
 
@@ -207,5 +210,7 @@ def _reference(versions: list[str], depth: int) -> str:
     return min(members, key=lambda v: (len(parse_version(v)), v))
 
 
-def _where(location: Location, root: Path) -> str:
-    return location.display(root)
+def _where(location: Location, project: Project) -> str:
+    """A place as the user opens it (from where doctor runs, like the finding's location)."""
+    shown = project.shown(location.path)
+    return shown if location.line is None else f"{shown}:{location.line}"

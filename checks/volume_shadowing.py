@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, relative_to
+from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project import Project
 from doctor.project.filled import FilledPath, filled_paths
 from doctor.project.types import Mount, Service
@@ -94,7 +94,7 @@ class VolumeShadowing(Check):
 
     def _bind(self, project: Project, svc: Service, mount: Mount, hidden: FilledPath, dockerfile: Path) -> Finding:
         shown = _relative(Path(mount.source or ""), project.root)
-        where = f"{relative_to(dockerfile, project.root)}:{hidden.line}"
+        where = f"{project.shown(dockerfile)}:{hidden.line}"
         message = f"'{svc.name}' bind {shown}:{mount.target} hides {hidden.path} ({hidden.tool}, {where})"
         fix = Fix(f"add '- {hidden.path}' to the volumes of '{svc.name}', or install it on the host", Safety.ADVICE)
         return self.finding(message, mount.location, f"{svc.name}:{hidden.path}", fix)

@@ -91,3 +91,60 @@ def test_a_rewrite_and_an_addition_in_one_edit(tmp_path: Path) -> None:
                 {"playwright": {"VITE_API_URL": 5}})
     assert new == LIST.format(line="VITE_API_URL=http://backend:8000").replace(
         "0.0.0.0\n", "0.0.0.0\n      - API_HOST=backend\n")
+
+
+NAUTOBOT_DEV = """\
+# We can't remove volumes in a compose override (nautobot's development/docker-compose.dev.yml)
+# see:  https://github.com/docker/compose/issues/3729
+---
+services:
+  nautobot:
+    volumes:
+      - ../:/source
+  mkdocs:
+    volumes:
+      - ../:/source
+"""
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["plain-text", "round-trip"])
+def test_a_document_start_after_the_leading_comments_stays(tmp_path: Path, fast: bool) -> None:
+    """The `---` below the file's comments was dropped by `fix --env` (a line the fix did not mean to touch)."""
+    from doctor.project.edits import _override_edit
+
+    path = tmp_path / "docker-compose.dev.yml"
+    path.write_text(NAUTOBOT_DEV)
+    edit = _override_edit(path, "environment", {"nautobot": {"NAUTOBOT_REDIS_HOST": "redis"}}, None, fast=fast)
+    assert edit is not None
+    assert edit.new == NAUTOBOT_DEV.replace("      - ../:/source\n  mkdocs:",
+                                            "      - ../:/source\n    environment:\n"
+                                            "      NAUTOBOT_REDIS_HOST: redis\n  mkdocs:")
+
+
+def test_a_port_override_keeps_the_document_start_after_the_comments(tmp_path: Path) -> None:
+    from doctor.project.yamledit import override_ports
+
+    new = override_ports(NAUTOBOT_DEV, "mkdocs", ["8002:8080"])
+    assert "# see:  https://github.com/docker/compose/issues/3729\n---\nservices:\n" in new
+
+
+@pytest.mark.parametrize(("listed", "expected"), [
+    (None, "docker-compose.override.yml"),  # no devcontainer: compose discovers the new override
+    ('"docker-compose.yml"', None),  # saleor's .devcontainer: `-f docker-compose.yml` alone
+    ('[\n    "docker-compose.yml",\n    "docker-compose.override.yml" // mine\n  ]', "docker-compose.override.yml"),
+])
+def test_a_new_override_only_where_the_devcontainer_reads_it(tmp_path: Path, listed: str | None,
+                                                             expected: str | None) -> None:
+    """saleor's .devcontainer: `fix --env` wrote CACHE_URL into a new docker-compose.override.yml and
+    called it fixed, but the devcontainer CLI starts the stack with `-f docker-compose.yml` only."""
+    from doctor.project import Project, ProjectOptions
+    from doctor.project.edits import dev_override
+
+    folder = tmp_path / ".devcontainer"
+    folder.mkdir()
+    (folder / "docker-compose.yml").write_text("services:\n  saleor:\n    image: python:3.12\n")
+    if listed is not None:
+        (folder / "devcontainer.json").write_text(f'{{\n  "name": "Saleor",\n  "dockerComposeFile": {listed},\n'
+                                                  '  "service": "saleor"\n}\n')
+    found = dev_override(Project(ProjectOptions(path=folder, env={})))
+    assert found == (None if expected is None else folder / expected)

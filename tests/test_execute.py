@@ -165,7 +165,8 @@ def test_where_docker_compose_is_the_only_compose_exec_runs_it(tmp_path: Path, m
     assert "running 'pytest' in service 'backend'" in capfd.readouterr().err
     argv = record.read_text().splitlines()
     assert argv[:1] == ["--project-directory"]  # the program itself was docker-compose, not `docker compose`
-    assert argv[argv.index("exec"):] == ["exec", "-T", "backend", "pytest", "backend"]
+    # ./backend is mounted at /app: the folder pytest is given is where the container has it
+    assert argv[argv.index("exec"):] == ["exec", "-T", "backend", "pytest", "/app"]
 
 
 @pytest.fixture

@@ -243,3 +243,36 @@ def test_a_host_venv_with_the_deps_beats_a_pin_that_is_not_installed(tmp_path: P
     assert [f.subject for f in run(project, env)][:1] == ["backend:pytest -x"]
     (project / "backend" / ".venv").symlink_to(sys.prefix)  # the developer's venv has them
     assert run(project, env) == []
+
+
+def test_a_bare_folder_a_test_runner_is_given_is_mapped_into_the_container(tmp_path: Path) -> None:
+    """django-on-docker: `pytest app` from the repo root (./app mounted at /usr/src/app) was advised as
+    `... run --rm web pytest app`, a folder the container does not have; a label stays a label."""
+    project = make_project(tmp_path)
+    (project / "Makefile").write_text("unit:\n\tpytest backend -x\n\nlabel:\n\tpython backend/manage.py test backend\n")
+    findings = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    unit, label = findings
+    assert unit.fix is not None and unit.fix.command[-3:] == ("pytest", "/app", "-x")
+    assert label.fix is not None and label.fix.command[-4:] == ("python", "/app/manage.py", "test", "backend")
+
+
+def test_a_devcontainer_that_mounts_the_repo_judges_the_repos_makefile(tmp_path: Path) -> None:
+    """saleor: compose in .devcontainer/ builds and mounts `..`; the repo's `make test` (pytest) was
+    never judged: its Makefile lies above the compose folder, and so did the code the mount carries."""
+    repo = tmp_path / "saleor"
+    (repo / ".devcontainer").mkdir(parents=True)
+    (repo / "saleor").mkdir()
+    (repo / "pyproject.toml").write_text('[project]\nname = "saleor"\nversion = "1"\ndependencies = ["sqlmodel"]\n')
+    (repo / "Makefile").write_text("test:\n\tpytest saleor -x\n")
+    (repo / ".devcontainer" / "Dockerfile").write_text(
+        "FROM mcr.microsoft.com/devcontainers/python:3.12\nRUN --mount=type=bind,source=pyproject.toml,"
+        "target=pyproject.toml pip install .\n")
+    (repo / ".devcontainer" / "docker-compose.yml").write_text(
+        "services:\n  saleor:\n    build:\n      context: ..\n      dockerfile: .devcontainer/Dockerfile\n"
+        "    command: sleep infinity\n    volumes:\n      - ..:/app\n")
+    findings = run(repo / ".devcontainer", {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert [(f.location.path if f.location else None, f.subject) for f in findings] == [
+        (repo / "Makefile", "saleor:pytest saleor -x")]
+    # the repo root is /app in the container: the command runs there, its words as written
+    assert findings[0].fix is not None
+    assert findings[0].fix.command[-6:] == ("-w", "/app", "saleor", "pytest", "saleor", "-x")

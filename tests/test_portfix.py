@@ -330,3 +330,16 @@ def test_one_variable_on_both_sides_moves_both_and_the_fix_says_so(tmp_path: Pat
     plain = load(tmp_path / "q", "services:\n  web:\n    image: busybox\n    ports: ['${P:-8094}:80']\n")
     other = port_fix(plain, host_with({8094}), "web", only_mapping(plain))
     assert isinstance(other, PortMove) and not other.target_moves and "container side" not in other.title
+
+
+def test_the_sites_own_url_follows_the_moved_port_and_the_title_says_so(tmp_path: Path) -> None:
+    """taiga-docker: TAIGA_DOMAIN=localhost:9000 behind "9000:80"; moving the port alone left the
+    site building its links to the old port (9000, another program's now)."""
+    project = load(tmp_path, "services:\n  front:\n    image: front\n    environment:\n"
+                   "      TAIGA_URL: http://${TAIGA_DOMAIN}\n  gateway:\n    image: nginx\n    ports:\n"
+                   "      - \"9000:80\"\n", "TAIGA_DOMAIN=localhost:9000\n")
+    fix = port_fix(project, host_with({9000}), "gateway", only_mapping(project, "gateway"), compose_version=(2, 40, 3))
+    assert fix is not None and fix.safety is Safety.SAFE
+    assert fix.title.endswith("; TAIGA_DOMAIN follows to localhost:9001)"), fix.title
+    env_edit = next(e for e in fix.edits if e.path.name == ".env")
+    assert (env_edit.old, env_edit.new) == ("TAIGA_DOMAIN=localhost:9000", "TAIGA_DOMAIN=localhost:9001")

@@ -49,12 +49,14 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ABOVE_INFO = ("warning", "error")
 USER = 1000  # the non-root owner of a copy in the ownership case (CI runs as root)
 # where compose runs each project, relative to the copy (paperless-ngx's compose is its devcontainer's)
-WORKDIR = {"fastapi-template-0.11": ".", "paperless-ngx": ".devcontainer", "voting-app": ".", "redash": "."}
+WORKDIR = {"fastapi-template-0.11": ".", "paperless-ngx": ".devcontainer", "voting-app": ".", "redash": ".",
+           "taiga-docker": "."}
 PROJECTS = tuple(WORKDIR)
 # the compose files in compose's own order (base first), for the runs given an overlay
 COMPOSE = {"fastapi-template-0.11": ("compose.yml", "compose.override.yml"),
            "paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",),
-           "voting-app": ("docker-compose.yml",), "redash": ("compose.yaml",)}
+           "voting-app": ("docker-compose.yml",), "redash": ("compose.yaml",),
+           "taiga-docker": ("docker-compose.yml",)}
 FILES = {"paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",)}  # not a name compose finds itself
 HOST_PORT = re.compile(r"""^(\s*-\s*["']?(?:\d{1,3}(?:\.\d{1,3}){3}:)?)(\d+)(?=:\d)""")
 
@@ -151,7 +153,7 @@ def make_copy(tmp_path: Path, project: str, label: str = "") -> Copy:
     root = tmp_path / name / project
     shutil.copytree(REPLAY / project, root, ignore=shutil.ignore_patterns("SOURCE.md"))
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("COMPOSE_", "POSTGRES_", "DOCKER_DEFAULT_", "REDASH_", "PAPERLESS_"))}
+           if not k.startswith(("COMPOSE_", "POSTGRES_", "DOCKER_DEFAULT_", "REDASH_", "PAPERLESS_", "TAIGA_"))}
     env.update(COMPOSE_PROJECT_NAME=name, XDG_STATE_HOME=str(tmp_path / name / "state"))
     copied = Copy(root, project, name, env, {})
     if project == "redash":  # redash's `make env`, which every compose target runs first, writes .env
@@ -243,6 +245,11 @@ def _localhost_redash(c: Copy) -> None:
     c.edit("compose.yaml", 'REDASH_REDIS_URL: "redis://redis:6379/0"', 'REDASH_REDIS_URL: "redis://localhost:6379/0"')
 
 
+def _taiga_anchor_drift(c: Copy) -> None:
+    # one environment anchor for taiga-back and taiga-async; the db service's name mistyped in it
+    c.edit("docker-compose.yml", 'POSTGRES_HOST: "taiga-db"', 'POSTGRES_HOST: "taiga_db"')
+
+
 def _dotenv_override(c: Copy) -> None:
     # the developer's paperless.conf (from paperless.conf.example) for runs on the host; the settings
     # module loads it with override=True, and the `..` bind mount ships it into the container
@@ -270,6 +277,9 @@ FAULTS = (
           "compose.override.yml", "VITE_API_URL=http://localhost:8000", "playwright:VITE_API_URL", "localhost"),
     Fault("redash-localhost-redis", "redash", _localhost_redash, "leaked-host-port", "compose.yaml",
           "redis://localhost:6379/0", "scheduler,server,worker:REDASH_REDIS_URL", "localhost"),
+    Fault("taiga-anchor-service-name-drift", "taiga-docker", _taiga_anchor_drift, "service-name-drift",
+          "docker-compose.yml", 'POSTGRES_HOST: "taiga_db"', "taiga-async,taiga-back:POSTGRES_HOST",
+          "did you mean 'taiga-db'?"),
     Fault("paperless-dotenv-override", "paperless-ngx", _dotenv_override, "dotenv-override",
           "src/paperless/settings/__init__.py", "load_dotenv(path, override=True)",
           "paperless-development:PAPERLESS_REDIS", "redis://broker:6379"),
@@ -363,6 +373,33 @@ def test_real_layout_that_is_no_fault_stays_quiet(project: str, plant: Callable[
     copied = make_copy(tmp_path, project)
     plant(copied)
     assert loud(copied.findings(check)) == []
+
+
+def test_taiga_gateway_port_taken_moves_with_the_sites_url(tmp_path: Path) -> None:
+    """taiga-docker: the gateway's host port is held by another program; `fix --ports` moves it in
+    the dev override and TAIGA_DOMAIN (.env), the address the apps build their links from, follows,
+    in one run; a second run changes nothing."""
+    import socket
+
+    copied = make_copy(tmp_path, "taiga-docker")
+    port = copied.ports[9000]
+    copied.edit(".env", "TAIGA_DOMAIN=localhost:9000", f"TAIGA_DOMAIN=localhost:{port}")  # the site where it is
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            holder.bind(("0.0.0.0", port))
+        except OSError:
+            pytest.skip(f"port {port} was taken in between")
+        holder.listen()
+        hits = [f for f in copied.findings("port-collision") if f["subject"] == f"port:0.0.0.0:{port}/tcp"]
+        assert hits and hits[0]["severity"] == "error", copied.findings("port-collision")
+        assert "is held by pid" in str(hits[0]["message"])
+        out = fix_settles(copied, "port-collision", "taiga-port-follows", shown(hits[0]))
+    override = (copied.root / "docker-compose.override.yml").read_text()
+    new = int(re.findall(r'"(\d+):80"', override)[0])
+    assert new != port
+    assert f"TAIGA_DOMAIN=localhost:{new}  # Taiga's base URL" in (copied.root / ".env").read_text()
+    assert f"TAIGA_DOMAIN follows to localhost:{new}" in out
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="a copy owned by another uid with root-owned strays needs root")

@@ -206,3 +206,31 @@ def test_the_local_virtualenv_drifts_from_the_image_and_ci(tmp_path: Path, folde
         "then reinstall the project into it")
     (root / folder / "pyvenv.cfg").write_text(cfg.replace("3.9.18", "3.12.7"))
     assert _findings(root, tmp_path) == []
+
+
+@pytest.mark.parametrize(("image", "expected"), [
+    ("mcr.microsoft.com/devcontainers/python:3.12", ("python", "3.12")),  # saleor's .devcontainer
+    ("mcr.microsoft.com/devcontainers/python:1-3.11-bookworm", ("python", "3.11")),  # the image's own 1- first
+    ("mcr.microsoft.com/vscode/devcontainers/python:0-3.10", ("python", "3.10")),
+    ("mcr.microsoft.com/devcontainers/javascript-node:1-20", None),  # another image: not judged
+    ("mcr.microsoft.com/devcontainers/typescript-node:20", None),
+    ("ghcr.io/someone/python:3.9", None),  # another owner's image named python: not python's pin
+])
+def test_dev_container_images_pin_their_python(image: str, expected: tuple[str, str] | None) -> None:
+    found = runtimes.image_declared_at([(image, runtimes.Location(Path("Dockerfile"), 1))])
+    assert [(d.runtime, d.versions[0]) for d in found] == ([expected] if expected else [])
+
+
+def test_a_devcontainer_image_against_the_repos_python_version(tmp_path: Path) -> None:
+    """saleor: `FROM mcr.microsoft.com/devcontainers/python:3.12` was no pin, so a root
+    `.python-version` 3.11 (pyproject: >=3.12,<3.13) drifted unseen."""
+    _write(tmp_path, {
+        ".python-version": "3.11\n",
+        ".devcontainer/docker-compose.yml": "services:\n  saleor:\n    build:\n      context: ..\n"
+                                            "      dockerfile: .devcontainer/Dockerfile\n",
+        ".devcontainer/Dockerfile": "FROM mcr.microsoft.com/devcontainers/python:3.12\n",
+    })
+    found = _findings(tmp_path / ".devcontainer", tmp_path)
+    assert [(f.location.path if f.location else None, f.message) for f in found] == [
+        (tmp_path / ".python-version", "python 3.11 (.python-version 3.11) but service 'saleor' builds FROM "
+                                       "mcr.microsoft.com/devcontainers/python:3.12 at Dockerfile:1")]

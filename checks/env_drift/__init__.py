@@ -17,7 +17,8 @@ from .fix import _append_fix, _rel, _template
 from .places import BREAKS, OPTIONAL, _Keys, _services_of
 
 # a service env file's template beside it: backend/.env -> backend/.env.example
-TEMPLATE_SUFFIXES = (".example", ".sample", ".dist", ".template")
+# (`.env.dev-sample` too: testdrivenio's django-on-docker, whose README says to copy it)
+TEMPLATE_SUFFIXES = (".example", ".sample", ".dist", ".template", "-example", "-sample")
 
 
 class EnvDrift(Check):
@@ -36,7 +37,8 @@ class EnvDrift(Check):
         template is compared with `.env` only when compose reads `.env` (the files in use
         interpolate a variable for a service that starts, or a service loads it as env_file).
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
-        template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`), except for
+        template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`, or
+        `.env.dev-sample`, `-example`), except for
         keys the service's `environment:` or another of its env files sets; such a file never
         copied from its template (compose stops: "env file not found") is an error.
 
@@ -81,6 +83,12 @@ class EnvDrift(Check):
                   else [None] * len(model.variable_uses))
         uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
         live_uses = [u for u, owner in uses if owner not in off]
+        # the template matters only where compose reads .env: interpolation or an env_file
+        reads_dotenv = bool(live_uses) or any(
+            dotenv_path in s.env_files for s in model.services.values())
+        # no .env at all: one finding below copies the template whole (its fix sets these too)
+        copied_whole = (example is not None and dotenv is None and example.path != dotenv_path and reads_dotenv
+                        and not os.path.lexists(dotenv_path))
         for use, owner in uses:
             is_set = use.is_set if use.is_set is not None else use.name in model.variables
             if use.has_default or use.required or is_set or use.name in reported:
@@ -100,28 +108,33 @@ class EnvDrift(Check):
                 severity = Severity.INFO
                 message = (f"'{use.name}' is not set and has no default: only '{owner}' uses it, which its "
                            "profiles leave off (compose warns too)")
-            if entry is not None and example is not None and dotenv is None:
-                fix = Fix(f"copy {example.path.name} to .env", Safety.ADVICE)
+            if entry is not None and example is not None and dotenv is None and copied_whole:
+                # the copy is the other finding's fix: an advice here too read "skipped ... advice
+                # only" then "applied" for the same copy in one `doctor fix`
+                fix = None
+                message += f"; {project.shown(example.path)} sets it, and there is no {project.shown(dotenv_path)}"
+            elif entry is not None and example is not None and dotenv is None:
+                fix = Fix(f"copy {project.shown(example.path)} to {project.shown(dotenv_path)}", Safety.ADVICE)
             elif entry is not None and example is not None:
-                fix = _append_fix(example, entry, dotenv_path)
+                fix = _append_fix(example, entry, dotenv_path, project.shown(dotenv_path),
+                                  project.shown(example.path), project.root)
             else:
-                title = f"set {use.name} in .env or give it a default (${{{use.name}:-value}})"
+                title = f"set {use.name} in {project.shown(dotenv_path)} or give it a default (${{{use.name}:-value}})"
                 fix = Fix(title, Safety.ADVICE)
             yield self.finding(message, use.location, use.name, fix, severity)
-        # the template matters only where compose reads .env: interpolation or an env_file
-        reads_dotenv = bool(live_uses) or any(
-            dotenv_path in s.env_files for s in model.services.values())
         if example is not None and example.path != dotenv_path and reads_dotenv:
             if dotenv is None:
-                yield from self._no_dotenv(example, dotenv_path, shell)
+                yield from self._no_dotenv(project, example, dotenv_path, shell)
             else:
                 for entry in example.entries:
                     if entry.key in present or entry.key in shell or entry.key in reported:
                         continue
                     reported.add(entry.key)
-                    message = f"'{entry.key}' from {example.path.name} is missing from .env"
+                    shown, target = project.shown(example.path), project.shown(dotenv_path)
+                    message = f"'{entry.key}' from {shown} is missing from {target}"
                     location = Location(example.path, entry.line)
-                    yield self.finding(message, location, entry.key, _append_fix(example, entry, dotenv_path))
+                    fix = _append_fix(example, entry, dotenv_path, target, shown, project.root)
+                    yield self.finding(message, location, entry.key, fix)
         yield from self._env_file_templates(project, dotenv_path)
 
     def _env_file_templates(self, project: Project, dotenv_path: Path) -> Iterator[Finding]:
@@ -139,7 +152,7 @@ class EnvDrift(Check):
             if example is None or not example.entries:
                 continue
             if not path.is_file():  # compose stops: "env file not found"; the template is the copy to make
-                yield from self._never_copied(example, path, names, root)
+                yield from self._never_copied(project, example, path, names)
                 continue
             have = set(read_env_file(path, lookup=project.options.env).as_dict())
             for name in names:
@@ -147,30 +160,32 @@ class EnvDrift(Check):
                 have |= {k for k, v in service.environment.items() if v.source is EnvSource.ENVIRONMENT}
                 have |= {k for other in service.env_files if other != path and other.is_file()
                          for k in read_env_file(other, lookup=project.options.env).as_dict()}
-            shown, target = _rel(example.path, root), _rel(path, root)
+            shown, target = project.shown(example.path), project.shown(path)
             whose = ", ".join(repr(n) for n in names)
             for entry in example.entries:
                 if entry.key in have:
                     continue
                 message = f"'{entry.key}' from {shown} is missing from {target} (env_file of {whose})"
-                fix = _append_fix(example, entry, path, target, shown)
-                yield self.finding(message, Location(example.path, entry.line), f"{target}:{entry.key}", fix)
+                fix = _append_fix(example, entry, path, target, shown, root)
+                subject = f"{_rel(path, root)}:{entry.key}"  # the project's own path: stable wherever doctor runs
+                yield self.finding(message, Location(example.path, entry.line), subject, fix)
 
 
-    def _never_copied(self, example: EnvFile, path: Path, names: list[str], root: Path) -> Iterator[Finding]:
+    def _never_copied(self, project: Project, example: EnvFile, path: Path, names: list[str]) -> Iterator[Finding]:
         try:
             text = read_text(example.path, ENV_LIMIT, errors="strict")
         except (OSError, UnicodeDecodeError):
             return
-        shown, target = _rel(example.path, root), _rel(path, root)
+        shown, target = project.shown(example.path), project.shown(path)
         whose = ", ".join(repr(n) for n in names)
         keys = [e.key for e in example.entries]
-        message = (f"there is no {target}: {whose} loads it and {shown} lists {len(keys)} keys for it "
+        message = (f"there is no {target}: {whose} loads it and {shown} lists {_keys(keys)} for it "
                    f"('{keys[0]}', ...)")
         fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (Edit(path, "", text),))
-        yield self.finding(message, Location(example.path, example.entries[0].line), target, fix, Severity.ERROR)
+        subject = _rel(path, project.root)  # the project's own path: stable wherever doctor runs
+        yield self.finding(message, Location(example.path, example.entries[0].line), subject, fix, Severity.ERROR)
 
-    def _no_dotenv(self, example: EnvFile, dotenv: Path, shell: set[str]) -> Iterator[Finding]:
+    def _no_dotenv(self, project: Project, example: EnvFile, dotenv: Path, shell: set[str]) -> Iterator[Finding]:
         """One finding for a .env never created from its template, not one per key."""
         keys = [e.key for e in example.entries if e.key not in shell]
         if not keys or os.path.lexists(dotenv):  # one that cannot be read (a FIFO): compose-config says why
@@ -179,7 +194,12 @@ class EnvDrift(Check):
             text = read_text(example.path, ENV_LIMIT, errors="strict")
         except (OSError, UnicodeDecodeError):
             return
-        message = f"there is no .env: {example.path.name} lists {len(keys)} keys for it ('{keys[0]}', ...)"
+        shown, target = project.shown(example.path), project.shown(dotenv)
+        message = f"there is no {target}: {shown} lists {_keys(keys)} for it ('{keys[0]}', ...)"
         edit = Edit(dotenv, "", text)
-        fix = Fix(f"copy {example.path.name} to .env", Safety.SAFE, (edit,))
+        fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (edit,))
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+
+
+def _keys(keys: list[str]) -> str:
+    return f"{len(keys)} key" if len(keys) == 1 else f"{len(keys)} keys"

@@ -21,15 +21,17 @@ def _rel(path: Path, root: Path) -> str:
     return Path(os.path.relpath(path, root)).as_posix()
 
 
-def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path, target: str = ".env", shown: str = "") -> Fix:
+def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path, target: str, shown: str, root: Path) -> Fix:
     """Append the example's own text for the key to .env, after a comment saying where it came from.
 
     The entry is copied as it stands in the example, every line of a multi-line quoted value
     byte for byte (compose keeps a CR inside quotes, so those lines are a byte edit: the
     fixer's line-ending rewrite would change the value). The fix is offered only when .env with
     the addition still reads as before plus this one entry, with the example's value; else advice.
+    `target` and `shown` name the two files as the user opens them (from the current directory);
+    the comment written into the file names the template relative to the project, the same
+    wherever doctor runs.
     """
-    shown = shown or example.path.name
     title = f"add {entry.key} to {target} from {shown}"
     statement = _statement(example.path, entry)
     try:
@@ -38,7 +40,7 @@ def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path, target: str = "
         data = b""
     crlf = data.count(b"\r\n") * 2 > data.count(b"\n") > 0
     eol = "\r\n" if crlf else "\n"
-    comment = f"# added by doctor from {shown}"
+    comment = f"# added by doctor from {_rel(example.path, root)}"
     lead = eol if data and not data.endswith(b"\n") else ""
     added = f"{lead}{comment}{eol}{statement}{eol}" if statement is not None else ""
     if statement is None or not _adds_only(data, added, entry, dotenv):

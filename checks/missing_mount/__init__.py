@@ -80,7 +80,7 @@ class MissingMount(Check):
         model = project.compose
         for service in model.services.values():
             yield from self._uncovered_copies(project, service)
-        yield from absent_sources(self, model)
+        yield from absent_sources(self, project)
         yield from made_directories(self, model)
 
     def _uncovered_copies(self, project: Project, service: Service) -> Iterator[Finding]:

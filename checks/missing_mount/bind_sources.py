@@ -15,7 +15,8 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Finding, Fix, Safety, Severity
-from doctor.project.types import ComposeModel, Mount, Service
+from doctor.project import Project
+from doctor.project.types import Mount, Service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,8 +35,9 @@ PROJECT_RELATIVE = lazy(r"^(\.{1,2}(/|$)|\$\{?PWD\}?(/|$))")
 ROOT_USERS = ("", "root", "0", "0:0", "root:root")
 
 
-def absent_sources(check: Check, model: ComposeModel) -> Iterator[Finding]:
+def absent_sources(check: Check, project: Project) -> Iterator[Finding]:
     """One finding per missing bind source inside the project, naming every service that mounts it."""
+    model = project.compose
     root = model.project_dir
     users: dict[Path, list[tuple[Service, Mount]]] = {}
     for service in model.services.values():
@@ -55,28 +57,32 @@ def absent_sources(check: Check, model: ComposeModel) -> Iterator[Finding]:
         services = sorted({s.name for s, _ in uses})
         subject = f"{','.join(services)}:{rel}"
         location = uses[0][1].location
-        severity, message, fix = _judge(source, rel, uses)
+        severity, message, fix = _judge(source, rel, uses, project.shown(source))
         yield check.finding(message, location, subject, fix, severity)
 
 
-def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]]) -> tuple[Severity, str, Fix]:
+def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str) -> tuple[Severity, str, Fix]:
+    """The severity, message and fix; `rel` is the source as the compose file names it (relative to
+    the project), `here` as the user opens it from the current directory (the fix's command)."""
     head = f"bind source {_shown(rel)} does not exist"
     strict = next((s for s, m in uses if not m.create_host_path), None)
     if strict is not None:
         message = f"{head} and create_host_path is false: '{strict.name}' cannot start"
-        return Severity.ERROR, message, _mkdir(source)
+        return Severity.ERROR, message, _mkdir(source, here)
     if _looks_like_file(source):
-        fix = Fix(f"create the file {_shown(rel)} before starting '{uses[0][0].name}'", Safety.ADVICE)
+        fix = Fix(f"create the file {here} before starting '{uses[0][0].name}'", Safety.ADVICE)
         return Severity.WARNING, f"{head}: docker will make it a root-owned directory", fix
     user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)
     if user is not None:
         message = f"{head}: docker makes it root-owned, '{user.name}' runs as '{user.user}'"
-        return Severity.WARNING, message, _mkdir(source)
-    return Severity.INFO, f"{head}: docker will create it root-owned", _mkdir(source)
+        return Severity.WARNING, message, _mkdir(source, here)
+    return Severity.INFO, f"{head}: docker will create it root-owned", _mkdir(source, here)
 
 
-def _mkdir(source: Path) -> Fix:
-    return Fix(f"create {source.name}/ before starting", Safety.ADVICE, command=("mkdir", "-p", str(source)))
+def _mkdir(source: Path, here: str) -> Fix:
+    """`mkdir -p` of the whole source, the title naming the folder it creates as the console shows
+    the command (from the current directory), not only its last part."""
+    return Fix(f"create {here.rstrip('/')}/ before starting", Safety.ADVICE, command=("mkdir", "-p", str(source)))
 
 
 def _looks_like_file(path: Path) -> bool:

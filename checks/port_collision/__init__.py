@@ -71,7 +71,10 @@ class PortCollision(Check):
         `ports: !override` list (editing the anchor would move them all onto one new port). Only
         the host side moves; the container side never changes, unless the author wrote one
         variable on both sides (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`): its `.env` value
-        then moves both, as they tied them, and the fix says so. A port a stopped leftover
+        then moves both, as they tied them, and the fix says so. A literal `localhost:<old
+        port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`: the site's address the
+        app builds its links from) moves to the new port on the line that writes it, unless
+        that service listens on the port itself. A port a stopped leftover
         declares moves the same way. The command that frees the port instead
         (`docker compose -p trackc stop traefik`, `docker rm -f NAME`, `docker rm LEFTOVER`)
         stops or deletes someone else's work (a leftover may be another checkout's), so it is

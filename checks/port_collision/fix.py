@@ -32,6 +32,7 @@ from doctor.project.portplan import untracked_edits
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
 
+from .follow import follow_edits
 from .pins import pin_edit
 
 TYPE_CHECKING = False
@@ -124,10 +125,26 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         version = host.compose_version if compose_version == "detect" else compose_version
         assert not isinstance(version, str)
         edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new)
+    if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
+        edits, where = _follow(project, host, edits, where, old, new)
     safety = Safety.SAFE if edits else Safety.ADVICE
     title = f"move '{service}' from host port {old} to {new} ({where})"
     return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
                     protocol=mapping.protocol, old=old, new=new, target_moves=both)
+
+
+def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, old: int,
+            new: int) -> tuple[tuple[Edit, ...], str]:
+    """The move's edits plus those of the values naming `localhost:old` (checks/port_collision/follow.py);
+    with tracks side by side, none in a file git shares (the other tracks keep their port)."""
+    followed, said = follow_edits(project, old, new)
+    edited = {(e.path, e.line) for e in edits}
+    followed = tuple(e for e in followed if (e.path, e.line) not in edited)
+    if any(tracked(e.path) for e in followed) and side_by_side(project.root, host) is not None:
+        followed = tuple(e for e in followed if not tracked(e.path))
+    if not followed:
+        return edits, where
+    return (*edits, *followed), f"{where}; {said}"
 
 
 def _container_side_is(mapping: PortMapping, variable: str) -> bool:

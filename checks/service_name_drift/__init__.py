@@ -12,7 +12,7 @@ from doctor.project.env_hosts import host_refs, looks_internal
 from doctor.project.service_network import NetworkIndex, all_names, default_container_name, suggest
 from doctor.project.types import EnvVar
 
-from .edits import Use, host_edit, host_shown, list_fix, written_at
+from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
 from .runs import run_hosts
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
@@ -47,7 +47,9 @@ class ServiceNameDrift(Check):
         Rewrite the host on the line that defines it to the service meant: the one listening
         on the port the value uses (5432 -> the postgres service), else the closest name. A
         value compose interpolates (`POSTGRES_SERVER: ${POSTGRES_SERVER}`, a URL's
-        `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line.
+        `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line,
+        which the title names (`replace 'postgresserver' by 'db' in DB_HOST, which DATABASE_URL
+        uses`).
         The fix asks first: the suggestion is a best guess. Services that all read one `.env`
         line (each through its own `DB_URL: ${DB_URL}`) share one finding there. A list of hosts
         (`DB_HOSTS=pg1,pg2`) is one finding, and one edit fixes every host of it; a host
@@ -147,6 +149,6 @@ class ServiceNameDrift(Check):
                           "it can reach, or put the service it means on a network with it", Safety.ADVICE)
             return self.finding(message, where, subject, fix, Severity.INFO)
         edit = host_edit(project, var, ref, meant)
-        title = f"replace '{ref.host}' by '{meant}' in {var.name}"
+        title = f"replace '{ref.host}' by '{meant}' in {var.name if edit is None else edited_name(project, var, edit)}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
         return self.finding(message, where, subject, fix)

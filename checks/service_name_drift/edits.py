@@ -52,6 +52,23 @@ def host_edit(project: Project, var: EnvVar, ref: HostRef, meant: str) -> Edit |
     return edit
 
 
+def edited_name(project: Project, var: EnvVar, edit: Edit) -> str:
+    """What a fix title names as edited: the variable itself, or the `.env` variable its value
+    interpolates when the edit is there (`DATABASE_URL: postgres://u@${DB_HOST}/x` rewrites
+    `DB_HOST=`): "DB_HOST, which DATABASE_URL uses", so the title names the line the diff changes."""
+    at = var.location
+    if at is not None and (at.path, at.line) == (edit.path, edit.line):
+        return var.name
+    dotenv = project.dotenv
+    if dotenv is None or dotenv.path != edit.path:
+        return var.name
+    for name in var.variables:
+        entry = dotenv.entry(name)
+        if entry is not None and name != var.name and entry.line == edit.line:
+            return f"{name}, which {var.name} uses"
+    return var.name
+
+
 def list_fix(project: Project, var: EnvVar, found: list[Finding], uses: list[Use]) -> Fix:
     """One edit of the value's line for every host with a suggestion; the others are left to the author."""
     edits = {id(f): f.fix.edits[0] for f in found if f.fix is not None and f.fix.edits}
@@ -93,7 +110,7 @@ def list_fix(project: Project, var: EnvVar, found: list[Finding], uses: list[Use
         return Fix(titles, Safety.ADVICE)
     title = f"replace {' and '.join(replaced)}" if replaced else ""
     title += (" and " if title else "") + f"drop {' and '.join(dropped)}" if dropped else ""
-    title = f"{title} in {var.name}"
+    title = f"{title} in {edited_name(project, var, first)}"
     if left:
         title += f"; point {', '.join(repr(h) for h in left)} at a service by hand"
     return Fix(title, Safety.UNSAFE, (Edit(first.path, first.old, line, first.line),))
@@ -104,5 +121,5 @@ def _meant(finding: Finding) -> str | None:
     fix = finding.fix
     if fix is None or not fix.edits:
         return None
-    found = re.match(r"replace '.*' by '(.*)' in ", fix.title)
+    found = re.match(r"replace '.*?' by '(.*?)' in ", fix.title)
     return found[1] if found else None

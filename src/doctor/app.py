@@ -124,6 +124,9 @@ def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
         project_name=opts.project_name,
         env=opts.env,
         config=config,
+        # the console names paths from here (locations and the paths in messages alike); a
+        # machine format keeps them relative to the project, like its `file`
+        cwd=Path.cwd() if opts.format in (None, "console") else None,
     )
 
 

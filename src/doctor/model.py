@@ -59,6 +59,25 @@ class Location:
         return f"{shown}:{self.line}"
 
 
+def shown_path(path: Path, cwd: Path | None = None) -> str:
+    """The path as it opens from the current directory: relative below it, `../x` in the folder
+    around it (the repo of a project in `development/` or `.devcontainer/`, unless that folder
+    is `/`), else absolute.
+
+    Locations, and the paths that messages and fix titles name, are all written this way, so a
+    run from the repo root on a project in `docker/` names `docker/.env` everywhere.
+    """
+    here = cwd or Path.cwd()
+    try:
+        return str(path.relative_to(here)) or "."
+    except ValueError:
+        pass
+    outer = here.parent
+    if outer != outer.parent and path.is_relative_to(outer):
+        return str(Path("..") / path.relative_to(outer))
+    return str(path)
+
+
 def relative_to(path: Path, root: Path) -> str:
     """The path relative to root when it lies inside root, else the path as it is."""
     try:

@@ -46,6 +46,9 @@ class ProjectOptions:
     project_name: str | None = None
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     config: Config | None = None
+    # where the user runs doctor (the console shows paths from there); None: paths in messages are
+    # relative to the project directory, like the `file` of the JSON report
+    cwd: Path | None = None
 
 
 def documents_of(files: Iterable[Path], parsed: dict[Path, Parsed]) -> list[ComposeDocuments]:
@@ -108,6 +111,15 @@ class Project:
     def root(self) -> Path:
         """The project directory (where compose resolves relative paths)."""
         return self.compose.project_dir
+
+    def shown(self, path: Path) -> str:
+        """A path as a message or fix title names it: as it opens from the directory the user runs
+        doctor in (options.cwd), like the console shows the finding's location (`docker/.env`
+        from the repo root on a project in `docker/`); without one, relative to the project
+        directory (`../.env` for the repo around it), like the JSON report's `file`."""
+        from doctor.model import shown_path
+
+        return shown_path(path, self.options.cwd or self.root)
 
     @cached_property
     def config(self) -> Config:
@@ -203,9 +215,17 @@ class Project:
     def commands(self) -> tuple[Command, ...]:
         """The commands the project runs (Makefile, package.json, pre-commit, pyproject tools, compose)."""
         from doctor.model import Location
-        from doctor.project.tasks import Command, CommandKind, read_commands
+        from doctor.project.tasks import Command, CommandKind, read_commands, task_commands
 
         found = read_commands(self.root, self.compose.files)
+        # a compose project in the repo's `.devcontainer/` or `docker/` that mounts or builds the repo
+        # (`..`): the repo's own Makefile and package.json are what the developer runs
+        outer = self.root.parent
+        if outer != outer.parent and any(
+                (s.build is not None and Path(os.path.normpath(s.build.context)) == outer)
+                or any(m.type == "bind" and m.source and Path(os.path.normpath(m.source)) == outer for m in s.volumes)
+                for s in self.services.values()):
+            found += tuple(task_commands(outer))
         tools = self.config.tools
         where = Location(self.config.file or self.root / "doctor.yaml", tools.origin.line)
         listed = tuple(

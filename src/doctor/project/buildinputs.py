@@ -40,7 +40,7 @@ def unreadable_build_inputs(project: Project) -> tuple[Problem, ...]:
         service = project.services[name]
         for path, reason in _service_inputs(project, service, budget, walked):
             if path not in found:
-                shown = _shown(path, project.root)
+                shown = project.shown(path)
                 location = service.build.location if service.build is not None else None
                 found[path] = Problem(ProblemKind.UNREADABLE, f"cannot read {shown}: {reason}",
                                       location or Location(path))
@@ -154,10 +154,3 @@ def _is_dir(path: Path) -> bool:
         return path.is_dir()
     except OSError:
         return False
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix() or "."
-    except ValueError:
-        return str(path)

@@ -90,7 +90,28 @@ def dev_override(project: Project) -> Path | None:
         return None
     main = model.files[0]
     name = "docker-compose.override.yml" if main.name.startswith("docker-") else "compose.override.yaml"
+    listed = devcontainer_compose_files(main.parent)
+    if listed and main.parent / name not in listed:
+        return None  # the devcontainer starts the stack with -f of its own list: a new override is never read
     return main.parent / name
+
+
+DOCKER_COMPOSE_FILE = lazy(r'"dockerComposeFile"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|\[([^\]]*)\])')
+
+
+def devcontainer_compose_files(folder: Path) -> list[Path]:
+    """The compose files `folder/devcontainer.json` starts its stack with (`dockerComposeFile`, one
+    name or a list, relative to that folder): the devcontainer CLI passes them as `-f`, so compose
+    discovers no override there. [] when there is none (or it names no compose file)."""
+    try:
+        text = read_text(folder / "devcontainer.json", COMPOSE_LIMIT)
+    except OSError:
+        return []
+    found = DOCKER_COMPOSE_FILE.search(text)
+    if found is None:
+        return []
+    names = [found[1]] if found[1] is not None else re.findall(r'"((?:[^"\\]|\\.)*)"', found[2])
+    return [Path(os.path.normpath(folder / name)) for name in names if name]
 
 
 Wanted = Mapping[str, Mapping[str, str] | Sequence[str]]

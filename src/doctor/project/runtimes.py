@@ -21,7 +21,11 @@ from doctor.model import Location, record
 from doctor.regular import read_text
 
 _VERSION = lazy(r"^v?(\d+(?:\.\d+){0,2})")
-_IMAGE = lazy(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/)?(python|node|pypy)(?::([^@\s]+))?", re.IGNORECASE)
+# the official images, and the dev container images (`mcr.microsoft.com/devcontainers/python:3.12`,
+# tag `1-3.12-bookworm`: the image's own major version, then python's)
+_IMAGE = lazy(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/|(?P<dev>(?:vscode/)?devcontainers/))?(python|node|pypy)"
+              r"(?::([^@\s]+))?", re.IGNORECASE)
+_DEVCONTAINER_TAG = lazy(r"^\d+-(?=\d)")
 _WORKFLOW_KEYS = {"python-version": "python", "node-version": "node"}
 
 
@@ -106,9 +110,12 @@ def image_declared_at(froms: list[tuple[str, Location]]) -> list[Declared]:
     found: list[Declared] = []
     for image, location in froms:
         match = _IMAGE.match(image)
-        version = _VERSION.match(match.group(2) or "") if match else None
-        if match and version and match.group(1).lower() != "pypy":
-            runtime = "node" if match.group(1).lower() == "node" else "python"
+        tag = (match.group(3) or "") if match else ""
+        if match and match.group("dev"):
+            tag = _DEVCONTAINER_TAG.sub("", tag)
+        version = _VERSION.match(tag) if match else None
+        if match and version and match.group(2).lower() != "pypy":
+            runtime = "node" if match.group(2).lower() == "node" else "python"
             found.append(Declared(runtime, location, f"FROM {image}", (version.group(1),)))
     return found
 

@@ -101,8 +101,9 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
         context = Path(os.path.normpath(service.build.context))
         dockerfile = project.dockerfile(service)
         codes = project.code_map(service)
+        # the project's code, or the repo around a compose folder (`.devcontainer/` mounting `..`)
         carriers = tuple(c for c in (*codes.live, *codes.copies)
-                         if c.host.is_relative_to(root) and c.host != context.parent and c.host.is_dir())
+                         if _ours(c.host, root) and c.host != context.parent and c.host.is_dir())
         carriers += tuple(c for c in codes.copies if c.host == context)
         if not carriers:
             continue
@@ -126,6 +127,12 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
                 homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), manifest.language,
                                          manifest.path, missing, workdir, unusable))
     return tuple(homes)
+
+
+def _ours(path: Path, root: Path) -> bool:
+    """Whether `path` is the project's: under its folder, or under the folder around it (not `/`)."""
+    outer = root.parent
+    return path.is_relative_to(root) or (outer != outer.parent and path.is_relative_to(outer))
 
 
 # RUN lines that install a language's dependencies into the image
@@ -252,13 +259,26 @@ def tool_language(tool: str, homes: Sequence[ServiceHome], npm_local: bool = Fal
     return None
 
 
+# tools whose bare arguments are paths (`pytest app`): an existing folder or file named alone is mapped too
+PATH_TAKING_TOOLS = frozenset({"pytest", "py.test", "mypy", "ruff", "flake8", "black", "isort", "pylint",
+                               "pyright", "bandit", "eslint", "prettier", "jest", "vitest", "tsc"})
+
+
 def mapped_words(words: Sequence[str], cwd: Path, home: ServiceHome) -> list[str]:
-    """The command's words, with host paths outside the container's working folder made container paths."""
+    """The command's words, with host paths outside the container's working folder made container paths.
+
+    A word with a `/` is a path; a bare word only for a tool whose arguments are paths
+    (`pytest app` from the repo root, with ./app mounted at /usr/src/app: `pytest /usr/src/app`),
+    and only when it names something on the host (`python manage.py test app` keeps its label).
+    """
     if home.container_path(cwd) is not None:
         return list(words)  # it runs in the mapped folder: relative paths stay right
+    tool = words[2] if len(words) > 2 and words[1] == "-m" else words[0] if words else ""
+    bare_paths = posixpath.basename(tool) in PATH_TAKING_TOOLS
     mapped = []
     for word in words:
-        inside = home.container_path((cwd / word).resolve()) if "/" in word and word[0] != "-" else None
+        path = word and word[0] != "-" and ("/" in word or (bare_paths and os.path.lexists(cwd / word)))
+        inside = home.container_path((cwd / word).resolve()) if path else None
         mapped.append(inside or word)
     return mapped
 

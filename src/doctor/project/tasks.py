@@ -98,17 +98,23 @@ def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Comma
     """Every command of the project at `root` and of its first-level folders (frontend/, backend/)."""
     found: list[Command] = []
     for directory in (root, *_subdirectories(root)):
-        for names, reader in ((MAKEFILES, _makefile), (JUSTFILES, _justfile), (TASKFILES, _taskfile)):
-            name = next((n for n in names if is_file(directory / n)), None)
-            if name is not None:
-                found += reader(directory / name)
-        found += _package_json(directory / "package.json")
+        found += task_commands(directory)
     found += _pre_commit(root / ".pre-commit-config.yaml")
     found += _pyproject(root / "pyproject.toml")
     if compose_files:
         found.append(Command("docker compose", "docker", CommandKind.COMPOSE, Location(compose_files[0], 1),
                              f"compose file {compose_files[0].name!r}", root, implied=True))
     return tuple(found)
+
+
+def task_commands(directory: Path) -> list[Command]:
+    """The commands of one folder's task files: Makefile, justfile, Taskfile, package.json scripts."""
+    found: list[Command] = []
+    for names, reader in ((MAKEFILES, _makefile), (JUSTFILES, _justfile), (TASKFILES, _taskfile)):
+        name = next((n for n in names if is_file(directory / n)), None)
+        if name is not None:
+            found += reader(directory / name)
+    return found + _package_json(directory / "package.json")
 
 
 def _subdirectories(root: Path) -> list[Path]:

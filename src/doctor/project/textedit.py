@@ -69,8 +69,10 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
     root = _Block(0, False, -1)
     stack = [root]
     opener: tuple[_Block, str, int] | None = None  # the last key with nothing after it
+    started = False  # past the comments and blank lines that may come before the document's `---`
     for index, line in enumerate(lines):
-        if not line or (index == 0 and line == "---"):  # the round trip keeps a leading `---`
+        if not line or (not started and line == "---"):  # the round trip keeps a leading `---`
+            started = True if line else started
             continue
         if len(line) > _LONGEST_LINE:
             return None
@@ -78,6 +80,7 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
         column = len(line) - len(body)
         if body.startswith("#"):
             continue
+        started = True
         if line[-1] == " " or "\t" in line or not line.isprintable():
             return None
         item = body.startswith("- ")

@@ -210,7 +210,9 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
     yaml.width = 4096  # never re-wrap a long line the author wrote on one line
     mapping, sequence, offset = indent_of(text)  # a mixed file: match the part we edit
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    yaml.explicit_start = text.lstrip().startswith("---")
+    # `---` after the file's leading comments (nautobot's docker-compose.dev.yml) starts it too
+    yaml.explicit_start = next((line.strip() for line in text.splitlines()
+                                if line.strip() and not line.lstrip().startswith("#")), "").startswith("---")
     try:
         root = yaml.load(text) if text.strip() else None
     except YAMLError as exc:
@@ -246,7 +248,7 @@ def _dump(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, str] 
         yaml.dump(root, out)
     except RecursionError:
         raise YamlEditError("nested too deeply for doctor to rewrite it safely; edit it by hand") from None
-    text = out.getvalue()
+    text = _with_preamble(original, out.getvalue())
     if text.strip() == "{}":
         text = ""
     if touched is not None and added is None:
@@ -264,6 +266,16 @@ def _dump(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, str] 
         return same_ending(original, inserted)
     raise YamlEditError("doctor's YAML writer would change more than the fix means to in this file; "
                         "edit it by hand")
+
+
+def _with_preamble(original: str, text: str) -> str:
+    """`text` led by the comment lines `original` has above its `---` (ruamel drops them)."""
+    lines = original.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), None)
+    if not start or not lines[start].startswith("---") or not text.startswith("---"):
+        return text
+    preamble = "".join(lines[:start]).lstrip("\ufeff")
+    return text if text.startswith(preamble) else preamble + text
 
 
 def _with_bom(original: str, text: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Severity, Status, record
+from doctor.model import shown_path as shown_path  # re-exported: app.py and the tests read it here
 from doctor.redact import Redactor
 from doctor.report import RenderOptions, suppressed_by
 
@@ -61,15 +62,6 @@ class Line:
 
     pieces: tuple[Piece, ...]
     hang: int = 0
-
-
-def shown_path(path: Path, cwd: Path | None = None) -> str:
-    """The path as it opens from the current directory: relative below it, else absolute."""
-    here = cwd or Path.cwd()
-    try:
-        return str(path.relative_to(here)) or "."
-    except ValueError:
-        return str(path)
 
 
 def _shown_command(argv: tuple[str, ...], cwd: Path | None) -> str:
