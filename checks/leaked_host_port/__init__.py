@@ -30,7 +30,8 @@ class LeakedHostPort(Check):
         address: a URL or a `*_HOST` `host:port` whose host is a service (or its alias) on a
         shared network and whose port is a host port that service publishes but does not
         listen on inside (`postgresql://app@db:${POSTGRES_PORT}/app`, a default
-        `${POSTGRES_PORT:-15432}` or a literal `db:5433` behind `"5433:5432"`). Its container
+        `${POSTGRES_PORT:-15432}` or a literal `db:5433` behind `"5433:5432"`), or a bare
+        `*_PORT` beside the `*_HOST` naming that service (SQL_HOST=db, SQL_PORT=5433). Its container
         port (`db:5432`), a host that is no service, and the published port through
         `host.docker.internal` are right and not reported. (3) `localhost`, `127.0.0.1` or
         `::1` as the host of a container env value (a URL or a `*_HOST`) where another

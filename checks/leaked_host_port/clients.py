@@ -8,7 +8,6 @@ command or its code names the variable, or when it also gets the matching host v
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -98,7 +97,7 @@ class Clients:
         where = self.text.reader_of(name, self._folders(service), _command(service), self._suffixes(service))
         if where is None or where == "its command":
             return where
-        return os.path.relpath(where, self.project.root)
+        return self.project.shown(Path(where))
 
     def _suffixes(self, service: Service) -> frozenset[str] | None:
         """The source files the service's runtime runs (its stage's base image: python or node), with

@@ -5,18 +5,22 @@ POSTGRES_PORT=5433 resolves to db:5433, but inside the network db listens on 543
 (or a `*_HOST` value's `host:port`) is judged when it is a name of a peer on a shared network,
 its port is a host port that peer publishes, and the peer does not listen on that port inside
 the network. localhost is the other half's; host.docker.internal names the host, where the
-published port is right.
+published port is right. So is a bare `*_PORT` beside the `*_HOST` that names the peer
+(SQL_HOST=db, SQL_PORT=5433).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from doctor.model import record
 from doctor.project.env_hosts import HostRef, host_refs
 from doctor.project.service_network import NetworkIndex, listen_ports
 from doctor.project.types import EnvVar, Service
+
+PORT_KEY = re.compile(r"(.*?_?)PORT", re.IGNORECASE)  # SQL_PORT -> SQL_, DBPORT -> DB
+HOST_SUFFIXES = ("HOST", "SERVER", "HOSTNAME", "ADDR", "ADDRESS")
 
 
 @record
@@ -49,6 +53,26 @@ def published_dials(index: NetworkIndex, service: Service) -> Iterator[Published
             value = re.sub(rf"(?<![\w.-]){re.escape(ref.host)}:{port}(?!\d)", f"{ref.host}:{target}", value, count=1)
         for ref, port, server_name, target in found:
             yield PublishedDial(var, f"{ref.host}:{port}", server_name, target, value)
+    yield from _paired_ports(index, service, view.names)
+
+
+def _paired_ports(index: NetworkIndex, service: Service, names: Mapping[str, str]) -> Iterator[PublishedDial]:
+    """A bare `*_PORT` beside the `*_HOST` naming its peer: django-on-docker's `.env.dev` with
+    SQL_HOST=db and SQL_PORT=5433 behind db's `"5433:5432"` dials db:5433."""
+    env = service.environment
+    for var in env.values():
+        prefix = PORT_KEY.fullmatch(var.name)
+        port = (var.value or "").strip()
+        if prefix is None or not port.isdigit():
+            continue
+        for suffix in HOST_SUFFIXES:
+            host_var = env.get(prefix[1] + suffix)
+            host = (host_var.value or "").strip() if host_var is not None else ""
+            server = index.model.services.get(names.get(host.lower()) or "") if host else None
+            target = None if server is None or server is service else published_target(server, int(port))
+            if server is not None and target is not None:
+                yield PublishedDial(var, f"{host}:{port}", server.name, target, str(target))
+                break
 
 
 def published_target(server: Service, port: int) -> int | None:
