@@ -418,3 +418,16 @@ def test_why_traces_mount_and_permission_failures_to_the_folders_docker_made(tmp
         assert "2 of 2 services failed · 2 explained by a finding" in text, text
     finally:
         compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
+def test_why_on_a_stack_never_started_blames_no_info(tmp_path: Path) -> None:
+    """No container, and the only finding an info ('compose pulls it on up'): no cause of a failure,
+    so `up` may just not have run (ckan-docker: '1 of 1 services failed · 1 explained by a finding')."""
+    from doctor import app
+
+    root = tmp_path / "stack"
+    root.mkdir()
+    (root / "compose.yaml").write_text(f"services:\n  web:\n    image: postgres:16-{uuid.uuid4().hex[:8]}\n")
+    out = io.StringIO()
+    status = app.guarded(why, WhyOptions(path=root, project_name=f"doctor-test-{uuid.uuid4().hex[:8]}"), out)
+    assert status == 2, out.getvalue()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from doctor import __version__, app
 from doctor.engine import Report
-from doctor.model import CheckResult, Status, field, record
+from doctor.model import CheckResult, Severity, Status, field, record
 from doctor.why.diagnose import (
     ALL_SERVICES,
     NOT_CREATED_LINE,
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
     from doctor.engine import Registry
     from doctor.host.containers import ContainerState
-    from doctor.model import Severity
     from doctor.project import Project, ProjectOptions
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
@@ -141,7 +140,8 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
         return [], []
     run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
                     registry, project)
-    found = list(run.report.findings)
+    # an info ("compose pulls it on up") is no cause: with nothing else, `up` may just not have run
+    found = [f for f in run.report.findings if f.severity >= Severity.WARNING]
     wanted = [s for s in sorted(project.services) if opts.service in (None, s)]
     owned = {s: [f for f in found if about_service(f, s)] for s in wanted}
     mine = {id(f) for fs in owned.values() for f in fs}
