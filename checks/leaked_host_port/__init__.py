@@ -63,7 +63,8 @@ class LeakedHostPort(Check):
         for tools run on the host (POSTGRES_SERVER=localhost), so a service that merely gets
         it, and whose code never names the variable, is not reported (a frontend test runner
         built from the repo root that copies `frontend/` only). Depending on the peer counts
-        for localhost and addresses only when doctor cannot read the service's code.
+        for localhost and addresses only when doctor cannot read the service's program
+        (none of its code, or only scripts and config: ckan-docker's image brings CKAN from its base).
 
         Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project
         publishes) are not findings for a service whose bundle runs in the developer's

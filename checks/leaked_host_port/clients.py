@@ -22,6 +22,8 @@ RUNTIME_SUFFIXES = {
     "python": frozenset({".py"}),
     "node": frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte"}),
 }
+APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",
+                          ".rs", ".cs", ".ex", ".exs", ".scala", ".vue", ".svelte"})
 ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})  # scripts and config: any runtime
 _RUNTIME_IMAGE = lazy(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/)?(python|node|pypy)(?::|@|$)", re.IGNORECASE)
 
@@ -62,14 +64,21 @@ class Clients:
         A shared `.env` is written for tools run on the host (POSTGRES_SERVER=localhost): a
         service that gets it but whose own code doctor can read, and never names the variable,
         does not dial the peer with it, whatever it depends on (a test runner built from
-        `frontend/` beside `backend/`). Depending on the peer counts only when the code is unknown.
+        `frontend/` beside `backend/`). Depending on the peer counts only when the code is unknown:
+        none to read, or no program among it (ckan-docker's image brings CKAN from its base image;
+        the repo adds entrypoint scripts and patches).
         """
         given = self._given(service, name)
         if given is not None:
             return given
-        if peer not in service.depends_on or self._folders(service):
+        if peer not in service.depends_on or self._app_code(service):
             return None
         return f"depends on '{peer}'"
+
+    def _app_code(self, service: Service) -> bool:
+        """Whether doctor can read the service's program: a source file (not a script or config) in its code."""
+        return any(path.suffix.lower() in APP_SUFFIXES for folder in self._folders(service)
+                   for path, _ in self.text.files(folder))
 
     def dials_from_inside(self, service: Service) -> str | None:
         """Why the service opens its browser-facing URLs from inside its container, or None."""

@@ -59,6 +59,10 @@ class CodeText:
                     script = script or str(path)
         return script
 
+    def files(self, folder: Path) -> list[tuple[Path, str]]:
+        """The source files under `folder` with their text, read once."""
+        return self._files(folder)
+
     def _files(self, folder: Path) -> list[tuple[Path, str]]:
         if folder not in self._texts:
             self._texts[folder] = list(self._read(folder))
