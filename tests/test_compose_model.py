@@ -132,3 +132,15 @@ def test_name_from_file_and_dir(tmp_path: Path) -> None:
     write(root / "compose.yaml", "name: \"My Proj.X\"\nservices:\n  a:\n    image: x\n")
     assert load(root).project_name == "myprojx"
     assert load(root, COMPOSE_PROJECT_NAME="explicit").project_name == "explicit"
+
+
+def test_a_service_conflicting_with_an_included_one_is_that_one_error(tmp_path: Path) -> None:
+    """wger: `db:` in the main file beside an `include:` that defines db. compose stops at the
+    conflict; the local half having no image of its own is no second error."""
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "db.yml").write_text("services:\n  db:\n    image: postgres:16\n")
+    (tmp_path / "compose.yaml").write_text(
+        "include:\n  - services/db.yml\nservices:\n  web:\n    image: busybox\n  db:\n    healthcheck:\n"
+        "      test: [\"CMD\", \"pg_isready\"]\n")
+    model = load_project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin"}))
+    assert [p.message for p in model.problems] == ["services.db conflicts with imported resource"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project import ProjectOptions
 from doctor.project.assemble import Assembler, Parsed, Scope
@@ -38,7 +39,19 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+_CONFLICT = lazy(r"services\.(.+) conflicts with imported resource")
+_NO_IMAGE = lazy(r"service '(.+)' has neither an image nor a build context specified")
+
 __all__ = ["load_project"]
+
+
+def _drop_cascade(problems: list[Problem]) -> None:
+    """A service that conflicts with an included one is compose's one error there: its local half
+    (wger's `db:` beside an `include:` that defines db) has no image of its own, which compose never
+    gets to say, and neither does doctor."""
+    conflicted = {m[1] for p in problems if (m := _CONFLICT.fullmatch(p.message))}
+    if conflicted:
+        problems[:] = [p for p in problems if not ((m := _NO_IMAGE.fullmatch(p.message)) and m[1] in conflicted)]
 
 
 def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = None) -> ComposeModel:
@@ -59,6 +72,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
     enabled = {n: s for n, s in services_all.items() if _enabled(s, active)}
     disabled = tuple(n for n in services_all if n not in enabled)
     check_consistency(model, enabled, services_all, assembler.problems)
+    _drop_cascade(assembler.problems)
     services = {n: _service(n, s, env, assembler.problems) for n, s in enabled.items()}
     networks = list(model.get("networks") or ()) if isinstance(model.get("networks"), YMap) else []
     if any("default" in s.networks for s in services.values()) and "default" not in networks:
