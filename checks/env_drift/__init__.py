@@ -177,9 +177,10 @@ class EnvDrift(Check):
         except (OSError, UnicodeDecodeError):
             return
         shown, target = project.shown(example.path), project.shown(path)
-        whose = ", ".join(repr(n) for n in names)
+        whose = ", ".join(repr(n) for n in names[:-1]) + " and " + repr(names[-1]) if len(names) > 1 else repr(names[0])
         keys = [e.key for e in example.entries]
-        message = (f"there is no {target}: {whose} loads it and {shown} lists {_keys(keys)} for it "
+        verb = "load" if len(names) > 1 else "loads"
+        message = (f"there is no {target}: {whose} {verb} it and {shown} lists {_keys(keys)} for it "
                    f"('{keys[0]}', ...)")
         fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (Edit(path, "", text),))
         subject = _rel(path, project.root)  # the project's own path: stable wherever doctor runs
