@@ -56,7 +56,7 @@ _NOT_SECRET_LAST = frozenset({
     "FILE", "PATH", "DIR", "HOST", "HOSTNAME", "SERVER", "PORT", "URL", "URI", "ENDPOINT", "ENABLED",
     "DISABLED", "ENABLE", "MODE", "TYPE", "METHOD", "LENGTH", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES",
     "EXPIRATION", "ALGORITHM", "NAME", "USER", "USERNAME", "REALM", "PROVIDER", "ISSUER", "ISSUERS",
-    "AUDIENCE", "AUDIENCES", "SCHEME",
+    "AUDIENCE", "AUDIENCES", "SCHEME", "LIMIT", "RATE", "COUNT", "MAX", "MIN", "SIZE", "INTERVAL", "RETRIES",
 })
 # `value` and `...` stand for a value in doctor's own docs (`- KEY=value`), never for a secret
 _NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "|",
