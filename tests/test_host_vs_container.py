@@ -276,3 +276,31 @@ def test_a_devcontainer_that_mounts_the_repo_judges_the_repos_makefile(tmp_path:
     # the repo root is /app in the container: the command runs there, its words as written
     assert findings[0].fix is not None
     assert findings[0].fix.command[-6:] == ("-w", "/app", "saleor", "pytest", "saleor", "-x")
+
+
+@pytest.mark.parametrize(("script", "dispatching"), [
+    ('#!/usr/bin/env bash\ncase $1 in\n  start)\n    npm start | cat\n    ;;\n  *)\n    npm "$@"\n    ;;\n'
+     'esac\n', True),
+    ('#!/bin/sh\nset -e\ncase "$1" in\n  migrate) python manage.py migrate ;;\nesac\nexec "$@"\n', False),
+    ('#!/bin/sh\nset -e\nexec "$@"\n', False),
+])
+def test_run_advice_replaces_an_entrypoint_that_dispatches_on_its_first_argument(
+        tmp_path: Path, script: str, dispatching: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Buuntu/fastapi-react: ENTRYPOINT ["/bin/bash", "/app/run.sh"], whose `case $1` turned
+    `run frontend react-scripts start` into `npm react-scripts start`."""
+    project = tmp_path / "proj"
+    (project / "frontend").mkdir(parents=True)
+    (project / "frontend" / "run.sh").write_text(script)
+    (project / "frontend" / "Dockerfile").write_text(
+        'FROM node:20\nADD package.json /package.json\nRUN npm install\nWORKDIR /app\nADD . /app\n'
+        'ENTRYPOINT ["/bin/bash", "/app/run.sh"]\nCMD ["start"]\n')
+    (project / "frontend" / "package.json").write_text(json.dumps(
+        {"scripts": {"build": "react-scripts build"}, "dependencies": {"react": "18", "react-scripts": "5"}}))
+    (project / "compose.yaml").write_text(
+        "services:\n  frontend:\n    build: ./frontend\n    volumes:\n      - ./frontend:/app\n")
+    import doctor.host.containers
+
+    monkeypatch.setattr(doctor.host.containers, "service_running", lambda *_: False)  # not up: `run`
+    [finding] = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.fix is not None
+    assert ("--entrypoint" in finding.fix.command) is dispatching, finding.fix.command

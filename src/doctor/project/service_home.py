@@ -305,4 +305,43 @@ def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, comm
     mapped = home.container_path(cwd)
     if mapped is not None and mapped != home.workdir:
         argv += ["-w", mapped]
+    if verb == "run" and dispatching_entrypoint(project, home.service):
+        argv += ["--entrypoint", ""]  # its `case $1` would take the command for one of its own words
     return [*argv, home.service, *command]
+
+
+# an entrypoint script that picks what to do by its first argument (`case "$1" in start) ...`) and
+# does not hand the others on as a command (`exec "$@"`): `run SERVICE pytest` would reach it as a word
+_DISPATCH = lazy(r"\bcase\s+[\"']?\$\{?1\}?[\"']?\s+in\b")
+_PASSTHROUGH = lazy(r"\bexec\s+[\"']?\$[@*]")
+_INTERPRETERS = frozenset({"sh", "bash", "dash", "zsh", "env", "tini", "dumb-init", "gosu", "su-exec"})
+
+
+def dispatching_entrypoint(project: Project, service: str) -> bool:
+    """Whether the service's entrypoint is a project script that dispatches on its first argument
+    (Buuntu/fastapi-react's `run.sh`: `case $1 in start) ...;; *) npm "$@"`), so a command given to
+    `run` must replace it (`--entrypoint ""`)."""
+    svc = project.compose.services.get(service)
+    if svc is None:
+        return False
+    words: Sequence[str] = ()
+    if svc.entrypoint:
+        words = svc.entrypoint.split() if isinstance(svc.entrypoint, str) else svc.entrypoint
+    elif svc.build is not None and svc.build.dockerfile_path is not None:
+        from doctor.project import is_file
+        from doctor.project.recipe import read_recipe
+
+        path = svc.build.dockerfile_path
+        words = read_recipe(path, svc.build.target).entrypoint if is_file(path) else ()
+    script = next((w for w in words if w.startswith("/") and posixpath.basename(w) not in _INTERPRETERS
+                   and not w.startswith(("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/"))), None)
+    found = project.code_map(svc).to_host(script) if script else None
+    if found is None:
+        return False
+    from doctor.regular import read_text
+
+    try:
+        text = read_text(found[0], 256 * 1024)
+    except OSError:
+        return False
+    return bool(_DISPATCH.search(text)) and not _PASSTHROUGH.search(text)
