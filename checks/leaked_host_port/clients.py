@@ -14,6 +14,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.codetext import CodeText
+from doctor.project.runtimes import image_runtime
 from doctor.project.types import EnvSource, Service
 from doctor.project.webapps import dials_from_inside
 
@@ -22,18 +23,9 @@ RUNTIME_SUFFIXES = {
     "python": frozenset({".py"}),
     "node": frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte"}),
 }
+ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})  # scripts and config: any runtime
 APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",
                           ".rs", ".cs", ".ex", ".exs", ".scala", ".vue", ".svelte"})
-ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})  # scripts and config: any runtime
-_RUNTIME_IMAGE = lazy(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/)?(python|node|pypy)(?::|@|$)", re.IGNORECASE)
-
-
-def image_runtime(image: str) -> str | None:
-    """`python` or `node` for an official runtime image (`node:24-slim`, `python:3.12`), else None."""
-    found = _RUNTIME_IMAGE.match(image.strip())
-    if found is None:
-        return None
-    return "python" if found[1].lower() == "pypy" else found[1].lower()
 
 
 class Clients:
@@ -42,7 +34,6 @@ class Clients:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.text = CodeText()
-        self._bases: dict[tuple[Path, str | None], str] = {}  # (Dockerfile, target) -> its stage's base image
 
     def reason(self, consumer: Service, name: str, server: Service) -> str | None:
         """Why doctor thinks the consumer dials the server with this variable, or None."""
@@ -113,14 +104,8 @@ class Clients:
         scripts and config files; None when the runtime is another or unknown (every file counts)."""
         base = service.image or ""
         if service.build is not None and service.build.dockerfile_path is not None:
-            key = (service.build.dockerfile_path, service.build.target)
-            if key not in self._bases:
-                from doctor.project import is_file
-                from doctor.project.recipe import read_recipe
-
-                path = service.build.dockerfile_path
-                self._bases[key] = read_recipe(path, service.build.target).base if is_file(path) else ""
-            base = self._bases[key]
+            recipe = self.project.recipe(service.build.dockerfile_path, service.build.target)
+            base = recipe.base if recipe is not None else ""
         family = image_runtime(base)
         return None if family is None else RUNTIME_SUFFIXES[family] | ANY_RUNTIME
 

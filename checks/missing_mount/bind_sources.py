@@ -18,6 +18,8 @@ from doctor.model import Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.types import Mount, Service
 
+from .copied import inside
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.model import Check
@@ -47,7 +49,7 @@ def absent_sources(check: Check, project: Project) -> Iterator[Finding]:
             source = Path(os.path.normpath(mount.source))
             # Host-absolute sources (/var/run/docker.sock, /srv/data) depend on the machine: not
             # judged; a source the project names relative to itself (`../x`, `${PWD}/../x`) is.
-            if not (_inside(source, root) or _project_relative(mount.raw)) or source == root:
+            if not (inside(source, root) or _project_relative(mount.raw)) or source == root:
                 continue
             if source.exists() or source.is_symlink():
                 continue
@@ -100,10 +102,6 @@ def _looks_like_file(path: Path) -> bool:
 def _project_relative(raw: str) -> bool:
     source = raw.split(":", 1)[0] if not raw.startswith("$") else raw
     return bool(PROJECT_RELATIVE.match(source.strip()))
-
-
-def _inside(path: Path, parent: Path) -> bool:
-    return path == parent or parent in path.parents
 
 
 def _shown(rel: str) -> str:

@@ -181,17 +181,17 @@ class Project:
     def _dockerfiles(self) -> dict[tuple[Path, str | None], Dockerfile | None]:
         return {}
 
-    def recipe(self, path: Path) -> Recipe | None:
-        """The build recipe (final stage) of a Dockerfile, read once however many services build
-        from it; None when it is not a file."""
-        if path not in self._recipes:
+    def recipe(self, path: Path, target: str | None = None) -> Recipe | None:
+        """The build recipe of a Dockerfile (its final stage, or `target`), read once however many
+        services build from it; None when it is not a file."""
+        if (path, target) not in self._recipes:
             from doctor.project.recipe import read_recipe
 
-            self._recipes[path] = read_recipe(path) if is_file(path) else None
-        return self._recipes[path]
+            self._recipes[path, target] = read_recipe(path, target) if is_file(path) else None
+        return self._recipes[path, target]
 
     @cached_property
-    def _recipes(self) -> dict[Path, Recipe | None]:
+    def _recipes(self) -> dict[tuple[Path, str | None], Recipe | None]:
         return {}
 
     def code_map(self, service: Service) -> CodeMap:

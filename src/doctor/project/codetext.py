@@ -50,7 +50,7 @@ class CodeText:
             return "its command"
         script = None
         for folder in folders:
-            for path, text in self._files(folder):
+            for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
                 if word.search(text):
@@ -61,9 +61,6 @@ class CodeText:
 
     def files(self, folder: Path) -> list[tuple[Path, str]]:
         """The source files under `folder` with their text, read once."""
-        return self._files(folder)
-
-    def _files(self, folder: Path) -> list[tuple[Path, str]]:
         if folder not in self._texts:
             self._texts[folder] = list(self._read(folder))
         return self._texts[folder]

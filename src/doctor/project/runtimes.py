@@ -105,6 +105,15 @@ def image_declared(path: Path, froms: tuple[tuple[str, int], ...]) -> list[Decla
     return image_declared_at([(image, Location(path, line)) for image, line in froms])
 
 
+def image_runtime(image: str) -> str | None:
+    """`python` or `node` for an official runtime image (`node:24-slim`, `python:3.12`, pypy), else None
+    (a dev container image, a name that only starts like one: `pythonista`)."""
+    match = _IMAGE.match(image.strip())
+    if match is None or match.group("dev") or image.strip()[match.end(2):match.end(2) + 1] not in ("", ":", "@"):
+        return None
+    return "node" if match.group(2).lower() == "node" else "python"
+
+
 def image_declared_at(froms: list[tuple[str, Location]]) -> list[Declared]:
     """The same, each FROM at the place its version is written (an ARG line, a compose build arg)."""
     found: list[Declared] = []

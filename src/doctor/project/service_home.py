@@ -328,11 +328,8 @@ def dispatching_entrypoint(project: Project, service: str) -> bool:
     if svc.entrypoint:
         words = svc.entrypoint.split() if isinstance(svc.entrypoint, str) else svc.entrypoint
     elif svc.build is not None and svc.build.dockerfile_path is not None:
-        from doctor.project import is_file
-        from doctor.project.recipe import read_recipe
-
-        path = svc.build.dockerfile_path
-        words = read_recipe(path, svc.build.target).entrypoint if is_file(path) else ()
+        recipe = project.recipe(svc.build.dockerfile_path, svc.build.target)
+        words = recipe.entrypoint if recipe is not None else ()
     script = next((w for w in words if w.startswith("/") and posixpath.basename(w) not in _INTERPRETERS
                    and not w.startswith(("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/"))), None)
     found = project.code_map(svc).to_host(script) if script else None
