@@ -110,6 +110,24 @@ def test_drift_in_a_url_masks_the_password_and_edits_the_host_not_the_user(tmp_p
     assert finding.fix.edits[0].new == "DATABASE_URL=postgresql://postgres:hunter22@database:5432/app"
 
 
+@pytest.mark.parametrize(("password", "edited"), [
+    ("p@postgress x", True), ("p@postgress", True), ("postgress", True),
+    ("a@postgress/b", False),  # urllib reads the host before `/b@...`, a libpq-style reader the last one
+])
+def test_drift_never_edits_the_host_inside_a_password(tmp_path: Path, password: str, edited: bool) -> None:
+    # the password holds `@postgress` (or is that word): the fix edits the host after the authority's
+    # last `@`, or gives advice where readers disagree which one is the host; never the password
+    value = f"postgresql://u:{password}@postgress:5432/app"
+    env = envfile(tmp_path, f"DATABASE_URL={value}\n")
+    app = svc("app", environment=from_file(env, DATABASE_URL=value))
+    (finding,) = run(ServiceNameDrift(), tmp_path, svc("database", image="bitnami/postgresql:16"), app)
+    assert finding.fix is not None and (password == "postgress" or password not in finding.message)
+    if edited:
+        assert [e.new for e in finding.fix.edits] == [f"DATABASE_URL=postgresql://u:{password}@database:5432/app"]
+    else:
+        assert finding.fix.safety is Safety.ADVICE and not finding.fix.edits
+
+
 def test_drift_in_the_second_host_of_a_multi_host_url_edits_that_host(tmp_path: Path) -> None:
     value = "mongodb://mongo1:27017,mongo-2:27017/app?replicaSet=rs0"
     env = envfile(tmp_path, f"MONGO_URL={value}\n")
