@@ -83,6 +83,16 @@ def test_clean_stack_passes() -> None:
     assert "✗" not in done.stdout
 
 
+def test_the_header_names_the_files_profiles_and_project_name_given() -> None:
+    # `doctor preflight .` alone would hide that this run read another set of files than compose's default
+    done = doctor("preflight", "-f", "compose.yaml", "--profile", "dev", "-p", "demo", "--select", "env-drift",
+                  cwd=EXAMPLES / "clean-stack")
+    assert done.stdout.splitlines()[0].startswith(
+        "doctor preflight . -f compose.yaml --profile dev -p demo  (runs on: "), done.stdout
+    plain = doctor("preflight", "--select", "env-drift", cwd=EXAMPLES / "clean-stack")
+    assert plain.stdout.splitlines()[0].startswith("doctor preflight .  (runs on: "), plain.stdout
+
+
 def test_broken_stack_fails_with_findings_and_fixes() -> None:
     done = doctor("preflight", "examples/broken-stack")
     assert done.returncode == 1, done.stdout + done.stderr
