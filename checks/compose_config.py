@@ -64,7 +64,9 @@ class ComposeConfig(Check):
             if key not in seen:
                 seen.add(key)
                 fix = examples.fix_for(problem) if problem.kind is ProblemKind.REFERENCE else None
-                yield self.finding(problem.message, problem.location, f"{problem.kind.value}:{problem.message}", fix)
+                # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
+                yield self.finding(project.shown_problem(problem), problem.location,
+                                   f"{problem.kind.value}:{problem.message}", fix)
 
 
 class ExampleOverrides:

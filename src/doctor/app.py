@@ -313,7 +313,7 @@ def _note_partial_input(done: Run) -> None:
     build = done.project.unreadable_inputs  # files a build needs that this user cannot read
     if not problems and not build:
         return
-    keys = {(p.message, p.location) for p in (*problems, *build)}
+    keys = {(done.project.shown_problem(p), p.location) for p in (*problems, *build)}
     reporters = sorted({f.check for f in done.report.findings if (f.message, f.location) in keys})
     what = "the compose files" if done.project.compose.problems else "the .env file"
     reason = f"{what} did not fully load" if problems else build[0].message + (
