@@ -164,6 +164,19 @@ def test_drift_without_a_plausible_service_gives_advice(tmp_path: Path) -> None:
     assert finding.fix is not None and finding.fix.safety is Safety.ADVICE and not finding.fix.edits
 
 
+@pytest.mark.parametrize(("key", "first"), [("CKAN__DATAPUSHER__CALLBACK_URL_BASE", "'ckan-dev' (itself)"),
+                                             ("QUEUE_URL", "'datapusher'")])
+def test_drift_advice_for_a_url_handed_to_others_names_the_service_itself(tmp_path: Path, key: str,
+                                                                         first: str) -> None:
+    # ckan-docker's .env, shared by docker-compose.yml (service 'ckan') and docker-compose.dev.yml
+    # ('ckan-dev'): the callback URL datapusher calls is ckan's own, so the dev service is a choice
+    app = svc("ckan-dev", environment=inline(**{key: "http://ckan:5000"}))
+    (finding,) = run(ServiceNameDrift(), tmp_path, svc("datapusher"), app)
+    assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
+    assert finding.fix.title == f"point {key} at a service: " + (
+        f"{first}, 'datapusher'" if "itself" in first else first)
+
+
 @pytest.mark.parametrize("value", [
     "db", "DB", "database", "legacy-db", "pg", "ext", "proj-db-1", "myself", "app",
     "db.example.com", "10.0.0.5", "localhost", "host.docker.internal", "", "${DB}", "db:5432",
