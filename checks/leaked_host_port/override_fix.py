@@ -7,7 +7,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Fix, Safety
 from doctor.project import Project
-from doctor.project.edits import dev_override, override_edit
+from doctor.project.edits import dev_override, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
 from doctor.project.types import EnvVar, Service
 
@@ -26,12 +26,37 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     if override is not None and (written := _written_in(project, override, consumers)) is not None:
         edit = override_edit(override, "environment", wanted, written)
     secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
+    if override is None and not secret and (in_place := _in_place(project, consumers)) is not None:
+        return subject, in_place
     title = f"set {var.name} for {', '.join(repr(s) for s in sorted(wanted))} in the dev override"
     if edit is not None and not secret:
         return subject, Fix(title, Safety.SAFE, (edit,))
     if secret:  # the value is not written out: say which part of it to change
         title += _hosts_changed(var.name, var.value, consumers[0][2])
     return subject, Fix(title, Safety.ADVICE)
+
+
+def _in_place(project: Project, consumers: list[Consumer]) -> Fix | None:
+    """Where compose reads one file alone (a devcontainer's `dockerComposeFile`, a single -f) there is
+    no override to set the value in: a literal written in that compose file (no `${...}`, which
+    .env's host tools may share) reaches the containers only, so its own line is edited, for every
+    consumer reading that line and nobody else. Unsafe: the peer is doctor's reading of the value."""
+    var, value = consumers[0][1], consumers[0][2]
+    at = var.location
+    if (at is None or at.line is None or at.path not in project.compose.files or var.variables or var.value is None
+            or any((v.location, v.value, new) != (at, var.value, value) for _, v, new in consumers)):
+        return None
+    readers = {s.name for s in project.compose.services.values()
+               if any(v.location == at for v in s.environment.values())}
+    if readers != {s.name for s, _, _ in consumers}:
+        return None
+    import re
+
+    edit = replace_on_line(at.path, at.line, rf"(?<![\w.:/@-]){re.escape(var.value)}(?![\w.:/@-])", value)
+    if edit is None:
+        return None
+    title = f"write {var.name}={value} on its line in {project.shown(at.path)} (no dev override is read)"
+    return Fix(title, Safety.UNSAFE, (edit,))
 
 
 def _hosts_changed(key: str, old: str | None, new: str) -> str:
