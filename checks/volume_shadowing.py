@@ -9,7 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project import Project
-from doctor.project.filled import FilledPath, filled_paths
+from doctor.project.filled import FilledPath, filled_paths, yarn_relocated
 from doctor.project.types import Mount, Service
 
 TYPE_CHECKING = False
@@ -29,6 +29,9 @@ class VolumeShadowing(Check):
         again — a note. Live: when that volume exists and is older than the image, a warning
         naming the volume and its age. Also a bind mount over a folder the image filled, with no
         volume keeping it and no such folder on the host: the bind hides what the image installed.
+        The image is the stage the service builds (`build.target`); a yarn install goes where the
+        `.yarnrc` beside its package.json sends it (`--modules-folder /node_modules`: outside a
+        bind of /app), and installs no node_modules under Plug'n'Play (`nodeLinker: pnp`).
 
     Why it matters
         After adding a dependency and rebuilding, the container still sees the old node_modules
@@ -56,10 +59,10 @@ class VolumeShadowing(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         for svc in sorted(project.services.values(), key=lambda s: s.name):
             path = svc.build.dockerfile_path if svc.build else None
-            recipe = project.recipe(path) if path is not None else None
+            recipe = project.recipe(path, svc.build.target) if path is not None and svc.build else None
             if path is None or recipe is None:
                 continue
-            filled = filled_paths(recipe)
+            filled = _installed(project, svc, filled_paths(recipe))
             volumes = [m for m in svc.volumes if m.type == "volume"]
             for mount in volumes:
                 origin = next((f for f in filled if f.path == mount.target), None)
@@ -163,3 +166,30 @@ def _relative(path: Path, root: Path) -> str:
     except ValueError:
         return str(path)
 
+
+
+def _installed(project: Project, svc: Service, filled: list[FilledPath]) -> list[FilledPath]:
+    """The filled paths where the installs really put them: a yarn install follows the `.yarnrc`
+    files the build brings beside its package.json (doctor.project.filled.yarn_relocated)."""
+    if not any(f.tool.startswith("yarn") for f in filled):
+        return filled
+    from doctor.regular import read_text
+
+    code = project.code_map(svc)
+
+    def text(container: str) -> str | None:
+        found = code.to_host(container)
+        if found is None:
+            return None
+        try:
+            return read_text(found[0], 64 * 1024)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    moved = []
+    for f in filled:
+        folder = posixpath.dirname(f.path)
+        where = yarn_relocated(f, text(posixpath.join(folder, ".yarnrc")), text(posixpath.join(folder, ".yarnrc.yml")))
+        if where is not None:
+            moved.append(where)
+    return moved
