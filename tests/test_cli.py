@@ -255,3 +255,18 @@ def test_no_compose_file_names_the_ones_the_folder_holds_and_the_one_its_justfil
     with pytest.raises(app.UsageError, match=r"its justfile sets COMPOSE_FILE=docker-compose\.local\.yml: "
                                              r"give -f docker-compose\.local\.yml\)$"):
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
+
+
+def test_no_compose_file_at_the_repo_root_names_the_folders_below_that_hold_one(tmp_path: Path) -> None:
+    """dify, plausible: the compose file lives in docker/ (or deploy/dev/); at the repo root the one
+    line names it and the folder to give. node_modules and hidden folders are not looked into."""
+    from doctor import app
+
+    env = {"PATH": "/usr/bin", "HOME": str(tmp_path)}
+    for where in ("docker/docker-compose.yaml", "deploy/dev/compose.yml", "node_modules/x/compose.yaml",
+                  ".git/compose.yaml", "a/b/c/compose.yaml"):
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / where).write_text("services: {}\n")
+    with pytest.raises(app.UsageError, match=r"compose files are in docker/docker-compose\.yaml, "
+                                             r"deploy/dev/compose\.yml: give the folder, `doctor preflight docker`\)$"):
+        app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))

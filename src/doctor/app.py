@@ -242,7 +242,48 @@ def _compose_hint(path: Path) -> str:
     if names:
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         return f"here are {shown}: give one with -f"
+    below = _compose_folders_below(folder)
+    if below:
+        shown = ", ".join(below[:3]) + (f" and {len(below) - 3} more" if len(below) > 3 else "")
+        return f"compose files are in {shown}: give the folder, `doctor preflight {below[0].rsplit('/', 1)[0]}`"
     return "give one with -f"
+
+
+_DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+_NOT_PROJECTS = frozenset({"node_modules", "vendor", "venv", ".venv", "dist", "build", "target", "site-packages"})
+
+
+def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> list[str]:
+    """The compose files compose would find in the folders below (dify's `docker/`, a `deploy/dev/`),
+    shallowest first: at most `depth` levels and `budget` folders looked into, hidden ones and
+    dependency folders skipped (`.devcontainer` is looked into)."""
+    found: list[str] = []
+    level = [folder]
+    for _ in range(depth):
+        below: list[Path] = []
+        for parent in level:
+            try:
+                entries = sorted(os.scandir(parent), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                name = entry.name
+                if (name.startswith(".") and name != ".devcontainer") or name in _NOT_PROJECTS:
+                    continue
+                try:
+                    if not entry.is_dir(follow_symlinks=False):
+                        continue
+                except OSError:
+                    continue
+                budget -= 1
+                if budget < 0:
+                    return found
+                below.append(Path(entry.path))
+                first = next((n for n in _DEFAULT_NAMES if os.path.isfile(os.path.join(entry.path, n))), None)
+                if first is not None:
+                    found.append(os.path.relpath(os.path.join(entry.path, first), folder))
+        level = below
+    return found
 
 
 def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
