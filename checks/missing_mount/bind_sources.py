@@ -98,9 +98,8 @@ def _mkdir_for(source: Path, here: str, user: Service) -> Fix:
     if not uid.isdigit() or (gid and not gid.isdigit()):
         return _mkdir(source, here)
     quoted = shlex.quote(here.rstrip("/") or ".")
-    sudo = "" if os.geteuid() == 0 else "sudo "
-    title = (f"create {here.rstrip('/')}/ for '{user.name}' before starting: mkdir -p {quoted} && "
-             f"{sudo}chown {uid}:{gid or uid} {quoted}")
+    title = (f"create {here.rstrip('/')}/ for '{user.name}' before starting: mkdir -p {quoted}, then as root "
+             f"chown {uid}:{gid or uid} {quoted}")
     return Fix(title, Safety.ADVICE)
 
 
