@@ -241,6 +241,32 @@ def test_container_of_another_compose_project(tmp_path: Path, docker_engine: str
 
 
 @pytest.mark.docker
+def test_a_container_name_another_track_holds_fails_up_and_is_found(
+        tmp_path: Path, docker_engine: str, busybox_image: str, compose_projects: list[tuple[str, Path]]) -> None:
+    # documenso's dev compose names its containers (`container_name: database`): track B, under its own
+    # project name, cannot start while track A's container holds the name, running or stopped
+    named = project_name("doctor-test-database")
+    body = (f"services:\n  database:\n    image: {busybox_image}\n    container_name: {named}\n"
+            "    command: [sleep, '30']\n")
+    track_a, track_b = project_name("tracka"), project_name("trackb")
+    first = write_project(tmp_path / "tracka", body)
+    second = write_project(tmp_path / "trackb", body)
+    compose_projects.extend([(track_a, first), (track_b, second)])
+    assert compose(docker_engine, first, track_a, "create").returncode == 0
+    assert run_doctor(first, {}, track_a) == []  # its own container: no clash
+    (finding,) = run_doctor(second, {}, track_b)
+    assert finding.severity is Severity.ERROR and finding.subject == f"container-name:{named}"
+    assert finding.message == (f"container_name '{named}' of 'database' is taken by a stopped container of "
+                               f"project '{track_a}' in {first}: 'up' fails, the name being in use")
+    assert finding.fix is not None and "`container_name: !reset null` in the dev override" in finding.fix.title
+    up = compose(docker_engine, second, track_b, "up", "-d")
+    assert up.returncode != 0 and "is already in use" in up.stderr  # what the finding foretold
+    (second / "compose.override.yaml").write_text("services:\n  database:\n    container_name: !reset null\n")
+    assert run_doctor(second, {}, track_b) == []
+    assert compose(docker_engine, second, track_b, "up", "-d").returncode == 0  # the advice works
+
+
+@pytest.mark.docker
 def test_stopped_project_declaring_our_port_warns(tmp_path: Path, docker_engine: str, busybox_image: str,
                                                   compose_projects: list[tuple[str, Path]]) -> None:
     port = free_port()

@@ -92,3 +92,20 @@ def test_a_clash_of_checkouts_says_how_the_port_plan_is_applied() -> None:
     assert "beside 'app'" in text
     alone = [track("app", "")]
     assert "fix:" not in "\n".join(_lines("origin", alone, find_clashes(alone)))
+
+
+def test_checkouts_sharing_fixed_container_names_clash_before_their_ports() -> None:
+    # documenso's docker/development/compose.yml: `name: documenso-development` and `container_name: database`
+    from doctor.portmap import Checkout, Published, _lines, find_clashes
+
+    def track(name: str) -> Checkout:
+        return Checkout(Path(f"/home/dev/{name}"), name, "worktree", name, "documenso-development", "none",
+                        (Published("database", 54320, 5432, "tcp", ""),), containers=("database", "mailserver"))
+
+    both = [track("documenso"), track("documenso-b")]
+    clashes = find_clashes(both)
+    assert clashes[-1] == ("container_name 'database', 'mailserver' are used by documenso, documenso-b: the "
+                           "second 'up' fails, the name being in use (drop container_name: compose then names "
+                           "each PROJECT-SERVICE-1)")
+    text = "\n".join(_lines("origin", both, clashes))
+    assert "fix: first give each checkout its own project name and drop fixed container names (above)" in text

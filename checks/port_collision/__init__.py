@@ -38,7 +38,10 @@ class PortCollision(Check):
         outgoing connection may take it before `up`). A host range mapped onto a container
         range (`20000-29999:20000-29999`, which compose expands port by port) is reported per
         owner: `11 host ports of 'web' (0.0.0.0/tcp: 20000-20010) are held by ...`, at most
-        ten owners per mapping and one line counting the rest.
+        ten owners per mapping and one line counting the rest. A `container_name` that a
+    container of another compose project (or of none) already has, running or stopped, is an
+    error: `up` fails with "The container name ... is already in use" (documenso's dev
+    compose names its containers, so a second worktree's stack cannot start beside the first).
         With a remote engine, or an engine socket mounted into doctor's container, local
         binds prove nothing: only the engine's port bindings are compared (one info line).
 

@@ -41,6 +41,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     wanted = published(model)
     count = sum(len(group.ports) for group in wanted)
     if not count:
+        yield from _taken_names(check, model, host)
         return
     engine = host.engine
     remote = engine.endpoint is not None and not engine.endpoint.is_local
@@ -60,6 +61,8 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     namesake = _namesake(check, model, containers)
     if namesake is not None:
         yield namesake
+    if not engine_note:
+        yield from _taken_names(check, model, host)
     by_port: dict[tuple[int, str], list[ContainerPort]] = {}
     for held in containers:
         by_port.setdefault((held.socket.port, held.socket.protocol), []).append(held)
@@ -224,6 +227,32 @@ def _namesake(check: Check, model: ComposeModel, containers: tuple[ContainerPort
                              f"{held.name}): 'up' here replaces its containers", None,
                              f"project:{model.project_name}", fix, Severity.WARNING)
     return None
+
+
+def _taken_names(check: Check, model: ComposeModel, host: Host) -> Iterator[Finding]:
+    """A `container_name` a container of another project (or of none) already has: `up` fails with
+    'Conflict. The container name "/database" is already in use' (documenso's dev compose names its
+    containers, so a second worktree's stack, under its own project name, cannot start)."""
+    wanted = {s.container_name: s for s in model.services.values() if s.container_name}
+    if not wanted:
+        return
+    try:
+        names = host.ports.container_names()
+    except Unavailable:
+        return
+    for name, service in sorted(wanted.items()):
+        held = names.get(name)
+        if held is None or held[0] == model.project_name:
+            continue
+        project, running, folder = held
+        owner = f"project '{project}'" + (f" in {folder}" if folder else "") if project else "no compose project"
+        state = "running" if running else "stopped"
+        fix = Fix(f"give '{service.name}' no fixed name here (`container_name: !reset null` in the dev override: "
+                  f"compose names it {model.project_name}-{service.name}-1), or remove the other one if it is yours "
+                  f"to remove (`docker rm -f {name}`)", Safety.ADVICE)
+        yield check.finding(f"container_name '{name}' of '{service.name}' is taken by a {state} container of "
+                            f"{owner}: 'up' fails, the name being in use", service.location,
+                            f"container-name:{name}", fix)
 
 
 def _stopped_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None) -> Finding:

@@ -62,6 +62,7 @@ class Checkout:
     block: str
     ports: tuple[Published, ...]
     problem: str = ""
+    containers: tuple[str, ...] = ()  # the fixed `container_name`s of its services
 
 
 def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
@@ -176,7 +177,9 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
             ours = model.project_name if homes.get(model.project_name, str(path)) == str(path) else ""
             holder = _holder(span[0], mapping.protocol, mapping.host_ip, ours, held, host)
             published.append(Published(service_name, span[0], mapping.target, mapping.protocol, holder))
-    return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published))
+    containers = tuple(sorted({s.container_name for s in model.services.values() if s.container_name}))
+    return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published),
+                    containers=containers)
 
 
 def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[int, str], list[ContainerPort]],
@@ -229,6 +232,20 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
             clashes.append(f"compose project name '{name}' is used by {folders}: 'up' in one replaces the "
                            "other's containers (give each its own: `docker compose -p NAME`, or "
                            "COMPOSE_PROJECT_NAME in a .env git does not track)")
+    # documenso's dev compose names its containers (`container_name: database`): one engine holds one
+    by_container: dict[str, list[str]] = defaultdict(list)
+    for checkout in checkouts:
+        for container in checkout.containers:
+            by_container[container].append(label[checkout.path])
+    shared: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for container, folders in sorted(by_container.items()):
+        if len(folders) > 1:
+            shared[tuple(folders)].append(container)
+    for folders, names in shared.items():
+        listed = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        verb = "is" if len(names) == 1 else "are"
+        clashes.append(f"container_name {listed} {verb} used by {', '.join(folders)}: the second 'up' fails, the "
+                       "name being in use (drop container_name: compose then names each PROJECT-SERVICE-1)")
     return clashes
 
 
@@ -282,6 +299,13 @@ def _next_step(checkouts: list[Checkout]) -> list[str]:
     idle = [c for c in checkouts if c.path in sharing and c not in running]
     if not idle:
         return []
+    projects = [c.project for c in checkouts if c.path in sharing and c.project]
+    names = [n for c in checkouts if c.path in sharing for n in c.containers]
+    if len(set(projects)) < len(projects) or len(set(names)) < len(names):
+        # one project name (or container name) for two checkouts: the ports are not their first clash
+        return ["    fix: first give each checkout its own project name and drop fixed container names (above); "
+                "then, once one runs, `doctor fix --ports` in each other moves its clashing ports into a block "
+                "of its own"]
     if running:
         where = " and ".join(str(c.path) for c in idle)
         beside = ", ".join(f"'{c.project or c.name}'" for c in running)

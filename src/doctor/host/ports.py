@@ -138,6 +138,9 @@ class PortProber:
         self._tables: dict[str, list[tuple[str, int, bool, int | None]] | None] = {}
         self._busy: dict[str, frozenset[int] | None] = {}
         self.probes = 0  # bind() calls made: the cost of a run, which tests bound
+        # every container's name -> (compose project, running, project folder), from the listing
+        # container_ports reads (one request serves both)
+        self._names: dict[str, tuple[str, bool, str]] | None = None
 
     @cached_property
     def ipv6(self) -> bool:
@@ -241,10 +244,13 @@ class PortProber:
         found: list[ContainerPort] = []
         inspected = 0
         remembered: StoppedPorts | None = None
+        self._names = {}
         for item in listed if isinstance(listed, list) else []:
             labels = item.get("Labels") or {}
             project = str(labels.get(COMPOSE_PROJECT, ""))
             names = item.get("Names") or [item.get("Id", "")[:12]]
+            self._names[str(names[0]).lstrip("/")] = (project, item.get("State") == "running",
+                                                      str(labels.get(COMPOSE_WORKING_DIR, "")))
             base = (str(item.get("Id", ""))[:12], str(names[0]).lstrip("/"), project,
                     str(labels.get(COMPOSE_SERVICE, "")))
             if item.get("State") == "running":
@@ -263,6 +269,13 @@ class PortProber:
         if remembered is not None:
             remembered.save({str(item.get("Id")) for item in listed if isinstance(item, dict)})
         return tuple(dict.fromkeys(found))
+
+    def container_names(self) -> dict[str, tuple[str, bool, str]]:
+        """Every container on the engine by name: (its compose project or "", running, the project's
+        folder). From the listing `container_ports` read; raises Unavailable like it."""
+        if self._names is None:
+            self.container_ports()
+        return self._names or {}
 
     @cached_property
     def engine_elsewhere(self) -> bool:
