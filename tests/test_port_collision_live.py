@@ -7,6 +7,7 @@ engine: they point DOCKER_HOST at a missing, locked or silent socket.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import secrets
@@ -261,6 +262,11 @@ def test_a_container_name_another_track_holds_fails_up_and_is_found(
     assert finding.fix is not None and "`container_name: !reset null` in the dev override" in finding.fix.title
     up = compose(docker_engine, second, track_b, "up", "-d")
     assert up.returncode != 0 and "is already in use" in up.stderr  # what the finding foretold
+    # `doctor why` after that `up`: no container was created, and the taken name is the cause
+    why = subprocess.run([sys.executable, "-m", "doctor", "why", "-p", track_b, "--format", "json"], cwd=second,
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    causes = [f for f in json.loads(why.stdout)["findings"] if f["subject"] == f"container-name:{named}"]
+    assert why.returncode == 1 and len(causes) == 1, why.stdout + why.stderr
     (second / "compose.override.yaml").write_text("services:\n  database:\n    container_name: !reset null\n")
     assert run_doctor(second, {}, track_b) == []
     assert compose(docker_engine, second, track_b, "up", "-d").returncode == 0  # the advice works

@@ -175,8 +175,9 @@ NEVER_STARTED = Signature(
 NOT_CREATED = Signature(
     "not-created",
     r"no container: compose created none",
-    "compose created no container: it could not read the project, or pull or build an image",
-    ("compose-config", "image-availability"),
+    "compose created no container: it could not read the project, pull or build an image, or use the "
+    "container_name another container already has",
+    ("compose-config", "image-availability", "port-collision"),
     "the error `docker compose up` printed (the engine keeps no record of it)",
 )
 
