@@ -238,13 +238,13 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
         for container in checkout.containers:
             by_container[container].append(label[checkout.path])
     shared: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for container, folders in sorted(by_container.items()):
-        if len(folders) > 1:
-            shared[tuple(folders)].append(container)
-    for folders, names in shared.items():
+    for container, holders in sorted(by_container.items()):
+        if len(holders) > 1:
+            shared[tuple(holders)].append(container)
+    for users_of, names in shared.items():
         listed = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         verb = "is" if len(names) == 1 else "are"
-        clashes.append(f"container_name {listed} {verb} used by {', '.join(folders)}: the second 'up' fails, the "
+        clashes.append(f"container_name {listed} {verb} used by {', '.join(users_of)}: the second 'up' fails, the "
                        "name being in use (drop container_name: compose then names each PROJECT-SERVICE-1)")
     return clashes
 
