@@ -197,6 +197,36 @@ def test_moving_a_servers_default_port_says_host_programs_must_follow(tmp_path: 
     assert move.title.endswith(note) is noted, move.title
 
 
+def test_a_host_apps_env_file_follows_the_moved_port(tmp_path: Path) -> None:
+    # the app runs on the host (`npm run dev`) and dials the database compose publishes, by its host port
+    project = load(tmp_path, 'services:\n  db:\n    image: postgres:16\n    ports: ["54320:5432"]\n')
+    (tmp_path / "p" / ".env.local").write_text("# the app\nDATABASE_URL=postgres://app@127.0.0.1:54320/app\n")
+    move = port_fix(project, host_with({54320}), "db", only_mapping(project, "db"), ports_range=(20000, 20010),
+                    compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 20000
+    assert "DATABASE_URL in .env.local follows to localhost:20000" in move.title
+    (edit,) = [e for e in move.edits if e.path.name == ".env.local"]
+    assert (edit.line, edit.new) == (2, "DATABASE_URL=postgres://app@127.0.0.1:20000/app")
+
+
+def test_a_host_apps_env_file_outside_the_compose_folder_is_named_for_a_change_by_hand(tmp_path: Path) -> None:
+    # documenso: docker/development/compose.yml publishes 54320; the repo root's .env (the app's) names it
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "docker" / "development").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".env").write_text('NEXT_PRIVATE_DATABASE_URL="postgres://documenso@127.0.0.1:54320/documenso"\n')
+    compose = repo / "docker" / "development" / "compose.yml"
+    compose.write_text('services:\n  database:\n    image: postgres:15\n    ports: ["54320:5432"]\n')
+    project = Project(ProjectOptions(path=compose.parent, env=project_env(tmp_path)))
+    move = port_fix(project, host_with({54320}), "database", only_mapping(project, "database"),
+                    ports_range=(20000, 20010), compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and all(e.path.name != ".env" for e in move.edits)
+    assert move.title.endswith("change 54320 to 20000 by hand in NEXT_PRIVATE_DATABASE_URL in "
+                               f"{repo / '.env'}:1 (a program on the host dials it))"), move.title
+
+
 def test_shell_variable_wins_over_env_so_only_advice(tmp_path: Path) -> None:
     compose = 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8094}:80"]\n'
     project = load(tmp_path, compose, "WEB_PORT=8094\n", WEB_PORT="8094")

@@ -77,7 +77,11 @@ class PortCollision(Check):
         then moves both, as they tied them, and the fix says so. A literal `localhost:<old
         port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`: the site's address the
         app builds its links from) moves to the new port on the line that writes it, unless
-        that service listens on the port itself. When the old port is the server's default
+        that service listens on the port itself. A `localhost:<old port>` (or 127.0.0.1) in the
+    env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, in
+    the project folder and at the top of its checkout: documenso's root `.env` for its
+    `docker/development` compose) moves too; one outside the folder fixes may write in is named
+    for a change by hand. When the old port is the server's default
         (postgres 5432, mysql 3306, redis 6379), the fix says that programs on the host using
         it (an app run on the host with `jdbc:postgresql://localhost/app`) must now name the new
         one: they name no port, so nothing in the project can be edited for them. A port a stopped leftover

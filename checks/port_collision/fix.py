@@ -32,7 +32,7 @@ from doctor.project.portplan import untracked_edits
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
 
-from .follow import follow_edits
+from .follow import follow_edits, host_follow_edits
 from .pins import pin_edit
 
 TYPE_CHECKING = False
@@ -141,10 +141,13 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
     followed, said = follow_edits(project, old, new)
     edited = {(e.path, e.line) for e in edits}
     followed = tuple(e for e in followed if (e.path, e.line) not in edited)
+    # and the host's own env files: an app run on the host dials the published port itself
+    on_host, host_said = host_follow_edits(project, old, new, edited | {(e.path, e.line) for e in followed})
+    followed, said = (*followed, *on_host), "; ".join(filter(None, (said, host_said)))
     if any(tracked(e.path) for e in followed) and side_by_side(project.root, host) is not None:
         followed = tuple(e for e in followed if not tracked(e.path))
     if not followed:
-        return edits, where
+        return edits, f"{where}; {said}" if host_said else where
     return (*edits, *followed), f"{where}; {said}"
 
 

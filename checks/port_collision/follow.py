@@ -47,6 +47,57 @@ def follow_edits(project: Project, old: int, new: int) -> tuple[tuple[Edit, ...]
     return tuple(edits.values()), f"{shown} follow{'s' if len(names) == 1 else ''} to localhost:{new}"
 
 
+# the env files an app run on the host reads (Next.js, Vite, dotenv): documenso's root `.env` names
+# `postgres://...@127.0.0.1:54320/documenso` for the database its docker/development compose publishes
+HOST_ENV_FILES = (".env", ".env.local", ".env.development", ".env.development.local")
+_ASSIGNED = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
+
+
+def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[object, int | None]]) -> tuple[
+        tuple[Edit, ...], str]:
+    """The edits moving `localhost:old` (127.0.0.1) to the new port in the env files a program on the
+    host reads: HOST_ENV_FILES in the project folder and at the top of its git checkout (the compose
+    file in `docker/development/`, the app's `.env` at the root), and what they say
+    (`NEXT_PRIVATE_DATABASE_URL in .env follows to localhost:54321`). Lines in `skip` (edited
+    already) are left alone; a file outside the folder fixes may write in (doctor.project.edits.
+    edit_root) is named for a change by hand instead."""
+    from doctor.project.edits import edit_root, line_text, replace_on_line
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(project.root)
+    writable = edit_root(project).resolve()
+    folders = dict.fromkeys([project.root, *([repo.top] if repo is not None else [])])
+    edits: list[Edit] = []
+    names: list[str] = []
+    by_hand: list[str] = []
+    for folder in folders:
+        for name in HOST_ENV_FILES:
+            path = folder / name
+            if not path.is_file():
+                continue
+            number = 1
+            while (text := line_text(path, number)) is not None:
+                for host in LOCAL_HOSTS:
+                    if (path, number) in skip or not re.search(_pattern(host, old), text):
+                        continue
+                    key = _ASSIGNED.match(text)
+                    named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
+                    edit = replace_on_line(path, number, _pattern(host, old), f"{host}:{new}")
+                    if edit is not None and path.resolve().is_relative_to(writable):
+                        edits.append(edit)
+                        names.append(named)
+                    elif edit is not None:
+                        by_hand.append(f"{named}:{number}")
+                    break
+                number += 1
+    said = []
+    if names:
+        said.append(f"{', '.join(names)} follow{'s' if len(names) == 1 else ''} to localhost:{new}")
+    if by_hand:
+        said.append(f"change {old} to {new} by hand in {', '.join(by_hand)} (a program on the host dials it)")
+    return tuple(edits), "; ".join(said)
+
+
 def _pattern(host: str, port: int) -> str:
     return rf"(?<![\w.-]){re.escape(host)}:{port}(?!\d)"
 

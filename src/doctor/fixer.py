@@ -26,11 +26,12 @@ from pathlib import Path
 
 from doctor.fixfiles import RETRY, FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock, read_only
 from doctor.model import Finding, Fix, Safety, Severity
+from doctor.project.edits import edit_root
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Registry, Run, RunOptions
-    from doctor.project import Project, ProjectOptions
+    from doctor.project import ProjectOptions
     from doctor.redact import Redactor
 
 UNSAFE_HINT = "unsafe fix: rerun with --yes, or on a terminal to be asked"
@@ -171,7 +172,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
 
     run = preflight(run_options, registry)
     env = dict(run_options.env or {})
-    files = ProjectFiles(_edit_root(run.project), run.project.compose.project_name, env)
+    files = ProjectFiles(edit_root(run.project), run.project.compose.project_name, env)
     redactor = _redactor(run)
     if options.dry_run:
         return _round(options, registry, run, files, redactor, {})[0]
@@ -242,22 +243,6 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
 def _unreadable(finding: Finding) -> bool:
     """A compose-config error: compose would reject the project, or cannot read a file of it."""
     return finding.check == "compose-config" and finding.severity is Severity.ERROR
-
-
-def _edit_root(project: Project) -> Path:
-    """The folder fixes may write in: the project directory, or the repo around it when a service
-    builds from or bind-mounts that parent (a compose project in `.devcontainer/` or `docker/`)."""
-    root = project.root
-    outer = root.parent
-    if outer == outer.parent or outer == Path.home():
-        return root
-    for service in project.services.values():
-        sources = [m.source for m in service.volumes if m.type == "bind" and m.source]
-        if service.build is not None and "://" not in service.build.context:
-            sources.append(service.build.context)
-        if any(Path(os.path.normpath(s)) == outer for s in sources):
-            return outer
-    return root
 
 
 def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFiles, redactor: Redactor,

@@ -310,3 +310,19 @@ def value_edit(project: Project, var: EnvVar, pattern: str, new: str) -> Edit | 
         if edit is not None:
             return edit
     return None
+
+
+def edit_root(project: Project) -> Path:
+    """The folder fixes may write in: the project directory, or the repo around it when a service
+    builds from or bind-mounts that parent (a compose project in `.devcontainer/` or `docker/`)."""
+    root = project.root
+    outer = root.parent
+    if outer == outer.parent or outer == Path.home():
+        return root
+    for service in project.services.values():
+        sources = [m.source for m in service.volumes if m.type == "bind" and m.source]
+        if service.build is not None and "://" not in service.build.context:
+            sources.append(service.build.context)
+        if any(Path(os.path.normpath(s)) == outer for s in sources):
+            return outer
+    return root
