@@ -95,10 +95,16 @@ class LeakedHostPort(Check):
         own line, keeping its quoting and comment; otherwise the key is added to the
         service's `environment:` in the style the block already uses, adding the service to
         the override when it is not there. The `.env` keeps the host-side value for tools run on the host.
+        Where compose reads no dev override (one `-f` file, a devcontainer.json's own list), a
+        literal on a compose `environment:` line that only the consuming services read is
+        rewritten on that line (`DB_PORT: '5433'` -> `'5432'`); otherwise the advice names the
+        value to set (`set REDIS_HOST=redis in the environment of 'web'`). A `localhost` that
+        `.env` interpolates into a compose value is reported at the `.env` line that writes it.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
-        file compose would not read; without one it is advice), changing no other line, and
+        file compose would not read; without one, only a literal line no other service reads
+        is rewritten, else it is advice), changing no other line, and
         a second run changes nothing. A value carrying a URL password, a line an anchor
         shares with another service, or a multi-line or flow value is left as advice; for a
         URL with a password the advice names the hosts to change (`with db:5432 in place of
