@@ -70,7 +70,9 @@ class LeakedHostPort(Check):
 
         Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project
         publishes) are not findings for a service whose bundle runs in the developer's
-        browser. They are for a service that dials them from inside its own container: a
+        browser. An http URL whose key names a peer running a server image the project does
+        not build (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`) is that server's
+        API, not a page, and is judged. They are for a service that dials them from inside its own container: a
         test runner whose browser runs there (playwright, cypress) or a server-side
         rendering server. That is decided per service, not per variable name.
 

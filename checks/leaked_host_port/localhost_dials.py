@@ -48,11 +48,23 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             if not ref.is_local or (is_browser_key(var.name) and not inside) or port is None or port in own:
                 continue
             browser = ref.scheme is not None and ref.scheme.lower() in BROWSER_SCHEMES
-            if browser and port in index.published and not inside:
-                continue
             meant = view.listener(port, service.name)
-            if meant is not None:
-                yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, *meant))
+            if meant is None:
+                continue
+            if browser and port in index.published and not inside and not _names_server(model, var.name, meant[0]):
+                continue
+            yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, *meant))
+
+
+def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
+    """Whether the key names a peer that runs a server image the project does not build
+    (langfuse's `CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`): its http URL is the
+    server's API, not a page to open; a project-built app (`API_URL` beside `api`) may be one."""
+    server = model.services.get(peer)
+    if server is None or server.build is not None or not server.image:
+        return False
+    name = re.sub(r"[^A-Za-z0-9]+", "_", peer).upper().strip("_")
+    return bool(name) and re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key.upper()) is not None
 
 
 def _rewrite(value: str, ref: HostRef, peer: str, port: int) -> str:
