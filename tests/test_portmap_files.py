@@ -72,3 +72,20 @@ def test_two_clones_in_folders_of_the_same_name_are_told_apart() -> None:
     assert "-p NAME" in clashes[1]  # a tracked .env (fastapi's) cannot carry the name: -p always can
     other = Checkout(Path("/home/dev/work/app-b"), "app-b", "worktree", "b", "app-b", "none", (web,))
     assert find_clashes([first, other])[0].startswith("23497/tcp published by app ('web'), app-b ('web')")
+
+
+def test_profile_gated_ports_need_the_profile_and_say_so(tmp_path: Path) -> None:
+    """hoppscotch/hoppscotch docker-compose.yml puts every service in a profile (`docker compose
+    --profile default up`): `doctor ports` said only "publishes no fixed host port", and had no
+    --profile to show them."""
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  hoppscotch-aio:\n    profiles: ['default']\n    image: busybox\n    ports: ['23000:3000']\n"
+        "  hoppscotch-db:\n    profiles: ['default', 'database']\n    image: busybox\n    ports: ['25432:5432']\n")
+    env = {**NO_ENGINE, "HOME": str(tmp_path)}
+    out = _run(PortsOptions(tmp_path, env=env))
+    assert "publishes no fixed host port with the active profiles (2 services in profiles that are off: " \
+           "add --profile NAME)" in out
+    rows = _rows(_run(PortsOptions(tmp_path, env=env, profiles=("database",))))
+    assert [row.split()[0] for row in rows] == ["25432/tcp"]
+    assert [row.split()[0] for row in _rows(_run(PortsOptions(tmp_path, env={**env, "COMPOSE_PROFILES": "default"})))
+            ] == ["23000/tcp", "25432/tcp"]
