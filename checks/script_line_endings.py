@@ -43,14 +43,14 @@ class ScriptLineEndings(Check):
         scripts/entrypoint.sh:1  has CRLF line endings and reaches 'web' (COPY, Dockerfile:6)
 
     Fix
-        Rewrite the file with LF line endings and without the BOM (every `\\r` before a newline:
-        a file converted twice holds `\\r\\r\\n`; the fixer backs up a file git does not track). A
+        Rewrite the file with LF line endings and without the BOM (every `\\r` before a newline: a
+        file converted twice holds `\\r\\r\\n`; the fixer backs up a file git does not track). A
         second finding (info) adds `*.sh text eol=lf` to `.gitattributes`, and a path rule for a
         script without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule of a
         `.gitattributes` git reads for it (the script's folder and each above it, up to the
-        repository's top) already keeps it at LF, so git checks scripts out with LF on every machine. For a missing
-        interpreter: install it in the Dockerfile (`RUN apk add --no-cache bash`) or use
-        `#!/bin/sh` (advice).
+        repository's top) already keeps it at LF, so git checks scripts out with LF on every
+        machine. For a missing interpreter: install it in the Dockerfile (`RUN apk add --no-cache
+        bash`) or use `#!/bin/sh` (advice).
 
     Fix safety
         Safe: only the line-ending bytes and the BOM change; the script's text stays the same.
