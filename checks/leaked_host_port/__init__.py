@@ -70,11 +70,13 @@ class LeakedHostPort(Check):
 
         Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project
         publishes) are not findings for a service whose bundle runs in the developer's
-        browser. An http URL whose key names a peer running a server image the project does
-        not build (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`) is that server's
-        API, not a page, and is judged. They are for a service that dials them from inside its own container: a
+        browser. They are for a service that dials them from inside its own container: a
         test runner whose browser runs there (playwright, cypress) or a server-side
-        rendering server. That is decided per service, not per variable name.
+        rendering server. That is decided per service, not per variable name. An http URL
+        whose key names a peer running a third-party server image named after it
+        (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
+        clickhouse/clickhouse-server) is that server's API, not a page, and is judged; an app
+        (`SERVER_URL` beside `server`, image twentycrm/twenty) stays a page.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from doctor.model import record
-from doctor.project.env_hosts import BROWSER_SCHEMES, HostRef, host_refs, is_browser_key
+from doctor.project.env_hosts import BROWSER_SCHEMES, HostRef, host_refs, image_family, is_browser_key
 from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner
 from doctor.project.types import ComposeModel, EnvVar, Service
 
@@ -57,11 +57,16 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
 
 
 def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
-    """Whether the key names a peer that runs a server image the project does not build
-    (langfuse's `CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`): its http URL is the
-    server's API, not a page to open; a project-built app (`API_URL` beside `api`) may be one."""
+    """Whether the key names a peer that runs a third-party server image named after it
+    (langfuse's `CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
+    clickhouse/clickhouse-server): its http URL is that server's API, not a page to open. An app
+    is not (twenty's `SERVER_URL=http://localhost:3000` beside `server`, image twentycrm/twenty,
+    is its public URL; nor a project-built `api`)."""
     server = model.services.get(peer)
     if server is None or server.build is not None or not server.image:
+        return False
+    product = server.image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    if not (image_family(server.image) or product == peer.lower() or product.startswith(peer.lower() + "-")):
         return False
     name = re.sub(r"[^A-Za-z0-9]+", "_", peer).upper().strip("_")
     return bool(name) and re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key.upper()) is not None
