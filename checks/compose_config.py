@@ -66,7 +66,9 @@ class ComposeConfig(Check):
             if key not in seen:
                 seen.add(key)
                 fix = examples.fix_for(problem) if problem.kind is ProblemKind.REFERENCE else None
-                yield self.finding(problem.message, problem.location, f"{problem.kind.value}:{problem.message}", fix)
+                # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
+                yield self.finding(project.shown_problem(problem), problem.location,
+                                   f"{problem.kind.value}:{problem.message}", fix)
         model = project.compose
         if model.files and not model.services and model.disabled_services:
             # hoppscotch: every service has `profiles:`; without one active the other checks judge nothing

@@ -9,7 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
-from doctor.project.tasks import Command
+from doctor.project.tasks import Command, CommandKind
 
 
 class PathGap(Check):
@@ -22,6 +22,8 @@ class PathGap(Check):
         shell finds (`$SHELL -l -i`) but the PATH doctor inherited does not, e.g. a tool in
         /opt/homebrew/bin or ~/.local/bin; a tool that resolves to two different programs on
         the two PATHs; relative PATH entries (`.` or an empty entry); entries that do not exist.
+        A tool named only by a pyproject [tool.*] section whose packages a service image installs
+        and the host lacks is the service's (see host-vs-container): no PATH makes it work here.
 
     Why it matters
         An IDE, a git hook, a service manager or a subprocess started with a scrubbed
@@ -80,6 +82,8 @@ class PathGap(Check):
             if there is None:
                 continue
             if here is None:
+                if _runs_in_a_service(project, host, command):
+                    continue
                 folder = os.path.dirname(there)
                 message = (f"{tool!r} ({command.origin}) is found only by the login shell, "
                            f"in {_tilde(folder, home)}")
@@ -99,6 +103,19 @@ def _needed(commands: tuple[Command, ...]) -> dict[str, Command]:
         if not command.local:
             tools.setdefault(command.tool, command)
     return tools
+
+
+def _runs_in_a_service(project: Project, host: Host, command: Command) -> bool:
+    """Whether a tool the project names only in its configuration (pyproject's [tool.pytest]) is one
+    a service image installs with packages the host lacks: on the host it would fail at its first
+    import however PATH is set (host-vs-container's rule, service_home.belongs_in). Only asked once
+    a gap is found."""
+    if command.kind is not CommandKind.PYPROJECT:
+        return False
+    from doctor.project.service_home import belongs_in, service_homes
+
+    homes = service_homes(project, host.packages)
+    return belongs_in(command.tool, (), command.cwd, homes, project.root) is not None
 
 
 def _same_program(here: str, there: str, env: Mapping[str, str]) -> bool:

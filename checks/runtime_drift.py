@@ -92,8 +92,11 @@ class RuntimeDrift(Check):
             # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
             loose = {path for (path, _), found in near.items()
                      if not any(d.runtime == runtime and d.versions for d in found)}
-            declared = [*files.folder(root), *(d for path, found in images.items() if path in loose for d in found),
-                        *workflows, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]
+            # once each: services building one Dockerfile with build args written apart (nickjj's
+            # x-app and x-assets anchors) are two images of the same FROM lines
+            declared = list(dict.fromkeys([
+                *files.folder(root), *(d for path, found in images.items() if path in loose for d in found),
+                *workflows, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]))
             findings, reference = self._drift(project, [d for d in declared if d.runtime == runtime], runtime)
             yield from findings
             flagged = {f.location for f in findings}

@@ -9,7 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project import Project
-from doctor.project.filled import FilledPath, filled_paths
+from doctor.project.filled import FilledPath, filled_paths, yarn_relocated
 from doctor.project.types import Mount, Service
 
 TYPE_CHECKING = False
@@ -25,12 +25,15 @@ class VolumeShadowing(Check):
     What it finds
         A named or anonymous volume mounted where the service's image installs dependencies
         (`/app/node_modules` after `npm ci`, a virtualenv after `uv sync` or `python -m venv`):
-        docker copies the image's content into the volume once, when it is created, and never
-        again — a note. A node_modules or venv the RUN steps do not show filled (copied from a
-        deps stage) counts only in the working folder of the stage compose builds (its
-        `target`). Live: when that volume exists and is older than the image, a warning
-        naming the volume and its age. Also a bind mount over a folder the image filled, with no
-        volume keeping it and no such folder on the host: the bind hides what the image installed.
+        docker copies the image's content into the volume once, when it is created, and never again
+        — a note. A node_modules or venv the RUN steps do not show filled (copied from a deps stage)
+        counts only in the working folder of the stage compose builds. Live: when that volume exists
+        and is older than the image, a warning naming the volume and its age. Also a bind mount over
+        a folder the image filled, with no volume keeping it and no such folder on the host: the
+        bind hides what the image installed. The image is the stage the service builds
+        (`build.target`); a yarn install goes where the `.yarnrc` beside its package.json sends it
+        (`--modules-folder /node_modules`: outside a bind of /app), and installs no node_modules
+        under Plug'n'Play (`nodeLinker: pnp`).
 
     Why it matters
         After adding a dependency and rebuilding, the container still sees the old node_modules
@@ -58,10 +61,10 @@ class VolumeShadowing(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         for svc in sorted(project.services.values(), key=lambda s: s.name):
             path = svc.build.dockerfile_path if svc.build else None
-            recipe = project.recipe(path, svc.build.target if svc.build else None) if path is not None else None
+            recipe = project.recipe(path, svc.build.target) if path is not None and svc.build else None
             if path is None or recipe is None:
                 continue
-            filled = filled_paths(recipe)
+            filled = _installed(project, svc, filled_paths(recipe))
             volumes = [m for m in svc.volumes if m.type == "volume"]
             home = posixpath.normpath(svc.working_dir or recipe.workdir)
             for mount in volumes:
@@ -170,3 +173,30 @@ def _relative(path: Path, root: Path) -> str:
     except ValueError:
         return str(path)
 
+
+
+def _installed(project: Project, svc: Service, filled: list[FilledPath]) -> list[FilledPath]:
+    """The filled paths where the installs really put them: a yarn install follows the `.yarnrc`
+    files the build brings beside its package.json (doctor.project.filled.yarn_relocated)."""
+    if not any(f.tool.startswith("yarn") for f in filled):
+        return filled
+    from doctor.regular import read_text
+
+    code = project.code_map(svc)
+
+    def text(container: str) -> str | None:
+        found = code.to_host(container)
+        if found is None:
+            return None
+        try:
+            return read_text(found[0], 64 * 1024)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    moved = []
+    for f in filled:
+        folder = posixpath.dirname(f.path)
+        where = yarn_relocated(f, text(posixpath.join(folder, ".yarnrc")), text(posixpath.join(folder, ".yarnrc.yml")))
+        if where is not None:
+            moved.append(where)
+    return moved

@@ -110,6 +110,24 @@ def test_drift_in_a_url_masks_the_password_and_edits_the_host_not_the_user(tmp_p
     assert finding.fix.edits[0].new == "DATABASE_URL=postgresql://postgres:hunter22@database:5432/app"
 
 
+@pytest.mark.parametrize(("password", "edited"), [
+    ("p@postgress x", True), ("p@postgress", True), ("postgress", True),
+    ("a@postgress/b", False),  # urllib reads the host before `/b@...`, a libpq-style reader the last one
+])
+def test_drift_never_edits_the_host_inside_a_password(tmp_path: Path, password: str, edited: bool) -> None:
+    # the password holds `@postgress` (or is that word): the fix edits the host after the authority's
+    # last `@`, or gives advice where readers disagree which one is the host; never the password
+    value = f"postgresql://u:{password}@postgress:5432/app"
+    env = envfile(tmp_path, f"DATABASE_URL={value}\n")
+    app = svc("app", environment=from_file(env, DATABASE_URL=value))
+    (finding,) = run(ServiceNameDrift(), tmp_path, svc("database", image="bitnami/postgresql:16"), app)
+    assert finding.fix is not None and (password == "postgress" or password not in finding.message)
+    if edited:
+        assert [e.new for e in finding.fix.edits] == [f"DATABASE_URL=postgresql://u:{password}@database:5432/app"]
+    else:
+        assert finding.fix.safety is Safety.ADVICE and not finding.fix.edits
+
+
 def test_drift_in_the_second_host_of_a_multi_host_url_edits_that_host(tmp_path: Path) -> None:
     value = "mongodb://mongo1:27017,mongo-2:27017/app?replicaSet=rs0"
     env = envfile(tmp_path, f"MONGO_URL={value}\n")
@@ -144,6 +162,19 @@ def test_drift_without_a_plausible_service_gives_advice(tmp_path: Path) -> None:
     (finding,) = run(ServiceNameDrift(), tmp_path, svc("web"), app)
     assert finding.message == "QUEUE_HOST=zzz names no service on the network"
     assert finding.fix is not None and finding.fix.safety is Safety.ADVICE and not finding.fix.edits
+
+
+@pytest.mark.parametrize(("key", "first"), [("CKAN__DATAPUSHER__CALLBACK_URL_BASE", "'ckan-dev' (itself)"),
+                                             ("QUEUE_URL", "'datapusher'")])
+def test_drift_advice_for_a_url_handed_to_others_names_the_service_itself(tmp_path: Path, key: str,
+                                                                         first: str) -> None:
+    # ckan-docker's .env, shared by docker-compose.yml (service 'ckan') and docker-compose.dev.yml
+    # ('ckan-dev'): the callback URL datapusher calls is ckan's own, so the dev service is a choice
+    app = svc("ckan-dev", environment=inline(**{key: "http://ckan:5000"}))
+    (finding,) = run(ServiceNameDrift(), tmp_path, svc("datapusher"), app)
+    assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
+    assert finding.fix.title == f"point {key} at a service: " + (
+        f"{first}, 'datapusher'" if "itself" in first else first)
 
 
 @pytest.mark.parametrize("value", [

@@ -83,6 +83,30 @@ def test_clean_stack_passes() -> None:
     assert "✗" not in done.stdout
 
 
+def test_the_header_names_the_files_profiles_and_project_name_given() -> None:
+    # `doctor preflight .` alone would hide that this run read another set of files than compose's default
+    done = doctor("preflight", "-f", "compose.yaml", "--profile", "dev", "-p", "demo", "--select", "env-drift",
+                  cwd=EXAMPLES / "clean-stack")
+    assert done.stdout.splitlines()[0].startswith(
+        "doctor preflight . -f compose.yaml --profile dev -p demo  (runs on: "), done.stdout
+    plain = doctor("preflight", "--select", "env-drift", cwd=EXAMPLES / "clean-stack")
+    assert plain.stdout.splitlines()[0].startswith("doctor preflight .  (runs on: "), plain.stdout
+
+
+@pytest.mark.parametrize(("cwd", "shown"), [("repo", "sub/missing.env"), ("sub", "missing.env")])
+def test_a_loader_message_names_its_file_as_it_opens_from_here(tmp_path: Path, cwd: str, shown: str) -> None:
+    # compose resolves the env file to an absolute path; the finding names it like its location
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: missing.env\n")
+    here = tmp_path if cwd == "repo" else tmp_path / "sub"
+    done = doctor("preflight", "sub" if cwd == "repo" else ".", "--select", "compose-config", cwd=here)
+    assert f"env file {shown} not found" in done.stdout, done.stdout
+    assert str(tmp_path) not in done.stdout
+    report = json.loads(doctor("preflight", ".", "--select", "compose-config", "--format", "json",
+                               cwd=tmp_path / "sub").stdout)
+    assert report["facts"]["partial_input"]["reported_by"] == ["compose-config"]
+
+
 def test_broken_stack_fails_with_findings_and_fixes() -> None:
     done = doctor("preflight", "examples/broken-stack")
     assert done.returncode == 1, done.stdout + done.stderr

@@ -196,3 +196,51 @@ def test_password_in_the_url_is_never_printed(tmp_path: Path, fmt: str) -> None:
         assert finding["file"] == "compose.yaml" and finding["line"] == 10
     else:
         assert "DATABASE_URL dials db:5433" in done.stdout
+
+
+MAYBE = """x-rails-env: &rails_env
+  DB_HOST: localhost
+  JOBS_HOST: localhost
+  REDIS_URL: redis://redis:6379/1
+services:
+  app:
+    image: app:dev
+    environment:
+      <<: *rails_env
+  worker:
+    image: app:dev
+    environment:
+      <<: *rails_env
+  db:
+    image: postgres:17
+  jobs:
+    image: busybox
+  redis:
+    image: redis:7
+"""
+
+
+def test_a_portless_localhost_host_whose_key_names_a_server_peer_is_found_and_fixed_in_place(tmp_path: Path) -> None:
+    # maybe-finance/maybe's .devcontainer/docker-compose.yml with DB_HOST: localhost. The value names no
+    # port, the key names the peer; 'jobs' listens on nothing (no server), so JOBS_HOST is not judged.
+    # The devcontainer reads this one file: no override would be read, so the line itself is edited.
+    tmp_path.mkdir(exist_ok=True)
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text(MAYBE)
+    project = Project(ProjectOptions(path=compose, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}))
+    (finding,) = LeakedHostPort().run(project, Host(env={}))
+    assert finding.message.startswith("DB_HOST=localhost is each container itself in 'app' and 'worker' "
+                                      "(did you mean 'db'?)"), finding.message
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+    (edit,) = finding.fix.edits
+    assert (edit.path, edit.line, edit.old, edit.new) == (compose, 2, "  DB_HOST: localhost", "  DB_HOST: db")
+    # under default discovery an override is read: the value goes there, the line stays as written
+    (finding,) = findings(tmp_path / "discovered", MAYBE)
+    assert finding.fix is not None and finding.fix.safety is Safety.SAFE
+    assert finding.fix.edits[0].path.name == "compose.override.yaml"
+
+
+def test_a_portless_localhost_host_is_right_in_the_named_peers_own_network_namespace(tmp_path: Path) -> None:
+    compose = ("services:\n  db:\n    image: postgres:17\n  app:\n    image: app:dev\n"
+               "    network_mode: service:db\n    environment:\n      DB_HOST: localhost\n")
+    assert findings(tmp_path, compose) == []

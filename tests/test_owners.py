@@ -25,7 +25,7 @@ from doctor.host import Host, owner_find
 from doctor.host import owner_walk as walk_module
 from doctor.host import owners as owners_module
 from doctor.host.owners import OwnerScan, StderrProgress, exclusion, expected_owner, scan_owners
-from doctor.model import Safety
+from doctor.model import Safety, Severity
 from doctor.project import Project, ProjectOptions
 
 USER = 1000
@@ -130,6 +130,33 @@ def test_check_groups_by_top_folder_and_names_the_service(tmp_path: Path) -> Non
     assert findings["owner:frontend"].fix is not None and "'web'" in findings["owner:frontend"].fix.title
     assert findings["owner:."].message == "1 path in the project folder owned by root (uid 0), not uid 1000: stray.log"
     assert all(len(f.message) <= 110 for f in findings.values())
+
+
+@needs_root
+@pytest.mark.parametrize(("image", "uid", "severity"), [
+    ("postgres:16-alpine", 70, Severity.INFO),  # linkwarden's ./pgdata: postgres's own user keeps it
+    ("postgres:16-alpine", 0, Severity.WARNING),  # root never is a database's own user
+    ("busybox", 70, Severity.WARNING),  # no server image: a container's stray write
+])
+def test_a_servers_data_folder_in_the_repo_is_its_own_users(tmp_path: Path, image: str, uid: int,
+                                                            severity: Severity) -> None:
+    project = tmp_path / "lw"
+    (project / "pgdata" / "base").mkdir(parents=True)
+    (project / "pgdata" / "PG_VERSION").write_text("16\n")
+    (project / "compose.yaml").write_text(
+        f"services:\n  postgres:\n    image: {image}\n    volumes:\n      - ./pgdata:/var/lib/postgresql/data\n")
+    for top, _, names in os.walk(tmp_path):
+        for name in [top, *(os.path.join(top, n) for n in names)]:
+            os.lchown(name, USER, USER)
+    for name in ("pgdata", "pgdata/base", "pgdata/PG_VERSION"):
+        os.lchown(project / name, uid, uid)
+    (finding,) = run_check(project, {"PATH": os.environ["PATH"]})
+    assert finding.severity is severity and finding.fix is not None
+    if severity is Severity.INFO:
+        assert finding.message.endswith("; 'postgres' (postgres) keeps its data there as its own user")
+        assert finding.fix.safety is Safety.ADVICE and not finding.fix.command  # chowning it would stop postgres
+    else:
+        assert finding.fix.command[:3] == ("chown", "-hR", f"{USER}:{USER}")
 
 
 @needs_root

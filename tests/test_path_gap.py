@@ -81,6 +81,25 @@ def test_tool_found_only_by_the_login_shell_names_tool_and_folder(tmp_path: Path
     assert finding.fix.safety is Safety.ADVICE and not finding.fix.edits  # ~/.bashrc is outside the project
 
 
+@pytest.mark.parametrize("built", [True, False])
+def test_a_configured_tool_whose_packages_live_in_a_service_is_not_a_gap(tmp_path: Path, built: bool) -> None:
+    # cookiecutter-django: pytest appears only as pyproject's [tool.pytest]; the django image installs the
+    # packages the host lacks, so the host's pytest would fail at its first import however PATH is set
+    home = tmp_path / "home"
+    tool(home / "brew" / "bin", "pytest")
+    (home / ".profile").write_text('PATH="$HOME/brew/bin:/usr/bin:/bin"\nexport PATH\n')
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "1"\n'
+                                            'dependencies = ["sqlmodel>=0.0.16"]\n\n[tool.pytest.ini_options]\n')
+    (project / "Dockerfile").write_text("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install .\n")
+    service = "build: ." if built else "image: python:3.12"
+    (project / "compose.yaml").write_text(f"services:\n  django:\n    {service}\n    volumes:\n      - .:/app\n")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": BASH, "TERM": "xterm", "SHLVL": "1"}
+    subjects = [f.subject for f in run_check(project, env)]
+    assert subjects == ([] if built else ["tool:pytest"])
+
+
 def test_nothing_when_both_paths_agree(tmp_path: Path) -> None:
     home = tmp_path / "home"
     bin_dir = home / "bin"

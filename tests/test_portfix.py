@@ -179,6 +179,24 @@ def test_two_collisions_in_one_run_get_different_ports(tmp_path: Path) -> None:
     assert (first.new, second.new) == (7000, 7001)
 
 
+@pytest.mark.parametrize(("image", "published", "noted"), [
+    ("postgres:18.3", "5432:5432", True), ("mysql:9.6", "3306:3306", True),
+    ("postgres:18.3", "5433:5432", False),  # host programs already name 5433
+    ("busybox", "5432:5432", False),
+])
+def test_moving_a_servers_default_port_says_host_programs_must_follow(tmp_path: Path, image: str, published: str,
+                                                                     noted: bool) -> None:
+    # spring-petclinic runs its app on the host against `jdbc:postgresql://localhost/petclinic`: the
+    # default port, named nowhere; after the move it would reach whatever holds 5432
+    project = load(tmp_path, f'services:\n  web:\n    image: {image}\n    ports: ["{published}"]\n')
+    old = int(published.split(":")[0])
+    move = port_fix(project, host_with({old}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == old + 1 and move.edits
+    family = image.split(":")[0]
+    note = f"; host programs using {family}'s default port {old} must now name {old + 1})"
+    assert move.title.endswith(note) is noted, move.title
+
+
 def test_shell_variable_wins_over_env_so_only_advice(tmp_path: Path) -> None:
     compose = 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8094}:80"]\n'
     project = load(tmp_path, compose, "WEB_PORT=8094\n", WEB_PORT="8094")

@@ -74,6 +74,26 @@ def test_two_clones_in_folders_of_the_same_name_are_told_apart() -> None:
     assert find_clashes([first, other])[0].startswith("23497/tcp published by app ('web'), app-b ('web')")
 
 
+def test_a_clash_of_checkouts_says_how_the_port_plan_is_applied() -> None:
+    # fastapi's template in two worktrees: the same committed ports. Until one runs nothing is bound
+    # and `doctor fix --ports` has nothing to do; once one runs, the fix in the other moves its ports
+    from doctor.portmap import Checkout, Published, _lines, find_clashes
+
+    def track(name: str, holder: str) -> Checkout:
+        return Checkout(Path(f"/home/dev/{name}"), name, "worktree", name, name, "none",
+                        (Published("backend", 8000, 8000, "tcp", holder),))
+
+    idle = [track("app", ""), track("app-b", "")]
+    text = "\n".join(_lines("origin", idle, find_clashes(idle)))
+    assert "`up` one, then `doctor fix --ports` in each other moves its clashing ports into a block" in text
+    running = [track("app", "ours"), track("app-b", "")]
+    text = "\n".join(_lines("origin", running, find_clashes(running)))
+    assert "fix: run `doctor fix --ports` in /home/dev/app-b: it moves the clashing ports" in text
+    assert "beside 'app'" in text
+    alone = [track("app", "")]
+    assert "fix:" not in "\n".join(_lines("origin", alone, find_clashes(alone)))
+
+
 def test_profile_gated_ports_need_the_profile_and_say_so(tmp_path: Path) -> None:
     """hoppscotch/hoppscotch docker-compose.yml puts every service in a profile (`docker compose
     --profile default up`): `doctor ports` said only "publishes no fixed host port", and had no

@@ -191,6 +191,7 @@ def test_ports_shows_the_clash_of_two_worktrees_on_the_committed_ports(tmp_path:
         text = out.getvalue()
         assert status == 1, text
         assert f"{web}/tcp published by {main.name} ('web'), {other.name} ('web'); held by {main.name}" in text
+        assert f"fix: run `doctor fix --ports` in {other}: it moves the clashing ports" in text, text
         assert str(clone) not in text  # a clone is found through its containers on the engine
         assert compose(docker_engine, clone, "create").returncode == 0
         assert compose(docker_engine, stranger, "create").returncode == 0

@@ -234,3 +234,19 @@ def test_a_devcontainer_image_against_the_repos_python_version(tmp_path: Path) -
     assert [(f.location.path if f.location else None, f.message) for f in found] == [
         (tmp_path / ".python-version", "python 3.11 (.python-version 3.11) but service 'saleor' builds FROM "
                                        "mcr.microsoft.com/devcontainers/python:3.12 at Dockerfile:1")]
+
+
+def test_one_dockerfile_built_with_args_written_twice_is_one_place(tmp_path: Path) -> None:
+    # nickjj/docker-flask-example: web/worker (x-app) and css/js (x-assets) build one Dockerfile with the
+    # same args written under two anchors; its FROM lines were compared (and reported) once per anchor
+    args = '    args: ["APP_UID=1000"]\n'
+    root = _write(tmp_path / "p", {
+        "compose.yaml": ("x-app: &app\n  build:\n    context: .\n    target: app\n" + args
+                         + "x-assets: &assets\n  build:\n    context: .\n    target: assets\n" + args
+                         + "services:\n  web: *app\n  worker: *app\n  js: *assets\n"),
+        "Dockerfile": ("FROM node:24-slim AS assets\nFROM python:3.14.5-slim AS app-build\n"
+                       "FROM python:3.12.5-slim AS app\n"),
+        "pyproject.toml": '[project]\nname = "hello"\nversion = "1"\nrequires-python = ">=3.13"\n',
+    })
+    shown = _shown(_findings(root, tmp_path), root)
+    assert shown == [("Dockerfile", 3, "python 3.12.5 (FROM python:3.12.5-slim), elsewhere 3.14.5: Dockerfile:2")]

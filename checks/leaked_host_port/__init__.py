@@ -38,7 +38,8 @@ class LeakedHostPort(Check):
         `host.docker.internal` are right and not reported. (3) `localhost`, `127.0.0.1` or
         `::1` as the host of a container env value (a URL or a `*_HOST`) where another
         service listens on that port: inside a container, localhost is the container itself (one
-        finding for a line several services read, naming them all).
+        finding for a line several services read, naming them all); a `*_HOST` with no port
+        whose key names a server peer (`DB_HOST: localhost` beside `db`) too.
         Each service is judged with its effective env (`environment:` beats `env_file:`).
         (4) A healthcheck probing `localhost:` one of the service's own published host ports
         (`wget http://localhost:${WEB_PORT}/` behind `"${WEB_PORT}:80"`): the probe runs in the
@@ -99,20 +100,20 @@ class LeakedHostPort(Check):
         own line, keeping its quoting and comment; otherwise the key is added to the
         service's `environment:` in the style the block already uses, adding the service to
         the override when it is not there. The `.env` keeps the host-side value for tools run on the host.
-        Where compose reads no dev override (one `-f` file, a devcontainer.json's own list), a
-        literal on a compose `environment:` line that only the consuming services read is
-        rewritten on that line (`DB_PORT: '5433'` -> `'5432'`); otherwise the advice names the
-        value to set (`set REDIS_HOST=redis in the environment of 'web'`). A `localhost` that
-        `.env` interpolates into a compose value is reported at the `.env` line that writes it.
+        Where compose reads one file alone (a devcontainer's, a single -f), no override would
+        be read: a literal the compose file writes for containers only is rewritten on its line;
+        otherwise the advice names the value to set (`set REDIS_HOST=redis in the environment of
+        'web'`). A `localhost` that `.env` interpolates into a compose value is reported at the
+        `.env` line that writes it.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
-        file compose would not read; without one, only a literal line no other service reads
-        is rewritten, else it is advice), changing no other line, and
+        file compose would not read), changing no other line, and
         a second run changes nothing. A value carrying a URL password, a line an anchor
         shares with another service, or a multi-line or flow value is left as advice; for a
         URL with a password the advice names the hosts to change (`with db:5432 in place of
-        db:5433`), never the password.
+        db:5433`), never the password. The rewrite of a compose file's own line, with no
+        override read, is unsafe (asked, or --yes); a value from .env there is advice.
     """
 
     id = "leaked-host-port"

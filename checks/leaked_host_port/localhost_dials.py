@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.env_hosts import BROWSER_SCHEMES, HostRef, host_refs, image_family, is_browser_key
-from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner
+from doctor.project.service_network import NetworkIndex, NetworkView, listen_ports, namespace_owner
 from doctor.project.types import ComposeModel, EnvVar, Service
+
+_HOST_KEY = lazy(r"_(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 
 
 @record
@@ -44,8 +47,15 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
     own = listen_ports(owner)
     for var in service.environment.values():
         for ref in host_refs(var.name, var.value):
+            if not ref.is_local or (is_browser_key(var.name) and not inside):
+                continue
             port = ref.expected_port(env)
-            if not ref.is_local or (is_browser_key(var.name) and not inside) or port is None or port in own:
+            if port is None:  # `DB_HOST: localhost` beside a service named `db` (maybe's devcontainer)
+                named = _named_peer(model, view, ref, service.name)
+                if named is not None and named != owner.name:  # `network_mode: service:db`: localhost is db
+                    yield LocalDial(var, ref, named, _rewrite(var.value or "", ref, named, 0))
+                continue
+            if port in own:
                 continue
             browser = ref.scheme is not None and ref.scheme.lower() in BROWSER_SCHEMES
             meant = view.listener(port, service.name)
@@ -70,6 +80,20 @@ def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
         return False
     name = re.sub(r"[^A-Za-z0-9]+", "_", peer).upper().strip("_")
     return bool(name) and re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key.upper()) is not None
+
+
+def _named_peer(model: ComposeModel, view: NetworkView, ref: HostRef, exclude: str) -> str | None:
+    """The peer a portless `*_HOST` key names by its prefix (`DB_HOST` -> `db`, `CACHE_HOST` ->
+    `cache`): the value names no port, so none says which peer listens, but the key says which one
+    it means. Only a peer on a shared network that listens on some port (a server)."""
+    if ref.scheme is not None:
+        return None
+    prefix = _HOST_KEY.sub("", ref.key).lower()
+    for name in dict.fromkeys((prefix, prefix.replace("_", "-"))):
+        peer = view.resolve(name) if name else None
+        if peer is not None and peer != exclude and listen_ports(model.services[peer]):
+            return peer
+    return None
 
 
 def _rewrite(value: str, ref: HostRef, peer: str, port: int) -> str:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import Edit, Fix, Safety
+from doctor.model import Fix, Safety
 from doctor.project import Project
 from doctor.project.edits import dev_override, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
-from doctor.project.types import EnvSource, EnvVar, Service
+from doctor.project.types import EnvVar, Service
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
@@ -27,14 +26,13 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     if override is not None and (written := _written_in(project, override, consumers)) is not None:
         edit = override_edit(override, "environment", wanted, written)
     secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
+    if override is None and not secret and (in_place := _in_place(project, consumers)) is not None:
+        return subject, in_place
     names = ", ".join(repr(s) for s in sorted(wanted))
     title = f"set {var.name} for {names} in the dev override"
     if edit is not None and not secret:
         return subject, Fix(title, Safety.SAFE, (edit,))
-    if override is None and not secret and (own := _own_line_edit(project, consumers)) is not None:
-        return subject, Fix(f"set {var.name} to {consumers[0][2]} on {project.shown(own.path)}:{own.line}",
-                            Safety.SAFE, (own,))
-    if override is None:  # no override compose reads here (one -f file, a devcontainer's list)
+    if override is None:  # no override compose reads here (one -f file, a devcontainer's list): name the value
         title = f"set {var.name} in the environment of {names}"
         if not secret and len({value for _, _, value in consumers}) == 1:
             title = f"set {var.name}={consumers[0][2]} in the environment of {names}"
@@ -43,21 +41,27 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     return subject, Fix(title, Safety.ADVICE)
 
 
-def _own_line_edit(project: Project, consumers: list[Consumer]) -> Edit | None:
-    """The value rewritten where it is written, when that is a literal on a compose file's
-    `environment:` line that only these consumers read (mastodon's .devcontainer/compose.yaml,
-    started with its own -f list: no override is read, and that line is the container's alone)."""
-    var = consumers[0][1]
-    where, old = var.location, var.value
-    if where is None or where.line is None or not old or where.path not in project.compose.files:
+def _in_place(project: Project, consumers: list[Consumer]) -> Fix | None:
+    """Where compose reads one file alone (a devcontainer's `dockerComposeFile`, a single -f) there is
+    no override to set the value in: a literal written in that compose file (no `${...}`, which
+    .env's host tools may share) reaches the containers only, so its own line is edited, for every
+    consumer reading that line and nobody else. Unsafe: the peer is doctor's reading of the value."""
+    var, value = consumers[0][1], consumers[0][2]
+    at = var.location
+    if (at is None or at.line is None or at.path not in project.compose.files or var.variables or var.value is None
+            or any((v.location, v.value, new) != (at, var.value, value) for _, v, new in consumers)):
         return None
-    if len({value for _, _, value in consumers}) != 1 or any(
-            v.location != where or v.source is not EnvSource.ENVIRONMENT or v.raw is None or "$" in v.raw
-            for _, v, _ in consumers):
+    readers = {s.name for s in project.compose.services.values()
+               if any(v.location == at for v in s.environment.values())}
+    if readers != {s.name for s, _, _ in consumers}:
         return None
-    if _written_in(project, where.path, consumers) is None:  # an anchor: another service reads it too
+    import re
+
+    edit = replace_on_line(at.path, at.line, rf"(?<![\w.:/@-]){re.escape(var.value)}(?![\w.:/@-])", value)
+    if edit is None:
         return None
-    return replace_on_line(where.path, where.line, rf"(?<![\w.:/@-]){re.escape(old)}(?![\w.:/@-])", consumers[0][2])
+    title = f"write {var.name}={value} on its line in {project.shown(at.path)} (no dev override is read)"
+    return Fix(title, Safety.UNSAFE, (edit,))
 
 
 def _hosts_changed(key: str, old: str | None, new: str) -> str:

@@ -74,7 +74,10 @@ class PortCollision(Check):
         then moves both, as they tied them, and the fix says so. A literal `localhost:<old
         port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`: the site's address the
         app builds its links from) moves to the new port on the line that writes it, unless
-        that service listens on the port itself. A port a stopped leftover
+        that service listens on the port itself. When the old port is the server's default
+        (postgres 5432, mysql 3306, redis 6379), the fix says that programs on the host using
+        it (an app run on the host with `jdbc:postgresql://localhost/app`) must now name the new
+        one: they name no port, so nothing in the project can be edited for them. A port a stopped leftover
         declares moves the same way. The command that frees the port instead
         (`docker compose -p trackc stop traefik`, `docker rm -f NAME`, `docker rm LEFTOVER`)
         stops or deletes someone else's work (a leftover may be another checkout's), so it is

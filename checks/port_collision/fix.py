@@ -127,6 +127,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new)
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
         edits, where = _follow(project, host, edits, where, old, new)
+        where += _default_port_note(svc, old, new)
     safety = Safety.SAFE if edits else Safety.ADVICE
     title = f"move '{service}' from host port {old} to {new} ({where})"
     return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
@@ -145,6 +146,19 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
     if not followed:
         return edits, where
     return (*edits, *followed), f"{where}; {said}"
+
+
+def _default_port_note(svc: Service, old: int, new: int) -> str:
+    """What the move means for programs on the host when `old` is the server's default port: a
+    host-run app (spring-petclinic's `jdbc:postgresql://localhost/petclinic`, a Rails database.yml
+    without a port) dials it without naming it, and after the move reaches whatever holds it."""
+    from doctor.project.env_hosts import FAMILIES
+    from doctor.project.service_network import service_family
+
+    family = service_family(svc)
+    if family is None or FAMILIES[family][0] != old:
+        return ""
+    return f"; host programs using {family}'s default port {old} must now name {new}"
 
 
 def _container_side_is(mapping: PortMapping, variable: str) -> bool:

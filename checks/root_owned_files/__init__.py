@@ -10,7 +10,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.host.owner_walk import path_order
 from doctor.host.owners import Owner, OwnerScan
-from doctor.model import Check, Finding, Location, Severity, Unavailable
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
 from .fix import Row, _covering_service, _fix, _operands, _rootless_subuids
@@ -32,7 +32,10 @@ class RootOwnedFiles(Check):
         worktree's or submodule's `.git` file is checked itself, not followed. Symlinks are
         checked themselves and never followed, so a link out of the repo reports nothing outside
         it. Grouped by top folder (`../src` for one beside the project folder), with the compose
-        service whose bind mount covers them.
+        service whose bind mount covers them. A folder a database or server image (postgres,
+        mysql, redis, ...) bind-mounts, owned by a user that is not root (postgres's 70 or 999),
+        is that server's data kept as its own user by design (linkwarden's `./pgdata`): a note,
+        and its advice is no chown (that would stop the server) but how to own it yourself.
         With a rootless engine (container root is you), the strays are files of your subuid
         range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
         OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
@@ -124,6 +127,28 @@ class RootOwnedFiles(Check):
         candidates = [Path(within)] if top != "." else []
         service = next(filter(None, (_covering_service(project, p) for p in [*candidates, *map(Path, first)])),
                        None)
+        kept = _server_data(project, service, within) if service and 0 not in owners and not subuids else None
+        if kept is not None:  # linkwarden's ./pgdata: the database's own user keeps its data there
+            title = (f"expected while {service!r} runs as its own user; to own it yourself, chown it to "
+                     f"{expected.uid}:{expected.gid} and run {service!r} with user: \"${{UID}}:${{GID}}\"")
+            return self.finding(f"{message}; {kept}", Location(Path(within)), f"owner:{top}",
+                                Fix(title, Safety.ADVICE), Severity.INFO)
         operands = _operands(scan, within, rows, protected or top == "." or above)
         fix = _fix(project, host, expected, operands, service, base, folder, rootless=bool(subuids))
         return self.finding(message, Location(Path(within)), f"owner:{top}", fix)
+
+
+def _server_data(project: Project, service: str, within: str) -> str | None:
+    """What a group is when it lies in a bind mount of a database or server image (postgres,
+    mysql, redis, ...): that server's data, which its image keeps as its own user (uid 70 or 999,
+    never root) by design: not a container's stray write. None otherwise."""
+    from doctor.project.env_hosts import image_family
+
+    svc = project.services.get(service)
+    family = image_family(svc.image) if svc is not None else None
+    if svc is None or family is None:
+        return None
+    place = Path(within)
+    if not any(m.type == "bind" and m.source and place.is_relative_to(m.source) for m in svc.volumes):
+        return None
+    return f"{service!r} ({family}) keeps its data there as its own user"

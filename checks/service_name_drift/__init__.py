@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.env_hosts import host_refs, looks_internal
+from doctor.project.env_hosts import host_refs, is_browser_key, looks_internal
 from doctor.project.service_network import NetworkIndex, all_names, default_container_name, suggest
 from doctor.project.types import EnvVar
 
@@ -139,6 +139,8 @@ class ServiceNameDrift(Check):
             peers_of = view.peers
             others = list(itertools.islice((p.name for p in peers_of if p.name != service.name), PEERS_SHOWN + 1))
             shown_peers = [f"'{name}'" for name in others[:PEERS_SHOWN]]
+            if is_browser_key(var.name):  # a URL handed to others (a callback, the site's): it may be its own
+                shown_peers.insert(0, f"'{service.name}' (itself)")
             if len(others) > PEERS_SHOWN:
                 more = len(peers_of) - PEERS_SHOWN - (1 if view.has_peer(service.name) else 0)
                 shown_peers.append(f"and {more} more")

@@ -36,7 +36,8 @@ def _host_pattern(ref: HostRef) -> str:
     after = r"(?=[:/,?#\s\"'\]]|$)"
     if ref.scheme is None:
         return rf"(?<![\w.$-]){host}(?![\w.-])"
-    return rf"(?<=@){host}{after}" if ref.has_password else rf"(?<=[/@,]){host}{after}"
+    # after a password, the host follows the authority's last `@` (`p@db x@db:5432`: the second)
+    return rf"(?<=@){host}{after}(?![^/?#]*@)" if ref.has_password else rf"(?<=[/@,]){host}{after}"
 
 
 def host_shown(var: EnvVar, ref: HostRef) -> str:

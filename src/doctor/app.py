@@ -254,11 +254,12 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     tty = out.isatty()
     color = opts.color if opts.color is not None else _wants_color(out, opts.env)
     progress = None
-    console_options = RenderOptions(color=color, version=__version__)
+    given = _given(opts)
+    console_options = RenderOptions(color=color, version=__version__, given=given)
     if fmt is Format.CONSOLE and opts.output is None:
         from doctor.report import console
 
-        console_options = RenderOptions(color=color, version=__version__, header=False,
+        console_options = RenderOptions(color=color, version=__version__, header=False, given=given,
                                         width=console.terminal_width(opts.env) if tty else None,
                                         links=tty and console.supports_hyperlinks(opts.env))
         progress = console.Progress(out, console_options, live=tty and opts.env.get("TERM") != "dumb")
@@ -278,7 +279,7 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
         report.facts["platform"] = done.host.platform.as_dict(done.project.root)
     if opts.output is not None:
         # the report goes to the file; the console gets its summary line (and where the report is)
-        text = renderer(fmt)(report, redactor, RenderOptions(version=__version__))
+        text = renderer(fmt)(report, redactor, RenderOptions(version=__version__, given=given))
         write_atomic(opts.output, redactor.text(text))
         from doctor.report.console import summary
 
@@ -287,6 +288,18 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
         options = console_options if fmt is Format.CONSOLE else RenderOptions(version=__version__)
         out.write(redactor.text(renderer(fmt)(report, redactor, options)))
     return report.exit_code(config.fail_on.value)
+
+
+def _given(opts: PreflightOptions) -> str:
+    """What the command line named beside the path, as the header shows it: `-f a.yml -f b.yml
+    --profile dev -p name` (files as typed: compose reads them from the current directory)."""
+    import shlex
+
+    words = [f"-f {shlex.quote(str(f))}" for f in opts.files or ()]
+    words += [f"--profile {shlex.quote(p)}" for p in opts.profiles or ()]
+    if opts.project_name is not None:
+        words.append(f"-p {shlex.quote(opts.project_name)}")
+    return " ".join(words)
 
 
 def _note_partial_input(done: Run) -> None:
@@ -300,7 +313,7 @@ def _note_partial_input(done: Run) -> None:
     build = done.project.unreadable_inputs  # files a build needs that this user cannot read
     if not problems and not build:
         return
-    keys = {(p.message, p.location) for p in (*problems, *build)}
+    keys = {(done.project.shown_problem(p), p.location) for p in (*problems, *build)}
     reporters = sorted({f.check for f in done.report.findings if (f.message, f.location) in keys})
     what = "the compose files" if done.project.compose.problems else "the .env file"
     reason = f"{what} did not fully load" if problems else build[0].message + (

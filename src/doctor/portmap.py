@@ -262,6 +262,7 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
     if clashes:
         lines.append(f"✗ {len(clashes)} clash{'es' if len(clashes) != 1 else ''}")
         lines.extend(f"    {line}" for line in clashes)
+        lines.extend(_next_step(checkouts))
         if unavailable:
             lines.append(f"- docker engine unavailable: {unavailable}: clones it runs and their containers "
                          "are not shown")
@@ -271,6 +272,30 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
     else:
         lines.append("✓ no clashes")
     return lines
+
+
+def _next_step(checkouts: list[Checkout]) -> list[str]:
+    """How the port plan is applied where checkouts publish the same port: `doctor fix --ports` in a
+    checkout moves its ports into its block once another one holds them (port-collision then sees
+    them bound: until then, nothing is taken and there is nothing to fix)."""
+    users: dict[tuple[int, str], set[Path]] = defaultdict(set)
+    for checkout in checkouts:
+        for published in checkout.ports:
+            users[(published.port, published.protocol)].add(checkout.path)
+    sharing = {path for paths in users.values() if len(paths) > 1 for path in paths}
+    if not sharing:
+        return []
+    running = [c for c in checkouts if c.path in sharing and any(p.holder == "ours" for p in c.ports)]
+    idle = [c for c in checkouts if c.path in sharing and c not in running]
+    if not idle:
+        return []
+    if running:
+        where = " and ".join(str(c.path) for c in idle)
+        beside = ", ".join(f"'{c.project or c.name}'" for c in running)
+        return [f"    fix: run `doctor fix --ports` in {where}: it moves the clashing ports into a block of "
+                f"its own (kept from run to run), so it comes up beside {beside}"]
+    return ["    fix: they clash once two run at once: `up` one, then `doctor fix --ports` in each other "
+            "moves its clashing ports into a block of its own (kept from run to run)"]
 
 
 def _folded(ports: tuple[Published, ...]) -> list[tuple[Published, Published]]:

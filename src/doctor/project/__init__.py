@@ -121,6 +121,28 @@ class Project:
 
         return shown_path(path, self.options.cwd or self.root)
 
+    def shown_problem(self, problem: Problem) -> str:
+        """A loader problem's message as a finding says it: the files it names (absolute, as compose
+        resolves them) written the way `shown` writes paths (`env file docker/app.env not found`).
+        Only the kinds whose paths doctor resolved (env files, discovery, reading, includes) and only
+        paths in the project directory or below the current one: a message quoting the user's own
+        text (a volume, a value) stays as it is."""
+        from doctor.project.types import ProblemKind
+
+        if problem.kind not in (ProblemKind.ENV_FILE, ProblemKind.UNREADABLE, ProblemKind.REFERENCE,
+                                ProblemKind.DISCOVERY) or "/" not in problem.message:
+            return problem.message
+        import re
+
+        places = [self.root, *([self.options.cwd] if self.options.cwd is not None else [])]
+
+        def rewritten(found: re.Match[str]) -> str:
+            path = Path(found[0])
+            inside = any(path.is_relative_to(p) for p in places if p != Path(p.anchor))
+            return self.shown(path) if inside else found[0]
+
+        return re.sub(r"(?<![^\s'\"(])/[^\s'\"]+", rewritten, problem.message)
+
     @cached_property
     def config(self) -> Config:
         """The effective doctor configuration (flags over doctor.yaml / [tool.doctor]) for checks."""

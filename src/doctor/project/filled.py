@@ -1,10 +1,13 @@
 """Paths a Dockerfile's RUN steps fill with installed dependencies: node_modules, virtualenvs, vendor/.
 
-Read from the final image's RUN lines (`project.recipe`): `npm ci` / `yarn` / `pnpm install` /
-`bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m venv X`, `virtualenv X`,
+Read from the RUN lines of the stage a service builds (`project.recipe(path, target)`): `npm ci` /
+`yarn` / `pnpm install` / `bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m venv X`, `virtualenv X`,
 `uv venv X` fill X; `uv sync` fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `composer
 install` fills `WORKDIR/vendor`. A step that moves
 the folder elsewhere (`mv node_modules /node_modules`) is not counted: the path is then empty.
+A yarn install follows the `.yarnrc` beside its package.json (`yarn_relocated`): `--modules-folder
+/node_modules` (nickjj's docker-*-example projects) fills that folder instead, and a `.yarnrc.yml`
+with `nodeLinker: pnp` fills none.
 """
 
 from __future__ import annotations
@@ -55,3 +58,22 @@ def filled_paths(recipe: Recipe) -> list[FilledPath]:
             if moved is None and path not in found:
                 found[path] = FilledPath(path, step.line, tool)
     return list(found.values())
+
+
+_MODULES_FOLDER = lazy(r"^[ \t]*+-?-?modules-folder[ \t]++[\"']?([^\s\"']++)", re.MULTILINE)
+_PNP = lazy(r"^[ \t]*+nodeLinker[ \t]*+:[ \t]*+[\"']?pnp\b", re.MULTILINE)
+
+
+def yarn_relocated(filled: FilledPath, yarnrc: str | None, yarnrc_yml: str | None) -> FilledPath | None:
+    """Where a yarn install's node_modules really is, given the text of the `.yarnrc` and
+    `.yarnrc.yml` in its folder (None: no such file): the `--modules-folder` it names (relative to
+    the folder), or None when Plug'n'Play installs no node_modules at all."""
+    if not filled.tool.startswith("yarn") or posixpath.basename(filled.path) != "node_modules":
+        return filled
+    if yarnrc_yml is not None and _PNP.search(yarnrc_yml):
+        return None
+    found = _MODULES_FOLDER.search(yarnrc or "")
+    if found is None:
+        return filled
+    folder = posixpath.normpath(posixpath.join(posixpath.dirname(filled.path), found[1]))
+    return FilledPath(folder, filled.line, filled.tool)

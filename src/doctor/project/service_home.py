@@ -93,7 +93,7 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
     """
     root = project.root
     homes: list[ServiceHome] = []
-    installing: dict[Path | None, set[Language] | None] = {}
+    installing: dict[tuple[Path | None, str | None], set[Language] | None] = {}
     manifests: dict[tuple[Path, tuple[Path, ...]], list[Manifest]] = {}
     for service in project.services.values():
         if service.build is None or "://" in service.build.context:
@@ -110,9 +110,10 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
         workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
         seen: set[Language] = set()
         path = service.build.dockerfile_path
-        if path not in installing:  # services built from one Dockerfile: read it once
-            installing[path] = _installing_languages(project, path)
-        installs = installing[path]
+        stage = (path, service.build.target)
+        if stage not in installing:  # services built from one Dockerfile (and target): read it once
+            installing[stage] = _installing_languages(project, path, service.build.target)
+        installs = installing[stage]
         copied = tuple(c.host for c in codes.copies)
         if (context, copied) not in manifests:
             manifests[context, copied] = installed_manifests(project, context, copied)
@@ -142,12 +143,12 @@ _INSTALLERS = (
 )
 
 
-def _installing_languages(project: Project, path: Path | None) -> set[Language] | None:
+def _installing_languages(project: Project, path: Path | None, target: str | None = None) -> set[Language] | None:
     """The languages whose dependencies the service's final image may hold: all of them, except one
     that only another stage installs (a builder stage whose output alone is copied: its node_modules
     never reach the final image). None when there is no Dockerfile to read (every manifest counts).
     """
-    recipe = project.recipe(path) if path is not None else None
+    recipe = project.recipe(path, target) if path is not None else None
     if path is None or recipe is None:
         return None
     from doctor.project.reading import read_regular_text

@@ -53,7 +53,7 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
     facts = []
     for svc in services:
         dockerfile = svc.build.dockerfile_path if svc.build else None
-        recipe = project.recipe(dockerfile) if dockerfile is not None else None
+        recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
         image = recipe.base if recipe is not None else svc.image or ""
         facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile)))
     for named in (True, False):

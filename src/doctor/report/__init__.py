@@ -35,7 +35,9 @@ class RenderOptions:
 
     The console also reads: `width` (a terminal's columns: wrap there; None when piped),
     `links` (OSC 8 hyperlinks), `cwd` (paths are shown as they open from there; None: the
-    process's current directory) and `header` (False when it was printed before the run).
+    process's current directory), `header` (False when it was printed before the run) and
+    `given` (what the command line named beside the path: `-f` files, profiles, a project name;
+    the header shows it, so the run can be told from a plain `doctor preflight .`).
     """
 
     color: bool = False
@@ -45,6 +47,7 @@ class RenderOptions:
     links: bool = False
     cwd: Path | None = None
     header: bool = True
+    given: str = ""
 
 
 Renderer = Callable[["Report", "Redactor", RenderOptions], str]
