@@ -242,7 +242,42 @@ def _compose_hint(path: Path) -> str:
     if names:
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         return f"here are {shown}: give one with -f"
+    below = _compose_files_below(folder)
+    if below:
+        shown = ", ".join(below[:4]) + (f" and {len(below) - 4} more" if len(below) > 4 else "")
+        return f"below are {shown}: give one with -f, or run doctor in its folder"
     return "give one with -f"
+
+
+_NOT_SEARCHED = frozenset({".git", "node_modules", "vendor", ".venv", "venv", "__pycache__", "dist", "build", "target"})
+
+
+def _compose_files_below(folder: Path, depth: int = 3, budget: int = 2000) -> list[str]:
+    """Compose files in the folders below (penpot keeps its in docker/devenv/, twenty in
+    packages/twenty-docker/), nearest first: a bounded walk, on the error path only."""
+    import os
+    import re
+
+    found: list[str] = []
+    level = [folder]
+    for _ in range(depth):
+        deeper: list[Path] = []
+        for here in level:
+            try:
+                entries = sorted(os.scandir(here), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                budget -= 1
+                if budget < 0:
+                    return found
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in _NOT_SEARCHED:
+                        deeper.append(Path(entry.path))
+                elif here != folder and re.fullmatch(r"(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml", entry.name):
+                    found.append(Path(entry.path).relative_to(folder).as_posix())
+        level = deeper
+    return found
 
 
 def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
