@@ -441,6 +441,9 @@ def test_missing_bind_sources(tmp_path: Path) -> None:
     }
     assert found["web,worker:data"].message == (
         "bind source ./data does not exist: docker makes it root-owned, 'worker' runs as '1000:1000'")
+    # lemmy's pictrs (`user: 991:991`): a folder of yours is as unwritable to it as root's, so it is given away
+    fix = found["web,worker:data"].fix
+    assert fix is not None and fix.title.endswith("before starting: mkdir -p data, then as root chown 1000:1000 data")
     assert found["web:nginx.conf"].message == (
         "bind source ./nginx.conf does not exist: docker will make it a root-owned directory")
     only_root = run(MissingMount(), tmp_path, svc("web", volumes=volumes[1:2]))

@@ -257,18 +257,16 @@ def test_no_compose_file_names_the_ones_the_folder_holds_and_the_one_its_justfil
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
 
 
-def test_no_compose_file_here_names_the_ones_in_the_folders_below(tmp_path: Path) -> None:
-    """penpot/penpot keeps its compose files in docker/devenv/, twentyhq/twenty in
-    packages/twenty-docker/: from the repo root a new user was told only 'give one with -f'."""
+def test_no_compose_file_at_the_repo_root_names_the_folders_below_that_hold_one(tmp_path: Path) -> None:
+    """dify, plausible: the compose file lives in docker/ (or deploy/dev/); at the repo root the one
+    line names it and the folder to give. node_modules and hidden folders are not looked into."""
     from doctor import app
 
     env = {"PATH": "/usr/bin", "HOME": str(tmp_path)}
-    repo = tmp_path / "penpot"
-    for rel in ("docker/devenv/docker-compose.main.yml", "docker/devenv/docker-compose.infra.yml",
-                "node_modules/x/docker-compose.yml", "docker/devenv/files/nginx.conf"):
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text("services: {}\n")
-    with pytest.raises(app.UsageError, match=r"below are docker/devenv/docker-compose\.infra\.yml, "
-                                             r"docker/devenv/docker-compose\.main\.yml: give one with -f, "
-                                             r"or run doctor in its folder\)$"):
-        app.run_preflight(app.PreflightOptions(path=repo, env=env))
+    for where in ("docker/docker-compose.yaml", "deploy/dev/compose.yml", "node_modules/x/compose.yaml",
+                  ".git/compose.yaml", "a/b/c/compose.yaml"):
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / where).write_text("services: {}\n")
+    with pytest.raises(app.UsageError, match=r"compose files are in docker/docker-compose\.yaml, "
+                                             r"deploy/dev/compose\.yml: give the folder, `doctor preflight docker`\)$"):
+        app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))

@@ -44,6 +44,27 @@ def test_stage_copies_and_remote_sources_are_left_out(tmp_path: Path) -> None:
     assert workdir is None
 
 
+def test_the_stages_a_stage_copies_from_are_its_staged_copies(tmp_path: Path) -> None:
+    # healthchecks: `builder` copies the repo, the final stage copies the built tree from it; a copy
+    # from an image (uv) brings no project file; a stage's ancestors' pulls are its own
+    path = tmp_path / "Dockerfile"
+    path.write_text(
+        "FROM python:3.14 AS builder\nCOPY requirements.txt /tmp\nCOPY . /opt/healthchecks/\n"
+        "FROM node:20 AS web\nWORKDIR /web\nCOPY frontend/ .\n"
+        "FROM python:3.14 AS base\nCOPY --from=web /web/dist /app/static\n"
+        "FROM base\nCOPY --from=builder /opt/healthchecks/ /opt/healthchecks/\n"
+        "COPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/\nCOPY docker/fetchstatus.py /opt/healthchecks/\n"
+    )
+    found = read_dockerfile(path)
+    assert found.copies == (CopyInstruction(("docker/fetchstatus.py",), "/opt/healthchecks/", 12),)
+    assert found.staged == (
+        CopyInstruction(("requirements.txt",), "/tmp", 2),
+        CopyInstruction((".",), "/opt/healthchecks/", 3),
+        CopyInstruction(("frontend/",), "/web/", 6),
+    )
+    assert read_dockerfile(path, "builder").staged == ()
+
+
 def test_continuations_comments_and_flags(tmp_path: Path) -> None:
     text = (
         "FROM python:3.12\n"

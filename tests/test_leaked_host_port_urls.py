@@ -244,3 +244,24 @@ def test_a_portless_localhost_host_is_right_in_the_named_peers_own_network_names
     compose = ("services:\n  db:\n    image: postgres:17\n  app:\n    image: app:dev\n"
                "    network_mode: service:db\n    environment:\n      DB_HOST: localhost\n")
     assert findings(tmp_path, compose) == []
+
+
+def test_a_program_built_in_a_stage_it_copies_from_is_read_for_the_variable(tmp_path: Path) -> None:
+    # healthchecks/healthchecks: docker/compose.yml builds `context: ..`; the builder stage copies the
+    # repo and the final stage copies the built tree (`COPY --from=builder`), so hc/settings.py, which
+    # reads DB_HOST, is the program; docker/.env (DB_HOST=localhost) is also compose's own .env
+    (tmp_path / "hc").mkdir()
+    (tmp_path / "hc" / "settings.py").write_text('import os\nHOST = os.getenv("DB_HOST", "")\n')
+    docker = tmp_path / "docker"
+    docker.mkdir()
+    (docker / "fetchstatus.py").write_text("print('ok')\n")
+    (docker / "Dockerfile").write_text(
+        "FROM python:3.14-slim AS builder\nCOPY . /opt/healthchecks/\n"
+        "FROM python:3.14-slim\nCOPY --from=builder /opt/healthchecks/ /opt/healthchecks/\n"
+        "COPY docker/fetchstatus.py /opt/healthchecks/\n")
+    (docker / ".env").write_text("DB_HOST=localhost\nDB_PORT=5432\n")
+    compose = ("services:\n  db:\n    image: postgres:16\n  web:\n    build:\n      context: ..\n"
+               "      dockerfile: docker/Dockerfile\n    env_file: [.env]\n    depends_on: [db]\n")
+    (finding,) = findings(docker, compose)
+    assert finding.message == ("DB_HOST=localhost is 'web' itself in its container (did you mean 'db'?): "
+                               "'web' reads DB_HOST in ../hc/settings.py")

@@ -133,13 +133,16 @@ def test_check_groups_by_top_folder_and_names_the_service(tmp_path: Path) -> Non
 
 
 @needs_root
-@pytest.mark.parametrize(("image", "uid", "severity"), [
-    ("postgres:16-alpine", 70, Severity.INFO),  # linkwarden's ./pgdata: postgres's own user keeps it
-    ("postgres:16-alpine", 0, Severity.WARNING),  # root never is a database's own user
-    ("busybox", 70, Severity.WARNING),  # no server image: a container's stray write
+@pytest.mark.parametrize(("image", "uid", "severity", "kept"), [
+    ("postgres:16-alpine", 70, Severity.INFO, "'postgres' (postgres) keeps its data there as its own user"),
+    ("postgres:16-alpine", 0, Severity.WARNING, ""),  # root never is a database's own user
+    ("busybox", 70, Severity.WARNING, ""),  # no server image: a container's stray write
+    # lemmy's pictrs: `user: 991:991`, and the folder doctor's missing-mount advice gives to 991
+    ("busybox\n    user: 991:991", 991, Severity.INFO, "'postgres' runs as 991:991 and keeps its files there"),
+    ("busybox\n    user: 991:991", 70, Severity.WARNING, ""),
 ])
 def test_a_servers_data_folder_in_the_repo_is_its_own_users(tmp_path: Path, image: str, uid: int,
-                                                            severity: Severity) -> None:
+                                                            severity: Severity, kept: str) -> None:
     project = tmp_path / "lw"
     (project / "pgdata" / "base").mkdir(parents=True)
     (project / "pgdata" / "PG_VERSION").write_text("16\n")
@@ -153,7 +156,7 @@ def test_a_servers_data_folder_in_the_repo_is_its_own_users(tmp_path: Path, imag
     (finding,) = run_check(project, {"PATH": os.environ["PATH"]})
     assert finding.severity is severity and finding.fix is not None
     if severity is Severity.INFO:
-        assert finding.message.endswith("; 'postgres' (postgres) keeps its data there as its own user")
+        assert finding.message.endswith(f"; {kept}")
         assert finding.fix.safety is Safety.ADVICE and not finding.fix.command  # chowning it would stop postgres
     else:
         assert finding.fix.command[:3] == ("chown", "-hR", f"{USER}:{USER}")

@@ -50,7 +50,7 @@ class LeakedHostPort(Check):
         (6) An entrypoint or command dialing a URL on localhost where a peer listens and the
         service does not (`celery worker --broker redis://localhost:6379/0` beside `redis`):
         advice to write the peer's name there; so too what a waiter waits for
-        (`wait-for-it.sh localhost:5432`, `nc -z localhost 6379`). A bare `127.0.0.1:8000`
+        (`wait-for-it.sh localhost:5432`, `nc -z localhost 6379`, `</dev/tcp/localhost/5432`). A bare `127.0.0.1:8000`
         elsewhere on a command line is not judged (it is as often the address a server
         binds), nor a URL after a bind or listen option, nor an http URL to a port the
         project publishes (a page to open).

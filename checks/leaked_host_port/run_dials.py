@@ -25,10 +25,12 @@ from doctor.project.types import Service
 from .published_dials import published_target
 
 ADDRESS = re.compile(r"(?<![\w.@/-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
-# a waiter's target on localhost: `wait-for-it.sh localhost:5432`, `wait-for 127.0.0.1:6379`, `nc -z localhost 5432`
+# a waiter's target on localhost: `wait-for-it.sh localhost:5432`, `wait-for 127.0.0.1:6379`, `nc -z localhost 5432`,
+# bash's `</dev/tcp/localhost/5432` (healthchecks' `while !</dev/tcp/db/5432; do sleep 1; done`)
 WAITED = re.compile(r"(?:^|[\s/;&|(])(?:wait-for-it|wait-for)(?:\.sh)?\s+(?:-[\w-]+\s+(?:\d+\s+)?)*"
                     r"(localhost|127\.0\.0\.1):(\d{1,5})\b"
-                    r"|(?:^|[\s;&|(])(?:nc|netcat)\s+(?:-\w+\s+)*(localhost|127\.0\.0\.1)\s+(\d{1,5})\b")
+                    r"|(?:^|[\s;&|(])(?:nc|netcat)\s+(?:-\w+\s+)*(localhost|127\.0\.0\.1)\s+(\d{1,5})\b"
+                    r"|/dev/tcp/(localhost|127\.0\.0\.1)/(\d{1,5})\b")
 # an option naming the address the program itself serves on (`--bind`, `-b`, `--listen-address`)
 BIND_OPTION = re.compile(r"(?:^|\s)(?:-b|-l|--?[\w-]*(?:bind|listen)[\w-]*)=?\s*$", re.IGNORECASE)
 
@@ -134,7 +136,7 @@ def _local_refs(text: str) -> Iterator[HostRef]:
             if ref.is_local:
                 yield HostRef(ref.key, ref.host, ref.port, scheme)
     for found in WAITED.finditer(text):
-        yield HostRef("WAIT", found[1] or found[3], int(found[2] or found[4]))
+        yield HostRef("WAIT", found[1] or found[3] or found[5], int(found[2] or found[4] or found[6]))
 
 
 def _shown(ref: HostRef, port: int) -> str:

@@ -64,8 +64,9 @@ class MissingMount(Check):
         Add the missing mount to the dev override with the same layout as its siblings
         (`./backend/scripts:/app/scripts`), or, where the siblings reach the container through
         `develop.watch`, a sync rule beside theirs (advice). For a missing bind source: create
-        it (a directory, or the file that was meant) before `docker compose up`; a file git
-        tracks but this checkout lacks is restored (`git checkout -- FILE`), not created empty.
+        it (a directory, or the file that was meant) before `docker compose up`; for a service
+        that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user. A
+        file git tracks but this checkout lacks is restored (`git checkout -- FILE`), not created.
 
     Fix safety
         Safe: it only adds a bind mount to the dev override that compose loads, with the layout

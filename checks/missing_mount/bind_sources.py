@@ -83,7 +83,7 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str)
     user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)
     if user is not None:
         message = f"{head}: docker makes it root-owned, '{user.name}' runs as '{user.user}'"
-        return Severity.WARNING, message, _mkdir(source, here)
+        return Severity.WARNING, message, _mkdir_for(source, here, user)
     return Severity.INFO, f"{head}: docker will create it root-owned", _mkdir(source, here)
 
 
@@ -91,6 +91,22 @@ def _mkdir(source: Path, here: str) -> Fix:
     """`mkdir -p` of the whole source, the title naming the folder it creates as the console shows
     the command (from the current directory), not only its last part."""
     return Fix(f"create {here.rstrip('/')}/ before starting", Safety.ADVICE, command=("mkdir", "-p", str(source)))
+
+
+def _mkdir_for(source: Path, here: str, user: Service) -> Fix:
+    """The folder created for a service that runs as a numeric `uid[:gid]` (lemmy's pictrs, `991:991`):
+    made by you and then given to that user, since a folder of yours is as unwritable to uid 991 as
+    a root-owned one (the parents stay yours: `sudo install -d -o` would make them root's)."""
+    import shlex
+
+    owner = (user.user or "").strip()
+    uid, _, gid = owner.partition(":")
+    if not uid.isdigit() or (gid and not gid.isdigit()):
+        return _mkdir(source, here)
+    quoted = shlex.quote(here.rstrip("/") or ".")
+    title = (f"create {here.rstrip('/')}/ for '{user.name}' before starting: mkdir -p {quoted}, then as root "
+             f"chown {uid}:{gid or uid} {quoted}")
+    return Fix(title, Safety.ADVICE)
 
 
 def _looks_like_file(path: Path) -> bool:

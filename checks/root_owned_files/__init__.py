@@ -34,8 +34,10 @@ class RootOwnedFiles(Check):
         it. Grouped by top folder (`../src` for one beside the project folder), with the compose
         service whose bind mount covers them. A folder a database or server image (postgres,
         mysql, redis, ...) bind-mounts, owned by a user that is not root (postgres's 70 or 999),
-        is that server's data kept as its own user by design (linkwarden's `./pgdata`): a note,
-        and its advice is no chown (that would stop the server) but how to own it yourself.
+        is that server's data kept as its own user by design (linkwarden's `./pgdata`), and so
+        are files in a bind mount owned by exactly the service's numeric `user:` (lemmy's pictrs,
+        `991:991`): a note, whose advice is no chown (that would stop the service) but how to own
+        it yourself.
         With a rootless engine (container root is you), the strays are files of your subuid
         range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
         OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
@@ -127,7 +129,7 @@ class RootOwnedFiles(Check):
         candidates = [Path(within)] if top != "." else []
         service = next(filter(None, (_covering_service(project, p) for p in [*candidates, *map(Path, first)])),
                        None)
-        kept = _server_data(project, service, within) if service and 0 not in owners and not subuids else None
+        kept = _server_data(project, service, within, owners) if service and 0 not in owners and not subuids else None
         if kept is not None:  # linkwarden's ./pgdata: the database's own user keeps its data there
             title = (f"expected while {service!r} runs as its own user; to own it yourself, chown it to "
                      f"{expected.uid}:{expected.gid} and run {service!r} with user: \"${{UID}}:${{GID}}\"")
@@ -138,17 +140,21 @@ class RootOwnedFiles(Check):
         return self.finding(message, Location(Path(within)), f"owner:{top}", fix)
 
 
-def _server_data(project: Project, service: str, within: str) -> str | None:
+def _server_data(project: Project, service: str, within: str, owners: list[int]) -> str | None:
     """What a group is when it lies in a bind mount of a database or server image (postgres,
-    mysql, redis, ...): that server's data, which its image keeps as its own user (uid 70 or 999,
-    never root) by design: not a container's stray write. None otherwise."""
+    mysql, redis, ...), or of a service whose `user:` is the one owner (lemmy's pictrs, `991:991`):
+    that service's data, kept as its own user (never root) by design, not a stray write. None
+    otherwise."""
     from doctor.project.env_hosts import image_family
 
     svc = project.services.get(service)
-    family = image_family(svc.image) if svc is not None else None
-    if svc is None or family is None:
+    if svc is None:
         return None
     place = Path(within)
     if not any(m.type == "bind" and m.source and place.is_relative_to(m.source) for m in svc.volumes):
         return None
-    return f"{service!r} ({family}) keeps its data there as its own user"
+    uid = (svc.user or "").partition(":")[0].strip()
+    if uid.isdigit() and owners == [int(uid)]:
+        return f"{service!r} runs as {svc.user} and keeps its files there"
+    family = image_family(svc.image)
+    return f"{service!r} ({family}) keeps its data there as its own user" if family else None

@@ -242,41 +242,47 @@ def _compose_hint(path: Path) -> str:
     if names:
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         return f"here are {shown}: give one with -f"
-    below = _compose_files_below(folder)
+    below = _compose_folders_below(folder)
     if below:
-        shown = ", ".join(below[:4]) + (f" and {len(below) - 4} more" if len(below) > 4 else "")
-        return f"below are {shown}: give one with -f, or run doctor in its folder"
+        shown = ", ".join(below[:3]) + (f" and {len(below) - 3} more" if len(below) > 3 else "")
+        return f"compose files are in {shown}: give the folder, `doctor preflight {below[0].rsplit('/', 1)[0]}`"
     return "give one with -f"
 
 
-_NOT_SEARCHED = frozenset({".git", "node_modules", "vendor", ".venv", "venv", "__pycache__", "dist", "build", "target"})
+_DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+_NOT_PROJECTS = frozenset({"node_modules", "vendor", "venv", ".venv", "dist", "build", "target", "site-packages"})
 
 
-def _compose_files_below(folder: Path, depth: int = 3, budget: int = 2000) -> list[str]:
-    """Compose files in the folders below (penpot keeps its in docker/devenv/, twenty in
-    packages/twenty-docker/), nearest first: a bounded walk, on the error path only."""
-    import os
-    import re
-
+def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> list[str]:
+    """The compose files compose would find in the folders below (dify's `docker/`, a `deploy/dev/`),
+    shallowest first: at most `depth` levels and `budget` folders looked into, hidden ones and
+    dependency folders skipped (`.devcontainer` is looked into)."""
     found: list[str] = []
     level = [folder]
     for _ in range(depth):
-        deeper: list[Path] = []
-        for here in level:
+        below: list[Path] = []
+        for parent in level:
             try:
-                entries = sorted(os.scandir(here), key=lambda e: e.name)
+                entries = sorted(os.scandir(parent), key=lambda e: e.name)
             except OSError:
                 continue
             for entry in entries:
+                name = entry.name
+                if (name.startswith(".") and name != ".devcontainer") or name in _NOT_PROJECTS:
+                    continue
+                try:
+                    if not entry.is_dir(follow_symlinks=False):
+                        continue
+                except OSError:
+                    continue
                 budget -= 1
                 if budget < 0:
                     return found
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.name not in _NOT_SEARCHED:
-                        deeper.append(Path(entry.path))
-                elif here != folder and re.fullmatch(r"(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml", entry.name):
-                    found.append(Path(entry.path).relative_to(folder).as_posix())
-        level = deeper
+                below.append(Path(entry.path))
+                first = next((n for n in _DEFAULT_NAMES if os.path.isfile(os.path.join(entry.path, n))), None)
+                if first is not None:
+                    found.append(os.path.relpath(os.path.join(entry.path, first), folder))
+        level = below
     return found
 
 

@@ -50,6 +50,7 @@ class _Stage:
     workdir: str | None = None
     env: dict[str, str] = field(default_factory=dict)
     copies: list[CopyInstruction] = field(default_factory=list)
+    pulls: list[str] = field(default_factory=list)  # the stages its `COPY --from=` name
 
 
 def read_dockerfile(path: Path, target: str | None = None) -> Dockerfile:
@@ -67,7 +68,24 @@ def read_dockerfile(path: Path, target: str | None = None) -> Dockerfile:
     chosen = stages[-1]
     if target is not None:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
-    return Dockerfile(path, tuple(chosen.copies), chosen.workdir)
+    return Dockerfile(path, tuple(chosen.copies), chosen.workdir, _staged(chosen, stages))
+
+
+def _staged(chosen: _Stage, stages: list[_Stage]) -> tuple[CopyInstruction, ...]:
+    """The context copies of the stages `chosen` copies from, and of the ones those copy from."""
+    by_name = {s.name.lower(): s for s in stages}
+    found: dict[int, CopyInstruction] = {}
+    todo, seen = list(chosen.pulls), {chosen.name.lower()}
+    while todo:
+        name = todo.pop().lower()
+        stage = by_name.get(name)
+        if stage is None or name in seen:  # an image (`--from=nginx:1`), or read already
+            continue
+        seen.add(name)
+        for copy in stage.copies:
+            found.setdefault(copy.line, copy)
+        todo.extend(stage.pulls)
+    return tuple(found[line] for line in sorted(found))
 
 
 def instructions(text: str) -> Iterator[Instruction]:
@@ -145,7 +163,20 @@ def _stages(found: Iterator[Instruction]) -> list[_Stage]:
             copy = _copy(ins, stages[-1])
             if copy is not None:
                 stages[-1].copies.append(copy)
+            pulled = _pulled_stage(ins.args, stages[-1])
+            if pulled:
+                stages[-1].pulls.append(pulled)
     return stages
+
+
+def _pulled_stage(args: str, stage: _Stage) -> str:
+    """The stage (or image) a `COPY --from=X` copies from, "" for a copy from the context."""
+    for flag in _arguments(args):
+        if not flag.startswith("--"):
+            break
+        if flag.startswith("--from="):
+            return _expand(flag.partition("=")[2], stage.env)
+    return ""
 
 
 def _from(args: str, stages: list[_Stage], global_args: Mapping[str, str]) -> _Stage:
@@ -155,7 +186,7 @@ def _from(args: str, stages: list[_Stage], global_args: Mapping[str, str]) -> _S
     parent = next((s for s in reversed(stages) if s.name.lower() == base.lower()), None)
     if parent is None:
         return _Stage(name)
-    return _Stage(name, parent.workdir, dict(parent.env), list(parent.copies))
+    return _Stage(name, parent.workdir, dict(parent.env), list(parent.copies), list(parent.pulls))
 
 
 def _assignments(

@@ -274,8 +274,13 @@ class CopyInstruction:
 
 @record
 class Dockerfile:
-    """The parts of a Dockerfile doctor reads: context COPY/ADDs and the final WORKDIR."""
+    """The parts of a Dockerfile doctor reads: context COPY/ADDs and the final WORKDIR.
+
+    `staged`: the context COPY/ADDs of the stages this one copies from (`COPY --from=builder`,
+    and theirs): healthchecks builds in `builder` (`COPY . /opt/healthchecks/`) and copies the
+    result; what the image runs came from those files, though not at those paths."""
 
     path: Path
     copies: tuple[CopyInstruction, ...] = ()
     workdir: str | None = None
+    staged: tuple[CopyInstruction, ...] = ()
