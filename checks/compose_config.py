@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Location, Safety
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.types import Problem, ProblemKind
 
@@ -28,7 +28,9 @@ class ComposeConfig(Check):
         compose's dotenv parser rejects (a space in a key, an unterminated quote). It also
         reports files it cannot read (permission denied, symlink loops), and the files a local
         build needs that this user cannot read: the build context, its Dockerfile and what the
-        Dockerfile COPYs (`docker compose build` stops there).
+        Dockerfile COPYs (`docker compose build` stops there). A project whose every service
+        sits in a profile that is off (`docker compose up`: "no service selected") is a warning:
+        the other checks then judge no service.
 
     Why it matters
         compose stops at the first of these with a one-line message, often without a line
@@ -67,6 +69,14 @@ class ComposeConfig(Check):
                 # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
                 yield self.finding(project.shown_problem(problem), problem.location,
                                    f"{problem.kind.value}:{problem.message}", fix)
+        model = project.compose
+        if model.files and not model.services and model.disabled_services:
+            # hoppscotch: every service has `profiles:`; without one active the other checks judge nothing
+            off = len(model.disabled_services)
+            message = (f"every service ({off}) sits in a profile that is off: 'docker compose up' stops with "
+                       "'no service selected', and the other checks judge none of them")
+            fix = Fix("add --profile NAME to the command (or set COMPOSE_PROFILES)", Safety.ADVICE)
+            yield self.finding(message, Location(model.files[0]), "profiles:none-active", fix, Severity.WARNING)
 
 
 class ExampleOverrides:

@@ -24,18 +24,21 @@ class HostVsContainer(Check):
         dependencies the interpreter running them lacks. What the image installs is read from its
         manifests: the build context's pyproject / requirements / package.json, the members of a uv
         workspace declared there (context = repo root, `backend/pyproject.toml`), and every manifest
-        or lockfile the Dockerfile COPYs. The interpreter is the one `pytest` would use, read from
-        files: the project's `.venv`, else `python3` on PATH through pyenv's shims (`PYENV_VERSION`,
-        `.python-version`, the global version); a pyenv pin that names no installed version
-        (`.python-version` = 3.14, no 3.14.x under `$PYENV_ROOT/versions`) cannot start at all. It
-        judges the machine doctor runs on: the host, or a container that is not that service (a
-        devcontainer, a CI job container, which reach the engine's services through compose as the
-        host does); inside the service itself the commands are where they belong. Where doctor runs
-        (host, container, CI, WSL) is a fact of the report header and `facts.context`, not a
-        finding; `DOCTOR_CONTEXT=host` (or `docker`, `podman`...) overrides the detection. `doctor
-        exec -- CMD` follows the same rule: it runs CMD in the service this check names for it (its
-        host paths mapped into the container: a word with a `/`, or a bare folder or file a test
-        runner or linter is given, `pytest app` -> `pytest /usr/src/app`), else here.
+        or lockfile the Dockerfile COPYs. A package.json script belongs only in a service whose
+        image installs that same package.json (a monorepo root's `husky` and `pnpm -r` scripts are
+        not the service of `packages/backend/package.json`). The interpreter is the one `pytest`
+        would use, read from files: the project's `.venv`, else `python3` on PATH through pyenv's
+        shims (`PYENV_VERSION`, `.python-version`, the global version); a pyenv pin that names no
+        installed version (`.python-version` = 3.14, no 3.14.x under `$PYENV_ROOT/versions`) cannot
+        start at all. It judges the machine doctor runs on: the host, or a container that is not
+        that service (a devcontainer, a CI job container, which reach the engine's services through
+        compose as the host does); inside the service itself the commands are where they belong.
+        Where doctor runs (host, container, CI, WSL) is a fact of the report header and
+        `facts.context`, not a finding; `DOCTOR_CONTEXT=host` (or `docker`, `podman`...) overrides
+        the detection. `doctor exec -- CMD` follows the same rule: it runs CMD in the service this
+        check names for it (its host paths mapped into the container: a word with a `/`, or a bare
+        folder or file a test runner or linter is given, `pytest app` -> `pytest /usr/src/app`),
+        else here.
 
     Why it matters
         `pytest` on the host fails with ModuleNotFoundError (or, worse, runs against other

@@ -43,13 +43,14 @@ class ScriptLineEndings(Check):
         scripts/entrypoint.sh:1  has CRLF line endings and reaches 'web' (COPY, Dockerfile:6)
 
     Fix
-        Rewrite the file with LF line endings and without the BOM (every `\\r` before a newline:
-        a file converted twice holds `\\r\\r\\n`; the fixer backs up a file git does not track). A
+        Rewrite the file with LF line endings and without the BOM (every `\\r` before a newline: a
+        file converted twice holds `\\r\\r\\n`; the fixer backs up a file git does not track). A
         second finding (info) adds `*.sh text eol=lf` to `.gitattributes`, and a path rule for a
-        script without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule there
-        already keeps it at LF, so git checks scripts out with LF on every machine. For a missing
-        interpreter: install it in the Dockerfile (`RUN apk add --no-cache bash`) or use
-        `#!/bin/sh` (advice).
+        script without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule of a
+        `.gitattributes` git reads for it (the script's folder and each above it, up to the
+        repository's top) already keeps it at LF, so git checks scripts out with LF on every
+        machine. For a missing interpreter: install it in the Dockerfile (`RUN apk add --no-cache
+        bash`) or use `#!/bin/sh` (advice).
 
     Fix safety
         Safe: only the line-ending bytes and the BOM change; the script's text stays the same.
@@ -112,11 +113,14 @@ def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str]
         text = read_text(path, errors="strict") if path.is_file() else ""
     except (OSError, UnicodeDecodeError):
         return None
-    rules = [line.split()[0] for line in text.splitlines() if line.split()[:1] and "eol=lf" in line]
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(project.root)
+    top = repo.top if repo is not None else project.root.resolve()
     lines: list[str] = []
     for script in dict.fromkeys(scripts):
         rel = relative_to(script, project.root)
-        if any(_covers(rule, rel) for rule in rules):
+        if _kept_at_lf(script.resolve(), top, {path.parent.resolve(): text}):
             continue
         line = GITATTRIBUTES_LINE if script.suffix == ".sh" else f"/{rel} text eol=lf"
         if line not in lines:
@@ -126,8 +130,28 @@ def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str]
     kept = ", ".join("*.sh" if line == GITATTRIBUTES_LINE else line.split()[0].lstrip("/") for line in lines)
     prefix = "\n" if text and not text.endswith("\n") else ""
     shown = "', '".join(lines)
-    return Fix(f"add '{shown}' to .gitattributes", Safety.SAFE,
+    return Fix(f"add '{shown}' to {project.shown(path)}", Safety.SAFE,
                (Edit(path, "", prefix + "".join(f"{line}\n" for line in lines)),)), kept
+
+
+def _kept_at_lf(script: Path, top: Path, known: dict[Path, str]) -> bool:
+    """Whether an `eol=lf` rule of a .gitattributes in the script's folder or one above it, up to
+    the repository's top, keeps it at LF (git reads them all: penpot's root .gitattributes covers
+    docker/devenv/files/entrypoint.sh for a compose project in docker/devenv)."""
+    for folder in (script.parent, *script.parent.parents):
+        if not folder.is_relative_to(top):
+            break
+        text = known.get(folder)
+        if text is None:
+            try:
+                attributes = folder / ".gitattributes"
+                text = read_text(attributes, errors="strict") if attributes.is_file() else ""
+            except (OSError, UnicodeDecodeError):
+                text = ""
+        rel = script.relative_to(folder).as_posix()
+        if any(_covers(line.split()[0], rel) for line in text.splitlines() if line.split()[:1] and "eol=lf" in line):
+            return True
+    return False
 
 
 def _covers(rule: str, rel: str) -> bool:

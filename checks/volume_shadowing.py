@@ -25,13 +25,15 @@ class VolumeShadowing(Check):
     What it finds
         A named or anonymous volume mounted where the service's image installs dependencies
         (`/app/node_modules` after `npm ci`, a virtualenv after `uv sync` or `python -m venv`):
-        docker copies the image's content into the volume once, when it is created, and never
-        again — a note. Live: when that volume exists and is older than the image, a warning
-        naming the volume and its age. Also a bind mount over a folder the image filled, with no
-        volume keeping it and no such folder on the host: the bind hides what the image installed.
-        The image is the stage the service builds (`build.target`); a yarn install goes where the
-        `.yarnrc` beside its package.json sends it (`--modules-folder /node_modules`: outside a
-        bind of /app), and installs no node_modules under Plug'n'Play (`nodeLinker: pnp`).
+        docker copies the image's content into the volume once, when it is created, and never again
+        — a note. A node_modules or venv the RUN steps do not show filled (copied from a deps stage)
+        counts only in the working folder of the stage compose builds. Live: when that volume exists
+        and is older than the image, a warning naming the volume and its age. Also a bind mount over
+        a folder the image filled, with no volume keeping it and no such folder on the host: the
+        bind hides what the image installed. The image is the stage the service builds
+        (`build.target`); a yarn install goes where the `.yarnrc` beside its package.json sends it
+        (`--modules-folder /node_modules`: outside a bind of /app), and installs no node_modules
+        under Plug'n'Play (`nodeLinker: pnp`).
 
     Why it matters
         After adding a dependency and rebuilding, the container still sees the old node_modules
@@ -64,9 +66,14 @@ class VolumeShadowing(Check):
                 continue
             filled = _installed(project, svc, filled_paths(recipe))
             volumes = [m for m in svc.volumes if m.type == "volume"]
+            home = posixpath.normpath(svc.working_dir or recipe.workdir)
             for mount in volumes:
                 origin = next((f for f in filled if f.path == mount.target), None)
-                if origin is None and posixpath.basename(mount.target) not in DEPENDENCY_DIRS:
+                # a node_modules the RUN steps do not show filled (a COPY --from a deps stage) is
+                # counted in the image's working folder only: hoppscotch's 'backend' target runs
+                # in /dist/backend, and its volume over /usr/src/app/node_modules holds nothing
+                if origin is None and (posixpath.basename(mount.target) not in DEPENDENCY_DIRS
+                                       or posixpath.dirname(mount.target) != home):
                     continue
                 yield self._volume(project, host, svc, mount)
             for mount in (m for m in svc.volumes if m.type == "bind" and m.source):

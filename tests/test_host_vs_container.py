@@ -127,6 +127,39 @@ def test_node_scripts_belong_where_node_modules_are(tmp_path: Path) -> None:
     assert run(project, env) == []
 
 
+def test_a_monorepo_roots_scripts_are_not_a_packages_service(tmp_path: Path) -> None:
+    """hoppscotch/hoppscotch (docker-compose.yml 'hoppscotch-old-backend' with its dev bind
+    `./packages/hoppscotch-backend/:/usr/src/app` uncommented, as the file says to when modifying
+    code): the root package.json's `husky` and `pnpm -r do-dev` were sent into the backend, whose
+    image installs packages/hoppscotch-backend/package.json, not the root's."""
+    project = tmp_path / "proj"
+    backend = project / "packages" / "hoppscotch-backend"
+    backend.mkdir(parents=True)
+    root_scripts = {"prepare": "husky", "dev": "pnpm -r do-dev"}
+    (project / "package.json").write_text(json.dumps(
+        {"scripts": root_scripts, "workspaces": ["./packages/*"], "devDependencies": {"husky": "9"}}, indent=2))
+    (project / "pnpm-lock.yaml").write_text("lockfileVersion: '9.0'\n")
+    (backend / "package.json").write_text(json.dumps(
+        {"scripts": {"test": "jest"}, "dependencies": {"@apollo/server": "4"}, "devDependencies": {"jest": "29"}},
+        indent=2))
+    (backend / "Dockerfile").write_text(
+        "FROM node:20.12.2\nWORKDIR /usr/src/app\nCOPY pnpm-lock.yaml .\nCOPY ./packages/hoppscotch-backend .\n"
+        "RUN pnpm i --filter hoppscotch-backend\n")
+    (project / "compose.yaml").write_text(
+        "services:\n  backend:\n    build:\n      dockerfile: packages/hoppscotch-backend/Dockerfile\n"
+        "      context: .\n    volumes:\n      - ./packages/hoppscotch-backend/:/usr/src/app\n"
+        "      - /usr/src/app/node_modules/\n")
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
+    assert run(project, env) == []
+    # an image that installs the root package.json (the whole repo copied and mounted) takes them
+    (project / "package.json").write_text(json.dumps(
+        {"scripts": root_scripts, "dependencies": {"turbo": "2"}, "devDependencies": {"husky": "9"}}, indent=2))
+    (backend / "Dockerfile").write_text("FROM node:20.12.2\nWORKDIR /usr/src/app\nCOPY . .\nRUN pnpm i\n")
+    compose = (project / "compose.yaml").read_text()
+    (project / "compose.yaml").write_text(compose.replace("./packages/hoppscotch-backend/:", ".:"))
+    assert [f.subject for f in run(project, env)] == ["backend:husky", "backend:pnpm -r do-dev"]
+
+
 def test_a_dev_dependency_tool_is_named_first_and_a_quoted_command_is_not_quoted_again(tmp_path: Path) -> None:
     """react-express-mongodb (docker/awesome-compose): `prettier --write {**/,}*.js` said it needed 'bcryptjs',
     and its fix title nested the command's own quotes in quotes."""

@@ -70,3 +70,33 @@ def test_a_root_owned_made_directory_in_a_users_checkout_says_so(tmp_path: Path)
     os.chown(root, 54321, 54321)  # a developer's checkout
     [(_, message)] = _findings(root, {"PATH": "/usr/bin:/bin"}).values()
     assert message.startswith("bind source ./nginx.conf is an empty root-owned directory where a file was meant")
+
+
+def test_a_tracked_file_deleted_in_this_checkout_is_restored_not_created(tmp_path: Path) -> None:
+    """langfuse/langfuse docker-compose.dev.yml (profile worker-tests) bind-mounts
+    ./scripts/code-eval-runners/bootstrap-floci.py: with that tracked file deleted, the advice was
+    'create the file', an empty one, not the script git has."""
+    import subprocess
+
+    root = tmp_path / "langfuse"
+    (root / "scripts" / "code-eval-runners").mkdir(parents=True)
+    script = root / "scripts" / "code-eval-runners" / "bootstrap-floci.py"
+    script.write_text("print('bootstrap')\n")
+    (root / "compose.yaml").write_text(
+        "services:\n  floci:\n    image: busybox\n    volumes:\n"
+        "      - ./scripts/code-eval-runners:/opt/code-eval-runners:ro\n"
+        "      - ./scripts/code-eval-runners/bootstrap-floci.py:/etc/floci/init/ready.d/01.py:ro\n"
+        "      - ./scripts/seed.sql:/docker-entrypoint-initdb.d/seed.sql\n")
+    git = ["git", "-C", str(root), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], check=True)
+    script.unlink()
+    project = Project(ProjectOptions(path=root, env={"PATH": "/usr/bin:/bin"}))
+    found = {f.subject: f for f in MissingMount().run(project, Host(env={}))}
+    tracked = found["floci:scripts/code-eval-runners/bootstrap-floci.py"]
+    assert tracked.message == ("bind source ./scripts/code-eval-runners/bootstrap-floci.py does not exist "
+                               "(git tracks it): docker will make it a root-owned directory")
+    assert tracked.fix is not None and tracked.fix.command == ("git", "checkout", "--", str(script))
+    untracked = found["floci:scripts/seed.sql"]  # never in git: still a file to create
+    assert untracked.fix is not None and untracked.fix.title.startswith("create the file ")

@@ -109,3 +109,20 @@ def test_checkouts_sharing_fixed_container_names_clash_before_their_ports() -> N
                            "each PROJECT-SERVICE-1)")
     text = "\n".join(_lines("origin", both, clashes))
     assert "fix: first give each checkout its own project name and drop fixed container names (above)" in text
+
+
+def test_profile_gated_ports_need_the_profile_and_say_so(tmp_path: Path) -> None:
+    """hoppscotch/hoppscotch docker-compose.yml puts every service in a profile (`docker compose
+    --profile default up`): `doctor ports` said only "publishes no fixed host port", and had no
+    --profile to show them."""
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  hoppscotch-aio:\n    profiles: ['default']\n    image: busybox\n    ports: ['23000:3000']\n"
+        "  hoppscotch-db:\n    profiles: ['default', 'database']\n    image: busybox\n    ports: ['25432:5432']\n")
+    env = {**NO_ENGINE, "HOME": str(tmp_path)}
+    out = _run(PortsOptions(tmp_path, env=env))
+    assert "publishes no fixed host port with the active profiles (2 services in profiles that are off: " \
+           "add --profile NAME)" in out
+    rows = _rows(_run(PortsOptions(tmp_path, env=env, profiles=("database",))))
+    assert [row.split()[0] for row in rows] == ["25432/tcp"]
+    assert [row.split()[0] for row in _rows(_run(PortsOptions(tmp_path, env={**env, "COMPOSE_PROFILES": "default"})))
+            ] == ["23000/tcp", "25432/tcp"]

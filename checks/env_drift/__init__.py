@@ -32,7 +32,8 @@ class EnvDrift(Check):
         is an error where the empty value breaks something (an image tag, a port, a volume
         source, `container_name`, a build path), info where compose only passes an empty
         optional value on (a label, or an `environment:` value the template itself leaves
-        empty, like `SENTRY_DSN=`), a warning otherwise; compose warns about each too. A variable
+        empty, like `SENTRY_DSN=`, or mentions only in a comment, like `# STORAGE_S3_REGION=`),
+        a warning otherwise; compose warns about each too. A variable
         only a service of a profile that is off uses is info: nothing that starts breaks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
         interpolate a variable for a service that starts, or a service loads it as env_file).
@@ -96,14 +97,19 @@ class EnvDrift(Check):
             reported.add(use.name)
             entry = example.entry(use.name) if example is not None else None
             key = keys.of(use.location)
-            # optional: the template itself leaves it empty (SENTRY_DSN=), or a label
-            optional = key == "labels" or (key in OPTIONAL and entry is not None and not entry.value)
+            # optional: the template itself leaves it empty (SENTRY_DSN=) or only mentions it in a
+            # comment (twenty's `# STORAGE_S3_REGION=eu-west3` beside STORAGE_TYPE=local), or a label
+            commented = (key in OPTIONAL and entry is None and example is not None
+                         and use.name in keys.commented_out(example.path))
+            optional = key == "labels" or commented or (key in OPTIONAL and entry is not None and not entry.value)
             severity = Severity.ERROR if key in BREAKS else Severity.INFO if optional else None
             message = f"'{use.name}' is not set and has no default: compose substitutes ''"
             if key in BREAKS:
                 message += f" in {key}: {BREAKS[key]}"
             elif key in OPTIONAL:
                 message = f"'{use.name}' is not set: compose passes an empty {key} value on (and warns too)"
+            if commented and example is not None:
+                message += f"; {project.shown(example.path)} comments it out (optional)"
             if owner in off:
                 severity = Severity.INFO
                 message = (f"'{use.name}' is not set and has no default: only '{owner}' uses it, which its "

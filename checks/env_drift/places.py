@@ -24,6 +24,7 @@ BREAKS = {
 # where compose passes the empty string on and the app may treat it as unset
 OPTIONAL = frozenset({"environment", "labels", "args", "command", "entrypoint", "healthcheck", "test"})
 KEY = lazy(r"\s*-?\s*([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
+COMMENTED_KEY = lazy(r"\s*#+\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*=")  # `# STORAGE_S3_REGION=eu-west3`
 
 
 def _services_of(locations: list[Location | None]) -> list[str | None]:
@@ -106,6 +107,11 @@ class _Keys:
                 stack.append(index)
             self._files[path] = (lines, parent)
         return self._files[path]
+
+    def commented_out(self, template: Path) -> set[str]:
+        """The keys a .env template mentions only in a comment (`# KEY=value`): optional ones."""
+        lines, _ = self._index(template)
+        return {m.group(1) for m in map(COMMENTED_KEY.match, lines) if m}
 
     def of(self, location: Location | None) -> str | None:
         """Its own line's key when it is a known one, else the nearest parent key (`ports:` above

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
+from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex
 
 from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
-from .localhost_dials import localhost_dials
+from .localhost_dials import LocalDial, localhost_dials
 from .override_fix import Consumer, override_fix
 from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
@@ -71,7 +73,11 @@ class LeakedHostPort(Check):
         publishes) are not findings for a service whose bundle runs in the developer's
         browser. They are for a service that dials them from inside its own container: a
         test runner whose browser runs there (playwright, cypress) or a server-side
-        rendering server. That is decided per service, not per variable name.
+        rendering server. That is decided per service, not per variable name. An http URL
+        whose key names a peer running a third-party server image named after it
+        (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
+        clickhouse/clickhouse-server) is that server's API, not a page, and is judged; an app
+        (`SERVER_URL` beside `server`, image twentycrm/twenty) stays a page.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and
@@ -95,7 +101,10 @@ class LeakedHostPort(Check):
         service's `environment:` in the style the block already uses, adding the service to
         the override when it is not there. The `.env` keeps the host-side value for tools run on the host.
         Where compose reads one file alone (a devcontainer's, a single -f), no override would
-        be read: a literal the compose file writes for containers only is rewritten on its line.
+        be read: a literal the compose file writes for containers only is rewritten on its line;
+        otherwise the advice names the value to set (`set REDIS_HOST=redis in the environment of
+        'web'`). A `localhost` that `.env` interpolates into a compose value is reported at the
+        `.env` line that writes it.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
@@ -139,16 +148,26 @@ class LeakedHostPort(Check):
                 because = f"is {inside}" if inside is not None and is_browser_key(dial.var.name) else reason
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
-                local.setdefault((dial.var.location, shown, dial.peer), []).append(
+                local.setdefault((_written_at(project, dial), shown, dial.peer), []).append(
                     ((service, dial.var, dial.container_value), because))
-        for (_, shown, peer), found in local.items():
+        for (at, shown, peer), found in local.items():
             (service, _, _), because = found[0]
             names = [s.name for (s, _, _), _ in found]
             whose = f"'{names[0]}' itself in its container" if len(names) == 1 else (
                 f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}")
             message = f"{shown} is {whose} (did you mean '{peer}'?): '{service.name}' {because}"
-            yield self._finding(project, message, [consumer for consumer, _ in found])
+            yield self._finding(project, message, [consumer for consumer, _ in found], at)
 
-    def _finding(self, project: Project, message: str, consumers: list[Consumer]) -> Finding:
+    def _finding(self, project: Project, message: str, consumers: list[Consumer],
+                 at: Location | None = None) -> Finding:
         subject, fix = override_fix(project, consumers)
-        return self.finding(message, consumers[0][1].location, subject, fix)
+        return self.finding(message, at or consumers[0][1].location, subject, fix)
+
+
+def _written_at(project: Project, dial: LocalDial) -> Location | None:
+    """Where the local host is written: the value's own line, else the `.env` line compose
+    interpolates into it (langfuse's `DATABASE_URL: ${DATABASE_URL:-...@postgres:5432/...}` gets
+    `localhost` from .env: its compose line shows the right host, the .env line the wrong one)."""
+    host = re.escape(dial.ref.host)
+    edit = value_edit(project, dial.var, rf"(?<![\w.-])\[?{host}\]?(?![\w.-])", dial.ref.host)
+    return Location(edit.path, edit.line) if edit is not None else dial.var.location

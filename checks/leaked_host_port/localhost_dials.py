@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from doctor.lazyre import lazy
 from doctor.model import record
-from doctor.project.env_hosts import BROWSER_SCHEMES, HostRef, host_refs, is_browser_key
+from doctor.project.env_hosts import BROWSER_SCHEMES, HostRef, host_refs, image_family, is_browser_key
 from doctor.project.service_network import NetworkIndex, NetworkView, listen_ports, namespace_owner
 from doctor.project.types import ComposeModel, EnvVar, Service
 
@@ -58,11 +58,28 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             if port in own:
                 continue
             browser = ref.scheme is not None and ref.scheme.lower() in BROWSER_SCHEMES
-            if browser and port in index.published and not inside:
-                continue
             meant = view.listener(port, service.name)
-            if meant is not None:
-                yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, *meant))
+            if meant is None:
+                continue
+            if browser and port in index.published and not inside and not _names_server(model, var.name, meant[0]):
+                continue
+            yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, *meant))
+
+
+def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
+    """Whether the key names a peer that runs a third-party server image named after it
+    (langfuse's `CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
+    clickhouse/clickhouse-server): its http URL is that server's API, not a page to open. An app
+    is not (twenty's `SERVER_URL=http://localhost:3000` beside `server`, image twentycrm/twenty,
+    is its public URL; nor a project-built `api`)."""
+    server = model.services.get(peer)
+    if server is None or server.build is not None or not server.image:
+        return False
+    product = server.image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    if not (image_family(server.image) or product == peer.lower() or product.startswith(peer.lower() + "-")):
+        return False
+    name = re.sub(r"[^A-Za-z0-9]+", "_", peer).upper().strip("_")
+    return bool(name) and re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key.upper()) is not None
 
 
 def _named_peer(model: ComposeModel, view: NetworkView, ref: HostRef, exclude: str) -> str | None:

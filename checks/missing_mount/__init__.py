@@ -65,7 +65,8 @@ class MissingMount(Check):
         (`./backend/scripts:/app/scripts`), or, where the siblings reach the container through
         `develop.watch`, a sync rule beside theirs (advice). For a missing bind source: create
         it (a directory, or the file that was meant) before `docker compose up`; for a service
-        that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user.
+        that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user. A
+        file git tracks but this checkout lacks is restored (`git checkout -- FILE`), not created.
 
     Fix safety
         Safe: it only adds a bind mount to the dev override that compose loads, with the layout

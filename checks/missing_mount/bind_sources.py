@@ -72,6 +72,12 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str)
         message = f"{head} and create_host_path is false: '{strict.name}' cannot start"
         return Severity.ERROR, message, _mkdir(source, here)
     if _looks_like_file(source):
+        from doctor.project.gitrepo import tracked
+
+        if tracked(source):  # deleted in this checkout: an empty new file would not be the one meant
+            fix = Fix(f"restore {here} from git before starting '{uses[0][0].name}'", Safety.ADVICE,
+                      command=("git", "checkout", "--", str(source)))
+            return Severity.WARNING, f"{head} (git tracks it): docker will make it a root-owned directory", fix
         fix = Fix(f"create the file {here} before starting '{uses[0][0].name}'", Safety.ADVICE)
         return Severity.WARNING, f"{head}: docker will make it a root-owned directory", fix
     user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)

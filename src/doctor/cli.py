@@ -229,13 +229,14 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
         file: Annotated[list[Path] | None, typer.Option(
             "--file", "-f", help="Compose file, like docker compose -f; read at the same place in every checkout.")] = None,
+        profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
         """The port map of this repo's worktrees and clones: published ports, who holds them, clashes, port blocks."""
         from doctor.portmap import PortsOptions
         from doctor.portmap import ports as run_ports
 
-        options = PortsOptions(path=path, as_json=as_json, files=tuple(file or ()))
+        options = PortsOptions(path=path, as_json=as_json, files=tuple(file or ()), profiles=tuple(profile or ()))
         raise typer.Exit(app.guarded(run_ports, options))
 
     @cli.command("exec")

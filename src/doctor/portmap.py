@@ -37,6 +37,7 @@ class PortsOptions:
     as_json: bool = False
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     files: tuple[Path, ...] = ()  # -f: the compose files, read in every checkout at the same relative place
+    profiles: tuple[str, ...] = ()  # --profile, like preflight's (else COMPOSE_PROFILES, as compose reads it)
 
 
 @record
@@ -92,7 +93,7 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     blocks = owner_blocks(opts.env)
     held, homes = _container_ports(host)
     checkouts = [_checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host, opts.env,
-                           running or tuple(path / r for r in relative), project)
+                           running or tuple(path / r for r in relative), project, opts.profiles)
                  for path, name, kind, branch, running, project in folders]
     clashes = find_clashes(checkouts)
     origin = (repo.origin or str(repo.top)) if repo is not None else str(folder)
@@ -155,7 +156,8 @@ def _container_ports(host: Host) -> tuple[dict[tuple[int, str], list[ContainerPo
 
 def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None,
               held: dict[tuple[int, str], list[ContainerPort]], homes: dict[str, str], host: Host,
-              env: dict[str, str], files: tuple[Path, ...] = (), project_name: str | None = None) -> Checkout:
+              env: dict[str, str], files: tuple[Path, ...] = (), project_name: str | None = None,
+              profiles: tuple[str, ...] = ()) -> Checkout:
     from doctor.project import Project, ProjectOptions
 
     if not path.is_dir():
@@ -164,7 +166,7 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
     if missing is not None:
         return Checkout(path, name, kind, branch, "", str(block or "none"), (),
                         f"no {os.path.relpath(missing, path)} in this checkout")
-    project = Project(ProjectOptions(path=path, files=files, project_name=project_name, env=env))
+    project = Project(ProjectOptions(path=path, files=files, profiles=profiles, project_name=project_name, env=env))
     model = project.compose
     if not model.files:
         return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no compose file")
@@ -178,7 +180,12 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
             holder = _holder(span[0], mapping.protocol, mapping.host_ip, ours, held, host)
             published.append(Published(service_name, span[0], mapping.target, mapping.protocol, holder))
     containers = tuple(sorted({s.container_name for s in model.services.values() if s.container_name}))
-    return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published),
+    off = len(model.disabled_services)
+    # hoppscotch puts every service in a profile: "publishes no fixed host port" alone hid why
+    hint = "" if published or not off else (
+        f"publishes no fixed host port with the active profiles ({off} service{'s' if off != 1 else ''} "
+        "in profiles that are off: add --profile NAME)")
+    return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published), hint,
                     containers=containers)
 
 

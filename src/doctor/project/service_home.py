@@ -235,7 +235,11 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     if tool.startswith("docker"):
         return None
     language = tool_language(tool, homes, npm_script and local)
-    candidates = [h for h in homes if h.language is language and (h.live or not npm_script)]
+    # a package.json script runs with the packages of its own package.json: a service whose image
+    # installs another one (hoppscotch's backend installs packages/hoppscotch-backend/package.json,
+    # the monorepo root's `husky` and `pnpm -r` scripts are not its) is not where it belongs
+    candidates = [h for h in homes if h.language is language and (h.live or not npm_script)
+                  and not (npm_script and h.manifest.parent != cwd)]
     candidates.sort(key=lambda h: not h.live)  # a service running the live code before a COPY of it
     paths = [(cwd / word).resolve() for word in arguments if "/" in word and not word.startswith("-")]
     for home in candidates:

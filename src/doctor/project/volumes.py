@@ -44,7 +44,7 @@ def parse_volume(value: Any, location: Location | None, base: Path, home: str | 
         elif option == "rw":
             read_only = False
     if not source:
-        return Mount("volume", None, target, read_only, False, location, raw)
+        return Mount("volume", None, clean_target(target), read_only, False, location, raw)
     if is_file_path(source):
         return Mount("bind", resolve_source(source, base, home), clean_target(target), read_only, True,
                       location, raw)
