@@ -267,6 +267,23 @@ def test_no_compose_file_at_the_repo_root_names_the_folders_below_that_hold_one(
                   ".git/compose.yaml", "a/b/c/compose.yaml"):
         (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / where).write_text("services: {}\n")
-    with pytest.raises(app.UsageError, match=r"compose files are in docker/docker-compose\.yaml, "
-                                             r"deploy/dev/compose\.yml: give the folder, `doctor preflight docker`\)$"):
+    with pytest.raises(app.UsageError, match=r"compose files are in deploy/dev/compose\.yml, "
+                                             r"docker/docker-compose\.yaml: give the folder, `doctor preflight "
+                                             r"deploy/dev`\)$"):  # a development one first
+        app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
+
+
+def test_no_compose_file_at_the_root_names_a_development_compose_file_by_its_own_name(tmp_path: Path) -> None:
+    """penpot: docker/devenv/docker-compose.main.yml (no name compose finds by itself) is the
+    development one; docker/images/docker-compose.yaml builds production images."""
+    from doctor import app
+
+    env = {"PATH": "/usr/bin", "HOME": str(tmp_path)}
+    for where in ("docker/devenv/docker-compose.main.yml", "docker/images/docker-compose.yaml",
+                  "docker/images/docker-compose.example.yaml"):
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / where).write_text("services: {}\n")
+    with pytest.raises(app.UsageError, match=r"compose files are in docker/devenv/docker-compose\.main\.yml, "
+                                             r"docker/images/docker-compose\.yaml: give the file, `doctor preflight "
+                                             r"-f docker/devenv/docker-compose\.main\.yml`\)$"):
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))

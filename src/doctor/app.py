@@ -245,7 +245,11 @@ def _compose_hint(path: Path) -> str:
     below = _compose_folders_below(folder)
     if below:
         shown = ", ".join(below[:3]) + (f" and {len(below) - 3} more" if len(below) > 3 else "")
-        return f"compose files are in {shown}: give the folder, `doctor preflight {below[0].rsplit('/', 1)[0]}`"
+        first = below[0]
+        folder_of, _, name = first.rpartition("/")
+        give = (f"give the folder, `doctor preflight {folder_of}`" if name in _DEFAULT_NAMES
+                else f"give the file, `doctor preflight -f {first}`")
+        return f"compose files are in {shown}: {give}"
     return "give one with -f"
 
 
@@ -254,9 +258,12 @@ _NOT_PROJECTS = frozenset({"node_modules", "vendor", "venv", ".venv", "dist", "b
 
 
 def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> list[str]:
-    """The compose files compose would find in the folders below (dify's `docker/`, a `deploy/dev/`),
-    shallowest first: at most `depth` levels and `budget` folders looked into, hidden ones and
-    dependency folders skipped (`.devcontainer` is looked into)."""
+    """The compose files in the folders below (dify's `docker/docker-compose.yaml`, penpot's
+    `docker/devenv/docker-compose.main.yml`): a development one first (`dev`, `local` in its path),
+    then a name compose finds by itself, then the shallowest. At most `depth` levels and `budget`
+    folders looked into, hidden ones and dependency folders skipped (`.devcontainer` is looked into)."""
+    import re
+
     found: list[str] = []
     level = [folder]
     for _ in range(depth):
@@ -279,11 +286,20 @@ def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> l
                 if budget < 0:
                     return found
                 below.append(Path(entry.path))
-                first = next((n for n in _DEFAULT_NAMES if os.path.isfile(os.path.join(entry.path, n))), None)
-                if first is not None:
-                    found.append(os.path.relpath(os.path.join(entry.path, first), folder))
+                try:
+                    names = sorted(n for n in os.listdir(entry.path)
+                                   if re.fullmatch(r"[\w.-]*compose[\w.-]*\.ya?ml", n) and "example" not in n)
+                except OSError:
+                    continue
+                for name in sorted(names, key=lambda n: n not in _DEFAULT_NAMES):
+                    found.append(os.path.relpath(os.path.join(entry.path, name), folder))
         level = below
-    return found
+
+    def order(path: str) -> tuple[bool, bool, int]:
+        development = re.search(r"(?:^|[/._-])(?:dev|devenv|development|local)(?:$|[/._-])", path) is not None
+        return (not development, path.rpartition("/")[2] not in _DEFAULT_NAMES, path.count("/"))
+
+    return sorted(found, key=order)
 
 
 def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
