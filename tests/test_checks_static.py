@@ -548,3 +548,19 @@ def test_browser_urls_are_judged_per_service(tmp_path: Path, inside: dict[str, o
               **inside)
     findings = run(LeakedHostPort(), tmp_path, api, web)
     assert [f.subject for f in findings] == (["web:NEXT_PUBLIC_API_URL"] if found else [])
+
+
+def test_drift_on_an_external_network_says_another_project_may_answer(tmp_path: Path) -> None:
+    # penpot's docker/devenv: the main project joins `penpot_shared` (external); its mailer, postgres and
+    # valkey are another compose project's services on that network
+    (tmp_path / "compose.yaml").write_text(
+        "networks:\n  default:\n    name: penpot_shared\n    external: true\n"
+        "services:\n  main:\n    image: busybox\n    environment:\n      PENPOT_SMTP_HOST: mailer\n")
+    project = Project(ProjectOptions(path=tmp_path, env={}))
+    (finding,) = ServiceNameDrift().run(project, Host(env={}))
+    assert finding.severity is Severity.INFO
+    assert finding.message == ("PENPOT_SMTP_HOST=mailer names no service on the network of this project; it joins "
+                               "the external network 'penpot_shared', where another project's container may "
+                               "answer to it")
+    assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
+    assert "`docker network inspect penpot_shared`" in finding.fix.title
