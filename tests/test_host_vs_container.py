@@ -337,3 +337,22 @@ def test_run_advice_replaces_an_entrypoint_that_dispatches_on_its_first_argument
     [finding] = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
     assert finding.fix is not None
     assert ("--entrypoint" in finding.fix.command) is dispatching, finding.fix.command
+
+
+def test_a_monorepo_roots_manifest_is_not_an_image_that_copies_one_package(tmp_path: Path) -> None:
+    # hoppscotch-like: the root package.json (workspace tooling, here with a dependency of its own) is
+    # not installed by an image that copies packages/backend alone; one that copies `.` installs it
+    from doctor.project.service_home import installed_manifests
+
+    root = tmp_path / "repo"
+    (root / "packages" / "backend").mkdir(parents=True)
+    (root / "package.json").write_text(json.dumps({"name": "mono", "dependencies": {"husky": "9"}}))
+    (root / "packages" / "backend" / "package.json").write_text(
+        json.dumps({"name": "backend", "dependencies": {"express": "4"}}))
+    (root / "compose.yaml").write_text("services:\n  backend:\n    build: .\n")
+    project = Project(ProjectOptions(path=root, env={}))
+    one = installed_manifests(project, root, [root / "packages" / "backend" / "package.json",
+                                              root / "packages" / "backend"])
+    assert [m.path.relative_to(root).as_posix() for m in one] == ["packages/backend/package.json"]
+    everything = installed_manifests(project, root, [root])
+    assert "package.json" in [m.path.relative_to(root).as_posix() for m in everything]

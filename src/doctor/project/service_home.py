@@ -160,9 +160,12 @@ def _installing_languages(project: Project, path: Path | None, target: str | Non
 
 
 def installed_manifests(project: Project, context: Path, copied: Sequence[Path]) -> list[Manifest]:
-    """The manifests an image built from `context` installs: the context's, its uv workspace
-    members', and those of every folder whose manifest or lockfile the Dockerfile COPYs."""
-    folders = [context, *_workspace_members(context)]
+    """The manifests an image built from `context` installs: those of every folder whose manifest
+    or lockfile the Dockerfile COPYs, and the context's own (with its uv workspace members') when it
+    copies the whole context or when doctor knows no COPY (no Dockerfile to read). A monorepo root's
+    package.json is not a `COPY packages/backend .` image's."""
+    whole = not copied or any(path == context for path in copied)
+    folders = [context, *_workspace_members(context)] if whole else []
     for path in copied:
         if path.name in MANIFEST_NAMES or path.name.startswith("requirements"):
             folders.append(path.parent)
