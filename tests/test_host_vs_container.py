@@ -356,3 +356,25 @@ def test_a_monorepo_roots_manifest_is_not_an_image_that_copies_one_package(tmp_p
     assert [m.path.relative_to(root).as_posix() for m in one] == ["packages/backend/package.json"]
     everything = installed_manifests(project, root, [root])
     assert "package.json" in [m.path.relative_to(root).as_posix() for m in everything]
+
+
+def test_a_builder_stages_copies_count_as_what_the_image_installs(tmp_path: Path) -> None:
+    # healthchecks: the builder stage copies requirements.txt and the repo and builds wheels; the final
+    # stage installs them and copies the built tree (`COPY --from=builder`) plus one file of its own
+    from doctor.project.service_home import service_homes
+
+    root = tmp_path / "repo"
+    (root / "docker").mkdir(parents=True)
+    (root / "requirements.txt").write_text("Django==5.2\n")
+    (root / "docker" / "Dockerfile").write_text(
+        "FROM python:3.14-slim AS builder\nCOPY requirements.txt /tmp\n"
+        "RUN pip wheel -w /wheels -r /tmp/requirements.txt\nCOPY . /opt/app/\nFROM python:3.14-slim\n"
+        "RUN --mount=type=bind,target=/wheels,source=/wheels,from=builder pip install /wheels/*\n"
+        "COPY --from=builder /opt/app/ /opt/app/\nCOPY docker/fetchstatus.py /opt/app/\n")
+    (root / "docker" / "fetchstatus.py").write_text("print(1)\n")
+    (root / "docker" / "compose.yaml").write_text(
+        "services:\n  web:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile\n"
+        "    volumes: ['..:/opt/app']\n")
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
+    homes = service_homes(Project(ProjectOptions(path=root / "docker", env=env)), Host(env=env).packages)
+    assert [(h.service, h.manifest.name) for h in homes] == [("web", "requirements.txt")]
