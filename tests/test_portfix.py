@@ -227,6 +227,17 @@ def test_a_host_apps_env_file_outside_the_compose_folder_is_named_for_a_change_b
                                f"{repo / '.env'}:1 (a program on the host dials it))"), move.title
 
 
+def test_a_new_env_variable_goes_beside_its_commented_default(tmp_path: Path) -> None:
+    # hoppscotch/minio-style `.env`: a "Host Ports" section with `# MINIO_CONSOLE_PORT=9091` commented out
+    compose = 'services:\n  minio:\n    image: busybox\n    ports: ["${MINIO_CONSOLE_PORT:-9091}:9001"]\n'
+    project = load(tmp_path, compose, "# Host Ports\n# MINIO_CONSOLE_PORT=9091\nOTHER=1\n")
+    move = port_fix(project, host_with({9091}), "minio", only_mapping(project, "minio"), compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 9092
+    (edit,) = move.edits
+    assert (edit.line, edit.old, edit.new) == (2, "# MINIO_CONSOLE_PORT=9091", "# MINIO_CONSOLE_PORT=9091\n"
+                                                                              "MINIO_CONSOLE_PORT=9092")
+
+
 def test_shell_variable_wins_over_env_so_only_advice(tmp_path: Path) -> None:
     compose = 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8094}:80"]\n'
     project = load(tmp_path, compose, "WEB_PORT=8094\n", WEB_PORT="8094")

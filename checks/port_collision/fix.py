@@ -285,12 +285,31 @@ def _env_edits(project: Project, name: str, new: int) -> tuple[tuple[Edit, ...],
     path = project.root / ".env"
     entry = project.dotenv.entry(name) if project.dotenv is not None else None
     if entry is None:
+        # beside the author's commented default (minio's `# MINIO_CONSOLE_PORT=9091` in its Host Ports
+        # section), not at the end of the file
+        commented = _commented_line(path, name)
+        if commented is not None:
+            number, text = commented
+            return (Edit(path, text, f"{text}\n{name}={new}", number),), f".env {name}"
         return (Edit(path, "", f"{name}={new}\n"),), f".env {name}"
     line = _line(path, entry.line)
     edit = env_line_with_value(line, name, str(new)) if line is not None else None
     if edit is None:
         return (), f"set {name}={new} in .env line {entry.line}"
     return (Edit(path, line or "", edit, entry.line),), f".env {name}"
+
+
+def _commented_line(path: Path, name: str) -> tuple[int, str] | None:
+    """The last line of `.env` that comments out an assignment of `name` (`# NAME=9091`), if any."""
+    try:
+        text = read_text(path, COMPOSE_LIMIT)
+    except OSError:
+        return None
+    found = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"^\s*#+\s*(?:export\s+)?{re.escape(name)}\s*=", line):
+            found = (number, line)
+    return found
 
 
 def env_line_with_value(line: str, name: str, value: str) -> str | None:
