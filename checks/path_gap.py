@@ -24,6 +24,8 @@ class PathGap(Check):
         the two PATHs; relative PATH entries (`.` or an empty entry); entries that do not exist.
         A tool named only by a pyproject [tool.*] section whose packages a service image installs
         and the host lacks is the service's (see host-vs-container): no PATH makes it work here.
+        A recipe running `docker-compose` (compose v1's name) that neither PATH has, where compose
+        v2 is installed as the docker CLI plugin, is a note: write `docker compose` there.
 
     Why it matters
         An IDE, a git hook, a service manager or a subprocess started with a scrubbed
@@ -80,6 +82,8 @@ class PathGap(Check):
             here = shell.which(tool, inherited)
             there = shell.which(tool, login.entries)
             if there is None:
+                if tool == "docker-compose" and here is None:
+                    yield from _compose_v1(self, command, host)
                 continue
             if here is None:
                 if _runs_in_a_service(project, host, command):
@@ -103,6 +107,19 @@ def _needed(commands: tuple[Command, ...]) -> dict[str, Command]:
         if not command.local:
             tools.setdefault(command.tool, command)
     return tools
+
+
+def _compose_v1(check: Check, command: Command, host: Host) -> Iterator[Finding]:
+    """A recipe running `docker-compose` (compose v1's name) where only the v2 plugin is installed
+    (bxcodec/go-clean-arch's Makefile: `docker-compose up -d --build mysql`): `make up` stops
+    with "docker-compose: command not found" on either PATH."""
+    from doctor.host.compose_cache import has_plugin
+
+    if has_plugin(host.env):
+        fix = Fix(f"write `docker compose` for `docker-compose` in {command.location.path.name} (compose v2 is a "
+                  "docker CLI plugin)", Safety.ADVICE)
+        yield check.finding(f"'docker-compose' ({command.origin}) is not installed here; compose is, as "
+                                "`docker compose`", command.location, "tool:docker-compose", fix, Severity.INFO)
 
 
 def _runs_in_a_service(project: Project, host: Host, command: Command) -> bool:

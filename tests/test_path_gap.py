@@ -243,3 +243,21 @@ def test_read_commands_from_a_justfile_and_a_taskfile(tmp_path: Path) -> None:
         (CommandKind.TASK, "golangci-lint", 7, "task 'build'"),
         (CommandKind.TASK, "eslint", 9, "task 'lint'"),
     ]
+
+
+@pytest.mark.parametrize("docker", [True, False])
+def test_docker_compose_v1_in_a_recipe_where_only_the_v2_plugin_exists(tmp_path: Path, docker: bool) -> None:
+    # bxcodec/go-clean-arch's Makefile runs `docker-compose up -d --build mysql`; this machine has
+    # compose v2 only, as a docker CLI plugin: `make up` stops with "docker-compose: command not found"
+    home = tmp_path / "home"
+    bin_dir = home / "bin"
+    bin_dir.mkdir(parents=True)
+    if docker:
+        tool(bin_dir, "docker").write_bytes(b"\x7fELF" + bytes(60))  # the docker CLI is a compiled program
+    tool(home / ".docker" / "cli-plugins", "docker-compose")
+    (home / ".profile").write_text(f'PATH="{bin_dir}"\n')
+    project = project_with(tmp_path, "dev-env:\n\t@ docker-compose up -d --build mysql\n")
+    env = {"HOME": str(home), "PATH": str(bin_dir), "SHELL": BASH}
+    found = [(f.subject, f.severity, f.message) for f in run_check(project, env) if "compose" in f.subject]
+    assert found == ([("tool:docker-compose", Severity.INFO, "'docker-compose' (make target 'dev-env') is not "
+                       "installed here; compose is, as `docker compose`")] if docker else [])

@@ -177,6 +177,18 @@ def compose_cli(env: Mapping[str, str]) -> tuple[str, ...]:
     return ("docker-compose",)
 
 
+def has_plugin(env: Mapping[str, str]) -> bool:
+    """Whether `docker compose` works here: a docker CLI on PATH with the compose plugin in one of
+    its plugin folders (read, nothing run)."""
+    from doctor.host.which import which_on
+
+    docker = which_on("docker", env.get("PATH"))
+    if docker is None or not _is_docker_cli(docker):
+        return False
+    config_file, extra, _ = _config(env)
+    return any(os.path.lexists(os.path.join(folder, PLUGIN)) for folder in _every_folder(config_file, extra))
+
+
 def cache_file(env: Mapping[str, str]) -> str | None:
     from doctor.cachedir import cache_dir
 
