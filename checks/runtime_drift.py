@@ -58,7 +58,8 @@ class RuntimeDrift(Check):
 
     Fix
         Advice: change the version at the reported place to the one the other places agree on
-        (the majority; on a tie the newest); for a service's file against its FROM, change
+        (the majority, among the versions every declared range admits; on a tie the newest); for a
+        service's file against its FROM, change
         whichever of the two is older, or widen the range; a virtualenv is recreated on the agreed
         version. doctor edits nothing: which version is
         right is a decision for the team.
@@ -197,9 +198,15 @@ def _most_admitted(declared: list[Declared], reference: str, runtime: str) -> st
     def admitted(version: str) -> int:
         return sum(_agrees(d, version, runtime) for d in declared)
 
-    best = admitted(reference)
     candidates = sorted({v for d in declared for v in d.versions}, key=parse_version, reverse=True)
-    for version in candidates:
+    # a declared range is a requirement (engines, requires-python): hoppscotch's ten node 20 build jobs
+    # do not outvote `engines >=22` and the test job on 22
+    specs = [d.spec for d in declared if d.spec]
+    allowed = [v for v in candidates if all(satisfies(v, spec, runtime) for spec in specs)]
+    if allowed and not all(satisfies(reference, spec, runtime) for spec in specs):
+        reference = max(allowed, key=admitted)  # the first of the most admitted: the newest on a tie
+    best = admitted(reference)
+    for version in allowed or candidates:
         if admitted(version) > best:
             reference, best = version, admitted(version)
     return reference

@@ -250,3 +250,19 @@ def test_one_dockerfile_built_with_args_written_twice_is_one_place(tmp_path: Pat
     })
     shown = _shown(_findings(root, tmp_path), root)
     assert shown == [("Dockerfile", 3, "python 3.12.5 (FROM python:3.12.5-slim), elsewhere 3.14.5: Dockerfile:2")]
+
+
+def test_a_declared_range_is_not_outvoted_by_pins_it_excludes(tmp_path: Path) -> None:
+    # hoppscotch: desktop build jobs pin node 20, the test job 22, and the packages declare engines >=22;
+    # the advice was "change node 22 to 20 in tests.yml", a version the engines exclude
+    steps = "    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: {v}\n"
+    jobs = "".join(f"  build{i}:\n    runs-on: ubuntu-latest\n" + steps.format(v=20) for i in range(3))
+    root = _write(tmp_path / "p", {
+        "compose.yaml": "services:\n  web:\n    image: busybox\n",
+        "package.json": '{"name": "app", "engines": {"node": ">=22"}}\n',
+        ".github/workflows/build.yml": "on: push\njobs:\n" + jobs,
+        ".github/workflows/tests.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n" + steps.format(v=22),
+    })
+    shown = _shown(_findings(root, tmp_path), root)
+    assert shown and all(path == ".github/workflows/build.yml" for path, _, _ in shown), shown
+    assert all("node 20" in message and "elsewhere 22" in message for _, _, message in shown), shown
