@@ -15,7 +15,10 @@ from collections.abc import Iterator, Mapping
 from doctor.lazyre import lazy
 from doctor.model import record
 
-HOST_KEY = lazy(r"^[A-Z0-9_]*[A-Z0-9]_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$", re.IGNORECASE)
+# `DB_HOST`, and the glued spellings of libpq (`PGHOST`) and of apps that prefix theirs (paperless-ngx's
+# `PAPERLESS_DBHOST`, Railway's `REDISHOST`): the role starts after `_` or after one of these words
+_ROLE_START = r"(_|(?:(?<=^DB)|(?<=_DB)|(?<=^PG)|(?<=_PG)|(?<=SQL)|(?<=REDIS)|(?<=MONGO)|(?<=AMQP)))"
+HOST_KEY = lazy(r"^[A-Z0-9_]*[A-Z0-9]" + _ROLE_START + r"(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$", re.IGNORECASE)
 # Matched as whole words of the key (`DATABASE_URL` is not a `BASE_URL`).
 NOT_A_DIAL = lazy(
     r"(?:^|_)(LISTEN\w*|BIND\w*|ADVERTISED|ALLOWED|TRUSTED|CORS|ORIGINS?|NO_PROXY|VIRTUAL|LETSENCRYPT|"
@@ -40,8 +43,8 @@ COMPLETE_NETLOC = lazy(r"[A-Za-z0-9_.-]+(?::\d+)?")  # host[:port], no userinfo:
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
 DOCKER_HOSTS = frozenset({"host.docker.internal", "gateway.docker.internal", "host-gateway"})
 NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
-_ROLE_SUFFIX = lazy(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$")
-_HOST_SUFFIX = lazy(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$")
+_ROLE_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$")
+_HOST_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$")
 _LIST_SEPARATORS = lazy(r"[,\s]+")
 # Values that are settings, not hosts (`HTTP_PROXY_HOST=None` read by a Python template).
 NOT_HOSTS = frozenset({
@@ -93,7 +96,7 @@ class HostRef:
         if self.port is not None:
             return self.port
         if not self.scheme:
-            sibling = _HOST_SUFFIX.sub("_PORT", self.key.upper())
+            sibling = _HOST_SUFFIX.sub(r"\1PORT", self.key.upper())  # DB_HOST -> DB_PORT, PGHOST -> PGPORT
             value = env.get(sibling) or ""
             if value.isdigit():
                 return int(value)

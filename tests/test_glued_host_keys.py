@@ -1,0 +1,64 @@
+"""Host keys spelled without an underscore before HOST: libpq's PGHOST, paperless-ngx's PAPERLESS_DBHOST.
+
+The compose file is shaped like paperless-ngx/paperless-ngx docker/compose/docker-compose.postgres-tika.yml
+(the webserver runs a published image and is configured by PAPERLESS_DB* keys).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from doctor.checks.leaked_host_port import LeakedHostPort
+from doctor.checks.service_name_drift import ServiceNameDrift
+
+from doctor.host import Host
+from doctor.model import Finding
+from doctor.project import Project, ProjectOptions
+from doctor.project.env_hosts import host_refs
+
+PAPERLESS = """services:
+  broker:
+    image: docker.io/valkey/valkey:9-alpine
+  db:
+    image: docker.io/library/postgres:18
+    ports:
+      - "5433:5432"
+  webserver:
+    image: ghcr.io/paperless-ngx/paperless-ngx:latest
+    depends_on:
+      - db
+      - broker
+    environment:
+      PAPERLESS_REDIS: redis://broker:6379
+{env}      PAPERLESS_DBENGINE: postgresql
+"""
+
+
+def run(root: Path, env: str, check: type[LeakedHostPort] | type[ServiceNameDrift]) -> list[Finding]:
+    (root / "compose.yaml").write_text(PAPERLESS.format(env=env))
+    project = Project(ProjectOptions(path=root, env={"PATH": "/usr/bin:/bin", "HOME": str(root)}))
+    return list(check().run(project, Host(env={})))
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("PAPERLESS_DBHOST", "db"), ("PGHOST", "db"), ("DBHOST", "db"), ("REDISHOST", "db"), ("MYSQLHOST", "db"),
+    ("DB_HOST", "db"), ("GHOST", None), ("MY_GHOST", None), ("XHOST", None),
+])
+def test_a_glued_host_key_names_a_host(key: str, expected: str | None) -> None:
+    assert [r.host for r in host_refs(key, "db")] == ([expected] if expected else [])
+
+
+def test_a_drifted_paperless_dbhost_is_found(tmp_path: Path) -> None:
+    found = run(tmp_path, "      PAPERLESS_DBHOST: postgres\n", ServiceNameDrift)
+    assert [f.message for f in found] == [
+        "PAPERLESS_DBHOST=postgres names no service on the network (did you mean 'db'?)"]
+    assert run(tmp_path, "      PAPERLESS_DBHOST: db\n", ServiceNameDrift) == []
+
+
+def test_paperless_dbhost_localhost_with_its_port_is_found(tmp_path: Path) -> None:
+    found = run(tmp_path, "      PAPERLESS_DBHOST: localhost\n      PAPERLESS_DBPORT: 5432\n", LeakedHostPort)
+    assert len(found) == 1
+    assert found[0].message.startswith("PAPERLESS_DBHOST=localhost is 'webserver' itself in its container "
+                                       "(did you mean 'db'?)")
+    assert run(tmp_path, "      PAPERLESS_DBHOST: db\n      PAPERLESS_DBPORT: 5432\n", LeakedHostPort) == []
