@@ -31,7 +31,8 @@ class RuntimeDrift(Check):
         The Python and Node versions a project states in several places: `.python-version`, `.nvmrc`
         / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` / `FROM
         node:X` of the Dockerfiles compose builds (also the dev container images,
-        `mcr.microsoft.com/devcontainers/python:1-3.12`; `FROM python:${PYTHON_VERSION}` read with
+        `mcr.microsoft.com/devcontainers/python:1-3.12`, and astral's uv images,
+        `ghcr.io/astral-sh/uv:0.11-python3.12-trixie-slim`; `FROM python:${PYTHON_VERSION}` read with
         compose's `build.args` over the ARG default, and reported where that value is written),
         GitHub workflow `python-version` / `node-version`, the project's own virtualenv (`.venv/`,
         `venv/` or the active one inside the project: its pyvenv.cfg `version`, read, never run),

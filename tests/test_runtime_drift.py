@@ -280,3 +280,19 @@ def test_a_ci_job_pin_the_matrix_tests_is_no_drift(tmp_path: Path, lint: str, im
     files = {name: text.replace("{lint}", lint) for name, text in PAPERLESS_CI.items()}
     root = _write(tmp_path / "p", {**files, ".python-version": "3.11\n", "Dockerfile": f"FROM {image}\n"})
     assert _shown(_findings(root, tmp_path), root) == expected
+
+
+@pytest.mark.parametrize(("pin", "expected"), [
+    ("3.12", []),
+    ("3.11", [(".python-version", 1, "python 3.11 (.python-version 3.11), elsewhere 3.12: Dockerfile:4")]),
+], ids=["agrees", "drifts"])
+def test_astral_uv_images_pin_their_python(tmp_path: Path, pin: str, expected: list[tuple[str, int, str]]) -> None:
+    """paperless-ngx/paperless-ngx Dockerfile: a frontend stage on node, the app on astral's uv image."""
+    root = _write(tmp_path / "p", {
+        "compose.yaml": "services:\n  webserver:\n    build: .\n",
+        "Dockerfile": "FROM --platform=$BUILDPLATFORM docker.io/node:24-trixie-slim AS compile-frontend\n"
+        "COPY ./src-ui /src/src-ui\n\n"
+        "FROM ghcr.io/astral-sh/uv:0.11.32-python3.12-trixie-slim AS s6-overlay-base\n"
+        "FROM s6-overlay-base AS main-app\n",
+        ".python-version": f"{pin}\n"})
+    assert _shown(_findings(root, tmp_path), root) == expected
