@@ -3,7 +3,7 @@
 A script reaches a container when a service's Dockerfile COPY/ADDs it (or a folder holding it),
 when a bind mount carries it, when the service's entrypoint/command (compose or Dockerfile)
 names it, or when a Makefile recipe runs it through `docker compose exec|run SERVICE`. Folders
-are walked for `*.sh` / `*.bash` files (skipping dependency and VCS folders, at most MAX_FILES
+are walked for `*.sh` / `*.bash` files and executables without a suffix that start with `#!` (skipping dependency and VCS folders, at most MAX_FILES
 per folder); a file named by an entrypoint, command or Makefile counts whatever its name.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shlex
+import stat
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project import Project
+from doctor.project.reading import read_bytes
 from doctor.project.recipe import Recipe
 from doctor.project.tasks import CommandKind
 from doctor.project.types import Service
@@ -160,8 +162,19 @@ def _walk(folder: Path) -> Iterator[Path]:
             count += 1
             if count > MAX_FILES:
                 return
-            if name.endswith(SCRIPT_SUFFIXES):
+            if name.endswith(SCRIPT_SUFFIXES) or ("." not in name and _shebang_executable(Path(current) / name)):
                 yield Path(current) / name
+
+
+def _shebang_executable(path: Path) -> bool:
+    """An executable file without a suffix that starts with `#!` (after a BOM): a script by another
+    name, like the s6-overlay `run` scripts paperless-ngx COPYs from docker/rootfs."""
+    try:
+        if not os.stat(path).st_mode & stat.S_IXUSR:
+            return False
+        return read_bytes(path, 5, head=True).removeprefix(b"\xef\xbb\xbf").startswith(b"#!")
+    except OSError:
+        return False
 
 
 def _words(text: str) -> list[str]:
