@@ -27,8 +27,10 @@ class ScriptLineEndings(Check):
 
     What it finds
         Scripts that reach a container — COPY'd by a service's Dockerfile, bind-mounted, named as
-        its entrypoint or command, or run by a Makefile target through `docker compose exec|run`
-        — that have Windows (CRLF) line endings, start with a UTF-8 byte-order mark, or name in
+        its entrypoint or command, or run by a Makefile target through `docker compose exec|run`;
+        in a folder, `*.sh`, `*.bash` and executables without a suffix that start with `#!`
+        (s6-overlay's `run` scripts) — that have Windows (CRLF) line endings, start with a
+        UTF-8 byte-order mark, or name in
         their shebang an interpreter the image lacks (`#!/bin/bash` on an alpine or busybox base
         whose Dockerfile installs no bash). The image is judged from its FROM and RUN lines only;
         no registry is asked.

@@ -3,7 +3,8 @@
 A script reaches a container when a service's Dockerfile COPY/ADDs it (or a folder holding it),
 when a bind mount carries it, when the service's entrypoint/command (compose or Dockerfile)
 names it, or when a Makefile recipe runs it through `docker compose exec|run SERVICE`. Folders
-are walked for `*.sh` / `*.bash` files and executables without a suffix that start with `#!` (skipping dependency and VCS folders, at most MAX_FILES
+are walked for `*.sh` / `*.bash` files and executables without a suffix that start with `#!`
+(skipping dependency and VCS folders, at most MAX_FILES
 per folder); a file named by an entrypoint, command or Makefile counts whatever its name.
 """
 
