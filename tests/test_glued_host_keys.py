@@ -62,3 +62,43 @@ def test_paperless_dbhost_localhost_with_its_port_is_found(tmp_path: Path) -> No
     assert found[0].message.startswith("PAPERLESS_DBHOST=localhost is 'webserver' itself in its container "
                                        "(did you mean 'db'?)")
     assert run(tmp_path, "      PAPERLESS_DBHOST: db\n      PAPERLESS_DBPORT: 5432\n", LeakedHostPort) == []
+
+
+# immich-app/immich docker/docker-compose.dev.yml and docker/example.env (`cp example.env .env`)
+IMMICH = """name: immich-dev
+services:
+  immich-server:
+    container_name: immich_server
+    image: immich-server-dev:latest
+    env_file:
+      - .env
+    depends_on:
+      - redis
+      - database
+  redis:
+    container_name: immich_redis
+    image: redis:6.2-alpine
+  database:
+    container_name: immich_postgres
+    image: tensorchord/pgvecto-rs:pg14-v0.2.0
+    env_file:
+      - .env
+"""
+
+
+@pytest.mark.parametrize(("dotenv", "expected"), [
+    ("DB_HOSTNAME=immich_postgres\nREDIS_HOSTNAME=immich_redis\n", []),
+    ("DB_HOSTNAME=postgres\nREDIS_HOSTNAME=immich_redis\n",
+     ["DB_HOSTNAME=postgres names no service on the network (did you mean 'database'?)"]),
+    ("DB_HOSTNAME=immich_postgres\nREDIS_HOSTNAME=immich-redis\n",
+     ["REDIS_HOSTNAME=immich-redis names no service on the network (did you mean 'redis'?)"]),
+    # the name a server answers to, not a peer it dials (Keycloak's KC_HOSTNAME)
+    ("DB_HOSTNAME=immich_postgres\nKC_HOSTNAME=keycloak\n", []),
+], ids=["as-shipped", "db-drifted", "redis-drifted", "kc-hostname"])
+def test_immich_hostname_keys(tmp_path: Path, dotenv: str, expected: list[str]) -> None:
+    (tmp_path / "compose.yaml").write_text(IMMICH)
+    (tmp_path / ".env").write_text(dotenv)
+    project = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}))
+    found = list(ServiceNameDrift().run(project, Host(env={})))
+    assert [f.message for f in found] == expected
+    assert all(f.severity.label == "error" for f in found)
