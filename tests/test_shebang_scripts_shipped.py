@@ -43,3 +43,35 @@ def test_an_executable_without_a_suffix_is_a_script(tmp_path: Path, data: bytes,
     assert bool(errors) is found
     if found:
         assert errors[0][0] == RUN and errors[0][1].endswith("reaches 'webserver' (COPY, Dockerfile:2)")
+
+
+# immich-app/immich docker/docker-compose.dev.yml: the compose project is docker/, the server's code
+# is bind-mounted from ../server and its command is server/bin/immich-dev (bash, no suffix)
+IMMICH = """name: immich-dev
+services:
+  immich-server:
+    image: immich-server-dev:latest
+    command: ['/usr/src/app/bin/immich-dev']
+    volumes:
+      - ../server:/usr/src/app
+      - /usr/src/app/node_modules
+"""
+
+
+@pytest.mark.parametrize("checkout", [True, False], ids=["in-a-checkout", "no-checkout"])
+def test_a_command_beside_the_compose_folder_in_the_same_checkout(tmp_path: Path, checkout: bool) -> None:
+    if checkout:
+        (tmp_path / ".git").mkdir()
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "docker-compose.yml").write_text(IMMICH)
+    script = tmp_path / "server" / "bin" / "immich-dev"
+    script.parent.mkdir(parents=True)
+    script.write_bytes(b"#!/usr/bin/env bash\r\n\r\ncd /usr/src/app || exit\r\nnpm run start:debug\r\n")
+    script.chmod(0o755)
+    found = findings(tmp_path / "docker")
+    if not checkout:  # outside any checkout only the compose folder is the project's: nothing else is read
+        assert found == []
+        return
+    assert [(f.subject, f.message) for f in found] == [
+        ("../server/bin/immich-dev", "has CRLF line endings and reaches 'immich-server' (command)")]
+    assert found[0].fix is not None and found[0].fix.edits[0].path == script  # no .gitattributes line for ../
