@@ -39,7 +39,9 @@ class EnvDrift(Check):
         interpolate a variable for a service that starts, or a service loads it as env_file).
         A template key that compose only interpolates with its own default
         (`${POSTGRES_PASSWORD:-maybe_password}`) and no service loads `.env` for is info: the
-        stack runs on that default.
+        stack runs on that default. So is one `.env` passes to no container (no service loads
+        it as env_file or bind-mounts it, and compose interpolates no `${KEY}`): the template
+        serves another setup (maybe-finance's SMTP_* beside a compose file that never passes them).
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
         template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`, or
         `.env.dev-sample`, `-example`), except for
@@ -91,6 +93,9 @@ class EnvDrift(Check):
         live_uses = [u for u, owner in uses if owner not in off]
         # the template matters only where compose reads .env: interpolation or an env_file
         env_filed = any(dotenv_path in s.env_files for s in model.services.values())
+        # .env reaches a container's app: an env_file, or a bind mount that carries it (dotenv reads it there)
+        reaches = env_filed or any(m.type == "bind" and m.source and dotenv_path.is_relative_to(m.source)
+                                   for s in model.services.values() for m in s.volumes)
         reads_dotenv = bool(live_uses) or env_filed
         # no .env at all: one finding below copies the template whole (its fix sets these too)
         copied_whole = (example is not None and dotenv is None and example.path != dotenv_path and reads_dotenv
@@ -154,6 +159,12 @@ class EnvDrift(Check):
                         message += f": compose uses the default at {where} until it is set"
                         fix = Fix(f"set {entry.key} in {target} only if the default at {where} is not the value "
                                   "you want", Safety.ADVICE)
+                        yield self.finding(message, location, entry.key, fix, Severity.INFO)
+                        continue
+                    if not defaulted and not reaches:
+                        # maybe-finance's self-hosting compose reads .env only for ${POSTGRES_*}: its
+                        # SMTP_* keys reach no container from there (the template serves other setups)
+                        message += f" (no service loads {target}, and compose interpolates no ${{{entry.key}}})"
                         yield self.finding(message, location, entry.key, fix, Severity.INFO)
                         continue
                     yield self.finding(message, location, entry.key, fix)
