@@ -38,7 +38,7 @@ class EnvDrift(Check):
         template is compared with `.env` only when compose reads `.env` (the files in use
         interpolate a variable for a service that starts, or a service loads it as env_file).
         A template key that compose only interpolates with its own default
-        (`${POSTGRES_PASSWORD:-maybe_password}`) and no service loads `.env` for is info: the
+        (`${POSTGRES_DB:-maybe_production}`) and no service loads `.env` for is info: the
         stack runs on that default. So is one `.env` passes to no container (no service loads
         it as env_file or bind-mounts it, and compose interpolates no `${KEY}`): the template
         serves another setup (maybe-finance's SMTP_* beside a compose file that never passes them).
@@ -62,7 +62,7 @@ class EnvDrift(Check):
         line of a multi-line quoted value, byte for byte), marked with a comment `# added by doctor from .env.example`;
         advice only when `.env` would not read back as before plus that entry (it ends inside an
         open quote). For a key compose gives a default, advice only: the template's value
-        (`POSTGRES_PASSWORD=postgres`) would replace the default a database volume was created
+        (`POSTGRES_DB=postgres`) would replace the default a database volume was created
         with. For a variable the example does not list, set it in `.env` or give it a
         default (`${VAR:-value}`). A missing `.env` or service env file is copied whole from its
         template.
