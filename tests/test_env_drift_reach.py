@@ -31,9 +31,14 @@ COMPOSE = """services:
     ("", "info"),
     ("    env_file: .env\n", "warning"),
     ("    volumes:\n      - .:/rails\n", "warning"),  # the app can read .env from its bind mount
-], ids=["interpolation-only", "env-file", "bind-mounted"])
+    ("    build: .\n", "warning"),  # COPY . . bakes .env into the image
+    ("    build: .\n", "info"),  # ... unless the .dockerignore keeps it out
+], ids=["interpolation-only", "env-file", "bind-mounted", "copied", "dockerignored"])
 def test_a_key_no_container_gets_is_info(tmp_path: Path, extra: str, severity: str) -> None:
     (tmp_path / "compose.yaml").write_text(COMPOSE.format(extra=extra))
+    (tmp_path / "Dockerfile").write_text("FROM ruby:3.4-slim\nWORKDIR /rails\nCOPY . .\n")
+    if "build" in extra and severity == "info":
+        (tmp_path / ".dockerignore").write_text("/.env*\n!/.env.example\n")
     (tmp_path / ".env.example").write_text("SMTP_ADDRESS=\nPOSTGRES_USER=maybe_user\n")
     (tmp_path / ".env").write_text("POSTGRES_USER=maybe_user\n")
     project = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}))

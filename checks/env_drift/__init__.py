@@ -40,7 +40,8 @@ class EnvDrift(Check):
         A template key that compose only interpolates with its own default
         (`${POSTGRES_DB:-maybe_production}`) and no service loads `.env` for is info: the
         stack runs on that default. So is one `.env` passes to no container (no service loads
-        it as env_file or bind-mounts it, and compose interpolates no `${KEY}`): the template
+        it as env_file, bind-mounts it or COPYs it into its image, and compose interpolates no
+        `${KEY}`): the template
         serves another setup (maybe-finance's SMTP_* beside a compose file that never passes them).
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
         template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`, or
@@ -93,9 +94,7 @@ class EnvDrift(Check):
         live_uses = [u for u, owner in uses if owner not in off]
         # the template matters only where compose reads .env: interpolation or an env_file
         env_filed = any(dotenv_path in s.env_files for s in model.services.values())
-        # .env reaches a container's app: an env_file, or a bind mount that carries it (dotenv reads it there)
-        reaches = env_filed or any(m.type == "bind" and m.source and dotenv_path.is_relative_to(m.source)
-                                   for s in model.services.values() for m in s.volumes)
+        reaches = env_filed or _reaches(project, dotenv_path)
         reads_dotenv = bool(live_uses) or env_filed
         # no .env at all: one finding below copies the template whole (its fix sets these too)
         copied_whole = (example is not None and dotenv is None and example.path != dotenv_path and reads_dotenv
@@ -233,6 +232,21 @@ class EnvDrift(Check):
         edit = Edit(dotenv, "", text)
         fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (edit,))
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+
+
+def _reaches(project: Project, dotenv: Path) -> bool:
+    """Whether .env reaches a container's app, where dotenv can read it: a bind mount or watch sync
+    that carries it, or a COPY of its folder that the .dockerignore lets it through."""
+    for service in project.compose.services.values():
+        codes = project.code_map(service)
+        if any(p.host == dotenv or p.host in dotenv.parents for p in codes.live):
+            return True
+        if any(p.host == dotenv or p.host in dotenv.parents for p in codes.copies):
+            context = codes.context
+            if context is None or not dotenv.is_relative_to(context) or not codes.ignore.excludes(
+                    dotenv.relative_to(context).as_posix()):
+                return True
+    return False
 
 
 def _where(project: Project, location: Location | None) -> str:
