@@ -102,3 +102,24 @@ def test_immich_hostname_keys(tmp_path: Path, dotenv: str, expected: list[str]) 
     found = list(ServiceNameDrift().run(project, Host(env={})))
     assert [f.message for f in found] == expected
     assert all(f.severity.label == "error" for f in found)
+
+
+def test_a_portless_localhost_under_a_kind_of_server_names_the_one_peer_of_that_kind(tmp_path: Path) -> None:
+    """immich's DB_HOSTNAME=localhost: no service is called 'db'; 'database' is the one postgres peer."""
+    (tmp_path / "compose.yaml").write_text(IMMICH)
+    (tmp_path / ".env").write_text("DB_HOSTNAME=localhost\nREDIS_HOSTNAME=immich_redis\n")
+    project = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}))
+    (found,) = LeakedHostPort().run(project, Host(env={}))
+    assert found.message == ("DB_HOSTNAME=localhost is 'immich-server' itself in its container (did you mean "
+                             "'database'?): 'immich-server' depends on 'database'")
+    # two databases: which one is meant is not certain, nothing is said
+    (tmp_path / "compose.yaml").write_text(IMMICH + "  mariadb:\n    image: mariadb:11\n    ports: ['3306:3306']\n")
+    project = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}))
+    assert list(LeakedHostPort().run(project, Host(env={}))) == []
+
+
+def test_a_portless_glued_localhost_names_its_peer(tmp_path: Path) -> None:
+    """paperless-ngx's PAPERLESS_DBHOST=localhost with no PAPERLESS_DBPORT: 'db' by the key's last word."""
+    found = run(tmp_path, "      PAPERLESS_DBHOST: localhost\n", LeakedHostPort)
+    assert [f.message.split(":")[0] for f in found] == [
+        "PAPERLESS_DBHOST=localhost is 'webserver' itself in its container (did you mean 'db'?)"]

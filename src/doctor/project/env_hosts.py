@@ -117,6 +117,11 @@ class HostRef:
         return self.host.lower() in LOCAL_HOSTS
 
 
+def key_prefix(key: str) -> str:
+    """A host key without its role: `DB_HOST` -> `DB`, `PAPERLESS_DBHOST` -> `PAPERLESS_DB`, `PGHOST` -> `PG`."""
+    return _HOST_SUFFIX.sub("", key.upper())
+
+
 def family_of(word: str) -> str | None:
     """The family a name, image basename or key prefix belongs to (`postgresserver` -> postgres)."""
     word = word.lower()
