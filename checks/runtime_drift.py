@@ -31,7 +31,8 @@ class RuntimeDrift(Check):
         The Python and Node versions a project states in several places: `.python-version`, `.nvmrc`
         / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` / `FROM
         node:X` of the Dockerfiles compose builds (also the dev container images,
-        `mcr.microsoft.com/devcontainers/python:1-3.12`; `FROM python:${PYTHON_VERSION}` read with
+        `mcr.microsoft.com/devcontainers/python:1-3.12`, and astral's uv images,
+        `ghcr.io/astral-sh/uv:0.11-python3.12-trixie-slim`; `FROM python:${PYTHON_VERSION}` read with
         compose's `build.args` over the ARG default, and reported where that value is written),
         GitHub workflow `python-version` / `node-version`, the project's own virtualenv (`.venv/`,
         `venv/` or the active one inside the project: its pyvenv.cfg `version`, read, never run),
@@ -40,6 +41,8 @@ class RuntimeDrift(Check):
         reported at the place that differs, with every other place and its version. A pin inside a
         range (`requires-python = ">=3.11"` with `FROM python:3.12`) and `3.12` next to `3.12.4`
         agree. Dockerfiles that only disagree with each other (separate services) are not compared.
+        One workflow job's pin that a workflow matrix also tests (paperless-ngx lints on 3.14 and
+        tests 3.11-3.14) is that job's choice, not a version the project states against the others.
         A service's own folders count too: its build context, its Dockerfile's folder and the
         folders between them and the project root, where (as pyenv, nvm, asdf, uv and npm read them)
         the nearest file of each kind wins. Such a file is compared with the FROM of that service's
@@ -107,6 +110,11 @@ class RuntimeDrift(Check):
     def _drift(self, project: Project, declared: list[Declared], runtime: str) -> tuple[list[Finding], str]:
         """The project-wide comparison: root files, CI and every Dockerfile; its reference version."""
         root = project.root
+        # one job's pin that a CI matrix also tests is that job's choice within what CI covers
+        # (paperless-ngx lints on 3.14 and tests 3.11-3.14): it is no voice against .python-version
+        tested = {v for d in declared if _in_workflow(d) and len(d.versions) > 1 for v in d.versions}
+        declared = [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1
+                                                and any(pins_agree(d.versions[0], v) for v in tested))]
         single = [d for d in declared if len(d.versions) == 1]
         # Dockerfiles alone are separate services (a polyglot repo's node:18 tool and node:22 app);
         # drift needs a place that speaks for the project: a version file, pyproject, package.json, CI
@@ -182,6 +190,11 @@ def _froms(recipe: Recipe, overrides: tuple[tuple[str, str, Location | None], ..
         where = scope[names[0]][1] if len(names) == 1 else None
         found.append((expanded, where or Location(recipe.path, line)))
     return found
+
+
+def _in_workflow(place: Declared) -> bool:
+    """Whether the place is a GitHub workflow's `python-version` / `node-version`."""
+    return place.location.path.parent.name == "workflows" and place.location.path.parent.parent.name == ".github"
 
 
 def _agrees(place: Declared, version: str, runtime: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +28,12 @@ class ScriptLineEndings(Check):
 
     What it finds
         Scripts that reach a container — COPY'd by a service's Dockerfile, bind-mounted, named as
-        its entrypoint or command, or run by a Makefile target through `docker compose exec|run`
-        — that have Windows (CRLF) line endings, start with a UTF-8 byte-order mark, or name in
+        its entrypoint or command, or run by a Makefile target through `docker compose exec|run`;
+        in a folder, `*.sh`, `*.bash` and executables without a suffix that start with `#!`
+        (s6-overlay's `run` scripts); anywhere in the project's git checkout, so a compose file in
+        `docker/` that binds `../server` counts its scripts (for those no `.gitattributes` line is
+        offered: the rule belongs to the checkout's own) — that have Windows (CRLF) line endings, start with a
+        UTF-8 byte-order mark, or name in
         their shebang an interpreter the image lacks (`#!/bin/bash` on an alpine or busybox base
         whose Dockerfile installs no bash). The image is judged from its FROM and RUN lines only;
         no registry is asked.
@@ -72,10 +77,11 @@ class ScriptLineEndings(Check):
                 continue  # not a script
             where = f"reaches '{shipped.service}' ({shipped.how})"
             location = Location(shipped.path, 1)
-            subject = relative_to(shipped.path, root)
+            # a script beside the compose folder (immich's docker/ binds ../server): `../server/bin/immich-dev`
+            subject = os.path.relpath(shipped.path, root)
             faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", b"\r\n" in data))
                       if found]
-            if b"\r\n" in data:
+            if b"\r\n" in data and shipped.path.is_relative_to(root):  # .gitattributes rules reach no ../ path
                 crlf.append(shipped.path)
             if faults:
                 message = f"has {' and '.join(faults)} and {where}"

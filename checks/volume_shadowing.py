@@ -29,8 +29,10 @@ class VolumeShadowing(Check):
         — a note. A node_modules or venv the RUN steps do not show filled (copied from a deps stage)
         counts only in the working folder of the stage compose builds. Live: when that volume exists
         and is older than the image, a warning naming the volume and its age. Also a bind mount over
-        a folder the image filled, with no volume keeping it and no such folder on the host: the
-        bind hides what the image installed. The image is the stage the service builds
+        a folder the image filled (an install, or another stage's output a `COPY --from` put there:
+        paperless-ngx's compiled frontend), with no volume keeping it and no such folder on the
+        host: the bind hides what the image holds (a note for a stage's output: a dev build may skip
+        it on purpose, as redash's does). The image is the stage the service builds
         (`build.target`); a yarn install goes where the `.yarnrc` beside its package.json sends it
         (`--modules-folder /node_modules`: outside a bind of /app), and installs no node_modules
         under Plug'n'Play (`nodeLinker: pnp`).
@@ -106,8 +108,12 @@ class VolumeShadowing(Check):
         shown = _relative(Path(mount.source or ""), project.root)
         where = f"{project.shown(dockerfile)}:{hidden.line}"
         message = f"'{svc.name}' bind {shown}:{mount.target} hides {hidden.path} ({hidden.tool}, {where})"
-        fix = Fix(f"add '- {hidden.path}' to the volumes of '{svc.name}', or install it on the host", Safety.ADVICE)
-        return self.finding(message, mount.location, f"{svc.name}:{hidden.path}", fix)
+        made = "build" if hidden.tool.startswith("COPY --from") else "install"  # a stage's output is built
+        fix = Fix(f"add '- {hidden.path}' to the volumes of '{svc.name}', or {made} it on the host", Safety.ADVICE)
+        # a stage's output may be a stand-in the dev build skips on purpose (redash builds with
+        # skip_frontend_build and has the developer build client/dist on the host): a note
+        severity = Severity.INFO if made == "build" else None
+        return self.finding(message, mount.location, f"{svc.name}:{hidden.path}", fix, severity)
 
 
 def _hides(bind: Mount, hidden: FilledPath, volumes: list[Mount]) -> bool:

@@ -475,7 +475,9 @@ def test_env_drift_example_keys_missing_from_dotenv(tmp_path: Path) -> None:
     found = run(EnvDrift(), tmp_path, svc("app"), env={"SHELL_SET": "y"}, variables={"A": "1", "B": "2"},
                 uses=(VariableUse("TAG", loc),))
     assert [(f.subject, f.location) for f in found] == [("TAG", loc), ("C", Location(example, 4))]
-    assert found[1].message == "'C' from .env.example is missing from .env"
+    assert found[1].message == ("'C' from .env.example is missing from .env (no service loads .env, and compose "
+                                "interpolates no ${C})")
+    assert found[1].severity is Severity.INFO  # no env_file, no bind of .env: C reaches no container
     assert found[1].fix is not None and found[1].fix.safety is Safety.SAFE
     (edit,) = found[1].fix.edits
     assert (edit.path, edit.old, edit.line) == (tmp_path / ".env", "", None)

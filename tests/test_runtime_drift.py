@@ -266,3 +266,49 @@ def test_a_declared_range_is_not_outvoted_by_pins_it_excludes(tmp_path: Path) ->
     shown = _shown(_findings(root, tmp_path), root)
     assert shown and all(path == ".github/workflows/build.yml" for path, _, _ in shown), shown
     assert all("node 20" in message and "elsewhere 22" in message for _, _, message in shown), shown
+
+
+# paperless-ngx/paperless-ngx .github/workflows: ci-lint.yml runs prek on one Python, ci-backend.yml
+# tests a matrix; pyproject.toml says requires-python = ">=3.11"
+PAPERLESS_CI = {
+    "compose.yaml": "services:\n  webserver:\n    build: .\n",
+    "pyproject.toml": '[project]\nname = "paperless-ngx"\nrequires-python = ">=3.11"\n',
+    ".github/workflows/ci-lint.yml": "on: push\njobs:\n  lint:\n    runs-on: ubuntu-slim\n    steps:\n"
+    "      - uses: actions/setup-python@v6\n        with:\n          python-version: \"{lint}\"\n",
+    ".github/workflows/ci-backend.yml": "on: push\njobs:\n  tests:\n    runs-on: ubuntu-24.04\n    strategy:\n"
+    "      matrix:\n        python-version: ['3.11', '3.12', '3.13', '3.14']\n    steps:\n"
+    "      - uses: actions/setup-python@v6\n        with:\n"
+    "          python-version: \"${{ matrix.python-version }}\"\n",
+}
+
+
+@pytest.mark.parametrize(("lint", "image", "expected"), [
+    ("3.14", "python:3.11-slim", []),
+    # the planted drift still shows: the container runs 3.12, the developer's file says 3.11
+    ("3.14", "python:3.12-slim", [(".python-version", 1, "python 3.11 (.python-version 3.11), elsewhere 3.12: "
+                                   "Dockerfile:1")]),
+    # a job pin no matrix tests is still a voice of its own
+    ("3.9", "python:3.11-slim", [(".github/workflows/ci-lint.yml", 8, "python 3.9 (CI python-version: 3.9), "
+                                  "elsewhere 3.11: .python-version:1, Dockerfile:1")]),
+], ids=["lint-job-inside-the-matrix", "image-drifts", "lint-job-outside-the-matrix"])
+def test_a_ci_job_pin_the_matrix_tests_is_no_drift(tmp_path: Path, lint: str, image: str,
+                                                     expected: list[tuple[str, int, str]]) -> None:
+    files = {name: text.replace("{lint}", lint) for name, text in PAPERLESS_CI.items()}
+    root = _write(tmp_path / "p", {**files, ".python-version": "3.11\n", "Dockerfile": f"FROM {image}\n"})
+    assert _shown(_findings(root, tmp_path), root) == expected
+
+
+@pytest.mark.parametrize(("pin", "expected"), [
+    ("3.12", []),
+    ("3.11", [(".python-version", 1, "python 3.11 (.python-version 3.11), elsewhere 3.12: Dockerfile:4")]),
+], ids=["agrees", "drifts"])
+def test_astral_uv_images_pin_their_python(tmp_path: Path, pin: str, expected: list[tuple[str, int, str]]) -> None:
+    """paperless-ngx/paperless-ngx Dockerfile: a frontend stage on node, the app on astral's uv image."""
+    root = _write(tmp_path / "p", {
+        "compose.yaml": "services:\n  webserver:\n    build: .\n",
+        "Dockerfile": "FROM --platform=$BUILDPLATFORM docker.io/node:24-trixie-slim AS compile-frontend\n"
+        "COPY ./src-ui /src/src-ui\n\n"
+        "FROM ghcr.io/astral-sh/uv:0.11.32-python3.12-trixie-slim AS s6-overlay-base\n"
+        "FROM s6-overlay-base AS main-app\n",
+        ".python-version": f"{pin}\n"})
+    assert _shown(_findings(root, tmp_path), root) == expected

@@ -37,6 +37,12 @@ class EnvDrift(Check):
         only a service of a profile that is off uses is info: nothing that starts breaks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
         interpolate a variable for a service that starts, or a service loads it as env_file).
+        A template key that compose only interpolates with its own default
+        (`${POSTGRES_DB:-maybe_production}`) and no service loads `.env` for is info: the
+        stack runs on that default. So is one `.env` passes to no container (no service loads
+        it as env_file, bind-mounts it or COPYs it into its image, and compose interpolates no
+        `${KEY}`): the template
+        serves another setup (maybe-finance's SMTP_* beside a compose file that never passes them).
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
         template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`, or
         `.env.dev-sample`, `-example`), except for
@@ -56,7 +62,9 @@ class EnvDrift(Check):
         Append the key to `.env` (or the service's env file) as the template writes it (every
         line of a multi-line quoted value, byte for byte), marked with a comment `# added by doctor from .env.example`;
         advice only when `.env` would not read back as before plus that entry (it ends inside an
-        open quote). For a variable the example does not list, set it in `.env` or give it a
+        open quote). For a key compose gives a default, advice only: the template's value
+        (`POSTGRES_DB=postgres`) would replace the default a database volume was created
+        with. For a variable the example does not list, set it in `.env` or give it a
         default (`${VAR:-value}`). A missing `.env` or service env file is copied whole from its
         template.
 
@@ -85,8 +93,9 @@ class EnvDrift(Check):
         uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
         live_uses = [u for u, owner in uses if owner not in off]
         # the template matters only where compose reads .env: interpolation or an env_file
-        reads_dotenv = bool(live_uses) or any(
-            dotenv_path in s.env_files for s in model.services.values())
+        env_filed = any(dotenv_path in s.env_files for s in model.services.values())
+        reaches = env_filed or _reaches(project, dotenv_path)
+        reads_dotenv = bool(live_uses) or env_filed
         # no .env at all: one finding below copies the template whole (its fix sets these too)
         copied_whole = (example is not None and dotenv is None and example.path != dotenv_path and reads_dotenv
                         and not os.path.lexists(dotenv_path))
@@ -140,6 +149,23 @@ class EnvDrift(Check):
                     message = f"'{entry.key}' from {shown} is missing from {target}"
                     location = Location(example.path, entry.line)
                     fix = _append_fix(example, entry, dotenv_path, target, shown, project.root)
+                    defaulted = [u for u in live_uses if u.name == entry.key]
+                    if defaulted and all(u.has_default for u in defaulted) and not env_filed:
+                        # compose uses its own default today: the template's value (maybe-finance's
+                        # POSTGRES_PASSWORD=postgres over `${POSTGRES_PASSWORD:-maybe_password}`) would
+                        # change what a database volume was created with, so say so and edit nothing
+                        where = _where(project, defaulted[0].location)
+                        message += f": compose uses the default at {where} until it is set"
+                        fix = Fix(f"set {entry.key} in {target} only if the default at {where} is not the value "
+                                  "you want", Safety.ADVICE)
+                        yield self.finding(message, location, entry.key, fix, Severity.INFO)
+                        continue
+                    if not defaulted and not reaches:
+                        # maybe-finance's self-hosting compose reads .env only for ${POSTGRES_*}: its
+                        # SMTP_* keys reach no container from there (the template serves other setups)
+                        message += f" (no service loads {target}, and compose interpolates no ${{{entry.key}}})"
+                        yield self.finding(message, location, entry.key, fix, Severity.INFO)
+                        continue
                     yield self.finding(message, location, entry.key, fix)
         yield from self._env_file_templates(project, dotenv_path)
 
@@ -206,6 +232,29 @@ class EnvDrift(Check):
         edit = Edit(dotenv, "", text)
         fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (edit,))
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+
+
+def _reaches(project: Project, dotenv: Path) -> bool:
+    """Whether .env reaches a container's app, where dotenv can read it: a bind mount or watch sync
+    that carries it, or a COPY of its folder that the .dockerignore lets it through."""
+    for service in project.compose.services.values():
+        codes = project.code_map(service)
+        if any(p.host == dotenv or p.host in dotenv.parents for p in codes.live):
+            return True
+        if any(p.host == dotenv or p.host in dotenv.parents for p in codes.copies):
+            context = codes.context
+            if context is None or not dotenv.is_relative_to(context) or not codes.ignore.excludes(
+                    dotenv.relative_to(context).as_posix()):
+                return True
+    return False
+
+
+def _where(project: Project, location: Location | None) -> str:
+    """A compose place as the user opens it (`compose.yml:32`)."""
+    if location is None:
+        return "the compose file"
+    shown = project.shown(location.path)
+    return shown if location.line is None else f"{shown}:{location.line}"
 
 
 def _keys(keys: list[str]) -> str:

@@ -39,7 +39,9 @@ class LeakedHostPort(Check):
         `::1` as the host of a container env value (a URL or a `*_HOST`) where another
         service listens on that port: inside a container, localhost is the container itself (one
         finding for a line several services read, naming them all); a `*_HOST` with no port
-        whose key names a server peer (`DB_HOST: localhost` beside `db`) too.
+        whose key names a server peer (`DB_HOST: localhost` beside `db`, `PAPERLESS_DBHOST` by its
+        last word) or a kind of server with one such peer (immich's `DB_HOSTNAME=localhost`
+        beside `database` on a postgres image) too.
         Each service is judged with its effective env (`environment:` beats `env_file:`).
         (4) A healthcheck probing `localhost:` one of the service's own published host ports
         (`wget http://localhost:${WEB_PORT}/` behind `"${WEB_PORT}:80"`): the probe runs in the

@@ -14,11 +14,20 @@ from collections.abc import Iterator
 
 from doctor.lazyre import lazy
 from doctor.model import record
-from doctor.project.env_hosts import BROWSER_SCHEMES, HostRef, host_refs, image_family, is_browser_key
+from doctor.project.env_hosts import (
+    BROWSER_SCHEMES,
+    HostRef,
+    family_of,
+    host_refs,
+    image_family,
+    is_browser_key,
+    key_prefix,
+)
 from doctor.project.service_network import NetworkIndex, NetworkView, listen_ports, namespace_owner
 from doctor.project.types import ComposeModel, EnvVar, Service
 
 _HOST_KEY = lazy(r"_(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
+DATABASES = frozenset({"postgres", "mysql", "mongo"})  # what a `DB_HOST` may mean
 
 
 @record
@@ -88,12 +97,17 @@ def _named_peer(model: ComposeModel, view: NetworkView, ref: HostRef, exclude: s
     it means. Only a peer on a shared network that listens on some port (a server)."""
     if ref.scheme is not None:
         return None
-    prefix = _HOST_KEY.sub("", ref.key).lower()
-    for name in dict.fromkeys((prefix, prefix.replace("_", "-"))):
+    prefix = key_prefix(_HOST_KEY.sub("", ref.key)).lower()
+    word = prefix.rsplit("_", 1)[-1]  # PAPERLESS_DBHOST -> db
+    for name in dict.fromkeys((prefix, prefix.replace("_", "-"), word)):
         peer = view.resolve(name) if name else None
         if peer is not None and peer != exclude and listen_ports(model.services[peer]):
             return peer
-    return None
+    # the key names a kind of server, no service by name (immich's DB_HOSTNAME beside 'database'
+    # on pgvecto-rs): the one peer of that kind
+    kinds = DATABASES if word in ("db", "database") else {family_of(word)} - {None}
+    servers = [p.name for p in view.peers if p.name != exclude and image_family(p.image) in kinds]
+    return servers[0] if len(servers) == 1 else None
 
 
 def _rewrite(value: str, ref: HostRef, peer: str, port: int) -> str:

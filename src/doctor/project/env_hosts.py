@@ -15,7 +15,15 @@ from collections.abc import Iterator, Mapping
 from doctor.lazyre import lazy
 from doctor.model import record
 
-HOST_KEY = lazy(r"^[A-Z0-9_]*[A-Z0-9]_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$", re.IGNORECASE)
+# `DB_HOST`, and the glued spellings of libpq (`PGHOST`) and of apps that prefix theirs (paperless-ngx's
+# `PAPERLESS_DBHOST`, Railway's `REDISHOST`): the role starts after `_` or after one of these words
+_ROLE_START = r"(_|(?:(?<=^DB)|(?<=_DB)|(?<=^PG)|(?<=_PG)|(?<=SQL)|(?<=REDIS)|(?<=MONGO)|(?<=AMQP)))"
+# `*_HOSTNAME` only after a server's name (immich's DB_HOSTNAME, REDIS_HOSTNAME): Keycloak's KC_HOSTNAME
+# is the name the server answers to, not a peer it dials
+_SERVER_HOSTNAME = (r"|^(?:[A-Z0-9_]*_)?(?:DB|DATABASE|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB|REDIS|VALKEY|MONGO|MONGODB|"
+                    r"RABBITMQ|AMQP|MEMCACHED|ELASTICSEARCH|OPENSEARCH|KAFKA|SMTP)_(HOSTNAME)$")
+HOST_KEY = lazy(r"^[A-Z0-9_]*[A-Z0-9]" + _ROLE_START + r"(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$" + _SERVER_HOSTNAME,
+                re.IGNORECASE)
 # Matched as whole words of the key (`DATABASE_URL` is not a `BASE_URL`).
 NOT_A_DIAL = lazy(
     r"(?:^|_)(LISTEN\w*|BIND\w*|ADVERTISED|ALLOWED|TRUSTED|CORS|ORIGINS?|NO_PROXY|VIRTUAL|LETSENCRYPT|"
@@ -40,8 +48,8 @@ COMPLETE_NETLOC = lazy(r"[A-Za-z0-9_.-]+(?::\d+)?")  # host[:port], no userinfo:
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
 DOCKER_HOSTS = frozenset({"host.docker.internal", "gateway.docker.internal", "host-gateway"})
 NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
-_ROLE_SUFFIX = lazy(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$")
-_HOST_SUFFIX = lazy(r"_(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$")
+_ROLE_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$")
+_HOST_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$")
 _LIST_SEPARATORS = lazy(r"[,\s]+")
 # Values that are settings, not hosts (`HTTP_PROXY_HOST=None` read by a Python template).
 NOT_HOSTS = frozenset({
@@ -51,7 +59,9 @@ NOT_HOSTS = frozenset({
 
 # Well-known servers: the names their images and keys go by, and the port they listen on.
 FAMILIES: Mapping[str, tuple[int, tuple[str, ...]]] = {
-    "postgres": (5432, ("postgres", "postgresql", "pgvector", "postgis", "timescaledb", "pg", "psql")),
+    # pgvecto-rs and vchord-postgres: tensorchord's images immich's compose runs its database on
+    "postgres": (5432, ("postgres", "postgresql", "pgvector", "postgis", "timescaledb", "pg", "psql", "pgvecto-rs",
+                        "vchord-postgres")),
     "mysql": (3306, ("mysql", "mariadb", "percona", "percona-server")),
     "redis": (6379, ("redis", "redis-stack", "redis-stack-server", "valkey", "keydb", "dragonfly")),
     "mongo": (27017, ("mongo", "mongodb", "mongodb-community-server")),
@@ -93,7 +103,7 @@ class HostRef:
         if self.port is not None:
             return self.port
         if not self.scheme:
-            sibling = _HOST_SUFFIX.sub("_PORT", self.key.upper())
+            sibling = _HOST_SUFFIX.sub(r"\1PORT", self.key.upper())  # DB_HOST -> DB_PORT, PGHOST -> PGPORT
             value = env.get(sibling) or ""
             if value.isdigit():
                 return int(value)
@@ -105,6 +115,11 @@ class HostRef:
     @property
     def is_local(self) -> bool:
         return self.host.lower() in LOCAL_HOSTS
+
+
+def key_prefix(key: str) -> str:
+    """A host key without its role: `DB_HOST` -> `DB`, `PAPERLESS_DBHOST` -> `PAPERLESS_DB`, `PGHOST` -> `PG`."""
+    return _HOST_SUFFIX.sub("", key.upper())
 
 
 def family_of(word: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Paths a Dockerfile's RUN steps fill with installed dependencies: node_modules, virtualenvs, vendor/.
+"""Paths a Dockerfile's RUN steps fill with installed dependencies (node_modules, virtualenvs, vendor/),
+and the paths COPY --from fills with another stage's output (a compiled frontend, a binary).
 
 Read from the RUN lines of the stage a service builds (`project.recipe(path, target)`): `npm ci` /
 `yarn` / `pnpm install` / `bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m venv X`, `virtualenv X`,
@@ -57,6 +58,8 @@ def filled_paths(recipe: Recipe) -> list[FilledPath]:
             moved = re.search(rf"\b(?:mv|rm\s+-\w*r\w*)\s+(?:\S+\s+)*\S*{re.escape(posixpath.basename(path))}\b", text)
             if moved is None and path not in found:
                 found[path] = FilledPath(path, step.line, tool)
+    for path, line, source in recipe.built:  # a build stage's output: paperless-ngx's compiled frontend
+        found.setdefault(path, FilledPath(path, line, f"COPY --from={source}"))
     return list(found.values())
 
 

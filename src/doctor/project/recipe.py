@@ -45,6 +45,8 @@ class Recipe:
     env: tuple[tuple[str, str], ...] = ()
     raw_froms: tuple[str, ...] = ()  # each of `froms` as written (`python:${PYTHON_VERSION}-slim`)
     global_args: tuple[tuple[str, str, int], ...] = ()  # the ARGs before the first FROM: name, default, line
+    # what COPY --from puts in the image: absolute destination, line, the stage or image it comes from
+    built: tuple[tuple[str, int, str], ...] = ()
 
 
 @record(frozen=False)
@@ -57,6 +59,7 @@ class _Stage:
     cmd: tuple[str, ...] = ()
     workdir: str = "/"
     env: dict[str, str] = field(default_factory=dict)
+    built: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
@@ -86,12 +89,16 @@ def read_recipe(path: Path, target: str | None = None) -> Recipe:
                 stages.append(_Stage(name, base, ins.line, []))
             else:
                 stages.append(_Stage(name, parent.base, parent.line, list(parent.runs), parent.entrypoint,
-                                     parent.cmd, parent.workdir, dict(parent.env)))
+                                     parent.cmd, parent.workdir, dict(parent.env), list(parent.built)))
         elif not stages:
             continue
         elif ins.keyword == "RUN":
             body = " ".join((ins.args, *ins.heredocs))
             stages[-1].runs.append(Step(body, ins.line, stages[-1].workdir))
+        elif ins.keyword in ("COPY", "ADD") and (copied := _copied_from(ins.args)) is not None:
+            destination, source = copied
+            stages[-1].built.append((posixpath.normpath(posixpath.join(stages[-1].workdir, destination)), ins.line,
+                                     source))
         elif ins.keyword == "WORKDIR":
             stages[-1].workdir = posixpath.normpath(posixpath.join(stages[-1].workdir, ins.args.strip("\"'")))
         elif ins.keyword == "ENTRYPOINT":
@@ -107,7 +114,29 @@ def read_recipe(path: Path, target: str | None = None) -> Recipe:
     if target is not None:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
     return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
-                  chosen.workdir, tuple(froms), tuple(chosen.env.items()), tuple(raw), tuple(arg_lines))
+                  chosen.workdir, tuple(froms), tuple(chosen.env.items()), tuple(raw), tuple(arg_lines),
+                  tuple(chosen.built))
+
+
+def _copied_from(args: str) -> tuple[str, str] | None:
+    """(destination, stage) of a `COPY --from=stage ... DEST`; None for a copy from the context, or a
+    destination doctor cannot place (`${BUNDLE_PATH}`)."""
+    import shlex
+
+    words = args.split()
+    flags = [w for w in words if w.startswith("--")]
+    source = next((f.partition("=")[2] for f in flags if f.startswith("--from=")), "")
+    if not source:
+        return None
+    rest = args.split(maxsplit=len(flags))[-1] if len(words) > len(flags) else ""
+    try:
+        operands = json.loads(rest) if rest.startswith("[") else shlex.split(rest)
+    except ValueError:
+        return None
+    if not isinstance(operands, list) or len(operands) < 2 or not isinstance(operands[-1], str):
+        return None
+    destination = operands[-1]
+    return None if "$" in destination else (destination, source)
 
 
 def _env(args: str) -> dict[str, str]:

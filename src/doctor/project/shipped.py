@@ -3,7 +3,8 @@
 A script reaches a container when a service's Dockerfile COPY/ADDs it (or a folder holding it),
 when a bind mount carries it, when the service's entrypoint/command (compose or Dockerfile)
 names it, or when a Makefile recipe runs it through `docker compose exec|run SERVICE`. Folders
-are walked for `*.sh` / `*.bash` files (skipping dependency and VCS folders, at most MAX_FILES
+are walked for `*.sh` / `*.bash` files and executables without a suffix that start with `#!`
+(skipping dependency and VCS folders, at most MAX_FILES
 per folder); a file named by an entrypoint, command or Makefile counts whatever its name.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shlex
+import stat
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -19,6 +21,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project import Project
+from doctor.project.reading import read_bytes
 from doctor.project.recipe import Recipe
 from doctor.project.tasks import CommandKind
 from doctor.project.types import Service
@@ -50,6 +53,7 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
     # services share folders and files: resolve each path once (a resolve is an lstat per component)
     real: Callable[[Path], Path] = cache(Path.resolve)
     services = sorted(project.services.values(), key=lambda s: s.name)
+    root = _scope(project)
     facts = []
     for svc in services:
         dockerfile = svc.build.dockerfile_path if svc.build else None
@@ -58,8 +62,8 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
         facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile)))
     for named in (True, False):
         for svc, _, recipe, image, mapped in facts:
-            ways = (_named_ways(project, svc, recipe, mapped, real) if named
-                    else _held_ways(project, mapped, walked, real))
+            ways = (_named_ways(project, svc, recipe, mapped, real, root) if named
+                    else _held_ways(mapped, walked, real, root))
             for path, how in ways:
                 resolved = real(path)
                 if resolved not in seen and path.is_file():
@@ -68,9 +72,8 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
 
 
 def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[tuple[Path, str, str]],
-                real: Callable[[Path], Path]) -> Iterator[tuple[Path, str]]:
+                real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str]]:
     """The project files the service runs: named by its command, entrypoint or healthcheck."""
-    root = real(project.root)
     for words, how in _named(project, svc, recipe):
         for word in words:
             host = _to_host(word, mapped, svc.working_dir or (recipe.workdir if recipe else "/"))
@@ -78,10 +81,9 @@ def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: l
                 yield host, how
 
 
-def _held_ways(project: Project, mapped: list[tuple[Path, str, str]], walked: dict[Path, list[Path]],
-               real: Callable[[Path], Path]) -> Iterator[tuple[Path, str]]:
+def _held_ways(mapped: list[tuple[Path, str, str]], walked: dict[Path, list[Path]],
+               real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str]]:
     """The scripts the service's bind mounts and COPYs bring into it (a folder's scripts, walked once)."""
-    root = real(project.root)
     for host, _, how in mapped:
         if host.is_file() and host.suffix in SCRIPT_SUFFIXES and real(host).is_relative_to(root):
             yield host, how
@@ -91,6 +93,16 @@ def _held_ways(project: Project, mapped: list[tuple[Path, str, str]], walked: di
                 walked[key] = list(_walk(host))
             for found in walked[key]:
                 yield found, how
+
+
+def _scope(project: Project) -> Path:
+    """Where the project's own scripts live: its git checkout (immich's docker/ compose binds
+    ../server, whose bin/immich-dev is the command), else the compose project's folder; a bind of
+    $HOME or / is never walked."""
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(project.root)
+    return repo.top if repo is not None else project.root.resolve()
 
 
 def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[tuple[Path, str, str]]:
@@ -160,8 +172,19 @@ def _walk(folder: Path) -> Iterator[Path]:
             count += 1
             if count > MAX_FILES:
                 return
-            if name.endswith(SCRIPT_SUFFIXES):
+            if name.endswith(SCRIPT_SUFFIXES) or ("." not in name and _shebang_executable(Path(current) / name)):
                 yield Path(current) / name
+
+
+def _shebang_executable(path: Path) -> bool:
+    """An executable file without a suffix that starts with `#!` (after a BOM): a script by another
+    name, like the s6-overlay `run` scripts paperless-ngx COPYs from docker/rootfs."""
+    try:
+        if not os.stat(path).st_mode & stat.S_IXUSR:
+            return False
+        return read_bytes(path, 5, head=True).removeprefix(b"\xef\xbb\xbf").startswith(b"#!")
+    except OSError:
+        return False
 
 
 def _words(text: str) -> list[str]:
