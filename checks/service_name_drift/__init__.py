@@ -142,7 +142,8 @@ class ServiceNameDrift(Check):
             shown_peers = [f"'{name}'" for name in others[:PEERS_SHOWN]]
             if is_browser_key(var.name):  # a URL handed to others (a callback, the site's): it may be its own
                 shown_peers.insert(0, f"'{service.name}' (itself)")
-            shared = [f"'{external[n]}'" for n in view.networks if n in (external := _external_networks(project))]
+            external = project.compose.external_networks
+            shared = [f"'{external[n]}'" for n in view.networks if n in external]
             if shared:  # penpot's devenv: its infra (postgres, valkey, mailer) is another project on that network
                 message += f" of this project; it joins the external network {', '.join(shared)}, where another "
                 message += "project's container may answer to it"
@@ -162,19 +163,3 @@ class ServiceNameDrift(Check):
         title = f"replace '{ref.host}' by '{meant}' in {var.name if edit is None else edited_name(project, var, edit)}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
         return self.finding(message, where, subject, fix)
-
-
-def _external_networks(project: Project) -> dict[str, str]:
-    """The project's networks declared `external: true`, by key, with the engine's name for them
-    (`default: {name: penpot_shared, external: true}`); read from the files as written, once."""
-    found = project.__dict__.get("_external_networks")
-    if found is None:
-        found = {}
-        for document in project.compose_documents():
-            for doc in document.docs:
-                networks = doc.get("networks") if isinstance(doc, dict) else None
-                for key, spec in (networks or {}).items() if isinstance(networks, dict) else ():
-                    if isinstance(spec, dict) and str(spec.get("external", "")).lower() in ("true", "yes"):
-                        found[str(key)] = str(spec.get("name") or key)
-        project.__dict__["_external_networks"] = found
-    return found

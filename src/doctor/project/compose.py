@@ -88,7 +88,21 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         active_profiles=active,
         disabled_services=disabled,
         problems=tuple(_dedupe(assembler.finish())),
+        external_networks=_external(model.get("networks")),
     )
+
+
+def _external(declared: object) -> dict[str, str]:
+    """The networks declared external (`external: true`, or the legacy `external: {name: x}`), by key,
+    with the name the engine knows them by."""
+    found: dict[str, str] = {}
+    for key, spec in declared.items() if isinstance(declared, YMap) else ():
+        flag = spec.get("external") if isinstance(spec, YMap) else None
+        if isinstance(flag, YMap):
+            found[str(key)] = str(flag.get("name") or spec.get("name") or key)
+        elif str(flag).lower() in ("true", "yes"):
+            found[str(key)] = str(spec.get("name") or key)
+    return found
 
 
 def _project_name(found: Discovery, assembler: Assembler) -> str:

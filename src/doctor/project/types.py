@@ -232,6 +232,9 @@ class ComposeModel:
     active_profiles: tuple[str, ...] = ()
     disabled_services: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # networks declared `external: true`, by key, with the engine's name for them (penpot's
+    # `default: {name: penpot_shared, external: true}`): another project's containers may be on them
+    external_networks: Mapping[str, str] = field(default_factory=dict)
 
 
 @record
