@@ -10,9 +10,7 @@ every track shares.
 
 from __future__ import annotations
 
-import configparser
 import os
-import struct
 from functools import lru_cache
 from pathlib import Path
 
@@ -104,6 +102,8 @@ def _branch(git_dir: Path) -> str:
 
 
 def _remote_url(config_file: Path, remote: str) -> str:
+    import configparser  # here: finding a checkout (every preflight) needs neither it nor struct
+
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(read_text(config_file))
@@ -137,6 +137,8 @@ def tracked(path: Path) -> bool:
 
 
 def _hash_length(common_dir: Path) -> int:
+    import configparser
+
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(read_text(common_dir / "config"))
@@ -148,6 +150,8 @@ def _hash_length(common_dir: Path) -> int:
 @lru_cache(maxsize=8)
 def _index_paths(index: str, stamp: int, hash_length: int) -> frozenset[str]:
     """The paths a git index lists (`stamp` keys the cache to the file's mtime)."""
+    import struct
+
     try:
         data = read_bytes(index, INDEX_LIMIT)
     except OSError:
