@@ -34,6 +34,7 @@ class Clients:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.text = CodeText()
+        self._code: dict[str, list[Path]] = {}  # service -> its code folders (asked for each variable)
 
     def reason(self, consumer: Service, name: str, server: Service) -> str | None:
         """Why doctor thinks the consumer dials the server with this variable, or None."""
@@ -110,6 +111,12 @@ class Clients:
         return None if family is None else RUNTIME_SUFFIXES[family] | ANY_RUNTIME
 
     def _folders(self, service: Service) -> list[Path]:
+        found = self._code.get(service.name)
+        if found is None:
+            found = self._code[service.name] = self._code_folders(service)
+        return found
+
+    def _code_folders(self, service: Service) -> list[Path]:
         root = self.project.root
         codes = self.project.code_map(service)
         # the image holds what its Dockerfile COPYs, not the whole build context (a test runner
