@@ -124,9 +124,10 @@ class Clients:
         image = [p.host for p in codes.copies] or ([codes.context] if codes.context else [])
         # and what it built in the stages it copies from (`COPY --from=builder /opt/app /opt/app`)
         dockerfile = self.project.dockerfile(service)
-        if dockerfile is not None and dockerfile.staged and codes.context is not None:
-            image += [codes.context / source for copy in dockerfile.staged for source in copy.sources
-                      if "*" not in source and "?" not in source]
+        if dockerfile is not None and codes.context is not None:
+            from doctor.project.dockerfile import staged_sources
+
+            image += staged_sources(dockerfile, codes.context)
         found = [p.host for p in codes.live] + image
         # only the project's own code: a bind of $HOME or / is not searched
         return [p for p in dict.fromkeys(found) if p.is_relative_to(root.parent) and p != Path(p.anchor)]

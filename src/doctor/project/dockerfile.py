@@ -71,6 +71,13 @@ def read_dockerfile(path: Path, target: str | None = None) -> Dockerfile:
     return Dockerfile(path, tuple(chosen.copies), chosen.workdir, _staged(chosen, stages))
 
 
+def staged_sources(dockerfile: Dockerfile, context: Path) -> list[Path]:
+    """The host paths the stages a Dockerfile's chosen stage copies from took from `context`
+    (`Dockerfile.staged`; glob sources left out)."""
+    return [context / source for copy in dockerfile.staged for source in copy.sources
+            if "*" not in source and "?" not in source]
+
+
 def _staged(chosen: _Stage, stages: list[_Stage]) -> tuple[CopyInstruction, ...]:
     """The context copies of the stages `chosen` copies from, and of the ones those copy from."""
     by_name = {s.name.lower(): s for s in stages}

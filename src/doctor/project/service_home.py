@@ -115,10 +115,11 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
             installing[stage] = _installing_languages(project, path, service.build.target)
         installs = installing[stage]
         copied = tuple(c.host for c in codes.copies)
-        if dockerfile is not None and dockerfile.staged:  # what a builder stage copied (healthchecks'
-            # `COPY requirements.txt` before `pip wheel`, installed by the final stage from /wheels)
-            copied += tuple(context / source for copy in dockerfile.staged for source in copy.sources
-                            if "*" not in source and "?" not in source)
+        if dockerfile is not None:  # what a builder stage copied (healthchecks' `COPY requirements.txt`
+            # before `pip wheel`, installed by the final stage from /wheels)
+            from doctor.project.dockerfile import staged_sources
+
+            copied += tuple(staged_sources(dockerfile, context))
         if (context, copied) not in manifests:
             manifests[context, copied] = installed_manifests(project, context, copied)
         for manifest in manifests[context, copied]:
