@@ -227,7 +227,7 @@ def _compose_hint(path: Path) -> str:
 
     folder = path if path.is_dir() else path.parent
     try:
-        names = sorted(e.name for e in folder.iterdir() if re.fullmatch(r"[\w.-]*compose[\w.-]*\.ya?ml", e.name))
+        names = sorted(e.name for e in folder.iterdir() if re.fullmatch(COMPOSE_LIKE, e.name))
     except OSError:
         names = []
     for name in ("justfile", "Justfile", "Makefile", "makefile", ".envrc"):
@@ -253,6 +253,7 @@ def _compose_hint(path: Path) -> str:
     return "give one with -f"
 
 
+COMPOSE_LIKE = r"[\w.-]*compose[\w.-]*\.ya?ml"  # a file name that looks like a compose file
 _DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 _NOT_PROJECTS = frozenset({"node_modules", "vendor", "venv", ".venv", "dist", "build", "target", "site-packages"})
 
@@ -288,7 +289,7 @@ def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> l
                 below.append(Path(entry.path))
                 try:
                     names = sorted(n for n in os.listdir(entry.path)
-                                   if re.fullmatch(r"[\w.-]*compose[\w.-]*\.ya?ml", n) and "example" not in n)
+                                   if re.fullmatch(COMPOSE_LIKE, n) and "example" not in n)
                 except OSError:
                     continue
                 for name in sorted(names, key=lambda n: n not in _DEFAULT_NAMES):
