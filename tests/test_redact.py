@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from doctor.redact import Redactor, is_secret_key
+from doctor.redact import Redactor
+from doctor.secret_keys import is_secret_key
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ import pytest
 
 from doctor.known_secrets import project_redactor, secrets_in_text
 from doctor.project import Project, ProjectOptions
-from doctor.redact import Redactor, scrub, secret_for_key, secrets_in_mapping
+from doctor.redact import Redactor, scrub, secrets_in_mapping
+from doctor.secret_keys import secret_for_key
 from doctor.secret_shapes import looks_like_credential
 
 SPACED = [  # (the URL as a value reads, its password)

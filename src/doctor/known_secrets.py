@@ -20,8 +20,10 @@ from itertools import pairwise
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.redact import Redactor, scrub, secret_for_key, secrets_in_mapping, user_secret, whole_url_password
+from doctor.redact import Redactor, scrub, secrets_in_mapping, user_secret
+from doctor.secret_keys import secret_for_key
 from doctor.secret_shapes import looks_like_credential
+from doctor.secret_urls import whole_url_password
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

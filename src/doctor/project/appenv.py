@@ -237,7 +237,9 @@ def _specs(value: object) -> tuple[PathSpec, ...]:
 
 def shown_value(key: str, value: str) -> str:
     """The value as a message may show it: a secret key's value masked, a URL's password masked."""
-    from doctor.redact import MASK, is_secret_key, scrub
+    from doctor.redact import scrub
+    from doctor.secret_keys import is_secret_key
+    from doctor.secret_shapes import MASK
 
     if is_secret_key(key):
         return MASK

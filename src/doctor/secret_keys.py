@@ -1,0 +1,132 @@
+"""Which names hold a secret: `DB_PASSWORD`, `apiKey`, `GH_PAT` (and which values under them are none).
+
+A key's words (camelCase and `_`/`-`/`.` split) decide: a word that names a secret anywhere, unless
+the last word says the value is a path, an address, a switch or a size (`DB_PASSWORD_FILE`); a
+`*_DSN` only when its value carries credentials, a webhook URL only when its path carries a token.
+A `${VAR}` reference is no value, but its default may be one (`reference_default`, and
+`secret_defaults` masks it wherever the reference stands).
+`doctor.redact` masks by these rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from doctor.lazyre import lazy
+from doctor.secret_shapes import MASK, is_path, reference_at
+
+Sink = Callable[[str], None]
+
+_WORDS = frozenset({
+    "PASSWORD", "PASSWORDS", "PASSWD", "PASSPHRASE", "PWD", "PASS", "PW", "SECRET", "SECRETS", "TOKEN",
+    "CREDENTIAL", "CREDENTIALS", "CREDS", "PRIVATE", "APIKEY", "KEY", "PAT", "AUTH",
+    "AUTHORIZATION", "BASICAUTH", "JWT", "SALT", "REQUIREPASS", "MASTERAUTH", "MASTERPASS",
+})
+_WORD_ENDINGS = ("PASSWORD", "PASSWD", "TOKEN", "SECRET", "APIKEY")
+# a key ending so holds a path, an address, a switch or a size, not the secret itself
+_NOT_SECRET_LAST = frozenset({
+    "FILE", "PATH", "DIR", "HOST", "HOSTNAME", "SERVER", "PORT", "URL", "URI", "ENDPOINT", "ENABLED",
+    "DISABLED", "ENABLE", "MODE", "TYPE", "METHOD", "LENGTH", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES",
+    "EXPIRATION", "ALGORITHM", "NAME", "USER", "USERNAME", "REALM", "PROVIDER", "ISSUER", "ISSUERS",
+    "AUDIENCE", "AUDIENCES", "SCHEME", "LIMIT", "RATE", "COUNT", "MAX", "MIN", "SIZE", "INTERVAL", "RETRIES",
+})
+# `value` and `...` stand for a value in doctor's own docs (`- KEY=value`), never for a secret
+NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "|",
+                               ">", "|-", ">-", "|+", ">+", "enabled", "disabled", "value", "...", "0", "1",
+                               MASK})
+_SECRET, _DSN, _WEBHOOK_URL = 1, 2, 3
+
+_CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = lazy(r"[^A-Za-z0-9]++")
+_DEFAULTED_REF = lazy(r"\$\{(?P<k>[A-Za-z_]\w*+)(?=:?[-=])")  # `${NAME:-`, `${NAME=`: one with a default
+VAR_REF = lazy(r"\$\$?\{?\w+\}?")
+_TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
+
+
+def _segments(name: str) -> list[str]:
+    return [s for s in _SPLIT.split(_CAMEL.sub("_", name).upper()) if s]
+
+
+@lru_cache(maxsize=4096)  # a project repeats its keys across services, env files and texts
+def key_kind(name: str) -> int:
+    """_SECRET, _DSN (a secret when its value carries credentials), or 0."""
+    segments = _segments(name)
+    if not segments or segments in (["PWD"], ["OLDPWD"]):
+        return 0
+    if segments[-1] == "WEBHOOK" or (segments[-1] in ("URL", "URI") and "WEBHOOK" in segments):
+        return _WEBHOOK_URL
+    if segments[-1] in _NOT_SECRET_LAST:
+        return 0
+    if any(s in _WORDS or s.endswith(_WORD_ENDINGS) for s in segments):
+        return _SECRET
+    return _DSN if "DSN" in segments else 0
+
+
+_SAID = ("PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "TOKEN", "SECRET")
+
+
+def _said_secret(name: str) -> bool:
+    """A key that names the secret itself (DB_PASSWORD, API_TOKEN): its value is masked even when
+    it reads like a path (`/abc/def` is a fine password); a *_KEY, *_CERT may name a file."""
+    return any(s in _SAID or s.endswith(_SAID[:1] + _SAID[-2:]) for s in _segments(name))
+
+
+def is_secret_key(name: str) -> bool:
+    """Whether a variable name looks like it holds a secret (POSTGRES_PASSWORD, API_KEY, GH_PAT, ...)."""
+    return key_kind(name) == _SECRET
+
+
+def secret_for_key(name: str, value: str | None) -> bool:
+    """Whether `name=value` holds a secret (a DSN only when it carries credentials)."""
+    if not value or value.strip() in NOT_SECRET_VALUES or VAR_REF.fullmatch(value.strip()):
+        return False
+    # `SSL_KEY=/certs/site.key`, `DB_PASSWORD=/run/secrets/db_password`: where the secret is; but
+    # a path-like value under a key that names the password or token itself may be one
+    if is_path(value) and (value.startswith("/run/secrets/") or not _said_secret(name)):
+        return False
+    kind = key_kind(name)
+    if kind == _WEBHOOK_URL:  # a capability URL: secret when its path carries a token
+        return bool(_TOKEN_IN_PATH.search(value))
+    return kind == _SECRET or (kind == _DSN and ("@" in value or "password" in value.lower()))
+
+
+def is_reference(value: str) -> bool:
+    return bool(VAR_REF.fullmatch(value.strip("'\"")))
+
+
+def reference_default(key: str, text: str, at: int, sink: Sink) -> tuple[int, tuple[int, int] | None] | None:
+    """For the reference at `at` (or None): its end, and the span of a default value to mask."""
+    ref = reference_at(text, at)
+    if ref is None:
+        return None
+    end, start, stop = ref
+    default = text[start:stop]
+    if default and not is_reference(default) and secret_for_key(key, default):
+        sink(default)
+        return end, (start, stop)
+    return end, None
+
+
+def secret_defaults(text: str, sink: Sink) -> str:
+    """The default of a reference to a secret-named variable wherever it stands: a port, a command
+    (`"${API_TOKEN:-s3cret}:81"`, which compose rejects and quotes); a `:?` message stays."""
+    out: list[str] = []
+    done = 0
+    for found in _DEFAULTED_REF.finditer(text):
+        at, name = found.start(), found.group("k")
+        ref = reference_at(text, at) if at >= done and key_kind(name) else None
+        if ref is None or ref[1] == ref[2] or not secret_for_key(name, text[ref[1]:ref[2]]):
+            continue
+        default = text[ref[1]:ref[2]]
+        if is_reference(default) or default.startswith("${"):
+            continue
+        sink(default)
+        out.append(text[done:ref[1]])
+        out.append(MASK)
+        done = ref[2]
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
