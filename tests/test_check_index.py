@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from doctor import app, check_index
+from doctor import check_index, commands
 
 
 def test_the_index_is_current() -> None:
@@ -29,12 +29,12 @@ def test_entry_points_are_those_importlib_metadata_finds() -> None:
 def test_list_and_explain_print_what_the_registry_prints() -> None:
     fast, slow = io.StringIO(), io.StringIO()
     assert check_index.answer(["list"], fast) == 0
-    app.list_checks(slow)
+    commands.list_checks(slow)
     assert fast.getvalue() == slow.getvalue()
     for check_id in json.loads(Path(check_index.INDEX).read_text()).values():
         fast, slow = io.StringIO(), io.StringIO()
         assert check_index.answer(["explain", check_id["id"]], fast) == 0
-        app.explain(check_id["id"], slow)
+        commands.explain(check_id["id"], slow)
         assert fast.getvalue() == slow.getvalue()
 
 

@@ -259,7 +259,8 @@ def _app_config(path: Path, env: dict[str, str] | None = None) -> tuple[list[str
     """The compose files a preflight of `path` reads, and `doctor config`'s rows (key -> value words)."""
     import io
 
-    from doctor.app import PreflightOptions, load_effective_config, project_options, show_config
+    from doctor.app import PreflightOptions, load_effective_config, project_options
+    from doctor.commands import show_config
     from doctor.project import Project
 
     opts = PreflightOptions(path=path, env={"PATH": "/usr/bin:/bin", "HOME": str(path), **(env or {})})

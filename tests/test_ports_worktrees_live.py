@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from doctor import app
+from doctor import app, commands
 from doctor.host.portregistry import read_blocks, registry_path
 from doctor.portmap import PortsOptions, ports
 
@@ -83,9 +83,9 @@ def compose(docker: str, root: Path, *args: str) -> subprocess.CompletedProcess[
 
 def fix_ports(root: Path, env: dict[str, str]) -> tuple[int, str]:
     out = io.StringIO()
-    command = app.FixCommand(target=app.PreflightOptions(path=root, env=env), families=frozenset({"ports"}),
+    command = commands.FixCommand(target=app.PreflightOptions(path=root, env=env), families=frozenset({"ports"}),
                              yes=True)
-    return app.fix(command, out), out.getvalue()
+    return commands.fix(command, out), out.getvalue()
 
 
 def published(docker: str, root: Path) -> set[int]:

@@ -195,13 +195,13 @@ def test_no_color_counts_only_when_set_to_something(env: dict[str, str], colour:
     """no-color.org: NO_COLOR "present and not an empty string" turns colour off; `NO_COLOR=` does not."""
     import io
 
-    from doctor.app import _wants_color
+    from doctor.app import wants_color
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
             return True
 
-    assert _wants_color(Tty(), env) is colour
+    assert wants_color(Tty(), env) is colour
 
 
 def test_a_hang_that_leaves_no_room_for_words_is_dropped_to_a_short_one() -> None:

@@ -1,14 +1,14 @@
-"""What each command does, given an immutable options record; returns the exit status.
+"""What `doctor preflight` does, given an immutable options record, and the steps every command shares.
 
-cli.py parses and calls these; nothing here knows about typer. Exceptions become exit codes
-here and only here: UsageError -> 2, anything unexpected -> a one-line error and 2.
+Config, project, checks, baseline and report: cli.py calls these (the other commands are in
+`doctor.commands`); nothing here knows about typer. Exceptions become exit codes here and only
+here (`guarded`): UsageError -> 2, anything unexpected -> a one-line error and 2.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from doctor import __version__
@@ -205,102 +205,17 @@ def where_doctor_runs(env: dict[str, str]) -> str:
 
 def require_compose_files(compose: ComposeModel, path: Path) -> None:
     """Exit 2 with one line when there is no compose file to read (what compose says, and where)."""
-    from doctor.project.types import ProblemKind
-
     if compose.files:
         return
+    from doctor.project.compose_hint import compose_hint
+    from doctor.project.types import ProblemKind
+
     discovery = [p.message for p in compose.problems if p.kind is ProblemKind.DISCOVERY]
     said = discovery[0] if discovery else "no configuration file provided: not found"
     raise UsageError(
         f"{path}: {said} (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml "
-        f"here and in the parent folders; {_compose_hint(path)})"
+        f"here and in the parent folders; {compose_hint(path)})"
     )
-
-
-def _compose_hint(path: Path) -> str:
-    """How to name the compose file: the compose-looking files the folder holds, and the one its
-    justfile, Makefile or .envrc hands compose as COMPOSE_FILE (cookiecutter-django's justfile
-    exports `COMPOSE_FILE := "docker-compose.local.yml"`, which compose alone never reads)."""
-    import re
-
-    from doctor.regular import read_text
-
-    folder = path if path.is_dir() else path.parent
-    try:
-        names = sorted(e.name for e in folder.iterdir() if re.fullmatch(COMPOSE_LIKE, e.name))
-    except OSError:
-        names = []
-    for name in ("justfile", "Justfile", "Makefile", "makefile", ".envrc"):
-        try:
-            text = read_text(folder / name, 64 * 1024)
-        except OSError:
-            continue
-        found = re.search(r"^\s*(?:export\s+)?COMPOSE_FILE\s*(?::=|\?=|=)\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
-        if found:
-            files = " ".join(f"-f {f}" for f in found[1].split(":") if f)
-            return f"its {name} sets COMPOSE_FILE={found[1]}: give {files}"
-    if names:
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        return f"here are {shown}: give one with -f"
-    below = _compose_folders_below(folder)
-    if below:
-        shown = ", ".join(below[:3]) + (f" and {len(below) - 3} more" if len(below) > 3 else "")
-        first = below[0]
-        folder_of, _, name = first.rpartition("/")
-        give = (f"give the folder, `doctor preflight {folder_of}`" if name in _DEFAULT_NAMES
-                else f"give the file, `doctor preflight -f {first}`")
-        return f"compose files are in {shown}: {give}"
-    return "give one with -f"
-
-
-COMPOSE_LIKE = r"[\w.-]*compose[\w.-]*\.ya?ml"  # a file name that looks like a compose file
-_DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-_NOT_PROJECTS = frozenset({"node_modules", "vendor", "venv", ".venv", "dist", "build", "target", "site-packages"})
-
-
-def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> list[str]:
-    """The compose files in the folders below (dify's `docker/docker-compose.yaml`, penpot's
-    `docker/devenv/docker-compose.main.yml`): a development one first (`dev`, `local` in its path),
-    then a name compose finds by itself, then the shallowest. At most `depth` levels and `budget`
-    folders looked into, hidden ones and dependency folders skipped (`.devcontainer` is looked into)."""
-    import re
-
-    found: list[str] = []
-    level = [folder]
-    for _ in range(depth):
-        below: list[Path] = []
-        for parent in level:
-            try:
-                entries = sorted(os.scandir(parent), key=lambda e: e.name)
-            except OSError:
-                continue
-            for entry in entries:
-                name = entry.name
-                if (name.startswith(".") and name != ".devcontainer") or name in _NOT_PROJECTS:
-                    continue
-                try:
-                    if not entry.is_dir(follow_symlinks=False):
-                        continue
-                except OSError:
-                    continue
-                budget -= 1
-                if budget < 0:
-                    return found
-                below.append(Path(entry.path))
-                try:
-                    names = sorted(n for n in os.listdir(entry.path)
-                                   if re.fullmatch(COMPOSE_LIKE, n) and "example" not in n)
-                except OSError:
-                    continue
-                for name in sorted(names, key=lambda n: n not in _DEFAULT_NAMES):
-                    found.append(os.path.relpath(os.path.join(entry.path, name), folder))
-        level = below
-
-    def order(path: str) -> tuple[bool, bool, int]:
-        development = re.search(r"(?:^|[/._-])(?:dev|devenv|development|local)(?:$|[/._-])", path) is not None
-        return (not development, path.rpartition("/")[2] not in _DEFAULT_NAMES, path.count("/"))
-
-    return sorted(found, key=order)
 
 
 def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
@@ -310,7 +225,7 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     # the automatic format is the log's (GitHub annotations); a file asked for without --format is the report
     fmt = Format(opts.format) if opts.format else Format.CONSOLE if opts.output else _auto_format(opts.env, out)
     tty = out.isatty()
-    color = opts.color if opts.color is not None else _wants_color(out, opts.env)
+    color = opts.color if opts.color is not None else wants_color(out, opts.env)
     progress = None
     given = _given(opts)
     console_options = RenderOptions(color=color, version=__version__, given=given)
@@ -379,94 +294,6 @@ def _note_partial_input(done: Run) -> None:
     done.report.facts["partial_input"] = {"reason": reason, "reported_by": reporters}
 
 
-@record
-class FixCommand:
-    """A `doctor fix` run: which project, which families, and how bold."""
-
-    target: PreflightOptions
-    families: frozenset[str] = frozenset()
-    dry_run: bool = False
-    yes: bool = False
-
-
-def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
-    """Apply the fixes of the chosen families (safe ones; unsafe with consent), verify, report."""
-    from doctor.fixer import FixOptions, render_fix_report
-    from doctor.fixer import fix as apply_fixes
-    from doctor.project import Project
-
-    config = load_effective_config(opts.target)
-    options_for_project = project_options(opts.target, config)
-    compose = Project(options_for_project).compose
-    require_compose_files(compose, opts.target.path)
-    report = apply_fixes(
-        FixOptions(
-            project=options_for_project,
-            families=opts.families,
-            dry_run=opts.dry_run,
-            yes=opts.yes,
-            interactive=sys.stdin.isatty() and out.isatty(),
-            env=opts.target.env,
-        )
-    )
-    text = render_fix_report(report)
-    if out.isatty() and _wants_color(out, opts.target.env):
-        from doctor.report.console import color_diff
-
-        text = color_diff(text)
-    out.write(text)
-    return report.exit_code
-
-
-def info(as_json: bool, out: TextIO = sys.stdout) -> int:
-    """`doctor info [--json]`: versions, execution context, engine endpoint, PATH diff; secrets masked."""
-    from doctor.info import show_info
-
-    return show_info(as_json, out)
-
-
-def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
-    """`doctor config`: every effective setting and where it came from."""
-    from doctor.config import render_config
-    from doctor.project import Project
-    from doctor.redact import Redactor
-
-    config = load_effective_config(opts)
-    found: tuple[str, ...] = ()
-    project = Project(project_options(opts, config))
-    if not config.compose_files.value:  # show what compose itself would read, not "(none)"
-        from doctor.report.console import shown_path
-
-        found = tuple(shown_path(f) for f in project.compose.files)
-    how = "COMPOSE_FILE" if opts.env.get("COMPOSE_FILE") else "compose's discovery"
-    if not config.profiles.value and project.compose.active_profiles:  # COMPOSE_PROFILES, shell or .env
-        from doctor.config import Origin, Setting
-        from doctor.model import replace
-
-        origin = "COMPOSE_PROFILES"
-        dotenv = project.dotenv
-        entry = None if dotenv is None or "COMPOSE_PROFILES" in opts.env else next(
-            (e for e in reversed(dotenv.entries) if e.key == "COMPOSE_PROFILES"), None)
-        if dotenv is not None and entry is not None:
-            origin += f" ({dotenv.path.name}:{entry.line})"
-        config = replace(config, profiles=Setting(project.compose.active_profiles, Origin(origin)))
-    out.write(Redactor.from_environment(opts.env).text(render_config(config, found, how)))
-    return EXIT_OK
-
-
-def write_baseline_file(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
-    """`doctor baseline`: accept today's findings; later runs report only new ones."""
-    from doctor.baseline import Baseline, baseline_path, dumps_baseline
-
-    done, _ = run_preflight(opts, use_baseline=False)
-    target = baseline_path(done.report.project_dir)
-    baseline = Baseline.from_report(done.report, redactor_for(done.project))
-    write_atomic(target, dumps_baseline(baseline))  # as a report file: a folder it may not write is one line
-    count = len(baseline.entries)
-    out.write(f"wrote {target} ({count} finding{'' if count == 1 else 's'} accepted)\n")
-    return EXIT_OK
-
-
 def _auto_format(env: dict[str, str], out: TextIO) -> Format:
     from doctor.report import Format
     from doctor.report.github import auto_format
@@ -474,7 +301,7 @@ def _auto_format(env: dict[str, str], out: TextIO) -> Format:
     return auto_format(env, out.isatty()) or Format.CONSOLE
 
 
-def _wants_color(out: TextIO, env: dict[str, str]) -> bool:
+def wants_color(out: TextIO, env: dict[str, str]) -> bool:
     return out.isatty() and not env.get("NO_COLOR") and env.get("TERM") != "dumb"  # no-color.org: set and non-empty
 
 
@@ -506,45 +333,6 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
         raise UsageError(f"cannot write {path}: {reason}") from None
-
-
-def list_checks(out: TextIO = sys.stdout) -> int:
-    """`doctor list`: every check id with its one-line summary, and plugins that failed to load."""
-    from doctor.engine import load_registry
-
-    registry = load_registry()
-    rows = [(i, c.summary()) for i, c in sorted(registry.checks.items())]
-    width = max((len(name) for name in [*(i for i, _ in rows), *(e.name for e in registry.errors)]), default=0)
-    for check_id, summary in rows:
-        out.write(f"{check_id:<{width}}  {summary}\n")
-    for error in registry.errors:
-        out.write(f"{error.name:<{width}}  error: plugin from {error.distribution} {error.message}\n")
-    return EXIT_FINDINGS if registry.errors else EXIT_OK
-
-
-def explain(check_id: str, out: TextIO = sys.stdout) -> int:
-    """`doctor explain ID`: the check's own documentation (its docstring; there is no second copy)."""
-    from doctor.engine import load_registry
-
-    registry = load_registry()
-    check = registry.checks.get(check_id)
-    if check is None:
-        known = ", ".join(sorted(registry.checks))
-        raise UsageError(f"unknown check {check_id!r} (known: {known})")
-    out.write(f"{check_id}\n\n{check.documentation()}\n")
-    return EXIT_OK
-
-
-def exec_command(argv: Sequence[str], path: Path) -> int:
-    """`doctor exec -- CMD`: run CMD on the host or in the service container it belongs in."""
-    from doctor.execute import execute
-    from doctor.host import Host
-    from doctor.project import Project, ProjectOptions
-
-    if not argv:
-        raise UsageError("doctor exec needs a command: doctor exec -- pytest -q")
-    project = Project(ProjectOptions(path=path.resolve()))
-    return execute(list(argv), project, Host())
 
 
 def guarded(func: object, *args: object) -> int:

@@ -1,4 +1,4 @@
-"""The command line: parse, build an immutable options record, call doctor.app, exit with its status.
+"""The command line: parse, build an immutable options record, call doctor.app or .commands, exit with its status.
 
 typer is imported only when a command needs parsing: `doctor --version` and `doctor list`
 answer before that import (it costs ~50 ms, the whole budget of those two commands). For the
@@ -68,7 +68,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
 
     import typer
 
-    from doctor import app
+    from doctor import app, commands
     from doctor.model import Severity
     from doctor.report import Format
 
@@ -141,7 +141,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
     def fix(path: Path, file: list[Path] | None, profile: list[str] | None, project_name: str | None,
             dry_run: bool, yes: bool, **families: bool) -> None:
         """Apply the fixes doctor can make: safe ones always, the others when you agree (or --yes)."""
-        command = app.FixCommand(
+        command = commands.FixCommand(
             target=app.PreflightOptions(
                 path=path,
                 files=tuple(file) if file else None,
@@ -152,7 +152,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
             dry_run=dry_run,
             yes=yes,
         )
-        raise typer.Exit(app.guarded(app.fix, command))
+        raise typer.Exit(app.guarded(commands.fix, command))
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     flags = {f"family_{family.replace('-', '_')}": family for family in fix_families}
@@ -173,14 +173,14 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (for bug reports and scripts).")] = False,
     ) -> None:
         """Print the facts a bug report needs: versions, context, engine endpoint, PATH diff (secrets masked)."""
-        raise typer.Exit(app.guarded(app.info, as_json))
+        raise typer.Exit(app.guarded(commands.info, as_json))
 
     @cli.command("config")
     def config_(
         path: Annotated[Path, typer.Argument(help="Project directory.")] = Path(),
     ) -> None:
         """Print the effective configuration and where each value came from."""
-        raise typer.Exit(app.guarded(app.show_config, app.PreflightOptions(path=path)))
+        raise typer.Exit(app.guarded(commands.show_config, app.PreflightOptions(path=path)))
 
     @cli.command()
     def baseline(
@@ -192,18 +192,18 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         """Accept today's findings into .doctor-baseline.json; later runs report only new ones."""
         options = app.PreflightOptions(path=path, files=tuple(file) if file else None,
                                        profiles=tuple(profile) if profile else None, project_name=project_name)
-        raise typer.Exit(app.guarded(app.write_baseline_file, options))
+        raise typer.Exit(app.guarded(commands.write_baseline_file, options))
 
     @cli.command("list")
     def list_checks() -> None:
         """List the checks with their ids and one-line summaries."""
-        raise typer.Exit(app.guarded(app.list_checks))
+        raise typer.Exit(app.guarded(commands.list_checks))
 
     @cli.command()
     def explain(check: Annotated[str, typer.Argument(help="A check id from 'doctor list'.",
                                                                  autocompletion=complete_check_id)]) -> None:
         """Explain a check: what it finds, why it matters, an example, and the fix."""
-        raise typer.Exit(app.guarded(app.explain, check))
+        raise typer.Exit(app.guarded(commands.explain, check))
 
     @cli.command()
     def why(
@@ -245,7 +245,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         project: Annotated[Path, typer.Option("--project", help="Project directory.")] = Path(),
     ) -> None:
         """Run a command where it belongs: on the host, or in the service container that has its deps."""
-        raise typer.Exit(app.guarded(app.exec_command, tuple(command), project))
+        raise typer.Exit(app.guarded(commands.exec_command, tuple(command), project))
 
     return cli
 
@@ -315,9 +315,9 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         if status is not None:
             sys.exit(status)
     if args == ["list"]:
-        from doctor import app
+        from doctor import app, commands
 
-        sys.exit(app.guarded(app.list_checks))
+        sys.exit(app.guarded(commands.list_checks))
     simple = _simple_preflight(args) if args[:1] == ["preflight"] else None
     if simple is not None:
         # `doctor preflight [PATH] [--select A,B] [--ignore C] [--format F]`, the forms Makefiles

@@ -1,0 +1,157 @@
+"""The commands beside preflight: fix, config, baseline, list, explain, info and exec.
+
+Each takes its options and returns the exit status, like `doctor.app`'s preflight, whose
+config, project and report steps they share; cli.py calls them through `app.guarded`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from doctor.app import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    PreflightOptions,
+    UsageError,
+    load_effective_config,
+    project_options,
+    redactor_for,
+    require_compose_files,
+    run_preflight,
+    wants_color,
+    write_atomic,
+)
+from doctor.model import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
+
+
+@record
+class FixCommand:
+    """A `doctor fix` run: which project, which families, and how bold."""
+
+    target: PreflightOptions
+    families: frozenset[str] = frozenset()
+    dry_run: bool = False
+    yes: bool = False
+
+
+def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
+    """Apply the fixes of the chosen families (safe ones; unsafe with consent), verify, report."""
+    from doctor.fixer import FixOptions, render_fix_report
+    from doctor.fixer import fix as apply_fixes
+    from doctor.project import Project
+
+    config = load_effective_config(opts.target)
+    options_for_project = project_options(opts.target, config)
+    compose = Project(options_for_project).compose
+    require_compose_files(compose, opts.target.path)
+    report = apply_fixes(
+        FixOptions(
+            project=options_for_project,
+            families=opts.families,
+            dry_run=opts.dry_run,
+            yes=opts.yes,
+            interactive=sys.stdin.isatty() and out.isatty(),
+            env=opts.target.env,
+        )
+    )
+    text = render_fix_report(report)
+    if out.isatty() and wants_color(out, opts.target.env):
+        from doctor.report.console import color_diff
+
+        text = color_diff(text)
+    out.write(text)
+    return report.exit_code
+
+
+def info(as_json: bool, out: TextIO = sys.stdout) -> int:
+    """`doctor info [--json]`: versions, execution context, engine endpoint, PATH diff; secrets masked."""
+    from doctor.info import show_info
+
+    return show_info(as_json, out)
+
+
+def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
+    """`doctor config`: every effective setting and where it came from."""
+    from doctor.config import render_config
+    from doctor.project import Project
+    from doctor.redact import Redactor
+
+    config = load_effective_config(opts)
+    found: tuple[str, ...] = ()
+    project = Project(project_options(opts, config))
+    if not config.compose_files.value:  # show what compose itself would read, not "(none)"
+        from doctor.report.console import shown_path
+
+        found = tuple(shown_path(f) for f in project.compose.files)
+    how = "COMPOSE_FILE" if opts.env.get("COMPOSE_FILE") else "compose's discovery"
+    if not config.profiles.value and project.compose.active_profiles:  # COMPOSE_PROFILES, shell or .env
+        from doctor.config import Origin, Setting
+        from doctor.model import replace
+
+        origin = "COMPOSE_PROFILES"
+        dotenv = project.dotenv
+        entry = None if dotenv is None or "COMPOSE_PROFILES" in opts.env else next(
+            (e for e in reversed(dotenv.entries) if e.key == "COMPOSE_PROFILES"), None)
+        if dotenv is not None and entry is not None:
+            origin += f" ({dotenv.path.name}:{entry.line})"
+        config = replace(config, profiles=Setting(project.compose.active_profiles, Origin(origin)))
+    out.write(Redactor.from_environment(opts.env).text(render_config(config, found, how)))
+    return EXIT_OK
+
+
+def write_baseline_file(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
+    """`doctor baseline`: accept today's findings; later runs report only new ones."""
+    from doctor.baseline import Baseline, baseline_path, dumps_baseline
+
+    done, _ = run_preflight(opts, use_baseline=False)
+    target = baseline_path(done.report.project_dir)
+    baseline = Baseline.from_report(done.report, redactor_for(done.project))
+    write_atomic(target, dumps_baseline(baseline))  # as a report file: a folder it may not write is one line
+    count = len(baseline.entries)
+    out.write(f"wrote {target} ({count} finding{'' if count == 1 else 's'} accepted)\n")
+    return EXIT_OK
+
+
+def list_checks(out: TextIO = sys.stdout) -> int:
+    """`doctor list`: every check id with its one-line summary, and plugins that failed to load."""
+    from doctor.engine import load_registry
+
+    registry = load_registry()
+    rows = [(i, c.summary()) for i, c in sorted(registry.checks.items())]
+    width = max((len(name) for name in [*(i for i, _ in rows), *(e.name for e in registry.errors)]), default=0)
+    for check_id, summary in rows:
+        out.write(f"{check_id:<{width}}  {summary}\n")
+    for error in registry.errors:
+        out.write(f"{error.name:<{width}}  error: plugin from {error.distribution} {error.message}\n")
+    return EXIT_FINDINGS if registry.errors else EXIT_OK
+
+
+def explain(check_id: str, out: TextIO = sys.stdout) -> int:
+    """`doctor explain ID`: the check's own documentation (its docstring; there is no second copy)."""
+    from doctor.engine import load_registry
+
+    registry = load_registry()
+    check = registry.checks.get(check_id)
+    if check is None:
+        known = ", ".join(sorted(registry.checks))
+        raise UsageError(f"unknown check {check_id!r} (known: {known})")
+    out.write(f"{check_id}\n\n{check.documentation()}\n")
+    return EXIT_OK
+
+
+def exec_command(argv: Sequence[str], path: Path) -> int:
+    """`doctor exec -- CMD`: run CMD on the host or in the service container it belongs in."""
+    from doctor.execute import execute
+    from doctor.host import Host
+    from doctor.project import Project, ProjectOptions
+
+    if not argv:
+        raise UsageError("doctor exec needs a command: doctor exec -- pytest -q")
+    project = Project(ProjectOptions(path=path.resolve()))
+    return execute(list(argv), project, Host())
