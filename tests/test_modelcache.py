@@ -547,8 +547,8 @@ def test_warm_preflight_parses_nothing_and_reports_the_same(name: str, tmp_path:
     assert json.loads(cold)["checks"] and cold == stored == warm
     assert "yaml" in cold_modules
     # (a fix for broken-stack's findings imports doctor.project.discover for OVERRIDE_NAMES, and yamledit)
-    assert not {"yaml", "doctor.project.assemble", "doctor.project.compose",
-                "doctor.project.yamlload", "doctor.project.include", "doctor.project.extends",
+    assert not {"yaml", "doctor.project.assemble", "doctor.project.compose", "doctor.project.yamlload",
+                "doctor.project.goscalar", "doctor.project.include", "doctor.project.extends",
                 "doctor.project.merge", "doctor.project.schema"} & set(warm_modules)
 
 

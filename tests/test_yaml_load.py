@@ -8,18 +8,8 @@ from typing import Any
 
 import pytest
 
-from doctor.project.yamlload import (
-    OVERRIDE,
-    RESET,
-    Timestamp,
-    YamlError,
-    YList,
-    YMap,
-    go_float,
-    parse_bytes,
-    resolve_plain,
-    stringify,
-)
+from doctor.project.goscalar import Timestamp, go_float, resolve_plain, stringify
+from doctor.project.yamlload import OVERRIDE, RESET, YamlError, YList, YMap, parse_bytes
 
 PATH = Path("/p/compose.yaml")
 

@@ -20,6 +20,7 @@ from doctor.project.consistency import check_consistency
 from doctor.project.discover import Discovery, discover, normalize_project_name
 from doctor.project.envfile import read_env_file
 from doctor.project.filetree import Interpolation
+from doctor.project.goscalar import stringify
 from doctor.project.inputs import env_copy, probed
 from doctor.project.service import DEFAULT_CONTEXT, EnvFileRef
 from doctor.project.types import (
@@ -33,7 +34,7 @@ from doctor.project.types import (
     ServiceNetwork,
     WatchRule,
 )
-from doctor.project.yamlload import YList, YMap, stringify
+from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from doctor.lazyre import lazy
+from doctor.project.goscalar import stringify
 from doctor.project.types import Problem, ProblemKind
-from doctor.project.yamlload import YList, YMap, stringify
+from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from doctor.project.goscalar import stringify
 from doctor.project.inputs import probed
 from doctor.project.merge import delete_paths, merge_service
 from doctor.project.service import Canonicalizer
 from doctor.project.types import ProblemKind
 from doctor.project.volumes import resolve_source
-from doctor.project.yamlload import YMap, stringify
+from doctor.project.yamlload import YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

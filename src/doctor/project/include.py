@@ -12,9 +12,10 @@ from pathlib import Path
 
 from doctor.model import Location, fields, is_dataclass, replace
 from doctor.project.envfile import read_env_file
+from doctor.project.goscalar import stringify
 from doctor.project.inputs import env_copy, probed
 from doctor.project.types import ProblemKind
-from doctor.project.yamlload import YList, YMap, stringify
+from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -10,8 +10,9 @@ import ipaddress
 
 from doctor.model import Location
 from doctor.project.filetree import failed, raw_text, variables_of
+from doctor.project.goscalar import stringify
 from doctor.project.types import PortMapping
-from doctor.project.yamlload import YMap, stringify
+from doctor.project.yamlload import YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

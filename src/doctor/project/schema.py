@@ -25,8 +25,9 @@ from functools import cache
 from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project.filetree import failed
+from doctor.project.goscalar import Timestamp
 from doctor.project.types import Problem, ProblemKind
-from doctor.project.yamlload import Timestamp, YList, YMap
+from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from doctor.model import Location, record
 from doctor.project.filetree import failed, raw_text, variables_of
+from doctor.project.goscalar import Timestamp, stringify
 from doctor.project.ports import PortError, parse_port, unique_ports
 from doctor.project.types import EnvSource, EnvVar, Mount, PortMapping, Problem, ProblemKind, WatchRule
 from doctor.project.volumes import VolumeError, parse_volume, resolve_source, unique_mounts
-from doctor.project.yamlload import Timestamp, YList, YMap, stringify
+from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from doctor.model import Location
 from doctor.project.filetree import failed, raw_text
+from doctor.project.goscalar import stringify
 from doctor.project.types import Mount
-from doctor.project.yamlload import YMap, stringify
+from doctor.project.yamlload import YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

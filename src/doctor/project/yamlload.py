@@ -3,20 +3,18 @@
 PyYAML's resolver is YAML 1.1 (`22:22` is the sexagesimal int 1342, `yes` is true); compose
 uses go-yaml v3, which is YAML 1.2-like. So we only let PyYAML *compose* nodes (with marks,
 through libyaml when available) and resolve plain scalars ourselves, following go-yaml's
-`resolve.go`. Mappings and sequences come back as `YMap` / `YList`, which remember the
-location of each key / item and the `!reset` / `!override` tags on values.
+`resolve.go` (`doctor.project.goscalar`). Mappings and sequences come back as `YMap` / `YList`,
+which remember the location of each key / item and the `!reset` / `!override` tags on values.
+A document deeper than libyaml's 1,000 levels is read by `doctor.project.yamldeep`.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 
-from doctor.lazyre import lazy
 from doctor.model import Location
+from doctor.project.goscalar import go_parse_int, resolve_plain, stringify
 from doctor.project.reading import COMPOSE_LIMIT, read_regular
 from doctor.project.yamlimport import yaml
 
@@ -61,22 +59,6 @@ KEPT_DEPTH = 100  # levels of nesting kept in the model (see _Converter.value)
 MAX_DEPTH = 10_000  # go-yaml v3's max_flow_level / max_indents
 OVERRIDE = "!override"
 
-_FLOAT = lazy(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_TIMESTAMP = lazy(
-    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
-    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?"
-    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?$"
-)
-_SPECIAL = {
-    "true": True, "True": True, "TRUE": True,
-    "false": False, "False": False, "FALSE": False,
-    "": None, "~": None, "null": None, "Null": None, "NULL": None,
-    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
-    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
-    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
-    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
-}
-
 
 class YamlError(Exception):
     """A file compose could not parse, with the 1-based line where known."""
@@ -85,10 +67,6 @@ class YamlError(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
-
-
-class Timestamp(str):
-    """An unquoted date: go-yaml decodes it as time.Time, which compose's schema rejects."""
 
 
 class YMap(_Dict):
@@ -120,71 +98,6 @@ class YList(_List):
         if 0 <= index < len(self.locs):
             return self.locs[index] or self.loc
         return self.loc
-
-
-def resolve_plain(text: str) -> Any:
-    """The value go-yaml v3 gives an untagged plain scalar (YAML 1.2 core schema, plus 0777 octal)."""
-    if text in _SPECIAL:
-        return _SPECIAL[text]
-    if not text:
-        return text
-    first = text[0]
-    if first == ".":
-        try:
-            return float(text)
-        except ValueError:
-            return text
-    if first not in "+-0123456789":
-        return text
-    if _TIMESTAMP.match(text):
-        return Timestamp(text)
-    plain = text.replace("_", "")
-    number = _go_parse_int(plain)
-    if number is not None:
-        return number
-    if _FLOAT.match(plain):
-        try:
-            return float(plain)
-        except ValueError:
-            return text
-    for prefix, base in (("0b", 2), ("-0b", 2), ("0o", 8), ("-0o", 8)):
-        if plain.startswith(prefix):
-            try:
-                value = int(plain[len(prefix):], base)
-            except ValueError:
-                return text
-            return -value if prefix.startswith("-") else value
-    return text
-
-
-def _go_parse_int(text: str) -> int | None:
-    """strconv.ParseInt(text, 0, 64) (then ParseUint): 0x/0o/0b prefixes and legacy 0777 octal."""
-    sign, body = "", text
-    if body[:1] in "+-":
-        sign, body = body[0], body[1:]
-    if not body:
-        return None
-    try:
-        if body[:2] in ("0x", "0X"):
-            value = int(body[2:], 16)
-        elif body[:2] in ("0o", "0O"):
-            value = int(body[2:], 8)
-        elif body[:2] in ("0b", "0B"):
-            value = int(body[2:], 2)
-        elif len(body) > 1 and body[0] == "0":
-            value = int(body[1:], 8)
-        elif body.isdigit():
-            value = int(body)
-        else:
-            return None
-    except ValueError:
-        return None
-    if not body[-1:].isalnum():
-        return None
-    value = -value if sign == "-" else value
-    if value < -(2**63) or value >= 2**64 or (sign == "-" and value < -(2**63)):
-        return None
-    return value
 
 
 class _Converter:
@@ -269,7 +182,7 @@ class _Converter:
             if explicit == "str":
                 return text
             if explicit == "int":
-                number = _go_parse_int(text.replace("_", ""))
+                number = go_parse_int(text.replace("_", ""))
                 if number is None:
                     raise YamlError(f"cannot decode !!str `{text}` as a !!int", node.start_mark.line + 1)
                 return number
@@ -332,46 +245,6 @@ class _Converter:
         return stringify(value)
 
 
-def stringify(value: Any) -> str:
-    """A scalar as Go's fmt.Sprint prints it (how compose turns non-string values into strings)."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return go_float(value)
-    return str(value)
-
-
-def go_float(value: float) -> str:
-    """strconv.FormatFloat(v, 'g', -1, 64): shortest digits, exponent form from 1e6 or below 1e-4."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    text = repr(abs(value))
-    mantissa, _, exp_text = text.partition("e")
-    whole, _, frac = mantissa.partition(".")
-    digits = (whole + frac).lstrip("0")
-    point = len(whole) + (int(exp_text) if exp_text else 0)  # position of the decimal point
-    lead = len(whole + frac) - len((whole + frac).lstrip("0"))
-    point -= lead
-    digits = digits.rstrip("0") or "0"
-    exp = point - 1
-    sign = "-" if value < 0 else ""
-    if exp < -4 or exp >= 6:
-        body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{body}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    if point <= 0:
-        return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return f"{sign}{digits}{'0' * (point - len(digits))}"
-    return f"{sign}{digits[:point]}.{digits[point:]}"
-
 
 def load_documents(path: Path) -> tuple[list[YMap | None], list[tuple[tuple[str, ...], str]]]:
     """Every YAML document of a compose file (None for an empty one) and its `!reset`/`!override` paths.
@@ -427,13 +300,17 @@ def _compose_all(text: str) -> Iterator[yaml.Node]:
     except yaml.MarkedYAMLError as exc:
         if "nesting depth" not in str(exc.problem or ""):
             raise
-        if _libyaml_reads_max_depth():
+        from doctor.project.yamldeep import libyaml_reads_max_depth
+
+        if libyaml_reads_max_depth():
             line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 1
             raise YamlError(f"yaml: line {line}: exceeded max depth of {MAX_DEPTH}", line) from None
         too_deep = True
     if too_deep:  # outside the except block: no chained C-level traceback
-        _refuse_beyond_max_depth(text)
-        nodes = list(_compose_deep(text))
+        from doctor.project.yamldeep import compose_deep, refuse_beyond_max_depth
+
+        refuse_beyond_max_depth(text)
+        nodes = list(compose_deep(text))
     yield from nodes
 
 
@@ -443,89 +320,10 @@ def _compose_nested(text: str) -> list[yaml.Node]:
     try:
         return list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        if "nesting depth" not in str(exc.problem or "") or _libyaml_limit_raised() or not _libyaml_reads_max_depth():
+        if "nesting depth" not in str(exc.problem or ""):
+            raise
+        from doctor.project.yamldeep import libyaml_limit_raised, libyaml_reads_max_depth
+
+        if libyaml_limit_raised() or not libyaml_reads_max_depth():
             raise
     return list(yaml.compose_all(text, Loader=_Loader))
-
-
-def _libyaml_limit_raised() -> bool:
-    return _libyaml_reads_max_depth.cache_info().currsize > 0
-
-
-@cache
-def _libyaml_reads_max_depth() -> bool:
-    """Raise libyaml's nesting limit to go-yaml's; False when this PyYAML build cannot."""
-    if not getattr(yaml, "__with_libyaml__", False):
-        return False
-    try:
-        import ctypes
-
-        from yaml import _yaml
-
-        ctypes.CDLL(_yaml.__file__).yaml_set_max_nest_level(MAX_DEPTH)
-    except (ImportError, OSError, AttributeError):
-        return False
-    return True
-
-
-def _refuse_beyond_max_depth(text: str) -> None:
-    """Fail fast, as go-yaml does, on flow collections nested beyond MAX_DEPTH (the pure-Python
-    scanner needs minutes to reach that point). Counts brackets; quoted text is rarely this deep."""
-    depth = 0
-    for match in re.finditer(r"[\[\]{}]", text):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > MAX_DEPTH:
-            line = text.count("\n", 0, match.start()) + 1
-            raise YamlError(f"yaml: line {line}: exceeded max depth of {MAX_DEPTH}", line)
-
-
-def _compose_deep(text: str) -> Iterator[yaml.Node]:
-    """PyYAML's composer without recursion, over the pure-Python (iterative) parser's events.
-
-    Refuses more than MAX_DEPTH levels with go-yaml's message.
-    """
-    stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
-    anchors: dict[str, yaml.Node] = {}
-    for parsed in yaml.parse(text, Loader=yaml.SafeLoader):
-        event: Any = parsed
-        start: Any = event.start_mark
-        end: Any = event.end_mark
-        node: yaml.Node | None = None
-        if isinstance(event, yaml.DocumentStartEvent):
-            anchors = {}
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor not in anchors:
-                raise YamlError(f"yaml: unknown anchor '{event.anchor}' referenced", start.line + 1)
-            node = anchors[event.anchor]
-        elif isinstance(event, yaml.ScalarEvent):
-            tag = PLAIN if event.tag in (None, "!") else event.tag
-            node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if len(stack) >= MAX_DEPTH:
-                raise YamlError(f"yaml: line {start.line + 1}: exceeded max depth of {MAX_DEPTH}",
-                                start.line + 1)
-            sequence = isinstance(event, yaml.SequenceStartEvent)
-            default = "tag:yaml.org,2002:seq" if sequence else "tag:yaml.org,2002:map"
-            tag = default if event.tag in (None, "!") else event.tag
-            kind = yaml.SequenceNode if sequence else yaml.MappingNode
-            collection = kind(tag, [], start, None, flow_style=event.flow_style)
-            if event.anchor is not None:
-                anchors[event.anchor] = collection
-            stack.append((collection, []))
-            continue
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            node, items = stack.pop()
-            node.end_mark = end
-            if isinstance(node, yaml.MappingNode):
-                node.value = list(zip(items[::2], items[1::2], strict=True))
-            else:
-                node.value = items
-        else:
-            continue
-        if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
-            anchors[event.anchor] = node
-        if stack:
-            stack[-1][1].append(node)
-        else:
-            yield node
