@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from fake_docker_engine import FakeEngine
 
-from doctor.host import engine as engine_module
-from doctor.host.engine import Endpoint, discover_endpoint, find_engine
+from doctor.host import endpoint as endpoint_module
+from doctor.host.endpoint import Endpoint, discover_endpoint
+from doctor.host.engine import find_engine
 from doctor.model import Unavailable
 
 
@@ -71,7 +72,7 @@ def test_default_context_means_default_socket(tmp_path: Path, monkeypatch: pytes
     (tmp_path / ".docker" / "config.json").write_text(json.dumps({"currentContext": "default"}))
     default = short_dir / "docker.sock"
     default.touch()
-    monkeypatch.setattr(engine_module, "DEFAULT_SOCKET", str(default))
+    monkeypatch.setattr(endpoint_module, "DEFAULT_SOCKET", str(default))
     assert discover_endpoint({"HOME": str(tmp_path)}) == Endpoint(f"unix://{default}", "default socket")
 
 
@@ -85,7 +86,7 @@ def test_context_without_meta_is_unavailable_with_reason(tmp_path: Path) -> None
 
 def test_rootless_then_podman_when_default_socket_missing(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine_module, "DEFAULT_SOCKET", str(tmp_path / "missing.sock"))
+    monkeypatch.setattr(endpoint_module, "DEFAULT_SOCKET", str(tmp_path / "missing.sock"))
     runtime = tmp_path / "run"
     (runtime / "podman").mkdir(parents=True)
     (runtime / "podman" / "podman.sock").touch()
@@ -96,7 +97,7 @@ def test_rootless_then_podman_when_default_socket_missing(tmp_path: Path,
 
 
 def test_no_socket_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine_module, "DEFAULT_SOCKET", str(tmp_path / "missing.sock"))
+    monkeypatch.setattr(endpoint_module, "DEFAULT_SOCKET", str(tmp_path / "missing.sock"))
     found = find_engine({"HOME": str(tmp_path)})
     assert not found.available and found.not_running
     assert found.reason == f"no socket at {tmp_path}/missing.sock (is the docker engine running?)"

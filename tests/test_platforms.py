@@ -27,8 +27,8 @@ from doctor.checks.root_owned_files import RootOwnedFiles
 from fake_docker_engine import FakeEngine
 
 from doctor.host import Host
-from doctor.host import engine as engine_module
-from doctor.host.engine import Endpoint, discover_endpoint
+from doctor.host import endpoint as endpoint_module
+from doctor.host.endpoint import Endpoint, discover_endpoint
 from doctor.host.platform import Kind, Platform, detect_platform, forwarder_of, parse_lsof, parse_ss
 from doctor.host.ports import PortProber
 from doctor.host.startup import ProcessKind, path_advice
@@ -256,7 +256,7 @@ def test_wsl2_windows_docker_exe_and_desktop_integration_socket(tmp_path: Path) 
     platform = Platform(Kind.WSL2, {"PATH": f"/usr/bin:{bin_dir}"}, FIXTURES / "wsl2")
     assert platform.windows_docker() == str(bin_dir / "docker.exe")
     assert Platform(Kind.LINUX, {"PATH": str(bin_dir)}).windows_docker() is None
-    desktop = Endpoint(f"unix://{engine_module.WSL_DESKTOP_SOCKET}", "Docker Desktop WSL integration socket")
+    desktop = Endpoint(f"unix://{endpoint_module.WSL_DESKTOP_SOCKET}", "Docker Desktop WSL integration socket")
     assert desktop.product == "Docker Desktop (WSL integration)"
 
 
@@ -352,8 +352,8 @@ def test_rootless_strays_are_the_users_subuids(short_dir: Path) -> None:
 def test_macos_sockets_are_found_without_a_context(where: str, source: str, product: str, short_dir: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """No DOCKER_HOST, no current context, no /var/run/docker.sock: each product's own socket."""
-    monkeypatch.setattr(engine_module, "DEFAULT_SOCKET", str(short_dir / "absent.sock"))
-    monkeypatch.setattr(engine_module, "WSL_DESKTOP_SOCKET", str(short_dir / "absent-wsl.sock"))
+    monkeypatch.setattr(endpoint_module, "DEFAULT_SOCKET", str(short_dir / "absent.sock"))
+    monkeypatch.setattr(endpoint_module, "WSL_DESKTOP_SOCKET", str(short_dir / "absent-wsl.sock"))
     path = short_dir / where
     path.parent.mkdir(parents=True)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:

@@ -18,7 +18,7 @@ from fake_docker_engine import FakeEngine
 from test_host_ports import free_port
 
 from doctor.host import Host
-from doctor.host.engine import Endpoint
+from doctor.host.endpoint import Endpoint
 from doctor.model import Finding, Severity, Unavailable
 from doctor.project.types import ComposeModel, PortMapping, Service
 
