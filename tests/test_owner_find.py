@@ -19,6 +19,7 @@ import pytest
 from test_owners import ROOT_OWNED, USER, as_user, build_project, needs_root, own, same_scan
 
 from doctor.host import owner_cache, owner_find
+from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host.owners import OwnerScan, scan_owners
 
@@ -157,8 +158,8 @@ def test_a_find_that_fails_costs_time_not_results(tmp_path: Path, finds: list[li
     assert finds  # it ran, failed, and its share was walked again in Python
     monkeypatch.setattr(owner_find, "find_binary", lambda: str(tmp_path / "missing"))
     forks: list[int] = []
-    real_fork = walk_module._fork_walk
-    monkeypatch.setattr(walk_module, "_fork_walk", lambda *a: forks.append(1) or real_fork(*a))
+    real_fork = parallel_module.fork_walk
+    monkeypatch.setattr(parallel_module, "fork_walk", lambda *a: forks.append(1) or real_fork(*a))
     same_scan(scan_owners(project, USER, EXCLUDE, fork_after=0, processes=2), expected)
     assert forks == [1]  # not one find could start: the forked walkers took the walk
 

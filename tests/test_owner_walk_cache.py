@@ -17,6 +17,7 @@ import pytest
 from test_owners import python_walk  # noqa: F401 - autouse here too: these tests watch the Python walk
 
 from doctor.host import owner_cache
+from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host.owners import OwnerProbe, OwnerScan, scan_owners
 
@@ -227,7 +228,7 @@ def test_forked_walkers_send_their_cache_entries_back(tmp_path: Path, listed: li
     root, cache = build(tmp_path), tmp_path / "cache"
     monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
     monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
-    parent, real_walk_slices = os.getpid(), walk_module._walk_slices
+    parent, real_walk_slices = os.getpid(), parallel_module._walk_slices
     forks: list[int] = []
     real_fork = os.fork
     monkeypatch.setattr(walk_module.os, "fork", lambda: forks.append(1) or real_fork())
@@ -236,7 +237,7 @@ def test_forked_walkers_send_their_cache_entries_back(tmp_path: Path, listed: li
         if os.getpid() != parent:  # this process draws no slice: the forked walker walks them all
             real_walk_slices(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(walk_module, "_walk_slices", late_walk_slices)
+    monkeypatch.setattr(parallel_module, "_walk_slices", late_walk_slices)
     forked, walked = walk(root, cache, listed, processes=2, fork_after=0)
     assert forks == [1]
     assert "" in walked and walked < set(FOLDERS) - {"skip"}  # the forked walker listed the rest

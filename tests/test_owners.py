@@ -22,6 +22,7 @@ from doctor.checks.root_owned_files import RootOwnedFiles
 from run_as import as_user
 
 from doctor.host import Host, owner_find
+from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host import owners as owners_module
 from doctor.host.owners import OwnerScan, StderrProgress, exclusion, expected_owner, scan_owners
@@ -342,13 +343,13 @@ def forced_fork(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
     monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
     splits: list[int] = []
-    real = walk_module._fork_walk
+    real = parallel_module.fork_walk
 
     def fork_walk(walk: object, jobs: list[str], *args: object) -> None:
         splits.append(len(jobs))
         real(walk, jobs, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(walk_module, "_fork_walk", fork_walk)
+    monkeypatch.setattr(parallel_module, "fork_walk", fork_walk)
     yield splits
 
 
@@ -440,9 +441,9 @@ def test_a_walk_slowed_by_a_busy_cpu_forks_instead_of_growing_threads(tmp_path: 
     monkeypatch.setattr(walk_module, "PACE", 0.001)
     forks: list[int] = []
     threads: list[int] = []
-    real_fork, real_threads, real_listdir = os.fork, walk_module._threads_walk, walk_module.os.listdir
+    real_fork, real_threads, real_listdir = os.fork, parallel_module.threads_walk, walk_module.os.listdir
     monkeypatch.setattr(walk_module.os, "fork", lambda: forks.append(1) or real_fork())
-    monkeypatch.setattr(walk_module, "_threads_walk", lambda *a: threads.append(1) or real_threads(*a))
+    monkeypatch.setattr(parallel_module, "threads_walk", lambda *a: threads.append(1) or real_threads(*a))
 
     def busy_listdir(path: int) -> list[str]:
         end = time.thread_time() + 0.003  # 3 ms of this thread's own CPU time per directory
@@ -462,7 +463,7 @@ def test_a_walker_that_dies_costs_time_not_results(tmp_path: Path, forced_fork: 
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)
     expected = scan_owners(project, USER, processes=1)
-    real_walk_slices = walk_module._walk_slices
+    real_walk_slices = parallel_module._walk_slices
 
     def dying_child(walk: object, jobs: list[str], work_r: int, *args: object) -> None:
         assert os.read(work_r, 8)  # takes its first slice of the work with it
@@ -472,8 +473,8 @@ def test_a_walker_that_dies_costs_time_not_results(tmp_path: Path, forced_fork: 
         time.sleep(0.2)  # this process starts late: the child surely drew a slice (and only it runs this)
         real_walk_slices(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(walk_module, "_child", dying_child)
-    monkeypatch.setattr(walk_module, "_walk_slices", late_walk_slices)
+    monkeypatch.setattr(parallel_module, "_child", dying_child)
+    monkeypatch.setattr(parallel_module, "_walk_slices", late_walk_slices)
     same_scan(scan_owners(project, USER, processes=2, fork_after=0), expected)
     assert forced_fork
 
@@ -485,7 +486,7 @@ def test_progress_counts_what_the_forked_walkers_see(tmp_path: Path, forced_fork
     monkeypatch.setattr(walk_module, "PROGRESS_AFTER", 0.0)
     monkeypatch.setattr(walk_module, "PACE", 0.001)
     parent, walked_here = os.getpid(), [0]
-    real_directory, real_walk_slices = walk_module._Walk.directory, walk_module._walk_slices
+    real_directory, real_walk_slices = walk_module._Walk.directory, parallel_module._walk_slices
 
     def directory(self: walk_module._Walk, path: str, push: Callable[[str], object]) -> None:
         if os.getpid() != parent:
@@ -501,7 +502,7 @@ def test_progress_counts_what_the_forked_walkers_see(tmp_path: Path, forced_fork
         real_walk_slices(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(walk_module._Walk, "directory", directory)
-    monkeypatch.setattr(walk_module, "_walk_slices", late_walk_slices)
+    monkeypatch.setattr(parallel_module, "_walk_slices", late_walk_slices)
     seen: list[int] = []
     scan = scan_owners(project, USER, progress=seen.append, processes=2, fork_after=0)
     assert forced_fork and seen == sorted(seen)

@@ -5,8 +5,8 @@ calling thread, which a warm cache keeps busy (~1 µs a stat: handing the GIL ar
 than it saves). A big tree's full walk (no folder of a warm cache to skip) then goes on in GNU
 find processes, one per core (doctor.host.owner_find: C's lstat() loop costs about half of
 Python's CPU); where find cannot take it, the walk is split over forked walkers, one per core
-(`_fork_walk`); a walk waiting on stat() (cold cache, network or FUSE file systems) goes on in a
-pool of threads instead, as a blocking call releases the GIL (`_threads_walk`).
+(doctor.host.owner_parallel's `fork_walk`); a walk waiting on stat() (cold cache, network or FUSE
+file systems) goes on in a pool of threads instead, as a blocking call releases the GIL (`threads_walk`).
 
 With a cache folder (doctor.host.owner_cache), a folder whose stamp (inode, mtime, ctime, from
 an fstat of the fd the walk opens) is the one the last walk stored is not listed again: only
@@ -23,25 +23,18 @@ from __future__ import annotations
 
 import collections
 import fnmatch
-import marshal
-import mmap
 import os
 import re
 import stat
-import struct
 import time
-from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from doctor.model import record
+from doctor.host.owner_scan import OwnerScan
+from doctor.host.owner_scan import path_order as path_order  # checks/root_owned_files imports it here
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # the parallel walks' modules are imported when a walk goes parallel (a small tree does not)
-    import queue
-    import threading
-    from typing import NoReturn
-
+if TYPE_CHECKING:
     from doctor.host.owner_cache import Entry
 
 WORKERS = 8
@@ -49,7 +42,6 @@ WORKERS = 8
 # forks; past ~3,000 entries a fork (~1 ms) already pays for itself (measured on 2 cores)
 FORK_AFTER = 2_000
 SUBTREES_PER_PROCESS = 8  # frontier directories per walker before splitting, for balance
-_MAX_SLICES = 512  # 8-byte records: one page, the smallest pipe buffer Linux hands out
 PROGRESS_AFTER = 1.0
 PACE = 0.1
 # a warm page cache yields ~250k lstat/s from one thread; far fewer means stat() is waiting on I/O
@@ -59,100 +51,6 @@ SLOW_ENTRIES_PER_PACE = 5000
 _Raw = tuple[list[tuple[str, int, int, bool]], list[str], list[str], int, int, dict[str, "Entry"]]
 _DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
               | getattr(os, "O_CLOEXEC", 0))
-
-
-@record
-class Stray:
-    """An entry whose owner differs from the expected one (an lstat: symlinks are not followed)."""
-
-    path: Path
-    uid: int
-    gid: int
-    is_dir: bool
-
-
-@record
-class OwnerScan:
-    """The result of one walk: the strays, how many entries were seen, what could not be read."""
-
-    root: Path
-    uid: int
-    # the strays as the walk found them, (absolute path, uid, gid, is_dir) sorted by path: a
-    # big stray count is grouped and counted as text (a Path each would cost ~6 µs; see `strays`)
-    rows: tuple[tuple[str, int, int, bool], ...]
-    scanned: int
-    unreadable: tuple[Path, ...] = ()
-    # directories holding an excluded entry: a recursive chown of one of them (or of an
-    # ancestor) would touch what the user asked doctor to leave alone
-    excluded_in: frozenset[Path] = frozenset()
-
-    @cached_property
-    def strays(self) -> tuple[Stray, ...]:
-        """The strays as records, made on first use."""
-        return tuple(Stray(Path(p), u, g, d) for p, u, g, d in self.rows)
-
-    @cached_property
-    def _pure(self) -> frozenset[str]:
-        """The stray directories a recursive chown may take whole (no excluded entry below them)."""
-        impure: set[str] = set()
-        root = str(self.root)
-        for entry in self.excluded_in:
-            directory = str(entry)
-            while directory not in impure:
-                impure.add(directory)
-                parent = directory.rpartition("/")[0] or "/"
-                if directory == root or parent == directory:
-                    break
-                directory = parent
-        return frozenset(p for p, _, _, is_dir in self.rows if is_dir and p not in impure)
-
-    @cached_property
-    def excluded_tops(self) -> frozenset[str]:
-        """The top folders (first name under the root) holding an excluded entry somewhere below."""
-        start = len(str(self.root).rstrip("/")) + 1
-        return frozenset(str(d)[start:].partition("/")[0] for d in self.excluded_in if d != self.root)
-
-    def chown_operands(self, within: str | None, rows: Iterable[tuple[str, int, int, bool]],
-                       ) -> list[tuple[str, bool]]:
-        """The fewest (path, recursive) chown operands that cover every row (under `within`), in
-        pathlib's order (by name, folder by folder).
-
-        `rows` are the ones to cover: a caller that groups them passes each group, so n strays
-        in n groups cost O(n log n), not n walks over all of them. The paths are absolute and
-        normalized (the walk built them), so "under" is a string prefix test: pathlib's
-        is_relative_to per parent of every stray was most of a 200k-file preflight.
-        """
-        pure = self._pure
-        inside = "" if within is None else within
-        prefix = inside.rstrip("/") + "/"
-
-        def outside(text: str) -> bool:
-            return within is not None and text != inside and not text.startswith(prefix)
-
-        roots = []
-        for text, _, _, _ in sorted(rows, key=path_order):
-            if outside(text):
-                continue
-            parent, covered = text, False
-            while True:
-                head = parent.rpartition("/")[0] or "/"
-                if head == parent:
-                    break  # `/` has no parent
-                parent = head
-                if outside(parent):
-                    break  # left `within`: so are all the parents above
-                if parent in pure:
-                    covered = True
-                    break
-            if not covered:
-                roots.append((text, text in pure))
-        return roots
-
-
-def path_order(row: tuple[str, int, int, bool]) -> list[str]:
-    """A sort key of a row's absolute, normalized path that orders as pathlib's Path does: name
-    by name (plain text order would put `a.b` before `a/b`)."""
-    return row[0].split("/")
 
 
 def exclusion(patterns: Sequence[str]) -> Callable[[str], object] | None:
@@ -382,12 +280,16 @@ def scan_owners(
                 if owner_find.find_walk(walk, list(pending), str(root), processes, progress, started):
                     break
             if processes > 1:
-                _fork_walk(walk, list(pending), processes, progress, started)
+                from doctor.host.owner_parallel import fork_walk
+
+                fork_walk(walk, list(pending), processes, progress, started)
                 break
             handoff = False  # one core and no find: this thread walks on
         if now - paced >= PACE:
             if walk.count - last < SLOW_ENTRIES_PER_PACE and _blocked(now - paced, ran_since_pace):
-                _threads_walk(walk, pending, workers, progress, started)
+                from doctor.host.owner_parallel import threads_walk
+
+                threads_walk(walk, pending, workers, progress, started)
                 break
             paced, last, ran_since_pace = now, walk.count, _ran_ns()
             if progress is not None and now - started >= PROGRESS_AFTER:
@@ -424,150 +326,3 @@ def _blocked(wall: float, ran_before: int | None) -> bool:
     if ran_before is None or ran_now is None:
         return True
     return (ran_now - ran_before) <= wall * 1e9 / 2
-
-
-def _threads_walk(walk: _Walk, pending: Iterable[str], workers: int, progress: Callable[[int], None] | None,
-                  started: float) -> None:
-    """Walk on from `pending` with a pool of threads that grows while entries come in slowly."""
-    import queue
-
-    todo: queue.Queue[str | None] = queue.Queue()
-    for path in pending:
-        todo.put(path)
-
-    def work() -> None:
-        while (path := todo.get()) is not None:
-            walk.directory(path, todo.put)
-            todo.task_done()
-        todo.task_done()
-
-    threads: list[threading.Thread] = []
-    _add_worker(threads, work, todo, workers)
-    pacer = _Pacer(lambda: walk.count, progress, lambda: _add_worker(threads, work, todo, workers), started)
-    todo.join()
-    pacer.stop()
-    for _ in threads:
-        todo.put(None)
-    for thread in threads:
-        thread.join()
-
-
-def _fork_walk(walk: _Walk, jobs: list[str], processes: int, progress: Callable[[int], None] | None,
-               started: float) -> None:
-    """Walk `jobs` from here and from `processes - 1` forked walkers; merge every result into `walk`.
-
-    The walkers draw (start, stop) slices of `jobs` (inherited) from one pipe, so one that drew
-    small subtrees draws more. A child sends back only its strays and counts (marshal), and
-    keeps its running count in shared memory for the progress line.
-    """
-    step = -(-len(jobs) // _MAX_SLICES)
-    work_r, work_w = os.pipe()
-    # one page at most, written before any reader exists: it never blocks, and as every read
-    # takes 8 bytes of it under the pipe's lock, the walkers share it as a queue
-    os.write(work_w, b"".join(struct.pack("II", i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)))
-    os.close(work_w)
-    shared = mmap.mmap(-1, 8 * processes)
-    counter = memoryview(shared).cast("q")
-    children: dict[int, int] = {}  # pid -> read end of its result pipe
-    outputs: dict[int, bytes] = {}
-    share = walk.room // processes  # the cache's room, split: all walkers together stay within it
-    mine = walk.fresh(share)
-    pacer = None
-    try:
-        for slot in range(1, processes):
-            result_r, result_w = os.pipe()
-            try:
-                pid = os.fork()
-            except OSError:  # out of processes: fewer walkers
-                os.close(result_r)
-                os.close(result_w)
-                break
-            if pid == 0:
-                _child(walk.fresh(share), jobs, work_r, result_w, counter, slot)
-            os.close(result_w)
-            children[pid] = result_r
-        pacer = _Pacer(lambda: walk.count + sum(counter), progress, None, started) if progress else None
-        _walk_slices(mine, jobs, work_r, counter, 0)
-        for pid, result_r in children.items():
-            with open(result_r, "rb", closefd=False) as result:
-                outputs[pid] = result.read()
-    finally:
-        if pacer is not None:
-            pacer.stop()
-        for pid, result_r in children.items():
-            os.close(result_r)
-            if pid not in outputs:  # interrupted: leave no walker behind
-                import signal
-
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)  # a walker that died sent a short result: marshal refuses it below
-        os.close(work_r)
-        counter.release()
-        shared.close()
-    try:
-        results: list[_Raw] = [marshal.loads(outputs[pid]) for pid in children]
-    except (KeyError, EOFError, ValueError, TypeError):  # a walker died: its share is unknown, walk all here
-        mine, results = walk.fresh(), []
-        mine.walk(list(jobs))
-    for raw in [mine.raw(), *results]:
-        walk.merge(raw)
-
-
-def _walk_slices(walk: _Walk, jobs: list[str], work_r: int, counter: memoryview, slot: int) -> None:
-    while record := os.read(work_r, 8):
-        start, stop = struct.unpack("II", record)
-        walk.walk(jobs[start:stop], counter, slot)
-
-
-def _child(walk: _Walk, jobs: list[str], work_r: int, result_w: int, counter: memoryview, slot: int) -> NoReturn:
-    """A forked walker: walk slices until the pipe is empty, send the result, exit (never return)."""
-    status = 1
-    try:
-        _walk_slices(walk, jobs, work_r, counter, slot)
-        with open(result_w, "wb") as result:
-            result.write(marshal.dumps(walk.raw()))
-        status = 0
-    finally:
-        os._exit(status)  # no atexit handlers, no stdio flush, no exception out of a fork
-
-
-def _add_worker(threads: list[threading.Thread], work: Callable[[], None], todo: queue.Queue[str | None],
-                limit: int) -> None:
-    import threading
-
-    if not threads or (len(threads) < limit and todo.qsize() > 1):
-        thread = threading.Thread(target=work, daemon=True)
-        threads.append(thread)
-        thread.start()
-
-
-class _Pacer:
-    """Adds walker threads while entries come in slowly (if it may), and reports progress after a second.
-
-    Threads overlap only where stat() blocks (cold cache, network or FUSE file systems): on a
-    warm cache each stat is a microsecond and handing the GIL between threads costs more than
-    it saves.
-    """
-
-    def __init__(self, count: Callable[[], int], progress: Callable[[int], None] | None,
-                 grow: Callable[[], None] | None, started: float) -> None:
-        import threading
-
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(count, progress, grow, started), daemon=True)
-        self._thread.start()
-
-    def _run(self, count: Callable[[], int], progress: Callable[[int], None] | None,
-             grow: Callable[[], None] | None, started: float) -> None:
-        last = count()
-        while not self._done.wait(PACE):
-            now = count()
-            if grow is not None and now - last < SLOW_ENTRIES_PER_PACE:
-                grow()
-            last = now
-            if progress is not None and time.monotonic() - started >= PROGRESS_AFTER:
-                progress(last)
-
-    def stop(self) -> None:
-        self._done.set()
-        self._thread.join()

@@ -22,7 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from doctor.cachedir import cache_dir
-from doctor.host.owner_walk import OwnerScan, Stray, exclusion, scan_owners
+from doctor.host.owner_scan import OwnerScan, Stray
+from doctor.host.owner_walk import exclusion, scan_owners
 from doctor.model import record
 
 TYPE_CHECKING = False
