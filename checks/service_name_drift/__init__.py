@@ -23,7 +23,8 @@ class ServiceNameDrift(Check):
 
     What it finds
         A container env value that names a host the container cannot resolve: the value of a
-        key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`) or the host of a
+        key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's
+        `LISTMONK_db__host`) or the host of a
         URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), or a `.env` host
         key that a service's entrypoint, command or healthcheck interpolates
         (`wait-for-it.sh ${DB_HOST}:5432`), that is no service

@@ -16,8 +16,10 @@ from doctor.lazyre import lazy
 from doctor.model import record
 
 # `DB_HOST`, and the glued spellings of libpq (`PGHOST`) and of apps that prefix theirs (paperless-ngx's
-# `PAPERLESS_DBHOST`, Railway's `REDISHOST`): the role starts after `_` or after one of these words
-_ROLE_START = r"(_|(?:(?<=^DB)|(?<=_DB)|(?<=^PG)|(?<=_PG)|(?<=SQL)|(?<=REDIS)|(?<=MONGO)|(?<=AMQP)))"
+# `PAPERLESS_DBHOST`, Railway's `REDISHOST`): the role starts after `_` or after one of these words; or after
+# `__`, the section separator of nested config read from env (listmonk's `LISTMONK_db__host`, .NET's
+# `Database__Host`)
+_ROLE_START = r"(__?|(?:(?<=^DB)|(?<=_DB)|(?<=^PG)|(?<=_PG)|(?<=SQL)|(?<=REDIS)|(?<=MONGO)|(?<=AMQP)))"
 # `*_HOSTNAME` only after a server's name (immich's DB_HOSTNAME, REDIS_HOSTNAME): Keycloak's KC_HOSTNAME
 # is the name the server answers to, not a peer it dials
 _SERVER_HOSTNAME = (r"|^(?:[A-Z0-9_]*_)?(?:DB|DATABASE|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB|REDIS|VALKEY|MONGO|MONGODB|"
@@ -104,7 +106,7 @@ class HostRef:
             return self.port
         if not self.scheme:
             sibling = _HOST_SUFFIX.sub(r"\1PORT", self.key.upper())  # DB_HOST -> DB_PORT, PGHOST -> PGPORT
-            value = env.get(sibling) or ""
+            value = env.get(sibling) or _any_case(env, sibling) or ""
             if value.isdigit():
                 return int(value)
         if self.scheme and self.scheme.lower() in SCHEME_PORTS:
@@ -115,6 +117,11 @@ class HostRef:
     @property
     def is_local(self) -> bool:
         return self.host.lower() in LOCAL_HOSTS
+
+
+def _any_case(env: Mapping[str, str | None], key: str) -> str | None:
+    """The value of `key` spelt in any case (listmonk's `LISTMONK_db__port` for `LISTMONK_DB__PORT`)."""
+    return next((value for name, value in env.items() if name.upper() == key), None)
 
 
 def key_prefix(key: str) -> str:
