@@ -13,6 +13,7 @@ from doctor.project.service_network import NetworkIndex, all_names, default_cont
 from doctor.project.types import EnvVar
 
 from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
+from .refs import value_refs
 from .runs import run_hosts
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
@@ -25,7 +26,9 @@ class ServiceNameDrift(Check):
         A container env value that names a host the container cannot resolve: the value of a
         key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's
         `LISTMONK_db__host`) or the host of a
-        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), or a `.env` host
+        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), a whole value `name:port`
+        under another key where a peer named like it listens on that port (frappe_docker's
+        `REDIS_CACHE: redis_cache:6379` beside `redis-cache`; an image `name:tag` is not), or a `.env` host
         key that a service's entrypoint, command or healthcheck interpolates
         (`wait-for-it.sh ${DB_HOST}:5432`), that is no service
         name, container name, network alias, link alias or extra_host on a network the service
@@ -85,7 +88,7 @@ class ServiceNameDrift(Check):
             if view is None:
                 continue
             for var in [*service.environment.values(), *ran.get(service.name, ())]:
-                for ref in host_refs(var.name, var.value):
+                for ref in value_refs(var, service, view):
                     name = ref.host.lower()
                     # a name the view resolves first: most are, and looks_internal parses an IP
                     if name in view.names or name in disabled or not looks_internal(ref.host):
@@ -100,7 +103,7 @@ class ServiceNameDrift(Check):
             found = [self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)
                      for name, uses in hosts.items()]
             var = next(iter(hosts.values()))[0][2]
-            alone = len(found) == 1 and sum(1 for _ in host_refs(var.name, var.value)) == 1
+            alone = len(found) == 1 and sum(1 for _ in host_refs(var.name, var.value)) <= 1
             yield found[0] if alone else self._merged(project, found, [u[0] for u in hosts.values()])
 
     def _merged(self, project: Project, found: list[Finding], uses: list[Use]) -> Finding:

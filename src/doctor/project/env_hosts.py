@@ -207,6 +207,23 @@ def _plain_ref(key: str, item: str) -> HostRef:
     return HostRef(key, item)
 
 
+# a whole value `name:port` under a key that names no host (frappe_docker's `REDIS_CACHE: redis-cache:6379`,
+# `BACKEND: backend:8000`); also the shape of an image `name:tag` or a `mm:ss`, so a caller judges it only
+# where a peer named like it listens on that port
+_ADDRESS = lazy(r"([A-Za-z][A-Za-z0-9_-]*):([0-9]{2,5})")
+_NOT_ADDRESS_KEY = lazy(r"(?:^|_)(IMAGE|TAG|VERSION|TIME|DURATION|RATIO|ASPECT)S?(?:_|$)", re.IGNORECASE)
+
+
+def address_ref(key: str, value: str | None) -> HostRef | None:
+    """The host of a value that is one `name:port` under a key no host key names (`REDIS_CACHE`); None else."""
+    if not value or HOST_KEY.match(key) or not is_dial_key(key) or _NOT_ADDRESS_KEY.search(key):
+        return None
+    found = _ADDRESS.fullmatch(value.strip())
+    if found is None or not 0 < int(found[2]) < 65536:
+        return None
+    return HostRef(key, found[1], int(found[2]))
+
+
 def looks_internal(host: str) -> bool:
     """Whether a host could only be a compose name: one label, no IP, no variable, not local."""
     lowered = host.lower()
