@@ -111,11 +111,13 @@ class LeakedHostPort(Check):
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
         file compose would not read), changing no other line, and
-        a second run changes nothing. A value carrying a URL password, a line an anchor
-        shares with another service, or a multi-line or flow value is left as advice; for a
-        URL with a password the advice names the hosts to change (`with db:5432 in place of
-        db:5433`), never the password. The rewrite of a compose file's own line, with no
-        override read, is unsafe (asked, or --yes); a value from .env there is advice.
+        a second run changes nothing. A line an anchor shares with another service, or a
+        multi-line or flow value is left as advice. A URL with a password is never copied
+        into the override: written in a compose file, its own line is rewritten (airflow's
+        `...airflow:airflow@postgres:5433/airflow`); from .env or an env_file the advice names
+        the hosts to change (`with db:5432 in place of db:5433`), never the password. The
+        rewrite of a compose file's own line is unsafe (asked, or --yes); a value from .env
+        there is advice.
     """
 
     id = "leaked-host-port"
