@@ -78,8 +78,9 @@ class LeakedHostPort(Check):
         rendering server. That is decided per service, not per variable name. An http URL
         whose key names a peer running a third-party server image named after it
         (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
-        clickhouse/clickhouse-server) is that server's API, not a page, and is judged; an app
-        (`SERVER_URL` beside `server`, image twentycrm/twenty) stays a page.
+        clickhouse/clickhouse-server) is that server's API, not a page, and is judged, even
+        under a browser-looking key (open-webui's `OLLAMA_BASE_URL=http://localhost:11434`
+        beside `ollama`); an app (`SERVER_URL` beside `server`, image twentycrm/twenty) stays a page.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and

@@ -55,10 +55,13 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
     env = {n: v.value for n, v in service.environment.items()}
     own = listen_ports(owner)
     for var in service.environment.values():
+        browser_key = is_browser_key(var.name) and not inside
         for ref in host_refs(var.name, var.value):
-            if not ref.is_local or (is_browser_key(var.name) and not inside):
+            if not ref.is_local:
                 continue
             port = ref.expected_port(env)
+            if browser_key and port is None:
+                continue
             if port is None:  # `DB_HOST: localhost` beside a service named `db` (maybe's devcontainer)
                 named = _named_peer(model, view, ref, service.name)
                 if named is not None and named != owner.name:  # `network_mode: service:db`: localhost is db
@@ -70,7 +73,10 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             meant = view.listener(port, service.name)
             if meant is None:
                 continue
-            if browser and port in index.published and not inside and not _names_server(model, var.name, meant[0]):
+            # open-webui's OLLAMA_BASE_URL=http://localhost:11434 beside `ollama` (image ollama/ollama): a
+            # `*_BASE_URL` key, but the API of a server named in the key, not a page
+            server_api = _names_server(model, var.name, meant[0])
+            if (browser_key or (browser and port in index.published and not inside)) and not server_api:
                 continue
             yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, *meant))
 

@@ -72,6 +72,8 @@ FAMILIES: Mapping[str, tuple[int, tuple[str, ...]]] = {
     "elasticsearch": (9200, ("elasticsearch", "opensearch", "elastic")),
     "kafka": (9092, ("kafka", "redpanda")),
     "smtp": (1025, ("mailpit", "mailhog", "mailcatcher", "maildev", "smtp")),
+    # open-webui's `OLLAMA_BASE_URL=http://ollama:11434`: its image publishes nothing in compose
+    "ollama": (11434, ("ollama",)),
 }
 SCHEME_PORTS: Mapping[str, int] = {"http": 80, "ws": 80, "https": 443, "wss": 443}
 # URLs whose authority is a bucket or container, not a host dialled (`s3://profiles?endpoint=
