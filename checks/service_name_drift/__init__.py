@@ -15,6 +15,7 @@ from doctor.project.types import EnvVar
 from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
 from .refs import value_refs
 from .runs import run_hosts
+from .waits import wait_findings
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
 
@@ -30,7 +31,9 @@ class ServiceNameDrift(Check):
         under another key where a peer named like it listens on that port (frappe_docker's
         `REDIS_CACHE: redis_cache:6379` beside `redis-cache`; an image `name:tag` is not), or a `.env` host
         key that a service's entrypoint, command or healthcheck interpolates
-        (`wait-for-it.sh ${DB_HOST}:5432`), that is no service
+        (`wait-for-it.sh ${DB_HOST}:5432`), or a host one of them waits for, written there
+        (`wait-for-it -t 120 database:3306`, `nc -z db 5432`, `/dev/tcp/db/5432`; judged only
+        where a peer named like it listens on that port), that is no service
         name, container name, network alias, link alias or extra_host on a network the service
         joins. `hostname:` does not count (peers cannot resolve it), nor does a service on a
         network this one does not join. Only names that can only be compose names are judged:
@@ -105,6 +108,8 @@ class ServiceNameDrift(Check):
             var = next(iter(hosts.values()))[0][2]
             alone = len(found) == 1 and sum(1 for _ in host_refs(var.name, var.value)) <= 1
             yield found[0] if alone else self._merged(project, found, [u[0] for u in hosts.values()])
+        for message, at, subject, fix in wait_findings(project, index):
+            yield self.finding(message, at, subject, fix)
 
     def _merged(self, project: Project, found: list[Finding], uses: list[Use]) -> Finding:
         """One finding for several hosts of one value (`DB_HOSTS=pg1,pg2`), with one edit for them all.
