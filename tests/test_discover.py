@@ -109,6 +109,21 @@ def test_a_later_file_of_compose_env_files_wins_and_the_shell_over_all(tmp_path:
     assert found.origins["B"] == Location(tmp_path / "two.env", 1)
 
 
+def test_env_files_given_replace_compose_env_files_and_dotenv(tmp_path: Path) -> None:
+    """--env-file: only those files, later ones winning; COMPOSE_ENV_FILES is only its default."""
+    touch(tmp_path / "compose.yaml")
+    touch(tmp_path / ".env", "A=dotenv\nD=dotenv\n")
+    touch(tmp_path / "one.env", "A=one\nB=one\n")
+    touch(tmp_path / "two.env", "B=two\n")
+    options = ProjectOptions(path=tmp_path, env={**ENV, "COMPOSE_ENV_FILES": "one.env"},
+                             env_files=(tmp_path / "one.env", tmp_path / "two.env"))
+    found = discover(options)
+    assert (found.environment["A"], found.environment["B"], "D" in found.environment) == ("one", "two", False)
+    assert found.env_files == [tmp_path / "one.env", tmp_path / "two.env"]
+    missing = discover(ProjectOptions(path=tmp_path, env=ENV, env_files=(tmp_path / "nope.env",)))
+    assert [p.message for p in missing.problems] == [f"couldn't find env file: {tmp_path / 'nope.env'}"]
+
+
 def test_project_name_normalization() -> None:
     assert normalize_project_name("My.App Dir") == "myappdir"
     assert normalize_project_name("__-x_Y") == "x_y"

@@ -94,7 +94,7 @@ def discover(options: ProjectOptions) -> Discovery:
     os_env = env_copy(options.env)
     os_env.setdefault("PWD", str(cwd))
     found = Discovery(cwd=cwd, files=explicit, project_dir=cwd, environment=env_copy(os_env))
-    env_files = _explicit_env_files(os_env, cwd)
+    env_files = _explicit_env_files(os_env, cwd) if options.env_files is None else list(options.env_files)
     use_dotenv = env_files is None and os_env.get("COMPOSE_DISABLE_ENV_FILE", "") not in _TRUE
 
     # pass 1: the cwd's .env, or the first -f file's directory
@@ -139,7 +139,8 @@ def discover(options: ProjectOptions) -> Discovery:
 
 
 def _explicit_env_files(os_env: Mapping[str, str], cwd: Path) -> list[Path] | None:
-    """COMPOSE_ENV_FILES (the default of --env-file): split on ',' with no trimming."""
+    """COMPOSE_ENV_FILES (the default of --env-file): split on ',' with no trimming, relative to the
+    directory compose runs in."""
     value = os_env.get("COMPOSE_ENV_FILES")
     if not value:
         return None

@@ -53,6 +53,7 @@ class WhyOptions:
     format: str | None = None
     output: Path | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    env_files: tuple[Path, ...] | None = None  # --env-file, as typed
 
 
 def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
@@ -67,7 +68,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     # the format decides where messages name paths from, as for preflight: the console from the
     # current directory, a machine format from the project directory (like its `file`)
     target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env,
-                                  format=opts.format)
+                                  format=opts.format, env_files=opts.env_files)
     registry = load_registry()
     config = app.load_effective_config(target, registry)
     project_options = app.project_options(target, config)
