@@ -214,18 +214,30 @@ def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[in
     return ", ".join(named) if named else "a process hidden from doctor"
 
 
+PortUsers = list[tuple[Checkout, Published]]
+
+
+def _by_port(checkouts: list[Checkout]) -> dict[tuple[int, str], PortUsers]:
+    """Each published (port, protocol) with the checkouts (and their entries) that publish it, sorted."""
+    by_port: dict[tuple[int, str], PortUsers] = defaultdict(list)
+    for checkout in checkouts:
+        for published in checkout.ports:
+            by_port[(published.port, published.protocol)].append((checkout, published))
+    return dict(sorted(by_port.items()))
+
+
+def _shared(users: PortUsers) -> bool:
+    """Whether two checkouts publish the port (two services of one checkout are its own duplicate)."""
+    return len({checkout.path for checkout, _ in users}) > 1
+
+
 def find_clashes(checkouts: list[Checkout]) -> list[str]:
     """One line per port published by two checkouts, or held by someone else than the checkout's containers."""
     names = [c.name for c in checkouts]
     label = {c.path: c.name if names.count(c.name) == 1 else str(c.path) for c in checkouts}  # app vs app
-    by_port: dict[tuple[int, str], list[tuple[Checkout, Published]]] = defaultdict(list)
-    for checkout in checkouts:
-        for published in checkout.ports:
-            by_port[(published.port, published.protocol)].append((checkout, published))
     clashes = []
-    for (port, protocol), users in sorted(by_port.items()):
-        owners = list(dict.fromkeys(c.path for c, _ in users))
-        if len(owners) > 1:
+    for (port, protocol), users in _by_port(checkouts).items():
+        if _shared(users):
             publishers = ", ".join(f"{label[c.path]} ('{p.service}')" for c, p in users)
             holder = next((p.holder for _, p in users if p.holder and p.holder != "ours"), "")
             running = next((label[c.path] for c, p in users if p.holder == "ours"), "")
@@ -302,11 +314,7 @@ def _next_step(checkouts: list[Checkout]) -> list[str]:
     """How the port plan is applied where checkouts publish the same port: `doctor fix --ports` in a
     checkout moves its ports into its block once another one holds them (port-collision then sees
     them bound: until then, nothing is taken and there is nothing to fix)."""
-    users: dict[tuple[int, str], set[Path]] = defaultdict(set)
-    for checkout in checkouts:
-        for published in checkout.ports:
-            users[(published.port, published.protocol)].add(checkout.path)
-    sharing = {path for paths in users.values() if len(paths) > 1 for path in paths}
+    sharing = {c.path for users in _by_port(checkouts).values() if _shared(users) for c, _ in users}
     if not sharing:
         return []
     running = [c for c in checkouts if c.path in sharing and any(p.holder == "ours" for p in c.ports)]
