@@ -93,10 +93,11 @@ class RootOwnedFiles(Check):
         groups: dict[str, list[Row]] = {}
         for row in scan.rows:
             groups.setdefault(place.group(row[0], row[3]), []).append(row)
+        groups_before = set(groups)
         groups, held = _by_bind_mount(groups, folder, project)
         # a recursive chown of a group's folder must not touch what the user excluded below it
         # (nor, for one service's mounts, another's below them)
-        protected = {place.group(str(d), True) for d in scan.excluded_in} | set(held)
+        protected = {place.group(str(d), True) for d in scan.excluded_in} | (held.keys() - groups_before)
         subuids = _rootless_subuids(host, expected) if groups else ()
         for top, rows in sorted(groups.items()):
             yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected,
