@@ -79,7 +79,8 @@ class LeakedHostPort(Check):
         whose key names a peer running a third-party server image named after it
         (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
         clickhouse/clickhouse-server) is that server's API, not a page, and is judged; an app
-        (`SERVER_URL` beside `server`, image twentycrm/twenty) stays a page.
+        (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's `LAGO_API_URL` beside
+        `api`, image getlago/api, whose vendor is the app) stays a page.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and

@@ -28,6 +28,8 @@ from doctor.project.types import ComposeModel, EnvVar, Service
 
 _HOST_KEY = lazy(r"_(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 DATABASES = frozenset({"postgres", "mysql", "mongo"})  # what a `DB_HOST` may mean
+# who publishes other vendors' servers under the product's own name (`bitnami/clickhouse`)
+_REPUBLISHERS = ("library", "bitnami")
 
 
 @record
@@ -80,12 +82,15 @@ def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
     (langfuse's `CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
     clickhouse/clickhouse-server): its http URL is that server's API, not a page to open. An app
     is not (twenty's `SERVER_URL=http://localhost:3000` beside `server`, image twentycrm/twenty,
-    is its public URL; nor a project-built `api`)."""
+    is its public URL; nor a project-built `api`; nor an app's own image named after its part,
+    getlago/api beside `api`: its vendor is the app, not a server named `api`)."""
     server = model.services.get(peer)
     if server is None or server.build is not None or not server.image:
         return False
-    product = server.image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
-    if not (image_family(server.image) or product == peer.lower() or product.startswith(peer.lower() + "-")):
+    path = server.image.split("@")[0].split(":")[0].lower().split("/")
+    product, vendor = path[-1], (path[-2] if len(path) > 1 else "library")
+    named = product == peer.lower() or product.startswith(peer.lower() + "-")
+    if not (image_family(server.image) or (named and vendor in (peer.lower(), *_REPUBLISHERS))):
         return False
     name = re.sub(r"[^A-Za-z0-9]+", "_", peer).upper().strip("_")
     return bool(name) and re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key.upper()) is not None
