@@ -72,9 +72,18 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             meant = view.listener(port, service.name)
             if meant is None:
                 continue
-            if browser and port in index.published and not inside and not _names_server(model, var.name, meant[0]):
+            # a page to open: the port is published, or the peer publishes it under another host
+            # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`
+            # would not open in the browser either
+            page = port in index.published or _publishes(model.services[meant[0]], port)
+            if browser and page and not inside and not _names_server(model, var.name, meant[0]):
                 continue
             yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, *meant))
+
+
+def _publishes(peer: Service, port: int) -> bool:
+    """Whether the peer publishes its container port `port` on some host port."""
+    return any(m.target == port and (m.published or "").strip() for m in peer.ports)
 
 
 def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
