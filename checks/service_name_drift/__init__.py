@@ -10,7 +10,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.env_hosts import host_refs, is_browser_key, looks_internal
 from doctor.project.service_network import NetworkIndex, all_names, default_container_name, suggest
-from doctor.project.types import EnvVar
+from doctor.project.types import EnvSource, EnvVar
 
 from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
 from .runs import run_hosts
@@ -29,7 +29,9 @@ class ServiceNameDrift(Check):
         (`wait-for-it.sh ${DB_HOST}:5432`), that is no service
         name, container name, network alias, link alias or extra_host on a network the service
         joins. `hostname:` does not count (peers cannot resolve it), nor does a service on a
-        network this one does not join. Only names that can only be compose names are judged:
+        network this one does not join. An env_file line that another service loading it
+        resolves to a peer (dify's middleware.env, loaded by every service, `DB_HOST=db_postgres`)
+        is theirs: a service on another network that merely gets it is not reported. Only names that can only be compose names are judged:
         dotted public names, IPs, localhost, host.docker.internal and values with unresolved
         `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
         `gs://`), and a name nothing in the project resembles (a service of another
@@ -81,6 +83,9 @@ class ServiceNameDrift(Check):
         ran: dict[str, list[EnvVar]] = {}
         for service, var in run_hosts(project):
             ran.setdefault(service.name, []).append(var)
+        # env_file lines a service resolves to a peer: a line every service loads (dify's
+        # middleware.env) is for those that reach it, not for one on another network
+        reached: set[tuple[Location | None, str]] = set()
         for service in model.services.values():
             view = index.view(service)
             if view is None:
@@ -89,7 +94,11 @@ class ServiceNameDrift(Check):
                 for ref in host_refs(var.name, var.value):
                     name = ref.host.lower()
                     # a name the view resolves first: most are, and looks_internal parses an IP
-                    if name in view.names or name in disabled or not looks_internal(ref.host):
+                    if name in view.names:
+                        if var.source is EnvSource.ENV_FILE and view.resolve(name) != service.name:
+                            reached.add((var.location, name))
+                        continue
+                    if name in disabled or not looks_internal(ref.host):
                         continue
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue
@@ -97,7 +106,7 @@ class ServiceNameDrift(Check):
                     # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
                     hosts = groups.setdefault((written_at(project, var, ref), var.name), {})
                     hosts.setdefault(name, []).append((service, view, var, ref))
-        for hosts in groups.values():
+        for hosts in filter(None, (_unreached(hosts, reached) for hosts in groups.values())):
             found = [self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)
                      for name, uses in hosts.items()]
             var = next(iter(hosts.values()))[0][2]
@@ -165,3 +174,10 @@ class ServiceNameDrift(Check):
         title = f"replace '{ref.host}' by '{meant}' in {var.name if edit is None else edited_name(project, var, edit)}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
         return self.finding(message, where, subject, fix)
+
+
+def _unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, str]]) -> dict[str, list[Use]]:
+    """The uses left once an env_file line that another service resolves is dropped: it is theirs."""
+    kept = {name: [use for use in uses if use[2].source is not EnvSource.ENV_FILE
+                   or (use[2].location, name) not in reached] for name, uses in hosts.items()}
+    return {name: uses for name, uses in kept.items() if uses}
