@@ -22,21 +22,21 @@ class ServiceNameDrift(Check):
     """hosts in env values and URLs that name no service, alias or container on the network
 
     What it finds
-        A container env value that names a host the container cannot resolve: the value of a
-        key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`) or the host of a
-        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), or a `.env` host
-        key that a service's entrypoint, command or healthcheck interpolates
-        (`wait-for-it.sh ${DB_HOST}:5432`), that is no service
-        name, container name, network alias, link alias or extra_host on a network the service
-        joins. `hostname:` does not count (peers cannot resolve it), nor does a service on a
-        network this one does not join. An env_file line that another service loading it
-        resolves to a peer (dify's middleware.env, loaded by every service, `DB_HOST=db_postgres`)
-        is theirs: a service on another network that merely gets it is not reported. Only names that can only be compose names are judged:
-        dotted public names, IPs, localhost, host.docker.internal and values with unresolved
-        `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
-        `gs://`), and a name nothing in the project resembles (a service of another
-        compose file, started separately) is only info; on an `external: true` network the
-        info says that another project's container may answer to it (penpot's devenv).
+        A container env value that names a host the container cannot resolve: the value of a key
+        naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`) or the host of a URL/DSN
+        (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), or a `.env` host key that a
+        service's entrypoint, command or healthcheck interpolates (`wait-for-it.sh
+        ${DB_HOST}:5432`), that is no service name, container name, network alias, link alias or
+        extra_host on a network the service joins. `hostname:` does not count (peers cannot resolve
+        it), nor does a service on a network this one does not join. An env_file line that another
+        service loading it resolves to a peer (dify's middleware.env, loaded by every service,
+        `DB_HOST=db_postgres`) is theirs: a service on another network that merely gets it is not
+        reported. Only names that can only be compose names are judged: dotted public names, IPs,
+        localhost, host.docker.internal and values with unresolved `${}` are left alone, as is the
+        bucket of an object-store URL (`s3://profiles`, `gs://`), and a name nothing in the project
+        resembles (a service of another compose file, started separately) is only info; on an
+        `external: true` network the info says that another project's container may answer to it
+        (penpot's devenv).
 
     Why it matters
         The service starts, then fails at its first connection with "could not translate host
@@ -140,8 +140,10 @@ class ServiceNameDrift(Check):
             meant: str | None = known
             message = f"{shown} is the hostname of '{known}', which peers cannot resolve (did you mean '{known}'?)"
         else:
-            env = {name: v.value for name, v in service.environment.items()}
-            meant = suggest(view, ref, env, exclude=service.name)
+            # each service reading the line, until one names a peer: a line every service loads
+            # (dify's middleware.env DB_HOST) is read by the database too, which is no peer of itself
+            meant = next(filter(None, (suggest(v, ref, {n: e.value for n, e in s.environment.items()}, exclude=s.name)
+                                       for s, v, _, _ in uses)), None)
             message = f"{shown} names no service on the network" + (f" (did you mean '{meant}'?)" if meant else "")
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose
