@@ -163,6 +163,56 @@ def test_a_servers_data_folder_in_the_repo_is_its_own_users(tmp_path: Path, imag
 
 
 @needs_root
+@pytest.mark.parametrize(("user", "uid", "severity"), [
+    ("mattermost", 2000, Severity.INFO),  # mattermost/docker: `USER mattermost`, uid 2000 in the image
+    ("2000:2000", 2000, Severity.INFO),
+    ("2000", 70, Severity.WARNING),  # a numeric USER that is not the owner: somebody else wrote them
+    ("", 2000, Severity.WARNING),  # an image running as root wrote no file as 2000 by design
+])
+def test_a_bind_mount_owned_by_the_user_its_image_runs_as_is_that_services(
+        tmp_path: Path, docker_engine: str, user: str, uid: int, severity: Severity) -> None:
+    # doctor-only stand-ins (an empty layer with the USER set; never run), left for other runs
+    tag = f"doctor-test/image-user:{user.replace(':', '-') or 'root'}"
+    (tmp_path / "empty.tar").write_bytes(b"\0" * 1024)  # an empty tar archive: two zero blocks
+    subprocess.run([docker_engine, "import", *(["--change", f"USER {user}"] if user else []),
+                    str(tmp_path / "empty.tar"), tag], check=True, capture_output=True, timeout=60)
+    project = tmp_path / "mm"
+    # mattermost/docker's layout: both services' bind mounts below one top folder, `./volumes`
+    (project / "volumes" / "app" / "config").mkdir(parents=True)
+    (project / "volumes" / "app" / "config" / "config.json").write_text("{}\n")
+    (project / "volumes" / "app" / "logs").mkdir()
+    (project / "volumes" / "db" / "data").mkdir(parents=True)
+    (project / "volumes" / "db" / "data" / "PG_VERSION").write_text("16\n")
+    (project / "compose.yaml").write_text(
+        f"services:\n  mattermost:\n    image: {tag}\n    volumes:\n      - ./volumes/app/config:/mattermost/config\n"
+        "      - ./volumes/app/logs:/mattermost/logs\n"
+        "  postgres:\n    image: postgres:16-alpine\n    volumes:\n"
+        "      - ./volumes/db/data:/var/lib/postgresql/data\n")
+    for top, _, names in os.walk(tmp_path):
+        for name in [top, *(os.path.join(top, n) for n in names)]:
+            os.lchown(name, USER, USER)
+    # its docs: `chown -R 2000:2000 ./volumes/app` (the folder between its mounts goes with them)
+    for name in ("volumes/app", "volumes/app/config", "volumes/app/config/config.json", "volumes/app/logs"):
+        os.lchown(project / name, uid, uid)
+    for name in ("volumes/db/data", "volumes/db/data/PG_VERSION"):
+        os.lchown(project / name, 70, 70)
+    findings = {f.subject: f for f in run_check(project, {"PATH": os.environ["PATH"]})}
+    assert set(findings) == {"owner:volumes/app", "owner:volumes/db/data"}  # a group per service's mounts
+    database = findings["owner:volumes/db/data"]
+    assert database.severity is Severity.INFO
+    assert database.message == ("2 paths in 'volumes/db/data' owned by uid 70, not uid 1000: volumes/db/data, ...; "
+                                "'postgres' (postgres) keeps its data there as its own user")
+    finding = findings["owner:volumes/app"]
+    assert finding.message.startswith("4 paths in 'volumes/app' owned by uid ")
+    assert finding.severity is severity, finding.message
+    if severity is Severity.INFO:
+        shown = user.partition(":")[0]
+        assert finding.message.endswith(f"; 'mattermost' runs as its image's user {shown!r} and keeps its files there")
+    else:
+        assert finding.fix is not None and finding.fix.command[:3] == ("chown", "-hR", f"{USER}:{USER}")
+
+
+@needs_root
 def test_fix_command_chowns_without_following_symlinks_and_converges(tmp_path: Path) -> None:
     project, outside = build_project(tmp_path)
     env = {"PATH": os.environ["PATH"]}

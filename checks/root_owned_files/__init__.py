@@ -13,8 +13,9 @@ from doctor.host.owners import Owner, OwnerScan
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
-from .fix import Row, _covering_service, _fix, _operands, _rootless_subuids
-from .places import _from_root, _Places, _shown
+from .fix import _covering_service, _fix, _operands, _rootless_subuids
+from .kept import _server_data
+from .places import Row, _by_bind_mount, _from_root, _Places, _shown
 
 SHOWN = 3
 
@@ -31,13 +32,15 @@ class RootOwnedFiles(Check):
         it is scanned, .git included; never beyond the work tree's top. A linked
         worktree's or submodule's `.git` file is checked itself, not followed. Symlinks are
         checked themselves and never followed, so a link out of the repo reports nothing outside
-        it. Grouped by top folder (`../src` for one beside the project folder), with the compose
-        service whose bind mount covers them. A folder a database or server image (postgres,
+        it. Grouped by top folder (`../src` for one beside the project folder), or by the service whose
+        bind mounts below it hold them (mattermost's `volumes/app/mattermost`), with the compose service whose
+        bind mount covers them. A folder a database or server image (postgres,
         mysql, redis, ...) bind-mounts, owned by a user that is not root (postgres's 70 or 999),
         is that server's data kept as its own user by design (linkwarden's `./pgdata`), and so
         are files in a bind mount owned by exactly the service's numeric `user:` (lemmy's pictrs,
-        `991:991`): a note, whose advice is no chown (that would stop the service) but how to own
-        it yourself.
+        `991:991`) or by the user its image runs as (mattermost's `USER mattermost`, uid 2000;
+        read from the image on the engine, which the container that wrote them ran from): a
+        note, whose advice is no chown (that would stop the service) but how to own it yourself.
         With a rootless engine (container root is you), the strays are files of your subuid
         range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
         OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
@@ -90,14 +93,18 @@ class RootOwnedFiles(Check):
         groups: dict[str, list[Row]] = {}
         for row in scan.rows:
             groups.setdefault(place.group(row[0], row[3]), []).append(row)
+        groups, held = _by_bind_mount(groups, folder, project)
         # a recursive chown of a group's folder must not touch what the user excluded below it
-        protected = {place.group(str(d), True) for d in scan.excluded_in}
+        # (nor, for one service's mounts, another's below them)
+        protected = {place.group(str(d), True) for d in scan.excluded_in} | set(held)
         subuids = _rootless_subuids(host, expected) if groups else ()
         for top, rows in sorted(groups.items()):
-            yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected)
+            yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected,
+                              held.get(top))
 
     def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
-               rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool) -> Finding:
+               rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool,
+               holder: str | None) -> Finding:
         base = str(scan.root)
         owners = sorted({uid for _, uid, _, _ in rows})
         who = Owner(owners[0], 0, "").display() if len(owners) == 1 else "other users"
@@ -127,9 +134,10 @@ class RootOwnedFiles(Check):
             message += ", ..."
         # who wrote them: the service whose bind mount covers the folder, else one covering a stray
         candidates = [Path(within)] if top != "." else []
-        service = next(filter(None, (_covering_service(project, p) for p in [*candidates, *map(Path, first)])),
-                       None)
-        kept = _server_data(project, service, within, owners) if service and 0 not in owners and not subuids else None
+        covering = (_covering_service(project, p) for p in [*candidates, *map(Path, first)])
+        service = holder or next(filter(None, covering), None)
+        judged = service is not None and 0 not in owners and not subuids
+        kept = _server_data(project, host, service, within, owners, holder is not None) if service and judged else None
         if kept is not None:  # linkwarden's ./pgdata: the database's own user keeps its data there
             title = (f"expected while {service!r} runs as its own user; to own it yourself, chown it to "
                      f"{expected.uid}:{expected.gid} and run {service!r} with user: \"${{UID}}:${{GID}}\"")
@@ -138,23 +146,3 @@ class RootOwnedFiles(Check):
         operands = _operands(scan, within, rows, protected or top == "." or above)
         fix = _fix(project, host, expected, operands, service, base, folder, rootless=bool(subuids))
         return self.finding(message, Location(Path(within)), f"owner:{top}", fix)
-
-
-def _server_data(project: Project, service: str, within: str, owners: list[int]) -> str | None:
-    """What a group is when it lies in a bind mount of a database or server image (postgres,
-    mysql, redis, ...), or of a service whose `user:` is the one owner (lemmy's pictrs, `991:991`):
-    that service's data, kept as its own user (never root) by design, not a stray write. None
-    otherwise."""
-    from doctor.project.env_hosts import image_family
-
-    svc = project.services.get(service)
-    if svc is None:
-        return None
-    place = Path(within)
-    if not any(m.type == "bind" and m.source and place.is_relative_to(m.source) for m in svc.volumes):
-        return None
-    uid = (svc.user or "").partition(":")[0].strip()
-    if uid.isdigit() and owners == [int(uid)]:
-        return f"{service!r} runs as {svc.user} and keeps its files there"
-    family = image_family(svc.image)
-    return f"{service!r} ({family}) keeps its data there as its own user" if family else None

@@ -13,10 +13,9 @@ from doctor.host.which import which_on
 from doctor.model import Fix, Safety, Unavailable
 from doctor.project import Project
 
-from .places import _rel, _shown
+from .places import Row, _rel, _shown
 
 MAX_OPERANDS = 20
-Row = tuple[str, int, int, bool]  # a stray as OwnerScan.rows holds it: (path, uid, gid, is_dir)
 
 
 def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool) -> tuple[bool, list[str]]:

@@ -1,11 +1,18 @@
 """Where root-owned-files groups and shows its strays: the project folder and its parents up to
-the scan root, and paths as the project folder reaches them."""
+the scan root, the services' bind mounts below a top folder, and paths as the project folder
+reaches them."""
 
 from __future__ import annotations
 
 import os
 import posixpath
 from collections.abc import Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
+Row = tuple[str, int, int, bool]  # a stray as OwnerScan.rows holds it: (path, uid, gid, is_dir)
 
 
 class _Places:
@@ -52,3 +59,57 @@ def _shown(path: str, folder: str) -> str:
 def _rel(path: str, root: str) -> str:
     """`path` (absolute, under `root`) relative to `root`: "." for the root itself."""
     return path[len(root.rstrip("/")) + 1:] if path != root else "."
+
+
+def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
+                   ) -> tuple[dict[str, list[Row]], dict[str, str]]:
+    """The groups with each top folder's strays split by the service whose bind mount below it
+    holds them (mattermost's `./volumes/db/...` and `./volumes/app/mattermost/*`: postgres's data
+    and the app's, two owners, two services), and {key: service} of those groups. A service's
+    group is the folder its mounts there share (the one mount, else their common parent), which
+    also takes the strays between them (the `volumes/app/mattermost` its docs chown); a stray in
+    no such folder stays in its top folder's group."""
+    mounts = sorted({(os.path.realpath(m.source), name) for name, svc in project.services.items()
+                     for m in svc.volumes if m.type == "bind" and m.source},
+                    key=lambda pair: len(pair[0]), reverse=True)  # the deepest first
+    split: dict[str, list[Row]] = {}
+    services: dict[str, str] = {}
+    for top, rows in groups.items():
+        within = os.path.normpath(os.path.join(folder, top))
+        inner = [pair for pair in mounts if pair[0].startswith(within + "/")] if top != "." else []
+        if not inner:
+            split.setdefault(top, []).extend(rows)
+            continue
+        held: dict[str, list[Row]] = {}  # service -> its rows
+        used: dict[str, set[str]] = {}  # service -> the mount sources holding them
+        rest: list[Row] = []
+        for row in rows:
+            found = next(((s, n) for s, n in inner if row[0] == s or row[0].startswith(s + "/")), None)
+            if found is None:
+                rest.append(row)
+            else:
+                held.setdefault(found[1], []).append(row)
+                used.setdefault(found[1], set()).add(found[0])
+        homes = {name: os.path.commonpath(sorted(sources)) for name, sources in used.items()}
+        for name in sorted(held):
+            home = homes[name]
+            shared = sum(h == home for h in homes.values()) > 1 or home == within
+            places = sorted(used[name]) if shared else [home]  # two services' common parent: each mount
+            for place in places:
+                key = _shown(place, folder)
+                services[key] = name
+                split.setdefault(key, []).extend(r for r in held[name] if r[0] == place or r[0].startswith(place + "/"))
+        keep: list[Row] = []
+        for row in rest:  # a folder between a service's mounts (volumes/app/mattermost/client)
+            owner = next((k for k in services if _under(row[0], os.path.join(folder, k))), None)
+            (split.setdefault(owner, []) if owner else keep).append(row)
+        if keep:
+            split.setdefault(top, []).extend(keep)
+    for key in services:
+        split[key].sort(key=lambda r: r[0])
+    return split, services
+
+
+def _under(path: str, place: str) -> bool:
+    place = os.path.normpath(place)
+    return path == place or path.startswith(place + "/")

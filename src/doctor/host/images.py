@@ -35,12 +35,14 @@ _VERSION = lazy(r"v?(\d+)\.(\d+)")
 
 @record
 class ImageFacts:
-    """A local image: its id, platform (`linux/arm64`) and when it was built (UTC)."""
+    """A local image: its id, platform (`linux/arm64`), when it was built (UTC) and the user it
+    runs as (its `USER`: `2000`, `mattermost:mattermost`; empty for root by default)."""
 
     name: str
     id: str
     platform: str
     created: datetime | None
+    user: str
 
 
 @record
@@ -152,7 +154,8 @@ class EngineImages:
         platform = f"{data.get('Os') or 'linux'}/{data.get('Architecture') or ''}"
         if data.get("Variant"):
             platform += f"/{data['Variant']}"
-        return ImageFacts(name, str(data.get("Id") or ""), platform, _time(data.get("Created")))
+        user = str((data.get("Config") or {}).get("User") or "") if isinstance(data.get("Config"), dict) else ""
+        return ImageFacts(name, str(data.get("Id") or ""), platform, _time(data.get("Created")), user)
 
     @cached_property
     def volumes(self) -> dict[str, VolumeFacts]:
