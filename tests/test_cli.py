@@ -203,6 +203,48 @@ def test_flags_override_the_config_file_and_config_says_where_values_come_from(t
     assert "doctor.yaml:2" in shown.stdout and "doctor.yaml:1" in shown.stdout
 
 
+def _devenv(root: Path) -> Path:
+    """penpot's layout: docker/devenv/docker-compose.yaml interpolated from defaults.env, named by
+    COMPOSE_ENV_FILES or --env-file (compose reads no .env there)."""
+    devenv = root / "docker" / "devenv"
+    devenv.mkdir(parents=True)
+    (devenv / "defaults.env").write_text("PENPOT_PORT=3449\nIMG=doctor-busybox:test\n")
+    (devenv / "docker-compose.yaml").write_text('services:\n  main:\n    image: ${IMG}\n'
+                                                '    ports:\n      - "${PENPOT_PORT}:80"\n')
+    return root
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_env_file_interpolates_and_the_header_names_it(tmp_path: Path, fast: bool) -> None:
+    root = _devenv(tmp_path)
+    where = ["docker/devenv"] if fast else ["-f", "docker/devenv/docker-compose.yaml"]  # -f goes through typer
+    named = ["--env-file", "docker/devenv/defaults.env"]
+    plain = doctor("preflight", *where, "--select", "env-drift", cwd=root)
+    assert plain.returncode == 1 and "'IMG' is not set" in plain.stdout, plain.stdout + plain.stderr
+    done = doctor("preflight", *where, *named, "--select", "env-drift", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    given = ("" if fast else "-f docker/devenv/docker-compose.yaml ") + "--env-file docker/devenv/defaults.env"
+    assert done.stdout.splitlines()[0].startswith(f"doctor preflight docker/devenv {given}  (runs on: "), done.stdout
+    by_variable = doctor("preflight", *where, "--select", "env-drift", cwd=root,
+                         env={"COMPOSE_ENV_FILES": "docker/devenv/defaults.env"} if not fast else
+                         {"COMPOSE_ENV_FILES": "defaults.env"})  # relative to where compose runs: PATH
+    assert by_variable.returncode == 0, by_variable.stdout + by_variable.stderr
+    missing = doctor("preflight", *where, "--env-file", "nope.env", "--select", "compose-config", cwd=root)
+    assert missing.returncode == 1 and "couldn't find env file: nope.env" in missing.stdout, missing.stdout
+
+
+def test_fix_why_and_ports_take_env_file(tmp_path: Path) -> None:
+    root = _devenv(tmp_path)
+    named = ("--env-file", "docker/devenv/defaults.env")
+    ports = doctor("ports", "docker/devenv", *named, "--json", cwd=root)
+    (checkout,) = json.loads(ports.stdout)["checkouts"]
+    assert [p["port"] for p in checkout["ports"]] == [3449], ports.stdout
+    fixed = doctor("fix", "--mounts", "--dry-run", *named, "docker/devenv", cwd=root)
+    assert fixed.returncode == 0 and "nothing to fix" in fixed.stdout, fixed.stdout + fixed.stderr
+    why = doctor("why", "docker/devenv", *named, "-p", "doctor-test-no-such-project", cwd=root)
+    assert why.returncode == 2 and "No such option" not in why.stderr, why.stdout + why.stderr
+
+
 def test_a_missing_compose_file_given_with_f_is_a_usage_error() -> None:
     done = doctor("preflight", "-f", "nope.yaml", "examples/clean-stack")
     assert done.returncode == 2

@@ -27,7 +27,8 @@ def _options_via(monkeypatch: pytest.MonkeyPatch, run: object) -> app.PreflightO
 SIMPLE = [["preflight"], ["preflight", "examples/clean-stack"], ["preflight", "some dir"],
           ["preflight", "--select", "root-owned-files", "--format", "json", "some dir"],
           ["preflight", "x", "--select=a,b", "--select", "c", "--ignore", "d", "--format=github", "--format", "sarif"],
-          ["preflight", "--ignore", " a , ,b", "."], ["preflight", "--select", ""], ["preflight", "dir=x"]]
+          ["preflight", "--ignore", " a , ,b", "."], ["preflight", "--select", ""], ["preflight", "dir=x"],
+          ["preflight", "docker/devenv", "--env-file", "docker/devenv/defaults.env", "--env-file=local.env"]]
 
 
 @pytest.mark.parametrize("args", SIMPLE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from doctor.model import Location
 from doctor.project import ProjectOptions
 from doctor.project.discover import discover, find_default_files, normalize_project_name
 
@@ -95,6 +96,32 @@ def test_env_files_from_compose_env_files_replace_dotenv(tmp_path: Path) -> None
     touch(tmp_path / "one.env", "A=one\n")
     found = discover(ProjectOptions(path=tmp_path, env={**ENV, "COMPOSE_ENV_FILES": "one.env"}))
     assert found.environment["A"] == "one"
+
+
+def test_a_later_file_of_compose_env_files_wins_and_the_shell_over_all(tmp_path: Path) -> None:
+    """COMPOSE_ENV_FILES=one.env,two.env: compose reads them in order into one map (B=two), the shell's
+    value over both; doctor kept the first file's B."""
+    touch(tmp_path / "compose.yaml")
+    touch(tmp_path / "one.env", "A=one\nB=one\nC=one\n")
+    touch(tmp_path / "two.env", "B=two\nC=two\n")
+    found = discover(ProjectOptions(path=tmp_path, env={**ENV, "COMPOSE_ENV_FILES": "one.env,two.env", "C": "shell"}))
+    assert (found.environment["A"], found.environment["B"], found.environment["C"]) == ("one", "two", "shell")
+    assert found.origins["B"] == Location(tmp_path / "two.env", 1)
+
+
+def test_env_files_given_replace_compose_env_files_and_dotenv(tmp_path: Path) -> None:
+    """--env-file: only those files, later ones winning; COMPOSE_ENV_FILES is only its default."""
+    touch(tmp_path / "compose.yaml")
+    touch(tmp_path / ".env", "A=dotenv\nD=dotenv\n")
+    touch(tmp_path / "one.env", "A=one\nB=one\n")
+    touch(tmp_path / "two.env", "B=two\n")
+    options = ProjectOptions(path=tmp_path, env={**ENV, "COMPOSE_ENV_FILES": "one.env"},
+                             env_files=(tmp_path / "one.env", tmp_path / "two.env"))
+    found = discover(options)
+    assert (found.environment["A"], found.environment["B"], "D" in found.environment) == ("one", "two", False)
+    assert found.env_files == [tmp_path / "one.env", tmp_path / "two.env"]
+    missing = discover(ProjectOptions(path=tmp_path, env=ENV, env_files=(tmp_path / "nope.env",)))
+    assert [p.message for p in missing.problems] == [f"couldn't find env file: {tmp_path / 'nope.env'}"]
 
 
 def test_project_name_normalization() -> None:

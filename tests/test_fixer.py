@@ -627,3 +627,55 @@ def test_a_fix_that_leaves_a_lesser_finding_of_the_same_subject_is_fixed_and_say
     assert (result.status, result.fixed) == (FixStatus.APPLIED, True)
     assert result.reason == "left: warning, 8080 is published by stopped 'adminer' of project 'b'"
     assert report.exit_code == 0, render_fix_report(report)
+
+
+def _two_services_missing_a_mount(root: Path) -> Path:
+    for service, folders in (("api", ("app", "scripts")), ("worker", ("src", "lib"))):
+        for folder in folders:
+            (root / service / folder).mkdir(parents=True)
+        copies = "".join(f"COPY {folder}/ ./{folder}/\n" for folder in folders)
+        (root / service / "Dockerfile").write_text(f"FROM python:3.12-slim\nWORKDIR /app\n{copies}")
+    (root / "compose.yaml").write_text(
+        "services:\n"
+        "  api:\n    build: ./api\n    volumes:\n      - ./api/app:/app/app\n"
+        "  worker:\n    build: ./worker\n    volumes:\n      - ./worker/src:/app/src\n")
+    return root
+
+
+def test_two_fixes_creating_the_same_override_are_previewed_and_applied_together(tmp_path: Path) -> None:
+    """Each service's missing mount creates compose.override.yaml: the dry run showed only the first
+    ("another fix creates compose.override.yaml first"); it must show the file the real run writes."""
+    from doctor.checks.missing_mount import MissingMount
+
+    root = _two_services_missing_a_mount(tmp_path / "p")
+    before = tree_hash(root)
+    preview = run_fix(root, tmp_path / "s", MissingMount, dry_run=True)
+    assert tree_hash(root) == before
+    assert [(r.status, r.reason) for r in preview.results] == [(FixStatus.DRY_RUN, "")] * 2
+    (diff,) = preview.diffs
+    added = [line[1:] for line in diff.diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert "      - ./api/scripts:/app/scripts" in added and "      - ./worker/lib:/app/lib" in added
+
+    report = run_fix(root, tmp_path / "s", MissingMount)
+    assert [(r.status, r.fixed) for r in report.results] == [(FixStatus.APPLIED, True)] * 2
+    assert (root / "compose.override.yaml").read_text().splitlines() == added
+
+
+@pytest.mark.parametrize(("first", "second", "merged"), [
+    ("services:\n  a:\n    volumes:\n      - ./x:/x\n", "services:\n  b:\n    ports: !override\n      - 1:2\n",
+     "services:\n  a:\n    volumes:\n      - ./x:/x\n  b:\n    ports: !override\n      - 1:2\n"),
+    ("services:\n  a:\n    volumes:\n      - ./x:/x\n", "services:\n  a:\n    ports:\n    - 1:2\n",
+     "services:\n  a:\n    volumes:\n      - ./x:/x\n    ports:\n    - 1:2\n"),
+    ("services:\n  a:\n    volumes:\n      - ./x:/x\n", "services:\n  a:\n    volumes:\n      - ./x:/x\n",
+     "services:\n  a:\n    volumes:\n      - ./x:/x\n"),
+    # the same list written twice differently, a comment, a blank line, flow style: not merged
+    ("services:\n  a:\n    volumes:\n      - ./x:/x\n", "services:\n  a:\n    volumes:\n      - ./y:/y\n", None),
+    ("# dev\nservices:\n  a:\n    image: x\n", "services:\n  b:\n    image: y\n", None),
+    ("services:\n  a:\n    image: x\n\n", "services:\n  b:\n    image: y\n", None),
+    ("services: {a: {image: x}}\n", "services:\n  b:\n    image: y\n", None),
+    ("services:\n  a:\n    image: x\n", "services:\n   a:\n     image: y\n", None),
+])
+def test_new_override_documents_merge_only_when_plain(first: str, second: str, merged: str | None) -> None:
+    from doctor.project.newdocs import merge_new_documents
+
+    assert merge_new_documents(first, second) == merged

@@ -165,7 +165,7 @@ def test_shared_env_file_only_reports_the_services_that_use_it(tmp_path: Path) -
     assert found[0].message.endswith("('api' depends on 'db')")
 
 
-def test_fix_writes_the_container_address_and_a_password_makes_it_advice(tmp_path: Path) -> None:
+def test_fix_writes_the_container_address_and_never_copies_a_password(tmp_path: Path) -> None:
     override = "services:\n  api:\n    environment:\n      DEBUG: '1'\n"
     safe = findings(tmp_path / "safe", DB.format(ports="5433:5432", url="postgresql://app@db:5433/app", extra=""),
                     override=override)
@@ -175,7 +175,12 @@ def test_fix_writes_the_container_address_and_a_password_makes_it_advice(tmp_pat
     assert 'DATABASE_URL: "postgresql://app@db:5432/app"' in new and "DEBUG: '1'" in new
     url = "postgresql://app:pw@db:5433/app"
     secret = findings(tmp_path / "secret", DB.format(ports="5433:5432", url=url, extra=""), override=override)
-    assert secret[0].fix is not None and secret[0].fix.safety is Safety.ADVICE and secret[0].fix.edits == ()
+    # the override would get a copy of the password: the URL's own line is rewritten instead, asked
+    fix = secret[0].fix
+    assert fix is not None and fix.safety is Safety.UNSAFE
+    assert [(e.path.name, e.old, e.new) for e in fix.edits] == [
+        ("compose.yaml", f"      DATABASE_URL: {url}", "      DATABASE_URL: postgresql://app:pw@db:5432/app")]
+    assert "pw" not in fix.title
 
 
 @pytest.mark.parametrize("fmt", ["console", "json"])

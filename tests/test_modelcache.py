@@ -419,6 +419,18 @@ def test_profiles_miss(tmp_path: Path, env: dict[str, str]) -> None:
     assert load(root, env, profiles=("jobs",))[2]  # one file per key: --profile has its own entry
 
 
+def test_env_files_miss(tmp_path: Path, env: dict[str, str]) -> None:
+    """--env-file (penpot's devenv: defaults.env) replaces .env: a model cached without it is not reused."""
+    root = warmed(tmp_path, env)
+    (root / "defaults.env").write_text("WEB_PORT=9000\n")
+    age(tmp_path / "work")
+    given = {"env_files": (root / "defaults.env",)}
+    model = assert_miss_equals_fresh(root, env, **given)
+    assert model.services["web"].ports != load(root, env)[0].services["web"].ports
+    assert load(root, env, **given)[2]  # one entry per key: --env-file has its own
+    assert load(root, env)[2]
+
+
 def test_a_file_written_within_the_racy_window_is_not_stored(tmp_path: Path, env: dict[str, str]) -> None:
     root = make_project(tmp_path)
     (root / "web.env").write_text("GREETING=now\n")  # mtime: now

@@ -164,6 +164,23 @@ def test_a_servers_data_folder_in_the_repo_is_its_own_users(tmp_path: Path, imag
 
 
 @needs_root
+def test_a_servers_data_folder_below_a_top_folder_is_its_own_users(tmp_path: Path) -> None:
+    # `./data/pg` (not `./pgdata`): the group stays the top folder's, and is still postgres's data
+    project = tmp_path / "p"
+    (project / "data" / "pg" / "base").mkdir(parents=True)
+    (project / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    volumes:\n      - ./data/pg:/var/lib/postgresql/data\n")
+    for top, _, names in os.walk(tmp_path):
+        for name in [top, *(os.path.join(top, n) for n in names)]:
+            os.lchown(name, USER, USER)
+    for name in ("data/pg", "data/pg/base"):
+        os.lchown(project / name, 70, 70)
+    (finding,) = run_check(project, {"PATH": os.environ["PATH"]})
+    assert finding.subject == "owner:data" and finding.severity is Severity.INFO
+    assert finding.message.endswith("; 'db' (postgres) keeps its data there as its own user")
+
+
+@needs_root
 @pytest.mark.parametrize(("user", "uid", "severity"), [
     ("mattermost", 2000, Severity.INFO),  # mattermost/docker: `USER mattermost`, uid 2000 in the image
     ("2000:2000", 2000, Severity.INFO),

@@ -246,6 +246,17 @@ def test_shell_variable_wins_over_env_so_only_advice(tmp_path: Path) -> None:
     assert "shell" in move.title
 
 
+def test_with_env_files_given_the_dotenv_compose_skips_is_not_edited(tmp_path: Path) -> None:
+    """`--env-file dev.env`: compose reads no .env, so a port moved there would not move (advice)."""
+    compose = 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8094}:80"]\n'
+    root = load(tmp_path, compose, "OTHER=1\n").root
+    (root / "dev.env").write_text("WEB_PORT=8094\n")
+    project = Project(ProjectOptions(path=root, env=project_env(tmp_path), env_files=(root / "dev.env",)))
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert move is not None and move.safety is Safety.ADVICE and not move.edits, move
+    assert "WEB_PORT=8095" in move.title
+
+
 def test_variable_not_holding_the_port_is_not_edited(tmp_path: Path) -> None:
     compose = 'services:\n  web:\n    image: busybox\n    ports: ["${BIND_IP:-127.0.0.1}:8094:80"]\n'
     project = load(tmp_path, compose)

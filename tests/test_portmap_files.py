@@ -126,3 +126,26 @@ def test_profile_gated_ports_need_the_profile_and_say_so(tmp_path: Path) -> None
     assert [row.split()[0] for row in rows] == ["25432/tcp"]
     assert [row.split()[0] for row in _rows(_run(PortsOptions(tmp_path, env={**env, "COMPOSE_PROFILES": "default"})))
             ] == ["23000/tcp", "25432/tcp"]
+
+
+def test_the_next_step_counts_as_shared_exactly_the_ports_the_clash_lines_call_shared() -> None:
+    # the next step and the clash lines group the ports one way: two services of one checkout on one
+    # port, or a port a stranger holds, are no port two checkouts share (no `doctor fix --ports` step)
+    from doctor.portmap import Checkout, Published, _lines, _next_step, find_clashes
+
+    def track(name: str, *ports: Published, project: str = "") -> Checkout:
+        return Checkout(Path(f"/home/dev/{name}"), name, "worktree", name, project or name, "none", ports)
+
+    own_twice = track("solo", Published("a", 8000, 80, "tcp", ""), Published("b", 8000, 81, "tcp", ""))
+    stranger = track("held", Published("web", 8001, 80, "tcp", "pid 12 (nginx)"))
+    udp = [track("one", Published("dns", 5353, 53, "udp", "ours")), track("two", Published("dns", 5353, 53, "tcp", ""))]
+    alone = [own_twice, stranger, *udp]
+    clashes = find_clashes(alone)
+    assert not any("published by" in line for line in clashes), clashes
+    assert _next_step(alone) == [] and "fix:" not in "\n".join(_lines("origin", alone, clashes))
+    shared = [*alone, track("other", Published("web", 8001, 80, "tcp", "ours"))]
+    assert [line for line in find_clashes(shared) if "published by" in line] == [
+        "8001/tcp published by held ('web'), other ('web'); held by other"]
+    assert _next_step(shared) == [
+        "    fix: run `doctor fix --ports` in /home/dev/held: it moves the clashing ports into a block of its own "
+        "(kept from run to run), so it comes up beside 'other'"]

@@ -169,6 +169,21 @@ def test_the_scan_widens_only_as_far_as_a_bind_mount_reaches(tmp_path: Path) -> 
 
 
 @needs_root
+def test_run_from_the_repo_root_messages_and_fix_titles_name_paths_as_the_command_does(tmp_path: Path) -> None:
+    # frappe_docker's devcontainer, doctor run from the repo: `src/...`, not `../src/...` in the
+    # message beside a location and a command that open from the repo root
+    repo = build_repo(tmp_path)
+    env = {"PATH": os.environ["PATH"]}
+    project = Project(ProjectOptions(path=repo / ".devcontainer", env=env, cwd=repo))
+    findings = {f.subject: f for f in RootOwnedFiles().run(project, Host(env=env))}
+    src = findings["owner:../src"]
+    assert src.message.startswith("2 paths in 'src' owned by root (uid 0), not uid 1000: src/app/__pycache__")
+    assert src.fix is not None and src.fix.title.startswith("chown src/app/__pycache__ to 1000:1000")
+    assert findings["owner:data"].message == ("1 path in '.devcontainer/data' owned by root (uid 0), not uid 1000: "
+                                              ".devcontainer/data")
+
+
+@needs_root
 @pytest.mark.skipif(not (REPLAY / "paperless-ngx").is_dir(), reason="the paperless-ngx replay is not here")
 def test_paperless_devcontainer_strays_in_src_and_git_are_found_and_one_fix_settles(tmp_path: Path) -> None:
     """The reviewer's repro: paperless-ngx's devcontainer compose in .devcontainer/ mounts `..`."""
@@ -217,7 +232,8 @@ def test_advice_to_paste_quotes_every_operand(tmp_path: Path) -> None:
     host = SimpleNamespace(owners=SimpleNamespace(euid=1000), env={"PATH": ""}, image_tags=no_engine)
     paths = [str(tmp_path / "$(touch pwned)"), str(tmp_path / "a b.log"), str(tmp_path / "-rf")]
     owner = Owner(1000, 1000, "x")
-    fix = _fix(None, host, owner, (False, paths), None, str(tmp_path), str(tmp_path))  # type: ignore[arg-type]
+    project = SimpleNamespace(shown=lambda path: str(path))
+    fix = _fix(project, host, owner, (False, paths), None, str(tmp_path))  # type: ignore[arg-type]
     assert not fix.command
     assert fix.title == (f"as root: chown -h 1000:1000 -- '{tmp_path}/$(touch pwned)' '{tmp_path}/a b.log' "
                          "(and 1 more)")

@@ -431,3 +431,33 @@ def test_why_on_a_stack_never_started_blames_no_info(tmp_path: Path) -> None:
     out = io.StringIO()
     status = app.guarded(why, WhyOptions(path=root, project_name=f"doctor-test-{uuid.uuid4().hex[:8]}"), out)
     assert status == 2, out.getvalue()
+
+
+def test_why_names_files_as_preflight_does(tmp_path: Path, docker_engine: str, image: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from the repo on a project in `docker/`: the console names `docker/compose.yaml:4` and the
+    project `docker`, as preflight's console does (it said `compose.yaml:4` and the absolute
+    project); the JSON names files as preflight's JSON does (`file` from the project, a message's
+    path outside it absolute), not from the current directory."""
+    from doctor import app
+
+    repo = tmp_path / "repo"
+    (repo / "docker").mkdir(parents=True)
+    (repo / "docker" / "compose.yaml").write_text(f"services:\n  web:\n    image: {image}\n"
+                                                  "    env_file: ../shared.env\n")
+    monkeypatch.chdir(repo)
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"  # no container: compose could not read the project
+    out = io.StringIO()
+    status = app.guarded(why, WhyOptions(path=Path("docker"), project_name=name), out)
+    text = out.getvalue()
+    assert status == 1, text
+    assert text.startswith(f"doctor why docker (compose project '{name}')"), text
+    assert "compose-config  docker/compose.yaml:4" in text and "env file shared.env not found" in text, text
+    out = io.StringIO()
+    assert app.guarded(why, WhyOptions(path=Path("docker"), project_name=name, format="json"), out) == 1
+    (finding,) = [f for f in json.loads(out.getvalue())["findings"] if f["check"] == "compose-config"]
+    assert finding["file"] == "compose.yaml"
+    assert finding["message"].startswith(f"env file {repo / 'shared.env'} not found"), finding
+    preflight = io.StringIO()
+    app.preflight(app.PreflightOptions(path=Path("docker"), select=("compose-config",), format="json"), preflight)
+    assert json.loads(preflight.getvalue())["findings"][0]["message"] == finding["message"].split(" (explains")[0]

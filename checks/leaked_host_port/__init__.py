@@ -71,15 +71,17 @@ class LeakedHostPort(Check):
         for localhost and addresses only when doctor cannot read the service's program
         (none of its code, or only scripts and config: ckan-docker's image brings CKAN from its base).
 
-        Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project
-        publishes) are not findings for a service whose bundle runs in the developer's
-        browser. They are for a service that dials them from inside its own container: a
-        test runner whose browser runs there (playwright, cypress) or a server-side
-        rendering server. That is decided per service, not per variable name. An http URL
-        whose key names a peer running a third-party server image named after it
+        Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project publishes, or a
+        container port its listener publishes under another host port) are not findings for a
+        service whose bundle runs in the developer's browser. They are for a service that dials them
+        from inside its own container: a test runner whose browser runs there (playwright, cypress)
+        or a server-side rendering server. That is decided per service, not per variable name. An
+        http URL whose key names a peer running a third-party server image named after it
         (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
-        clickhouse/clickhouse-server) is that server's API, not a page, and is judged; an app
-        (`SERVER_URL` beside `server`, image twentycrm/twenty) stays a page.
+        clickhouse/clickhouse-server) is that server's API, not a page, and is judged, even
+        under a browser-looking key (open-webui's `OLLAMA_BASE_URL=http://localhost:11434`
+        beside `ollama`); an app (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
+        `LAGO_API_URL` beside `api`, image getlago/api, whose vendor is the app) stays a page.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and
@@ -111,11 +113,13 @@ class LeakedHostPort(Check):
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
         file compose would not read), changing no other line, and
-        a second run changes nothing. A value carrying a URL password, a line an anchor
-        shares with another service, or a multi-line or flow value is left as advice; for a
-        URL with a password the advice names the hosts to change (`with db:5432 in place of
-        db:5433`), never the password. The rewrite of a compose file's own line, with no
-        override read, is unsafe (asked, or --yes); a value from .env there is advice.
+        a second run changes nothing. A line an anchor shares with another service, or a
+        multi-line or flow value is left as advice. A URL with a password is never copied
+        into the override: written in a compose file, its own line is rewritten (airflow's
+        `...airflow:airflow@postgres:5433/airflow`); from .env or an env_file the advice names
+        the hosts to change (`with db:5432 in place of db:5433`), never the password. The
+        rewrite of a compose file's own line is unsafe (asked, or --yes); a value from .env
+        there is advice.
     """
 
     id = "leaked-host-port"

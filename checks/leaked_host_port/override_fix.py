@@ -28,6 +28,10 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
     if override is None and not secret and (in_place := _in_place(project, consumers)) is not None:
         return subject, in_place
+    # airflow's `postgresql+psycopg2://airflow:airflow@postgres:5433/airflow`: the override would copy the
+    # password into a second file, while its own line already holds it
+    if secret and (in_place := _in_place(project, consumers, secret=True)) is not None:
+        return subject, in_place
     names = ", ".join(repr(s) for s in sorted(wanted))
     title = f"set {var.name} for {names} in the dev override"
     if edit is not None and not secret:
@@ -41,11 +45,13 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     return subject, Fix(title, Safety.ADVICE)
 
 
-def _in_place(project: Project, consumers: list[Consumer]) -> Fix | None:
+def _in_place(project: Project, consumers: list[Consumer], secret: bool = False) -> Fix | None:
     """Where compose reads one file alone (a devcontainer's `dockerComposeFile`, a single -f) there is
     no override to set the value in: a literal written in that compose file (no `${...}`, which
     .env's host tools may share) reaches the containers only, so its own line is edited, for every
-    consumer reading that line and nobody else. Unsafe: the peer is doctor's reading of the value."""
+    consumer reading that line and nobody else. So is a literal URL with a password (`secret`), which
+    an override would copy; its title names the hosts changed, never the value. Unsafe: the peer is
+    doctor's reading of the value."""
     var, value = consumers[0][1], consumers[0][2]
     at = var.location
     if (at is None or at.line is None or at.path not in project.compose.files or var.variables or var.value is None
@@ -61,6 +67,9 @@ def _in_place(project: Project, consumers: list[Consumer]) -> Fix | None:
     if edit is None:
         return None
     title = f"write {var.name}={value} on its line in {project.shown(at.path)} (no dev override is read)"
+    if secret:
+        changed, shown = _hosts_changed(var.name, var.value, value), project.shown(at.path)
+        title = f"rewrite {var.name} on its line in {shown}{changed} (an override would copy its password)"
     return Fix(title, Safety.UNSAFE, (edit,))
 
 

@@ -65,8 +65,9 @@ def _paired_ports(index: NetworkIndex, service: Service, names: Mapping[str, str
         port = (var.value or "").strip()
         if prefix is None or not port.isdigit():
             continue
+        written = var.name[len(prefix[1]):]  # `PORT`, or listmonk's `port` (LISTMONK_db__port beside __host)
         for suffix in HOST_SUFFIXES:
-            host_var = env.get(prefix[1] + suffix)
+            host_var = env.get(prefix[1] + (suffix.lower() if written.islower() else suffix))
             host = (host_var.value or "").strip() if host_var is not None else ""
             server = index.model.services.get(names.get(host.lower()) or "") if host else None
             target = None if server is None or server is service else published_target(server, int(port))

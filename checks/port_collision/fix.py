@@ -280,7 +280,8 @@ def _env_edits(project: Project, name: str, new: int) -> tuple[tuple[Edit, ...],
     env = project.options.env
     if name in env:
         return (), f"{name} is set in your shell, which wins over .env: set {name}={new} there"
-    if env.get("COMPOSE_ENV_FILES") or env.get("COMPOSE_DISABLE_ENV_FILE", "").lower() in ("1", "true"):
+    if project.options.env_files is not None or env.get("COMPOSE_ENV_FILES") \
+            or env.get("COMPOSE_DISABLE_ENV_FILE", "").lower() in ("1", "true"):  # compose reads no .env
         return (), f"set {name}={new} in the env file compose reads"
     path = project.root / ".env"
     entry = project.dotenv.entry(name) if project.dotenv is not None else None

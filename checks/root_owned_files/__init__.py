@@ -15,7 +15,7 @@ from doctor.project import Project
 
 from .fix import _covering_service, _fix, _operands, _rootless_subuids
 from .kept import _server_data
-from .places import Row, _by_bind_mount, _from_root, _Places, _shown
+from .places import Row, _by_bind_mount, _from_root, _Places
 
 SHOWN = 3
 
@@ -93,10 +93,11 @@ class RootOwnedFiles(Check):
         groups: dict[str, list[Row]] = {}
         for row in scan.rows:
             groups.setdefault(place.group(row[0], row[3]), []).append(row)
+        groups_before = set(groups)
         groups, held = _by_bind_mount(groups, folder, project)
         # a recursive chown of a group's folder must not touch what the user excluded below it
         # (nor, for one service's mounts, another's below them)
-        protected = {place.group(str(d), True) for d in scan.excluded_in} | set(held)
+        protected = {place.group(str(d), True) for d in scan.excluded_in} | (held.keys() - groups_before)
         subuids = _rootless_subuids(host, expected) if groups else ()
         for top, rows in sorted(groups.items()):
             yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected,
@@ -115,14 +116,14 @@ class RootOwnedFiles(Check):
             who = f"container uid {shown_uids} of the rootless engine (your subuid range)"
         within = os.path.normpath(os.path.join(folder, top))
         above = top.rpartition("/")[2] == ".."  # a parent of the project folder: its own entries only
-        where = "the project folder" if top == "." else repr(top)
+        where = "the project folder" if top == "." else repr(project.shown(Path(within)))
         if above and within == base:
             where = f"the repo root {where}"
         count = f"{len(rows)} path{'s' if len(rows) != 1 else ''}"
         message = f"{count} in {where} owned by {who}, not uid {expected.uid}"
         # the shallowest first, by name: a heap, not a sort of every stray (text, not a Path each)
         first = [p for p, _, _, _ in heapq.nsmallest(SHOWN, rows, key=lambda r: (r[0].count("/"), path_order(r)))]
-        shown = [_shown(p, folder) for p in first]
+        shown = [project.shown(Path(p)) for p in first]  # as the location and the fix's command name them
         message += ": " + ", ".join(shown[:1])
         listed = 1
         for more in shown[1:]:
@@ -144,5 +145,5 @@ class RootOwnedFiles(Check):
             return self.finding(f"{message}; {kept}", Location(Path(within)), f"owner:{top}",
                                 Fix(title, Safety.ADVICE), Severity.INFO)
         operands = _operands(scan, within, rows, protected or top == "." or above)
-        fix = _fix(project, host, expected, operands, service, base, folder, rootless=bool(subuids))
+        fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids))
         return self.finding(message, Location(Path(within)), f"owner:{top}", fix)

@@ -13,7 +13,7 @@ from doctor.host.which import which_on
 from doctor.model import Fix, Safety, Unavailable
 from doctor.project import Project
 
-from .places import Row, _rel, _shown
+from .places import Row, _rel
 
 MAX_OPERANDS = 20
 
@@ -32,12 +32,12 @@ def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool) ->
 
 
 def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
-         service: str | None, root: str, folder: str, rootless: bool = False) -> Fix:
+         service: str | None, root: str, rootless: bool = False) -> Fix:
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
     then = f" (and run {service!r} with user: \"${{UID}}:${{GID}}\")" if service else ""
-    shown = ", ".join(_shown(p, folder) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
+    shown = ", ".join(project.shown(Path(p)) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
     if rootless:
         # container root is you: a chown to 0:0 inside the engine's user namespace gives them back
         then = f" (and run {service!r} as root inside, which is you)" if service else ""

@@ -68,7 +68,8 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
     and the app's, two owners, two services), and {key: service} of those groups. A service's
     group is the folder its mounts there share (the one mount, else their common parent), which
     also takes the strays between them (the `volumes/app/mattermost` its docs chown); a stray in
-    no such folder stays in its top folder's group."""
+    no such folder stays in its top folder's group. A top folder holding one service's mounts
+    stays one group, that service's when all its strays lie where the service's mounts are."""
     mounts = sorted({(os.path.realpath(m.source), name) for name, svc in project.services.items()
                      for m in svc.volumes if m.type == "bind" and m.source},
                     key=lambda pair: len(pair[0]), reverse=True)  # the deepest first
@@ -91,6 +92,12 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
                 held.setdefault(found[1], []).append(row)
                 used.setdefault(found[1], set()).add(found[0])
         homes = {name: os.path.commonpath(sorted(sources)) for name, sources in used.items()}
+        if len(held) == 1:  # one service's mounts: the group stays the top folder's, and is that service's
+            (name,) = held
+            split.setdefault(top, []).extend(rows)
+            if all(_under(row[0], homes[name]) for row in rest):
+                services[top] = name
+            continue
         for name in sorted(held):
             home = homes[name]
             shared = sum(h == home for h in homes.values()) > 1 or home == within
@@ -105,7 +112,7 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
             (split.setdefault(owner, []) if owner else keep).append(row)
         if keep:
             split.setdefault(top, []).extend(keep)
-    for key in services:
+    for key in services.keys() - groups.keys():
         split[key].sort(key=lambda r: r[0])
     return split, services
 

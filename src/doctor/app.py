@@ -49,6 +49,7 @@ class PreflightOptions:
     output: Path | None = None
     color: bool | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    env_files: tuple[Path, ...] | None = None  # --env-file, as typed (relative to the current directory)
 
 
 def _config_dir(path: Path) -> Path:
@@ -124,6 +125,8 @@ def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
         project_name=opts.project_name,
         env=opts.env,
         config=config,
+        env_files=None if opts.env_files is None else tuple(
+            Path(os.path.normpath(Path.cwd() / f.expanduser())) for f in opts.env_files),
         # the console names paths from here (locations and the paths in messages alike); a
         # machine format keeps them relative to the project, like its `file`
         cwd=Path.cwd() if opts.format in (None, "console") else None,
@@ -265,10 +268,12 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
 
 def _given(opts: PreflightOptions) -> str:
     """What the command line named beside the path, as the header shows it: `-f a.yml -f b.yml
-    --profile dev -p name` (files as typed: compose reads them from the current directory)."""
+    --env-file dev.env --profile dev -p name` (files as typed: compose reads them from the current
+    directory)."""
     import shlex
 
     words = [f"-f {shlex.quote(str(f))}" for f in opts.files or ()]
+    words += [f"--env-file {shlex.quote(str(f))}" for f in opts.env_files or ()]
     words += [f"--profile {shlex.quote(p)}" for p in opts.profiles or ()]
     if opts.project_name is not None:
         words.append(f"-p {shlex.quote(opts.project_name)}")

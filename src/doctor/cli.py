@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     import typer
 
 
+ENV_FILE_HELP = "Env file that interpolates the compose files, like docker compose --env-file (instead of .env)."
+
+
 def _ids(values: list[str] | None) -> tuple[str, ...]:
     """`--select a,b --select c` -> ("a", "b", "c")."""
     return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
@@ -106,6 +109,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
     def preflight(
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
         file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
+        env_file: Annotated[list[Path] | None, typer.Option("--env-file", help=ENV_FILE_HELP)] = None,
         profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
         project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
         select: Annotated[list[str] | None, typer.Option("--select", help="Run only these check ids (a,b).",
@@ -127,6 +131,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         options = app.PreflightOptions(
             path=path,
             files=tuple(file) if file else None,
+            env_files=tuple(env_file) if env_file else None,
             profiles=tuple(profile) if profile else None,
             project_name=project_name,
             select=_ids(select) if select else None,
@@ -138,13 +143,14 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         )
         raise typer.Exit(app.guarded(app.preflight, options))
 
-    def fix(path: Path, file: list[Path] | None, profile: list[str] | None, project_name: str | None,
-            dry_run: bool, yes: bool, **families: bool) -> None:
+    def fix(path: Path, file: list[Path] | None, env_file: list[Path] | None, profile: list[str] | None,
+            project_name: str | None, dry_run: bool, yes: bool, **families: bool) -> None:
         """Apply the fixes doctor can make: safe ones always, the others when you agree (or --yes)."""
         command = commands.FixCommand(
             target=app.PreflightOptions(
                 path=path,
                 files=tuple(file) if file else None,
+                env_files=tuple(env_file) if env_file else None,
                 profiles=tuple(profile) if profile else None,
                 project_name=project_name,
             ),
@@ -159,6 +165,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
     fix.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
         inspect.Parameter("path", keyword, default=Path(), annotation=Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")]),
         inspect.Parameter("file", keyword, default=None, annotation=Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")]),
+        inspect.Parameter("env_file", keyword, default=None, annotation=Annotated[list[Path] | None, typer.Option("--env-file", help=ENV_FILE_HELP)]),
         inspect.Parameter("profile", keyword, default=None, annotation=Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")]),
         inspect.Parameter("project_name", keyword, default=None, annotation=Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")]),
         *(inspect.Parameter(name, keyword, default=False, annotation=Annotated[bool, typer.Option(f"--{family}", help=f"Only the fixes of {', '.join(ids)}.")])
@@ -186,11 +193,13 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
     def baseline(
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
         file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
+        env_file: Annotated[list[Path] | None, typer.Option("--env-file", help=ENV_FILE_HELP)] = None,
         profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
         project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
     ) -> None:
         """Accept today's findings into .doctor-baseline.json; later runs report only new ones."""
         options = app.PreflightOptions(path=path, files=tuple(file) if file else None,
+                                       env_files=tuple(env_file) if env_file else None,
                                        profiles=tuple(profile) if profile else None, project_name=project_name)
         raise typer.Exit(app.guarded(commands.write_baseline_file, options))
 
@@ -210,6 +219,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
         service: Annotated[str | None, typer.Option("--service", help="Only this service.")] = None,
         file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
+        env_file: Annotated[list[Path] | None, typer.Option("--env-file", help=ENV_FILE_HELP)] = None,
         project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
         format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(formats)}.")] = None,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
@@ -221,6 +231,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         if format is not None and format not in formats:
             raise typer.BadParameter(f"unknown format {format!r} (choose from {', '.join(formats)})", param_hint="--format")
         options = WhyOptions(path=path, service=service, files=tuple(file) if file else None,
+                             env_files=tuple(env_file) if env_file else None,
                              project_name=project_name, format=format, output=output)
         raise typer.Exit(app.guarded(run_why, options))
 
@@ -229,6 +240,8 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
         file: Annotated[list[Path] | None, typer.Option(
             "--file", "-f", help="Compose file, like docker compose -f; read at the same place in every checkout.")] = None,
+        env_file: Annotated[list[Path] | None, typer.Option(
+            "--env-file", help="Env file, like docker compose --env-file; read at the same place in every checkout.")] = None,
         profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
@@ -236,7 +249,8 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         from doctor.portmap import PortsOptions
         from doctor.portmap import ports as run_ports
 
-        options = PortsOptions(path=path, as_json=as_json, files=tuple(file or ()), profiles=tuple(profile or ()))
+        options = PortsOptions(path=path, as_json=as_json, files=tuple(file or ()), profiles=tuple(profile or ()),
+                               env_files=tuple(env_file) if env_file else None)
         raise typer.Exit(app.guarded(run_ports, options))
 
     @cli.command("exec")
@@ -275,11 +289,11 @@ def main(argv: list[str] | None = None, owns_process: bool = False) -> None:
             gc.enable()
 
 
-_SIMPLE_OPTIONS = ("--select", "--ignore", "--format")
+_SIMPLE_OPTIONS = ("--select", "--ignore", "--format", "--env-file")
 
 
 def _simple_preflight(args: list[str]) -> "tuple[str, dict[str, list[str]]] | None":
-    """`preflight [PATH] [--select X] [--ignore Y] [--format F]` (`--opt=value` too) as (path, values);
+    """`preflight [PATH] [--select X] [--ignore Y] [--format F] [--env-file E]` (`--opt=value` too) as (path, values);
     None for anything else (typer parses it, and says what is wrong)."""
     path: str | None = None
     values: dict[str, list[str]] = {name: [] for name in _SIMPLE_OPTIONS}
@@ -320,7 +334,7 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         sys.exit(app.guarded(commands.list_checks))
     simple = _simple_preflight(args) if args[:1] == ["preflight"] else None
     if simple is not None:
-        # `doctor preflight [PATH] [--select A,B] [--ignore C] [--format F]`, the forms Makefiles
+        # `doctor preflight [PATH] [--select A,B] [--ignore C] [--format F] [--env-file E]`, the forms Makefiles
         # and hooks run before every `up`: typer would parse them to exactly this, and costs a
         # sixth of the whole run to import
         from doctor.host.early import start_early
@@ -334,8 +348,9 @@ def _run(args: list[str], whole_process: bool = False) -> None:
 
         from doctor import app
 
+        env_files = tuple(Path(f) for f in values["--env-file"]) or None
         options = app.PreflightOptions(path=Path(path), select=selected, ignore=ignored,
-                                       format=formats[-1] if formats else None)
+                                       format=formats[-1] if formats else None, env_files=env_files)
         status = app.guarded(app.preflight, options)
         if whole_process:  # the process ends next: without tearing down every module first
             from doctor.fast_exit import exit_now

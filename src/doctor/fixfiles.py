@@ -70,10 +70,25 @@ class FileEdits:
             if (s, e, other_new) == (start, end, new):
                 return  # the same edit from another finding: already planned
             if not self.exists:
+                if self._merge_created(start, end, new):
+                    return
                 raise RefusedEdit(f"another fix creates {self.display} first; {RETRY}")
             if (s < end and start < e) or (s == e == start == end and start < len(self.original)):
                 raise RefusedEdit(f"overlaps the fix '{other_title}' in {self.display}; {RETRY}")
         self.spans.append((start, end, new, title))
+
+    def _merge_created(self, start: int, end: int, new: str) -> bool:
+        """Whether a second fix creating this new YAML file (a dev override) merged into the first
+        one's text, so that one round (a dry run too) writes both (doctor.project.newdocs)."""
+        from doctor.project.newdocs import merge_new_documents
+
+        created = len(self.spans) == 1 and {self.spans[0][:2], (start, end)} == {(0, 0)}
+        if not created or self.path.suffix not in (".yml", ".yaml"):
+            return False
+        merged = merge_new_documents(self.spans[0][2], new)
+        if merged is not None:
+            self.spans[0] = (0, 0, merged, self.spans[0][3])
+        return merged is not None
 
     def _add_raw(self, edit: Edit, title: str) -> None:
         old = edit.old if isinstance(edit.old, bytes) else edit.old.encode("utf-8")

@@ -38,6 +38,7 @@ class PortsOptions:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     files: tuple[Path, ...] = ()  # -f: the compose files, read in every checkout at the same relative place
     profiles: tuple[str, ...] = ()  # --profile, like preflight's (else COMPOSE_PROFILES, as compose reads it)
+    env_files: tuple[Path, ...] | None = None  # --env-file, read in every checkout at the same place, like -f
 
 
 @record
@@ -83,6 +84,9 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
         if not file.is_file():
             raise app.UsageError(f"{file}: no such compose file")
     relative = tuple(os.path.relpath(f, folder) for f in named)
+    # --env-file as compose reads it (from the current directory), then at the same place in every checkout
+    env_relative = None if opts.env_files is None else tuple(
+        os.path.relpath(Path.cwd() / f.expanduser(), folder) for f in opts.env_files)
     if not named:  # no project here: compose's line and exit 2, as preflight says it (compose looks upwards)
         from doctor.project import Project, ProjectOptions
 
@@ -93,7 +97,9 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     blocks = owner_blocks(opts.env)
     held, homes = _container_ports(host)
     checkouts = [_checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host, opts.env,
-                           running or tuple(path / r for r in relative), project, opts.profiles)
+                           running or tuple(path / r for r in relative), project, opts.profiles,
+                           None if env_relative is None else tuple(Path(os.path.normpath(path / r))
+                                                                   for r in env_relative))
                  for path, name, kind, branch, running, project in folders]
     clashes = find_clashes(checkouts)
     origin = (repo.origin or str(repo.top)) if repo is not None else str(folder)
@@ -157,7 +163,7 @@ def _container_ports(host: Host) -> tuple[dict[tuple[int, str], list[ContainerPo
 def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None,
               held: dict[tuple[int, str], list[ContainerPort]], homes: dict[str, str], host: Host,
               env: dict[str, str], files: tuple[Path, ...] = (), project_name: str | None = None,
-              profiles: tuple[str, ...] = ()) -> Checkout:
+              profiles: tuple[str, ...] = (), env_files: tuple[Path, ...] | None = None) -> Checkout:
     from doctor.project import Project, ProjectOptions
 
     if not path.is_dir():
@@ -166,7 +172,8 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
     if missing is not None:
         return Checkout(path, name, kind, branch, "", str(block or "none"), (),
                         f"no {os.path.relpath(missing, path)} in this checkout")
-    project = Project(ProjectOptions(path=path, files=files, profiles=profiles, project_name=project_name, env=env))
+    project = Project(ProjectOptions(path=path, files=files, profiles=profiles, project_name=project_name, env=env,
+                                     env_files=env_files))
     model = project.compose
     if not model.files:
         return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no compose file")
@@ -207,18 +214,30 @@ def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[in
     return ", ".join(named) if named else "a process hidden from doctor"
 
 
+PortUsers = list[tuple[Checkout, Published]]
+
+
+def _by_port(checkouts: list[Checkout]) -> dict[tuple[int, str], PortUsers]:
+    """Each published (port, protocol) with the checkouts (and their entries) that publish it, sorted."""
+    by_port: dict[tuple[int, str], PortUsers] = defaultdict(list)
+    for checkout in checkouts:
+        for published in checkout.ports:
+            by_port[(published.port, published.protocol)].append((checkout, published))
+    return dict(sorted(by_port.items()))
+
+
+def _shared(users: PortUsers) -> bool:
+    """Whether two checkouts publish the port (two services of one checkout are its own duplicate)."""
+    return len({checkout.path for checkout, _ in users}) > 1
+
+
 def find_clashes(checkouts: list[Checkout]) -> list[str]:
     """One line per port published by two checkouts, or held by someone else than the checkout's containers."""
     names = [c.name for c in checkouts]
     label = {c.path: c.name if names.count(c.name) == 1 else str(c.path) for c in checkouts}  # app vs app
-    by_port: dict[tuple[int, str], list[tuple[Checkout, Published]]] = defaultdict(list)
-    for checkout in checkouts:
-        for published in checkout.ports:
-            by_port[(published.port, published.protocol)].append((checkout, published))
     clashes = []
-    for (port, protocol), users in sorted(by_port.items()):
-        owners = list(dict.fromkeys(c.path for c, _ in users))
-        if len(owners) > 1:
+    for (port, protocol), users in _by_port(checkouts).items():
+        if _shared(users):
             publishers = ", ".join(f"{label[c.path]} ('{p.service}')" for c, p in users)
             holder = next((p.holder for _, p in users if p.holder and p.holder != "ours"), "")
             running = next((label[c.path] for c, p in users if p.holder == "ours"), "")
@@ -295,11 +314,7 @@ def _next_step(checkouts: list[Checkout]) -> list[str]:
     """How the port plan is applied where checkouts publish the same port: `doctor fix --ports` in a
     checkout moves its ports into its block once another one holds them (port-collision then sees
     them bound: until then, nothing is taken and there is nothing to fix)."""
-    users: dict[tuple[int, str], set[Path]] = defaultdict(set)
-    for checkout in checkouts:
-        for published in checkout.ports:
-            users[(published.port, published.protocol)].add(checkout.path)
-    sharing = {path for paths in users.values() if len(paths) > 1 for path in paths}
+    sharing = {c.path for users in _by_port(checkouts).values() if _shared(users) for c, _ in users}
     if not sharing:
         return []
     running = [c for c in checkouts if c.path in sharing and any(p.holder == "ours" for p in c.ports)]

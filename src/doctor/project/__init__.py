@@ -46,6 +46,9 @@ class ProjectOptions:
     project_name: str | None = None
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     config: Config | None = None
+    # --env-file: the files (absolute) that interpolate the compose files, instead of those
+    # COMPOSE_ENV_FILES names or the `.env`; None when not given
+    env_files: tuple[Path, ...] | None = None
     # where the user runs doctor (the console shows paths from there); None: paths in messages are
     # relative to the project directory, like the `file` of the JSON report
     cwd: Path | None = None

@@ -94,14 +94,14 @@ def discover(options: ProjectOptions) -> Discovery:
     os_env = env_copy(options.env)
     os_env.setdefault("PWD", str(cwd))
     found = Discovery(cwd=cwd, files=explicit, project_dir=cwd, environment=env_copy(os_env))
-    env_files = _explicit_env_files(os_env, cwd)
+    env_files = _explicit_env_files(os_env, cwd) if options.env_files is None else list(options.env_files)
     use_dotenv = env_files is None and os_env.get("COMPOSE_DISABLE_ENV_FILE", "") not in _TRUE
 
     # pass 1: the cwd's .env, or the first -f file's directory
     first_dir = explicit[0].parent if explicit else cwd
     if env_files is not None:
-        for path in env_files:
-            _merge_env(found, path, os_env, required=True)
+        for path in env_files:  # read in order into one map: a later file's key wins, the shell's over all
+            _merge_env(found, path, os_env, required=True, later_wins=True)
     elif use_dotenv:
         _merge_env(found, first_dir / ".env", os_env, required=False)
 
@@ -139,7 +139,8 @@ def discover(options: ProjectOptions) -> Discovery:
 
 
 def _explicit_env_files(os_env: Mapping[str, str], cwd: Path) -> list[Path] | None:
-    """COMPOSE_ENV_FILES (the default of --env-file): split on ',' with no trimming."""
+    """COMPOSE_ENV_FILES (the default of --env-file): split on ',' with no trimming, relative to the
+    directory compose runs in."""
     value = os_env.get("COMPOSE_ENV_FILES")
     if not value:
         return None
@@ -162,8 +163,10 @@ def _compose_file_env(found: Discovery, cwd: Path) -> list[Path]:
     return files
 
 
-def _merge_env(found: Discovery, path: Path, os_env: Mapping[str, str], required: bool) -> None:
-    """Read one .env file; its keys are added only where the environment has none yet."""
+def _merge_env(found: Discovery, path: Path, os_env: Mapping[str, str], required: bool,
+               later_wins: bool = False) -> None:
+    """Read one .env file; its keys are added only where the environment has none yet (`later_wins`:
+    where the shell has none: an earlier env file's key is replaced)."""
     if not _is_file(path) or path.is_dir():
         if required:
             found.problems.append(Problem(ProblemKind.ENV_FILE, f"couldn't find env file: {path}",
@@ -182,7 +185,7 @@ def _merge_env(found: Discovery, path: Path, os_env: Mapping[str, str], required
     found.problems.extend(parsed.problems)
     mine: set[str] = set()  # keys this file set (looked up one by one: the model cache keys on names)
     for entry in parsed.entries:  # within one file the last definition wins, as in compose
-        if entry.key in mine or entry.key not in known:
+        if entry.key in mine or entry.key not in known or (later_wins and entry.key not in os_env):
             mine.add(entry.key)
             found.origins[entry.key] = Location(path, entry.line)
             known[entry.key] = entry.value

@@ -16,8 +16,10 @@ from doctor.lazyre import lazy
 from doctor.model import record
 
 # `DB_HOST`, and the glued spellings of libpq (`PGHOST`) and of apps that prefix theirs (paperless-ngx's
-# `PAPERLESS_DBHOST`, Railway's `REDISHOST`): the role starts after `_` or after one of these words
-_ROLE_START = r"(_|(?:(?<=^DB)|(?<=_DB)|(?<=^PG)|(?<=_PG)|(?<=SQL)|(?<=REDIS)|(?<=MONGO)|(?<=AMQP)))"
+# `PAPERLESS_DBHOST`, Railway's `REDISHOST`): the role starts after `_` or after one of these words; or after
+# `__`, the section separator of nested config read from env (listmonk's `LISTMONK_db__host`, .NET's
+# `Database__Host`)
+_ROLE_START = r"(__?|(?:(?<=^DB)|(?<=_DB)|(?<=^PG)|(?<=_PG)|(?<=SQL)|(?<=REDIS)|(?<=MONGO)|(?<=AMQP)))"
 # `*_HOSTNAME` only after a server's name (immich's DB_HOSTNAME, REDIS_HOSTNAME): Keycloak's KC_HOSTNAME
 # is the name the server answers to, not a peer it dials
 _SERVER_HOSTNAME = (r"|^(?:[A-Z0-9_]*_)?(?:DB|DATABASE|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB|REDIS|VALKEY|MONGO|MONGODB|"
@@ -70,6 +72,8 @@ FAMILIES: Mapping[str, tuple[int, tuple[str, ...]]] = {
     "elasticsearch": (9200, ("elasticsearch", "opensearch", "elastic")),
     "kafka": (9092, ("kafka", "redpanda")),
     "smtp": (1025, ("mailpit", "mailhog", "mailcatcher", "maildev", "smtp")),
+    # open-webui's `OLLAMA_BASE_URL=http://ollama:11434`: its image publishes nothing in compose
+    "ollama": (11434, ("ollama",)),
 }
 SCHEME_PORTS: Mapping[str, int] = {"http": 80, "ws": 80, "https": 443, "wss": 443}
 # URLs whose authority is a bucket or container, not a host dialled (`s3://profiles?endpoint=
@@ -104,7 +108,7 @@ class HostRef:
             return self.port
         if not self.scheme:
             sibling = _HOST_SUFFIX.sub(r"\1PORT", self.key.upper())  # DB_HOST -> DB_PORT, PGHOST -> PGPORT
-            value = env.get(sibling) or ""
+            value = env.get(sibling) or _any_case(env, sibling) or ""
             if value.isdigit():
                 return int(value)
         if self.scheme and self.scheme.lower() in SCHEME_PORTS:
@@ -115,6 +119,11 @@ class HostRef:
     @property
     def is_local(self) -> bool:
         return self.host.lower() in LOCAL_HOSTS
+
+
+def _any_case(env: Mapping[str, str | None], key: str) -> str | None:
+    """The value of `key` spelt in any case (listmonk's `LISTMONK_db__port` for `LISTMONK_DB__PORT`)."""
+    return next((value for name, value in env.items() if name.upper() == key), None)
 
 
 def key_prefix(key: str) -> str:
@@ -198,6 +207,23 @@ def _plain_ref(key: str, item: str) -> HostRef:
         host, _, port = item.partition(":")
         return HostRef(key, host, int(port) if port.isdigit() else None)
     return HostRef(key, item)
+
+
+# a whole value `name:port` under a key that names no host (frappe_docker's `REDIS_CACHE: redis-cache:6379`,
+# `BACKEND: backend:8000`); also the shape of an image `name:tag` or a `mm:ss`, so a caller judges it only
+# where a peer named like it listens on that port
+_ADDRESS = lazy(r"([A-Za-z][A-Za-z0-9_-]*):([0-9]{2,5})")
+_NOT_ADDRESS_KEY = lazy(r"(?:^|_)(IMAGE|TAG|VERSION|TIME|DURATION|RATIO|ASPECT)S?(?:_|$)", re.IGNORECASE)
+
+
+def address_ref(key: str, value: str | None) -> HostRef | None:
+    """The host of a value that is one `name:port` under a key no host key names (`REDIS_CACHE`); None else."""
+    if not value or HOST_KEY.match(key) or not is_dial_key(key) or _NOT_ADDRESS_KEY.search(key):
+        return None
+    found = _ADDRESS.fullmatch(value.strip())
+    if found is None or not 0 < int(found[2]) < 65536:
+        return None
+    return HostRef(key, found[1], int(found[2]))
 
 
 def looks_internal(host: str) -> bool:

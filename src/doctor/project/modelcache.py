@@ -106,6 +106,7 @@ def _key(options: ProjectOptions) -> tuple[Any, ...] | None:
         return None
     return (FORMAT, _doctor_version(), sys.version, _code_stamp(), path, tuple(map(str, options.files)),
             tuple(options.profiles), options.project_name,
+            None if options.env_files is None else tuple(map(str, options.env_files)),
             os.environ.get("HOME"))  # os.path.expanduser reads the process's HOME, not options.env
 
 

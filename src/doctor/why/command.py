@@ -53,6 +53,7 @@ class WhyOptions:
     format: str | None = None
     output: Path | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    env_files: tuple[Path, ...] | None = None  # --env-file, as typed
 
 
 def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
@@ -64,7 +65,10 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.project import Project
     from doctor.why import load_signatures
 
-    target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env)
+    # the format decides where messages name paths from, as for preflight: the console from the
+    # current directory, a machine format from the project directory (like its `file`)
+    target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env,
+                                  format=opts.format, env_files=opts.env_files)
     registry = load_registry()
     config = app.load_effective_config(target, registry)
     project_options = app.project_options(target, config)
@@ -118,11 +122,12 @@ def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], resul
     name = project.compose.project_name
     report = _report(project.root, diagnoses, results, project.compose.files)
     redactor = app.redactor_for(project)
-    text = render(opts.format or "console", report, diagnoses, redactor, name, __version__)
+    here = Path.cwd()  # the console names paths as they open from here, like preflight's
+    text = render(opts.format or "console", report, diagnoses, redactor, name, __version__, here)
     if opts.output is not None:
         app.write_atomic(opts.output, text)
         if opts.format not in (None, "console"):
-            text = render("console", report, diagnoses, redactor, name, __version__)
+            text = render("console", report, diagnoses, redactor, name, __version__, here)
     out.write(text)
     return EXIT_FAILED if any(d.failed for d in diagnoses) else EXIT_UP
 

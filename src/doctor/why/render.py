@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
+from doctor.model import shown_path
 from doctor.report import Format, RenderOptions, renderer
 
 TYPE_CHECKING = False
@@ -21,19 +23,24 @@ if TYPE_CHECKING:
 
 
 def render(fmt: str, report: Report, diagnoses: Sequence[Diagnosis], redactor: Redactor, project: str,
-           version: str) -> str:
-    """The report in `fmt` (console, json, sarif, junit, github)."""
+           version: str, cwd: Path | None = None) -> str:
+    """The report in `fmt` (console, json, sarif, junit, github); the console names paths from `cwd`."""
     chosen = Format(fmt)
     if chosen is Format.CONSOLE:
-        return "\n".join(console_lines(report, diagnoses, redactor, project)) + "\n"
+        return "\n".join(console_lines(report, diagnoses, redactor, project, cwd)) + "\n"
     if chosen is Format.JSON:
         return render_json(report, redactor, version)
     return renderer(chosen)(report, redactor, RenderOptions(version=version))
 
 
-def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redactor, project: str) -> Iterator[str]:
-    """The checklist: ✓ / ✗ per service; under a failed one its symptom, the cause with file:line, the fix."""
-    yield f"doctor why {report.project_dir} (compose project '{project}')"
+def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redactor, project: str,
+                  cwd: Path | None = None) -> Iterator[str]:
+    """The checklist: ✓ / ✗ per service; under a failed one its symptom, the cause with file:line, the fix.
+
+    Paths (the project, each cause's file) are named as preflight's console names them: as they
+    open from `cwd`, the directory the user runs doctor in (the current one when None).
+    """
+    yield f"doctor why {shown_path(report.project_dir, cwd)} (compose project '{project}')"
     yield ""
     width = max((len(d.service) for d in diagnoses), default=8)
     for diagnosis in diagnoses:
@@ -46,7 +53,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                 yield f"    means    {symptom.signature.meaning}"
             causes = [e for e in diagnosis.explained if e.symptom is symptom and e.check != "why"]
             for cause in causes:
-                yield from _cause_lines(cause, report, redact)
+                yield from _cause_lines(cause, redact, cwd)
             if not causes:
                 look = symptom.signature.look_at if symptom.signature else f"docker compose logs {diagnosis.service}"
                 if look:
@@ -64,8 +71,11 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
         yield f"all {len(created)} services are up{absent}"
 
 
-def _cause_lines(cause: Explained, report: Report, redact: Redactor) -> Iterator[str]:
-    where = cause.location.display(report.project_dir) if cause.location else "(this machine)"
+def _cause_lines(cause: Explained, redact: Redactor, cwd: Path | None) -> Iterator[str]:
+    where = "(this machine)"
+    if cause.location is not None:
+        where = shown_path(cause.location.path, cwd)
+        where = where if cause.location.line is None else f"{where}:{cause.location.line}"
     message = cause.message.split(" (explains '", 1)[0]
     yield f"    cause    {cause.check}  {where}"
     yield f"             {redact.text(message)}"

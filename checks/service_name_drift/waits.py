@@ -1,0 +1,99 @@
+"""Hosts a service's entrypoint, command or healthcheck waits for, written there literally.
+
+frappe_docker's pwd.yml: `create-site` runs `wait-for-it -t 120 db:3306;` before it creates the
+site; a service renamed (or a copy from another stack, `database:3306`) makes it wait 120 s and
+give up. Only what a waiter waits for is judged (`wait-for-it[.sh] host:port`, `wait-for
+host:port`, `nc -z host port`, bash's `/dev/tcp/host/port`), and only where a peer named like the
+host listens on that port: a command line holds many `name:number` words that are no hosts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.model import Fix, Location, Safety, record
+from doctor.project import Project
+from doctor.project.edits import line_text, replace_on_line
+from doctor.project.env_hosts import HostRef, looks_internal
+from doctor.project.service_network import NetworkIndex, NetworkView, default_container_name, listen_ports, suggest
+from doctor.project.types import ComposeModel, Service
+
+WAITED = re.compile(r"(?:^|[\s/;&|(])(?:wait-for-it|wait-for)(?:\.sh)?\s+(?:-[\w-]+\s+(?:\d+\s+)?)*"
+                    r"([A-Za-z][\w-]*):(\d{1,5})\b"
+                    r"|(?:^|[\s;&|(])(?:nc|netcat)\s+(?:-\w+\s+)*([A-Za-z][\w-]*)\s+(\d{1,5})\b"
+                    r"|/dev/tcp/([A-Za-z][\w-]*)/(\d{1,5})\b")
+SCAN_LINES = 400  # how far below its key a service's command is looked for
+
+
+@record
+class Wait:
+    """`part` of `service` waits for `host`:`port`; `meant` is the peer named like it that listens there."""
+
+    service: str
+    part: str
+    host: str
+    port: int
+    meant: str
+    location: Location  # the line that writes it
+
+
+def wait_findings(project: Project, index: NetworkIndex) -> Iterator[tuple[str, Location, str, Fix]]:
+    """(message, location, subject, fix) of each drifted host waited for; a line an anchor gives
+    several services is reported once."""
+    written: set[tuple[Location, str]] = set()
+    for service in project.compose.services.values():
+        view = index.view(service)
+        for wait in waits(project.compose, service, view) if view is not None else ():
+            if (wait.location, wait.host.lower()) in written:
+                continue
+            written.add((wait.location, wait.host.lower()))
+            message = (f"the {wait.part} of '{wait.service}' waits for {wait.host}:{wait.port}, which names "
+                       f"no service on the network (did you mean '{wait.meant}'?)")
+            title = f"replace '{wait.host}' by '{wait.meant}' in the {wait.part} of '{wait.service}'"
+            at = wait.location
+            edit = replace_on_line(at.path, at.line, rf"(?<![\w.-]){re.escape(wait.host)}(?=[:\s/]{wait.port}\b)",
+                                   wait.meant)
+            fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
+            yield message, at, f"{wait.service}:{wait.part}:{wait.host}", fix
+
+
+def waits(model: ComposeModel, service: Service, view: NetworkView) -> Iterator[Wait]:
+    """The drifted hosts the service's entrypoint, command or healthcheck waits for."""
+    seen: set[str] = set()
+    for part, words in (("entrypoint", service.entrypoint), ("command", service.command),
+                        ("healthcheck", service.healthcheck)):
+        text = words if isinstance(words, str) else " ".join(words or ())
+        for found in WAITED.finditer(text):
+            host = found[1] or found[3] or found[5]
+            port = int(found[2] or found[4] or found[6])
+            name = host.lower()
+            if name in seen or name in view.names or not looks_internal(host):
+                continue
+            if view.has_peer(default_container_name(model, host)):
+                continue
+            meant = suggest(view, HostRef("WAIT", host, port), {}, exclude=service.name)
+            peer = model.services.get(view.names.get(meant.lower()) or "") if meant else None
+            if meant is None or peer is None or port not in listen_ports(peer):
+                continue
+            at = _written(service, host, port)
+            if at is None:  # interpolated (`${DB_HOST}:5432`: runs.py judges the .env line), or an anchor's
+                continue
+            seen.add(name)
+            yield Wait(service.name, part, host, port, meant, at)
+
+
+def _written(service: Service, host: str, port: int) -> Location | None:
+    """The line below the service's key that writes `host` followed by its port, else None."""
+    at = service.location
+    if at is None or at.line is None:
+        return None
+    word = re.compile(rf"(?<![\w.-]){re.escape(host)}(?:[:\s/]){port}\b")
+    for line in range(at.line, at.line + SCAN_LINES):
+        text = line_text(Path(at.path), line)
+        if text is None:
+            break
+        if word.search(text):
+            return Location(at.path, line)
+    return None
