@@ -1,7 +1,8 @@
-"""env-drift when `--env-file` or COMPOSE_ENV_FILES chooses the interpolation env files: compose
-then reads no `.env` (penpot's `-f docker/devenv/docker-compose.yaml --env-file
-docker/devenv/defaults.env`), so a missing variable is set in the chosen file and `.env` against
-`.env.example` is no compose problem, unless a service loads `.env` as its env_file."""
+"""`--env-file` or COMPOSE_ENV_FILES choose the interpolation env files: compose then reads no
+`.env` (penpot's `-f docker/devenv/docker-compose.yaml --env-file docker/devenv/defaults.env`).
+env-drift sets a missing variable in the chosen file, and `.env` against `.env.example` is no
+compose problem unless a service loads `.env` as its env_file; a fix of an interpolated value
+edits the chosen file's line."""
 
 from __future__ import annotations
 
@@ -79,3 +80,23 @@ def test_with_env_files_disabled_a_missing_variable_is_exported_in_the_shell(tmp
     found = list(EnvDrift().run(Project(options), Host(env={})))
     assert sorted(f.subject for f in found) == ["IMG", "PENPOT_FLAGS"]
     assert all(f.fix is not None and f.fix.title.startswith(f"export {f.subject} in the shell") for f in found)
+
+
+@pytest.mark.parametrize("how", ["--env-file", "COMPOSE_ENV_FILES"])
+def test_a_host_interpolated_from_the_chosen_env_file_is_fixed_there_not_in_dotenv(tmp_path: Path, how: str) -> None:
+    """service-name-drift read `${DB_HOST}` at `.env`'s line (and rewrote it there) while compose
+    took it from the --env-file file."""
+    from doctor.checks.service_name_drift import ServiceNameDrift
+
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    environment:\n"
+                                           "      DATABASE_URL: postgresql://app@${DB_HOST}:5432/app\n"
+                                           "  postgres:\n    image: postgres:16\n")
+    chosen = tmp_path / "defaults.env"
+    chosen.write_text("# team defaults\nDB_HOST=postgresserver\n")
+    (tmp_path / ".env").write_text("DB_HOST=postgresserver\n")
+    env = {} if how == "--env-file" else {"COMPOSE_ENV_FILES": str(chosen)}
+    options = ProjectOptions(path=tmp_path, env=env, env_files=(chosen,) if how == "--env-file" else None)
+    found = list(ServiceNameDrift().run(Project(options), Host(env={})))
+    assert [(f.location.path, f.location.line) for f in found if f.location is not None] == [(chosen, 2)]
+    fix = found[0].fix
+    assert fix is not None and [(e.path, e.new) for e in fix.edits] == [(chosen, "DB_HOST=postgres")]

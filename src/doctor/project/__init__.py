@@ -177,8 +177,14 @@ class Project:
         return chosen_env_files(self.options)
 
     def env_file(self, path: Path) -> EnvFile | None:
-        """An env file read with compose's rules, or None when it is no regular file."""
-        return self._env_file(path)
+        """An env file read with compose's rules (once per run), or None when it is no regular file."""
+        if path not in self._env_files:
+            self._env_files[path] = self._env_file(path)
+        return self._env_files[path]
+
+    @cached_property
+    def _env_files(self) -> dict[Path, EnvFile | None]:
+        return {}
 
     @cached_property
     def env_example(self) -> EnvFile | None:

@@ -21,7 +21,7 @@ from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project import Project
 from doctor.project.reading import COMPOSE_LIMIT
-from doctor.project.types import EnvVar
+from doctor.project.types import EnvEntry, EnvVar
 from doctor.regular import read_text
 
 
@@ -326,19 +326,29 @@ def _scalar(text: str, quote: str) -> str:
 
 
 def value_edit(project: Project, var: EnvVar, pattern: str, new: str) -> Edit | None:
-    """Replace `pattern` where the value is written: its own line, else the .env line it interpolates."""
+    """Replace `pattern` where the value is written: its own line, else the env file line it
+    interpolates (`.env`, or the file --env-file / COMPOSE_ENV_FILES chose)."""
     if var.location is not None:
         edit = replace_on_line(var.location.path, var.location.line, pattern, new)
         if edit is not None:
             return edit
-    dotenv = project.dotenv
-    if dotenv is None:
-        return None
     for name in var.variables:
-        entry = dotenv.entry(name)
-        edit = replace_on_line(dotenv.path, entry.line, pattern, new) if entry is not None else None
+        found = interpolated_at(project, name)
+        edit = replace_on_line(found[0], found[1].line, pattern, new) if found is not None else None
         if edit is not None:
             return edit
+    return None
+
+
+def interpolated_at(project: Project, name: str) -> tuple[Path, EnvEntry] | None:
+    """The env file line compose interpolates `name` from: the last of the files `--env-file` or
+    COMPOSE_ENV_FILES choose that sets it (compose then reads no `.env`), else `.env`'s."""
+    chosen = project.chosen_env_files
+    files = [project.dotenv] if chosen is None else [project.env_file(path) for path in reversed(chosen)]
+    for found in files:
+        entry = found.entry(name) if found is not None else None
+        if found is not None and entry is not None:
+            return found.path, entry
     return None
 
 
