@@ -28,7 +28,9 @@ class ComposeConfig(Check):
         compose's dotenv parser rejects (a space in a key, an unterminated quote). It also
         reports files it cannot read (permission denied, symlink loops), and the files a local
         build needs that this user cannot read: the build context, its Dockerfile and what the
-        Dockerfile COPYs (`docker compose build` stops there). A project whose every service
+        Dockerfile COPYs (`docker compose build` stops there), and a build context or
+        Dockerfile that does not exist (compose's `config` accepts it, `up` stops; on a fresh
+        clone it is often a git submodule never checked out, getlago/lago's `api/`). A project whose every service
         sits in a profile that is off (`docker compose up`: "no service selected") is a warning:
         the other checks then judge no service.
 
@@ -40,13 +42,16 @@ class ComposeConfig(Check):
     Example
         .env:4  key "POSTGRES USER" cannot contain a space
         compose.yaml:3  cannot read app/Dockerfile: permission denied
+        docker-compose.dev.yml:138  'migrate' builds from api/Dockerfile.dev, which does not
+        exist: up fails (api/ is a git submodule not checked out)
 
     Fix
         Edit the file at the line shown. doctor does not rewrite malformed files itself: the
         right repair depends on what was meant. A secret, config, volume or network that an
         example override declares (docker-zulip's `compose.override.yaml.example`, which a
         newcomer must copy first) gets the `cp` that brings it in (advice: its values are theirs
-        to fill in).
+        to fill in). A missing build input gets `git submodule update --init PATH` when
+        `.gitmodules` lists its folder, else the path to create or point `build:` at (advice).
 
     Fix safety
         There is no automatic fix, so nothing is written.
@@ -69,6 +74,7 @@ class ComposeConfig(Check):
                 # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
                 yield self.finding(project.shown_problem(problem), problem.location,
                                    f"{problem.kind.value}:{problem.message}", fix)
+        yield from self._missing_builds(project)
         model = project.compose
         if model.files and not model.services and model.disabled_services:
             # hoppscotch: every service has `profiles:`; without one active the other checks judge nothing
@@ -77,6 +83,24 @@ class ComposeConfig(Check):
                        "'no service selected', and the other checks judge none of them")
             fix = Fix("add --profile NAME to the command (or set COMPOSE_PROFILES)", Safety.ADVICE)
             yield self.finding(message, Location(model.files[0]), "profiles:none-active", fix, Severity.WARNING)
+
+    def _missing_builds(self, project: Project) -> Iterator[Finding]:
+        from doctor.project.buildmissing import missing_builds
+
+        for miss in missing_builds(project.services):
+            shown = project.shown(miss.path)
+            if miss.what == "build context":
+                message = f"'{miss.service}' builds from {shown}/, which does not exist: up fails"
+            else:
+                message = f"'{miss.service}' builds from {shown}, which does not exist: up fails"
+            if miss.submodule:
+                message += f" ({miss.submodule}/ is a git submodule not checked out)"
+                fix = Fix(f"run git submodule update --init {miss.submodule}", Safety.ADVICE)
+            else:
+                folder = "/" if miss.what == "build context" else ""
+                title = f"create {shown}{folder} or point build: of '{miss.service}' at the right path"
+                fix = Fix(title, Safety.ADVICE)
+            yield self.finding(message, miss.location or Location(miss.path), f"build:{miss.service}:{miss.what}", fix)
 
 
 class ExampleOverrides:

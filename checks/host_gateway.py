@@ -12,7 +12,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity, replac
 from doctor.project import Project
 from doctor.project.edits import dev_override
 from doctor.project.env_hosts import is_dial_key
-from doctor.project.types import Service
+from doctor.project.types import EnvSource, Service
 
 NAME = "host.docker.internal"
 ENTRY = f"{NAME}:host-gateway"
@@ -30,7 +30,10 @@ class HostGateway(Check):
         OrbStack, Rancher Desktop and Colima answer the name themselves, and Podman from 4.7 writes
         it into each container's /etc/hosts; they are not reported. Also, with a local engine, a
         host port it dials (`host.docker.internal:5432`) that the host listens on only at
-        127.0.0.1 / ::1: a container arrives from the bridge, never on loopback. Skipped when the
+        127.0.0.1 / ::1: a container arrives from the bridge, never on loopback. An env_file line
+        that several services load (dify's middleware.env, `PLUGIN_DAEMON_URL=http://host.docker.
+        internal:5002`) is not a finding for the services that merely get it when one that loads
+        it has the entry: that one dials it. Skipped when the
         engine cannot be asked. With a rootless engine the message says that its `host-gateway`
         is the bridge of the engine's own network namespace, not this machine (moby/moby#47684),
         and the loopback note is left out (see Fix).
@@ -68,7 +71,12 @@ class HostGateway(Check):
     fix_family = "hosts"
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        dials = {svc.name: _dials(svc) for svc in project.services.values() if (svc.network_mode or "") != "host"}
+        # an env_file line every service loads (dify's middleware.env) is dialed by the one that has
+        # the entry; the others merely get it: not their finding
+        covered = {where for svc in project.services.values() if _has_entry(svc)
+                   for _, where, _, shared in _dials(svc) if shared}
+        dials = {svc.name: [d for d in _dials(svc) if not (d[3] and d[1] in covered)]
+                 for svc in project.services.values() if (svc.network_mode or "") != "host"}
         if not any(dials.values()) or host.images.provides_host_gateway_name:  # asks the engine only when needed
             return
         rootless = host.engine.rootless  # its host-gateway is its own namespace's bridge (moby/moby#47684)
@@ -77,7 +85,7 @@ class HostGateway(Check):
         for name, found in sorted(dials.items()):
             svc = project.services[name]
             if found and not _has_entry(svc) and not named:
-                what, where, _ = found[0]
+                what, where, _, _ = found[0]
                 message = f"'{name}' dials {NAME} ({what}); this Linux engine does not resolve it"
                 fix = _fix(project, name)
                 if rootless:
@@ -86,11 +94,11 @@ class HostGateway(Check):
                     fix = replace(fix, title=f"{fix.title}; also set this rootless engine's host-gateway-ip "
                                              "(doctor explain host-gateway)")
                 yield self.finding(message, where or svc.location, f"{name}:{NAME}", fix)
-            for port in sorted({p for _, _, p in found if p}) if local else ():
+            for port in sorted({p for _, _, p, _ in found if p}) if local else ():
                 yield from self._loopback(host, svc, port, next(d for d in found if d[2] == port))
 
     def _loopback(self, host: Host, svc: Service, port: int,
-                  dial: tuple[str, Location | None, int | None]) -> Iterator[Finding]:
+                  dial: tuple[str, Location | None, int | None, bool]) -> Iterator[Finding]:
         addresses = host.listen_addresses(port)
         if not loopback_only(addresses):
             return
@@ -100,19 +108,21 @@ class HostGateway(Check):
         yield self.finding(message, dial[1] or svc.location, f"{svc.name}:{NAME}:{port}", fix)
 
 
-def _dials(svc: Service) -> list[tuple[str, Location | None, int | None]]:
-    """(where: variable or 'command', its location, the port dialed when written) for each mention."""
+def _dials(svc: Service) -> list[tuple[str, Location | None, int | None, bool]]:
+    """(where: variable or 'command', its location, the port dialed when written, whether an
+    env_file line) for each mention."""
     found = []
     for var in svc.environment.values():
         # an accept list names hosts that reach the container, not ones it dials (saleor's
         # ALLOWED_HOSTS="localhost,...,host.docker.internal"), like a bind address or NO_PROXY
         match = _DIAL.search(var.value or "") if is_dial_key(var.name) else None
         if match:
-            found.append((var.name, var.location, int(match.group(1)) if match.group(1) else None))
+            port = int(match.group(1)) if match.group(1) else None
+            found.append((var.name, var.location, port, var.source is EnvSource.ENV_FILE))
     command = svc.command if isinstance(svc.command, str) else " ".join(svc.command or ())
     match = _DIAL.search(command)
     if match:
-        found.append(("command", svc.location, int(match.group(1)) if match.group(1) else None))
+        found.append(("command", svc.location, int(match.group(1)) if match.group(1) else None, False))
     return found
 
 

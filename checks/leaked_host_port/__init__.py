@@ -71,16 +71,17 @@ class LeakedHostPort(Check):
         for localhost and addresses only when doctor cannot read the service's program
         (none of its code, or only scripts and config: ckan-docker's image brings CKAN from its base).
 
-        Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project
-        publishes) are not findings for a service whose bundle runs in the developer's
-        browser. They are for a service that dials them from inside its own container: a
-        test runner whose browser runs there (playwright, cypress) or a server-side
-        rendering server. That is decided per service, not per variable name. An http URL
-        whose key names a peer running a third-party server image named after it
+        Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project publishes, or a
+        container port its listener publishes under another host port) are not findings for a
+        service whose bundle runs in the developer's browser. They are for a service that dials them
+        from inside its own container: a test runner whose browser runs there (playwright, cypress)
+        or a server-side rendering server. That is decided per service, not per variable name. An
+        http URL whose key names a peer running a third-party server image named after it
         (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
         clickhouse/clickhouse-server) is that server's API, not a page, and is judged, even
         under a browser-looking key (open-webui's `OLLAMA_BASE_URL=http://localhost:11434`
-        beside `ollama`); an app (`SERVER_URL` beside `server`, image twentycrm/twenty) stays a page.
+        beside `ollama`); an app (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
+        `LAGO_API_URL` beside `api`, image getlago/api, whose vendor is the app) stays a page.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and

@@ -28,6 +28,8 @@ from doctor.project.types import ComposeModel, EnvVar, Service
 
 _HOST_KEY = lazy(r"_(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 DATABASES = frozenset({"postgres", "mysql", "mongo"})  # what a `DB_HOST` may mean
+# who publishes other vendors' servers under the product's own name (`bitnami/clickhouse`)
+_REPUBLISHERS = ("library", "bitnami")
 
 
 @record
@@ -76,9 +78,18 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             # open-webui's OLLAMA_BASE_URL=http://localhost:11434 beside `ollama` (image ollama/ollama): a
             # `*_BASE_URL` key, but the API of a server named in the key, not a page
             server_api = _names_server(model, var.name, meant[0])
-            if (browser_key or (browser and port in index.published and not inside)) and not server_api:
+            # a page to open: the port is published, or the peer publishes it under another host
+            # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`
+            # would not open in the browser either
+            page = port in index.published or _publishes(model.services[meant[0]], port)
+            if (browser_key or (browser and page and not inside)) and not server_api:
                 continue
             yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, *meant))
+
+
+def _publishes(peer: Service, port: int) -> bool:
+    """Whether the peer publishes its container port `port` on some host port."""
+    return any(m.target == port and (m.published or "").strip() for m in peer.ports)
 
 
 def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
@@ -86,12 +97,15 @@ def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
     (langfuse's `CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
     clickhouse/clickhouse-server): its http URL is that server's API, not a page to open. An app
     is not (twenty's `SERVER_URL=http://localhost:3000` beside `server`, image twentycrm/twenty,
-    is its public URL; nor a project-built `api`)."""
+    is its public URL; nor a project-built `api`; nor an app's own image named after its part,
+    getlago/api beside `api`: its vendor is the app, not a server named `api`)."""
     server = model.services.get(peer)
     if server is None or server.build is not None or not server.image:
         return False
-    product = server.image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
-    if not (image_family(server.image) or product == peer.lower() or product.startswith(peer.lower() + "-")):
+    path = server.image.split("@")[0].split(":")[0].lower().split("/")
+    product, vendor = path[-1], (path[-2] if len(path) > 1 else "library")
+    named = product == peer.lower() or product.startswith(peer.lower() + "-")
+    if not (image_family(server.image) or (named and vendor in (peer.lower(), *_REPUBLISHERS))):
         return False
     name = re.sub(r"[^A-Za-z0-9]+", "_", peer).upper().strip("_")
     return bool(name) and re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key.upper()) is not None

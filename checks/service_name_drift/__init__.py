@@ -10,7 +10,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.env_hosts import host_refs, is_browser_key, looks_internal
 from doctor.project.service_network import NetworkIndex, all_names, default_container_name, suggest
-from doctor.project.types import EnvVar
+from doctor.project.types import EnvSource, EnvVar
 
 from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
 from .refs import value_refs
@@ -37,7 +37,10 @@ class ServiceNameDrift(Check):
         where a peer named like it listens on that port), that is no service
         name, container name, network alias, link alias or extra_host on a network the service
         joins. `hostname:` does not count (peers cannot resolve it), nor does a service on a
-        network this one does not join. Only names that can only be compose names are judged:
+        network this one does not join. An env_file line that another service loading it
+        resolves to a peer (dify's middleware.env, loaded by every service, `DB_HOST=db_postgres`)
+        is theirs: a service on another network that merely gets it is not reported. Only names
+        that can only be compose names are judged:
         dotted public names, IPs, localhost, host.docker.internal and values with unresolved
         `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
         `gs://`), and a name nothing in the project resembles (a service of another
@@ -54,7 +57,9 @@ class ServiceNameDrift(Check):
 
     Fix
         Rewrite the host on the line that defines it to the service meant: the one listening
-        on the port the value uses (5432 -> the postgres service), else the closest name. A
+        on the port the value uses (5432 -> the postgres service; a port no server family owns,
+        lago's 5433, when the listener's image is named for the URL's server, getlago/postgres-
+        partman), else the closest name. A
         value compose interpolates (`POSTGRES_SERVER: ${POSTGRES_SERVER}`, a URL's
         `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line,
         which the title names (`replace 'postgresserver' by 'db' in DB_HOST, which DATABASE_URL
@@ -87,6 +92,9 @@ class ServiceNameDrift(Check):
         ran: dict[str, list[EnvVar]] = {}
         for service, var in run_hosts(project):
             ran.setdefault(service.name, []).append(var)
+        # env_file lines a service resolves to a peer: a line every service loads (dify's
+        # middleware.env) is for those that reach it, not for one on another network
+        reached: set[tuple[Location | None, str]] = set()
         for service in model.services.values():
             view = index.view(service)
             if view is None:
@@ -95,7 +103,11 @@ class ServiceNameDrift(Check):
                 for ref in value_refs(var, service, view):
                     name = ref.host.lower()
                     # a name the view resolves first: most are, and looks_internal parses an IP
-                    if name in view.names or name in disabled or not looks_internal(ref.host):
+                    if name in view.names:
+                        if var.source is EnvSource.ENV_FILE and view.resolve(name) != service.name:
+                            reached.add((var.location, name))
+                        continue
+                    if name in disabled or not looks_internal(ref.host):
                         continue
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue
@@ -103,7 +115,7 @@ class ServiceNameDrift(Check):
                     # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
                     hosts = groups.setdefault((written_at(project, var, ref), var.name), {})
                     hosts.setdefault(name, []).append((service, view, var, ref))
-        for hosts in groups.values():
+        for hosts in filter(None, (_unreached(hosts, reached) for hosts in groups.values())):
             found = [self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)
                      for name, uses in hosts.items()]
             var = next(iter(hosts.values()))[0][2]
@@ -139,8 +151,10 @@ class ServiceNameDrift(Check):
             meant: str | None = known
             message = f"{shown} is the hostname of '{known}', which peers cannot resolve (did you mean '{known}'?)"
         else:
-            env = {name: v.value for name, v in service.environment.items()}
-            meant = suggest(view, ref, env, exclude=service.name)
+            # each service reading the line, until one names a peer: a line every service loads
+            # (dify's middleware.env DB_HOST) is read by the database too, which is no peer of itself
+            meant = next(filter(None, (suggest(v, ref, {n: e.value for n, e in s.environment.items()}, exclude=s.name)
+                                       for s, v, _, _ in uses)), None)
             message = f"{shown} names no service on the network" + (f" (did you mean '{meant}'?)" if meant else "")
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose
@@ -173,3 +187,10 @@ class ServiceNameDrift(Check):
         title = f"replace '{ref.host}' by '{meant}' in {var.name if edit is None else edited_name(project, var, edit)}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
         return self.finding(message, where, subject, fix)
+
+
+def _unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, str]]) -> dict[str, list[Use]]:
+    """The uses left once an env_file line that another service resolves is dropped: it is theirs."""
+    kept = {name: [use for use in uses if use[2].source is not EnvSource.ENV_FILE
+                   or (use[2].location, name) not in reached] for name, uses in hosts.items()}
+    return {name: uses for name, uses in kept.items() if uses}

@@ -284,6 +284,12 @@ def published_ports(model: ComposeModel) -> set[int]:
     return ports
 
 
+def _named_for(service: Service, family: str) -> bool:
+    """Whether the image's name starts with a name of the family (`postgres-partman`, `redis-alpine`)."""
+    product = (service.image or "").split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    return any(product == name or product.startswith(name + "-") for name in FAMILIES[family][1])
+
+
 def service_family(service: Service) -> str | None:
     return image_family(service.image) or family_of(service.name)
 
@@ -306,6 +312,15 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
         first = next((name for name in group.order if name != exclude), None)  # names are unique: 2 steps at most
         if first is not None:
             return group.closest(ref.host, exclude) or first
+    if wanted is not None and not known and family is not None:
+        # a server on a port no family owns (lago's POSTGRES_PORT=5433 moves PGPORT too) on an image
+        # named for the family without being one of its exact names (getlago/postgres-partman): the
+        # peer listening on the very port dialed
+        group = view.index.group("listeners", view.networks, wanted)
+        services = view.index.model.services
+        named = next((n for n in group.order if n != exclude and _named_for(services[n], family)), None)
+        if named is not None:
+            return named
     import difflib  # here: only a host naming no service needs it
 
     word = ref.host.lower()
