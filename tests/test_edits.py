@@ -148,3 +148,52 @@ def test_a_new_override_only_where_the_devcontainer_reads_it(tmp_path: Path, lis
                                                   '  "service": "saleor"\n}\n')
     found = dev_override(Project(ProjectOptions(path=folder, env={})))
     assert found == (None if expected is None else folder / expected)
+
+
+OPEN_WEBUI = """\
+services:
+  ollama:
+    image: ollama/ollama:${OLLAMA_DOCKER_TAG-latest}
+  open-webui:
+    image: ghcr.io/open-webui/open-webui:main
+    environment:
+      OLLAMA_BASE_URL: http://localhost:11434
+"""
+OLLAMA_API = "services:\n  ollama:\n    ports:\n      - ${OLLAMA_WEBAPI_PORT-11434}:11434\n"
+WHOLE_DEV = "services:\n  ollama:\n    tty: true\n  open-webui:\n    tty: true\n"
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("docker-compose.dev.yaml", OLLAMA_API, True),  # its name says it is the dev override
+    ("docker-compose.extra.yaml", WHOLE_DEV, True),  # it configures every service of the stack
+    ("docker-compose.api.yaml", OLLAMA_API, False),  # open-webui's: only publishes ollama's port
+    ("docker-compose.prod.yaml", WHOLE_DEV, False),
+])
+def test_the_last_f_file_is_the_dev_override_only_when_it_overrides_the_dev_stack(
+        tmp_path: Path, name: str, text: str, expected: bool) -> None:
+    """open-webui: `fix -f docker-compose.yaml -f docker-compose.api.yaml` wrote open-webui's
+    OLLAMA_BASE_URL into docker-compose.api.yaml, an add-on that publishes ollama's port: a run
+    without that -f brought the fault back."""
+    from doctor.project import Project, ProjectOptions
+    from doctor.project.edits import dev_override
+
+    (tmp_path / "docker-compose.yaml").write_text(OPEN_WEBUI)
+    (tmp_path / name).write_text(text)
+    files = (tmp_path / "docker-compose.yaml", tmp_path / name)
+    found = dev_override(Project(ProjectOptions(path=tmp_path, files=files, env={})))
+    assert found == (tmp_path / name if expected else None)
+
+
+def test_a_literal_in_the_base_file_is_fixed_on_its_line_not_in_a_feature_add_on(tmp_path: Path) -> None:
+    from doctor.checks.leaked_host_port import LeakedHostPort
+
+    from doctor.host import Host
+    from doctor.project import Project, ProjectOptions
+
+    base, api = tmp_path / "docker-compose.yaml", tmp_path / "docker-compose.api.yaml"
+    base.write_text(OPEN_WEBUI)
+    api.write_text(OLLAMA_API)
+    project = Project(ProjectOptions(path=tmp_path, files=(base, api), env={}))
+    findings = list(LeakedHostPort().run(project, Host(env={})))
+    edits = [e for f in findings if f.fix is not None for e in f.fix.edits]
+    assert [(e.path, e.new) for e in edits] == [(base, "      OLLAMA_BASE_URL: http://ollama:11434")]

@@ -48,6 +48,10 @@ class EnvDrift(Check):
         `.env.dev-sample`, `-example`), except for
         keys the service's `environment:` or another of its env files sets; such a file never
         copied from its template (compose stops: "env file not found") is an error.
+        With `--env-file` or `COMPOSE_ENV_FILES` compose reads no `.env`: the last chosen file
+        (penpot's `docker/devenv/defaults.env`) takes its place, compared with its own template
+        (`defaults.env.example`); `.env` is compared with `.env.example` only as a service's
+        env_file. With `COMPOSE_DISABLE_ENV_FILE` compose reads none: the advice is the shell.
 
     Why it matters
         compose only warns and substitutes an empty string, so the stack starts with an empty
@@ -59,7 +63,7 @@ class EnvDrift(Check):
         compose.yaml:12  'SENTRY_DSN' is not set and has no default: compose substitutes ''
 
     Fix
-        Append the key to `.env` (or the service's env file) as the template writes it (every
+        Append the key to `.env` (the chosen env file, or the service's env file) as the template writes it (every
         line of a multi-line quoted value, byte for byte), marked with a comment `# added by doctor from .env.example`;
         advice only when `.env` would not read back as before plus that entry (it ends inside an
         open quote). For a key compose gives a default, advice only: the template's value
@@ -79,10 +83,19 @@ class EnvDrift(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
+        chosen = project.chosen_env_files
         example, dotenv = project.env_example, project.dotenv
         present = set(dotenv.as_dict()) if dotenv is not None else set()
+        dotenv_path: Path | None = dotenv.path if dotenv is not None else model.project_dir / ".env"
+        if chosen is not None:
+            # --env-file / COMPOSE_ENV_FILES: compose interpolates from those and reads no .env, so
+            # the last of them (its key wins) is where a value goes, compared with its own template
+            # (penpot's docker/devenv/defaults.env); .env counts only as a service's env_file
+            dotenv_path = chosen[-1] if chosen else None
+            dotenv = project.env_file(dotenv_path) if dotenv_path is not None else None
+            example = _template_of(dotenv_path) if dotenv_path is not None else None
+            present = {k for path in chosen if (read := project.env_file(path)) is not None for k in read.as_dict()}
         shell = set(project.options.env)
-        dotenv_path = dotenv.path if dotenv is not None else model.project_dir / ".env"
         reported: set[str] = set()
         keys = _Keys()
         # a use inside a service its profiles leave off breaks nothing that starts (compose still warns)
@@ -93,12 +106,12 @@ class EnvDrift(Check):
         uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
         live_uses = [u for u, owner in uses if owner not in off]
         # the template matters only where compose reads .env: interpolation or an env_file
-        env_filed = any(dotenv_path in s.env_files for s in model.services.values())
-        reaches = env_filed or _reaches(project, dotenv_path)
+        env_filed = dotenv_path is not None and any(dotenv_path in s.env_files for s in model.services.values())
+        reaches = env_filed or (dotenv_path is not None and _reaches(project, dotenv_path))
         reads_dotenv = bool(live_uses) or env_filed
         # no .env at all: one finding below copies the template whole (its fix sets these too)
-        copied_whole = (example is not None and dotenv is None and example.path != dotenv_path and reads_dotenv
-                        and not os.path.lexists(dotenv_path))
+        copied_whole = (example is not None and dotenv is None and dotenv_path is not None
+                        and example.path != dotenv_path and reads_dotenv and not os.path.lexists(dotenv_path))
         for use, owner in uses:
             is_set = use.is_set if use.is_set is not None else use.name in model.variables
             if use.has_default or use.required or is_set or use.name in reported:
@@ -123,7 +136,10 @@ class EnvDrift(Check):
                 severity = Severity.INFO
                 message = (f"'{use.name}' is not set and has no default: only '{owner}' uses it, which its "
                            "profiles leave off (compose warns too)")
-            if entry is not None and example is not None and dotenv is None and copied_whole:
+            if dotenv_path is None:  # COMPOSE_DISABLE_ENV_FILE: compose reads no env file at all
+                fix = Fix(f"export {use.name} in the shell (COMPOSE_DISABLE_ENV_FILE: compose reads no .env) "
+                          f"or give it a default (${{{use.name}:-value}})", Safety.ADVICE)
+            elif entry is not None and example is not None and dotenv is None and copied_whole:
                 # the copy is the other finding's fix: an advice here too read "skipped ... advice
                 # only" then "applied" for the same copy in one `doctor fix`
                 fix = None
@@ -137,7 +153,7 @@ class EnvDrift(Check):
                 title = f"set {use.name} in {project.shown(dotenv_path)} or give it a default (${{{use.name}:-value}})"
                 fix = Fix(title, Safety.ADVICE)
             yield self.finding(message, use.location, use.name, fix, severity)
-        if example is not None and example.path != dotenv_path and reads_dotenv:
+        if example is not None and dotenv_path is not None and example.path != dotenv_path and reads_dotenv:
             if dotenv is None:
                 yield from self._no_dotenv(project, example, dotenv_path, shell)
             else:
@@ -169,7 +185,7 @@ class EnvDrift(Check):
                     yield self.finding(message, location, entry.key, fix)
         yield from self._env_file_templates(project, dotenv_path)
 
-    def _env_file_templates(self, project: Project, dotenv_path: Path) -> Iterator[Finding]:
+    def _env_file_templates(self, project: Project, dotenv_path: Path | None) -> Iterator[Finding]:
         """A service's own env_file (`backend/.env`) against the template beside it
         (`backend/.env.example`): keys a teammate added there that this copy lacks. A key the
         service's `environment:` or another of its env files sets is not missing."""
@@ -180,7 +196,7 @@ class EnvDrift(Check):
                 if path != dotenv_path and (path.is_file() or path not in service.optional_env_files):
                     users.setdefault(path, []).append(name)
         for path, names in users.items():
-            example = next((t for t in (_template(path, s) for s in TEMPLATE_SUFFIXES) if t is not None), None)
+            example = _template_of(path)
             if example is None or not example.entries:
                 continue
             if not path.is_file():  # compose stops: "env file not found"; the template is the copy to make
@@ -232,6 +248,11 @@ class EnvDrift(Check):
         edit = Edit(dotenv, "", text)
         fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (edit,))
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+
+
+def _template_of(path: Path) -> EnvFile | None:
+    """The template beside an env file (`backend/.env.example` of `backend/.env`), if any."""
+    return next((t for t in (_template(path, s) for s in TEMPLATE_SUFFIXES) if t is not None), None)
 
 
 def _reaches(project: Project, dotenv: Path) -> bool:

@@ -104,8 +104,9 @@ class LeakedHostPort(Check):
         own line, keeping its quoting and comment; otherwise the key is added to the
         service's `environment:` in the style the block already uses, adding the service to
         the override when it is not there. The `.env` keeps the host-side value for tools run on the host.
-        Where compose reads one file alone (a devcontainer's, a single -f), no override would
-        be read: a literal the compose file writes for containers only is rewritten on its line;
+        Where no dev override is read (a devcontainer's one file, a single -f, a last -f that
+        is an add-on of one feature like open-webui's docker-compose.api.yaml), a literal the
+        compose file writes for containers only is rewritten on its line;
         otherwise the advice names the value to set (`set REDIS_HOST=redis in the environment of
         'web'`). A `localhost` that `.env` interpolates into a compose value is reported at the
         `.env` line that writes it.

@@ -46,12 +46,12 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
 
 
 def _in_place(project: Project, consumers: list[Consumer], secret: bool = False) -> Fix | None:
-    """Where compose reads one file alone (a devcontainer's `dockerComposeFile`, a single -f) there is
-    no override to set the value in: a literal written in that compose file (no `${...}`, which
-    .env's host tools may share) reaches the containers only, so its own line is edited, for every
-    consumer reading that line and nobody else. So is a literal URL with a password (`secret`), which
-    an override would copy; its title names the hosts changed, never the value. Unsafe: the peer is
-    doctor's reading of the value."""
+    """Where no dev override is read (a devcontainer's `dockerComposeFile`, a single -f, a last -f
+    that only adds one feature) there is no override to set the value in: a literal written in that
+    compose file (no `${...}`, which .env's host tools may share) reaches the containers only, so its
+    own line is edited, for every consumer reading that line and nobody else. So is a literal URL
+    with a password (`secret`), which an override would copy; its title names the hosts changed,
+    never the value. Unsafe: the peer is doctor's reading of the value."""
     var, value = consumers[0][1], consumers[0][2]
     at = var.location
     if (at is None or at.line is None or at.path not in project.compose.files or var.variables or var.value is None

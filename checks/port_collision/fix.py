@@ -348,7 +348,7 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
 
     tag_ok = version is None or version >= OVERRIDE_TAG_SINCE
     override = dev_override(project)
-    why = "no override file compose would read" if override is None else "compose < 2.24.4 has no !override"
+    why = "no dev override compose would read" if override is None else "compose < 2.24.4 has no !override"
     if tag_ok and override is not None:
         try:
             text = override_ports(override, svc.name, port_specs(svc, mapping, new), use_override_tag=True)

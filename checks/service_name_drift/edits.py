@@ -6,7 +6,7 @@ import re
 
 from doctor.model import Edit, Finding, Fix, Location, Safety
 from doctor.project import Project
-from doctor.project.edits import value_edit
+from doctor.project.edits import interpolated_at, value_edit
 from doctor.project.env_hosts import HostRef, host_refs
 from doctor.project.service_network import NetworkView
 from doctor.project.types import EnvVar, Service
@@ -60,12 +60,9 @@ def edited_name(project: Project, var: EnvVar, edit: Edit) -> str:
     at = var.location
     if at is not None and (at.path, at.line) == (edit.path, edit.line):
         return var.name
-    dotenv = project.dotenv
-    if dotenv is None or dotenv.path != edit.path:
-        return var.name
     for name in var.variables:
-        entry = dotenv.entry(name)
-        if entry is not None and name != var.name and entry.line == edit.line:
+        found = interpolated_at(project, name)
+        if found is not None and name != var.name and (found[0], found[1].line) == (edit.path, edit.line):
             return f"{name}, which {var.name} uses"
     return var.name
 

@@ -17,8 +17,9 @@ from doctor.model import Fix, Location, Safety, record
 from doctor.project import Project
 from doctor.project.edits import line_text, replace_on_line
 from doctor.project.env_hosts import HostRef, looks_internal
+from doctor.project.keyat import service_key_at
 from doctor.project.service_network import NetworkIndex, NetworkView, default_container_name, listen_ports, suggest
-from doctor.project.types import ComposeModel, Service
+from doctor.project.types import Service
 
 WAITED = re.compile(r"(?:^|[\s/;&|(])(?:wait-for-it|wait-for)(?:\.sh)?\s+(?:-[\w-]+\s+(?:\d+\s+)?)*"
                     r"([A-Za-z][\w-]*):(\d{1,5})\b"
@@ -45,7 +46,7 @@ def wait_findings(project: Project, index: NetworkIndex) -> Iterator[tuple[str, 
     written: set[tuple[Location, str]] = set()
     for service in project.compose.services.values():
         view = index.view(service)
-        for wait in waits(project.compose, service, view) if view is not None else ():
+        for wait in waits(project, service, view) if view is not None else ():
             if (wait.location, wait.host.lower()) in written:
                 continue
             written.add((wait.location, wait.host.lower()))
@@ -59,8 +60,9 @@ def wait_findings(project: Project, index: NetworkIndex) -> Iterator[tuple[str, 
             yield message, at, f"{wait.service}:{wait.part}:{wait.host}", fix
 
 
-def waits(model: ComposeModel, service: Service, view: NetworkView) -> Iterator[Wait]:
+def waits(project: Project, service: Service, view: NetworkView) -> Iterator[Wait]:
     """The drifted hosts the service's entrypoint, command or healthcheck waits for."""
+    model = project.compose
     seen: set[str] = set()
     for part, words in (("entrypoint", service.entrypoint), ("command", service.command),
                         ("healthcheck", service.healthcheck)):
@@ -77,23 +79,47 @@ def waits(model: ComposeModel, service: Service, view: NetworkView) -> Iterator[
             peer = model.services.get(view.names.get(meant.lower()) or "") if meant else None
             if meant is None or peer is None or port not in listen_ports(peer):
                 continue
-            at = _written(service, host, port)
+            at = _written(project, service, part, host, port)
             if at is None:  # interpolated (`${DB_HOST}:5432`: runs.py judges the .env line), or an anchor's
                 continue
             seen.add(name)
             yield Wait(service.name, part, host, port, meant, at)
 
 
-def _written(service: Service, host: str, port: int) -> Location | None:
-    """The line below the service's key that writes `host` followed by its port, else None."""
+def _written(project: Project, service: Service, part: str, host: str, port: int) -> Location | None:
+    """The line that writes `host` followed by its port in the service's `part`: in that key's value
+    where a compose file writes the key (an anchor's `command:` above the service, frappe-style
+    `<<: *common`), else below the service's key; None when it is not written there."""
+    word = re.compile(rf"(?<![\w.-]){re.escape(host)}(?:[:\s/]){port}\b")
+    key = service_key_at(project, service.name, *((part, "test") if part == "healthcheck" else (part,)))
+    if key is not None and key.line is not None:
+        return _in_value(key, word)
     at = service.location
     if at is None or at.line is None:
         return None
-    word = re.compile(rf"(?<![\w.-]){re.escape(host)}(?:[:\s/]){port}\b")
     for line in range(at.line, at.line + SCAN_LINES):
         text = line_text(Path(at.path), line)
         if text is None:
             break
         if word.search(text):
             return Location(at.path, line)
+    return None
+
+
+def _in_value(key: Location, word: re.Pattern[str]) -> Location | None:
+    """The line of the key's value (its own line, then the lines indented below it, or a block
+    sequence at its indent) that matches `word`."""
+    assert key.line is not None
+    indent = (key.column or 1) - 1
+    for line in range(key.line, key.line + SCAN_LINES):
+        text = line_text(Path(key.path), line)
+        if text is None:
+            break
+        depth = len(text) - len(text.lstrip(" "))
+        inside = line == key.line or not text.strip() or depth > indent or (
+            depth == indent and text.lstrip().startswith("- "))
+        if not inside:
+            break
+        if word.search(text):
+            return Location(key.path, line)
     return None

@@ -168,6 +168,25 @@ class Project:
         return self._env_file(self.root / ".env")
 
     @cached_property
+    def chosen_env_files(self) -> tuple[Path, ...] | None:
+        """The env files `--env-file` or COMPOSE_ENV_FILES choose for interpolation (compose then
+        reads no `.env`), () when COMPOSE_DISABLE_ENV_FILE turns `.env` off, None when compose
+        reads the project's `.env` (the default)."""
+        from doctor.project.discover import chosen_env_files
+
+        return chosen_env_files(self.options)
+
+    def env_file(self, path: Path) -> EnvFile | None:
+        """An env file read with compose's rules (once per run), or None when it is no regular file."""
+        if path not in self._env_files:
+            self._env_files[path] = self._env_file(path)
+        return self._env_files[path]
+
+    @cached_property
+    def _env_files(self) -> dict[Path, EnvFile | None]:
+        return {}
+
+    @cached_property
     def env_example(self) -> EnvFile | None:
         """The committed template of `.env` (`.env.example` and its usual aliases), if any."""
         for name in ENV_EXAMPLE_NAMES:

@@ -138,6 +138,19 @@ def discover(options: ProjectOptions) -> Discovery:
     return found
 
 
+def chosen_env_files(options: ProjectOptions) -> tuple[Path, ...] | None:
+    """The env files that interpolate the compose files in place of `.env` (--env-file, else
+    COMPOSE_ENV_FILES), absolute, in order (a later file's key wins); () when
+    COMPOSE_DISABLE_ENV_FILE leaves compose with none; None when compose reads `.env`."""
+    if options.env_files is not None:
+        return tuple(options.env_files)
+    target = absolute(options.path, Path.cwd())
+    found = _explicit_env_files(options.env, target if target.is_dir() else target.parent)
+    if found is not None:
+        return tuple(found)
+    return () if options.env.get("COMPOSE_DISABLE_ENV_FILE", "") in _TRUE else None
+
+
 def _explicit_env_files(os_env: Mapping[str, str], cwd: Path) -> list[Path] | None:
     """COMPOSE_ENV_FILES (the default of --env-file): split on ',' with no trimming, relative to the
     directory compose runs in."""

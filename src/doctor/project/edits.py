@@ -21,7 +21,7 @@ from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project import Project
 from doctor.project.reading import COMPOSE_LIMIT
-from doctor.project.types import EnvVar
+from doctor.project.types import EnvEntry, EnvVar
 from doctor.regular import read_text
 
 
@@ -73,8 +73,11 @@ def dev_override(project: Project) -> Path | None:
     The loaded override (`compose.override.yaml`, `docker-compose.override.yml`, any
     `*.override.*`); else, when the files are named explicitly (-f, a file path, COMPOSE_FILE
     from the shell or `.env`) and there are several, the last of them (compose reads it and it
-    wins the merge); else, under default discovery, a new override beside the main file. None
-    when one explicit file is all compose reads: a new override there would never be read.
+    wins the merge) when it overrides the dev stack (see dev_stack_override); else, under
+    default discovery, a new override beside the main file. None when one explicit file is all
+    compose reads (a new override there would never be read), and when the last -f file is an
+    add-on of one feature (open-webui's `docker-compose.api.yaml`, which only publishes ollama's
+    port): a fix written there comes back on a run without that -f.
     """
     from doctor.project.discover import OVERRIDE_NAMES
 
@@ -85,7 +88,7 @@ def dev_override(project: Project) -> Path | None:
     options = project.options
     explicit = bool(options.files) or not Path(options.path).is_dir() or "COMPOSE_FILE" in model.variables
     if explicit:
-        return model.files[-1] if len(model.files) > 1 else None
+        return model.files[-1] if len(model.files) > 1 and dev_stack_override(project, model.files[-1]) else None
     if not model.files:
         return None
     main = model.files[0]
@@ -94,6 +97,33 @@ def dev_override(project: Project) -> Path | None:
     if listed and main.parent / name not in listed:
         return None  # the devcontainer starts the stack with -f of its own list: a new override is never read
     return main.parent / name
+
+
+_DEV_WORDS = frozenset({"dev", "develop", "development", "local", "override"})
+_NOT_DEV_WORDS = frozenset({"prod", "production", "staging", "ci", "test", "tests"})
+
+
+def dev_stack_override(project: Project, path: Path) -> bool:
+    """Whether the last explicit compose file is the project's dev override, the file a fix may
+    write to: its name says so (`docker-compose.dev.yml`, `compose.local.yaml`), or it configures
+    every service of the stack. An add-on of one feature (`docker-compose.api.yaml`, `gpu.yaml`,
+    which touch one service) is not: a fix for another service written there is lost on a run
+    without it. A name saying prod/ci/test never is."""
+    words = set(re.split(r"[._-]+", path.name.lower()))
+    if words & _NOT_DEV_WORDS:
+        return False
+    if words & _DEV_WORDS:
+        return True
+    mine: set[str] = set()
+    for found in project.compose_documents():
+        if found.path != path:
+            continue
+        for doc in found.docs:
+            services = doc.get("services") if isinstance(doc, Mapping) else None
+            if isinstance(services, Mapping):
+                mine.update(str(name) for name in services)
+    wanted = set(project.compose.services)
+    return bool(wanted) and wanted <= mine
 
 
 DOCKER_COMPOSE_FILE = lazy(r'"dockerComposeFile"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|\[([^\]]*)\])')
@@ -296,19 +326,29 @@ def _scalar(text: str, quote: str) -> str:
 
 
 def value_edit(project: Project, var: EnvVar, pattern: str, new: str) -> Edit | None:
-    """Replace `pattern` where the value is written: its own line, else the .env line it interpolates."""
+    """Replace `pattern` where the value is written: its own line, else the env file line it
+    interpolates (`.env`, or the file --env-file / COMPOSE_ENV_FILES chose)."""
     if var.location is not None:
         edit = replace_on_line(var.location.path, var.location.line, pattern, new)
         if edit is not None:
             return edit
-    dotenv = project.dotenv
-    if dotenv is None:
-        return None
     for name in var.variables:
-        entry = dotenv.entry(name)
-        edit = replace_on_line(dotenv.path, entry.line, pattern, new) if entry is not None else None
+        found = interpolated_at(project, name)
+        edit = replace_on_line(found[0], found[1].line, pattern, new) if found is not None else None
         if edit is not None:
             return edit
+    return None
+
+
+def interpolated_at(project: Project, name: str) -> tuple[Path, EnvEntry] | None:
+    """The env file line compose interpolates `name` from: the last of the files `--env-file` or
+    COMPOSE_ENV_FILES choose that sets it (compose then reads no `.env`), else `.env`'s."""
+    chosen = project.chosen_env_files
+    files = [project.dotenv] if chosen is None else [project.env_file(path) for path in reversed(chosen)]
+    for found in files:
+        entry = found.entry(name) if found is not None else None
+        if found is not None and entry is not None:
+            return found.path, entry
     return None
 
 

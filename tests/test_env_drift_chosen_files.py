@@ -1,0 +1,102 @@
+"""`--env-file` or COMPOSE_ENV_FILES choose the interpolation env files: compose then reads no
+`.env` (penpot's `-f docker/devenv/docker-compose.yaml --env-file docker/devenv/defaults.env`).
+env-drift sets a missing variable in the chosen file, and `.env` against `.env.example` is no
+compose problem unless a service loads `.env` as its env_file; a fix of an interpolated value
+edits the chosen file's line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from doctor.checks.env_drift import EnvDrift
+
+from doctor.host import Host
+from doctor.model import Finding
+from doctor.project import Project, ProjectOptions
+
+COMPOSE = """\
+services:
+  main:
+    image: "${IMG}:latest"
+    environment:
+      - PENPOT_FLAGS=${PENPOT_FLAGS}
+  db:
+    image: postgres:15
+"""
+
+
+def _devenv(tmp_path: Path, compose: str = COMPOSE) -> Path:
+    devenv = tmp_path / "docker" / "devenv"
+    devenv.mkdir(parents=True)
+    (devenv / "docker-compose.yaml").write_text(compose)
+    (devenv / "defaults.env").write_text("PENPOT_FLAGS=enable-login\n")
+    (devenv / ".env.example").write_text("IMG=penpotapp/devenv\nPENPOT_FLAGS=x\nOTHER=1\n")
+    (devenv / ".env").write_text("PENPOT_FLAGS=y\n")
+    return devenv
+
+
+def _run(devenv: Path, how: str) -> list[Finding]:
+    compose, chosen = devenv / "docker-compose.yaml", devenv / "defaults.env"
+    if how == "--env-file":
+        options = ProjectOptions(path=devenv.parent.parent, files=(compose,), env={}, env_files=(chosen,))
+    else:
+        options = ProjectOptions(path=devenv.parent.parent, files=(compose,),
+                                 env={"COMPOSE_ENV_FILES": "docker/devenv/defaults.env"})
+    return list(EnvDrift().run(Project(options), Host(env={})))
+
+
+@pytest.mark.parametrize("how", ["--env-file", "COMPOSE_ENV_FILES"])
+def test_a_missing_variable_is_set_in_the_chosen_env_file_not_in_dotenv(tmp_path: Path, how: str) -> None:
+    devenv = _devenv(tmp_path)
+    found = _run(devenv, how)
+    assert [f.subject for f in found] == ["IMG"]  # no `.env.example` key missing from `.env`
+    fix = found[0].fix
+    assert fix is not None and not fix.edits
+    assert fix.title.startswith("set IMG in defaults.env ")  # the project's folder is docker/devenv
+
+
+def test_the_chosen_env_file_is_compared_with_its_own_template(tmp_path: Path) -> None:
+    devenv = _devenv(tmp_path)
+    (devenv / "defaults.env.example").write_text("IMG=penpotapp/devenv\nPENPOT_FLAGS=x\n")
+    found = _run(devenv, "--env-file")
+    assert [f.subject for f in found] == ["IMG"]
+    fix = found[0].fix
+    assert fix is not None and [e.path for e in fix.edits] == [devenv / "defaults.env"]
+    assert "IMG=penpotapp/devenv" in str(fix.edits[0].new)
+
+
+def test_dotenv_loaded_as_env_file_is_still_compared_with_its_template(tmp_path: Path) -> None:
+    devenv = _devenv(tmp_path, COMPOSE.replace("  db:\n", "    env_file: .env\n  db:\n"))
+    found = _run(devenv, "--env-file")
+    subjects = sorted(f.subject for f in found)
+    assert subjects == [".env:IMG", ".env:OTHER", "IMG"]
+    assert all(e.path == devenv / ".env" for f in found if f.subject != "IMG" and f.fix for e in f.fix.edits)
+
+
+def test_with_env_files_disabled_a_missing_variable_is_exported_in_the_shell(tmp_path: Path) -> None:
+    devenv = _devenv(tmp_path)
+    options = ProjectOptions(path=devenv, env={"COMPOSE_DISABLE_ENV_FILE": "1"})
+    found = list(EnvDrift().run(Project(options), Host(env={})))
+    assert sorted(f.subject for f in found) == ["IMG", "PENPOT_FLAGS"]
+    assert all(f.fix is not None and f.fix.title.startswith(f"export {f.subject} in the shell") for f in found)
+
+
+@pytest.mark.parametrize("how", ["--env-file", "COMPOSE_ENV_FILES"])
+def test_a_host_interpolated_from_the_chosen_env_file_is_fixed_there_not_in_dotenv(tmp_path: Path, how: str) -> None:
+    """service-name-drift read `${DB_HOST}` at `.env`'s line (and rewrote it there) while compose
+    took it from the --env-file file."""
+    from doctor.checks.service_name_drift import ServiceNameDrift
+
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    environment:\n"
+                                           "      DATABASE_URL: postgresql://app@${DB_HOST}:5432/app\n"
+                                           "  postgres:\n    image: postgres:16\n")
+    chosen = tmp_path / "defaults.env"
+    chosen.write_text("# team defaults\nDB_HOST=postgresserver\n")
+    (tmp_path / ".env").write_text("DB_HOST=postgresserver\n")
+    env = {} if how == "--env-file" else {"COMPOSE_ENV_FILES": str(chosen)}
+    options = ProjectOptions(path=tmp_path, env=env, env_files=(chosen,) if how == "--env-file" else None)
+    found = list(ServiceNameDrift().run(Project(options), Host(env={})))
+    assert [(f.location.path, f.location.line) for f in found if f.location is not None] == [(chosen, 2)]
+    fix = found[0].fix
+    assert fix is not None and [(e.path, e.new) for e in fix.edits] == [(chosen, "DB_HOST=postgres")]
