@@ -21,6 +21,8 @@ GITATTRIBUTES_LINE = "*.sh text eol=lf"
 # interpreters a busybox-based image (alpine, busybox) does not have unless a RUN installs them
 NOT_IN_BUSYBOX = frozenset(("bash", "zsh", "fish", "ksh"))
 _SHEBANG = lazy(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
+# a shell line that strips CRs: sed's `s/\r` (a YAML "\r" is the CR itself), dos2unix, `tr -d '\r'`
+_STRIPS_CR = lazy(r"\bsed\b[^;&|]*?\bs([/|#,])(?:\\r|\r)|\bdos2unix\b|\btr\s+-d\s+['\"]?(?:\\r|\r)")
 
 
 class ScriptLineEndings(Check):
@@ -32,7 +34,9 @@ class ScriptLineEndings(Check):
         in a folder, `*.sh`, `*.bash` and executables without a suffix that start with `#!`
         (s6-overlay's `run` scripts); anywhere in the project's git checkout, so a compose file in
         `docker/` that binds `../server` counts its scripts (for those no `.gitattributes` line is
-        offered: the rule belongs to the checkout's own) — that have Windows (CRLF) line endings, start with a
+        offered: the rule belongs to the checkout's own) — that have Windows (CRLF) line endings
+        (unless the service's entrypoint or command strips them from the script, or from its
+        copy, before running it: dify's ssrf_proxy runs `sed -i 's/\r$//'` on it), start with a
         UTF-8 byte-order mark, or name in
         their shebang an interpreter the image lacks (`#!/bin/bash` on an alpine or busybox base
         whose Dockerfile installs no bash). The image is judged from its FROM and RUN lines only;
@@ -81,9 +85,12 @@ class ScriptLineEndings(Check):
             location = Location(shipped.path, 1)
             # a script beside the compose folder (immich's docker/ binds ../server): `../server/bin/immich-dev`
             subject = os.path.relpath(shipped.path, root)
-            faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", b"\r\n" in data))
+            # dify's ssrf_proxy: `cp /docker-entrypoint-mount.sh ... && sed -i 's/\r$//' ...` runs a copy it
+            # stripped of its CRs first: CRLF harms nothing there
+            has_crlf = b"\r\n" in data and not _strips_cr(project, shipped)
+            faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", has_crlf))
                       if found]
-            if b"\r\n" in data and shipped.path.is_relative_to(root):  # .gitattributes rules reach no ../ path
+            if has_crlf and shipped.path.is_relative_to(root):  # .gitattributes rules reach no ../ path
                 crlf.append(shipped.path)
             if faults:
                 message = f"has {' and '.join(faults)} and {where}"
@@ -100,6 +107,28 @@ class ScriptLineEndings(Check):
             message = f"no .gitattributes rule keeps {kept} at LF: a Windows checkout brings CRLF back"
             location = Location(project.root / ".gitattributes", None)
             yield self.finding(message, location, ".gitattributes", fix, Severity.INFO)
+
+
+def _strips_cr(project: Project, shipped: Shipped) -> bool:
+    """Whether the service's entrypoint or command strips the CRs of the script before running
+    it: `sed -i 's/\r$//'`, `dos2unix` or `tr -d '\r'` of its mount target, or of a copy of it
+    (`cp /docker-entrypoint-mount.sh /docker-entrypoint.sh`)."""
+    service = project.services.get(shipped.service)
+    if service is None:
+        return False
+    text = " ".join(part if isinstance(part, str) else " ".join(part)
+                    for part in (service.entrypoint, service.command) if part)
+    if not text or not _STRIPS_CR.search(text):
+        return False
+    names = {m.target for m in service.volumes if m.type == "bind" and m.source and Path(m.source) == shipped.path}
+    for step in re.split(r"&&|\|\||[;|\n]", text):  # in order: `cp A B` makes B the script too
+        words = [w.strip("'\"") for w in step.split()]
+        at = words.index("cp") if "cp" in words else -1  # `sh -c cp A B`: the list's words come first
+        if 0 <= at < len(words) - 2 and words[at + 1] in names:
+            names.add(words[at + 2])
+        elif _STRIPS_CR.search(step) and names.intersection(words):
+            return True
+    return False
 
 
 def _rewrite_fix(project: Project, path: Path, data: bytes) -> Fix:
