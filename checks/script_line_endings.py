@@ -40,7 +40,9 @@ class ScriptLineEndings(Check):
         UTF-8 byte-order mark, or name in
         their shebang an interpreter the image lacks (`#!/bin/bash` on an alpine or busybox base
         whose Dockerfile installs no bash). The image is judged from its FROM and RUN lines only;
-        no registry is asked.
+        no registry is asked. A compose `entrypoint:` (even `entrypoint: []`) replaces the
+        image's ENTRYPOINT and CMD, so the message names a service that runs the script: compose's
+        entrypoint names it, or the image's ENTRYPOINT does and nothing replaces it.
 
     Why it matters
         Linux reads the `\\r` as part of the interpreter's name or of each command: the container

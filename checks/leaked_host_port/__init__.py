@@ -98,7 +98,9 @@ class LeakedHostPort(Check):
 
     Fix
         Give the consuming service the container-side value in the dev override: the
-        compose service name and its container port (`VITE_API_URL=http://backend:8000`,
+        compose service name (for a listener only a profile starts, the `container_name` its
+        variants share: the n8n starter's `ollama-cpu` and `ollama-gpu` are both `ollama`, so
+        the override holds under either profile) and its container port (`VITE_API_URL=http://backend:8000`,
         `POSTGRES_PORT: "5432"`, the URL with `db:5432` in place of `db:5433`). A key the
         override already sets, list form (`- KEY=value`) or mapping form, is rewritten on its
         own line, keeping its quoting and comment; otherwise the key is added to the
@@ -155,7 +157,7 @@ class LeakedHostPort(Check):
                 because = f"is {inside}" if inside is not None and is_browser_key(dial.var.name) else reason
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
-                local.setdefault((_written_at(project, dial), shown, dial.peer), []).append(
+                local.setdefault((_written_at(project, dial), shown, dial.name), []).append(
                     ((service, dial.var, dial.container_value), because))
         for (at, shown, peer), found in local.items():
             (service, _, _), because = found[0]

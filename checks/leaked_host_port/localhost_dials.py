@@ -34,12 +34,14 @@ _REPUBLISHERS = ("library", "bitnami")
 
 @record
 class LocalDial:
-    """A container env value dialing localhost where `peer` listens; `container_value` is the repair."""
+    """A container env value dialing localhost where `peer` listens; `container_value` is the repair,
+    dialing `name` (the peer's, or the container name its profile variants share)."""
 
     var: EnvVar
     ref: HostRef
     peer: str
     container_value: str
+    name: str
 
 
 def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
@@ -67,7 +69,8 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             if port is None:  # `DB_HOST: localhost` beside a service named `db` (maybe's devcontainer)
                 named = _named_peer(model, view, ref, service.name)
                 if named is not None and named != owner.name:  # `network_mode: service:db`: localhost is db
-                    yield LocalDial(var, ref, named, _rewrite(var.value or "", ref, named, 0))
+                    name = _stable_name(model, named)
+                    yield LocalDial(var, ref, named, _rewrite(var.value or "", ref, name, 0), name)
                 continue
             if port in own:
                 continue
@@ -84,7 +87,19 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             page = port in index.published or _publishes(model.services[meant[0]], port)
             if (browser_key or (browser and page and not inside)) and not server_api:
                 continue
-            yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, *meant))
+            name = _stable_name(model, meant[0])
+            yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, name, meant[1]), name)
+
+
+def _stable_name(model: ComposeModel, peer: str) -> str:
+    """The name to write for the peer: its container_name when services of other profiles share it
+    (the n8n starter's `ollama-cpu` and `ollama-gpu` are both `container_name: ollama`), so the
+    value holds whichever profile runs; else the service name."""
+    service = model.services[peer]
+    shared = service.container_name
+    if service.profiles and shared and shared.lower() in model.disabled_names:
+        return shared
+    return peer
 
 
 def _publishes(peer: Service, port: int) -> bool:

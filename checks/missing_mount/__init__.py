@@ -43,7 +43,10 @@ class MissingMount(Check):
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`); build
         output, static or vendored folders (`dist/`, `static/`, `vendor/`...) and single files
-        are not judged. It also finds bind sources inside the project that do not exist: docker creates them as
+        are not judged. A COPY'd folder that a bind over its parent hides (`./backend:/app` over
+        `COPY bin/ /app/bin`, the image's ENTRYPOINT) is reported whatever other services of the
+        image mount, and goes back where the image has it (`./bin:/app/bin`).
+        It also finds bind sources inside the project that do not exist: docker creates them as
         root-owned directories, even where a file was meant. A file-looking source
         (`./nginx.conf`, `./app.jar`, `./.env.local`: any name with an extension, or a known
         dotfile like `.env` or `.npmrc`) or a service that runs as a
@@ -62,7 +65,8 @@ class MissingMount(Check):
 
     Fix
         Add the missing mount to the dev override with the same layout as its siblings
-        (`./backend/scripts:/app/scripts`), or, where the siblings reach the container through
+        (`./backend/scripts:/app/scripts`; never moved up to `/`, where `./bin:/bin` would hide
+        the container's own /bin), or, where the siblings reach the container through
         `develop.watch`, a sync rule beside theirs (advice). For a missing bind source: create
         it (a directory, or the file that was meant) before `docker compose up`; for a service
         that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user. A
@@ -119,16 +123,22 @@ class MissingMount(Check):
         chosen = {c.source for peer in project.services.values() if peer is not service
                   and _same_image(peer, service) for c in _carriers(peer)}
         parents = {posixpath.dirname(d.rstrip("/")) for _, d in covered.values()}
-        missing = {f: d for f, d in missing.items() if not any(inside(f, c) for c in chosen)
-                   and _beside(posixpath.dirname(d.rstrip("/")), parents)}
+        # a folder the bind hides is no choice, whatever a peer mounts (docker-node-example's js
+        # service mounts `.`, its web `./backend:/app` over the image's /app/bin entrypoint)
+        missing = {f: d for f, d in missing.items() if _hidden_by(d, carriers) or (
+                   not any(inside(f, c) for c in chosen) and _beside(posixpath.dirname(d.rstrip("/")), parents))}
         root = project.compose.project_dir
         shown = ", ".join(sorted(_rel(f, root) for f in covered))
         first = next(iter(covered.values()))[0]
         verb = "syncs" if all(c.watch for c, _ in covered.values()) else "mounts"
         for folder, destination in missing.items():
-            target = _target(folder, destination, covered)
             rel = _rel(folder, root)
             message = f"'{service.name}' {verb} {shown} but not {rel}"
+            over = _hidden_by(destination, carriers)
+            # a hidden folder goes back where the image has it, not where the siblings moved to
+            target = _target(folder, destination, covered) if over is None else posixpath.normpath(destination)
+            if over is not None:  # docker-node-example's `./backend:/app` over `COPY bin/ /app/bin`
+                message += f": the mount over {over.target} hides the image's {target}"
             source = rel if rel.startswith("../") else f"./{rel}"
             entry = f"{source}:{target}"
             if first.watch:
@@ -151,6 +161,19 @@ def _carriers(service: Service) -> list[Carrier]:
     return found
 
 
+def _hidden_by(destination: str, carriers: list[Carrier]) -> Carrier | None:
+    """The bind mount whose target holds the COPY destination (`./backend:/app` over `/app/bin`)
+    while its source has nothing there: the container sees neither the image's copy nor an edit."""
+    landed = posixpath.normpath(destination)
+    for carrier in carriers:
+        top = posixpath.normpath(carrier.target) if carrier.target else ""
+        if carrier.watch or not top or top == "/" or not landed.startswith(f"{top}/"):
+            continue
+        if not (carrier.source / posixpath.relpath(landed, top)).exists():
+            return carrier
+    return None
+
+
 def _same_image(one: Service, other: Service) -> bool:
     a, b = one.build, other.build
     return a is not None and b is not None and (a.context, a.dockerfile) == (b.context, b.dockerfile)
@@ -169,8 +192,11 @@ def _target(folder: Path, destination: str, covered: dict[Path, tuple[Carrier, s
         inside = posixpath.normpath(posixpath.join(carrier.target, below))
         if inside == posixpath.normpath(copied_to):
             continue
-        if posixpath.dirname(copied_to.rstrip("/")) == posixpath.dirname(destination.rstrip("/")):
-            return posixpath.join(posixpath.dirname(inside), posixpath.basename(destination.rstrip("/")))
+        moved = posixpath.join(posixpath.dirname(inside), posixpath.basename(destination.rstrip("/")))
+        # never moved up to the root: `./bin:/bin` would hide the container's own /bin
+        if posixpath.dirname(copied_to.rstrip("/")) == posixpath.dirname(destination.rstrip("/")) and (
+                posixpath.dirname(moved) != "/"):
+            return moved
     return posixpath.normpath(destination)
 
 

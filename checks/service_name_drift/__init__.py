@@ -37,7 +37,9 @@ class ServiceNameDrift(Check):
         where a peer named like it listens on that port), that is no service
         name, container name, network alias, link alias or extra_host on a network the service
         joins. `hostname:` does not count (peers cannot resolve it), nor does a service on a
-        network this one does not join. An env_file line that another service loading it
+        network this one does not join. A service that only a profile starts is not drift by
+        its name, container name or alias (the n8n starter's `OLLAMA_HOST=ollama`, the container
+        of `ollama-cpu` under `--profile cpu`). An env_file line that another service loading it
         resolves to a peer (dify's middleware.env, loaded by every service, `DB_HOST=db_postgres`)
         is theirs: a service on another network that merely gets it is not reported. Only names
         that can only be compose names are judged:
@@ -83,7 +85,9 @@ class ServiceNameDrift(Check):
         model = project.compose
         everywhere = all_names(model)
         hostnames = {s.hostname.lower(): s.name for s in model.services.values() if s.hostname}
-        disabled = {name.lower() for name in model.disabled_services}
+        # a service a profile leaves out, by its name or what it answers to (n8n starter's
+        # OLLAMA_HOST=ollama, the container_name of ollama-cpu under --profile cpu): not drift
+        disabled = {name.lower() for name in (*model.disabled_services, *model.disabled_names)}
         # one finding per written value: its hosts fixed by one edit (two findings of one value
         # shared a subject, and the fixer plans one fix per subject and run)
         groups: dict[tuple[Location | None, str], dict[str, list[Use]]] = {}

@@ -9,7 +9,7 @@ resolution, consistency checks) -> typed Services.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -88,9 +88,22 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         networks=tuple(networks),
         active_profiles=active,
         disabled_services=disabled,
+        disabled_names=_disabled_names(services_all[n] for n in disabled),
         problems=tuple(_dedupe(assembler.finish())),
         external_networks=_external(model.get("networks")),
     )
+
+
+def _disabled_names(drafts: Iterable[object]) -> tuple[str, ...]:
+    """The container names and network aliases of services a profile leaves out, lowercased."""
+    names: list[str] = []
+    for draft in drafts:
+        if not isinstance(draft, YMap):
+            continue
+        container = _text(draft.get("container_name"))
+        names.extend([container.lower()] if container else ())
+        names.extend(a.lower() for n in _networks(draft).values() for a in n.aliases if isinstance(a, str))
+    return tuple(names)
 
 
 def _external(declared: object) -> dict[str, str]:

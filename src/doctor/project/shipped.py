@@ -132,10 +132,15 @@ def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tu
     command = svc.command
     if command:
         yield (_words(command) if isinstance(command, str) else list(command)), "command"
+    entrypoint = svc.entrypoint
+    if entrypoint:
+        yield (_words(entrypoint) if isinstance(entrypoint, str) else list(entrypoint)), "entrypoint"
     if svc.healthcheck:
         check = svc.healthcheck
         yield (_words(check) if isinstance(check, str) else list(check)), "healthcheck"
-    if recipe is not None:
+    # compose's `entrypoint:`, even `[]` (docker-rails-example's cable and worker), replaces the
+    # image's ENTRYPOINT and drops its CMD: neither runs in that service
+    if recipe is not None and entrypoint is None:
         if recipe.entrypoint:
             yield list(recipe.entrypoint), "ENTRYPOINT"
         if recipe.cmd and not command:

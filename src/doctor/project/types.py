@@ -231,6 +231,9 @@ class ComposeModel:
     networks: tuple[str, ...] = ()
     active_profiles: tuple[str, ...] = ()
     disabled_services: tuple[str, ...] = ()
+    # what those services answer to besides their names (container_name, network aliases),
+    # lowercased: the n8n starter's OLLAMA_HOST=ollama is the container of a profile's service
+    disabled_names: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     # networks declared `external: true`, by key, with the engine's name for them (penpot's
     # `default: {name: penpot_shared, external: true}`): another project's containers may be on them
