@@ -32,6 +32,7 @@ DENY = (
     "bz2", "lzma", "locale", "signal", "selectors", "ssl", "http.client", "email", "docker", "yaml",
     "typing",  # doctor's own names from it are for mypy only (TYPE_CHECKING); tomllib's use is its own
     "socket", "threading",  # the engine and the bind probes use _socket; locks come from _thread
+    "configparser",  # .gitmodules and git config are read only where a build context or a repo needs it
 )
 # modules whose own imports are theirs (tomllib: a pyproject.toml is read; psutil, when a port is busy)
 ALLOWED = ("tomllib", "psutil")

@@ -414,7 +414,9 @@ def test_why_traces_mount_and_permission_failures_to_the_folders_docker_made(tmp
         status, text = run_why(root, name)
         assert status == 1, text
         assert "Are you trying to mount a directory onto a file" in text, text
-        assert "1 path in 'nginx.conf' owned by root" in text and "1 path in 'data' owned by root" in text, text
+        # run from elsewhere (the test's cwd): paths as they open from there, as the locations and commands
+        assert f"1 path in '{root / 'nginx.conf'}' owned by root" in text, text
+        assert f"1 path in '{root / 'data'}' owned by root" in text, text
         assert "2 of 2 services failed · 2 explained by a finding" in text, text
     finally:
         compose(docker_engine, root, name, "down", "-v", "-t", "0")

@@ -9,7 +9,6 @@ git submodule that was never checked out (getlago/lago's `api/` and `front/`: em
 
 from __future__ import annotations
 
-import configparser
 import contextlib
 import os
 from collections.abc import Mapping
@@ -72,6 +71,8 @@ def _submodule(context: Path) -> str:
         top = repo.top if repo is not None else None
         if top is None or not context.is_relative_to(top):
             return ""
+        import configparser  # only for a build context that is missing: never on a clean run
+
         parser = configparser.ConfigParser(interpolation=None, strict=False)
         with contextlib.suppress(OSError, configparser.Error, UnicodeDecodeError):
             parser.read_string(read_text(top / ".gitmodules", errors="strict"))
