@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
+from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.types import Problem, ProblemKind
 
-UNDEFINED = re.compile(r"refers to undefined (volume|network|secret|config) (\S+)")
+UNDEFINED = lazy(r"refers to undefined (volume|network|secret|config) (\S+)")
 EXAMPLE_NAMES = tuple(f"{base}.{ext}.{tail}" for base in ("compose.override", "docker-compose.override")
                       for ext in ("yaml", "yml") for tail in ("example", "sample", "dist", "template"))
 

@@ -9,14 +9,14 @@ it (`condition: service_healthy`) never start.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.service_network import listen_ports
 from doctor.project.types import Service
 
-LOCAL_PORT = re.compile(r"(?<![\w.-])(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0):(\d{2,5})(?!\d)")
+LOCAL_PORT = lazy(r"(?<![\w.-])(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0):(\d{2,5})(?!\d)")
 
 
 @record

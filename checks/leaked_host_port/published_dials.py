@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.env_hosts import HostRef, host_refs
 from doctor.project.service_network import NetworkIndex, listen_ports
 from doctor.project.types import EnvVar, Service
 
-PORT_KEY = re.compile(r"(.*?_?)PORT", re.IGNORECASE)  # SQL_PORT -> SQL_, DBPORT -> DB
+PORT_KEY = lazy(r"(.*?_?)PORT", re.IGNORECASE)  # SQL_PORT -> SQL_, DBPORT -> DB
 HOST_SUFFIXES = ("HOST", "SERVER", "HOSTNAME", "ADDR", "ADDRESS")
 
 

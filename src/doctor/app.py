@@ -270,6 +270,8 @@ def _given(opts: PreflightOptions) -> str:
     """What the command line named beside the path, as the header shows it: `-f a.yml -f b.yml
     --env-file dev.env --profile dev -p name` (files as typed: compose reads them from the current
     directory)."""
+    if not (opts.files or opts.env_files or opts.profiles or opts.project_name is not None):
+        return ""
     import shlex
 
     words = [f"-f {shlex.quote(str(f))}" for f in opts.files or ()]

@@ -58,7 +58,14 @@ def read_dockerfile(path: Path, target: str | None = None) -> Dockerfile:
 
     Destinations are made absolute against the WORKDIR in effect at the instruction when one is
     known; copies from another stage or image (`--from=`), heredoc and URL sources are left out.
+    Remembered across runs while the file is unchanged (doctor.project.memo).
     """
+    from doctor.project.memo import remember
+
+    return remember("dockerfile", (path,), target, lambda: _read_dockerfile(path, target))
+
+
+def _read_dockerfile(path: Path, target: str | None) -> Dockerfile:
     text = read_regular_text(path)
     if text is None:
         return Dockerfile(path)

@@ -63,7 +63,14 @@ class _Stage:
 
 
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
-    """The recipe of the final stage (or `target`); an empty Recipe when the file cannot be read."""
+    """The recipe of the final stage (or `target`); an empty Recipe when the file cannot be read.
+    Remembered across runs while the file is unchanged (doctor.project.memo)."""
+    from doctor.project.memo import remember
+
+    return remember("recipe", (path,), target, lambda: _read_recipe(path, target))
+
+
+def _read_recipe(path: Path, target: str | None) -> Recipe:
     try:
         text = read_text(path)
     except OSError:
