@@ -14,6 +14,7 @@ from doctor.project.service_network import NetworkIndex
 
 from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
+from .host_network_dials import host_network_dials, host_network_servers
 from .localhost_dials import LocalDial, localhost_dials
 from .override_fix import Consumer, override_fix
 from .port_consumers import consumer_groups
@@ -41,7 +42,11 @@ class LeakedHostPort(Check):
         finding for a line several services read, naming them all); a `*_HOST` with no port
         whose key names a server peer (`DB_HOST: localhost` beside `db`, `PAPERLESS_DBHOST` by its
         last word) or a kind of server with one such peer (immich's `DB_HOSTNAME=localhost`
-        beside `database` on a postgres image) too.
+        beside `database` on a postgres image) too. Where the server runs on the host's network
+        (`network_mode: host`: forem's postgres and redis) and the service on the project's, the
+        same localhost is the container too, and no compose name reaches the server (advice:
+        dial host.docker.internal with `extra_hosts: host-gateway`, or put the server on the
+        project's network).
         Each service is judged with its effective env (`environment:` beats `env_file:`).
         (4) A healthcheck probing `localhost:` one of the service's own published host ports
         (`wget http://localhost:${WEB_PORT}/` behind `"${WEB_PORT}:80"`): the probe runs in the
@@ -159,6 +164,20 @@ class LeakedHostPort(Check):
                     f"{dial.var.name} host '{dial.ref.host}'")
                 local.setdefault((_written_at(project, dial), shown, dial.name), []).append(
                     ((service, dial.var, dial.container_value), because))
+        servers = host_network_servers(model)  # forem's postgres and redis: network_mode: host
+        for service in model.services.values() if servers else ():
+            for hosted in host_network_dials(index, service, servers):
+                reason = clients.local_reason(service, hosted.var.name, hosted.peer)
+                if reason is None:
+                    continue
+                message = (f"{hosted.var.name} host '{hosted.ref.host}' is '{service.name}' itself in its container; "
+                           f"'{hosted.peer}' listens on {hosted.port} on the host's network (network_mode: host): "
+                           f"'{service.name}' {reason}")
+                advice = Fix(f"dial host.docker.internal:{hosted.port} from '{service.name}' (with extra_hosts: "
+                             f"\"host.docker.internal:host-gateway\" on Linux), or put '{hosted.peer}' on the "
+                             "project's network", Safety.ADVICE)
+                yield self.finding(message, hosted.var.location, f"{service.name}:{hosted.var.name}:host-network",
+                                   advice)
         for (at, shown, peer), found in local.items():
             (service, _, _), because = found[0]
             names = [s.name for (s, _, _), _ in found]
