@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from doctor.lazyre import lazy
 from doctor.model import record
-from doctor.project.env_hosts import BROWSER_SCHEMES, NO_HOST_SCHEMES, URL, HostRef, host_refs
+from doctor.project.env_hosts import BROWSER_SCHEMES, NO_HOST_SCHEMES, URL, HostRef, host_refs, waiter_pattern
 from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner
 from doctor.project.types import Service
 
@@ -28,10 +28,7 @@ from .published_dials import published_target
 ADDRESS = lazy(r"(?<![\w.@/-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
 # a waiter's target on localhost: `wait-for-it.sh localhost:5432`, `wait-for 127.0.0.1:6379`, `nc -z localhost 5432`,
 # bash's `</dev/tcp/localhost/5432` (healthchecks' `while !</dev/tcp/db/5432; do sleep 1; done`)
-WAITED = lazy(r"(?:^|[\s/;&|(])(?:wait-for-it|wait-for)(?:\.sh)?\s+(?:-[\w-]+\s+(?:\d+\s+)?)*"
-              r"(localhost|127\.0\.0\.1):(\d{1,5})\b"
-              r"|(?:^|[\s;&|(])(?:nc|netcat)\s+(?:-\w+\s+)*(localhost|127\.0\.0\.1)\s+(\d{1,5})\b"
-              r"|/dev/tcp/(localhost|127\.0\.0\.1)/(\d{1,5})\b")
+WAITED = lazy(waiter_pattern(r"localhost|127\.0\.0\.1"))
 # an option naming the address the program itself serves on (`--bind`, `-b`, `--listen-address`)
 BIND_OPTION = lazy(r"(?:^|\s)(?:-b|-l|--?[\w-]*(?:bind|listen)[\w-]*)=?\s*$", re.IGNORECASE)
 

@@ -85,7 +85,7 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
         used: dict[str, set[str]] = {}  # service -> the mount sources holding them
         rest: list[Row] = []
         for row in rows:
-            found = next(((s, n) for s, n in inner if row[0] == s or row[0].startswith(s + "/")), None)
+            found = next(((s, n) for s, n in inner if _under(row[0], s)), None)
             if found is None:
                 rest.append(row)
             else:
@@ -98,6 +98,7 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
             if all(_under(row[0], homes[name]) for row in rest):
                 services[top] = name
             continue
+        placed: list[tuple[str, str]] = []  # (folder, key) of this top folder's service groups
         for name in sorted(held):
             home = homes[name]
             shared = sum(h == home for h in homes.values()) > 1 or home == within
@@ -105,10 +106,11 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
             for place in places:
                 key = _shown(place, folder)
                 services[key] = name
-                split.setdefault(key, []).extend(r for r in held[name] if r[0] == place or r[0].startswith(place + "/"))
+                placed.append((place, key))
+                split.setdefault(key, []).extend(r for r in held[name] if _under(r[0], place))
         keep: list[Row] = []
         for row in rest:  # a folder between a service's mounts (volumes/app/mattermost/client)
-            owner = next((k for k in services if _under(row[0], os.path.join(folder, k))), None)
+            owner = next((key for place, key in placed if _under(row[0], place)), None)
             (split.setdefault(owner, []) if owner else keep).append(row)
         if keep:
             split.setdefault(top, []).extend(keep)
@@ -118,5 +120,5 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
 
 
 def _under(path: str, place: str) -> bool:
-    place = os.path.normpath(place)
+    """Whether `path` is `place` or below it (both absolute and normalized)."""
     return path == place or path.startswith(place + "/")

@@ -17,15 +17,12 @@ from doctor.lazyre import lazy
 from doctor.model import Fix, Location, Safety, record
 from doctor.project import Project
 from doctor.project.edits import line_text, replace_on_line
-from doctor.project.env_hosts import HostRef, looks_internal
+from doctor.project.env_hosts import HostRef, looks_internal, waiter_pattern
 from doctor.project.keyat import service_key_at
 from doctor.project.service_network import NetworkIndex, NetworkView, default_container_name, listen_ports, suggest
 from doctor.project.types import Service
 
-WAITED = lazy(r"(?:^|[\s/;&|(])(?:wait-for-it|wait-for)(?:\.sh)?\s+(?:-[\w-]+\s+(?:\d+\s+)?)*"
-              r"([A-Za-z][\w-]*):(\d{1,5})\b"
-              r"|(?:^|[\s;&|(])(?:nc|netcat)\s+(?:-\w+\s+)*([A-Za-z][\w-]*)\s+(\d{1,5})\b"
-              r"|/dev/tcp/([A-Za-z][\w-]*)/(\d{1,5})\b")
+WAITED = lazy(waiter_pattern(r"[A-Za-z][\w-]*"))
 SCAN_LINES = 400  # how far below its key a service's command is looked for
 
 

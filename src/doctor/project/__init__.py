@@ -165,7 +165,7 @@ class Project:
     @cached_property
     def dotenv(self) -> EnvFile | None:
         """The project directory's `.env`, read with compose's rules, or None when absent."""
-        return self._env_file(self.root / ".env")
+        return self.env_file(self.root / ".env")
 
     @cached_property
     def chosen_env_files(self) -> tuple[Path, ...] | None:
@@ -190,7 +190,7 @@ class Project:
     def env_example(self) -> EnvFile | None:
         """The committed template of `.env` (`.env.example` and its usual aliases), if any."""
         for name in ENV_EXAMPLE_NAMES:
-            found = self._env_file(self.root / name)
+            found = self.env_file(self.root / name)
             if found is not None:
                 return found
         return None

@@ -94,8 +94,8 @@ def discover(options: ProjectOptions) -> Discovery:
     os_env = env_copy(options.env)
     os_env.setdefault("PWD", str(cwd))
     found = Discovery(cwd=cwd, files=explicit, project_dir=cwd, environment=env_copy(os_env))
-    env_files = _explicit_env_files(os_env, cwd) if options.env_files is None else list(options.env_files)
-    use_dotenv = env_files is None and os_env.get("COMPOSE_DISABLE_ENV_FILE", "") not in _TRUE
+    env_files = chosen_env_files(options)  # () when COMPOSE_DISABLE_ENV_FILE turns .env off
+    use_dotenv = env_files is None
 
     # pass 1: the cwd's .env, or the first -f file's directory
     first_dir = explicit[0].parent if explicit else cwd

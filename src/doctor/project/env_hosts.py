@@ -53,6 +53,17 @@ NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _ROLE_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$")
 _HOST_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$")
 _LIST_SEPARATORS = lazy(r"[,\s]+")
+
+
+def waiter_pattern(host: str) -> str:
+    """The pattern of what a waiter on a command line waits for, with `host` the pattern of the
+    hosts judged: `wait-for-it[.sh] host:port`, `wait-for host:port`, `nc -z host port`, bash's
+    `</dev/tcp/host/port` (healthchecks' `while !</dev/tcp/db/5432; do sleep 1; done`); groups
+    (host, port) for each form in turn."""
+    return (r"(?:^|[\s/;&|(])(?:wait-for-it|wait-for)(?:\.sh)?\s+(?:-[\w-]+\s+(?:\d+\s+)?)*"
+            rf"({host}):(\d{{1,5}})\b"
+            rf"|(?:^|[\s;&|(])(?:nc|netcat)\s+(?:-\w+\s+)*({host})\s+(\d{{1,5}})\b"
+            rf"|/dev/tcp/({host})/(\d{{1,5}})\b")
 # Values that are settings, not hosts (`HTTP_PROXY_HOST=None` read by a Python template).
 NOT_HOSTS = frozenset({
     "none", "null", "nil", "false", "true", "yes", "no", "on", "off", "disabled", "enabled", "auto",
