@@ -28,8 +28,10 @@ the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a
 folder with placeholders for the bind sources that exist upstream, as the corpus tests do).
 
 doctor is installed as users install it (pipx, `pip install`): a wheel built from this checkout,
-installed with its dependencies into a venv of its own under the work folder, and started by
-absolute path. `--install editable` times `.venv/bin/doctor` instead (a development install:
+installed with its dependencies into a venv of its own under the work folder, started by
+absolute path, and linked into a folder at the end of each environment's PATH as pipx links it
+(the examples' Makefiles run `doctor`, which path-gap looks up; `--not-on-path` leaves it off).
+`--install editable` times `.venv/bin/doctor` instead (a development install:
 its import finder adds ~20-30 ms to every interpreter start); DOCTOR=/path/to/doctor times that.
 `--python` builds that venv on another interpreter: how fast doctor starts depends on it (a
 distribution's python3 is built with PGO and LTO; pyenv builds without them unless asked).
@@ -148,12 +150,22 @@ def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mappin
             "cpu_ratio": statistics.median(cpu_d) / max(statistics.median(cpu_c), 1e-6)}
 
 
-def make_environments(work: Path, python: str) -> dict[str, dict[str, str]]:
-    """The three shells a developer runs doctor from (see the module docstring)."""
+def make_environments(work: Path, python: str, doctor: Path | None = None) -> dict[str, dict[str, str]]:
+    """The three shells a developer runs doctor from (see the module docstring); `doctor` is linked
+    into a folder of its own at the end of each PATH, as pipx links ~/.local/bin/doctor."""
     base = {k: v for k, v in os.environ.items() if k in ("HOME", "USER", "LOGNAME", "SHELL", "LANG", "TERM",
                                                         "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG",
                                                         "XDG_CACHE_HOME")}
-    base["PATH"] = PLAIN_PATH
+    plain = PLAIN_PATH
+    if doctor is not None:
+        linked = work / "pipx-bin"
+        linked.mkdir(parents=True, exist_ok=True)
+        link = linked / "doctor"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(doctor)
+        plain = f"{PLAIN_PATH}:{linked}"
+    base["PATH"] = plain
     venv = work / "venv"
     if not (venv / "bin" / "pytest").exists():
         subprocess.run([python, "-m", "venv", str(venv)], check=True)
@@ -174,8 +186,8 @@ def make_environments(work: Path, python: str) -> dict[str, dict[str, str]]:
         shim.chmod(0o755)
     return {
         "plain": base,
-        "pyenv": {**base, "PATH": f"{root / 'shims'}:{PLAIN_PATH}", "PYENV_ROOT": str(root), "PYENV_SHELL": "bash"},
-        "venv": {**base, "PATH": f"{venv / 'bin'}:{PLAIN_PATH}", "VIRTUAL_ENV": str(venv)},
+        "pyenv": {**base, "PATH": f"{root / 'shims'}:{plain}", "PYENV_ROOT": str(root), "PYENV_SHELL": "bash"},
+        "venv": {**base, "PATH": f"{venv / 'bin'}:{plain}", "VIRTUAL_ENV": str(venv)},
     }
 
 
@@ -269,6 +281,8 @@ def main() -> int:
     parser.add_argument("--synth-envs", action="store_true", help="run the synthetic rows in every environment")
     parser.add_argument("--work", type=Path, help="keep the environments and copies here (default: a temp dir)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--not-on-path", action="store_true",
+                        help="leave doctor off PATH (started by absolute path only, as without pipx's ~/.local/bin)")
     parser.add_argument("--install", choices=("wheel", "editable"), default="wheel",
                         help="time a wheel install in its own venv (as pipx installs it; default) or .venv/bin/doctor")
     parser.add_argument("--python", help="the interpreter of that venv (default: the one running this script, "
@@ -289,7 +303,11 @@ def main() -> int:
     else:
         doctor = install_wheel(work, python)
     print(f"# doctor: {doctor} ({_interpreter(doctor)})")
-    envs = {name: env for name, env in make_environments(work, python).items() if name in args.envs.split(",")}
+    on_path = None if args.not_on_path else doctor
+    if on_path is not None:  # the examples' Makefiles run `doctor`: path-gap looks it up
+        print(f"# PATH ends with {work / 'pipx-bin'}, holding a `doctor` link (as pipx links ~/.local/bin/doctor)")
+    envs = {name: env for name, env in make_environments(work, python, on_path).items()
+            if name in args.envs.split(",")}
     print(f"# {args.pairs} paired runs per cell, alternating order; load average {_load()}; {os.cpu_count()} cores")
     print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
     results: dict[str, object] = {}

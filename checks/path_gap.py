@@ -11,6 +11,9 @@ from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.tasks import Command, CommandKind
 
+# how long after its start the login shell may take when the run can do without it (a new
+# account's shell answers in ~5 ms, one loading pyenv, nvm or oh-my-zsh in 0.1-0.5 s)
+PATIENCE = 0.05
 
 class PathGap(Check):
     """tools the project needs that the login shell finds but the inherited PATH does not
@@ -26,6 +29,11 @@ class PathGap(Check):
         and the host lacks is the service's (see host-vs-container): no PATH makes it work here.
         A recipe running `docker-compose` (compose v1's name) that neither PATH has, where compose
         v2 is installed as the docker CLI plugin, is a note: write `docker compose` there.
+        The login shell's PATH is cached (asked again after an hour, once the run is over).
+        Without it, a run waits for the shell only when PATH lacks a tool the project names;
+        when every tool is on PATH, a login shell that has not answered 50 ms after it started
+        (pyenv, nvm, oh-my-zsh: 0.1-0.5 s) is not waited for: a note says so, and which copies
+        it runs is compared from the next run.
 
     Why it matters
         An IDE, a git hook, a service manager or a subprocess started with a scrubbed
@@ -72,14 +80,26 @@ class PathGap(Check):
         if not tools:
             shell.release()  # started early for nothing: no tool to look up
             return
-        login = shell.login
+        inherited = [e for e in shell.inherited if os.path.isabs(e)]
+        found = {tool: shell.which(tool, inherited) for tool in tools}
+        # a tool PATH lacks may be the login shell's (the gap itself): wait for the shell; with
+        # every tool on PATH, only which copies it runs is left to compare, and a slow shell's
+        # answer is not waited for (the refresher asks it after the run, for the next one)
+        lacking = any(here is None and not _runs_in_a_service(project, host, tools[tool])
+                      for tool, here in found.items())
+        login = shell.login if lacking else shell.login_by(PATIENCE)
+        if login is None:
+            yield self.finding(f"login shell {shell.shell!r} had not answered {PATIENCE * 1000:.0f} ms after it "
+                               "started: every tool the project names is on PATH, and whether the login shell "
+                               "runs other copies is compared from the next run", None, "login-shell",
+                               severity=Severity.INFO)
+            return
         if not login.ok:
             yield self.finding(f"{login.error}: its PATH cannot be compared", None, "login-shell",
                                severity=Severity.INFO)
             return
-        inherited = [e for e in shell.inherited if os.path.isabs(e)]
         for tool, command in tools.items():
-            here = shell.which(tool, inherited)
+            here = found[tool]
             there = shell.which(tool, login.entries)
             if there is None:
                 if tool == "docker-compose" and here is None:

@@ -23,7 +23,7 @@ from doctor import app, cli
 from doctor.host import Host, early, shell
 from doctor.host.early import MARK, start_early
 from doctor.host.shell import ShellPaths, collect_login_path, spawn_login_shell
-from doctor.model import Finding
+from doctor.model import Finding, Severity
 from doctor.project import Project, ProjectOptions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -161,7 +161,18 @@ def test_path_gap_reports_the_timeout_as_one_info_line(tmp_path: Path, monkeypat
     assert all(gone(pid) for pid in started(home))
 
 
-def test_no_tool_to_look_up_kills_the_early_shell(tmp_path: Path) -> None:
+def ends_soon(pid: int) -> bool:
+    """Whether a shell let go (early.abandon) ends and is reaped within 5 s."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        early.discard_all()  # reaps those that ended
+        if gone(pid):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_no_tool_to_look_up_lets_the_early_shell_go(tmp_path: Path) -> None:
     home = make_home(tmp_path, "sleep 30\n")
     bare = tmp_path / "bare"  # no compose file, no Makefile: no tool named (compose alone names docker)
     bare.mkdir()
@@ -174,7 +185,53 @@ def test_no_tool_to_look_up_kills_the_early_shell(tmp_path: Path) -> None:
     pid = next(iter(early._live))
     assert list(PathGap().run(Project(ProjectOptions(path=bare, env=env)), host)) == []
     assert time.monotonic() - begun < 5
-    assert early._live == {} and gone(pid)
+    assert early._live == {} and ends_soon(pid)
+
+
+def test_a_slow_shell_is_not_waited_for_when_every_tool_is_on_path(tmp_path: Path) -> None:
+    """A login shell loading pyenv or nvm takes longer than the whole run: with every tool the
+    project names on PATH, nothing is left but comparing copies, which waits for a later run."""
+    home = make_home(tmp_path, "sleep 30\n")
+    project = project_with(tmp_path, "lint:\n\tls -l\n")  # ls: on PATH
+    begun = time.monotonic()
+    findings = path_gap(project, env_for(home))
+    assert time.monotonic() - begun < 5
+    assert [(f.severity, f.subject) for f in findings] == [(Severity.INFO, "login-shell")]
+    assert findings[0].message == (f"login shell '{home}/fakesh' had not answered 50 ms after it started: every "
+                                   "tool the project names is on PATH, and whether the login shell runs other "
+                                   "copies is compared from the next run")
+    assert early._live == {} and all(ends_soon(pid) for pid in started(home))
+
+
+def test_a_tool_path_lacks_waits_for_a_slow_shell(brew: Path, tmp_path: Path) -> None:
+    """The gap itself (ruff only in ~/brew/bin) is found on the first run, however slow the shell."""
+    (brew / ".profile").write_text('sleep 0.3\nPATH="$HOME/brew/bin:/usr/bin:/bin"\n')
+    findings = path_gap(project_with(tmp_path, "lint:\n\truff check .\n\tls\n"), env_for(brew))
+    assert [f.subject for f in findings] == ["tool:ruff"]
+
+
+def test_the_shell_not_waited_for_is_asked_after_the_run_for_the_next(tmp_path: Path) -> None:
+    """The run did not wait; the refresher asks the shell once it has ended, and the next run
+    compares the copies: ls is another program in the login shell's PATH."""
+    home = make_home(tmp_path, 'sleep 0.3\nPATH="$HOME/bin:/usr/bin:/bin"\n')
+    (home / "bin").mkdir()
+    (home / "bin" / "ls").write_text("#!/bin/sh\n")
+    (home / "bin" / "ls").chmod(0o755)
+    project = project_with(tmp_path, "lint:\n\tls -l\n")
+    env = env_for(home, DOCTOR_NO_CACHE="", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    command = [sys.executable, "-m", "doctor", "preflight", str(project), "--select", "path-gap", "--format", "json"]
+
+    def run() -> list[str]:
+        done = subprocess.run(command, env={**env, "PYTHONPATH": os.pathsep.join(sys.path)}, capture_output=True,
+                              text=True, timeout=60, cwd=tmp_path)
+        return [f["subject"] for f in json.loads(done.stdout)["findings"]]
+
+    assert run() == ["login-shell"]
+    cache = tmp_path / "cache" / "doctor" / "login-path-2.json"
+    deadline = time.monotonic() + 10
+    while not (cache.is_file() and "bin" in cache.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run() == ["tool-differs:ls"]
 
 
 def test_a_run_that_stops_before_the_checks_leaves_its_shell_to_the_next_run(tmp_path: Path) -> None:
@@ -336,3 +393,30 @@ def test_a_timed_out_shell_is_remembered_for_a_while(tmp_path: Path, monkeypatch
     (home / ".profile").write_text("")  # a changed startup file: asked again at once, and answers
     monkeypatch.setattr(login_cache, "FAILURE_AGE", 600.0)
     assert ShellPaths(env).login.ok
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="no scheduler autogroups on this kernel")
+def test_the_shell_yields_to_the_run_until_something_waits_for_it(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its session is a scheduling group of its own: at nice 19 while it overlaps the run, back at
+    0 once the run waits for it (a shell at 19 on a busy machine could wait seconds for a core)."""
+    home = make_home(tmp_path, 'sleep 0.2\nPATH="/opt/x:/usr/bin:/bin"\n')
+    paths = ShellPaths(env_for(home))
+    paths.start()
+    running = paths._started
+    assert isinstance(running, early.Shell)
+    assert Path(f"/proc/{running.pid}/autogroup").read_text().split()[-1] == "19"
+    seen: list[str] = []
+    real = early._yield_to_the_run
+
+    def spy(pid: int, nice: bytes) -> bool:
+        if not seen:  # the kernel's rate limit (one change per 100 ms without CAP_SYS_ADMIN): EAGAIN
+            seen.append("refused")
+            return False
+        done = real(pid, nice)
+        seen.append(Path(f"/proc/{pid}/autogroup").read_text().split()[-1])
+        return done
+
+    monkeypatch.setattr(early, "_yield_to_the_run", spy)
+    assert paths.login.entries == ("/opt/x", "/usr/bin", "/bin")
+    assert seen[0] == "refused" and seen[-1] == "0"  # asked again while waiting, until it was taken

@@ -85,15 +85,27 @@ def write(folder: str | os.PathLike[str], name: str, data: bytes) -> bool:
     only in a trusted folder (made 0700: created so, or tightened when an older doctor made it
     wider), atomically and without fsync (a file torn by a crash fails to load: a miss); any
     failure leaves it unwritten."""
-    import contextlib
-    import stat
     from pathlib import Path
 
     from doctor.atomic import write_atomic
 
     path = os.path.join(folder, name)
-    if in_project(path):
+    if in_project(path) or not made(folder):
         return False
+    try:
+        write_atomic(Path(path), data, durable=False)
+        os.chmod(path, 0o600)  # the user's alone, as its folder
+    except OSError:
+        return False
+    return True
+
+
+def made(folder: str | os.PathLike[str]) -> bool:
+    """Whether the cache folder is there and trusted, made 0700 if it was not (tightened when an
+    older doctor made it wider); False when it cannot be, or is someone else's."""
+    import contextlib
+    import stat
+
     try:
         os.makedirs(os.path.dirname(os.fspath(folder)), exist_ok=True)
         with contextlib.suppress(FileExistsError):
@@ -103,8 +115,6 @@ def write(folder: str | os.PathLike[str], name: str, data: bytes) -> bool:
             return False
         if info.st_mode & 0o077:
             os.chmod(folder, 0o700)
-        write_atomic(Path(path), data, durable=False)
-        os.chmod(path, 0o600)  # the user's alone, as its folder
     except OSError:
         return False
     return True

@@ -7,18 +7,22 @@ checks and reads the project), so the shell works on the other core meanwhile; d
 adopts it (`take`). This module imports nothing but `os` before the shell runs: no subprocess,
 pathlib, typing or doctor.model (their imports would delay the start they are meant to overlap).
 
-Every shell started here ends within the run, never blocking doctor's exit: read until it
-printed its PATH and then killed with its session (`read`), killed at the timeout, or killed
-when nothing needs it (`discard`: path-gap found no tool, the next `start_early`, and at the
-latest at interpreter exit). `docker compose version` (doctor.host.compose_probe) is started
-right after the shell, through the same `spawn_session`, and ends the same ways. (The one
-process of doctor's that outlives a run is not started here: doctor.host.login_cache's refresher
-of a login PATH older than an hour, which starts its shell only once the run has ended.)
+Every shell started here ends with the run, never blocking doctor's exit: read until it
+printed its PATH and then killed with its session (`read`), killed at the timeout, killed
+when nothing needs it (`discard`: the next `start_early`, and at the latest at interpreter
+exit), or signalled and left to end on its own when path-gap does not need it, or not in time
+(`abandon`: it ends at its first write to the closed pipe). `docker compose version`
+(doctor.host.compose_probe) is started right after the shell, through the same `spawn_session`,
+and ends the same ways. (The one process of doctor's that outlives a run is not started here:
+doctor.host.login_cache's refresher of a login PATH missing or older than an hour, which starts
+its shell only once the run has ended.) While it overlaps the run, the shell's session runs at a
+low priority (`_yield_to_the_run`).
 """
 
 from __future__ import annotations
 
 import os
+import time  # already imported by the interpreter's start (zipimport)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,6 +30,8 @@ if TYPE_CHECKING:
 
 MARK = "__DOCTOR_PATH_7f3a__"
 GRACE = 0.5  # seconds a shell has to end on SIGTERM before it is killed
+LOW = b"19"  # the login shell's session's nice while it overlaps the run (`_yield_to_the_run`)
+RETRY = 0.02  # seconds between two attempts to set it back (the kernel takes one change per 100 ms)
 PATH_GAP = "path-gap"  # the check that asks for the login shell
 CONFIG_FILES = ("doctor.yaml", "pyproject.toml")  # doctor.config's files: either may select checks
 # the login shell starts in HOME, as a terminal's does ($0 is the shell, "$@" its arguments)
@@ -36,10 +42,12 @@ class Shell:
     """A login shell (or another probe, see spawn_session) in its own session (pgid == pid), its
     stdout on the pipe `fd`."""
 
-    __slots__ = ("fd", "first", "key", "pid", "status")
+    __slots__ = ("at", "fd", "first", "key", "out", "pid", "status")
 
     def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
+        self.at = time.monotonic()  # when it started
+        self.out = b""  # what it printed so far (`printed` reads ahead of `read`)
         self.status: int | None = None  # exit status once reaped (negative: killed by that signal)
         # a login shell's cache key (doctor.host.login_cache) as it started: what it prints is
         # stored only if the key is still the same once it has printed
@@ -49,6 +57,7 @@ class Shell:
 
 
 _live: dict[int, Shell] = {}  # started and not yet reaped
+_abandoned: list[int] = []  # signalled and left to end on their own (`abandon`), reaped when they have
 # the early shell: (shell, env, what started: running, the cached PATH entries, or why it cannot start)
 _early: list[tuple[str, dict[str, str], Shell | tuple[str, ...] | str]] = []
 _at_exit: list[object] = []
@@ -177,11 +186,45 @@ def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
     started = spawn_session(program, argv, child_env)
     if isinstance(started, OSError):
         return f"cannot start login shell {shell!r}: {started.strerror or started}"
+    _yield_to_the_run(started.pid, LOW)
     if caching:
         # taken right after the start, while the shell is still exec'ing: its startup files as it
         # reads them; a file saved before the key was taken shows in `first` (store refuses it)
         started.key, started.first = login_cache.cache_key(shell, env), first
     return started
+
+
+def _yield_to_the_run(pid: int, nice: bytes) -> bool:
+    """Set the scheduling priority of the session `pid` leads (its autogroup, Linux; elsewhere nothing).
+
+    A session of its own is a scheduling group of its own: on 2 cores, the login shell (pyenv's
+    init forks a dozen programs), `docker compose version` and the run each got a third of the
+    machine, and a cold run whose shell was not needed in the end took 10-20 ms longer than one
+    whose shell answered at once. At LOW the shell runs on what the run leaves; whoever waits
+    for it sets it back (`hurry`): a shell at LOW on a busy machine could wait for a core for
+    seconds. A nice of 0 or more needs no privilege, but the kernel takes one change of any
+    autogroup's nice per 100 ms from a user without CAP_SYS_ADMIN (EAGAIN): whether it was set
+    (True too where there is nothing to set: no autogroups, the shell gone).
+    """
+    try:
+        fd = os.open(f"/proc/{pid}/autogroup", os.O_WRONLY | os.O_CLOEXEC)
+    except OSError:
+        return True
+    try:
+        os.write(fd, nice)
+    except BlockingIOError:
+        return False
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return True
+
+
+def hurry(started: Shell) -> bool:
+    """The shell back at normal priority: something waits for it now. False: not yet (the
+    kernel's rate limit), to be asked again."""
+    return _yield_to_the_run(started.pid, b"0")
 
 
 def spawn_session(program: str, argv: list[str], env: Mapping[str, str]) -> Shell | OSError:
@@ -234,22 +277,19 @@ def read(started: Shell, timeout: float) -> tuple[bytes, int | None, bool]:
     The shell is not waited for once the PATH is out: what runs after it (~/.bash_logout, a
     background job of an rc file holding the pipe) goes with its session. It is reaped here.
     """
-    import select
-    import time
-
     end = MARK.encode()
     deadline = time.monotonic() + timeout
-    out = b""
+    hurried = hurry(started)
+    out = started.out
     try:
         while out.count(end) < 2:
             left = deadline - time.monotonic()
             if left <= 0:
                 return out, None, True
-            if select.select([started.fd], [], [], left)[0]:
-                try:
-                    chunk = os.read(started.fd, 65536)
-                except OSError:  # a broken pipe reads as its end
-                    chunk = b""
+            if not hurried:  # asked again each RETRY until the kernel takes it
+                hurried = hurry(started)
+            if _readable(started.fd, left if hurried else min(left, RETRY)):
+                chunk = _chunk(started.fd)
                 if not chunk:  # the shell ended without printing it: wait (briefly) to say how
                     while not _ended(started) and time.monotonic() < deadline:
                         time.sleep(0.005)
@@ -258,6 +298,56 @@ def read(started: Shell, timeout: float) -> tuple[bytes, int | None, bool]:
     finally:
         discard(started)
     return out, started.status, False
+
+
+def printed(started: Shell, until: float) -> bool:
+    """Whether the shell printed its PATH, or ended, by the monotonic time `until` (never past it).
+
+    What it printed is kept for `read`; the shell is left running either way.
+    """
+    end = MARK.encode()
+    while started.out.count(end) < 2:
+        if not _readable(started.fd, max(0.0, until - time.monotonic())):
+            return False
+        chunk = _chunk(started.fd)
+        if not chunk:
+            return True  # it ended: `read` says how
+        started.out += chunk
+    return True
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    import select
+
+    return bool(select.select([fd], [], [], timeout)[0])
+
+
+def _chunk(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # a broken pipe reads as its end
+        return b""
+
+
+def abandon(started: Shell) -> None:
+    """End the shell's session without waiting for it: SIGTERM, its pipe closed, reaped later.
+
+    For a shell nobody will read (path-gap did not need it in time, or at all). `discard` waits
+    up to GRACE for the shell to end, and an interactive bash ignores SIGTERM and goes on to the
+    end of its startup files (40-100 ms with pyenv's); what they started ends on the SIGTERM
+    (pyenv's `rehash` removes its lock in its EXIT trap; SIGHUP would leave it, measured), and
+    the shell itself ends at its first write to the closed pipe. Its pid is reaped by
+    `discard_all`, or by init once doctor has ended.
+    """
+    import contextlib
+    import signal
+
+    if _live.pop(started.pid, None) is None:
+        return
+    with contextlib.suppress(OSError):
+        os.killpg(started.pid, signal.SIGTERM)
+    os.close(started.fd)
+    _abandoned.append(started.pid)
 
 
 def _ended(started: Shell) -> bool:
@@ -280,7 +370,6 @@ def discard(started: Shell, grace: float = GRACE) -> None:
     """
     import contextlib
     import signal
-    import time
 
     if _live.pop(started.pid, None) is None:
         return  # already discarded
@@ -309,3 +398,10 @@ def discard_all() -> None:
         probes.discard_early()
     for started in list(_live.values()):
         discard(started)
+    for pid in list(_abandoned):  # reaped once ended; the others are init's once this process has ended
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                continue
+        except ChildProcessError:
+            pass
+        _abandoned.remove(pid)

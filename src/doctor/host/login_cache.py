@@ -326,9 +326,11 @@ def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
     """
     import sys
 
-    from doctor.cachedir import in_project
+    from doctor.cachedir import in_project, made
 
     if _refreshing or not sys.executable or not hasattr(os, "posix_spawn") or in_project(path):
+        return
+    if not made(os.path.dirname(path)):  # a first run's: no cache file is written yet
         return
     lock = path + ".refresh"
     if not _lock(lock):

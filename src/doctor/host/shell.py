@@ -88,11 +88,33 @@ class ShellPaths:
                 login_cache.store(self.shell, self.env, error=found.error, before=started.key, first=started.first)
         return found
 
+    def login_by(self, patience: float) -> LoginPath | None:
+        """The login PATH if the shell has printed it `patience` seconds after it started (a cached
+        or failed one at once); else None, and the shell is let go (`release`).
+
+        For a run that can do without it: path-gap, when every tool the project names is on the
+        inherited PATH, only compares copies, and does not make a run wait for a login shell
+        that loads pyenv or nvm (0.1-0.5 s, more than the whole run). The refresher then asks
+        the shell once the run is over, so the next run has its PATH.
+        """
+        if "login" not in self.__dict__:
+            self.start()
+            started = self._started
+            if isinstance(started, Shell) and not early.printed(started, started.at + patience):
+                self.release()
+                return None
+        return self.login
+
     def release(self) -> None:
-        """Kill the login shell if it was started and is no longer needed (path-gap found no tool)."""
+        """Let the login shell go if it was started and is not needed now (path-gap found no tool,
+        or did not wait for it): signalled, not waited for (early.abandon). Where its PATH is
+        cached, the refresher asks the shell again once the run is over (login_cache.refresh_later)."""
         started, self._started = self._started, None
         if isinstance(started, Shell):
-            early.discard(started)
+            early.abandon(started)
+            path = login_cache.cache_file(self.env)
+            if path is not None:
+                login_cache.refresh_later(self.shell, self.env, path)
 
     def which(self, tool: str, entries: Sequence[str]) -> str | None:
         """The file `tool` resolves to on the given PATH entries, or None."""
