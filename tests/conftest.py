@@ -69,6 +69,14 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     from doctor import cachedir
 
     monkeypatch.setattr(cachedir, "_PROJECTS", [])  # the project folders no cache is written in: this test's
+    from doctor import after_run
+
+    # a worker for after the run (a login PATH, an ownership walk to renew) would start once the
+    # test process has ended, in folders of tests long gone: asked for, recorded, never started
+    # here (the tests of those workers start doctor's own process, or run them by hand)
+    asked: list[tuple[object, ...]] = []
+    monkeypatch.setattr(after_run, "start", lambda *args, **kwargs: bool(asked.append(args)))
+    monkeypatch.setattr(after_run, "asked", asked, raising=False)
     yield
     from doctor.project import memo
 

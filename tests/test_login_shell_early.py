@@ -407,7 +407,7 @@ def test_the_shell_yields_to_the_run_until_something_waits_for_it(tmp_path: Path
     assert isinstance(running, early.Shell)
     assert Path(f"/proc/{running.pid}/autogroup").read_text().split()[-1] == "19"
     seen: list[str] = []
-    real = early._yield_to_the_run
+    real = early.set_session_nice
 
     def spy(pid: int, nice: bytes) -> bool:
         if not seen:  # the kernel's rate limit (one change per 100 ms without CAP_SYS_ADMIN): EAGAIN
@@ -417,6 +417,6 @@ def test_the_shell_yields_to_the_run_until_something_waits_for_it(tmp_path: Path
         seen.append(Path(f"/proc/{pid}/autogroup").read_text().split()[-1])
         return done
 
-    monkeypatch.setattr(early, "_yield_to_the_run", spy)
+    monkeypatch.setattr(early, "set_session_nice", spy)
     assert paths.login.entries == ("/opt/x", "/usr/bin", "/bin")
     assert seen[0] == "refused" and seen[-1] == "0"  # asked again while waiting, until it was taken

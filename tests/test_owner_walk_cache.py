@@ -133,20 +133,72 @@ def test_a_new_subfolder_with_strays_and_a_chown_r_are_found(tmp_path: Path, lis
     same(scan, scan_owners(root, USER, ("skip",)))
 
 
+@pytest.fixture
+def renewals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
+    """The full walks asked for after the run (doctor.host.owner_refresh.later), recorded instead of started."""
+    from doctor.host import owner_refresh
+
+    asked: list[tuple[object, ...]] = []
+    monkeypatch.setattr(owner_refresh, "later", lambda *args: asked.append(args))
+    return asked
+
+
 @needs_root
-def test_an_expired_cache_and_no_cache_walk_in_full(tmp_path: Path, listed: list[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_aged_cache_answers_and_asks_for_a_full_walk_after_the_run(
+        tmp_path: Path, listed: list[str], renewals: list[tuple[object, ...]], monkeypatch: pytest.MonkeyPatch) -> None:
     root, cache = build(tmp_path), tmp_path / "cache"
     walk(root, cache, listed)
+    assert renewals == []
     monkeypatch.setattr(owner_cache, "MAX_AGE", 0.05)
     time.sleep(0.1)
-    expired, walked = walk(root, cache, listed)
-    assert walked == set(FOLDERS) - {"skip"}  # a full walk, which starts a fresh cache
+    aged, walked = walk(root, cache, listed)
+    assert walked == set()  # answered from the cache, as fast as any warm run
+    assert renewals == [(str(cache), str(root), USER, ("skip",))]
+    same(aged, scan_owners(root, USER, ("skip",)))
+    monkeypatch.setattr(owner_cache, "STALE_AGE", 0.05)  # over a day old: not used, the run walks in full
+    stale, walked = walk(root, cache, listed)
+    assert walked == set(FOLDERS) - {"skip"}
     monkeypatch.setattr(owner_cache, "MAX_AGE", 3600.0)  # however long the machine takes to go on
-    assert walk(root, cache, listed)[1] == set()
+    monkeypatch.setattr(owner_cache, "STALE_AGE", 86400.0)
+    assert walk(root, cache, listed)[1] == set()  # that full walk started a fresh cache
     _, walked = walk(root, None, listed)
     assert walked == set(FOLDERS) - {"skip"}
-    same(expired, scan_owners(root, USER, ("skip",)))
+    same(stale, scan_owners(root, USER, ("skip",)))
+
+
+@needs_root
+def test_the_full_walk_after_the_run_finds_a_file_chowned_in_place(tmp_path: Path, listed: list[str],
+                                                                   renewals: list[tuple[object, ...]],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's blind spot: a file chowned in place in a folder left untouched. The run that
+    finds the cache over an hour old answers from it; the walk after the run sees the file, and
+    the next run reports it. (The worker's own process, as doctor.after_run starts it, runs
+    main: the lock is removed, a run that renewed the cache meanwhile leaves it be.)"""
+    import subprocess
+    import sys
+
+    from doctor import after_run
+    from doctor.host import owner_refresh
+
+    monkeypatch.setattr(after_run, "background", lambda: None)  # in-process: not this test's priority
+    root, cache = build(tmp_path), tmp_path / "cache"
+    walk(root, cache, listed)
+    os.lchown(root / "b" / "c" / "ok.txt", 0, 0)  # its folder's stamp does not move
+    (name,) = os.listdir(cache)
+    created, entries = owner_cache.load(str(cache), str(root), USER, ("skip",), time.time()) or (0.0, {})
+    assert owner_cache.store(str(cache), str(root), USER, ("skip",), created - owner_cache.MAX_AGE - 60, entries)
+    aged, _ = walk(root, cache, listed)
+    assert "b/c/ok.txt" not in rel(aged) and len(renewals) == 1
+    assert owner_refresh._renew(str(cache), str(root), USER, ("skip",)) == 0  # the walk after the run
+    renewed, walked = walk(root, cache, listed)
+    assert walked == set() and "b/c/ok.txt" in rel(renewed)
+    assert len(renewals) == 1  # fresh again: no second renewal asked
+    lock = cache / (name + ".refresh")
+    lock.touch()  # as after_run.start takes it
+    command = [sys.executable, "-m", "doctor.host.owner_refresh", str(lock), str(cache), str(root), str(USER), "skip"]
+    done = subprocess.run(command, stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 0 and not lock.exists()  # renewed meanwhile: nothing to do, the lock removed
+    assert subprocess.run(command[:4], stdin=subprocess.DEVNULL, timeout=60).returncode == 2
 
 
 @needs_root
@@ -287,7 +339,7 @@ def test_expired_files_of_other_walks_are_removed_when_one_is_stored(tmp_path: P
     cache.joinpath("owners-0000000000000000.marshal").write_bytes(b"old")
     cache.joinpath("owners-1111111111111111.marshal").write_bytes(b"recent")
     cache.joinpath("model-0.pickle").write_bytes(b"not ours")
-    hour_ago = time.time() - owner_cache.MAX_AGE - 60
+    hour_ago = time.time() - owner_cache.STALE_AGE - 60
     for name in ("owners-0000000000000000.marshal", "model-0.pickle"):
         os.utime(cache / name, (hour_ago, hour_ago))
     os.utime(cache / mine, (hour_ago, hour_ago))
@@ -343,3 +395,44 @@ def test_a_cache_entry_of_another_shape_is_a_miss(tmp_path: Path, listed: list[s
     again, walked = walk(root, cache, listed)
     assert {"a", "b"} <= walked
     same(again, first)
+
+
+@needs_root
+def test_a_preflight_renews_an_aged_cache_once_it_has_ended(tmp_path: Path) -> None:
+    """End to end, as a user's runs go: the preflight that finds the cache over an hour old
+    answers from it (blind to a file chowned in place), the walk doctor.after_run starts once
+    that process has ended renews it, and the next preflight reports the file."""
+    import json
+    import subprocess
+    import sys
+
+    root, xdg = build(tmp_path), tmp_path / "xdg"
+    (root / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n")
+    os.lchown(root / "compose.yaml", USER, USER)
+    time.sleep(2.1)  # every folder older than RACY_NS (the worker's own, not shortened): all stored
+    env = {**os.environ, "XDG_CACHE_HOME": str(xdg), "PYTHONPATH": os.pathsep.join(sys.path)}
+    env.pop("DOCTOR_NO_CACHE", None)
+
+    def strays() -> set[str]:
+        done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(root), "--select", "root-owned-files",
+                               "--format", "json"], env=env, capture_output=True, text=True, timeout=120)
+        return {f["message"] for f in json.loads(done.stdout)["findings"]}
+
+    first = strays()
+    folder = str(xdg / "doctor")
+    (name,) = [n for n in os.listdir(folder) if n.startswith(owner_cache.PREFIX)]
+    loaded = owner_cache.load(folder, str(root), USER, (), time.time())
+    assert loaded is not None
+    assert owner_cache.store(folder, str(root), USER, (), loaded[0] - owner_cache.MAX_AGE - 60, loaded[1])
+    os.lchown(root / "b" / "c" / "ok.txt", 0, 0)  # its folder's stamp does not move
+    assert strays() == first  # answered from the aged cache
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        again = owner_cache.load(folder, str(root), USER, (), time.time())
+        if again is not None and time.time() - again[0] < owner_cache.MAX_AGE and not os.path.exists(
+                os.path.join(folder, name + ".refresh")):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the aged cache was not renewed after the run")
+    assert any("ok.txt" in message for message in strays() - first)  # reported from the next run

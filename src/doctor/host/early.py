@@ -16,7 +16,7 @@ exit), or signalled and left to end on its own when path-gap does not need it, o
 and ends the same ways. (The one process of doctor's that outlives a run is not started here:
 doctor.host.login_cache's refresher of a login PATH missing or older than an hour, which starts
 its shell only once the run has ended.) While it overlaps the run, the shell's session runs at a
-low priority (`_yield_to_the_run`).
+low priority (`set_session_nice`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 MARK = "__DOCTOR_PATH_7f3a__"
 GRACE = 0.5  # seconds a shell has to end on SIGTERM before it is killed
-LOW = b"19"  # the login shell's session's nice while it overlaps the run (`_yield_to_the_run`)
+LOW = b"19"  # the login shell's session's nice while it overlaps the run (`set_session_nice`)
 RETRY = 0.02  # seconds between two attempts to set it back (the kernel takes one change per 100 ms)
 PATH_GAP = "path-gap"  # the check that asks for the login shell
 CONFIG_FILES = ("doctor.yaml", "pyproject.toml")  # doctor.config's files: either may select checks
@@ -186,7 +186,7 @@ def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
     started = spawn_session(program, argv, child_env)
     if isinstance(started, OSError):
         return f"cannot start login shell {shell!r}: {started.strerror or started}"
-    _yield_to_the_run(started.pid, LOW)
+    set_session_nice(started.pid, LOW)
     if caching:
         # taken right after the start, while the shell is still exec'ing: its startup files as it
         # reads them; a file saved before the key was taken shows in `first` (store refuses it)
@@ -194,7 +194,7 @@ def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
     return started
 
 
-def _yield_to_the_run(pid: int, nice: bytes) -> bool:
+def set_session_nice(pid: int, nice: bytes) -> bool:
     """Set the scheduling priority of the session `pid` leads (its autogroup, Linux; elsewhere nothing).
 
     A session of its own is a scheduling group of its own: on 2 cores, the login shell (pyenv's
@@ -224,7 +224,7 @@ def _yield_to_the_run(pid: int, nice: bytes) -> bool:
 def hurry(started: Shell) -> bool:
     """The shell back at normal priority: something waits for it now. False: not yet (the
     kernel's rate limit), to be asked again."""
-    return _yield_to_the_run(started.pid, b"0")
+    return set_session_nice(started.pid, b"0")
 
 
 def spawn_session(program: str, argv: list[str], env: Mapping[str, str]) -> Shell | OSError:

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 MAX_AGE = 3600.0  # an entry older than this is asked again once the run it answered is over
 STALE_AGE = 86400.0  # an entry older than this is not used: the run waits for the login shell
-REFRESH_LOCK_AGE = 60.0  # a refresh lock older than this belongs to a refresher that died: taken over
 FAILURE_AGE = 600.0  # a login shell that timed out is asked again after this long
 SYSTEM_FILES = (
     "/etc/profile", "/etc/profile.d", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment",
@@ -307,107 +306,19 @@ def due(shell: str, env: Mapping[str, str]) -> bool:
     return found is None or found[1] > MAX_AGE
 
 
-# the refresher's first step: leave the run's folder (a worktree being removed, a mount), read
-# stdin to its end (the run has ended), then become the refresher
-WAIT_THEN_EXEC = 'cd / 2>/dev/null; while read -r _; do :; done; exec "$@"'
-_refreshing: list[int] = []  # the write end a refresher waits on: open until this process ends
-
-
 def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
-    """Ask the login shell for its PATH again once this run is over, in a process of its own.
-
-    The refresher (doctor.host.login_refresh, in its own session, its output discarded) reads
-    its stdin, a pipe whose other end only this process holds, in /bin/sh before its interpreter
-    starts, so it starts Python and the shell when this process has ended, however it ends:
-    neither competes with the run for a core, and nothing waits for them. One refresher per
-    cache file at a time (`path`.refresh, made with O_EXCL, removed by the refresher, taken over
-    after REFRESH_LOCK_AGE); none in a project folder this run read, where no cache is written.
-    Never raises.
+    """Ask the login shell for its PATH again once this run is over, in a process of its own
+    (doctor.host.login_refresh, started by doctor.after_run: it never competes with the run for
+    a core, and nothing waits for it). One refresher per cache file at a time (`path`.refresh);
+    none in a project folder this run read, where no cache is written. Never raises.
     """
-    import sys
-
     from doctor.cachedir import in_project, made
 
-    if _refreshing or not sys.executable or not hasattr(os, "posix_spawn") or in_project(path):
+    if in_project(path) or not made(os.path.dirname(path)):  # a first run's folder is made here
         return
-    if not made(os.path.dirname(path)):  # a first run's: no cache file is written yet
-        return
-    lock = path + ".refresh"
-    if not _lock(lock):
-        return
-    import doctor
+    from doctor import after_run
 
-    # the doctor this process runs, whatever put it on sys.path (appended: never ahead of the stdlib)
-    where = os.path.dirname(os.path.dirname(os.path.abspath(doctor.__file__)))
-    code = ("import sys; sys.path.append(sys.argv.pop(1)); "
-            "from doctor.host.login_refresh import main; sys.exit(main(sys.argv[1:]))")
-    _close_on_exec()  # what the caller handed down (`3>&1`, a flock's fd) must not outlive the run
-    read_end, write_end = os.pipe()  # both close on exec: the refresher's stdin is a dup of read_end
-    actions = [(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-               (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-    # -I: neither the run's folder (the project) nor PYTHONPATH on sys.path; doctor's own is appended
-    argv = [sys.executable, "-I", "-c", code, where, shell, lock]
-    if os.access("/bin/sh", os.X_OK):  # waits in a shell's read loop (~1 ms of CPU), not in an interpreter's start
-        argv = ["/bin/sh", "-c", WAIT_THEN_EXEC, "sh", *argv]
-    try:
-        try:
-            os.posix_spawn(argv[0], argv, dict(env), file_actions=actions, setsid=True)
-        except NotImplementedError:  # no POSIX_SPAWN_SETSID: its own process group will do
-            os.posix_spawn(argv[0], argv, dict(env), file_actions=actions, setpgroup=0)
-    except OSError:
-        os.close(write_end)
-        unlock(lock)
-        return
-    finally:
-        os.close(read_end)
-    _refreshing.append(write_end)
-
-
-def _close_on_exec() -> None:
-    """Mark every descriptor this process inherited above stderr close-on-exec: a refresher
-    holding the write end of a pipe its caller reads (`{ doctor preflight 3>&1; } | cat`) or a
-    caller's `flock 9` would keep it open after the run. doctor hands no descriptor on to any
-    program it starts (subprocess closes them; the probes' are made non-inheritable)."""
-    folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
-    try:
-        found = [int(name) for name in os.listdir(folder) if name.isdigit()]
-    except OSError:
-        return
-    import contextlib
-
-    for fd in found:
-        if fd > 2:
-            with contextlib.suppress(OSError):  # the listing's own descriptor, closed since
-                os.set_inheritable(fd, False)
-
-
-def _lock(lock: str) -> bool:
-    """Take the refresh lock: made here, or taken over from a refresher that died."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    for _ in range(2):
-        try:
-            os.close(os.open(lock, flags, 0o600))
-            return True
-        except FileExistsError:
-            try:
-                if time.time() - os.lstat(lock).st_mtime < REFRESH_LOCK_AGE:
-                    return False  # a refresher is waiting or at work
-            except FileNotFoundError:
-                continue  # it just ended: take it
-            except OSError:
-                return False
-            unlock(lock)
-        except OSError:  # an unwritable cache folder: no refresher (nor cache)
-            return False
-    return False
-
-
-def unlock(lock: str) -> None:
-    """Remove a refresh lock (gone already: nothing to do)."""
-    import contextlib
-
-    with contextlib.suppress(OSError):
-        os.unlink(lock)
+    after_run.start("doctor.host.login_refresh", [shell, path + ".refresh"], env, path + ".refresh")
 
 
 def store(shell: str, env: Mapping[str, str], entries: tuple[str, ...] | None = None, error: str | None = None,

@@ -33,7 +33,7 @@ def main(argv: list[str]) -> int:
     try:
         return _refresh(shell, dict(os.environ))
     finally:
-        from doctor.host.login_cache import unlock
+        from doctor.after_run import unlock
 
         unlock(lock)
 

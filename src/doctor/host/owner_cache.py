@@ -5,7 +5,9 @@ holds the same names: creating, deleting or renaming an entry changes its folder
 ctime, and a `chown -R` changes every folder's ctime. doctor.host.owner_walk then does not list
 it again: it lstat()s only the names this file remembers for it (its subfolders and its strays)
 and adds the remembered count of entries. The blind spot is an existing file chowned in place
-in a folder left untouched; so the whole cache expires MAX_AGE after the full walk that made it.
+in a folder left untouched; so MAX_AGE after the full walk that made it, the run that finds the
+cache so old still uses it and a full walk renews it once that run has ended
+(doctor.host.owner_refresh: such a file shows from the next run). Past STALE_AGE it is not used.
 As git's index does with "racily clean" entries, a folder changed within RACY_NS of the walk's
 start is not stored (coarse timestamps could hide a change made in the same tick), nor is one
 that could not be read.
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
     Entry = tuple[Stamp, list[str], int, bool]
 
 FORMAT = 1
-MAX_AGE = 3600.0  # seconds since the full walk the cache was built from (like the login-PATH cache)
+MAX_AGE = 3600.0  # seconds since the full walk the cache was built from: then walked in full again, after the run
+STALE_AGE = 86400.0  # past this, the cache is not used: the run walks in full
 RACY_NS = 2_000_000_000
 # folders plus remembered names one walker keeps (~200 bytes each in memory): the folders past it
 # are not stored, and listed in full every time
@@ -56,7 +59,8 @@ def file_name(root: str, uid: int, exclude: Sequence[str]) -> str:
 
 def load(folder: str, root: str, uid: int, exclude: Sequence[str], now: float) -> tuple[float, dict[str, Entry]] | None:
     """(when the full walk was, the entries by folder path) for this key; None: absent, damaged,
-    foreign, untrusted (doctor.cachedir.read) or older than MAX_AGE."""
+    foreign, untrusted (doctor.cachedir.read) or older than STALE_AGE (one older than MAX_AGE
+    still answers, and is renewed after the run: doctor.host.owner_refresh)."""
     from doctor.cachedir import read
 
     data = read(folder, file_name(root, uid, exclude), MAX_BYTES)
@@ -73,7 +77,7 @@ def load(folder: str, root: str, uid: int, exclude: Sequence[str], now: float) -
         return None
     if key != _key(root, uid, exclude) or not isinstance(created, float) or not isinstance(entries, dict):
         return None
-    if not 0 <= now - created <= MAX_AGE:
+    if not 0 <= now - created <= STALE_AGE:
         return None
     return created, entries
 
@@ -99,11 +103,11 @@ def store(folder: str, root: str, uid: int, exclude: Sequence[str], created: flo
 
 
 def _prune(folder: str, keep: str) -> None:
-    """Remove the other walks' files not written for MAX_AGE (so expired: a file is at least as
+    """Remove the other walks' files not written for STALE_AGE (so expired: a file is at least as
     old as its full walk): one file per project root would otherwise pile up in the folder."""
     import time
 
-    oldest = time.time() - MAX_AGE
+    oldest = time.time() - STALE_AGE
     try:
         with os.scandir(folder) as entries:
             for entry in entries:

@@ -14,7 +14,9 @@ its remembered subfolders and strays are lstat()ed (a stray chowned back is no l
 vanished name is skipped), each subfolder is checked the same way, and the remembered count of
 entries is added. A new, deleted or renamed entry changes its folder's stamp, a `chown -R` every
 folder's: those are listed in full. An entry chowned in place in a folder left untouched is
-found by the next full walk: the cache expires an hour after the full walk it was built from.
+found by the next full walk: a run that finds the cache over an hour old uses it, and a full
+walk renews it once that run has ended (doctor.host.owner_refresh), so no preflight but the
+first on a project (or the first after a day) pays for a full walk.
 
 doctor.host.owners is the Host's side (the expected owner, one scan per root, progress).
 """
@@ -224,6 +226,7 @@ def scan_owners(
     processes: int | None = None,
     fork_after: int = FORK_AFTER,
     cache: str | None = None,
+    full: bool = False,
 ) -> OwnerScan:
     """Every entry under `root` (root included) not owned by `uid`.
 
@@ -234,7 +237,8 @@ def scan_owners(
     to up to `workers` threads.
     `cache` is the folder of the walk's warm cache (doctor.host.owner_cache; None: none): the
     folders unchanged since the last walk are not listed again, and the cache is rewritten
-    after a walk that changed it.
+    after a walk that changed it; one over an hour old is renewed by a full walk once this
+    process has ended (doctor.host.owner_refresh). `full`: the cache is not read, only written.
     """
     root = Path(os.path.realpath(root))  # the project may be reached through a symlink: walk its target
     if processes is None:
@@ -249,8 +253,12 @@ def scan_owners(
 
         racy = time.time_ns() - owner_cache.RACY_NS
         now = time.time()
-        loaded = owner_cache.load(cache, str(root), uid, exclude, now)
+        loaded = None if full else owner_cache.load(cache, str(root), uid, exclude, now)
         created, old = loaded if loaded is not None else (now, {})
+        if now - created > owner_cache.MAX_AGE:
+            from doctor.host import owner_refresh
+
+            owner_refresh.later(cache, str(root), uid, exclude)
     walk = _Walk(uid, len(str(root).rstrip("/")) + 1, exclude, old, racy,
                  owner_cache.MAX_ITEMS if cache is not None else 0)
     st = os.lstat(root)
