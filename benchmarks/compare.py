@@ -12,7 +12,8 @@ the `relogin` column keeps every cache but ages the login shell's PATH past its 
 answers from it, and the shell is asked again after it: each timed run is followed, untimed, by
 waiting for that refresh, so it never overlaps a compose run), and the `newlogin` column keeps
 every cache but the login shell's PATH (the run after a startup file changed, or in a new
-virtualenv: it waits for the shell).
+virtualenv: it waits for the shell when PATH lacks a tool the project names, else lets it go
+and the refresher asks it after the run, waited for as in `relogin`).
 With `cold`, each row also times the user's login shell alone, started as doctor starts it,
 against compose: path-gap waits for that shell, and no cache answers it in a cold run, so it
 is the floor under the cold column (plus the ~35 ms an interpreter takes to reach it). It
@@ -121,8 +122,10 @@ def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mappin
     """Median times (ms), their ratio, the median pair ratio, and the peak memories (MiB).
 
     `before` runs (untimed) before each timed doctor run: the `first` column empties the
-    project's caches there; `after` (untimed) after it: the `relogin` column waits there for
-    the login shell doctor's refresher runs once doctor has exited."""
+    project's caches there; `after` (untimed) after it: the `relogin` and `newlogin` columns
+    wait there for the login shell doctor's refresher runs once doctor has exited. A login shell
+    doctor let go (path-gap did not need it in time) ends on its own after doctor: it is waited
+    for, untimed, so it never overlaps a timed run."""
     run_once(doctor, cwd, env)  # untimed: warms the page cache and doctor's caches
     run_once(compose, cwd, env)
     times_d, times_c, ratios, mem_d, mem_c, cpu_d, cpu_c = [], [], [], [], [], [], []
@@ -133,6 +136,8 @@ def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mappin
             if argv is doctor and before is not None:
                 before()
             results[id(argv)] = run_once(argv, cwd, env)
+            if argv is doctor:
+                wait_login_shells()
             if argv is doctor and after is not None:
                 after()
         (td, md, ud), (tc, mc, uc) = results[id(doctor)], results[id(compose)]
@@ -370,7 +375,7 @@ def main() -> int:
         # first: the project's caches emptied before each run; relogin: the login shell's PATH aged
         # past its hour (refreshed after the run); newlogin: the login shell's PATH forgotten
         for column, forget, after in (("first", forget_projects, None), ("relogin", age_login, wait_refresh),
-                                      ("newlogin", forget_login, None)):
+                                      ("newlogin", forget_login, wait_refresh)):
             if getattr(args, column):
                 cache = work / f"{column}-cache"
                 env = {**plain, "XDG_CACHE_HOME": str(cache)}
@@ -484,6 +489,29 @@ def age_login(folder: Path) -> None:
         for item in stored:
             item["at"] -= MAX_AGE + 60
         entry.write_text(json.dumps(stored))  # the file keeps its mode (0600): doctor still trusts it
+
+
+def wait_login_shells(timeout: float = 10.0) -> None:
+    """Wait until no login shell doctor started is left (their command line holds its marker)."""
+    if str(REPO / "src") not in sys.path:
+        sys.path.insert(0, str(REPO / "src"))
+    from doctor.host.early import MARK
+
+    mark = MARK.encode()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        left = False
+        for pid in os.listdir("/proc") if os.path.isdir("/proc") else ():
+            if pid.isdigit():
+                try:
+                    left = mark in Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if left:
+                    break
+        if not left:
+            return
+        time.sleep(0.01)
 
 
 def wait_refresh(folder: Path, timeout: float = 10.0) -> None:

@@ -173,7 +173,7 @@ def ends_soon(pid: int) -> bool:
 
 
 def test_no_tool_to_look_up_lets_the_early_shell_go(tmp_path: Path) -> None:
-    home = make_home(tmp_path, "sleep 30\n")
+    home = make_home(tmp_path, "sleep 3\n")
     bare = tmp_path / "bare"  # no compose file, no Makefile: no tool named (compose alone names docker)
     bare.mkdir()
     env = env_for(home)
@@ -185,13 +185,14 @@ def test_no_tool_to_look_up_lets_the_early_shell_go(tmp_path: Path) -> None:
     pid = next(iter(early._live))
     assert list(PathGap().run(Project(ProjectOptions(path=bare, env=env)), host)) == []
     assert time.monotonic() - begun < 5
-    assert early._live == {} and ends_soon(pid)
+    assert early._live == {} and not gone(pid)  # not waited for: still in its startup files
+    assert ends_soon(pid)  # it ends on its own
 
 
 def test_a_slow_shell_is_not_waited_for_when_every_tool_is_on_path(tmp_path: Path) -> None:
     """A login shell loading pyenv or nvm takes longer than the whole run: with every tool the
     project names on PATH, nothing is left but comparing copies, which waits for a later run."""
-    home = make_home(tmp_path, "sleep 30\n")
+    home = make_home(tmp_path, "sleep 3\n")
     project = project_with(tmp_path, "lint:\n\tls -l\n")  # ls: on PATH
     begun = time.monotonic()
     findings = path_gap(project, env_for(home))
@@ -200,7 +201,28 @@ def test_a_slow_shell_is_not_waited_for_when_every_tool_is_on_path(tmp_path: Pat
     assert findings[0].message == (f"login shell '{home}/fakesh' had not answered 50 ms after it started: every "
                                    "tool the project names is on PATH, and whether the login shell runs other "
                                    "copies is compared from the next run")
-    assert early._live == {} and all(ends_soon(pid) for pid in started(home))
+    assert early._live == {} and not any(gone(pid) for pid in started(home))  # not waited for
+    assert all(ends_soon(pid) for pid in started(home))
+
+
+def test_a_shell_let_go_is_never_cut_short_in_its_startup_files(tmp_path: Path) -> None:
+    """pyenv's `rehash` holds a lock file until its EXIT trap. A shell let go with SIGTERM and
+    its pipe closed (an interactive bash ignores SIGTERM and goes on) sometimes left the lock
+    behind under back-to-back runs, and every later shell of the user waited 60 s for it. Let
+    go, a shell finishes its startup files undisturbed: its output drained, no signal."""
+    home = make_home(tmp_path, 'sleep 0.3\nsh "$HOME/rehash"\n')
+    # an interactive bash handles SIGTERM (and goes on); what it starts does not
+    (home / "fakesh").write_text("#!/bin/bash\ntrap : TERM\n" + FAKE_SHELL.split("\n", 1)[1])
+    (home / "rehash").write_text(textwrap.dedent("""\
+        set -C; echo > "$HOME/.shim-lock"; set +C
+        trap 'rm -f "$HOME/.shim-lock"' EXIT
+        i=0; while [ $i -lt 2000 ]; do echo "rehashing $i"; i=$((i + 1)); done  # to stdout: the pipe
+        echo done > "$HOME/rehashed"
+    """))
+    findings = path_gap(project_with(tmp_path, "lint:\n\tls -l\n"), env_for(home))
+    assert [f.subject for f in findings] == ["login-shell"]  # let go: ls is on PATH
+    assert all(ends_soon(pid) for pid in started(home))
+    assert (home / "rehashed").read_text() == "done\n" and not (home / ".shim-lock").exists()
 
 
 def test_a_tool_path_lacks_waits_for_a_slow_shell(brew: Path, tmp_path: Path) -> None:

@@ -7,16 +7,15 @@ checks and reads the project), so the shell works on the other core meanwhile; d
 adopts it (`take`). This module imports nothing but `os` before the shell runs: no subprocess,
 pathlib, typing or doctor.model (their imports would delay the start they are meant to overlap).
 
-Every shell started here ends with the run, never blocking doctor's exit: read until it
-printed its PATH and then killed with its session (`read`), killed at the timeout, killed
-when nothing needs it (`discard`: the next `start_early`, and at the latest at interpreter
-exit), or signalled and left to end on its own when path-gap does not need it, or not in time
-(`abandon`: it ends at its first write to the closed pipe). `docker compose version`
+No shell started here blocks doctor's exit. It is read until it printed its PATH and then
+killed with its session (`read`), killed at the timeout, killed when nothing needs it
+(`discard`: the next `start_early`, and at the latest at interpreter exit), or, when path-gap
+does not need it or not in time, left to end on its own once its startup files are done
+(`abandon`: unsignalled, its output drained). `docker compose version`
 (doctor.host.compose_probe) is started right after the shell, through the same `spawn_session`,
-and ends the same ways. (The one process of doctor's that outlives a run is not started here:
-doctor.host.login_cache's refresher of a login PATH missing or older than an hour, which starts
-its shell only once the run has ended.) While it overlaps the run, the shell's session runs at a
-low priority (`set_session_nice`).
+and ends the same ways. While it overlaps the run, the shell's session runs at a low priority
+(`set_session_nice`). (doctor.host.login_cache's refresher of a login PATH missing or older
+than an hour starts its own shell only once the run has ended: doctor.after_run.)
 """
 
 from __future__ import annotations
@@ -57,7 +56,8 @@ class Shell:
 
 
 _live: dict[int, Shell] = {}  # started and not yet reaped
-_abandoned: list[int] = []  # signalled and left to end on their own (`abandon`), reaped when they have
+_abandoned: list[int] = []  # left to end on their own (`abandon`) and their drainers, reaped when they have
+_kept_open: list[int] = []  # the pipes of shells left so where no drainer could start
 # the early shell: (shell, env, what started: running, the cached PATH entries, or why it cannot start)
 _early: list[tuple[str, dict[str, str], Shell | tuple[str, ...] | str]] = []
 _at_exit: list[object] = []
@@ -330,23 +330,33 @@ def _chunk(fd: int) -> bytes:
 
 
 def abandon(started: Shell) -> None:
-    """End the shell's session without waiting for it: SIGTERM, its pipe closed, reaped later.
+    """Leave the shell to end on its own, unsignalled, its output drained by `cat` (reaped later).
 
     For a shell nobody will read (path-gap did not need it in time, or at all). `discard` waits
-    up to GRACE for the shell to end, and an interactive bash ignores SIGTERM and goes on to the
-    end of its startup files (40-100 ms with pyenv's); what they started ends on the SIGTERM
-    (pyenv's `rehash` removes its lock in its EXIT trap; SIGHUP would leave it, measured), and
-    the shell itself ends at its first write to the closed pipe. Its pid is reaped by
-    `discard_all`, or by init once doctor has ended.
+    up to GRACE for the shell to end: an interactive bash ignores SIGTERM and goes on to the end
+    of its startup files (40-100 ms with pyenv's). Neither a signal nor closing the pipe is safe
+    mid-startup: with either (and no waiting), `pyenv rehash` now and then died holding its lock
+    file, and every later shell of the user waited 60 s for it (seen under back-to-back runs).
+    So nothing is done to the shell: a `cat` in a session of its own reads the pipe to its end,
+    the shell ends when its startup files are done, and init reaps both once doctor has ended
+    (`discard_all` reaps what ended before). Without /bin/sh, doctor's own end closes the pipe.
     """
-    import contextlib
-    import signal
-
     if _live.pop(started.pid, None) is None:
         return
-    with contextlib.suppress(OSError):
-        os.killpg(started.pid, signal.SIGTERM)
-    os.close(started.fd)
+    drainer = None
+    if os.access("/bin/sh", os.X_OK):
+        actions = [(os.POSIX_SPAWN_DUP2, started.fd, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                   (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+        try:
+            drainer = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", "cd / 2>/dev/null; exec cat"], {},
+                                     file_actions=actions, setsid=True)
+        except (OSError, NotImplementedError):
+            drainer = None
+    if drainer is None:
+        _kept_open.append(started.fd)  # closed when doctor ends: by then the shell has had the whole run
+    else:
+        os.close(started.fd)
+        _abandoned.append(drainer)
     _abandoned.append(started.pid)
 
 
