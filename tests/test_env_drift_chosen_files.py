@@ -100,3 +100,41 @@ def test_a_host_interpolated_from_the_chosen_env_file_is_fixed_there_not_in_dote
     assert [(f.location.path, f.location.line) for f in found if f.location is not None] == [(chosen, 2)]
     fix = found[0].fix
     assert fix is not None and [(e.path, e.new) for e in fix.edits] == [(chosen, "DB_HOST=postgres")]
+
+
+def test_a_wait_host_from_the_chosen_env_file_is_judged_and_located_there(tmp_path: Path) -> None:
+    """DefectDojo-style `entrypoint: [wait-for-it.sh, '${DB_HOST}:5432', ...]` with the host in the
+    file `--env-file` names: compose interpolates it from there (no `.env`), so service-name-drift
+    judges that value and points at that file's line."""
+    from doctor.checks.service_name_drift import ServiceNameDrift
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16\n  app:\n    image: busybox\n"
+        "    entrypoint: [/wait-for-it.sh, '${DB_HOST}:5432', --, /app]\n")
+    (tmp_path / ".env").write_text("DB_HOST=db\n")  # not read: --env-file replaces it
+    (tmp_path / "dev.env").write_text("# dev\nDB_HOST=postgres\n")
+    options = ProjectOptions(path=tmp_path, env={}, env_files=(tmp_path / "dev.env",))
+    found = list(ServiceNameDrift().run(Project(options), Host(env={})))
+    assert [(f.location.path.name, f.location.line) for f in found if f.location is not None] == [("dev.env", 2)]
+    assert "postgres" in found[0].message
+
+
+def test_the_chosen_env_file_is_every_services_file_as_dotenv_is(tmp_path: Path) -> None:
+    """leaked-host-port: a service loading `.env` as its env_file is no client of a host port by
+    that alone (every service may load the project's file); with `--env-file dev.env`, dev.env is
+    that file. A file only that service loads still makes it one."""
+    from doctor.checks.leaked_host_port import LeakedHostPort
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    ports: ['${POSTGRES_PORT}:5432']\n"
+        "  worker:\n    image: busybox\n    env_file: dev.env\n")
+    (tmp_path / "dev.env").write_text("POSTGRES_PORT=5433\n")
+
+    def run(files: tuple[Path, ...] | None) -> list[str]:
+        options = ProjectOptions(path=tmp_path, env={}, env_files=files)
+        return [f.message for f in LeakedHostPort().run(Project(options), Host(env={}))]
+
+    assert run((tmp_path / "dev.env",)) == []
+    (tmp_path / ".env").write_text("POSTGRES_PORT=5433\n")
+    assert run(None) == ["POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the network "
+                         "('worker' loads POSTGRES_PORT from its own env_file)"]

@@ -246,15 +246,34 @@ def test_shell_variable_wins_over_env_so_only_advice(tmp_path: Path) -> None:
     assert "shell" in move.title
 
 
-def test_with_env_files_given_the_dotenv_compose_skips_is_not_edited(tmp_path: Path) -> None:
-    """`--env-file dev.env`: compose reads no .env, so a port moved there would not move (advice)."""
+def test_with_env_files_given_the_port_moves_in_the_file_compose_reads(tmp_path: Path) -> None:
+    """`--env-file dev.env`: compose reads no .env, so the port moves in dev.env (its line, or a new
+    line in the last file given); an env file outside the project, or none read at all, is advice."""
     compose = 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8094}:80"]\n'
-    root = load(tmp_path, compose, "OTHER=1\n").root
-    (root / "dev.env").write_text("WEB_PORT=8094\n")
-    project = Project(ProjectOptions(path=root, env=project_env(tmp_path), env_files=(root / "dev.env",)))
+    root = load(tmp_path, compose, "WEB_PORT=1234\n").root
+    (root / "dev.env").write_text("# dev\nWEB_PORT=8094\n")
+    (root / "local.env").write_text("OTHER=1\n")
+    env = project_env(tmp_path)
+    project = Project(ProjectOptions(path=root, env=env, env_files=(root / "dev.env", root / "local.env")))
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.safety is Safety.SAFE, move
+    (edit,) = move.edits
+    assert (edit.path, edit.line, edit.old, edit.new) == (root / "dev.env", 2, "WEB_PORT=8094", "WEB_PORT=8095")
+    assert "dev.env WEB_PORT" in move.title
+    (root / "dev.env").write_text("# dev\n")  # the key in no file: a new line in the file read last
+    project = Project(ProjectOptions(path=root, env=env, env_files=(root / "dev.env", root / "local.env")))
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove)
+    assert [(e.path, e.new) for e in move.edits] == [(root / "local.env", "WEB_PORT=8095\n")]
+    outside = tmp_path / "shared.env"
+    outside.write_text("WEB_PORT=8094\n")
+    project = Project(ProjectOptions(path=root, env=env, env_files=(outside,)))
     move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
     assert move is not None and move.safety is Safety.ADVICE and not move.edits, move
-    assert "WEB_PORT=8095" in move.title
+    assert f"set WEB_PORT=8095 in {outside} line 1" in move.title
+    project = Project(ProjectOptions(path=root, env={**env, "COMPOSE_DISABLE_ENV_FILE": "1"}))
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert move is not None and move.safety is Safety.ADVICE and "COMPOSE_DISABLE_ENV_FILE" in move.title
 
 
 def test_variable_not_holding_the_port_is_not_edited(tmp_path: Path) -> None:
@@ -413,3 +432,21 @@ def test_the_sites_own_url_follows_the_moved_port_and_the_title_says_so(tmp_path
     assert fix.title.endswith("; TAIGA_DOMAIN follows to localhost:9001)"), fix.title
     env_edit = next(e for e in fix.edits if e.path.name == ".env")
     assert (env_edit.old, env_edit.new) == ("TAIGA_DOMAIN=localhost:9000", "TAIGA_DOMAIN=localhost:9001")
+
+
+def test_a_port_variable_containers_read_from_the_chosen_env_file_stays_pinned_for_them(tmp_path: Path) -> None:
+    """env_var_feeds_a_container with `--env-file dev.env`, which `worker` also loads as its
+    env_file: the port moves in dev.env, and worker keeps the container port it dials today."""
+    root = tmp_path / "p"
+    shutil.copytree(FIXES / "env_var_feeds_a_container" / "before", root)
+    compose = (root / "compose.yaml").read_text().replace("env_file: .env", "env_file: dev.env")
+    (root / "compose.yaml").write_text(compose)
+    (root / "dev.env").write_text((root / ".env").read_text())
+    (root / ".env").write_text("POSTGRES_PORT=6000\n")  # not read: --env-file replaces it
+    options = ProjectOptions(path=root, env=project_env(tmp_path), env_files=(root / "dev.env",))
+    project = Project(options)
+    mapping = project.services["db"].ports[0]
+    move = port_fix(project, host_with({5432}), "db", mapping, compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 5433, move
+    assert [e.path.name for e in move.edits] == ["dev.env", "compose.override.yaml"]
+    assert "'backend', 'worker' keep" in move.title

@@ -87,8 +87,9 @@ class Clients:
         if var.source is EnvSource.ENVIRONMENT:
             return f"sets {name} in its environment"
         path = var.location.path if var.location else None
-        # the project's .env is every service's file, whoever loads it today
-        shared = path is None or path == self.project.root / ".env" or any(
+        # the project's .env (or the --env-file compose reads instead) is every service's file,
+        # whoever loads it today
+        shared = path is None or path in self.project.interpolation_files or any(
             other is not service and (path in other.env_files or any(
                 v.location is not None and v.location.path == path for v in other.environment.values()))
             for other in self.project.services.values())

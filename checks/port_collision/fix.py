@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import subprocess
 import weakref
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from doctor.host.portregistry import side_by_side
 from doctor.model import Edit, Fix, Safety, Unavailable, record
+from doctor.project.edits import edit_root, interpolated_at
 from doctor.project.gitrepo import tracked
 from doctor.project.portplan import untracked_edits
 from doctor.project.reading import COMPOSE_LIMIT, read_text
@@ -280,24 +282,27 @@ def _env_edits(project: Project, name: str, new: int) -> tuple[tuple[Edit, ...],
     env = project.options.env
     if name in env:
         return (), f"{name} is set in your shell, which wins over .env: set {name}={new} there"
-    if project.options.env_files is not None or env.get("COMPOSE_ENV_FILES") \
-            or env.get("COMPOSE_DISABLE_ENV_FILE", "").lower() in ("1", "true"):  # compose reads no .env
-        return (), f"set {name}={new} in the env file compose reads"
-    path = project.root / ".env"
-    entry = project.dotenv.entry(name) if project.dotenv is not None else None
+    files = project.interpolation_files  # `.env`, or what --env-file / COMPOSE_ENV_FILES choose
+    if not files:  # COMPOSE_DISABLE_ENV_FILE
+        return (), f"compose reads no env file here (COMPOSE_DISABLE_ENV_FILE): set {name}={new} in your shell"
+    found = interpolated_at(project, name)
+    path, entry = found if found is not None else (files[-1], None)  # a new key: the file read last wins
+    shown = os.path.relpath(path, project.root) if path.is_relative_to(project.root) else str(path)
+    if not path.is_relative_to(edit_root(project)):  # a fix writes only in the project
+        return (), f"set {name}={new} in {shown}" + (f" line {entry.line}" if entry is not None else "")
     if entry is None:
         # beside the author's commented default (minio's `# MINIO_CONSOLE_PORT=9091` in its Host Ports
         # section), not at the end of the file
         commented = _commented_line(path, name)
         if commented is not None:
             number, text = commented
-            return (Edit(path, text, f"{text}\n{name}={new}", number),), f".env {name}"
-        return (Edit(path, "", f"{name}={new}\n"),), f".env {name}"
+            return (Edit(path, text, f"{text}\n{name}={new}", number),), f"{shown} {name}"
+        return (Edit(path, "", f"{name}={new}\n"),), f"{shown} {name}"
     line = _line(path, entry.line)
     edit = env_line_with_value(line, name, str(new)) if line is not None else None
     if edit is None:
-        return (), f"set {name}={new} in .env line {entry.line}"
-    return (Edit(path, line or "", edit, entry.line),), f".env {name}"
+        return (), f"set {name}={new} in {shown} line {entry.line}"
+    return (Edit(path, line or "", edit, entry.line),), f"{shown} {name}"
 
 
 def _commented_line(path: Path, name: str) -> tuple[int, str] | None:

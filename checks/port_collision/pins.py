@@ -38,7 +38,7 @@ def pin_edit(project: Project, variable: str, old: int) -> tuple[Edit, str] | No
     follows `.env`, unpinned. None when nothing is pinned, or when a value cannot be written into
     the override (it holds a URL password or sits under a secret key; the override may be committed).
     """
-    dotenv = project.root / ".env"
+    interpolating = set(project.interpolation_files)  # `.env`, or the --env-file compose reads instead
     text = CodeText()
 
     def reads(service: Service, name: str) -> bool:
@@ -57,7 +57,7 @@ def pin_edit(project: Project, variable: str, old: int) -> tuple[Edit, str] | No
     for service in project.compose.services.values():
         for var in service.environment.values():
             from_env_file = (var.source is EnvSource.ENV_FILE and var.name == variable and var.location is not None
-                             and var.location.path == dotenv)
+                             and var.location.path in interpolating)
             if var.value is None or not (variable in var.variables or from_env_file) or is_browser_key(var.name):
                 continue
             if var.value.strip() != str(old) and not on_network.search(var.value):

@@ -1,4 +1,4 @@
-"""`.env` hosts that reach a container through what it runs, not its environment.
+"""`.env` hosts (or the --env-file's) that reach a container through what it runs, not its environment.
 
 `entrypoint: [/wait-for-it.sh, '${DD_DATABASE_HOST:-postgres}:5432', --, ...]` (DefectDojo):
 compose interpolates the `.env` value into the command line, and the container dials it.
@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from doctor.model import Location
 from doctor.project import Project
+from doctor.project.edits import interpolated_at
 from doctor.project.env_hosts import HOST_KEY, is_dial_key
 from doctor.project.types import EnvSource, EnvVar, Service
 
@@ -19,18 +20,15 @@ def run_hosts(project: Project) -> Iterator[tuple[Service, EnvVar]]:
     """Each service and `.env` host key (`*_HOST`, `*_SERVER`) whose value its entrypoint,
     command or healthcheck holds, when the compose files interpolate that key and the service's
     environment does not carry it (there it is judged with the environment)."""
-    dotenv = project.dotenv
     model = project.compose
-    if dotenv is None:
-        return
     names = sorted({u.name for u in model.variable_uses if HOST_KEY.match(u.name) and is_dial_key(u.name)})
     for name in names:
-        entry = dotenv.entry(name)
+        found = interpolated_at(project, name)  # `.env`'s line, or the --env-file's
         value = model.variables.get(name)
-        if entry is None or not value or value != entry.value:
-            continue  # not from .env (the shell set it), or empty
+        if found is None or not value or value != found[1].value:
+            continue  # not from an env file (the shell set it), or empty
         word = re.compile(rf"(?<![\w.$-]){re.escape(value)}(?![\w.-])")
-        var = EnvVar(name, value, Location(dotenv.path, entry.line), EnvSource.ENV_FILE, value, (name,))
+        var = EnvVar(name, value, Location(found[0], found[1].line), EnvSource.ENV_FILE, value, (name,))
         for service in model.services.values():
             if any(name in v.variables for v in service.environment.values()):
                 continue

@@ -68,13 +68,12 @@ def start(module: str, args: Sequence[str], env: Mapping[str, str], lock: str, l
 
 
 def background() -> None:
-    """Make the calling worker yield to the user's work: the lowest priority of its session
-    (its scheduling group, doctor.host.early) and of itself, inherited by what it starts."""
+    """Make the calling worker yield to the user's work: the idle priority (SCHED_IDLE, where
+    there is one) and nice 19, inherited by what it starts."""
     import contextlib
 
-    from doctor.host.early import set_session_nice
-
-    set_session_nice(os.getpid(), b"19")
+    with contextlib.suppress(OSError, AttributeError):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     with contextlib.suppress(OSError):
         os.nice(19)
 

@@ -168,6 +168,14 @@ class Project:
         return self.env_file(self.root / ".env")
 
     @cached_property
+    def interpolation_files(self) -> tuple[Path, ...]:
+        """The env files compose interpolates the compose files from, in order (a later file's key
+        wins): those `--env-file` or COMPOSE_ENV_FILES choose, else `.env` (none when
+        COMPOSE_DISABLE_ENV_FILE turns it off)."""
+        chosen = self.chosen_env_files
+        return (self.root / ".env",) if chosen is None else tuple(Path(os.path.abspath(p)) for p in chosen)
+
+    @cached_property
     def chosen_env_files(self) -> tuple[Path, ...] | None:
         """The env files `--env-file` or COMPOSE_ENV_FILES choose for interpolation (compose then
         reads no `.env`), () when COMPOSE_DISABLE_ENV_FILE turns `.env` off, None when compose
