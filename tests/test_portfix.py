@@ -450,3 +450,20 @@ def test_a_port_variable_containers_read_from_the_chosen_env_file_stays_pinned_f
     assert isinstance(move, PortMove) and move.new == 5433, move
     assert [e.path.name for e in move.edits] == ["dev.env", "compose.override.yaml"]
     assert "'backend', 'worker' keep" in move.title
+
+
+def test_the_verifying_compose_config_reads_the_chosen_env_files(tmp_path: Path, compose_bin: str) -> None:
+    """`fix --ports --env-file dev.env` verifies with `docker compose config`: without the same
+    --env-file it read .env's port and called a port moved in dev.env not fixed."""
+    import os
+
+    from doctor.checks.port_collision.fix import compose_config
+
+    if shutil.which("docker") is None:
+        pytest.skip("no docker CLI: compose_config runs `docker compose`")
+    compose = 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8094}:80"]\n'
+    root = load(tmp_path, compose, "WEB_PORT=8080\n").root
+    (root / "dev.env").write_text("WEB_PORT=9000\n")
+    env = {**project_env(tmp_path), "PATH": os.environ["PATH"]}
+    config = compose_config(Project(ProjectOptions(path=root, env=env, env_files=(root / "dev.env",))))
+    assert config is not None and config["services"]["web"]["ports"][0]["published"] == "9000"

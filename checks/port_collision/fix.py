@@ -483,6 +483,8 @@ def compose_config(project: Project) -> Mapping[str, Any] | None:
         argv += ["--profile", profile]
     if options.project_name:
         argv += ["-p", options.project_name]
+    for env_file in options.env_files or ():  # as the run read them (COMPOSE_ENV_FILES comes with env)
+        argv += ["--env-file", os.path.abspath(env_file)]
     try:
         done = subprocess.run([*argv, "config", "--format", "json"], cwd=cwd, env=dict(options.env),
                               capture_output=True, text=True, timeout=30)
