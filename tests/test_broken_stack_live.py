@@ -365,15 +365,21 @@ def test_fix_ports_leaves_the_clean_stack_clean(tmp_path: Path) -> None:
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("variable", [("TRAEFIK_PORT", "held"), ("COMPOSE_ENV_FILES", ".env")],
-                         ids=["port-variable-in-shell", "compose-env-files"])
+@pytest.mark.parametrize("variable", [("TRAEFIK_PORT", "held"), ("COMPOSE_ENV_FILES", "outside")],
+                         ids=["port-variable-in-shell", "compose-env-files-outside"])
 def test_fix_ports_yes_never_stops_another_projects_container(variable: tuple[str, str], tmp_path: Path,
                                                                docker_engine: str, busybox_image: str) -> None:
-    """When no edit can move the port (the variable is set in the shell, or compose reads other env
-    files), `fix --ports --yes` must print that advice; stopping 'othertrack' is only ever asked.
+    """When no edit can move the port (the variable is set in the shell, or comes from an env file
+    COMPOSE_ENV_FILES names outside the project, which a fix does not write), `fix --ports --yes`
+    must print that advice; stopping 'othertrack' is only ever asked.
     """
     stack = copy_stack(tmp_path, "broken-stack", docker_engine)
-    stack.env[variable[0]] = str(stack.held) if variable[1] == "held" else variable[1]
+    if variable[1] == "held":
+        stack.env[variable[0]] = str(stack.held)
+    else:  # compose reads .env, then a file of the user's outside the project that sets the port
+        outside = tmp_path / "ports.env"
+        outside.write_text(f"TRAEFIK_PORT={stack.held}\n")
+        stack.env[variable[0]] = f".env,{outside}"
     before = tree_hash(stack.root)
     with held_by_othertrack(docker_engine, busybox_image, stack.held) as (_, container):
         done = stack.doctor("fix", "--ports", "--yes")
