@@ -103,8 +103,9 @@ PY
 after_doctor() {  # AGED=1: the full walk after the run, waited for (its lock is removed at its end)
   [ "$AGED" = 1 ] || return 0
   local i
-  for i in $(seq 600); do
-    compgen -G "$XDG_CACHE_HOME/doctor/*.refresh" >/dev/null || return 0
+  for i in $(seq 600); do  # its lock removed, and its process (the interpreter's end) gone too
+    compgen -G "$XDG_CACHE_HOME/doctor/*.refresh" >/dev/null || pgrep -f doctor.host.owner_refresh >/dev/null \
+      || return 0
     sleep 0.1
   done
 }
