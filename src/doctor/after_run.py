@@ -16,7 +16,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
 LOCK_AGE = 60.0  # a lock older than this belongs to a worker that died: taken over
 # the worker's first step: leave the run's folder (a worktree being removed, a mount), read
@@ -65,6 +65,20 @@ def start(module: str, args: Sequence[str], env: Mapping[str, str], lock: str, l
         os.close(read_end)
     _started[module] = write_end
     return True
+
+
+def when_run_ended(lock: str, job: Callable[[], int]) -> int:
+    """A worker's body: wait until the run that started it has ended (its stdin, a pipe only that
+    run held, at its end), then do `job`, and remove `lock` however it ends."""
+    try:
+        while os.read(0, 4096):
+            pass  # the run that started this one still holds the other end
+    except OSError:
+        pass
+    try:
+        return job()
+    finally:
+        unlock(lock)
 
 
 def background() -> None:

@@ -25,17 +25,9 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2:
         return 2
     shell, lock = argv
-    try:
-        while os.read(0, 4096):
-            pass  # the run that started this one still holds the other end
-    except OSError:
-        pass
-    try:
-        return _refresh(shell, dict(os.environ))
-    finally:
-        from doctor.after_run import unlock
+    from doctor.after_run import when_run_ended
 
-        unlock(lock)
+    return when_run_ended(lock, lambda: _refresh(shell, dict(os.environ)))
 
 
 def _refresh(shell: str, env: dict[str, str]) -> int:

@@ -35,17 +35,9 @@ def main(argv: list[str]) -> int:
     if len(argv) < 4 or not argv[3].isdigit():
         return 2
     lock, cache, root, uid, exclude = argv[0], argv[1], argv[2], int(argv[3]), tuple(argv[4:])
-    try:
-        while os.read(0, 4096):
-            pass  # the run that started this one still holds the other end
-    except OSError:
-        pass
-    try:
-        return _renew(cache, root, uid, exclude)
-    finally:
-        from doctor.after_run import unlock
+    from doctor.after_run import when_run_ended
 
-        unlock(lock)
+    return when_run_ended(lock, lambda: _renew(cache, root, uid, exclude))
 
 
 def _renew(cache: str, root: str, uid: int, exclude: tuple[str, ...]) -> int:
