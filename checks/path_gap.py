@@ -15,6 +15,7 @@ from doctor.project.tasks import Command, CommandKind
 # account's shell answers in ~5 ms, one loading pyenv, nvm or oh-my-zsh in 0.1-0.5 s)
 PATIENCE = 0.05
 
+
 class PathGap(Check):
     """tools the project needs that the login shell finds but the inherited PATH does not
 
