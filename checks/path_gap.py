@@ -26,8 +26,9 @@ class PathGap(Check):
         shell finds (`$SHELL -l -i`) but the PATH doctor inherited does not, e.g. a tool in
         /opt/homebrew/bin or ~/.local/bin; a tool that resolves to two different programs on
         the two PATHs; relative PATH entries (`.` or an empty entry); entries that do not exist.
-        A tool named only by a pyproject [tool.*] section whose packages a service image installs
-        and the host lacks is the service's (see host-vs-container): no PATH makes it work here.
+        A command host-vs-container puts in a service (a recipe or script in code whose packages
+        a service image installs and the host lacks, or a tool named only by a pyproject [tool.*]
+        section such an image installs) is the service's: no PATH makes it work here.
         A recipe running `docker-compose` (compose v1's name) that neither PATH has, where compose
         v2 is installed as the docker CLI plugin, is a note: write `docker compose` there.
         The login shell's PATH is cached (asked again after an hour, once the run is over).
@@ -144,16 +145,23 @@ def _compose_v1(check: Check, command: Command, host: Host) -> Iterator[Finding]
 
 
 def _runs_in_a_service(project: Project, host: Host, command: Command) -> bool:
-    """Whether a tool the project names only in its configuration (pyproject's [tool.pytest]) is one
-    a service image installs with packages the host lacks: on the host it would fail at its first
-    import however PATH is set (host-vs-container's rule, service_home.belongs_in). Only asked once
-    a gap is found."""
-    if command.kind is not CommandKind.PYPROJECT:
+    """Whether host-vs-container puts the command in a service: a Makefile or package.json command
+    in code a service image installs packages for that the host lacks (broken-stack's `cd backend
+    && pytest`), or a tool named only in pyproject's [tool.*] such an image installs (cookiecutter-
+    django's [tool.pytest]). On the host it would fail at its first import however PATH is set,
+    so a PATH line is no fix (service_home.belongs_in: the rule host-vs-container reports and
+    `doctor exec` follows). Only asked for a tool PATH lacks."""
+    if command.kind is CommandKind.PYPROJECT:
+        words: list[str] = []
+    elif command.kind in (CommandKind.MAKE, CommandKind.NPM) and not command.implied:
+        words = command.text.split()[1:]
+    else:
         return False
     from doctor.project.service_home import belongs_in, service_homes
 
     homes = service_homes(project, host.packages)
-    return belongs_in(command.tool, (), command.cwd, homes, project.root) is not None
+    return belongs_in(command.tool, words, command.cwd, homes, project.root, npm_script=command.kind is CommandKind.NPM,
+                      local=command.local) is not None
 
 
 def _same_program(here: str, there: str, env: Mapping[str, str]) -> bool:

@@ -261,3 +261,24 @@ def test_docker_compose_v1_in_a_recipe_where_only_the_v2_plugin_exists(tmp_path:
     found = [(f.subject, f.severity, f.message) for f in run_check(project, env) if "compose" in f.subject]
     assert found == ([("tool:docker-compose", Severity.INFO, "'docker-compose' (make target 'dev-env') is not "
                        "installed here; compose is, as `docker compose`")] if docker else [])
+
+
+def test_a_recipe_host_vs_container_puts_in_a_service_is_not_a_gap(tmp_path: Path) -> None:
+    """broken-stack's `test: cd backend && pytest`: the backend image installs fastapi, the host
+    lacks it, so host-vs-container says to run it in 'backend'. A pytest only the login shell
+    finds (pyenv's shims) would fail at its first import all the same: advising a PATH line beside
+    that contradicted it."""
+    home = tmp_path / "home"
+    tool(home / "brew" / "bin", "pytest")
+    (home / ".profile").write_text('PATH="$HOME/brew/bin:/usr/bin:/bin"\nexport PATH\n')
+    project = tmp_path / "proj"
+    (project / "backend").mkdir(parents=True)
+    (project / "backend" / "requirements.txt").write_text("fastapi==0.115.0\n")
+    (project / "backend" / "Dockerfile").write_text(
+        "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n")
+    (project / "compose.yaml").write_text(
+        "services:\n  backend:\n    build: ./backend\n    volumes:\n      - ./backend:/app\n")
+    (project / "Makefile").write_text("test:\n\tcd backend && pytest\nlint:\n\truff check .\n")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": BASH, "TERM": "xterm", "SHLVL": "1"}
+    tool(home / "brew" / "bin", "ruff")
+    assert [f.subject for f in run_check(project, env)] == ["tool:ruff"]  # ruff runs on the host: a gap
