@@ -61,6 +61,20 @@ def test_home_maps_cwd_into_the_container(tmp_path: Path) -> None:
     assert argv[argv.index("run"):] == ["run", "--rm", "backend", "pytest"]  # /app is the workdir already
 
 
+def test_the_command_reads_the_env_files_the_run_was_given(tmp_path: Path) -> None:
+    """`doctor preflight --env-file dev.env`: the `docker compose exec|run` it advises (and `doctor
+    exec` runs) interpolates from the same file, not `.env`."""
+    project_dir = make_project(tmp_path)
+    (project_dir / "dev.env").write_text("X=1\n")
+    env = env_for(tmp_path)
+    project = Project(ProjectOptions(path=project_dir, env=env, env_files=(project_dir / "dev.env",)))
+    homes = service_homes(project, Host(env=env).packages)
+    home = home_for(homes, project_dir / "backend")
+    assert home is not None
+    argv = compose_argv(project, "run", home, project_dir / "backend", ["pytest"], tty=True)
+    assert argv[argv.index("--env-file"):argv.index("run")] == ["--env-file", str(project_dir / "dev.env")]
+
+
 def test_no_home_when_the_host_has_the_dependencies(tmp_path: Path) -> None:
     project_dir = make_project(tmp_path)
     (project_dir / "backend" / "pyproject.toml").write_text(

@@ -309,6 +309,8 @@ def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, comm
     argv = [*cli, "--project-directory", str(project.root), "-p", project.compose.project_name]
     for path in project.compose.files:
         argv += ["-f", str(path)]
+    for env_file in project.options.env_files or ():  # as the run read them (COMPOSE_ENV_FILES: the env's)
+        argv += ["--env-file", os.path.abspath(env_file)]
     for profile in project.compose.active_profiles:
         argv += ["--profile", profile]
     # code the image COPYs is as old as the image: rebuild it so the command sees the host's edits
