@@ -46,7 +46,7 @@ class Shell:
     def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
         self.at = time.monotonic()  # when it started
-        self.out = b""  # what it printed so far (`printed` reads ahead of `read`)
+        self.out = b""  # what it printed so far (`printed` reads it; `read` returns it)
         self.status: int | None = None  # exit status once reaped (negative: killed by that signal)
         # a login shell's cache key (doctor.host.login_cache) as it started: what it prints is
         # stored only if the key is still the same once it has printed
@@ -57,7 +57,6 @@ class Shell:
 
 _live: dict[int, Shell] = {}  # started and not yet reaped
 _abandoned: list[int] = []  # left to end on their own (`abandon`) and their drainers, reaped when they have
-_kept_open: list[int] = []  # the pipes of shells left so where no drainer could start
 # the early shell: (shell, env, what started: running, the cached PATH entries, or why it cannot start)
 _early: list[tuple[str, dict[str, str], Shell | tuple[str, ...] | str]] = []
 _at_exit: list[object] = []
@@ -277,27 +276,20 @@ def read(started: Shell, timeout: float) -> tuple[bytes, int | None, bool]:
     The shell is not waited for once the PATH is out: what runs after it (~/.bash_logout, a
     background job of an rc file holding the pipe) goes with its session. It is reaped here.
     """
-    end = MARK.encode()
     deadline = time.monotonic() + timeout
     hurried = hurry(started)
-    out = started.out
     try:
-        while out.count(end) < 2:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return out, None, True
-            if not hurried:  # asked again each RETRY until the kernel takes it
-                hurried = hurry(started)
-            if _readable(started.fd, left if hurried else min(left, RETRY)):
-                chunk = _chunk(started.fd)
-                if not chunk:  # the shell ended without printing it: wait (briefly) to say how
-                    while not _ended(started) and time.monotonic() < deadline:
-                        time.sleep(0.005)
-                    break
-                out += chunk
+        # until it printed or ended; not hurried yet: asked again each RETRY until the kernel takes it
+        while not printed(started, deadline if hurried else min(deadline, time.monotonic() + RETRY)):
+            if time.monotonic() >= deadline:
+                return started.out, None, True
+            hurried = hurry(started)
+        if started.out.count(MARK.encode()) < 2:  # it ended without printing it: wait (briefly) to say how
+            while not _ended(started) and time.monotonic() < deadline:
+                time.sleep(0.005)
     finally:
         discard(started)
-    return out, started.status, False
+    return started.out, started.status, False
 
 
 def printed(started: Shell, until: float) -> bool:
@@ -352,11 +344,10 @@ def abandon(started: Shell) -> None:
                                      file_actions=actions, setsid=True)
         except (OSError, NotImplementedError):
             drainer = None
-    if drainer is None:
-        _kept_open.append(started.fd)  # closed when doctor ends: by then the shell has had the whole run
-    else:
+    if drainer is not None:
         os.close(started.fd)
         _abandoned.append(drainer)
+    # else its pipe stays open, closed when doctor ends: by then the shell has had the whole run
     _abandoned.append(started.pid)
 
 

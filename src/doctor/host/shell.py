@@ -107,7 +107,7 @@ class ShellPaths:
 
     def release(self) -> None:
         """Let the login shell go if it was started and is not needed now (path-gap found no tool,
-        or did not wait for it): signalled, not waited for (early.abandon). Where its PATH is
+        or did not wait for it): left to end on its own, unsignalled (early.abandon). Where its PATH is
         cached, the refresher asks the shell again once the run is over (login_cache.refresh_later)."""
         started, self._started = self._started, None
         if isinstance(started, Shell):

@@ -343,9 +343,7 @@ def value_edit(project: Project, var: EnvVar, pattern: str, new: str) -> Edit | 
 def interpolated_at(project: Project, name: str) -> tuple[Path, EnvEntry] | None:
     """The env file line compose interpolates `name` from: the last of the files `--env-file` or
     COMPOSE_ENV_FILES choose that sets it (compose then reads no `.env`), else `.env`'s."""
-    chosen = project.chosen_env_files
-    files = [project.dotenv] if chosen is None else [project.env_file(path) for path in reversed(chosen)]
-    for found in files:
+    for found in map(project.env_file, reversed(project.interpolation_files)):
         entry = found.entry(name) if found is not None else None
         if found is not None and entry is not None:
             return found.path, entry
