@@ -89,8 +89,21 @@ def _env_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _instant_shell(folder: Path) -> Path:
+    """A login shell that prints the inherited PATH at once. Each run of `outputs` and `control`
+    then gets the same path-gap result: with the machine's own shell, whether it answered within
+    path-gap's 50 ms varied from run to run, and so did a note in one output but not the other."""
+    from doctor.host.early import MARK
+
+    shell = folder / "instant-shell"
+    shell.write_text(f'#!/bin/sh\nprintf "{MARK}%s{MARK}" "$PATH"\n')
+    shell.chmod(0o755)
+    return shell
+
+
 def _run(project: Path, cache: Path, *args: str) -> str:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "250", "XDG_CACHE_HOME": str(cache)}
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "250", "XDG_CACHE_HOME": str(cache),
+           "SHELL": str(_instant_shell(cache))}
     env.pop("GITHUB_ACTIONS", None)
     env.pop("POSTGRES_PASSWORD", None)
     done = subprocess.run([sys.executable, "-m", "doctor", *args, str(project)], env=env, capture_output=True,
