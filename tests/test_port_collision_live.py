@@ -321,7 +321,14 @@ def test_a_clone_in_a_folder_of_the_same_name_sees_the_running_namesake(
     assert namesake.severity is Severity.WARNING
     assert str(first) in namesake.message and f"{name}-web-1" in namesake.message, namesake.message
     assert "'up' here replaces" in namesake.message, namesake.message
-    assert namesake.fix is not None and namesake.fix.command[:3] == ("docker", "compose", "-p")
+    assert namesake.fix is not None
+    # the advised command names this folder and its files under a name of its own, from any folder
+    command = namesake.fix.command
+    assert command[-2:] == ("up", "-d") and command[command.index("-p") + 1] == f"{name}-tmp", command
+    assert command[command.index("--project-directory") + 1] == str(second), command
+    read = subprocess.run([*command[:-2], "config", "--services"], cwd="/", capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "DOCKER_HOST": docker_engine})
+    assert read.returncode == 0 and read.stdout.split() == ["web"], read.stderr
 
 
 @pytest.mark.docker

@@ -20,6 +20,7 @@ from test_host_ports import free_port
 from doctor.host import Host
 from doctor.host.endpoint import Endpoint
 from doctor.model import Finding, Severity, Unavailable
+from doctor.project import Project, ProjectOptions
 from doctor.project.types import ComposeModel, PortMapping, Service
 
 
@@ -83,6 +84,29 @@ def test_orphan_of_this_project_is_named(short_dir: Path, held: int) -> None:
     assert [f.message for f in found] == [
         f"0.0.0.0:{held}/tcp ('web') is held by 'mine-old-1', an orphan container of this project"]
     assert found[0].fix is not None and found[0].fix.command[-1] == "--remove-orphans"
+
+
+def test_orphan_removal_reads_the_files_the_run_read(short_dir: Path, held: int) -> None:
+    """`doctor preflight --env-file dev.env` on a project whose COMPOSE_FILE adds an override: the
+    `up -d --remove-orphans` it offers names the same folder, files and env file. Bare `docker
+    compose -p NAME up -d --remove-orphans`, run from elsewhere or without the override, would take
+    the services only the override defines for orphans and remove them."""
+    root = short_dir / "proj"
+    root.mkdir()
+    (root / "compose.yaml").write_text("name: mine\nservices:\n  web:\n    image: x\n    ports: ['${WEB_PORT}:80']\n")
+    (root / "compose.dev.yaml").write_text("services:\n  worker:\n    image: x\n")
+    (root / "dev.env").write_text(f"WEB_PORT={held}\n")
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": [container("mine-old-1", "mine", "old", held)]})
+    env = {"DOCKER_HOST": fake.url, "COMPOSE_FILE": "compose.yaml:compose.dev.yaml", "HOME": str(short_dir)}
+    try:
+        project = Project(ProjectOptions(path=root, env=env, env_files=(root / "dev.env",)))
+        found = [f for f in PortCollision().run(project, Host(env=env)) if "orphan" in f.message]
+    finally:
+        fake.close()
+    assert len(found) == 1 and found[0].fix is not None, found
+    assert found[0].fix.command == (
+        "docker", "compose", "--project-directory", str(root), "-p", "mine", "-f", str(root / "compose.yaml"),
+        "-f", str(root / "compose.dev.yaml"), "--env-file", str(root / "dev.env"), "up", "-d", "--remove-orphans")
 
 
 def test_other_project_wins_over_the_process_table(short_dir: Path, held: int) -> None:

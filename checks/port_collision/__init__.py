@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Severity
 from doctor.project import Project
+from doctor.project.service_home import compose_cli
 
 from .live import live_findings
 from .static import PortMover, static_findings
@@ -107,4 +108,4 @@ class PortCollision(Check):
         mover = PortMover(project, host)
         static = list(static_findings(self, model.services, mover))
         yield from static
-        yield from live_findings(self, model, host, mover, bool(static))
+        yield from live_findings(self, model, host, mover, bool(static), tuple(compose_cli(project)))

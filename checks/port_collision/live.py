@@ -31,8 +31,12 @@ Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one po
 
 
 def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None,
-                  found_before: bool = False) -> Iterator[Finding]:
+                  found_before: bool = False, cli: tuple[str, ...] = ()) -> Iterator[Finding]:
     """Bind probes plus owners, and one info line when the engine could not be asked.
+
+    `cli` is this project's compose command line as the run read it (doctor.project.service_home.
+    compose_cli: its folder, -p, -f, --env-file and --profile), for the commands a finding advises;
+    without it they name the project alone.
 
     Without the engine, other projects' containers (running or stopped) went unseen: when
     nothing else was found (`found_before`: the static half found something) that raises
@@ -58,7 +62,8 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         engine_note = ""
     except Unavailable as exc:
         containers, engine_note = (), exc.reason
-    namesake = _namesake(check, model, containers)
+    cli = cli or ("docker", "compose", "-p", model.project_name)
+    namesake = _namesake(check, model, containers, cli)
     if namesake is not None:
         yield namesake
     if not engine_note:
@@ -70,14 +75,14 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     found: list[Finding] = []
     for group in wanted:
         if len(group.ports) > 1:
-            found += fold(check, group, _range_owners(check, model, host, group, prober, by_port))
+            found += fold(check, group, _range_owners(check, model, host, group, prober, by_port, cli))
             continue
         target = group.target(0)
         failures = prober.failures(target.socket)
         clashing = [c for c in by_port.get((target.socket.port, target.socket.protocol), ())
                     if c.socket.overlaps(target.socket)]
         found += [finding for _, finding in _judge(check, model, host, target, failures, clashing,
-                                                   mover or PortMover())]
+                                                   mover or PortMover(), cli)]
         if not remote:
             found += [finding for _, finding in _kernel_findings(check, host, target, free=not failures)]
     yield from found
@@ -123,7 +128,8 @@ class _Prober:
 
 
 def _range_owners(check: Check, model: ComposeModel, host: Host, group: Published, prober: _Prober,
-                  by_port: dict[tuple[int, str], list[ContainerPort]]) -> dict[tuple[object, ...], Owned]:
+                  by_port: dict[tuple[int, str], list[ContainerPort]],
+                  cli: tuple[str, ...]) -> dict[tuple[object, ...], Owned]:
     """Who holds which ports of one range entry: a port is judged only where the socket table or
     the engine shows something (and the first, which proves the address); the kernel's facts
     (ephemeral range, rootless limit) are counted over plain port numbers. Linear, and a
@@ -140,7 +146,7 @@ def _range_owners(check: Check, model: ComposeModel, host: Host, group: Publishe
         clashing = [c for c in by_port.get((port, group.protocol), ()) if c.socket.overlaps(target.socket)]
         if failures:
             failed.add(port)
-        judged = _judge(check, model, host, target, failures, clashing, None) if failures or clashing else ()
+        judged = _judge(check, model, host, target, failures, clashing, None, cli) if failures or clashing else ()
         for key, finding in judged:
             owners.setdefault(key, (finding, []))[1].append(port)
             if key == ("address",):
@@ -168,7 +174,7 @@ def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severit
 
 
 def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failures: tuple[BindFailure, ...],
-           clashing: list[ContainerPort], mover: PortMover | None) -> Iterator[Verdict]:
+           clashing: list[ContainerPort], mover: PortMover | None, cli: tuple[str, ...]) -> Iterator[Verdict]:
     """What holds `target` (`clashing`: the containers publishing its port), keyed by owner.
 
     `mover` None: the port is one of a range mapping, which a single-port move cannot edit (advice).
@@ -188,7 +194,9 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
     elif in_use is not None and ours:
         orphan = next((c for c in ours if c.service not in model.services), None)
         if orphan is not None:
-            command = ("docker", "compose", "-p", model.project_name, "up", "-d", "--remove-orphans")
+            # its own files, env files and profiles: with others (compose.yaml alone, from another
+            # folder) --remove-orphans would take the services only they define for orphans
+            command = (*cli, "up", "-d", "--remove-orphans")
             yield ("orphan", orphan.name), _say(
                 check, target, f"is held by '{orphan.name}', an orphan container of this project",
                 Fix("remove the orphan containers", Safety.UNSAFE, command=command))
@@ -205,7 +213,8 @@ def _moved(mover: PortMover | None, target: Target, advice: Fix, alternatives: t
     return replace(advice, alternatives=alternatives) if alternatives else advice
 
 
-def _namesake(check: Check, model: ComposeModel, containers: tuple[ContainerPort, ...]) -> Finding | None:
+def _namesake(check: Check, model: ComposeModel, containers: tuple[ContainerPort, ...],
+              cli: tuple[str, ...]) -> Finding | None:
     """Our project name already runs from another folder (a second clone named like the first): its
     ports look like ours, but `up` here recreates those containers from this folder's files.
 
@@ -222,11 +231,17 @@ def _namesake(check: Check, model: ComposeModel, containers: tuple[ContainerPort
             continue
         name = f"{model.project_name}-{model.project_dir.parent.name or 'b'}"
         fix = Fix("give this folder its own compose project name (or COMPOSE_PROJECT_NAME in a .env git does "
-                  "not track)", Safety.ADVICE, command=("docker", "compose", "-p", name, "up", "-d"))
+                  "not track)", Safety.ADVICE, command=(*_renamed(cli, name), "up", "-d"))
         return check.finding(f"compose project '{model.project_name}' already runs from {other} (container "
                              f"{held.name}): 'up' here replaces its containers", None,
                              f"project:{model.project_name}", fix, Severity.WARNING)
     return None
+
+
+def _renamed(cli: tuple[str, ...], name: str) -> tuple[str, ...]:
+    """The same compose command line under project name `name` (its `-p` value replaced)."""
+    at = cli.index("-p") + 1
+    return (*cli[:at], name, *cli[at + 1:])
 
 
 def _taken_names(check: Check, model: ComposeModel, host: Host) -> Iterator[Finding]:

@@ -302,17 +302,25 @@ def home_for(homes: Sequence[ServiceHome], cwd: Path) -> ServiceHome | None:
     return max(covering, key=lambda h: len(str(h.source)), default=None)
 
 
-def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, command: Sequence[str],
-                 tty: bool, cli: Sequence[str] = ("docker", "compose")) -> list[str]:
-    """`docker compose [-f ...] exec|run [--build] --rm [-T] [-w DIR] SERVICE CMD...` for this project
-    (`cli`: how compose runs here, `docker-compose` where that is the only one)."""
-    argv = [*cli, "--project-directory", str(project.root), "-p", project.compose.project_name]
+def compose_cli(project: Project, name: str | None = None,
+                cli: Sequence[str] = ("docker", "compose")) -> list[str]:
+    """`docker compose --project-directory ROOT -p NAME [-f ...] [--env-file ...] [--profile ...]`: this
+    project as the run read it, from any folder (`name`: another project name for the same files)."""
+    argv = [*cli, "--project-directory", str(project.root), "-p", name or project.compose.project_name]
     for path in project.compose.files:
         argv += ["-f", str(path)]
     for env_file in project.options.env_files or ():  # as the run read them (COMPOSE_ENV_FILES: the env's)
         argv += ["--env-file", os.path.abspath(env_file)]
     for profile in project.compose.active_profiles:
         argv += ["--profile", profile]
+    return argv
+
+
+def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, command: Sequence[str],
+                 tty: bool, cli: Sequence[str] = ("docker", "compose")) -> list[str]:
+    """`docker compose [-f ...] exec|run [--build] --rm [-T] [-w DIR] SERVICE CMD...` for this project
+    (`cli`: how compose runs here, `docker-compose` where that is the only one)."""
+    argv = compose_cli(project, cli=cli)
     # code the image COPYs is as old as the image: rebuild it so the command sees the host's edits
     argv += [verb] if verb == "exec" else [verb, "--rm"] if home.live else [verb, "--build", "--rm"]
     if not tty:
