@@ -24,7 +24,10 @@ class HostVsContainer(Check):
         dependencies the interpreter running them lacks. What the image installs is read from its
         manifests: the build context's pyproject / requirements / package.json, the members of a uv
         workspace declared there (context = repo root, `backend/pyproject.toml`), and every manifest
-        or lockfile the Dockerfile COPYs. A package.json script belongs only in a service whose
+        or lockfile the Dockerfile COPYs. Dependencies only a builder stage installs count where the
+        final stage copies them (`COPY --from=builder /venv /venv`, pip's `--prefix=/install` or
+        `--user` ~/.local, uv's `/app` with its `.venv`, a deps stage's `node_modules`), not where it
+        copies only the builder's output (a wheel, `dist/`). A package.json script belongs only in a service whose
         image installs that same package.json (a monorepo root's `husky` and `pnpm -r` scripts are
         not the service of `packages/backend/package.json`). The interpreter is the one `pytest`
         would use, read from files: the project's `.venv`, else `python3` on PATH through pyenv's

@@ -378,3 +378,60 @@ def test_a_builder_stages_copies_count_as_what_the_image_installs(tmp_path: Path
     env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
     homes = service_homes(Project(ProjectOptions(path=root / "docker", env=env)), Host(env=env).packages)
     assert [(h.service, h.manifest.name) for h in homes] == [("web", "requirements.txt")]
+
+
+# a builder stage installs the dependencies; the final stage copies what it installed, or only its output
+BUILDER_STAGES = {
+    "venv": ("FROM python:3.12 AS builder\nCOPY requirements.txt .\n"
+             "RUN python -m venv /venv && /venv/bin/pip install -r requirements.txt\n"
+             "FROM python:3.12-slim\nCOPY --from=builder /venv /venv\nENV PATH=/venv/bin:$PATH\n"
+             "WORKDIR /app\nCOPY . .\n"),
+    "prefix": ("FROM python:3.12 AS builder\nCOPY requirements.txt .\n"
+               "RUN pip install --prefix=/install -r requirements.txt\n"
+               "FROM python:3.12-slim\nCOPY --from=builder /install /usr/local\nWORKDIR /app\nCOPY . .\n"),
+    "uv": ("FROM ghcr.io/astral-sh/uv:python3.12-bookworm-slim AS builder\nWORKDIR /app\nCOPY . .\n"
+           "RUN --mount=type=cache,target=/root/.cache/uv uv sync --locked --no-dev\n"
+           "FROM python:3.12-slim\nCOPY --from=builder --chown=app:app /app /app\nWORKDIR /app\n"),
+    "user": ("FROM python:3.12 AS builder\nCOPY requirements.txt .\nRUN pip install --user -r requirements.txt\n"
+             "FROM python:3.12-slim\nCOPY --from=builder /root/.local /root/.local\nWORKDIR /app\nCOPY . .\n"),
+    "output only": ("FROM python:3.12 AS builder\nCOPY . /src\nRUN pip install build && python -m build /src -o /dist\n"
+                    "FROM python:3.12-slim\nCOPY --from=builder /dist/app.whl /opt/\nWORKDIR /app\nCOPY . .\n"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(BUILDER_STAGES))
+def test_dependencies_a_builder_stage_installs_count_when_the_final_stage_copies_them(
+        tmp_path: Path, shape: str) -> None:
+    """`COPY --from=builder /venv /venv` (or --prefix=/install, pip --user, uv's /app/.venv) brings the
+    packages into the final image: `pytest` there works, on the host not. A final stage that copies
+    only the builder's output (a wheel) holds none of them: no service home."""
+    from doctor.project.service_home import service_homes
+
+    root = tmp_path / "repo"
+    (root / "backend").mkdir(parents=True)
+    (root / "backend" / "requirements.txt").write_text("doctor-absent-package==1.0\n")
+    (root / "backend" / "Dockerfile").write_text(BUILDER_STAGES[shape])
+    (root / "compose.yaml").write_text("services:\n  backend:\n    build: ./backend\n"
+                                       "    volumes: ['./backend:/app']\n")
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
+    homes = service_homes(Project(ProjectOptions(path=root, env=env)), Host(env=env).packages)
+    expected = [] if shape == "output only" else [("backend", ("doctor-absent-package",))]
+    assert [(h.service, h.missing) for h in homes] == expected
+
+
+@pytest.mark.parametrize(("copied", "counts"), [("/app/node_modules ./node_modules", True),
+                                                ("/app/dist /usr/share/nginx/html", False)])
+def test_node_modules_a_deps_stage_installs_count_when_copied(tmp_path: Path, copied: str, counts: bool) -> None:
+    from doctor.project.service_home import service_homes
+
+    root = tmp_path / "repo"
+    (root / "web").mkdir(parents=True)
+    (root / "web" / "package.json").write_text(json.dumps({"name": "web", "dependencies": {"doctor-absent": "1"},
+                                                           "scripts": {"test": "vitest"}}))
+    (root / "web" / "Dockerfile").write_text(
+        "FROM node:22 AS deps\nWORKDIR /app\nCOPY package.json .\nRUN npm install\n"
+        f"FROM node:22-slim\nWORKDIR /app\nCOPY --from=deps {copied}\nCOPY . .\n")
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: ./web\n    volumes: ['./web/src:/app/src']\n")
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
+    homes = service_homes(Project(ProjectOptions(path=root, env=env)), Host(env=env).packages)
+    assert [h.service for h in homes] == (["web"] if counts else [])

@@ -132,3 +132,34 @@ def test_a_pyenv_pin_that_is_not_installed_sends_pytest_to_the_service(
     findings, argv, _ = preflight_and_exec(root, env, context, record, monkeypatch)
     assert findings == [] and argv is None
     assert "doctor: running 'pytest' on the host" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=["host", "docker-container"])
+def test_a_builder_stages_virtualenv_copied_into_the_final_image_is_the_services(
+    context: ExecutionContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uv-docker-example's multistage.Dockerfile: the builder runs `uv sync` in /app, the final stage
+    copies /app (and /app/.venv with it). With ./src bind-mounted, `python -m uv_docker_example` on
+    the host (no fastapi) belongs in 'web', and exec runs it there. Before, only the final stage's
+    RUN lines counted, none of which installs anything: no finding, and exec ran it on the host."""
+    root = tmp_path / "proj"
+    shutil.copytree(REPLAY / "uv-docker-example", root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    compose = (root / "compose.yml").read_text()
+    assert "    build: .\n" in compose  # upstream's: the single-stage Dockerfile
+    (root / "compose.yml").write_text(compose.replace(
+        "    build: .\n", "    build:\n      context: .\n      dockerfile: multistage.Dockerfile\n"
+        "    volumes:\n      - ./src:/app/src\n"))
+    (root / "Makefile").write_text("hello:\n\tpython -m uv_docker_example\n")
+    bin_dir, record = stand_in_docker(tmp_path)
+    env = {"PATH": str(bin_dir), "DOCKER_HOST": NO_ENGINE}  # no python on PATH: the host lacks fastapi
+    project, host = load(root, env, context)
+    [finding] = [f for f in HostVsContainer().run(project, host) if f.location and f.location.path.name == "Makefile"]
+    assert finding.message == ("'python' (make target 'hello') needs 'fastapi', which the host lacks: "
+                               "run it in 'web'"), finding.message
+    assert finding.fix is not None and finding.fix.command[-4:] == ("web", "python", "-m", "uv_docker_example")
+    monkeypatch.chdir(root)
+    project, host = load(root, env, context)
+    assert execute(["python", "-m", "uv_docker_example"], project, host) == 0
+    argv = record.read_text().splitlines()
+    assert argv[-4:] == ["web", "python", "-m", "uv_docker_example"], argv
+    assert argv[argv.index("-f") + 1] == str(root / "compose.yml"), argv

@@ -47,6 +47,8 @@ class Recipe:
     global_args: tuple[tuple[str, str, int], ...] = ()  # the ARGs before the first FROM: name, default, line
     # what COPY --from puts in the image: absolute destination, line, the stage or image it comes from
     built: tuple[tuple[str, int, str], ...] = ()
+    # the paths those copies take from the other stage or image, as written (`/venv`, `/app/node_modules`)
+    pulled: tuple[str, ...] = ()
 
 
 @record(frozen=False)
@@ -60,6 +62,7 @@ class _Stage:
     workdir: str = "/"
     env: dict[str, str] = field(default_factory=dict)
     built: list[tuple[str, int, str]] = field(default_factory=list)
+    pulled: list[str] = field(default_factory=list)
 
 
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
@@ -96,16 +99,18 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
                 stages.append(_Stage(name, base, ins.line, []))
             else:
                 stages.append(_Stage(name, parent.base, parent.line, list(parent.runs), parent.entrypoint,
-                                     parent.cmd, parent.workdir, dict(parent.env), list(parent.built)))
+                                     parent.cmd, parent.workdir, dict(parent.env), list(parent.built),
+                                     list(parent.pulled)))
         elif not stages:
             continue
         elif ins.keyword == "RUN":
             body = " ".join((ins.args, *ins.heredocs))
             stages[-1].runs.append(Step(body, ins.line, stages[-1].workdir))
         elif ins.keyword in ("COPY", "ADD") and (copied := _copied_from(ins.args)) is not None:
-            destination, source = copied
+            destination, source, paths = copied
             stages[-1].built.append((posixpath.normpath(posixpath.join(stages[-1].workdir, destination)), ins.line,
                                      source))
+            stages[-1].pulled.extend(paths)
         elif ins.keyword == "WORKDIR":
             stages[-1].workdir = posixpath.normpath(posixpath.join(stages[-1].workdir, ins.args.strip("\"'")))
         elif ins.keyword == "ENTRYPOINT":
@@ -122,12 +127,12 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
     return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
                   chosen.workdir, tuple(froms), tuple(chosen.env.items()), tuple(raw), tuple(arg_lines),
-                  tuple(chosen.built))
+                  tuple(chosen.built), tuple(chosen.pulled))
 
 
-def _copied_from(args: str) -> tuple[str, str] | None:
-    """(destination, stage) of a `COPY --from=stage ... DEST`; None for a copy from the context, or a
-    destination doctor cannot place (`${BUNDLE_PATH}`)."""
+def _copied_from(args: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """(destination, stage, source paths) of a `COPY --from=stage SRC... DEST`; None for a copy from
+    the context, or a destination doctor cannot place (`${BUNDLE_PATH}`)."""
     import shlex
 
     words = args.split()
@@ -143,7 +148,7 @@ def _copied_from(args: str) -> tuple[str, str] | None:
     if not isinstance(operands, list) or len(operands) < 2 or not isinstance(operands[-1], str):
         return None
     destination = operands[-1]
-    return None if "$" in destination else (destination, source)
+    return None if "$" in destination else (destination, source, tuple(str(o) for o in operands[:-1]))
 
 
 def _env(args: str) -> dict[str, str]:

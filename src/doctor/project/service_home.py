@@ -148,10 +148,28 @@ _INSTALLERS = (
 )
 
 
+# paths a `COPY --from=builder` brings a language's installed dependencies in by: a builder stage's
+# virtualenv, site-packages or ~/.local (pip --user), the python image's /usr/local, node_modules
+_CARRIERS = (
+    (Language.NODE, lazy(r"(?:^|/)node_modules(?:/|$)")),
+    (Language.PYTHON, lazy(r"(?:^|/)(?:\.?venv|\.?virtualenvs?|site-packages|dist-packages|\.local)(?:/|$)"
+                           r"|^/usr/local$|/lib/python[0-9.]*(?:/|$)")),
+)
+# where a stage puts Python packages elsewhere: `python -m venv /opt/app`, `pip install --prefix=/install`,
+# `--target`, VIRTUAL_ENV / UV_PROJECT_ENVIRONMENT / PYTHONUSERBASE (`uv sync` without it: WORKDIR/.venv)
+_PYTHON_PLACES = lazy(
+    r"(?:-m\s+venv|\bvirtualenv|\buv\s+venv)(?:\s+-{1,2}[\w-]+(?:=\S+)?)*\s+(?P<venv>[^\s;&|-][^\s;&|]*)"
+    r"|--(?:prefix|target|root)(?:=|\s+)(?P<dir>[^\s;&|]+)"
+    r"|\b(?:VIRTUAL_ENV|UV_PROJECT_ENVIRONMENT|PYTHONUSERBASE|PIP_TARGET|PIP_PREFIX)(?:=|\s+)(?P<env>[^\s;&|$]+)")
+_UV_SYNC = lazy(r"\buv\s+sync\b")
+
+
 def _installing_languages(project: Project, path: Path | None, target: str | None = None) -> set[Language] | None:
     """The languages whose dependencies the service's final image may hold: all of them, except one
-    that only another stage installs (a builder stage whose output alone is copied: its node_modules
-    never reach the final image). None when there is no Dockerfile to read (every manifest counts).
+    that only another stage installs and whose installed packages the final stage does not copy (a
+    builder stage whose output alone is copied: its node_modules never reach the final image; its
+    virtualenv, copied with `COPY --from=builder /venv /venv`, does). None when there is no
+    Dockerfile to read (every manifest counts).
     """
     recipe = project.recipe(path, target) if path is not None else None
     if path is None or recipe is None:
@@ -161,7 +179,43 @@ def _installing_languages(project: Project, path: Path | None, target: str | Non
     final = recipe.runs
     text = read_regular_text(path) or ""
     return {language for language, pattern in _INSTALLERS
-            if any(pattern.search(step.text) for step in final) or not pattern.search(text)}
+            if any(pattern.search(step.text) for step in final) or not pattern.search(text)
+            or (recipe.pulled and _carried(language, recipe.pulled, text))}
+
+
+def _carried(language: Language, pulled: Sequence[str], text: str) -> bool:
+    """Whether a path the final stage copies from another stage holds `language`'s installed packages."""
+    carrier = next(pattern for lang, pattern in _CARRIERS if lang is language)
+    sources = [posixpath.normpath(posixpath.join("/", p.strip("\"'"))) for p in pulled]
+    if any(carrier.search(source) for source in sources):
+        return True
+    if language is not Language.PYTHON:
+        return False
+    places = _python_places(text)
+    return any(place == source or place.startswith(source.rstrip("/") + "/") or source.startswith(place + "/")
+               for place in places for source in sources)
+
+
+def _python_places(text: str) -> list[str]:
+    """Where the Dockerfile's stages put Python packages besides the usual places (_PYTHON_PLACES)."""
+    from doctor.project.dockerfile import instructions
+
+    places: list[str] = []
+    workdir = "/"
+    for ins in instructions(text):
+        if ins.keyword == "FROM":
+            workdir = "/"
+        elif ins.keyword == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, ins.args.strip().strip("\"'")))
+        elif ins.keyword in ("RUN", "ENV"):
+            body = " ".join((ins.args, *ins.heredocs))
+            for match in _PYTHON_PLACES.finditer(body):
+                place = (match.group("venv") or match.group("dir") or match.group("env") or "").strip("\"'")
+                if place and "$" not in place:
+                    places.append(posixpath.normpath(posixpath.join(workdir, place)))
+            if ins.keyword == "RUN" and _UV_SYNC.search(body):
+                places.append(posixpath.join(workdir, ".venv"))
+    return places
 
 
 def installed_manifests(project: Project, context: Path, copied: Sequence[Path]) -> list[Manifest]:
