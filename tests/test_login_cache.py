@@ -375,6 +375,29 @@ def test_a_refresher_whose_shell_times_out_keeps_the_aged_entry(tmp_path: Path,
     assert [e.get("entries") for e in stored] == [["/usr/bin", "/bin", "/opt/old"]] and "error" not in stored[0]
 
 
+def test_a_refresher_whose_shell_times_out_with_no_entry_remembers_the_timeout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No PATH stored (a first run let a shell go that never answers: a startup file hangs): the
+    timeout is remembered as a run's is, so the runs of the next FAILURE_AGE say so and start no
+    shell, instead of each letting go another one."""
+    from doctor.host import early, login_refresh
+
+    home, env, cache = refresher_home(tmp_path)
+    cache.unlink()
+    (home / "hold").touch()
+    monkeypatch.setattr(login_refresh, "TIMEOUT", 0.3)
+    try:
+        login_refresh._refresh(env["SHELL"], env)
+    finally:
+        (home / "hold").unlink()
+        early.discard_all()
+    [stored] = json.loads(cache.read_text())
+    assert stored["error"] == f"login shell '{home}/fakesh' did not answer in 0.3 s" and "entries" not in stored
+    assert login_cache.load(env["SHELL"], env) == (f"login shell '{home}/fakesh' did not answer in 0.3 s (at "
+                                                   f"{time.strftime('%H:%M', time.localtime(stored['at']))}; "
+                                                   "asked again 10 min after)")
+
+
 def test_odd_startup_files_are_one_stamp_never_an_error(home: Path) -> None:
     """A NUL byte, an unreadable file, a path that names another variable: the key still comes out."""
     (home / ".zshenv").write_bytes(b"export ZDOTDIR=/tmp/a\0b\n[ -d /opt/x\0y ] && PATH=/opt/x\n")

@@ -225,6 +225,54 @@ def test_a_shell_let_go_is_never_cut_short_in_its_startup_files(tmp_path: Path) 
     assert (home / "rehashed").read_text() == "done\n" and not (home / ".shim-lock").exists()
 
 
+def in_group(pgid: int) -> list[int]:
+    """The live processes of process group `pgid` (a shell let go runs in a session of its own)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+
+
+def test_a_shell_let_go_whose_startup_files_hang_is_hung_up_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A startup file that never ends (a network call, a prompt): the shell let go ran for good,
+    one more after each run. Past ABANDON_LIMIT its drainer hangs up on its process group, as a
+    closing terminal does: the shell and what it runs end, and so does the drainer."""
+    monkeypatch.setattr(early, "ABANDON_LIMIT", 1)
+    home = make_home(tmp_path, "sleep 300\n")
+    findings = path_gap(project_with(tmp_path, "lint:\n\tls -l\n"), env_for(home))
+    assert [f.subject for f in findings] == ["login-shell"]  # let go: ls is on PATH
+    [pid] = started(home)
+    assert in_group(pid), "the shell and its sleep run in the shell's own process group"
+    deadline = time.monotonic() + 10
+    while (in_group(pid) or not all(gone(p) for p in early._abandoned)) and time.monotonic() < deadline:
+        early.discard_all()
+        time.sleep(0.05)
+    assert in_group(pid) == [] and early._abandoned == []
+
+
+def test_the_drainer_of_a_shell_let_go_ends_with_the_shell(tmp_path: Path) -> None:
+    """An ordinary shell let go: its drainer ends right after it (it waits out no limit)."""
+    home = make_home(tmp_path, "sleep 0.3\n")
+    findings = path_gap(project_with(tmp_path, "lint:\n\tls -l\n"), env_for(home))
+    assert [f.subject for f in findings] == ["login-shell"]
+    pending = list(early._abandoned)
+    assert len(pending) == 2  # the shell and its drainer
+    begun = time.monotonic()
+    while not all(gone(p) for p in pending) and time.monotonic() - begun < early.ABANDON_LIMIT:
+        early.discard_all()
+        time.sleep(0.05)
+    assert all(gone(p) for p in pending) and time.monotonic() - begun < 5
+
+
 def test_a_tool_path_lacks_waits_for_a_slow_shell(brew: Path, tmp_path: Path) -> None:
     """The gap itself (ruff only in ~/brew/bin) is found on the first run, however slow the shell."""
     (brew / ".profile").write_text('sleep 0.3\nPATH="$HOME/brew/bin:/usr/bin:/bin"\n')

@@ -35,6 +35,29 @@ PATH_GAP = "path-gap"  # the check that asks for the login shell
 CONFIG_FILES = ("doctor.yaml", "pyproject.toml")  # doctor.config's files: either may select checks
 # the login shell starts in HOME, as a terminal's does ($0 is the shell, "$@" its arguments)
 IN_HOME = 'cd -- "$HOME" 2>/dev/null; exec "$0" "$@"'
+# seconds a shell let go (`abandon`) may run before its process group is hung up on: as long as
+# nobody waits for one (doctor.host.login_refresh's TIMEOUT); startup files still running then
+# hang (a network call, a prompt), and would otherwise stay for good, one more each run
+ABANDON_LIMIT = 30
+# the drainer of a shell let go: cat reads its pipe (fd 3) to the end, i.e. until the shell and all
+# it started that holds the pipe have ended; after $1 seconds a shell still running (pid $2, with
+# the start time $3 it had: not another process given its pid since) gets SIGHUP, as when its
+# terminal closes, then SIGKILL, each to its whole process group (its own session). Without /proc
+# (no start time to compare: $3 is empty), it is left to run as before.
+DRAIN = (
+    'cd / 2>/dev/null; cat <&3 >/dev/null 3<&- & c=$!; exec 3<&-\n'
+    'started() { [ -n "$1" ] && read -r s < "/proc/$2/stat" && s=${s##*) } && set -- "$1" $s && shift 20'
+    ' && [ "$1" = "$t" ]; }\n'
+    't=$3; n=0\n'
+    'while kill -0 "$c" 2>/dev/null; do\n'
+    '  if [ "$n" -ge "$1" ]; then\n'
+    '    started "$t" "$2" && kill -HUP "-$2" 2>/dev/null && sleep 2 && started "$t" "$2"'
+    ' && kill -KILL "-$2" 2>/dev/null\n'
+    '    kill "$c" 2>/dev/null; exit 0\n'
+    '  fi\n'
+    '  sleep 1; n=$((n + 1))\n'
+    'done\n'
+)
 
 
 class Shell:
@@ -332,16 +355,20 @@ def abandon(started: Shell) -> None:
     So nothing is done to the shell: a `cat` in a session of its own reads the pipe to its end,
     the shell ends when its startup files are done, and init reaps both once doctor has ended
     (`discard_all` reaps what ended before). Without /bin/sh, doctor's own end closes the pipe.
+    A shell still running ABANDON_LIMIT seconds later hangs in its startup files (a network call,
+    a prompt) and would run for good, one more each run: its drainer (DRAIN) then hangs up on its
+    process group, as a closing terminal does, and ends too.
     """
     if _live.pop(started.pid, None) is None:
         return
     drainer = None
     if os.access("/bin/sh", os.X_OK):
-        actions = [(os.POSIX_SPAWN_DUP2, started.fd, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        actions = [(os.POSIX_SPAWN_DUP2, started.fd, 3), (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                   (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
                    (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+        argv = ["/bin/sh", "-c", DRAIN, "doctor-drain", str(ABANDON_LIMIT), str(started.pid), _start_time(started.pid)]
         try:
-            drainer = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", "cd / 2>/dev/null; exec cat"], {},
-                                     file_actions=actions, setsid=True)
+            drainer = os.posix_spawn("/bin/sh", argv, {}, file_actions=actions, setsid=True)
         except (OSError, NotImplementedError):
             drainer = None
     if drainer is not None:
@@ -349,6 +376,16 @@ def abandon(started: Shell) -> None:
         _abandoned.append(drainer)
     # else its pipe stays open, closed when doctor ends: by then the shell has had the whole run
     _abandoned.append(started.pid)
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time (/proc/PID/stat's 22nd field), "" where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()
+        return fields[19].decode()
+    except (OSError, IndexError, UnicodeDecodeError):
+        return ""
 
 
 def _ended(started: Shell) -> bool:

@@ -306,6 +306,13 @@ def due(shell: str, env: Mapping[str, str]) -> bool:
     return found is None or found[1] > MAX_AGE
 
 
+def has_entries(shell: str, env: Mapping[str, str]) -> bool:
+    """Whether a PATH (of any age) is stored for this shell and environment, not only a failure."""
+    path = cache_file(env)
+    found = _find(path, shell, env) if path is not None else None
+    return found is not None and isinstance(found[0].get("entries"), list)
+
+
 def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
     """Ask the login shell for its PATH again once this run is over, in a process of its own
     (doctor.host.login_refresh, started by doctor.after_run: it never competes with the run for

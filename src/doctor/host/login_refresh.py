@@ -6,8 +6,9 @@ until the run has ended (however it ended), so the login shell never competes wi
 for a core and nothing waits for it. Then, unless a run stored a fresh entry meanwhile or the
 cache folder is gone, it asks the login shell as a run does (doctor.host.shell; TIMEOUT
 seconds, as nobody waits) and stores the PATH it printed. A shell that timed out leaves the
-aged entry as it was; one that printed no PATH removes it, so the next run asks the shell
-itself and reports why.
+aged entry as it was, and where there is none is remembered as timed out (as a run remembers
+it: asked again after login_cache.FAILURE_AGE); one that printed no PATH removes the entry, so
+the next run asks the shell itself and reports why.
 It removes its lock at the end.
 """
 
@@ -46,7 +47,11 @@ def _refresh(shell: str, env: dict[str, str]) -> int:
         login_cache.store(shell, env, found.entries, before=before, first=first)
     elif not found.timed_out:
         login_cache.drop(shell, env)
-    # timed out: the aged entry stays (a busy machine right after the run, e.g. `up --build`)
+    elif not login_cache.has_entries(shell, env):
+        # no PATH to keep: remembered as a run's timeout is, so the runs of the next FAILURE_AGE
+        # say so instead of each starting (and letting go) another shell that hangs
+        login_cache.store(shell, env, error=found.error, before=before, first=first)
+    # timed out with an aged entry: it stays (a busy machine right after the run, e.g. `up --build`)
     return 0
 
 
