@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
+from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.service_home import ServiceHome, belongs_in, compose_argv, mapped_words, service_homes
@@ -17,7 +18,8 @@ class HostVsContainer(Check):
     """where doctor runs (host/container/CI) and commands that belong in a service container
 
     What it finds
-        Makefile and package.json commands (`make test`'s `pytest`, `python backend/tests/x.py`,
+        Makefile, justfile, Taskfile (a task's `dir:` too) and package.json commands (`make
+        test`'s `pytest`, `python backend/tests/x.py`,
         `npm run generate-client`; for a compose folder such as `.devcontainer/` that builds or
         mounts the repo around it, `..`, the repo's own Makefile too) for code that reaches a
         service (bind mount, `develop.watch` sync, or COPY into the image) whose image installs
@@ -29,7 +31,11 @@ class HostVsContainer(Check):
         `--user` ~/.local, uv's `/app` with its `.venv`, a deps stage's `node_modules`), not where it
         copies only the builder's output (a wheel, `dist/`). A package.json script belongs only in a service whose
         image installs that same package.json (a monorepo root's `husky` and `pnpm -r` scripts are
-        not the service of `packages/backend/package.json`). The interpreter is the one `pytest`
+        not the service of `packages/backend/package.json`). Services built alike from the same
+        code (a web app and its celery worker) are one home: a root Makefile's `pytest` goes to the
+        first. What a service itself runs (its `command:`, else its image's CMD, and the
+        package.json scripts those start, `yarn watch-${NODE_ENV}`) is not advised: `up` starts
+        it, and run again in the service it starts a second server. The interpreter is the one `pytest`
         would use, read from files: the project's `.venv`, else `python3` on PATH through pyenv's
         shims (`PYENV_VERSION`, `.python-version`, the global version); a pyenv pin that names no
         installed version (`.python-version` = 3.14, no 3.14.x under `$PYENV_ROOT/versions`) cannot
@@ -82,9 +88,14 @@ class HostVsContainer(Check):
 
         seen: set[tuple[str, str]] = set()
         running: dict[str, bool | None] = {}
+        started: dict[str, set[str]] = {}
         for command in project.commands:
             home = _home_of(command, homes, project.root)
             if home is None or (home.service, command.text) in seen:
+                continue
+            if home.service not in started:
+                started[home.service] = _service_runs(project, home.service)
+            if command.text in started[home.service]:
                 continue
             seen.add((home.service, command.text))
             if home.service not in running:
@@ -127,10 +138,44 @@ class HostVsContainer(Check):
 
 def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> ServiceHome | None:
     """The service a command belongs to (the rule `doctor exec` follows too: service_home.belongs_in)."""
-    if command.implied or command.kind not in (CommandKind.MAKE, CommandKind.NPM):
+    if command.implied or command.kind not in (CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK,
+                                               CommandKind.NPM):
         return None
     return belongs_in(command.tool, command.text.split()[1:], command.cwd, homes, root,
                       npm_script=command.kind is CommandKind.NPM, local=command.local)
+
+
+# a package manager running a package.json script: `npm start`, `yarn watch-${NODE_ENV}`, `pnpm run dev`
+_RUNS_SCRIPT = lazy(r"(?:^|[\s;&|(])(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+)?(?P<name>[\w:.${}-]+)")
+_VARIABLE = lazy(r"\$\{[^}]*\}|\$\w+")
+
+
+def _service_runs(project: Project, service: str) -> set[str]:
+    """The commands the service itself runs: its compose `command:` and `entrypoint:`, else its
+    image's CMD / ENTRYPOINT, and the package.json scripts those start (`yarn watch-production`
+    runs `watch-production`), with every script of the same text (`start`: `node src/server.js`
+    too). `docker compose up` starts them; run again in the service they start a second server,
+    so they are not advised."""
+    spec = project.services.get(service)
+    if spec is None:
+        return set()
+    texts: list[str] = []
+    for value in (spec.entrypoint, spec.command):
+        if value:
+            texts.append(value if isinstance(value, str) else " ".join(value))
+    path = spec.build.dockerfile_path if spec.build is not None else None
+    if path is not None and not (spec.command and spec.entrypoint):
+        recipe = project.recipe(path, spec.build.target if spec.build is not None else None)
+        if recipe is not None:
+            texts += [" ".join(recipe.entrypoint), " ".join(recipe.cmd)]
+    import fnmatch
+
+    runs = {" ".join(text.split()) for text in texts if text}
+    patterns = [_VARIABLE.sub("*", m.group("name")) for text in texts for m in _RUNS_SCRIPT.finditer(text)]
+    if patterns:
+        runs |= {c.text for c in project.commands if c.kind is CommandKind.NPM and c.name and not c.implied
+                 and any(fnmatch.fnmatchcase(c.name, pattern) for pattern in patterns)}
+    return runs
 
 
 def _no_node_bin(command: Command, root: Path) -> bool:

@@ -435,3 +435,79 @@ def test_node_modules_a_deps_stage_installs_count_when_copied(tmp_path: Path, co
     env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
     homes = service_homes(Project(ProjectOptions(path=root, env=env)), Host(env=env).packages)
     assert [h.service for h in homes] == (["web"] if counts else [])
+
+
+def web_and_worker(tmp_path: Path) -> Path:
+    """nickjj/docker-flask-example's shape: a web app and its celery worker, built alike from the same code."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "requirements.txt").write_text("doctor-absent-package==1.0\npytest==8.0\n")
+    (root / "Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /code\nCOPY requirements.txt .\n"
+                                     "RUN pip install -r requirements.txt\nCOPY . .\n")
+    (root / "compose.yaml").write_text(
+        "services:\n  web:\n    build: .\n    volumes: ['.:/code']\n"
+        "  worker:\n    build: .\n    command: celery -A app worker\n    volumes: ['.:/code']\n")
+    return root
+
+
+def test_a_web_app_and_its_worker_built_alike_are_one_home(tmp_path: Path) -> None:
+    """`pytest` in a root Makefile: both services have the code and the packages; that made the
+    command ambiguous, and no finding came (flask and django examples: pytest, ruff, flask db)."""
+    root = web_and_worker(tmp_path)
+    (root / "Makefile").write_text("test:\n\tpytest\n")
+    findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert [f.subject for f in findings] == ["web:pytest"]
+    # built from other code (another context), two python services stay ambiguous from the root
+    (root / "other").mkdir()
+    (root / "other" / "requirements.txt").write_text("doctor-absent-package==1.0\n")
+    (root / "other" / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY . .\nRUN pip install -r requirements.txt\n")
+    (root / "compose.yaml").write_text(
+        "services:\n  web:\n    build: .\n    volumes: ['.:/code']\n"
+        "  worker:\n    build: other\n    volumes: ['./other:/code']\n")
+    assert run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}) == []
+
+
+@pytest.mark.parametrize(("name", "text", "origin"), [
+    ("justfile", "test:\n    pytest\n", "just recipe 'test'"),
+    ("Taskfile.yml", "version: '3'\ntasks:\n  test:\n    cmds:\n      - pytest\n", "task 'test'"),
+])
+def test_justfile_and_taskfile_commands_are_judged_too(tmp_path: Path, name: str, text: str, origin: str) -> None:
+    root = web_and_worker(tmp_path)
+    (root / name).write_text(text)
+    [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.message == (f"'pytest' ({origin}) needs 'doctor-absent-package', which the host lacks: "
+                               "run it in 'web'")
+
+
+def test_a_taskfile_tasks_dir_is_where_its_commands_run(tmp_path: Path) -> None:
+    """`dir: backend` (relative to the Taskfile): `pytest` runs in backend/, which only 'backend' holds."""
+    project = make_project(tmp_path)
+    (project / "Makefile").unlink()
+    (project / "Taskfile.yml").write_text("version: '3'\ntasks:\n  test:\n    dir: backend\n    cmds: [pytest -x]\n")
+    [finding] = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.subject == "backend:pytest -x" and finding.location is not None
+    assert finding.location.path.name == "Taskfile.yml" and finding.location.line == 5
+
+
+def test_the_script_the_service_itself_runs_is_not_advised(tmp_path: Path) -> None:
+    """nickjj/docker-node-example: the service runs `yarn watch-${NODE_ENV}`; its package.json
+    watch scripts are what `up` starts, and `run --rm web node ./src/server` would start a second,
+    port-less server. Its test script still belongs in the service."""
+    root = tmp_path / "node"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({
+        "dependencies": {"doctor-absent": "1"}, "devDependencies": {"vitest": "1"},
+        "scripts": {"watch-development": "node --watch src/server.js", "watch-production": "node src/server.js",
+                    "start": "node src/server.js", "test": "vitest run"}}))
+    (root / "Dockerfile").write_text("FROM node:22\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\n"
+                                     'CMD ["npm", "start"]\n')
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: .\n"
+                                       "    command: yarn watch-${NODE_ENV:-production}\n"
+                                       "    volumes: ['.:/app', '/app/node_modules']\n")
+    # compose interpolates the command: `yarn watch-production` runs `node src/server.js`, as `start` does
+    findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert [f.subject for f in findings] == ["web:node --watch src/server.js", "web:vitest run"]
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: .\n"
+                                       "    volumes: ['.:/app', '/app/node_modules']\n")
+    findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})  # the image's CMD: npm start
+    assert [f.subject for f in findings] == ["web:node --watch src/server.js", "web:vitest run"]

@@ -309,9 +309,11 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
             return home
         if any(home.covers(path) for path in paths):
             return home
-    # a root Makefile's bare `pytest` with a single python service: that service's
+    # a root Makefile's bare `pytest` with a single python service: that service's; services built
+    # alike from the same code (a web app and its celery worker) are one home: the first is named
     live = [h for h in candidates if h.live] or candidates
-    return live[0] if len({h.service for h in live}) == 1 and cwd == root else None
+    alike = {(h.context, h.manifest, frozenset((c.host, c.container, c.via) for c in h.carriers)) for h in live}
+    return live[0] if len(alike) == 1 and cwd == root else None
 
 
 def tool_language(tool: str, homes: Sequence[ServiceHome], npm_local: bool = False) -> Language | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import re
 import shlex
 import sys
@@ -78,10 +79,11 @@ class CommandKind(enum.Enum):
 class Command:
     """One command the project runs: its text, its tool (first word), where it is written.
 
-    `origin` names it for a message (`make target 'test'`, `npm script 'lint'`); `cwd` is the
-    directory it runs in; `local` is True when the package manager provides the tool itself
-    (an npm script's `jest` comes from node_modules/.bin, not from PATH); `implied` marks a tool
-    the file needs without spelling out a command (package.json needs npm, compose needs docker).
+    `origin` names it for a message (`make target 'test'`, `npm script 'lint'`), `name` is that
+    target's, recipe's, task's or script's own name; `cwd` is the directory it runs in; `local`
+    is True when the package manager provides the tool itself (an npm script's `jest` comes from
+    node_modules/.bin, not from PATH); `implied` marks a tool the file needs without spelling out
+    a command (package.json needs npm, compose needs docker).
     """
 
     text: str
@@ -92,6 +94,7 @@ class Command:
     cwd: Path
     local: bool = False
     implied: bool = False
+    name: str = ""
 
 
 def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Command, ...]:
@@ -177,7 +180,7 @@ def _makefile(path: Path) -> list[Command]:
             recipe = stripped.lstrip("@-+ ")
             for segment, tool, cwd in split_command(recipe, path.parent):
                 commands.append(Command(segment, tool, CommandKind.MAKE, Location(path, number),
-                                        f"make target {target!r}", cwd))
+                                        f"make target {target!r}", cwd, name=target))
             continue
         rule = _RULE.match(line)
         if rule and not line.startswith("\t"):
@@ -217,7 +220,7 @@ def _justfile(path: Path) -> list[Command]:
             continue
         for segment, tool, cwd in split_command(_JUST_INTERPOLATION.sub("$just", body), path.parent):
             commands.append(Command(segment, tool, CommandKind.JUST, Location(path, number),
-                                    f"just recipe {recipe!r}", cwd))
+                                    f"just recipe {recipe!r}", cwd, name=recipe))
     return commands
 
 
@@ -247,6 +250,7 @@ def _taskfile(path: Path) -> list[Command]:
     tasks = _mapping(node).get("tasks")
     for name, task in _mapping(tasks).items() if tasks is not None else ():
         cmds = _mapping(task).get("cmds") if isinstance(task, yaml.MappingNode) else task
+        folder = _task_dir(path.parent, _mapping(task).get("dir"))
         entries = cmds.value if isinstance(cmds, yaml.SequenceNode) else [cmds] if cmds is not None else []
         for entry in entries:
             scalar = _mapping(entry).get("cmd") if isinstance(entry, yaml.MappingNode) else entry
@@ -255,10 +259,20 @@ def _taskfile(path: Path) -> list[Command]:
             block = scalar.style in ("|", ">")
             for offset, line in enumerate(scalar.value.splitlines()):
                 number = scalar.start_mark.line + 1 + (offset + 1 if block else 0)
-                for segment, tool, cwd in split_command(_JUST_INTERPOLATION.sub("$task", line), path.parent):
+                for segment, tool, cwd in split_command(_JUST_INTERPOLATION.sub("$task", line), folder):
                     commands.append(Command(segment, tool, CommandKind.TASK, Location(path, number),
-                                            f"task {name!r}", cwd))
+                                            f"task {name!r}", cwd, name=name))
     return commands
+
+
+def _task_dir(base: Path, node: object) -> Path:
+    """A task's `dir:` (relative to the Taskfile's folder), else that folder; a templated one
+    (`{{.USER_WORKING_DIR}}`) is not known here: the Taskfile's folder stands for it."""
+    from doctor.project.yamlimport import yaml
+
+    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str) and node.value and "{{" not in node.value:
+        return Path(os.path.normpath(base / node.value))
+    return base
 
 
 def _mapping(node: object) -> dict[str, Any]:
@@ -298,7 +312,7 @@ def _package_json(path: Path) -> list[Command]:
         for segment, tool, cwd in split_command(value, path.parent):
             local = tool in provided or (bins / tool).exists() or tool in ("tsc", "ng", "vue-cli-service")
             commands.append(Command(segment, tool, CommandKind.NPM, Location(path, line),
-                                    f"npm script {name!r}", cwd, local))
+                                    f"npm script {name!r}", cwd, local, name=name))
     return commands
 
 
