@@ -24,7 +24,8 @@ class HostVsContainer(Check):
         mounts the repo around it, `..`, the repo's own Makefile too) for code that reaches a
         service (bind mount, `develop.watch` sync, or COPY into the image) whose image installs
         dependencies the interpreter running them lacks. What the image installs is read from its
-        manifests: the build context's pyproject / requirements / package.json, the members of a uv
+        manifests: the build context's pyproject / requirements (with the files their `-r` lines
+        include) / package.json, the members of a uv
         workspace declared there (context = repo root, `backend/pyproject.toml`), and every manifest
         or lockfile the Dockerfile COPYs. Dependencies only a builder stage installs count where the
         final stage copies them (`COPY --from=builder /venv /venv`, pip's `--prefix=/install` or
@@ -59,9 +60,10 @@ class HostVsContainer(Check):
 
     Fix
         Run the command in the service: `docker compose exec backend pytest`, or
-        `docker compose run --rm backend pytest` when the service is not up; where the image
-        COPYs the code (no mount, no watch sync), `docker compose run --build --rm backend
-        pytest`, so the command sees the host's edits. Where a standalone `docker-compose` is the
+        `docker compose run --rm backend pytest` when the service is not up; where no bind mount
+        brings the code (the image COPYs it, or only `develop.watch` syncs it into the container
+        `up` started, which a `run` container never gets), `docker compose run --build --rm
+        backend pytest`, so the command sees the host's edits. Where a standalone `docker-compose` is the
         only compose installed (compose v1, or v2 without the docker CLI plugin), the command
         says `docker-compose`. Nothing changes on disk; it is advice.
 
@@ -114,7 +116,8 @@ class HostVsContainer(Check):
         # a command holding a quote of its own (`prettier --write '{**/,}*.js'`) in backticks
         title = f"run it as `{shown}`" if "'" in shown else f"run it as '{shown}'"
         if running is None:
-            title += " (use 'run --rm' instead of 'exec' if it is not up)"
+            run = "run --rm" if home.bound else "run --build --rm"
+            title += f" (use '{run}' instead of 'exec' if it is not up)"
         if home.unusable is not None:
             version, pinned_by = home.unusable
             where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by

@@ -511,3 +511,48 @@ def test_the_script_the_service_itself_runs_is_not_advised(tmp_path: Path) -> No
                                        "    volumes: ['.:/app', '/app/node_modules']\n")
     findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})  # the image's CMD: npm start
     assert [f.subject for f in findings] == ["web:node --watch src/server.js", "web:vitest run"]
+
+
+def test_a_requirements_file_that_only_includes_others_names_their_packages(tmp_path: Path) -> None:
+    """wagtail/bakerydemo: requirements.txt is `-r requirements/production.txt`, which includes
+    base.txt; the image installs them. Read as it was, it named no package: no finding."""
+    from doctor.project.manifests import read_manifests
+
+    root = tmp_path / "bakery"
+    (root / "requirements").mkdir(parents=True)
+    (root / "requirements.txt").write_text("-r requirements/production.txt\n")
+    (root / "requirements" / "production.txt").write_text("--requirement=base.txt\n-c constraints.txt\ngunicorn\n")
+    (root / "requirements" / "base.txt").write_text("-r production.txt  # a cycle is read once\ndoctor-absent==1\n")
+    (root / "requirements" / "constraints.txt").write_text("doctor-constrained==1\n")
+    [manifest] = read_manifests(root)
+    assert [(r.name, r.location.path.name, r.location.line) for r in manifest.requirements] == [
+        ("doctor-absent", "base.txt", 2), ("gunicorn", "production.txt", 3)]
+    (root / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY requirements/ /requirements/\n"
+                                     "RUN pip install -r /requirements/production.txt\nWORKDIR /code\nCOPY . .\n")
+    (root / "compose.yaml").write_text("services:\n  app:\n    build: .\n"
+                                       "    volumes: ['./bakerydemo:/code/bakerydemo']\n")
+    (root / "bakerydemo").mkdir()
+    (root / "Makefile").write_text("test:\n\tpython manage.py test\n")
+    [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.message.startswith("'python' (make target 'test') needs 'doctor-absent'"), finding.message
+
+
+def test_code_only_watch_synced_is_rebuilt_for_a_run(tmp_path: Path) -> None:
+    """full-stack-fastapi-template syncs backend/ with develop.watch: the container `up` started
+    gets the edits, a `docker compose run` one does not (no sync reaches it): run --build."""
+    from doctor.project.service_home import compose_argv, home_for, service_homes
+
+    project_dir = make_project(tmp_path)
+    (project_dir / "compose.yaml").write_text(
+        "services:\n  backend:\n    build: ./backend\n    command: [sleep, '300']\n"
+        "    develop:\n      watch:\n        - {action: sync, path: ./backend, target: /app}\n")
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}
+    findings = run(project_dir, env)
+    pytest_finding = next(f for f in findings if f.subject == "backend:pytest -x")
+    assert pytest_finding.fix is not None
+    assert pytest_finding.fix.title.endswith("(use 'run --build --rm' instead of 'exec' if it is not up)")
+    project = Project(ProjectOptions(path=project_dir, env=env))
+    home = home_for(service_homes(project, Host(env=env).packages), project_dir / "backend")
+    assert home is not None and home.live and not home.bound
+    argv = compose_argv(project, "run", home, project_dir / "backend", ["pytest"], tty=True)
+    assert argv[argv.index("run"):] == ["run", "--build", "--rm", "backend", "pytest"]

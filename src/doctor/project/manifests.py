@@ -126,15 +126,36 @@ def _pyproject_manifest(path: Path) -> Manifest | None:
 
 
 def _requirements_txt(path: Path) -> Manifest:
-    requirements = []
+    """A requirements file's packages, with those of the files it includes (`-r requirements/base.txt`,
+    `--requirement=dev.txt`: relative to its own folder, as pip reads them; `-c` constraints install
+    nothing). bakerydemo's requirements.txt holds one `-r` line and nothing else."""
+    requirements: list[Requirement] = []
+    _requirement_lines(path, requirements, {path.resolve()})
+    return Manifest(path, Language.PYTHON, tuple(requirements))
+
+
+MAX_INCLUDED = 32  # requirements files one manifest may pull in through -r (a cycle is read once)
+
+
+def _requirement_lines(path: Path, requirements: list[Requirement], read: set[Path]) -> None:
     lines = (read_regular_text(path) or "").splitlines()
     for number, line in enumerate(lines, 1):
         spec = line.split(" #", 1)[0].strip()
-        if spec and not spec.startswith("#"):
-            found = _requirement(spec, path, number)
-            if found is not None:
-                requirements.append(found)
-    return Manifest(path, Language.PYTHON, tuple(requirements))
+        if not spec or spec.startswith("#"):
+            continue
+        included = _INCLUDE.fullmatch(spec)
+        if included is not None:
+            target = (path.parent / included.group(1).strip("\"'")).resolve()
+            if target not in read and len(read) < MAX_INCLUDED and target.is_file():
+                read.add(target)
+                _requirement_lines(target, requirements, read)
+            continue
+        found = _requirement(spec, path, number)
+        if found is not None:
+            requirements.append(found)
+
+
+_INCLUDE = lazy(r"(?:-r\s*|--requirement(?:\s+|\s*=\s*))(\S+)")
 
 
 def _package_json(path: Path) -> Manifest | None:

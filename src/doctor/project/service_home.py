@@ -66,6 +66,12 @@ class ServiceHome:
         return any(c.via != "copy" for c in self.carriers)
 
     @property
+    def bound(self) -> bool:
+        """True when a bind mount brings host edits into any container of the service, one that
+        `docker compose run` starts too (a `develop.watch` sync reaches only the `up` one)."""
+        return any(c.via == "bind" for c in self.carriers)
+
+    @property
     def source(self) -> Path:
         """The host folder the code comes from (the deepest live one first)."""
         live = [c for c in self.carriers if c.via != "copy"] or list(self.carriers)
@@ -378,7 +384,8 @@ def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, comm
     (`cli`: how compose runs here, `docker-compose` where that is the only one)."""
     argv = compose_cli(project, cli=cli)
     # code the image COPYs is as old as the image: rebuild it so the command sees the host's edits
-    argv += [verb] if verb == "exec" else [verb, "--rm"] if home.live else [verb, "--build", "--rm"]
+    # a watch-synced service: `run` starts a container no sync reaches, from the image (rebuilt)
+    argv += [verb] if verb == "exec" else [verb, "--rm"] if home.bound else [verb, "--build", "--rm"]
     if not tty:
         argv.append("-T")
     mapped = home.container_path(cwd)
