@@ -24,7 +24,8 @@ class VolumeShadowing(Check):
 
     What it finds
         A named or anonymous volume mounted where the service's image installs dependencies
-        (`/app/node_modules` after `npm ci`, a virtualenv after `uv sync` or `python -m venv`):
+        (`/app/node_modules` after `npm ci`, a virtualenv after `uv sync` or `python -m venv`, its
+        path also as `${VIRTUAL_ENV}` from the image's ENV):
         docker copies the image's content into the volume once, when it is created, and never again
         — a note. A node_modules or venv the RUN steps do not show filled (copied from a deps stage)
         counts only in the working folder of the stage compose builds. Live: when that volume exists
@@ -47,9 +48,10 @@ class VolumeShadowing(Check):
 
     Fix
         For a stale volume: `docker compose up -d --renew-anon-volumes SERVICE` (anonymous) or
-        `docker volume rm NAME` after stopping the service (named); the next `up` refills it from
-        the image. For a hiding bind: advice to add an anonymous volume for the folder, or to
-        install the dependencies on the host.
+        `docker volume rm NAME` after stopping the service (named: `-V` renews anonymous volumes
+        only, the note says so too); the next `up` refills it from the image. For a hiding bind:
+        advice to add an anonymous volume for the folder, or to install the dependencies on the
+        host.
 
     Fix safety
         Unsafe: the volume's content is thrown away (asks first; only with --yes unattended).
@@ -89,8 +91,13 @@ class VolumeShadowing(Check):
         stale = _stale(project, host, svc, mount)
         if stale is None:
             message = f"'{svc.name}' {kind} over {mount.target} keeps its first content after image rebuilds"
-            fix = Fix(f"after a dependency change run docker compose up -d -V {svc.name}", Safety.ADVICE)
-            return self.finding(message, mount.location, subject, fix, Severity.INFO)
+            if mount.source:  # -V renews anonymous volumes only: a named one is removed, and the next up refills it
+                title = (f"after a dependency change stop '{svc.name}' and remove volume '{mount.source}' "
+                         f"(docker compose down {svc.name}, then docker volume rm "
+                         f"{project.compose.project_name}_{mount.source}, unless it has a name: of its own)")
+            else:
+                title = f"after a dependency change run docker compose up -d -V {svc.name}"
+            return self.finding(message, mount.location, subject, Fix(title, Safety.ADVICE), Severity.INFO)
         name, age = stale
         message = f"'{svc.name}' volume '{name}' over {mount.target} is {age} older than its image: stale content"
         base = ("docker", "compose", "-p", project.compose.project_name,

@@ -2,9 +2,9 @@
 and the paths COPY --from fills with another stage's output (a compiled frontend, a binary).
 
 Read from the RUN lines of the stage a service builds (`project.recipe(path, target)`): `npm ci` /
-`yarn` / `pnpm install` / `bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m venv X`, `virtualenv X`,
-`uv venv X` fill X; `uv sync` fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `composer
-install` fills `WORKDIR/vendor`. A step that moves
+`yarn` / `pnpm install` / `bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m
+venv X`, `virtualenv X`, `uv venv X` fill X (`${VIRTUAL_ENV}` read from the image's ENV); `uv sync`
+fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `composer install` fills `WORKDIR/vendor`. A step that moves
 the folder elsewhere (`mv node_modules /node_modules`) is not counted: the path is then empty.
 A yarn install follows the `.yarnrc` beside its package.json (`yarn_relocated`): `--modules-folder
 /node_modules` (nickjj's docker-*-example projects) fills that folder instead, and a `.yarnrc.yml`
@@ -48,9 +48,11 @@ def filled_paths(recipe: Recipe) -> list[FilledPath]:
         if _NODE.search(text) and not _GLOBAL.search(text):
             candidates.append(("node_modules", _NODE.search(text).group(0).split()[0]))  # type: ignore[union-attr]
         for match in _VENV.finditer(text):
-            candidates.append((match.group(1), "venv"))
+            venv = _expanded(match.group(1).strip("\"'"), env)  # `uv venv ${VIRTUAL_ENV}` (bakerydemo)
+            if venv:
+                candidates.append((venv, "venv"))
         if _UV_SYNC.search(text):
-            candidates.append((env.get("UV_PROJECT_ENVIRONMENT") or ".venv", "uv sync"))
+            candidates.append((_expanded(env.get("UV_PROJECT_ENVIRONMENT", ""), env) or ".venv", "uv sync"))
         if _COMPOSER.search(text):
             candidates.append(("vendor", "composer"))
         for relative, tool in candidates:
@@ -61,6 +63,26 @@ def filled_paths(recipe: Recipe) -> list[FilledPath]:
     for path, line, source in recipe.built:  # a build stage's output: paperless-ngx's compiled frontend
         found.setdefault(path, FilledPath(path, line, f"COPY --from={source}"))
     return list(found.values())
+
+
+_ENV_REFERENCE = lazy(r"\$\{(\w+)\}|\$(\w+)")
+
+
+def _expanded(word: str, env: dict[str, str]) -> str:
+    """`word` with its `$NAME` / `${NAME}` taken from the image's ENV; "" when one is not set there
+    (a path doctor cannot place is not guessed)."""
+    unknown = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal unknown
+        name = match.group(1) or match.group(2)
+        if name not in env:
+            unknown = True
+            return ""
+        return env[name]
+
+    expanded = _ENV_REFERENCE.sub(value, word)
+    return "" if unknown or "$" in expanded else expanded
 
 
 _MODULES_FOLDER = lazy(r"^[ \t]*+-?-?modules-folder[ \t]++[\"']?([^\s\"']++)", re.MULTILINE)
