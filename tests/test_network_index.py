@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from doctor.project import Project, ProjectOptions
-from doctor.project.env_hosts import HostRef, family_of
+from doctor.project.env_hosts import DATABASE_FAMILIES, HostRef, family_of
 from doctor.project.service_network import (
     FAMILY_PORTS,
     UNJUDGED_MODES,
@@ -154,6 +154,10 @@ def naive_suggest(view: NetworkView, ref: HostRef, exclude: str) -> str | None:
     for group in (by_port, by_family):
         if group:
             return naive_closest(ref.host, [p.name for p in group]) or group[0].name
+    if family is None and ref.generic_database:  # DB_HOST=olddb beside a single database server
+        servers = list(dict.fromkeys(p.name for p in peers if service_family(p) in DATABASE_FAMILIES))
+        if len(servers) == 1:
+            return servers[0]
     names = [p.name for p in peers] + [n for n, s in view.names.items() if s and s != exclude]
     close = difflib.get_close_matches(ref.host.lower(), sorted(set(names)), n=1, cutoff=0.75)
     return str(close[0]) if close else None

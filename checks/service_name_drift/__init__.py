@@ -61,7 +61,9 @@ class ServiceNameDrift(Check):
         Rewrite the host on the line that defines it to the service meant: the one listening
         on the port the value uses (5432 -> the postgres service; a port no server family owns,
         lago's 5433, when the listener's image is named for the URL's server, getlago/postgres-
-        partman), else the closest name. A
+        partman), else, for a key that names a database without saying which (`DB_HOST`,
+        `DATABASE_HOST`, `SQL_HOST`), the project's one database server (postgres, mysql or mongo
+        family), else the closest name. A
         value compose interpolates (`POSTGRES_SERVER: ${POSTGRES_SERVER}`, a URL's
         `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line,
         which the title names (`replace 'postgresserver' by 'db' in DB_HOST, which DATABASE_URL

@@ -51,6 +51,8 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhos
 DOCKER_HOSTS = frozenset({"host.docker.internal", "gateway.docker.internal", "host-gateway"})
 NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _ROLE_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$")
+_DATABASE_WORDS = frozenset({"DB", "DATABASE", "SQL", "RDBMS"})
+DATABASE_FAMILIES = ("postgres", "mysql", "mongo")  # what a bare DB_HOST may mean
 _HOST_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$")
 _LIST_SEPARATORS = lazy(r"[,\s]+")
 
@@ -112,6 +114,13 @@ class HostRef:
                 return found
         prefix = _ROLE_SUFFIX.sub("", self.key.upper())
         return family_of(prefix.split("_")[-1]) or family_of(prefix.split("_")[0])
+
+    @property
+    def generic_database(self) -> bool:
+        """Whether the key names a database without saying which server (`DB_HOST`, `DATABASE_URL`
+        without a scheme, django-on-docker's `SQL_HOST`, `APP_DB_SERVER`)."""
+        prefix = _ROLE_SUFFIX.sub("", self.key.upper())
+        return self.family is None and any(word in _DATABASE_WORDS for word in prefix.split("_"))
 
     def expected_port(self, env: Mapping[str, str | None]) -> int | None:
         """The port this reference dials: explicit, a sibling `*_PORT`, or the family's/scheme's default."""

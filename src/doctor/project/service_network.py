@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 
-from doctor.project.env_hosts import FAMILIES, HostRef, family_of, image_family
+from doctor.project.env_hosts import DATABASE_FAMILIES, FAMILIES, HostRef, family_of, image_family
 from doctor.project.types import ComposeModel, Service
 
 TYPE_CHECKING = False
@@ -321,6 +321,13 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
         named = next((n for n in group.order if n != exclude and _named_for(services[n], family)), None)
         if named is not None:
             return named
+    if family is None and ref.generic_database:
+        # `DB_HOST=olddb` beside one database server: that server (its name alone, `db`, resembles
+        # too little of `olddb` for the comparison below)
+        servers = dict.fromkeys(name for kind in DATABASE_FAMILIES
+                                for name in view.index.group("families", view.networks, kind).order if name != exclude)
+        if len(servers) == 1:
+            return next(iter(servers))
     import difflib  # here: only a host naming no service needs it
 
     word = ref.host.lower()
