@@ -154,8 +154,9 @@ _VARIABLE = lazy(r"\$\{[^}]*\}|\$\w+")
 
 
 def _service_runs(project: Project, service: str) -> set[str]:
-    """The commands the service itself runs: its compose `command:` and `entrypoint:`, else its
-    image's CMD / ENTRYPOINT, and the package.json scripts those start (`yarn watch-production`
+    """The commands the service itself runs: its compose `command:` and `entrypoint:`, and its
+    image's ENTRYPOINT and CMD where compose keeps them (a compose entrypoint drops both, a compose
+    command the CMD), and the package.json scripts those start (`yarn watch-production`
     runs `watch-production`), with every script of the same text (`start`: `node src/server.js`
     too). `docker compose up` starts them; run again in the service they start a second server,
     so they are not advised."""
@@ -167,10 +168,10 @@ def _service_runs(project: Project, service: str) -> set[str]:
         if value:
             texts.append(value if isinstance(value, str) else " ".join(value))
     path = spec.build.dockerfile_path if spec.build is not None else None
-    if path is not None and not (spec.command and spec.entrypoint):
+    if path is not None and not spec.entrypoint:  # compose's entrypoint: the image's CMD is dropped too
         recipe = project.recipe(path, spec.build.target if spec.build is not None else None)
         if recipe is not None:
-            texts += [" ".join(recipe.entrypoint), " ".join(recipe.cmd)]
+            texts += [" ".join(recipe.entrypoint)] + ([] if spec.command else [" ".join(recipe.cmd)])
     import fnmatch
 
     runs = {" ".join(text.split()) for text in texts if text}
