@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from doctor.host import Host
@@ -14,7 +14,7 @@ from doctor.project.edits import dev_override, override_edit
 from doctor.project.types import Service
 
 from .bind_sources import absent_sources
-from .copied import copied_folders, inside, whole_context
+from .copied import copied_folders, folders_in, inside, whole_context
 from .made_dirs import made_directories
 
 
@@ -39,7 +39,10 @@ class MissingMount(Check):
         scripts/ never reach the container, however many folders are mounted. A `COPY . /code` of
         a service's own context (`context: backend`) counts as a COPY of each of its top folders
         (not dot folders, what `.dockerignore` keeps out, deploy/docs folders, or a folder with its
-        own Dockerfile); a repo-root context's is not judged folder by folder. Only the built
+        own Dockerfile); a repo-root context's is not judged folder by folder. A COPY'd folder some
+        of whose subfolders are mounted, but not the folder itself (`COPY backend/ ./` with
+        ./backend/src and ./backend/test mounted), counts as a COPY of each of its subfolders,
+        judged the same way (backend/config). Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`); build
         output, static or vendored folders (`dist/`, `static/`, `vendor/`...) and single files
@@ -107,7 +110,8 @@ class MissingMount(Check):
             return listed[0]
 
         for copy in dockerfile.copies:
-            for folder, destination in copied_folders(copy.sources, copy.destination, context, whole):
+            for folder, destination in _split(service, context, carriers,
+                                              copied_folders(copy.sources, copy.destination, context, whole)):
                 if not copy.destination.startswith("/"):
                     continue
                 carrier = next((c for c in carriers if inside(folder, c.source)), None)
@@ -150,6 +154,21 @@ class MissingMount(Check):
                 edit = override_edit(override, "volumes", {service.name: [entry]}) if override else None
                 fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
             yield self.finding(message, first.location, f"{service.name}:{rel}", fix)
+
+
+def _split(service: Service, context: Path, carriers: list[Carrier],
+           copied: Iterable[tuple[Path, str]]) -> Iterator[tuple[Path, str]]:
+    """Each copied folder, or, where mounts bring some of its subfolders but not the folder itself
+    (`COPY backend/ ./` with ./backend/src and ./backend/test mounted), its subfolders, each where
+    it lands: judged as the top folders of a `COPY .` are (docker-node-example's backend/config)."""
+    for folder, destination in copied:
+        inner = [c for c in carriers if c.source != folder and inside(c.source, folder)]
+        if inner and not any(inside(folder, c.source) for c in carriers):
+            subfolders = folders_in(service, context, folder)
+            if subfolders:
+                yield from ((sub, posixpath.join(destination, sub.name)) for sub in subfolders)
+                continue
+        yield folder, destination
 
 
 def _carriers(service: Service) -> list[Carrier]:

@@ -46,18 +46,26 @@ def whole_context(project: Project, service: Service, context: Path) -> tuple[Pa
     copies etc/ and vagrant/ beside the app it mounts)."""
     if service.build is None or context == Path(os.path.normpath(project.compose.project_dir)):
         return ()
+    return folders_in(service, context, context)
+
+
+def folders_in(service: Service, context: Path, folder: Path) -> tuple[Path, ...]:
+    """The source folders directly in `folder` (inside the build context), as whole_context keeps them."""
+    if service.build is None:
+        return ()
     from doctor.project.codepaths import read_dockerignore
 
     ignore = read_dockerignore(context, service.build.dockerfile_path)
+    below = "" if folder == context else folder.relative_to(context).as_posix() + "/"
     found: list[Path] = []
     try:
-        with os.scandir(context) as entries:
+        with os.scandir(folder) as entries:
             for count, entry in enumerate(entries):
                 if count >= MAX_CONTEXT_ENTRIES:
                     return ()  # not a service's own source folder: judged by its named COPYs only
                 name = entry.name
                 if (name.startswith(".") or name.lower() in NOT_SOURCES or name.lower() in NOT_RUNTIME
-                        or not entry.is_dir(follow_symlinks=False) or ignore.excludes(name)
+                        or not entry.is_dir(follow_symlinks=False) or ignore.excludes(below + name)
                         or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)):
                     continue
                 found.append(Path(entry.path))
