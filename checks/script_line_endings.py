@@ -20,6 +20,8 @@ MAX_BYTES = 1024 * 1024
 GITATTRIBUTES_LINE = "*.sh text eol=lf"
 # interpreters a busybox-based image (alpine, busybox) does not have unless a RUN installs them
 NOT_IN_BUSYBOX = frozenset(("bash", "zsh", "fish", "ksh"))
+# `alpine`, `3.12-alpine3.20`, `lts-alpine`: the official images' alpine variants
+_ALPINE_TAG = lazy(r"(?:^|-)alpine[0-9.]*$")
 _SHEBANG = lazy(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
 # a shell line that strips CRs: sed's `s/\r` (a YAML "\r" is the CR itself), dos2unix, `tr -d '\r'`
 _STRIPS_CR = lazy(r"\bsed\b[^;&|]*?\bs([/|#,])(?:\\r|\r)|\bdos2unix\b|\btr\s+-d\s+['\"]?(?:\\r|\r)")
@@ -29,29 +31,39 @@ class ScriptLineEndings(Check):
     """shell scripts reaching a container with CRLF, a BOM, or a shebang the image lacks
 
     What it finds
-        Scripts that reach a container — COPY'd by a service's Dockerfile, bind-mounted, named as
-        its entrypoint or command, or run by a Makefile target through `docker compose exec|run`;
-        in a folder, `*.sh`, `*.bash` and executables without a suffix that start with `#!`
-        (s6-overlay's `run` scripts); anywhere in the project's git checkout, so a compose file in
-        `docker/` that binds `../server` counts its scripts (for those no `.gitattributes` line is
-        offered: the rule belongs to the checkout's own) — that have Windows (CRLF) line endings
-        (unless the service's entrypoint or command strips them from the script, or from its
-        copy, before running it: dify's ssrf_proxy runs `sed -i 's/\r$//'` on it), start with a
-        UTF-8 byte-order mark, or name in
-        their shebang an interpreter the image lacks (`#!/bin/bash` on an alpine or busybox base
-        whose Dockerfile installs no bash). The image is judged from its FROM and RUN lines only;
-        no registry is asked. A compose `entrypoint:` (even `entrypoint: []`) replaces the
-        image's ENTRYPOINT and CMD, so the message names a service that runs the script: compose's
-        entrypoint names it, or the image's ENTRYPOINT does and nothing replaces it.
+        Scripts that reach a container — COPY'd by a service's Dockerfile (unless the build
+        context's `.dockerignore` keeps them out, read as docker reads it: `**`, `!` exceptions,
+        a rule matching a folder above the file, a `<Dockerfile>.dockerignore` first),
+        bind-mounted, named as its entrypoint, command or healthcheck (by path, or by a bare name
+        that a folder of the container's PATH holds: `docker-entrypoint` COPY'd to
+        /usr/local/bin; a text script only, never a binary), or run by a Makefile target through
+        `docker compose exec|run`; in a folder, `*.sh`, `*.bash` and executables without a suffix
+        that start with `#!` (s6-overlay's `run` scripts); anywhere in the project's git checkout,
+        so a compose file in `docker/` that binds `../server` counts its scripts (for those no
+        `.gitattributes` line is offered: the rule belongs to the checkout's own). A script that a
+        builder stage (one the image copies from with `COPY --from`) COPYs and then RUNs breaks
+        the build; a file such a stage only copies is not judged. It reports those that have
+        Windows (CRLF) line endings (unless the service's entrypoint or command strips them from
+        the script, or from its copy, before running it: dify's ssrf_proxy runs
+        `sed -i 's/\\r$//'` on it; or the builder's RUN does), start with a UTF-8 byte-order
+        mark, or name in their shebang an interpreter the image lacks (`#!/bin/bash` on an alpine
+        or busybox base, or on the alpine variant of the official python or node image, whose
+        Dockerfile installs no bash; other images' alpine variants are not judged: postgres's
+        ships bash). The image is judged from its FROM and RUN lines only; no registry is asked.
+        A compose `entrypoint:` (even `entrypoint: []`) replaces the image's ENTRYPOINT and CMD,
+        so the message names a service that runs the script: compose's entrypoint names it, or
+        the image's ENTRYPOINT does and nothing replaces it.
 
     Why it matters
         Linux reads the `\\r` as part of the interpreter's name or of each command: the container
         dies with `exec /entrypoint.sh: no such file or directory`, `bash\\r: bad interpreter` or
-        `syntax error near unexpected token`, messages that never mention line endings. A file
-        checked out on Windows with `core.autocrlf=true` is the usual source.
+        `syntax error near unexpected token`, messages that never mention line endings; in a
+        builder stage the build stops (`/bin/sh^M: not found`). A file checked out on Windows with
+        `core.autocrlf=true` is the usual source.
 
     Example
         scripts/entrypoint.sh:1  has CRLF line endings and reaches 'web' (COPY, Dockerfile:6)
+        scripts/build.sh:1  has CRLF line endings and breaks the build of 'web' (RUN in stage 'build', Dockerfile:3)
 
     Fix
         Rewrite the file with LF line endings and without the BOM (every `\\r` before a newline: a
@@ -60,7 +72,8 @@ class ScriptLineEndings(Check):
         script without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule of a
         `.gitattributes` git reads for it (the script's folder and each above it, up to the
         repository's top) already keeps it at LF, so git checks scripts out with LF on every
-        machine. For a missing interpreter: install it in the Dockerfile (`RUN apk add --no-cache
+        machine; each added line ends in a newline, and one ends the file's last line first when
+        it has none. For a missing interpreter: install it in the Dockerfile (`RUN apk add --no-cache
         bash`) or use `#!/bin/sh` (advice).
 
     Fix safety
@@ -81,7 +94,9 @@ class ScriptLineEndings(Check):
                 continue
             if len(data) > MAX_BYTES or b"\0" in data[:8192]:
                 continue  # not a script
-            where = f"reaches '{shipped.service}' ({shipped.how})"
+            # a builder stage's RUN runs it while building: `/bin/sh^M: not found` fails the build
+            where = (f"breaks the build of '{shipped.service}' ({shipped.how})" if shipped.stage
+                     else f"reaches '{shipped.service}' ({shipped.how})")
             location = Location(shipped.path, 1)
             # a script beside the compose folder (immich's docker/ binds ../server): `../server/bin/immich-dev`
             subject = os.path.relpath(shipped.path, root)
@@ -113,6 +128,8 @@ def _strips_cr(project: Project, shipped: Shipped) -> bool:
     """Whether the service's entrypoint or command strips the CRs of the script before running
     it: `sed -i 's/\r$//'`, `dos2unix` or `tr -d '\r'` of its mount target, or of a copy of it
     (`cp /docker-entrypoint-mount.sh /docker-entrypoint.sh`)."""
+    if shipped.run:  # the builder stage's RUN: `sed -i 's/\r$//' /build.sh && /build.sh`
+        return bool(_STRIPS_CR.search(shipped.run))
     service = project.services.get(shipped.service)
     if service is None:
         return False
@@ -147,7 +164,8 @@ def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str]
     repository's .gitattributes, with what they keep; None when its rules already keep them all."""
     path = project.root / ".gitattributes"
     try:
-        text = read_text(path, errors="strict") if path.is_file() else ""
+        data = read_bytes(path) if path.is_file() else b""
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError):
         return None
     from doctor.project.gitrepo import find_repo
@@ -165,10 +183,19 @@ def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str]
     if not lines:
         return None
     kept = ", ".join("*.sh" if line == GITATTRIBUTES_LINE else line.split()[0].lstrip("/") for line in lines)
-    prefix = "\n" if text and not text.endswith("\n") else ""
     shown = "', '".join(lines)
-    return Fix(f"add '{shown}' to {project.shown(path)}", Safety.SAFE,
-               (Edit(path, "", prefix + "".join(f"{line}\n" for line in lines)),)), kept
+    return Fix(f"add '{shown}' to {project.shown(path)}", Safety.SAFE, (_append(path, data, lines),)), kept
+
+
+def _append(path: Path, data: bytes, lines: list[str]) -> Edit:
+    """The edit that appends the lines, each ending in a newline. A text append keeps a file's
+    missing final newline (the fixer keeps that state): to a file without one the lines are
+    added as bytes, after a line break of the file's own kind."""
+    added = "".join(f"{line}\n" for line in lines)
+    if not data or data.endswith((b"\n", b"\r")):
+        return Edit(path, "", added)
+    newline = "\r\n" if b"\r\n" in data else "\n"
+    return Edit(path, data, data + (newline + added.replace("\n", newline)).encode("utf-8"))
 
 
 def _kept_at_lf(script: Path, top: Path, known: dict[Path, str]) -> bool:
@@ -220,11 +247,17 @@ def _missing_interpreter(data: bytes, shipped: Shipped) -> str:
 
 
 def _busybox_based(image: str) -> bool:
-    repo = image.lower().rpartition(":")[0] if ":" in image.rsplit("/", 1)[-1] else image.lower()
+    """Whether the image is known to have no bash: alpine and busybox, and the alpine variants of
+    the official python and node images (docker-library installs no bash in them)."""
+    reference = image.lower().partition("@")[0]  # `python:3.12-alpine@sha256:...`
+    repo, _, tag = reference.rpartition(":") if ":" in reference.rsplit("/", 1)[-1] else (reference, "", "")
     name = repo.rsplit("/", 1)[-1]
-    # only the bare bases are certain: a product's alpine variant may ship bash (postgres:*-alpine
-    # does, node:*-alpine does not), and doctor asks no registry, so those stay unjudged
-    return name in ("alpine", "busybox")
+    if name in ("alpine", "busybox"):
+        return True
+    # a product's alpine variant may ship bash (postgres:*-alpine does), and doctor asks no
+    # registry, so only the official images whose Dockerfiles are known stay judged
+    official = repo.removeprefix("docker.io/").removeprefix("index.docker.io/").removeprefix("library/")
+    return official in ("python", "node") and _ALPINE_TAG.search(tag) is not None
 
 
 def _installs(recipe: Recipe, program: str) -> bool:

@@ -5,11 +5,15 @@ when a bind mount carries it, when the service's entrypoint/command (compose or 
 names it, or when a Makefile recipe runs it through `docker compose exec|run SERVICE`. Folders
 are walked for `*.sh` / `*.bash` files and executables without a suffix that start with `#!`
 (skipping dependency and VCS folders, at most MAX_FILES
-per folder); a file named by an entrypoint, command or Makefile counts whatever its name.
+per folder); a file named by an entrypoint, command or Makefile counts whatever its name, and a
+bare name (`docker-entrypoint`) is looked up in the folders of the container's PATH. A file the
+build context's `.dockerignore` keeps out reaches no image. A script that a builder stage (one
+the built stage copies from) COPYs and RUNs is run while building: it breaks the build.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import shlex
@@ -19,37 +23,67 @@ from functools import cache
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import record
+from doctor.model import record, replace
 from doctor.project import Project
+from doctor.project.codepaths import DockerIgnore
 from doctor.project.reading import read_bytes
 from doctor.project.recipe import Recipe
 from doctor.project.tasks import CommandKind
-from doctor.project.types import Service
+from doctor.project.types import CopyInstruction, Service
 
 SCRIPT_SUFFIXES = (".sh", ".bash")
 SKIP_DIRS = frozenset((".git", "node_modules", ".venv", "venv", "__pycache__", "vendor", "dist", "build", ".tox"))
 MAX_FILES = 5000
+# the PATH of the official base images (debian, alpine, ubuntu...), used when no ENV PATH says otherwise
+DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _COMPOSE_RUN = lazy(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
+_SHELL_SEPARATOR = lazy(r"&&|\|\||[;|&()\n]")
 
 
 @record
 class Shipped:
-    """A host file that reaches `service`'s container: how (`COPY, Dockerfile:5`), and the image recipe."""
+    """A host file that reaches `service`'s container: how (`COPY, Dockerfile:5`), and the image recipe.
+
+    For a script a builder stage runs while building, `stage` names that stage, `run` is the RUN's
+    text and `recipe`/`image` are the stage's."""
 
     path: Path
     service: str
     how: str
     recipe: Recipe | None
     image: str
+    stage: str = ""
+    run: str = ""
+
+
+@record
+class _Mapped:
+    """A host file or folder that appears at `target`, how, and for a COPY its line and the build
+    context's `.dockerignore` (what it names never reaches the image)."""
+
+    host: Path
+    target: str
+    how: str
+    line: int = 0
+    context: Path | None = None
+    ignore: DockerIgnore | None = None
+
+    def keeps_out(self, path: Path) -> bool:
+        """Whether the `.dockerignore` keeps this file (below `host`) out of the build context."""
+        if self.ignore is None or not self.ignore.rules or self.context is None:
+            return False
+        relative = os.path.relpath(path, self.context)
+        return not relative.startswith("..") and _dockerignored(self.ignore, relative)
 
 
 def shipped_scripts(project: Project) -> Iterator[Shipped]:
     """Every script reaching a container, once per file: a service that runs it (command,
-    entrypoint, healthcheck) wins over one that merely has it (a bind mount or COPY of its folder),
-    so voting-app's redis.sh reaches 'redis', whose healthcheck runs it, not 'db', which mounts the
-    same folder; else the first service by name."""
+    entrypoint, healthcheck, a builder stage's RUN) wins over one that merely has it (a bind mount
+    or COPY of its folder), so voting-app's redis.sh reaches 'redis', whose healthcheck runs it,
+    not 'db', which mounts the same folder; else the first service by name."""
     seen: set[Path] = set()
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
+    built: dict[tuple[str, Path, str | None], list[Shipped]] = {}  # and build from the same Dockerfile
     # services share folders and files: resolve each path once (a resolve is an lstat per component)
     real: Callable[[Path], Path] = cache(Path.resolve)
     services = sorted(project.services.values(), key=lambda s: s.name)
@@ -61,38 +95,119 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
         image = recipe.base if recipe is not None else svc.image or ""
         facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile)))
     for named in (True, False):
-        for svc, _, recipe, image, mapped in facts:
-            ways = (_named_ways(project, svc, recipe, mapped, real, root) if named
-                    else _held_ways(mapped, walked, real, root))
-            for path, how in ways:
-                resolved = real(path)
-                if resolved not in seen and path.is_file():
+        for svc, dockerfile, recipe, image, mapped in facts:
+            if named:
+                ways = [Shipped(path, svc.name, how, recipe, image)
+                        for path, how in _named_ways(project, svc, recipe, mapped, real, root)]
+                ways += _built_ways(project, svc, dockerfile, recipe, real, root, built)
+            else:
+                ways = [Shipped(path, svc.name, how, recipe, image)
+                        for path, how in _held_ways(mapped, walked, real, root)]
+            for shipped in ways:
+                resolved = real(shipped.path)
+                if resolved not in seen and shipped.path.is_file():
                     seen.add(resolved)
-                    yield Shipped(path, svc.name, how, recipe, image)
+                    yield shipped
 
 
-def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[tuple[Path, str, str]],
+def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[_Mapped],
                 real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str]]:
     """The project files the service runs: named by its command, entrypoint or healthcheck."""
+    workdir = svc.working_dir or (recipe.workdir if recipe else "/")
+    found = svc.environment.get("PATH")  # compose's environment replaces the image's PATH
+    search = _path_dirs(found.value if found is not None and found.value else _image_path(recipe))
     for words, how in _named(project, svc, recipe):
         for word in words:
-            host = _to_host(word, mapped, svc.working_dir or (recipe.workdir if recipe else "/"))
+            host = _to_host(word, mapped, workdir, search)
             if host is not None and real(host).is_relative_to(root):
                 yield host, how
 
 
-def _held_ways(mapped: list[tuple[Path, str, str]], walked: dict[Path, list[Path]],
+def _built_ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
+                real: Callable[[Path], Path], root: Path, built: dict[tuple[str, Path, str | None], list[Shipped]]
+                ) -> list[Shipped]:
+    """The scripts a builder stage of the service's image (one it copies from, and the ones those
+    copy from) COPYs from the build context and then RUNs: a CRLF script there breaks the build.
+    Worked out once per build (Dockerfile and target) however many services share it."""
+    parsed = project.dockerfile(svc)
+    if parsed is None or not parsed.staged or recipe is None or dockerfile is None or svc.build is None:
+        return []  # no builder stage takes files from the context
+    key = (svc.build.context, dockerfile, svc.build.target)
+    if key not in built:
+        built[key] = list(_stage_runs(project, svc, dockerfile, recipe, real, root))
+    return [replace(shipped, service=svc.name) for shipped in built[key]]
+
+
+def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe,
+                real: Callable[[Path], Path], root: Path) -> Iterator[Shipped]:
+    from doctor.project.dockerfile import read_dockerfile
+
+    assert svc.build is not None
+    codes = project.code_map(svc)
+    starts = _stage_starts(dockerfile)
+    for stage in _builder_stages(project, dockerfile, recipe, starts, svc.build.target):
+        builder = project.recipe(dockerfile, stage)
+        if builder is None:
+            continue
+        mapped = _copy_mappings(Path(svc.build.context), read_dockerfile(dockerfile, stage).copies, dockerfile,
+                                codes.context, codes.ignore)
+        search = _path_dirs(_image_path(builder))
+        for step in builder.runs:
+            before = [m for m in mapped if m.line < step.line]  # a RUN runs what an earlier COPY brought
+            for word in _run_words(step.text):
+                host = _to_host(word, before, step.workdir, search)
+                if host is not None and real(host).is_relative_to(root):
+                    at = next((name for name, line in reversed(starts) if line <= step.line), stage)
+                    how = f"RUN in stage '{at}', {dockerfile.name}:{step.line}"
+                    yield Shipped(host, svc.name, how, builder, builder.base, at, step.text)
+
+
+def _builder_stages(project: Project, dockerfile: Path, recipe: Recipe, starts: list[tuple[str, int]],
+                    target: str | None) -> list[str]:
+    """The stages the built stage copies from (`COPY --from=build`), and the ones those copy from."""
+    names = {name.lower(): name for name, _ in starts}
+    todo = [source for _, _, source in recipe.built]
+    found: list[str] = []
+    while todo:
+        name = names.get(todo.pop(0).lower())
+        if name is None or name in found or (target is not None and name.lower() == target.lower()):
+            continue  # an image (`--from=nginx:1`), or read already
+        found.append(name)
+        builder = project.recipe(dockerfile, name)
+        if builder is not None:
+            todo.extend(source for _, _, source in builder.built)
+    return found
+
+
+def _stage_starts(dockerfile: Path) -> list[tuple[str, int]]:
+    """Each stage of the Dockerfile: its name (`AS build`, else its index, as `--from=0` names it)
+    and the line of its FROM."""
+    from doctor.project.dockerfile import instructions
+    from doctor.project.reading import read_regular_text
+
+    starts: list[tuple[str, int]] = []
+    for ins in instructions(read_regular_text(dockerfile) or ""):
+        if ins.keyword == "FROM":
+            words = [w for w in ins.args.split() if not w.startswith("--")]
+            name = words[2] if len(words) >= 3 and words[1].lower() == "as" else str(len(starts))
+            starts.append((name, ins.line))
+    return starts
+
+
+def _held_ways(mapped: list[_Mapped], walked: dict[Path, list[Path]],
                real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str]]:
     """The scripts the service's bind mounts and COPYs bring into it (a folder's scripts, walked once)."""
-    for host, _, how in mapped:
-        if host.is_file() and host.suffix in SCRIPT_SUFFIXES and real(host).is_relative_to(root):
-            yield host, how
+    for way in mapped:
+        host = way.host
+        if host.is_file() and _is_script(host) and real(host).is_relative_to(root) and not way.keeps_out(host):
+            yield host, way.how
         elif host.is_dir() and real(host).is_relative_to(root):
             key = real(host)
             if key not in walked:
                 walked[key] = list(_walk(host))
             for found in walked[key]:
-                yield found, how
+                if not way.keeps_out(found):
+                    yield found, way.how
 
 
 def _scope(project: Project) -> Path:
@@ -105,25 +220,45 @@ def _scope(project: Project) -> Path:
     return repo.top if repo is not None else project.root.resolve()
 
 
-def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[tuple[Path, str, str]]:
-    """(host path, container path, how) for each bind mount and each context COPY of the service."""
-    found: list[tuple[Path, str, str]] = []
+def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[_Mapped]:
+    """Each bind mount and each context COPY of the service (its built stage's)."""
+    found: list[_Mapped] = []
     for mount in svc.volumes:
         if mount.type == "bind" and mount.source:
             line = f":{mount.location.line}" if mount.location and mount.location.line else ""
             where = mount.location.path.name if mount.location else "compose"
-            found.append((Path(mount.source), mount.target, f"bind mount, {where}{line}"))
+            found.append(_Mapped(Path(mount.source), mount.target, f"bind mount, {where}{line}"))
     parsed = project.dockerfile(svc)
     if parsed is not None and svc.build is not None and dockerfile is not None:
-        context = Path(svc.build.context)
-        for copy in parsed.copies:
-            for source in copy.sources:
-                for host in sorted(context.glob(source.lstrip("/"))) if _is_glob(source) else [context / source]:
-                    target = copy.destination  # a folder's contents land in the destination itself
-                    if host.is_file() and (target.endswith("/") or len(copy.sources) > 1 or _is_glob(source)):
-                        target = posixpath.join(target, host.name)
-                    found.append((host, target, f"COPY, {dockerfile.name}:{copy.line}"))
+        codes = project.code_map(svc)  # its .dockerignore, read once per build
+        found += _copy_mappings(Path(svc.build.context), parsed.copies, dockerfile, codes.context, codes.ignore)
     return found
+
+
+def _copy_mappings(context: Path, copies: tuple[CopyInstruction, ...], dockerfile: Path, root: Path | None,
+                   ignore: DockerIgnore) -> list[_Mapped]:
+    found: list[_Mapped] = []
+    for copy in copies:
+        for source in copy.sources:
+            for host in sorted(context.glob(source.lstrip("/"))) if _is_glob(source) else [context / source]:
+                target = copy.destination  # a folder's contents land in the destination itself
+                if host.is_file() and (target.endswith("/") or len(copy.sources) > 1 or _is_glob(source)):
+                    target = posixpath.join(target, host.name)
+                found.append(_Mapped(host, target, f"COPY, {dockerfile.name}:{copy.line}", copy.line, root, ignore))
+    return found
+
+
+def _dockerignored(ignore: DockerIgnore, relative: str) -> bool:
+    """Whether docker leaves the context-relative file out of the build: as moby's patternmatcher
+    (MatchesOrParentMatches) does, each rule in order matches the path or a folder above it and
+    the last that matches decides, so `tools` then `!tools/keep.sh` sends tools/keep.sh."""
+    parts = relative.strip("/").split("/")
+    paths = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+    verdict = False
+    for negated, pattern in ignore.rules:
+        if negated == verdict and any(pattern.fullmatch(p) for p in paths):
+            verdict = not negated
+    return verdict
 
 
 def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tuple[list[str], str]]:
@@ -155,18 +290,65 @@ def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tu
             yield options[1:], f"{cmd.origin}, {cmd.location.path.name}:{cmd.location.line}"
 
 
-def _to_host(word: str, mapped: list[tuple[Path, str, str]], workdir: str) -> Path | None:
-    if not (word.endswith(SCRIPT_SUFFIXES) or word.startswith(("./", "/"))) or word.startswith("/bin/"):
+def _to_host(word: str, mapped: list[_Mapped], workdir: str, search: tuple[str, ...]) -> Path | None:
+    """The host file a word of a command names: a path (against the working directory), or a bare
+    name a folder of the container's PATH holds when that file is a script (a binary is no concern)."""
+    if word.startswith("/bin/") or not word or word.startswith("-"):
         return None
-    inside = posixpath.normpath(posixpath.join(workdir or "/", word))
-    for host, target, _ in sorted(mapped, key=lambda m: len(m[1]), reverse=True):
-        target = target.rstrip("/") or "/"
+    if word.endswith(SCRIPT_SUFFIXES) or word.startswith(("./", "/")):
+        return _inside(posixpath.normpath(posixpath.join(workdir or "/", word)), mapped)
+    if any(c in word for c in "/$=:"):
+        return None
+    for folder in search:  # `exec docker-entrypoint`: the shell looks the name up in PATH's folders, in order
+        host = _inside(posixpath.join(folder, word), mapped)
+        if host is not None:
+            return host if _is_text_script(host) else None
+    return None
+
+
+def _inside(inside: str, mapped: list[_Mapped]) -> Path | None:
+    """The host file at a container path, through the deepest mapping that brings it."""
+    for way in sorted(mapped, key=lambda m: len(m.target), reverse=True):
+        target = way.target.rstrip("/") or "/"
         if inside == target:
-            return host if host.is_file() else None
-        if inside.startswith(target.rstrip("/") + "/") and host.is_dir():
-            candidate = host / posixpath.relpath(inside, target)
+            if way.keeps_out(way.host):
+                continue
+            return way.host if way.host.is_file() else None
+        if inside.startswith(target.rstrip("/") + "/") and way.host.is_dir():
+            candidate = way.host / posixpath.relpath(inside, target)
+            if way.keeps_out(candidate):
+                continue
             return candidate if candidate.is_file() else None
     return None
+
+
+def _image_path(recipe: Recipe | None) -> str:
+    return dict(recipe.env).get("PATH", "") if recipe is not None else ""
+
+
+def _path_dirs(value: str) -> tuple[str, ...]:
+    """The folders of a PATH value (`/app/bin:$PATH`); the base images' own without one."""
+    if not value:
+        return DEFAULT_PATH
+    folders: list[str] = []
+    for part in value.split(":"):
+        if part in ("$PATH", "${PATH}"):
+            folders.extend(DEFAULT_PATH)
+        elif part.startswith("/") and "$" not in part:
+            folders.append(posixpath.normpath(part))
+    return tuple(dict.fromkeys(folders))
+
+
+def _run_words(text: str) -> list[str]:
+    """The words of a RUN line (shell form split at `&&`, `;`, `|`; the exec form's JSON array)."""
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed):
+            return list(parsed)
+    return [word.strip("'\"") for part in _SHELL_SEPARATOR.split(text) for word in _words(part)]
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -177,8 +359,13 @@ def _walk(folder: Path) -> Iterator[Path]:
             count += 1
             if count > MAX_FILES:
                 return
-            if name.endswith(SCRIPT_SUFFIXES) or ("." not in name and _shebang_executable(Path(current) / name)):
+            if _is_script(Path(current) / name):
                 yield Path(current) / name
+
+
+def _is_script(path: Path) -> bool:
+    """A `*.sh` / `*.bash` file, or an executable without a suffix that starts with `#!`."""
+    return path.name.endswith(SCRIPT_SUFFIXES) or ("." not in path.name and _shebang_executable(path))
 
 
 def _shebang_executable(path: Path) -> bool:
@@ -187,6 +374,16 @@ def _shebang_executable(path: Path) -> bool:
     try:
         if not os.stat(path).st_mode & stat.S_IXUSR:
             return False
+        return _is_text_script(path)
+    except OSError:
+        return False
+
+
+def _is_text_script(path: Path) -> bool:
+    """A file with a script's suffix, or one that starts with `#!` (after a BOM)."""
+    if path.name.endswith(SCRIPT_SUFFIXES):
+        return True
+    try:
         return read_bytes(path, 5, head=True).removeprefix(b"\xef\xbb\xbf").startswith(b"#!")
     except OSError:
         return False
@@ -201,4 +398,3 @@ def _words(text: str) -> list[str]:
 
 def _is_glob(text: str) -> bool:
     return any(c in text for c in "*?[")
-
