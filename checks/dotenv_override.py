@@ -8,7 +8,15 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.appenv import DotenvEffect, code_roots, dotenv_calls, dotenv_effects, shown_value
+from doctor.project.appenv import (
+    DotenvEffect,
+    code_roots,
+    dotenv_calls,
+    dotenv_effects,
+    image_env,
+    runs_no_python,
+    shown_value,
+)
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
 
@@ -24,15 +32,18 @@ class DotenvOverride(Check):
         `develop.watch` sync, or a COPY into the image that `.dockerignore` does not stop. doctor
         follows the call's path inside the container: `Path(__file__).resolve().parent / ".env"`,
         `os.path.join(BASE_DIR, ".env")`, a literal (relative to the working dir, or to the folder
-        of `manage.py`), `find_dotenv()`, `os.getenv("APP_CONF")` / `os.environ.get(...,
-        "/etc/app.conf")` (compose's value for that service, else the default), and a `for path in
-        [...]` loop over candidates (the first that exists when the loop breaks, each one
-        otherwise). django-environ's `Env.read_env(path, overwrite=...)` (no path: the `.env` beside
-        the calling module; environs' `read_env()` walks up) is read the same way, and
-        pydantic-settings' `env_file` (`SettingsConfigDict(env_file=...)`, a `model_config` dict, or
-        `class Config`), relative to the working dir, fills only the class's fields (with
-        `env_prefix`) and never beats compose; so does python-decouple's `config("KEY")` (the `.env`
-        found from the module's folder upwards, for the keys it asks for). It reads that file with
+        of `manage.py`), `os.path.join(os.path.dirname(__file__), os.pardir, ".env")`,
+        `find_dotenv()` / `find_dotenv(".env.local")` (that name, from the calling file's folder
+        upwards), `os.getenv("APP_CONF")` / `os.environ.get(..., "/etc/app.conf")` (compose's value
+        for that service, else the default), and a `for path in [...]` loop over candidates (the
+        first that exists when the loop breaks, each one otherwise). Imported names count under
+        their alias (`from dotenv import load_dotenv as ld`). django-environ's `Env.read_env(path,
+        overwrite=...)` (no path: the `.env` beside the calling module; environs' `read_env()`
+        walks up) is read the same way, and pydantic-settings' `env_file`
+        (`SettingsConfigDict(env_file=...)`, a `model_config` dict, or `class Config`), relative to
+        the working dir, fills only the class's fields (with `env_prefix`) and never beats compose;
+        so does python-decouple's `config("KEY")` (the `.env` found from the module's folder
+        upwards, for the keys it asks for). It reads that file with
         python-dotenv itself against the environment compose sets and reports, at the call, each
         variable the app then sees with another value than compose's, naming the file:line that sets
         it. With `override=True` (`overwrite=True`) the file beats compose (error when the file's
@@ -40,6 +51,14 @@ class DotenvOverride(Check):
         with or without override: it is an error when its localhost names a server of this stack
         (`REDIS_URL=redis://localhost` next to a `redis` service), info otherwise (the app's own
         host-side setting).
+
+        A call under an `if` that reads the environment (`if not os.environ.get("IN_DOCKER")`,
+        `os.getenv("X") is None`, `"X" not in os.environ`, `os.environ.get("X") != "1"`, their
+        `else:`, `and` / `or`, a flag assigned from one, `os.path.exists("/.dockerenv")`) is judged
+        per service, on compose's environment over its Dockerfile's ENV: where it is false the call
+        does not run there. A condition doctor cannot read, or a variable another loaded file may
+        set, counts as true. A node asset builder (a node image whose Dockerfile and command never
+        name Python) runs no Python and is not reported.
 
     Why it matters
         `REDIS_URL=redis://localhost:6379` in `.env` (right for running the app on the host)
@@ -54,7 +73,8 @@ class DotenvOverride(Check):
         The safe one for the case: drop `override=True` (`overwrite=True`) from the call when compose sets the
         variable (compose then wins in the container; on the host the file still fills what
         the shell leaves unset); otherwise keep the file out of the image (`.dockerignore`) when
-        a COPY carries it, or set the variable in compose's `environment:` when a mount does.
+        a COPY carries it, or set the variable in compose's `environment:` of each service reported
+        when a mount does.
 
     Fix safety
         Dropping `override=True` is safe where compose sets every variable reported: compose's
@@ -75,9 +95,11 @@ class DotenvOverride(Check):
             return
         groups: dict[tuple[object, ...], list[DotenvEffect]] = {}
         for service in project.services.values():
+            if runs_no_python(project, service):
+                continue  # a node asset builder that mounts the repo does not run its settings.py
             dockerfile = project.dockerfile(service)
             workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
-            for effect in dotenv_effects(service, calls, maps[service.name], workdir):
+            for effect in dotenv_effects(service, calls, maps[service.name], workdir, image_env(project, service)):
                 if effect.compose_value is None and not _local_refs(effect.key, effect.app_value):
                     continue
                 key = (effect.call.location, effect.env_location, effect.key, effect.app_value,
@@ -91,7 +113,7 @@ class DotenvOverride(Check):
         services = ", ".join(repr(e.service) for e in effects)
         seen = f"{first.key}={shown_value(first.key, first.app_value)} from {_where(project, first.env_location)}"
         subject = f"{','.join(e.service for e in effects)}:{first.key}"
-        fix = _fix(project, first)
+        fix = _fix(project, first, services)
         if first.compose_value is not None:
             compose = shown_value(first.key, first.compose_value)
             message = f"{seen} overrides compose's {compose} in {services}"
@@ -107,7 +129,7 @@ class DotenvOverride(Check):
         return self.finding(message, first.call.location, subject, fix, Severity.INFO)
 
 
-def _fix(project: Project, effect: DotenvEffect) -> Fix:
+def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
     call = effect.call
     if call.override and effect.compose_value is not None:
         text = line_text(call.location.path, call.location.line)
@@ -121,7 +143,7 @@ def _fix(project: Project, effect: DotenvEffect) -> Fix:
     if effect.carrier.via == "copy":
         env = effect.env_location.path
         return Fix(f"keep {env.name} out of the image: add it to .dockerignore", Safety.ADVICE)
-    return Fix(f"set {effect.key} for '{effect.service}' in compose's environment", Safety.ADVICE)
+    return Fix(f"set {effect.key} for {services} in compose's environment", Safety.ADVICE)
 
 
 def _where(project: Project, location: Location) -> str:

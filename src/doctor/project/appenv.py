@@ -9,6 +9,8 @@ parser against the container environment compose sets. A loop over candidate fil
 (`for path in [os.getenv("APP_CONF"), "../app.conf", "/etc/app.conf"]: ... load_dotenv(path); break`)
 loads the first one that exists in the container, or every one without `break`; `os.getenv`
 and `os.environ.get` read the service's compose environment, else their literal default.
+A call under `if not os.environ.get("IN_DOCKER"):` (and the like) runs in a service only when
+that condition holds in its environment: compose's, over its Dockerfile's ENV.
 """
 
 from __future__ import annotations
@@ -17,26 +19,41 @@ import functools
 import io
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project.codepaths import CodeMap, CodePath
 from doctor.project.reading import ENV_LIMIT
 from doctor.project.types import Service
 from doctor.regular import read_text
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+    from doctor.project.recipe import Recipe
+
 SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "site-packages", ".tox",
                        ".mypy_cache", ".ruff_cache", "dist", "build", ".nox", "env"})
 MAX_FILES = 20000
 # A path is ("file", ups, parts): `ups` parents above the calling file, then `parts`; ("cwd", text)
-# relative to the process's working directory; ("abs", text); ("find",) for find_dotenv();
+# relative to the process's working directory; ("abs", text); ("find",) for find_dotenv(), ("find",
+# name) for find_dotenv(name) and ("find", name, "cwd") with usecwd=True;
 # ("env", NAME, default specs, ops): the container's $NAME (else a default), then ("up",) and
 # ("join", part) steps, since the value is known per service only.
 PathSpec = tuple[object, ...]
+# A condition a call runs under (dotenv_ast writes them, `guard_holds` judges them): ("not", g),
+# ("and", g...), ("or", g...), ("set", NAME), ("eq", term, term), ("truthy", term), ("container",)
+# (true in every container), ("?",) unknown; a term is ("lit", constant) or ("env", NAME, default,
+# str methods applied).
+Guard = tuple[object, ...]
 ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")  # run from their own folder (python manage.py ...)
 # words a module must hold to be parsed: python-dotenv, django-environ/environs, pydantic-settings, decouple
 LOADER_WORDS = ("load_dotenv", "read_env", "env_file", "decouple")
+# a Dockerfile or command that names one of these may run Python, whatever its base image
+PYTHON_WORDS = lazy(r"python|\b(?:pip\d*|uvx?|poetry|pipenv|pdm|gunicorn|uvicorn|celery)\b|\.py\b", re.IGNORECASE)
 
 
 @record
@@ -50,6 +67,7 @@ class DotenvCall:
     every: bool = False  # a loop over the candidates without `break`: each existing one is loaded
     loader: str = "load_dotenv"  # or "read_env" (django-environ, environs), "env_file" (pydantic-settings), "decouple"
     keys: tuple[str, ...] | None = None  # pydantic-settings' fields, decouple's config("KEY"): all it reads
+    guard: tuple[Guard, ...] = ()  # the `if` conditions around the call, all of which hold when it runs
 
 
 @record
@@ -116,16 +134,22 @@ def _loads_env(text: str) -> bool:
 
 
 def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeMap,
-                   workdir: str | None) -> Iterator[DotenvEffect]:
-    """What each call the service runs changes in its environment, computed with python-dotenv."""
+                   workdir: str | None, image_env: Mapping[str, str] | None = None) -> Iterator[DotenvEffect]:
+    """What each call the service runs changes in its environment, computed with python-dotenv.
+
+    `image_env`: the ENV of the service's Dockerfile, which a call's `if` reads under compose's."""
     compose = {n: v.value for n, v in service.environment.items() if v.value is not None}
+    runs: list[tuple[DotenvCall, list[tuple[Path, CodePath]]]] = []
     for call in calls:
         inside = codes.to_container(call.location.path)
         if inside is None:
             continue
         cwds = tuple(dict.fromkeys(c for c in (workdir, *(codes.to_container(d) for d in _run_dirs(
             call.location.path))) if c)) or ("/",)
-        reached = _reaching(call, inside, codes, cwds, compose)
+        runs.append((call, _reaching(call, inside, codes, cwds, compose)))
+    for call, reached in runs:
+        if call.guard and guard_holds(call.guard, *_guard_env(service, image_env or {}, call, runs)) is False:
+            continue
         seen: dict[str, str] = dict(compose)
         changed: dict[str, tuple[str, Location, CodePath]] = {}
         fields = frozenset(k.upper() for k in call.keys) if call.keys is not None else None
@@ -138,6 +162,115 @@ def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeM
         for key, (value, where, carrier) in changed.items():
             if value != compose.get(key):
                 yield DotenvEffect(service.name, call, key, value, compose.get(key), where, carrier)
+
+
+def _guard_env(service: Service, image_env: Mapping[str, str], call: DotenvCall,
+               runs: list[tuple[DotenvCall, list[tuple[Path, CodePath]]]]) -> tuple[dict[str, str], frozenset[str]]:
+    """The environment a call's guard reads in the service, and the names whose value doctor cannot
+    tell: left to the host shell (`environment: [NAME]`), built from an ARG (`ENV A=${A}`), or set
+    by a file another call loads (it may run first)."""
+    known = {k: v for k, v in image_env.items() if "$" not in v}
+    vague = {k for k, v in image_env.items() if "$" in v}
+    for name, var in service.environment.items():
+        if var.value is None:
+            vague.add(name)
+        else:
+            known[name] = var.value
+            vague.discard(name)
+    for other, reached in runs:
+        if other is not call and other.keys is None:  # pydantic-settings and decouple leave os.environ be
+            vague.update(k for path, _ in reached for k, _, _ in app_view(path, {}, True)
+                         if other.override or k not in known)
+    return known, frozenset(vague)
+
+
+def guard_holds(guard: Iterable[Guard], environ: Mapping[str, str], vague: frozenset[str] = frozenset()
+                ) -> bool | None:
+    """Whether every condition holds in a process with `environ` (a name outside it is unset):
+    None when doctor cannot tell (a condition it could not read, a name in `vague`)."""
+    return _all(_truth(g, environ, vague) for g in guard)
+
+
+def _all(values: Iterable[bool | None]) -> bool | None:
+    found: bool | None = True
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            found = None
+    return found
+
+
+def _truth(guard: Guard, environ: Mapping[str, str], vague: frozenset[str]) -> bool | None:
+    kind, args = guard[0], guard[1:]
+    if kind == "not":
+        inner = _truth(_specs(args)[0], environ, vague) if _specs(args) else None
+        return None if inner is None else not inner
+    if kind == "and":
+        return _all(_truth(g, environ, vague) for g in _specs(args))
+    if kind == "or":
+        return _not(_all(_not(_truth(g, environ, vague)) for g in _specs(args)))
+    if kind == "container":
+        return True
+    if kind == "set":
+        return None if args[0] in vague else args[0] in environ
+    values = [_term(t, environ, vague) for t in _specs(args)]
+    if any(v is _UNKNOWN for v in values):
+        return None
+    if kind == "eq" and len(values) == 2:
+        return values[0] == values[1]
+    if kind == "truthy" and len(values) == 1:
+        return bool(values[0])
+    return None
+
+
+def _not(value: bool | None) -> bool | None:
+    return None if value is None else not value
+
+
+_UNKNOWN = object()
+
+
+def _term(term: Guard, environ: Mapping[str, str], vague: frozenset[str]) -> object:
+    if term[0] == "lit":
+        return term[1]
+    if term[0] != "env" or term[1] in vague:
+        return _UNKNOWN
+    value = environ.get(str(term[1]), term[2])
+    for method in term[3] if isinstance(term[3], tuple) else ():
+        if not isinstance(value, str):
+            return _UNKNOWN  # None.lower() raises: the module stops before its call
+        value = getattr(value, str(method))()
+    return value
+
+
+def image_env(project: Project, service: Service) -> dict[str, str]:
+    """The ENV the Dockerfile of the service's build stage sets (none for a pulled image)."""
+    recipe = _recipe(project, service)
+    return dict(recipe.env) if recipe is not None else {}
+
+
+def runs_no_python(project: Project, service: Service) -> bool:
+    """Whether the service is a node asset builder (`FROM node AS assets`, `yarn build`): a node
+    image, the base leaked-host-port's Clients reads the runtime from, whose Dockerfile and
+    command never name Python. paperless-ngx's devcontainer starts FROM node and adds uv."""
+    from doctor.project.runtimes import image_runtime
+
+    recipe = _recipe(project, service)
+    base = recipe.base if recipe is not None else "" if service.build is not None else service.image or ""
+    if image_runtime(base) != "node":
+        return False
+    words = [" ".join(p) if isinstance(p, tuple) else p or "" for p in (service.entrypoint, service.command)]
+    if recipe is not None:
+        words += [s.text for s in recipe.runs] + [f"{k}={v}" for k, v in recipe.env] + [
+            source for _, _, source in recipe.built] + [*recipe.entrypoint, *recipe.cmd]
+    return not any(PYTHON_WORDS.search(w) for w in words)
+
+
+def _recipe(project: Project, service: Service) -> Recipe | None:
+    if service.build is None or service.build.dockerfile_path is None:
+        return None
+    return project.recipe(service.build.dockerfile_path, service.build.target)
 
 
 def app_view(path: Path, environ: Mapping[str, str], override: bool) -> Iterator[tuple[str, str, int]]:
@@ -199,10 +332,11 @@ def _reaching(call: DotenvCall, inside: str, codes: CodeMap, cwds: tuple[str, ..
 
 def _container_paths(spec: PathSpec, inside: str, cwd: str, environ: Mapping[str, str]) -> Iterator[str]:
     kind = spec[0]
-    if kind == "find":  # find_dotenv(): the calling file's folder, then each folder above it
-        folder = posixpath.dirname(inside)
+    if kind == "find":  # find_dotenv(name): the calling file's folder (or cwd), then each folder above it
+        name = str(spec[1]) if len(spec) > 1 else ".env"
+        folder = cwd if len(spec) > 2 else posixpath.dirname(inside)
         while True:
-            yield posixpath.join(folder, ".env")
+            yield posixpath.normpath(posixpath.join(folder, name))
             if folder in ("/", ""):
                 return
             folder = posixpath.dirname(folder)

@@ -1,6 +1,11 @@
 """The `.env` loads of one Python module, read with `ast` (never executed): python-dotenv's
 `load_dotenv(...)`, django-environ's `read_env(...)` and pydantic-settings' `env_file`.
 
+A call under `if` keeps the conditions it runs under (`if not os.environ.get("IN_DOCKER")`),
+written as appenv's Guard tuples for appenv to judge against each service's environment; a
+condition doctor cannot read is ("?",), which never stops a call. Names imported under another
+name (`from dotenv import load_dotenv as ld`, `from os import environ as env`) are read as theirs.
+
 Split from appenv so that `ast` (~4.5 ms to import) is imported only when a module's calls are
 not remembered yet (appenv.dotenv_calls keeps them in project.memo).
 """
@@ -14,7 +19,14 @@ from itertools import product
 from pathlib import Path
 
 from doctor.model import Location
-from doctor.project.appenv import DotenvCall, PathSpec, _specs
+from doctor.project.appenv import DotenvCall, Guard, PathSpec, _specs
+
+ALIASED = frozenset({"dotenv", "dotenv.main", "os", "os.path", "pathlib", "decouple", "environ", "environs"})
+PATH_PARTS = {"pardir": "..", "curdir": "."}  # os.pardir, os.curdir
+UNKNOWN: Guard = ("?",)
+# a string method a guard may call on a variable's value (`os.getenv("X", "").lower()`)
+STR_METHODS = frozenset({"lower", "upper", "strip", "casefold"})
+DOCKERENV = "/.dockerenv"  # in every docker container: `if not os.path.exists("/.dockerenv")` is false there
 
 
 def module_calls(path: Path, text: str) -> tuple[DotenvCall, ...]:
@@ -33,11 +45,25 @@ class _Calls:
         self.path = path
         self.lines = text.splitlines()
         self.names: dict[str, tuple[PathSpec, ...]] = {}
+        self.aliases: dict[str, str] = {}  # `from dotenv import load_dotenv as ld`: ld -> load_dotenv
+        self.flags: dict[str, Guard] = {}  # `IN_DOCKER = os.getenv("IN_DOCKER")`: names a guard reads
         self.environs = any(line.lstrip().startswith(("import environs", "from environs ")) for line in self.lines)
 
     def read(self, tree: ast.Module) -> Iterator[DotenvCall]:
-        yield from self._body(tree.body, {}, False)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ALIASED:
+                self.aliases.update({a.asname or a.name: a.name for a in node.names})
+        yield from self._body(tree.body, {}, False, ())
         yield from self._decouple(tree)
+
+    def _callee(self, func: ast.expr) -> str:
+        """The function a call names: its attribute, or its imported name behind an alias."""
+        name = _callee(func)
+        return self.aliases.get(name, name) if isinstance(func, ast.Name) else name
+
+    def _is_environ(self, node: ast.expr) -> bool:
+        return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+            isinstance(node, ast.Name) and self.aliases.get(node.id, node.id) == "environ")
 
     def _decouple(self, tree: ast.Module) -> Iterator[DotenvCall]:
         """python-decouple: `config("KEY")` reads os.environ first, else the `.env` found from the
@@ -46,41 +72,54 @@ class _Calls:
                          or (isinstance(n, ast.Import) and any(a.name == "decouple" for a in n.names))), None)
         if imported is None:
             return
-        keys = [n.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Call) and _callee(n.func) == "config"
+        keys = [n.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Call) and self._callee(n.func) == "config"
                 and n.args and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str)]
         if keys:
             yield DotenvCall(self._location(imported), False, (("find",),), self._text(imported), False,
                              "decouple", tuple(dict.fromkeys(keys)))
 
-    def _body(self, body: list[ast.stmt], loops: dict[str, tuple[PathSpec, ...]], each: bool
-              ) -> Iterator[DotenvCall]:
-        """The calls of a block; `each`: inside a loop over literal candidates that never breaks."""
+    def _body(self, body: list[ast.stmt], loops: dict[str, tuple[PathSpec, ...]], each: bool,
+              guard: tuple[Guard, ...]) -> Iterator[DotenvCall]:
+        """The calls of a block; `each`: inside a loop over literal candidates that never breaks;
+        `guard`: the conditions of the `if`s around the block, all of which hold when it runs."""
         for stmt in body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 value = self._eval(stmt.value, loops)
                 if value:
                     self.names[stmt.targets[0].id] = value
+                flag = self._guard(stmt.value)
+                if flag != UNKNOWN:
+                    self.flags[stmt.targets[0].id] = flag
+                else:
+                    self.flags.pop(stmt.targets[0].id, None)
             inner, inner_each = dict(loops), each
+            if isinstance(stmt, (ast.For, ast.AsyncFor)) and isinstance(stmt.target, ast.Name):
+                self.flags.pop(stmt.target.id, None)
             if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and isinstance(
                     stmt.iter, (ast.List, ast.Tuple)):
                 inner[stmt.target.id] = tuple(s for e in stmt.iter.elts for s in self._eval(e, loops))
                 inner_each = not _breaks(stmt.body)
             for node in ast.walk(stmt) if not _has_body(stmt) else _own_nodes(stmt):
-                if isinstance(node, ast.Call) and _callee(node.func) in ("load_dotenv", "read_env"):
-                    yield self._call(node, inner, each)
+                if isinstance(node, ast.Call) and self._callee(node.func) in ("load_dotenv", "read_env"):
+                    yield self._call(node, inner, each, guard)
             if isinstance(stmt, ast.ClassDef):
-                yield from self._settings_class(stmt)
+                yield from self._settings_class(stmt, guard)
+            test = self._guard(stmt.test) if isinstance(stmt, ast.If) else None
             for field in ("body", "orelse", "finalbody", "handlers"):
                 nested = getattr(stmt, field, None)
                 if isinstance(nested, list):
+                    inner_guard = guard
+                    if test is not None and test != UNKNOWN and field in ("body", "orelse"):
+                        inner_guard = (*guard, test if field == "body" else ("not", test))
                     yield from self._body([n for n in nested if isinstance(n, ast.stmt)]
                                           + [s for h in nested if isinstance(h, ast.ExceptHandler)
-                                             for s in h.body], inner, inner_each)
+                                             for s in h.body], inner, inner_each, inner_guard)
 
-    def _call(self, node: ast.Call, loops: dict[str, tuple[PathSpec, ...]], each: bool) -> DotenvCall:
+    def _call(self, node: ast.Call, loops: dict[str, tuple[PathSpec, ...]], each: bool,
+              guard: tuple[Guard, ...]) -> DotenvCall:
         """`load_dotenv(dotenv_path=None, ..., override=False)`, or django-environ's
         `read_env(env_file=None, overwrite=False)`, whose default is the `.env` beside the caller."""
-        loader = _callee(node.func)
+        loader = self._callee(node.func)
         # environs' read_env(path=None, recurse=True, verbose=False, override=False) walks up like
         # find_dotenv; django-environ's read_env(env_file=None, overwrite=False) reads beside the caller
         default: PathSpec = ("find",)
@@ -94,9 +133,9 @@ class _Calls:
         argument = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == path_arg), None)
         candidates = (default,) if argument is None or _is_none(argument) else self._eval(argument, loops)
         return DotenvCall(self._location(node), override, candidates, self._text(node),
-                          each and len(candidates) > 1, loader)
+                          each and len(candidates) > 1, loader, guard=_known(guard))
 
-    def _settings_class(self, cls: ast.ClassDef) -> Iterator[DotenvCall]:
+    def _settings_class(self, cls: ast.ClassDef, guard: tuple[Guard, ...]) -> Iterator[DotenvCall]:
         """pydantic-settings: `model_config = SettingsConfigDict(env_file=...)` (or a dict), or a
         nested `class Config: env_file = ...`. The file fills only the class's fields (with
         `env_prefix`), and never beats the process environment."""
@@ -105,7 +144,7 @@ class _Calls:
         config: dict[str, ast.expr] = {}
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign) and [_name(t) for t in stmt.targets] == ["model_config"]:
-                if isinstance(stmt.value, ast.Call) and _callee(stmt.value.func) == "SettingsConfigDict":
+                if isinstance(stmt.value, ast.Call) and self._callee(stmt.value.func) == "SettingsConfigDict":
                     config.update({k.arg: k.value for k in stmt.value.keywords if k.arg})
                 elif isinstance(stmt.value, ast.Dict):
                     config.update({k.value: v for k, v in zip(stmt.value.keys, stmt.value.values, strict=True)
@@ -122,7 +161,7 @@ class _Calls:
         # the last file wins: read last first, so that an earlier one only fills what it left unset
         candidates = tuple(c for e in reversed(elements) for c in self._eval(e, {}))
         yield DotenvCall(self._location(files), False, candidates, self._text(files), len(candidates) > 1,
-                         "env_file", tuple(f"{prefix_text}{f}".upper() for f in fields))
+                         "env_file", tuple(f"{prefix_text}{f}".upper() for f in fields), _known(guard))
 
     def _location(self, node: ast.expr | ast.stmt) -> Location:
         return Location(self.path, node.lineno, node.col_offset + 1)
@@ -149,7 +188,7 @@ class _Calls:
             return found
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return self._join(node.left, [node.right], loops)
-        if isinstance(node, ast.Subscript) and _is_environ(node.value) and isinstance(node.slice, ast.Constant) \
+        if isinstance(node, ast.Subscript) and self._is_environ(node.value) and isinstance(node.slice, ast.Constant) \
                 and isinstance(node.slice.value, str):
             return (("env", node.slice.value, (), ()),)
         if isinstance(node, ast.Call):
@@ -157,11 +196,11 @@ class _Calls:
         return ()
 
     def _eval_call(self, node: ast.Call, loops: Mapping[str, tuple[PathSpec, ...]]) -> tuple[PathSpec, ...]:
-        name = _callee(node.func)
+        name = self._callee(node.func)
         if name == "find_dotenv":
-            return (("find",),) if not node.args and not node.keywords else ()
+            return _find(node)
         if (name == "getenv" or (name == "get" and isinstance(node.func, ast.Attribute)
-                                 and _is_environ(node.func.value))) and node.args \
+                                 and self._is_environ(node.func.value))) and node.args \
                 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
             fallback = node.args[1] if len(node.args) > 1 else next(
                 (k.value for k in node.keywords if k.arg == "default"), None)
@@ -188,11 +227,89 @@ class _Calls:
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 choices.append([part.value])
                 continue
+            named_part = self._path_part(part)
+            if named_part is not None:
+                choices.append([named_part])
+                continue
             named = loops.get(part.id, ()) if isinstance(part, ast.Name) else ()
             if not named or any(s[0] != "cwd" for s in named):
                 return ()
             choices.append([str(s[1]) for s in named])
         return tuple(_append(s, list(parts)) for s in self._eval(base, loops) for parts in product(*choices))
+
+    def _path_part(self, node: ast.expr) -> str | None:
+        """`os.pardir` (".."), `os.curdir` ("."), or either imported from os; None for anything else."""
+        if isinstance(node, ast.Attribute):
+            return PATH_PARTS.get(node.attr)
+        return PATH_PARTS.get(self.aliases.get(node.id, "")) if isinstance(node, ast.Name) else None
+
+    def _guard(self, node: ast.expr) -> Guard:
+        """An `if` test as a Guard: ("not", g), ("and", g...), ("or", g...), ("set", NAME) for
+        `"NAME" in os.environ`, ("eq", term, term), ("truthy", term), ("container",) for a file
+        every container has; ("?",) for what doctor cannot read."""
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = self._guard(node.operand)
+            return UNKNOWN if inner == UNKNOWN else ("not", inner)
+        if isinstance(node, ast.BoolOp):
+            return ("and" if isinstance(node.op, ast.And) else "or", *(self._guard(v) for v in node.values))
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            return self._compare(node.left, node.ops[0], node.comparators[0])
+        if isinstance(node, ast.Name) and node.id in self.flags:
+            return self.flags[node.id]
+        if isinstance(node, ast.Call) and self._callee(node.func) == "bool" and len(node.args) == 1:
+            return self._guard(node.args[0])
+        if isinstance(node, ast.Call) and self._callee(node.func) in ("exists", "isfile", "is_file"):
+            # os.path.exists("/.dockerenv"), Path("/.dockerenv").exists()
+            path = node.args[0] if node.args else node.func.value if isinstance(node.func, ast.Attribute) else None
+            if path is not None and self._eval(path, {}) == (("abs", DOCKERENV),):
+                return ("container",)
+        term = self._term(node)
+        return UNKNOWN if term is None else ("truthy", term)
+
+    def _compare(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> Guard:
+        if isinstance(op, (ast.In, ast.NotIn)) and self._is_environ(right) and _string(left) is not None:
+            test: Guard = ("set", _string(left))
+        elif isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+            term = self._term(left)
+            choices = [self._term(e) for e in right.elts]
+            if term is None or any(c is None or c[0] != "lit" for c in choices):
+                return UNKNOWN
+            test = ("or", *(("eq", term, c) for c in choices))
+        elif isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+            first, second = self._term(left), self._term(right)
+            if first is None or second is None:
+                return UNKNOWN
+            test = ("eq", first, second)
+        else:
+            return UNKNOWN
+        return ("not", test) if isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)) else test
+
+    def _term(self, node: ast.expr) -> Guard | None:
+        """A value a guard compares: ("lit", constant), or ("env", NAME, default, methods) for
+        `os.environ.get("NAME", default)`, `os.getenv(...)`, `os.environ["NAME"]`; None when unknown."""
+        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (str, bool, int))):
+            return ("lit", node.value)
+        if isinstance(node, ast.Name):
+            flag = self.flags.get(node.id)
+            return flag[1] if flag is not None and flag[0] == "truthy" and isinstance(flag[1], tuple) else None
+        if isinstance(node, ast.Subscript) and self._is_environ(node.value) and _string(node.slice) is not None:
+            return ("env", _string(node.slice), None, ())
+        if not isinstance(node, ast.Call):
+            return None
+        name = self._callee(node.func)
+        if name in STR_METHODS and isinstance(node.func, ast.Attribute) and not node.args:
+            inner = self._term(node.func.value)
+            return None if inner is None or inner[0] != "env" else (*inner[:3], (*_guards(inner[3]), name))
+        if name == "getenv" or (name == "get" and isinstance(node.func, ast.Attribute)
+                                and self._is_environ(node.func.value)):
+            key = _string(node.args[0]) if node.args else None
+            fallback = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg == "default"), None)
+            default = self._term(fallback) if fallback is not None else ("lit", None)
+            if key is None or default is None or default[0] != "lit":
+                return None
+            return ("env", key, default[1], ())
+        return None
 
 
 def _is_true(node: ast.expr) -> bool:
@@ -207,9 +324,31 @@ def _name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
-def _is_environ(node: ast.expr) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
-        isinstance(node, ast.Name) and node.id == "environ")
+def _string(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _guards(value: object) -> tuple[object, ...]:
+    return value if isinstance(value, tuple) else ()
+
+
+def _known(guard: tuple[Guard, ...]) -> tuple[Guard, ...]:
+    """The conditions doctor can judge (an unreadable one never stops a call)."""
+    return tuple(g for g in guard if g != UNKNOWN)
+
+
+def _find(node: ast.Call) -> tuple[PathSpec, ...]:
+    """`find_dotenv(filename=".env", raise_error_if_not_found=False, usecwd=False)`: the name looked
+    for from the calling file's folder upwards (from the working dir with `usecwd=True`)."""
+    args = {**dict(zip(("filename", "raise_error_if_not_found", "usecwd"), node.args, strict=False)),
+            **{k.arg: k.value for k in node.keywords if k.arg}}
+    name = _string(args["filename"]) if "filename" in args else ".env"
+    usecwd = args.get("usecwd")
+    if name is None or (usecwd is not None and not isinstance(usecwd, ast.Constant)):
+        return ()
+    if usecwd is not None and _is_true(usecwd):
+        return (("find", name, "cwd"),)
+    return (("find",),) if name == ".env" else (("find", name),)
 
 
 def _breaks(body: list[ast.stmt]) -> bool:

@@ -1,0 +1,225 @@
+"""dotenv-override on shapes found in real projects: a guard around the call, an aliased import,
+`find_dotenv(name)` and `os.pardir`, node asset builders beside the app (nickjj/docker-flask-example).
+
+Each test writes a small project into a temporary git repo and runs the check as `preflight` does.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.model import Finding
+
+CHECK = "dotenv-override"
+APP = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "app:app"]\n'
+# docker-flask-example's Dockerfile, shortened: a node stage builds the assets, the app is python
+FLASK_DOCKERFILE = """\
+FROM node:24-trixie-slim AS assets
+WORKDIR /app/assets
+COPY assets/package.json ./
+RUN yarn install && yarn cache clean
+ENV NODE_ENV="production" PATH="${PATH}:/node_modules/.bin"
+COPY . ..
+CMD ["bash"]
+
+FROM python:3.14-slim-trixie AS app
+WORKDIR /app
+ENV FLASK_APP="hello.app" PYTHONPATH="."
+COPY . .
+CMD ["gunicorn", "-c", "python:config.gunicorn", "hello.app:create_app()"]
+"""
+
+
+def _project(root: Path, compose: str, settings: str, files: dict[str, str] | None = None) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "compose.yaml").write_text(compose)
+    (root / "config").mkdir(exist_ok=True)
+    (root / "config" / "__init__.py").write_text("")
+    (root / "config" / "settings.py").write_text(settings)
+    for name, text in {"Dockerfile": APP, ".env": "REDIS_URL=redis://localhost:6379/0\n", **(files or {})}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def _findings(root: Path) -> list[Finding]:
+    from doctor.project import ProjectOptions
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+    options = ProjectOptions(path=root, env=env)
+    report = preflight(RunOptions(project=options, select=(CHECK,), env=env), load_registry()).report
+    return [f for f in report.findings if f.check == CHECK]
+
+
+def _services(finding: Finding) -> str:
+    return finding.subject.rpartition(":")[0]
+
+
+# web and worker are told they run in docker; cli is not
+GUARDED_COMPOSE = """\
+x-app: &app
+  build: .
+  volumes: [".:/app"]
+services:
+  web:
+    <<: *app
+    environment: {REDIS_URL: "redis://redis:6379/0", IN_DOCKER: "1"}
+  worker:
+    <<: *app
+    environment: {REDIS_URL: "redis://redis:6379/0", IN_DOCKER: "1"}
+  cli:
+    <<: *app
+    environment: {REDIS_URL: "redis://redis:6379/0"}
+  redis:
+    image: redis:7
+"""
+
+
+@pytest.mark.parametrize("guard", [
+    'if not os.environ.get("IN_DOCKER"):\n    load_dotenv(override=True)',
+    'if os.getenv("IN_DOCKER") is None:\n    load_dotenv(override=True)',
+    'if "IN_DOCKER" not in os.environ:\n    load_dotenv(override=True)',
+    'if not os.getenv("IN_DOCKER"):\n    load_dotenv(override=True)',
+    'if os.environ.get("IN_DOCKER") != "1":\n    load_dotenv(override=True)',
+    'if os.environ.get("IN_DOCKER"):\n    pass\nelse:\n    load_dotenv(override=True)',
+    'if "IN_DOCKER" in os.environ:\n    pass\nelif True:\n    load_dotenv(override=True)',
+    'if not os.environ.get("IN_DOCKER") and os.getenv("APP_ENV", "dev") != "prod":\n    load_dotenv(override=True)',
+    'if os.environ.get("IN_DOCKER") or os.environ.get("CI"):\n    pass\nelse:\n    load_dotenv(override=True)',
+    'IN_DOCKER = os.environ.get("IN_DOCKER", "").lower() in ("1", "true")\nif not IN_DOCKER:\n'
+    '    load_dotenv(override=True)',
+    'from os import environ as env\nfrom dotenv import load_dotenv as ld\nif "IN_DOCKER" not in env:\n'
+    '    ld(override=True)',
+])
+def test_a_guard_compose_makes_false_stops_the_call_in_that_service_only(tmp_path: Path, guard: str) -> None:
+    root = _project(tmp_path / "p", GUARDED_COMPOSE, f"import os\nfrom dotenv import load_dotenv\n{guard}\n")
+    (finding,) = _findings(root)
+    assert _services(finding) == "cli"
+    assert finding.message == ("REDIS_URL='redis://localhost:6379/0' from .env:1 overrides compose's "
+                               "'redis://redis:6379/0' in 'cli'")
+
+
+@pytest.mark.parametrize("guard", [
+    'if settings_module_says_so():\n    load_dotenv(override=True)',  # cannot be read: the call counts
+    'if os.environ.get("IN_DOCKER"):\n    load_dotenv(override=True)',
+    'if not os.environ.get("IN_DOCKER"):\n    pass\nelse:\n    load_dotenv(override=True)',
+])
+def test_a_guard_doctor_cannot_read_or_that_holds_keeps_the_finding(tmp_path: Path, guard: str) -> None:
+    root = _project(tmp_path / "p", GUARDED_COMPOSE, f"import os\nfrom dotenv import load_dotenv\n{guard}\n")
+    services = {_services(f) for f in _findings(root)}
+    if "settings_module" in guard:
+        assert services == {"web,worker,cli"}
+    else:
+        assert services == {"web,worker"}
+
+
+def test_the_dockerfile_env_and_dockerenv_count_as_the_container(tmp_path: Path) -> None:
+    compose = ('services:\n  web:\n    build: .\n    volumes: [".:/app"]\n'
+               '    environment: {REDIS_URL: "redis://redis:6379/0"}\n  redis:\n    image: redis:7\n')
+    in_docker = APP.replace("WORKDIR /app\n", "WORKDIR /app\nENV IN_DOCKER=1\n")
+    root = _project(tmp_path / "env", compose, 'import os\nfrom dotenv import load_dotenv\n'
+                    'if not os.environ.get("IN_DOCKER"):\n    load_dotenv(override=True)\n', {"Dockerfile": in_docker})
+    assert _findings(root) == []
+    root = _project(tmp_path / "dockerenv", compose, 'import os\nfrom dotenv import load_dotenv\n'
+                    'if not os.path.exists("/.dockerenv"):\n    load_dotenv(override=True)\n')
+    assert _findings(root) == []
+
+
+def test_a_guard_on_a_variable_another_loaded_file_sets_is_not_judged(tmp_path: Path) -> None:
+    """`.env` (loaded first, unguarded) may set IN_DOCKER itself: doctor cannot tell the guard's value."""
+    compose = ('services:\n  web:\n    build: .\n    volumes: [".:/app"]\n'
+               '    environment: {REDIS_URL: "redis://redis:6379/0"}\n  redis:\n    image: redis:7\n')
+    settings = ('import os\nfrom dotenv import load_dotenv\nload_dotenv()\n'
+                'if os.environ.get("USE_LOCAL"):\n    load_dotenv(".env.local", override=True)\n')
+    root = _project(tmp_path / "p", compose, settings, {".env": "USE_LOCAL=1\n",
+                                                        ".env.local": "REDIS_URL=redis://localhost:6379/0\n"})
+    (finding,) = _findings(root)
+    assert finding.message.startswith("REDIS_URL='redis://localhost:6379/0' from .env.local:1 overrides")
+
+
+SIMPLE_COMPOSE = """\
+services:
+  web:
+    build: .
+    volumes: [".:/app"]
+    environment: {REDIS_URL: "redis://redis:6379/0"}
+  redis:
+    image: redis:7
+"""
+
+
+@pytest.mark.parametrize(("settings", "env_file"), [
+    ("from dotenv import load_dotenv as ld\nld(override=True)\n", ".env"),
+    ("import dotenv as de\nde.load_dotenv(override=True)\n", ".env"),
+    ("from dotenv import find_dotenv as fd, load_dotenv as ld\nld(fd(), override=True)\n", ".env"),
+    ("from dotenv import load_dotenv, find_dotenv\nload_dotenv(find_dotenv('.env.local'), override=True)\n",
+     ".env.local"),
+    ("from dotenv import load_dotenv, find_dotenv\n"
+     "load_dotenv(find_dotenv(filename='.env.local', usecwd=True), override=True)\n", ".env.local"),
+    ("import os\nfrom dotenv import load_dotenv\n"
+     "load_dotenv(os.path.join(os.path.dirname(__file__), os.pardir, '.env.local'), override=True)\n", ".env.local"),
+    ("import os\nfrom os import pardir\nfrom dotenv import load_dotenv\n"
+     "load_dotenv(os.path.join(os.path.dirname(__file__), pardir, '.env.local'), override=True)\n", ".env.local"),
+])
+def test_aliases_find_dotenv_names_and_os_pardir_are_followed(tmp_path: Path, settings: str, env_file: str) -> None:
+    files = {".env": "", env_file: "REDIS_URL=redis://localhost:6379/0\n"}
+    root = _project(tmp_path / "p", SIMPLE_COMPOSE, settings, files)
+    (finding,) = _findings(root)
+    assert finding.message == (f"REDIS_URL='redis://localhost:6379/0' from {env_file}:1 overrides compose's "
+                               "'redis://redis:6379/0' in 'web'")
+    line = settings.count("\n")  # the call is the last line
+    assert finding.fix is not None
+    assert finding.fix.title == f"drop override=True from load_dotenv at config/settings.py:{line}"
+
+
+FLASK_COMPOSE = """\
+x-app: &default-app
+  build: {context: ".", target: "app"}
+  depends_on: [redis]
+  volumes: [".:/app"]
+x-assets: &default-assets
+  build: {context: ".", target: "assets"}
+  volumes: [".:/app"]
+services:
+  redis:
+    image: "redis:8.6.3-trixie"
+  web:
+    <<: *default-app
+    ports: ["127.0.0.1:8000:8000"]
+  worker:
+    <<: *default-app
+    command: celery -A "hello.app.celery_app" worker
+  js:
+    <<: *default-assets
+    command: "../run yarn:build:js"
+  css:
+    <<: *default-assets
+    command: "../run yarn:build:css"
+"""
+
+
+def test_node_asset_builders_are_left_out_and_the_fix_names_every_service(tmp_path: Path) -> None:
+    settings = ('import os\nfrom dotenv import load_dotenv\n'
+                'load_dotenv(os.path.join(os.path.dirname(__file__), "..", ".env.local"))\n')
+    root = _project(tmp_path / "p", FLASK_COMPOSE, settings, {
+        "Dockerfile": FLASK_DOCKERFILE, ".env.local": "REDIS_URL=redis://localhost:6379/0\n",
+        "assets/package.json": "{}\n"})
+    (finding,) = _findings(root)
+    assert finding.message == ("REDIS_URL='redis://localhost:6379/0' from .env.local:1 dials the container itself "
+                               "in 'web', 'worker', not 'redis' (compose sets none)")
+    assert finding.fix is not None
+    assert finding.fix.title == "set REDIS_URL for 'web', 'worker' in compose's environment"
+
+
+def test_a_node_image_that_installs_python_still_runs_the_settings(tmp_path: Path) -> None:
+    """paperless-ngx's devcontainer starts FROM node and adds uv: its Python runs the settings."""
+    dockerfile = 'FROM node:24-slim\nCOPY --from=ghcr.io/astral-sh/uv:0.9.10 /uv /bin/uv\nWORKDIR /app\nCOPY . .\n'
+    compose = ('services:\n  web:\n    build: .\n    volumes: [".:/app"]\n  redis:\n    image: redis:7\n')
+    settings = 'from dotenv import load_dotenv\nload_dotenv()\n'
+    root = _project(tmp_path / "p", compose, settings, {"Dockerfile": dockerfile})
+    (finding,) = _findings(root)
+    assert _services(finding) == "web"
