@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 from doctor.host import Host
 from doctor.host.images import ImageFacts
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
-from doctor.project.ciimages import ci_jobs
+from doctor.project.ciimages import CiJob, ComposeStart, ci_jobs
 from doctor.project.types import Service
 
 _PLAIN_REFERENCE = lazy(r"[\w./:@-]+")
@@ -24,21 +26,25 @@ class ImageAvailability(Check):
 
     What it finds
         Services with `image:` and no `build:` whose image the engine does not have: compose will
-        pull it on `up`. It is a warning when no registry is likely to have it — another service
-        of the project builds that very tag, the tag is a local one (`:test`, `:local`, `:dev`),
-        or the service says `pull_policy: never` — and a note otherwise. A tag another service
-        builds under a namespace (`defectdojo/defectdojo-django:latest`) is a note too: `up`
-        builds it with that service (compose ignores the failed pull of an image another service
-        builds), and the service started alone pulls what the project publishes. Services on
-        one absent image with one outcome are one finding naming them. Also images present
-        for another platform than the engine's (`linux/arm64` on an `linux/amd64` engine) with
-        no `platform:` on the service. Live: asks the engine; skipped when it cannot be reached.
-        Also, read from `.github/workflows` (never run): a CI job that builds images itself
-        (`docker build -t`, `docker/build-push-action` tags, `docker compose build`) and then
-        starts a service whose local image (a `:ci`/`:test` tag, the tag it builds for the
-        others, or one only another service builds) no step of the job builds: compose then
-        tries to pull it. Jobs that load or pull images, name other compose files, change
-        directory, or set a variable the compose files interpolate are not judged.
+        pull it on `up`. It is a warning when no registry is likely to have it — another service of
+        the project builds that very tag, the tag is a local one (`:test`, `:local`, `:dev`), or the
+        service says `pull_policy: never` — and a note otherwise. A tag another service builds under
+        a namespace (`defectdojo/defectdojo-django:latest`) is a note too: `up` builds it with that
+        service (compose ignores the failed pull of an image another service builds), and the
+        service started alone pulls what the project publishes. Services on one absent image with
+        one outcome are one finding naming them. Also images present for another platform than the
+        engine's (`linux/arm64` on an `linux/amd64` engine) with no `platform:` on the service.
+        Live: asks the engine; skipped when it cannot be reached. Also, read from
+        `.github/workflows` (never run; the checkout's top for compose files in `docker/`): a CI job
+        that builds images itself (`docker build -t`, `docker/build-push-action` tags, `docker
+        compose build`) and then starts a service whose local image (a `:ci`/`:test` tag, the tag it
+        builds for the others, one only another service builds, or another tag of an image the job
+        builds: `docker build -t app:ci`, then `image: app:latest`) no step of the job builds:
+        compose then tries to pull it. A start counts where it runs this project: in its folder (the
+        top, a `working-directory:`, `cd docker`) or with exactly its files (`-f
+        docker/compose.yaml`). Jobs that load or pull images, name other compose files, change
+        directory in a way the text does not tell (`cd "$DIR"`, a checkout `path:`), or set a
+        variable the compose files interpolate are not judged.
 
     Why it matters
         A pull fails offline, behind a proxy, or in CI before the job has built the image
@@ -49,12 +55,15 @@ class ImageAvailability(Check):
         compose.yaml:7  'runner' image 'csv-analyst-runner:test' is not on the engine and only 'builder' builds it
         .github/workflows/ci.yml:8  CI job 'e2e' never builds 'shop-worker:ci', which 'worker' needs:
         'docker compose up' tries to pull it
+        .github/workflows/ci.yml:8  CI job 'e2e' builds 'app:ci' (line 7), 'app' needs 'app:latest':
+        'docker compose up' tries to pull it
 
     Fix
         Advice: the command that makes the image present — `docker compose build SERVICE` for
         the service that builds it, `docker pull` for a registry image under `pull_policy:
         never`, else build or load the local tag first (in CI, a step of
-        that job before the compose start) — or, for a platform
+        that job before the compose start; for another tag of the image the job builds, tag
+        that build with the one compose needs, or name the built tag in `image:`) — or, for a platform
         mismatch, `platform: linux/ARCH` on the service (or pull the engine's platform). An
         image compose will simply pull is a note with no fix.
 
@@ -99,14 +108,19 @@ class ImageAvailability(Check):
             return
         uses = {u.name for u in project.compose.variable_uses}
         builders = {_canonical(s.image) for s in services.values() if s.image and s.build is not None}
-        for job in ci_jobs(project.root, uses):
+        contexts = [Path(s.build.context) for s in services.values() if s.build is not None]
+        for job in ci_jobs(project.root, uses, contexts):
+            starts = _own_starts(project, job)
             built = {_canonical(t) for t in job.built if "$" not in t}
-            if job.unknown or any("$" in t for t in job.built) or not (built or any(
-                    s.verb.startswith("build") for s in job.starts)):
+            if job.unknown or starts is None or any("$" in t for t in job.built) or not (built or any(
+                    s.verb.startswith("build") for s in starts)):
                 continue
             tags = {t.rsplit(":", 1)[1] for t in built}
+            # repository -> (tag as written, line) of what the job's own build steps make
+            repositories = {_canonical(t).rsplit(":", 1)[0]: (t, n) for t, n in
+                            reversed(list(zip(job.built, job.built_lines, strict=True))) if "@" not in t}
             reported: set[str] = set()
-            for start in job.starts:
+            for start in starts:
                 started = _started(services, start.services) if start.verb != "build" else set(
                     start.services or services)
                 # compose builds what a started service (or `compose build`) has a build: for
@@ -118,14 +132,23 @@ class ImageAvailability(Check):
                     image = plain.get(name)
                     if image is None or name in reported or _canonical(image) in built:
                         continue
-                    tag = _canonical(image).rsplit(":", 1)[1]
-                    if tag not in LOCAL_TAGS and tag not in tags and _canonical(image) not in builders:
+                    repository, tag = _canonical(image).rsplit(":", 1)
+                    # the job built this repository under another tag: the project's own image, never
+                    # a published one (a bare `app` is no Docker Hub official image because of it)
+                    other = repositories.get(repository) if "@" not in image else None
+                    local = tag in LOCAL_TAGS or tag in tags or _canonical(image) in builders
+                    if other is None and not local:
                         continue  # a published tag: the pull works
                     reported.add(name)
+                    where = f"{project.shown(start.location.path)}:{start.location.line}"
                     message = (f"CI job '{job.name}' never builds '{image}', which '{name}' needs: "
                                f"'docker compose {start.verb}' tries to pull it")
-                    where = start.location.display(project.root)
                     title = f"build '{image}' in job '{job.name}' before {where} (or run docker compose build)"
+                    if other is not None:
+                        message = (f"CI job '{job.name}' builds '{other[0]}' (line {other[1]}), '{name}' needs "
+                                   f"'{image}': 'docker compose {start.verb}' tries to pull it")
+                        title = (f"also tag '{image}' where {project.shown(job.path)}:{other[1]} builds "
+                                 f"'{other[0]}', or set image: {other[0]} on '{name}'")
                     yield self.finding(message, start.location, f"{name}:{image}:ci", Fix(title, Safety.ADVICE))
 
     def _absent(self, svcs: list[Service], image: str, builder: str | None, policy: str) -> Finding:
@@ -161,6 +184,23 @@ class ImageAvailability(Check):
         message = f"'{svc.name}' image '{facts.name}' is {facts.platform}, the engine {engine}: exec format error"
         title = f"pull '{facts.name}' for {engine} (docker pull --platform {engine}) or set platform: {facts.platform}"
         yield self.finding(message, svc.location, f"{svc.name}:{facts.name}:platform", Fix(title, Safety.ADVICE))
+
+
+def _own_starts(project: Project, job: CiJob) -> list[ComposeStart] | None:
+    """The job's compose starts that run this project: in its folder with compose's own lookup, or
+    naming exactly its compose files (`-f docker/compose.yaml` from the checkout's top); None when
+    a start names other compose files (an override, an e2e file): what those hold is not read."""
+    own = {Path(os.path.normpath(f)) for f in project.compose.files}
+    starts = []
+    for start in job.starts:
+        folder = Path(os.path.normpath(job.checkout / start.directory))
+        if start.files:
+            if {Path(os.path.normpath(folder / f)) for f in start.files} != own:
+                return None
+            starts.append(start)
+        elif folder == Path(os.path.normpath(project.root)):
+            starts.append(start)
+    return starts
 
 
 def _started(services: Mapping[str, Service], named: tuple[str, ...]) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,11 +10,13 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to
 from doctor.project import Project
+from doctor.project.ciimages import workflows_folder
 from doctor.project.recipe import Recipe, arg_names, expand_args
 from doctor.project.runtimes import (
     Declared,
     FolderVersions,
     image_declared_at,
+    manifest_folders,
     parse_version,
     pins_agree,
     read_venvs,
@@ -32,23 +35,28 @@ class RuntimeDrift(Check):
         / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` / `FROM
         node:X` of the Dockerfiles compose builds (also the dev container images,
         `mcr.microsoft.com/devcontainers/python:1-3.12`, and astral's uv images,
-        `ghcr.io/astral-sh/uv:0.11-python3.12-trixie-slim`; `FROM python:${PYTHON_VERSION}` read with
-        compose's `build.args` over the ARG default, and reported where that value is written),
-        GitHub workflow `python-version` / `node-version`, the project's own virtualenv (`.venv/`,
-        `venv/` or the active one inside the project: its pyvenv.cfg `version`, read, never run),
-        and the ranges `requires-python` (pyproject) and `engines.node` (package.json). A pinned
-        version that disagrees with the others, or a range that excludes what the others pin, is
-        reported at the place that differs, with every other place and its version. A pin inside a
-        range (`requires-python = ">=3.11"` with `FROM python:3.12`) and `3.12` next to `3.12.4`
-        agree. Dockerfiles that only disagree with each other (separate services) are not compared.
-        One workflow job's pin that a workflow matrix also tests (paperless-ngx lints on 3.14 and
-        tests 3.11-3.14) is that job's choice, not a version the project states against the others.
-        A service's own folders count too: its build context, its Dockerfile's folder and the
-        folders between them and the project root, where (as pyenv, nvm, asdf, uv and npm read them)
-        the nearest file of each kind wins. Such a file is compared with the FROM of that service's
-        Dockerfile and reported at its own line, naming the service. A Dockerfile whose services pin
-        the version in their own folders answers to those files, not to the root's; a service's
-        range that says what the root already says adds no second finding.
+        `ghcr.io/astral-sh/uv:0.11-python3.12-trixie-slim`; `FROM python:${PYTHON_VERSION}` read
+        with compose's `build.args` over the ARG default, and reported where that value is written),
+        GitHub workflow `python-version` / `node-version` (those of the checkout's top when the
+        compose files live in a folder such as `docker/` that builds from the top; not a job whose
+        `defaults.run.working-directory` is a folder none of the builds uses, like an e2e package),
+        the project's own virtualenv (`.venv/`, `venv/` or the active one inside the project: its
+        pyvenv.cfg `version`, read, never run), and the ranges `requires-python` (pyproject; else
+        Poetry's `[tool.poetry.dependencies] python`, `^3.11` read as `>=3.11,<4.0`) and
+        `engines.node` (package.json). A pinned version that disagrees with the others, or a range
+        that excludes what the others pin, is reported at the place that differs, with every other
+        place and its version. A pin inside a range (`requires-python = ">=3.11"` with `FROM
+        python:3.12`) and `3.12` next to `3.12.4` agree. Dockerfiles that only disagree with each
+        other (separate services) are not compared. One workflow job's pin that a workflow matrix
+        also tests (paperless-ngx lints on 3.14 and tests 3.11-3.14) is that job's choice, not a
+        version the project states against the others. A service's own folders count too: its build
+        context, its Dockerfile's folder, the folders its Dockerfile COPYs a dependency manifest
+        from (`COPY assets/package.json ./`: the install runs with that folder's `.nvmrc` and
+        engines) and the folders between them and the project root, where (as pyenv, nvm, asdf, uv
+        and npm read them) the nearest file of each kind wins. Such a file is compared with the FROM
+        of that service's Dockerfile and reported at its own line, naming the service. A Dockerfile
+        whose services pin the version in their own folders answers to those files, not to the
+        root's; a service's range that says what the root already says adds no second finding.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the
@@ -89,9 +97,14 @@ class RuntimeDrift(Check):
             if recipe is not None:
                 images[image] = image_declared_at(_froms(recipe, service.build.args))
             if image in images:
-                builds.setdefault((image, (Path(service.build.context), path.parent)), []).append(name)
+                # the folders whose manifest the build installs from are the service's own too (assets/)
+                dockerfile = project.dockerfile(service)
+                copies = (*dockerfile.copies, *dockerfile.staged) if dockerfile is not None else ()
+                context = Path(service.build.context)
+                starts = (context, path.parent, *manifest_folders(context, copies))
+                builds.setdefault((image, starts), []).append(name)
         near = {key: files.nearest(key[1]) for key in builds}  # each service's own version files
-        workflows = read_workflows(root)
+        workflows = self._workflows(project, [start for _, starts in builds for start in starts])
         for runtime in ("python", "node"):
             # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
             loose = {path for (path, _), found in near.items()
@@ -106,6 +119,21 @@ class RuntimeDrift(Check):
             flagged = {f.location for f in findings}
             groups = [(names, images[path], near[path, starts]) for (path, starts), names in builds.items()]
             yield from self._services(project, runtime, groups, reference, flagged)
+
+    @staticmethod
+    def _workflows(project: Project, folders: list[Path]) -> list[Declared]:
+        """The CI pins of the checkout around the project (also for compose files in docker/ that
+        build from the top: mealie, paperless-ngx), each job's only where it works in one of the
+        project's folders: a job at the top speaks for a project in examples/demo only when that
+        project builds from the top."""
+        contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
+        found = workflows_folder(project.root, contexts)
+        if found is None:
+            return []
+        top = found.parent.parent
+        places = [Path(os.path.normpath(f)) for f in [project.root, *folders]]
+        mine = {f.relative_to(top).as_posix() or "." for f in places if f.is_relative_to(top)}
+        return read_workflows(top, mine | ({"."} if any(top.is_relative_to(f) for f in places) else set()))
 
     def _drift(self, project: Project, declared: list[Declared], runtime: str) -> tuple[list[Finding], str]:
         """The project-wide comparison: root files, CI and every Dockerfile; its reference version."""

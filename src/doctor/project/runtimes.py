@@ -11,14 +11,22 @@ version (`python:latest`) are left out: they declare nothing comparable.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import posixpath
 import re
+from collections.abc import Collection, Iterable
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.regular import read_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.types import CopyInstruction
 
 _VERSION = lazy(r"^v?(\d+(?:\.\d+){0,2})")
 # the official images, and the dev container images (`mcr.microsoft.com/devcontainers/python:3.12`,
@@ -55,13 +63,20 @@ def read_declared(root: Path, dockerfiles: tuple[tuple[Path, tuple[tuple[str, in
     return found + read_workflows(root)
 
 
-def read_workflows(root: Path) -> list[Declared]:
-    """The `python-version` / `node-version` of the GitHub workflows at `root`."""
+def read_workflows(root: Path, folders: Collection[str] | None = None) -> list[Declared]:
+    """The `python-version` / `node-version` of the GitHub workflows at `root`. With `folders`
+    (relative to `root`, `.` for itself), a job whose `defaults.run.working-directory` is another
+    folder is left out: mealie's e2e job runs node 18 for its playwright package in tests/e2e,
+    not for the app the Dockerfile builds on node 16."""
     found: list[Declared] = []
     workflows = root / ".github" / "workflows"
     if workflows.is_dir():
+        from doctor.project.memo import remember
+
+        kept = tuple(sorted(folders)) if folders is not None else None
         for path in sorted([*workflows.glob("*.yml"), *workflows.glob("*.yaml")]):
-            found += _workflow(path)
+            # remembered: a warm run reads no YAML for an unchanged workflow
+            found += remember("workflow-pins", (path,), kept, functools.partial(_workflow, path, kept))
     return found
 
 
@@ -178,6 +193,29 @@ class FolderVersions:
         return found
 
 
+# the dependency manifests an image's install step reads (`yarn install`, `pip install -r`, `uv sync`)
+_MANIFESTS = ("package.json", "pyproject.toml", "requirements*.txt")
+
+
+def manifest_folders(context: Path, copies: Iterable[CopyInstruction]) -> list[Path]:
+    """The folders of the build context a Dockerfile COPYs a dependency manifest from
+    (`COPY assets/package.json assets/*yarn* ./`, nickjj/docker-django-example): the install
+    step runs there, with that folder's `.nvmrc` and engines, not the context root's."""
+    found: list[Path] = []
+    for source in (s for copy in copies for s in copy.sources):
+        name = posixpath.normpath(source.lstrip("/"))
+        folder, base = posixpath.split(name)
+        glob = any(c in base for c in "*?[")
+        if not folder or folder.startswith("..") or any(c in folder for c in "*?[$"):
+            continue
+        # `assets/package*.json` copies the manifest too
+        if any(fnmatchcase(base, p) for p in _MANIFESTS) or (glob and any(
+                fnmatchcase(m, base) for m in ("package.json", "pyproject.toml", "requirements.txt"))):
+            path = context / folder
+            found += [path] if path not in found else []
+    return found
+
+
 def _version_file(path: Path, runtime: str) -> list[Declared]:
     lines = _lines(path)
     for number, line in enumerate(lines, 1):
@@ -252,9 +290,53 @@ def _requires_python(path: Path) -> list[Declared]:
     project = data.get("project")
     spec = project.get("requires-python") if isinstance(project, dict) else None
     if not isinstance(spec, str) or not spec.strip():
-        return []
+        return _poetry_python(path, data, lines)
     line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith("requires-python")), None)
     return [Declared("python", Location(path, line), f"requires-python {spec.strip()}", spec=spec.strip())]
+
+
+_POETRY_CLAUSE = lazy(r"\s*(\^|~=|~|===|==|!=|<=|>=|<|>|=)?\s*v?(\d+(?:\.\d+)*)(\.\*)?\s*(?:,|$|(?=[\s^~=!<>]))")
+
+
+def _poetry_python(path: Path, data: dict[str, object], lines: list[str]) -> list[Declared]:
+    """Poetry's `[tool.poetry.dependencies] python = "^3.11"` (where no `requires-python` says it)."""
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    dependencies = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    value = dependencies.get("python") if isinstance(dependencies, dict) else None
+    value = value.get("version") if isinstance(value, dict) else value
+    spec = poetry_spec(value) if isinstance(value, str) else ""
+    if not spec:
+        return []
+    start = next((n for n, text in enumerate(lines) if text.strip() == "[tool.poetry.dependencies]"), len(lines))
+    line = next((n + 1 for n in range(start + 1, len(lines)) if re.match(r"\s*[\"']?python[\"']?\s*=", lines[n])),
+                None)
+    return [Declared("python", Location(path, line), f"poetry python {str(value).strip()}", spec=spec)]
+
+
+def poetry_spec(constraint: str) -> str:
+    """A Poetry version constraint as the PEP 440 range it means (`^3.11` -> `>=3.11,<4.0`, `~3.11`
+    -> `>=3.11,<3.12`, `3.11` -> `==3.11.*`); "" for none (`*`) or what is not read (`^3.9 || ^3.11`)."""
+    text, clauses, position = constraint.strip(), [], 0
+    while position < len(text):
+        found = _POETRY_CLAUSE.match(text, position)
+        if found is None or found.end() == position:
+            return ""
+        position = found.end()
+        op, raw, star = found.group(1) or "", found.group(2), found.group(3)
+        parts = [int(p) for p in raw.split(".")]
+        if op in ("^", "~") and not star:
+            # ^: the first non-zero part stays (^3.11 is 3.x); ~: the minor stays (~3.11.2 is 3.11.x), ~3 is 3.x
+            first = next((i for i, p in enumerate(parts) if p), len(parts) - 1) if op == "^" else min(len(parts) - 1, 1)
+            upper = [*parts[:first], parts[first] + 1]
+            clauses += [f">={raw}", f"<{'.'.join(map(str, upper))}{'.0' if len(upper) == 1 else ''}"]
+        elif op in ("", "=", "==", "==="):
+            clauses.append(f"=={raw}.*" if star or len(parts) < 3 else f"=={raw}")
+        elif op == "!=" or (not star and op not in ("^", "~")):
+            clauses.append(f"{op}{raw}{star or ''}")
+        else:
+            return ""
+    return ",".join(clauses)
 
 
 def _package_json(path: Path) -> list[Declared]:
@@ -273,7 +355,8 @@ def _package_json(path: Path) -> list[Declared]:
     return [Declared("node", Location(path, line), f"engines.node {spec.strip()}", spec=spec.strip())]
 
 
-def _workflow(path: Path) -> list[Declared]:
+def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declared]:
+    from doctor.project.ciimages import default_directory
     from doctor.project.yamlload import YamlError, YList, YMap, load_documents
 
     try:
@@ -282,7 +365,7 @@ def _workflow(path: Path) -> list[Declared]:
         return []
     found: list[Declared] = []
 
-    def walk(node: object) -> None:
+    def walk(node: object, default: str | None) -> None:
         if isinstance(node, YMap):
             for key, value in node.items():
                 runtime = _WORKFLOW_KEYS.get(key)
@@ -294,14 +377,18 @@ def _workflow(path: Path) -> list[Declared]:
                     if pinned and len(pinned) == len(items):
                         shown = ", ".join(str(v) for v in items)
                         found.append(Declared(runtime, where, f"CI {key}: {shown}", pinned))
+                elif key == "jobs" and isinstance(value, YMap) and folders is not None:
+                    for job in value.values():  # (an expression: where it runs is not known, so it counts)
+                        if default_directory(job, default) in (None, *folders):
+                            walk(job, default)
                 else:
-                    walk(value)
+                    walk(value, default)
         elif isinstance(node, YList):
             for item in node:
-                walk(item)
+                walk(item, default)
 
     for doc in docs:
-        walk(doc)
+        walk(doc, default_directory(doc, "."))
     return found
 
 
