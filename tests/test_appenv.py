@@ -195,3 +195,23 @@ def test_python_decouple_config_fills_only_the_keys_it_asks_for(tmp_path: Path) 
     codes = CodeMap((CodePath(tmp_path, "/app", "bind"),), (), None, DockerIgnore(None))
     effects = dotenv_effects(_service({"DATABASE_URL": "postgres://db/x"}), [call], codes, "/app")
     assert [(e.key, e.app_value) for e in effects] == [("REDIS_URL", "redis://localhost:6379")]
+
+
+@pytest.mark.parametrize(("rules", "path", "excluded"), [
+    ("tools\n", "tools/win-setup.sh", True),
+    # a later exception sends a file of an ignored folder, as moby's MatchesOrParentMatches does
+    ("tools\n!tools/keep.sh\n", "tools/keep.sh", False),
+    ("tools\n!tools/keep.sh\n", "tools/other.sh", True),
+    ("*.env\n!prod.env\n", "prod.env", False),
+    ("**/*.sh\n", "a/b/c.sh", True),
+    # character classes and escapes, as Go's filepath.Match reads them
+    ("tools/[ab]*.sh\n", "tools/a1.sh", True),
+    ("tools/[ab]*.sh\n", "tools/c1.sh", False),
+    ("tools/[!a]*.sh\n", "tools/a1.sh", False),
+    ("tools/[!a]*.sh\n", "tools/b1.sh", True),
+    ("star\\*\n", "star*", True),
+    ("star\\*\n", "starx", False),
+])
+def test_dockerignore_rules_as_docker_reads_them(tmp_path: Path, rules: str, path: str, excluded: bool) -> None:
+    (tmp_path / ".dockerignore").write_text(rules)
+    assert read_dockerignore(tmp_path, tmp_path / "Dockerfile").excludes(path) is excluded

@@ -37,14 +37,15 @@ class DockerIgnore:
     rules: tuple[tuple[bool, re.Pattern[str]], ...] = ()
 
     def excludes(self, relative: str) -> bool:
-        """Whether the context-relative path (or a folder above it) is kept out of the build."""
+        """Whether docker leaves the context-relative path out of the build: as moby's
+        patternmatcher (MatchesOrParentMatches) does, each rule in order matches the path or a
+        folder above it and the last that matches decides, so `tools` then `!tools/keep.sh`
+        sends tools/keep.sh (asking of each folder above it alone kept it out)."""
         parts = relative.strip("/").split("/")
-        return any(self._excluded("/".join(parts[:end])) for end in range(1, len(parts) + 1))
-
-    def _excluded(self, relative: str) -> bool:
+        paths = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
         verdict = False
         for negated, pattern in self.rules:
-            if pattern.fullmatch(relative):
+            if negated == verdict and any(pattern.fullmatch(p) for p in paths):
                 verdict = not negated
         return verdict
 
@@ -177,6 +178,19 @@ def _translate(pattern: str) -> str:
             out.append(".*")
             index += 2
             continue
+        if char == "\\" and index + 1 < len(pattern):  # an escaped character stands for itself
+            out.append(re.escape(pattern[index + 1]))
+            index += 2
+            continue
+        if char == "[":  # a class, as Go's filepath.Match reads it: [abc], [a-z], [^x] or [!x]
+            end = pattern.find("]", index + 2)
+            if end > index:
+                body = pattern[index + 1:end]
+                negated = body[:1] in ("^", "!")
+                body = body[1:] if negated else body
+                out.append("[" + ("^/" if negated else "") + body.replace("\\", "\\\\") + "]")
+                index = end + 1
+                continue
         out.append("[^/]*" if char == "*" else "[^/]" if char == "?" else re.escape(char))
         index += 1
     return "".join(out)

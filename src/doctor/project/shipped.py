@@ -73,7 +73,7 @@ class _Mapped:
         if self.ignore is None or not self.ignore.rules or self.context is None:
             return False
         relative = os.path.relpath(path, self.context)
-        return not relative.startswith("..") and _dockerignored(self.ignore, relative)
+        return not relative.startswith("..") and self.ignore.excludes(relative)
 
 
 def shipped_scripts(project: Project) -> Iterator[Shipped]:
@@ -246,19 +246,6 @@ def _copy_mappings(context: Path, copies: tuple[CopyInstruction, ...], dockerfil
                     target = posixpath.join(target, host.name)
                 found.append(_Mapped(host, target, f"COPY, {dockerfile.name}:{copy.line}", copy.line, root, ignore))
     return found
-
-
-def _dockerignored(ignore: DockerIgnore, relative: str) -> bool:
-    """Whether docker leaves the context-relative file out of the build: as moby's patternmatcher
-    (MatchesOrParentMatches) does, each rule in order matches the path or a folder above it and
-    the last that matches decides, so `tools` then `!tools/keep.sh` sends tools/keep.sh."""
-    parts = relative.strip("/").split("/")
-    paths = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
-    verdict = False
-    for negated, pattern in ignore.rules:
-        if negated == verdict and any(pattern.fullmatch(p) for p in paths):
-            verdict = not negated
-    return verdict
 
 
 def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tuple[list[str], str]]:
