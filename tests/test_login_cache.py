@@ -361,9 +361,20 @@ def test_a_refresher_whose_shell_times_out_keeps_the_aged_entry(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """It runs right after a preflight, when the machine is busiest: a slow shell then is no
     reason to replace a good PATH with a timeout for the next ten minutes."""
+    _, _, cache = refresh_timing_out(tmp_path, monkeypatch, keep_entry=True)
+    stored = json.loads(cache.read_text())
+    assert [e.get("entries") for e in stored] == [["/usr/bin", "/bin", "/opt/old"]] and "error" not in stored[0]
+
+
+def refresh_timing_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                       keep_entry: bool) -> tuple[Path, dict[str, str], Path]:
+    """The refresher run with a shell that does not answer in its (0.3 s) time, the aged entry
+    kept or removed first: the home, environment and cache file."""
     from doctor.host import early, login_refresh
 
     home, env, cache = refresher_home(tmp_path)
+    if not keep_entry:
+        cache.unlink()
     (home / "hold").touch()
     monkeypatch.setattr(login_refresh, "TIMEOUT", 0.3)
     try:
@@ -371,8 +382,7 @@ def test_a_refresher_whose_shell_times_out_keeps_the_aged_entry(tmp_path: Path,
     finally:
         (home / "hold").unlink()
         early.discard_all()
-    stored = json.loads(cache.read_text())
-    assert [e.get("entries") for e in stored] == [["/usr/bin", "/bin", "/opt/old"]] and "error" not in stored[0]
+    return home, env, cache
 
 
 def test_a_refresher_whose_shell_times_out_with_no_entry_remembers_the_timeout(
@@ -380,17 +390,7 @@ def test_a_refresher_whose_shell_times_out_with_no_entry_remembers_the_timeout(
     """No PATH stored (a first run let a shell go that never answers: a startup file hangs): the
     timeout is remembered as a run's is, so the runs of the next FAILURE_AGE say so and start no
     shell, instead of each letting go another one."""
-    from doctor.host import early, login_refresh
-
-    home, env, cache = refresher_home(tmp_path)
-    cache.unlink()
-    (home / "hold").touch()
-    monkeypatch.setattr(login_refresh, "TIMEOUT", 0.3)
-    try:
-        login_refresh._refresh(env["SHELL"], env)
-    finally:
-        (home / "hold").unlink()
-        early.discard_all()
+    home, env, cache = refresh_timing_out(tmp_path, monkeypatch, keep_entry=False)
     [stored] = json.loads(cache.read_text())
     assert stored["error"] == f"login shell '{home}/fakesh' did not answer in 0.3 s" and "entries" not in stored
     assert login_cache.load(env["SHELL"], env) == (f"login shell '{home}/fakesh' did not answer in 0.3 s (at "
