@@ -35,20 +35,22 @@ class HostVsContainer(Check):
         not the service of `packages/backend/package.json`). Services built alike from the same
         code (a web app and its celery worker) are one home: a root Makefile's `pytest` goes to the
         first. What a service itself runs (its `command:`, else its image's CMD, and the
-        package.json scripts those start, `yarn watch-${NODE_ENV}`) is not advised: `up` starts
-        it, and run again in the service it starts a second server. The interpreter is the one `pytest`
-        would use, read from files: the project's `.venv`, else `python3` on PATH through pyenv's
-        shims (`PYENV_VERSION`, `.python-version`, the global version); a pyenv pin that names no
-        installed version (`.python-version` = 3.14, no 3.14.x under `$PYENV_ROOT/versions`) cannot
-        start at all. It judges the machine doctor runs on: the host, or a container that is not
-        that service (a devcontainer, a CI job container, which reach the engine's services through
-        compose as the host does); inside the service itself the commands are where they belong.
-        Where doctor runs (host, container, CI, WSL) is a fact of the report header and
-        `facts.context`, not a finding; `DOCTOR_CONTEXT=host` (or `docker`, `podman`...) overrides
-        the detection. `doctor exec -- CMD` follows the same rule: it runs CMD in the service this
-        check names for it (its host paths mapped into the container: a word with a `/`, or a bare
-        folder or file a test runner or linter is given, `pytest app` -> `pytest /usr/src/app`),
-        else here.
+        package.json scripts those start, `yarn watch-${NODE_ENV}`), in that service or another
+        (a css watcher), is not advised: `up` starts it, and run again it starts a second server.
+        An image FROM another runtime or a bare OS (`php:8.3-apache`, `ruby`, `debian`) whose
+        Dockerfile never names node (or python) holds none of its packages: no home for them. The
+        interpreter is the one `pytest` would use, read from files: the project's `.venv`, else
+        `python3` on PATH through pyenv's shims (`PYENV_VERSION`, `.python-version`, the global
+        version); a pyenv pin that names no installed version (`.python-version` = 3.14, no 3.14.x
+        under `$PYENV_ROOT/versions`) cannot start at all. It judges the machine doctor runs on: the
+        host, or a container that is not that service (a devcontainer, a CI job container, which
+        reach the engine's services through compose as the host does); inside the service itself the
+        commands are where they belong. Where doctor runs (host, container, CI, WSL) is a fact of
+        the report header and `facts.context`, not a finding; `DOCTOR_CONTEXT=host` (or `docker`,
+        `podman`...) overrides the detection. `doctor exec -- CMD` follows the same rule: it runs
+        CMD in the service this check names for it (its host paths mapped into the container: a word
+        with a `/`, or a bare folder or file a test runner or linter is given, `pytest app` ->
+        `pytest /usr/src/app`), else here.
 
     Why it matters
         `pytest` on the host fails with ModuleNotFoundError (or, worse, runs against other
@@ -90,14 +92,14 @@ class HostVsContainer(Check):
 
         seen: set[tuple[str, str]] = set()
         running: dict[str, bool | None] = {}
-        started: dict[str, set[str]] = {}
+        started: set[str] | None = None  # what the services themselves run, read once a command has a home
         for command in project.commands:
             home = _home_of(command, homes, project.root)
             if home is None or (home.service, command.text) in seen:
                 continue
-            if home.service not in started:
-                started[home.service] = _service_runs(project, home.service)
-            if command.text in started[home.service]:
+            if started is None:
+                started = {text for name in sorted(project.services) for text in _service_runs(project, name)}
+            if command.text in started:  # `up` starts it (in this service or another: a css watcher)
                 continue
             seen.add((home.service, command.text))
             if home.service not in running:

@@ -556,3 +556,37 @@ def test_code_only_watch_synced_is_rebuilt_for_a_run(tmp_path: Path) -> None:
     assert home is not None and home.live and not home.bound
     argv = compose_argv(project, "run", home, project_dir / "backend", ["pytest"], tty=True)
     assert argv[argv.index("run"):] == ["run", "--build", "--rm", "backend", "pytest"]
+
+
+def test_an_image_of_another_runtime_is_no_home_for_node_scripts(tmp_path: Path) -> None:
+    """BookStack: `app` builds FROM php:8.3-apache and mounts the repo, whose package.json belongs
+    to its `node` service (an image, no build). Counted as installing it (its Dockerfile names no
+    npm), every npm script went to 'app', which has no node: 13 false warnings on the project."""
+    root = tmp_path / "bookstack"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({"scripts": {"test": "jest"}, "dependencies": {"doctor-absent": "1"},
+                                                   "devDependencies": {"jest": "29"}}))
+    (root / "Dockerfile").write_text("FROM php:8.3-apache\nWORKDIR /app\n")
+    (root / "compose.yaml").write_text("services:\n  app:\n    build: .\n    volumes: ['./:/app']\n")
+    assert run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE}) == []
+    # the same base with node brought in (a stage copied, or installed): the scripts are its
+    (root / "Dockerfile").write_text("FROM php:8.3-apache\nCOPY --from=node:22 /usr/local/bin/node /usr/local/bin/\n"
+                                     "WORKDIR /app\n")
+    assert [f.subject for f in run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})] == ["app:jest"]
+
+
+def test_what_a_sibling_service_runs_is_not_advised_either(tmp_path: Path) -> None:
+    """docker-rails-example: `js` runs `yarn build`, `css` runs `yarn build:css` (a tailwind
+    watcher), both built alike; a Makefile's `yarn build:css` went to 'js' as a second watcher."""
+    root = tmp_path / "rails"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({"scripts": {"build": "esbuild app.js", "build:css": "tailwindcss",
+                                                               "lint": "eslint ."},
+                                                   "dependencies": {"doctor-absent": "1"}}))
+    (root / "Dockerfile").write_text("FROM node:22\nWORKDIR /app\nCOPY package.json .\nRUN yarn install\nCOPY . .\n")
+    (root / "compose.yaml").write_text(
+        "x-assets: &assets\n  build: .\n  volumes: ['.:/app']\nservices:\n"
+        "  js:\n    <<: *assets\n    command: yarn build\n  css:\n    <<: *assets\n    command: yarn build:css\n")
+    (root / "Makefile").write_text("css:\n\tyarn build:css\n\nlint:\n\tyarn lint\n")
+    findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert [f.subject for f in findings if f.location and f.location.path.name == "Makefile"] == ["js:yarn lint"]

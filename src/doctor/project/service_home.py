@@ -184,9 +184,33 @@ def _installing_languages(project: Project, path: Path | None, target: str | Non
 
     final = recipe.runs
     text = read_regular_text(path) or ""
+    foreign = _base_name(recipe.base) in OTHER_BASES
     return {language for language, pattern in _INSTALLERS
-            if any(pattern.search(step.text) for step in final) or not pattern.search(text)
+            if any(pattern.search(step.text) for step in final)
+            or (not pattern.search(text) and not (foreign and not _MENTIONS[language].search(text)))
             or (recipe.pulled and _carried(language, recipe.pulled, text))}
+
+
+# base images of another runtime, or a bare OS: a Dockerfile FROM one of them that never names a
+# language (its runtime, package manager or package folder) holds none of that language's packages
+# (BookStack's `FROM php:8.3-apache` is no home for its package.json scripts)
+OTHER_BASES = frozenset({
+    "php", "ruby", "golang", "rust", "openjdk", "eclipse-temurin", "amazoncorretto", "elixir", "erlang", "perl",
+    "nginx", "httpd", "caddy", "traefik", "alpine", "debian", "ubuntu", "busybox", "fedora", "centos",
+    "rockylinux", "almalinux", "amazonlinux", "php-fpm", "composer",
+})
+_MENTIONS = {
+    Language.NODE: lazy(r"\b(?:node|nodejs|npm|npx|yarn|pnpm|bun|nvm|volta|fnm|corepack)\b|node_modules"),
+    Language.PYTHON: lazy(r"\b(?:python[\d.]*|pip\d*|uvx?|poetry|pipenv|pdm|conda|micromamba|mamba)\b"
+                          r"|site-packages|virtualenv|venv\b"),
+}
+
+
+def _base_name(image: str) -> str:
+    """`php` of `docker.io/library/php:8.3-apache@sha256:...`; the last path part for others."""
+    reference = image.lower().partition("@")[0]
+    repo = reference.rpartition(":")[0] if ":" in reference.rsplit("/", 1)[-1] else reference
+    return repo.rsplit("/", 1)[-1]
 
 
 def _carried(language: Language, pulled: Sequence[str], text: str) -> bool:
