@@ -467,3 +467,24 @@ def test_the_verifying_compose_config_reads_the_chosen_env_files(tmp_path: Path,
     env = {**project_env(tmp_path), "PATH": os.environ["PATH"]}
     config = compose_config(Project(ProjectOptions(path=root, env=env, env_files=(root / "dev.env",))))
     assert config is not None and config["services"]["web"]["ports"][0]["published"] == "9000"
+
+
+@pytest.mark.parametrize(("env", "line", "old", "new"), [
+    ("export WEB_FORWARD=127.0.0.1:26541\n", 1, "export WEB_FORWARD=127.0.0.1:26541",
+     "export WEB_FORWARD=127.0.0.1:26542"),
+    ("OTHER=1\n", None, "", "WEB_FORWARD=127.0.0.1:26541\n"),  # the default's address, on a new line
+])
+def test_a_variable_holding_address_and_port_moves_the_port_and_keeps_the_address(
+        tmp_path: Path, env: str, line: int | None, old: str, new: str) -> None:
+    """nickjj/docker-flask-example publishes `${DOCKER_WEB_PORT_FORWARD:-127.0.0.1:8000}:${PORT:-8000}`
+    and its .env.example says to change that variable on a clash. The move froze the mapping in an
+    override instead (`127.0.0.1:26542:8000`): the project's own variable, and PORT, did nothing after."""
+    compose = ('services:\n  web:\n    image: busybox\n'
+               '    ports: ["${WEB_FORWARD:-127.0.0.1:26540}:${PORT:-8000}"]\n')
+    project = load(tmp_path, compose, env)
+    held = 26541 if "26541" in env else 26540
+    move = port_fix(project, host_with({held}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.safety is Safety.SAFE, move
+    (edit,) = move.edits
+    assert edit.path.name == ".env" and (edit.line, edit.old, edit.new) == (
+        line, old, new.replace("26541\n", f"{move.new}\n")), edit

@@ -113,7 +113,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     variable = port_variable(project, mapping)
     both = bool(variable) and _container_side_is(mapping, variable)
     if variable:
-        edits, where = _env_edits(project, variable, new)
+        edits, where = _env_edits(project, variable, variable_value(project, mapping, variable, new))
         if both:
             where += f"; the container side too: both sides are ${{{variable}}}"
         elif edits and (pinned := pin_edit(project, variable, old)) is not None:
@@ -273,12 +273,31 @@ def port_variable(project: Project, mapping: PortMapping) -> str:
             continue  # the container side's `${PORT:-8000}` in `${WEB_PORT:-8000}:${PORT:-8000}`
         value = values.get(name)
         default = re.search(rf"\$\{{{re.escape(name)}:?-([^}}]*)\}}", mapping.raw)
-        if value == mapping.published or (value is None and default and default[1] == mapping.published):
+        held = value if value is not None else default[1] if default else None
+        if held is not None and held in _published_forms(mapping):
             found.append(name)
     return found[0] if len(found) == 1 else ""
 
 
-def _env_edits(project: Project, name: str, new: int) -> tuple[tuple[Edit, ...], str]:
+def _published_forms(mapping: PortMapping) -> tuple[str, ...]:
+    """What a variable holding the published port may hold: the port, or with its host address
+    (docker-flask-example's `DOCKER_WEB_PORT_FORWARD=127.0.0.1:8000` in `${...}:${PORT:-8000}`)."""
+    port = mapping.published or ""
+    if not mapping.host_ip:
+        return (port,)
+    return port, f"{mapping.host_ip}:{port}", f"[{mapping.host_ip}]:{port}"
+
+
+def variable_value(project: Project, mapping: PortMapping, name: str, new: int) -> str:
+    """The variable's new value: the new port, with the host address it held (`127.0.0.1:8001`)."""
+    values = project.compose.variables
+    default = re.search(rf"\$\{{{re.escape(name)}:?-([^}}]*)\}}", mapping.raw)
+    held = values.get(name) if values.get(name) is not None else default[1] if default else ""
+    address, colon, _ = (held or "").rpartition(":")
+    return f"{address}{colon}{new}" if colon else str(new)
+
+
+def _env_edits(project: Project, name: str, new: str) -> tuple[tuple[Edit, ...], str]:
     env = project.options.env
     if name in env:
         return (), f"{name} is set in your shell, which wins over .env: set {name}={new} there"
@@ -299,7 +318,7 @@ def _env_edits(project: Project, name: str, new: int) -> tuple[tuple[Edit, ...],
             return (Edit(path, text, f"{text}\n{name}={new}", number),), f"{shown} {name}"
         return (Edit(path, "", f"{name}={new}\n"),), f"{shown} {name}"
     line = _line(path, entry.line)
-    edit = env_line_with_value(line, name, str(new)) if line is not None else None
+    edit = env_line_with_value(line, name, new) if line is not None else None
     if edit is None:
         return (), f"set {name}={new} in {shown} line {entry.line}"
     return (Edit(path, line or "", edit, entry.line),), f"{shown} {name}"
