@@ -204,3 +204,25 @@ def test_ports_shows_the_clash_of_two_worktrees_on_the_committed_ports(tmp_path:
     finally:
         for root in (main, clone, stranger):
             compose(docker_engine, root, "down", "-v", "-t", "0")
+
+
+def test_a_worktree_started_under_a_name_of_its_own_holds_its_own_ports(tmp_path: Path, docker_engine: str,
+                                                                         image: str) -> None:
+    """`docker compose -p tracka up -d` in the worktree: its containers were read as another
+    project's, holding the worktree's ports ('3 clashes', exit 1). They are the worktree's own."""
+    run = uuid.uuid4().hex[:8]
+    web, api = free_ports(2)
+    main = tmp_path / f"doctor-test-{run}-a"
+    fixture_repo(main, image, web, api)
+    name = f"doctor-test-{run}-named"
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    env.pop("COMPOSE_PROJECT_NAME", None)
+    try:
+        assert compose(docker_engine, main, "-p", name, "up", "-d").returncode == 0
+        out = io.StringIO()
+        status = ports(PortsOptions(path=main, env=env), out)
+        text = out.getvalue()
+        assert status == 0, text
+        assert f"project '{name}'" in text and "held by its own container" in text, text
+    finally:
+        compose(docker_engine, main, "-p", name, "down", "-v", "-t", "0")

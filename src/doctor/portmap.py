@@ -133,14 +133,25 @@ def _checkouts(folder: Path, repo: GitRepo | None, host: Host) -> list[Found]:
         on_engine = compose_projects(host.engine)
     except Unavailable:
         on_engine = ()
+    started: dict[Path, list[tuple[tuple[Path, ...], str]]] = {}
     for labels in on_engine:
         working = Path(labels.working_dir) if labels.working_dir else None
-        if working is None or working in found or not working.is_dir():
+        if working is not None and working in found:
+            # a worktree whose stack was started under a name of its own (`up -p tracka`): that
+            # project's containers are its own, not a clash with another checkout
+            files = tuple(Path(f) for f in labels.config_files if Path(f).is_file())
+            started.setdefault(working, []).append((files, labels.name))
+            continue
+        if working is None or not working.is_dir():
             continue
         other = find_repo(working)
         if other is not None and other.identity == repo.identity:
             files = tuple(Path(f) for f in labels.config_files if Path(f).is_file())
             found[working] = (other.top.name, "clone", "", files, labels.name)
+    for working, projects in started.items():
+        if len(projects) == 1:  # more than one name from one folder: the command line's says which
+            name, kind, branch, _, _ = found[working]
+            found[working] = (name, kind, branch, *projects[0])
     return [(path, *facts) for path, facts in found.items()]
 
 
