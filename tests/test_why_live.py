@@ -11,6 +11,7 @@ explains each one; on a healthy stack it must say that all services are up.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import random
@@ -463,3 +464,23 @@ def test_why_names_files_as_preflight_does(tmp_path: Path, docker_engine: str, i
     preflight = io.StringIO()
     app.preflight(app.PreflightOptions(path=Path("docker"), select=("compose-config",), format="json"), preflight)
     assert json.loads(preflight.getvalue())["findings"][0]["message"] == finding["message"].split(" (explains")[0]
+
+
+def test_an_up_that_could_not_pull_says_what_it_needed(tmp_path: Path, docker_engine: str) -> None:
+    """`up` failed on `lookup registry-1.docker.io: no such host` before creating a container: why
+    said only 'run docker compose up first', sending the user to run what had just failed."""
+    from doctor import app
+
+    root = tmp_path / "stack"
+    root.mkdir()
+    image = f"doctor-test/absent-{uuid.uuid4().hex[:8]}:1"  # never built, no registry has it
+    (root / "compose.yaml").write_text(f"services:\n  vote:\n    image: {image}\n")
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        status = app.guarded(why, WhyOptions(path=root, project_name=name), io.StringIO())
+    assert status == 2, err.getvalue()
+    assert err.getvalue().strip() == (
+        f"doctor: project '{name}' has no container on the engine: 'docker compose up' has not run, or it failed "
+        f"before creating one, as when it cannot pull an image: 'vote' image '{image}' is not on the engine: "
+        "compose pulls it on up (needs the registry)"), err.getvalue()

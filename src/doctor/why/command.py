@@ -87,7 +87,11 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     for error in errors:
         sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
     if not containers:  # `up` failed before creating any: compose could not read the project, or pull an image
-        diagnoses, results = _never_created(project, project_options, registry, config.severities, opts)
+        diagnoses, results, notes = _never_created(project, project_options, registry, config.severities, opts)
+        if not diagnoses and notes:  # `up` not run, or a pull that failed (no registry): both are said
+            shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3} more" if len(notes) > 3 else "")
+            raise app.UsageError(f"project {name!r} has no container on the engine: 'docker compose up' has not "
+                                 f"run, or it failed before creating one, as when it cannot pull an image: {shown}")
         if not diagnoses:
             raise app.UsageError(f"project {name!r} has no container on the engine (run 'docker compose up' first)")
         return _print(opts, project, diagnoses, results, out)
@@ -133,16 +137,19 @@ def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], resul
 
 
 def _never_created(project: Project, project_options: ProjectOptions, registry: Registry,
-                   severities: dict[str, Severity], opts: WhyOptions) -> tuple[list[Diagnosis], list[CheckResult]]:
+                   severities: dict[str, Severity], opts: WhyOptions
+                   ) -> tuple[list[Diagnosis], list[CheckResult], list[str]]:
     """When the engine has no container of the project: the findings that say why compose created none
     (a file it cannot read, an image it cannot pull), under the services they concern and, for the
-    rest, under ALL_SERVICES; no diagnosis when no finding says why (then `up` may not have run)."""
+    rest, under ALL_SERVICES; no diagnosis when no finding says why (then `up` may not have run).
+    Last, the notes of what `up` would have to pull (an image not on the engine): no cause alone,
+    but what failed if `up` did run and no registry answered."""
     from doctor.engine import RunOptions, preflight
     from doctor.why.signatures import NOT_CREATED
 
     select = tuple(c for c in NOT_CREATED.checks if c in registry.checks)
     if not select:
-        return [], []
+        return [], [], []
     run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
                     registry, project)
     # an info ("compose pulls it on up") is no cause: with nothing else, `up` may just not have run
@@ -159,8 +166,11 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
         diagnoses.append(Diagnosis(service, None, (symptom,) if findings else (),
                                    tuple(as_explained(f, symptom) for f in findings)))
     if not any(d.explained for d in diagnoses):
-        return [], []
-    return diagnoses, list(run.report.results)
+        redactor = app.redactor_for(project)  # the one border: these reach stderr in a usage line
+        notes = [redactor.text(f.message) for f in run.report.findings if f.severity is Severity.INFO
+                 and f.check == "image-availability" and "not on the engine" in f.message]
+        return [], [], notes
+    return diagnoses, list(run.report.results), []
 
 
 def _binds(project: Project, service: str) -> list[tuple[str, str]]:
