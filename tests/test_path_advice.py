@@ -130,3 +130,16 @@ def test_linux_ide_advice_names_environment_d_and_the_ide_setting(home: Path) ->
     advice = path_advice(str(home / "tools"), "/bin/bash", {"HOME": str(home), "PYCHARM_HOSTED": "1"}, LINUX)
     assert advice.kind is ProcessKind.IDE
     assert advice.where.startswith("~/.config/environment.d/50-path.conf") and "IDE's environment" in advice.where
+
+
+def test_a_line_already_in_the_file_is_not_asked_for_again(home: Path) -> None:
+    """The line sits in ~/.bashrc already: this process started before it was added (or from
+    something that does not read it). Asking to add it again helped nobody."""
+    env = {"HOME": str(home), "PATH": BASE, "TERM": "dumb", "SHLVL": "1"}
+    advice = path_advice(str(home / "tools"), "/bin/bash", env, LINUX)
+    assert not advice.present and advice.title == "add 'export PATH=\"$HOME/tools:$PATH\"' to ~/.bashrc"
+    apply(advice, home)
+    again = path_advice(str(home / "tools"), "/bin/bash", env, LINUX)
+    assert again.present and again.title == (
+        "'export PATH=\"$HOME/tools:$PATH\"' is in ~/.bashrc already: what started this process did not read "
+        "it (a terminal opened before the line was added): open a new one, or `source ~/.bashrc`")

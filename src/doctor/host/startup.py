@@ -37,9 +37,14 @@ class PathAdvice:
     kind: ProcessKind
     where: str
     line: str
+    present: bool = False  # the file already holds the line: the process started before, or elsewhere
 
     @property
     def title(self) -> str:
+        if self.present:
+            where = self.where.split(" ", 1)[0]
+            return (f"'{self.line}' is in {where} already: what started this process did not read it "
+                    f"(a terminal opened before the line was added): open a new one, or `source {where}`")
         return f"add '{self.line}' to {self.where}"
 
 
@@ -61,7 +66,24 @@ def process_kind(env: Mapping[str, str], platform: Platform) -> ProcessKind:
 
 def path_advice(folder: str, shell: str, env: Mapping[str, str], platform: Platform,
                 kind: ProcessKind | None = None) -> PathAdvice:
-    """The line that puts `folder` on PATH where `kind` (default: doctor's own kind) reads it."""
+    """The line that puts `folder` on PATH where `kind` (default: doctor's own kind) reads it;
+    `present` when that file of HOME holds the line already (asking for it again helps nobody)."""
+    advice = _path_advice(folder, shell, env, platform, kind)
+    home = env.get("HOME", "")
+    if home and advice.where.startswith("~/"):
+        from doctor.regular import read_text
+
+        try:
+            text = read_text(Path(home) / advice.where.split(" ", 1)[0][2:], 1024 * 1024)
+        except (OSError, UnicodeDecodeError):
+            return advice
+        if any(line.strip() == advice.line for line in text.splitlines()):
+            return PathAdvice(advice.kind, advice.where, advice.line, present=True)
+    return advice
+
+
+def _path_advice(folder: str, shell: str, env: Mapping[str, str], platform: Platform,
+                 kind: ProcessKind | None = None) -> PathAdvice:
     kind = kind or process_kind(env, platform)
     home = env.get("HOME", "").rstrip("/")
     written = "$HOME" + folder[len(home):] if home and folder.startswith(home + "/") else folder
