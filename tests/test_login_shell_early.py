@@ -490,3 +490,34 @@ def test_the_shell_yields_to_the_run_until_something_waits_for_it(tmp_path: Path
     monkeypatch.setattr(early, "set_session_nice", spy)
     assert paths.login.entries == ("/opt/x", "/usr/bin", "/bin")
     assert seen[0] == "refused" and seen[-1] == "0"  # asked again while waiting, until it was taken
+
+
+def test_a_shell_ended_on_a_timeout_is_never_killed_mid_cleanup(tmp_path: Path) -> None:
+    """A startup step holds a lock (pyenv's rehash) and removes it when signalled, which may take
+    longer than the grace. SIGTERM, then SIGKILL 0.5 s later, cut its cleanup short: the lock stayed,
+    and every later shell of the user waited 60 s for it (a lock left by a test run was seen on this
+    machine). Now: SIGTERM, SIGHUP, and a shell still running is left to end, never SIGKILLed."""
+    home = make_home(tmp_path, 'bash "$HOME/rehash"\n')
+    # an interactive bash ignores SIGTERM (so it outlived the grace and was killed, group and all)
+    (home / "fakesh").write_text("#!/bin/bash\ntrap : TERM\n" + FAKE_SHELL.split("\n", 1)[1])
+    (home / "rehash").write_text(textwrap.dedent("""\
+        set -C; echo > "$HOME/.shim-lock"; set +C
+        trap 'sleep 1; rm -f "$HOME/.shim-lock"; exit 0' TERM HUP
+        sleep 30 & wait
+    """))
+    paths = ShellPaths(env_for(home), timeout=0.1)
+    paths.timeout = 0.3  # the run's wait for the shell times out while the step holds its lock
+    paths.start()
+    deadline = time.monotonic() + 3
+    while not (home / ".shim-lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (home / ".shim-lock").exists()
+    found = paths.login
+    assert found.error == f"login shell '{home}/fakesh' did not answer in 0.3 s"
+    end = time.monotonic() + 8
+    while (home / ".shim-lock").exists() and time.monotonic() < end:
+        early.discard_all()
+        time.sleep(0.05)
+    assert not (home / ".shim-lock").exists()
+    assert all(ends_soon(pid) for pid in started(home))
+    subprocess.run(["pkill", "-f", f"{home}/rehash"], check=False)

@@ -42,7 +42,8 @@ ABANDON_LIMIT = 30
 # the drainer of a shell let go: cat reads its pipe (fd 3) to the end, i.e. until the shell and all
 # it started that holds the pipe have ended; after $1 seconds a shell still running (pid $2, with
 # the start time $3 it had: not another process given its pid since) gets SIGHUP, as when its
-# terminal closes, then SIGKILL, each to its whole process group (its own session). Without /proc
+# terminal closes, then SIGTERM, each to its whole process group (its own session); never SIGKILL,
+# which would leave a lock a startup file holds (pyenv rehash's). Without /proc
 # (no start time to compare: $3 is empty), it is left to run as before.
 DRAIN = (
     'cd / 2>/dev/null; cat <&3 >/dev/null 3<&- & c=$!; exec 3<&-\n'
@@ -52,7 +53,7 @@ DRAIN = (
     'while kill -0 "$c" 2>/dev/null; do\n'
     '  if [ "$n" -ge "$1" ]; then\n'
     '    started "$t" "$2" && kill -HUP "-$2" 2>/dev/null && sleep 2 && started "$t" "$2"'
-    ' && kill -KILL "-$2" 2>/dev/null\n'
+    ' && kill -TERM "-$2" 2>/dev/null\n'
     '    kill "$c" 2>/dev/null; exit 0\n'
     '  fi\n'
     '  sleep 1; n=$((n + 1))\n'
@@ -399,26 +400,34 @@ def _ended(started: Shell) -> bool:
 def discard(started: Shell, grace: float = GRACE) -> None:
     """End the shell's whole session, close its pipe, reap it (its exit status in `status`).
 
-    SIGTERM first, SIGKILL only for a shell still running `grace` seconds later: a login shell
-    may be in the middle of its startup files, and what they run cleans up on SIGTERM (pyenv's
-    `rehash` holds a lock file, removed by its EXIT trap; a SIGKILL leaves it, and every later
-    shell of the user then waits 60 s for it). The session is signalled before the shell is
+    SIGTERM first, then SIGHUP (an interactive bash ignores SIGTERM; a hangup ends it as a closed
+    terminal does) for a shell still running `grace` seconds later. Never SIGKILL: a login shell
+    may be in the middle of its startup files, and what they run cleans up on either signal
+    (pyenv's `rehash` holds a lock file, removed by its EXIT trap; a SIGKILL leaves it, and every
+    later shell of the user then waits 60 s for it). One still running after both is left to
+    end, drained (`abandon`; its status stays None). The session is signalled before the shell is
     reaped: until then its pid cannot be reused, so the process group of that id is the shell's.
-    (The compose probe has no such files: it is given no grace, as subprocess.run's timeout kills.)
+    (The compose probe has no such files: it is given no grace, and is killed as subprocess.run's
+    timeout kills.)
     """
     import contextlib
     import signal
 
-    if _live.pop(started.pid, None) is None:
+    if _live.get(started.pid) is None:
         return  # already discarded
-    with contextlib.suppress(OSError):
-        os.killpg(started.pid, signal.SIGTERM)  # its own session: pgid == pid
-    deadline = time.monotonic() + grace
-    while not _ended(started) and time.monotonic() < deadline:
-        time.sleep(0.002)
-    if not _ended(started):
+    for sent in (signal.SIGTERM, signal.SIGHUP) if grace > 0 else (signal.SIGKILL,):
         with contextlib.suppress(OSError):
-            os.killpg(started.pid, signal.SIGKILL)
+            os.killpg(started.pid, sent)  # its own session: pgid == pid
+        deadline = time.monotonic() + grace
+        while not _ended(started) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        if _ended(started):
+            break
+    else:
+        if grace > 0:
+            abandon(started)
+            return
+    _live.pop(started.pid, None)
     os.close(started.fd)
     try:
         started.status = os.waitstatus_to_exitcode(os.waitpid(started.pid, 0)[1])
