@@ -38,6 +38,7 @@ MAX_FILES = 5000
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _COMPOSE_RUN = lazy(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
 _SHELL_SEPARATOR = lazy(r"&&|\|\||[;|&()\n]")
+_RUN_WORD = lazy(r"""'[^']*'|"[^"]*"|[^\s'"]+""")
 
 
 @record
@@ -116,9 +117,11 @@ def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: l
     workdir = svc.working_dir or (recipe.workdir if recipe else "/")
     found = svc.environment.get("PATH")  # compose's environment replaces the image's PATH
     search = _path_dirs(found.value if found is not None and found.value else _image_path(recipe))
+    ordered = _deepest_first(mapped)
+    on_path = [way for way in ordered if _reaches_path(way, search)]
     for words, how in _named(project, svc, recipe):
         for word in words:
-            host = _to_host(word, mapped, workdir, search)
+            host = _to_host(word, ordered, workdir, search, on_path)
             if host is not None and real(host).is_relative_to(root):
                 yield host, how
 
@@ -153,9 +156,13 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
                                 codes.context, codes.ignore)
         search = _path_dirs(_image_path(builder))
         for step in builder.runs:
-            before = [m for m in mapped if m.line < step.line]  # a RUN runs what an earlier COPY brought
+            # a RUN runs what an earlier COPY brought
+            before = _deepest_first([m for m in mapped if m.line < step.line])
+            if not before:
+                continue
+            on_path = [way for way in before if _reaches_path(way, search)]
             for word in _run_words(step.text):
-                host = _to_host(word, before, step.workdir, search)
+                host = _to_host(word, before, step.workdir, search, on_path)
                 if host is not None and real(host).is_relative_to(root):
                     at = next((name for name, line in reversed(starts) if line <= step.line), stage)
                     how = f"RUN in stage '{at}', {dockerfile.name}:{step.line}"
@@ -277,25 +284,43 @@ def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tu
             yield options[1:], f"{cmd.origin}, {cmd.location.path.name}:{cmd.location.line}"
 
 
-def _to_host(word: str, mapped: list[_Mapped], workdir: str, search: tuple[str, ...]) -> Path | None:
+def _deepest_first(mapped: list[_Mapped]) -> list[_Mapped]:
+    """The mappings as `_inside` and `_to_host` take them: the deepest target first."""
+    return sorted(mapped, key=lambda m: len(m.target), reverse=True)
+
+
+def _to_host(word: str, mapped: list[_Mapped], workdir: str, search: tuple[str, ...],
+             on_path: list[_Mapped]) -> Path | None:
     """The host file a word of a command names: a path (against the working directory), or a bare
-    name a folder of the container's PATH holds when that file is a script (a binary is no concern)."""
+    name a folder of the container's PATH holds when that file is a script (a binary is no concern).
+    `mapped`: deepest target first (`_deepest_first`); `on_path`: those of them that put something
+    in a folder of `search` (`_reaches_path`), the only ones a bare name can reach."""
     if word.startswith("/bin/") or not word or word.startswith("-"):
         return None
     if word.endswith(SCRIPT_SUFFIXES) or word.startswith(("./", "/")):
         return _inside(posixpath.normpath(posixpath.join(workdir or "/", word)), mapped)
     if any(c in word for c in "/$=:"):
         return None
+    if not on_path:
+        return None  # no COPY or bind lands in a PATH folder: no bare name is one of these files
     for folder in search:  # `exec docker-entrypoint`: the shell looks the name up in PATH's folders, in order
-        host = _inside(posixpath.join(folder, word), mapped)
+        host = _inside(posixpath.join(folder, word), on_path)
         if host is not None:
             return host if _is_text_script(host) else None
     return None
 
 
+def _reaches_path(way: _Mapped, search: tuple[str, ...]) -> bool:
+    """Whether the mapping puts something in a folder of `search` (a file into it, or a folder over it)."""
+    target = way.target.rstrip("/") or "/"
+    return posixpath.dirname(target) in search or any(
+        folder == target or folder.startswith(target.rstrip("/") + "/") for folder in search)
+
+
 def _inside(inside: str, mapped: list[_Mapped]) -> Path | None:
-    """The host file at a container path, through the deepest mapping that brings it."""
-    for way in sorted(mapped, key=lambda m: len(m.target), reverse=True):
+    """The host file at a container path, through the deepest mapping that brings it (`mapped`:
+    deepest target first)."""
+    for way in mapped:
         target = way.target.rstrip("/") or "/"
         if inside == target:
             if way.keeps_out(way.host):
@@ -335,7 +360,8 @@ def _run_words(text: str) -> list[str]:
             parsed = None
         if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed):
             return list(parsed)
-    return [word.strip("'\"") for part in _SHELL_SEPARATOR.split(text) for word in _words(part)]
+    # a quick split, not shlex's (a tenth of the time on long RUN lines): a script path is one word
+    return [word.strip("'\"") for word in _RUN_WORD.findall(_SHELL_SEPARATOR.sub(" ", text))]
 
 
 def _walk(folder: Path) -> Iterator[Path]:
