@@ -274,11 +274,16 @@ def _arguments(args: str) -> list[str]:
         flag, _, rest = rest.partition(" ")
         flags.append(flag)
         rest = rest.lstrip()
-    if rest.startswith("["):
-        try:
-            parsed = json.loads(rest)
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed):
-            return flags + [str(p) for p in parsed]
-    return flags + _split_words(rest)
+    parsed = json_array(rest)
+    return flags + (parsed if parsed is not None else _split_words(rest))
+
+
+def json_array(text: str) -> list[str] | None:
+    """The strings of an instruction's JSON-array (exec) form, `["a b", "c"]`; None for any other text."""
+    if not text.startswith("["):
+        return None
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return list(parsed) if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed) else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import field, record
-from doctor.project.dockerfile import instructions
+from doctor.project.dockerfile import instructions, json_array
 from doctor.regular import read_text
 
 _ARG_REFERENCE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -166,14 +166,8 @@ def _env(args: str) -> dict[str, str]:
 
 def _exec_form(args: str) -> tuple[str, ...]:
     """`["a", "b"]` -> (a, b); shell form -> ("/bin/sh", "-c", text)."""
-    if args.startswith("["):
-        try:
-            value = json.loads(args)
-        except ValueError:
-            value = None
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(value)
-    return ("/bin/sh", "-c", args)
+    parsed = json_array(args)
+    return tuple(parsed) if parsed is not None else ("/bin/sh", "-c", args)
 
 
 def arg_names(word: str) -> list[str]:
