@@ -49,6 +49,9 @@ class Recipe:
     built: tuple[tuple[str, int, str], ...] = ()
     # the paths those copies take from the other stage or image, as written (`/venv`, `/app/node_modules`)
     pulled: tuple[str, ...] = ()
+    # every stage of the file, in order: its name (`AS build`, else its index, as `--from=0` names
+    # it) and the line of its FROM
+    stages: tuple[tuple[str, int], ...] = ()
 
 
 @record(frozen=False)
@@ -82,6 +85,7 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
     args: dict[str, str] = {}
     arg_lines: list[tuple[str, str, int]] = []
     froms: list[tuple[str, int]] = []
+    starts: list[tuple[str, int]] = []
     raw: list[str] = []
     for ins in instructions(text):
         if ins.keyword == "ARG" and not stages:
@@ -92,6 +96,7 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
             words = [w for w in ins.args.split() if not w.startswith("--")]
             base = _expand(words[0], args) if words else ""
             name = words[2] if len(words) >= 3 and words[1].lower() == "as" else str(len(stages))
+            starts.append((name, ins.line))
             parent = next((s for s in reversed(stages) if s.name.lower() == base.lower()), None)
             if parent is None:
                 froms.append((base, ins.line))
@@ -127,7 +132,7 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
     return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
                   chosen.workdir, tuple(froms), tuple(chosen.env.items()), tuple(raw), tuple(arg_lines),
-                  tuple(chosen.built), tuple(chosen.pulled))
+                  tuple(chosen.built), tuple(chosen.pulled), tuple(starts))
 
 
 def _copied_from(args: str) -> tuple[str, str, tuple[str, ...]] | None:

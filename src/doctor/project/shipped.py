@@ -146,7 +146,7 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
 
     assert svc.build is not None
     codes = project.code_map(svc)
-    starts = _stage_starts(dockerfile)
+    starts = list(recipe.stages)
     for stage in _builder_stages(project, dockerfile, recipe, starts, svc.build.target):
         builder = project.recipe(dockerfile, stage)
         if builder is None:
@@ -183,21 +183,6 @@ def _builder_stages(project: Project, dockerfile: Path, recipe: Recipe, starts: 
         if builder is not None:
             todo.extend(source for _, _, source in builder.built)
     return found
-
-
-def _stage_starts(dockerfile: Path) -> list[tuple[str, int]]:
-    """Each stage of the Dockerfile: its name (`AS build`, else its index, as `--from=0` names it)
-    and the line of its FROM."""
-    from doctor.project.dockerfile import instructions
-    from doctor.project.reading import read_regular_text
-
-    starts: list[tuple[str, int]] = []
-    for ins in instructions(read_regular_text(dockerfile) or ""):
-        if ins.keyword == "FROM":
-            words = [w for w in ins.args.split() if not w.startswith("--")]
-            name = words[2] if len(words) >= 3 and words[1].lower() == "as" else str(len(starts))
-            starts.append((name, ins.line))
-    return starts
 
 
 def _held_ways(mapped: list[_Mapped], walked: dict[Path, list[Path]],
