@@ -161,11 +161,16 @@ def family_of(word: str) -> str | None:
     return None
 
 
+def image_basename(image: str) -> str:
+    """An image reference's own name, lower case: `postgresql` of `bitnami/postgresql:16@sha256:...`."""
+    return image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+
+
 def image_family(image: str | None) -> str | None:
     """The family of an image reference (`bitnami/postgresql:16` -> postgres); exact names only."""
     if not image:
         return None
-    base = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    base = image_basename(image)
     for family, (_, names) in FAMILIES.items():
         if base in names:
             return family

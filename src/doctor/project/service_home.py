@@ -184,7 +184,9 @@ def _installing_languages(project: Project, path: Path | None, target: str | Non
 
     final = recipe.runs
     text = read_regular_text(path) or ""
-    foreign = _base_name(recipe.base) in OTHER_BASES
+    from doctor.project.env_hosts import image_basename
+
+    foreign = image_basename(recipe.base) in OTHER_BASES
     return {language for language, pattern in _INSTALLERS
             if any(pattern.search(step.text) for step in final)
             or (not pattern.search(text) and not (foreign and not _MENTIONS[language].search(text)))
@@ -204,13 +206,6 @@ _MENTIONS = {
     Language.PYTHON: lazy(r"\b(?:python[\d.]*|pip\d*|uvx?|poetry|pipenv|pdm|conda|micromamba|mamba)\b"
                           r"|site-packages|virtualenv|venv\b"),
 }
-
-
-def _base_name(image: str) -> str:
-    """`php` of `docker.io/library/php:8.3-apache@sha256:...`; the last path part for others."""
-    reference = image.lower().partition("@")[0]
-    repo = reference.rpartition(":")[0] if ":" in reference.rsplit("/", 1)[-1] else reference
-    return repo.rsplit("/", 1)[-1]
 
 
 def _carried(language: Language, pulled: Sequence[str], text: str) -> bool:

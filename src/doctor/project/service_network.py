@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 
-from doctor.project.env_hosts import DATABASE_FAMILIES, FAMILIES, HostRef, family_of, image_family
+from doctor.project.env_hosts import DATABASE_FAMILIES, FAMILIES, HostRef, family_of, image_basename, image_family
 from doctor.project.types import ComposeModel, Service
 
 TYPE_CHECKING = False
@@ -286,7 +286,7 @@ def published_ports(model: ComposeModel) -> set[int]:
 
 def _named_for(service: Service, family: str) -> bool:
     """Whether the image's name starts with a name of the family (`postgres-partman`, `redis-alpine`)."""
-    product = (service.image or "").split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    product = image_basename(service.image or "")
     return any(product == name or product.startswith(name + "-") for name in FAMILIES[family][1])
 
 
