@@ -271,9 +271,7 @@ def port_variable(project: Project, mapping: PortMapping) -> str:
     for name in mapping.variables:
         if host_side and re.search(rf"\$\{{?{re.escape(name)}\b", host_side) is None:
             continue  # the container side's `${PORT:-8000}` in `${WEB_PORT:-8000}:${PORT:-8000}`
-        value = values.get(name)
-        default = re.search(rf"\$\{{{re.escape(name)}:?-([^}}]*)\}}", mapping.raw)
-        held = value if value is not None else default[1] if default else None
+        held = _held(values, mapping, name)
         if held is not None and held in _published_forms(mapping):
             found.append(name)
     return found[0] if len(found) == 1 else ""
@@ -288,11 +286,16 @@ def _published_forms(mapping: PortMapping) -> tuple[str, ...]:
     return port, f"{mapping.host_ip}:{port}", f"[{mapping.host_ip}]:{port}"
 
 
+def _held(values: Mapping[str, str | None], mapping: PortMapping, name: str) -> str | None:
+    """What the variable holds: its value, else the default the mapping gives it (`${NAME:-8094}`)."""
+    value = values.get(name)
+    default = re.search(rf"\$\{{{re.escape(name)}:?-([^}}]*)\}}", mapping.raw)
+    return value if value is not None else default[1] if default else None
+
+
 def variable_value(project: Project, mapping: PortMapping, name: str, new: int) -> str:
     """The variable's new value: the new port, with the host address it held (`127.0.0.1:8001`)."""
-    values = project.compose.variables
-    default = re.search(rf"\$\{{{re.escape(name)}:?-([^}}]*)\}}", mapping.raw)
-    held = values.get(name) if values.get(name) is not None else default[1] if default else ""
+    held = _held(project.compose.variables, mapping, name)
     address, colon, _ = (held or "").rpartition(":")
     return f"{address}{colon}{new}" if colon else str(new)
 
