@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -32,6 +33,7 @@ QUOTED = lazy(r"\"((?:\\.|[^\"])*)\"|'([^']*)'")
 # a line ending in the escape character (`\` or, after `# escape=`, a backtick) continues
 _CONTINUATION = {"\\": lazy(r"\\[ \t]*$"), "`": lazy(r"`[ \t]*$")}
 REMOTE = ("http://", "https://", "git@", "git://", "ssh://")
+TEXTS_KEPT = 64  # the Dockerfiles of one run whose parse is kept: a project builds from a few dozen
 
 
 @record
@@ -69,7 +71,7 @@ def _read_dockerfile(path: Path, target: str | None) -> Dockerfile:
     text = read_regular_text(path)
     if text is None:
         return Dockerfile(path)
-    stages = _stages(instructions(text))
+    stages = _stages_of(text)
     if not stages:
         return Dockerfile(path)
     chosen = stages[-1]
@@ -85,7 +87,7 @@ def staged_sources(dockerfile: Dockerfile, context: Path) -> list[Path]:
             if "*" not in source and "?" not in source]
 
 
-def _staged(chosen: _Stage, stages: list[_Stage]) -> tuple[CopyInstruction, ...]:
+def _staged(chosen: _Stage, stages: tuple[_Stage, ...]) -> tuple[CopyInstruction, ...]:
     """The context copies of the stages `chosen` copies from, and of the ones those copy from."""
     by_name = {s.name.lower(): s for s in stages}
     found: dict[int, CopyInstruction] = {}
@@ -100,6 +102,20 @@ def _staged(chosen: _Stage, stages: list[_Stage]) -> tuple[CopyInstruction, ...]
             found.setdefault(copy.line, copy)
         todo.extend(stage.pulls)
     return tuple(found[line] for line in sorted(found))
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
+def _stages_of(text: str) -> tuple[_Stage, ...]:
+    """Every stage of a Dockerfile's text, worked out once per run however many targets are read
+    (a builder stage, the service's own target); the stages are not changed afterwards."""
+    return tuple(_stages(parsed_instructions(text)))
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
+def parsed_instructions(text: str) -> tuple[Instruction, ...]:
+    """`instructions(text)`, split once per run for every reader of the same Dockerfile (the copies,
+    the recipe of each stage read, the Python places)."""
+    return tuple(instructions(text))
 
 
 def instructions(text: str) -> Iterator[Instruction]:
@@ -156,7 +172,7 @@ def _heredoc_body(lines: list[str], index: int, word: str, strip_tabs: bool) -> 
     return "\n".join(body), index
 
 
-def _stages(found: Iterator[Instruction]) -> list[_Stage]:
+def _stages(found: Iterable[Instruction]) -> list[_Stage]:
     stages: list[_Stage] = []
     global_args: dict[str, str] = {}
     for ins in found:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import posixpath
+from functools import lru_cache
 from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import field, record
-from doctor.project.dockerfile import instructions, json_array
+from doctor.project.dockerfile import TEXTS_KEPT, json_array, parsed_instructions
 from doctor.regular import read_text
 
 _ARG_REFERENCE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -81,13 +82,33 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
         text = read_text(path)
     except OSError:
         return Recipe(path)
+    parsed = _parse(text)
+    if parsed is None:
+        return Recipe(path)
+    stages, froms, raw, arg_lines, starts = parsed
+    chosen = stages[-1]
+    if target is not None:
+        chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
+    return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
+                  chosen.workdir, froms, tuple(chosen.env.items()), raw, arg_lines,
+                  tuple(chosen.built), tuple(chosen.pulled), starts)
+
+
+_Parsed = tuple[tuple[_Stage, ...], tuple[tuple[str, int], ...], tuple[str, ...], tuple[tuple[str, str, int], ...],
+                tuple[tuple[str, int], ...]]
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
+def _parse(text: str) -> _Parsed | None:
+    """Every stage of a Dockerfile's text (and its FROMs, global ARGs, stage starts), worked out once
+    per run however many targets are read; the stages are not changed afterwards."""
     stages: list[_Stage] = []
     args: dict[str, str] = {}
     arg_lines: list[tuple[str, str, int]] = []
     froms: list[tuple[str, int]] = []
     starts: list[tuple[str, int]] = []
     raw: list[str] = []
-    for ins in instructions(text):
+    for ins in parsed_instructions(text):
         if ins.keyword == "ARG" and not stages:
             name, _, default = ins.args.partition("=")
             args[name.strip()] = default.strip().strip("\"'")
@@ -126,13 +147,8 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
         elif ins.keyword == "ENV":
             stages[-1].env.update(_env(ins.args))
     if not stages:
-        return Recipe(path)
-    chosen = stages[-1]
-    if target is not None:
-        chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
-    return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
-                  chosen.workdir, tuple(froms), tuple(chosen.env.items()), tuple(raw), tuple(arg_lines),
-                  tuple(chosen.built), tuple(chosen.pulled), tuple(starts))
+        return None
+    return tuple(stages), tuple(froms), tuple(raw), tuple(arg_lines), tuple(starts)
 
 
 def _copied_from(args: str) -> tuple[str, str, tuple[str, ...]] | None:

@@ -223,11 +223,11 @@ def _carried(language: Language, pulled: Sequence[str], text: str) -> bool:
 
 def _python_places(text: str) -> list[str]:
     """Where the Dockerfile's stages put Python packages besides the usual places (_PYTHON_PLACES)."""
-    from doctor.project.dockerfile import instructions
+    from doctor.project.dockerfile import parsed_instructions
 
     places: list[str] = []
     workdir = "/"
-    for ins in instructions(text):
+    for ins in parsed_instructions(text):
         if ins.keyword == "FROM":
             workdir = "/"
         elif ins.keyword == "WORKDIR":
