@@ -160,10 +160,13 @@ def _finding_lines(finding: Finding, redact: Redactor, options: RenderOptions) -
 
 
 def summary(report: Report) -> str:
-    """The last line: findings by severity, then checks by status (partial ones counted apart)."""
+    """The last line: findings by severity, then checks by status (a partial pass counted apart)."""
     severities = Counter(f.severity for f in report.findings)
+    # a check that passed on part of its input is partial, not passed: each check counted once
+    # (one that found something stays failed; its mark shows what)
+    partial = sum(1 for r in report.results if r.status is Status.PASSED and partial_reason(r, report))
     statuses = Counter(r.status for r in report.results)
-    partial = sum(1 for r in report.results if partial_reason(r, report))
+    statuses[Status.PASSED] -= partial
     found = ", ".join(
         f"{severities[s]} {s.label}{'s' if severities[s] != 1 and s is not Severity.INFO else ''}"
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
