@@ -67,7 +67,10 @@ class HostVsContainer(Check):
         `up` started, which a `run` container never gets), `docker compose run --build --rm
         backend pytest`, so the command sees the host's edits. Where a standalone `docker-compose` is the
         only compose installed (compose v1, or v2 without the docker CLI plugin), the command
-        says `docker-compose`. Nothing changes on disk; it is advice.
+        says `docker-compose`. A package.json script is run by its name through the project's
+        package manager (`docker compose exec web npm run build`): that puts node_modules/.bin on
+        PATH, which the node images do not, and runs the whole script. Nothing changes on disk;
+        it is advice.
 
     Fix safety
         Advice: doctor prints the command and runs nothing.
@@ -90,7 +93,7 @@ class HostVsContainer(Check):
             return
         from doctor.host.containers import service_running  # json, urllib: only when a service may be named
 
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, tuple[str, ...]]] = set()
         running: dict[str, bool | None] = {}
         started: set[str] | None = None  # what the services themselves run, read once a command has a home
         for command in project.commands:
@@ -101,7 +104,9 @@ class HostVsContainer(Check):
                 started = {text for name in sorted(project.services) for text in _service_runs(project, name)}
             if command.text in started:  # `up` starts it (in this service or another: a css watcher)
                 continue
-            seen.add((home.service, command.text))
+            if (home.service, _advised(project, command)) in seen:  # another part of the same npm script
+                continue
+            seen.add((home.service, _advised(project, command)))
             if home.service not in running:
                 running[home.service] = service_running(host.engine, project.compose.project_name,
                                                         home.service) if home.live else False
@@ -110,10 +115,10 @@ class HostVsContainer(Check):
     def _belongs(self, project: Project, command: Command, home: ServiceHome, running: bool | None,
                  cli: tuple[str, ...]) -> Finding:
         verb = "run" if running is False else "exec"
-        import shlex  # only a finding needs it
-
-        words = mapped_words(shlex.split(command.text), command.cwd, home)
-        argv = compose_argv(project, verb, home, command.cwd, words, tty=True, cli=cli)
+        advised = _advised(project, command)
+        cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
+        words = mapped_words(list(advised), cwd, home)
+        argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli)
         shown = _short(argv, verb)
         # a command holding a quote of its own (`prettier --write '{**/,}*.js'`) in backticks
         title = f"run it as `{shown}`" if "'" in shown else f"run it as '{shown}'"
@@ -139,6 +144,24 @@ class HostVsContainer(Check):
                            f"node_modules/.bin/{command.tool}){nor}: run it in {home.service!r}")
         fix = Fix(title, Safety.ADVICE, command=tuple(argv))
         return self.finding(message, command.location, f"{home.service}:{command.text}", fix)
+
+
+def _advised(project: Project, command: Command) -> tuple[str, ...]:
+    """The words to run in the service: a package.json script by its name through the project's
+    package manager (`npm run build`, from the package.json folder), which puts node_modules/.bin
+    on PATH as the official node images do not (warehouse's bare `webpack` would not be found
+    there) and keeps the script's own prefixes (`NODE_OPTIONS=... jest`); any other command as
+    written."""
+    import shlex
+
+    if command.kind is CommandKind.NPM and command.name:
+        manager = next((c.tool for c in project.commands if c.implied and c.kind is CommandKind.NPM
+                        and c.location.path == command.location.path), "npm")
+        return (manager, "run", command.name)
+    try:
+        return tuple(shlex.split(command.text))
+    except ValueError:
+        return tuple(command.text.split())
 
 
 def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> ServiceHome | None:

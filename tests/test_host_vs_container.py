@@ -171,12 +171,17 @@ def test_a_dev_dependency_tool_is_named_first_and_a_quoted_command_is_not_quoted
     (project / "compose.yaml").write_text(
         "services:\n  backend:\n    build: ./backend\n    volumes:\n      - ./backend:/usr/src/app\n"
         "      - /usr/src/app/node_modules\n")
-    [finding] = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
-    assert finding.message == ("'prettier' (npm script 'format') is not installed on the host (no "
-                               "node_modules/.bin/prettier), nor are 'bcryptjs' and 1 more: run it in 'backend'")
-    assert finding.fix is not None
-    assert finding.fix.title == ("run it as `docker compose exec -w /usr/src/app backend prettier --write '{**/,}*.js'`"
-                                 " (use 'run --rm' instead of 'exec' if it is not up)")
+    (project / "Makefile").write_text("seed:\n\tcd backend && node seed.js '{**/,}*.js'\n")
+    target, script = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert script.message == ("'prettier' (npm script 'format') is not installed on the host (no "
+                              "node_modules/.bin/prettier), nor are 'bcryptjs' and 1 more: run it in 'backend'")
+    # the script by its name: npm puts node_modules/.bin on PATH, as a node image does not
+    assert script.fix is not None
+    assert script.fix.title == ("run it as 'docker compose exec -w /usr/src/app backend npm run format'"
+                                " (use 'run --rm' instead of 'exec' if it is not up)")
+    assert target.fix is not None
+    assert target.fix.title == ("run it as `docker compose exec -w /usr/src/app backend node seed.js '{**/,}*.js'`"
+                                " (use 'run --rm' instead of 'exec' if it is not up)")
 
 
 def test_inside_the_service_itself_commands_are_where_they_belong(tmp_path: Path) -> None:
@@ -590,3 +595,23 @@ def test_what_a_sibling_service_runs_is_not_advised_either(tmp_path: Path) -> No
     (root / "Makefile").write_text("css:\n\tyarn build:css\n\nlint:\n\tyarn lint\n")
     findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
     assert [f.subject for f in findings if f.location and f.location.path.name == "Makefile"] == ["js:yarn lint"]
+
+
+def test_a_package_json_script_is_advised_by_its_name_through_the_projects_package_manager(tmp_path: Path) -> None:
+    """pypi/warehouse: `run --rm static webpack` would not find webpack (the node image puts no
+    node_modules/.bin on PATH) and dropped a script's prefix (`NODE_OPTIONS=... jest`); each part
+    of a script (`a && b`) was advised apart. The script by its name does all of it."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "package.json").write_text(json.dumps(
+        {"scripts": {"build": "webpack && webpack --mode production"}, "dependencies": {"jquery": "3"},
+         "devDependencies": {"webpack": "5"}}, indent=2))
+    (project / "yarn.lock").write_text("")
+    (project / "Dockerfile").write_text("FROM node:22\nWORKDIR /opt/src\nCOPY package.json yarn.lock ./\n"
+                                        "RUN yarn install\n")
+    (project / "compose.yaml").write_text(
+        "services:\n  static:\n    build: .\n    command: [yarn, run, watch]\n    volumes:\n      - .:/opt/src\n")
+    [finding] = run(project, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.fix is not None
+    assert finding.fix.command[-4:] == ("static", "yarn", "run", "build")
+    assert "-w" not in finding.fix.command  # the package.json folder is the image's WORKDIR
