@@ -69,8 +69,10 @@ class HostVsContainer(Check):
         only compose installed (compose v1, or v2 without the docker CLI plugin), the command
         says `docker-compose`. A package.json script is run by its name through the project's
         package manager (`docker compose exec web npm run build`): that puts node_modules/.bin on
-        PATH, which the node images do not, and runs the whole script. Nothing changes on disk;
-        it is advice.
+        PATH, which the node images do not, and runs the whole script. Where `run` would hand the
+        command to the image's entrypoint script and that script dispatches on its first argument
+        (`case $1 in`) or reads none (`exec gunicorn ...`), the command adds `--entrypoint ''`.
+        Nothing changes on disk; it is advice.
 
     Fix safety
         Advice: doctor prints the command and runs nothing.

@@ -411,7 +411,7 @@ def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, comm
     if mapped is not None and mapped != home.workdir:
         argv += ["-w", mapped]
     if verb == "run" and dispatching_entrypoint(project, home.service):
-        argv += ["--entrypoint", ""]  # its `case $1` would take the command for one of its own words
+        argv += ["--entrypoint", ""]  # its `case $1` would take the command for one of its words, or drop it
     return [*argv, home.service, *command]
 
 
@@ -419,13 +419,18 @@ def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, comm
 # does not hand the others on as a command (`exec "$@"`): `run SERVICE pytest` would reach it as a word
 _DISPATCH = lazy(r"\bcase\s+[\"']?\$\{?1\}?[\"']?\s+in\b")
 _PASSTHROUGH = lazy(r"\bexec\s+[\"']?\$[@*]")
+# a shell script that reads no argument at all (`$@`, `$1`, `$#`, `shift`, `getopts`): CTFd's
+# docker-entrypoint.sh ends in `exec gunicorn ...` whatever `run` hands it
+_READS_ARGUMENTS = lazy(r"\$\{?[@*#0-9]|\bshift\b|\bgetopts\b")
+_SHELL_SCRIPT = lazy(r"\A#!\s*\S*/(?:env\s+)?(?:ba|da|z|k)?sh\b")
 _INTERPRETERS = frozenset({"sh", "bash", "dash", "zsh", "env", "tini", "dumb-init", "gosu", "su-exec"})
 
 
 def dispatching_entrypoint(project: Project, service: str) -> bool:
     """Whether the service's entrypoint is a project script that dispatches on its first argument
-    (Buuntu/fastapi-react's `run.sh`: `case $1 in start) ...;; *) npm "$@"`), so a command given to
-    `run` must replace it (`--entrypoint ""`)."""
+    (Buuntu/fastapi-react's `run.sh`: `case $1 in start) ...;; *) npm "$@"`) or a shell script that
+    reads no argument (CTFd's `exec gunicorn ...`), so a command given to `run` must replace it
+    (`--entrypoint ""`)."""
     svc = project.compose.services.get(service)
     if svc is None:
         return False
@@ -446,4 +451,7 @@ def dispatching_entrypoint(project: Project, service: str) -> bool:
         text = read_text(found[0], 256 * 1024)
     except OSError:
         return False
-    return bool(_DISPATCH.search(text)) and not _PASSTHROUGH.search(text)
+    if _DISPATCH.search(text) and not _PASSTHROUGH.search(text):
+        return True
+    shell = found[0].name.endswith(".sh") or _SHELL_SCRIPT.match(text) is not None
+    return shell and _READS_ARGUMENTS.search(text) is None
