@@ -52,6 +52,15 @@ DOCKER_HOSTS = frozenset({"host.docker.internal", "gateway.docker.internal", "ho
 NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _ROLE_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|DSN)$")
 _DATABASE_WORDS = frozenset({"DB", "DATABASE", "SQL", "RDBMS"})
+# database servers outside FAMILIES a key may name beside its database word (plausible's
+# CLICKHOUSE_DATABASE_URL is not the postgres server's): such a key says which server it means
+_OTHER_DATABASES = frozenset({
+    "CLICKHOUSE", "CASSANDRA", "SCYLLA", "SCYLLADB", "INFLUX", "INFLUXDB", "COUCHDB", "COUCHBASE", "NEO4J",
+    "COCKROACH", "COCKROACHDB", "SURREAL", "SURREALDB", "QUESTDB", "ARANGO", "ARANGODB", "DYNAMODB", "DYNAMO",
+    "TYPESENSE", "MEILI", "MEILISEARCH", "SOLR", "MSSQL", "SQLSERVER", "ORACLE", "DB2", "FIREBIRD", "TIDB",
+    "VITESS", "YUGABYTE", "YUGABYTEDB", "QDRANT", "WEAVIATE", "MILVUS", "CHROMA", "CHROMADB", "ETCD", "CONSUL",
+    "ZOOKEEPER", "NATS", "PULSAR", "TEMPORAL", "MINIO", "SQLITE",
+})
 DATABASE_FAMILIES = ("postgres", "mysql", "mongo")  # what a bare DB_HOST may mean
 _HOST_SUFFIX = lazy(r"(?<=[A-Z0-9])" + _ROLE_START + r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$")
 _LIST_SEPARATORS = lazy(r"[,\s]+")
@@ -119,8 +128,9 @@ class HostRef:
     def generic_database(self) -> bool:
         """Whether the key names a database without saying which server (`DB_HOST`, `DATABASE_URL`
         without a scheme, django-on-docker's `SQL_HOST`, `APP_DB_SERVER`)."""
-        prefix = _ROLE_SUFFIX.sub("", self.key.upper())
-        return self.family is None and any(word in _DATABASE_WORDS for word in prefix.split("_"))
+        words = _ROLE_SUFFIX.sub("", self.key.upper()).split("_")
+        return (self.family is None and any(word in _DATABASE_WORDS for word in words)
+                and not any(word in _OTHER_DATABASES for word in words))
 
     def expected_port(self, env: Mapping[str, str | None]) -> int | None:
         """The port this reference dials: explicit, a sibling `*_PORT`, or the family's/scheme's default."""
