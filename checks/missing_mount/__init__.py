@@ -14,7 +14,7 @@ from doctor.project.edits import dev_override, override_edit
 from doctor.project.types import Service
 
 from .bind_sources import absent_sources
-from .copied import copied_folders, folders_in, inside, whole_context
+from .copied import copied_folders, folders_in, inside, manifests_only, whole_context
 from .made_dirs import made_directories
 
 
@@ -45,8 +45,10 @@ class MissingMount(Check):
         judged the same way (backend/config). Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`); build
-        output, static or vendored folders (`dist/`, `static/`, `vendor/`...) and single files
-        are not judged. A COPY'd folder that a bind over its parent hides (`./backend:/app` over
+        output, static or vendored folders (`dist/`, `static/`, `vendor/`...), a folder of
+        dependency lists only (`requirements/` of base.txt and local.txt, lockfiles: the image
+        installs from them when built, a mount changes nothing) and single files are not judged.
+        A COPY'd folder that a bind over its parent hides (`./backend:/app` over
         `COPY bin/ /app/bin`, the image's ENTRYPOINT) is reported whatever other services of the
         image mount, and goes back where the image has it (`./bin:/app/bin`).
         It also finds bind sources inside the project that do not exist: docker creates them as
@@ -118,7 +120,7 @@ class MissingMount(Check):
                 if carrier is not None:
                     covered.setdefault(folder, (carrier, destination))
                 elif not any(inside(c.source, folder) for c in carriers) and not any(
-                        inside(folder, r) for r in rebuilt):
+                        inside(folder, r) for r in rebuilt) and folder not in missing and not manifests_only(folder):
                     missing.setdefault(folder, destination)
         if not covered:
             return

@@ -26,6 +26,33 @@ NOT_SOURCES = frozenset({
 })
 
 
+# what a folder of build inputs holds: the dependency lists an image installs from at build time
+_MANIFESTS = frozenset({
+    "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock",
+    "bun.lockb", "pyproject.toml", "poetry.lock", "uv.lock", "pdm.lock", "pipfile", "pipfile.lock", "setup.cfg",
+    "gemfile", "gemfile.lock", "composer.json", "composer.lock", "go.mod", "go.sum", "cargo.toml", "cargo.lock",
+})
+_REQUIREMENTS_FOLDERS = ("requirements", "reqs", "deps", "dependencies")
+MAX_MANIFEST_ENTRIES = 100
+
+
+def manifests_only(folder: Path) -> bool:
+    """Whether a folder holds only dependency lists (plane's `requirements/` of base.txt, local.txt,
+    or lockfiles): the image installs from them when it is built, so a bind mount of it changes
+    nothing in the container; a rebuild does."""
+    listed = folder.name.lower().startswith(_REQUIREMENTS_FOLDERS)
+    count = 0
+    for _current, _dirs, files in os.walk(folder):
+        for name in files:
+            count += 1
+            lower = name.lower()
+            listing = lower.startswith(("requirements", "constraints")) and lower.endswith(".txt")
+            if count > MAX_MANIFEST_ENTRIES or not (
+                    lower in _MANIFESTS or listing or (listed and lower.endswith((".txt", ".in", ".pip")))):
+                return False
+    return count > 0
+
+
 def copied_folders(sources: tuple[str, ...], destination: str, context: Path, whole: Callable[[], tuple[Path, ...]],
              ) -> Iterator[tuple[Path, str]]:
     """The judged source folders of one COPY and where each lands; `COPY . /code` stands for the
