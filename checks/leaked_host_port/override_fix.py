@@ -33,13 +33,15 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     if secret and (in_place := _in_place(project, consumers, secret=True)) is not None:
         return subject, in_place
     names = ", ".join(repr(s) for s in sorted(wanted))
-    title = f"set {var.name} for {names} in the dev override"
+    # the value itself where it is one and holds no password (`set LISTMONK_db__host=db`)
+    setting = var.name
+    if not secret and len({value for _, _, value in consumers}) == 1:
+        setting = f"{var.name}={consumers[0][2]}"
+    title = f"set {setting} for {names} in the dev override"
     if edit is not None and not secret:
         return subject, Fix(title, Safety.SAFE, (edit,))
-    if override is None:  # no override compose reads here (one -f file, a devcontainer's list): name the value
-        title = f"set {var.name} in the environment of {names}"
-        if not secret and len({value for _, _, value in consumers}) == 1:
-            title = f"set {var.name}={consumers[0][2]} in the environment of {names}"
+    if override is None:  # no override compose reads here (one -f file, a devcontainer's list)
+        title = f"set {setting} in the environment of {names}"
     if secret:  # the value is not written out: say which part of it to change
         title += _hosts_changed(var.name, var.value, consumers[0][2])
     return subject, Fix(title, Safety.ADVICE)
