@@ -35,7 +35,7 @@ class HostVsContainer(Check):
         not the service of `packages/backend/package.json`). Services built alike from the same
         code (a web app and its celery worker) are one home: a root Makefile's `pytest` goes to the
         first. What a service itself runs (its `command:`, else its image's CMD, and the
-        package.json scripts those start, `yarn watch-${NODE_ENV}`), in that service or another
+        package.json scripts those start, `yarn watch-${NODE_ENV}` under any value), in that service or another
         (a css watcher), is not advised: `up` starts it, and run again it starts a second server.
         An image FROM another runtime or a bare OS (`php:8.3-apache`, `ruby`, `debian`) whose
         Dockerfile never names node (or python) holds none of its packages: no home for them. The
@@ -191,7 +191,7 @@ def _service_runs(project: Project, service: str) -> set[str]:
     if spec is None:
         return set()
     texts: list[str] = []
-    for value in (spec.entrypoint, spec.command):
+    for value in (spec.entrypoint, spec.command, spec.command_template):
         if value:
             texts.append(value if isinstance(value, str) else " ".join(value))
     path = spec.build.dockerfile_path if spec.build is not None else None

@@ -513,9 +513,12 @@ def test_the_script_the_service_itself_runs_is_not_advised(tmp_path: Path) -> No
     (root / "compose.yaml").write_text("services:\n  web:\n    build: .\n"
                                        "    command: yarn watch-${NODE_ENV:-production}\n"
                                        "    volumes: ['.:/app', '/app/node_modules']\n")
-    # compose interpolates the command: `yarn watch-production` runs `node src/server.js`, as `start` does
+    # compose interpolates the command: `yarn watch-production` runs `node src/server.js`, as `start`
+    # does; with NODE_ENV=development (a .env) it runs watch-development: neither is advised
     findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
-    assert [f.subject for f in findings] == ["web:node --watch src/server.js", "web:vitest run"]
+    assert [f.subject for f in findings] == ["web:vitest run"]
+    findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE, "NODE_ENV": "development"})
+    assert [f.subject for f in findings] == ["web:vitest run"]
     (root / "compose.yaml").write_text("services:\n  web:\n    build: .\n"
                                        "    volumes: ['.:/app', '/app/node_modules']\n")
     findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})  # the image's CMD: npm start

@@ -19,7 +19,7 @@ from doctor.project.assemble import Assembler, Parsed, Scope
 from doctor.project.consistency import check_consistency
 from doctor.project.discover import Discovery, discover, normalize_project_name
 from doctor.project.envfile import read_env_file
-from doctor.project.filetree import Interpolation
+from doctor.project.filetree import Interpolated, Interpolation
 from doctor.project.goscalar import stringify
 from doctor.project.inputs import env_copy, probed
 from doctor.project.service import DEFAULT_CONTEXT, EnvFileRef
@@ -171,6 +171,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         user=_text(draft.get("user")),
         working_dir=_text(draft.get("working_dir")),
         command=_command(draft.get("command")),
+        command_template=_template(draft.get("command")),
         entrypoint=_command(draft.get("entrypoint")),
         healthcheck=_healthcheck(draft.get("healthcheck")),
         watch=_watch(draft.get("develop")),
@@ -267,6 +268,11 @@ def _command(value: Any) -> tuple[str, ...] | str | None:
     if isinstance(value, (list, YList)):
         return tuple(stringify(v) for v in value)
     return stringify(value)
+
+
+def _template(value: Any) -> str | None:
+    """A string command's text as written, where it uses variables."""
+    return value.raw if isinstance(value, Interpolated) and value.refs else None
 
 
 def _healthcheck(value: Any) -> tuple[str, ...] | str:

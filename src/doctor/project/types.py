@@ -164,6 +164,9 @@ class Service:
     user: str | None = None
     working_dir: str | None = None
     command: tuple[str, ...] | str | None = None
+    # the command as written where it uses variables (`yarn watch-${NODE_ENV:-production}`): what it
+    # runs under another value of them
+    command_template: str | None = None
     entrypoint: tuple[str, ...] | str | None = None
     # healthcheck.test as the words it runs: ["CMD", a, b] -> (a, b); a string or ["CMD-SHELL", s]
     # -> s (a shell line); () for none or ["NONE"]
