@@ -87,7 +87,13 @@ class ComposeConfig(Check):
     def _missing_builds(self, project: Project) -> Iterator[Finding]:
         from doctor.project.buildmissing import missing_builds
 
+        # a context compose could not interpolate (wger's `${WGER_CODEPATH:?...}` unset) is that
+        # error's: the path doctor read with '' in its place is no folder anyone meant
+        unresolved = {(p.location.path, p.location.line) for p in project.compose.problems
+                      if p.kind is ProblemKind.INTERPOLATION and p.location is not None}
         for miss in missing_builds(project.services):
+            if miss.location is not None and (miss.location.path, miss.location.line) in unresolved:
+                continue
             shown = project.shown(miss.path)
             if miss.what == "build context":
                 message = f"'{miss.service}' builds from {shown}/, which does not exist: up fails"
