@@ -100,15 +100,16 @@ class HostVsContainer(Check):
         started: set[str] | None = None  # what the services themselves run, read once a command has a home
         for command in project.commands:
             home = _home_of(command, homes, project.root)
-            if home is None or (home.service, command.text) in seen:
+            if home is None:
                 continue
             if started is None:
                 started = {text for name in sorted(project.services) for text in _service_runs(project, name)}
             if command.text in started:  # `up` starts it (in this service or another: a css watcher)
                 continue
-            if (home.service, _advised(project, command)) in seen:  # another part of the same npm script
+            key = (home.service, _advised(project, command))
+            if key in seen:  # the same command again, or another part of the same npm script
                 continue
-            seen.add((home.service, _advised(project, command)))
+            seen.add(key)
             if home.service not in running:
                 running[home.service] = service_running(host.engine, project.compose.project_name,
                                                         home.service) if home.live else False

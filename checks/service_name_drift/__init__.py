@@ -10,7 +10,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.env_hosts import host_refs, is_browser_key, looks_internal
 from doctor.project.service_network import NetworkIndex, all_names, default_container_name, suggest
-from doctor.project.types import EnvSource, EnvVar
+from doctor.project.types import EnvSource, EnvVar, Service
 
 from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
 from .refs import value_refs
@@ -117,6 +117,8 @@ class ServiceNameDrift(Check):
                         continue
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue
+                    if _from_sibling(var, name, service):  # plane's DATABASE_URL=...@${POSTGRES_HOST}:...
+                        continue
                     # keyed by where the host is written: services whose own lines all read one
                     # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
                     hosts = groups.setdefault((written_at(project, var, ref), var.name), {})
@@ -200,3 +202,27 @@ def _unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, 
     kept = {name: [use for use in uses if use[2].source is not EnvSource.ENV_FILE
                    or (use[2].location, name) not in reached] for name, uses in hosts.items()}
     return {name: uses for name, uses in kept.items() if uses}
+
+
+def _from_sibling(var: EnvVar, host: str, service: Service) -> bool:
+    """Whether an env file's value got the host from another of the service's variables it expands
+    (plane's `DATABASE_URL=postgresql://...@${POSTGRES_HOST}:5432/plane`): that variable's own line
+    is the finding and the edit; this line holds no such host to replace."""
+    raw = var.raw
+    if var.source is not EnvSource.ENV_FILE or not raw or "$" not in raw or host in raw.lower():
+        return False
+    return any(other is not var and other.value and host in other.value.lower() and _expands(raw, name)
+               for name, other in service.environment.items())
+
+
+def _expands(raw: str, name: str) -> bool:
+    """Whether a value as written expands `name` (`${NAME}`, `${NAME:-x}`, `$NAME`)."""
+    if "${" + name + "}" in raw or "${" + name + ":" in raw or "${" + name + "-" in raw:
+        return True
+    at = raw.find("$" + name)
+    while at >= 0:
+        end = at + 1 + len(name)
+        if end == len(raw) or not (raw[end].isalnum() or raw[end] == "_"):
+            return True
+        at = raw.find("$" + name, end)
+    return False
