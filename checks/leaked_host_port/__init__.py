@@ -80,7 +80,10 @@ class LeakedHostPort(Check):
         container port its listener publishes under another host port) are not findings for a
         service whose bundle runs in the developer's browser. They are for a service that dials them
         from inside its own container: a test runner whose browser runs there (playwright, cypress)
-        or a server-side rendering server. That is decided per service, not per variable name. An
+        or a server-side rendering server. That is decided per service, not per variable name;
+        but a variable a dev server's proxy reads (`target: process.env.API_URL` in vite.config.js,
+        webpack's or vue's config, setupProxy.js) is dialed by that server from its container,
+        whatever its key (listmonk's `LISTMONK_API_URL`). An
         http URL whose key names a peer running a third-party server image named after it
         (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
         clickhouse/clickhouse-server) is that server's API, not a page, and is judged, even
@@ -155,11 +158,14 @@ class LeakedHostPort(Check):
         local: dict[tuple[Location | None, str, str], list[tuple[Consumer, str]]] = {}
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
-            for dial in localhost_dials(model, service, inside is not None, index):
+            proxied = clients.proxied(service)
+            for dial in localhost_dials(model, service, inside is not None, index, proxied):
                 reason = clients.local_reason(service, dial.var.name, dial.peer)
                 if reason is None:
                     continue
                 because = f"is {inside}" if inside is not None and is_browser_key(dial.var.name) else reason
+                if dial.var.name in proxied:  # listmonk's vite dev server: its proxy dials the URL
+                    because = f"proxies to {dial.var.name} in {proxied[dial.var.name]}, from its container"
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
                 local.setdefault((_written_at(project, dial), shown, dial.name), []).append(

@@ -76,6 +76,13 @@ class Clients:
         """Why the service opens its browser-facing URLs from inside its container, or None."""
         return dials_from_inside(service, self._folders(service))
 
+    def proxied(self, service: Service) -> dict[str, str]:
+        """The variables the service's dev server proxies to (it dials them itself), each with the
+        config file that says so."""
+        from doctor.project.webapps import proxied_variables
+
+        return {name: self.project.shown(path) for name, path in proxied_variables(self._folders(service)).items()}
+
     def _given(self, service: Service, name: str) -> str | None:
         """It reads the variable in its code or command, or compose gives it to this service alone."""
         where = self._reader(service, name)

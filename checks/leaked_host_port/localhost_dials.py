@@ -10,7 +10,7 @@ listens on that port or publishes it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from doctor.lazyre import lazy
 from doctor.model import record
@@ -45,11 +45,12 @@ class LocalDial:
 
 
 def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
-                    index: NetworkIndex | None = None) -> Iterator[LocalDial]:
+                    index: NetworkIndex | None = None, proxied: Collection[str] = ()) -> Iterator[LocalDial]:
     """The service's env values that dial localhost where a peer, not the container, listens.
 
     `inside` says the service opens even its browser-facing URLs itself (a test runner, an SSR
-    server): then a `VITE_*` key or a published port excuses nothing.
+    server): then a `VITE_*` key or a published port excuses nothing; `proxied` names the variables
+    its dev server proxies to, which it dials itself the same way.
     """
     index = index or NetworkIndex(model)
     owner = namespace_owner(model, service)
@@ -59,7 +60,8 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
     env = {n: v.value for n, v in service.environment.items()}
     own = listen_ports(owner)
     for var in service.environment.values():
-        browser_key = is_browser_key(var.name) and not inside
+        itself = inside or var.name in proxied
+        browser_key = is_browser_key(var.name) and not itself
         for ref in host_refs(var.name, var.value):
             if not ref.is_local:
                 continue
@@ -85,7 +87,7 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`
             # would not open in the browser either
             page = port in index.published or _publishes(model.services[meant[0]], port)
-            if (browser_key or (browser and page and not inside)) and not server_api:
+            if (browser_key or (browser and page and not itself)) and not server_api:
                 continue
             name = _stable_name(model, meant[0])
             yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, name, meant[1]), name)

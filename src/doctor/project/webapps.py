@@ -58,3 +58,31 @@ def _ssr_package(folder: Path) -> str | None:
     if not isinstance(deps, dict):
         return None
     return next((p for p in SSR_PACKAGES if p in deps), None)
+
+
+# a JavaScript dev server's config file, and what it reads from the environment
+DEV_SERVER_CONFIGS = ("vite.config.js", "vite.config.ts", "vite.config.mjs", "vite.config.mts", "vite.config.cjs",
+                      "webpack.config.js", "vue.config.js", "src/setupProxy.js", "proxy.conf.js")
+PROXY_REACH = 400  # characters after `proxy` a target's variable is read within
+_ENV_READ = lazy(r"\b(?:process\.env|env)\.([A-Z_][A-Z0-9_]*)\b|\b(?:process\.env|env)\[['\"]([A-Z_][A-Z0-9_]*)['\"]\]")
+
+
+def proxied_variables(code_folders: list[Path]) -> dict[str, Path]:
+    """The variables a dev server's proxy reads (listmonk's vite.config.js: `proxy: {'/api': {target:
+    process.env.API_URL}}`), each with its config file: the dev server dials that URL from inside
+    its container, whatever key holds it, so `localhost` there is the container itself."""
+    found: dict[str, Path] = {}
+    for folder in code_folders:
+        for name in DEV_SERVER_CONFIGS:
+            path = folder / name
+            try:
+                text = read_text(path, 256 * 1024)
+            except OSError:
+                continue
+            if "proxy" not in text:
+                continue
+            for match in _ENV_READ.finditer(text):
+                before = text.rfind("proxy", 0, match.start())
+                if before >= 0 and match.start() - before <= PROXY_REACH:  # in the proxy's block, not `define:`
+                    found.setdefault(match.group(1) or match.group(2), path)
+    return found
