@@ -55,3 +55,19 @@ def test_builds_that_can_run_are_not_findings(tmp_path: Path) -> None:
     (root / "low").mkdir()
     (root / "low" / "dockerfile").write_text("FROM alpine\n")  # the builder's lowercase fallback
     assert _findings(root) == []
+
+
+def test_a_context_deep_inside_a_submodule_not_checked_out_names_it(tmp_path: Path) -> None:
+    """calcom/docker: `context: calcom/apps/api/v2` inside the `calcom` submodule, absent on a
+    plain clone: the advice was to create the Dockerfile. Also for files without their .git (an
+    archive of the repo), from its .gitmodules."""
+    compose = "services:\n  calcom-api:\n    build: calcom/apps/api/v2\n"
+    modules = '[submodule "calcom"]\n\tpath = calcom\n\turl = https://github.com/calcom/cal.com.git\n'
+    for root in (_repo(tmp_path / "cloned", compose), tmp_path / "archived"):
+        root.mkdir(exist_ok=True)
+        (root / "compose.yaml").write_text(compose)
+        (root / ".gitmodules").write_text(modules)
+        [(message, fix)] = _findings(root)
+        assert message == ("'calcom-api' builds from calcom/apps/api/v2/, which does not exist: up fails "
+                           "(calcom/ is a git submodule not checked out)")
+        assert fix == "run git submodule update --init calcom"

@@ -67,8 +67,11 @@ def _absent(path: Path) -> bool:
 def _submodule(context: Path) -> str:
     """The submodule path (as .gitmodules writes it) holding `context`, when it is not checked out."""
     try:
-        repo = find_repo(context if not _absent(context) else context.parent)
+        present = next((p for p in (context, *context.parents) if not _absent(p)), None)  # calcom/apps/api/v2
+        repo = find_repo(present) if present is not None else None
         top = repo.top if repo is not None else None
+        if top is None and present is not None:  # files without their .git (an archive): its .gitmodules
+            top = next((p for p in (present, *present.parents) if (p / ".gitmodules").is_file()), None)
         if top is None or not context.is_relative_to(top):
             return ""
         import configparser  # only for a build context that is missing: never on a clean run
