@@ -97,7 +97,7 @@ class ImageAvailability(Check):
                 if facts is not None:
                     yield from self._platform(svc, facts, host.images.platform)
         for (image, builder, policy), svcs in absent.items():
-            yield self._absent(svcs, image, builder, policy)
+            yield self._absent(project, svcs, image, builder, policy)
 
     def ci_findings(self, project: Project) -> Iterator[Finding]:
         """A CI job that builds some local images and starts a service whose local image no step
@@ -151,13 +151,19 @@ class ImageAvailability(Check):
                                  f"'{other[0]}', or set image: {other[0]} on '{name}'")
                     yield self.finding(message, start.location, f"{name}:{image}:ci", Fix(title, Safety.ADVICE))
 
-    def _absent(self, svcs: list[Service], image: str, builder: str | None, policy: str) -> Finding:
+    def _absent(self, project: Project, svcs: list[Service], image: str, builder: str | None, policy: str
+                ) -> Finding:
         svc = svcs[0]
         subject = f"{','.join(s.name for s in svcs)}:{image}"
         head = f"'{svc.name}' image '{image}'" if len(svcs) == 1 else f"{_names(svcs)}: image '{image}'"
         tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
         if builder is not None:
-            fix = Fix(f"run docker compose build {builder}", Safety.ADVICE)
+            from doctor.project.service_home import compose_cli
+
+            # the project as this run read it (`-f docker-compose.dev.yml`: lago's dev file is the
+            # one where 'migrate' has a build; a bare `docker compose build migrate` built nothing)
+            fix = Fix(f"run docker compose build {builder}", Safety.ADVICE,
+                      command=(*compose_cli(project), "build", builder))
             if policy != "never" and tag not in LOCAL_TAGS and _published(image):
                 # `up` builds it with the builder (compose ignores the pull failure of an image another
                 # service builds); started alone, the service pulls the tag its project publishes

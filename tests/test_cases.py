@@ -148,3 +148,20 @@ def test_case_fix_diff_and_one_run_settles(case: Path, tmp_path: Path, request: 
         again = fix(options, registry)
     assert [r for r in again.results if r.status is FixStatus.APPLIED] == []
     assert _tree(copy) == settled, "a second doctor fix changed files"
+
+
+def test_the_build_advice_names_the_compose_files_the_run_read(tmp_path: Path) -> None:
+    """getlago/lago, `doctor preflight -f docker-compose.dev.yml`: `docker compose build migrate` run
+    as written reads docker-compose.yml, where 'migrate' has no build, and built nothing."""
+    case = CASES / "image-availability" / "built-by-another-service"
+    for name in ("compose.yaml", "Dockerfile"):
+        (tmp_path / name).write_text((case / name).read_text())
+    (tmp_path / "compose.dev.yaml").write_text((tmp_path / "compose.yaml").read_text())
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1"}
+    expected = json.loads((case / "expected.json").read_text())
+    options = ProjectOptions(path=tmp_path, files=(str(tmp_path / "compose.dev.yaml"),), env=env)
+    with _fake_engine(expected["engine"], env):
+        report = preflight(RunOptions(project=options, select=("image-availability",), env=env),
+                           load_registry()).report
+    [fix] = [f.fix for f in report.findings if f.fix is not None]
+    assert fix.command[-4:] == ("-f", str(tmp_path / "compose.dev.yaml"), "build", "builder")
