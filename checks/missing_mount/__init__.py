@@ -125,9 +125,10 @@ class MissingMount(Check):
         if not covered:
             return
         # A service sharing the image that mounts the folder shows the author chose which folders
-        # this one (a worker of the same image) gets.
+        # this one (a worker of the same image) gets. Not one that mounts the whole build context
+        # or more (flask-celery's worker `.:/usr/src/app`): that chose no folder.
         chosen = {c.source for peer in project.services.values() if peer is not service
-                  and _same_image(peer, service) for c in _carriers(peer)}
+                  and _same_image(peer, service) for c in _carriers(peer) if not inside(context, c.source)}
         parents = {posixpath.dirname(d.rstrip("/")) for _, d in covered.values()}
         # a folder the bind hides is no choice, whatever a peer mounts (docker-node-example's js
         # service mounts `.`, its web `./backend:/app` over the image's /app/bin entrypoint)
