@@ -21,7 +21,7 @@ from doctor.project.webapps import dials_from_inside
 HOST_SUFFIX = lazy(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 RUNTIME_SUFFIXES = {
     "python": frozenset({".py"}),
-    "node": frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte"}),
+    "node": frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte", ".prisma"}),
 }
 ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})  # scripts and config: any runtime
 APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",

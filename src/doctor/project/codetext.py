@@ -19,8 +19,9 @@ from doctor.regular import read_text
 SOURCE_SUFFIXES = frozenset({
     ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt", ".rs",
     ".sh", ".bash", ".ex", ".exs", ".cs", ".scala", ".pl", ".lua", ".ini", ".cfg", ".conf", ".properties",
-    ".vue", ".svelte",
-})  # not YAML/JSON: compose and CI files name every variable without reading it
+    ".vue", ".svelte", ".prisma",
+})  # not YAML/JSON: compose and CI files name every variable without reading it (a Prisma schema's
+# `url = env("DATABASE_URL")` is how a node app reads its database URL)
 SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "site-packages", ".tox", "dist",
                        "build", ".next", ".nuxt", "coverage", "htmlcov", ".mypy_cache", ".ruff_cache", "vendor",
                        ".github"})
