@@ -209,7 +209,9 @@ def _from_sibling(var: EnvVar, host: str, service: Service) -> bool:
     (plane's `DATABASE_URL=postgresql://...@${POSTGRES_HOST}:5432/plane`): that variable's own line
     is the finding and the edit; this line holds no such host to replace."""
     raw = var.raw
-    if var.source is not EnvSource.ENV_FILE or not raw or "$" not in raw or host in raw.lower():
+    if var.source is not EnvSource.ENV_FILE or not raw or "$" not in raw:
+        return False
+    if any(ref.host.lower() == host for ref in host_refs(var.name, raw)):  # written there too
         return False
     return any(other is not var and other.value and host in other.value.lower() and _expands(raw, name)
                for name, other in service.environment.items())
