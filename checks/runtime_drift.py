@@ -39,7 +39,8 @@ class RuntimeDrift(Check):
         with compose's `build.args` over the ARG default, and reported where that value is written),
         GitHub workflow `python-version` / `node-version` (those of the checkout's top when the
         compose files live in a folder such as `docker/` that builds from the top; not a job whose
-        `defaults.run.working-directory` is a folder none of the builds uses, like an e2e package),
+        `defaults.run.working-directory` is a folder none of the builds uses, like an e2e package;
+        a matrix value only where a step of its job uses it, `${{ matrix.node-version }}`),
         the project's own virtualenv (`.venv/`, `venv/` or the active one inside the project: its
         pyvenv.cfg `version`, read, never run), and the ranges `requires-python` (pyproject; else
         Poetry's `[tool.poetry.dependencies] python`, `^3.11` read as `>=3.11,<4.0`) and

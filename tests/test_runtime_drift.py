@@ -312,3 +312,21 @@ def test_astral_uv_images_pin_their_python(tmp_path: Path, pin: str, expected: l
         "FROM s6-overlay-base AS main-app\n",
         ".python-version": f"{pin}\n"})
     assert _shown(_findings(root, tmp_path), root) == expected
+
+
+@pytest.mark.parametrize(("steps", "expected"), [
+    ("      - uses: actions/checkout@v4\n      - run: git push\n", []),
+    ("      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.node-version }}\n",
+     [(".github/workflows/deploy.yml", 8, "node 20.13 (CI node-version: 20.13), elsewhere 22: Dockerfile:1")]),
+], ids=["matrix-value-no-step-uses", "matrix-value-setup-node-uses"])
+def test_a_matrix_version_counts_where_a_step_uses_it(tmp_path: Path, steps: str,
+                                                       expected: list[tuple[str, int, str]]) -> None:
+    """vintasoftware/django-react-boilerplate's deploy.yml: `matrix: {node-version: [20.13]}` in a
+    job that only runs git: no node runs at 20.13, yet it was drift against node 22 (and, on the
+    raw template, advice to widen engines.node to allow it)."""
+    root = _write(tmp_path / "p", {
+        "compose.yaml": "services:\n  web:\n    build: .\n", "Dockerfile": "FROM node:22-alpine\n",
+        "package.json": '{"engines": {"node": ">=22 <23"}}\n',
+        ".github/workflows/deploy.yml": "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+        "    strategy:\n      matrix:\n        node-version: [20.13]\n    steps:\n" + steps})
+    assert _shown(_findings(root, tmp_path), root) == expected

@@ -365,31 +365,46 @@ def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declar
         return []
     found: list[Declared] = []
 
-    def walk(node: object, default: str | None) -> None:
+    def walk(node: object, default: str | None, job: object = None, matrix: bool = False) -> None:
         if isinstance(node, YMap):
             for key, value in node.items():
                 runtime = _WORKFLOW_KEYS.get(key)
                 where = node.loc_of(key)
                 if runtime is not None and where is not None:
+                    # a matrix value only where a step uses it (`node-version: ${{ matrix.node-version }}`):
+                    # django-react-boilerplate's deploy job lists node 20.13 and runs git alone
+                    if matrix and not _mentions(job, "matrix." + str(key)):
+                        continue
                     items = list(value) if isinstance(value, YList) else [value]
                     versions = [_VERSION.match(str(v)) for v in items if "${{" not in str(v)]
                     pinned = tuple(v.group(1) for v in versions if v is not None)
                     if pinned and len(pinned) == len(items):
                         shown = ", ".join(str(v) for v in items)
                         found.append(Declared(runtime, where, f"CI {key}: {shown}", pinned))
-                elif key == "jobs" and isinstance(value, YMap) and folders is not None:
-                    for job in value.values():  # (an expression: where it runs is not known, so it counts)
-                        if default_directory(job, default) in (None, *folders):
-                            walk(job, default)
+                elif key == "jobs" and isinstance(value, YMap):
+                    for each in value.values():  # (an expression: where it runs is not known, so it counts)
+                        if folders is None or default_directory(each, default) in (None, *folders):
+                            walk(each, default, each)
                 else:
-                    walk(value, default)
+                    walk(value, default, job, matrix or (key == "matrix" and job is not None))
         elif isinstance(node, YList):
             for item in node:
-                walk(item, default)
+                walk(item, default, job, matrix)
 
     for doc in docs:
         walk(doc, default_directory(doc, "."))
     return found
+
+
+def _mentions(node: object, text: str) -> bool:
+    """Whether a string of the node (a job: its steps' `with:` and `run:`) holds `text`."""
+    from doctor.project.yamlload import YList, YMap
+
+    if isinstance(node, YMap):
+        return any(_mentions(value, text) for key, value in node.items() if key != "strategy")
+    if isinstance(node, YList):
+        return any(_mentions(item, text) for item in node)
+    return isinstance(node, str) and text in node
 
 
 def _lines(path: Path) -> list[str]:
