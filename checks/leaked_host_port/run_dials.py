@@ -26,6 +26,8 @@ from doctor.project.types import Service
 from .published_dials import published_target
 
 ADDRESS = lazy(r"(?<![\w.@/-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
+# a URL's host and port (mlflow's `--backend-store-uri mysql+pymysql://u:p@db:3307/mlflow`)
+URL_ADDRESS = lazy(r"(?:://(?:[^@\s/]*@)?)([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
 # a waiter's target on localhost: `wait-for-it.sh localhost:5432`, `wait-for 127.0.0.1:6379`, `nc -z localhost 5432`,
 # bash's `</dev/tcp/localhost/5432` (healthchecks' `while !</dev/tcp/db/5432; do sleep 1; done`)
 WAITED = lazy(waiter_pattern(r"localhost|127\.0\.0\.1"))
@@ -66,7 +68,7 @@ def run_dials(index: NetworkIndex, service: Service) -> Iterator[RunDial]:
     for part, words in (("entrypoint", service.entrypoint), ("command", service.command),
                         ("healthcheck", service.healthcheck)):
         text = words if isinstance(words, str) else " ".join(words or ())
-        for found in ADDRESS.finditer(text):
+        for found in (*ADDRESS.finditer(text), *URL_ADDRESS.finditer(text)):
             server = index.model.services.get(view.names.get(found[1].lower()) or "")
             port = int(found[2])
             target = None if server is None or server is service else published_target(server, port)
