@@ -160,3 +160,48 @@ def test_dev_override_is_never_a_file_compose_would_not_read(tmp_path: Path) -> 
     leaked = [r for r in report.results if r.check == "leaked-host-port"]
     assert leaked and all(r.status is not FixStatus.APPLIED for r in leaked)
     assert all("advice only" in r.reason for r in leaked)
+
+
+class OneLineManyKeys(Check):
+    """throwaway: one line whose edit settles several findings
+
+    What it finds
+        `override=True` in app.py, once per key it overrides.
+
+    Why it matters
+        x
+
+    Example
+        app.py:1  A overrides compose's value
+
+    Fix
+        Drop override=True.
+
+    Fix safety
+        Safe.
+    """
+
+    id: ClassVar[str] = "throwaway-shared-fix"
+    fix_family: ClassVar[str] = "shared"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        path = project.root / "app.py"
+        text = path.read_text()
+        if "override=True" in text:
+            fix = Fix("drop override=True at app.py:1", Safety.SAFE,
+                      (Edit(path, text, text.replace("override=True", "")),))
+            for key in ("A", "B", "C"):
+                yield self.finding(f"{key} overrides compose's value", Location(path, 1), key, fix)
+
+
+def test_one_fix_several_findings_share_is_planned_asked_and_listed_once(tmp_path: Path) -> None:
+    """testdrivenio/django-celery: one `load_dotenv(override=True)` overriding four keys listed its
+    fix four times in `doctor fix --dry-run`."""
+    root = _project(tmp_path / "p")
+    (root / "app.py").write_text("load_dotenv(override=True)\n")
+    registry = Registry({OneLineManyKeys.id: OneLineManyKeys})
+    preview = fix(_options(root, tmp_path / "s", dry_run=True), registry)
+    assert [r.status for r in preview.results] == [FixStatus.DRY_RUN]
+    report = fix(_options(root, tmp_path / "s", yes=True), registry)
+    assert [(r.status, r.fixed) for r in report.results] == [(FixStatus.APPLIED, True)]
+    assert (root / "app.py").read_text() == "load_dotenv()\n"

@@ -257,6 +257,7 @@ def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFile
     plans: dict[Path, FileEdits] = {}
     accepted: list[tuple[Finding, Fix]] = []
     seen: set[str] = set()
+    same: set[tuple[str, str]] = set()  # the edits planned: one fix several findings share is one
     for finding in run.report.findings:
         decided = earlier.get(finding.fingerprint)
         if finding.fix is None or finding.fingerprint in seen or (decided and not decided.reason.endswith(RETRY)):
@@ -264,6 +265,15 @@ def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFile
         if options.families and _family(registry, finding.check) not in options.families:
             continue
         seen.add(finding.fingerprint)
+        if finding.fix.edits:
+            # dotenv-override's one `override=True` overriding four keys: asked, planned and listed
+            # once (a finding the edit does not settle is planned again in the next round)
+            import json
+
+            key = (finding.check, json.dumps(finding.fix.as_dict(), sort_keys=True, default=str))
+            if key in same:
+                continue
+            same.add(key)
         chosen, refusal = _choose(options, files, redactor, finding, finding.fix)
         if chosen is None:
             results.append(_result(finding, finding.fix, FixStatus.SKIPPED, refusal))
