@@ -72,6 +72,9 @@ class HostVsContainer(Check):
         PATH, which the node images do not, and runs the whole script. Where `run` would hand the
         command to the image's entrypoint script and that script dispatches on its first argument
         (`case $1 in`) or reads none (`exec gunicorn ...`), the command adds `--entrypoint ''`.
+        A path the command names that reaches the image only by a COPY its `.dockerignore` keeps
+        out (`pytest tests`, tests/ ignored, no bind mount) is mounted by a `run`
+        (`-v ./tests:/app/tests`).
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -121,10 +124,20 @@ class HostVsContainer(Check):
         advised = _advised(project, command)
         cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
         words = mapped_words(list(advised), cwd, home)
-        argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli)
+        kept_out = _kept_out(project, home, cwd, advised)
+        if kept_out:
+            verb, running = "run", False  # only a `run` container can take the folder as a volume
+        mounts = [f"{host}:{inside}" for host, inside in kept_out]
+        argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli, mounts=mounts)
         shown = _short(argv, verb)
+        for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` resolves
+            if host.is_relative_to(project.root):
+                shown = shown.replace(f"{host}:", f"./{host.relative_to(project.root).as_posix()}:")
         # a command holding a quote of its own (`prettier --write '{**/,}*.js'`) in backticks
         title = f"run it as `{shown}`" if "'" in shown else f"run it as '{shown}'"
+        if kept_out:
+            names = ", ".join(project.shown(host) for host, _ in kept_out)
+            title += f" ({names}: not in the image, .dockerignore keeps it out, so the run mounts it)"
         if running is None:
             run = "run --rm" if home.bound else "run --build --rm"
             title += f" (use '{run}' instead of 'exec' if it is not up)"
@@ -147,6 +160,30 @@ class HostVsContainer(Check):
                            f"node_modules/.bin/{command.tool}){nor}: run it in {home.service!r}")
         fix = Fix(title, Safety.ADVICE, command=tuple(argv))
         return self.finding(message, command.location, f"{home.service}:{command.text}", fix)
+
+
+def _kept_out(project: Project, home: ServiceHome, cwd: Path, words: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """The paths the command names that reach the service only by a COPY its `.dockerignore` keeps
+    out (`pytest tests`, tests/ ignored, no bind mount), each with where the image would have it:
+    in the container the command would find nothing there."""
+    service = project.services.get(home.service)
+    if service is None or service.build is None:
+        return []
+    codes = project.code_map(service)
+    if codes.context is None or not codes.ignore.rules:
+        return []
+    found: list[tuple[Path, str]] = []
+    for word in words[1:]:
+        if not word or word.startswith("-") or not os.path.lexists(cwd / word):
+            continue
+        host = (cwd / word).resolve()
+        if any(host == c.host or c.host in host.parents for c in home.carriers if c.via != "copy"):
+            continue  # a bind mount or a sync brings it
+        inside = home.container_path(host)
+        if inside is not None and host.is_relative_to(codes.context) and codes.ignore.excludes(
+                host.relative_to(codes.context).as_posix()):
+            found.append((host, inside))
+    return found
 
 
 def _advised(project: Project, command: Command) -> tuple[str, ...]:

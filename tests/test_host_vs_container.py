@@ -622,3 +622,32 @@ def test_a_package_json_script_is_advised_by_its_name_through_the_projects_packa
     assert finding.fix is not None
     assert finding.fix.command[-4:] == ("static", "yarn", "run", "build")
     assert "-w" not in finding.fix.command  # the package.json folder is the image's WORKDIR
+
+
+def test_a_path_the_dockerignore_keeps_out_of_the_image_is_mounted_by_the_run(tmp_path: Path) -> None:
+    """testdrivenio/flask-celery-like: `COPY . .`, tests/ in .dockerignore, no bind mount: `run --build
+    --rm web pytest tests` found no tests in the container. The run mounts the folder."""
+    from doctor.report.console import _shown_command
+
+    root = tmp_path / "proj"
+    (root / "app").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "requirements.txt").write_text("doctor-absent-celery==5.3\n")
+    (root / "Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+                                     "RUN pip install -r requirements.txt\nCOPY . .\n")
+    (root / ".dockerignore").write_text("tests/\n")
+    (root / "app" / "__init__.py").write_text("import celery\n")
+    (root / "tests" / "test_x.py").write_text("def test_x():\n    assert True\n")
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: .\n")
+    (root / "Makefile").write_text("test:\n\tpytest tests\n")
+    [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.fix is not None
+    command = finding.fix.command
+    assert command[command.index("run"):] == ("run", "--build", "--rm", "-v", f"{root.resolve()}/tests:/app/tests",
+                                              "web", "pytest", "tests")
+    assert "'docker compose run --build --rm -v ./tests:/app/tests web pytest tests'" in finding.fix.title
+    # shown from the project folder, the volume keeps its `./` (a bare `tests:` names a volume)
+    assert "-v ./tests:/app/tests" in _shown_command(command, root.resolve())
+    (root / ".dockerignore").write_text("*.pyc\n")  # in the image: run as before
+    [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.fix is not None and "-v" not in finding.fix.command

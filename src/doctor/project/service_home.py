@@ -398,13 +398,16 @@ def compose_cli(project: Project, name: str | None = None,
 
 
 def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, command: Sequence[str],
-                 tty: bool, cli: Sequence[str] = ("docker", "compose")) -> list[str]:
-    """`docker compose [-f ...] exec|run [--build] --rm [-T] [-w DIR] SERVICE CMD...` for this project
-    (`cli`: how compose runs here, `docker-compose` where that is the only one)."""
+                 tty: bool, cli: Sequence[str] = ("docker", "compose"), mounts: Sequence[str] = ()) -> list[str]:
+    """`docker compose [-f ...] exec|run [--build] --rm [-T] [-v ...] [-w DIR] SERVICE CMD...` for this
+    project (`cli`: how compose runs here, `docker-compose` where that is the only one; `mounts`:
+    `HOST:CONTAINER` volumes a `run` adds)."""
     argv = compose_cli(project, cli=cli)
     # code the image COPYs is as old as the image: rebuild it so the command sees the host's edits
     # a watch-synced service: `run` starts a container no sync reaches, from the image (rebuilt)
     argv += [verb] if verb == "exec" else [verb, "--rm"] if home.bound else [verb, "--build", "--rm"]
+    for mount in mounts if verb == "run" else ():
+        argv += ["-v", mount]
     if not tty:
         argv.append("-T")
     mapped = home.container_path(cwd)

@@ -68,7 +68,14 @@ def _shown_command(argv: tuple[str, ...], cwd: Path | None) -> str:
     """A fix's command as typed from the current directory: absolute paths below it made relative."""
     import shlex
 
-    return shlex.join(shown_path(Path(word), cwd) if word.startswith("/") else word for word in argv)
+    def shown(word: str) -> str:
+        if not word.startswith("/"):
+            return word
+        relative = shown_path(Path(word), cwd)
+        # a volume `HOST:CONTAINER` made relative keeps its `./`: `tests:/app/tests` names a volume
+        return f"./{relative}" if ":" in word and not relative.startswith(("/", ".", "~")) else relative
+
+    return shlex.join(shown(word) for word in argv)
 
 
 def _where(location: Location, cwd: Path | None) -> str:
