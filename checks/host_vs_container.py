@@ -74,7 +74,10 @@ class HostVsContainer(Check):
         (`case $1 in`) or reads none (`exec gunicorn ...`), the command adds `--entrypoint ''`.
         A path the command names that reaches the image only by a COPY its `.dockerignore` keeps
         out (`pytest tests`, tests/ ignored, no bind mount) is mounted by a `run`
-        (`-v ./tests:/app/tests`).
+        (`-v ./tests:/app/tests`). Where the image installs a requirements file or the runtime
+        dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed
+        for development alone (pyproject's dependency groups, a requirements-dev.txt), the finding
+        says the image lacks it too, and the fix starts with installing it there (CTFd's pytest).
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -158,8 +161,44 @@ class HostVsContainer(Check):
                                              else f", nor is {others[0]!r}")
                 message = (f"{command.tool!r} ({command.origin}) is not installed on the host (no "
                            f"node_modules/.bin/{command.tool}){nor}: run it in {home.service!r}")
+        listed = _not_installed(project, home, command)
+        if listed is not None:  # CTFd: the image installs requirements.txt, pytest is in pyproject's dev group
+            message += (f"; its image does not install {command.tool!r} either ({project.shown(listed)} lists it "
+                        "for development)")
+            title = f"install {command.tool!r} in the image (a dev stage, from {project.shown(listed)}), then " + title
         fix = Fix(title, Safety.ADVICE, command=tuple(argv))
         return self.finding(message, command.location, f"{home.service}:{command.text}", fix)
+
+
+def _not_installed(project: Project, home: ServiceHome, command: Command) -> Path | None:
+    """The dev listing of a Python tool the service's image does not install: its image installs a
+    requirements file without the tool (nor a plugin of it, `pytest-django`), no RUN names it, and
+    a file beside lists it for development. None when the image may well have it."""
+    from doctor.project.manifests import Language, dev_listing, normalize, read_manifests
+
+    tool = normalize(command.tool)
+    if home.language is not Language.PYTHON or tool.startswith("python"):
+        return None
+    manifest = next((m for m in read_manifests(home.manifest.parent) if m.path == home.manifest), None)
+    if manifest is None or any(r.name == tool or r.name.startswith(tool + "-") for r in manifest.requirements):
+        return None
+    service = project.services.get(home.service)
+    if service is None or service.build is None or service.build.dockerfile_path is None:
+        return None
+    recipe = project.recipe(service.build.dockerfile_path, service.build.target)
+    if recipe is None or any(command.tool in step.text or _DEV_INSTALL.search(step.text) for step in recipe.runs):
+        return None  # it names the tool, or installs what may hold it (`uv sync`, `.[dev]`, a dev file)
+    listed = dev_listing(home.manifest.parent, command.tool, home.manifest)
+    if listed is None or any(listed.name in step.text for step in recipe.runs):
+        return None  # `pip install -r requirements-dev.txt` in some stage
+    return listed
+
+
+# installs that bring development dependencies too: uv's and pdm's sync (dev by default), Poetry's
+# install, pipenv --dev, extras (`.[dev]`), groups, a dev or test requirements file
+_DEV_INSTALL = lazy(r"\buv\s+sync\b|\bpoetry\s+install\b|\bpdm\s+(?:install|sync)\b|\bpipenv\b|\.\[|--group\b"
+                    r"|--extra\b|--all-extras\b|\bhatch\b|requirements[-_/](?:dev|test)|(?:dev|test)[-_]requirements"
+                    r"|development\.txt|(?:^|[/\s])(?:dev|test|tests)\.txt")
 
 
 def _kept_out(project: Project, home: ServiceHome, cwd: Path, words: tuple[str, ...]) -> list[tuple[Path, str]]:

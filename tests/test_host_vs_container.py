@@ -651,3 +651,26 @@ def test_a_path_the_dockerignore_keeps_out_of_the_image_is_mounted_by_the_run(tm
     (root / ".dockerignore").write_text("*.pyc\n")  # in the image: run as before
     [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
     assert finding.fix is not None and "-v" not in finding.fix.command
+
+
+@pytest.mark.parametrize(("install", "lacks"), [
+    ("pip install -r requirements.txt", True),
+    ("pip install -r requirements.txt -r requirements-dev.txt", False),
+    ("pip install uv && uv sync --frozen", False),  # uv installs the dev group by default
+    ("pip install -r requirements.txt pytest", False),
+])
+def test_a_tool_only_a_dev_listing_names_is_not_in_the_image_either(tmp_path: Path, install: str, lacks: bool) -> None:
+    """CTFd: the image installs requirements.txt (`uv export --no-dev`), pytest is in pyproject's
+    dev group: `docker compose run ctfd pytest` would say `pytest: not found` too."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "requirements.txt").write_text("doctor-absent-flask==3.0\n")
+    (root / "requirements-dev.txt").write_text("pytest==8.4\n")
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\ndependencies = ["doctor-absent-flask"]\n'
+                                         '[dependency-groups]\ndev = ["pytest==8.4.2", "pytest-cov"]\n')
+    (root / "Dockerfile").write_text(f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN {install}\n")
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: .\n    volumes:\n      - .:/app\n")
+    (root / "Makefile").write_text("test:\n\tpytest -x\n")
+    [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert ("its image does not install 'pytest' either" in finding.message) is lacks, finding.message
+    assert finding.fix is not None and finding.fix.title.startswith("install 'pytest' in the image") is lacks

@@ -171,3 +171,44 @@ def _package_json(path: Path) -> Manifest | None:
     requirements = tuple(Requirement(name, name, Location(path, _line_of(text, json.dumps(name))))
                          for name in names)
     return Manifest(path, Language.NODE, requirements)
+
+
+_DEV_LISTS = ("requirements*.txt", "*requirements.txt", "dev*.txt", "test*.txt", "development.txt",
+              "requirements/*.txt")
+
+
+def dev_listing(folder: Path, name: str, installed: Path) -> Path | None:
+    """The file beside an installed requirements file that lists `name` for development (pyproject's
+    `[dependency-groups]`, `[project.optional-dependencies]` or Poetry's groups; a requirements-dev.txt,
+    development.txt or requirements/test.txt), when `installed` does not: CTFd's image installs
+    requirements.txt (`uv export --no-dev`) and pytest is in pyproject's dev group."""
+    wanted = normalize(name)
+    for pattern in _DEV_LISTS:
+        for path in sorted(folder.glob(pattern)):
+            if path != installed and any(r.name == wanted for r in _requirements_txt(path).requirements):
+                return path
+    pyproject = folder / "pyproject.toml"
+    text = read_regular_text(pyproject) if pyproject.is_file() else None
+    if text is None or wanted not in text.lower().replace("_", "-"):
+        return None
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    groups: list[object] = []
+    for table in (data.get("dependency-groups"), data.get("project", {}).get("optional-dependencies")):
+        if isinstance(table, dict):
+            groups += [spec for specs in table.values() if isinstance(specs, list) for spec in specs]
+    poetry = data.get("tool", {}).get("poetry", {})
+    for group in (poetry.get("group") or {}).values() if isinstance(poetry.get("group"), dict) else ():
+        if isinstance(group, dict) and isinstance(group.get("dependencies"), dict):
+            groups += list(group["dependencies"])
+    if isinstance(poetry.get("dev-dependencies"), dict):
+        groups += list(poetry["dev-dependencies"])
+    for spec in groups:
+        found = _NAME.match(spec) if isinstance(spec, str) else None
+        if found is not None and normalize(found.group(1)) == wanted:
+            return pyproject
+    return None
