@@ -158,7 +158,10 @@ class LeakedHostPort(Check):
         local: dict[tuple[Location | None, str, str], list[tuple[Consumer, str]]] = {}
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
-            proxied = clients.proxied(service)
+            # a dev server's config is read only where some value names localhost at all
+            names_local = any(v.value and ("localhost" in v.value or "127.0.0.1" in v.value or "[::1]" in v.value)
+                              for v in service.environment.values())
+            proxied = clients.proxied(service) if names_local else {}
             for dial in localhost_dials(model, service, inside is not None, index, proxied):
                 reason = clients.local_reason(service, dial.var.name, dial.peer)
                 if reason is None:
