@@ -188,15 +188,27 @@ def dev_listing(folder: Path, name: str, installed: Path) -> Path | None:
             if path != installed and any(r.name == wanted for r in _requirements_txt(path).requirements):
                 return path
     pyproject = folder / "pyproject.toml"
-    text = read_regular_text(pyproject) if pyproject.is_file() else None
-    if text is None or wanted not in text.lower().replace("_", "-"):
+    if not pyproject.is_file() or sys.version_info < (3, 11):
         return None
+    from doctor.project.memo import remember
+
+    # remembered while the file is unchanged: a warm run parses no TOML
+    listed = remember("pyproject-dev", (pyproject,), wanted, lambda: _dev_listed(pyproject, wanted))
+    return pyproject if listed else None
+
+
+def _dev_listed(pyproject: Path, wanted: str) -> bool:
+    """Whether pyproject.toml lists the (normalized) name in a dependency group, an extra or a
+    Poetry group."""
+    text = read_regular_text(pyproject)
+    if text is None or wanted not in text.lower().replace("_", "-"):
+        return False
     import tomllib
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
-        return None
+        return False
     groups: list[object] = []
     for table in (data.get("dependency-groups"), data.get("project", {}).get("optional-dependencies")):
         if isinstance(table, dict):
@@ -210,5 +222,5 @@ def dev_listing(folder: Path, name: str, installed: Path) -> Path | None:
     for spec in groups:
         found = _NAME.match(spec) if isinstance(spec, str) else None
         if found is not None and normalize(found.group(1)) == wanted:
-            return pyproject
-    return None
+            return True
+    return False
