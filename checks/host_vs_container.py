@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,6 +79,9 @@ class HostVsContainer(Check):
         dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed
         for development alone (pyproject's dependency groups, a requirements-dev.txt), the finding
         says the image lacks it too, and the fix starts with installing it there (CTFd's pytest).
+        Where a bind mount hides the image's node_modules and the host has none (the shadowing
+        volume-shadowing reports), the `run` puts an anonymous volume there, which the image fills
+        (`-v /usr/src/app/node_modules`).
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -128,9 +132,11 @@ class HostVsContainer(Check):
         cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
         words = mapped_words(list(advised), cwd, home)
         kept_out = _kept_out(project, home, cwd, advised)
-        if kept_out:
+        hidden = _hidden_modules(project, home)
+        if kept_out or hidden:
             verb, running = "run", False  # only a `run` container can take the folder as a volume
-        mounts = [f"{host}:{inside}" for host, inside in kept_out]
+        # an anonymous volume over the image's node_modules is filled from the image when created
+        mounts = [f"{host}:{inside}" for host, inside in kept_out] + hidden
         argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli, mounts=mounts)
         shown = _short(argv, verb)
         for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` resolves
@@ -141,6 +147,9 @@ class HostVsContainer(Check):
         if kept_out:
             names = ", ".join(project.shown(host) for host, _ in kept_out)
             title += f" ({names}: not in the image, .dockerignore keeps it out, so the run mounts it)"
+        if hidden:
+            title += (f" (the bind mount hides the image's {', '.join(hidden)}, and the host has none: the run "
+                      "puts a volume there, which the image fills)")
         if running is None:
             run = "run --rm" if home.bound else "run --build --rm"
             title += f" (use '{run}' instead of 'exec' if it is not up)"
@@ -199,6 +208,19 @@ def _not_installed(project: Project, home: ServiceHome, command: Command) -> Pat
 _DEV_INSTALL = lazy(r"\buv\s+sync\b|\bpoetry\s+install\b|\bpdm\s+(?:install|sync)\b|\bpipenv\b|\.\[|--group\b"
                     r"|--extra\b|--all-extras\b|\bhatch\b|requirements[-_/](?:dev|test)|(?:dev|test)[-_]requirements"
                     r"|development\.txt|(?:^|[/\s])(?:dev|test|tests)\.txt")
+
+
+def _hidden_modules(project: Project, home: ServiceHome) -> list[str]:
+    """The image's node_modules folders a bind mount of the service hides (node-express-boilerplate's
+    `.:/usr/src/node-app`, no node_modules on the host): a command run there finds no packages."""
+    from doctor.project.filled import hidden_installs
+    from doctor.project.manifests import Language
+
+    service = project.services.get(home.service)
+    if home.language is not Language.NODE or service is None:
+        return []
+    return list(dict.fromkeys(f.path for f in hidden_installs(project, service)
+                              if posixpath.basename(f.path) == "node_modules"))
 
 
 def _kept_out(project: Project, home: ServiceHome, cwd: Path, words: tuple[str, ...]) -> list[tuple[Path, str]]:

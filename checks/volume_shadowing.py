@@ -9,7 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project import Project
-from doctor.project.filled import FilledPath, filled_paths, yarn_relocated
+from doctor.project.filled import FilledPath, filled_paths, hides, installed
 from doctor.project.types import Mount, Service
 
 TYPE_CHECKING = False
@@ -68,7 +68,7 @@ class VolumeShadowing(Check):
             recipe = project.recipe(path, svc.build.target) if path is not None and svc.build else None
             if path is None or recipe is None:
                 continue
-            filled = _installed(project, svc, filled_paths(recipe))
+            filled = installed(project, svc, filled_paths(recipe))
             volumes = [m for m in svc.volumes if m.type == "volume"]
             home = posixpath.normpath(svc.working_dir or recipe.workdir)
             for mount in volumes:
@@ -82,7 +82,7 @@ class VolumeShadowing(Check):
                 yield self._volume(project, host, svc, mount)
             for mount in (m for m in svc.volumes if m.type == "bind" and m.source):
                 for hidden in filled:
-                    if _hides(mount, hidden, volumes):
+                    if hides(mount, hidden, volumes):
                         yield self._bind(project, svc, mount, hidden, path)
 
     def _volume(self, project: Project, host: Host, svc: Service, mount: Mount) -> Finding:
@@ -121,21 +121,6 @@ class VolumeShadowing(Check):
         # skip_frontend_build and has the developer build client/dist on the host): a note
         severity = Severity.INFO if made == "build" else None
         return self.finding(message, mount.location, f"{svc.name}:{hidden.path}", fix, severity)
-
-
-def _hides(bind: Mount, hidden: FilledPath, volumes: list[Mount]) -> bool:
-    """The bind covers the filled path, no volume re-exposes it, and the host has no such folder."""
-    if not _within(hidden.path, bind.target):
-        return False
-    if any(_within(hidden.path, v.target) and len(v.target) > len(bind.target) for v in volumes):
-        return False
-    on_host = Path(bind.source or "") / posixpath.relpath(hidden.path, bind.target)
-    return not on_host.exists()
-
-
-def _within(path: str, folder: str) -> bool:
-    folder = folder.rstrip("/") or "/"
-    return path == folder or path.startswith(folder if folder == "/" else folder + "/")
 
 
 def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[str, str] | None:
@@ -185,31 +170,3 @@ def _relative(path: Path, root: Path) -> str:
         return "./" + str(path.relative_to(root)) if path != root else "."
     except ValueError:
         return str(path)
-
-
-
-def _installed(project: Project, svc: Service, filled: list[FilledPath]) -> list[FilledPath]:
-    """The filled paths where the installs really put them: a yarn install follows the `.yarnrc`
-    files the build brings beside its package.json (doctor.project.filled.yarn_relocated)."""
-    if not any(f.tool.startswith("yarn") for f in filled):
-        return filled
-    from doctor.regular import read_text
-
-    code = project.code_map(svc)
-
-    def text(container: str) -> str | None:
-        found = code.to_host(container)
-        if found is None:
-            return None
-        try:
-            return read_text(found[0], 64 * 1024)
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    moved = []
-    for f in filled:
-        folder = posixpath.dirname(f.path)
-        where = yarn_relocated(f, text(posixpath.join(folder, ".yarnrc")), text(posixpath.join(folder, ".yarnrc.yml")))
-        if where is not None:
-            moved.append(where)
-    return moved

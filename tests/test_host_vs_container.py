@@ -674,3 +674,28 @@ def test_a_tool_only_a_dev_listing_names_is_not_in_the_image_either(tmp_path: Pa
     [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
     assert ("its image does not install 'pytest' either" in finding.message) is lacks, finding.message
     assert finding.fix is not None and finding.fix.title.startswith("install 'pytest' in the image") is lacks
+
+
+def test_a_run_puts_a_volume_over_node_modules_a_bind_hides(tmp_path: Path) -> None:
+    """hagopj13/node-express-boilerplate's dev compose binds `.:/usr/src/node-app` over the image's
+    node_modules (volume-shadowing reports it): `run --rm node-app yarn run test` ended in `jest: not
+    found` on a host without node_modules. An anonymous volume there is filled from the image when
+    created (seen on the engine: `run -v /usr/src/app/node_modules` under a bind of /usr/src/app)."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({"scripts": {"test": "jest"}, "dependencies": {"bcryptjs": "2"},
+                                                   "devDependencies": {"jest": "29"}}))
+    (root / "Dockerfile").write_text("FROM node:20-alpine\nWORKDIR /usr/src/node-app\nCOPY package.json ./\n"
+                                     "RUN yarn install --pure-lockfile\nCOPY . .\n")
+    (root / "compose.yaml").write_text("services:\n  node-app:\n    build: .\n    command: yarn dev\n"
+                                       "    volumes:\n      - .:/usr/src/node-app\n")
+    [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.fix is not None
+    command = finding.fix.command
+    assert command[command.index("run"):] == ("run", "--rm", "-v", "/usr/src/node-app/node_modules", "node-app",
+                                              "npm", "run", "test")
+    (root / "compose.yaml").write_text("services:\n  node-app:\n    build: .\n    command: yarn dev\n"
+                                       "    volumes:\n      - .:/usr/src/node-app\n"
+                                       "      - /usr/src/node-app/node_modules\n")
+    [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert finding.fix is not None and "-v" not in finding.fix.command

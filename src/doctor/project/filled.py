@@ -15,10 +15,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.recipe import Recipe
+from doctor.project.types import Mount, Service
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
 
 _NODE = lazy(
     r"\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i)|bun\s+(?:install|i))(?=\s|$|;|&)"
@@ -102,3 +108,61 @@ def yarn_relocated(filled: FilledPath, yarnrc: str | None, yarnrc_yml: str | Non
         return filled
     folder = posixpath.normpath(posixpath.join(posixpath.dirname(filled.path), found[1]))
     return FilledPath(folder, filled.line, filled.tool)
+
+
+def hides(bind: Mount, hidden: FilledPath, volumes: list[Mount]) -> bool:
+    """The bind covers the filled path, no volume re-exposes it, and the host has no such folder."""
+    if not within(hidden.path, bind.target):
+        return False
+    if any(within(hidden.path, v.target) and len(v.target) > len(bind.target) for v in volumes):
+        return False
+    on_host = Path(bind.source or "") / posixpath.relpath(hidden.path, bind.target)
+    return not on_host.exists()
+
+
+def within(path: str, folder: str) -> bool:
+    """Whether a container path is `folder` or lies below it."""
+    folder = folder.rstrip("/") or "/"
+    return path == folder or path.startswith(folder if folder == "/" else folder + "/")
+
+
+def installed(project: Project, svc: Service, filled: list[FilledPath]) -> list[FilledPath]:
+    """The filled paths where the installs really put them: a yarn install follows the `.yarnrc`
+    files the build brings beside its package.json (yarn_relocated)."""
+    if not any(f.tool.startswith("yarn") for f in filled):
+        return filled
+    from doctor.regular import read_text
+
+    code = project.code_map(svc)
+
+    def text(container: str) -> str | None:
+        found = code.to_host(container)
+        if found is None:
+            return None
+        try:
+            return read_text(found[0], 64 * 1024)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    moved = []
+    for f in filled:
+        folder = posixpath.dirname(f.path)
+        where = yarn_relocated(f, text(posixpath.join(folder, ".yarnrc")), text(posixpath.join(folder, ".yarnrc.yml")))
+        if where is not None:
+            moved.append(where)
+    return moved
+
+
+def hidden_installs(project: Project, svc: Service) -> list[FilledPath]:
+    """The folders the service's image fills (node_modules, a venv) that one of its bind mounts
+    hides: no volume re-exposes them and the host has none (node-express-boilerplate's
+    `.:/usr/src/node-app` over the image's node_modules)."""
+    if svc.build is None or svc.build.dockerfile_path is None:
+        return []
+    recipe = project.recipe(svc.build.dockerfile_path, svc.build.target)
+    if recipe is None:
+        return []
+    volumes = [m for m in svc.volumes if m.type == "volume"]
+    filled = installed(project, svc, filled_paths(recipe))
+    return [hidden for hidden in filled for mount in svc.volumes
+            if mount.type == "bind" and mount.source and hides(mount, hidden, volumes)]
