@@ -59,9 +59,13 @@ def test_merge_keys_and_plain_documents_are_not_aliasing(tmp_path: Path) -> None
 
 
 def _compose_config(compose_bin: str, project: Path, timeout: float) -> subprocess.CompletedProcess[str] | None:
-    """`docker compose config -q` with 1 GiB of address space; None when it ran out of time."""
+    """`docker compose config -q` with 2 GiB of address space; None when it ran out of time.
+
+    The 5-level fan-out peaks at ~270 MB resident, but Go's heap goal and arena reservations
+    under a 1 GiB cap once crashed compose (a fresh clone's `make test`); the 7-level bomb needs
+    ~80x that, so 2 GiB still stops it."""
     def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
     try:
         return subprocess.run([compose_bin, "config", "-q"], cwd=project, capture_output=True, text=True,
