@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from doctor.host import Host
@@ -108,6 +108,8 @@ class HostVsContainer(Check):
         seen: set[tuple[str, tuple[str, ...]]] = set()
         running: dict[str, bool | None] = {}
         started: set[str] | None = None  # what the services themselves run, read once a command has a home
+        # each package.json's manager, from its implied command (`yarn`: a yarn.lock beside it)
+        managers = {c.location.path: c.tool for c in project.commands if c.implied and c.kind is CommandKind.NPM}
         for command in project.commands:
             home = _home_of(command, homes, project.root)
             if home is None:
@@ -116,19 +118,19 @@ class HostVsContainer(Check):
                 started = {text for name in sorted(project.services) for text in _service_runs(project, name)}
             if command.text in started:  # `up` starts it (in this service or another: a css watcher)
                 continue
-            key = (home.service, _advised(project, command))
+            advised = _advised(managers, command)
+            key = (home.service, advised)
             if key in seen:  # the same command again, or another part of the same npm script
                 continue
             seen.add(key)
             if home.service not in running:
                 running[home.service] = service_running(host.engine, project.compose.project_name,
                                                         home.service) if home.live else False
-            yield self._belongs(project, command, home, running[home.service], host.compose_cli)
+            yield self._belongs(project, command, advised, home, running[home.service], host.compose_cli)
 
-    def _belongs(self, project: Project, command: Command, home: ServiceHome, running: bool | None,
-                 cli: tuple[str, ...]) -> Finding:
+    def _belongs(self, project: Project, command: Command, advised: tuple[str, ...], home: ServiceHome,
+                 running: bool | None, cli: tuple[str, ...]) -> Finding:
         verb = "run" if running is False else "exec"
-        advised = _advised(project, command)
         cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
         words = mapped_words(list(advised), cwd, home)
         kept_out = _kept_out(project, home, cwd, advised)
@@ -247,7 +249,7 @@ def _kept_out(project: Project, home: ServiceHome, cwd: Path, words: tuple[str, 
     return found
 
 
-def _advised(project: Project, command: Command) -> tuple[str, ...]:
+def _advised(managers: Mapping[Path, str], command: Command) -> tuple[str, ...]:
     """The words to run in the service: a package.json script by its name through the project's
     package manager (`npm run build`, from the package.json folder), which puts node_modules/.bin
     on PATH as the official node images do not (warehouse's bare `webpack` would not be found
@@ -256,9 +258,7 @@ def _advised(project: Project, command: Command) -> tuple[str, ...]:
     import shlex
 
     if command.kind is CommandKind.NPM and command.name:
-        manager = next((c.tool for c in project.commands if c.implied and c.kind is CommandKind.NPM
-                        and c.location.path == command.location.path), "npm")
-        return (manager, "run", command.name)
+        return (managers.get(command.location.path, "npm"), "run", command.name)
     try:
         return tuple(shlex.split(command.text))
     except ValueError:

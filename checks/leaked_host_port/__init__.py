@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -158,17 +159,15 @@ class LeakedHostPort(Check):
         local: dict[tuple[Location | None, str, str], list[tuple[Consumer, str]]] = {}
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
-            # a dev server's config is read only where some value names localhost at all
-            names_local = any(v.value and ("localhost" in v.value or "127.0.0.1" in v.value or "[::1]" in v.value)
-                              for v in service.environment.values())
-            proxied = clients.proxied(service) if names_local else {}
+            # its dev server's config is read only once a value dials localhost (Clients.proxied)
+            proxied = functools.partial(clients.proxied, service)
             for dial in localhost_dials(model, service, inside is not None, index, proxied):
                 reason = clients.local_reason(service, dial.var.name, dial.peer)
                 if reason is None:
                     continue
                 because = f"is {inside}" if inside is not None and is_browser_key(dial.var.name) else reason
-                if dial.var.name in proxied:  # listmonk's vite dev server: its proxy dials the URL
-                    because = f"proxies to {dial.var.name} in {proxied[dial.var.name]}, from its container"
+                if dial.var.name in proxied():  # listmonk's vite dev server: its proxy dials the URL
+                    because = f"proxies to {dial.var.name} in {proxied()[dial.var.name]}, from its container"
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
                 local.setdefault((_written_at(project, dial), shown, dial.name), []).append(

@@ -35,6 +35,7 @@ class Clients:
         self.project = project
         self.text = CodeText()
         self._code: dict[str, list[Path]] = {}  # service -> its code folders (asked for each variable)
+        self._proxied: dict[str, dict[str, str]] = {}  # service -> the variables its dev server proxies to
 
     def reason(self, consumer: Service, name: str, server: Service) -> str | None:
         """Why doctor thinks the consumer dials the server with this variable, or None."""
@@ -78,10 +79,14 @@ class Clients:
 
     def proxied(self, service: Service) -> dict[str, str]:
         """The variables the service's dev server proxies to (it dials them itself), each with the
-        config file that says so."""
-        from doctor.project.webapps import proxied_variables
+        config file that says so; its config files read once."""
+        found = self._proxied.get(service.name)
+        if found is None:
+            from doctor.project.webapps import proxied_variables
 
-        return {name: self.project.shown(path) for name, path in proxied_variables(self._folders(service)).items()}
+            found = self._proxied[service.name] = {
+                name: self.project.shown(path) for name, path in proxied_variables(self._folders(service)).items()}
+        return found
 
     def _given(self, service: Service, name: str) -> str | None:
         """It reads the variable in its code or command, or compose gives it to this service alone."""

@@ -10,7 +10,7 @@ listens on that port or publishes it.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 from doctor.lazyre import lazy
 from doctor.model import record
@@ -45,12 +45,14 @@ class LocalDial:
 
 
 def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
-                    index: NetworkIndex | None = None, proxied: Collection[str] = ()) -> Iterator[LocalDial]:
+                    index: NetworkIndex | None = None,
+                    proxied: Callable[[], Collection[str]] = tuple) -> Iterator[LocalDial]:
     """The service's env values that dial localhost where a peer, not the container, listens.
 
     `inside` says the service opens even its browser-facing URLs itself (a test runner, an SSR
-    server): then a `VITE_*` key or a published port excuses nothing; `proxied` names the variables
-    its dev server proxies to, which it dials itself the same way.
+    server): then a `VITE_*` key or a published port excuses nothing; `proxied()` names the variables
+    its dev server proxies to, which it dials itself the same way (asked only once a value dials
+    localhost: it reads the service's config files).
     """
     index = index or NetworkIndex(model)
     owner = namespace_owner(model, service)
@@ -60,11 +62,11 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
     env = {n: v.value for n, v in service.environment.items()}
     own = listen_ports(owner)
     for var in service.environment.values():
-        itself = inside or var.name in proxied
-        browser_key = is_browser_key(var.name) and not itself
         for ref in host_refs(var.name, var.value):
             if not ref.is_local:
                 continue
+            itself = inside or var.name in proxied()
+            browser_key = is_browser_key(var.name) and not itself
             port = ref.expected_port(env)
             if browser_key and port is None:
                 continue

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from doctor.project import Project
+from doctor.project.service_home import MANIFEST_NAMES
 from doctor.project.types import Service
 
 # a context's top folders that hold how it is deployed or documented, not code the container runs
@@ -27,10 +28,10 @@ NOT_SOURCES = frozenset({
 
 
 # what a folder of build inputs holds: the dependency lists an image installs from at build time
-_MANIFESTS = frozenset({
-    "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock",
-    "bun.lockb", "pyproject.toml", "poetry.lock", "uv.lock", "pdm.lock", "pipfile", "pipfile.lock", "setup.cfg",
-    "gemfile", "gemfile.lock", "composer.json", "composer.lock", "go.mod", "go.sum", "cargo.toml", "cargo.lock",
+# (the manifests host-vs-container reads, and other ecosystems' own; lower case)
+_MANIFESTS = frozenset({name.lower() for name in MANIFEST_NAMES} | {
+    "npm-shrinkwrap.json", "pdm.lock", "pipfile.lock", "setup.cfg", "gemfile", "gemfile.lock", "composer.json",
+    "composer.lock", "go.mod", "go.sum", "cargo.toml", "cargo.lock",
 })
 _REQUIREMENTS_FOLDERS = ("requirements", "reqs", "deps", "dependencies")
 MAX_MANIFEST_ENTRIES = 100

@@ -213,18 +213,11 @@ def _from_sibling(var: EnvVar, host: str, service: Service) -> bool:
         return False
     if any(ref.host.lower() == host for ref in host_refs(var.name, raw)):  # written there too
         return False
-    return any(other is not var and other.value and host in other.value.lower() and _expands(raw, name)
-               for name, other in service.environment.items())
+    from doctor.project.interpolate import InterpolationError, substitute
 
-
-def _expands(raw: str, name: str) -> bool:
-    """Whether a value as written expands `name` (`${NAME}`, `${NAME:-x}`, `$NAME`)."""
-    if "${" + name + "}" in raw or "${" + name + ":" in raw or "${" + name + "-" in raw:
-        return True
-    at = raw.find("$" + name)
-    while at >= 0:
-        end = at + 1 + len(name)
-        if end == len(raw) or not (raw[end].isalnum() or raw[end] == "_"):
-            return True
-        at = raw.find("$" + name, end)
-    return False
+    try:  # the variables it expands, read as compose reads `${NAME}`, `${NAME:-x}`, `$NAME`
+        _, refs = substitute(raw, lambda _name: "x")
+    except InterpolationError:
+        return False
+    return any(other is not var and other.value and host in other.value.lower()
+               for ref in refs if (other := service.environment.get(ref.name)) is not None)

@@ -18,6 +18,7 @@ exactly once in the file.
 from __future__ import annotations
 
 import enum
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -268,8 +269,6 @@ def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFile
         if finding.fix.edits:
             # dotenv-override's one `override=True` overriding four keys: asked, planned and listed
             # once (a finding the edit does not settle is planned again in the next round)
-            import json
-
             key = (finding.check, json.dumps(finding.fix.as_dict(), sort_keys=True, default=str))
             if key in same:
                 continue

@@ -183,10 +183,10 @@ def dev_listing(folder: Path, name: str, installed: Path) -> Path | None:
     development.txt or requirements/test.txt), when `installed` does not: CTFd's image installs
     requirements.txt (`uv export --no-dev`) and pytest is in pyproject's dev group."""
     wanted = normalize(name)
-    for pattern in _DEV_LISTS:
-        for path in sorted(folder.glob(pattern)):
-            if path != installed and any(r.name == wanted for r in _requirements_txt(path).requirements):
-                return path
+    listings = dict.fromkeys(path for pattern in _DEV_LISTS for path in sorted(folder.glob(pattern)))
+    for path in listings:  # each file once, though two patterns match it
+        if path != installed and any(r.name == wanted for r in _requirements_txt(path).requirements):
+            return path
     pyproject = folder / "pyproject.toml"
     if not pyproject.is_file() or sys.version_info < (3, 11):
         return None
