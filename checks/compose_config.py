@@ -58,6 +58,7 @@ class ComposeConfig(Check):
     """
 
     id = "compose-config"
+    project_only = True  # reads the project alone: may run beside the run (doctor.forked)
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         problems = list(project.compose.problems)

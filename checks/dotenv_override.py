@@ -85,6 +85,7 @@ class DotenvOverride(Check):
     """
 
     id = "dotenv-override"
+    project_only = True  # reads the project alone: may run beside the run (doctor.forked)
     severity = Severity.WARNING
     fix_family = "env"
 

@@ -81,6 +81,7 @@ class RuntimeDrift(Check):
     """
 
     id = "runtime-drift"
+    project_only = True  # reads the project alone: may run beside the run (doctor.forked)
     severity = Severity.WARNING
     fix_family = ""  # advice only: no `doctor fix` flag
 

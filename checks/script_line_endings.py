@@ -81,6 +81,7 @@ class ScriptLineEndings(Check):
     """
 
     id = "script-line-endings"
+    project_only = True  # reads the project alone: may run beside the run (doctor.forked)
     severity = Severity.ERROR
     fix_family = "scripts"
 

@@ -3,10 +3,13 @@
 Counted in-process with an audit hook (every `subprocess.Popen`, `os.exec*`, `os.posix_spawn`,
 `os.fork` and `os.system` raises an audit event), not with strace. The login shell's PATH is
 taken from its cache (filled by a first, unaudited run), as on every run after the first.
+The one fork allowed is doctor.forked's helper (doctor itself, running the project-only checks
+beside the run, no program); with DOCTOR_JOBS=1 those checks run in this process under the hook.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -15,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from doctor.engine import RunOptions, load_registry, preflight
+from doctor.forked import may_fork
 from doctor.host.interpreter import find_interpreter
 from doctor.model import Status
 from doctor.project import ProjectOptions
@@ -25,11 +29,16 @@ SHIM = '#!/usr/bin/env bash\nexport PYENV_ROOT="{root}"\nexec "{root}/libexec/py
 PLAIN = "/usr/local/bin:/usr/bin:/bin"
 
 _started: list[tuple[str, str]] = []
+_helpers: list[str] = []  # doctor.forked's forks
 _counting = [False]
+HELPER = os.path.join("doctor", "forked.py")
 
 
 def _hook(event: str, args: tuple[object, ...]) -> None:
     if _counting[0] and event.startswith(EVENTS):
+        if event == "os.fork" and sys._getframe(1).f_code.co_filename.endswith(HELPER):
+            _helpers.append(event)
+            return
         _started.append((event, repr(args)[:200]))
 
 
@@ -39,6 +48,7 @@ sys.addaudithook(_hook)  # hooks cannot be removed: it counts only while _counti
 @pytest.fixture
 def counted() -> Iterator[list[tuple[str, str]]]:
     _started.clear()
+    _helpers.clear()
     _counting[0] = True
     try:
         yield _started
@@ -81,8 +91,11 @@ def venv_env(tmp_path: Path) -> dict[str, str]:
     return {"PATH": f"{venv / 'bin'}:{PLAIN}", "VIRTUAL_ENV": str(venv)}
 
 
+@pytest.mark.parametrize("jobs", ["1", ""])
 @pytest.mark.parametrize("kind", ["pyenv", "venv"])
-def test_preflight_starts_no_process(kind: str, tmp_path: Path, counted: list[tuple[str, str]]) -> None:
+def test_preflight_starts_no_process(kind: str, jobs: str, tmp_path: Path, counted: list[tuple[str, str]],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", jobs)
     project = tmp_path / "clean-stack"
     shutil.copytree(REPO / "examples" / "clean-stack", project)
     # a make target that runs the tests on the host, so the interpreter probe has work to do
@@ -100,6 +113,7 @@ def test_preflight_starts_no_process(kind: str, tmp_path: Path, counted: list[tu
     report = preflight(options, registry).report
     assert [r.check for r in report.results if r.status is Status.ERROR] == []
     assert counted == []
+    assert len(_helpers) == (1 if jobs != "1" and may_fork(os.environ) else 0)
     # the probe ran: the backend's dependencies are judged against the shell's interpreter
     hvc = [f for f in report.findings if f.check == "host-vs-container"]
     assert [f.subject for f in hvc] == ["backend:pytest"]

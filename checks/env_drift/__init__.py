@@ -78,6 +78,7 @@ class EnvDrift(Check):
     """
 
     id = "env-drift"
+    project_only = True  # reads the project alone: may run beside the run (doctor.forked)
     fix_family = "env"
     severity = Severity.WARNING
 

@@ -135,6 +135,7 @@ class LeakedHostPort(Check):
     """
 
     id = "leaked-host-port"
+    project_only = True  # reads the project alone: may run beside the run (doctor.forked)
     fix_family = "env"
     severity = Severity.ERROR
 

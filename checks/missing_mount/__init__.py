@@ -84,6 +84,7 @@ class MissingMount(Check):
     """
 
     id = "missing-mount"
+    project_only = True  # reads the project alone: may run beside the run (doctor.forked)
     fix_family = "mounts"
     severity = Severity.WARNING
 

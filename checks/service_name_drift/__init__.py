@@ -80,6 +80,7 @@ class ServiceNameDrift(Check):
     """
 
     id = "service-name-drift"
+    project_only = True  # reads the project alone: may run beside the run (doctor.forked)
     fix_family = "env"
     severity = Severity.ERROR
 

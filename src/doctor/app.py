@@ -169,13 +169,14 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     project = Project(options_for_project)
     # no compose file: stop before any check runs (the ownership scan of a stray `/` would walk it all)
     require_compose_files(project.compose, opts.path)
-    # the report's redactor, built now: a run that waits for the user's login shell at its end
-    # (its last check) does this work while the shell still runs, not after it
-    redactor_for(project)
     try:
         if progress is not None:
             progress.begin(project.root, where_doctor_runs(opts.env))
-        done = run(options, registry, project, progress.step if progress is not None else None)
+        # the report's redactor is built while the project-only checks run beside it (doctor.forked),
+        # before the checks that wait on a probe: a run that waits for the user's login shell at
+        # its end (its last check) does this work while the shell still runs, not after it
+        done = run(options, registry, project, progress.step if progress is not None else None,
+                   meanwhile=lambda: redactor_for(project))
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
     finally:

@@ -146,16 +146,19 @@ def select_checks(registry: Registry, select: Sequence[str], ignore: Sequence[st
 
 
 def run_checks(checks: Iterable[Check], project: Project, host: Host, project_dir: Path,
-               progress: Callable[[str], None] | None = None) -> Report:
+               progress: Callable[[str], None] | None = None,
+               meanwhile: Callable[[], object] | None = None) -> Report:
     """Run every check; a crash or an unavailable fact is that check's result, never the run's end.
 
-    `progress` is told each check's id before it runs (the console's status line on a terminal).
+    The project-only checks may run in a helper process beside this one (doctor.forked);
+    `meanwhile` is work of the run's own done while they run (the report's redactor).
+    `progress` is told the id of each check this process runs, before it runs (the console's
+    status line on a terminal).
     """
-    results = []
-    for check in checks:
-        if progress is not None:
-            progress(check.id)
-        results.append(_run_one(check, project, host))
+    from doctor import forked
+
+    checks = list(checks)
+    results = forked.run(checks, lambda check: _run_one(check, project, host), progress, meanwhile)
     return Report(project_dir, tuple(results))
 
 
@@ -199,11 +202,11 @@ class Run:
 
 
 def preflight(options: RunOptions, registry: Registry | None = None, project: Project | None = None,
-              progress: Callable[[str], None] | None = None) -> Run:
+              progress: Callable[[str], None] | None = None, meanwhile: Callable[[], object] | None = None) -> Run:
     """Build the project and host models, run the selected checks, return the report.
 
     `project` is one the caller already built from `options.project` (and may have read);
-    `progress` is told what runs (see run_checks).
+    `progress` is told what runs, `meanwhile` runs beside the checks (see run_checks).
     """
     from doctor.host import PROBES, Host
     from doctor.project import Project
@@ -220,7 +223,7 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     def waits(check: Check) -> int:
         return max((PROBES.index(p) + 1 if p in PROBES else 1 for p in check.prefetch), default=0)
 
-    report = run_checks(sorted(checks, key=waits), project, host, project.root, progress)
+    report = run_checks(sorted(checks, key=waits), project, host, project.root, progress, meanwhile)
     report = Report(report.project_dir, tuple(sorted(report.results, key=lambda r: r.check)))
     plugin_results = tuple(
         CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors

@@ -233,6 +233,10 @@ class Check:
     #: slow host probes this check reads ("shell": the login shell's PATH); the engine starts
     #: them before running any check, so they overlap the other checks instead of adding up
     prefetch: ClassVar[tuple[str, ...]] = ()
+    #: True when the check reads only the project and the run's environment (`host.env`): no
+    #: other host fact, probe, socket or program. Such checks may run in a helper process beside
+    #: the run (doctor.forked), so their results must pickle; a plugin keeps the default
+    project_only: ClassVar[bool] = False
     #: the class sets the default; an instance carries the configured one (doctor.yaml `severity:`)
     severity: Severity = Severity.ERROR
 

@@ -103,6 +103,36 @@ def _compile_recorded(state: _State, pattern: str, flags: int) -> re.Pattern[str
     return compiled
 
 
+def journal() -> frozenset[Key]:
+    """What this process had added so far (doctor.forked's helper: `journal_take` returns the rest)."""
+    return frozenset(_state.added)
+
+
+def journal_take(before: frozenset[Key]) -> dict[Key, Entry]:
+    """The patterns this process added since `journal()` returned `before`."""
+    return {key: entry for key, entry in _state.added.items() if key not in before}
+
+
+def absorb(added: object) -> None:
+    """Take another process's `journal_take()` into this one's table (written at exit like its own);
+    an item of another shape is left out."""
+    state = _state
+    if not isinstance(added, dict) or not added:
+        return
+    if not state.loaded:
+        _load(state, os.environ)
+    if state.folder is None:
+        return
+    for key, entry in added.items():
+        if key not in state.table and len(state.added) < MAX_ENTRIES and _sound(key, entry):
+            state.added[key] = entry
+    if state.added and not state.registered:
+        import atexit
+
+        atexit.register(save)
+        state.registered = True
+
+
 def interpreter_key() -> str:
     """What a table is valid for: this exact interpreter and its regular-expression engine."""
     import _sre

@@ -168,12 +168,49 @@ def _keep(store: _Store, key: Any, stamps: tuple[Stamp, ...], raised: bool, valu
         return
     store.entries.pop(key, None)  # a replaced entry becomes the newest
     store.entries[key] = (stamps, data)
+    if _journal:
+        _journal[0].append((store.folder, store.path, key, (stamps, data)))
+    _dirty(store)
+
+
+def _dirty(store: _Store) -> None:
     store.dirty = True
     if not _at_exit:
         import atexit
 
         atexit.register(flush)
         _at_exit.append(True)
+
+
+_journal: list[list[tuple[str, str, Any, tuple[tuple[Stamp, ...], bytes]]]] = []
+
+
+def journal() -> None:
+    """From now on, list each entry this process adds (doctor.forked's helper, which writes no
+    store: `journal_take` hands them to the run, which `absorb`s them and writes them at its exit)."""
+    _journal[:] = [[]]
+
+
+def journal_take() -> list[tuple[str, str, Any, tuple[tuple[Stamp, ...], bytes]]]:
+    """The entries added since `journal()`, and no more listing."""
+    taken = _journal[0] if _journal else []
+    _journal.clear()
+    return taken
+
+
+def absorb(entries: object) -> None:
+    """Take another process's `journal_take()` into this one's stores (written at exit); what
+    has another shape, or is for a store other than this process's, is left out."""
+    store = _store()
+    if store is None or not isinstance(entries, list):
+        return
+    for item in entries:
+        if not (isinstance(item, tuple) and len(item) == 4 and item[1] == store.path):
+            continue
+        _, _, key, entry = item
+        store.entries.pop(key, None)
+        store.entries[key] = entry
+        _dirty(store)
 
 
 def _current_header() -> tuple[Any, ...]:

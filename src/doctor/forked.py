@@ -1,0 +1,219 @@
+"""The checks that read only the project, run on a second core beside the rest of a preflight.
+
+A preflight's checks run one after another in one process; on a machine with two or more
+cores, the checks that declare `Check.project_only` (they read the project's files and the
+run's environment, never a host probe, a socket or a subprocess) are shared with a helper
+process forked once the project is loaded, so the two halves of the run take the time of the
+longer one instead of their sum.
+
+How the work is shared: before the fork, the index of each shareable check is written into a
+pipe (one byte each, fewer than PIPE_BUF in all); the helper and the run each read one byte at
+a time (a pipe hands each byte to one reader) until it is empty, so whoever is free takes the
+next check. The run first does its own work (`meanwhile`, then its checks that need the host
+but wait on no probe), then joins in, then runs the checks that wait on a probe. The helper
+sends back its results, pickled, with what it added to doctor's caches (doctor.project.memo's
+entries, doctor.recache's compiled patterns: the run writes them at its exit, the helper
+writes nothing) and ends with os._exit (no atexit handler, no buffer of the run's flushed).
+
+Nothing may be lost: a helper that fails (it crashed, was killed, sent what cannot be read)
+leaves its checks to the run, which runs whatever came back from no one. Results keep the order
+they were given in. The helper is used only where forking is safe and pays: Linux, two or
+more usable cores, no thread started in this process (a lock another thread holds would never
+be released in the child), at least two shareable checks; DOCTOR_JOBS=1 turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from doctor.model import Check, CheckResult
+
+MAX_SHARED = 255  # an index is one byte
+
+
+def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
+        progress: Callable[[str], None] | None = None,
+        meanwhile: Callable[[], object] | None = None) -> list[CheckResult]:
+    """Every check's result, in the order given; `meanwhile` runs in this process before its checks."""
+    shared = [i for i, check in enumerate(checks) if getattr(check, "project_only", False)][:MAX_SHARED]
+    helper = _Helper.start(checks, shared, run_one) if len(shared) >= 2 and may_fork(os.environ) else None
+    results: dict[int, CheckResult] = {}
+
+    def one(index: int) -> None:
+        if progress is not None:
+            progress(checks[index].id)
+        results[index] = run_one(checks[index])
+
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        queued = set(shared) if helper is not None else set()
+        own = [i for i in range(len(checks)) if i not in queued]
+        waiting = [i for i in own if checks[i].prefetch]  # a probe started early: these run last
+        for index in own:
+            if index not in waiting:
+                one(index)
+        if helper is not None:
+            while (taken := helper.next_index()) is not None:
+                one(taken)
+        for index in waiting:
+            one(index)
+        if helper is not None:
+            results.update(helper.collect())
+            helper = None
+            for index in shared:  # what the helper took and did not send back: run here
+                if index not in results:
+                    one(index)
+    finally:
+        if helper is not None:
+            helper.abandon()
+    return [results[i] for i in range(len(checks))]
+
+
+def may_fork(env: dict[str, str] | os._Environ[str]) -> bool:
+    """Whether a helper process is safe and can help here (see the module docstring)."""
+    if env.get("DOCTOR_JOBS", "").strip() == "1" or sys.platform != "linux" or not hasattr(os, "fork"):
+        return False
+    try:
+        if len(os.sched_getaffinity(0)) < 2:
+            return False
+    except (AttributeError, OSError):
+        return False
+    import _thread
+
+    return _thread._count() == 0
+
+
+class _Helper:
+    """The forked process and the two pipes shared with it (the queue, its results)."""
+
+    def __init__(self, pid: int, queue: int, results: int) -> None:
+        self.pid = pid
+        self.queue = queue
+        self.results = results
+
+    @classmethod
+    def start(cls, checks: Sequence[Check], shared: list[int],
+              run_one: Callable[[Check], CheckResult]) -> _Helper | None:
+        try:
+            queue_r, queue_w = os.pipe()
+        except OSError:
+            return None
+        try:
+            results_r, results_w = os.pipe()
+        except OSError:
+            os.close(queue_r)
+            os.close(queue_w)
+            return None
+        os.write(queue_w, bytes(shared))  # below PIPE_BUF: written whole, before either reads
+        os.close(queue_w)
+        for stream in (sys.stdout, sys.stderr):  # nothing written before the fork is written twice
+            with contextlib.suppress(Exception):  # a closed or broken stream: the run reports that itself
+                stream.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (queue_r, results_r, results_w):
+                os.close(fd)
+            return None
+        if pid == 0:  # the helper: never returns
+            _helper_main(checks, run_one, queue_r, results_r, results_w)
+        os.close(results_w)
+        return cls(pid, queue_r, results_r)
+
+    def next_index(self) -> int | None:
+        """The next check nobody took, or None when the queue is empty."""
+        try:
+            got = os.read(self.queue, 1)
+        except OSError:
+            got = b""
+        return got[0] if got else None
+
+    def collect(self) -> dict[int, CheckResult]:
+        """The helper's results (none when it failed), its cache entries taken over; the helper reaped."""
+        chunks: list[bytes] = []
+        try:
+            while chunk := os.read(self.results, 1 << 16):
+                chunks.append(chunk)
+        except OSError:
+            chunks = []
+        finally:
+            self._close()
+        status = _reap(self.pid)
+        if status != 0 or not chunks:
+            return {}
+        try:
+            from _pickle import loads
+
+            done, memo_entries, patterns = loads(b"".join(chunks))
+            found = {int(index): result for index, result in done}
+        except Exception:  # a helper that sent something else: its checks run here
+            return {}
+        _absorb(memo_entries, patterns)
+        return found
+
+    def abandon(self) -> None:
+        """The run ended early (an exception, Ctrl-C): end the helper and reap it."""
+        import signal
+
+        self._close()
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        _reap(self.pid)
+
+    def _close(self) -> None:
+        for fd in (self.queue, self.results):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.queue = self.results = -1
+
+
+def _reap(pid: int) -> int:
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            return -1
+        except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
+            continue
+        return os.waitstatus_to_exitcode(status)
+
+
+def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
+                 queue: int, results_r: int, results_w: int) -> None:
+    """The helper process: take checks off the queue, run them, send the results, exit."""
+    status = 1
+    try:
+        os.close(results_r)
+        from doctor import recache
+        from doctor.project import memo
+
+        memo.journal()
+        before = recache.journal()
+        done = []
+        while got := os.read(queue, 1):
+            done.append((got[0], run_one(checks[got[0]])))
+        from _pickle import dumps
+
+        view = memoryview(dumps((done, memo.journal_take(), recache.journal_take(before)), 5))
+        while view:
+            view = view[os.write(results_w, view):]
+        status = 0
+    except BaseException:  # whatever it was (Ctrl-C too), the run redoes this helper's checks
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _absorb(memo_entries: object, patterns: object) -> None:
+    from doctor import recache
+    from doctor.project import memo
+
+    memo.absorb(memo_entries)
+    recache.absorb(patterns)

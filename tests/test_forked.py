@@ -1,0 +1,171 @@
+"""The project-only checks run in a helper process beside the run (doctor.forked): same results,
+in the same order, nothing lost when the helper fails, its cache entries kept by the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from doctor import forked, recache
+from doctor.engine import run_checks
+from doctor.model import Check, Finding, Status
+from doctor.project import memo
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(not forked.may_fork(os.environ | {"DOCTOR_JOBS": ""}),
+                                reason="no helper process here (one core, not Linux, or threads running)")
+
+
+class _Pid(Check):
+    """reports the process it ran in"""
+
+    id = "pid"
+    project_only = True
+
+    def run(self, project: object, host: object) -> Iterator[Finding]:
+        time.sleep(0.05)  # long enough that the helper, once forked, takes some
+        yield self.finding(f"{self.id} ran in {os.getpid()}", None, self.id)
+
+
+def _check(name: str, only: bool = True, probe: tuple[str, ...] = ()) -> Check:
+    cls = type(name, (_Pid,), {"id": name, "project_only": only, "prefetch": probe, "__doc__": "reports its process"})
+    globals()[name] = cls  # a class the helper's results name must be importable (pickle)
+    return cls()
+
+
+def _ran_in(results: list[object]) -> dict[str, int]:
+    return {r.check: int(r.findings[0].message.rsplit(" ", 1)[1]) for r in results}  # type: ignore[attr-defined]
+
+
+def _checks() -> list[Check]:
+    return [*(_check(f"shared{i}") for i in range(6)), _check("host", only=False), _check("probe", False, ("shell",))]
+
+
+def test_the_helper_takes_project_only_checks_and_results_keep_their_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", "")
+    checks = _checks()
+    seen: list[str] = []
+    report = run_checks(checks, None, None, Path("."), seen.append)  # type: ignore[arg-type]
+    assert [r.check for r in report.results] == [c.id for c in checks]
+    assert all(r.status is Status.FAILED for r in report.results)
+    where = _ran_in(list(report.results))
+    helper = {name for name, pid in where.items() if pid != os.getpid()}
+    assert helper and helper <= {f"shared{i}" for i in range(6)}  # host checks stay in the run
+    assert where["host"] == where["probe"] == os.getpid()
+    assert set(seen) == set(where) - helper  # progress names what this process ran
+    assert seen[-1] == "probe"  # a check waiting on a probe runs last
+
+
+def test_doctor_jobs_1_runs_everything_in_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", "1")
+    report = run_checks(_checks(), None, None, Path("."))  # type: ignore[arg-type]
+    assert set(_ran_in(list(report.results)).values()) == {os.getpid()}
+
+
+def test_a_helper_that_dies_leaves_its_checks_to_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", "")
+
+    def dies_after_taking_two(checks: object, run_one: object, queue: int, *fds: int) -> None:
+        os.read(queue, 2)  # took two checks off the queue, then crashed
+        os._exit(3)
+
+    monkeypatch.setattr(forked, "_helper_main", dies_after_taking_two)
+    checks = _checks()
+    report = run_checks(checks, None, None, Path("."))  # type: ignore[arg-type]
+    assert [r.check for r in report.results] == [c.id for c in checks]
+    assert set(_ran_in(list(report.results)).values()) == {os.getpid()}
+
+
+def test_a_helper_sending_garbage_leaves_its_checks_to_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", "")
+
+    def garbage(checks: object, run_one: object, queue: int, results_r: int, results_w: int) -> None:
+        while os.read(queue, 1):
+            pass
+        os.write(results_w, b"\x80\x05not a pickle")
+        os._exit(0)
+
+    monkeypatch.setattr(forked, "_helper_main", garbage)
+    report = run_checks(_checks(), None, None, Path("."))  # type: ignore[arg-type]
+    assert len(report.results) == 8 and set(_ran_in(list(report.results)).values()) == {os.getpid()}
+
+
+def test_an_exception_in_the_run_ends_the_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", "")
+    started: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            started.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+
+    def fails() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_checks(_checks(), None, None, Path("."), meanwhile=fails)  # type: ignore[arg-type]
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):  # killed and reaped: no zombie left
+        os.waitpid(started[0], os.WNOHANG)
+
+
+class _Remembers(Check):
+    """remembers a value and compiles a pattern, in whichever process runs it"""
+
+    id = "remembers"
+    project_only = True
+    file = ""
+
+    def run(self, project: object, host: object) -> Iterator[Finding]:
+        time.sleep(0.05)
+        memo.remember("test-forked", [self.file], self.id, lambda: f"{self.id} value")
+        recache.compile(rf"{self.id}-pattern-\d+")
+        yield self.finding(f"{self.id} ran in {os.getpid()}", None, self.id)
+
+
+def test_what_the_helper_adds_to_the_caches_is_written_by_the_run(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("DOCTOR_NO_CACHE", raising=False)
+    source = tmp_path / "input.txt"
+    source.write_text("x")
+    old = time.time() - 3600
+    os.utime(source, (old, old))  # not racy: kept
+    monkeypatch.setattr(memo, "_stores", {})
+    monkeypatch.setattr(recache, "_state", recache._State())
+    checks = []
+    for i in range(6):
+        cls = type(f"remembers{i}", (_Remembers,), {"id": f"remembers{i}", "file": str(source), "__doc__": "x"})
+        globals()[cls.__name__] = cls
+        checks.append(cls())
+    report = run_checks(checks, None, None, Path("."))  # type: ignore[arg-type]
+    helper = {r.check for r in report.results if not r.findings[0].message.endswith(str(os.getpid()))}
+    assert helper  # some ran in the helper, whose exit wrote nothing: the run has their entries
+    store = memo._store()
+    assert store is not None and store.dirty
+    assert {key[1] for key in store.entries if key[0] == "test-forked"} == {c.id for c in checks}
+    assert {p for p, _ in recache._state.added} == {rf"{c.id}-pattern-\d+" for c in checks}
+
+
+def test_a_preflight_reports_the_same_with_and_without_the_helper(tmp_path: Path) -> None:
+    reports = []
+    for jobs in ("1", ""):
+        env = {**os.environ, "DOCTOR_JOBS": jobs, "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent/d.sock"}
+        done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(REPO / "examples" / "broken-stack"),
+                               "--format", "json"], capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 1, done.stderr
+        reports.append(json.loads(done.stdout))
+    assert reports[0] == reports[1]
+    assert {f["check"] for f in reports[1]["findings"]} >= {"leaked-host-port", "service-name-drift", "missing-mount"}
