@@ -55,3 +55,48 @@ def test_list_imports_no_check() -> None:
             "print(sorted(m for m in sys.modules if m.startswith('doctor.') and m != 'doctor.check_index'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]" or done.stdout.strip() == "['doctor.checks']"
+
+
+def test_a_preflight_registry_imports_no_check_and_stands_in_what_the_index_says() -> None:
+    code = (
+        "import sys\n"
+        "from doctor.engine import DeferredCheck, load_registry\n"
+        "registry = load_registry(defer=True)\n"
+        "assert all(issubclass(c, DeferredCheck) for c in registry.checks.values()), registry.checks\n"
+        "print(sorted(m for m in sys.modules if m.startswith('doctor.checks.')))\n"
+        "c = registry.checks['leaked-host-port']\n"
+        "real = c.real()\n"
+        "assert (c.summary(), c.documentation()) == (real.summary(), real.documentation())\n"
+        "assert (c.fix_family, c.prefetch, c.project_only, c.severity) == "
+        "(real.fix_family, real.prefetch, real.project_only, real.severity)\n"
+        "assert registry.checks['path-gap'].prefetch == ('shell',) and not registry.checks['path-gap'].project_only\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_stale_entry_is_imported_and_a_deferred_check_runs_the_real_one_at_its_configured_severity(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from doctor.engine import DeferredCheck, load_registry
+    from doctor.model import Severity
+
+    index = json.loads(Path(check_index.INDEX).read_text())
+    stale = {value: ({**entry, "crc": entry["crc"] + 1} if entry["id"] == "env-drift" else entry)
+             for value, entry in index.items()}
+    monkeypatch.setattr(check_index, "_LOADED", [stale])
+    registry = load_registry(defer=True)
+    assert not issubclass(registry.checks["env-drift"], DeferredCheck)  # edited since indexed: imported
+    deferred = registry.checks["compose-config"]
+    assert issubclass(deferred, DeferredCheck)
+    seen: list[Severity | None] = []
+    real = deferred.real()
+
+    def run(self: object, project: object, host: object) -> list[object]:
+        seen.append(self.severity)  # type: ignore[attr-defined]
+        return []
+
+    monkeypatch.setattr(real, "run", run)
+    assert list(deferred(Severity.INFO).run(None, None)) == []  # type: ignore[arg-type]
+    assert list(deferred().run(None, None)) == []  # type: ignore[arg-type]
+    assert seen == [Severity.INFO, real.severity]

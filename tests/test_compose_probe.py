@@ -258,6 +258,9 @@ def test_a_configured_preflight_starts_the_probe_before_the_checks_and_runs_comp
 
     monkeypatch.setattr(compose_probe, "take", take)
     monkeypatch.setattr(engine, "_run_one", run_one)
+    # every check in this process, to see their order (else the project-only ones may run in
+    # doctor.forked's helper; tests/test_forked.py sees a waiting check run last there too)
+    monkeypatch.setenv("DOCTOR_JOBS", "1")
     run, _ = app.run_preflight(app.PreflightOptions(path=folder, env=env))
     messages = [f.message for r in run.report.results for f in r.findings]
     assert messages == ["'services.web.develop' needs docker compose 2.22.0; this machine has 2.21.0"]

@@ -157,7 +157,7 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     config = load_effective_config(opts, known={ep.name for ep in points})
     chosen, skipped = set(config.select.value), set(config.ignore.value)
     registry = load_registry(wanted=lambda name: (not chosen or name in chosen) and name not in skipped,
-                             points=points)
+                             points=points, defer=True)  # each check imported where it runs (doctor.forked)
     options_for_project = project_options(opts, config)
     options = RunOptions(
         project=options_for_project,

@@ -156,6 +156,26 @@ def indexed_checks() -> dict[str, dict[str, str]] | None:
     return checks
 
 
+_LOADED: list[dict[str, dict[str, Any]]] = []
+
+
+def current_entry(name: str, value: str) -> dict[str, Any] | None:
+    """The index entry of the entry point `name = value` while it is current (a built-in check whose
+    class file has the CRC recorded), else None: the caller imports the check."""
+    if not _LOADED:
+        try:
+            with open(INDEX, encoding="utf-8") as handle:
+                _LOADED.append(json.load(handle))
+        except (OSError, ValueError):
+            _LOADED.append({})
+    entry = _LOADED[0].get(value)
+    if not isinstance(entry, dict) or entry.get("id") != name or "project_only" not in entry:
+        return None
+    if _source_crc(value.partition(":")[0], entry["source"]) != entry["crc"]:
+        return None
+    return entry
+
+
 def answer(args: Sequence[str], out: TextIO | None = None) -> int | None:
     """Print `list` or `explain ID` from the index and return the exit status; None = cannot answer."""
     out = out or sys.stdout
@@ -192,7 +212,10 @@ def generate() -> dict[str, dict[str, object]]:
         defined = Path(inspect.getsourcefile(cls) or "")
         source = os.path.relpath(defined, Path(module.__file__).parent)
         index[value] = {"id": name, "summary": cls.summary(), "documentation": cls.documentation(),
-                        "source": source, "crc": zlib.crc32(defined.read_bytes())}
+                        "source": source, "crc": zlib.crc32(defined.read_bytes()),
+                        # what a preflight needs to know of a check before it imports it (doctor.engine)
+                        "fix_family": cls.fix_family, "prefetch": list(cls.prefetch),
+                        "project_only": cls.project_only, "severity": int(cls.severity)}
     return index
 
 

@@ -10,6 +10,7 @@ from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavaila
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import importlib.metadata
+    from typing import ClassVar
 
     from doctor.check_index import EntryPoint
     from doctor.host import Host
@@ -45,13 +46,17 @@ class Registry:
 
 
 def load_registry(group: str = ENTRY_POINT_GROUP, wanted: Callable[[str], bool] | None = None,
-                  points: Iterable[EntryPoint | importlib.metadata.EntryPoint] | None = None) -> Registry:
+                  points: Iterable[EntryPoint | importlib.metadata.EntryPoint] | None = None,
+                  defer: bool = False) -> Registry:
     """Find entry points without importing, load each, validate it; a broken plugin is an error.
 
     `wanted` (an id -> whether this run needs it) leaves doctor's own checks that it does not
     want unimported: their ids are still known (`unloaded`), so a typo in --select stays a
     usage error. Plugins are always imported: a broken one is an error of every run.
     `points` are the group's entry points when the caller has read them already (`entry_points`).
+    `defer` (a preflight) stands a DeferredCheck in for each of doctor's own checks whose
+    check_index.json entry is current: the check is imported where it runs (the helper process
+    of doctor.forked imports the project-only ones, the run the others).
     """
     checks: dict[str, type[Check]] = {}
     errors: list[PluginError] = []
@@ -59,6 +64,10 @@ def load_registry(group: str = ENTRY_POINT_GROUP, wanted: Callable[[str], bool] 
     for ep in sorted(entry_points(group) if points is None else points, key=lambda e: e.name):
         if wanted is not None and ep.value.startswith(BUILT_IN) and not wanted(ep.name):
             unloaded[ep.name] = None
+            continue
+        stand_in = _deferred(ep) if defer and ep.value.startswith(BUILT_IN) else None
+        if stand_in is not None:
+            checks.setdefault(ep.name, stand_in)
             continue
         try:
             loaded = ep.load()
@@ -71,6 +80,53 @@ def load_registry(group: str = ENTRY_POINT_GROUP, wanted: Callable[[str], bool] 
         elif ep.name not in checks:
             checks[ep.name] = loaded
     return Registry(checks, tuple(errors), tuple(n for n in unloaded if n not in checks))
+
+
+class DeferredCheck(Check):
+    """One of doctor's own checks, not imported yet: what the run needs before running it (id,
+    summary, documentation, fix family, probes, whether it is project-only, default severity)
+    comes from its current check_index.json entry; `run` imports the check and runs it."""
+
+    _point: ClassVar[EntryPoint | importlib.metadata.EntryPoint]
+    _summary: ClassVar[str] = ""
+    _documentation: ClassVar[str] = ""
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls._summary
+
+    @classmethod
+    def documentation(cls) -> str:
+        return cls._documentation
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        return cls.real().doc_sections()
+
+    @classmethod
+    def real(cls) -> type[Check]:
+        """The check itself (imported now), validated as the registry validates a loaded one."""
+        loaded = cls._point.load()
+        problem = _validate(cls.id, loaded)
+        if problem:
+            raise TypeError(f"{cls._point.value} {problem}")
+        return loaded  # type: ignore[no-any-return]
+
+    def run(self, project: Project, host: Host) -> Iterable[Finding]:
+        return self.real()(self.__dict__.get("severity")).run(project, host)
+
+
+def _deferred(ep: EntryPoint | importlib.metadata.EntryPoint) -> type[Check] | None:
+    from doctor.check_index import current_entry
+
+    entry = current_entry(ep.name, ep.value)
+    if entry is None:
+        return None
+    attributes = {"id": ep.name, "_point": ep, "_summary": entry["summary"],
+                  "_documentation": entry["documentation"], "fix_family": entry["fix_family"],
+                  "prefetch": tuple(entry["prefetch"]), "project_only": bool(entry["project_only"]),
+                  "severity": Severity(entry["severity"]), "__doc__": entry["summary"]}
+    return type(f"Deferred[{ep.name}]", (DeferredCheck,), attributes)
 
 
 def entry_points(group: str = ENTRY_POINT_GROUP) -> Iterable[EntryPoint | importlib.metadata.EntryPoint]:
