@@ -9,8 +9,8 @@ longer one instead of their sum.
 How the work is shared: before the fork, the index of each shareable check is written into a
 pipe (one byte each, fewer than PIPE_BUF in all); the helper and the run each read one byte at
 a time (a pipe hands each byte to one reader) until it is empty, so whoever is free takes the
-next check. The run first does its own work (`meanwhile`, then its checks that need the host
-but wait on no probe), then joins in, then runs the checks that wait on a probe. The helper
+next check. The run first does its own work (`meanwhile`, its checks that need the host and
+wait on no probe, then those that wait on a probe started early), then joins in. The helper
 sends back its results, pickled, with what it added to doctor's caches (doctor.project.memo's
 entries, doctor.recache's compiled patterns: the run writes them at its exit, the helper
 writes nothing) and ends with os._exit (no atexit handler, no buffer of the run's flushed).
@@ -55,16 +55,17 @@ def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
             meanwhile()
         queued = set(shared) if helper is not None else set()
         own = [i for i in range(len(checks)) if i not in queued]
-        waiting = [i for i in own if checks[i].prefetch]  # a probe started early: these run last
+        waiting = [i for i in own if checks[i].prefetch]  # a probe started early: after the others
         for index in own:
             if index not in waiting:
                 one(index)
-        if helper is not None:
-            while (taken := helper.next_index()) is not None:
-                one(taken)
+        # then the run's own waiting ones (their probes had the time the helper's checks took);
+        # what the helper has not taken yet comes last, so that it ends its share while these run
         for index in waiting:
             one(index)
         if helper is not None:
+            while (taken := helper.next_index()) is not None:
+                one(taken)
             results.update(helper.collect())
             helper = None
             for index in shared:  # what the helper took and did not send back: run here
