@@ -28,9 +28,10 @@ class _Pid(Check):
 
     id = "pid"
     project_only = True
+    pause = 0.05  # long enough that the helper, once forked, takes some
 
     def run(self, project: object, host: object) -> Iterator[Finding]:
-        time.sleep(0.05)  # long enough that the helper, once forked, takes some
+        time.sleep(self.pause)
         yield self.finding(f"{self.id} ran in {os.getpid()}", None, self.id)
 
 
@@ -61,6 +62,17 @@ def test_the_helper_takes_project_only_checks_and_results_keep_their_order(monke
     assert where["host"] == where["probe"] == os.getpid()
     assert set(seen) == set(where) - helper  # progress names what this process ran
     assert seen.index("host") < seen.index("probe")  # a check waiting on a probe runs after the run's others
+
+
+def test_more_checks_than_one_byte_indexes_all_run_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", "")
+    checks = [_check(f"many{i}") for i in range(300)]
+    for check in checks:
+        check.pause = 0.0005  # type: ignore[attr-defined]
+    report = run_checks(checks, None, None, Path("."))  # type: ignore[arg-type]
+    assert [r.check for r in report.results] == [c.id for c in checks]
+    assert {name for name, pid in _ran_in(list(report.results)).items() if pid != os.getpid()} <= {
+        f"many{i}" for i in range(256)}
 
 
 def test_doctor_jobs_1_runs_everything_in_the_run(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,14 +34,14 @@ if TYPE_CHECKING:
 
     from doctor.model import Check, CheckResult
 
-MAX_SHARED = 255  # an index is one byte
+MAX_INDEX = 255  # an index is one byte (a check past it runs in the run)
 
 
 def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
         progress: Callable[[str], None] | None = None,
         meanwhile: Callable[[], object] | None = None) -> list[CheckResult]:
     """Every check's result, in the order given; `meanwhile` runs in this process before its checks."""
-    shared = [i for i, check in enumerate(checks) if getattr(check, "project_only", False)][:MAX_SHARED]
+    shared = [i for i, check in enumerate(checks) if getattr(check, "project_only", False) and i <= MAX_INDEX]
     helper = _Helper.start(checks, shared, run_one) if len(shared) >= 2 and may_fork(os.environ) else None
     results: dict[int, CheckResult] = {}
 
