@@ -23,8 +23,9 @@ print(json.dumps({"code": code, "checks": sorted(m for m in sys.modules if m.sta
 
 
 def run(tmp_path: Path, *args: str) -> dict[str, object]:
+    # DOCTOR_JOBS=1: every check runs (and is imported) in this process, not some in doctor.forked's helper
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "DOCTOR_CONTEXT": "host"}
+           "DOCTOR_CONTEXT": "host", "DOCTOR_JOBS": "1"}
     done = subprocess.run([sys.executable, "-c", CODE, *args], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
