@@ -181,3 +181,26 @@ def test_a_preflight_reports_the_same_with_and_without_the_helper(tmp_path: Path
         reports.append(json.loads(done.stdout))
     assert reports[0] == reports[1]
     assert {f["check"] for f in reports[1]["findings"]} >= {"leaked-host-port", "service-name-drift", "missing-mount"}
+
+
+@pytest.mark.parametrize(("v2", "v1", "quota", "forks"), [
+    ("max 100000\n", None, None, True),
+    ("100000 100000\n", None, 1.0, False),
+    ("400000 100000\n", None, 4.0, True),
+    (None, ("150000", "100000"), 1.5, False),
+    (None, ("-1", "100000"), None, True),
+    ("garbage", None, None, True),
+])
+def test_a_cgroup_quota_below_two_cpus_runs_every_check_in_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, v2: str | None, v1: tuple[str, str] | None,
+        quota: float | None, forks: bool) -> None:
+    cpu_max, cfs = tmp_path / "cpu.max", (tmp_path / "cfs_quota_us", tmp_path / "cfs_period_us")
+    if v2 is not None:
+        cpu_max.write_text(v2)
+    if v1 is not None:
+        cfs[0].write_text(v1[0])
+        cfs[1].write_text(v1[1])
+    monkeypatch.setattr(forked, "CPU_MAX", str(cpu_max))
+    monkeypatch.setattr(forked, "CFS_QUOTA", tuple(map(str, cfs)))
+    assert forked.cpu_quota() == quota
+    assert forked.may_fork({}) is forks

@@ -19,7 +19,8 @@ Nothing may be lost: a helper that fails (it crashed, was killed, sent what cann
 leaves its checks to the run, which runs whatever came back from no one. Results keep the order
 they were given in. The helper is used only where forking is safe and pays: Linux, two or
 more usable cores, no thread started in this process (a lock another thread holds would never
-be released in the child), at least two shareable checks; DOCTOR_JOBS=1 turns it off.
+be released in the child), no cgroup quota below two CPUs (a container's `--cpus=1`), at least
+two shareable checks; DOCTOR_JOBS=1 turns it off.
 """
 
 from __future__ import annotations
@@ -86,9 +87,34 @@ def may_fork(env: dict[str, str] | os._Environ[str]) -> bool:
             return False
     except (AttributeError, OSError):
         return False
+    quota = cpu_quota()
+    if quota is not None and quota < 2:  # a container limited to one CPU (`--cpus=1`, a CI job's share)
+        return False
     import _thread
 
     return _thread._count() == 0
+
+
+CPU_MAX = "/sys/fs/cgroup/cpu.max"  # cgroup v2, as a container sees its own
+CFS_QUOTA = ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us")  # cgroup v1
+
+
+def cpu_quota() -> float | None:
+    """The CPUs a cgroup quota gives this process, or None when it has none (or none can be read)."""
+    try:
+        with open(CPU_MAX, encoding="ascii") as handle:
+            quota, _, period = handle.read().strip().partition(" ")
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        pass
+    try:
+        values = []
+        for path in CFS_QUOTA:
+            with open(path, encoding="ascii") as handle:
+                values.append(int(handle.read().strip()))
+        return None if values[0] <= 0 else values[0] / values[1]
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
 
 
 class _Helper:
