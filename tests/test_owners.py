@@ -188,12 +188,15 @@ def test_a_servers_data_folder_below_a_top_folder_is_its_own_users(tmp_path: Pat
     ("", 2000, Severity.WARNING),  # an image running as root wrote no file as 2000 by design
 ])
 def test_a_bind_mount_owned_by_the_user_its_image_runs_as_is_that_services(
-        tmp_path: Path, docker_engine: str, user: str, uid: int, severity: Severity) -> None:
-    # doctor-only stand-ins (an empty layer with the USER set; never run), left for other runs
-    tag = f"doctor-test/image-user:{user.replace(':', '-') or 'root'}"
+        tmp_path: Path, docker_engine: str, user: str, uid: int, severity: Severity,
+        request: pytest.FixtureRequest) -> None:
+    # a doctor-only stand-in of this run (an empty layer with the USER set; never run), removed
+    # after the test: a tag shared between runs left the image it replaced behind, dangling
+    tag = f"doctor-test/image-user-{os.getpid()}-{tmp_path.name}:{user.replace(':', '-') or 'root'}".lower()
     (tmp_path / "empty.tar").write_bytes(b"\0" * 1024)  # an empty tar archive: two zero blocks
     subprocess.run([docker_engine, "import", *(["--change", f"USER {user}"] if user else []),
                     str(tmp_path / "empty.tar"), tag], check=True, capture_output=True, timeout=60)
+    request.addfinalizer(lambda: subprocess.run([docker_engine, "rmi", "-f", tag], capture_output=True, timeout=60))
     project = tmp_path / "mm"
     # mattermost/docker's layout: both services' bind mounts below one top folder, `./volumes`
     (project / "volumes" / "app" / "config").mkdir(parents=True)
