@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from doctor.checks import path_gap
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.forked import may_fork
@@ -108,7 +109,12 @@ def test_preflight_starts_no_process(kind: str, jobs: str, tmp_path: Path, count
     options = RunOptions(project=ProjectOptions(path=project, env=env), env=env)
     registry = load_registry()
     _counting[0] = False
-    preflight(options, registry)  # fills the login-PATH cache, as any first run does
+    # fills the login-PATH cache, as any first run does; waiting for the shell, which a first run
+    # lets go after 50 ms when every tool is on PATH (the cache is then filled after the run, and
+    # on a busy machine, two test runs at once, that could be after the audited run below started)
+    with monkeypatch.context() as waiting:
+        waiting.setattr(path_gap, "PATIENCE", 60.0)
+        preflight(options, registry)
     _counting[0] = True
     report = preflight(options, registry).report
     assert [r.check for r in report.results if r.status is Status.ERROR] == []
