@@ -84,7 +84,7 @@ def test_a_stale_entry_is_imported_and_a_deferred_check_runs_the_real_one_at_its
     index = json.loads(Path(check_index.INDEX).read_text())
     stale = {value: ({**entry, "crc": entry["crc"] + 1} if entry["id"] == "env-drift" else entry)
              for value, entry in index.items()}
-    monkeypatch.setattr(check_index, "_LOADED", [stale])
+    monkeypatch.setattr(check_index, "_LOADED", {check_index.INDEX: stale})
     registry = load_registry(defer=True)
     assert not issubclass(registry.checks["env-drift"], DeferredCheck)  # edited since indexed: imported
     deferred = registry.checks["compose-config"]

@@ -135,44 +135,38 @@ def _source_crc(module: str, source: str) -> int | None:
     return None
 
 
-def indexed_checks() -> dict[str, dict[str, str]] | None:
-    """id -> {"summary", "documentation"} for every registered check, or None when one must be imported."""
-    try:
-        with open(INDEX, encoding="utf-8") as handle:
-            index = json.load(handle)
-    except (OSError, ValueError):
-        return None
+def indexed_checks() -> dict[str, dict[str, Any]] | None:
+    """id -> its index entry ("summary", "documentation", ...) for every registered check, or None
+    when one must be imported."""
     points = entry_points()
     if points is None:
         return None
-    checks: dict[str, dict[str, str]] = {}
+    checks: dict[str, dict[str, Any]] = {}
     for name, value in sorted(points):
-        entry = index.get(value)
-        if entry is None or entry["id"] != name:
-            return None  # a plugin (or a renamed check): the registry loads and validates it
-        if _source_crc(value.partition(":")[0], entry["source"]) != entry["crc"]:
-            return None  # edited since the index was written
+        entry = current_entry(name, value)
+        if entry is None:
+            return None
         checks.setdefault(name, entry)
     return checks
 
 
-_LOADED: list[dict[str, dict[str, Any]]] = []
+_LOADED: dict[str, dict[str, dict[str, Any]]] = {}  # INDEX's path -> its entries, read once per process
 
 
 def current_entry(name: str, value: str) -> dict[str, Any] | None:
     """The index entry of the entry point `name = value` while it is current (a built-in check whose
     class file has the CRC recorded), else None: the caller imports the check."""
-    if not _LOADED:
+    if INDEX not in _LOADED:
         try:
             with open(INDEX, encoding="utf-8") as handle:
-                _LOADED.append(json.load(handle))
+                _LOADED[INDEX] = json.load(handle)
         except (OSError, ValueError):
-            _LOADED.append({})
-    entry = _LOADED[0].get(value)
-    if not isinstance(entry, dict) or entry.get("id") != name or "project_only" not in entry:
-        return None
+            _LOADED[INDEX] = {}
+    entry = _LOADED[INDEX].get(value)
+    if not isinstance(entry, dict) or entry.get("id") != name:
+        return None  # a plugin (or a renamed check): the registry loads and validates it
     if _source_crc(value.partition(":")[0], entry["source"]) != entry["crc"]:
-        return None
+        return None  # edited since the index was written
     return entry
 
 

@@ -88,12 +88,7 @@ class DeferredCheck(Check):
     comes from its current check_index.json entry; `run` imports the check and runs it."""
 
     _point: ClassVar[EntryPoint | importlib.metadata.EntryPoint]
-    _summary: ClassVar[str] = ""
-    _documentation: ClassVar[str] = ""
-
-    @classmethod
-    def summary(cls) -> str:
-        return cls._summary
+    _documentation: ClassVar[str] = ""  # its docstring is the summary line alone
 
     @classmethod
     def documentation(cls) -> str:
@@ -120,12 +115,12 @@ def _deferred(ep: EntryPoint | importlib.metadata.EntryPoint) -> type[Check] | N
     from doctor.check_index import current_entry
 
     entry = current_entry(ep.name, ep.value)
-    if entry is None:
+    if entry is None or "project_only" not in entry:  # an index of before the fields a preflight needs
         return None
-    attributes = {"id": ep.name, "_point": ep, "_summary": entry["summary"],
+    attributes = {"id": ep.name, "_point": ep, "__doc__": entry["summary"],
                   "_documentation": entry["documentation"], "fix_family": entry["fix_family"],
                   "prefetch": tuple(entry["prefetch"]), "project_only": bool(entry["project_only"]),
-                  "severity": Severity(entry["severity"]), "__doc__": entry["summary"]}
+                  "severity": Severity(entry["severity"])}
     return type(f"Deferred[{ep.name}]", (DeferredCheck,), attributes)
 
 

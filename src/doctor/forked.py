@@ -42,7 +42,7 @@ def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
         progress: Callable[[str], None] | None = None,
         meanwhile: Callable[[], object] | None = None) -> list[CheckResult]:
     """Every check's result, in the order given; `meanwhile` runs in this process before its checks."""
-    shared = [i for i, check in enumerate(checks) if getattr(check, "project_only", False) and i <= MAX_INDEX]
+    shared = [i for i, check in enumerate(checks) if check.project_only and i <= MAX_INDEX]
     helper = _Helper.start(checks, shared, run_one) if len(shared) >= 2 and may_fork(os.environ) else None
     results: dict[int, CheckResult] = {}
 
@@ -55,14 +55,10 @@ def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
         if meanwhile is not None:
             meanwhile()
         queued = set(shared) if helper is not None else set()
-        own = [i for i in range(len(checks)) if i not in queued]
-        waiting = [i for i in own if checks[i].prefetch]  # a probe started early: after the others
-        for index in own:
-            if index not in waiting:
-                one(index)
-        # then the run's own waiting ones (their probes had the time the helper's checks took);
-        # what the helper has not taken yet comes last, so that it ends its share while these run
-        for index in waiting:
+        # the run's own checks, those waiting on a probe started early after the others (their
+        # probes had the time the helper's checks took); what the helper has not taken yet comes
+        # last, so that it ends its share while these run
+        for index in sorted((i for i in range(len(checks)) if i not in queued), key=lambda i: bool(checks[i].prefetch)):
             one(index)
         if helper is not None:
             while (taken := helper.next_index()) is not None:

@@ -95,12 +95,16 @@ def _compile_recorded(state: _State, pattern: str, flags: int) -> re.Pattern[str
         return re.compile(pattern, flags)
     if len(state.added) < MAX_ENTRIES:  # a full table is replaced by this run's patterns (_write)
         state.added[(pattern, flags)] = entry
-        if not state.registered:
-            import atexit
-
-            atexit.register(save)
-            state.registered = True
+        _save_at_exit(state)
     return compiled
+
+
+def _save_at_exit(state: _State) -> None:
+    if not state.registered:
+        import atexit
+
+        atexit.register(save)
+        state.registered = True
 
 
 def journal() -> frozenset[Key]:
@@ -126,11 +130,8 @@ def absorb(added: object) -> None:
     for key, entry in added.items():
         if key not in state.table and len(state.added) < MAX_ENTRIES and _sound(key, entry):
             state.added[key] = entry
-    if state.added and not state.registered:
-        import atexit
-
-        atexit.register(save)
-        state.registered = True
+    if state.added:
+        _save_at_exit(state)
 
 
 def interpreter_key() -> str:

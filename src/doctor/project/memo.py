@@ -166,14 +166,15 @@ def _keep(store: _Store, key: Any, stamps: tuple[Stamp, ...], raised: bool, valu
         return
     if len(data) > MAX_VALUE:
         return
-    store.entries.pop(key, None)  # a replaced entry becomes the newest
-    store.entries[key] = (stamps, data)
+    _put(store, key, (stamps, data))
     if _journal:
-        _journal[0].append((store.folder, store.path, key, (stamps, data)))
-    _dirty(store)
+        _journal[0].append((store.path, key, (stamps, data)))
 
 
-def _dirty(store: _Store) -> None:
+def _put(store: _Store, key: Any, entry: tuple[tuple[Stamp, ...], bytes]) -> None:
+    """Store an entry as the newest (a replaced one too), to be written at exit."""
+    store.entries.pop(key, None)
+    store.entries[key] = entry
     store.dirty = True
     if not _at_exit:
         import atexit
@@ -182,7 +183,7 @@ def _dirty(store: _Store) -> None:
         _at_exit.append(True)
 
 
-_journal: list[list[tuple[str, str, Any, tuple[tuple[Stamp, ...], bytes]]]] = []
+_journal: list[list[tuple[str, Any, tuple[tuple[Stamp, ...], bytes]]]] = []
 
 
 def journal() -> None:
@@ -191,7 +192,7 @@ def journal() -> None:
     _journal[:] = [[]]
 
 
-def journal_take() -> list[tuple[str, str, Any, tuple[tuple[Stamp, ...], bytes]]]:
+def journal_take() -> list[tuple[str, Any, tuple[tuple[Stamp, ...], bytes]]]:
     """The entries added since `journal()`, and no more listing."""
     taken = _journal[0] if _journal else []
     _journal.clear()
@@ -205,12 +206,8 @@ def absorb(entries: object) -> None:
     if store is None or not isinstance(entries, list):
         return
     for item in entries:
-        if not (isinstance(item, tuple) and len(item) == 4 and item[1] == store.path):
-            continue
-        _, _, key, entry = item
-        store.entries.pop(key, None)
-        store.entries[key] = entry
-        _dirty(store)
+        if isinstance(item, tuple) and len(item) == 3 and item[0] == store.path:
+            _put(store, item[1], item[2])
 
 
 def _current_header() -> tuple[Any, ...]:
