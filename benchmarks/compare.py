@@ -29,8 +29,9 @@ the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a
 folder with placeholders for the bind sources that exist upstream, as the corpus tests do).
 
 doctor is installed as users install it (pipx, `pip install`): a wheel built from this checkout,
-installed with its dependencies into a venv of its own under the work folder, started by
-absolute path, and linked into a folder at the end of each environment's PATH as pipx links it
+installed with its dependencies into a venv of its own under the work folder (made without pip,
+pip reached through a `pipx_shared.pth`, as pipx makes it: no setuptools `.pth` runs at each
+start), started by absolute path, and linked into a folder at the end of each environment's PATH as pipx links it
 (the examples' Makefiles run `doctor`, which path-gap looks up; `--not-on-path` leaves it off).
 `--install editable` times `.venv/bin/doctor` instead (a development install:
 its import finder adds ~20-30 ms to every interpreter start); DOCTOR=/path/to/doctor times that.
@@ -197,19 +198,29 @@ def make_environments(work: Path, python: str, doctor: Path | None = None) -> di
 
 
 def install_wheel(work: Path, python: str, name: str = "doctor-install") -> Path:
-    """doctor as a user's pipx install has it: this checkout's wheel in a venv of its own."""
+    """doctor as a user's pipx install has it: this checkout's wheel in a venv of its own, made
+    `--without-pip` and given pipx's shared libraries (pip) through a `pipx_shared.pth` line, so
+    that no `.pth` of setuptools' runs at each start (a venv with pip imports _distutils_hack: ~1 ms)."""
+    shared = work / f"{name}-shared-libs"
+    if not (shared / "bin" / "pip").exists():
+        subprocess.run([python, "-m", "venv", str(shared)], check=True)
     venv = work / name
-    if not (venv / "bin" / "pip").exists():
-        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    if not (venv / "bin" / "python").exists() or (venv / "bin" / "pip").exists():  # an older pass's has pip
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([python, "-m", "venv", "--without-pip", str(venv)], check=True)
+        (shared_site,) = (shared / "lib").glob("python*/site-packages")
+        (site,) = (venv / "lib").glob("python*/site-packages")
+        (site / "pipx_shared.pth").write_text(f"{shared_site}\n")
+    pip = [str(shared / "bin" / "python"), "-m", "pip", "--python", str(venv / "bin" / "python")]
     wheels = work / "wheel"
     shutil.rmtree(wheels, ignore_errors=True)
-    subprocess.run([str(venv / "bin" / "pip"), "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*pip, "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)], check=True,
+                   stdout=subprocess.DEVNULL)
     (wheel,) = wheels.glob("*.whl")
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--force-reinstall", "--no-deps", str(wheel)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*pip, "install", "-q", "--force-reinstall", "--no-deps", str(wheel)], check=True,
+                   stdout=subprocess.DEVNULL)
     # the dependencies as the wheel declares them (pip's cache answers after the first time)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*pip, "install", "-q", str(wheel)], check=True, stdout=subprocess.DEVNULL)
     return venv / "bin" / "doctor"
 
 
