@@ -218,13 +218,13 @@ def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult
         from doctor.project import memo
 
         memo.journal()
-        before = recache.journal()
+        recache.journal()
         done = []
         while got := os.read(queue, 1):
             done.append((got[0], run_one(checks[got[0]])))
         from _pickle import dumps
 
-        view = memoryview(dumps((done, memo.journal_take(), recache.journal_take(before)), 5))
+        view = memoryview(dumps((done, memo.journal_take(), recache.journal_take()), 5))
         while view:
             view = view[os.write(results_w, view):]
         status = 0

@@ -51,6 +51,7 @@ class _State:
         self.table: dict[Key, Entry] = {}
         self.added: dict[Key, Entry] = {}
         self.registered = False
+        self.journal_from: frozenset[Key] | None = None  # what was added before `journal()`, while listing
 
 
 _state = _State()
@@ -107,13 +108,17 @@ def _save_at_exit(state: _State) -> None:
         state.registered = True
 
 
-def journal() -> frozenset[Key]:
-    """What this process had added so far (doctor.forked's helper: `journal_take` returns the rest)."""
-    return frozenset(_state.added)
+def journal() -> None:
+    """From now on, list each pattern this process adds (doctor.forked's helper, which writes no
+    table: `journal_take` hands them to the run, which `absorb`s them), as doctor.project.memo's does."""
+    _state.journal_from = frozenset(_state.added)
 
 
-def journal_take(before: frozenset[Key]) -> dict[Key, Entry]:
-    """The patterns this process added since `journal()` returned `before`."""
+def journal_take() -> dict[Key, Entry]:
+    """The patterns added since `journal()`, and no more listing."""
+    before, _state.journal_from = _state.journal_from, None
+    if before is None:
+        return {}
     return {key: entry for key, entry in _state.added.items() if key not in before}
 
 
