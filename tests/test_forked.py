@@ -109,6 +109,24 @@ def test_a_helper_sending_garbage_leaves_its_checks_to_the_run(monkeypatch: pyte
     assert len(report.results) == 8 and set(_ran_in(list(report.results)).values()) == {os.getpid()}
 
 
+def test_a_helper_that_raises_never_returns_into_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", "")
+
+    def raises(*args: object) -> None:
+        raise RuntimeError("the helper's code failed before its own guard")
+
+    monkeypatch.setattr(forked, "_helper_main", raises)
+    run = os.getpid()
+    try:
+        report = run_checks(_checks(), None, None, Path("."))  # type: ignore[arg-type]
+    finally:
+        if os.getpid() != run:  # the child came back up through the run's code
+            (tmp_path / f"child-{os.getpid()}").touch()
+            os._exit(0)
+    assert not list(tmp_path.glob("child-*"))
+    assert len(report.results) == 8 and set(_ran_in(list(report.results)).values()) == {run}
+
+
 def test_an_exception_in_the_run_ends_the_helper(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCTOR_JOBS", "")
     started: list[int] = []

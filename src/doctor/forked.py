@@ -145,8 +145,11 @@ class _Helper:
             for fd in (queue_r, results_r, results_w):
                 os.close(fd)
             return None
-        if pid == 0:  # the helper: never returns
-            _helper_main(checks, run_one, queue_r, results_r, results_w)
+        if pid == 0:  # the helper: never returns (whatever happens, never into the run's code)
+            try:
+                _helper_main(checks, run_one, queue_r, results_r, results_w)
+            finally:
+                os._exit(1)
         os.close(results_w)
         return cls(pid, queue_r, results_r)
 
