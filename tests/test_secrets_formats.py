@@ -21,6 +21,7 @@ import string
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -272,6 +273,77 @@ def test_fix_why_ports_and_debug_print_no_planted_secret(planted: tuple[Path, di
     assert "applied" in applied.stdout, applied.stdout + applied.stderr
     outputs.append(applied.stdout + applied.stderr)
     assert [leaks(text) for text in outputs] == [[]] * len(outputs)
+
+
+def _first_characters(nodes: Any) -> set[str] | None:
+    """The characters a match of the parsed pattern can begin with (None: a shape the test does not read)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, arg in nodes:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):  # zero-width: the next node consumes the first character
+            continue
+        if op is c.LITERAL:
+            return {chr(arg)}
+        if op is c.IN:
+            found: set[str] = set()
+            for kind, item in arg:
+                if kind is c.LITERAL:
+                    found.add(chr(item))
+                elif kind is c.RANGE:
+                    found.update(chr(code) for code in range(item[0], item[1] + 1))
+                else:
+                    return None
+            return found
+        if op is c.SUBPATTERN:
+            return _first_characters(arg[3])
+        if op is c.BRANCH:
+            branches = [_first_characters(branch) for branch in arg[1]]
+            return None if None in branches else set().union(*branches)
+        if op in (c.MAX_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            return _first_characters(arg[2])
+        return None
+    return None
+
+
+def _literal_texts(nodes: Any) -> set[str]:
+    """Every text a sequence of literals and character sets matches (a look-behind's)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    texts = {""}
+    for op, arg in nodes:
+        if op is c.LITERAL:
+            choices = {chr(arg)}
+        else:
+            assert op is c.IN and all(kind is c.LITERAL for kind, _ in arg), (op, arg)
+            choices = {chr(item) for _, item in arg}
+        texts = {text + choice for text in texts for choice in choices}
+    return texts
+
+
+def test_each_token_shape_begins_where_its_entry_says() -> None:
+    """match_shape compiles only the shapes that can begin where it looks, as _SHAPES says: each
+    entry's first characters are those of its shape's own parse, a webhook's (and `sig=`'s) literal
+    texts are those of its look-behind, and the one shape that may begin anywhere has its `Q~` four
+    characters in. TOKEN_SHAPES is every shape, in order."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    from doctor.secret_shapes import _SHAPES, TOKEN_SHAPES
+
+    assert TOKEN_SHAPES.pattern == "(?P<v>" + "|".join(shape for _, shape in _SHAPES) + ")"
+    anywhere = 0
+    for begins, shape in _SHAPES:
+        nodes = list(_parser.parse(shape))
+        if isinstance(begins, str):
+            assert set(begins) == _first_characters(nodes), shape
+        elif isinstance(begins, tuple):
+            op, (direction, behind) = nodes[0]
+            assert op is c.ASSERT and direction == -1, shape  # a look-behind first
+            assert set(begins) == _literal_texts(list(behind)), shape
+        else:
+            anywhere += 1
+            assert shape.startswith(r"(?<![\w~.-])[A-Za-z0-9_~.]{3}[0-9]Q~"), shape
+    assert anywhere == 1
 
 
 def test_token_hints_find_every_shape_where_sub_does() -> None:

@@ -45,70 +45,82 @@ from itertools import pairwise
 
 from doctor.lazyre import lazy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+
 MASK = "***"
-TOKEN_SHAPES = lazy(
-    r"(?P<v>(?<![\w-])gh[pousr]_[A-Za-z0-9]{20,}+"
-    r"|(?<![\w-])github_pat_\w{20,}+"
-    r"|(?<![\w-])xox[abposr]-[\w-]{8,}+"
-    r"|(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"
-    r"|(?<![\w-])eyJ[\w-]{6,}+\.[\w-]{6,}+\.[\w-]*+"
-    r"|(?<![\w-])gl(?:pat|rt|dt|ptt|cbt|soat|ft)-[\w-]{20,}+"
-    r"|(?<![\w-])npm_[A-Za-z0-9]{30,}+"
-    r"|(?<![\w-])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}+"
-    r"|(?<![\w-])sk-[\w-]{20,}+"
-    r"|(?<![\w-])AIza[\w-]{30,}+"
-    r"|(?<![\w.-])SG\.[\w-]{16,}+\.[\w-]{16,}+"
-    r"|(?<![\w-])hf_[A-Za-z0-9]{30,}+"
-    r"|(?<![\w-])do[opr]_v1_[a-f0-9]{64}(?![A-Za-z0-9])"
-    r"|(?<![\w-])shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}(?![A-Za-z0-9])"
-    r"|(?<![\w-])whsec_[A-Za-z0-9+/]{24,}+=*+"
-    r"|(?<![\w-])pypi-AgE[\w-]{50,}+"
-    r"|(?<![\w-])NRAK-[A-Z0-9]{27}(?![A-Za-z0-9])"
-    r"|(?<![\w-])AGE-SECRET-KEY-1[0-9A-Z]{50,}+"
-    r"|(?<![\w$])\$2[aby]?\$[0-9]{2}\$[./A-Za-z0-9]{53}(?![./A-Za-z0-9])"
-    r"|(?<=hooks\.slack\.com/services/)[\w/]++"
-    r"|(?<=discord\.com/api/webhooks/)[\w/-]++"
-    r"|(?<=discordapp\.com/api/webhooks/)[\w/-]++"
-    r"|(?<=\.webhook\.office\.com/webhookb2/)[\w@/-]++"
-    r"|(?<=outlook\.office\.com/webhook/)[\w@/-]++"
-    r"|(?<=outlook\.office365\.com/webhook/)[\w@/-]++"
-    r"|(?<=[?&]sig=)[\w%+/=.-]{16,}+"
+# Each well-known token shape, and where a match of it can begin: the characters its match can
+# begin with, or (a webhook's path, a URL's `sig=`) the literal text right before it, or None (the
+# Azure AD secret: any of 66 characters, its `Q~` four characters further tells). mask_tokens
+# compiles only the shapes that can begin where it looks (doctor.recache keeps each such pattern
+# across runs): the whole alternation costs ~5-8 ms to compile, a run's first in a project with
+# a hint in it. tests/test_secrets_formats.py checks each entry against the shape's own parse.
+_SHAPES: tuple[tuple[str | tuple[str, ...] | None, str], ...] = (
+    ("g", r"(?<![\w-])gh[pousr]_[A-Za-z0-9]{20,}+"),
+    ("g", r"(?<![\w-])github_pat_\w{20,}+"),
+    ("x", r"(?<![\w-])xox[abposr]-[\w-]{8,}+"),
+    ("A", r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"),
+    ("e", r"(?<![\w-])eyJ[\w-]{6,}+\.[\w-]{6,}+\.[\w-]*+"),
+    ("g", r"(?<![\w-])gl(?:pat|rt|dt|ptt|cbt|soat|ft)-[\w-]{20,}+"),
+    ("n", r"(?<![\w-])npm_[A-Za-z0-9]{30,}+"),
+    ("rs", r"(?<![\w-])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}+"),
+    ("s", r"(?<![\w-])sk-[\w-]{20,}+"),
+    ("A", r"(?<![\w-])AIza[\w-]{30,}+"),
+    ("S", r"(?<![\w.-])SG\.[\w-]{16,}+\.[\w-]{16,}+"),
+    ("h", r"(?<![\w-])hf_[A-Za-z0-9]{30,}+"),
+    ("d", r"(?<![\w-])do[opr]_v1_[a-f0-9]{64}(?![A-Za-z0-9])"),
+    ("s", r"(?<![\w-])shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}(?![A-Za-z0-9])"),
+    ("w", r"(?<![\w-])whsec_[A-Za-z0-9+/]{24,}+=*+"),
+    ("p", r"(?<![\w-])pypi-AgE[\w-]{50,}+"),
+    ("N", r"(?<![\w-])NRAK-[A-Z0-9]{27}(?![A-Za-z0-9])"),
+    ("A", r"(?<![\w-])AGE-SECRET-KEY-1[0-9A-Z]{50,}+"),
+    ("$", r"(?<![\w$])\$2[aby]?\$[0-9]{2}\$[./A-Za-z0-9]{53}(?![./A-Za-z0-9])"),
+    (("hooks.slack.com/services/",), r"(?<=hooks\.slack\.com/services/)[\w/]++"),
+    (("discord.com/api/webhooks/",), r"(?<=discord\.com/api/webhooks/)[\w/-]++"),
+    (("discordapp.com/api/webhooks/",), r"(?<=discordapp\.com/api/webhooks/)[\w/-]++"),
+    ((".webhook.office.com/webhookb2/",), r"(?<=\.webhook\.office\.com/webhookb2/)[\w@/-]++"),
+    (("outlook.office.com/webhook/",), r"(?<=outlook\.office\.com/webhook/)[\w@/-]++"),
+    (("outlook.office365.com/webhook/",), r"(?<=outlook\.office365\.com/webhook/)[\w@/-]++"),
+    (("?sig=", "&sig="), r"(?<=[?&]sig=)[\w%+/=.-]{16,}+"),
     # vendors' prefixed tokens, after gitleaks' rules (config/gitleaks.toml) and the vendors' docs
-    r"|(?<![\w-])dapi[a-f0-9]{32}(?:-[0-9])?+(?![A-Za-z0-9])"  # Databricks
-    r"|(?<![\w.-])dp\.(?:st|pt|sa|ct|scim|audit)\.[\w.-]{40,}+"  # Doppler
-    r"|(?<![\w-])lin_(?:api|oauth)_[A-Za-z0-9]{32,}+"  # Linear
-    r"|(?<![\w-])PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![A-Za-z0-9])"  # Postman
-    r"|(?<![\w-])glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Za-z0-9])"  # Grafana service account
-    r"|(?<![\w-])glc_[A-Za-z0-9+/]{32,}+=*+"  # Grafana cloud
-    r"|(?<![\w-])AT[AC]TT3[\w=-]{100,}+"  # Atlassian API token
-    r"|(?<![\w-])x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}(?![A-Za-z0-9])"  # Brevo (Sendinblue)
-    r"|(?<![\w-])key-[a-f0-9]{32}(?![A-Za-z0-9])"  # Mailgun
-    r"|(?<![A-Za-z0-9])SK[a-f0-9]{32}(?![A-Za-z0-9])"  # Twilio API key
-    r"|(?<![\w-])sq0(?:csp|atp)-[\w-]{22,}+|(?<![\w-])EAAA[\w-]{60,}+"  # Square
-    r"|(?<![\w~.-])[A-Za-z0-9_~.]{3}[0-9]Q~[\w~.-]{31,34}(?![\w~.-])"  # Azure AD client secret
-    r"|(?<![\w-])HRKU-AA[\w-]{58}(?![\w-])"  # Heroku
-    r"|(?<![\w.-])hv[sbr]\.[\w-]{20,}+"  # HashiCorp Vault
-    r"|(?<![\w-])sntry[us]_[\w+/=]{40,}+"  # Sentry user and org tokens
-    r"|(?<![\w-])ntn_[0-9]{11}[A-Za-z0-9]{32,}+"  # Notion
-    r"|(?<![\w-])pplx-[A-Za-z0-9]{40,}+"  # Perplexity
-    r"|(?<![\w-])dckr_(?:pat|oat)_[\w-]{20,}+"  # Docker Hub
-    r"|(?<![\w-])tskey-[a-z]++-[\w-]{20,}+"  # Tailscale
-    r"|(?<![\w-])sb(?:p_[a-f0-9]{40}(?![A-Za-z0-9])|_secret_[\w-]{20,}+)"  # Supabase
-    r"|(?<=[0-9]:)AA[\w-]{32,}+"  # Telegram bot token, after `<bot id>:`
-    r"|(?<![\w-])pscale_(?:pw|tkn|oauth)_[\w=.-]{32,}+"  # PlanetScale
-    r"|(?<![\w-])pul-[a-f0-9]{40}(?![A-Za-z0-9])"  # Pulumi
-    r"|(?<![\w-])rubygems_[a-f0-9]{48}(?![A-Za-z0-9])"  # RubyGems
-    r"|(?<![\w-])dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}(?![A-Za-z0-9])"  # Dynatrace
-    r"|(?<![\w-])(?:fo1_[\w-]{43}|fm1[ar]_[\w+/]{50,}+=*+|fm2_[\w+/]{50,}+=*+)"  # Fly.io
-    r"|(?<![\w-])pnu_[A-Za-z0-9]{36}(?![A-Za-z0-9])"  # Prefect
-    r"|(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{20}(?![A-Za-z0-9])"  # Alibaba Cloud
-    r"|(?<![\w-])API-[A-Z0-9]{26}(?![A-Za-z0-9])"  # Octopus Deploy
-    r"|(?<![\w-])pat[A-Za-z0-9]{14}\.[a-f0-9]{64}(?![A-Za-z0-9])"  # Airtable
-    r"|(?<![\w-])ico-[A-Za-z0-9]{32}(?![A-Za-z0-9])"  # Infracost
-    r"|(?<![\w.-])v1\.0-[a-f0-9]{24}-[a-f0-9]{146}(?![A-Za-z0-9])"  # Cloudflare origin CA
-    r"|(?<![\w.-])sk\.eyJ[\w-]{10,}+\.[\w-]{10,}+"  # Mapbox secret
-    r"|(?<![\w-])ops_eyJ[\w+/]{50,}+=*+)"  # 1Password service account
+    ("d", r"(?<![\w-])dapi[a-f0-9]{32}(?:-[0-9])?+(?![A-Za-z0-9])"),  # Databricks
+    ("d", r"(?<![\w.-])dp\.(?:st|pt|sa|ct|scim|audit)\.[\w.-]{40,}+"),  # Doppler
+    ("l", r"(?<![\w-])lin_(?:api|oauth)_[A-Za-z0-9]{32,}+"),  # Linear
+    ("P", r"(?<![\w-])PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![A-Za-z0-9])"),  # Postman
+    ("g", r"(?<![\w-])glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Za-z0-9])"),  # Grafana service account
+    ("g", r"(?<![\w-])glc_[A-Za-z0-9+/]{32,}+=*+"),  # Grafana cloud
+    ("A", r"(?<![\w-])AT[AC]TT3[\w=-]{100,}+"),  # Atlassian API token
+    ("x", r"(?<![\w-])x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}(?![A-Za-z0-9])"),  # Brevo (Sendinblue)
+    ("k", r"(?<![\w-])key-[a-f0-9]{32}(?![A-Za-z0-9])"),  # Mailgun
+    ("S", r"(?<![A-Za-z0-9])SK[a-f0-9]{32}(?![A-Za-z0-9])"),  # Twilio API key
+    ("s", r"(?<![\w-])sq0(?:csp|atp)-[\w-]{22,}+"),  # Square
+    ("E", r"(?<![\w-])EAAA[\w-]{60,}+"),  # Square
+    (None, r"(?<![\w~.-])[A-Za-z0-9_~.]{3}[0-9]Q~[\w~.-]{31,34}(?![\w~.-])"),  # Azure AD client secret
+    ("H", r"(?<![\w-])HRKU-AA[\w-]{58}(?![\w-])"),  # Heroku
+    ("h", r"(?<![\w.-])hv[sbr]\.[\w-]{20,}+"),  # HashiCorp Vault
+    ("s", r"(?<![\w-])sntry[us]_[\w+/=]{40,}+"),  # Sentry user and org tokens
+    ("n", r"(?<![\w-])ntn_[0-9]{11}[A-Za-z0-9]{32,}+"),  # Notion
+    ("p", r"(?<![\w-])pplx-[A-Za-z0-9]{40,}+"),  # Perplexity
+    ("d", r"(?<![\w-])dckr_(?:pat|oat)_[\w-]{20,}+"),  # Docker Hub
+    ("t", r"(?<![\w-])tskey-[a-z]++-[\w-]{20,}+"),  # Tailscale
+    ("s", r"(?<![\w-])sb(?:p_[a-f0-9]{40}(?![A-Za-z0-9])|_secret_[\w-]{20,}+)"),  # Supabase
+    ("A", r"(?<=[0-9]:)AA[\w-]{32,}+"),  # Telegram bot token, after `<bot id>:`
+    ("p", r"(?<![\w-])pscale_(?:pw|tkn|oauth)_[\w=.-]{32,}+"),  # PlanetScale
+    ("p", r"(?<![\w-])pul-[a-f0-9]{40}(?![A-Za-z0-9])"),  # Pulumi
+    ("r", r"(?<![\w-])rubygems_[a-f0-9]{48}(?![A-Za-z0-9])"),  # RubyGems
+    ("d", r"(?<![\w-])dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}(?![A-Za-z0-9])"),  # Dynatrace
+    ("f", r"(?<![\w-])(?:fo1_[\w-]{43}|fm1[ar]_[\w+/]{50,}+=*+|fm2_[\w+/]{50,}+=*+)"),  # Fly.io
+    ("p", r"(?<![\w-])pnu_[A-Za-z0-9]{36}(?![A-Za-z0-9])"),  # Prefect
+    ("L", r"(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{20}(?![A-Za-z0-9])"),  # Alibaba Cloud
+    ("A", r"(?<![\w-])API-[A-Z0-9]{26}(?![A-Za-z0-9])"),  # Octopus Deploy
+    ("p", r"(?<![\w-])pat[A-Za-z0-9]{14}\.[a-f0-9]{64}(?![A-Za-z0-9])"),  # Airtable
+    ("i", r"(?<![\w-])ico-[A-Za-z0-9]{32}(?![A-Za-z0-9])"),  # Infracost
+    ("v", r"(?<![\w.-])v1\.0-[a-f0-9]{24}-[a-f0-9]{146}(?![A-Za-z0-9])"),  # Cloudflare origin CA
+    ("s", r"(?<![\w.-])sk\.eyJ[\w-]{10,}+\.[\w-]{10,}+"),  # Mapbox secret
+    ("o", r"(?<![\w-])ops_eyJ[\w+/]{50,}+=*+"),  # 1Password service account
 )
+TOKEN_SHAPES = lazy("(?P<v>" + "|".join(shape for _, shape in _SHAPES) + ")")  # every shape: the reference
 # Every token shape starts with one of these literals (a webhook shape and Telegram's right after
 # its prefix, an Azure AD secret AAD_BACK characters before its `<digit>Q~`): mask_tokens tries
 # TOKEN_SHAPES only there. Its 61 branches each begin with a look-behind, so `sub` would try them
@@ -125,6 +137,46 @@ _TOKEN_HINT = lazy(r"A(?:KIA|SIA|Iza|GE-SECRET-KEY-1|T[AC]TT3|PI-)|EAAA|HRKU-|LT
                    r"|\$2[aby]?\$|\.webhook\.office\.com/webhookb2/|[?&]sig=|[0-9]Q~|:(?=AA[\w-]{32})")
 AAD_BACK = 3  # an Azure AD client secret's characters before the `<digit>Q~` its hint finds
 _LONGEST_PREFIX = len("outlook.office365.com/webhook/")  # the longest text a hint matches
+
+
+def _shape_index() -> tuple[dict[str, tuple[int, ...]], tuple[tuple[int, tuple[str, ...]], ...], int]:
+    """_SHAPES by first character, the shapes that begin after a literal, the Azure AD shape."""
+    by_first: dict[str, list[int]] = {}
+    after: list[tuple[int, tuple[str, ...]]] = []
+    anywhere = -1
+    for index, (begins, _) in enumerate(_SHAPES):
+        if begins is None:
+            anywhere = index
+        elif isinstance(begins, tuple):
+            after.append((index, begins))
+        else:
+            for char in begins:
+                by_first.setdefault(char, []).append(index)
+    return {char: tuple(found) for char, found in by_first.items()}, tuple(after), anywhere
+
+
+_BY_FIRST, _AFTER, _AAD_SHAPE = _shape_index()
+_AFTER_ANY = tuple(prefix for _, prefixes in _AFTER for prefix in prefixes)
+_CHOSEN: dict[tuple[int, ...], re.Pattern[str]] = {}  # the shapes that can begin at a place, compiled
+
+
+def match_shape(text: str, at: int) -> re.Match[str] | None:
+    """`TOKEN_SHAPES.match(text, at)`, of the shapes alone that can begin at `at` (the same match:
+    the others cannot match there, and the rest keep TOKEN_SHAPES's order)."""
+    chosen = _BY_FIRST.get(text[at:at + 1], ())
+    if text.endswith(_AFTER_ANY, 0, at):
+        chosen += tuple(index for index, prefixes in _AFTER if text.endswith(prefixes, 0, at))
+    if text.startswith("Q~", at + 4):
+        chosen += (_AAD_SHAPE,)
+    if not chosen:
+        return None
+    key = tuple(sorted(chosen))
+    pattern = _CHOSEN.get(key)
+    if pattern is None:
+        from doctor.recache import compile as compile_static
+
+        pattern = _CHOSEN[key] = compile_static("(?P<v>" + "|".join(_SHAPES[i][1] for i in key) + ")")
+    return pattern.match(text, at)
 _PATH_LIKE = lazy(r"(?:~|\.{1,2})?(?:/[a-z0-9_.@-]++)++/?")
 _REF_NAME = lazy(r"[A-Za-z_]\w*+")
 _REF_OP = lazy(r":?[-?+]")
@@ -251,7 +303,7 @@ def mask_tokens(text: str, sink: Callable[[str], None]) -> str:
         for at in (hint.start() - AAD_BACK if hint.group().endswith("Q~") else hint.start(), hint.end()):
             if at < done:
                 continue
-            match = TOKEN_SHAPES.match(text, at)
+            match = match_shape(text, at)
             if match is not None:
                 sink(match.group("v"))
                 out.append(text[done:at])
