@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from doctor import forked, recache
-from doctor.engine import run_checks
+from doctor.engine import _run_one, run_checks
 from doctor.model import Check, Finding, Status
 from doctor.project import memo
 
@@ -187,6 +187,54 @@ def test_what_the_helper_adds_to_the_caches_is_written_by_the_run(tmp_path: Path
     assert store is not None and store.dirty
     assert {key[1] for key in store.entries if key[0] == "test-forked"} == {c.id for c in checks}
     assert {p for p, _ in recache._state.added} == {rf"{c.id}-pattern-\d+" for c in checks}
+
+
+def test_what_both_processes_read_is_prepared_once_before_the_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`prepare` runs once, in the run, before the helper forks; not at all where no helper forks;
+    and one that raises costs no check its result."""
+    checks = _checks()
+    for jobs, raises in (("", False), ("", True), ("1", False)):
+        monkeypatch.setenv("DOCTOR_JOBS", jobs)
+        calls: list[int] = []
+
+        def prepare(fail: bool = raises, calls: list[int] = calls) -> None:
+            calls.append(os.getpid())
+            if fail:
+                raise OSError("unreadable Dockerfile")
+
+        results = forked.run(checks, lambda check: _run_one(check, None, None), prepare=prepare)  # type: ignore[arg-type]
+        assert [r.check for r in results] == [c.id for c in checks]
+        assert calls == ([] if jobs == "1" else [os.getpid()])
+        forked_here = {pid for pid in _ran_in(results).values() if pid != os.getpid()}
+        assert bool(forked_here) is (jobs != "1")
+
+
+def test_a_preflight_reads_each_dockerfile_in_one_process_only(tmp_path: Path) -> None:
+    """Each Dockerfile and recipe of a first run (nothing cached) is read before the fork, in the
+    run alone: the helper reads none of them again."""
+    log = tmp_path / "reads.log"
+    script = f"""
+import os, sys
+from doctor.project import dockerfile, recipe
+def logged(module, name):
+    real = getattr(module, name)
+    def read(path, *args, **kwargs):
+        with open({str(log)!r}, "a") as out:
+            out.write(f"{{os.getpid()}} {{name}} {{path}} {{args}}\\n")
+        return real(path, *args, **kwargs)
+    setattr(module, name, read)
+logged(dockerfile, "read_dockerfile")
+logged(recipe, "read_recipe")
+from doctor.cli import main
+sys.argv = ["doctor", "preflight", {str(REPO / "examples" / "broken-stack")!r}]
+main()
+"""
+    env = {**os.environ, "DOCTOR_JOBS": "", "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent/d.sock"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1, done.stderr
+    reads = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    assert reads and len({pid for pid, _ in reads}) == 1, reads  # the run read them all
+    assert len({what for _, what in reads}) == len(reads), reads  # each once
 
 
 def test_a_preflight_reports_the_same_with_and_without_the_helper(tmp_path: Path) -> None:

@@ -202,14 +202,16 @@ def run_checks(checks: Iterable[Check], project: Project, host: Host, project_di
     """Run every check; a crash or an unavailable fact is that check's result, never the run's end.
 
     The project-only checks may run in a helper process beside this one (doctor.forked);
-    `meanwhile` is work of the run's own done while they run (the report's redactor).
+    `meanwhile` is work of the run's own done while they run (the report's redactor); what
+    both processes read of the project is read before the fork (`Project.prepare_shared`).
     `progress` is told the id of each check this process runs, before it runs (the console's
     status line on a terminal).
     """
     from doctor import forked
 
     checks = list(checks)
-    results = forked.run(checks, lambda check: _run_one(check, project, host), progress, meanwhile)
+    results = forked.run(checks, lambda check: _run_one(check, project, host), progress, meanwhile,
+                         prepare=lambda: project.prepare_shared())
     return Report(project_dir, tuple(results))
 
 

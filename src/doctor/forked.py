@@ -40,10 +40,21 @@ MAX_INDEX = 255  # an index is one byte (a check past it runs in the run)
 
 def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
         progress: Callable[[str], None] | None = None,
-        meanwhile: Callable[[], object] | None = None) -> list[CheckResult]:
-    """Every check's result, in the order given; `meanwhile` runs in this process before its checks."""
+        meanwhile: Callable[[], object] | None = None,
+        prepare: Callable[[], object] | None = None) -> list[CheckResult]:
+    """Every check's result, in the order given; `meanwhile` runs in this process before its checks.
+
+    `prepare` reads, before a helper is forked (and only then), what both processes would read
+    after it: done once, shared by the fork, instead of once in each. Whatever it raises is left
+    to the checks that read the same (each reports it within its own result).
+    """
     shared = [i for i, check in enumerate(checks) if check.project_only and i <= MAX_INDEX]
-    helper = _Helper.start(checks, shared, run_one) if len(shared) >= 2 and may_fork(os.environ) else None
+    helper = None
+    if len(shared) >= 2 and may_fork(os.environ):
+        if prepare is not None:
+            with contextlib.suppress(Exception):
+                prepare()
+        helper = _Helper.start(checks, shared, run_one)
     results: dict[int, CheckResult] = {}
 
     def one(index: int) -> None:

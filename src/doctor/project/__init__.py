@@ -286,6 +286,19 @@ class Project:
         )
         return found + listed
 
+    def prepare_shared(self) -> None:
+        """Read what the checks of both processes of a preflight read (doctor.forked calls this
+        right before it forks its helper): the `.env`, and each local build's Dockerfile, recipe
+        and code map. Each is then read once and shared by the fork, not once in each process
+        (on otel-demo's 16 Dockerfiles, ~30 ms of CPU in a first run; the memo's answers in a
+        later one). Raises what reading them raises: the caller leaves it to the checks."""
+        _ = self.dotenv
+        for service in self.services.values():
+            build = service.build
+            if build is not None and build.dockerfile_path is not None:
+                self.recipe(build.dockerfile_path, build.target)
+                self.code_map(service)
+
     def manifests(self, directory: Path) -> tuple[Manifest, ...]:
         """The dependency manifests (pyproject, requirements*.txt, package.json) in a folder, read once."""
         if directory not in self._manifests:
