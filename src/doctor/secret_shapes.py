@@ -177,6 +177,8 @@ def match_shape(text: str, at: int) -> re.Match[str] | None:
 
         pattern = _CHOSEN[key] = compile_static("(?P<v>" + "|".join(_SHAPES[i][1] for i in key) + ")")
     return pattern.match(text, at)
+
+
 _PATH_LIKE = lazy(r"(?:~|\.{1,2})?(?:/[a-z0-9_.@-]++)++/?")
 _REF_NAME = lazy(r"[A-Za-z_]\w*+")
 _REF_OP = lazy(r":?[-?+]")
@@ -286,14 +288,15 @@ def mask_tokens(text: str, sink: Callable[[str], None]) -> str:
 
     Each shape begins where one of _TOKEN_HINT's literals starts (the webhook shapes where their
     prefix ends, an Azure AD secret AAD_BACK characters before its hint), so the shapes are tried at
-    those places alone, left to right, and a match ends the search before its end as `sub` does: the
-    same matches, ~10x faster on a big compose file with a hint in it (a `sk-` or `eyJ` anywhere
-    made `sub` try all 61 look-behind branches at every position: ~30 ms for 50 kB). No shape can
-    begin strictly inside a hint's text, so hints found without overlap, from any place, are every
-    place a shape can begin (`sk.` is Mapbox's hint, not `sk.eyJ`, in which a JWT begins). After a
-    match the hints are sought again from its end, less the longest webhook prefix (one may begin
-    inside a token and end after it: `eyJ...x.xhooks.slack` `.com/services/...`), not walked one by
-    one through a long token full of them.
+    those places alone (`match_shape`: those that can begin at the place), left to right, and a
+    match ends the search before its end as `sub` does: the same matches, ~10x faster on a big
+    compose file with a hint in it (a `sk-` or `eyJ` anywhere made `sub` try all 61 look-behind
+    branches at every position: ~30 ms for 50 kB). No shape can begin strictly inside a hint's
+    text, so hints found without overlap, from any place, are every place a shape can begin (`sk.`
+    is Mapbox's hint, not `sk.eyJ`, in which a JWT begins). After a match the hints are sought again
+    from its end, less the longest webhook prefix (one may begin inside a token and end after it:
+    `eyJ...x.xhooks.slack` `.com/services/...`), not walked one by one through a long token full of
+    them.
     tests/test_redact.py and tests/test_secrets_formats.py compare both.
     """
     out: list[str] = []
