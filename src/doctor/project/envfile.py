@@ -40,6 +40,9 @@ _EXPORT = lazy(r"export[\t\n\f\r ]+")
 # parser.go escapeSeqRegex; Go's `\d` is ASCII.
 _ESCAPE = lazy(r"\\(?:[abcfnrtv$\"\\]|0[0-9]{0,3})")
 _NEWLINE = lazy("\n")
+_SURROGATE = lazy("[\udc80-\udcff]")  # an undecodable byte, as surrogateescape reads it
+# the ASCII characters a key's loop in _locate_key steps over: letters, digits, _KEY_PUNCTUATION, _LINE_SPACE
+_ASCII_KEY = lazy(r"[A-Za-z0-9_.\[\]\t\v\f\r -]*+")
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
                    "\\": "\\", '"': '"'}
 
@@ -239,6 +242,8 @@ class _LineIndex:
 
 
 def _undecodable_lines(text: str) -> list[int]:
+    if text.isascii() or not _SURROGATE.search(text):  # the usual text, without a look at each character
+        return []
     return [n for n, line in enumerate(text.split("\n"), start=1) if _has_surrogates(line)]
 
 
@@ -274,7 +279,8 @@ def _locate_key(text: str, pos: int) -> tuple[str, int, bool]:
     key = ""
     offset = pos
     inherited = False
-    i = pos
+    ascii_run = _ASCII_KEY.match(text, pos)  # what the loop below takes one by one, at once
+    i = ascii_run.end() if ascii_run is not None else pos
     while i < n:
         char = text[i]
         if char in _LINE_SPACE:
