@@ -145,6 +145,27 @@ def test_rootful_engine_is_not_rootless(short_dir: Path) -> None:
         fake.close()
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root makes a socket root owns")
+def test_a_socket_root_owns_is_a_rootful_engine_without_asking_its_info(short_dir: Path) -> None:
+    """A rootless daemon runs as its user, who owns its socket: a root-owned one is rootful, and
+    /info (a ~15-20 ms round trip) is not asked; a socket another user owns is asked."""
+    says_rootless = {"/info": {"SecurityOptions": ["name=rootless"]}}
+    fake = FakeEngine(short_dir / "e.sock", says_rootless)
+    try:
+        assert os.stat(fake.path).st_uid != 0  # the fake's rootless daemon owns its socket
+        assert find_engine({"DOCKER_HOST": fake.url}).rootless is True
+        assert "/info" in fake.requests
+        os.chown(fake.path, 0, 0)
+        fake.requests.clear()
+        assert find_engine({"DOCKER_HOST": fake.url}).rootless is False
+        assert "/info" not in fake.requests
+        os.symlink(fake.path, short_dir / "link.sock")  # followed to the socket, as Docker Desktop's link is
+        assert find_engine({"DOCKER_HOST": f"unix://{short_dir / 'link.sock'}"}).rootless is False
+        assert "/info" not in fake.requests
+    finally:
+        fake.close()
+
+
 def test_hung_engine_is_unavailable_within_the_timeout(short_dir: Path) -> None:
     fake = FakeEngine(short_dir / "hung.sock", hung=True)
     try:

@@ -140,12 +140,29 @@ class EngineConnection:
 
     @property
     def rootless(self) -> bool:
-        """True for a rootless engine (docker or podman), as `/info` SecurityOptions tell."""
+        """True for a rootless engine (docker or podman), as `/info` SecurityOptions tell.
+
+        A local socket that root owns is a rootful daemon's: a rootless one runs as its user, who
+        owns the socket it made (and a symlink, as Docker Desktop's /var/run/docker.sock, is
+        followed to it). That one is not asked: dockerd's /info costs a round trip of ~15-20 ms,
+        on the run's own path, of every preflight of a project publishing a port below 1024.
+        """
+        if "info" not in self.__dict__ and self._root_owned_socket():
+            return False
         try:
             options = self.info.get("SecurityOptions") or []
         except Unavailable:
             return False
         return any("name=rootless" in str(option) for option in options)
+
+    def _root_owned_socket(self) -> bool:
+        endpoint = self.endpoint
+        if endpoint is None or endpoint.scheme != "unix":
+            return False
+        try:
+            return os.stat(endpoint.socket_path).st_uid == 0
+        except OSError:
+            return False
 
     @cached_property
     def client(self) -> Any:
