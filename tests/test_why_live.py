@@ -416,8 +416,11 @@ def test_why_traces_mount_and_permission_failures_to_the_folders_docker_made(tmp
         assert status == 1, text
         assert "Are you trying to mount a directory onto a file" in text, text
         # run from elsewhere (the test's cwd): paths as they open from there, as the locations and commands
-        assert f"1 path in '{root / 'nginx.conf'}' owned by root" in text, text
-        assert f"1 path in '{root / 'data'}' owned by root" in text, text
+        # (`../pytest-of-root/...` where the checkout lies beside pytest's temporary folder, as in /tmp)
+        from doctor.model import shown_path
+
+        assert f"1 path in '{shown_path(root / 'nginx.conf')}' owned by root" in text, text
+        assert f"1 path in '{shown_path(root / 'data')}' owned by root" in text, text
         assert "2 of 2 services failed · 2 explained by a finding" in text, text
     finally:
         compose(docker_engine, root, name, "down", "-v", "-t", "0")
