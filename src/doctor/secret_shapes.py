@@ -40,7 +40,7 @@ still catches those.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 from doctor.lazyre import lazy
@@ -120,7 +120,14 @@ _SHAPES: tuple[tuple[str | tuple[str, ...] | None, str], ...] = (
     ("s", r"(?<![\w.-])sk\.eyJ[\w-]{10,}+\.[\w-]{10,}+"),  # Mapbox secret
     ("o", r"(?<![\w-])ops_eyJ[\w+/]{50,}+=*+"),  # 1Password service account
 )
-TOKEN_SHAPES = lazy("(?P<v>" + "|".join(shape for _, shape in _SHAPES) + ")")  # every shape: the reference
+
+
+def _alternation(indices: Iterable[int]) -> str:
+    """The shapes at `indices` as one pattern, in _SHAPES's order, the token in group `v`."""
+    return "(?P<v>" + "|".join(_SHAPES[i][1] for i in indices) + ")"
+
+
+TOKEN_SHAPES = lazy(_alternation(range(len(_SHAPES))))  # every shape: the reference
 # Every token shape starts with one of these literals (a webhook shape and Telegram's right after
 # its prefix, an Azure AD secret AAD_BACK characters before its `<digit>Q~`): mask_tokens tries
 # TOKEN_SHAPES only there. Its 61 branches each begin with a look-behind, so `sub` would try them
@@ -175,7 +182,7 @@ def match_shape(text: str, at: int) -> re.Match[str] | None:
     if pattern is None:
         from doctor.recache import compile as compile_static
 
-        pattern = _CHOSEN[key] = compile_static("(?P<v>" + "|".join(_SHAPES[i][1] for i in key) + ")")
+        pattern = _CHOSEN[key] = compile_static(_alternation(key))
     return pattern.match(text, at)
 
 

@@ -35,14 +35,15 @@ _GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000")
 # parser.go isSpace: a space that is not a line break.
 _LINE_SPACE = frozenset("\t\v\f\r \x85\xa0")
 _KEY_PUNCTUATION = frozenset("_.-[]")
+# the ASCII characters a key's loop in _locate_key steps over (letters, digits, those two sets), taken at once
+_ASCII_KEY = lazy("[A-Za-z0-9" + re.escape("".join(sorted(c for c in _KEY_PUNCTUATION | _LINE_SPACE if c.isascii())))
+                  + "]*+")
 # Go's regexp `\s` is ASCII [\t\n\f\r ] (no \v).
 _EXPORT = lazy(r"export[\t\n\f\r ]+")
 # parser.go escapeSeqRegex; Go's `\d` is ASCII.
 _ESCAPE = lazy(r"\\(?:[abcfnrtv$\"\\]|0[0-9]{0,3})")
 _NEWLINE = lazy("\n")
 _SURROGATE = lazy("[\udc80-\udcff]")  # an undecodable byte, as surrogateescape reads it
-# the ASCII characters a key's loop in _locate_key steps over: letters, digits, _KEY_PUNCTUATION, _LINE_SPACE
-_ASCII_KEY = lazy(r"[A-Za-z0-9_.\[\]\t\v\f\r -]*+")
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
                    "\\": "\\", '"': '"'}
 
