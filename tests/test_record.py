@@ -82,3 +82,42 @@ def test_a_field_without_default_after_one_with_fails_at_class_creation() -> Non
         class Bad:
             a: int = 1
             b: int  # type: ignore[misc]
+
+
+def test_the_static_init_templates_are_the_ones_doctor_would_compile() -> None:
+    """doctor/record_inits.py is `python -m doctor.records`'s output, and each code in it is, to
+    the byte, the code `_init_template` compiles for that many fields."""
+    from pathlib import Path
+
+    from doctor import record_inits, records
+
+    written = Path(record_inits.__file__).read_text(encoding="utf-8")
+    assert written == records.record_inits_source(), "record_inits.py is stale: run `python -m doctor.records`"
+    for count in range(records.STATIC_INITS + 1):
+        static = records._init_template(count, False)
+        namespace: dict[str, object] = {}
+        exec(records.template_source(count, False), namespace)
+        compiled = namespace["__init__"].__code__  # type: ignore[attr-defined]
+        assert static.co_name == compiled.co_name == "__init__"
+        for attr in ("co_code", "co_consts", "co_names", "co_varnames", "co_argcount"):
+            assert getattr(static, attr) == getattr(compiled, attr), (count, attr)
+
+
+@pytest.mark.parametrize("count", [0, 1, 16, 17, 27])
+def test_records_of_any_size_initialise_as_a_dataclass_does(count: int) -> None:
+    """Up to STATIC_INITS fields the init comes from doctor.record_inits, beyond it it is compiled;
+    both set every field, call default factories once per instance and take keywords."""
+    names = [f"f{i}" for i in range(count)]
+    namespace: dict[str, object] = {"__annotations__": dict.fromkeys(names, "int")}
+    if count:
+        namespace[names[-1]] = dataclasses.field(default_factory=list)
+    made = record(type(f"R{count}", (), namespace))
+    args = list(range(count - 1))
+    one, two = made(*args), made(*args)
+    assert [getattr(one, n) for n in names[:-1]] == args
+    if count:
+        assert getattr(one, names[-1]) == [] and getattr(one, names[-1]) is not getattr(two, names[-1])
+        assert getattr(made(*args, **{names[-1]: [7]}), names[-1]) == [7]
+    assert one == two and dataclasses.fields(one) == dataclasses.fields(made)
+    with pytest.raises(TypeError):
+        made(*args, 1, 2)

@@ -300,24 +300,48 @@ def _record_init(cls: Any, every: tuple[Field, ...]) -> Callable[..., None]:
     return init
 
 
+STATIC_INITS = 16  # the `__init__` code of a record of up to this many fields is in doctor.record_inits
+
+
 @functools.cache
 def _init_template(count: int, post_init: bool) -> types.CodeType:
     """`__init__(self, _f0, .., _fN)` setting each field; one holding _FACTORY calls its factory.
 
     (Only a field with a default factory can hold _FACTORY, as its default: it is private.)
+    Up to STATIC_INITS fields (without `__post_init__`) the code comes compiled with doctor, from
+    doctor.record_inits (written by `template_source`): compiling it here cost a run ~4 ms in
+    each of its processes; others are compiled now.
     """
-    params, body = [], []
-    for i in range(count):
-        params.append(f"_f{i}")
-        body.append(f"if _f{i} is _FACTORY: _f{i} = _factory{i}()")
-        body.append(f"_set(self, '_f{i}', _f{i})")
-    if post_init:
-        body.append("self.__post_init__()")
-    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
+    if count <= STATIC_INITS and not post_init:
+        from doctor import record_inits
+
+        static: types.CodeType = getattr(record_inits, f"_init{count}").__code__
+        return static.replace(co_name="__init__")
     namespace: dict[str, Any] = {"_FACTORY": _FACTORY}
-    exec(source, namespace)
+    exec(template_source(count, post_init), namespace)
     code: types.CodeType = namespace["__init__"].__code__
     return code
+
+
+def template_source(count: int, post_init: bool, name: str = "__init__") -> str:
+    """The source of `_init_template(count, post_init)`'s code, as a function called `name`."""
+    params, body = ["self"], []
+    for i in range(count):
+        params.append(f"_f{i}")
+        body += [f"if _f{i} is _FACTORY:", f"    _f{i} = _factory{i}()", f"_set(self, '_f{i}', _f{i})"]
+    if post_init:
+        body.append("self.__post_init__()")
+    return f"def {name}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
+
+
+def record_inits_source() -> str:
+    """The text of doctor/record_inits.py (`python -m doctor.records` writes it; a test compares)."""
+    head = ('"""The `__init__` code of records of 0 to STATIC_INITS fields, compiled with doctor (see\n'
+            'doctor.records._init_template). Written by `python -m doctor.records`: do not edit.\n\n'
+            'Each function is only a code template: `_set`, `_FACTORY` and `_factoryN` are the globals\n'
+            'doctor.records gives the `__init__` it makes of it, and the `_fN` names are renamed there.\n"""\n'
+            "# ruff: noqa: F821\n# mypy: ignore-errors\n")
+    return head + "".join(f"\n\n{template_source(n, False, f'_init{n}')}" for n in range(STATIC_INITS + 1))
 
 
 def _first_init(cls: Any, every: tuple[Field, ...]) -> Callable[..., None]:
@@ -437,3 +461,10 @@ def _asdict(value: Any, dict_factory: Callable[[list[tuple[str, Any]]], Any]) ->
     import copy
 
     return copy.deepcopy(value)
+
+
+if __name__ == "__main__":
+    import os
+
+    with open(os.path.join(os.path.dirname(__file__), "record_inits.py"), "w", encoding="utf-8") as out:
+        out.write(record_inits_source())
