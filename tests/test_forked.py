@@ -270,3 +270,40 @@ def test_a_cgroup_quota_below_two_cpus_runs_every_check_in_the_run(
     monkeypatch.setattr(forked, "CFS_QUOTA", tuple(map(str, cfs)))
     assert forked.cpu_quota() == quota
     assert forked.may_fork({}) is forks
+
+
+_ORPHANED_RUN = """
+import os, sys, time, types
+from doctor import forked
+
+def run_one(check):
+    with open(sys.argv[1], "a") as log:
+        log.write(f"{os.getpid()} {check.id}\\n")
+    time.sleep(0.25)
+    return check.id
+
+checks = [types.SimpleNamespace(id=f"c{i}", project_only=True, prefetch=()) for i in range(24)]
+forked.run(checks, run_one, meanwhile=lambda: time.sleep(60))  # the run sits in its own work
+"""
+
+
+def test_a_helper_whose_run_was_killed_stops_at_its_next_check(tmp_path: Path) -> None:
+    """A SIGKILLed run runs no `finally`: its helper notices it has another parent before taking
+    the next check and exits, instead of working through the queue (here 24 checks, 6 s)."""
+    log = tmp_path / "ran.log"
+    run = subprocess.Popen([sys.executable, "-c", _ORPHANED_RUN, str(log)], env=os.environ | {"DOCTOR_JOBS": ""})
+    try:
+        deadline = time.monotonic() + 30
+        while not (log.exists() and log.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        helper = int(log.read_text().split()[0])
+        assert helper != run.pid  # the run itself only sleeps: the helper took the first check
+    finally:
+        run.kill()
+        run.wait()
+    killed = len(log.read_text().splitlines())
+    time.sleep(1.0)  # four checks' time
+    lines = log.read_text().splitlines()
+    assert len(lines) <= killed + 1, lines  # at most the check it was in when the run died
+    state = Path(f"/proc/{helper}/stat")
+    assert not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"), "the helper runs on"

@@ -147,6 +147,7 @@ class _Helper:
             return None
         os.write(queue_w, bytes(shared))  # below PIPE_BUF: written whole, before either reads
         os.close(queue_w)
+        parent = os.getpid()
         for stream in (sys.stdout, sys.stderr):  # nothing written before the fork is written twice
             with contextlib.suppress(Exception):  # a closed or broken stream: the run reports that itself
                 stream.flush()
@@ -158,7 +159,7 @@ class _Helper:
             return None
         if pid == 0:  # the helper: never returns (whatever happens, never into the run's code)
             try:
-                _helper_main(checks, run_one, queue_r, results_r, results_w)
+                _helper_main(checks, run_one, queue_r, results_r, results_w, parent)
             finally:
                 os._exit(1)
         os.close(results_w)
@@ -223,8 +224,13 @@ def _reap(pid: int) -> int:
 
 
 def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
-                 queue: int, results_r: int, results_w: int) -> None:
-    """The helper process: take checks off the queue, run them, send the results, exit."""
+                 queue: int, results_r: int, results_w: int, parent: int) -> None:
+    """The helper process: take checks off the queue, run them, send the results, exit.
+
+    A run that is gone (SIGKILLed: its `finally` never ran) leaves its queue readable, so the helper
+    asks before each check whether `parent` is still its parent, and stops: nobody would read
+    what it sends.
+    """
     status = 1
     try:
         os.close(results_r)
@@ -234,8 +240,10 @@ def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult
         memo.journal()
         recache.journal()
         done = []
-        while got := os.read(queue, 1):
+        while (alive := os.getppid() == parent) and (got := os.read(queue, 1)):
             done.append((got[0], run_one(checks[got[0]])))
+        if not alive:
+            return  # status 1
         from _pickle import dumps
 
         view = memoryview(dumps((done, memo.journal_take(), recache.journal_take()), 5))
