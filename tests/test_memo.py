@@ -395,6 +395,57 @@ def test_a_file_that_could_not_be_read_is_not_remembered(tmp_path: Path, monkeyp
     assert table is not None and "ignore" in table.value
 
 
+def test_an_env_file_is_remembered_while_it_and_the_variables_it_asks_are_unchanged(tmp_path: Path) -> None:
+    """The project's `.env` (parsed before any check runs): from the store on a warm run; a new
+    value of a variable its `${X}` reads, an edit, or a file that could not be read is read again."""
+    import errno
+
+    from doctor.project import Project, ProjectOptions
+    from doctor.project.envfile import read_env_file
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("HOST=db\nURL=http://${WHERE:-here}/x\nFROM_SHELL\n")
+    age(tmp_path)
+
+    def values(env: dict[str, str]) -> dict[str, str]:
+        found = Project(ProjectOptions(path=tmp_path, env=env)).dotenv
+        assert found is not None
+        assert found == read_env_file(dotenv, env)  # what a fresh read says, every time
+        return found.as_dict()
+
+    with counting() as ran:
+        assert values({"WHERE": "a", "FROM_SHELL": "s"}) == {"HOST": "db", "URL": "http://a/x", "FROM_SHELL": "s"}
+    assert ran.count("env-file") == 1
+    new_process()
+    with counting() as ran:
+        assert values({"WHERE": "a", "FROM_SHELL": "s", "OTHER": "o"})["URL"] == "http://a/x"
+    assert "env-file" not in ran  # a variable the file does not ask changes nothing
+    new_process()
+    assert values({"WHERE": "b", "FROM_SHELL": "s"})["URL"] == "http://b/x"
+    new_process()
+    assert values({"FROM_SHELL": "t"}) == {"HOST": "db", "URL": "http://here/x", "FROM_SHELL": "t"}
+    new_process()
+    assert "FROM_SHELL" not in values({})
+    dotenv.write_text("HOST=cache\n")
+    age(tmp_path)
+    new_process()
+    assert values({}) == {"HOST": "cache"}
+
+    def eio(path: Any, *args: Any, **kwargs: Any) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    dotenv.write_text("HOST=queue\n")
+    age(tmp_path)
+    new_process()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("doctor.project.envfile.read_regular", eio)
+        found = Project(ProjectOptions(path=tmp_path, env={})).dotenv
+        assert found is not None and found.problems and not found.entries
+    new_process()  # the disk answers again: the file is read, not the failure remembered
+    assert values({}) == {"HOST": "queue"}
+
+
 def test_dotenv_calls_are_remembered_per_module(tmp_path: Path) -> None:
     from doctor.project.appenv import dotenv_calls
 
@@ -452,7 +503,7 @@ def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) 
     assert "ruamel.yaml" not in cold_modules.split()  # its override edits take project.textedit's plain-text path
     assert warm_modules == "", "a warm run builds the fixes' edits and reads pyproject.toml from the store"
     [store] = stores(tmp_path / "cache" / "doctor")
-    assert stored_kinds(store) == {"dockerfile", "override-edit", "pyproject", "pyproject-dev", "recipe",
+    assert stored_kinds(store) == {"dockerfile", "env-file", "override-edit", "pyproject", "pyproject-dev", "recipe",
                                    "secrets-in-text"}
 
 

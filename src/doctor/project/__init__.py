@@ -206,9 +206,9 @@ class Project:
     def _env_file(self, path: Path) -> EnvFile | None:
         if not path.is_file():
             return None
-        from doctor.project.envfile import read_env_file
+        from doctor.project.envfile import remembered_env_file
 
-        return read_env_file(path, lookup=self.options.env)
+        return remembered_env_file(path, self.options.env)
 
     def dockerfile(self, service: Service) -> Dockerfile | None:
         """The parsed Dockerfile of a service's local build (its `build.target` stage), or None."""
