@@ -87,17 +87,19 @@ def remembered_env_file(path: Path, env: Mapping[str, str] | None) -> EnvFile:
     `.env` of 138 keys: ~5 ms of every run's start, before its checks are shared out)."""
     from doctor.project.memo import remember
 
+    current = as_lookup(env)
+
     def parse() -> tuple[EnvFile, tuple[tuple[str, str | None], ...]]:
         asked: dict[str, str | None] = {}
 
         def look(name: str) -> str | None:
-            asked[name] = value = env.get(name) if env is not None else None
+            asked[name] = value = current(name)
             return value
 
         return read_env_file(path, look), tuple(sorted(asked.items()))
 
     parsed, asked = remember("env-file", (path,), None, parse)
-    if any((env.get(name) if env is not None else None) != value for name, value in asked):
+    if any(current(name) != value for name, value in asked):
         return parse()[0]  # the environment changed what the file says: read it again (and keep the old entry)
     return parsed
 
