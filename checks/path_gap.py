@@ -35,9 +35,11 @@ class PathGap(Check):
         Without it, a run waits for the shell only when PATH lacks a tool the project names;
         when every tool is on PATH, a login shell that has not answered 50 ms after it started
         (pyenv, nvm, oh-my-zsh: 0.1-0.5 s) is not waited for: a note says so, and which copies
-        it runs is compared from the next run. A shell let go that is still in its startup files
-        30 s later (a network call or a prompt that never returns) is hung up on, its process
-        group, as a closing terminal does; the timeout is remembered for 10 minutes.
+        it runs is compared from the next run. A shell still in its startup files is never
+        signalled (a signal there can leave pyenv's rehash lock behind, and every later shell
+        then waits 60 s): one not waited for, or whose wait timed out, is let go; one still in
+        them 30 s later (a network call or a prompt that never returns) is hung up on, its
+        process group, as a closing terminal does; the timeout is remembered for 10 minutes.
 
     Why it matters
         An IDE, a git hook, a service manager or a subprocess started with a scrubbed

@@ -1,4 +1,5 @@
-"""The login shell started first thing in a preflight: adopted by path-gap, or killed; never left behind.
+"""The login shell started first thing in a preflight: adopted by path-gap, or let go; never signalled
+in its startup files, never left running for good.
 
 Every shell here is a fake $SHELL script in tmp (never the developer's real shell startup): it
 reads `$HOME/.profile` as a login shell would, then runs the command doctor gave it.
@@ -6,9 +7,11 @@ reads `$HOME/.profile` as a login shell would, then runs the command doctor gave
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -37,11 +40,25 @@ eval "$4"
 
 @pytest.fixture(autouse=True)
 def no_leftover() -> Iterator[None]:
-    """Each test starts and ends with no early shell pending and no shell alive."""
+    """Each test starts and ends with no early shell pending and no shell alive; the fake shells
+    it let go (and their drainers) are ended with their process groups, so the next test's
+    counts are its own."""
     early.discard_all()
     yield
     assert not early._early and not early._live
     early.discard_all()
+    for pid in early._abandoned:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    early._abandoned.clear()
+
+
+@pytest.fixture
+def quick_hangup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shell let go is hung up on 1 s later (early.ABANDON_LIMIT), not 30 s."""
+    monkeypatch.setattr(early, "ABANDON_LIMIT", 1)
 
 
 def make_home(tmp_path: Path, profile: str) -> Path:
@@ -135,7 +152,7 @@ def test_a_config_file_defers_the_start_to_the_engine(brew: Path, tmp_path: Path
     assert len(started(brew)) == 1
 
 
-def test_a_shell_sleeping_past_the_timeout_is_could_not_look_quickly(tmp_path: Path) -> None:
+def test_a_shell_sleeping_past_the_timeout_is_could_not_look_quickly(tmp_path: Path, quick_hangup: None) -> None:
     home = make_home(tmp_path, "sleep 30\n")
     env = env_for(home)
     begun = time.monotonic()
@@ -146,10 +163,12 @@ def test_a_shell_sleeping_past_the_timeout_is_could_not_look_quickly(tmp_path: P
     found = paths.login
     assert time.monotonic() - begun < 5
     assert found.error == f"login shell '{home}/fakesh' did not answer in 0.5 s"
-    assert len(started(home)) <= 1 and all(gone(pid) for pid in started(home))  # (killed before it wrote?)
+    # let go, still in its startup files; hung up on ABANDON_LIMIT later
+    assert len(started(home)) == 1 and all(ends_soon(pid) for pid in started(home))
 
 
-def test_path_gap_reports_the_timeout_as_one_info_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_path_gap_reports_the_timeout_as_one_info_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       quick_hangup: None) -> None:
     home = make_home(tmp_path, "sleep 30\n")
     monkeypatch.setattr(shell, "LOGIN_SHELL_TIMEOUT", 0.5)
     monkeypatch.setattr(Host.__init__, "__defaults__", (None, 0.5))  # the probe timeout, at least the shell's
@@ -158,7 +177,7 @@ def test_path_gap_reports_the_timeout_as_one_info_line(tmp_path: Path, monkeypat
     assert time.monotonic() - begun < 5
     assert [(f.subject, f.message) for f in findings] == [
         ("login-shell", f"login shell '{home}/fakesh' did not answer in 0.5 s: its PATH cannot be compared")]
-    assert all(gone(pid) for pid in started(home))
+    assert all(ends_soon(pid) for pid in started(home))
 
 
 def ends_soon(pid: int) -> bool:
@@ -304,7 +323,8 @@ def test_the_shell_not_waited_for_is_asked_after_the_run_for_the_next(tmp_path: 
     assert run() == ["tool-differs:ls"]
 
 
-def test_a_run_that_stops_before_the_checks_leaves_its_shell_to_the_next_run(tmp_path: Path) -> None:
+def test_a_run_that_stops_before_the_checks_leaves_its_shell_to_the_next_run(tmp_path: Path,
+                                                                            quick_hangup: None) -> None:
     home = make_home(tmp_path, "sleep 30\n")
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -312,8 +332,10 @@ def test_a_run_that_stops_before_the_checks_leaves_its_shell_to_the_next_run(tmp
         app.run_preflight(app.PreflightOptions(path=empty, env=env_for(home)))  # no compose file
     [(_, _, pending)] = early._early
     assert isinstance(pending, early.Shell)
-    start_early(env_for(home), empty, ("compose-config",), None)  # the next run kills it first
-    assert early._early == [] and gone(pending.pid)
+    start_early(env_for(home), empty, ("compose-config",), None)  # the next run lets it go first
+    assert early._early == [] and early._live == {} and pending.pid in early._abandoned
+    assert not gone(pending.pid)  # in its startup files: not signalled
+    assert ends_soon(pending.pid)  # hung up on ABANDON_LIMIT later
 
 
 def test_the_shell_is_not_waited_for_after_it_printed_its_path(tmp_path: Path) -> None:
@@ -330,28 +352,45 @@ def test_the_shell_is_not_waited_for_after_it_printed_its_path(tmp_path: Path) -
     assert proc.status in (-15, -9) and gone(proc.pid)  # ended after it answered, not waited for
 
 
-def test_a_shell_ended_mid_startup_runs_its_exit_traps(tmp_path: Path) -> None:
-    """pyenv's `rehash` in a .bashrc holds a lock file until its EXIT trap: a login shell ended
-    with SIGKILL left it, and every later shell of the user waited 60 s for it."""
-    home = make_home(tmp_path, 'bash "$HOME/rehash"\n')
-    (home / "rehash").write_text(textwrap.dedent("""\
-        set -o noclobber; echo > "$HOME/.shim-lock"; set +o noclobber
-        trap 'rm -f "$HOME/.shim-lock"' EXIT
-        sleep 30
-    """))
-    paths = ShellPaths(env_for(home), timeout=0.1)
-    paths.timeout = 0.5
-    paths.start()
+# pyenv's `rehash`: the lock is taken in a command substitution, and the EXIT trap that removes it
+# is set only afterwards (here the window is 0.6 s long instead of pyenv's few ms)
+PYENV_LIKE_REHASH = """\
+lock=$(set -C; echo > "$HOME/.shim-lock" && echo "$HOME/.shim-lock")
+sleep 0.6
+trap 'rm -f "$HOME/.shim-lock"' EXIT
+echo done > "$HOME/rehashed"
+"""
+
+
+@pytest.mark.parametrize("how", ["wait timed out", "next run", "doctor exits"])
+def test_a_shell_in_its_startup_files_is_never_signalled(tmp_path: Path, how: str) -> None:
+    """A SIGTERM between pyenv's lock and its trap (9 in 100 tries, 0.5-3 ms into a real shell)
+    left the lock, and every later shell of the user waited 60 s for it. However the run is done
+    with a shell still in its startup files, the shell is let go: it finishes them, its lock
+    removed by its own trap."""
+    home = make_home(tmp_path, 'sh "$HOME/rehash"\n')
+    (home / "rehash").write_text(PYENV_LIKE_REHASH)
+    env = env_for(home)
+    project = project_with(tmp_path)
+    paths = ShellPaths(env, timeout=0.1)
+    paths.timeout = 0.2
+    if how == "wait timed out":
+        paths.start()
+    else:
+        start_early(env, project, None, None)
     deadline = time.monotonic() + 5
     while not (home / ".shim-lock").exists() and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert (home / ".shim-lock").exists()
-    assert paths.login.error == f"login shell '{home}/fakesh' did not answer in 0.5 s"
-    deadline = time.monotonic() + 5
-    while (home / ".shim-lock").exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not (home / ".shim-lock").exists()
-    assert all(gone(pid) for pid in started(home))
+    assert (home / ".shim-lock").exists() and not (home / "rehashed").exists()  # in the window
+    if how == "wait timed out":
+        assert paths.login.error == f"login shell '{home}/fakesh' did not answer in 0.2 s"
+    elif how == "next run":
+        start_early(env, project, ("compose-config",), None)
+    else:
+        early.discard_all()  # as at interpreter exit
+    assert early._early == [] and early._live == {}
+    assert all(ends_soon(pid) for pid in started(home))
+    assert (home / "rehashed").read_text() == "done\n" and not (home / ".shim-lock").exists()
 
 
 def test_an_exiting_shell_reports_its_status(tmp_path: Path) -> None:
@@ -369,7 +408,9 @@ def test_no_cache_writes_no_cache(brew: Path, tmp_path: Path) -> None:
 
 
 def test_doctor_exits_without_waiting_for_an_unclaimed_shell(tmp_path: Path) -> None:
-    home = make_home(tmp_path, "sleep 30\n")
+    """Nothing adopted the early shell: doctor exits at once; the shell, unsignalled, ends when its
+    startup files are done."""
+    home = make_home(tmp_path, 'sleep 2\necho finished > "$HOME/finished"\n')
     code = textwrap.dedent(f"""
         from pathlib import Path
         from doctor.host.early import start_early
@@ -377,14 +418,13 @@ def test_doctor_exits_without_waiting_for_an_unclaimed_shell(tmp_path: Path) -> 
         while not Path({str(home / "started")!r}).exists():
             pass
     """)
-    begun = time.monotonic()
     subprocess.run([sys.executable, "-c", code], check=True, timeout=20, cwd=REPO)
-    assert time.monotonic() - begun < 10
+    assert not (home / "finished").exists()  # not waited for
     pid = started(home)[0]
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not _dead(pid):
         time.sleep(0.05)
-    assert _dead(pid)  # killed at exit (not ours to reap: a zombie of init counts as dead)
+    assert _dead(pid) and (home / "finished").read_text() == "finished\n"  # (a zombie of init counts as dead)
 
 
 def _dead(pid: int) -> bool:
@@ -492,28 +532,19 @@ def test_the_shell_yields_to_the_run_until_something_waits_for_it(tmp_path: Path
     assert seen[0] == "refused" and seen[-1] == "0"  # asked again while waiting, until it was taken
 
 
-def test_a_shell_ended_on_a_timeout_is_never_killed_mid_cleanup(tmp_path: Path) -> None:
-    """A startup step holds a lock (pyenv's rehash) and removes it when signalled, which may take
-    longer than the grace. SIGTERM, then SIGKILL 0.5 s later, cut its cleanup short: the lock stayed,
-    and every later shell of the user waited 60 s for it (a lock left by a test run was seen on this
-    machine). Now: SIGTERM, SIGHUP, and a shell still running is left to end, never SIGKILLed."""
-    home = make_home(tmp_path, 'bash "$HOME/rehash"\n')
-    # an interactive bash ignores SIGTERM (so it outlived the grace and was killed, group and all)
-    (home / "fakesh").write_text("#!/bin/bash\ntrap : TERM\n" + FAKE_SHELL.split("\n", 1)[1])
+def test_what_a_shell_left_running_after_its_path_is_never_killed_mid_cleanup(tmp_path: Path) -> None:
+    """A shell that printed its PATH is past its startup files: its session is ended, and what they
+    left running (a background job holding a lock, removed when signalled, more slowly than the
+    grace) cleans up undisturbed. SIGTERM then SIGKILL 0.5 s later cut such cleanup short: the lock
+    stayed, and every later shell of the user waited 60 s for it. Never SIGKILL."""
+    home = make_home(tmp_path, 'bash "$HOME/rehash" &\nwhile [ ! -e "$HOME/.shim-lock" ]; do sleep 0.01; done\n')
     (home / "rehash").write_text(textwrap.dedent("""\
         set -C; echo > "$HOME/.shim-lock"; set +C
         trap 'sleep 1; rm -f "$HOME/.shim-lock"; exit 0' TERM HUP
         sleep 30 & wait
     """))
-    paths = ShellPaths(env_for(home), timeout=0.1)
-    paths.timeout = 0.3  # the run's wait for the shell times out while the step holds its lock
-    paths.start()
-    deadline = time.monotonic() + 3
-    while not (home / ".shim-lock").exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert (home / ".shim-lock").exists()
-    found = paths.login
-    assert found.error == f"login shell '{home}/fakesh' did not answer in 0.3 s"
+    found = ShellPaths(env_for(home)).login
+    assert found.ok and (home / ".shim-lock").exists()
     end = time.monotonic() + 8
     while (home / ".shim-lock").exists() and time.monotonic() < end:
         early.discard_all()

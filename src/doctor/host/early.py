@@ -7,15 +7,16 @@ checks and reads the project), so the shell works on the other core meanwhile; d
 adopts it (`take`). This module imports nothing but `os` before the shell runs: no subprocess,
 pathlib, typing or doctor.model (their imports would delay the start they are meant to overlap).
 
-No shell started here blocks doctor's exit. It is read until it printed its PATH and then
-killed with its session (`read`), killed at the timeout, killed when nothing needs it
-(`discard`: the next `start_early`, and at the latest at interpreter exit), or, when path-gap
-does not need it or not in time, left to end on its own once its startup files are done
-(`abandon`: unsignalled, its output drained). `docker compose version`
-(doctor.host.compose_probe) is started right after the shell, through the same `spawn_session`,
-and ends the same ways. While it overlaps the run, the shell's session runs at a low priority
-(`set_session_nice`). (doctor.host.login_cache's refresher of a login PATH missing or older
-than an hour starts its own shell only once the run has ended: doctor.after_run.)
+No shell started here blocks doctor's exit, and none is signalled while it may still be in its
+startup files: one that printed its PATH (or ended) is ended with its session and reaped (`end`,
+`discard`); any other, whether path-gap let it go, its wait timed out, no run adopted it (the
+next `start_early`) or doctor exits (`discard_all`), is left to end on its own once its startup
+files are done (`abandon`: unsignalled, its output drained, hung up on only ABANDON_LIMIT
+seconds later). `docker compose version` (doctor.host.compose_probe) is started right after the
+shell, through the same `spawn_session`, and is killed with its session when not read. While
+the shell overlaps the run, its session runs at a low priority (`set_session_nice`).
+(doctor.host.login_cache's refresher of a login PATH missing or older than an hour starts its
+own shell only once the run has ended: doctor.after_run.)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 MARK = "__DOCTOR_PATH_7f3a__"
-GRACE = 0.5  # seconds a shell has to end on SIGTERM before it is killed
+GRACE = 0.5  # seconds a shell past its startup files has to end on SIGTERM before it is hung up on
 LOW = b"19"  # the login shell's session's nice while it overlaps the run (`set_session_nice`)
 RETRY = 0.02  # seconds between two attempts to set it back (the kernel takes one change per 100 ms)
 PATH_GAP = "path-gap"  # the check that asks for the login shell
@@ -128,7 +129,7 @@ def start_shell_early(env: Mapping[str, str], path: os.PathLike[str] | str, sele
     --select) and not ignored, and no doctor.yaml or pyproject.toml naming doctor in the project
     folder (either may select or ignore checks; such a run starts the shell later, when the
     engine knows the checks). A shell already started for the same shell and environment is
-    kept (a second call of one run); any other is killed. The cache (doctor.host.login_cache)
+    kept (a second call of one run); any other is let go (`end`). The cache (doctor.host.login_cache)
     is asked first: a valid entry starts nothing. Never raises.
     """
     if (select is not None and PATH_GAP not in select) or (ignore is not None and PATH_GAP in ignore):
@@ -177,11 +178,11 @@ def take(shell: str, env: Mapping[str, str]) -> Shell | tuple[str, ...] | str | 
 
 
 def discard_early() -> None:
-    """Kill an early shell no run adopted (the run stopped first, or used another environment)."""
+    """Let go an early shell no run adopted (the run stopped first, or used another environment): `end`."""
     while _early:
         started = _early.pop()[2]
         if isinstance(started, Shell):
-            discard(started)
+            end(started)
 
 
 def cached_or_spawned(shell: str, env: Mapping[str, str]) -> Shell | tuple[str, ...] | str:
@@ -298,7 +299,8 @@ def read(started: Shell, timeout: float) -> tuple[bytes, int | None, bool]:
     """The shell's output up to its PATH (`timeout` seconds at most), its exit status, whether it timed out.
 
     The shell is not waited for once the PATH is out: what runs after it (~/.bash_logout, a
-    background job of an rc file holding the pipe) goes with its session. It is reaped here.
+    background job of an rc file holding the pipe) goes with its session, and it is reaped here.
+    One that timed out is still in its startup files: it is let go (`end`), never signalled.
     """
     deadline = time.monotonic() + timeout
     hurried = hurry(started)
@@ -312,7 +314,7 @@ def read(started: Shell, timeout: float) -> tuple[bytes, int | None, bool]:
             while not _ended(started) and time.monotonic() < deadline:
                 time.sleep(0.005)
     finally:
-        discard(started)
+        end(started)
     return started.out, started.status, False
 
 
@@ -397,15 +399,30 @@ def _ended(started: Shell) -> bool:
         return True
 
 
+def end(started: Shell) -> None:
+    """End a login shell nobody will read any more, as its startup files allow.
+
+    One that printed its PATH, or ended, is past its startup files: its session is ended and it
+    is reaped (`discard`). Any other is let go unsignalled (`abandon`). A signal in the middle of
+    startup files is not safe, however gentle: pyenv's `rehash` creates its lock file in a
+    command substitution and only then sets the EXIT trap that removes it, so a SIGTERM in
+    between (9 in 100 tries, 0.5-3 ms into the shell) left the lock, and every later shell of
+    the user waited 60 s for it (seen on this machine after a test run).
+    """
+    if started.out.count(MARK.encode()) >= 2 or _ended(started):
+        discard(started)
+    else:
+        abandon(started)
+
+
 def discard(started: Shell, grace: float = GRACE) -> None:
     """End the shell's whole session, close its pipe, reap it (its exit status in `status`).
 
-    SIGTERM first, then SIGHUP (an interactive bash ignores SIGTERM; a hangup ends it as a closed
-    terminal does) for a shell still running `grace` seconds later. Never SIGKILL: a login shell
-    may be in the middle of its startup files, and what they run cleans up on either signal
-    (pyenv's `rehash` holds a lock file, removed by its EXIT trap; a SIGKILL leaves it, and every
-    later shell of the user then waits 60 s for it). One still running after both is left to
-    end, drained (`abandon`; its status stays None). The session is signalled before the shell is
+    For a login shell past its startup files (`end` decides): SIGTERM first, then SIGHUP (an
+    interactive bash ignores SIGTERM; a hangup ends it as a closed terminal does) for a shell
+    still running `grace` seconds later, to its whole session (a ~/.bash_logout, a background job
+    of an rc file). Never SIGKILL: what they run may clean up on either signal. One still running
+    after both is left to end, drained (`abandon`; its status stays None). The session is signalled before the shell is
     reaped: until then its pid cannot be reused, so the process group of that id is the shell's.
     (The compose probe has no such files: it is given no grace, and is killed as subprocess.run's
     timeout kills.)
@@ -444,7 +461,7 @@ def discard_all() -> None:
     if probes is not None:
         probes.discard_early()
     for started in list(_live.values()):
-        discard(started)
+        end(started)
     for pid in list(_abandoned):  # reaped once ended; the others are init's once this process has ended
         try:
             if os.waitpid(pid, os.WNOHANG)[0] == 0:

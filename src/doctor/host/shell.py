@@ -3,7 +3,7 @@
 A program started from an IDE, a service manager or a subprocess with a scrubbed
 environment inherits a PATH that may lack what `~/.zprofile` adds for a login shell
 (`/opt/homebrew/bin`, `~/.local/bin`); the two views are compared by the path-gap check.
-The login shell's process (started early in a preflight, read, killed, reaped) is
+The login shell's process (started early in a preflight, read, ended or let go, reaped) is
 doctor.host.early's.
 """
 
@@ -149,7 +149,7 @@ def collect_login_path(shell: str, started: Shell | LoginPath, timeout: float) -
     if isinstance(started, LoginPath):
         return started
     out, status, timed_out = early.read(started, timeout)
-    if timed_out:  # an rc file waiting on the network or a prompt: its whole session was ended
+    if timed_out:  # an rc file waiting on the network or a prompt: let go (early.end), never signalled
         return LoginPath(shell, error=f"login shell {shell!r} did not answer in {timeout:g} s", timed_out=True)
     found = _BETWEEN.findall(out.decode(errors="replace"))
     if not found:
