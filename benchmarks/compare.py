@@ -5,8 +5,9 @@ same project. For each project and environment this times N *paired* runs (one d
 compose, the order alternating from pair to pair, same env, same cwd), and prints the median
 of each, their ratio, and the median of the per-pair ratios. Before timing, doctor runs once
 untimed in each environment (page cache, login-PATH cache, model cache: the warm state every
-run after the first sees); the `cold` column sets DOCTOR_NO_CACHE=1 instead (a first run ever on
-the machine), the `first` column empties the project's caches before each doctor run but
+run after the first sees); the `cold` column empties every cache of doctor's before each run
+instead (a first run ever on the machine: its own caches written, the login shell asked after
+it, waited for untimed as in `relogin`), the `first` column empties the project's caches before each doctor run but
 keeps the user's (a first run on a new clone or worktree by someone who ran doctor before), and
 the `relogin` column keeps every cache but ages the login shell's PATH past its hour (that run
 answers from it, and the shell is asked again after it: each timed run is followed, untimed, by
@@ -128,6 +129,9 @@ def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mappin
     doctor let go (path-gap did not need it in time) ends on its own after doctor: it is waited
     for, untimed, so it never overlaps a timed run."""
     run_once(doctor, cwd, env)  # untimed: warms the page cache and doctor's caches
+    wait_login_shells()
+    if after is not None:
+        after()
     run_once(compose, cwd, env)
     times_d, times_c, ratios, mem_d, mem_c, cpu_d, cpu_c = [], [], [], [], [], [], []
     for i in range(pairs):
@@ -283,7 +287,8 @@ def main() -> int:
     parser.add_argument("--only", help="rows to run (clean-stack,broken-stack,fastapi,otel-demo,appwrite,laradock,"
                                        "synth10,...,small)")
     parser.add_argument("--envs", default="plain,pyenv,venv")
-    parser.add_argument("--cold", action="store_true", help="add a cold column (DOCTOR_NO_CACHE=1, plain PATH)")
+    parser.add_argument("--cold", action="store_true",
+                        help="add a cold column (doctor's caches emptied before each run, plain PATH)")
     parser.add_argument("--cold-envs", default="plain",
                         help="with --cold, the environments of the cold columns (plain,pyenv,venv); beyond plain, "
                              "each adds a cold run with this machine's login shell and one with a new account's")
@@ -354,18 +359,23 @@ def main() -> int:
                   f"memory {found['doctor_mib']:.0f} vs {found['compose_mib']:.0f} MiB",
                   flush=True)
         if args.cold:
-            env = {**plain, "DOCTOR_NO_CACHE": "1"}
-            found = results[f"{name}/cold"] = paired(preflight, compose, path, env, args.pairs)
-            # the floor of a cold run: path-gap waits for the user's login shell, which no cache answers
-            # in a cold run; the shell alone, as doctor starts it, against compose on the same project
+            # a first run ever: an empty cache folder before each run; the refresher it leaves (the
+            # login shell asked after the run) waited for, untimed, so it never overlaps a timed run
+            cold_cache = work / "cold-cache"
+            env = {**plain, "XDG_CACHE_HOME": str(cold_cache)}
+            empty, settle = partial(forget_all, cold_cache / "doctor"), partial(wait_refresh, cold_cache / "doctor")
+            found = results[f"{name}/cold"] = paired(preflight, compose, path, env, args.pairs, empty, settle)
+            # the floor of a cold run where path-gap waits for the user's login shell (a tool PATH
+            # lacks): the shell alone, as doctor starts it, against compose on the same project
             shell = results[f"{name}/login-shell"] = paired(shell_argv, compose, path, env, args.pairs)
             # doctor's own cold work: the same cold run with a login shell that answers at once
-            own = results[f"{name}/cold-own"] = paired(preflight, compose, path, {**env, "SHELL": at_once}, args.pairs)
+            own = results[f"{name}/cold-own"] = paired(preflight, compose, path, {**env, "SHELL": at_once}, args.pairs,
+                                                       empty, settle)
             # the same cold run by a user whose login shell is a new account's: HOME holds /etc/skel's
             # startup files (the "plain login PATH" of issue 12's table), not this machine's (which
             # may run pyenv init, nvm, conda: the cold column above)
-            fresh = results[f"{name}/cold-new-account"] = paired(preflight, compose, path,
-                                                                  {**env, "HOME": new_account}, args.pairs)
+            fresh = results[f"{name}/cold-new-account"] = paired(
+                preflight, compose, path, {**env, "HOME": new_account}, args.pairs, empty, settle)
             fresh_shell = results[f"{name}/login-shell-new-account"] = paired(
                 shell_argv, compose, path, {**env, "HOME": new_account}, args.pairs)
             cells += [cell(found), cell(own), cell(fresh)]
@@ -376,10 +386,11 @@ def main() -> int:
                   f"{fresh_shell['ratio']:.2f}x, doctor cold with it {fresh['ratio']:.2f}x",
                   flush=True)
             for env_name in extra_cold if not name.startswith("synth") or args.synth_envs else ():
-                env = {**envs[env_name], "DOCTOR_NO_CACHE": "1"}
-                mine = results[f"{name}/cold-{env_name}"] = paired(preflight, compose, path, env, args.pairs)
+                env = {**envs[env_name], "XDG_CACHE_HOME": str(cold_cache)}
+                mine = results[f"{name}/cold-{env_name}"] = paired(preflight, compose, path, env, args.pairs,
+                                                                   empty, settle)
                 new = results[f"{name}/cold-new-account-{env_name}"] = paired(
-                    preflight, compose, path, {**env, "HOME": new_account}, args.pairs)
+                    preflight, compose, path, {**env, "HOME": new_account}, args.pairs, empty, settle)
                 cells += [cell(mine), cell(new)]
             if name.startswith("synth") and not args.synth_envs:
                 cells += ["", ""] * len(extra_cold)
@@ -479,6 +490,11 @@ def forget_projects(folder: Path) -> None:
     for entry in folder.glob("*") if folder.is_dir() else ():
         if not entry.name.startswith(USER_CACHES):
             entry.unlink()
+
+
+def forget_all(folder: Path) -> None:
+    """Remove doctor's cache folder: the state of a first run ever on the machine (the run makes it)."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def forget_login(folder: Path) -> None:

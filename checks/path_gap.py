@@ -32,10 +32,12 @@ class PathGap(Check):
         A recipe running `docker-compose` (compose v1's name) that neither PATH has, where compose
         v2 is installed as the docker CLI plugin, is a note: write `docker compose` there.
         The login shell's PATH is cached (asked again after an hour, once the run is over).
-        Without it, a run waits for the shell only when PATH lacks a tool the project names;
-        when every tool is on PATH, a login shell that has not answered 50 ms after it started
-        (pyenv, nvm, oh-my-zsh: 0.1-0.5 s) is not waited for: a note says so, and which copies
-        it runs is compared from the next run. A shell still in its startup files is never
+        Without it, a run starts the shell and waits for it only when PATH lacks a tool the
+        project names; when every tool is on PATH, the shell is asked once the run has ended
+        (one loading pyenv, nvm or oh-my-zsh takes 0.1-0.5 s of CPU the run would compete
+        with): a note says so, and which copies it runs is compared from the next run. With
+        the cache off (DOCTOR_NO_CACHE=1) each run starts the shell first thing, and does not
+        wait for one that has not answered 50 ms after it started. A shell still in its startup files is never
         signalled (a signal there can leave pyenv's rehash lock behind, and every later shell
         then waits 60 s): one not waited for, or whose wait timed out, is let go; one still in
         them 30 s later (a network call or a prompt that never returns) is hung up on, its
@@ -95,10 +97,11 @@ class PathGap(Check):
                       for tool, here in found.items())
         login = shell.login if lacking else shell.login_by(PATIENCE)
         if login is None:
-            yield self.finding(f"login shell {shell.shell!r} had not answered {PATIENCE * 1000:.0f} ms after it "
-                               "started: every tool the project names is on PATH, and whether the login shell "
-                               "runs other copies is compared from the next run", None, "login-shell",
-                               severity=Severity.INFO)
+            waited = ("is asked once this run has ended (no PATH of it is cached yet)" if shell.later else
+                      f"had not answered {PATIENCE * 1000:.0f} ms after it started")
+            yield self.finding(f"login shell {shell.shell!r} {waited}: every tool the project names is on PATH, "
+                               "and whether the login shell runs other copies is compared from the next run",
+                               None, "login-shell", severity=Severity.INFO)
             return
         if not login.ok:
             yield self.finding(f"{login.error}: its PATH cannot be compared", None, "login-shell",

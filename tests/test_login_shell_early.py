@@ -299,6 +299,30 @@ def test_a_tool_path_lacks_waits_for_a_slow_shell(brew: Path, tmp_path: Path) ->
     assert [f.subject for f in findings] == ["tool:ruff"]
 
 
+def test_without_a_cached_path_the_shell_starts_only_when_the_run_waits_for_it(brew: Path, tmp_path: Path) -> None:
+    """The cache on and empty (a first run): nothing starts before the checks; path-gap starts the
+    shell (once) and waits for it only for a tool PATH lacks; with every tool on PATH it starts
+    none, and says the shell is asked once the run has ended. A shell loading pyenv beside a first
+    run, for an answer the run then did not wait for, cost it 20-40 ms of a core."""
+    env = env_for(brew, DOCTOR_NO_CACHE="", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    project = project_with(tmp_path)
+    start_early(env, project, None, None)
+    assert [what for _, _, what in early._early] == [early.LATER] and started(brew) == []
+    early.discard_early()
+    assert [f.subject for f in path_gap(project, env)] == ["tool:ruff"]
+    assert len(started(brew)) == 1  # started by path-gap, waited for, its PATH cached
+    (tmp_path / "cache" / "doctor" / "login-path-2.json").unlink()
+    on_path = tmp_path / "on-path"
+    on_path.mkdir()
+    (on_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n")
+    (on_path / "Makefile").write_text("lint:\n\tls -l\n")
+    findings = path_gap(on_path, env)
+    assert [f.message for f in findings] == [
+        f"login shell '{brew}/fakesh' is asked once this run has ended (no PATH of it is cached yet): every tool "
+        "the project names is on PATH, and whether the login shell runs other copies is compared from the next run"]
+    assert len(started(brew)) == 1 and early._live == {}  # none started by the run (the refresher's comes after)
+
+
 def test_the_shell_not_waited_for_is_asked_after_the_run_for_the_next(tmp_path: Path) -> None:
     """The run did not wait; the refresher asks the shell once it has ended, and the next run
     compares the copies: ls is another program in the login shell's PATH."""

@@ -1,11 +1,16 @@
 """The login shell's process, from its start (first thing in a preflight) to its reaping.
 
 path-gap compares the inherited PATH with a login shell's, and a login shell that loads nvm,
-pyenv or oh-my-zsh takes 0.1 to 0.5 s. A preflight that will surely run path-gap starts it
-before anything else (`start_early`, called by the command line before doctor imports its
-checks and reads the project), so the shell works on the other core meanwhile; doctor.host.shell
-adopts it (`take`). This module imports nothing but `os` before the shell runs: no subprocess,
-pathlib, typing or doctor.model (their imports would delay the start they are meant to overlap).
+pyenv or oh-my-zsh takes 0.1 to 0.5 s. A preflight that will surely run path-gap asks the
+login cache (doctor.host.login_cache) before anything else (`start_early`, called by the
+command line before doctor imports its checks and reads the project); doctor.host.shell adopts
+what it found (`take`). Without a valid entry the shell is not started (LATER): a run that
+must wait for its answer starts it then, any other leaves it to the refresher after the run,
+since a shell loading pyenv on the other core slowed a first run by 20-40 ms for an answer it
+mostly did not wait for. Only with the cache off (DOCTOR_NO_CACHE=1, a cache folder that
+cannot be used) is the shell started right there, so that it works on the other core
+meanwhile. This module imports nothing but `os` before the shell runs: no subprocess, pathlib,
+typing or doctor.model (their imports would delay the start they are meant to overlap).
 
 No shell started here blocks doctor's exit, and none is signalled while it may still be in its
 startup files: one that printed its PATH (or ended) is ended with its session and reaped (`end`,
@@ -80,10 +85,21 @@ class Shell:
         self.first: dict[str, object] | None = None
 
 
+class Later:
+    """No valid cached PATH, and no login shell started for it: a run starts one only when it must
+    wait for its answer (path-gap: a tool PATH lacks); otherwise the refresher asks the shell
+    once the run has ended (doctor.host.login_cache.refresh_later), and the next run has its PATH.
+    A login shell loading pyenv costs a run's cores 0.1-0.3 s of CPU it would mostly not use."""
+
+    __slots__ = ()
+
+
+LATER = Later()
 _live: dict[int, Shell] = {}  # started and not yet reaped
 _abandoned: list[int] = []  # left to end on their own (`abandon`) and their drainers, reaped when they have
-# the early shell: (shell, env, what started: running, the cached PATH entries, or why it cannot start)
-_early: list[tuple[str, dict[str, str], Shell | tuple[str, ...] | str]] = []
+# the early shell: (shell, env, what started: running, the cached PATH entries, why it cannot start,
+# or LATER: not started)
+_early: list[tuple[str, dict[str, str], Shell | tuple[str, ...] | str | Later]] = []
 _at_exit: list[object] = []
 
 
@@ -123,14 +139,14 @@ def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Se
 
 def start_shell_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Sequence[str] | None,
                       ignore: Sequence[str] | None) -> None:
-    """Start the login shell now when this preflight will surely run path-gap (`take` hands it over).
+    """Ask the login cache, and start the login shell now where no entry answers and the cache is
+    off (`cached_or_spawned`), when this preflight will surely run path-gap (`take` hands it over).
 
     Only when the choice is certain from the command line alone: path-gap selected (or no
     --select) and not ignored, and no doctor.yaml or pyproject.toml naming doctor in the project
     folder (either may select or ignore checks; such a run starts the shell later, when the
     engine knows the checks). A shell already started for the same shell and environment is
-    kept (a second call of one run); any other is let go (`end`). The cache (doctor.host.login_cache)
-    is asked first: a valid entry starts nothing. Never raises.
+    kept (a second call of one run); any other is let go (`end`). Never raises.
     """
     if (select is not None and PATH_GAP not in select) or (ignore is not None and PATH_GAP in ignore):
         discard_early()
@@ -170,7 +186,7 @@ def configured(path: os.PathLike[str] | str) -> bool:
     return False
 
 
-def take(shell: str, env: Mapping[str, str]) -> Shell | tuple[str, ...] | str | None:
+def take(shell: str, env: Mapping[str, str]) -> Shell | tuple[str, ...] | str | Later | None:
     """What `start_early` started for this very shell and environment, handed over once."""
     if _early and _early[0][0] == shell and _early[0][1] == env:
         return _early.pop()[2]
@@ -185,11 +201,22 @@ def discard_early() -> None:
             end(started)
 
 
-def cached_or_spawned(shell: str, env: Mapping[str, str]) -> Shell | tuple[str, ...] | str:
-    """The cached PATH entries when still valid, else the running login shell (or why it cannot run)."""
+def cached_or_spawned(shell: str, env: Mapping[str, str]) -> Shell | tuple[str, ...] | str | Later:
+    """`cached_or_later`, else the running login shell (or why it cannot run)."""
+    found = cached_or_later(shell, env)
+    return spawn(shell, env) if found is None else found
+
+
+def cached_or_later(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | str | Later | None:
+    """The cached PATH entries (or why the last shell gave none) when still valid; else LATER where
+    the refresher can ask the shell after the run (the cache is on and usable); else None: a run
+    that needs the shell's PATH starts it now."""
     from doctor.host import login_cache
 
-    return login_cache.load(shell, env) or spawn(shell, env)
+    cached = login_cache.load(shell, env)
+    if cached:
+        return cached
+    return LATER if login_cache.refreshable(env) else None
 
 
 def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:

@@ -313,6 +313,18 @@ def has_entries(shell: str, env: Mapping[str, str]) -> bool:
     return found is not None and isinstance(found[0].get("entries"), list)
 
 
+def refreshable(env: Mapping[str, str]) -> bool:
+    """Whether a login shell not asked during a run is asked once it has ended (`refresh_later`):
+    the cache is on, its folder outside this run's project and usable (made, as the refresher's
+    first run makes it)."""
+    path = cache_file(env)
+    if path is None:
+        return False
+    from doctor.cachedir import in_project, made
+
+    return not in_project(path) and made(os.path.dirname(path))
+
+
 def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
     """Ask the login shell for its PATH again once this run is over, in a process of its own
     (doctor.host.login_refresh, started by doctor.after_run: it never competes with the run for

@@ -49,6 +49,9 @@ class ShellPaths:
         # Login shells that load nvm/pyenv/conda take longer than a socket probe.
         self.timeout = max(timeout, LOGIN_SHELL_TIMEOUT)
         self._started: Shell | LoginPath | None = None
+        # no cached PATH answers, and the shell is not started until a run must wait for it
+        # (early.LATER): `login` starts it; `login_by` and `release` leave it to the refresher
+        self.later = False
 
     @property
     def inherited(self) -> tuple[str, ...]:
@@ -62,22 +65,29 @@ class ShellPaths:
         return user_shell(self.env)
 
     def start(self) -> None:
-        """Start the login shell now, so its ~100 ms overlap the rest of the run (`login` collects it).
-
-        Nothing starts when the cache (doctor.host.login_cache) still holds this shell's PATH.
+        """Ask the cache (doctor.host.login_cache) for this shell's PATH; without an entry, start the
+        login shell now only where the cache is off (early.cached_or_spawned), so its ~100 ms
+        overlap the rest of the run (`login` collects it). Otherwise it starts when `login` must
+        wait for it, or is asked after the run (`release`).
         """
-        if self._started is None and "login" not in self.__dict__:
-            taken = early.take(self.shell, self.env)  # started first thing in this preflight
-            if taken is not None:
+        if self._started is None and not self.later and "login" not in self.__dict__:
+            taken = early.take(self.shell, self.env)  # asked first thing in this preflight
+            if taken is None:
+                taken = early.cached_or_later(self.shell, self.env)
+            if isinstance(taken, early.Later):
+                self.later = True
+            elif taken is None:
+                self._started = spawn_login_shell(self.shell, self.env)
+            else:
                 self._started = _started(self.shell, taken)
-                return
-            cached = login_cache.load(self.shell, self.env)  # entries, or why the last shell gave none
-            self._started = _started(self.shell, cached) if cached else spawn_login_shell(self.shell, self.env)
 
     @cached_property
     def login(self) -> LoginPath:
         """PATH as an interactive login shell sets it up (never raises); from the cache when still valid."""
         self.start()
+        if self.later:  # the run waits for it now
+            self.later = False
+            self._started = spawn_login_shell(self.shell, self.env)
         started, self._started = self._started, None
         assert started is not None
         found = collect_login_path(self.shell, started, self.timeout)
@@ -89,8 +99,8 @@ class ShellPaths:
         return found
 
     def login_by(self, patience: float) -> LoginPath | None:
-        """The login PATH if the shell has printed it `patience` seconds after it started (a cached
-        or failed one at once); else None, and the shell is let go (`release`).
+        """The login PATH if cached, or if the shell has printed it `patience` seconds after it
+        started; else None, and the shell, started or not (`later`), is let go (`release`).
 
         For a run that can do without it: path-gap, when every tool the project names is on the
         inherited PATH, only compares copies, and does not make a run wait for a login shell
@@ -100,18 +110,20 @@ class ShellPaths:
         if "login" not in self.__dict__:
             self.start()
             started = self._started
-            if isinstance(started, Shell) and not early.printed(started, started.at + patience):
+            if self.later or (isinstance(started, Shell) and not early.printed(started, started.at + patience)):
                 self.release()
                 return None
         return self.login
 
     def release(self) -> None:
-        """Let the login shell go if it was started and is not needed now (path-gap found no tool,
-        or did not wait for it): left to end on its own, unsignalled (early.abandon). Where its PATH is
-        cached, the refresher asks the shell again once the run is over (login_cache.refresh_later)."""
+        """Let the login shell go if it was started, or not ask it (`later`), when it is not needed
+        now (path-gap found no tool, or did not wait for it): a shell started is left to end on its
+        own, unsignalled (early.abandon). Where its PATH is cached, the refresher asks the shell
+        (again) once the run is over (login_cache.refresh_later)."""
         started, self._started = self._started, None
-        if isinstance(started, Shell):
-            early.abandon(started)
+        if isinstance(started, Shell) or self.later:
+            if isinstance(started, Shell):
+                early.abandon(started)
             path = login_cache.cache_file(self.env)
             if path is not None:
                 login_cache.refresh_later(self.shell, self.env, path)
