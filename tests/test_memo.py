@@ -54,12 +54,12 @@ def counting() -> Iterator[list[str]]:
     ran: list[str] = []
     real = memo.remember
 
-    def spy(kind: str, files: Any, args: Any, compute: Callable[[], Any], keep: Any = ()) -> Any:
+    def spy(kind: str, files: Any, args: Any, compute: Callable[[], Any], keep: Any = (), valid: Any = None) -> Any:
         def counted() -> Any:
             ran.append(kind)
             return compute()
 
-        return real(kind, files, args, counted, keep)
+        return real(kind, files, args, counted, keep, valid)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(memo, "remember", spy)
@@ -423,6 +423,10 @@ def test_an_env_file_is_remembered_while_it_and_the_variables_it_asks_are_unchan
     assert "env-file" not in ran  # a variable the file does not ask changes nothing
     new_process()
     assert values({"WHERE": "b", "FROM_SHELL": "s"})["URL"] == "http://b/x"
+    new_process()
+    with counting() as ran:
+        assert values({"WHERE": "b", "FROM_SHELL": "s"})["URL"] == "http://b/x"
+    assert "env-file" not in ran  # the parse for the new value was remembered in place of the old one
     new_process()
     assert values({"FROM_SHELL": "t"}) == {"HOST": "db", "URL": "http://here/x", "FROM_SHELL": "t"}
     new_process()

@@ -98,10 +98,11 @@ def remembered_env_file(path: Path, env: Mapping[str, str] | None) -> EnvFile:
 
         return read_env_file(path, look), tuple(sorted(asked.items()))
 
-    parsed, asked = remember("env-file", (path,), None, parse)
-    if any(current(name) != value for name, value in asked):
-        return parse()[0]  # the environment changed what the file says: read it again (and keep the old entry)
-    return parsed
+    def same(stored: tuple[EnvFile, tuple[tuple[str, str | None], ...]]) -> bool:
+        return all(current(name) == value for name, value in stored[1])
+
+    # the environment changed what the file says: it is read again, and that parse is remembered instead
+    return remember("env-file", (path,), None, parse, valid=same)[0]
 
 
 def read_dotenv_files(

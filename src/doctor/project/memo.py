@@ -85,12 +85,15 @@ def unreadable() -> None:
 
 
 def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
-             compute: Callable[[], T], keep: tuple[type[BaseException], ...] = ()) -> T:
+             compute: Callable[[], T], keep: tuple[type[BaseException], ...] = (),
+             valid: Callable[[T], bool] | None = None) -> T:
     """`compute()`'s value, from the store when `kind`, `args` and every file in `files` are as
     they were when it was stored. `compute` must read nothing but those files (and doctor's
     code); `args` must be plain data (tuples, strings, numbers). An exception of a `keep`
     type is remembered and raised again; any other passes through and is not remembered.
-    Nothing is remembered of a compute that called `unreadable()`."""
+    Nothing is remembered of a compute that called `unreadable()`. `valid`: whether a stored
+    value still answers (what else it depends on, e.g. the environment, is as it was); one that
+    does not is computed again and replaces it."""
     store = _store()
     if store is None:
         return compute()
@@ -106,7 +109,8 @@ def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
         else:
             if raised:
                 raise value
-            return value  # type: ignore[no-any-return]
+            if valid is None or valid(value):
+                return value  # type: ignore[no-any-return]
     _UNSURE.append(False)
     try:
         value = compute()
