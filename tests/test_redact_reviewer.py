@@ -90,9 +90,11 @@ def _env_text() -> str:
 
 
 def _instant_shell(folder: Path) -> Path:
-    """A login shell that prints the inherited PATH at once. Each run of `outputs` and `control`
-    then gets the same path-gap result: with the machine's own shell, whether it answered within
-    path-gap's 50 ms varied from run to run, and so did a note in one output but not the other."""
+    """A login shell that prints the inherited PATH at once, asked once before the runs (`_env`),
+    so each run of `outputs` and `control` gets the same path-gap result: with the machine's own
+    shell, whether it answered within path-gap's 50 ms varied from run to run, and without a
+    cached PATH a first run notes that the shell is asked after it (its refresher may or may not
+    have answered by the next run): a note in one output but not the other."""
     from doctor.host.early import MARK
 
     shell = folder / "instant-shell"
@@ -101,13 +103,21 @@ def _instant_shell(folder: Path) -> Path:
     return shell
 
 
-def _run(project: Path, cache: Path, *args: str) -> str:
+def _env(cache: Path) -> dict[str, str]:
+    """The runs' environment, its login shell's PATH already cached in `cache`."""
+    from doctor.host.shell import ShellPaths
+
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "250", "XDG_CACHE_HOME": str(cache),
            "SHELL": str(_instant_shell(cache))}
     env.pop("GITHUB_ACTIONS", None)
     env.pop("POSTGRES_PASSWORD", None)
-    done = subprocess.run([sys.executable, "-m", "doctor", *args, str(project)], env=env, capture_output=True,
-                          text=True, timeout=120)
+    assert ShellPaths(env).login.ok
+    return env
+
+
+def _run(project: Path, cache: Path, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "doctor", *args, str(project)], env=_env(cache),
+                          capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr, done.stderr
     return done.stdout + done.stderr
 
