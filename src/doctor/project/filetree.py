@@ -70,6 +70,8 @@ class Interpolation:
         """
         if isinstance(node, str):
             return self.string(node, where, loc)
+        # a value that is neither a collection nor a string holding `$` is copied as it is, without
+        # the call, its place's name or its location (most of a file's ~10,000 values)
         if isinstance(node, YMap):
             out = YMap(node.loc)
             out.locs = dict(node.locs)
@@ -78,12 +80,16 @@ class Interpolation:
             for key, item in node.items():
                 if tags and tags.get(key) == RESET:
                     continue
-                out[key] = self.tree(item, f"{where}.{key}" if where else key, node.loc_of(key))
+                if isinstance(item, (YMap, YList)) or (isinstance(item, str) and "$" in item):
+                    item = self.tree(item, f"{where}.{key}" if where else key, node.loc_of(key))
+                out[key] = item
             return out
         if isinstance(node, YList):
             out_list = YList(node.loc)
             for index, item in enumerate(node):
-                out_list.add(self.tree(item, f"{where}[{index}]", node.loc_of(index)), node.loc_of(index))
+                if isinstance(item, (YMap, YList)) or (isinstance(item, str) and "$" in item):
+                    item = self.tree(item, f"{where}[{index}]", node.loc_of(index))
+                out_list.add(item, node.loc_of(index))
             return out_list
         return node
 
