@@ -2,28 +2,28 @@
 
 doctor runs before every `docker compose up`, so it must cost no more than compose reading the
 same project. For each project and environment this times N *paired* runs (one doctor, one
-compose, the order alternating from pair to pair, same env, same cwd), and prints the median
-of each, their ratio, and the median of the per-pair ratios. Before timing, doctor runs once
-untimed in each environment (page cache, login-PATH cache, model cache: the warm state every
-run after the first sees); the `cold` column empties every cache of doctor's before each run
-instead (a first run ever on the machine: its own caches written, the login shell asked after
-it, waited for untimed as in `relogin`), the `first` column empties the project's caches before each doctor run but
-keeps the user's (a first run on a new clone or worktree by someone who ran doctor before), and
-the `relogin` column keeps every cache but ages the login shell's PATH past its hour (that run
-answers from it, and the shell is asked again after it: each timed run is followed, untimed, by
-waiting for that refresh, so it never overlaps a compose run), and the `newlogin` column keeps
-every cache but the login shell's PATH (the run after a startup file changed, or in a new
-virtualenv: it waits for the shell when PATH lacks a tool the project names, else lets it go
-and the refresher asks it after the run, waited for as in `relogin`).
+compose, the order alternating from pair to pair, same env, same cwd), and prints the median of
+each, their ratio, and the median of the per-pair ratios. Before timing, doctor runs once
+untimed in each environment (page cache, login-PATH cache, model cache: the warm state every run
+after the first sees); the `cold` column empties every cache of doctor's before each run instead
+(a first run ever on the machine: its own caches written, the login shell asked after it, waited
+for untimed as in `relogin`), the `first` column empties the project's caches before each doctor
+run but keeps the user's (a first run on a new clone or worktree by someone who ran doctor
+before), and the `relogin` column keeps every cache but ages the login shell's PATH past its
+hour (that run answers from it, and the shell is asked again after it: each timed run is
+followed, untimed, by waiting for that refresh, so it never overlaps a compose run), and the
+`newlogin` column keeps every cache but the login shell's PATH (the run after a startup file
+changed, or in a new virtualenv: it waits for the shell when PATH lacks a tool the project
+names, else lets it go and the refresher asks it after the run, waited for as in `relogin`).
 With `cold`, each row also times the user's login shell alone, started as doctor starts it,
-against compose: path-gap waits for that shell, and no cache answers it in a cold run, so it
-is the floor under the cold column (plus the ~35 ms an interpreter takes to reach it). It
-also times doctor's own cold work: the same cold run with SHELL set to a stand-in that prints
-the inherited PATH at once (`own`), what a cold run costs when the login shell costs nothing,
-and the cold run of a new account (`cold (new account)`: HOME holds /etc/skel's startup files,
-so the login shell reads the system's profile and the distribution's rc files only, the "plain
-login PATH" of issue 12's table; the `cold (plain)` column keeps this machine's HOME, whose rc
-files may run pyenv init, nvm or conda).
+against compose: in a cold run on a project naming a tool PATH lacks, path-gap starts that shell
+and waits for it, so it is the floor under such a run (plus the ~35 ms an interpreter takes to
+reach it). It also times doctor's own cold work: the same cold run with SHELL set to a stand-in
+that prints the inherited PATH at once (`own`), what a cold run costs when the login shell costs
+nothing, and the cold run of a new account (`cold (new account)`: HOME holds /etc/skel's startup
+files, so the login shell reads the system's profile and the distribution's rc files only, the
+"plain login PATH" of issue 12's table; the `cold (plain)` column keeps this machine's HOME,
+whose rc files may run pyenv init, nvm or conda).
 
 Projects: examples/clean-stack, examples/broken-stack, and from ../shared/corpus (when present)
 the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a temporary

@@ -3,8 +3,9 @@
 A cold `doctor preflight` (no cache at all: the first run ever on a machine) on a project naming
 a tool the inherited PATH lacks cannot end before the user's login shell has printed its PATH,
 since path-gap looks the tool up there (with the cache off, DOCTOR_NO_CACHE=1, every run starts
-the shell first thing); doctor's own work runs beside that shell, on the other core. This times the login shell, started
-as doctor starts it (`compare.login_shell_argv`), from its start to its PATH, in rounds of:
+the shell first thing); doctor's own work runs beside that shell, on the other core. This
+times the login shell, started as doctor starts it (`compare.login_shell_argv`), from its start
+to its PATH, in rounds of:
 
   alone        nothing else running;
   busy         beside a busy loop (a Python process spinning for the whole shell);

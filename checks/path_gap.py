@@ -37,11 +37,12 @@ class PathGap(Check):
         (one loading pyenv, nvm or oh-my-zsh takes 0.1-0.5 s of CPU the run would compete
         with): a note says so, and which copies it runs is compared from the next run. With
         the cache off (DOCTOR_NO_CACHE=1) each run starts the shell first thing, and does not
-        wait for one that has not answered 50 ms after it started. A shell still in its startup files is never
-        signalled (a signal there can leave pyenv's rehash lock behind, and every later shell
-        then waits 60 s): one not waited for, or whose wait timed out, is let go; one still in
-        them 30 s later (a network call or a prompt that never returns) is hung up on, its
-        process group, as a closing terminal does; the timeout is remembered for 10 minutes.
+        wait for one that has not answered 50 ms after it started. A shell still in its
+        startup files is never signalled (a signal there can leave pyenv's rehash lock behind,
+        and every later shell then waits 60 s): one not waited for, or whose wait timed out,
+        is let go; one still in them 30 s later (a network call or a prompt that never returns)
+        is hung up on, its process group, as a closing terminal does; the timeout is
+        remembered for 10 minutes.
 
     Why it matters
         An IDE, a git hook, a service manager or a subprocess started with a scrubbed

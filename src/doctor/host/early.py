@@ -337,7 +337,7 @@ def read(started: Shell, timeout: float) -> tuple[bytes, int | None, bool]:
             if time.monotonic() >= deadline:
                 return started.out, None, True
             hurried = hurry(started)
-        if started.out.count(MARK.encode()) < 2:  # it ended without printing it: wait (briefly) to say how
+        if not _answered(started):  # it ended without printing it: wait (briefly) to say how
             while not _ended(started) and time.monotonic() < deadline:
                 time.sleep(0.005)
     finally:
@@ -350,8 +350,7 @@ def printed(started: Shell, until: float) -> bool:
 
     What it printed is kept for `read`; the shell is left running either way.
     """
-    end = MARK.encode()
-    while started.out.count(end) < 2:
+    while not _answered(started):
         if not _readable(started.fd, max(0.0, until - time.monotonic())):
             return False
         chunk = _chunk(started.fd)
@@ -359,6 +358,11 @@ def printed(started: Shell, until: float) -> bool:
             return True  # it ended: `read` says how
         started.out += chunk
     return True
+
+
+def _answered(started: Shell) -> bool:
+    """Whether the shell's output so far holds its PATH between both markers."""
+    return started.out.count(MARK.encode()) >= 2
 
 
 def _readable(fd: int, timeout: float) -> bool:
@@ -436,7 +440,7 @@ def end(started: Shell) -> None:
     between (9 in 100 tries, 0.5-3 ms into the shell) left the lock, and every later shell of
     the user waited 60 s for it (seen on this machine after a test run).
     """
-    if started.out.count(MARK.encode()) >= 2 or _ended(started):
+    if _answered(started) or _ended(started):
         discard(started)
     else:
         abandon(started)
@@ -449,8 +453,9 @@ def discard(started: Shell, grace: float = GRACE) -> None:
     interactive bash ignores SIGTERM; a hangup ends it as a closed terminal does) for a shell
     still running `grace` seconds later, to its whole session (a ~/.bash_logout, a background job
     of an rc file). Never SIGKILL: what they run may clean up on either signal. One still running
-    after both is left to end, drained (`abandon`; its status stays None). The session is signalled before the shell is
-    reaped: until then its pid cannot be reused, so the process group of that id is the shell's.
+    after both is left to end, drained (`abandon`; its status stays None). The session is
+    signalled before the shell is reaped: until then its pid cannot be reused, so the process
+    group of that id is the shell's.
     (The compose probe has no such files: it is given no grace, and is killed as subprocess.run's
     timeout kills.)
     """

@@ -318,8 +318,12 @@ def refreshable(env: Mapping[str, str]) -> bool:
     the cache is on, its folder outside this run's project and usable (made, as the refresher's
     first run makes it)."""
     path = cache_file(env)
-    if path is None:
-        return False
+    return path is not None and _refresh_writes(path)
+
+
+def _refresh_writes(path: str) -> bool:
+    """Whether a refresher may store into the cache file `path`: not in a project folder this run
+    read (where no cache is written), its folder usable (a first run's is made here)."""
     from doctor.cachedir import in_project, made
 
     return not in_project(path) and made(os.path.dirname(path))
@@ -331,9 +335,7 @@ def refresh_later(shell: str, env: Mapping[str, str], path: str) -> None:
     a core, and nothing waits for it). One refresher per cache file at a time (`path`.refresh);
     none in a project folder this run read, where no cache is written. Never raises.
     """
-    from doctor.cachedir import in_project, made
-
-    if in_project(path) or not made(os.path.dirname(path)):  # a first run's folder is made here
+    if not _refresh_writes(path):
         return
     from doctor import after_run
 

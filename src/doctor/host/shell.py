@@ -121,12 +121,13 @@ class ShellPaths:
         own, unsignalled (early.abandon). Where its PATH is cached, the refresher asks the shell
         (again) once the run is over (login_cache.refresh_later)."""
         started, self._started = self._started, None
-        if isinstance(started, Shell) or self.later:
-            if isinstance(started, Shell):
-                early.abandon(started)
-            path = login_cache.cache_file(self.env)
-            if path is not None:
-                login_cache.refresh_later(self.shell, self.env, path)
+        if isinstance(started, Shell):
+            early.abandon(started)
+        elif not self.later:
+            return  # a cached PATH (or why there is none): nothing to let go, nothing to ask
+        path = login_cache.cache_file(self.env)
+        if path is not None:
+            login_cache.refresh_later(self.shell, self.env, path)
 
     def which(self, tool: str, entries: Sequence[str]) -> str | None:
         """The file `tool` resolves to on the given PATH entries, or None."""
