@@ -10,24 +10,20 @@ shape are ignored; DOCTOR_NO_CACHE=1 writes nothing; nothing is written inside a
 
 from __future__ import annotations
 
-import importlib
 import marshal
 import os
-import pkgutil
 import re
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import doctor.checks
 import pytest
 
-import doctor
 from doctor import recache
 from doctor.lazyre import _LazyPattern
+from doctor.regex_ship import static_patterns
 
 SAMPLES = (
     "", "abc", "\n", "  - item\n", "FOO_HOST=db", "POSTGRES_PORT=5432", "DB_PASSWORD: 'hunter22'",
@@ -41,31 +37,6 @@ SAMPLES = (
     "1h30m", "2001-12-14t21:59:43.10-05:00", "-1.5e10", "true", "trading-web-1", "\\  \n",
     '"quoted \\" value"', "it's", "build:\n\tgo build ./...", "eyJhbGciOi.eyJzdWIiOi.sig",
 )
-
-
-def _lazy_in(value: Any, depth: int = 0) -> Iterator[_LazyPattern]:
-    if isinstance(value, _LazyPattern):
-        yield value
-    elif depth < 2 and isinstance(value, (tuple, list, frozenset, set)):
-        for item in value:
-            yield from _lazy_in(item, depth + 1)
-    elif depth < 2 and isinstance(value, dict):
-        for item in value.values():
-            yield from _lazy_in(item, depth + 1)
-
-
-def static_patterns() -> list[tuple[str | bytes, int]]:
-    """Every (pattern, flags) of a `lazy(...)` at module level in doctor and its checks."""
-    found: dict[tuple[str | bytes, int], None] = {}
-    for package in (doctor, doctor.checks):
-        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            if info.name.endswith("__main__"):
-                continue
-            module = importlib.import_module(info.name)
-            for value in list(vars(module).values()):
-                for stand_in in _lazy_in(value):
-                    found[(stand_in.pattern, int(stand_in._flags))] = None
-    return list(found)
 
 
 PATTERNS = static_patterns()

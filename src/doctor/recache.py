@@ -20,6 +20,15 @@ MAX_ENTRIES patterns and MAX_BYTES, and is never written inside a project the ru
 reads and writes nothing. Any mismatch, a corrupt or foreign file, or any exception while
 loading or while calling `_sre.compile` falls back to `re.compile`: the cache can make a run
 faster, never different, never fail.
+
+A first run has no table yet (every run of a fresh CI job is one): a miss first looks in the
+table doctor ships for this regular-expression engine (doctor/regex-tables, written by
+`python -m doctor.regex_ship`: each static `lazy(...)` pattern as the interpreters doctor supports
+compile it), keyed by `engine_key` (cache tag, `_sre.MAGIC`, code unit, limits, Unicode range)
+rather than the exact build, since patch releases generate the same code for these patterns
+(tests/test_recache_shipped.py checks it against the interpreter running the tests). An entry
+taken from it goes into the user's table like one compiled here; `_sre.compile` still validates
+it, and one it refuses is compiled here instead.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ FORMAT = 1
 MAX_ENTRIES = 1024
 MAX_BYTES = 1024 * 1024
 PREFIX, SUFFIX = "regex-", ".marshal"
+SHIPPED, SHIPPED_SUFFIX = "regex-tables", ".zmarshal"  # doctor's own tables, one per engine (doctor.regex_ship)
 _SPECIAL_FLAGS = 128 | 1  # re.DEBUG prints, re.TEMPLATE warns: both stay with `re`
 
 Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -52,6 +62,7 @@ class _State:
         self.added: dict[Key, Entry] = {}
         self.registered = False
         self.journal_from: frozenset[Key] | None = None  # what was added before `journal()`, while listing
+        self.shipped: dict[Key, Entry] | None = None  # doctor/regex-tables' table of this engine, once read
 
 
 _state = _State()
@@ -65,13 +76,22 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
         _load(state, os.environ)
     key = (pattern, flags)
     entry = state.table.get(key)
+    shipped = entry is None and state.folder is not None
+    if shipped:
+        if state.shipped is None:
+            state.shipped = read_shipped(shipped_path())
+        entry = state.shipped.get(key)
     if entry is not None:
         try:
             import _sre  # type: ignore[import-not-found]
 
-            return _sre.compile(pattern, *entry)  # type: ignore[no-any-return]
+            compiled: re.Pattern[str] = _sre.compile(pattern, *entry)
         except Exception:  # another shape than this interpreter's: forget it, compile below
             state.table.pop(key, None)
+        else:
+            if shipped:  # into the user's own table: the next run reads that one alone
+                _keep(state, key, entry)
+            return compiled
     return _compile_recorded(state, pattern, flags)
 
 
@@ -82,22 +102,34 @@ def _compile_recorded(state: _State, pattern: str, flags: int) -> re.Pattern[str
         return re.compile(pattern, flags)
     try:
         import _sre
-        from re import _compiler, _parser  # type: ignore[attr-defined]
 
-        parsed = _parser.parse(pattern, flags)
-        code = [int(op) for op in _compiler._code(parsed, flags)]
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup: list[str | None] = [None] * parsed.state.groups
-        for name, index in groupindex.items():
-            indexgroup[index] = name
-        entry: Entry = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+        entry = _entry(pattern, flags)
         compiled: re.Pattern[str] = _sre.compile(pattern, *entry)
     except Exception:  # a bad pattern raises re.error from re.compile itself; a changed `re` is no error
         return re.compile(pattern, flags)
-    if len(state.added) < MAX_ENTRIES:  # a full table is replaced by this run's patterns (_write)
-        state.added[(pattern, flags)] = entry
-        _save_at_exit(state)
+    _keep(state, (pattern, flags), entry)
     return compiled
+
+
+def _entry(pattern: str | bytes, flags: int) -> Entry:
+    """What `_sre.compile` takes after `pattern`, as `re._compiler.compile` makes it."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(pattern, flags)
+    code = [int(op) for op in _compiler._code(parsed, flags)]
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def _keep(state: _State, key: Key, entry: Entry) -> None:
+    """Add an entry to this run's table and to what is written at exit."""
+    state.table[key] = entry
+    if len(state.added) < MAX_ENTRIES:  # a full table is replaced by this run's patterns (_write)
+        state.added[key] = entry
+        _save_at_exit(state)
 
 
 def _save_at_exit(state: _State) -> None:
@@ -144,6 +176,46 @@ def interpreter_key() -> str:
     import _sre
 
     return f"{FORMAT}|{sys.version}|{sys.implementation.cache_tag}|{_sre.MAGIC}"
+
+
+def engine_key() -> str:
+    """What a shipped table is valid for: the implementation (its cache tag) and its regular-expression
+    engine (the opcodes' MAGIC, the code unit, the limits compiled into the code, the Unicode range)."""
+    import _sre
+
+    return (f"{FORMAT}|{sys.implementation.cache_tag}|{_sre.MAGIC}|{_sre.CODESIZE}|{_sre.MAXREPEAT}"
+            f"|{_sre.MAXGROUPS}|{sys.maxunicode}")
+
+
+def shipped_path() -> str:
+    """This engine's table in doctor/regex-tables (there may be none)."""
+    import _sre
+
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), SHIPPED,
+                        f"{sys.implementation.cache_tag}-{_sre.MAGIC}{SHIPPED_SUFFIX}")
+
+
+def read_shipped(path: str) -> dict[Key, Entry]:
+    """A shipped table (zlib of the marshal of (engine_key(), table)), or {} when there is none, it
+    is another engine's, or it is unsound."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return {}
+        import marshal
+        import zlib
+
+        inflate = zlib.decompressobj()
+        payload = inflate.decompress(data, 4 * MAX_BYTES)
+        if inflate.unconsumed_tail or not inflate.eof:
+            return {}
+        key, table = marshal.loads(payload)
+        if key != engine_key() or not isinstance(table, dict):
+            return {}
+        return {k: v for k, v in table.items() if _sound(k, v)}
+    except Exception:  # none shipped for this engine, or not a table: compile as before
+        return {}
 
 
 def table_path(folder: str) -> str:
