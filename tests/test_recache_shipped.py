@@ -76,7 +76,7 @@ def test_a_first_run_parses_no_static_pattern(monkeypatch: pytest.MonkeyPatch, t
     recache.save()  # kept in the user's own table: the next run reads that one alone
     state = new_state(monkeypatch, folder)
     assert set(STATIC) <= set(state.table)
-    monkeypatch.setattr(recache, "read_shipped", lambda path: pytest.fail("the shipped table read again"))
+    monkeypatch.setattr(recache, "read_shipped", lambda path=None: pytest.fail("the shipped table read again"))
     assert_same(recache.compile(*STATIC[0]), *STATIC[0])
 
 
@@ -115,9 +115,19 @@ def test_no_shipped_table_for_this_engine(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert state.shipped == {} and (pattern, flags) in state.added  # compiled here, stored for the next run
 
 
+def test_an_engine_doctor_cannot_name_compiles_as_before(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Another implementation's `_sre` (no MAGIC): no table, no exception out of compile."""
+    def unnamed() -> str:
+        raise AttributeError("module '_sre' has no attribute 'MAGIC'")
+
+    monkeypatch.setattr(recache, "shipped_path", unnamed)
+    new_state(monkeypatch, tmp_path / "cache" / "doctor")
+    assert_same(recache.compile(*STATIC[0]), *STATIC[0])
+
+
 def test_no_cache_reads_no_shipped_table(monkeypatch: pytest.MonkeyPatch) -> None:
     new_state(monkeypatch, None)
-    monkeypatch.setattr(recache, "read_shipped", lambda path: pytest.fail("read with DOCTOR_NO_CACHE=1"))
+    monkeypatch.setattr(recache, "read_shipped", lambda path=None: pytest.fail("read with DOCTOR_NO_CACHE=1"))
     assert_same(recache.compile(*STATIC[0]), *STATIC[0])
 
 

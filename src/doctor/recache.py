@@ -79,7 +79,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     shipped = entry is None and state.folder is not None
     if shipped:
         if state.shipped is None:
-            state.shipped = read_shipped(shipped_path())
+            state.shipped = read_shipped()
         entry = state.shipped.get(key)
     if entry is not None:
         try:
@@ -195,11 +195,11 @@ def shipped_path() -> str:
                         f"{sys.implementation.cache_tag}-{_sre.MAGIC}{SHIPPED_SUFFIX}")
 
 
-def read_shipped(path: str) -> dict[Key, Entry]:
-    """A shipped table (zlib of the marshal of (engine_key(), table)), or {} when there is none, it
-    is another engine's, or it is unsound."""
+def read_shipped(path: str | None = None) -> dict[Key, Entry]:
+    """A shipped table (zlib of the marshal of (engine_key(), table)), this engine's by default, or
+    {} when there is none, it is another engine's, or it is unsound."""
     try:
-        with open(path, "rb") as handle:
+        with open(shipped_path() if path is None else path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             return {}
