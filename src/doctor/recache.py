@@ -203,17 +203,13 @@ def read_shipped(path: str | None = None) -> dict[Key, Entry]:
             data = handle.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             return {}
-        import marshal
         import zlib
 
         inflate = zlib.decompressobj()
         payload = inflate.decompress(data, 4 * MAX_BYTES)
         if inflate.unconsumed_tail or not inflate.eof:
             return {}
-        key, table = marshal.loads(payload)
-        if key != engine_key() or not isinstance(table, dict):
-            return {}
-        return {k: v for k, v in table.items() if _sound(k, v)}
+        return _unpacked(payload, engine_key())
     except Exception:  # none shipped for this engine, or not a table: compile as before
         return {}
 
@@ -243,14 +239,20 @@ def _read(folder: str) -> dict[Key, Entry]:
     if data is None:
         return {}
     try:
-        import marshal
-
-        key, table = marshal.loads(data)
-        if key != interpreter_key() or not isinstance(table, dict):
-            return {}
-        return {k: v for k, v in table.items() if _sound(k, v)}
+        return _unpacked(data, interpreter_key())
     except Exception:  # a cache file is not trusted input: every failure is a miss
         return {}
+
+
+def _unpacked(data: bytes, valid_for: str) -> dict[Key, Entry]:
+    """The sound entries of a marshalled (key, table), or {} when its key is not `valid_for`;
+    raises on what is not such a pair (the readers make that a miss)."""
+    import marshal
+
+    key, table = marshal.loads(data)
+    if key != valid_for or not isinstance(table, dict):
+        return {}
+    return {k: v for k, v in table.items() if _sound(k, v)}
 
 
 def _sound(key: object, entry: object) -> bool:
