@@ -284,8 +284,8 @@ def _service_runs(project: Project, service: str) -> set[str]:
     image's ENTRYPOINT and CMD where compose keeps them (a compose entrypoint drops both, a compose
     command the CMD), and the package.json scripts those start (`yarn watch-production`
     runs `watch-production`), with every script of the same text (`start`: `node src/server.js`
-    too). `docker compose up` starts them; run again in the service they start a second server,
-    so they are not advised."""
+    too), and each of them without its trailing options. `docker compose up` starts them; run
+    again in the service they start a second server, so they are not advised."""
     spec = project.services.get(service)
     if spec is None:
         return set()
@@ -301,6 +301,11 @@ def _service_runs(project: Project, service: str) -> set[str]:
     import fnmatch
 
     runs = {" ".join(text.split()) for text in texts if text}
+    # the same program with fewer options: the script `ng serve` where the image's CMD is `ng
+    # serve --host 0.0.0.0` (awesome-compose's angular), `uvicorn app:app` before `--reload`; two
+    # words at least (`pytest` is a test run, whatever options a service's watcher adds)
+    runs |= {" ".join(words[:i]) for words in map(str.split, list(runs))
+             for i in range(2, len(words)) if words[i].startswith("-") and not words[i - 1].startswith("-")}
     patterns = [_VARIABLE.sub("*", m.group("name")) for text in texts for m in _RUNS_SCRIPT.finditer(text)]
     if patterns:
         runs |= {c.text for c in project.commands if c.kind is CommandKind.NPM and c.name and not c.implied

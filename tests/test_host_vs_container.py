@@ -525,6 +525,23 @@ def test_the_script_the_service_itself_runs_is_not_advised(tmp_path: Path) -> No
     assert [f.subject for f in findings] == ["web:node --watch src/server.js", "web:vitest run"]
 
 
+
+def test_the_script_the_service_runs_with_more_options_is_not_advised(tmp_path: Path) -> None:
+    """awesome-compose/angular: the image's CMD is `ng serve --host 0.0.0.0` and the `start`
+    script `ng serve`: `run --rm web npm run start` would start a second dev server. `ng build`
+    (another subcommand) is still advised; a one-word command is never taken as a prefix."""
+    root = tmp_path / "angular"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({
+        "dependencies": {"doctor-absent": "1"}, "devDependencies": {"@angular/cli": "13"},
+        "scripts": {"start": "ng serve", "build": "ng build", "test": "ng"}}))
+    (root / "Dockerfile").write_text("FROM node:17\nWORKDIR /project\nCOPY package.json ./\nRUN npm ci\nCOPY . .\n"
+                                     'CMD ["ng", "serve", "--host", "0.0.0.0"]\n')
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: .\n"
+                                       "    volumes: ['.:/project', '/project/node_modules']\n")
+    findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    assert [f.subject for f in findings] == ["web:ng build", "web:ng"]
+
 def test_a_requirements_file_that_only_includes_others_names_their_packages(tmp_path: Path) -> None:
     """wagtail/bakerydemo: requirements.txt is `-r requirements/production.txt`, which includes
     base.txt; the image installs them. Read as it was, it named no package: no finding."""
@@ -585,6 +602,35 @@ def test_an_image_of_another_runtime_is_no_home_for_node_scripts(tmp_path: Path)
     (root / "Dockerfile").write_text("FROM php:8.3-apache\nCOPY --from=node:22 /usr/local/bin/node /usr/local/bin/\n"
                                      "WORKDIR /app\n")
     assert [f.subject for f in run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})] == ["app:jest"]
+
+
+def test_a_runtime_image_is_no_home_for_the_other_languages_commands(tmp_path: Path) -> None:
+    """django-react-boilerplate builds `frontend` (FROM node, `pnpm install`) and `backend` (FROM
+    python, `poetry install`) from the repo's root, which holds both pyproject.toml and
+    package.json: `frontend` counted as a Python home (its Dockerfile names no pip), so a Makefile's
+    `python backend/manage.py test` went to the node container, and with `backend` counted as a
+    Node home too, the npm scripts had no single home and most were not advised."""
+    root = tmp_path / "drb"
+    (root / "frontend").mkdir(parents=True)
+    (root / "backend").mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "drb"\nversion = "0"\n'
+                                         'dependencies = ["doctor-absent-django"]\n')
+    (root / "package.json").write_text(json.dumps({"scripts": {"lint": "eslint ."},
+                                                   "dependencies": {"doctor-absent": "1"},
+                                                   "devDependencies": {"eslint": "9"}}))
+    (root / "frontend" / "Dockerfile").write_text(
+        "FROM node:22-alpine\nWORKDIR /app/\nADD package.json /app/\nRUN pnpm install\nADD . /app/\n")
+    (root / "backend" / "Dockerfile").write_text(
+        "FROM python:3.12-slim\nCOPY pyproject.toml /home/user/app/\nWORKDIR /home/user/app/\n"
+        "RUN pip install poetry && poetry install --no-root\nCOPY backend/ /home/user/app/backend\n")
+    (root / "compose.yaml").write_text(
+        "services:\n  frontend:\n    build: {context: ., dockerfile: frontend/Dockerfile}\n    volumes: ['.:/app/']\n"
+        "  backend:\n    build: {context: ., dockerfile: backend/Dockerfile}\n    volumes: ['./:/home/user/app/']\n")
+    (root / "Makefile").write_text("test:\n\tpython backend/manage.py test\n")
+    findings = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
+    by_file = {f.location.path.name: f.subject for f in findings if f.location is not None}
+    assert (by_file["Makefile"], by_file["package.json"]) == ("backend:python backend/manage.py test",
+                                                             "frontend:eslint .")
 
 
 def test_what_a_sibling_service_runs_is_not_advised_either(tmp_path: Path) -> None:

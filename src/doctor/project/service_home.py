@@ -186,10 +186,14 @@ def _installing_languages(project: Project, path: Path | None, target: str | Non
     text = read_regular_text(path) or ""
     from doctor.project.env_hosts import image_basename
 
-    foreign = image_basename(recipe.base) in OTHER_BASES
+    base = image_basename(recipe.base)
+
+    def foreign(language: Language) -> bool:
+        return base in OTHER_BASES or RUNTIME_BASES.get(base, language) is not language
+
     return {language for language, pattern in _INSTALLERS
             if any(pattern.search(step.text) for step in final)
-            or (not pattern.search(text) and not (foreign and not _MENTIONS[language].search(text)))
+            or (not pattern.search(text) and not (foreign(language) and not _MENTIONS[language].search(text)))
             or (recipe.pulled and _carried(language, recipe.pulled, text))}
 
 
@@ -201,6 +205,10 @@ OTHER_BASES = frozenset({
     "nginx", "httpd", "caddy", "traefik", "alpine", "debian", "ubuntu", "busybox", "fedora", "centos",
     "rockylinux", "almalinux", "amazonlinux", "php-fpm", "composer",
 })
+# a language's own runtime images: foreign to the other language (a `FROM node:22-alpine` that
+# only runs `pnpm install` holds none of the repo's pyproject.toml packages, a `FROM python:3.12`
+# none of its package.json's: django-react-boilerplate builds both from the repo's root)
+RUNTIME_BASES = {"node": Language.NODE, "bun": Language.NODE, "python": Language.PYTHON, "pypy": Language.PYTHON}
 _MENTIONS = {
     Language.NODE: lazy(r"\b(?:node|nodejs|npm|npx|yarn|pnpm|bun|nvm|volta|fnm|corepack)\b|node_modules"),
     Language.PYTHON: lazy(r"\b(?:python[\d.]*|pip\d*|uvx?|poetry|pipenv|pdm|conda|micromamba|mamba)\b"
