@@ -330,3 +330,23 @@ def test_a_matrix_version_counts_where_a_step_uses_it(tmp_path: Path, steps: str
         ".github/workflows/deploy.yml": "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
         "    strategy:\n      matrix:\n        node-version: [20.13]\n    steps:\n" + steps})
     assert _shown(_findings(root, tmp_path), root) == expected
+
+
+@pytest.mark.parametrize(("matrix", "expected"), [
+    ('        python: ["3.10"]\n',
+     [(".github/workflows/ci.yml", 8, "python 3.10 (CI matrix python: 3.10), elsewhere 3.12: Dockerfile:1")]),
+    ('        include:\n          - py: "3.9"\n',
+     [(".github/workflows/ci.yml", 9, "python 3.9 (CI matrix py: 3.9), elsewhere 3.12: Dockerfile:1")]),
+    ('        python: ["3.11", "3.12"]\n', []),  # the matrix tests the image's version too
+], ids=["list", "include", "tests-the-images"])
+def test_a_matrix_key_of_another_name_counts_where_setup_python_uses_it(
+        tmp_path: Path, matrix: str, expected: list[tuple[str, int, str]]) -> None:
+    """A workflow's `matrix: {python: ["3.10"]}` and `python-version: ${{ matrix.python }}` (the
+    key is not literally `python-version`): the CI's 3.10 went unseen against the image's 3.12."""
+    key = "py" if "include" in matrix else "python"
+    root = _write(tmp_path / "p", {
+        "compose.yaml": "services:\n  web:\n    build: .\n", "Dockerfile": "FROM python:3.12-slim\n",
+        ".github/workflows/ci.yml": "name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+        "    strategy:\n      matrix:\n" + matrix + "    steps:\n      - uses: actions/setup-python@v5\n"
+        "        with:\n          python-version: ${{ matrix." + key + " }}\n"})
+    assert _shown(_findings(root, tmp_path), root) == expected

@@ -375,6 +375,18 @@ def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declar
                     # django-react-boilerplate's deploy job lists node 20.13 and runs git alone
                     if matrix and not _mentions(job, "matrix." + str(key)):
                         continue
+                    if not matrix and isinstance(value, str) and "${{" in value:
+                        # `python-version: ${{ matrix.python }}`: the versions of the job's matrix key
+                        # (a matrix key named `python-version` is read where it is listed, above)
+                        named = _matrix_key(value)
+                        if named is not None and named not in _WORKFLOW_KEYS:
+                            for items, at in _matrix_values(job, named):
+                                versions = [_VERSION.match(str(v)) for v in items if "${{" not in str(v)]
+                                pinned = tuple(v.group(1) for v in versions if v is not None)
+                                if pinned and len(pinned) == len(items):
+                                    shown = ", ".join(str(v) for v in items)
+                                    found.append(Declared(runtime, at, f"CI matrix {named}: {shown}", pinned))
+                        continue
                     items = list(value) if isinstance(value, YList) else [value]
                     versions = [_VERSION.match(str(v)) for v in items if "${{" not in str(v)]
                     pinned = tuple(v.group(1) for v in versions if v is not None)
@@ -393,6 +405,39 @@ def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declar
 
     for doc in docs:
         walk(doc, default_directory(doc, "."))
+    return found
+
+
+def _matrix_key(value: str) -> str | None:
+    """The key of `${{ matrix.KEY }}`, or None for another expression."""
+    inner = value.strip()
+    if not (inner.startswith("${{") and inner.endswith("}}")):
+        return None
+    name = inner[3:-2].strip()
+    if not name.startswith("matrix."):
+        return None
+    key = name[len("matrix."):]
+    return key if key and all(c.isalnum() or c in "-_" for c in key) else None
+
+
+def _matrix_values(job: object, key: str) -> list[tuple[list[object], Location]]:
+    """The values a job's `strategy.matrix` lists for `key` (its list, and each `include:` entry's),
+    each with where it is written."""
+    from doctor.project.yamlload import YList, YMap
+
+    strategy = job.get("strategy") if isinstance(job, YMap) else None
+    matrix = strategy.get("matrix") if isinstance(strategy, YMap) else None
+    if not isinstance(matrix, YMap):
+        return []
+    found: list[tuple[list[object], Location]] = []
+    value, at = matrix.get(key), matrix.loc_of(key)
+    if value is not None and at is not None and not isinstance(value, YMap):
+        found.append((list(value) if isinstance(value, YList) else [value], at))
+    include = matrix.get("include")
+    for entry in include if isinstance(include, YList) else ():
+        value = entry.get(key) if isinstance(entry, YMap) else None
+        if value is not None and not isinstance(value, (YMap, YList)) and (where := entry.loc_of(key)) is not None:
+            found.append(([value], where))
     return found
 
 
