@@ -210,6 +210,26 @@ def test_tracked_file_is_not_backed_up(tmp_path: Path) -> None:
     assert report.backups == ()
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root: a checkout another user owns, fixed by root")
+def test_a_tracked_file_of_a_checkout_another_user_owns_is_tracked(tmp_path: Path) -> None:
+    """`doctor fix` run by root (or with sudo) on a developer's checkout: git refuses the
+    repository ("dubious ownership"), and every tracked file it edited was backed up and
+    reported "not tracked by git". The index says it is tracked."""
+    root = make_project(tmp_path / "p")
+    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q", str(root)], check=True)
+    subprocess.run([*git, "-C", str(root), "add", ".env"], check=True)
+    for path in [root, *root.rglob("*")]:
+        os.lchown(path, 4242, 4242)
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path / "home")}  # no safe.directory of a user's
+    refused = subprocess.run(["git", "ls-files", "--error-unmatch", ".env"], cwd=root, env=env, capture_output=True,
+                             check=False)
+    assert refused.returncode != 0 and b"dubious ownership" in refused.stderr  # what doctor used to ask
+    report = run_fix(root, tmp_path / "s")
+    assert report.results[0].status is FixStatus.APPLIED
+    assert report.backups == ()
+
+
 def test_a_file_tracked_in_a_repository_below_the_edit_root_is_not_backed_up(tmp_path: Path) -> None:
     """The edit root is the folder around the compose project (it builds from `..`); git's
     repository is the compose project's folder alone: the file is tracked all the same."""

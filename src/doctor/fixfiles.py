@@ -324,14 +324,13 @@ class ProjectFiles:
             return False
 
     def _tracked(self, path: Path) -> bool:
-        # asked from the file's own folder: the repository may sit below the edit root (a compose
-        # project in docker/ building from `..`, the repo in docker/ only)
-        try:
-            done = subprocess.run(["git", "ls-files", "--error-unmatch", "--", path.name],
-                                  cwd=path.parent, capture_output=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        return done.returncode == 0
+        # read from the index of the repository holding the file (it may sit below the edit root:
+        # a compose project in docker/ building from `..`), not asked of `git ls-files`, which
+        # refuses a repository another user owns ("dubious ownership": doctor run by root, or with
+        # sudo, on a developer's checkout) and made every tracked file "not tracked by git"
+        from doctor.project.gitrepo import tracked
+
+        return tracked(path)
 
     def _backup(self, plan: FileEdits) -> None:
         if any(original == plan.path for original, _ in self._backups):
