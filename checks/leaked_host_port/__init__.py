@@ -12,6 +12,7 @@ from doctor.project import Project
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex
+from doctor.project.types import Service
 
 from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
@@ -54,11 +55,14 @@ class LeakedHostPort(Check):
         container, where the service listens on 80, so it turns unhealthy (advice: probe 80).
         (5) An entrypoint, command or healthcheck naming a peer on a host port it only
         publishes (`wait-for-it.sh db:${DB_PORT}` behind `"${DB_PORT}:5432"`, DB_PORT=5433):
-        compose writes db:5433 into the command line (advice: write db:5432 there).
+        compose writes db:5433 into the command line (the fix writes db:5432 there).
         (6) An entrypoint or command dialing a URL on localhost where a peer listens and the
         service does not (`celery worker --broker redis://localhost:6379/0` beside `redis`):
-        advice to write the peer's name there; so too what a waiter waits for
-        (`wait-for-it.sh localhost:5432`, `nc -z localhost 6379`, `</dev/tcp/localhost/5432`). A bare `127.0.0.1:8000`
+        the fix writes the peer's name there; so too what a waiter waits for
+        (`wait-for-it.sh localhost:5432`, `nc -z localhost 6379`, `</dev/tcp/localhost/5432`).
+        (5) and (6) are reported at the line that writes the address (an anchor's line for a
+        `<<: *common` command), and fixed there as written (`/dev/tcp/db/5432`), asked; a
+        line that is not found, or that holds the address twice, is advice. A bare `127.0.0.1:8000`
         elsewhere on a command line is not judged (it is as often the address a server
         binds), nor a URL after a bind or listen option, nor an http URL to a port the
         project publishes (a page to open).
@@ -155,7 +159,8 @@ class LeakedHostPort(Check):
         for service in model.services.values():
             runs: list[RunDial | LocalRunDial] = [*run_dials(index, service), *local_run_dials(index, service)]
             for run in runs:
-                yield self.finding(run.message, service.location, run.subject, Fix(run.title, Safety.ADVICE))
+                at, fix = _rewrite_run(project, service, run)
+                yield self.finding(run.message, at or service.location, run.subject, fix)
         # one finding per line that writes localhost (a shared .env line several services read)
         local: dict[tuple[Location | None, str, str], list[tuple[Consumer, str]]] = {}
         for service in model.services.values():
@@ -208,3 +213,24 @@ def _written_at(project: Project, dial: LocalDial) -> Location | None:
     host = re.escape(dial.ref.host)
     edit = value_edit(project, dial.var, rf"(?<![\w.-])\[?{host}\]?(?![\w.-])", dial.ref.host)
     return Location(edit.path, edit.line) if edit is not None else dial.var.location
+
+
+def _rewrite_run(project: Project, service: Service, run: RunDial | LocalRunDial) -> tuple[Location | None, Fix]:
+    """The line of the service's entrypoint, command or healthcheck that writes the dialed
+    address, and the fix: that address rewritten on its line (`/dev/tcp/localhost/5432` ->
+    `/dev/tcp/db/5432`, as written), asked; advice where the line is not found or holds it
+    twice (an anchor's line, a variable's value)."""
+    from doctor.project.edits import line_text, replace_on_line
+    from doctor.project.keyat import written_in
+
+    word = rf"(?<![\w.-]){re.escape(run.host)}([:\s/]){run.port}\b"
+    at = written_in(project, service, run.part, word) if run.host and ":" not in run.host else None
+    text = line_text(at.path, at.line) if at is not None else None
+    found = re.search(word, text) if text is not None else None
+    if at is None or found is None:
+        return None, Fix(run.title, Safety.ADVICE)
+    sep = found[1]
+    new = f"{run.server}{sep}{run.target}"
+    title = f"write {new} in place of {run.host}{sep}{run.port} in the {run.part} of '{run.service}'"
+    edit = replace_on_line(at.path, at.line, word, new)
+    return at, Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)

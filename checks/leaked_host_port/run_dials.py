@@ -44,6 +44,7 @@ class RunDial:
     server: str
     port: int
     target: int
+    host: str = ""  # the server's name as the line writes it
 
     @property
     def message(self) -> str:
@@ -74,7 +75,7 @@ def run_dials(index: NetworkIndex, service: Service) -> Iterator[RunDial]:
             target = None if server is None or server is service else published_target(server, port)
             if server is not None and target is not None and (server.name, port) not in seen:
                 seen.add((server.name, port))
-                yield RunDial(service.name, part, server.name, port, target)
+                yield RunDial(service.name, part, server.name, port, target, found[1])
 
 
 @record
@@ -87,6 +88,11 @@ class LocalRunDial:
     port: int
     peer: str
     target: int
+    host: str = "localhost"  # as the line writes it
+
+    @property
+    def server(self) -> str:
+        return self.peer
 
     @property
     def message(self) -> str:
@@ -122,7 +128,7 @@ def local_run_dials(index: NetworkIndex, service: Service) -> Iterator[LocalRunD
             meant = view.listener(port, service.name)
             if meant is not None:
                 seen.add(port)
-                yield LocalRunDial(service.name, part, _shown(ref, port), port, *meant)
+                yield LocalRunDial(service.name, part, _shown(ref, port), port, *meant, ref.host)
 
 
 def _local_refs(text: str) -> Iterator[HostRef]:

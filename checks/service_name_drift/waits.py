@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Fix, Location, Safety, record
 from doctor.project import Project
-from doctor.project.edits import line_text, replace_on_line
+from doctor.project.edits import replace_on_line
 from doctor.project.env_hosts import HostRef, looks_internal, waiter_pattern
-from doctor.project.keyat import service_key_at
+from doctor.project.keyat import written_in
 from doctor.project.service_network import NetworkIndex, NetworkView, default_container_name, listen_ports, suggest
 from doctor.project.types import Service
 
 WAITED = lazy(waiter_pattern(r"[A-Za-z][\w-]*"))
-SCAN_LINES = 400  # how far below its key a service's command is looked for
 
 
 @record
@@ -77,47 +75,8 @@ def waits(project: Project, service: Service, view: NetworkView) -> Iterator[Wai
             peer = model.services.get(view.names.get(meant.lower()) or "") if meant else None
             if meant is None or peer is None or port not in listen_ports(peer):
                 continue
-            at = _written(project, service, part, host, port)
+            at = written_in(project, service, part, rf"(?<![\w.-]){re.escape(host)}(?:[:\s/]){port}\b")
             if at is None:  # interpolated (`${DB_HOST}:5432`: runs.py judges the .env line), or an anchor's
                 continue
             seen.add(name)
             yield Wait(service.name, part, host, port, meant, at)
-
-
-def _written(project: Project, service: Service, part: str, host: str, port: int) -> Location | None:
-    """The line that writes `host` followed by its port in the service's `part`: in that key's value
-    where a compose file writes the key (an anchor's `command:` above the service, frappe-style
-    `<<: *common`), else below the service's key; None when it is not written there."""
-    word = re.compile(rf"(?<![\w.-]){re.escape(host)}(?:[:\s/]){port}\b")
-    key = service_key_at(project, service.name, *((part, "test") if part == "healthcheck" else (part,)))
-    if key is not None and key.line is not None:
-        return _in_value(key, word)
-    at = service.location
-    if at is None or at.line is None:
-        return None
-    for line in range(at.line, at.line + SCAN_LINES):
-        text = line_text(Path(at.path), line)
-        if text is None:
-            break
-        if word.search(text):
-            return Location(at.path, line)
-    return None
-
-
-def _in_value(key: Location, word: re.Pattern[str]) -> Location | None:
-    """The line of the key's value (its own line, then the lines indented below it, or a block
-    sequence at its indent) that matches `word`."""
-    assert key.line is not None
-    indent = (key.column or 1) - 1
-    for line in range(key.line, key.line + SCAN_LINES):
-        text = line_text(Path(key.path), line)
-        if text is None:
-            break
-        depth = len(text) - len(text.lstrip(" "))
-        inside = line == key.line or not text.strip() or depth > indent or (
-            depth == indent and text.lstrip().startswith("- "))
-        if not inside:
-            break
-        if word.search(text):
-            return Location(key.path, line)
-    return None
