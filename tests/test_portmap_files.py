@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from doctor.app import UsageError
-from doctor.portmap import PortsOptions, ports
+from doctor.portmap import Checkout, PortsOptions, ports
 
 NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent/docker.sock", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 BASE = "services:\n  vote:\n    image: busybox\n    ports: ['20536:80']\n"
@@ -149,3 +149,33 @@ def test_the_next_step_counts_as_shared_exactly_the_ports_the_clash_lines_call_s
     assert _next_step(shared) == [
         "    fix: run `doctor fix --ports` in /home/dev/held: it moves the clashing ports into a block of its own "
         "(kept from run to run), so it comes up beside 'other'"]
+
+
+def test_the_port_map_masks_the_engines_password_and_the_projects_secrets(tmp_path: Path) -> None:
+    """`doctor ports` printed DOCKER_HOST's password in its "engine unavailable" line (console and
+    JSON) and any secret a compose problem quoted: it is masked at its one write, as preflight's is."""
+    password, secret = "Sup3rS3cretDockerPw9x", "Zq8vLr2TxWm4Kp9sQ3nB"
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: busybox\n    ports: ['20536:80']\n    environment:\n      API_TOKEN: {secret}\n"
+        f"    labels: ['{secret}']\n")
+    env = {**NO_ENGINE, "HOME": str(tmp_path), "DOCKER_HOST": f"tcp://admin:{password}@127.0.0.1:1"}
+    for as_json in (False, True):
+        out = _run(PortsOptions(tmp_path, env=env, as_json=as_json))
+        assert "tcp://admin:***@127.0.0.1:1" in out
+        assert password not in out and secret not in out
+
+
+def test_a_compose_file_compose_cannot_read_is_no_all_clear(tmp_path: Path) -> None:
+    """Binary garbage (or a YAML error, an unreadable file) said "publishes no fixed host port" and
+    "✓ no clashes": its ports are not known, and the summary says so."""
+    (tmp_path / "compose.yaml").write_bytes(b"services:\n  web: [\x00\x01 bad")
+    out = _run(PortsOptions(tmp_path, env={**NO_ENGINE, "HOME": str(tmp_path)}))
+    assert "compose cannot read it (compose.yaml: " in out and "its ports are not known" in out
+    assert "publishes no fixed host port" not in out and "✓" not in out
+    assert out.rstrip().endswith(": clones it runs and their containers are not shown) (1 cannot be read: "
+                                 "their ports are not known)")
+    from doctor.portmap import _lines
+
+    checkout = Checkout(tmp_path, "app", "folder", "", "app", "none", (), "compose cannot read it", unread=True)
+    assert _lines("origin", [checkout], [])[-1] == ("~ no clashes among the checkouts compose can read (1 cannot "
+                                                     "be read: their ports are not known)")

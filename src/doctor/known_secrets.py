@@ -41,6 +41,23 @@ _ENV_LINE_NO_SEP = lazy(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t
 
 def project_redactor(project: Project, *extra: Mapping[str, str | None]) -> Redactor:
     """The Redactor for everything doctor prints about `project` (reports, diffs, baseline, prompts)."""
+    return projects_redactor((project,), *extra)
+
+
+def projects_redactor(projects: Iterable[Project], *extra: Mapping[str, str | None]) -> Redactor:
+    """One Redactor for everything doctor prints about several projects at once (`doctor ports`:
+    every checkout's), and the `extra` mappings (the environment)."""
+    values: set[str] = set().union(*(secrets_in_mapping(mapping) for mapping in extra))
+    names: set[str] = set()
+    for number, project in enumerate(projects):
+        found, shown = _project_secrets(project, *(extra if number == 0 else ()))  # its clear values too
+        values |= found
+        names |= shown
+    return Redactor(values, names)
+
+
+def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tuple[set[str], set[str]]:
+    """The secret values `project` (and the `extra` mappings) define, and the names it shows in the clear."""
     compose = project.compose
     values: set[str] = set()
     names: set[str] = {compose.project_name, *compose.networks}
@@ -72,7 +89,7 @@ def project_redactor(project: Project, *extra: Mapping[str, str | None]) -> Reda
     names.update(_clear_values(clear))
     for path in sorted(paths):
         values |= _secrets_in_file(path)
-    return Redactor(values, names)
+    return values, names
 
 
 def secrets_in_text(text: str) -> set[str]:

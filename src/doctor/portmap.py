@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from doctor.host import Host
     from doctor.host.ports import ContainerPort
+    from doctor.project import Project
     from doctor.project.gitrepo import GitRepo
     from doctor.project.portplan import Block
 
@@ -65,6 +66,7 @@ class Checkout:
     ports: tuple[Published, ...]
     problem: str = ""
     containers: tuple[str, ...] = ()  # the fixed `container_name`s of its services
+    unread: bool = False  # compose cannot read its files: what it publishes is not known
 
 
 def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
@@ -96,20 +98,25 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     folders = _checkouts(folder, repo, host)
     blocks = owner_blocks(opts.env)
     held, homes = _container_ports(host)
+    projects: list[Project] = []  # each checkout's: what the output masks (redacted at the one write below)
     checkouts = [_checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host, opts.env,
                            running or tuple(path / r for r in relative), project, opts.profiles,
                            None if env_relative is None else tuple(Path(os.path.normpath(path / r))
-                                                                   for r in env_relative))
+                                                                   for r in env_relative), projects)
                  for path, name, kind, branch, running, project in folders]
     clashes = find_clashes(checkouts)
     origin = (repo.origin or str(repo.top)) if repo is not None else str(folder)
     unavailable = host.engine.reason  # "" when it answered: clones it runs and its containers were read
     if opts.as_json:
-        out.write(json.dumps({"repository": origin, "checkouts": [_as_dict(c) for c in checkouts],
-                              "clashes": clashes, "engine": f"unavailable: {unavailable}" if unavailable
-                              else "available"}, indent=2) + "\n")
+        text = json.dumps({"repository": origin, "checkouts": [_as_dict(c) for c in checkouts],
+                           "clashes": clashes, "engine": f"unavailable: {unavailable}" if unavailable
+                           else "available"}, indent=2) + "\n"
     else:
-        out.write("\n".join(_lines(origin, checkouts, clashes, unavailable)) + "\n")
+        text = "\n".join(_lines(origin, checkouts, clashes, unavailable)) + "\n"
+    from doctor.known_secrets import projects_redactor
+
+    # the engine's address (a DOCKER_HOST with a password), a compose file's problem, a path
+    out.write(projects_redactor(projects, opts.env).text(text))
     return 1 if clashes else 0
 
 
@@ -174,7 +181,8 @@ def _container_ports(host: Host) -> tuple[dict[tuple[int, str], list[ContainerPo
 def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None,
               held: dict[tuple[int, str], list[ContainerPort]], homes: dict[str, str], host: Host,
               env: dict[str, str], files: tuple[Path, ...] = (), project_name: str | None = None,
-              profiles: tuple[str, ...] = (), env_files: tuple[Path, ...] | None = None) -> Checkout:
+              profiles: tuple[str, ...] = (), env_files: tuple[Path, ...] | None = None,
+              projects: list[Project] | None = None) -> Checkout:
     from doctor.project import Project, ProjectOptions
 
     if not path.is_dir():
@@ -186,6 +194,8 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
     project = Project(ProjectOptions(path=path, files=files, profiles=profiles, project_name=project_name, env=env,
                                      env_files=env_files))
     model = project.compose
+    if projects is not None:
+        projects.append(project)
     if not model.files:
         return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no compose file")
     published = []
@@ -203,8 +213,14 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
     hint = "" if published or not off else (
         f"publishes no fixed host port with the active profiles ({off} service{'s' if off != 1 else ''} "
         "in profiles that are off: add --profile NAME)")
+    from doctor.project.types import ProblemKind
+
+    unread = next((p for p in model.problems if p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE)), None)
+    if unread is not None:  # not "no fixed host port": what it publishes is not known
+        where = f"{project.shown(unread.location.path)}: " if unread.location and unread.location.path else ""
+        hint = f"compose cannot read it ({where}{unread.message}): its ports are not known"
     return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published), hint,
-                    containers=containers)
+                    containers=containers, unread=unread is not None)
 
 
 def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[int, str], list[ContainerPort]],
@@ -306,8 +322,10 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
         if not checkout.ports and not checkout.problem:
             lines.append("    publishes no fixed host port")
     lines.append("")
+    unread = sum(c.unread for c in checkouts)
+    unknown = f" ({unread} cannot be read: their ports are not known)" if unread else ""
     if clashes:
-        lines.append(f"✗ {len(clashes)} clash{'es' if len(clashes) != 1 else ''}")
+        lines.append(f"✗ {len(clashes)} clash{'es' if len(clashes) != 1 else ''}{unknown}")
         lines.extend(f"    {line}" for line in clashes)
         lines.extend(_next_step(checkouts))
         if unavailable:
@@ -315,7 +333,9 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
                          "are not shown")
     elif unavailable:  # never a ✓ for what doctor could not look at
         lines.append(f"~ no clashes among the worktrees and this machine's binds (docker engine unavailable: "
-                     f"{unavailable}: clones it runs and their containers are not shown)")
+                     f"{unavailable}: clones it runs and their containers are not shown)" + unknown)
+    elif unread:
+        lines.append(f"~ no clashes among the checkouts compose can read{unknown}")
     else:
         lines.append("✓ no clashes")
     return lines
