@@ -153,3 +153,15 @@ def test_deep_json_is_refused_without_recursing(short_dir: Path) -> None:
         assert engine.get_json("/version") == {"a": "[[[[[[[[", "b": [[1]]}  # brackets in strings do not count
     finally:
         fake.close()
+
+
+def test_a_long_docker_host_is_cut_after_its_password_is_masked() -> None:
+    """DOCKER_HOST was cut at 57 characters before the report masked it: the password's prefix,
+    no value the report knows, was printed."""
+    from doctor.host.endpoint import _validate_host
+
+    password = "Sup3rS3cretDockerPw9x" * 3
+    with pytest.raises(Unavailable) as raised:
+        _validate_host(f"tcp://admin:{password}@10.0.0.1:notaport")
+    assert str(raised.value) == "DOCKER_HOST='tcp://admin:***@10.0.0.1:notaport' has an invalid port"
+    assert "Sup3r" not in str(raised.value)

@@ -122,7 +122,12 @@ def test_log_tails_are_bounded_in_lines_and_bytes() -> None:
     data = b"".join(f"line {i}\r\n".encode() for i in range(10_000))
     tail = tail_lines(data, max_lines=5, max_bytes=1024)
     assert tail == tuple(f"line {i}" for i in range(9995, 10_000))
-    assert len(tail_lines(b"x" * 100_000, max_lines=5, max_bytes=1000)[0]) == 500
+    assert len(tail_lines(b"ab " * 30_000 + b"\n", max_lines=5, max_bytes=1000)[0]) <= 500
+    # cut between words, never in one (the tail of a password matches no value the report masks)
+    assert tail_lines(b"x" * 100_000, max_lines=5, max_bytes=1000) == ()
+    logged = b"upstream said: Connection refused yyyy " + b"Zq8vLr2TxWm4Kp9sQ3nB" * 60 + b" retrying\n"
+    assert tail_lines(logged, max_lines=5, max_bytes=1000) == ("retrying",)
+    assert tail_lines(logged, max_lines=5, max_bytes=10_000) == ("upstream said: Connection refused yyyy…",)
 
 
 def test_an_unhealthy_service_is_explained_by_the_crlf_script_its_healthcheck_runs() -> None:

@@ -357,8 +357,11 @@ def _ephemeral(check: Check, span: tuple[int, int], target: Target) -> Finding:
 
 
 def shorten(cmdline: tuple[str, ...], width: int = 40) -> str:
-    """The command line on one line, the program's directory dropped, cut to `width` characters."""
+    """The command line on one line, the program's directory dropped, cut to `width` characters
+    between words."""
     if not cmdline:
         return ""
+    from doctor.redact import clip
+
     text = " ".join(" ".join((cmdline[0].rsplit("/", 1)[-1], *cmdline[1:])).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clip(text, width)  # between words: a password among the arguments is whole (masked) or gone

@@ -394,3 +394,25 @@ def _escaped_forms(value: str) -> set[str]:
         forms.add(json.dumps(form)[1:-1])
         forms.add(form.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
     return forms
+
+
+def clip(text: str, width: int, *, tail: bool = False, ellipsis: str = "…") -> str:
+    """`text` cut to at most `width` characters between words, never inside one (its head, or with
+    `tail` its end): a value the output is masked for is then shown whole, and masked, or not at
+    all. Cut inside it, the prefix of a password (a port holder's command line, a container's log
+    line) matches no known value and printed in the clear."""
+    if len(text) <= width:
+        return text
+    room = max(0, width - len(ellipsis))
+    if tail:
+        start = len(text) - room
+        kept = text[start:]
+        if start > 0 and not text[start - 1].isspace():  # the first word is cut: drop it
+            blank = next((i for i, c in enumerate(kept) if c.isspace()), len(kept))
+            kept = kept[blank:]
+        return ellipsis + kept.lstrip()
+    kept = text[:room]
+    if not text[room].isspace():  # the last word is cut: drop it
+        blank = max((i for i, c in enumerate(kept) if c.isspace()), default=0)
+        kept = kept[:blank]
+    return kept.rstrip() + ellipsis

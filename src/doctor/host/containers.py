@@ -100,6 +100,8 @@ def project_containers(engine: EngineConnection, project: str, *, max_lines: int
 
 
 def _state(doc: dict[str, Any]) -> ContainerState:
+    from doctor.redact import clip
+
     status = doc.get("State") or {}
     labels = (doc.get("Config") or {}).get("Labels") or {}
     health = status.get("Health") or {}
@@ -115,7 +117,7 @@ def _state(doc: dict[str, Any]) -> ContainerState:
         exit_code=int(status.get("ExitCode") or 0),
         restart_count=int(doc.get("RestartCount") or 0),
         health=str(health.get("Status", "")),
-        health_log=last_probe[-500:],
+        health_log=clip(last_probe, 500, tail=True),  # between words: a secret whole (masked) or gone
         oom_killed=bool(status.get("OOMKilled")),
         memory_limit=_memory(doc),
         error=str(status.get("Error") or ""),
@@ -143,11 +145,18 @@ def _with_logs(engine: EngineConnection, state: ContainerState, max_lines: int, 
 
 
 def tail_lines(data: bytes, max_lines: int = LOG_LINES, max_bytes: int = LOG_BYTES) -> tuple[str, ...]:
-    """The last `max_lines` non-empty lines of `data`, at most `max_bytes` bytes, each line cut at 500 chars."""
+    """The last `max_lines` non-empty lines of `data`, at most `max_bytes` bytes, each line cut at
+    500 chars; cut between words (also the word the byte limit cuts is left out): a secret in a
+    line is printed whole, and masked, or not at all (a part of it would match no known value)."""
+    from doctor.redact import clip
+
+    cut = len(data) > max_bytes and data[-max_bytes - 1:-max_bytes] != b"\n"
     data = data[-max_bytes:]
     text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    if cut:  # the word the byte limit cut, to the first blank (a whole line if it has none)
+        text = text[next((i for i, c in enumerate(text) if c.isspace()), len(text)):].lstrip(" \t")
     lines = [line.rstrip() for line in text.split("\n") if line.strip()]
-    return tuple(line[:500] for line in lines[-max_lines:])
+    return tuple(clip(line, 500) for line in lines[-max_lines:])
 
 
 @record

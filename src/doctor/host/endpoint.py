@@ -126,7 +126,10 @@ def _colima_sockets(home: str) -> list[tuple[str, str]]:
 
 def _validate_host(url: str) -> None:
     """Refuse a DOCKER_HOST the docker CLI would refuse too, in one line (never a traceback)."""
-    shown = url if len(url) <= 60 else url[:57] + "..."
+    from doctor.redact import scrub
+
+    masked = scrub(url)  # its password masked before it is cut (a cut one would be shown in part)
+    shown = masked if len(masked) <= 60 else masked[:57] + "..."
     scheme, sep, rest = url.partition("://")
     if not sep or scheme not in SCHEMES or not rest.strip("/"):
         raise Unavailable(f"DOCKER_HOST={shown!r} is not an engine address (unix:///path, tcp://host:port, ssh://host)")
