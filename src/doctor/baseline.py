@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from doctor.config import BASELINE_FILE, Suppression
-from doctor.configfile import ConfigError
+from doctor.configfile import MAX_DEPTH, TOO_DEEP, ConfigError, deep_line
 from doctor.engine import Report, Suppressed
 from doctor.model import CheckResult, Finding, Status, record, replace
 from doctor.redact import Redactor
@@ -97,6 +97,8 @@ def read_baseline(path: Path) -> Baseline:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BaselineError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
+    except RecursionError:  # json recurses once an array or object level
+        raise BaselineError(f"invalid JSON: {TOO_DEEP}", path, deep_line(text, MAX_DEPTH)) from None
     if (
         not isinstance(data, dict)
         or data.get("version") != VERSION

@@ -17,6 +17,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+# no setting nests more than 3 levels; a value far deeper is a mistake, refused before a parser or
+# a converter recurses through it (RecursionError) or an alias bomb grows it past memory
+MAX_DEPTH = 100
+TOO_DEEP = f"value nested over {MAX_DEPTH} levels deep"
+
 
 class ConfigError(Exception):
     """A configuration mistake; its message starts with `file:line:` where the file has one."""
@@ -51,11 +56,16 @@ def read_text(path: Path) -> str:
 def read_yaml(path: Path) -> Raw:
     """doctor.yaml as Raw values; a mapping's values carry the line of their key."""
     from doctor.project.configyaml import ConfigYamlError, Lined, lined_tree
+    from doctor.project.yamlload import YamlError, refuse_expansion
 
+    text = read_text(path)
     try:
-        tree = lined_tree(read_text(path))
+        refuse_expansion(text, MAX_DEPTH)  # lined_tree would follow every alias, to any depth
+        tree = lined_tree(text)
     except ConfigYamlError as exc:
         raise ConfigError(str(exc), path, exc.line) from None
+    except YamlError as exc:
+        raise ConfigError(exc.message, path, exc.line) from None
 
     def convert(item: Lined) -> Raw:
         value, line = item
@@ -91,6 +101,10 @@ def _read_pyproject(path: Path) -> Raw | None:
         found = re.search(r"line (\d+)", str(exc))
         line = int(found[1]) if found else len(text.rstrip().splitlines()) or None  # "at end of document"
         raise ConfigError(f"invalid TOML: {re.sub(r' [(]at [^)]*[)]', '', str(exc))}", path, line) from None
+    except RecursionError:  # tomllib recurses once an array or inline table level
+        if not re.search(r"\btool\s*\.\s*doctor\b", text):
+            return None
+        raise ConfigError(TOO_DEEP, path, deep_line(text, MAX_DEPTH)) from None
     table = data.get("tool", {}).get("doctor")
     if table is None:
         return None
@@ -103,14 +117,30 @@ def _read_pyproject(path: Path) -> Raw | None:
             key = key[:-1]
         return None
 
-    def convert(value: Any, key: tuple[str | int, ...]) -> Raw:
+    def convert(value: Any, key: tuple[str | int, ...], depth: int) -> Raw:
+        if isinstance(value, (dict, list)) and depth > MAX_DEPTH:
+            raise ConfigError(TOO_DEEP, path, line_of(key))
         if isinstance(value, dict):
-            return Raw({k: convert(v, (*key, k)) for k, v in value.items()}, line_of(key))
+            return Raw({k: convert(v, (*key, k), depth + 1) for k, v in value.items()}, line_of(key))
         if isinstance(value, list):
-            return Raw([convert(v, (*key, i)) for i, v in enumerate(value)], line_of(key))
+            return Raw([convert(v, (*key, i), depth + 1) for i, v in enumerate(value)], line_of(key))
         return Raw(value, line_of(key))
 
-    return convert(table, ("tool", "doctor"))
+    return convert(table, ("tool", "doctor"), 1)
+
+
+def deep_line(text: str, limit: int) -> int | None:
+    """The line where `[` and `{` first nest deeper than `limit`, quoted text and `#` comments left
+    out (exact for JSON, close for TOML): where to point when a parser gave up with RecursionError."""
+    depth = 0
+    for found in re.finditer(r'"(?:\\.|[^"\\\n])*"?|\'[^\'\n]*\'?|#[^\n]*|[\[\]{}]', text):
+        if found[0] in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, found.start()) + 1
+        elif found[0] in ("]", "}"):
+            depth -= 1
+    return None
 
 
 _TOML_KEY = r'(?:"[^"]*"|\'[^\']*\'|[A-Za-z0-9_-]+)'

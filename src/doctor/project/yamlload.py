@@ -327,3 +327,62 @@ def _compose_nested(text: str) -> list[yaml.Node]:
         if libyaml_limit_raised() or not libyaml_reads_max_depth():
             raise
     return list(yaml.compose_all(text, Loader=_Loader))
+
+
+def refuse_expansion(text: str, max_depth: int) -> None:
+    """Raise YamlError when a document of `text`, its aliases expanded, nests collections deeper
+    than `max_depth` (a cycle, `&a [*a]`, included) or expands more aliases than parse_bytes
+    allows (ALIAS_BUDGET, counted as it counts them).
+
+    For a reader that builds every value of a small file (doctor.yaml): only nodes are composed
+    and counted here, so a bomb is refused in bounded time and memory. Text that does not parse
+    is left to that reader, to say in its own words.
+    """
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem or ""):  # libyaml's own limit, 1,000 levels
+            line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+            raise YamlError(f"value nested over {max_depth} levels deep", line) from None
+        nodes = _pure_nodes(text, max_depth)  # libyaml refused it: count what PyYAML's own parser reads
+    except yaml.YAMLError:
+        nodes = _pure_nodes(text, max_depth)
+    except RecursionError:  # PyYAML without libyaml: its composer recurses once a level
+        raise YamlError(f"value nested over {max_depth} levels deep") from None
+    for node in nodes:
+        counter = _Converter(Path())
+        # (node, its place, its depth), or None where an alias's expansion ends
+        todo: list[tuple[yaml.Node, tuple[int, object] | None, int] | None] = [(node, None, 1)]
+        while todo:
+            item = todo.pop()
+            if item is None:
+                counter.alias_depth -= 1
+                continue
+            current, slot, depth = item
+            if counter._enter(current, slot):
+                todo.append(None)
+            if isinstance(current, yaml.ScalarNode):
+                continue
+            if depth > max_depth:
+                raise YamlError(f"value nested over {max_depth} levels deep", current.start_mark.line + 1)
+            parent = id(current)
+            children: list[tuple[yaml.Node, tuple[int, object], int]]
+            if isinstance(current, yaml.SequenceNode):
+                children = [(child, (parent, index), depth + 1) for index, child in enumerate(current.value)]
+            else:
+                children = [
+                    (child, (parent, (index, side)), depth + 1)
+                    for index, pair in enumerate(current.value)
+                    for side, child in enumerate(pair)
+                ]
+            todo.extend(reversed(children))
+
+
+def _pure_nodes(text: str, max_depth: int) -> list[yaml.Node]:
+    """The documents as PyYAML's pure-Python composer reads them ([] when it cannot)."""
+    try:
+        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return []
+    except RecursionError:
+        raise YamlError(f"value nested over {max_depth} levels deep") from None
