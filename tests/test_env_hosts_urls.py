@@ -28,6 +28,10 @@ from doctor.project.env_hosts import URL, host_refs
     ('postgres://app:pa ss"w0rd@db/x', [("postgres", "db", None)]),
     ("amqps://svc:Rab bit'Pw1@mq", [("amqps", "mq", None)]),
     ("redis://cache:6379 is down; mail ops@example.com", [("redis", "cache", 6379)]),  # prose: host ends it
+    # an `@` and a raw `/` in the password: the host after the last `@` before a host, as the
+    # redaction reads it (not `dor`, a piece of the password a fix rewrote: `Tr0ub@db/42x@...`)
+    ("postgres://app:Tr0ub@dor/42x@postgresserver:5432/app", [("postgres", "postgresserver", 5432)]),
+    ("https://user:tok@registry.example.com/@scope/pkg", [("https", "registry.example.com", None)]),
     ("file:///data/x", []),
 ])
 def test_url_hosts(value: str, expected: list[tuple[str, str, int | None]]) -> None:

@@ -75,6 +75,10 @@ def test_a_known_value_is_masked_whole_in_every_form(key: str, value: str, line:
         ("DATABASE_URL=postgres://app:Pa/ss#w0rdX@db/app", "DATABASE_URL=postgres://app:***@db/app"),
         ("postgres://app:Qm?zW0rd@postgresql:5432/app", "postgres://app:***@postgresql:5432/app"),
         ("http://localhost:3000/@vite/client", "http://localhost:3000/@vite/client"),
+        # an `@` before the raw `/` too: the password still runs to the last `@` before a host
+        ("DATABASE_URL=postgres://app:Tr0ub@dor/42x@postgresserver:5432/app",
+         "DATABASE_URL=postgres://app:***@postgresserver:5432/app"),
+        ("https://user:tok@registry.example.com/@scope/pkg", "https://user:***@registry.example.com/@scope/pkg"),
         ("http://host:8080/x@y and https://cdn.example/npm/pkg@1.0/x",
          "http://host:8080/x@y and https://cdn.example/npm/pkg@1.0/x"),
         # token formats beyond the first list

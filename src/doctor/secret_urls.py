@@ -39,6 +39,9 @@ def url_userinfo(text: str, sink: Sink) -> str:
         quoted = _quoted_userinfo(text, match.start(), match.end())
         if quoted:
             userinfo = quoted
+        elif at and _past_authority(text, match.end(), len(authority.group()), runs):  # type: ignore[union-attr]
+            # `app:Tr0ub@dor/42x@postgresserver`: an `@` and a raw `/` in the password
+            userinfo = _raw_userinfo(text, match.end(), runs)
         elif not at:
             userinfo = _raw_userinfo(text, match.end(), runs) or _spaced_userinfo(text, match.start(), match.end())
             if not userinfo:
@@ -80,6 +83,28 @@ def _raw_userinfo(text: str, start: int, runs: list[int]) -> str:
     if at < start or not text[at + 1:at + 2].replace("[", "a").isalnum() or _RAW_USER.match(text, start, at) is None:
         return ""
     return text[start:at]
+
+
+def _past_authority(text: str, start: int, length: int, runs: list[int]) -> bool:
+    """Whether the run's last `@` before a host lies past the authority (`start`, `length`) that
+    holds an `@` already: `postgres://app:Tr0ub@dor/42x@postgresserver:5432/app`, a password with
+    an `@` and a raw `/`, `?` or `#`; not an `@` that starts a path segment (npm's `/@scope/pkg`)."""
+    if not _raw_userinfo(text, start, runs):
+        return False
+    at = runs[1]
+    return at > start + length and text[at - 1] not in "/?#&=;,"
+
+
+def raw_password_host(value: str, netloc_start: int) -> int:
+    """Where the host starts in a URL whose password holds an `@` and a raw `/`, `?` or `#` (the run's
+    last `@` before a host, past the authority that ends at the first of them), or -1: the host
+    doctor reads and masks the password to, as `url_userinfo` does."""
+    runs = [0, -1]
+    authority = _AUTHORITY.match(value, netloc_start)
+    length = len(authority.group()) if authority is not None else 0
+    if "@" not in value[netloc_start:netloc_start + length] or not _past_authority(value, netloc_start, length, runs):
+        return -1
+    return runs[1] + 1
 
 
 def _line_end(text: str, start: int) -> int:

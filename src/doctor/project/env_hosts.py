@@ -217,6 +217,13 @@ def _authority(value: str, match: re.Match[str]) -> str:
     `postgres://app:pa ss"w0rd@db/x`), the authority as urllib reads it: to the first `/`, `?` or `#`,
     its host after the last `@` (else `Pw9xQ7`, a piece of the password, would be taken for a host)."""
     netloc, end = match.group("netloc"), match.end("netloc")
+    if end < len(value) and value[end] in "/?#" and "@" in netloc:
+        from doctor.secret_urls import raw_password_host
+
+        host = raw_password_host(value, match.start("netloc"))
+        if host >= 0:  # `app:Tr0ub@dor/42x@postgresserver:5432/app`: the host after the password's raw `/`
+            rest = re.match(r"[^\s/?#'\"]*", value[host:])
+            return value[match.start("netloc"):host] + (rest.group() if rest else "")
     if end >= len(value) or value[end] not in " \t'\"" or COMPLETE_NETLOC.fullmatch(netloc):
         return netloc  # `redis://cache:6379 is down; mail ops@example.com` ends at the host
     authority = re.split(r"[/?#]", value[match.start("netloc"):], maxsplit=1)[0]
