@@ -206,3 +206,18 @@ def test_an_env_line_without_equals_sign_keeps_a_checksum() -> None:
     assert secrets_in_text("ENV TINI_SHA ffaeece323978760822de2cd2cf1b0913b667b13\n") == set()
     assert secrets_in_text("CALLBACK q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0\n") == {
         "q8z3k7m2p9x4v6n1r5t0w8y3b7c2d6f1g4h9j5l0"}
+
+
+@pytest.mark.parametrize(("key", "secret"), [
+    # glued, numbered and plural forms of the README's `*PASSWORD*`, `*KEY*`, `*TOKEN*`, `*SECRET*`
+    ("DB_PASSWORD2", True), ("API_KEYS", True), ("SECRETKEY", True), ("ACCESSKEY", True),
+    ("REFRESH_TOKENS", True), ("PASSWORDHASH", True), ("SIGNINGKEY", True), ("MAX_PASSWORD", True),
+    # a count of them, and words that only end so, stay readable
+    ("CASSANDRA_NUM_TOKENS", False), ("OPENAI_MAX_TOKENS", False), ("MONKEY", False), ("HOTKEY", False),
+    ("KEYBOARD_LAYOUT", False), ("KEYCLOAK_REALM", False), ("TOKENIZER_PATH", False), ("BYPASS", False),
+])
+def test_a_key_names_a_secret_also_glued_numbered_or_plural(key: str, secret: bool) -> None:
+    from doctor.secret_keys import is_secret_key
+
+    assert is_secret_key(key) is secret
+    assert (Redactor().text(f"{key}=hunter2horse") == f"{key}=***") is secret

@@ -58,9 +58,35 @@ def key_kind(name: str) -> int:
         return _WEBHOOK_URL
     if segments[-1] in _NOT_SECRET_LAST:
         return 0
-    if any(s in _WORDS or s.endswith(_WORD_ENDINGS) for s in segments):
+    counted = not _COUNTS.isdisjoint(segments)  # `CASSANDRA_NUM_TOKENS=256`, `OPENAI_MAX_TOKENS`: a number
+    if any(_secret_word(s, counted) for s in segments):
         return _SECRET
     return _DSN if "DSN" in segments else 0
+
+
+# the words a key glues to another (`SECRETKEY`, `PASSWORDHASH`), numbers (`DB_PASSWORD2`) or
+# pluralizes (`API_KEYS`, `REFRESH_TOKENS`): as the README's `*PASSWORD*`, `*TOKEN*`, `*KEY*` say
+_CONTAINED = ("PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL")
+_NOT_KEYS = frozenset({"MONKEY", "DONKEY", "TURKEY", "HOCKEY", "JOCKEY", "WHISKEY", "HOTKEY", "HOTKEYS"})
+
+
+_COUNTS = frozenset({"NUM", "NUMBER", "MAX", "MIN", "COUNT", "TOTAL", "N"})
+
+
+def _secret_word(segment: str, counted: bool = False) -> bool:
+    """Whether one word of a key names a secret: `PASSWORD`, `PASSWORD2`, `TOKENS`, `SECRETKEY`
+    (with a word that counts, `NUM_TOKENS`, only a word of its own: `MAX_PASSWORD`)."""
+    if segment in _WORDS or segment.endswith(_WORD_ENDINGS):
+        return True
+    if counted:
+        return False
+    word = segment.rstrip("0123456789") or segment
+    if word in _WORDS or word.endswith(_WORD_ENDINGS) or any(part in word for part in _CONTAINED):
+        return True
+    single = word[:-1] if word.endswith("S") else word
+    if single in _WORDS:
+        return True
+    return single.endswith("KEY") and len(single) > 3 and word not in _NOT_KEYS
 
 
 _SAID = ("PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "TOKEN", "SECRET")
