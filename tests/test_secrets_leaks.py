@@ -196,3 +196,16 @@ def test_the_piece_of_a_password_a_url_read_to_its_first_blank_calls_the_host_is
 )
 def test_a_connection_string_field_masks_its_value_alone(text: str, expected: str) -> None:
     assert scrub(text) == expected
+
+
+def test_the_files_include_and_extends_bring_in_are_read_for_secrets(tmp_path: Path) -> None:
+    """A build arg or label in a file `include:` (or `extends: file:`) brings in was printed in
+    clear in fix diffs: only the compose files named on the command line were read."""
+    (tmp_path / "compose.yaml").write_text("include:\n  - other.yaml\nservices:\n  db:\n    image: postgres:16\n"
+                                           "  api:\n    extends: {file: base.yaml, service: base}\n")
+    (tmp_path / "other.yaml").write_text("services:\n  web:\n    image: busybox\n    build:\n      args:\n"
+                                         "        CACHE_BUST: Bq5Tn8Wc3Hd6Jm2Lx\n")
+    (tmp_path / "base.yaml").write_text("services:\n  base:\n    image: busybox\n    build:\n      args:\n"
+                                        "        SEED: Rk7Qz2Wp9Xm4Lb8Vn3\n")
+    redactor = project_redactor(Project(ProjectOptions(path=tmp_path, env={})))
+    assert redactor.text("CACHE_BUST: Bq5Tn8Wc3Hd6Jm2Lx, Rk7Qz2Wp9Xm4Lb8Vn3") == "CACHE_BUST: ***, ***"

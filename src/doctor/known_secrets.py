@@ -78,6 +78,10 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
         mappings.append(dotenv.as_dict())
         paths.add(dotenv.path)
     paths.update(p.location.path for p in compose.problems if p.location is not None and p.location.path)
+    # the files `include:` and `extends: file:` bring in: where their services and variables are written
+    paths.update(s.location.path for s in compose.services.values() if s.location is not None and s.location.path)
+    paths.update(u.location.path for u in compose.variable_uses if u.location is not None and u.location.path)
+    paths.update(_extended_files(project))
     # services repeat the same KEY=value pairs (LOG_LEVEL=info on every app): judge each pair once
     pairs = dict.fromkeys((key, value) for mapping in mappings for key, value in mapping.items())
     clear: list[tuple[str, str | None]] = []
@@ -90,6 +94,20 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     for path in sorted(paths):
         values |= _secrets_in_file(path)
     return values, names
+
+
+def _extended_files(project: Project) -> set[Path]:
+    """The files the compose files' `extends: {file: ...}` name (the service they extend is written there)."""
+    found: set[Path] = set()
+    for document in project.compose_documents():
+        for doc in document.docs:
+            services = doc.get("services") if isinstance(doc, dict) else None
+            for service in services.values() if isinstance(services, dict) else ():
+                extends = service.get("extends") if isinstance(service, dict) else None
+                name = extends.get("file") if isinstance(extends, dict) else None
+                if isinstance(name, str) and name and "${" not in name and "\0" not in name:
+                    found.add(document.path.parent / name)
+    return found
 
 
 def secrets_in_text(text: str) -> set[str]:
