@@ -227,3 +227,14 @@ def test_a_container_path_is_traced_through_its_bind_mount_to_the_root_owned_fol
     assert traced.captured["host_path"] == "data/out.txt"
     assert [e.subject for e in explaining(traced, [other, data])] == ["owner:data"]
     assert through_binds(symptom, [("src", "/app")]) is symptom  # no mount holds it
+
+
+def test_a_log_lines_terminal_controls_are_dropped() -> None:
+    """A container's coloured log line reached the terminal raw, and a password right after
+    `\\x1b[33m` was printed: the masking reads a weak value only where a word starts."""
+    from doctor.redact import Redactor
+
+    data = b"Name or service not known (auth \x1b[33mhunter2horse\x1b[0m)\n\x1b]0;title\x07ready\x07\n"
+    tail = tail_lines(data)
+    assert tail == ("Name or service not known (auth hunter2horse)", "ready")
+    assert Redactor(["hunter2horse"]).text(tail[0]) == "Name or service not known (auth ***)"
