@@ -10,7 +10,7 @@ from doctor.host import Host
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.envfile import read_env_file
-from doctor.project.reading import ENV_LIMIT, read_text
+from doctor.project.reading import ENV_LIMIT, is_file, read_text
 from doctor.project.types import EnvFile, EnvSource
 
 from .fix import _append_fix, _rel, _template
@@ -194,20 +194,20 @@ class EnvDrift(Check):
         users: dict[Path, list[str]] = {}
         for name, service in sorted(project.compose.services.items()):
             for path in service.env_files:
-                if path != dotenv_path and (path.is_file() or path not in service.optional_env_files):
+                if path != dotenv_path and (is_file(path) or path not in service.optional_env_files):
                     users.setdefault(path, []).append(name)
         for path, names in users.items():
             example = _template_of(path)
             if example is None or not example.entries:
                 continue
-            if not path.is_file():  # compose stops: "env file not found"; the template is the copy to make
+            if not is_file(path):  # compose stops: "env file not found"; the template is the copy to make
                 yield from self._never_copied(project, example, path, names)
                 continue
             have = set(read_env_file(path, lookup=project.options.env).as_dict())
             for name in names:
                 service = project.compose.services[name]
                 have |= {k for k, v in service.environment.items() if v.source is EnvSource.ENVIRONMENT}
-                have |= {k for other in service.env_files if other != path and other.is_file()
+                have |= {k for other in service.env_files if other != path and is_file(other)
                          for k in read_env_file(other, lookup=project.options.env).as_dict()}
             shown, target = project.shown(example.path), project.shown(path)
             whose = ", ".join(repr(n) for n in names)

@@ -8,13 +8,15 @@ from pathlib import Path
 
 from doctor.model import Edit, Fix, Safety
 from doctor.project.envfile import parse_env_text, read_env_file
-from doctor.project.reading import ENV_LIMIT, read_bytes
+from doctor.project.reading import ENV_LIMIT, is_file, read_bytes
 from doctor.project.types import EnvEntry, EnvFile
 
 
 def _template(path: Path, suffix: str) -> EnvFile | None:
+    if not path.name:  # `env_file: /`: a folder, no file beside it (compose-config: "a directory")
+        return None
     candidate = path.with_name(path.name + suffix)
-    return read_env_file(candidate) if candidate.is_file() else None
+    return read_env_file(candidate) if is_file(candidate) else None
 
 
 def _rel(path: Path, root: Path) -> str:

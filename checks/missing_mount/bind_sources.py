@@ -16,6 +16,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Finding, Fix, Safety, Severity
 from doctor.project import Project
+from doctor.project.reading import exists, names_nothing
 from doctor.project.types import Mount, Service
 
 from .copied import inside
@@ -51,8 +52,8 @@ def absent_sources(check: Check, project: Project) -> Iterator[Finding]:
             # judged; a source the project names relative to itself (`../x`, `${PWD}/../x`) is.
             if not (inside(source, root) or _project_relative(mount.raw)) or source == root:
                 continue
-            if source.exists() or source.is_symlink():
-                continue
+            if names_nothing(source) or exists(source) or source.is_symlink():
+                continue  # (a name too long to exist: compose's own error, not a folder to create)
             users.setdefault(source, []).append((service, mount))
     for source, uses in users.items():
         rel = os.path.relpath(source, root)

@@ -26,7 +26,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project.codepaths import CodeMap, CodePath
-from doctor.project.reading import ENV_LIMIT
+from doctor.project.reading import ENV_LIMIT, is_dir
 from doctor.project.types import Service
 from doctor.regular import read_text
 
@@ -91,7 +91,7 @@ def code_roots(project_dir: Path, maps: Iterable[CodeMap]) -> tuple[Path, ...]:
     found: set[Path] = set()
     for codes in maps:
         for path in (*(p.host for p in codes.live), *([codes.context] if codes.context else [])):
-            if path.is_dir() and (path == project_dir.parent or path.is_relative_to(project_dir)):
+            if is_dir(path) and (path == project_dir.parent or path.is_relative_to(project_dir)):
                 found.add(path)
     if found:
         found.add(project_dir)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from doctor.model import Location, record
+from doctor.project.reading import exists, is_dir, names_nothing
 from doctor.project.types import Dockerfile, Service
 from doctor.regular import read_text
 
@@ -68,7 +69,7 @@ class CodeMap:
         for path in reversed(self.copies):  # a later COPY overwrites an earlier one
             if _covers(path.container, container):
                 host = _below(path, container)
-                if host.exists() and not self._ignored(host):
+                if exists(host) and not self._ignored(host):
                     return host, path
         return None
 
@@ -103,6 +104,7 @@ def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths
             and m.target.startswith("/")]
     live += [CodePath(Path(os.path.normpath(r.path)), posixpath.normpath(r.target or "/"), "watch", r.location)
              for r in service.watch if r.syncs and (r.target or "").startswith("/")]
+    live = [p for p in live if not names_nothing(p.host)]  # a name too long to exist carries nothing
     if service.build is None or "://" in service.build.context:
         return CodeMap(tuple(live), (), None, read_dockerignore(None, None))
     context = Path(os.path.normpath(service.build.context))
@@ -129,10 +131,10 @@ def _copy_paths(context: Path, sources: Sequence[str], destination: str, where: 
         if any(c in source for c in "*?[$"):
             continue
         host = Path(os.path.normpath(context / source))
-        if not host.is_relative_to(context):
-            continue
+        if not host.is_relative_to(context) or names_nothing(host):
+            continue  # outside the context, or a name too long to exist: nothing of it is copied
         # a folder's contents land in the destination, a file in it when it is a folder
-        target = destination if host.is_dir() or not into_folder else posixpath.join(destination, host.name)
+        target = destination if is_dir(host) or not into_folder else posixpath.join(destination, host.name)
         found.append(CodePath(host, posixpath.normpath(target), "copy", where))
     return found
 

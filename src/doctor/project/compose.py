@@ -22,6 +22,7 @@ from doctor.project.envfile import read_env_file
 from doctor.project.filetree import Interpolated, Interpolation
 from doctor.project.goscalar import stringify
 from doctor.project.inputs import env_copy, probed
+from doctor.project.reading import exists
 from doctor.project.service import DEFAULT_CONTEXT, EnvFileRef
 from doctor.project.types import (
     Build,
@@ -194,7 +195,7 @@ def _environment(draft: YMap, env: dict[str, str], problems: list[Problem]) -> d
         if not isinstance(ref, EnvFileRef):
             continue
         probed(ref.path)
-        if not ref.path.exists():
+        if not exists(ref.path):
             if ref.required:
                 problems.append(Problem(ProblemKind.ENV_FILE, f"env file {ref.path} not found", ref.location))
             continue

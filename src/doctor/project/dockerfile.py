@@ -11,7 +11,6 @@ checks that use it then have nothing to judge, which is the quiet, correct outco
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import field, record
-from doctor.project.reading import read_regular_text
+from doctor.project.reading import parse_json, read_regular_text
 from doctor.project.types import CopyInstruction, Dockerfile
 
 DIRECTIVE = lazy(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
@@ -299,7 +298,7 @@ def json_array(text: str) -> list[str] | None:
     if not text.startswith("["):
         return None
     try:
-        parsed = json.loads(text)
+        parsed = parse_json(text)
     except ValueError:
         return None
     return list(parsed) if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed) else None

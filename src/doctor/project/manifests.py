@@ -14,7 +14,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location, record
-from doctor.project.reading import read_regular_text
+from doctor.project.reading import parse_json, read_regular_text
 
 _NAME = lazy(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _SEPARATORS = lazy(r"[-_.]+")
@@ -161,8 +161,8 @@ _INCLUDE = lazy(r"(?:-r\s*|--requirement(?:\s+|\s*=\s*))(\S+)")
 def _package_json(path: Path) -> Manifest | None:
     try:
         text = read_regular_text(path)
-        data = json.loads(text) if text is not None else None
-    except ValueError:
+        data = parse_json(text) if text is not None else None
+    except ValueError:  # invalid, or nested too deep to parse
         return None
     if not isinstance(data, dict) or text is None:
         return None

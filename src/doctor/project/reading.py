@@ -10,13 +10,20 @@ this layer tells the model cache (doctor.project.inputs, memo) what each read de
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 from doctor.project.inputs import probed, unsure
 from doctor.regular import TEXT_LIMIT, RefusedFile, decoded, read_bytes, read_text
 
-__all__ = ["COMPOSE_LIMIT", "ENV_LIMIT", "TEXT_LIMIT", "RefusedFile", "read_bytes", "read_regular", "read_regular_text",
-           "read_text"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["COMPOSE_LIMIT", "ENV_LIMIT", "TEXT_LIMIT", "RefusedFile", "exists", "glob", "is_dir", "is_file",
+           "names_nothing", "parse_json", "read_bytes", "read_regular", "read_regular_text", "read_text", "stat_of"]
 
 # compose itself reads any size; parsing YAML costs doctor ~0.4 s/MB, so 16 MB is ~7 s.
 COMPOSE_LIMIT = 16 * 1024 * 1024
@@ -54,3 +61,83 @@ def read_regular_text(path: Path, limit: int = TEXT_LIMIT) -> str | None:
         return decoded(read_regular(path, limit))
     except OSError:  # read_regular told the caches when it is no fact of the file's stat
         return None
+
+
+# a name no file can have (a component over NAME_MAX, a path over PATH_MAX) or symlinks that loop
+# name nothing: a COPY source `<300 characters>` is a missing one, as docker sees it. Path.is_dir
+# and Path.exists raise on ENAMETOOLONG in 3.11 (3.13's os.path-based ones return False).
+_NAMES_NOTHING = frozenset({errno.ENAMETOOLONG, errno.ELOOP})
+_ABSENT = _NAMES_NOTHING | {errno.ENOENT, errno.ENOTDIR, errno.EBADF}
+
+
+def stat_of(path: Path | str) -> os.stat_result | None:
+    """`os.stat` (symlinks followed), None when the path names no file: missing, a file on the
+    way, a name too long to exist or a symlink loop. Any other error (a permission) is raised."""
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        if exc.errno in _ABSENT:
+            return None
+        raise
+    except ValueError:  # an embedded NUL byte: no file has that name
+        return None
+
+
+def names_nothing(path: Path | str) -> bool:
+    """Whether no file can be at this path: a name too long to exist, or a symlink loop on the way."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno in _NAMES_NOTHING
+    except ValueError:
+        return True
+    return False
+
+
+def exists(path: Path | str) -> bool:
+    """Path.exists, False for a name too long to exist or a symlink loop."""
+    return stat_of(path) is not None
+
+
+def is_dir(path: Path | str) -> bool:
+    """Path.is_dir, False for a name too long to exist or a symlink loop."""
+    info = stat_of(path)
+    return info is not None and stat.S_ISDIR(info.st_mode)
+
+
+def is_file(path: Path | str) -> bool:
+    """Path.is_file, False for a name too long to exist or a symlink loop."""
+    info = stat_of(path)
+    return info is not None and stat.S_ISREG(info.st_mode)
+
+
+def glob(folder: Path, pattern: str) -> list[Path]:
+    """Path.glob's matches of a relative pattern, sorted. The folders before its first wildcard are
+    looked up first: no match when they name nothing (`<300 characters>/*.sh`: Path.glob raises
+    ENAMETOOLONG in 3.11), and pathlib, which nests a selector per component, gets only the rest."""
+    parts = pattern.split("/")
+    fixed = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), len(parts))
+    base, rest = folder.joinpath(*parts[:fixed]), "/".join(parts[fixed:])
+    try:
+        if not rest:
+            return [base] if exists(base) else []
+        return sorted(base.glob(rest)) if is_dir(base) else []
+    except PermissionError:  # a folder on the way this user cannot enter: Path.glob matches nothing
+        return []
+    except OSError as exc:
+        if exc.errno in _NAMES_NOTHING:
+            return []
+        raise
+    except RecursionError:  # hundreds of wildcard folders (`*/*/...`): no build context is that deep
+        return []
+
+
+def parse_json(text: str | bytes) -> Any:
+    """json.loads; ValueError, as for invalid JSON, for a text nested deeper than the stack allows
+    (a package.json of `{"a":{"a":...}}` 3,000 levels deep raises RecursionError in json.loads)."""
+    import json
+
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deep") from None

@@ -9,7 +9,6 @@ line, for the runtime versions a project declares.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import field, record
 from doctor.project.dockerfile import TEXTS_KEPT, json_array, parsed_instructions
+from doctor.project.reading import parse_json
 from doctor.regular import read_text
 
 _ARG_REFERENCE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -163,7 +163,7 @@ def _copied_from(args: str) -> tuple[str, str, tuple[str, ...]] | None:
         return None
     rest = args.split(maxsplit=len(flags))[-1] if len(words) > len(flags) else ""
     try:
-        operands = json.loads(rest) if rest.startswith("[") else shlex.split(rest)
+        operands = parse_json(rest) if rest.startswith("[") else shlex.split(rest)
     except ValueError:
         return None
     if not isinstance(operands, list) or len(operands) < 2 or not isinstance(operands[-1], str):

@@ -12,7 +12,6 @@ version (`python:latest`) are left out: they declare nothing comparable.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import posixpath
 import re
@@ -340,11 +339,13 @@ def poetry_spec(constraint: str) -> str:
 
 
 def _package_json(path: Path) -> list[Declared]:
+    from doctor.project.reading import parse_json
+
     lines = _lines(path)
     if not lines:
         return []
     try:
-        data = json.loads("\n".join(lines))
+        data = parse_json("\n".join(lines))  # a RecursionError too: unreadable, as invalid JSON
     except ValueError:
         return []
     engines = data.get("engines") if isinstance(data, dict) else None

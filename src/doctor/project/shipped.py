@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-import shlex
+import re
 import stat
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -25,7 +25,7 @@ from doctor.lazyre import lazy
 from doctor.model import record, replace
 from doctor.project import Project
 from doctor.project.codepaths import DockerIgnore
-from doctor.project.reading import read_bytes
+from doctor.project.reading import glob, is_dir, is_file, read_bytes
 from doctor.project.recipe import Recipe
 from doctor.project.tasks import CommandKind
 from doctor.project.types import CopyInstruction, Service
@@ -105,7 +105,7 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
                         for path, how in _held_ways(mapped, walked, real, root)]
             for shipped in ways:
                 resolved = real(shipped.path)
-                if resolved not in seen and shipped.path.is_file():
+                if resolved not in seen and is_file(shipped.path):
                     seen.add(resolved)
                     yield shipped
 
@@ -190,9 +190,9 @@ def _held_ways(mapped: list[_Mapped], walked: dict[Path, list[Path]],
     """The scripts the service's bind mounts and COPYs bring into it (a folder's scripts, walked once)."""
     for way in mapped:
         host = way.host
-        if host.is_file() and _is_script(host) and real(host).is_relative_to(root) and not way.keeps_out(host):
+        if is_file(host) and _is_script(host) and real(host).is_relative_to(root) and not way.keeps_out(host):
             yield host, way.how
-        elif host.is_dir() and real(host).is_relative_to(root):
+        elif is_dir(host) and real(host).is_relative_to(root):
             key = real(host)
             if key not in walked:
                 walked[key] = list(_walk(host))
@@ -231,9 +231,9 @@ def _copy_mappings(context: Path, copies: tuple[CopyInstruction, ...], dockerfil
     found: list[_Mapped] = []
     for copy in copies:
         for source in copy.sources:
-            for host in sorted(context.glob(source.lstrip("/"))) if _is_glob(source) else [context / source]:
+            for host in glob(context, source.lstrip("/")) if _is_glob(source) else [context / source]:
                 target = copy.destination  # a folder's contents land in the destination itself
-                if host.is_file() and (target.endswith("/") or len(copy.sources) > 1 or _is_glob(source)):
+                if is_file(host) and (target.endswith("/") or len(copy.sources) > 1 or _is_glob(source)):
                     target = posixpath.join(target, host.name)
                 found.append(_Mapped(host, target, f"COPY, {dockerfile.name}:{copy.line}", copy.line, root, ignore))
     return found
@@ -309,12 +309,12 @@ def _inside(inside: str, mapped: list[_Mapped]) -> Path | None:
         if inside == target:
             if way.keeps_out(way.host):
                 continue
-            return way.host if way.host.is_file() else None
-        if inside.startswith(target.rstrip("/") + "/") and way.host.is_dir():
+            return way.host if is_file(way.host) else None
+        if inside.startswith(target.rstrip("/") + "/") and is_dir(way.host):
             candidate = way.host / posixpath.relpath(inside, target)
             if way.keeps_out(candidate):
                 continue
-            return candidate if candidate.is_file() else None
+            return candidate if is_file(candidate) else None
     return None
 
 
@@ -384,11 +384,47 @@ def _is_text_script(path: Path) -> bool:
         return False
 
 
+# a piece of a shell word, or the blanks between words, as shlex.split (POSIX) reads them: plain
+# characters, `\x` (x), '...' (as written), "..." (its `\"` and `\\` unescaped). Not a lazy(): the
+# shipped regex tables list those; re's own cache compiles it once.
+_WORD_PIECE = r"""([^ \t\r\n'"\\]+)|\\(.)|'([^']*)'|"([^"\\]*(?:\\.[^"\\]*)*)"|([ \t\r\n]+)"""
+
+
 def _words(text: str) -> list[str]:
-    try:
-        return shlex.split(text)
-    except ValueError:
+    """The words of a command as shlex.split reads them; split at blanks when a quote is left open
+    or a backslash ends it. In one pass: shlex grows a word a character at a time, copying it each
+    time (`self.token += c`), so a 1 MB `sh -c "echo ..."` took ~20 s to split."""
+    words: list[str] = []
+    parts: list[str] = []
+    quoted = False  # `""` is a word too
+    at = 0
+    for match in re.finditer(_WORD_PIECE, text, re.DOTALL):
+        if match.start() != at:  # an open quote, or a backslash at the end: what shlex refuses
+            return text.split()
+        at = match.end()
+        plain, escaped, single, double, blank = match.groups()
+        if blank is not None:
+            if parts or quoted:
+                words.append("".join(parts))
+            parts, quoted = [], False
+        elif double is not None:
+            parts.append(re.sub(r"\\(.)", _unescape_quoted, double, flags=re.DOTALL) if "\\" in double else double)
+            quoted = True
+        elif single is not None:
+            parts.append(single)
+            quoted = True
+        else:
+            parts.append(plain if plain is not None else escaped)
+    if at != len(text):
         return text.split()
+    if parts or quoted:
+        words.append("".join(parts))
+    return words
+
+
+def _unescape_quoted(match: re.Match[str]) -> str:
+    """Inside double quotes a backslash escapes only `"` and itself (POSIX shlex)."""
+    return match[1] if match[1] in '"\\' else match[0]
 
 
 def _is_glob(text: str) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project import is_file
-from doctor.project.reading import read_regular_text
+from doctor.project.reading import parse_json, read_regular_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -289,8 +289,8 @@ def _package_json(path: Path) -> list[Command]:
     if text is None:
         return []
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = parse_json(text)
+    except ValueError:  # invalid, or nested too deep to parse
         return []
     scripts = data.get("scripts") if isinstance(data, dict) else None
     if not isinstance(scripts, dict):

@@ -11,11 +11,11 @@ and the JavaScript frameworks its package.json pulls in.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from pathlib import Path
 
 from doctor.lazyre import lazy
+from doctor.project.reading import parse_json
 from doctor.project.types import Service
 from doctor.regular import read_text
 
@@ -51,7 +51,7 @@ def dials_from_inside(service: Service, code_folders: list[Path]) -> str | None:
 
 def _ssr_package(folder: Path) -> str | None:
     try:
-        data = json.loads(read_text(folder / "package.json", errors="strict"))
+        data = parse_json(read_text(folder / "package.json", errors="strict"))
     except (OSError, ValueError):
         return None
     deps = data.get("dependencies") if isinstance(data, dict) else None
