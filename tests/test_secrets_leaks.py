@@ -209,3 +209,14 @@ def test_the_files_include_and_extends_bring_in_are_read_for_secrets(tmp_path: P
                                         "        SEED: Rk7Qz2Wp9Xm4Lb8Vn3\n")
     redactor = project_redactor(Project(ProjectOptions(path=tmp_path, env={})))
     assert redactor.text("CACHE_BUST: Bq5Tn8Wc3Hd6Jm2Lx, Rk7Qz2Wp9Xm4Lb8Vn3") == "CACHE_BUST: ***, ***"
+
+
+def test_a_flow_collections_values_are_read_as_its_block_forms_are() -> None:
+    """`labels: [Rk7...]` gave the value `[Rk7...]`, `[redis-server, --requirepass, x]` gave `x]`
+    and `{args: {SEED: x}}` nothing: the bare value then printed in clear."""
+    text = ("services:\n  web:\n    labels: [Rk7Qz2Wp9Xm4Lb8Vn3]\n    command: [redis-server, --requirepass, "
+            "Wm4Kp9sQ3abcdefg]\n    build: {args: {SEED: Tx9Lm2Qp8Vz4Kr7N}}\n    ports: ['8080:80']\n"
+            "    depends_on: [db, redis]\n")
+    found = secrets_in_text(text)
+    assert {"Rk7Qz2Wp9Xm4Lb8Vn3", "Wm4Kp9sQ3abcdefg", "Tx9Lm2Qp8Vz4Kr7N"} <= found
+    assert not {"8080:80", "db", "redis"} & found

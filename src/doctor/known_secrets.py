@@ -121,6 +121,10 @@ def secrets_in_text(text: str) -> set[str]:
     found: set[str] = set()
     scrub(text, found.add)
     scrub(_joined_block_lists(text), found.add)
+    flow = _flow_lines(text)
+    if flow:  # `labels: [Rk7...]`, `build: {args: {SEED: Tx9...}}`: read as the block form reads
+        scrub(flow, found.add)
+        text = f"{text}\n{flow}"
     for match in _ENV_LINE_NO_SEP.finditer(text):  # compose quotes the whole line as a key it rejects
         key, value = match.group("k"), match.group("v").strip()
         if secret_for_key(key, value):
@@ -139,6 +143,26 @@ def secrets_in_text(text: str) -> set[str]:
         elif (secret := user_secret(value, match.group("k"))) is not None:  # `deploy:<password>`
             found.add(secret)
     return {v.strip("'\"") for v in found}
+
+
+def _flow_lines(text: str) -> str:
+    """Each line holding a YAML flow collection twice more: its brackets and commas as blanks
+    (`command: [redis-server, --requirepass, x]` -> `command: redis-server --requirepass x`), and
+    each of its items on a line of its own (`{args: {SEED: x}}` -> `SEED: x`), quotes dropped; the
+    shapes then read what they read in block form, not `[x]` or `x]` for a value."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if "[" not in line and "{" not in line:
+            continue
+        key, colon, rest = line.partition(":")
+        if not colon or not rest.strip().startswith(("[", "{")):
+            continue
+        items = [item.strip().strip("'\"") for item in rest.replace("{", ",").replace("}", ",").replace(
+            "[", ",").replace("]", ",").split(",")]
+        items = [item for item in items if item]
+        lines.append(f"{key}: {' '.join(items)}")
+        lines.extend(items)
+    return "\n".join(lines)
 
 
 def _joined_block_lists(text: str) -> str:
