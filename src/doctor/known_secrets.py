@@ -97,7 +97,15 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
 
 
 def _extended_files(project: Project) -> set[Path]:
-    """The files the compose files' `extends: {file: ...}` name (the service they extend is written there)."""
+    """The files the compose files' `extends: {file: ...}` name (the service they extend is written
+    there): remembered per compose file stamp, as a warm run's model is not parsed again."""
+    from doctor.project.memo import remember
+
+    return {Path(p) for p in remember("extends-files", project.compose.files, None,
+                                      lambda: tuple(sorted(map(str, _extends_in(project)))))}
+
+
+def _extends_in(project: Project) -> set[Path]:
     found: set[Path] = set()
     for document in project.compose_documents():
         for doc in document.docs:
