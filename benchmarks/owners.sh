@@ -18,10 +18,19 @@
 #   N=11 FILES=200000 bash benchmarks/owners.sh
 #   MODE=preflight BUSY=1 FILES=1000000 bash benchmarks/owners.sh
 #   TREE=/tmp/owners-1m FILES=1000000 bash benchmarks/owners.sh   # keeps the tree for the next run
-# DOCTOR=path/to/doctor times another install (e.g. the commit before a change) on the same tree.
+# doctor is timed as users install it (compare.py's install_wheel: this checkout's wheel in a venv
+# of its own, as pipx makes it), kept in WORK (default /tmp/doctor-owners-install) and rebuilt
+# at each run of this script; INSTALL=editable times .venv/bin/doctor (a development install,
+# whose import finder adds ~20 ms to every start); DOCTOR=path/to/doctor times another install
+# (e.g. the commit before a change) on the same tree.
 # AGED=1 (with MODE=preflight): before each timed run the walk's cache is made over an hour old
 # (the run that finds it so answers from it and leaves a full walk to after the run); the walk
 # doctor.after_run then starts is waited for, untimed, so it never overlaps a timed run.
+# FIRST=1 (with MODE=preflight): before each timed run the project's caches (the walk's, the
+# model's) are emptied and the user's kept (compare.py's `first` column: the login shell's PATH,
+# compose's version, the compiled patterns): the first preflight on a new clone by someone who
+# ran doctor before, a full walk whose cache the run writes. DOCTOR_NO_CACHE=1 is a first run
+# ever instead: no cache read or written at all.
 # SHAPE=node_modules builds a node_modules-like tree instead: FILES/90 packages of 10 folders of
 # 9 files (~8 entries a folder where the default has 100: eight times the folder records).
 set -euo pipefail
@@ -79,13 +88,26 @@ PY
 fi
 
 MODE=${MODE:-walker}
-DOCTOR=${DOCTOR:-.venv/bin/doctor}
+if [ -z "${DOCTOR:-}" ] && [ "${INSTALL:-wheel}" = editable ]; then
+  DOCTOR=.venv/bin/doctor
+elif [ -z "${DOCTOR:-}" ]; then
+  WORK=${WORK:-/tmp/doctor-owners-install}
+  mkdir -p "$WORK"
+  DOCTOR=$("$PYTHON" -c 'import sys; sys.path.insert(0, "benchmarks"); from pathlib import Path
+from compare import install_wheel
+print(install_wheel(Path(sys.argv[1]), getattr(sys, "_base_executable", sys.executable)))' "$WORK")
+fi
 AGED=${AGED:-0}
-if [ "$AGED" = 1 ]; then
-  export XDG_CACHE_HOME="$TREE.xdg"  # a cache folder of its own, aged before each run
+FIRST=${FIRST:-0}
+if [ "$AGED" = 1 ] || [ "$FIRST" = 1 ]; then
+  export XDG_CACHE_HOME="$TREE.xdg"  # a cache folder of its own, aged or emptied before each run
   rm -rf "$XDG_CACHE_HOME"
 fi
-before_doctor() {  # AGED=1: the walk's cache over an hour old
+before_doctor() {  # AGED=1: the walk's cache over an hour old; FIRST=1: the project's caches gone
+  if [ "$FIRST" = 1 ]; then
+    "$PYTHON" -c 'import sys; sys.path.insert(0, "benchmarks"); from pathlib import Path
+from compare import forget_projects; forget_projects(Path(sys.argv[1]))' "$XDG_CACHE_HOME/doctor"
+  fi
   [ "$AGED" = 1 ] || return 0
   "$PYTHON" - "$XDG_CACHE_HOME/doctor" <<'PY'
 import marshal, os, struct, sys, zlib
@@ -114,7 +136,7 @@ if [ "$MODE" = preflight ]; then
   chown "$U:$U" "$TREE/compose.yaml"
   doctor() { "$DOCTOR" preflight --select root-owned-files --format json "$TREE"; }
 else
-  doctor() { "$PYTHON" -m doctor.host.owners "$TREE" "$U"; }
+  doctor() { "$(dirname "$DOCTOR")/python" -m doctor.host.owners "$TREE" "$U"; }
 fi
 finder() { find "$TREE" ! -uid "$U"; }
 usec() { local start end; start=$(date +%s%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s%N); echo $(((end - start) / 1000)); }
@@ -168,15 +190,19 @@ done
 d=$(printf '%s\n' "${doc[@]}" | median); f=$(printf '%s\n' "${fnd[@]}" | median)
 r=$(printf '%s\n' "${ratios[@]}" | median)
 dc=$(printf '%s\n' "${dcpu[@]}" | median); fc=$(printf '%s\n' "${fcpu[@]}" | median)
+printf 'doctor                       %s\n' "$DOCTOR"
 printf 'tree                         %s files, %s strays, %s cores, warm cache, mode %s%s\n' \
   "$FILES" "$(wc -l <"$TREE.find")" "$(nproc)" "$MODE" "$([ -n "$spinner" ] && echo ', one core kept busy')"
 printf 'runs                         %s pairs, alternating order, medians\n' "$N"
 if [ "$MODE" = preflight ]; then
   # preflight keeps a cache of the walk (doctor.host.owner_cache): with it, a run lists only the
   # folders changed since the last walk; once an hour a full walk renews it after the run;
-  # DOCTOR_NO_CACHE=1 makes every run a full walk (the first on a project)
+  # DOCTOR_NO_CACHE=1 makes every run a full walk with no cache at all (a first run ever), FIRST=1
+  # one with the project's caches emptied (the first on a project)
   if [ -n "${DOCTOR_NO_CACHE:-}" ]; then
-    echo 'doctor cache                 off (DOCTOR_NO_CACHE=1): every run is a full walk (the first on a project)'
+    echo 'doctor cache                 off (DOCTOR_NO_CACHE=1): every run is a full walk, no cache read or written (a first run ever)'
+  elif [ "$FIRST" = 1 ]; then
+    echo "doctor cache                 the project's emptied before each run, the user's kept: a full walk (the first on a project)"
   elif [ "$AGED" = 1 ]; then
     echo "doctor cache                 on, over an hour old before each run (renewed after it, untimed)"
   else
