@@ -112,3 +112,14 @@ def test_a_deep_baseline_names_the_line_where_it_passes_the_limit(tmp_path: Path
     (project / ".doctor-baseline.json").write_text('{"version": 1, "findings": "[{", "x":\n' + "[\n" * 5000)
     _one_line(_doctor(project, "preflight"),
               f"{project / '.doctor-baseline.json'}:101: invalid JSON: value nested over 100 levels deep")
+
+
+@pytest.mark.parametrize(("select", "shown"), [("[[x]]", "not a list"), ("[{a: b}]", "not a mapping"),
+                                               ("[3]", "not 3")])
+def test_a_wrong_select_item_is_named_by_its_kind(select: str, shown: str, tmp_path: Path) -> None:
+    """`select: [[x]]` printed the loader's records (`not [Raw(value=[Raw(value='x', line=1)], line=1)]`),
+    a line of ~2,500 characters at 99 levels."""
+    project = _project(tmp_path)
+    (project / "doctor.yaml").write_text(f"select: {select}\n")
+    _one_line(_doctor(project, "preflight"), f"'select' items must be non-empty strings, {shown}")
+    assert "Raw(" not in _doctor(project, "preflight").stderr

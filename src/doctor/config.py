@@ -294,9 +294,21 @@ def _strings(raw: Raw, key: str, fail: Fail) -> tuple[str, ...]:
     out = []
     for item in raw.value:
         if not isinstance(item.value, str) or not item.value:
-            raise fail(f"{key!r} items must be non-empty strings, not {item.value!r}", item.line)
+            raise fail(f"{key!r} items must be non-empty strings, not {_kind(item.value)}", item.line)
         out.append(item.value)
     return tuple(out)
+
+
+def _kind(value: object) -> str:
+    """How a message names a wrong item: a list or a mapping by its kind (`[[x]]` printed the
+    loader's own records, 2,500 characters at 99 levels), else as written, cut between words."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    from doctor.redact import clip
+
+    return clip(repr(value), 60)
 
 
 def _table(raw: Raw, key: str, fail: Fail) -> dict[str, Raw]:
