@@ -39,9 +39,8 @@ def url_userinfo(text: str, sink: Sink) -> str:
         quoted = _quoted_userinfo(text, match.start(), match.end())
         if quoted:
             userinfo = quoted
-        elif at and _past_authority(text, match.end(), len(authority.group()), runs):  # type: ignore[union-attr]
-            # `app:Tr0ub@dor/42x@postgresserver`: an `@` and a raw `/` in the password
-            userinfo = _raw_userinfo(text, match.end(), runs)
+        elif at and (later := _past_authority(text, match.end(), len(authority.group()), runs)):  # type: ignore[union-attr]
+            userinfo = later  # `app:Tr0ub@dor/42x@postgresserver`: an `@` and a raw `/` in the password
         elif not at:
             userinfo = _raw_userinfo(text, match.end(), runs) or _spaced_userinfo(text, match.start(), match.end())
             if not userinfo:
@@ -85,14 +84,13 @@ def _raw_userinfo(text: str, start: int, runs: list[int]) -> str:
     return text[start:at]
 
 
-def _past_authority(text: str, start: int, length: int, runs: list[int]) -> bool:
-    """Whether the run's last `@` before a host lies past the authority (`start`, `length`) that
-    holds an `@` already: `postgres://app:Tr0ub@dor/42x@postgresserver:5432/app`, a password with
-    an `@` and a raw `/`, `?` or `#`; not an `@` that starts a path segment (npm's `/@scope/pkg`)."""
-    if not _raw_userinfo(text, start, runs):
-        return False
+def _past_authority(text: str, start: int, length: int, runs: list[int]) -> str:
+    """The userinfo to the run's last `@` before a host where that `@` lies past the authority
+    (`start`, `length`) that holds an `@` already, else "": `postgres://app:Tr0ub@dor/42x@postgresserver:5432/app`,
+    a password with an `@` and a raw `/`, `?` or `#`; not an `@` that starts a path segment (npm's `/@scope/pkg`)."""
+    userinfo = _raw_userinfo(text, start, runs)
     at = runs[1]
-    return at > start + length and text[at - 1] not in "/?#&=;,"
+    return userinfo if userinfo and at > start + length and text[at - 1] not in "/?#&=;," else ""
 
 
 def raw_password_host(value: str, netloc_start: int) -> int:

@@ -155,13 +155,12 @@ def tail_lines(data: bytes, max_lines: int = LOG_LINES, max_bytes: int = LOG_BYT
     text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
     if cut:  # the word the byte limit cut, to the first blank (a whole line if it has none)
         text = text[next((i for i, c in enumerate(text) if c.isspace()), len(text)):].lstrip(" \t")
-    if "\x1b" in text or any(c < " " and c not in "\t\n" for c in text):
-        # a log's colours and other terminal controls: they would reach the user's terminal, and a
-        # secret right after `\x1b[33m` stood in no place the masking reads as a word's start
-        import re
+    # a log's colours and other terminal controls: they would reach the user's terminal, and a
+    # secret right after `\x1b[33m` stood in no place the masking reads as a word's start
+    import re
 
-        text = re.sub(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|[\x00-\x08\x0b-\x1f\x7f]",
-                      "", text)
+    text = re.sub(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|[\x00-\x08\x0b-\x1f\x7f]",
+                  "", text)
     lines = [line.rstrip() for line in text.split("\n") if line.strip()]
     return tuple(clip(line, 500) for line in lines[-max_lines:])
 

@@ -364,7 +364,7 @@ def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declar
         docs, _ = load_documents(path)
     except (OSError, YamlError):
         return []
-    found: list[Declared] = []
+    found: list[Declared | None] = []
 
     def walk(node: object, default: str | None, job: object = None, matrix: bool = False) -> None:
         if isinstance(node, YMap):
@@ -381,19 +381,11 @@ def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declar
                         # (a matrix key named `python-version` is read where it is listed, above)
                         named = _matrix_key(value)
                         if named is not None and named not in _WORKFLOW_KEYS:
-                            for items, at in _matrix_values(job, named):
-                                versions = [_VERSION.match(str(v)) for v in items if "${{" not in str(v)]
-                                pinned = tuple(v.group(1) for v in versions if v is not None)
-                                if pinned and len(pinned) == len(items):
-                                    shown = ", ".join(str(v) for v in items)
-                                    found.append(Declared(runtime, at, f"CI matrix {named}: {shown}", pinned))
+                            found.extend(_pinned(runtime, at, f"CI matrix {named}", items)
+                                         for items, at in _matrix_values(job, named))
                         continue
-                    items = list(value) if isinstance(value, YList) else [value]
-                    versions = [_VERSION.match(str(v)) for v in items if "${{" not in str(v)]
-                    pinned = tuple(v.group(1) for v in versions if v is not None)
-                    if pinned and len(pinned) == len(items):
-                        shown = ", ".join(str(v) for v in items)
-                        found.append(Declared(runtime, where, f"CI {key}: {shown}", pinned))
+                    found.append(_pinned(runtime, where, f"CI {key}", list(value) if isinstance(value, YList)
+                                         else [value]))
                 elif key == "jobs" and isinstance(value, YMap):
                     for each in value.values():  # (an expression: where it runs is not known, so it counts)
                         if folders is None or default_directory(each, default) in (None, *folders):
@@ -406,7 +398,16 @@ def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declar
 
     for doc in docs:
         walk(doc, default_directory(doc, "."))
-    return found
+    return [declared for declared in found if declared is not None]
+
+
+def _pinned(runtime: str, at: Location, label: str, items: list[object]) -> Declared | None:
+    """The versions CI pins at `at` (`label: 3.11, 3.12`), or None unless every item is one."""
+    versions = [_VERSION.match(str(v)) for v in items if "${{" not in str(v)]
+    pinned = tuple(v.group(1) for v in versions if v is not None)
+    if not pinned or len(pinned) != len(items):
+        return None
+    return Declared(runtime, at, f"{label}: {', '.join(str(v) for v in items)}", pinned)
 
 
 def _matrix_key(value: str) -> str | None:
