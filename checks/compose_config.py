@@ -9,7 +9,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.types import Problem, ProblemKind
+from doctor.project.types import Problem, ProblemKind, RestartPolicy
 
 UNDEFINED = lazy(r"refers to undefined (volume|network|secret|config) (\S+)")
 EXAMPLE_NAMES = tuple(f"{base}.{ext}.{tail}" for base in ("compose.override", "docker-compose.override")
@@ -30,9 +30,11 @@ class ComposeConfig(Check):
         build needs that this user cannot read: the build context, its Dockerfile and what the
         Dockerfile COPYs (`docker compose build` stops there), and a build context or
         Dockerfile that does not exist (compose's `config` accepts it, `up` stops; on a fresh
-        clone it is often a git submodule never checked out, getlago/lago's `api/`). A project whose every service
-        sits in a profile that is off (`docker compose up`: "no service selected") is a warning:
-        the other checks then judge no service.
+        clone it is often a git submodule never checked out, getlago/lago's `api/`), and a
+        restart policy compose passes on and the engine refuses at create (`restart: sometimes`,
+        `always:3`, a swarm file's `deploy.restart_policy` with `condition: any` and
+        `max_attempts`). A project whose every service sits in a profile that is off (`docker
+        compose up`: "no service selected") is a warning: the other checks then judge no service.
 
     Why it matters
         compose stops at the first of these with a one-line message, often without a line
@@ -44,14 +46,17 @@ class ComposeConfig(Check):
         compose.yaml:3  cannot read app/Dockerfile: permission denied
         docker-compose.dev.yml:138  'migrate' builds from api/Dockerfile.dev, which does not
         exist: up fails (api/ is a git submodule not checked out)
+        compose.yaml:9  'worker' has restart 'always:3', which compose accepts and the engine refuses:
+        up fails (a retry count goes only with on-failure, not with 'always')
 
     Fix
         Edit the file at the line shown. doctor does not rewrite malformed files itself: the
         right repair depends on what was meant. A secret, config, volume or network that an
         example override declares (docker-zulip's `compose.override.yaml.example`, which a
         newcomer must copy first) gets the `cp` that brings it in (advice: its values are theirs
-        to fill in). A missing build input gets `git submodule update --init PATH` when
-        `.gitmodules` lists its folder, else the path to create or point `build:` at (advice).
+        to fill in). A refused restart policy gets the value to use (advice). A missing build
+        input gets `git submodule update --init PATH` when `.gitmodules` lists its folder, else
+        the path to create or point `build:` at (advice).
 
     Fix safety
         There is no automatic fix, so nothing is written.
@@ -76,6 +81,7 @@ class ComposeConfig(Check):
                 yield self.finding(project.shown_problem(problem), problem.location,
                                    f"{problem.kind.value}:{problem.message}", fix)
         yield from self._missing_builds(project)
+        yield from self._refused_restarts(project)
         model = project.compose
         if model.files and not model.services and model.disabled_services:
             # hoppscotch: every service has `profiles:`; without one active the other checks judge nothing
@@ -108,6 +114,46 @@ class ComposeConfig(Check):
                 title = f"create {shown}{folder} or point build: of '{miss.service}' at the right path"
                 fix = Fix(title, Safety.ADVICE)
             yield self.finding(message, miss.location or Location(miss.path), f"build:{miss.service}:{miss.what}", fix)
+
+
+    def _refused_restarts(self, project: Project) -> Iterator[Finding]:
+        """A restart policy `docker compose config` passes and the engine refuses at create."""
+        for name, service in project.services.items():
+            policy = service.restart
+            refusal = _engine_refusal(policy) if policy is not None else None
+            if policy is None or refusal is None:
+                continue
+            reason, advice = refusal
+            key = "deploy.restart_policy" if policy.deploy else "restart"
+            message = (f"'{name}' has {key} {policy.written!r}, which compose accepts and the engine refuses: "
+                       f"up fails ({reason})")
+            yield self.finding(message, policy.location or service.location, f"restart:{name}",
+                               Fix(advice, Safety.ADVICE))
+
+
+ENGINE_RESTARTS = ("no", "always", "unless-stopped", "on-failure")
+
+
+def _engine_refusal(policy: RestartPolicy) -> tuple[str, str] | None:
+    """Why the engine refuses a restart policy (its ValidateRestartPolicy; the wording of its error
+    differs between engine versions), and the advice; None for one it takes."""
+    name, count = policy.name, policy.count
+    if name in ("no", "always", "unless-stopped") and count:
+        instead = "condition: on-failure" if policy.deploy else f"on-failure:{count}"
+        return (f"a retry count goes only with on-failure, not with '{name}'",
+                f"drop {'max_attempts' if policy.deploy else repr(f':{count}')}, or use {instead}")
+    if name == "on-failure" and count < 0:
+        return "a retry count cannot be negative", "give on-failure a retry count of 0 or more"
+    if name in ("", *ENGINE_RESTARTS):
+        return None
+    import difflib
+
+    names = ("none", "on-failure", "any", *ENGINE_RESTARTS) if policy.deploy else ENGINE_RESTARTS
+    close = difflib.get_close_matches(name.strip().lower(), names, 1, 0.6)
+    listed = "none, on-failure or any" if policy.deploy else "no, always, unless-stopped or on-failure[:N]"
+    takes = f"condition takes {listed}" if policy.deploy else f"the engine takes {listed}"
+    advice = f"use {close[0]!r} ({takes})" if close else f"use one of {listed}"
+    return f"no restart policy is named '{name}'", advice
 
 
 class ExampleOverrides:

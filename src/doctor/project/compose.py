@@ -31,6 +31,7 @@ from doctor.project.types import (
     EnvVar,
     Problem,
     ProblemKind,
+    RestartPolicy,
     Service,
     ServiceNetwork,
     WatchRule,
@@ -178,6 +179,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         watch=_watch(draft.get("develop")),
         platform=_text(draft.get("platform")),
         pull_policy=_text(draft.get("pull_policy")),
+        restart=_restart(draft),
         optional_env_files=tuple(ref.path for ref in draft.get("env_file") or () if not ref.required),
     )
 
@@ -284,6 +286,34 @@ def _healthcheck(value: Any) -> tuple[str, ...] | str:
             return tuple(words[1:])
         return " ".join(words[1:]) if words[:1] == ["CMD-SHELL"] else ()
     return stringify(test) if isinstance(test, str) else ()
+
+
+_ENGINE_RESTART = {"none": "no", "no": "no", "on-failure": "on-failure", "unless-stopped": "unless-stopped",
+                   "any": "always", "always": "always"}
+
+
+def _restart(draft: YMap) -> RestartPolicy | None:
+    """The restart policy compose sends the engine (compose's getRestartPolicy and
+    mapRestartPolicyCondition): deploy.restart_policy wins over `restart:`; a count that is no
+    integer is 0, as Go's strconv.Atoi error is ignored there."""
+    deploy = draft.get("deploy")
+    policy = deploy.get("restart_policy") if isinstance(deploy, YMap) else None
+    if isinstance(deploy, YMap) and isinstance(policy, YMap):
+        condition = _text(policy.get("condition")) or ""
+        attempts = policy.get("max_attempts")
+        count = attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else 0
+        written = ", ".join([*([f"condition: {condition}"] if condition else []),
+                             *([f"max_attempts: {count}"] if count else [])])
+        at = policy.loc_of("condition") if "condition" in policy else deploy.loc_of("restart_policy")
+        return RestartPolicy(_ENGINE_RESTART.get(condition, condition), count, written, at, deploy=True)
+    restart = _text(draft.get("restart"))
+    if not restart:
+        return None
+    name, _, rest = restart.partition(":")
+    number = rest.split(":", 1)[0]
+    digits = number[1:] if number[:1] in ("+", "-") else number
+    count = int(number) if digits.isascii() and digits.isdigit() and len(digits) < 19 else 0
+    return RestartPolicy(_ENGINE_RESTART.get(name, name), count, restart, draft.loc_of("restart"))
 
 
 def _text(value: Any) -> str | None:

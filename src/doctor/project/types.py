@@ -141,6 +141,21 @@ class ServiceNetwork:
 
 
 @record
+class RestartPolicy:
+    """The restart policy compose asks the engine for (compose's getRestartPolicy): from
+    `deploy.restart_policy` (its condition and max_attempts) where that is set, else from
+    `restart:` split at ':' (`on-failure:3`), the name mapped as compose maps it (none -> no,
+    any -> always). `written` is the value as the file gives it, at `location`; `deploy`: from
+    deploy.restart_policy."""
+
+    name: str
+    count: int
+    written: str
+    location: Location | None = None
+    deploy: bool = False
+
+
+@record
 class Service:
     """One enabled service of the effective model (after merge, extends, include, profiles)."""
 
@@ -174,6 +189,7 @@ class Service:
     watch: tuple[WatchRule, ...] = ()
     platform: str | None = None
     pull_policy: str | None = None
+    restart: RestartPolicy | None = None
     optional_env_files: tuple[Path, ...] = ()  # the env_file entries with `required: false`
 
 
