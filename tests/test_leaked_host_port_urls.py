@@ -270,3 +270,16 @@ def test_a_program_built_in_a_stage_it_copies_from_is_read_for_the_variable(tmp_
     (finding,) = findings(docker, compose)
     assert finding.message == ("DB_HOST=localhost is 'web' itself in its container (did you mean 'db'?): "
                                "'web' reads DB_HOST in ../hc/settings.py")
+
+
+def test_a_command_line_an_anchor_gives_several_services_is_one_finding_naming_them(tmp_path: Path) -> None:
+    """`x-app: &app {command: wait-for db:5433 ...}` merged into web, worker and beat: one line, one
+    finding (it was one per service, each with the same edit), naming every service it reaches."""
+    compose = ('x-app: &app\n  image: busybox\n  command: sh -c "wait-for db:5433 && ./run"\nservices:\n'
+               '  web:\n    <<: *app\n  worker:\n    <<: *app\n  beat:\n    <<: *app\n'
+               '  db:\n    image: postgres:16\n    ports:\n      - "5433:5432"\n')
+    [found] = findings(tmp_path / "p", compose)
+    assert found.message == ("the command of 'web' dials db:5433, the host port of 'db', which listens on 5432 inside "
+                             "the network; so do 'worker' and 'beat' (the same line)")
+    assert found.location is not None and found.location.line == 3
+    assert found.fix is not None and found.fix.safety is Safety.UNSAFE and len(found.fix.edits) == 1

@@ -61,11 +61,11 @@ class LeakedHostPort(Check):
         the fix writes the peer's name there; so too what a waiter waits for
         (`wait-for-it.sh localhost:5432`, `nc -z localhost 6379`, `</dev/tcp/localhost/5432`).
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
-        `<<: *common` command), and fixed there as written (`/dev/tcp/db/5432`), asked; a
-        line that is not found, or that holds the address twice, is advice. A bare `127.0.0.1:8000`
-        elsewhere on a command line is not judged (it is as often the address a server
-        binds), nor a URL after a bind or listen option, nor an http URL to a port the
-        project publishes (a page to open).
+        `<<: *common` command: once, naming every service it reaches), and fixed there as
+        written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the
+        address twice, is advice. A bare `127.0.0.1:8000` elsewhere on a command line is not
+        judged (it is as often the address a server binds), nor a URL after a bind or listen
+        option, nor an http URL to a port the project publishes (a page to open).
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (what its Dockerfile COPYs,
@@ -156,11 +156,7 @@ class LeakedHostPort(Check):
                 yield self.finding(f"the healthcheck of '{service.name}' probes localhost:{probe.port}, the host port "
                                    f"it publishes; inside its container it listens on {probe.target}",
                                    service.location, f"{service.name}:healthcheck", advice)
-        for service in model.services.values():
-            runs: list[RunDial | LocalRunDial] = [*run_dials(index, service), *local_run_dials(index, service)]
-            for run in runs:
-                at, fix = _rewrite_run(project, service, run)
-                yield self.finding(run.message, at or service.location, run.subject, fix)
+        yield from self._run_findings(project, index)
         # one finding per line that writes localhost (a shared .env line several services read)
         local: dict[tuple[Location | None, str, str], list[tuple[Consumer, str]]] = {}
         for service in model.services.values():
@@ -199,6 +195,25 @@ class LeakedHostPort(Check):
                 f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}")
             message = f"{shown} is {whose} (did you mean '{peer}'?): '{service.name}' {because}"
             yield self._finding(project, message, [consumer for consumer, _ in found], at)
+
+    def _run_findings(self, project: Project, index: NetworkIndex) -> Iterator[Finding]:
+        """(5) and (6): a line an anchor gives several services is one finding, which names them all."""
+        lines: dict[object, tuple[RunDial | LocalRunDial, Location | None, Fix, list[str]]] = {}
+        for service in project.compose.services.values():
+            runs: list[RunDial | LocalRunDial] = [*run_dials(index, service), *local_run_dials(index, service)]
+            for run in runs:
+                at, fix = _rewrite_run(project, service, run)
+                key = (at, run.part, run.host, run.port) if at is not None else object()
+                if key in lines:
+                    lines[key][3].append(service.name)
+                else:
+                    lines[key] = (run, at or service.location, fix, [])
+        for run, where, fix, also in lines.values():
+            message = run.message
+            if also:
+                names = ", ".join(map(repr, also[:-1])) + (" and " if len(also) > 1 else "") + repr(also[-1])
+                message += f"; so {'does' if len(also) == 1 else 'do'} {names} (the same line)"
+            yield self.finding(message, where, run.subject, fix)
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer],
                  at: Location | None = None) -> Finding:
