@@ -264,6 +264,19 @@ NAMES = ("conductor-redis", "conductor-web", "redis", "redis-cache", "postgres",
          "KEYCLOAK_URL=http://auth:8080 and REDIS_HOST=cache"),
         ({}, "DATABASE_DSN=postgres://db/app", "DATABASE_DSN=postgres://db/app"),
         ({}, "use Bearer authentication", "use Bearer authentication"),
+        # getsentry/self-hosted: AWS_SECRET_ACCESS_KEY=sentry names the folder of the files doctor reports
+        ({"AWS_SECRET_ACCESS_KEY": "sentry"}, "sentry/enhance-image.sh:1 and ./sentry/sentry.conf.py",
+         "sentry/enhance-image.sh:1 and ./sentry/sentry.conf.py"),
+        ({"AWS_SECRET_ACCESS_KEY": "sentry"}, "secret key is sentry.", "secret key is ***."),
+        # settings code reading the secret, quoted as a diff's context line (plane's settings)
+        ({}, 'SECRET_KEY = os.environ.get("SECRET_KEY", get_random_secret_key())',
+         'SECRET_KEY = os.environ.get("SECRET_KEY", get_random_secret_key())'),
+        ({}, "SECRET_KEY = env('SECRET_KEY')", "SECRET_KEY = env('SECRET_KEY')"),
+        ({}, "apiKey: process.env.API_KEY,", "apiKey: process.env.API_KEY,"),
+        ({}, "DB_PASSWORD=hunter(2)", "DB_PASSWORD=***)"),
+        # airflow's class path under a key whose last word names the code that handles auth
+        ({}, "AIRFLOW__CORE__AUTH_MANAGER: airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager",
+         "AIRFLOW__CORE__AUTH_MANAGER: airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"),
     ],
 )
 def test_no_wolf(secret_env: dict[str, str], text: str, expected: str) -> None:

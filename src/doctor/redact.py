@@ -306,8 +306,9 @@ class Redactor:
     A value that is one of `names` (the project's service, container, host, image and project
     names, and values it shows in the clear, like `MYSQL_USER=root`) is masked only by shape
     (`MYSQL_PASSWORD=***`, a URL password, a `-p` argument); a short or word-like one, or one
-    found inside a name, only where it stands alone; any other value wherever it appears. So
-    `MYSQL_PASSWORD=conductor` never turns `conductor-redis` into `***-redis`.
+    found inside a name, only where it stands alone (not inside a word, a name or a path); any
+    other value wherever it appears. So `MYSQL_PASSWORD=conductor` never turns `conductor-redis`
+    into `***-redis`, nor `AWS_SECRET_ACCESS_KEY=sentry` a path `sentry/enhance-image.sh`.
     """
 
     def __init__(self, secret_values: Iterable[str] = (), names: Iterable[str] = ()) -> None:
@@ -326,7 +327,10 @@ class Redactor:
         self._strong = sorted(strong, key=len, reverse=True)
         weak -= strong
         alternatives = "|".join(map(re.escape, sorted(weak, key=len, reverse=True)))
-        self._weak = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w.-])") if weak else None
+        # alone: not inside a word, a name or a path (`sentry/enhance-image.sh` under a project whose
+        # AWS_SECRET_ACCESS_KEY is `sentry` names its folder)
+        # (a sentence's full stop after it is no part of a name)
+        self._weak = re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w/-]|\.[\w/-])") if weak else None
 
     @classmethod
     def from_environment(cls, *mappings: Mapping[str, str | None]) -> Redactor:

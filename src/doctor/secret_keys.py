@@ -30,6 +30,8 @@ _NOT_SECRET_LAST = frozenset({
     "DISABLED", "ENABLE", "MODE", "TYPE", "METHOD", "LENGTH", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES",
     "EXPIRATION", "ALGORITHM", "NAME", "USER", "USERNAME", "REALM", "PROVIDER", "ISSUER", "ISSUERS",
     "AUDIENCE", "AUDIENCES", "SCHEME", "LIMIT", "RATE", "COUNT", "MAX", "MIN", "SIZE", "INTERVAL", "RETRIES",
+    # the code that handles it (airflow's AIRFLOW__CORE__AUTH_MANAGER: a class path)
+    "MANAGER", "BACKEND", "BACKENDS", "CLASS", "CLASSES", "HANDLER", "MODULE", "STRATEGY",
 })
 # `value` and `...` stand for a value in doctor's own docs (`- KEY=value`), never for a secret
 NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "|",
@@ -105,7 +107,7 @@ def is_secret_key(name: str) -> bool:
 
 def secret_for_key(name: str, value: str | None) -> bool:
     """Whether `name=value` holds a secret (a DSN only when it carries credentials)."""
-    if not value or value.strip() in NOT_SECRET_VALUES or VAR_REF.fullmatch(value.strip()):
+    if not value or value.strip() in NOT_SECRET_VALUES or VAR_REF.fullmatch(value.strip()) or _code(value):
         return False
     # `SSL_KEY=/certs/site.key`, `DB_PASSWORD=/run/secrets/db_password`: where the secret is; but
     # a path-like value under a key that names the password or token itself may be one
@@ -115,6 +117,31 @@ def secret_for_key(name: str, value: str | None) -> bool:
     if kind == _WEBHOOK_URL:  # a capability URL: secret when its path carries a token
         return bool(_TOKEN_IN_PATH.search(value))
     return kind == _SECRET or (kind == _DSN and ("@" in value or "password" in value.lower()))
+
+
+# functions that read a secret from elsewhere, called by their bare name in settings code
+_READERS = frozenset({"env", "getenv", "config", "get_secret", "get_random_secret_key", "secret", "str"})
+
+
+def _code(value: str) -> bool:
+    """Whether the value is settings code reading the secret from elsewhere, not the secret: a
+    call of a dotted name or of a reader (`os.environ.get("SECRET_KEY"`, `env.str(`, `env(`,
+    `get_random_secret_key()`; `hunter(2)` is no such call), a dotted name's subscript
+    (`os.environ["TOKEN"]`) or `process.env.API_KEY`, as a key shape reads them from a line of code."""
+    text = value.strip()
+    head, paren, _ = text.partition("(")
+    if not paren:
+        head, paren, _ = text.partition("[")
+        if not paren and text.startswith(("process.env.", "import.meta.env.")):
+            head, paren = text, "."
+        if not paren or "." not in head:  # `KEY[1]` may be a password
+            return False
+    if head.startswith(("process.env.", "import.meta.env.")):
+        return all(part.isidentifier() for part in head.split("."))
+    parts = head.split(".")  # lower-case names of two letters or more: `Pa.ss(w0rd` is no code
+    if not all(part.isidentifier() and part.isascii() and part.islower() and len(part) > 1 for part in parts):
+        return False
+    return len(parts) > 1 or head in _READERS
 
 
 def is_reference(value: str) -> bool:
