@@ -74,8 +74,11 @@ class MissingMount(Check):
         the container's own /bin), or, where the siblings reach the container through
         `develop.watch`, a sync rule beside theirs (advice). For a missing bind source: create
         it (a directory, or the file that was meant) before `docker compose up`; for a service
-        that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user. A
-        file git tracks but this checkout lacks is restored (`git checkout -- FILE`), not created.
+        that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user.
+        Where that number is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), set
+        the variable to your own id in .env instead (`AIRFLOW_UID=$(id -u)`): a chown to 50000 would
+        take the folder from you. A file git tracks but this checkout lacks is restored
+        (`git checkout -- FILE`), not created.
 
     Fix safety
         Safe: it only adds a bind mount to the dev override that compose loads, with the layout

@@ -20,6 +20,7 @@ from doctor.project.reading import exists, names_nothing
 from doctor.project.types import Mount, Service
 
 from .copied import inside
+from .written_user import unset_id_variables, written_user
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -60,11 +61,12 @@ def absent_sources(check: Check, project: Project) -> Iterator[Finding]:
         services = sorted({s.name for s, _ in uses})
         subject = f"{','.join(services)}:{rel}"
         location = uses[0][1].location
-        severity, message, fix = _judge(source, rel, uses, project.shown(source))
+        severity, message, fix = _judge(source, rel, uses, project.shown(source), project)
         yield check.finding(message, location, subject, fix, severity)
 
 
-def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str) -> tuple[Severity, str, Fix]:
+def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
+           project: Project) -> tuple[Severity, str, Fix]:
     """The severity, message and fix; `rel` is the source as the compose file names it (relative to
     the project), `here` as the user opens it from the current directory (the fix's command)."""
     head = f"bind source {_shown(rel)} does not exist"
@@ -84,7 +86,7 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str)
     user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)
     if user is not None:
         message = f"{head}: docker makes it root-owned, '{user.name}' runs as '{user.user}'"
-        return Severity.WARNING, message, _mkdir_for(source, here, user)
+        return Severity.WARNING, message, _mkdir_for(source, here, user, project)
     return Severity.INFO, f"{head}: docker will create it root-owned", _mkdir(source, here)
 
 
@@ -94,20 +96,28 @@ def _mkdir(source: Path, here: str) -> Fix:
     return Fix(f"create {here.rstrip('/')}/ before starting", Safety.ADVICE, command=("mkdir", "-p", str(source)))
 
 
-def _mkdir_for(source: Path, here: str, user: Service) -> Fix:
+def _mkdir_for(source: Path, here: str, user: Service, project: Project) -> Fix:
     """The folder created for a service that runs as a numeric `uid[:gid]` (lemmy's pictrs, `991:991`):
     made by you and then given to that user, since a folder of yours is as unwritable to uid 991 as
-    a root-owned one (the parents stay yours: `sudo install -d -o` would make them root's)."""
+    a root-owned one (the parents stay yours: `sudo install -d -o` would make them root's). Where the
+    uid is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), the variable is what
+    is meant to change: set to your own id, the folder you make is already the service's, while a
+    chown to 50000 would take your own dags/ from you."""
     import shlex
 
+    quoted = shlex.quote(here.rstrip("/") or ".")
+    start = f"create {here.rstrip('/')}/ for '{user.name}' before starting: mkdir -p {quoted}"
+    written = written_user(project, user.name)
+    uid_variable, gid_variable = unset_id_variables(written, project.compose.variables) if written else (None, None)
+    if uid_variable is not None:
+        settings = [f"{uid_variable}=$(id -u)"] + ([f"{gid_variable}=$(id -g)"] if gid_variable else [])
+        env = project.shown(project.compose.project_dir / ".env")
+        return Fix(f"{start}, and set {' and '.join(settings)} in {env}", Safety.ADVICE)
     owner = (user.user or "").strip()
     uid, _, gid = owner.partition(":")
     if not uid.isdigit() or (gid and not gid.isdigit()):
         return _mkdir(source, here)
-    quoted = shlex.quote(here.rstrip("/") or ".")
-    title = (f"create {here.rstrip('/')}/ for '{user.name}' before starting: mkdir -p {quoted}, then as root "
-             f"chown {uid}:{gid or uid} {quoted}")
-    return Fix(title, Safety.ADVICE)
+    return Fix(f"{start}, then as root chown {uid}:{gid or uid} {quoted}", Safety.ADVICE)
 
 
 def _looks_like_file(path: Path) -> bool:
