@@ -283,3 +283,31 @@ def test_a_command_line_an_anchor_gives_several_services_is_one_finding_naming_t
                              "the network; so do 'worker' and 'beat' (the same line)")
     assert found.location is not None and found.location.line == 3
     assert found.fix is not None and found.fix.safety is Safety.UNSAFE and len(found.fix.edits) == 1
+
+
+@pytest.mark.parametrize(("env_file", "in_place"), [("plausible-conf.env", True), (".env.local", False)])
+def test_a_localhost_in_an_env_file_only_the_containers_read_is_fixed_on_its_line(tmp_path: Path, env_file: str,
+                                                                                 in_place: bool) -> None:
+    """plausible/community-edition's plausible-conf.env, loaded by `env_file:` alone: its localhost is
+    rewritten on its line (was advice for an override the project does not have, while a drifted
+    host on the next line was fixed in place); a dotenv-named file an app on the host may read keeps
+    the override."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / env_file).write_text("BASE_URL=http://localhost:8000\n"
+                                 "DATABASE_URL=postgres://postgres:postgres@localhost:5432/plausible_db\n")
+    compose = ("services:\n  plausible_db:\n    image: postgres:16-alpine\n  plausible:\n"
+               "    image: ghcr.io/plausible/community-edition:v2.1\n    depends_on: [plausible_db]\n"
+               f"    ports:\n      - \"8000:8000\"\n    env_file:\n      - {env_file}\n")
+    [found] = findings(root, compose)
+    assert found.location is not None and (found.location.path.name, found.location.line) == (env_file, 2)
+    assert found.fix is not None
+    if not in_place:
+        assert "dev override" in found.fix.title and "postgres:postgres" not in found.fix.title
+        return
+    assert found.fix.title == ("rewrite DATABASE_URL on its line in plausible-conf.env, with plausible_db:5432 in "
+                               "place of localhost:5432 (only the containers read it)")
+    assert found.fix.safety is Safety.UNSAFE
+    [edit] = found.fix.edits
+    assert (edit.path, edit.line) == (root / env_file, 2)
+    assert edit.new == "DATABASE_URL=postgres://postgres:postgres@plausible_db:5432/plausible_db"

@@ -118,7 +118,10 @@ class LeakedHostPort(Check):
         override already sets, list form (`- KEY=value`) or mapping form, is rewritten on its
         own line, keeping its quoting and comment; otherwise the key is added to the
         service's `environment:` in the style the block already uses, adding the service to
-        the override when it is not there. The `.env` keeps the host-side value for tools run on the host.
+        the override when it is not there. The `.env` keeps the host-side value for tools run on
+        the host. A line of an env_file that only the consuming containers load, named so no host
+        tool reads it (plausible's `plausible-conf.env`; not `.env` nor a `.env.*`), is theirs:
+        it is rewritten on its line (a URL with a password too, naming the hosts changed).
         Where no dev override is read (a devcontainer's one file, a single -f, a last -f that
         is an add-on of one feature like open-webui's docker-compose.api.yaml), a literal the
         compose file writes for containers only is rewritten on its line;
@@ -131,11 +134,11 @@ class LeakedHostPort(Check):
         file compose would not read), changing no other line, and
         a second run changes nothing. A line an anchor shares with another service, or a
         multi-line or flow value is left as advice. A URL with a password is never copied
-        into the override: written in a compose file, its own line is rewritten (airflow's
-        `...airflow:airflow@postgres:5433/airflow`); from .env or an env_file the advice names
-        the hosts to change (`with db:5432 in place of db:5433`), never the password. The
-        rewrite of a compose file's own line is unsafe (asked, or --yes); a value from .env
-        there is advice.
+        into the override: written in a compose file or an env_file only containers read, its
+        own line is rewritten (airflow's `...airflow:airflow@postgres:5433/airflow`); from .env
+        or another env_file the advice names the hosts to change (`with db:5432 in place of
+        db:5433`), never the password. The rewrite of a line in place is unsafe (asked, or
+        --yes); a value from .env there is advice.
     """
 
     id = "leaked-host-port"

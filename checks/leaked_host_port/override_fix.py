@@ -26,6 +26,9 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     if override is not None and (written := _written_in(project, override, consumers)) is not None:
         edit = override_edit(override, "environment", wanted, written)
     secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
+    # plausible's plausible-conf.env: a line only the containers read is theirs to fix, on its line
+    if _only_containers_read(project, consumers) and (in_place := _in_place(project, consumers, secret)) is not None:
+        return subject, in_place
     if override is None and not secret and (in_place := _in_place(project, consumers)) is not None:
         return subject, in_place
     # airflow's `postgresql+psycopg2://airflow:airflow@postgres:5433/airflow`: the override would copy the
@@ -51,12 +54,15 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool = False)
     """Where no dev override is read (a devcontainer's `dockerComposeFile`, a single -f, a last -f
     that only adds one feature) there is no override to set the value in: a literal written in that
     compose file (no `${...}`, which .env's host tools may share) reaches the containers only, so its
-    own line is edited, for every consumer reading that line and nobody else. So is a literal URL
+    own line is edited, for every consumer reading that line and nobody else; so is a line of an
+    env_file only the containers read (_only_containers_read), override or not. So is a literal URL
     with a password (`secret`), which an override would copy; its title names the hosts changed,
     never the value. Unsafe: the peer is doctor's reading of the value."""
     var, value = consumers[0][1], consumers[0][2]
     at = var.location
-    if (at is None or at.line is None or at.path not in project.compose.files or var.variables or var.value is None
+    env_file = _only_containers_read(project, consumers)
+    if (at is None or at.line is None or (at.path not in project.compose.files and not env_file) or var.variables
+            or var.value is None
             or any((v.location, v.value, new) != (at, var.value, value) for _, v, new in consumers)):
         return None
     readers = {s.name for s in project.compose.services.values()
@@ -68,11 +74,27 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool = False)
     edit = replace_on_line(at.path, at.line, rf"(?<![\w.:/@-]){re.escape(var.value)}(?![\w.:/@-])", value)
     if edit is None:
         return None
-    title = f"write {var.name}={value} on its line in {project.shown(at.path)} (no dev override is read)"
+    why = "only the containers read it" if env_file else "no dev override is read"
+    title = f"write {var.name}={value} on its line in {project.shown(at.path)} ({why})"
     if secret:
         changed, shown = _hosts_changed(var.name, var.value, value), project.shown(at.path)
-        title = f"rewrite {var.name} on its line in {shown}{changed} (an override would copy its password)"
+        why = why if env_file else "an override would copy its password"
+        title = f"rewrite {var.name} on its line in {shown}{changed} ({why})"
     return Fix(title, Safety.UNSAFE, (edit,))
+
+
+def _only_containers_read(project: Project, consumers: list[Consumer]) -> bool:
+    """Whether the consumers' value is written in an env_file (not a compose file) that every one of
+    them loads and that no tool on the host reads by convention: not compose's own `.env` (its
+    interpolation file) nor a dotenv-named file (`.env`, `.env.local`, `apps/api/.env`: an app run
+    on the host reads those with dotenv), so the host-side value an override keeps has no reader."""
+    at = consumers[0][1].location
+    if at is None or at.path is None or at.path in project.compose.files or at.path.name.startswith(".env"):
+        return False
+    dotenv = project.dotenv
+    if dotenv is not None and dotenv.path == at.path:
+        return False
+    return all(at.path in service.env_files for service, _, _ in consumers)
 
 
 def _hosts_changed(key: str, old: str | None, new: str) -> str:
