@@ -311,3 +311,13 @@ def test_a_localhost_in_an_env_file_only_the_containers_read_is_fixed_on_its_lin
     [edit] = found.fix.edits
     assert (edit.path, edit.line) == (root / env_file, 2)
     assert edit.new == "DATABASE_URL=postgres://postgres:postgres@plausible_db:5432/plausible_db"
+
+
+def test_a_bare_environment_key_is_reported_at_the_env_line_that_gives_its_localhost(tmp_path: Path) -> None:
+    """zammad-docker-compose's `ELASTICSEARCH_HOST:` (no value: compose takes the project variable)
+    with ELASTICSEARCH_HOST=localhost in .env: the .env line writes it, as for `${ELASTICSEARCH_HOST}`."""
+    compose = ("services:\n  elasticsearch:\n    image: elasticsearch:8.15.0\n  railsserver:\n"
+               "    image: ghcr.io/zammad/zammad:6.4\n    depends_on: [elasticsearch]\n    environment:\n"
+               "      ELASTICSEARCH_HOST:\n      ELASTICSEARCH_PORT: 9200\n")
+    [found] = findings(tmp_path / "p", compose, dotenv="TZ=UTC\nELASTICSEARCH_HOST=localhost\n")
+    assert found.location is not None and (found.location.path.name, found.location.line) == (".env", 2)

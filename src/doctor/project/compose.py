@@ -189,8 +189,8 @@ def _environment(draft: YMap, env: dict[str, str], problems: list[Problem]) -> d
     declared: dict[str, EnvVar] = dict(draft.get("environment") or {})
     resolved: dict[str, EnvVar] = {}
     for key, var in declared.items():
-        if var.value is None and key in env:
-            var = EnvVar(key, env[key], var.location, var.source, var.raw, var.variables)
+        if var.value is None and key in env:  # a bare key takes the project variable of its name
+            var = EnvVar(key, env[key], var.location, var.source, var.raw, (*var.variables, key))
         resolved[key] = var
     from_files: dict[str, EnvVar] = {}
     for ref in draft.get("env_file") or ():
