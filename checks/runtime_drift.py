@@ -199,7 +199,7 @@ class RuntimeDrift(Check):
                 advice = f"widen {place.source} in {_where(place.location, project)} to allow {pin}"
             else:
                 version = ", ".join(place.versions)
-                message = f"{runtime} {version} ({place.source}) but {whose} builds {at}"
+                message = f"{runtime} {version} ({place.source}) but {whose} build{'s' if len(names) == 1 else ''} {at}"
                 chosen = _reference([*place.versions, pin], 2 if runtime == "python" else 1)
                 advice = (f"change {runtime} {version} to {chosen} in {_where(place.location, project)}"
                           if pins_agree(pin, chosen) else f"change {image.source} to {runtime} {chosen} in "

@@ -131,7 +131,7 @@ def test_each_folder_is_read_once_however_many_services_share_it(tmp_path: Path,
     # one finding per version file, naming its services (the first three)
     assert sorted(relative_to(f.location.path, tmp_path) for f in found if f.location) == [
         f"svc/{i}/.nvmrc" for i in range(5)]
-    assert "services 's0', 's10', 's100' and 37 more builds" in found[0].message
+    assert "services 's0', 's10', 's100' and 37 more build" in found[0].message
 
 
 def test_mise_toml_pins_like_tool_versions(tmp_path: Path) -> None:

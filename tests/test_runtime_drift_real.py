@@ -143,7 +143,7 @@ ENGINES = '{\n  "name": "hello",\n  "private": true,\n  "engines": {\n    "node"
     ({"assets/package.json": ENGINES}, [("assets/package.json", 5, "engines.node >=25 excludes node 24.15.0 of "
                                          f"services 'css', 'js', 'web' and 1 more ({NODE_24})")]),
     ({"assets/.nvmrc": "22\n"}, [("assets/.nvmrc", 1, "node 22 (.nvmrc 22) but services 'css', 'js', 'web' and 1 more "
-                                  f"builds {NODE_24}")]),
+                                  f"build {NODE_24}")]),
     ({"assets/.nvmrc": "24\n"}, []),
 ], ids=["upstream", "engines", "nvmrc", "nvmrc-agrees"])
 def test_version_files_beside_the_manifest_a_dockerfile_copies(tmp_path: Path, planted: dict[str, str],
