@@ -40,25 +40,28 @@ class ScriptLineEndings(Check):
         `docker compose exec|run`; in a folder, `*.sh`, `*.bash` and executables without a suffix
         that start with `#!` (s6-overlay's `run` scripts); anywhere in the project's git checkout,
         so a compose file in `docker/` that binds `../server` counts its scripts (for those no
-        `.gitattributes` line is offered: the rule belongs to the checkout's own). A script that a
-        builder stage (one the image copies from with `COPY --from`) COPYs and then RUNs breaks
-        the build; a file such a stage only copies is not judged. It reports those that have
-        Windows (CRLF) line endings (unless the service's entrypoint or command strips them from
-        the script, or from its copy, before running it: dify's ssrf_proxy runs
-        `sed -i 's/\\r$//'` on it; or the builder's RUN does), start with a UTF-8 byte-order
-        mark, or name in their shebang an interpreter the image lacks (`#!/bin/bash` on an alpine
-        or busybox base, or on the alpine variant of the official python or node image, whose
-        Dockerfile installs no bash; other images' alpine variants are not judged: postgres's
-        ships bash). The image is judged from its FROM and RUN lines only; no registry is asked.
-        A compose `entrypoint:` (even `entrypoint: []`) replaces the image's ENTRYPOINT and CMD,
-        so the message names a service that runs the script: compose's entrypoint names it, or
-        the image's ENTRYPOINT does and nothing replaces it.
+        `.gitattributes` line is offered: the rule belongs to the checkout's own). A script that
+        the image's own stage, or a builder stage (one it copies from with `COPY --from`), COPYs
+        and then RUNs (as a command, or the script a shell is given; not `chmod +x` it) breaks the
+        build, and is reported so even when a service also binds or runs it: the build fails
+        first (getsentry/self-hosted's sentry/enhance-image.sh); a file a builder stage only copies
+        is not judged. It reports those that have Windows (CRLF) line endings (a `\\r` ending a
+        file without a final newline counts: the shell reads it as part of the last word; unless
+        the service's entrypoint or command strips them from the script, or from its copy, before
+        running it: dify's ssrf_proxy runs `sed -i 's/\\r$//'` on it; or the stage's RUN does),
+        start with a UTF-8 byte-order mark, or name in their shebang an interpreter the image
+        lacks (`#!/bin/bash` on an alpine or busybox base, or on the alpine variant of the
+        official python or node image, whose Dockerfile installs no bash; other images' alpine
+        variants are not judged: postgres's ships bash). The image is judged from its FROM and RUN
+        lines only; no registry is asked. A compose `entrypoint:` (even `entrypoint: []`) replaces
+        the image's ENTRYPOINT and CMD, so the message names a service that runs the script:
+        compose's entrypoint names it, or the image's ENTRYPOINT does and nothing replaces it.
 
     Why it matters
         Linux reads the `\\r` as part of the interpreter's name or of each command: the container
         dies with `exec /entrypoint.sh: no such file or directory`, `bash\\r: bad interpreter` or
-        `syntax error near unexpected token`, messages that never mention line endings; in a
-        builder stage the build stops (`/bin/sh^M: not found`). A file checked out on Windows with
+        `syntax error near unexpected token`, messages that never mention line endings; in a RUN
+        the build stops (`/bin/sh^M: not found`). A file checked out on Windows with
         `core.autocrlf=true` is the usual source.
 
     Example
@@ -66,15 +69,16 @@ class ScriptLineEndings(Check):
         scripts/build.sh:1  has CRLF line endings and breaks the build of 'web' (RUN in stage 'build', Dockerfile:3)
 
     Fix
-        Rewrite the file with LF line endings and without the BOM (every `\\r` before a newline: a
-        file converted twice holds `\\r\\r\\n`; the fixer backs up a file git does not track). A
-        second finding (info) adds `*.sh text eol=lf` to `.gitattributes`, and a path rule for a
-        script without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule of a
+        Rewrite the file with LF line endings and without the BOM (every `\\r` before a newline,
+        and at the end of a file without a final newline, which stays without one: a file
+        converted twice holds `\\r\\r\\n`; the fixer backs up a file git does not track). A second
+        finding (info) adds `*.sh text eol=lf` to `.gitattributes`, and a path rule for a script
+        without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule of a
         `.gitattributes` git reads for it (the script's folder and each above it, up to the
         repository's top) already keeps it at LF, so git checks scripts out with LF on every
         machine; each added line ends in a newline, and one ends the file's last line first when
-        it has none. For a missing interpreter: install it in the Dockerfile (`RUN apk add --no-cache
-        bash`) or use `#!/bin/sh` (advice).
+        it has none. For a missing interpreter: install it in the Dockerfile (`RUN apk add
+        --no-cache bash`) or use `#!/bin/sh` (advice).
 
     Fix safety
         Safe: only the line-ending bytes and the BOM change; the script's text stays the same.
@@ -103,7 +107,7 @@ class ScriptLineEndings(Check):
             subject = os.path.relpath(shipped.path, root)
             # dify's ssrf_proxy: `cp /docker-entrypoint-mount.sh ... && sed -i 's/\r$//' ...` runs a copy it
             # stripped of its CRs first: CRLF harms nothing there
-            has_crlf = b"\r\n" in data and not _strips_cr(project, shipped)
+            has_crlf = _has_crlf(data) and not _strips_cr(project, shipped)
             faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", has_crlf))
                       if found]
             if has_crlf and shipped.path.is_relative_to(root):  # .gitattributes rules reach no ../ path
@@ -150,13 +154,19 @@ def _strips_cr(project: Project, shipped: Shipped) -> bool:
 
 
 def _rewrite_fix(project: Project, path: Path, data: bytes) -> Fix:
-    # every run of CRs before a newline: a CRLF file converted once more holds `\r\r\n`
-    fixed = re.sub(rb"\r+\n", b"\n", data.removeprefix(BOM))
-    if b"\r\n" not in data:
+    # every run of CRs before a newline, or at the end of a file without a final newline (the shell
+    # reads that `\r` as part of the last word): a CRLF file converted once more holds `\r\r\n`
+    fixed = re.sub(rb"\r+(\n|\Z)", rb"\1", data.removeprefix(BOM))
+    if not _has_crlf(data):
         title = f"remove the BOM from {path.name}"
     else:
         title = f"rewrite {path.name} with LF line endings" + (" and no BOM" if data.startswith(BOM) else "")
     return Fix(title, Safety.SAFE, (Edit(path, data, fixed),))
+
+
+def _has_crlf(data: bytes) -> bool:
+    """Whether a line ends in CR: before a newline, or at the end of the file."""
+    return b"\r\n" in data or data.endswith(b"\r")
 
 
 def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str] | None:

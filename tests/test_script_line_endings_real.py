@@ -142,6 +142,9 @@ def test_a_script_a_builder_stage_runs_breaks_the_build(tmp_path: Path) -> None:
     # copied, never run
     "FROM python:3.12-slim AS build\nCOPY scripts/build.sh /build.sh\nRUN make\n"
     "FROM python:3.12-slim\nCOPY --from=build /out /out\n",
+    # named, not run
+    "FROM python:3.12-slim AS build\nCOPY scripts/build.sh /build.sh\nRUN chmod +x /build.sh && make\n"
+    "FROM python:3.12-slim\nCOPY --from=build /out /out\n",
     # run before it is copied
     "FROM python:3.12-slim AS build\nRUN /build.sh || true\nCOPY scripts/build.sh /build.sh\n"
     "FROM python:3.12-slim\nCOPY --from=build /out /out\n",

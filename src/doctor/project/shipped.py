@@ -7,8 +7,9 @@ are walked for `*.sh` / `*.bash` files and executables without a suffix that sta
 (skipping dependency and VCS folders, at most MAX_FILES
 per folder); a file named by an entrypoint, command or Makefile counts whatever its name, and a
 bare name (`docker-entrypoint`) is looked up in the folders of the container's PATH. A file the
-build context's `.dockerignore` keeps out reaches no image. A script that a builder stage (one
-the built stage copies from) COPYs and RUNs is run while building: it breaks the build.
+build context's `.dockerignore` keeps out reaches no image. A script that the built stage, or a
+builder stage (one the built stage copies from), COPYs and RUNs is run while building: it breaks
+the build.
 """
 
 from __future__ import annotations
@@ -38,14 +39,18 @@ DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/
 _COMPOSE_RUN = lazy(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
 _SHELL_SEPARATOR = lazy(r"&&|\|\||[;|&()\n]")
 _RUN_WORD = lazy(r"""'[^']*'|"[^"]*"|[^\s'"]+""")
+# what may come before a command's own word: `if`, `then /build.sh`, `exec ./start.sh`
+_BEFORE_COMMAND = frozenset(("if", "then", "else", "elif", "while", "until", "do", "!", "{", "exec", "time"))
+# a program that runs the script it is given: `bash ./build.sh`, `. ./env.sh`
+_SCRIPT_RUNNERS = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh", ".", "source"))
 
 
 @record
 class Shipped:
     """A host file that reaches `service`'s container: how (`COPY, Dockerfile:5`), and the image recipe.
 
-    For a script a builder stage runs while building, `stage` names that stage, `run` is the RUN's
-    text and `recipe`/`image` are the stage's."""
+    For a script a stage runs while building (the built one or a builder), `stage` names that stage,
+    `run` is the RUN's text and `recipe`/`image` are the stage's."""
 
     path: Path
     service: str
@@ -77,10 +82,12 @@ class _Mapped:
 
 
 def shipped_scripts(project: Project) -> Iterator[Shipped]:
-    """Every script reaching a container, once per file: a service that runs it (command,
-    entrypoint, healthcheck, a builder stage's RUN) wins over one that merely has it (a bind mount
-    or COPY of its folder), so voting-app's redis.sh reaches 'redis', whose healthcheck runs it,
-    not 'db', which mounts the same folder; else the first service by name."""
+    """Every script reaching a container, once per file: a build that runs it (a RUN of the built
+    stage or of a builder stage) wins, as the build fails before any container starts
+    (getsentry/self-hosted's enhance-image.sh, which sentry/Dockerfile runs and the other services
+    bind-mount); then a service that runs it (command, entrypoint, healthcheck) wins over one that
+    merely has it (a bind mount or COPY of its folder), so voting-app's redis.sh reaches 'redis',
+    whose healthcheck runs it, not 'db', which mounts the same folder; else the first service by name."""
     seen: set[Path] = set()
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
     built: dict[tuple[str, Path, str | None], list[Shipped]] = {}  # and build from the same Dockerfile
@@ -94,12 +101,13 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
         recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
         image = recipe.base if recipe is not None else svc.image or ""
         facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile)))
-    for named in (True, False):
+    for way in ("built", "named", "held"):
         for svc, dockerfile, recipe, image, mapped in facts:
-            if named:
+            if way == "built":
+                ways = _built_ways(project, svc, dockerfile, recipe, real, root, built)
+            elif way == "named":
                 ways = [Shipped(path, svc.name, how, recipe, image)
                         for path, how in _named_ways(project, svc, recipe, mapped, real, root)]
-                ways += _built_ways(project, svc, dockerfile, recipe, real, root, built)
             else:
                 ways = [Shipped(path, svc.name, how, recipe, image)
                         for path, how in _held_ways(mapped, walked, real, root)]
@@ -128,12 +136,11 @@ def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: l
 def _built_ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
                 real: Callable[[Path], Path], root: Path, built: dict[tuple[str, Path, str | None], list[Shipped]]
                 ) -> list[Shipped]:
-    """The scripts a builder stage of the service's image (one it copies from, and the ones those
-    copy from) COPYs from the build context and then RUNs: a CRLF script there breaks the build.
-    Worked out once per build (Dockerfile and target) however many services share it."""
-    parsed = project.dockerfile(svc)
-    if parsed is None or not parsed.staged or recipe is None or dockerfile is None or svc.build is None:
-        return []  # no builder stage takes files from the context
+    """The scripts the service's image COPYs from the build context and then RUNs, in its built stage
+    or a builder stage (one it copies from, and the ones those copy from): a CRLF script there breaks
+    the build. Worked out once per build (Dockerfile and target) however many services share it."""
+    if recipe is None or dockerfile is None or svc.build is None:
+        return []  # no local build
     key = (svc.build.context, dockerfile, svc.build.target)
     if key not in built:
         built[key] = list(_stage_runs(project, svc, dockerfile, recipe, real, root))
@@ -147,12 +154,16 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
     assert svc.build is not None
     codes = project.code_map(svc)
     starts = list(recipe.stages)
-    for stage in _builder_stages(project, dockerfile, recipe, starts, svc.build.target):
+    target = svc.build.target  # the built stage (None: the last), then the stages it copies from
+    for stage in (target, *_builder_stages(project, dockerfile, recipe, starts, target)):
         builder = project.recipe(dockerfile, stage)
         if builder is None:
             continue
-        mapped = _copy_mappings(Path(svc.build.context), read_dockerfile(dockerfile, stage).copies, dockerfile,
-                                codes.context, codes.ignore)
+        # the built stage's parse is the project's (read before a helper forks); a builder's its own
+        parsed = project.dockerfile(svc) if stage == target else read_dockerfile(dockerfile, stage)
+        if parsed is None:
+            continue
+        mapped = _copy_mappings(Path(svc.build.context), parsed.copies, dockerfile, codes.context, codes.ignore)
         search = _path_dirs(_image_path(builder))
         for step in builder.runs:
             # a RUN runs what an earlier COPY brought
@@ -160,11 +171,13 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
             if not before:
                 continue
             on_path = [way for way in before if _reaches_path(way, search)]
-            for word in _run_words(step.text):
+            for word in _run_commands(step.text):
                 host = _to_host(word, before, step.workdir, search, on_path)
                 if host is not None and real(host).is_relative_to(root):
-                    at = next((name for name, line in reversed(starts) if line <= step.line), stage)
-                    how = f"RUN in stage '{at}', {dockerfile.name}:{step.line}"
+                    at = next((name for name, line in reversed(starts) if line <= step.line), stage or "")
+                    # a Dockerfile of one stage: its RUN line says where
+                    named = f" in stage '{at}'" if len(starts) > 1 else ""
+                    how = f"RUN{named}, {dockerfile.name}:{step.line}"
                     yield Shipped(host, svc.name, how, builder, builder.base, at, step.text)
 
 
@@ -335,15 +348,33 @@ def _path_dirs(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(folders))
 
 
-def _run_words(text: str) -> list[str]:
-    """The words of a RUN line (shell form split at `&&`, `;`, `|`; the exec form's JSON array)."""
+def _run_commands(text: str) -> list[str]:
+    """The words of a RUN line that run as a program: each command's first word (after `if`, `then`,
+    `exec`, `VAR=value`), and the script a shell is given (`bash ./build.sh`, `sh -c '/build.sh'`);
+    not an argument (`chmod +x /start`, `[ -s /build.sh ]`). Shell form split at `&&`, `;`, `|`;
+    the exec form's JSON array."""
     from doctor.project.dockerfile import json_array
 
     parsed = json_array(text)
-    if parsed is not None:
-        return parsed
     # a quick split, not shlex's (a tenth of the time on long RUN lines): a script path is one word
-    return [word.strip("'\"") for word in _RUN_WORD.findall(_SHELL_SEPARATOR.sub(" ", text))]
+    commands = [parsed] if parsed is not None else [
+        [word.strip("'\"") for word in _RUN_WORD.findall(part)] for part in _SHELL_SEPARATOR.split(text)]
+    found: list[str] = []
+    for words in commands:
+        at = 0
+        while at < len(words) and (words[at] in _BEFORE_COMMAND or
+                                   ("=" in words[at] and words[at].partition("=")[0].isidentifier())):
+            at += 1
+        if at == len(words):
+            continue
+        found.append(words[at])
+        if posixpath.basename(words[at]) in _SCRIPT_RUNNERS:
+            rest = words[at + 1:]
+            if "-c" in rest[:-1]:
+                found += _run_commands(rest[rest.index("-c") + 1])
+            else:
+                found += [word for word in rest if not word.startswith("-")][:1]
+    return found
 
 
 def _walk(folder: Path) -> Iterator[Path]:
