@@ -11,7 +11,7 @@ from doctor.project.edits import dev_override, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
 from doctor.project.types import EnvVar, Service
 
-URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
+URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]+@")  # `redis://:@localhost` has none
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
 
 
