@@ -100,3 +100,18 @@ def test_a_tracked_file_deleted_in_this_checkout_is_restored_not_created(tmp_pat
     assert tracked.fix is not None and tracked.fix.command == ("git", "checkout", "--", str(script))
     untracked = found["floci:scripts/seed.sql"]  # never in git: still a file to create
     assert untracked.fix is not None and untracked.fix.title.startswith("create the file ")
+
+
+def test_a_made_directory_over_a_file_every_image_has_or_a_named_config(tmp_path: Path) -> None:
+    """`./passwd.local:/etc/passwd:ro` after a failed `up` ("Are you trying to mount a directory onto a
+    file"): /etc/passwd and a Caddyfile have no extension, yet a file is meant there; an empty
+    `./data` over /var/lib/data is someone's folder still."""
+    root = tmp_path / "app"
+    for folder in ("passwd.local", "Caddyfile", "data"):
+        (root / folder).mkdir(parents=True)
+    (root / "compose.yaml").write_text(
+        "services:\n  web:\n    image: busybox\n    volumes:\n      - ./passwd.local:/etc/passwd:ro\n"
+        "      - ./Caddyfile:/etc/caddy/Caddyfile\n      - ./data:/var/lib/data\n")
+    found = _findings(root, {"PATH": "/usr/bin:/bin"})
+    assert sorted(found) == ["web:./Caddyfile:directory", "web:./passwd.local:directory"]
+    assert found["web:./passwd.local:directory"][1].endswith("'web' gets a directory at /etc/passwd")

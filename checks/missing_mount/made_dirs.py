@@ -48,10 +48,18 @@ def made_directories(check: Check, model: ComposeModel) -> Iterator[Finding]:
                             Fix(title, Safety.ADVICE), Severity.ERROR)
 
 
+# files without an extension that a bind mount replaces (`./passwd.local:/etc/passwd:ro`)
+KNOWN_FILES = frozenset({"/etc/passwd", "/etc/group", "/etc/shadow", "/etc/hosts", "/etc/hostname", "/etc/localtime",
+                         "/etc/timezone", "/etc/environment", "/etc/crontab", "/etc/sudoers", "/etc/machine-id"})
+KNOWN_FILE_NAMES = frozenset({"Caddyfile", "Corefile", "Procfile", "crontab", "htpasswd", ".htpasswd"})
+
+
 def _file_meant(source: Path, target: str) -> bool:
-    """An empty directory named like a file, mounted where the target's name is a file's too."""
+    """An empty directory named like a file, mounted where the target's name is a file's too (or
+    the target is a file every image has or a config file named without an extension)."""
     name = posixpath.basename(target.rstrip("/"))
-    if not name or not _looks_like_file(source) or not _looks_like_file(Path(name)):
+    known = posixpath.normpath(target) in KNOWN_FILES or name in KNOWN_FILE_NAMES
+    if not name or not (_looks_like_file(source) or known) or not (_looks_like_file(Path(name)) or known):
         return False
     try:
         if source.is_symlink() or not source.is_dir():
