@@ -318,7 +318,7 @@ def test_a_clone_in_a_folder_of_the_same_name_sees_the_running_namesake(
     assert started.returncode == 0, started.stderr
     assert run_doctor(first, {}, name=name) == []  # its own stack
     (namesake,) = [f for f in run_doctor(second, {}, name=name) if f.subject == f"project:{name}"]
-    assert namesake.severity is Severity.WARNING
+    assert namesake.severity is Severity.ERROR  # `up` here would recreate the running clone's containers
     assert str(first) in namesake.message and f"{name}-web-1" in namesake.message, namesake.message
     assert "'up' here replaces" in namesake.message, namesake.message
     assert namesake.fix is not None

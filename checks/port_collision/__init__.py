@@ -33,6 +33,9 @@ class PortCollision(Check):
         `::`) and closed at once. A busy port is traced to its owner: a container of another
         compose project (with its project, service and container name), a leftover container,
         a host process (pid, name, command line), or a process the kernel hides from doctor.
+        A container of another compose project in a restart loop (`restart: always` and a command
+        that exits: listed `restarting`, its port free between two starts) holds the port as a
+        running one does: an error, whose advice stops it (`docker rm` refuses it).
         Ports a stopped container of another compose project declares (a leftover of a renamed
         folder: `up` fails once it runs again), ports below the unprivileged limit with a
         rootless engine are warnings; a free port in the kernel's ephemeral range is info (an
@@ -43,6 +46,10 @@ class PortCollision(Check):
     container of another compose project (or of none) already has, running or stopped, is an
     error: `up` fails with "The container name ... is already in use" (documenso's dev
     compose names its containers, so a second worktree's stack cannot start beside the first).
+        Our compose project name on containers of another checkout (worktrees whose tracked `.env`
+        sets one `COMPOSE_PROJECT_NAME`): an error while they run (`up` here recreates them from
+        this checkout's files), a warning when they are stopped. The name advised instead is this
+        checkout's own: its folder name, else its branch, else the folder above it.
         With a remote engine, or an engine socket mounted into doctor's container, local
         binds prove nothing: only the engine's port bindings are compared (one info line).
 
@@ -90,7 +97,8 @@ class PortCollision(Check):
         (`docker compose -p trackc stop traefik`, `docker rm -f NAME`, `docker rm LEFTOVER`)
         stops or deletes someone else's work (a leftover may be another checkout's), so it is
         only offered as a question, never applied by default or by `--yes`. A host range is
-        not moved port by port: the advice names the busy ports the range must avoid.
+        not moved port by port: the advice names the busy ports the range must avoid. When every
+        port of `ports.range` is taken, the advice names that range and its doctor.yaml line.
 
     Fix safety
         Safe: only the host side of our own mapping moves, to a port that binds now, and the

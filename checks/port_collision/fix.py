@@ -75,12 +75,13 @@ class PortMove(Fix):
 
 def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *,
              ports_range: tuple[int, int] | None = None, alternatives: tuple[Fix, ...] = (),
-             compose_version: tuple[int, int, int] | str | None = "detect") -> Fix | None:
+             compose_version: tuple[int, int, int] | str | None = "detect", range_name: str = "") -> Fix | None:
     """The Fix that publishes `mapping` of `service` on a free host port; None when it has no fixed port.
 
     An ADVICE Fix says why no edit can be written (shell variable wins over .env, host
     range, nothing free). `compose_version` "detect" asks the host (`docker compose version`),
-    only for an override edit.
+    only for an override edit. `range_name` says where `ports_range` comes from (static.range_origin),
+    for the advice when none of its ports is free.
     """
     old_range = mapping.published_range
     svc = project.services.get(service)
@@ -107,7 +108,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         handed_out.add((new, mapping.protocol))
         taken.add((new, mapping.protocol))
     if new is None:
-        title = f"publish '{service}' on another host port (no free port found near {old})"
+        title = f"publish '{service}' on another host port ({_none_free(old, ports_range, range_name)})"
         return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
                         protocol=mapping.protocol, old=old)
     variable = port_variable(project, mapping)
@@ -134,6 +135,17 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     title = f"move '{service}' from host port {old} to {new} ({where})"
     return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
                     protocol=mapping.protocol, old=old, new=new, target_moves=both)
+
+
+def _none_free(old: int, ports_range: tuple[int, int] | None, range_name: str) -> str:
+    """Why no port was chosen: the configured range (or the worktree's block) has none free, named,
+    since widening it is the user's fix; else the search around `old` gave up."""
+    if ports_range is None:
+        return f"no free port found near {old}"
+    named = range_name or f"the range {ports_range[0]}-{ports_range[1]}"
+    if ports_range[1] - ports_range[0] + 1 > MAX_PROBES:
+        return f"none of the first {MAX_PROBES} ports tried in {named} is free"
+    return f"every port of {named} is taken: widen it"
 
 
 def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, old: int,

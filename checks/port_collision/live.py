@@ -16,7 +16,6 @@ engine's own port bindings count.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from doctor.host import Host
 from doctor.host.platform import forwarder_of
@@ -24,7 +23,9 @@ from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
 
+from .namesake import namesake_finding
 from .ranges import Owned, Published, Target, fold, published
+from .restarting import restart_loop
 from .static import PortMover
 
 Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one port)
@@ -44,7 +45,10 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     """
     wanted = published(model)
     count = sum(len(group.ports) for group in wanted)
-    if not count:
+    if not count:  # no port to probe; the engine's containers (one listing) still tell the names
+        namesake = namesake_finding(check, model, host, cli or ("docker", "compose", "-p", model.project_name))
+        if namesake is not None:
+            yield namesake
         yield from _taken_names(check, model, host)
         return
     engine = host.engine
@@ -63,10 +67,10 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     except Unavailable as exc:
         containers, engine_note = (), exc.reason
     cli = cli or ("docker", "compose", "-p", model.project_name)
-    namesake = _namesake(check, model, containers, cli)
-    if namesake is not None:
-        yield namesake
     if not engine_note:
+        namesake = namesake_finding(check, model, host, cli)
+        if namesake is not None:
+            yield namesake
         yield from _taken_names(check, model, host)
     by_port: dict[tuple[int, str], list[ContainerPort]] = {}
     for held in containers:
@@ -200,10 +204,24 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
             yield ("orphan", orphan.name), _say(
                 check, target, f"is held by '{orphan.name}', an orphan container of this project",
                 Fix("remove the orphan containers", Safety.UNSAFE, command=command))
+    elif (looping := _looping(host, stopped)) is not None:
+        # listed as not running, yet it binds the port again at its next start (within seconds), and
+        # docker-proxy may hold it already: the bind probe's pass, or its pid, says nothing here
+        owner, policy = looping
+        yield ("container", owner.name), _container_finding(check, target, owner, mover, restarting=policy)
     elif in_use is not None:
         yield _process_finding(check, host, target, in_use, mover)
     elif stopped:
         yield ("stopped", stopped[0].name), _stopped_finding(check, target, stopped[0], mover)
+
+
+def _looping(host: Host, stopped: list[ContainerPort]) -> tuple[ContainerPort, str] | None:
+    """The first of the `stopped` containers that is in a restart loop, with its restart policy."""
+    for owner in stopped:
+        policy = restart_loop(host, owner.container)
+        if policy:
+            return owner, policy
+    return None
 
 
 def _moved(mover: PortMover | None, target: Target, advice: Fix, alternatives: tuple[Fix, ...] = ()) -> Fix:
@@ -211,37 +229,6 @@ def _moved(mover: PortMover | None, target: Target, advice: Fix, alternatives: t
     if mover is not None:
         return mover(target.service, target.mapping, advice, alternatives=alternatives)
     return replace(advice, alternatives=alternatives) if alternatives else advice
-
-
-def _namesake(check: Check, model: ComposeModel, containers: tuple[ContainerPort, ...],
-              cli: tuple[str, ...]) -> Finding | None:
-    """Our project name already runs from another folder (a second clone named like the first): its
-    ports look like ours, but `up` here recreates those containers from this folder's files.
-
-    Only a folder that exists here counts: in a devcontainer the host's path is not ours to compare.
-    """
-    for held in containers:
-        if held.project != model.project_name or not held.running or not held.working_dir:
-            continue
-        other = Path(held.working_dir)
-        try:
-            if not other.is_dir() or other.samefile(model.project_dir):
-                continue
-        except OSError:
-            continue
-        name = f"{model.project_name}-{model.project_dir.parent.name or 'b'}"
-        fix = Fix("give this folder its own compose project name (or COMPOSE_PROJECT_NAME in a .env git does "
-                  "not track)", Safety.ADVICE, command=(*_renamed(cli, name), "up", "-d"))
-        return check.finding(f"compose project '{model.project_name}' already runs from {other} (container "
-                             f"{held.name}): 'up' here replaces its containers", None,
-                             f"project:{model.project_name}", fix, Severity.WARNING)
-    return None
-
-
-def _renamed(cli: tuple[str, ...], name: str) -> tuple[str, ...]:
-    """The same compose command line under project name `name` (its `-p` value replaced)."""
-    at = cli.index("-p") + 1
-    return (*cli[:at], name, *cli[at + 1:])
 
 
 def _taken_names(check: Check, model: ComposeModel, host: Host) -> Iterator[Finding]:
@@ -282,12 +269,20 @@ def _stopped_finding(check: Check, target: Target, owner: ContainerPort, mover: 
                 "both cannot run at once", _moved(mover, target, advice, (remove,)), Severity.WARNING)
 
 
-def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None) -> Finding:
-    """Another project's container holds the port: move ours (fix --ports), or stop theirs when asked."""
+def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None,
+                       restarting: str = "") -> Finding:
+    """Another project's container holds the port: move ours (fix --ports), or stop theirs when asked.
+
+    `restarting`: the restart policy of a container in a restart loop, which holds the port as a
+    running one does (and which `docker rm` refuses: stopping it is the way).
+    """
     if owner.project:
         command = ("docker", "compose", "-p", owner.project, "stop", owner.service)
         stop = Fix(f"stop '{owner.service}' of project '{owner.project}'", Safety.UNSAFE, command=command)
         message = f"is taken by '{owner.project}' service '{owner.service}' (container {owner.name})"
+        if restarting:
+            message += f", which is restarting (restart: {restarting})" if restarting != "restart" else \
+                ", which is restarting"
     else:
         stop = Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
                    command=("docker", "rm", "-f", owner.name))

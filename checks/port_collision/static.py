@@ -142,13 +142,37 @@ class PortMover:
         moved = None
         if self.project is not None and self.host is not None:
             ports_range = worktree_range(self.project, self.host)  # the worktree's block when tracks run side by side
+            named = range_origin(self.project, ports_range) if ports_range is not None else ""
             moved = port_fix(self.project, self.host, service, mapping, ports_range=ports_range,
-                             alternatives=alternatives)
+                             alternatives=alternatives, range_name=named)
         if moved is not None:
             return moved  # a move, or advice saying why no edit can be written (shell variable wins)
         if alternatives:
             return Fix(advice.title, Safety.ADVICE, advice.edits, advice.command, alternatives=alternatives)
         return advice
+
+
+def range_origin(project: Project, chosen: tuple[int, int]) -> str:
+    """How to name the range `fix --ports` picks from (doctor.host.portregistry.worktree_range chose
+    it): doctor.yaml's key with its file and line, else this worktree's block of the port plan."""
+    import fnmatch
+
+    from doctor.project.portplan import DEFAULT_POOL
+
+    setting = project.config.ports
+    shown = f"{chosen[0]}-{chosen[1]}"
+    where = f" in {setting.origin}" if setting.origin.line else ""
+    for pattern, per_folder in setting.value.ranges:
+        if fnmatch.fnmatchcase(project.root.name, pattern):
+            if (per_folder.start, per_folder.end) == chosen:
+                return f"ports.ranges '{pattern}' {shown}{where}"
+            break
+    configured = setting.value.range
+    if configured is not None and (configured.start, configured.end) == chosen:
+        return f"ports.range {shown}{where}"
+    if chosen == DEFAULT_POOL:
+        return f"the port plan's pool {shown}"
+    return f"this worktree's block {shown} of the port plan"
 
 
 def static_findings(check: Check, services: Mapping[str, Service], mover: PortMover | None = None) -> Iterator[Finding]:

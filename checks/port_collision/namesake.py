@@ -1,0 +1,99 @@
+"""Our compose project name already has containers from another checkout on this machine.
+
+Worktrees that share a tracked `.env` with `COMPOSE_PROJECT_NAME=app` (or two clones in folders
+of one name) are one compose project to the engine: `up` in the second recreates the first one's
+containers from the second one's files. Its ports look like ours, so no port fails. The name
+advised instead is this checkout's own: its folder name, else its branch, else the folder above
+it - the first that tells it from the other checkout - normalised as compose normalises names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from doctor.host import Host
+from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
+from doctor.project.discover import normalize_project_name
+from doctor.project.gitrepo import find_repo, tracked
+from doctor.project.types import ComposeModel
+
+
+def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[str, ...]) -> Finding | None:
+    """Containers of our project name whose folder is another one that exists here (in a devcontainer
+    the host's path is not ours to compare). Running ones are an error: `up` here replaces them;
+    stopped ones a warning: `up` here takes them over, and their checkout's next `up` takes them back.
+    """
+    try:
+        names = host.ports.container_names()
+    except Unavailable:
+        return None
+    running: dict[Path, str] = {}
+    stopped: dict[Path, str] = {}
+    for container, (project, up, folder) in sorted(names.items()):
+        if project != model.project_name or not folder:
+            continue
+        other = Path(folder)
+        try:
+            if not other.is_dir() or other.samefile(model.project_dir):
+                continue
+        except OSError:
+            continue
+        (running if up else stopped).setdefault(other, container)
+    if not running and not stopped:
+        return None
+    taken = {project for project, _, _ in names.values()}
+    name = own_name(model.project_name, model.project_dir, (*running, *stopped), taken)
+    fix = Fix(_how(model, name), Safety.ADVICE, command=(*_renamed(cli, name), "up", "-d"))
+    subject = f"project:{model.project_name}"
+    if running:
+        other, container = next(iter(running.items()))
+        return check.finding(f"compose project '{model.project_name}' already runs from {other} (container "
+                             f"{container}): 'up' here replaces its containers", None, subject, fix, Severity.ERROR)
+    other, container = next(iter(stopped.items()))
+    return check.finding(f"compose project '{model.project_name}' has stopped containers in {other} (container "
+                         f"{container}): 'up' here replaces them", None, subject, fix, Severity.WARNING)
+
+
+def own_name(project: str, here: Path, others: tuple[Path, ...], taken: set[str]) -> str:
+    """`project-<mark>` for the first mark of this checkout (folder name, branch, folder above) that
+    differs from the other checkouts' and makes a name no project on the engine has."""
+    theirs = [_marks(folder) for folder in others]
+    for index, mark in enumerate(_marks(here)):
+        name = normalize_project_name(f"{project}-{mark}") if mark else ""
+        if not name or name == project or name in taken:
+            continue
+        if any(normalize_project_name(f"{project}-{marks[index]}") == name for marks in theirs):
+            continue  # the other checkout would be advised the same name: it tells nothing apart
+        return name
+    number = 2
+    while f"{project}-{number}" in taken:
+        number += 1
+    return f"{project}-{number}"
+
+
+def _marks(folder: Path) -> tuple[str, str, str]:
+    """(checkout folder name, branch, the checkout's parent folder name) of the checkout holding `folder`
+    (the compose folder itself outside git); a branch's `/` becomes `-` (compose would drop it)."""
+    repo = find_repo(folder)
+    if repo is None:
+        top, branch = folder.resolve(), ""
+    else:
+        top = repo.top
+        branch = next((w.branch for w in repo.worktrees() if w.path.resolve() == top), "")
+    return top.name, branch.replace("/", "-"), top.parent.name
+
+
+def _how(model: ComposeModel, name: str) -> str:
+    """The fix's title: where this checkout's own name goes so every compose command gets it."""
+    dotenv = model.project_dir / ".env"
+    if tracked(dotenv):
+        return (f"give this checkout its own compose project name: `export COMPOSE_PROJECT_NAME={name}` (the .env "
+                "git tracks names every checkout alike), or -p on each compose command")
+    return (f"give this checkout its own compose project name (COMPOSE_PROJECT_NAME={name} in .env, which git "
+            "does not track)")
+
+
+def _renamed(cli: tuple[str, ...], name: str) -> tuple[str, ...]:
+    """The same compose command line under project name `name` (its `-p` value replaced)."""
+    at = cli.index("-p") + 1
+    return (*cli[:at], name, *cli[at + 1:])
