@@ -227,6 +227,23 @@ def test_a_host_apps_env_file_outside_the_compose_folder_is_named_for_a_change_b
                                f"{repo / '.env'}:1 (a program on the host dials it))"), move.title
 
 
+def test_the_env_files_of_a_monorepos_host_apps_follow_the_moved_port(tmp_path: Path) -> None:
+    # makeplane/plane: apps/web, apps/admin (vite, `pnpm dev` on the host) name the api by its host port
+    project = load(tmp_path, 'services:\n  api:\n    image: api:dev\n    ports: ["8000:8000"]\n')
+    root = tmp_path / "p"
+    for app in ("web", "admin", "node_modules/pkg"):
+        (root / "apps" / app).mkdir(parents=True)
+        (root / "apps" / app / "package.json").write_text("{}\n")
+        (root / "apps" / app / ".env").write_text('VITE_API_BASE_URL="http://localhost:8000"\n')
+    move = port_fix(project, host_with({8000}), "api", only_mapping(project, "api"), ports_range=(20000, 20010),
+                    compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 20000
+    assert sorted(str(e.path.relative_to(root)) for e in move.edits if e.path.name == ".env") == [
+        "apps/admin/.env", "apps/web/.env"]  # not apps/node_modules: no app of the repo's
+    assert "VITE_API_BASE_URL in apps/admin/.env, VITE_API_BASE_URL in apps/web/.env follow to localhost:20000" in (
+        move.title)
+
+
 def test_a_new_env_variable_goes_beside_its_commented_default(tmp_path: Path) -> None:
     # hoppscotch/minio-style `.env`: a "Host Ports" section with `# MINIO_CONSOLE_PORT=9091` commented out
     compose = 'services:\n  minio:\n    image: busybox\n    ports: ["${MINIO_CONSOLE_PORT:-9091}:9001"]\n'

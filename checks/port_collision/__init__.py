@@ -87,7 +87,8 @@ class PortCollision(Check):
         app builds its links from) moves to the new port on the line that writes it, unless
         that service listens on the port itself. A `localhost:<old port>` (or 127.0.0.1) in the
     env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, in
-    the project folder and at the top of its checkout: documenso's root `.env` for its
+    the project folder, at the top of its checkout and in the app folders up to two levels below
+    them, such as plane's `apps/web/.env`: documenso's root `.env` for its
     `docker/development` compose) moves too; one outside the folder fixes may write in is named
     for a change by hand. When the old port is the server's default
         (postgres 5432, mysql 3306, redis 6379), the fix says that programs on the host using

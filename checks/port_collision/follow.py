@@ -11,7 +11,9 @@ there `localhost:<port>` is that service, in its container.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from doctor.model import Edit
 from doctor.project.edits import value_edit
@@ -66,7 +68,9 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
 
     repo = find_repo(project.root)
     writable = edit_root(project).resolve()
-    folders = dict.fromkeys([project.root, *([repo.top] if repo is not None else [])])
+    tops = [project.root, *([repo.top] if repo is not None else [])]
+    # and the apps of a monorepo (plane's apps/web/.env: VITE_API_BASE_URL="http://localhost:8000")
+    folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top))])
     edits: list[Edit] = []
     names: list[str] = []
     by_hand: list[str] = []
@@ -96,6 +100,40 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     if by_hand:
         said.append(f"change {old} to {new} by hand in {', '.join(by_hand)} (a program on the host dials it)")
     return tuple(edits), "; ".join(said)
+
+
+# what marks a folder as an app a developer runs on the host (its dev server reads the .env beside it)
+APP_MARKERS = ("package.json", "pyproject.toml", "requirements.txt", "manage.py", "Gemfile", "go.mod", "composer.json")
+_SKIPPED = frozenset({"node_modules", "vendor", "dist", "build", "venv", "site-packages", "__pycache__"})
+MAX_FOLDERS = 400  # folders listed at most per top: a bounded look, never a walk of the checkout
+
+
+def app_folders(top: Path, depth: int = 2) -> list[Path]:
+    """The folders up to `depth` levels below `top` that hold an app (APP_MARKERS), sorted: `apps/web`,
+    `apps/admin`, `frontend`. Hidden folders and dependency or build trees are not entered."""
+    found: list[Path] = []
+    level = [top]
+    listed = 0
+    for _ in range(depth):
+        below: list[Path] = []
+        for folder in level:
+            try:
+                with os.scandir(folder) as entries:
+                    names = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
+            except OSError:
+                continue
+            for name in names:
+                listed += 1
+                if listed > MAX_FOLDERS:
+                    return found
+                if name.startswith(".") or name in _SKIPPED:
+                    continue
+                path = folder / name
+                below.append(path)
+                if any((path / marker).is_file() for marker in APP_MARKERS):
+                    found.append(path)
+        level = below
+    return found
 
 
 def _pattern(host: str, port: int) -> str:
