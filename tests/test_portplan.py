@@ -159,3 +159,46 @@ def test_worktree_range_plans_only_where_worktrees_run_side_by_side(tmp_path: Pa
     assert planned(repo) == (21100, 21199)
     assert planned(tmp_path / "b") == second  # kept across runs
     assert not (repo / ".env").exists() and not (tmp_path / "b" / ".env").exists()
+
+
+def _repo(tmp_path: Path, files: dict[str, str], track: tuple[str, ...]) -> Path:
+    import subprocess
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for name, text in files.items():
+        (root / name).write_text(text)
+    if track:
+        subprocess.run(["git", "-C", str(root), "add", *track], check=True)
+    return root
+
+
+def test_a_new_override_no_ignore_rule_covers_is_named_to_keep_out_of_commits(tmp_path: Path) -> None:
+    """Tracks side by side: the port goes to an untracked override, which `git add -A` would commit
+    unless git ignores it; a rule in .gitignore (or .git/info/exclude) silences the note."""
+    from doctor.model import Edit
+    from doctor.project.portplan import untracked_edits
+
+    root = _repo(tmp_path, {".env": "WEB_PORT=8000\n", "compose.yaml": "services: {}\n"}, (".env", "compose.yaml"))
+    env_edit = Edit(root / ".env", "WEB_PORT=8000", "WEB_PORT=20000", 1)
+    override = (Edit(root / "compose.override.yaml", "", "services: {}\n"),), "compose.override.yaml"
+    edits, where = untracked_edits((env_edit,), override, 20000, "WEB_PORT")
+    assert edits == override[0]
+    assert where == "compose.override.yaml; keep compose.override.yaml out of commits (add it to .git/info/exclude)"
+    (root / ".gitignore").write_text("# local\n/compose.override.yaml\n")
+    assert untracked_edits((env_edit,), override, 20000, "WEB_PORT")[1] == "compose.override.yaml"
+
+
+def test_with_env_and_override_tracked_the_advice_can_be_followed(tmp_path: Path) -> None:
+    """The fastapi template tracks both: a variable port is exported in the worktree's shell; a literal
+    one needs a compose file of its own (an untracked .env cannot change a literal mapping)."""
+    from doctor.model import Edit
+    from doctor.project.portplan import untracked_edits
+
+    root = _repo(tmp_path, {".env": "A=1\n", "compose.override.yml": "services: {}\n"}, (".env", "compose.override.yml"))
+    override = (Edit(root / "compose.override.yml", "services: {}", "services: {x: {}}", 1),), "compose.override.yml"
+    assert untracked_edits((), override, 20300, "WEB_PORT") == ((), (
+        "compose.override.yml is tracked by git: export WEB_PORT=20300 in this worktree's shell (it wins over .env)"))
+    edits, where = untracked_edits((), override, 20300)
+    assert edits == () and "export COMPOSE_FILE=" in where and "compose.ports.yaml" in where

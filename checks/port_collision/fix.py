@@ -127,7 +127,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     if any(tracked(e.path) for e in edits) and side_by_side(project.root, host) is not None:
         version = host.compose_version if compose_version == "detect" else compose_version
         assert not isinstance(version, str)
-        edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new)
+        edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new, variable)
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
         edits, where = _follow(project, host, edits, where, old, new)
         where += _default_port_note(svc, old, new)

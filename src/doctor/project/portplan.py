@@ -9,6 +9,7 @@ kernel's ephemeral range. Blocks never overlap, whatever pool each repository co
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from pathlib import Path
 
 from doctor.model import Edit, record
 
@@ -70,17 +71,55 @@ def allocate(pool: tuple[int, int], claims: Sequence[Block], owner: str, repo: s
 
 
 def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...], str],
-                    new: int) -> tuple[tuple[Edit, ...], str]:
+                    new: int, variable: str | None = None) -> tuple[tuple[Edit, ...], str]:
     """Edits that keep a checkout's port out of files git tracks: `alternative` (the override route) when
-    none of its files is tracked, else none, with where to put the port instead.
+    none of its files is tracked, else none, with where to put the port instead: the port's
+    `variable` exported in the shell (it wins over .env), or a compose file of one's own that
+    COMPOSE_FILE adds (compose loads no third file by itself).
 
     A port written into a tracked `.env` or override is committed by one track and conflicts
-    with every other track's on merge.
+    with every other track's on merge. A new override git does not ignore is named, so that no
+    `git add -A` commits it.
     """
     from doctor.project.gitrepo import tracked
 
     other, where = alternative
     if other and not any(tracked(e.path) for e in other):
+        loose = sorted({e.path.name for e in other if not _ignored(e.path)})
+        if loose:
+            where += f"; keep {', '.join(loose)} out of commits (add it to .git/info/exclude)"
         return other, where
     shared = ", ".join(sorted({e.path.name for e in (*edits, *other) if tracked(e.path)}))
-    return (), f"{shared} is tracked by git: publish {new} from an untracked (git-ignored) .env or override"
+    if variable:
+        return (), f"{shared} is tracked by git: export {variable}={new} in this worktree's shell (it wins over .env)"
+    return (), (f"{shared} is tracked by git: publish {new} with `ports: !override` in a compose file of this "
+                "worktree's own that git ignores, added in its shell: export COMPOSE_FILE=<the files compose "
+                "reads now>:compose.ports.yaml")
+
+
+def _ignored(path: Path) -> bool:
+    """Whether a `.gitignore` line of the repository's top, or .git/info/exclude, names the file by
+    name or path (`compose.override.yaml`, `/compose.override.yaml`, `*.override.yaml`): read as
+    text, no git process; a rule this reading does not see counts as none (the note is only advice)."""
+    import fnmatch
+
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(path.parent)
+    if repo is None:
+        return True
+    real, top = path.resolve(), repo.top.resolve()
+    relative = real.relative_to(top).as_posix() if real.is_relative_to(top) else path.name
+    for rules in (repo.top / ".gitignore", repo.common_dir / "info" / "exclude"):
+        try:
+            lines = rules.read_text(errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in (raw.strip() for raw in lines):
+            if not line or line.startswith(("#", "!")):
+                continue
+            rule = line.rstrip("/")
+            if fnmatch.fnmatchcase(relative, rule.lstrip("/")) or (
+                    "/" not in rule and fnmatch.fnmatchcase(path.name, rule)):
+                return True
+    return False
