@@ -24,6 +24,10 @@ REAL_LINES = [
     ("nc: bad address 'postgresserver'", "unknown-host", {"host": "postgresserver"}),
     ('could not translate host name "postgres" to address: Name or service not known', "unknown-host",
      {"host": "postgres"}),
+    ("Error: getaddrinfo ENOTFOUND redis", "unknown-host", {"host": "redis"}),
+    ("dial tcp: lookup redis on 127.0.0.11:53: no such host", "unknown-host", {"host": "redis"}),
+    ('FATAL:  password authentication failed for user "app"', "database-auth", {}),
+    ("ERROR 1045 (28000): Access denied for user 'app'@'172.18.0.3' (using password: YES)", "database-auth", {}),
     ("ModuleNotFoundError: No module named 'app'", "module-not-found", {"module": "app"}),
     ("Error: Cannot find module 'express'", "node-module-not-found", {"module": "express"}),
     ("Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'vite' imported from /app/vite.config.js",
@@ -238,3 +242,118 @@ def test_a_log_lines_terminal_controls_are_dropped() -> None:
     tail = tail_lines(data)
     assert tail == ("Name or service not known (auth hunter2horse)", "ready")
     assert Redactor(["hunter2horse"]).text(tail[0]) == "Name or service not known (auth ***)"
+
+
+def _primary(line: str) -> str:
+    (symptom,) = match_symptoms(_container(log_tail=(line,)), BUILTIN)
+    assert symptom.signature is not None, line
+    return symptom.signature.id
+
+
+def test_a_database_line_means_what_went_wrong_not_only_that_it_failed() -> None:
+    """psycopg's OperationalError wraps an unknown host and a refused password too: the line said 'could not
+    reach its database at the host and port' for both; the name did not resolve, the password was wrong."""
+    assert _primary('psycopg2.OperationalError: could not translate host name "postgres" to address: Name or '
+                    "service not known") == "unknown-host"
+    assert _primary('sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) could not translate host name '
+                    '"postgres" to address: Temporary failure in name resolution') == "unknown-host"
+    auth = ('psycopg.OperationalError: connection to server at "db" (172.18.0.2), port 5432 failed: FATAL:  '
+            'password authentication failed for user "app"')
+    assert _primary(auth) == "database-auth"
+    assert _primary("password authentication failed for user app") == "database-auth"
+    (symptom,) = match_symptoms(_container(log_tail=(auth,)), BUILTIN)
+    assert symptom.signature is not None and "reached its database" in symptom.signature.meaning
+    refused = ('psycopg.OperationalError: connection to server at "db" (172.18.0.2), port 5433 failed: '
+               "Connection refused")
+    assert _primary(refused) == "database-connect"
+
+
+def test_an_unknown_host_is_explained_by_the_note_that_names_it() -> None:
+    """service-name-drift says `DB_HOST=postgres names no service` as a note when it has no service to
+    suggest; the log line failing on that very name is explained by it, whatever its severity."""
+    where = Location(Path("/p/compose.yaml"), 8)
+    note = Finding("service-name-drift", Severity.INFO, "DB_HOST=postgres names no service on the network", where,
+                   "migrate:DB_HOST")
+    other = Finding("service-name-drift", Severity.INFO, "SMTP_HOST=mail names no service on the network", where,
+                    "migrate:SMTP_HOST")
+    (symptom,) = match_symptoms(_container(service="migrate", log_tail=(
+        'could not translate host name "postgres" to address: Name or service not known',)), BUILTIN)
+    assert [e.subject for e in explaining(symptom, [other, note], ("migrate",))] == ["migrate:DB_HOST"]
+    (node,) = match_symptoms(_container(service="looper", log_tail=("Error: getaddrinfo ENOTFOUND redis",)), BUILTIN)
+    redis = Finding("service-name-drift", Severity.INFO, "REDIS_HOST=redis names no service on the network", where,
+                    "looper:REDIS_HOST")
+    assert [e.subject for e in explaining(node, [redis], ("looper",))] == ["looper:REDIS_HOST"]
+    # a note concerning the service but not the name the line failed on explains nothing
+    (bare,) = match_symptoms(_container(service="migrate", log_tail=("Name or service not known",)), BUILTIN)
+    assert explaining(bare, [other, note], ("migrate",)) == ()
+
+
+def test_every_held_port_of_the_service_explains_the_one_the_engine_names() -> None:
+    """The engine binds the ports one by one and names the first one held: proxy publishes 18770 and
+    18771, both taken, and only 18771's finding was shown."""
+    error = "driver failed programming external connectivity on endpoint p-proxy-1: Bind for 0.0.0.0:18771 failed: " \
+            "port is already allocated"
+    (symptom,) = match_symptoms(_container(service="proxy", state="created", error=error), BUILTIN)
+    where = Location(Path("/p/compose.yaml"), 5)
+
+    def held(port: int, service: str) -> Finding:
+        return Finding("port-collision", Severity.ERROR, f"0.0.0.0:{port}/tcp ('{service}') is taken by 'other' "
+                       "service 'web' (container other-web-1)", where, f"port:0.0.0.0:{port}/tcp")
+
+    chosen = explaining(symptom, [held(18770, "proxy"), held(18771, "proxy"), held(18772, "db")], ("proxy", "db"))
+    assert [e.subject for e in chosen] == ["port:0.0.0.0:18771/tcp", "port:0.0.0.0:18770/tcp"]
+
+
+def test_an_unhealthy_probe_shows_its_error_line_not_the_usage_after_it() -> None:
+    usage = ("nc: invalid option -- 'z'\nBusyBox v1.36.1 multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT\n"
+             "\t-e PROG\tRun PROG after connect")
+    container = _container(state="running", exit_code=0, health="unhealthy", health_log=usage)
+    (symptom,) = match_symptoms(container, BUILTIN)
+    assert symptom.line == "healthcheck unhealthy: nc: invalid option -- 'z'"
+    quiet = _container(state="running", exit_code=0, health="unhealthy", health_log="probe started\nstill waiting\n")
+    assert match_symptoms(quiet, BUILTIN)[0].line == "healthcheck unhealthy: still waiting"
+
+
+def test_advice_names_only_flags_doctor_has() -> None:
+    import re
+    import subprocess
+    import sys
+
+    helped = subprocess.run([sys.executable, "-m", "doctor", "fix", "--help"], capture_output=True, text=True,
+                            timeout=60, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    flags = set(re.findall(r"--[a-z-]+", helped.stdout))
+    assert "--owners" in flags, helped
+    for signature in BUILTIN:
+        for named in re.findall(r"doctor fix (--[a-z-]+)", f"{signature.meaning} {signature.look_at}"):
+            assert named in flags, (signature.id, named)
+
+
+def test_a_service_compose_stopped_at_is_the_failure_and_the_ones_it_never_started_are_not() -> None:
+    """`up` created cache, then stopped at api (its image is on no registry, pull_policy never): cache was
+    blamed as 'created, never started' and api shown as merely not created."""
+    from doctor.why.diagnose import STOPPED_FIRST_LINE, Diagnosis, Symptom, as_explained, stopped_by, stops_create
+    from doctor.why.signatures import NOT_CREATED
+
+    where = Location(Path("/p/compose.yaml"), 2)
+    image = Finding("image-availability", Severity.WARNING, "'api' image 'b/api:dev' is not on the engine and "
+                    "pull_policy is never: nothing will pull it", where, "api:b/api:dev")
+    cache = _container(service="cache", name="p-cache-1", state="created", exit_code=0)
+    (waiting,) = match_symptoms(cache, BUILTIN)
+    assert waiting.line == STOPPED_FIRST_LINE
+    symptom = Symptom("api", "", "no container", 0, "no container", NOT_CREATED)
+    api = Diagnosis("api", None, (symptom,), (as_explained(image, symptom),))
+    later = Diagnosis("later", None)  # waits on api: compose got no further
+    cached = Diagnosis("cache", cache, (waiting,), (unexplained(waiting),))
+    shown = stopped_by([api, cached, later])
+    assert [d.failed for d in shown] == [True, False, False]
+    assert shown[1].stopped_at == ("api",)
+    assert shown[1].state == "created, never started: compose stopped at 'api' first"
+    assert shown[1].symptoms == () and shown[1].explained == ()
+    assert stopped_by([cached, later]) == [cached, later]  # no failure to stop at: it stays the failure
+    # a held port is a start failure: a service with no container was not stopped by it
+    held = Finding("port-collision", Severity.ERROR, "0.0.0.0:1/tcp ('api') is taken", where, "port:0.0.0.0:1/tcp")
+    name = Finding("port-collision", Severity.ERROR, "container_name 'x' of 'api' is taken", where, "container-name:x")
+    empty = Finding("env-drift", Severity.WARNING, "'X' is not set and has no default: compose substitutes ''",
+                    where, "X")
+    tag = replace(empty, severity=Severity.ERROR, message="'T' is not set ... in image: the image reference is invalid")
+    assert [stops_create(f) for f in (image, held, name, empty, tag)] == [True, False, True, False, True]

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from doctor import __version__, app
 from doctor.engine import Report
-from doctor.model import CheckResult, Severity, Status, field, record
+from doctor.model import CheckResult, Finding, Severity, Status, field, record
 from doctor.why.diagnose import (
     ALL_SERVICES,
     NOT_CREATED_LINE,
+    STOPPED_HERE_LINE,
     WHY,
     WHY_SUMMARY,
     Diagnosis,
@@ -25,6 +26,8 @@ from doctor.why.diagnose import (
     as_explained,
     explaining,
     match_symptoms,
+    stopped_by,
+    stops_create,
     through_binds,
     unexplained,
 )
@@ -64,6 +67,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.model import Unavailable
     from doctor.project import Project
     from doctor.why import load_signatures
+    from doctor.why.signatures import NOT_CREATED
 
     # the format decides where messages name paths from, as for preflight: the console from the
     # current directory, a machine format from the project directory (like its `file`)
@@ -96,13 +100,18 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
             raise app.UsageError(f"project {name!r} has no container on the engine (run 'docker compose up' first)")
         return _print(opts, project, diagnoses, results, out)
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
-    if opts.service is not None and not wanted:
-        raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
+    have = {c.service for c in containers}
+    # services compose never created: an `up` that stopped at one (its image, its container_name), or `up SERVICE`
+    missing = [s for s in sorted(project.services) if s not in have]
     symptoms = {c.name: match_symptoms(c, signatures, _waits_on(c, containers, project)) for c in wanted if c.failed}
-    check_ids = sorted({i for found in symptoms.values() for s in found for i in s.checks} & set(registry.checks))
+    check_ids = {i for found in symptoms.values() for s in found for i in s.checks}
+    if missing:
+        check_ids.update(NOT_CREATED.checks)
     findings, results = [], []
-    if check_ids:
-        run = preflight(RunOptions(project=project_options, select=tuple(check_ids), ignore=("compose-config",),
+    if check_ids & set(registry.checks):
+        select = tuple(sorted(check_ids & set(registry.checks)))
+        ignore = () if missing else ("compose-config",)
+        run = preflight(RunOptions(project=project_options, select=select, ignore=ignore,
                                    severities=config.severities, env=opts.env), registry, project)
         findings = list(run.report.findings)
         results = list(run.report.results)
@@ -113,10 +122,25 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         if found and not explained:
             explained = tuple(unexplained(s) for s in found)
         diagnoses.append(Diagnosis(container.service, container, found, explained))
-    have = {c.service for c in containers}
-    if opts.service is None:  # services compose never created (an `up` that stopped early, or `up SERVICE`)
-        diagnoses.extend(Diagnosis(name, None) for name in sorted(project.services) if name not in have)
+    diagnoses.extend(_stopped_here(name, findings) for name in missing)
+    # which service `up` stopped at is judged over them all, what is shown is the one asked for
+    diagnoses = [d for d in stopped_by(sorted(diagnoses, key=lambda d: d.service)) if opts.service in (None, d.service)]
+    if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
+        raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
     return _print(opts, project, diagnoses, results, out)
+
+
+def _stopped_here(service: str, findings: Sequence[Finding]) -> Diagnosis:
+    """A service with no container beside others that have one: failed where a finding says why compose
+    created none for it (`up` stopped there, and created no more), else not created (`up SERVICE`, or a
+    service waiting on the one that failed)."""
+    from doctor.why.signatures import NOT_CREATED
+
+    mine = [f for f in findings if f.check in NOT_CREATED.checks and stops_create(f) and about_service(f, service)]
+    if not mine:
+        return Diagnosis(service, None)
+    symptom = Symptom(service, "", "no container", 0, STOPPED_HERE_LINE, NOT_CREATED)
+    return Diagnosis(service, None, (symptom,), tuple(as_explained(f, symptom) for f in mine))
 
 
 def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], results: list[CheckResult],
@@ -133,15 +157,16 @@ def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], resul
         if opts.format not in (None, "console"):
             text = render("console", report, diagnoses, redactor, name, __version__, here)
     out.write(text)
-    return EXIT_FAILED if any(d.failed for d in diagnoses) else EXIT_UP
+    return EXIT_FAILED if any(d.failed or d.stopped_at for d in diagnoses) else EXIT_UP
 
 
 def _never_created(project: Project, project_options: ProjectOptions, registry: Registry,
                    severities: dict[str, Severity], opts: WhyOptions
                    ) -> tuple[list[Diagnosis], list[CheckResult], list[str]]:
     """When the engine has no container of the project: the findings that say why compose created none
-    (a file it cannot read, an image it cannot pull), under the services they concern and, for the
-    rest, under ALL_SERVICES; no diagnosis when no finding says why (then `up` may not have run).
+    (a file it cannot read, an image it cannot pull, a variable that left an image tag empty), under the
+    services they concern and, for the rest, under ALL_SERVICES; no diagnosis when no finding says why
+    (then `up` may not have run).
     Last, the notes of what `up` would have to pull (an image not on the engine): no cause alone,
     but what failed if `up` did run and no registry answered."""
     from doctor.engine import RunOptions, preflight
@@ -153,7 +178,7 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
     run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
                     registry, project)
     # an info ("compose pulls it on up") is no cause: with nothing else, `up` may just not have run
-    found = [f for f in run.report.findings if f.severity >= Severity.WARNING]
+    found = [f for f in run.report.findings if stops_create(f)]
     wanted = [s for s in sorted(project.services) if opts.service in (None, s)]
     owned = {s: [f for f in found if about_service(f, s)] for s in wanted}
     mine = {id(f) for fs in owned.values() for f in fs}
@@ -212,7 +237,7 @@ def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], file
     facts: dict[str, object] = {
         "services": [
             {"service": d.service, "container": d.container.name if d.container else None,
-             "state": d.container.describe if d.container else "no container", "failed": d.failed}
+             "state": d.state if d.container else "no container", "failed": d.failed}
             for d in diagnoses
         ]
     }

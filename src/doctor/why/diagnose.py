@@ -72,13 +72,52 @@ class Diagnosis:
     container: ContainerState | None
     symptoms: tuple[Symptom, ...] = ()
     explained: tuple[Explained, ...] = ()
+    stopped_at: tuple[str, ...] = ()  # never started because `up` failed at these services first: no fault of its own
 
     @property
     def failed(self) -> bool:
         """Its container failed; or it has none and a finding says why compose created none."""
         if self.container is None:
             return bool(self.explained)
-        return self.container.failed
+        return self.container.failed and not self.stopped_at
+
+    @property
+    def state(self) -> str:
+        """Its container's state (`exited (1)`), or that it has none, or that `up` failed at another first."""
+        if self.container is None:
+            return "no container (not created)"
+        if self.stopped_at:
+            at = ", ".join(f"'{s}'" for s in self.stopped_at)
+            return f"{self.container.describe}: compose stopped at {at} first"
+        return self.container.describe
+
+
+def stopped_by(diagnoses: Sequence[Diagnosis]) -> list[Diagnosis]:
+    """The diagnoses with a container compose created but never started for no reason of its own (it waits
+    on nothing, no finding explains it) marked as stopped at the services where `up` failed: one it
+    created none for, or whose container the engine could not start."""
+    at = tuple(d.service for d in diagnoses if d.failed and (d.container is None or d.container.error))
+    if not at:
+        return list(diagnoses)
+    return [replace(d, symptoms=(), explained=(), stopped_at=at) if _stopped_first(d) else d for d in diagnoses]
+
+
+def _stopped_first(diagnosis: Diagnosis) -> bool:
+    return (diagnosis.container is not None and diagnosis.container.state == "created"
+            and not diagnosis.container.error and not any(e.check != WHY for e in diagnosis.explained)
+            and any(s.line == STOPPED_FIRST_LINE for s in diagnosis.symptoms))
+
+
+def stops_create(finding: Finding) -> bool:
+    """Whether a finding of the not-created signature's checks can be why compose created no container.
+
+    An info ("compose pulls it on up") is no cause; nor an env-drift warning (an empty environment value,
+    which `up` passes on), only its errors (an empty image tag, port or volume); nor a held port, which
+    fails the start of a container compose did create: of port-collision, only a container_name taken.
+    """
+    if finding.severity < (Severity.ERROR if finding.check == "env-drift" else Severity.WARNING):
+        return False
+    return finding.check != "port-collision" or finding.subject.startswith("container-name:")
 
 
 def symptom_lines(container: ContainerState, waits_on: str = "") -> list[str]:
@@ -89,8 +128,7 @@ def symptom_lines(container: ContainerState, waits_on: str = "") -> list[str]:
     """
     lines = []
     if container.state == "created" and not container.error:
-        why_not = f"it waits on {waits_on}" if waits_on else "compose stopped first"
-        lines.append(f"container created, never started: {why_not}")
+        lines.append(f"container created, never started: it waits on {waits_on}" if waits_on else STOPPED_FIRST_LINE)
     if container.oom_killed:
         lines.append(f"container was OOMKilled (exit {container.exit_code})")
     elif container.state == "exited" and container.exit_code == 137 and container.memory_limit:
@@ -100,14 +138,20 @@ def symptom_lines(container: ContainerState, waits_on: str = "") -> list[str]:
         lines.append(f"container was killed (exit 137) under its memory limit of {limit}: likely OOM-killed "
                      "(the engine did not flag it; a docker kill or a stop timeout exits 137 too)")
     if container.health == "unhealthy":
-        last = container.health_log.splitlines()[-1] if container.health_log.strip() else ""
-        lines.append(f"healthcheck unhealthy: {last}".rstrip(": "))
+        lines.append(f"healthcheck unhealthy: {_probe_line(container.health_log)}".rstrip(": "))
     if container.error:
         lines.append(container.error)
     lines.extend(reversed(container.log_tail))
     if container.state == "restarting" or container.restart_count >= 3:
         lines.append(f"container is restarting: {container.restart_count} restarts")
     return lines
+
+
+def _probe_line(output: str) -> str:
+    """The line of a probe's output that says why it failed: the first that reads as an error (`nc: invalid
+    option -- 'z'`, not the usage text after it), else the last."""
+    lines = [line for line in output.splitlines() if line.strip()]
+    return next((line for line in lines if ERROR_WORDS.search(line)), lines[-1] if lines else "")
 
 
 def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
@@ -147,22 +191,31 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
     wanted = set(symptom.checks)
     values = [_value(k, v) for k, v in symptom.captured.items()
               if k in ("host", "port", "module", "path") and v not in WILDCARDS]
+    host = symptom.captured.get("host", "")
     if "host_path" in symptom.captured:  # a container path through its bind mount: the project's folders
         parts = symptom.captured["host_path"].split("/")
         values += ["/".join(parts[:end]) for end in range(len(parts), 0, -1)]
     by_value, by_service = [], []
     for finding in findings:
-        if finding.check not in wanted or finding.severity < Severity.WARNING:
+        if finding.check not in wanted:
             continue
         concerns = about_service(finding, symptom.service)
         if not concerns and set(subject_services(finding)) & set(services):
             continue  # another service's fault
         text = f"{finding.subject} {finding.message} {finding.location.path if finding.location else ''}"
-        if any(_names(text, v) for v in values if v):
+        if finding.severity < Severity.WARNING:
+            # a note counts where it names the very host the line failed on (`DB_HOST=postgres names no
+            # service`: an info when doctor has no service to suggest)
+            if host and host not in WILDCARDS and _names(finding.message, host):
+                by_value.append(finding)
+        elif any(_names(text, v) for v in values if v):
             by_value.append(finding)
         elif concerns:
             by_service.append(finding)
     chosen = by_value or by_service
+    if by_value and symptom.signature.names_first:  # the line named the first of them
+        checks = {f.check for f in by_value}
+        chosen = by_value + [f for f in by_service if f.check in checks]
     return tuple(as_explained(f, symptom) for f in chosen)
 
 
@@ -230,7 +283,11 @@ def unexplained(symptom: Symptom) -> Explained:
     return Explained(WHY, Severity.ERROR, message, None, subject, None, symptom)
 
 
+ERROR_WORDS = re.compile(r"\b(error|invalid|unknown|not found|no such|cannot|can't|unable|refused|denied|failed"
+                         r"|bad|timed out|timeout|unrecognized|illegal)\b", re.IGNORECASE)
+STOPPED_FIRST_LINE = "container created, never started: compose stopped first"
 ALL_SERVICES = "(all services)"  # the diagnosis of findings that concern no one service (a file compose cannot read)
+STOPPED_HERE_LINE = "no container: compose created others, and stopped at this one (its error is in the `up` output)"
 NOT_CREATED_LINE = "no container: compose created none (an `up` that failed before creating them, or no `up` yet)"
 WHY = "why"
 WHY_SUMMARY = "failed services whose symptom no finding explains"

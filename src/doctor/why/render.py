@@ -44,9 +44,8 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
     yield ""
     width = max((len(d.service) for d in diagnoses), default=8)
     for diagnosis in diagnoses:
-        state = diagnosis.container.describe if diagnosis.container else "no container (not created)"
-        mark = "✗" if diagnosis.failed else "✓" if diagnosis.container else "-"
-        yield f"{mark} {diagnosis.service:<{width}}  {state}"
+        mark = "✗" if diagnosis.failed else "✓" if diagnosis.container and not diagnosis.stopped_at else "-"
+        yield f"{mark} {diagnosis.service:<{width}}  {diagnosis.state}"
         for symptom in diagnosis.symptoms:
             yield f"    symptom  {redact.text(symptom.excerpt)}"
             if symptom.signature is not None:
@@ -65,8 +64,12 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
     missing = len(diagnoses) - len(created)
     absent = f" ({missing} not created)" if missing else ""
     yield ""
+    stopped = [d for d in diagnoses if d.stopped_at]
     if failed:
         yield f"{failed} of {len(created)} services failed · {explained} explained by a finding{absent}"
+    elif stopped:
+        at = ", ".join(f"'{s}'" for s in stopped[0].stopped_at)
+        yield f"{len(stopped)} of {len(created)} services never started: `up` failed at {at} first{absent}"
     else:
         yield f"all {len(created)} services are up{absent}"
 

@@ -29,6 +29,9 @@ class Signature:
     meaning: str
     checks: tuple[str, ...] = ()
     look_at: str = ""
+    # the line names only the first fault of its kind the service has (the engine binds a container's
+    # ports one by one and reports the first held one): its other findings of that check explain it too
+    names_first: bool = False
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -49,7 +52,7 @@ def _groups(found: re.Match[str]) -> dict[str, str]:
     groups: dict[str, str] = {}
     for key, value in found.groupdict().items():
         if value:  # `host2` is the same value as `host`, written in another place of the line
-            groups.setdefault(key.rstrip("2"), value)
+            groups.setdefault(key.rstrip("0123456789"), value)
     return groups
 
 
@@ -76,13 +79,27 @@ CONNECTION_REFUSED = Signature(
 )
 BAD_ADDRESS = Signature(
     "unknown-host",
-    r"(bad address " + _HOST + r"|could not translate host name " + _HOST.replace("host", "host2") +
-    r"|Name or service not known|Temporary failure in name resolution|getaddrinfo (EAI_AGAIN|ENOTFOUND)"
-    r"|nodename nor servname provided|no such host)",
-    "the host name the app dials is no service, alias or container on its network",
+    # from psycopg's `OperationalError` on to the resolver's words: longer than database-connect's match of
+    # the same line, so what the line means is the name, not the database
+    r"(bad address " + _HOST + r"|(?:OperationalError.*?)?could not translate host name "
+    + _HOST.replace("host", "host2") + r"(?: to address\b.*)?"
+    r"|Name or service not known|Temporary failure in name resolution"
+    r"|getaddrinfo (?:EAI_AGAIN|ENOTFOUND)(?: (?P<host3>[A-Za-z0-9_.-]+))?"
+    r"|nodename nor servname provided|(?:lookup (?P<host4>[A-Za-z0-9_.-]+)(?: on \S+)?: )?no such host)",
+    "the host name the app dials does not resolve: it is no service, alias or container on its network",
     ("service-name-drift", "dotenv-override", "host-gateway"),
     "the host names in environment and .env (POSTGRES_SERVER, DATABASE_URL...) against the service "
     "names in the compose file, and the networks both services are on",
+)
+DATABASE_AUTH = Signature(
+    "database-auth",
+    # from `OperationalError` on, as unknown-host: the line means the password, not the connection
+    r"(?:OperationalError.*?)?(password authentication failed for user|Access denied for user) ['\"]?[\w.@-]+",
+    "the app reached its database, which refused the password: the one the app sends is not the one the "
+    "database was initialised with (a data volume keeps the password of its first start)",
+    ("dotenv-override", "env-drift"),
+    "the password the service sends against the database's: POSTGRES_PASSWORD (MYSQL_PASSWORD) applies only "
+    "to an empty data volume; change it in the database, or `docker compose down -v` (deletes the data)",
 )
 MODULE_NOT_FOUND = Signature(
     "module-not-found",
@@ -119,7 +136,7 @@ MOUNT_TYPE = Signature(
     "file at the target",
     ("missing-mount", "root-owned-files"),
     "the bind source in the compose file: if docker made it a directory, remove that directory (it is "
-    "root-owned: `doctor fix --ownership` first) and put the file that was meant there",
+    "root-owned: `doctor fix --owners` first) and put the file that was meant there",
 )
 PERMISSION_DENIED = Signature(
     "permission-denied",
@@ -140,6 +157,7 @@ PORT_ALLOCATED = Signature(
     "the host port the service publishes is already held by another container or process",
     ("port-collision",),
     "`doctor ports` for who holds the port; `doctor fix --ports` moves this project's side",
+    names_first=True,
 )
 OOM_KILLED = Signature(
     "oom-killed",
@@ -175,12 +193,12 @@ NEVER_STARTED = Signature(
 NOT_CREATED = Signature(
     "not-created",
     r"no container: compose created none",
-    "compose created no container: it could not read the project, pull or build an image, or use the "
-    "container_name another container already has",
-    ("compose-config", "image-availability", "port-collision"),
+    "compose created no container: it could not read the project, pull or build an image, use an image or "
+    "port a variable left empty, or use the container_name another container already has",
+    ("compose-config", "image-availability", "env-drift", "port-collision"),
     "the error `docker compose up` printed (the engine keeps no record of it)",
 )
 
-BUILTIN = (PSYCOPG_CONNECT, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, NODE_MODULE_NOT_FOUND,
+BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, NODE_MODULE_NOT_FOUND,
            EXEC_NOT_FOUND, MOUNT_TYPE,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, NOT_CREATED)
