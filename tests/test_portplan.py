@@ -196,7 +196,8 @@ def test_with_env_and_override_tracked_the_advice_can_be_followed(tmp_path: Path
     from doctor.model import Edit
     from doctor.project.portplan import untracked_edits
 
-    root = _repo(tmp_path, {".env": "A=1\n", "compose.override.yml": "services: {}\n"}, (".env", "compose.override.yml"))
+    files = {".env": "A=1\n", "compose.override.yml": "services: {}\n"}
+    root = _repo(tmp_path, files, (".env", "compose.override.yml"))
     override = (Edit(root / "compose.override.yml", "services: {}", "services: {x: {}}", 1),), "compose.override.yml"
     assert untracked_edits((), override, 20300, "WEB_PORT") == ((), (
         "compose.override.yml is tracked by git: export WEB_PORT=20300 in this worktree's shell (it wins over .env)"))
