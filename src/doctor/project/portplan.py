@@ -104,6 +104,7 @@ def _ignored(path: Path) -> bool:
     import fnmatch
 
     from doctor.project.gitrepo import find_repo
+    from doctor.regular import read_text
 
     repo = find_repo(path.parent)
     if repo is None:
@@ -112,8 +113,8 @@ def _ignored(path: Path) -> bool:
     relative = real.relative_to(top).as_posix() if real.is_relative_to(top) else path.name
     for rules in (repo.top / ".gitignore", repo.common_dir / "info" / "exclude"):
         try:
-            lines = rules.read_text(errors="replace").splitlines()
-        except OSError:
+            lines = read_text(rules).splitlines()
+        except OSError:  # doctor.regular's RefusedFile too (a FIFO, a file too big)
             continue
         for line in (raw.strip() for raw in lines):
             if not line or line.startswith(("#", "!")):
