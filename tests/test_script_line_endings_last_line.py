@@ -9,40 +9,17 @@ also bind-mount at /etc/sentry) breaks the build first: the finding names that R
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
+from test_script_line_endings_real import CHECK, errors, project
 
-from doctor.engine import Registry, RunOptions, load_registry, preflight
+from doctor.engine import Registry, load_registry
 from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
-from doctor.model import Finding
 from doctor.project import ProjectOptions
 
-CHECK = "script-line-endings"
 WORKER = b"#!/bin/sh\nexec celery -A plane worker -l info"  # no final newline
 BOUND = "services:\n  worker:\n    image: debian:12\n    volumes: ['./bin:/code/bin']\n"
-
-
-def project(root: Path, files: dict[str, str | bytes]) -> Path:
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
-
-
-def errors(root: Path) -> list[tuple[str, str]]:
-    """(file, message) of the check's findings with a line: the scripts, not the .gitattributes advice."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1"}
-    options = RunOptions(project=ProjectOptions(path=root, env=env), select=(CHECK,), env=env)
-    found: list[Finding] = [f for f in preflight(options, load_registry()).report.findings if f.check == CHECK]
-    return sorted((f.location.path.relative_to(root).as_posix(), f.message) for f in found
-                  if f.location is not None and f.location.line is not None)
 
 
 # -- 1. a lone `\r` at the end of the file ----------------------------------------------------------
