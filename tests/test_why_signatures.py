@@ -35,6 +35,11 @@ REAL_LINES = [
     ("exec /entrypoint.sh: no such file or directory", "exec-not-found", {"path": "/entrypoint.sh"}),
     ("/bin/sh^M: bad interpreter: No such file or directory", "exec-not-found", {}),
     ('Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime '
+     'create failed: runc create failed: unable to start container process: exec: "zammad-railsserver": '
+     'executable file not found in $PATH: unknown', "command-not-found", {"program": "zammad-railsserver"}),
+    ("/bin/sh: 1: pytest: not found", "command-not-found", {"program": "pytest"}),
+    ("sh: gunicorn: not found", "command-not-found", {"program": "gunicorn"}),
+    ('Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime '
      'create failed: runc create failed: unable to start container process: error during container init: error '
      'mounting "/home/dev/app/nginx.conf" to rootfs at "/etc/nginx/nginx.conf": mount /home/dev/app/nginx.conf:'
      '/etc/nginx/nginx.conf (via /proc/self/fd/6), flags: 0x5000: not a directory: unknown: Are you trying to '

@@ -128,6 +128,18 @@ EXEC_NOT_FOUND = Signature(
     ("script-line-endings", "missing-mount", "image-availability"),  # exec format error: an image of another platform
     "the entrypoint script's line endings (`file script.sh`), its shebang, and .gitattributes",
 )
+COMMAND_NOT_FOUND = Signature(
+    "command-not-found",
+    r"(exec: \"(?P<program>[^\"\s]+)\": executable file not found in \$PATH"
+    r"|(?:^|\s)(?:/bin/|/usr/bin/)?(?:sh|bash|ash|dash)(?:: \d+)?: (?:line \d+: )?"
+    r"(?P<program2>[\w.+-]+): (?:command )?not found)",
+    "the container's command names a program its image does not have on its PATH: a wrong image or tag "
+    "(one that was never built here), a program only a dev stage installs while compose builds another "
+    "target, or a command meant for another service's image",
+    ("image-availability",),
+    "the service's command and entrypoint, and its image: `docker compose run --rm --entrypoint sh SERVICE "
+    "-c 'command -v PROGRAM'` shows whether the image has it",
+)
 MOUNT_TYPE = Signature(
     "mount-type",
     r"(Are you trying to mount a directory onto a file|error mounting \"(?P<path>[^\"]+)\".*?not a directory)",
@@ -200,5 +212,5 @@ NOT_CREATED = Signature(
 )
 
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, NODE_MODULE_NOT_FOUND,
-           EXEC_NOT_FOUND, MOUNT_TYPE,
+           EXEC_NOT_FOUND, COMMAND_NOT_FOUND, MOUNT_TYPE,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, NOT_CREATED)
