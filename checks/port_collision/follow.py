@@ -11,9 +11,7 @@ there `localhost:<port>` is that service, in its container.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 from doctor.model import Edit
 from doctor.project.edits import value_edit
@@ -21,6 +19,8 @@ from doctor.project.service_network import listen_ports
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from doctor.project import Project
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
@@ -105,35 +105,15 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
 # what marks a folder as an app a developer runs on the host (its dev server reads the .env beside it)
 APP_MARKERS = ("package.json", "pyproject.toml", "requirements.txt", "manage.py", "Gemfile", "go.mod", "composer.json")
 _SKIPPED = frozenset({"node_modules", "vendor", "dist", "build", "venv", "site-packages", "__pycache__"})
-MAX_FOLDERS = 400  # folders listed at most per top: a bounded look, never a walk of the checkout
 
 
-def app_folders(top: Path, depth: int = 2) -> list[Path]:
-    """The folders up to `depth` levels below `top` that hold an app (APP_MARKERS), sorted: `apps/web`,
-    `apps/admin`, `frontend`. Hidden folders and dependency or build trees are not entered."""
-    found: list[Path] = []
-    level = [top]
-    listed = 0
-    for _ in range(depth):
-        below: list[Path] = []
-        for folder in level:
-            try:
-                with os.scandir(folder) as entries:
-                    names = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
-            except OSError:
-                continue
-            for name in names:
-                listed += 1
-                if listed > MAX_FOLDERS:
-                    return found
-                if name.startswith(".") or name in _SKIPPED:
-                    continue
-                path = folder / name
-                below.append(path)
-                if any((path / marker).is_file() for marker in APP_MARKERS):
-                    found.append(path)
-        level = below
-    return found
+def app_folders(top: Path) -> list[Path]:
+    """The folders up to two levels below `top` that hold an app (APP_MARKERS), by name: `apps/admin`,
+    `apps/web`, `frontend`. A bounded look (doctor.project.reading.folders_below: 400 folders at most),
+    hidden folders and dependency or build trees not entered."""
+    from doctor.project.reading import folders_below, is_file
+
+    return [path for path in folders_below(top, _SKIPPED) if any(is_file(path / m) for m in APP_MARKERS)]
 
 
 def _pattern(host: str, port: int) -> str:

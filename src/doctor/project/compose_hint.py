@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 
+from doctor.project.reading import folders_below
 from doctor.regular import read_text
 
 
@@ -57,35 +58,13 @@ def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> l
     then a name compose finds by itself, then the shallowest. At most `depth` levels and `budget`
     folders looked into, hidden ones and dependency folders skipped (`.devcontainer` is looked into)."""
     found: list[str] = []
-    level = [folder]
-    for _ in range(depth):
-        below: list[Path] = []
-        for parent in level:
-            try:
-                entries = sorted(os.scandir(parent), key=lambda e: e.name)
-            except OSError:
-                continue
-            for entry in entries:
-                name = entry.name
-                if (name.startswith(".") and name != ".devcontainer") or name in _NOT_PROJECTS:
-                    continue
-                try:
-                    if not entry.is_dir(follow_symlinks=False):
-                        continue
-                except OSError:
-                    continue
-                budget -= 1
-                if budget < 0:
-                    return found
-                below.append(Path(entry.path))
-                try:
-                    names = sorted(n for n in os.listdir(entry.path)
-                                   if re.fullmatch(COMPOSE_LIKE, n) and "example" not in n)
-                except OSError:
-                    continue
-                for name in sorted(names, key=lambda n: n not in _DEFAULT_NAMES):
-                    found.append(os.path.relpath(os.path.join(entry.path, name), folder))
-        level = below
+    for below in folders_below(folder, _NOT_PROJECTS, depth, budget, enter=(".devcontainer",)):
+        try:
+            names = sorted(n for n in os.listdir(below) if re.fullmatch(COMPOSE_LIKE, n) and "example" not in n)
+        except OSError:
+            continue
+        for name in sorted(names, key=lambda n: n not in _DEFAULT_NAMES):
+            found.append(os.path.relpath(os.path.join(below, name), folder))
 
     def order(path: str) -> tuple[bool, bool, int]:
         development = re.search(r"(?:^|[/._-])(?:dev|devenv|development|local)(?:$|[/._-])", path) is not None
