@@ -21,20 +21,21 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     var = consumers[0][1]
     subject = f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{var.name}"
     wanted = {s.name: {v.name: value} for s, v, value in consumers}
-    override = dev_override(project)
-    edit = None
-    if override is not None and (written := _written_in(project, override, consumers)) is not None:
-        edit = override_edit(override, "environment", wanted, written)
     secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
+    env_file = _only_containers_read(project, consumers)
     # plausible's plausible-conf.env: a line only the containers read is theirs to fix, on its line
-    if _only_containers_read(project, consumers) and (in_place := _in_place(project, consumers, secret)) is not None:
+    if env_file and (in_place := _in_place(project, consumers, secret, env_file)) is not None:
         return subject, in_place
-    if override is None and not secret and (in_place := _in_place(project, consumers)) is not None:
+    override = dev_override(project)
+    if override is None and not secret and (in_place := _in_place(project, consumers, False, env_file)) is not None:
         return subject, in_place
     # airflow's `postgresql+psycopg2://airflow:airflow@postgres:5433/airflow`: the override would copy the
     # password into a second file, while its own line already holds it
-    if secret and (in_place := _in_place(project, consumers, secret=True)) is not None:
+    if secret and (in_place := _in_place(project, consumers, True, env_file)) is not None:
         return subject, in_place
+    edit = None
+    if override is not None and (written := _written_in(project, override, consumers)) is not None:
+        edit = override_edit(override, "environment", wanted, written)
     names = ", ".join(repr(s) for s in sorted(wanted))
     # the value itself where it is one and holds no password (`set LISTMONK_db__host=db`)
     setting = var.name
@@ -50,17 +51,16 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     return subject, Fix(title, Safety.ADVICE)
 
 
-def _in_place(project: Project, consumers: list[Consumer], secret: bool = False) -> Fix | None:
+def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_file: bool) -> Fix | None:
     """Where no dev override is read (a devcontainer's `dockerComposeFile`, a single -f, a last -f
     that only adds one feature) there is no override to set the value in: a literal written in that
     compose file (no `${...}`, which .env's host tools may share) reaches the containers only, so its
     own line is edited, for every consumer reading that line and nobody else; so is a line of an
-    env_file only the containers read (_only_containers_read), override or not. So is a literal URL
+    env_file only the containers read (`env_file`: _only_containers_read), override or not. So is a literal URL
     with a password (`secret`), which an override would copy; its title names the hosts changed,
     never the value. Unsafe: the peer is doctor's reading of the value."""
     var, value = consumers[0][1], consumers[0][2]
     at = var.location
-    env_file = _only_containers_read(project, consumers)
     if (at is None or at.line is None or (at.path not in project.compose.files and not env_file) or var.variables
             or var.value is None
             or any((v.location, v.value, new) != (at, var.value, value) for _, v, new in consumers)):
