@@ -487,3 +487,43 @@ def test_an_up_that_could_not_pull_says_what_it_needed(tmp_path: Path, docker_en
         f"doctor: project '{name}' has no container on the engine: 'docker compose up' has not run, or it failed "
         f"before creating one, as when it cannot pull an image: 'vote' image '{image}' is not on the engine: "
         "compose pulls it on up (needs the registry)"), err.getvalue()
+
+
+def test_a_huge_log_line_is_said_not_shown(tmp_path: Path, docker_engine: str,
+                                       image: str) -> None:
+    """A container whose last log line is 6 MB of one word (a dumped blob): `why` says the line was
+    not shown, not "no log output" (it keeps the log's last 16 KiB, cut between words, and this
+    line has none)."""
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "huge"
+    root.mkdir()
+    (root / "compose.yaml").write_text(f"""\
+services:
+  dump:
+    image: {image}
+    command: ["sh", "-c", 'echo starting; head -c 6000000 /dev/zero | tr "\\\\0" x; echo; exit 1']
+  chatty:
+    image: {image}
+    command: ["sh", "-c", 'trap "exit 0" TERM; while true; do echo tick; sleep 0.2; done']
+    healthcheck:
+      test: ["CMD", "false"]
+      interval: 1s
+      retries: 1
+""")
+    try:
+        assert compose(docker_engine, root, name, "up", "-d").returncode == 0
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            seen = {c.service: c for c in _containers(root, name)}
+            if seen["dump"].state == "exited" and seen["chatty"].health == "unhealthy":
+                break
+            time.sleep(0.5)
+        states = {c.service: c for c in _containers(root, name)}
+        assert states["dump"].log_tail == (
+            "(the log ends in a line of over 16 KiB with no blank in its last 16 KiB: not shown)",), states["dump"]
+        assert "tick" in states["chatty"].log_tail, states["chatty"]
+        status, text = run_why(root, name)
+        assert status == 1, text
+        assert "not shown" in text and "no log output" not in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")

@@ -133,7 +133,10 @@ def test_log_tails_are_bounded_in_lines_and_bytes() -> None:
     assert tail == tuple(f"line {i}" for i in range(9995, 10_000))
     assert len(tail_lines(b"ab " * 30_000 + b"\n", max_lines=5, max_bytes=1000)[0]) <= 500
     # cut between words, never in one (the tail of a password matches no value the report masks)
-    assert tail_lines(b"x" * 100_000, max_lines=5, max_bytes=1000) == ()
+    # a line longer than the limit with no blank in it: not shown, but not "no log output" either
+    assert tail_lines(b"x" * 100_000, max_lines=5, max_bytes=1024) == (
+        "(the log ends in a line of over 1 KiB with no blank in its last 1 KiB: not shown)",)
+    assert tail_lines(b"", max_lines=5, max_bytes=1024) == ()
     logged = b"upstream said: Connection refused yyyy " + b"Zq8vLr2TxWm4Kp9sQ3nB" * 60 + b" retrying\n"
     assert tail_lines(logged, max_lines=5, max_bytes=1000) == ("retrying",)
     assert tail_lines(logged, max_lines=5, max_bytes=10_000) == ("upstream said: Connection refused yyyy…",)

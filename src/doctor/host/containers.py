@@ -162,6 +162,9 @@ def tail_lines(data: bytes, max_lines: int = LOG_LINES, max_bytes: int = LOG_BYT
     text = re.sub(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|[\x00-\x08\x0b-\x1f\x7f]",
                   "", text)
     lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    if not lines and cut:  # one word longer than the limit (a base64 blob, a minified dump): there was output
+        return (f"(the log ends in a line of over {max_bytes // 1024} KiB with no blank in its last "
+                f"{max_bytes // 1024} KiB: not shown)",)
     return tuple(clip(line, 500) for line in lines[-max_lines:])
 
 
