@@ -170,8 +170,13 @@ def test_a_compose_file_compose_cannot_read_is_no_all_clear(tmp_path: Path) -> N
     "✓ no clashes": its ports are not known, and the summary says so."""
     (tmp_path / "compose.yaml").write_bytes(b"services:\n  web: [\x00\x01 bad")
     out = _run(PortsOptions(tmp_path, env={**NO_ENGINE, "HOME": str(tmp_path)}))
-    assert "compose cannot read it (compose.yaml: " in out and "its ports are not known" in out
+    assert "compose cannot read it (compose.yaml:" in out and "its ports are not known" in out
     assert "publishes no fixed host port" not in out and "✓" not in out
+    # a YAML error is named at its line, as preflight names it
+    (tmp_path / "compose.yaml").write_text('services:\n  app:\n    image: busybox\n    ports:\n      - "8080:80"\n'
+                                           "   bad: [\n")
+    out = _run(PortsOptions(tmp_path, env={**NO_ENGINE, "HOME": str(tmp_path)}))
+    assert "compose cannot read it (compose.yaml:6: yaml: did not find expected key)" in out, out
     assert out.rstrip().endswith(": clones it runs and their containers are not shown) (1 cannot be read: "
                                  "their ports are not known)")
     from doctor.portmap import _lines

@@ -217,7 +217,10 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
 
     unread = next((p for p in model.problems if p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE)), None)
     if unread is not None:  # not "no fixed host port": what it publishes is not known
-        where = f"{project.shown(unread.location.path)}: " if unread.location and unread.location.path else ""
+        where = ""
+        if unread.location and unread.location.path:  # compose.yaml:6, as preflight names it
+            line = unread.location.line
+            where = f"{project.shown(unread.location.path)}{f':{line}' if line else ''}: "
         hint = f"compose cannot read it ({where}{unread.message}): its ports are not known"
     return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published), hint,
                     containers=containers, unread=unread is not None)
