@@ -120,7 +120,11 @@ def test_drift_never_edits_the_host_inside_a_password(tmp_path: Path, password: 
     value = f"postgresql://u:{password}@postgress:5432/app"
     env = envfile(tmp_path, f"DATABASE_URL={value}\n")
     app = svc("app", environment=from_file(env, DATABASE_URL=value))
-    (finding,) = run(ServiceNameDrift(), tmp_path, svc("database", image="bitnami/postgresql:16"), app)
+    found = run(ServiceNameDrift(), tmp_path, svc("database", image="bitnami/postgresql:16"), app)
+    (finding,) = [f for f in found if not f.subject.endswith(":password")]
+    # a raw `@` in the password is a warning of its own (libpq reads the host after its first `@`)
+    assert [f.severity for f in found if f.subject.endswith(":password")] == (
+        [Severity.WARNING] if password == "p@postgress" else [])
     assert finding.fix is not None and (password == "postgress" or password not in finding.message)
     if edited:
         assert [e.new for e in finding.fix.edits] == [f"DATABASE_URL=postgresql://u:{password}@database:5432/app"]

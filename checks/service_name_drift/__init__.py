@@ -13,6 +13,7 @@ from doctor.project.service_network import NetworkIndex, all_names, default_cont
 from doctor.project.types import EnvSource, EnvVar, Service
 
 from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
+from .passwords import password_findings
 from .refs import value_refs
 from .runs import run_hosts
 from .waits import wait_findings
@@ -48,6 +49,11 @@ class ServiceNameDrift(Check):
         `gs://`), and a name nothing in the project resembles (a service of another
         compose file, started separately) is only info; on an `external: true` network the
         info says that another project's container may answer to it (penpot's devenv).
+        Also a URL whose password holds a raw `/`, `?` or `#` (a userinfo `app:` + `ab/cd` + `@db`):
+        Python's urllib, Node's and Go's URL parsers and libpq end the host part there and dial
+        the user name, not `db` (an error); or a raw `@`, where libpq and SQLAlchemy end the password
+        at its first `@` and dial the rest (a warning). It is named at the line that writes the password: the `.env`
+        line of the variable the URL interpolates (`${POSTGRES_PASSWORD}`), else the URL's.
 
     Why it matters
         The service starts, then fails at its first connection with "could not translate host
@@ -56,6 +62,7 @@ class ServiceNameDrift(Check):
 
     Example
         .env:3  POSTGRES_SERVER=postgresserver names no service on the network (did you mean 'db'?)
+        .env:4  DATABASE_URL's password (from POSTGRES_PASSWORD) holds a raw '/': Python's urllib, ...
 
     Fix
         Rewrite the host on the line that defines it to the service meant: the one listening
@@ -72,7 +79,10 @@ class ServiceNameDrift(Check):
         line (each through its own `DB_URL: ${DB_URL}`) share one finding there. A list of hosts
         (`DB_HOSTS=pg1,pg2`) is one finding, and one edit fixes every host of it; a host
         that would become an entry the list already has (both meant 'db') is dropped with its
-        separator instead of written twice, and the fix says so.
+        separator instead of written twice, and the fix says so. A raw character in a URL
+        password is advice: percent-encode it (`/` as `%2F`, `@` as `%40`); a password compose
+        interpolates is written into the URL as it is, so choose one without them, or give the URL
+        its own encoded copy.
 
     Fix safety
         Unsafe: the service named is a best guess, so the edit is asked for (or `--yes`). It
@@ -132,6 +142,8 @@ class ServiceNameDrift(Check):
             yield found[0] if alone else self._merged(project, found, [u[0] for u in hosts.values()])
         for message, at, subject, fix in wait_findings(project, index):
             yield self.finding(message, at, subject, fix)
+        for message, written, subject, fix, severity in password_findings(project):
+            yield self.finding(message, written, subject, fix, severity)
 
     def _merged(self, project: Project, found: list[Finding], uses: list[Use]) -> Finding:
         """One finding for several hosts of one value (`DB_HOSTS=pg1,pg2`), with one edit for them all.

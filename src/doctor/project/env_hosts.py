@@ -212,11 +212,66 @@ def host_refs(key: str, value: str | None) -> Iterator[HostRef]:
                 yield _plain_ref(key, item)
 
 
+# a host list after a URL's userinfo, to its path, query, fragment or end (the value cut at a blank or quote)
+_HOSTS_AFTER = lazy(r"(?:\[[0-9A-Fa-f:.]*\]|[A-Za-z0-9_.-]+)(?::\d+)?"
+                    r"(?:,(?:\[[0-9A-Fa-f:.]*\]|[A-Za-z0-9_.-]+)(?::\d+)?)*(?=[/?#]|$)")
+_VALUE_WORD = lazy(r"[^\s'\"<>`;]*")
+
+
+def raw_userinfo(value: str, match: re.Match[str]) -> tuple[int, str]:
+    """Where the host starts in a URL whose user or password holds a raw `/`, `?`, `#` or `@`, and
+    those characters; (-1, "") where it holds none.
+
+    `postgres://app:Sup3r/s3cret@db:5432/x`: Python's urllib, Node's and Go's URL and libpq end the
+    authority at the first `/`, `?` or `#`, so they dial 'app' (the user); an `@` in it
+    (`app:p@ss@db`) ends the password for libpq and SQLAlchemy, which dial 'ss@db'. Only a userinfo
+    with a password (`user:...`, `:...`; a `host:port` is none) followed by an `@` and a host counts.
+    """
+    netloc, end = match.group("netloc"), match.end("netloc")
+    if "@" in netloc:
+        userinfo = netloc.rpartition("@")[0]
+        if "@" in userinfo and ":" in userinfo:
+            return match.start("netloc") + len(userinfo) + 1, "@"
+        return -1, ""
+    if end >= len(value) or value[end] not in "/?#":
+        return -1, ""
+    _, colon, password = netloc.partition(":")
+    if not colon or password.isdigit():
+        return -1, ""
+    word = _VALUE_WORD.match(value, end)
+    stop = word.end() if word is not None else end
+    at = value.find("@", end, stop)
+    while at >= 0:
+        hosts = _HOSTS_AFTER.match(value[:stop], at + 1)
+        if hosts is not None and hosts.end() > at + 1:
+            raw = value[match.start("netloc"):at]
+            return at + 1, "".join(c for c in "/?#@" if c in raw)
+        at = value.find("@", at + 1, stop)
+    return -1, ""
+
+
+def raw_passwords(key: str, value: str | None) -> Iterator[str]:
+    """The raw `/?#@` characters of each URL userinfo in the value of a key the container dials
+    with (see raw_userinfo); one string per such URL."""
+    if not value or "://" not in value or not is_dial_key(key):
+        return
+    for match in URL.finditer(value):
+        if match.group("scheme").lower() not in NO_HOST_SCHEMES:
+            start, chars = raw_userinfo(value, match)
+            if start >= 0:
+                yield chars
+
+
 def _authority(value: str, match: re.Match[str]) -> str:
     """The URL's netloc; where a blank or a quote ended it inside a password (`redis://:p@ss w0rd@cache`,
     `postgres://app:pa ss"w0rd@db/x`), the authority as urllib reads it: to the first `/`, `?` or `#`,
     its host after the last `@` (else `Pw9xQ7`, a piece of the password, would be taken for a host)."""
     netloc, end = match.group("netloc"), match.end("netloc")
+    if end < len(value) and value[end] in "/?#" and "@" not in netloc:
+        host, _ = raw_userinfo(value, match)
+        if host >= 0:  # `app:Sup3r/s3cret@db:5432/x`: the host after the password, not its user
+            rest = _HOSTS_AFTER.match(value, host)
+            return value[match.start("netloc"):rest.end() if rest is not None else host]
     if end < len(value) and value[end] in "/?#" and "@" in netloc:
         from doctor.secret_urls import raw_password_host
 
