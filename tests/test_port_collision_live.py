@@ -242,6 +242,29 @@ def test_container_of_another_compose_project(tmp_path: Path, docker_engine: str
 
 
 @pytest.mark.docker
+def test_a_paused_container_of_another_project_is_named_and_said_paused(
+        tmp_path: Path, docker_engine: str, busybox_image: str, compose_projects: list[tuple[str, Path]]) -> None:
+    """`docker compose pause` keeps the port (docker-proxy holds it): it was "published by a container
+    of the docker engine", unnamed, as the listing's paused containers were read as stopped ones."""
+    port = free_port()
+    other = project_name("pausedtrack")
+    theirs = write_project(tmp_path / "pausedtrack", web_on(port, busybox_image, service="traefik"))
+    compose_projects.append((other, theirs))
+    started = compose(docker_engine, theirs, other, "up", "-d")
+    assert started.returncode == 0, started.stderr
+    paused = compose(docker_engine, theirs, other, "pause")
+    assert paused.returncode == 0, paused.stderr
+    try:
+        held = about(run_doctor(write_project(tmp_path / "mytrack", web_on(port, busybox_image)), {}), port)
+    finally:
+        compose(docker_engine, theirs, other, "unpause")
+    assert [f.message for f in held] == [
+        f"0.0.0.0:{port}/tcp ('web') is taken by '{other}' service 'traefik' (container {other}-traefik-1), "
+        "which is paused (it keeps the port while paused)"]
+    assert held[0].fix is not None and held[0].fix.title.startswith(f"move 'web' from host port {port} to ")
+
+
+@pytest.mark.docker
 def test_a_container_name_another_track_holds_fails_up_and_is_found(
         tmp_path: Path, docker_engine: str, busybox_image: str, compose_projects: list[tuple[str, Path]]) -> None:
     # documenso's dev compose names its containers (`container_name: database`): track B, under its own

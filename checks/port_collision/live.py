@@ -280,6 +280,8 @@ def _container_finding(check: Check, target: Target, owner: ContainerPort, mover
         command = ("docker", "compose", "-p", owner.project, "stop", owner.service)
         stop = Fix(f"stop '{owner.service}' of project '{owner.project}'", Safety.UNSAFE, command=command)
         message = f"is taken by '{owner.project}' service '{owner.service}' (container {owner.name})"
+        if owner.paused:
+            message += ", which is paused (it keeps the port while paused)"
         if restarting:
             message += f", which is restarting (restart: {restarting})" if restarting != "restart" else \
                 ", which is restarting"
@@ -287,6 +289,9 @@ def _container_finding(check: Check, target: Target, owner: ContainerPort, mover
         stop = Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
                    command=("docker", "rm", "-f", owner.name))
         message = f"is taken by container '{owner.name}' (not a compose container)"
+        if owner.paused:
+            message = f"is taken by container '{owner.name}' (not a compose container), which is paused (it keeps " \
+                      "the port while paused)"
     advice = Fix(f"publish another host port for '{target.service}'", Safety.ADVICE)
     return _say(check, target, message, _moved(mover, target, advice, (stop,)))
 

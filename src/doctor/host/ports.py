@@ -119,7 +119,7 @@ class ProcessHolder:
 
 @record
 class ContainerPort:
-    """A host port a container publishes (running) or declares (stopped), with its compose labels."""
+    """A host port a container publishes (running or paused) or declares (stopped), with its compose labels."""
 
     container: str
     name: str
@@ -128,6 +128,7 @@ class ContainerPort:
     running: bool
     socket: HostSocket
     working_dir: str = ""  # the compose project's folder, as its `up` saw it (com.docker.compose.project.working_dir)
+    paused: bool = False  # `docker pause`d: it keeps its ports (docker-proxy and the engine's allocation) while frozen
 
 
 class PortProber:
@@ -234,7 +235,7 @@ class PortProber:
         return self._tables[kind]
 
     def container_ports(self, exclude_project: str = "") -> tuple[ContainerPort, ...]:
-        """Host ports published by running containers, and declared by stopped compose containers.
+        """Host ports published by running (or paused) containers, and declared by stopped compose containers.
 
         Stopped containers of `exclude_project` are not inspected (their ports are ours).
         Raises Unavailable when the engine cannot be asked.
@@ -249,16 +250,17 @@ class PortProber:
             labels = item.get("Labels") or {}
             project = str(labels.get(COMPOSE_PROJECT, ""))
             names = item.get("Names") or [item.get("Id", "")[:12]]
-            self._names[str(names[0]).lstrip("/")] = (project, item.get("State") == "running",
+            self._names[str(names[0]).lstrip("/")] = (project, item.get("State") in ("running", "paused"),
                                                       str(labels.get(COMPOSE_WORKING_DIR, "")))
             base = (str(item.get("Id", ""))[:12], str(names[0]).lstrip("/"), project,
                     str(labels.get(COMPOSE_SERVICE, "")))
-            if item.get("State") == "running":
+            if item.get("State") in ("running", "paused"):  # a paused one holds its ports as a running one
                 for port in item.get("Ports") or []:
                     if port.get("PublicPort"):
                         target = HostSocket(str(port.get("IP", "")), int(port["PublicPort"]),
                                             str(port.get("Type", "tcp")))
-                        found.append(ContainerPort(*base, True, target, str(labels.get(COMPOSE_WORKING_DIR, ""))))
+                        found.append(ContainerPort(*base, True, target, str(labels.get(COMPOSE_WORKING_DIR, "")),
+                                                   item.get("State") == "paused"))
             elif project and project != exclude_project and inspected < MAX_INSPECTED:
                 inspected += 1
                 if remembered is None:
