@@ -221,3 +221,19 @@ def test_a_key_names_a_secret_also_glued_numbered_or_plural(key: str, secret: bo
 
     assert is_secret_key(key) is secret
     assert (Redactor().text(f"{key}=hunter2horse") == f"{key}=***") is secret
+
+
+def test_a_piece_of_a_password_a_client_cut_at_a_raw_delimiter_is_masked() -> None:
+    """`postgresql://appuser:Xk9Qw2Lz/Pm4Rt7Vb@db:5432/app`: libpq and urllib end the authority at the
+    raw `/` and their errors quote what they took for the port; `doctor why` showed that piece of the
+    password in the clear. Pieces of 6 or more characters are masked where they stand alone."""
+    redactor = Redactor(secrets_in_mapping({"DATABASE_URL": "postgresql://appuser:Xk9Qw2Lz/Pm4Rt7Vb@db:5432/app",
+                                            "REDIS_PASSWORD": "q7Wz#Lm3Np@Tx", "MQ_PASSWORD": "ab12cd/ef34gh"}))
+    libpq = 'psycopg2.OperationalError: invalid integer value "Xk9Qw2Lz" for connection option "port"'
+    assert redactor.text(libpq) == 'psycopg2.OperationalError: invalid integer value "***" for connection option "port"'
+    assert redactor.text("ValueError: Port could not be cast to integer value as 'Xk9Qw2Lz'").endswith("as '***'")
+    assert redactor.text("dial Pm4Rt7Vb@db") == "dial ***@db"
+    # short pieces and the URL's other parts stay readable; a piece under 8 characters is masked alone only
+    readable = "appuser on db:5432/app; q7Wz and Lm3Np and Tx"
+    assert redactor.text(readable) == readable
+    assert redactor.text("port 'ab12cd' of ab12cdx") == "port '***' of ab12cdx"

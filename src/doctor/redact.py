@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
 STRONG_LENGTH = 8
+URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked where an error shows it alone
 
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
 _BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
@@ -366,7 +367,9 @@ class Redactor:
 def _pieces(value: str) -> set[str]:
     """The value, each line of a multi-line one (a diff shows them one by one), its percent-decoded
     form, the piece after each `@` of one with a blank or a quote (`Pw9xQ7` of `Secr3t@Pw9xQ7 x`,
-    which a URL read to its first blank shows as the host), and each name after a bare `$` in it,
+    which a URL read to its first blank shows as the host), each piece of 6 or more characters
+    between raw `/`, `?`, `#` and `@` (what a client's error shows of a password it cut there),
+    and each name after a bare `$` in it,
     worth masking: compose reads `Pa$sw0rd9` (a `$` not written `$$`) as `Pa` and a variable
     `sw0rd9`, which env-drift names as unset. A name with no lower-case letter (`$HOME`,
     `$DB_PASSWORD`) is a reference by convention, and stays readable."""
@@ -376,6 +379,14 @@ def _pieces(value: str) -> set[str]:
     if "@" in value and BLANK_OR_QUOTE.search(value) is not None:
         # what a URL parser that stops at a blank takes for the host of `redis://:Secr3t@Pw9xQ7 x@cache`
         candidates.update(_AFTER_AT.findall(value))
+    if "://" not in value and any(c in value for c in "/?#@"):
+        # the pieces a URL parser that ends the authority at a raw `/`, `?`, `#` or `@` of a password
+        # echoes in its error (libpq's `invalid integer value "Xk9Qw2Lz" for connection option "port"`
+        # of `app:Xk9Qw2Lz/Pm4Rt7Vb@db`, urllib's `Port could not be cast to integer value as 'Xk9Qw2Lz'`)
+        cut = value.strip()
+        for separator in "?#@":
+            cut = cut.replace(separator, "/")
+        candidates.update(piece for piece in cut.split("/") if len(piece) >= URL_PIECE_LENGTH)
     if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
         from urllib.parse import unquote
 
