@@ -106,14 +106,27 @@ class DotenvOverride(Check):
                 key = (effect.call.location, effect.env_location, effect.key, effect.app_value,
                        effect.compose_value)
                 groups.setdefault(key, []).append(effect)
+        # a subject per finding (the fixer plans one fix per subject, a baseline suppresses by it):
+        # the services and the key, and the file of the call, which two calls loading one .env differ
+        # by (bakerydemo's manage.py and wsgi.py); its line too where one file makes two such calls
+        subjects: dict[str, int] = {}
         for effects in groups.values():
-            yield self._finding(project, effects)
+            subject = self._subject(project, effects[0], effects)
+            subjects[subject] = subjects.get(subject, 0) + 1
+        for effects in groups.values():
+            subject = self._subject(project, effects[0], effects)
+            if subjects[subject] > 1:
+                subject += f":{effects[0].call.location.line}"
+            yield self._finding(project, effects, subject)
 
-    def _finding(self, project: Project, effects: list[DotenvEffect]) -> Finding:
+    @staticmethod
+    def _subject(project: Project, first: DotenvEffect, effects: list[DotenvEffect]) -> str:
+        return f"{','.join(e.service for e in effects)}:{first.key}:{project.shown(first.call.location.path)}"
+
+    def _finding(self, project: Project, effects: list[DotenvEffect], subject: str) -> Finding:
         first = effects[0]
         services = ", ".join(repr(e.service) for e in effects)
         seen = f"{first.key}={shown_value(first.key, first.app_value)} from {_where(project, first.env_location)}"
-        subject = f"{','.join(e.service for e in effects)}:{first.key}"
         fix = _fix(project, first, services)
         if first.compose_value is not None:
             compose = shown_value(first.key, first.compose_value)

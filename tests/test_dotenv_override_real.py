@@ -57,7 +57,7 @@ def _findings(root: Path) -> list[Finding]:
 
 
 def _services(finding: Finding) -> str:
-    return finding.subject.rpartition(":")[0]
+    return finding.subject.split(":")[0]
 
 
 # web and worker are told they run in docker; cli is not
@@ -223,3 +223,17 @@ def test_a_node_image_that_installs_python_still_runs_the_settings(tmp_path: Pat
     root = _project(tmp_path / "p", compose, settings, {"Dockerfile": dockerfile})
     (finding,) = _findings(root)
     assert _services(finding) == "web"
+
+
+def test_two_calls_loading_one_env_are_two_findings_with_two_subjects(tmp_path: Path) -> None:
+    """wagtail/bakerydemo's manage.py and wsgi.py each call load_dotenv(override=True) on one .env: two
+    findings that shared the subject `app:REDIS_URL`, so one fingerprint (a baseline of the first
+    hid the second) and one planned fix (the fixer fixed one and said the other was 'NOT fixed')."""
+    compose = ("services:\n  redis:\n    image: redis:7\n  app:\n    build: .\n    environment:\n"
+               "      REDIS_URL: redis://redis:6379/0\n")
+    call = "from dotenv import load_dotenv\nload_dotenv(override=True)\n"
+    root = _project(tmp_path / "p", compose, call, {"manage.py": call, "config/wsgi.py": call})
+    found = _findings(root)
+    assert sorted(f.subject for f in found) == [
+        "app:REDIS_URL:config/settings.py", "app:REDIS_URL:config/wsgi.py", "app:REDIS_URL:manage.py"]
+    assert len({f.fingerprint for f in found}) == 3

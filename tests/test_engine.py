@@ -185,3 +185,28 @@ def test_checks_waiting_on_a_probe_run_last_the_slowest_probe_last(tmp_path: Pat
     done = engine.preflight(options, Registry(checks), Project(options.project))
     assert ran == ["c-none", "b-containers", "e-plugin", "f-images", "d-version", "a-shell"]
     assert [r.check for r in done.report.results] == sorted(checks)
+
+
+class _SharesSubjects(Check):
+    """finds three faults under one subject"""
+
+    id = "shares-subjects"
+    severity = Severity.WARNING
+
+    def run(self, project: object, host: object) -> Iterable[Finding]:  # type: ignore[override]
+        yield self.finding("in manage.py", Location(Path("/p/manage.py"), 8), "app:REDIS_URL")
+        yield self.finding("in wsgi.py", Location(Path("/p/wsgi.py"), 10), "app:REDIS_URL")
+        yield self.finding("nowhere", None, "app:REDIS_URL")
+        yield self.finding("its own", None, "other")
+
+
+def test_findings_of_one_check_never_share_a_subject() -> None:
+    """The fixer plans one fix per subject and a baseline suppresses by its fingerprint: two findings
+    under one subject (dotenv-override's two load_dotenv calls) were one fix and one suppression."""
+    from types import SimpleNamespace
+
+    report = run_checks([_SharesSubjects()], SimpleNamespace(root=Path("/p")), None, Path("/p"))  # type: ignore[arg-type]
+    (result,) = report.results
+    assert [f.subject for f in result.findings] == ["app:REDIS_URL", "app:REDIS_URL@wsgi.py:10", "app:REDIS_URL#3",
+                                                    "other"]
+    assert len({f.fingerprint for f in result.findings}) == 4

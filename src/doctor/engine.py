@@ -228,10 +228,33 @@ def _run_one(check: Check, project: Project, host: Host) -> CheckResult:
         found.append(check.finding(f"could not look further: {exc.reason}", None, "engine", severity=Severity.INFO))
     except Exception as exc:  # the per-check border: a bug in one check must not hide the others
         return CheckResult(check.id, summary, Status.ERROR, reason=f"{type(exc).__name__}: {exc}")
-    findings = tuple(found)
+    findings = _distinct(found, project)
     # info findings are notes (where doctor runs, a skipped probe): they do not fail a check
     status = Status.FAILED if any(f.severity > Severity.INFO for f in findings) else Status.PASSED
     return CheckResult(check.id, summary, status, findings)
+
+
+def _distinct(found: list[Finding], project: Project) -> tuple[Finding, ...]:
+    """The findings, each with a subject of its own: the fixer plans one fix per subject and a baseline
+    suppresses by the fingerprint made of it, so two findings sharing one (a check's oversight) were
+    one fix and one suppression. A repeated subject gets the place of its finding (`@file:line`),
+    else its rank (`#2`)."""
+    if len({f.subject for f in found}) == len(found):
+        return tuple(found)
+    from dataclasses import replace
+
+    seen: dict[str, int] = {}
+    out: list[Finding] = []
+    for finding in found:
+        count = seen[finding.subject] = seen.get(finding.subject, 0) + 1
+        if count > 1:
+            at = finding.location
+            tail = f"@{at.display(project.root)}" if at is not None else f"#{count}"
+            if tail == f"#{count}" or any(f.subject == finding.subject + tail for f in out):
+                tail = f"#{count}"
+            finding = replace(finding, subject=finding.subject + tail)
+        out.append(finding)
+    return tuple(out)
 
 
 @record
