@@ -209,6 +209,27 @@ def test_a_host_apps_env_file_follows_the_moved_port(tmp_path: Path) -> None:
     assert (edit.line, edit.new) == (2, "DATABASE_URL=postgres://app@127.0.0.1:20000/app")
 
 
+def test_what_a_container_runs_and_comments_do_not_follow_the_moved_port(tmp_path: Path) -> None:
+    """nickjj/docker-django-example: its .env (every line handed to web through env_file) holds the
+    healthcheck web runs in its container, `curl localhost:8000/up`, and a commented example of it.
+    Both followed the host port to 8001: web, still listening on 8000, then went unhealthy, and the
+    next preflight blamed the healthcheck. Only the host app's URL follows."""
+    compose = ('services:\n  web:\n    image: python:3.12\n    env_file: .env\n'
+               '    command: gunicorn -b 0.0.0.0:9000 app\n'
+               '    healthcheck:\n      test: "${HEALTHCHECK_TEST:-/bin/true}"\n'
+               '    ports: ["${WEB_PORT:-8000}:9000"]\n')
+    dotenv = ("WEB_PORT=8000\nexport HEALTHCHECK_TEST=\"curl localhost:8000/up\"\n"
+              "#export HEALTHCHECK_TEST=curl localhost:8000/up\nSITE_URL=http://localhost:8000\n")
+    project = load(tmp_path, compose, dotenv)
+    move = port_fix(project, host_with({8000}), "web", only_mapping(project), ports_range=(20000, 20010),
+                    compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 20000
+    # (and WEB_PORT, which env_file also hands to web, is kept at 8000 there by the override)
+    assert {(e.path.name, e.line, e.new) for e in move.edits if e.path.name == ".env"} == {
+        (".env", 1, "WEB_PORT=20000"), (".env", 4, "SITE_URL=http://localhost:20000")}
+    assert "HEALTHCHECK_TEST" not in move.title
+
+
 def test_a_host_apps_env_file_outside_the_compose_folder_is_named_for_a_change_by_hand(tmp_path: Path) -> None:
     # documenso: docker/development/compose.yml publishes 54320; the repo root's .env (the app's) names it
     import subprocess

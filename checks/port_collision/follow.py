@@ -31,10 +31,13 @@ def follow_edits(project: Project, old: int, new: int) -> tuple[tuple[Edit, ...]
     (`TAIGA_DOMAIN follows to localhost:9001`); nothing when no value names the old port."""
     edits: dict[tuple[object, int | None], Edit] = {}
     names: list[str] = []
+    inside = _run_in_containers(project, old)
     for service in project.compose.services.values():
         if old in listen_ports(service):
             continue
         for var in service.environment.values():
+            if var.value is not None and any(var.value in run for run in inside):
+                continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
             for host in LOCAL_HOSTS:
                 if var.value is None or not re.search(_pattern(host, old), var.value):
                     continue
@@ -74,16 +77,23 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     edits: list[Edit] = []
     names: list[str] = []
     by_hand: list[str] = []
+    inside = _run_in_containers(project, old)
     for folder in folders:
         for name in HOST_ENV_FILES:
             path = folder / name
             if not path.is_file():
                 continue
+            values = _values_by_line(project, path) if inside else {}
             number = 1
             while (text := line_text(path, number)) is not None:
                 for host in LOCAL_HOSTS:
                     if (path, number) in skip or not re.search(_pattern(host, old), text):
                         continue
+                    if text.lstrip().startswith("#"):
+                        break  # a comment: the example it shows is the author's, not a setting
+                    value = values.get(number, "")
+                    if value and any(value in run for run in inside):
+                        break  # a healthcheck, command or entrypoint: run in a container, its localhost is it
                     key = _ASSIGNED.match(text)
                     named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
                     edit = replace_on_line(path, number, _pattern(host, old), f"{host}:{new}")
@@ -100,6 +110,26 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     if by_hand:
         said.append(f"change {old} to {new} by hand in {', '.join(by_hand)} (a program on the host dials it)")
     return tuple(edits), "; ".join(said)
+
+
+def _run_in_containers(project: Project, old: int) -> list[str]:
+    """The healthchecks, commands and entrypoints (as compose resolved them) that name localhost:old:
+    they run in a container, where localhost is the container, so a `.env` value they interpolate
+    (docker-django-example's `DOCKER_WEB_HEALTHCHECK_TEST=curl localhost:8000/up`) is no address a
+    host program dials, and stays when the host port moves."""
+    runs = []
+    for service in project.compose.services.values():
+        for field in (service.healthcheck, service.command, service.entrypoint):
+            text = field if isinstance(field, str) else " ".join(field or ())
+            if any(re.search(_pattern(host, old), text) for host in LOCAL_HOSTS):
+                runs.append(text)
+    return runs
+
+
+def _values_by_line(project: Project, path: Path) -> dict[int, str]:
+    """{line: value} of an env file, as compose's dotenv parser reads it."""
+    found = project.env_file(path)
+    return {entry.line: entry.value for entry in found.entries} if found is not None else {}
 
 
 # what marks a folder as an app a developer runs on the host (its dev server reads the .env beside it)
