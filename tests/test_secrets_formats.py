@@ -365,3 +365,21 @@ def test_token_hints_find_every_shape_where_sub_does() -> None:
         assert fast == slow, text
         found += len(fast)
     assert found > 3000
+
+
+@pytest.mark.parametrize("fmt", ["console", "json", "sarif", "junit", "github"])
+def test_a_secret_flags_argument_in_an_advised_command_is_masked_in_every_format(tmp_path: Path, fmt: str) -> None:
+    """A Makefile's `--password X --token Y` reaches host-vs-container's advised `docker compose run`:
+    the console and the text formats masked it, JSON's `fix.command` array (one item per word, never
+    read as `--password X`) printed it."""
+    root = tmp_path / "broken-stack"
+    shutil.copytree(REPO / "examples" / "broken-stack", root)
+    words = [draw(string.ascii_letters + string.digits, 14) for _ in range(3)]
+    (root / "Makefile").write_text(f"seed:\n\tpython backend/app/main.py --password {words[0]} --token {words[1]} "
+                                   f"--api-key={words[2]} -p 8080\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "DOCKER_CONTEXT", "DOCTOR_DEBUG")}
+    env.update(NO_COLOR="1", COLUMNS="200", HOME=str(tmp_path / "home"), DOCKER_HOST="unix:///nonexistent/x.sock")
+    done = doctor("preflight", "--format", fmt, ".", cwd=root, env=env)
+    assert done.returncode in (0, 1), done.stderr
+    assert "8080" in done.stdout and "--password" in done.stdout, done.stdout  # the command is there
+    assert not [w for w in words if w in done.stdout + done.stderr], done.stdout

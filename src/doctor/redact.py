@@ -364,6 +364,22 @@ class Redactor:
         return scrub(text)
 
 
+    def argv(self, args: Iterable[str]) -> list[str]:
+        """A command's words, each masked as `text` masks it, and also the word a secret flag before it
+        names (`--password`, `--token`, `--api-key` ...: a JSON array of words is never read as the
+        one string `--password X` whose shape `text` knows)."""
+        words = list(args)
+        out = []
+        for index, word in enumerate(words):
+            masked = self.text(word)
+            if index and masked == word and word:
+                pair = self.text(f"{words[index - 1]} {word}")
+                if not pair.endswith(" " + word):  # the flag before it says it is a secret
+                    masked = MASK
+            out.append(masked)
+        return out
+
+
 def _pieces(value: str) -> set[str]:
     """The value, each line of a multi-line one (a diff shows them one by one), its percent-decoded
     form, the piece after each `@` of one with a blank or a quote (`Pw9xQ7` of `Secr3t@Pw9xQ7 x`,

@@ -36,9 +36,9 @@ def finding_dict(finding: Finding, report: Report, redact: Redactor) -> dict[str
     if finding.fix is not None:
         fix = finding.fix.as_dict()
         fix["title"] = redact.text(finding.fix.title)
-        fix["command"] = [redact.text(a) for a in finding.fix.command] or None
+        fix["command"] = redact.argv(finding.fix.command) or None
         fix["alternatives"] = [
-            {"title": redact.text(a.title), "safety": a.safety.value, "command": [redact.text(c) for c in a.command]}
+            {"title": redact.text(a.title), "safety": a.safety.value, "command": redact.argv(a.command)}
             for a in finding.fix.alternatives
         ]
         fix["edits"] = [
