@@ -699,3 +699,46 @@ def test_new_override_documents_merge_only_when_plain(first: str, second: str, m
     from doctor.project.newdocs import merge_new_documents
 
     assert merge_new_documents(first, second) == merged
+
+
+class _NoFixError(Check):
+    """An error with no fix at all (compose-config's, or any check's sentence-less fault)"""
+
+    id: ClassVar[str] = "env-drift"
+    fix_family: ClassVar[str] = "env"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        yield self.finding("the image tag is empty", Location(project.root / "compose.yaml", 3), "tag", None,
+                           Severity.ERROR)
+
+
+def test_an_error_no_fix_can_mend_fails_the_run(tmp_path: Path) -> None:
+    """`doctor fix --yes && docker compose up` went on (exit 0, "nothing to fix") past an error that
+    carries no fix: `up` fails on it as on any other."""
+    root = make_project(tmp_path / "p", "COLOR=blue\n")
+    report = run_fix(root, tmp_path / "s", _NoFixError, yes=True)
+    assert report.exit_code == 1
+    text = render_fix_report(report)
+    assert "exit 1: 1 error(s) left" in text and "the image tag is empty (no fix doctor can make" in text, text
+
+
+@pytest.mark.parametrize("broken", ["yaml", "compose_file"])
+def test_nothing_is_edited_while_compose_cannot_read_the_project(tmp_path: Path, broken: str) -> None:
+    """A YAML error, or COMPOSE_FILE naming a file that does not exist: the checks saw files compose
+    would not use (examples/broken-stack under COMPOSE_FILE=compose.ci.yaml got 7 edits, exit 0)."""
+    root = make_project(tmp_path / "p", "COLOR=red\n")
+    extra: dict[str, str] = {}
+    if broken == "yaml":
+        (root / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n   bad: [\n")
+    else:
+        extra["COMPOSE_FILE"] = "compose.ci.yaml"
+    before = tree_hash(root)
+    opts = options(root, tmp_path / "s", yes=True)
+    env = {**(opts.env or {}), **extra}
+    opts = FixOptions(project=ProjectOptions(path=root, env=env), env=env, yes=True)
+    report = fix(opts, registry())
+    assert tree_hash(root) == before
+    assert report.exit_code == 1
+    text = render_fix_report(report)
+    assert "doctor fix edits nothing while compose cannot read the project's files" in text, text
+    assert ("did not find expected key" if broken == "yaml" else "COMPOSE_FILE names 'compose.ci.yaml'") in text, text

@@ -106,6 +106,9 @@ class FixReport:
     error: str = ""
     dry_run: bool = False
     redactor: Redactor | None = field(default=None, compare=False)
+    # (check, message) of the errors the last preflight still reports that carry no fix at all (a
+    # YAML error compose-config reports): `up` would fail on them as on any other
+    unfixable: tuple[tuple[str, str], ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -117,6 +120,7 @@ class FixReport:
             return 2
         bad = any(r.status is FixStatus.FAILED or r.fixed is False for r in self.results)
         bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR for r in self.results)
+        bad |= bool(self.unfixable) and not self.dry_run
         return 1 if bad else 0
 
 
@@ -173,8 +177,19 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
 
     run = preflight(run_options, registry)
     env = dict(run_options.env or {})
-    files = ProjectFiles(edit_root(run.project), run.project.compose.project_name, env)
     redactor = _redactor(run)
+    from doctor.project.types import ProblemKind
+
+    unloaded = [p for p in run.project.compose.problems
+                if p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE, ProblemKind.DISCOVERY)]
+    if unloaded:
+        # COMPOSE_FILE naming a missing file, a YAML error: the checks saw the files compose would
+        # not use (or part of them), so no edit of theirs is sure to be one `up` needs
+        note = ("doctor fix edits nothing while compose cannot read the project's files: "
+                "fix the error below by hand, then run it again")
+        return FixReport(run.project.root, notes=(note,), redactor=redactor, dry_run=options.dry_run,
+                         unfixable=_unfixable(run, {}) or tuple(("compose-config", p.message) for p in unloaded))
+    files = ProjectFiles(edit_root(run.project), run.project.compose.project_name, env)
     if options.dry_run:
         return _round(options, registry, run, files, redactor, {})[0]
     if files.root in (run.project.root, held):  # a second flock of a folder this run holds would wait on itself
@@ -238,7 +253,14 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
                 results[r.fingerprint] = replace(r, fixed=True)
         if broken is not None:
             break
-    return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor)
+    return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor,
+                   unfixable=_unfixable(run, results))
+
+
+def _unfixable(run: Run, results: Mapping[str, FixResult]) -> tuple[tuple[str, str], ...]:
+    """The errors of `run` that carry no fix and no result: nothing doctor could offer for them."""
+    return tuple((f.check, f.message) for f in run.report.findings
+                 if f.severity is Severity.ERROR and f.fix is None and f.fingerprint not in results)
 
 
 def _unreadable(finding: Finding) -> bool:
@@ -420,9 +442,9 @@ def _left(report: FixReport) -> list[str]:
         return []
     left = [r for r in report.results if r.status is FixStatus.FAILED or r.fixed is False
             or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR)]
-    if not left:
+    if not left and not report.unfixable:
         return []
-    errors = sum(r.severity is Severity.ERROR for r in left)
+    errors = sum(r.severity is Severity.ERROR for r in left) + len(report.unfixable)
     if errors:
         lines = [f"exit 1: {errors} error(s) left, so 'docker compose up' would still fail"
                  + (f", and {len(left) - errors} other fix(es) did not work:" if len(left) > errors else ":")]
@@ -433,6 +455,8 @@ def _left(report: FixReport) -> list[str]:
         if why == ADVICE:
             why = f"{ADVICE}: {r.title}"
         lines.append(f"  {r.check}: {r.message} ({why})")
+    lines.extend(f"  {check}: {message} (no fix doctor can make: change it by hand)"
+                 for check, message in report.unfixable)
     return lines
 
 
@@ -452,7 +476,7 @@ def render_fix_report(report: FixReport) -> str:
     lines.extend(report.notes)
     counts = {s: sum(r.status is s for r in report.results) for s in FixStatus}
     if not report.results:
-        lines.append("nothing to fix")
+        lines.append("no fix applied" if report.unfixable else "nothing to fix")
     elif report.dry_run:
         lines.append(f"dry run: {counts[FixStatus.DRY_RUN]} fix(es) would apply, no file changed")
     else:
