@@ -311,3 +311,35 @@ def test_random_templates_match_compose(compose_bin: str, tmp_path: Path) -> Non
             with pytest.raises(InterpolationError) as caught:
                 substitute(template, _lookup_with_project(SHELL, f"rej{index}"), "services.x.environment.V")
             assert caught.value.compose_message in result.stderr, (template, result.stderr)
+
+
+def test_a_value_that_interpolation_grows_without_bound_is_an_error_not_all_memory(tmp_path: Path) -> None:
+    """A 1 KB .env whose every line repeats the one before ten times grows to 10 GB by its tenth
+    line: the run reached 1.1 GB and died of MemoryError. A value stops at 4 MiB, a file at 64 MiB."""
+    import tracemalloc
+
+    from doctor.project.interpolate import MAX_VALUE, interpolate_tree, substitute
+
+    big = {"A": "x" * (MAX_VALUE // 2 + 1)}
+    with pytest.raises(InterpolationError, match="grows the value past 4 MiB") as raised:
+        substitute("${A}${A}", big.get, "services.a.command")
+    assert raised.value.too_big and not raised.value.invalid_format
+    assert raised.value.compose_message.startswith("interpolation for services.a.command grows the value")
+    many = {"services": {f"s{i}": {"command": "${A}"} for i in range(40)}}
+    with pytest.raises(InterpolationError, match="grows the file past 64 MiB"):
+        interpolate_tree(many, big.get)
+    lines = ["L0=xxxxxxxxxx", *(f"L{i}=" + f"${{L{i - 1}}}" * 10 for i in range(1, 10))]
+    (tmp_path / ".env").write_text("\n".join(lines) + "\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n")
+    from doctor.project import Project, ProjectOptions
+
+    tracemalloc.start()
+    try:
+        dotenv = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin"})).dotenv
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024 * 1024, peak
+    assert dotenv is not None
+    assert [p.message for p in dotenv.problems] == [
+        'the value of "L6": interpolation grows the value past 4 MiB (doctor reads no more)']

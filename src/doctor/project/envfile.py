@@ -385,7 +385,9 @@ def _expanded(value: str, key: str, expand: Callable[[str], str], resume: int) -
     try:
         return expand(value)
     except InterpolationError as exc:
-        if exc.invalid_format:
+        if exc.too_big:
+            message = f"the value of {_quote(key)}: {exc}"
+        elif exc.invalid_format:
             message = f"invalid interpolation format in the value of {_quote(key)} (escape a literal $ as $$)"
         else:
             message = str(exc)

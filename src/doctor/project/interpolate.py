@@ -39,6 +39,11 @@ _OPERATORS = (":?", "?", ":-", "-", ":+", "+")
 # compose-go recurses without bound (it reads 400 levels in 0.3 s); its brace matching is
 # quadratic, so far beyond this a template would take minutes in Python: refuse it instead.
 MAX_NESTING = 5000
+# what one interpolated value, and a whole file's, may grow to: a 1 KB `.env` whose lines each repeat
+# the one before ten times (`L1=${L0}${L0}...`) grows to 10 GB by its tenth line (compose itself dies
+# on it); doctor stops with a finding instead of taking the machine's memory
+MAX_VALUE = 4 * 1024 * 1024
+MAX_TREE = 64 * 1024 * 1024
 _BRACES = lazy(r"\{.?|\}", re.DOTALL)
 
 
@@ -62,6 +67,7 @@ class InterpolationError(ValueError):
         reason: str = "",
     ) -> None:
         super().__init__(message)
+        self.too_big = False  # grown past MAX_VALUE or MAX_TREE: neither malformed nor missing
         self.path = path
         self.template = template
         self.variable = variable
@@ -69,13 +75,13 @@ class InterpolationError(ValueError):
 
     @property
     def invalid_format(self) -> bool:
-        """True for a malformed template, False for a missing required variable."""
-        return self.variable is None
+        """True for a malformed template, False for a missing required variable (or one grown too big)."""
+        return self.variable is None and not self.too_big
 
     @property
     def compose_message(self) -> str:
         """The error line `docker compose config` prints for this failure."""
-        if self.invalid_format:
+        if self.invalid_format or self.too_big:
             return str(self)
         where = f"error while interpolating {self.path}: " if self.path else ""
         return f"{where}{self}"
@@ -96,6 +102,10 @@ class _Invalid(Exception):
     def __init__(self, template: str = "") -> None:
         super().__init__(template)
         self.template = template
+
+
+class _TooBig(Exception):
+    """An interpolated value past MAX_VALUE."""
 
 
 class _Missing(Exception):
@@ -132,6 +142,10 @@ def substitute(template: str, lookup: Lookup, path: str = "") -> tuple[str, tupl
             f"You may need to escape any $ with another $.\n{shown}"
         )
         raise InterpolationError(message, path=path, template=shown) from None
+    except _TooBig:
+        where = f" for {path}" if path else ""
+        raise _too_big(f"interpolation{where} grows the value past {MAX_VALUE // 1048576} MiB "
+                       "(doctor reads no more)", path, template) from None
     except _Missing as exc:
         message = f"required variable {exc.variable} is missing a value"
         if exc.reason:
@@ -146,6 +160,7 @@ def _substitute(template: str, lookup: Lookup, refs: list[VariableRef]) -> str:
     discards the result, so stopping at once is equivalent)."""
     out: list[str] = []
     last = 0
+    size = len(template)
     for match in _PATTERN.finditer(template):
         out.append(template[last : match.start()])
         last = match.end()
@@ -155,6 +170,9 @@ def _substitute(template: str, lookup: Lookup, refs: list[VariableRef]) -> str:
             if not exc.template:
                 exc.template = template
             raise
+        size += len(out[-1])
+        if size > MAX_VALUE:
+            raise _TooBig()
     out.append(template[last:])
     return "".join(out)
 
@@ -249,6 +267,12 @@ def as_lookup(source: Lookup | Mapping[str, str] | None) -> Lookup:
     return source
 
 
+def _too_big(message: str, path: str, template: str) -> InterpolationError:
+    error = InterpolationError(message, path=path, template=template[:200])
+    error.too_big = True
+    return error
+
+
 def interpolate_tree(value: object, lookup: Lookup, path: str = "") -> tuple[object, tuple[VariableRef, ...]]:
     """Interpolate every string scalar of a YAML tree (never mapping keys), as compose does.
 
@@ -256,11 +280,16 @@ def interpolate_tree(value: object, lookup: Lookup, path: str = "") -> tuple[obj
     dotted path of the value (`services.a.image`), like compose's messages.
     """
     refs: list[VariableRef] = []
+    grown = [0]  # what interpolation added to the tree's strings: a thousand uses of one 4 MiB value
 
     def walk(node: object, where: str) -> object:
         if isinstance(node, str):
             result, found = substitute(node, lookup, where)
             refs.extend(found)
+            grown[0] += len(result) - len(node)
+            if grown[0] > MAX_TREE:
+                raise _too_big(f"interpolation for {where} grows the file past {MAX_TREE // 1048576} MiB "
+                               "(doctor reads no more)", where, node)
             return result
         if isinstance(node, Mapping):
             return {key: walk(item, f"{where}.{key}" if where else str(key)) for key, item in node.items()}
