@@ -255,3 +255,19 @@ def test_a_terminal_that_is_not_utf8_still_gets_the_report(encoding: str, tmp_pa
                           capture_output=True, env=env, timeout=60)
     assert done.returncode == 1 and done.stderr == b"", done.stderr
     assert b"? env-drift" in done.stdout and b"'PORT' is not set" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("args", [["preflight"], ["preflight", "/"], ["fix", "--dry-run"], ["why"], ["ports"],
+                                  ["info"]])
+def test_a_current_folder_that_no_longer_exists_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
+    """After `git worktree remove` (or a branch switch) the shell still sits in the removed folder:
+    preflight printed a traceback and exited 1 (read by CI as "findings"), the others an internal error."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = ("import os, subprocess, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
+              "sys.exit(subprocess.run([sys.executable, '-m', 'doctor', *sys.argv[2:]]).returncode)")
+    done = subprocess.run([sys.executable, "-c", script, str(gone), *args], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("doctor: the current folder no longer exists") and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr

@@ -332,6 +332,12 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         from doctor import app, commands
 
         sys.exit(app.guarded(commands.list_checks))
+    try:
+        os.getcwd()
+    except FileNotFoundError:  # every path doctor reads or shows is resolved against it (a path given too)
+        sys.stderr.write("doctor: the current folder no longer exists (removed since this shell entered it, as "
+                         "`git worktree remove` or a branch switch does): cd to one that does\n")
+        sys.exit(2)
     simple = _simple_preflight(args) if args[:1] == ["preflight"] else None
     if simple is not None:
         # `doctor preflight [PATH] [--select A,B] [--ignore C] [--format F] [--env-file E]`, the forms Makefiles
