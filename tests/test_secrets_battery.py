@@ -60,6 +60,11 @@ BATTERY: list[tuple[str, str, list[str] | None]] = [
     ("DASHBOARD_USERS", "admin:$2y$10$Zq8Pk2Wm5Xn7Rv4Ty9LbCuN8qKz1aVx9Yb2Wc3Zd4Ee5Ff6Gg7Hh9",
      ["Zq8Pk2Wm5Xn7Rv4Ty9LbCuN8qKz1aVx9Yb2Wc3Zd4Ee5Ff6Gg7Hh9"]),
     ("SESSION", JWT, ["Qm9vbTQyX3NpZ25hdHVyZV9oZXJlX3h5eg"]),
+    # htpasswd's default hash (traefik's basicauth label), and crypt(3)'s SHA-512: cracked offline
+    ("PROXY_AUTH", "admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/", ["H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"]),
+    ("SHADOW_LINE", "deploy:$6$rounds=5000$Qm8zWx4P$Tr7vKq2Lm9Np4Xz6Wb1Yc3Rd5Se8Uf0Gh2Jk4Lm6Np8Qr0St2Uv4Wx6Yz8"
+     "Ab0Cd2Ef4Gh6Ij8Kl0Mn2Op4Qr",
+     ["Qm8zWx4P$Tr7vKq2Lm9Np4Xz6Wb1"]),
     ("PG_URL_MULTI", "postgresql://app:MultiHostPw81@pg1:5432,pg2:5432/app", ["MultiHostPw81"]),
     ("PG_URL_V6", "postgres://app:Ipv6HostPw72@[fd00::12]:5432/app", ["Ipv6HostPw72"]),
     ("PG_URL_PCT", "postgres://app:p%40ss%3AW0rdPct@db:5432/app", ["p%40ss%3AW0rdPct"]),

@@ -76,6 +76,9 @@ _SHAPES: tuple[tuple[str | tuple[str, ...] | None, str], ...] = (
     ("N", r"(?<![\w-])NRAK-[A-Z0-9]{27}(?![A-Za-z0-9])"),
     ("A", r"(?<![\w-])AGE-SECRET-KEY-1[0-9A-Z]{50,}+"),
     ("$", r"(?<![\w$])\$2[aby]?\$[0-9]{2}\$[./A-Za-z0-9]{53}(?![./A-Za-z0-9])"),
+    # htpasswd's default ($apr1$, traefik's basicauth users) and crypt(3)'s MD5, SHA-256 and SHA-512
+    ("$", r"(?<![\w$])\$(?:apr1|[156])\$(?:rounds=[0-9]+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,86}"
+          r"(?![./A-Za-z0-9])"),
     (("hooks.slack.com/services/",), r"(?<=hooks\.slack\.com/services/)[\w/]++"),
     (("discord.com/api/webhooks/",), r"(?<=discord\.com/api/webhooks/)[\w/-]++"),
     (("discordapp.com/api/webhooks/",), r"(?<=discordapp\.com/api/webhooks/)[\w/-]++"),
@@ -141,7 +144,7 @@ _TOKEN_HINT = lazy(r"A(?:KIA|SIA|Iza|GE-SECRET-KEY-1|T[AC]TT3|PI-)|EAAA|HRKU-|LT
                    r"|p(?:ypi-AgE|plx-|scale_|ul-|nu_|at[A-Za-z0-9]{14}\.)|r(?:k_(?:live|test)_|ubygems_)"
                    r"|s(?:k(?:_(?:live|test)_|[-.])|hp(?:at|ss|ca|pa)_|ntry[us]_|b(?:p|_secret)_|q0)"
                    r"|tskey-|v1\.0-|whsec_|x(?:ox[abposr]-|keysib-|smtpsib-)"
-                   r"|\$2[aby]?\$|\.webhook\.office\.com/webhookb2/|[?&]sig=|[0-9]Q~|:(?=AA[\w-]{32})")
+                   r"|\$(?:2[aby]?|apr1|[156])\$|\.webhook\.office\.com/webhookb2/|[?&]sig=|[0-9]Q~|:(?=AA[\w-]{32})")
 AAD_BACK = 3  # an Azure AD client secret's characters before the `<digit>Q~` its hint finds
 _LONGEST_PREFIX = len("outlook.office365.com/webhook/")  # the longest text a hint matches
 
