@@ -117,3 +117,25 @@ def test_encoded_and_ordinary_passwords_are_not_reported(tmp_path: Path) -> None
 {environment}""")
     assert [f for f in found if f.subject.endswith(":password")] == []
     assert [f for f in found if f.severity > Severity.INFO] == []  # 'host' and the like: names of no service, info
+
+
+def test_an_env_file_line_its_reader_overrides_in_environment_is_not_drift(tmp_path: Path) -> None:
+    """linkwarden/linkwarden: every service loads .env; the app sets DATABASE_URL in its own
+    `environment:` (`@postgres`), so .env's `DATABASE_URL=...@db` reaches only postgres and
+    meilisearch, which never dial it: an error on a stack that starts. Another line no service
+    overrides is still judged."""
+    found = _findings(tmp_path, """services:
+  postgres:
+    image: postgres:16-alpine
+    env_file: .env
+  linkwarden:
+    image: ghcr.io/linkwarden/linkwarden:latest
+    env_file: .env
+    environment:
+      - DATABASE_URL=postgresql://postgres:${POSTGRES_PASSWORD}@postgres:5432/postgres
+  meilisearch:
+    image: getmeili/meilisearch:v1.12.8
+    env_file: .env
+""", "POSTGRES_PASSWORD=pw\nDATABASE_URL=postgresql://postgres:pw@db:5432/postgres\nREDIS_HOST=redis-cache\n")
+    assert [(f.subject, f.message) for f in found] == [
+        ("linkwarden,meilisearch,postgres:REDIS_HOST", "REDIS_HOST=redis-cache names no service on the network")]

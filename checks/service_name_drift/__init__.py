@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
@@ -130,6 +130,8 @@ class ServiceNameDrift(Check):
                         continue
                     if _from_sibling(var, name, service):  # plane's DATABASE_URL=...@${POSTGRES_HOST}:...
                         continue
+                    if _overridden_by_its_reader(var, model.services.values()):
+                        continue
                     # keyed by where the host is written: services whose own lines all read one
                     # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
                     hosts = groups.setdefault((written_at(project, var, ref), var.name), {})
@@ -215,6 +217,21 @@ def _unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, 
     kept = {name: [use for use in uses if use[2].source is not EnvSource.ENV_FILE
                    or (use[2].location, name) not in reached] for name, uses in hosts.items()}
     return {name: uses for name, uses in kept.items() if uses}
+
+
+def _overridden_by_its_reader(var: EnvVar, services: Iterable[Service]) -> bool:
+    """Whether an env_file line is one a service loading that file sets in its own `environment:`
+    (linkwarden's .env DATABASE_URL, which its app service replaces with `@postgres`): the line is
+    that service's, which never uses it; the others (postgres, meilisearch) only get it with the
+    rest of the file."""
+    if var.source is not EnvSource.ENV_FILE or var.location is None:
+        return False
+    path = var.location.path
+    for other in services:
+        own = other.environment.get(var.name)
+        if own is not None and own.source is not EnvSource.ENV_FILE and path in other.env_files:
+            return True
+    return False
 
 
 def _from_sibling(var: EnvVar, host: str, service: Service) -> bool:
