@@ -144,3 +144,27 @@ def test_a_project_folder_the_user_may_not_enter_is_one_line(project: Path, give
         project.chmod(0o755)
     shown = project / given if given != "." else project
     assert said == f"{shown}: permission denied"
+
+
+@needs_root
+def test_a_build_context_with_bind_mounts_below_it_this_user_cannot_enter_crashes_no_check() -> None:
+    """examples/broken-stack with `chmod 000 backend` (its build context, whose app/ and tests/ the
+    override bind-mounts), run by another user: dotenv-override, leaked-host-port, missing-mount,
+    path-gap and script-line-endings ended in a raw PermissionError ('✗ (PermissionError ...)'),
+    from Path.is_file/is_dir and a bind source's stat; each is partial now, as the others were."""
+    base = Path(tempfile.mkdtemp(prefix="doctor-unreadable-"))
+    base.chmod(0o755)
+    root = base / "proj"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "broken-stack", root)
+    try:
+        for path in (root, *root.rglob("*")):
+            os.chown(path, NOBODY, NOBODY)
+        (root / "backend").chmod(0)
+        _, report = _as_nobody(root)
+        checks = report["checks"]
+        assert isinstance(checks, list)
+        crashed = [(c["id"], c["reason"]) for c in checks if c["status"] == "error"]
+        assert crashed == [], crashed
+    finally:
+        (root / "backend").chmod(0o755)
+        shutil.rmtree(base)

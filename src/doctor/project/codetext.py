@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from doctor.project.reading import is_dir, is_file
 from doctor.regular import read_text
 
 SOURCE_SUFFIXES = frozenset({
@@ -67,9 +68,9 @@ class CodeText:
         return self._texts[folder]
 
     def _read(self, folder: Path) -> Iterable[tuple[Path, str]]:
-        if folder.is_file():
+        if is_file(folder):  # guarded: a folder this user cannot reach is no crash (reading.is_dir)
             candidates: Iterable[Path] = [folder]
-        elif folder.is_dir():
+        elif is_dir(folder):
             candidates = self._walk(folder)
         else:
             return

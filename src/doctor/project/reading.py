@@ -20,7 +20,7 @@ from doctor.regular import TEXT_LIMIT, RefusedFile, decoded, read_bytes, read_te
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator
+    from collections.abc import Callable, Collection, Iterator
     from typing import Any
 
 __all__ = ["COMPOSE_LIMIT", "ENV_LIMIT", "TEXT_LIMIT", "RefusedFile", "exists", "folders_below", "glob", "is_dir",
@@ -97,20 +97,33 @@ def names_nothing(path: Path | str) -> bool:
 
 
 def exists(path: Path | str) -> bool:
-    """Path.exists, False for a name too long to exist or a symlink loop."""
-    return stat_of(path) is not None
+    """Path.exists, False for a name too long to exist or a symlink loop; True for a path this user
+    cannot reach (a folder on the way it may not search): something may well be there, and "missing"
+    (a bind source docker would create) would be a claim doctor cannot make."""
+    try:
+        return stat_of(path) is not None
+    except PermissionError:
+        return True
 
 
 def is_dir(path: Path | str) -> bool:
-    """Path.is_dir, False for a name too long to exist or a symlink loop."""
-    info = stat_of(path)
-    return info is not None and stat.S_ISDIR(info.st_mode)
+    """Path.is_dir, False for a name too long to exist or a symlink loop, and for a path this user
+    cannot reach (a folder on the way it may not search): nothing there can be read either, and the
+    project's own look at its inputs (Project.unreadable_inputs) says so once, for every check."""
+    return _is(path, stat.S_ISDIR)
 
 
 def is_file(path: Path | str) -> bool:
-    """Path.is_file, False for a name too long to exist or a symlink loop."""
-    info = stat_of(path)
-    return info is not None and stat.S_ISREG(info.st_mode)
+    """Path.is_file, False as is_dir is (a name too long, a loop, a path this user cannot reach)."""
+    return _is(path, stat.S_ISREG)
+
+
+def _is(path: Path | str, kind: Callable[[int], bool]) -> bool:
+    try:
+        info = stat_of(path)
+    except PermissionError:
+        return False
+    return info is not None and kind(info.st_mode)
 
 
 def folders_below(folder: Path, skip: Collection[str], depth: int = 2, budget: int = 400,

@@ -21,6 +21,7 @@ from doctor.model import record
 from doctor.project import Project
 from doctor.project.codepaths import CodePath
 from doctor.project.manifests import Language, Manifest
+from doctor.project.reading import is_dir
 from doctor.regular import read_text
 
 TYPE_CHECKING = False  # typing costs a clean preflight ~4 ms: PackageProbe is for mypy only
@@ -109,7 +110,7 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
         codes = project.code_map(service)
         # the project's code, or the repo around a compose folder (`.devcontainer/` mounting `..`)
         carriers = tuple(c for c in (*codes.live, *codes.copies)
-                         if _ours(c.host, root) and c.host != context.parent and c.host.is_dir())
+                         if _ours(c.host, root) and c.host != context.parent and is_dir(c.host))
         carriers += tuple(c for c in codes.copies if c.host == context)
         if not carriers:
             continue
