@@ -271,3 +271,16 @@ def test_a_current_folder_that_no_longer_exists_is_one_line_and_exit_2(tmp_path:
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("doctor: the current folder no longer exists") and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
+
+
+def test_a_ctrl_c_while_doctor_still_imports_is_one_line() -> None:
+    """Ctrl-C in the first ~50 ms of `doctor fix` (before its own handler) printed a KeyboardInterrupt
+    traceback; one line now, and the process still ends by SIGINT. An error that is no interrupt
+    keeps its traceback."""
+    done = subprocess.run([sys.executable, "-c", "import doctor; raise KeyboardInterrupt"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.stderr == "doctor: interrupted\n"
+    assert done.returncode in (-2, 130)
+    other = subprocess.run([sys.executable, "-c", "import doctor; raise ValueError('x')"], capture_output=True,
+                           text=True, timeout=60)
+    assert "Traceback" in other.stderr and "ValueError: x" in other.stderr
