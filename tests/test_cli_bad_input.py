@@ -284,3 +284,15 @@ def test_a_ctrl_c_while_doctor_still_imports_is_one_line() -> None:
     other = subprocess.run([sys.executable, "-c", "import doctor; raise ValueError('x')"], capture_output=True,
                            text=True, timeout=60)
     assert "Traceback" in other.stderr and "ValueError: x" in other.stderr
+
+
+def test_a_compose_file_that_does_not_load_leaves_the_override_unjudged(tmp_path: Path) -> None:
+    """compose.yaml with a YAML error beside an override adding a bind mount to `backend`: doctor also
+    reported 'service 'backend' has neither an image nor a build context specified' at the override,
+    judging it alone; compose stops at the YAML error, and so does doctor."""
+    from doctor.project import Project, ProjectOptions
+
+    (tmp_path / "compose.yaml").write_text("services:\n  backend:\n    image: nginx\n   bad: [\n")
+    (tmp_path / "compose.override.yaml").write_text("services:\n  backend:\n    volumes:\n      - ./app:/app\n")
+    problems = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin"})).compose.problems
+    assert [(p.kind.value, p.message) for p in problems] == [("yaml", "yaml: did not find expected key")]

@@ -74,7 +74,10 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
     active = found.profiles
     enabled = {n: s for n, s in services_all.items() if _enabled(s, active)}
     disabled = tuple(n for n in services_all if n not in enabled)
-    check_consistency(model, enabled, services_all, assembler.problems)
+    # a file that did not load leaves the merge partial: the override alone has `backend` without its
+    # image, references name what the lost file declared. compose stops at that file's error, so does this
+    if not any(p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE) for p in assembler.problems):
+        check_consistency(model, enabled, services_all, assembler.problems)
     _drop_cascade(assembler.problems)
     services = {n: _service(n, s, env, assembler.problems) for n, s in enabled.items()}
     networks = list(model.get("networks") or ()) if isinstance(model.get("networks"), YMap) else []
