@@ -56,6 +56,14 @@ KNOWN_REAL: dict[str, set[tuple[str, str]]] = {
     # the documented GEARMAN_QUEUE_TYPE=MySQL, gearmand dials its own container instead of the
     # mysql/mariadb service (latent: the shipped queue type is builtin).
     "laradock__laradock/./default": {("leaked-host-port", "gearman:GEARMAN_MYSQL_HOST")},
+    # nextcloud/docker's examples ship the database password empty for the user to fill in (their
+    # README: "Make sure to pass in values for MYSQL_ROOT_PASSWORD and MYSQL_PASSWORD variables before
+    # you run this setup"): db.env's `POSTGRES_PASSWORD=`, compose's `MYSQL_ROOT_PASSWORD=`. As
+    # shipped, the postgres and mariadb entrypoints refuse the empty data volume ("Database is
+    # uninitialized and superuser password is not specified") and db exits.
+    **{f"nextcloud__docker/.examples/docker-compose/{setup}/{db}/{web}/default": {
+        ("env-drift", "db:image-needs:" + ("POSTGRES_PASSWORD" if db == "postgres" else "MYSQL_ROOT_PASSWORD"))}
+       for setup in ("insecure", "with-nginx-proxy") for db in ("mariadb", "postgres") for web in ("apache", "fpm")},
 }
 
 

@@ -14,6 +14,7 @@ from doctor.project.reading import ENV_LIMIT, is_file, read_text
 from doctor.project.types import EnvFile, EnvSource
 
 from .fix import _append_fix, _rel, _template
+from .images import unpassworded
 from .places import BREAKS, OPTIONAL, _Keys, _services_of
 
 # a service env file's template beside it: backend/.env -> backend/.env.example
@@ -48,6 +49,11 @@ class EnvDrift(Check):
         `.env.dev-sample`, `-example`), except for
         keys the service's `environment:` or another of its env files sets; such a file never
         copied from its template (compose stops: "env file not found") is an error.
+        A postgres, mysql or mariadb image (postgis and pgvector are postgres) whose service gets
+        none of the password variables its entrypoint needs to initialize an empty data volume
+        (`POSTGRES_PASSWORD=` left empty by a copied `.env.sample`, linkwarden's) is a warning at
+        the line that sets it empty; `POSTGRES_HOST_AUTH_METHOD=trust`, a `*_PASSWORD_FILE`, or
+        `MYSQL_ALLOW_EMPTY_PASSWORD` satisfy it, and an image the project builds is left alone.
         With `--env-file` or `COMPOSE_ENV_FILES` compose reads no `.env`: the last chosen file
         (penpot's `docker/devenv/defaults.env`) takes its place, compared with its own template
         (`defaults.env.example`); `.env` is compared with `.env.example` only as a service's
@@ -144,7 +150,8 @@ class EnvDrift(Check):
                 # the copy is the other finding's fix: an advice here too read "skipped ... advice
                 # only" then "applied" for the same copy in one `doctor fix`
                 fix = None
-                message += f"; {project.shown(example.path)} sets it, and there is no {project.shown(dotenv_path)}"
+                sets = "sets it" if entry.value else "lists it with no value (a copy leaves it empty: give it one)"
+                message += f"; {project.shown(example.path)} {sets}, and there is no {project.shown(dotenv_path)}"
             elif entry is not None and example is not None and dotenv is None:
                 fix = Fix(f"copy {project.shown(example.path)} to {project.shown(dotenv_path)}", Safety.ADVICE)
             elif entry is not None and example is not None:
@@ -185,6 +192,8 @@ class EnvDrift(Check):
                         continue
                     yield self.finding(message, location, entry.key, fix)
         yield from self._env_file_templates(project, dotenv_path)
+        for message, where, subject, fix, severity in unpassworded(project):
+            yield self.finding(message, where, subject, fix, severity)
 
     def _env_file_templates(self, project: Project, dotenv_path: Path | None) -> Iterator[Finding]:
         """A service's own env_file (`backend/.env`) against the template beside it

@@ -101,6 +101,15 @@ DATABASE_AUTH = Signature(
     "the password the service sends against the database's: POSTGRES_PASSWORD (MYSQL_PASSWORD) applies only "
     "to an empty data volume; change it in the database, or `docker compose down -v` (deletes the data)",
 )
+DATABASE_UNINITIALIZED = Signature(
+    "database-uninitialized",
+    # the postgres, mysql and mariadb images' entrypoints, on an empty data folder without a password
+    r"Database is uninitialized and (?:superuser password|password option) is not specified",
+    "the database image refuses to initialize its empty data volume: no superuser password reached it "
+    "(an empty POSTGRES_PASSWORD from a copied .env.example is one)",
+    ("env-drift",),
+    "the password variable of the database service (POSTGRES_PASSWORD, MYSQL_ROOT_PASSWORD, MARIADB_ROOT_PASSWORD)",
+)
 MODULE_NOT_FOUND = Signature(
     "module-not-found",
     r"(ModuleNotFoundError|ImportError): No module named ['\"]?(?P<module>[A-Za-z0-9_.]+)",
@@ -211,6 +220,7 @@ NOT_CREATED = Signature(
     "the error `docker compose up` printed (the engine keeps no record of it)",
 )
 
-BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND, NODE_MODULE_NOT_FOUND,
+BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
+           NODE_MODULE_NOT_FOUND,
            EXEC_NOT_FOUND, COMMAND_NOT_FOUND, MOUNT_TYPE,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, NOT_CREATED)
