@@ -139,3 +139,19 @@ def test_an_env_file_line_its_reader_overrides_in_environment_is_not_drift(tmp_p
 """, "POSTGRES_PASSWORD=pw\nDATABASE_URL=postgresql://postgres:pw@db:5432/postgres\nREDIS_HOST=redis-cache\n")
     assert [(f.subject, f.message) for f in found] == [
         ("linkwarden,meilisearch,postgres:REDIS_HOST", "REDIS_HOST=redis-cache names no service on the network")]
+
+
+def test_a_host_of_a_server_no_peer_runs_lists_no_unrelated_peer(tmp_path: Path) -> None:
+    """testdrivenio/django-on-docker with `CELERY_BROKER=amqp://guest:***@rabbit:5672//` and only a
+    postgres `db` beside it: 'point CELERY_BROKER at a service: 'db'' read as a suggestion."""
+    (finding,) = _findings(tmp_path, """services:
+  db:
+    image: postgres:16
+  web:
+    image: busybox
+    environment:
+      CELERY_BROKER: amqp://guest:guest@rabbit:5672//
+""")
+    assert finding.severity is Severity.INFO and finding.fix is not None
+    assert finding.fix.title == ("no service on the networks of 'web' runs rabbitmq: add one named 'rabbit', or point "
+                                 "CELERY_BROKER at a rabbitmq server it can reach")

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.env_hosts import host_refs, is_browser_key, looks_internal
-from doctor.project.service_network import NetworkIndex, all_names, default_container_name, suggest
+from doctor.project.env_hosts import family_of, host_refs, is_browser_key, looks_internal
+from doctor.project.service_network import NetworkIndex, all_names, default_container_name, service_family, suggest
 from doctor.project.types import EnvSource, EnvVar, Service
 
 from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
@@ -200,7 +200,13 @@ class ServiceNameDrift(Check):
             if len(others) > PEERS_SHOWN:
                 more = len(peers_of) - PEERS_SHOWN - (1 if view.has_peer(service.name) else 0)
                 shown_peers.append(f"and {more} more")
-            if shown_peers:
+            family = ref.family or family_of(ref.host)
+            if family and not any(service_family(p) == family for p in peers_of if p.name != service.name):
+                # django-on-docker's CELERY_BROKER=amqp://...@rabbit beside only postgres: listing 'db' read
+                # as a suggestion; no peer runs what the URL dials
+                fix = Fix(f"no service on the networks of '{service.name}' runs {family}: add one named "
+                          f"'{ref.host}', or point {var.name} at a {family} server it can reach", Safety.ADVICE)
+            elif shown_peers:
                 fix = Fix(f"point {var.name} at a service: {', '.join(shown_peers)}", Safety.ADVICE)
             else:  # "at a service: none" told nothing
                 fix = Fix(f"no other service shares a network with '{service.name}': point {var.name} at a host "
