@@ -526,3 +526,19 @@ def test_a_variable_holding_address_and_port_moves_the_port_and_keeps_the_addres
     (edit,) = move.edits
     assert edit.path.name == ".env" and (edit.line, edit.old, edit.new) == (
         line, old, new.replace("26541\n", f"{move.new}\n")), edit
+
+
+def test_a_port_written_into_a_tracked_env_says_it_is_this_machines(tmp_path: Path) -> None:
+    """One checkout whose `.env` is committed: the move is right there (compose reads it), but it was
+    written without a word, and the next `git commit -a` gave every clone this machine's port."""
+    import subprocess
+
+    project = load(tmp_path, 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8000}:80"]\n',
+                   "WEB_PORT=8000\n")
+    subprocess.run(["git", "init", "-q", str(project.root)], check=True)
+    subprocess.run(["git", "-C", str(project.root), "add", ".env", "compose.yaml"], check=True)
+    move = port_fix(project, host_with({8000}), "web", only_mapping(project), ports_range=(20000, 20010),
+                    compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and [(e.path.name, e.new) for e in move.edits] == [(".env", "WEB_PORT=20000")]
+    assert move.title.endswith("(.env WEB_PORT; .env is tracked by git: this port is this machine's, keep it out "
+                               "of commits)"), move.title

@@ -124,10 +124,13 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         assert not isinstance(version, str)
         edits, where = _compose_edits(project, svc, mapping, new, version)
     # with tracks side by side, a track's own port never goes into a file git shares with the others
-    if any(tracked(e.path) for e in edits) and side_by_side(project.root, host) is not None:
+    shared = sorted({e.path.name for e in edits if tracked(e.path)})
+    if shared and side_by_side(project.root, host) is not None:
         version = host.compose_version if compose_version == "detect" else compose_version
         assert not isinstance(version, str)
         edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new, variable)
+    elif shared:  # one checkout: the edit is right here, and is this machine's port, not the team's
+        where += f"; {', '.join(shared)} is tracked by git: this port is this machine's, keep it out of commits"
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
         edits, where = _follow(project, host, edits, where, old, new)
         where += _default_port_note(svc, old, new)
