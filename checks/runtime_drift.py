@@ -166,6 +166,7 @@ class RuntimeDrift(Check):
                 version = ", ".join(place.versions)
                 message = f"{runtime} {version} ({place.source}), elsewhere {reference}: {shown}"
                 advice = f"change {runtime} {version} to {reference} in {_where(place.location, project)}"
+                advice += _variant_note(place.source, runtime, reference)
                 if place.location.path.name == "pyvenv.cfg":  # a virtualenv is rebuilt, not edited
                     folder, minor = project.shown(place.location.path.parent), ".".join(reference.split(".")[:2])
                     advice = (f"recreate {folder}/ on Python {minor} (`uv venv --python {minor}`, or "
@@ -203,7 +204,7 @@ class RuntimeDrift(Check):
                 chosen = _reference([*place.versions, pin], 2 if runtime == "python" else 1)
                 advice = (f"change {runtime} {version} to {chosen} in {_where(place.location, project)}"
                           if pins_agree(pin, chosen) else f"change {image.source} to {runtime} {chosen} in "
-                          f"{_where(image.location, project)}")
+                          f"{_where(image.location, project)}" + _variant_note(image.source, runtime, chosen))
             subject = f"{runtime}:{relative_to(place.location.path, root)}"
             yield self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE))
 
@@ -267,3 +268,28 @@ def _where(location: Location, project: Project) -> str:
     """A place as the user opens it (from where doctor runs, like the finding's location)."""
     shown = project.shown(location.path)
     return shown if location.line is None else f"{shown}:{location.line}"
+
+
+# Debian releases the official python and node images stopped at before a version: no python:3.12
+# or node:20 image was ever published on buster (django-on-docker's `python:3.11.4-slim-buster` made
+# 3.12 reads `python:3.12-slim-buster`, a tag that does not exist)
+_RETIRED = {"python": ((3, 12), ("buster", "stretch", "jessie")), "node": ((20,), ("buster", "stretch", "jessie"))}
+
+
+def _variant_note(source: str, runtime: str, target: str) -> str:
+    """Where the FROM's tag names a Debian release the target version has no image on: which to use."""
+    retired = _RETIRED.get(runtime)
+    if retired is None or not source.startswith("FROM "):
+        return ""
+    first, releases = retired
+    tag = source.split(":", 1)[1].split()[0] if ":" in source else ""
+    release = next((r for r in releases if tag.endswith("-" + r)), None)
+    try:
+        wanted = tuple(int(part) for part in target.split(".")[:len(first)])
+    except ValueError:
+        return ""
+    if release is None or wanted < first:
+        return ""
+    slim = "-slim" if "-slim-" in tag else ""
+    return f" (no {runtime}:{target} image was published on {release}: take {runtime}:{target}{slim}-bookworm)"
+

@@ -350,3 +350,20 @@ def test_a_matrix_key_of_another_name_counts_where_setup_python_uses_it(
         "    strategy:\n      matrix:\n" + matrix + "    steps:\n      - uses: actions/setup-python@v5\n"
         "        with:\n          python-version: ${{ matrix." + key + " }}\n"})
     assert _shown(_findings(root, tmp_path), root) == expected
+
+
+def test_a_changed_from_names_a_debian_release_the_version_has_images_on(tmp_path: Path) -> None:
+    """testdrivenio/django-on-docker's `FROM python:3.11.4-slim-buster` beside a .python-version of 3.12:
+    'change python 3.11.4 to 3.12' done literally gives `python:3.12-slim-buster`, never published."""
+    root = tmp_path / "p"
+    (root / "app").mkdir(parents=True)
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: ./app\n")
+    (root / "app" / "Dockerfile").write_text("# pull official base image\nFROM python:3.11.4-slim-buster\n")
+    (root / ".python-version").write_text("3.12\n")
+    (finding,) = _findings(root, tmp_path / "home")
+    assert finding.fix is not None and finding.fix.title == (
+        "change python 3.11.4 to 3.12 in app/Dockerfile:2 (no python:3.12 image was published on buster: take "
+        "python:3.12-slim-bookworm)")
+    (root / "app" / "Dockerfile").write_text("FROM python:3.11-slim-bookworm\n")
+    (finding,) = _findings(root, tmp_path / "home")
+    assert finding.fix is not None and finding.fix.title == "change python 3.11 to 3.12 in app/Dockerfile:1"
