@@ -329,15 +329,15 @@ _REDACTOR: list[tuple[Project, Redactor]] = []  # the last project's redactor
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write the report only once it is complete (atomically, like every file doctor writes);
-    a target doctor cannot write is a UsageError naming it (never the temp file's name)."""
-    from doctor.atomic import write_atomic as write
+    """Write the report only once it is complete (atomically, like every file doctor writes; a
+    device, a FIFO or /dev/stdout written through: atomic.write_output); a target doctor cannot
+    write is a UsageError naming it (never the temp file's name)."""
+    from doctor.atomic import write_output
 
-    target = path.resolve()
     try:
-        if target.is_dir():
-            raise UsageError(f"cannot write {path}: it is a directory")
-        write(target, text.encode("utf-8"))
+        write_output(path, text.encode("utf-8"))
+    except IsADirectoryError:
+        raise UsageError(f"cannot write {path}: it is a directory") from None
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
         raise UsageError(f"cannot write {path}: {reason}") from None

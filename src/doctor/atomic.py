@@ -59,6 +59,50 @@ def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None =
             os.close(dir_fd)
 
 
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file the user named (`--output`): a regular file or a new path by `write_atomic`
+    (through a symlink, its target), anything else that exists opened and written through.
+
+    Renamed over, a device or a FIFO became a regular file (as root in a CI container,
+    `--output /dev/null` replaced /dev/null), and /dev/stdout, a link to /proc/self/fd/1 whose
+    target ("pipe:[N]") no path reaches, could not be written at all. Written through, a FIFO's
+    reader gets the report, and stdout opened `>> log` gets it appended (O_APPEND), not the log
+    replaced by it. A directory is IsADirectoryError; a socket fails to open (ENXIO), untouched.
+    """
+    if not _names_a_descriptor(path):
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            mode = stat.S_IFREG  # a new file
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if stat.S_ISREG(mode):
+            write_atomic(path.resolve(), data)
+            return
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        view = memoryview(data)
+        while view:  # a pipe takes a large report in parts
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    """Whether `path` leads, link by link, to /dev/fd/N or /proc/PID/fd/N (as /dev/stdout does): a
+    descriptor this process holds, to write through whatever it is open on, a regular file too."""
+    name = os.path.abspath(path)
+    for _ in range(40):  # the most links the kernel follows
+        folder, number = os.path.split(name)
+        if number.isdigit() and (folder == "/dev/fd" or (folder.startswith("/proc/") and folder.endswith("/fd"))):
+            return True
+        try:
+            name = os.path.normpath(os.path.join(folder, os.readlink(name)))
+        except OSError:
+            return False
+    return False
+
+
 def _temp_beside(path: Path) -> tuple[int, str]:
     """A new empty `.NAME.PID.XXXXXXXX.doctor-tmp` beside `path`, made as tempfile.mkstemp makes one
     (O_EXCL, mode 0600, not inherited, no symlink followed) without tempfile's imports (shutil, bz2,

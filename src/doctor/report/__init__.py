@@ -11,12 +11,20 @@ from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 
-from doctor.model import record
+from doctor.model import Severity, Status, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Report
+    from doctor.model import CheckResult
     from doctor.redact import Redactor
+
+#: a note without a file whose subject is one of these says the check could not ask the engine
+#: (unavailable, remote, hung): the check ran on its static half only
+ENGINE_NOTE_SUBJECTS = frozenset({"engine"})
+#: report.facts key: {"reason": why the project was read only in part, "reported_by": [the check
+#: ids whose findings are those problems]}; every other check that ran is marked partial
+PARTIAL_INPUT = "partial_input"
 
 
 class Format(enum.Enum):
@@ -76,3 +84,20 @@ def suppressed_by(report: Report) -> str:
         else:
             sources["suppressions"] = None
     return ", ".join(sources)
+
+
+def partial_reason(result: CheckResult, report: Report) -> str:
+    """Why a check that ran saw only part of its input ("" when it saw all of it).
+
+    Every format says it (console `~`, JSON `partial`, a JUnit skip, a SARIF notification): a
+    check that could not fully look must not read as a clean pass.
+    """
+    if result.status not in (Status.PASSED, Status.FAILED):
+        return ""
+    for finding in result.findings:
+        if finding.severity is Severity.INFO and finding.location is None and finding.subject in ENGINE_NOTE_SUBJECTS:
+            return finding.message
+    partial_input = report.facts.get(PARTIAL_INPUT)
+    if isinstance(partial_input, dict) and result.check not in partial_input.get("reported_by", ()):
+        return str(partial_input.get("reason", ""))
+    return ""

@@ -22,7 +22,9 @@ from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Severity, Status, record
 from doctor.model import shown_path as shown_path  # re-exported: app.py and the tests read it here
 from doctor.redact import Redactor
+from doctor.report import PARTIAL_INPUT as PARTIAL_INPUT  # re-exported with partial_reason: tests read them here
 from doctor.report import RenderOptions, suppressed_by
+from doctor.report import partial_reason as partial_reason
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,12 +36,6 @@ MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status
 PARTIAL = "~"
 STYLES = {"✓": "green", "✗": "bold red", "!": "yellow", "-": "dim", "i": "cyan", PARTIAL: "magenta"}
 SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-#: a note without a file whose subject is one of these says the check could not ask the engine
-#: (unavailable, remote, hung): the check ran on its static half only
-ENGINE_NOTE_SUBJECTS = frozenset({"engine"})
-#: report.facts key: {"reason": why the project was read only in part, "reported_by": [the check
-#: ids whose findings are those problems]}; every other check that ran is marked partial
-PARTIAL_INPUT = "partial_input"
 ID_WIDTH = 20
 DETAIL = 12  # where a finding's message and fix start
 MIN_ROOM = 12  # the least room beside a hanging indent; narrower, continuation rows hang NARROW_HANG
@@ -81,19 +77,6 @@ def _shown_command(argv: tuple[str, ...], cwd: Path | None) -> str:
 def _where(location: Location, cwd: Path | None) -> str:
     shown = shown_path(location.path, cwd)
     return shown if location.line is None else f"{shown}:{location.line}"
-
-
-def partial_reason(result: CheckResult, report: Report) -> str:
-    """Why a check that ran saw only part of its input ("" when it saw all of it)."""
-    if result.status not in (Status.PASSED, Status.FAILED):
-        return ""
-    for finding in result.findings:
-        if finding.severity is Severity.INFO and finding.location is None and finding.subject in ENGINE_NOTE_SUBJECTS:
-            return finding.message
-    partial_input = report.facts.get(PARTIAL_INPUT)
-    if isinstance(partial_input, dict) and result.check not in partial_input.get("reported_by", ()):
-        return str(partial_input.get("reason", ""))
-    return ""
 
 
 def _mark(result: CheckResult, partial: str) -> str:

@@ -1,13 +1,15 @@
 """GitHub Actions workflow commands: one `::error file=F,line=L,title=ID::message` per finding.
 
 GitHub turns these lines into annotations on the pull request's files. Paths are relative to
-the repository root (the checkout), not to the compose project, because that is how GitHub
-resolves them when the project lives in a subfolder. Escaping follows the runner's rules
-(actions/toolkit `command.ts`): `%`, CR and LF in the message; also `:` and `,` in properties.
+the checkout (GITHUB_WORKSPACE, else the git work tree's top: `source_root`), not to the
+compose project, because that is how GitHub resolves them when the project lives in a
+subfolder. Escaping follows the runner's rules (actions/toolkit `command.ts`): `%`, CR and LF
+in the message; also `:` and `,` in properties.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -35,22 +37,36 @@ def auto_format(env: Mapping[str, str], stdout_isatty: bool) -> Format | None:
 
 
 def source_root(project_dir: Path) -> Path:
-    """The repository root holding the project (nearest `.git` upwards), else the project dir.
+    """The folder GitHub resolves a relative path from: the runner's workspace (GITHUB_WORKSPACE,
+    the checkout) when the project lies in it, else the top of the git work tree holding the
+    project, else the project dir. Annotations and code scanning alike need paths from there.
 
-    GitHub (annotations and code scanning alike) resolves relative paths from the checkout.
+    The workspace comes first because the runner makes an annotation's absolute path relative to
+    it (actions/runner, IssueCommandExtension), and because a checkout may have no `.git` at all
+    (actions/checkout downloads a tarball where git is missing) or hold the project in a nested
+    repository (a submodule), whose own top is not the repository GitHub shows. It is read from
+    the process environment, where the runner sets it for every step.
     """
-    for folder in (project_dir, *project_dir.parents):
-        if (folder / ".git").exists():
-            return folder
-    return project_dir
+    from doctor.project.gitrepo import find_repo
+
+    real = project_dir.resolve()
+    workspace = Path(os.environ["GITHUB_WORKSPACE"]).resolve() if os.environ.get("GITHUB_WORKSPACE") else None
+    if workspace is not None and real.is_relative_to(workspace):
+        return workspace
+    repo = find_repo(real)
+    return repo.top if repo is not None else project_dir
 
 
 def relative_path(path: Path, root: Path) -> str:
-    """`path` relative to root in POSIX form, or the absolute path when it lies outside root."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """`path` relative to root in POSIX form, or the absolute path when it lies outside root.
+
+    A path spelled through a symlinked folder (macOS's /tmp is /private/tmp) is compared by its
+    folder's real path, as `source_root` gives; the file itself may be a link and keeps its name.
+    """
+    for candidate in (path, path.parent.resolve() / path.name):
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix()
+    return path.as_posix()
 
 
 def with_fix(finding: Finding, redactor: Redactor) -> str:

@@ -1,5 +1,8 @@
 """The JSON contract of DESIGN.md: {"version": 1, "findings": [...], "checks": [...]}.
 
+A check's `status` is its Status, except that one that passed on part of its input (the console's
+`~`) is "partial"; `reason` says why for it, and for a failed check that also saw only part.
+
 Paths are relative to the project directory when inside it, or `../x` when inside its parent (the
 repo around a compose project in `.devcontainer/` or `docker/`). Every string passes the Redactor.
 """
@@ -11,9 +14,9 @@ import os
 from pathlib import Path
 
 from doctor.engine import Report
-from doctor.model import Finding, relative_to
+from doctor.model import CheckResult, Finding, Status, relative_to
 from doctor.redact import Redactor
-from doctor.report import RenderOptions
+from doctor.report import RenderOptions, partial_reason
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -63,6 +66,19 @@ def finding_dict(finding: Finding, report: Report, redact: Redactor) -> dict[str
     }
 
 
+def check_dict(result: CheckResult, report: Report, redact: Redactor) -> dict[str, Any]:
+    """One check's outcome; a pass on part of the input is "partial", never "passed"."""
+    partial = partial_reason(result, report)
+    status = "partial" if partial and result.status is Status.PASSED else result.status.value
+    return {
+        "id": result.check,
+        "status": status,
+        "summary": result.summary,
+        "reason": redact.text(result.reason or partial) or None,
+        "findings": len(result.findings),
+    }
+
+
 def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
     """The report as one JSON object, keys in a stable order."""
     document = {
@@ -70,16 +86,7 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
         "tool": {"name": "doctor", "version": options.version},
         "project": str(report.project_dir),
         "findings": [finding_dict(f, report, redactor) for f in report.findings],
-        "checks": [
-            {
-                "id": r.check,
-                "status": r.status.value,
-                "summary": r.summary,
-                "reason": redactor.text(r.reason) or None,
-                "findings": len(r.findings),
-            }
-            for r in report.results
-        ],
+        "checks": [check_dict(r, report, redactor) for r in report.results],
         "facts": {key: value for key, value in report.facts.items() if _is_json(value)},
         # what the baseline or a config suppression left out (the findings themselves are not repeated)
         "suppressed": [

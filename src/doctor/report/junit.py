@@ -4,8 +4,11 @@ One `<testsuite name="doctor">` inside `<testsuites>`; a check with error or war
 is a `<failure>` listing them as `file:line: severity: message`, one per line; a check with
 only info findings passes and lists them in `<system-out>` (a notice must not turn a CI test
 tab red while doctor itself exits 0); a skipped check is `<skipped message=reason>`; a crashed
-check is an `<error>`. Paths are relative to the repository root (the CI checkout), as in
-the github and SARIF formats. The output validates against the JUnit schema Jenkins' xunit plugin uses
+check is an `<error>`. A check that passed on part of its input (the console's `~`: the compose
+files did not fully load, the engine did not answer) is `<skipped message="partial: reason">`,
+not a bare pass, since it did not look at everything; a failed one says it in its failure
+text. Paths are relative to the CI checkout (github.source_root), as in the github and SARIF
+formats. The output validates against the JUnit schema Jenkins' xunit plugin uses
 (tests/reports/junit.xsd).
 """
 
@@ -15,6 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from doctor.model import Finding, Severity, Status
+from doctor.report import partial_reason
 from doctor.report.github import relative_path, source_root, with_fix
 
 TYPE_CHECKING = False
@@ -38,22 +42,27 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
         if result.status is Status.SKIPPED:
             ET.SubElement(case, "skipped", message=_safe(redactor.text(result.reason)))
             counts["skipped"] += 1
-        elif result.status is Status.ERROR:
+            continue
+        if result.status is Status.ERROR:
             error = ET.SubElement(case, "error", message=_safe(redactor.text(result.reason)), type="crash")
             error.text = _safe(f"{result.check} crashed: {redactor.text(result.reason)}")
             counts["errors"] += 1
-        elif result.findings:
-            body = "\n".join(_line(f, report, redactor) for f in result.findings)
-            worst = max(f.severity for f in result.findings)
-            if worst >= Severity.WARNING:
-                n = len(result.findings)
-                failure = ET.SubElement(
-                    case, "failure", message=f"{n} finding{'' if n == 1 else 's'}", type=worst.label
-                )
-                failure.text = _safe(body)
-                counts["failures"] += 1
-            else:
-                ET.SubElement(case, "system-out").text = _safe(body)
+            continue
+        reason = partial_reason(result, report)
+        partial = f"partial: {redactor.text(reason)}" if reason else ""
+        body = "\n".join(_line(f, report, redactor) for f in result.findings)
+        worst = max((f.severity for f in result.findings), default=Severity.INFO)
+        if worst >= Severity.WARNING:
+            n = len(result.findings)
+            failure = ET.SubElement(case, "failure", message=f"{n} finding{'' if n == 1 else 's'}", type=worst.label)
+            failure.text = _safe("\n".join(filter(None, (body, partial))))
+            counts["failures"] += 1
+            continue
+        if partial:
+            ET.SubElement(case, "skipped", message=_safe(partial))
+            counts["skipped"] += 1
+        if body:
+            ET.SubElement(case, "system-out").text = _safe(body)
     for key, value in counts.items():
         suite.set(key, str(value))
     root = ET.Element(

@@ -4,8 +4,9 @@ What GitHub's upload requires beyond the schema, and how this module meets it:
 - every result has a `ruleId` and at least one location with a non-empty `artifactLocation.uri`
   (else "locationFromSarifResult: expected at least one location" rejects the whole file) —
   a finding without a file (a host fact) is anchored at the project's first compose file;
-- URIs are relative to `%SRCROOT%`, the repository root holding the project (the checkout),
-  so alerts land on the right file when the project lives in a subfolder;
+- URIs are relative to `%SRCROOT%`, the checkout holding the project (GITHUB_WORKSPACE on a
+  runner, else the git work tree's top: github.source_root, as annotations use), so alerts land
+  on the right file when the project lives in a subfolder;
 - `partialFingerprints` come from `Finding.fingerprint` (check id + subject, never a line), so
   an alert survives edits that move it;
 - at most 25,000 results per run (the hard limit; only the first 5,000 are shown): beyond
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from doctor.model import Edit, Finding, Fix, Severity, Status
 from doctor.regular import read_text
+from doctor.report import partial_reason
 from doctor.report.github import relative_path, source_root, with_fix
 
 if TYPE_CHECKING:
@@ -119,13 +121,20 @@ def markdown(doc: str) -> str:
 
 
 def _invocation(report: Report, redactor: Redactor, dropped: int) -> Json:
-    """Skipped and crashed checks as tool notifications: they are facts about the run, not results."""
+    """Skipped, crashed and partial checks as tool notifications: facts about the run, not results.
+
+    A partial check (the console's `~`: it ran on part of its input) is a warning: code scanning
+    shows no alert for what it could not see, so the run must say that it did not look.
+    """
     notes: list[Json] = []
     for result in report.results:
+        partial = partial_reason(result, report)
         if result.status is Status.SKIPPED:
             level, text = "note", f"{result.check} skipped: {redactor.text(result.reason)}"
         elif result.status is Status.ERROR:
             level, text = "error", f"{result.check} crashed: {redactor.text(result.reason)}"
+        elif partial:
+            level, text = "warning", f"{result.check} partial: {redactor.text(partial)}"
         else:
             continue
         notes.append({"level": level, "message": {"text": text}, "descriptor": {"id": result.check}})
