@@ -48,7 +48,11 @@ class ScriptLineEndings(Check):
         is not judged. It reports those that have Windows (CRLF) line endings (a `\\r` ending a
         file without a final newline counts: the shell reads it as part of the last word; unless
         the service's entrypoint or command strips them from the script, or from its copy, before
-        running it: dify's ssrf_proxy runs `sed -i 's/\\r$//'` on it; or the stage's RUN does),
+        running it: dify's ssrf_proxy runs `sed -i 's/\\r$//'` on it; or a RUN of the image does,
+        after the last COPY that puts it there and with no bind mount over it at run time:
+        `sed -i`, `dos2unix`, `tr -d '\\r'` into a file moved back, by its path, against the
+        WORKDIR, a glob or a `find` over its folder; testdrivenio/django-on-docker strips its
+        entrypoint.sh, then `COPY . .` and its `./app/:/usr/src/app/` bind bring the CRLF one back),
         start with a UTF-8 byte-order mark, or name in their shebang an interpreter the image
         lacks (`#!/bin/bash` on an alpine or busybox base, or on the alpine variant of the
         official python or node image, whose Dockerfile installs no bash; other images' alpine
@@ -107,7 +111,7 @@ class ScriptLineEndings(Check):
             subject = os.path.relpath(shipped.path, root)
             # dify's ssrf_proxy: `cp /docker-entrypoint-mount.sh ... && sed -i 's/\r$//' ...` runs a copy it
             # stripped of its CRs first: CRLF harms nothing there
-            has_crlf = _has_crlf(data) and not _strips_cr(project, shipped)
+            has_crlf = _has_crlf(data) and not shipped.stripped and not _strips_cr(project, shipped)
             faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", has_crlf))
                       if found]
             if has_crlf and shipped.path.is_relative_to(root):  # .gitattributes rules reach no ../ path

@@ -9,7 +9,8 @@ per folder); a file named by an entrypoint, command or Makefile counts whatever 
 bare name (`docker-entrypoint`) is looked up in the folders of the container's PATH. A file the
 build context's `.dockerignore` keeps out reaches no image. A script that the built stage, or a
 builder stage (one the built stage copies from), COPYs and RUNs is run while building: it breaks
-the build.
+the build. A way is `stripped` when the copy it brings is one a RUN of the image stripped of its CRs
+(doctor.project.lf_rewrites) after the last COPY that put a file there, with no bind mount over it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from doctor.lazyre import lazy
 from doctor.model import record, replace
 from doctor.project import Project
 from doctor.project.codepaths import DockerIgnore
+from doctor.project.lf_rewrites import Rewritten, lf_rewrites
 from doctor.project.reading import glob, is_dir, is_file, read_bytes
 from doctor.project.recipe import Recipe
 from doctor.project.tasks import CommandKind
@@ -50,7 +52,9 @@ class Shipped:
     """A host file that reaches `service`'s container: how (`COPY, Dockerfile:5`), and the image recipe.
 
     For a script a stage runs while building (the built one or a builder), `stage` names that stage,
-    `run` is the RUN's text and `recipe`/`image` are the stage's."""
+    `run` is the RUN's text and `recipe`/`image` are the stage's. `stripped`: what this way brings
+    is a copy a RUN rewrote with LF line endings (`RUN sed -i 's/\\r$//' /e.sh` after `COPY e.sh
+    /e.sh`), that no later COPY nor a bind mount replaces."""
 
     path: Path
     service: str
@@ -59,6 +63,7 @@ class Shipped:
     image: str
     stage: str = ""
     run: str = ""
+    stripped: bool = False
 
 
 @record
@@ -72,6 +77,7 @@ class _Mapped:
     line: int = 0
     context: Path | None = None
     ignore: DockerIgnore | None = None
+    bind: bool = False
 
     def keeps_out(self, path: Path) -> bool:
         """Whether the `.dockerignore` keeps this file (below `host`) out of the build context."""
@@ -100,27 +106,30 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
         dockerfile = svc.build.dockerfile_path if svc.build else None
         recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
         image = recipe.base if recipe is not None else svc.image or ""
-        facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile)))
+        facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile), _strip_runs(recipe)))
     for way in ("built", "named", "held"):
-        for svc, dockerfile, recipe, image, mapped in facts:
+        for svc, dockerfile, recipe, image, mapped, strips in facts:
             if way == "built":
-                ways = _built_ways(project, svc, dockerfile, recipe, real, root, built)
+                ways: list[tuple[Shipped, str]] = [
+                    (shipped, "") for shipped in _built_ways(project, svc, dockerfile, recipe, real, root, built)]
             elif way == "named":
-                ways = [Shipped(path, svc.name, how, recipe, image)
-                        for path, how in _named_ways(project, svc, recipe, mapped, real, root)]
+                ways = [(Shipped(path, svc.name, how, recipe, image), inside)
+                        for path, how, inside in _named_ways(project, svc, recipe, mapped, real, root)]
             else:
-                ways = [Shipped(path, svc.name, how, recipe, image)
-                        for path, how in _held_ways(mapped, walked, real, root)]
-            for shipped in ways:
+                ways = [(Shipped(path, svc.name, how, recipe, image), inside)
+                        for path, how, inside in _held_ways(mapped, walked, real, root)]
+            for shipped, inside in ways:
                 resolved = real(shipped.path)
                 if resolved not in seen and is_file(shipped.path):
                     seen.add(resolved)
-                    yield shipped
+                    # the container path it reaches: the copy there may be one the image stripped
+                    yield replace(shipped, stripped=True) if inside and _stripped(inside, mapped, strips) else shipped
 
 
 def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[_Mapped],
-                real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str]]:
-    """The project files the service runs: named by its command, entrypoint or healthcheck."""
+                real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str, str]]:
+    """The project files the service runs, named by its command, entrypoint or healthcheck: each
+    with how, and its path in the container."""
     workdir = svc.working_dir or (recipe.workdir if recipe else "/")
     found = svc.environment.get("PATH")  # compose's environment replaces the image's PATH
     search = _path_dirs(found.value if found is not None and found.value else _image_path(recipe))
@@ -128,9 +137,9 @@ def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: l
     on_path = [way for way in ordered if _reaches_path(way, search)]
     for words, how in _named(project, svc, recipe):
         for word in words:
-            host = _to_host(word, ordered, workdir, search, on_path)
-            if host is not None and real(host).is_relative_to(root):
-                yield host, how
+            named = _to_host(word, ordered, workdir, search, on_path)
+            if named is not None and real(named[0]).is_relative_to(root):
+                yield named[0], how, named[1]
 
 
 def _built_ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
@@ -165,6 +174,7 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
             continue
         mapped = _copy_mappings(Path(svc.build.context), parsed.copies, dockerfile, codes.context, codes.ignore)
         search = _path_dirs(_image_path(builder))
+        strips = _strip_runs(builder)
         for step in builder.runs:
             # a RUN runs what an earlier COPY brought
             before = _deepest_first([m for m in mapped if m.line < step.line])
@@ -172,13 +182,14 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
                 continue
             on_path = [way for way in before if _reaches_path(way, search)]
             for word in _run_commands(step.text):
-                host = _to_host(word, before, step.workdir, search, on_path)
-                if host is not None and real(host).is_relative_to(root):
+                found = _to_host(word, before, step.workdir, search, on_path)
+                if found is not None and real(found[0]).is_relative_to(root):
                     at = next((name for name, line in reversed(starts) if line <= step.line), stage or "")
                     # a Dockerfile of one stage: its RUN line says where
                     named = f" in stage '{at}'" if len(starts) > 1 else ""
                     how = f"RUN{named}, {dockerfile.name}:{step.line}"
-                    yield Shipped(host, svc.name, how, builder, builder.base, at, step.text)
+                    stripped = _stripped(found[1], mapped, strips, step.line)  # by an earlier RUN
+                    yield Shipped(found[0], svc.name, how, builder, builder.base, at, step.text, stripped)
 
 
 def _builder_stages(project: Project, dockerfile: Path, recipe: Recipe, starts: list[tuple[str, int]],
@@ -199,19 +210,46 @@ def _builder_stages(project: Project, dockerfile: Path, recipe: Recipe, starts: 
 
 
 def _held_ways(mapped: list[_Mapped], walked: dict[Path, list[Path]],
-               real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str]]:
-    """The scripts the service's bind mounts and COPYs bring into it (a folder's scripts, walked once)."""
+               real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str, str]]:
+    """The scripts the service's bind mounts and COPYs bring into it (a folder's scripts, walked
+    once), each with how and, for a COPY, its path in the image ("" for a bind mount)."""
     for way in mapped:
         host = way.host
         if is_file(host) and _is_script(host) and real(host).is_relative_to(root) and not way.keeps_out(host):
-            yield host, way.how
+            yield host, way.how, "" if way.bind else way.target
         elif is_dir(host) and real(host).is_relative_to(root):
             key = real(host)
             if key not in walked:
                 walked[key] = list(_walk(host))
             for found in walked[key]:
                 if not way.keeps_out(found):
-                    yield found, way.how
+                    inside = "" if way.bind else posixpath.join(way.target, found.relative_to(host).as_posix())
+                    yield found, way.how, inside
+
+
+def _strip_runs(recipe: Recipe | None) -> list[tuple[int, tuple[Rewritten, ...]]]:
+    """The line of each RUN of the recipe that strips files of their CRs, with those files."""
+    if recipe is None:
+        return []
+    found = ((step.line, lf_rewrites(step.text, step.workdir, recipe.env)) for step in recipe.runs)
+    return [(line, rewritten) for line, rewritten in found if rewritten]
+
+
+def _stripped(inside: str, mapped: list[_Mapped], strips: list[tuple[int, tuple[Rewritten, ...]]],
+              before: int | None = None) -> bool:
+    """Whether the file at `inside` is a copy a RUN of `strips` (before line `before`) stripped of
+    its CRs after the last COPY of `mapped` that put a file there, and no bind mount of `mapped`
+    covers it at run time (django-on-docker strips entrypoint.sh, then `COPY . .` puts it back, and
+    its compose file binds ./app over it)."""
+    lines = [line for line, rewritten in strips if (before is None or line < before) and
+             any(each.covers(inside) for each in rewritten)]
+    if not lines:
+        return False  # no RUN strips it: no file need be looked at
+    if any(way.bind and (inside == way.target.rstrip("/") or inside.startswith(way.target.rstrip("/") + "/"))
+           for way in mapped):
+        return False
+    copied = max((way.line for way in mapped if not way.bind and _inside(inside, [way]) is not None), default=0)
+    return bool(copied) and max(lines) > copied
 
 
 def _scope(project: Project) -> Path:
@@ -231,7 +269,7 @@ def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[_
         if mount.type == "bind" and mount.source:
             line = f":{mount.location.line}" if mount.location and mount.location.line else ""
             where = mount.location.path.name if mount.location else "compose"
-            found.append(_Mapped(Path(mount.source), mount.target, f"bind mount, {where}{line}"))
+            found.append(_Mapped(Path(mount.source), mount.target, f"bind mount, {where}{line}", bind=True))
     parsed = project.dockerfile(svc)
     if parsed is not None and svc.build is not None and dockerfile is not None:
         codes = project.code_map(svc)  # its .dockerignore, read once per build
@@ -287,23 +325,27 @@ def _deepest_first(mapped: list[_Mapped]) -> list[_Mapped]:
 
 
 def _to_host(word: str, mapped: list[_Mapped], workdir: str, search: tuple[str, ...],
-             on_path: list[_Mapped]) -> Path | None:
-    """The host file a word of a command names: a path (against the working directory), or a bare
-    name a folder of the container's PATH holds when that file is a script (a binary is no concern).
+             on_path: list[_Mapped]) -> tuple[Path, str] | None:
+    """The host file a word of a command names, and its path in the container: a path (against the
+    working directory), or a bare name a folder of the container's PATH holds when that file is a
+    script (a binary is no concern).
     `mapped`: deepest target first (`_deepest_first`); `on_path`: those of them that put something
     in a folder of `search` (`_reaches_path`), the only ones a bare name can reach."""
     if word.startswith("/bin/") or not word or word.startswith("-"):
         return None
     if word.endswith(SCRIPT_SUFFIXES) or word.startswith(("./", "/")):
-        return _inside(posixpath.normpath(posixpath.join(workdir or "/", word)), mapped)
+        inside = posixpath.normpath(posixpath.join(workdir or "/", word))
+        host = _inside(inside, mapped)
+        return (host, inside) if host is not None else None
     if any(c in word for c in "/$=:"):
         return None
     if not on_path:
         return None  # no COPY or bind lands in a PATH folder: no bare name is one of these files
     for folder in search:  # `exec docker-entrypoint`: the shell looks the name up in PATH's folders, in order
-        host = _inside(posixpath.join(folder, word), on_path)
+        inside = posixpath.join(folder, word)
+        host = _inside(inside, on_path)
         if host is not None:
-            return host if _is_text_script(host) else None
+            return (host, inside) if _is_text_script(host) else None
     return None
 
 
