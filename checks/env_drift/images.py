@@ -82,5 +82,8 @@ def _finding(project: Project, service: Service, kind: str, name: str, opt_out: 
         shown = f"{project.shown(found[0])}:{found[1].line}" if found is not None else ".env"
         where = f" through {var.variables[0]} on {shown}"
     other = f", or {opt_out[0]}={opt_out[1]} for a throwaway local database" if opt_out else ""
-    fix = Fix(f"give {name} a value{where}{other}", Safety.ADVICE)
+    if var is None:  # written nowhere: where it goes is the service's environment (or an env_file it loads)
+        fix = Fix(f"set {name} in the environment of '{service.name}'{other}", Safety.ADVICE)
+    else:
+        fix = Fix(f"give {name} a value{where}{other}", Safety.ADVICE)
     return message, written, f"{service.name}:image-needs:{name}", fix, Severity.WARNING
