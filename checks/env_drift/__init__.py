@@ -192,8 +192,8 @@ class EnvDrift(Check):
                         continue
                     yield self.finding(message, location, entry.key, fix)
         yield from self._env_file_templates(project, dotenv_path)
-        for message, where, subject, fix, severity in unpassworded(project):
-            yield self.finding(message, where, subject, fix, severity)
+        for message, written, subject, fix, severity in unpassworded(project):
+            yield self.finding(message, written, subject, fix, severity)
 
     def _env_file_templates(self, project: Project, dotenv_path: Path | None) -> Iterator[Finding]:
         """A service's own env_file (`backend/.env`) against the template beside it
