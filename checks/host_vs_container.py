@@ -11,7 +11,14 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
-from doctor.project.service_home import ServiceHome, belongs_in, compose_argv, mapped_words, service_homes
+from doctor.project.service_home import (
+    ServiceHome,
+    belongs_in,
+    compose_argv,
+    dispatching_entrypoint,
+    mapped_words,
+    service_homes,
+)
 from doctor.project.tasks import Command, CommandKind
 
 
@@ -72,13 +79,22 @@ class HostVsContainer(Check):
         package manager (`docker compose exec web npm run build`): that puts node_modules/.bin on
         PATH, which the node images do not, and runs the whole script. Where `run` would hand the
         command to the image's entrypoint script and that script dispatches on its first argument
-        (`case $1 in`) or reads none (`exec gunicorn ...`), the command adds `--entrypoint ''`.
+        (`case $1 in`) or reads none (`exec gunicorn ...`), or where the service's entrypoint (compose's
+        `entrypoint:`, else the Dockerfile's ENTRYPOINT) is a program that would take the command for
+        its arguments (flask-redis's `ENTRYPOINT ["python3"]`: `python3 python -m pytest`), the
+        command adds `--entrypoint ''`; a wrapper that hands it on (`tini --`, a script ending in
+        `exec "$@"`) stays.
         A path the command names that reaches the image only by a COPY its `.dockerignore` keeps
         out (`pytest tests`, tests/ ignored, no bind mount) is mounted by a `run`
         (`-v ./tests:/app/tests`). Where the image installs a requirements file or the runtime
         dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed
         for development alone (pyproject's dependency groups, a requirements-dev.txt), the finding
-        says the image lacks it too, and the fix starts with installing it there (CTFd's pytest).
+        says the image lacks it too, and the fix starts with installing it there (CTFd's pytest);
+        so it does where doctor sees every Python install of the image (a plain base, RUN lines that
+        `pip install -r` files the build COPYs) and none of those files names a test or lint tool
+        (django-on-docker's pytest): add it to that requirements file, then `run --build`. A path
+        inside an option (`--cov=project/app`) is mapped like a path word; the message names the
+        package the command's code imports (or an app dependency), not a dev file's first line.
         Where a bind mount hides the image's node_modules and the host has none (the shadowing
         volume-shadowing reports), the `run` puts an anonymous volume there, which the image fills
         (`-v /usr/src/app/node_modules`).
@@ -132,14 +148,22 @@ class HostVsContainer(Check):
                  running: bool | None, cli: tuple[str, ...]) -> Finding:
         verb = "run" if running is False else "exec"
         cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
-        words = mapped_words(list(advised), cwd, home)
+        words = _mapped(advised, cwd, home)
         kept_out = _kept_out(project, home, cwd, advised)
         hidden = _hidden_modules(project, home)
-        if kept_out or hidden:
-            verb, running = "run", False  # only a `run` container can take the folder as a volume
+        tool = _tool_of(command, advised)
+        listed = _not_installed(project, home, tool)
+        unlisted = None if listed is not None else _unlisted(project, home, tool)
+        lacking = listed is not None or unlisted is not None
+        if kept_out or hidden or lacking:
+            # only a `run` container can take the folder as a volume; the container `up` started has
+            # the old image, without the tool the fix adds
+            verb, running = "run", False
         # an anonymous volume over the image's node_modules is filled from the image when created
         mounts = [f"{host}:{inside}" for host, inside in kept_out] + hidden
         argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli, mounts=mounts)
+        replace = _program_entrypoint(project, home.service)
+        argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace)
         shown = _short(argv, verb)
         for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` resolves
             if host.is_relative_to(project.root):
@@ -154,15 +178,17 @@ class HostVsContainer(Check):
                       "puts a volume there, which the image fills)")
         if running is None:
             run = "run --rm" if home.bound else "run --build --rm"
-            title += f" (use '{run}' instead of 'exec' if it is not up)"
+            if replace or dispatching_entrypoint(project, home.service):
+                title += f" (use `{run} --entrypoint ''` instead of 'exec' if it is not up)"
+            else:
+                title += f" (use '{run}' instead of 'exec' if it is not up)"
         if home.unusable is not None:
             version, pinned_by = home.unusable
             where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by
             message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, "
                        f"set by {where}, is not installed): run it in {home.service!r}")
         else:
-            # the tool's own package first (`pytest` needs 'pytest' before the manifest's first entry)
-            missing = sorted(home.missing, key=lambda name: name != command.tool)
+            missing = _reasons(project, home, tool, advised, cwd)
             count = len(missing)
             needs = f"{missing[0]!r} and {count - 1} more" if count > 1 else f"{missing[0]!r}, which"
             message = f"{command.tool!r} ({command.origin}) needs {needs} the host lacks: run it in {home.service!r}"
@@ -172,34 +198,38 @@ class HostVsContainer(Check):
                                              else f", nor is {others[0]!r}")
                 message = (f"{command.tool!r} ({command.origin}) is not installed on the host (no "
                            f"node_modules/.bin/{command.tool}){nor}: run it in {home.service!r}")
-        listed = _not_installed(project, home, command)
         if listed is not None:  # CTFd: the image installs requirements.txt, pytest is in pyproject's dev group
-            message += (f"; its image does not install {command.tool!r} either ({project.shown(listed)} lists it "
+            message += (f"; its image does not install {tool!r} either ({project.shown(listed)} lists it "
                         "for development)")
-            title = f"install {command.tool!r} in the image (a dev stage, from {project.shown(listed)}), then " + title
+            title = f"install {tool!r} in the image (a dev stage, from {project.shown(listed)}), then " + title
+        elif unlisted is not None:  # django-on-docker: the image installs requirements.txt, which has no pytest
+            message += (f"; its image does not install {tool!r} either ({project.shown(unlisted)}, which it "
+                        "installs, does not list it)")
+            title = (f"add {tool!r} to {project.shown(unlisted)} (or to a dev requirements file the image "
+                     "installs), then " + title)
         fix = Fix(title, Safety.ADVICE, command=tuple(argv))
         return self.finding(message, command.location, f"{home.service}:{command.text}", fix)
 
 
-def _not_installed(project: Project, home: ServiceHome, command: Command) -> Path | None:
+def _not_installed(project: Project, home: ServiceHome, tool: str) -> Path | None:
     """The dev listing of a Python tool the service's image does not install: its image installs a
     requirements file without the tool (nor a plugin of it, `pytest-django`), no RUN names it, and
     a file beside lists it for development. None when the image may well have it."""
     from doctor.project.manifests import Language, dev_listing, normalize, read_manifests
 
-    tool = normalize(command.tool)
-    if home.language is not Language.PYTHON or tool.startswith("python"):
+    name = normalize(tool)
+    if home.language is not Language.PYTHON or name.startswith("python"):
         return None
     manifest = next((m for m in read_manifests(home.manifest.parent) if m.path == home.manifest), None)
-    if manifest is None or any(r.name == tool or r.name.startswith(tool + "-") for r in manifest.requirements):
+    if manifest is None or any(r.name == name or r.name.startswith(name + "-") for r in manifest.requirements):
         return None
     service = project.services.get(home.service)
     if service is None or service.build is None or service.build.dockerfile_path is None:
         return None
     recipe = project.recipe(service.build.dockerfile_path, service.build.target)
-    if recipe is None or any(command.tool in step.text or _DEV_INSTALL.search(step.text) for step in recipe.runs):
+    if recipe is None or any(tool in step.text or _DEV_INSTALL.search(step.text) for step in recipe.runs):
         return None  # it names the tool, or installs what may hold it (`uv sync`, `.[dev]`, a dev file)
-    listed = dev_listing(home.manifest.parent, command.tool, home.manifest)
+    listed = dev_listing(home.manifest.parent, tool, home.manifest)
     if listed is None or any(listed.name in step.text for step in recipe.runs):
         return None  # `pip install -r requirements-dev.txt` in some stage
     return listed
@@ -325,3 +355,301 @@ def _short(argv: list[str], verb: str) -> str:
 
     return shlex.join([*argv[:argv.index("--project-directory")], *argv[argv.index(verb):]])
 
+
+def _tool_of(command: Command, words: tuple[str, ...]) -> str:
+    """The tool a command runs: `pytest` of `python -m pytest tests`, else its first word's."""
+    if len(words) > 2 and posixpath.basename(words[0]).startswith("python") and words[1] == "-m":
+        return words[2]
+    return command.tool
+
+
+def _mapped(words: tuple[str, ...], cwd: Path, home: ServiceHome) -> list[str]:
+    """service_home.mapped_words, and the path of an option written `--flag=path` mapped alike:
+    `--cov=project/app` beside `project/tests` measures nothing where the tests became /usr/src/app/tests."""
+    from doctor.project.service_home import PATH_TAKING_TOOLS
+
+    mapped = mapped_words(words, cwd, home)
+    if home.container_path(cwd) is not None:
+        return mapped
+    tool = words[2] if len(words) > 2 and words[1] == "-m" else words[0] if words else ""
+    bare_paths = posixpath.basename(tool) in PATH_TAKING_TOOLS
+    for i, word in enumerate(mapped):
+        flag, equals, value = word.partition("=")
+        if word.startswith("-") and equals and value and not value.startswith("-") and (
+                "/" in value or (bare_paths and os.path.lexists(cwd / value))):
+            inside = home.container_path((cwd / value).resolve())
+            mapped[i] = f"{flag}={inside}" if inside is not None else word
+    return mapped
+
+
+def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypoint: bool) -> list[str]:
+    """compose_argv's command with `--build` (the image must be rebuilt to hold what the fix adds) and
+    `--entrypoint ''` (an entrypoint program would take the command for its arguments) added to a `run`."""
+    if verb != "run":
+        return argv
+    at = argv.index(verb)
+    service = len(argv) - count - 1  # compose_argv ends with SERVICE and the command's words
+    argv = list(argv)
+    if entrypoint and "--entrypoint" not in argv[at:service]:
+        argv[service:service] = ["--entrypoint", ""]
+    if build and argv[at + 1] != "--build":
+        argv.insert(at + 1, "--build")
+    return argv
+
+
+# programs that run the command they are given (`tini -- CMD`, `gosu user CMD`): an entrypoint of
+# theirs hands the run's command on; those taking a user (or a folder) first skip that word too
+_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit", "env", "nice", "nohup", "time",
+                       "xvfb-run", "gosu", "su-exec", "chpst", "s6-setuidgid", "setpriv", "sudo", "exec"})
+_WITH_USER = frozenset({"gosu", "su-exec", "s6-setuidgid"})
+# tools whose `run`/`exec` starts the command in their environment (`poetry run`, `bundle exec`)
+_RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm", "hatch", "conda", "mamba", "micromamba", "bundle", "pixi"})
+# interpreters, servers and package managers: an ENTRYPOINT ["python3"] gets the run's words as its
+# arguments (`python3 python -m pytest`: "can't open file '/code/python'")
+_PROGRAM = lazy(r"(?:python|pypy)[\d.]*|node(?:js)?|nodemon|deno|bun|npm|npx|pnpm|yarn|ruby|php|perl|java|dotnet"
+                r"|gunicorn|uvicorn|hypercorn|daphne|celery|flask|django-admin|pytest|manage\.py")
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
+_READS_ARGUMENTS = lazy(r"\$\{?[@*1-9]")
+
+
+def _program_entrypoint(project: Project, service: str) -> bool:
+    """Whether the service's effective entrypoint (compose's `entrypoint:`, else the final stage's
+    ENTRYPOINT) is a program that takes `run`'s command as its arguments (awesome-compose's
+    flask-redis: ENTRYPOINT ["python3"]), or `sh -c` with a string that reads none of them.
+
+    The advice then adds `--entrypoint ''`, which runs the command as written on any image. Dropping
+    the command's interpreter word instead (`run web -m pytest`) is right only when the entrypoint is
+    that same interpreter with no arguments of its own (`python3 app.py` would still run first, and
+    `python3` is not always the `python` the command names), so it is never chosen. A wrapper that
+    hands the command on (`tini --`, `gosu app`, `poetry run`) and a script (docker-entrypoint.sh
+    ending in `exec "$@"`: service_home.dispatching_entrypoint judges scripts) keep the advice as is.
+    """
+    import shlex
+
+    spec = project.compose.services.get(service)
+    if spec is None:
+        return False
+    if spec.entrypoint is not None:  # compose's, even empty (`entrypoint: []` drops the image's)
+        try:
+            words = shlex.split(spec.entrypoint) if isinstance(spec.entrypoint, str) else list(spec.entrypoint)
+        except ValueError:
+            return False
+    elif spec.build is not None and spec.build.dockerfile_path is not None:
+        recipe = project.recipe(spec.build.dockerfile_path, spec.build.target)
+        words = list(recipe.entrypoint) if recipe is not None else []
+    else:
+        return False  # a pulled image: its ENTRYPOINT is not in the project's files
+    at = 0
+    while at < len(words) and posixpath.basename(words[at]) in _WRAPPERS:
+        user = posixpath.basename(words[at]) in _WITH_USER
+        at += 1
+        while at < len(words) and (words[at].startswith("-") or "=" in words[at]):  # `tini --`, `env A=1`
+            at += 1
+        at += 1 if user else 0
+    rest = words[at:]
+    if not rest or (posixpath.basename(rest[0]) in _RUNNERS and rest[1:2] in (["run"], ["exec"])):
+        return False
+    first = posixpath.basename(rest[0])
+    if first in _SHELLS and "-c" in rest[1:]:
+        script = rest[rest.index("-c") + 1:rest.index("-c") + 2]
+        return not any(_READS_ARGUMENTS.search(text) for text in script)
+    return _PROGRAM.fullmatch(first) is not None
+
+
+# development tools an image installs only when told to, and the packages that bring each (itself,
+# or a requirement naming it: pytest-django, flake8-bugbear; pytest-cov brings coverage)
+_DEV_TOOLS = {"pytest": "pytest", "py.test": "pytest", "coverage": "coverage", "mypy": "mypy", "ruff": "ruff",
+              "black": "black", "isort": "isort", "flake8": "flake8", "pylint": "pylint", "bandit": "bandit"}
+_BROUGHT_BY = {"coverage": ("pytest-cov",)}
+# base images whose Python packages are the ones the Dockerfile installs (the official python image, a
+# bare OS); another base (tiangolo/uvicorn-gunicorn) may hold the tool already
+_PLAIN_BASES = frozenset({"python", "pypy", "debian", "ubuntu", "alpine", "fedora", "centos", "rockylinux",
+                          "almalinux", "amazonlinux"})
+# installers doctor cannot see through: a project or folder installed (`.`, `-e`, a wheel), a lock
+_OPAQUE_INSTALL = lazy(r"\b(?:poetry|pipenv|pdm|hatch|conda|mamba|micromamba|pipx|easy_install|pixi)\b"
+                       r"|\buv\s+(?:sync|add|tool)\b|\bsetup\.py\b")
+_PIP = lazy(r"(?:python[\d.]*\s+-m\s+pip|\buv\s+pip|(?:^|[\s/])pip[\d.]*)\s+(?:-\S+\s+)*install\b(?P<args>.*)")
+_SEGMENTS = lazy(r"&&|\|\||[;|\n]")
+_PIP_VALUED = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target",
+                         "--prefix", "--root", "--trusted-host", "--platform", "--python-version", "--cache-dir",
+                         "--implementation", "--abi", "--progress-bar", "--src", "--upgrade-strategy", "--log",
+                         "--no-binary", "--only-binary", "--timeout", "--retries", "--proxy", "--root-user-action",
+                         "-c", "--constraint", "-C", "--config-settings", "--python", "--report", "--cert"})
+
+
+def _unlisted(project: Project, home: ServiceHome, tool: str) -> Path | None:
+    """The requirements file an image installs when no file it installs names a development tool
+    (django-on-docker: `pip install -r requirements.txt` of Django, gunicorn and psycopg2; `run web
+    pytest` says "exec: pytest: not found"). Only where doctor sees every Python install of the image:
+    a plain base, and RUN lines that are `pip install -r FILE` (and named packages) of files the build
+    COPYs, read as written; None when anything else may bring it."""
+    from doctor.project.env_hosts import image_basename
+    from doctor.project.manifests import Language
+
+    package = _DEV_TOOLS.get(tool)
+    service = project.services.get(home.service)
+    if (package is None or home.language is not Language.PYTHON or service is None or service.build is None
+            or service.build.dockerfile_path is None):
+        return None
+    recipe = project.recipe(service.build.dockerfile_path, service.build.target)
+    if (recipe is None or recipe.pulled or image_basename(recipe.base) not in _PLAIN_BASES
+            or any(tool in step.text or package in step.text for step in recipe.runs)):
+        return None
+    files: list[str] = []
+    for step in recipe.runs:
+        found = _requirement_files(step.text, step.workdir)
+        if found is None:
+            return None
+        files += found
+    codes = project.code_map(service)
+    installed: list[Path] = []
+    for inside in dict.fromkeys(files):
+        host = codes.to_host(inside)
+        if host is None or _may_bring(host[0], package, {host[0]}):
+            return None
+        installed.append(host[0])
+    return installed[0] if installed else None
+
+
+_INCLUDE = lazy(r"(?:-r\s*|--requirement(?:\s+|\s*=\s*))(\S+)")
+_UNREAD_LINE = ("-e", "--editable", ".", "/", "git+", "http:", "https:", "file:")
+
+
+def _may_bring(path: Path, package: str, read: set[Path]) -> bool:
+    """Whether a requirements file (or one its `-r` lines include) may install `package`: it names it
+    anywhere (`pytest-django`, `pytest; python_version > "3.8"`; pytest-cov brings coverage), or holds
+    what doctor cannot read (`-e .`, a URL, a file it cannot open)."""
+    from doctor.project.reading import read_regular_text
+
+    text = read_regular_text(path)
+    if text is None or any(name in text.lower().replace("_", "-") for name in (package, *_BROUGHT_BY.get(package, ()))):
+        return True
+    for line in text.splitlines():
+        spec = line.split(" #", 1)[0].strip()
+        include = _INCLUDE.fullmatch(spec)
+        if include is not None:
+            target = (path.parent / include.group(1).strip("\"'")).resolve()
+            if target not in read and len(read) < 32:
+                read.add(target)
+                if _may_bring(target, package, read):
+                    return True
+        elif spec.startswith(_UNREAD_LINE) or " @ " in spec:
+            return True
+    return False
+
+
+def _requirement_files(text: str, workdir: str) -> list[str] | None:
+    """The container paths of the requirements files a RUN's `pip install -r` lines install ([] for a
+    RUN installing no Python package, or only named ones); None when it installs what doctor cannot
+    read (`pip install .`, `-e`, a wheel, a variable, `poetry install`, `uv sync`)."""
+    import shlex
+
+    if _OPAQUE_INSTALL.search(text):
+        return None
+    files: list[str] = []
+    for segment in _SEGMENTS.split(text):
+        try:
+            words = shlex.split(segment)
+        except ValueError:
+            words = segment.split()
+        if words[:1] == ["cd"] and len(words) == 2:
+            workdir = posixpath.normpath(posixpath.join(workdir, words[1]))
+            continue
+        match = _PIP.search(segment)
+        if match is None:
+            continue
+        try:
+            args = shlex.split(match.group("args"))
+        except ValueError:
+            return None
+        at = 0
+        while at < len(args):
+            word = args[at]
+            named = next((word[len(p):].lstrip("=") for p in ("--requirement", "-r") if word.startswith(p)), None)
+            if named is not None:
+                path = named or (args[at + 1] if at + 1 < len(args) else "")
+                at += 1 if named else 2
+                if not path or "$" in path:
+                    return None
+                files.append(posixpath.normpath(posixpath.join(workdir, path)))
+                continue
+            if word in ("-e", "--editable") or (not word.startswith("-") and (
+                    "/" in word or word.startswith(".") or "$" in word or "*" in word or "@" in word
+                    or word.endswith((".whl", ".zip", ".tar.gz")))):
+                return None
+            at += 2 if word in _PIP_VALUED else 1
+    return files
+
+
+# packages a project needs to develop it, not to run it: named after the app's own dependencies
+_DEV_PACKAGE = lazy(r"(?:pytest|flake8|pylint|mypy|types|black|isort|ruff|coverage|bandit|pre-commit|tox|nox"
+                    r"|ipython|ipdb|debugpy|autopep8|yapf|pyright|django-debug-toolbar)(?:-.*)?|.*-stubs")
+_DEV_FILE = lazy(r"dev|test|lint")
+_IMPORT = lazy(r"(?m)^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([A-Za-z_][\w \t,.]*))")
+_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+
+
+def _reasons(project: Project, home: ServiceHome, tool: str, words: tuple[str, ...], cwd: Path) -> list[str]:
+    """The packages the host lacks, the one to name first: the tool's own (`pytest`), then those the
+    command's own code imports (its files, and the project's modules they import: the tests' `app`),
+    in the manifest's order, then the app's dependencies before the development tools of a dev
+    requirements file (fastapi-tdd-docker's first line, 'black', is not what pytest needs)."""
+    manifest = next((m for m in project.manifests(home.manifest.parent) if m.path == home.manifest), None)
+    requirements = {r.name: r for r in manifest.requirements} if manifest is not None else {}
+    modules = {r.module.split(".")[0] for r in requirements.values()}
+    paths = [cwd / word.partition("=")[2] if word.startswith("-") else cwd / word for word in words[1:]]
+    imported = _imported([p for p in paths if p != cwd and os.path.lexists(p)], modules, project.root)
+
+    def used(name: str) -> bool:  # `import tortoise` is tortoise-orm's, `import pytest` not pytest-cov's
+        found = requirements.get(name)
+        prefix = name.split("-")[0]
+        return found is not None and (found.module.split(".")[0] in imported
+                                      or (prefix in imported and prefix not in modules))
+
+    def dev(name: str) -> bool:
+        found = requirements.get(name)
+        return _DEV_PACKAGE.fullmatch(name) is not None or (
+            found is not None and _DEV_FILE.search(found.location.path.name) is not None)
+
+    return sorted(home.missing, key=lambda name: (name != tool, not used(name), dev(name)))
+
+
+def _imported(paths: list[Path], packages: set[str], root: Path, budget: int = 200) -> set[str]:
+    """The top-level modules the Python files at `paths` (files, or folders walked) import, with those
+    the project's own modules they import do (`from app.main import app` in a test: app/main.py's
+    fastapi): a module no requirement provides, found beside a path or in a folder above it up to
+    `root`. A bounded read: `budget` files at most."""
+    from doctor.project.reading import read_regular_text
+
+    files: list[Path] = []
+
+    def add(path: Path) -> None:
+        if path.is_file() and path.suffix == ".py":
+            files.append(path)
+        elif path.is_dir():
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+                files.extend(Path(folder) / n for n in sorted(names) if n.endswith(".py"))
+                if len(files) >= budget:
+                    break
+
+    def imports() -> set[str]:
+        found: set[str] = set()
+        for file in files[:budget]:
+            for match in _IMPORT.finditer(read_regular_text(file, 64 * 1024) or ""):
+                names = [match.group(1)] if match.group(1) else match.group(2).split(",")
+                found |= {name.split()[0].split(".")[0] for name in names if name.strip()}
+        return found
+
+    for path in paths:
+        add(path)
+    modules = imports()
+    folders = sorted({f for path in paths for f in (path, *path.parents) if f.is_relative_to(root)})
+    own = [local for name in sorted(modules - packages) for folder in folders
+           for local in (folder / name, folder / f"{name}.py") if local not in paths and local.exists()]
+    if own:
+        del files[:]
+        for local in dict.fromkeys(own):
+            add(local)
+        modules |= imports()
+    return modules
