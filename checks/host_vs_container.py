@@ -17,6 +17,7 @@ from doctor.project.service_home import (
     compose_argv,
     dispatching_entrypoint,
     mapped_words,
+    program_entrypoint,
     service_homes,
 )
 from doctor.project.tasks import Command, CommandKind
@@ -148,7 +149,7 @@ class HostVsContainer(Check):
                  running: bool | None, cli: tuple[str, ...]) -> Finding:
         verb = "run" if running is False else "exec"
         cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
-        words = _mapped(advised, cwd, home)
+        words = mapped_words(advised, cwd, home)
         kept_out = _kept_out(project, home, cwd, advised)
         hidden = _hidden_modules(project, home)
         tool = _tool_of(command, advised)
@@ -162,7 +163,7 @@ class HostVsContainer(Check):
         # an anonymous volume over the image's node_modules is filled from the image when created
         mounts = [f"{host}:{inside}" for host, inside in kept_out] + hidden
         argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli, mounts=mounts)
-        replace = _program_entrypoint(project, home.service)
+        replace = program_entrypoint(project, home.service)
         argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace)
         shown = _short(argv, verb)
         for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` resolves
@@ -363,25 +364,6 @@ def _tool_of(command: Command, words: tuple[str, ...]) -> str:
     return command.tool
 
 
-def _mapped(words: tuple[str, ...], cwd: Path, home: ServiceHome) -> list[str]:
-    """service_home.mapped_words, and the path of an option written `--flag=path` mapped alike:
-    `--cov=project/app` beside `project/tests` measures nothing where the tests became /usr/src/app/tests."""
-    from doctor.project.service_home import PATH_TAKING_TOOLS
-
-    mapped = mapped_words(words, cwd, home)
-    if home.container_path(cwd) is not None:
-        return mapped
-    tool = words[2] if len(words) > 2 and words[1] == "-m" else words[0] if words else ""
-    bare_paths = posixpath.basename(tool) in PATH_TAKING_TOOLS
-    for i, word in enumerate(mapped):
-        flag, equals, value = word.partition("=")
-        if word.startswith("-") and equals and value and not value.startswith("-") and (
-                "/" in value or (bare_paths and os.path.lexists(cwd / value))):
-            inside = home.container_path((cwd / value).resolve())
-            mapped[i] = f"{flag}={inside}" if inside is not None else word
-    return mapped
-
-
 def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypoint: bool) -> list[str]:
     """compose_argv's command with `--build` (the image must be rebuilt to hold what the fix adds) and
     `--entrypoint ''` (an entrypoint program would take the command for its arguments) added to a `run`."""
@@ -397,63 +379,6 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
     return argv
 
 
-# programs that run the command they are given (`tini -- CMD`, `gosu user CMD`): an entrypoint of
-# theirs hands the run's command on; those taking a user (or a folder) first skip that word too
-_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit", "env", "nice", "nohup", "time",
-                       "xvfb-run", "gosu", "su-exec", "chpst", "s6-setuidgid", "setpriv", "sudo", "exec"})
-_WITH_USER = frozenset({"gosu", "su-exec", "s6-setuidgid"})
-# tools whose `run`/`exec` starts the command in their environment (`poetry run`, `bundle exec`)
-_RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm", "hatch", "conda", "mamba", "micromamba", "bundle", "pixi"})
-# interpreters, servers and package managers: an ENTRYPOINT ["python3"] gets the run's words as its
-# arguments (`python3 python -m pytest`: "can't open file '/code/python'")
-_PROGRAM = lazy(r"(?:python|pypy)[\d.]*|node(?:js)?|nodemon|deno|bun|npm|npx|pnpm|yarn|ruby|php|perl|java|dotnet"
-                r"|gunicorn|uvicorn|hypercorn|daphne|celery|flask|django-admin|pytest|manage\.py")
-_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
-_READS_ARGUMENTS = lazy(r"\$\{?[@*1-9]")
-
-
-def _program_entrypoint(project: Project, service: str) -> bool:
-    """Whether the service's effective entrypoint (compose's `entrypoint:`, else the final stage's
-    ENTRYPOINT) is a program that takes `run`'s command as its arguments (awesome-compose's
-    flask-redis: ENTRYPOINT ["python3"]), or `sh -c` with a string that reads none of them.
-
-    The advice then adds `--entrypoint ''`, which runs the command as written on any image. Dropping
-    the command's interpreter word instead (`run web -m pytest`) is right only when the entrypoint is
-    that same interpreter with no arguments of its own (`python3 app.py` would still run first, and
-    `python3` is not always the `python` the command names), so it is never chosen. A wrapper that
-    hands the command on (`tini --`, `gosu app`, `poetry run`) and a script (docker-entrypoint.sh
-    ending in `exec "$@"`: service_home.dispatching_entrypoint judges scripts) keep the advice as is.
-    """
-    import shlex
-
-    spec = project.compose.services.get(service)
-    if spec is None:
-        return False
-    if spec.entrypoint is not None:  # compose's, even empty (`entrypoint: []` drops the image's)
-        try:
-            words = shlex.split(spec.entrypoint) if isinstance(spec.entrypoint, str) else list(spec.entrypoint)
-        except ValueError:
-            return False
-    elif spec.build is not None and spec.build.dockerfile_path is not None:
-        recipe = project.recipe(spec.build.dockerfile_path, spec.build.target)
-        words = list(recipe.entrypoint) if recipe is not None else []
-    else:
-        return False  # a pulled image: its ENTRYPOINT is not in the project's files
-    at = 0
-    while at < len(words) and posixpath.basename(words[at]) in _WRAPPERS:
-        user = posixpath.basename(words[at]) in _WITH_USER
-        at += 1
-        while at < len(words) and (words[at].startswith("-") or "=" in words[at]):  # `tini --`, `env A=1`
-            at += 1
-        at += 1 if user else 0
-    rest = words[at:]
-    if not rest or (posixpath.basename(rest[0]) in _RUNNERS and rest[1:2] in (["run"], ["exec"])):
-        return False
-    first = posixpath.basename(rest[0])
-    if first in _SHELLS and "-c" in rest[1:]:
-        script = rest[rest.index("-c") + 1:rest.index("-c") + 2]
-        return not any(_READS_ARGUMENTS.search(text) for text in script)
-    return _PROGRAM.fullmatch(first) is not None
 
 
 # development tools an image installs only when told to, and the packages that bring each (itself,

@@ -211,3 +211,25 @@ def test_exec_in_a_service_that_is_not_running_then_running(
     assert execute(script, project, host) == 3
     assert "in service 'backend' (exec;" in capfd.readouterr().err
     assert (compose_project / "backend" / "where.txt").read_text().strip() == "/app/sub"
+
+
+def test_a_run_into_an_image_whose_entrypoint_is_a_program_drops_it(tmp_path: Path) -> None:
+    """awesome-compose flask-redis: ENTRYPOINT ["python3"]. `doctor exec -- python -m pytest` ran
+    `docker compose run --rm backend python -m pytest`, which the image runs as `python3 python -m pytest`
+    ("can't open file '/app/python'"). preflight's advice already said --entrypoint ''; exec does too."""
+    project_dir = make_project(tmp_path)
+    (project_dir / "backend" / "Dockerfile").write_text('FROM python:3.12\nENTRYPOINT ["python3"]\nCMD ["app.py"]\n')
+    project, host = load(project_dir, env_for(tmp_path))
+    (home,) = service_homes(project, host.packages)
+    argv = compose_argv(project, "run", home, project_dir / "backend", ["python", "-m", "pytest"], tty=True)
+    assert argv[argv.index("run"):] == ["run", "--rm", "--entrypoint", "", "backend", "python", "-m", "pytest"]
+    (project_dir / "backend" / "Dockerfile").write_text('FROM python:3.12\nENTRYPOINT ["tini", "--"]\n')
+    project, host = load(project_dir, env_for(tmp_path))
+    (home,) = service_homes(project, host.packages)
+    argv = compose_argv(project, "run", home, project_dir / "backend", ["pytest"], tty=True)
+    assert argv[argv.index("run"):] == ["run", "--rm", "backend", "pytest"]  # tini hands the command on
+    # and the value of a `--flag=path` is a path like a bare one (exec and the advice share the mapping)
+    from doctor.execute import mapped_words
+
+    assert mapped_words(["pytest", "backend/sub", "--cov=backend/sub"], project_dir, home) == [
+        "pytest", "/app/sub", "--cov=/app/sub"]

@@ -372,7 +372,8 @@ def mapped_words(words: Sequence[str], cwd: Path, home: ServiceHome) -> list[str
 
     A word with a `/` is a path; a bare word only for a tool whose arguments are paths
     (`pytest app` from the repo root, with ./app mounted at /usr/src/app: `pytest /usr/src/app`),
-    and only when it names something on the host (`python manage.py test app` keeps its label).
+    and only when it names something on the host (`python manage.py test app` keeps its label);
+    the value of a `--flag=path` word alike.
     """
     if home.container_path(cwd) is not None:
         return list(words)  # it runs in the mapped folder: relative paths stay right
@@ -382,6 +383,13 @@ def mapped_words(words: Sequence[str], cwd: Path, home: ServiceHome) -> list[str
     for word in words:
         path = word and word[0] != "-" and ("/" in word or (bare_paths and os.path.lexists(cwd / word)))
         inside = home.container_path((cwd / word).resolve()) if path else None
+        flag, equals, value = word.partition("=")
+        if inside is None and word.startswith("-") and equals and value and not value.startswith("-") and (
+                "/" in value or (bare_paths and os.path.lexists(cwd / value))):
+            # `--cov=project/app` beside `project/tests`: it measures nothing where the tests became
+            # /usr/src/app/tests
+            inside = home.container_path((cwd / value).resolve())
+            inside = f"{flag}={inside}" if inside is not None else None
         mapped.append(inside or word)
     return mapped
 
@@ -422,9 +430,70 @@ def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, comm
     mapped = home.container_path(cwd)
     if mapped is not None and mapped != home.workdir:
         argv += ["-w", mapped]
-    if verb == "run" and dispatching_entrypoint(project, home.service):
-        argv += ["--entrypoint", ""]  # its `case $1` would take the command for one of its words, or drop it
+    if verb == "run" and (dispatching_entrypoint(project, home.service) or program_entrypoint(project, home.service)):
+        # a script's `case $1` would take the command for one of its words, or drop it; a program
+        # (ENTRYPOINT ["python3"]) would take the command for its arguments
+        argv += ["--entrypoint", ""]
     return [*argv, home.service, *command]
+
+
+# programs that run the command they are given (`tini -- CMD`, `gosu user CMD`): an entrypoint of
+# theirs hands the run's command on; those taking a user (or a folder) first skip that word too
+_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit", "env", "nice", "nohup", "time",
+                       "xvfb-run", "gosu", "su-exec", "chpst", "s6-setuidgid", "setpriv", "sudo", "exec"})
+_WITH_USER = frozenset({"gosu", "su-exec", "s6-setuidgid"})
+# tools whose `run`/`exec` starts the command in their environment (`poetry run`, `bundle exec`)
+_RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm", "hatch", "conda", "mamba", "micromamba", "bundle", "pixi"})
+# interpreters, servers and package managers: an ENTRYPOINT ["python3"] gets the run's words as its
+# arguments (`python3 python -m pytest`: "can't open file '/code/python'")
+_PROGRAM = lazy(r"(?:python|pypy)[\d.]*|node(?:js)?|nodemon|deno|bun|npm|npx|pnpm|yarn|ruby|php|perl|java|dotnet"
+                r"|gunicorn|uvicorn|hypercorn|daphne|celery|flask|django-admin|pytest|manage\.py")
+_SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
+_READS_ANY_ARGUMENT = lazy(r"\$\{?[@*1-9]")
+
+
+def program_entrypoint(project: Project, service: str) -> bool:
+    """Whether the service's effective entrypoint (compose's `entrypoint:`, else the final stage's
+    ENTRYPOINT) is a program that takes `run`'s command as its arguments (awesome-compose's
+    flask-redis: ENTRYPOINT ["python3"]), or `sh -c` with a string that reads none of them.
+
+    The advice then adds `--entrypoint ''`, which runs the command as written on any image. Dropping
+    the command's interpreter word instead (`run web -m pytest`) is right only when the entrypoint is
+    that same interpreter with no arguments of its own (`python3 app.py` would still run first, and
+    `python3` is not always the `python` the command names), so it is never chosen. A wrapper that
+    hands the command on (`tini --`, `gosu app`, `poetry run`) and a script (docker-entrypoint.sh
+    ending in `exec "$@"`: dispatching_entrypoint judges scripts) keep the advice as is.
+    """
+    import shlex
+
+    spec = project.compose.services.get(service)
+    if spec is None:
+        return False
+    if spec.entrypoint is not None:  # compose's, even empty (`entrypoint: []` drops the image's)
+        try:
+            words = shlex.split(spec.entrypoint) if isinstance(spec.entrypoint, str) else list(spec.entrypoint)
+        except ValueError:
+            return False
+    elif spec.build is not None and spec.build.dockerfile_path is not None:
+        recipe = project.recipe(spec.build.dockerfile_path, spec.build.target)
+        words = list(recipe.entrypoint) if recipe is not None else []
+    else:
+        return False  # a pulled image: its ENTRYPOINT is not in the project's files
+    at = 0
+    while at < len(words) and posixpath.basename(words[at]) in _WRAPPERS:
+        user = posixpath.basename(words[at]) in _WITH_USER
+        at += 1
+        while at < len(words) and (words[at].startswith("-") or "=" in words[at]):  # `tini --`, `env A=1`
+            at += 1
+        at += 1 if user else 0
+    rest = words[at:]
+    if not rest or (posixpath.basename(rest[0]) in _RUNNERS and rest[1:2] in (["run"], ["exec"])):
+        return False
+    first = posixpath.basename(rest[0])
+    if first in _SHELL_NAMES and "-c" in rest[1:]:
+        script = rest[rest.index("-c") + 1:rest.index("-c") + 2]
+        return not any(_READS_ANY_ARGUMENT.search(text) for text in script)
+    return _PROGRAM.fullmatch(first) is not None
 
 
 # an entrypoint script that picks what to do by its first argument (`case "$1" in start) ...`) and
