@@ -23,6 +23,8 @@ services:
       - PENPOT_FLAGS=${PENPOT_FLAGS}
   db:
     image: postgres:15
+    environment:
+      - POSTGRES_PASSWORD=penpot
 """
 
 
