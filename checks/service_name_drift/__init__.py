@@ -32,7 +32,8 @@ class ServiceNameDrift(Check):
         under another key where a peer named like it listens on that port (frappe_docker's
         `REDIS_CACHE: redis_cache:6379` beside `redis-cache`; an image `name:tag` is not), or a `.env` host
         key that a service's entrypoint, command or healthcheck interpolates
-        (`wait-for-it.sh ${DB_HOST}:5432`), or a host one of them waits for, written there or in
+        (`wait-for-it.sh ${DB_HOST}:5432`), or a host one of them (or a script of the project it
+        runs: fastapi-tdd-docker's entrypoint.sh, `nc -z web-db 5432`) waits for, written there or in
         a YAML anchor it merges (`<<: *common`, reported at the anchor's line)
         (`wait-for-it -t 120 database:3306`, `nc -z db 5432`, `/dev/tcp/db/5432`; judged only
         where a peer named like it listens on that port), that is no service

@@ -126,6 +126,17 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
                     yield replace(shipped, stripped=True) if inside and _stripped(inside, mapped, strips) else shipped
 
 
+def run_scripts(project: Project, svc: Service) -> list[tuple[Path, str]]:
+    """The project's files the service runs as its command, entrypoint, healthcheck or image CMD /
+    ENTRYPOINT (or a Makefile `compose run` names), each with how: what `shipped_scripts` finds by
+    name, without walking the folders the service mounts."""
+    dockerfile = svc.build.dockerfile_path if svc.build else None
+    recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
+    mapped = _mappings(project, svc, dockerfile)
+    found = _named_ways(project, svc, recipe, mapped, cache(Path.resolve), _scope(project))
+    return [(path, how) for path, how, _ in found if is_file(path)]
+
+
 def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[_Mapped],
                 real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str, str]]:
     """The project files the service runs, named by its command, entrypoint or healthcheck: each
