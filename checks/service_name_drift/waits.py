@@ -22,6 +22,10 @@ from doctor.project.reading import read_regular_text
 from doctor.project.service_network import NetworkIndex, NetworkView, default_container_name, listen_ports, suggest
 from doctor.project.types import Service
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.shipped import ScriptFinder
+
 WAITED = lazy(waiter_pattern(r"[A-Za-z][\w-]*"))
 # a script worth reading line by line: one that names a waiter at all
 WAITER_WORD = lazy(r"wait-for|\bnc\b|/dev/tcp/")
@@ -43,9 +47,12 @@ def wait_findings(project: Project, index: NetworkIndex) -> Iterator[tuple[str, 
     """(message, location, subject, fix) of each drifted host waited for; a line an anchor gives
     several services is reported once."""
     written: set[tuple[Location, str]] = set()
+    from doctor.project.shipped import ScriptFinder
+
+    scripts = ScriptFinder(project)
     for service in project.compose.services.values():
         view = index.view(service)
-        for wait in waits(project, service, view) if view is not None else ():
+        for wait in waits(project, service, view, scripts) if view is not None else ():
             if (wait.location, wait.host.lower()) in written:
                 continue
             written.add((wait.location, wait.host.lower()))
@@ -59,7 +66,7 @@ def wait_findings(project: Project, index: NetworkIndex) -> Iterator[tuple[str, 
             yield message, at, f"{wait.service}:{wait.part}:{wait.host}", fix
 
 
-def waits(project: Project, service: Service, view: NetworkView) -> Iterator[Wait]:
+def waits(project: Project, service: Service, view: NetworkView, scripts: ScriptFinder) -> Iterator[Wait]:
     """The drifted hosts the service's entrypoint, command or healthcheck waits for, and those a
     script of the project it runs waits for (testdrivenio/fastapi-tdd-docker's entrypoint.sh:
     `while ! nc -z web-db 5432; do sleep 0.1; done`, which waits forever once `web-db` is renamed)."""
@@ -75,9 +82,7 @@ def waits(project: Project, service: Service, view: NetworkView) -> Iterator[Wai
             yield Wait(service.name, part, host, port, meant, at)
     if not (service.command or service.entrypoint or service.build is not None):
         return  # a pulled image run as it is: its scripts are not the project's
-    from doctor.project.shipped import run_scripts
-
-    for path, how in run_scripts(project, service):
+    for path, how in scripts.run_by(service):
         script = read_regular_text(path)
         if script is None or WAITER_WORD.search(script) is None:
             continue

@@ -126,15 +126,44 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
                     yield replace(shipped, stripped=True) if inside and _stripped(inside, mapped, strips) else shipped
 
 
-def run_scripts(project: Project, svc: Service) -> list[tuple[Path, str]]:
-    """The project's files the service runs as its command, entrypoint, healthcheck or image CMD /
+class ScriptFinder:
+    """The project's files each service runs as its command, entrypoint, healthcheck or image CMD /
     ENTRYPOINT (or a Makefile `compose run` names), each with how: what `shipped_scripts` finds by
-    name, without walking the folders the service mounts."""
-    dockerfile = svc.build.dockerfile_path if svc.build else None
-    recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
-    mapped = _mappings(project, svc, dockerfile)
-    found = _named_ways(project, svc, recipe, mapped, cache(Path.resolve), _scope(project))
-    return [(path, how) for path, how, _ in found if is_file(path)]
+    name, without walking the folders a service mounts. One per run: the project's scope (a git
+    lookup) and the paths it resolves are looked up once, and services built and run alike (a
+    thousand replicas of one app) share one answer."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.root = _scope(project)
+        self.real: Callable[[Path], Path] = cache(Path.resolve)
+        self.known: dict[object, list[tuple[Path, str]]] = {}
+        # a Makefile's `compose run SERVICE script` names a service: then no two services share
+        self.by_name = any(c.kind is CommandKind.MAKE and _COMPOSE_RUN.search(c.text) for c in project.commands)
+
+    def run_by(self, svc: Service) -> list[tuple[Path, str]]:
+        found = svc.environment.get("PATH")
+        build = (svc.build.context, svc.build.dockerfile, svc.build.target) if svc.build else None
+        # what decides the answer (a mount's source and target, not where it is written)
+        mounts = tuple((m.type, m.source, m.target) for m in svc.volumes)
+        key = (build, mounts, svc.command, svc.entrypoint, svc.healthcheck, svc.working_dir,
+               found.value if found is not None else None, svc.name if self.by_name else None)
+        try:
+            return self.known[key]
+        except KeyError:
+            pass
+        except TypeError:  # a part that is no hashable record: no sharing
+            return self._run_by(svc)
+        self.known[key] = self._run_by(svc)
+        return self.known[key]
+
+    def _run_by(self, svc: Service) -> list[tuple[Path, str]]:
+        project = self.project
+        dockerfile = svc.build.dockerfile_path if svc.build else None
+        recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
+        mapped = _mappings(project, svc, dockerfile)
+        found = _named_ways(project, svc, recipe, mapped, self.real, self.root)
+        return [(path, how) for path, how, _ in found if is_file(path)]
 
 
 def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[_Mapped],
