@@ -78,8 +78,9 @@ class ComposeConfig(Check):
                 seen.add(key)
                 fix = examples.fix_for(problem) if problem.kind is ProblemKind.REFERENCE else None
                 # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
+                severity = Severity.WARNING if problem.kind is ProblemKind.LIMIT else None  # compose has no fault there
                 yield self.finding(project.shown_problem(problem), problem.location,
-                                   f"{problem.kind.value}:{problem.message}", fix)
+                                   f"{problem.kind.value}:{problem.message}", fix, severity)
         yield from self._missing_builds(project)
         yield from self._refused_restarts(project)
         model = project.compose

@@ -296,3 +296,25 @@ def test_a_compose_file_that_does_not_load_leaves_the_override_unjudged(tmp_path
     (tmp_path / "compose.override.yaml").write_text("services:\n  backend:\n    volumes:\n      - ./app:/app\n")
     problems = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin"})).compose.problems
     assert [(p.kind.value, p.message) for p in problems] == [("yaml", "yaml: did not find expected key")]
+
+
+def test_a_dotenv_over_doctors_limit_is_a_warning_and_env_drift_does_not_guess(tmp_path: Path) -> None:
+    """A .env over doctor's 16 MiB limit, which compose reads: it was an error ("cannot read env
+    file: too large") and env-drift then reported every variable it sets as unset, so CI failed on
+    a project compose starts. A warning now, the checks partial, env-drift silent about it."""
+    from doctor.engine import RunOptions, load_registry, preflight
+    from doctor.model import Severity
+    from doctor.project import ProjectOptions
+    from doctor.project.reading import ENV_LIMIT
+
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox:${TAG}\n")
+    line = b"K_" + b"a" * 96 + b"=v\n"
+    with (tmp_path / ".env").open("wb") as env:
+        env.write(b"TAG=1.36\n")
+        env.write(line * (ENV_LIMIT // len(line) + 10))
+    env_vars = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1"}
+    report = preflight(RunOptions(project=ProjectOptions(path=tmp_path, env=env_vars), env=env_vars,
+                                  select=("compose-config", "env-drift")), load_registry()).report
+    assert [(f.check, f.severity) for f in report.findings] == [("compose-config", Severity.WARNING)]
+    assert report.findings[0].message.startswith("env file not read: too large")
+    assert report.exit_code(Severity.ERROR) == 0

@@ -11,7 +11,7 @@ from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
-from doctor.project.types import EnvFile, EnvSource
+from doctor.project.types import EnvFile, EnvSource, ProblemKind
 
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
@@ -92,6 +92,8 @@ class EnvDrift(Check):
         model = project.compose
         chosen = project.chosen_env_files
         example, dotenv = project.env_example, project.dotenv
+        if dotenv is not None and any(p.kind is ProblemKind.LIMIT for p in dotenv.problems):
+            return  # a .env doctor did not read (compose does): what it sets is not known (compose-config says so)
         present = set(dotenv.as_dict()) if dotenv is not None else set()
         dotenv_path: Path | None = dotenv.path if dotenv is not None else model.project_dir / ".env"
         if chosen is not None:

@@ -73,6 +73,9 @@ def read_env_file(
 
         unreadable()  # not a fact of the file: a later run reads it again
         reason = (exc.strerror or str(exc)).lower()
+        if reason.startswith(("too large", "over doctor's")):  # compose reads it: doctor does not look
+            return EnvFile(path, problems=(Problem(ProblemKind.LIMIT, f"env file not read: {reason} (compose reads "
+                                                   "it; the checks that need it are partial)", Location(path)),))
         return EnvFile(path, problems=(Problem(ProblemKind.UNREADABLE, f"cannot read env file: {reason}",
                                                Location(path)),))
     text = data.decode("utf-8", "surrogateescape")

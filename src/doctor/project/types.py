@@ -220,6 +220,9 @@ class ProblemKind(enum.Enum):
     UNREADABLE = "unreadable"
     REFERENCE = "reference"
     DISCOVERY = "discovery"
+    # a file compose reads and doctor does not (over doctor's size limit): its checks are partial,
+    # and that is no fault of the project
+    LIMIT = "limit"
 
 
 @record
