@@ -130,3 +130,13 @@ def test_unloadable_compose_file_end_to_end(tmp_path: Path) -> None:
     assert checks["compose-config"]["status"] == "failed"
     assert checks["env-drift"] == {**checks["env-drift"], "status": "partial", "reason": NOT_LOADED}
     assert "passed" not in {c["status"] for c in checks.values()}, checks
+
+
+def test_github_summary_names_the_partial_checks(report: Report) -> None:
+    """The github format's one summary line named skipped and crashed checks, not partial ones."""
+    from doctor.report.github import summary
+
+    line = summary(report, Redactor())
+    assert f"partial ({NOT_LOADED}): env-drift, leaked-host-port" in line, line
+    assert f"partial ({HUNG}): port-collision" in line, line
+    assert "skipped: image-availability (docker engine unavailable)" in line, line

@@ -121,7 +121,7 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
 
 
 def summary(report: Report, redactor: Redactor) -> str:
-    """`doctor: 2 errors, 1 warning, 0 notices from 8 checks; skipped: ...; crashed: ...`."""
+    """`doctor: 2 errors, 1 warning, 0 notices from 8 checks; skipped: ...; crashed: ...; partial (why): ...`."""
     findings = report.findings
     counts = [sum(1 for f in findings if f.severity is severity) for severity in COMMANDS]
     parts = [
@@ -134,6 +134,14 @@ def summary(report: Report, redactor: Redactor) -> str:
     crashed = [r.check for r in report.results if r.status is Status.ERROR]
     if crashed:
         parts.append(f"crashed: {', '.join(crashed)}")
+    from doctor.report import partial_reason
+
+    partial: dict[str, list[str]] = {}
+    for result in report.results:  # a check that looked at part of its input: no clean pass (console `~`)
+        if reason := partial_reason(result, report):
+            partial.setdefault(redactor.text(reason), []).append(result.check)
+    for reason, checks in partial.items():
+        parts.append(f"partial ({reason}): {', '.join(checks)}")
     if report.suppressed:
         parts.append(f"{len(report.suppressed)} suppressed")
     return "; ".join(parts)
