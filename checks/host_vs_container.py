@@ -135,6 +135,8 @@ class HostVsContainer(Check):
                 started = {text for name in sorted(project.services) for text in _service_runs(project, name)}
             if command.text in started:  # `up` starts it (in this service or another: a css watcher)
                 continue
+            if command.kind is CommandKind.NPM and command.name == "eject":
+                continue  # create-react-app's one-way rewrite of the project: no container's business
             advised = _advised(managers, command)
             key = (home.service, advised)
             if key in seen:  # the same command again, or another part of the same npm script
@@ -164,7 +166,10 @@ class HostVsContainer(Check):
         mounts = [f"{host}:{inside}" for host, inside in kept_out] + hidden
         argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli, mounts=mounts)
         replace = program_entrypoint(project, home.service)
-        argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace)
+        # react-express-mysql's `nodemon --inspect-brk=0.0.0.0:9229`: it waits for a debugger the host
+        # could not reach through a `run` that publishes nothing
+        publish = tuple(int(p) for p in dict.fromkeys(_INSPECT.findall(command.text)))
+        argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace, publish=publish)
         shown = _short(argv, verb)
         for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` resolves
             if host.is_relative_to(project.root):
@@ -364,14 +369,23 @@ def _tool_of(command: Command, words: tuple[str, ...]) -> str:
     return command.tool
 
 
-def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypoint: bool) -> list[str]:
-    """compose_argv's command with `--build` (the image must be rebuilt to hold what the fix adds) and
-    `--entrypoint ''` (an entrypoint program would take the command for its arguments) added to a `run`."""
+# node's debugger flag with a port: `--inspect-brk=0.0.0.0:9229`, `--inspect=9230`
+_INSPECT = lazy(r"--inspect(?:-brk)?=(?:[\w.\[\]:-]*:)?(\d{2,5})\b")
+
+
+def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypoint: bool,
+                 publish: tuple[int, ...] = ()) -> list[str]:
+    """compose_argv's command with `--build` (the image must be rebuilt to hold what the fix adds),
+    `--entrypoint ''` (an entrypoint program would take the command for its arguments) and `-p PORT:PORT`
+    (a debugger port the command listens on: `run` publishes none of its own) added to a `run`."""
     if verb != "run":
         return argv
     at = argv.index(verb)
     service = len(argv) - count - 1  # compose_argv ends with SERVICE and the command's words
     argv = list(argv)
+    for port in publish:
+        argv[service:service] = ["-p", f"{port}:{port}"]
+        service += 2
     if entrypoint and "--entrypoint" not in argv[at:service]:
         argv[service:service] = ["--entrypoint", ""]
     if build and argv[at + 1] != "--build":

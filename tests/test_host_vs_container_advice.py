@@ -319,3 +319,25 @@ def test_a_path_inside_an_option_is_mapped_like_a_path_word(tmp_path: Path, monk
     [finding] = run(project, monkeypatch)
     assert typed(finding) == ("docker compose run --rm web pytest /usr/src/app/tests --cov=/usr/src/app "
                               "--cov-report=term")
+
+
+# --- npm scripts a `run` cannot serve as printed -------------------------------------------------
+
+
+def test_a_debugger_port_is_published_and_eject_is_not_advised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docker/awesome-compose react-express-mysql: `nodemon src/index.js --inspect-brk=0.0.0.0:9229` waits
+    for a debugger, which a `run` (publishing nothing) never lets the host reach; create-react-app's
+    `eject` rewrites the project, and in a `--rm` container all of it is lost."""
+    project = tmp_path / "rem"
+    (project / "backend" / "src").mkdir(parents=True)
+    (project / "compose.yaml").write_text("services:\n  backend:\n    build: backend\n    volumes:\n"
+                                          "      - ./backend/src:/code/src\n")
+    (project / "backend" / "Dockerfile").write_text("FROM node:lts\nWORKDIR /code\nCOPY package.json /code/\n"
+                                                    "RUN npm install\nCOPY . /code\nCMD [\"npm\", \"start\"]\n")
+    (project / "backend" / "package.json").write_text(
+        '{"name": "backend", "scripts": {"start-wait-debuger": "nodemon src/index.js --inspect-brk=0.0.0.0:9229",'
+        ' "eject": "react-scripts eject"},\n "dependencies": {"express": "^4"},'
+        ' "devDependencies": {"nodemon": "^3", "react-scripts": "5"}}\n')
+    found = run(project, monkeypatch)
+    assert [typed(f) for f in found] == [
+        "docker compose run --rm -p 9229:9229 backend npm run start-wait-debuger"], [f.message for f in found]
