@@ -43,7 +43,7 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
         setting = f"{var.name}={consumers[0][2]}"
     title = f"set {setting} for {names} in the dev override"
     if edit is not None and not secret:
-        return subject, Fix(title, Safety.SAFE, (edit,))
+        return subject, Fix(title + _ignored_note(project, edit.path, var), Safety.SAFE, (edit,))
     if override is None:  # no override compose reads here (one -f file, a devcontainer's list)
         title = f"set {setting} in the environment of {names}"
     if secret:  # the value is not written out: say which part of it to change
@@ -125,3 +125,18 @@ def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> 
             if other.name not in wanted and where is not None and where.path == override and where.line in lines:
                 return None
     return written
+
+
+def _ignored_note(project: Project, override: Path, var: EnvVar) -> str:
+    """knadh/listmonk's .gitignore names docker-compose.override.yml: the fix holds for this checkout
+    only, and `git status` shows nothing; the line in the committed file (`LISTMONK_db__host: localhost`)
+    stays for teammates and for `-f docker-compose.yml`. Say both."""
+    from doctor.project.portplan import git_ignored
+
+    if not git_ignored(override):
+        return ""
+    at = var.location
+    base = (f"; {project.shown(at.path)}:{at.line} keeps its value for the others"
+            if at is not None and at.line and at.path in project.compose.files else "")
+    return f" ({override.name} is git-ignored: this checkout only{base})"
+

@@ -85,7 +85,7 @@ def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...]
 
     other, where = alternative
     if other and not any(tracked(e.path) for e in other):
-        loose = sorted({e.path.name for e in other if not _ignored(e.path)})
+        loose = sorted({e.path.name for e in other if not git_ignored(e.path)})
         if loose:
             where += f"; keep {', '.join(loose)} out of commits (add it to .git/info/exclude)"
         return other, where
@@ -97,7 +97,7 @@ def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...]
                 "reads now>:compose.ports.yaml")
 
 
-def _ignored(path: Path) -> bool:
+def git_ignored(path: Path) -> bool:
     """Whether a `.gitignore` line of the repository's top, or .git/info/exclude, names the file by
     name or path (`compose.override.yaml`, `/compose.override.yaml`, `*.override.yaml`): read as
     text, no git process; a rule this reading does not see counts as none (the note is only advice)."""
