@@ -527,3 +527,36 @@ services:
         assert "not shown" in text and "no log output" not in text, text
     finally:
         compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
+def test_a_postgres_started_without_a_password_is_traced_to_the_env_line(tmp_path: Path, docker_engine: str,
+                                                                          busybox_image: str) -> None:
+    """linkwarden's copied .env.sample leaves POSTGRES_PASSWORD= empty: the postgres entrypoint refuses its
+    empty data volume and exits. `why` names env-drift's finding at the .env line (the stand-in, named
+    like the image, logs what the real entrypoint logs)."""
+    tag = f"doctor-test/why-{uuid.uuid4().hex[:8]}/postgres:16"
+    subprocess.run([docker_engine, "tag", busybox_image, tag], check=True, capture_output=True)
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "pg"
+    root.mkdir()
+    refusal = "Error: Database is uninitialized and superuser password is not specified."
+    (root / "compose.yaml").write_text(f"""\
+services:
+  db:
+    image: {tag}
+    env_file: .env
+    command: ["sh", "-c", "echo '{refusal}' >&2; exit 1"]
+""")
+    (root / ".env").write_text("POSTGRES_USER=app\nPOSTGRES_PASSWORD=\n")
+    try:
+        assert compose(docker_engine, root, name, "up", "-d").returncode == 0
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _containers(root, name)[0].state != "exited":
+            time.sleep(0.5)
+        status, text = run_why(root, name)
+        assert status == 1, text
+        assert "the database image refuses to initialize its empty data volume" in text, text
+        assert "cause    env-drift  " in text and "pg/.env:2" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")
+        subprocess.run([docker_engine, "rmi", tag], capture_output=True)
