@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
@@ -113,6 +114,7 @@ class ServiceNameDrift(Check):
         # env_file lines a service resolves to a peer: a line every service loads (dify's
         # middleware.env) is for those that reach it, not for one on another network
         reached: set[tuple[Location | None, str]] = set()
+        overridden = _overridden_by_their_readers(model.services.values())
         for service in model.services.values():
             view = index.view(service)
             if view is None:
@@ -131,7 +133,8 @@ class ServiceNameDrift(Check):
                         continue
                     if _from_sibling(var, name, service):  # plane's DATABASE_URL=...@${POSTGRES_HOST}:...
                         continue
-                    if _overridden_by_its_reader(var, model.services.values()):
+                    if var.source is EnvSource.ENV_FILE and var.location is not None and (
+                            var.location.path, var.name) in overridden:
                         continue
                     # keyed by where the host is written: services whose own lines all read one
                     # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
@@ -226,19 +229,13 @@ def _unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, 
     return {name: uses for name, uses in kept.items() if uses}
 
 
-def _overridden_by_its_reader(var: EnvVar, services: Iterable[Service]) -> bool:
-    """Whether an env_file line is one a service loading that file sets in its own `environment:`
+def _overridden_by_their_readers(services: Iterable[Service]) -> set[tuple[Path, str]]:
+    """(env file, key) of each env_file line a service loading that file sets in its own `environment:`
     (linkwarden's .env DATABASE_URL, which its app service replaces with `@postgres`): the line is
     that service's, which never uses it; the others (postgres, meilisearch) only get it with the
-    rest of the file."""
-    if var.source is not EnvSource.ENV_FILE or var.location is None:
-        return False
-    path = var.location.path
-    for other in services:
-        own = other.environment.get(var.name)
-        if own is not None and own.source is not EnvSource.ENV_FILE and path in other.env_files:
-            return True
-    return False
+    rest of the file. Gathered once per run: asked for each service's lines, it was services squared."""
+    return {(path, key) for service in services for key, own in service.environment.items()
+            if own.source is not EnvSource.ENV_FILE for path in service.env_files}
 
 
 def _from_sibling(var: EnvVar, host: str, service: Service) -> bool:

@@ -148,13 +148,8 @@ class ScriptFinder:
         mounts = tuple((m.type, m.source, m.target) for m in svc.volumes)
         key = (build, mounts, svc.command, svc.entrypoint, svc.healthcheck, svc.working_dir,
                found.value if found is not None else None, svc.name if self.by_name else None)
-        try:
-            return self.known[key]
-        except KeyError:
-            pass
-        except TypeError:  # a part that is no hashable record: no sharing
-            return self._run_by(svc)
-        self.known[key] = self._run_by(svc)
+        if key not in self.known:  # every part is a str, a tuple of them, or None: hashable
+            self.known[key] = self._run_by(svc)
         return self.known[key]
 
     def _run_by(self, svc: Service) -> list[tuple[Path, str]]:
