@@ -241,18 +241,20 @@ def _distinct(found: list[Finding], project: Project) -> tuple[Finding, ...]:
     else its rank (`#2`)."""
     if len({f.subject for f in found}) == len(found):
         return tuple(found)
-    from dataclasses import replace
+    from doctor.model import replace
 
     seen: dict[str, int] = {}
+    used: set[str] = set()  # the subjects given so far
     out: list[Finding] = []
     for finding in found:
         count = seen[finding.subject] = seen.get(finding.subject, 0) + 1
         if count > 1:
             at = finding.location
-            tail = f"@{at.display(project.root)}" if at is not None else f"#{count}"
-            if tail == f"#{count}" or any(f.subject == finding.subject + tail for f in out):
+            tail = f"@{at.display(project.root)}" if at is not None else ""
+            if not tail or finding.subject + tail in used:
                 tail = f"#{count}"
             finding = replace(finding, subject=finding.subject + tail)
+        used.add(finding.subject)
         out.append(finding)
     return tuple(out)
 
