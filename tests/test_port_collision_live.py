@@ -221,15 +221,22 @@ def compose(docker: str, folder: Path, name: str, *args: str) -> subprocess.Comp
                           timeout=180, env={**os.environ, "COMPOSE_PROJECT_NAME": name})
 
 
+def another_track_up(tmp_path: Path, docker_engine: str, image: str, started: list[tuple[str, Path]],
+                     base: str) -> tuple[int, str, Path]:
+    """Another compose project's `traefik` up on a free port: (the port, its project name, its folder)."""
+    port = free_port()
+    other = project_name(base)
+    theirs = write_project(tmp_path / base, web_on(port, image, service="traefik"))
+    started.append((other, theirs))
+    done = compose(docker_engine, theirs, other, "up", "-d")
+    assert done.returncode == 0, done.stderr
+    return port, other, theirs
+
+
 @pytest.mark.docker
 def test_container_of_another_compose_project(tmp_path: Path, docker_engine: str, busybox_image: str,
                                               compose_projects: list[tuple[str, Path]]) -> None:
-    port = free_port()
-    other = project_name("othertrack")
-    theirs = write_project(tmp_path / "othertrack", web_on(port, busybox_image, service="traefik"))
-    compose_projects.append((other, theirs))
-    started = compose(docker_engine, theirs, other, "up", "-d")
-    assert started.returncode == 0, started.stderr
+    port, other, _ = another_track_up(tmp_path, docker_engine, busybox_image, compose_projects, "othertrack")
     findings = run_doctor(write_project(tmp_path / "mytrack", web_on(port, busybox_image)), {})
     held = about(findings, port)
     assert [f.message for f in held] == [
@@ -246,12 +253,7 @@ def test_a_paused_container_of_another_project_is_named_and_said_paused(
         tmp_path: Path, docker_engine: str, busybox_image: str, compose_projects: list[tuple[str, Path]]) -> None:
     """`docker compose pause` keeps the port (docker-proxy holds it): it was "published by a container
     of the docker engine", unnamed, as the listing's paused containers were read as stopped ones."""
-    port = free_port()
-    other = project_name("pausedtrack")
-    theirs = write_project(tmp_path / "pausedtrack", web_on(port, busybox_image, service="traefik"))
-    compose_projects.append((other, theirs))
-    started = compose(docker_engine, theirs, other, "up", "-d")
-    assert started.returncode == 0, started.stderr
+    port, other, theirs = another_track_up(tmp_path, docker_engine, busybox_image, compose_projects, "pausedtrack")
     paused = compose(docker_engine, theirs, other, "pause")
     assert paused.returncode == 0, paused.stderr
     try:

@@ -19,7 +19,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -489,6 +489,18 @@ def test_an_up_that_could_not_pull_says_what_it_needed(tmp_path: Path, docker_en
         "compose pulls it on up (needs the registry)"), err.getvalue()
 
 
+def _up_until(docker: str, root: Path, name: str, ready: Callable[[dict[str, ContainerState]], bool],
+              wait: float = 30) -> dict[str, ContainerState]:
+    """`up -d`, then the containers by service once `ready` says so (or `wait` seconds have passed)."""
+    assert compose(docker, root, name, "up", "-d").returncode == 0
+    deadline = time.monotonic() + wait
+    while True:
+        seen = {c.service: c for c in _containers(root, name)}
+        if ready(seen) or time.monotonic() >= deadline:
+            return seen
+        time.sleep(0.5)
+
+
 def test_a_huge_log_line_is_said_not_shown(tmp_path: Path, docker_engine: str,
                                        image: str) -> None:
     """A container whose last log line is 6 MB of one word (a dumped blob): `why` says the line was
@@ -511,14 +523,8 @@ services:
       retries: 1
 """)
     try:
-        assert compose(docker_engine, root, name, "up", "-d").returncode == 0
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            seen = {c.service: c for c in _containers(root, name)}
-            if seen["dump"].state == "exited" and seen["chatty"].health == "unhealthy":
-                break
-            time.sleep(0.5)
-        states = {c.service: c for c in _containers(root, name)}
+        states = _up_until(docker_engine, root, name,
+                           lambda seen: seen["dump"].state == "exited" and seen["chatty"].health == "unhealthy")
         assert states["dump"].log_tail == (
             "(the log ends in a line of over 16 KiB with no blank in its last 16 KiB: not shown)",), states["dump"]
         assert "tick" in states["chatty"].log_tail, states["chatty"]
@@ -549,10 +555,7 @@ services:
 """)
     (root / ".env").write_text("POSTGRES_USER=app\nPOSTGRES_PASSWORD=\n")
     try:
-        assert compose(docker_engine, root, name, "up", "-d").returncode == 0
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and _containers(root, name)[0].state != "exited":
-            time.sleep(0.5)
+        _up_until(docker_engine, root, name, lambda seen: seen["db"].state == "exited")
         status, text = run_why(root, name)
         assert status == 1, text
         assert "the database image refuses to initialize its empty data volume" in text, text
