@@ -98,7 +98,9 @@ class HostVsContainer(Check):
         package the command's code imports (or an app dependency), not a dev file's first line.
         Where a bind mount hides the image's node_modules and the host has none (the shadowing
         volume-shadowing reports), the `run` puts an anonymous volume there, which the image fills
-        (`-v /usr/src/app/node_modules`).
+        (`-v /usr/src/app/node_modules`). A package.json `build` script run where the bind mounts
+        bring only part of its folder (`./frontend/src`) is advised with a note: what it writes
+        outside them (build/, dist/) stays in the container, which `run --rm` removes.
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -182,6 +184,10 @@ class HostVsContainer(Check):
         if hidden:
             title += (f" (the bind mount hides the image's {', '.join(hidden)}, and the host has none: the run "
                       "puts a volume there, which the image fills)")
+        if _output_lost(command, home, cwd):  # react-express-mysql's frontend: only ./frontend/src is mounted
+            where = "the container, which --rm removes" if verb == "run" else "the container"
+            title += (f" ({project.shown(cwd)} is not bind-mounted whole: what the build writes outside "
+                      f"{', '.join(project.shown(c.host) for c in home.carriers if c.via == 'bind')} stays in {where})")
         if running is None:
             run = "run --rm" if home.bound else "run --build --rm"
             if replace or dispatching_entrypoint(project, home.service):
@@ -215,6 +221,15 @@ class HostVsContainer(Check):
                      "installs), then " + title)
         fix = Fix(title, Safety.ADVICE, command=tuple(argv))
         return self.finding(message, command.location, f"{home.service}:{command.text}", fix)
+
+
+def _output_lost(command: Command, home: ServiceHome, cwd: Path) -> bool:
+    """A package.json build script (`build`, `build:prod`) run in a service whose bind mounts bring
+    only part of its folder: its output (build/, dist/) is written where no mount takes it back."""
+    if command.kind is not CommandKind.NPM or not command.name or command.name.partition(":")[0] != "build":
+        return False
+    binds = [c.host for c in home.carriers if c.via == "bind"]
+    return bool(binds) and not any(cwd == host or host in cwd.parents for host in binds)
 
 
 def _not_installed(project: Project, home: ServiceHome, tool: str) -> Path | None:

@@ -341,3 +341,26 @@ def test_a_debugger_port_is_published_and_eject_is_not_advised(tmp_path: Path, m
     found = run(project, monkeypatch)
     assert [typed(f) for f in found] == [
         "docker compose run --rm -p 9229:9229 backend npm run start-wait-debuger"], [f.message for f in found]
+
+
+def test_a_build_script_says_its_output_stays_in_the_container(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """awesome-compose react-express-mysql: only ./frontend/src is mounted, so `npm run build` in a
+    `--rm` container writes frontend/build where no mount brings it back: the advice says so. With
+    the whole package folder mounted, the build lands on the host and nothing is added."""
+    project = tmp_path / "rem"
+    (project / "frontend" / "src").mkdir(parents=True)
+    (project / "compose.yaml").write_text("services:\n  frontend:\n    build: frontend\n    volumes:\n"
+                                          "      - ./frontend/src:/code/src\n")
+    (project / "frontend" / "Dockerfile").write_text("FROM node:lts\nWORKDIR /code\nCOPY package.json /code/\n"
+                                                     "RUN npm ci\nCOPY . /code\nCMD [\"npm\", \"start\"]\n")
+    (project / "frontend" / "package.json").write_text(
+        '{"name": "frontend", "scripts": {"build": "react-scripts build", "test": "react-scripts test"},\n'
+        ' "dependencies": {"react": "^17"}, "devDependencies": {"react-scripts": "5"}}\n')
+    build, test = run(project, monkeypatch)
+    assert build.fix is not None and test.fix is not None
+    assert ("(frontend is not bind-mounted whole: what the build writes outside frontend/src stays in the "
+            "container, which --rm removes)") in build.fix.title
+    assert "bind-mounted whole" not in test.fix.title
+    (project / "compose.yaml").write_text("services:\n  frontend:\n    build: frontend\n    volumes:\n"
+                                          "      - ./frontend:/code\n      - /code/node_modules\n")
+    assert all("bind-mounted whole" not in (f.fix.title if f.fix else "") for f in run(project, monkeypatch))
