@@ -19,6 +19,7 @@ from doctor.project.appenv import (
 )
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
+from doctor.project.service_network import server_family
 
 OVERRIDE_ARG = lazy(r",\s*(?:override|overwrite)\s*=\s*True\b|\b(?:override|overwrite)\s*=\s*True\s*,?\s*")
 
@@ -180,7 +181,7 @@ def _stack_server(project: Project, key: str, value: str) -> str:
         family = ref.family
         port = ref.expected_port({})
         for name, service in sorted(project.services.items()):
-            kind = image_family(service.image) or image_family(name)
+            kind = server_family(service) or image_family(name)
             if family is not None and kind == family:
                 return name
             published = {p.published for p in service.ports}

@@ -68,3 +68,40 @@ def test_why_matches_the_entrypoints_refusal() -> None:
     assert [s.id for s in BUILTIN if s.match(line) is not None] == ["database-uninitialized"]
     mysql = "2026-12-02 [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified"
     assert [s.id for s in BUILTIN if s.match(mysql) is not None] == ["database-uninitialized"]
+
+
+def _ckan_db(root: Path, dockerfile: str, compose_env: str = "      - POSTGRES_PASSWORD\n") -> list[Finding]:
+    (root / "postgresql").mkdir()
+    (root / "postgresql" / "Dockerfile").write_text(dockerfile)
+    return _needs(root, "services:\n  db:\n    build:\n      context: postgresql/\n    environment:\n" + compose_env,
+                  "POSTGRES_USER=postgres\nPOSTGRES_PASSWORD=\n")
+
+
+def test_a_database_built_from_the_image_needs_the_password_too(tmp_path: Path) -> None:
+    """ckan/ckan-docker's `db` builds `postgresql/` (`FROM postgres:16-alpine`, a COPY of init scripts)
+    and passes `- POSTGRES_PASSWORD` through from `.env`: left empty there, the entrypoint refuses
+    to initialize as the plain image's does. The warning sits at the `.env` line that sets it empty."""
+    (finding,) = _ckan_db(tmp_path, "FROM postgres:16-alpine\nCOPY initdb.d /docker-entrypoint-initdb.d\n")
+    assert finding.message.startswith("'db' (built FROM postgres:16-alpine) gets no POSTGRES_PASSWORD (its "
+                                      "environment sets it empty)")
+    assert finding.location is not None and (finding.location.path.name, finding.location.line) == (".env", 2)
+    assert finding.fix is not None and finding.fix.title == (
+        "give POSTGRES_PASSWORD a value on .env:2, or POSTGRES_HOST_AUTH_METHOD=trust for a throwaway local database")
+
+
+@pytest.mark.parametrize("dockerfile", [
+    "FROM postgres:16-alpine\nENV POSTGRES_PASSWORD=dev\n",  # the image sets it itself
+    "FROM postgres:16-alpine\nCOPY entry.sh /\nENTRYPOINT [\"/entry.sh\"]\n",  # another entrypoint
+    "FROM python:3.12-slim\n",  # no database at all
+    "ARG PG=16\nFROM postgres:${PG}-alpine AS base\nFROM base\nENTRYPOINT [\"/x\"]\n",
+])
+def test_a_built_database_that_sets_or_starts_otherwise_is_not_judged(tmp_path: Path, dockerfile: str) -> None:
+    assert _ckan_db(tmp_path, dockerfile) == []
+
+
+def test_a_required_variable_compose_could_not_interpolate_is_compose_configs(tmp_path: Path) -> None:
+    """documenso's production compose: `POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?err}` unset. compose
+    stops there (compose-config's error); the entry is missing from the model, not from the file."""
+    compose = ("services:\n  database:\n    image: postgres:15\n    environment:\n"
+               "      - POSTGRES_USER=${POSTGRES_USER:?err}\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?err}\n")
+    assert _needs(tmp_path, compose, "X=1\n") == []

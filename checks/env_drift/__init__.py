@@ -53,7 +53,10 @@ class EnvDrift(Check):
         none of the password variables its entrypoint needs to initialize an empty data volume
         (`POSTGRES_PASSWORD=` left empty by a copied `.env.sample`, linkwarden's) is a warning at
         the line that sets it empty; `POSTGRES_HOST_AUTH_METHOD=trust`, a `*_PASSWORD_FILE`, or
-        `MYSQL_ALLOW_EMPTY_PASSWORD` satisfy it, and an image the project builds is left alone.
+        `MYSQL_ALLOW_EMPTY_PASSWORD` satisfy it. An image the project builds FROM one of them
+        (ckan-docker's `db`) is judged the same way when its Dockerfile sets none of the variables
+        and keeps the image's entrypoint; any other build is left alone, and so is a service whose
+        environment compose could not interpolate (compose-config reports the required variable).
         With `--env-file` or `COMPOSE_ENV_FILES` compose reads no `.env`: the last chosen file
         (penpot's `docker/devenv/defaults.env`) takes its place, compared with its own template
         (`defaults.env.example`); `.env` is compared with `.env.example` only as a service's

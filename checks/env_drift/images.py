@@ -14,7 +14,7 @@ from doctor.model import Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import interpolated_at
 from doctor.project.reading import is_file
-from doctor.project.types import Service
+from doctor.project.types import ProblemKind, Service
 
 # the image's last path segment -> (the variables any one of which, set non-empty, satisfies the
 # entrypoint; an opt-out (variable, value)). What the entrypoint logs without one is doctor why's
@@ -41,18 +41,24 @@ def image_name(image: str) -> str:
 
 
 def unpassworded(project: Project) -> Iterator[Found]:
-    """A service of a postgres, mysql or mariadb image (not one it builds: a Dockerfile may set the
-    variables) whose environment sets none of the password variables its entrypoint requires."""
+    """A service of a postgres, mysql or mariadb image, or built FROM one (ckan-docker's `db`) by a
+    Dockerfile that sets none of the variables and keeps the image's entrypoint, whose environment
+    sets none of the password variables its entrypoint requires."""
     for service in project.compose.services.values():
-        if not service.image or service.build is not None:
+        image = _image(project, service)
+        if image is None or "$" in image:
             continue
         if any(not is_file(path) for path in service.env_files if path not in service.optional_env_files):
             continue  # compose stops first ("env file not found"): the copy env-drift asks for comes first
-        kind = image_name(service.image)
+        kind = image_name(image)
         needs = NEEDS.get(kind)
-        if needs is None or "$" in service.image:
+        if needs is None:
             continue
         names, opt_out = needs
+        if service.build is not None and not _keeps_entrypoint(project, service, names):
+            continue
+        if _unfinished(project, service):
+            continue  # documenso's `POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?err}` unset: compose-config says so
         env = service.environment
         if any((var := env.get(name)) is not None and var.value for name in names):
             continue
@@ -62,6 +68,33 @@ def unpassworded(project: Project) -> Iterator[Found]:
             continue
         written = next((name for name in names if name in env), names[0])  # the one it sets empty, if any
         yield _finding(project, service, kind, written, opt_out)
+
+
+def _image(project: Project, service: Service) -> str | None:
+    """The image whose entrypoint starts the service: `image:`, or for a build the external base
+    of its Dockerfile's final stage (`image:` then only names the result)."""
+    if service.build is None:
+        return service.image
+    path = service.build.dockerfile_path
+    recipe = project.recipe(path, service.build.target) if path is not None else None
+    return recipe.base if recipe is not None and recipe.base else None
+
+
+def _keeps_entrypoint(project: Project, service: Service, names: tuple[str, ...]) -> bool:
+    """Whether a built image still starts as its base does and sets none of `names` itself."""
+    path = service.build.dockerfile_path if service.build is not None else None
+    recipe = project.recipe(path, service.build.target) if path is not None and service.build is not None else None
+    if recipe is None or recipe.entrypoint or service.entrypoint is not None:
+        return False
+    return not any(key in names for key, _ in recipe.env)
+
+
+def _unfinished(project: Project, service: Service) -> bool:
+    """Whether compose could not interpolate the service's environment (a required `${X:?err}`
+    unset): the entry is missing from the model, not from the file."""
+    prefixes = (f" services.{service.name}.environment", f" services.{service.name}.env_file")
+    return any(p.kind is ProblemKind.INTERPOLATION and any(x in p.message for x in prefixes)
+               for p in project.compose.problems)
 
 
 def _set(project: Project, variables: tuple[str, ...]) -> bool:
@@ -74,13 +107,17 @@ def _finding(project: Project, service: Service, kind: str, name: str, opt_out: 
     var = service.environment.get(name)
     written = var.location if var is not None and var.location is not None else service.location
     state = "sets it empty" if var is not None else "does not set it"
-    message = (f"'{service.name}' ({kind} image) gets no {name} (its environment {state}): on its first start, "
+    image = f"built FROM {_image(project, service)}" if service.build is not None else f"{kind} image"
+    message = (f"'{service.name}' ({image}) gets no {name} (its environment {state}): on its first start, "
                "with an empty data volume, the image refuses to initialize without one and the container exits")
     where = f" on {project.shown(written.path)}:{written.line}" if written is not None and written.line else ""
     if var is not None and var.variables:  # `POSTGRES_PASSWORD: ${DB_PASSWORD}`: the value is the variable's
         found = interpolated_at(project, var.variables[0])
         shown = f"{project.shown(found[0])}:{found[1].line}" if found is not None else ".env"
-        where = f" through {var.variables[0]} on {shown}"
+        # ckan's passthrough `- POSTGRES_PASSWORD` takes .env's line of the same name: "on .env:8"
+        where = f" on {shown}" if var.variables[0] == name else f" through {var.variables[0]} on {shown}"
+        if found is not None and found[1].line:
+            written = Location(found[0], found[1].line)  # the line that sets it empty
     other = f", or {opt_out[0]}={opt_out[1]} for a throwaway local database" if opt_out else ""
     if var is None:  # written nowhere: where it goes is the service's environment (or an env_file it loads)
         fix = Fix(f"set {name} in the environment of '{service.name}'{other}", Safety.ADVICE)

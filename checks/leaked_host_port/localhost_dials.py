@@ -23,7 +23,7 @@ from doctor.project.env_hosts import (
     is_browser_key,
     key_prefix,
 )
-from doctor.project.service_network import NetworkIndex, NetworkView, listen_ports, namespace_owner
+from doctor.project.service_network import NetworkIndex, NetworkView, listen_ports, namespace_owner, server_family
 from doctor.project.types import ComposeModel, EnvVar, Service
 
 _HOST_KEY = lazy(r"_(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
@@ -145,7 +145,7 @@ def _named_peer(model: ComposeModel, view: NetworkView, ref: HostRef, exclude: s
     # the key names a kind of server, no service by name (immich's DB_HOSTNAME beside 'database'
     # on pgvecto-rs): the one peer of that kind
     kinds = DATABASES if word in ("db", "database") else {family_of(word)} - {None}
-    servers = [p.name for p in view.peers if p.name != exclude and image_family(p.image) in kinds]
+    servers = [p.name for p in view.peers if p.name != exclude and server_family(p) in kinds]
     return servers[0] if len(servers) == 1 else None
 
 

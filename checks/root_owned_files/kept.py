@@ -16,7 +16,7 @@ def _server_data(project: Project, host: Host, service: str, within: str, owners
     or of a service whose local image runs as a user of its own (mattermost's `USER mattermost`,
     uid 2000): that service's data, kept as its own user (never root) by design, not a stray
     write. None otherwise."""
-    from doctor.project.env_hosts import image_family
+    from doctor.project.service_network import server_family
 
     svc = project.services.get(service)
     if svc is None:
@@ -28,7 +28,7 @@ def _server_data(project: Project, host: Host, service: str, within: str, owners
     uid = (svc.user or "").partition(":")[0].strip()
     if uid.isdigit() and owners == [int(uid)]:
         return f"{service!r} runs as {svc.user} and keeps its files there"
-    family = image_family(svc.image)
+    family = server_family(svc)
     if family:
         return f"{service!r} ({family}) keeps its data there as its own user"
     return _image_user(project, host, service, owners)

@@ -8,11 +8,13 @@ resolves for the container itself only; `extra_hosts` are the container's own /e
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
+from pathlib import Path
 
 from doctor.project.env_hosts import DATABASE_FAMILIES, FAMILIES, HostRef, family_of, image_basename, image_family
 from doctor.project.types import ComposeModel, Service
@@ -264,7 +266,7 @@ def listen_ports(service: Service) -> set[int]:
         first = item.split("/")[0].split("-")[0]
         if first.isdigit():
             ports.add(int(first))
-    family = image_family(service.image)
+    family = server_family(service)
     if family:
         ports.add(FAMILIES[family][0])
     return ports
@@ -291,7 +293,31 @@ def _named_for(service: Service, family: str) -> bool:
 
 
 def service_family(service: Service) -> str | None:
-    return image_family(service.image) or family_of(service.name)
+    return server_family(service) or family_of(service.name)
+
+
+def server_family(service: Service) -> str | None:
+    """The server family of what a service runs: its `image:`, else the external base its
+    Dockerfile's final stage (or `target`) descends from (ckan-docker's `db`: `build: postgresql/`,
+    `FROM postgres:16-alpine`); None for anything else."""
+    family = image_family(service.image)
+    if family is not None or service.build is None:
+        return family
+    path = service.build.dockerfile_path
+    return image_family(_built_base(path, service.build.target)) if path is not None else None
+
+
+@functools.lru_cache(maxsize=256)
+def _built_base(path: Path, target: str | None) -> str | None:
+    """The literal external base image of a Dockerfile's final stage (None: unreadable, or a base
+    written with an ARG this reading cannot settle)."""
+    from doctor.project.reading import is_file
+    from doctor.project.recipe import read_recipe
+
+    if not is_file(path):
+        return None
+    base = read_recipe(path, target).base
+    return base if base and "$" not in base else None
 
 
 def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], exclude: str = "") -> str | None:
