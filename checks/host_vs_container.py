@@ -93,7 +93,8 @@ class HostVsContainer(Check):
         says the image lacks it too, and the fix starts with installing it there (CTFd's pytest);
         so it does where doctor sees every Python install of the image (a plain base, RUN lines that
         `pip install -r` files the build COPYs) and none of those files names a test or lint tool
-        (django-on-docker's pytest): add it to that requirements file, then `run --build`. A path
+        (django-on-docker's pytest; uv's own binaries copied from its image, `COPY --from=uv /uv /uvx
+        /bin/`, bring no package): add it to that requirements file, then `run --build`. A path
         inside an option (`--cov=project/app`) is mapped like a path word; the message names the
         package the command's code imports (or an app dependency), not a dev file's first line.
         Where a bind mount hides the image's node_modules and the host has none (the shadowing
@@ -417,6 +418,9 @@ _DEV_TOOLS = {"pytest": "pytest", "py.test": "pytest", "coverage": "coverage", "
 _BROUGHT_BY = {"coverage": ("pytest-cov",)}
 # base images whose Python packages are the ones the Dockerfile installs (the official python image, a
 # bare OS); another base (tiangolo/uvicorn-gunicorn) may hold the tool already
+# what `COPY --from=ghcr.io/astral-sh/uv /uv /uvx /bin/` brings (uv's documented install, bakerydemo's):
+# an installer's binary, no package
+_INSTALLERS = frozenset({"uv", "uvx"})
 _PLAIN_BASES = frozenset({"python", "pypy", "debian", "ubuntu", "alpine", "fedora", "centos", "rockylinux",
                           "almalinux", "amazonlinux"})
 # installers doctor cannot see through: a project or folder installed (`.`, `-e`, a wheel), a lock
@@ -446,7 +450,8 @@ def _unlisted(project: Project, home: ServiceHome, tool: str) -> Path | None:
             or service.build.dockerfile_path is None):
         return None
     recipe = project.recipe(service.build.dockerfile_path, service.build.target)
-    if (recipe is None or recipe.pulled or image_basename(recipe.base) not in _PLAIN_BASES
+    if (recipe is None or any(posixpath.basename(p.rstrip("/")) not in _INSTALLERS for p in recipe.pulled)
+            or image_basename(recipe.base) not in _PLAIN_BASES
             or any(tool in step.text or package in step.text for step in recipe.runs)):
         return None
     files: list[str] = []

@@ -212,6 +212,21 @@ def test_the_files_an_installed_requirements_file_includes_are_read(
                                     "which it installs, does not list it)")
 
 
+def test_uvs_own_binaries_copied_from_its_image_bring_no_package(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """wagtail/bakerydemo: `COPY --from=uv /uv /uvx /bin/` (uv's documented install) then `uv pip
+    install -r /requirements/production.txt`, which lists no pytest: the copy is an installer's
+    binary, not a venv that may hold it. A copy of anything else from another stage still may."""
+    install = ("COPY --from=ghcr.io/astral-sh/uv:0.5 /uv /uvx /bin/\n"
+               "RUN uv pip install --system --no-cache -r requirements.txt")
+    [finding] = run(django_on_docker(tmp_path, install=install), monkeypatch)
+    assert finding.message.endswith("its image does not install 'pytest' either (app/requirements.txt, which it "
+                                    "installs, does not list it)")
+    venv = install.replace("/uv /uvx /bin/", "/venv /venv")
+    [finding] = run(django_on_docker(tmp_path / "venv", install=venv), monkeypatch)
+    assert "either" not in finding.message
+
+
 def test_a_dev_requirements_file_the_image_installs_has_the_tool(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     install = "COPY ./requirements-dev.txt .\nRUN pip install -r requirements-dev.txt"
