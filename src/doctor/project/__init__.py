@@ -237,9 +237,9 @@ class Project:
         """The build recipe of a Dockerfile (its final stage, or `target`), read once however many
         services build from it; None when it is not a file."""
         if (path, target) not in self._recipes:
-            from doctor.project.recipe import read_recipe
+            from doctor.project.recipe import recipe_of
 
-            self._recipes[path, target] = read_recipe(path, target) if is_file(path) else None
+            self._recipes[path, target] = recipe_of(path, target)
         return self._recipes[path, target]
 
     @cached_property

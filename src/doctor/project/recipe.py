@@ -77,6 +77,36 @@ def read_recipe(path: Path, target: str | None = None) -> Recipe:
     return remember("recipe", (path,), target, lambda: _read_recipe(path, target))
 
 
+# the recipes this process read, by (path, target), with the file's stat when it was read: what a
+# reader without the Project (doctor.project.service_network's server family of a build) finds
+# here is what Project.recipe read (before a preflight forks, so its helper reads none again)
+_KNOWN: dict[tuple[Path, str | None], tuple[tuple[int, int, int, int], Recipe]] = {}
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def recipe_of(path: Path, target: str | None = None) -> Recipe | None:
+    """`read_recipe`, read once per process while the file's stat stays the same; None when the
+    path is no regular file."""
+    from doctor.project.reading import is_file
+
+    stamp = _file_stamp(path)
+    found = _KNOWN.get((path, target))
+    if found is not None and stamp is not None and found[0] == stamp:
+        return found[1]
+    if stamp is None or not is_file(path):
+        return None
+    recipe = read_recipe(path, target)
+    _KNOWN[path, target] = (stamp, recipe)
+    return recipe
+
+
 def _read_recipe(path: Path, target: str | None) -> Recipe:
     try:
         text = read_text(path)

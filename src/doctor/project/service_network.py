@@ -8,7 +8,6 @@ resolves for the container itself only; `extra_hosts` are the container's own /e
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from bisect import bisect_left, bisect_right
@@ -307,16 +306,13 @@ def server_family(service: Service) -> str | None:
     return image_family(_built_base(path, service.build.target)) if path is not None else None
 
 
-@functools.lru_cache(maxsize=256)
 def _built_base(path: Path, target: str | None) -> str | None:
     """The literal external base image of a Dockerfile's final stage (None: unreadable, or a base
-    written with an ARG this reading cannot settle)."""
-    from doctor.project.reading import is_file
-    from doctor.project.recipe import read_recipe
+    written with an ARG this reading cannot settle); the recipe Project.recipe read, if it did."""
+    from doctor.project.recipe import recipe_of
 
-    if not is_file(path):
-        return None
-    base = read_recipe(path, target).base
+    recipe = recipe_of(path, target)
+    base = recipe.base if recipe is not None else ""
     return base if base and "$" not in base else None
 
 
