@@ -578,7 +578,8 @@ def test_what_is_left_counts_errors_apart_from_warnings() -> None:
                        "8080 is published by a stopped container", severity=Severity.WARNING)
     text = render_fix_report(FixReport(Path("/p"), (advice, failed)))
     assert "skipped  env-drift          copy .env.example to .env: advice only\n" in text  # the title once
-    assert ("exit 1: 1 error(s) left, so 'docker compose up' would still fail, and 1 other fix(es) did not work:"
+    assert ("exit 1: 1 error(s) left, so the stack would still fail (at 'docker compose up' or once it runs), "
+            "and 1 other fix(es) did not work:"
             in text)
     assert "  env-drift: 'K' is not set (advice only: copy .env.example to .env)" in text
     report = FixReport(Path("/p"), (failed,))

@@ -74,12 +74,18 @@ class LeakedHostPort(Check):
         whole repo does not run the Django settings) or command;
         it sets the variable in its own `environment:` or loads it from an env_file of its
         own; or, for a port, it also gets the matching host variable (ES_HOST beside ES_PORT)
-        and depends on the server. A project-wide `.env` that every service loads is written
+        and depends on the server (`depends_on`, or `links:`, which orders the start the same way:
+        ckan-docker's docker-compose.dev.yml). A project-wide `.env` that every service loads is written
         for tools run on the host (POSTGRES_SERVER=localhost), so a service that merely gets
         it, and whose code never names the variable, is not reported (a frontend test runner
         built from the repo root that copies `frontend/` only). Depending on the peer counts
         for localhost and addresses only when doctor cannot read the service's program
         (none of its code, or only scripts and config: ckan-docker's image brings CKAN from its base).
+        A line of an env_file written for the containers (not `.env` nor a `.env.*`) that one
+        service is reported for is reported for every service that loads it, in the same finding,
+        unless doctor reads that service's program and it never names the variable
+        (saleor-platform's backend.env reaches `api`, which depends on db, and `worker`, which does
+        not: a fix for `api` alone leaves the worker dialling itself).
 
         Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project publishes, or a
         container port its listener publishes under another host port) are not findings for a
@@ -126,8 +132,9 @@ class LeakedHostPort(Check):
         is an add-on of one feature like open-webui's docker-compose.api.yaml), a literal the
         compose file writes for containers only is rewritten on its line;
         otherwise the advice names the value to set (`set REDIS_HOST=redis in the environment of
-        'web'`). A `localhost` that `.env` interpolates into a compose value is reported at the
-        `.env` line that writes it.
+        'web'`), and the override file it goes in, or that doctor would create
+        (`in a new dev override docker-compose.override.yml`). A `localhost` that `.env`
+        interpolates into a compose value is reported at the `.env` line that writes it.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
@@ -135,7 +142,9 @@ class LeakedHostPort(Check):
         a second run changes nothing. A line an anchor shares with another service, or a
         multi-line or flow value is left as advice. A URL with a password is never copied
         into the override: written in a compose file or an env_file only containers read, its
-        own line is rewritten (airflow's `...airflow:airflow@postgres:5433/airflow`); from .env
+        own line is rewritten (airflow's `...airflow:airflow@postgres:5433/airflow`), a port
+        written as a variable too, as written and the rest kept (`@db:${DB_PORT:-5433}/app_db`
+        becomes `@db:5432/app_db`; the published port keeps the variable); from .env
         or another env_file the advice names the hosts to change (`with db:5432 in place of
         db:5433`), never the password. The rewrite of a line in place is unsafe (asked, or
         --yes); a value from .env there is advice.
@@ -161,22 +170,27 @@ class LeakedHostPort(Check):
                                    service.location, f"{service.name}:healthcheck", advice)
         yield from self._run_findings(project, index)
         # one finding per line that writes localhost (a shared .env line several services read)
-        local: dict[tuple[Location | None, str, str], list[tuple[Consumer, str]]] = {}
+        # (the consumer, why, whether that reason alone reports it: else it only joins a line another
+        # service is reported for, from an env_file written for the containers that load it)
+        local: dict[tuple[Location | None, str, str], list[tuple[Consumer, str, bool]]] = {}
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
             # its dev server's config is read only once a value dials localhost (Clients.proxied)
             proxied = functools.partial(clients.proxied, service)
             for dial in localhost_dials(model, service, inside is not None, index, proxied):
                 reason = clients.local_reason(service, dial.var.name, dial.peer)
+                shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
+                    f"{dial.var.name} host '{dial.ref.host}'")
+                key = (_written_at(project, dial), shown, dial.name)
                 if reason is None:
+                    also = clients.loads_line(service, dial.var)
+                    if also is not None:  # saleor-platform's worker, loading api's backend.env
+                        local.setdefault(key, []).append(((service, dial.var, dial.container_value), also, False))
                     continue
                 because = f"is {inside}" if inside is not None and is_browser_key(dial.var.name) else reason
                 if dial.var.name in proxied():  # listmonk's vite dev server: its proxy dials the URL
                     because = f"proxies to {dial.var.name} in {proxied()[dial.var.name]}, from its container"
-                shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
-                    f"{dial.var.name} host '{dial.ref.host}'")
-                local.setdefault((_written_at(project, dial), shown, dial.name), []).append(
-                    ((service, dial.var, dial.container_value), because))
+                local.setdefault(key, []).append(((service, dial.var, dial.container_value), because, True))
         servers = host_network_servers(model)  # forem's postgres and redis: network_mode: host
         for service in model.services.values() if servers else ():
             for hosted in host_network_dials(index, service, servers):
@@ -192,12 +206,15 @@ class LeakedHostPort(Check):
                 yield self.finding(message, hosted.var.location, f"{service.name}:{hosted.var.name}:host-network",
                                    advice)
         for (at, shown, peer), found in local.items():
-            (service, _, _), because = found[0]
-            names = [s.name for (s, _, _), _ in found]
+            leads = [(consumer, because) for consumer, because, lead in found if lead]
+            if not leads:
+                continue
+            (service, _, _), because = leads[0]
+            names = [s.name for (s, _, _), _, _ in found]
             whose = f"'{names[0]}' itself in its container" if len(names) == 1 else (
                 f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}")
             message = f"{shown} is {whose} (did you mean '{peer}'?): '{service.name}' {because}"
-            yield self._finding(project, message, [consumer for consumer, _ in found], at)
+            yield self._finding(project, message, [consumer for consumer, _, _ in found], at)
 
     def _run_findings(self, project: Project, index: NetworkIndex) -> Iterator[Finding]:
         """(5) and (6): a line an anchor gives several services is one finding, which names them all."""

@@ -3,7 +3,7 @@
 An env_file that every service loads hands ES_PORT to services that never dial Elasticsearch;
 only a client of the server is hurt by the host-side port. A service is a client when its
 command or its code names the variable, or when it also gets the matching host variable
-(ES_HOST beside ES_PORT) and depends on the server.
+(ES_HOST beside ES_PORT) and depends on the server (depends_on or links).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.codetext import CodeText
 from doctor.project.runtimes import image_runtime
-from doctor.project.types import EnvSource, Service
+from doctor.project.types import EnvSource, EnvVar, Service
 from doctor.project.webapps import dials_from_inside
 
 HOST_SUFFIX = lazy(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
@@ -42,13 +42,14 @@ class Clients:
         given = self._given(consumer, name)
         if given is not None:
             return given
-        if server.name not in consumer.depends_on:
+        depends = _dependency(consumer, server.name)
+        if depends is None:
             return None
         prefix = re.sub(r"_?PORT$", "", name, flags=re.IGNORECASE).upper()
         for other, var in consumer.environment.items():
             if other != name and HOST_SUFFIX.search(other) and HOST_SUFFIX.sub("", other.upper()) == prefix \
                     and var.value:
-                return f"gets {other}={var.value} and depends on '{server.name}'"
+                return f"gets {other}={var.value} and {depends}"
         return None
 
     def local_reason(self, service: Service, name: str, peer: str) -> str | None:
@@ -64,9 +65,26 @@ class Clients:
         given = self._given(service, name)
         if given is not None:
             return given
-        if peer not in service.depends_on or self._app_code(service):
+        depends = _dependency(service, peer)
+        if depends is None or self._app_code(service):
             return None
-        return f"depends on '{peer}'"
+        return depends
+
+    def loads_line(self, service: Service, var: EnvVar) -> str | None:
+        """`loads DATABASE_URL from backend.env`, when the variable comes from an env_file the
+        service lists that no tool on the host reads by convention (not compose's `.env` or the
+        --env-file it interpolates from, not a dotenv-named `.env*`), and doctor cannot read the
+        service's program; else None. Such a file is written for the containers that load it, so a
+        line that another of them is reported for is theirs too: saleor-platform's backend.env
+        reaches `api` (which depends on db) and `worker` (which does not), and a fix for `api` alone
+        leaves the worker dialling itself. Not for the project-wide `.env` (a frontend test runner
+        that merely gets it), nor for a service whose own code doctor reads and never names it."""
+        path = var.location.path if var.location is not None else None
+        if (var.source is not EnvSource.ENV_FILE or path is None or path not in service.env_files
+                or path in self.project.interpolation_files or path.name.startswith(".env")
+                or self._app_code(service)):
+            return None
+        return f"loads {var.name} from {self.project.shown(path)}"
 
     def _app_code(self, service: Service) -> bool:
         """Whether doctor can read the service's program: a source file (not a script or config) in its code."""
@@ -144,6 +162,17 @@ class Clients:
         found = [p.host for p in codes.live] + image
         # only the project's own code: a bind of $HOME or / is not searched
         return [p for p in dict.fromkeys(found) if p.is_relative_to(root.parent) and p != Path(p.anchor)]
+
+
+def _dependency(service: Service, peer: str) -> str | None:
+    """How the service depends on the peer (`depends on 'db'`, `links to 'db'`), or None. A legacy
+    `links:` entry (`db` or `db:alias`) is a dependency too: compose starts the linked service first
+    (ckan-docker's docker-compose.dev.yml links `ckan-dev` to db, solr and redis, with no depends_on)."""
+    if peer in service.depends_on:
+        return f"depends on '{peer}'"
+    if any(link.partition(":")[0] == peer for link in service.links):
+        return f"links to '{peer}'"
+    return None
 
 
 def _command(service: Service) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import Fix, Safety
+from doctor.model import Edit, Fix, Safety
 from doctor.project import Project
-from doctor.project.edits import dev_override, override_edit, replace_on_line
+from doctor.project.edits import dev_override, line_text, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
 from doctor.project.types import EnvVar, Service
 
@@ -46,6 +47,9 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
         return subject, Fix(title + _ignored_note(project, edit.path, var), Safety.SAFE, (edit,))
     if override is None:  # no override compose reads here (one -f file, a devcontainer's list)
         title = f"set {setting} in the environment of {names}"
+    else:  # advice shows no diff: name the file to edit, or to create (bakerydemo has none)
+        which = "the dev override" if override.exists() else "a new dev override"
+        title = f"set {setting} for {names} in {which} {project.shown(override)}"
     if secret:  # the value is not written out: say which part of it to change
         title += _hosts_changed(var.name, var.value, consumers[0][2])
     return subject, Fix(title, Safety.ADVICE)
@@ -54,14 +58,15 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
 def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_file: bool) -> Fix | None:
     """Where no dev override is read (a devcontainer's `dockerComposeFile`, a single -f, a last -f
     that only adds one feature) there is no override to set the value in: a literal written in that
-    compose file (no `${...}`, which .env's host tools may share) reaches the containers only, so its
-    own line is edited, for every consumer reading that line and nobody else; so is a line of an
+    compose file reaches the containers only, so its own line is edited, for every consumer reading
+    that line and nobody else; where it uses `${...}` (which .env's host tools may share), only the
+    addresses that change are rewritten there, a port variable among them (_address_edit); so is a line of an
     env_file only the containers read (`env_file`: _only_containers_read), override or not. So is a literal URL
     with a password (`secret`), which an override would copy; its title names the hosts changed,
     never the value. Unsafe: the peer is doctor's reading of the value."""
     var, value = consumers[0][1], consumers[0][2]
     at = var.location
-    if (at is None or at.line is None or (at.path not in project.compose.files and not env_file) or var.variables
+    if (at is None or at.line is None or (at.path not in project.compose.files and not env_file)
             or var.value is None
             or any((v.location, v.value, new) != (at, var.value, value) for _, v, new in consumers)):
         return None
@@ -69,18 +74,63 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
                if any(v.location == at for v in s.environment.values())}
     if readers != {s.name for s, _, _ in consumers}:
         return None
-    import re
-
+    why = "only the containers read it" if env_file else "no dev override is read"
+    why = why if env_file or not secret else "an override would copy its password"
+    shown = project.shown(at.path)
+    if var.variables:  # `@db:${DB_PORT:-5433}/app`: the addresses are rewritten as written, the rest kept
+        address = _address_edit(project, at.line, var, value)
+        if address is None:
+            return None
+        return Fix(f"rewrite {var.name} on its line in {shown}, with {address[1]} ({why})", Safety.UNSAFE,
+                   (address[0],))
     edit = replace_on_line(at.path, at.line, rf"(?<![\w.:/@-]){re.escape(var.value)}(?![\w.:/@-])", value)
     if edit is None:
         return None
-    why = "only the containers read it" if env_file else "no dev override is read"
-    title = f"write {var.name}={value} on its line in {project.shown(at.path)} ({why})"
+    title = f"write {var.name}={value} on its line in {shown} ({why})"
     if secret:
-        changed, shown = _hosts_changed(var.name, var.value, value), project.shown(at.path)
-        why = why if env_file else "an override would copy its password"
-        title = f"rewrite {var.name} on its line in {shown}{changed} ({why})"
+        title = f"rewrite {var.name} on its line in {shown}{_hosts_changed(var.name, var.value, value)} ({why})"
     return Fix(title, Safety.UNSAFE, (edit,))
+
+
+def _address_edit(project: Project, line: int, var: EnvVar, new: str) -> tuple[Edit, str] | None:
+    """The value's line with each address that changes rewritten where it is written, whether its port
+    is a literal or a variable compose interpolates (`db:${DB_PORT:-5433}` -> `db:5432`: bakerydemo's
+    DATABASE_URL behind db's `"${DB_PORT:-5433}:5432"`), and the pairs changed as written (`db:5432 in
+    place of db:${DB_PORT:-5433}`); None unless each address is written once on the line with a
+    literal host (a host from a variable is .env's, which host tools share), and the line, interpolated
+    again, gives the new value (an address in the default of a `${DATABASE_URL:-...}` that .env sets is
+    not the one compose uses)."""
+    from doctor.project.interpolate import InterpolationError, as_lookup, substitute
+
+    path = var.location.path if var.location is not None else None
+    written = text = line_text(path, line) if path is not None else None
+    if path is None or written is None or text is None or var.value is None:
+        return None
+    names = "|".join(map(re.escape, var.variables))
+    # `${NAME}`, `${NAME:-default}` (any of compose's modifiers) or `$NAME`, the name one the value uses
+    interpolated = rf"\$\{{(?:{names})(?:[:?+=-][^}}]*)?\}}|\$(?:{names})(?!\w)"
+    changed: list[str] = []
+    refs = zip(host_refs(var.name, var.value), host_refs(var.name, new), strict=False)
+    for old_ref, new_ref in refs:
+        if (old_ref.host, old_ref.port) == (new_ref.host, new_ref.port):
+            continue
+        if old_ref.port is None or new_ref.port is None:
+            return None
+        host = re.escape(old_ref.host)
+        found = list(re.finditer(rf"(?<![\w.-]){host}:(?:{old_ref.port}(?!\d)|{interpolated})", text))
+        if len(found) != 1:
+            return None
+        address = f"{new_ref.host}:{new_ref.port}"
+        text = text[:found[0].start()] + address + text[found[0].end():]
+        changed.append(f"{address} in place of {found[0][0]}")
+    lookup = as_lookup(project.compose.variables)
+    try:
+        before, after = substitute(written, lookup)[0], substitute(text, lookup)[0]
+    except InterpolationError:
+        return None
+    if not changed or var.value not in before or before.replace(var.value, new, 1) != after:
+        return None
+    return Edit(path, written, text, line), ", ".join(changed)
 
 
 def _only_containers_read(project: Project, consumers: list[Consumer]) -> bool:
@@ -133,9 +183,11 @@ def _ignored_note(project: Project, override: Path, var: EnvVar) -> str:
     stays for teammates and for `-f docker-compose.yml`. Say both."""
     from doctor.project.portplan import git_ignored
 
-    if not git_ignored(override):
-        return ""
     at = var.location
+    # netbox-docker's `DB_PORT: ${DB_PORT}` in its git-ignored override: the fix rewrites that line,
+    # in the one file the fault and its fix share, and no tracked line keeps the value
+    if (at is not None and at.path == override) or not git_ignored(override):
+        return ""
     base = (f"; {project.shown(at.path)}:{at.line} keeps its value for the others"
             if at is not None and at.line and at.path in project.compose.files else "")
     return f" ({override.name} is git-ignored: this checkout only{base})"

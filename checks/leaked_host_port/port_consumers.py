@@ -3,7 +3,8 @@
 A port variable the publisher maps (`"${POSTGRES_PORT}:5432"`, POSTGRES_PORT=5433) in the env of a
 service that dials that publisher, and a URL or `host:port` naming a peer on a port it only
 publishes (doctor.checks.leaked_host_port.published_dials): one group per (line, variable,
-peer:port), with the message of its first consumer and why doctor thinks it dials.
+peer:port), with the message of its first consumer and why doctor thinks it dials; a service
+loading the same line of an env_file written for the containers joins a group another one opened.
 """
 
 from __future__ import annotations
@@ -41,10 +42,12 @@ def consumer_groups(model: ComposeModel, index: NetworkIndex, clients: Clients,
         for mapping in server.ports:
             for consumer in port_consumers(index, users, server, mapping):
                 reason = clients.reason(consumer[0], consumer[1].name, server)
-                if reason is None:
-                    continue
                 name, where = consumer[1].name, f"{server.name}:{mapping.target}"
                 key = (consumer[1].location, name, where)
+                if reason is None:
+                    if clients.loads_line(consumer[0], consumer[1]) is not None:
+                        groups.setdefault(key, []).append(consumer)  # reported if another service is
+                    continue
                 groups.setdefault(key, []).append(consumer)
                 why.setdefault(key, f"{name}={consumer[1].value} is the host port of '{server.name}', which listens"
                                     f" on {mapping.target} inside the network ('{consumer[0].name}' {reason})")
@@ -54,14 +57,18 @@ def consumer_groups(model: ComposeModel, index: NetworkIndex, clients: Clients,
             if is_browser_key(name) and clients.dials_from_inside(service) is None:
                 continue  # the developer's browser opens it (a hosts-file name, the published port)
             reason = clients.local_reason(service, name, dialled.server)
-            if reason is None:
-                continue
             key = (dialled.var.location, name, f"{dialled.server}:{dialled.target}")
+            if reason is None and clients.loads_line(service, dialled.var) is None:
+                continue
             groups.setdefault(key, []).append((service, dialled.var, dialled.container_value))
+            if reason is None:
+                continue  # it loads a line of an env_file written for the containers: reported with them
             # the address only: the value may carry a URL password
             why.setdefault(key, f"{name} dials {dialled.address}, the host port of '{dialled.server}', which "
                                 f"listens on {dialled.target} inside the network ('{service.name}' {reason})")
-    return groups, why
+    # a group is reported when one of its services has a reason of its own; the others loading the
+    # same env_file line (Clients.loads_line) only join it
+    return {key: consumers for key, consumers in groups.items() if key in why}, why
 
 
 def port_consumers(index: NetworkIndex, users: dict[str, list[tuple[Service, EnvVar]]], server: Service,

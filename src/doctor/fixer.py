@@ -446,8 +446,9 @@ def _left(report: FixReport) -> list[str]:
         return []
     errors = sum(r.severity is Severity.ERROR for r in left) + len(report.unfixable)
     if errors:
-        lines = [f"exit 1: {errors} error(s) left, so 'docker compose up' would still fail"
-                 + (f", and {len(left) - errors} other fix(es) did not work:" if len(left) > errors else ":")]
+        others = f", and {len(left) - errors} other fix(es) did not work:" if len(left) > errors else ":"
+        lines = [f"exit 1: {errors} error(s) left, so the stack would still fail (at 'docker compose up' or once "
+                 f"it runs){others}"]
     else:
         lines = [f"exit 1: {len(left)} fix(es) did not work (warnings: 'docker compose up' may still start):"]
     for r in left:

@@ -1,0 +1,211 @@
+"""leaked-host-port: who else a leaked value reaches, and fixes that say where they write.
+
+Each case is a defect a tester reproduced on a real project: ckan-docker's `links:` with no
+depends_on, bakerydemo's `db:${DB_PORT:-5433}` in a URL with a password, saleor-platform's
+backend.env loaded by `api` and `worker`, netbox-docker's `DB_PORT: ${DB_PORT}` in its git-ignored
+override, django-react-boilerplate's advice naming no override file. Each project is written to a
+temporary folder and read by doctor's own loader.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from doctor.checks.leaked_host_port import LeakedHostPort
+
+from doctor.host import Host
+from doctor.model import Finding, Safety
+from doctor.project import Project, ProjectOptions
+
+
+def findings(root: Path, files: dict[str, str], compose_files: tuple[str, ...] = ()) -> list[Finding]:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    options = ProjectOptions(path=root, files=tuple(root / f for f in compose_files),
+                             env={"PATH": "/usr/bin:/bin", "HOME": str(root)})
+    return list(LeakedHostPort().run(Project(options), Host(env={})))
+
+
+CKAN = """services:
+  ckan-dev:
+    image: ckan/ckan-dev:2.10
+    env_file:
+      - .env
+{dependency}
+  db:
+    image: postgres:16
+    ports:
+      - "${{POSTGRES_PORT}}:5432"
+"""
+
+
+def test_links_make_a_dependency_as_depends_on_does(tmp_path: Path) -> None:
+    dotenv = "POSTGRES_HOST=db\nPOSTGRES_PORT=5433\n"
+    compose = "docker-compose.dev.yml"
+    for name, dependency in [("none", ""), ("links", "    links:\n      - db\n"),
+                             ("alias", "    links:\n      - db:database\n"), ("depends", "    depends_on: [db]\n")]:
+        found = findings(tmp_path / name, {compose: CKAN.format(dependency=dependency), ".env": dotenv}, (compose,))
+        if name == "none":
+            assert found == []
+            continue
+        assert [(f.subject, f.location.line if f.location else 0) for f in found] == [("ckan-dev:POSTGRES_PORT", 2)]
+        how = "depends on 'db'" if name == "depends" else "links to 'db'"
+        assert found[0].message.endswith(f"('ckan-dev' gets POSTGRES_HOST=db and {how})")
+
+
+def test_a_localhost_url_of_a_service_linked_to_its_peer_is_found(tmp_path: Path) -> None:
+    compose = """services:
+  web:
+    image: vendor/app:1
+    env_file: .env
+    links: [redis]
+  redis:
+    image: redis:7
+"""
+    found = findings(tmp_path, {"compose.yaml": compose, ".env": "REDIS_URL=redis://localhost:6379/0\n"})
+    assert [f.subject for f in found] == ["web:REDIS_URL"]
+    assert found[0].message.endswith("'web' links to 'redis'")
+
+
+BAKERY = """services:
+  db:
+    image: postgres:18
+    ports:
+      - "${DB_PORT:-5433}:5432"
+  app:
+    image: bakery:dev
+    depends_on: [db]
+    environment:
+      DATABASE_URL: {url}
+"""
+
+
+def test_a_port_variable_in_a_url_with_a_password_is_rewritten_on_its_line(tmp_path: Path) -> None:
+    url = "postgres://app_user:changeme@db:${DB_PORT:-5433}/app_db"
+    (finding,) = findings(tmp_path, {"docker-compose.yml": BAKERY.replace("{url}", url)})
+    fix = finding.fix
+    assert fix is not None and fix.safety is Safety.UNSAFE
+    assert [(e.path.name, e.line, e.old, e.new) for e in fix.edits] == [
+        ("docker-compose.yml", 10, f"      DATABASE_URL: {url}",
+         "      DATABASE_URL: postgres://app_user:changeme@db:5432/app_db")]
+    assert fix.title == ("rewrite DATABASE_URL on its line in docker-compose.yml, with db:5432 in place of "
+                         "db:${DB_PORT:-5433} (an override would copy its password)")
+    assert "changeme" not in fix.title
+
+
+def test_a_port_variable_the_dotenv_sets_is_rewritten_too(tmp_path: Path) -> None:
+    url = "postgres://app:pw@db:$DB_PORT/app"
+    files = {"docker-compose.yml": BAKERY.replace("{url}", url), ".env": "DB_PORT=5440\n"}
+    (finding,) = findings(tmp_path, files)
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+    assert [e.new for e in finding.fix.edits] == ["      DATABASE_URL: postgres://app:pw@db:5432/app"]
+
+
+def test_an_address_in_a_default_compose_does_not_use_is_not_rewritten(tmp_path: Path) -> None:
+    """`${DATABASE_URL:-...@db:5433/...}` with DATABASE_URL set in .env: the default is not the value
+    compose gives, so rewriting it would change nothing; the advice names the override to create."""
+    url = "${DATABASE_URL:-postgres://app:pw@db:5433/app}"
+    files = {"docker-compose.yml": BAKERY.replace("{url}", url), ".env": "DATABASE_URL=postgres://app:pw@db:5433/x\n"}
+    (finding,) = findings(tmp_path, files)
+    assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
+    assert finding.fix.title == ("set DATABASE_URL for 'app' in a new dev override docker-compose.override.yml, "
+                                 "with db:5432 in place of db:5433")
+
+
+def test_advice_names_the_override_that_exists(tmp_path: Path) -> None:
+    url = "${DATABASE_URL}"
+    files = {"compose.yaml": BAKERY.replace("{url}", url), ".env": "DATABASE_URL=postgres://app:pw@db:5433/x\n",
+             "compose.override.yaml": "services:\n  app:\n    restart: 'no'\n"}
+    (finding,) = findings(tmp_path, files)
+    assert finding.fix is not None and finding.fix.title == (
+        "set DATABASE_URL for 'app' in the dev override compose.override.yaml, with db:5432 in place of db:5433")
+
+
+SALEOR = """services:
+  api:
+    image: ghcr.io/saleor/saleor:3.22
+    depends_on: [db]
+    env_file:
+      - {env}
+  worker:
+    image: ghcr.io/saleor/saleor:3.22
+    command: celery -A saleor worker
+    env_file:
+      - {env}
+{docs}  db:
+    image: postgres:15
+    ports:
+      - {ports}
+"""
+DOCS = """  docs:
+    build: ./docs
+    env_file:
+      - {env}
+"""
+
+
+def test_a_line_of_a_containers_env_file_is_one_finding_for_every_service_loading_it(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "Dockerfile").write_text("FROM python:3.12\nCOPY site.py /app/\n")
+    (tmp_path / "docs" / "site.py").write_text("import os\nprint(os.environ['TITLE'])\n")
+    env = "SECRET_KEY=changeme\nDATABASE_URL=postgres://saleor:saleor@localhost:5432/saleor\n"
+    compose = SALEOR.format(env="backend.env", ports="5432:5432", docs=DOCS.format(env="backend.env"))
+    (finding,) = findings(tmp_path, {"docker-compose.yml": compose, "backend.env": env})
+    # docs loads it too, but doctor reads its code, which never names DATABASE_URL
+    assert finding.subject == "api,worker:DATABASE_URL"
+    assert "each container itself in 'api' and 'worker'" in finding.message
+    assert finding.message.endswith("'api' depends on 'db'")
+    # docs reads the line too: it is not rewritten under it, the advice names both clients
+    assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
+    assert finding.fix.title.startswith("set DATABASE_URL for 'api', 'worker' in a new dev override ")
+    compose = SALEOR.format(env="backend.env", ports="5432:5432", docs="")
+    (finding,) = findings(tmp_path / "clients-only", {"docker-compose.yml": compose, "backend.env": env})
+    fix = finding.fix
+    assert fix is not None and fix.safety is Safety.UNSAFE
+    assert [(e.path.name, e.new) for e in fix.edits] == [
+        ("backend.env", "DATABASE_URL=postgres://saleor:saleor@db:5432/saleor")]
+
+
+def test_a_published_port_in_a_containers_env_file_reaches_every_service_loading_it(tmp_path: Path) -> None:
+    env = "DATABASE_URL=postgres://saleor:saleor@db:5433/saleor\n"
+    compose = SALEOR.format(env="backend.env", ports="5433:5432", docs="")
+    (finding,) = findings(tmp_path, {"docker-compose.yml": compose, "backend.env": env})
+    assert finding.subject == "api,worker:DATABASE_URL"
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+
+
+def test_a_shared_dotenv_line_is_still_only_for_the_services_with_a_reason(tmp_path: Path) -> None:
+    """The project's `.env` is written for tools run on the host too: the worker merely gets it."""
+    env = "DATABASE_URL=postgres://saleor:saleor@localhost:5432/saleor\n"
+    compose = SALEOR.format(env=".env", ports="5432:5432", docs="")
+    (finding,) = findings(tmp_path, {"docker-compose.yml": compose, ".env": env})
+    assert finding.subject == "api:DATABASE_URL"
+
+
+NETBOX = """services:
+  netbox:
+    image: netboxcommunity/netbox:v4.1
+    depends_on: [postgres]
+    env_file: env/netbox.env
+  postgres:
+    image: postgres:16-alpine
+    ports:
+      - "${DB_PORT}:5432"
+"""
+
+
+def test_a_git_ignored_override_editing_its_own_line_says_nothing_of_other_lines(tmp_path: Path) -> None:
+    override = "services:\n  netbox:\n    environment:\n      DB_PORT: ${DB_PORT}\n"
+    files = {"docker-compose.yml": NETBOX, "docker-compose.override.yml": override, ".env": "DB_PORT=5433\n",
+             "env/netbox.env": "DB_HOST=postgres\n", ".gitignore": "docker-compose.override.yml\n"}
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (finding,) = findings(tmp_path, files)
+    fix = finding.fix
+    assert fix is not None and fix.safety is Safety.SAFE
+    assert [e.path.name for e in fix.edits] == ["docker-compose.override.yml"]
+    assert "DB_PORT: 5432" in str(fix.edits[0].new)
+    assert fix.title == "set DB_PORT=5432 for 'netbox' in the dev override"
