@@ -13,7 +13,7 @@ from doctor.host.owners import Owner, OwnerScan
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
-from .fix import _covering_service, _fix, _operands, _rootless_subuids
+from .fix import _covering_service, _fix, _operands, _rootless_subuids, _run_as_you, _sole_writer
 from .kept import _server_data
 from .places import Row, _by_bind_mount, _from_root, _Places
 
@@ -61,8 +61,14 @@ class RootOwnedFiles(Check):
     Fix
         `chown -hR UID:GID` the paths back (`-h`: a symlink itself, never its target): directly
         when doctor may, else with sudo, else through the docker engine (`docker run --rm -v
-        DIR:/w IMAGE chown ...`). Then run the service as you (`user: "${UID}:${GID}"`) so it
-        does not happen again. Only the listed paths are touched, never an excluded one. With
+        DIR:/w IMAGE chown ...`). Then run the service as you so it does not happen again:
+        `user: "${UID}:${GID}"` with your ids set in .env (`UID=1000`, `GID=1000`, as airflow's
+        `AIRFLOW_UID` is set): bash does not export UID and has no GID, so without those lines
+        compose warns the variables are not set and renders `user: ':'`. The service is named as
+        the writer only when every stray lies in its bind mounts and no other service mounts the
+        same folder (django-react-boilerplate's `frontend` and `backend` both mount `.`); else
+        the advice is "if 'frontend' writes there", since a `sudo` on the host could as well have
+        left them. Only the listed paths are touched, never an excluded one. With
         a rootless engine the chown runs through the engine to 0:0 inside its user namespace,
         which is you outside (or `podman unshare chown`).
 
@@ -141,9 +147,12 @@ class RootOwnedFiles(Check):
         kept = _server_data(project, host, service, within, owners, holder is not None) if service and judged else None
         if kept is not None:  # linkwarden's ./pgdata: the database's own user keeps its data there
             title = (f"expected while {service!r} runs as its own user; to own it yourself, chown it to "
-                     f"{expected.uid}:{expected.gid} and run {service!r} with user: \"${{UID}}:${{GID}}\"")
+                     f"{expected.uid}:{expected.gid}, {_run_as_you(project, expected, repr(service))}")
             return self.finding(f"{message}; {kept}", Location(Path(within)), f"owner:{top}",
                                 Fix(title, Safety.ADVICE), Severity.INFO)
         operands = _operands(scan, within, rows, protected or top == "." or above)
-        fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids))
+        # a service named from one stray its mounts hold, or one of two mounting the same folder, may
+        # not be who wrote the rest: the advice says "if", never that it did
+        sure = service is not None and (holder is not None or _sole_writer(project, service, within, rows))
+        fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure)
         return self.finding(message, Location(Path(within)), f"owner:{top}", fix)

@@ -3,6 +3,7 @@ through the engine, or the rootless engine's user namespace)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,15 +33,21 @@ def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool) ->
 
 
 def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
-         service: str | None, root: str, rootless: bool = False) -> Fix:
+         service: str | None, root: str, rootless: bool = False, sure: bool = True) -> Fix:
+    """The chown of a group back to `expected`, and the `user:` that keeps `service` from writing
+    there again: said as a fact when `sure` (the service alone mounts every stray), else as a
+    condition, since the user's own `sudo` on the host could as well have left them."""
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
-    then = f" (and run {service!r} with user: \"${{UID}}:${{GID}}\")" if service else ""
+    then = ""
+    if service:
+        who = repr(service) if sure else "it"
+        # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back
+        how = f"run {who} as root inside, which is you" if rootless else _run_as_you(project, expected, who)
+        then = f" (and {how})" if sure else f" (and if {service!r} writes there, {how})"
     shown = ", ".join(project.shown(Path(p)) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
     if rootless:
-        # container root is you: a chown to 0:0 inside the engine's user namespace gives them back
-        then = f" (and run {service!r} as root inside, which is you)" if service else ""
         image = _local_image(project, host, service)
         if image is not None:
             inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
@@ -63,6 +70,43 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     command = ("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v", f"{root}:/w", image,
                flags, owner, *inside)
     return Fix(f"chown {shown} to {owner} through the docker engine{then}", Safety.UNSAFE, command=command)
+
+
+def _run_as_you(project: Project, expected: Owner, who: str) -> str:
+    """`run 'SERVICE' with user: "${UID}:${GID}"`, with the .env lines that make it work: bash does not
+    export UID and has no GID at all, so compose warns `"UID" variable is not set` and renders
+    `user: ':'` (wagtail/bakerydemo's `app`). Each developer sets their own ids in .env, as
+    airflow's `AIRFLOW_UID` is set (missing-mount's advice); a line .env already has is not repeated."""
+    variables = project.compose.variables
+    settings = [f"{name}={value}" for name, value in (("UID", expected.uid), ("GID", expected.gid))
+                if variables.get(name) != str(value)]
+    env = project.shown(project.compose.project_dir / ".env")
+    first = f"set {' and '.join(settings)} in {env} and " if settings else ""
+    return f'{first}run {who} with user: "${{UID}}:${{GID}}"'
+
+
+def _sole_writer(project: Project, service: str, within: str, rows: Sequence[Row]) -> bool:
+    """Whether the bind mounts say `service` wrote the group: every stray lies in one of its bind
+    mounts, and no other service mounts that same folder. A stray outside its mounts was written
+    on the host (a `sudo` of the user's) or by no container of this project; a folder two services
+    mount alike (django-react-boilerplate's `frontend` and `backend`, both `.`) is either's."""
+    ours: set[str] = set()
+    theirs: set[str] = set()
+    for name, svc in project.services.items():
+        for mount in svc.volumes:
+            if mount.type == "bind" and mount.source:
+                (ours if name == service else theirs).add(os.path.realpath(mount.source))
+
+    def closest(path: str) -> str | None:
+        found = [s for s in ours if path == s or path.startswith(s.rstrip("/") + "/")]
+        return max(found, key=len) if found else None
+
+    home = closest(within)
+    deeper = any(s.startswith(within.rstrip("/") + "/") for s in ours | theirs)
+    if home is not None and not deeper:  # the whole group in one mount: no stray to look at
+        return home not in theirs
+    places = {closest(p) for p, _, _, _ in rows}
+    return None not in places and not places & theirs
 
 
 def _pasteable(paths: Sequence[str]) -> str:

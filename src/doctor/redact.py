@@ -10,7 +10,8 @@ secret (`unknown token 7fq2...` in a container's log line, which no project valu
 or that `=` assigns to any key (`CALLBACK_ID='q8z3...'` from an app's own `.env`), also as the
 password of a `user:password` value (`GIT_ASKPASS_CRED=deploy:Kq7Wn2Px9Lz4Rt`).
 A `${VAR}` reference is no value and stays readable, but for
-its default (`${DB_PASSWORD:-s3cret}`); a path under a secret key (`SSL_KEY=/certs/x.key`)
+its default (`${DB_PASSWORD:-s3cret}`), and so does a value made of shell expansions alone
+(`api_token=$(ckan ... token add ...)`, `$A$B`); a path under a secret key (`SSL_KEY=/certs/x.key`)
 stays too. By value: `doctor.known_secrets` collects every secret value the project defines
 (env files, `environment`, build args, labels, URL userinfo, commands, and any value that is a
 credential by its shape alone: `doctor.secret_shapes`) and the Redactor masks those values
@@ -36,6 +37,7 @@ from doctor.secret_keys import (
     NOT_SECRET_VALUES,
     VAR_REF,
     Sink,
+    is_expansion,
     is_reference,
     key_kind,
     reference_default,
@@ -52,6 +54,9 @@ if TYPE_CHECKING:
 MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
 STRONG_LENGTH = 8
 URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked where an error shows it alone
+# shorter "documentation" (a rule id, a word) is masked by value like any text: a finding may quote
+# it with a secret in it (`password`); a whole summary line or docstring, it cannot
+PROSE_LENGTH = 40
 
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
 _BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
@@ -150,6 +155,8 @@ def _long_flags(text: str, sink: Sink) -> str:
     def keep(match: re.Match[str]) -> str:
         if not secret_for_key(match.group("k"), match.group("v")):
             return match.group(0)
+        if is_expansion(match.string, match.start("v"), match.end("v")):  # `--token $(cat /run/secrets/t)`
+            return match.group(0)
         return _masked_group(match, match.group("k"), sink)
 
     return _LONG_FLAG.sub(keep, text)
@@ -222,6 +229,10 @@ def _key_values(text: str, sink: Sink) -> str:
             end -= len(value) - len(trimmed)
             value = trimmed
         if group == "bare" and match.group("s") == ":" and value.lower() in PROSE_WORDS:
+            continue
+        if value[:1] in "$`" and is_expansion(text, start, end):
+            # ckan-docker's `api_token=$(ckan -c $CKAN_INI user token add ...)`: a command's output
+            # (read here only to its first blank), no literal secret; what the command says is scanned on
             continue
         if innocent and not looks_like_credential(value, key):
             secret = user_secret(value, key)
@@ -332,6 +343,7 @@ class Redactor:
         # AWS_SECRET_ACCESS_KEY is `sentry` names its folder)
         # (a sentence's full stop after it is no part of a name)
         self._weak = re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w/-]|\.[\w/-])") if weak else None
+        self._prose: set[str] = set()  # doctor's own documentation let through (`documentation`), as written
 
     @classmethod
     def from_environment(cls, *mappings: Mapping[str, str | None]) -> Redactor:
@@ -356,13 +368,48 @@ class Redactor:
             return text
         # known values first: the shapes read a value only as far as its first blank or quote
         # (`MASTER_PASS=correct horse` would leave ` horse` for the known value to miss)
-        for value in self._strong:
-            if value in text:
-                text = text.replace(value, MASK)
-        if self._weak is not None:
-            text = self._weak.sub(MASK, text)
-        return scrub(text)
+        pieces = self._outside_prose(text)
+        for at, piece in enumerate(pieces):
+            if at % 2:
+                continue  # doctor's own documentation, whole: no project value in it
+            for value in self._strong:
+                if value in piece:
+                    piece = piece.replace(value, MASK)
+            if self._weak is not None:
+                piece = self._weak.sub(MASK, piece)
+            pieces[at] = piece
+        return scrub("".join(pieces))
 
+    def documentation(self, text: str) -> str:
+        """A check's own documentation (its docstring: SARIF rule help, its summary), masked by
+        shape only (an example's `u:p@postgres` as anywhere), and let through `text` after as it
+        stands, whole, raw or as a JSON string holds it: the output border passes the whole report
+        again. No project value is in it; masking the known ones there turned prose into `none of
+        the *** variables` where a project's password is `password` (wger-project/docker's dev),
+        which tells anyone who reads `doctor explain` what that password is."""
+        if not text:
+            return text
+        shown = scrub(text)
+        if len(shown) >= PROSE_LENGTH:
+            self._prose.update({shown, json.dumps(shown, ensure_ascii=False)[1:-1], json.dumps(shown)[1:-1]})
+        return shown
+
+    def _outside_prose(self, text: str) -> list[str]:
+        """`text` cut at each whole documentation `documentation` let through: pieces outside it
+        at even places, the documentation at odd ones."""
+        # the longest first where two start alike: a docstring starts with its summary line
+        found = sorted((at, -len(prose)) for prose in self._prose if prose in text
+                       for at in _occurrences(text, prose))
+        pieces: list[str] = []
+        done = 0
+        for at, negative in found:
+            length = -negative
+            if at < done:
+                continue  # inside one already cut out (a docstring holding another's text)
+            pieces += [text[done:at], text[at:at + length]]
+            done = at + length
+        pieces.append(text[done:])
+        return pieces
 
     def argv(self, args: Iterable[str]) -> list[str]:
         """A command's words, each masked as `text` masks it, and also the word a secret flag before it
@@ -378,6 +425,13 @@ class Redactor:
                     masked = MASK
             out.append(masked)
         return out
+
+
+def _occurrences(text: str, part: str) -> Iterable[int]:
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + len(part))
 
 
 def _pieces(value: str) -> set[str]:

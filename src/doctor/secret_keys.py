@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from doctor.lazyre import lazy
-from doctor.secret_shapes import MASK, is_path, reference_at
+from doctor.secret_shapes import MASK, expansions_end, is_path, reference_at
 
 Sink = Callable[[str], None]
 
@@ -109,6 +109,8 @@ def secret_for_key(name: str, value: str | None) -> bool:
     """Whether `name=value` holds a secret (a DSN only when it carries credentials)."""
     if not value or value.strip() in NOT_SECRET_VALUES or VAR_REF.fullmatch(value.strip()) or _code(value):
         return False
+    if is_expansion(value.strip()):  # `$(cat /run/secrets/token)`, `$A$B`: what the shell reads elsewhere
+        return False
     # `SSL_KEY=/certs/site.key`, `DB_PASSWORD=/run/secrets/db_password`: where the secret is; but
     # a path-like value under a key that names the password or token itself may be one
     if is_path(value) and (value.startswith("/run/secrets/") or not _said_secret(name)):
@@ -142,6 +144,17 @@ def _code(value: str) -> bool:
     if not all(part.isidentifier() and part.isascii() and part.islower() and len(part) > 1 for part in parts):
         return False
     return len(parts) > 1 or head in _READERS
+
+
+def is_expansion(value: str, at: int = 0, end: int | None = None) -> bool:
+    """Whether `value[at:end]` is shell expansions only (`$(...)`, `` `...` ``, `${VAR}`, `$VAR`,
+    one after another): no literal of its own, so no secret, whatever the key. The run may go on
+    past `end`: a value read to its first blank (`$(ckan` of `api_token=$(ckan -c ...)`) is one,
+    unless a literal is glued after the run (`$(cat x)s3cret`)."""
+    stop = expansions_end(value, at)
+    if stop is None or stop < (len(value) if end is None else end):
+        return False
+    return stop == len(value) or value[stop].isspace() or value[stop] in "\"';,)]}|&<>"
 
 
 def is_reference(value: str) -> bool:

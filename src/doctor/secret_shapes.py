@@ -373,3 +373,41 @@ def reference_at(text: str, at: int) -> tuple[int, int, int] | None:
             pos += 1
         pos += 1
     return None
+
+
+def expansions_end(text: str, at: int) -> int | None:
+    """Where the shell expansions that start at `at` end, one after another (`$A$B`): a command
+    substitution `$(...)` (to its matching parenthesis) or `` `...` ``, a `${NAME}` and a `$NAME`;
+    None when none starts there. What they expand to is a command's output or another variable's
+    value, never written here: ckan-docker's `api_token=$(ckan -c $CKAN_INI user token add ...)`
+    names no secret. A `${NAME:-default}` ends the run (its default may be one), and so does a
+    substitution that does not close on its line within MAX_REFERENCE characters (then `$(` may
+    be a password's first characters)."""
+    pos = at
+    while (end := _expansion_end(text, pos)) is not None:
+        pos = end
+    return pos if pos > at else None
+
+
+def _expansion_end(text: str, at: int) -> int | None:
+    if text.startswith("$(", at):  # `$((1 + 2))` too: to the parenthesis that closes the first
+        depth, pos, stop = 0, at + 1, min(len(text), at + MAX_REFERENCE)
+        while pos < stop:
+            char = text[pos]
+            if char == "\n":
+                return None
+            depth += (char == "(") - (char == ")")
+            if depth == 0:
+                return pos + 1
+            pos += 1
+        return None
+    if text.startswith("`", at):
+        close = text.find("`", at + 1, at + MAX_REFERENCE)
+        return close + 1 if close > 0 and text.find("\n", at, close) < 0 else None
+    if text.startswith("${", at):
+        ref = reference_at(text, at)
+        return ref[0] if ref is not None and ref[1] == ref[2] else None
+    if text.startswith("$", at):
+        name = _REF_NAME.match(text, at + 1)
+        return name.end() if name is not None else None
+    return None

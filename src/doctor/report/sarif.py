@@ -82,12 +82,13 @@ def sarif_log(report: Report, redactor: Redactor, options: RenderOptions) -> Jso
 
 
 def _rule(rule_id: str, summary: str, doc: str, redactor: Redactor) -> Json:
-    doc = redactor.text(doc.strip() or summary or rule_id)
+    # the check's docstring, as `doctor explain` prints it: doctor's prose, no project value
+    doc = redactor.documentation(doc.strip() or summary or rule_id)
     return {
         "id": rule_id,
-        "shortDescription": {"text": redactor.text(summary or rule_id)},
+        "shortDescription": {"text": redactor.documentation(summary or rule_id)},
         "fullDescription": {"text": doc},
-        "help": {"text": doc, "markdown": markdown(doc)},
+        "help": {"text": doc, "markdown": redactor.documentation(markdown(doc))},
     }
 
 

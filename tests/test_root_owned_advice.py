@@ -1,0 +1,134 @@
+"""root-owned-files' advice to run a service as you: it must work as printed, and it names the
+service as the writer only where the bind mounts say so.
+
+`user: "${UID}:${GID}"` alone breaks the service (wagtail/bakerydemo, django-react-boilerplate):
+bash does not export UID and has no GID, so compose warns `"UID" variable is not set` and renders
+`user: ':'`. The advice gives the .env lines with the owner's ids. Trees are built owned by uid
+1000 with root-owned strays, so the tests need root to chown (as tests/test_owners.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from doctor.checks.root_owned_files import RootOwnedFiles
+
+from doctor.host import Host
+from doctor.model import Finding, Severity
+from doctor.project import Project, ProjectOptions
+
+USER = 1000
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="building a mixed-owner tree needs root")
+AS_YOU = 'set UID=1000 and GID=1000 in .env and run {} with user: "${{UID}}:${{GID}}"'
+# wagtail/bakerydemo: only `app` mounts ./bakerydemo, where its media uploads land
+BAKERY = ("services:\n  db:\n    image: postgres:18.1\n  app:\n    image: doctor-busybox:test\n"
+          "    volumes:\n      - ./bakerydemo:/code/bakerydemo\n")
+# vintasoftware/django-react-boilerplate: `frontend` and `backend` both mount the repo's root
+DRB = ("services:\n  frontend:\n    image: doctor-busybox:test\n    volumes:\n      - .:/app/\n"
+       "      - /app/node_modules\n  backend:\n    image: doctor-busybox:test\n    volumes:\n"
+       "      - ./:/home/user/app/\n  celery:\n    image: doctor-busybox:test\n    volumes:\n"
+       "      - ./backend/:/home/user/app/\n")
+
+
+def build(tmp_path: Path, compose: str, files: tuple[str, ...], strays: tuple[str, ...]) -> Path:
+    project = tmp_path / "proj"
+    for rel in files:
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text("x\n")
+    (project / "compose.yaml").write_text(compose)
+    for top, dirs, names in os.walk(tmp_path):
+        for name in [top, *(os.path.join(top, n) for n in [*dirs, *names])]:
+            os.lchown(name, USER, USER)
+    for rel in strays:
+        os.lchown(project / rel, 0, 0)
+    return project
+
+
+def run_check(project: Path) -> dict[str, Finding]:
+    env = {"PATH": os.environ["PATH"], "DOCTOR_NO_CACHE": "1"}
+    findings = RootOwnedFiles().run(Project(ProjectOptions(path=project, env=env)), Host(env=env))
+    return {f.subject: f for f in findings}
+
+
+def title(finding: Finding) -> str:
+    assert finding.fix is not None
+    return finding.fix.title
+
+
+@needs_root
+def test_the_advice_gives_the_env_lines_that_make_uid_and_gid_work(tmp_path: Path) -> None:
+    project = build(tmp_path, BAKERY, ("bakerydemo/media/original_images/a.jpg",),
+                    ("bakerydemo/media/original_images", "bakerydemo/media/original_images/a.jpg"))
+    advice = title(run_check(project)["owner:bakerydemo"])
+    assert advice.endswith(f"({'and ' + AS_YOU.format(repr('app'))})")
+    assert "if 'app'" not in advice  # only app mounts it: the container wrote it
+
+
+@needs_root
+def test_env_lines_already_there_are_not_repeated(tmp_path: Path) -> None:
+    project = build(tmp_path, BAKERY, ("bakerydemo/media/a.jpg", ".env"), ("bakerydemo/media/a.jpg",))
+    (project / ".env").write_text("UID=1000\nGID=0\n")  # GID set, but not to the owner's group
+    advice = title(run_check(project)["owner:bakerydemo"])
+    assert advice.endswith('(and set GID=1000 in .env and run \'app\' with user: "${UID}:${GID}")')
+
+
+@needs_root
+@pytest.mark.skipif(shutil.which("docker") is None, reason="needs the docker compose binary (no engine)")
+def test_the_advice_applied_as_printed_renders_the_owners_ids(tmp_path: Path) -> None:
+    project = build(tmp_path, BAKERY, ("bakerydemo/media/a.jpg",), ("bakerydemo/media/a.jpg",))
+    advice = title(run_check(project)["owner:bakerydemo"])
+    printed = re.search(r"set (.+) in (\S+) and run 'app' with user: (\S+)\)$", advice)
+    assert printed is not None, advice
+    lines, env_file, user = printed.groups()
+    (project / env_file).write_text("".join(f"{line}\n" for line in lines.split(" and ")))
+    (project / "compose.yaml").write_text(BAKERY.replace("  app:\n", f"  app:\n    user: {user}\n"))
+    # a login shell's environment: bash's UID is a shell variable, never exported, and GID is none
+    env = {k: v for k, v in os.environ.items() if k not in ("UID", "GID") and not k.startswith("COMPOSE_")}
+    done = subprocess.run(["docker", "compose", "config", "--format", "json"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "is not set" not in done.stderr
+    assert json.loads(done.stdout)["services"]["app"]["user"] == "1000:1000"
+
+
+@needs_root
+def test_a_folder_two_services_mount_alike_is_not_said_to_be_ones(tmp_path: Path) -> None:
+    project = build(tmp_path, DRB, ("stray.log", "backend/app/__pycache__/m.pyc", "frontend/src/a.js"),
+                    ("stray.log", "backend/app/__pycache__", "backend/app/__pycache__/m.pyc"))
+    findings = run_check(project)
+    # `.` is frontend's and backend's alike, and the user's own `sudo` writes there too
+    top = title(findings["owner:."])
+    assert top.endswith(f"(and if 'frontend' writes there, {AS_YOU.format('it')})")
+    # only celery mounts ./backend: the real container case keeps its plain advice
+    assert title(findings["owner:backend"]).endswith(f"(and {AS_YOU.format(repr('celery'))})")
+
+
+@needs_root
+def test_strays_outside_the_named_services_mounts_make_the_advice_conditional(tmp_path: Path) -> None:
+    # `web` mounts only frontend/src: frontend/package-lock.json is no container's write
+    compose = "services:\n  web:\n    image: doctor-busybox:test\n    volumes:\n      - ./frontend/src:/src\n"
+    project = build(tmp_path, compose, ("frontend/package-lock.json", "frontend/src/cache/x"),
+                    ("frontend/package-lock.json", "frontend/src/cache", "frontend/src/cache/x"))
+    advice = title(run_check(project)["owner:frontend"])
+    assert advice.endswith(f"(and if 'web' writes there, {AS_YOU.format('it')})")
+    # all the strays in its mount: the service wrote them
+    os.lchown(project / "frontend/package-lock.json", USER, USER)
+    assert title(run_check(project)["owner:frontend"]).endswith(f"(and {AS_YOU.format(repr('web'))})")
+
+
+@needs_root
+def test_a_servers_own_data_advice_gives_the_env_lines_too(tmp_path: Path) -> None:
+    compose = ("services:\n  db:\n    image: postgres:16-alpine\n    volumes:\n"
+               "      - ./pgdata:/var/lib/postgresql/data\n")
+    project = build(tmp_path, compose, ("pgdata/PG_VERSION",), ())
+    for rel in ("pgdata", "pgdata/PG_VERSION"):
+        os.lchown(project / rel, 70, 70)
+    finding = run_check(project)["owner:pgdata"]
+    assert finding.severity is Severity.INFO
+    assert title(finding).endswith(f"chown it to 1000:1000, {AS_YOU.format(repr('db'))}")
