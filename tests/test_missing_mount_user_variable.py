@@ -81,13 +81,16 @@ def test_airflow_folders_are_made_yours_and_airflow_uid_set_not_chowned_to_50000
                        "'airflow-apiserver' runs as '50000:0'")
     assert "chown" not in fix
     assert fix == ("create dags/ for 'airflow-apiserver' before starting: mkdir -p dags, "
-                   "and set AIRFLOW_UID=$(id -u) in .env")
+                   'and set AIRFLOW_UID to your own user id in .env: echo "AIRFLOW_UID=$(id -u)" >> .env')
 
 
 @pytest.mark.parametrize(("user", "advice"), [
-    ("${UID}:${GID}", "mkdir -p uploads, and set UID=$(id -u) and GID=$(id -g) in .env"),
-    ("${PUID:-1000}", "mkdir -p uploads, and set PUID=$(id -u) in .env"),
-    ("${APP_UID:-1000}:${APP_GID:-1000}", "mkdir -p uploads, and set APP_UID=$(id -u) and APP_GID=$(id -g) in .env"),
+    ("${UID}:${GID}", 'mkdir -p uploads, and set UID and GID to your own user and group ids in .env: '
+                      'echo "UID=$(id -u)" >> .env; echo "GID=$(id -g)" >> .env'),
+    ("${PUID:-1000}", 'mkdir -p uploads, and set PUID to your own user id in .env: echo "PUID=$(id -u)" >> .env'),
+    ("${APP_UID:-1000}:${APP_GID:-1000}", 'mkdir -p uploads, and set APP_UID and APP_GID to your own user and '
+                                          'group ids in .env: echo "APP_UID=$(id -u)" >> .env; '
+                                          'echo "APP_GID=$(id -g)" >> .env'),
 ])
 def test_a_user_written_with_variables_is_set_to_your_own_ids(tmp_path: Path, user: str, advice: str) -> None:
     [(severity, _, fix)] = _findings(_project(tmp_path, user)).values()

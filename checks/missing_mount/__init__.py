@@ -76,7 +76,8 @@ class MissingMount(Check):
         it (a directory, or the file that was meant) before `docker compose up`; for a service
         that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user.
         Where that number is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), set
-        the variable to your own id in .env instead (`AIRFLOW_UID=$(id -u)`): a chown to 50000 would
+        the variable to your own id in .env instead (`echo "AIRFLOW_UID=$(id -u)" >> .env`: compose
+        runs no `$(...)` written in .env): a chown to 50000 would
         take the folder from you. A file git tracks but this checkout lacks is restored
         (`git checkout -- FILE`), not created.
 

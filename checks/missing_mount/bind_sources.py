@@ -110,9 +110,13 @@ def _mkdir_for(source: Path, here: str, user: Service, project: Project) -> Fix:
     written = written_user(project, user.name)
     uid_variable, gid_variable = unset_id_variables(written, project.compose.variables) if written else (None, None)
     if uid_variable is not None:
-        settings = [f"{uid_variable}=$(id -u)"] + ([f"{gid_variable}=$(id -g)"] if gid_variable else [])
+        # compose runs no `$(id -u)` written in .env: the shell that appends the line does (airflow's docs)
+        names = [uid_variable, *([gid_variable] if gid_variable else [])]
+        ids = " and ".join(names)
         env = project.shown(project.compose.project_dir / ".env")
-        return Fix(f"{start}, and set {' and '.join(settings)} in {env}", Safety.ADVICE)
+        lines = "; ".join(f'echo "{name}=$(id -{"u" if name == uid_variable else "g"})" >> {env}' for name in names)
+        yours = "your own user and group ids" if gid_variable else "your own user id"
+        return Fix(f"{start}, and set {ids} to {yours} in {env}: {lines}", Safety.ADVICE)
     owner = (user.user or "").strip()
     uid, _, gid = owner.partition(":")
     if not uid.isdigit() or (gid and not gid.isdigit()):
