@@ -90,7 +90,9 @@ class PortCollision(Check):
     the project folder, at the top of its checkout and in the app folders up to two levels below
     them, such as plane's `apps/web/.env`: documenso's root `.env` for its
     `docker/development` compose) moves too; one outside the folder fixes may write in is named
-    for a change by hand. When the old port is the server's default
+    with its line for a change by hand. A checkout without its `.git` (an archive) has its top
+    at the nearest folder up to three above the project that holds `.github`, `.gitattributes`
+    or `.gitmodules`, else a `.gitignore`. When the old port is the server's default
         (postgres 5432, mysql 3306, redis 6379), the fix says that programs on the host using
         it (an app run on the host with `jdbc:postgresql://localhost/app`) must now name the new
         one: they name no port, so nothing in the project can be edited for them. A port a stopped leftover

@@ -11,7 +11,9 @@ there `localhost:<port>` is that service, in its container.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from doctor.model import Edit
 from doctor.project.edits import value_edit
@@ -19,8 +21,6 @@ from doctor.project.service_network import listen_ports
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from doctor.project import Project
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
@@ -61,8 +61,9 @@ _ASSIGNED = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
 def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[object, int | None]]) -> tuple[
         tuple[Edit, ...], str]:
     """The edits moving `localhost:old` (127.0.0.1) to the new port in the env files a program on the
-    host reads: HOST_ENV_FILES in the project folder and at the top of its git checkout (the compose
-    file in `docker/development/`, the app's `.env` at the root), and what they say
+    host reads: HOST_ENV_FILES in the project folder and at the top of its checkout, git's or, without
+    .git, `archive_top`'s (the compose file in `docker/development/`, the app's `.env` at the root),
+    and what they say
     (`NEXT_PRIVATE_DATABASE_URL in .env follows to localhost:54321`). Lines in `skip` (edited
     already) are left alone; a file outside the folder fixes may write in (doctor.project.edits.
     edit_root) is named for a change by hand instead."""
@@ -71,7 +72,8 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
 
     repo = find_repo(project.root)
     writable = edit_root(project).resolve()
-    tops = [project.root, *([repo.top] if repo is not None else [])]
+    top = repo.top if repo is not None else archive_top(project.root)
+    tops = [project.root, *([top] if top is not None else [])]
     # and the apps of a monorepo (plane's apps/web/.env: VITE_API_BASE_URL="http://localhost:8000")
     folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top))])
     edits: list[Edit] = []
@@ -110,6 +112,26 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     if by_hand:
         said.append(f"change {old} to {new} by hand in {', '.join(by_hand)} (a program on the host dials it)")
     return tuple(edits), "; ".join(said)
+
+
+# what a checkout keeps at its top without its .git (a `git archive`, GitHub's zip download):
+# GitHub reads .github/ only there; a .gitignore may also sit in a subfolder, so it counts last
+TOP_MARKS = ((".github", ".gitattributes", ".gitmodules"), (".gitignore",))
+ARCHIVE_DEPTH = 3  # folders above the compose folder looked at (documenso's docker/development: 2)
+
+
+def archive_top(root: Path) -> Path | None:
+    """The top of the checkout around `root` when it has no .git (documenso unpacked from an
+    archive, compose in docker/development, the app's `.env` at the top): the nearest folder up
+    to ARCHIVE_DEPTH above `root` holding a mark of a repository's top (TOP_MARKS, in order),
+    never the home folder or above it; None when there is none."""
+    home = Path.home()
+    above = [f for f in root.resolve().parents[:ARCHIVE_DEPTH] if f != f.parent and not home.is_relative_to(f)]
+    for marks in TOP_MARKS:
+        found = next((f for f in above if any(os.path.lexists(f / mark) for mark in marks)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _run_in_containers(project: Project, old: int) -> list[str]:
