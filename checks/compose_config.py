@@ -7,7 +7,7 @@ from pathlib import Path
 
 from doctor.host import Host
 from doctor.lazyre import lazy
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 from doctor.project.types import Problem, ProblemKind, RestartPolicy
 
@@ -35,6 +35,10 @@ class ComposeConfig(Check):
         `always:3`, a swarm file's `deploy.restart_policy` with `condition: any` and
         `max_attempts`). A project whose every service sits in a profile that is off (`docker
         compose up`: "no service selected") is a warning: the other checks then judge no service.
+        Live: an `external: true` volume or network an enabled service uses that the engine does
+        not have (`up` stops with `external volume "myproj_dbdata" not found` before creating
+        any container; vintasoftware/django-react-boilerplate's `make docker_setup` creates it);
+        when the engine cannot be asked, a note says so and the rest is still judged.
 
     Why it matters
         compose stops at the first of these with a one-line message, often without a line
@@ -48,6 +52,8 @@ class ComposeConfig(Check):
         exist: up fails (api/ is a git submodule not checked out)
         compose.yaml:9  'worker' has restart 'always:3', which compose accepts and the engine refuses:
         up fails (a retry count goes only with on-failure, not with 'always')
+        docker-compose.yml:66  'db' uses external volume 'myproj_dbdata', which the engine does not
+        have: up fails
 
     Fix
         Edit the file at the line shown. doctor does not rewrite malformed files itself: the
@@ -56,14 +62,17 @@ class ComposeConfig(Check):
         newcomer must copy first) gets the `cp` that brings it in (advice: its values are theirs
         to fill in). A refused restart policy gets the value to use (advice). A missing build
         input gets `git submodule update --init PATH` when `.gitmodules` lists its folder, else
-        the path to create or point `build:` at (advice).
+        the path to create or point `build:` at (advice). A missing external volume or network
+        gets `docker volume create NAME` (`docker network create NAME`), naming the Makefile target
+        that runs it when there is one (advice: an external one may be meant to hold data from
+        elsewhere, which an empty one would not).
 
     Fix safety
         There is no automatic fix, so nothing is written.
     """
 
     id = "compose-config"
-    project_only = True  # reads the project alone: may run beside the run (doctor.forked)
+    # not project-only: it asks the engine for the external volumes and networks the services use
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         problems = list(project.compose.problems)
@@ -83,6 +92,7 @@ class ComposeConfig(Check):
                                    f"{problem.kind.value}:{problem.message}", fix, severity)
         yield from self._missing_builds(project)
         yield from self._refused_restarts(project)
+        yield from self._missing_externals(project, host)
         model = project.compose
         if model.files and not model.services and model.disabled_services:
             # hoppscotch: every service has `profiles:`; without one active the other checks judge nothing
@@ -130,6 +140,80 @@ class ComposeConfig(Check):
                        f"up fails ({reason})")
             yield self.finding(message, policy.location or service.location, f"restart:{name}",
                                Fix(advice, Safety.ADVICE))
+
+
+    def _missing_externals(self, project: Project, host: Host) -> Iterator[Finding]:
+        """The `external: true` volumes and networks enabled services use that the engine lacks: `up`
+        stops before creating a container (`external volume "myproj_dbdata" not found`: drb's
+        `make docker_setup` creates it). Asked only when some are used; one note when it cannot ask."""
+        used = _external_uses(project)
+        for number, ((kind, name), (users, location)) in enumerate(sorted(used.items())):
+            try:
+                present = _engine_has(host, kind, name)
+            except Unavailable as exc:  # the rest would wait as long again: one note names them all
+                rest = sorted(used)[number:]
+                names = ", ".join(f"external {k} '{n}'" for k, n in rest)
+                message = (f"could not look whether the engine has {names} ({exc.reason}): "
+                           f"up fails if {'it is' if len(rest) == 1 else 'one is'} missing")
+                yield self.finding(message, location, "external:unknown", None, Severity.INFO)
+                return
+            if present:
+                continue
+            shown = ", ".join(f"'{u}'" for u in users)
+            message = (f"{shown} {'uses' if len(users) == 1 else 'use'} external {kind} '{name}', which the "
+                       "engine does not have: up fails")
+            made_by = _made_by(project, kind, name)
+            title = f"create the {kind} first" + (f" ({made_by} does)" if made_by else "")
+            fix = Fix(title, Safety.ADVICE, command=("docker", kind, "create", name))
+            yield self.finding(message, location, f"{','.join(users)}:external-{kind}:{name}", fix)
+
+
+def _external_uses(project: Project) -> dict[tuple[str, str], tuple[list[str], Location | None]]:
+    """(volume|network, engine name) -> (the enabled services using it, where it is declared), for
+    every external one in use: compose checks only those (one of a disabled profile is not asked)."""
+    model = project.compose
+    volumes, networks = model.external_volumes, model.external_networks
+    used: dict[tuple[str, str], tuple[list[str], Location | None]] = {}
+    for name, service in sorted(project.services.items()):
+        keys = [("volume", m.source) for m in service.volumes
+                if m.type == "volume" and m.source is not None and m.source in volumes]
+        keys += [("network", n) for n in service.networks if n in networks and not service.network_mode]
+        for kind, key in dict.fromkeys(keys):
+            engine_name = volumes[key] if kind == "volume" else networks[key]
+            where = model.external_places.get(f"{kind}:{key}") or (Location(model.files[0]) if model.files else None)
+            users, _ = used.setdefault((kind, engine_name), ([], where))
+            users.append(name)
+    return used
+
+
+def _engine_has(host: Host, kind: str, name: str) -> bool:
+    """Whether the engine has the volume or network (its inspect answers 404 when not); Unavailable
+    when it cannot be asked."""
+    from urllib.parse import quote
+
+    try:
+        host.engine.get_json(f"/{kind}s/{quote(name, safe='')}")
+    except Unavailable as exc:
+        if "answered 404" in exc.reason:
+            return False
+        raise
+    return True
+
+
+def _made_by(project: Project, kind: str, name: str) -> str:
+    """`make docker_setup, Makefile:19` when a Makefile target runs `docker KIND create NAME`, else ""."""
+    from doctor.project.reading import read_regular_text
+
+    for makefile in ("GNUmakefile", "makefile", "Makefile"):
+        text = read_regular_text(project.root / makefile)
+        target = ""
+        for number, line in enumerate((text or "").splitlines(), 1):
+            head = line.split(":", 1)[0]
+            if line[:1] not in ("\t", " ", "#", "") and ":" in line and "=" not in head and head.strip():
+                target = head.strip().split()[0]
+            elif f"{kind} create" in line and name in line.split() and target and not target.startswith("."):
+                return f"make {target}, {makefile}:{number}"
+    return ""
 
 
 ENGINE_RESTARTS = ("no", "always", "unless-stopped", "on-failure")

@@ -220,7 +220,10 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         service: Annotated[str | None, typer.Option("--service", help="Only this service.")] = None,
         file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
         env_file: Annotated[list[Path] | None, typer.Option("--env-file", help=ENV_FILE_HELP)] = None,
-        project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
+        profile: Annotated[list[str] | None, typer.Option(
+            "--profile", help="Activate a compose profile, as the `up` it looks at did.")] = None,
+        project_name: Annotated[str | None, typer.Option(
+            "--project-name", "-p", help="Compose project name, as the `up` it looks at used.")] = None,
         format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(formats)}.")] = None,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     ) -> None:
@@ -232,6 +235,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
             raise typer.BadParameter(f"unknown format {format!r} (choose from {', '.join(formats)})", param_hint="--format")
         options = WhyOptions(path=path, service=service, files=tuple(file) if file else None,
                              env_files=tuple(env_file) if env_file else None,
+                             profiles=tuple(profile) if profile else None,
                              project_name=project_name, format=format, output=output)
         raise typer.Exit(app.guarded(run_why, options))
 
@@ -243,6 +247,9 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         env_file: Annotated[list[Path] | None, typer.Option(
             "--env-file", help="Env file, like docker compose --env-file; read at the same place in every checkout.")] = None,
         profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
+        project_name: Annotated[str | None, typer.Option(
+            "--project-name", "-p",
+            help="Compose project name of this checkout (its stack's containers are its own, not clashes).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
         """The port map of this repo's worktrees and clones: published ports, who holds them, clashes, port blocks."""
@@ -250,16 +257,24 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         from doctor.portmap import ports as run_ports
 
         options = PortsOptions(path=path, as_json=as_json, files=tuple(file or ()), profiles=tuple(profile or ()),
-                               env_files=tuple(env_file) if env_file else None)
+                               env_files=tuple(env_file) if env_file else None, project_name=project_name)
         raise typer.Exit(app.guarded(run_ports, options))
 
     @cli.command("exec")
     def exec_(
         command: Annotated[list[str], typer.Argument(help="The command to run, after --.")],
-        project: Annotated[Path, typer.Option("--project", help="Project directory.")] = Path(),
+        project: Annotated[Path, typer.Option(
+            "--project", help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
+        file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
+        env_file: Annotated[list[Path] | None, typer.Option("--env-file", help=ENV_FILE_HELP)] = None,
+        profile: Annotated[list[str] | None, typer.Option("--profile", help="Activate a compose profile.")] = None,
+        project_name: Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")] = None,
     ) -> None:
         """Run a command where it belongs: on the host, or in the service container that has its deps."""
-        raise typer.Exit(app.guarded(commands.exec_command, tuple(command), project))
+        target = app.PreflightOptions(path=project, files=tuple(file) if file else None,
+                                      env_files=tuple(env_file) if env_file else None,
+                                      profiles=tuple(profile) if profile else None, project_name=project_name)
+        raise typer.Exit(app.guarded(commands.exec_command, tuple(command), target))
 
     return cli
 

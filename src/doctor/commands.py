@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from doctor.app import (
     EXIT_FINDINGS,
@@ -145,13 +144,15 @@ def explain(check_id: str, out: TextIO = sys.stdout) -> int:
     return EXIT_OK
 
 
-def exec_command(argv: Sequence[str], path: Path) -> int:
-    """`doctor exec -- CMD`: run CMD on the host or in the service container it belongs in."""
+def exec_command(argv: Sequence[str], target: PreflightOptions) -> int:
+    """`doctor exec [-f F] [--env-file E] [--profile P] [-p NAME] -- CMD`: run CMD on the host or in the
+    service container it belongs in, of the project those options name as they name it for preflight
+    (ckan-docker's dev stack is only `-f docker-compose.dev.yml`)."""
     from doctor.execute import execute
     from doctor.host import Host
-    from doctor.project import Project, ProjectOptions
+    from doctor.project import Project
 
     if not argv:
         raise UsageError("doctor exec needs a command: doctor exec -- pytest -q")
-    project = Project(ProjectOptions(path=path.resolve()))
-    return execute(list(argv), project, Host())
+    project = Project(project_options(target, load_effective_config(target)))
+    return execute(list(argv), project, Host(env=target.env))

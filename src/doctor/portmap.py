@@ -40,6 +40,9 @@ class PortsOptions:
     files: tuple[Path, ...] = ()  # -f: the compose files, read in every checkout at the same relative place
     profiles: tuple[str, ...] = ()  # --profile, like preflight's (else COMPOSE_PROFILES, as compose reads it)
     env_files: tuple[Path, ...] | None = None  # --env-file, read in every checkout at the same place, like -f
+    # -p: the compose project name of the checkout PATH names (a stack started with `up -p NAME`: its
+    # containers are its own, not a clash); the other checkouts keep theirs
+    project_name: str | None = None
 
 
 @record
@@ -96,6 +99,9 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     host = Host(env=opts.env)
     repo = find_repo(folder)
     folders = _checkouts(folder, repo, host)
+    if opts.project_name is not None:  # as `docker compose -p` in this folder: the name, whatever the labels say
+        folders = [(p, n, k, b, files, opts.project_name if p == folder else name)
+                   for p, n, k, b, files, name in folders]
     blocks = owner_blocks(opts.env)
     held, homes = _container_ports(host)
     projects: list[Project] = []  # each checkout's: what the output masks (redacted at the one write below)

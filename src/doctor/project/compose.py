@@ -96,6 +96,8 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         disabled_names=_disabled_names(services_all[n] for n in disabled),
         problems=tuple(_dedupe(assembler.finish())),
         external_networks=_external(model.get("networks")),
+        external_volumes=_external(model.get("volumes")),
+        external_places=_external_places(model),
     )
 
 
@@ -122,6 +124,19 @@ def _external(declared: object) -> dict[str, str]:
         elif str(flag).lower() in ("true", "yes"):
             found[str(key)] = str(spec.get("name") or key)
     return found
+
+
+def _external_places(model: YMap) -> dict[str, Location]:
+    """Where each external volume and network is declared, by `volume:KEY` / `network:KEY` (the
+    file a later one merges over keeps the place of the last that writes the key)."""
+    places: dict[str, Location] = {}
+    for kind in ("volumes", "networks"):
+        declared = model.get(kind)
+        for key in _external(declared):
+            at = declared.loc_of(key) if isinstance(declared, YMap) else None
+            if at is not None:
+                places[f"{kind[:-1]}:{key}"] = at
+    return places
 
 
 def _project_name(found: Discovery, assembler: Assembler) -> str:

@@ -260,6 +260,11 @@ class ComposeModel:
     # networks declared `external: true`, by key, with the engine's name for them (penpot's
     # `default: {name: penpot_shared, external: true}`): another project's containers may be on them
     external_networks: Mapping[str, str] = field(default_factory=dict)
+    # volumes declared `external: true` likewise (vintasoftware's drb: `dbdata: {name: myproj_dbdata,
+    # external: true}`, made by `make docker_setup`), and where each external one is declared
+    # (`volume:KEY`, `network:KEY`)
+    external_volumes: Mapping[str, str] = field(default_factory=dict)
+    external_places: Mapping[str, Location] = field(default_factory=dict)
 
 
 @record

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from doctor import __version__, app
 from doctor.engine import Report
-from doctor.model import CheckResult, Finding, Severity, Status, field, record
+from doctor.model import CheckResult, Finding, Location, Severity, Status, field, record
 from doctor.why.diagnose import (
     ALL_SERVICES,
     NOT_CREATED_LINE,
@@ -26,6 +26,7 @@ from doctor.why.diagnose import (
     as_explained,
     explaining,
     match_symptoms,
+    stale,
     stopped_by,
     stops_create,
     through_binds,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from doctor.engine import Registry
+    from doctor.host import Host
     from doctor.host.containers import ContainerState
     from doctor.project import Project, ProjectOptions
 
@@ -57,6 +59,7 @@ class WhyOptions:
     output: Path | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     env_files: tuple[Path, ...] | None = None  # --env-file, as typed
+    profiles: tuple[str, ...] | None = None  # --profile, like preflight's (else COMPOSE_PROFILES)
 
 
 def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
@@ -72,7 +75,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     # the format decides where messages name paths from, as for preflight: the console from the
     # current directory, a machine format from the project directory (like its `file`)
     target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env,
-                                  format=opts.format, env_files=opts.env_files)
+                                  format=opts.format, env_files=opts.env_files, profiles=opts.profiles)
     registry = load_registry()
     config = app.load_effective_config(target, registry)
     project_options = app.project_options(target, config)
@@ -120,14 +123,71 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         found = tuple(through_binds(s, _binds(project, container.service)) for s in symptoms.get(container.name, ()))
         explained = tuple(e for s in found for e in explaining(s, findings, project.services))
         if found and not explained:
-            explained = tuple(unexplained(s) for s in found)
+            explained = tuple(unexplained(s, *_pointed_at(project, s)) for s in found)
         diagnoses.append(Diagnosis(container.service, container, found, explained))
     diagnoses.extend(_stopped_here(name, findings) for name in missing)
     # which service `up` stopped at is judged over them all, what is shown is the one asked for
     diagnoses = [d for d in stopped_by(sorted(diagnoses, key=lambda d: d.service)) if opts.service in (None, d.service)]
+    diagnoses = _older_than_files(project, diagnoses, host, opts.env)
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
         raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
     return _print(opts, project, diagnoses, results, out)
+
+
+def _older_than_files(project: Project, diagnoses: list[Diagnosis], host: Host, env: dict[str, str]
+                      ) -> list[Diagnosis]:
+    """The diagnoses whose failed container no finding explains, each explained instead by its age where
+    compose would recreate it: created from a configuration the files no longer hold (a `.env` fixed
+    since), it shows a fault that is gone, and `docker compose up -d` replaces it."""
+    from doctor.model import Fix, Safety
+    from doctor.project.service_home import compose_cli
+    from doctor.why.stale import changed_since, recreated
+
+    alone = [d for d in diagnoses if d.container is not None and d.failed and d.symptoms
+             and not any(e.is_cause for e in d.explained)]
+    if not alone:
+        return diagnoses
+    cli = host.compose_cli
+    old = recreated(project, [d.container for d in alone if d.container is not None], cli, env)
+    if not old:
+        return diagnoses
+    from dataclasses import replace
+
+    out = []
+    for diagnosis in diagnoses:
+        container = diagnosis.container
+        if any(d is diagnosis for d in alone) and container is not None and container.name in old:
+            changed = changed_since(project, diagnosis.service, container.id, host.engine)
+            fix = Fix(f"recreate '{diagnosis.service}' from the files as they are now", Safety.ADVICE,
+                      command=(*compose_cli(project, cli=cli), "up", "-d", diagnosis.service))
+            diagnosis = replace(diagnosis, explained=tuple(stale(s, changed, fix) for s in diagnosis.symptoms))
+        out.append(diagnosis)
+    return out
+
+
+def _pointed_at(project: Project, symptom: Symptom) -> tuple[Location | None, str]:
+    """The compose line a symptom no check explains points to, and the setting written there when the
+    line names it: the healthcheck's `test:` for a failing probe; `user: postgres` for the engine's
+    `unable to find user postgres` (a container created and never started has no log to read)."""
+    import re
+
+    from doctor.project.keyat import service_key_at
+
+    service = project.services.get(symptom.service)
+    if service is None:
+        return None, ""
+    if service.user and re.search(rf"\buser {re.escape(service.user)}(?![\w.-])", symptom.line):
+        return service_key_at(project, service.name, "user"), (
+            f"its `user: {service.user}`, which the image's /etc/passwd lacks (a numeric uid:gid needs no entry; "
+            "or the image is not the one meant)")
+    if service.working_dir and re.search(rf"(?<![\w./-]){re.escape(service.working_dir)}(?![\w./-])",
+                                         symptom.line) and "chdir" in symptom.line:
+        return service_key_at(project, service.name, "working_dir"), (
+            f"its `working_dir: {service.working_dir}`, which the image does not have")
+    signature = symptom.signature
+    if signature is not None and signature.setting:
+        return service_key_at(project, service.name, *signature.setting), ""
+    return None, ""
 
 
 def _stopped_here(service: str, findings: Sequence[Finding]) -> Diagnosis:

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from doctor.host.containers import ContainerState
-from doctor.model import Finding, Severity, field, record
+from doctor.model import Finding, Fix, Location, Severity, field, record
 from doctor.why.signatures import Signature
 
 WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", "", "localhost"})  # name no particular host
@@ -59,9 +59,20 @@ class Symptom:
 
 @record
 class Explained(Finding):
-    """A finding of a check, reported because it explains `symptom`."""
+    """A finding of a check, reported because it explains `symptom`.
+
+    Of `doctor why` itself (check WHY): `look_at`, what to look at for a symptom no check explains
+    (its `location` the compose line that sets it); `stale`, the cause is a container older than
+    the configuration (compose recreates it on `up`)."""
 
     symptom: Symptom | None = None
+    look_at: str = ""
+    stale: bool = False
+
+    @property
+    def is_cause(self) -> bool:
+        """Whether it names the cause: a check's finding, or a container older than its configuration."""
+        return self.check != WHY or self.stale
 
 
 @record
@@ -104,7 +115,7 @@ def stopped_by(diagnoses: Sequence[Diagnosis]) -> list[Diagnosis]:
 
 def _stopped_first(diagnosis: Diagnosis) -> bool:
     return (diagnosis.container is not None and diagnosis.container.state == "created"
-            and not diagnosis.container.error and not any(e.check != WHY for e in diagnosis.explained)
+            and not diagnosis.container.error and not any(e.is_cause for e in diagnosis.explained)
             and any(s.line == STOPPED_FIRST_LINE for s in diagnosis.symptoms))
 
 
@@ -270,17 +281,33 @@ def as_explained(finding: Finding, symptom: Symptom) -> Explained:
                      symptom)
 
 
-def unexplained(symptom: Symptom) -> Explained:
-    """A finding of `doctor why` itself for a symptom no check explains: what it means and what to look at."""
+def unexplained(symptom: Symptom, where: Location | None = None, setting: str = "") -> Explained:
+    """A finding of `doctor why` itself for a symptom no check explains: what it means and what to look at.
+
+    `where` is the compose line the look-at points to (the healthcheck's `test:`), `setting` what to
+    look at there when the line names the setting written on it (`user: postgres`, which the engine's
+    `unable to find user postgres` names): that, not the logs of a container that never started.
+    """
     signature = symptom.signature
-    if signature is None:
-        message = (f"'{symptom.service}' {symptom.state}: {symptom.excerpt} (no known signature; "
-                   f"read 'docker compose logs {symptom.service}')")
+    if setting:
+        look = setting
+    elif signature is not None:
+        look = signature.look_at
     else:
-        look = f"; look at {signature.look_at}" if signature.look_at else ""
-        message = f"'{symptom.service}' {symptom.state}: {symptom.excerpt} ({signature.meaning}{look})"
+        look = f"docker compose logs {symptom.service}"
+    meaning = signature.meaning if signature is not None else "no known signature"
+    message = f"'{symptom.service}' {symptom.state}: {symptom.excerpt} ({meaning}{f'; look at {look}' if look else ''})"
     subject = f"{symptom.service}:{signature.id if signature else 'unknown'}"
-    return Explained(WHY, Severity.ERROR, message, None, subject, None, symptom)
+    return Explained(WHY, Severity.ERROR, message, where, subject, None, symptom, look_at=look)
+
+
+def stale(symptom: Symptom, changed: Sequence[str], fix: Fix) -> Explained:
+    """The cause of `doctor why` itself for a failed container older than its configuration: compose
+    would recreate it (`changed`: the files edited since it was created, as shown, when known)."""
+    what = f"{', '.join(changed[:3])} changed" if changed else "its configuration or image changed"
+    message = (f"'{symptom.service}' failed in a container created before {what}: it ran the old "
+               "configuration, not the files' now; `docker compose up -d` recreates it (then ask `doctor why` again)")
+    return Explained(WHY, Severity.ERROR, message, None, f"{symptom.service}:stale", fix, symptom, stale=True)
 
 
 ERROR_WORDS = re.compile(r"\b(error|invalid|unknown|not found|no such|cannot|can't|unable|refused|denied|failed"

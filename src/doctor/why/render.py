@@ -50,16 +50,20 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
             yield f"    symptom  {redact.text(symptom.excerpt)}"
             if symptom.signature is not None:
                 yield f"    means    {symptom.signature.meaning}"
-            causes = [e for e in diagnosis.explained if e.symptom is symptom and e.check != "why"]
+            causes = [e for e in diagnosis.explained if e.symptom is symptom and e.is_cause]
             for cause in causes:
                 yield from _cause_lines(cause, redact, cwd)
             if not causes:
-                look = symptom.signature.look_at if symptom.signature else f"docker compose logs {diagnosis.service}"
+                own = next((e for e in diagnosis.explained if e.symptom is symptom), None)
+                look = own.look_at if own is not None and own.look_at else (
+                    symptom.signature.look_at if symptom.signature else f"docker compose logs {diagnosis.service}")
+                if own is not None and own.location is not None:  # the compose line it points to
+                    look = f"{_where(own, cwd)}  {look}"
                 if look:
                     yield f"    look at  {redact.text(look)}"
                 yield "    cause    no finding of doctor's checks explains it"
     failed = sum(1 for d in diagnoses if d.failed)
-    explained = sum(1 for d in diagnoses if d.failed and any(e.check != "why" for e in d.explained))
+    explained = sum(1 for d in diagnoses if d.failed and any(e.is_cause for e in d.explained))
     created = [d for d in diagnoses if d.container is not None or d.failed]
     missing = len(diagnoses) - len(created)
     absent = f" ({missing} not created)" if missing else ""
@@ -74,14 +78,20 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
         yield f"all {len(created)} services are up{absent}"
 
 
+def _where(cause: Explained, cwd: Path | None) -> str:
+    if cause.location is None:
+        return "(this machine)"
+    where = shown_path(cause.location.path, cwd)
+    return where if cause.location.line is None else f"{where}:{cause.location.line}"
+
+
 def _cause_lines(cause: Explained, redact: Redactor, cwd: Path | None) -> Iterator[str]:
-    where = "(this machine)"
-    if cause.location is not None:
-        where = shown_path(cause.location.path, cwd)
-        where = where if cause.location.line is None else f"{where}:{cause.location.line}"
     message = cause.message.split(" (explains '", 1)[0]
-    yield f"    cause    {cause.check}  {where}"
-    yield f"             {redact.text(message)}"
+    if cause.stale:  # no check's finding: the container itself is the cause
+        yield f"    cause    {redact.text(message)}"
+    else:
+        yield f"    cause    {cause.check}  {_where(cause, cwd)}"
+        yield f"             {redact.text(message)}"
     if cause.fix is not None:
         command = f": {' '.join(cause.fix.command)}" if cause.fix.command else ""
         yield f"    fix      {redact.text(cause.fix.title + command)}"

@@ -32,6 +32,8 @@ class Signature:
     # the line names only the first fault of its kind the service has (the engine binds a container's
     # ports one by one and reports the first held one): its other findings of that check explain it too
     names_first: bool = False
+    # the service's key the look-at means (`("healthcheck", "test")`): `why` names its compose file:line
+    setting: tuple[str, ...] = ()
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -197,11 +199,14 @@ RESTART_LOOP = Signature(
 )
 UNHEALTHY = Signature(
     "unhealthy",
-    r"healthcheck unhealthy",
+    # the whole line: the probe's output after it (`sh: pg_isready: not found`) is the healthcheck's fault,
+    # which command-not-found's match of that part alone would blame on the service's command
+    r"healthcheck unhealthy(?:: .*)?",
     "the container runs but its healthcheck fails, so services that wait on service_healthy never start",
     ("leaked-host-port", "path-gap", "script-line-endings"),  # a CRLF healthcheck script fails every probe
     "the healthcheck's test command (is its tool in the image? does it probe the container port?) "
     "and its start_period",
+    setting=("healthcheck", "test"),
 )
 NEVER_STARTED = Signature(
     "never-started",
@@ -215,7 +220,8 @@ NOT_CREATED = Signature(
     "not-created",
     r"no container: compose created none",
     "compose created no container: it could not read the project, pull or build an image, use an image or "
-    "port a variable left empty, or use the container_name another container already has",
+    "port a variable left empty, find an external volume or network, or use the container_name another "
+    "container already has",
     ("compose-config", "image-availability", "env-drift", "port-collision"),
     "the error `docker compose up` printed (the engine keeps no record of it)",
 )
