@@ -62,7 +62,9 @@ class ComposeConfig(Check):
         newcomer must copy first) gets the `cp` that brings it in (advice: its values are theirs
         to fill in). A refused restart policy gets the value to use (advice). A missing build
         input gets `git submodule update --init PATH` when `.gitmodules` lists its folder, else
-        the path to create or point `build:` at (advice). A missing external volume or network
+        the path to create or point `build:` at (advice); where the path is a variable still holding
+        the template's placeholder (wger's `WGER_CODEPATH=/path/to/wger/server`), the variable to
+        set and its `.env` line. A missing external volume or network
         gets `docker volume create NAME` (`docker network create NAME`), naming the Makefile target
         that runs it when there is one (advice: an external one may be meant to hold data from
         elsewhere, which an empty one would not).
@@ -120,6 +122,11 @@ class ComposeConfig(Check):
             if miss.submodule:
                 message += f" ({miss.submodule}/ is a git submodule not checked out)"
                 fix = Fix(f"run git submodule update --init {miss.submodule}", Safety.ADVICE)
+            elif (placeholder := _placeholder(project, miss.location)) is not None:
+                # wger's copied dev/.env: `WGER_CODEPATH=/path/to/wger/server` is to be set, not created
+                name, where = placeholder
+                message += f" ({name} is still the template's placeholder)"
+                fix = Fix(f"set {name} to the real path on this machine{where}", Safety.ADVICE)
             else:
                 folder = "/" if miss.what == "build context" else ""
                 title = f"create {shown}{folder} or point build: of '{miss.service}' at the right path"
@@ -214,6 +221,23 @@ def _made_by(project: Project, kind: str, name: str) -> str:
             elif f"{kind} create" in line and name in line.split() and target and not target.startswith("."):
                 return f"make {target}, {makefile}:{number}"
     return ""
+
+
+def _placeholder(project: Project, at: Location | None) -> tuple[str, str] | None:
+    """(the variable, ` in FILE:LINE` where it is set) when the compose line at `at` interpolates a
+    variable whose value is a template's placeholder path (`/path/to/wger/server`), else None."""
+    from doctor.project.buildmissing import PLACEHOLDER_PATH
+    from doctor.project.edits import interpolated_at
+
+    if at is None:
+        return None
+    for use in project.compose.variable_uses:
+        value = project.compose.variables.get(use.name)
+        if use.location == at and value and PLACEHOLDER_PATH.match(value):
+            found = interpolated_at(project, use.name)
+            where = f" in {project.shown(found[0])}:{found[1].line}" if found is not None else ""
+            return use.name, where
+    return None
 
 
 ENGINE_RESTARTS = ("no", "always", "unless-stopped", "on-failure")

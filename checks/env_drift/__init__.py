@@ -15,7 +15,7 @@ from doctor.project.types import EnvFile, EnvSource, ProblemKind
 
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
-from .places import BREAKS, OPTIONAL, _Keys, _services_of
+from .places import BREAKS, OPTIONAL, _Keys, _services_of, placeholder_paths
 
 # a service env file's template beside it: backend/.env -> backend/.env.example
 # (`.env.dev-sample` too: testdrivenio's django-on-docker, whose README says to copy it)
@@ -57,6 +57,9 @@ class EnvDrift(Check):
         (ckan-docker's `db`) is judged the same way when its Dockerfile sets none of the variables
         and keeps the image's entrypoint; any other build is left alone, and so is a service whose
         environment compose could not interpolate (compose-config reports the required variable).
+        A `.env` value still the template's placeholder path (`/path/to/...`, `<...>`) that a bind
+        mount takes as its source is a warning at its `.env` line: a value to set, not a folder
+        to create (a build context's is compose-config's, whose advice says the same).
         With `--env-file` or `COMPOSE_ENV_FILES` compose reads no `.env`: the last chosen file
         (penpot's `docker/devenv/defaults.env`) takes its place, compared with its own template
         (`defaults.env.example`); `.env` is compared with `.env.example` only as a service's
@@ -170,6 +173,10 @@ class EnvDrift(Check):
             if dotenv is None:
                 yield from self._no_dotenv(project, example, dotenv_path, shell)
             else:
+                # wger's dev/.env copied whole: `WGER_CODEPATH=/path/to/wger/server` is a setting to
+                # make, not a folder to create (compose-config leaves such a build context to this)
+                for message, severity, fix, location in placeholder_paths(project, dotenv, example):
+                    yield self.finding(message, location, f"placeholder:{message.partition('=')[0]}", fix, severity)
                 for entry in example.entries:
                     if entry.key in present or entry.key in shell or entry.key in reported:
                         continue

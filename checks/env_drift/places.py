@@ -7,8 +7,14 @@ from bisect import bisect_left
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import Location
+from doctor.model import Fix, Location, Safety, Severity
+from doctor.project.buildmissing import PLACEHOLDER_PATH
 from doctor.project.reading import ENV_LIMIT, read_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+    from doctor.project.types import EnvEntry, EnvFile
 
 # where an empty value breaks the stack, and how
 BREAKS = {
@@ -127,3 +133,38 @@ class _Keys:
         above = parent[location.line - 1]
         found = KEY.match(lines[above]) if above >= 0 else None
         return found.group(1) if found else None
+
+
+# where compose opens such a value as a path on this machine, and what fails
+# (a build context or Dockerfile, and an env_file, compose-config reports: `up` fails there, and its
+# advice names the variable to set)
+PATH_KEYS = {"volumes": ("mounts it (docker creates it root-owned)", Severity.WARNING)}
+
+
+def placeholder_paths(project: Project, dotenv: EnvFile, example: EnvFile) -> list[tuple[str, Severity, Fix, Location]]:
+    """The `.env` values still the template's placeholder path where compose opens them as one (a
+    build context, a Dockerfile, an env_file, a bind source): `doctor fix` copied the template (wger's
+    `WGER_CODEPATH=/path/to/wger/server`), and the folder to point at is the user's to name. Each is
+    (message, severity, advice, the `.env` line): the setting to make, not a folder to create."""
+    template = {e.key: e.value for e in example.entries}
+    copied = {e.key: e for e in dotenv.entries if template.get(e.key) == e.value and PLACEHOLDER_PATH.match(e.value)}
+    uses = [u for u in project.compose.variable_uses if u.name in copied and u.location is not None]
+    keys, found = _Keys(), {}
+    for use, owner in zip(uses, _services_of([u.location for u in uses]), strict=True):
+        key = keys.of(use.location)
+        if key in PATH_KEYS and use.name not in found:
+            found[use.name] = _placeholder(project, dotenv.path, copied[use.name], key, owner)
+    return list(found.values())
+
+
+def _placeholder(project: Project, dotenv: Path, entry: EnvEntry, key: str,
+                 owner: str | None) -> tuple[str, Severity, Fix, Location]:
+    where = f"{project.shown(dotenv)}:{entry.line}"
+    what, severity = PATH_KEYS[key]
+    whose = repr(owner) if owner else "compose"
+    message = f"{entry.key}={entry.value} is the template's placeholder: {whose} {what}"
+    # `/path/to/wger/server`: the wger checkout; a bind source or env file: the path on this machine
+    named = entry.value.partition("path/to/")[2].split("/")[0]
+    target = f"your {named} checkout" if named and key in ("context", "dockerfile") else "its path on this machine"
+    fix = Fix(f"set {entry.key} to {target} in {where}", Safety.ADVICE)
+    return message, severity, fix, Location(dotenv, entry.line)

@@ -236,6 +236,10 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
         # checks (which then see less) say; and no round builds on it
         broken = next((f for f in run.report.findings if _unreadable(f) and f.fingerprint not in unreadable_before),
                       None)
+        now = {f.fingerprint for f in run.report.findings if _unreadable(f)}
+        if unreadable_before - now:  # compose got further (wger's copied .env: the required variable is set,
+            broken = None            # the next error is the value's own): this round's fixes are judged alone
+        unreadable_before |= now
         for r in applied:
             verify = chosen[r.fingerprint].verify
             problem = verify(run.project) if verify is not None else ""
@@ -264,8 +268,13 @@ def _unfixable(run: Run, results: Mapping[str, FixResult]) -> tuple[tuple[str, s
 
 
 def _unreadable(finding: Finding) -> bool:
-    """A compose-config error: compose would reject the project, or cannot read a file of it."""
-    return finding.check == "compose-config" and finding.severity is Severity.ERROR
+    """A compose-config error that says compose would reject the project or cannot read a file of it
+    (its subject starts with the problem's kind: `yaml:`, `interpolation:`, ...), not one about what
+    `up` lacks (a build context, an external volume)."""
+    from doctor.project.types import ProblemKind
+
+    return (finding.check == "compose-config" and finding.severity is Severity.ERROR
+            and finding.subject.partition(":")[0] in {kind.value for kind in ProblemKind})
 
 
 def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFiles, redactor: Redactor,

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project.gitrepo import find_repo
 from doctor.project.types import Service
 from doctor.regular import read_text
+
+# a template's stand-in for a path each developer fills in (wger/docker's dev/.env.example:
+# `WGER_CODEPATH=/path/to/wger/server`, `<path to your checkout>`, `/your/path`): a value to set,
+# never a folder to create
+PLACEHOLDER_PATH = lazy(r"^(?:/?path/to/|<[^<>]+>$|/?your[-_/]?(?:own[-_/])?(?:path|folder|dir|code)\b)",
+                        re.IGNORECASE)
 
 
 @record
