@@ -233,3 +233,24 @@ def test_a_run_into_an_image_whose_entrypoint_is_a_program_drops_it(tmp_path: Pa
 
     assert mapped_words(["pytest", "backend/sub", "--cov=backend/sub"], project_dir, home) == [
         "pytest", "/app/sub", "--cov=/app/sub"]
+
+
+def test_a_standalone_linter_this_machine_has_runs_here_and_one_it_lacks_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """wagtail/bakerydemo: `doctor exec -- ruff check .` went to 'app' "(the host lacks django,
+    python-dotenv)", though ruff imports nothing of the project and the image has no ruff. A linter
+    on this machine's PATH runs here; one it lacks still goes where the folder's code is, saying so."""
+    project_dir = make_project(tmp_path)
+    env, _record = fake_docker(tmp_path)
+    monkeypatch.chdir(project_dir / "backend")
+    project, host = load(project_dir, env)
+    home, _ = placement(["ruff", "check", "."], project_dir / "backend", project, host)
+    assert home is not None and home.service == "backend"  # no ruff on this PATH
+    assert execute(["ruff", "check", "."], project, host) == 0
+    assert ("running 'ruff' in service 'backend' (exec; its code is in 'backend', and this machine has no "
+            "'ruff' on PATH)") in capfd.readouterr().err
+    fake = Path(env["PATH"]) / "ruff"
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(0o755)
+    assert placement(["ruff", "check", "."], project_dir / "backend", project, host) == (None, None)

@@ -58,9 +58,20 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
         return None, here
     tool, arguments = words[0], words[1:]
     home = belongs_in(tool, arguments, cwd, homes, project.root)
-    if home is None and tool_language(tool, homes) is None:
+    if home is None and tool_language(tool, homes) is None and not _standalone_here(tool, project):
         home = home_for(homes, cwd)
     return home, here
+
+
+# linters and formatters that read the code without importing it: the project's packages are no
+# reason to run them in a container (bakerydemo's `ruff check .` went to 'app', whose image has no ruff)
+STANDALONE_TOOLS = frozenset({"ruff", "black", "isort", "flake8", "autopep8", "yapf", "bandit", "pre-commit",
+                              "codespell", "yamllint", "shellcheck", "hadolint", "djhtml", "curlylint"})
+
+
+def _standalone_here(tool: str, project: Project) -> bool:
+    """Whether `tool` is a standalone linter or formatter this machine has on PATH: it runs here."""
+    return tool in STANDALONE_TOOLS and shutil.which(tool, path=project.options.env.get("PATH")) is not None
 
 
 def execute(argv: Sequence[str], project: Project, host: Host) -> int:
@@ -91,7 +102,12 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
               file=sys.stderr)
         return 127
     full = compose_argv(project, verb, home, cwd, mapped_words(argv, cwd, home), sys.stdin.isatty(), cli=cli)
-    print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {_why(home)})", file=sys.stderr)
+    words = _command_words(argv)
+    # a program of no known language goes where the code of this folder is: say that, not the packages
+    why = _why(home) if words and tool_language(words[0], (home,)) is not None else (
+        f"its code is in {home.service!r}" + ("" if shutil.which(words[0], path=project.options.env.get("PATH"))
+                                              else f", and this machine has no {words[0]!r} on PATH"))
+    print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why})", file=sys.stderr)
     return _run([program, *full[1:]], dict(project.options.env))
 
 
