@@ -17,6 +17,7 @@ from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
 from .passwords import password_findings
 from .refs import value_refs
 from .runs import run_hosts
+from .siblings import listener_for, sibling_service
 from .waits import wait_findings
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
@@ -50,7 +51,12 @@ class ServiceNameDrift(Check):
         `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
         `gs://`), and a name nothing in the project resembles (a service of another
         compose file, started separately) is only info; on an `external: true` network the
-        info says that another project's container may answer to it (penpot's devenv).
+        info says that another project's container may answer to it (penpot's devenv). A name
+        that is a service of the project's other compose file beside the ones in use (ckan-docker's
+        shared `.env` `http://ckan:5000` under `-f docker-compose.dev.yml`, whose app is `ckan-dev`)
+        is a warning naming that file and the peer of the files in use listening on the port:
+        written in a compose file in use it is rewritten there; a shared `.env` line, right for
+        the other file, is left alone (advice: set it in the environment of the service).
         Also a URL whose password holds a raw `/`, `?` or `#` (a userinfo `app:` + `ab/cd` + `@db`):
         Python's urllib, Node's and Go's URL parsers and libpq end the host part there and dial
         the user name, not `db` (an error); or a raw `@`, where libpq and SQLAlchemy end the password
@@ -183,6 +189,21 @@ class ServiceNameDrift(Check):
             meant = next(filter(None, (suggest(v, ref, {n: e.value for n, e in s.environment.items()}, exclude=s.name)
                                        for s, v, _, _ in uses)), None)
             message = f"{shown} names no service on the network" + (f" (did you mean '{meant}'?)" if meant else "")
+        if meant is None and (twin := sibling_service(project, ref.host)) is not None:
+            # ckan-docker's shared .env `http://ckan:5000` under -f docker-compose.dev.yml ('ckan-dev')
+            env = {n: e.value for n, e in service.environment.items()}
+            peer = listener_for(view, ref, env)
+            message += f" of {', '.join(project.shown(f) for f in project.compose.files)} (it is a service of " \
+                       f"{project.shown(twin)}, which this run does not read)"
+            if peer is not None and var.source is not EnvSource.ENV_FILE and var.location is not None:
+                meant = peer  # written in a compose file in use: rewritten there, as any drift
+                message += f" (did you mean '{peer}'?)"
+            elif peer is not None:
+                line = project.shown(var.location.path) if var.location is not None else "env file"
+                title = (f"in {project.shown(project.compose.files[-1])}, set {var.name} in the environment of "
+                         f"'{service.name}', with '{peer}' in place of '{ref.host}' (the {line} line is right "
+                         f"for {project.shown(twin)}'s '{ref.host}')")
+                return self.finding(message, where, subject, Fix(title, Safety.ADVICE), Severity.WARNING)
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose
             # file (an optional observability stack) or of another project; say so, quietly.

@@ -1,0 +1,69 @@
+"""A drifted host that is a service of the project's other compose file (its prod or dev twin).
+
+ckan/ckan-docker keeps one `.env` for `docker-compose.yml` (service `ckan`) and
+`docker-compose.dev.yml` (service `ckan-dev`): `CKAN__DATAPUSHER__CALLBACK_URL_BASE=http://ckan:5000`
+is right for the one and names no service under `-f docker-compose.dev.yml`, where datapusher's
+callbacks then fail. Rewriting the shared line would break the other file; the value is to be set
+for this file's services, naming the peer of this file that listens on the port dialled.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from doctor.project import Project
+from doctor.project.env_hosts import HostRef
+from doctor.project.service_network import NetworkView
+
+# compose files a project keeps beside the ones in use (`docker-compose.dev.yml`, `compose.prod.yaml`)
+_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$")
+MAX_SIBLINGS = 8
+
+
+def sibling_service(project: Project, host: str) -> Path | None:
+    """The compose file beside the ones in use (not read by this run) that declares a service named
+    `host`, or None. Read only for a host that names nothing here: a rare path, so its YAML parse
+    costs a clean run nothing."""
+    folder = project.compose.project_dir
+    used = set(project.compose.files)
+    try:
+        names = sorted(p for p in folder.iterdir() if _COMPOSE_NAME.match(p.name) and p not in used)
+    except OSError:
+        return None
+    for path in names[:MAX_SIBLINGS]:
+        if host.lower() in (name.lower() for name in _services(path)):
+            return path
+    return None
+
+
+def _services(path: Path) -> list[str]:
+    """The service names a compose file declares (none when it is not one doctor can read)."""
+    from doctor.project.reading import read_regular_text
+    from doctor.project.yamlimport import yaml
+
+    text = read_regular_text(path)
+    if not text or "services" not in text:
+        return []
+    try:
+        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return []
+    services = document.get("services") if isinstance(document, dict) else None
+    return [str(name) for name in services] if isinstance(services, dict) else []
+
+
+def listener_for(view: NetworkView, ref: HostRef, env: dict[str, str | None]) -> str | None:
+    """The service of the files in use (the reader itself included: a callback URL names its own
+    app) that listens on the port the reference dials and whose name holds the host's
+    (`ckan-dev` for `ckan:5000`), else the only one listening there; None when none says so."""
+    port = ref.expected_port(env)
+    if port is None:
+        return None
+    order = list(view.index.group("listeners", view.networks, port).order)
+    if view.service.name not in order and port in {p.target for p in view.service.ports}:
+        order.append(view.service.name)
+    named = [name for name in order if ref.host.lower() in name.lower()]
+    if len(named) == 1:
+        return named[0]
+    return order[0] if len(order) == 1 else None

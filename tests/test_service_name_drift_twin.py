@@ -1,0 +1,56 @@
+"""A host that is a service of the project's other compose file: ckan-docker's shared `.env`.
+
+`docker-compose.yml` runs `ckan`, `docker-compose.dev.yml` runs `ckan-dev`, and both load one
+`.env` whose `CKAN__DATAPUSHER__CALLBACK_URL_BASE=http://ckan:5000` is right for the first only.
+Under `-f docker-compose.dev.yml` it names no service: a warning that says which file has it and
+which peer of the files in use listens on the port, with advice that leaves the shared line alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from doctor.checks.service_name_drift import ServiceNameDrift
+
+from doctor.host import Host
+from doctor.model import Finding, Safety, Severity
+from doctor.project import Project, ProjectOptions
+
+PROD = ("services:\n  ckan:\n    image: ckan/ckan-base:2.11\n    env_file: .env\n    ports:\n      - 5000:5000\n"
+        "  datapusher:\n    image: ckan/ckan-base-datapusher:0.0.21\n")
+DEV = ("services:\n  ckan-dev:\n    image: ckan/ckan-dev:2.11\n    env_file: .env\n    ports:\n      - 5000:5000\n"
+       "  datapusher:\n    image: ckan/ckan-base-datapusher:0.0.21\n")
+
+
+def run(root: Path, dev: str = DEV, dotenv: str = "CKAN__DATAPUSHER__CALLBACK_URL_BASE=http://ckan:5000\n",
+        prod: str | None = PROD) -> list[Finding]:
+    if prod is not None:
+        (root / "docker-compose.yml").write_text(prod)
+    (root / "docker-compose.dev.yml").write_text(dev)
+    (root / ".env").write_text(dotenv)
+    options = ProjectOptions(path=root, files=(root / "docker-compose.dev.yml",),
+                             env={"PATH": "/usr/bin:/bin", "HOME": str(root)})
+    return list(ServiceNameDrift().run(Project(options), Host(env={})))
+
+
+def test_a_shared_env_line_naming_the_other_files_service_is_a_warning_with_advice(tmp_path: Path) -> None:
+    [finding] = run(tmp_path)
+    assert finding.severity is Severity.WARNING
+    assert finding.message == ("CKAN__DATAPUSHER__CALLBACK_URL_BASE host 'ckan' names no service on the network of "
+                               "docker-compose.dev.yml (it is a service of docker-compose.yml, which this run does "
+                               "not read)")
+    assert finding.fix is not None and finding.fix.safety is Safety.ADVICE and finding.fix.title == (
+        "in docker-compose.dev.yml, set CKAN__DATAPUSHER__CALLBACK_URL_BASE in the environment of 'ckan-dev', "
+        "with 'ckan-dev' in place of 'ckan' (the .env line is right for docker-compose.yml's 'ckan')")
+
+
+def test_written_in_the_file_in_use_it_is_rewritten_there(tmp_path: Path) -> None:
+    dev = DEV.replace("    env_file: .env\n", "    environment:\n      CALLBACK_URL_BASE: http://ckan:5000\n", 1)
+    [finding] = run(tmp_path, dev=dev, dotenv="")
+    assert "did you mean 'ckan-dev'?" in finding.message
+    assert finding.fix is not None and finding.fix.title == "replace 'ckan' by 'ckan-dev' in CALLBACK_URL_BASE"
+
+
+def test_without_the_twin_file_it_stays_a_note(tmp_path: Path) -> None:
+    [finding] = run(tmp_path, prod=None)
+    assert finding.severity is Severity.INFO
