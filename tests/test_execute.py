@@ -254,3 +254,23 @@ def test_a_standalone_linter_this_machine_has_runs_here_and_one_it_lacks_says_so
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
     assert placement(["ruff", "check", "."], project_dir / "backend", project, host) == (None, None)
+
+
+def test_a_program_this_machine_has_runs_here_and_the_projects_own_script_in_its_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """vintasoftware/django-react-boilerplate: `doctor exec -- echo hello` at the root went to
+    'frontend' (which mounts `.`) and built its image to echo there. A program on PATH of no known
+    language runs here; a shell, or the project's own script by its path, goes where its code is."""
+    project_dir = make_project(tmp_path)
+    env, _record = fake_docker(tmp_path)
+    for name in ("echo", "sh"):
+        (Path(env["PATH"]) / name).write_text("#!/bin/sh\nexit 0\n")
+        (Path(env["PATH"]) / name).chmod(0o755)
+    (project_dir / "backend" / "run.sh").write_text("#!/bin/sh\npytest\n")
+    (project_dir / "backend" / "run.sh").chmod(0o755)
+    project, host = load(project_dir, env)
+    assert placement(["echo", "hello"], project_dir / "backend", project, host) == (None, None)
+    for argv in (["sh", "-c", "pytest"], ["./run.sh"]):
+        home, _ = placement(argv, project_dir / "backend", project, host)
+        assert home is not None and home.service == "backend", argv

@@ -743,3 +743,15 @@ def test_nothing_is_edited_while_compose_cannot_read_the_project(tmp_path: Path,
     text = render_fix_report(report)
     assert "doctor fix edits nothing while compose cannot read the project's files" in text, text
     assert ("did not find expected key" if broken == "yaml" else "COMPOSE_FILE names 'compose.ci.yaml'") in text, text
+
+
+def test_a_diff_names_files_from_the_directory_doctor_runs_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """wger-project/docker: `doctor fix --dry-run dev` from the checkout showed `+++ b/.env` for
+    dev/.env, while its findings said `dev/.env:3`: a diff `git apply` there could not take."""
+    root = make_project(tmp_path / "dev")
+    monkeypatch.chdir(tmp_path)
+    text = render_fix_report(run_fix(root, tmp_path / "s", dry_run=True))
+    assert "--- a/dev/.env\n+++ b/dev/.env\n" in text
+    monkeypatch.chdir(root)
+    text = render_fix_report(run_fix(root, tmp_path / "s", dry_run=True))
+    assert "--- a/.env\n+++ b/.env\n" in text

@@ -11,6 +11,7 @@ the choice is the host's, as preflight's; inside the service itself commands run
 
 from __future__ import annotations
 
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -42,8 +43,10 @@ def is_running(project: Project, host: Host, service: str) -> bool | None:
 def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> tuple[ServiceHome | None, str | None]:
     """(the service `argv` run in `cwd` belongs in, or None to run it here; the service doctor runs in).
 
-    The choice host-vs-container makes for the same command in a Makefile (`belongs_in`); a
-    program of no known language (`sh`, `bash`, `ls`) goes to the service whose code holds `cwd`.
+    The choice host-vs-container makes for the same command in a Makefile (`belongs_in`); a shell
+    (`sh`, `bash`) goes to the service whose code holds `cwd`, and so does another program of no
+    known language that this machine lacks; one it has (`echo`, `ls`, `git`, a standalone linter)
+    runs here: drb's `doctor exec -- echo hello` built the frontend image to echo in it.
     """
     here = None
     if host.context.in_container:
@@ -58,20 +61,21 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
         return None, here
     tool, arguments = words[0], words[1:]
     home = belongs_in(tool, arguments, cwd, homes, project.root)
-    if home is None and tool_language(tool, homes) is None and not _standalone_here(tool, project):
+    if home is None and tool_language(tool, homes) is None and (
+            posixpath.basename(tool) in SHELLS or not _here(tool, project)):
         home = home_for(homes, cwd)
     return home, here
 
 
-# linters and formatters that read the code without importing it: the project's packages are no
-# reason to run them in a container (bakerydemo's `ruff check .` went to 'app', whose image has no ruff)
-STANDALONE_TOOLS = frozenset({"ruff", "black", "isort", "flake8", "autopep8", "yapf", "bandit", "pre-commit",
-                              "codespell", "yamllint", "shellcheck", "hadolint", "djhtml", "curlylint"})
+# a shell run in a service's folder stands for the project's commands: it goes where that code is
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 
 
-def _standalone_here(tool: str, project: Project) -> bool:
-    """Whether `tool` is a standalone linter or formatter this machine has on PATH: it runs here."""
-    return tool in STANDALONE_TOOLS and shutil.which(tool, path=project.options.env.get("PATH")) is not None
+def _here(tool: str, project: Project) -> bool:
+    """Whether `tool` is a program on this machine's PATH: of no known language, it needs nothing of
+    the project's packages (bakerydemo's `ruff check .` went to 'app', whose image has no ruff) and
+    runs here. A path (`./manage.py`, `scripts/test.sh`) is the project's own: where its code is."""
+    return "/" not in tool and shutil.which(tool, path=project.options.env.get("PATH")) is not None
 
 
 def execute(argv: Sequence[str], project: Project, host: Host) -> int:

@@ -193,11 +193,16 @@ class FileEdits:
 
     def diff(self, root: Path) -> str:
         """difflib's unified diff of this file, before -> after (a byte edit shows `\\r` and
-        bytes that are not UTF-8 as escapes, so a line-ending change is visible).
+        bytes that are not UTF-8 as escapes, so a line-ending change is visible). Its paths are the
+        ones findings show: from the directory doctor runs in when the file lies below it (`dev/.env`
+        for `doctor fix dev` in wger's checkout, as `git apply` there reads it), else from the project.
         """
+        name = self.display
+        with contextlib.suppress(ValueError, OSError):  # not below it, or no cwd: the project's path
+            name = self.path.relative_to(Path.cwd()).as_posix()
         if self.raw:
-            return unified_diff(_visible(self.data) if self.exists else "", _visible(self.rendered()), self.display)
-        return unified_diff(self.original if self.exists else "", self.new_text(), self.display)
+            return unified_diff(_visible(self.data) if self.exists else "", _visible(self.rendered()), name)
+        return unified_diff(self.original if self.exists else "", self.new_text(), name)
 
 
 def read_only(path: Path, display: str) -> str:
