@@ -56,6 +56,8 @@ def test_a_password_set_through_a_variable_names_that_variables_line(tmp_path: P
     "image: postgres:16\n    build: ./db",  # a Dockerfile may set it
     "image: postgres:16\n    env_file: db.env",  # not copied yet: compose stops first, env-drift says copy it
     "image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${PGPASS}",  # unset: env-drift names PGPASS
+    # formbricks' hub-db-create: its own entrypoint runs psql against another server, never initdb
+    "image: pgvector/pgvector:pg17\n    entrypoint: [\"sh\", \"-c\"]\n    command: [\"psql -h postgres\"]",
 ])
 def test_no_finding_where_the_image_has_what_it_needs_or_another_finding_says_it(tmp_path: Path, service: str) -> None:
     assert _needs(tmp_path, f"services:\n  db:\n    {service}\n") == []
@@ -105,3 +107,10 @@ def test_a_required_variable_compose_could_not_interpolate_is_compose_configs(tm
     compose = ("services:\n  database:\n    image: postgres:15\n    environment:\n"
                "      - POSTGRES_USER=${POSTGRES_USER:?err}\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?err}\n")
     assert _needs(tmp_path, compose, "X=1\n") == []
+
+
+def test_an_entrypoint_that_hands_on_to_the_images_still_needs_the_password(tmp_path: Path) -> None:
+    compose = ("services:\n  db:\n    image: postgres:16\n    entrypoint: [\"docker-entrypoint.sh\", \"postgres\"]\n"
+               "    environment:\n      POSTGRES_PASSWORD: ''\n")
+    (finding,) = _needs(tmp_path, compose)
+    assert finding.subject == "db:image-needs:POSTGRES_PASSWORD"

@@ -209,3 +209,27 @@ def test_a_git_ignored_override_editing_its_own_line_says_nothing_of_other_lines
     assert [e.path.name for e in fix.edits] == ["docker-compose.override.yml"]
     assert "DB_PORT: 5432" in str(fix.edits[0].new)
     assert fix.title == "set DB_PORT=5432 for 'netbox' in the dev override"
+
+
+FORMBRICKS = """services:
+  postgres:
+    image: pgvector/pgvector:pg17
+  cube:
+    image: cubejs/cube:v1.6.6
+    env_file:
+      - apps/web/.env
+    depends_on:
+      - postgres
+"""
+
+
+def test_another_apps_dotenv_a_service_loads_for_one_key_is_not_its_own(tmp_path: Path) -> None:
+    """formbricks/formbricks' docker-compose.dev.yml: `cube` (a prebuilt image) loads the Next.js
+    app's `apps/web/.env` for CUBEJS_API_SECRET; that file's `localhost` values are the host-run
+    app's, right there. Three errors on an unmodified project said cube dialled itself. A `.env` in a
+    folder of no program (written for the container) is still the service's own."""
+    dotenv = "DATABASE_URL=postgresql://u:p@localhost:5432/formbricks\nCUBEJS_API_SECRET=x\n"
+    files = {"compose.yaml": FORMBRICKS, "apps/web/package.json": "{}\n", "apps/web/.env": dotenv}
+    assert findings(tmp_path / "fb", files) == []
+    [finding] = findings(tmp_path / "own", {"compose.yaml": FORMBRICKS, "apps/web/.env": dotenv})
+    assert finding.message.startswith("DATABASE_URL host 'localhost' is 'cube' itself in its container")

@@ -56,6 +56,7 @@ class EnvDrift(Check):
         `MYSQL_ALLOW_EMPTY_PASSWORD` satisfy it. An image the project builds FROM one of them
         (ckan-docker's `db`) is judged the same way when its Dockerfile sets none of the variables
         and keeps the image's entrypoint; any other build is left alone, and so is a service whose
+        `entrypoint:` replaces the image's (formbricks' `hub-db-create`, `sh -c` running psql), or whose
         environment compose could not interpolate (compose-config reports the required variable).
         A `.env` value still the template's placeholder path (`/path/to/...`, `<...>`) that a bind
         mount takes as its source is a warning at its `.env` line: a value to set, not a folder

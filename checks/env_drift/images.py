@@ -57,6 +57,8 @@ def unpassworded(project: Project) -> Iterator[Found]:
         names, opt_out = needs
         if service.build is not None and not _keeps_entrypoint(project, service, names):
             continue
+        if _own_entrypoint(service):
+            continue  # formbricks' hub-db-create: `entrypoint: ["sh", "-c"]` runs psql, never initdb
         if _unfinished(project, service):
             continue  # documenso's `POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?err}` unset: compose-config says so
         env = service.environment
@@ -80,11 +82,21 @@ def _image(project: Project, service: Service) -> str | None:
     return recipe.base if recipe is not None and recipe.base else None
 
 
+def _own_entrypoint(service: Service) -> bool:
+    """Whether compose replaces the image's entrypoint with one that does not hand on to it (the
+    official images' `docker-entrypoint.sh`, which initializes the data folder)."""
+    entrypoint = service.entrypoint
+    if entrypoint is None:
+        return False
+    words = entrypoint.split() if isinstance(entrypoint, str) else list(entrypoint)
+    return bool(words) and not any("docker-entrypoint" in word for word in words)
+
+
 def _keeps_entrypoint(project: Project, service: Service, names: tuple[str, ...]) -> bool:
     """Whether a built image still starts as its base does and sets none of `names` itself."""
     path = service.build.dockerfile_path if service.build is not None else None
     recipe = project.recipe(path, service.build.target) if path is not None and service.build is not None else None
-    if recipe is None or recipe.entrypoint or service.entrypoint is not None:
+    if recipe is None or recipe.entrypoint or _own_entrypoint(service):
         return False
     return not any(key in names for key, _ in recipe.env)
 

@@ -85,7 +85,11 @@ class LeakedHostPort(Check):
         service is reported for is reported for every service that loads it, in the same finding,
         unless doctor reads that service's program and it never names the variable
         (saleor-platform's backend.env reaches `api`, which depends on db, and `worker`, which does
-        not: a fix for `api` alone leaves the worker dialling itself).
+        not: a fix for `api` alone leaves the worker dialling itself). Another program's dotenv (a
+        `.env` beside a package.json, pyproject.toml or requirements.txt that none of the service's
+        code comes from) is that program's, run on the host: a service loading it for one key
+        (formbricks' `cube`, `apps/web/.env`, for CUBEJS_API_SECRET) is reported only where it
+        reads the variable itself.
 
         Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project publishes, or a
         container port its listener publishes under another host port) are not findings for a

@@ -8,6 +8,7 @@ command or its code names the variable, or when it also gets the matching host v
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class Clients:
         if given is not None:
             return given
         depends = _dependency(consumer, server.name)
-        if depends is None:
+        if depends is None or self._from_anothers_dotenv(consumer, name):
             return None
         prefix = re.sub(r"_?PORT$", "", name, flags=re.IGNORECASE).upper()
         for other, var in consumer.environment.items():
@@ -66,9 +67,16 @@ class Clients:
         if given is not None:
             return given
         depends = _dependency(service, peer)
-        if depends is None or self._app_code(service):
+        if depends is None or self._app_code(service) or self._from_anothers_dotenv(service, name):
             return None
         return depends
+
+    def _from_anothers_dotenv(self, service: Service, name: str) -> bool:
+        """Whether the service gets the variable only from another program's dotenv (`_anothers_dotenv`):
+        its value is that program's, so depending on the peer says nothing of the service dialling it."""
+        var = service.environment.get(name)
+        return (var is not None and var.source is EnvSource.ENV_FILE and var.location is not None
+                and self._anothers_dotenv(service, var.location.path))
 
     def loads_line(self, service: Service, var: EnvVar) -> str | None:
         """`loads DATABASE_URL from backend.env`, when the variable comes from an env_file the
@@ -123,7 +131,20 @@ class Clients:
             other is not service and (path in other.env_files or any(
                 v.location is not None and v.location.path == path for v in other.environment.values()))
             for other in self.project.services.values())
-        return None if shared else f"loads {name} from its own env_file"
+        return None if shared or self._anothers_dotenv(service, path) else f"loads {name} from its own env_file"
+
+    def _anothers_dotenv(self, service: Service, path: Path | None) -> bool:
+        """Whether `path` is the dotenv of another program's folder: a `.env*` beside a package.json,
+        pyproject.toml or requirements.txt that none of the service's code comes from. formbricks'
+        `cube` (cubejs/cube) loads `apps/web/.env`, the Next.js app's, run on the host with its
+        `localhost` values, for CUBEJS_API_SECRET alone: its DATABASE_URL is not cube's."""
+        if path is None or not path.name.startswith(".env"):
+            return False
+        folder = path.parent
+        if not any(os.path.lexists(folder / name) for name in _APP_MANIFESTS):
+            return False
+        return not any(folder == code or folder.is_relative_to(code) or code.is_relative_to(folder)
+                       for code in self._folders(service))
 
     def _reader(self, service: Service, name: str) -> str | None:
         where = self.text.reader_of(name, self._folders(service), _command(service), self._suffixes(service))
@@ -162,6 +183,9 @@ class Clients:
         found = [p.host for p in codes.live] + image
         # only the project's own code: a bind of $HOME or / is not searched
         return [p for p in dict.fromkeys(found) if p.is_relative_to(root.parent) and p != Path(p.anchor)]
+
+
+_APP_MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Gemfile", "go.mod", "composer.json")
 
 
 def _dependency(service: Service, peer: str) -> str | None:
