@@ -61,7 +61,9 @@ class RuntimeDrift(Check):
         python:3.12`) and `3.12` next to `3.12.4` agree. Dockerfiles that only disagree with each
         other (separate services) are not compared. One workflow job's pin that a workflow matrix
         also tests (paperless-ngx lints on 3.14 and tests 3.11-3.14) is that job's choice, not a
-        version the project states against the others. A service's own folders count too: its build
+        version the project states against the others; nor is a pin wider than the comparison
+        (a docs job's `python-version: 3.x`, any Python 3: Tandoor's hid its tests' 3.12 against
+        the image's 3.13). A service's own folders count too: its build
         context, its Dockerfile's folder, the folders its Dockerfile COPYs a dependency manifest
         from (`COPY assets/package.json ./`: the install runs with that folder's `.nvmrc` and
         engines) and the folders between them and the project root, where (as pyenv, nvm, asdf, uv
@@ -165,12 +167,17 @@ class RuntimeDrift(Check):
         tested = {v for d in declared if _in_workflow(d) and len(d.versions) > 1 for v in d.versions}
         declared = [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1
                                                 and any(pins_agree(d.versions[0], v) for v in tested))]
+        # a CI pin wider than the comparison (`python-version: 3.x`, a docs job's: any Python 3) is
+        # no voice: counted, it outweighed Tandoor's tests on 3.12 against its image's 3.13
+        depth = 2 if runtime == "python" else 1
+        declared = [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1 and not d.spec
+                                                and len(parse_version(d.versions[0])) < depth)]
         single = [d for d in declared if len(d.versions) == 1]
         # Dockerfiles alone are separate services (a polyglot repo's node:18 tool and node:22 app);
         # drift needs a place that speaks for the project: a version file, pyproject, package.json, CI
         if not single or all(d.source.startswith("FROM ") for d in declared):
             return [], ""
-        reference = _reference([d.versions[0] for d in single], 2 if runtime == "python" else 1)
+        reference = _reference([d.versions[0] for d in single], depth)
         reference = _most_admitted(declared, reference, runtime)
         agreeing = [d for d in single if pins_agree(d.versions[0], reference)] or [
             d for d in declared if _agrees(d, reference, runtime)]

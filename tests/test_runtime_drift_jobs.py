@@ -118,3 +118,21 @@ def test_a_job_working_in_the_build_folder_still_speaks(tmp_path: Path) -> None:
     # ... and one that works in docs/ only is not
     (root / ".github/workflows/ci.yml").write_text(files[".github/workflows/ci.yml"].replace("cd backend", "cd docs"))
     assert _findings(root, tmp_path) == []
+
+
+TANDOOR_CI = ("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
+              "        python-version: [\"3.12\"]\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n"
+              "          python-version: ${{ matrix.python-version }}\n      - run: pytest\n")
+TANDOOR_DOCS = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/setup-python@v5\n        with:\n          python-version: 3.x\n"
+                "      - run: mkdocs gh-deploy --force\n")
+
+
+def test_a_pin_wider_than_a_version_is_no_voice(tmp_path: Path) -> None:
+    """TandoorRecipes/recipes: the image is `python:3.13-alpine`, the tests run on 3.12, and a docs
+    job's `python-version: 3.x` (any Python 3) outweighed them: no finding at all."""
+    root = _write(tmp_path / "tandoor", {
+        "compose.yaml": "services:\n  web_recipes:\n    build: .\n",
+        "Dockerfile": "FROM python:3.13-alpine3.23\nCOPY . /opt/recipes\n",
+        ".github/workflows/ci.yml": TANDOOR_CI, ".github/workflows/docs.yml": TANDOOR_DOCS})
+    assert _shown(_findings(root, tmp_path), root) == [(".github/workflows/ci.yml", 7)]
