@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -28,6 +29,9 @@ class Carrier:
     watch: bool = False
 
 
+_MOUNT_TITLE = re.compile(r"mount (\S+) at (\S+) in the dev override")
+
+
 class MissingMount(Check):
     """dev bind mounts that cover some of an image's COPY'd source folders but not others
 
@@ -39,7 +43,10 @@ class MissingMount(Check):
         scripts/ never reach the container, however many folders are mounted. A `COPY . /code` of
         a service's own context (`context: backend`) counts as a COPY of each of its top folders
         (not dot folders, what `.dockerignore` keeps out, deploy/docs folders, or a folder with its
-        own Dockerfile); a repo-root context's is not judged folder by folder. A COPY'd folder some
+        own Dockerfile); of a repo-root context only the Python packages (a top folder with an
+        `__init__.py`: robotoff's dev.yml mounts tests/ and migrations/ but not robotoff/), not
+        its deployment and tooling folders. Services sharing the same mount lines (eleven
+        merging one YAML anchor) are one finding, fixed for each. A COPY'd folder some
         of whose subfolders are mounted, but not the folder itself (`COPY backend/ ./` with
         ./backend/src and ./backend/test mounted), counts as a COPY of each of its subfolders,
         judged the same way (backend/config). Only the built
@@ -94,10 +101,34 @@ class MissingMount(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
-        for service in model.services.values():
-            yield from self._uncovered_copies(project, service)
+        found = [f for service in model.services.values() for f in self._uncovered_copies(project, service)]
+        yield from self._by_line(project, found)
         yield from absent_sources(self, project)
         yield from made_directories(self, model)
+
+    def _by_line(self, project: Project, found: list[Finding]) -> Iterator[Finding]:
+        """Services whose mounts are the same lines (robotoff's eleven services merging one
+        `x-robotoff-dev` anchor) missing the same folder: one finding there, naming them all, whose
+        fix mounts it for each."""
+        groups: dict[tuple[Location | None, str, str, str], list[Finding]] = {}
+        for f in found:
+            key = (f.location, f.subject.partition(":")[2], f.message.partition("' ")[2], f.fix.title if f.fix else "")
+            groups.setdefault(key, []).append(f)
+        for (location, rel, tail, title), group in groups.items():
+            if len(group) == 1:
+                yield group[0]
+                continue
+            names = [f.subject.partition(":")[0] for f in group]
+            shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            verb, _, rest = tail.partition(" ")  # `mounts x but not y`: the plural
+            message = f"{shown} ({len(names)} services sharing these mounts) {verb.removesuffix('s')} {rest}"
+            fix = group[0].fix
+            mount = _MOUNT_TITLE.fullmatch(title)
+            override = dev_override(project) if mount is not None and fix is not None and fix.edits else None
+            if override is not None and mount is not None:
+                edit = override_edit(override, "volumes", {n: [f"{mount[1]}:{mount[2]}"] for n in names})
+                fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
+            yield self.finding(message, location, f"{','.join(names)}:{rel}", fix)
 
     def _uncovered_copies(self, project: Project, service: Service) -> Iterator[Finding]:
         dockerfile = project.dockerfile(service)

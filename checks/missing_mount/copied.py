@@ -71,10 +71,15 @@ def whole_context(project: Project, service: Service, context: Path) -> tuple[Pa
     output or data (NOT_SOURCES), deployment folders (NOT_RUNTIME), what `.dockerignore` keeps out,
     or a folder with a Dockerfile or compose file of its own. Not the project folder: a repo-root
     context holds the other services' code, its deployment and its tooling (wagtail's bakerydemo
-    copies etc/ and vagrant/ beside the app it mounts)."""
-    if service.build is None or context == Path(os.path.normpath(project.compose.project_dir)):
+    copies etc/ and vagrant/ beside the app it mounts): there only the Python packages count (a top
+    folder with an `__init__.py`), the code a mount of its siblings edits live (robotoff's dev.yml
+    mounts tests/, migrations/ and ten more, and the package robotoff/ is the one to forget)."""
+    if service.build is None:
         return ()
-    return folders_in(service, context, context)
+    found = folders_in(service, context, context)
+    if context == Path(os.path.normpath(project.compose.project_dir)):
+        return tuple(f for f in found if os.path.isfile(f / "__init__.py"))
+    return found
 
 
 def folders_in(service: Service, context: Path, folder: Path) -> tuple[Path, ...]:

@@ -217,8 +217,9 @@ def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | 
         edited = "\n".join(lines)
         inserted = insert_entries(path, edited, section, additions) if fast or not additions else None
         new = _round_trip(edited, section, additions) if inserted is None else inserted
-        if section == "environment":
-            new = _above_separators(edited, new)
+        # ruamel hangs a separating blank line on the last entry, of an environment as of the volumes
+        # of an anchor (robotoff's x-robotoff-dev): the added entry goes above it
+        new = _above_separators(edited, new)
         return whole_file_edit(path, new)
     except YamlEditError:
         return None
