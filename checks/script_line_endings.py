@@ -76,7 +76,9 @@ class ScriptLineEndings(Check):
         Rewrite the file with LF line endings and without the BOM (every `\\r` before a newline,
         and at the end of a file without a final newline, which stays without one: a file
         converted twice holds `\\r\\r\\n`; the fixer backs up a file git does not track). A second
-        finding (info) adds `*.sh text eol=lf` to `.gitattributes`, and a path rule for a script
+        finding (info) adds `*.sh text eol=lf` to `.gitattributes` (the project folder's, else the
+        checkout top's where that exists and the compose folder builds from the top: mealie's
+        docker/), and a path rule for a script
         without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule of a
         `.gitattributes` git reads for it (the script's folder and each above it, up to the
         repository's top) already keeps it at LF, so git checks scripts out with LF on every
@@ -129,7 +131,7 @@ class ScriptLineEndings(Check):
         if attributes is not None:
             fix, kept = attributes
             message = f"no .gitattributes rule keeps {kept} at LF: a Windows checkout brings CRLF back"
-            location = Location(project.root / ".gitattributes", None)
+            location = Location(fix.edits[0].path if fix.edits else project.root / ".gitattributes", None)
             yield self.finding(message, location, ".gitattributes", fix, Severity.INFO)
 
 
@@ -176,20 +178,27 @@ def _has_crlf(data: bytes) -> bool:
 def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str] | None:
     """The lines that keep every CRLF script at LF (`*.sh text eol=lf`, and `/path text eol=lf` for a
     script without .sh, such as cookiecutter-django's compose/local/django/start), appended to the
-    repository's .gitattributes, with what they keep; None when its rules already keep them all."""
-    path = project.root / ".gitattributes"
+    repository's .gitattributes, with what they keep; None when its rules already keep them all. The
+    project folder's file, else the checkout top's where that one exists and fixes may write there
+    (mealie's docker/ builds from `..`: the root .gitattributes, not a new docker/.gitattributes)."""
+    from doctor.project.edits import edit_root
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(project.root)
+    top = repo.top if repo is not None else project.root.resolve()
+    folder = project.root
+    if (not (folder / ".gitattributes").is_file() and (top / ".gitattributes").is_file()
+            and top.is_relative_to(edit_root(project).resolve())):
+        folder = top
+    path = folder / ".gitattributes"
     try:
         data = read_bytes(path) if path.is_file() else b""
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError):
         return None
-    from doctor.project.gitrepo import find_repo
-
-    repo = find_repo(project.root)
-    top = repo.top if repo is not None else project.root.resolve()
     lines: list[str] = []
     for script in dict.fromkeys(scripts):
-        rel = relative_to(script, project.root)
+        rel = relative_to(script, folder)
         if _kept_at_lf(script.resolve(), top, {path.parent.resolve(): text}):
             continue
         line = GITATTRIBUTES_LINE if script.suffix == ".sh" else f"/{rel} text eol=lf"
