@@ -196,6 +196,9 @@ def test_untracked_file_is_backed_up_outside_the_repo(tmp_path: Path) -> None:
     assert copy.is_relative_to(tmp_path / "s" / "xdg" / "doctor" / "backups" / "p")
     assert copy.read_text() == "SECRET_TOKEN=hunter22\nCOLOR=red\n"
     assert copy.stat().st_mode & 0o777 == 0o600
+    # each folder doctor made for it is private too (a 0644 .env's copy is then no wider open)
+    made = [f for f in copy.parents if f.is_relative_to(tmp_path / "s" / "xdg")]
+    assert made and all(f.stat().st_mode & 0o777 == 0o700 for f in made), [oct(f.stat().st_mode) for f in made]
     assert str(copy) in render_fix_report(report)
     assert sorted(p.name for p in root.iterdir()) == [".env", "compose.yaml"]  # no .bak, no temp file
 

@@ -342,7 +342,11 @@ class ProjectFiles:
             return  # a later round of this run: the copy already holds the user's original bytes
         safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.project_name)
         target = self.state_dir / "backups" / safe_name / self._stamp / plan.display
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # every folder made here private (mkdir's mode reaches only the last of `parents`): a backup
+        # of a 0644 .env holding passwords is readable only through the user's own folders
+        for folder in reversed([target.parent, *target.parent.parents]):
+            if not folder.exists():
+                folder.mkdir(mode=0o700, exist_ok=True)
         shutil.copy2(plan.path, target)  # copy2 keeps the 0600 of a secrets file
         self._backups.append((plan.path, target))
 
