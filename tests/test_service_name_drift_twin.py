@@ -54,3 +54,17 @@ def test_written_in_the_file_in_use_it_is_rewritten_there(tmp_path: Path) -> Non
 def test_without_the_twin_file_it_stays_a_note(tmp_path: Path) -> None:
     [finding] = run(tmp_path, prod=None)
     assert finding.severity is Severity.INFO
+
+
+def test_a_host_of_an_optional_file_with_no_peer_here_says_how_to_start_it(tmp_path: Path) -> None:
+    """opentelemetry-demo's JAEGER_HOST=jaeger: compose.observability.yaml runs it; no service of
+    compose.yaml listens on its port. A note with the command that starts both, not a list of peers."""
+    (tmp_path / "compose.observability.yaml").write_text("services:\n  jaeger:\n    image: jaegertracing/all-in-one\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  frontend:\n    image: otel/demo\n    env_file: .env\n")
+    (tmp_path / ".env").write_text("JAEGER_HOST=jaeger\n")
+    options = ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    [finding] = list(ServiceNameDrift().run(Project(options), Host(env={})))
+    assert finding.severity is Severity.INFO
+    assert finding.fix is not None and finding.fix.title == (
+        "if the stack needs 'jaeger', start it with compose.observability.yaml: "
+        "docker compose -f compose.yaml -f compose.observability.yaml up")

@@ -56,7 +56,9 @@ class ServiceNameDrift(Check):
         shared `.env` `http://ckan:5000` under `-f docker-compose.dev.yml`, whose app is `ckan-dev`)
         is a warning naming that file and the peer of the files in use listening on the port:
         written in a compose file in use it is rewritten there; a shared `.env` line, right for
-        the other file, is left alone (advice: set it in the environment of the service).
+        the other file, is left alone (advice: set it in the environment of the service). With
+        no peer here on that port (opentelemetry-demo's JAEGER_HOST=jaeger, run by its optional
+        compose.observability.yaml) it stays a note, whose advice is the command starting both.
         Also a URL whose password holds a raw `/`, `?` or `#` (a userinfo `app:` + `ab/cd` + `@db`):
         Python's urllib, Node's and Go's URL parsers and libpq end the host part there and dial
         the user name, not `db` (an error); or a raw `@`, where libpq and SQLAlchemy end the password
@@ -204,6 +206,11 @@ class ServiceNameDrift(Check):
                          f"'{service.name}', with '{peer}' in place of '{ref.host}' (the {line} line is right "
                          f"for {project.shown(twin)}'s '{ref.host}')")
                 return self.finding(message, where, subject, Fix(title, Safety.ADVICE), Severity.WARNING)
+            else:  # opentelemetry-demo's JAEGER_HOST=jaeger: its optional compose.observability.yaml runs it
+                files = " ".join(f"-f {project.shown(f)}" for f in (*project.compose.files, twin))
+                title = (f"if the stack needs '{ref.host}', start it with {project.shown(twin)}: "
+                         f"docker compose {files} up")
+                return self.finding(message, where, subject, Fix(title, Safety.ADVICE), Severity.INFO)
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose
             # file (an optional observability stack) or of another project; say so, quietly.
