@@ -233,6 +233,19 @@ def _output_lost(command: Command, home: ServiceHome, cwd: Path) -> bool:
     return bool(binds) and not any(cwd == host or host in cwd.parents for host in binds)
 
 
+def image_lacks(project: Project, home: ServiceHome, tool: str) -> str | None:
+    """What this check says when the service's image does not install the tool either (the
+    requirements file that lists it for development, or the one the image installs without it),
+    for `doctor exec`, which runs the command there all the same; None when the image may have it."""
+    listed = _not_installed(project, home, tool)
+    if listed is not None:
+        return f"its image does not install {tool!r} ({project.shown(listed)} lists it for development)"
+    unlisted = _unlisted(project, home, tool)
+    if unlisted is not None:
+        return f"its image does not install {tool!r} ({project.shown(unlisted)}, which it installs, does not list it)"
+    return None
+
+
 def _not_installed(project: Project, home: ServiceHome, tool: str) -> Path | None:
     """The dev listing of a Python tool the service's image does not install: its image installs a
     requirements file without the tool (nor a plugin of it, `pytest-django`), no RUN names it, and

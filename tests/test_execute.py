@@ -274,3 +274,20 @@ def test_a_program_this_machine_has_runs_here_and_the_projects_own_script_in_its
     for argv in (["sh", "-c", "pytest"], ["./run.sh"]):
         home, _ = placement(argv, project_dir / "backend", project, host)
         assert home is not None and home.service == "backend", argv
+
+
+def test_exec_says_when_the_image_lacks_the_tool_as_preflight_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """wagtail/bakerydemo: preflight said the image installs requirements/production.txt, which has
+    no pytest; `doctor exec -- pytest` ran it there in silence, to end in "not found"."""
+    from test_host_vs_container_advice import django_on_docker
+
+    project_dir = django_on_docker(tmp_path)
+    env, _record = fake_docker(tmp_path)
+    monkeypatch.chdir(project_dir)
+    project, host = load(project_dir, env)
+    assert execute(["pytest", "app"], project, host) == 0
+    said = capfd.readouterr().err
+    assert ("doctor: note: its image does not install 'pytest' (app/requirements.txt, which it installs, does not "
+            "list it): add it there and rebuild (`docker compose build web`)") in said, said
