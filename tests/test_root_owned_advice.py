@@ -132,3 +132,21 @@ def test_a_servers_own_data_advice_gives_the_env_lines_too(tmp_path: Path) -> No
     finding = run_check(project)["owner:pgdata"]
     assert finding.severity is Severity.INFO
     assert title(finding).endswith(f"chown it to 1000:1000, {AS_YOU.format(repr('db'))}")
+
+
+@needs_root
+def test_a_service_whose_image_runs_as_a_user_gets_no_user_advice(tmp_path: Path) -> None:
+    """openfoodfacts/robotoff: its image ends `USER off` (the runtime-dev target inherits it); root's
+    files in its mounts came from elsewhere, and `user: "${UID}:${GID}"` would change nothing. The
+    chown stays; a build whose last USER is root keeps the advice."""
+    compose = ("services:\n  api:\n    build:\n      context: .\n      target: runtime-dev\n    volumes:\n"
+               "      - ./data:/opt/robotoff/data\n")
+    files = ("data/cache.json", "Dockerfile")
+    project = build(tmp_path, compose, files, ("data/cache.json",))
+    (project / "Dockerfile").write_text("FROM python:3.11-slim AS runtime\nUSER off\nFROM runtime AS runtime-dev\n"
+                                        "USER root\nRUN apt-get update\nUSER off\n")
+    advice = title(run_check(project)["owner:data"])
+    assert advice.startswith("chown data/cache.json to 1000:1000") and "user:" not in advice, advice
+    (project / "Dockerfile").write_text("FROM python:3.11-slim AS runtime\nUSER off\nFROM runtime AS runtime-dev\n"
+                                        "USER root\n")
+    assert "user:" in title(run_check(project)["owner:data"])

@@ -13,6 +13,7 @@ from doctor.host.owners import Owner, OwnerScan
 from doctor.host.which import which_on
 from doctor.model import Fix, Safety, Unavailable
 from doctor.project import Project
+from doctor.project.types import Service
 
 from .places import Row, _rel
 
@@ -41,6 +42,9 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
     then = ""
+    if service and not rootless and (svc := project.services.get(service)) is not None and not svc.user \
+            and _image_user(project, svc):
+        service = None  # robotoff's `USER off`: the service already runs as a user; root came from elsewhere
     if service:
         who = repr(service) if sure else "it"
         # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back
@@ -83,6 +87,38 @@ def _run_as_you(project: Project, expected: Owner, who: str) -> str:
     env = project.shown(project.compose.project_dir / ".env")
     first = f"set {' and '.join(settings)} in {env} and " if settings else ""
     return f'{first}run {who} with user: "${{UID}}:${{GID}}"'
+
+
+def _image_user(project: Project, service: Service) -> str | None:
+    """The non-root USER the service's local image runs as: its Dockerfile's `build.target` stage (else
+    the last), a stage built FROM an earlier one starting as that one ends; None for root, for
+    none set, or with no local build."""
+    build = service.build
+    path = build.dockerfile_path if build is not None else None
+    if build is None or path is None:
+        return None
+    from doctor.project.dockerfile import parsed_instructions
+    from doctor.project.reading import read_regular_text
+
+    text = read_regular_text(path)
+    if text is None:
+        return None
+    stages: list[list[str]] = []  # [name, the user it runs as so far]
+    for ins in parsed_instructions(text):
+        keyword = ins.keyword.upper()
+        if keyword == "FROM":
+            words = [w for w in ins.args.split() if not w.startswith("--")]
+            base = words[0].lower() if words else ""
+            inherited = next((user for name, user in reversed(stages) if name == base), "")
+            alias = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else str(len(stages))
+            stages.append([alias, inherited])
+        elif keyword == "USER" and stages:
+            stages[-1][1] = ins.args.split(":")[0].strip()
+    if not stages:
+        return None
+    chosen = next((s for s in stages if build.target and s[0] == build.target.lower()), stages[-1])
+    user = chosen[1]
+    return user if user and user not in ("0", "root") and "$" not in user else None
 
 
 def _sole_writer(project: Project, service: str, within: str, rows: Sequence[Row]) -> bool:
