@@ -21,14 +21,27 @@ _TAG = lazy(r":[^/]+$")
 LOCAL_TAGS = frozenset(("test", "local", "dev", "ci", "snapshot", "localdev"))
 
 
+def _local_tag(image: str, tag: str) -> bool:
+    """Whether a tag names a local build: one of LOCAL_TAGS on a bare name (`app:dev`, which Docker
+    Hub's library has not) or in a registry on this machine (`localhost:5000/app:dev`). A
+    namespaced image's `:dev` is often published: ArchiveBox's README says `docker pull
+    archivebox/archivebox:dev`, which compose pulls on up."""
+    if tag not in LOCAL_TAGS:
+        return False
+    name = image.split("@", 1)[0].rsplit(":", 1)[0] if image.rsplit("/", 1)[-1].count(":") else image
+    return "/" not in name or name.split("/", 1)[0].split(":")[0] in ("localhost", "127.0.0.1")
+
+
 class ImageAvailability(Check):
     """images with no build that are absent on the engine, or present for another platform
 
     What it finds
         Services with `image:` and no `build:` whose image the engine does not have: compose will
         pull it on `up`. It is a warning when no registry is likely to have it — another service of
-        the project builds that very tag, the tag is a local one (`:test`, `:local`, `:dev`), or the
-        service says `pull_policy: never` — and a note otherwise. A tag another service builds under
+        the project builds that very tag, the tag is a local one (`:test`, `:local`, `:dev`) on a
+        bare name, a registry on this machine or a repository the project builds (a namespaced
+        `archivebox/archivebox:dev` is published), or the service says `pull_policy: never` — and
+        a note otherwise. A tag another service builds under
         a namespace (`defectdojo/defectdojo-django:latest`) is a note too: `up` builds it with that
         service (compose ignores the failed pull of an image another service builds), and the
         service started alone pulls what the project publishes. Services on one absent image with
@@ -136,7 +149,7 @@ class ImageAvailability(Check):
                     # the job built this repository under another tag: the project's own image, never
                     # a published one (a bare `app` is no Docker Hub official image because of it)
                     other = repositories.get(repository) if "@" not in image else None
-                    local = tag in LOCAL_TAGS or tag in tags or _canonical(image) in builders
+                    local = _local_tag(image, tag) or tag in tags or _canonical(image) in builders
                     if other is None and not local:
                         continue  # a published tag: the pull works
                     reported.add(name)
@@ -157,6 +170,10 @@ class ImageAvailability(Check):
         subject = f"{','.join(s.name for s in svcs)}:{image}"
         head = f"'{svc.name}' image '{image}'" if len(svcs) == 1 else f"{_names(svcs)}: image '{image}'"
         tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
+        # a local tag of a repository the project builds under another tag (`acme-shop/shop-django:test`
+        # beside `web`'s `:latest`) is the project's own build, namespaced or not
+        own = {_canonical(s.image).rsplit(":", 1)[0] for s in project.services.values() if s.image and s.build}
+        local = (tag in LOCAL_TAGS and _canonical(image).rsplit(":", 1)[0] in own) or _local_tag(image, tag)
         if builder is not None:
             from doctor.project.service_home import compose_cli
 
@@ -164,7 +181,7 @@ class ImageAvailability(Check):
             # one where 'migrate' has a build; a bare `docker compose build migrate` built nothing)
             fix = Fix(f"run docker compose build {builder}", Safety.ADVICE,
                       command=(*compose_cli(project), "build", builder))
-            if policy != "never" and tag not in LOCAL_TAGS and _published(image):
+            if policy != "never" and not local and _published(image):
                 # `up` builds it with the builder (compose ignores the pull failure of an image another
                 # service builds); started alone, the service pulls the tag its project publishes
                 alone = f"'{svc.name}'" if len(svcs) == 1 else "each"
@@ -173,11 +190,12 @@ class ImageAvailability(Check):
                 return self.finding(message, svc.location, subject, fix, Severity.INFO)
             message = f"{head} is not on the engine and only '{builder}' builds it"
             return self.finding(message, svc.location, subject, fix)
-        if policy == "never" or tag in LOCAL_TAGS:
+        if policy == "never" or local:
             why = "pull_policy is never" if policy == "never" else f"tag ':{tag}' is a local build"
             message = f"{head} is not on the engine and {why}: nothing will pull it"
             how = f"pull it first (docker pull {image}), or build or load it" if (
-                policy == "never" and tag not in LOCAL_TAGS and _published(image)) else f"build or load '{image}' first"
+                policy == "never" and not local and _published(image)) else (
+                f"build or load '{image}' first")
             return self.finding(message, svc.location, subject, Fix(how, Safety.ADVICE))
         # a note without a fix: pulling on `up` is compose's normal way, nothing to repair
         message = f"{head} is not on the engine: compose pulls it on up (needs the registry)"
