@@ -233,3 +233,27 @@ def test_another_apps_dotenv_a_service_loads_for_one_key_is_not_its_own(tmp_path
     assert findings(tmp_path / "fb", files) == []
     [finding] = findings(tmp_path / "own", {"compose.yaml": FORMBRICKS, "apps/web/.env": dotenv})
     assert finding.message.startswith("DATABASE_URL host 'localhost' is 'cube' itself in its container")
+
+
+MATHESAR = """services:
+  dev-db-base:
+    image: postgres:17
+  dev-db:
+    extends:
+      service: dev-db-base
+    container_name: mathesar_dev_db
+  dev-service:
+    image: mathesar/dev:latest
+    env_file: .env
+    depends_on:
+      - dev-db
+"""
+
+
+def test_of_two_servers_on_the_port_the_one_it_depends_on_is_meant(tmp_path: Path) -> None:
+    """mathesar-foundation/mathesar's docker-compose.dev.yml: `dev-db` extends `dev-db-base`, and
+    `dev-service` depends on dev-db. `POSTGRES_HOST=localhost` was "did you mean 'dev-db-base'?",
+    the base no `up dev-service` starts, while service-name-drift named dev-db for the same line."""
+    for dotenv in ("POSTGRES_HOST=localhost\nPOSTGRES_PORT=5432\n", "POSTGRES_HOST=localhost\n"):
+        [finding] = findings(tmp_path / str(len(dotenv)), {"compose.yaml": MATHESAR, ".env": dotenv})
+        assert "(did you mean 'dev-db'?)" in finding.message, finding.message

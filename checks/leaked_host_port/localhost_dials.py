@@ -79,7 +79,8 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             if port in own:
                 continue
             browser = ref.scheme is not None and ref.scheme.lower() in BROWSER_SCHEMES
-            meant = view.listener(port, service.name)
+            meant = view.listener(port, service.name, (*service.depends_on, *(link.partition(":")[0]
+                                                                         for link in service.links)))
             if meant is None:
                 continue
             # open-webui's OLLAMA_BASE_URL=http://localhost:11434 beside `ollama` (image ollama/ollama): a
@@ -146,6 +147,9 @@ def _named_peer(model: ComposeModel, view: NetworkView, ref: HostRef, exclude: s
     # on pgvecto-rs): the one peer of that kind
     kinds = DATABASES if word in ("db", "database") else {family_of(word)} - {None}
     servers = [p.name for p in view.peers if p.name != exclude and server_family(p) in kinds]
+    if len(servers) > 1:  # mathesar's dev-db-base (an `extends:` base) and dev-db: the one it depends on
+        service = model.services.get(exclude)
+        servers = [name for name in servers if service is not None and name in service.depends_on]
     return servers[0] if len(servers) == 1 else None
 
 

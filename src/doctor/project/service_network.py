@@ -85,20 +85,30 @@ class NetworkView:
                 found.append(name)
         return found
 
-    def listener(self, port: int, exclude: str) -> tuple[str, int] | None:
+    def listener(self, port: int, exclude: str, prefer: Iterable[str] = ()) -> tuple[str, int] | None:
         """The first peer (not `exclude`) listening on `port` inside the network, else the first
-        publishing it on the host, with the container port to dial."""
+        publishing it on the host, with the container port to dial; of several, one in `prefer`
+        (what the service depends on: mathesar's `dev-db`, not `dev-db-base` before it, the
+        `extends:` base no `up` of the service starts) before the first."""
         tables: tuple[Mapping[str, Mapping[object, list[tuple[int, str, int]]]], ...] = (
             self.index.listeners, self.index.publishers)
+        wanted = set(prefer)
         for table, key in zip(tables, (port, str(port)), strict=True):
             best: tuple[int, str, int] | None = None
+            chosen: tuple[int, str, int] | None = None
             for network in self.networks:
                 for hit in table.get(network, {}).get(key, ()):
-                    if hit[1] != exclude:
-                        best = hit if best is None or hit[0] < best[0] else best
+                    if hit[1] == exclude:
+                        continue
+                    best = hit if best is None or hit[0] < best[0] else best
+                    if hit[1] in wanted:
+                        chosen = hit if chosen is None or hit[0] < chosen[0] else chosen
+                    if not wanted:
                         break
-            if best is not None:
-                return best[1], best[2]
+            if chosen is not None or best is not None:
+                found = chosen or best
+                assert found is not None
+                return found[1], found[2]
         return None
 
 
