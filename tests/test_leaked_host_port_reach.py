@@ -257,3 +257,33 @@ def test_of_two_servers_on_the_port_the_one_it_depends_on_is_meant(tmp_path: Pat
     for dotenv in ("POSTGRES_HOST=localhost\nPOSTGRES_PORT=5432\n", "POSTGRES_HOST=localhost\n"):
         [finding] = findings(tmp_path / str(len(dotenv)), {"compose.yaml": MATHESAR, ".env": dotenv})
         assert "(did you mean 'dev-db'?)" in finding.message, finding.message
+
+
+NAUTOBOT = """services:
+  nautobot:
+    image: networktocode/nautobot-dev:latest
+    env_file:
+      - dev.env
+    depends_on:
+      - db
+  redis:
+    image: redis:6-alpine
+    env_file:
+      - dev.env
+  db:
+    image: postgres:17
+    env_file:
+      - dev.env
+"""
+
+
+def test_the_server_loading_the_same_env_file_does_not_stop_the_in_place_rewrite(tmp_path: Path) -> None:
+    """nautobot/nautobot's development/dev.env reaches its app, redis and its `db`: the server the
+    new value names reads the line too, and there `db` is itself as localhost was. The line is
+    rewritten in place (only the containers read it), not set in an override for every service."""
+    override = "services:\n  nautobot:\n    ports:\n      - 8080:8080\n"
+    files = {"compose.yaml": NAUTOBOT, "compose.override.yaml": override,
+             "dev.env": "NAUTOBOT_DB_HOST=localhost\nNAUTOBOT_DB_PORT=5432\n"}
+    [finding] = findings(tmp_path / "nb", files)
+    assert finding.fix is not None and finding.fix.title == (
+        "write NAUTOBOT_DB_HOST=db on its line in dev.env (only the containers read it)")

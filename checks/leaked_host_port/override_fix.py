@@ -72,7 +72,10 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
         return None
     readers = {s.name for s in project.compose.services.values()
                if any(v.location == at for v in s.environment.values())}
-    if readers != {s.name for s, _, _ in consumers}:
+    # the server the value will name reads it too where it loads the same file (nautobot's dev.env
+    # reaches its `db`): the new name is that server itself there, as localhost was
+    servers = {ref.host for _, _, new in consumers for ref in host_refs(var.name, new)}
+    if readers - servers != {s.name for s, _, _ in consumers} - servers:
         return None
     why = "only the containers read it" if env_file else "no dev override is read"
     why = why if env_file or not secret else "an override would copy its password"
