@@ -542,3 +542,17 @@ def test_a_port_written_into_a_tracked_env_says_it_is_this_machines(tmp_path: Pa
     assert isinstance(move, PortMove) and [(e.path.name, e.new) for e in move.edits] == [(".env", "WEB_PORT=20000")]
     assert move.title.endswith("(.env WEB_PORT; .env is tracked by git: this port is this machine's, keep it out "
                                "of commits)"), move.title
+
+
+def test_a_clash_inside_the_project_is_no_port_of_this_machines_alone(tmp_path: Path) -> None:
+    """mathesar's dev-service and test-service both publish 8000: the same clash on every machine,
+    so the move is the team's to commit; "keep it out of commits" said the opposite."""
+    import subprocess
+
+    project = load(tmp_path, 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8000}:80"]\n',
+                   "WEB_PORT=8000\n")
+    subprocess.run(["git", "init", "-q", str(project.root)], check=True)
+    subprocess.run(["git", "-C", str(project.root), "add", ".env", "compose.yaml"], check=True)
+    move = port_fix(project, host_with(set()), "web", only_mapping(project), ports_range=(20000, 20010),
+                    compose_version=(2, 40, 3), within=True)
+    assert isinstance(move, PortMove) and "keep it out of commits" not in move.title, move.title

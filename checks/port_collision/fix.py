@@ -75,13 +75,16 @@ class PortMove(Fix):
 
 def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *,
              ports_range: tuple[int, int] | None = None, alternatives: tuple[Fix, ...] = (),
-             compose_version: tuple[int, int, int] | str | None = "detect", range_name: str = "") -> Fix | None:
+             compose_version: tuple[int, int, int] | str | None = "detect", range_name: str = "",
+             within: bool = False) -> Fix | None:
     """The Fix that publishes `mapping` of `service` on a free host port; None when it has no fixed port.
 
     An ADVICE Fix says why no edit can be written (shell variable wins over .env, host
     range, nothing free). `compose_version` "detect" asks the host (`docker compose version`),
     only for an override edit. `range_name` says where `ports_range` comes from (static.range_origin),
-    for the advice when none of its ports is free.
+    for the advice when none of its ports is free. `within`: two services of the project publish
+    the port (mathesar's dev-service and test-service on 8000), the same clash on every machine:
+    the move is the team's to commit, not this machine's alone.
     """
     old_range = mapping.published_range
     svc = project.services.get(service)
@@ -129,7 +132,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         version = host.compose_version if compose_version == "detect" else compose_version
         assert not isinstance(version, str)
         edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new, variable)
-    elif shared:  # one checkout: the edit is right here, and is this machine's port, not the team's
+    elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is this machine's, keep it out of commits"
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
         edits, where = _follow(project, host, edits, where, old, new)

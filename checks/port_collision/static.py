@@ -130,7 +130,8 @@ class PortMover:
     def __init__(self, project: Project | None = None, host: Host | None = None) -> None:
         self.project, self.host = project, host
 
-    def __call__(self, service: str, mapping: PortMapping, advice: Fix, alternatives: tuple[Fix, ...] = ()) -> Fix:
+    def __call__(self, service: str, mapping: PortMapping, advice: Fix, alternatives: tuple[Fix, ...] = (),
+                 within: bool = False) -> Fix:
         """The move of our host port; else `advice`. `alternatives` (stopping whoever holds the port)
         are never the primary fix: the fixer offers them as a question on a terminal, never with --yes.
         """
@@ -144,7 +145,7 @@ class PortMover:
             ports_range = worktree_range(self.project, self.host)  # the worktree's block when tracks run side by side
             named = range_origin(self.project, ports_range) if ports_range is not None else ""
             moved = port_fix(self.project, self.host, service, mapping, ports_range=ports_range,
-                             alternatives=alternatives, range_name=named)
+                             alternatives=alternatives, range_name=named, within=within)
         if moved is not None:
             return moved  # a move, or advice saying why no edit can be written (shell variable wins)
         if alternatives:
@@ -211,7 +212,7 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
     variable = f"set {last.mapping.variables[0]} to" if last.mapping.variables else "publish"
     fix = Fix(f"{variable} another host port for '{last.service}'", Safety.ADVICE)
     if severity is not Severity.INFO:  # a catalogue's alternatives are not moved: users start one at a time
-        fix = mover(last.service, last.mapping, fix)
+        fix = mover(last.service, last.mapping, fix, within=True)  # the same on every machine
     # not the live half's `port:{where}`: one fingerprint for both would let the fixer (which plans
     # one fix per fingerprint, once per run) move the clash's last service and never the first,
     # whose port a process holds as well
