@@ -141,11 +141,13 @@ def _parse(text: str) -> _Parsed | None:
     for ins in parsed_instructions(text):
         if ins.keyword == "ARG" and not stages:
             name, _, default = ins.args.partition("=")
-            args[name.strip()] = default.strip().strip("\"'")
+            # a default may name an ARG before it or BuildKit's platform ARGs (nautobot's
+            # `ARG ARCH=${TARGETARCH:-amd64}`, then `FROM system-dev-dependencies-${ARCH}`)
+            args[name.strip()] = _expand(default.strip().strip("\"'"), {**_platform_args(), **args})
             arg_lines.append((name.strip(), args[name.strip()], ins.line))
         elif ins.keyword == "FROM":
             words = [w for w in ins.args.split() if not w.startswith("--")]
-            base = _expand(words[0], args) if words else ""
+            base = _expand(words[0], {**_platform_args(), **args}) if words else ""
             name = words[2] if len(words) >= 3 and words[1].lower() == "as" else str(len(stages))
             starts.append((name, ins.line))
             parent = next((s for s in reversed(stages) if s.name.lower() == base.lower()), None)
@@ -219,6 +221,18 @@ def _exec_form(args: str) -> tuple[str, ...]:
     """`["a", "b"]` -> (a, b); shell form -> ("/bin/sh", "-c", text)."""
     parsed = json_array(args)
     return tuple(parsed) if parsed is not None else ("/bin/sh", "-c", args)
+
+
+@lru_cache(maxsize=1)
+def _platform_args() -> dict[str, str]:
+    """The ARGs BuildKit defines in the global scope for a build on this machine's platform
+    (TARGETARCH `amd64`...), as a FROM or an ARG default reads them when nothing else sets them."""
+    import platform
+
+    machine = platform.machine().lower()
+    arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
+    values = {"TARGETOS": "linux", "TARGETARCH": arch, "TARGETPLATFORM": f"linux/{arch}"}
+    return {**values, **{k.replace("TARGET", "BUILD"): v for k, v in values.items()}}
 
 
 def arg_names(word: str) -> list[str]:
