@@ -51,8 +51,12 @@ def filled_paths(recipe: Recipe) -> list[FilledPath]:
     for step in recipe.runs:
         text = step.text
         candidates: list[tuple[str, str]] = []
-        if _NODE.search(text) and not _GLOBAL.search(text):
-            candidates.append(("node_modules", _NODE.search(text).group(0).split()[0]))  # type: ignore[union-attr]
+        node = _NODE.search(text)
+        if node is not None and not _GLOBAL.search(text):
+            # mathesar's `RUN cd mathesar_ui && npm ci`: the install's folder is the one it cd'd into
+            into = [m.group(1).strip("\"'") for m in _CD.finditer(text, 0, node.start())]
+            folder = posixpath.join(*into) if into else ""
+            candidates.append((posixpath.join(folder, "node_modules"), node.group(0).split()[0]))
         for match in _VENV.finditer(text):
             venv = _expanded(match.group(1).strip("\"'"), env)  # `uv venv ${VIRTUAL_ENV}` (bakerydemo)
             if venv:
@@ -72,6 +76,7 @@ def filled_paths(recipe: Recipe) -> list[FilledPath]:
 
 
 _ENV_REFERENCE = lazy(r"\$\{(\w+)\}|\$(\w+)")
+_CD = lazy(r"(?:^|&&|;)\s*cd\s+([^\s;&|$`]+)\s*(?=&&|;)")
 
 
 def _expanded(word: str, env: dict[str, str]) -> str:
