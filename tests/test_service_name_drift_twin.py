@@ -68,3 +68,20 @@ def test_a_host_of_an_optional_file_with_no_peer_here_says_how_to_start_it(tmp_p
     assert finding.fix is not None and finding.fix.title == (
         "if the stack needs 'jaeger', start it with compose.observability.yaml: "
         "docker compose -f compose.yaml -f compose.observability.yaml up")
+
+
+def test_a_host_several_optional_files_declare_names_them_all(tmp_path: Path) -> None:
+    """nautobot's development/: `db` is in docker-compose.postgres.yml, .mysql.yml and .dolt.yml (and
+    14 files sit beside docker-compose.yml): the note named dolt's alone and offered its `up`."""
+    for name in ("dolt", "mysql", "postgres", *(f"x{n}" for n in range(10))):
+        (tmp_path / f"docker-compose.{name}.yml").write_text(
+            f"services:\n  {'db' if name in ('dolt', 'mysql', 'postgres') else 'other'}:\n    image: busybox\n")
+    (tmp_path / "docker-compose.yml").write_text("services:\n  nautobot:\n    image: nautobot\n    env_file: dev.env\n")
+    (tmp_path / "dev.env").write_text("NAUTOBOT_DB_HOST=db\n")
+    options = ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    [finding] = list(ServiceNameDrift().run(Project(options), Host(env={})))
+    assert finding.message.endswith("(it is a service of docker-compose.dolt.yml, docker-compose.mysql.yml and "
+                                    "docker-compose.postgres.yml, which this run does not read)"), finding.message
+    assert finding.fix is not None and finding.fix.title == (
+        "if the stack needs 'db', add one of docker-compose.dolt.yml, docker-compose.mysql.yml or "
+        "docker-compose.postgres.yml to the command with -f")

@@ -17,7 +17,7 @@ from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
 from .passwords import password_findings
 from .refs import value_refs
 from .runs import run_hosts
-from .siblings import listener_for, sibling_service
+from .siblings import listener_for, sibling_services
 from .waits import wait_findings
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
@@ -191,12 +191,15 @@ class ServiceNameDrift(Check):
             meant = next(filter(None, (suggest(v, ref, {n: e.value for n, e in s.environment.items()}, exclude=s.name)
                                        for s, v, _, _ in uses)), None)
             message = f"{shown} names no service on the network" + (f" (did you mean '{meant}'?)" if meant else "")
-        if meant is None and (twin := sibling_service(project, ref.host)) is not None:
+        if meant is None and (twins := sibling_services(project, ref.host)):
             # ckan-docker's shared .env `http://ckan:5000` under -f docker-compose.dev.yml ('ckan-dev')
+            twin = twins[0]
             env = {n: e.value for n, e in service.environment.items()}
             peer = listener_for(view, ref, env)
+            named = [project.shown(f) for f in twins]
+            files = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
             message += f" of {', '.join(project.shown(f) for f in project.compose.files)} (it is a service of " \
-                       f"{project.shown(twin)}, which this run does not read)"
+                       f"{files}, which this run does not read)"
             if peer is not None and var.source is not EnvSource.ENV_FILE and var.location is not None:
                 meant = peer  # written in a compose file in use: rewritten there, as any drift
                 message += f" (did you mean '{peer}'?)"
@@ -207,9 +210,13 @@ class ServiceNameDrift(Check):
                          f"for {project.shown(twin)}'s '{ref.host}')")
                 return self.finding(message, where, subject, Fix(title, Safety.ADVICE), Severity.WARNING)
             else:  # opentelemetry-demo's JAEGER_HOST=jaeger: its optional compose.observability.yaml runs it
-                files = " ".join(f"-f {project.shown(f)}" for f in (*project.compose.files, twin))
-                title = (f"if the stack needs '{ref.host}', start it with {project.shown(twin)}: "
-                         f"docker compose {files} up")
+                if len(twins) == 1:
+                    files = " ".join(f"-f {project.shown(f)}" for f in (*project.compose.files, twin))
+                    title = (f"if the stack needs '{ref.host}', start it with {project.shown(twin)}: "
+                             f"docker compose {files} up")
+                else:  # nautobot's db: postgres, mysql or dolt, the user's choice
+                    choices = f"{', '.join(named[:-1])} or {named[-1]}"
+                    title = f"if the stack needs '{ref.host}', add one of {choices} to the command with -f"
                 return self.finding(message, where, subject, Fix(title, Safety.ADVICE), Severity.INFO)
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose

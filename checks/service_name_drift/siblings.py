@@ -19,28 +19,30 @@ from doctor.project.service_network import NetworkView
 
 # compose files a project keeps beside the ones in use (`docker-compose.dev.yml`, `compose.prod.yaml`)
 _COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$")
-MAX_SIBLINGS = 8
+MAX_SIBLINGS = 24  # nautobot keeps 14 beside its docker-compose.yml
 
 
-def sibling_service(project: Project, host: str) -> Path | None:
-    """The compose file beside the ones in use (not read by this run) that declares a service named
-    `host`, or None. Read only for a host that names nothing here: a rare path, so its YAML parse
+def sibling_services(project: Project, host: str) -> list[Path]:
+    """The compose files beside the ones in use (not read by this run) that declare a service named
+    `host` (nautobot's `db` is in docker-compose.postgres.yml, .mysql.yml and .dolt.yml: the choice
+    is the user's). Read only for a host that names nothing here: a rare path, so its YAML parse
     costs a clean run nothing."""
     folder = project.compose.project_dir
     used = set(project.compose.files)
     try:
         names = sorted(p for p in folder.iterdir() if _COMPOSE_NAME.match(p.name) and p not in used)
     except OSError:
-        return None
+        return []
     from doctor.project.memo import remember
 
+    found: list[Path] = []
     for path in names[:MAX_SIBLINGS]:
         # remembered while the file is unchanged: opentelemetry-demo's five optional hosts parsed its
         # compose.full.yaml and compose.observability.yaml twice each on every warm run (+40 ms)
         declared = remember("sibling-services", (path,), None, functools.partial(_services, path))
         if host.lower() in (name.lower() for name in declared):
-            return path
-    return None
+            found.append(path)
+    return found
 
 
 def _services(path: Path) -> list[str]:
