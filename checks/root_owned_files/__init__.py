@@ -69,9 +69,9 @@ class RootOwnedFiles(Check):
         same folder (django-react-boilerplate's `frontend` and `backend` both mount `.`); else
         the advice is "if 'frontend' writes there", since a `sudo` on the host could as well have
         left them. A service whose local image already runs as a non-root `USER` (robotoff's
-        `USER off`) gets the chown alone: a `user:` would change nothing. Only the listed paths are touched, never an excluded one. With
-        a rootless engine the chown runs through the engine to 0:0 inside its user namespace,
-        which is you outside (or `podman unshare chown`).
+        `USER off`) gets the chown alone: a `user:` would change nothing. Only the listed paths
+        are touched, never an excluded one. With a rootless engine the chown runs through the
+        engine to 0:0 inside its user namespace, which is you outside (or `podman unshare chown`).
 
     Fix safety
         Unsafe: it changes owners and may need sudo or the engine, so it runs only with `--yes`
