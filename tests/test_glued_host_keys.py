@@ -112,8 +112,14 @@ def test_a_portless_localhost_under_a_kind_of_server_names_the_one_peer_of_that_
     (found,) = LeakedHostPort().run(project, Host(env={}))
     assert found.message == ("DB_HOSTNAME=localhost is 'immich-server' itself in its container (did you mean "
                              "'database'?): 'immich-server' depends on 'database'")
-    # two databases: which one is meant is not certain, nothing is said
+    # two databases: the one the service depends on is meant (mathesar's dev-db, not the extends:
+    # base dev-db-base beside it); where it depends on both, which one is not certain: nothing is said
     (tmp_path / "compose.yaml").write_text(IMMICH + "  mariadb:\n    image: mariadb:11\n    ports: ['3306:3306']\n")
+    project = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}))
+    (found,) = LeakedHostPort().run(project, Host(env={}))
+    assert "(did you mean 'database'?)" in found.message
+    both = IMMICH.replace("      - database\n", "      - database\n      - mariadb\n", 1)
+    (tmp_path / "compose.yaml").write_text(both + "  mariadb:\n    image: mariadb:11\n    ports: ['3306:3306']\n")
     project = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}))
     assert list(LeakedHostPort().run(project, Host(env={}))) == []
 
