@@ -11,16 +11,13 @@ judged by where its node/python commands run.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
+from test_runtime_drift_real import _findings, _write  # a git checkout of the files; the check's findings
 
-from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Finding
-from doctor.project import ProjectOptions
 
-CHECK = "runtime-drift"
 AGENT_PIN = [(".github/workflows/build-hoppscotch-agent.yml", 11)]
 TESTS = ("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
          "        node-version: [22]\n    steps:\n      - uses: actions/checkout@v4\n"
@@ -50,20 +47,6 @@ HOPPSCOTCH = {
     ".github/workflows/build-hoppscotch-agent.yml": AGENT,
     ".github/workflows/build-hoppscotch-desktop.yml": DESKTOP,
 }
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
-
-def _findings(root: Path, home: Path) -> list[Finding]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "DOCTOR_NO_CACHE": "1"}
-    options = RunOptions(project=ProjectOptions(path=root, env=env), select=(CHECK,), env=env)
-    return [f for f in preflight(options, load_registry()).report.findings if f.check == CHECK]
 
 
 def _shown(findings: list[Finding], top: Path) -> list[tuple[str, int | None]]:

@@ -13,11 +13,11 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_why_live import _blocks, compose, run_why
+from test_why_live import image as image  # the stand-in image fixture, tagged per test
 
 from doctor.engine import Report
 from doctor.host.containers import ContainerState
@@ -56,14 +56,6 @@ def _report(root: Path) -> Report:
 
 
 live = pytest.mark.docker  # the unit tests above need no engine
-
-
-@pytest.fixture
-def image(docker_engine: str, busybox_image: str) -> Iterator[str]:
-    tag = f"doctor-test/why-after-{uuid.uuid4().hex[:8]}:latest"
-    subprocess.run([docker_engine, "tag", busybox_image, tag], check=True, capture_output=True)
-    yield tag
-    subprocess.run([docker_engine, "rmi", tag], capture_output=True)
 
 
 @live
