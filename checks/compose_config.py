@@ -198,10 +198,12 @@ def _engine_has(host: Host, kind: str, name: str) -> bool:
     when it cannot be asked."""
     from urllib.parse import quote
 
+    from doctor.host.images import not_found
+
     try:
         host.engine.get_json(f"/{kind}s/{quote(name, safe='')}")
     except Unavailable as exc:
-        if "answered 404" in exc.reason:
+        if not_found(exc):
             return False
         raise
     return True

@@ -121,7 +121,7 @@ class EngineImages:
         try:
             data = self.engine.get_json(IMAGE_LIST)
         except Unavailable as exc:
-            if _not_found(exc):
+            if not_found(exc):
                 return None
             raise
         if not isinstance(data, list):
@@ -146,7 +146,7 @@ class EngineImages:
         try:
             data = self.engine.get_json(f"/images/{quote(name, safe='/:@')}/json")
         except Unavailable as exc:
-            if _not_found(exc):
+            if not_found(exc):
                 return None
             raise
         if not isinstance(data, dict):
@@ -155,7 +155,7 @@ class EngineImages:
         if data.get("Variant"):
             platform += f"/{data['Variant']}"
         user = str((data.get("Config") or {}).get("User") or "") if isinstance(data.get("Config"), dict) else ""
-        return ImageFacts(name, str(data.get("Id") or ""), platform, _time(data.get("Created")), user)
+        return ImageFacts(name, str(data.get("Id") or ""), platform, engine_time(data.get("Created")), user)
 
     @cached_property
     def volumes(self) -> dict[str, VolumeFacts]:
@@ -165,7 +165,7 @@ class EngineImages:
         for item in (data.get("Volumes") or []) if isinstance(data, dict) else []:
             if isinstance(item, dict) and item.get("Name"):
                 labels = item.get("Labels") or {}
-                found[str(item["Name"])] = VolumeFacts(str(item["Name"]), _time(item.get("CreatedAt")),
+                found[str(item["Name"])] = VolumeFacts(str(item["Name"]), engine_time(item.get("CreatedAt")),
                                                        {str(k): str(v) for k, v in labels.items()})
         return found
 
@@ -202,11 +202,12 @@ def reference_key(reference: str) -> str:
     return f"{domain}/{path}@{digest}" if digest else f"{domain}/{path}:{tag or 'latest'}"
 
 
-def _not_found(exc: Unavailable) -> bool:
+def not_found(exc: Unavailable) -> bool:
+    """Whether the engine answered 404: the thing asked for is not there (not that it could not be asked)."""
     return " 404 " in f" {exc.reason} " or "answered 404" in exc.reason
 
 
-def _time(value: Any) -> datetime | None:
+def engine_time(value: Any) -> datetime | None:
     """Engine timestamps: RFC 3339 strings (nanoseconds, offsets) or unix seconds."""
     from datetime import UTC, datetime
 

@@ -56,13 +56,14 @@ def recreated(project: Project, containers: Sequence[ContainerState], cli: Seque
 def changed_since(project: Project, service: str, container_id: str, engine: EngineConnection) -> list[str]:
     """The files that configure `service` (compose files, the interpolation env files, its env_files),
     as shown, edited after the container was created; [] when that cannot be told."""
+    from doctor.host.images import engine_time
     from doctor.model import Unavailable
 
     try:
         document = engine.get_json(f"/containers/{container_id}/json")
     except Unavailable:
         return []
-    created = _time(document.get("Created") if isinstance(document, dict) else None)
+    created = engine_time(document.get("Created") if isinstance(document, dict) else None)
     svc = project.services.get(service)
     if created is None or svc is None:
         return []
@@ -76,18 +77,3 @@ def changed_since(project: Project, service: str, container_id: str, engine: Eng
         if modified > created:
             changed.append(project.shown(Path(path)))
     return changed
-
-
-def _time(value: object) -> datetime | None:
-    """The engine's RFC 3339 `Created` (nanoseconds, `Z`) as an aware datetime."""
-    if not isinstance(value, str) or not value:
-        return None
-    head, dot, rest = value.replace("Z", "+00:00").partition(".")
-    if dot:  # python reads at most microseconds: keep six digits and the offset
-        digits = len(rest) - len(rest.lstrip("0123456789"))
-        head = f"{head}.{rest[:min(digits, 6)]}{rest[digits:]}"
-    try:
-        found = datetime.fromisoformat(head)
-    except ValueError:
-        return None
-    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
