@@ -90,34 +90,13 @@ def _run_as_you(project: Project, expected: Owner, who: str) -> str:
 
 
 def _image_user(project: Project, service: Service) -> str | None:
-    """The non-root USER the service's local image runs as: its Dockerfile's `build.target` stage (else
-    the last), a stage built FROM an earlier one starting as that one ends; None for root, for
-    none set, or with no local build."""
+    """The non-root USER the service's local image runs as (its Dockerfile's `build.target` stage,
+    else the last, through the stages it is built FROM); None for root, for none set, or with no
+    local build."""
     build = service.build
     path = build.dockerfile_path if build is not None else None
-    if build is None or path is None:
-        return None
-    from doctor.project.dockerfile import parsed_instructions
-    from doctor.project.reading import read_regular_text
-
-    text = read_regular_text(path)
-    if text is None:
-        return None
-    stages: list[list[str]] = []  # [name, the user it runs as so far]
-    for ins in parsed_instructions(text):
-        keyword = ins.keyword.upper()
-        if keyword == "FROM":
-            words = [w for w in ins.args.split() if not w.startswith("--")]
-            base = words[0].lower() if words else ""
-            inherited = next((user for name, user in reversed(stages) if name == base), "")
-            alias = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else str(len(stages))
-            stages.append([alias, inherited])
-        elif keyword == "USER" and stages:
-            stages[-1][1] = ins.args.split(":")[0].strip()
-    if not stages:
-        return None
-    chosen = next((s for s in stages if build.target and s[0] == build.target.lower()), stages[-1])
-    user = chosen[1]
+    recipe = project.recipe(path, build.target) if build is not None and path is not None else None
+    user = recipe.user if recipe is not None else ""
     return user if user and user not in ("0", "root") and "$" not in user else None
 
 

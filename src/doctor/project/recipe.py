@@ -53,6 +53,7 @@ class Recipe:
     # every stage of the file, in order: its name (`AS build`, else its index, as `--from=0` names
     # it) and the line of its FROM
     stages: tuple[tuple[str, int], ...] = ()
+    user: str = ""  # the last USER of the chain (its name or uid, no group), "" when none is set
 
 
 @record(frozen=False)
@@ -67,6 +68,7 @@ class _Stage:
     env: dict[str, str] = field(default_factory=dict)
     built: list[tuple[str, int, str]] = field(default_factory=list)
     pulled: list[str] = field(default_factory=list)
+    user: str = ""
 
 
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
@@ -121,7 +123,7 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
     return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
                   chosen.workdir, froms, tuple(chosen.env.items()), raw, arg_lines,
-                  tuple(chosen.built), tuple(chosen.pulled), starts)
+                  tuple(chosen.built), tuple(chosen.pulled), starts, chosen.user)
 
 
 _Parsed = tuple[tuple[_Stage, ...], tuple[tuple[str, int], ...], tuple[str, ...], tuple[tuple[str, str, int], ...],
@@ -158,7 +160,7 @@ def _parse(text: str) -> _Parsed | None:
             else:
                 stages.append(_Stage(name, parent.base, parent.line, list(parent.runs), parent.entrypoint,
                                      parent.cmd, parent.workdir, dict(parent.env), list(parent.built),
-                                     list(parent.pulled)))
+                                     list(parent.pulled), parent.user))
         elif not stages:
             continue
         elif ins.keyword == "RUN":
@@ -178,6 +180,8 @@ def _parse(text: str) -> _Parsed | None:
             stages[-1].cmd = _exec_form(ins.args)
         elif ins.keyword == "ENV":
             stages[-1].env.update(_env(ins.args))
+        elif ins.keyword == "USER":
+            stages[-1].user = ins.args.split(":")[0].strip()
     if not stages:
         return None
     return tuple(stages), tuple(froms), tuple(raw), tuple(arg_lines), tuple(starts)
