@@ -16,6 +16,10 @@ from doctor.project.edits import interpolated_at
 from doctor.project.reading import is_file
 from doctor.project.types import ProblemKind, Service
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.recipe import Recipe
+
 # the image's last path segment -> (the variables any one of which, set non-empty, satisfies the
 # entrypoint; an opt-out (variable, value)). What the entrypoint logs without one is doctor why's
 # `database-uninitialized` signature
@@ -77,9 +81,15 @@ def _image(project: Project, service: Service) -> str | None:
     of its Dockerfile's final stage (`image:` then only names the result)."""
     if service.build is None:
         return service.image
-    path = service.build.dockerfile_path
-    recipe = project.recipe(path, service.build.target) if path is not None else None
+    recipe = _recipe(project, service)
     return recipe.base if recipe is not None and recipe.base else None
+
+
+def _recipe(project: Project, service: Service) -> Recipe | None:
+    """The recipe of the service's local build (its target stage), or None."""
+    build = service.build
+    path = build.dockerfile_path if build is not None else None
+    return project.recipe(path, build.target) if build is not None and path is not None else None
 
 
 def _own_entrypoint(service: Service) -> bool:
@@ -93,12 +103,10 @@ def _own_entrypoint(service: Service) -> bool:
 
 
 def _keeps_entrypoint(project: Project, service: Service, names: tuple[str, ...]) -> bool:
-    """Whether a built image still starts as its base does and sets none of `names` itself."""
-    path = service.build.dockerfile_path if service.build is not None else None
-    recipe = project.recipe(path, service.build.target) if path is not None and service.build is not None else None
-    if recipe is None or recipe.entrypoint or _own_entrypoint(service):
-        return False
-    return not any(key in names for key, _ in recipe.env)
+    """Whether a built image still starts as its base does (its Dockerfile sets no ENTRYPOINT; a
+    compose `entrypoint:` is `_own_entrypoint`'s) and sets none of `names` itself."""
+    recipe = _recipe(project, service)
+    return recipe is not None and not recipe.entrypoint and not any(key in names for key, _ in recipe.env)
 
 
 def _unfinished(project: Project, service: Service) -> bool:
