@@ -67,6 +67,16 @@ def test_the_value_rules_agree_with_the_shapes() -> None:
     assert redactor.text(f"connecting with {TOKEN}") == "connecting with ***"
 
 
+def isolated_doctor(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m doctor ARGS` as a user runs it, with caches and state of its own, no engine and no
+    COMPOSE_* variable of this shell."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    env = {k: v for k, v in env.items() if not k.startswith("COMPOSE_")}
+    return subprocess.run([sys.executable, "-m", "doctor", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
 def test_the_fix_diff_of_a_crlf_script_shows_its_command_substitution(tmp_path: Path) -> None:
     """The ckan-docker layout: a CRLF script COPY'd into the image; the dry-run diff of its line
     endings shows the substitution as written, and a literal token in the same script masked."""
@@ -82,11 +92,7 @@ def test_the_fix_diff_of_a_crlf_script_shows_its_command_substitution(tmp_path: 
     (project / "ckan" / "docker-entrypoint.d" / "01_setup_datapusher.sh").write_bytes(
         script.replace("\n", "\r\n").encode())
     (project / "compose.yaml").write_text("services:\n  ckan:\n    build:\n      context: ckan/\n")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_STATE_HOME": str(tmp_path / "state"),
-           "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
-    env = {k: v for k, v in env.items() if not k.startswith("COMPOSE_")}
-    done = subprocess.run([sys.executable, "-m", "doctor", "fix", "--scripts", "--dry-run", str(project)],
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = isolated_doctor(tmp_path, "fix", "--scripts", "--dry-run", str(project))
     assert "Traceback" not in done.stderr, done.stderr
     diff = [line for line in done.stdout.splitlines() if line.startswith(("-", "+"))]
     assert [line for line in diff if "datapusher.api_token=" in line] == [

@@ -10,11 +10,10 @@ A finding's message holding that password is still masked.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from test_redact_expansions import isolated_doctor
 
 from doctor.engine import Report, load_registry
 from doctor.model import CheckResult, Finding, Location, Severity, Status
@@ -70,11 +69,7 @@ def test_every_checks_help_is_its_explain_text_under_a_password_of_password(tmp_
         "services:\n  web:\n    image: doctor-busybox:test\n    env_file: [dev.env]\n"
         "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: password\n")
     (project / "dev.env").write_text("DJANGO_DB_PASSWORD=password\n")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_STATE_HOME": str(tmp_path / "state"),
-           "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
-    env = {k: v for k, v in env.items() if not k.startswith("COMPOSE_")}
-    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--format", "sarif", str(project)],
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = isolated_doctor(tmp_path, "preflight", "--format", "sarif", str(project))
     assert "Traceback" not in done.stderr, done.stderr
     rules = json.loads(done.stdout)["runs"][0]["tool"]["driver"]["rules"]
     checks = load_registry().checks
