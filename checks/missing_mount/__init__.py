@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -27,9 +26,6 @@ class Carrier:
     target: str
     location: Location | None
     watch: bool = False
-
-
-_MOUNT_TITLE = re.compile(r"mount (\S+) at (\S+) in the dev override")
 
 
 class MissingMount(Check):
@@ -101,36 +97,30 @@ class MissingMount(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
-        found = [f for service in model.services.values() for f in self._uncovered_copies(project, service)]
-        yield from self._by_line(project, found)
+        # services whose mounts are the same lines (robotoff's eleven merging one `x-robotoff-dev`
+        # anchor) missing the same folder: one finding there, naming them all, one fix for each
+        groups: dict[tuple[Location | None, str, str, str, str], list[str]] = {}
+        for service in model.services.values():
+            for location, rel, said, title, entry in self._uncovered_copies(project, service):
+                groups.setdefault((location, rel, said, title, entry), []).append(service.name)
+        for (location, rel, said, title, entry), names in groups.items():
+            if len(names) == 1:
+                message = f"'{names[0]}' {said}"
+            else:
+                shown = ", ".join(map(repr, names[:3])) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+                verb, _, rest = said.partition(" ")  # `mounts x but not y`: the plural
+                message = f"{shown} ({len(names)} services sharing these mounts) {verb.removesuffix('s')} {rest}"
+            override = dev_override(project) if entry else None
+            edit = override_edit(override, "volumes", {n: [entry] for n in names}) if override else None
+            fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
+            yield self.finding(message, location, f"{','.join(names)}:{rel}", fix)
         yield from absent_sources(self, project)
         yield from made_directories(self, model)
 
-    def _by_line(self, project: Project, found: list[Finding]) -> Iterator[Finding]:
-        """Services whose mounts are the same lines (robotoff's eleven services merging one
-        `x-robotoff-dev` anchor) missing the same folder: one finding there, naming them all, whose
-        fix mounts it for each."""
-        groups: dict[tuple[Location | None, str, str, str], list[Finding]] = {}
-        for f in found:
-            key = (f.location, f.subject.partition(":")[2], f.message.partition("' ")[2], f.fix.title if f.fix else "")
-            groups.setdefault(key, []).append(f)
-        for (location, rel, tail, title), group in groups.items():
-            if len(group) == 1:
-                yield group[0]
-                continue
-            names = [f.subject.partition(":")[0] for f in group]
-            shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            verb, _, rest = tail.partition(" ")  # `mounts x but not y`: the plural
-            message = f"{shown} ({len(names)} services sharing these mounts) {verb.removesuffix('s')} {rest}"
-            fix = group[0].fix
-            mount = _MOUNT_TITLE.fullmatch(title)
-            override = dev_override(project) if mount is not None and fix is not None and fix.edits else None
-            if override is not None and mount is not None:
-                edit = override_edit(override, "volumes", {n: [f"{mount[1]}:{mount[2]}"] for n in names})
-                fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
-            yield self.finding(message, location, f"{','.join(names)}:{rel}", fix)
-
-    def _uncovered_copies(self, project: Project, service: Service) -> Iterator[Finding]:
+    def _uncovered_copies(self, project: Project, service: Service
+                          ) -> Iterator[tuple[Location | None, str, str, str, str]]:
+        """(where, the folder, what the service mounts and misses, the fix's title, the override's
+        volume entry or "" for a watch rule) of each COPY'd folder no mount or sync brings."""
         dockerfile = project.dockerfile(service)
         carriers = _carriers(service)
         if dockerfile is None or service.build is None or not carriers:
@@ -176,23 +166,18 @@ class MissingMount(Check):
         verb = "syncs" if all(c.watch for c, _ in covered.values()) else "mounts"
         for folder, destination in missing.items():
             rel = _rel(folder, root)
-            message = f"'{service.name}' {verb} {shown} but not {rel}"
+            message = f"{verb} {shown} but not {rel}"
             over = _hidden_by(destination, carriers)
             # a hidden folder goes back where the image has it, not where the siblings moved to
             target = _target(folder, destination, covered) if over is None else posixpath.normpath(destination)
             if over is not None:  # docker-node-example's `./backend:/app` over `COPY bin/ /app/bin`
                 message += f": the mount over {over.target} hides the image's {target}"
             source = rel if rel.startswith("../") else f"./{rel}"
-            entry = f"{source}:{target}"
             if first.watch:
-                title = f"add a develop.watch sync rule for {source} to {target}"
-                fix = Fix(title, Safety.ADVICE)
+                yield first.location, rel, message, f"add a develop.watch sync rule for {source} to {target}", ""
             else:
                 title = f"mount {source} at {target} in the dev override"
-                override = dev_override(project)
-                edit = override_edit(override, "volumes", {service.name: [entry]}) if override else None
-                fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
-            yield self.finding(message, first.location, f"{service.name}:{rel}", fix)
+                yield first.location, rel, message, title, f"{source}:{target}"
 
 
 def _split(service: Service, context: Path, carriers: list[Carrier],
