@@ -10,7 +10,7 @@ import pytest
 from fake_docker_engine import FakeEngine
 
 from doctor.engine import RunOptions, load_registry, preflight
-from doctor.host.images import _time
+from doctor.host.images import engine_time
 from doctor.model import Status
 from doctor.project import ProjectOptions
 from doctor.project.runtimes import pins_agree, satisfies
@@ -47,9 +47,9 @@ def test_pins_agree_by_prefix() -> None:
 
 
 def test_engine_times_with_nanoseconds_and_offsets() -> None:
-    assert _time("2025-06-20T09:00:00.123456789Z") == datetime(2025, 6, 20, 9, 0, 0, 123456, UTC)
-    assert _time("2025-06-20T11:00:00+02:00") == datetime(2025, 6, 20, 9, 0, 0, tzinfo=UTC)
-    assert _time("") is None
+    assert engine_time("2025-06-20T09:00:00.123456789Z") == datetime(2025, 6, 20, 9, 0, 0, 123456, UTC)
+    assert engine_time("2025-06-20T11:00:00+02:00") == datetime(2025, 6, 20, 9, 0, 0, tzinfo=UTC)
+    assert engine_time("") is None
 
 
 def test_compose_version_skips_with_a_reason_when_no_compose_answers(tmp_path: Path) -> None:
