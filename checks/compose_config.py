@@ -67,7 +67,9 @@ class ComposeConfig(Check):
         set and its `.env` line. A missing external volume or network
         gets `docker volume create NAME` (`docker network create NAME`), naming the Makefile target
         that runs it when there is one (advice: an external one may be meant to hold data from
-        elsewhere, which an empty one would not).
+        elsewhere, which an empty one would not). A missing env file that the project's Makefile
+        makes (redash's `.env:` rule, which writes fresh secrets; a recipe's `cp .env.example .env`
+        or `> .env`) gets that `make` command (advice).
 
     Fix safety
         There is no automatic fix, so nothing is written.
@@ -88,6 +90,8 @@ class ComposeConfig(Check):
             if key not in seen:
                 seen.add(key)
                 fix = examples.fix_for(problem) if problem.kind is ProblemKind.REFERENCE else None
+                if problem.kind is ProblemKind.ENV_FILE:
+                    fix = _env_file_maker(project, problem.message)
                 # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
                 severity = Severity.WARNING if problem.kind is ProblemKind.LIMIT else None  # compose has no fault there
                 yield self.finding(project.shown_problem(problem), problem.location,
@@ -211,6 +215,15 @@ def _engine_has(host: Host, kind: str, name: str) -> bool:
 
 def _made_by(project: Project, kind: str, name: str) -> str:
     """`make docker_setup, Makefile:19` when a Makefile target runs `docker KIND create NAME`, else ""."""
+    for makefile, number, target, line in _recipe_lines(project):
+        if f"{kind} create" in line and name in line.split() and not target.startswith("."):
+            return f"make {target}, {makefile}:{number}"
+    return ""
+
+
+def _recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
+    """(makefile, line number, the rule's first target, the line) for each line of the project's
+    Makefile from its first rule on: the rule lines themselves (`.env:`) and their recipes."""
     from doctor.project.reading import read_regular_text
 
     for makefile in ("GNUmakefile", "makefile", "Makefile"):
@@ -220,9 +233,42 @@ def _made_by(project: Project, kind: str, name: str) -> str:
             head = line.split(":", 1)[0]
             if line[:1] not in ("\t", " ", "#", "") and ":" in line and "=" not in head and head.strip():
                 target = head.strip().split()[0]
-            elif f"{kind} create" in line and name in line.split() and target and not target.startswith("."):
-                return f"make {target}, {makefile}:{number}"
-    return ""
+                yield makefile, number, target, line
+            elif target:
+                yield makefile, number, target, line
+        if text is not None:
+            return  # make reads the first of these names it finds
+
+
+_ENV_FILE_MISSING = lazy(r"^(?:env file (.+) not found|couldn't find env file: (.+))$")
+
+
+def _env_file_maker(project: Project, message: str) -> Fix | None:
+    """`make .env` for a missing env file a Makefile rule makes (redash's
+    `.env:` target, printf of fresh secrets), or that a recipe writes (`cp .env.example .env`,
+    `> .env`); None when none does (env-drift gives the template's copy)."""
+    found = _ENV_FILE_MISSING.match(message)
+    if found is None:
+        return None
+    path = Path(found[1] or found[2])
+    try:
+        relative = path.relative_to(project.root).as_posix()
+    except ValueError:
+        return None
+    names = {relative, f"./{relative}"}
+    for makefile, number, target, line in _recipe_lines(project):
+        if not line.startswith(("\t", " ")):  # a rule line: `.env:` or `.env .env.local: .env.example`
+            if names & set(line.split(":", 1)[0].split()):
+                return Fix(f"create it with the Makefile's rule for it ({makefile}:{number})", Safety.ADVICE,
+                           command=("make", relative))
+            continue
+        words = line.replace(">", " > ").split()
+        written = any(word in names and index and words[index - 1] == ">" for index, word in enumerate(words))
+        copied = len(words) >= 3 and words[0].lstrip("@-") in ("cp", "install") and words[-1] in names
+        if (written or copied) and not target.startswith("."):
+            return Fix(f"create it with the Makefile's target {target} ({makefile}:{number} writes it)", Safety.ADVICE,
+                       command=("make", target))
+    return None
 
 
 def _placeholder(project: Project, at: Location | None) -> tuple[str, str] | None:

@@ -16,6 +16,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import timedelta  # only a stale volume's age is one
 
+    from doctor.project.recipe import Recipe
+
 DEPENDENCY_DIRS = frozenset(("node_modules", ".venv", "venv"))
 
 
@@ -33,7 +35,11 @@ class VolumeShadowing(Check):
         a folder the image filled (an install, or another stage's output a `COPY --from` put there:
         paperless-ngx's compiled frontend), with no volume keeping it and no such folder on the
         host: the bind hides what the image holds (a note for a stage's output: a dev build may skip
-        it on purpose, as redash's does). The image is the stage the service builds
+        it on purpose, as redash's does; its three services merging one anchor's `.:/app` are one
+        note, naming them). A node_modules hidden from a service whose command runs a program that
+        is not node (nautobot's `../:/source` over /source/nautobot/ui/node_modules, in `nautobot`
+        running `nautobot-server`; its `ui_build` service runs npm) is a note naming that program:
+        only a node command started there misses it. The image is the stage the service builds
         (`build.target`); a yarn install goes where the `.yarnrc` beside its package.json sends it
         (`--modules-folder /node_modules`: outside a bind of /app), and installs no node_modules
         under Plug'n'Play (`nodeLinker: pnp`).
@@ -63,6 +69,9 @@ class VolumeShadowing(Check):
     fix_family = "volumes"
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        # services that share one bind line (redash's three, merging one YAML anchor) hide the same
+        # folder: one finding there, naming them all
+        binds: dict[tuple[object, ...], tuple[list[Service], Mount, FilledPath, Path, str | None]] = {}
         for svc in sorted(project.services.values(), key=lambda s: s.name):
             path = svc.build.dockerfile_path if svc.build else None
             recipe = project.recipe(path, svc.build.target) if path is not None and svc.build else None
@@ -83,7 +92,11 @@ class VolumeShadowing(Check):
             for mount in (m for m in svc.volumes if m.type == "bind" and m.source):
                 for hidden in filled:
                     if hides(mount, hidden, volumes):
-                        yield self._bind(project, svc, mount, hidden, path)
+                        program = _not_node(svc, recipe) if posixpath.basename(hidden.path) == "node_modules" else None
+                        key = (mount.location, mount.source, mount.target, hidden.path, hidden.line, path, program)
+                        binds.setdefault(key, ([], mount, hidden, path, program))[0].append(svc)
+        for services, mount, hidden, path, program in binds.values():
+            yield self._bind(project, services, mount, hidden, path, program)
 
     def _volume(self, project: Project, host: Host, svc: Service, mount: Mount) -> Finding:
         kind = f"volume '{mount.source}'" if mount.source else "anonymous volume"
@@ -111,16 +124,54 @@ class VolumeShadowing(Check):
         # its own subject: the note about the same mount stays after the fix, this must not
         return self.finding(message, mount.location, f"{subject}:stale", fix)
 
-    def _bind(self, project: Project, svc: Service, mount: Mount, hidden: FilledPath, dockerfile: Path) -> Finding:
-        shown = _relative(Path(mount.source or ""), project.root)
+    def _bind(self, project: Project, services: list[Service], mount: Mount, hidden: FilledPath,
+              dockerfile: Path, program: str | None) -> Finding:
+        shown = _relative(project, Path(mount.source or ""))
         where = f"{project.shown(dockerfile)}:{hidden.line}"
-        message = f"'{svc.name}' bind {shown}:{mount.target} hides {hidden.path} ({hidden.tool}, {where})"
+        names = ", ".join(f"'{svc.name}'" for svc in services)
+        message = f"{names} bind {shown}:{mount.target} hides {hidden.path} ({hidden.tool}, {where})"
         made = "build" if hidden.tool.startswith("COPY --from") else "install"  # a stage's output is built
-        fix = Fix(f"add '- {hidden.path}' to the volumes of '{svc.name}', or {made} it on the host", Safety.ADVICE)
+        whose = f"the volumes of {names}" if len(services) == 1 else f"the volumes of each of {names}"
+        fix = Fix(f"add '- {hidden.path}' to {whose}, or {made} it on the host", Safety.ADVICE)
         # a stage's output may be a stand-in the dev build skips on purpose (redash builds with
         # skip_frontend_build and has the developer build client/dist on the host): a note
         severity = Severity.INFO if made == "build" else None
-        return self.finding(message, mount.location, f"{svc.name}:{hidden.path}", fix, severity)
+        if program:  # nautobot's Django server under `../:/source`: its ui_build service runs npm, with them
+            message += f"; {names} {'runs' if len(services) == 1 else 'run'} {program}, not node: only a node " \
+                       "command started there misses them"
+            severity = Severity.INFO
+        subject = f"{','.join(svc.name for svc in services)}:{hidden.path}"
+        return self.finding(message, mount.location, subject, fix, severity)
+
+
+# what a service running node starts: a word naming one of them in its command or entrypoint
+NODE_PROGRAMS = frozenset(("node", "nodejs", "npm", "npx", "yarn", "pnpm", "pnpx", "bun", "bunx", "corepack",
+                           "nodemon", "next", "nuxt", "nuxi", "vite", "webpack", "webpack-dev-server", "ng",
+                           "react-scripts", "ts-node", "tsx", "gulp", "grunt", "pm2", "pm2-runtime", "turbo",
+                           "nx", "remix", "astro", "expo", "storybook", "jest", "vitest", "ember", "vue-cli-service"))
+_WRAPPERS = frozenset(("sh", "bash", "ash", "dash", "zsh", "exec", "env", "tini", "dumb-init", "gosu", "su-exec",
+                       "s6-svscan", "supervisord", "make", "just", "task"))
+
+
+def _not_node(svc: Service, image: Recipe) -> str | None:
+    """The program the service runs when it is known not to be node (nautobot's `nautobot-server`:
+    its CMD's program, no node tool in its command or entrypoint); None when it may run node (a
+    node tool named, a shell, a wrapper or a script whose text is not read, nothing known)."""
+    entrypoint = _words(svc.entrypoint) if svc.entrypoint is not None else list(image.entrypoint)
+    command = _words(svc.command) if svc.command is not None else list(image.cmd) if svc.entrypoint is None else []
+    words = entrypoint + command
+    if any(posixpath.basename(w) in NODE_PROGRAMS for w in words):
+        return None
+    program = posixpath.basename(command[0]) if command else ""
+    if not program or program in _WRAPPERS or "." in program or program.startswith(("$", "-")):
+        return None  # a script (`start.sh`, `server.js`), a shell or wrapper: what it starts is not read here
+    return program
+
+
+def _words(value: tuple[str, ...] | str | None) -> list[str]:
+    if not value:
+        return []
+    return list(value) if isinstance(value, tuple) else value.split()
 
 
 def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[str, str] | None:
@@ -165,8 +216,10 @@ def _age(delta: timedelta) -> str:
     return f"{seconds} seconds"
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return "./" + str(path.relative_to(root)) if path != root else "."
-    except ValueError:
-        return str(path)
+def _relative(project: Project, path: Path) -> str:
+    """A bind's source as a compose file writes it: `./web`, `.`, `../` for the repo around a
+    project in `development/` (nautobot's `../:/source`), else absolute."""
+    shown = project.shown(path)
+    if shown == "..":
+        return "../"
+    return shown if shown.startswith(("/", ".")) else f"./{shown}"

@@ -1,0 +1,58 @@
+"""compose-config: a missing env file the project's Makefile makes gets that `make` command.
+
+getredash/redash's compose.yaml loads `env_file: .env` in three services, and its Makefile's `.env:`
+rule writes the file (fresh REDASH_COOKIE_SECRET and REDASH_SECRET_KEY); there is no .env.example
+to copy. A new clone's `docker compose up` stops with "env file .env not found", and preflight
+said so with no way forward.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from doctor.checks.compose_config import ComposeConfig
+
+from doctor.host import Host
+from doctor.project import Project, ProjectOptions
+
+REDASH = Path(__file__).resolve().parent / "replay" / "redash"
+
+
+def _env_file_findings(root: Path, **options: object) -> list:  # type: ignore[type-arg]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root)}
+    project = Project(ProjectOptions(path=root, env=env, **options))  # type: ignore[arg-type]
+    return [f for f in ComposeConfig().run(project, Host(env=env, timeout=1.0)) if "env file" in f.message]
+
+
+def test_redash_missing_env_gets_its_makefile_rule(tmp_path: Path) -> None:
+    root = tmp_path / "redash"
+    shutil.copytree(REDASH, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    assert not (root / ".env").exists()
+    [found] = _env_file_findings(root)
+    assert found.fix is not None and found.fix.command == ("make", ".env")
+    line = (root / "Makefile").read_text().splitlines().index(".env:") + 1
+    assert f"Makefile:{line}" in found.fix.title
+
+
+def test_a_recipe_that_copies_the_template_names_its_target(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: ./config/app.env\n")
+    recipe = "\tcp config/app.env.dist ./config/app.env\n"
+    (tmp_path / "Makefile").write_text(f".PHONY: setup\n\nsetup:\n\t@echo copying\n{recipe}")
+    [found] = _env_file_findings(tmp_path)
+    assert found.fix is not None and found.fix.command == ("make", "setup")
+    assert "Makefile:5 writes it" in found.fix.title
+
+
+def test_a_redirect_into_the_file_counts_and_a_dot_target_does_not(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: .env\n")
+    (tmp_path / "Makefile").write_text(".SILENT:\n\techo A=1 >.env\n\nenv:\n\techo A=1 >> .env\n")
+    [found] = _env_file_findings(tmp_path)
+    assert found.fix is not None and found.fix.command == ("make", "env")
+
+
+def test_no_maker_leaves_the_finding_without_a_fix(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: .env\n")
+    (tmp_path / "Makefile").write_text("test:\n\tpytest .env_tests\n\ncat:\n\tcat .env > /dev/null\n")
+    [found] = _env_file_findings(tmp_path)
+    assert found.fix is None
