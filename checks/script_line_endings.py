@@ -59,7 +59,9 @@ class ScriptLineEndings(Check):
         variants are not judged: postgres's ships bash). The image is judged from its FROM and RUN
         lines only; no registry is asked. A compose `entrypoint:` (even `entrypoint: []`) replaces
         the image's ENTRYPOINT and CMD, so the message names a service that runs the script:
-        compose's entrypoint names it, or the image's ENTRYPOINT does and nothing replaces it.
+        compose's entrypoint names it, or the image's ENTRYPOINT does and nothing replaces it;
+        every service it reaches the same way is named (redash's ENTRYPOINT: 'scheduler',
+        'server', 'worker'; past four, three and how many more).
 
     Why it matters
         Linux reads the `\\r` as part of the interpreter's name or of each command: the container
@@ -106,8 +108,9 @@ class ScriptLineEndings(Check):
             if len(data) > MAX_BYTES or b"\0" in data[:8192]:
                 continue  # not a script
             # a builder stage's RUN runs it while building: `/bin/sh^M: not found` fails the build
-            where = (f"breaks the build of '{shipped.service}' ({shipped.how})" if shipped.stage
-                     else f"reaches '{shipped.service}' ({shipped.how})")
+            names = _names(shipped.services)
+            where = (f"breaks the build of {names} ({shipped.how})" if shipped.stage
+                     else f"reaches {names} ({shipped.how})")
             location = Location(shipped.path, 1)
             # a script beside the compose folder (immich's docker/ binds ../server): `../server/bin/immich-dev`
             subject = os.path.relpath(shipped.path, root)
@@ -133,6 +136,12 @@ class ScriptLineEndings(Check):
             message = f"no .gitattributes rule keeps {kept} at LF: a Windows checkout brings CRLF back"
             location = Location(fix.edits[0].path if fix.edits else project.root / ".gitattributes", None)
             yield self.finding(message, location, ".gitattributes", fix, Severity.INFO)
+
+
+def _names(services: tuple[str, ...], most: int = 4) -> str:
+    """`'scheduler', 'server', 'worker'`; past `most`, the first three and how many more."""
+    shown = ", ".join(f"'{name}'" for name in services[:most if len(services) <= most else most - 1])
+    return shown if len(services) <= most else f"{shown} and {len(services) - most + 1} more services"
 
 
 def _strips_cr(project: Project, shipped: Shipped) -> bool:

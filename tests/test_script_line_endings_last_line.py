@@ -100,7 +100,7 @@ def test_a_script_the_images_own_stage_runs_breaks_the_build(tmp_path: Path) -> 
 def test_the_build_wins_when_every_service_builds_the_image(tmp_path: Path) -> None:
     root = project(tmp_path, {"sentry/Dockerfile": SENTRY_DOCKERFILE, "sentry/entrypoint.sh": ENTRYPOINT,
                               "sentry/enhance-image.sh": ENHANCE, "docker-compose.yml": sentry_compose(build_all=True)})
-    where = "breaks the build of 'attachments-consumer' (RUN, Dockerfile:8)"
+    where = "breaks the build of 'attachments-consumer', 'cron', 'web' (RUN, Dockerfile:8)"
     assert errors(root) == [("sentry/enhance-image.sh", f"has CRLF line endings and {where}")]
 
 

@@ -64,6 +64,11 @@ class Shipped:
     stage: str = ""
     run: str = ""
     stripped: bool = False
+    also: tuple[str, ...] = ()  # the other services it reaches the same way (redash's ENTRYPOINT: three)
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return (self.service, *self.also)
 
 
 @record
@@ -93,8 +98,10 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
     (getsentry/self-hosted's enhance-image.sh, which sentry/Dockerfile runs and the other services
     bind-mount); then a service that runs it (command, entrypoint, healthcheck) wins over one that
     merely has it (a bind mount or COPY of its folder), so voting-app's redis.sh reaches 'redis',
-    whose healthcheck runs it, not 'db', which mounts the same folder; else the first service by name."""
-    seen: set[Path] = set()
+    whose healthcheck runs it, not 'db', which mounts the same folder; else the first service by name.
+    The other services it reaches the very same way (the same how, image and stripping: redash's
+    ENTRYPOINT in `server`, `scheduler` and `worker`) are its `also`."""
+    found: dict[Path, tuple[Shipped, str]] = {}  # resolved path -> (its first way, the way's kind)
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
     built: dict[tuple[str, Path, str | None], list[Shipped]] = {}  # and build from the same Dockerfile
     # services share folders and files: resolve each path once (a resolve is an lstat per component)
@@ -120,10 +127,20 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
                         for path, how, inside in _held_ways(mapped, walked, real, root)]
             for shipped, inside in ways:
                 resolved = real(shipped.path)
-                if resolved not in seen and is_file(shipped.path):
-                    seen.add(resolved)
-                    # the container path it reaches: the copy there may be one the image stripped
-                    yield replace(shipped, stripped=True) if inside and _stripped(inside, mapped, strips) else shipped
+                first = found.get(resolved)
+                if first is None and not is_file(shipped.path):
+                    continue
+                # the container path it reaches: the copy there may be one the image stripped
+                if inside and _stripped(inside, mapped, strips):
+                    shipped = replace(shipped, stripped=True)
+                if first is None:
+                    found[resolved] = (shipped, way)
+                elif (first[1] == way and shipped.service not in first[0].services
+                      and (first[0].how, first[0].image, first[0].stripped, first[0].stage)
+                      == (shipped.how, shipped.image, shipped.stripped, shipped.stage)):
+                    found[resolved] = (replace(first[0], also=(*first[0].also, shipped.service)), way)
+    for shipped, _ in found.values():
+        yield shipped
 
 
 class ScriptFinder:

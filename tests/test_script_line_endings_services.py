@@ -1,0 +1,36 @@
+"""script-line-endings names every service a script reaches the same way.
+
+getredash/redash's image runs `ENTRYPOINT ["/app/bin/docker-entrypoint"]` in `server`, `scheduler`
+and `worker` (one anchor, one build): with CRLF all three fail to start, and the finding named only
+`scheduler`, the first by name.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from doctor.checks.script_line_endings import ScriptLineEndings, _names
+
+from doctor.host import Host
+from doctor.project import Project, ProjectOptions
+
+REDASH = Path(__file__).resolve().parent / "replay" / "redash"
+
+
+def test_redash_crlf_entrypoint_reaches_its_three_services(tmp_path: Path) -> None:
+    root = tmp_path / "redash"
+    shutil.copytree(REDASH, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    (root / ".env").write_text("REDASH_COOKIE_SECRET=x\n")
+    script = root / "bin" / "docker-entrypoint"
+    script.write_bytes(script.read_bytes().replace(b"\n", b"\r\n"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root)}
+    found = list(ScriptLineEndings().run(Project(ProjectOptions(path=root, env=env)), Host(env=env, timeout=1.0)))
+    [error] = [f for f in found if f.subject == "bin/docker-entrypoint"]
+    assert error.message == "has CRLF line endings and reaches 'scheduler', 'server', 'worker' (ENTRYPOINT)"
+
+
+def test_many_services_are_counted_past_four() -> None:
+    assert _names(("a",)) == "'a'"
+    assert _names(("a", "b", "c", "d")) == "'a', 'b', 'c', 'd'"
+    assert _names(("a", "b", "c", "d", "e", "f")) == "'a', 'b', 'c' and 3 more services"
