@@ -402,6 +402,35 @@ def test_taiga_gateway_port_taken_moves_with_the_sites_url(tmp_path: Path) -> No
     assert f"TAIGA_DOMAIN follows to localhost:{new}" in out
 
 
+def test_redash_server_port_taken_moves_with_its_url_in_the_override(tmp_path: Path) -> None:
+    """redash: server's "5001:5000" is held by another program; `fix --ports` moves it in a new
+    compose.override.yaml, and REDASH_HOST (http://localhost:5001, in the tracked compose.yaml's
+    environment anchor that server, scheduler and worker merge) follows in that same override, for
+    the three; compose.yaml is untouched, and a second run changes nothing."""
+    import socket
+
+    copied = make_copy(tmp_path, "redash")
+    port = copied.ports[5001]
+    copied.edit("compose.yaml", "REDASH_HOST: http://localhost:5001", f"REDASH_HOST: http://localhost:{port}")
+    tracked = (copied.root / "compose.yaml").read_text()
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            holder.bind(("0.0.0.0", port))
+        except OSError:
+            pytest.skip(f"port {port} was taken in between")
+        holder.listen()
+        hits = [f for f in copied.findings("port-collision") if f["subject"] == f"port:0.0.0.0:{port}/tcp"]
+        assert hits and hits[0]["severity"] == "error", copied.findings("port-collision")
+        out = fix_settles(copied, "port-collision", "redash-port-follows", shown(hits[0]))
+    assert (copied.root / "compose.yaml").read_text() == tracked
+    override = (copied.root / "compose.override.yaml").read_text()
+    new = int(re.findall(r'"(\d+):5000"', override)[0])
+    assert new != port
+    assert override.count(f'REDASH_HOST: "http://localhost:{new}"') == 3, override
+    assert f"REDASH_HOST follows to localhost:{new} (in compose.override.yaml)" in out
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="a copy owned by another uid with root-owned strays needs root")
 def test_root_owned_generated_files_are_found_and_chowned(tmp_path: Path) -> None:
     """The repo belongs to uid 1000; a container run as root left __pycache__ and htmlcov behind."""

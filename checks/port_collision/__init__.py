@@ -85,7 +85,10 @@ class PortCollision(Check):
         then moves both, as they tied them, and the fix says so. A literal `localhost:<old
         port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`: the site's address the
         app builds its links from) moves to the new port on the line that writes it, unless
-        that service listens on the port itself. A `localhost:<old port>` (or 127.0.0.1) in the
+        that service listens on the port itself; where the port moved in the dev override and
+        the value is written in another compose file (redash's `REDASH_HOST` in the tracked
+        compose.yaml's environment anchor), it is set in that override instead, for each
+        service reading it. A `localhost:<old port>` (or 127.0.0.1) in the
     env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, in
     the project folder, at the top of its checkout and in the app folders up to two levels below
     them, such as plane's `apps/web/.env`: documenso's root `.env` for its

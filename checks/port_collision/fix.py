@@ -34,7 +34,7 @@ from doctor.project.portplan import untracked_edits
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
 
-from .follow import follow_edits, host_follow_edits
+from .follow import follow_edits, host_follow_edits, into_override
 from .pins import pin_edit
 
 TYPE_CHECKING = False
@@ -158,16 +158,26 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
             new: int) -> tuple[tuple[Edit, ...], str]:
     """The move's edits plus those of the values naming `localhost:old` (checks/port_collision/follow.py);
     with tracks side by side, none in a file git shares (the other tracks keep their port)."""
+    from doctor.project.edits import dev_override
+
     followed, said = follow_edits(project, old, new)
     edited = {(e.path, e.line) for e in edits}
     followed = tuple(e for e in followed if (e.path, e.line) not in edited)
+    override = dev_override(project)
+    move = next((e for e in edits if e.path == override), None)
+    joined = False
+    if move is not None and followed:  # moved in the override: what follows goes there too
+        combined, followed = into_override(project, move, followed, old, new)
+        if combined is not move:
+            edits, joined = tuple(combined if e is move else e for e in edits), True
+            said += f" (in {combined.path.name})"
     # and the host's own env files: an app run on the host dials the published port itself
     on_host, host_said = host_follow_edits(project, old, new, edited | {(e.path, e.line) for e in followed})
     followed, said = (*followed, *on_host), "; ".join(filter(None, (said, host_said)))
     if any(tracked(e.path) for e in followed) and side_by_side(project.root, host) is not None:
         followed = tuple(e for e in followed if not tracked(e.path))
     if not followed:
-        return edits, f"{where}; {said}" if host_said else where
+        return edits, f"{where}; {said}" if host_said or joined else where
     return (*edits, *followed), f"{where}; {said}"
 
 

@@ -52,6 +52,57 @@ def follow_edits(project: Project, old: int, new: int) -> tuple[tuple[Edit, ...]
     return tuple(edits.values()), f"{shown} follow{'s' if len(names) == 1 else ''} to localhost:{new}"
 
 
+def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old: int, new: int) -> tuple[
+        Edit, tuple[Edit, ...]]:
+    """The move's override edit (`move`: the ports set there, `!override`) with the followed values
+    that another compose file writes set in that override instead, in the environment of each
+    service that reads them (redash's anchor `REDASH_HOST: http://localhost:5001`, merged by
+    `server`, `scheduler` and `worker`): the port and the site's URL stay in one file, the tracked
+    compose file untouched. The followed edits left to make where they are come back with it: a
+    value compose interpolates (`$`) or that no service reads as written."""
+    from doctor.project.yamledit import YamlEditError, add_environment, whole_file_edit
+
+    others = set(project.compose.files) - {move.path}
+    wanted: dict[str, dict[str, str]] = {}
+    kept: list[Edit] = []
+    for edit in followed:
+        moved: dict[str, dict[str, str]] = {}
+        if edit.path in others:
+            for service in project.compose.services.values():
+                if old in listen_ports(service):
+                    continue
+                for var in service.environment.values():
+                    at = var.location
+                    if at is None or (at.path, at.line) != (edit.path, edit.line) or var.value is None:
+                        continue
+                    if "$" in var.value or "$" in (var.raw or ""):
+                        moved = {}
+                        break
+                    value = var.value
+                    for host in LOCAL_HOSTS:
+                        value = re.sub(_pattern(host, old), f"{host}:{new}", value)
+                    if value != var.value:
+                        moved.setdefault(service.name, {})[var.name] = value
+                else:
+                    continue
+                break
+        if not moved:
+            kept.append(edit)
+            continue
+        for service_name, values in moved.items():
+            wanted.setdefault(service_name, {}).update(values)
+    if not wanted or not isinstance(move.new, str):
+        return move, followed
+    text = move.new
+    try:
+        for service_name, values in wanted.items():
+            text = add_environment(text, service_name, values)
+    except YamlEditError:
+        return move, followed
+    combined = whole_file_edit(move.path, text)
+    return (combined or move), tuple(kept)
+
+
 # the env files an app run on the host reads (Next.js, Vite, dotenv): documenso's root `.env` names
 # `postgres://...@127.0.0.1:54320/documenso` for the database its docker/development compose publishes
 HOST_ENV_FILES = (".env", ".env.local", ".env.development", ".env.development.local")
