@@ -155,3 +155,32 @@ def test_a_host_of_a_server_no_peer_runs_lists_no_unrelated_peer(tmp_path: Path)
     assert finding.severity is Severity.INFO and finding.fix is not None
     assert finding.fix.title == ("no service on the networks of 'web' runs rabbitmq: add one named 'rabbit', or point "
                                  "CELERY_BROKER at a rabbitmq server it can reach")
+
+
+def test_a_host_the_key_names_lists_no_unrelated_peer(tmp_path: Path) -> None:
+    """getredash/redash with `REDASH_STATSD_HOST=statsd` (an optional metrics server the project
+    does not run): 'point REDASH_STATSD_HOST at a service: 'scheduler', 'worker', 'redis', ...'
+    named services that are no statsd; a key whose host is a peer's name keeps the list."""
+    (finding,) = _findings(tmp_path, """services:
+  redis:
+    image: redis
+  worker:
+    image: busybox
+  server:
+    image: busybox
+    environment:
+      REDASH_STATSD_HOST: statsd
+""")
+    assert finding.fix is not None
+    assert finding.fix.title == ("no service on the networks of 'server' is a statsd server: add one named 'statsd', "
+                                 "or point REDASH_STATSD_HOST at the statsd server it can reach")
+    (tmp_path / "b").mkdir()
+    (listed,) = _findings(tmp_path / "b", """services:
+  metrics-statsd:
+    image: busybox
+  server:
+    image: busybox
+    environment:
+      STATSD_HOST: statsd
+""")
+    assert listed.fix is not None and listed.fix.title.startswith("point STATSD_HOST at a service: 'metrics-statsd'")

@@ -92,7 +92,10 @@ class ServiceNameDrift(Check):
         separator instead of written twice, and the fix says so. A raw character in a URL
         password is advice: percent-encode it (`/` as `%2F`, `@` as `%40`); a password compose
         interpolates is written into the URL as it is, so choose one without them, or give the URL
-        its own encoded copy.
+        its own encoded copy. A host no service resembles is a note whose advice lists a few
+        services, unless the key names that host as the server it means (redash's
+        `REDASH_STATSD_HOST=statsd`, no service named like it): add one, or point the key at
+        that server.
 
     Fix safety
         Unsafe: the service named is a best guess, so the edit is asked for (or `--yes`). It
@@ -240,7 +243,15 @@ class ServiceNameDrift(Check):
                 more = len(peers_of) - PEERS_SHOWN - (1 if view.has_peer(service.name) else 0)
                 shown_peers.append(f"and {more} more")
             family = ref.family or family_of(ref.host)
-            if family and not any(service_family(p) == family for p in peers_of if p.name != service.name):
+            # the key names the server the host stands for (redash's REDASH_STATSD_HOST=statsd): no
+            # peer named like it runs it, so listing the project's services would be no suggestion
+            host = ref.host.lower()
+            named_by_key = host in var.name.lower().split("_") and host not in service.name.lower() and not any(
+                host in p.name.lower() for p in peers_of)
+            if named_by_key and not family:
+                fix = Fix(f"no service on the networks of '{service.name}' is a {ref.host} server: add one named "
+                          f"'{ref.host}', or point {var.name} at the {ref.host} server it can reach", Safety.ADVICE)
+            elif family and not any(service_family(p) == family for p in peers_of if p.name != service.name):
                 # django-on-docker's CELERY_BROKER=amqp://...@rabbit beside only postgres: listing 'db' read
                 # as a suggestion; no peer runs what the URL dials
                 fix = Fix(f"no service on the networks of '{service.name}' runs {family}: add one named "
