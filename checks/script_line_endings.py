@@ -9,7 +9,7 @@ from pathlib import Path
 
 from doctor.host import Host
 from doctor.lazyre import lazy
-from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, relative_to
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, relative_to, service_names
 from doctor.project import Project
 from doctor.project.reading import read_bytes, read_text
 from doctor.project.recipe import Recipe
@@ -108,7 +108,7 @@ class ScriptLineEndings(Check):
             if len(data) > MAX_BYTES or b"\0" in data[:8192]:
                 continue  # not a script
             # a builder stage's RUN runs it while building: `/bin/sh^M: not found` fails the build
-            names = _names(shipped.services)
+            names = service_names(shipped.services)
             where = (f"breaks the build of {names} ({shipped.how})" if shipped.stage
                      else f"reaches {names} ({shipped.how})")
             location = Location(shipped.path, 1)
@@ -136,12 +136,6 @@ class ScriptLineEndings(Check):
             message = f"no .gitattributes rule keeps {kept} at LF: a Windows checkout brings CRLF back"
             location = Location(fix.edits[0].path if fix.edits else project.root / ".gitattributes", None)
             yield self.finding(message, location, ".gitattributes", fix, Severity.INFO)
-
-
-def _names(services: tuple[str, ...], most: int = 4) -> str:
-    """`'scheduler', 'server', 'worker'`; past `most`, the first three and how many more."""
-    shown = ", ".join(f"'{name}'" for name in services[:most if len(services) <= most else most - 1])
-    return shown if len(services) <= most else f"{shown} and {len(services) - most + 1} more services"
 
 
 def _strips_cr(project: Project, shipped: Shipped) -> bool:

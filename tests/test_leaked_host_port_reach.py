@@ -287,3 +287,34 @@ def test_the_server_loading_the_same_env_file_does_not_stop_the_in_place_rewrite
     [finding] = findings(tmp_path / "nb", files)
     assert finding.fix is not None and finding.fix.title == (
         "write NAUTOBOT_DB_HOST=db on its line in dev.env (only the containers read it)")
+
+
+ROBOTOFF = """x-robotoff-base-env: &robotoff-base-env
+  POSTGRES_HOST:
+  POSTGRES_DB:
+services:
+  postgres:
+    image: postgres:16
+    ports:
+      - "${{POSTGRES_EXPOSE:-127.0.0.1:5501}}:5432"
+{workers}"""
+
+
+def test_a_dotenv_line_handed_on_by_bare_keys_with_no_override_is_set_on_its_line(tmp_path: Path) -> None:
+    """openfoodfacts/robotoff: `COMPOSE_FILE=docker-compose.yml;docker/dev.yml` reads no override,
+    and eleven services take POSTGRES_HOST from .env through the anchor's bare `POSTGRES_HOST:`; the
+    advice listed them all in "set POSTGRES_HOST=postgres in the environment of ...", where the one
+    .env line is what to change."""
+    workers = "".join(f"  worker-{n}:\n    image: robotoff\n    depends_on: [postgres]\n"
+                      f"    environment: *robotoff-base-env\n" for n in range(1, 7))
+    dev = "services:\n  worker-1:\n    restart: 'no'\n"
+    dotenv = "COMPOSE_FILE=docker-compose.yml;docker/dev.yml\nPOSTGRES_HOST=localhost\nPOSTGRES_DB=robotoff\n"
+    found = findings(tmp_path, {"docker-compose.yml": ROBOTOFF.format(workers=workers), "docker/dev.yml": dev,
+                                ".env": dotenv})
+    [finding] = [f for f in found if "POSTGRES_HOST" in f.message]
+    assert finding.location is not None and (finding.location.path.name, finding.location.line) == (".env", 2)
+    assert "each container itself in 'worker-1', 'worker-2', 'worker-3' and 3 more services" in finding.message
+    assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
+    assert finding.fix.title == ("set POSTGRES_HOST=postgres on its line in .env, which hands it to 'worker-1', "
+                                 "'worker-2', 'worker-3' and 3 more services (no dev override is read here); a "
+                                 "program on the host that dials localhost can set it in its shell")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from doctor.checks.script_line_endings import ScriptLineEndings, _names
+from doctor.checks.script_line_endings import ScriptLineEndings
 
 from doctor.host import Host
+from doctor.model import service_names
 from doctor.project import Project, ProjectOptions
 
 REDASH = Path(__file__).resolve().parent / "replay" / "redash"
@@ -31,6 +32,6 @@ def test_redash_crlf_entrypoint_reaches_its_three_services(tmp_path: Path) -> No
 
 
 def test_many_services_are_counted_past_four() -> None:
-    assert _names(("a",)) == "'a'"
-    assert _names(("a", "b", "c", "d")) == "'a', 'b', 'c', 'd'"
-    assert _names(("a", "b", "c", "d", "e", "f")) == "'a', 'b', 'c' and 3 more services"
+    assert service_names(("a",)) == "'a'"
+    assert service_names(("a", "b", "c", "d")) == "'a', 'b', 'c', 'd'"
+    assert service_names(("a", "b", "c", "d", "e", "f")) == "'a', 'b', 'c' and 3 more services"

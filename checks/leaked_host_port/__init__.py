@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, service_names
 from doctor.project import Project
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
@@ -137,7 +137,10 @@ class LeakedHostPort(Check):
         compose file writes for containers only is rewritten on its line;
         otherwise the advice names the value to set (`set REDIS_HOST=redis in the environment of
         'web'`), and the override file it goes in, or that doctor would create
-        (`in a new dev override docker-compose.override.yml`). A `localhost` that `.env`
+        (`in a new dev override docker-compose.override.yml`); with no override read and the
+        value written in `.env` (robotoff's COMPOSE_FILE list, eleven services taking
+        POSTGRES_HOST through a bare `POSTGRES_HOST:`), the `.env` line to set. Past four
+        services, three are named and the rest counted. A `localhost` that `.env`
         interpolates into a compose value is reported at the `.env` line that writes it.
 
     Fix safety
@@ -216,7 +219,8 @@ class LeakedHostPort(Check):
             (service, _, _), because = leads[0]
             names = [s.name for (s, _, _), _, _ in found]
             whose = f"'{names[0]}' itself in its container" if len(names) == 1 else (
-                f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}")
+                f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}"
+                if len(names) <= 4 else f"each container itself in {service_names(names)}")
             message = f"{shown} is {whose} (did you mean '{peer}'?): '{service.name}' {because}"
             yield self._finding(project, message, [consumer for consumer, _, _ in found], at)
 
@@ -241,7 +245,7 @@ class LeakedHostPort(Check):
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer],
                  at: Location | None = None) -> Finding:
-        subject, fix = override_fix(project, consumers)
+        subject, fix = override_fix(project, consumers, at)
         return self.finding(message, at or consumers[0][1].location, subject, fix)
 
 

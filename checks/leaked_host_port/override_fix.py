@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import Edit, Fix, Safety
+from doctor.model import Edit, Fix, Location, Safety, service_names
 from doctor.project import Project
 from doctor.project.edits import dev_override, line_text, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
@@ -16,9 +16,10 @@ URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]+@")  # `redis://:@localhost` has none
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
 
 
-def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]:
+def override_fix(project: Project, consumers: list[Consumer], at_line: Location | None = None) -> tuple[str, Fix]:
     """(the finding's subject, its fix) for consumers of one variable line: a safe edit of the dev
-    override where there is one and the value carries no URL password, else advice."""
+    override where there is one and the value carries no URL password, else advice (`at_line`:
+    where the value is written, the `.env` line a bare `KEY:` or a `${KEY}` takes it from)."""
     var = consumers[0][1]
     subject = f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{var.name}"
     wanted = {s.name: {v.name: value} for s, v, value in consumers}
@@ -37,7 +38,7 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     edit = None
     if override is not None and (written := _written_in(project, override, consumers)) is not None:
         edit = override_edit(override, "environment", wanted, written)
-    names = ", ".join(repr(s) for s in sorted(wanted))
+    names = service_names(sorted(wanted))
     # the value itself where it is one and holds no password (`set LISTMONK_db__host=db`)
     setting = var.name
     if not secret and len({value for _, _, value in consumers}) == 1:
@@ -45,7 +46,14 @@ def override_fix(project: Project, consumers: list[Consumer]) -> tuple[str, Fix]
     title = f"set {setting} for {names} in the dev override"
     if edit is not None and not secret:
         return subject, Fix(title + _ignored_note(project, edit.path, var), Safety.SAFE, (edit,))
-    if override is None:  # no override compose reads here (one -f file, a devcontainer's list)
+    dotenv = project.dotenv
+    at = at_line or var.location
+    if override is None and dotenv is not None and at is not None and at.path == dotenv.path:
+        # robotoff's COMPOSE_FILE list reads no override, and eleven services take POSTGRES_HOST from
+        # .env through a bare `POSTGRES_HOST:`: the value they need goes on that line
+        title = (f"set {setting} on its line in {project.shown(at.path)}, which hands it to {names} (no dev "
+                 "override is read here); a program on the host that dials localhost can set it in its shell")
+    elif override is None:  # no override compose reads here (one -f file, a devcontainer's list)
         title = f"set {setting} in the environment of {names}"
     else:  # advice shows no diff: name the file to edit, or to create (bakerydemo has none)
         which = "the dev override" if override.exists() else "a new dev override"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 # re-exported: checks and the rest of doctor make and read records through doctor.model
@@ -84,6 +84,15 @@ def relative_to(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
+
+
+def service_names(names: Sequence[str], most: int = 4) -> str:
+    """`'scheduler', 'server', 'worker'`; past `most`, the first three and how many more
+    (`'api', 'scheduler', 'update-listener' and 8 more services`): a message naming a project's
+    services stays a line long however many share the fault."""
+    if len(names) <= most:
+        return ", ".join(f"'{name}'" for name in names)
+    return ", ".join(f"'{name}'" for name in names[:most - 1]) + f" and {len(names) - most + 1} more services"
 
 
 class Safety(enum.Enum):
