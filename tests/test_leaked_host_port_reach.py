@@ -318,3 +318,36 @@ def test_a_dotenv_line_handed_on_by_bare_keys_with_no_override_is_set_on_its_lin
     assert finding.fix.title == ("set POSTGRES_HOST=postgres on its line in .env, which hands it to 'worker-1', "
                                  "'worker-2', 'worker-3' and 3 more services (no dev override is read here); a "
                                  "program on the host that dials localhost can set it in its shell")
+
+
+DEFECTDOJO = """services:
+{workers}  postgres:
+    image: postgres:18
+    ports:
+      - "${{DD_DATABASE_PORT:-5432}}:5432"
+"""
+
+
+def test_a_dotenv_port_four_entrypoints_interpolate_is_one_finding_at_its_line(tmp_path: Path) -> None:
+    """DefectDojo/django-DefectDojo with `DD_DATABASE_PORT=5433` (postgres published there): four
+    services' `entrypoint: ['/wait-for-it.sh', '${DD_DATABASE_HOST:-postgres}:${DD_DATABASE_PORT:-5432}',
+    ...]` dial postgres:5433, and `DD_DATABASE_URL=...@postgres:5433/...` in .env reaches the four
+    through `DD_DATABASE_URL: ${DD_DATABASE_URL:-...}`. doctor gave four findings each, at the
+    services' own lines (not even the entrypoint's); one finding per .env line, naming them all."""
+    workers = "".join(
+        f"  {name}:\n    image: defectdojo/defectdojo-django\n    depends_on: [postgres]\n"
+        "    entrypoint: ['/wait-for-it.sh', '${DD_DATABASE_HOST:-postgres}:${DD_DATABASE_PORT:-5432}', '--', "
+        f"'/entrypoint-{name}.sh']\n    environment:\n"
+        "      DD_DATABASE_URL: ${DD_DATABASE_URL:-postgresql://defectdojo:defectdojo@postgres:5432/defectdojo}\n"
+        for name in ("uwsgi", "celerybeat", "celeryworker", "initializer"))
+    dotenv = "DD_DATABASE_PORT=5433\nDD_DATABASE_URL=postgresql://defectdojo:Sup3r@postgres:5433/defectdojo\n"
+    found = findings(tmp_path, {"docker-compose.yml": DEFECTDOJO.format(workers=workers), ".env": dotenv})
+    where = sorted((f.location.path.name, f.location.line) for f in found if f.location is not None)
+    assert where == [(".env", 1), (".env", 2)], [(w, f.message) for w, f in zip(where, found, strict=False)]
+    entrypoints = next(f for f in found if f.location is not None and f.location.line == 1)
+    assert entrypoints.message.endswith("so do 'celerybeat', 'celeryworker' and 'initializer' (the same .env line)")
+    assert entrypoints.fix is not None and entrypoints.fix.title.startswith(
+        "make the entrypoint dial postgres:5432, its port inside the network, not ${DD_DATABASE_PORT}")
+    url = next(f for f in found if f.location is not None and f.location.line == 2)
+    assert url.subject == "celerybeat,celeryworker,initializer,uwsgi:DD_DATABASE_URL"
+    assert "Sup3r" not in url.message and url.fix is not None and "Sup3r" not in url.fix.title

@@ -7,12 +7,13 @@ import re
 from collections.abc import Iterator
 
 from doctor.host import Host
+from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, service_names
 from doctor.project import Project
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex
-from doctor.project.types import Service
+from doctor.project.types import EnvVar, Service
 
 from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
@@ -55,7 +56,11 @@ class LeakedHostPort(Check):
         container, where the service listens on 80, so it turns unhealthy (advice: probe 80).
         (5) An entrypoint, command or healthcheck naming a peer on a host port it only
         publishes (`wait-for-it.sh db:${DB_PORT}` behind `"${DB_PORT}:5432"`, DB_PORT=5433):
-        compose writes db:5433 into the command line (the fix writes db:5432 there).
+        compose writes db:5433 into the command line (the fix writes db:5432 there; advice where
+        the line writes the port as a `.env` variable, reported at that `.env` line, one finding
+        for every service whose part interpolates it: DefectDojo's four `wait-for-it.sh` entrypoints
+        with `${DD_DATABASE_PORT:-5432}`). A URL several services interpolate from one `.env`
+        line (`DD_DATABASE_URL: ${DD_DATABASE_URL:-...}` in four services) is one finding there.
         (6) An entrypoint or command dialing a URL on localhost where a peer listens and the
         service does not (`celery worker --broker redis://localhost:6379/0` beside `redis`):
         the fix writes the peer's name there; so too what a waiter waits for
@@ -166,9 +171,9 @@ class LeakedHostPort(Check):
         model = project.compose
         clients = Clients(project)
         index = NetworkIndex(model)
-        groups, why = consumer_groups(model, index, clients)
+        groups, why = consumer_groups(model, index, clients, functools.partial(_address_at, project))
         for key, consumers in groups.items():
-            yield self._finding(project, why[key], consumers)
+            yield self._finding(project, why[key], consumers, key[0])
         for service in model.services.values():
             for probe in healthcheck_dials(service):
                 advice = Fix(f"probe localhost:{probe.target} in the healthcheck of '{service.name}'", Safety.ADVICE)
@@ -226,27 +231,40 @@ class LeakedHostPort(Check):
 
     def _run_findings(self, project: Project, index: NetworkIndex) -> Iterator[Finding]:
         """(5) and (6): a line an anchor gives several services is one finding, which names them all."""
-        lines: dict[object, tuple[RunDial | LocalRunDial, Location | None, Fix, list[str]]] = {}
+        lines: dict[object, tuple[RunDial | LocalRunDial, Location | None, Fix, list[str], Location | None]] = {}
         for service in project.compose.services.values():
             runs: list[RunDial | LocalRunDial] = [*run_dials(index, service), *local_run_dials(index, service)]
             for run in runs:
                 at, fix = _rewrite_run(project, service, run)
+                own = at or _key_line(project, service, run.part)  # where a finding of this service alone points
+                if at is None and (through := _through_dotenv(project, service, run)) is not None:
+                    at, fix = through  # DefectDojo's `${DD_DATABASE_PORT:-5432}` in four entrypoints: .env's line
                 key = (at, run.part, run.host, run.port) if at is not None else object()
                 if key in lines:
                     lines[key][3].append(service.name)
                 else:
-                    lines[key] = (run, at or service.location, fix, [])
-        for run, where, fix, also in lines.values():
+                    lines[key] = (run, at or own, fix, [], own)
+        for run, where, fix, also, own in lines.values():
+            where = where if also else own  # one service: its own part's line, where the port is written
             message = run.message
             if also:
                 names = ", ".join(map(repr, also[:-1])) + (" and " if len(also) > 1 else "") + repr(also[-1])
-                message += f"; so {'does' if len(also) == 1 else 'do'} {names} (the same line)"
+                same = "the same .env line" if where is not None and project.dotenv is not None and \
+                    where.path == project.dotenv.path else "the same line"
+                message += f"; so {'does' if len(also) == 1 else 'do'} {names} ({same})"
             yield self.finding(message, where, run.subject, fix)
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer],
                  at: Location | None = None) -> Finding:
         subject, fix = override_fix(project, consumers, at)
         return self.finding(message, at or consumers[0][1].location, subject, fix)
+
+
+def _address_at(project: Project, var: EnvVar, address: str) -> Location | None:
+    """The line that writes `address` (`postgres:5433`) into the value: its own line, else the
+    `.env` line compose interpolates it from; None when it is not written as such."""
+    edit = value_edit(project, var, rf"(?<![\w.-]){re.escape(address)}(?!\d)", address)
+    return Location(edit.path, edit.line) if edit is not None else None
 
 
 def _written_at(project: Project, dial: LocalDial) -> Location | None:
@@ -256,6 +274,47 @@ def _written_at(project: Project, dial: LocalDial) -> Location | None:
     host = re.escape(dial.ref.host)
     edit = value_edit(project, dial.var, rf"(?<![\w.-])\[?{host}\]?(?![\w.-])", dial.ref.host)
     return Location(edit.path, edit.line) if edit is not None else dial.var.location
+
+
+def _key_line(project: Project, service: Service, part: str) -> Location | None:
+    """The line of the service's `entrypoint:`/`command:`/`healthcheck:` in the file that wins the
+    merge (an override's), else the service's own line."""
+    from doctor.project.keyat import service_key_at
+
+    return service_key_at(project, service.name, part) or service.location
+
+
+_INTERPOLATED = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _through_dotenv(project: Project, service: Service, run: RunDial | LocalRunDial) -> tuple[Location, Fix] | None:
+    """Where the dialed port is a `.env` variable the part interpolates (DefectDojo's entrypoints
+    `'${DD_DATABASE_HOST:-postgres}:${DD_DATABASE_PORT:-5432}'` with `DD_DATABASE_PORT=5433`, the
+    port postgres is published on): that `.env` line, one finding for every service whose part
+    reads it, and advice: the part must dial the port inside the network, the variable stays the
+    host's."""
+    from doctor.project.edits import line_text
+    from doctor.project.keyat import service_key_at
+
+    dotenv = project.dotenv
+    key = service_key_at(project, service.name, *(("healthcheck", "test") if run.part == "healthcheck" else
+                                                   (run.part,)))
+    if dotenv is None or key is None or key.line is None or not isinstance(run, RunDial):
+        return None
+    indent = (key.column or 1) - 1
+    for number in range(key.line, key.line + 40):
+        text = line_text(key.path, number)
+        if text is None or (number > key.line and text.strip() and len(text) - len(text.lstrip(" ")) <= indent
+                            and not text.lstrip().startswith("- ")):
+            break
+        for found in _INTERPOLATED.finditer(text):
+            entry = dotenv.entry(found[1] or found[2])
+            if entry is not None and entry.value == str(run.port):
+                title = (f"make the {run.part} dial {run.server}:{run.target}, its port inside the network, not "
+                         f"${{{entry.key}}} ({entry.key}={run.port} in {project.shown(dotenv.path)} is the host port "
+                         f"'{run.server}' is published on: keep it for that side)")
+                return Location(dotenv.path, entry.line), Fix(title, Safety.ADVICE)
+    return None
 
 
 def _rewrite_run(project: Project, service: Service, run: RunDial | LocalRunDial) -> tuple[Location | None, Fix]:

@@ -10,7 +10,7 @@ loading the same line of an env_file written for the containers joins a group an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from doctor.lazyre import lazy
 from doctor.model import Location
@@ -30,8 +30,11 @@ Key = tuple[Location | None, str, str]  # the line, the variable, the peer:port 
 
 
 def consumer_groups(model: ComposeModel, index: NetworkIndex, clients: Clients,
+                    written: Callable[[EnvVar, str], Location | None] | None = None,
                     ) -> tuple[dict[Key, list[Consumer]], dict[Key, str]]:
-    """(the consumers of each group, each group's message)."""
+    """(the consumers of each group, each group's message). `written(var, address)`: the line that
+    writes a dialed address (the `.env` line four services' `DD_DATABASE_URL: ${DD_DATABASE_URL:-...}`
+    interpolate: one group there, as DefectDojo writes it once), else the variable's own line."""
     users: dict[str, list[tuple[Service, EnvVar]]] = {}  # variable -> the services whose env has it
     for service in model.services.values():
         for name, var in service.environment.items():
@@ -57,7 +60,8 @@ def consumer_groups(model: ComposeModel, index: NetworkIndex, clients: Clients,
             if is_browser_key(name) and clients.dials_from_inside(service) is None:
                 continue  # the developer's browser opens it (a hosts-file name, the published port)
             reason = clients.local_reason(service, name, dialled.server)
-            key = (dialled.var.location, name, f"{dialled.server}:{dialled.target}")
+            at = written(dialled.var, dialled.address) if written is not None else None
+            key = (at or dialled.var.location, name, f"{dialled.server}:{dialled.target}")
             if reason is None and clients.loads_line(service, dialled.var) is None:
                 continue
             groups.setdefault(key, []).append((service, dialled.var, dialled.container_value))
