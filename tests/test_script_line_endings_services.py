@@ -35,3 +35,25 @@ def test_many_services_are_counted_past_four() -> None:
     assert service_names(("a",)) == "'a'"
     assert service_names(("a", "b", "c", "d")) == "'a', 'b', 'c', 'd'"
     assert service_names(("a", "b", "c", "d", "e", "f")) == "'a', 'b', 'c' and 3 more services"
+
+
+def test_host_wrappers_and_tool_folders_a_repo_bind_carries_are_not_judged(tmp_path: Path) -> None:
+    """DefectDojo/django-DefectDojo binds the whole repository (`.:/app:z`) into its services; with
+    CRLF in `run-unittest.sh` (which runs `docker compose exec uwsgi ...` on the host) and in
+    `.claude/hooks/branch-guard.sh` (an agent's hook), doctor said both "reach 'celerybeat'", errors,
+    though no container ever runs them. The entrypoint the service runs stays judged."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  celerybeat:\n    image: python:3.12\n    entrypoint: [/app/docker/entrypoint.sh]\n"
+        "    volumes:\n      - .:/app:z\n")
+    (tmp_path / "run-unittest.sh").write_bytes(b"#!/bin/bash\r\nset -e\r\n"
+                                               b"docker compose --profile test run --rm uwsgi pytest\r\n")
+    (tmp_path / ".claude" / "hooks").mkdir(parents=True)
+    (tmp_path / ".claude" / "hooks" / "branch-guard.sh").write_bytes(b"#!/bin/bash\r\nexit 0\r\n")
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "entrypoint.sh").write_bytes(b"#!/bin/sh\r\nexec celery beat\r\n")
+    (tmp_path / "docker" / "helper.sh").write_bytes(b"#!/bin/sh\r\necho 'docker compose up is yours'\r\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    found = ScriptLineEndings().run(Project(ProjectOptions(path=tmp_path, env=env)), Host(env=env, timeout=1.0))
+    # helper.sh only quotes the words: a script of the mounted folder like any other, still judged
+    assert sorted(f.subject for f in found if f.subject != ".gitattributes") == ["docker/entrypoint.sh",
+                                                                                  "docker/helper.sh"]

@@ -35,6 +35,16 @@ from doctor.project.types import CopyInstruction, Service
 
 SCRIPT_SUFFIXES = (".sh", ".bash")
 SKIP_DIRS = frozenset((".git", "node_modules", ".venv", "venv", "__pycache__", "vendor", "dist", "build", ".tox"))
+# folders of host tooling a bind of the whole repository carries along: CI, git hooks, editors and
+# agents (DefectDojo's .claude/hooks/branch-guard.sh): nothing in a container runs them
+HOST_TOOL_DIRS = frozenset((".github", ".gitlab", ".circleci", ".buildkite", ".husky", ".githooks", ".vscode",
+                            ".idea", ".claude", ".cursor"))
+# a command line of a script that drives the engine: it runs on the host (DefectDojo's run-unittest.sh
+# runs `docker compose exec uwsgi ...`); a container has no engine to drive
+_DRIVES_ENGINE = lazy(r"(?m)^[^#\n]*?(?:^|[\s;&|(`])(?:sudo\s+)?(?:(?:docker[ \t]+|docker-|podman-)compose\b|"
+                      r"(?:docker|podman|kubectl)[ \t]+(?:exec|run|up|down|build|buildx|ps|logs|pull|push|cp|rm|"
+                      r"start|stop|restart|inspect|volume|network|image|images|container|version|info|apply|get|"
+                      r"-f|--file|-p|--context|-H)\b)")
 MAX_FILES = 5000
 # the PATH of the official base images (debian, alpine, ubuntu...), used when no ENV PATH says otherwise
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
@@ -274,7 +284,7 @@ def _held_ways(mapped: list[_Mapped], walked: dict[Path, list[Path]],
             if key not in walked:
                 walked[key] = list(_walk(host))
             for found in walked[key]:
-                if not way.keeps_out(found):
+                if not way.keeps_out(found) and not _drives_engine(found):
                     inside = "" if way.bind else posixpath.join(way.target, found.relative_to(host).as_posix())
                     yield found, way.how, inside
 
@@ -471,10 +481,21 @@ def _run_commands(text: str) -> list[str]:
     return found
 
 
+@cache
+def _drives_engine(path: Path) -> bool:
+    """Whether a script found in a mounted or copied folder drives docker (a host wrapper such as
+    `run-unittest.sh`, `./run`): it is the host's, whatever folder a service mounts."""
+    try:
+        text = read_bytes(path, 256 * 1024, head=True).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return _DRIVES_ENGINE.search(text) is not None
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     count = 0
     for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and d not in HOST_TOOL_DIRS)
         for name in sorted(files):
             count += 1
             if count > MAX_FILES:
