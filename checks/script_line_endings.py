@@ -171,9 +171,10 @@ def _rewrite_fix(project: Project, path: Path, data: bytes) -> Fix:
     # reads that `\r` as part of the last word): a CRLF file converted once more holds `\r\r\n`
     fixed = re.sub(rb"\r+(\n|\Z)", rb"\1", data.removeprefix(BOM))
     if not _has_crlf(data):
-        title = f"remove the BOM from {path.name}"
+        title = f"remove the BOM from {project.shown(path)}"
     else:
-        title = f"rewrite {path.name} with LF line endings" + (" and no BOM" if data.startswith(BOM) else "")
+        title = f"rewrite {project.shown(path)} with LF line endings"
+        title += " and no BOM" if data.startswith(BOM) else ""
     return Fix(title, Safety.SAFE, (Edit(path, data, fixed),))
 
 
