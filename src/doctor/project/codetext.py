@@ -30,6 +30,15 @@ MAX_FILES = 5000
 MAX_BYTES = 512 * 1024
 
 
+def _is_test(path: Path) -> bool:
+    """A test's file (under a `tests`/`test`/`__tests__` folder, `test_*.py`, `*_test.py`, `*.spec.ts`):
+    that a test names a variable says less of what the app reads than its own code does."""
+    name = path.name.lower()
+    return (any(part in ("tests", "test", "__tests__", "spec") for part in path.parts[:-1])
+            or name.startswith("test_") or name.endswith(("_test.py", "_tests.py"))
+            or ".test." in name or ".spec." in name)
+
+
 class CodeText:
     """The source text under some folders, read once per run, searched for variable names."""
 
@@ -50,16 +59,19 @@ class CodeText:
         word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
         if word.search(command):
             return "its command"
-        script = None
+        script = test = None
         for folder in folders:
             for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
                 if word.search(text):
-                    if path.suffix.lower() not in (".sh", ".bash") or path.name in command:
+                    if path.suffix.lower() in (".sh", ".bash") and path.name not in command:
+                        script = script or str(path)
+                    elif _is_test(path):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
+                        test = test or str(path)
+                    else:
                         return str(path)
-                    script = script or str(path)
-        return script
+        return test or script
 
     def files(self, folder: Path) -> list[tuple[Path, str]]:
         """The source files under `folder` with their text, read once."""

@@ -1,0 +1,28 @@
+"""doctor.project.codetext: which file a message cites as a variable's reader.
+
+pypi/warehouse: leaked-host-port said "'web' reads REDIS_URL in tests/unit/test_config.py", where
+warehouse/config.py:388 is the app's reader; a test naming a variable says less of what the app
+reads than its own code. A test stays the answer when nothing else names it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from doctor.project.codetext import CodeText
+
+
+def test_the_apps_own_file_is_cited_before_a_test(tmp_path: Path) -> None:
+    (tmp_path / "tests" / "unit").mkdir(parents=True)
+    (tmp_path / "tests" / "unit" / "test_config.py").write_text("settings['REDIS_URL'] = 'x'\n")
+    (tmp_path / "warehouse").mkdir()
+    (tmp_path / "warehouse" / "config.py").write_text("maybe_set(settings, 'redis.url', 'REDIS_URL')\n")
+    assert CodeText().reader_of("REDIS_URL", [tmp_path]) == str(tmp_path / "warehouse" / "config.py")
+
+
+def test_a_test_is_cited_when_nothing_else_names_it(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "web.py").write_text("print('hello')\n")
+    (tmp_path / "app" / "web.spec.ts").write_text("process.env.API_URL\n")
+    assert CodeText().reader_of("API_URL", [tmp_path]) == str(tmp_path / "app" / "web.spec.ts")
+    assert CodeText().reader_of("NOWHERE", [tmp_path]) is None
