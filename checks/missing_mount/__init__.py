@@ -28,6 +28,9 @@ class Carrier:
     watch: bool = False
 
 
+GROUP_AFTER = 3  # folders one mount line misses, past which they are one finding
+
+
 class MissingMount(Check):
     """dev bind mounts that cover some of an image's COPY'd source folders but not others
 
@@ -62,6 +65,10 @@ class MissingMount(Check):
         start), a plain data or log directory only info (often intended). After the first `up`,
         the empty directory docker made for a file-looking source mounted at a file-looking
         target (`./nginx.conf:/etc/nginx/nginx.conf`) is an error: the service gets a directory.
+
+        More than three folders one mount line misses are one finding naming the first three
+        and how many more, whose fix adds every mount (djangoproject.com's override mounting
+        `./accounts` alone beside twelve sibling apps).
 
     Why it matters
         The container runs the copy of scripts/ baked into the image at build time, so a fix on
@@ -103,17 +110,35 @@ class MissingMount(Check):
         for service in model.services.values():
             for location, rel, said, title, entry in self._uncovered_copies(project, service):
                 groups.setdefault((location, rel, said, title, entry), []).append(service.name)
+        # and the folders one mount line misses: djangoproject.com's `./accounts` alone in the override
+        # misses twelve sibling apps, one finding (and one edit) rather than twelve of the same words
+        misses: dict[tuple[Location | None, tuple[str, ...], str, bool], list[tuple[str, str, str, str]]] = {}
         for (location, rel, said, title, entry), names in groups.items():
+            head, cut, rest = said.partition(f" but not {rel}")
+            key = (location, tuple(names), head if cut and not rest else said, bool(entry))  # not a hidden one's
+            misses.setdefault(key, []).append((rel, said, title, entry))
+        # up to three stay findings of their own, each with its own mount to add
+        spread = [(key, [f]) for key, folders in misses.items() if len(folders) <= GROUP_AFTER for f in folders]
+        for (location, names_key, head, _), folders in [*spread, *((k, f) for k, f in misses.items()
+                                                                    if len(f) > GROUP_AFTER)]:
+            names = list(names_key)
+            rels = [rel for rel, _, _, _ in folders]
+            said = folders[0][1] if len(folders) == 1 else \
+                f"{head} but not {len(folders)} of its COPY'd folders: {_few(rels)}"
             if len(names) == 1:
                 message = f"'{names[0]}' {said}"
             else:
                 shown = ", ".join(map(repr, names[:3])) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
                 verb, _, rest = said.partition(" ")  # `mounts x but not y`: the plural
                 message = f"{shown} ({len(names)} services sharing these mounts) {verb.removesuffix('s')} {rest}"
-            override = dev_override(project) if entry else None
-            edit = override_edit(override, "volumes", {n: [entry] for n in names}) if override else None
+            entries = [entry for _, _, _, entry in folders if entry]
+            title = folders[0][2] if len(folders) == 1 else (
+                f"mount {_few([e.split(':', 1)[0] for e in entries])} in the dev override, each where the image has it"
+                if entries else f"add develop.watch sync rules for {_few(rels)}")
+            override = dev_override(project) if entries else None
+            edit = override_edit(override, "volumes", {n: entries for n in names}) if override else None
             fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
-            yield self.finding(message, location, f"{','.join(names)}:{rel}", fix)
+            yield self.finding(message, location, f"{','.join(names)}:{','.join(rels)}", fix)
         yield from absent_sources(self, project)
         yield from made_directories(self, model)
 
@@ -178,6 +203,11 @@ class MissingMount(Check):
             else:
                 title = f"mount {source} at {target} in the dev override"
                 yield first.location, rel, message, title, f"{source}:{target}"
+
+
+def _few(items: list[str], most: int = 4) -> str:
+    """`a, b, c`; past `most`, the first three and how many more."""
+    return ", ".join(items) if len(items) <= most else f"{', '.join(items[:3])} and {len(items) - 3} more"
 
 
 def _split(service: Service, context: Path, carriers: list[Carrier],
