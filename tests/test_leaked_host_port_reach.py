@@ -351,3 +351,19 @@ def test_a_dotenv_port_four_entrypoints_interpolate_is_one_finding_at_its_line(t
     url = next(f for f in found if f.location is not None and f.location.line == 2)
     assert url.subject == "celerybeat,celeryworker,initializer,uwsgi:DD_DATABASE_URL"
     assert "Sup3r" not in url.message and url.fix is not None and "Sup3r" not in url.fix.title
+
+
+def test_a_port_beside_a_mistyped_host_is_reported_with_the_drift(tmp_path: Path) -> None:
+    """testdrivenio/flask-on-docker with `.env.dev` SQL_HOST=database (the service is `db`) and
+    SQL_PORT=5433 behind db's `5433:5432`: preflight said only the drift; once the name is fixed
+    the port dials db:5433, and `fix` found that only in a later round. The port is reported with
+    it, against the one peer publishing 5433; a port two peers publish says nothing."""
+    compose = ("services:\n  web:\n    image: web\n    env_file: [.env.dev]\n    depends_on: [db]\n"
+               "  db:\n    image: postgres:13\n    ports:\n      - 5433:5432\n")
+    dotenv = "SQL_HOST=database\nSQL_PORT=5433\n"
+    found = findings(tmp_path / "a", {"docker-compose.yml": compose, ".env.dev": dotenv})
+    [port] = [f for f in found if "SQL_PORT" in f.message]
+    assert port.message.startswith("SQL_PORT dials database:5433, the host port of 'db', which listens on 5432")
+    two = compose + "  replica:\n    image: postgres:13\n    ports:\n      - 5433-5434:5432\n"
+    assert not [f for f in findings(tmp_path / "b", {"docker-compose.yml": two, ".env.dev": dotenv})
+                if "SQL_PORT" in f.message]

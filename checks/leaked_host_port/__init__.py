@@ -37,7 +37,10 @@ class LeakedHostPort(Check):
         shared network and whose port is a host port that service publishes but does not
         listen on inside (`postgresql://app@db:${POSTGRES_PORT}/app`, a default
         `${POSTGRES_PORT:-15432}` or a literal `db:5433` behind `"5433:5432"`), or a bare
-        `*_PORT` beside the `*_HOST` naming that service (SQL_HOST=db, SQL_PORT=5433). Its container
+        `*_PORT` beside the `*_HOST` naming that service (SQL_HOST=db, SQL_PORT=5433), or
+        naming no service at all where one peer publishes that host port (flask-on-docker's
+        SQL_HOST=database beside `db`: service-name-drift's too; once the name is right it dials
+        db:5433). Its container
         port (`db:5432`), a host that is no service, and the published port through
         `host.docker.internal` are right and not reported. (3) `localhost`, `127.0.0.1` or
         `::1` as the host of a container env value (a URL or a `*_HOST`) where another

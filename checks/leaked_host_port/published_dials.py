@@ -71,10 +71,29 @@ def _paired_ports(index: NetworkIndex, service: Service, names: Mapping[str, str
             host_var = env.get(prefix[1] + (suffix.lower() if written.islower() else suffix))
             host = (host_var.value or "").strip() if host_var is not None else ""
             server = index.model.services.get(names.get(host.lower()) or "") if host else None
+            if server is None and host and _no_address(host):
+                # a host that names no service (SQL_HOST=database beside `db`: service-name-drift's) with
+                # the host port one peer publishes: once the name is right it dials that peer there
+                server = _sole_publisher(index, service, names, int(port))
             target = None if server is None or server is service else published_target(server, int(port))
             if server is not None and target is not None:
                 yield PublishedDial(var, f"{host}:{port}", server.name, target, str(target))
                 break
+
+
+def _no_address(host: str) -> bool:
+    """A bare name (no dot, no IP, not localhost): a compose service name someone mistyped, maybe."""
+    return host.replace("-", "").replace("_", "").isalnum() and not host.isdigit() and host.lower() not in (
+        "localhost", "host.docker.internal")
+
+
+def _sole_publisher(index: NetworkIndex, service: Service, names: Mapping[str, str], port: int) -> Service | None:
+    """The one service on `service`'s networks that publishes host port `port` to another container
+    port; None when none or several do."""
+    found = {names[n] for n in names if names[n] != service.name}
+    servers = [s for name in sorted(found) if (s := index.model.services.get(name)) is not None
+               and published_target(s, port) is not None]
+    return servers[0] if len(servers) == 1 else None
 
 
 def published_target(server: Service, port: int) -> int | None:
