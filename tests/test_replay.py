@@ -375,15 +375,11 @@ def test_real_layout_that_is_no_fault_stays_quiet(project: str, plant: Callable[
     assert loud(copied.findings(check)) == []
 
 
-def test_taiga_gateway_port_taken_moves_with_the_sites_url(tmp_path: Path) -> None:
-    """taiga-docker: the gateway's host port is held by another program; `fix --ports` moves it in
-    the dev override and TAIGA_DOMAIN (.env), the address the apps build their links from, follows,
-    in one run; a second run changes nothing."""
+def _held_port_fixed(copied: Copy, port: int, case: str) -> str:
+    """While another program holds `port`: port-collision names its pid, and one `fix` settles it
+    (fix_settles); what that fix printed."""
     import socket
 
-    copied = make_copy(tmp_path, "taiga-docker")
-    port = copied.ports[9000]
-    copied.edit(".env", "TAIGA_DOMAIN=localhost:9000", f"TAIGA_DOMAIN=localhost:{port}")  # the site where it is
     with socket.socket() as holder:
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -394,7 +390,17 @@ def test_taiga_gateway_port_taken_moves_with_the_sites_url(tmp_path: Path) -> No
         hits = [f for f in copied.findings("port-collision") if f["subject"] == f"port:0.0.0.0:{port}/tcp"]
         assert hits and hits[0]["severity"] == "error", copied.findings("port-collision")
         assert "is held by pid" in str(hits[0]["message"])
-        out = fix_settles(copied, "port-collision", "taiga-port-follows", shown(hits[0]))
+        return fix_settles(copied, "port-collision", case, shown(hits[0]))
+
+
+def test_taiga_gateway_port_taken_moves_with_the_sites_url(tmp_path: Path) -> None:
+    """taiga-docker: the gateway's host port is held by another program; `fix --ports` moves it in
+    the dev override and TAIGA_DOMAIN (.env), the address the apps build their links from, follows,
+    in one run; a second run changes nothing."""
+    copied = make_copy(tmp_path, "taiga-docker")
+    port = copied.ports[9000]
+    copied.edit(".env", "TAIGA_DOMAIN=localhost:9000", f"TAIGA_DOMAIN=localhost:{port}")  # the site where it is
+    out = _held_port_fixed(copied, port, "taiga-port-follows")
     override = (copied.root / "docker-compose.override.yml").read_text()
     new = int(re.findall(r'"(\d+):80"', override)[0])
     assert new != port
@@ -407,22 +413,11 @@ def test_redash_server_port_taken_moves_with_its_url_in_the_override(tmp_path: P
     compose.override.yaml, and REDASH_HOST (http://localhost:5001, in the tracked compose.yaml's
     environment anchor that server, scheduler and worker merge) follows in that same override, for
     the three; compose.yaml is untouched, and a second run changes nothing."""
-    import socket
-
     copied = make_copy(tmp_path, "redash")
     port = copied.ports[5001]
     copied.edit("compose.yaml", "REDASH_HOST: http://localhost:5001", f"REDASH_HOST: http://localhost:{port}")
     tracked = (copied.root / "compose.yaml").read_text()
-    with socket.socket() as holder:
-        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            holder.bind(("0.0.0.0", port))
-        except OSError:
-            pytest.skip(f"port {port} was taken in between")
-        holder.listen()
-        hits = [f for f in copied.findings("port-collision") if f["subject"] == f"port:0.0.0.0:{port}/tcp"]
-        assert hits and hits[0]["severity"] == "error", copied.findings("port-collision")
-        out = fix_settles(copied, "port-collision", "redash-port-follows", shown(hits[0]))
+    out = _held_port_fixed(copied, port, "redash-port-follows")
     assert (copied.root / "compose.yaml").read_text() == tracked
     override = (copied.root / "compose.override.yaml").read_text()
     new = int(re.findall(r'"(\d+):5000"', override)[0])
