@@ -367,3 +367,24 @@ def test_a_port_beside_a_mistyped_host_is_reported_with_the_drift(tmp_path: Path
     two = compose + "  replica:\n    image: postgres:13\n    ports:\n      - 5433-5434:5432\n"
     assert not [f for f in findings(tmp_path / "b", {"docker-compose.yml": two, ".env.dev": dotenv})
                 if "SQL_PORT" in f.message]
+
+
+def test_a_host_port_variable_on_a_servers_container_side_reaches_nothing(tmp_path: Path) -> None:
+    """DefectDojo's dev override publishes postgres as `target: ${DD_DATABASE_PORT:-5432}` /
+    `published: ${DD_DATABASE_PORT:-5432}`; with DD_DATABASE_PORT=5433 in .env the mapping goes to
+    container port 5433, where postgres does not listen, and every check passed. Not where the
+    variable keeps its default, nor where the service moves its port itself (PGPORT)."""
+    compose = ("services:\n  postgres:\n    image: postgres:18\n{env}    ports:\n"
+               "      - target: ${{DD_DATABASE_PORT:-5432}}\n        published: ${{DD_DATABASE_PORT:-5432}}\n")
+    found = findings(tmp_path / "a", {"docker-compose.yml": compose.format(env=""), ".env": "DD_DATABASE_PORT=5433\n"})
+    [finding] = found
+    assert finding.subject == "postgres:target:DD_DATABASE_PORT" and finding.location is not None
+    assert finding.location.line == 5
+    assert finding.message.startswith("'postgres' publishes container port 5433 (${DD_DATABASE_PORT}), but postgres "
+                                      "listens on 5432 inside its container")
+    assert findings(tmp_path / "b", {"docker-compose.yml": compose.format(env="")}) == []
+    moved = "    environment:\n      PGPORT: ${DD_DATABASE_PORT:-5432}\n"
+    assert findings(tmp_path / "c", {"docker-compose.yml": compose.format(env=moved),
+                                     ".env": "DD_DATABASE_PORT=5433\n"}) == []
+    jvb = "services:\n  jvb:\n    image: jitsi/jvb\n    ports:\n      - '${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp'\n"
+    assert findings(tmp_path / "d", {"docker-compose.yml": jvb, ".env": "JVB_PORT=10001\n"}) == []

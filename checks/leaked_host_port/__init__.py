@@ -22,6 +22,7 @@ from .localhost_dials import LocalDial, localhost_dials
 from .override_fix import Consumer, override_fix
 from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
+from .target_ports import unheard_targets
 
 
 class LeakedHostPort(Check):
@@ -68,6 +69,11 @@ class LeakedHostPort(Check):
         service does not (`celery worker --broker redis://localhost:6379/0` beside `redis`):
         the fix writes the peer's name there; so too what a waiter waits for
         (`wait-for-it.sh localhost:5432`, `nc -z localhost 6379`, `</dev/tcp/localhost/5432`).
+        (7) A host port variable on the container side of a server's mapping (DefectDojo's dev
+        override: `target: ${DD_DATABASE_PORT:-5432}`, `published: ${DD_DATABASE_PORT:-5432}`)
+        set to another port than the server listens on (postgres 5432, mysql 3306, redis 6379,
+        ...) unless the service moves its port itself (PGPORT, MYSQL_TCP_PORT, a `--port`): the
+        mapping reaches nothing (advice: write the server's port as the container side).
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
         `<<: *common` command: once, naming every service it reaches), and fixed there as
         written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the
@@ -184,6 +190,14 @@ class LeakedHostPort(Check):
                                    f"it publishes; inside its container it listens on {probe.target}",
                                    service.location, f"{service.name}:healthcheck", advice)
         yield from self._run_findings(project, index)
+        for server, mapping, family, listens in unheard_targets(model):
+            variable = mapping.target_variables[0]
+            message = (f"'{server.name}' publishes container port {mapping.target} (${{{variable}}}), but {family} "
+                       f"listens on {listens} inside its container: the mapping reaches nothing, and whatever dials "
+                       f"{server.name}:{mapping.target} finds no server")
+            advice = Fix(f"write {listens} as the container side of the mapping (keep ${{{variable}}} for the host "
+                         "side only)", Safety.ADVICE)
+            yield self.finding(message, mapping.location, f"{server.name}:target:{variable}", advice)
         # one finding per line that writes localhost (a shared .env line several services read)
         # (the consumer, why, whether that reason alone reports it: else it only joins a line another
         # service is reported for, from an env_file written for the containers that load it)

@@ -34,9 +34,11 @@ def parse_port(value: Any, location: Location | None) -> list[PortMapping]:
     text = stringify(value)
     raw = raw_text(value) if isinstance(value, str) else text
     host_vars = _host_variables(value)
+    tail = raw_text(value).rpartition(":")[2] if isinstance(value, str) else ""
+    target_vars = tuple(n for n in variables_of(value) if f"${n}" in tail or f"${{{n}" in tail)
     return [
         PortMapping(target=target, published=published, host_ip=ip, protocol=proto, mode="ingress",
-                    location=location, raw=raw, variables=host_vars)
+                    location=location, raw=raw, variables=host_vars, target_variables=target_vars)
         for target, published, ip, proto in parse_short(text)
     ]
 
@@ -152,6 +154,7 @@ def _long(entry: YMap, location: Location | None) -> PortMapping:
         variables=variables_of(published) + variables_of(entry.get("host_ip")),
         name=stringify(entry.get("name") or ""),
         app_protocol=stringify(entry.get("app_protocol") or ""),
+        target_variables=variables_of(target),
     )
 
 

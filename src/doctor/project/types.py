@@ -59,6 +59,8 @@ class PortMapping:
     variables: tuple[str, ...] = ()
     name: str = ""
     app_protocol: str = ""
+    # the variables the container side is written with (DefectDojo's `target: ${DD_DATABASE_PORT:-5432}`)
+    target_variables: tuple[str, ...] = ()
 
     @property
     def published_range(self) -> tuple[int, int] | None:

@@ -1,0 +1,45 @@
+"""leaked-host-port's (7): a host port variable written on the container side of a server's mapping.
+
+DefectDojo's dev override publishes postgres as `target: ${DD_DATABASE_PORT:-5432}` / `published:
+${DD_DATABASE_PORT:-5432}`: with the default both sides are 5432, but a developer who sets
+DD_DATABASE_PORT=5433 in .env (a postgres of their own holds 5432) maps 5433 to container port
+5433, where postgres does not listen: the mapping reaches nothing, and the entrypoints that wait
+for postgres:${DD_DATABASE_PORT} wait forever. Judged only for a server image whose port doctor
+knows (postgres 5432, mysql 3306, redis 6379, ...) and whose service does not move that port
+itself (PGPORT, MYSQL_TCP_PORT, a `-p`/`--port` in its command).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from doctor.project.env_hosts import FAMILIES
+from doctor.project.service_network import server_family
+from doctor.project.types import ComposeModel, PortMapping, Service
+
+# what moves a server's own port: its environment, or an option of its command
+PORT_SETTINGS = {"postgres": ("PGPORT",), "mysql": ("MYSQL_TCP_PORT",)}
+PORT_OPTIONS = ("-p", "--port", "-P")
+
+
+def unheard_targets(model: ComposeModel) -> Iterator[tuple[Service, PortMapping, str, int]]:
+    """(the server, its mapping, its family, the port it listens on) for each mapping whose
+    container side is a variable set to another port than the one the server listens on."""
+    for service in model.services.values():
+        if not any(m.target_variables for m in service.ports):
+            continue
+        family = server_family(service)
+        if family is None or family not in FAMILIES or _moves_its_port(service, family):
+            continue
+        default = FAMILIES[family][0]
+        for mapping in service.ports:
+            if mapping.target_variables and mapping.target != default:
+                yield service, mapping, family, default
+
+
+def _moves_its_port(service: Service, family: str) -> bool:
+    if any(name in service.environment for name in PORT_SETTINGS.get(family, ())):
+        return True
+    command = service.command if isinstance(service.command, tuple) else tuple((service.command or "").split())
+    return any(word in PORT_OPTIONS or word.startswith("--port=") or (word.startswith("-p") and word[2:].isdigit())
+               for word in command)
