@@ -9,6 +9,7 @@ from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.appenv import (
+    DotenvCall,
     DotenvEffect,
     code_roots,
     dotenv_calls,
@@ -16,6 +17,7 @@ from doctor.project.appenv import (
     image_env,
     runs_no_python,
     shown_value,
+    unread_calls,
 )
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
@@ -37,7 +39,12 @@ class DotenvOverride(Check):
         `find_dotenv()` / `find_dotenv(".env.local")` (that name, from the calling file's folder
         upwards), `os.getenv("APP_CONF")` / `os.environ.get(..., "/etc/app.conf")` (compose's value
         for that service, else the default), and a `for path in [...]` loop over candidates (the
-        first that exists when the loop breaks, each one otherwise). Imported names count under
+        first that exists when the loop breaks, each one otherwise). A name bound in a module the
+        calling one star-imports counts (`BASE_DIR` through `from .dev import *`, whose `dev.py`
+        does `from .common import *`: relative imports, and absolute ones of the project's own
+        packages, four levels and 16 files at most, read with `ast` too); a call with
+        `override=True` whose file doctor still cannot work out (a function's result, a name
+        from an installed package) is a note, never a silent pass. Imported names count under
         their alias (`from dotenv import load_dotenv as ld`). django-environ's `Env.read_env(path,
         overwrite=...)` (no path: the `.env` beside the calling module; environs' `read_env()`
         walks up) is read the same way, and pydantic-settings' `env_file`
@@ -96,12 +103,16 @@ class DotenvOverride(Check):
         if not calls:
             return
         groups: dict[tuple[object, ...], list[DotenvEffect]] = {}
+        unread: dict[Location, tuple[DotenvCall, list[str]]] = {}
         for service in project.services.values():
             if runs_no_python(project, service):
                 continue  # a node asset builder that mounts the repo does not run its settings.py
             dockerfile = project.dockerfile(service)
             workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
-            for effect in dotenv_effects(service, calls, maps[service.name], workdir, image_env(project, service)):
+            environ = image_env(project, service)
+            for call in unread_calls(service, calls, maps[service.name], environ):
+                unread.setdefault(call.location, (call, []))[1].append(service.name)
+            for effect in dotenv_effects(service, calls, maps[service.name], workdir, environ):
                 if effect.compose_value is None and not _local_refs(effect.key, effect.app_value):
                     continue
                 key = (effect.call.location, effect.env_location, effect.key, effect.app_value,
@@ -119,10 +130,23 @@ class DotenvOverride(Check):
             if subjects[subject] > 1:
                 subject += f":{effects[0].call.location.line}"
             yield self._finding(project, effects, subject)
+        for call, names in unread.values():
+            yield self._unread(project, call, names)
 
     @staticmethod
     def _subject(project: Project, first: DotenvEffect, effects: list[DotenvEffect]) -> str:
         return f"{','.join(e.service for e in effects)}:{first.key}:{project.shown(first.call.location.path)}"
+
+    def _unread(self, project: Project, call: DotenvCall, names: list[str]) -> Finding:
+        """A note, never a silent pass, for a call that beats compose with a file doctor cannot name."""
+        services = ", ".join(repr(n) for n in names)
+        flag = "overwrite" if call.loader == "read_env" and "overwrite" in call.text else "override"
+        loads = f"{call.loader}({flag}=True)"
+        message = f"could not work out the file this {loads} loads: it may beat compose in {services}"
+        fix = Fix(f"keep that file out of the container or drop {flag}=True at {_where(project, call.location)}",
+                  Safety.ADVICE)
+        subject = f"{','.join(names)}:?:{project.shown(call.location.path)}:{call.location.line}"
+        return self.finding(message, call.location, subject, fix, Severity.INFO)
 
     def _finding(self, project: Project, effects: list[DotenvEffect], subject: str) -> Finding:
         first = effects[0]

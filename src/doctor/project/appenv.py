@@ -102,13 +102,16 @@ def code_roots(project_dir: Path, maps: Iterable[CodeMap]) -> tuple[Path, ...]:
 def dotenv_calls(roots: Iterable[Path]) -> tuple[DotenvCall, ...]:
     """Every `load_dotenv(...)` call in the Python files under the roots (parsed, never imported)."""
     from doctor.project.memo import remember
+    from doctor.project.star_imports import star_closure
 
     found: list[DotenvCall] = []
     for path in (f for root in roots for f in _python_files(root)):
         text = _python_text(path)
         if text is not None and _loads_env(text):
             # remembered (the parse needs `ast`): read again on a miss, after the file's stamp is taken
-            found.extend(remember("dotenv-calls", (path,), "", functools.partial(_module_calls, path)))
+            # and the modules its star imports reach (`from .common import *` may bind BASE_DIR)
+            files = (path, *star_closure(path, text))
+            found.extend(remember("dotenv-calls", files, "", functools.partial(_module_calls, path)))
     return tuple(found)
 
 
@@ -162,6 +165,16 @@ def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeM
         for key, (value, where, carrier) in changed.items():
             if value != compose.get(key):
                 yield DotenvEffect(service.name, call, key, value, compose.get(key), where, carrier)
+
+
+def unread_calls(service: Service, calls: tuple[DotenvCall, ...], codes: CodeMap,
+                 image_env: Mapping[str, str] | None = None) -> Iterator[DotenvCall]:
+    """The `override=True` calls the service runs whose file doctor could not work out (a path
+    from a function's result, or from a name bound where doctor does not follow)."""
+    for call in calls:
+        if call.override and not call.candidates and codes.to_container(call.location.path) is not None and not (
+                call.guard and guard_holds(call.guard, *_guard_env(service, image_env or {}, call, [])) is False):
+            yield call
 
 
 def _guard_env(service: Service, image_env: Mapping[str, str], call: DotenvCall,

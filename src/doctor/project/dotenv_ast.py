@@ -19,7 +19,8 @@ from itertools import product
 from pathlib import Path
 
 from doctor.model import Location
-from doctor.project.appenv import DotenvCall, Guard, PathSpec, _specs
+from doctor.project.appenv import DotenvCall, Guard, PathSpec, _python_text, _specs
+from doctor.project.star_imports import rebase, star_closure, star_module
 
 ALIASED = frozenset({"dotenv", "dotenv.main", "os", "os.path", "pathlib", "decouple", "environ", "environs"})
 PATH_PARTS = {"pardir": "..", "curdir": "."}  # os.pardir, os.curdir
@@ -35,14 +36,17 @@ def module_calls(path: Path, text: str) -> tuple[DotenvCall, ...]:
         tree = ast.parse(text, str(path))
     except (SyntaxError, ValueError):
         return ()
-    return tuple(_Calls(path, text).read(tree))
+    return tuple(_Calls(path, text, frozenset(star_closure(path, text))).read(tree))
 
 
 class _Calls:
     """Reads the load_dotenv calls of one module, evaluating module-level path names."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, reachable: frozenset[Path] = frozenset(),
+                 seen: set[Path] | None = None) -> None:
         self.path = path
+        self.reachable = reachable  # the files star imports may read (star_closure of the first module)
+        self.seen = seen if seen is not None else {path}
         self.lines = text.splitlines()
         self.names: dict[str, tuple[PathSpec, ...]] = {}
         self.aliases: dict[str, str] = {}  # `from dotenv import load_dotenv as ld`: ld -> load_dotenv
@@ -55,6 +59,25 @@ class _Calls:
                 self.aliases.update({a.asname or a.name: a.name for a in node.names})
         yield from self._body(tree.body, {}, False, ())
         yield from self._decouple(tree)
+
+    def _star(self, stmt: ast.ImportFrom) -> None:
+        """`from .common import *`: the path names that module binds (not those starting with `_`),
+        read as it is (its own star imports too, within `reachable`), relative to this file."""
+        target = star_module(self.path, stmt.module, stmt.level)
+        if target is None or target not in self.reachable or target in self.seen:
+            return
+        self.seen.add(target)
+        text = _python_text(target)
+        try:
+            tree = ast.parse(text or "", str(target))
+        except (SyntaxError, ValueError):
+            return
+        inner = _Calls(target, text or "", self.reachable, self.seen)
+        for _ in inner.read(tree):
+            pass  # its own calls are read as that module's; here only its names count
+        for name, specs in inner.names.items():
+            if not name.startswith("_"):
+                self.names[name] = tuple(r for s in specs if (r := rebase(s, target, self.path)) is not None)
 
     def _callee(self, func: ast.expr) -> str:
         """The function a call names: its attribute, or its imported name behind an alias."""
@@ -83,6 +106,8 @@ class _Calls:
         """The calls of a block; `each`: inside a loop over literal candidates that never breaks;
         `guard`: the conditions of the `if`s around the block, all of which hold when it runs."""
         for stmt in body:
+            if isinstance(stmt, ast.ImportFrom) and [a.name for a in stmt.names] == ["*"]:
+                self._star(stmt)
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 value = self._eval(stmt.value, loops)
                 if value:

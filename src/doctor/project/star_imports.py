@@ -1,0 +1,127 @@
+"""The modules a Python module star-imports (`from .common import *`), found without importing them.
+
+Django settings split over files bind their paths in one (`BASE_DIR = Path(__file__)...` in
+`settings/common.py`) and use them in another that does `from .dev import *`, whose
+`dev.py` does `from .common import *`. dotenv_ast follows such names through these files, read
+with `ast` and never run. Relative imports are resolved from the module's package, absolute
+ones from the folder above its top package (`python -m pkg`) or the nearest folder above it
+holding a Django-style entry point (`python manage.py`); a module found nowhere there (the
+standard library, an installed package) is not followed. At most MAX_DEPTH levels and
+MAX_FILES files per module read.
+
+The files are found from the text alone (no `ast`), so that appenv can name every file a
+module's calls depend on before they are remembered (project.memo).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.regular import read_text
+
+MAX_DEPTH = 4
+MAX_FILES = 16
+ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")
+
+PathSpec = tuple[object, ...]
+
+
+def star_module(path: Path, module: str | None, level: int) -> Path | None:
+    """The file of `from <level dots><module> import *` in the module at `path`, when it is one of
+    the project's (a sibling package's or a package above the module's)."""
+    parts = [p for p in (module or "").split(".") if p]
+    if level:
+        base = path.parent
+        for _ in range(level - 1):
+            base = base.parent
+        return _module_file(base, parts)
+    if not parts:
+        return None
+    for base in _import_bases(path):
+        found = _module_file(base, parts)
+        if found is not None:
+            return found
+    return None
+
+
+def star_closure(path: Path, text: str) -> tuple[Path, ...]:
+    """Every file the module's star imports reach, as deep and as many as dotenv_ast reads."""
+    found: list[Path] = []
+    todo: list[tuple[Path, str, int]] = [(path, text, 0)]
+    while todo and len(found) < MAX_FILES:
+        current, body, depth = todo.pop(0)
+        if depth >= MAX_DEPTH:
+            continue
+        for module, level in star_lines(body):
+            target = star_module(current, module, level)
+            if target is None or target == path or target in found or len(found) >= MAX_FILES:
+                continue
+            found.append(target)
+            try:
+                todo.append((target, read_text(target), depth + 1))
+            except OSError:
+                continue
+    return tuple(found)
+
+
+def star_lines(text: str) -> Iterator[tuple[str | None, int]]:
+    """(module, level) of each `from X import *` line of the text, at any indent."""
+    if "import *" not in text:
+        return
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) == 4 and words[0] == "from" and words[2] == "import" and words[3] == "*":
+            name = words[1]
+            level = len(name) - len(name.lstrip("."))
+            yield name[level:] or None, level
+
+
+def rebase(spec: PathSpec, source: Path, caller: Path) -> PathSpec | None:
+    """A path bound in `source` as the module at `caller` sees it: ("file", ...) relative to the
+    caller's file instead (both in the container where the caller's folder is); None for a path
+    only its own module can work out (find_dotenv() searches from the calling file)."""
+    kind = spec[0]
+    if kind in ("cwd", "abs"):
+        return spec
+    if kind == "file":
+        target = str(source)
+        for _ in range(int(str(spec[1]))):
+            target = posixpath.dirname(target)
+        target = posixpath.normpath(posixpath.join(target, *(str(p) for p in spec[2:])))
+        if target == str(caller):
+            return ("file", 0)
+        relative = os.path.relpath(target, caller.parent).split(os.sep)
+        ups = len(relative) - len([p for p in relative if p != ".."])
+        return ("file", 1 + ups, *(p for p in relative[ups:] if p != "."))
+    if kind == "env":
+        defaults = tuple(r for d in _tuples(spec[2]) if (r := rebase(d, source, caller)) is not None)
+        return (*spec[:2], defaults, *spec[3:])
+    return None
+
+
+def _tuples(value: object) -> tuple[PathSpec, ...]:
+    return tuple(v for v in value if isinstance(v, tuple)) if isinstance(value, tuple) else ()
+
+
+def _module_file(base: Path, parts: list[str]) -> Path | None:
+    folder = base.joinpath(*parts)
+    for candidate in ((folder / "__init__.py",) if not parts else (folder.with_suffix(".py"), folder / "__init__.py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _import_bases(path: Path) -> Iterator[Path]:
+    """Where an absolute import of the module may be found: above its top package, then the
+    nearest folder above it holding an entry point (sys.path[0] of `python manage.py`)."""
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    yield folder
+    for above in list(path.parents)[:6]:
+        if above != folder and any((above / name).is_file() for name in ENTRY_POINTS):
+            yield above
+            return
