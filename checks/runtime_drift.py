@@ -16,6 +16,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relati
 from doctor.project import Project
 from doctor.project.ciimages import default_directory, workflows_folder
 from doctor.project.recipe import Recipe, arg_names, expand_args
+from doctor.project.runtime_series import says, shown_source
 from doctor.project.runtimes import (
     Declared,
     FolderVersions,
@@ -51,13 +52,17 @@ class RuntimeDrift(Check):
         nor one whose node/python commands run mostly in such folders, where its steps' `cd`,
         `working-directory:` or the tool's own option (`pnpm --dir ${{ env.DESKTOP_PATH }}`,
         `npm --prefix`, `yarn --cwd`) take them: hoppscotch's agent and desktop release builds;
-        a matrix value only where a step of its job uses it, `${{ matrix.node-version }}`),
+        a matrix value only where a step of its job uses it, `${{ matrix.node-version }}`; a value
+        `${{ env.PYTHON_VERSION }}` from the step's, the job's, then the workflow's `env:`, as
+        GitHub reads it, and reported at the line of that `env:`),
         the project's own virtualenv (`.venv/`, `venv/` or the active one inside the project: its
         pyvenv.cfg `version`, read, never run), and the ranges `requires-python` (pyproject; else
         Poetry's `[tool.poetry.dependencies] python`, `^3.11` read as `>=3.11,<4.0`) and
         `engines.node` (package.json). A pinned version that disagrees with the others, or a range
         that excludes what the others pin, is reported at the place that differs, with every other
-        place and its version. A pin inside a range (`requires-python = ">=3.11"` with `FROM
+        place that says the version agreed on (a range that admits that series alone,
+        `requires-python = "==3.12.*"`, says 3.12; past three places, the rest counted). A pin
+        inside a range (`requires-python = ">=3.11"` with `FROM
         python:3.12`) and `3.12` next to `3.12.4` agree. Dockerfiles that only disagree with each
         other (separate services) are not compared. One workflow job's pin that a workflow matrix
         also tests (paperless-ngx lints on 3.14 and tests 3.11-3.14) is that job's choice, not a
@@ -152,12 +157,11 @@ class RuntimeDrift(Check):
         # a job whose steps run the runtime mostly in other folders is no voice either: hoppscotch's
         # agent and desktop builds (`cd packages/hoppscotch-agent`, `pnpm --dir ${{ env.DESKTOP_PATH }}`)
         # pin node 20 while its tests, devenv.nix and the packages' `engines` say 22
-        elsewhere = {(path, runtime, first, last) for path in [*found.glob("*.yml"), *found.glob("*.yaml")]
-                     for first, last, runtime, worked in job_folders(path)
+        # (its pins are left out with the `env:` they read: a workflow-wide NODE_VERSION it alone uses)
+        elsewhere = {(path, runtime, first) for path in [*found.glob("*.yml"), *found.glob("*.yaml")]
+                     for first, _, runtime, worked in job_folders(path)
                      if 2 * sum(f is not None and f not in mine for f in worked) > len(worked)}
-        return [d for d in read_workflows(top, mine) if not any(
-            d.location.path == path and d.runtime == runtime and first <= (d.location.line or 0) <= last
-            for path, runtime, first, last in elsewhere)]
+        return read_workflows(top, mine, elsewhere)
 
     def _drift(self, project: Project, declared: list[Declared], runtime: str) -> tuple[list[Finding], str]:
         """The project-wide comparison: root files, CI and every Dockerfile; its reference version."""
@@ -179,9 +183,11 @@ class RuntimeDrift(Check):
             return [], ""
         reference = _reference([d.versions[0] for d in single], depth)
         reference = _most_admitted(declared, reference, runtime)
-        agreeing = [d for d in single if pins_agree(d.versions[0], reference)] or [
+        # every place that says the reference: a pin, or a range of that series alone (`==3.12.*`)
+        agreeing = [d for d in declared if (len(d.versions) == 1 or d.spec) and says(d, reference, runtime)] or [
             d for d in declared if _agrees(d, reference, runtime)]
-        shown = ", ".join(f"{_where(d.location, project)}" for d in agreeing[:3])
+        shown = ", ".join(shown_source(d, _where(d.location, project)) for d in agreeing[:3])
+        shown += f" and {len(agreeing) - 3} more" if len(agreeing) > 3 else ""
         findings = []
         for place in declared:
             if _agrees(place, reference, runtime):

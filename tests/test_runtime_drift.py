@@ -317,7 +317,9 @@ def test_astral_uv_images_pin_their_python(tmp_path: Path, pin: str, expected: l
 @pytest.mark.parametrize(("steps", "expected"), [
     ("      - uses: actions/checkout@v4\n      - run: git push\n", []),
     ("      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.node-version }}\n",
-     [(".github/workflows/deploy.yml", 8, "node 20.13 (CI node-version: 20.13), elsewhere 22: Dockerfile:1")]),
+     # engines `>=22 <23` admits node 22 alone: it says 22 too and is named (it was left out)
+     [(".github/workflows/deploy.yml", 8, "node 20.13 (CI node-version: 20.13), elsewhere 22: "
+       "package.json:1 (engines.node >=22 <23), Dockerfile:1")]),
 ], ids=["matrix-value-no-step-uses", "matrix-value-setup-node-uses"])
 def test_a_matrix_version_counts_where_a_step_uses_it(tmp_path: Path, steps: str,
                                                        expected: list[tuple[str, int, str]]) -> None:

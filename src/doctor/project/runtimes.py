@@ -62,11 +62,14 @@ def read_declared(root: Path, dockerfiles: tuple[tuple[Path, tuple[tuple[str, in
     return found + read_workflows(root)
 
 
-def read_workflows(root: Path, folders: Collection[str] | None = None) -> list[Declared]:
-    """The `python-version` / `node-version` of the GitHub workflows at `root`. With `folders`
+def read_workflows(root: Path, folders: Collection[str] | None = None,
+                   skip: Collection[tuple[Path, str, int]] = ()) -> list[Declared]:
+    """The `python-version` / `node-version` of the GitHub workflows at `root` (a value
+    `${{ env.NAME }}` where the step's, job's or workflow's `env:` writes it). With `folders`
     (relative to `root`, `.` for itself), a job whose `defaults.run.working-directory` is another
     folder is left out: mealie's e2e job runs node 18 for its playwright package in tests/e2e,
-    not for the app the Dockerfile builds on node 16."""
+    not for the app the Dockerfile builds on node 16. `skip`: (workflow, runtime, the job's first
+    line) of jobs whose pins of that runtime are left out too (the `env:` they read included)."""
     found: list[Declared] = []
     workflows = root / ".github" / "workflows"
     if workflows.is_dir():
@@ -75,7 +78,8 @@ def read_workflows(root: Path, folders: Collection[str] | None = None) -> list[D
         kept = tuple(sorted(folders)) if folders is not None else None
         for path in sorted([*workflows.glob("*.yml"), *workflows.glob("*.yaml")]):
             # remembered: a warm run reads no YAML for an unchanged workflow
-            found += remember("workflow-pins", (path,), kept, functools.partial(_workflow, path, kept))
+            jobs = tuple(sorted((runtime, first) for at, runtime, first in skip if at == path))
+            found += remember("workflow-pins", (path,), (kept, jobs), functools.partial(_workflow, path, kept, jobs))
     return found
 
 
@@ -356,8 +360,12 @@ def _package_json(path: Path) -> list[Declared]:
     return [Declared("node", Location(path, line), f"engines.node {spec.strip()}", spec=spec.strip())]
 
 
-def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declared]:
+def _workflow(path: Path, folders: Collection[str] | None = None,
+              skip: Collection[tuple[str, int | None]] = ()) -> list[Declared]:
+    """The pins of one workflow; `skip`: (runtime, first line) of the jobs whose pins of that
+    runtime are no voice (they work in another folder)."""
     from doctor.project.ciimages import default_directory
+    from doctor.project.workflow_env import Scopes, env_value, with_env
     from doctor.project.yamlload import YamlError, YList, YMap, load_documents
 
     try:
@@ -366,15 +374,23 @@ def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declar
         return []
     found: list[Declared | None] = []
 
-    def walk(node: object, default: str | None, job: object = None, matrix: bool = False) -> None:
+    def walk(node: object, default: str | None, job: object = None, matrix: bool = False, scopes: Scopes = (),
+             skipped: Collection[str] = ()) -> None:
         if isinstance(node, YMap):
+            scopes = with_env(node, scopes)  # the workflow's, a job's or a step's `env:`
             for key, value in node.items():
                 runtime = _WORKFLOW_KEYS.get(key)
                 where = node.loc_of(key)
-                if runtime is not None and where is not None:
+                if runtime is not None and where is not None and runtime not in skipped:
                     # a matrix value only where a step uses it (`node-version: ${{ matrix.node-version }}`):
                     # django-react-boilerplate's deploy job lists node 20.13 and runs git alone
                     if matrix and not _mentions(job, "matrix." + str(key)):
+                        continue
+                    named_env = env_value(value, scopes) if not matrix and isinstance(value, str) else None
+                    if named_env is not None:  # `${{ env.PYTHON_VERSION }}`: pinned where that env: writes it
+                        written, at, name = named_env
+                        found.append(_pinned(runtime, at, f"CI env {name}", list(written) if isinstance(
+                            written, YList) else [written]))
                         continue
                     if not matrix and isinstance(value, str) and "${{" in value:
                         # `python-version: ${{ matrix.python }}`: the versions of the job's matrix key
@@ -387,14 +403,15 @@ def _workflow(path: Path, folders: Collection[str] | None = None) -> list[Declar
                     found.append(_pinned(runtime, where, f"CI {key}", list(value) if isinstance(value, YList)
                                          else [value]))
                 elif key == "jobs" and isinstance(value, YMap):
-                    for each in value.values():  # (an expression: where it runs is not known, so it counts)
+                    for name, each in value.items():  # (an expression: where it runs is not known, so it counts)
+                        first = (value.loc_of(name) or Location(path)).line
                         if folders is None or default_directory(each, default) in (None, *folders):
-                            walk(each, default, each)
+                            walk(each, default, each, scopes=scopes, skipped={r for r, n in skip if n == first})
                 else:
-                    walk(value, default, job, matrix or (key == "matrix" and job is not None))
+                    walk(value, default, job, matrix or (key == "matrix" and job is not None), scopes, skipped)
         elif isinstance(node, YList):
             for item in node:
-                walk(item, default, job, matrix)
+                walk(item, default, job, matrix, scopes, skipped)
 
     for doc in docs:
         walk(doc, default_directory(doc, "."))
