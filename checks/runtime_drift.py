@@ -16,6 +16,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relati
 from doctor.project import Project
 from doctor.project.ciimages import default_directory, workflows_folder
 from doctor.project.recipe import Recipe, arg_names, expand_args
+from doctor.project.release_images import release_dockerfiles
 from doctor.project.runtime_series import says, shown_source
 from doctor.project.runtimes import (
     Declared,
@@ -45,7 +46,10 @@ class RuntimeDrift(Check):
         node:X` of the Dockerfiles compose builds (also the dev container images,
         `mcr.microsoft.com/devcontainers/python:1-3.12`, and astral's uv images,
         `ghcr.io/astral-sh/uv:0.11-python3.12-trixie-slim`; `FROM python:${PYTHON_VERSION}` read
-        with compose's `build.args` over the ARG default, and reported where that value is written),
+        with compose's `build.args` over the ARG default, and reported where that value is written;
+        also the Dockerfiles at the project root and in its `docker/` folder that no service builds,
+        with their ARG defaults: the image CI releases, umami's root Dockerfile, linkding's
+        `docker/default.Dockerfile`),
         GitHub workflow `python-version` / `node-version` (those of the checkout's top when the
         compose files live in a folder such as `docker/` that builds from the top; not a job whose
         `defaults.run.working-directory` is a folder none of the builds uses, like an e2e package,
@@ -124,6 +128,10 @@ class RuntimeDrift(Check):
                 starts = (context, path.parent, *manifest_folders(context, copies))
                 builds.setdefault((image, starts), []).append(name)
         near = {key: files.nearest(key[1]) for key in builds}  # each service's own version files
+        # the Dockerfiles no service builds (the image CI releases: umami's, linkding's docker/), ARG defaults read
+        built = [s.build.dockerfile_path for s in project.services.values() if s.build and s.build.dockerfile_path]
+        released = [d for path in release_dockerfiles(root, built) if (recipe := project.recipe(path)) is not None
+                    for d in image_declared_at(_froms(recipe, ()))]
         workflows = self._workflows(project, [start for _, starts in builds for start in starts])
         for runtime in ("python", "node"):
             # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
@@ -132,7 +140,7 @@ class RuntimeDrift(Check):
             # once each: services building one Dockerfile with build args written apart (nickjj's
             # x-app and x-assets anchors) are two images of the same FROM lines
             declared = list(dict.fromkeys([
-                *files.folder(root), *(d for path, found in images.items() if path in loose for d in found),
+                *files.folder(root), *(d for path, found in images.items() if path in loose for d in found), *released,
                 *workflows, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]))
             findings, reference = self._drift(project, [d for d in declared if d.runtime == runtime], runtime)
             yield from findings
