@@ -19,6 +19,8 @@ _TAG = lazy(r":[^/]+$")
 
 # tags nobody publishes to a registry: an image tagged so was meant to be built on this machine
 LOCAL_TAGS = frozenset(("test", "local", "dev", "ci", "snapshot", "localdev"))
+# pull policies under which compose's `up` never pulls the service's image (compose's mustPull)
+_NO_PULL = frozenset(("never", "build"))
 
 
 def _local_tag(image: str, tag: str) -> bool:
@@ -44,8 +46,11 @@ class ImageAvailability(Check):
         a note otherwise. A tag another service builds under
         a namespace (`defectdojo/defectdojo-django:latest`) is a note too: `up` builds it with that
         service (compose ignores the failed pull of an image another service builds), and the
-        service started alone pulls what the project publishes. Services on one absent image with
-        one outcome are one finding naming them. Also images present for another platform than the
+        service started alone pulls what the project publishes. Services on one absent image are
+        one finding naming them; when any of them lets compose pull (no `pull_policy`, `missing`,
+        `always`), it is a note even if others say `never`: `up` pulls every service's missing image
+        before it creates any container, so the `never` ones find it (they fail only started alone,
+        `up SERVICE`; the note says so). Also images present for another platform than the
         engine's (`linux/arm64` on an `linux/amd64` engine) with no `platform:` on the service.
         Live: asks the engine; skipped when it cannot be reached. Also, read from
         `.github/workflows` (never run; the checkout's top for compose files in `docker/`): a CI job
@@ -98,19 +103,19 @@ class ImageAvailability(Check):
         builders = {_canonical(svc.image): svc.name for svc in project.services.values() if svc.image and svc.build}
         # one image list for the whole project; an inspect only for what is present and has no platform:
         present = host.images.present(_canonical(svc.image or "") for svc in pulled)
-        # one finding per image and outcome: getsentry/self-hosted runs 20 services on one
-        # `snuba:nightly` with pull_policy never, which is one image to pull, not 20 faults
-        absent: dict[tuple[str, str | None, str], list[Service]] = {}
+        # one finding per image: getsentry/self-hosted runs 20 services on one `snuba:nightly` with
+        # pull_policy never, which is one image to pull, not 20 faults
+        absent: dict[str, list[Service]] = {}
         for svc in sorted(pulled, key=lambda s: s.name):
             image = svc.image or ""
             if _canonical(image) not in present:
-                absent.setdefault((image, builders.get(_canonical(image)), svc.pull_policy or ""), []).append(svc)
+                absent.setdefault(_canonical(image), []).append(svc)
             elif not svc.platform:
                 facts = host.images.image(_canonical(image))
                 if facts is not None:
                     yield from self._platform(svc, facts, host.images.platform)
-        for (image, builder, policy), svcs in absent.items():
-            yield self._absent(project, svcs, image, builder, policy)
+        for image, svcs in absent.items():
+            yield self._absent(project, svcs, svcs[0].image or image, builders.get(image))
 
     def ci_findings(self, project: Project) -> Iterator[Finding]:
         """A CI job that builds some local images and starts a service whose local image no step
@@ -164,8 +169,7 @@ class ImageAvailability(Check):
                                  f"'{other[0]}', or set image: {other[0]} on '{name}'")
                     yield self.finding(message, start.location, f"{name}:{image}:ci", Fix(title, Safety.ADVICE))
 
-    def _absent(self, project: Project, svcs: list[Service], image: str, builder: str | None, policy: str
-                ) -> Finding:
+    def _absent(self, project: Project, svcs: list[Service], image: str, builder: str | None) -> Finding:
         svc = svcs[0]
         subject = f"{','.join(s.name for s in svcs)}:{image}"
         head = f"'{svc.name}' image '{image}'" if len(svcs) == 1 else f"{_names(svcs)}: image '{image}'"
@@ -174,6 +178,11 @@ class ImageAvailability(Check):
         # beside `web`'s `:latest`) is the project's own build, namespaced or not
         own = {_canonical(s.image).rsplit(":", 1)[0] for s in project.services.values() if s.image and s.build}
         local = (tag in LOCAL_TAGS and _canonical(image).rsplit(":", 1)[0] in own) or _local_tag(image, tag)
+        # compose's `up` pulls, before it creates any container, the image of every service whose policy
+        # lets it (mustPull: all but never and build); a `never` service on the same image then finds it
+        # present (getsentry/self-hosted's symbolicator beside symbolicator-cleanup), started alone it fails
+        pullers = [s for s in svcs if (s.pull_policy or "").strip() not in _NO_PULL]
+        stuck = [s for s in svcs if s not in pullers]
         if builder is not None:
             from doctor.project.service_home import compose_cli
 
@@ -181,24 +190,24 @@ class ImageAvailability(Check):
             # one where 'migrate' has a build; a bare `docker compose build migrate` built nothing)
             fix = Fix(f"run docker compose build {builder}", Safety.ADVICE,
                       command=(*compose_cli(project), "build", builder))
-            if policy != "never" and not local and _published(image):
+            if pullers and not local and _published(image):
                 # `up` builds it with the builder (compose ignores the pull failure of an image another
                 # service builds); started alone, the service pulls the tag its project publishes
-                alone = f"'{svc.name}'" if len(svcs) == 1 else "each"
+                alone = "each" if len(pullers) > 1 else f"'{pullers[0].name}'"
                 message = (f"{head} is not on the engine: '{builder}' builds it on up, "
-                           f"{alone} started alone pulls it (needs the registry)")
+                           f"{alone} started alone pulls it (needs the registry){_alone_fails(stuck)}")
                 return self.finding(message, svc.location, subject, fix, Severity.INFO)
             message = f"{head} is not on the engine and only '{builder}' builds it"
             return self.finding(message, svc.location, subject, fix)
-        if policy == "never" or local:
-            why = "pull_policy is never" if policy == "never" else f"tag ':{tag}' is a local build"
+        if not pullers or local:
+            why = f"pull_policy is {svc.pull_policy}" if not local else f"tag ':{tag}' is a local build"
             message = f"{head} is not on the engine and {why}: nothing will pull it"
             how = f"pull it first (docker pull {image}), or build or load it" if (
-                policy == "never" and not local and _published(image)) else (
-                f"build or load '{image}' first")
+                not local and _published(image)) else f"build or load '{image}' first"
             return self.finding(message, svc.location, subject, Fix(how, Safety.ADVICE))
         # a note without a fix: pulling on `up` is compose's normal way, nothing to repair
-        message = f"{head} is not on the engine: compose pulls it on up (needs the registry)"
+        by = f" for {_names(pullers)}" if stuck else ""
+        message = f"{head} is not on the engine: compose pulls it on up{by} (needs the registry){_alone_fails(stuck)}"
         return self.finding(message, svc.location, subject, None, Severity.INFO)
 
     def _platform(self, svc: Service, facts: ImageFacts, engine: str) -> Iterator[Finding]:
@@ -239,9 +248,21 @@ def _started(services: Mapping[str, Service], named: tuple[str, ...]) -> set[str
     return seen
 
 
+def _alone_fails(stuck: list[Service]) -> str:
+    """What `pull_policy: never` services of an image other services pull do: `up` creates them after
+    its pulls, so they use that image; started alone (`up SERVICE`) nothing pulls it for them."""
+    if not stuck:
+        return ""
+    one = len(stuck) == 1
+    return (f"; {_names(stuck)} (pull_policy {stuck[0].pull_policy}) use{'s' if one else ''} that pull, "
+            f"started alone {'it fails' if one else 'they fail'}")
+
+
 def _names(svcs: list[Service], shown: int = 3) -> str:
     """`'a', 'b' and 'c'`, or `'a', 'b', 'c' and 17 more services`."""
     names = [f"'{s.name}'" for s in svcs]
+    if len(names) == 1:
+        return names[0]
     if len(names) <= shown:
         return ", ".join(names[:-1]) + f" and {names[-1]}"
     return ", ".join(names[:shown]) + f" and {len(names) - shown} more services"
