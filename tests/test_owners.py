@@ -288,6 +288,8 @@ def test_fix_goes_through_sudo_or_the_engine_when_not_root(tmp_path: Path, monke
         rootless = False
 
         def get_json(self, path: str) -> object:
+            if path == "/images/doctor-busybox:test/json":  # does the service's image run as root? (it does)
+                return {"Id": "sha256:ab", "Config": {"User": ""}}
             assert path == "/images/json"
             return [{"RepoTags": ["<none>:<none>"]}, {"RepoTags": ["doctor-busybox:test"]}]
 

@@ -102,9 +102,10 @@ def test_a_folder_two_services_mount_alike_is_not_said_to_be_ones(tmp_path: Path
     project = build(tmp_path, DRB, ("stray.log", "backend/app/__pycache__/m.pyc", "frontend/src/a.js"),
                     ("stray.log", "backend/app/__pycache__", "backend/app/__pycache__/m.pyc"))
     findings = run_check(project)
-    # `.` is frontend's and backend's alike, and the user's own `sudo` writes there too
+    # `.` is frontend's and backend's alike (both run as root: either may have written it, so both are
+    # named), and the user's own `sudo` writes there too
     top = title(findings["owner:."])
-    assert top.endswith(f"(and if 'frontend' writes there, {AS_YOU.format('it')})")
+    assert top.endswith(f"(and if 'frontend' or 'backend' writes there, {AS_YOU.format('each')})")
     # only celery mounts ./backend: the real container case keeps its plain advice
     assert title(findings["owner:backend"]).endswith(f"(and {AS_YOU.format(repr('celery'))})")
 

@@ -13,7 +13,7 @@ from doctor.host.owners import Owner, OwnerScan
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
-from .fix import _covering_service, _fix, _operands, _rootless_subuids, _run_as_you, _sole_writer
+from .fix import _covering_service, _fix, _operands, _root_writers, _rootless_subuids, _run_as_you, _sole_writer
 from .kept import _server_data
 from .places import Row, _by_bind_mount, _from_root, _Places
 
@@ -64,12 +64,16 @@ class RootOwnedFiles(Check):
         DIR:/w IMAGE chown ...`). Then run the service as you so it does not happen again:
         `user: "${UID}:${GID}"` with your ids set in .env (`UID=1000`, `GID=1000`, as airflow's
         `AIRFLOW_UID` is set): bash does not export UID and has no GID, so without those lines
-        compose warns the variables are not set and renders `user: ':'`. The service is named as
-        the writer only when every stray lies in its bind mounts and no other service mounts the
-        same folder (django-react-boilerplate's `frontend` and `backend` both mount `.`); else
-        the advice is "if 'frontend' writes there", since a `sudo` on the host could as well have
-        left them. A service whose local image already runs as a non-root `USER` (robotoff's
-        `USER off`) gets the chown alone: a `user:` would change nothing. Only the listed paths
+        compose warns the variables are not set and renders `user: ':'`. Root's files are blamed
+        only on a service that may run as root: one whose `user:` names someone else (kitsune's
+        `web`, `user: ${UID:-kitsune}`) or whose image declares a non-root `USER` (its Dockerfile,
+        or the image on the engine: robotoff's `USER off`) is never the suspect, so kitsune's
+        advice names `node` (node:22, no user) that mounts `./` too; when no service mounting the
+        folder may run as root, the chown comes alone and says so. The service is named as
+        the writer only when every stray lies in its bind mounts and no other service that may
+        run as root mounts the same folder (django-react-boilerplate's `frontend` and `backend`
+        both mount `.`); else the advice is "if 'frontend' or 'backend' writes there", since a
+        `sudo` on the host could as well have left them. Only the listed paths
         are touched, never an excluded one. With a rootless engine the chown runs through the
         engine to 0:0 inside its user namespace, which is you outside (or `podman unshare chown`).
 
@@ -138,12 +142,19 @@ class RootOwnedFiles(Check):
                 break
             message += f", {more}"
             listed += 1
-        if len(rows) > listed or len(message) >= 100:
+        if len(rows) > listed:
             message += ", ..."
         # who wrote them: the service whose bind mount covers the folder, else one covering a stray
         candidates = [Path(within)] if top != "." else []
         covering = (_covering_service(project, p) for p in [*candidates, *map(Path, first)])
         service = holder or next(filter(None, covering), None)
+        writers: list[str] | None = None
+        if service is not None and 0 in owners and not subuids:
+            # root's files: only a service that may run as root wrote them (kitsune's `web` has
+            # `user: ${UID:-kitsune}`; `node`, on node:22 with no user, runs npm as root in ./)
+            writers = _root_writers(project, host, [*candidates, *map(Path, first)])
+            if service not in writers:
+                service = writers[0] if writers else None
         judged = service is not None and 0 not in owners and not subuids
         kept = _server_data(project, host, service, within, owners, holder is not None) if service and judged else None
         if kept is not None:  # linkwarden's ./pgdata: the database's own user keeps its data there
@@ -154,6 +165,8 @@ class RootOwnedFiles(Check):
         operands = _operands(scan, within, rows, protected or top == "." or above)
         # a service named from one stray its mounts hold, or one of two mounting the same folder, may
         # not be who wrote the rest: the advice says "if", never that it did
-        sure = service is not None and (holder is not None or _sole_writer(project, service, within, rows))
-        fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure)
+        sure = service is not None and (service == holder or _sole_writer(project, service, within, rows, writers))
+        also = [w for w in writers or () if w != service][:2] if not sure else []
+        fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure, also=also,
+                   none_root=writers == [])
         return self.finding(message, Location(Path(within)), f"owner:{top}", fix)

@@ -34,22 +34,26 @@ def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool) ->
 
 
 def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
-         service: str | None, root: str, rootless: bool = False, sure: bool = True) -> Fix:
+         service: str | None, root: str, rootless: bool = False, sure: bool = True, also: Sequence[str] = (),
+         none_root: bool = False) -> Fix:
     """The chown of a group back to `expected`, and the `user:` that keeps `service` from writing
     there again: said as a fact when `sure` (the service alone mounts every stray), else as a
-    condition, since the user's own `sudo` on the host could as well have left them."""
+    condition naming it and the `also` services that could as well have written there, since the
+    user's own `sudo` on the host could as well have left them. `none_root`: every service that
+    mounts the group runs as a user already, so no `user:` is advised and the title says so."""
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
-    then = ""
+    then = " (no service mounting it runs as root)" if none_root and not service else ""
     if service and not rootless and (svc := project.services.get(service)) is not None and not svc.user \
             and _image_user(project, svc):
         service = None  # robotoff's `USER off`: the service already runs as a user; root came from elsewhere
     if service:
-        who = repr(service) if sure else "it"
+        who = repr(service) if sure else "it" if not also else "each"
         # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back
         how = f"run {who} as root inside, which is you" if rootless else _run_as_you(project, expected, who)
-        then = f" (and {how})" if sure else f" (and if {service!r} writes there, {how})"
+        names = " or ".join(repr(n) for n in (service, *also))
+        then = f" (and {how})" if sure else f" (and if {names} writes there, {how})"
     shown = ", ".join(project.shown(Path(p)) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
     if rootless:
         image = _local_image(project, host, service)
@@ -100,14 +104,50 @@ def _image_user(project: Project, service: Service) -> str | None:
     return user if user and user not in ("0", "root") and "$" not in user else None
 
 
-def _sole_writer(project: Project, service: str, within: str, rows: Sequence[Row]) -> bool:
+def _may_run_as_root(project: Project, host: Host, svc: Service) -> bool:
+    """Whether a service may run as root: its `user:` is root (`0`, `root`), or it has none and
+    neither its local Dockerfile nor its image on the engine declares a non-root `USER`. A `user:`
+    naming anyone else (kitsune's `${UID:-kitsune}`, `${UID:-1000}`) runs as that user: the
+    service cannot have left root's files."""
+    user = (svc.user or "").partition(":")[0].strip()
+    if user:
+        return user in ("0", "root")
+    if _image_user(project, svc):
+        return False
+    name = svc.image or f"{project.compose.project_name}-{svc.name}"
+    try:  # one image list for every service; an inspect only for an image the engine has
+        facts = host.images.image(name) if host.images.present([name]) else None
+    except Unavailable:
+        return True
+    image_user = facts.user.partition(":")[0].strip() if facts is not None else ""
+    return image_user in ("", "0", "root")
+
+
+def _root_writers(project: Project, host: Host, paths: Sequence[Path]) -> list[str]:
+    """The services that bind-mount one of `paths` (or a folder above it) and may run as root: the
+    ones that could have left root's files there, the closest mount first, then by name."""
+    depth: dict[str, int] = {}
+    for svc in project.services.values():
+        covering = [len(m.source) for m in svc.volumes if m.type == "bind" and m.source
+                    and any(p.is_relative_to(m.source) for p in paths)]
+        if covering and _may_run_as_root(project, host, svc):
+            depth[svc.name] = max(covering)
+    return sorted(depth, key=lambda name: (-depth[name], name))
+
+
+def _sole_writer(project: Project, service: str, within: str, rows: Sequence[Row],
+                 writers: Sequence[str] | None = None) -> bool:
     """Whether the bind mounts say `service` wrote the group: every stray lies in one of its bind
     mounts, and no other service mounts that same folder. A stray outside its mounts was written
     on the host (a `sudo` of the user's) or by no container of this project; a folder two services
-    mount alike (django-react-boilerplate's `frontend` and `backend`, both `.`) is either's."""
+    mount alike (django-react-boilerplate's `frontend` and `backend`, both `.`) is either's.
+    `writers`: the only services that could have written the strays (root's files: those that may
+    run as root), when known; another's mount does not count."""
     ours: set[str] = set()
     theirs: set[str] = set()
     for name, svc in project.services.items():
+        if writers is not None and name != service and name not in writers:
+            continue
         for mount in svc.volumes:
             if mount.type == "bind" and mount.source:
                 (ours if name == service else theirs).add(os.path.realpath(mount.source))

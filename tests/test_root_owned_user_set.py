@@ -1,0 +1,120 @@
+"""root-owned-files: root's files are blamed on a service that may run as root, never on one whose
+`user:` (or image USER) is already someone else.
+
+mozilla/kitsune: `web` has `user: ${UID:-kitsune}` (the image's kitsune user is uid 1000),
+`celery` has `user: ${UID:-1000}`, and `node` (`image: node:22-bookworm`, no user, `npm install &&
+npm start`) mounts `./:/app` as root. With root-owned `dist/`, `static/` and `media/uploads`, doctor
+advised "if 'web' writes there, ... run it with user:", a `user:` web already has. Also the list of
+strays ended in ", ..." although every path was listed (a message near 100 characters).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from doctor.checks.root_owned_files import RootOwnedFiles
+
+from doctor.host import Host
+from doctor.model import Finding
+from doctor.project import Project, ProjectOptions
+
+USER = 1000
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="building a mixed-owner tree needs root")
+AS_YOU = 'set UID=1000 and GID=1000 in .env and run {} with user: "${{UID}}:${{GID}}"'
+# kitsune's docker-compose.yml:1-65 and Dockerfile's stages (only `prod` sets USER kitsune)
+KITSUNE = """\
+services:
+  web:
+    build:
+      context: .
+      target: dev
+    volumes:
+      - ./:/app:delegated
+      - /app/.venv
+    user: ${UID:-kitsune}
+  node:
+    image: node:22-bookworm
+    working_dir: /app
+    command: >
+      sh -c "npm install && npm start"
+    volumes:
+      - ./:/app:delegated
+      - node_modules:/app/node_modules
+  celery:
+    build:
+      context: .
+      target: dev
+    volumes:
+      - ./:/app:delegated
+      - /app/.venv
+    user: ${UID:-1000}
+volumes:
+  node_modules:
+"""
+DOCKERFILE = """\
+FROM python:3.14-bookworm AS python-base
+WORKDIR /app
+RUN useradd -d /app -M --uid 1000 --shell /bin/bash kitsune
+FROM python-base AS dev
+FROM python-base AS prod
+USER kitsune
+"""
+
+
+def build(tmp_path: Path, compose: str, files: tuple[str, ...], strays: tuple[str, ...]) -> Path:
+    project = tmp_path / "proj"
+    for rel in files:
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text("x\n")
+    (project / "compose.yaml").write_text(compose)
+    (project / "Dockerfile").write_text(DOCKERFILE)
+    for top, dirs, names in os.walk(tmp_path):
+        for name in [top, *(os.path.join(top, n) for n in [*dirs, *names])]:
+            os.lchown(name, USER, USER)
+    for rel in strays:
+        os.lchown(project / rel, 0, 0)
+    return project
+
+
+def run_check(project: Path) -> dict[str, Finding]:
+    env = {"PATH": os.environ["PATH"], "DOCTOR_NO_CACHE": "1"}  # no UID exported, as from bash
+    findings = RootOwnedFiles().run(Project(ProjectOptions(path=project, env=env)), Host(env=env))
+    return {f.subject: f for f in findings}
+
+
+def title(finding: Finding) -> str:
+    assert finding.fix is not None
+    return finding.fix.title
+
+
+@needs_root
+def test_the_service_running_as_root_is_named_not_the_one_with_a_user(tmp_path: Path) -> None:
+    project = build(tmp_path, KITSUNE, ("dist/js/app.js", "media/uploads/a.png", "media/.htaccess"),
+                    ("dist", "dist/js", "dist/js/app.js", "media/uploads", "media/uploads/a.png"))
+    found = run_check(project)
+    for subject in ("owner:dist", "owner:media"):
+        advice = title(found[subject])
+        assert advice.endswith(f"(and {AS_YOU.format(repr('node'))})"), advice
+        assert "'web'" not in advice and "'celery'" not in advice
+
+
+@needs_root
+def test_no_user_is_advised_when_every_service_mounting_it_has_one(tmp_path: Path) -> None:
+    compose = KITSUNE.replace("    working_dir: /app\n", "    working_dir: /app\n    user: node\n")
+    project = build(tmp_path, compose, ("static/x.css",), ("static", "static/x.css"))
+    advice = title(run_check(project)["owner:static"])
+    assert advice.startswith("chown static to 1000:1000 (no service mounting it runs as root)"), advice
+    assert "user:" not in advice
+
+
+@needs_root
+def test_a_list_naming_every_stray_ends_without_dots(tmp_path: Path) -> None:
+    head = "2 paths in 'server' owned by root (uid 0), not uid 1000: server/__pycache__"
+    # the second path fits the 100 characters, and the message ends at 98 to 100 of them
+    name = "m" * (99 - len(head) - len(", server/__pycache__/") - len(".pyc")) + ".pyc"
+    stray = f"server/__pycache__/{name}"
+    project = build(tmp_path, KITSUNE, (stray,), ("server/__pycache__", stray))
+    message = run_check(project)["owner:server"].message
+    assert message == f"{head}, {stray}"
