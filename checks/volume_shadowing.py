@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
+from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
 from doctor.project.filled import FilledPath, filled_paths, hides, installed
 from doctor.project.types import Mount, Service
@@ -42,7 +42,11 @@ class VolumeShadowing(Check):
         only a node command started there misses it. The image is the stage the service builds
         (`build.target`); a yarn install goes where the `.yarnrc` beside its package.json sends it
         (`--modules-folder /node_modules`: outside a bind of /app), and installs no node_modules
-        under Plug'n'Play (`nodeLinker: pnp`).
+        under Plug'n'Play (`nodeLinker: pnp`). A service with no build whose `image:` is the one
+        another service builds (same name and tag: pythondotorg's `worker` on the
+        `pythondotorg:docker-compose` that `web` builds) runs that build's stage and is judged
+        with it. Services on one mount line (warehouse's `*base_volumes`) are one finding naming
+        them, and so are all the services of one named volume: removing it means stopping each.
 
     Why it matters
         After adding a dependency and rebuilding, the container still sees the old node_modules
@@ -69,15 +73,27 @@ class VolumeShadowing(Check):
     fix_family = "volumes"
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        # services that share one bind line (redash's three, merging one YAML anchor) hide the same
-        # folder: one finding there, naming them all
+        from doctor.host.images import reference_key
+
+        services = sorted(project.services.values(), key=lambda s: s.name)
+        # a service with no build on the image another service builds runs that build's recipe
+        # (pythondotorg's `worker` on the `pythondotorg:docker-compose` that `web` builds)
+        builders: dict[str, Service] = {}
+        for svc in services:
+            if svc.build is not None and svc.image:
+                builders.setdefault(reference_key(svc.image), svc)
+        # services that share one mount line (redash's three, merging one YAML anchor; warehouse's
+        # `*base_volumes`) are hidden or kept stale alike: one finding there, naming them all
         binds: dict[tuple[object, ...], tuple[list[Service], Mount, FilledPath, Path, str | None]] = {}
-        for svc in sorted(project.services.values(), key=lambda s: s.name):
-            path = svc.build.dockerfile_path if svc.build else None
-            recipe = project.recipe(path, svc.build.target) if path is not None and svc.build else None
-            if path is None or recipe is None:
+        kept: dict[tuple[object, ...], tuple[list[Service], Mount]] = {}
+        for svc in services:
+            maker = svc if svc.build is not None else builders.get(reference_key(svc.image)) if svc.image else None
+            build = maker.build if maker is not None else None
+            path = build.dockerfile_path if build is not None else None
+            recipe = project.recipe(path, build.target) if path is not None and build is not None else None
+            if maker is None or path is None or recipe is None:
                 continue
-            filled = installed(project, svc, filled_paths(recipe))
+            filled = installed(project, maker, filled_paths(recipe))
             volumes = [m for m in svc.volumes if m.type == "volume"]
             home = posixpath.normpath(svc.working_dir or recipe.workdir)
             for mount in volumes:
@@ -88,41 +104,55 @@ class VolumeShadowing(Check):
                 if origin is None and (posixpath.basename(mount.target) not in DEPENDENCY_DIRS
                                        or posixpath.dirname(mount.target) != home):
                     continue
-                yield self._volume(project, host, svc, mount)
+                # a named volume is one volume whichever lines mount it (warehouse's node_modules, in
+                # `*base_volumes` and in worker's own list): renewing it means stopping every user
+                where = (mount.source, mount.target) if mount.source else (mount.location, mount.target, path)
+                kept.setdefault(where, ([], mount))[0].append(svc)
             for mount in (m for m in svc.volumes if m.type == "bind" and m.source):
                 for hidden in filled:
                     if hides(mount, hidden, volumes):
                         program = _not_node(svc, recipe) if posixpath.basename(hidden.path) == "node_modules" else None
                         key = (mount.location, mount.source, mount.target, hidden.path, hidden.line, path, program)
                         binds.setdefault(key, ([], mount, hidden, path, program))[0].append(svc)
-        for services, mount, hidden, path, program in binds.values():
-            yield self._bind(project, services, mount, hidden, path, program)
+        for users, mount in kept.values():
+            yield from self._volume(project, host, users, mount)
+        for users, mount, hidden, path, program in binds.values():
+            yield self._bind(project, users, mount, hidden, path, program)
 
-    def _volume(self, project: Project, host: Host, svc: Service, mount: Mount) -> Finding:
+    def _volume(self, project: Project, host: Host, services: list[Service], mount: Mount) -> Iterator[Finding]:
         kind = f"volume '{mount.source}'" if mount.source else "anonymous volume"
-        subject = f"{svc.name}:{mount.target}"
-        stale = _stale(project, host, svc, mount)
-        if stale is None:
-            message = f"'{svc.name}' {kind} over {mount.target} keeps its first content after image rebuilds"
-            if mount.source:  # -V renews anonymous volumes only: a named one is removed, and the next up refills it
-                title = (f"after a dependency change stop '{svc.name}' and remove volume '{mount.source}' "
-                         f"(docker compose down {svc.name}, then docker volume rm "
-                         f"{project.compose.project_name}_{mount.source}, unless it has a name: of its own)")
+        # each service's volume against its image: a named volume is one for all, anonymous ones each their own
+        ages: dict[tuple[str, str] | None, list[Service]] = {}
+        for svc in services:
+            ages.setdefault(_stale(project, host, svc, mount), []).append(svc)
+        for stale, users in ages.items():
+            names = service_names([s.name for s in users])
+            sep = " " if len(users) == 1 else ": "  # `'web' volume ...`, `'base', 'tests': volume ...`
+            args = " ".join(s.name for s in users)
+            subject = f"{','.join(s.name for s in users)}:{mount.target}"
+            if stale is None:
+                message = f"{names}{sep}{kind} over {mount.target} keeps its first content after image rebuilds"
+                if mount.source:  # -V renews anonymous volumes only: a named one is removed, the next up refills it
+                    title = (f"after a dependency change stop {names} and remove volume '{mount.source}' "
+                             f"(docker compose down {args}, then docker volume rm "
+                             f"{project.compose.project_name}_{mount.source}, unless it has a name: of its own)")
+                else:
+                    title = f"after a dependency change run docker compose up -d -V {args}"
+                yield self.finding(message, mount.location, subject, Fix(title, Safety.ADVICE), Severity.INFO)
+                continue
+            name, age = stale
+            message = f"{names}{sep}volume '{name}' over {mount.target} is {age} older than its image: stale content"
+            base = ("docker", "compose", "-p", project.compose.project_name,
+                    *(arg for f in project.compose.files for arg in ("-f", str(f))))
+            if mount.source:
+                fix = Fix(f"remove volume '{name}' (stop {names} first); the next up refills it", Safety.UNSAFE,
+                          command=("docker", "volume", "rm", name))
             else:
-                title = f"after a dependency change run docker compose up -d -V {svc.name}"
-            return self.finding(message, mount.location, subject, Fix(title, Safety.ADVICE), Severity.INFO)
-        name, age = stale
-        message = f"'{svc.name}' volume '{name}' over {mount.target} is {age} older than its image: stale content"
-        base = ("docker", "compose", "-p", project.compose.project_name,
-                *(arg for f in project.compose.files for arg in ("-f", str(f))))
-        if mount.source:
-            fix = Fix(f"remove volume '{name}' (stop '{svc.name}' first); the next up refills it", Safety.UNSAFE,
-                      command=("docker", "volume", "rm", name))
-        else:
-            fix = Fix(f"recreate '{svc.name}' with fresh anonymous volumes (up -V)", Safety.UNSAFE,
-                      command=(*base, "up", "-d", "--force-recreate", "--renew-anon-volumes", svc.name))
-        # its own subject: the note about the same mount stays after the fix, this must not
-        return self.finding(message, mount.location, f"{subject}:stale", fix)
+                fix = Fix(f"recreate {names} with fresh anonymous volumes (up -V)", Safety.UNSAFE,
+                          command=(*base, "up", "-d", "--force-recreate", "--renew-anon-volumes",
+                                   *(s.name for s in users)))
+            # its own subject: the note about the same mount stays after the fix, this must not
+            yield self.finding(message, mount.location, f"{subject}:stale", fix)
 
     def _bind(self, project: Project, services: list[Service], mount: Mount, hidden: FilledPath,
               dockerfile: Path, program: str | None) -> Finding:
