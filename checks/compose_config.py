@@ -68,8 +68,9 @@ class ComposeConfig(Check):
         gets `docker volume create NAME` (`docker network create NAME`), naming the Makefile target
         that runs it when there is one (advice: an external one may be meant to hold data from
         elsewhere, which an empty one would not). A missing env file that the project's Makefile
-        makes (redash's `.env:` rule, which writes fresh secrets; a recipe's `cp .env.example .env`
-        or `> .env`) gets that `make` command (advice).
+        makes (redash's and kitsune's `.env:` rule; a recipe's `cp .env.example .env` or `> .env`,
+        any command of the line: `test -f .env || cp -n .env-dist .env;`) gets that `make` command
+        (advice).
 
     Fix safety
         There is no automatic fix, so nothing is written.
@@ -262,12 +263,16 @@ def _env_file_maker(project: Project, message: str) -> Fix | None:
                 return Fix(f"create it with the Makefile's rule for it ({makefile}:{number})", Safety.ADVICE,
                            command=("make", relative))
             continue
-        words = line.replace(">", " > ").split()
-        written = any(word in names and index and words[index - 1] == ">" for index, word in enumerate(words))
-        copied = len(words) >= 3 and words[0].lstrip("@-") in ("cp", "install") and words[-1] in names
-        if (written or copied) and not target.startswith("."):
-            return Fix(f"create it with the Makefile's target {target} ({makefile}:{number} writes it)", Safety.ADVICE,
-                       command=("make", target))
+        if target.startswith("."):
+            continue
+        # each command of the line: kitsune's `cp -n .env-dist .env;` ends in `;`, others chain with &&
+        for command in line.replace("&&", ";").replace("||", ";").split(";"):
+            words = command.replace(">", " > ").split()
+            written = any(word in names and index and words[index - 1] == ">" for index, word in enumerate(words))
+            copied = len(words) >= 3 and words[0].lstrip("@-") in ("cp", "install") and words[-1] in names
+            if written or copied:
+                return Fix(f"create it with the Makefile's target {target} ({makefile}:{number} writes it)",
+                           Safety.ADVICE, command=("make", target))
     return None
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from doctor.host import Host
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
-from doctor.project import Project
+from doctor.project import TEMPLATE_SUFFIXES, Project
 from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
 from doctor.project.types import EnvFile, EnvSource, ProblemKind
@@ -17,23 +17,23 @@ from .fix import _append_fix, _rel, _template
 from .images import unpassworded
 from .places import BREAKS, OPTIONAL, _Keys, _services_of, placeholder_paths
 
-# a service env file's template beside it: backend/.env -> backend/.env.example
+# a service env file's template beside it (TEMPLATE_SUFFIXES): backend/.env -> backend/.env.example
 # (`.env.dev-sample` too: testdrivenio's django-on-docker, whose README says to copy it)
-TEMPLATE_SUFFIXES = (".example", ".sample", ".dist", ".template", "-example", "-sample")
 
 
 class EnvDrift(Check):
     """variables compose needs with no value or default; keys in .env.example missing from .env
 
     What it finds
-        A `${VAR}` (or `$VAR`) in a compose file that is set neither in the shell nor in
-        `.env` and has no default, and keys of `.env.example` (or `.env.sample`, `.env.dist`...)
-        that the developer's `.env` lacks. `${VAR:-}`, `${VAR-default}` and `${VAR:?message}`
-        are deliberate and not findings; a key set in the shell counts as set. An unset variable
-        is an error where the empty value breaks something (an image tag, a port, a volume
-        source, `container_name`, a build path), info where compose only passes an empty
-        optional value on (a label, or an `environment:` value the template itself leaves
-        empty, like `SENTRY_DSN=`, or mentions only in a comment, like `# STORAGE_S3_REGION=`),
+        A `${VAR}` (or `$VAR`) in a compose file that is set neither in the shell nor in `.env` and
+        has no default, and keys of `.env.example` (or `.env.sample`, `.env.dist`, `.env.template`,
+        and each with `-` or `_` for the dot: kitsune's `.env-dist`, whose Makefile runs `cp -n
+        .env-dist .env`) that the developer's `.env` lacks. `${VAR:-}`, `${VAR-default}` and
+        `${VAR:?message}` are deliberate and not findings; a key set in the shell counts as set. An
+        unset variable is an error where the empty value breaks something (an image tag, a port, a
+        volume source, `container_name`, a build path), info where compose only passes an empty
+        optional value on (a label, or an `environment:` value the template itself leaves empty,
+        like `SENTRY_DSN=`, or mentions only in a comment, like `# STORAGE_S3_REGION=`),
         a warning otherwise; compose warns about each too. A variable
         only a service of a profile that is off uses is info: nothing that starts breaks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
@@ -45,8 +45,8 @@ class EnvDrift(Check):
         `${KEY}`): the template
         serves another setup (maybe-finance's SMTP_* beside a compose file that never passes them).
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
-        template beside it (`backend/.env.example`, `.sample`, `.dist`, `.template`, or
-        `.env.dev-sample`, `-example`), except for
+        template beside it named the same way (`backend/.env.example`, `backend/.env-dist`,
+        `.env.dev-sample`), except for
         keys the service's `environment:` or another of its env files sets; such a file never
         copied from its template (compose stops: "env file not found") is an error.
         A postgres, mysql or mariadb image (postgis and pgvector are postgres) whose service gets

@@ -21,7 +21,11 @@ if TYPE_CHECKING:
     from doctor.project.tasks import Command
     from doctor.project.yamlload import YMap
 
-ENV_EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.dist", ".env.template", "env.example", "example.env")
+# how a committed template of an env file is named beside it: `.env.example`, kitsune's `.env-dist`,
+# `.env_sample` (each spelling is in thousands of public repositories), the dot first
+TEMPLATE_SUFFIXES = tuple(f"{sep}{tail}" for sep in (".", "-", "_")
+                          for tail in ("example", "sample", "dist", "template"))
+ENV_EXAMPLE_NAMES = (*(f".env{suffix}" for suffix in TEMPLATE_SUFFIXES), "env.example", "example.env")
 
 
 @record
