@@ -7,7 +7,7 @@ from pathlib import Path
 
 from doctor.host import Host
 from doctor.lazyre import lazy
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
 from doctor.project.types import Problem, ProblemKind, RestartPolicy
 
@@ -66,8 +66,11 @@ class ComposeConfig(Check):
         the template's placeholder (wger's `WGER_CODEPATH=/path/to/wger/server`), the variable to
         set and its `.env` line. A missing external volume or network
         gets `docker volume create NAME` (`docker network create NAME`), naming the Makefile target
-        that runs it when there is one (advice: an external one may be meant to hold data from
-        elsewhere, which an empty one would not). A missing env file that the project's Makefile
+        that runs it when there is one, else the project's shell script that does (a `*.sh` at its
+        top or in bin/, install/, script/, scripts/ or tools/ with `volume create` and the name:
+        getsentry/self-hosted's install/create-docker-volumes.sh, and the top-level ./install.sh
+        that runs it) (advice: an external one may be meant to hold data from elsewhere, which an
+        empty one would not). A missing env file that the project's Makefile
         makes (redash's and kitsune's `.env:` rule; a recipe's `cp .env.example .env` or `> .env`,
         any command of the line: `test -f .env || cp -n .env-dist .env;`) gets that `make` command
         (advice).
@@ -159,6 +162,7 @@ class ComposeConfig(Check):
         stops before creating a container (`external volume "myproj_dbdata" not found`: drb's
         `make docker_setup` creates it). Asked only when some are used; one note when it cannot ask."""
         used = _external_uses(project)
+        scripts = _Scripts(project)  # read once, and only when something is missing
         for number, ((kind, name), (users, location)) in enumerate(sorted(used.items())):
             try:
                 present = _engine_has(host, kind, name)
@@ -171,11 +175,11 @@ class ComposeConfig(Check):
                 return
             if present:
                 continue
-            shown = ", ".join(f"'{u}'" for u in users)
+            shown = service_names(users)  # self-hosted's sentry-data: 20 services, three named and a count
             message = (f"{shown} {'uses' if len(users) == 1 else 'use'} external {kind} '{name}', which the "
                        "engine does not have: up fails")
-            made_by = _made_by(project, kind, name)
-            title = f"create the {kind} first" + (f" ({made_by} does)" if made_by else "")
+            made_by = _made_by(project, kind, name) or scripts.maker(kind, name)
+            title = f"create the {kind} first" + (f" ({made_by})" if made_by else "")
             fix = Fix(title, Safety.ADVICE, command=("docker", kind, "create", name))
             yield self.finding(message, location, f"{','.join(users)}:external-{kind}:{name}", fix)
 
@@ -215,11 +219,71 @@ def _engine_has(host: Host, kind: str, name: str) -> bool:
 
 
 def _made_by(project: Project, kind: str, name: str) -> str:
-    """`make docker_setup, Makefile:19` when a Makefile target runs `docker KIND create NAME`, else ""."""
+    """`make docker_setup, Makefile:19 does` when a Makefile target runs `docker KIND create NAME`, else ""."""
     for makefile, number, target, line in _recipe_lines(project):
         if f"{kind} create" in line and name in line.split() and not target.startswith("."):
-            return f"make {target}, {makefile}:{number}"
+            return f"make {target}, {makefile}:{number} does"
     return ""
+
+
+# where a project keeps the shell scripts that set it up: its top and a few usual folders, never deeper
+SCRIPT_FOLDERS = ("", "bin", "install", "script", "scripts", "tools")
+MAX_SCRIPTS = 200  # per folder: a vendored tree of scripts is not read whole
+
+
+class _Scripts:
+    """The project's own shell scripts (`*.sh`, `*.bash` in SCRIPT_FOLDERS), read on first use."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._texts: list[tuple[str, str]] | None = None
+
+    def maker(self, kind: str, name: str) -> str:
+        """`./install/create-docker-volumes.sh does, which ./install.sh runs` when a script has
+        `KIND create` and names NAME (getsentry/self-hosted's `$CONTAINER_ENGINE volume create` in a
+        function it calls as `create_volume sentry-data`), else ""."""
+        texts = self.texts()
+        script = next((rel for rel, text in texts if f"{kind} create" in text and _mentions(text, name)), None)
+        if script is None:
+            return ""
+        # the top-level script a newcomer runs that runs it (`source install/create-docker-volumes.sh`)
+        runner = next((rel for rel, text in texts if "/" not in rel and rel != script and _mentions(text, script)),
+                      None)
+        return f"./{script} does" + (f", which ./{runner} runs" if runner else "")
+
+    def texts(self) -> list[tuple[str, str]]:
+        if self._texts is None:
+            import os
+
+            from doctor.project.reading import read_regular_text
+
+            self._texts = []
+            for folder in SCRIPT_FOLDERS:
+                try:
+                    with os.scandir(self.project.root / folder) as entries:
+                        names = sorted(e.name for e in entries if e.name.endswith((".sh", ".bash"))
+                                       and e.is_file(follow_symlinks=False))
+                except OSError:
+                    continue
+                for file in names[:MAX_SCRIPTS]:
+                    rel = f"{folder}/{file}" if folder else file
+                    text = read_regular_text(self.project.root / rel)
+                    if text is not None:
+                        self._texts.append((rel, text))
+        return self._texts
+
+
+def _mentions(text: str, word: str) -> bool:
+    """Whether `word` stands in `text` as a whole name (`sentry-data`, not `sentry-data-2` or `xsentry-data`)."""
+    start = text.find(word)
+    while start >= 0:
+        before = text[start - 1] if start else " "
+        end = start + len(word)
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before in "_-.") and not (after.isalnum() or after in "_-"):
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 def _recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
