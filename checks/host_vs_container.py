@@ -30,7 +30,9 @@ class HostVsContainer(Check):
         Makefile, justfile, Taskfile (a task's `dir:` too) and package.json commands (`make
         test`'s `pytest`, `python backend/tests/x.py`,
         `npm run generate-client`; for a compose folder such as `.devcontainer/` that builds or
-        mounts the repo around it, `..`, the repo's own Makefile too) for code that reaches a
+        mounts the repo around it, `..`, the repo's own Makefile too; a Makefile's variables expanded
+        as make expands them, `$(APP_LIST)` set by `APP_LIST ?= ...`, one doctor cannot know kept
+        whole) for code that reaches a
         service (bind mount, `develop.watch` sync, or COPY into the image) whose image installs
         dependencies the interpreter running them lacks. What the image installs is read from its
         manifests: the build context's pyproject / requirements (with the files their `-r` lines

@@ -53,6 +53,9 @@ PYPROJECT_TOOLS = {
 _TOOL_NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 _ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SEPARATORS = lazy(r"&&|\|\||;|\|")
+# a `$(NAME ...)` or `${NAME}` left in a line (one level of nesting inside): one word whatever it holds
+_REFERENCE = lazy(r"\$\((?:[^()]|\([^()]*\))*\)|\$\{(?:[^{}]|\{[^{}]*\})*\}")
+_HELD = lazy(r"\x00(\d+)\x00")
 _RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
 # a just recipe header at column 0: `name params: deps` (never `x := 1`, `set ...`, `alias a := b`)
 _JUST_RECIPE = lazy(r"^@?([A-Za-z_][A-Za-z0-9_-]*)(?:\s[^:]*)?:(?!=)")
@@ -134,12 +137,11 @@ def _read(path: Path) -> str | None:
 
 def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:
     """(segment, tool, cwd) for each simple command of a shell line; `cd DIR` moves cwd along."""
-    for raw in _SEPARATORS.split(text):
-        segment = raw.strip().lstrip("(").rstrip(")").strip()
-        try:
-            words = shlex.split(segment, comments=True)
-        except ValueError:
-            words = segment.split()
+    for raw in _segments(text):
+        segment = raw.strip().lstrip("(").strip()
+        while segment.endswith(")") and segment.count(")") > segment.count("("):  # a subshell's, not `$(X)`'s
+            segment = segment[:-1].rstrip()
+        words = _words(segment)
         while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0] in _LEADING
                          or words[0].startswith("-")):
             words = words[1:]
@@ -151,16 +153,59 @@ def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:
             continue
         if tool in SHELL_WORDS or "$" in tool or "/" in tool or not _TOOL_NAME.match(tool) or tool == "make":
             continue
-        yield " ".join(words), tool, cwd
+        # a word holding a space (`$(shell git ls-files)`, `--command="make x"`) stays one word when re-read
+        yield " ".join(shlex.quote(w) if any(c.isspace() for c in w) else w for w in words), tool, cwd
+
+
+def _segments(text: str) -> list[str]:
+    """The simple commands of a shell line, split at `&&`, `||`, `;` and `|` outside `$(...)` and `${...}`."""
+    if "$(" not in text and "${" not in text:
+        return _SEPARATORS.split(text)
+    parts, depth, start, at = [], 0, 0, 0
+    while at < len(text):
+        if text.startswith(("$(", "${"), at):
+            depth, at = depth + 1, at + 2
+            continue
+        if depth and text[at] in ")}":
+            depth -= 1
+        elif not depth:
+            found = _SEPARATORS.match(text, at)
+            if found is not None:
+                parts.append(text[start:at])
+                start = at = found.end()
+                continue
+        at += 1
+    return [*parts, text[start:]]
+
+
+def _words(segment: str) -> list[str]:
+    """A command's words as the shell splits them, a `$(...)` doctor could not expand kept whole."""
+    held: list[str] = []
+    if "$(" in segment or "${" in segment:
+        def hold(match: re.Match[str]) -> str:
+            held.append(match.group(0))
+            return f"\x00{len(held) - 1}\x00"
+
+        segment = _REFERENCE.sub(hold, segment)
+    try:
+        words = shlex.split(segment, comments=True)
+    except ValueError:
+        words = segment.split()
+    if held:
+        words = [_HELD.sub(lambda m: held[int(m.group(1))], word) for word in words]
+    return words
 
 
 def _makefile(path: Path) -> list[Command]:
     text = _read(path)
     if text is None:
         return []
+    from doctor.project.makevars import MakeVariables
+
     commands: list[Command] = []
     target = ""
     lines = text.splitlines()
+    variables = MakeVariables.read(lines)
     index = 0
     in_define = False
     while index < len(lines):
@@ -177,7 +222,7 @@ def _makefile(path: Path) -> list[Command]:
         if in_define:
             continue
         if line.startswith("\t") and target:
-            recipe = stripped.lstrip("@-+ ")
+            recipe = variables.expand(stripped.lstrip("@-+ "), target)
             for segment, tool, cwd in split_command(recipe, path.parent):
                 commands.append(Command(segment, tool, CommandKind.MAKE, Location(path, number),
                                         f"make target {target!r}", cwd, name=target))

@@ -1,0 +1,102 @@
+"""host-vs-container: Makefile variables are expanded as make expands them.
+
+django/djangoproject.com's Makefile (`APP_LIST ?= accounts aggregator ...`, `SCSS = djangoproject/scss`,
+`STATIC = djangoproject/static`): preflight advised `... test --verbosity 2 '$(APP_LIST'` (its closing
+parenthesis cut off as a subshell's) and `python -m pysassc '$(SCSS)/output.scss' ...`, which the
+container's shell cannot run.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+
+import pytest
+from doctor.checks.host_vs_container import HostVsContainer
+
+from doctor.host import Host
+from doctor.host.context import ExecutionContext, Runtime
+from doctor.model import Finding
+from doctor.project import Project, ProjectOptions
+from doctor.project.makevars import MakeVariables
+from doctor.project.tasks import split_command
+
+NO_ENGINE = "unix:///nonexistent/doctor-test/docker.sock"
+
+DJANGOPROJECT_MAKEFILE = """\
+.PHONY: all ci test
+
+APP_LIST ?= accounts aggregator blog
+SCSS = djangoproject/scss
+STATIC = djangoproject/static
+
+compile-scss:
+\tpython -m pysassc $(SCSS)/output.scss ${STATIC}/css/output.css --style=compressed
+
+test:
+\t@python -m coverage run --source=. --module manage test --verbosity 2 $(APP_LIST)
+
+files:
+\tpython -m manage check $(shell git ls-files | grep py) $(UNSET)
+"""
+
+
+def djangoproject(tmp_path: Path) -> Path:
+    project = tmp_path / "djangoproject.com"
+    project.mkdir()
+    (project / "Makefile").write_text(DJANGOPROJECT_MAKEFILE)
+    (project / "requirements").mkdir()
+    (project / "requirements" / "prod.txt").write_text("doctor-absent-django\n")
+    (project / "Dockerfile").write_text(
+        "FROM python:3.12-slim\nWORKDIR /usr/src/app\nCOPY requirements requirements\n"
+        "RUN pip install -r requirements/prod.txt\nCOPY . .\n")
+    (project / "requirements.txt").write_text("-r requirements/prod.txt\n")
+    (project / "docker-compose.yml").write_text(
+        "services:\n  web:\n    build: .\n    volumes:\n      - .:/usr/src/app\n")
+    return project
+
+
+def findings(project: Path, monkeypatch: pytest.MonkeyPatch) -> list[Finding]:
+    import doctor.host.containers
+
+    monkeypatch.setattr(doctor.host.containers, "service_running", lambda *_: False)
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE, "HOME": str(project.parent)}
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    return list(HostVsContainer().run(Project(ProjectOptions(path=project, env=env)), host))
+
+
+def typed(finding: Finding) -> list[str]:
+    assert finding.fix is not None
+    argv = list(finding.fix.command)
+    return argv[argv.index("web") + 1:]
+
+
+def test_djangoprojects_variables_are_expanded_in_the_advice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = {f.location.line: f for f in findings(djangoproject(tmp_path), monkeypatch) if f.location}
+    assert typed(found[8]) == ["python", "-m", "pysassc", "djangoproject/scss/output.scss",
+                               "djangoproject/static/css/output.css", "--style=compressed"]
+    assert typed(found[11])[-4:] == ["2", "accounts", "aggregator", "blog"]
+    # what doctor cannot expand stays whole: a function (with its `|`), a variable set nowhere
+    assert typed(found[14])[-2:] == ["$(shell git ls-files | grep py)", "$(UNSET)"]
+
+
+@pytest.mark.parametrize(("lines", "text", "expected"), [
+    (["A = $(B) x", "B := 1", "B += 2"], "$(A)", "1 2 x"),  # recursive: B's last value
+    (["B = 1", "A := $(B)", "B = 2"], "$(A) $(B)", "1 2"),  # simple: B's value where A is written
+    (["C ?= c", "C ?= d", "D ::= e # a comment"], "${C} $(D)", "c e"),
+    (["ifeq ($(OS),Windows_NT)", "PY = python", "else", "PY = python3", "endif"], "$(PY) -m x", "$(PY) -m x"),
+    (["E != git rev-parse HEAD", "G = $(G) g"], "$(E) $(G)", "$(E) $(G) g"),
+    ([], "echo $$HOME $@ $(SRC:.c=.o)", "echo $HOME tgt $(SRC:.c=.o)"),
+])
+def test_make_expands_simple_variables(lines: list[str], text: str, expected: str) -> None:
+    assert MakeVariables.read(lines).expand(text, "tgt") == expected
+
+
+def test_a_reference_is_never_split_inside() -> None:
+    """`$(APP_LIST)` at a line's end lost its `)` as if it closed a subshell; a subshell's is dropped."""
+    [(text, tool, _)] = list(split_command("manage test $(APP_LIST)", Path("/")))
+    assert (text, tool) == ("manage test $(APP_LIST)", "manage")
+    [(text, _, _)] = list(split_command("(cd x && pytest $(ARGS))", Path("/")))
+    assert shlex.split(text) == ["pytest", "$(ARGS)"]
