@@ -61,7 +61,10 @@ class HostVsContainer(Check):
         `podman`...) overrides the detection. `doctor exec -- CMD` follows the same rule: it runs
         CMD in the service this check names for it (its host paths mapped into the container: a word
         with a `/`, or a bare folder or file a test runner or linter is given, `pytest app` ->
-        `pytest /usr/src/app`), else here.
+        `pytest /usr/src/app`), else here. A project script whose own text runs docker or compose
+        (docker-flask-example's `./run`, a wrapper of `docker compose exec web ...`; DefectDojo's
+        `run-unittest.sh`) is the host's: the service has no engine to drive, so it is never advised
+        into one, and `doctor exec` runs it here.
 
     Why it matters
         `pytest` on the host fails with ModuleNotFoundError (or, worse, runs against other

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from doctor.host import Host
 from doctor.project import Project
+from doctor.project.hostscripts import docker_driver
 from doctor.project.service_home import (
     ServiceHome,
     belongs_in,
@@ -46,7 +47,9 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
     The choice host-vs-container makes for the same command in a Makefile (`belongs_in`); a shell
     (`sh`, `bash`) goes to the service whose code holds `cwd`, and so does another program of no
     known language that this machine lacks; one it has (`echo`, `ls`, `git`, a standalone linter)
-    runs here: drb's `doctor exec -- echo hello` built the frontend image to echo in it.
+    runs here: drb's `doctor exec -- echo hello` built the frontend image to echo in it. A project
+    script whose own text runs docker or compose (DefectDojo's `run-unittest.sh`, docker-flask-example's
+    `./run`) runs here too: the service has no engine to drive.
     """
     here = None
     if host.context.in_container:
@@ -60,6 +63,8 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
     if not words:
         return None, here
     tool, arguments = words[0], words[1:]
+    if docker_driver(tool, arguments, cwd) is not None:
+        return None, here  # it runs `docker compose ...` itself: the engine is reached from here
     home = belongs_in(tool, arguments, cwd, homes, project.root)
     if home is None and tool_language(tool, homes) is None and (
             posixpath.basename(tool) in SHELLS or not _here(tool, project)):
@@ -93,6 +98,9 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
             where = f"here, in this {context.runtime.value}"
         else:
             where = "on the host"
+        words = _command_words(argv)
+        if words and docker_driver(words[0], words[1:], cwd) is not None:
+            where += " (it runs docker itself)"
         print(f"doctor: running {argv[0]!r} {where}", file=sys.stderr)
         return _run(list(argv), None)
     running = is_running(project, host, home.service) if home.live else False

@@ -326,9 +326,15 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     the folder it runs in (not the project root), or one of its path arguments
     (`pytest backend/tests`); else, run from the root, the single service of that language.
     `npm_script` marks a package.json script (`local`: its tool comes from node_modules/.bin):
-    it runs where its node_modules are, so only a service running the live code takes it.
+    it runs where its node_modules are, so only a service running the live code takes it. A project
+    script whose own text runs docker or compose (a `./run` wrapper of `docker compose exec web`)
+    belongs on the host.
     """
     if tool.startswith("docker"):
+        return None
+    from doctor.project.hostscripts import docker_driver
+
+    if docker_driver(tool, arguments, cwd) is not None:  # a wrapper running `docker compose exec ...` itself
         return None
     language = tool_language(tool, homes, npm_script and local)
     # a package.json script runs with the packages of its own package.json: a service whose image
