@@ -11,6 +11,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
+from doctor.project.image_installs import not_installed, unlisted_in
 from doctor.project.service_home import (
     ServiceHome,
     belongs_in,
@@ -98,6 +99,12 @@ class HostVsContainer(Check):
         says the image lacks it too, and the fix starts with installing it there (CTFd's pytest);
         so it does where doctor sees every Python install of the image (a plain base, RUN lines that
         `pip install -r` files the build COPYs) and none of those files names a test or lint tool
+        (a `name @ git+...` or `#egg=name` line names its package). The RUN lines are read as the
+        compose build runs them: a build arg it passes fills `-r ${REQ_FILE}` (djangoproject.com's
+        requirements/tests.txt), an ARG default or ENV too, and a shell test on them is decided
+        (wemake-django-template's `poetry sync $(if [ "$DJANGO_ENV" = 'production' ]; then echo
+        '--only main'; fi)` under `DJANGO_ENV: development` installs the dev group; `--only main`,
+        `--without dev` would not)
         (django-on-docker's pytest; uv's own binaries copied from its image, `COPY --from=uv /uv /uvx
         /bin/`, bring no package): add it to that requirements file, then `run --build`. A path
         inside an option (`--cov=project/app`) is mapped like a path word; the message names the
@@ -163,8 +170,8 @@ class HostVsContainer(Check):
         kept_out = _kept_out(project, home, cwd, advised)
         hidden = _hidden_modules(project, home)
         tool = _tool_of(command, advised)
-        listed = _not_installed(project, home, tool)
-        unlisted = None if listed is not None else _unlisted(project, home, tool)
+        listed = not_installed(project, home, tool)
+        unlisted = None if listed is not None else unlisted_in(project, home, tool)
         lacking = listed is not None or unlisted is not None
         if kept_out or hidden or lacking:
             # only a `run` container can take the folder as a volume; the container `up` started has
@@ -238,48 +245,6 @@ def _output_lost(command: Command, home: ServiceHome, cwd: Path) -> bool:
     return bool(binds) and not any(cwd == host or host in cwd.parents for host in binds)
 
 
-def image_lacks(project: Project, home: ServiceHome, tool: str) -> str | None:
-    """What this check says when the service's image does not install the tool either (the
-    requirements file that lists it for development, or the one the image installs without it),
-    for `doctor exec`, which runs the command there all the same; None when the image may have it."""
-    listed = _not_installed(project, home, tool)
-    if listed is not None:
-        return f"its image does not install {tool!r} ({project.shown(listed)} lists it for development)"
-    unlisted = _unlisted(project, home, tool)
-    if unlisted is not None:
-        return f"its image does not install {tool!r} ({project.shown(unlisted)}, which it installs, does not list it)"
-    return None
-
-
-def _not_installed(project: Project, home: ServiceHome, tool: str) -> Path | None:
-    """The dev listing of a Python tool the service's image does not install: its image installs a
-    requirements file without the tool (nor a plugin of it, `pytest-django`), no RUN names it, and
-    a file beside lists it for development. None when the image may well have it."""
-    from doctor.project.manifests import Language, dev_listing, normalize, read_manifests
-
-    name = normalize(tool)
-    if home.language is not Language.PYTHON or name.startswith("python"):
-        return None
-    manifest = next((m for m in read_manifests(home.manifest.parent) if m.path == home.manifest), None)
-    if manifest is None or any(r.name == name or r.name.startswith(name + "-") for r in manifest.requirements):
-        return None
-    service = project.services.get(home.service)
-    if service is None or service.build is None or service.build.dockerfile_path is None:
-        return None
-    recipe = project.recipe(service.build.dockerfile_path, service.build.target)
-    if recipe is None or any(tool in step.text or _DEV_INSTALL.search(step.text) for step in recipe.runs):
-        return None  # it names the tool, or installs what may hold it (`uv sync`, `.[dev]`, a dev file)
-    listed = dev_listing(home.manifest.parent, tool, home.manifest)
-    if listed is None or any(listed.name in step.text for step in recipe.runs):
-        return None  # `pip install -r requirements-dev.txt` in some stage
-    return listed
-
-
-# installs that bring development dependencies too: uv's and pdm's sync (dev by default), Poetry's
-# install, pipenv --dev, extras (`.[dev]`), groups, a dev or test requirements file
-_DEV_INSTALL = lazy(r"\buv\s+sync\b|\bpoetry\s+install\b|\bpdm\s+(?:install|sync)\b|\bpipenv\b|\.\[|--group\b"
-                    r"|--extra\b|--all-extras\b|\bhatch\b|requirements[-_/](?:dev|test)|(?:dev|test)[-_]requirements"
-                    r"|development\.txt|(?:^|[/\s])(?:dev|test|tests)\.txt")
 
 
 def _hidden_modules(project: Project, home: ServiceHome) -> list[str]:
@@ -428,134 +393,6 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
 
 
 
-
-# development tools an image installs only when told to, and the packages that bring each (itself,
-# or a requirement naming it: pytest-django, flake8-bugbear; pytest-cov brings coverage)
-_DEV_TOOLS = {"pytest": "pytest", "py.test": "pytest", "coverage": "coverage", "mypy": "mypy", "ruff": "ruff",
-              "black": "black", "isort": "isort", "flake8": "flake8", "pylint": "pylint", "bandit": "bandit"}
-_BROUGHT_BY = {"coverage": ("pytest-cov",)}
-# base images whose Python packages are the ones the Dockerfile installs (the official python image, a
-# bare OS); another base (tiangolo/uvicorn-gunicorn) may hold the tool already
-# what `COPY --from=ghcr.io/astral-sh/uv /uv /uvx /bin/` brings (uv's documented install, bakerydemo's):
-# an installer's binary, no package
-_INSTALLERS = frozenset({"uv", "uvx"})
-_PLAIN_BASES = frozenset({"python", "pypy", "debian", "ubuntu", "alpine", "fedora", "centos", "rockylinux",
-                          "almalinux", "amazonlinux"})
-# installers doctor cannot see through: a project or folder installed (`.`, `-e`, a wheel), a lock
-_OPAQUE_INSTALL = lazy(r"\b(?:poetry|pipenv|pdm|hatch|conda|mamba|micromamba|pipx|easy_install|pixi)\b"
-                       r"|\buv\s+(?:sync|add|tool)\b|\bsetup\.py\b")
-_PIP = lazy(r"(?:python[\d.]*\s+-m\s+pip|\buv\s+pip|(?:^|[\s/])pip[\d.]*)\s+(?:-\S+\s+)*install\b(?P<args>.*)")
-_SEGMENTS = lazy(r"&&|\|\||[;|\n]")
-_PIP_VALUED = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target",
-                         "--prefix", "--root", "--trusted-host", "--platform", "--python-version", "--cache-dir",
-                         "--implementation", "--abi", "--progress-bar", "--src", "--upgrade-strategy", "--log",
-                         "--no-binary", "--only-binary", "--timeout", "--retries", "--proxy", "--root-user-action",
-                         "-c", "--constraint", "-C", "--config-settings", "--python", "--report", "--cert"})
-
-
-def _unlisted(project: Project, home: ServiceHome, tool: str) -> Path | None:
-    """The requirements file an image installs when no file it installs names a development tool
-    (django-on-docker: `pip install -r requirements.txt` of Django, gunicorn and psycopg2; `run web
-    pytest` says "exec: pytest: not found"). Only where doctor sees every Python install of the image:
-    a plain base, and RUN lines that are `pip install -r FILE` (and named packages) of files the build
-    COPYs, read as written; None when anything else may bring it."""
-    from doctor.project.env_hosts import image_basename
-    from doctor.project.manifests import Language
-
-    package = _DEV_TOOLS.get(tool)
-    service = project.services.get(home.service)
-    if (package is None or home.language is not Language.PYTHON or service is None or service.build is None
-            or service.build.dockerfile_path is None):
-        return None
-    recipe = project.recipe(service.build.dockerfile_path, service.build.target)
-    if (recipe is None or any(posixpath.basename(p.rstrip("/")) not in _INSTALLERS for p in recipe.pulled)
-            or image_basename(recipe.base) not in _PLAIN_BASES
-            or any(tool in step.text or package in step.text for step in recipe.runs)):
-        return None
-    files: list[str] = []
-    for step in recipe.runs:
-        found = _requirement_files(step.text, step.workdir)
-        if found is None:
-            return None
-        files += found
-    codes = project.code_map(service)
-    installed: list[Path] = []
-    for inside in dict.fromkeys(files):
-        host = codes.to_host(inside)
-        if host is None or _may_bring(host[0], package, {host[0]}):
-            return None
-        installed.append(host[0])
-    return installed[0] if installed else None
-
-
-_INCLUDE = lazy(r"(?:-r\s*|--requirement(?:\s+|\s*=\s*))(\S+)")
-_UNREAD_LINE = ("-e", "--editable", ".", "/", "git+", "http:", "https:", "file:")
-
-
-def _may_bring(path: Path, package: str, read: set[Path]) -> bool:
-    """Whether a requirements file (or one its `-r` lines include) may install `package`: it names it
-    anywhere (`pytest-django`, `pytest; python_version > "3.8"`; pytest-cov brings coverage), or holds
-    what doctor cannot read (`-e .`, a URL, a file it cannot open)."""
-    from doctor.project.reading import read_regular_text
-
-    text = read_regular_text(path)
-    if text is None or any(name in text.lower().replace("_", "-") for name in (package, *_BROUGHT_BY.get(package, ()))):
-        return True
-    for line in text.splitlines():
-        spec = line.split(" #", 1)[0].strip()
-        include = _INCLUDE.fullmatch(spec)
-        if include is not None:
-            target = (path.parent / include.group(1).strip("\"'")).resolve()
-            if target not in read and len(read) < 32:
-                read.add(target)
-                if _may_bring(target, package, read):
-                    return True
-        elif spec.startswith(_UNREAD_LINE) or " @ " in spec:
-            return True
-    return False
-
-
-def _requirement_files(text: str, workdir: str) -> list[str] | None:
-    """The container paths of the requirements files a RUN's `pip install -r` lines install ([] for a
-    RUN installing no Python package, or only named ones); None when it installs what doctor cannot
-    read (`pip install .`, `-e`, a wheel, a variable, `poetry install`, `uv sync`)."""
-    import shlex
-
-    if _OPAQUE_INSTALL.search(text):
-        return None
-    files: list[str] = []
-    for segment in _SEGMENTS.split(text):
-        try:
-            words = shlex.split(segment)
-        except ValueError:
-            words = segment.split()
-        if words[:1] == ["cd"] and len(words) == 2:
-            workdir = posixpath.normpath(posixpath.join(workdir, words[1]))
-            continue
-        match = _PIP.search(segment)
-        if match is None:
-            continue
-        try:
-            args = shlex.split(match.group("args"))
-        except ValueError:
-            return None
-        at = 0
-        while at < len(args):
-            word = args[at]
-            named = next((word[len(p):].lstrip("=") for p in ("--requirement", "-r") if word.startswith(p)), None)
-            if named is not None:
-                path = named or (args[at + 1] if at + 1 < len(args) else "")
-                at += 1 if named else 2
-                if not path or "$" in path:
-                    return None
-                files.append(posixpath.normpath(posixpath.join(workdir, path)))
-                continue
-            if word in ("-e", "--editable") or (not word.startswith("-") and (
-                    "/" in word or word.startswith(".") or "$" in word or "*" in word or "@" in word
-                    or word.endswith((".whl", ".zip", ".tar.gz")))):
-                return None
-            at += 2 if word in _PIP_VALUED else 1
-    return files
 
 
 # packages a project needs to develop it, not to run it: named after the app's own dependencies

@@ -133,14 +133,9 @@ def _image_lacks(project: Project, home: ServiceHome, words: Sequence[str]) -> s
         else (words[0] if words else "")
     if not tool:
         return None
-    import importlib
+    from doctor.project.image_installs import image_lacks  # preflight's reading of the image
 
-    try:  # the check's own reading (a registered check: the core imports none of them by name)
-        lacks = importlib.import_module("doctor.checks.host_vs_container").image_lacks
-    except (ImportError, AttributeError):
-        return None
-    found = lacks(project, home, posixpath.basename(tool))
-    return found if isinstance(found, str) else None
+    return image_lacks(project, home, posixpath.basename(tool))
 
 
 def _command_words(argv: Sequence[str]) -> list[str]:

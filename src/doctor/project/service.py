@@ -246,6 +246,8 @@ class Canonicalizer:
         out.update(value)
         if isinstance(value.get("context"), str):
             out["context"] = self.context(value["context"])
+        if isinstance(value.get("args"), YList):  # `- NAME=value`: a mapping, as compose merges args by name
+            out["args"] = _args_mapping(value["args"])
         # compose defaults a missing context to "." of the defining file's base directory, after
         # merging: keep it aside so an explicit context from another file still wins
         out[DEFAULT_CONTEXT] = str(self.base)
@@ -304,3 +306,17 @@ def _has_timestamp(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_timestamp(v) for v in value)
     return False
+
+
+def _args_mapping(items: YList) -> YMap:
+    """`build.args` written as a list (`- UID=1000`, a bare `- NAME` taken from the shell) as the
+    mapping compose merges by name: an override's list keeps the base file's other args
+    (wemake-django-template's `DJANGO_ENV: development` beside the override's `- UID=...`)."""
+    out = YMap(items.loc)
+    for index, item in enumerate(items):
+        name, sep, value = stringify(item).partition("=")
+        out[name] = value if sep else None
+        loc = items.loc_of(index)
+        if loc is not None:
+            out.locs[name] = loc
+    return out

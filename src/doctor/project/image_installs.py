@@ -1,0 +1,233 @@
+"""Whether a service's image installs a development tool (pytest, coverage, mypy...): read from its
+Dockerfile's RUN lines, as the compose build runs them.
+
+host-vs-container advises a test or lint command into the service whose image installs the project's
+packages; where that image installs only the runtime dependencies (a requirements file without the
+tool, Poetry's `--only main`) the advice says the image lacks the tool too, and `doctor exec` says so
+before running it there. The RUN lines are read with the values the build gives them
+(doctor.project.buildvalues): a build arg compose passes (djangoproject.com's
+`REQ_FILE=requirements/tests.txt` for `pip install -r ${REQ_FILE}`), an ARG's default, an ENV, and a
+shell test on them (wemake-django-template's `$(if [ "$DJANGO_ENV" = 'production' ]; then echo
+'--only main'; fi)` under `DJANGO_ENV: development`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.project import Project
+from doctor.project.service_home import ServiceHome
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.recipe import Recipe
+
+
+def _runs(project: Project, service_name: str) -> tuple[list[tuple[str, str]], Recipe] | None:
+    """The (text, workdir) of each RUN of the service's image, its build's values filled in, and the
+    recipe; None when the service is not built from a Dockerfile doctor reads."""
+    from doctor.project.buildvalues import resolved_runs
+
+    service = project.services.get(service_name)
+    if service is None or service.build is None or service.build.dockerfile_path is None:
+        return None
+    recipe = project.recipe(service.build.dockerfile_path, service.build.target)
+    if recipe is None:
+        return None
+    return resolved_runs(service.build, recipe), recipe
+
+
+def image_lacks(project: Project, home: ServiceHome, tool: str) -> str | None:
+    """What this check says when the service's image does not install the tool either (the
+    requirements file that lists it for development, or the one the image installs without it),
+    for `doctor exec`, which runs the command there all the same; None when the image may have it."""
+    listed = not_installed(project, home, tool)
+    if listed is not None:
+        return f"its image does not install {tool!r} ({project.shown(listed)} lists it for development)"
+    unlisted = unlisted_in(project, home, tool)
+    if unlisted is not None:
+        return f"its image does not install {tool!r} ({project.shown(unlisted)}, which it installs, does not list it)"
+    return None
+
+
+def not_installed(project: Project, home: ServiceHome, tool: str) -> Path | None:
+    """The dev listing of a Python tool the service's image does not install: its image installs a
+    requirements file without the tool (nor a plugin of it, `pytest-django`), no RUN names it, and
+    a file beside lists it for development. None when the image may well have it."""
+    from doctor.project.manifests import Language, dev_listing, normalize, read_manifests
+
+    name = normalize(tool)
+    if home.language is not Language.PYTHON or name.startswith("python"):
+        return None
+    manifest = next((m for m in read_manifests(home.manifest.parent) if m.path == home.manifest), None)
+    if manifest is None or any(r.name == name or r.name.startswith(name + "-") for r in manifest.requirements):
+        return None
+    found = _runs(project, home.service)
+    if found is None:
+        return None
+    runs = [text for text, _ in found[0]]
+    if any(tool in text or _installs_dev(text) for text in runs):
+        return None  # it names the tool, or installs what may hold it (`uv sync`, `.[dev]`, a dev file)
+    listed = dev_listing(home.manifest.parent, tool, home.manifest)
+    if listed is None or any(listed.name in text for text in runs):
+        return None  # `pip install -r requirements-dev.txt` in some stage
+    return listed
+
+
+# installs that bring development dependencies too: uv's and pdm's sync (dev by default), Poetry's
+# install, pipenv --dev, extras (`.[dev]`), groups, a dev or test requirements file
+_DEV_INSTALL = lazy(r"\buv\s+sync\b|\bpoetry\s+(?:install|sync)\b|\bpdm\s+(?:install|sync)\b|\bpipenv\b|\.\[|--group\b"
+                    r"|--extra\b|--all-extras\b|\bhatch\b|requirements[-_/](?:dev|test)|(?:dev|test)[-_]requirements"
+                    r"|development\.txt|(?:^|[/\s])(?:dev|test|tests)\.txt")
+# Poetry's and uv's ways of leaving the development groups out
+_RUNTIME_ONLY = lazy(r"--only[=\s]+main\b|--without[=\s]+\S*\bdev\b|--no-dev\b|--only-group[=\s]+main\b")
+
+
+def _installs_dev(text: str) -> bool:
+    """Whether a RUN installs what may hold a development tool: `poetry sync` (every group but the
+    optional ones) does, `poetry sync --only main` does not."""
+    import re
+
+    for segment in re.split(r"&&|\|\||;", text):
+        if _DEV_INSTALL.search(segment) and not (_POETRY_OR_UV.search(segment) and _RUNTIME_ONLY.search(segment)):
+            return True
+    return False
+
+
+_POETRY_OR_UV = lazy(r"\b(?:poetry|uv)\s+(?:install|sync)\b")
+
+
+# development tools an image installs only when told to, and the packages that bring each (itself,
+# or a requirement naming it: pytest-django, flake8-bugbear; pytest-cov brings coverage)
+_DEV_TOOLS = {"pytest": "pytest", "py.test": "pytest", "coverage": "coverage", "mypy": "mypy", "ruff": "ruff",
+              "black": "black", "isort": "isort", "flake8": "flake8", "pylint": "pylint", "bandit": "bandit"}
+_BROUGHT_BY = {"coverage": ("pytest-cov",)}
+# base images whose Python packages are the ones the Dockerfile installs (the official python image, a
+# bare OS); another base (tiangolo/uvicorn-gunicorn) may hold the tool already
+# what `COPY --from=ghcr.io/astral-sh/uv /uv /uvx /bin/` brings (uv's documented install, bakerydemo's):
+# an installer's binary, no package
+_INSTALLERS = frozenset({"uv", "uvx"})
+_PLAIN_BASES = frozenset({"python", "pypy", "debian", "ubuntu", "alpine", "fedora", "centos", "rockylinux",
+                          "almalinux", "amazonlinux"})
+# installers doctor cannot see through: a project or folder installed (`.`, `-e`, a wheel), a lock
+_OPAQUE_INSTALL = lazy(r"\b(?:poetry|pipenv|pdm|hatch|conda|mamba|micromamba|pipx|easy_install|pixi)\b"
+                       r"|\buv\s+(?:sync|add|tool)\b|\bsetup\.py\b")
+_PIP = lazy(r"(?:python[\d.]*\s+-m\s+pip|\buv\s+pip|(?:^|[\s/])pip[\d.]*)\s+(?:-\S+\s+)*install\b(?P<args>.*)")
+_SEGMENTS = lazy(r"&&|\|\||[;|\n]")
+_PIP_VALUED = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target",
+                         "--prefix", "--root", "--trusted-host", "--platform", "--python-version", "--cache-dir",
+                         "--implementation", "--abi", "--progress-bar", "--src", "--upgrade-strategy", "--log",
+                         "--no-binary", "--only-binary", "--timeout", "--retries", "--proxy", "--root-user-action",
+                         "-c", "--constraint", "-C", "--config-settings", "--python", "--report", "--cert"})
+
+
+def unlisted_in(project: Project, home: ServiceHome, tool: str) -> Path | None:
+    """The requirements file an image installs when no file it installs names a development tool
+    (django-on-docker: `pip install -r requirements.txt` of Django, gunicorn and psycopg2; `run web
+    pytest` says "exec: pytest: not found"). Only where doctor sees every Python install of the image:
+    a plain base, and RUN lines that are `pip install -r FILE` (and named packages) of files the build
+    COPYs, read with the values the build gives them (`-r ${REQ_FILE}`: the file compose's build arg
+    names); None when anything else may bring it."""
+    from doctor.project.env_hosts import image_basename
+    from doctor.project.manifests import Language
+
+    package = _DEV_TOOLS.get(tool)
+    service = project.services.get(home.service)
+    read = _runs(project, home.service) if home.language is Language.PYTHON else None
+    if read is None or service is None or package is None:
+        return None
+    runs, recipe = read
+    if (any(posixpath.basename(p.rstrip("/")) not in _INSTALLERS for p in recipe.pulled)
+            or image_basename(recipe.base) not in _PLAIN_BASES
+            or any(tool in text or package in text for text, _ in runs)):
+        return None
+    files: list[str] = []
+    for text, workdir in runs:
+        found = _requirement_files(text, workdir)
+        if found is None:
+            return None
+        files += found
+    codes = project.code_map(service)
+    installed: list[Path] = []
+    for inside in dict.fromkeys(files):
+        host = codes.to_host(inside)
+        if host is None or _may_bring(host[0], package, {host[0]}):
+            return None
+        installed.append(host[0])
+    # the file to add it to: a dev or test one the image installs (DefectDojo's requirements-dev.txt)
+    return next((p for p in installed if _DEV_NAMED.search(p.name)), installed[0] if installed else None)
+
+
+_DEV_NAMED = lazy(r"dev|test|lint")
+
+
+_INCLUDE = lazy(r"(?:-r\s*|--requirement(?:\s+|\s*=\s*))(\S+)")
+_UNREAD_LINE = ("-e", "--editable", ".", "/", "git+", "http:", "https:", "file:")
+
+
+def _may_bring(path: Path, package: str, read: set[Path]) -> bool:
+    """Whether a requirements file (or one its `-r` lines include) may install `package`: it names it
+    anywhere (`pytest-django`, `pytest; python_version > "3.8"`; pytest-cov brings coverage), or holds
+    what doctor cannot read (`-e .`, a URL, a file it cannot open)."""
+    from doctor.project.reading import read_regular_text
+
+    text = read_regular_text(path)
+    if text is None or any(name in text.lower().replace("_", "-") for name in (package, *_BROUGHT_BY.get(package, ()))):
+        return True
+    for line in text.splitlines():
+        spec = line.split(" #", 1)[0].strip()
+        include = _INCLUDE.fullmatch(spec)
+        if include is not None:
+            target = (path.parent / include.group(1).strip("\"'")).resolve()
+            if target not in read and len(read) < 32:
+                read.add(target)
+                if _may_bring(target, package, read):
+                    return True
+        elif spec.startswith(_UNREAD_LINE) and "#egg=" not in spec:
+            return True  # a path or URL naming no package (`name @ URL`, `git+...#egg=name` name theirs)
+    return False
+
+
+def _requirement_files(text: str, workdir: str) -> list[str] | None:
+    """The container paths of the requirements files a RUN's `pip install -r` lines install ([] for a
+    RUN installing no Python package, or only named ones); None when it installs what doctor cannot
+    read (`pip install .`, `-e`, a wheel, a variable, `poetry install`, `uv sync`)."""
+    import shlex
+
+    if _OPAQUE_INSTALL.search(text):
+        return None
+    files: list[str] = []
+    for segment in _SEGMENTS.split(text):
+        try:
+            words = shlex.split(segment)
+        except ValueError:
+            words = segment.split()
+        if words[:1] == ["cd"] and len(words) == 2:
+            workdir = posixpath.normpath(posixpath.join(workdir, words[1]))
+            continue
+        match = _PIP.search(segment)
+        if match is None:
+            continue
+        try:
+            args = shlex.split(match.group("args"))
+        except ValueError:
+            return None
+        at = 0
+        while at < len(args):
+            word = args[at]
+            named = next((word[len(p):].lstrip("=") for p in ("--requirement", "-r") if word.startswith(p)), None)
+            if named is not None:
+                path = named or (args[at + 1] if at + 1 < len(args) else "")
+                at += 1 if named else 2
+                if not path or "$" in path:
+                    return None
+                files.append(posixpath.normpath(posixpath.join(workdir, path)))
+                continue
+            if word in ("-e", "--editable") or (not word.startswith("-") and (
+                    "/" in word or word.startswith(".") or "$" in word or "*" in word or "@" in word
+                    or word.endswith((".whl", ".zip", ".tar.gz")))):
+                return None
+            at += 2 if word in _PIP_VALUED else 1
+    return files
