@@ -12,6 +12,7 @@ the choice is the host's, as preflight's; inside the service itself commands run
 from __future__ import annotations
 
 import posixpath
+import shlex
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.project import Project
 from doctor.project.hostscripts import docker_driver
+from doctor.project.make_targets import RecipeLine
 from doctor.project.service_home import (
     ServiceHome,
     belongs_in,
@@ -51,12 +53,7 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
     script whose own text runs docker or compose (DefectDojo's `run-unittest.sh`, docker-flask-example's
     `./run`) runs here too: the service has no engine to drive.
     """
-    here = None
-    if host.context.in_container:
-        from doctor.host.containers import own_service
-
-        here = own_service(host.engine, host.context, project)
-    homes = tuple(h for h in service_homes(project, host.packages) if h.service != here)
+    homes, here = _homes(project, host)
     if not homes:
         return None, here
     words = _command_words(argv)
@@ -70,6 +67,16 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
             posixpath.basename(tool) in SHELLS or not _here(tool, project)):
         home = home_for(homes, cwd)
     return home, here
+
+
+def _homes(project: Project, host: Host) -> tuple[tuple[ServiceHome, ...], str | None]:
+    """The services commands may belong in, and the service doctor runs in (never one of them)."""
+    here = None
+    if host.context.in_container:
+        from doctor.host.containers import own_service
+
+        here = own_service(host.engine, host.context, project)
+    return tuple(h for h in service_homes(project, host.packages) if h.service != here), here
 
 
 # a shell run in a service's folder stands for the project's commands: it goes where that code is
@@ -89,6 +96,11 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
         print("doctor exec: no command given (usage: doctor exec -- CMD ...)", file=sys.stderr)
         return 2
     cwd = Path.cwd()
+    words = _command_words(argv)
+    if words and posixpath.basename(words[0]) in ("make", "gmake"):
+        code = _make(words, cwd, project, host)
+        if code is not None:
+            return code
     home, here = placement(argv, cwd, project, host)
     context = host.context
     if home is None:
@@ -103,6 +115,11 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
             where += " (it runs docker itself)"
         print(f"doctor: running {argv[0]!r} {where}", file=sys.stderr)
         return _run(list(argv), None)
+    return _in_service(argv, cwd, home, project, host)
+
+
+def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Project, host: Host) -> int:
+    """Run `argv` (typed in `cwd`) in the service and return its exit code."""
     running = is_running(project, host, home.service) if home.live else False
     verb = "run" if running is False else "exec"
     from doctor.host.compose_cache import compose_cli
@@ -125,6 +142,60 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
         print(f"doctor: note: {lacking}: add it there and rebuild (`docker compose build {home.service}`)",
               file=sys.stderr)
     return _run([program, *full[1:]], dict(project.options.env))
+
+
+def _make(words: Sequence[str], cwd: Path, project: Project, host: Host) -> int | None:
+    """`make TARGET` whose recipe preflight puts in a service: its recipe lines run there, one after
+    another as make runs them (djangoproject.com's `make test`: `python -m coverage run ...` in 'web');
+    where its lines belong in different places, or make is given what doctor does not follow
+    (`VAR=value`), preflight's advice is printed and nothing runs. None: make runs here (no line
+    belongs in a service, or no Makefile doctor reads)."""
+    from doctor.project.make_targets import make_plan
+
+    homes, _ = _homes(project, host)
+    plan = make_plan(project, homes, words[1:], cwd) if homes else None
+    if plan is None or not plan.services:
+        return None
+    shown = " ".join(words)
+    home = plan.one_service
+    if home is not None and plan.unsupported is None:
+        print(f"doctor: {shown!r}: its recipe belongs in service {home.service!r} (as preflight says): running "
+              "each line there", file=sys.stderr)
+        for line in plan.lines:
+            if line.home is None:
+                continue  # `echo ...`: nothing of the project's
+            argv, where = _line_words(line, plan.makefile.parent)
+            code = _in_service(argv, where, line.home, project, host)
+            if code:
+                return code
+        return 0
+    why = f"make is given {plan.unsupported!r}, which doctor does not follow" if plan.unsupported else (
+        "its lines belong in different places")
+    print(f"doctor: {shown!r} runs commands preflight puts in a service ({why}); make here would run them "
+          "without their packages. Run them where they belong:", file=sys.stderr)
+    for line in plan.lines:
+        at = f"{project.shown(plan.makefile)}:{line.line}"
+        if line.home is not None:
+            argv, folder = _line_words(line, plan.makefile.parent)
+            full = compose_argv(project, "run", line.home, folder, mapped_words(argv, folder, line.home), True)
+            print(f"  {at}: {shlex.join(['docker', 'compose', *full[full.index('run'):]])}", file=sys.stderr)
+        elif line.partly:  # `python -m manage check && git status`: split it by hand
+            print(f"  {at}: {line.text} (a part of it belongs in {line.partly!r})", file=sys.stderr)
+        elif line.here:
+            print(f"  {at}: here: {line.text}", file=sys.stderr)
+    return 1
+
+
+def _line_words(line: RecipeLine, folder: Path) -> tuple[list[str], Path]:
+    """The words to run for a recipe line, and where: its one command as preflight advises it (in the
+    folder a leading `cd` moved to), else the whole line through `sh -c` in the Makefile's folder."""
+    if len(line.commands) == 1:
+        command = line.commands[0]
+        try:
+            return shlex.split(command.text), command.cwd
+        except ValueError:
+            return command.text.split(), command.cwd
+    return ["sh", "-c", line.text], folder
 
 
 def _image_lacks(project: Project, home: ServiceHome, words: Sequence[str]) -> str | None:

@@ -11,7 +11,7 @@ the file (the environment's, an included file's, make's own `$(MAKE)`). `$$` is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from doctor.lazyre import lazy
 
@@ -30,9 +30,11 @@ class MakeVariables:
         self._values: dict[str, tuple[str, bool] | None] = {}
 
     @classmethod
-    def read(cls, lines: Sequence[str]) -> MakeVariables:
-        """The variables of a Makefile's lines (continuation lines already joined or not)."""
+    def read(cls, lines: Sequence[str], overrides: Mapping[str, str] | None = None) -> MakeVariables:
+        """The variables of a Makefile's lines (continuation lines already joined or not); `overrides`
+        are `make NAME=value`'s, which win over the file's own assignments (bar `override NAME = ...`)."""
         found = cls()
+        forced: set[str] = set()  # `override NAME = ...`: the file's value wins over the command line's
         conditional = 0
         in_define = False
         logical = _joined(lines)
@@ -61,7 +63,14 @@ class MakeVariables:
             if match is None:
                 continue
             name, op, value = match.group(1), match.group(2), _uncommented(match.group(3))
+            if overrides and name in overrides:
+                if word != "override":
+                    continue
+                forced.add(name)
             found._assign(name, op, value, conditional > 0)
+        for name, value in (overrides or {}).items():
+            if name not in forced:
+                found._values[name] = (value, False)
         return found
 
     def _assign(self, name: str, op: str, value: str, conditional: bool) -> None:

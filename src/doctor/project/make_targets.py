@@ -1,0 +1,195 @@
+"""Where `make TARGET` belongs: the recipe lines it runs (its prerequisites' first), each placed by the
+rule host-vs-container reports with (service_home.belongs_in).
+
+`doctor exec -- make test` ran make on the host while preflight said the target's `python -m coverage
+run ... manage test` belongs in 'web' (djangoproject.com; DefectDojo's `python3 manage.py test` in
+'uwsgi'): make then failed with "No module named coverage". `make_plan` reads the Makefile's rules
+(targets, prerequisites, recipe lines), walks the goal's prerequisites as make does (depth first, each
+target once, a prerequisite no rule makes taken for a file), and places every recipe line: in one
+service (every command of the line the same service's), here (a command of the line belongs here),
+or nowhere in particular (a line of shell builtins only, `echo ...`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import record
+from doctor.project import Project
+from doctor.project.service_home import ServiceHome, belongs_in
+
+_RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)(.*)$")
+_OPTIONS_WITH_VALUE = frozenset({"-C", "--directory", "-f", "--file", "--makefile", "-j", "--jobs", "-l", "-o", "-W"})
+_HARMLESS_OPTIONS = frozenset({"-s", "--silent", "--quiet", "-k", "--keep-going"})
+
+
+@record
+class Step:
+    """One simple command of a recipe line: its text, its tool, the folder it runs in."""
+
+    text: str
+    tool: str
+    cwd: Path
+
+
+@record
+class RecipeLine:
+    """One recipe line of a target make would run: where it is, its commands, and where it belongs
+    (`home`: the service; None with `here` True: this machine; None with `here` False: anywhere)."""
+
+    target: str
+    line: int
+    text: str  # as make hands it to the shell: variables expanded, no leading `@`, `-`, `+`
+    commands: tuple[Step, ...]
+    home: ServiceHome | None
+    here: bool
+    # a service some command of a line that cannot run there whole belongs in (`python -m manage check
+    # && git status`): the line is advice
+    partly: str | None = None
+
+
+@record
+class MakePlan:
+    """What `make ARGS` runs, in order (`make NAME=value`'s values in its lines); `makefile` the file
+    read, `unsupported` an option doctor does not follow (`-j`, `-n`): the plan is then advice only."""
+
+    makefile: Path
+    lines: tuple[RecipeLine, ...]
+    unsupported: str | None = None
+
+    @property
+    def services(self) -> list[str]:
+        """The services the plan's lines belong in, in order."""
+        named = (line.home.service if line.home is not None else line.partly for line in self.lines)
+        return list(dict.fromkeys(name for name in named if name))
+
+    @property
+    def one_service(self) -> ServiceHome | None:
+        """The service every line that belongs somewhere belongs in, when there is exactly one and no
+        line belongs here."""
+        homes = [line.home for line in self.lines if line.home is not None]
+        if not homes or any(line.here for line in self.lines) or len(self.services) != 1:
+            return None
+        return homes[0]
+
+
+def make_plan(project: Project, homes: Sequence[ServiceHome], arguments: Sequence[str], cwd: Path) -> MakePlan | None:
+    """The plan of `make *arguments` run in `cwd`; None when no Makefile is found there or the goal
+    is not a target of it."""
+    from doctor.project.tasks import MAKEFILES
+
+    directory, named, goals, unsupported = cwd, None, [], None
+    overrides: dict[str, str] = {}
+    at = 0
+    while at < len(arguments):
+        word = arguments[at]
+        value = arguments[at + 1] if at + 1 < len(arguments) else ""
+        if word in ("-C", "--directory"):
+            directory, at = (directory / value).resolve(), at + 2
+            continue
+        if word in ("-f", "--file", "--makefile"):
+            named, at = value, at + 2
+            continue
+        if not word.startswith("-") and "=" in word:  # `make test APP_LIST=blog`
+            name, _, overrides[name] = word.partition("=")
+            at += 1
+            continue
+        if word.startswith("-"):
+            unsupported = unsupported or word if word not in _HARMLESS_OPTIONS else unsupported
+            at += 2 if word in _OPTIONS_WITH_VALUE else 1
+            continue
+        goals.append(word)
+        at += 1
+    path = directory / named if named else next((directory / n for n in MAKEFILES if (directory / n).is_file()), None)
+    if path is None or not path.is_file():
+        return None
+    rules = _rules(path, overrides)
+    order: list[str] = []
+    for goal in goals or [t for t in rules if not t.startswith(".")][:1]:
+        if goal not in rules:
+            return None
+        _walk(goal, rules, order, set())
+    from doctor.project.tasks import split_command
+
+    lines: list[RecipeLine] = []
+    for target in order:
+        for number, text in rules[target][1]:
+            own = tuple(Step(*found) for found in split_command(text, path.parent))
+            lines.append(_placed(target, number, text, own, homes, project.root))
+    return MakePlan(path, tuple(lines), unsupported)
+
+
+def _placed(target: str, number: int, text: str, commands: tuple[Step, ...], homes: Sequence[ServiceHome],
+            root: Path) -> RecipeLine:
+    from doctor.project.tasks import SHELL_WORDS
+
+    if not commands:  # `echo ...`, `@:`; anything else doctor did not read (`./manage.py`) runs here
+        words = text.strip().lstrip("@-+").split()
+        return RecipeLine(target, number, text, (), None, bool(words) and words[0] not in SHELL_WORDS)
+    placed = [belongs_in(c.tool, c.text.split()[1:], c.cwd, homes, root) for c in commands]
+    first = placed[0]
+    if first is not None and {home.service if home is not None else None for home in placed} == {first.service}:
+        return RecipeLine(target, number, text, commands, first, False)
+    partly = next((home.service for home in placed if home is not None), None)
+    return RecipeLine(target, number, text, commands, None, True, partly)
+
+
+def _walk(target: str, rules: dict[str, tuple[list[str], list[tuple[int, str]]]], order: list[str],
+          seen: set[str]) -> None:
+    if target in seen or target in order:
+        return
+    seen.add(target)
+    for prerequisite in rules[target][0]:
+        if prerequisite in rules:
+            _walk(prerequisite, rules, order, seen)
+    order.append(target)
+
+
+def _rules(path: Path, overrides: dict[str, str]) -> dict[str, tuple[list[str], list[tuple[int, str]]]]:
+    """Each target of the Makefile: its prerequisites (variables expanded, order-only ones too) and
+    its recipe lines (number, text), with `make NAME=value`'s values."""
+    from doctor.project.makevars import MakeVariables
+    from doctor.project.reading import read_regular_text
+
+    lines = (read_regular_text(path) or "").splitlines()
+    variables = MakeVariables.read(lines, overrides)
+    rules: dict[str, tuple[list[str], list[tuple[int, str]]]] = {}
+    current: list[str] = []
+    in_define = False
+    index = 0
+    while index < len(lines):
+        line, number = lines[index], index + 1
+        while line.endswith("\\") and index + 1 < len(lines):
+            index += 1
+            line = line[:-1] + " " + lines[index].lstrip("\t")
+        index += 1
+        stripped = line.strip()
+        if stripped.startswith("define ") or stripped == "endef":
+            in_define = stripped != "endef"
+            continue
+        if in_define or not stripped or stripped.startswith("#"):
+            continue
+        if line.startswith("\t"):
+            for target in current:
+                rules[target][1].append((number, variables.expand(line.strip().lstrip("@-+ "), target)))
+            continue
+        rule = _RULE.match(line)
+        if rule is None:
+            current = [] if "=" in line else current
+            continue
+        names = variables.expand(rule.group(1)).split()
+        rest = rule.group(2).split("#", 1)[0]
+        body = rest.split(";", 1)
+        prerequisites = variables.expand(body[0].replace("|", " ")).split()
+        if "=" in body[0] and len(body) == 1:  # `target: VAR = value`, a target-specific variable
+            current = []
+            continue
+        current = names
+        for name in names:
+            known = rules.setdefault(name, ([], []))
+            known[0].extend(p for p in prerequisites if p not in known[0])
+            if len(body) > 1 and body[1].strip():
+                known[1].append((number, variables.expand(body[1].strip(), name)))
+    return rules
