@@ -33,7 +33,8 @@ class HostVsContainer(Check):
         `npm run generate-client`; for a compose folder such as `.devcontainer/` that builds or
         mounts the repo around it, `..`, the repo's own Makefile too; a Makefile's variables expanded
         as make expands them, `$(APP_LIST)` set by `APP_LIST ?= ...`, one doctor cannot know kept
-        whole) for code that reaches a
+        whole; a project script run by its path, `./manage.py test`, and a runner's `uv run` or
+        `poetry run` judged by the program it starts) for code that reaches a
         service (bind mount, `develop.watch` sync, or COPY into the image) whose image installs
         dependencies the interpreter running them lacks. What the image installs is read from its
         manifests: the build context's pyproject / requirements (with the files their `-r` lines
@@ -220,7 +221,8 @@ class HostVsContainer(Check):
             count = len(missing)
             needs = f"{missing[0]!r} and {count - 1} more" if count > 1 else f"{missing[0]!r}, which"
             message = f"{command.tool!r} ({command.origin}) needs {needs} the host lacks: run it in {home.service!r}"
-            if command.local and _no_node_bin(command, project.root):  # a devDependency (`prettier`)
+            if command.kind is CommandKind.NPM and command.local and "/" not in command.tool and _no_node_bin(
+                    command, project.root):  # a devDependency (`prettier`)
                 others = [name for name in missing if name != command.tool]
                 nor = "" if not others else (f", nor are {others[0]!r} and {len(others) - 1} more" if len(others) > 1
                                              else f", nor is {others[0]!r}")

@@ -328,10 +328,19 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     `npm_script` marks a package.json script (`local`: its tool comes from node_modules/.bin):
     it runs where its node_modules are, so only a service running the live code takes it. A project
     script whose own text runs docker or compose (a `./run` wrapper of `docker compose exec web`)
-    belongs on the host.
+    belongs on the host. A runner's `run` (`uv run ./manage.py test`, `poetry run pytest`) is judged
+    by the program it starts.
     """
     if tool.startswith("docker"):
         return None
+    while posixpath.basename(tool) in _ENV_RUNNERS and arguments[:1] == ["run"] and len(arguments) > 1:
+        # `uv run ./manage.py test`: the program the runner starts in the project's environment
+        rest = list(arguments[1:])
+        while rest and rest[0].startswith("-"):
+            rest = rest[1:]
+        if not rest:
+            break
+        tool, arguments = rest[0], rest[1:]
     from doctor.project.hostscripts import docker_driver
 
     if docker_driver(tool, arguments, cwd) is not None:  # a wrapper running `docker compose exec ...` itself
@@ -356,10 +365,19 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     return live[0] if len(alike) == 1 and cwd == root else None
 
 
+# runners whose `run` starts a program in the project's environment
+_ENV_RUNNERS = frozenset({"uv", "poetry", "pipenv", "pdm", "hatch", "rye"})
+
+
 def tool_language(tool: str, homes: Sequence[ServiceHome], npm_local: bool = False) -> Language | None:
-    """The language whose packages a tool runs with; None for a shell or another unknown program."""
-    if tool.startswith("python") or tool in PYTHON_TOOLS:
+    """The language whose packages a tool runs with; None for a shell or another unknown program. A
+    project script run by its path is its suffix's (`./manage.py`, `scripts/build.mjs`)."""
+    name = posixpath.basename(tool)
+    if tool.startswith("python") or tool in PYTHON_TOOLS or ("/" in tool and (name in PYTHON_TOOLS
+                                                                               or name.endswith(".py"))):
         return Language.PYTHON
+    if "/" in tool and name.endswith((".js", ".mjs", ".cjs")):
+        return Language.NODE
     if tool in NODE_TOOLS or npm_local:
         return Language.NODE
     # a console script of a declared dependency (`alembic`, `uvicorn`) runs with the image's packages

@@ -13,7 +13,6 @@ import enum
 import json
 import os
 import re
-import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,6 +21,10 @@ from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project import is_file
 from doctor.project.reading import parse_json, read_regular_text
+from doctor.project.shellwords import SHELL_WORDS, WRAPPERS, split_command
+
+__all__ = ["MAKEFILES", "SHELL_WORDS", "WRAPPERS", "Command", "CommandKind", "read_commands", "split_command",
+           "task_commands"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,17 +34,6 @@ MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 JUSTFILES = ("justfile", "Justfile", ".justfile", "JUSTFILE")
 TASKFILES = ("Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml", "Taskfile.dist.yml",
              "taskfile.dist.yml", "Taskfile.dist.yaml", "taskfile.dist.yaml")
-# shell keywords and builtins: never a tool on PATH
-SHELL_WORDS = frozenset((
-    "if", "then", "else", "elif", "fi", "for", "in", "do", "done", "case", "esac", "while", "until",
-    "function", "select", "time", "{", "}", "[", "[[", "!", ":", ".", "cd", "echo", "printf", "test",
-    "true", "false", "exit", "export", "set", "unset", "source", "eval", "exec", "read", "shift",
-    "local", "return", "trap", "wait", "command", "builtin", "type", "alias", "unalias", "ulimit",
-    "umask", "pushd", "popd", "dirs", "let", "declare", "readonly", "getopts", "hash", "break",
-    "continue",
-))
-# words that run the next word: the tool is after them
-WRAPPERS = frozenset(("env", "exec", "time", "nohup", "command", "sudo", "xargs", "nice"))
 # pyproject sections that configure a command-line tool, and that tool's executable
 PYPROJECT_TOOLS = {
     "ruff": "ruff", "mypy": "mypy", "black": "black", "isort": "isort", "pytest": "pytest",
@@ -50,18 +42,10 @@ PYPROJECT_TOOLS = {
     "codespell": "codespell", "commitizen": "cz", "towncrier": "towncrier", "nox": "nox",
     "pre-commit": "pre-commit", "maturin": "maturin", "pydocstyle": "pydocstyle",
 }
-_TOOL_NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
-_ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_SEPARATORS = lazy(r"&&|\|\||;|\|")
-# a `$(NAME ...)` or `${NAME}` left in a line (one level of nesting inside): one word whatever it holds
-_REFERENCE = lazy(r"\$\((?:[^()]|\([^()]*\))*\)|\$\{(?:[^{}]|\{[^{}]*\})*\}")
-_HELD = lazy(r"\x00(\d+)\x00")
 _RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
 # a just recipe header at column 0: `name params: deps` (never `x := 1`, `set ...`, `alias a := b`)
 _JUST_RECIPE = lazy(r"^@?([A-Za-z_][A-Za-z0-9_-]*)(?:\s[^:]*)?:(?!=)")
 _JUST_INTERPOLATION = lazy(r"\{\{.*?\}\}")
-# keywords after which the next word is a command (`then cp ...`, `if grep -q ...`)
-_LEADING = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!"))
 _SKIP_DIRS = frozenset(("node_modules", "vendor", "dist", "build", "target", "venv"))
 
 
@@ -85,8 +69,9 @@ class Command:
     `origin` names it for a message (`make target 'test'`, `npm script 'lint'`), `name` is that
     target's, recipe's, task's or script's own name; `cwd` is the directory it runs in; `local`
     is True when the package manager provides the tool itself (an npm script's `jest` comes from
-    node_modules/.bin, not from PATH); `implied` marks a tool the file needs without spelling out
-    a command (package.json needs npm, compose needs docker).
+    node_modules/.bin, not from PATH) or the project does (`./manage.py`, run by its path);
+    `implied` marks a tool the file needs without spelling out a command (package.json needs npm,
+    compose needs docker).
     """
 
     text: str
@@ -135,67 +120,6 @@ def _read(path: Path) -> str | None:
     return read_regular_text(path)
 
 
-def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:
-    """(segment, tool, cwd) for each simple command of a shell line; `cd DIR` moves cwd along."""
-    for raw in _segments(text):
-        segment = raw.strip().lstrip("(").strip()
-        while segment.endswith(")") and segment.count(")") > segment.count("("):  # a subshell's, not `$(X)`'s
-            segment = segment[:-1].rstrip()
-        words = _words(segment)
-        while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0] in _LEADING
-                         or words[0].startswith("-")):
-            words = words[1:]
-        if not words:
-            continue
-        tool = words[0]
-        if tool == "cd" and len(words) > 1 and "$" not in words[1]:
-            cwd = (cwd / words[1]).resolve() if not words[1].startswith("~") else cwd
-            continue
-        if tool in SHELL_WORDS or "$" in tool or "/" in tool or not _TOOL_NAME.match(tool) or tool == "make":
-            continue
-        # a word holding a space (`$(shell git ls-files)`, `--command="make x"`) stays one word when re-read
-        yield " ".join(shlex.quote(w) if any(c.isspace() for c in w) else w for w in words), tool, cwd
-
-
-def _segments(text: str) -> list[str]:
-    """The simple commands of a shell line, split at `&&`, `||`, `;` and `|` outside `$(...)` and `${...}`."""
-    if "$(" not in text and "${" not in text:
-        return _SEPARATORS.split(text)
-    parts, depth, start, at = [], 0, 0, 0
-    while at < len(text):
-        if text.startswith(("$(", "${"), at):
-            depth, at = depth + 1, at + 2
-            continue
-        if depth and text[at] in ")}":
-            depth -= 1
-        elif not depth:
-            found = _SEPARATORS.match(text, at)
-            if found is not None:
-                parts.append(text[start:at])
-                start = at = found.end()
-                continue
-        at += 1
-    return [*parts, text[start:]]
-
-
-def _words(segment: str) -> list[str]:
-    """A command's words as the shell splits them, a `$(...)` doctor could not expand kept whole."""
-    held: list[str] = []
-    if "$(" in segment or "${" in segment:
-        def hold(match: re.Match[str]) -> str:
-            held.append(match.group(0))
-            return f"\x00{len(held) - 1}\x00"
-
-        segment = _REFERENCE.sub(hold, segment)
-    try:
-        words = shlex.split(segment, comments=True)
-    except ValueError:
-        words = segment.split()
-    if held:
-        words = [_HELD.sub(lambda m: held[int(m.group(1))], word) for word in words]
-    return words
-
-
 def _makefile(path: Path) -> list[Command]:
     text = _read(path)
     if text is None:
@@ -225,7 +149,7 @@ def _makefile(path: Path) -> list[Command]:
             recipe = variables.expand(stripped.lstrip("@-+ "), target)
             for segment, tool, cwd in split_command(recipe, path.parent):
                 commands.append(Command(segment, tool, CommandKind.MAKE, Location(path, number),
-                                        f"make target {target!r}", cwd, name=target))
+                                        f"make target {target!r}", cwd, "/" in tool, name=target))
             continue
         rule = _RULE.match(line)
         if rule and not line.startswith("\t"):
@@ -265,7 +189,7 @@ def _justfile(path: Path) -> list[Command]:
             continue
         for segment, tool, cwd in split_command(_JUST_INTERPOLATION.sub("$just", body), path.parent):
             commands.append(Command(segment, tool, CommandKind.JUST, Location(path, number),
-                                    f"just recipe {recipe!r}", cwd, name=recipe))
+                                    f"just recipe {recipe!r}", cwd, "/" in tool, name=recipe))
     return commands
 
 
@@ -306,7 +230,7 @@ def _taskfile(path: Path) -> list[Command]:
                 number = scalar.start_mark.line + 1 + (offset + 1 if block else 0)
                 for segment, tool, cwd in split_command(_JUST_INTERPOLATION.sub("$task", line), folder):
                     commands.append(Command(segment, tool, CommandKind.TASK, Location(path, number),
-                                            f"task {name!r}", cwd, name=name))
+                                            f"task {name!r}", cwd, "/" in tool, name=name))
     return commands
 
 
@@ -355,7 +279,8 @@ def _package_json(path: Path) -> list[Command]:
         at = text.find(json.dumps(name), start)
         line = text.count("\n", 0, at) + 1 if at >= 0 else None
         for segment, tool, cwd in split_command(value, path.parent):
-            local = tool in provided or (bins / tool).exists() or tool in ("tsc", "ng", "vue-cli-service")
+            local = (tool in provided or "/" in tool or (bins / tool).exists()
+                     or tool in ("tsc", "ng", "vue-cli-service"))
             commands.append(Command(segment, tool, CommandKind.NPM, Location(path, line),
                                     f"npm script {name!r}", cwd, local, name=name))
     return commands
@@ -389,7 +314,7 @@ def _pre_commit(path: Path) -> list[Command]:
         for segment, tool, cwd in split_command(entry.value, path.parent):
             where = Location(path, entry.start_mark.line + 1)
             origin = f"pre-commit hook {hook_id!r}"
-            commands.append(Command(segment, tool, CommandKind.PRE_COMMIT, where, origin, cwd))
+            commands.append(Command(segment, tool, CommandKind.PRE_COMMIT, where, origin, cwd, "/" in tool))
             break  # the entry is one program plus arguments
     return commands
 

@@ -1,0 +1,112 @@
+"""A shell line's simple commands and their first words: the tools a project's recipes run.
+
+`split_command` splits a recipe line (a Makefile's, a justfile's, a package.json script) at `&&`,
+`||`, `;` and `|`, follows a leading `cd DIR`, skips assignments and wrappers (`env`, `sudo`), and
+yields each command with its tool: a program looked up on PATH, or a project script run by its path
+(`./manage.py`). A `$(...)` or `${...}` doctor could not expand is one word, never split inside.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.project import is_file
+
+# shell keywords and builtins: never a tool on PATH
+SHELL_WORDS = frozenset((
+    "if", "then", "else", "elif", "fi", "for", "in", "do", "done", "case", "esac", "while", "until",
+    "function", "select", "time", "{", "}", "[", "[[", "!", ":", ".", "cd", "echo", "printf", "test",
+    "true", "false", "exit", "export", "set", "unset", "source", "eval", "exec", "read", "shift",
+    "local", "return", "trap", "wait", "command", "builtin", "type", "alias", "unalias", "ulimit",
+    "umask", "pushd", "popd", "dirs", "let", "declare", "readonly", "getopts", "hash", "break",
+    "continue",
+))
+# words that run the next word: the tool is after them
+WRAPPERS = frozenset(("env", "exec", "time", "nohup", "command", "sudo", "xargs", "nice"))
+_TOOL_NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+_ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_SEPARATORS = lazy(r"&&|\|\||;|\|")
+# a `$(NAME ...)` or `${NAME}` left in a line (one level of nesting inside): one word whatever it holds
+_REFERENCE = lazy(r"\$\((?:[^()]|\([^()]*\))*\)|\$\{(?:[^{}]|\{[^{}]*\})*\}")
+_HELD = lazy(r"\x00(\d+)\x00")
+# keywords after which the next word is a command (`then cp ...`, `if grep -q ...`)
+_LEADING = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!"))
+
+
+def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:
+    """(segment, tool, cwd) for each simple command of a shell line; `cd DIR` moves cwd along."""
+    for raw in _segments(text):
+        segment = raw.strip().lstrip("(").strip()
+        while segment.endswith(")") and segment.count(")") > segment.count("("):  # a subshell's, not `$(X)`'s
+            segment = segment[:-1].rstrip()
+        words = _words(segment)
+        while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0] in _LEADING
+                         or words[0].startswith("-")):
+            words = words[1:]
+        if not words:
+            continue
+        tool = words[0]
+        if tool == "cd" and len(words) > 1 and "$" not in words[1]:
+            cwd = (cwd / words[1]).resolve() if not words[1].startswith("~") else cwd
+            continue
+        if "/" in tool and _project_script(tool, cwd):  # `./manage.py test`: the project's own script
+            yield _joined(words), tool, cwd
+            continue
+        if tool in SHELL_WORDS or "$" in tool or "/" in tool or not _TOOL_NAME.match(tool) or tool == "make":
+            continue
+        yield _joined(words), tool, cwd
+
+
+def _joined(words: list[str]) -> str:
+    """The words as one line; a word holding a space (`$(shell git ls-files)`, `--command="make x"`)
+    stays one word when the line is split again."""
+    return " ".join(shlex.quote(w) if any(c.isspace() for c in w) else w for w in words)
+
+
+def _project_script(tool: str, cwd: Path) -> bool:
+    """Whether a command's first word is a relative path to a file of the project (`./manage.py`,
+    `scripts/test.py`): run by its path, not looked up on PATH."""
+    return not tool.startswith(("/", "~")) and "$" not in tool and is_file(cwd / tool)
+
+
+def _segments(text: str) -> list[str]:
+    """The simple commands of a shell line, split at `&&`, `||`, `;` and `|` outside `$(...)` and `${...}`."""
+    if "$(" not in text and "${" not in text:
+        return _SEPARATORS.split(text)
+    parts, depth, start, at = [], 0, 0, 0
+    while at < len(text):
+        if text.startswith(("$(", "${"), at):
+            depth, at = depth + 1, at + 2
+            continue
+        if depth and text[at] in ")}":
+            depth -= 1
+        elif not depth:
+            found = _SEPARATORS.match(text, at)
+            if found is not None:
+                parts.append(text[start:at])
+                start = at = found.end()
+                continue
+        at += 1
+    return [*parts, text[start:]]
+
+
+def _words(segment: str) -> list[str]:
+    """A command's words as the shell splits them, a `$(...)` doctor could not expand kept whole."""
+    held: list[str] = []
+    if "$(" in segment or "${" in segment:
+        def hold(match: re.Match[str]) -> str:
+            held.append(match.group(0))
+            return f"\x00{len(held) - 1}\x00"
+
+        segment = _REFERENCE.sub(hold, segment)
+    try:
+        words = shlex.split(segment, comments=True)
+    except ValueError:
+        words = segment.split()
+    if held:
+        words = [_HELD.sub(lambda m: held[int(m.group(1))], word) for word in words]
+    return words
