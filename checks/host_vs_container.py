@@ -11,6 +11,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
+from doctor.project.command_roles import listening_port, serves
 from doctor.project.image_installs import not_installed, unlisted_in
 from doctor.project.service_home import (
     ServiceHome,
@@ -118,6 +119,12 @@ class HostVsContainer(Check):
         (`-v /usr/src/app/node_modules`). A package.json `build` script run where the bind mounts
         bring only part of its folder (`./frontend/src`) is advised with a note: what it writes
         outside them (build/, dist/) stays in the container, which `run --rm` removes.
+        A server (`manage.py runserver 0.0.0.0:8000`, `uvicorn`, `flask run`, `vite`) is advised as a
+        `run --service-ports` (or `-p PORT:PORT` where the service publishes none), never `exec`:
+        `run` publishes nothing by itself, and a second server in the running container finds its
+        port taken. A command installing packages (`python -m pip install -r requirements/dev.txt`,
+        `npm ci`) is not advised: it is the host's setup, and a `run --rm` container would take what
+        it installs away with it.
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -177,7 +184,12 @@ class HostVsContainer(Check):
         listed = not_installed(project, home, tool)
         unlisted = None if listed is not None else unlisted_in(project, home, tool)
         lacking = listed is not None or unlisted is not None
-        if kept_out or hidden or lacking:
+        # djangoproject.com's `runserver 0.0.0.0:8000`: a server must be reached from the host, which a
+        # `run` container is only through `--service-ports` (or `-p`); `exec` would start a second one
+        # beside the service's own, on a port it holds
+        server = serves(advised)
+        up = server and running is not False
+        if kept_out or hidden or lacking or server:
             # only a `run` container can take the folder as a volume; the container `up` started has
             # the old image, without the tool the fix adds
             verb, running = "run", False
@@ -188,7 +200,12 @@ class HostVsContainer(Check):
         # react-express-mysql's `nodemon --inspect-brk=0.0.0.0:9229`: it waits for a debugger the host
         # could not reach through a `run` that publishes nothing
         publish = tuple(int(p) for p in dict.fromkeys(_INSPECT.findall(command.text)))
-        argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace, publish=publish)
+        service = project.services.get(home.service)
+        published = server and service is not None and bool(service.ports)
+        port = listening_port(command.text) if server and not published else None
+        publish += (port,) if port is not None and port not in publish else ()
+        argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace, publish=publish,
+                            service_ports=published)
         shown = _short(argv, verb)
         for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` resolves
             if host.is_relative_to(project.root):
@@ -205,6 +222,9 @@ class HostVsContainer(Check):
             where = "the container, which --rm removes" if verb == "run" else "the container"
             title += (f" ({project.shown(cwd)} is not bind-mounted whole: what the build writes outside "
                       f"{', '.join(project.shown(c.host) for c in home.carriers if c.via == 'bind')} stays in {where})")
+        if up:  # it may be up, serving on the ports the run needs
+            title += (f" (stop {home.service!r} first, `docker compose stop {home.service}`, if it is up: "
+                      "its ports are taken)")
         if running is None:
             run = "run --rm" if home.bound else "run --build --rm"
             if replace or dispatching_entrypoint(project, home.service):
@@ -378,7 +398,7 @@ _INSPECT = lazy(r"--inspect(?:-brk)?=(?:[\w.\[\]:-]*:)?(\d{2,5})\b")
 
 
 def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypoint: bool,
-                 publish: tuple[int, ...] = ()) -> list[str]:
+                 publish: tuple[int, ...] = (), service_ports: bool = False) -> list[str]:
     """compose_argv's command with `--build` (the image must be rebuilt to hold what the fix adds),
     `--entrypoint ''` (an entrypoint program would take the command for its arguments) and `-p PORT:PORT`
     (a debugger port the command listens on: `run` publishes none of its own) added to a `run`."""
@@ -390,6 +410,9 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
     for port in publish:
         argv[service:service] = ["-p", f"{port}:{port}"]
         service += 2
+    if service_ports:  # a server: the service's own `ports:` published, as `up` would
+        argv[service:service] = ["--service-ports"]
+        service += 1
     if entrypoint and "--entrypoint" not in argv[at:service]:
         argv[service:service] = ["--entrypoint", ""]
     if build and argv[at + 1] != "--build":

@@ -329,7 +329,8 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     it runs where its node_modules are, so only a service running the live code takes it. A project
     script whose own text runs docker or compose (a `./run` wrapper of `docker compose exec web`)
     belongs on the host. A runner's `run` (`uv run ./manage.py test`, `poetry run pytest`) is judged
-    by the program it starts.
+    by the program it starts. A command installing packages (`pip install -r requirements/dev.txt`,
+    `npm ci`) is the host's setup, never a service's.
     """
     if tool.startswith("docker"):
         return None
@@ -341,10 +342,13 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
         if not rest:
             break
         tool, arguments = rest[0], rest[1:]
+    from doctor.project.command_roles import installs_packages
     from doctor.project.hostscripts import docker_driver
 
     if docker_driver(tool, arguments, cwd) is not None:  # a wrapper running `docker compose exec ...` itself
         return None
+    if installs_packages(tool, arguments):  # `pip install -r ...`: the host's setup; a `run --rm` container
+        return None  # would take what it installs away with it
     language = tool_language(tool, homes, npm_script and local)
     # a package.json script runs with the packages of its own package.json: a service whose image
     # installs another one (hoppscotch's backend installs packages/hoppscotch-backend/package.json,

@@ -1,0 +1,84 @@
+"""What a command does, where that changes how it is run in a service: installs packages, or serves.
+
+djangoproject.com's Makefile: `install: python -m pip install --requirement requirements/dev.txt` was
+advised as `docker compose run --rm web python -m pip install ...`, which installs into a container
+`--rm` deletes (installing is the host's setup, or the image's build); `run: python -m manage runserver
+0.0.0.0:8000` as `docker compose run --rm web ...`, which publishes no port (`run` publishes the
+service's ports only with `--service-ports`), so the server is never reached from the host.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+
+from doctor.lazyre import lazy
+
+_PYTHON_INSTALLERS = frozenset({"pip", "pip3", "uv", "poetry", "pipenv", "pdm"})
+_NODE_INSTALLERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+_INSTALL_VERBS = frozenset({"install", "i", "ci", "add", "sync"})
+
+
+def installs_packages(tool: str, arguments: Sequence[str]) -> bool:
+    """Whether the command installs packages (`pip install -r ...`, `python -m pip install`, `uv pip
+    install`, `uv sync`, `poetry install`, `npm ci`, `yarn add`, a bare `yarn`)."""
+    name = posixpath.basename(tool)
+    words = list(arguments)
+    if name.startswith("python") and words[:1] == ["-m"] and len(words) > 1:
+        name, words = words[1], words[2:]
+    if name.startswith("pip") and name.rstrip("0123456789.") == "pip":
+        name = "pip"
+    if name == "uv" and words[:1] == ["pip"]:
+        words = words[1:]
+    verb = next((w for w in words if not w.startswith("-")), "")
+    if name in _PYTHON_INSTALLERS:
+        return verb in _INSTALL_VERBS and not (name == "pip" and verb == "sync")
+    if name in _NODE_INSTALLERS:
+        return verb in _INSTALL_VERBS or (name == "yarn" and not verb)
+    return False
+
+
+# programs that serve until stopped: a development server, an app server, a dev bundler's server
+_SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne", "granian", "waitress-serve",
+                      "webpack-dev-server", "http-server", "serve"})
+_SERVING_VERBS = {
+    "manage": ("runserver", "runserver_plus"), "manage.py": ("runserver", "runserver_plus"),
+    "django-admin": ("runserver",), "flask": ("run",), "fastapi": ("dev", "run"), "streamlit": ("run",),
+    "mkdocs": ("serve",), "jupyter": ("notebook", "lab"), "next": ("dev", "start"), "nuxt": ("dev", "start"),
+    "vite": ("", "dev", "serve", "preview"), "ng": ("serve",), "webpack": ("serve",),
+    "react-scripts": ("start",), "http.server": ("",), "rails": ("s", "server"),
+}
+# where a command listens: `0.0.0.0:8000`, `--port 8000`, `--port=8000`, `-p 8000`, `--bind :8000`
+_PORT = lazy(r"(?:^|\s)(?:--port[=\s]+|-p\s+)(\d{2,5})\b|(?:^|[\s=])(?:[\w.\[\]-]*):(\d{2,5})(?:\s|$)")
+
+
+def serves(words: Sequence[str]) -> bool:
+    """Whether the command is a server that runs until stopped (`manage.py runserver`, `uvicorn app:app`,
+    `flask run`, `vite`)."""
+    at = 0
+    while at < len(words) and (words[at] in ("env", "exec", "uv", "poetry", "pipenv", "pdm", "run", "npx")
+                               or ("=" in words[at] and not words[at].startswith("-"))):
+        at += 1
+    if at < len(words) and posixpath.basename(words[at]).startswith("python"):
+        at += 1
+        if at < len(words) and words[at] == "-m":
+            at += 1
+    if at >= len(words):
+        return False
+    program = posixpath.basename(words[at])
+    if program in _SERVERS:
+        return True
+    verbs = _SERVING_VERBS.get(program)
+    if verbs is None:
+        return False
+    verb = next((w for w in words[at + 1:] if not w.startswith("-")), "")
+    return verb in verbs
+
+
+def listening_port(text: str) -> int | None:
+    """The port the command's own words name (`runserver 0.0.0.0:8000`, `--port 5173`), if any."""
+    found = _PORT.search(text)
+    if found is None:
+        return None
+    port = int(found.group(1) or found.group(2))
+    return port if 0 < port < 65536 else None

@@ -1,0 +1,112 @@
+"""host-vs-container: advice that works for an install target and a server target.
+
+django/djangoproject.com's Makefile: `install: python -m pip install --requirement requirements/dev.txt`
+was advised as `docker compose run --rm web python -m pip install ...` (it installs into a container that
+`--rm` deletes: installing is the host's setup), and `run: python -m manage runserver 0.0.0.0:8000` as
+`docker compose run --rm web ...`, which publishes no port: the server is never reached from the host.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from doctor.checks.host_vs_container import HostVsContainer
+
+from doctor.host import Host
+from doctor.host.context import ExecutionContext, Runtime
+from doctor.model import Finding
+from doctor.project import Project, ProjectOptions
+from doctor.project.command_roles import installs_packages, listening_port, serves
+
+MAKEFILE = """\
+install:
+\tpython -m pip install --requirement requirements/dev.txt
+
+run:
+\tpython -m manage runserver 0.0.0.0:8000
+
+test:
+\tpython -m manage test
+"""
+
+
+def djangoproject(tmp_path: Path, ports: str = "    ports:\n      - 8000:8000\n") -> Path:
+    project = tmp_path / "djangoproject.com"
+    project.mkdir()
+    (project / "Makefile").write_text(MAKEFILE)
+    (project / "requirements.txt").write_text("doctor-absent-django\n")
+    (project / "Dockerfile").write_text(
+        "FROM python:3.12-slim\nWORKDIR /usr/src/app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+        "COPY . .\n")
+    (project / "docker-compose.yml").write_text(
+        f"services:\n  web:\n    build: .\n    command: python manage.py runserver 0.0.0.0:8000\n{ports}"
+        "    volumes:\n      - .:/usr/src/app/\n")
+    return project
+
+
+def findings(project: Path, monkeypatch: pytest.MonkeyPatch, running: bool | None = False) -> dict[int, Finding]:
+    import doctor.host.containers
+
+    monkeypatch.setattr(doctor.host.containers, "service_running", lambda *_: running)
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": "unix:///nonexistent/doctor-test/docker.sock",
+           "HOME": str(project.parent)}
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    found = HostVsContainer().run(Project(ProjectOptions(path=project, env=env)), host)
+    return {f.location.line: f for f in found if f.location and f.location.line}
+
+
+def typed(finding: Finding) -> list[str]:
+    assert finding.fix is not None
+    argv = list(finding.fix.command)
+    return argv[argv.index("run"):]
+
+
+def test_an_install_target_is_not_advised_and_a_server_publishes_its_ports(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = findings(djangoproject(tmp_path), monkeypatch)
+    assert sorted(found) == [5, 8]  # not Makefile:2's pip install
+    assert typed(found[5]) == ["run", "--rm", "--service-ports", "web", "python", "-m", "manage", "runserver",
+                               "0.0.0.0:8000"]
+    assert typed(found[8]) == ["run", "--rm", "web", "python", "-m", "manage", "test"]
+
+
+def test_a_server_of_a_service_without_ports_publishes_the_port_it_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = findings(djangoproject(tmp_path, ports=""), monkeypatch)
+    assert typed(found[5])[:5] == ["run", "--rm", "-p", "8000:8000", "web"]
+
+
+def test_a_server_is_never_exec_into_the_running_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = findings(djangoproject(tmp_path), monkeypatch, running=True)
+    assert typed(found[5])[:4] == ["run", "--rm", "--service-ports", "web"]
+    assert found[5].fix is not None and "stop 'web' first" in found[5].fix.title
+    other = found[8].fix
+    assert other is not None and "exec" in other.command  # not a server: into the running service
+
+
+@pytest.mark.parametrize(("words", "installs"), [
+    (["python", "-m", "pip", "install", "--requirement", "requirements/dev.txt"], True),
+    (["pip3", "install", "-r", "r.txt"], True), (["uv", "pip", "install", "x"], True), (["uv", "sync"], True),
+    (["npm", "ci"], True), (["yarn"], True), (["poetry", "install"], True),
+    (["pip", "freeze"], False), (["npm", "run", "build"], False), (["python", "-m", "pytest"], False),
+])
+def test_installers(words: list[str], installs: bool) -> None:
+    assert installs_packages(words[0], words[1:]) is installs
+
+
+@pytest.mark.parametrize(("words", "server"), [
+    (["python", "-m", "manage", "runserver", "0.0.0.0:8000"], True), (["uvicorn", "app:app", "--reload"], True),
+    (["flask", "run", "--port", "5000"], True), (["./manage.py", "runserver"], True), (["vite"], True),
+    (["python", "-m", "manage", "test"], False), (["flask", "db", "upgrade"], False), (["vite", "build"], False),
+])
+def test_servers(words: list[str], server: bool) -> None:
+    assert serves(words) is server
+
+
+def test_the_port_a_server_names() -> None:
+    assert listening_port("python -m manage runserver 0.0.0.0:8000") == 8000
+    assert listening_port("flask run --port 5000") == 5000
+    assert listening_port("uvicorn app:app --reload") is None
