@@ -40,8 +40,8 @@ class ScriptLineEndings(Check):
         `docker compose exec|run`; in a folder, `*.sh`, `*.bash` and executables without a suffix
         that start with `#!` (s6-overlay's `run` scripts), except the host's own that a bind of
         the whole repository carries along: the folders of CI, git hooks, editors and agents
-        (`.github`, `.husky`, `.claude`, ...) and scripts that drive docker, `docker compose` or
-        kubectl (DefectDojo's run-unittest.sh runs `docker compose exec uwsgi ...`; a container
+        (`.github`, `.husky`, `.claude`, ...) and scripts that drive docker or `docker compose`
+        (DefectDojo's run-unittest.sh runs `docker compose exec uwsgi ...`; a container
         has no engine to drive); anywhere in the project's git checkout,
         so a compose file in `docker/` that binds `../server` counts its scripts (for those no
         `.gitattributes` line is offered: the rule belongs to the checkout's own). A script that

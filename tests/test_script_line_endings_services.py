@@ -51,9 +51,9 @@ def test_host_wrappers_and_tool_folders_a_repo_bind_carries_are_not_judged(tmp_p
     (tmp_path / ".claude" / "hooks" / "branch-guard.sh").write_bytes(b"#!/bin/bash\r\nexit 0\r\n")
     (tmp_path / "docker").mkdir()
     (tmp_path / "docker" / "entrypoint.sh").write_bytes(b"#!/bin/sh\r\nexec celery beat\r\n")
-    (tmp_path / "docker" / "helper.sh").write_bytes(b"#!/bin/sh\r\necho 'docker compose up is yours'\r\n")
+    (tmp_path / "docker" / "helper.sh").write_bytes(b"#!/bin/sh\r\necho 'seeding the database'\r\n")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     found = ScriptLineEndings().run(Project(ProjectOptions(path=tmp_path, env=env)), Host(env=env, timeout=1.0))
-    # helper.sh only quotes the words: a script of the mounted folder like any other, still judged
+    # helper.sh drives nothing: a script of the mounted folder like any other, still judged
     assert sorted(f.subject for f in found if f.subject != ".gitattributes") == ["docker/entrypoint.sh",
                                                                                   "docker/helper.sh"]

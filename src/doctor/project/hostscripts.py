@@ -36,7 +36,7 @@ def docker_driver(tool: str, arguments: Sequence[str], cwd: Path) -> str | None:
     if _INTERPRETERS.fullmatch(name):
         if "-c" in arguments[:2]:  # `sh -c TEXT`: the text is the script
             at = list(arguments).index("-c") + 1
-            return tool if at < len(arguments) and _runs_docker(arguments[at]) else None
+            return tool if at < len(arguments) and runs_docker(arguments[at]) else None
         script = next((word for word in arguments if not word.startswith("-")), None)
         if script is None or "-m" in arguments[:arguments.index(script)]:
             return None  # `python -m module`: no file of its own
@@ -48,10 +48,10 @@ def docker_driver(tool: str, arguments: Sequence[str], cwd: Path) -> str | None:
     from doctor.project.reading import read_regular_text
 
     text = read_regular_text(path, _LIMIT) if path.is_file() else None
-    return script if text is not None and _runs_docker(text) else None
+    return script if text is not None and runs_docker(text) else None
 
 
-def _runs_docker(text: str) -> bool:
+def runs_docker(text: str) -> bool:
     """Whether a line of the script (not a comment) runs docker or compose."""
     if "docker" not in text and "podman" not in text:
         return False

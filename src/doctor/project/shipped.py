@@ -39,12 +39,6 @@ SKIP_DIRS = frozenset((".git", "node_modules", ".venv", "venv", "__pycache__", "
 # agents (DefectDojo's .claude/hooks/branch-guard.sh): nothing in a container runs them
 HOST_TOOL_DIRS = frozenset((".github", ".gitlab", ".circleci", ".buildkite", ".husky", ".githooks", ".vscode",
                             ".idea", ".claude", ".cursor"))
-# a command line of a script that drives the engine: it runs on the host (DefectDojo's run-unittest.sh
-# runs `docker compose exec uwsgi ...`); a container has no engine to drive
-_DRIVES_ENGINE = lazy(r"(?m)^[^#\n]*?(?:^|[\s;&|(`])(?:sudo\s+)?(?:(?:docker[ \t]+|docker-|podman-)compose\b|"
-                      r"(?:docker|podman|kubectl)[ \t]+(?:exec|run|up|down|build|buildx|ps|logs|pull|push|cp|rm|"
-                      r"start|stop|restart|inspect|volume|network|image|images|container|version|info|apply|get|"
-                      r"-f|--file|-p|--context|-H)\b)")
 MAX_FILES = 5000
 # the PATH of the official base images (debian, alpine, ubuntu...), used when no ENV PATH says otherwise
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
@@ -484,12 +478,15 @@ def _run_commands(text: str) -> list[str]:
 @cache
 def _drives_engine(path: Path) -> bool:
     """Whether a script found in a mounted or copied folder drives docker (a host wrapper such as
-    `run-unittest.sh`, `./run`): it is the host's, whatever folder a service mounts."""
+    DefectDojo's `run-unittest.sh`, `docker compose exec uwsgi ...`): it is the host's, whatever
+    folder a service mounts (doctor.project.hostscripts, as exec and host-vs-container read it)."""
+    from doctor.project.hostscripts import runs_docker
+
     try:
         text = read_bytes(path, 256 * 1024, head=True).decode("utf-8", "replace")
     except OSError:
         return False
-    return _DRIVES_ENGINE.search(text) is not None
+    return runs_docker(text)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
