@@ -81,10 +81,11 @@ class PortCollision(Check):
         as written. Services that share one list through a YAML anchor each get their own
         `ports: !override` list (editing the anchor would move them all onto one new port). Only
         the host side moves; the container side never changes, unless the author wrote one
-        variable on both sides (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`): its `.env` value
-        then moves both, as they tied them, and the fix says so. A literal `localhost:<old
-        port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`: the site's address the
-        app builds its links from) moves to the new port on the line that writes it, unless
+        variable on both sides (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`, or a long entry's
+        `target:` and `published:`): its `.env` value then moves both, as they tied them, and the
+        fix says so (DefectDojo's `target: 8080` beside `published: ${DD_PORT:-8080}` stays 8080).
+        A literal `localhost:<old port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`:
+        the site's address the app builds its links from) moves to the new port on the line that writes it, unless
         that service listens on the port itself; where the port moved in the dev override and
         the value is written in another compose file (redash's `REDASH_HOST` in the tracked
         compose.yaml's environment anchor), it is set in that override instead, for each
