@@ -84,6 +84,10 @@ class PortCollision(Check):
         variable on both sides (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`, or a long entry's
         `target:` and `published:`): its `.env` value then moves both, as they tied them, and the
         fix says so (DefectDojo's `target: 8080` beside `published: ${DD_PORT:-8080}` stays 8080).
+        A tcp and a udp mapping of one service on the same host port, address and container port
+        (hedgedoc's `"443:443"` and `"443:443/udp"`: HTTPS and HTTP/3) move together, to a port free
+        for both, and the fix says `tcp and udp together`; the verify compares the moved
+        protocols only.
         A literal `localhost:<old port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`:
         the site's address the app builds its links from) moves to the new port on the line that writes it, unless
         that service listens on the port itself; where the port moved in the dev override and

@@ -9,7 +9,9 @@ Only the host side moves; the container side, and every peer that reaches the se
 the network, are untouched (a peer that reads the same variable keeps today's value in the dev
 override's environment: checks/port_collision/pins.py) - except where the author wrote one variable on both sides
 (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`, the container told the same port): the .env
-value moves both, as the author tied them, and the fix says so. The port chosen is
+value moves both, as the author tied them, and the fix says so. A tcp+udp pair on one host port
+and container port (hedgedoc's HTTPS and HTTP/3 on 443: checks/port_collision/pair.py) moves
+together, to a port free for both. The port chosen is
 deterministic: the first one above the old port (or in the configured range) that is >= 1024,
 outside the kernel's ephemeral range, published by no container on this machine nor elsewhere
 in the project, and bindable now.
@@ -27,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from doctor.host.portregistry import side_by_side
-from doctor.model import Edit, Fix, Safety, Unavailable, record
+from doctor.model import Edit, Fix, Safety, Unavailable, record, replace
 from doctor.project.edits import edit_root, interpolated_at
 from doctor.project.gitrepo import tracked
 from doctor.project.portplan import untracked_edits
@@ -35,6 +37,7 @@ from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
 
 from .follow import follow_edits, host_follow_edits, into_override
+from .pair import protocol_partner
 from .pins import pin_edit
 
 TYPE_CHECKING = False
@@ -49,6 +52,9 @@ OVERRIDE_TAG_SINCE = (2, 24, 4)
 # collisions fixed together never move onto the same free port
 _RESERVED: weakref.WeakKeyDictionary[Project, set[tuple[int, str]]] = weakref.WeakKeyDictionary()
 _TAKEN: weakref.WeakKeyDictionary[Project, tuple[Host, set[tuple[int, str]]]] = weakref.WeakKeyDictionary()
+# a tcp+udp pair's move by (service, host address, port, container port): when both protocols are
+# held, both findings carry the one move (the fixer plans a fix several findings share once)
+_PAIRS: weakref.WeakKeyDictionary[Project, dict[tuple[str, str, int, int], PortMove]] = weakref.WeakKeyDictionary()
 MAX_PROBES = 500  # bind probes per port before giving up (each takes microseconds)
 
 
@@ -58,7 +64,8 @@ class PortMove(Fix):
 
     Its `alternatives` are other repairs (stopping the container that holds the port) that the
     fixer offers on a terminal only: never by default, never with --yes alone. Its verify step
-    proves that the reloaded project (and `docker compose config`) publish the new port.
+    proves that the reloaded project (and `docker compose config`) publish the new port, for
+    `protocol` and, when a tcp+udp pair moved together, `paired`.
     """
 
     service: str = ""
@@ -67,6 +74,12 @@ class PortMove(Fix):
     old: int = 0
     new: int = 0
     target_moves: bool = False  # one variable on both sides: the container port becomes `new` too
+    paired: str = ""  # the other protocol of a tcp+udp pair on the same ports, moved with it
+
+    @property
+    def protocols(self) -> tuple[str, ...]:
+        """The protocols the move publishes on `new`: its own, and its pair's."""
+        return (self.protocol, self.paired) if self.paired else (self.protocol,)
 
     def __post_init__(self) -> None:
         if self.verify is None and self.new:
@@ -104,17 +117,26 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         return PortMove(title, Safety.SAFE if edits else Safety.ADVICE, edits, alternatives=alternatives,
                         service=service, target=mapping.target, protocol=mapping.protocol, old=old,
                         new=int(twin.published or 0))
+    variable = port_variable(project, mapping)
+    # HTTPS and HTTP/3 on one port (hedgedoc's "443:443" and "443:443/udp") move together, to a port
+    # free for both; unless only one of them is written with the variable (then each moves on its own)
+    partner = protocol_partner(svc, mapping)
+    if partner is not None and port_variable(project, partner) != variable:
+        partner = None
+    protocols = (mapping.protocol, *([partner.protocol] if partner is not None else []))
+    pair_key = (service, mapping.host_ip, old, mapping.target)
+    if partner is not None and (moved := _PAIRS.get(project, {}).get(pair_key)) is not None:
+        return replace(moved, alternatives=alternatives)
     handed_out = _RESERVED.setdefault(project, set())
     taken = _taken(project, host)
-    new = choose_port(host, mapping, taken, ports_range)
+    new = choose_port(host, mapping, taken, ports_range, protocols)
     if new is not None:
-        handed_out.add((new, mapping.protocol))
-        taken.add((new, mapping.protocol))
+        handed_out.update((new, protocol) for protocol in protocols)
+        taken.update((new, protocol) for protocol in protocols)
     if new is None:
         title = f"publish '{service}' on another host port ({_none_free(old, ports_range, range_name)})"
         return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
                         protocol=mapping.protocol, old=old)
-    variable = port_variable(project, mapping)
     both = bool(variable) and _container_side_is(mapping, variable)
     if variable:
         edits, where = _env_edits(project, variable, variable_value(project, mapping, variable, new))
@@ -125,22 +147,28 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     else:  # only an override edit depends on the compose version: asked only then
         version = host.compose_version if version == "detect" else version
         assert not isinstance(version, str)
-        edits, where = _compose_edits(project, svc, mapping, new, version)
+        edits, where = _compose_edits(project, svc, mapping, new, version, partner)
     # with tracks side by side, a track's own port never goes into a file git shares with the others
     shared = sorted({e.path.name for e in edits if tracked(e.path)})
     if shared and side_by_side(project.root, host) is not None:
         version = host.compose_version if compose_version == "detect" else compose_version
         assert not isinstance(version, str)
-        edits, where = untracked_edits(edits, _compose_edits(project, svc, mapping, new, version), new, variable)
+        override_route = _compose_edits(project, svc, mapping, new, version, partner)
+        edits, where = untracked_edits(edits, override_route, new, variable)
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is this machine's, keep it out of commits"
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
         edits, where = _follow(project, host, edits, where, old, new)
         where += _default_port_note(svc, old, new)
     safety = Safety.SAFE if edits else Safety.ADVICE
-    title = f"move '{service}' from host port {old} to {new} ({where})"
-    return PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
-                    protocol=mapping.protocol, old=old, new=new, target_moves=both)
+    together = f", {' and '.join(sorted(protocols))} together" if partner is not None else ""
+    title = f"move '{service}' from host port {old} to {new}{together} ({where})"
+    move = PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
+                    protocol=mapping.protocol, old=old, new=new, target_moves=both,
+                    paired=partner.protocol if partner is not None else "")
+    if partner is not None:
+        _PAIRS.setdefault(project, {})[pair_key] = move
+    return move
 
 
 def _none_free(old: int, ports_range: tuple[int, int] | None, range_name: str) -> str:
@@ -307,19 +335,21 @@ def candidates(old: int, ports_range: tuple[int, int] | None,
 
 
 def choose_port(host: Host, mapping: PortMapping, taken: set[tuple[int, str]],
-                ports_range: tuple[int, int] | None = None) -> int | None:
-    """The first candidate port that nothing publishes and that binds now on the mapping's address."""
+                ports_range: tuple[int, int] | None = None, protocols: tuple[str, ...] = ()) -> int | None:
+    """The first candidate port that nothing publishes and that binds now on the mapping's address,
+    for each of `protocols` (the mapping's own when none are given: a tcp+udp pair asks for both)."""
     from doctor.host.ports import HostSocket
 
     span = mapping.published_range
     old = span[0] if span else 1024
     ephemeral = host.ports.ephemeral_range
+    wanted = protocols or (mapping.protocol,)
     for tried, port in enumerate(candidates(old, ports_range, ephemeral)):
         if tried >= MAX_PROBES:
             break
-        if (port, mapping.protocol) in taken:
+        if any((port, protocol) in taken for protocol in wanted):
             continue
-        if not host.ports.probe(HostSocket(mapping.host_ip, port, mapping.protocol)):
+        if not any(host.ports.probe(HostSocket(mapping.host_ip, port, protocol)) for protocol in wanted):
             return port
     return None
 
@@ -430,7 +460,10 @@ def _override_twin(project: Project, host: Host, svc: Service, mapping: PortMapp
 
 
 def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int | None,
-                   version: tuple[int, int, int] | None) -> tuple[tuple[Edit, ...], str]:
+                   version: tuple[int, int, int] | None,
+                   partner: PortMapping | None = None) -> tuple[tuple[Edit, ...], str]:
+    """The compose-file edits publishing `mapping` (and its tcp/udp `partner`) on `new`: the dev
+    override's whole ports list, else the mapping's own line; removed instead when `new` is None."""
     from doctor.project.edits import dev_override
     from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
 
@@ -439,7 +472,8 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     why = "no dev override compose would read" if override is None else "compose < 2.24.4 has no !override"
     if tag_ok and override is not None:
         try:
-            text = override_ports(override, svc.name, port_specs(svc, mapping, new), use_override_tag=True)
+            specs = port_specs(svc, mapping, new, partner if new is not None else None)
+            text = override_ports(override, svc.name, specs, use_override_tag=True)
         except YamlEditError as exc:
             text, why = None, f"{override.name}: {exc}"
         edit = whole_file_edit(override, text) if text is not None else None
@@ -448,26 +482,31 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
             return (edit,), f"{override.name} ports !override{assumed}"
     if new is None:
         return (), f"remove {mapping.published} from {_where(mapping)}, {why}"
-    edit = _inline_edit(mapping, new)
-    if edit is None:
-        return (), f"set the host port to {new} in {_where(mapping)}"
-    return (edit,), f"{_where(mapping)}, {why}"
+    moved = (mapping, *([partner] if partner is not None else []))
+    inline = [_inline_edit(port, new) for port in moved]
+    if None in inline or len({(e.path, e.line) for e in inline if e is not None}) < len(moved):
+        return (), f"set the host port to {new} in {', '.join(dict.fromkeys(_where(p) for p in moved))}"
+    return tuple(e for e in inline if e is not None), f"{', '.join(_where(p) for p in moved)}, {why}"
 
 
-def port_specs(svc: Service, moved: PortMapping, new: int | None) -> list[str | dict[str, object]]:
-    """The service's whole effective ports list, with `moved` published on `new` instead (left out
-    when `new` is None).
+def port_specs(svc: Service, moved: PortMapping, new: int | None,
+               partner: PortMapping | None = None) -> list[str | dict[str, object]]:
+    """The service's whole effective ports list, with `moved` (and its tcp/udp `partner`) published
+    on `new` instead (left out when `new` is None).
     """
     specs: list[str | dict[str, object]] = []
     seen: set[str] = set()
+    movers = [moved, *([partner] if partner is not None else [])]
+    raws = {m.raw for m in movers}
     for port in svc.ports:
         long = _is_long(port)
-        if new is None and port is moved:
+        is_moved = any(port is m for m in movers)
+        if new is None and is_moved:
             continue
-        if port is moved and long:
+        if is_moved and long:
             specs.append(_long(port, new))
-        elif port is moved or (port.raw == moved.raw and not long):
-            specs.append(_short(port, new if port is moved else None))
+        elif is_moved or (port.raw in raws and not long):
+            specs.append(_short(port, new if is_moved else None))
         elif long:
             specs.append(_long(port))
         elif port.raw not in seen:
@@ -532,26 +571,35 @@ def _where(mapping: PortMapping) -> str:
 
 
 def verify_port_move(project: Project, move: PortMove) -> str:
-    """"" when the reloaded project - and `docker compose config`, where installed - publish the new port."""
-    published = {p.published for p in _ports(project.services.get(move.service), move)}
-    if str(move.new) not in published:
-        return f"'{move.service}' does not publish {move.new} after the fix"
-    if str(move.old) in published:
-        return f"'{move.service}' still publishes {move.old} (compose merged the override's ports?)"
+    """"" when the reloaded project - and `docker compose config`, where installed - publish the new
+    port, for the moved protocol (and its pair's) only: hedgedoc's `443:443/udp` staying on 443 does
+    not make a moved `443:443` unfixed."""
+    svc = project.services.get(move.service)
+    for protocol in move.protocols:
+        published = {p.published for p in _ports(svc, move, protocol)}
+        named = f"{move.new}/{protocol}" if move.paired else str(move.new)
+        if str(move.new) not in published:
+            return f"'{move.service}' does not publish {named} after the fix"
+        if str(move.old) in published:
+            old = f"{move.old}/{protocol}" if move.paired else str(move.old)
+            return f"'{move.service}' still publishes {old} (compose merged the override's ports?)"
     config = compose_config(project)
     if config is None:
         return ""
     service = (config.get("services") or {}).get(move.service) or {}
     target = move.new if move.target_moves else move.target
-    seen = {str(p.get("published")) for p in service.get("ports") or [] if p.get("target") == target}
-    if str(move.new) not in seen or str(move.old) in seen:
-        return f"docker compose config publishes {sorted(seen)} for '{move.service}', not {move.new}"
+    for protocol in move.protocols:
+        seen = {str(p.get("published")) for p in service.get("ports") or []
+                if p.get("target") == target and (p.get("protocol") or "tcp") == protocol}
+        if str(move.new) not in seen or str(move.old) in seen:
+            which = f" ({protocol})" if move.paired else ""
+            return f"docker compose config publishes {sorted(seen)} for '{move.service}'{which}, not {move.new}"
     return ""
 
 
-def _ports(svc: Service | None, move: PortMove) -> list[PortMapping]:
+def _ports(svc: Service | None, move: PortMove, protocol: str) -> list[PortMapping]:
     target = move.new if move.target_moves else move.target
-    return [p for p in (svc.ports if svc else ()) if p.target == target and p.protocol == move.protocol]
+    return [p for p in (svc.ports if svc else ()) if p.target == target and p.protocol == protocol]
 
 
 def compose_config(project: Project) -> Mapping[str, Any] | None:
