@@ -46,6 +46,9 @@ class PortCollision(Check):
     container of another compose project (or of none) already has, running or stopped, is an
     error: `up` fails with "The container name ... is already in use" (documenso's dev
     compose names its containers, so a second worktree's stack cannot start beside the first).
+    The advice drops the fixed name in the dev override (`container_name: !reset null`), or,
+    where the name is read from a variable (linkding's `"${LD_CONTAINER_NAME:-linkding}"`),
+    sets that variable to a name of this checkout's own on the env file line that sets it.
         Our compose project name on containers of another checkout (worktrees whose tracked `.env`
         sets one `COMPOSE_PROJECT_NAME`): an error while they run (`up` here recreates them from
         this checkout's files), a warning when they are stopped. The name advised instead is this
@@ -127,4 +130,4 @@ class PortCollision(Check):
         mover = PortMover(project, host)
         static = list(static_findings(self, model.services, mover))
         yield from static
-        yield from live_findings(self, model, host, mover, bool(static), tuple(compose_cli(project)))
+        yield from live_findings(self, model, host, mover, bool(static), tuple(compose_cli(project)), project)

@@ -23,21 +23,28 @@ from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
 
+from .names import taken_name_findings
 from .namesake import namesake_finding
 from .ranges import Owned, Published, Target, fold, published
 from .restarting import restart_loop
 from .static import PortMover
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
 Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one port)
 
 
 def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None,
-                  found_before: bool = False, cli: tuple[str, ...] = ()) -> Iterator[Finding]:
+                  found_before: bool = False, cli: tuple[str, ...] = (),
+                  project: Project | None = None) -> Iterator[Finding]:
     """Bind probes plus owners, and one info line when the engine could not be asked.
 
     `cli` is this project's compose command line as the run read it (doctor.project.service_home.
     compose_cli: its folder, -p, -f, --env-file and --profile), for the commands a finding advises;
-    without it they name the project alone.
+    without it they name the project alone. `project` tells where a taken container_name is
+    written (names.py: a variable's env file line); without it the advice is the override's.
 
     Without the engine, other projects' containers (running or stopped) went unseen: when
     nothing else was found (`found_before`: the static half found something) that raises
@@ -49,7 +56,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         namesake = namesake_finding(check, model, host, cli or ("docker", "compose", "-p", model.project_name))
         if namesake is not None:
             yield namesake
-        yield from _taken_names(check, model, host)
+        yield from taken_name_findings(check, model, host, project)
         return
     engine = host.engine
     remote = engine.endpoint is not None and not engine.endpoint.is_local
@@ -71,7 +78,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         namesake = namesake_finding(check, model, host, cli)
         if namesake is not None:
             yield namesake
-        yield from _taken_names(check, model, host)
+        yield from taken_name_findings(check, model, host, project)
     by_port: dict[tuple[int, str], list[ContainerPort]] = {}
     for held in containers:
         by_port.setdefault((held.socket.port, held.socket.protocol), []).append(held)
@@ -229,32 +236,6 @@ def _moved(mover: PortMover | None, target: Target, advice: Fix, alternatives: t
     if mover is not None:
         return mover(target.service, target.mapping, advice, alternatives=alternatives)
     return replace(advice, alternatives=alternatives) if alternatives else advice
-
-
-def _taken_names(check: Check, model: ComposeModel, host: Host) -> Iterator[Finding]:
-    """A `container_name` a container of another project (or of none) already has: `up` fails with
-    'Conflict. The container name "/database" is already in use' (documenso's dev compose names its
-    containers, so a second worktree's stack, under its own project name, cannot start)."""
-    wanted = {s.container_name: s for s in model.services.values() if s.container_name}
-    if not wanted:
-        return
-    try:
-        names = host.ports.container_names()
-    except Unavailable:
-        return
-    for name, service in sorted(wanted.items()):
-        held = names.get(name)
-        if held is None or held[0] == model.project_name:
-            continue
-        project, running, folder = held
-        owner = f"project '{project}'" + (f" in {folder}" if folder else "") if project else "no compose project"
-        state = "running" if running else "stopped"
-        fix = Fix(f"give '{service.name}' no fixed name here (`container_name: !reset null` in the dev override: "
-                  f"compose names it {model.project_name}-{service.name}-1), or remove the other one if it is yours "
-                  f"to remove (`docker rm -f {name}`)", Safety.ADVICE)
-        yield check.finding(f"container_name '{name}' of '{service.name}' is taken by a {state} container of "
-                            f"{owner}: 'up' fails, the name being in use", service.location,
-                            f"container-name:{name}", fix)
 
 
 def _stopped_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None) -> Finding:

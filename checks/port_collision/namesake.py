@@ -56,12 +56,12 @@ def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[s
 
 def own_name(project: str, here: Path, others: tuple[Path, ...], taken: set[str]) -> str:
     """`project-<mark>` for the first mark of this checkout (folder name, branch, folder above) that
-    differs from the other checkouts' and makes a name no project on the engine has."""
+    differs from the other checkouts' and from `project`, and makes a name no project on the engine has."""
     theirs = [_marks(folder) for folder in others]
     for index, mark in enumerate(_marks(here)):
         name = normalize_project_name(f"{project}-{mark}") if mark else ""
-        if not name or name == project or name in taken:
-            continue
+        if not name or name == project or name in taken or normalize_project_name(mark) == project:
+            continue  # a folder named like the project tells nothing (linkding's own folder: not linkding-linkding)
         if any(normalize_project_name(f"{project}-{marks[index]}") == name for marks in theirs):
             continue  # the other checkout would be advised the same name: it tells nothing apart
         return name

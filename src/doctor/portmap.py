@@ -69,6 +69,8 @@ class Checkout:
     ports: tuple[Published, ...]
     problem: str = ""
     containers: tuple[str, ...] = ()  # the fixed `container_name`s of its services
+    # (container_name, the variable it is written with): linkding's `${LD_CONTAINER_NAME:-linkding}`
+    named_by: tuple[tuple[str, str], ...] = ()
     unread: bool = False  # compose cannot read its files: what it publishes is not known
 
 
@@ -190,6 +192,7 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
               profiles: tuple[str, ...] = (), env_files: tuple[Path, ...] | None = None,
               projects: list[Project] | None = None) -> Checkout:
     from doctor.project import Project, ProjectOptions
+    from doctor.project.container_names import name_variables
 
     if not path.is_dir():
         return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no such folder in this checkout")
@@ -214,6 +217,8 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
             holder = _holder(span[0], mapping.protocol, mapping.host_ip, ours, held, host)
             published.append(Published(service_name, span[0], mapping.target, mapping.protocol, holder))
     containers = tuple(sorted({s.container_name for s in model.services.values() if s.container_name}))
+    named_by = tuple(sorted({(s.container_name, variables[0]) for s in model.services.values()
+                             if s.container_name and len(variables := name_variables(project, s)) == 1}))
     off = len(model.disabled_services)
     # hoppscotch puts every service in a profile: "publishes no fixed host port" alone hid why
     hint = "" if published or not off else (
@@ -229,7 +234,7 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
             where = f"{project.shown(unread.location.path)}{f':{line}' if line else ''}: "
         hint = f"compose cannot read it ({where}{unread.message}): its ports are not known"
     return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published), hint,
-                    containers=containers, unread=unread is not None)
+                    containers=containers, unread=unread is not None, named_by=named_by)
 
 
 def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[int, str], list[ContainerPort]],
@@ -299,16 +304,25 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
     for checkout in checkouts:
         for container in checkout.containers:
             by_container[container].append(label[checkout.path])
-    shared: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    shared: dict[tuple[tuple[str, ...], str], list[str]] = defaultdict(list)
     for container, holders in sorted(by_container.items()):
         if len(holders) > 1:
-            shared[tuple(holders)].append(container)
-    for users_of, names in shared.items():
+            shared[(tuple(holders), _name_variable(checkouts, container))].append(container)
+    for (users_of, variable), names in shared.items():
         listed = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         verb = "is" if len(names) == 1 else "are"
+        how = (f"set {variable} in each checkout's .env to a name of its own" if variable else
+               "drop container_name: compose then names each PROJECT-SERVICE-1")
         clashes.append(f"container_name {listed} {verb} used by {', '.join(users_of)}: the second 'up' fails, the "
-                       "name being in use (drop container_name: compose then names each PROJECT-SERVICE-1)")
+                       f"name being in use ({how})")
     return clashes
+
+
+def _name_variable(checkouts: list[Checkout], container: str) -> str:
+    """The variable every checkout naming a container `container` writes that name with (linkding's
+    LD_CONTAINER_NAME), "" when one of them writes it literally or they use different ones."""
+    found = {dict(c.named_by).get(container, "") for c in checkouts if container in c.containers}
+    return found.pop() if len(found) == 1 else ""
 
 
 def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "") -> list[str]:
@@ -363,11 +377,20 @@ def _next_step(checkouts: list[Checkout]) -> list[str]:
         return []
     projects = [c.project for c in checkouts if c.path in sharing and c.project]
     names = [n for c in checkouts if c.path in sharing for n in c.containers]
-    if len(set(projects)) < len(projects) or len(set(names)) < len(names):
-        # one project name (or container name) for two checkouts: the ports are not their first clash
-        return ["    fix: first give each checkout its own project name and drop fixed container names (above); "
-                "then, once one runs, `doctor fix --ports` in each other moves its clashing ports into a block "
-                "of its own"]
+    # one project name (or container name) for two checkouts: the ports are not their first clash;
+    # only what they share is asked for (linkding's worktrees have their own project names already)
+    give: list[str] = []
+    if len(set(projects)) < len(projects):
+        give.append("its own project name")
+    shared = {n for n in names if names.count(n) > 1}
+    if shared and all(_name_variable(checkouts, n) for n in shared):
+        give.append("container names of its own")  # the clash line names the variable to set
+    first = [f"give each checkout {' and '.join(give)}"] if give else []
+    if shared and "container names of its own" not in give:
+        first.append("drop fixed container names")
+    if first:
+        return [f"    fix: first {' and '.join(first)} (above); then, once one runs, `doctor fix --ports` in each "
+                "other moves its clashing ports into a block of its own"]
     if running:
         where = " and ".join(str(c.path) for c in idle)
         beside = ", ".join(f"'{c.project or c.name}'" for c in running)
