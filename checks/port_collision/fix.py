@@ -3,8 +3,10 @@
 Where it goes: a published port written as a variable (`"${TRAEFIK_PORT:-8094}:80"`) is set
 in the project's `.env` (that line's value only, or a new line); a literal one goes to the dev
 override as `ports: !override [...]` - compose appends an override's ports to the base list,
-so without the tag (compose < 2.24.4) the old binding would stay - or, where the tag is not
-supported or no override would be read (-f / COMPOSE_FILE), into the mapping's own line.
+so without the tag (compose < 2.24.4) the old binding would stay; where only the override
+writes the service's ports there is nothing to append to, and the list stays untagged
+(override_tag.py) - or, where the tag is not supported or no override would be read
+(-f / COMPOSE_FILE), into the mapping's own line.
 Only the host side moves; the container side, and every peer that reaches the service on
 the network, are untouched (a peer that reads the same variable keeps today's value in the dev
 override's environment: checks/port_collision/pins.py) - except where the author wrote one variable on both sides
@@ -37,6 +39,7 @@ from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
 
 from .follow import follow_edits, host_follow_edits, into_override
+from .override_tag import needs_override_tag
 from .pair import protocol_partner
 from .pins import pin_edit
 
@@ -467,16 +470,20 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     from doctor.project.edits import dev_override
     from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
 
-    tag_ok = version is None or version >= OVERRIDE_TAG_SINCE
     override = dev_override(project)
+    # ports only the override writes have no base list to be appended to: rewritten untagged
+    tag = override is None or needs_override_tag(project, svc, override)
+    tag_ok = not tag or version is None or version >= OVERRIDE_TAG_SINCE
     why = "no dev override compose would read" if override is None else "compose < 2.24.4 has no !override"
     if tag_ok and override is not None:
         try:
             specs = port_specs(svc, mapping, new, partner if new is not None else None)
-            text = override_ports(override, svc.name, specs, use_override_tag=True)
+            text = override_ports(override, svc.name, specs, use_override_tag=tag)
         except YamlEditError as exc:
             text, why = None, f"{override.name}: {exc}"
         edit = whole_file_edit(override, text) if text is not None else None
+        if edit is not None and not tag:
+            return (edit,), f"{override.name} ports"
         if edit is not None:
             assumed = "" if version is not None else "; compose not found, assuming >= 2.24.4 for !override"
             return (edit,), f"{override.name} ports !override{assumed}"

@@ -1,0 +1,64 @@
+"""`fix --ports` writes `ports: !override` only where a base file gives the service ports.
+
+wemake-django-template's docker-compose.yml publishes nothing for `web`; its
+docker-compose.override.yml writes `ports: ["8000:8000"]` (with a comment). Moving that port
+rewrote the list as `ports: !override`, which needs compose >= 2.24.4 and says the list replaces
+one it does not (DefectDojo's `mailhog`, defined in docker-compose.override.dev.yml alone, the
+same). Where a base file does publish ports for the service, the tag stays: compose appends the
+override's list, and the old binding would survive.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from doctor.checks.port_collision.fix import PortMove, port_fix
+from test_portfix import host_with, project_env
+
+from doctor.project import Project, ProjectOptions
+
+BASE = "services:\n  web:\n    image: web\n  db:\n    image: postgres\n"
+OVERRIDE = ("services:\n  web:\n    ports:\n      # We only bind ports directly in development:\n"
+            '      - "8000:8000"\n')
+
+
+def project_of(tmp_path: Path, base: str, override: str) -> Project:
+    root = tmp_path / "wmproj"
+    root.mkdir()
+    (root / "compose.yaml").write_text(base)
+    (root / "compose.override.yaml").write_text(override)
+    return Project(ProjectOptions(path=root, env=project_env(tmp_path)))
+
+
+@pytest.mark.parametrize("version", [(2, 40, 3), (2, 20, 0), None])
+def test_ports_only_the_override_writes_are_rewritten_untagged(tmp_path: Path,
+                                                               version: tuple[int, int, int] | None) -> None:
+    project = project_of(tmp_path, BASE, OVERRIDE)
+    move = port_fix(project, host_with({8000}), "web", project.services["web"].ports[0], compose_version=version)
+    assert isinstance(move, PortMove) and move.new == 8001
+    assert move.title == "move 'web' from host port 8000 to 8001 (compose.override.yaml ports)", move.title
+    (edit,) = move.edits
+    assert edit.new == OVERRIDE.replace('"8000:8000"', '"8001:8000"')  # untagged, its comment kept
+
+
+@pytest.mark.parametrize("base", [
+    BASE.replace("image: web\n", "image: web\n    ports: ['9000:9000']\n"),  # the base publishes another port
+    BASE.replace("image: web\n", "image: web\n    ports: ['8000:8000']\n"),  # the same one: merged into one entry
+    BASE + "  app:\n    image: web\n    ports: ['8000:8000']\n",  # extends brings the base's ports
+])
+def test_ports_a_base_file_also_gives_keep_the_tag(tmp_path: Path, base: str) -> None:
+    override = OVERRIDE.replace("  web:\n", "  web:\n    extends: app\n") if "app:" in base else OVERRIDE
+    project = project_of(tmp_path, base, override)
+    mapping = next(p for p in project.services["web"].ports if p.published == "8000")
+    move = port_fix(project, host_with({8000}), "web", mapping, compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.title.endswith("(compose.override.yaml ports !override)"), move.title
+    assert "ports: !override" in str(move.edits[0].new)
+
+
+def test_the_authors_own_override_tag_is_kept(tmp_path: Path) -> None:
+    base = BASE.replace("image: web\n", "image: web\n    ports: ['7000:7000']\n")
+    project = project_of(tmp_path, base, OVERRIDE.replace("    ports:\n", "    ports: !override\n"))
+    assert [p.published for p in project.services["web"].ports] == ["8000"]  # the base's 7000 replaced
+    move = port_fix(project, host_with({8000}), "web", project.services["web"].ports[0], compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and "ports: !override" in str(move.edits[0].new)
