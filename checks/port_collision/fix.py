@@ -35,6 +35,7 @@ from doctor.model import Edit, Fix, Safety, Unavailable, record, replace
 from doctor.project.edits import edit_root, interpolated_at
 from doctor.project.gitrepo import tracked
 from doctor.project.portplan import untracked_edits
+from doctor.project.ports import last_colon
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
 
@@ -228,53 +229,23 @@ def _default_port_note(svc: Service, old: int, new: int) -> str:
 def _container_side_is(mapping: PortMapping, variable: str) -> bool:
     """Whether the container side is `variable` as well (`${P:-10000}:${P:-10000}/udp`; in long
     syntax, a `target: ${P}` beside `published: ${P}`, never DefectDojo's literal `target: 8080`)."""
-    container = _long_target(mapping) if _is_long(mapping) else _sides(mapping)[1]
-    return re.search(rf"\$\{{?{re.escape(variable)}\b", container) is not None
-
-
-def _long_target(mapping: PortMapping) -> str:
-    """The `target:` value as written in the long entry at the mapping's line (block or flow style),
-    "" when it is not found there (a merged or anchored entry: then its target is taken as literal)."""
-    if mapping.location is None or mapping.location.line is None:
-        return ""
-    first = mapping.location.line
-    for number in range(first, first + 8):
-        line = _line(mapping.location.path, number)
-        if line is None or (number > first and line.lstrip().startswith("-")):
-            return ""  # the file's end, or the next entry
-        found = re.search(r"(?:^|[\s{,-])target\s*:\s*([^,}#]*)", line)
-        if found:
-            return found[1].strip()
-    return ""
+    return variable in mapping.target_variables
 
 
 def _sides(mapping: PortMapping) -> tuple[str, str]:
     """A short spec's host side and container side, split at the last `:` outside `${...}` (`:-` is
     inside); a bare port is all container side. A long entry's raw text is its `published:` value
     alone (DefectDojo's `published: ${DD_PORT:-8080}` beside `target: 8080`): all host side."""
-    last = _last_colon(mapping.raw)
+    last = last_colon(mapping.raw)
     if last >= 0:
         return mapping.raw[:last], mapping.raw[last + 1:]
     return (mapping.raw, "") if mapping.published is not None else ("", mapping.raw)
 
 
-def _last_colon(text: str) -> int:
-    """Where the last `:` outside `${...}` is in `text`, -1 when there is none."""
-    depth, last = 0, -1
-    for index, char in enumerate(text):
-        if char == "{" and text[index - 1:index] == "$":
-            depth += 1
-        elif char == "}" and depth:
-            depth -= 1
-        elif char == ":" and not depth:
-            last = index
-    return last
-
-
 def _is_long(port: PortMapping) -> bool:
     """Whether `port` was written in long syntax: it publishes a port and its raw text (the
     `published:` value) has no `:` outside `${...}`, as every short spec publishing one has."""
-    return port.published is not None and _last_colon(port.raw) < 0
+    return port.published is not None and last_colon(port.raw) < 0
 
 
 def _taken(project: Project, host: Host) -> set[tuple[int, str]]:

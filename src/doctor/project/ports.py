@@ -34,7 +34,8 @@ def parse_port(value: Any, location: Location | None) -> list[PortMapping]:
     text = stringify(value)
     raw = raw_text(value) if isinstance(value, str) else text
     host_vars = _host_variables(value)
-    tail = raw_text(value).rpartition(":")[2] if isinstance(value, str) else ""
+    written = raw_text(value) if isinstance(value, str) else ""
+    tail = written[last_colon(written) + 1:]  # `${P:-10000}:${P:-10000}/udp`: the container side
     target_vars = tuple(n for n in variables_of(value) if f"${n}" in tail or f"${{{n}" in tail)
     return [
         PortMapping(target=target, published=published, host_ip=ip, protocol=proto, mode="ingress",
@@ -46,10 +47,25 @@ def parse_port(value: Any, location: Location | None) -> list[PortMapping]:
 def _host_variables(value: Any) -> tuple[str, ...]:
     """The variables used in the published part of a short spec (`${P:-80}:80` -> P)."""
     names = variables_of(value)
-    head = raw_text(value).rpartition(":")[0]
+    written = raw_text(value)
+    head = written[:max(last_colon(written), 0)]
     if not head:
         return names
     return tuple(n for n in names if f"${n}" in head or f"${{{n}" in head)
+
+
+def last_colon(text: str) -> int:
+    """Where the last `:` outside `${...}` is in a spec as written (`${P:-80}:80`: the one before
+    80, not `:-`), -1 when there is none."""
+    depth, last = 0, -1
+    for index, char in enumerate(text):
+        if char == "{" and text[index - 1:index] == "$":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif char == ":" and not depth:
+            last = index
+    return last
 
 
 def parse_short(spec: str) -> list[tuple[int, str | None, str, str]]:
