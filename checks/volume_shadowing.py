@@ -192,7 +192,9 @@ def _not_node(svc: Service, image: Recipe) -> str | None:
     words = entrypoint + command
     if any(posixpath.basename(w) in NODE_PROGRAMS for w in words):
         return None
-    program = posixpath.basename(command[0]) if command else ""
+    # the command's program; with no command, the entrypoint's own (nautobot's celery_beat runs
+    # `watchmedo auto-restart ... -- nautobot-server celery beat` as its compose entrypoint)
+    program = posixpath.basename(command[0]) if command else posixpath.basename(entrypoint[0]) if entrypoint else ""
     if not program or program in _WRAPPERS or "." in program or program.startswith(("$", "-")):
         return None  # a script (`start.sh`, `server.js`), a shell or wrapper: what it starts is not read here
     return program

@@ -81,3 +81,12 @@ def test_a_service_that_runs_node_or_an_unread_script_keeps_the_warning(tmp_path
         tmp_path.mkdir()
         [found] = _findings(_nautobot(tmp_path, command))
         assert found.severity is Severity.WARNING, command
+
+
+def test_an_entrypoint_program_with_no_command_names_what_runs(tmp_path: Path) -> None:
+    """nautobot's celery_beat: `entrypoint: "watchmedo auto-restart ... -- nautobot-server celery beat"`
+    on the image `nautobot` builds, no command: its program is the entrypoint's, not node."""
+    development = _nautobot(tmp_path, "    entrypoint: \"watchmedo auto-restart --recursive -- nautobot-server celery "
+                                      "beat\"\n")
+    [found] = _findings(development)
+    assert found.severity is Severity.INFO and "'nautobot' runs watchmedo, not node" in found.message
