@@ -235,6 +235,32 @@ def test_a_running_namesake_is_an_error_also_for_a_project_that_publishes_no_por
     assert found.fix is not None and found.fix.command == ("docker", "compose", "-p", "app-tmp", "up", "-d")
 
 
+def test_a_running_namesake_names_the_ports_it_holds_that_this_checkout_publishes(short_dir: Path) -> None:
+    """nickjj/docker-flask-example run as one project name from two copies: the second copy's
+    preflight said only to rename it; once renamed, 8000 (held by the first's web) clashed, found
+    only by a second preflight. The first report names the port too."""
+    from doctor.project.types import PortMapping
+
+    first, second = short_dir / "work" / "app", short_dir / "tmp" / "app"
+    first.mkdir(parents=True)
+    second.mkdir(parents=True)
+    listed = [{"Id": "ab" * 32, "Names": ["/app-web-1"], "State": "running",
+               "Ports": [{"IP": "0.0.0.0", "PrivatePort": 8000, "PublicPort": 8000, "Type": "tcp"}],
+               "Labels": {"com.docker.compose.project": "app", "com.docker.compose.service": "web",
+                          "com.docker.compose.project.working_dir": str(first)}}]
+    fake = FakeEngine(short_dir / "e.sock", {"/containers/json": listed})
+    web = Service("web", None, ports=(PortMapping(8000, "8000"), PortMapping(9000, "9000")))
+    compose = ComposeModel("app", second, (), {"web": web})
+    try:
+        found = [f for f in live_findings(PortCollision(), compose, Host(env={"DOCKER_HOST": fake.url}))
+                 if f.subject == "project:app"]
+    finally:
+        fake.close()
+    assert found and found[0].message.endswith("'up' here replaces its containers; they also hold 8000 ('web'), "
+                                               "which this checkout publishes: once it has its own name, move "
+                                               "those with doctor fix --ports"), found
+
+
 @pytest.mark.docker
 def test_worktrees_sharing_a_tracked_project_name_are_an_error_with_names_of_their_own(
         tmp_path: Path, docker_engine: str, busybox_image: str, down_after: list[tuple[str, Path]]) -> None:
@@ -257,7 +283,8 @@ def test_worktrees_sharing_a_tracked_project_name_are_an_error_with_names_of_the
         (found,) = findings(tmp_path / "review" / checkout)
         assert (found.severity, found.subject) == (Severity.ERROR, f"project:{shared}"), found
         assert found.message == (f"compose project '{shared}' already runs from {a} (container {shared}-web-1): "
-                                 "'up' here replaces its containers")
+                                 f"'up' here replaces its containers; they also hold {port} ('web'), which this "
+                                 "checkout publishes: once it has its own name, move those with doctor fix --ports")
         assert found.fix is not None and found.fix.safety is Safety.ADVICE
         command = found.fix.command
         advised[checkout] = command[command.index("-p") + 1]

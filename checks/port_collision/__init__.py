@@ -52,7 +52,9 @@ class PortCollision(Check):
         Our compose project name on containers of another checkout (worktrees whose tracked `.env`
         sets one `COMPOSE_PROJECT_NAME`): an error while they run (`up` here recreates them from
         this checkout's files), a warning when they are stopped. The name advised instead is this
-        checkout's own: its folder name, else its branch, else the folder above it.
+        checkout's own: its folder name, else its branch, else the folder above it. The ports
+        those running containers hold that this checkout publishes too are named with it: once
+        renamed, they clash (docker-flask-example's 8000 was found only by a second preflight).
         With a remote engine, or an engine socket mounted into doctor's container, local
         binds prove nothing: only the engine's port bindings are compared (one info line).
 

@@ -47,11 +47,40 @@ def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[s
     subject = f"project:{model.project_name}"
     if running:
         other, container = next(iter(running.items()))
-        return check.finding(f"compose project '{model.project_name}' already runs from {other} (container "
-                             f"{container}): 'up' here replaces its containers", None, subject, fix, Severity.ERROR)
+        message = (f"compose project '{model.project_name}' already runs from {other} (container {container}): 'up' "
+                   f"here replaces its containers{_held_too(model, host, other)}")
+        return check.finding(message, None, subject, fix, Severity.ERROR)
     other, container = next(iter(stopped.items()))
     return check.finding(f"compose project '{model.project_name}' has stopped containers in {other} (container "
                          f"{container}): 'up' here replaces them", None, subject, fix, Severity.WARNING)
+
+
+def _held_too(model: ComposeModel, host: Host, other: Path) -> str:
+    """What the other checkout's containers hold of the host ports this one publishes: once this one
+    has its own name, those ports clash (docker-flask-example's 8000, said only after the rename)."""
+    try:
+        held = [p for p in host.ports.container_ports() if p.running and p.project == model.project_name
+                and p.working_dir and Path(p.working_dir) == other]
+    except Unavailable:
+        return ""
+    ours: dict[tuple[int, str], str] = {}
+    for service in model.services.values():
+        for mapping in service.ports:
+            try:
+                span = mapping.published_range
+            except ValueError:
+                continue
+            if span is not None and span[1] - span[0] < 1024:
+                for port in range(span[0], span[1] + 1):
+                    ours.setdefault((port, mapping.protocol), service.name)
+    clash = sorted({(p.socket.port, ours[p.socket.port, p.socket.protocol]) for p in held
+                    if (p.socket.port, p.socket.protocol) in ours})
+    if not clash:
+        return ""
+    shown = ", ".join(f"{port} ('{name}')" for port, name in clash[:4]) + (
+        f" and {len(clash) - 4} more" if len(clash) > 4 else "")
+    return (f"; they also hold {shown}, which this checkout publishes: once it has its own name, move those "
+            "with doctor fix --ports")
 
 
 def own_name(project: str, here: Path, others: tuple[Path, ...], taken: set[str]) -> str:
