@@ -556,3 +556,21 @@ def test_a_clash_inside_the_project_is_no_port_of_this_machines_alone(tmp_path: 
     move = port_fix(project, host_with(set()), "web", only_mapping(project), ports_range=(20000, 20010),
                     compose_version=(2, 40, 3), within=True)
     assert isinstance(move, PortMove) and "keep it out of commits" not in move.title, move.title
+
+
+def test_a_key_the_template_shows_commented_for_the_old_port_is_named(tmp_path: Path) -> None:
+    """nickjj/docker-flask-example: `fix --ports` moved web from 8000 to 8001 through
+    DOCKER_WEB_PORT_FORWARD, but config/settings.py builds SERVER_NAME as localhost:<PORT> (the
+    container's 8000), and Flask answers 404 to localhost:8001; .env.example:50 documents
+    `#export SERVER_NAME=localhost:8000`. The move says to set it; a key .env sets is not named."""
+    compose = "services:\n  web:\n    image: web\n    ports:\n      - \"${DOCKER_WEB_PORT_FORWARD:-8000}:8000\"\n"
+    project = load(tmp_path, compose, "export DOCKER_WEB_PORT_FORWARD=8000\n")
+    (tmp_path / "p" / ".env.example").write_text("# Flask\n#export SERVER_NAME=localhost:8000\n#export PORT=8000\n"
+                                                 "export DOCKER_WEB_PORT_FORWARD=8000\n")
+    move = port_fix(project, host_with({8000}), "web", only_mapping(project, "web"), compose_version=(2, 40, 3))
+    assert move is not None and move.title.endswith(
+        "set SERVER_NAME=localhost:8001 in .env (.env.example:2 shows it, commented, for 8000))"), move.title
+    (tmp_path / "p" / ".env").write_text("export DOCKER_WEB_PORT_FORWARD=8000\nSERVER_NAME=localhost:8000\n")
+    again = port_fix(Project(project.options), host_with({8000}), "web", only_mapping(project, "web"),
+                     compose_version=(2, 40, 3))
+    assert again is not None and "shows it, commented" not in again.title

@@ -103,7 +103,10 @@ class PortCollision(Check):
     env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, in
     the project folder, at the top of its checkout and in the app folders up to two levels below
     them, such as plane's `apps/web/.env`: documenso's root `.env` for its
-    `docker/development` compose) moves too; one outside the folder fixes may write in is named
+    `docker/development` compose) moves too; a key the env template shows commented out for the
+    old port and `.env` does not set (docker-flask-example's `#export SERVER_NAME=localhost:8000`,
+    whose app otherwise builds localhost:8000 from the container port) is named to set; one outside
+    the folder fixes may write in is named
     with its line for a change by hand. A checkout without its `.git` (an archive) has its top
     at the nearest folder up to three above the project that holds `.github`, `.gitattributes`
     or `.gitmodules`, else a `.gitignore`. When the old port is the server's default

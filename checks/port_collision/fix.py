@@ -39,7 +39,7 @@ from doctor.project.ports import last_colon
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
 
-from .follow import follow_edits, host_follow_edits, into_override
+from .follow import follow_edits, host_follow_edits, into_override, template_hints
 from .override_tag import needs_override_tag
 from .pair import protocol_partner
 from .pins import pin_edit
@@ -205,6 +205,8 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
             said += f" (in {combined.path.name})"
     # and the host's own env files: an app run on the host dials the published port itself
     on_host, host_said = host_follow_edits(project, old, new, edited | {(e.path, e.line) for e in followed})
+    # a key the template shows commented for the old port (docker-flask-example's SERVER_NAME)
+    host_said = "; ".join(filter(None, (host_said, template_hints(project, old, new))))
     followed, said = (*followed, *on_host), "; ".join(filter(None, (said, host_said)))
     if any(tracked(e.path) for e in followed) and side_by_side(project.root, host) is not None:
         followed = tuple(e for e in followed if not tracked(e.path))

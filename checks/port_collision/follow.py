@@ -15,6 +15,7 @@ import os
 import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project.edits import value_edit
 from doctor.project.service_network import listen_ports
@@ -163,6 +164,40 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     if by_hand:
         said.append(f"change {old} to {new} by hand in {', '.join(by_hand)} (a program on the host dials it)")
     return tuple(edits), "; ".join(said)
+
+
+_COMMENTED = lazy(r"^\s*#+\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
+
+
+def template_hints(project: Project, old: int, new: int) -> str:
+    """What to set where the env template shows, commented out, a key naming `localhost:old` that the
+    chosen env file does not set (docker-flask-example's .env.example `#export SERVER_NAME=localhost:8000`:
+    the app's default is built from the container port, and Flask answers 404 to localhost:8001):
+    `set SERVER_NAME=localhost:8001 in .env (.env.example:50 shows it for 8000)`; "" when none."""
+    from doctor.project import ENV_EXAMPLE_NAMES
+    from doctor.project.edits import line_text
+
+    dotenv = project.dotenv
+    have = {e.key for e in dotenv.entries} if dotenv is not None else set()
+    target = project.shown(dotenv.path) if dotenv is not None else ".env"
+    hints: list[str] = []
+    for name in ENV_EXAMPLE_NAMES:
+        path = project.root / name
+        if not path.is_file():
+            continue
+        number = 1
+        while (text := line_text(path, number)) is not None and number <= 2000:
+            key = _COMMENTED.match(text)
+            if key is not None and key[1] not in have:
+                for host in LOCAL_HOSTS:
+                    if re.search(_pattern(host, old), text):
+                        value = re.sub(_pattern(host, old), f"{host}:{new}", text.split("=", 1)[1].strip())
+                        hints.append(f"set {key[1]}={value} in {target} ({project.shown(path)}:{number} shows it, "
+                                     f"commented, for {old})")
+                        break
+            number += 1
+        break  # the first template is the project's
+    return "; ".join(hints[:3])
 
 
 # what a checkout keeps at its top without its .git (a `git archive`, GitHub's zip download):
