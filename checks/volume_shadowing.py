@@ -180,7 +180,8 @@ NODE_PROGRAMS = frozenset(("node", "nodejs", "npm", "npx", "yarn", "pnpm", "pnpx
                            "react-scripts", "ts-node", "tsx", "gulp", "grunt", "pm2", "pm2-runtime", "turbo",
                            "nx", "remix", "astro", "expo", "storybook", "jest", "vitest", "ember", "vue-cli-service"))
 _WRAPPERS = frozenset(("sh", "bash", "ash", "dash", "zsh", "exec", "env", "tini", "dumb-init", "gosu", "su-exec",
-                       "s6-svscan", "supervisord", "make", "just", "task"))
+                       "s6-svscan", "supervisord", "make", "just", "task", "foreman", "overmind", "honcho",
+                       "hivemind"))
 
 
 def _not_node(svc: Service, image: Recipe) -> str | None:
@@ -194,7 +195,10 @@ def _not_node(svc: Service, image: Recipe) -> str | None:
         return None
     # the command's program; with no command, the entrypoint's own (nautobot's celery_beat runs
     # `watchmedo auto-restart ... -- nautobot-server celery beat` as its compose entrypoint)
-    program = posixpath.basename(command[0]) if command else posixpath.basename(entrypoint[0]) if entrypoint else ""
+    first = command[0] if command else entrypoint[0] if entrypoint else ""
+    if "/" in first and not first.startswith("/"):
+        return None  # a project script by its path (a Rails `bin/dev` runs foreman, which runs yarn)
+    program = posixpath.basename(first)
     if not program or program in _WRAPPERS or "." in program or program.startswith(("$", "-")):
         return None  # a script (`start.sh`, `server.js`), a shell or wrapper: what it starts is not read here
     return program

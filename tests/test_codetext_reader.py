@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from doctor.project.codetext import CodeText
 
 
-def test_the_apps_own_file_is_cited_before_a_test(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["project", "tests/project"])
+def test_the_apps_own_file_is_cited_before_a_test(tmp_path: Path, where: str) -> None:
+    tmp_path = tmp_path / where  # a checkout kept under a folder named tests is no test
     (tmp_path / "tests" / "unit").mkdir(parents=True)
     (tmp_path / "tests" / "unit" / "test_config.py").write_text("settings['REDIS_URL'] = 'x'\n")
     (tmp_path / "warehouse").mkdir()

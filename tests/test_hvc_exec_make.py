@@ -111,3 +111,18 @@ def test_a_recipe_of_mixed_places_is_advice(tmp_path: Path, monkeypatch: pytest.
     assert plan is not None and plan.one_service is None and [line.here for line in plan.lines] == [True]
     plan = make_plan(project, [home], ["here"], project_dir)
     assert plan is not None and plan.services == []  # `git status`: make runs here as before
+
+
+def test_the_default_goal_is_makes(tmp_path: Path) -> None:
+    """`make` alone runs `.DEFAULT_GOAL` where the Makefile sets it (a `help` target above which a
+    first `test:` would otherwise be taken for the goal), else the first target that is neither
+    special nor a pattern rule."""
+    project_dir, env, _ = djangoproject(tmp_path)
+    project, host = load(project_dir, env)
+    [home] = service_homes(project, host.packages)
+    (project_dir / "Makefile").write_text(".DEFAULT_GOAL := here\n" + MAKEFILE)
+    plan = make_plan(project, [home], [], project_dir)
+    assert plan is not None and [line.target for line in plan.lines] == ["here"]
+    (project_dir / "Makefile").write_text("%.txt: %.md\n\tpandoc $< -o $@\n\n" + MAKEFILE)
+    plan = make_plan(project, [home], [], project_dir)
+    assert plan is not None and plan.lines and plan.lines[-1].target == "ci"

@@ -90,3 +90,14 @@ def test_a_compose_file_name_is_not_a_docker_command(tmp_path: Path) -> None:
     assert docker_driver("./names.sh", [], tmp_path) is None
     script.write_text('import subprocess\nsubprocess.run(["docker", "compose", "up", "-d"])\n')
     assert docker_driver("python3", ["names.sh"], tmp_path) == "names.sh"
+
+
+def test_prose_about_docker_drives_nothing() -> None:
+    """A script that only says the word (an entrypoint's `echo "Waiting for the docker container to
+    start"`) is no host wrapper: it stays a container script for CRLF and for exec."""
+    from doctor.project.hostscripts import runs_docker
+
+    assert not runs_docker('#!/bin/sh\necho "Waiting for the docker container to start"\nexec "$@"\n')
+    assert not runs_docker("printf 'docker run required'\nls docker-compose.override.yml\n")
+    assert runs_docker("set -e; COMPOSE_FILE=a.yml docker compose up -d\n")
+    assert runs_docker('subprocess.run(["docker", "compose", "exec", "web", "pytest"])\n')

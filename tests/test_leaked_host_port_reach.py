@@ -364,7 +364,7 @@ def test_a_port_beside_a_mistyped_host_is_reported_with_the_drift(tmp_path: Path
     found = findings(tmp_path / "a", {"docker-compose.yml": compose, ".env.dev": dotenv})
     [port] = [f for f in found if "SQL_PORT" in f.message]
     assert port.message.startswith("SQL_PORT dials database:5433, the host port of 'db', which listens on 5432")
-    two = compose + "  replica:\n    image: postgres:13\n    ports:\n      - 5433-5434:5432\n"
+    two = compose + "  replica:\n    image: postgres:13\n    ports:\n      - 5433:5432\n"
     assert not [f for f in findings(tmp_path / "b", {"docker-compose.yml": two, ".env.dev": dotenv})
                 if "SQL_PORT" in f.message]
 
@@ -388,3 +388,24 @@ def test_a_host_port_variable_on_a_servers_container_side_reaches_nothing(tmp_pa
                                      ".env": "DD_DATABASE_PORT=5433\n"}) == []
     jvb = "services:\n  jvb:\n    image: jitsi/jvb\n    ports:\n      - '${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp'\n"
     assert findings(tmp_path / "d", {"docker-compose.yml": jvb, ".env": "JVB_PORT=10001\n"}) == []
+
+
+def test_a_variable_target_whose_default_is_another_port_of_the_server_is_not_judged(tmp_path: Path) -> None:
+    """mailpit publishes its web UI as `${MAILPIT_UI_PORT:-8025}:${MAILPIT_UI_PORT:-8025}`: 8025 is
+    not its SMTP port (1025) but a port it serves; only a default written as the server's own port
+    (5432 for postgres) shows the author meant that one. `-c port=` moves postgres' port itself."""
+    mail = ("services:\n  mail:\n    image: axllent/mailpit\n    ports:\n"
+            "      - '${MAILPIT_UI_PORT:-8025}:${MAILPIT_UI_PORT:-8025}'\n")
+    assert findings(tmp_path / "a", {"docker-compose.yml": mail}) == []
+    moved = ("services:\n  db:\n    image: postgres:16\n    command: postgres -c port=5433\n    ports:\n"
+             "      - '${PG_PORT:-5432}:${PG_PORT:-5432}'\n")
+    assert findings(tmp_path / "b", {"docker-compose.yml": moved, ".env": "PG_PORT=5433\n"}) == []
+
+
+def test_the_blamed_variable_is_the_one_written_as_the_dialed_port(tmp_path: Path) -> None:
+    """`sleep ${WAIT_SECONDS}; wait-for-it.sh db:${DB_PORT:-5432}` with WAIT_SECONDS=5433 and
+    DB_PORT=5433: the advice named WAIT_SECONDS, the first variable whose value was the port."""
+    compose = ("services:\n  db:\n    image: postgres:16\n    ports: ['${DB_PORT:-5432}:5432']\n  app:\n"
+               "    image: app\n    command: sh -c 'sleep ${WAIT_SECONDS}; wait-for-it.sh db:${DB_PORT:-5432}'\n")
+    [found] = findings(tmp_path, {"docker-compose.yml": compose, ".env": "WAIT_SECONDS=5433\nDB_PORT=5433\n"})
+    assert found.fix is not None and "not ${DB_PORT}" in found.fix.title, found.fix.title

@@ -565,12 +565,12 @@ def test_a_key_the_template_shows_commented_for_the_old_port_is_named(tmp_path: 
     `#export SERVER_NAME=localhost:8000`. The move says to set it; a key .env sets is not named."""
     compose = "services:\n  web:\n    image: web\n    ports:\n      - \"${DOCKER_WEB_PORT_FORWARD:-8000}:8000\"\n"
     project = load(tmp_path, compose, "export DOCKER_WEB_PORT_FORWARD=8000\n")
-    (tmp_path / "p" / ".env.example").write_text("# Flask\n#export SERVER_NAME=localhost:8000\n#export PORT=8000\n"
-                                                 "export DOCKER_WEB_PORT_FORWARD=8000\n")
+    (tmp_path / "p" / ".env.example").write_text("# Flask\n#export SERVER_NAME='localhost:8000'  # the site\n"
+                                                 "#export PORT=8000\nexport DOCKER_WEB_PORT_FORWARD=8000\n")
     move = port_fix(project, host_with({8000}), "web", only_mapping(project, "web"), compose_version=(2, 40, 3))
     assert move is not None and move.title.endswith(
-        "set SERVER_NAME=localhost:8001 in .env (.env.example:2 shows it, commented, for 8000))"), move.title
+        "set SERVER_NAME=localhost:8001 in .env, as .env.example:2 shows it commented out for 8000)"), move.title
     (tmp_path / "p" / ".env").write_text("export DOCKER_WEB_PORT_FORWARD=8000\nSERVER_NAME=localhost:8000\n")
     again = port_fix(Project(project.options), host_with({8000}), "web", only_mapping(project, "web"),
                      compose_version=(2, 40, 3))
-    assert again is not None and "shows it, commented" not in again.title
+    assert again is not None and "commented out" not in again.title

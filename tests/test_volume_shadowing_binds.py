@@ -76,7 +76,8 @@ def test_a_service_that_runs_node_or_an_unread_script_keeps_the_warning(tmp_path
     development = _nautobot(tmp_path, "    command: [npm, --prefix, /source/nautobot/ui, run, build:watch]\n")
     [found] = _findings(development)
     assert found.severity is Severity.WARNING and "not node" not in found.message
-    for command in ("    command: ./start.sh\n", "    command: sh -c 'exec \"$$@\"'\n", "    entrypoint: []\n"):
+    for command in ("    command: ./start.sh\n", "    command: sh -c 'exec \"$$@\"'\n", "    entrypoint: []\n",
+                    "    command: bin/dev\n", "    command: foreman start -f Procfile.dev\n"):
         shutil.rmtree(tmp_path)
         tmp_path.mkdir()
         [found] = _findings(_nautobot(tmp_path, command))

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, service_names
 from doctor.project import Project
 from doctor.project.edits import value_edit
@@ -72,7 +71,9 @@ class LeakedHostPort(Check):
         (7) A host port variable on the container side of a server's mapping (DefectDojo's dev
         override: `target: ${DD_DATABASE_PORT:-5432}`, `published: ${DD_DATABASE_PORT:-5432}`)
         set to another port than the server listens on (postgres 5432, mysql 3306, redis 6379,
-        ...) unless the service moves its port itself (PGPORT, MYSQL_TCP_PORT, a `--port`): the
+        ...), where the default written there is that port (the author meant it; mailpit's
+        `${MAILPIT_UI_PORT:-8025}` is its web UI, not its SMTP port), unless the service moves
+        its port itself (PGPORT, MYSQL_TCP_PORT, a `--port`, `-c port=`): the
         mapping reaches nothing (advice: write the server's port as the container side).
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
         `<<: *common` command: once, naming every service it reaches), and fixed there as
@@ -301,9 +302,6 @@ def _key_line(project: Project, service: Service, part: str) -> Location | None:
     return service_key_at(project, service.name, part) or service.location
 
 
-_INTERPOLATED = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
 def _through_dotenv(project: Project, service: Service, run: RunDial | LocalRunDial) -> tuple[Location, Fix] | None:
     """Where the dialed port is a `.env` variable the part interpolates (DefectDojo's entrypoints
     `'${DD_DATABASE_HOST:-postgres}:${DD_DATABASE_PORT:-5432}'` with `DD_DATABASE_PORT=5433`, the
@@ -318,14 +316,18 @@ def _through_dotenv(project: Project, service: Service, run: RunDial | LocalRunD
                                                    (run.part,)))
     if dotenv is None or key is None or key.line is None or not isinstance(run, RunDial):
         return None
+    # the variable written as the dialed address's port: after `host:`, or after the `${...}` that
+    # writes the host (`${DD_DATABASE_HOST:-postgres}:${DD_DATABASE_PORT:-5432}`); never a `$$NAME`,
+    # the container's own variable
+    address = re.compile(rf"(?:(?<![\w.-]){re.escape(run.host)}|\}})\s*:\s*(?<!\$)\$\{{?([A-Za-z_][A-Za-z0-9_]*)")
     indent = (key.column or 1) - 1
     for number in range(key.line, key.line + 40):
         text = line_text(key.path, number)
         if text is None or (number > key.line and text.strip() and len(text) - len(text.lstrip(" ")) <= indent
                             and not text.lstrip().startswith("- ")):
             break
-        for found in _INTERPOLATED.finditer(text):
-            entry = dotenv.entry(found[1] or found[2])
+        for found in address.finditer(text):
+            entry = dotenv.entry(found[1])
             if entry is not None and entry.value == str(run.port):
                 title = (f"make the {run.part} dial {run.server}:{run.target}, its port inside the network, not "
                          f"${{{entry.key}}} ({entry.key}={run.port} in {project.shown(dotenv.path)} is the host port "

@@ -74,7 +74,7 @@ def _paired_ports(index: NetworkIndex, service: Service, names: Mapping[str, str
             if server is None and host and _no_address(host):
                 # a host that names no service (SQL_HOST=database beside `db`: service-name-drift's) with
                 # the host port one peer publishes: once the name is right it dials that peer there
-                server = _sole_publisher(index, service, names, int(port))
+                server = _sole_publisher(index, service, int(port))
             target = None if server is None or server is service else published_target(server, int(port))
             if server is not None and target is not None:
                 yield PublishedDial(var, f"{host}:{port}", server.name, target, str(target))
@@ -87,11 +87,14 @@ def _no_address(host: str) -> bool:
         "localhost", "host.docker.internal")
 
 
-def _sole_publisher(index: NetworkIndex, service: Service, names: Mapping[str, str], port: int) -> Service | None:
+def _sole_publisher(index: NetworkIndex, service: Service, port: int) -> Service | None:
     """The one service on `service`'s networks that publishes host port `port` to another container
-    port; None when none or several do."""
-    found = {names[n] for n in names if names[n] != service.name}
-    servers = [s for name in sorted(found) if (s := index.model.services.get(name)) is not None
+    port (from the index's publishers: a scan of every peer per variable was services squared);
+    None when none or several do."""
+    view = index.view(service)
+    found = sorted({name for network in (view.networks if view is not None else ())
+                    for _, name, _ in index.publishers.get(network, {}).get(str(port), ()) if name != service.name})
+    servers = [s for name in found if (s := index.model.services.get(name)) is not None
                and published_target(s, port) is not None]
     return servers[0] if len(servers) == 1 else None
 

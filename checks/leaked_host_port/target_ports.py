@@ -6,13 +6,15 @@ DD_DATABASE_PORT=5433 in .env (a postgres of their own holds 5432) maps 5433 to 
 5433, where postgres does not listen: the mapping reaches nothing, and the entrypoints that wait
 for postgres:${DD_DATABASE_PORT} wait forever. Judged only for a server image whose port doctor
 knows (postgres 5432, mysql 3306, redis 6379, ...) and whose service does not move that port
-itself (PGPORT, MYSQL_TCP_PORT, a `-p`/`--port` in its command).
+itself (PGPORT, MYSQL_TCP_PORT, a `-p`/`--port`/`-c port=` in its command), and only where the
+variable's default written there is the server's port (the author meant that one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from doctor.lazyre import lazy
 from doctor.project.env_hosts import FAMILIES
 from doctor.project.service_network import server_family
 from doctor.project.types import ComposeModel, PortMapping, Service
@@ -20,6 +22,7 @@ from doctor.project.types import ComposeModel, PortMapping, Service
 # what moves a server's own port: its environment, or an option of its command
 PORT_SETTINGS = {"postgres": ("PGPORT",), "mysql": ("MYSQL_TCP_PORT",)}
 PORT_OPTIONS = ("-p", "--port", "-P")
+_DEFAULT = lazy(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-(\d+)\}")  # `${DD_DATABASE_PORT:-5432}`: the author's port
 
 
 def unheard_targets(model: ComposeModel) -> Iterator[tuple[Service, PortMapping, str, int]]:
@@ -33,7 +36,10 @@ def unheard_targets(model: ComposeModel) -> Iterator[tuple[Service, PortMapping,
             continue
         default = FAMILIES[family][0]
         for mapping in service.ports:
-            if mapping.target_variables and mapping.target != default:
+            # the author's default is the server's port, and the value set moves it away: mailpit's
+            # `${MAILPIT_UI_PORT:-8025}` on both sides is its web UI, not its SMTP port, and stays
+            written = _DEFAULT.search(mapping.target_raw)
+            if written is not None and int(written[1]) == default and mapping.target != default:
                 yield service, mapping, family, default
 
 
@@ -41,5 +47,5 @@ def _moves_its_port(service: Service, family: str) -> bool:
     if any(name in service.environment for name in PORT_SETTINGS.get(family, ())):
         return True
     command = service.command if isinstance(service.command, tuple) else tuple((service.command or "").split())
-    return any(word in PORT_OPTIONS or word.startswith("--port=") or (word.startswith("-p") and word[2:].isdigit())
-               for word in command)
+    return any(word in PORT_OPTIONS or word.startswith("--port=") or "port=" in word.lower()
+               or (word.startswith("-p") and word[2:].isdigit()) for word in command)

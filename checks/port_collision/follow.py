@@ -173,12 +173,17 @@ def template_hints(project: Project, old: int, new: int) -> str:
     """What to set where the env template shows, commented out, a key naming `localhost:old` that the
     chosen env file does not set (docker-flask-example's .env.example `#export SERVER_NAME=localhost:8000`:
     the app's default is built from the container port, and Flask answers 404 to localhost:8001):
-    `set SERVER_NAME=localhost:8001 in .env (.env.example:50 shows it for 8000)`; "" when none."""
+    `set SERVER_NAME=localhost:8001 in .env, as .env.example:50 shows it commented out for 8000`;
+    "" when none."""
     from doctor.project import ENV_EXAMPLE_NAMES
     from doctor.project.edits import line_text
+    from doctor.project.types import EnvSource
 
     dotenv = project.dotenv
     have = {e.key for e in dotenv.entries} if dotenv is not None else set()
+    # a key compose's `environment:` sets is compose's to move, not .env's
+    have |= {key for service in project.compose.services.values() for key, var in service.environment.items()
+             if var.source is EnvSource.ENVIRONMENT}
     target = project.shown(dotenv.path) if dotenv is not None else ".env"
     hints: list[str] = []
     for name in ENV_EXAMPLE_NAMES:
@@ -191,9 +196,10 @@ def template_hints(project: Project, old: int, new: int) -> str:
             if key is not None and key[1] not in have:
                 for host in LOCAL_HOSTS:
                     if re.search(_pattern(host, old), text):
-                        value = re.sub(_pattern(host, old), f"{host}:{new}", text.split("=", 1)[1].strip())
-                        hints.append(f"set {key[1]}={value} in {target} ({project.shown(path)}:{number} shows it, "
-                                     f"commented, for {old})")
+                        written = text.split("=", 1)[1].split(" #", 1)[0].strip().strip("'\"")
+                        value = re.sub(_pattern(host, old), f"{host}:{new}", written)
+                        hints.append(f"set {key[1]}={value} in {target}, as {project.shown(path)}:{number} shows "
+                                     f"it commented out for {old}")
                         break
             number += 1
         break  # the first template is the project's

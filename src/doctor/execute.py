@@ -135,7 +135,7 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
     words = _command_words(argv)
     service = project.services.get(home.service)
     if verb == "run" and service is not None and service.ports and serves(words):
-        full.insert(full.index("run") + 1, "--service-ports")  # a server the host must reach, as preflight advises
+        full.insert(_verb_at(full) + 1, "--service-ports")  # a server the host must reach, as preflight advises
     # a program of no known language goes where the code of this folder is: say that, not the packages
     why = _why(home) if words and tool_language(words[0], (home,)) is not None else (
         f"its code is in {home.service!r}" + ("" if shutil.which(words[0], path=project.options.env.get("PATH"))
@@ -151,9 +151,11 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
 def _make(words: Sequence[str], cwd: Path, project: Project, host: Host) -> int | None:
     """`make TARGET` whose recipe preflight puts in a service: its recipe lines run there, one after
     another as make runs them (djangoproject.com's `make test`: `python -m coverage run ...` in 'web');
-    where its lines belong in different places, or make is given what doctor does not follow
-    (`VAR=value`), preflight's advice is printed and nothing runs. None: make runs here (no line
-    belongs in a service, or no Makefile doctor reads)."""
+    where its lines belong in different places, or make is given an option doctor does not follow
+    (`-j2`), preflight's advice is printed and nothing runs. A `NAME=value` of make's command line
+    is written into the recipe as make expands it (not also exported into the service's
+    environment, as make exports it to the recipe's). None: make runs here (no line belongs in a
+    service, or no Makefile doctor reads)."""
     from doctor.project.make_targets import make_plan
 
     homes, _ = _homes(project, host)
@@ -182,12 +184,17 @@ def _make(words: Sequence[str], cwd: Path, project: Project, host: Host) -> int 
         if line.home is not None:
             argv, folder = _line_words(line, plan.makefile.parent)
             full = compose_argv(project, "run", line.home, folder, mapped_words(argv, folder, line.home), True)
-            print(f"  {at}: {shlex.join(['docker', 'compose', *full[full.index('run'):]])}", file=sys.stderr)
+            print(f"  {at}: {shlex.join(['docker', 'compose', *full[_verb_at(full):]])}", file=sys.stderr)
         elif line.partly:  # `python -m manage check && git status`: split it by hand
             print(f"  {at}: {line.text} (a part of it belongs in {line.partly!r})", file=sys.stderr)
         elif line.here:
             print(f"  {at}: here: {line.text}", file=sys.stderr)
     return 1
+
+
+def _verb_at(full: Sequence[str]) -> int:
+    """Where compose's `run` is in a compose command line: not a `-p run` project named so."""
+    return next(i for i, word in enumerate(full) if word == "run" and (i == 0 or full[i - 1] not in ("-p", "-f")))
 
 
 def _line_words(line: RecipeLine, folder: Path) -> tuple[list[str], Path]:

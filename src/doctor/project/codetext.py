@@ -30,11 +30,13 @@ MAX_FILES = 5000
 MAX_BYTES = 512 * 1024
 
 
-def _is_test(path: Path) -> bool:
-    """A test's file (under a `tests`/`test`/`__tests__` folder, `test_*.py`, `*_test.py`, `*.spec.ts`):
-    that a test names a variable says less of what the app reads than its own code does."""
+def _is_test(path: Path, folder: Path) -> bool:
+    """A test's file (under a `tests`/`test`/`__tests__` folder below `folder`, `test_*.py`, `*_test.py`,
+    `*.spec.ts`): that a test names a variable says less of what the app reads than its own code
+    does. Only the folders below the one searched count: a checkout kept in ~/tests is no test."""
     name = path.name.lower()
-    return (any(part in ("tests", "test", "__tests__", "spec") for part in path.parts[:-1])
+    parts = path.relative_to(folder).parts if path.is_relative_to(folder) else path.parts
+    return (any(part in ("tests", "test", "__tests__", "spec") for part in parts[:-1])
             or name.startswith("test_") or name.endswith(("_test.py", "_tests.py"))
             or ".test." in name or ".spec." in name)
 
@@ -67,7 +69,7 @@ class CodeText:
                 if word.search(text):
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command:
                         script = script or str(path)
-                    elif _is_test(path):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
+                    elif _is_test(path, folder):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
                         test = test or str(path)
                     else:
                         return str(path)

@@ -31,21 +31,43 @@ def name_variables(project: Project, service: Service) -> tuple[str, ...]:
         return ()
     found: list[str] = []
     values = project.compose.variables
-    for use in project.compose.variable_uses:
+    for use_name, text in _uses_by_owner(project).get(service.name, ()):
+        if use_name in found:
+            continue
+        value = values.get(use_name)
+        if value is None:
+            default = re.search(rf"\$\{{{re.escape(use_name)}:?-([^}}]*)\}}", text)
+            value = default[1] if default else None
+        if value and value in name:
+            found.append(use_name)
+    return tuple(found)
+
+
+_BY_OWNER: dict[int, tuple[object, dict[str, list[tuple[str, str]]]]] = {}
+
+
+def _uses_by_owner(project: Project) -> dict[str, list[tuple[str, str]]]:
+    """service -> (variable, its `container_name:` line) for each variable a `container_name:` line
+    uses, in one pass over the model's variable uses (asked once per service, it was services squared)."""
+    model = project.compose
+    cached = _BY_OWNER.get(id(model))
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    owners: dict[str, list[tuple[str, str]]] = {}
+    for use in model.variable_uses:
         at = use.location
-        if at is None or at.line is None or use.name in found:
+        if at is None or at.line is None:
             continue
         text = line_text(at.path, at.line)
         marked = CONTAINER_NAME_LINE.match(text) if text is not None else None
-        if marked is None or text is None or _owner_key(at.path, at.line, len(marked[1])) != service.name:
+        if marked is None or text is None:
             continue
-        value = values.get(use.name)
-        if value is None:
-            default = re.search(rf"\$\{{{re.escape(use.name)}:?-([^}}]*)\}}", text)
-            value = default[1] if default else None
-        if value and value in name:
-            found.append(use.name)
-    return tuple(found)
+        owner = _owner_key(at.path, at.line, len(marked[1]))
+        if owner is not None:
+            owners.setdefault(owner, []).append((use.name, text))
+    _BY_OWNER.clear()  # one model at a time: a long-lived process keeps no old ones
+    _BY_OWNER[id(model)] = (model, owners)
+    return owners
 
 
 def _owner_key(path: Path, line: int, indent: int) -> str | None:

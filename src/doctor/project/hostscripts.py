@@ -17,12 +17,16 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 
-# `docker compose ...`, `docker-compose ...`, `docker run|exec|build ...` as a shell command, or as the
-# words of a Python list (`"docker", "compose"`); a comment line is skipped before matching
-_DRIVES = lazy(
-    r"(?:^|[\s;&|(`$!{\[,\"'=])[\"']?(?:docker|podman)(?:-compose(?![\w.-])|[\"']?\s*,?\s*[\"']?\s*(?:compose|run|exec|build"
-    r"|up|down|stop|start|restart|rm|cp|logs|pull|push|ps|kill|network|volume|image|container|buildx|login|tag"
-    r"|inspect|system|context)\b)")
+_VERBS = (r"(?:compose|run|exec|build|up|down|stop|start|restart|rm|cp|logs|pull|push|ps|kill|network|volume|image|"
+          r"images|container|buildx|login|tag|inspect|system|context|version|info)\b")
+# `docker compose ...`, `docker-compose ...`, `docker run|exec|build ...` where a shell runs a command: at
+# the line's start, after `;`, `&&`, `|`, `$(`, a backtick, `then`/`do`/`else`, or `sudo`/`exec`/`time`;
+# never a word inside an echo's quoted text ("Waiting for the docker container to start")
+_SHELL_DRIVES = lazy(
+    r"(?:^|[;&|(`]|\$\(|\b(?:then|do|else|sudo|exec|time|if|while|until|!)\b)\s*(?:sudo\s+)?(?:[A-Z_]+=\S*\s+)*"
+    r"(?:docker|podman)(?:-compose(?![\w.-])|\s+" + _VERBS + ")")
+# the words of a Python or JSON list handed to subprocess: `["docker", "compose", ...]`
+_LIST_DRIVES = lazy(r"""[\[(,]\s*["'](?:docker|podman)(?:-compose["']|["']\s*,\s*["']""" + _VERBS + ")")
 # programs that run the script named by their first argument (`bash run-unittest.sh`, `python x.py`)
 _INTERPRETERS = lazy(r"(?:ba|da|z|k|a)?sh|python[\d.]*|pypy[\d.]*|node|perl|ruby")
 _LIMIT = 256 * 1024
@@ -55,4 +59,5 @@ def runs_docker(text: str) -> bool:
     """Whether a line of the script (not a comment) runs docker or compose."""
     if "docker" not in text and "podman" not in text:
         return False
-    return any(_DRIVES.search(line) for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return any(_SHELL_DRIVES.search(line) or _LIST_DRIVES.search(line)
+               for line in text.splitlines() if not line.lstrip().startswith("#"))

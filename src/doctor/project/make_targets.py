@@ -105,9 +105,12 @@ def make_plan(project: Project, homes: Sequence[ServiceHome], arguments: Sequenc
     path = directory / named if named else next((directory / n for n in MAKEFILES if (directory / n).is_file()), None)
     if path is None or not path.is_file():
         return None
-    rules = _rules(path, overrides)
+    rules, default = _rules(path, overrides)
     order: list[str] = []
-    for goal in goals or [t for t in rules if not t.startswith(".")][:1]:
+    # make's default goal: `.DEFAULT_GOAL` where set (`.DEFAULT_GOAL := help` above a first `test:`),
+    # else the first target that is neither special (`.PHONY`) nor a pattern (`%.o: %.c`)
+    first = [t for t in rules if not t.startswith(".") and "%" not in t][:1]
+    for goal in goals or ([default] if default else first):
         if goal not in rules:
             return None
         _walk(goal, rules, order, set())
@@ -147,9 +150,9 @@ def _walk(target: str, rules: dict[str, tuple[list[str], list[tuple[int, str]]]]
     order.append(target)
 
 
-def _rules(path: Path, overrides: dict[str, str]) -> dict[str, tuple[list[str], list[tuple[int, str]]]]:
+def _rules(path: Path, overrides: dict[str, str]) -> tuple[dict[str, tuple[list[str], list[tuple[int, str]]]], str]:
     """Each target of the Makefile: its prerequisites (variables expanded, order-only ones too) and
-    its recipe lines (number, text), with `make NAME=value`'s values."""
+    its recipe lines (number, text), with `make NAME=value`'s values; and `.DEFAULT_GOAL` ("" unset)."""
     from doctor.project.makevars import MakeVariables
     from doctor.project.reading import read_regular_text
 
@@ -192,4 +195,5 @@ def _rules(path: Path, overrides: dict[str, str]) -> dict[str, tuple[list[str], 
             known[0].extend(p for p in prerequisites if p not in known[0])
             if len(body) > 1 and body[1].strip():
                 known[1].append((number, variables.expand(body[1].strip(), name)))
-    return rules
+    default = variables.expand("$(.DEFAULT_GOAL)").strip()
+    return rules, "" if default.startswith("$(") else default

@@ -20,6 +20,7 @@ _ASSIGN = lazy(r"^(?:(?:override|export|private)\s+)*([A-Za-z0-9_.-]+)\s*(:::=|:
 _CONDITIONAL = lazy(r"^(?:ifeq|ifneq|ifdef|ifndef)\b")
 _MODIFIERS = frozenset({"override", "export", "private"})
 _DEPTH = 16  # variables expanded within one another, at most
+_LONGEST = 64 * 1024  # characters a variable expands to, at most (a recipe line is no bigger)
 
 
 class MakeVariables:
@@ -28,6 +29,7 @@ class MakeVariables:
     def __init__(self) -> None:
         # name -> (value, recursive); None: set where doctor cannot tell the value (a conditional, `!=`)
         self._values: dict[str, tuple[str, bool] | None] = {}
+        self._expanded: dict[tuple[str, str], str] = {}  # a recursive variable's value, expanded once
 
     @classmethod
     def read(cls, lines: Sequence[str], overrides: Mapping[str, str] | None = None) -> MakeVariables:
@@ -74,6 +76,7 @@ class MakeVariables:
         return found
 
     def _assign(self, name: str, op: str, value: str, conditional: bool) -> None:
+        self._expanded.clear()  # a later assignment changes what a recursive variable expands to
         if conditional or op == "!=" or (name in self._values and self._values[name] is None):
             self._values[name] = None  # one value of several, or the shell's: not known here
             return
@@ -129,7 +132,12 @@ class MakeVariables:
             # a function, a substitution, an unknown or unset variable, one referring to itself: as written
             return reference
         value, recursive = known
-        return self.expand(value, target, active | {name}) if recursive else value
+        if not recursive:
+            return value
+        cached = self._expanded.get((name, target))
+        if cached is None:  # once per variable: four references a level, ten levels deep, were 2 s
+            cached = self._expanded[name, target] = self.expand(value, target, active | {name})[:_LONGEST]
+        return cached
 
 
 def _closing(text: str, opening: int) -> int:

@@ -36,10 +36,11 @@ def parse_port(value: Any, location: Location | None) -> list[PortMapping]:
     host_vars = _host_variables(value)
     written = raw_text(value) if isinstance(value, str) else ""
     tail = written[last_colon(written) + 1:]  # `${P:-10000}:${P:-10000}/udp`: the container side
-    target_vars = tuple(n for n in variables_of(value) if f"${n}" in tail or f"${{{n}" in tail)
+    target_vars = tuple(n for n in variables_of(value) if _uses(tail, n))
     return [
         PortMapping(target=target, published=published, host_ip=ip, protocol=proto, mode="ingress",
-                    location=location, raw=raw, variables=host_vars, target_variables=target_vars)
+                    location=location, raw=raw, variables=host_vars, target_variables=target_vars,
+                    target_raw=tail if target_vars else "")
         for target, published, ip, proto in parse_short(text)
     ]
 
@@ -51,7 +52,14 @@ def _host_variables(value: Any) -> tuple[str, ...]:
     head = written[:max(last_colon(written), 0)]
     if not head:
         return names
-    return tuple(n for n in names if f"${n}" in head or f"${{{n}" in head)
+    return tuple(n for n in names if _uses(head, n))
+
+
+def _uses(text: str, name: str) -> bool:
+    """Whether `text` writes `$NAME` or `${NAME...}` (not `${NAME_INSIDE}`)."""
+    import re
+
+    return re.search(rf"\$\{{?{re.escape(name)}(?![A-Za-z0-9_])", text) is not None
 
 
 def last_colon(text: str) -> int:
@@ -171,6 +179,7 @@ def _long(entry: YMap, location: Location | None) -> PortMapping:
         name=stringify(entry.get("name") or ""),
         app_protocol=stringify(entry.get("app_protocol") or ""),
         target_variables=variables_of(target),
+        target_raw=raw_text(target) if variables_of(target) else "",
     )
 
 

@@ -475,8 +475,17 @@ def _run_commands(text: str) -> list[str]:
     return found
 
 
-@cache
 def _drives_engine(path: Path) -> bool:
+    """_drives_engine_at for the file as it is now (a fix round may have rewritten it)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return _drives_engine_at(path, info.st_mtime_ns, info.st_size)
+
+
+@cache
+def _drives_engine_at(path: Path, mtime_ns: int, size: int) -> bool:
     """Whether a script found in a mounted or copied folder drives docker (a host wrapper such as
     DefectDojo's `run-unittest.sh`, `docker compose exec uwsgi ...`): it is the host's, whatever
     folder a service mounts (doctor.project.hostscripts, as exec and host-vs-container read it)."""

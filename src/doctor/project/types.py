@@ -61,6 +61,7 @@ class PortMapping:
     app_protocol: str = ""
     # the variables the container side is written with (DefectDojo's `target: ${DD_DATABASE_PORT:-5432}`)
     target_variables: tuple[str, ...] = ()
+    target_raw: str = ""  # the container side as written, when it uses a variable (`${DD_DATABASE_PORT:-5432}`)
 
     @property
     def published_range(self) -> tuple[int, int] | None:
