@@ -63,16 +63,9 @@ def _held_too(model: ComposeModel, host: Host, other: Path) -> str:
                 and p.working_dir and Path(p.working_dir) == other]
     except Unavailable:
         return ""
-    ours: dict[tuple[int, str], str] = {}
-    for service in model.services.values():
-        for mapping in service.ports:
-            try:
-                span = mapping.published_range
-            except ValueError:
-                continue
-            if span is not None and span[1] - span[0] < 1024:
-                for port in range(span[0], span[1] + 1):
-                    ours.setdefault((port, mapping.protocol), service.name)
+    from doctor.project.service_network import published_by
+
+    ours = published_by(model)
     clash = sorted({(p.socket.port, ours[p.socket.port, p.socket.protocol]) for p in held
                     if (p.socket.port, p.socket.protocol) in ours})
     if not clash:

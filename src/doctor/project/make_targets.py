@@ -153,26 +153,16 @@ def _walk(target: str, rules: dict[str, tuple[list[str], list[tuple[int, str]]]]
 def _rules(path: Path, overrides: dict[str, str]) -> tuple[dict[str, tuple[list[str], list[tuple[int, str]]]], str]:
     """Each target of the Makefile: its prerequisites (variables expanded, order-only ones too) and
     its recipe lines (number, text), with `make NAME=value`'s values; and `.DEFAULT_GOAL` ("" unset)."""
-    from doctor.project.makevars import MakeVariables
+    from doctor.project.makevars import MakeVariables, logical_lines
     from doctor.project.reading import read_regular_text
 
     lines = (read_regular_text(path) or "").splitlines()
     variables = MakeVariables.read(lines, overrides)
     rules: dict[str, tuple[list[str], list[tuple[int, str]]]] = {}
     current: list[str] = []
-    in_define = False
-    index = 0
-    while index < len(lines):
-        line, number = lines[index], index + 1
-        while line.endswith("\\") and index + 1 < len(lines):
-            index += 1
-            line = line[:-1] + " " + lines[index].lstrip("\t")
-        index += 1
+    for number, line in logical_lines(lines):
         stripped = line.strip()
-        if stripped.startswith("define ") or stripped == "endef":
-            in_define = stripped != "endef"
-            continue
-        if in_define or not stripped or stripped.startswith("#"):
+        if not stripped or stripped.startswith("#"):
             continue
         if line.startswith("\t"):
             for target in current:

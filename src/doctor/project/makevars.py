@@ -11,7 +11,7 @@ the file (the environment's, an included file's, make's own `$(MAKE)`). `$$` is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from doctor.lazyre import lazy
 
@@ -179,3 +179,21 @@ def _joined(lines: Sequence[str]) -> list[str]:
         joined.append(line)
         index += 1
     return joined
+
+
+def logical_lines(lines: Sequence[str]) -> Iterator[tuple[int, str]]:
+    """A Makefile's lines as make reads them: (number of the first physical line, the line with
+    its `\\` continuations joined), the bodies of `define ... endef` (and those two lines) left out."""
+    index, in_define = 0, False
+    while index < len(lines):
+        line, number = lines[index], index + 1
+        while line.endswith("\\") and index + 1 < len(lines):
+            index += 1
+            line = line[:-1] + " " + lines[index].lstrip("\t")
+        index += 1
+        stripped = line.strip()
+        if stripped.startswith("define ") or stripped == "endef":
+            in_define = stripped != "endef"
+            continue
+        if not in_define:
+            yield number, line

@@ -283,7 +283,13 @@ def listen_ports(service: Service) -> set[int]:
 
 def published_ports(model: ComposeModel) -> set[int]:
     """Every host port the project publishes (each port of a range)."""
-    ports: set[int] = set()
+    return {port for port, _ in published_by(model)}
+
+
+def published_by(model: ComposeModel) -> dict[tuple[int, str], str]:
+    """(host port, protocol) -> the first service publishing it, for every port the project
+    publishes (each port of a range below 1,024 ports long)."""
+    found: dict[tuple[int, str], str] = {}
     for service in model.services.values():
         for mapping in service.ports:
             try:
@@ -291,8 +297,9 @@ def published_ports(model: ComposeModel) -> set[int]:
             except ValueError:
                 continue
             if span is not None and span[1] - span[0] < 1024:
-                ports.update(range(span[0], span[1] + 1))
-    return ports
+                for port in range(span[0], span[1] + 1):
+                    found.setdefault((port, mapping.protocol), service.name)
+    return found
 
 
 def _named_for(service: Service, family: str) -> bool:

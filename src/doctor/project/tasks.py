@@ -124,27 +124,14 @@ def _makefile(path: Path) -> list[Command]:
     text = _read(path)
     if text is None:
         return []
-    from doctor.project.makevars import MakeVariables
+    from doctor.project.makevars import MakeVariables, logical_lines
 
     commands: list[Command] = []
     target = ""
     lines = text.splitlines()
     variables = MakeVariables.read(lines)
-    index = 0
-    in_define = False
-    while index < len(lines):
-        line, number = lines[index], index + 1
-        while line.endswith("\\") and index + 1 < len(lines):
-            index += 1
-            line = line[:-1] + " " + lines[index].lstrip("\t")
-        index += 1
+    for number, line in logical_lines(lines):
         stripped = line.strip()
-        if stripped.startswith("define "):
-            in_define = True
-        elif stripped == "endef":
-            in_define = False
-        if in_define:
-            continue
         if line.startswith("\t") and target:
             recipe = variables.expand(stripped.lstrip("@-+ "), target)
             for segment, tool, cwd in split_command(recipe, path.parent):
