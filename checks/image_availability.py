@@ -114,8 +114,10 @@ class ImageAvailability(Check):
                 facts = host.images.image(_canonical(image))
                 if facts is not None:
                     yield from self._platform(svc, facts, host.images.platform)
+        # the repositories the project builds, once (per absent image it was images x services)
+        own = {image.rsplit(":", 1)[0] for image in builders}
         for image, svcs in absent.items():
-            yield self._absent(project, svcs, svcs[0].image or image, builders.get(image))
+            yield self._absent(project, svcs, svcs[0].image or image, builders.get(image), own)
 
     def ci_findings(self, project: Project) -> Iterator[Finding]:
         """A CI job that builds some local images and starts a service whose local image no step
@@ -169,20 +171,20 @@ class ImageAvailability(Check):
                                  f"'{other[0]}', or set image: {other[0]} on '{name}'")
                     yield self.finding(message, start.location, f"{name}:{image}:ci", Fix(title, Safety.ADVICE))
 
-    def _absent(self, project: Project, svcs: list[Service], image: str, builder: str | None) -> Finding:
+    def _absent(self, project: Project, svcs: list[Service], image: str, builder: str | None,
+                own: set[str]) -> Finding:
         svc = svcs[0]
         subject = f"{','.join(s.name for s in svcs)}:{image}"
         head = f"'{svc.name}' image '{image}'" if len(svcs) == 1 else f"{_names(svcs)}: image '{image}'"
         tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
         # a local tag of a repository the project builds under another tag (`acme-shop/shop-django:test`
         # beside `web`'s `:latest`) is the project's own build, namespaced or not
-        own = {_canonical(s.image).rsplit(":", 1)[0] for s in project.services.values() if s.image and s.build}
         local = (tag in LOCAL_TAGS and _canonical(image).rsplit(":", 1)[0] in own) or _local_tag(image, tag)
         # compose's `up` pulls, before it creates any container, the image of every service whose policy
         # lets it (mustPull: all but never and build); a `never` service on the same image then finds it
         # present (getsentry/self-hosted's symbolicator beside symbolicator-cleanup), started alone it fails
         pullers = [s for s in svcs if (s.pull_policy or "").strip() not in _NO_PULL]
-        stuck = [s for s in svcs if s not in pullers]
+        stuck = [s for s in svcs if (s.pull_policy or "").strip() in _NO_PULL]  # not `in pullers`: a deep compare each
         if builder is not None:
             from doctor.project.service_home import compose_cli
 
