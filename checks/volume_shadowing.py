@@ -10,7 +10,7 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
 from doctor.project.filled import FilledPath, filled_paths, hides, installed
-from doctor.project.types import Mount, Service
+from doctor.project.types import Mount, Service, words_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -188,8 +188,8 @@ def _not_node(svc: Service, image: Recipe) -> str | None:
     """The program the service runs when it is known not to be node (nautobot's `nautobot-server`:
     its CMD's program, no node tool in its command or entrypoint); None when it may run node (a
     node tool named, a shell, a wrapper or a script whose text is not read, nothing known)."""
-    entrypoint = _words(svc.entrypoint) if svc.entrypoint is not None else list(image.entrypoint)
-    command = _words(svc.command) if svc.command is not None else list(image.cmd) if svc.entrypoint is None else []
+    entrypoint = words_of(svc.entrypoint) if svc.entrypoint is not None else list(image.entrypoint)
+    command = words_of(svc.command) if svc.command is not None else list(image.cmd) if svc.entrypoint is None else []
     words = entrypoint + command
     if any(posixpath.basename(w) in NODE_PROGRAMS for w in words):
         return None
@@ -202,12 +202,6 @@ def _not_node(svc: Service, image: Recipe) -> str | None:
     if not program or program in _WRAPPERS or "." in program or program.startswith(("$", "-")):
         return None  # a script (`start.sh`, `server.js`), a shell or wrapper: what it starts is not read here
     return program
-
-
-def _words(value: tuple[str, ...] | str | None) -> list[str]:
-    if not value:
-        return []
-    return list(value) if isinstance(value, tuple) else value.split()
 
 
 def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[str, str] | None:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from doctor.lazyre import lazy
 from doctor.project.env_hosts import FAMILIES
 from doctor.project.service_network import server_family
-from doctor.project.types import ComposeModel, PortMapping, Service
+from doctor.project.types import ComposeModel, PortMapping, Service, words_of
 
 # what moves a server's own port: its environment, or an option of its command
 PORT_SETTINGS = {"postgres": ("PGPORT",), "mysql": ("MYSQL_TCP_PORT",)}
@@ -46,6 +46,6 @@ def unheard_targets(model: ComposeModel) -> Iterator[tuple[Service, PortMapping,
 def _moves_its_port(service: Service, family: str) -> bool:
     if any(name in service.environment for name in PORT_SETTINGS.get(family, ())):
         return True
-    command = service.command if isinstance(service.command, tuple) else tuple((service.command or "").split())
+    command = words_of(service.command)
     return any(word in PORT_OPTIONS or word.startswith("--port=") or "port=" in word.lower()
                or (word.startswith("-p") and word[2:].isdigit()) for word in command)

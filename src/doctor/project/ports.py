@@ -55,11 +55,21 @@ def _host_variables(value: Any) -> tuple[str, ...]:
     return tuple(n for n in names if _uses(head, n))
 
 
-def _uses(text: str, name: str) -> bool:
-    """Whether `text` writes `$NAME` or `${NAME...}` (not `${NAME_INSIDE}`)."""
-    import re
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
-    return re.search(rf"\$\{{?{re.escape(name)}(?![A-Za-z0-9_])", text) is not None
+
+def _uses(text: str, name: str) -> bool:
+    """Whether `text` writes `$NAME` or `${NAME...}` (not `${NAME_INSIDE}`). String scans, no regex:
+    the loader asks it per port and variable, and a pattern per variable name would be compiled anew
+    for each of a big project's names."""
+    for head in (f"${name}", f"${{{name}"):
+        at = text.find(head)
+        while at >= 0:
+            end = at + len(head)
+            if end == len(text) or text[end] not in _NAME_CHARS:
+                return True
+            at = text.find(head, end)
+    return False
 
 
 def last_colon(text: str) -> int:

@@ -135,6 +135,13 @@ class Build:
         return path if path.is_absolute() else Path(self.context) / path
 
 
+def words_of(value: tuple[str, ...] | str | None) -> list[str]:
+    """A service's `command:` or `entrypoint:` as words: a list as written, a string split at blanks."""
+    if not value:
+        return []
+    return list(value) if isinstance(value, tuple) else value.split()
+
+
 @record
 class ServiceNetwork:
     """A network a service joins, with the aliases peers can resolve it by there."""
