@@ -307,3 +307,30 @@ def test_a_helper_whose_run_was_killed_stops_at_its_next_check(tmp_path: Path) -
     assert len(lines) <= killed + 1, lines  # at most the check it was in when the run died
     state = Path(f"/proc/{helper}/stat")
     assert not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"), "the helper runs on"
+
+
+class _Stamp(_Pid):
+    """reports when it started"""
+
+    def run(self, project: object, host: object) -> Iterator[Finding]:
+        started = time.monotonic()
+        time.sleep(self.pause)
+        yield self.finding(f"{self.id} started {started}", None, self.id)
+
+
+def test_the_helper_takes_the_heaviest_checks_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCTOR_JOBS", "")
+    names = [f"light{i}" for i in range(4)]
+    checks = []
+    for name in names:
+        cls = type(name, (_Stamp,), {"id": name, "project_only": True, "pause": 0.02, "__doc__": "stamps"})
+        globals()[name] = cls
+        checks.append(cls())
+    slow = _check("slowhost", only=False)
+    slow.pause = 0.5  # type: ignore[attr-defined]  (the run is busy: the helper takes every shared check)
+    weights = {"light0": 1.0, "light1": 4.0, "light2": 2.0, "light3": 3.0}
+    results = forked.run([*checks, slow], lambda check: _run_one(check, None, None),  # type: ignore[arg-type]
+                         weight=lambda check: weights.get(check.id, 0.0))
+    assert [r.check for r in results] == [*names, "slowhost"]  # the results keep the order given
+    started = {r.check: float(r.findings[0].message.rsplit(" ", 1)[1]) for r in results[:4]}
+    assert sorted(started, key=started.__getitem__) == ["light1", "light3", "light2", "light0"]

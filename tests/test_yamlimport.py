@@ -51,3 +51,19 @@ def test_the_pure_reader_still_refuses_what_it_refused() -> None:
         except yaml.reader.ReaderError:
             continue
         raise AssertionError(f"{bad!r} was read")
+
+
+def test_pyyaml_compiles_none_of_its_import_time_patterns_itself() -> None:
+    """Every pattern PyYAML compiles at import (its Resolver's, its constructor's timestamp, its
+    Reader's) is the one doctor placed in `re`'s cache, compiled from the shipped table: a
+    PyYAML that wrote one differently fails here, naming it (update PYYAML_PATTERNS, then
+    `python -m doctor.regex_ship ...`)."""
+    code = ("import doctor.project.yamlload, yaml, sys\n"
+            "from doctor.project.yamlimport import PYYAML_PATTERNS, _NON_PRINTABLE\n"
+            "ours = [p.compiled for p in PYYAML_PATTERNS] + [_NON_PRINTABLE.compiled]\n"
+            "theirs = [rx for lst in yaml.resolver.Resolver.yaml_implicit_resolvers.values() for _, rx in lst]\n"
+            "theirs += [yaml.constructor.SafeConstructor.timestamp_regexp, yaml.reader.Reader.NON_PRINTABLE]\n"
+            "sys.stdout.write(ascii(sorted({rx.pattern for rx in theirs if not any(rx is o for o in ours)})))")
+    missed = ast.literal_eval(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                             check=True).stdout)
+    assert missed == []

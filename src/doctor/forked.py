@@ -41,14 +41,22 @@ MAX_INDEX = 255  # an index is one byte (a check past it runs in the run)
 def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
         progress: Callable[[str], None] | None = None,
         meanwhile: Callable[[], object] | None = None,
-        prepare: Callable[[], object] | None = None) -> list[CheckResult]:
+        prepare: Callable[[], object] | None = None,
+        weight: Callable[[Check], float] | None = None) -> list[CheckResult]:
     """Every check's result, in the order given; `meanwhile` runs in this process before its checks.
+
+    `weight` is a check's typical cost: the shareable checks are queued heaviest first, so the
+    helper starts on the long ones while the run does its own, and the light ones left at the
+    end even out the two halves (longest first; in the order given, the run's share ended
+    ~10 ms after the helper's on otel-demo).
 
     `prepare` reads, before a helper is forked (and only then), what both processes would read
     after it: done once, shared by the fork, instead of once in each. Whatever it raises is left
     to the checks that read the same (each reports it within its own result).
     """
     shared = [i for i, check in enumerate(checks) if check.project_only and i <= MAX_INDEX]
+    if weight is not None:
+        shared.sort(key=lambda i: -weight(checks[i]))  # stable: equal weights keep the order given
     helper = None
     if len(shared) >= 2 and may_fork(os.environ):
         if prepare is not None:

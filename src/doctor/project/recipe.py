@@ -9,6 +9,7 @@ line, for the runtime versions a project declares.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from functools import lru_cache
 from pathlib import Path
@@ -231,9 +232,12 @@ def _exec_form(args: str) -> tuple[str, ...]:
 def _platform_args() -> dict[str, str]:
     """The ARGs BuildKit defines in the global scope for a build on this machine's platform
     (TARGETARCH `amd64`...), as a FROM or an ARG default reads them when nothing else sets them."""
-    import platform
+    if hasattr(os, "uname"):  # what platform.machine() reads there (platform not imported: ~2 ms)
+        machine = os.uname().machine.lower()
+    else:
+        import platform
 
-    machine = platform.machine().lower()
+        machine = platform.machine().lower()
     arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
     values = {"TARGETOS": "linux", "TARGETARCH": arch, "TARGETPLATFORM": f"linux/{arch}"}
     return {**values, **{k.replace("TARGET", "BUILD"): v for k, v in values.items()}}

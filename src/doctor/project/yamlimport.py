@@ -6,6 +6,12 @@ for a pattern doctor never uses (it reads through libyaml; the pure Reader only 
 nested deeper than libyaml reads, where it still works as before). The same set written as the
 characters it leaves out compiles ~8x faster; placed in `re`'s cache under PyYAML's text, it is
 what `re.compile` hands PyYAML. Where `re` keeps no such cache, PyYAML compiles its own.
+
+The other nine patterns PyYAML compiles at import (its Resolver's implicit tags, its
+constructor's timestamp: ~2.5 ms of a first run's model load) are placed there the same way,
+compiled from the table doctor ships (doctor.regex_ship: they are `lazy(...)` patterns of this
+module, written as the installed PyYAML writes them). A PyYAML that writes one differently
+misses that entry of the cache and compiles its own: never a different pattern.
 """
 
 from __future__ import annotations
@@ -13,14 +19,49 @@ from __future__ import annotations
 import re
 import sys
 
+from doctor.lazyre import lazy
+
 PYYAML_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
 NON_PRINTABLE = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]"  # the same set
+
+
+_NON_PRINTABLE = lazy(NON_PRINTABLE)
+_X = re.X
+# PyYAML 5.1-6.0's import-time patterns (yaml/resolver.py, yaml/constructor.py), text and flags as it passes them
+PYYAML_PATTERNS = (
+    lazy("^(?:yes|Yes|YES|no|No|NO\n                    |true|True|TRUE|false|False|FALSE\n"
+         "                    |on|On|ON|off|Off|OFF)$", _X),
+    lazy("^(?:[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?\n                    |\\.[0-9][0-9_]*"
+         "(?:[eE][-+][0-9]+)?\n                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*\n"
+         "                    |[-+]?\\.(?:inf|Inf|INF)\n                    |\\.(?:nan|NaN|NAN))$", _X),
+    lazy("^(?:[-+]?0b[0-1_]+\n                    |[-+]?0[0-7_]+\n                    |[-+]?(?:0|[1-9][0-9_]*)\n"
+         "                    |[-+]?0x[0-9a-fA-F_]+\n                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$", _X),
+    lazy("^(?:<<)$"),
+    lazy("^(?: ~\n                    |null|Null|NULL\n                    | )$", _X),
+    lazy("^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\n                    |[0-9][0-9][0-9][0-9] -[0-9][0-9]?"
+         " -[0-9][0-9]?\n                     (?:[Tt]|[ \\t]+)[0-9][0-9]?\n                     :[0-9][0-9]"
+         " :[0-9][0-9] (?:\\.[0-9]*)?\n                     (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
+         _X),
+    lazy("^(?:=)$"),
+    lazy("^(?:!|&|\\*)$"),
+    lazy("^(?P<year>[0-9][0-9][0-9][0-9])\n                -(?P<month>[0-9][0-9]?)\n"
+         "                -(?P<day>[0-9][0-9]?)\n                (?:(?:[Tt]|[ \\t]+)\n"
+         "                (?P<hour>[0-9][0-9]?)\n                :(?P<minute>[0-9][0-9])\n"
+         "                :(?P<second>[0-9][0-9])\n                (?:\\.(?P<fraction>[0-9]*))?\n"
+         "                (?:[ \\t]*(?P<tz>Z|(?P<tz_sign>[-+])(?P<tz_hour>[0-9][0-9]?)\n"
+         "                (?::(?P<tz_minute>[0-9][0-9]))?))?)?$", _X),
+)
 
 
 def _seed_pattern_cache() -> None:
     cache = getattr(re, "_cache", None)  # CPython 3.11-3.13: {(type, pattern, flags): Pattern}
     if "yaml" not in sys.modules and isinstance(cache, dict):
-        cache.setdefault((str, PYYAML_NON_PRINTABLE, 0), re.compile(NON_PRINTABLE))
+        for text, stand_in in ((PYYAML_NON_PRINTABLE, _NON_PRINTABLE), *((p.pattern, p) for p in PYYAML_PATTERNS)):
+            try:
+                compiled: re.Pattern[str] = stand_in.compiled  # type: ignore[attr-defined]
+                cache.setdefault((str, text, compiled.flags & ~re.U), compiled)
+            except Exception:  # a seed that fails is a miss: PyYAML compiles its own
+                continue
 
 
 _seed_pattern_cache()
