@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from doctor import app
@@ -274,8 +274,8 @@ def _shared(users: PortUsers) -> bool:
 
 def find_clashes(checkouts: list[Checkout]) -> list[str]:
     """One line per port published by two checkouts, or held by someone else than the checkout's containers."""
-    names = [c.name for c in checkouts]
-    label = {c.path: c.name if names.count(c.name) == 1 else str(c.path) for c in checkouts}  # app vs app
+    named = Counter(c.name for c in checkouts)
+    label = {c.path: c.name if named[c.name] == 1 else str(c.path) for c in checkouts}  # app vs app
     clashes = []
     for (port, protocol), users in _by_port(checkouts).items():
         if _shared(users):
@@ -382,7 +382,7 @@ def _next_step(checkouts: list[Checkout]) -> list[str]:
     give: list[str] = []
     if len(set(projects)) < len(projects):
         give.append("its own project name")
-    shared = {n for n in names if names.count(n) > 1}
+    shared = {n for n, count in Counter(names).items() if count > 1}
     if shared and all(_name_variable(checkouts, n) for n in shared):
         give.append("container names of its own")  # the clash line names the variable to set
     first = [f"give each checkout {' and '.join(give)}"] if give else []
