@@ -101,6 +101,8 @@ def test_installers(words: list[str], installs: bool) -> None:
     (["python", "-m", "manage", "runserver", "0.0.0.0:8000"], True), (["uvicorn", "app:app", "--reload"], True),
     (["flask", "run", "--port", "5000"], True), (["./manage.py", "runserver"], True), (["vite"], True),
     (["python", "-m", "manage", "test"], False), (["flask", "db", "upgrade"], False), (["vite", "build"], False),
+    (["python3", "-m", "http.server", "8000"], True), (["vite", "--port", "5173"], True),
+    (["npx", "vite", "--host", "0.0.0.0"], True), (["vite", "--mode", "staging", "build"], False),
 ])
 def test_servers(words: list[str], server: bool) -> None:
     assert serves(words) is server

@@ -72,7 +72,9 @@ def serves(words: Sequence[str]) -> bool:
     if verbs is None:
         return False
     verb = next((w for w in words[at + 1:] if not w.startswith("-")), "")
-    return verb in verbs
+    # a program that serves with no verb serves whatever else its words say: a port or a folder
+    # (`python -m http.server 8000`, `vite --port 5173`), never a verb of its own (`vite build`)
+    return verb in verbs or ("" in verbs and not verb.isalpha())
 
 
 def listening_port(text: str) -> int | None:
