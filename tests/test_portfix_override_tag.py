@@ -62,3 +62,20 @@ def test_the_authors_own_override_tag_is_kept(tmp_path: Path) -> None:
     assert [p.published for p in project.services["web"].ports] == ["8000"]  # the base's 7000 replaced
     move = port_fix(project, host_with({8000}), "web", project.services["web"].ports[0], compose_version=(2, 40, 3))
     assert isinstance(move, PortMove) and "ports: !override" in str(move.edits[0].new)
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+def test_a_new_override_in_a_git_work_tree_is_named_to_keep_out_of_commits(tmp_path: Path, ignored: bool) -> None:
+    """A port moved into an override the move creates: `git add -A` would commit this machine's
+    port for the whole team, so the fix says to keep the new file out (unless git ignores it)."""
+    root = tmp_path / "gitproj"
+    (root / ".git" / "info").mkdir(parents=True)
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / ".gitignore").write_text("compose.override.yaml\n" if ignored else "*.pyc\n")
+    (root / "compose.yaml").write_text("services:\n  web:\n    image: web\n    ports: ['8000:8000']\n")
+    project = Project(ProjectOptions(path=root, env=project_env(tmp_path)))
+    move = port_fix(project, host_with({8000}), "web", project.services["web"].ports[0], compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 8001
+    assert [e.path.name for e in move.edits] == ["compose.override.yaml"]
+    note = "keep compose.override.yaml out of commits (add it to .git/info/exclude)"
+    assert (note in move.title) is not ignored, move.title

@@ -161,6 +161,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         edits, where = untracked_edits(edits, override_route, new, variable)
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is this machine's, keep it out of commits"
+    elif not within and (made := _new_unignored(edits)):  # a new override: `git add -A` would commit it
+        where += f"; keep {made} out of commits (add it to .git/info/exclude): this port is this machine's"
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
         edits, where = _follow(project, host, edits, where, old, new)
         where += _default_port_note(svc, old, new)
@@ -173,6 +175,13 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     if partner is not None:
         _PAIRS.setdefault(project, {})[pair_key] = move
     return move
+
+
+def _new_unignored(edits: tuple[Edit, ...]) -> str:
+    """The files the edits create in a git work tree that git does not ignore, named ('' if none)."""
+    from doctor.project.portplan import git_ignored
+
+    return ", ".join(sorted({e.path.name for e in edits if not e.path.exists() and not git_ignored(e.path)}))
 
 
 def _none_free(old: int, ports_range: tuple[int, int] | None, range_name: str) -> str:
