@@ -42,7 +42,9 @@ class ScriptLineEndings(Check):
         the whole repository carries along: the folders of CI, git hooks, editors and agents
         (`.github`, `.husky`, `.claude`, ...) and scripts that drive docker or `docker compose`
         (DefectDojo's run-unittest.sh runs `docker compose exec uwsgi ...`; a container
-        has no engine to drive); anywhere in the project's git checkout,
+        has no engine to drive) or set up the machine (`sudo`, `systemctl`, `launchctl`, `brew` or
+        `vagrant` as a command: CTFd's prepare.sh, `sudo apt-get install ...`; outside
+        `.devcontainer`, whose scripts run in its container); anywhere in the project's git checkout,
         so a compose file in `docker/` that binds `../server` counts its scripts (for those no
         `.gitattributes` line is offered: the rule belongs to the checkout's own). A script that
         the image's own stage, or a builder stage (one it copies from with `COPY --from`), COPYs

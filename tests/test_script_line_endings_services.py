@@ -57,3 +57,25 @@ def test_host_wrappers_and_tool_folders_a_repo_bind_carries_are_not_judged(tmp_p
     # helper.sh drives nothing: a script of the mounted folder like any other, still judged
     assert sorted(f.subject for f in found if f.subject != ".gitattributes") == ["docker/entrypoint.sh",
                                                                                   "docker/helper.sh"]
+
+
+def test_scripts_that_set_up_the_host_a_repo_bind_carries_are_not_judged(tmp_path: Path) -> None:
+    """CTFd/CTFd binds the repository (`.:/opt/CTFd:ro`); with CRLF in prepare.sh (`sudo apt-get
+    install ...`, a developer's setup) and scripts/install_docker.sh (`sudo systemctl enable
+    docker`, a VM's), doctor said both "reach 'ctfd'", errors, though nothing in the container runs
+    them. A devcontainer's script, run in its container through sudo, stays judged; so does a script
+    whose `sudo` is only a word (an echo) or a comment."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  ctfd:\n    image: python:3.11\n    volumes:\n      - .:/opt/CTFd:ro\n")
+    (tmp_path / "prepare.sh").write_bytes(b"#!/bin/sh\r\nsudo apt-get update\r\n"
+                                          b"sudo DEBIAN_FRONTEND=noninteractive apt-get install -y gcc\r\n")
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "install_docker.sh").write_bytes(
+        b"#!/bin/bash\r\n# per the docs\r\ncurl -fsSL https://x | apt-key add - && systemctl enable docker\r\n")
+    (tmp_path / "scripts" / "seed.sh").write_bytes(b"#!/bin/sh\r\n# no sudo here\r\necho 'run with sudo'\r\n")
+    (tmp_path / ".devcontainer").mkdir()
+    (tmp_path / ".devcontainer" / "post-create.sh").write_bytes(b"#!/bin/sh\r\nsudo apt-get install -y git\r\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    found = ScriptLineEndings().run(Project(ProjectOptions(path=tmp_path, env=env)), Host(env=env, timeout=1.0))
+    assert sorted(f.subject for f in found if f.subject != ".gitattributes") == [".devcontainer/post-create.sh",
+                                                                                  "scripts/seed.sh"]

@@ -30,6 +30,10 @@ _LIST_DRIVES = lazy(r"""[\[(,]\s*["'](?:docker|podman)(?:-compose["']|["']\s*,\s
 # programs that run the script named by their first argument (`bash run-unittest.sh`, `python x.py`)
 _INTERPRETERS = lazy(r"(?:ba|da|z|k|a)?sh|python[\d.]*|pypy[\d.]*|node|perl|ruby")
 _LIMIT = 256 * 1024
+# a command that sets up a machine, run where a shell runs a command: `sudo ...` (a container's scripts
+# run as its user: CTFd's prepare.sh, `sudo apt-get install ...`), systemd's or launchd's service
+# manager, Homebrew, Vagrant (CTFd's scripts/install_docker.sh: `sudo systemctl enable docker`)
+_PROVISIONS = lazy(r"(?:^|[;&|(`]|\$\(|\b(?:then|do|else)\b)\s*(?:sudo|systemctl|launchctl|brew|vagrant)\s")
 
 
 def docker_driver(tool: str, arguments: Sequence[str], cwd: Path) -> str | None:
@@ -61,3 +65,13 @@ def runs_docker(text: str) -> bool:
         return False
     return any(_SHELL_DRIVES.search(line) or _LIST_DRIVES.search(line)
                for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def provisions_host(text: str) -> bool:
+    """Whether a line of the script (not a comment) sets up the machine it runs on: `sudo`, `systemctl`,
+    `launchctl`, `brew` or `vagrant` as a command. Such a script is the host's (a developer's setup,
+    a VM's provisioning), though a bind of the whole repository carries it into a container; a
+    devcontainer's own scripts (run in it, often through sudo) are the caller's to keep apart."""
+    if not any(word in text for word in ("sudo", "systemctl", "launchctl", "brew", "vagrant")):
+        return False
+    return any(_PROVISIONS.search(line) for line in text.splitlines() if not line.lstrip().startswith("#"))

@@ -487,15 +487,17 @@ def _drives_engine(path: Path) -> bool:
 @cache
 def _drives_engine_at(path: Path, mtime_ns: int, size: int) -> bool:
     """Whether a script found in a mounted or copied folder drives docker (a host wrapper such as
-    DefectDojo's `run-unittest.sh`, `docker compose exec uwsgi ...`): it is the host's, whatever
-    folder a service mounts (doctor.project.hostscripts, as exec and host-vs-container read it)."""
-    from doctor.project.hostscripts import runs_docker
+    DefectDojo's `run-unittest.sh`, `docker compose exec uwsgi ...`) or sets up the machine (CTFd's
+    prepare.sh, `sudo apt-get install ...`; its scripts/install_docker.sh, `sudo systemctl enable
+    docker`): it is the host's, whatever folder a service mounts (doctor.project.hostscripts, as exec
+    and host-vs-container read it). A devcontainer's scripts run in its container, sudo or not."""
+    from doctor.project.hostscripts import provisions_host, runs_docker
 
     try:
         text = read_bytes(path, 256 * 1024, head=True).decode("utf-8", "replace")
     except OSError:
         return False
-    return runs_docker(text)
+    return runs_docker(text) or (".devcontainer" not in path.parts and provisions_host(text))
 
 
 def _walk(folder: Path) -> Iterator[Path]:
