@@ -25,7 +25,8 @@ class PathGap(Check):
         compose) that your login
         shell finds (`$SHELL -l -i`) but the PATH doctor inherited does not, e.g. a tool in
         /opt/homebrew/bin or ~/.local/bin; a tool that resolves to two different programs on
-        the two PATHs; relative PATH entries (`.` or an empty entry); entries that do not exist.
+        the two PATHs; relative PATH entries (`.` or an empty entry); entries that are no folder this user can use
+        (missing, a file, or behind a folder closed to this user: root's `/root/.pyenv/shims` kept by `runuser`).
         A command host-vs-container puts in a service (a recipe or script in code whose packages
         a service image installs and the host lacks, or a tool named only by a pyproject [tool.*]
         section such an image installs) is the service's: no PATH makes it work here.
@@ -83,7 +84,7 @@ class PathGap(Check):
                 yield self.finding(f"PATH entry {shown} is relative: programs in the current directory "
                                    "shadow real ones", None, f"path-entry:{entry}")
             elif not os.path.isdir(entry):
-                yield self.finding(f"PATH entry {_tilde(entry, home)!r} does not exist", None,
+                yield self.finding(f"PATH entry {_tilde(entry, home)!r} {_why_unusable(entry)}", None,
                                    f"path-entry:{entry}", severity=Severity.INFO)
         tools = _needed(project.commands)
         if not tools:
@@ -193,6 +194,18 @@ def _same_program(here: str, there: str, env: Mapping[str, str]) -> bool:
     if active and folder.parent == Path(active):
         return True
     return (folder.parent / "pyvenv.cfg").is_file() or (folder.parent / "conda-meta").is_dir()
+
+
+def _why_unusable(entry: str) -> str:
+    """Why a PATH entry that is no folder this user can use is so: it is missing, is a file, or a
+    folder on the way cannot be entered (root's `/root/.pyenv/shims` kept by `runuser`, `sudo -E`)."""
+    try:
+        os.stat(entry)
+    except PermissionError:
+        return "cannot be reached by this user (a folder on the way is closed to it)"
+    except OSError:
+        return "does not exist"
+    return "is not a folder"
 
 
 def _tilde(path: str, home: str) -> str:

@@ -291,3 +291,28 @@ def test_a_recipe_host_vs_container_puts_in_a_service_is_not_a_gap(tmp_path: Pat
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": BASH, "TERM": "xterm", "SHLVL": "1"}
     tool(home / "brew" / "bin", "ruff")
     assert [f.subject for f in run_check(project, env)] == ["tool:ruff"]  # ruff runs on the host: a gap
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a step as another user")
+def test_an_entry_this_user_cannot_reach_is_not_said_missing(tmp_path: Path) -> None:
+    """CTFd trial: `runuser` keeps root's PATH; '/root/.pyenv/shims' exists but the user cannot enter
+    /root, and doctor said it 'does not exist'."""
+    from doctor.checks.path_gap import _why_unusable
+    from run_as import as_user
+
+    closed = tmp_path / "closed" / "shims"
+    closed.mkdir(parents=True)
+    (tmp_path / "closed").chmod(0o700)
+    said = as_user(65534, lambda: (_why_unusable(str(closed)), _why_unusable("/nonexistent-doctor-path")))
+    assert said == ("cannot be reached by this user (a folder on the way is closed to it)", "does not exist")
+
+
+def test_an_entry_that_is_a_file_is_said_so(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n")
+    (tmp_path / "afile").write_text("")
+    (tmp_path / ".profile").write_text(f'PATH="{os.defpath}"\n')
+    env = {"HOME": str(tmp_path), "PATH": f"{tmp_path / 'afile'}:{tmp_path / 'gone'}:{os.defpath}", "SHELL": BASH}
+    messages = sorted(f.message for f in run_check(project, env) if f.subject.startswith("path-entry:"))
+    assert messages == ["PATH entry '~/afile' is not a folder", "PATH entry '~/gone' does not exist"]
