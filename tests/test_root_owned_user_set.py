@@ -118,3 +118,38 @@ def test_a_list_naming_every_stray_ends_without_dots(tmp_path: Path) -> None:
     project = build(tmp_path, KITSUNE, (stray,), ("server/__pycache__", stray))
     message = run_check(project)["owner:server"].message
     assert message == f"{head}, {stray}"
+
+
+CTFD = """\
+services:
+  ctfd:
+    image: ctfd-app
+    user: "1001"
+    volumes:
+      - .data/CTFd/uploads:/var/uploads
+  permissions:
+    image: alpine:3.23
+    user: root
+    volumes:
+      - .data/CTFd/uploads:/var/uploads
+    command: {command}
+"""
+
+
+@needs_root
+@pytest.mark.parametrize(("command", "blamed"), [
+    ("chown -R 1001:1001 /var/uploads /var/log/CTFd", False),
+    ('sh -c "mkdir -p /var/uploads && chown -R 1001:1001 /var/uploads"', False),
+    ('sh -c "touch /var/uploads/x && chown -R 1001:1001 /var/uploads"', True),
+])
+def test_a_service_that_only_gives_files_away_is_never_told_to_run_as_you(tmp_path: Path, command: str,
+                                                                         blamed: bool) -> None:
+    """CTFd/CTFd's `permissions` runs as root to `chown -R 1001:1001` the mounts `ctfd` (user 1001)
+    writes: doctor advised "if 'permissions' writes there, ... run it with user:", which makes its
+    chown fail. A service that also writes (`touch`) may still have left root's files."""
+    project = build(tmp_path, CTFD.format(command=command), (".data/CTFd/uploads/a.png",),
+                    (".data/CTFd/uploads", ".data/CTFd/uploads/a.png"))
+    advice = title(run_check(project)["owner:.data"])
+    assert ("'permissions'" in advice) is blamed, advice
+    if not blamed:
+        assert "(no service mounting it runs as root)" in advice and "user:" not in advice, advice

@@ -67,7 +67,9 @@ class RootOwnedFiles(Check):
         compose warns the variables are not set and renders `user: ':'`. Root's files are blamed
         only on a service that may run as root: one whose `user:` names someone else (kitsune's
         `web`, `user: ${UID:-kitsune}`) or whose image declares a non-root `USER` (its Dockerfile,
-        or the image on the engine: robotoff's `USER off`) is never the suspect, so kitsune's
+        or the image on the engine: robotoff's `USER off`), or whose command only sets owners
+        (CTFd's `permissions`, `user: root`, `chown -R 1001:1001 ...`: it gives files away, and
+        run as you its chown would fail) is never the suspect, so kitsune's
         advice names `node` (node:22, no user) that mounts `./` too; when no service mounting the
         folder may run as root, the chown comes alone and says so. The service is named as
         the writer only when every stray lies in its bind mounts and no other service that may

@@ -4,6 +4,7 @@ through the engine, or the rootless engine's user namespace)."""
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -130,9 +131,39 @@ def _root_writers(project: Project, host: Host, paths: Sequence[Path]) -> list[s
     for svc in project.services.values():
         covering = [len(m.source) for m in svc.volumes if m.type == "bind" and m.source
                     and any(p.is_relative_to(m.source) for p in paths)]
-        if covering and _may_run_as_root(project, host, svc):
+        if covering and not _gives_away(svc) and _may_run_as_root(project, host, svc):
             depth[svc.name] = max(covering)
     return sorted(depth, key=lambda name: (-depth[name], name))
+
+
+def _shell_words(value: tuple[str, ...] | str | None) -> list[str]:
+    """A `command:` or `entrypoint:` as compose splits a string: shell words, quotes removed."""
+    if isinstance(value, str):
+        import shlex
+
+        try:
+            return shlex.split(value)
+        except ValueError:  # an unclosed quote: compose rejects it, reported by compose-config
+            return value.split()
+    return list(value or ())
+
+
+_OWNERSHIP_TOOLS = ("chown", "chmod", "chgrp", "setfacl")
+
+
+def _gives_away(svc: Service) -> bool:
+    """Whether the service only sets who owns its mounts (CTFd's `permissions`: `user: root`, `command:
+    chown -R 1001:1001 /var/uploads /var/log/CTFd`): it runs as root to give files to a user, writes
+    none of root's, and advising it to run as you would make its chown fail. Its command (or
+    entrypoint), or each command of an `sh -c` text, is chown, chmod, chgrp, setfacl or mkdir."""
+    words = _shell_words(svc.entrypoint) + _shell_words(svc.command)
+    if len(words) >= 3 and posixpath.basename(words[0]) in ("sh", "bash", "ash") and words[1] == "-c":
+        commands = [c.split() for c in " ".join(words[2:]).replace("&&", ";").split(";")]
+    else:
+        commands = [words]
+    programs = [posixpath.basename(c[0]) for c in commands if c]
+    return bool(programs) and any(p in _OWNERSHIP_TOOLS for p in programs) and all(
+        p in (*_OWNERSHIP_TOOLS, "mkdir") for p in programs)
 
 
 def _sole_writer(project: Project, service: str, within: str, rows: Sequence[Row],
