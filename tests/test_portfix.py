@@ -140,7 +140,9 @@ def only_mapping(project: Project, service: str = "web") -> PortMapping:
 
 def test_candidates_skip_privileged_and_ephemeral_ports() -> None:
     assert list(candidates(8094, None, None))[:3] == [8095, 8096, 8097]
-    assert next(iter(candidates(80, None, None))) == 1024
+    assert list(candidates(80, None, None))[:2] == [8080, 8081]  # the unprivileged twin, not 1024
+    assert list(candidates(443, None, None))[-2:] == [1025, 1024]  # every port is still tried
+    assert len(set(candidates(443, None, None))) == 65536 - 1024
     assert next(iter(candidates(32767, None, (32768, 60999)))) == 61000
     assert list(candidates(5000, (6000, 6002), None)) == [6000, 6001, 6002]
     assert list(candidates(6001, (6000, 6002), None)) == [6002, 6000]

@@ -62,19 +62,19 @@ def config_with(*ports: tuple[int, str, str]) -> dict[str, Any]:
 def test_a_tcp_udp_pair_moves_together_and_the_title_says_so(tmp_path: Path) -> None:
     project = load(tmp_path, HEDGEDOC_PROXY)
     move = port_fix(project, host_holding((443, "tcp")), "proxy", tcp_mapping(project), compose_version=(2, 40, 3))
-    assert isinstance(move, PortMove) and move.new == 1024 and move.paired == "udp"
-    assert move.title.startswith("move 'proxy' from host port 443 to 1024, tcp and udp together ("), move.title
+    assert isinstance(move, PortMove) and move.new == 8443 and move.paired == "udp"
+    assert move.title.startswith("move 'proxy' from host port 443 to 8443, tcp and udp together ("), move.title
     (edit,) = move.edits
     assert isinstance(edit.new, str)
-    assert '- "80:80"\n' in edit.new and '- "1024:443"\n' in edit.new and '- "1024:443/udp"\n' in edit.new
-    assert "443:443" not in edit.new
+    assert '- "80:80"\n' in edit.new and '- "8443:443"\n' in edit.new and '- "8443:443/udp"\n' in edit.new
+    assert '"443:443' not in edit.new
 
 
 def test_the_pairs_new_port_is_free_for_both_protocols(tmp_path: Path) -> None:
     project = load(tmp_path, HEDGEDOC_PROXY)
-    host = host_holding((443, "tcp"), (1024, "udp"))  # 1024/tcp binds, 1024/udp does not
+    host = host_holding((443, "tcp"), (8443, "udp"))  # 8443/tcp binds, 8443/udp does not
     move = port_fix(project, host, "proxy", tcp_mapping(project), compose_version=(2, 40, 3))
-    assert isinstance(move, PortMove) and move.new == 1025 and move.paired == "udp"
+    assert isinstance(move, PortMove) and move.new == 8444 and move.paired == "udp"
 
 
 def test_a_pair_written_with_one_variable_moves_by_its_env_line(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_without_the_override_tag_both_lines_are_edited(tmp_path: Path) -> None:
     project = load(tmp_path, HEDGEDOC_PROXY)
     move = port_fix(project, host_holding((443, "tcp")), "proxy", tcp_mapping(project), compose_version=(2, 20, 0))
     assert isinstance(move, PortMove) and move.paired == "udp"
-    assert [(e.line, e.new) for e in move.edits] == [(6, '      - "1024:443"'), (7, '      - "1024:443/udp"')]
+    assert [(e.line, e.new) for e in move.edits] == [(6, '      - "8443:443"'), (7, '      - "8443:443/udp"')]
 
 
 def test_the_verify_compares_the_moved_protocol_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -142,7 +142,7 @@ class HeldSockets(BusyPorts):
 def test_the_fixer_calls_the_hedgedoc_move_fixed(tmp_path: Path, monkeypatch: Any, held: set[tuple[int, str]]) -> None:
     """End to end: the pair is moved into the override once, verified (by `docker compose config`
     too where it is installed) and called fixed; a second run has nothing to fix. With both
-    protocols held, both findings carry the one move: not a second move to 1025 skipped and left."""
+    protocols held, both findings carry the one move: not a second move to 8444 skipped and left."""
     root = load(tmp_path, HEDGEDOC_PROXY).root
     monkeypatch.setattr(doctor.host, "Host", FakeHost)
     monkeypatch.setattr(FakeHost, "ports_for_run", SocketPorts({443}, sockets=held))
@@ -152,5 +152,5 @@ def test_the_fixer_calls_the_hedgedoc_move_fixed(tmp_path: Path, monkeypatch: An
     assert [r.status for r in report.results] == [FixStatus.APPLIED], render_fix_report(report)
     assert report.results[0].fixed, render_fix_report(report)
     override = (root / "compose.override.yaml").read_text()
-    assert '"1024:443"' in override and '"1024:443/udp"' in override
+    assert '"8443:443"' in override and '"8443:443/udp"' in override
     assert fix(options, Registry({"port-collision": HeldSockets})).results == ()

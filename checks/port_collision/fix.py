@@ -304,7 +304,9 @@ def every_service(project: Project) -> list[Service]:
 def candidates(old: int, ports_range: tuple[int, int] | None,
                ephemeral: tuple[int, int] | None) -> Iterator[int]:
     """Ports to try, in order: a configured range from its start (from above `old` when `old` lies
-    inside it, wrapping round); without one, every port above `old`, then below it.
+    inside it, wrapping round); without one, every port above `old`, then below it. A privileged
+    `old` (below 1024, which only root binds) starts at old + 8000, the unprivileged twin people
+    know (80 -> 8080, 443 -> 8443, 25 -> 8025), not at 1024, which says nothing of what it serves.
     """
     ordered: Iterable[int]
     if ports_range is not None:
@@ -312,7 +314,8 @@ def candidates(old: int, ports_range: tuple[int, int] | None,
         start = old + 1 if low <= old <= high else low
         ordered = [p for p in (*range(start, high + 1), *range(low, min(start, high + 1))) if p != old]
     else:  # lazily: the first few are nearly always free, and the list was 64k ports per finding
-        ordered = itertools.chain(range(max(old + 1, 1024), 65536), range(min(old - 1, 65535), 1023, -1))
+        start = old + 8000 if old < 1024 else old + 1
+        ordered = itertools.chain(range(start, 65536), range(min(start - 1, 65535), 1023, -1))
     for port in ordered:
         if ephemeral is not None and ephemeral[0] <= port <= ephemeral[1]:
             continue
