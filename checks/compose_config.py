@@ -12,6 +12,7 @@ from doctor.project import Project
 from doctor.project.types import Problem, ProblemKind, RestartPolicy
 
 UNDEFINED = lazy(r"refers to undefined (volume|network|secret|config) (\S+)")
+UNDEFINED_SERVICE = lazy(r"^service '([^']+)' (?:depends on|links to|takes volumes from) undefined service '([^']+)'")
 EXAMPLE_NAMES = tuple(f"{base}.{ext}.{tail}" for base in ("compose.override", "docker-compose.override")
                       for ext in ("yaml", "yml") for tail in ("example", "sample", "dist", "template"))
 
@@ -56,24 +57,25 @@ class ComposeConfig(Check):
         have: up fails
 
     Fix
-        Edit the file at the line shown. doctor does not rewrite malformed files itself: the
-        right repair depends on what was meant. A secret, config, volume or network that an
-        example override declares (docker-zulip's `compose.override.yaml.example`, which a
-        newcomer must copy first) gets the `cp` that brings it in (advice: its values are theirs
-        to fill in). A refused restart policy gets the value to use (advice). A missing build
-        input gets `git submodule update --init PATH` when `.gitmodules` lists its folder, else
-        the path to create or point `build:` at (advice); where the path is a variable still holding
-        the template's placeholder (wger's `WGER_CODEPATH=/path/to/wger/server`), the variable to
-        set and its `.env` line. A missing external volume or network
-        gets `docker volume create NAME` (`docker network create NAME`), naming the Makefile target
-        that runs it when there is one, else the project's shell script that does (a `*.sh` at its
-        top or in bin/, install/, script/, scripts/ or tools/ with `volume create` and the name:
-        getsentry/self-hosted's install/create-docker-volumes.sh, and the top-level ./install.sh
-        that runs it) (advice: an external one may be meant to hold data from elsewhere, which an
-        empty one would not). A missing env file that the project's Makefile
-        makes (redash's and kitsune's `.env:` rule; a recipe's `cp .env.example .env` or `> .env`,
-        any command of the line: `test -f .env || cp -n .env-dist .env;`) gets that `make` command
-        (advice).
+        Edit the file at the line shown. doctor does not rewrite malformed files itself: the right
+        repair depends on what was meant. A secret, config, volume or network that an example
+        override declares (docker-zulip's `compose.override.yaml.example`, which a newcomer must
+        copy first) gets the `cp` that brings it in (advice: its values are theirs to fill in). A
+        reference to a service no file defines gets the one likely meant, by a close name or by what
+        it runs (CTFd's `depends_on: [redis]` while `cache` runs `redis:4`; advice, and only when
+        one service fits). A refused restart policy gets the value to use (advice). A missing build
+        input gets `git submodule update --init PATH` when `.gitmodules` lists its folder, else the
+        path to create or point `build:` at (advice); where the path is a variable still holding the
+        template's placeholder (wger's `WGER_CODEPATH=/path/to/wger/server`), the variable to set
+        and its `.env` line. A missing external volume or network gets `docker volume create NAME`
+        (`docker network create NAME`), naming the Makefile target that runs it when there is one,
+        else the project's shell script that does (a `*.sh` at its top or in bin/, install/,
+        script/, scripts/ or tools/ with `volume create` and the name: getsentry/self-hosted's
+        install/create-docker-volumes.sh, and the top-level ./install.sh that runs it) (advice: an
+        external one may be meant to hold data from elsewhere, which an empty one would not). A
+        missing env file that the project's Makefile makes (redash's and kitsune's `.env:` rule; a
+        recipe's `cp .env.example .env` or `> .env`, any command of the line: `test -f .env || cp -n
+        .env-dist .env;`) gets that `make` command (advice).
 
     Fix safety
         There is no automatic fix, so nothing is written.
@@ -94,6 +96,8 @@ class ComposeConfig(Check):
             if key not in seen:
                 seen.add(key)
                 fix = examples.fix_for(problem) if problem.kind is ProblemKind.REFERENCE else None
+                if fix is None and problem.kind is ProblemKind.REFERENCE:
+                    fix = _meant_service(project, problem.message)
                 if problem.kind is ProblemKind.ENV_FILE:
                     fix = _env_file_maker(project, problem.message)
                 # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
@@ -380,6 +384,31 @@ def _engine_refusal(policy: RestartPolicy) -> tuple[str, str] | None:
     takes = f"condition takes {listed}" if policy.deploy else f"the engine takes {listed}"
     advice = f"use {close[0]!r} ({takes})" if close else f"use one of {listed}"
     return f"no restart policy is named '{name}'", advice
+
+
+def _meant_service(project: Project, message: str) -> Fix | None:
+    """`did you mean 'cache'?` for a reference to a service no compose file defines: the defined
+    service with the closest name, else the one that runs what the name says (CTFd's `depends_on:
+    [redis]` while its Redis service is `cache`, `image: redis:4`). Advice: the author may have
+    meant to add that service instead."""
+    import difflib
+
+    from doctor.project.env_hosts import family_of
+    from doctor.project.service_network import service_family
+
+    found = UNDEFINED_SERVICE.search(message)
+    if found is None:
+        return None
+    referrer, name = found[1], found[2]
+    services = {n: s for n, s in project.compose.services.items() if n != referrer}
+    close = difflib.get_close_matches(name, list(services), 1, 0.6)
+    if not close:
+        wanted = family_of(name)
+        close = [n for n, svc in services.items() if wanted is not None and service_family(svc) == wanted][:2]
+        if len(close) != 1:  # two redis services: which one is meant is the author's call
+            return None
+    return Fix(f"did you mean {close[0]!r}? name it in {referrer!r} instead of {name!r} (or define {name!r})",
+               Safety.ADVICE)
 
 
 class ExampleOverrides:
