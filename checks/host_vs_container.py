@@ -23,6 +23,7 @@ from doctor.project.service_home import (
     service_homes,
 )
 from doctor.project.tasks import Command, CommandKind
+from doctor.project.types import Service
 
 
 class HostVsContainer(Check):
@@ -95,7 +96,8 @@ class HostVsContainer(Check):
         `entrypoint:`, else the Dockerfile's ENTRYPOINT) is a program that would take the command for
         its arguments (flask-redis's `ENTRYPOINT ["python3"]`: `python3 python -m pytest`), the
         command adds `--entrypoint ''`; a wrapper that hands it on (`tini --`, a script ending in
-        `exec "$@"`) stays.
+        `exec "$@"`) stays. A read-only bind of the command's folder is named (CTFd's
+        `.:/opt/CTFd:ro`: what the command writes there, `pytest --cov-report=xml`, fails).
         A path the command names that reaches the image only by a COPY its `.dockerignore` keeps
         out (`pytest tests`, tests/ ignored, no bind mount) is mounted by a `run`
         (`-v ./tests:/app/tests`). Where the image installs a requirements file or the runtime
@@ -222,6 +224,10 @@ class HostVsContainer(Check):
             where = "the container, which --rm removes" if verb == "run" else "the container"
             title += (f" ({project.shown(cwd)} is not bind-mounted whole: what the build writes outside "
                       f"{', '.join(project.shown(c.host) for c in home.carriers if c.via == 'bind')} stays in {where})")
+        read_only = _read_only_bind(service, cwd) if service is not None else None
+        if read_only is not None:  # CTFd's `.:/opt/CTFd:ro`: `pytest --cov-report=xml` writes coverage.xml there
+            title += (f" ({home.service!r} mounts {project.shown(read_only)} read-only: what the command writes "
+                      "there, a report or a cache, fails)")
         if up:  # it may be up, serving on the ports the run needs
             title += (f" (stop {home.service!r} first, `docker compose stop {home.service}`, if it is up: "
                       "its ports are taken)")
@@ -395,6 +401,17 @@ def _tool_of(command: Command, words: tuple[str, ...]) -> str:
 
 # node's debugger flag with a port: `--inspect-brk=0.0.0.0:9229`, `--inspect=9230`
 _INSPECT = lazy(r"--inspect(?:-brk)?=(?:[\w.\[\]:-]*:)?(\d{2,5})\b")
+
+
+def _read_only_bind(service: Service, cwd: Path) -> Path | None:
+    """The host folder of the service's read-only bind mount the command's folder lies in (the
+    closest such mount; None when the mount that carries it is writable)."""
+    covering = [(Path(m.source), m.read_only) for m in service.volumes
+                if m.type == "bind" and m.source and cwd.is_relative_to(m.source)]
+    if not covering:
+        return None
+    source, read_only = max(covering, key=lambda found: len(str(found[0])))
+    return source if read_only else None
 
 
 def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypoint: bool,

@@ -112,3 +112,15 @@ def test_the_port_a_server_names() -> None:
     assert listening_port("python -m manage runserver 0.0.0.0:8000") == 8000
     assert listening_port("flask run --port 5000") == 5000
     assert listening_port("uvicorn app:app --reload") is None
+
+
+def test_a_read_only_bind_of_the_commands_folder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CTFd/CTFd mounts `.:/opt/CTFd:ro`; `make test` (`pytest --cov-report=xml`) advised as a `run`
+    writes coverage.xml into that mount and fails: the advice says the mount is read-only."""
+    project = djangoproject(tmp_path, ports="")
+    compose = project / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace(".:/usr/src/app/", ".:/usr/src/app/:ro"))
+    title = findings(project, monkeypatch)[8].fix.title  # type: ignore[union-attr]
+    assert title.endswith("('web' mounts . read-only: what the command writes there, a report or a cache, fails)")
+    compose.write_text(compose.read_text().replace(":ro", ""))
+    assert "read-only" not in findings(project, monkeypatch)[8].fix.title  # type: ignore[union-attr]
