@@ -283,6 +283,10 @@ def _given(opts: PreflightOptions) -> str:
     return " ".join(words)
 
 
+# checks that judge no compose service (the repository's files and owners, PATH, compose itself)
+NO_SERVICE_CHECKS = frozenset({"compose-config", "compose-version", "path-gap", "root-owned-files"})
+
+
 def _note_partial_input(done: Run) -> None:
     """A fact for the report: the files were read only in part, so the checks saw part of them.
 
@@ -292,6 +296,15 @@ def _note_partial_input(done: Run) -> None:
     if done.project.dotenv is not None:
         problems.extend(done.project.dotenv.problems)
     build = done.project.unreadable_inputs  # files a build needs that this user cannot read
+    model = done.project.compose
+    if not problems and not build and model.files and not model.services and model.disabled_services:
+        # docker-django-example without its .env: every service in a profile that is off; compose-config
+        # says so, and the checks that judge services judged none: never a ✓ (those that judge no
+        # service, the files' owners and PATH, saw all they look at)
+        done.report.facts["partial_input"] = {
+            "reason": f"every service ({len(model.disabled_services)}) sits in a profile that is off",
+            "reported_by": sorted(NO_SERVICE_CHECKS)}
+        return
     if not problems and not build:
         return
     keys = {(done.project.shown_problem(p), p.location) for p in (*problems, *build)}
