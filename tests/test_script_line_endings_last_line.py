@@ -144,3 +144,17 @@ def test_a_named_stage_of_several_is_named(tmp_path: Path) -> None:
                               "sentry/enhance-image.sh": ENHANCE, "docker-compose.yml": sentry_compose()})
     where = "breaks the build of 'web' (RUN in stage 'app', Dockerfile:4)"
     assert errors(root) == [("sentry/enhance-image.sh", f"has CRLF line endings and {where}")]
+
+
+def test_a_script_a_run_names_by_a_relative_path_without_dot_slash_breaks_the_build(tmp_path: Path) -> None:
+    """nickjj/docker-django-example: `RUN chmod 0755 bin/* && bin/uv-install` (WORKDIR /app, `COPY
+    --chown=ruby:ruby bin/ ./bin`): with CRLF in bin/uv-install doctor said it 'reaches 'css', 'js'
+    (bind mount)', missing that the build of 'web' fails; `./bin/uv-install` was found."""
+    dockerfile = ("FROM python:3.13-slim AS app-build\nWORKDIR /app\nCOPY bin/ ./bin\n"
+                  "RUN chmod 0755 bin/* && bin/uv-install\n")
+    compose = ("services:\n  web:\n    build: .\n    image: web\n"
+               "  js:\n    image: node:22\n    volumes: ['.:/app']\n")
+    root = project(tmp_path, {"Dockerfile": dockerfile, "docker-compose.yml": compose,
+                              "bin/uv-install": b"#!/usr/bin/env bash\r\nset -e\r\nuv sync\r\n"})
+    assert errors(root) == [("bin/uv-install",
+                             "has CRLF line endings and breaks the build of 'web' (RUN, Dockerfile:4)")]

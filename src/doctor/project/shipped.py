@@ -393,8 +393,12 @@ def _to_host(word: str, mapped: list[_Mapped], workdir: str, search: tuple[str, 
         inside = posixpath.normpath(posixpath.join(workdir or "/", word))
         host = _inside(inside, mapped)
         return (host, inside) if host is not None else None
-    if any(c in word for c in "/$=:"):
+    if any(c in word for c in "$=:"):
         return None
+    if "/" in word:  # docker-django-example's `RUN chmod 0755 bin/* && bin/uv-install`: against the WORKDIR
+        inside = posixpath.normpath(posixpath.join(workdir or "/", word))
+        host = _inside(inside, mapped)
+        return (host, inside) if host is not None and _is_text_script(host) else None
     if not on_path:
         return None  # no COPY or bind lands in a PATH folder: no bare name is one of these files
     for folder in search:  # `exec docker-entrypoint`: the shell looks the name up in PATH's folders, in order
