@@ -35,7 +35,8 @@ def render(fmt: str, report: Report, diagnoses: Sequence[Diagnosis], redactor: R
 
 def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redactor, project: str,
                   cwd: Path | None = None) -> Iterator[str]:
-    """The checklist: ✓ / ✗ per service; under a failed one its symptom, the cause with file:line, the fix.
+    """The checklist: ✓ / ✗ per service; under a failed one its symptom, the cause with file:line, the fix
+    and the other repairs the fix offers (`or`), as preflight's console shows them.
 
     Paths (the project, each cause's file) are named as preflight's console names them: as they
     open from `cwd`, the directory the user runs doctor in (the current one when None).
@@ -95,6 +96,9 @@ def _cause_lines(cause: Explained, redact: Redactor, cwd: Path | None) -> Iterat
     if cause.fix is not None:
         command = f": {' '.join(cause.fix.command)}" if cause.fix.command else ""
         yield f"    fix      {redact.text(cause.fix.title + command)}"
+        for alternative in cause.fix.alternatives:  # as preflight offers them (stop who holds the port)
+            instead = f": {' '.join(alternative.command)}" if alternative.command else ""
+            yield f"    or       {redact.text(alternative.title + instead)}"
 
 
 def render_json(report: Report, redactor: Redactor, version: str) -> str:
