@@ -236,7 +236,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         options = WhyOptions(path=path, service=service, files=tuple(file) if file else None,
                              env_files=tuple(env_file) if env_file else None,
                              profiles=tuple(profile) if profile else None,
-                             project_name=project_name, format=format, output=output)
+                             project_name=project_name, format=format, output=output, stdin=0)
         raise typer.Exit(app.guarded(run_why, options))
 
     @cli.command()

@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
+PIPED_NOTE = ("doctor: the piped text was not read: `doctor why` reads the symptoms from the project's containers "
+              "on the engine (run it where `docker compose up` failed, or give PATH, -f or -p as that `up` had)")
 
 
 @record
@@ -60,6 +62,7 @@ class WhyOptions:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     env_files: tuple[Path, ...] | None = None  # --env-file, as typed
     profiles: tuple[str, ...] | None = None  # --profile, like preflight's (else COMPOSE_PROFILES)
+    stdin: int | None = None  # the CLI's stdin (fd 0): text piped to it is not read, and that is said
 
 
 def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
@@ -72,6 +75,8 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.why import load_signatures
     from doctor.why.signatures import NOT_CREATED
 
+    if opts.stdin is not None and piped_text(opts.stdin):
+        sys.stderr.write(PIPED_NOTE + "\n")
     # the format decides where messages name paths from, as for preflight: the console from the
     # current directory, a machine format from the project directory (like its `file`)
     target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env,
@@ -132,6 +137,27 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
         raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
     return _print(opts, project, diagnoses, results, out)
+
+
+def piped_text(fd: int) -> bool:
+    """Whether text waits on `fd` that a user piped or redirected to `doctor why` (`echo "...Bind for
+    0.0.0.0:3306 failed..." | doctor why`), which reads no input: looked at, never read (a shell loop
+    may read the rest of it). A terminal, /dev/null, or an empty or closed pipe is no text."""
+    import stat
+
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISREG(mode):
+            return os.fstat(fd).st_size > os.lseek(fd, 0, os.SEEK_CUR)
+        if not stat.S_ISFIFO(mode):
+            return False
+        import fcntl
+        import termios
+
+        waiting = fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0")  # bytes in the pipe, none consumed
+    except (OSError, ImportError):  # no stdin, or no FIONREAD (Windows): nothing to say
+        return False
+    return int.from_bytes(waiting, sys.byteorder) > 0
 
 
 def _older_than_files(project: Project, diagnoses: list[Diagnosis], host: Host, env: dict[str, str]
