@@ -12,8 +12,9 @@ import pytest
 
 
 def doctor(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # stdin closed: text piped to the test run would add `why`'s note that it was not read
     return subprocess.run([sys.executable, "-m", "doctor", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=60, env=env)
+                          timeout=60, env=env, stdin=subprocess.DEVNULL)
 
 
 def test_why_refuses_an_unknown_format_and_an_unknown_service(tmp_path: Path) -> None:
