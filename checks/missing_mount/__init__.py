@@ -16,6 +16,7 @@ from doctor.project.types import Service
 from .bind_sources import absent_sources
 from .copied import copied_folders, folders_in, inside, manifests_only, whole_context
 from .made_dirs import made_directories
+from .run_time import RunTimeReads
 
 
 @record
@@ -43,10 +44,14 @@ class MissingMount(Check):
         a service's own context (`context: backend`) counts as a COPY of each of its top folders
         (not dot folders, what `.dockerignore` keeps out, deploy/docs folders, or a folder with its
         own Dockerfile); of a repo-root context only the Python packages (a top folder with an
-        `__init__.py`: robotoff's dev.yml mounts tests/ and migrations/ but not robotoff/), not
-        its deployment and tooling folders. Services sharing the same mount lines (eleven
-        merging one YAML anchor) are one finding, fixed for each. A COPY'd folder some
-        of whose subfolders are mounted, but not the folder itself (`COPY backend/ ./` with
+        `__init__.py`: robotoff's dev.yml mounts tests/ and migrations/ but not robotoff/) and the
+        folders the service reads while it runs: a migrations folder (an alembic or Flask-Migrate
+        layout, `env.py` beside `versions/`, or one an alembic.ini's `script_location` names:
+        CTFd's entrypoint runs `flask db upgrade` on migrations/) and a folder its command,
+        entrypoint or the script they run names as a path (`/app/bin/docker-entrypoint`,
+        `--directory db`), not its deployment, docs and host-only scripts. Services sharing the
+        same mount lines (eleven merging one YAML anchor) are one finding, fixed for each. A
+        COPY'd folder some of whose subfolders are mounted, but not the folder itself (`COPY backend/ ./` with
         ./backend/src and ./backend/test mounted), counts as a COPY of each of its subfolders,
         judged the same way (backend/config). Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
@@ -107,8 +112,9 @@ class MissingMount(Check):
         # services whose mounts are the same lines (robotoff's eleven merging one `x-robotoff-dev`
         # anchor) missing the same folder: one finding there, naming them all, one fix for each
         groups: dict[tuple[Location | None, str, str, str, str], list[str]] = {}
+        reads = RunTimeReads(project)
         for service in model.services.values():
-            for location, rel, said, title, entry in self._uncovered_copies(project, service):
+            for location, rel, said, title, entry in self._uncovered_copies(project, service, reads):
                 groups.setdefault((location, rel, said, title, entry), []).append(service.name)
         # and the folders one mount line misses: djangoproject.com's `./accounts` alone in the override
         # misses twelve sibling apps, one finding (and one edit) rather than twelve of the same words
@@ -142,7 +148,7 @@ class MissingMount(Check):
         yield from absent_sources(self, project)
         yield from made_directories(self, model)
 
-    def _uncovered_copies(self, project: Project, service: Service
+    def _uncovered_copies(self, project: Project, service: Service, reads: RunTimeReads
                           ) -> Iterator[tuple[Location | None, str, str, str, str]]:
         """(where, the folder, what the service mounts and misses, the fix's title, the override's
         volume entry or "" for a watch rule) of each COPY'd folder no mount or sync brings."""
@@ -154,13 +160,13 @@ class MissingMount(Check):
         rebuilt = [Path(os.path.normpath(r.path)) for r in service.watch if r.action == "rebuild"]
         covered: dict[Path, tuple[Carrier, str]] = {}
         missing: dict[Path, str] = {}
-        listed: list[tuple[Path, ...]] = []
+        listed: dict[str, tuple[Path, ...]] = {}
 
-        def whole() -> tuple[Path, ...]:
-            """The context's top folders, listed at its first `COPY .` (most Dockerfiles have none)."""
-            if not listed:
-                listed.append(whole_context(project, service, context))
-            return listed[0]
+        def whole(destination: str) -> tuple[Path, ...]:
+            """The context's top folders, listed at its first `COPY . destination` (most Dockerfiles have none)."""
+            if destination not in listed:
+                listed[destination] = whole_context(project, service, context, destination, reads)
+            return listed[destination]
 
         for copy in dockerfile.copies:
             for folder, destination in _split(service, context, carriers,

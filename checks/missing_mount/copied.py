@@ -11,6 +11,8 @@ from doctor.project import Project
 from doctor.project.service_home import MANIFEST_NAMES
 from doctor.project.types import Service
 
+from .run_time import RunTimeReads
+
 # a context's top folders that hold how it is deployed or documented, not code the container runs
 NOT_RUNTIME = frozenset({
     "deploy", "deployment", "deployments", "k8s", "kubernetes", "helm", "charts", "terraform", "infra", "ansible",
@@ -54,31 +56,36 @@ def manifests_only(folder: Path) -> bool:
     return count > 0
 
 
-def copied_folders(sources: tuple[str, ...], destination: str, context: Path, whole: Callable[[], tuple[Path, ...]],
-             ) -> Iterator[tuple[Path, str]]:
+def copied_folders(sources: tuple[str, ...], destination: str, context: Path,
+                   whole: Callable[[str], tuple[Path, ...]]) -> Iterator[tuple[Path, str]]:
     """The judged source folders of one COPY and where each lands; `COPY . /code` stands for the
-    context's top folders (`whole()`), each at /code/<name>."""
+    context's top folders (`whole("/code")`), each at /code/<name>."""
     for source in sources:
         folder = Path(os.path.normpath(context / source))
         if folder == context and not any(c in source for c in "*?[$"):
-            yield from ((f, posixpath.join(destination, f.name)) for f in whole())
+            yield from ((f, posixpath.join(destination, f.name)) for f in whole(destination))
         elif _judged(folder, context, source):
             yield folder, destination
 
 
-def whole_context(project: Project, service: Service, context: Path) -> tuple[Path, ...]:
+def whole_context(project: Project, service: Service, context: Path, destination: str,
+                  reads: RunTimeReads) -> tuple[Path, ...]:
     """The top folders a `COPY . dest` brings from a service's own context: not dot folders, build
     output or data (NOT_SOURCES), deployment folders (NOT_RUNTIME), what `.dockerignore` keeps out,
     or a folder with a Dockerfile or compose file of its own. Not the project folder: a repo-root
     context holds the other services' code, its deployment and its tooling (wagtail's bakerydemo
     copies etc/ and vagrant/ beside the app it mounts): there only the Python packages count (a top
     folder with an `__init__.py`), the code a mount of its siblings edits live (robotoff's dev.yml
-    mounts tests/, migrations/ and ten more, and the package robotoff/ is the one to forget)."""
+    mounts tests/, migrations/ and ten more, and the package robotoff/ is the one to forget), and
+    the folders the service reads while it runs (`reads`: CTFd's migrations/, which its entrypoint's
+    `flask db upgrade` applies, and no `__init__.py` marks)."""
     if service.build is None:
         return ()
     found = folders_in(service, context, context)
     if context == Path(os.path.normpath(project.compose.project_dir)):
-        return tuple(f for f in found if os.path.isfile(f / "__init__.py"))
+        packages = {f for f in found if os.path.isfile(f / "__init__.py")}
+        run_time = reads.folders(service, context, destination, [f for f in found if f not in packages])
+        return tuple(f for f in found if f in packages or f in run_time)
     return found
 
 
