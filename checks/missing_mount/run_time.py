@@ -16,13 +16,13 @@ import posixpath
 from collections.abc import Collection, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.reading import is_dir, is_file, read_regular_text
 from doctor.project.types import Service, words_of
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project.shipped import ScriptFinder
 
