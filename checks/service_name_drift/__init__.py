@@ -13,7 +13,7 @@ from doctor.project.env_hosts import family_of, host_refs, is_browser_key, looks
 from doctor.project.service_network import NetworkIndex, all_names, default_container_name, service_family, suggest
 from doctor.project.types import EnvSource, EnvVar, Service
 
-from .edits import Use, edited_name, host_edit, host_shown, list_fix, written_at
+from .edits import Use, edited_name, host_edit, host_port_edit, host_shown, list_fix, written_at
 from .passwords import password_findings
 from .refs import value_refs
 from .runs import run_hosts
@@ -80,7 +80,10 @@ class ServiceNameDrift(Check):
         lago's 5433, when the listener's image is named for the URL's server, getlago/postgres-
         partman), else, for a key that names a database without saying which (`DB_HOST`,
         `DATABASE_HOST`, `SQL_HOST`), the project's one database server (postgres, mysql or mongo
-        family), else the closest name. A
+        family), else the closest name. A URL that names the drifted host with the HOST port of the
+        service meant (docker-django-example's `@postgresserver:5433` while 'postgres' publishes
+        5433:5432) gets its container port too (`@postgres:5432`): the host alone would leave it
+        dialling a port nothing listens on inside the network. A
         value compose interpolates (`POSTGRES_SERVER: ${POSTGRES_SERVER}`, a URL's
         `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line,
         which the title names (`replace 'postgresserver' by 'db' in DB_HOST, which DATABASE_URL
@@ -262,6 +265,12 @@ class ServiceNameDrift(Check):
                 fix = Fix(f"no other service shares a network with '{service.name}': point {var.name} at a host "
                           "it can reach, or put the service it means on a network with it", Safety.ADVICE)
             return self.finding(message, where, subject, fix, Severity.INFO)
+        moved = host_port_edit(project, var, ref, meant)
+        if moved is not None:  # the URL's port is the host port of the service meant: its container port too
+            both, target = moved
+            title = (f"replace '{ref.host}:{ref.port}' by '{meant}:{target}' in {edited_name(project, var, both)} "
+                     f"({ref.port} is the host port of '{meant}', which listens on {target} inside the network)")
+            return self.finding(message, where, subject, Fix(title, Safety.UNSAFE, (both,)))
         edit = host_edit(project, var, ref, meant)
         title = f"replace '{ref.host}' by '{meant}' in {var.name if edit is None else edited_name(project, var, edit)}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)

@@ -53,6 +53,25 @@ def host_edit(project: Project, var: EnvVar, ref: HostRef, meant: str) -> Edit |
     return edit
 
 
+def host_port_edit(project: Project, var: EnvVar, ref: HostRef, meant: str) -> tuple[Edit, int] | None:
+    """The edit writing `meant` and its container port where a URL names the drifted host with the
+    HOST port `meant` publishes (docker-django-example's `@postgresserver:5433` while 'postgres'
+    publishes 5433:5432): the host alone would leave it dialling postgres:5433, where nothing listens
+    inside the network; and the container port. None unless the URL's port is such a host port."""
+    svc = project.services.get(meant)
+    if ref.scheme is None or ref.port is None or svc is None:
+        return None
+    targets = {m.target for m in svc.ports if m.published_range == (ref.port, ref.port) and m.target != ref.port}
+    if len(targets) != 1 or any(m.target == ref.port for m in svc.ports):
+        return None  # no such mapping, or the port is also one it listens on
+    (target,) = targets
+    host = re.escape(ref.host)
+    before = r"(?<=@)" if ref.has_password else r"(?<=[/@,])"
+    pattern = rf"{before}{host}:{ref.port}(?!\d)" + (r"(?![^/?#]*@)" if ref.has_password else "")
+    edit = value_edit(project, var, pattern, f"{meant}:{target}")
+    return (edit, target) if edit is not None else None
+
+
 def edited_name(project: Project, var: EnvVar, edit: Edit) -> str:
     """What a fix title names as edited: the variable itself, or the `.env` variable its value
     interpolates when the edit is there (`DATABASE_URL: postgres://u@${DB_HOST}/x` rewrites
