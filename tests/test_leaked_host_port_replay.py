@@ -79,9 +79,11 @@ def _fastapi_literal(root: Path) -> None:
 
 
 def _fastapi_by_hand(root: Path) -> None:
-    """The advice: the backend's DATABASE_URL with db's container port, in the dev override."""
-    _edit(root / "compose.override.yml", '      - "8000:8000"\n',
-          f'      - "8000:8000"\n    environment:\n      DATABASE_URL: {FASTAPI_URL}\n')
+    """The advice: the backend's DATABASE_URL with db's container port, in the dev override (in the
+    backend's environment there: a second `environment:` key is a file compose rejects, whose partial
+    load dropped db's ports and made any address to db look right)."""
+    _edit(root / "compose.override.yml", '      FASTAPI_ENV: "development"\n',
+          f'      FASTAPI_ENV: "development"\n      DATABASE_URL: {FASTAPI_URL}\n')
 
 
 def _redash_default(root: Path) -> None:

@@ -576,3 +576,30 @@ def test_a_key_the_template_shows_commented_for_the_old_port_is_named(tmp_path: 
     again = port_fix(Project(project.options), host_with({8000}), "web", only_mapping(project, "web"),
                      compose_version=(2, 40, 3))
     assert again is not None and "commented out" not in again.title
+
+
+@pytest.mark.parametrize(("published", "db_extra", "said", "pinned"), [
+    # the variable is db's container port today: containers keep it
+    ("5432", "", "'web' keeps OTHER_URL, SQL_PORT as today", "SQL_PORT: '5432'"),
+    # django-on-docker: SQL_PORT=${POSTGRES_PORT}=5433 dials db's host port, where db does not listen inside
+    ("5433", "", "'web' keeps OTHER_URL as today and 'web' dials 'db' on its container port 5432, not host port 5433"
+     " (SQL_PORT)", "SQL_PORT: '5432'"),
+    # db listens on 5433 inside too: today's value reaches it
+    ("5433", "    expose: ['5433']\n", "'web' keeps OTHER_URL, SQL_PORT as today", "SQL_PORT: '5433'"),
+], ids=["container-port", "leaked-host-port", "listens-inside-too"])
+def test_a_pin_of_a_leaked_host_port_writes_the_container_port(tmp_path: Path, published: str, db_extra: str,
+                                                               said: str, pinned: str) -> None:
+    compose = ('services:\n  db:\n    image: postgres:15\n    ports: ["${POSTGRES_PORT}:5432"]\n' + db_extra
+               + '  web:\n    image: web:dev\n    environment:\n      - SQL_HOST=db\n'
+               '      - SQL_PORT=${POSTGRES_PORT}\n      - OTHER_URL=redis://cache:${POSTGRES_PORT}/0\n'
+               '  cache:\n    image: busybox\n')
+    project = load(tmp_path, compose, f"POSTGRES_PORT={published}\n")
+    (project.root / "compose.override.yaml").write_text("services:\n  web:\n    command: serve\n")
+    project = Project(project.options)
+    move = port_fix(project, host_with({int(published)}), "db", only_mapping(project, "db"),
+                    compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == int(published) + 1
+    assert f"{said} in compose.override.yaml" in move.title, move.title
+    override = next(e for e in move.edits if e.path.name == "compose.override.yaml")
+    assert pinned in str(override.new)
+    assert f"redis://cache:{published}/0" in str(override.new)  # another peer's port is that peer's: as today

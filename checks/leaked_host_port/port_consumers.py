@@ -68,8 +68,10 @@ def consumer_groups(model: ComposeModel, index: NetworkIndex, clients: Clients,
             if reason is None:
                 continue  # it loads a line of an env_file written for the containers: reported with them
             # the address only: the value may carry a URL password
-            why.setdefault(key, f"{name} dials {dialled.address}, the host port of '{dialled.server}', which "
-                                f"listens on {dialled.target} inside the network ('{service.name}' {reason})")
+            what = f"the host port of '{dialled.server}', which" if dialled.published else (
+                f"where '{dialled.server}' neither listens nor publishes: it")
+            why.setdefault(key, f"{name} dials {dialled.address}, {what} listens on {dialled.target} inside the "
+                                f"network ('{service.name}' {reason})")
     # a group is reported when one of its services has a reason of its own; the others loading the
     # same env_file line (Clients.loads_line) only join it
     return {key: consumers for key, consumers in groups.items() if key in why}, why

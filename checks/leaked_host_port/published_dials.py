@@ -7,6 +7,11 @@ its port is a host port that peer publishes, and the peer does not listen on tha
 the network. localhost is the other half's; host.docker.internal names the host, where the
 published port is right. So is a bare `*_PORT` beside the `*_HOST` that names the peer
 (SQL_HOST=db, SQL_PORT=5433).
+
+A port the peer neither publishes nor listens on is judged too, where doctor knows what the peer
+listens on (a server image of a known family that moves no port of its own, reads no config file
+of its own): `SQL_PORT: '5433'` beside SQL_HOST=db once `fix --ports` moved db's host port to
+5434 (a pin written as it was) dials nothing, and is no less wrong than before the move.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from collections.abc import Iterator, Mapping
 
 from doctor.lazyre import lazy
 from doctor.model import record
-from doctor.project.env_hosts import HostRef, host_refs
-from doctor.project.service_network import NetworkIndex, listen_ports
-from doctor.project.types import EnvVar, Service
+from doctor.project.env_hosts import FAMILIES, HostRef, host_refs
+from doctor.project.service_network import NetworkIndex, listen_ports, server_family
+from doctor.project.types import EnvVar, Service, words_of
+
+from .target_ports import moves_its_port
 
 PORT_KEY = lazy(r"(.*?_?)PORT", re.IGNORECASE)  # SQL_PORT -> SQL_, DBPORT -> DB
 HOST_SUFFIXES = ("HOST", "SERVER", "HOSTNAME", "ADDR", "ADDRESS")
@@ -31,8 +38,9 @@ class PublishedDial:
     var: EnvVar
     address: str  # host:port as the value writes it
     server: str
-    target: int  # the container port the host port maps to
+    target: int  # the container port the host port maps to (or the one port the server listens on)
     container_value: str
+    published: bool = True  # False: the server neither publishes nor listens on the port dialled
 
 
 def published_dials(index: NetworkIndex, service: Service) -> Iterator[PublishedDial]:
@@ -41,19 +49,22 @@ def published_dials(index: NetworkIndex, service: Service) -> Iterator[Published
     if view is None:
         return
     for var in service.environment.values():
-        found: list[tuple[HostRef, int, str, int]] = []
+        found: list[tuple[HostRef, int, str, int, bool]] = []
         for ref in host_refs(var.name, var.value):
             if ref.port is None or ref.is_local:
                 continue
             server = index.model.services.get(view.names.get(ref.host.lower()) or "")
-            target = None if server is None else published_target(server, ref.port)
-            if server is not None and target is not None:
-                found.append((ref, ref.port, server.name, target))
+            if server is None:
+                continue
+            target = published_target(server, ref.port)
+            unheard = unheard_port(server, ref.port) if target is None and server is not service else None
+            if target is not None or unheard is not None:
+                found.append((ref, ref.port, server.name, target or unheard or 0, target is not None))
         value = var.value or ""
-        for ref, port, _, target in found:  # every wrong address of a multi-host DSN at once
+        for ref, port, _, target, _ in found:  # every wrong address of a multi-host DSN at once
             value = re.sub(rf"(?<![\w.-]){re.escape(ref.host)}:{port}(?!\d)", f"{ref.host}:{target}", value, count=1)
-        for ref, port, server_name, target in found:
-            yield PublishedDial(var, f"{ref.host}:{port}", server_name, target, value)
+        for ref, port, server_name, target, published in found:
+            yield PublishedDial(var, f"{ref.host}:{port}", server_name, target, value, published)
     yield from _paired_ports(index, service, view.names)
 
 
@@ -76,8 +87,12 @@ def _paired_ports(index: NetworkIndex, service: Service, names: Mapping[str, str
                 # the host port one peer publishes: once the name is right it dials that peer there
                 server = _sole_publisher(index, service, int(port))
             target = None if server is None or server is service else published_target(server, int(port))
-            if server is not None and target is not None:
-                yield PublishedDial(var, f"{host}:{port}", server.name, target, str(target))
+            unheard = None
+            if target is None and server is not None and server is not service and host_var is not None:
+                unheard = unheard_port(server, int(port)) if names.get(host.lower()) == server.name else None
+            if server is not None and (target or unheard):
+                found = target or unheard or 0
+                yield PublishedDial(var, f"{host}:{port}", server.name, found, str(found), target is not None)
                 break
 
 
@@ -108,3 +123,21 @@ def published_target(server: Service, port: int) -> int | None:
         if span is not None and span[0] <= port <= span[1]:
             return mapping.target
     return None
+
+
+# a server's own config file moves its port where doctor does not read it (redis.conf's `port 6380`)
+_CONFIG_WORDS = (".conf", ".cnf", ".cfg", "config")
+
+
+def unheard_port(server: Service, port: int) -> int | None:
+    """The port a known server listens on (postgres 5432) when `port`, which it does not publish
+    (published_target said so), is none it listens on: a dial of `port` reaches nothing. None where
+    doctor cannot tell: an image of no known family, a server moving its port (PGPORT, `-p`), or
+    one given a config file (command or mount)."""
+    family = server_family(server)
+    if family is None or family not in FAMILIES or port in listen_ports(server) or moves_its_port(server, family):
+        return None
+    said = " ".join((*words_of(server.command), *words_of(server.entrypoint), *(m.target for m in server.volumes)))
+    if any(word in said.lower() for word in _CONFIG_WORDS):
+        return None
+    return FAMILIES[family][0]

@@ -32,7 +32,7 @@ def unheard_targets(model: ComposeModel) -> Iterator[tuple[Service, PortMapping,
         if not any(m.target_variables for m in service.ports):
             continue
         family = server_family(service)
-        if family is None or family not in FAMILIES or _moves_its_port(service, family):
+        if family is None or family not in FAMILIES or moves_its_port(service, family):
             continue
         default = FAMILIES[family][0]
         for mapping in service.ports:
@@ -43,7 +43,8 @@ def unheard_targets(model: ComposeModel) -> Iterator[tuple[Service, PortMapping,
                 yield service, mapping, family, default
 
 
-def _moves_its_port(service: Service, family: str) -> bool:
+def moves_its_port(service: Service, family: str) -> bool:
+    """Whether the server moves its own port: PGPORT, MYSQL_TCP_PORT, a port option of its command."""
     if any(name in service.environment for name in PORT_SETTINGS.get(family, ())):
         return True
     command = words_of(service.command)

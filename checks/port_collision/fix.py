@@ -9,7 +9,8 @@ writes the service's ports there is nothing to append to, and the list stays unt
 (-f / COMPOSE_FILE), into the mapping's own line.
 Only the host side moves; the container side, and every peer that reaches the service on
 the network, are untouched (a peer that reads the same variable keeps today's value in the dev
-override's environment: checks/port_collision/pins.py) - except where the author wrote one variable on both sides
+override's environment: checks/port_collision/pins.py; where today's value is the host port,
+a leak, the server's container port instead) - except where the author wrote one variable on both sides
 (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`, the container told the same port): the .env
 value moves both, as the author tied them, and the fix says so. A tcp+udp pair on one host port
 and container port (hedgedoc's HTTPS and HTTP/3 on 443: checks/port_collision/pair.py) moves
@@ -146,7 +147,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         edits, where = _env_edits(project, variable, variable_value(project, mapping, variable, new))
         if both:
             where += f"; the container side too: both sides are ${{{variable}}}"
-        elif edits and (pinned := pin_edit(project, variable, old)) is not None:
+        elif edits and (pinned := pin_edit(project, variable, old, svc, mapping.target)) is not None:
             edits, where = (*edits, pinned[0]), f"{where}; {pinned[1]}"  # containers dial the container port
     else:  # only an override edit depends on the compose version: asked only then
         version = host.compose_version if version == "detect" else version

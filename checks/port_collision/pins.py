@@ -9,6 +9,12 @@ tools, which read `.env`, follow it). A bare port a service only gets from `.env
 service loads it) is pinned where its command or code names the variable, or where doctor
 cannot read its code: a variable only compose reads (nickjj's `DOCKER_WEB_PORT_FORWARD`, in a
 service whose code is the bind-mounted repo) needs no pin.
+
+Where today's value is itself the fault leaked-host-port reports - the variable is a host port the
+server does not listen on inside (django-on-docker's `SQL_PORT=${POSTGRES_PORT}` behind
+`"${POSTGRES_PORT}:5432"`, POSTGRES_PORT=5433) - the pin writes the server's container port
+(`SQL_PORT: '5432'`, `db:5432`), not today's 5433: pinned as today, the move would hide the fault
+(db no longer publishes 5433, so nothing says what `web` dials) and leave it dialling nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from doctor.model import Edit
 from doctor.project.codetext import CodeText
 from doctor.project.edits import dev_override, override_edit
 from doctor.project.env_hosts import is_browser_key
+from doctor.project.service_network import NetworkIndex, listen_ports
 from doctor.project.types import EnvSource, Service
 
 TYPE_CHECKING = False
@@ -29,10 +36,16 @@ URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
 SECRET_KEY = re.compile(r"PASSWORD|SECRET|TOKEN|KEY", re.IGNORECASE)
 
 
-def pin_edit(project: Project, variable: str, old: int) -> tuple[Edit, str] | None:
+def pin_edit(project: Project, variable: str, old: int, server: Service | None = None,
+             target: int | None = None) -> tuple[Edit, str] | None:
     """The override edit that keeps every container env value `variable` feeds, where a container
     dials on the network (the bare port, or `<service>:<port>`), as it is today; and what it says
     (`'backend', 'worker' keep POSTGRES_PORT as today in compose.override.yaml`).
+
+    `server` publishes `old` (the host port moving) to its container port `target`. Where `server`
+    does not listen on `old` inside, another service's bare `old`, or `server:old`, is a host port
+    leaking into a container (leaked-host-port's fault): the pin writes `target` there instead
+    (`'web' dials 'db' on its container port 5432, not host port 5433 (SQL_PORT)`).
 
     A browser key (`VITE_API_PORT`) or a `localhost` URL dials the host port from the host: it
     follows `.env`, unpinned. None when nothing is pinned, or when a value cannot be written into
@@ -52,8 +65,11 @@ def pin_edit(project: Project, variable: str, old: int) -> tuple[Edit, str] | No
         return text.reader_of(name, dict.fromkeys(folders), command) is not None
 
     on_network = re.compile(rf"(?<![\w.-])(?:{'|'.join(map(re.escape, project.compose.services))}):{old}(?!\d)")
+    leaked = server is not None and target is not None and target != old and old not in listen_ports(server)
+    index = NetworkIndex(project.compose) if leaked else None
     wanted: dict[str, dict[str, str]] = {}
     keys: set[str] = set()
+    corrected: set[str] = set()
     for service in project.compose.services.values():
         for var in service.environment.values():
             from_env_file = (var.source is EnvSource.ENV_FILE and var.name == variable and var.location is not None
@@ -66,8 +82,11 @@ def pin_edit(project: Project, variable: str, old: int) -> tuple[Edit, str] | No
                 continue  # only compose reads it (`DOCKER_WEB_PORT_FORWARD`), which every service gets from .env
             if URL_PASSWORD.search(var.value) or SECRET_KEY.search(var.name):
                 return None
-            wanted.setdefault(service.name, {})[var.name] = var.value
-            keys.add(var.name)
+            value = var.value
+            if index is not None and server is not None and service is not server:
+                value = _container_side(index, service, server, value, old, target or old)
+            wanted.setdefault(service.name, {})[var.name] = value
+            (corrected if value != var.value else keys).add(var.name)
     override = dev_override(project)
     if not wanted or override is None:
         return None
@@ -80,5 +99,30 @@ def pin_edit(project: Project, variable: str, old: int) -> tuple[Edit, str] | No
     edit = override_edit(override, "environment", wanted, written)
     if edit is None:
         return None
-    who = ", ".join(repr(s) for s in sorted(wanted))
-    return edit, f"{who} keep{'s' if len(wanted) == 1 else ''} {', '.join(sorted(keys))} as today in {override.name}"
+    said = []
+    kept = sorted(s for s, values in wanted.items() if keys & set(values))
+    if kept:
+        said.append(f"{', '.join(map(repr, kept))} keep{'s' if len(kept) == 1 else ''} {', '.join(sorted(keys))} "
+                    "as today")
+    fixed = sorted(s for s, values in wanted.items() if corrected & set(values))
+    if fixed and server is not None:
+        said.append(f"{', '.join(map(repr, fixed))} dial{'s' if len(fixed) == 1 else ''} '{server.name}' on its "
+                    f"container port {target}, not host port {old} ({', '.join(sorted(corrected))})")
+    return edit, f"{' and '.join(said)} in {override.name}"
+
+
+def _container_side(index: NetworkIndex, consumer: Service, server: Service, value: str, old: int,
+                    target: int) -> str:
+    """The value with `server`'s host port `old` replaced by its container port `target`: a bare
+    `old`, or `<name>:old` where the name is `server` on the consumer's network (an alias too);
+    another peer's `cache:old` is that peer's port, kept."""
+    if value.strip() == str(old):
+        return value.replace(str(old), str(target))
+    view = index.view(consumer)
+    names = view.names if view is not None else {}
+
+    def repaired(found: re.Match[str]) -> str:
+        name = found[1]
+        return f"{name}:{target}" if (names.get(name.lower()) or name) == server.name else found[0]
+
+    return re.sub(rf"(?<![\w.-])([\w.-]+):{old}(?!\d)", repaired, value)
