@@ -63,8 +63,8 @@ def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:
 
 def _joined(words: list[str]) -> str:
     """The words as one line; a word holding a space (`$(shell git ls-files)`, `--command="make x"`)
-    stays one word when the line is split again."""
-    return " ".join(shlex.quote(w) if any(c.isspace() for c in w) else w for w in words)
+    stays one word when the line is split again, and an empty one (`-m ""`) stays a word."""
+    return " ".join(shlex.quote(w) if not w or any(c.isspace() for c in w) else w for w in words)
 
 
 def _project_script(tool: str, cwd: Path) -> bool:

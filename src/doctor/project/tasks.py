@@ -215,10 +215,21 @@ def _taskfile(path: Path) -> list[Command]:
             block = scalar.style in ("|", ">")
             for offset, line in enumerate(scalar.value.splitlines()):
                 number = scalar.start_mark.line + 1 + (offset + 1 if block else 0)
-                for segment, tool, cwd in split_command(_JUST_INTERPOLATION.sub("$task", line), folder):
+                for segment, tool, cwd in split_command(_task_text(line), folder):
                     commands.append(Command(segment, tool, CommandKind.TASK, Location(path, number),
                                             f"task {name!r}", cwd, "/" in tool, name=name))
     return commands
+
+
+# go-task's `{{.CLI_ARGS}}`: the words after `task NAME --`, none when the task is run by its name
+_CLI_ARGS = lazy(r"(?P<quote>[\"']?)\{\{-?\s*\.CLI_ARGS\s*-?\}\}(?P=quote)")
+
+
+def _task_text(line: str) -> str:
+    """A Taskfile command as `task NAME` runs it: `{{.CLI_ARGS}}` is empty (`pytest {{.CLI_ARGS}}`
+    runs `pytest`, `-m "{{.CLI_ARGS}}"` passes ''); any other template stands as `$task`."""
+    line = _CLI_ARGS.sub(lambda m: "''" if m.group("quote") else "", line)
+    return _JUST_INTERPOLATION.sub("$task", line)
 
 
 def _task_dir(base: Path, node: object) -> Path:
