@@ -12,6 +12,7 @@ from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.command_roles import listening_port, serves
+from doctor.project.image_gaps import image_gaps
 from doctor.project.image_installs import not_installed, unlisted_in
 from doctor.project.service_home import (
     ServiceHome,
@@ -20,6 +21,7 @@ from doctor.project.service_home import (
     dispatching_entrypoint,
     mapped_words,
     program_entrypoint,
+    runner_started,
     service_homes,
 )
 from doctor.project.tasks import Command, CommandKind
@@ -100,7 +102,11 @@ class HostVsContainer(Check):
         `.:/opt/CTFd:ro`: what the command writes there, `pytest --cov-report=xml`, fails).
         A path the command names that reaches the image only by a COPY its `.dockerignore` keeps
         out (`pytest tests`, tests/ ignored, no bind mount) is mounted by a `run`
-        (`-v ./tests:/app/tests`). Where the image installs a requirements file or the runtime
+        (`-v ./tests:/app/tests`); so is a folder of the build context the image never COPYs
+        (mealie's image COPYs mealie/ and alembic/ alone: `python dev/code-generation/main.py` gets
+        `-v ../dev:/app/dev -w /app`, the place its COPYs give the context's folders). A runner's
+        `run` (`poetry run pytest`) is judged by the tool it starts, and a Taskfile's `{{.CLI_ARGS}}`
+        is what `task NAME` passes: nothing. Where the image installs a requirements file or the runtime
         dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed
         for development alone (pyproject's dependency groups, a requirements-dev.txt), the finding
         says the image lacks it too, and the fix starts with installing it there (CTFd's pytest);
@@ -179,8 +185,12 @@ class HostVsContainer(Check):
                  running: bool | None, cli: tuple[str, ...]) -> Finding:
         verb = "run" if running is False else "exec"
         cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
-        words = mapped_words(advised, cwd, home)
         kept_out = _kept_out(project, home, cwd, advised)
+        # mealie's `python dev/code-generation/main.py`: the image COPYs mealie/ and alembic/ alone
+        gaps = image_gaps(project, home, cwd, advised)
+        if gaps is not None:
+            home, kept_out = gaps.home, [*kept_out, *gaps.mounts]
+        words = mapped_words(advised, cwd, home)
         hidden = _hidden_modules(project, home)
         tool = _tool_of(command, advised)
         listed = not_installed(project, home, tool)
@@ -209,14 +219,19 @@ class HostVsContainer(Check):
         argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace, publish=publish,
                             service_ports=published)
         shown = _short(argv, verb)
-        for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` resolves
-            if host.is_relative_to(project.root):
-                shown = shown.replace(f"{host}:", f"./{host.relative_to(project.root).as_posix()}:")
+        for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` (or `../x`) resolves
+            relative = Path(os.path.relpath(host, project.root)).as_posix()
+            shown = shown.replace(f"{host}:", relative + ":" if relative.startswith("../") else f"./{relative}:")
         # a command holding a quote of its own (`prettier --write '{**/,}*.js'`) in backticks
         title = f"run it as `{shown}`" if "'" in shown else f"run it as '{shown}'"
-        if kept_out:
-            names = ", ".join(project.shown(host) for host, _ in kept_out)
+        ignored = [host for host, _ in kept_out if gaps is None or (host, _) not in gaps.mounts]
+        if ignored:
+            names = ", ".join(project.shown(host) for host in ignored)
             title += f" ({names}: not in the image, .dockerignore keeps it out, so the run mounts it)"
+        if gaps is not None:
+            names = ", ".join(project.shown(host) for host, _ in gaps.mounts)
+            only = ", ".join(project.shown(path) for path in gaps.copied) or "no project folder"
+            title += f" ({names}: not in the image, which COPYs {only}, so the run mounts it)"
         if hidden:
             title += (f" (the bind mount hides the image's {', '.join(hidden)}, and the host has none: the run "
                       "puts a volume there, which the image fills)")
@@ -393,10 +408,12 @@ def _short(argv: list[str], verb: str) -> str:
 
 
 def _tool_of(command: Command, words: tuple[str, ...]) -> str:
-    """The tool a command runs: `pytest` of `python -m pytest tests`, else its first word's."""
-    if len(words) > 2 and posixpath.basename(words[0]).startswith("python") and words[1] == "-m":
-        return words[2]
-    return command.tool
+    """The tool a command runs: `pytest` of `python -m pytest tests` and of mealie's `poetry run pytest`
+    (the program a runner's `run` starts), else its first word's."""
+    started = runner_started(words)
+    if len(started) > 2 and posixpath.basename(started[0]).startswith("python") and started[1] == "-m":
+        return started[2]
+    return started[0] if len(started) < len(words) else command.tool
 
 
 # node's debugger flag with a port: `--inspect-brk=0.0.0.0:9229`, `--inspect=9230`

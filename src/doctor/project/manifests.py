@@ -185,7 +185,7 @@ def dev_listing(folder: Path, name: str, installed: Path) -> Path | None:
     wanted = normalize(name)
     listings = dict.fromkeys(path for pattern in _DEV_LISTS for path in sorted(folder.glob(pattern)))
     for path in listings:  # each file once, though two patterns match it
-        if path != installed and any(r.name == wanted for r in _requirements_txt(path).requirements):
+        if path != installed and any(_brings(r.name, wanted) for r in _requirements_txt(path).requirements):
             return path
     pyproject = folder / "pyproject.toml"
     if not pyproject.is_file() or sys.version_info < (3, 11):
@@ -198,8 +198,8 @@ def dev_listing(folder: Path, name: str, installed: Path) -> Path | None:
 
 
 def _dev_listed(pyproject: Path, wanted: str) -> bool:
-    """Whether pyproject.toml lists the (normalized) name in a dependency group, an extra or a
-    Poetry group."""
+    """Whether pyproject.toml lists the (normalized) name, or a package named after it, in a
+    dependency group, an extra or a Poetry group."""
     text = read_regular_text(pyproject)
     if text is None or wanted not in text.lower().replace("_", "-"):
         return False
@@ -221,6 +221,12 @@ def _dev_listed(pyproject: Path, wanted: str) -> bool:
         groups += list(poetry["dev-dependencies"])
     for spec in groups:
         found = _NAME.match(spec) if isinstance(spec, str) else None
-        if found is not None and normalize(found.group(1)) == wanted:
+        if found is not None and _brings(normalize(found.group(1)), wanted):
             return True
     return False
+
+
+def _brings(listed: str, wanted: str) -> bool:
+    """Whether a listed package brings the tool: itself, or one named after it that depends on it
+    (mealie's dev group lists mkdocs-material, which installs mkdocs; pytest-asyncio brings pytest)."""
+    return listed == wanted or listed.startswith(wanted + "-")

@@ -334,14 +334,8 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     """
     if tool.startswith("docker"):
         return None
-    while posixpath.basename(tool) in _ENV_RUNNERS and arguments[:1] == ["run"] and len(arguments) > 1:
-        # `uv run ./manage.py test`: the program the runner starts in the project's environment
-        rest = list(arguments[1:])
-        while rest and rest[0].startswith("-"):
-            rest = rest[1:]
-        if not rest:
-            break
-        tool, arguments = rest[0], rest[1:]
+    started = runner_started((tool, *arguments))  # `uv run ./manage.py test`: the program it starts
+    tool, arguments = started[0], started[1:]
     from doctor.project.command_roles import installs_packages
     from doctor.project.hostscripts import docker_driver
 
@@ -371,6 +365,21 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
 
 # runners whose `run` starts a program in the project's environment
 _ENV_RUNNERS = frozenset({"uv", "poetry", "pipenv", "pdm", "hatch", "rye"})
+
+
+def runner_started(words: Sequence[str]) -> tuple[str, ...]:
+    """The program a runner's `run` starts in the project's environment, with its words (`poetry run
+    pytest -x`: `pytest -x`; `uv run --frozen ./manage.py test`: `./manage.py test`); the words as they
+    are when they start no runner (or a runner given nothing to run)."""
+    words = tuple(words)
+    while words and posixpath.basename(words[0]) in _ENV_RUNNERS and words[1:2] == ("run",) and len(words) > 2:
+        rest = words[2:]
+        while rest and rest[0].startswith("-"):
+            rest = rest[1:]
+        if not rest:
+            break
+        words = rest
+    return words
 
 
 def tool_language(tool: str, homes: Sequence[ServiceHome], npm_local: bool = False) -> Language | None:

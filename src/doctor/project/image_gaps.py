@@ -1,0 +1,80 @@
+"""The project folders a command needs that a service's image does not hold: the image COPYs only
+some folders of its build context (mealie's `COPY ./mealie $MEALIE_HOME/mealie`, `COPY ./alembic
+...`), no bind mount brings the rest, and the command names one of the others (`python
+dev/code-generation/main.py`) or runs in one (a Taskfile's `dir: docs`).
+
+host-vs-container mounts such a folder in the `run` it advises, where the image's COPYs say where
+the context's folders go (each COPY'd folder at the same path below one container folder: /app),
+and runs the command in the matching folder (`-w /app`), as it does for a folder `.dockerignore`
+keeps out.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Sequence
+from pathlib import Path
+
+from doctor.model import record
+from doctor.project import Project
+from doctor.project.codepaths import CodePath
+from doctor.project.service_home import ServiceHome
+
+
+@record
+class ImageGaps:
+    """What a command needs that the image lacks: `(host, container)` folders or files the `run`
+    mounts, the home with them (and the context's folder) mapped, and the folders the image COPYs."""
+
+    mounts: tuple[tuple[Path, str], ...]
+    home: ServiceHome
+    copied: tuple[Path, ...]
+
+
+def image_gaps(project: Project, home: ServiceHome, cwd: Path, words: Sequence[str]) -> ImageGaps | None:
+    """The folders (or files) of the build context the command runs in or names by an existing path
+    (each taken whole at its first level below the context: `dev/code-generation/main.py` mounts
+    dev/) that no COPY or mount brings into the service; None when there are none, or when the
+    image's COPYs do not say where the context's folders would be."""
+    service = project.services.get(home.service)
+    if service is None or service.build is None or home.bound:
+        return None
+    context = home.context
+    named = [cwd, *((cwd / word) for word in words[1:] if word and not word.startswith("-")
+                    and os.path.lexists(cwd / word))]
+    tops: list[Path] = []
+    for path in named:
+        path = Path(os.path.normpath(path))
+        if path == context or not path.is_relative_to(context) or home.container_path(path) is not None:
+            continue
+        top = context / path.relative_to(context).parts[0]
+        if not top.name.startswith(".") and top not in tops:
+            tops.append(top)
+    if not tops:
+        return None
+    base = _context_place(project.code_map(service).copies, context)
+    if base is None:
+        return None
+    mounts = tuple((top, posixpath.join(base, top.name)) for top in tops)
+    carriers = (*home.carriers, CodePath(context, base, "copy"),
+                *(CodePath(host, inside, "run") for host, inside in mounts))
+    copied = tuple(c.host for c in home.carriers if c.via == "copy" and c.host != context and c.host.is_dir())
+    return ImageGaps(mounts, ServiceHome(home.service, context, carriers, home.language, home.manifest,
+                                         home.missing, home.workdir, home.unusable), copied)
+
+
+def _context_place(carriers: Sequence[CodePath], context: Path) -> str | None:
+    """The container folder the image puts its build context's folders in: the one every COPY of a
+    context folder under its own name agrees on (`./mealie` at /app/mealie, `./alembic` at
+    /app/alembic: /app; a file, a builder stage's `pyproject.toml` at /opt/pysetup, or a renamed
+    folder says nothing); None without such a COPY, or when they disagree."""
+    places: set[str] = set()
+    for carrier in carriers:
+        if carrier.via != "copy" or carrier.host == context or not carrier.host.is_relative_to(context):
+            continue
+        relative = carrier.host.relative_to(context).as_posix()
+        inside = posixpath.normpath(carrier.container)
+        if inside.endswith("/" + relative) and carrier.host.is_dir():
+            places.add(inside[:-len(relative) - 1] or "/")
+    return places.pop() if len(places) == 1 else None
