@@ -262,7 +262,8 @@ def test_a_tool_listed_for_development_alone_is_run_in_a_rebuilt_image(
                                     "for development)")
     assert finding.fix is not None and finding.fix.title == (
         "install 'pytest' in the image (a dev stage, from pyproject.toml), then run it as "
-        "`docker compose run --build --rm --entrypoint '' ctfd pytest -rf --cov=CTFd tests/`")
+        "`docker compose run --build --rm --entrypoint '' ctfd pytest -rf --cov=CTFd tests/` ('ctfd' mounts . "
+        "read-only: what the command writes there, a report or a cache, fails)")  # --cov writes .coverage there
 
 
 # --- 3. what the message names, and paths inside options ---------------------------------------

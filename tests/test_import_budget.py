@@ -118,7 +118,13 @@ def test_a_warm_clean_preflight_imports_no_unused_standard_library(tmp_path: Pat
             env[name] = os.environ[name]
     _preflight(env, probe=False)  # the first run fills the caches, as every developer's first run does
     report = _preflight(env, probe=True)
-    assert report["status"] == 0
+    if report["status"] != 0:  # not clean here: a port clean-stack publishes is held (a developer's own server)
+        done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--format", "json", str(EXAMPLE)],
+                              env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
+        failed = {c["id"] for c in json.loads(done.stdout)["checks"] if c["status"] == "failed"}
+        if failed == {"port-collision"}:
+            pytest.skip("a port examples/clean-stack publishes is held on this machine: no clean preflight here")
+        raise AssertionError(f"examples/clean-stack is not clean: {sorted(failed)} failed")
     problems = _unexpected(report)
     assert not problems, "imported on a clean preflight:\n" + "\n".join(problems)
 
