@@ -278,6 +278,19 @@ def test_a_new_env_variable_goes_beside_its_commented_default(tmp_path: Path) ->
                                                                               "MINIO_CONSOLE_PORT=9092")
 
 
+@pytest.mark.parametrize(("env", "added"), [
+    ("export DEBUG=1\nexport SECRET_KEY=x\n# a comment\nPLAIN=1\n", "export WEB_PORT=8095\n"),
+    ("DEBUG=1\nexport SECRET_KEY=x\n", "WEB_PORT=8095\n"),  # half or fewer exported: the plain form
+])
+def test_a_new_env_variable_is_written_in_the_files_style(tmp_path: Path, env: str, added: str) -> None:
+    """nickjj/docker-django-example's .env writes `export NAME=value` on every line; the move appended
+    `DOCKER_WEB_PORT_FORWARD=...` without it: it works (compose reads both), and stood out."""
+    compose = 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8094}:80"]\n'
+    project = load(tmp_path, compose, env)
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and [(e.old, e.new) for e in move.edits] == [("", added)]
+
+
 def test_shell_variable_wins_over_env_so_only_advice(tmp_path: Path) -> None:
     compose = 'services:\n  web:\n    image: busybox\n    ports: ["${WEB_PORT:-8094}:80"]\n'
     project = load(tmp_path, compose, "WEB_PORT=8094\n", WEB_PORT="8094")

@@ -396,15 +396,29 @@ def _env_edits(project: Project, name: str, new: str) -> tuple[tuple[Edit, ...],
         # beside the author's commented default (minio's `# MINIO_CONSOLE_PORT=9091` in its Host Ports
         # section), not at the end of the file
         commented = _commented_line(path, name)
+        prefix = _export_style(path)  # docker-django-example's .env: `export NAME=value` on every line
         if commented is not None:
             number, text = commented
-            return (Edit(path, text, f"{text}\n{name}={new}", number),), f"{shown} {name}"
-        return (Edit(path, "", f"{name}={new}\n"),), f"{shown} {name}"
+            return (Edit(path, text, f"{text}\n{prefix}{name}={new}", number),), f"{shown} {name}"
+        return (Edit(path, "", f"{prefix}{name}={new}\n"),), f"{shown} {name}"
     line = _line(path, entry.line)
     edit = env_line_with_value(line, name, new) if line is not None else None
     if edit is None:
         return (), f"set {name}={new} in {shown} line {entry.line}"
     return (Edit(path, line or "", edit, entry.line),), f"{shown} {name}"
+
+
+def _export_style(path: Path) -> str:
+    """`export ` when most assignments of the env file are written `export NAME=value` (compose reads
+    both forms; a line added in the other stands out), else ""."""
+    try:
+        text = read_text(path, COMPOSE_LIMIT)
+    except OSError:
+        return ""
+    lines = [line.strip() for line in text.splitlines()]
+    assignments = [line for line in lines if line and not line.startswith("#") and "=" in line]
+    exported = sum(line.startswith("export ") for line in assignments)
+    return "export " if assignments and exported * 2 > len(assignments) else ""
 
 
 def _commented_line(path: Path, name: str) -> tuple[int, str] | None:
