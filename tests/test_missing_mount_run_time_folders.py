@@ -12,17 +12,16 @@ only in a comment still are not.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from doctor.checks.missing_mount import MissingMount
+from test_missing_mount_root_packages import _env, _findings
 
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixStatus, fix
-from doctor.host import Host
-from doctor.model import Finding, Safety
-from doctor.project import Project, ProjectOptions
+from doctor.model import Safety
+from doctor.project import ProjectOptions
 
 DOCKERFILE = ("FROM python:3.11-slim\nWORKDIR /opt/CTFd\nCOPY . /opt/CTFd\n"
               'ENTRYPOINT ["/opt/CTFd/docker-entrypoint.sh"]\n')
@@ -58,15 +57,6 @@ def _ctfd(root: Path, compose: str = "services:\n  ctfd:\n    build: .\n", entry
         }),
     })
     return root
-
-
-def _env(root: Path) -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", ""), "HOME": str(root.parent), "XDG_STATE_HOME": str(root.parent / "s")}
-
-
-def _findings(root: Path) -> list[Finding]:
-    project = Project(ProjectOptions(path=root, env=_env(root)))
-    return [f for f in MissingMount().run(project, Host(env={})) if "but not" in f.message]
 
 
 def test_ctfds_migrations_folder_is_reported_and_fixed_in_one_run(tmp_path: Path) -> None:
