@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from doctor.host import Host
@@ -112,10 +112,13 @@ class MissingMount(Check):
         # services whose mounts are the same lines (robotoff's eleven merging one `x-robotoff-dev`
         # anchor) missing the same folder: one finding there, naming them all, one fix for each
         groups: dict[tuple[Location | None, str, str, str, str], list[str]] = {}
+        lacking: dict[tuple[str, str], list[str]] = {}  # (folder, volume entry): the services missing it
         reads = RunTimeReads(project)
         for service in model.services.values():
             for location, rel, said, title, entry in self._uncovered_copies(project, service, reads):
                 groups.setdefault((location, rel, said, title, entry), []).append(service.name)
+                if entry:
+                    lacking.setdefault((rel, entry), []).append(service.name)
         # and the folders one mount line misses: djangoproject.com's `./accounts` alone in the override
         # misses twelve sibling apps, one finding (and one edit) rather than twelve of the same words
         misses: dict[tuple[Location | None, tuple[str, ...], str, bool], list[tuple[str, str, str, str]]] = {}
@@ -141,8 +144,13 @@ class MissingMount(Check):
             title = folders[0][2] if len(folders) == 1 else (
                 f"mount {_few([e.split(':', 1)[0] for e in entries])} in the dev override, each where the image has it"
                 if entries else f"add develop.watch sync rules for {_few(rels)}")
+            # every service of the image missing these folders gets them in the same edit: fixed one
+            # service at a time, a worker's gap would look chosen once its sibling mounts the folder
+            wanted = _for_each(model.services, names, [(rel, e) for rel, _, _, e in folders if e], lacking)
+            if len(wanted) > len(names):
+                title += f" for {_few([repr(n) for n in wanted])}"
             override = dev_override(project) if entries else None
-            edit = override_edit(override, "volumes", {n: entries for n in names}) if override else None
+            edit = override_edit(override, "volumes", wanted) if override else None
             fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
             yield self.finding(message, location, f"{','.join(names)}:{','.join(rels)}", fix)
         yield from absent_sources(self, project)
@@ -216,6 +224,20 @@ def _few(items: list[str], most: int = 4) -> str:
     return ", ".join(items) if len(items) <= most else f"{', '.join(items[:3])} and {len(items) - 3} more"
 
 
+def _for_each(services: Mapping[str, Service], names: list[str], folders: list[tuple[str, str]],
+              lacking: Mapping[tuple[str, str], list[str]]) -> dict[str, list[str]]:
+    """The volume entries to add, per service: those of `names`, and of each other service of
+    their image missing some of the same folders with the same entry (in the model's order, so
+    that the findings of web and of its worker carry one and the same edit)."""
+    images = {_image(services[n]) for n in names}
+    wanted: dict[str, list[str]] = {n: [e for _, e in folders] for n in names}
+    for key in folders:
+        for name in lacking.get(key, ()):
+            if name not in names and _image(services[name]) in images:
+                wanted.setdefault(name, []).append(key[1])
+    return {n: wanted[n] for n in services if n in wanted}
+
+
 def _split(service: Service, context: Path, carriers: list[Carrier],
            copied: Iterable[tuple[Path, str]]) -> Iterator[tuple[Path, str]]:
     """Each copied folder, or, where mounts bring some of its subfolders but not the folder itself
@@ -256,6 +278,12 @@ def _hidden_by(destination: str, carriers: list[Carrier]) -> Carrier | None:
 def _same_image(one: Service, other: Service) -> bool:
     a, b = one.build, other.build
     return a is not None and b is not None and (a.context, a.dockerfile) == (b.context, b.dockerfile)
+
+
+def _image(service: Service) -> tuple[str, str] | None:
+    """What _same_image compares: the build's context and Dockerfile."""
+    build = service.build
+    return (build.context, build.dockerfile) if build is not None else None
 
 
 def _beside(folder: str, parents: set[str]) -> bool:
