@@ -388,6 +388,33 @@ def test_overlapping_fixes_apply_first_and_retry_the_other_next_round(tmp_path: 
     assert len(skipped) == 1 and skipped[0].reason.startswith("overlaps the fix 'add alpha'")
 
 
+class OneFixSettlesTwo(Check):
+    """Fake check: an error whose fix adds alpha and beta, and one about beta alone whose edit overlaps it"""
+
+    id: ClassVar[str] = "env-drift"
+    severity: ClassVar[Severity] = Severity.ERROR
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        path = project.root / ".env"
+        line = path.read_text().splitlines()[0]
+        for word, adds in (("alpha", " alpha beta"), ("beta", " beta")):
+            if word not in line:
+                yield self.finding(word, None, word, Fix(f"add {adds.strip()}", Safety.SAFE,
+                                                         (Edit(path, line, line + adds, 1),)))
+
+
+def test_a_retried_fix_another_fix_settled_says_so(tmp_path: Path) -> None:
+    """Not "skipped: applied in the next round" when no round applies it, nor an exit 1 for it."""
+    root = make_project(tmp_path / "p", "X=\n")
+    report = run_fix(root, tmp_path / "s", OneFixSettlesTwo)
+    assert (root / ".env").read_text() == "X= alpha beta\n"
+    assert sorted((r.title, r.status, r.fixed, r.reason) for r in report.results) == [
+        ("add alpha beta", FixStatus.APPLIED, True, ""),
+        ("add beta", FixStatus.SKIPPED, True, "the check no longer reports it after this run's other fixes")]
+    assert report.exit_code == 0, render_fix_report(report)
+    assert "applied in the next round" not in render_fix_report(report)
+
+
 class NineFixesOneLine(Check):
     """Fake check: nine findings whose edits all rewrite one line (as port moves rewrite one override)"""
 

@@ -70,6 +70,7 @@ class FixOptions:
 
 
 ADVICE = "advice only"  # a fix that is a sentence for the user: nothing doctor can apply
+SETTLED = "the check no longer reports it after this run's other fixes"
 MORE_ROUNDS = 4  # beyond one round per offered fix: fixes whose application reveals another
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class FixReport:
         if self.error:
             return 2
         bad = any(r.status is FixStatus.FAILED or r.fixed is False for r in self.results)
-        bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR for r in self.results)
+        bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed for r in self.results)
         bad |= bool(self.unfixable) and not self.dry_run
         return 1 if bad else 0
 
@@ -240,6 +241,9 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
         if unreadable_before - now:  # compose got further (wger's copied .env: the required variable is set,
             broken = None            # the next error is the value's own): this round's fixes are judged alone
         unreadable_before |= now
+        for fingerprint, r in list(results.items()):  # settled by an overlapping fix: no round is left to apply it
+            if r.status is FixStatus.SKIPPED and r.reason.endswith(RETRY) and fingerprint not in remaining:
+                results[fingerprint] = replace(r, fixed=True, reason=SETTLED)
         for r in applied:
             verify = chosen[r.fingerprint].verify
             problem = verify(run.project) if verify is not None else ""
@@ -450,7 +454,7 @@ def _left(report: FixReport) -> list[str]:
     if report.dry_run:
         return []
     left = [r for r in report.results if r.status is FixStatus.FAILED or r.fixed is False
-            or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR)]
+            or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed)]
     if not left and not report.unfixable:
         return []
     errors = sum(r.severity is Severity.ERROR for r in left) + len(report.unfixable)
