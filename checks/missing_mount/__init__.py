@@ -86,8 +86,10 @@ class MissingMount(Check):
     Fix
         Add the missing mount to the dev override with the same layout as its siblings
         (`./backend/scripts:/app/scripts`; never moved up to `/`, where `./bin:/bin` would hide
-        the container's own /bin), or, where the siblings reach the container through
-        `develop.watch`, a sync rule beside theirs (advice). For a missing bind source: create
+        the container's own /bin), for every service of the image that misses the folder in the
+        same edit (web and its worker: fixed for web alone, the worker's gap would read as
+        chosen), or, where the siblings reach the container through `develop.watch`, a sync rule
+        beside theirs (advice). For a missing bind source: create
         it (a directory, or the file that was meant) before `docker compose up`; for a service
         that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user.
         Where that number is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), set
