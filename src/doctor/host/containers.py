@@ -49,11 +49,14 @@ class ContainerState:
     error: str = ""  # the engine's own error (e.g. "Bind for 0.0.0.0:8094 failed: ...")
     one_shot: bool = False  # `docker compose run` container
     log_tail: tuple[str, ...] = ()
+    # running, but its log keeps repeating this failure (a signature's id: a wait loop on a host it cannot
+    # resolve or reach); `doctor why` judges it from the log tail, the engine has no word for it
+    looping: str = ""
 
     @property
     def failed(self) -> bool:
         """True when the service is not doing its job: exited non-zero, never started, looping, unhealthy."""
-        if self.oom_killed or self.error or self.health == "unhealthy":
+        if self.oom_killed or self.error or self.health == "unhealthy" or self.looping:
             return True
         if self.state in ("restarting", "dead"):
             return True
@@ -65,7 +68,8 @@ class ContainerState:
 
     @property
     def describe(self) -> str:
-        """`exited (1)`, `restarting (5 restarts)`, `running, unhealthy`, `created, never started`."""
+        """`exited (1)`, `restarting (5 restarts)`, `running, unhealthy`, `created, never started`,
+        `running, but its log repeats: unknown-host`."""
         if self.state == "exited":
             text = f"exited ({self.exit_code})"
         elif self.state == "created":
@@ -78,6 +82,8 @@ class ContainerState:
             text += f", {self.health}"
         if self.oom_killed:
             text += ", OOMKilled"
+        if self.looping:
+            text += f", but its log repeats: {self.looping}"
         return text
 
 
@@ -94,7 +100,7 @@ def project_containers(engine: EngineConnection, project: str, *, max_lines: int
         inspected = engine.get_json(f"/containers/{quote(str(item.get('Id', '')))}/json")
         state = _state(inspected if isinstance(inspected, dict) else {})
         if state.failed:
-            state = _with_logs(engine, state, max_lines, max_bytes)
+            state = with_logs(engine, state, max_lines, max_bytes)
         found.append(state)
     return tuple(sorted(found, key=lambda s: (s.service, s.name)))
 
@@ -131,7 +137,10 @@ def _memory(doc: dict[str, Any]) -> int:
     return value if isinstance(value, int) and value > 0 else 0
 
 
-def _with_logs(engine: EngineConnection, state: ContainerState, max_lines: int, max_bytes: int) -> ContainerState:
+def with_logs(engine: EngineConnection, state: ContainerState, max_lines: int = LOG_LINES,
+              max_bytes: int = LOG_BYTES) -> ContainerState:
+    """`state` with the last `max_lines` lines (at most `max_bytes`) of its container's log; without them
+    when the engine cannot give them in its timeout (raises Unavailable when the engine cannot be asked)."""
     from dataclasses import replace
 
     try:

@@ -1,7 +1,8 @@
 """`doctor why [PATH] [--service S]`: each failed service's symptom, and the finding that explains it.
 
-Exit 0 when every service is up, 1 when one failed, 2 when doctor could not look (no
-engine, no container of the project on it, an unknown service).
+Exit 0 when every service is up, 1 when one failed (a running one whose log ends in a wait loop
+on a failure counts as failed: doctor.why.loop), 2 when doctor could not look (no engine, no
+container of the project on it, an unknown service).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from doctor.host import Host
     from doctor.host.containers import ContainerState
     from doctor.project import Project, ProjectOptions
+    from doctor.why.signatures import Signature
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
@@ -98,6 +100,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     signatures, errors = load_signatures()
     for error in errors:
         sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
+    containers = _looping(host, containers, signatures, opts.service)
     if not containers:  # `up` failed before creating any: compose could not read the project, or pull an image
         diagnoses, results, notes = _never_created(project, project_options, registry, config.severities, opts)
         if not diagnoses and notes:  # `up` not run, or a pull that failed (no registry): both are said
@@ -137,6 +140,35 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
         raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
     return _print(opts, project, diagnoses, results, out)
+
+
+def _looping(host: Host, containers: tuple[ContainerState, ...], signatures: Sequence[Signature],
+             service: str | None) -> tuple[ContainerState, ...]:
+    """The containers, each running one whose log ends in a loop on a retried failure marked `looping`
+    (failed: `running, but its log repeats: unknown-host`). Bounded: see doctor.why.loop."""
+    import time
+    from dataclasses import replace
+
+    from doctor.host.containers import with_logs
+    from doctor.model import Unavailable
+    from doctor.why.loop import LOGS_BUDGET, looping, to_read
+
+    chosen = to_read(containers, service)
+    if not chosen or not any(s.retried for s in signatures):
+        return containers
+    deadline = time.monotonic() + LOGS_BUDGET
+    marked = {}
+    for container in chosen:
+        if time.monotonic() > deadline:
+            break
+        try:
+            read = with_logs(host.engine, container)
+        except Unavailable:  # the engine went away after listing them: what it listed stands
+            break
+        loop = looping(read.log_tail, signatures)
+        if loop:
+            marked[container.name] = replace(read, looping=loop)
+    return tuple(marked.get(c.name, c) for c in containers)
 
 
 def piped_text(fd: int) -> bool:

@@ -34,6 +34,9 @@ class Signature:
     names_first: bool = False
     # the service's key the look-at means (`("healthcheck", "test")`): `why` names its compose file:line
     setting: tuple[str, ...] = ()
+    # a failure a process retries without exiting (`until psql ...; do sleep 1; done`): repeated at the end
+    # of a running container's log, the service is stuck waiting, not up (doctor.why.loop)
+    retried: bool = False
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -68,6 +71,7 @@ PSYCOPG_CONNECT = Signature(
     ("service-name-drift", "leaked-host-port", "env-drift", "dotenv-override"),
     "the DATABASE_URL / POSTGRES_SERVER / POSTGRES_PORT the service gets: the service name and the "
     "container-side port of the database, not localhost or the published port",
+    retried=True,
 )
 CONNECTION_REFUSED = Signature(
     "connection-refused",
@@ -78,6 +82,7 @@ CONNECTION_REFUSED = Signature(
     ("leaked-host-port", "service-name-drift", "dotenv-override", "host-gateway"),
     "the port in the URL: inside the network a service listens on its container port; and "
     "depends_on with condition: service_healthy for a slow peer",
+    retried=True,
 )
 BAD_ADDRESS = Signature(
     "unknown-host",
@@ -92,6 +97,7 @@ BAD_ADDRESS = Signature(
     ("service-name-drift", "dotenv-override", "host-gateway"),
     "the host names in environment and .env (POSTGRES_SERVER, DATABASE_URL...) against the service "
     "names in the compose file, and the networks both services are on",
+    retried=True,
 )
 DATABASE_AUTH = Signature(
     "database-auth",
@@ -102,6 +108,7 @@ DATABASE_AUTH = Signature(
     ("dotenv-override", "env-drift"),
     "the password the service sends against the database's: POSTGRES_PASSWORD (MYSQL_PASSWORD) applies only "
     "to an empty data volume; change it in the database, or `docker compose down -v` (deletes the data)",
+    retried=True,
 )
 DATABASE_UNINITIALIZED = Signature(
     "database-uninitialized",
