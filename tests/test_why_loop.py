@@ -93,3 +93,41 @@ def test_only_running_containers_not_known_healthy_or_failed_are_read_and_at_mos
     assert [c.service for c in to_read(containers, "cache")] == ["cache"]
     many = [_running(f"s{i:03d}") for i in range(RUNNING_LOGS * 3)]
     assert len(to_read(many)) == RUNNING_LOGS
+
+
+class _Api:
+    """The docker SDK's low-level API as `with_logs` calls it: every container logs the bakerydemo loop."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.read: list[str] = []
+        self.delay = delay
+
+    def logs(self, container: str, **_: object) -> bytes:
+        import time
+
+        self.read.append(container)
+        time.sleep(self.delay)
+        return "\n".join([PSQL, SLEEPING] * 10).encode()
+
+
+class _Host:
+    def __init__(self, api: _Api) -> None:
+        from types import SimpleNamespace
+
+        self.engine = SimpleNamespace(client=SimpleNamespace(api=api))
+
+
+def test_logs_of_running_containers_are_read_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from doctor.why import command, loop
+
+    many = tuple(_running(f"s{i:03d}") for i in range(RUNNING_LOGS + 10))
+    api = _Api()
+    marked = command._looping(_Host(api), many, BUILTIN, None)  # type: ignore[arg-type]
+    assert len(api.read) == RUNNING_LOGS and api.read == [c.id for c in many[:RUNNING_LOGS]]
+    assert [c.looping for c in marked] == ["unknown-host"] * RUNNING_LOGS + [""] * 10
+    assert marked[0].describe == "running, but its log repeats: unknown-host" and marked[0].failed
+    monkeypatch.setattr(loop, "LOGS_BUDGET", 0.05)
+    slow = _Api(delay=0.1)
+    command._looping(_Host(slow), many, BUILTIN, None)  # type: ignore[arg-type]
+    assert len(slow.read) == 1  # the budget was spent on the first: the rest stay as the engine listed them
+    assert command._looping(_Host(_Api()), many, BUILTIN, "s001")[1].looping == "unknown-host"  # type: ignore[arg-type]
