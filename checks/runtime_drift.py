@@ -18,6 +18,7 @@ from doctor.project.ciimages import default_directory, workflows_folder
 from doctor.project.recipe import Recipe, arg_names, expand_args
 from doctor.project.release_images import release_dockerfiles
 from doctor.project.runtime_series import says, shown_source
+from doctor.project.runtime_target import excluded_by, target, to_change
 from doctor.project.runtimes import (
     Declared,
     FolderVersions,
@@ -92,10 +93,15 @@ class RuntimeDrift(Check):
 
     Fix
         Advice: change the version at the reported place to the one the other places agree on
-        (the majority, among the versions every declared range admits; on a tie the newest); for a
-        service's file against its FROM, change
-        whichever of the two is older, or widen the range; a virtualenv is recreated on the agreed
-        version. doctor edits nothing: which version is
+        (the majority, among the versions every declared range admits; on a tie the newest); a pin a
+        declared range excludes names that range (`outside requires-python >=3.13 (pyproject.toml:6)`).
+        For a service's file against its FROM, the version is settled among every pin that speaks for
+        the services reading the file: the file, their FROM lines, and the CI jobs working in their
+        folders (the majority, each file once, among the versions their ranges admit; on a tie the
+        newest), and the advice names every one of them to change, so that following it leaves none
+        apart (mealie: `.python-version` 3.12 against `FROM python:3.10-slim` and CI's 3.10 changes the
+        file to 3.10; were `^3.12` required, the FROM and the CI pin both move to 3.12). Else widen the
+        range; a virtualenv is recreated on the agreed version. doctor edits nothing: which version is
         right is a decision for the team.
 
     Fix safety
@@ -133,6 +139,8 @@ class RuntimeDrift(Check):
         released = [d for path in release_dockerfiles(root, built) if (recipe := project.recipe(path)) is not None
                     for d in image_declared_at(_froms(recipe, ()))]
         workflows = self._workflows(project, [start for _, starts in builds for start in starts])
+        # the CI jobs that work in a service's own folders speak for that service's version files too
+        service_ci = {key: self._workflows(project, list(key[1]), with_root=False) for key in builds}
         for runtime in ("python", "node"):
             # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
             loose = {path for (path, _), found in near.items()
@@ -145,21 +153,23 @@ class RuntimeDrift(Check):
             findings, reference = self._drift(project, [d for d in declared if d.runtime == runtime], runtime)
             yield from findings
             flagged = {f.location for f in findings}
-            groups = [(names, images[path], near[path, starts]) for (path, starts), names in builds.items()]
-            yield from self._services(project, runtime, groups, reference, flagged)
+            groups = [(names, images[path], near[path, starts], [d for d in _voices(
+                [d for d in service_ci[path, starts] if d.runtime == runtime], runtime) if len(d.versions) == 1])
+                for (path, starts), names in builds.items()]
+            yield from self._services(project, runtime, groups, reference, flagged, files.folder(root))
 
     @staticmethod
-    def _workflows(project: Project, folders: list[Path]) -> list[Declared]:
+    def _workflows(project: Project, folders: list[Path], with_root: bool = True) -> list[Declared]:
         """The CI pins of the checkout around the project (also for compose files in docker/ that
         build from the top: mealie, paperless-ngx), each job's only where it works in one of the
         project's folders: a job at the top speaks for a project in examples/demo only when that
-        project builds from the top."""
+        project builds from the top. `with_root=False`: in one of `folders` alone (a service's)."""
         contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
         found = workflows_folder(project.root, contexts)
         if found is None:
             return []
         top = found.parent.parent
-        places = [Path(os.path.normpath(f)) for f in [project.root, *folders]]
+        places = [Path(os.path.normpath(f)) for f in [*([project.root] if with_root else []), *folders]]
         mine = {f.relative_to(top).as_posix() or "." for f in places if f.is_relative_to(top)}
         mine |= {"."} if any(top.is_relative_to(f) for f in places) else set()
         # a job whose steps run the runtime mostly in other folders is no voice either: hoppscotch's
@@ -174,16 +184,8 @@ class RuntimeDrift(Check):
     def _drift(self, project: Project, declared: list[Declared], runtime: str) -> tuple[list[Finding], str]:
         """The project-wide comparison: root files, CI and every Dockerfile; its reference version."""
         root = project.root
-        # one job's pin that a CI matrix also tests is that job's choice within what CI covers
-        # (paperless-ngx lints on 3.14 and tests 3.11-3.14): it is no voice against .python-version
-        tested = {v for d in declared if _in_workflow(d) and len(d.versions) > 1 for v in d.versions}
-        declared = [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1
-                                                and any(pins_agree(d.versions[0], v) for v in tested))]
-        # a CI pin wider than the comparison (`python-version: 3.x`, a docs job's: any Python 3) is
-        # no voice: counted, it outweighed Tandoor's tests on 3.12 against its image's 3.13
+        declared = _voices(declared, runtime)
         depth = 2 if runtime == "python" else 1
-        declared = [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1 and not d.spec
-                                                and len(parse_version(d.versions[0])) < depth)]
         single = [d for d in declared if len(d.versions) == 1]
         # Dockerfiles alone are separate services (a polyglot repo's node:18 tool and node:22 app);
         # drift needs a place that speaks for the project: a version file, pyproject, package.json, CI
@@ -194,18 +196,20 @@ class RuntimeDrift(Check):
         # every place that says the reference: a pin, or a range of that series alone (`==3.12.*`)
         agreeing = [d for d in declared if (len(d.versions) == 1 or d.spec) and says(d, reference, runtime)] or [
             d for d in declared if _agrees(d, reference, runtime)]
-        shown = ", ".join(shown_source(d, _where(d.location, project)) for d in agreeing[:3])
-        shown += f" and {len(agreeing) - 3} more" if len(agreeing) > 3 else ""
         findings = []
         for place in declared:
             if _agrees(place, reference, runtime):
                 continue
             if place.spec:
-                message = f"{place.source} excludes {runtime} {reference} pinned at {shown}"
+                message = f"{place.source} excludes {runtime} {reference} pinned at {_shown(agreeing, project)}"
                 advice = f"widen {place.source} in {_where(place.location, project)} to allow {reference}"
             else:
                 version = ", ".join(place.versions)
-                message = f"{runtime} {version} ({place.source}), elsewhere {reference}: {shown}"
+                # a range the pin is outside is named as such (django-example's .python-version 3.12 under
+                # `requires-python >=3.13`) unless named already as saying the reference (`==3.12.*`)
+                outside = [r for r in excluded_by(place, declared, runtime) if r not in agreeing[:3]]
+                message = (f"{runtime} {version} ({place.source}){_outside(outside, project)}, "
+                           f"elsewhere {reference}: {_shown(agreeing, project)}")
                 advice = f"change {runtime} {version} to {reference} in {_where(place.location, project)}"
                 advice += _variant_note(place.source, runtime, reference)
                 if place.location.path.name == "pyvenv.cfg":  # a virtualenv is rebuilt, not edited
@@ -216,38 +220,102 @@ class RuntimeDrift(Check):
             findings.append(self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE)))
         return findings, reference
 
-    def _services(self, project: Project, runtime: str, groups: list[tuple[list[str], list[Declared], list[Declared]]],
-                  reference: str, flagged: set[Location | None]) -> Iterator[Finding]:
-        """Each version file in a service's own folders against the FROM of that service's Dockerfile."""
+    def _services(self, project: Project, runtime: str,
+                  groups: list[tuple[list[str], list[Declared], list[Declared], list[Declared]]],
+                  reference: str, flagged: set[Location | None], top: list[Declared]) -> Iterator[Finding]:
+        """Each version file in a service's own folders against the FROM of that service's Dockerfile,
+        settled among every pin that speaks for the services reading it (`top`: the root's files,
+        which apply where the service's folders have no file of that kind)."""
         root = project.root
         against: dict[Declared, list[tuple[list[str], Declared]]] = {}
-        for names, image_pins, own in groups:
+        voters: dict[Declared, list[Declared]] = {}  # per file: the FROMs and CI pins of the services reading it
+        ranges: dict[Declared, list[Declared]] = {}  # per file: the ranges those services answer to
+        for names, image_pins, own, ci in groups:
             pinned = [d for d in image_pins if d.runtime == runtime]
-            for place in (d for d in own if d.runtime == runtime) if pinned else ():
+            mine = [d for d in own if d.runtime == runtime]
+            kinds = {d.location.path.name for d in mine}
+            applying = [d for d in [*mine, *top] if d.spec and d.runtime == runtime
+                        and (d in mine or d.location.path.name not in kinds)]
+            for place in mine if pinned else ():
+                voters.setdefault(place, [place]).extend(d for d in [*pinned, *ci] if d not in voters[place])
+                ranges.setdefault(place, []).extend(d for d in applying if d not in ranges[place])
                 if any(_agrees(place, image.versions[0], runtime) for image in pinned):
                     continue
                 # the project-wide comparison already reported this FROM against the same version
                 if reference and all(i.location in flagged for i in pinned) and _agrees(place, reference, runtime):
                     continue
                 against.setdefault(place, []).append((names, pinned[0]))
-        for place, clashes in against.items():
+        # the pins first: a range whose clashing FROMs their advice moves into it has nothing left to widen
+        # (mealie's `python = "^3.12"` against FROM python:3.10 once the FROM is made 3.12)
+        moved: dict[Location, str] = {}
+        found: list[tuple[Declared, str, str]] = []
+        for place, clashes in sorted(against.items(), key=lambda item: bool(item[0].spec)):
             names = sorted({n for group, _ in clashes for n in group})
             image = clashes[0][1]
             more = f" and {len(names) - 3} more" if len(names) > 3 else ""
             whose = f"service{'s' if len(names) > 1 else ''} {', '.join(repr(n) for n in names[:3])}{more}"
             pin, at = image.versions[0], f"{image.source} at {_where(image.location, project)}"
             if place.spec:
+                if all(i.location in moved and satisfies(moved[i.location], place.spec, runtime) for _, i in clashes):
+                    continue
                 message = f"{place.source} excludes {runtime} {pin} of {whose} ({at})"
                 advice = f"widen {place.source} in {_where(place.location, project)} to allow {pin}"
             else:
                 version = ", ".join(place.versions)
-                message = f"{runtime} {version} ({place.source}) but {whose} build{'s' if len(names) == 1 else ''} {at}"
-                chosen = _reference([*place.versions, pin], 2 if runtime == "python" else 1)
-                advice = (f"change {runtime} {version} to {chosen} in {_where(place.location, project)}"
-                          if pins_agree(pin, chosen) else f"change {image.source} to {runtime} {chosen} in "
-                          f"{_where(image.location, project)}" + _variant_note(image.source, runtime, chosen))
+                outside = _outside(excluded_by(place, ranges[place], runtime), project)
+                builds_at = f"build{'s' if len(names) == 1 else ''} {at}"
+                message = (f"{runtime} {version} ({place.source}){outside} but {whose} {builds_at}"
+                           f"{_outside(excluded_by(image, ranges[place], runtime), project)}")
+                # every pin of the services reading the file on one version: mealie's FROM made 3.12 alone
+                # left its CI on 3.10
+                chosen = target(voters[place], ranges[place], runtime)
+                changes = to_change(voters[place], chosen)
+                moved.update((c.location, chosen) for c in changes)
+                advice = "change " + _listed([_change(c, runtime, chosen, project) for c in changes])
+            found.append((place, message, advice))
+        order = {place: index for index, place in enumerate(against)}
+        for place, message, advice in sorted(found, key=lambda item: order[item[0]]):
             subject = f"{runtime}:{relative_to(place.location.path, root)}"
             yield self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE))
+
+
+def _voices(declared: list[Declared], runtime: str) -> list[Declared]:
+    """The places that speak for the project's version: not a CI job's pin a CI matrix also tests,
+    nor a CI pin wider than the comparison."""
+    # one job's pin that a CI matrix also tests is that job's choice within what CI covers
+    # (paperless-ngx lints on 3.14 and tests 3.11-3.14): it is no voice against .python-version
+    tested = {v for d in declared if _in_workflow(d) and len(d.versions) > 1 for v in d.versions}
+    declared = [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1
+                                            and any(pins_agree(d.versions[0], v) for v in tested))]
+    # a CI pin wider than the comparison (`python-version: 3.x`, a docs job's: any Python 3) is
+    # no voice: counted, it outweighed Tandoor's tests on 3.12 against its image's 3.13
+    depth = 2 if runtime == "python" else 1
+    return [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1 and not d.spec
+                                        and len(parse_version(d.versions[0])) < depth)]
+
+
+def _shown(places: list[Declared], project: Project) -> str:
+    """The places that say a version, as a message lists them (past three, the rest counted)."""
+    shown = ", ".join(shown_source(d, _where(d.location, project)) for d in places[:3])
+    return shown + (f" and {len(places) - 3} more" if len(places) > 3 else "")
+
+
+def _outside(ranges: list[Declared], project: Project) -> str:
+    """`, outside requires-python >=3.13 (pyproject.toml:6)`: the declared ranges a pin violates."""
+    return "".join(f", outside {r.source} ({_where(r.location, project)})" for r in ranges)
+
+
+def _change(place: Declared, runtime: str, version: str, project: Project) -> str:
+    """One pin to change, as advice names it: `FROM python:3.10-slim to python 3.12 in docker/Dockerfile:20`."""
+    where = _where(place.location, project)
+    if place.source.startswith("FROM "):
+        return f"{place.source} to {runtime} {version} in {where}" + _variant_note(place.source, runtime, version)
+    return f"{runtime} {', '.join(place.versions)} to {version} in {where}"
+
+
+def _listed(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _froms(recipe: Recipe, overrides: tuple[tuple[str, str, Location | None], ...]) -> list[tuple[str, Location]]:

@@ -68,7 +68,8 @@ def test_fastapi_backend_python_version_against_its_image(tmp_path: Path) -> Non
     assert _findings(root, tmp_path) == [], "upstream itself must be clean"
     (root / "backend" / ".python-version").write_text("3.12\n")
     found = _findings(root, tmp_path)
-    assert _shown(found, root) == [("backend/.python-version", 1, "python 3.12 (.python-version 3.12) but service "
+    assert _shown(found, root) == [("backend/.python-version", 1, "python 3.12 (.python-version 3.12), outside "
+                                    "requires-python >=3.14,<4.0 (backend/pyproject.toml:5) but service "
                                     "'backend' builds FROM python:3.14 at backend/Dockerfile:19")]
     assert found[0].fix is not None and found[0].fix.title == "change python 3.12 to 3.14 in backend/.python-version:1"
     (root / "backend" / ".python-version").write_text("3.14\n")
@@ -249,7 +250,8 @@ def test_one_dockerfile_built_with_args_written_twice_is_one_place(tmp_path: Pat
         "pyproject.toml": '[project]\nname = "hello"\nversion = "1"\nrequires-python = ">=3.13"\n',
     })
     shown = _shown(_findings(root, tmp_path), root)
-    assert shown == [("Dockerfile", 3, "python 3.12.5 (FROM python:3.12.5-slim), elsewhere 3.14.5: Dockerfile:2")]
+    assert shown == [("Dockerfile", 3, "python 3.12.5 (FROM python:3.12.5-slim), outside requires-python >=3.13 "
+                               "(pyproject.toml:4), elsewhere 3.14.5: Dockerfile:2")]
 
 
 def test_a_declared_range_is_not_outvoted_by_pins_it_excludes(tmp_path: Path) -> None:
@@ -289,6 +291,7 @@ PAPERLESS_CI = {
                                    "Dockerfile:1")]),
     # a job pin no matrix tests is still a voice of its own
     ("3.9", "python:3.11-slim", [(".github/workflows/ci-lint.yml", 8, "python 3.9 (CI python-version: 3.9), "
+                                  "outside requires-python >=3.11 (pyproject.toml:3), "
                                   "elsewhere 3.11: .python-version:1, Dockerfile:1")]),
 ], ids=["lint-job-inside-the-matrix", "image-drifts", "lint-job-outside-the-matrix"])
 def test_a_ci_job_pin_the_matrix_tests_is_no_drift(tmp_path: Path, lint: str, image: str,
