@@ -525,7 +525,7 @@ def test_the_total_size_is_bounded(tmp_path: Path, env: dict[str, str], monkeypa
 RUN = """\
 import json, sys
 import doctor.cli
-sys.argv = ["doctor", "preflight", "--format", "json", "--ignore", "path-gap"]
+sys.argv = ["doctor", "preflight", "--format", "json", "--ignore", "path-gap,port-collision"]
 try:
     doctor.cli.main()
 except SystemExit:
@@ -538,7 +538,9 @@ sys.stderr.write(json.dumps(sorted(sys.modules)))
 def test_warm_preflight_parses_nothing_and_reports_the_same(name: str, tmp_path: Path, env: dict[str, str]) -> None:
     # without path-gap (RUN ignores it): with no login-PATH cache, its answer depends on whether the
     # login shell answered within 50 ms (by design), which a busy machine tips either way (two test
-    # runs at once did); its own cache is tested in test_login_cache and test_path_gap
+    # runs at once did); its own cache is tested in test_login_cache and test_path_gap. Nor
+    # port-collision: a port the examples publish held on this machine (a developer's server on
+    # 8000) changes its findings between runs and plans a move that reads the compose files
     root = tmp_path / name
     if name == "drift-note":  # a host nothing resembles: the note's branch must not read the files again
         root.mkdir()
