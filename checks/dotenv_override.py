@@ -21,7 +21,13 @@ from doctor.project.appenv import (
 )
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
+from doctor.project.reading import read_regular_text
 from doctor.project.service_network import server_family
+from doctor.project.types import Service, words_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.shipped import ScriptFinder
 
 OVERRIDE_ARG = lazy(r",\s*(?:override|overwrite)\s*=\s*True\b|\b(?:override|overwrite)\s*=\s*True\s*,?\s*")
 
@@ -104,15 +110,22 @@ class DotenvOverride(Check):
             return
         groups: dict[tuple[object, ...], list[DotenvEffect]] = {}
         unread: dict[Location, tuple[DotenvCall, list[str]]] = {}
+        # Django's manage.py runs only as a script: where some service's command runs it, one whose
+        # command never names it (Django-Styleguide-Example's `celery -A styleguide_example.tasks worker`)
+        # never runs its call; where none does, it runs in whichever a developer execs into
+        without_manage = _not_running_manage_py(project, calls)
         for service in project.services.values():
             if runs_no_python(project, service):
                 continue  # a node asset builder that mounts the repo does not run its settings.py
+            service_calls = calls
+            if service.name in without_manage:
+                service_calls = tuple(c for c in calls if c.location.path.name != "manage.py")
             dockerfile = project.dockerfile(service)
             workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
             environ = image_env(project, service)
-            for call in unread_calls(service, calls, maps[service.name], environ):
+            for call in unread_calls(service, service_calls, maps[service.name], environ):
                 unread.setdefault(call.location, (call, []))[1].append(service.name)
-            for effect in dotenv_effects(service, calls, maps[service.name], workdir, environ):
+            for effect in dotenv_effects(service, service_calls, maps[service.name], workdir, environ):
                 if effect.compose_value is None and not _local_refs(effect.key, effect.app_value):
                     continue
                 key = (effect.call.location, effect.env_location, effect.key, effect.app_value,
@@ -166,6 +179,37 @@ class DotenvOverride(Check):
             return self.finding(message, first.call.location, subject, fix, Severity.ERROR)
         message = f"{seen} fills what compose leaves unset in {services}: localhost is the container"
         return self.finding(message, first.call.location, subject, fix, Severity.INFO)
+
+
+_MANAGE = lazy(r"(?<![\w.-])manage(?:\.py)?(?![\w.-])")
+
+
+def _not_running_manage_py(project: Project, calls: tuple[DotenvCall, ...]) -> set[str]:
+    """The services that never run manage.py, where a call sits in it and another service runs it."""
+    if not any(c.location.path.name == "manage.py" for c in calls):
+        return set()
+    from doctor.project.shipped import ScriptFinder
+
+    scripts = ScriptFinder(project)
+    runs = {name: _runs_manage_py(project, service, scripts) for name, service in project.services.items()}
+    return {name for name, found in runs.items() if found is False} if any(runs.values()) else set()
+
+
+def _runs_manage_py(project: Project, service: Service, scripts: ScriptFinder) -> bool | None:
+    """Whether what the service runs names manage.py (`python manage.py runserver`, `python -m manage`,
+    or a script its command or entrypoint runs that does); None where it runs nothing doctor can read
+    (no command, no CMD or ENTRYPOINT of its own Dockerfile: then it may)."""
+    words = words_of(service.command) + words_of(service.entrypoint)
+    build = service.build
+    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
+    if recipe is not None and service.entrypoint is None:  # compose's entrypoint drops the image's CMD
+        words += [*recipe.entrypoint, *(recipe.cmd if not service.command else ())]
+    if not words:
+        return None
+    texts = [" ".join(words)]
+    for path, _how in scripts.run_by(service):
+        texts.append(read_regular_text(path, 256 * 1024) or "")
+    return any(_MANAGE.search(text) for text in texts)
 
 
 def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:

@@ -237,3 +237,54 @@ def test_two_calls_loading_one_env_are_two_findings_with_two_subjects(tmp_path: 
     assert sorted(f.subject for f in found) == [
         "app:REDIS_URL:config/settings.py", "app:REDIS_URL:config/wsgi.py", "app:REDIS_URL:manage.py"]
     assert len({f.fingerprint for f in found}) == 3
+
+
+STYLEGUIDE = """\
+services:
+  django:
+    build: .
+    command: python manage.py runserver 0.0.0.0:8000
+    environment:
+      - REDIS_URL=redis://redis:6379/0
+  celery:
+    build: .
+    command: celery -A config.tasks worker -l info
+    environment:
+      - REDIS_URL=redis://redis:6379/0
+  beats:
+    build: .
+    command: celery -A config.tasks beat -l info
+    environment:
+      - REDIS_URL=redis://redis:6379/0
+  redis:
+    image: redis:7
+"""
+MANAGE = ("import sys\nfrom dotenv import load_dotenv\n\n\ndef main():\n    load_dotenv(override=True)\n"
+          "    from django.core.management import execute_from_command_line\n"
+          "    execute_from_command_line(sys.argv)\n\n\nif __name__ == '__main__':\n    main()\n")
+
+
+@pytest.mark.parametrize(("command", "services"), [
+    ("", "django"),  # celery and beats never run manage.py
+    ("    entrypoint: [sh, ./start.sh]\n", "django,celery"),  # celery's script runs it
+])
+def test_a_manage_py_call_is_blamed_on_the_services_that_run_manage_py(tmp_path: Path, command: str,
+                                                                      services: str) -> None:
+    """HackSoftware/Django-Styleguide-Example: load_dotenv(override=True) in manage.py's main() was said
+    to override compose's value 'in django, celery, beats'; celery and beats run `celery -A ...`,
+    which never executes manage.py."""
+    compose = STYLEGUIDE.replace("    command: celery -A config.tasks worker -l info\n",
+                                 f"    command: celery -A config.tasks worker -l info\n{command}")
+    root = _project(tmp_path / "styleguide", compose, "DEBUG = True\n",
+                    {"manage.py": MANAGE, "start.sh": "#!/bin/sh\npython manage.py migrate\nexec \"$@\"\n"})
+    (finding,) = _findings(root)
+    assert _services(finding) == services, finding.message
+
+
+def test_a_manage_py_call_no_service_runs_stays_every_services(tmp_path: Path) -> None:
+    """No service's command runs manage.py (gunicorn serves): it runs where a developer execs it
+    (`docker compose exec django python manage.py migrate`), in any of them."""
+    compose = STYLEGUIDE.replace("python manage.py runserver 0.0.0.0:8000", "gunicorn config.wsgi")
+    root = _project(tmp_path / "styleguide", compose, "DEBUG = True\n", {"manage.py": MANAGE})
+    (finding,) = _findings(root)
+    assert _services(finding) == "django,celery,beats", finding.message

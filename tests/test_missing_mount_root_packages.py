@@ -67,3 +67,19 @@ def test_the_forgotten_package_of_a_root_context_is_one_finding_for_the_services
 
 def test_mounted_packages_and_folders_of_no_package_say_nothing(tmp_path: Path) -> None:
     assert _findings(_robotoff(tmp_path / "all", ("robotoff",))) == []
+
+
+def test_a_package_named_like_a_docs_or_deploy_folder_still_counts(tmp_path: Path) -> None:
+    """docker/awesome-compose's django sample: its Django project is the package app/example/
+    (settings.py, urls.py); `example` is on the list of folders taken for samples or docs, so with a
+    sibling app/polls/ mounted alone missing-mount said ✓. A package is code, whatever its name."""
+    root = tmp_path / "django"
+    for package in ("example", "polls"):
+        (root / "app" / package).mkdir(parents=True)
+        (root / "app" / package / "__init__.py").write_text("")
+    (root / "app" / "examples").mkdir()  # no package: samples, not judged
+    (root / "app" / "examples" / "demo.md").write_text("# demo\n")
+    (root / "app" / "Dockerfile").write_text("FROM python:3.11\nWORKDIR /app\nCOPY . /app\n")
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: app\n")
+    (root / "compose.override.yaml").write_text("services:\n  web:\n    volumes:\n      - ./app/polls:/app/polls\n")
+    assert [f.message for f in _findings(root)] == ["'web' mounts app/polls but not app/example"]

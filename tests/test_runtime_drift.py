@@ -222,6 +222,22 @@ def test_dev_container_images_pin_their_python(image: str, expected: tuple[str, 
     assert [(d.runtime, d.versions[0]) for d in found] == ([expected] if expected else [])
 
 
+@pytest.mark.parametrize(("image", "expected"), [
+    ("tiangolo/uvicorn-gunicorn-fastapi:python3.9-slim", "3.9"),  # awesome-compose's fastapi sample
+    ("nikolaik/python-nodejs:python3.12-nodejs20", "3.12"),
+    ("registry.local:5000/team/app:1.4-python3.11", "3.11"),  # the registry's port is no tag
+    ("ghcr.io/astral-sh/uv:0.11.32-python3.12-trixie-slim", "3.12"),
+    ("tiangolo/uvicorn-gunicorn-fastapi:latest", None),  # no Python in the tag: not judged
+    ("team/pythonapp:3.1", None),
+    ("team/app:mypython3.9", None),  # a word that only ends in it
+])
+def test_images_with_python_in_their_tag_pin_it(image: str, expected: str | None) -> None:
+    """docker/awesome-compose's fastapi sample: `FROM tiangolo/uvicorn-gunicorn-fastapi:python3.9-slim`
+    against `.python-version` 3.12 was ✓: the tag's Python was not read."""
+    found = runtimes.image_declared_at([(image, runtimes.Location(Path("Dockerfile"), 1))])
+    assert [(d.runtime, d.versions[0]) for d in found] == ([("python", expected)] if expected else [])
+
+
 def test_a_devcontainer_image_against_the_repos_python_version(tmp_path: Path) -> None:
     """saleor: `FROM mcr.microsoft.com/devcontainers/python:3.12` was no pin, so a root
     `.python-version` 3.11 (pyproject: >=3.12,<3.13) drifted unseen."""

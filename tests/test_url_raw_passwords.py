@@ -172,8 +172,9 @@ def test_a_host_the_key_names_lists_no_unrelated_peer(tmp_path: Path) -> None:
       REDASH_STATSD_HOST: statsd
 """)
     assert finding.fix is not None
-    assert finding.fix.title == ("no service on the networks of 'server' is a statsd server: add one named 'statsd', "
-                                 "or point REDASH_STATSD_HOST at the statsd server it can reach")
+    assert finding.fix.title == ("no service on the networks of 'server' is named 'statsd' or builds from a statsd/ "
+                                 "folder: add one named 'statsd', or point REDASH_STATSD_HOST at the statsd server it "
+                                 "can reach")
     (tmp_path / "b").mkdir()
     (listed,) = _findings(tmp_path / "b", """services:
   metrics-statsd:

@@ -104,7 +104,10 @@ def folders_in(service: Service, context: Path, folder: Path) -> tuple[Path, ...
                 if count >= MAX_CONTEXT_ENTRIES:
                     return ()  # not a service's own source folder: judged by its named COPYs only
                 name = entry.name
-                if (name.startswith(".") or name.lower() in NOT_SOURCES or name.lower() in NOT_RUNTIME
+                # a deployment or docs folder by its name, unless it is a Python package (awesome-compose's
+                # django sample: its Django project is the package app/example/)
+                deployment = name.lower() in NOT_RUNTIME and not os.path.isfile(os.path.join(entry.path, "__init__.py"))
+                if (name.startswith(".") or name.lower() in NOT_SOURCES or deployment
                         or not entry.is_dir(follow_symlinks=False) or ignore.excludes(below + name)
                         or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)):
                     continue

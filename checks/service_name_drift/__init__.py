@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -224,6 +225,10 @@ class ServiceNameDrift(Check):
                     choices = f"{', '.join(named[:-1])} or {named[-1]}"
                     title = f"if the stack needs '{ref.host}', add one of {choices} to the command with -f"
                 return self.finding(message, where, subject, Fix(title, Safety.ADVICE), Severity.INFO)
+        if meant is None and (built := _built_from(view.peers, ref.host, service.name)) is not None:
+            # awesome-compose's nginx-flask-mongo: FLASK_SERVER_ADDR=flask:9091 while 'backend' builds ./flask
+            meant = built
+            message += f" (did you mean '{built}'? it builds from {ref.host}/)"
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose
             # file (an optional observability stack) or of another project; say so, quietly.
@@ -252,8 +257,9 @@ class ServiceNameDrift(Check):
             named_by_key = host in var.name.lower().split("_") and host not in service.name.lower() and not any(
                 host in p.name.lower() for p in peers_of)
             if named_by_key and not family:
-                fix = Fix(f"no service on the networks of '{service.name}' is a {ref.host} server: add one named "
-                          f"'{ref.host}', or point {var.name} at the {ref.host} server it can reach", Safety.ADVICE)
+                fix = Fix(f"no service on the networks of '{service.name}' is named '{ref.host}' or builds from a "
+                          f"{ref.host}/ folder: add one named '{ref.host}', or point {var.name} at the {ref.host} "
+                          "server it can reach", Safety.ADVICE)
             elif family and not any(service_family(p) == family for p in peers_of if p.name != service.name):
                 # django-on-docker's CELERY_BROKER=amqp://...@rabbit beside only postgres: listing 'db' read
                 # as a suggestion; no peer runs what the URL dials
@@ -275,6 +281,14 @@ class ServiceNameDrift(Check):
         title = f"replace '{ref.host}' by '{meant}' in {var.name if edit is None else edited_name(project, var, edit)}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
         return self.finding(message, where, subject, fix)
+
+
+def _built_from(peers: Iterable[Service], host: str, exclude: str) -> str | None:
+    """The one peer (not `exclude`) whose build context is a folder named `host`: the service a
+    value naming that folder means (awesome-compose's `backend`, `build: flask`, dialled as `flask`)."""
+    named = [p.name for p in peers if p.name != exclude and p.build is not None and "://" not in p.build.context
+             and os.path.basename(os.path.normpath(p.build.context)).lower() == host.lower()]
+    return named[0] if len(named) == 1 else None
 
 
 def _unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, str]]) -> dict[str, list[Use]]:

@@ -33,9 +33,11 @@ _VERSION = lazy(r"^v?(\d+(?:\.\d+){0,2})")
 _IMAGE = lazy(r"^(?:[\w.-]+(?::\d+)?/)?(?:library/|(?P<dev>(?:vscode/)?devcontainers/))?(python|node|pypy)"
               r"(?::([^@\s]+))?", re.IGNORECASE)
 _DEVCONTAINER_TAG = lazy(r"^\d+-(?=\d)")
-# astral's uv images carry a Python in their tag (`ghcr.io/astral-sh/uv:0.11.32-python3.12-trixie-slim`,
-# paperless-ngx's Dockerfile; `uv:python3.12-bookworm-slim`)
-_UV_IMAGE = lazy(r"^(?:ghcr\.io/)?astral-sh/uv:(?:[\w.]+-)?python(\d+\.\d+(?:\.\d+)?)(?![\d.])", re.IGNORECASE)
+# images that carry a Python in their tag: astral's uv images (`ghcr.io/astral-sh/uv:0.11.32-python3.12-
+# trixie-slim`, paperless-ngx's Dockerfile; `uv:python3.12-bookworm-slim`), tiangolo's
+# (`tiangolo/uvicorn-gunicorn-fastapi:python3.9-slim`, awesome-compose's fastapi sample),
+# `nikolaik/python-nodejs:python3.12-nodejs20`: a tag word `pythonX.Y`, first or after a `-`
+_TAGGED_PYTHON = lazy(r"^[^\s@]*?:(?:[\w.]+-)?python(\d+\.\d+(?:\.\d+)?)(?![\d.])", re.IGNORECASE)
 _WORKFLOW_KEYS = {"python-version": "python", "node-version": "node"}
 
 
@@ -139,9 +141,9 @@ def image_declared_at(froms: list[tuple[str, Location]]) -> list[Declared]:
     """The same, each FROM at the place its version is written (an ARG line, a compose build arg)."""
     found: list[Declared] = []
     for image, location in froms:
-        uv = _UV_IMAGE.match(image)
-        if uv is not None:
-            found.append(Declared("python", location, f"FROM {image}", (uv.group(1),)))
+        tagged = _TAGGED_PYTHON.match(image)
+        if tagged is not None:
+            found.append(Declared("python", location, f"FROM {image}", (tagged.group(1),)))
             continue
         match = _IMAGE.match(image)
         tag = (match.group(3) or "") if match else ""
