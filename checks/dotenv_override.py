@@ -23,7 +23,7 @@ from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
 from doctor.project.reading import read_regular_text
 from doctor.project.service_network import server_family
-from doctor.project.types import Service, words_of
+from doctor.project.types import Service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -199,11 +199,9 @@ def _runs_manage_py(project: Project, service: Service, scripts: ScriptFinder) -
     """Whether what the service runs names manage.py (`python manage.py runserver`, `python -m manage`,
     or a script its command or entrypoint runs that does); None where it runs nothing doctor can read
     (no command, no CMD or ENTRYPOINT of its own Dockerfile: then it may)."""
-    words = words_of(service.command) + words_of(service.entrypoint)
-    build = service.build
-    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
-    if recipe is not None and service.entrypoint is None:  # compose's entrypoint drops the image's CMD
-        words += [*recipe.entrypoint, *(recipe.cmd if not service.command else ())]
+    from doctor.project.shipped import run_words
+
+    words = run_words(project, service)
     if not words:
         return None
     texts = [" ".join(words)]

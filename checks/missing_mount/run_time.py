@@ -20,7 +20,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.reading import is_dir, is_file, read_regular_text
-from doctor.project.types import Service, words_of
+from doctor.project.types import Service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,15 +67,13 @@ class RunTimeReads:
 
     def _named(self, service: Service, context: Path, destination: str, by_name: dict[str, Path]) -> Iterator[str]:
         """The names of the top folders the service's run names: its command line, its scripts, alembic.ini."""
+        from doctor.project.shipped import run_words
+
         recipe = None
         if service.build is not None and service.build.dockerfile_path is not None:
             recipe = self.project.recipe(service.build.dockerfile_path, service.build.target)
         workdir = service.working_dir or (recipe.workdir if recipe is not None else "/")
-        words = words_of(service.command) + words_of(service.entrypoint)
-        # compose's `entrypoint:` replaces the image's ENTRYPOINT and drops its CMD
-        if recipe is not None and service.entrypoint is None:
-            words += [*recipe.entrypoint, *(recipe.cmd if not service.command else ())]
-        texts = [" ".join(words)]
+        texts = [" ".join(run_words(self.project, service))]
         for path, _how in self._scripts.run_by(service):
             if path.is_relative_to(context):
                 if path not in self._texts:

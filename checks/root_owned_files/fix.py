@@ -136,18 +136,6 @@ def _root_writers(project: Project, host: Host, paths: Sequence[Path]) -> list[s
     return sorted(depth, key=lambda name: (-depth[name], name))
 
 
-def _shell_words(value: tuple[str, ...] | str | None) -> list[str]:
-    """A `command:` or `entrypoint:` as compose splits a string: shell words, quotes removed."""
-    if isinstance(value, str):
-        import shlex
-
-        try:
-            return shlex.split(value)
-        except ValueError:  # an unclosed quote: compose rejects it, reported by compose-config
-            return value.split()
-    return list(value or ())
-
-
 _OWNERSHIP_TOOLS = ("chown", "chmod", "chgrp", "setfacl")
 
 
@@ -156,7 +144,9 @@ def _gives_away(svc: Service) -> bool:
     chown -R 1001:1001 /var/uploads /var/log/CTFd`): it runs as root to give files to a user, writes
     none of root's, and advising it to run as you would make its chown fail. Its command (or
     entrypoint), or each command of an `sh -c` text, is chown, chmod, chgrp, setfacl or mkdir."""
-    words = _shell_words(svc.entrypoint) + _shell_words(svc.command)
+    from doctor.project.shipped import shell_words
+
+    words = shell_words(svc.entrypoint) + shell_words(svc.command)
     if len(words) >= 3 and posixpath.basename(words[0]) in ("sh", "bash", "ash") and words[1] == "-c":
         commands = [c.split() for c in " ".join(words[2:]).replace("&&", ";").split(";")]
     else:

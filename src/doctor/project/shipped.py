@@ -346,18 +346,30 @@ def _copy_mappings(context: Path, copies: tuple[CopyInstruction, ...], dockerfil
     return found
 
 
-def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tuple[list[str], str]]:
-    """Word lists that may name a script: the command/entrypoint, the healthcheck, and Makefile
-    `compose exec|run` lines."""
-    command = svc.command
+def shell_words(value: tuple[str, ...] | str | None) -> list[str]:
+    """A `command:`, `entrypoint:` or healthcheck as compose splits it: a list as written, a string
+    into shell words (quotes removed; at blanks where a quote is left open)."""
+    return _words(value) if isinstance(value, str) else list(value or ())
+
+
+def run_words(project: Project, svc: Service) -> list[str]:
+    """The words of what the service runs: compose's command and entrypoint, and the image's
+    ENTRYPOINT and CMD where compose leaves them in place (a local build's Dockerfile)."""
+    build = svc.build
+    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
+    return [word for words, _ in _runs(svc, recipe) for word in words]
+
+
+def _runs(svc: Service, recipe: Recipe | None, healthcheck: bool = False) -> Iterator[tuple[list[str], str]]:
+    """The command, the entrypoint (the healthcheck too, when asked), then the image's ENTRYPOINT and
+    CMD that compose leaves in place: each word list with how it runs."""
+    command, entrypoint = svc.command, svc.entrypoint
     if command:
-        yield (_words(command) if isinstance(command, str) else list(command)), "command"
-    entrypoint = svc.entrypoint
+        yield shell_words(command), "command"
     if entrypoint:
-        yield (_words(entrypoint) if isinstance(entrypoint, str) else list(entrypoint)), "entrypoint"
-    if svc.healthcheck:
-        check = svc.healthcheck
-        yield (_words(check) if isinstance(check, str) else list(check)), "healthcheck"
+        yield shell_words(entrypoint), "entrypoint"
+    if healthcheck and svc.healthcheck:
+        yield shell_words(svc.healthcheck), "healthcheck"
     # compose's `entrypoint:`, even `[]` (docker-rails-example's cable and worker), replaces the
     # image's ENTRYPOINT and drops its CMD: neither runs in that service
     if recipe is not None and entrypoint is None:
@@ -365,6 +377,12 @@ def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tu
             yield list(recipe.entrypoint), "ENTRYPOINT"
         if recipe.cmd and not command:
             yield list(recipe.cmd), "CMD"
+
+
+def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tuple[list[str], str]]:
+    """Word lists that may name a script: the command/entrypoint, the healthcheck, the image's
+    ENTRYPOINT/CMD, and Makefile `compose exec|run` lines."""
+    yield from _runs(svc, recipe, healthcheck=True)
     for cmd in project.commands:
         if cmd.kind is not CommandKind.MAKE:
             continue
