@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs
-from doctor.project.service_network import NetworkIndex, listen_ports, server_family
+from doctor.project.service_network import NetworkIndex, listen_ports, published_target, server_family
 from doctor.project.types import EnvVar, Service, words_of
 
 from .target_ports import moves_its_port
@@ -112,17 +112,6 @@ def _sole_publisher(index: NetworkIndex, service: Service, port: int) -> Service
     servers = [s for name in found if (s := index.model.services.get(name)) is not None
                and published_target(s, port) is not None]
     return servers[0] if len(servers) == 1 else None
-
-
-def published_target(server: Service, port: int) -> int | None:
-    """The container port `server` publishes host port `port` to, unless it listens on `port` inside too."""
-    if port in listen_ports(server):
-        return None
-    for mapping in server.ports:
-        span = mapping.published_range
-        if span is not None and span[0] <= port <= span[1]:
-            return mapping.target
-    return None
 
 
 # a server's own config file moves its port where doctor does not read it (redis.conf's `port 6380`)

@@ -20,10 +20,8 @@ from collections.abc import Iterator
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.env_hosts import BROWSER_SCHEMES, NO_HOST_SCHEMES, URL, HostRef, host_refs, waiter_pattern
-from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner
+from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner, published_target
 from doctor.project.types import Service
-
-from .published_dials import published_target
 
 ADDRESS = lazy(r"(?<![\w.@/-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
 # a URL's host and port (mlflow's `--backend-store-uri mysql+pymysql://u:p@db:3307/mlflow`)

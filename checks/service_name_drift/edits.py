@@ -8,7 +8,7 @@ from doctor.model import Edit, Finding, Fix, Location, Safety
 from doctor.project import Project
 from doctor.project.edits import interpolated_at, value_edit
 from doctor.project.env_hosts import HostRef, host_refs
-from doctor.project.service_network import NetworkView
+from doctor.project.service_network import NetworkView, published_target
 from doctor.project.types import EnvVar, Service
 
 Use = tuple[Service, NetworkView, EnvVar, HostRef]
@@ -61,10 +61,9 @@ def host_port_edit(project: Project, var: EnvVar, ref: HostRef, meant: str) -> t
     svc = project.services.get(meant)
     if ref.scheme is None or ref.port is None or svc is None:
         return None
-    targets = {m.target for m in svc.ports if m.published_range == (ref.port, ref.port) and m.target != ref.port}
-    if len(targets) != 1 or any(m.target == ref.port for m in svc.ports):
+    target = published_target(svc, ref.port)
+    if target is None:
         return None  # no such mapping, or the port is also one it listens on
-    (target,) = targets
     host = re.escape(ref.host)
     before = r"(?<=@)" if ref.has_password else r"(?<=[/@,])"
     pattern = rf"{before}{host}:{ref.port}(?!\d)" + (r"(?![^/?#]*@)" if ref.has_password else "")

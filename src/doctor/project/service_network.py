@@ -268,6 +268,19 @@ def all_names(model: ComposeModel) -> dict[str, str]:
     return names
 
 
+def published_target(server: Service, port: int) -> int | None:
+    """The container port `server` publishes host port `port` to, unless it listens on `port` inside too
+    (a value dialling `server:port` from a peer then dials nothing: leaked-host-port's fault, and the
+    port service-name-drift's fix writes with the host it means)."""
+    if port in listen_ports(server):
+        return None
+    for mapping in server.ports:
+        span = mapping.published_range
+        if span is not None and span[0] <= port <= span[1]:
+            return mapping.target
+    return None
+
+
 def listen_ports(service: Service) -> set[int]:
     """Container ports a service listens on: its published targets, `expose`, its image's default."""
     ports = {p.target for p in service.ports}
