@@ -395,8 +395,12 @@ def _env_edits(project: Project, name: str, new: str) -> tuple[tuple[Edit, ...],
     if entry is None:
         # beside the author's commented default (minio's `# MINIO_CONSOLE_PORT=9091` in its Host Ports
         # section), not at the end of the file
-        commented = _commented_line(path, name)
-        prefix = _export_style(path)  # docker-django-example's .env: `export NAME=value` on every line
+        try:
+            text = read_text(path, COMPOSE_LIMIT)
+        except OSError:
+            text = ""
+        commented = _commented_line(text, name)
+        prefix = _export_style(text)  # docker-django-example's .env: `export NAME=value` on every line
         if commented is not None:
             number, text = commented
             return (Edit(path, text, f"{text}\n{prefix}{name}={new}", number),), f"{shown} {name}"
@@ -408,25 +412,17 @@ def _env_edits(project: Project, name: str, new: str) -> tuple[tuple[Edit, ...],
     return (Edit(path, line or "", edit, entry.line),), f"{shown} {name}"
 
 
-def _export_style(path: Path) -> str:
-    """`export ` when most assignments of the env file are written `export NAME=value` (compose reads
-    both forms; a line added in the other stands out), else ""."""
-    try:
-        text = read_text(path, COMPOSE_LIMIT)
-    except OSError:
-        return ""
+def _export_style(text: str) -> str:
+    """`export ` when most assignments of the env file's text are written `export NAME=value`
+    (compose reads both forms; a line added in the other stands out), else ""."""
     lines = [line.strip() for line in text.splitlines()]
     assignments = [line for line in lines if line and not line.startswith("#") and "=" in line]
     exported = sum(line.startswith("export ") for line in assignments)
     return "export " if assignments and exported * 2 > len(assignments) else ""
 
 
-def _commented_line(path: Path, name: str) -> tuple[int, str] | None:
-    """The last line of `.env` that comments out an assignment of `name` (`# NAME=9091`), if any."""
-    try:
-        text = read_text(path, COMPOSE_LIMIT)
-    except OSError:
-        return None
+def _commented_line(text: str, name: str) -> tuple[int, str] | None:
+    """The last line of `.env`'s text that comments out an assignment of `name` (`# NAME=9091`), if any."""
     found = None
     for number, line in enumerate(text.splitlines(), 1):
         if re.match(rf"^\s*#+\s*(?:export\s+)?{re.escape(name)}\s*=", line):
