@@ -43,4 +43,4 @@ def test_a_git_ignored_override_is_named_with_the_line_it_leaves(tmp_path: Path)
     (tmp_path / ".gitignore").write_text("uploads\ndocker-compose.override.yml\n")
     assert _title(tmp_path) == (
         "set LISTMONK_db__host=db for 'app' in the dev override (docker-compose.override.yml is git-ignored: this "
-        "checkout only; docker-compose.yml:5 keeps its value for the others)")
+        "checkout only; docker-compose.yml:5 keeps its value for other checkouts)")

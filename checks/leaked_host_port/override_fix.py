@@ -199,7 +199,7 @@ def _ignored_note(project: Project, override: Path, var: EnvVar) -> str:
     # in the one file the fault and its fix share, and no tracked line keeps the value
     if (at is not None and at.path == override) or not git_ignored(override):
         return ""
-    base = (f"; {project.shown(at.path)}:{at.line} keeps its value for the others"
+    base = (f"; {project.shown(at.path)}:{at.line} keeps its value for other checkouts"
             if at is not None and at.line and at.path in project.compose.files else "")
     return f" ({override.name} is git-ignored: this checkout only{base})"
 

@@ -14,7 +14,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavai
 from doctor.project import Project
 
 from .fix import _covering_service, _fix, _operands, _root_writers, _rootless_subuids, _run_as_you, _sole_writer
-from .kept import _server_data
+from .kept import _kept_rows, _server_data
 from .places import Row, _by_bind_mount, _from_root, _Places
 
 SHOWN = 3
@@ -39,8 +39,15 @@ class RootOwnedFiles(Check):
         is that server's data kept as its own user by design (linkwarden's `./pgdata`), and so
         are files in a bind mount owned by exactly the service's numeric `user:` (lemmy's pictrs,
         `991:991`) or by the user its image runs as (mattermost's `USER mattermost`, uid 2000;
-        read from the image on the engine, which the container that wrote them ran from): a
-        note, whose advice is no chown (that would stop the service) but how to own it yourself.
+        read from the image on the engine, which the container that wrote them ran from), by the
+        numeric `USER` of the Dockerfile it builds (CTFd's `ctfd`, `USER 1001`), or by the uid a
+        service that only sets owners gives the mount to (CTFd's `permissions`, `chown -R
+        1001:1001 /var/uploads /var/log/CTFd`): a note, whose advice is no chown (that would stop
+        the service) but how to own it yourself. In a group that also holds strays (the
+        `.data/CTFd` docker made as root for the bind sources below it), those paths are left
+        alone and the message says so, and the chown takes the strays only; nor does a group's
+        chown -R reach another group below it (`.data` over mariadb's `.data/mysql`): it then
+        names each stray without -R.
         With a rootless engine (container root is you), the strays are files of your subuid
         range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
         OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
@@ -111,15 +118,29 @@ class RootOwnedFiles(Check):
         # a recursive chown of a group's folder must not touch what the user excluded below it
         # (nor, for one service's mounts, another's below them)
         protected = {place.group(str(d), True) for d in scan.excluded_in} | (held.keys() - groups_before)
+        # `.data` over `.data/mysql`: a chown -R of the first must not take the second's (the db's own)
+        below = sorted(os.path.normpath(os.path.join(folder, top)) for top in groups)
         subuids = _rootless_subuids(host, expected) if groups else ()
         for top, rows in sorted(groups.items()):
             yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected,
-                              held.get(top))
+                              held.get(top), below)
 
     def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
                rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool,
-               holder: str | None) -> Finding:
+               holder: str | None, groups: list[str]) -> Finding:
         base = str(scan.root)
+        within = os.path.normpath(os.path.join(folder, top))
+        # CTFd's `.data/CTFd`: the folder docker made (root's), and the uploads `ctfd` (USER 1001)
+        # keeps as its own user: the first is a stray, the second by design and never chowned
+        designed, why = _kept_rows(project, host, within, rows) if not subuids and any(r[1] for r in rows) else ([], "")
+        aside = ""
+        keep_out = groups
+        if designed and len(designed) < len(rows) and any(r[1] == 0 for r in rows):
+            names = {r[0] for r in designed}
+            rows = [r for r in rows if r[0] not in names]
+            keep_out = sorted([*groups, *names])
+            aside = (f"; {len(designed)} more there {'are' if len(designed) > 1 else 'is'} kept by design ({why}): "
+                     "left alone")
         owners = sorted({uid for _, uid, _, _ in rows})
         who = Owner(owners[0], 0, "").display() if len(owners) == 1 else "other users"
         mapped = [uid - first for uid in owners for first, count in subuids if first <= uid < first + count]
@@ -127,7 +148,6 @@ class RootOwnedFiles(Check):
             # a rootless engine maps container root to you and container uid N to subuid first+N-1
             shown_uids = ", ".join(str(n + 1) for n in sorted(set(mapped))[:3])
             who = f"container uid {shown_uids} of the rootless engine (your subuid range)"
-        within = os.path.normpath(os.path.join(folder, top))
         above = top.rpartition("/")[2] == ".."  # a parent of the project folder: its own entries only
         where = "the project folder" if top == "." else repr(project.shown(Path(within)))
         if above and within == base:
@@ -159,16 +179,21 @@ class RootOwnedFiles(Check):
                 service = writers[0] if writers else None
         judged = service is not None and 0 not in owners and not subuids
         kept = _server_data(project, host, service, within, owners, holder is not None) if service and judged else None
+        if kept is None and why and not aside:  # every stray kept by design, by a service's own uid
+            return self.finding(f"{message}: {why}", Location(Path(within)), f"owner:{top}",
+                                Fix(f"expected: {why}; nothing to change while it does", Safety.ADVICE),
+                                Severity.INFO)
         if kept is not None:  # linkwarden's ./pgdata: the database's own user keeps its data there
             title = (f"expected while {service!r} runs as its own user; to own it yourself, chown it to "
                      f"{expected.uid}:{expected.gid}, {_run_as_you(project, expected, repr(service))}")
             return self.finding(f"{message}; {kept}", Location(Path(within)), f"owner:{top}",
                                 Fix(title, Safety.ADVICE), Severity.INFO)
-        operands = _operands(scan, within, rows, protected or top == "." or above)
+        operands = _operands(scan, within, rows, protected or top == "." or above, keep_out)
         # a service named from one stray its mounts hold, or one of two mounting the same folder, may
         # not be who wrote the rest: the advice says "if", never that it did
         sure = service is not None and (service == holder or _sole_writer(project, service, within, rows, writers))
         also = [w for w in writers or () if w != service][:2] if not sure else []
         fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure, also=also,
                    none_root=writers == [])
-        return self.finding(message, Location(Path(within)), f"owner:{top}", fix)
+        return self.finding(message + aside, Location(Path(within)), f"owner:{top}", fix)
+

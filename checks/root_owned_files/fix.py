@@ -21,12 +21,23 @@ from .places import Row, _rel
 MAX_OPERANDS = 20
 
 
-def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool) -> tuple[bool, list[str]]:
+def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool,
+              keep_out: Sequence[str] = ()) -> tuple[bool, list[str]]:
     """(recursive, paths): the fewest chown operands covering the group, never an excluded path
-    (`protected`: a chown -R of `within` would reach one, or more than the group)."""
+    (`protected`: a chown -R of `within` would reach one, or more than the group), nor one of
+    `keep_out` (absolute, sorted: another group's folder below, a stray kept by design)."""
+    import bisect
+
     roots = scan.chown_operands(within, rows)
     # a stray's own lstat says whether it is a folder (a symlink to one is not: chown -h takes the link)
     folders = {p for p, _, _, is_dir in rows if is_dir}
+
+    def reaches(path: str) -> bool:
+        at = bisect.bisect_left(keep_out, path + "/")
+        return at < len(keep_out) and keep_out[at].startswith(path + "/")
+
+    if any(recursive and reaches(path) for path, recursive in roots):
+        return False, [p for p, _, _, _ in sorted(rows, key=path_order)]  # each stray, no -R over another's
     if all(recursive or path not in folders for path, recursive in roots) or not roots:
         if len(roots) > MAX_OPERANDS and not protected:
             return True, [within]
@@ -144,16 +155,20 @@ def _gives_away(svc: Service) -> bool:
     chown -R 1001:1001 /var/uploads /var/log/CTFd`): it runs as root to give files to a user, writes
     none of root's, and advising it to run as you would make its chown fail. Its command (or
     entrypoint), or each command of an `sh -c` text, is chown, chmod, chgrp, setfacl or mkdir."""
+    programs = [posixpath.basename(c[0]) for c in _commands(svc) if c]
+    return bool(programs) and any(p in _OWNERSHIP_TOOLS for p in programs) and all(
+        p in (*_OWNERSHIP_TOOLS, "mkdir") for p in programs)
+
+
+def _commands(svc: Service) -> list[list[str]]:
+    """The words of each command a service runs: its entrypoint and command, or each command of
+    an `sh -c` text (split at `;` and `&&`)."""
     from doctor.project.shipped import shell_words
 
     words = shell_words(svc.entrypoint) + shell_words(svc.command)
     if len(words) >= 3 and posixpath.basename(words[0]) in ("sh", "bash", "ash") and words[1] == "-c":
-        commands = [c.split() for c in " ".join(words[2:]).replace("&&", ";").split(";")]
-    else:
-        commands = [words]
-    programs = [posixpath.basename(c[0]) for c in commands if c]
-    return bool(programs) and any(p in _OWNERSHIP_TOOLS for p in programs) and all(
-        p in (*_OWNERSHIP_TOOLS, "mkdir") for p in programs)
+        return [c.split() for c in " ".join(words[2:]).replace("&&", ";").split(";")]
+    return [words]
 
 
 def _sole_writer(project: Project, service: str, within: str, rows: Sequence[Row],

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 from pathlib import Path
 
 from doctor.host import Host
 from doctor.model import Unavailable
 from doctor.project import Project
+from doctor.project.types import Service
+
+from .places import Row, _under
 
 
 def _server_data(project: Project, host: Host, service: str, within: str, owners: list[int],
@@ -48,3 +53,98 @@ def _image_user(project: Project, host: Host, service: str, owners: list[int]) -
     if user in ("", "0", "root") or len(owners) != 1 or (user.isdigit() and owners != [int(user)]):
         return None
     return f"{service!r} runs as its image's user {user!r} and keeps its files there"
+
+
+def _designed(project: Project, host: Host, within: str) -> list[tuple[str, int, str]]:
+    """(bind source, uid, why) for each bind mount at, below or above `within` whose files a
+    service keeps as a non-root user of its own by design: the numeric uid the service runs as
+    (its `user:`, its Dockerfile's `USER`, its image's on the engine), or the one a service that
+    only sets owners gives the mount to (CTFd's `permissions`: `chown -R 1001:1001 /var/uploads
+    /var/log/CTFd`, over the `.data/CTFd/uploads` that `ctfd`, its Dockerfile's `USER 1001`, writes)."""
+    from .fix import _gives_away
+
+    place = Path(within)
+    found: list[tuple[str, int, str]] = []
+    for svc in project.services.values():
+        binds = [m for m in svc.volumes if m.type == "bind" and m.source
+                 and (Path(m.source).is_relative_to(place) or place.is_relative_to(m.source))]
+        if not binds:
+            continue
+        if _gives_away(svc):
+            for mount in binds:
+                for given, targets in _chowns(svc):
+                    if given and any(_covers(t, mount.target) for t in targets):
+                        found.append((os.path.realpath(str(mount.source)), given,
+                                      f"{svc.name!r} gives them to uid {given} (its chown of {mount.target})"))
+            continue
+        uid, how = _runs_as(project, host, svc)
+        if uid:
+            found += [(os.path.realpath(str(m.source)), uid, f"{svc.name!r} runs as uid {uid} ({how})") for m in binds]
+    return found
+
+
+def _kept_rows(project: Project, host: Host, within: str, rows: list[Row]) -> tuple[list[Row], str]:
+    """The strays of a group that a service keeps as its own non-root user by design (`_designed`),
+    and why (the first reason); none when no service mounting there runs as, or gives files to, a
+    uid of the strays. Only rows of such a uid are looked at: a big group of root's strays costs
+    one set lookup each."""
+    designed = _designed(project, host, within)
+    uids = {uid for _, uid, _ in designed}
+    if not uids:
+        return [], ""
+    kept: list[Row] = []
+    why: list[str] = []
+    for row in rows:
+        if row[1] not in uids:
+            continue
+        reason = next((w for source, uid, w in designed if uid == row[1] and _under(row[0], source)), None)
+        if reason is not None:
+            kept.append(row)
+            if reason not in why:
+                why.append(reason)
+    return kept, "; ".join(why[:2])
+
+
+def _runs_as(project: Project, host: Host, svc: Service) -> tuple[int | None, str]:
+    """The numeric uid a service runs as, and where that is said: its `user:`, its Dockerfile's
+    `USER` (the stage it builds), else the image on the engine; (None, "") for root, a name
+    (its uid is in the image's /etc/passwd, which doctor does not open) or no answer."""
+    from .fix import _image_user as dockerfile_user
+
+    user = (svc.user or "").partition(":")[0].strip()
+    if user:
+        return (int(user), f"user: {svc.user}") if user.isdigit() and user != "0" else (None, "")
+    built = (dockerfile_user(project, svc) or "").partition(":")[0].strip()
+    if built.isdigit():
+        return int(built), f"its Dockerfile's USER {built}"
+    name = svc.image or f"{project.compose.project_name}-{svc.name}"
+    try:
+        facts = host.images.image(name) if host.images.present([name]) else None
+    except Unavailable:
+        return None, ""
+    image_user = facts.user.partition(":")[0].strip() if facts is not None else ""
+    if image_user.isdigit() and image_user != "0":
+        return int(image_user), f"its image's USER {image_user}"
+    return None, ""
+
+
+def _chowns(svc: Service) -> list[tuple[int, list[str]]]:
+    """(uid, container paths) of each `chown [-R] UID[:GID] PATH...` in a service's command (or
+    entrypoint, or each command of its `sh -c` text); a user named, not numbered, is skipped."""
+    from .fix import _commands
+
+    found = []
+    for command in _commands(svc):
+        if not command or posixpath.basename(command[0]) != "chown":
+            continue
+        operands = [w for w in command[1:] if not w.startswith("-")]
+        owner = operands[0].partition(":")[0] if operands else ""
+        if owner.isdigit() and len(operands) > 1:
+            found.append((int(owner), operands[1:]))
+    return found
+
+
+def _covers(path: str, target: str) -> bool:
+    """Whether container path `path` is `target` or a folder above it."""
+    path, target = posixpath.normpath(path), posixpath.normpath(target)
+    return target == path or target.startswith(path.rstrip("/") + "/")

@@ -70,9 +70,14 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
     also takes the strays between them (the `volumes/app/mattermost` its docs chown); a stray in
     no such folder stays in its top folder's group. A top folder holding one service's mounts
     stays one group, that service's when all its strays lie where the service's mounts are."""
+    from .fix import _gives_away
+
+    # the deepest first; of two services mounting one folder, the one that writes there before one
+    # that only sets its owners (CTFd's `ctfd` before `permissions`), then by name: never the order
+    # of a set, which changes from run to run
     mounts = sorted({(os.path.realpath(m.source), name) for name, svc in project.services.items()
                      for m in svc.volumes if m.type == "bind" and m.source},
-                    key=lambda pair: len(pair[0]), reverse=True)  # the deepest first
+                    key=lambda pair: (-len(pair[0]), pair[0], _gives_away(project.services[pair[1]]), pair[1]))
     split: dict[str, list[Row]] = {}
     services: dict[str, str] = {}
     for top, rows in groups.items():
