@@ -153,3 +153,19 @@ def test_a_service_that_only_gives_files_away_is_never_told_to_run_as_you(tmp_pa
     assert ("'permissions'" in advice) is blamed, advice
     if not blamed:
         assert "(no service mounting it runs as root)" in advice and "user:" not in advice, advice
+
+
+@needs_root
+def test_a_file_only_bind_mounted_read_only_was_written_by_no_container(tmp_path: Path) -> None:
+    """saleor-platform's db mounts `./replica_user.sql:/docker-entrypoint-initdb.d/replica_user.sql:ro`;
+    a root-owned replica_user.sql came from the host (a sudo), not from postgres: the advice must
+    not tell the user to run the database as themselves."""
+    compose = ("services:\n  db:\n    image: postgres:15-alpine\n    volumes:\n"
+               "      - ./replica_user.sql:/docker-entrypoint-initdb.d/replica_user.sql:ro\n")
+    project = build(tmp_path, compose, ("replica_user.sql",), ("replica_user.sql",))
+    advice = title(run_check(project)["owner:."])
+    assert advice == ("chown replica_user.sql to 1000:1000 (its only bind mounts are read-only: "
+                      "no container wrote there)"), advice
+    # the same mount writable: postgres (root in its entrypoint) may have written it, and is named
+    writable = build(tmp_path / "rw", compose.replace(":ro\n", "\n"), ("replica_user.sql",), ("replica_user.sql",))
+    assert "'db' with user:" in title(run_check(writable)["owner:."])

@@ -13,7 +13,16 @@ from doctor.host.owners import Owner, OwnerScan
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
-from .fix import _covering_service, _fix, _operands, _root_writers, _rootless_subuids, _run_as_you, _sole_writer
+from .fix import (
+    _covering_service,
+    _fix,
+    _operands,
+    _read_only,
+    _root_writers,
+    _rootless_subuids,
+    _run_as_you,
+    _sole_writer,
+)
 from .kept import _kept_rows, _server_data
 from .places import Row, _by_bind_mount, _from_root, _Places
 
@@ -76,7 +85,8 @@ class RootOwnedFiles(Check):
         `web`, `user: ${UID:-kitsune}`) or whose image declares a non-root `USER` (its Dockerfile,
         or the image on the engine: robotoff's `USER off`), or whose command only sets owners
         (CTFd's `permissions`, `user: root`, `chown -R 1001:1001 ...`: it gives files away, and
-        run as you its chown would fail) is never the suspect, so kitsune's
+        run as you its chown would fail) is never the suspect, nor is a service whose mount there is
+        read-only (saleor's `db`, `./replica_user.sql:...:ro`: no container wrote it), so kitsune's
         advice names `node` (node:22, no user) that mounts `./` too; when no service mounting the
         folder may run as root, the chown comes alone and says so. The service is named as
         the writer only when every stray lies in its bind mounts and no other service that may
@@ -193,7 +203,10 @@ class RootOwnedFiles(Check):
         # not be who wrote the rest: the advice says "if", never that it did
         sure = service is not None and (service == holder or _sole_writer(project, service, within, rows, writers))
         also = [w for w in writers or () if w != service][:2] if not sure else []
+        none_root: bool | str = writers == []
+        if none_root and _read_only(project, [*candidates, *map(Path, first)]):
+            none_root = "its only bind mounts are read-only: no container wrote there"
         fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure, also=also,
-                   none_root=writers == [])
+                   none_root=none_root)
         return self.finding(message + aside, Location(Path(within)), f"owner:{top}", fix)
 

@@ -47,16 +47,18 @@ def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool,
 
 def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
          service: str | None, root: str, rootless: bool = False, sure: bool = True, also: Sequence[str] = (),
-         none_root: bool = False) -> Fix:
+         none_root: bool | str = False) -> Fix:
     """The chown of a group back to `expected`, and the `user:` that keeps `service` from writing
     there again: said as a fact when `sure` (the service alone mounts every stray), else as a
     condition naming it and the `also` services that could as well have written there, since the
     user's own `sudo` on the host could as well have left them. `none_root`: every service that
-    mounts the group runs as a user already, so no `user:` is advised and the title says so."""
+    mounts the group runs as a user already (or, a text saying so, mounts it read-only), so no
+    `user:` is advised and the title says so."""
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
-    then = " (no service mounting it runs as root)" if none_root and not service else ""
+    then = (f" ({none_root})" if isinstance(none_root, str) else " (no service mounting it runs as root)"
+            ) if none_root and not service else ""
     if service and not rootless and (svc := project.services.get(service)) is not None and not svc.user \
             and _image_user(project, svc):
         service = None  # robotoff's `USER off`: the service already runs as a user; root came from elsewhere
@@ -135,12 +137,20 @@ def _may_run_as_root(project: Project, host: Host, svc: Service) -> bool:
     return image_user in ("", "0", "root")
 
 
+def _read_only(project: Project, paths: Sequence[Path]) -> bool:
+    """Whether every bind mount covering one of `paths` is read-only (saleor's
+    `./replica_user.sql:/docker-entrypoint-initdb.d/replica_user.sql:ro`): no container wrote there."""
+    covering = [m.read_only for svc in project.services.values() for m in svc.volumes
+                if m.type == "bind" and m.source and any(p.is_relative_to(m.source) for p in paths)]
+    return bool(covering) and all(covering)
+
+
 def _root_writers(project: Project, host: Host, paths: Sequence[Path]) -> list[str]:
-    """The services that bind-mount one of `paths` (or a folder above it) and may run as root: the
-    ones that could have left root's files there, the closest mount first, then by name."""
+    """The services that bind-mount one of `paths` (or a folder above it), not read-only, and may
+    run as root: the ones that could have left root's files there, the closest mount first, then by name."""
     depth: dict[str, int] = {}
     for svc in project.services.values():
-        covering = [len(m.source) for m in svc.volumes if m.type == "bind" and m.source
+        covering = [len(m.source) for m in svc.volumes if m.type == "bind" and m.source and not m.read_only
                     and any(p.is_relative_to(m.source) for p in paths)]
         if covering and not _gives_away(svc) and _may_run_as_root(project, host, svc):
             depth[svc.name] = max(covering)
