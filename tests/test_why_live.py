@@ -563,3 +563,46 @@ services:
     finally:
         compose(docker_engine, root, name, "down", "-v", "-t", "0")
         subprocess.run([docker_engine, "rmi", tag], capture_output=True)
+
+
+def test_why_finds_the_project_up_ran_here_under_another_name(tmp_path: Path, docker_engine: str, image: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """`docker compose -p NAME up` (or COMPOSE_PROJECT_NAME in that shell) ran in this folder; `doctor
+    why` in the same folder without -p works out the folder's name, which has no container: it reads
+    the containers whose working_dir label is this folder instead, and says so; with two such
+    projects it asks which, naming both."""
+    import os
+    import sys
+
+    from doctor import app
+
+    run = uuid.uuid4().hex[:8]
+    root = tmp_path / f"stack-{run}"
+    root.mkdir()
+    port = free_port()
+    (root / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: {image}\n    command: [\"httpd\", \"-f\", \"-p\", \"80\"]\n"
+        f"    ports:\n      - \"{port}:80\"\n")
+    env = {k: v for k, v in os.environ.items() if k != "COMPOSE_PROJECT_NAME"}
+    names = [f"doctor-test-{run}-a", f"doctor-test-{run}-b"]
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(port)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        up = compose(docker_engine, root, names[0], "up", "-d")
+        assert up.returncode != 0 and "address already in use" in up.stderr, up.stderr
+        out = io.StringIO()
+        assert app.guarded(why, WhyOptions(path=root, env=env), out) == 1, out.getvalue()
+        text = out.getvalue()
+        assert f"(compose project '{names[0]}')" in text and f"listen tcp4 0.0.0.0:{port}" in text, text
+        assert "port-collision" in text and f"pid {holder.pid}" in text, text
+        assert f"`up` ran in this folder as '{names[0]}'" in capsys.readouterr().err
+        compose(docker_engine, root, names[1], "create")
+        assert app.guarded(why, WhyOptions(path=root, env=env), io.StringIO()) == 2
+        err = capsys.readouterr().err
+        assert f"'{names[0]}', '{names[1]}': give the one that failed with -p" in err, err
+    finally:
+        holder.kill()
+        holder.wait()
+        for name in names:
+            compose(docker_engine, root, name, "down", "-v", "--remove-orphans", "-t", "0")

@@ -105,6 +105,17 @@ def project_containers(engine: EngineConnection, project: str, *, max_lines: int
     return tuple(sorted(found, key=lambda s: (s.service, s.name)))
 
 
+def projects_at(engine: EngineConnection, working_dir: str) -> list[str]:
+    """The compose project names of the containers whose `up` ran in `working_dir` (their
+    `com.docker.compose.project.working_dir` label): the project of this folder under a name given
+    with `-p` or COMPOSE_PROJECT_NAME where it ran, sorted. Raises Unavailable when the engine cannot be asked."""
+    filters = quote(json.dumps({"label": [f"{COMPOSE_WORKING_DIR}={working_dir}"]}))
+    listed = engine.get_json(f"/containers/json?all=1&filters={filters}")
+    names = {str((item.get("Labels") or {}).get(COMPOSE_PROJECT, "")) for item in
+             (listed if isinstance(listed, list) else []) if isinstance(item, dict)}
+    return sorted(n for n in names if n)
+
+
 def _state(doc: dict[str, Any]) -> ContainerState:
     from doctor.redact import clip
 

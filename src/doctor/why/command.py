@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from doctor import __version__, app
@@ -47,8 +48,8 @@ if TYPE_CHECKING:
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
-PIPED_NOTE = ("doctor: the piped text was not read: `doctor why` reads the symptoms from the project's containers "
-              "on the engine (run it where `docker compose up` failed, or give PATH, -f or -p as that `up` had)")
+PIPED_NOTE = ("doctor: the piped text was not read: `doctor why` reads the symptoms from the containers `up` left "
+              "on the engine (those of this folder, under any project name; or give PATH, -f or -p as that `up` had)")
 
 
 @record
@@ -95,8 +96,16 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     host = Host(env=opts.env, timeout=ENGINE_TIMEOUT)
     try:
         containers = project_containers(host.engine, name)
+        other = _named_elsewhere(host, project, opts) if not containers else None
     except Unavailable as exc:
         raise app.UsageError(f"cannot look at the containers: {exc.reason}") from None
+    if other is not None:  # `up -p NAME` ran here: read that project's containers, as compose would with -p
+        opts = replace(opts, project_name=other)
+        target = replace(target, project_name=other)
+        project_options = app.project_options(target, config)
+        project = Project(project_options)
+        name = project.compose.project_name
+        containers = project_containers(host.engine, name)
     signatures, errors = load_signatures()
     for error in errors:
         sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
@@ -142,12 +151,37 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     return _print(opts, project, diagnoses, results, out)
 
 
+def _named_elsewhere(host: Host, project: Project, opts: WhyOptions) -> str | None:
+    """The name `up` gave this folder's project when its containers are under another than the one
+    doctor works out (`docker compose -p track-b up` here; COMPOSE_PROJECT_NAME set in that shell):
+    found by the containers' working_dir label, and said on stderr. None when a name was given
+    (-p: the user means that one), when no container ran here, and when several projects did
+    (then which one is a question: a usage error naming them)."""
+    from doctor.host.containers import projects_at
+
+    if opts.project_name is not None:
+        return None
+    folder = str(project.compose.project_dir)
+    names = projects_at(host.engine, folder)
+    if not names and os.path.realpath(folder) != folder:  # compose labels the path as it was given
+        names = projects_at(host.engine, os.path.realpath(folder))
+    if not names:
+        return None
+    here = project.compose.project_name
+    if len(names) > 1:
+        listed = ", ".join(repr(n) for n in names)
+        raise app.UsageError(f"project {here!r} has no container on the engine, but `up` ran in this folder as "
+                             f"{listed}: give the one that failed with -p")
+    sys.stderr.write(f"doctor: project {here!r} has no container on the engine; `up` ran in this folder as "
+                     f"{names[0]!r} (-p or COMPOSE_PROJECT_NAME): reading that project's containers\n")
+    return names[0]
+
+
 def _looping(host: Host, containers: tuple[ContainerState, ...], signatures: Sequence[Signature],
              service: str | None) -> tuple[ContainerState, ...]:
     """The containers, each running one whose log ends in a loop on a retried failure marked `looping`
     (failed: `running, but its log repeats: unknown-host`). Bounded: see doctor.why.loop."""
     import time
-    from dataclasses import replace
 
     from doctor.host.containers import with_logs
     from doctor.model import Unavailable
@@ -209,8 +243,6 @@ def _older_than_files(project: Project, diagnoses: list[Diagnosis], host: Host, 
     old = recreated(project, [d.container for d in alone if d.container is not None], cli, env)
     if not old:
         return diagnoses
-    from dataclasses import replace
-
     out = []
     for diagnosis in diagnoses:
         container = diagnosis.container
