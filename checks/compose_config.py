@@ -31,7 +31,10 @@ class ComposeConfig(Check):
         build needs that this user cannot read: the build context, its Dockerfile and what the
         Dockerfile COPYs (`docker compose build` stops there), and a build context or
         Dockerfile that does not exist (compose's `config` accepts it, `up` stops; on a fresh
-        clone it is often a git submodule never checked out, getlago/lago's `api/`), and a
+        clone it is often a git submodule never checked out, getlago/lago's `api/`), a secret or
+        config an enabled service uses whose `environment:` variable is set neither in the shell
+        nor in `.env`, or whose `file:` does not exist (zulip's `environment: ZULIP__SECRET_KEY`;
+        `up` stops: `environment variable ... required by secret ... is not set`), and a
         restart policy compose passes on and the engine refuses at create (`restart: sometimes`,
         `always:3`, a swarm file's `deploy.restart_policy` with `condition: any` and
         `max_attempts`). A project whose every service sits in a profile that is off (`docker

@@ -86,6 +86,46 @@ def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, prob
     _check_cycles(enabled, problems)
 
 
+def check_secret_sources(model: YMap, enabled: Mapping[str, Any], env: Mapping[str, str],
+                         problems: list[Problem]) -> None:
+    """What `up` refuses in the secrets and configs the enabled services use, which `config` lets
+    pass: an `environment:` source whose variable is not set (`environment variable "APP_KEY"
+    required by secret "app_key" is not set`: zulip's documented `environment: ZULIP__SECRET_KEY`
+    with the key left out of .env), and a `file:` source that does not exist (`bind source path
+    does not exist`). Relative files are taken from the folder of the compose file declaring them."""
+    from pathlib import Path
+
+    for key in ("secrets", "configs"):
+        declared = model.get(key)
+        if not isinstance(declared, YMap):
+            continue
+        used = {ref for service in enabled.values() if isinstance(service, YMap) for ref in _sources(service.get(key))}
+        for name in sorted(used):
+            spec = declared.get(name)
+            if not isinstance(spec, YMap) or str(spec.get("external")).lower() in ("true", "yes"):
+                continue
+            kind = key[:-1]
+            variable = spec.get("environment")
+            if variable is not None and stringify(variable) not in env:
+                # the name is not said: the redactor masks a secret's name where it looks like a key's
+                problems.append(Problem(ProblemKind.REFERENCE,
+                                        f"the variable {stringify(variable)!r} this {kind} takes its value from is "
+                                        "not set (in the shell or .env): `up` fails (environment variable "
+                                        f"\"{stringify(variable)}\" required by {kind} ... is not set)",
+                                        spec.loc_of("environment")))
+            source = spec.get("file")
+            at = spec.loc_of("file")
+            if source is None or at is None:
+                continue
+            path = Path(stringify(source)).expanduser()
+            if not path.is_absolute():
+                path = at.path.parent / path
+            if not path.exists():
+                problems.append(Problem(ProblemKind.REFERENCE,
+                                        f"the file {stringify(source)} this {kind} is read from does not exist: "
+                                        "`up` fails (bind source path does not exist)", at))
+
+
 def _check_cycles(enabled: Mapping[str, Any], problems: list[Problem]) -> None:
     """compose refuses a depends_on cycle (a service depending on itself included)."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
