@@ -114,3 +114,21 @@ def test_an_entrypoint_that_hands_on_to_the_images_still_needs_the_password(tmp_
                "    environment:\n      POSTGRES_PASSWORD: ''\n")
     (finding,) = _needs(tmp_path, compose)
     assert finding.subject == "db:image-needs:POSTGRES_PASSWORD"
+
+
+@pytest.mark.parametrize(("image", "refuses"), [
+    ("postgres:11.5-alpine", False),  # nsidnev/fastapi-realworld-example-app: before the change, trust auth
+    ("postgres:12.1", False),
+    ("postgres:9.6.16", False),
+    ("library/postgres:10.3", False),
+    ("postgres:11.7", True),  # the first 11.x that refuses (docker-library/postgres#658, February 2020)
+    ("postgres:12.2-alpine", True),
+    ("postgres:11", True),  # a series tag follows its newest release
+    ("postgres:9.6", True),
+    ("postgres:16.4", True),
+    ("postgres:latest", True),
+])
+def test_a_postgres_tag_from_before_the_password_became_required_starts_without_one(
+        tmp_path: Path, image: str, refuses: bool) -> None:
+    found = _needs(tmp_path, f"services:\n  db:\n    image: {image}\n")
+    assert bool(found) is refuses, [f.message for f in found]

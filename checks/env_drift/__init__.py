@@ -53,7 +53,9 @@ class EnvDrift(Check):
         none of the password variables its entrypoint needs to initialize an empty data volume
         (`POSTGRES_PASSWORD=` left empty by a copied `.env.sample`, linkwarden's) is a warning at
         the line that sets it empty; `POSTGRES_HOST_AUTH_METHOD=trust`, a `*_PASSWORD_FILE`, or
-        `MYSQL_ALLOW_EMPTY_PASSWORD` satisfy it. An image the project builds FROM one of them
+        `MYSQL_ALLOW_EMPTY_PASSWORD` satisfy it, and a postgres tag pinning a release from before
+        the password became required (`postgres:11.5-alpine`; 9.6.17, 10.12, 11.7, 12.2 and
+        later refuse) needs none. An image the project builds FROM one of them
         (ckan-docker's `db`) is judged the same way when its Dockerfile sets none of the variables
         and keeps the image's entrypoint; any other build is left alone, and so is a service whose
         `entrypoint:` replaces the image's (formbricks' `hub-db-create`, `sh -c` running psql), or whose

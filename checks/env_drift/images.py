@@ -72,8 +72,37 @@ def unpassworded(project: Project) -> Iterator[Found]:
             continue  # `${DBROOT}` unset: env-drift's finding about that variable says so
         if opt_out is not None and (var := env.get(opt_out[0])) is not None and var.value == opt_out[1]:
             continue
+        if kind == "postgres" and _trusts_by_default(image):
+            continue
         written = next((name for name in names if name in env), names[0])  # the one it sets empty, if any
         yield _finding(project, service, kind, written, opt_out)
+
+
+# the first postgres image of each series that refuses an empty data folder without a password
+# (docker-library/postgres#658, February 2020): older ones start with trust auth and only warn
+_REFUSES_FROM = {(9, 4): (9, 4, 26), (9, 5): (9, 5, 21), (9, 6): (9, 6, 17), (10,): (10, 12), (11,): (11, 7),
+                 (12,): (12, 2)}
+
+
+def _trusts_by_default(image: str) -> bool:
+    """Whether a postgres image's tag pins a release from before the password became required
+    (`postgres:11.5-alpine`, fastapi-realworld-example-app's): its entrypoint initializes the data
+    folder with trust auth. A tag without the minor release (`postgres:11`, `:latest`) is a current
+    one, which refuses."""
+    import re
+
+    tag = image.rpartition("/")[2].partition("@")[0].partition(":")[2]
+    found = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?(?![\d.])", tag)
+    if found is None:
+        return False
+    parts = tuple(int(p) for p in found.groups() if p is not None)
+    if parts[0] < 9 or (parts[0] == 9 and parts[1] < 4):
+        return True
+    series = parts[:2] if parts[0] == 9 else parts[:1]
+    first = _REFUSES_FROM.get(series)
+    if first is None or (parts[0] == 9 and len(parts) < 3):
+        return False
+    return parts < first
 
 
 def _image(project: Project, service: Service) -> str | None:
