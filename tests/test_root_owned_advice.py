@@ -66,7 +66,7 @@ def test_the_advice_gives_the_env_lines_that_make_uid_and_gid_work(tmp_path: Pat
     project = build(tmp_path, BAKERY, ("bakerydemo/media/original_images/a.jpg",),
                     ("bakerydemo/media/original_images", "bakerydemo/media/original_images/a.jpg"))
     advice = title(run_check(project)["owner:bakerydemo"])
-    assert advice.endswith(f"({'and ' + AS_YOU.format(repr('app'))})")
+    assert advice.endswith(f"(then, by hand: {AS_YOU.format(repr('app'))})")
     assert "if 'app'" not in advice  # only app mounts it: the container wrote it
 
 
@@ -75,7 +75,7 @@ def test_env_lines_already_there_are_not_repeated(tmp_path: Path) -> None:
     project = build(tmp_path, BAKERY, ("bakerydemo/media/a.jpg", ".env"), ("bakerydemo/media/a.jpg",))
     (project / ".env").write_text("UID=1000\nGID=0\n")  # GID set, but not to the owner's group
     advice = title(run_check(project)["owner:bakerydemo"])
-    assert advice.endswith('(and set GID=1000 in .env and run \'app\' with user: "${UID}:${GID}")')
+    assert advice.endswith('(then, by hand: set GID=1000 in .env and run \'app\' with user: "${UID}:${GID}")')
 
 
 @needs_root
@@ -105,9 +105,9 @@ def test_a_folder_two_services_mount_alike_is_not_said_to_be_ones(tmp_path: Path
     # `.` is frontend's and backend's alike (both run as root: either may have written it, so both are
     # named), and the user's own `sudo` writes there too
     top = title(findings["owner:."])
-    assert top.endswith(f"(and if 'frontend' or 'backend' writes there, {AS_YOU.format('each')})")
+    assert top.endswith(f"(then, if 'frontend' or 'backend' writes there, by hand: {AS_YOU.format('each')})")
     # only celery mounts ./backend: the real container case keeps its plain advice
-    assert title(findings["owner:backend"]).endswith(f"(and {AS_YOU.format(repr('celery'))})")
+    assert title(findings["owner:backend"]).endswith(f"(then, by hand: {AS_YOU.format(repr('celery'))})")
 
 
 @needs_root
@@ -117,10 +117,10 @@ def test_strays_outside_the_named_services_mounts_make_the_advice_conditional(tm
     project = build(tmp_path, compose, ("frontend/package-lock.json", "frontend/src/cache/x"),
                     ("frontend/package-lock.json", "frontend/src/cache", "frontend/src/cache/x"))
     advice = title(run_check(project)["owner:frontend"])
-    assert advice.endswith(f"(and if 'web' writes there, {AS_YOU.format('it')})")
+    assert advice.endswith(f"(then, if 'web' writes there, by hand: {AS_YOU.format('it')})")
     # all the strays in its mount: the service wrote them
     os.lchown(project / "frontend/package-lock.json", USER, USER)
-    assert title(run_check(project)["owner:frontend"]).endswith(f"(and {AS_YOU.format(repr('web'))})")
+    assert title(run_check(project)["owner:frontend"]).endswith(f"(then, by hand: {AS_YOU.format(repr('web'))})")
 
 
 @needs_root

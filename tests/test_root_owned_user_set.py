@@ -96,7 +96,7 @@ def test_the_service_running_as_root_is_named_not_the_one_with_a_user(tmp_path: 
     found = run_check(project)
     for subject in ("owner:dist", "owner:media"):
         advice = title(found[subject])
-        assert advice.endswith(f"(and {AS_YOU.format(repr('node'))})"), advice
+        assert advice.endswith(f"(then, by hand: {AS_YOU.format(repr('node'))})"), advice
         assert "'web'" not in advice and "'celery'" not in advice
 
 

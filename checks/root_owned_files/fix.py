@@ -67,7 +67,9 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
         # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back
         how = f"run {who} as root inside, which is you" if rootless else _run_as_you(project, expected, who)
         names = " or ".join(repr(n) for n in (service, *also))
-        then = f" (and {how})" if sure else f" (and if {names} writes there, {how})"
+        # "by hand": `fix` runs the chown only, and its "applied" line must not read as if it had
+        # also written .env and the `user:` (fastapi-react trial)
+        then = f" (then, by hand: {how})" if sure else f" (then, if {names} writes there, by hand: {how})"
     shown = ", ".join(project.shown(Path(p)) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
     if rootless:
         image = _local_image(project, host, service)
