@@ -35,7 +35,7 @@ def test_a_long_entrys_variable_moves_the_host_side_only(tmp_path: Path, monkeyp
     mapping = only_mapping(project, "nginx")
     move = port_fix(project, host_with({8080}), "nginx", mapping, compose_version=(2, 40, 3))
     assert isinstance(move, PortMove) and move.new == 8081
-    assert not move.target_moves
+    assert move.target == 8080
     assert move.title == "move 'nginx' from host port 8080 to 8081 (.env DD_PORT)", move.title
     assert [(e.path.name, e.new) for e in move.edits] == [(".env", "DD_PORT=8081\n")]
     monkeypatch.setattr("doctor.checks.port_collision.fix.compose_config", lambda project: None)
@@ -43,14 +43,15 @@ def test_a_long_entrys_variable_moves_the_host_side_only(tmp_path: Path, monkeyp
     assert verify_port_move(Project(project.options), move) == ""
 
 
-def test_a_long_entry_with_the_variable_as_its_target_too_moves_both(tmp_path: Path) -> None:
-    # the long form of jitsi's '${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp'
+def test_a_long_entry_with_the_variable_as_its_target_too_keeps_the_target(tmp_path: Path) -> None:
+    # the long form of '${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp' (tests/test_portfix_both_sides.py)
     compose = ("services:\n  jvb:\n    image: jvb\n    ports:\n"
                "      - target: ${JVB_PORT:-10000}\n        published: ${JVB_PORT:-10000}\n        protocol: udp\n")
     project = load(tmp_path, compose)
     move = port_fix(project, host_with({10000}), "jvb", only_mapping(project, "jvb"), compose_version=(2, 40, 3))
-    assert isinstance(move, PortMove) and move.target_moves
-    assert "both sides are ${JVB_PORT}" in move.title
+    assert isinstance(move, PortMove) and move.target == 10000 and move.new == 10001
+    assert "container port 10000 kept, not ${JVB_PORT}" in move.title
+    assert [e.path.name for e in move.edits] == ["compose.override.yaml"]
 
 
 def test_port_specs_keep_a_long_entry_with_a_variable_long(tmp_path: Path) -> None:

@@ -86,10 +86,12 @@ class PortCollision(Check):
         keeping a long entry's `name` and `app_protocol`, every other entry and every other line
         as written. Services that share one list through a YAML anchor each get their own
         `ports: !override` list (editing the anchor would move them all onto one new port). Only
-        the host side moves; the container side never changes, unless the author wrote one
-        variable on both sides (`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`, or a long entry's
-        `target:` and `published:`): its `.env` value then moves both, as they tied them, and the
-        fix says so (DefectDojo's `target: 8080` beside `published: ${DD_PORT:-8080}` stays 8080).
+        the host side moves; the container side never changes. Where the author wrote one
+        variable on both sides (`"${DB_PORT:-5432}:${DB_PORT:-5432}"`, or DefectDojo's long entry
+        `target:` and `published: ${DD_DATABASE_PORT:-5432}`) a new `.env` value would move the
+        container port too, where postgres does not listen: the variable is left alone and the
+        mapping is written with literals (`target: 5432`, `published: 5433`), in the dev override or,
+        where none is read, on its own lines; the fix says so.
         A tcp and a udp mapping of one service on the same host port, address and container port
         (hedgedoc's `"443:443"` and `"443:443/udp"`: HTTPS and HTTP/3) move together, to a port free
         for both, and the fix says `tcp and udp together`; the verify compares the moved

@@ -10,9 +10,11 @@ writes the service's ports there is nothing to append to, and the list stays unt
 Only the host side moves; the container side, and every peer that reaches the service on
 the network, are untouched (a peer that reads the same variable keeps today's value in the dev
 override's environment: checks/port_collision/pins.py; where today's value is the host port,
-a leak, the server's container port instead) - except where the author wrote one variable on both sides
-(`"${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp"`, the container told the same port): the .env
-value moves both, as the author tied them, and the fix says so. A tcp+udp pair on one host port
+a leak, the server's container port instead). Where the author wrote one variable on both sides
+(`"${DB_PORT:-5432}:${DB_PORT:-5432}"`, DefectDojo's `target:` and `published:
+${DD_DATABASE_PORT:-5432}`) the variable is left alone - a new value would move the container
+port too, where postgres does not listen - and the mapping is rewritten with literals instead
+(`published: 5433`, `target: 5432`), in the dev override or on its own lines. A tcp+udp pair on one host port
 and container port (hedgedoc's HTTPS and HTTP/3 on 443: checks/port_collision/pair.py) moves
 together, to a port free for both. The port chosen is
 deterministic: the first one above the old port (or in the configured range) that is >= 1024,
@@ -35,7 +37,7 @@ from doctor.host.portregistry import side_by_side
 from doctor.model import Edit, Fix, Safety, Unavailable, record, replace
 from doctor.project.edits import edit_root, interpolated_at
 from doctor.project.gitrepo import tracked
-from doctor.project.portplan import untracked_edits
+from doctor.project.portplan import edited_name, untracked_edits
 from doctor.project.ports import last_colon
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
@@ -78,7 +80,6 @@ class PortMove(Fix):
     protocol: str = "tcp"
     old: int = 0
     new: int = 0
-    target_moves: bool = False  # one variable on both sides: the container port becomes `new` too
     paired: str = ""  # the other protocol of a tcp+udp pair on the same ports, moved with it
 
     @property
@@ -142,19 +143,24 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         title = f"publish '{service}' on another host port ({_none_free(old, ports_range, range_name)})"
         return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
                         protocol=mapping.protocol, old=old)
-    both = bool(variable) and _container_side_is(mapping, variable)
-    if variable:
+    if variable and _container_side_is(mapping, variable):
+        # `${DB_PORT:-5432}:${DB_PORT:-5432}`: a new value would move postgres's container port too,
+        # where it does not listen; the mapping is written with literals instead, the variable kept
+        version = host.compose_version if version == "detect" else version
+        assert not isinstance(version, str)
+        edits, where = _compose_edits(project, svc, mapping, new, version, partner)
+        where += f"; container port {mapping.target} kept, not ${{{variable}}}, which would move it too"
+        variable = ""
+    elif variable:
         edits, where = _env_edits(project, variable, variable_value(project, mapping, variable, new))
-        if both:
-            where += f"; the container side too: both sides are ${{{variable}}}"
-        elif edits and (pinned := pin_edit(project, variable, old, svc, mapping.target)) is not None:
+        if edits and (pinned := pin_edit(project, variable, old, svc, mapping.target)) is not None:
             edits, where = (*edits, pinned[0]), f"{where}; {pinned[1]}"  # containers dial the container port
     else:  # only an override edit depends on the compose version: asked only then
         version = host.compose_version if version == "detect" else version
         assert not isinstance(version, str)
         edits, where = _compose_edits(project, svc, mapping, new, version, partner)
     # with tracks side by side, a track's own port never goes into a file git shares with the others
-    shared = sorted({e.path.name for e in edits if tracked(e.path)})
+    shared = sorted({edited_name(e.path) for e in edits if tracked(e.path)})
     if shared and side_by_side(project.root, host) is not None:
         version = host.compose_version if compose_version == "detect" else compose_version
         assert not isinstance(version, str)
@@ -171,7 +177,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     together = f", {' and '.join(sorted(protocols))} together" if partner is not None else ""
     title = f"move '{service}' from host port {old} to {new}{together} ({where})"
     move = PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
-                    protocol=mapping.protocol, old=old, new=new, target_moves=both,
+                    protocol=mapping.protocol, old=old, new=new,
                     paired=partner.protocol if partner is not None else "")
     if partner is not None:
         _PAIRS.setdefault(project, {})[pair_key] = move
@@ -182,7 +188,7 @@ def _new_unignored(edits: tuple[Edit, ...]) -> str:
     """The files the edits create in a git work tree that git does not ignore, named ('' if none)."""
     from doctor.project.portplan import git_ignored
 
-    return ", ".join(sorted({e.path.name for e in edits if not e.path.exists() and not git_ignored(e.path)}))
+    return ", ".join(sorted({e.path.name for e in edits if not e.path.exists() and git_ignored(e.path) is False}))
 
 
 def _none_free(old: int, ports_range: tuple[int, int] | None, range_name: str) -> str:
@@ -486,10 +492,11 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     if new is None:
         return (), f"remove {mapping.published} from {_where(mapping)}, {why}"
     moved = (mapping, *([partner] if partner is not None else []))
-    inline = [_inline_edit(port, new) for port in moved]
-    if None in inline or len({(e.path, e.line) for e in inline if e is not None}) < len(moved):
+    inline = [_inline_edits(port, new) for port in moved]
+    written = [e for edits in inline if edits is not None for e in edits]
+    if None in inline or len({(e.path, e.line) for e in written}) < len(written):
         return (), f"set the host port to {new} in {', '.join(dict.fromkeys(_where(p) for p in moved))}"
-    return tuple(e for e in inline if e is not None), f"{', '.join(_where(p) for p in moved)}, {why}"
+    return tuple(written), f"{', '.join(_where(p) for p in moved)}, {why}"
 
 
 def port_specs(svc: Service, moved: PortMapping, new: int | None,
@@ -542,6 +549,33 @@ def _long(port: PortMapping, new: int | None = None) -> dict[str, object]:
     return spec
 
 
+def _inline_edits(mapping: PortMapping, new: int) -> tuple[Edit, ...] | None:
+    """The mapping's own lines publishing `new`: the published port replaced; where a variable is
+    written on the container side too, both sides as literals (`${P:-5432}:${P:-5432}` -> `5433:5432`)."""
+    if not mapping.target_variables:
+        edit = _inline_edit(mapping, new)
+        return (edit,) if edit is not None else None
+    if mapping.location is None or mapping.location.line is None or mapping.published is None:
+        return None
+    path, first = mapping.location.path, mapping.location.line
+    if not _is_long(mapping):
+        line = _line(path, first)
+        if line is None or not mapping.raw or line.count(mapping.raw) != 1:
+            return None
+        return (Edit(path, line, line.replace(mapping.raw, _short(mapping, new)), first),)
+    sides = {"target": (mapping.target_raw, str(mapping.target)), "published": (mapping.raw, str(new))}
+    edits: dict[str, Edit] = {}
+    for number in range(first, first + 8):
+        line = _line(path, number)
+        if line is None or (number > first and re.match(r"\s*-", line)):
+            break  # the next entry of the list
+        for key, (written, literal) in sides.items():
+            found = re.match(rf"^(\s*(?:-\s+)?{key}:\s*)(['\"]?){re.escape(written)}\2(\s*(?:#.*)?)$", line)
+            if found is not None and key not in edits:
+                edits[key] = Edit(path, line, f"{found[1]}{literal}{found[3]}", number)
+    return tuple(edits.values()) if len(edits) == 2 else None
+
+
 def _inline_edit(mapping: PortMapping, new: int) -> Edit | None:
     """Replace the published port on the mapping's own line (or its `published:` line below)."""
     if mapping.location is None or mapping.location.line is None or mapping.published is None:
@@ -590,10 +624,9 @@ def verify_port_move(project: Project, move: PortMove) -> str:
     if config is None:
         return ""
     service = (config.get("services") or {}).get(move.service) or {}
-    target = move.new if move.target_moves else move.target
     for protocol in move.protocols:
         seen = {str(p.get("published")) for p in service.get("ports") or []
-                if p.get("target") == target and (p.get("protocol") or "tcp") == protocol}
+                if p.get("target") == move.target and (p.get("protocol") or "tcp") == protocol}
         if str(move.new) not in seen or str(move.old) in seen:
             which = f" ({protocol})" if move.paired else ""
             return f"docker compose config publishes {sorted(seen)} for '{move.service}'{which}, not {move.new}"
@@ -601,8 +634,7 @@ def verify_port_move(project: Project, move: PortMove) -> str:
 
 
 def _ports(svc: Service | None, move: PortMove, protocol: str) -> list[PortMapping]:
-    target = move.new if move.target_moves else move.target
-    return [p for p in (svc.ports if svc else ()) if p.target == target and p.protocol == protocol]
+    return [p for p in (svc.ports if svc else ()) if p.target == move.target and p.protocol == protocol]
 
 
 def compose_config(project: Project) -> Mapping[str, Any] | None:
