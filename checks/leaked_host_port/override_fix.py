@@ -192,14 +192,21 @@ def _ignored_note(project: Project, override: Path, var: EnvVar) -> str:
     """knadh/listmonk's .gitignore names docker-compose.override.yml: the fix holds for this checkout
     only, and `git status` shows nothing; the line in the committed file (`LISTMONK_db__host: localhost`)
     stays for teammates and for `-f docker-compose.yml`. Say both."""
-    from doctor.project.portplan import git_ignored
+    from doctor.project.gitrepo import tracked
+    from doctor.project.portplan import edited_name, git_ignored
 
     at = var.location
     # netbox-docker's `DB_PORT: ${DB_PORT}` in its git-ignored override: the fix rewrites that line,
     # in the one file the fault and its fix share, and no tracked line keeps the value
-    if (at is not None and at.path == override) or not git_ignored(override):
+    if at is not None and at.path is not None and at.path.resolve() == override.resolve():
         return ""
+    # DefectDojo's git-ignored docker-compose.override.yml is a symlink to the tracked
+    # docker-compose.override.dev.yml: the edit lands in the target, which is what git sees
+    real = override.resolve()
+    if git_ignored(real) is not True:
+        linked = override.is_symlink() and tracked(real)
+        return f" (edits {real.name}, tracked by git, through the symlink {override.name})" if linked else ""
     base = (f"; {project.shown(at.path)}:{at.line} keeps its value for other checkouts"
             if at is not None and at.line and at.path in project.compose.files else "")
-    return f" ({override.name} is git-ignored: this checkout only{base})"
+    return f" ({edited_name(override)} is git-ignored: this checkout only{base})"
 

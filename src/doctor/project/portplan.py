@@ -85,11 +85,11 @@ def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...]
 
     other, where = alternative
     if other and not any(tracked(e.path) for e in other):
-        loose = sorted({e.path.name for e in other if not git_ignored(e.path)})
+        loose = sorted({e.path.name for e in other if git_ignored(e.path) is False})
         if loose:
             where += f"; keep {', '.join(loose)} out of commits (add it to .git/info/exclude)"
         return other, where
-    shared = ", ".join(sorted({e.path.name for e in (*edits, *other) if tracked(e.path)}))
+    shared = ", ".join(sorted({edited_name(e.path) for e in (*edits, *other) if tracked(e.path)}))
     if variable:
         return (), f"{shared} is tracked by git: export {variable}={new} in this worktree's shell (it wins over .env)"
     return (), (f"{shared} is tracked by git: publish {new} with `ports: !override` in a compose file of this "
@@ -97,10 +97,23 @@ def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...]
                 "reads now>:compose.ports.yaml")
 
 
-def git_ignored(path: Path) -> bool:
+def edited_name(path: Path) -> str:
+    """The name of the file an edit of `path` writes: its own, or for a symlink its target's, with the
+    link it goes through (DefectDojo's `docker-compose.override.dev.yml (through the symlink
+    docker-compose.override.yml)`: git ignores the link and tracks the file the edit changes)."""
+    if not path.is_symlink():
+        return path.name
+    real, folder = path.resolve(), path.parent.resolve()
+    shown = real.relative_to(folder).as_posix() if real.is_relative_to(folder) else str(real)
+    return f"{shown} (through the symlink {path.name})"
+
+
+def git_ignored(path: Path) -> bool | None:
     """Whether a `.gitignore` line of the repository's top, or .git/info/exclude, names the file by
     name or path (`compose.override.yaml`, `/compose.override.yaml`, `*.override.yaml`): read as
-    text, no git process; a rule this reading does not see counts as none (the note is only advice)."""
+    text, no git process; a rule this reading does not see counts as none (the note is only advice).
+    The path itself is judged, as git does: a symlink's, not its target's (pass `path.resolve()` for
+    the file an edit writes). None outside a git work tree, where nothing is ignored or tracked."""
     import fnmatch
 
     from doctor.project.gitrepo import find_repo
@@ -108,8 +121,8 @@ def git_ignored(path: Path) -> bool:
 
     repo = find_repo(path.parent)
     if repo is None:
-        return True
-    real, top = path.resolve(), repo.top.resolve()
+        return None
+    real, top = path.parent.resolve() / path.name, repo.top.resolve()
     relative = real.relative_to(top).as_posix() if real.is_relative_to(top) else path.name
     for rules in (repo.top / ".gitignore", repo.common_dir / "info" / "exclude"):
         try:
