@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from doctor.fixfiles import RETRY, FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock, read_only
-from doctor.model import Finding, Fix, Safety, Severity
+from doctor.model import Finding, Fix, Location, Safety, Severity
 from doctor.project.edits import edit_root
 
 TYPE_CHECKING = False
@@ -71,6 +71,7 @@ class FixOptions:
 
 ADVICE = "advice only"  # a fix that is a sentence for the user: nothing doctor can apply
 SETTLED = "the check no longer reports it after this run's other fixes"
+REPLACED = "its finding is gone, but it left a new"  # a fix whose finding another took the place of
 MORE_ROUNDS = 4  # beyond one round per offered fix: fixes whose application reveals another
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class FixResult:
     message: str = ""
     fixed: bool | None = None
     severity: Severity = Severity.WARNING
+    location: Location | None = field(default=None, compare=False)  # the finding's: where a new one "takes its place"
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,10 @@ class FixReport:
     # (check, message) of the errors the last preflight still reports that carry no fix at all (a
     # YAML error compose-config reports): `up` would fail on them as on any other
     unfixable: tuple[tuple[str, str], ...] = ()
+    # what the final preflight (every selected check) still reports above info and no result above
+    # stands for: an error, or a finding this run's fixes created; one line each, "error check file:line message"
+    left: tuple[str, ...] = ()
+    left_errors: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -121,7 +127,7 @@ class FixReport:
             return 2
         bad = any(r.status is FixStatus.FAILED or r.fixed is False for r in self.results)
         bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed for r in self.results)
-        bad |= bool(self.unfixable) and not self.dry_run
+        bad |= bool(self.unfixable or self.left) and not self.dry_run
         return 1 if bad else 0
 
 
@@ -221,6 +227,8 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
     if rounds is None:  # nine ports of one file moved one per round (each fix rewrites the file whole)
         rounds = sum(1 for f in run.report.findings if f.fix is not None) + MORE_ROUNDS
     unreadable_before = {f.fingerprint for f in run.report.findings if _unreadable(f)}
+    first = _worst(run.report.findings)
+    appeared: dict[str, list[str]] = {}  # a finding this run's fixes created: the fixes of the round before it
     for _ in range(max(1, rounds)):
         report, chosen = _round(options, registry, run, files, redactor, results, report)
         applied = [r for r in report.results if r.status is FixStatus.APPLIED
@@ -228,11 +236,10 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
         results.update({r.fingerprint: r for r in report.results})
         if not applied:
             break
-        run = preflight(run_options, registry)  # the verification, and the next round's findings
-        remaining: dict[str, Finding] = {}  # the worst finding of each fingerprint (a subject may carry several)
-        for f in run.report.findings:
-            if f.fingerprint not in remaining or f.severity > remaining[f.fingerprint].severity:
-                remaining[f.fingerprint] = f
+        # the verification (every selected check, not only those whose fixes applied), and the next
+        # round's findings: one a fix created (a drift info turned error) is planned there
+        run = preflight(run_options, registry)
+        remaining = _worst(run.report.findings)  # the worst finding of each fingerprint (a subject may carry several)
         # a round after which compose can no longer read the project fixed nothing, whatever the
         # checks (which then see less) say; and no round builds on it
         broken = next((f for f in run.report.findings if _unreadable(f) and f.fingerprint not in unreadable_before),
@@ -240,6 +247,10 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
         now = {f.fingerprint for f in run.report.findings if _unreadable(f)}
         if unreadable_before - now:  # compose got further (wger's copied .env: the required variable is set,
             broken = None            # the next error is the value's own): this round's fixes are judged alone
+            first = {**remaining, **first}  # and what the checks see now was there, unseen: not this run's making
+        for fingerprint, f in remaining.items():
+            if _new(f, first) and fingerprint not in appeared:
+                appeared[fingerprint] = [r.fingerprint for r in applied]
         unreadable_before |= now
         for fingerprint, r in list(results.items()):  # settled by an overlapping fix: no round is left to apply it
             if r.status is FixStatus.SKIPPED and r.reason.endswith(RETRY) and fingerprint not in remaining:
@@ -261,8 +272,63 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
                 results[r.fingerprint] = replace(r, fixed=True)
         if broken is not None:
             break
+    unfixable = _unfixable(run, results)
+    behind = _still_left(run, files.root, first, appeared, results, {message for _, message in unfixable})
     return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor,
-                   unfixable=_unfixable(run, results))
+                   unfixable=unfixable, left=tuple(line for line, _ in behind),
+                   left_errors=sum(f.severity is Severity.ERROR for _, f in behind))
+
+
+def _worst(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, Finding]:
+    """The worst finding of each fingerprint."""
+    worst: dict[str, Finding] = {}
+    for f in findings:
+        if f.fingerprint not in worst or f.severity > worst[f.fingerprint].severity:
+            worst[f.fingerprint] = f
+    return worst
+
+
+def _new(finding: Finding, first: Mapping[str, Finding]) -> bool:
+    """Above info, and absent from the first preflight or worse than it was there: this run made it."""
+    before = first.get(finding.fingerprint)
+    return finding.severity > Severity.INFO and (before is None or finding.severity > before.severity)
+
+
+def _bad(r: FixResult) -> bool:
+    """A result that already makes the exit code 1 (a failed fix, one the check still reports, an error skipped)."""
+    return (r.status is FixStatus.FAILED or r.fixed is False
+            or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed))
+
+
+def _still_left(run: Run, root: Path, first: Mapping[str, Finding], appeared: Mapping[str, list[str]],
+                results: dict[str, FixResult], unfixable: set[str]) -> list[tuple[str, Finding]]:
+    """What the final preflight reports above info that no bad result or unfixable line already tells:
+    every error, and a warning this run's fixes created. The fixes that created one are not verified
+    fixed (the ones at its place, else all of the round before it appeared): `results` is updated.
+    """
+    left: list[tuple[str, Finding]] = []
+    for fingerprint, f in _worst(run.report.findings).items():
+        if f.severity is Severity.INFO:
+            continue
+        new = _new(f, first)
+        where = f" {f.location.display(root)}" if f.location is not None else ""
+        shown = f"{f.check}{where} {f.message}"
+        culprits = [results[c] for c in appeared.get(fingerprint, ()) if c in results and c != fingerprint]
+        place = [c for c in culprits if c.location is not None and f.location is not None
+                 and (c.location.path, c.location.line) == (f.location.path, f.location.line)]
+        for c in place or culprits:
+            if c.fixed:
+                results[c.fingerprint] = replace(c, fixed=False,
+                                                 reason=f"{REPLACED} {f.severity.label} in its place: {shown}")
+        r = results.get(fingerprint)
+        if f.message in unfixable or (r is not None and _bad(r) and r.severity >= f.severity):
+            continue  # told already, with its reason
+        if f.severity is not Severity.ERROR and not new:
+            continue  # a warning the user left as it was: listed among the skipped, as ever
+        why = "appeared after this run's fixes" if new else "still reported"
+        fixable = f"; fix: {f.fix.title}" if f.fix is not None else ""
+        left.append((f"left: {f.severity.label} {shown} ({why}{fixable})", f))
+    return left
 
 
 def _unfixable(run: Run, results: Mapping[str, FixResult]) -> tuple[tuple[str, str], ...]:
@@ -296,7 +362,10 @@ def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFile
     same: set[tuple[str, str]] = set()  # the edits planned: one fix several findings share is one
     for finding in run.report.findings:
         decided = earlier.get(finding.fingerprint)
-        if finding.fix is None or finding.fingerprint in seen or (decided and not decided.reason.endswith(RETRY)):
+        # an info skipped as advice that an applied fix turned into an error is a new finding: decided anew
+        settled = decided and not decided.reason.endswith(RETRY) and not (
+            decided.status is not FixStatus.APPLIED and finding.severity > decided.severity)
+        if finding.fix is None or finding.fingerprint in seen or settled:
             continue
         if options.families and _family(registry, finding.check) not in options.families:
             continue
@@ -434,7 +503,7 @@ def _outcome(options: FixOptions, files: ProjectFiles, plans: Mapping[Path, File
 
 def _result(finding: Finding, chosen: Fix, status: FixStatus, reason: str = "") -> FixResult:
     return FixResult(finding.fingerprint, status, reason, finding.check, chosen.title, finding.message,
-                     severity=finding.severity)
+                     severity=finding.severity, location=finding.location)
 
 
 def _env(options: FixOptions) -> dict[str, str]:
@@ -453,17 +522,20 @@ def _left(report: FixReport) -> list[str]:
     """What is left to do, and so why the exit code is what it is."""
     if report.dry_run:
         return []
-    left = [r for r in report.results if r.status is FixStatus.FAILED or r.fixed is False
-            or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed)]
-    if not left and not report.unfixable:
+    left = [r for r in report.results if _bad(r)]
+    if not left and not report.unfixable and not report.left:
         return []
-    errors = sum(r.severity is Severity.ERROR for r in left) + len(report.unfixable)
+    errors = (sum(r.severity is Severity.ERROR and not r.reason.startswith(REPLACED) for r in left)
+              + len(report.unfixable) + report.left_errors)
+    told = len(left) + len(report.unfixable) + len(report.left)
     if errors:
-        others = f", and {len(left) - errors} other fix(es) did not work:" if len(left) > errors else ":"
+        others = f", and {told - errors} other fix(es) did not work:" if told > errors else ":"
         lines = [f"exit 1: {errors} error(s) left, so the stack would still fail (at 'docker compose up' or once "
                  f"it runs){others}"]
-    else:
+    elif left:
         lines = [f"exit 1: {len(left)} fix(es) did not work (warnings: 'docker compose up' may still start):"]
+    else:
+        lines = ["exit 1: this run's fixes left new warnings ('docker compose up' may still start):"]
     for r in left:
         why = r.reason or ("the check still reports it" if r.fixed is False else r.status.value)
         if why == ADVICE:
@@ -471,6 +543,7 @@ def _left(report: FixReport) -> list[str]:
         lines.append(f"  {r.check}: {r.message} ({why})")
     lines.extend(f"  {check}: {message} (no fix doctor can make: change it by hand)"
                  for check, message in report.unfixable)
+    lines.extend(f"  {line}" for line in report.left)
     return lines
 
 
@@ -483,6 +556,8 @@ def render_fix_report(report: FixReport) -> str:
         lines.append(diff.diff)
     for r in report.results:
         verdict = {True: " (fixed)", False: " (NOT fixed: the check still reports it)", None: ""}[r.fixed]
+        if r.fixed is False and r.reason:
+            verdict = " (NOT verified fixed)"  # the reason says why
         why = f": {r.reason}" if r.reason else ""
         lines.append(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}")
     for original, copy in report.backups:
@@ -492,7 +567,10 @@ def render_fix_report(report: FixReport) -> str:
     if not report.results:
         lines.append("no fix applied" if report.unfixable else "nothing to fix")
     elif report.dry_run:
-        lines.append(f"dry run: {counts[FixStatus.DRY_RUN]} fix(es) would apply, no file changed")
+        later = sum(r.status is FixStatus.DRY_RUN and r.reason.endswith(RETRY) for r in report.results)
+        now = counts[FixStatus.DRY_RUN] - later
+        more = f" now, {later} more in a later round once those are applied (no diff shown for those)" if later else ""
+        lines.append(f"dry run: {now} fix(es) would apply{more}, no file changed")
     else:
         fixed = sum(r.fixed is True for r in report.results)
         lines.append(f"{counts[FixStatus.APPLIED]} applied ({fixed} verified fixed), "
