@@ -11,12 +11,19 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.env_hosts import family_of, host_refs, is_browser_key, looks_internal
-from doctor.project.service_network import NetworkIndex, all_names, default_container_name, service_family, suggest
+from doctor.project.service_network import (
+    NetworkIndex,
+    all_names,
+    default_container_name,
+    networks_of,
+    service_family,
+    suggest,
+)
 from doctor.project.types import EnvSource, EnvVar, Service
 
 from .edits import Use, edited_name, host_edit, host_port_edit, host_shown, list_fix, written_at
 from .passwords import password_findings
-from .refs import value_refs
+from .refs import default_peer, value_refs
 from .runs import run_hosts
 from .siblings import listener_for, sibling_services
 from .waits import wait_findings
@@ -46,7 +53,9 @@ class ServiceNameDrift(Check):
         its name, container name or alias (the n8n starter's `OLLAMA_HOST=ollama`, the container
         of `ollama-cpu` under `--profile cpu`). An env_file line that another service loading it
         resolves to a peer (dify's middleware.env, loaded by every service, `DB_HOST=db_postgres`)
-        is theirs: a service on another network that merely gets it is not reported. Only names
+        is theirs: a service on another network that merely gets it is not reported, unless it
+        `depends_on` the service the host names (saleor-platform's `worker`, off the network of the
+        `cache` its backend.env broker URL dials, beside `api` on it). Only names
         that can only be compose names are judged:
         dotted public names, IPs, localhost, host.docker.internal and values with unresolved
         `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
@@ -76,12 +85,17 @@ class ServiceNameDrift(Check):
         .env:4  DATABASE_URL's password (from POSTGRES_PASSWORD) holds a raw '/': Python's urllib, ...
 
     Fix
-        Rewrite the host on the line that defines it to the service meant: the one listening
+        Rewrite the host on the line that defines it to the service meant: the peer the compose
+        default of the variable it interpolates names (DefectDojo's `${DD_UWSGI_HOST:-uwsgi}` under
+        a `.env` `DD_UWSGI_HOST=django`), else the one listening
         on the port the value uses (5432 -> the postgres service; a port no server family owns,
         lago's 5433, when the listener's image is named for the URL's server, getlago/postgres-
         partman), else, for a key that names a database without saying which (`DB_HOST`,
         `DATABASE_HOST`, `SQL_HOST`), the project's one database server (postgres, mysql or mongo
-        family), else the closest name. A URL that names the drifted host with the HOST port of the
+        family; an image named for its server behind a vendor's prefix is one, zulip's
+        `zulip/zulip-postgresql`, a tool named after it is not, `postgres-exporter`), else the peer
+        the key names before its role (`DD_UWSGI_HOST` -> `uwsgi`), else the closest name. A URL
+        that names the drifted host with the HOST port of the
         service meant (docker-django-example's `@postgresserver:5433` while 'postgres' publishes
         5433:5432) gets its container port too (`@postgres:5432`): the host alone would leave it
         dialling a port nothing listens on inside the network. A
@@ -155,7 +169,7 @@ class ServiceNameDrift(Check):
                     # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
                     hosts = groups.setdefault((written_at(project, var, ref), var.name), {})
                     hosts.setdefault(name, []).append((service, view, var, ref))
-        for hosts in filter(None, (_unreached(hosts, reached) for hosts in groups.values())):
+        for hosts in filter(None, (_unreached(hosts, reached, everywhere) for hosts in groups.values())):
             found = [self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)
                      for name, uses in hosts.items()]
             var = next(iter(hosts.values()))[0][2]
@@ -187,16 +201,20 @@ class ServiceNameDrift(Check):
         shown = host_shown(var, ref)
         if known is not None and not view.has_peer(known):
             message = f"{shown} is '{known}', which shares no network with '{service.name}'"
-            fix = Fix(f"put '{service.name}' on a network of '{known}'", Safety.ADVICE)
+            nets = " or ".join(f"'{n}'" for n in sorted(networks_of(project.compose.services[known])))
+            fix = Fix(f"put '{service.name}' on a network of '{known}': add {nets} to its networks", Safety.ADVICE)
             return self.finding(message, where, subject, fix)
         if known is not None and by_hostname:
             meant: str | None = known
             message = f"{shown} is the hostname of '{known}', which peers cannot resolve (did you mean '{known}'?)"
         else:
+            # the compose default of the variable interpolated (`${DD_UWSGI_HOST:-uwsgi}`) first, then
             # each service reading the line, until one names a peer: a line every service loads
             # (dify's middleware.env DB_HOST) is read by the database too, which is no peer of itself
-            meant = next(filter(None, (suggest(v, ref, {n: e.value for n, e in s.environment.items()}, exclude=s.name)
-                                       for s, v, _, _ in uses)), None)
+            meant = next(filter(None, itertools.chain(
+                (default_peer(u, r, v, s.name) for s, v, u, r in uses),
+                (suggest(v, r, {n: e.value for n, e in s.environment.items()}, exclude=s.name)
+                 for s, v, _, r in uses))), None)
             message = f"{shown} names no service on the network" + (f" (did you mean '{meant}'?)" if meant else "")
         if meant is None and (twins := sibling_services(project, ref.host)):
             # ckan-docker's shared .env `http://ckan:5000` under -f docker-compose.dev.yml ('ckan-dev')
@@ -291,10 +309,14 @@ def _built_from(peers: Iterable[Service], host: str, exclude: str) -> str | None
     return named[0] if len(named) == 1 else None
 
 
-def _unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, str]]) -> dict[str, list[Use]]:
-    """The uses left once an env_file line that another service resolves is dropped: it is theirs."""
+def _unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, str]],
+               everywhere: dict[str, str]) -> dict[str, list[Use]]:
+    """The uses left once an env_file line that another service resolves is dropped: it is theirs;
+    unless the service depends on the one the host names, which it then dials (saleor-platform's
+    `worker`, off the network of `cache` that `api`, sharing backend.env, resolves)."""
     kept = {name: [use for use in uses if use[2].source is not EnvSource.ENV_FILE
-                   or (use[2].location, name) not in reached] for name, uses in hosts.items()}
+                   or (use[2].location, name) not in reached or everywhere.get(name) in use[0].depends_on]
+            for name, uses in hosts.items()}
     return {name: uses for name, uses in kept.items() if uses}
 
 

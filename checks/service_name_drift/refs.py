@@ -21,3 +21,27 @@ def value_refs(var: EnvVar, service: Service, view: NetworkView) -> list[HostRef
     meant = suggest(view, ref, env, exclude=service.name)
     peer = view.index.model.services.get(view.names.get(meant.lower()) or "") if meant else None
     return [ref] if peer is not None and ref.port in listen_ports(peer) else []
+
+
+def default_peer(var: EnvVar, ref: HostRef, view: NetworkView, exclude: str) -> str | None:
+    """The peer the compose default of the variable the value interpolates names in place of the
+    drifted host (DefectDojo's `DD_UWSGI_HOST: "${DD_UWSGI_HOST:-uwsgi}"` under a .env `=django`):
+    the project's own word for the host, so the best suggestion. None without one (`${V:?e}`)."""
+    raw = var.raw
+    if not raw or "$" not in raw or var.value is None:
+        return None
+    from doctor.project.interpolate import InterpolationError, substitute
+
+    try:  # every variable unset: each `${V:-d}` gives its default
+        defaulted, _ = substitute(raw, lambda _name: None)
+    except InterpolationError:
+        return None
+    written: list[HostRef | None] = list(host_refs(var.name, var.value))
+    defaults: list[HostRef | None] = list(host_refs(var.name, defaulted))
+    if not written:  # a bare `name:port` (value_refs' second form)
+        written, defaults = [address_ref(var.name, var.value)], [address_ref(var.name, defaulted)]
+    if ref not in written or len(defaults) != len(written):
+        return None
+    meant = defaults[written.index(ref)]
+    peer = view.resolve(meant.host.lower()) if meant is not None else None
+    return meant.host if meant is not None and peer is not None and peer != exclude else None

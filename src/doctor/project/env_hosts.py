@@ -161,6 +161,19 @@ def key_prefix(key: str) -> str:
     return _HOST_SUFFIX.sub("", key.upper())
 
 
+def key_names(key: str) -> tuple[str, ...]:
+    """The service names a key may name before its role, lower case: its whole prefix (with `_` or
+    `-`) and the prefix's last word (`DD_UWSGI_HOST` -> `dd_uwsgi`, `dd-uwsgi`, `uwsgi`); none for a
+    key with no role suffix. A kind of server is no name (`DB_HOST` beside a `db` and a `legacy`
+    database may mean either; `REDIS_HOST` means the redis server, whatever its name)."""
+    prefix = _ROLE_SUFFIX.sub("", key.upper())
+    if prefix == key.upper():
+        return ()
+    prefix = prefix.lower().strip("_")
+    names = (prefix, prefix.replace("_", "-"), prefix.rsplit("_", 1)[-1])
+    return tuple(dict.fromkeys(n for n in names if n and n.upper() not in _DATABASE_WORDS and not family_of(n)))
+
+
 def family_of(word: str) -> str | None:
     """The family a name, image basename or key prefix belongs to (`postgresserver` -> postgres)."""
     word = word.lower()
@@ -177,12 +190,19 @@ def image_basename(image: str) -> str:
 
 
 def image_family(image: str | None) -> str | None:
-    """The family of an image reference (`bitnami/postgresql:16` -> postgres); exact names only."""
+    """The family of an image reference: its own name is one of the family's (`bitnami/postgresql:16`
+    -> postgres), or ends in one as its last `-`/`_` word behind a vendor's prefix (zulip's
+    `zulip/zulip-postgresql`, `company-redis`). Only the last word: what follows a server's name is
+    a tool for it, no server (`postgres-exporter`, `redis-commander`); nor do short names (`pg`,
+    `psql`) count as a word (`alpine-psql` is the client)."""
     if not image:
         return None
     base = image_basename(image)
     for family, (_, names) in FAMILIES.items():
         if base in names:
+            return family
+    for family, (_, names) in FAMILIES.items():
+        if any(len(name) >= 5 and base.endswith(("-" + name, "_" + name)) for name in names):
             return family
     return None
 

@@ -15,7 +15,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 
-from doctor.project.env_hosts import DATABASE_FAMILIES, FAMILIES, HostRef, family_of, image_basename, image_family
+from doctor.project.env_hosts import (
+    DATABASE_FAMILIES,
+    FAMILIES,
+    HostRef,
+    family_of,
+    image_basename,
+    image_family,
+    key_names,
+)
 from doctor.project.types import ComposeModel, Service
 
 TYPE_CHECKING = False
@@ -380,6 +388,10 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
                                 for name in view.index.group("families", view.networks, kind).order if name != exclude)
         if len(servers) == 1:
             return next(iter(servers))
+    # the key names a peer before its role (DefectDojo's DD_UWSGI_HOST=django beside 'uwsgi')
+    named = next((peer for name in key_names(ref.key) if (peer := view.resolve(name)) not in (None, exclude)), None)
+    if named is not None:
+        return named
     import difflib  # here: only a host naming no service needs it
 
     word = ref.host.lower()
