@@ -11,6 +11,7 @@ checks that use it then have nothing to judge, which is the quiet, correct outco
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -52,6 +53,7 @@ class _Stage:
     env: dict[str, str] = field(default_factory=dict)
     copies: list[CopyInstruction] = field(default_factory=list)
     pulls: list[str] = field(default_factory=list)  # the stages its `COPY --from=` name
+    relayed: list[CopyInstruction] = field(default_factory=list)  # context copies a `COPY --from` brings
 
 
 def read_dockerfile(path: Path, target: str | None = None) -> Dockerfile:
@@ -76,7 +78,7 @@ def _read_dockerfile(path: Path, target: str | None) -> Dockerfile:
     chosen = stages[-1]
     if target is not None:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
-    return Dockerfile(path, tuple(chosen.copies), chosen.workdir, _staged(chosen, stages))
+    return Dockerfile(path, tuple(chosen.copies), chosen.workdir, _staged(chosen, stages), tuple(chosen.relayed))
 
 
 def staged_sources(dockerfile: Dockerfile, context: Path) -> list[Path]:
@@ -174,6 +176,7 @@ def _heredoc_body(lines: list[str], index: int, word: str, strip_tabs: bool) -> 
 def _stages(found: Iterable[Instruction]) -> list[_Stage]:
     stages: list[_Stage] = []
     global_args: dict[str, str] = {}
+    landed: dict[str, _Landed] = {}  # per finished stage: its context copies sorted by destination
     for ins in found:
         if ins.keyword == "FROM":
             stages.append(_from(ins.args, stages, global_args))
@@ -195,7 +198,50 @@ def _stages(found: Iterable[Instruction]) -> list[_Stage]:
             pulled = _pulled_stage(ins.args, stages[-1])
             if pulled:
                 stages[-1].pulls.append(pulled)
+                stages[-1].relayed.extend(_relayed(ins, pulled, stages, landed))
     return stages
+
+
+_Landed = tuple[list[str], list[CopyInstruction]]  # destinations (normalised, sorted) and their copies
+
+
+def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[str, _Landed]
+             ) -> Iterator[CopyInstruction]:
+    """The context copies of stage `pulled` (its own and those it relayed) that `COPY --from=pulled
+    SRC DEST` brings whole, placed where they land: healthchecks' builder `COPY . /opt/healthchecks/`
+    then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`. Only a SRC at or above a copy's
+    destination: a path below it (`/app/dist`) is what the stage built there, not the context's."""
+    stage = stages[-1]
+    source = next((s for s in reversed(stages[:-1]) if s.name.lower() == pulled.lower()), None)
+    operands = [w for w in _arguments(ins.args) if not w.startswith("--")]
+    if source is None or len(operands) < 2:
+        return
+    *sources, destination = [_expand(w, stage.env) for w in operands]
+    if not destination.startswith("/"):
+        if stage.workdir is None:
+            return
+        destination = posixpath.join(stage.workdir, destination)
+    if "$" in destination:
+        return
+    key = source.name.lower()
+    if key not in landed:  # a stage before this one is finished: sorted once, searched per COPY --from
+        ordered = sorted(((posixpath.normpath(c.destination), c) for c in (*source.copies, *source.relayed)
+                          if c.destination.startswith("/")), key=lambda pair: pair[0])
+        landed[key] = ([d for d, _ in ordered], [c for _, c in ordered])
+    keys, copies = landed[key]
+    for written in sources:
+        if any(c in written for c in "*?[$"):
+            continue
+        top = posixpath.normpath(posixpath.join("/", written))
+        # the copies at `top`, then those below it: two contiguous runs of the sorted destinations
+        below = "/" if top == "/" else top + "/"
+        at_top = range(bisect.bisect_left(keys, top), bisect.bisect_right(keys, top)) if top != "/" else range(0)
+        start = bisect.bisect_left(keys, below)
+        for at in (*at_top, *range(start, bisect.bisect_left(keys, below[:-1] + chr(ord("/") + 1), start))):
+            copy = copies[at]
+            moved = posixpath.normpath(posixpath.join(destination, posixpath.relpath(keys[at], top)))
+            trailing = "/" if copy.destination.endswith("/") and moved != "/" else ""
+            yield CopyInstruction(copy.sources, moved + trailing, ins.line)
 
 
 def _pulled_stage(args: str, stage: _Stage) -> str:
@@ -215,7 +261,8 @@ def _from(args: str, stages: list[_Stage], global_args: Mapping[str, str]) -> _S
     parent = next((s for s in reversed(stages) if s.name.lower() == base.lower()), None)
     if parent is None:
         return _Stage(name)
-    return _Stage(name, parent.workdir, dict(parent.env), list(parent.copies), list(parent.pulls))
+    return _Stage(name, parent.workdir, dict(parent.env), list(parent.copies), list(parent.pulls),
+                  list(parent.relayed))
 
 
 def _assignments(

@@ -196,6 +196,8 @@ class Service:
     # healthcheck.test as the words it runs: ["CMD", a, b] -> (a, b); a string or ["CMD-SHELL", s]
     # -> s (a shell line); () for none or ["NONE"]
     healthcheck: tuple[str, ...] | str = ()
+    # compose's healthcheck sets a test or `disable: true`: the image's HEALTHCHECK does not run
+    healthcheck_set: bool = False
     watch: tuple[WatchRule, ...] = ()
     platform: str | None = None
     pull_policy: str | None = None
@@ -321,9 +323,13 @@ class Dockerfile:
 
     `staged`: the context COPY/ADDs of the stages this one copies from (`COPY --from=builder`,
     and theirs): healthchecks builds in `builder` (`COPY . /opt/healthchecks/`) and copies the
-    result; what the image runs came from those files, though not at those paths."""
+    result; what the image runs came from those files, though not at those paths.
+
+    `relayed`: those of them a `COPY --from` brings whole, at the paths they land at in this image
+    (`COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`), each with that COPY's line."""
 
     path: Path
     copies: tuple[CopyInstruction, ...] = ()
     workdir: str | None = None
     staged: tuple[CopyInstruction, ...] = ()
+    relayed: tuple[CopyInstruction, ...] = ()
