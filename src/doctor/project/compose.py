@@ -195,6 +195,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         command_template=_template(draft.get("command")),
         entrypoint=_command(draft.get("entrypoint")),
         healthcheck=_healthcheck(draft.get("healthcheck")),
+        healthcheck_set=_healthcheck_set(draft.get("healthcheck")),
         watch=_watch(draft.get("develop")),
         platform=_text(draft.get("platform")),
         pull_policy=_text(draft.get("pull_policy")),
@@ -305,6 +306,13 @@ def _healthcheck(value: Any) -> tuple[str, ...] | str:
             return tuple(words[1:])
         return " ".join(words[1:]) if words[:1] == ["CMD-SHELL"] else ()
     return stringify(test) if isinstance(test, str) else ()
+
+
+def _healthcheck_set(value: Any) -> bool:
+    """Whether compose's healthcheck replaces the image's HEALTHCHECK: a `test`, or `disable: true`."""
+    if not isinstance(value, (dict, YMap)):
+        return False
+    return "test" in value or stringify(value.get("disable")).lower() == "true"
 
 
 _ENGINE_RESTART = {"none": "no", "no": "no", "on-failure": "on-failure", "unless-stopped": "unless-stopped",

@@ -55,6 +55,8 @@ class Recipe:
     # it) and the line of its FROM
     stages: tuple[tuple[str, int], ...] = ()
     user: str = ""  # the last USER of the chain (its name or uid, no group), "" when none is set
+    # the words of `HEALTHCHECK ... CMD x` (exec form as written; shell form as sh -c), () for none or NONE
+    healthcheck: tuple[str, ...] = ()
 
 
 @record(frozen=False)
@@ -70,6 +72,7 @@ class _Stage:
     built: list[tuple[str, int, str]] = field(default_factory=list)
     pulled: list[str] = field(default_factory=list)
     user: str = ""
+    healthcheck: tuple[str, ...] = ()
 
 
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
@@ -124,7 +127,7 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
     return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
                   chosen.workdir, froms, tuple(chosen.env.items()), raw, arg_lines,
-                  tuple(chosen.built), tuple(chosen.pulled), starts, chosen.user)
+                  tuple(chosen.built), tuple(chosen.pulled), starts, chosen.user, chosen.healthcheck)
 
 
 _Parsed = tuple[tuple[_Stage, ...], tuple[tuple[str, int], ...], tuple[str, ...], tuple[tuple[str, str, int], ...],
@@ -161,7 +164,7 @@ def _parse(text: str) -> _Parsed | None:
             else:
                 stages.append(_Stage(name, parent.base, parent.line, list(parent.runs), parent.entrypoint,
                                      parent.cmd, parent.workdir, dict(parent.env), list(parent.built),
-                                     list(parent.pulled), parent.user))
+                                     list(parent.pulled), parent.user, parent.healthcheck))
         elif not stages:
             continue
         elif ins.keyword == "RUN":
@@ -179,6 +182,8 @@ def _parse(text: str) -> _Parsed | None:
             stages[-1].cmd = ()  # docker resets CMD when ENTRYPOINT is set
         elif ins.keyword == "CMD":
             stages[-1].cmd = _exec_form(ins.args)
+        elif ins.keyword == "HEALTHCHECK":
+            stages[-1].healthcheck = _healthcheck(ins.args)
         elif ins.keyword == "ENV":
             stages[-1].env.update(_env(ins.args))
         elif ins.keyword == "USER":
@@ -207,6 +212,15 @@ def _copied_from(args: str) -> tuple[str, str, tuple[str, ...]] | None:
         return None
     destination = operands[-1]
     return None if "$" in destination else (destination, source, tuple(str(o) for o in operands[:-1]))
+
+
+def _healthcheck(args: str) -> tuple[str, ...]:
+    """The command of `HEALTHCHECK [--interval=30s ...] CMD command`; () for `HEALTHCHECK NONE`."""
+    rest = args.strip()
+    while rest.startswith("--"):
+        rest = rest.partition(" ")[2].lstrip()
+    keyword, _, command = rest.partition(" ")
+    return _exec_form(command.strip()) if keyword.upper() == "CMD" and command.strip() else ()
 
 
 def _env(args: str) -> dict[str, str]:

@@ -167,7 +167,7 @@ class ScriptFinder:
         build = (svc.build.context, svc.build.dockerfile, svc.build.target) if svc.build else None
         # what decides the answer (a mount's source and target, not where it is written)
         mounts = tuple((m.type, m.source, m.target) for m in svc.volumes)
-        key = (build, mounts, svc.command, svc.entrypoint, svc.healthcheck, svc.working_dir,
+        key = (build, mounts, svc.command, svc.entrypoint, svc.healthcheck, svc.healthcheck_set, svc.working_dir,
                found.value if found is not None else None, svc.name if self.by_name else None)
         if key not in self.known:  # every part is a str, a tuple of them, or None: hashable
             self.known[key] = self._run_by(svc)
@@ -361,8 +361,9 @@ def run_words(project: Project, svc: Service) -> list[str]:
 
 
 def _runs(svc: Service, recipe: Recipe | None, healthcheck: bool = False) -> Iterator[tuple[list[str], str]]:
-    """The command, the entrypoint (the healthcheck too, when asked), then the image's ENTRYPOINT and
-    CMD that compose leaves in place: each word list with how it runs."""
+    """The command, the entrypoint (the healthcheck too, when asked: compose's, else the image's
+    HEALTHCHECK), then the image's ENTRYPOINT and CMD that compose leaves in place: each word list
+    with how it runs."""
     command, entrypoint = svc.command, svc.entrypoint
     if command:
         yield shell_words(command), "command"
@@ -370,6 +371,8 @@ def _runs(svc: Service, recipe: Recipe | None, healthcheck: bool = False) -> Ite
         yield shell_words(entrypoint), "entrypoint"
     if healthcheck and svc.healthcheck:
         yield shell_words(svc.healthcheck), "healthcheck"
+    elif healthcheck and recipe is not None and recipe.healthcheck and not svc.healthcheck_set:
+        yield list(recipe.healthcheck), "HEALTHCHECK"  # the image's, unless compose replaces or disables it
     # compose's `entrypoint:`, even `[]` (docker-rails-example's cable and worker), replaces the
     # image's ENTRYPOINT and drops its CMD: neither runs in that service
     if recipe is not None and entrypoint is None:
