@@ -68,7 +68,7 @@ def test_ctfds_migrations_folder_is_reported_and_fixed_in_one_run(tmp_path: Path
                  Registry({"missing-mount": MissingMount}))
     assert [(r.status, r.fixed) for r in report.results] == [(FixStatus.APPLIED, True)] * 2
     assert (root / "docker-compose.override.yml").read_text() == OVERRIDE + (
-        "      - ./migrations:/opt/CTFd/migrations\n      - ./tests:/opt/CTFd/tests\n")
+        '      - "./migrations:/opt/CTFd/migrations"\n      - "./tests:/opt/CTFd/tests"\n')  # quoted as the sibling
     assert _findings(root) == []
 
 

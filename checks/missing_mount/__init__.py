@@ -16,6 +16,7 @@ from doctor.project.types import Service
 from .bind_sources import absent_sources
 from .copied import copied_folders, folders_in, inside, manifests_only, whole_context
 from .made_dirs import made_directories
+from .run_paths import unprovided_runs
 from .run_time import RunTimeReads
 
 
@@ -27,6 +28,7 @@ class Carrier:
     target: str
     location: Location | None
     watch: bool = False
+    options: tuple[str, ...] | None = None  # a short-syntax bind's `:z,cached`; None when not written so
 
 
 GROUP_AFTER = 3  # folders one mount line misses, past which they are one finding
@@ -55,7 +57,9 @@ class MissingMount(Check):
         ./backend/src and ./backend/test mounted), counts as a COPY of each of its subfolders,
         judged the same way (backend/config). Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
-        built FROM, not a builder stage or a later stage (`FROM development AS tests`); build
+        built FROM, not a builder stage or a later stage (`FROM development AS tests`), unless a
+        `COPY --from` brings what the builder took from the context whole (healthchecks' builder
+        `COPY . /opt/healthchecks/`, then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`); build
         output, static or vendored folders (`dist/`, `static/`, `vendor/`...), a folder of
         dependency lists only (`requirements/` of base.txt and local.txt, lockfiles: the image
         installs from them when built, a mount changes nothing) and single files are not judged.
@@ -70,6 +74,13 @@ class MissingMount(Check):
         start), a plain data or log directory only info (often intended). After the first `up`,
         the empty directory docker made for a file-looking source mounted at a file-looking
         target (`./nginx.conf:/etc/nginx/nginx.conf`) is an error: the service gets a directory.
+
+        An absolute path a service's entrypoint or command runs (compose's, else the image's) that
+        falls in a tree the service has from the project (the folder above `./dojo:/app/dojo` is the
+        project's `.` at /app) while no mount, COPY (nor `COPY --from`) or RUN line provides it,
+        and the host has the file at the matching place, is an error: DefectDojo's unit-test mode
+        narrows `.:/app:z` to ./dojo and keeps `/app/docker/entrypoint-unit-tests-devDocker.sh`,
+        which only the wide bind brought ("no such file or directory").
 
         More than three folders one mount line misses are one finding naming the first three
         and how many more, whose fix adds every mount (djangoproject.com's override mounting
@@ -86,10 +97,12 @@ class MissingMount(Check):
     Fix
         Add the missing mount to the dev override with the same layout as its siblings
         (`./backend/scripts:/app/scripts`; never moved up to `/`, where `./bin:/bin` would hide
-        the container's own /bin), for every service of the image that misses the folder in the
-        same edit (web and its worker: fixed for web alone, the worker's gap would read as
-        chosen), or, where the siblings reach the container through `develop.watch`, a sync rule
-        beside theirs (advice). For a missing bind source: create
+        the container's own /bin), quoted as they are and with the mode they all share (`:z`,
+        `:Z`, `:cached`, `:delegated`; `:ro` only when every sibling is read-only), for every
+        service of the image that misses the folder in the same edit (web and its worker: fixed
+        for web alone, the worker's gap would read as chosen), or, where the siblings reach the
+        container through `develop.watch`, a sync rule beside theirs (advice). For a run path only
+        the host has: mount its folder (`./docker:/app/docker`). For a missing bind source: create
         it (a directory, or the file that was meant) before `docker compose up`; for a service
         that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user.
         Where that number is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), set
@@ -156,6 +169,7 @@ class MissingMount(Check):
             fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
             yield self.finding(message, location, f"{','.join(names)}:{','.join(rels)}", fix)
         yield from absent_sources(self, project)
+        yield from unprovided_runs(self, project)
         yield from made_directories(self, model)
 
     def _uncovered_copies(self, project: Project, service: Service, reads: RunTimeReads
@@ -178,7 +192,8 @@ class MissingMount(Check):
                 listed[destination] = whole_context(project, service, context, destination, reads)
             return listed[destination]
 
-        for copy in dockerfile.copies:
+        # and what a builder stage took from the context, where a `COPY --from` brings it whole
+        for copy in (*dockerfile.copies, *dockerfile.relayed):
             for folder, destination in _split(service, context, carriers,
                                               copied_folders(copy.sources, copy.destination, context, whole)):
                 if not copy.destination.startswith("/"):
@@ -218,7 +233,7 @@ class MissingMount(Check):
                 yield first.location, rel, message, f"add a develop.watch sync rule for {source} to {target}", ""
             else:
                 title = f"mount {source} at {target} in the dev override"
-                yield first.location, rel, message, title, f"{source}:{target}"
+                yield first.location, rel, message, title, f"{source}:{target}{_shared_mode(covered)}"
 
 
 def _few(items: list[str], most: int = 4) -> str:
@@ -257,11 +272,37 @@ def _split(service: Service, context: Path, carriers: list[Carrier],
 
 def _carriers(service: Service) -> list[Carrier]:
     """The bind mounts and watch sync rules that bring host folders into the container."""
-    found = [Carrier(Path(os.path.normpath(m.source or "")), m.target, m.location)
+    found = [Carrier(Path(os.path.normpath(m.source or "")), m.target, m.location, options=_options(m.raw))
              for m in service.volumes if m.type == "bind" and m.source and "$" not in m.source]
     found += [Carrier(Path(os.path.normpath(r.path)), r.target or "", r.location, watch=True)
               for r in service.watch if r.syncs and "$" not in r.path]
     return found
+
+
+def _options(raw: str) -> tuple[str, ...] | None:
+    """The mode options of a short-syntax bind (`./dojo:/app/dojo:z` gives ("z",)); None for the long syntax."""
+    from doctor.project.volumes import VolumeError, split_short
+
+    try:
+        return tuple(o for o in split_short(raw)[2].split(",") if o) if raw else None
+    except VolumeError:
+        return None
+
+
+def _shared_mode(covered: dict[Path, tuple[Carrier, str]]) -> str:
+    """The mode the sibling mounts all share (`:z`, `:Z`, `:cached`, `:delegated`, `:consistent`, `:ro`),
+    as the added mount's suffix: SELinux relabels only what is marked, so a folder without DefectDojo's
+    `:z` is unreadable under enforcing SELinux. `ro` only where every sibling is read-only: the author
+    keeps the sources from the container; one writable sibling says the container may write there."""
+    modes = [c.options for c, _ in covered.values() if not c.watch]
+    if not modes or any(m is None for m in modes):
+        return ""
+    first = modes[0] or ()
+    shared = [o for o in first if o in _COPIED_MODES and all(o in (m or ()) for m in modes)]
+    return ":" + ",".join(shared) if shared else ""
+
+
+_COPIED_MODES = frozenset(("z", "Z", "cached", "delegated", "consistent", "ro"))
 
 
 def _hidden_by(destination: str, carriers: list[Carrier]) -> Carrier | None:

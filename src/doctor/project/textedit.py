@@ -52,7 +52,7 @@ _LONGEST_LINE = 1000  # nor a line of the file (ruamel folds a scalar that reach
 class _Block:
     """A block mapping or sequence of the file: its column, its last line, its keys and nested blocks."""
 
-    __slots__ = ("children", "column", "keys", "last", "seq")
+    __slots__ = ("children", "column", "keys", "last", "quotes", "seq")
 
     def __init__(self, column: int, seq: bool, line: int) -> None:
         self.column = column
@@ -60,6 +60,7 @@ class _Block:
         self.last = line
         self.keys: set[str] = set()
         self.children: dict[str, _Block] = {}
+        self.quotes: set[str] = set()  # of a list of scalars: how its items are quoted ("'", '"', "")
 
 
 def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
@@ -106,6 +107,7 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
             if not (colon and _is_key(key) and (not rest or rest[0] == " ")):  # `- scalar`, not `- key: ...`
                 if _scalar_end(body[2:]) is None:
                     return None
+                block.quotes.add(body[2] if body[2:3] in ("'", '"') else "")
                 continue
             column += 2  # a mapping in a list: its keys line up after the dash
             block = _Block(column, False, index)
@@ -294,7 +296,7 @@ def _plan(lines: list[str], root: _Block, old: dict[str, object], section: str, 
             return None
         if target is not None:
             where, column = _after(lines, target), target.column
-            added = _items(section, entries, target.seq, column)
+            added = _items(section, entries, target.seq, column, _sibling_quote(target, section))
         elif block is not None:
             where, column = _after(lines, block), block.column
             added = _section(section, entries, column, mapping, offset)
@@ -351,12 +353,24 @@ def _new_entries(svc: dict[str, object], section: str, items: Mapping[str, str] 
     return entries
 
 
-def _items(section: str, entries: list[Entry], seq: bool, column: int) -> list[str] | None:
-    """The entries as lines of a block at `column`: `- KEY=value` or `- volume` items, or `KEY: value`."""
+def _sibling_quote(block: _Block, section: str) -> str | None:
+    """The quote every item of a volumes list is written in (DefectDojo's `- './dojo:/app/dojo:z'`),
+    which project.yamledit's add_volume gives an added volume too; None when they differ or are plain."""
+    quotes = block.quotes
+    return next(iter(quotes)) if section == "volumes" and len(quotes) == 1 and "" not in quotes else None
+
+
+def _items(section: str, entries: list[Entry], seq: bool, column: int, quote: str | None = None) -> list[str] | None:
+    """The entries as lines of a block at `column`: `- KEY=value` or `- volume` items, or `KEY: value`;
+    a volume in `quote` where its siblings are."""
     out: list[str] = []
     for key, value in entries:
         if seq:
-            text = emitted(value if key is None else f"{key}={value}")
+            if key is None and quote is not None:  # no escapes: the round trip's way with them is its own
+                kept = emitted(value, double_quoted=True) is not None and not any(c in value for c in "'\\\"")
+                text = f"{quote}{value}{quote}" if kept else None
+            else:
+                text = emitted(value if key is None else f"{key}={value}")
             line = None if text is None else f"{' ' * column}- {text}"
         elif key is None or not _is_key(key):
             line = None

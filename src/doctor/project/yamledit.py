@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
 from doctor.project.wholefile import (
@@ -171,7 +171,13 @@ def add_volume(source: Source, service: str, volume: str) -> str:
     _refuse_shared(volumes, "volumes", text)
     if any(isinstance(v, str) and v == volume for v in volumes):
         return text
-    volumes.append(volume)
+    # quoted as every sibling is (DefectDojo's `- './dojo:/app/dojo:z'`), else as ruamel writes a str
+    for quoted in (SingleQuotedScalarString, DoubleQuotedScalarString):
+        if volumes and all(isinstance(v, quoted) for v in volumes):
+            volumes.append(quoted(volume))
+            break
+    else:
+        volumes.append(volume)
     return _dump(yaml, root, text, added, (service, "volumes"))
 
 
