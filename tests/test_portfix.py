@@ -475,6 +475,24 @@ def test_one_variable_on_both_sides_keeps_the_container_port(tmp_path: Path, mon
     assert isinstance(other, PortMove) and "container port" not in other.title
 
 
+def test_one_variable_on_both_sides_the_server_is_told_moves_both(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # jitsi's jvb: '${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp' with `- JVB_PORT` in its environment: the
+    # server listens on (and tells clients) the port it is told, so the .env value moves both sides
+    compose = ("services:\n  jvb:\n    image: busybox\n    ports:\n      - '${JVB_PORT:-8094}:${JVB_PORT:-8094}/udp'\n"
+               "    environment:\n      - JVB_PORT\n")
+    project = load(tmp_path, compose, "A=1\n")
+    move = port_fix(project, host_with({8094}), "jvb", only_mapping(project, "jvb"))
+    assert isinstance(move, PortMove) and move.target_moves
+    assert "the container side too: both sides are ${JVB_PORT}, which 'jvb' is told" in move.title
+    assert [e.path.name for e in move.edits] == [".env"]
+    monkeypatch.setattr("doctor.checks.port_collision.fix.compose_config", lambda project: None)
+    (tmp_path / "p" / ".env").write_text(f"A=1\nJVB_PORT={move.new}\n")
+    moved = Project(project.options)
+    assert [(p.target, p.published) for p in moved.services["jvb"].ports] == [(move.new, str(move.new))]
+    assert verify_port_move(moved, move) == ""
+
+
 def test_the_sites_own_url_follows_the_moved_port_and_the_title_says_so(tmp_path: Path) -> None:
     """taiga-docker: TAIGA_DOMAIN=localhost:9000 behind "9000:80"; moving the port alone left the
     site building its links to the old port (9000, another program's now)."""

@@ -91,7 +91,9 @@ class PortCollision(Check):
         `target:` and `published: ${DD_DATABASE_PORT:-5432}`) a new `.env` value would move the
         container port too, where postgres does not listen: the variable is left alone and the
         mapping is written with literals (`target: 5432`, `published: 5433`), in the dev override or,
-        where none is read, on its own lines; the fix says so.
+        where none is read, on its own lines; the fix says so. Unless the service's own
+        environment gets the variable (jitsi's jvb lists `JVB_PORT`): the server listens on the
+        port it is told, so the `.env` value moves both sides, as the author tied them.
         A tcp and a udp mapping of one service on the same host port, address and container port
         (hedgedoc's `"443:443"` and `"443:443/udp"`: HTTPS and HTTP/3) move together, to a port free
         for both, and the fix says `tcp and udp together`; the verify compares the moved

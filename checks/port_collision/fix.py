@@ -14,7 +14,9 @@ a leak, the server's container port instead). Where the author wrote one variabl
 (`"${DB_PORT:-5432}:${DB_PORT:-5432}"`, DefectDojo's `target:` and `published:
 ${DD_DATABASE_PORT:-5432}`) the variable is left alone - a new value would move the container
 port too, where postgres does not listen - and the mapping is rewritten with literals instead
-(`published: 5433`, `target: 5432`), in the dev override or on its own lines. A tcp+udp pair on one host port
+(`published: 5433`, `target: 5432`), in the dev override or on its own lines; unless the service's
+environment gets the variable (jitsi's jvb: `JVB_PORT`, the port it listens on and tells clients):
+then the .env value moves both sides, as the author tied them. A tcp+udp pair on one host port
 and container port (hedgedoc's HTTPS and HTTP/3 on 443: checks/port_collision/pair.py) moves
 together, to a port free for both. The port chosen is
 deterministic: the first one above the old port (or in the configured range) that is >= 1024,
@@ -81,6 +83,7 @@ class PortMove(Fix):
     old: int = 0
     new: int = 0
     paired: str = ""  # the other protocol of a tcp+udp pair on the same ports, moved with it
+    target_moves: bool = False  # one variable on both sides, which the server is told: its port moves too
 
     @property
     def protocols(self) -> tuple[str, ...]:
@@ -143,7 +146,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         title = f"publish '{service}' on another host port ({_none_free(old, ports_range, range_name)})"
         return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
                         protocol=mapping.protocol, old=old)
-    if variable and _container_side_is(mapping, variable):
+    told = bool(variable) and _told(svc, variable)
+    if variable and _container_side_is(mapping, variable) and not told:
         # `${DB_PORT:-5432}:${DB_PORT:-5432}`: a new value would move postgres's container port too,
         # where it does not listen; the mapping is written with literals instead, the variable kept
         version = host.compose_version if version == "detect" else version
@@ -153,7 +157,11 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         variable = ""
     elif variable:
         edits, where = _env_edits(project, variable, variable_value(project, mapping, variable, new))
-        if edits and (pinned := pin_edit(project, variable, old, svc, mapping.target)) is not None:
+        if told and _container_side_is(mapping, variable):
+            # jitsi's jvb: `${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp` and `JVB_PORT` in its environment:
+            # the server listens on (and tells clients) the port it is told, so both sides move together
+            where += f"; the container side too: both sides are ${{{variable}}}, which {service!r} is told"
+        elif edits and (pinned := pin_edit(project, variable, old, svc, mapping.target)) is not None:
             edits, where = (*edits, pinned[0]), f"{where}; {pinned[1]}"  # containers dial the container port
     else:  # only an override edit depends on the compose version: asked only then
         version = host.compose_version if version == "detect" else version
@@ -178,6 +186,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     title = f"move '{service}' from host port {old} to {new}{together} ({where})"
     move = PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
                     protocol=mapping.protocol, old=old, new=new,
+                    target_moves=told and _container_side_is(mapping, variable),
                     paired=partner.protocol if partner is not None else "")
     if partner is not None:
         _PAIRS.setdefault(project, {})[pair_key] = move
@@ -242,6 +251,12 @@ def _default_port_note(svc: Service, old: int, new: int) -> str:
     if family is None or FAMILIES[family][0] != old:
         return ""
     return f"; host programs using {family}'s default port {old} must now name {new}"
+
+
+def _told(svc: Service, variable: str) -> bool:
+    """Whether the service's own environment gets `variable` (jitsi's jvb lists `JVB_PORT`): the
+    server is told the port, and listens where it says."""
+    return any(var.name == variable or variable in var.variables for var in svc.environment.values())
 
 
 def _container_side_is(mapping: PortMapping, variable: str) -> bool:
@@ -624,9 +639,10 @@ def verify_port_move(project: Project, move: PortMove) -> str:
     if config is None:
         return ""
     service = (config.get("services") or {}).get(move.service) or {}
+    target = move.new if move.target_moves else move.target
     for protocol in move.protocols:
         seen = {str(p.get("published")) for p in service.get("ports") or []
-                if p.get("target") == move.target and (p.get("protocol") or "tcp") == protocol}
+                if p.get("target") == target and (p.get("protocol") or "tcp") == protocol}
         if str(move.new) not in seen or str(move.old) in seen:
             which = f" ({protocol})" if move.paired else ""
             return f"docker compose config publishes {sorted(seen)} for '{move.service}'{which}, not {move.new}"
@@ -634,7 +650,8 @@ def verify_port_move(project: Project, move: PortMove) -> str:
 
 
 def _ports(svc: Service | None, move: PortMove, protocol: str) -> list[PortMapping]:
-    return [p for p in (svc.ports if svc else ()) if p.target == move.target and p.protocol == protocol]
+    target = move.new if move.target_moves else move.target
+    return [p for p in (svc.ports if svc else ()) if p.target == target and p.protocol == protocol]
 
 
 def compose_config(project: Project) -> Mapping[str, Any] | None:
