@@ -635,3 +635,24 @@ def test_a_pin_of_a_leaked_host_port_writes_the_container_port(tmp_path: Path, p
     override = next(e for e in move.edits if e.path.name == "compose.override.yaml")
     assert pinned in str(override.new)
     assert f"redis://cache:{published}/0" in str(override.new)  # another peer's port is that peer's: as today
+
+
+def test_a_move_made_on_the_mappings_own_line_does_not_say_edit_it_by_hand(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # saleor-platform trial: the override could not be rewritten, so the move went onto the mapping's
+    # own line, and the applied line still ended "...; edit it by hand) (fixed)"
+    from doctor.project import yamledit
+
+    project = load(tmp_path, "services:\n  web:\n    image: busybox\n    ports:\n      - '8094:80'\n")
+    (tmp_path / "p" / "compose.override.yaml").write_text("services:\n  web:\n    environment: {A: '1'}\n")
+    project = Project(project.options)
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise yamledit.YamlEditError("doctor's YAML writer would change more than the fix means to in this file; "
+                                     "edit it by hand")
+
+    monkeypatch.setattr(yamledit, "override_ports", refuse)
+    move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and [e.path.name for e in move.edits] == ["compose.yaml"]
+    assert "edit it by hand" not in move.title, move.title
+    assert "compose.override.yaml: doctor's YAML writer would change more than the fix means to" in move.title

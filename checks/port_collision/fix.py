@@ -511,7 +511,9 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     written = [e for edits in inline if edits is not None for e in edits]
     if None in inline or len({(e.path, e.line) for e in written}) < len(written):
         return (), f"set the host port to {new} in {', '.join(dict.fromkeys(_where(p) for p in moved))}"
-    return tuple(written), f"{', '.join(_where(p) for p in moved)}, {why}"
+    # the mapping's own line is edited: the override's "edit it by hand" is not this fix's advice
+    # (the title read "...; edit it by hand) (fixed)" after a run that had edited it)
+    return tuple(written), f"{', '.join(_where(p) for p in moved)}, {why.removesuffix('; edit it by hand')}"
 
 
 def port_specs(svc: Service, moved: PortMapping, new: int | None,
