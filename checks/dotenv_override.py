@@ -53,7 +53,12 @@ class DotenvOverride(Check):
         from an installed package) is a note, never a silent pass. Imported names count under
         their alias (`from dotenv import load_dotenv as ld`). django-environ's `Env.read_env(path,
         overwrite=...)` (no path: the `.env` beside the calling module; environs' `read_env()`
-        walks up) is read the same way, and pydantic-settings' `env_file`
+        walks up) is read the same way, with django-environ's paths: `root = environ.Path(__file__) - 3`
+        (three folders up from the file: `- 1` is its folder), `root.path("x")`, `root("a/b")` (a join).
+        A path built from a literal and a variable (`root("dojo/settings/" + env.str("DD_ENV_PATH",
+        ".env.prod"))`, `env("X", default=...)`, `os.environ.get("X", "...")`, an f-string) takes the
+        service's value (compose's, over its Dockerfile's ENV), else the default, which the message
+        then says was assumed. pydantic-settings' `env_file`
         (`SettingsConfigDict(env_file=...)`, a `model_config` dict, or `class Config`), relative to
         the working dir, fills only the class's fields (with `env_prefix`) and never beats compose;
         so does python-decouple's `config("KEY")` (the `.env` found from the module's folder
@@ -166,18 +171,19 @@ class DotenvOverride(Check):
         services = ", ".join(repr(e.service) for e in effects)
         seen = f"{first.key}={shown_value(first.key, first.app_value)} from {_where(project, first.env_location)}"
         fix = _fix(project, first, services)
+        assumed = _assumed(effects)
         if first.compose_value is not None:
             compose = shown_value(first.key, first.compose_value)
-            message = f"{seen} overrides compose's {compose} in {services}"
+            message = f"{seen} overrides compose's {compose} in {services}{assumed}"
             severity = Severity.ERROR if _local_refs(first.key, first.app_value) else self.severity
             return self.finding(message, first.call.location, subject, fix, severity)
         # compose leaves it unset: the file fills it in with or without override; loud only when its
         # localhost stands for a server this stack runs (else it is the app's own host-side setting)
         target = _stack_server(project, first.key, first.app_value)
         if target:
-            message = f"{seen} dials the container itself in {services}, not {target!r} (compose sets none)"
+            message = f"{seen} dials the container itself in {services}, not {target!r} (compose sets none){assumed}"
             return self.finding(message, first.call.location, subject, fix, Severity.ERROR)
-        message = f"{seen} fills what compose leaves unset in {services}: localhost is the container"
+        message = f"{seen} fills what compose leaves unset in {services}: localhost is the container{assumed}"
         return self.finding(message, first.call.location, subject, fix, Severity.INFO)
 
 
@@ -225,6 +231,16 @@ def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
         env = effect.env_location.path
         return Fix(f"keep {env.name} out of the image: add it to .dockerignore", Safety.ADVICE)
     return Fix(f"set {effect.key} for {services} in compose's environment", Safety.ADVICE)
+
+
+def _assumed(effects: list[DotenvEffect]) -> str:
+    """The note on a file found through a variable's default: `(DD_ENV_PATH unset: its default assumed)`,
+    naming the services where some of them set it (to a value naming the same file)."""
+    names = list(dict.fromkeys(n for e in effects for n in e.assumed))
+    if not names:
+        return ""
+    where = "" if all(e.assumed for e in effects) else " in " + ", ".join(repr(e.service) for e in effects if e.assumed)
+    return f" ({', '.join(names)} unset{where}: {'its default' if len(names) == 1 else 'their defaults'} assumed)"
 
 
 def _where(project: Project, location: Location) -> str:

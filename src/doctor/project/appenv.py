@@ -42,8 +42,12 @@ MAX_FILES = 20000
 # relative to the process's working directory; ("abs", text); ("find",) for find_dotenv(), ("find",
 # name) for find_dotenv(name) and ("find", name, "cwd") with usecwd=True;
 # ("env", NAME, default specs, ops): the container's $NAME (else a default), then ("up",) and
-# ("join", part) steps, since the value is known per service only.
+# ("join", part) steps, since the value is known per service only; with a fifth element (base
+# spec or (), prefix, suffix) the value is a piece of the path: base / (prefix + $NAME + suffix)
+# (`root("dojo/settings/" + env.str("DD_ENV_PATH", ".env.prod"))`), relative to the working dir
+# without a base.
 PathSpec = tuple[object, ...]
+Reached = tuple[Path, CodePath, tuple[str, ...]]  # a file a call loads, its carrier, the defaults assumed
 # A condition a call runs under (dotenv_ast writes them, `guard_holds` judges them): ("not", g),
 # ("and", g...), ("or", g...), ("set", NAME), ("eq", term, term), ("truthy", term), ("container",)
 # (true in every container), ("?",) unknown; a term is ("lit", constant) or ("env", NAME, default,
@@ -81,6 +85,7 @@ class DotenvEffect:
     compose_value: str | None
     env_location: Location
     carrier: CodePath
+    assumed: tuple[str, ...] = ()  # variables unset in the service whose default named the file
 
 
 def code_roots(project_dir: Path, maps: Iterable[CodeMap]) -> tuple[Path, ...]:
@@ -142,29 +147,31 @@ def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeM
 
     `image_env`: the ENV of the service's Dockerfile, which a call's `if` reads under compose's."""
     compose = {n: v.value for n, v in service.environment.items() if v.value is not None}
-    runs: list[tuple[DotenvCall, list[tuple[Path, CodePath]]]] = []
+    # a path read from a variable reads the process's: compose's over the Dockerfile's ENV
+    process = {**{k: v for k, v in (image_env or {}).items() if "$" not in v}, **compose}
+    runs: list[tuple[DotenvCall, list[Reached]]] = []
     for call in calls:
         inside = codes.to_container(call.location.path)
         if inside is None:
             continue
         cwds = tuple(dict.fromkeys(c for c in (workdir, *(codes.to_container(d) for d in _run_dirs(
             call.location.path))) if c)) or ("/",)
-        runs.append((call, _reaching(call, inside, codes, cwds, compose)))
+        runs.append((call, _reaching(call, inside, codes, cwds, process)))
     for call, reached in runs:
         if call.guard and guard_holds(call.guard, *_guard_env(service, image_env or {}, call, runs)) is False:
             continue
         seen: dict[str, str] = dict(compose)
-        changed: dict[str, tuple[str, Location, CodePath]] = {}
+        changed: dict[str, tuple[str, Location, CodePath, tuple[str, ...]]] = {}
         fields = frozenset(k.upper() for k in call.keys) if call.keys is not None else None
-        for host, carrier in reached if call.every else reached[:1]:
+        for host, carrier, assumed in reached if call.every else reached[:1]:
             for key, value, line in app_view(host, seen, call.override):
                 if fields is not None and key.upper() not in fields:
                     continue  # pydantic-settings reads only its fields from the file
                 seen[key] = value
-                changed[key] = (value, Location(host, line), carrier)
-        for key, (value, where, carrier) in changed.items():
+                changed[key] = (value, Location(host, line), carrier, assumed)
+        for key, (value, where, carrier, assumed) in changed.items():
             if value != compose.get(key):
-                yield DotenvEffect(service.name, call, key, value, compose.get(key), where, carrier)
+                yield DotenvEffect(service.name, call, key, value, compose.get(key), where, carrier, assumed)
 
 
 def unread_calls(service: Service, calls: tuple[DotenvCall, ...], codes: CodeMap,
@@ -178,7 +185,7 @@ def unread_calls(service: Service, calls: tuple[DotenvCall, ...], codes: CodeMap
 
 
 def _guard_env(service: Service, image_env: Mapping[str, str], call: DotenvCall,
-               runs: list[tuple[DotenvCall, list[tuple[Path, CodePath]]]]) -> tuple[dict[str, str], frozenset[str]]:
+               runs: list[tuple[DotenvCall, list[Reached]]]) -> tuple[dict[str, str], frozenset[str]]:
     """The environment a call's guard reads in the service, and the names whose value doctor cannot
     tell: left to the host shell (`environment: [NAME]`), built from an ARG (`ENV A=${A}`), or set
     by a file another call loads (it may run first)."""
@@ -192,7 +199,7 @@ def _guard_env(service: Service, image_env: Mapping[str, str], call: DotenvCall,
             vague.discard(name)
     for other, reached in runs:
         if other is not call and other.keys is None:  # pydantic-settings and decouple leave os.environ be
-            vague.update(k for path, _ in reached for k, _, _ in app_view(path, {}, True)
+            vague.update(k for path, _, _ in reached for k, _, _ in app_view(path, {}, True)
                          if other.override or k not in known)
     return known, frozenset(vague)
 
@@ -331,16 +338,30 @@ def _run_dirs(path: Path) -> Iterator[Path]:
 
 
 def _reaching(call: DotenvCall, inside: str, codes: CodeMap, cwds: tuple[str, ...],
-              environ: Mapping[str, str]) -> list[tuple[Path, CodePath]]:
-    """The host files behind the candidate paths that exist in the container, in the call's order."""
-    found: list[tuple[Path, CodePath]] = []
+              environ: Mapping[str, str]) -> list[Reached]:
+    """The host files behind the candidate paths that exist in the container, in the call's order,
+    each with the variables whose default was assumed to name it."""
+    found: list[Reached] = []
     for spec in call.candidates:
         for container in dict.fromkeys(p for cwd in cwds for p in _container_paths(spec, inside, cwd, environ)):
             hit = codes.to_host(container)
-            if hit is not None and hit[0].is_file() and hit not in found:
-                found.append(hit)
+            if hit is not None and hit[0].is_file() and all(hit != f[:2] for f in found):
+                found.append((*hit, tuple(dict.fromkeys(_assumed(spec, environ)))))
                 break
     return found
+
+
+def _assumed(spec: PathSpec, environ: Mapping[str, str]) -> Iterator[str]:
+    """The variables a path reads that the process leaves unset, so that their default names it."""
+    if spec[0] != "env":
+        return
+    frame = _specs(spec[4:5])
+    if frame and isinstance(frame[0][0], tuple) and frame[0][0]:
+        yield from _assumed(frame[0][0], environ)
+    if str(spec[1]) not in environ:
+        yield str(spec[1])
+        for default in _specs(spec[2]):
+            yield from _assumed(default, environ)
 
 
 def _container_paths(spec: PathSpec, inside: str, cwd: str, environ: Mapping[str, str]) -> Iterator[str]:
@@ -366,7 +387,12 @@ def _container_paths(spec: PathSpec, inside: str, cwd: str, environ: Mapping[str
     elif kind == "env":
         name, defaults, ops = str(spec[1]), _specs(spec[2]), _specs(spec[3])
         value = environ.get(name)
-        if value:  # set and not empty: the process reads it (an empty one fails `if path`)
+        frame = _specs(spec[4:5])
+        if frame and value is not None:  # base / (prefix + value + suffix)
+            within, prefix, suffix = frame[0][0], str(frame[0][1]), str(frame[0][2])
+            folders = _container_paths(within, inside, cwd, environ) if isinstance(within, tuple) and within else [cwd]
+            bases = [posixpath.normpath(posixpath.join(f, prefix + value + suffix)) for f in folders]
+        elif value:  # set and not empty: the process reads it (an empty one fails `if path`)
             bases = [posixpath.normpath(value if value.startswith("/") else posixpath.join(cwd, value))]
         elif value is None:
             bases = [p for d in defaults for p in _container_paths(d, inside, cwd, environ)]

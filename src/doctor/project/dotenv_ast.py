@@ -25,6 +25,8 @@ from doctor.project.star_imports import rebase, star_closure, star_module
 ALIASED = frozenset({"dotenv", "dotenv.main", "os", "os.path", "pathlib", "decouple", "environ", "environs"})
 PATH_PARTS = {"pardir": "..", "curdir": "."}  # os.pardir, os.curdir
 UNKNOWN: Guard = ("?",)
+# a string of literals and variable reads, a read as (NAME, its default or None)
+Pieces = tuple[str | tuple[str, str | None], ...]
 # a string method a guard may call on a variable's value (`os.getenv("X", "").lower()`)
 STR_METHODS = frozenset({"lower", "upper", "strip", "casefold"})
 DOCKERENV = "/.dockerenv"  # in every docker container: `if not os.path.exists("/.dockerenv")` is false there
@@ -51,6 +53,7 @@ class _Calls:
         self.names: dict[str, tuple[PathSpec, ...]] = {}
         self.aliases: dict[str, str] = {}  # `from dotenv import load_dotenv as ld`: ld -> load_dotenv
         self.flags: dict[str, Guard] = {}  # `IN_DOCKER = os.getenv("IN_DOCKER")`: names a guard reads
+        self.envs: set[str] = {"env"}  # django-environ's / environs' Env() instances: `env("X", default=...)`
         self.environs = any(line.lstrip().startswith(("import environs", "from environs ")) for line in self.lines)
 
     def read(self, tree: ast.Module) -> Iterator[DotenvCall]:
@@ -112,6 +115,8 @@ class _Calls:
                 value = self._eval(stmt.value, loops)
                 if value:
                     self.names[stmt.targets[0].id] = value
+                if isinstance(stmt.value, ast.Call) and self._callee(stmt.value.func) in ("Env", "FileAwareEnv"):
+                    self.envs.add(stmt.targets[0].id)
                 flag = self._guard(stmt.value)
                 if flag != UNKNOWN:
                     self.flags[stmt.targets[0].id] = flag
@@ -213,6 +218,14 @@ class _Calls:
             return found
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return self._join(node.left, [node.right], loops)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.right, ast.Constant) \
+                and type(node.right.value) is int and node.right.value >= 0:
+            return _ups(self._eval(node.left, loops), node.right.value)  # environ.Path(__file__) - 2
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+            return _ups(self._eval(node.operand, loops), 1)  # ~environ.Path(...): its parent
+        if isinstance(node, (ast.BinOp, ast.JoinedStr)):
+            pieces = self._pieces(node)
+            return _framed(None, pieces) if pieces is not None else ()
         if isinstance(node, ast.Subscript) and self._is_environ(node.value) and isinstance(node.slice, ast.Constant) \
                 and isinstance(node.slice.value, str):
             return (("env", node.slice.value, (), ()),)
@@ -224,17 +237,23 @@ class _Calls:
         name = self._callee(node.func)
         if name == "find_dotenv":
             return _find(node)
-        if (name == "getenv" or (name == "get" and isinstance(node.func, ast.Attribute)
-                                 and self._is_environ(node.func.value))) and node.args \
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-            fallback = node.args[1] if len(node.args) > 1 else next(
-                (k.value for k in node.keywords if k.arg == "default"), None)
-            defaults = self._eval(fallback, loops) if fallback is not None else ()
-            return (("env", node.args[0].value, defaults, ()),)
+        if isinstance(node.func, ast.Call) or (isinstance(node.func, ast.Name) and (
+                node.func.id in loops or node.func.id in self.names)):
+            return self._join(node.func, list(node.args), loops)  # django-environ's root("a/b"): a join
+        if name == "path" and isinstance(node.func, ast.Attribute) and self._eval(node.func.value, loops):
+            return self._join(node.func.value, list(node.args), loops)  # root.path("a")
+        read = self._env_read(node)
+        if read is not None:
+            defaults = self._eval(read[1], loops) if read[1] is not None else ()
+            return (("env", read[0], defaults, ()),)
         if name in ("resolve", "absolute") and isinstance(node.func, ast.Attribute):
             return self._eval(node.func.value, loops)
-        if name in ("Path", "PurePath", "PosixPath", "abspath", "realpath", "normpath", "str", "fspath") \
-                and len(node.args) == 1:
+        if name in ("Path", "PurePath", "PosixPath") and node.args:
+            # Path(a, b) joins; django-environ's Path(__file__, is_file=True) starts at the file's folder
+            is_file = any(k.arg == "is_file" and _is_true(k.value) for k in node.keywords)
+            return _ups(self._join(node.args[0], node.args[1:], loops), int(is_file))
+        builtin_str = name == "str" and isinstance(node.func, ast.Name)  # not env.str("X"): a variable read
+        if (name in ("abspath", "realpath", "normpath", "fspath") or builtin_str) and len(node.args) == 1:
             return self._eval(node.args[0], loops)
         if name == "dirname" and len(node.args) == 1:
             return tuple(_up(s) for s in self._eval(node.args[0], loops))
@@ -248,9 +267,15 @@ class _Calls:
               ) -> tuple[PathSpec, ...]:
         """`base / part / ...`: literal parts, or a loop name over literal names (each one)."""
         choices: list[list[str]] = []
+        framed: tuple[int, Pieces] | None = None  # the one part read from the environment, and where
         for part in rest:
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 choices.append([part.value])
+                continue
+            pieces = self._pieces(part) if framed is None else None
+            if pieces is not None:
+                framed = (len(choices), pieces)
+                choices.append([""])
                 continue
             named_part = self._path_part(part)
             if named_part is not None:
@@ -260,7 +285,55 @@ class _Calls:
             if not named or any(s[0] != "cwd" for s in named):
                 return ()
             choices.append([str(s[1]) for s in named])
-        return tuple(_append(s, list(parts)) for s in self._eval(base, loops) for parts in product(*choices))
+        if framed is None:
+            return tuple(_append(s, list(parts)) for s in self._eval(base, loops) for parts in product(*choices))
+        at, pieces = framed
+        return tuple(_append(f, list(parts[at + 1:])) for s in self._eval(base, loops) for parts in product(*choices)
+                     for f in _framed(_append(s, list(parts[:at])), pieces))
+
+    def _env_read(self, node: ast.Call) -> tuple[str, ast.expr | None] | None:
+        """The variable a call reads and its default: `os.getenv("X", d)`, `os.environ.get("X", d)`,
+        django-environ's or environs' `env.str("X", d)`, `env.path("X", default=d)`, `env("X", default=d)`
+        (a positional second argument is django-environ's cast there, environs' default)."""
+        key = _string(node.args[0]) if node.args else None
+        if key is None:
+            return None
+        func, name = node.func, self._callee(node.func)
+        positional = True
+        if isinstance(func, ast.Name) and func.id in self.envs:
+            positional = self.environs
+        elif not (name == "getenv" or (isinstance(func, ast.Attribute) and (
+                (name == "get" and self._is_environ(func.value))
+                or (name in ("str", "path") and isinstance(func.value, ast.Name) and func.value.id in self.envs)))):
+            return None
+        fallback = node.args[1] if positional and len(node.args) > 1 else next(
+            (k.value for k in node.keywords if k.arg == "default"), None)
+        return key, fallback
+
+    def _pieces(self, node: ast.expr) -> Pieces | None:
+        """A string built of literals and one variable read (`"dojo/settings/" + env.str("DD_ENV_PATH",
+        ".env.prod")`, an f-string): its pieces, a read as (NAME, default or None); None for anything else."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return (node.value,)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self._pieces(node.left), self._pieces(node.right)
+            return (*left, *right) if left is not None and right is not None else None
+        if isinstance(node, ast.JoinedStr):
+            found: list[str | tuple[str, str | None]] = []
+            for value in node.values:
+                inner = value.value if isinstance(value, ast.FormattedValue) and value.conversion == -1 \
+                    and value.format_spec is None else value
+                pieces = self._pieces(inner)
+                if pieces is None:
+                    return None
+                found.extend(pieces)
+            return tuple(found)
+        if isinstance(node, ast.Subscript) and self._is_environ(node.value) and _string(node.slice) is not None:
+            return ((str(_string(node.slice)), None),)
+        read = self._env_read(node) if isinstance(node, ast.Call) else None
+        if read is None or (read[1] is not None and _string(read[1]) is None and not _is_none(read[1])):
+            return None
+        return ((read[0], _string(read[1]) if read[1] is not None else None),)
 
     def _path_part(self, node: ast.expr) -> str | None:
         """`os.pardir` (".."), `os.curdir` ("."), or either imported from os; None for anything else."""
@@ -411,9 +484,35 @@ def _callee(func: ast.expr) -> str:
     return ""
 
 
+def _ups(specs: tuple[PathSpec, ...], count: int) -> tuple[PathSpec, ...]:
+    """N folders up: django-environ's `Path(__file__) - 1` is the file's folder (`path("../" * N)`)."""
+    for _ in range(count):
+        specs = tuple(_up(s) for s in specs)
+    return specs
+
+
+def _framed(base: PathSpec | None, pieces: Pieces) -> tuple[PathSpec, ...]:
+    """The path `base / (prefix + $NAME + suffix)` (relative to the working dir without a base): an
+    ("env", NAME, defaults, (), (base, prefix, suffix)) whose defaults put the read's default in."""
+    reads = [p for p in pieces if isinstance(p, tuple)]
+    if len(reads) > 1:
+        return ()
+    if not reads:
+        text = "".join(p for p in pieces if isinstance(p, str))
+        if base is not None:
+            return (_append(base, [text]),)
+        return (("abs", text) if text.startswith("/") else ("cwd", text),) if text else ()
+    at = pieces.index(reads[0])
+    prefix = "".join(p for p in pieces[:at] if isinstance(p, str))
+    suffix = "".join(p for p in pieces[at + 1:] if isinstance(p, str))
+    name, default = reads[0]
+    defaults = _framed(base, (prefix + default + suffix,)) if default is not None else ()
+    return (("env", name, defaults, (), (base or (), prefix, suffix)),)
+
+
 def _up(spec: PathSpec) -> PathSpec:
     if spec[0] == "env":
-        return (*spec[:3], (*_specs(spec[3]), ("up",)))
+        return (*spec[:3], (*_specs(spec[3]), ("up",)), *spec[4:])
     if spec[0] == "file":
         if len(spec) > 2:
             return spec[:-1]
@@ -425,7 +524,7 @@ def _up(spec: PathSpec) -> PathSpec:
 
 def _append(spec: PathSpec, parts: list[str]) -> PathSpec:
     if spec[0] == "env":
-        return (*spec[:3], (*_specs(spec[3]), *(("join", p) for p in parts)))
+        return (*spec[:3], (*_specs(spec[3]), *(("join", p) for p in parts)), *spec[4:])
     if spec[0] == "file":
         return (*spec, *parts)
     if spec[0] in ("cwd", "abs"):

@@ -98,6 +98,12 @@ def rebase(spec: PathSpec, source: Path, caller: Path) -> PathSpec | None:
         return ("file", 1 + ups, *(p for p in relative[ups:] if p != "."))
     if kind == "env":
         defaults = tuple(r for d in _tuples(spec[2]) if (r := rebase(d, source, caller)) is not None)
+        frame = spec[4] if len(spec) > 4 and isinstance(spec[4], tuple) else ()
+        if frame and isinstance(frame[0], tuple) and frame[0]:  # `root("conf/" + os.getenv(...))`: root's too
+            base = rebase(frame[0], source, caller)
+            if base is None:
+                return None
+            return (*spec[:2], defaults, spec[3], (base, *frame[1:]))
         return (*spec[:2], defaults, *spec[3:])
     return None
 
