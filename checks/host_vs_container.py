@@ -19,6 +19,7 @@ from doctor.project.service_home import (
     belongs_in,
     compose_argv,
     dispatching_entrypoint,
+    entrypoint_branch,
     mapped_words,
     program_entrypoint,
     runner_started,
@@ -44,15 +45,21 @@ class HostVsContainer(Check):
         manifests: the build context's pyproject / requirements (with the files their `-r` lines
         include) / package.json, the members of a uv
         workspace declared there (context = repo root, `backend/pyproject.toml`), and every manifest
-        or lockfile the Dockerfile COPYs. Dependencies only a builder stage installs count where the
+        or lockfile the Dockerfile COPYs or a `RUN --mount` binds (from the context, or from a stage
+        that COPYed it: DefectDojo's `--mount=from=build,src=/app/requirements.txt`). A requirements
+        file beside the one its pip installs by name is not the image's (healthchecks'
+        requirements-dev.txt next to `pip install -r /tmp/requirements.txt`). Dependencies only a
+        builder stage installs count where the
         final stage copies them (`COPY --from=builder /venv /venv`, pip's `--prefix=/install` or
         `--user` ~/.local, uv's `/app` with its `.venv`, a deps stage's `node_modules`), not where it
         copies only the builder's output (a wheel, `dist/`). A package.json script belongs only in a service whose
         image installs that same package.json (a monorepo root's `husky` and `pnpm -r` scripts are
         not the service of `packages/backend/package.json`). Services built alike from the same
         code (a web app and its celery worker) are one home: a root Makefile's `pytest` goes to the
-        first. What a service itself runs (its `command:`, else its image's CMD, and the
-        package.json scripts those start, `yarn watch-${NODE_ENV}` under any value), in that service or another
+        first. What a service itself runs (its `command:`, else its image's CMD, what the
+        branch of its entrypoint script's `case $1` for that CMD runs (fastapi-react's run.sh:
+        `start) npm start`), and the package.json scripts those start, `yarn watch-${NODE_ENV}` under
+        any value), in that service or another
         (a css watcher), is not advised: `up` starts it, and run again it starts a second server.
         An image FROM another runtime or a bare OS (`php:8.3-apache`, `ruby`, `debian`) whose
         Dockerfile never names node (or python) holds none of its packages: no home for them. The
@@ -375,10 +382,16 @@ def _service_runs(project: Project, service: str) -> set[str]:
         if value:
             texts.append(value if isinstance(value, str) else " ".join(value))
     path = spec.build.dockerfile_path if spec.build is not None else None
+    arguments: list[str] = []
+    if spec.command:
+        arguments = spec.command.split() if isinstance(spec.command, str) else list(spec.command)
     if path is not None and not spec.entrypoint:  # compose's entrypoint: the image's CMD is dropped too
         recipe = project.recipe(path, spec.build.target if spec.build is not None else None)
         if recipe is not None:
             texts += [" ".join(recipe.entrypoint)] + ([] if spec.command else [" ".join(recipe.cmd)])
+            arguments = arguments or list(recipe.cmd)
+    # fastapi-react's run.sh: `case $1 in start) npm start | cat;;` is what CMD ["start"] runs
+    texts += entrypoint_branch(project, service, arguments)
     import fnmatch
 
     runs = {" ".join(text.split()) for text in texts if text}
@@ -470,6 +483,8 @@ def _reasons(project: Project, home: ServiceHome, tool: str, words: tuple[str, .
     command's own code imports (its files, and the project's modules they import: the tests' `app`),
     in the manifest's order, then the app's dependencies before the development tools of a dev
     requirements file (fastapi-tdd-docker's first line, 'black', is not what pytest needs)."""
+    from doctor.project.manifests import normalize
+
     manifest = next((m for m in project.manifests(home.manifest.parent) if m.path == home.manifest), None)
     requirements = {r.name: r for r in manifest.requirements} if manifest is not None else {}
     modules = {r.module.split(".")[0] for r in requirements.values()}
@@ -487,7 +502,9 @@ def _reasons(project: Project, home: ServiceHome, tool: str, words: tuple[str, .
         return _DEV_PACKAGE.fullmatch(name) is not None or (
             found is not None and _DEV_FILE.search(found.location.path.name) is not None)
 
-    return sorted(home.missing, key=lambda name: (name != tool, not used(name), dev(name)))
+    # healthchecks' mypy: listed in a requirements-dev.txt the image does not install, missing here too
+    lacking = [*home.missing, *(name for name in home.unbuilt if name == normalize(tool))]
+    return sorted(lacking, key=lambda name: (name != tool, not used(name), dev(name)))
 
 
 def _imported(paths: list[Path], packages: set[str], root: Path, budget: int = 200) -> set[str]:

@@ -88,6 +88,14 @@ def staged_sources(dockerfile: Dockerfile, context: Path) -> list[Path]:
             if "*" not in source and "?" not in source]
 
 
+def stage_copies(path: Path, name: str) -> tuple[CopyInstruction, ...] | None:
+    """The context COPY/ADDs of the Dockerfile's stage `name` (`AS build`, or its index) and of the
+    stages it descends from; None when no stage has that name (an image, `from=alpine`)."""
+    text = read_regular_text(path)
+    stage = next((s for s in _stages_of(text) if s.name.lower() == name.lower()), None) if text else None
+    return tuple(stage.copies) if stage is not None else None
+
+
 def _staged(chosen: _Stage, stages: tuple[_Stage, ...]) -> tuple[CopyInstruction, ...]:
     """The context copies of the stages `chosen` copies from, and of the ones those copy from."""
     by_name = {s.name.lower(): s for s in stages}

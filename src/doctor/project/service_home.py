@@ -60,6 +60,9 @@ class ServiceHome:
     # (version, the file or variable that pinned it) when the host's Python is a pyenv pin that is
     # not installed: the host cannot even start the command
     unusable: tuple[str, str] | None = None
+    # what the host lacks of the requirements files beside `manifest` the image does not install
+    # (healthchecks' requirements-dev.txt: mypy, django-stubs): a tool of theirs is still Python
+    unbuilt: tuple[str, ...] = ()
 
     @property
     def live(self) -> bool:
@@ -102,6 +105,7 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
     homes: list[ServiceHome] = []
     installing: dict[tuple[Path | None, str | None], set[Language] | None] = {}
     manifests: dict[tuple[Path, tuple[Path, ...]], list[Manifest]] = {}
+    inputs: dict[tuple[Path | None, str | None], tuple[tuple[Path, ...], frozenset[str] | None]] = {}
     for service in project.services.values():
         if service.build is None or "://" in service.build.context:
             continue
@@ -127,19 +131,53 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
             from doctor.project.dockerfile import staged_sources
 
             copied += tuple(staged_sources(dockerfile, context))
+        if stage not in inputs:
+            inputs[stage] = _run_inputs(project, path, service.build.target, context)
+        mounted, named = inputs[stage]
+        copied += mounted  # DefectDojo's `RUN --mount=from=build,src=/app/requirements.txt,...`
         if (context, copied) not in manifests:
             manifests[context, copied] = installed_manifests(project, context, copied)
-        for manifest in manifests[context, copied]:
-            if not manifest.requirements or manifest.language in seen:
+        found = manifests[context, copied]
+        # healthchecks: `pip install -r /tmp/requirements.txt`, not the requirements-dev.txt beside it
+        unbuilt = [m for m in found if _not_pip_installed(m, named, found)]
+        for manifest in found:
+            if not manifest.requirements or manifest.language in seen or manifest in unbuilt:
                 continue
             if installs is not None and manifest.language not in installs:
                 continue  # the final image never installs them (a builder stage did, and only its output is copied)
             missing, unusable = _missing(manifest, root, shell)
             if missing:
                 seen.add(manifest.language)
+                lacking = tuple(dict.fromkeys(name for m in unbuilt if m.language is manifest.language
+                                              for name in _missing(m, root, shell)[0] if name not in missing))
                 homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), manifest.language,
-                                         manifest.path, missing, workdir, unusable))
+                                         manifest.path, missing, workdir, unusable, lacking))
     return tuple(homes)
+
+
+def _run_inputs(project: Project, path: Path | None, target: str | None,
+                context: Path) -> tuple[tuple[Path, ...], frozenset[str] | None]:
+    """What the Dockerfile's RUN lines take in: the context files a `--mount` binds, and the names of
+    the requirements files pip installs by `-r` (None: not known)."""
+    recipe = project.recipe(path, target) if path is not None else None
+    if path is None or recipe is None:
+        return (), None
+    from doctor.project.reading import read_regular_text
+    from doctor.project.run_inputs import mounted_sources, pip_requirement_names
+
+    text = read_regular_text(path)
+    return tuple(mounted_sources(recipe, context)), pip_requirement_names(text) if text else None
+
+
+def _not_pip_installed(manifest: Manifest, named: frozenset[str] | None, found: Sequence[Manifest]) -> bool:
+    """Whether a requirements file is one the image does not install: its RUN lines `pip install -r`
+    a sibling by name (requirements.txt), never this one (requirements-dev.txt)."""
+    if named is None or not _REQUIREMENTS_FILE.fullmatch(manifest.path.name) or manifest.path.name in named:
+        return False
+    return any(m.path.parent == manifest.path.parent and m.path.name in named for m in found)
+
+
+_REQUIREMENTS_FILE = lazy(r"requirements.*\.txt")
 
 
 def _ours(path: Path, root: Path) -> bool:
@@ -394,7 +432,7 @@ def tool_language(tool: str, homes: Sequence[ServiceHome], npm_local: bool = Fal
     if tool in NODE_TOOLS or npm_local:
         return Language.NODE
     # a console script of a declared dependency (`alembic`, `uvicorn`) runs with the image's packages
-    if any(tool in home.missing for home in homes if home.language is Language.PYTHON):
+    if any(tool in home.missing or tool in home.unbuilt for home in homes if home.language is Language.PYTHON):
         return Language.PYTHON
     return None
 
@@ -549,9 +587,27 @@ def dispatching_entrypoint(project: Project, service: str) -> bool:
     (Buuntu/fastapi-react's `run.sh`: `case $1 in start) ...;; *) npm "$@"`) or a shell script that
     reads no argument (CTFd's `exec gunicorn ...`), so a command given to `run` must replace it
     (`--entrypoint ""`)."""
+    found = _entrypoint_script(project, service)
+    if found is None:
+        return False
+    from doctor.regular import read_text
+
+    try:
+        text = read_text(found, 256 * 1024)
+    except OSError:
+        return False
+    if _DISPATCH.search(text) and not _PASSTHROUGH.search(text):
+        return True
+    shell = found.name.endswith(".sh") or _SHELL_SCRIPT.match(text) is not None
+    return shell and _READS_ARGUMENTS.search(text) is None
+
+
+def _entrypoint_script(project: Project, service: str) -> Path | None:
+    """The host file of the project script the service's entrypoint runs (`/app/run.sh` of
+    `ENTRYPOINT ["/bin/bash", "/app/run.sh"]`), None when it runs none doctor can place."""
     svc = project.compose.services.get(service)
     if svc is None:
-        return False
+        return None
     words: Sequence[str] = ()
     if svc.entrypoint:
         words = svc.entrypoint.split() if isinstance(svc.entrypoint, str) else svc.entrypoint
@@ -561,15 +617,45 @@ def dispatching_entrypoint(project: Project, service: str) -> bool:
     script = next((w for w in words if w.startswith("/") and posixpath.basename(w) not in _INTERPRETERS
                    and not w.startswith(("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/"))), None)
     found = project.code_map(svc).to_host(script) if script else None
-    if found is None:
-        return False
-    from doctor.regular import read_text
+    return found[0] if found is not None else None
 
-    try:
-        text = read_text(found[0], 256 * 1024)
-    except OSError:
-        return False
-    if _DISPATCH.search(text) and not _PASSTHROUGH.search(text):
-        return True
-    shell = found[0].name.endswith(".sh") or _SHELL_SCRIPT.match(text) is not None
-    return shell and _READS_ARGUMENTS.search(text) is None
+
+# a branch of a `case`: its patterns (`start)`, `"web"|serve)`, `(*)`) and the commands up to its `;;`
+_BRANCH = lazy(r"(?s)\s*\(?\s*(?P<patterns>[^\s()|;]+(?:\s*\|\s*[^\s()|;]+)*)\s*\)"
+               r"(?P<body>.*?)(?:;;&?|;&|(?=\besac\b)|\Z)")
+_ESAC = lazy(r"\besac\b")
+_ALL_ARGUMENTS = lazy(r"\"?\$(?:\{[@*]\}|[@*])\"?")
+_FIRST_ARGUMENT = lazy(r"\"?\$(?:\{1\}|1)\"?")
+ENTRYPOINT_SCRIPT_LIMIT = 64 * 1024  # a dispatching entrypoint script is a page or two; a bigger one is not read
+
+
+def entrypoint_branch(project: Project, service: str, arguments: Sequence[str]) -> list[str]:
+    """The commands the service's entrypoint script runs for `arguments` (its CMD) where it picks
+    them by its first argument (Buuntu/fastapi-react's run.sh: `case $1 in start) npm start | cat;;`
+    runs `npm start | cat` for CMD ["start"]), `$@` and `$1` filled in. Read only for a script of the
+    build context of at most ENTRYPOINT_SCRIPT_LIMIT bytes; [] otherwise."""
+    import fnmatch
+
+    svc = project.compose.services.get(service)
+    if not arguments or svc is None or svc.build is None or "://" in svc.build.context:
+        return []
+    found = _entrypoint_script(project, service)
+    if found is None or not found.is_relative_to(os.path.normpath(svc.build.context)):
+        return []
+    from doctor.project.reading import read_regular_text
+
+    text = read_regular_text(found, ENTRYPOINT_SCRIPT_LIMIT)
+    case = _DISPATCH.search(text or "")
+    if text is None or case is None:
+        return []
+    end = _ESAC.search(text, case.end())
+    body, at = text[case.end():end.start() if end else len(text)], 0
+    while (branch := _BRANCH.match(body, at)) is not None and branch.end() > at:
+        at = branch.end()
+        patterns = [p.strip().strip("\"'") for p in branch.group("patterns").split("|")]
+        if any(fnmatch.fnmatchcase(arguments[0], p) for p in patterns):
+            whole, first = " ".join(arguments), arguments[0]
+            lines = (line.strip() for line in branch.group("body").replace(";", "\n").splitlines())
+            return [_FIRST_ARGUMENT.sub(first, _ALL_ARGUMENTS.sub(whole, line)) for line in lines
+                    if line and not line.startswith("#")]
+    return []
