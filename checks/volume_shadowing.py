@@ -9,7 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
-from doctor.project.filled import FilledPath, filled_paths, hides, installed
+from doctor.project.filled import FilledPath, hides, image_filled
 from doctor.project.types import Mount, Service, words_of
 
 TYPE_CHECKING = False
@@ -27,7 +27,10 @@ class VolumeShadowing(Check):
     What it finds
         A named or anonymous volume mounted where the service's image installs dependencies
         (`/app/node_modules` after `npm ci`, a virtualenv after `uv sync` or `python -m venv`, its
-        path also as `${VIRTUAL_ENV}` from the image's ENV):
+        path also as `${VIRTUAL_ENV}` from the image's ENV; the project's `.venv` after `poetry
+        install` when Poetry keeps it in the project: `poetry config virtualenvs.in-project true`,
+        `POETRY_VIRTUALENVS_IN_PROJECT` in ENV or an ARG, or a poetry.toml saying so, while without
+        that Poetry's venv lies under its cache folder, outside any bind of the project):
         docker copies the image's content into the volume once, when it is created, and never again
         — a note. A node_modules or venv the RUN steps do not show filled (copied from a deps stage)
         counts only in the working folder of the stage compose builds. Live: when that volume exists
@@ -93,7 +96,7 @@ class VolumeShadowing(Check):
             recipe = project.recipe(path, build.target) if path is not None and build is not None else None
             if maker is None or path is None or recipe is None:
                 continue
-            filled = installed(project, maker, filled_paths(recipe))
+            filled = image_filled(project, maker, recipe)
             volumes = [m for m in svc.volumes if m.type == "volume"]
             home = posixpath.normpath(svc.working_dir or recipe.workdir)
             for mount in volumes:

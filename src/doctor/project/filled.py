@@ -4,7 +4,11 @@ and the paths COPY --from fills with another stage's output (a compiled frontend
 Read from the RUN lines of the stage a service builds (`project.recipe(path, target)`): `npm ci` /
 `yarn` / `pnpm install` / `bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m
 venv X`, `virtualenv X`, `uv venv X` fill X (`${VIRTUAL_ENV}` read from the image's ENV); `uv sync`
-fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `composer install` fills `WORKDIR/vendor`. A step that moves
+fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `poetry install` / `poetry sync` fill `WORKDIR/.venv` when
+Poetry keeps its virtualenv in the project (`poetry_venv`: `poetry config virtualenvs.in-project true`,
+`POETRY_VIRTUALENVS_IN_PROJECT=true` in ENV, an ARG or the RUN, or the project's poetry.toml), else its
+venv is under Poetry's cache folder, outside the project, and nothing there is counted (nor with
+`virtualenvs.create false`: the system site-packages); `composer install` fills `WORKDIR/vendor`. A step that moves
 the folder elsewhere (`mv node_modules /node_modules`) is not counted: the path is then empty.
 A yarn install follows the `.yarnrc` beside its package.json (`yarn_relocated`): `--modules-folder
 /node_modules` (nickjj's docker-*-example projects) fills that folder instead, and a `.yarnrc.yml`
@@ -13,8 +17,10 @@ with `nodeLinker: pnp` fills none.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -33,6 +39,10 @@ _VENV = lazy(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s
 _UV_SYNC = lazy(r"\buv\s+sync\b")
 _GLOBAL = lazy(r"\s(?:-g|--global)\b|\byarn\s+global\b")
 _COMPOSER = lazy(r"\bcomposer\s+install\b")
+# `poetry [global options] config|install|sync REST`: an option may take a value (`-C app`, `--directory app`)
+_POETRY = lazy(r"\bpoetry\s+((?:-\S+\s+(?:[^\s;&|-][^\s;&|]*\s+)?)*?)(config|install|sync)\b([^;&|\n]*)")
+_POETRY_ENV = lazy(r"\bPOETRY_VIRTUALENVS_(IN_PROJECT|CREATE)=[\"']?(\w*)")
+_POETRY_DIRECTORY = lazy(r"(?:^|\s)(?:-C|--directory|-P|--project)(?:=|\s+)[\"']?([^\s\"';&|$`]+)")
 
 
 @record
@@ -44,13 +54,19 @@ class FilledPath:
     tool: str
 
 
-def filled_paths(recipe: Recipe) -> list[FilledPath]:
-    """The dependency folders the recipe's RUN steps create, in order, each once."""
+def filled_paths(recipe: Recipe, values: Mapping[str, str] | None = None,
+                 poetry_toml: Callable[[str], str | None] | None = None) -> list[FilledPath]:
+    """The dependency folders the recipe's RUN steps create, in order, each once. `values`: what
+    the RUN lines see (the build's ARGs and ENV, `buildvalues.build_values`; the image's ENV when
+    not given); `poetry_toml`: the text of the poetry.toml in a container folder (None: none)."""
     found: dict[str, FilledPath] = {}
     env = dict(recipe.env)
+    poetry = PoetryConfig(dict(values) if values is not None else env, poetry_toml)
     for step in recipe.runs:
         text = step.text
         candidates: list[tuple[str, str]] = []
+        if "poetry" in text:
+            candidates += poetry.venvs(text, step.workdir)
         node = _NODE.search(text)
         if node is not None and not _GLOBAL.search(text):
             # mathesar's `RUN cd mathesar_ui && npm ci`: the install's folder is the one it cd'd into
@@ -73,6 +89,78 @@ def filled_paths(recipe: Recipe) -> list[FilledPath]:
     for path, line, source in recipe.built:  # a build stage's output: paperless-ngx's compiled frontend
         found.setdefault(path, FilledPath(path, line, f"COPY --from={source}"))
     return list(found.values())
+
+
+class PoetryConfig:
+    """Where `poetry install` puts its virtualenv, as Poetry reads its settings: a
+    `POETRY_VIRTUALENVS_*` variable, then the project's poetry.toml (`--local`), then the global
+    `poetry config` the earlier steps ran; the venv is the project's `.venv` only with
+    `virtualenvs.in-project` true and `virtualenvs.create` not false."""
+
+    def __init__(self, env: dict[str, str], poetry_toml: Callable[[str], str | None] | None) -> None:
+        self.env = {key: _truth(env[f"POETRY_VIRTUALENVS_{key}"]) for key in ("IN_PROJECT", "CREATE")
+                    if env.get(f"POETRY_VIRTUALENVS_{key}", "").strip()}
+        self.configured: dict[str, bool] = {}  # the global settings `poetry config` wrote
+        self.local: dict[str, dict[str, bool]] = {}  # per project folder: `poetry config --local` and poetry.toml
+        self.read_toml = poetry_toml
+
+    def venvs(self, text: str, workdir: str) -> list[tuple[str, str]]:
+        """The in-project venvs (folder relative to `workdir`, tool) the Poetry commands of one RUN fill."""
+        found: list[tuple[str, str]] = []
+        env = dict(self.env)
+        for match in _POETRY.finditer(text):
+            # `export POETRY_VIRTUALENVS_IN_PROJECT=1 && poetry install`, or the variable before the command
+            env.update((m[1], _truth(m[2])) for m in _POETRY_ENV.finditer(text, 0, match.start()))
+            into = [m.group(1).strip("\"'") for m in _CD.finditer(text, 0, match.start())]
+            named = _POETRY_DIRECTORY.search(f" {match[1]} {match[3]}")
+            folder = posixpath.normpath(posixpath.join(workdir, *into, named[1] if named else ""))
+            if match[2] == "config":
+                self._configure(match[3].split(), folder)
+                continue
+            settings = {**self.configured, **self._local(folder), **env}
+            if settings.get("IN_PROJECT", False) and settings.get("CREATE", True):
+                found.append((posixpath.join(folder, ".venv"), f"poetry {match[2]}"))
+        return found
+
+    def _configure(self, words: list[str], folder: str) -> None:
+        operands = [w.strip("\"'") for w in words if not w.startswith("-")]
+        key = {"virtualenvs.in-project": "IN_PROJECT", "virtualenvs.create": "CREATE"}.get(
+            operands[0] if operands else "")
+        if key is None:
+            return
+        settings = self._local(folder) if "--local" in words else self.configured
+        if "--unset" in words:
+            settings.pop(key, None)
+        elif len(operands) > 1:
+            settings[key] = _truth(operands[1])
+
+    def _local(self, folder: str) -> dict[str, bool]:
+        if folder not in self.local:
+            self.local[folder] = _poetry_toml(self.read_toml(posixpath.join(folder, "poetry.toml"))
+                                              if self.read_toml is not None else None)
+        return self.local[folder]
+
+
+def _truth(value: str) -> bool:
+    """A Poetry boolean setting as Poetry reads it (`true` or `1`)."""
+    return value.strip().strip("\"'").lower() in ("true", "1")
+
+
+def _poetry_toml(text: str | None) -> dict[str, bool]:
+    """The `[virtualenvs]` settings of a poetry.toml's text."""
+    import tomllib
+
+    if not text:
+        return {}
+    try:
+        table = tomllib.loads(text).get("virtualenvs")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return {}
+    if not isinstance(table, dict):
+        return {}
+    names = (("IN_PROJECT", "in-project"), ("CREATE", "create"))
+    return {key: value if isinstance(value, bool) else _truth(str(value))
+            for key, name in names if (value := table.get(name)) is not None}
 
 
 _ENV_REFERENCE = lazy(r"\$\{(\w+)\}|\$(\w+)")
@@ -136,26 +224,41 @@ def installed(project: Project, svc: Service, filled: list[FilledPath]) -> list[
     files the build brings beside its package.json (yarn_relocated)."""
     if not any(f.tool.startswith("yarn") for f in filled):
         return filled
-    from doctor.regular import read_text
-
-    code = project.code_map(svc)
-
-    def text(container: str) -> str | None:
-        found = code.to_host(container)
-        if found is None:
-            return None
-        try:
-            return read_text(found[0], 64 * 1024)
-        except (OSError, UnicodeDecodeError):
-            return None
-
     moved = []
     for f in filled:
         folder = posixpath.dirname(f.path)
-        where = yarn_relocated(f, text(posixpath.join(folder, ".yarnrc")), text(posixpath.join(folder, ".yarnrc.yml")))
+        where = yarn_relocated(f, _host_text(project, svc, posixpath.join(folder, ".yarnrc")),
+                               _host_text(project, svc, posixpath.join(folder, ".yarnrc.yml")))
         if where is not None:
             moved.append(where)
     return moved
+
+
+def image_filled(project: Project, svc: Service, recipe: Recipe) -> list[FilledPath]:
+    """The folders the service's build of `recipe` fills, where the installs put them: the RUN
+    lines read with the build's ARGs and ENV, a Poetry install with the poetry.toml the build
+    brings (read through the service's code map), a yarn install with its `.yarnrc` (`installed`)."""
+    values: dict[str, str] | None = None
+    poetry_toml: Callable[[str], str | None] | None = None
+    if svc.build is not None and any("poetry" in step.text for step in recipe.runs):
+        from doctor.project.buildvalues import build_values
+
+        values = build_values(svc.build, recipe)
+        poetry_toml = functools.partial(_host_text, project, svc)
+    return installed(project, svc, filled_paths(recipe, values, poetry_toml))
+
+
+def _host_text(project: Project, svc: Service, container: str) -> str | None:
+    """The text of the host file behind a container path of the service (None: none, or unreadable)."""
+    from doctor.regular import read_text
+
+    found = project.code_map(svc).to_host(container)
+    if found is None:
+        return None
+    try:
+        return read_text(found[0], 64 * 1024)
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def hidden_installs(project: Project, svc: Service) -> list[FilledPath]:
@@ -168,6 +271,6 @@ def hidden_installs(project: Project, svc: Service) -> list[FilledPath]:
     if recipe is None:
         return []
     volumes = [m for m in svc.volumes if m.type == "volume"]
-    filled = installed(project, svc, filled_paths(recipe))
+    filled = image_filled(project, svc, recipe)
     return [hidden for hidden in filled for mount in svc.volumes
             if mount.type == "bind" and mount.source and hides(mount, hidden, volumes)]
