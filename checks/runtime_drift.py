@@ -30,6 +30,8 @@ from doctor.project.runtimes import (
     read_workflows,
     satisfies,
 )
+from doctor.project.sibling_builds import SiblingBuild, sibling_builds
+from doctor.project.types import Build, Service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,7 +71,14 @@ class RuntimeDrift(Check):
         `requires-python = "==3.12.*"`, says 3.12; past three places, the rest counted). A pin
         inside a range (`requires-python = ">=3.11"` with `FROM
         python:3.12`) and `3.12` next to `3.12.4` agree. Dockerfiles that only disagree with each
-        other (separate services) are not compared. One workflow job's pin that a workflow matrix
+        other (separate services) are not compared; one service's are: a compose file beside the
+        loaded one and not loaded (any `*compose*.y*ml` there: flask-on-docker's
+        `docker-compose.prod.yml`) that builds a loaded service from another Dockerfile
+        (`web/Dockerfile.prod`) is read for that `build:` alone, and the FROM its image runs (its
+        target stage's, with that file's build args) is a place like the loaded build's FROMs,
+        also compared with the loaded build's image: the one apart from the project's version (the
+        newest, when neither says it) is reported, naming the other with its compose file.
+        One workflow job's pin that a workflow matrix
         also tests (paperless-ngx lints on 3.14 and tests 3.11-3.14) is that job's choice, not a
         version the project states against the others; nor is a pin wider than the comparison
         (a docs job's `python-version: 3.x`, any Python 3: Tandoor's hid its tests' 3.12 against
@@ -141,14 +150,21 @@ class RuntimeDrift(Check):
         workflows = self._workflows(project, [start for _, starts in builds for start in starts])
         # the CI jobs that work in a service's own folders speak for that service's version files too
         service_ci = {key: self._workflows(project, list(key[1]), with_root=False) for key in builds}
+        # compose.prod.yaml's web on Dockerfile.prod: each with its image's FROM pins and the loaded build's
+        siblings = [(sibling, _image_pins(project, sibling.build), _image_pins(project, service.build))
+                    for sibling in sibling_builds(project.compose)
+                    if (service := project.services[sibling.service]).build is not None]
         for runtime in ("python", "node"):
             # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
             loose = {path for (path, _), found in near.items()
                      if not any(d.runtime == runtime and d.versions for d in found)}
             # once each: services building one Dockerfile with build args written apart (nickjj's
             # x-app and x-assets anchors) are two images of the same FROM lines
+            # a sibling's build of a service that answers to the root's files is a place like its loaded build
             declared = list(dict.fromkeys([
                 *files.folder(root), *(d for path, found in images.items() if path in loose for d in found), *released,
+                *(d for sibling, pins, _ in siblings if _image_of(project.services[sibling.service]) in loose
+                  for d in pins),
                 *workflows, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]))
             findings, reference = self._drift(project, [d for d in declared if d.runtime == runtime], runtime)
             yield from findings
@@ -157,6 +173,12 @@ class RuntimeDrift(Check):
                 [d for d in service_ci[path, starts] if d.runtime == runtime], runtime) if len(d.versions) == 1])
                 for (path, starts), names in builds.items()]
             yield from self._services(project, runtime, groups, reference, flagged, files.folder(root))
+            # a service pinning the runtime in its own folders answers to those files, not to the root's reference
+            own = {name: [d for d in near[key] if d.runtime == runtime and d.versions and not d.spec]
+                   for key, names in builds.items() if key[0] not in loose for name in names}
+            references = {s.service: target(own[s.service], [], runtime) if s.service in own else reference
+                          for s, _, _ in siblings}
+            yield from self._siblings(project, runtime, siblings, references, flagged, declared)
 
     @staticmethod
     def _workflows(project: Project, folders: list[Path], with_root: bool = True) -> list[Declared]:
@@ -277,6 +299,59 @@ class RuntimeDrift(Check):
         for place, message, advice in sorted(found, key=lambda item: order[item[0]]):
             subject = f"{runtime}:{relative_to(place.location.path, root)}"
             yield self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE))
+
+
+    def _siblings(self, project: Project, runtime: str, siblings: list[tuple[SiblingBuild, list[Declared],
+                  list[Declared]]], references: dict[str, str], flagged: set[Location | None],
+                  declared: list[Declared]) -> Iterator[Finding]:
+        """A service built from another Dockerfile by a compose file beside the loaded ones (a
+        production file's Dockerfile.prod) against the Dockerfile the loaded files build: the FROM
+        of each build's image (its target stage's base), settled on the project's version (the
+        service's own version files' where it has some) where one of the two says it, else as
+        `target` settles the two (on a tie the newest). A pin the project-wide comparison
+        reported already is not reported again."""
+        found: dict[Location, tuple[Declared, str, str]] = {}  # per pin to change: its clash, the version to take
+        ranges = [d for d in declared if d.spec and d.runtime == runtime]
+        for sibling, pins, loaded_pins in siblings:
+            other = next((d for d in pins if d.runtime == runtime), None)
+            loaded = next((d for d in loaded_pins if d.runtime == runtime), None)
+            if loaded is None or other is None or any(pins_agree(v, other.versions[0]) for v in loaded.versions):
+                continue
+            pair, reference = (loaded, other), references.get(sibling.service, "")
+            agreeing = [d for d in pair if reference and _agrees(d, reference, runtime)]
+            chosen = reference if len(agreeing) == 1 else target(pair, ranges, runtime)
+            build = project.services[sibling.service].build
+            main_file = project.shown(build.location.path) if build and build.location else "the compose file"
+            files = (main_file, project.shown(sibling.file))
+            for index, place in enumerate(pair):
+                if place.location in flagged or _agrees(place, chosen, runtime):
+                    continue
+                against = pair[1 - index]  # a Dockerfile two sibling files build is named once, with the first
+                found.setdefault(place.location, (place, f"for '{sibling.service}' in {files[index]}, but "
+                                 f"{files[1 - index]} builds it {against.source} at "
+                                 f"{_where(against.location, project)}", chosen))
+        for location, (place, clash, chosen) in found.items():
+            message = f"{runtime} {place.versions[0]} ({place.source}) {clash}"
+            advice = "change " + _change(place, runtime, chosen, project)
+            subject = f"{runtime}:{relative_to(location.path, project.root)}"
+            yield self.finding(message, location, subject, Fix(advice, Safety.ADVICE))
+
+
+def _image_of(service: Service) -> Image | None:
+    """A service's build as `run` keys its images: the Dockerfile and compose's build args."""
+    path = service.build.dockerfile_path if service.build else None
+    return (path, service.build.args) if path is not None and service.build is not None else None
+
+
+def _image_pins(project: Project, build: Build) -> list[Declared]:
+    """The runtime versions the image a build makes runs: the FROM its target stage descends from
+    (a builder stage's FROM is not what runs), with compose's build args over the ARG defaults."""
+    recipe = project.recipe(build.dockerfile_path, build.target) if build.dockerfile_path is not None else None
+    if recipe is None or recipe.base_line is None:
+        return []
+    froms = _froms(recipe, build.args)
+    at = [index for index, (_, line) in enumerate(recipe.froms) if line == recipe.base_line]
+    return [d for d in image_declared_at([froms[at[0]]]) if d.versions] if at and at[0] < len(froms) else []
 
 
 def _voices(declared: list[Declared], runtime: str) -> list[Declared]:
