@@ -404,8 +404,11 @@ def test_a_variable_target_whose_default_is_another_port_of_the_server_is_not_ju
 
 def test_the_blamed_variable_is_the_one_written_as_the_dialed_port(tmp_path: Path) -> None:
     """`sleep ${WAIT_SECONDS}; wait-for-it.sh db:${DB_PORT:-5432}` with WAIT_SECONDS=5433 and
-    DB_PORT=5433: the advice named WAIT_SECONDS, the first variable whose value was the port."""
+    DB_PORT=5433: the advice named WAIT_SECONDS, the first variable whose value was the port. The fix
+    rewrites the one written as the dialed port, and the sleep keeps its variable."""
     compose = ("services:\n  db:\n    image: postgres:16\n    ports: ['${DB_PORT:-5432}:5432']\n  app:\n"
                "    image: app\n    command: sh -c 'sleep ${WAIT_SECONDS}; wait-for-it.sh db:${DB_PORT:-5432}'\n")
     [found] = findings(tmp_path, {"docker-compose.yml": compose, ".env": "WAIT_SECONDS=5433\nDB_PORT=5433\n"})
-    assert found.fix is not None and "not ${DB_PORT}" in found.fix.title, found.fix.title
+    assert found.fix is not None and "in place of db:${DB_PORT:-5432}" in found.fix.title, found.fix.title
+    assert [str(e.new) for e in found.fix.edits] == [
+        "    command: sh -c 'sleep ${WAIT_SECONDS}; wait-for-it.sh db:5432'"]

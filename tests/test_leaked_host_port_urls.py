@@ -60,9 +60,10 @@ def db_project(root: Path, url: str, ports: str = "5433:5432", dotenv: str = "",
 def test_url_with_a_published_host_port_is_found(tmp_path: Path, url: str, ports: str, dotenv: str,
                                                  address: str) -> None:
     found = db_project(tmp_path, url, ports, dotenv)
+    origin = f"; .env:1 sets {dotenv.strip()}" if dotenv else ""  # where a `.env` variable writes the port
     assert [f.message for f in found] == [
         f"DATABASE_URL dials {address}, the host port of 'db', which listens on 5432 inside the network "
-        "('api' sets DATABASE_URL in its environment)"]
+        f"('api' sets DATABASE_URL in its environment){origin}"]
     assert found[0].subject == "api:DATABASE_URL"
     loc = found[0].location
     assert loc is not None and loc.path == tmp_path / "compose.yaml" and loc.line == 10

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity, service_names
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, service_names
 from doctor.project import Project
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
@@ -18,7 +18,7 @@ from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
 from .host_network_dials import host_network_dials, host_network_servers
 from .localhost_dials import LocalDial, localhost_dials
-from .override_fix import Consumer, override_fix
+from .override_fix import Consumer, override_fix, written_variables
 from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
 from .target_ports import unheard_targets
@@ -59,8 +59,10 @@ class LeakedHostPort(Check):
         container, where the service listens on 80, so it turns unhealthy (advice: probe 80).
         (5) An entrypoint, command or healthcheck naming a peer on a host port it only
         publishes (`wait-for-it.sh db:${DB_PORT}` behind `"${DB_PORT}:5432"`, DB_PORT=5433):
-        compose writes db:5433 into the command line (the fix writes db:5432 there; advice where
-        the line writes the port as a `.env` variable, reported at that `.env` line, one finding
+        compose writes db:5433 into the command line (the fix writes db:5432 there, in place of the
+        literal or of the `${DB_PORT:-5432}` the line writes, which keeps the host side; so too where
+        the port is the container side of an unheard mapping (7), reported with it in one run; advice
+        where the line writes the host as a `.env` variable too, reported at that `.env` line, one finding
         for every service whose part interpolates it: DefectDojo's four `wait-for-it.sh` entrypoints
         with `${DD_DATABASE_PORT:-5432}`). A URL several services interpolate from one `.env`
         line (`DD_DATABASE_URL: ${DD_DATABASE_URL:-...}` in four services) is one finding there.
@@ -74,7 +76,7 @@ class LeakedHostPort(Check):
         ...), where the default written there is that port (the author meant it; mailpit's
         `${MAILPIT_UI_PORT:-8025}` is its web UI, not its SMTP port), unless the service moves
         its port itself (PGPORT, MYSQL_TCP_PORT, a `--port`, `-c port=`): the
-        mapping reaches nothing (advice: write the server's port as the container side).
+        mapping reaches nothing (the fix writes the server's port as the container side, on its line).
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
         `<<: *common` command: once, naming every service it reaches), and fixed there as
         written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the
@@ -146,7 +148,9 @@ class LeakedHostPort(Check):
         the override when it is not there. The `.env` keeps the host-side value for tools run on
         the host. A line of an env_file that only the consuming containers load, named so no host
         tool reads it (plausible's `plausible-conf.env`; not `.env` nor a `.env.*`), is theirs:
-        it is rewritten on its line (a URL with a password too, naming the hosts changed).
+        it is rewritten on its line (a URL with a password too, naming the hosts changed; a port
+        written as `${DB_PORT}` there too: saleor-platform's backend.env). A message about a port a
+        `.env` variable writes names that line (`.env:1 sets DB_PORT=5433`).
         Where no dev override is read (a devcontainer's one file, a single -f, a last -f that
         is an add-on of one feature like open-webui's docker-compose.api.yaml), a literal the
         compose file writes for containers only is rewritten on its line;
@@ -183,7 +187,7 @@ class LeakedHostPort(Check):
         index = NetworkIndex(model)
         groups, why = consumer_groups(model, index, clients, functools.partial(_address_at, project))
         for key, consumers in groups.items():
-            yield self._finding(project, why[key], consumers, key[0])
+            yield self._finding(project, why[key] + _origin(project, consumers[0][1], key[0]), consumers, key[0])
         for service in model.services.values():
             for probe in healthcheck_dials(service):
                 advice = Fix(f"probe localhost:{probe.target} in the healthcheck of '{service.name}'", Safety.ADVICE)
@@ -196,9 +200,10 @@ class LeakedHostPort(Check):
             message = (f"'{server.name}' publishes container port {mapping.target} (${{{variable}}}), but {family} "
                        f"listens on {listens} inside its container: the mapping reaches nothing, and whatever dials "
                        f"{server.name}:{mapping.target} finds no server")
-            advice = Fix(f"write {listens} as the container side of the mapping (keep ${{{variable}}} for the host "
-                         "side only)", Safety.ADVICE)
-            yield self.finding(message, mapping.location, f"{server.name}:target:{variable}", advice)
+            title = (f"write {listens} as the container side of the mapping (keep ${{{variable}}} for the host "
+                     "side only)")
+            yield self.finding(message, mapping.location, f"{server.name}:target:{variable}",
+                               _target_fix(mapping.location, mapping.target_raw, listens, title))
         # one finding per line that writes localhost (a shared .env line several services read)
         # (the consumer, why, whether that reason alone reports it: else it only joins a line another
         # service is reported for, from an env_file written for the containers that load it)
@@ -285,6 +290,23 @@ def _address_at(project: Project, var: EnvVar, address: str) -> Location | None:
     return Location(edit.path, edit.line) if edit is not None else None
 
 
+def _origin(project: Project, var: EnvVar, at: Location | None) -> str:
+    """`; .env:1 sets DB_PORT=5433`: where the port a value dials comes from, when a `.env` variable
+    writes it (saleor-platform's backend.env `...@db:${DB_PORT}/saleor`) and the finding is not at
+    that line already; else nothing."""
+    dotenv = project.dotenv
+    if dotenv is None or not var.raw or (at is not None and at.path == dotenv.path):
+        return ""
+    notes = []
+    for name in written_variables(project, var):
+        entry = dotenv.entry(name)
+        # a port: digits, written after a colon and not before an `@` (never a URL's password)
+        port = rf":(?:\$\{{{re.escape(name)}(?:[:?+=-][^}}@]*)?\}}|\${re.escape(name)}(?![A-Za-z0-9_]))(?!@)"
+        if entry is not None and (entry.value or "").isdigit() and re.search(port, var.raw):
+            notes.append(f"{project.shown(dotenv.path)}:{entry.line} sets {name}={entry.value}")
+    return "; " + ", ".join(notes) if notes else ""
+
+
 def _written_at(project: Project, dial: LocalDial) -> Location | None:
     """Where the local host is written: the value's own line, else the `.env` line compose
     interpolates into it (langfuse's `DATABASE_URL: ${DATABASE_URL:-...@postgres:5432/...}` gets
@@ -336,22 +358,57 @@ def _through_dotenv(project: Project, service: Service, run: RunDial | LocalRunD
     return None
 
 
+def _target_fix(at: Location | None, raw: str, listens: int, title: str) -> Fix:
+    """The mapping's container side rewritten as the port the server listens on, on its line (`target:
+    ${DD_DATABASE_PORT:-5432}`, or the part after the last colon of `"${DB_PORT:-5432}:${DB_PORT:-5432}"`),
+    asked; advice where the line writes it otherwise."""
+    from doctor.project.edits import line_text
+
+    text = line_text(at.path, at.line) if at is not None and at.line is not None else None
+    if at is None or text is None or not raw:
+        return Fix(title, Safety.ADVICE)
+    found = list(re.finditer(re.escape(raw), text))
+    long_form = re.search(r"(?<![\w-])target\s*:", text) is not None
+    if long_form and len(found) == 1:
+        chosen = found[0]
+    elif not long_form and found and text[:found[-1].start()].rstrip().endswith(":"):
+        chosen = found[-1]  # the short form's container side comes last
+    else:
+        return Fix(title, Safety.ADVICE)
+    edit = Edit(at.path, text, text[:chosen.start()] + str(listens) + text[chosen.end():], at.line)
+    return Fix(title, Safety.UNSAFE, (edit,))
+
+
 def _rewrite_run(project: Project, service: Service, run: RunDial | LocalRunDial) -> tuple[Location | None, Fix]:
     """The line of the service's entrypoint, command or healthcheck that writes the dialed
     address, and the fix: that address rewritten on its line (`/dev/tcp/localhost/5432` ->
     `/dev/tcp/db/5432`, as written), asked; advice where the line is not found or holds it
     twice (an anchor's line, a variable's value)."""
-    from doctor.project.edits import line_text, replace_on_line
+    from doctor.project.edits import line_text
+    from doctor.project.interpolate import InterpolationError, as_lookup, substitute
     from doctor.project.keyat import written_in
 
-    word = rf"(?<![\w.-]){re.escape(run.host)}([:\s/]){run.port}\b"
+    # the port as a literal, or as a project variable compose interpolates to it (`db:${DB_PORT:-5432}`
+    # with DB_PORT=5433 in .env); never a `$${NAME}`, the container's own variable
+    variable = r"(?<!\$)\$\{[A-Za-z_][A-Za-z0-9_]*(?:[:?+=-][^}]*)?\}|(?<!\$)\$[A-Za-z_][A-Za-z0-9_]*"
+    word = rf"(?<![\w.-]){re.escape(run.host)}([:\s/])({run.port}\b|{variable})"
     at = written_in(project, service, run.part, word) if run.host and ":" not in run.host else None
     text = line_text(at.path, at.line) if at is not None else None
-    found = re.search(word, text) if text is not None else None
-    if at is None or found is None:
+    lookup = as_lookup(project.compose.variables)
+    found = []
+    for match in re.finditer(word, text or ""):
+        try:
+            port = substitute(match[2], lookup)[0]
+        except InterpolationError:
+            continue
+        if port == str(run.port):
+            found.append(match)
+    if at is None or text is None or len(found) != 1:  # not written there, or twice on one line: advice
         return None, Fix(run.title, Safety.ADVICE)
-    sep = found[1]
+    sep, written = found[0][1], found[0][0]
     new = f"{run.server}{sep}{run.target}"
-    title = f"write {new} in place of {run.host}{sep}{run.port} in the {run.part} of '{run.service}'"
-    edit = replace_on_line(at.path, at.line, word, new)
-    return at, Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
+    title = f"write {new} in place of {written} in the {run.part} of '{run.service}'"
+    if written != f"{run.host}{sep}{run.port}":  # the variable keeps the host side (the published port)
+        title += " (its port inside the network: the variable stays the host side's)"
+    edit = Edit(at.path, text, text[:found[0].start()] + new + text[found[0].end():], at.line)
+    return at, Fix(title, Safety.UNSAFE, (edit,))

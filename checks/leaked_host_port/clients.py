@@ -147,7 +147,10 @@ class Clients:
                        for code in self._folders(service))
 
     def _reader(self, service: Service, name: str) -> str | None:
-        where = self.text.reader_of(name, self._folders(service), _command(service), self._suffixes(service))
+        from doctor.project.shipped import run_words
+
+        runs = " ".join(run_words(self.project, service))  # the image's ENTRYPOINT and CMD too
+        where = self.text.reader_of(name, self._folders(service), _command(service), self._suffixes(service), runs)
         if where is None or where == "its command":
             return where
         return self.project.shown(Path(where))

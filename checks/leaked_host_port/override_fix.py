@@ -88,8 +88,9 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
     why = "only the containers read it" if env_file else "no dev override is read"
     why = why if env_file or not secret else "an override would copy its password"
     shown = project.shown(at.path)
-    if var.variables:  # `@db:${DB_PORT:-5433}/app`: the addresses are rewritten as written, the rest kept
-        address = _address_edit(project, at.line, var, value)
+    names = written_variables(project, var)
+    if names:  # `@db:${DB_PORT:-5433}/app`: the addresses are rewritten as written, the rest kept
+        address = _address_edit(project, at.line, var, value, names)
         if address is None:
             return None
         return Fix(f"rewrite {var.name} on its line in {shown}, with {address[1]} ({why})", Safety.UNSAFE,
@@ -103,7 +104,23 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
     return Fix(title, Safety.UNSAFE, (edit,))
 
 
-def _address_edit(project: Project, line: int, var: EnvVar, new: str) -> tuple[Edit, str] | None:
+def written_variables(project: Project, var: EnvVar) -> tuple[str, ...]:
+    """The project variables compose interpolates into the value: `variables` for a compose file's, and
+    for an env_file's line (whose EnvVar lists none) those its raw text names (saleor-platform's
+    backend.env `DATABASE_URL=postgres://saleor:saleor@db:${DB_PORT}/saleor`)."""
+    if var.variables or not var.raw or "$" not in var.raw or var.raw == var.value:
+        return var.variables
+    from doctor.project.interpolate import InterpolationError, as_lookup, substitute
+
+    try:
+        refs = substitute(var.raw, as_lookup(project.compose.variables))[1]
+    except InterpolationError:
+        return ()
+    return tuple(dict.fromkeys(ref.name for ref in refs))
+
+
+def _address_edit(project: Project, line: int, var: EnvVar, new: str,
+                  variables: tuple[str, ...]) -> tuple[Edit, str] | None:
     """The value's line with each address that changes rewritten where it is written, whether its port
     is a literal or a variable compose interpolates (`db:${DB_PORT:-5433}` -> `db:5432`: bakerydemo's
     DATABASE_URL behind db's `"${DB_PORT:-5433}:5432"`), and the pairs changed as written (`db:5432 in
@@ -117,7 +134,7 @@ def _address_edit(project: Project, line: int, var: EnvVar, new: str) -> tuple[E
     written = text = line_text(path, line) if path is not None else None
     if path is None or written is None or text is None or var.value is None:
         return None
-    names = "|".join(map(re.escape, var.variables))
+    names = "|".join(map(re.escape, variables))
     # `${NAME}`, `${NAME:-default}` (any of compose's modifiers) or `$NAME`, the name one the value uses
     interpolated = rf"\$\{{(?:{names})(?:[:?+=-][^}}]*)?\}}|\$(?:{names})(?!\w)"
     changed: list[str] = []

@@ -23,6 +23,8 @@ from doctor.project.env_hosts import BROWSER_SCHEMES, NO_HOST_SCHEMES, URL, Host
 from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner, published_target
 from doctor.project.types import Service
 
+from .target_ports import unheard_target
+
 ADDRESS = lazy(r"(?<![\w.@/-])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
 # a URL's host and port (mlflow's `--backend-store-uri mysql+pymysql://u:p@db:3307/mlflow`)
 URL_ADDRESS = lazy(r"(?:://(?:[^@\s/]*@)?)([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5})(?![\w.])")
@@ -70,7 +72,8 @@ def run_dials(index: NetworkIndex, service: Service) -> Iterator[RunDial]:
         for found in (*ADDRESS.finditer(text), *URL_ADDRESS.finditer(text)):
             server = index.model.services.get(view.names.get(found[1].lower()) or "")
             port = int(found[2])
-            target = None if server is None or server is service else published_target(server, port)
+            target = None if server is None or server is service else (
+                published_target(server, port) or unheard_target(server, port))
             if server is not None and target is not None and (server.name, port) not in seen:
                 seen.add((server.name, port))
                 yield RunDial(service.name, part, server.name, port, target, found[1])

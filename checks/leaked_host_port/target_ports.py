@@ -43,6 +43,21 @@ def unheard_targets(model: ComposeModel) -> Iterator[tuple[Service, PortMapping,
                 yield service, mapping, family, default
 
 
+def unheard_target(server: Service, port: int) -> int | None:
+    """The port the server listens on where `port` is the container side of one of its unheard
+    mappings (DD_DATABASE_PORT=5433 on both sides): a peer dialling server:`port` reaches nothing
+    there, and means the server's own port; else None."""
+    family = server_family(server)
+    if family is None or family not in FAMILIES or moves_its_port(server, family):
+        return None
+    default = FAMILIES[family][0]
+    for mapping in server.ports:
+        written = _DEFAULT.search(mapping.target_raw) if mapping.target_variables else None
+        if written is not None and int(written[1]) == default and mapping.target == port != default:
+            return default
+    return None
+
+
 def moves_its_port(service: Service, family: str) -> bool:
     """Whether the server moves its own port: PGPORT, MYSQL_TCP_PORT, a port option of its command."""
     if any(name in service.environment for name in PORT_SETTINGS.get(family, ())):

@@ -48,7 +48,7 @@ class CodeText:
         self._texts: dict[Path, list[tuple[Path, str]]] = {}
 
     def reader_of(self, name: str, folders: Iterable[Path], command: str = "",
-                  suffixes: frozenset[str] | None = None) -> str | None:
+                  suffixes: frozenset[str] | None = None, runs: str = "") -> str | None:
         """Where the variable is read: 'its command', or a file path; None when nowhere.
 
         `suffixes` keeps to the files a service's runtime runs (a node asset builder that mounts the
@@ -56,7 +56,9 @@ class CodeText:
 
         A shell script the command does not name is the last resort: a repo bind-mounted whole
         holds every service's entrypoint script (`entrypoint-unit-tests.sh`), and naming one
-        that this service never runs as its reader misleads.
+        that this service never runs as its reader misleads. `runs`: the words of what the service
+        runs beyond its compose command (its Dockerfile's ENTRYPOINT and CMD): a script named there is
+        its reader too (flask-on-docker's `entrypoint.sh`, not the `entrypoint.prod.sh` beside it).
         """
         word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
         if word.search(command):
@@ -67,7 +69,8 @@ class CodeText:
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
                 if word.search(text):
-                    if path.suffix.lower() in (".sh", ".bash") and path.name not in command:
+                    if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
+                            and not _names(runs, path.name):
                         script = script or str(path)
                     elif _is_test(path, folder):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
                         test = test or str(path)
@@ -106,3 +109,8 @@ class CodeText:
                     if count > MAX_FILES:
                         return
                     yield Path(root) / name
+
+
+def _names(words: str, name: str) -> bool:
+    """Whether the words name the file `name` (`/app/entrypoint.sh`, `./entrypoint.sh`, `entrypoint.sh`)."""
+    return any(word.rsplit("/", 1)[-1] == name for word in words.split())
