@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +110,7 @@ class ComposeConfig(Check):
                                    f"{problem.kind.value}:{problem.message}", fix, severity)
         yield from self._missing_builds(project)
         yield from self._refused_restarts(project)
+        yield from self._secret_sources(project)
         yield from self._missing_externals(project, host)
         model = project.compose
         if model.files and not model.services and model.disabled_services:
@@ -163,6 +165,25 @@ class ComposeConfig(Check):
             yield self.finding(message, policy.location or service.location, f"restart:{name}",
                                Fix(advice, Safety.ADVICE))
 
+
+    def _secret_sources(self, project: Project) -> Iterator[Finding]:
+        """A secret or config an enabled service uses whose `environment:` variable is set neither in
+        the shell nor in .env, or whose `file:` does not exist: `config` passes, `up` stops
+        (`environment variable "X" required by secret "s" is not set`; `bind source path does not
+        exist`). The name is not said: the redactor masks a secret's name where it looks like a key's."""
+        variables = project.compose.variables
+        for kind, name, variable, path, at in project.compose.secret_sources:
+            if variable and variable not in variables:
+                message = (f"the variable {variable!r} this {kind} takes its value from is not set (in the shell or "
+                           f".env): `up` fails (environment variable \"{variable}\" required by {kind} ... is not set)")
+                yield self.finding(message, at, f"{kind}-environment:{name}",
+                                   Fix(f"set {variable} in .env (or export it) before `up`", Safety.ADVICE))
+            elif path and not os.path.exists(path):
+                shown = project.shown(Path(path))
+                message = (f"the file {shown} this {kind} is read from does not exist: `up` fails (bind source "
+                           "path does not exist)")
+                yield self.finding(message, at, f"{kind}-file:{name}",
+                                   Fix(f"create {shown} before `up`", Safety.ADVICE))
 
     def _missing_externals(self, project: Project, host: Host) -> Iterator[Finding]:
         """The `external: true` volumes and networks enabled services use that the engine lacks: `up`

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from doctor.project import Project, ProjectOptions
-from doctor.project.env_hosts import DATABASE_FAMILIES, HostRef, family_of
+from doctor.project.env_hosts import DATABASE_FAMILIES, HostRef, family_of, key_names
 from doctor.project.service_network import (
     FAMILY_PORTS,
     UNJUDGED_MODES,
@@ -158,6 +158,10 @@ def naive_suggest(view: NetworkView, ref: HostRef, exclude: str) -> str | None:
         servers = list(dict.fromkeys(p.name for p in peers if service_family(p) in DATABASE_FAMILIES))
         if len(servers) == 1:
             return servers[0]
+    for name in key_names(ref.key):  # the key names a peer before its role: DD_UWSGI_HOST beside 'uwsgi'
+        peer = view.resolve(name)
+        if peer is not None and peer != exclude:
+            return peer
     names = [p.name for p in peers] + [n for n, s in view.names.items() if s and s != exclude]
     close = difflib.get_close_matches(ref.host.lower(), sorted(set(names)), n=1, cutoff=0.75)
     return str(close[0]) if close else None

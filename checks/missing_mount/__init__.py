@@ -28,7 +28,7 @@ class Carrier:
     target: str
     location: Location | None
     watch: bool = False
-    options: tuple[str, ...] | None = None  # a short-syntax bind's `:z,cached`; None when not written so
+    raw: str = ""  # a short-syntax bind as written (its `:z,cached` options: _options, read only for a fix)
 
 
 GROUP_AFTER = 3  # folders one mount line misses, past which they are one finding
@@ -272,7 +272,7 @@ def _split(service: Service, context: Path, carriers: list[Carrier],
 
 def _carriers(service: Service) -> list[Carrier]:
     """The bind mounts and watch sync rules that bring host folders into the container."""
-    found = [Carrier(Path(os.path.normpath(m.source or "")), m.target, m.location, options=_options(m.raw))
+    found = [Carrier(Path(os.path.normpath(m.source or "")), m.target, m.location, raw=m.raw)
              for m in service.volumes if m.type == "bind" and m.source and "$" not in m.source]
     found += [Carrier(Path(os.path.normpath(r.path)), r.target or "", r.location, watch=True)
               for r in service.watch if r.syncs and "$" not in r.path]
@@ -294,7 +294,9 @@ def _shared_mode(covered: dict[Path, tuple[Carrier, str]]) -> str:
     as the added mount's suffix: SELinux relabels only what is marked, so a folder without DefectDojo's
     `:z` is unreadable under enforcing SELinux. `ro` only where every sibling is read-only: the author
     keeps the sources from the container; one writable sibling says the container may write there."""
-    modes = [c.options for c, _ in covered.values() if not c.watch]
+    # parsed here, for a fix only: doctor.project.volumes imports the YAML loader, which a warm
+    # preflight (the model from its cache) never needs
+    modes = [_options(c.raw) for c, _ in covered.values() if not c.watch]
     if not modes or any(m is None for m in modes):
         return ""
     first = modes[0] or ()

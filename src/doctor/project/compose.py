@@ -16,7 +16,7 @@ from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project import ProjectOptions
 from doctor.project.assemble import Assembler, Parsed, Scope
-from doctor.project.consistency import check_consistency, check_secret_sources
+from doctor.project.consistency import check_consistency, secret_sources
 from doctor.project.discover import Discovery, discover, normalize_project_name
 from doctor.project.envfile import read_env_file
 from doctor.project.filetree import Interpolated, Interpolation
@@ -78,7 +78,6 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
     # image, references name what the lost file declared. compose stops at that file's error, so does this
     if not any(p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE) for p in assembler.problems):
         check_consistency(model, enabled, services_all, assembler.problems)
-        check_secret_sources(model, enabled, env, assembler.problems)
     _drop_cascade(assembler.problems)
     services = {n: _service(n, s, env, assembler.problems) for n, s in enabled.items()}
     networks = list(model.get("networks") or ()) if isinstance(model.get("networks"), YMap) else []
@@ -99,6 +98,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         external_networks=_external(model.get("networks")),
         external_volumes=_external(model.get("volumes")),
         external_places=_external_places(model),
+        secret_sources=secret_sources(model, enabled),
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from doctor.lazyre import lazy
 from doctor.project.goscalar import stringify
-from doctor.project.types import Problem, ProblemKind
+from doctor.project.types import Problem, ProblemKind, SecretSource
 from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
@@ -86,15 +86,14 @@ def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, prob
     _check_cycles(enabled, problems)
 
 
-def check_secret_sources(model: YMap, enabled: Mapping[str, Any], env: Mapping[str, str],
-                         problems: list[Problem]) -> None:
-    """What `up` refuses in the secrets and configs the enabled services use, which `config` lets
-    pass: an `environment:` source whose variable is not set (`environment variable "APP_KEY"
-    required by secret "app_key" is not set`: zulip's documented `environment: ZULIP__SECRET_KEY`
-    with the key left out of .env), and a `file:` source that does not exist (`bind source path
-    does not exist`). Relative files are taken from the folder of the compose file declaring them."""
+def secret_sources(model: YMap, enabled: Mapping[str, Any]) -> tuple[SecretSource, ...]:
+    """The sources of the secrets and configs the enabled services use, which `up` reads and
+    `config` does not: (kind, name, the `environment:` variable or "", the `file:` as an absolute
+    path or "", where it is declared). A relative file is taken from the folder of the compose
+    file declaring it. compose-config judges them (doctor.checks.compose_config)."""
     from pathlib import Path
 
+    found: list[SecretSource] = []
     for key in ("secrets", "configs"):
         declared = model.get(key)
         if not isinstance(declared, YMap):
@@ -104,26 +103,14 @@ def check_secret_sources(model: YMap, enabled: Mapping[str, Any], env: Mapping[s
             spec = declared.get(name)
             if not isinstance(spec, YMap) or str(spec.get("external")).lower() in ("true", "yes"):
                 continue
-            kind = key[:-1]
             variable = spec.get("environment")
-            if variable is not None and stringify(variable) not in env:
-                # the name is not said: the redactor masks a secret's name where it looks like a key's
-                problems.append(Problem(ProblemKind.REFERENCE,
-                                        f"the variable {stringify(variable)!r} this {kind} takes its value from is "
-                                        "not set (in the shell or .env): `up` fails (environment variable "
-                                        f"\"{stringify(variable)}\" required by {kind} ... is not set)",
-                                        spec.loc_of("environment")))
-            source = spec.get("file")
-            at = spec.loc_of("file")
-            if source is None or at is None:
-                continue
-            path = Path(stringify(source)).expanduser()
-            if not path.is_absolute():
-                path = at.path.parent / path
-            if not path.exists():
-                problems.append(Problem(ProblemKind.REFERENCE,
-                                        f"the file {stringify(source)} this {kind} is read from does not exist: "
-                                        "`up` fails (bind source path does not exist)", at))
+            if variable is not None:
+                found.append((key[:-1], name, stringify(variable), "", spec.loc_of("environment")))
+            source, at = spec.get("file"), spec.loc_of("file")
+            if source is not None and at is not None:
+                path = Path(stringify(source)).expanduser()
+                found.append((key[:-1], name, "", str(path if path.is_absolute() else at.path.parent / path), at))
+    return tuple(found)
 
 
 def _check_cycles(enabled: Mapping[str, Any], problems: list[Problem]) -> None:

@@ -246,6 +246,10 @@ class Problem:
     location: Location | None = None
 
 
+# (kind "secret"/"config", name, its `environment:` variable or "", its `file:` (absolute) or "", where declared)
+SecretSource = tuple[str, str, str, str, "Location | None"]
+
+
 @record
 class ComposeModel:
     """What `docker compose config` computes for a directory and environment, with locations.
@@ -277,6 +281,8 @@ class ComposeModel:
     # (`volume:KEY`, `network:KEY`)
     external_volumes: Mapping[str, str] = field(default_factory=dict)
     external_places: Mapping[str, Location] = field(default_factory=dict)
+    # the secrets' and configs' sources the enabled services use (doctor.project.consistency.secret_sources)
+    secret_sources: tuple[SecretSource, ...] = ()
 
 
 @record

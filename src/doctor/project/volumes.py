@@ -12,14 +12,13 @@ import posixpath
 from pathlib import Path
 
 from doctor.model import Location
-from doctor.project.filetree import failed, raw_text
-from doctor.project.goscalar import stringify
 from doctor.project.types import Mount
-from doctor.project.yamlload import YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from doctor.project.yamlload import YMap
 
 _TRUE = ("true", "True", "TRUE", "1", "yes", "y", "on")
 
@@ -29,6 +28,12 @@ class VolumeError(ValueError):
 
 
 def parse_volume(value: Any, location: Location | None, base: Path, home: str | None) -> Mount:
+    # the loader's own modules, imported by the loader: a check that only splits a spec written in
+    # the model (split_short) must not import them, and PyYAML with them, in a warm preflight
+    from doctor.project.filetree import failed, raw_text
+    from doctor.project.goscalar import stringify
+    from doctor.project.yamlload import YMap
+
     """One `volumes:` entry of a service as a Mount with an absolute bind source."""
     if isinstance(value, YMap):
         return _long(value, location, base, home)
@@ -119,6 +124,10 @@ def clean_target(target: str) -> str:
 
 
 def _long(entry: YMap, location: Location | None, base: Path, home: str | None) -> Mount:
+    from doctor.project.filetree import failed, raw_text
+    from doctor.project.goscalar import stringify
+    from doctor.project.yamlload import YMap
+
     if any(failed(v) for v in entry.values()):
         raise VolumeError("")
     kind = stringify(entry.get("type") or "")
