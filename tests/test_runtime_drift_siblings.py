@@ -129,3 +129,31 @@ def test_two_sibling_files_on_one_dockerfile_are_one_finding(tmp_path: Path) -> 
                              "web/Dockerfile": "FROM node:22\n", "web/Dockerfile.prod": "FROM node:20-alpine\n"})
     assert _shown(root) == [("web/Dockerfile.prod", 1, "node 20 (FROM node:20-alpine) for 'web' in "
                              "compose.prod.yaml, but compose.yaml builds it FROM node:22 at web/Dockerfile:1")]
+
+
+def test_a_warm_run_reads_no_yaml_for_an_unchanged_sibling(tmp_path: Path) -> None:
+    """The sibling's builds are remembered (doctor.project.memo): a warm preflight of a project with a
+    docker-compose.prod.yml imports no PyYAML for it, as for its loaded files (issue 12)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+
+    root = _write(tmp_path / "p", {"compose.yaml": DEV, "compose.prod.yaml": PROD,
+                                   "web/Dockerfile": "FROM python:3.11\n", "web/Dockerfile.prod": "FROM python:3.9\n"})
+    when = time.time() - 7200  # a checkout's age: a file changed in the last two seconds is never remembered
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (when, when))
+    run = ("import json, sys\nimport doctor.cli\nsys.argv = ['doctor', 'preflight', '--format', 'json', '--select', "
+           "'runtime-drift']\ntry:\n    doctor.cli.main()\nexcept SystemExit:\n    pass\n"
+           "sys.stderr.write(json.dumps(sorted(sys.modules)))\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "DOCTOR_CONTEXT": "host"}
+    env.pop("DOCTOR_NO_CACHE", None)
+    outputs = []
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", run], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=120, check=False)
+        outputs.append((done.stdout, json.loads(done.stderr.splitlines()[-1])))
+    assert "Dockerfile.prod" in outputs[0][0] and outputs[0][0] == outputs[2][0]
+    assert "yaml" in outputs[0][1] and "yaml" not in outputs[2][1]

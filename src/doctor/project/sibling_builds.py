@@ -42,49 +42,75 @@ def sibling_builds(compose: ComposeModel) -> list[SiblingBuild]:
     siblings = [p for p in names if os.path.normcase(os.path.realpath(p)) not in loaded][:_MAX_SIBLINGS]
     found: list[SiblingBuild] = []
     for path in siblings:
-        for name, node in _builds(path):
+        for name, node, line in _builds(path):
             service = compose.services.get(name)
             main = service.build if service is not None else None
             if main is None or main.dockerfile_path is None:
                 continue
-            build = _build(node, folder, main, path)
+            build = _build(node, line, folder, main, path)
             if build is not None and build.dockerfile_path is not None and not _same(build.dockerfile_path,
                                                                                       main.dockerfile_path):
                 found.append(SiblingBuild(path, name, build))
     return found
 
 
-def _builds(path: Path) -> list[tuple[str, object]]:
-    """(service, its `build:` node) of a compose file; none when it does not parse."""
-    from doctor.project.yamlload import YamlError, YMap, load_documents
+# a sibling's build as plain data (remembered across runs: a warm preflight reads no YAML for an
+# unchanged file): a short `build: ./web`, or a map's context, dockerfile, target (a str each, else
+# absent), whether it has dockerfile_inline, its args as (key, value, line), and the line of its
+# dockerfile (else context) key
+_Plain = tuple[str, "str | dict[str, object]", "int | None"]
+
+
+def _builds(path: Path) -> list[_Plain]:
+    """(service, its `build:` as plain data, line) of a compose file; none when it does not parse."""
+    import functools
+
+    from doctor.project.memo import remember
+
+    return remember("sibling-builds", (path,), (), functools.partial(_read_builds, path))
+
+
+def _read_builds(path: Path) -> list[_Plain]:
+    from doctor.project.yamlload import YamlError, YList, YMap, load_documents
 
     try:
         docs, _ = load_documents(path)
     except (OSError, YamlError, ValueError):
         return []
-    found = []
+    found: list[_Plain] = []
     for doc in docs:
         services = doc.get("services") if isinstance(doc, YMap) else None
         if not isinstance(services, YMap):
             continue
         for name, service in services.items():
-            if isinstance(service, YMap) and "build" in service:
-                found.append((str(name), service.get("build")))
+            node = service.get("build") if isinstance(service, YMap) else None
+            if isinstance(node, str):
+                found.append((str(name), node, None))
+            elif isinstance(node, YMap):
+                plain: dict[str, object] = {k: v for k in ("context", "dockerfile", "target")
+                                            if isinstance(v := node.get(k), str)}
+                plain.update({k: True for k in ("context", "dockerfile", "target", "dockerfile_inline")
+                              if k in node and k not in plain})  # written, but not as text: no build guessed
+                args = node.get("args")
+                pairs: list[tuple[str, object, int | None]] = []
+                if isinstance(args, YMap):
+                    pairs = [(str(k), v, _line(args.loc_of(str(k)))) for k, v in args.items()]
+                elif isinstance(args, YList):
+                    pairs = [(k, v, _line(args.loc_of(index))) for index, item in enumerate(args)
+                             if isinstance(item, str) and "=" in item for k, v in [item.split("=", 1)]]
+                plain["args"] = [(k, str(v), line) for k, v, line in pairs
+                                 if isinstance(v, (str, int, float)) and not isinstance(v, bool) and "$" not in str(v)]
+                found.append((str(name), plain, _line(node.loc_of("dockerfile") or node.loc_of("context"))))
     return found
 
 
-def _build(node: object, folder: Path, main: Build, path: Path) -> Build | None:
-    """The build a sibling's `build:` node describes, or None when it names no Dockerfile of its own."""
-    from doctor.project.yamlload import YMap
+def _line(where: Location | None) -> int | None:
+    return where.line if where is not None else None
 
-    location: Location | None
-    if isinstance(node, str):
-        node_map: dict[str, object] = {"context": node}
-        location = None
-    elif isinstance(node, YMap):
-        node_map, location = dict(node.items()), node.loc_of("dockerfile") or node.loc_of("context")
-    else:
-        return None
+
+def _build(node: str | dict[str, object], line: int | None, folder: Path, main: Build, path: Path) -> Build | None:
+    """The build a sibling's `build:` describes, or None when it names no Dockerfile of its own."""
+    node_map: dict[str, object] = {"context": node} if isinstance(node, str) else node
     context, dockerfile = node_map.get("context"), node_map.get("dockerfile", "Dockerfile")
     target = node_map.get("target")
     if context is None and "dockerfile" not in node_map:
@@ -102,22 +128,10 @@ def _build(node: object, folder: Path, main: Build, path: Path) -> Build | None:
     chosen = next((c for c in contexts if (Path(c) / dockerfile).is_file()), None)
     if chosen is None:
         return None
-    return Build(chosen, dockerfile, location or Location(path), _args(node_map.get("args")),
-                 target if isinstance(target, str) else None)
-
-
-def _args(node: object) -> tuple[tuple[str, str, Location | None], ...]:
-    """`build.args` with a value, as a map or a `KEY=value` list (a value with a variable left out)."""
-    from doctor.project.yamlload import YList, YMap
-
-    pairs: list[tuple[str, object, Location | None]] = []
-    if isinstance(node, YMap):
-        pairs = [(str(k), v, node.loc_of(str(k))) for k, v in node.items()]
-    elif isinstance(node, YList):
-        pairs = [(k, v, node.loc_of(index)) for index, item in enumerate(node) if isinstance(item, str) and "=" in item
-                 for k, v in [item.split("=", 1)]]
-    return tuple((k, str(v), where) for k, v, where in pairs
-                 if isinstance(v, (str, int, float)) and not isinstance(v, bool) and "$" not in str(v))
+    raw_args = node_map.get("args")
+    args = tuple((str(k), str(v), Location(path, n) if n is not None else None)
+                 for k, v, n in (raw_args if isinstance(raw_args, list) else []))
+    return Build(chosen, dockerfile, Location(path, line), args, target if isinstance(target, str) else None)
 
 
 def _same(one: Path, other: Path) -> bool:
