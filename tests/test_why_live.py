@@ -26,7 +26,7 @@ import pytest
 
 from doctor.engine import load_registry
 from doctor.host.containers import ContainerState
-from doctor.why.command import WhyOptions, why
+from doctor.why.command import PIPED_NOTE, WhyOptions, why
 
 pytestmark = pytest.mark.docker
 
@@ -592,11 +592,19 @@ def test_why_finds_the_project_up_ran_here_under_another_name(tmp_path: Path, do
         up = compose(docker_engine, root, names[0], "up", "-d")
         assert up.returncode != 0 and "address already in use" in up.stderr, up.stderr
         out = io.StringIO()
-        assert app.guarded(why, WhyOptions(path=root, env=env), out) == 1, out.getvalue()
+        read_end, write_end = os.pipe()  # `up ... 2>&1 | doctor why`: the containers come first
+        os.write(write_end, up.stderr.encode())
+        os.close(write_end)
+        try:
+            assert app.guarded(why, WhyOptions(path=root, env=env, stdin=read_end), out) == 1, out.getvalue()
+        finally:
+            os.close(read_end)
         text = out.getvalue()
         assert f"(compose project '{names[0]}')" in text and f"listen tcp4 0.0.0.0:{port}" in text, text
         assert "port-collision" in text and f"pid {holder.pid}" in text, text
-        assert f"`up` ran in this folder as '{names[0]}'" in capsys.readouterr().err
+        assert "in the piped output" not in text, text
+        err = capsys.readouterr().err
+        assert f"`up` ran in this folder as '{names[0]}'" in err and PIPED_NOTE in err, err
         compose(docker_engine, root, names[1], "create")
         assert app.guarded(why, WhyOptions(path=root, env=env), io.StringIO()) == 2
         err = capsys.readouterr().err

@@ -1,6 +1,6 @@
 """`doctor why` as a tester saw it on CTFd/CTFd (91ced62): a symptom cut past the host it names, a held port
 whose fix lost the alternative preflight offers (stop who holds it), and a symptom piped to `why`, which
-reads none, ignored without a word."""
+it then ignored; since trials F1-G2 it reads that text when no container is there to read."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from doctor.engine import Report
 from doctor.host.containers import ContainerState
 from doctor.model import Finding, Fix, Location, Safety, Severity
 from doctor.redact import Redactor
-from doctor.why.command import PIPED_NOTE, piped_text
 from doctor.why.diagnose import (
     EXCERPT_TAIL,
     EXCERPT_WIDTH,
@@ -29,6 +28,7 @@ from doctor.why.diagnose import (
     match_symptoms,
     unexplained,
 )
+from doctor.why.piped import read_piped, service_of
 from doctor.why.render import console_lines
 from doctor.why.signatures import BUILTIN
 
@@ -116,35 +116,67 @@ def doctor(*args: str, cwd: Path, stdin: int = subprocess.DEVNULL,
                           timeout=60, env=env, stdin=stdin)
 
 
-def test_text_piped_to_why_is_said_not_read(tmp_path: Path) -> None:
-    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n")
+def test_text_piped_to_why_is_read_when_no_container_is(tmp_path: Path) -> None:
+    """wagtail/bakerydemo trial: `up`'s output piped in named the entrypoint the kernel could not
+    start; with no container to read (here no engine at all), the text's symptom is explained by the
+    CRLF finding, as a container's log line would be."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    image: busybox\n    entrypoint: [\"/code/docker-entrypoint.sh\"]\n"
+        "    volumes:\n      - ./docker-entrypoint.sh:/code/docker-entrypoint.sh\n")
+    (tmp_path / "docker-entrypoint.sh").write_bytes(b'#!/bin/sh\r\nexec "$@"\r\n')
     env = {**os.environ, "DOCKER_HOST": "tcp://127.0.0.1:9", "HOME": str(tmp_path)}
     piped = subprocess.run([sys.executable, "-m", "doctor", "why"], cwd=tmp_path, capture_output=True, text=True,
-                           timeout=60, env=env, input="...Bind for 0.0.0.0:3306 failed: port is already allocated\n")
-    assert piped.returncode == 2 and piped.stdout == "", piped
-    first, second = piped.stderr.splitlines()
-    assert first == PIPED_NOTE and second.startswith("doctor: cannot look at the containers:"), piped.stderr
-    quiet = doctor("why", cwd=tmp_path, env=env)  # no stdin to speak of: no note
-    assert quiet.returncode == 2 and quiet.stderr.count("\n") == 1 and PIPED_NOTE not in quiet.stderr, quiet.stderr
+                           timeout=60, env=env,
+                           input="\x1b[31mapp-1  | exec /code/docker-entrypoint.sh: no such file or directory\x1b[0m\n"
+                                 "app-1 exited with code 1\n")
+    assert piped.returncode == 1, piped
+    assert "✗ app  failed, in the piped output (no container on the engine)" in piped.stdout, piped.stdout
+    assert "cause    script-line-endings  docker-entrypoint.sh:1" in piped.stdout, piped.stdout
+    assert "reading the piped text alone" in piped.stderr, piped.stderr
+    quiet = doctor("why", cwd=tmp_path, env=env)  # no stdin to speak of: the engine's absence is the one line
+    assert quiet.returncode == 2 and quiet.stderr.count("\n") == 1, quiet.stderr
+    assert quiet.stderr.startswith("doctor: cannot look at the containers:"), quiet.stderr
+    unknown = subprocess.run([sys.executable, "-m", "doctor", "why"], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=60, env=env, input="nothing any signature knows\n")
+    assert unknown.returncode == 2 and "cannot look at the containers" in unknown.stderr, unknown
 
 
-def test_piped_text_is_seen_without_being_read(tmp_path: Path) -> None:
+def test_piped_text_is_read_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from doctor.why import piped
+
     read_end, write_end = os.pipe()
     try:
-        assert not piped_text(read_end)  # open and empty
         os.write(write_end, b"port is already allocated\n")
-        assert piped_text(read_end) and piped_text(read_end)  # looked at, not consumed
-        assert os.read(read_end, 100) == b"port is already allocated\n"
         os.close(write_end)
-        assert not piped_text(read_end)  # closed and drained
+        write_end = -1
+        assert read_piped(read_end) == "port is already allocated\n"
     finally:
         os.close(read_end)
-    file = tmp_path / "symptom.txt"
-    file.write_text("Bind for 0.0.0.0:3306 failed\n")
+        if write_end >= 0:
+            os.close(write_end)
+    monkeypatch.setattr(piped, "FIRST_WAIT", 0.2)
+    read_end, write_end = os.pipe()  # open and empty, as a CI step's stdin can be: no text, no hang
+    try:
+        assert read_piped(read_end) == ""
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    monkeypatch.setattr(piped, "MAX_BYTES", 64)
+    file = tmp_path / "up.log"
+    file.write_text("x" * 1000 + "\nBind for 0.0.0.0:3306 failed: port is already allocated\n")
     with file.open("rb") as given, open(os.devnull, "rb") as null:
-        assert piped_text(given.fileno()) and not piped_text(null.fileno())
-        given.seek(0, os.SEEK_END)
-        assert not piped_text(given.fileno())  # all of it read already (a shell loop's last line)
+        text = read_piped(given.fileno())
+        assert text.endswith("port is already allocated\n") and len(text) == 64
+        assert read_piped(given.fileno()) == "" and read_piped(null.fileno()) == ""  # read already; no text
+
+
+def test_a_piped_line_is_given_to_the_service_it_names() -> None:
+    services = {"web", "db", "why-web"}
+    assert service_of("web-1  | Error: connect ECONNREFUSED", services) == ("web", "web-1")
+    assert service_of("Error response from daemon: ... endpoint trialf1-why-web-1 (0bbf8a): listen tcp4",
+                      services) == ("why-web", "trialf1-why-web-1")
+    assert service_of(" Container proj_db_1  Error", {"db"}) == ("db", "proj_db_1")
+    assert service_of("listen tcp4 0.0.0.0:28081: bind: address already in use", services) == ("", "")
 
 
 @pytest.mark.docker

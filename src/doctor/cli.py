@@ -227,7 +227,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(formats)}.")] = None,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     ) -> None:
-        """After a failed `up`: each failed service's symptom and the finding that explains it; exit 0 up, 1 failed, 2 could not look."""
+        """After a failed `up` (its containers, else its output piped in): each failed service's symptom and the finding that explains it; exit 0 up, 1 failed, 2 could not look."""
         from doctor.why.command import WhyOptions
         from doctor.why.command import why as run_why
 

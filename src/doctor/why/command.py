@@ -1,5 +1,8 @@
 """`doctor why [PATH] [--service S]`: each failed service's symptom, and the finding that explains it.
 
+The symptoms come from the project's containers on the engine; with none there, from the output
+of the failed `up` when it is piped in (`docker compose up -d 2>&1 | doctor why`: doctor.why.piped).
+
 Exit 0 when every service is up, 1 when one failed (a running one whose log ends in a wait loop
 on a failure counts as failed: doctor.why.loop), 2 when doctor could not look (no engine, no
 container of the project on it, an unknown service).
@@ -48,8 +51,8 @@ if TYPE_CHECKING:
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
-PIPED_NOTE = ("doctor: the piped text was not read: `doctor why` reads the symptoms from the containers `up` left "
-              "on the engine (those of this folder, under any project name; or give PATH, -f or -p as that `up` had)")
+PIPED_NOTE = ("doctor: the piped text is not used: the containers `up` left on the engine say more (their state, "
+              "the engine's error, their logs)")
 
 
 @record
@@ -65,7 +68,7 @@ class WhyOptions:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     env_files: tuple[Path, ...] | None = None  # --env-file, as typed
     profiles: tuple[str, ...] | None = None  # --profile, like preflight's (else COMPOSE_PROFILES)
-    stdin: int | None = None  # the CLI's stdin (fd 0): text piped to it is not read, and that is said
+    stdin: int | None = None  # the CLI's stdin (fd 0): text piped to it is read when no container is (doctor.why.piped)
 
 
 def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
@@ -76,10 +79,10 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.model import Unavailable
     from doctor.project import Project
     from doctor.why import load_signatures
+    from doctor.why.piped import read_piped
     from doctor.why.signatures import NOT_CREATED
 
-    if opts.stdin is not None and piped_text(opts.stdin):
-        sys.stderr.write(PIPED_NOTE + "\n")
+    text = read_piped(opts.stdin) if opts.stdin is not None else ""
     # the format decides where messages name paths from, as for preflight: the console from the
     # current directory, a machine format from the project directory (like its `file`)
     target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env,
@@ -94,11 +97,17 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         known = ", ".join(sorted(project.services)) or "none"
         raise app.UsageError(f"no service {opts.service!r} in project {name!r} (services: {known})")
     host = Host(env=opts.env, timeout=ENGINE_TIMEOUT)
+    signatures, errors = load_signatures()
+    for error in errors:
+        sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
     try:
         containers = project_containers(host.engine, name)
         other = _named_elsewhere(host, project, opts) if not containers else None
     except Unavailable as exc:
-        raise app.UsageError(f"cannot look at the containers: {exc.reason}") from None
+        if not text:
+            raise app.UsageError(f"cannot look at the containers: {exc.reason}") from None
+        sys.stderr.write(f"doctor: cannot look at the containers ({exc.reason}): reading the piped text alone\n")
+        containers, other = (), None
     if other is not None:  # `up -p NAME` ran here: read that project's containers, as compose would with -p
         opts = replace(opts, project_name=other)
         target = replace(target, project_name=other)
@@ -106,10 +115,16 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         project = Project(project_options)
         name = project.compose.project_name
         containers = project_containers(host.engine, name)
-    signatures, errors = load_signatures()
-    for error in errors:
-        sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
-    containers = _looping(host, containers, signatures, opts.service)
+    if not containers and text:  # `up ... | doctor why` with no container to read: the text's symptoms
+        piped, ran = _from_text(project, project_options, registry, config.severities, opts, text, signatures)
+        if piped:
+            lines = len([line for line in text.splitlines() if line.strip()])
+            sys.stderr.write(f"doctor: project {name!r} has no container on the engine: reading the {lines} "
+                             "line(s) piped in\n")
+            return _print(opts, project, piped, ran, out)
+    elif text:
+        sys.stderr.write(PIPED_NOTE + "\n")
+    containers = _looping(host, containers, signatures, opts.service) if containers else containers
     if not containers:  # `up` failed before creating any: compose could not read the project, or pull an image
         diagnoses, results, notes = _never_created(project, project_options, registry, config.severities, opts)
         if not diagnoses and notes:  # `up` not run, or a pull that failed (no registry): both are said
@@ -149,6 +164,38 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
         raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
     return _print(opts, project, diagnoses, results, out)
+
+
+def _from_text(project: Project, project_options: ProjectOptions, registry: Registry,
+               severities: dict[str, Severity], opts: WhyOptions, text: str, signatures: Sequence[Signature]
+               ) -> tuple[list[Diagnosis], list[CheckResult]]:
+    """The diagnoses of the symptoms in piped text (doctor.why.piped): per service the lines that name
+    it, the rest under ALL_SERVICES; each explained by the findings of its signatures' checks, as a
+    container's symptoms are. None when no line matches a signature."""
+    from doctor.engine import RunOptions, preflight
+    from doctor.why.diagnose import MAX_MATCHES
+    from doctor.why.piped import text_symptoms
+
+    found = text_symptoms(text, signatures, project.services, ALL_SERVICES, MAX_MATCHES)
+    if opts.service is not None:
+        found = {s: v for s, v in found.items() if s in (opts.service, ALL_SERVICES)}
+    if not found:
+        return [], []
+    wanted = {c for symptoms in found.values() for s in symptoms for c in s.checks}
+    select = tuple(sorted(wanted & set(registry.checks)))
+    findings: list[Finding] = []
+    results: list[CheckResult] = []
+    if select:
+        run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
+                        registry, project)
+        findings, results = list(run.report.findings), list(run.report.results)
+    diagnoses = []
+    for service, symptoms in sorted(found.items()):
+        explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services))
+        if not explained:
+            explained = tuple(unexplained(s, *_pointed_at(project, s)) for s in symptoms)
+        diagnoses.append(Diagnosis(service, None, tuple(symptoms), explained, from_text=True))
+    return diagnoses, results
 
 
 def _named_elsewhere(host: Host, project: Project, opts: WhyOptions) -> str | None:
@@ -203,27 +250,6 @@ def _looping(host: Host, containers: tuple[ContainerState, ...], signatures: Seq
         if loop:
             marked[container.name] = replace(read, looping=loop)
     return tuple(marked.get(c.name, c) for c in containers)
-
-
-def piped_text(fd: int) -> bool:
-    """Whether text waits on `fd` that a user piped or redirected to `doctor why` (`echo "...Bind for
-    0.0.0.0:3306 failed..." | doctor why`), which reads no input: looked at, never read (a shell loop
-    may read the rest of it). A terminal, /dev/null, or an empty or closed pipe is no text."""
-    import stat
-
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISREG(mode):
-            return os.fstat(fd).st_size > os.lseek(fd, 0, os.SEEK_CUR)
-        if not stat.S_ISFIFO(mode):
-            return False
-        import fcntl
-        import termios
-
-        waiting = fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0")  # bytes in the pipe, none consumed
-    except (OSError, ImportError):  # no stdin, or no FIONREAD (Windows): nothing to say
-        return False
-    return int.from_bytes(waiting, sys.byteorder) > 0
 
 
 def _older_than_files(project: Project, diagnoses: list[Diagnosis], host: Host, env: dict[str, str]

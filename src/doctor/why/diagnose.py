@@ -94,6 +94,7 @@ class Diagnosis:
     symptoms: tuple[Symptom, ...] = ()
     explained: tuple[Explained, ...] = ()
     stopped_at: tuple[str, ...] = ()  # never started because `up` failed at these services first: no fault of its own
+    from_text: bool = False  # its symptoms come from the text piped to `doctor why` (doctor.why.piped), not a container
 
     @property
     def failed(self) -> bool:
@@ -106,7 +107,8 @@ class Diagnosis:
     def state(self) -> str:
         """Its container's state (`exited (1)`), or that it has none, or that `up` failed at another first."""
         if self.container is None:
-            return "no container (not created)"
+            return "failed, in the piped output (no container on the engine)" if self.from_text else \
+                "no container (not created)"
         if self.stopped_at:
             at = ", ".join(f"'{s}'" for s in self.stopped_at)
             return f"{self.container.describe}: compose stopped at {at} first"

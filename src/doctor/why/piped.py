@@ -1,0 +1,143 @@
+"""`docker compose up ... 2>&1 | doctor why`: the symptoms in the text piped in, when the engine has no
+container to read them from.
+
+Five new-user trials piped the output of a failed `up` into `doctor why` (`up -d | doctor why`,
+`doctor why < up.log`) and expected the cause. The containers an `up` leaves on the engine stay
+the first source (their state, the engine's start error, the log tail: doctor.why.command); the
+text is read when there are none (an `up` that created none, a log from another shell, the
+engine not reachable from here). Each line is matched against the same signatures as a
+container's log, and given to the service it names: the log prefix compose writes (`app-1  |`)
+or a container name (`proj-web-1`) whose service part is one of the project's services; else
+it concerns all of them.
+
+Reading stdin is bounded: the last MAX_BYTES of it; a pipe that has not begun within FIRST_WAIT
+seconds is no text (a CI step's stdin left open and empty), and one still open after
+PIPE_BUDGET seconds is read as far as it came. A regular file (`< up.log`) is read from where
+its offset stands. A terminal, /dev/null or a closed pipe is no text.
+"""
+
+from __future__ import annotations
+
+import os
+
+from doctor.lazyre import lazy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+
+    from doctor.why.diagnose import Symptom
+    from doctor.why.signatures import Signature
+
+MAX_BYTES = 256 * 1024
+MAX_LINES = 2000
+FIRST_WAIT = 2.0
+PIPE_BUDGET = 60.0
+_ANSI = lazy(r"\x1b\[[0-9;?]*[A-Za-z]")
+# compose's log prefix (`app-1  | `, v1's `proj_app_1  | `): the service, its replica number
+_PREFIX = lazy(r"^\s*([\w.-]+?)[-_](\d+)\s+\|")
+# a container name compose made (`proj-web-1`, `proj_web_1`): the service is a suffix of the part before the number
+_CONTAINER = lazy(r"(?<![\w.-])([A-Za-z0-9][\w.-]*?)[-_](\d+)(?![\w-]|\.\w)")
+
+
+def read_piped(fd: int) -> str:
+    """The text piped or redirected to `fd`, bounded (see the module's docstring); "" when none."""
+    import stat
+
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return ""
+    if stat.S_ISREG(mode):
+        data = _read_file(fd)
+    elif stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        data = _read_pipe(fd)
+    else:  # a terminal, /dev/null
+        return ""
+    text = data[-MAX_BYTES:].decode("utf-8", "replace")
+    return _ANSI.sub("", text) if "\x1b" in text else text
+
+
+def _read_file(fd: int) -> bytes:
+    try:
+        size, at = os.fstat(fd).st_size, os.lseek(fd, 0, os.SEEK_CUR)
+        if size - at > MAX_BYTES:
+            os.lseek(fd, size - MAX_BYTES, os.SEEK_SET)
+        chunks = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > 2 * MAX_BYTES:  # a file still growing: what came is enough
+                break
+        return b"".join(chunks)
+    except OSError:
+        return b""
+
+
+def _read_pipe(fd: int) -> bytes:
+    import select
+    import time
+
+    start = time.monotonic()
+    data = bytearray()
+    begun = False
+    while True:
+        left = (PIPE_BUDGET if begun else FIRST_WAIT) - (time.monotonic() - start)
+        if left <= 0:
+            break
+        try:
+            ready, _, _ = select.select([fd], [], [], left)
+            chunk = os.read(fd, 1 << 16) if ready else b""
+        except (OSError, ValueError):
+            break
+        if not chunk:
+            break
+        begun = True
+        data += chunk
+        if len(data) > 2 * MAX_BYTES:
+            del data[:-MAX_BYTES]
+    return bytes(data)
+
+
+def service_of(line: str, services: Collection[str]) -> tuple[str, str]:
+    """(service, container) a line of `up`'s output names: by compose's log prefix, else by a container
+    name whose service part is one of `services`; ("", "") when it names none."""
+    found = _PREFIX.match(line)
+    if found is not None and found[1] in services:
+        return found[1], f"{found[1]}-{found[2]}"
+    for match in _CONTAINER.finditer(line):
+        base = match[1]
+        for at in range(len(base)):  # `trialf1-why-web` -> `trialf1-why-web`, `why-web`, `web`
+            if (at == 0 or base[at - 1] in "-_") and base[at:] in services:
+                return base[at:], match[0]
+    return "", ""
+
+
+def text_symptoms(text: str, signatures: Sequence[Signature], services: Collection[str], everyone: str,
+                  most: int) -> dict[str, list[Symptom]]:
+    """Per service (`everyone` for lines that name none), the symptoms of the text: per signature the
+    latest line it matches, the most specific signature of a line first (as a container's log is read),
+    at most `most` a service."""
+    from doctor.why.diagnose import Symptom
+
+    lines = [line.strip() for line in text.splitlines() if line.strip()][-MAX_LINES:]
+    found: dict[str, list[Symptom]] = {}
+    seen: dict[str, set[str]] = {}
+    for line in reversed(lines):  # the latest first: what `up` said last is what stopped it
+        matching = [s for s in signatures if s.match(line) is not None]
+        if not matching:
+            continue
+        service, container = service_of(line, services)
+        key = service or everyone
+        done = seen.setdefault(key, set())
+        matching = [s for s in matching if s.id not in done]
+        if not matching or len(found.get(key, ())) >= most:
+            continue
+        spans = {s.id: s.span(line) for s in matching}
+        matching.sort(key=lambda s: spans[s.id][0] - spans[s.id][1])  # the longest match is the most specific
+        captured: dict[str, str] = {}
+        for signature in matching:
+            captured = {**(signature.match(line) or {}), **captured}
+        done.update(s.id for s in matching)
+        found.setdefault(key, []).append(Symptom(key, container, "in the piped output", 0, line, matching[0],
+                                                 captured, tuple(matching[1:]), spans[matching[0].id][0]))
+    return found
