@@ -353,7 +353,10 @@ def interpolated_at(project: Project, name: str) -> tuple[Path, EnvEntry] | None
 
 def edit_root(project: Project) -> Path:
     """The folder fixes may write in: the project directory, or the repo around it when a service
-    builds from or bind-mounts that parent (a compose project in `.devcontainer/` or `docker/`)."""
+    builds from or bind-mounts that parent (a compose project in `.devcontainer/` or `docker/`),
+    widened to the env files compose reads from beside it within the same git work tree (wger's
+    `dev/docker-compose.yml` loads `../config/prod.env`: a drifted host there is fixed where it is
+    written), never past that work tree's top."""
     root = project.root
     outer = root.parent
     if outer == outer.parent or outer == Path.home():
@@ -364,4 +367,23 @@ def edit_root(project: Project) -> Path:
             sources.append(service.build.context)
         if any(Path(os.path.normpath(s)) == outer for s in sources):
             return outer
-    return root
+    return _with_env_files(project, root)
+
+
+def _with_env_files(project: Project, root: Path) -> Path:
+    """`root`, or the folder holding it and the env files its services load from outside it, when
+    one git work tree holds them all (a checkout's own files; a path out of it stays refused)."""
+    outside = {Path(os.path.normpath(path)).parent for service in project.services.values()
+               for path in service.env_files if not Path(os.path.normpath(path)).is_relative_to(root)}
+    if not outside:
+        return root
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(root)
+    top = repo.top.resolve() if repo is not None else None
+    if top is None or top == Path.home() or top == top.parent:
+        return root
+    real = [Path(os.path.realpath(folder)) for folder in outside]
+    if not all(folder.is_relative_to(top) for folder in real):
+        return root
+    return Path(os.path.commonpath([root.resolve(), *real]))
