@@ -185,7 +185,8 @@ def test_a_new_override_no_ignore_rule_covers_is_named_to_keep_out_of_commits(tm
     override = (Edit(root / "compose.override.yaml", "", "services: {}\n"),), "compose.override.yaml"
     edits, where = untracked_edits((env_edit,), override, 20000, "WEB_PORT")
     assert edits == override[0]
-    assert where == "compose.override.yaml; keep compose.override.yaml out of commits (add it to .git/info/exclude)"
+    assert where == ("compose.override.yaml; keep compose.override.yaml out of commits "
+                     "(by hand: add it to .git/info/exclude)")
     (root / ".gitignore").write_text("# local\n/compose.override.yaml\n")
     assert untracked_edits((env_edit,), override, 20000, "WEB_PORT")[1] == "compose.override.yaml"
 

@@ -177,7 +177,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is this machine's, keep it out of commits"
     elif not within and (made := _new_unignored(edits)):  # a new override: `git add -A` would commit it
-        where += f"; keep {made} out of commits (add it to .git/info/exclude): this port is this machine's"
+        where += f"; keep {made} out of commits (by hand: add it to .git/info/exclude): this port is this machine's"
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
         edits, where = _follow(project, host, edits, where, old, new)
         where += _default_port_note(svc, old, new)

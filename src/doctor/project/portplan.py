@@ -87,7 +87,7 @@ def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...]
     if other and not any(tracked(e.path) for e in other):
         loose = sorted({e.path.name for e in other if git_ignored(e.path) is False})
         if loose:
-            where += f"; keep {', '.join(loose)} out of commits (add it to .git/info/exclude)"
+            where += f"; keep {', '.join(loose)} out of commits (by hand: add it to .git/info/exclude)"
         return other, where
     shared = ", ".join(sorted({edited_name(e.path) for e in (*edits, *other) if tracked(e.path)}))
     if variable:
