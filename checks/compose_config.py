@@ -35,7 +35,9 @@ class ComposeConfig(Check):
         clone it is often a git submodule never checked out, getlago/lago's `api/`), a secret or
         config an enabled service uses whose `environment:` variable is set neither in the shell
         nor in `.env`, or whose `file:` does not exist (zulip's `environment: ZULIP__SECRET_KEY`;
-        `up` stops: `environment variable ... required by secret ... is not set`), and a
+        `up` stops: `environment variable ... required by secret ... is not set`), a service
+        written again over its `include:`d definition (Docker Compose 5 merges it, v2 stops with
+        `services.db conflicts with imported resource`: the advice names the version it needs), and a
         restart policy compose passes on and the engine refuses at create (`restart: sometimes`,
         `always:3`, a swarm file's `deploy.restart_policy` with `condition: any` and
         `max_attempts`). A project whose every service sits in a profile that is off (`docker
@@ -100,6 +102,8 @@ class ComposeConfig(Check):
             if key not in seen:
                 seen.add(key)
                 fix = examples.fix_for(problem) if problem.kind is ProblemKind.REFERENCE else None
+                if fix is None and problem.message.endswith(" conflicts with imported resource"):
+                    fix = _merge_needs_compose_5(host, problem.message)
                 if fix is None and problem.kind is ProblemKind.REFERENCE:
                     fix = _meant_service(project, problem.message)
                 if problem.kind is ProblemKind.ENV_FILE:
@@ -408,6 +412,22 @@ def _engine_refusal(policy: RestartPolicy) -> tuple[str, str] | None:
     takes = f"condition takes {listed}" if policy.deploy else f"the engine takes {listed}"
     advice = f"use {close[0]!r} ({takes})" if close else f"use one of {listed}"
     return f"no restart policy is named '{name}'", advice
+
+
+def _merge_needs_compose_5(host: Host, message: str) -> Fix:
+    """A service (volume, network...) written again in the file that includes its definition: Docker
+    Compose v5 (compose-go >= 2.10) merges the including file's settings over the included ones;
+    v2 refuses the file (wger-project/docker's `db`, `cache` and `powersync`, which its
+    docker-compose.yml tunes over `include: ./services/postgres.yaml`)."""
+    resource = message.removesuffix(" conflicts with imported resource")
+    try:
+        version = host.compose_version
+    except Unavailable:
+        version = None
+    installed = f"Docker Compose {'.'.join(map(str, version))}" if version else "this Docker Compose"
+    return Fix(f"{resource} merges its settings over the included one's, which needs Docker Compose 5 (compose-go "
+               f"2.10 or later); {installed} refuses it: upgrade compose, or move these settings into the included "
+               "file or an override file", Safety.ADVICE)
 
 
 def _meant_service(project: Project, message: str) -> Fix | None:

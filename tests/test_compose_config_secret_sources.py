@@ -85,3 +85,21 @@ def test_compose_itself_refuses_the_same_at_up(tmp_path: Path, docker_engine: st
         assert create.returncode != 0 and "DOCTOR_TEST_UNSET_VAR" in create.stderr, create.stderr
     finally:
         compose("down", "-v", "--remove-orphans", "-t", "0")
+
+
+def test_a_service_tuned_over_its_included_definition_names_the_compose_it_needs(tmp_path: Path) -> None:
+    """wger-project/docker: docker-compose.yml tunes `db` over `include: ./services/postgres.yaml`.
+    Docker Compose 5 merges it; v2 stops with `services.db conflicts with imported resource`, which
+    read as a broken project: the advice names the compose version the file needs."""
+    (tmp_path / "compose.yaml").write_text("include:\n  - path: ./inc.yaml\nservices:\n  db:\n    shm_size: 256mb\n")
+    (tmp_path / "inc.yaml").write_text("services:\n  db:\n    image: postgres:16\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    host = Host(env=env, timeout=1.0)
+    host.__dict__["compose_version"] = (2, 40, 3)  # as `docker compose version` answers here
+    found = [f for f in ComposeConfig().run(Project(ProjectOptions(path=tmp_path, env=env)), host)
+             if "conflicts with imported resource" in f.message]
+    assert [(f.location.line if f.location else None) for f in found] == [4]
+    assert found[0].fix is not None and found[0].fix.title == (
+        "services.db merges its settings over the included one's, which needs Docker Compose 5 (compose-go 2.10 "
+        "or later); Docker Compose 2.40.3 refuses it: upgrade compose, or move these settings into the included "
+        "file or an override file")
