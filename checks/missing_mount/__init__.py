@@ -14,7 +14,7 @@ from doctor.project.edits import dev_override, override_edit
 from doctor.project.types import Service
 
 from .bind_sources import absent_sources
-from .copied import copied_folders, folders_in, inside, manifests_only, whole_context
+from .copied import copied_folders, folders_in, inside, loose_code, manifests_only, whole_context
 from .made_dirs import made_directories
 from .run_paths import unprovided_runs
 from .run_time import RunTimeReads
@@ -55,7 +55,10 @@ class MissingMount(Check):
         same mount lines (eleven merging one YAML anchor) are one finding, fixed for each. A
         COPY'd folder some of whose subfolders are mounted, but not the folder itself (`COPY backend/ ./` with
         ./backend/src and ./backend/test mounted), counts as a COPY of each of its subfolders,
-        judged the same way (backend/config). Only the built
+        judged the same way (backend/config); its own code files (`.py`, `.js`, `.ts`, ...; not an
+        empty `__init__.py`) that no mount brings make it one finding, whose fix mounts the folder
+        whole, its missing subfolders with it (bakerydemo's `urls.py` and `wsgi.py` beside the app
+        folders its override mounts one by one). Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`), unless a
         `COPY --from` brings what the builder took from the context whole (healthchecks' builder
@@ -185,6 +188,8 @@ class MissingMount(Check):
         covered: dict[Path, tuple[Carrier, str]] = {}
         missing: dict[Path, str] = {}
         listed: dict[str, tuple[Path, ...]] = {}
+        # a folder judged by its subfolders whose own code files no mount brings (bakerydemo's urls.py)
+        loose: dict[Path, tuple[str, tuple[str, ...]]] = {}
 
         def whole(destination: str) -> tuple[Path, ...]:
             """The context's top folders, listed at its first `COPY . destination` (most Dockerfiles have none)."""
@@ -195,7 +200,8 @@ class MissingMount(Check):
         # and what a builder stage took from the context, where a `COPY --from` brings it whole
         for copy in (*dockerfile.copies, *dockerfile.relayed):
             for folder, destination in _split(service, context, carriers,
-                                              copied_folders(copy.sources, copy.destination, context, whole)):
+                                              copied_folders(copy.sources, copy.destination, context, whole),
+                                              loose if copy.destination.startswith("/") else None):
                 if not copy.destination.startswith("/"):
                     continue
                 carrier = next((c for c in carriers if inside(folder, c.source)), None)
@@ -220,8 +226,16 @@ class MissingMount(Check):
         shown = ", ".join(sorted(_rel(f, root) for f in covered))
         first = next(iter(covered.values()))[0]
         verb = "syncs" if all(c.watch for c, _ in covered.values()) else "mounts"
+        # a folder whose own files are missing is mounted whole: its missing subfolders come with it
+        whole_folders = [f for f in loose if not first.watch and f not in missing
+                         and not any(inside(f, c.source) for c in carriers)]
+        within: dict[Path, list[str]] = {}
         for folder, destination in missing.items():
             rel = _rel(folder, root)
+            holder = next((w for w in whole_folders if inside(folder, w)), None)
+            if holder is not None:
+                within.setdefault(holder, []).append(rel)
+                continue
             message = f"{verb} {shown} but not {rel}"
             over = _hidden_by(destination, carriers)
             # a hidden folder goes back where the image has it, not where the siblings moved to
@@ -234,6 +248,16 @@ class MissingMount(Check):
             else:
                 title = f"mount {source} at {target} in the dev override"
                 yield first.location, rel, message, title, f"{source}:{target}{_shared_mode(covered)}"
+        for folder in whole_folders:
+            # mounted whole: its subfolder mounts stay, nested inside it (a bind may lie in a bind)
+            destination, files = loose[folder]
+            rel = _rel(folder, root)
+            source = rel if rel.startswith("../") else f"./{rel}"
+            target = _target(folder, destination, covered)
+            nor = f", nor {_few(sorted(within[folder]))}" if folder in within else ""
+            message = f"{verb} {shown} but not the files directly in {rel} ({_few(list(files))}){nor}"
+            title = f"mount {source} at {target} in the dev override (its files with its folders)"
+            yield first.location, rel, message, title, f"{source}:{target}{_shared_mode(covered)}"
 
 
 def _few(items: list[str], most: int = 4) -> str:
@@ -255,16 +279,21 @@ def _for_each(services: Mapping[str, Service], names: list[str], folders: list[t
     return {n: wanted[n] for n in services if n in wanted}
 
 
-def _split(service: Service, context: Path, carriers: list[Carrier],
-           copied: Iterable[tuple[Path, str]]) -> Iterator[tuple[Path, str]]:
+def _split(service: Service, context: Path, carriers: list[Carrier], copied: Iterable[tuple[Path, str]],
+           loose: dict[Path, tuple[str, tuple[str, ...]]] | None = None) -> Iterator[tuple[Path, str]]:
     """Each copied folder, or, where mounts bring some of its subfolders but not the folder itself
     (`COPY backend/ ./` with ./backend/src and ./backend/test mounted), its subfolders, each where
-    it lands: judged as the top folders of a `COPY .` are (docker-node-example's backend/config)."""
+    it lands: judged as the top folders of a `COPY .` are (docker-node-example's backend/config).
+    Such a folder's own code files no mount brings go to `loose` (bakerydemo's urls.py, wsgi.py)."""
     for folder, destination in copied:
         inner = [c for c in carriers if c.source != folder and inside(c.source, folder)]
         if inner and not any(inside(folder, c.source) for c in carriers):
             subfolders = folders_in(service, context, folder)
             if subfolders:
+                files = loose_code(service, context, folder) if loose is not None and folder != context else ()
+                unmounted = tuple(f for f in files if not any(inside(folder / f, c.source) for c in carriers))
+                if unmounted and loose is not None:
+                    loose.setdefault(folder, (destination, unmounted))
                 yield from ((sub, posixpath.join(destination, sub.name)) for sub in subfolders)
                 continue
         yield folder, destination

@@ -117,6 +117,35 @@ def folders_in(service: Service, context: Path, folder: Path) -> tuple[Path, ...
     return tuple(sorted(found))
 
 
+# the files an interpreter loads from a source folder at run time (a compiled language's sources
+# are built into the image: editing them on the host changes nothing without a rebuild anyway)
+CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php", ".pl")
+
+
+def loose_code(service: Service, context: Path, folder: Path) -> tuple[str, ...]:
+    """The code files directly in `folder` (the build context's `.dockerignore` applied), by name:
+    bakerydemo's `urls.py` and `wsgi.py` beside the app folders its dev override mounts one by one."""
+    if service.build is None:
+        return ()
+    from doctor.project.codepaths import read_dockerignore
+
+    ignore = read_dockerignore(context, service.build.dockerfile_path)
+    below = "" if folder == context else folder.relative_to(context).as_posix() + "/"
+    found: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for count, entry in enumerate(entries):
+                if count >= MAX_CONTEXT_ENTRIES:
+                    return ()
+                if (entry.name.endswith(CODE_SUFFIXES) and not entry.name.startswith(".")
+                        and entry.is_file(follow_symlinks=False) and not ignore.excludes(below + entry.name)
+                        and not (entry.name == "__init__.py" and entry.stat(follow_symlinks=False).st_size == 0)):
+                    found.append(entry.name)  # an empty __init__.py only marks the package: nothing to edit
+    except OSError:
+        return ()
+    return tuple(sorted(found))
+
+
 def _judged(folder: Path, context: Path, source: str) -> bool:
     """A named source folder inside the context: not the whole context, a glob, a file or build output."""
     if any(c in source for c in "*?[$") or folder == context or not inside(folder, context):
