@@ -21,7 +21,8 @@ and container port (hedgedoc's HTTPS and HTTP/3 on 443: checks/port_collision/pa
 together, to a port free for both. The port chosen is
 deterministic: the first one above the old port (or in the configured range) that is >= 1024,
 outside the kernel's ephemeral range, published by no container on this machine nor elsewhere
-in the project, and bindable now.
+in the project (its own `docker compose run -p X:Y` recipes included: doctor.project.command_ports),
+and bindable now.
 """
 
 from __future__ import annotations
@@ -293,13 +294,18 @@ def _taken(project: Project, host: Host) -> set[tuple[int, str]]:
 
 def taken_ports(project: Project, host: Host) -> set[tuple[int, str]]:
     """(port, protocol) published anywhere in the project - by a service of any profile, active or
-    not: `--profile extra` later starts those too - or by any container on this machine."""
+    not: `--profile extra` later starts those too - by the project's own commands (kitsune's `make docs`
+    runs `docker compose run -p 8001:8001 web ...`: web moved to 8001 collided with it), or by any
+    container on this machine."""
+    from doctor.project.command_ports import command_ports
+
     taken: set[tuple[int, str]] = set()
     for svc in every_service(project):
         for port in svc.ports:
             span = port.published_range
             if span is not None:
                 taken.update((p, port.protocol) for p in range(span[0], span[1] + 1))
+    taken.update((published.port, published.protocol) for published in command_ports(project))
     try:
         for held in host.ports.container_ports(exclude_project=project.compose.project_name):
             taken.add((held.socket.port, held.socket.protocol))

@@ -57,6 +57,19 @@ class Published:
 
 
 @record
+class RunPublished:
+    """One host port a command of the checkout publishes while it runs (kitsune's `make docs`:
+    `docker compose run -p 8001:8001 web ...`), where it is written, and who holds it now."""
+
+    origin: str  # make target 'docs'
+    where: str  # Makefile:9
+    port: int
+    target: int
+    protocol: str
+    holder: str
+
+
+@record
 class Checkout:
     """A worktree or clone: its compose project folder, project name, branch, block, published ports."""
 
@@ -72,6 +85,9 @@ class Checkout:
     # (container_name, the variable it is written with): linkding's `${LD_CONTAINER_NAME:-linkding}`
     named_by: tuple[tuple[str, str], ...] = ()
     unread: bool = False  # compose cannot read its files: what it publishes is not known
+    # the ports its own commands publish (doctor.project.command_ports): shown, never a clash of their
+    # own (the same recipe is in every checkout, and `fix --ports` only keeps off them)
+    commands: tuple[RunPublished, ...] = ()
 
 
 def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
@@ -234,7 +250,18 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
             where = f"{project.shown(unread.location.path)}{f':{line}' if line else ''}: "
         hint = f"compose cannot read it ({where}{unread.message}): its ports are not known"
     return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published), hint,
-                    containers=containers, unread=unread is not None, named_by=named_by)
+                    containers=containers, unread=unread is not None, named_by=named_by,
+                    commands=_command_ports(project, held, host))
+
+
+def _command_ports(project: Project, held: dict[tuple[int, str], list[ContainerPort]],
+                   host: Host) -> tuple[RunPublished, ...]:
+    from doctor.project.command_ports import command_ports
+
+    ours = project.compose.project_name
+    return tuple(RunPublished(p.origin, project.shown(p.location.path) + f":{p.location.line}", p.port, p.target,
+                              p.protocol, _holder(p.port, p.protocol, "", ours, held, host))
+                 for p in command_ports(project))
 
 
 def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[int, str], list[ContainerPort]],
@@ -335,15 +362,21 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
             lines.append(f"    {checkout.problem}")
         rows = []
         for first, last in _folded(checkout.ports):
-            holder = {"": "free", "ours": "held by its own container"}.get(first.holder, f"held by {first.holder}")
             ports = f"{first.port}-{last.port}" if last is not first else str(first.port)
             target = f"{first.target}-{last.target}" if last is not first else str(first.target)
-            rows.append((f"{ports}/{first.protocol}", f"{first.service}:{target}", holder))
-        left = max((len(row[0]) for row in rows), default=0)  # ranges (4317-4318/tcp) line up with the rest
-        middle = max([24, *(len(row[1]) for row in rows)])
+            rows.append((f"{ports}/{first.protocol}", f"{first.service}:{target}", _held_by(first.holder)))
+        run = []  # the ports its commands publish while they run (`make docs`), below the compose ones
+        for start, end in _folded_commands(checkout.commands):
+            ports = f"{start.port}-{end.port}" if end is not start else str(start.port)
+            run.append((f"{ports}/{start.protocol}", f"{start.origin} ({start.where})", _held_by(start.holder)))
+        left = max((len(row[0]) for row in (*rows, *run)), default=0)  # ranges (4317-4318/tcp) line up
+        middle = max([24, *(len(row[1]) for row in (*rows, *run))])
         lines.extend(f"    {port:>{left}} -> {where:<{middle}} {holder}" for port, where, holder in rows)
         if not checkout.ports and not checkout.problem:
             lines.append("    publishes no fixed host port")
+        if run:
+            lines.append("    and while its own commands run (docker run -p):")
+            lines.extend(f"    {port:>{left}} -> {where:<{middle}} {holder}" for port, where, holder in run)
     lines.append("")
     unread = sum(c.unread for c in checkouts)
     unknown = f" ({unread} cannot be read: their ports are not known)" if unread else ""
@@ -362,6 +395,10 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
     else:
         lines.append("✓ no clashes")
     return lines
+
+
+def _held_by(holder: str) -> str:
+    return {"": "free", "ours": "held by its own container"}.get(holder, f"held by {holder}")
 
 
 def _next_step(checkouts: list[Checkout]) -> list[str]:
@@ -420,6 +457,20 @@ def _folded(ports: tuple[Published, ...]) -> list[tuple[Published, Published]]:
     return [first_of[id(p)] for p in ports if id(p) in first_of]
 
 
+def _folded_commands(ports: tuple[RunPublished, ...]) -> list[tuple[RunPublished, RunPublished]]:
+    """The command ports as (first, last) runs of consecutive ports of one line (`-p 7000-7002:7000-7002`)."""
+    runs: list[tuple[RunPublished, RunPublished]] = []
+    for p in ports:
+        if runs:
+            first, last = runs[-1]
+            if (p.port == last.port + 1 and (p.origin, p.where, p.protocol, p.holder)
+                    == (first.origin, first.where, first.protocol, first.holder)):
+                runs[-1] = (first, p)
+                continue
+        runs.append((p, p))
+    return runs
+
+
 def _as_dict(checkout: Checkout) -> dict[str, object]:
     return {
         "path": str(checkout.path), "name": checkout.name, "kind": checkout.kind, "branch": checkout.branch,
@@ -427,4 +478,6 @@ def _as_dict(checkout: Checkout) -> dict[str, object]:
         "block": checkout.block, "problem": checkout.problem or None,
         "ports": [{"service": p.service, "port": p.port, "target": p.target, "protocol": p.protocol,
                    "holder": p.holder or None} for p in checkout.ports],
+        "commands": [{"origin": p.origin, "where": p.where, "port": p.port, "target": p.target,
+                      "protocol": p.protocol, "holder": p.holder or None} for p in checkout.commands],
     }

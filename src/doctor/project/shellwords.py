@@ -61,6 +61,20 @@ def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:
         yield _joined(words), tool, cwd
 
 
+def simple_commands(text: str) -> list[list[str]]:
+    """The words of each simple command of a shell line (split at `&&`, `||`, `;`, `|`), a `$(...)` or
+    `${...}` doctor could not expand kept as one word; nothing skipped or followed (`cd`, wrappers)."""
+    commands = []
+    for raw in _segments(text):
+        words = _words(raw.strip().lstrip("(").strip())
+        while words and words[-1].endswith(")") and words[-1].count(")") > words[-1].count("("):
+            words[-1] = words[-1][:-1]  # a subshell's `)`, not `$(X)`'s
+            words = words if words[-1] else words[:-1]
+        if words:
+            commands.append(words)
+    return commands
+
+
 def _joined(words: list[str]) -> str:
     """The words as one line; a word holding a space (`$(shell git ls-files)`, `--command="make x"`)
     stays one word when the line is split again, and an empty one (`-m ""`) stays a word."""

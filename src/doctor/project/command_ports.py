@@ -1,0 +1,267 @@
+"""Host ports the project's own commands publish outside compose's `ports:` lists.
+
+kitsune's Makefile has `docs:` run `${DC} run -p 8001:8001 web mkdocs serve -a 0.0.0.0:8001`: port
+8001 is the project's whenever `make docs` runs, though no compose file publishes it, and a
+`doctor fix --ports` that moved web from a held 8000 to 8001 made `make docs` collide with web.
+A publish is a `-p X:Y`, `-pX:Y`, `--publish X:Y` or `--publish=X:Y` among the options of the `run`
+of `docker run`, `docker container run`, `docker compose run` (`docker-compose`, podman's, or a
+variable standing for one of them: `${DC} run`, just's `{{dc}} run`). Only a fixed host port counts
+(`127.0.0.1:8001:8001`, `8001:8001/udp`, `${DOCS_PORT:-8001}:8001` as its default, a range);
+`-p 8001` and `-p 127.0.0.1::8001` let docker choose one.
+
+Read from the files doctor.project.tasks reads, in the project's folder and its first-level folders:
+Makefile recipes (with the Makefile's variables), justfile and Taskfile lines, package.json scripts;
+and the scripts those files' commands run that drive docker (doctor.project.hostscripts).
+Read only when asked (a port move being planned, `doctor ports`), never in a preflight without one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import Location, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
+_DRIVERS = frozenset(("docker", "docker-compose", "podman", "podman-compose", "nerdctl"))
+# options of docker / compose before the subcommand that take the next word as their value
+_GLOBAL_VALUES = frozenset(("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file",
+                            "--profile", "-H", "--host", "-c", "--context", "--config", "-l", "--log-level",
+                            "--ansi", "--parallel", "--progress"))
+# options of `run` (docker's and compose's) that take no value; any other option without `=` takes one
+_RUN_FLAGS = frozenset(("--rm", "--detach", "--interactive", "--tty", "--init", "--privileged", "--read-only",
+                        "--publish-all", "--service-ports", "--use-aliases", "--no-deps", "--build",
+                        "--remove-orphans", "--quiet-pull", "--no-TTY", "--no-healthcheck", "--oom-kill-disable",
+                        "--disable-content-trust", "--quiet", "--sig-proxy"))
+_SHORT_FLAGS = frozenset("ditTPq")
+_WRAPPERS = frozenset(("sudo", "env", "exec", "time", "nohup", "command", "nice"))
+_ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_DEFAULTED = lazy(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-(\d+)\}")
+_SPEC = lazy(r"^(?:(?:\[[^\]]*\]|[^:\[\]]+):)?(\d+)(?:-(\d+))?:(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?$")
+_TEMPLATE = lazy(r"\{\{.*?\}\}")
+_RANGE_LIMIT = 1024  # ports of one `-p` range kept, at most (bad input never becomes a huge set)
+_SCRIPT_LIMIT = 256 * 1024
+_SKIP_DIRS = frozenset(("node_modules", "vendor", "dist", "build", "target", "venv"))
+_RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")  # a Makefile rule's targets (doctor.project.tasks's)
+
+
+@record
+class CommandPort:
+    """A host port a command of the project publishes: `port` onto `target`, where it is written."""
+
+    port: int
+    target: int
+    protocol: str
+    location: Location
+    origin: str  # `make target 'docs'`, `npm script 'dev'`, `justfile`, `scripts/dev.sh`
+
+
+def command_ports(project: Project) -> tuple[CommandPort, ...]:
+    """Every fixed host port the project's commands publish, in file order (read once per project)."""
+    found = _KNOWN.get(project)
+    if found is None:
+        found = _KNOWN[project] = tuple(_read(project))
+    return found
+
+
+_KNOWN: weakref.WeakKeyDictionary[Project, tuple[CommandPort, ...]] = weakref.WeakKeyDictionary()
+
+
+def _read(project: Project) -> Iterator[CommandPort]:
+    from doctor.project.tasks import JUSTFILES, MAKEFILES, TASKFILES
+
+    seen: set[tuple[Path, int | None, int, str]] = set()
+    lines: list[tuple[Path, int, str, str]] = []
+    for directory in (project.root, *_subdirectories(project.root)):
+        for names, reader in ((MAKEFILES, _makefile), (JUSTFILES, _plain), (TASKFILES, _plain)):
+            name = next((n for n in names if (directory / n).is_file()), None)
+            if name is not None:
+                lines += reader(directory / name)
+        lines += _package_json(directory / "package.json")
+    lines += _scripts(project)
+    for path, number, text, origin in lines:
+        for port, target, protocol in published(text):
+            key = (path, number, port, protocol)
+            if key not in seen:
+                seen.add(key)
+                yield CommandPort(port, target, protocol, Location(path, number), origin)
+
+
+def published(text: str) -> list[tuple[int, int, str]]:
+    """(host port, container port, protocol) of each fixed host port a shell line's `docker run -p`
+    (or `docker compose run -p`, `--publish`) publishes."""
+    if "run" not in text or "-p" not in text:
+        return []
+    from doctor.project.shellwords import simple_commands
+
+    found: list[tuple[int, int, str]] = []
+    for words in simple_commands(_TEMPLATE.sub("$template", text)):
+        for value in _publish_values(words):
+            found += _spec_ports(value)
+    return found
+
+
+def _publish_values(words: list[str]) -> list[str]:
+    """The values of `run`'s `-p`/`--publish` options when the words are a docker or compose `run`."""
+    at = 0
+    while at < len(words) and (words[at] in _WRAPPERS or _ASSIGNMENT.match(words[at])):
+        at += 1
+    if at >= len(words):
+        return []
+    head = words[at]
+    if os.path.basename(head) not in _DRIVERS and not head.startswith("$"):
+        return []
+    at += 1
+    while at < len(words) and words[at] != "run":
+        word = words[at]
+        if word in ("compose", "container") or word.startswith("$"):
+            at += 1
+        elif word.startswith("-"):
+            at += 2 if word in _GLOBAL_VALUES else 1
+        else:
+            return []  # another subcommand (`up`, `exec`): its `-p` is no publish
+    values: list[str] = []
+    at += 1
+    while at < len(words):
+        word = words[at]
+        if word == "--" or not word.startswith("-") or word == "-":
+            break  # the service or image: what follows is its command's
+        if word in ("-p", "--publish"):
+            values += words[at + 1:at + 2]
+            at += 2
+        elif word.startswith("--publish="):
+            values.append(word.partition("=")[2])
+            at += 1
+        elif word.startswith("--"):
+            at += 1 if "=" in word or word in _RUN_FLAGS else 2
+        elif word.startswith("-p"):
+            values.append(word[2:])
+            at += 1
+        else:  # `-it`, `-e NAME=1`, `-eNAME=1`
+            at += 2 if len(word) == 2 and word[1] not in _SHORT_FLAGS else 1
+    return values
+
+
+def _spec_ports(value: str) -> list[tuple[int, int, str]]:
+    """The fixed host ports of one `-p` value (a variable as its default: `${PORT:-8001}`)."""
+    spec = _DEFAULTED.sub(lambda m: m[1], value.strip("\"'"))
+    found = _SPEC.match(spec) if "$" not in spec else None
+    if found is None:
+        return []
+    first, last = int(found[1]), int(found[2] or found[1])
+    target = int(found[3])
+    if not 0 < first <= last <= 65535:
+        return []
+    protocol = found[5] or "tcp"
+    step = 1 if found[4] else 0  # `8000-8010:80`: any of them onto 80
+    return [(port, target + offset * step, protocol)
+            for offset, port in enumerate(range(first, min(last, first + _RANGE_LIMIT - 1) + 1))]
+
+
+def _subdirectories(root: Path) -> list[Path]:
+    try:
+        return sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
+                      and not p.name.startswith(".") and p.name not in _SKIP_DIRS)
+    except OSError:
+        return []
+
+
+def _text(path: Path, limit: int | None = None) -> str | None:
+    from doctor.project.reading import read_regular_text
+
+    return read_regular_text(path, limit) if limit is not None else read_regular_text(path)
+
+
+def _makefile(path: Path) -> list[tuple[Path, int, str, str]]:
+    """Each recipe line (number, text with the Makefile's variables, `make target 'NAME'`)."""
+    text = _text(path)
+    if text is None:
+        return []
+    from doctor.project.makevars import MakeVariables, logical_lines
+
+    lines = text.splitlines()
+    variables = MakeVariables.read(lines)
+    found, target = [], ""
+    for number, line in logical_lines(lines):
+        if line.startswith("\t") and target:
+            found.append((path, number, variables.expand(line.strip().lstrip("@-+ "), target),
+                          f"make target {target!r}"))
+        elif (rule := _RULE.match(line)) is not None:
+            target = rule.group(1).split()[0]
+    return found
+
+
+def _plain(path: Path, limit: int | None = None, origin: str = "") -> list[tuple[Path, int, str, str]]:
+    """Each line of a justfile, Taskfile or shell script (a YAML list's `- ` and `cmd:` dropped, a
+    `\\`-continued line joined), at the number of its first line; comments left out."""
+    text = _text(path, limit)
+    if text is None:
+        return []
+    found: list[tuple[Path, int, str, str]] = []
+    pending, start = "", 0
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not pending:  # a command's first line: just's `@`/`-` prefixes, a YAML entry's `- `, `cmd:`
+            start = number
+            stripped = stripped.removeprefix("- ").removeprefix("cmd:").strip().lstrip("@-").strip()
+            if stripped.startswith("#"):
+                continue
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        found.append((path, start, pending + stripped, origin or path.name))
+        pending = ""
+    return found
+
+
+def _package_json(path: Path) -> list[tuple[Path, int, str, str]]:
+    if not path.is_file():
+        return []
+    text = _text(path)
+    from doctor.project.reading import parse_json
+
+    try:
+        data = parse_json(text) if text is not None else None
+    except ValueError:
+        return []
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict) or text is None:
+        return []
+    start = text.find('"scripts"')
+    found = []
+    for name, value in scripts.items():
+        if isinstance(value, str):
+            at = text.find(json.dumps(name), start)
+            found.append((path, text.count("\n", 0, at) + 1 if at >= 0 else 1, value, f"npm script {name!r}"))
+    return found
+
+
+def _scripts(project: Project) -> list[tuple[Path, int, str, str]]:
+    """The lines of the project's scripts that its commands run and that drive docker (`./run`,
+    `bash bin/dev.sh`), each script once."""
+    from doctor.project.hostscripts import docker_driver
+    from doctor.project.tasks import CommandKind
+
+    found: list[tuple[Path, int, str, str]] = []
+    read: set[Path] = set()
+    for command in project.commands:
+        if command.implied or command.kind in (CommandKind.COMPOSE, CommandKind.CONFIG, CommandKind.PYPROJECT):
+            continue
+        words = command.text.split()
+        script = docker_driver(command.tool, words[1:], command.cwd)
+        if script is None or (script == command.tool and "/" not in script):
+            continue
+        path = (command.cwd / os.path.expanduser(script)).resolve()
+        if path in read or not path.is_relative_to(project.root):
+            continue
+        read.add(path)
+        shown = path.relative_to(project.root).as_posix()
+        found += _plain(path, _SCRIPT_LIMIT, shown)
+    return found
