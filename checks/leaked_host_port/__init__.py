@@ -69,7 +69,9 @@ class LeakedHostPort(Check):
         (6) An entrypoint or command dialing a URL on localhost where a peer listens and the
         service does not (`celery worker --broker redis://localhost:6379/0` beside `redis`):
         the fix writes the peer's name there; so too what a waiter waits for
-        (`wait-for-it.sh localhost:5432`, `nc -z localhost 6379`, `</dev/tcp/localhost/5432`).
+        (`wait-for-it.sh localhost:5432`, `nc -z localhost 6379`, `</dev/tcp/localhost/5432`), and what a
+        dev server's proxy option forwards to, with or without a scheme (`browser-sync start --proxy
+        http://localhost:8000`, `--proxy localhost:8000`, `--upstream`): it dials that, no page.
         (7) A host port variable on the container side of a server's mapping (DefectDojo's dev
         override: `target: ${DD_DATABASE_PORT:-5432}`, `published: ${DD_DATABASE_PORT:-5432}`)
         set to another port than the server listens on (postgres 5432, mysql 3306, redis 6379,
@@ -82,7 +84,8 @@ class LeakedHostPort(Check):
         written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the
         address twice, is advice. A bare `127.0.0.1:8000` elsewhere on a command line is not
         judged (it is as often the address a server binds), nor a URL after a bind or listen
-        option, nor an http URL to a port the project publishes (a page to open).
+        option, nor an http URL to a port the project publishes (a page to open) but after a proxy
+        option.
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (what its Dockerfile COPYs,
@@ -122,6 +125,13 @@ class LeakedHostPort(Check):
         under a browser-looking key (open-webui's `OLLAMA_BASE_URL=http://localhost:11434`
         beside `ollama`); an app (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
         `LAGO_API_URL` beside `api`, image getlago/api, whose vendor is the app) stays a page.
+        A localhost URL of any scheme, to a port a peer listens on inside, that the service's own
+        server-side code reads (a Python, Ruby, Go, ... file, not a test; a Node file where no browser
+        bundler's config is there) is dialed from its container and judged: kitsune's
+        `ES_URLS=http://localhost:9200` read by its settings.py, python-discord/bot's
+        `URLS_SITE_API=http://localhost:8000/api` (a `SITE` key naming an API). Page keys stay pages
+        there (`SITE_URL`, `*_BASE_URL`, `PUBLIC_*`, `VITE_*`, `NEXT_PUBLIC_*`, `REACT_APP_*`, `FRONTEND_URL`,
+        a UI's such as `DASHBOARD_URL`), and so does a host port the peer only publishes.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and
@@ -172,8 +182,11 @@ class LeakedHostPort(Check):
         written as a variable too, as written and the rest kept (`@db:${DB_PORT:-5433}/app_db`
         becomes `@db:5432/app_db`; the published port keeps the variable); from .env
         or another env_file the advice names the hosts to change (`with db:5432 in place of
-        db:5433`), never the password. The rewrite of a line in place is unsafe (asked, or
-        --yes); a value from .env there is advice.
+        db:5433`), never the password; but a `.env` URL whose host is a compose service (kitsune's
+        `DATABASE_URL=postgres://u:p@db:5433/app`) is no host tool's (the host cannot resolve `db`), so
+        its port is rewritten on its line, as service-name-drift rewrites a host there. The rewrite of a
+        line in place is unsafe (asked, or --yes); any other value from .env (a host a program on
+        the host may also read) stays advice.
     """
 
     id = "leaked-host-port"
@@ -212,7 +225,8 @@ class LeakedHostPort(Check):
             inside = clients.dials_from_inside(service)
             # its dev server's config is read only once a value dials localhost (Clients.proxied)
             proxied = functools.partial(clients.proxied, service)
-            for dial in localhost_dials(model, service, inside is not None, index, proxied):
+            server_reads = functools.partial(clients.server_reads, service)
+            for dial in localhost_dials(model, service, inside is not None, index, proxied, server_reads):
                 reason = clients.local_reason(service, dial.var.name, dial.peer)
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")

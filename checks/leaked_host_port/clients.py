@@ -99,6 +99,20 @@ class Clients:
         return any(path.suffix.lower() in APP_SUFFIXES for folder in self._folders(service)
                    for path, _ in self.text.files(folder))
 
+    def server_reads(self, service: Service, name: str) -> bool:
+        """Whether the service's own server-side program reads the variable: a source file of a
+        server language (Python, Ruby, Go, PHP, ...), not a test, or a JavaScript/TypeScript file of a
+        service whose code holds no browser bundle (no vite, webpack, next or other bundler config:
+        a Node server, not a frontend). What it reads there it dials from its container."""
+        folders = self._folders(service)
+        suffixes = SERVER_SUFFIXES
+        if not any(os.path.lexists(folder / config) for folder in folders for config in _BUNDLER_CONFIGS):
+            suffixes = suffixes | NODE_SERVER_SUFFIXES
+        runtime = self._suffixes(service)
+        if runtime is not None:
+            suffixes = suffixes & runtime
+        return self.text.reader_of(name, folders, "", suffixes, tests=False) is not None
+
     def dials_from_inside(self, service: Service) -> str | None:
         """Why the service opens its browser-facing URLs from inside its container, or None."""
         return dials_from_inside(service, self._folders(service))
@@ -188,6 +202,14 @@ class Clients:
         return [p for p in dict.fromkeys(found) if p.is_relative_to(root.parent) and p != Path(p.anchor)]
 
 
+# the files of a program that runs on a server, never in a browser
+SERVER_SUFFIXES = frozenset({".py", ".go", ".rb", ".php", ".java", ".kt", ".rs", ".cs", ".ex", ".exs", ".scala"})
+NODE_SERVER_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".ts"})
+# a browser bundle's build config: its JavaScript may run in the developer's browser
+_BUNDLER_CONFIGS = ("vite.config.js", "vite.config.ts", "vite.config.mjs", "vite.config.mts", "webpack.config.js",
+                    "vue.config.js", "next.config.js", "next.config.mjs", "next.config.ts", "nuxt.config.ts",
+                    "nuxt.config.js", "svelte.config.js", "angular.json", "astro.config.mjs", "rollup.config.js",
+                    "parcel.config.js", ".parcelrc", "remix.config.js", "craco.config.js")
 _APP_MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Gemfile", "go.mod", "composer.json")
 
 

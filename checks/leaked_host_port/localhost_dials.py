@@ -30,6 +30,8 @@ _HOST_KEY = lazy(r"_(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 DATABASES = frozenset({"postgres", "mysql", "mongo"})  # what a `DB_HOST` may mean
 # who publishes other vendors' servers under the product's own name (`bitnami/clickhouse`)
 _REPUBLISHERS = ("library", "bitnami")
+# a user interface a key may name: its URL is a page the developer opens, whoever reads it
+_UI_WORDS = frozenset({"DASHBOARD", "UI", "WEBUI", "CONSOLE", "PORTAL", "ADMIN"})
 
 
 @record
@@ -46,13 +48,16 @@ class LocalDial:
 
 def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                     index: NetworkIndex | None = None,
-                    proxied: Callable[[], Collection[str]] = tuple) -> Iterator[LocalDial]:
+                    proxied: Callable[[], Collection[str]] = tuple,
+                    server_reads: Callable[[str], bool] = lambda _: False) -> Iterator[LocalDial]:
     """The service's env values that dial localhost where a peer, not the container, listens.
 
     `inside` says the service opens even its browser-facing URLs itself (a test runner, an SSR
     server): then a `VITE_*` key or a published port excuses nothing; `proxied()` names the variables
     its dev server proxies to, which it dials itself the same way (asked only once a value dials
-    localhost: it reads the service's config files).
+    localhost: it reads the service's config files). `server_reads(name)` says the service's own
+    server-side code reads the variable (a Python settings file, not a frontend bundle), asked only
+    where a value would pass as a page to open: such a program dials it itself.
     """
     index = index or NetworkIndex(model)
     owner = namespace_owner(model, service)
@@ -90,10 +95,26 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`
             # would not open in the browser either
             page = port in index.published or _publishes(model.services[meant[0]], port)
-            if (browser_key or (browser and page and not itself)) and not server_api:
+            if (browser_key or (browser and page and not itself)) and not server_api \
+                    and not (meant[1] == port and _dialed_key(var.name) and server_reads(var.name)):
                 continue
             name = _stable_name(model, meant[0])
             yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, name, meant[1]), name)
+
+
+def _dialed_key(key: str) -> bool:
+    """Whether a key is no page to open when a server-side program reads it: not a browser-facing key
+    (kitsune's `ES_URLS=http://localhost:9200` read by its settings.py is the search server's address,
+    though the port is published), or one whose only page word is `SITE` and that names an API
+    (python-discord/bot's `URLS_SITE_API`, `SITE_API_URL`: the site's API, which the bot calls).
+    `SITE_URL`, `*_BASE_URL`, `PUBLIC_*`, `VITE_*`, a UI's (`DASHBOARD_URL`, saleor's) and the like stay
+    pages."""
+    words = key.upper().split("_")
+    if _UI_WORDS.intersection(words):
+        return False
+    if not is_browser_key(key):
+        return True
+    return "API" in words and not is_browser_key("_".join(w for w in words if w != "SITE"))
 
 
 def _stable_name(model: ComposeModel, peer: str) -> str:

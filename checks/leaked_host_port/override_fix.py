@@ -46,6 +46,12 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     title = f"set {setting} for {names} in the dev override"
     if edit is not None and not secret:
         return subject, Fix(title + _ignored_note(project, edit.path, var), Safety.SAFE, (edit,))
+    # kitsune's .env `DATABASE_URL=postgres://u:p@db:5433/app` (a password: no override copies it): the host
+    # tools cannot resolve `db` either, so the line is no host tool's: its port is rewritten there, as
+    # service-name-drift rewrites a host on its line; rather than advice
+    if (named := _service_host(project, consumers)) is not None and \
+            (in_place := _in_place(project, consumers, secret, True, named)) is not None:
+        return subject, in_place
     dotenv = project.dotenv
     at = at_line or var.location
     if override is None and dotenv is not None and at is not None and at.path == dotenv.path:
@@ -63,7 +69,8 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     return subject, Fix(title, Safety.ADVICE)
 
 
-def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_file: bool) -> Fix | None:
+def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_file: bool,
+              service_host: str | None = None) -> Fix | None:
     """Where no dev override is read (a devcontainer's `dockerComposeFile`, a single -f, a last -f
     that only adds one feature) there is no override to set the value in: a literal written in that
     compose file reaches the containers only, so its own line is edited, for every consumer reading
@@ -71,7 +78,9 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
     addresses that change are rewritten there, a port variable among them (_address_edit); so is a line of an
     env_file only the containers read (`env_file`: _only_containers_read), override or not. So is a literal URL
     with a password (`secret`), which an override would copy; its title names the hosts changed,
-    never the value. Unsafe: the peer is doctor's reading of the value."""
+    never the value. `service_host`: the value dials a compose service by name (`db`), which no tool
+    on the host resolves, so its env_file line is rewritten whoever else loads it (the port inside the
+    network is right for every container). Unsafe: the peer is doctor's reading of the value."""
     var, value = consumers[0][1], consumers[0][2]
     at = var.location
     if (at is None or at.line is None or (at.path not in project.compose.files and not env_file)
@@ -83,10 +92,12 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
     # the server the value will name reads it too where it loads the same file (nautobot's dev.env
     # reaches its `db`): the new name is that server itself there, as localhost was
     servers = {ref.host for _, _, new in consumers for ref in host_refs(var.name, new)}
-    if readers - servers != {s.name for s, _, _ in consumers} - servers:
+    if service_host is None and readers - servers != {s.name for s, _, _ in consumers} - servers:
         return None
     why = "only the containers read it" if env_file else "no dev override is read"
     why = why if env_file or not secret else "an override would copy its password"
+    if service_host is not None:
+        why = f"its host '{service_host}' is a compose service, which no tool on the host resolves either"
     shown = project.shown(at.path)
     names = written_variables(project, var)
     if names:  # `@db:${DB_PORT:-5433}/app`: the addresses are rewritten as written, the rest kept
@@ -102,6 +113,24 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
     if secret:
         title = f"rewrite {var.name} on its line in {shown}{_hosts_changed(var.name, var.value, value)} ({why})"
     return Fix(title, Safety.UNSAFE, (edit,))
+
+
+def _service_host(project: Project, consumers: list[Consumer]) -> str | None:
+    """The compose service a value from an env_file dials by name where only its port changes
+    (kitsune's `.env` `DATABASE_URL=postgres://u:p@db:5433/app` behind db's `"5433:5432"`): a tool on the
+    host cannot resolve `db`, so the line serves the containers alone. None otherwise (a `localhost`, a
+    host that changes, a value written in a compose file)."""
+    var = consumers[0][1]
+    at = var.location
+    if at is None or at.path in project.compose.files or var.value is None or \
+            any(v.location != at for _, v, _ in consumers):
+        return None
+    names = {name.lower() for name in project.compose.services}
+    changed = [(old, new) for old, new in zip(host_refs(var.name, var.value), host_refs(var.name, consumers[0][2]),
+                                             strict=False) if (old.host, old.port) != (new.host, new.port)]
+    if not changed or any(old.host != new.host or old.host.lower() not in names for old, new in changed):
+        return None
+    return changed[0][0].host
 
 
 def written_variables(project: Project, var: EnvVar) -> tuple[str, ...]:

@@ -33,6 +33,12 @@ URL_ADDRESS = lazy(r"(?:://(?:[^@\s/]*@)?)([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5}
 WAITED = lazy(waiter_pattern(r"localhost|127\.0\.0\.1"))
 # an option naming the address the program itself serves on (`--bind`, `-b`, `--listen-address`)
 BIND_OPTION = lazy(r"(?:^|\s)(?:-b|-l|--?[\w-]*(?:bind|listen)[\w-]*)=?\s*$", re.IGNORECASE)
+# an option naming the server a dev server or proxy forwards to (`browser-sync start --proxy
+# http://localhost:8000`, `--proxy=localhost:8000`, `--upstream`): the program dials it from its container
+PROXY_OPTION = lazy(r"(?:^|\s)--?(?:proxy|proxy-to|proxy-url|upstream|backend-url)(?:=|\s+)$", re.IGNORECASE)
+# the same with a bare `localhost:8000` for its value (no scheme)
+PROXIED = lazy(r"(?:^|\s)--?(?:proxy|proxy-to|proxy-url|upstream|backend-url)(?:=|\s+)"
+               r"(localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})(?![\w.:])", re.IGNORECASE)
 
 
 @record
@@ -120,11 +126,11 @@ def local_run_dials(index: NetworkIndex, service: Service) -> Iterator[LocalRunD
     seen: set[int] = set()
     for part, words in (("entrypoint", service.entrypoint), ("command", service.command)):
         text = words if isinstance(words, str) else " ".join(words or ())
-        for ref in _local_refs(text):
+        for ref, proxied in _local_refs(text):
             port = ref.expected_port({})
             if port is None or port in own or port in seen:
                 continue
-            if ref.scheme in BROWSER_SCHEMES and port in index.published:
+            if ref.scheme in BROWSER_SCHEMES and port in index.published and not proxied:
                 continue  # a page the developer's browser opens (`--open http://localhost:3000`)
             meant = view.listener(port, service.name)
             if meant is not None:
@@ -132,18 +138,23 @@ def local_run_dials(index: NetworkIndex, service: Service) -> Iterator[LocalRunD
                 yield LocalRunDial(service.name, part, _shown(ref, port), port, *meant, ref.host)
 
 
-def _local_refs(text: str) -> Iterator[HostRef]:
-    """The localhost addresses a command line dials: URLs (not after a bind option), and what a
-    waiter waits for (`wait-for-it.sh localhost:5432`, `nc -z 127.0.0.1 6379`)."""
+def _local_refs(text: str) -> Iterator[tuple[HostRef, bool]]:
+    """The localhost addresses a command line dials, each with whether a proxy option names it (the
+    program forwards to it: an http URL there is no page to open): URLs (not after a bind option),
+    what a waiter waits for (`wait-for-it.sh localhost:5432`, `nc -z 127.0.0.1 6379`), and the bare
+    `localhost:8000` of a proxy option (`browser-sync start --proxy localhost:8000`)."""
     for found in URL.finditer(text):
         scheme = found.group("scheme").lower()
         if scheme in NO_HOST_SCHEMES or BIND_OPTION.search(text, 0, found.start()):
             continue
+        proxied = PROXY_OPTION.search(text, 0, found.start()) is not None
         for ref in host_refs("URL", found.group(0)):
             if ref.is_local:
-                yield HostRef(ref.key, ref.host, ref.port, scheme)
+                yield HostRef(ref.key, ref.host, ref.port, scheme), proxied
     for found in WAITED.finditer(text):
-        yield HostRef("WAIT", found[1] or found[3] or found[5], int(found[2] or found[4] or found[6]))
+        yield HostRef("WAIT", found[1] or found[3] or found[5], int(found[2] or found[4] or found[6])), False
+    for found in PROXIED.finditer(text):
+        yield HostRef("PROXY", found[1].strip("[]"), int(found[2])), True
 
 
 def _shown(ref: HostRef, port: int) -> str:

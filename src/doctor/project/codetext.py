@@ -48,7 +48,7 @@ class CodeText:
         self._texts: dict[Path, list[tuple[Path, str]]] = {}
 
     def reader_of(self, name: str, folders: Iterable[Path], command: str = "",
-                  suffixes: frozenset[str] | None = None, runs: str = "") -> str | None:
+                  suffixes: frozenset[str] | None = None, runs: str = "", tests: bool = True) -> str | None:
         """Where the variable is read: 'its command', or a file path; None when nowhere.
 
         `suffixes` keeps to the files a service's runtime runs (a node asset builder that mounts the
@@ -59,6 +59,7 @@ class CodeText:
         that this service never runs as its reader misleads. `runs`: the words of what the service
         runs beyond its compose command (its Dockerfile's ENTRYPOINT and CMD): a script named there is
         its reader too (flask-on-docker's `entrypoint.sh`, not the `entrypoint.prod.sh` beside it).
+        `tests=False`: a test's file is never the answer (only the program's own code counts).
         """
         word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
         if word.search(command):
@@ -76,7 +77,7 @@ class CodeText:
                         test = test or str(path)
                     else:
                         return str(path)
-        return test or script
+        return (test if tests else None) or script
 
     def files(self, folder: Path) -> list[tuple[Path, str]]:
         """The source files under `folder` with their text, read once."""
