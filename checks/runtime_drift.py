@@ -17,6 +17,7 @@ from doctor.project import Project
 from doctor.project.ciimages import default_directory, workflows_folder
 from doctor.project.recipe import Recipe, arg_names, expand_args
 from doctor.project.release_images import release_dockerfiles
+from doctor.project.runtime_locks import is_lock, locked_reference, relock_advice
 from doctor.project.runtime_series import says, shown_source
 from doctor.project.runtime_target import excluded_by, target, to_change
 from doctor.project.runtimes import (
@@ -126,6 +127,7 @@ class RuntimeDrift(Check):
         root = project.root
         files = FolderVersions(root)
         images: dict[Image, list[Declared]] = {}
+        written: dict[Location, tuple[str, str]] = {}  # an ARG line or compose build arg writing a FROM's version
         builds: dict[tuple[Image, tuple[Path, ...]], list[str]] = {}  # (Dockerfile, its folders) -> services
         for name, service in project.services.items():
             path = service.build.dockerfile_path if service.build else None
@@ -135,6 +137,7 @@ class RuntimeDrift(Check):
             recipe = project.recipe(path) if image not in images else None
             if recipe is not None:
                 images[image] = image_declared_at(_froms(recipe, service.build.args))
+                written.update(_arg_values(recipe, service.build.args))
             if image in images:
                 # the folders whose manifest the build installs from are the service's own too (assets/)
                 dockerfile = project.dockerfile(service)
@@ -166,7 +169,14 @@ class RuntimeDrift(Check):
                 *(d for sibling, pins, _ in siblings if _image_of(project.services[sibling.service]) in loose
                   for d in pins),
                 *workflows, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]))
-            findings, reference = self._drift(project, [d for d in declared if d.runtime == runtime], runtime)
+            # the ranges of a build's own folders (saleor's pyproject above its .devcontainer) for its FROM pins
+            applying: dict[Location, list[Declared]] = {}
+            for (built_image, _), found in near.items():
+                ranges = [d for d in found if d.spec and d.runtime == runtime]
+                for pin in images[built_image] if built_image in loose else ():
+                    applying.setdefault(pin.location, []).extend(r for r in ranges if r not in applying[pin.location])
+            findings, reference = self._drift(project, [d for d in declared if d.runtime == runtime], runtime,
+                                              applying, written)
             yield from findings
             flagged = {f.location for f in findings}
             groups = [(names, images[path], near[path, starts], [d for d in _voices(
@@ -203,8 +213,12 @@ class RuntimeDrift(Check):
                      if 2 * sum(f is not None and f not in mine for f in worked) > len(worked)}
         return read_workflows(top, mine, elsewhere)
 
-    def _drift(self, project: Project, declared: list[Declared], runtime: str) -> tuple[list[Finding], str]:
-        """The project-wide comparison: root files, CI and every Dockerfile; its reference version."""
+    def _drift(self, project: Project, declared: list[Declared], runtime: str,
+               applying: dict[Location, list[Declared]], written: dict[Location, tuple[str, str]],
+               ) -> tuple[list[Finding], str]:
+        """The project-wide comparison: root files, CI and every Dockerfile; its reference version.
+        `applying`: per FROM pin, the ranges of its build's own folders; `written`: per ARG line or
+        compose build arg that writes a FROM's version, its name and value."""
         root = project.root
         declared = _voices(declared, runtime)
         depth = 2 if runtime == "python" else 1
@@ -214,7 +228,7 @@ class RuntimeDrift(Check):
         if not single or all(d.source.startswith("FROM ") for d in declared):
             return [], ""
         reference = _reference([d.versions[0] for d in single], depth)
-        reference = _most_admitted(declared, reference, runtime)
+        reference = locked_reference(declared, _most_admitted(declared, reference, runtime), runtime)
         # every place that says the reference: a pin, or a range of that series alone (`==3.12.*`)
         agreeing = [d for d in declared if (len(d.versions) == 1 or d.spec) and says(d, reference, runtime)] or [
             d for d in declared if _agrees(d, reference, runtime)]
@@ -225,15 +239,20 @@ class RuntimeDrift(Check):
             if place.spec:
                 message = f"{place.source} excludes {runtime} {reference} pinned at {_shown(agreeing, project)}"
                 advice = f"widen {place.source} in {_where(place.location, project)} to allow {reference}"
+                if is_lock(place):  # a lock is resolved again, not edited
+                    message = f"{place.location.path.name} {message}"
+                    advice = relock_advice(place, declared, reference, _where(place.location, project))
             else:
                 version = ", ".join(place.versions)
                 # a range the pin is outside is named as such (django-example's .python-version 3.12 under
-                # `requires-python >=3.13`) unless named already as saying the reference (`==3.12.*`)
-                outside = [r for r in excluded_by(place, declared, runtime) if r not in agreeing[:3]]
+                # `requires-python >=3.13`; saleor's pyproject above the .devcontainer it builds) unless
+                # named already as saying the reference (`==3.12.*`)
+                ranges = [*declared, *(r for r in applying.get(place.location, ()) if r not in declared)]
+                outside = [r for r in excluded_by(place, ranges, runtime) if r not in agreeing[:3]]
                 message = (f"{runtime} {version} ({place.source}){_outside(outside, project)}, "
                            f"elsewhere {reference}: {_shown(agreeing, project)}")
-                advice = f"change {runtime} {version} to {reference} in {_where(place.location, project)}"
-                advice += _variant_note(place.source, runtime, reference)
+                advice = f"change {_written(place, written, reference) or f'{runtime} {version} to {reference}'}"
+                advice += f" in {_where(place.location, project)}" + _variant_note(place.source, runtime, reference)
                 if place.location.path.name == "pyvenv.cfg":  # a virtualenv is rebuilt, not edited
                     folder, minor = project.shown(place.location.path.parent), ".".join(reference.split(".")[:2])
                     advice = (f"recreate {folder}/ on Python {minor} (`uv venv --python {minor}`, or "
@@ -258,7 +277,8 @@ class RuntimeDrift(Check):
             kinds = {d.location.path.name for d in mine}
             applying = [d for d in [*mine, *top] if d.spec and d.runtime == runtime
                         and (d in mine or d.location.path.name not in kinds)]
-            for place in mine if pinned else ():
+            # a service folder's lock names the range it was locked for (in `applying`); it is no place to widen
+            for place in [d for d in mine if not is_lock(d)] if pinned else ():
                 voters.setdefault(place, [place]).extend(d for d in [*pinned, *ci] if d not in voters[place])
                 ranges.setdefault(place, []).extend(d for d in applying if d not in ranges[place])
                 if any(_agrees(place, image.versions[0], runtime) for image in pinned):
@@ -376,8 +396,34 @@ def _shown(places: list[Declared], project: Project) -> str:
 
 
 def _outside(ranges: list[Declared], project: Project) -> str:
-    """`, outside requires-python >=3.13 (pyproject.toml:6)`: the declared ranges a pin violates."""
-    return "".join(f", outside {r.source} ({_where(r.location, project)})" for r in ranges)
+    """`, outside requires-python >=3.13 (pyproject.toml:6)`: the declared ranges a pin violates, a
+    lock beside one of them named with it (`(pyproject.toml:6, locked in uv.lock:3)`)."""
+    locks = [r for r in ranges if is_lock(r)]
+    said = []
+    for r in ranges:
+        if is_lock(r) and any(not is_lock(o) and o.location.path.parent == r.location.path.parent for o in ranges):
+            continue
+        beside = [lock for lock in locks if lock is not r and lock.location.path.parent == r.location.path.parent]
+        locked = "".join(f", locked in {_where(lock.location, project)}" for lock in beside)
+        said.append(f", outside {r.source} ({_where(r.location, project)}{locked})")
+    return "".join(said)
+
+
+def _arg_values(recipe: Recipe, overrides: tuple[tuple[str, str, Location | None], ...],
+                ) -> dict[Location, tuple[str, str]]:
+    """Per place a FROM's version may be written (an ARG line, a compose build arg): its name and value."""
+    found = {Location(recipe.path, line): (name, value) for name, value, line in recipe.global_args}
+    found.update({where: (name, value) for name, value, where in overrides if where is not None})
+    return found
+
+
+def _written(place: Declared, written: dict[Location, tuple[str, str]], version: str) -> str:
+    """A FROM pin written by an ARG line or build arg, as its advice names the new value
+    (`python_version=3.12-slim to python_version=3.13-slim`); "" where the value does not show it."""
+    name, value = written.get(place.location, ("", ""))
+    if not place.source.startswith("FROM ") or not place.versions or place.versions[0] not in value:
+        return ""
+    return f"{name}={value} to {name}={value.replace(place.versions[0], version, 1)}"
 
 
 def _change(place: Declared, runtime: str, version: str, project: Project) -> str:

@@ -119,6 +119,7 @@ def read_folder(folder: Path) -> list[Declared]:
     for name in ("mise.toml", ".mise.toml"):
         found += _mise(folder / name)
     found += _pyproject(folder / "pyproject.toml")
+    found += uv_lock(folder / "uv.lock")
     found += _package_json(folder / "package.json")
     return found
 
@@ -298,6 +299,27 @@ def _requires_python(path: Path) -> list[Declared]:
         return _poetry_python(path, data, lines)
     line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith("requires-python")), None)
     return [Declared("python", Location(path, line), f"requires-python {spec.strip()}", spec=spec.strip())]
+
+
+LOCKS = ("uv.lock",)  # the lockfiles whose requires-python runtime-drift reads
+
+
+def uv_lock(path: Path) -> list[Declared]:
+    """uv.lock's `requires-python = "==3.13.*"`: the range the lock was resolved for, which
+    `uv sync --frozen` installs against. Only its header is read (before the first table): the lock
+    itself can run to megabytes."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as lock:
+            for number, line in enumerate(lock, 1):
+                if line.startswith("[") or number > 50:
+                    return []
+                key, equals, value = line.partition("=")
+                spec = value.strip().strip('"').strip() if equals and key.strip() == "requires-python" else ""
+                if spec:
+                    return [Declared("python", Location(path, number), f"requires-python {spec}", spec=spec)]
+    except OSError:
+        return []
+    return []
 
 
 _POETRY_CLAUSE = lazy(r"\s*(\^|~=|~|===|==|!=|<=|>=|<|>|=)?\s*v?(\d+(?:\.\d+)*)(\.\*)?\s*(?:,|$|(?=[\s^~=!<>]))")
