@@ -183,7 +183,7 @@ class LeakedHostPort(Check):
         becomes `@db:5432/app_db`; the published port keeps the variable); from .env
         or another env_file the advice names the hosts to change (`with db:5432 in place of
         db:5433`), never the password; but a `.env` URL whose host is a compose service (kitsune's
-        `DATABASE_URL=postgres://u:p@db:5433/app`) is no host tool's (the host cannot resolve `db`), so
+        `DATABASE_URL=postgres://db:5433/app`) is no host tool's (the host cannot resolve `db`), so
         its port is rewritten on its line, as service-name-drift rewrites a host there. The rewrite of a
         line in place is unsafe (asked, or --yes); any other value from .env (a host a program on
         the host may also read) stays advice.

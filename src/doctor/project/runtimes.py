@@ -308,17 +308,19 @@ def uv_lock(path: Path) -> list[Declared]:
     """uv.lock's `requires-python = "==3.13.*"`: the range the lock was resolved for, which
     `uv sync --frozen` installs against. Only its header is read (before the first table): the lock
     itself can run to megabytes."""
-    try:
-        with path.open(encoding="utf-8", errors="replace") as lock:
-            for number, line in enumerate(lock, 1):
-                if line.startswith("[") or number > 50:
-                    return []
-                key, equals, value = line.partition("=")
-                spec = value.strip().strip('"').strip() if equals and key.strip() == "requires-python" else ""
-                if spec:
-                    return [Declared("python", Location(path, number), f"requires-python {spec}", spec=spec)]
+    from doctor.regular import read_bytes
+
+    try:  # its first 4 KiB, through the one bounded reader (a FIFO or a device named uv.lock is refused)
+        head = read_bytes(path, 4096, head=True).decode("utf-8", "replace")
     except OSError:
         return []
+    for number, line in enumerate(head.splitlines()[:50], 1):
+        if line.startswith("["):
+            return []
+        key, equals, value = line.partition("=")
+        spec = value.strip().strip('"').strip() if equals and key.strip() == "requires-python" else ""
+        if spec:
+            return [Declared("python", Location(path, number), f"requires-python {spec}", spec=spec)]
     return []
 
 
