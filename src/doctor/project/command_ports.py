@@ -48,8 +48,6 @@ _SPEC = lazy(r"^(?:(?:\[[^\]]*\]|[^:\[\]]+):)?(\d+)(?:-(\d+))?:(\d+)(?:-(\d+))?(
 _TEMPLATE = lazy(r"\{\{.*?\}\}")
 _RANGE_LIMIT = 1024  # ports of one `-p` range kept, at most (bad input never becomes a huge set)
 _SCRIPT_LIMIT = 256 * 1024
-_SKIP_DIRS = frozenset(("node_modules", "vendor", "dist", "build", "target", "venv"))
-_RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")  # a Makefile rule's targets (doctor.project.tasks's)
 
 
 @record
@@ -75,11 +73,11 @@ _KNOWN: weakref.WeakKeyDictionary[Project, tuple[CommandPort, ...]] = weakref.We
 
 
 def _read(project: Project) -> Iterator[CommandPort]:
-    from doctor.project.tasks import JUSTFILES, MAKEFILES, TASKFILES
+    from doctor.project.tasks import JUSTFILES, MAKEFILES, TASKFILES, subdirectories
 
     seen: set[tuple[Path, int | None, int, str]] = set()
     lines: list[tuple[Path, int, str, str]] = []
-    for directory in (project.root, *_subdirectories(project.root)):
+    for directory in (project.root, *subdirectories(project.root)):
         for names, reader in ((MAKEFILES, _makefile), (JUSTFILES, _plain), (TASKFILES, _plain)):
             name = next((n for n in names if (directory / n).is_file()), None)
             if name is not None:
@@ -165,14 +163,6 @@ def _spec_ports(value: str) -> list[tuple[int, int, str]]:
             for offset, port in enumerate(range(first, min(last, first + _RANGE_LIMIT - 1) + 1))]
 
 
-def _subdirectories(root: Path) -> list[Path]:
-    try:
-        return sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
-                      and not p.name.startswith(".") and p.name not in _SKIP_DIRS)
-    except OSError:
-        return []
-
-
 def _text(path: Path, limit: int | None = None) -> str | None:
     from doctor.project.reading import read_regular_text
 
@@ -181,6 +171,8 @@ def _text(path: Path, limit: int | None = None) -> str | None:
 
 def _makefile(path: Path) -> list[tuple[Path, int, str, str]]:
     """Each recipe line (number, text with the Makefile's variables, `make target 'NAME'`)."""
+    from doctor.project.tasks import RULE
+
     text = _text(path)
     if text is None:
         return []
@@ -193,7 +185,7 @@ def _makefile(path: Path) -> list[tuple[Path, int, str, str]]:
         if line.startswith("\t") and target:
             found.append((path, number, variables.expand(line.strip().lstrip("@-+ "), target),
                           f"make target {target!r}"))
-        elif (rule := _RULE.match(line)) is not None:
+        elif (rule := RULE.match(line)) is not None:
             target = rule.group(1).split()[0]
     return found
 

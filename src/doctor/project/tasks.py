@@ -42,11 +42,11 @@ PYPROJECT_TOOLS = {
     "codespell": "codespell", "commitizen": "cz", "towncrier": "towncrier", "nox": "nox",
     "pre-commit": "pre-commit", "maturin": "maturin", "pydocstyle": "pydocstyle",
 }
-_RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
+RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
 # a just recipe header at column 0: `name params: deps` (never `x := 1`, `set ...`, `alias a := b`)
 _JUST_RECIPE = lazy(r"^@?([A-Za-z_][A-Za-z0-9_-]*)(?:\s[^:]*)?:(?!=)")
 _JUST_INTERPOLATION = lazy(r"\{\{.*?\}\}")
-_SKIP_DIRS = frozenset(("node_modules", "vendor", "dist", "build", "target", "venv"))
+SKIP_DIRS = frozenset(("node_modules", "vendor", "dist", "build", "target", "venv"))
 
 
 class CommandKind(enum.Enum):
@@ -88,7 +88,7 @@ class Command:
 def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Command, ...]:
     """Every command of the project at `root` and of its first-level folders (frontend/, backend/)."""
     found: list[Command] = []
-    for directory in (root, *_subdirectories(root)):
+    for directory in (root, *subdirectories(root)):
         found += task_commands(directory)
     found += _pre_commit(root / ".pre-commit-config.yaml")
     found += _pyproject(root / "pyproject.toml")
@@ -108,10 +108,11 @@ def task_commands(directory: Path) -> list[Command]:
     return found + _package_json(directory / "package.json")
 
 
-def _subdirectories(root: Path) -> list[Path]:
+def subdirectories(root: Path) -> list[Path]:
+    """The first-level folders whose task files count (not dot, dependency or build folders)."""
     try:
         return sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
-                      and not p.name.startswith(".") and p.name not in _SKIP_DIRS)
+                      and not p.name.startswith(".") and p.name not in SKIP_DIRS)
     except OSError:
         return []
 
@@ -138,7 +139,7 @@ def _makefile(path: Path) -> list[Command]:
                 commands.append(Command(segment, tool, CommandKind.MAKE, Location(path, number),
                                         f"make target {target!r}", cwd, "/" in tool, name=target))
             continue
-        rule = _RULE.match(line)
+        rule = RULE.match(line)
         if rule and not line.startswith("\t"):
             target = rule.group(1).split()[0]
     return commands
