@@ -249,20 +249,28 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
         matching = [s for s in signatures if s.id not in seen and s.match(line) is not None]
         if not matching:
             continue
-        spans = {s.id: s.span(line) for s in matching}
-        matching.sort(key=lambda s: spans[s.id][0] - spans[s.id][1])  # the longest match is the most specific
-        captured: dict[str, str] = {}
-        for signature in matching:
-            captured = {**(signature.match(line) or {}), **captured}
         seen.update(s.id for s in matching)
-        found.append(Symptom(container.service, container.name, container.describe, container.exit_code, line,
-                             matching[0], captured, tuple(matching[1:]), spans[matching[0].id][0]))
+        found.append(line_symptom(container.service, container.name, container.describe, container.exit_code,
+                                  line, matching))
         if len(found) >= MAX_MATCHES:
             break
     if found:
         return tuple(found)
     last = lines[0] if lines else f"{container.describe} (no log output)"
     return (Symptom(container.service, container.name, container.describe, container.exit_code, last),)
+
+
+def line_symptom(service: str, container: str, state: str, exit_code: int, line: str,
+                 matching: list[Signature]) -> Symptom:
+    """The symptom one line shows, given the signatures it matches (none empty): the most specific
+    (the longest match) first, the values every one of them captured (the most specific's win)."""
+    spans = {s.id: s.span(line) for s in matching}
+    matching = sorted(matching, key=lambda s: spans[s.id][0] - spans[s.id][1])
+    captured: dict[str, str] = {}
+    for signature in matching:
+        captured = {**(signature.match(line) or {}), **captured}
+    return Symptom(service, container, state, exit_code, line, matching[0], captured, tuple(matching[1:]),
+                   spans[matching[0].id][0])
 
 
 def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collection[str] = ()) -> tuple[Explained, ...]:

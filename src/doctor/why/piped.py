@@ -117,7 +117,7 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
     """Per service (`everyone` for lines that name none), the symptoms of the text: per signature the
     latest line it matches, the most specific signature of a line first (as a container's log is read),
     at most `most` a service."""
-    from doctor.why.diagnose import Symptom
+    from doctor.why.diagnose import line_symptom
 
     lines = [line.strip() for line in text.splitlines() if line.strip()][-MAX_LINES:]
     found: dict[str, list[Symptom]] = {}
@@ -132,12 +132,6 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
         matching = [s for s in matching if s.id not in done]
         if not matching or len(found.get(key, ())) >= most:
             continue
-        spans = {s.id: s.span(line) for s in matching}
-        matching.sort(key=lambda s: spans[s.id][0] - spans[s.id][1])  # the longest match is the most specific
-        captured: dict[str, str] = {}
-        for signature in matching:
-            captured = {**(signature.match(line) or {}), **captured}
         done.update(s.id for s in matching)
-        found.setdefault(key, []).append(Symptom(key, container, "in the piped output", 0, line, matching[0],
-                                                 captured, tuple(matching[1:]), spans[matching[0].id][0]))
+        found.setdefault(key, []).append(line_symptom(key, container, "in the piped output", 0, line, matching))
     return found
