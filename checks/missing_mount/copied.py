@@ -89,31 +89,41 @@ def whole_context(project: Project, service: Service, context: Path, destination
     return found
 
 
-def folders_in(service: Service, context: Path, folder: Path) -> tuple[Path, ...]:
-    """The source folders directly in `folder` (inside the build context), as whole_context keeps them."""
+def _listing(service: Service, context: Path, folder: Path) -> list[os.DirEntry[str]] | None:
+    """The entries directly in `folder` (inside the build context) that its `.dockerignore` keeps, not
+    dot entries; None when there is no build, the folder cannot be read, or it holds more than
+    MAX_CONTEXT_ENTRIES (not a service's own source folder: judged by its named COPYs only)."""
     if service.build is None:
-        return ()
+        return None
     from doctor.project.codepaths import read_dockerignore
 
     ignore = read_dockerignore(context, service.build.dockerfile_path)
     below = "" if folder == context else folder.relative_to(context).as_posix() + "/"
-    found: list[Path] = []
+    kept: list[os.DirEntry[str]] = []
     try:
         with os.scandir(folder) as entries:
             for count, entry in enumerate(entries):
                 if count >= MAX_CONTEXT_ENTRIES:
-                    return ()  # not a service's own source folder: judged by its named COPYs only
-                name = entry.name
-                # a deployment or docs folder by its name, unless it is a Python package (awesome-compose's
-                # django sample: its Django project is the package app/example/)
-                deployment = name.lower() in NOT_RUNTIME and not os.path.isfile(os.path.join(entry.path, "__init__.py"))
-                if (name.startswith(".") or name.lower() in NOT_SOURCES or deployment
-                        or not entry.is_dir(follow_symlinks=False) or ignore.excludes(below + name)
-                        or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)):
-                    continue
-                found.append(Path(entry.path))
+                    return None
+                if not entry.name.startswith(".") and not ignore.excludes(below + entry.name):
+                    kept.append(entry)
     except OSError:
-        return ()
+        return None
+    return kept
+
+
+def folders_in(service: Service, context: Path, folder: Path) -> tuple[Path, ...]:
+    """The source folders directly in `folder` (inside the build context), as whole_context keeps them."""
+    found: list[Path] = []
+    for entry in _listing(service, context, folder) or ():
+        name = entry.name
+        # a deployment or docs folder by its name, unless it is a Python package (awesome-compose's
+        # django sample: its Django project is the package app/example/)
+        deployment = name.lower() in NOT_RUNTIME and not os.path.isfile(os.path.join(entry.path, "__init__.py"))
+        if (name.lower() in NOT_SOURCES or deployment or not entry.is_dir(follow_symlinks=False)
+                or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)):
+            continue
+        found.append(Path(entry.path))
     return tuple(sorted(found))
 
 
@@ -124,25 +134,11 @@ CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php", ".pl")
 
 def loose_code(service: Service, context: Path, folder: Path) -> tuple[str, ...]:
     """The code files directly in `folder` (the build context's `.dockerignore` applied), by name:
-    bakerydemo's `urls.py` and `wsgi.py` beside the app folders its dev override mounts one by one."""
-    if service.build is None:
-        return ()
-    from doctor.project.codepaths import read_dockerignore
-
-    ignore = read_dockerignore(context, service.build.dockerfile_path)
-    below = "" if folder == context else folder.relative_to(context).as_posix() + "/"
-    found: list[str] = []
-    try:
-        with os.scandir(folder) as entries:
-            for count, entry in enumerate(entries):
-                if count >= MAX_CONTEXT_ENTRIES:
-                    return ()
-                if (entry.name.endswith(CODE_SUFFIXES) and not entry.name.startswith(".")
-                        and entry.is_file(follow_symlinks=False) and not ignore.excludes(below + entry.name)
-                        and not (entry.name == "__init__.py" and entry.stat(follow_symlinks=False).st_size == 0)):
-                    found.append(entry.name)  # an empty __init__.py only marks the package: nothing to edit
-    except OSError:
-        return ()
+    bakerydemo's `urls.py` and `wsgi.py` beside the app folders its dev override mounts one by one.
+    An empty `__init__.py` only marks the package: nothing to edit."""
+    found = [entry.name for entry in _listing(service, context, folder) or ()
+             if entry.name.endswith(CODE_SUFFIXES) and entry.is_file(follow_symlinks=False)
+             and not (entry.name == "__init__.py" and entry.stat(follow_symlinks=False).st_size == 0)]
     return tuple(sorted(found))
 
 
