@@ -81,7 +81,10 @@ class ComposeConfig(Check):
         external one may be meant to hold data from elsewhere, which an empty one would not). A
         missing env file that the project's Makefile makes (redash's and kitsune's `.env:` rule; a
         recipe's `cp .env.example .env` or `> .env`, any command of the line: `test -f .env || cp -n
-        .env-dist .env;`) gets that `make` command (advice).
+        .env-dist .env;`) gets that `make` command (advice); one with a template beside it is
+        env-drift's to copy; any other gets advice: create it with the variables its services read
+        from it, or make it optional at its line (`env_file: [{path: .env, required: false}]`,
+        Docker Compose 2.24 or later).
 
     Fix safety
         There is no automatic fix, so nothing is written.
@@ -107,7 +110,7 @@ class ComposeConfig(Check):
                 if fix is None and problem.kind is ProblemKind.REFERENCE:
                     fix = _meant_service(project, problem.message)
                 if problem.kind is ProblemKind.ENV_FILE:
-                    fix = _env_file_maker(project, problem.message)
+                    fix = _env_file_maker(project, problem.message) or _env_file_advice(project, problem)
                 # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
                 severity = Severity.WARNING if problem.kind is ProblemKind.LIMIT else None  # compose has no fault there
                 yield self.finding(project.shown_problem(problem), problem.location,
@@ -370,6 +373,26 @@ def _env_file_maker(project: Project, message: str) -> Fix | None:
                 return Fix(f"create it with the Makefile's target {target} ({makefile}:{number} writes it)",
                            Safety.ADVICE, command=("make", target))
     return None
+
+
+def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
+    """What to do about a missing env file no Makefile makes and no template beside it gives
+    (env-drift copies a template): create it, or make it optional where compose allows that."""
+    from doctor.project import TEMPLATE_SUFFIXES
+
+    found = _ENV_FILE_MISSING.match(problem.message)
+    if found is None:
+        return None
+    path = Path(found[1] or found[2])
+    if any(os.path.isfile(path.with_name(path.name + suffix)) for suffix in TEMPLATE_SUFFIXES):
+        return None
+    shown = project.shown(path)
+    users = sorted(name for name, service in project.compose.services.items() if path in service.env_files)
+    whose = f" with the variables {', '.join(map(repr, users))} read{'s' if len(users) == 1 else ''} from it" \
+        if users else ""
+    where = f" at {project.shown(problem.location.path)}:{problem.location.line}" if problem.location else ""
+    return Fix(f"create {shown}{whose} (no template beside it to copy), or make it optional{where}: "
+               f"`env_file: [{{path: {shown}, required: false}}]` (Docker Compose 2.24 or later)", Safety.ADVICE)
 
 
 def _placeholder(project: Project, at: Location | None) -> tuple[str, str] | None:

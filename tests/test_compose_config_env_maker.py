@@ -51,8 +51,21 @@ def test_a_redirect_into_the_file_counts_and_a_dot_target_does_not(tmp_path: Pat
     assert found.fix is not None and found.fix.command == ("make", "env")
 
 
-def test_no_maker_leaves_the_finding_without_a_fix(tmp_path: Path) -> None:
-    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: .env\n")
+def test_no_maker_and_no_template_says_create_it_or_make_it_optional(tmp_path: Path) -> None:
+    # python-discord/site (trial H1): `env_file: .env` with no template beside it and no Makefile
+    # rule: the finding named the missing file with no way forward
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: .env\n"
+                                           "  worker:\n    image: busybox\n    env_file: [.env]\n")
     (tmp_path / "Makefile").write_text("test:\n\tpytest .env_tests\n\ncat:\n\tcat .env > /dev/null\n")
+    first, second = _env_file_findings(tmp_path)  # one at each service's line
+    for found, line in ((first, 4), (second, 7)):
+        assert found.fix is not None and not found.fix.command and not found.fix.edits
+        assert found.fix.title.startswith("create .env with the variables 'app', 'worker' read from it")
+        assert f"optional at compose.yaml:{line}: `env_file: [{{path: .env, required: false}}]`" in found.fix.title
+
+
+def test_a_template_beside_it_is_left_to_env_drift(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: .env\n")
+    (tmp_path / ".env.example").write_text("A=1\n")
     [found] = _env_file_findings(tmp_path)
-    assert found.fix is None
+    assert found.fix is None  # env-drift's finding copies .env.example to .env
