@@ -174,6 +174,10 @@ class ImageAvailability(Check):
     def _absent(self, project: Project, svcs: list[Service], image: str, builder: str | None,
                 own: set[str]) -> Finding:
         svc = svcs[0]
+        from doctor.project.keyat import service_key_at
+
+        # the `image:` line the user edits (an override's, DefectDojo's), else the service's key
+        at = service_key_at(project, svc.name, "image") or svc.location
         subject = f"{','.join(s.name for s in svcs)}:{image}"
         head = f"'{svc.name}' image '{image}'" if len(svcs) == 1 else f"{_names(svcs)}: image '{image}'"
         tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
@@ -198,19 +202,19 @@ class ImageAvailability(Check):
                 alone = "each" if len(pullers) > 1 else f"'{pullers[0].name}'"
                 message = (f"{head} is not on the engine: '{builder}' builds it on up, "
                            f"{alone} started alone pulls it (needs the registry){_alone_fails(stuck)}")
-                return self.finding(message, svc.location, subject, fix, Severity.INFO)
+                return self.finding(message, at, subject, fix, Severity.INFO)
             message = f"{head} is not on the engine and only '{builder}' builds it"
-            return self.finding(message, svc.location, subject, fix)
+            return self.finding(message, at, subject, fix)
         if not pullers or local:
             why = f"pull_policy is {svc.pull_policy}" if not local else f"tag ':{tag}' is a local build"
             message = f"{head} is not on the engine and {why}: nothing will pull it"
             how = f"pull it first (docker pull {image}), or build or load it" if (
                 not local and _published(image)) else f"build or load '{image}' first"
-            return self.finding(message, svc.location, subject, Fix(how, Safety.ADVICE))
+            return self.finding(message, at, subject, Fix(how, Safety.ADVICE))
         # a note without a fix: pulling on `up` is compose's normal way, nothing to repair
         by = f" for {_names(pullers)}" if stuck else ""
         message = f"{head} is not on the engine: compose pulls it on up{by} (needs the registry){_alone_fails(stuck)}"
-        return self.finding(message, svc.location, subject, None, Severity.INFO)
+        return self.finding(message, at, subject, None, Severity.INFO)
 
     def _platform(self, svc: Service, facts: ImageFacts, engine: str) -> Iterator[Finding]:
         mine = _os_arch(facts.platform)

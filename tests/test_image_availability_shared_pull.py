@@ -65,7 +65,7 @@ def test_a_never_service_beside_one_that_pulls_is_one_note(tmp_path: Path) -> No
     note = found[0]
     assert note.severity is Severity.INFO
     assert note.fix is None
-    assert note.location is not None and note.location.line == 4
+    assert note.location is not None and note.location.line == 6  # symbolicator's `image:` line
     assert note.message.startswith(f"'symbolicator' and 'symbolicator-cleanup': image '{IMAGE}' is not on the engine")
     assert "compose pulls it on up for 'symbolicator-cleanup'" in note.message
     assert "'symbolicator' (pull_policy never) uses that pull, started alone it fails" in note.message
@@ -94,3 +94,13 @@ def test_a_never_service_beside_one_that_builds_the_image_stays_a_warning(tmp_pa
     found = _findings(tmp_path, compose)
     assert [(f.severity, f.message) for f in found] == [(
         Severity.WARNING, "'worker' image 'shop:latest' is not on the engine and only 'web' builds it")]
+
+
+def test_the_note_points_at_the_image_line_an_override_writes(tmp_path: Path) -> None:
+    # DefectDojo (trial F1): an override's `image:` is the line to edit; the finding named the
+    # service's key in the base file
+    (tmp_path / "compose.override.yml").write_text(
+        "services:\n  web:\n    environment:\n      A: 1\n    image: doctor-absent/b:2\n")
+    found = _findings(tmp_path, "services:\n  web:\n    image: doctor-absent/a:1\n  db:\n    image: postgres:16\n")
+    [note] = [f for f in found if f.subject == "web:doctor-absent/b:2"]
+    assert note.location is not None and (note.location.path.name, note.location.line) == ("compose.override.yml", 5)
