@@ -15,7 +15,7 @@ from doctor.project.types import EnvFile, EnvSource, ProblemKind
 
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
-from .places import BREAKS, OPTIONAL, _Keys, _services_of, placeholder_paths
+from .places import BREAKS, DROPS, OPTIONAL, _Keys, _services_of, placeholder_paths
 
 # a service env file's template beside it (TEMPLATE_SUFFIXES): backend/.env -> backend/.env.example
 # (`.env.dev-sample` too: testdrivenio's django-on-docker, whose README says to copy it)
@@ -34,7 +34,9 @@ class EnvDrift(Check):
         volume source, `container_name`, a build path), info where compose only passes an empty
         optional value on (a label, or an `environment:` value the template itself leaves empty,
         like `SENTRY_DSN=`, or mentions only in a comment, like `# STORAGE_S3_REGION=`),
-        a warning otherwise; compose warns about each too. A variable
+        a warning otherwise (`hostname: "$HOSTNAME"` with HOSTNAME unset, as most shells leave it:
+        compose drops the empty hostname and the container takes its ID, so `up` works); compose
+        warns about each too. A variable
         only a service of a profile that is off uses is info: nothing that starts breaks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
         interpolate a variable for a service that starts, or a service loads it as env_file).
@@ -146,6 +148,8 @@ class EnvDrift(Check):
             message = f"'{use.name}' is not set and has no default: compose substitutes ''"
             if key in BREAKS:
                 message += f" in {key}: {BREAKS[key]}"
+            elif key in DROPS:
+                message += f" in {key}: {DROPS[key]}"
             elif key in OPTIONAL:
                 message = f"'{use.name}' is not set: compose passes an empty {key} value on (and warns too)"
             if commented and example is not None:

@@ -25,7 +25,12 @@ BREAKS = {
     "context": "the build context is wrong",
     "dockerfile": "the Dockerfile path is wrong",
     "env_file": "the env file path is wrong",
-    "hostname": "the container gets no hostname",
+}
+# where compose drops the key an empty value leaves (checked on v2.40.3: `hostname: "$HOSTNAME"`
+# with HOSTNAME unset, which most shells do not export, starts the container with its ID as its
+# hostname): nothing breaks on up, the value meant is lost
+DROPS = {
+    "hostname": "compose drops it, and the container's hostname is its ID",
 }
 # where compose passes the empty string on and the app may treat it as unset
 OPTIONAL = frozenset({"environment", "labels", "args", "command", "entrypoint", "healthcheck", "test"})
@@ -128,7 +133,7 @@ class _Keys:
         if not 0 < location.line <= len(lines):
             return None
         own = KEY.match(lines[location.line - 1])
-        if own and own.group(1) in (BREAKS.keys() | OPTIONAL):
+        if own and own.group(1) in (BREAKS.keys() | DROPS.keys() | OPTIONAL):
             return own.group(1)
         above = parent[location.line - 1]
         found = KEY.match(lines[above]) if above >= 0 else None
