@@ -151,3 +151,18 @@ def test_a_service_whose_image_runs_as_a_user_gets_no_user_advice(tmp_path: Path
     (project / "Dockerfile").write_text("FROM python:3.11-slim AS runtime\nUSER off\nFROM runtime AS runtime-dev\n"
                                         "USER root\n")
     assert "user:" in title(run_check(project)["owner:data"])
+
+
+@needs_root
+@pytest.mark.parametrize(("count", "named"), [
+    (4, "'a' or 'b' or 'c' or 'd'"),
+    (6, "'a', 'b', 'c' or 3 more"),
+])
+def test_every_service_that_mounts_the_folder_is_named(tmp_path: Path, count: int, named: str) -> None:
+    # mozilla/treeherder: backend, celery, frontend and pulse-task-push all mount `.:/app` as root; the
+    # advice named three, and `user:` on those three left the fourth writing as root
+    services = "".join(f"  {chr(97 + i)}:\n    image: doctor-busybox:test\n    volumes:\n      - .:/app\n"
+                       for i in range(count))
+    project = build(tmp_path, f"services:\n{services}", ("stray.log",), ("stray.log",))
+    advice = title(run_check(project)["owner:."])
+    assert advice.endswith(f"(then, if {named} writes there, by hand: {AS_YOU.format('each')})"), advice

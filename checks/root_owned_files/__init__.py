@@ -91,7 +91,8 @@ class RootOwnedFiles(Check):
         folder may run as root, the chown comes alone and says so. The service is named as
         the writer only when every stray lies in its bind mounts and no other service that may
         run as root mounts the same folder (django-react-boilerplate's `frontend` and `backend`
-        both mount `.`); else the advice is "if 'frontend' or 'backend' writes there", since a
+        both mount `.`); else the advice is "if 'frontend' or 'backend' writes there" (every such
+        service, past four as "'a', 'b', 'c' or 3 more"), since a
         `sudo` on the host could as well have left them. Only the listed paths
         are touched, never an excluded one. With a rootless engine the chown runs through the
         engine to 0:0 inside its user namespace, which is you outside (or `podman unshare chown`).
@@ -202,7 +203,7 @@ class RootOwnedFiles(Check):
         # a service named from one stray its mounts hold, or one of two mounting the same folder, may
         # not be who wrote the rest: the advice says "if", never that it did
         sure = service is not None and (service == holder or _sole_writer(project, service, within, rows, writers))
-        also = [w for w in writers or () if w != service][:2] if not sure else []
+        also = [w for w in writers or () if w != service] if not sure else []
         none_root: bool | str = writers == []
         if none_root and _read_only(project, [*candidates, *map(Path, first)]):
             none_root = "its only bind mounts are read-only: no container wrote there"

@@ -66,7 +66,10 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
         who = repr(service) if sure else "it" if not also else "each"
         # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back
         how = f"run {who} as root inside, which is you" if rootless else _run_as_you(project, expected, who)
-        names = " or ".join(repr(n) for n in (service, *also))
+        writers = [repr(n) for n in (service, *also)]
+        # every service that could have written there: one left out would keep writing as root
+        # (treeherder's pulse-task-push, the fourth service mounting `.:/app`)
+        names = " or ".join(writers) if len(writers) <= 4 else f"{', '.join(writers[:3])} or {len(writers) - 3} more"
         # "by hand": `fix` runs the chown only, and its "applied" line must not read as if it had
         # also written .env and the `user:` (fastapi-react trial)
         then = f" (then, by hand: {how})" if sure else f" (then, if {names} writes there, by hand: {how})"
