@@ -60,6 +60,8 @@ class RuntimeDrift(Check):
         nor one whose node/python commands run mostly in such folders, where its steps' `cd`,
         `working-directory:` or the tool's own option (`pnpm --dir ${{ env.DESKTOP_PATH }}`,
         `npm --prefix`, `yarn --cwd`) take them: hoppscotch's agent and desktop release builds;
+        nor a job whose every `actions/checkout` takes another repository (`repository:
+        internetarchive/openlibrary.wiki`: its `npm ci` runs on that one's package.json);
         a matrix value only where a step of its job uses it, `${{ matrix.node-version }}`; a value
         `${{ env.PYTHON_VERSION }}` from the step's, the job's, then the workflow's `env:`, as
         GitHub reads it, and reported at the line of that `env:`),

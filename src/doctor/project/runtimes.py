@@ -431,6 +431,8 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
                 elif key == "jobs" and isinstance(value, YMap):
                     for name, each in value.items():  # (an expression: where it runs is not known, so it counts)
                         first = (value.loc_of(name) or Location(path)).line
+                        if _checks_out_another_repo(each):
+                            continue  # openlibrary's docs job: setup-node for the wiki's package.json
                         if folders is None or default_directory(each, default) in (None, *folders):
                             walk(each, default, each, scopes=scopes, skipped={r for r, n in skip if n == first})
                 else:
@@ -442,6 +444,27 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
     for doc in docs:
         walk(doc, default_directory(doc, "."))
     return [declared for declared in found if declared is not None]
+
+
+def _checks_out_another_repo(job: object) -> bool:
+    """Whether every `actions/checkout` step of the job checks out another repository
+    (`repository: internetarchive/openlibrary.wiki`): its runtime pins are that repository's,
+    not this one's. A job that also checks out its own (no `repository:`, or
+    `${{ github.repository }}`) keeps them, and so does one with no checkout step."""
+    steps = job.get("steps") if isinstance(job, dict) else None
+    if not isinstance(steps, list):
+        return False
+    others = False
+    for step in steps:
+        uses = step.get("uses") if isinstance(step, dict) else None
+        if not isinstance(uses, str) or uses.split("@", 1)[0].strip().lower() != "actions/checkout":
+            continue
+        given = step.get("with")
+        repository = given.get("repository") if isinstance(given, dict) else None
+        if not isinstance(repository, str) or not repository.strip() or "github.repository" in repository:
+            return False
+        others = True
+    return others
 
 
 def _pinned(runtime: str, at: Location, label: str, items: list[object]) -> Declared | None:
