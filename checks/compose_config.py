@@ -10,6 +10,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
+from doctor.project.env_makers import recipe_lines
 from doctor.project.types import Problem, ProblemKind, RestartPolicy
 
 UNDEFINED = lazy(r"refers to undefined (volume|network|secret|config) (\S+)")
@@ -255,7 +256,7 @@ def _engine_has(host: Host, kind: str, name: str) -> bool:
 
 def _made_by(project: Project, kind: str, name: str) -> str:
     """`make docker_setup, Makefile:19 does` when a Makefile target runs `docker KIND create NAME`, else ""."""
-    for makefile, number, target, line in _recipe_lines(project):
+    for makefile, number, target, line in recipe_lines(project):
         if f"{kind} create" in line and name in line.split() and not target.startswith("."):
             return f"make {target}, {makefile}:{number} does"
     return ""
@@ -321,58 +322,17 @@ def _mentions(text: str, word: str) -> bool:
     return False
 
 
-def _recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
-    """(makefile, line number, the rule's first target, the line) for each line of the project's
-    Makefile from its first rule on: the rule lines themselves (`.env:`) and their recipes."""
-    from doctor.project.reading import read_regular_text
-
-    for makefile in ("GNUmakefile", "makefile", "Makefile"):
-        text = read_regular_text(project.root / makefile)
-        target = ""
-        for number, line in enumerate((text or "").splitlines(), 1):
-            head = line.split(":", 1)[0]
-            if line[:1] not in ("\t", " ", "#", "") and ":" in line and "=" not in head and head.strip():
-                target = head.strip().split()[0]
-                yield makefile, number, target, line
-            elif target:
-                yield makefile, number, target, line
-        if text is not None:
-            return  # make reads the first of these names it finds
-
-
 _ENV_FILE_MISSING = lazy(r"^(?:env file (.+) not found|couldn't find env file: (.+))$")
 
 
 def _env_file_maker(project: Project, message: str) -> Fix | None:
-    """`make .env` for a missing env file a Makefile rule makes (redash's
-    `.env:` target, printf of fresh secrets), or that a recipe writes (`cp .env.example .env`,
-    `> .env`); None when none does (env-drift gives the template's copy)."""
+    """`make .env` for a missing env file a Makefile rule makes or a recipe writes
+    (doctor.project.env_makers); None when none does (env-drift gives the template's copy)."""
+    from doctor.project.env_makers import env_file_maker
+
     found = _ENV_FILE_MISSING.match(message)
-    if found is None:
-        return None
-    path = Path(found[1] or found[2])
-    try:
-        relative = path.relative_to(project.root).as_posix()
-    except ValueError:
-        return None
-    names = {relative, f"./{relative}"}
-    for makefile, number, target, line in _recipe_lines(project):
-        if not line.startswith(("\t", " ")):  # a rule line: `.env:` or `.env .env.local: .env.example`
-            if names & set(line.split(":", 1)[0].split()):
-                return Fix(f"create it with the Makefile's rule for it ({makefile}:{number})", Safety.ADVICE,
-                           command=("make", relative))
-            continue
-        if target.startswith("."):
-            continue
-        # each command of the line: kitsune's `cp -n .env-dist .env;` ends in `;`, others chain with &&
-        for command in line.replace("&&", ";").replace("||", ";").split(";"):
-            words = command.replace(">", " > ").split()
-            written = any(word in names and index and words[index - 1] == ">" for index, word in enumerate(words))
-            copied = len(words) >= 3 and words[0].lstrip("@-") in ("cp", "install") and words[-1] in names
-            if written or copied:
-                return Fix(f"create it with the Makefile's target {target} ({makefile}:{number} writes it)",
-                           Safety.ADVICE, command=("make", target))
-    return None
+    made = env_file_maker(project, Path(found[1] or found[2])) if found is not None else None
+    return made[0] if made is not None else None
 
 
 def _env_file_advice(project: Project, problem: Problem) -> Fix | None:

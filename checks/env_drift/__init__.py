@@ -50,7 +50,10 @@ class EnvDrift(Check):
         template beside it named the same way (`backend/.env.example`, `backend/.env-dist`,
         `.env.dev-sample`), except for
         keys the service's `environment:` or another of its env files sets; such a file never
-        copied from its template (compose stops: "env file not found") is an error.
+        copied from its template (compose stops: "env file not found") is an error. Its fix (and a
+        missing `.env`'s) copies the template, unless the Makefile writes the file other than by
+        a plain `cp` (pontoon's `sed -e "s/#SITE_URL#/.../" server.env.template > server.env`):
+        then it is that `make` command (advice), as a copy would keep the placeholders.
         A postgres, mysql or mariadb image (postgis and pgvector are postgres) whose service gets
         none of the password variables its entrypoint needs to initialize an empty data volume
         (`POSTGRES_PASSWORD=` left empty by a copied `.env.sample`, linkwarden's) is a warning at
@@ -259,7 +262,7 @@ class EnvDrift(Check):
         verb = "load" if len(names) > 1 else "loads"
         message = (f"there is no {target}: {whose} {verb} it and {shown} lists {_keys(keys)} for it "
                    f"('{keys[0]}', ...)")
-        fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (Edit(path, "", text),))
+        fix = _made_by_make(project, path) or Fix(f"copy {shown} to {target}", Safety.SAFE, (Edit(path, "", text),))
         subject = _rel(path, project.root)  # the project's own path: stable wherever doctor runs
         yield self.finding(message, Location(example.path, example.entries[0].line), subject, fix, Severity.ERROR)
 
@@ -275,8 +278,18 @@ class EnvDrift(Check):
         shown, target = project.shown(example.path), project.shown(dotenv)
         message = f"there is no {target}: {shown} lists {_keys(keys)} for it ('{keys[0]}', ...)"
         edit = Edit(dotenv, "", text)
-        fix = Fix(f"copy {shown} to {target}", Safety.SAFE, (edit,))
+        fix = _made_by_make(project, dotenv) or Fix(f"copy {shown} to {target}", Safety.SAFE, (edit,))
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+
+
+def _made_by_make(project: Project, path: Path) -> Fix | None:
+    """The Makefile's `make` command for an env file its recipe writes other than by a plain copy
+    of the template (pontoon's `sed -e "s/#SITE_URL#/.../" server.env.template > server.env`): a
+    copy would keep the placeholders. None where no recipe writes it, or one copies it (`cp -n`)."""
+    from doctor.project.env_makers import env_file_maker
+
+    made = env_file_maker(project, path)
+    return made[0] if made is not None and not made[1] else None
 
 
 def _template_of(path: Path) -> EnvFile | None:

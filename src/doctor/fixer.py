@@ -253,7 +253,9 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
                 appeared[fingerprint] = [r.fingerprint for r in applied]
         unreadable_before |= now
         for fingerprint, r in list(results.items()):  # settled by an overlapping fix: no round is left to apply it
-            if r.status is FixStatus.SKIPPED and r.reason.endswith(RETRY) and fingerprint not in remaining:
+            # (an advice too: pontoon's compose-config "make server-env" for the env file env-drift's copy made)
+            if r.status is FixStatus.SKIPPED and fingerprint not in remaining and (
+                    r.reason.endswith(RETRY) or (r.fixed is None and broken is None)):
                 results[fingerprint] = replace(r, fixed=True, reason=SETTLED)
         for r in applied:
             verify = chosen[r.fingerprint].verify

@@ -1,0 +1,62 @@
+"""Who makes a missing env file: a Makefile rule for it (redash's `.env:`, printf of fresh secrets)
+or a recipe line that writes it (`cp .env.example .env`, `> .env`, pontoon's `sed ... template >
+docker/config/server.env`). compose-config offers that `make` command for compose's "env file not
+found"; env-drift copies a template itself only where the recipe is such a plain copy (a `sed` of
+placeholders would leave `SITE_URL=#SITE_URL#` in the copy)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.model import Fix, Safety
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
+
+def recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
+    """(makefile, line number, the rule's first target, the line) for each line of the project's
+    Makefile from its first rule on: the rule lines themselves (`.env:`) and their recipes."""
+    from doctor.project.reading import read_regular_text
+
+    for makefile in ("GNUmakefile", "makefile", "Makefile"):
+        text = read_regular_text(project.root / makefile)
+        target = ""
+        for number, line in enumerate((text or "").splitlines(), 1):
+            head = line.split(":", 1)[0]
+            if line[:1] not in ("\t", " ", "#", "") and ":" in line and "=" not in head and head.strip():
+                target = head.strip().split()[0]
+                yield makefile, number, target, line
+            elif target:
+                yield makefile, number, target, line
+        if text is not None:
+            return  # make reads the first of these names it finds
+
+
+def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
+    """The `make` advice for the env file at `path`, and whether its recipe only copies a file
+    there (`cp`, `install`); None when no rule or recipe of the Makefile writes it."""
+    try:
+        relative = path.relative_to(project.root).as_posix()
+    except ValueError:
+        return None
+    names = {relative, f"./{relative}"}
+    for makefile, number, target, line in recipe_lines(project):
+        if not line.startswith(("\t", " ")):  # a rule line: `.env:` or `.env .env.local: .env.example`
+            if names & set(line.split(":", 1)[0].split()):
+                return Fix(f"create it with the Makefile's rule for it ({makefile}:{number})", Safety.ADVICE,
+                           command=("make", relative)), False
+            continue
+        if target.startswith("."):
+            continue
+        # each command of the line: kitsune's `cp -n .env-dist .env;` ends in `;`, others chain with &&
+        for command in line.replace("&&", ";").replace("||", ";").split(";"):
+            words = command.replace(">", " > ").split()
+            written = any(word in names and index and words[index - 1] == ">" for index, word in enumerate(words))
+            copied = len(words) >= 3 and words[0].lstrip("@-") in ("cp", "install") and words[-1] in names
+            if written or copied:
+                return Fix(f"create it with the Makefile's target {target} ({makefile}:{number} writes it)",
+                           Safety.ADVICE, command=("make", target)), copied
+    return None
