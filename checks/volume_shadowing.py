@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
+from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
 from doctor.project.filled import FilledPath, hides, image_filled
@@ -41,8 +42,10 @@ class VolumeShadowing(Check):
         it on purpose, as redash's does; its three services merging one anchor's `.:/app` are one
         note, naming them). A node_modules hidden from a service whose command runs a program that
         is not node (nautobot's `../:/source` over /source/nautobot/ui/node_modules, in `nautobot`
-        running `nautobot-server`; its `ui_build` service runs npm) is a note naming that program:
-        only a node command started there misses it. The image is the stage the service builds
+        running `nautobot-server`; its `ui_build` service runs npm; openlibrary's `covers` running
+        `docker/ol-covers-start.sh`, a project script that names no node tool, no wrapper such as
+        make and no other script) is a note naming that program: only a node command started
+        there misses it. The image is the stage the service builds
         (`build.target`); a yarn install goes where the `.yarnrc` beside its package.json sends it
         (`--modules-folder /node_modules`: outside a bind of /app), and installs no node_modules
         under Plug'n'Play (`nodeLinker: pnp`). A service with no build whose `image:` is the one
@@ -114,7 +117,8 @@ class VolumeShadowing(Check):
             for mount in (m for m in svc.volumes if m.type == "bind" and m.source):
                 for hidden in filled:
                     if hides(mount, hidden, volumes):
-                        program = _not_node(svc, recipe) if posixpath.basename(hidden.path) == "node_modules" else None
+                        program = (_not_node(svc, recipe, project) if posixpath.basename(hidden.path) == "node_modules"
+                                   else None)
                         key = (mount.location, mount.source, mount.target, hidden.path, hidden.line, path, program)
                         binds.setdefault(key, ([], mount, hidden, path, program))[0].append(svc)
         for users, mount in kept.values():
@@ -187,10 +191,15 @@ _WRAPPERS = frozenset(("sh", "bash", "ash", "dash", "zsh", "exec", "env", "tini"
                        "hivemind"))
 
 
-def _not_node(svc: Service, image: Recipe) -> str | None:
+_SHELLS = frozenset(("sh", "bash", "ash", "dash", "zsh", "exec", "env"))
+
+
+def _not_node(svc: Service, image: Recipe, project: Project | None = None) -> str | None:
     """The program the service runs when it is known not to be node (nautobot's `nautobot-server`:
-    its CMD's program, no node tool in its command or entrypoint); None when it may run node (a
-    node tool named, a shell, a wrapper or a script whose text is not read, nothing known)."""
+    its CMD's program, no node tool in its command or entrypoint; openlibrary's
+    `docker/ol-covers-start.sh`, a project script that names no node tool, runs no other script
+    and is read from the host); None when it may run node (a node tool named, a shell, a wrapper,
+    a script that cannot be read or hands over to another, nothing known)."""
     entrypoint = words_of(svc.entrypoint) if svc.entrypoint is not None else list(image.entrypoint)
     command = words_of(svc.command) if svc.command is not None else list(image.cmd) if svc.entrypoint is None else []
     words = entrypoint + command
@@ -199,12 +208,39 @@ def _not_node(svc: Service, image: Recipe) -> str | None:
     # the command's program; with no command, the entrypoint's own (nautobot's celery_beat runs
     # `watchmedo auto-restart ... -- nautobot-server celery beat` as its compose entrypoint)
     first = command[0] if command else entrypoint[0] if entrypoint else ""
-    if "/" in first and not first.startswith("/"):
-        return None  # a project script by its path (a Rails `bin/dev` runs foreman, which runs yarn)
+    if ("/" in first and not first.startswith(("/bin/", "/usr/", "/sbin/"))) or first.endswith(".sh"):
+        # a project script by its path: what it runs, where its text says (a Rails `bin/dev` runs
+        # foreman, which runs yarn: it may run node)
+        return _script_not_node(svc, image, project, first) if project is not None else None
     program = posixpath.basename(first)
     if not program or program in _WRAPPERS or "." in program or program.startswith(("$", "-")):
         return None  # a script (`start.sh`, `server.js`), a shell or wrapper: what it starts is not read here
     return program
+
+
+_SCRIPT_LIMIT = 64 * 1024  # a start script is a page or two: a bigger file is not read
+_SCRIPT_WORD = lazy(r"[\w./+-]+")
+_HANDS_OVER = lazy(r"(?m)^\s*(?:\.|source)\s")  # `. ./env.sh`, `source venv/bin/activate`
+
+
+def _script_not_node(svc: Service, image: Recipe, project: Project, script: str) -> str | None:
+    """`script` as the service's start script when its text names no node tool, no wrapper that
+    may start one (make, foreman, supervisord) and no other script; None otherwise or unread."""
+    from doctor.project.reading import read_regular_text
+
+    home = svc.working_dir or image.workdir
+    inside = script if script.startswith("/") else posixpath.join(home, script)
+    found = project.code_map(svc).to_host(inside)
+    text = read_regular_text(found[0], _SCRIPT_LIMIT) if found is not None else None
+    if not text or _HANDS_OVER.search(text):
+        return None
+    for line in text.splitlines()[1:] if text.startswith("#!") else text.splitlines():
+        for word in _SCRIPT_WORD.findall(line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""):
+            name = posixpath.basename(word)
+            if name in NODE_PROGRAMS or (name in _WRAPPERS and name not in _SHELLS) or (
+                    word != script and (name.endswith((".sh", ".js", ".mjs", ".ts")) or word.startswith("./"))):
+                return None
+    return script
 
 
 def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from doctor.checks.volume_shadowing import VolumeShadowing
 
 from doctor.host import Host
@@ -91,3 +92,29 @@ def test_an_entrypoint_program_with_no_command_names_what_runs(tmp_path: Path) -
                                       "beat\"\n")
     [found] = _findings(development)
     assert found.severity is Severity.INFO and "'nautobot' runs watchmedo, not node" in found.message
+
+
+OPENLIBRARY_DOCKERFILE = "FROM python:3.12-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\n"
+
+
+@pytest.mark.parametrize(("script", "severity"), [
+    ('#!/bin/bash\nset -e\n# covers: python only\nexec python covers_server.py "$@"\n', Severity.INFO),
+    ("#!/bin/bash\nnpm run watch &\nexec gunicorn app\n", Severity.WARNING),  # a node tool
+    ("#!/bin/sh\n. ./docker/env.sh\nexec python app.py\n", Severity.WARNING),  # sources another script
+    ("#!/bin/sh\n./docker/other-start.sh\n", Severity.WARNING),  # hands over to another
+    ("#!/bin/sh\nexec make serve\n", Severity.WARNING),  # a wrapper that may start node
+], ids=["python-only", "npm", "sourced", "other-script", "make"])
+def test_a_start_script_that_runs_no_node_tool_makes_a_note(tmp_path: Path, script: str, severity: Severity) -> None:
+    # internetarchive/openlibrary: covers, fast_web, infobase and solr-updater run docker/ol-*-start.sh
+    # (python, gunicorn, uvicorn) under `.:/openlibrary`; only web and home get the node_modules volume
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "Dockerfile").write_text(OPENLIBRARY_DOCKERFILE)
+    (tmp_path / "package.json").write_text("{}\n")
+    (tmp_path / "docker" / "covers-start.sh").write_text(script)
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  covers:\n    build: .\n    command: docker/covers-start.sh\n    volumes:\n      - .:/app\n")
+    [found] = _findings(tmp_path)
+    assert found.severity is severity
+    if severity is Severity.INFO:
+        assert found.message.endswith("; 'covers' runs docker/covers-start.sh, not node: only a node command started "
+                                      "there misses them")
