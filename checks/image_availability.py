@@ -174,10 +174,8 @@ class ImageAvailability(Check):
     def _absent(self, project: Project, svcs: list[Service], image: str, builder: str | None,
                 own: set[str]) -> Finding:
         svc = svcs[0]
-        from doctor.project.keyat import service_key_at
-
         # the `image:` line the user edits (an override's, DefectDojo's), else the service's key
-        at = service_key_at(project, svc.name, "image") or svc.location
+        at = svc.image_location or svc.location
         subject = f"{','.join(s.name for s in svcs)}:{image}"
         head = f"'{svc.name}' image '{image}'" if len(svcs) == 1 else f"{_names(svcs)}: image '{image}'"
         tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""

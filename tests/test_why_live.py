@@ -365,7 +365,7 @@ def test_why_after_an_up_that_created_no_container(tmp_path: Path, docker_engine
         status, text = run_why(root, name)
         assert status == 1, text
         cache = _blocks(text)["cache"]
-        assert "image-availability" in cache and absent in cache and "compose.yaml:4" in cache, text
+        assert "image-availability" in cache and absent in cache and "compose.yaml:5" in cache, text
         (root / "compose.override.yaml").write_text("services:\n  web:\n    ports: [\n")
         assert compose(docker_engine, root, name, "up", "-d").returncode != 0
         status, text = run_why(root, name)

@@ -56,7 +56,7 @@ services:
         assert status == 1, text
         blocks = _blocks(text)
         assert blocks["api"].startswith("✗ api"), text
-        assert "image-availability" in blocks["api"] and "compose.yaml:2" in blocks["api"], text
+        assert "image-availability" in blocks["api"] and "compose.yaml:3" in blocks["api"], text
         assert absent in blocks["api"], text
         assert blocks["cache"].splitlines()[0] == "- cache  created, never started: compose stopped at 'api' first"
         assert "symptom" not in blocks["cache"], text

@@ -201,6 +201,7 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         pull_policy=_text(draft.get("pull_policy")),
         restart=_restart(draft),
         optional_env_files=tuple(ref.path for ref in draft.get("env_file") or () if not ref.required),
+        image_location=draft.locs.get("image") if draft.get("image") is not None else None,
     )
 
 

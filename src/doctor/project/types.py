@@ -203,6 +203,8 @@ class Service:
     pull_policy: str | None = None
     restart: RestartPolicy | None = None
     optional_env_files: tuple[Path, ...] = ()  # the env_file entries with `required: false`
+    # where `image:` is written in the file that sets it last (an override's), None without one
+    image_location: Location | None = None
 
 
 @record
