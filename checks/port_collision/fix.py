@@ -21,8 +21,9 @@ and container port (hedgedoc's HTTPS and HTTP/3 on 443: checks/port_collision/pa
 together, to a port free for both. The port chosen is
 deterministic: the first one above the old port (or in the configured range) that is >= 1024,
 outside the kernel's ephemeral range, published by no container on this machine nor elsewhere
-in the project (its own `docker compose run -p X:Y` recipes included: doctor.project.command_ports),
-and bindable now.
+in the project (its own `docker compose run -p X:Y` recipes included: doctor.project.command_ports)
+nor by another worktree of its repository (its override and .env as written: siblings.py, what
+`doctor ports` reads), and bindable now.
 """
 
 from __future__ import annotations
@@ -295,9 +296,12 @@ def _taken(project: Project, host: Host) -> set[tuple[int, str]]:
 def taken_ports(project: Project, host: Host) -> set[tuple[int, str]]:
     """(port, protocol) published anywhere in the project - by a service of any profile, active or
     not: `--profile extra` later starts those too - by the project's own commands (kitsune's `make docs`
-    runs `docker compose run -p 8001:8001 web ...`: web moved to 8001 collided with it), or by any
-    container on this machine."""
+    runs `docker compose run -p 8001:8001 web ...`: web moved to 8001 collided with it), by another
+    worktree of the repository (pythondotorg's: the first worktree's fix had moved redis to 6380, the
+    second's chose 6380 too), or by any container on this machine."""
     from doctor.project.command_ports import command_ports
+
+    from .siblings import sibling_ports
 
     taken: set[tuple[int, str]] = set()
     for svc in every_service(project):
@@ -306,6 +310,7 @@ def taken_ports(project: Project, host: Host) -> set[tuple[int, str]]:
             if span is not None:
                 taken.update((p, port.protocol) for p in range(span[0], span[1] + 1))
     taken.update((published.port, published.protocol) for published in command_ports(project))
+    taken.update(sibling_ports(project))
     try:
         for held in host.ports.container_ports(exclude_project=project.compose.project_name):
             taken.add((held.socket.port, held.socket.protocol))
