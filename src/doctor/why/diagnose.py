@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from doctor.host.containers import ContainerState
-from doctor.model import Finding, Fix, Location, Severity, field, record
+from doctor.model import Finding, Fix, Location, Safety, Severity, field, record
 from doctor.why.signatures import Signature
 
 WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", "", "localhost"})  # name no particular host
@@ -246,7 +246,7 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
     seen: set[str] = set()
     lines = symptom_lines(container, waits_on)
     for line in lines:
-        matching = [s for s in signatures if s.id not in seen and s.match(line) is not None]
+        matching = [s for s in readings(line, signatures) if s.id not in seen]
         if not matching:
             continue
         seen.update(s.id for s in matching)
@@ -258,6 +258,14 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
         return tuple(found)
     last = lines[0] if lines else f"{container.describe} (no log output)"
     return (Symptom(container.service, container.name, container.describe, container.exit_code, last),)
+
+
+def readings(line: str, signatures: Sequence[Signature]) -> list[Signature]:
+    """The signatures `line` matches, less those another of them supersedes (a registry's host that does not
+    resolve is a failed pull: unknown-host misreads it as the app's host name)."""
+    matching = [s for s in signatures if s.match(line) is not None]
+    dropped = {i for s in matching for i in s.supersedes}
+    return [s for s in matching if s.id not in dropped] if dropped else matching
 
 
 def line_symptom(service: str, container: str, state: str, exit_code: int, line: str,
@@ -274,29 +282,35 @@ def line_symptom(service: str, container: str, state: str, exit_code: int, line:
 
 
 def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collection[str] = ()) -> tuple[Explained, ...]:
-    """The findings of the symptom's checks that explain it: naming a captured value, else the service.
+    """The findings of the symptom's checks that explain it: naming a captured value, else the service;
+    those of the most specific signature's checks first (a name that does not resolve is the host's
+    finding before the port's).
 
     A finding about another of the project's `services` (its subject starts with that
-    service's name, and it does not name this one) never explains this service's symptom.
+    service's name, and it does not name this one) never explains this service's symptom; a
+    line that names no service (ALL_SERVICES) concerns them all: a finding naming what it
+    captured explains it, and any finding of a project-wide signature's checks.
     """
-    if symptom.signature is None:
+    signature = symptom.signature
+    if signature is None:
         return ()
-    wanted = set(symptom.checks)
+    rank = {check: at for at, check in enumerate(symptom.checks)}
+    everyone = symptom.service == ALL_SERVICES
     values = [_value(k, v) for k, v in symptom.captured.items()
-              if k in ("host", "port", "module", "path") and v not in WILDCARDS]
+              if k in ("host", "port", "module", "path", "image") and v not in WILDCARDS]
     host = symptom.captured.get("host", "")
     if "host_path" in symptom.captured:  # a container path through its bind mount: the project's folders
         parts = symptom.captured["host_path"].split("/")
         values += ["/".join(parts[:end]) for end in range(len(parts), 0, -1)]
     by_value, by_service = [], []
-    for finding in findings:
-        if finding.check not in wanted:
+    for finding in sorted(findings, key=lambda f: rank.get(f.check, len(rank))):  # stable: the checks' order within
+        if finding.check not in rank:
             continue
-        concerns = about_service(finding, symptom.service)
-        if not concerns and set(subject_services(finding)) & set(services):
+        concerns = about_service(finding, symptom.service) or (everyone and signature.project_wide)
+        if not concerns and not everyone and set(subject_services(finding)) & set(services):
             continue  # another service's fault
         text = f"{finding.subject} {finding.message} {finding.location.path if finding.location else ''}"
-        if finding.severity < Severity.WARNING:
+        if finding.severity < Severity.WARNING and not signature.notes:
             # a note counts where it names the very host the line failed on (`DB_HOST=postgres names no
             # service`: an info when doctor has no service to suggest)
             if host and host not in WILDCARDS and _names(finding.message, host):
@@ -306,7 +320,7 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
         elif concerns:
             by_service.append(finding)
     chosen = by_value or by_service
-    if by_value and symptom.signature.names_first:  # the line named the first of them
+    if by_value and signature.names_first:  # the line named the first of them
         checks = {f.check for f in by_value}
         chosen = by_value + [f for f in by_service if f.check in checks]
     return tuple(as_explained(f, symptom) for f in chosen)
@@ -328,11 +342,16 @@ def through_binds(symptom: Symptom, binds: Sequence[tuple[str, str]]) -> Symptom
 
 
 def _value(key: str, value: str) -> str:
-    """The part of a captured value a finding would name: `app` of `app.main`, `prestart.sh` of a path."""
+    """The part of a captured value a finding would name: `app` of `app.main`, `prestart.sh` of a path,
+    `postgres:16` of `docker.io/library/postgres:16` (the engine's full reference to a Docker Hub image)."""
     if key == "module":
         return value.split(".")[0]
     if key == "path":
         return value.rsplit("/", 1)[-1]
+    if key == "image":
+        for hub in ("docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"):
+            if value.startswith(hub):
+                return value[len(hub):]
     return value
 
 
@@ -358,9 +377,12 @@ def _names(text: str, value: str) -> bool:
 
 
 def as_explained(finding: Finding, symptom: Symptom) -> Explained:
+    """The finding as the cause of `symptom`; with the signature's advice as its fix when it has none (a note)."""
     message = f"{finding.message} (explains '{symptom.service}' {symptom.state}: {symptom.excerpt})"
-    return Explained(finding.check, finding.severity, message, finding.location, finding.subject, finding.fix,
-                     symptom)
+    fix = finding.fix
+    if fix is None and symptom.signature is not None and symptom.signature.advice:
+        fix = Fix(symptom.signature.advice, Safety.ADVICE)
+    return Explained(finding.check, finding.severity, message, finding.location, finding.subject, fix, symptom)
 
 
 def unexplained(symptom: Symptom, where: Location | None = None, setting: str = "") -> Explained:

@@ -36,6 +36,8 @@ PIPE_BUDGET = 60.0
 _ANSI = lazy(r"\x1b\[[0-9;?]*[A-Za-z]")
 # compose's log prefix (`app-1  | `, v1's `proj_app_1  | `): the service, its replica number
 _PREFIX = lazy(r"^\s*([\w.-]+?)[-_](\d+)\s+\|")
+# compose's progress line for a service (` db Error Get "https://...`, ` ✘ db Error ...` on a terminal): its pull
+_PROGRESS = lazy(r"^\s*(?:[^\w\s]\s+)?([\w.-]+)\s+(?:Error|Warning)\b")
 # a container name compose made (`proj-web-1`, `proj_web_1`): the service is a suffix of the part before the number
 _CONTAINER = lazy(r"(?<![\w.-])([A-Za-z0-9][\w.-]*?)[-_](\d+)(?![\w-]|\.\w)")
 
@@ -99,11 +101,15 @@ def _read_pipe(fd: int) -> bytes:
 
 
 def service_of(line: str, services: Collection[str]) -> tuple[str, str]:
-    """(service, container) a line of `up`'s output names: by compose's log prefix, else by a container
-    name whose service part is one of `services`; ("", "") when it names none."""
+    """(service, container) a line of `up`'s output names: by compose's log prefix, else by compose's
+    progress line for a service (` db Error ...`: no container yet), else by a container name whose
+    service part is one of `services`; ("", "") when it names none."""
     found = _PREFIX.match(line)
     if found is not None and found[1] in services:
         return found[1], f"{found[1]}-{found[2]}"
+    found = _PROGRESS.match(line)
+    if found is not None and found[1] in services:
+        return found[1], ""
     for match in _CONTAINER.finditer(line):
         base = match[1]
         for at in range(len(base)):  # `trialf1-why-web` -> `trialf1-why-web`, `why-web`, `web`
@@ -117,13 +123,13 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
     """Per service (`everyone` for lines that name none), the symptoms of the text: per signature the
     latest line it matches, the most specific signature of a line first (as a container's log is read),
     at most `most` a service."""
-    from doctor.why.diagnose import line_symptom
+    from doctor.why.diagnose import line_symptom, readings
 
     lines = [line.strip() for line in text.splitlines() if line.strip()][-MAX_LINES:]
     found: dict[str, list[Symptom]] = {}
     seen: dict[str, set[str]] = {}
     for line in reversed(lines):  # the latest first: what `up` said last is what stopped it
-        matching = [s for s in signatures if s.match(line) is not None]
+        matching = readings(line, signatures)
         if not matching:
             continue
         service, container = service_of(line, services)
@@ -134,4 +140,16 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
             continue
         done.update(s.id for s in matching)
         found.setdefault(key, []).append(line_symptom(key, container, "in the piped output", 0, line, matching))
-    return found
+    return _repeated_dropped(found, everyone)
+
+
+def _repeated_dropped(found: dict[str, list[Symptom]], everyone: str) -> dict[str, list[Symptom]]:
+    """`found` less the symptoms of lines naming no service that repeat a service's line: compose ends a
+    failed `up` with the engine's error again (`Error response from daemon: Get "https://..."` after
+    ` db Error Get "https://..."`), which is that service's failure, not every service's."""
+    named = [s.line for key, symptoms in found.items() if key != everyone for s in symptoms]
+    rest = [s for s in found.get(everyone, ()) if not any(s.line[s.start:].strip() in line for line in named)]
+    if len(rest) == len(found.get(everyone, ())):
+        return found
+    kept = {key: symptoms for key, symptoms in found.items() if key != everyone}
+    return {**kept, everyone: rest} if rest else kept

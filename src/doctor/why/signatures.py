@@ -2,7 +2,7 @@
 
 Each signature is one small frozen record, registered through the `doctor.signatures`
 entry-point group exactly like a third-party one (pyproject.toml names each built-in below).
-A pattern may capture named groups (`host`, `port`, `module`, `path`): a finding that names
+A pattern may capture named groups (`host`, `port`, `module`, `path`, `image`): a finding that names
 the captured value explains that symptom better than one that only concerns the service.
 
 Besides log lines, `doctor why` matches lines it writes itself from the container's state,
@@ -37,6 +37,17 @@ class Signature:
     # a failure a process retries without exiting (`until psql ...; do sleep 1; done`): repeated at the end
     # of a running container's log, the service is stuck waiting, not up (doctor.why.loop)
     retried: bool = False
+    # signatures that misread a line this one matches (a registry's host that does not resolve is a failed
+    # pull, not the app's host name): dropped from that line's readings, their checks not asked
+    supersedes: tuple[str, ...] = ()
+    # a note (info) of its checks explains it as a warning does: an image compose pulls on `up` is a note
+    # until the pull fails
+    notes: bool = False
+    # a line of it that names no service concerns each one: any service's finding of its checks explains it
+    # (the engine's last line repeats a failed pull without the service)
+    project_wide: bool = False
+    # the fix to offer when the finding that explains it has none (a note)
+    advice: str = ""
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -223,6 +234,30 @@ NEVER_STARTED = Signature(
     ("port-collision",),  # what the service publishes is the next thing to fail once its dependency is fixed
     "the service it waits on (its own entry in this report): fix that one first, then `docker compose up -d` again",
 )
+_IMAGE_REF = r"(?P<image{n}>[\w.-]+(?::\d+)?(?:/[\w.-]+)*(?::[\w.-]+)?(?:@sha256:[0-9a-f]+)?)"
+IMAGE_PULL = Signature(
+    "image-pull",
+    # the engine's and compose's words for a pull that failed: the registry's API (`Get
+    # "https://registry-1.docker.io/v2/"`, a manifest, a blob) not reached or refusing; to the line's end, so
+    # that it outweighs the resolver's or the socket's words it quotes (unknown-host, connection-refused)
+    r"(?:failed to resolve reference \"" + _IMAGE_REF.format(n="") + r"\""
+    r"|pull access denied for " + _IMAGE_REF.format(n="2") + r"|pull access denied"
+    r"|manifest for " + _IMAGE_REF.format(n="3") + r" not found|manifest unknown|no matching manifest for \S+"
+    r"|toomanyrequests|error pulling image configuration|requested access to the resource is denied"
+    r"|unauthorized: (?:authentication required|incorrect username or password)"
+    r"|(?:Get|Head) \"https?://(?P<registry>[\w.-]+(?::\d+)?)/v2/(?:[^\"\s]*/(?:manifests|blobs)/[^\"\s]*)?\"(?=:)).*",
+    "the engine could not pull the image from its registry: the registry did not answer (no network, DNS or proxy, "
+    "the registry down: a lookup, an i/o or TLS handshake timeout), refused the pull (`docker login` needed, the "
+    "pull rate limit of toomanyrequests), or has no such image, tag or platform (manifest unknown)",
+    ("image-availability",),
+    "the images compose pulls on up (`docker compose config --images`) and the registry they come from: "
+    "`docker pull IMAGE` shows whether this machine reaches it",
+    supersedes=("unknown-host", "connection-refused", "database-connect"),
+    notes=True,
+    project_wide=True,
+    advice="pull the images when the registry answers (`docker compose pull`; check the network, DNS, proxy, "
+           "`docker login`), or build them; where the engine has them already, `docker compose up --pull never`",
+)
 NOT_CREATED = Signature(
     "not-created",
     r"no container: compose created none",
@@ -236,4 +271,5 @@ NOT_CREATED = Signature(
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
            NODE_MODULE_NOT_FOUND,
            EXEC_NOT_FOUND, COMMAND_NOT_FOUND, MOUNT_TYPE,
-           PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, NOT_CREATED)
+           PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, IMAGE_PULL,
+           NOT_CREATED)
