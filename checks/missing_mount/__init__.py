@@ -14,7 +14,7 @@ from doctor.project.edits import dev_override, override_edit
 from doctor.project.types import Service
 
 from .bind_sources import absent_sources
-from .copied import copied_folders, folders_in, inside, loose_code, manifests_only, whole_context
+from .copied import copied_folders, folders_in, inside, live_code, loose_code, manifests_only, whole_context
 from .made_dirs import made_directories
 from .run_paths import unprovided_runs
 from .run_time import RunTimeReads
@@ -42,11 +42,16 @@ class MissingMount(Check):
         `develop.watch` sync rule, over any folder its Dockerfile COPYs from the build context)
         while another COPY'd source folder of the same build context is neither mounted nor
         synced (nor rebuilt by a watch rule): `app/` is mounted, `scripts/` is not, so edits to
-        scripts/ never reach the container, however many folders are mounted. A `COPY . /code` of
+        scripts/ never reach the container, however many folders are mounted. The mounts must bring
+        code (a Python package, or code, template or front-end files: pontoon's ./translate, a React
+        app): a lone bind of dependency lists, data, config or documentation chose no code to edit,
+        and leaves no folder "missing". A `COPY . /code` of
         a service's own context (`context: backend`) counts as a COPY of each of its top folders
-        (not dot folders, what `.dockerignore` keeps out, deploy/docs folders, or a folder with its
-        own Dockerfile); of a repo-root context only the Python packages (a top folder with an
-        `__init__.py`: robotoff's dev.yml mounts tests/ and migrations/ but not robotoff/) and the
+        (not dot folders, what `.dockerignore` keeps out, deploy/docs folders that are no Python
+        package: djangoproject.com's docs/ app counts, or a folder with its own Dockerfile); of a
+        repo-root context only the Python packages (a top folder with an `__init__.py`: robotoff's
+        dev.yml mounts tests/ and migrations/ but not robotoff/), the folders the service mounts
+        whole (pontoon's ./requirements and ./translate, beside the package pontoon/ it forgets) and the
         folders the service reads while it runs: a migrations folder (an alembic or Flask-Migrate
         layout, `env.py` beside `versions/`, or one an alembic.ini's `script_location` names:
         CTFd's entrypoint runs `flask db upgrade` on migrations/) and a folder its command,
@@ -194,7 +199,8 @@ class MissingMount(Check):
         def whole(destination: str) -> tuple[Path, ...]:
             """The context's top folders, listed at its first `COPY . destination` (most Dockerfiles have none)."""
             if destination not in listed:
-                listed[destination] = whole_context(project, service, context, destination, reads)
+                listed[destination] = whole_context(project, service, context, destination, reads,
+                                                    {c.source for c in carriers})
             return listed[destination]
 
         # and what a builder stage took from the context, where a `COPY --from` brings it whole
@@ -210,7 +216,9 @@ class MissingMount(Check):
                 elif not any(inside(c.source, folder) for c in carriers) and not any(
                         inside(folder, r) for r in rebuilt) and folder not in missing and not manifests_only(folder):
                     missing.setdefault(folder, destination)
-        if not covered:
+        # the mounts must bring code (a package, sources, templates) for a folder they leave out to be
+        # a gap: a lone `./requirements`, `./docs` or `./config` bind edits no code live
+        if not any(live_code(folder) for folder in covered):
             return
         # A service sharing the image that mounts the folder shows the author chose which folders
         # this one (a worker of the same image) gets. Not one that mounts the whole build context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from doctor.project import Project
@@ -16,8 +16,8 @@ from .run_time import RunTimeReads
 # a context's top folders that hold how it is deployed or documented, not code the container runs
 NOT_RUNTIME = frozenset({
     "deploy", "deployment", "deployments", "k8s", "kubernetes", "helm", "charts", "terraform", "infra", "ansible",
-    "docker", "ci", "examples", "example", "samples", "screenshots", "images", "img", "doc", "documentation",
-    "etc", "vagrant",
+    "docker", "ci", "examples", "example", "samples", "screenshots", "images", "img", "doc", "docs",
+    "documentation", "etc", "vagrant",
 })
 OWN_BUILD_FILES = ("Dockerfile", "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 MAX_CONTEXT_ENTRIES = 500  # entries of a context `COPY . dest` is judged for, folder by folder
@@ -25,7 +25,7 @@ MAX_CONTEXT_ENTRIES = 500  # entries of a context `COPY . dest` is judged for, f
 NOT_SOURCES = frozenset({
     "dist", "build", "out", "target", "static", "staticfiles", "public", "assets", "media", "vendor",
     "vendors", "third_party", "node_modules", ".venv", "venv", "htmlcov", "coverage", "generated",
-    "__pycache__", "locale", "docs", "data",
+    "__pycache__", "locale", "data",
 })
 
 
@@ -69,7 +69,7 @@ def copied_folders(sources: tuple[str, ...], destination: str, context: Path,
 
 
 def whole_context(project: Project, service: Service, context: Path, destination: str,
-                  reads: RunTimeReads) -> tuple[Path, ...]:
+                  reads: RunTimeReads, bound: Collection[Path] = ()) -> tuple[Path, ...]:
     """The top folders a `COPY . dest` brings from a service's own context: not dot folders, build
     output or data (NOT_SOURCES), deployment folders (NOT_RUNTIME), what `.dockerignore` keeps out,
     or a folder with a Dockerfile or compose file of its own. Not the project folder: a repo-root
@@ -78,14 +78,16 @@ def whole_context(project: Project, service: Service, context: Path, destination
     folder with an `__init__.py`), the code a mount of its siblings edits live (robotoff's dev.yml
     mounts tests/, migrations/ and ten more, and the package robotoff/ is the one to forget), and
     the folders the service reads while it runs (`reads`: CTFd's migrations/, which its entrypoint's
-    `flask db upgrade` applies, and no `__init__.py` marks)."""
+    `flask db upgrade` applies, and no `__init__.py` marks), and the folders the service's own mounts
+    bring whole (`bound`: pontoon's ./translate, a React app beside the package pontoon/ it forgets;
+    whether they show the mounts edit live code is live_code's to say)."""
     if service.build is None:
         return ()
     found = folders_in(service, context, context)
     if context == Path(os.path.normpath(project.compose.project_dir)):
-        packages = {f for f in found if os.path.isfile(f / "__init__.py")}
+        packages = {f for f in found if _package(f)}
         run_time = reads.folders(service, context, destination, [f for f in found if f not in packages])
-        return tuple(f for f in found if f in packages or f in run_time)
+        return tuple(f for f in found if f in packages or f in run_time or f in bound)
     return found
 
 
@@ -119,7 +121,7 @@ def folders_in(service: Service, context: Path, folder: Path) -> tuple[Path, ...
         name = entry.name
         # a deployment or docs folder by its name, unless it is a Python package (awesome-compose's
         # django sample: its Django project is the package app/example/)
-        deployment = name.lower() in NOT_RUNTIME and not os.path.isfile(os.path.join(entry.path, "__init__.py"))
+        deployment = name.lower() in NOT_RUNTIME and not _package(Path(entry.path))
         if (name.lower() in NOT_SOURCES or deployment or not entry.is_dir(follow_symlinks=False)
                 or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)):
             continue
@@ -146,7 +148,44 @@ def _judged(folder: Path, context: Path, source: str) -> bool:
     """A named source folder inside the context: not the whole context, a glob, a file or build output."""
     if any(c in source for c in "*?[$") or folder == context or not inside(folder, context):
         return False
-    return folder.is_dir() and folder.name.lower() not in NOT_SOURCES
+    name = folder.name.lower()
+    return folder.is_dir() and name not in NOT_SOURCES and (name not in _DOCS or _package(folder))
+
+
+_DOCS = frozenset(("docs",))  # a named `COPY docs/ ...` is documentation, unless it is a Python package
+
+
+def _package(folder: Path) -> bool:
+    """A Python package (an `__init__.py`): code, whatever its name (djangoproject.com's docs/ app)."""
+    return os.path.isfile(folder / "__init__.py")
+
+
+# what a mounted folder of live code holds: the code files an interpreter loads, templates and
+# front-end sources a dev server serves or rebuilds, scripts; not data, config or documentation
+LIVE_SUFFIXES = (*CODE_SUFFIXES, ".jsx", ".tsx", ".mts", ".cts", ".vue", ".svelte", ".html", ".htm", ".jinja",
+                 ".jinja2", ".j2", ".twig", ".erb", ".haml", ".ejs", ".hbs", ".css", ".scss", ".sass", ".less",
+                 ".ex", ".exs", ".heex", ".go", ".rs", ".java", ".kt", ".cs", ".lua", ".sh")
+MAX_LIVE_ENTRIES = 2000  # files a mounted folder is searched for code in
+_NOT_SEARCHED = frozenset(("node_modules", "__pycache__", ".git", ".venv", "venv"))
+
+
+def live_code(folder: Path) -> bool:
+    """Whether a mounted folder shows that the dev mounts edit code live: a Python package, or a code,
+    template or front-end file in it (pontoon's translate/, a React app) within its first
+    MAX_LIVE_ENTRIES files; not a folder of dependency lists, data, config or documentation (a lone
+    `./requirements`, `./docs` or `./config` bind chose no code to edit)."""
+    if _package(folder):
+        return True
+    count = 0
+    for _current, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in _NOT_SEARCHED and not d.startswith(".")]
+        for name in files:
+            count += 1
+            if count > MAX_LIVE_ENTRIES:
+                return False
+            if name.lower().endswith(LIVE_SUFFIXES):
+                return True
+    return False
 
 
 def inside(path: Path, parent: Path) -> bool:
