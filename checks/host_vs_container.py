@@ -192,21 +192,24 @@ class HostVsContainer(Check):
                  running: bool | None, cli: tuple[str, ...]) -> Finding:
         verb = "run" if running is False else "exec"
         cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
-        kept_out = _kept_out(project, home, cwd, advised)
+        # a pipeline's stage (`psql ... | xargs python update.py`) is judged by its own words, and the
+        # whole pipeline is what runs in the service
+        own = _command_words(command.text) if command.pipeline else advised
+        kept_out = _kept_out(project, home, cwd, own)
         # mealie's `python dev/code-generation/main.py`: the image COPYs mealie/ and alembic/ alone
-        gaps = image_gaps(project, home, cwd, advised)
+        gaps = image_gaps(project, home, cwd, own)
         if gaps is not None:
             home, kept_out = gaps.home, [*kept_out, *gaps.mounts]
-        words = mapped_words(advised, cwd, home)
+        words = _mapped_pipeline(advised, cwd, home) if command.pipeline else mapped_words(advised, cwd, home)
         hidden = _hidden_modules(project, home)
-        tool = _tool_of(command, advised)
+        tool = _tool_of(command, own)
         listed = not_installed(project, home, tool)
         unlisted = None if listed is not None else unlisted_in(project, home, tool)
         lacking = listed is not None or unlisted is not None
         # djangoproject.com's `runserver 0.0.0.0:8000`: a server must be reached from the host, which a
         # `run` container is only through `--service-ports` (or `-p`); `exec` would start a second one
         # beside the service's own, on a port it holds
-        server = serves(advised)
+        server = serves(own)
         up = server and running is not False
         if kept_out or hidden or lacking or server:
             # only a `run` container can take the folder as a volume; the container `up` started has
@@ -231,6 +234,8 @@ class HostVsContainer(Check):
             shown = shown.replace(f"{host}:", relative + ":" if relative.startswith("../") else f"./{relative}:")
         # a command holding a quote of its own (`prettier --write '{**/,}*.js'`) in backticks
         title = f"run it as `{shown}`" if "'" in shown else f"run it as '{shown}'"
+        if command.pipeline:  # openlibrary's `psql ... | xargs python update.py`: xargs adds the keys psql prints
+            title += (f" (the whole pipeline, not {command.tool!r} alone: what it runs on comes from its input)")
         ignored = [host for host, _ in kept_out if gaps is None or (host, _) not in gaps.mounts]
         if ignored:
             names = ", ".join(project.shown(host) for host in ignored)
@@ -265,7 +270,7 @@ class HostVsContainer(Check):
             message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, "
                        f"set by {where}, is not installed): run it in {home.service!r}")
         else:
-            missing = _reasons(project, home, tool, advised, cwd)
+            missing = _reasons(project, home, tool, own, cwd)
             count = len(missing)
             needs = f"{missing[0]!r} and {count - 1} more" if count > 1 else f"{missing[0]!r}, which"
             message = f"{command.tool!r} ({command.origin}) needs {needs} the host lacks: run it in {home.service!r}"
@@ -343,14 +348,39 @@ def _advised(managers: Mapping[Path, str], command: Command) -> tuple[str, ...]:
     on PATH as the official node images do not (warehouse's bare `webpack` would not be found
     there) and keeps the script's own prefixes (`NODE_OPTIONS=... jest`); any other command as
     written."""
-    import shlex
-
     if command.kind is CommandKind.NPM and command.name:
         return (managers.get(command.location.path, "npm"), "run", command.name)
+    if command.pipeline:  # a stage alone would drop what its input gives it: the pipeline runs in a shell
+        return ("sh", "-c", command.pipeline)
+    return _command_words(command.text)
+
+
+def _command_words(text: str) -> tuple[str, ...]:
+    """A command's words as the shell splits them."""
+    import shlex
+
     try:
-        return tuple(shlex.split(command.text))
+        return tuple(shlex.split(text))
     except ValueError:
-        return tuple(command.text.split())
+        return tuple(text.split())
+
+
+def _mapped_pipeline(advised: tuple[str, ...], cwd: Path, home: ServiceHome) -> list[str]:
+    """`sh -c PIPELINE` with each stage's host paths made container paths (mapped_words), a stage whose
+    words stay as written kept as written (its quotes, its `$(...)`)."""
+    import shlex
+
+    from doctor.project.shellwords import pipelines
+
+    shell, flag, text = advised
+    if home.container_path(cwd) is not None:
+        return [shell, flag, text]  # it runs in the mapped folder: relative paths stay right
+    stages = []
+    for stage in (stage for found in pipelines(text) for stage in found):
+        words = list(_command_words(stage))
+        mapped = mapped_words(words, cwd, home)
+        stages.append(stage.strip() if mapped == words else shlex.join(mapped))
+    return [shell, flag, " | ".join(stages)]
 
 
 def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> ServiceHome | None:

@@ -3,7 +3,10 @@
 `split_command` splits a recipe line (a Makefile's, a justfile's, a package.json script) at `&&`,
 `||`, `;` and `|`, follows a leading `cd DIR`, skips assignments and wrappers (`env`, `sudo`), and
 yields each command with its tool: a program looked up on PATH, or a project script run by its path
-(`./manage.py`). A `$(...)` or `${...}` doctor could not expand is one word, never split inside.
+(`./manage.py`). A `$(...)` or `${...}` doctor could not expand is one word, never split inside, and so
+is a quoted string (`python -c "import webbrowser; webbrowser.open(...)"`: pythondotorg's docs/Makefile).
+`split_pipelines` also says which pipeline a command is a stage of (`psql ... | xargs python update.py`:
+what the last stage runs comes from the first, so the stage alone is not the command).
 """
 
 from __future__ import annotations
@@ -29,7 +32,13 @@ SHELL_WORDS = frozenset((
 WRAPPERS = frozenset(("env", "exec", "time", "nohup", "command", "sudo", "xargs", "nice"))
 _TOOL_NAME = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 _ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_SEPARATORS = lazy(r"&&|\|\||;|\|")
+_LISTS = lazy(r"&&|\|\||;")
+_PIPE = lazy(r"\|")
+# a quoted string (an unclosed quote is a character) or an escaped character: never split inside
+_QUOTED = lazy(r"""'[^']*'|"(?:[^"\\]|\\.)*"|\\.""", re.S)
+# what a line is split at, with what it is never split inside
+_TOKEN = lazy(r"""'[^']*'|"(?:[^"\\]|\\.)*"|\\.|\$[({]|[)}]|&&|\|\||;|\|""", re.S)
+_KEPT_WHOLE = ("'", '"', "\\", "$(", "${")
 # a `$(NAME ...)` or `${NAME}` left in a line (one level of nesting inside): one word whatever it holds
 _REFERENCE = lazy(r"\$\((?:[^()]|\([^()]*\))*\)|\$\{(?:[^{}]|\{[^{}]*\})*\}")
 _HELD = lazy(r"\x00(\d+)\x00")
@@ -39,26 +48,38 @@ _LEADING = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!")
 
 def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:
     """(segment, tool, cwd) for each simple command of a shell line; `cd DIR` moves cwd along."""
-    for raw in _segments(text):
-        segment = raw.strip().lstrip("(").strip()
-        while segment.endswith(")") and segment.count(")") > segment.count("("):  # a subshell's, not `$(X)`'s
-            segment = segment[:-1].rstrip()
-        words = _words(segment)
-        while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0] in _LEADING
-                         or words[0].startswith("-")):
-            words = words[1:]
-        if not words:
-            continue
-        tool = words[0]
-        if tool == "cd" and len(words) > 1 and "$" not in words[1]:
-            cwd = (cwd / words[1]).resolve() if not words[1].startswith("~") else cwd
-            continue
-        if "/" in tool and _project_script(tool, cwd):  # `./manage.py test`: the project's own script
-            yield _joined(words), tool, cwd
-            continue
-        if tool in SHELL_WORDS or "$" in tool or "/" in tool or not _TOOL_NAME.match(tool) or tool == "make":
-            continue
-        yield _joined(words), tool, cwd
+    for segment, tool, folder, _ in split_pipelines(text, cwd):
+        yield segment, tool, folder
+
+
+def split_pipelines(text: str, cwd: Path) -> Iterator[tuple[str, str, Path, str]]:
+    """split_command's (segment, tool, cwd), with the pipeline the command is fed by: the text of the
+    whole pipeline it is a stage of (`psql ... | xargs python update.py`), or its own text where `xargs`
+    runs it (xargs reads what to add from its input); "" for a command that stands alone."""
+    for stages in pipelines(text):
+        whole = " | ".join(stage.strip() for stage in stages) if len(stages) > 1 else ""
+        for raw in stages:
+            segment = raw.strip().lstrip("(").strip()
+            while segment.endswith(")") and segment.count(")") > segment.count("("):  # a subshell's, not `$(X)`'s
+                segment = segment[:-1].rstrip()
+            words = _words(segment)
+            fed = whole
+            while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0] in _LEADING
+                             or words[0].startswith("-")):
+                fed = fed or (segment if words[0] == "xargs" else "")
+                words = words[1:]
+            if not words:
+                continue
+            tool = words[0]
+            if tool == "cd" and len(words) > 1 and "$" not in words[1]:
+                cwd = (cwd / words[1]).resolve() if not words[1].startswith("~") else cwd
+                continue
+            if "/" in tool and _project_script(tool, cwd):  # `./manage.py test`: the project's own script
+                yield _joined(words), tool, cwd, fed
+                continue
+            if tool in SHELL_WORDS or "$" in tool or "/" in tool or not _TOOL_NAME.match(tool) or tool == "make":
+                continue
+            yield _joined(words), tool, cwd, fed
 
 
 def simple_commands(text: str) -> list[list[str]]:
@@ -88,24 +109,50 @@ def _project_script(tool: str, cwd: Path) -> bool:
 
 
 def _segments(text: str) -> list[str]:
-    """The simple commands of a shell line, split at `&&`, `||`, `;` and `|` outside `$(...)` and `${...}`."""
-    if "$(" not in text and "${" not in text:
-        return _SEPARATORS.split(text)
-    parts, depth, start, at = [], 0, 0, 0
-    while at < len(text):
-        if text.startswith(("$(", "${"), at):
-            depth, at = depth + 1, at + 2
-            continue
-        if depth and text[at] in ")}":
-            depth -= 1
+    """The simple commands of a shell line, split at `&&`, `||`, `;` and `|` outside quotes, `$(...)` and `${...}`."""
+    return [stage for stages in pipelines(text) for stage in stages]
+
+
+def pipelines(text: str) -> list[list[str]]:
+    """The pipelines of a shell line (split at `&&`, `||` and `;`), each as its stages (split at `|`),
+    never inside a quoted string, a `$(...)` or a `${...}`."""
+    if not any(mark in text for mark in _KEPT_WHOLE):
+        return [_PIPE.split(part) for part in _LISTS.split(text)]
+    found: list[list[str]] = [[]]
+    depth, start = 0, 0
+    for token in _TOKEN.finditer(text):
+        mark = token.group()
+        if mark[0] in "'\"\\":
+            continue  # a quoted string or an escaped character: never split inside
+        if mark[0] == "$":
+            depth += 1
+        elif mark in ")}":
+            depth -= 1 if depth else 0
         elif not depth:
-            found = _SEPARATORS.match(text, at)
-            if found is not None:
-                parts.append(text[start:at])
-                start = at = found.end()
-                continue
-        at += 1
-    return [*parts, text[start:]]
+            found[-1].append(text[start:token.start()])
+            start = token.end()
+            if mark != "|":
+                found.append([])
+    found[-1].append(text[start:])
+    return found
+
+
+def split_unquoted(text: str, separators: re.Pattern[str]) -> list[str]:
+    """`text` split at each match of `separators` (a pattern without groups) outside quoted strings
+    (`'...'`, `"..."`) and escaped characters: `sh -c "cd /app; ./build.sh"` is one command."""
+    if "'" not in text and '"' not in text and "\\" not in text:
+        return separators.split(text)
+    parts = [""]
+    at = 0
+    for quoted in _QUOTED.finditer(text):
+        pieces = separators.split(text[at:quoted.start()])
+        parts[-1] += pieces[0]
+        parts += pieces[1:]
+        parts[-1] += quoted.group()
+        at = quoted.end()
+    pieces = separators.split(text[at:])
+    parts[-1] += pieces[0]
+    return [*parts, *pieces[1:]]
 
 
 def _words(segment: str) -> list[str]:

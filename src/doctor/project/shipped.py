@@ -474,14 +474,16 @@ def _path_dirs(value: str) -> tuple[str, ...]:
 def _run_commands(text: str) -> list[str]:
     """The words of a RUN line that run as a program: each command's first word (after `if`, `then`,
     `exec`, `VAR=value`), and the script a shell is given (`bash ./build.sh`, `sh -c '/build.sh'`);
-    not an argument (`chmod +x /start`, `[ -s /build.sh ]`). Shell form split at `&&`, `;`, `|`;
+    not an argument (`chmod +x /start`, `[ -s /build.sh ]`). Shell form split at `&&`, `;`, `|` outside quotes;
     the exec form's JSON array."""
     from doctor.project.dockerfile import json_array
+    from doctor.project.shellwords import split_unquoted
 
     parsed = json_array(text)
-    # a quick split, not shlex's (a tenth of the time on long RUN lines): a script path is one word
+    # a quick split, not shlex's (a tenth of the time on long RUN lines): a script path is one word;
+    # never inside quotes (`sh -c "cd /app; ./build.sh"` is one command, its -c text read again)
     commands = [parsed] if parsed is not None else [
-        [word.strip("'\"") for word in _RUN_WORD.findall(part)] for part in _SHELL_SEPARATOR.split(text)]
+        [word.strip("'\"") for word in _RUN_WORD.findall(part)] for part in split_unquoted(text, _SHELL_SEPARATOR)]
     found: list[str] = []
     for words in commands:
         at = 0

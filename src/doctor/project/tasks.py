@@ -21,7 +21,7 @@ from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project import is_file
 from doctor.project.reading import parse_json, read_regular_text
-from doctor.project.shellwords import SHELL_WORDS, WRAPPERS, split_command
+from doctor.project.shellwords import SHELL_WORDS, WRAPPERS, split_command, split_pipelines
 
 __all__ = ["MAKEFILES", "SHELL_WORDS", "WRAPPERS", "Command", "CommandKind", "read_commands", "split_command",
            "task_commands"]
@@ -71,7 +71,9 @@ class Command:
     is True when the package manager provides the tool itself (an npm script's `jest` comes from
     node_modules/.bin, not from PATH) or the project does (`./manage.py`, run by its path);
     `implied` marks a tool the file needs without spelling out a command (package.json needs npm,
-    compose needs docker).
+    compose needs docker); `pipeline` is the whole pipeline a recipe's command is a stage of, or its
+    own text where `xargs` runs it (`psql ... | xargs python update.py`: its input decides what it
+    runs on), "" for a command that stands alone.
     """
 
     text: str
@@ -83,6 +85,7 @@ class Command:
     local: bool = False
     implied: bool = False
     name: str = ""
+    pipeline: str = ""
 
 
 def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Command, ...]:
@@ -135,9 +138,9 @@ def _makefile(path: Path) -> list[Command]:
         stripped = line.strip()
         if line.startswith("\t") and target:
             recipe = variables.expand(stripped.lstrip("@-+ "), target)
-            for segment, tool, cwd in split_command(recipe, path.parent):
+            for segment, tool, cwd, pipeline in split_pipelines(recipe, path.parent):
                 commands.append(Command(segment, tool, CommandKind.MAKE, Location(path, number),
-                                        f"make target {target!r}", cwd, "/" in tool, name=target))
+                                        f"make target {target!r}", cwd, "/" in tool, name=target, pipeline=pipeline))
             continue
         rule = RULE.match(line)
         if rule and not line.startswith("\t"):
@@ -175,9 +178,9 @@ def _justfile(path: Path) -> list[Command]:
         body = line.strip().lstrip("@-").lstrip("@- ")
         if not recipe or shebang or body.startswith("#"):
             continue
-        for segment, tool, cwd in split_command(_JUST_INTERPOLATION.sub("$just", body), path.parent):
+        for segment, tool, cwd, pipeline in split_pipelines(_JUST_INTERPOLATION.sub("$just", body), path.parent):
             commands.append(Command(segment, tool, CommandKind.JUST, Location(path, number),
-                                    f"just recipe {recipe!r}", cwd, "/" in tool, name=recipe))
+                                    f"just recipe {recipe!r}", cwd, "/" in tool, name=recipe, pipeline=pipeline))
     return commands
 
 
@@ -216,9 +219,9 @@ def _taskfile(path: Path) -> list[Command]:
             block = scalar.style in ("|", ">")
             for offset, line in enumerate(scalar.value.splitlines()):
                 number = scalar.start_mark.line + 1 + (offset + 1 if block else 0)
-                for segment, tool, cwd in split_command(_task_text(line), folder):
+                for segment, tool, cwd, pipeline in split_pipelines(_task_text(line), folder):
                     commands.append(Command(segment, tool, CommandKind.TASK, Location(path, number),
-                                            f"task {name!r}", cwd, "/" in tool, name=name))
+                                            f"task {name!r}", cwd, "/" in tool, name=name, pipeline=pipeline))
     return commands
 
 
