@@ -190,6 +190,48 @@ def _may_bring(path: Path, package: str, read: set[Path]) -> bool:
     return False
 
 
+def pip_requirement_files(project: Project, service_name: str) -> list[Path]:
+    """The project's requirements files the service's image `pip install -r`s, its RUN lines read with
+    the values the build gives them: djangoproject.com's `pip install -r ${REQ_FILE}` installs
+    requirements/tests.txt where compose's build arg says `REQ_FILE=requirements/tests.txt`, else the
+    ARG's default. A file named by a variable doctor does not know, or not from the project, is left out."""
+    import shlex
+
+    from doctor.project.shellwords import split_unquoted
+
+    found = _runs(project, service_name)
+    service = project.services.get(service_name)
+    if found is None or service is None:
+        return []
+    inside: list[str] = []
+    for text, workdir in found[0]:
+        if "-r" not in text and "--requirement" not in text:
+            continue
+        for segment in split_unquoted(text, _SEGMENTS):
+            try:
+                words = shlex.split(segment)
+            except ValueError:
+                words = segment.split()
+            if words[:1] == ["cd"] and len(words) == 2:
+                workdir = posixpath.normpath(posixpath.join(workdir, words[1]))
+                continue
+            match = _PIP.search(segment)
+            if match is None:
+                continue
+            try:
+                args = shlex.split(match.group("args"))
+            except ValueError:
+                continue
+            for at, word in enumerate(args):
+                named = next((word[len(p):].lstrip("=") for p in ("--requirement", "-r") if word.startswith(p)), None)
+                path = (named or (args[at + 1] if at + 1 < len(args) else "")) if named is not None else ""
+                if path and "$" not in path:
+                    inside.append(posixpath.normpath(posixpath.join(workdir, path)))
+    codes = project.code_map(service)
+    files = (codes.to_host(path) for path in dict.fromkeys(inside))
+    return [host[0] for host in files if host is not None and host[0].is_file()]
+
+
 def _requirement_files(text: str, workdir: str) -> list[str] | None:
     """The container paths of the requirements files a RUN's `pip install -r` lines install ([] for a
     RUN installing no Python package, or only named ones); None when it installs what doctor cannot

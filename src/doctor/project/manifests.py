@@ -125,6 +125,12 @@ def _pyproject_manifest(path: Path) -> Manifest | None:
     return Manifest(path, Language.PYTHON, tuple(requirements))
 
 
+def requirements_manifest(path: Path) -> Manifest:
+    """The manifest of one requirements file, wherever it lies (`requirements/tests.txt`, which
+    read_manifests of its folder does not read: an image installs it when its RUN names it)."""
+    return _requirements_txt(path)
+
+
 def _requirements_txt(path: Path) -> Manifest:
     """A requirements file's packages, with those of the files it includes (`-r requirements/base.txt`,
     `--requirement=dev.txt`: relative to its own folder, as pip reads them; `-c` constraints install

@@ -138,6 +138,11 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
         if (context, copied) not in manifests:
             manifests[context, copied] = installed_manifests(project, context, copied)
         found = manifests[context, copied]
+        # the requirements files the RUN lines `pip install -r`, with the build's values (djangoproject.com's
+        # `-r ${REQ_FILE}`, REQ_FILE=requirements/tests.txt): the image's, before any beside them
+        named_files = _pip_installed(project, service.name, found)
+        if named_files:
+            found = [*named_files, *(m for m in found if m not in named_files)]
         # healthchecks: `pip install -r /tmp/requirements.txt`, not the requirements-dev.txt beside it
         unbuilt = [m for m in found if _not_pip_installed(m, named, found)]
         for manifest in found:
@@ -167,6 +172,15 @@ def _run_inputs(project: Project, path: Path | None, target: str | None,
 
     text = read_regular_text(path)
     return tuple(mounted_sources(recipe, context)), pip_requirement_names(text) if text else None
+
+
+def _pip_installed(project: Project, service: str, found: Sequence[Manifest]) -> list[Manifest]:
+    """The manifests of the requirements files the service's image `pip install -r`s (image_installs)."""
+    from doctor.project.image_installs import pip_requirement_files
+    from doctor.project.manifests import requirements_manifest
+
+    known = {m.path: m for m in found}
+    return [known.get(path) or requirements_manifest(path) for path in pip_requirement_files(project, service)]
 
 
 def _not_pip_installed(manifest: Manifest, named: frozenset[str] | None, found: Sequence[Manifest]) -> bool:
