@@ -44,32 +44,33 @@ class DotenvOverride(Check):
         of `manage.py`), `os.path.join(os.path.dirname(__file__), os.pardir, ".env")`,
         `find_dotenv()` / `find_dotenv(".env.local")` (that name, from the calling file's folder
         upwards), `os.getenv("APP_CONF")` / `os.environ.get(..., "/etc/app.conf")` (compose's value
-        for that service, else the default), and a `for path in [...]` loop over candidates (the
-        first that exists when the loop breaks, each one otherwise). A name bound in a module the
-        calling one star-imports counts (`BASE_DIR` through `from .dev import *`, whose `dev.py`
-        does `from .common import *`: relative imports, and absolute ones of the project's own
-        packages, four levels and 16 files at most, read with `ast` too); a call with
-        `override=True` whose file doctor still cannot work out (a function's result, a name
-        from an installed package) is a note, never a silent pass. Imported names count under
+        for that service, else the default; no default is None: `load_dotenv(None)` searches), and
+        a `for path in [...]` loop over candidates (the first that exists when the loop breaks, each
+        one otherwise). A name bound in a module the calling one star-imports counts (`BASE_DIR` through
+        `from .dev import *`, whose `dev.py` does `from .common import *`: relative imports, and
+        absolute ones of the project's own packages, four levels and 16 files at most, read with `ast`
+        too); a call with `override=True` whose file doctor still cannot work out (a function's result,
+        a name from an installed package) is a note, never a silent pass. Imported names count under
         their alias (`from dotenv import load_dotenv as ld`). django-environ's `Env.read_env(path,
-        overwrite=...)` (no path: the `.env` beside the calling module; environs' `read_env()`
-        walks up) is read the same way, with django-environ's paths: `root = environ.Path(__file__) - 3`
-        (three folders up from the file: `- 1` is its folder), `root.path("x")`, `root("a/b")` (a join).
-        A path built from a literal and a variable (`root("dojo/settings/" + env.str("DD_ENV_PATH",
+        overwrite=...)` (no path: the `.env` beside the calling module; environs' `read_env()` walks up)
+        is read the same way, with django-environ's paths: `root = environ.Path(__file__) - 3` (three
+        folders up from the file: `- 1` is its folder), `root.path("x")`, `root("a/b")` (a join). A path
+        built from a literal and a variable (`root("dojo/settings/" + env.str("DD_ENV_PATH",
         ".env.prod"))`, `env("X", default=...)`, `os.environ.get("X", "...")`, an f-string) takes the
-        service's value (compose's, over its Dockerfile's ENV), else the default, which the message
-        then says was assumed. pydantic-settings' `env_file`
-        (`SettingsConfigDict(env_file=...)`, a `model_config` dict, or `class Config`), relative to
-        the working dir, fills only the class's fields (with `env_prefix`) and never beats compose;
-        so does python-decouple's `config("KEY")` (the `.env` found from the module's folder
-        upwards, for the keys it asks for). It reads that file with
-        python-dotenv itself against the environment compose sets and reports, at the call, each
-        variable the app then sees with another value than compose's, naming the file:line that sets
-        it. With `override=True` (`overwrite=True`) the file beats compose (error when the file's
-        value dials localhost, else warning). A variable compose does not set is filled by the file
-        with or without override: it is an error when its localhost names a server of this stack
-        (`REDIS_URL=redis://localhost` next to a `redis` service), info otherwise (the app's own
-        host-side setting).
+        service's value (compose's, over its Dockerfile's ENV), else the default, which the message then
+        says was assumed. pydantic-settings' `env_file` (`SettingsConfigDict(env_file=...)`, a
+        `model_config` dict, or `class Config`), relative to the working dir, fills only the class's
+        fields (with `env_prefix`) and never beats compose; so does python-decouple's `config("KEY")`
+        (the `.env` found from the module's folder upwards, for the keys it asks for; `config` from
+        `from .base import *` too). A settings module beside the one the service's
+        DJANGO_SETTINGS_MODULE names (settings/prod.py beside settings/local.py), which that one does
+        not import, does not run there. It reads that file with python-dotenv itself against the
+        environment compose sets and reports, at the call, each variable the app then sees with another
+        value than compose's, naming the file:line that sets it. With `override=True` (`overwrite=True`)
+        the file beats compose (error when the file's value dials localhost, else warning). A variable
+        compose does not set is filled by the file with or without override: it is an error when its
+        localhost names a server of this stack (`REDIS_URL=redis://localhost` next to a `redis`
+        service), info otherwise (the app's own host-side setting).
 
         A call under an `if` that reads the environment (`if not os.environ.get("IN_DOCKER")`,
         `os.getenv("X") is None`, `"X" not in os.environ`, `os.environ.get("X") != "1"`, their
@@ -128,6 +129,7 @@ class DotenvOverride(Check):
             dockerfile = project.dockerfile(service)
             workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
             environ = image_env(project, service)
+            service_calls = _settings_loaded(service, environ, service_calls)
             for call in unread_calls(service, service_calls, maps[service.name], environ):
                 unread.setdefault(call.location, (call, []))[1].append(service.name)
             for effect in dotenv_effects(service, service_calls, maps[service.name], workdir, environ):
@@ -199,6 +201,21 @@ def _not_running_manage_py(project: Project, calls: tuple[DotenvCall, ...]) -> s
     scripts = ScriptFinder(project)
     runs = {name: _runs_manage_py(project, service, scripts) for name, service in project.services.items()}
     return {name for name, found in runs.items() if found is False} if any(runs.values()) else set()
+
+
+def _settings_loaded(service: Service, image: dict[str, str], calls: tuple[DotenvCall, ...]
+                     ) -> tuple[DotenvCall, ...]:
+    """The calls but those in settings modules the service's DJANGO_SETTINGS_MODULE (compose's, over
+    its Dockerfile's ENV) never loads: pythondotorg's services run pydotorg.settings.local, never the
+    production settings/cabotage.py beside it."""
+    from doctor.project.star_imports import unloaded_settings
+
+    variable = service.environment.get("DJANGO_SETTINGS_MODULE")
+    module = variable.value if variable is not None else image.get("DJANGO_SETTINGS_MODULE")
+    if not module or "$" in module:
+        return calls
+    unloaded = unloaded_settings(module, dict.fromkeys(c.location.path for c in calls))
+    return tuple(c for c in calls if c.location.path not in unloaded) if unloaded else calls
 
 
 def _runs_manage_py(project: Project, service: Service, scripts: ScriptFinder) -> bool | None:

@@ -45,7 +45,8 @@ MAX_FILES = 20000
 # ("join", part) steps, since the value is known per service only; with a fifth element (base
 # spec or (), prefix, suffix) the value is a piece of the path: base / (prefix + $NAME + suffix)
 # (`root("dojo/settings/" + env.str("DD_ENV_PATH", ".env.prod"))`), relative to the working dir
-# without a base.
+# without a base; ("none",) is the default of `os.getenv("X")`, a None that names no file (a call
+# given it straight loads its own default instead: dotenv_ast._none_is).
 PathSpec = tuple[object, ...]
 Reached = tuple[Path, CodePath, tuple[str, ...]]  # a file a call loads, its carrier, the defaults assumed
 # A condition a call runs under (dotenv_ast writes them, `guard_holds` judges them): ("not", g),
@@ -107,15 +108,14 @@ def code_roots(project_dir: Path, maps: Iterable[CodeMap]) -> tuple[Path, ...]:
 def dotenv_calls(roots: Iterable[Path]) -> tuple[DotenvCall, ...]:
     """Every `load_dotenv(...)` call in the Python files under the roots (parsed, never imported)."""
     from doctor.project.memo import remember
-    from doctor.project.star_imports import star_closure
 
     found: list[DotenvCall] = []
     for path in (f for root in roots for f in _python_files(root)):
         text = _python_text(path)
-        if text is not None and _loads_env(text):
+        files = _loader_files(path, text) if text is not None else None
+        if files is not None:
             # remembered (the parse needs `ast`): read again on a miss, after the file's stamp is taken
             # and the modules its star imports reach (`from .common import *` may bind BASE_DIR)
-            files = (path, *star_closure(path, text))
             found.extend(remember("dotenv-calls", files, "", functools.partial(_module_calls, path)))
     return tuple(found)
 
@@ -134,7 +134,22 @@ def _module_calls(path: Path) -> tuple[DotenvCall, ...]:
     from doctor.project.dotenv_ast import module_calls
 
     text = _python_text(path)
-    return module_calls(path, text) if text is not None and _loads_env(text) else ()
+    return module_calls(path, text) if text is not None and _loader_files(path, text) is not None else ()
+
+
+def _loader_files(path: Path, text: str) -> tuple[Path, ...] | None:
+    """The module and the modules its star imports reach, when it may load a `.env`: it names a
+    loader, or calls `config(...)` that a star import brings from decouple (pythondotorg's
+    settings/local.py: `from .base import *`, whose base.py does `from decouple import config`)."""
+    from doctor.project.star_imports import star_closure
+
+    own = _loads_env(text)
+    if not own and not ("import *" in text and "config(" in text):
+        return None
+    closure = star_closure(path, text)
+    if own or any("decouple" in (_python_text(f) or "") for f in closure):
+        return (path, *closure)
+    return None
 
 
 def _loads_env(text: str) -> bool:

@@ -25,6 +25,7 @@ from doctor.project.star_imports import rebase, star_closure, star_module
 ALIASED = frozenset({"dotenv", "dotenv.main", "os", "os.path", "pathlib", "decouple", "environ", "environs"})
 PATH_PARTS = {"pardir": "..", "curdir": "."}  # os.pardir, os.curdir
 UNKNOWN: Guard = ("?",)
+NONE: PathSpec = ("none",)  # the default of `os.getenv("X")`: None, which no path is (see _none_is)
 # a string of literals and variable reads, a read as (NAME, its default or None)
 Pieces = tuple[str | tuple[str, str | None], ...]
 # a string method a guard may call on a variable's value (`os.getenv("X", "").lower()`)
@@ -54,12 +55,15 @@ class _Calls:
         self.aliases: dict[str, str] = {}  # `from dotenv import load_dotenv as ld`: ld -> load_dotenv
         self.flags: dict[str, Guard] = {}  # `IN_DOCKER = os.getenv("IN_DOCKER")`: names a guard reads
         self.envs: set[str] = {"env"}  # django-environ's / environs' Env() instances: `env("X", default=...)`
+        self.configs: set[str] = set()  # decouple's `config`, as a star import brings it (`from .base import *`)
         self.environs = any(line.lstrip().startswith(("import environs", "from environs ")) for line in self.lines)
 
     def read(self, tree: ast.Module) -> Iterator[DotenvCall]:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module in ALIASED:
                 self.aliases.update({a.asname or a.name: a.name for a in node.names})
+            if isinstance(node, ast.ImportFrom) and node.module == "decouple":
+                self.configs.update(a.asname or a.name for a in node.names if a.name == "config")
         yield from self._body(tree.body, {}, False, ())
         yield from self._decouple(tree)
 
@@ -81,6 +85,11 @@ class _Calls:
         for name, specs in inner.names.items():
             if not name.startswith("_"):
                 self.names[name] = tuple(r for s in specs if (r := rebase(s, target, self.path)) is not None)
+        self.configs.update(n for n in inner.config_names() if not n.startswith("_"))
+
+    def config_names(self) -> set[str]:
+        """The names this module binds to decouple's `config`: imported, or through its star imports."""
+        return self.configs
 
     def _callee(self, func: ast.expr) -> str:
         """The function a call names: its attribute, or its imported name behind an alias."""
@@ -93,16 +102,18 @@ class _Calls:
 
     def _decouple(self, tree: ast.Module) -> Iterator[DotenvCall]:
         """python-decouple: `config("KEY")` reads os.environ first, else the `.env` found from the
-        calling module's folder upwards; reported at the import, for the keys the module asks for."""
+        calling module's folder upwards; reported at the import, for the keys the module asks for,
+        or at its first read when only a star import brings `config` (`from .base import *`)."""
         imported = next((n for n in ast.walk(tree) if (isinstance(n, ast.ImportFrom) and n.module == "decouple")
                          or (isinstance(n, ast.Import) and any(a.name == "decouple" for a in n.names))), None)
-        if imported is None:
-            return
-        keys = [n.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Call) and self._callee(n.func) == "config"
-                and n.args and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str)]
-        if keys:
-            yield DotenvCall(self._location(imported), False, (("find",),), self._text(imported), False,
-                             "decouple", tuple(dict.fromkeys(keys)))
+        reads = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args and _string(n.args[0])
+                        and ((isinstance(n.func, ast.Name) and n.func.id in self.configs)
+                             or (imported is not None and self._callee(n.func) == "config"))),
+                       key=lambda n: (n.lineno, n.col_offset))
+        if reads:
+            at: ast.stmt | ast.expr = imported if imported is not None else reads[0]
+            keys = tuple(dict.fromkeys(str(_string(n.args[0])) for n in reads))
+            yield DotenvCall(self._location(at), False, (("find",),), self._text(at), False, "decouple", keys)
 
     def _body(self, body: list[ast.stmt], loops: dict[str, tuple[PathSpec, ...]], each: bool,
               guard: tuple[Guard, ...]) -> Iterator[DotenvCall]:
@@ -162,6 +173,8 @@ class _Calls:
             len(node.args) > at and _is_true(node.args[at]))
         argument = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == path_arg), None)
         candidates = (default,) if argument is None or _is_none(argument) else self._eval(argument, loops)
+        if not (isinstance(argument, ast.Name) and argument.id in loops):  # a loop's None is skipped, not searched
+            candidates = tuple(_none_is(s, default) for s in candidates)
         return DotenvCall(self._location(node), override, candidates, self._text(node),
                           each and len(candidates) > 1, loader, guard=_known(guard))
 
@@ -245,6 +258,8 @@ class _Calls:
         read = self._env_read(node)
         if read is not None:
             defaults = self._eval(read[1], loops) if read[1] is not None else ()
+            if self._may_be_none(node, read[1]):
+                defaults = (NONE,)  # `os.environ.get("X")` unset is None: the loader's own default then
             return (("env", read[0], defaults, ()),)
         if name in ("resolve", "absolute") and isinstance(node.func, ast.Attribute):
             return self._eval(node.func.value, loops)
@@ -309,6 +324,14 @@ class _Calls:
         fallback = node.args[1] if positional and len(node.args) > 1 else next(
             (k.value for k in node.keywords if k.arg == "default"), None)
         return key, fallback
+
+    def _may_be_none(self, node: ast.Call, fallback: ast.expr | None) -> bool:
+        """Whether a variable read gives None when the variable is unset: `os.getenv("X")`,
+        `os.environ.get("X", None)` (django-environ's and environs' `env.str("X")` raise instead)."""
+        func = node.func
+        reads_os = self._callee(func) == "getenv" or (isinstance(func, ast.Attribute) and func.attr == "get"
+                                                      and self._is_environ(func.value))
+        return reads_os and (fallback is None or _is_none(fallback))
 
     def _pieces(self, node: ast.expr) -> Pieces | None:
         """A string built of literals and one variable read (`"dojo/settings/" + env.str("DD_ENV_PATH",
@@ -508,6 +531,14 @@ def _framed(base: PathSpec | None, pieces: Pieces) -> tuple[PathSpec, ...]:
     name, default = reads[0]
     defaults = _framed(base, (prefix + default + suffix,)) if default is not None else ()
     return (("env", name, defaults, (), (base or (), prefix, suffix)),)
+
+
+def _none_is(spec: PathSpec, default: PathSpec) -> PathSpec:
+    """A call's path read straight from a variable that is None when unset (`load_dotenv(dotenv_path=
+    os.environ.get("DOTENV_PATH"))`, pontoon's): unset, the loader gets None and does its own search."""
+    if spec[0] == "env" and len(spec) == 4 and not _specs(spec[3]) and _specs(spec[2]) == (NONE,):
+        return (*spec[:2], (default,), spec[3])
+    return spec
 
 
 def _up(spec: PathSpec) -> PathSpec:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from doctor.regular import read_text
@@ -79,12 +79,62 @@ def star_lines(text: str) -> Iterator[tuple[str | None, int]]:
             yield name[level:] or None, level
 
 
+def unloaded_settings(module: str, files: Iterable[Path]) -> frozenset[Path]:
+    """Of `files`, the Django settings modules that DJANGO_SETTINGS_MODULE=`module` never loads:
+    the other modules of its settings package (pythondotorg's pydotorg/settings/cabotage.py beside
+    the named local.py), that the named module and the modules its star imports reach never import.
+    A sibling counts only in a package named like `settings`, or when it star-imports one of the
+    modules the named one does (`from .base import *` in both): elsewhere (proj/wsgi.py beside
+    proj/settings.py) a sibling is no alternative and may run."""
+    parts = module.strip().split(".")
+    if len(parts) < 2 or not all(p.isidentifier() for p in parts):
+        return frozenset()
+    package, name = tuple(parts[:-1]), parts[-1]
+    named: dict[Path, tuple[set[Path], set[str]] | None] = {}
+    found: set[Path] = set()
+    for path in files:
+        folder = path.parent
+        if path.suffix != ".py" or path.stem == name or path.name == "__init__.py" or \
+                folder.parts[-len(package):] != package:
+            continue
+        if folder not in named:
+            named[folder] = _loads(folder / f"{name}.py")
+        loads = named[folder]
+        if loads is None or path in loads[0] or path.stem in loads[1]:
+            continue
+        if "settings" in folder.name or loads[0] & set(star_closure(path, _text(path) or "")):
+            found.add(path)
+    return frozenset(found)
+
+
+def _loads(path: Path) -> tuple[set[Path], set[str]] | None:
+    """The files a module's star imports reach, and the words of the import lines of all of them
+    (`from . import email`, `from .logging import LOGGING`); None when the module is no file."""
+    text = _text(path)
+    if text is None:
+        return None
+    closure = star_closure(path, text)
+    words: set[str] = set()
+    for body in (text, *(_text(f) or "" for f in closure)):
+        for line in body.splitlines():
+            if line.lstrip().startswith(("from ", "import ")):
+                words.update("".join(c if c.isalnum() or c == "_" else " " for c in line.split("#", 1)[0]).split())
+    return {path, *closure}, words
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return read_text(path)
+    except OSError:
+        return None
+
+
 def rebase(spec: PathSpec, source: Path, caller: Path) -> PathSpec | None:
     """A path bound in `source` as the module at `caller` sees it: ("file", ...) relative to the
     caller's file instead (both in the container where the caller's folder is); None for a path
     only its own module can work out (find_dotenv() searches from the calling file)."""
     kind = spec[0]
-    if kind in ("cwd", "abs"):
+    if kind in ("cwd", "abs", "none"):
         return spec
     if kind == "file":
         target = str(source)
