@@ -140,3 +140,17 @@ def test_an_error_message_after_a_secret_word_stays_readable(text: str) -> None:
 
 def test_a_secret_after_a_colon_is_still_masked() -> None:
     assert Redactor().text("password: hunter22 and DB_PASSWORD: s3cret") == "password: *** and DB_PASSWORD: ***"
+
+
+@pytest.mark.parametrize(("line", "shown"), [
+    ("-export GOOGLE_APPLICATION_CREDENTIALS=/app/creds/bq.json\\r",
+     "-export GOOGLE_APPLICATION_CREDENTIALS=/app/creds/bq.json\\r"),
+    ("-export API_TOKEN=s3cr3t-v4lue-x\\r", "-export API_TOKEN=***\\r"),
+])
+def test_a_diff_line_with_its_carriage_return_shown_is_judged_as_its_lf_twin(line: str, shown: str) -> None:
+    # mozilla/treeherder (trial I2): a CRLF fix's diff masked the path under a credentials key on the
+    # `-` line (`...bq.json\r`, no path by its shape) and showed it on the `+` line
+    redactor = Redactor()
+    assert redactor.text(line) == shown
+    twin, twin_shown = (text.removesuffix("\\r").replace("-", "+", 1) for text in (line, shown))
+    assert redactor.text(twin) == twin_shown

@@ -224,6 +224,9 @@ def _key_values(text: str, sink: Sink) -> str:
         value = found.group(group)
         if group == "bare":
             trimmed = value.rstrip(",;)]}")
+            # a diff's line shows its carriage return as `\r`: the value ends before it, and is judged
+            # as the rewritten line's (`KEY=/app/creds/bq.json\r` masked, the LF line not)
+            trimmed = trimmed.removesuffix("\\r")
             if match.start() and text[match.start() - 1] == ";":  # `...;AccountKey=<key>;EndpointSuffix=...`
                 trimmed = _NEXT_FIELD.split(trimmed, 1)[0]
             end -= len(value) - len(trimmed)
