@@ -53,7 +53,9 @@ class RuntimeDrift(Check):
         with compose's `build.args` over the ARG default, and reported where that value is written;
         also the Dockerfiles at the project root and in its `docker/` folder that no service builds,
         with their ARG defaults: the image CI releases, umami's root Dockerfile, linkding's
-        `docker/default.Dockerfile`),
+        `docker/default.Dockerfile`), the `image: node:X` / `python:X` of a service with no build
+        that runs the project's code (a command, in a working folder a bind of the project
+        mounts: treeherder's `frontend` on node 23.5.0 with `.:/app` and `pnpm start`),
         GitHub workflow `python-version` / `node-version` (those of the checkout's top when the
         compose files live in a folder such as `docker/` that builds from the top; not a job whose
         `defaults.run.working-directory` is a folder none of the builds uses, like an e2e package,
@@ -159,6 +161,7 @@ class RuntimeDrift(Check):
         siblings = [(sibling, _image_pins(project, sibling.build), _image_pins(project, service.build))
                     for sibling in sibling_builds(project.compose)
                     if (service := project.services[sibling.service]).build is not None]
+        ran = _image_runners(project)
         for runtime in ("python", "node"):
             # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
             loose = {path for (path, _), found in near.items()
@@ -170,7 +173,7 @@ class RuntimeDrift(Check):
                 *files.folder(root), *(d for path, found in images.items() if path in loose for d in found), *released,
                 *(d for sibling, pins, _ in siblings if _image_of(project.services[sibling.service]) in loose
                   for d in pins),
-                *workflows, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]))
+                *workflows, *ran, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]))
             # the ranges of a build's own folders (saleor's pyproject above its .devcontainer) for its FROM pins
             applying: dict[Location, list[Declared]] = {}
             for (built_image, _), found in near.items():
@@ -357,6 +360,30 @@ class RuntimeDrift(Check):
             advice = "change " + _change(place, runtime, chosen, project)
             subject = f"{runtime}:{relative_to(location.path, project.root)}"
             yield self.finding(message, location, subject, Fix(advice, Safety.ADVICE))
+
+
+def _image_runners(project: Project) -> list[Declared]:
+    """The runtime of each service that runs the project's own code on an official image with no
+    build: mozilla/treeherder's `frontend` (`image: node:23.5.0-alpine3.20`, `.:/app`, `working_dir:
+    /app`, `pnpm install && pnpm start`) runs node 23 on the code CI tests on node 22. Only a service
+    with a command whose working folder is a bind mount of the project's folders counts (an image
+    run for a tool of its own, a database, does not)."""
+    from dataclasses import replace
+
+    found: list[Declared] = []
+    root = str(project.root)
+    for name, service in sorted(project.services.items()):
+        if service.build is not None or not service.image or service.command is None or not service.working_dir:
+            continue
+        home = posixpath.normpath(service.working_dir)
+        mounted = any(m.type == "bind" and m.source and (m.source == root or m.source.startswith(root + os.sep))
+                      and (home == posixpath.normpath(m.target) or home.startswith(posixpath.normpath(m.target) + "/"))
+                      for m in service.volumes)
+        if mounted:
+            at = service.image_location or service.location or Location(project.root)
+            found += [replace(d, source=f"'{name}' image {service.image}")
+                      for d in image_declared_at([(service.image, at)])]
+    return found
 
 
 def _image_of(service: Service) -> Image | None:
