@@ -115,7 +115,15 @@ class LeakedHostPort(Check):
         container port its listener publishes under another host port) are not findings for a
         service whose bundle runs in the developer's browser. They are for a service that dials them
         from inside its own container: a test runner whose browser runs there (playwright, cypress)
-        or a server-side rendering server. That is decided per service, not per variable name;
+        or a server-side rendering server. A localhost http URL to a port a peer listens on inside
+        (and may publish as the same port) is no page for a service that serves none, that is, one
+        that publishes and exposes no port and runs neither Node nor a static web server (nginx, httpd,
+        caddy), where it reads the variable in its code, scripts or command, or doctor cannot read its
+        program: openlibrary's `solr-updater`, whose start script passes `OL_URL=http://localhost:8080/`
+        to a Python updater, dials its own container, not `web` (the fix: `http://web:8080/`). A key
+        naming a public address (`NEXTAUTH_URL`, a UI's), or the listener's own URL given to it beside
+        its workers (the same key and value: redash's `REDASH_HOST`, for links in mails), stays a page.
+        That is decided per service, not per variable name;
         but a variable a dev server's proxy reads (`target: process.env.API_URL` in vite.config.js,
         webpack's or vue's config, setupProxy.js) is dialed by that server from its container,
         whatever its key (listmonk's `LISTMONK_API_URL`). An
@@ -226,7 +234,9 @@ class LeakedHostPort(Check):
             # its dev server's config is read only once a value dials localhost (Clients.proxied)
             proxied = functools.partial(clients.proxied, service)
             server_reads = functools.partial(clients.server_reads, service)
-            for dial in localhost_dials(model, service, inside is not None, index, proxied, server_reads):
+            opens_itself = functools.partial(clients.opens_itself, service)
+            for dial in localhost_dials(model, service, inside is not None, index, proxied, server_reads,
+                                        opens_itself):
                 reason = clients.local_reason(service, dial.var.name, dial.peer)
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")

@@ -113,6 +113,20 @@ class Clients:
             suffixes = suffixes & runtime
         return self.text.reader_of(name, folders, "", suffixes, tests=False) is not None
 
+    def opens_itself(self, service: Service, name: str) -> bool:
+        """Whether the service dials an http URL in `name` itself, whatever a browser would make of it: it
+        serves no page (publishes and exposes no port, runs neither Node nor a static web server such as
+        nginx serving a built bundle) and reads the variable in its code, scripts or command, or has no
+        program doctor can read. openlibrary's `solr-updater` passes OL_URL to a Python updater from its
+        start script; a bot whose readable code never names the variable does not dial it."""
+        if service.ports or service.expose:
+            return False
+        base = self._base(service)
+        if image_runtime(base) == "node" or base.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower() in \
+                _STATIC_SERVERS:
+            return False
+        return not self._app_code(service) or self._reader(service, name) is not None
+
     def dials_from_inside(self, service: Service) -> str | None:
         """Why the service opens its browser-facing URLs from inside its container, or None."""
         return dials_from_inside(service, self._folders(service))
@@ -172,12 +186,15 @@ class Clients:
     def _suffixes(self, service: Service) -> frozenset[str] | None:
         """The source files the service's runtime runs (its stage's base image: python or node), with
         scripts and config files; None when the runtime is another or unknown (every file counts)."""
-        base = service.image or ""
+        family = image_runtime(self._base(service))
+        return None if family is None else RUNTIME_SUFFIXES[family] | ANY_RUNTIME
+
+    def _base(self, service: Service) -> str:
+        """The image the service runs on: its stage's base when it builds one, else its image ("" unknown)."""
         if service.build is not None and service.build.dockerfile_path is not None:
             recipe = self.project.recipe(service.build.dockerfile_path, service.build.target)
-            base = recipe.base if recipe is not None else ""
-        family = image_runtime(base)
-        return None if family is None else RUNTIME_SUFFIXES[family] | ANY_RUNTIME
+            return recipe.base if recipe is not None else ""
+        return service.image or ""
 
     def _folders(self, service: Service) -> list[Path]:
         found = self._code.get(service.name)
@@ -210,6 +227,8 @@ _BUNDLER_CONFIGS = ("vite.config.js", "vite.config.ts", "vite.config.mjs", "vite
                     "vue.config.js", "next.config.js", "next.config.mjs", "next.config.ts", "nuxt.config.ts",
                     "nuxt.config.js", "svelte.config.js", "angular.json", "astro.config.mjs", "rollup.config.js",
                     "parcel.config.js", ".parcelrc", "remix.config.js", "craco.config.js")
+# web servers whose image serves a built browser bundle as static files
+_STATIC_SERVERS = frozenset({"nginx", "httpd", "caddy", "apache", "nginx-unprivileged", "openresty"})
 _APP_MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Gemfile", "go.mod", "composer.json")
 
 

@@ -32,6 +32,8 @@ DATABASES = frozenset({"postgres", "mysql", "mongo"})  # what a `DB_HOST` may me
 _REPUBLISHERS = ("library", "bitnami")
 # a user interface a key may name: its URL is a page the developer opens, whoever reads it
 _UI_WORDS = frozenset({"DASHBOARD", "UI", "WEBUI", "CONSOLE", "PORTAL", "ADMIN"})
+# the site's own public address, which a worker hands out in links (NextAuth's canonical NEXTAUTH_URL)
+_LINK_WORDS = _UI_WORDS | {"NEXTAUTH"}
 
 
 @record
@@ -49,7 +51,8 @@ class LocalDial:
 def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                     index: NetworkIndex | None = None,
                     proxied: Callable[[], Collection[str]] = tuple,
-                    server_reads: Callable[[str], bool] = lambda _: False) -> Iterator[LocalDial]:
+                    server_reads: Callable[[str], bool] = lambda _: False,
+                    opens_itself: Callable[[str], bool] = lambda _: False) -> Iterator[LocalDial]:
     """The service's env values that dial localhost where a peer, not the container, listens.
 
     `inside` says the service opens even its browser-facing URLs itself (a test runner, an SSR
@@ -57,7 +60,11 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
     its dev server proxies to, which it dials itself the same way (asked only once a value dials
     localhost: it reads the service's config files). `server_reads(name)` says the service's own
     server-side code reads the variable (a Python settings file, not a frontend bundle), asked only
-    where a value would pass as a page to open: such a program dials it itself.
+    where a value would pass as a page to open: such a program dials it itself. `opens_itself(name)` says
+    the service serves the developer's browser no page (it publishes and exposes no port, and runs neither
+    Node nor a static web server) and reads the variable in its code, scripts or command, or has no program
+    doctor can read: an http URL to the port a peer listens on is then its own dial, not a page
+    (openlibrary's `solr-updater`, `OL_URL=http://localhost:8080/` beside `web`).
     """
     index = index or NetworkIndex(model)
     owner = namespace_owner(model, service)
@@ -93,8 +100,13 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             server_api = _names_server(model, var.name, meant[0])
             # a page to open: the port is published, or the peer publishes it under another host
             # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`
-            # would not open in the browser either
+            # would not open in the browser either; but a service serving no page dials the port a peer
+            # listens on itself (openlibrary's solr-updater and OL_URL), unless the key is a public
+            # address handed out in links (NEXTAUTH_URL, a UI's) or the listener's own beside it (redash)
             page = port in index.published or _publishes(model.services[meant[0]], port)
+            if page and meant[1] == port and not _LINK_WORDS.intersection(var.name.upper().split("_")) \
+                    and not _own_url(model.services[meant[0]], var) and opens_itself(var.name):
+                page = False
             if (browser_key or (browser and page and not itself)) and not server_api \
                     and not (meant[1] == port and _dialed_key(var.name) and server_reads(var.name)):
                 continue
@@ -115,6 +127,14 @@ def _dialed_key(key: str) -> bool:
     if not is_browser_key(key):
         return True
     return "API" in words and not is_browser_key("_".join(w for w in words if w != "SITE"))
+
+
+def _own_url(listener: Service, var: EnvVar) -> bool:
+    """Whether the listener is given the same key and value: the URL is its own public address, which
+    it hands out in links, and so do its workers that get it beside it (redash's `REDASH_HOST:
+    http://localhost:5001` in `server`, `scheduler` and `worker`, for the links of alert mails)."""
+    own = listener.environment.get(var.name)
+    return own is not None and own.value == var.value
 
 
 def _stable_name(model: ComposeModel, peer: str) -> str:
