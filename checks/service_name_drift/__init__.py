@@ -21,6 +21,7 @@ from doctor.project.service_network import (
 )
 from doctor.project.types import EnvSource, EnvVar, Service
 
+from .affixes import affixed_peer
 from .edits import Use, edited_name, host_edit, host_port_edit, host_shown, list_fix, written_at
 from .passwords import password_findings
 from .refs import default_peer, value_refs
@@ -82,6 +83,8 @@ class ServiceNameDrift(Check):
 
     Example
         .env:3  POSTGRES_SERVER=postgresserver names no service on the network (did you mean 'db'?)
+        compose.yaml:75  OL_URL host 'ol-web' names no service on the network (did you mean 'web'? it listens
+        on 8080)
         .env:4  DATABASE_URL's password (from POSTGRES_PASSWORD) holds a raw '/': Python's urllib, ...
 
     Fix
@@ -94,7 +97,11 @@ class ServiceNameDrift(Check):
         `DATABASE_HOST`, `SQL_HOST`), the project's one database server (postgres, mysql or mongo
         family; an image named for its server behind a vendor's prefix is one, zulip's
         `zulip/zulip-postgresql`, a tool named after it is not, `postgres-exporter`), else the peer
-        the key names before its role (`DD_UWSGI_HOST` -> `uwsgi`), else the closest name. A URL
+        the key names before its role (`DD_UWSGI_HOST` -> `uwsgi`), else the closest name, else the
+        peer whose name (or alias) is a dash/underscore-separated part of the host, of those listening
+        on the port it dials when several are (openlibrary's `OL_URL=http://ol-web:8080/`, or
+        `openlibrary-web`, `web-server`, beside `web`, the one service on 8080), else the one peer
+        listening on that port whose name starts or ends the host (`webserver:8080` -> `web`). A URL
         that names the drifted host with the HOST port of the
         service meant (docker-django-example's `@postgresserver:5433` while 'postgres' publishes
         5433:5432) gets its container port too (`@postgres:5432`): the host alone would leave it
@@ -247,6 +254,10 @@ class ServiceNameDrift(Check):
             # awesome-compose's nginx-flask-mongo: FLASK_SERVER_ADDR=flask:9091 while 'backend' builds ./flask
             meant = built
             message += f" (did you mean '{built}'? it builds from {ref.host}/)"
+        if meant is None and (affixed := affixed_peer(view, ref, _env(service), service.name)) is not None:
+            # openlibrary's OL_URL=http://ol-web:8080/ beside 'web', the one service listening on 8080
+            meant, why = affixed
+            message += f" (did you mean '{meant}'?{' ' + why if why else ''})"
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose
             # file (an optional observability stack) or of another project; say so, quietly.
@@ -299,6 +310,11 @@ class ServiceNameDrift(Check):
         title = f"replace '{ref.host}' by '{meant}' in {var.name if edit is None else edited_name(project, var, edit)}"
         fix = Fix(title, Safety.UNSAFE, (edit,)) if edit is not None else Fix(title, Safety.ADVICE)
         return self.finding(message, where, subject, fix)
+
+
+def _env(service: Service) -> dict[str, str | None]:
+    """The service's effective env, as the values a reference's sibling `*_PORT` is read from."""
+    return {n: e.value for n, e in service.environment.items()}
 
 
 def _built_from(peers: Iterable[Service], host: str, exclude: str) -> str | None:

@@ -1,0 +1,47 @@
+"""A drifted host that holds a peer's name as a part, or whose port only that peer listens on.
+
+openlibrary's `OL_URL=http://ol-web:8080/` beside `web`: difflib finds `ol-web` too unlike `web` to
+suggest it, yet the name is `web` with a prefix (`ol-web`, `openlibrary-web`, `web-server`), and `web` is
+the one service listening on 8080. Either says which service was meant; a name only starting or ending
+like a peer (`webserver`) says so only with the port.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from doctor.project.env_hosts import HostRef
+from doctor.project.service_network import NetworkView
+
+_PART = re.compile(r"[^-_]+")
+
+
+def affixed_peer(view: NetworkView, ref: HostRef, env: Mapping[str, str | None],
+                 exclude: str) -> tuple[str, str] | None:
+    """The peer (not `exclude`) the host most likely meant, with why (`it listens on 8080`, or ""): the
+    one peer whose name, alias or container name is a dash/underscore-separated part of the host
+    (`ol-web` -> `web`), of those listening on the port it dials when several are; else the one peer
+    listening on that port whose name starts or ends the host (`webserver` -> `web`). None when
+    nothing resembles, or two peers do alike."""
+    host = ref.host.lower()
+    port = ref.expected_port(env)
+    listeners = [n for n in view.index.group("listeners", view.networks, port).order if n != exclude] \
+        if port is not None else []
+    spans = [m.span() for m in _PART.finditer(host)]
+    affixed: dict[str, None] = {}
+    for i, (start, _) in enumerate(spans):  # each run of whole parts but the host itself: O(parts²) look-ups
+        for _, end in spans[i:]:
+            if end - start < len(host) and (peer := view.resolve(host[start:end])) not in (None, exclude):
+                affixed[peer] = None
+    listening = [peer for peer in affixed if peer in listeners]
+    if len(listening) == 1:
+        return listening[0], f"it listens on {port}"
+    if len(affixed) == 1 and not (listeners and not listening):  # not where another peer hears the port
+        return next(iter(affixed)), ""
+    if affixed or len(listeners) != 1:
+        return None
+    peer = listeners[0]
+    if len(peer) > 1 and (host.startswith(peer.lower()) or host.endswith(peer.lower())):
+        return peer, f"it listens on {port}"
+    return None
