@@ -174,9 +174,10 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     container's symptoms are. None when no line matches a signature."""
     from doctor.engine import RunOptions, preflight
     from doctor.why.diagnose import MAX_MATCHES
-    from doctor.why.piped import text_symptoms
+    from doctor.why.piped import interrupted, text_symptoms
 
-    found = text_symptoms(text, signatures, project.services, ALL_SERVICES, MAX_MATCHES)
+    names = {s.container_name: s.name for s in project.services.values() if s.container_name}
+    found = text_symptoms(text, signatures, project.services, ALL_SERVICES, MAX_MATCHES, names)
     if opts.service is not None:
         found = {s: v for s, v in found.items() if s in (opts.service, ALL_SERVICES)}
     if not found:
@@ -189,13 +190,19 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
         run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
                         registry, project)
         findings, results = list(run.report.findings), list(run.report.results)
+    # the engine's containers were looked at (a name taken now is port-collision's finding): a clash is gone
+    looked = any(r.check == "port-collision" and r.status is not Status.SKIPPED for r in results)
     diagnoses = []
     for service, symptoms in sorted(found.items()):
         explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services))
         if not explained:
-            explained = tuple(unexplained(s, *_pointed_at(project, s)) for s in symptoms)
+            explained = tuple(unexplained(s, *_pointed_at(project, s, looked)) for s in symptoms)
         diagnoses.append(Diagnosis(service, None, tuple(symptoms), explained, from_text=True))
-    return diagnoses, results
+    failed = tuple(s for s in sorted(found) if s != ALL_SERVICES)
+    for service in interrupted(text, project.services) if failed else ():  # ` db  Interrupted`: cancelled by those
+        if service not in found and opts.service in (None, service):
+            diagnoses.append(Diagnosis(service, None, stopped_at=failed, from_text=True))
+    return sorted(diagnoses, key=lambda d: (d.service != ALL_SERVICES, d.service)), results
 
 
 def _named_elsewhere(host: Host, project: Project, opts: WhyOptions) -> str | None:
@@ -281,10 +288,12 @@ def _older_than_files(project: Project, diagnoses: list[Diagnosis], host: Host, 
     return out
 
 
-def _pointed_at(project: Project, symptom: Symptom) -> tuple[Location | None, str]:
+def _pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tuple[Location | None, str]:
     """The compose line a symptom no check explains points to, and the setting written there when the
     line names it: the healthcheck's `test:` for a failing probe; `user: postgres` for the engine's
-    `unable to find user postgres` (a container created and never started has no log to read)."""
+    `unable to find user postgres` (a container created and never started has no log to read); the
+    `container_name: postgres` another container had, gone from the engine now when `looked` (doctor
+    read the engine's containers, and no finding says one has it)."""
     import re
 
     from doctor.project.keyat import service_key_at
@@ -292,6 +301,14 @@ def _pointed_at(project: Project, symptom: Symptom) -> tuple[Location | None, st
     service = project.services.get(symptom.service)
     if service is None:
         return None, ""
+    name = symptom.captured.get("container")
+    if name and name == service.container_name:
+        where = service_key_at(project, service.name, "container_name")
+        if looked:
+            return where, (f"its `container_name: {name}`: no container has that name now, so the clash is gone: run "
+                           f"`docker compose up` again (`docker rm -f {name}` if it comes back and is yours to remove)")
+        return where, (f"its `container_name: {name}` and who has that name (`docker ps -a --filter name={name}`): "
+                       f"doctor could not read the engine's containers")
     if service.user and re.search(rf"\buser {re.escape(service.user)}(?![\w.-])", symptom.line):
         return service_key_at(project, service.name, "user"), (
             f"its `user: {service.user}`, which the image's /etc/passwd lacks (a numeric uid:gid needs no entry; "

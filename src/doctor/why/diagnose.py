@@ -106,6 +106,9 @@ class Diagnosis:
     @property
     def state(self) -> str:
         """Its container's state (`exited (1)`), or that it has none, or that `up` failed at another first."""
+        if self.container is None and self.stopped_at:  # compose's ` db  Interrupted`
+            at = ", ".join(f"'{s}'" for s in self.stopped_at)
+            return f"interrupted, in the piped output: compose cancelled it when {at} failed"
         if self.container is None:
             return "failed, in the piped output (no container on the engine)" if self.from_text else \
                 "no container (not created)"
@@ -297,7 +300,7 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
     rank = {check: at for at, check in enumerate(symptom.checks)}
     everyone = symptom.service == ALL_SERVICES
     values = [_value(k, v) for k, v in symptom.captured.items()
-              if k in ("host", "port", "module", "path", "image") and v not in WILDCARDS]
+              if k in ("host", "port", "module", "path", "image", "container") and v not in WILDCARDS]
     host = symptom.captured.get("host", "")
     if "host_path" in symptom.captured:  # a container path through its bind mount: the project's folders
         parts = symptom.captured["host_path"].split("/")
@@ -319,7 +322,9 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
             by_value.append(finding)
         elif concerns:
             by_service.append(finding)
-    chosen = by_value or by_service
+    # a line naming the container in the way (a name taken) is explained by the finding naming it, or by none:
+    # the service's held port is another fault
+    chosen = by_value or ([] if "container" in symptom.captured else by_service)
     if by_value and signature.names_first:  # the line named the first of them
         checks = {f.check for f in by_value}
         chosen = by_value + [f for f in by_service if f.check in checks]

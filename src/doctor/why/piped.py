@@ -7,8 +7,10 @@ the first source (their state, the engine's start error, the log tail: doctor.wh
 text is read when there are none (an `up` that created none, a log from another shell, the
 engine not reachable from here). Each line is matched against the same signatures as a
 container's log, and given to the service it names: the log prefix compose writes (`app-1  |`)
-or a container name (`proj-web-1`) whose service part is one of the project's services; else
-it concerns all of them.
+or a container name (`proj-web-1`) whose service part is one of the project's services, or a
+service's own `container_name:` (compose's prefix is then that name: `backend  |`); else it
+concerns all of them. A raw CR inside a line (dash's `set: Illegal option -` and a CR) is kept,
+as the text `\r` bash itself prints: it is the symptom of a CRLF script.
 
 Reading stdin is bounded: the last MAX_BYTES of it; a pipe that has not begun within FIRST_WAIT
 seconds is no text (a CI step's stdin left open and empty), and one still open after
@@ -24,7 +26,7 @@ from doctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Collection, Sequence
+    from collections.abc import Collection, Mapping, Sequence
 
     from doctor.why.diagnose import Symptom
     from doctor.why.signatures import Signature
@@ -38,6 +40,14 @@ _ANSI = lazy(r"\x1b\[[0-9;?]*[A-Za-z]")
 _PREFIX = lazy(r"^\s*([\w.-]+?)[-_](\d+)\s+\|")
 # compose's progress line for a service (` db Error Get "https://...`, ` ✘ db Error ...` on a terminal): its pull
 _PROGRESS = lazy(r"^\s*(?:[^\w\s]\s+)?([\w.-]+)\s+(?:Error|Warning)\b")
+# the log prefix of a container that has a `container_name:` (`backend  | `); a container named in compose's
+# progress line (` ✘ Container backend  Error ...`) or in the engine's conflict (`The container name "/postgres"`)
+_NAME_PREFIX = lazy(r"^\s*([\w.-]+)\s+\|")
+_NAMED = lazy(r"(?:^\s*(?:[^\w\s]\s+)?Container\s+|container name \"/?)([\w.-]+)")
+# compose's progress line for a service whose pull or start it cancelled when another's failed (` db  Interrupted`)
+_INTERRUPTED = lazy(r"^\s*(?:[^\w\s]\s+)?([\w.-]+)\s+Interrupted\b")
+# a CR that is no line's end (`\r\n`): one inside a line, or one ending a line after an option's dash
+_INNER_CR = lazy(r"\r(?!\n|\Z)|(?<=-)\r(?=\n|\Z)")
 # a container name compose made (`proj-web-1`, `proj_web_1`): the service is a suffix of the part before the number
 _CONTAINER = lazy(r"(?<![\w.-])([A-Za-z0-9][\w.-]*?)[-_](\d+)(?![\w-]|\.\w)")
 
@@ -100,10 +110,17 @@ def _read_pipe(fd: int) -> bytes:
     return bytes(data)
 
 
-def service_of(line: str, services: Collection[str]) -> tuple[str, str]:
+def service_of(line: str, services: Collection[str], names: Mapping[str, str] | None = None) -> tuple[str, str]:
     """(service, container) a line of `up`'s output names: by compose's log prefix, else by compose's
     progress line for a service (` db Error ...`: no container yet), else by a container name whose
-    service part is one of `services`; ("", "") when it names none."""
+    service part is one of `services`; ("", "") when it names none.
+
+    `names` maps each `container_name:` to its service: compose prefixes that container's lines with
+    its name alone (`backend  |`), and the engine's errors name it (`The container name "/postgres"`)."""
+    if names:
+        found = _NAME_PREFIX.match(line) or _NAMED.search(line)
+        if found is not None and found[1] in names:
+            return names[found[1]], found[1]
     found = _PREFIX.match(line)
     if found is not None and found[1] in services:
         return found[1], f"{found[1]}-{found[2]}"
@@ -118,21 +135,29 @@ def service_of(line: str, services: Collection[str]) -> tuple[str, str]:
     return "", ""
 
 
+def text_lines(text: str) -> list[str]:
+    """The text's non-blank lines, stripped, the last MAX_LINES: split at LF (CRLF), a CR inside a line
+    written as `\\r` (what bash prints for it: the CRLF signature matches either, and the console shows it)."""
+    if "\r" in text:
+        text = _INNER_CR.sub(r"\\r", text)
+    return [line.strip() for line in text.split("\n") if line.strip()][-MAX_LINES:]
+
+
 def text_symptoms(text: str, signatures: Sequence[Signature], services: Collection[str], everyone: str,
-                  most: int) -> dict[str, list[Symptom]]:
+                  most: int, names: Mapping[str, str] | None = None) -> dict[str, list[Symptom]]:
     """Per service (`everyone` for lines that name none), the symptoms of the text: per signature the
     latest line it matches, the most specific signature of a line first (as a container's log is read),
-    at most `most` a service."""
+    at most `most` a service. `names`: the services' `container_name:`s (see service_of)."""
     from doctor.why.diagnose import line_symptom, readings
 
-    lines = [line.strip() for line in text.splitlines() if line.strip()][-MAX_LINES:]
+    lines = text_lines(text)
     found: dict[str, list[Symptom]] = {}
     seen: dict[str, set[str]] = {}
     for line in reversed(lines):  # the latest first: what `up` said last is what stopped it
         matching = readings(line, signatures)
         if not matching:
             continue
-        service, container = service_of(line, services)
+        service, container = service_of(line, services, names)
         key = service or everyone
         done = seen.setdefault(key, set())
         matching = [s for s in matching if s.id not in done]
@@ -141,6 +166,13 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
         done.update(s.id for s in matching)
         found.setdefault(key, []).append(line_symptom(key, container, "in the piped output", 0, line, matching))
     return _repeated_dropped(found, everyone)
+
+
+def interrupted(text: str, services: Collection[str]) -> list[str]:
+    """The services compose's progress lines mark ` db  Interrupted`: their pull (or start) cancelled when
+    another service's failed; in the order first named."""
+    found = (_INTERRUPTED.match(line) for line in text_lines(text))
+    return list(dict.fromkeys(m[1] for m in found if m is not None and m[1] in services))
 
 
 def _repeated_dropped(found: dict[str, list[Symptom]], everyone: str) -> dict[str, list[Symptom]]:

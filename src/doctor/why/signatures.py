@@ -151,11 +151,31 @@ NODE_MODULE_NOT_FOUND = Signature(
 EXEC_NOT_FOUND = Signature(
     "exec-not-found",
     r"(exec (?P<path>\S+?):? no such file or directory|bad interpreter|/usr/bin/env: .*\\r|"
-    r"\S+\\r: not found|exec format error)",
+    r"\S+\\r: not found|exec format error|(?P<path2>[\w./-]+): cannot execute: required file not found)",
     "the kernel could not start the entrypoint: the script has CRLF line endings or a BOM (the "
     "shebang names `sh\\r`), its interpreter is absent from the image, or it is not in the image",
     ("script-line-endings", "missing-mount", "image-availability"),  # exec format error: an image of another platform
     "the entrypoint script's line endings (`file script.sh`), its shebang, and .gitattributes",
+)
+_CR = r"(?:\\r|\^M|\r)"  # how a shell shows a CR: `\r` (bash's `$'\r'`, a raw CR piped in: doctor.why.piped), `^M`
+CRLF_SCRIPT = Signature(
+    "crlf-script",
+    # the script's name before bash's `line N: ` (dash's `N: `) when it has a folder or a shell suffix; then the
+    # line's end read into a word: bash's `$'\r': command not found` (a blank line) and `set: -\r: invalid option`,
+    # dash's `set: Illegal option -\r`, busybox's `\r: not found`, `/bin/sh^M: bad interpreter`, env's `'bash\r'`
+    r"(?:(?P<path>[\w.-]*/[\w./-]+|[\w.-]+\.(?:sh|bash)): (?:line \d+: |\d+: )?)?(?:"
+    r"\$'[^'\s]*\\r': command not found"
+    r"|set: (?:line \d+: )?(?:[\w-]*" + _CR + r": invalid option(?: name)?|illegal option -[\w-]*" + _CR + r")"
+    r"|[^\s:'\\]*" + _CR + r": (?:command )?not found"
+    r"|(?:(?P<path2>[\w./-]+): )?/\S+?" + _CR + r": bad interpreter"
+    r"|(?:/usr/bin/)?env: \S*?" + _CR + r"\S*: No such file or directory)",
+    "a shell script has Windows (CRLF) line endings: the shell reads each line's CR as part of its last word "
+    "(`$'\\r'`, `-\\r`, `bash\\r`), so a blank line, an option or the shebang's interpreter is not found",
+    ("script-line-endings",),
+    "the script's line endings (`file SCRIPT` says `with CRLF line terminators`) and a `*.sh text eol=lf` line "
+    "in .gitattributes",
+    # it names the CR the others read as a missing program or file
+    supersedes=("exec-not-found", "command-not-found"),
 )
 COMMAND_NOT_FOUND = Signature(
     "command-not-found",
@@ -258,6 +278,15 @@ IMAGE_PULL = Signature(
     advice="pull the images when the registry answers (`docker compose pull`; check the network, DNS, proxy, "
            "`docker login`), or build them; where the engine has them already, `docker compose up --pull never`",
 )
+CONTAINER_NAME_CONFLICT = Signature(
+    "container-name-conflict",
+    r"Conflict\. The container name \"/?(?P<container>[\w.-]+)\" is already in use",
+    "another container has the name compose gives the service (its `container_name:`): a container of another "
+    "project or checkout, or one left from an earlier `up`, so `up` could not create this one",
+    ("port-collision",),  # its taken-name finding: which container has the name, now
+    "the service's `container_name:` and who has that name (`docker ps -a --filter name=NAME`)",
+    setting=("container_name",),
+)
 NOT_CREATED = Signature(
     "not-created",
     r"no container: compose created none",
@@ -270,6 +299,6 @@ NOT_CREATED = Signature(
 
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
            NODE_MODULE_NOT_FOUND,
-           EXEC_NOT_FOUND, COMMAND_NOT_FOUND, MOUNT_TYPE,
+           EXEC_NOT_FOUND, CRLF_SCRIPT, COMMAND_NOT_FOUND, MOUNT_TYPE, CONTAINER_NAME_CONFLICT,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, IMAGE_PULL,
            NOT_CREATED)
