@@ -684,6 +684,7 @@ def _two_services_missing_a_mount(root: Path) -> Path:
     for service, folders in (("api", ("app", "scripts")), ("worker", ("src", "lib"))):
         for folder in folders:
             (root / service / folder).mkdir(parents=True)
+            (root / service / folder / "main.py").write_text("")  # code: a mount of it is a live-code bind
         copies = "".join(f"COPY {folder}/ ./{folder}/\n" for folder in folders)
         (root / service / "Dockerfile").write_text(f"FROM python:3.12-slim\nWORKDIR /app\n{copies}")
     (root / "compose.yaml").write_text(

@@ -69,9 +69,9 @@ def image(docker_engine: str, busybox_image: str) -> Iterator[str]:
 def broken_stack(root: Path, image: str, db_port: int, busy_port: int) -> None:
     """db listens on 5432 and publishes db_port; each other service fails one way."""
     serve = 'trap "exit 0" TERM; httpd -f -p 5432 -h / & wait'
-    (root / "backend" / "app").mkdir(parents=True)
-    (root / "backend" / "scripts").mkdir()
-    (root / "backend" / "tests").mkdir()
+    for folder in ("app", "scripts", "tests"):  # code in each: a mount of app/ and tests/ brings live code
+        (root / "backend" / folder).mkdir(parents=True)
+        (root / "backend" / folder / "__init__.py").write_text("")
     (root / "backend" / "Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /app\nCOPY app/ ./app/\n"
                                                  "COPY tests/ ./tests/\nCOPY scripts/ ./scripts/\n")
     (root / "entrypoint.sh").write_bytes(b"#!/bin/sh\r\necho started\r\n")
