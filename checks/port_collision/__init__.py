@@ -100,9 +100,16 @@ class PortCollision(Check):
         protocols only.
         A literal `localhost:<old port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`:
         the site's address the app builds its links from) moves to the new port on the line that writes it, unless
-        that service listens on the port itself; where the port moved in the dev override and
-        the value is written in another compose file (redash's `REDASH_HOST` in the tracked
-        compose.yaml's environment anchor), it is set in that override instead, for each
+        that service listens on the port itself; the moved service's own keys for its public
+        address (`SITE_URL`, `BASE_URL`, `PUBLIC_URL`, `CSRF_TRUSTED_ORIGINS`, a `*_HOST`: pontoon's
+        `SITE_URL=http://localhost:8000` behind `"8000:8000"`) move even then, and its other values
+        naming the old port are named with their line, to set if they are the address browsers
+        open. The settings code the moved service reads (the module `DJANGO_SETTINGS_MODULE` or its
+        `manage.py` names, and the project modules it imports from; a few files, bounded) naming
+        `localhost:<old port>`, `*.localhost:<old port>` or `127.0.0.1:<old port>`
+        (djangoproject.com's `PARENT_HOST`) is named after the move, never edited; where the port
+        moved in the dev override and the value is written in another compose file (redash's
+        `REDASH_HOST` in the tracked compose.yaml's environment anchor), it is set in that override instead, for each
         service reading it. A `localhost:<old port>` (or 127.0.0.1) in the
     env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, in
     the project folder, at the top of its checkout and in the app folders up to two levels below

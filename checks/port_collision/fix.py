@@ -46,7 +46,8 @@ from doctor.project.ports import last_colon
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
 
-from .follow import follow_edits, host_follow_edits, into_override, template_hints
+from .code_ports import old_port_in_code
+from .follow import follow_edits, host_follow_edits, into_override, own_port_notes, template_hints
 from .override_tag import needs_override_tag
 from .pair import protocol_partner
 from .pins import pin_edit
@@ -181,8 +182,10 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     elif not within and (made := _new_unignored(edits)):  # a new override: `git add -A` would commit it
         where += f"; keep {made} out of commits (by hand: add it to .git/info/exclude): this port is this machine's"
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
-        edits, where = _follow(project, host, edits, where, old, new)
+        edits, where = _follow(project, host, edits, where, old, new, svc)
         where += _default_port_note(svc, old, new)
+        # the settings code that builds links from the old port (djangoproject's PARENT_HOST), named
+        where += "; " + said if (said := old_port_in_code(project, svc, old, new)) else ""
     safety = Safety.SAFE if edits else Safety.ADVICE
     together = f", {' and '.join(sorted(protocols))} together" if partner is not None else ""
     title = f"move '{service}' from host port {old} to {new}{together} ({where})"
@@ -214,19 +217,21 @@ def _none_free(old: int, ports_range: tuple[int, int] | None, range_name: str) -
 
 
 def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, old: int,
-            new: int) -> tuple[tuple[Edit, ...], str]:
+            new: int, svc: Service) -> tuple[tuple[Edit, ...], str]:
     """The move's edits plus those of the values naming `localhost:old` (checks/port_collision/follow.py);
-    with tracks side by side, none in a file git shares (the other tracks keep their port)."""
+    with tracks side by side, none in a file git shares (the other tracks keep their port). The moved
+    service's own values naming it that do not follow are named (follow.own_port_notes)."""
     from doctor.project.edits import dev_override
 
-    followed, said = follow_edits(project, old, new)
+    followed, said = follow_edits(project, old, new, svc.name)
     edited = {(e.path, e.line) for e in edits}
     followed = tuple(e for e in followed if (e.path, e.line) not in edited)
+    moving = edited | {(e.path, e.line) for e in followed}  # what follows, here or set in the override
     override = dev_override(project)
     move = next((e for e in edits if e.path == override), None)
     joined = False
     if move is not None and followed:  # moved in the override: what follows goes there too
-        combined, followed = into_override(project, move, followed, old, new)
+        combined, followed = into_override(project, move, followed, old, new, svc.name)
         if combined is not move:
             edits, joined = tuple(combined if e is move else e for e in edits), True
             said += f" (in {combined.path.name})"
@@ -237,9 +242,12 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
     followed, said = (*followed, *on_host), "; ".join(filter(None, (said, host_said)))
     if any(tracked(e.path) for e in followed) and side_by_side(project.root, host) is not None:
         followed = tuple(e for e in followed if not tracked(e.path))
+    # pontoon's `8000:8000` with server.env's `LOG_URL=http://localhost:8000`: its own port, or the browser's?
+    noted = own_port_notes(project, svc, old, new, moving | {(e.path, e.line) for e in followed})
     if not followed:
-        return edits, f"{where}; {said}" if host_said or joined else where
-    return (*edits, *followed), f"{where}; {said}"
+        said = "; ".join(filter(None, (said if host_said or joined else "", noted)))
+        return edits, f"{where}; {said}" if said else where
+    return (*edits, *followed), "; ".join(filter(None, (f"{where}; {said}", noted)))
 
 
 def _default_port_note(svc: Service, old: int, new: int) -> str:

@@ -6,7 +6,11 @@ opens, handed to the app to build its links, API and websocket URLs (taiga's `TA
 `SITE_URL`, a `CSRF_TRUSTED_ORIGINS`). When `fix --ports` moves that host port, the author meant
 the site to be where the port is, so the value moves with it, where it is written (its own line,
 or the `.env` line it interpolates). A service that listens on that port itself is left alone:
-there `localhost:<port>` is that service, in its container.
+there `localhost:<port>` is that service, in its container; except the moved service's own keys
+for the site's public address (SITE_URL, BASE_URL, PUBLIC_URL, CSRF_TRUSTED_ORIGINS, a `*_HOST`
+with a port: `site_key`): behind `"8000:8000"` pontoon's `SITE_URL=http://localhost:8000` is the
+address the browser opens, and follows as behind `"8000:80"`. Its other values naming the old port
+are named, with their line, for the developer to judge (`own_port_notes`).
 """
 
 from __future__ import annotations
@@ -18,25 +22,51 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project.edits import value_edit
+from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import listen_ports
+from doctor.secret_keys import is_secret_key
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
+    from doctor.project.types import EnvVar, Service
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
+# a key naming the address a browser on the host opens, beside is_browser_key's URLs (SITE_URL,
+# PUBLIC_URL, *_BASE_URL): the origins a server accepts (CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS),
+# the name it answers to (SERVER_NAME, a *_DOMAIN), a *_HOST (djangoproject's PARENT_HOST) and NEXTAUTH_URL
+_SITE_KEY = lazy(r"(?:^|_)(?:ORIGINS?|DOMAINS?|SERVER_NAME|HOST|HOSTNAME|(?:NEXT)?AUTH_URL)$", re.IGNORECASE)
+# what is no site address: where the server itself listens, and the peers it dials (DB_HOST, REDIS_URL)
+_NOT_SITE = lazy(r"(?:^|_)(?:LISTEN\w*|BIND\w*|INTERNAL|PORT|DB|DATABASE|PG|POSTGRES\w*|MYSQL|MARIADB|REDIS|"
+                 r"VALKEY|MONGO\w*|RABBITMQ|AMQP|BROKER|CACHE|MEMCACHED?|ELASTIC\w*|OPENSEARCH|KAFKA|SMTP|MAIL|"
+                 r"EMAIL)(?:_|$)|^PG", re.IGNORECASE)
 
-def follow_edits(project: Project, old: int, new: int) -> tuple[tuple[Edit, ...], str]:
+
+def site_key(key: str) -> bool:
+    """Whether a key of a server's own environment names its public address, what a browser on the
+    host opens (`SITE_URL`, `CSRF_TRUSTED_ORIGINS`, `PARENT_HOST`): not a bind address or a peer's."""
+    return (is_browser_key(key) or bool(_SITE_KEY.search(key))) and not _NOT_SITE.search(key)
+
+
+def _reads_as_site(service: Service, var: EnvVar, old: int, mover: str) -> bool:
+    """Whether the service's `localhost:old` in `var` is the site's address a browser opens: the
+    service does not listen on `old` itself, or it is the moved one and the key names its public
+    address (site_key)."""
+    return old not in listen_ports(service) or (service.name == mover and site_key(var.name))
+
+
+def follow_edits(project: Project, old: int, new: int, mover: str = "") -> tuple[tuple[Edit, ...], str]:
     """The edits moving `localhost:old` to `localhost:new` in container env values, and what they say
-    (`TAIGA_DOMAIN follows to localhost:9001`); nothing when no value names the old port."""
+    (`TAIGA_DOMAIN follows to localhost:9001`); nothing when no value names the old port. `mover` is
+    the moved service: its own site keys follow even where it listens on `old` (_reads_as_site)."""
     edits: dict[tuple[object, int | None], Edit] = {}
     names: list[str] = []
     inside = _run_in_containers(project, old)
     for service in project.compose.services.values():
-        if old in listen_ports(service):
-            continue
         for var in service.environment.values():
+            if not _reads_as_site(service, var, old, mover):
+                continue
             if var.value is not None and any(var.value in run for run in inside):
                 continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
             for host in LOCAL_HOSTS:
@@ -53,8 +83,46 @@ def follow_edits(project: Project, old: int, new: int) -> tuple[tuple[Edit, ...]
     return tuple(edits.values()), f"{shown} follow{'s' if len(names) == 1 else ''} to localhost:{new}"
 
 
-def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old: int, new: int) -> tuple[
-        Edit, tuple[Edit, ...]]:
+def own_port_notes(project: Project, service: Service, old: int, new: int,
+                   skip: set[tuple[object, int | None]]) -> str:
+    """The moved service's own values naming `localhost:old` that do not follow, where it listens on
+    `old` itself (`8000:8000`): its own server's port in the container, or the address a browser
+    opens; named with their line for the developer to judge (`server.env:7 SITE_URL=http://localhost:8000
+    still names the old port: set it to localhost:8001 if it is the address browsers open`). Lines in
+    `skip` (edited already), bind addresses and what a healthcheck or command runs are left out."""
+    if old not in listen_ports(service):
+        return ""
+    inside = _run_in_containers(project, old)
+    notes: dict[tuple[object, int | None], str] = {}
+    for var in service.environment.values():
+        value = var.value
+        if value is None or any(value in run for run in inside) or _NOT_SITE_OWN.search(var.name):
+            continue
+        host = next((h for h in LOCAL_HOSTS if re.search(_pattern(h, old), value)), None)
+        if host is None:
+            continue
+        edit = value_edit(project, var, _pattern(host, old), f"{host}:{new}")  # where it is written
+        where = (edit.path, edit.line) if edit is not None else (None, None)
+        if where in skip or where in notes:
+            continue
+        shown = f"{project.shown(edit.path)}:{edit.line} " if edit is not None and edit.line else ""
+        key = _written_name(project, var.name, var.variables, edit) if edit else var.name
+        # a value with a user's password (`postgres://u:p@localhost:8000`) or a secret's is never shown
+        said = f"{host}:{old}" if "@" in value or is_secret_key(key) or is_secret_key(var.name) else value
+        notes[where] = f"{shown}{key}={said}"
+    if not notes:
+        return ""
+    them = "it" if len(notes) == 1 else "them"
+    return (f"{', '.join(list(notes.values())[:3])} still name{'s' if len(notes) == 1 else ''} the old port: "
+            f"set {them} to localhost:{new} if {'it is' if len(notes) == 1 else 'they are'} the address browsers open")
+
+
+# a key for where the server itself listens: its own port, never a browser's address
+_NOT_SITE_OWN = lazy(r"(?:^|_)(?:LISTEN\w*|BIND\w*|PORT)(?:_|$)", re.IGNORECASE)
+
+
+def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old: int, new: int,
+                  mover: str = "") -> tuple[Edit, tuple[Edit, ...]]:
     """The move's override edit (`move`: the ports set there, `!override`) with the followed values
     that another compose file writes set in that override instead, in the environment of each
     service that reads them (redash's anchor `REDASH_HOST: http://localhost:5001`, merged by
@@ -70,9 +138,9 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
         moved: dict[str, dict[str, str]] = {}
         if edit.path in others:
             for service in project.compose.services.values():
-                if old in listen_ports(service):
-                    continue
                 for var in service.environment.values():
+                    if not _reads_as_site(service, var, old, mover):
+                        continue
                     at = var.location
                     if at is None or (at.path, at.line) != (edit.path, edit.line) or var.value is None:
                         continue

@@ -1,0 +1,192 @@
+"""`fix --ports` and the old port still named where the moved service listens on it itself.
+
+mozilla/pontoon: 8000 held by another program, `server` ("8000:8000") moved to 8001, and
+`docker/config/server.env`'s `SITE_URL=http://localhost:8000` (the base of its absolute links)
+left as it was, without a word: "the service listens on the port itself" swallowed it, though behind
+"8000:80" the same value followed. django/djangoproject.com: `PARENT_HOST = "djangoproject.localhost:8000"`
+in its settings, the links after the move still to 8000, and the fix said nothing.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from doctor.checks.port_collision.code_ports import old_port_in_code
+from doctor.checks.port_collision.fix import PortMove, port_fix
+from doctor.checks.port_collision.follow import site_key
+from portprobe import bindable
+
+from doctor.host.ports import HostSocket
+from doctor.project import Project, ProjectOptions
+
+
+class _Ports:
+    def __init__(self, busy: set[int]) -> None:
+        self.busy = busy
+        self.ephemeral_range = (32768, 60999)
+
+    def probe(self, target: HostSocket) -> tuple[object, ...]:
+        return ("in use",) if target.port in self.busy else ()
+
+    def container_ports(self, exclude_project: str | None = None) -> tuple[object, ...]:
+        return ()
+
+
+class _Host:
+    def __init__(self, busy: set[int]) -> None:
+        self.env: dict[str, str] = {}
+        self.ports = _Ports(busy)
+
+
+def _project(tmp_path: Path, compose: str, files: dict[str, str]) -> Project:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "compose.yaml").write_text(compose)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return Project(ProjectOptions(path=root, env={"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}))
+
+
+def _move(project: Project, service: str) -> PortMove:
+    move = port_fix(project, _Host({8000}), service, project.services[service].ports[0], compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == 8001, move
+    return move
+
+
+PONTOON = "services:\n  server:\n    image: busybox\n    env_file: [server.env]\n    ports: [\"8000:8000\"]\n"
+
+
+def test_the_moved_services_own_site_url_follows_where_it_listens_on_the_port(tmp_path: Path) -> None:
+    env = ("SECRET_KEY=x\nSITE_URL=http://localhost:8000\nCSRF_TRUSTED_ORIGINS=http://localhost:8000\n"
+           "GUNICORN_BIND=127.0.0.1:8000\nHEALTH=http://localhost:8000/up\nSELF=http://u:hunter2@localhost:8000\n")
+    move = _move(_project(tmp_path, PONTOON, {"server.env": env}), "server")
+    followed = {(e.path.name, e.line): (e.old, e.new) for e in move.edits if e.path.name == "server.env"}
+    assert followed == {
+        ("server.env", 2): ("SITE_URL=http://localhost:8000", "SITE_URL=http://localhost:8001"),
+        ("server.env", 3): ("CSRF_TRUSTED_ORIGINS=http://localhost:8000", "CSRF_TRUSTED_ORIGINS=http://localhost:8001")}
+    assert "SITE_URL, CSRF_TRUSTED_ORIGINS follow to localhost:8001" in move.title, move.title
+    # a value of no site key is named with its line, for the developer to judge; a bind address is its own port
+    assert ("server.env:5 HEALTH=http://localhost:8000/up, server.env:6 SELF=localhost:8000 still name the old port: "
+            "set them to localhost:8001 if they are the address browsers open") in move.title, move.title
+    assert "GUNICORN_BIND" not in move.title
+    assert "server.env:6 SELF=localhost:8000" in move.title and "hunter2" not in move.title, move.title
+
+
+def test_another_service_listening_on_the_port_keeps_its_own_localhost(tmp_path: Path) -> None:
+    """Only the moved service's site keys follow: a second service on container port 8000 naming
+    localhost:8000 means itself."""
+    compose = PONTOON + "  other:\n    image: busybox\n    expose: ['8000']\n    environment:\n" \
+                        "      SITE_URL: http://localhost:8000\n"
+    move = _move(_project(tmp_path, compose, {"server.env": "A=1\n"}), "server")
+    assert [e.path.name for e in move.edits] == ["compose.override.yaml"]
+    assert "follow" not in move.title and "still names" not in move.title, move.title
+
+
+def test_behind_a_published_port_to_another_container_port_everything_still_follows(tmp_path: Path) -> None:
+    compose = PONTOON.replace('"8000:8000"', '"8000:80"')
+    move = _move(_project(tmp_path, compose, {"server.env": "SITE_URL=http://localhost:8000\nLOG=localhost:8000\n"}),
+                 "server")
+    assert "SITE_URL, LOG follow to localhost:8001" in move.title and "still names" not in move.title, move.title
+
+
+@pytest.mark.parametrize(("key", "site"), [
+    ("SITE_URL", True), ("BASE_URL", True), ("PUBLIC_URL", True), ("NEXTAUTH_URL", True), ("PARENT_HOST", True),
+    ("CSRF_TRUSTED_ORIGINS", True), ("CORS_ALLOWED_ORIGINS", True), ("SERVER_NAME", True), ("APP_DOMAIN", True),
+    ("DB_HOST", False), ("REDIS_HOST", False), ("PGHOST", False), ("LISTEN_ADDR", False), ("BIND_HOST", False),
+    ("DATABASE_URL", False), ("HEALTHCHECK_URL", False), ("EMAIL_HOST", False)])
+def test_site_keys(key: str, site: bool) -> None:
+    assert site_key(key) is site
+
+
+DJANGO = ("services:\n  web:\n    build: .\n    ports: [\"8000:8000\"]\n    environment:\n"
+          "      DJANGO_SETTINGS_MODULE: proj.settings\n")
+
+
+def test_the_settings_module_naming_the_old_port_is_named_after_the_move(tmp_path: Path) -> None:
+    project = _project(tmp_path, DJANGO, {"Dockerfile": "FROM python:3.12\nCOPY . .\n", "proj/__init__.py": "",
+                                          "proj/settings.py": 'PARENT_HOST = "proj.localhost:8000"\n'})
+    move = _move(project, "web")
+    assert move.title.endswith("; the code still names the old port 8000: proj/settings.py:1; set 8001 there if it "
+                               "is the address browsers open)"), move.title
+    assert all(e.path.name != "settings.py" for e in move.edits)  # named, never edited
+
+
+def test_the_settings_it_imports_are_read_and_comments_are_not(tmp_path: Path) -> None:
+    """djangoproject.com: the module compose names (`settings.docker`) takes `from .dev import *`,
+    where PARENT_HOST is; manage.py's default is the module when compose names none."""
+    files = {"manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.docker")\n',
+             "proj/settings/__init__.py": "", "proj/settings/docker.py": "from .dev import *  # noqa\n",
+             "proj/settings/dev.py": '# was "localhost:8000"\nPARENT_HOST = "proj.localhost:8000"\n'
+                                     'OTHER = "localhost:80001"\nAPI = "http://127.0.0.1:8000/api"\n',
+             "proj/settings/prod.py": 'PARENT_HOST = "localhost:8000"\n'}
+    project = _project(tmp_path, DJANGO.replace("    environment:\n      DJANGO_SETTINGS_MODULE: proj.settings\n", ""),
+                       files)
+    assert old_port_in_code(project, project.services["web"], 8000, 8001) == (
+        "the code still names the old port 8000: proj/settings/dev.py:2,4; set 8001 there if it is the address "
+        "browsers open")
+    assert old_port_in_code(project, project.services["web"], 9000, 9001) == ""
+
+
+def _held() -> tuple[socket.socket, int]:
+    for port in range(28100, 29000, 7):
+        if bindable(port) and bindable(port + 1):
+            holder = socket.socket()
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                holder.bind(("0.0.0.0", port))
+            except OSError:
+                holder.close()
+                continue
+            holder.listen()
+            return holder, port
+    pytest.skip("no free port")
+
+
+def _fix_ports(root: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env: dict[str, Any] = {"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin",
+                           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    done = subprocess.run([sys.executable, "-m", "doctor", "fix", "--ports", "--yes"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def test_fix_ports_moves_pontoons_site_url_with_its_port(tmp_path: Path) -> None:
+    holder, port = _held()
+    with holder:
+        project = _project(tmp_path, PONTOON.replace("8000", str(port)),
+                           {"server.env": f"SECRET_KEY=x\nSITE_URL=http://localhost:{port}\n"})
+        done = _fix_ports(project.root, tmp_path)
+    new = port + 1
+    assert (project.root / "server.env").read_text() == f"SECRET_KEY=x\nSITE_URL=http://localhost:{new}\n", done.stdout
+    assert f"SITE_URL follows to localhost:{new}" in done.stdout
+
+
+def test_fix_ports_names_the_django_settings_naming_the_old_port(tmp_path: Path) -> None:
+    holder, port = _held()
+    with holder:
+        project = _project(tmp_path, DJANGO.replace("8000", str(port)),
+                           {"Dockerfile": "FROM python:3.12\nCOPY . .\n", "proj/__init__.py": "",
+                            "proj/settings.py": f'PARENT_HOST = "proj.localhost:{port}"\n'})
+        done = _fix_ports(project.root, tmp_path)
+    assert f"the code still names the old port {port}: proj/settings.py:1; set {port + 1} there" in done.stdout, \
+        done.stdout + done.stderr
+    assert (project.root / "proj" / "settings.py").read_text() == f'PARENT_HOST = "proj.localhost:{port}"\n'
+
+
+def test_a_site_url_written_in_compose_follows_into_the_override_and_is_not_named_too(tmp_path: Path) -> None:
+    compose = ("services:\n  server:\n    image: busybox\n    environment:\n      SITE_URL: http://localhost:8000\n"
+               "      LOG: http://localhost:8000/l\n    ports: [\"8000:8000\"]\n")
+    move = _move(_project(tmp_path, compose, {}), "server")
+    (edit,) = move.edits
+    assert edit.path.name == "compose.override.yaml" and 'SITE_URL: "http://localhost:8001"' in str(edit.new)
+    assert "LOG" not in str(edit.new)
+    assert move.title.endswith("SITE_URL follows to localhost:8001 (in compose.override.yaml); compose.yaml:6 "
+                               "LOG=http://localhost:8000/l still names the old port: set it to localhost:8001 if "
+                               "it is the address browsers open)"), move.title
