@@ -50,14 +50,14 @@ ABOVE_INFO = ("warning", "error")
 USER = 1000  # the non-root owner of a copy in the ownership case (CI runs as root)
 # where compose runs each project, relative to the copy (paperless-ngx's compose is its devcontainer's)
 WORKDIR = {"fastapi-template-0.11": ".", "paperless-ngx": ".devcontainer", "voting-app": ".", "redash": ".",
-           "taiga-docker": ".", "docker-django-example": ".", "ctfd": "."}
+           "taiga-docker": ".", "docker-django-example": ".", "ctfd": ".", "pontoon": "."}
 PROJECTS = tuple(WORKDIR)
 # the compose files in compose's own order (base first), for the runs given an overlay
 COMPOSE = {"fastapi-template-0.11": ("compose.yml", "compose.override.yml"),
            "paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",),
            "voting-app": ("docker-compose.yml",), "redash": ("compose.yaml",),
            "taiga-docker": ("docker-compose.yml",), "docker-django-example": ("compose.yaml",),
-           "ctfd": ("docker-compose.yml",)}
+           "ctfd": ("docker-compose.yml",), "pontoon": ("docker-compose.yml",)}
 FILES = {"paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",)}  # not a name compose finds itself
 HOST_PORT = re.compile(r"""^(\s*-\s*["']?(?:\d{1,3}(?:\.\d{1,3}){3}:)?)(\d+)(?=:\d)""")
 
@@ -155,7 +155,7 @@ def make_copy(tmp_path: Path, project: str, label: str = "") -> Copy:
     shutil.copytree(REPLAY / project, root, ignore=shutil.ignore_patterns("SOURCE.md"))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("COMPOSE_", "POSTGRES_", "DOCKER_DEFAULT_", "REDASH_", "PAPERLESS_", "TAIGA_",
-                                "DOCKER_WEB_"))}
+                                "DOCKER_WEB_", "DOTENV_PATH", "SITE_URL"))}
     env.update(COMPOSE_PROJECT_NAME=name, XDG_STATE_HOME=str(tmp_path / name / "state"))
     copied = Copy(root, project, name, env, {})
     if project == "redash":  # redash's `make env`, which every compose target runs first, writes .env
@@ -168,7 +168,17 @@ def make_copy(tmp_path: Path, project: str, label: str = "") -> Copy:
         text = (root / ".env.example").read_text()
         assert text.count("export DOCKER_WEB_PORT_FORWARD=8000\n") == 1
         (root / ".env").write_text(text.replace("DOCKER_WEB_PORT_FORWARD=8000", f"DOCKER_WEB_PORT_FORWARD={port}"))
+    if project == "pontoon":  # its documented setup, `make server-env`: the template, the site's URL put in
+        _pontoon_server_env(root, copied.ports[8000])
     return copied
+
+
+def _pontoon_server_env(root: Path, port: int) -> None:
+    """What pontoon's `make server-env` writes (sed of #SITE_URL# into the template), with the site's
+    URL at the host port the copy publishes."""
+    text = (root / "docker/config/server.env.template").read_text()
+    assert text.count("SITE_URL=#SITE_URL#\n") == 1
+    (root / "docker/config/server.env").write_text(text.replace("#SITE_URL#", f"http://localhost:{port}"))
 
 
 def loud(findings: list[dict[str, object]]) -> list[str]:
@@ -299,6 +309,37 @@ def _ctfd_localhost_redis(c: Copy) -> None:
     c.edit("docker-compose.yml", "REDIS_URL=redis://cache:6379", "REDIS_URL=redis://localhost:6379")
 
 
+def _pontoon_missing_mount(c: Copy) -> None:
+    # the package dropped from the dev mounts, beside ./requirements and ./translate (a React app)
+    c.edit("docker-compose.yml", "      - ./pontoon:/app/pontoon\n", "")
+
+
+def _pontoon_dotenv_override(c: Copy) -> None:
+    # a .env for running manage.py on the host (postgres published there); `COPY . /app/` ships it into
+    # the image's /app/.env over server.env's copy, and load_dotenv(None) finds it there
+    c.edit("manage.py", 'dotenv.load_dotenv(dotenv_path=os.environ.get("DOTENV_PATH"))',
+           'dotenv.load_dotenv(dotenv_path=os.environ.get("DOTENV_PATH"), override=True)')
+    (c.root / ".env").write_text("DATABASE_URL=postgres://pontoon:asdf@localhost/pontoon\n")
+
+
+def _pontoon_no_server_env(c: Copy) -> None:
+    # a fresh clone before `make server-env` (server.env is in .gitignore)
+    (c.root / "docker/config/server.env").unlink()
+
+
+def _pontoon_make_server_env(c: Copy) -> None:
+    """The advice as given (`make server-env`), SITE_URL at the copy's port (a make variable)."""
+    if shutil.which("make") is None:
+        pytest.skip("no make on this machine")
+    done = subprocess.run(["make", "server-env", f"SITE_URL=http://localhost:{c.ports[8000]}"], cwd=c.root,
+                          env=c.env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Generating server.env..." in done.stdout, done.stdout + done.stderr
+
+
+def _pontoon_drift(c: Copy) -> None:
+    c.edit("docker/config/server.env", "@postgresql/pontoon", "@postgres/pontoon")
+
+
 FAULTS = (
     Fault("fastapi-service-name-drift", "fastapi-template-0.11", _drift, "service-name-drift", "compose.yml",
           "POSTGRES_SERVER: postgresserver", "backend:POSTGRES_SERVER", "did you mean 'db'?"),
@@ -337,6 +378,23 @@ FAULTS = (
           "REDIS_URL=redis://localhost:6379", "ctfd:REDIS_URL", "did you mean 'cache'?"),
     Fault("ctfd-crlf-entrypoint", "ctfd", _crlf("docker-entrypoint.sh"), "script-line-endings",
           "docker-entrypoint.sh", "#!/bin/bash", "docker-entrypoint.sh", "reaches 'ctfd' (ENTRYPOINT)"),
+    Fault("pontoon-missing-mount", "pontoon", _pontoon_missing_mount, "missing-mount", "docker-compose.yml",
+          "- ./requirements:/app/requirements", "server:pontoon",
+          "'server' mounts requirements, translate but not pontoon"),
+    Fault("pontoon-dotenv-override", "pontoon", _pontoon_dotenv_override, "dotenv-override", "manage.py",
+          "override=True", "server:DATABASE_URL", "from .env:1 overrides compose's 'postgres://pontoon:***@postgresql"),
+    Fault("pontoon-no-server-env", "pontoon", _pontoon_no_server_env, "env-drift", "docker/config/server.env.template",
+          "SECRET_KEY=insert_random_key", "docker/config/server.env",
+          "there is no docker/config/server.env: 'server' loads it",
+          by_hand=_pontoon_make_server_env),
+    Fault("pontoon-no-server-env-compose-config", "pontoon", _pontoon_no_server_env, "compose-config",
+          "docker-compose.yml", "- docker/config/server.env", "env-file:",
+          "env file docker/config/server.env not found",
+          by_hand=_pontoon_make_server_env),
+    Fault("pontoon-service-name-drift", "pontoon", _pontoon_drift, "service-name-drift", "docker/config/server.env",
+          "@postgres/pontoon", "server:DATABASE_URL", "did you mean 'postgresql'?"),
+    Fault("pontoon-crlf-cmd", "pontoon", _crlf("docker/server_run.sh"), "script-line-endings", "docker/server_run.sh",
+          "#!/bin/bash", "docker/server_run.sh", "reaches 'server' (CMD)"),
 )
 
 
@@ -495,6 +553,44 @@ def test_django_example_web_port_taken_moves_in_its_env_export_line(tmp_path: Pa
     assert after == before.replace(f"DOCKER_WEB_PORT_FORWARD={port}\n", f"DOCKER_WEB_PORT_FORWARD={new}\n")
     assert (copied.root / "compose.yaml").read_text() == (REPLAY / "docker-django-example" / "compose.yaml").read_text()
     assert "(.env DOCKER_WEB_PORT_FORWARD)" in out
+
+
+def test_pontoon_site_port_taken_moves_with_site_url_in_server_env(tmp_path: Path) -> None:
+    """mozilla/pontoon: server's '8000:8000' is held by another program; `fix --ports` moves it in a
+    new docker-compose.override.yml, and SITE_URL (server.env, which `make server-env` wrote from the
+    template) follows; docker-compose.yml is untouched, and a second run changes nothing."""
+    copied = make_copy(tmp_path, "pontoon")
+    port = copied.ports[8000]
+    tracked = (copied.root / "docker-compose.yml").read_text()
+    out = _held_port_fixed(copied, port, "pontoon-port-follows")
+    assert (copied.root / "docker-compose.yml").read_text() == tracked
+    override = (copied.root / "docker-compose.override.yml").read_text()
+    new = int(re.findall(r'"(\d+):8000"', override)[0])
+    assert new != port
+    server_env = (copied.root / "docker/config/server.env").read_text()
+    assert f"\nSITE_URL=http://localhost:{new}\n" in server_env, server_env
+    assert f"SITE_URL follows to localhost:{new}" in out
+
+
+def test_pontoon_missing_server_env_is_made_by_its_makefile_not_copied(tmp_path: Path) -> None:
+    """A fresh pontoon clone has no docker/config/server.env (gitignored): `make server-env` writes it,
+    with sed putting SITE_URL into the template's #SITE_URL#. compose-config and env-drift both advise
+    that target, naming the Makefile line that writes it, and `fix --yes` does not copy the raw
+    template (SITE_URL=#SITE_URL#) in its place."""
+    copied = make_copy(tmp_path, "pontoon")
+    _pontoon_no_server_env(copied)
+    found = {f["check"]: f for f in copied.findings() if f["severity"] in ABOVE_INFO}
+    assert set(found) == {"compose-config", "env-drift"}, loud(list(found.values()))
+    writes = copied.line_of("Makefile", "./docker/config/server.env.template > ./docker/config/server.env")
+    for finding in found.values():
+        fix = finding["fix"]
+        assert isinstance(fix, dict), finding
+        assert (fix["command"], fix["safety"]) == (["make", "server-env"], "advice"), fix
+        assert f"(Makefile:{writes} writes it)" in str(fix["title"]), fix
+    before = tree_hash(copied.root)
+    copied.doctor("fix", "--yes")
+    assert tree_hash(copied.root) == before
+    assert not (copied.root / "docker/config/server.env").exists()
 
 
 def test_ctfd_makefile_targets_belong_in_the_ctfd_container(tmp_path: Path) -> None:
