@@ -106,22 +106,32 @@ def test_a_port_variable_the_dotenv_sets_is_rewritten_too(tmp_path: Path) -> Non
 
 def test_an_address_in_a_default_compose_does_not_use_is_not_rewritten(tmp_path: Path) -> None:
     """`${DATABASE_URL:-...@db:5433/...}` with DATABASE_URL set in .env: the default is not the value
-    compose gives, so rewriting it would change nothing; the advice names the override to create."""
+    compose gives, so rewriting it would change nothing; the .env line is rewritten (its host `db` is a
+    compose service, no host tool's), the password kept and never shown."""
     url = "${DATABASE_URL:-postgres://app:pw@db:5433/app}"
     files = {"docker-compose.yml": BAKERY.replace("{url}", url), ".env": "DATABASE_URL=postgres://app:pw@db:5433/x\n"}
     (finding,) = findings(tmp_path, files)
-    assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
-    assert finding.fix.title == ("set DATABASE_URL for 'app' in a new dev override docker-compose.override.yml, "
-                                 "with db:5432 in place of db:5433")
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+    assert [(e.path.name, e.line, e.new) for e in finding.fix.edits] == [
+        (".env", 1, "DATABASE_URL=postgres://app:pw@db:5432/x")]
+    assert finding.fix.title == (
+        "rewrite DATABASE_URL on its line in .env, with db:5432 in place of db:5433 (its host 'db' is a compose "
+        "service, which no tool on the host resolves either)")
 
 
 def test_advice_names_the_override_that_exists(tmp_path: Path) -> None:
-    url = "${DATABASE_URL}"
-    files = {"compose.yaml": BAKERY.replace("{url}", url), ".env": "DATABASE_URL=postgres://app:pw@db:5433/x\n",
+    """The address is a part of the value that .env writes (`@${DB_ADDR}/x`): no line holds the value
+    whole, so the advice names the override, and the hosts to change, never the password."""
+    url = "postgres://app:pw@${DB_ADDR}/x"
+    files = {"compose.yaml": BAKERY.replace("{url}", url), ".env": "DB_ADDR=db:5433\n",
              "compose.override.yaml": "services:\n  app:\n    restart: 'no'\n"}
     (finding,) = findings(tmp_path, files)
     assert finding.fix is not None and finding.fix.title == (
         "set DATABASE_URL for 'app' in the dev override compose.override.yaml, with db:5432 in place of db:5433")
+    (tmp_path / "compose.override.yaml").unlink()
+    (finding,) = findings(tmp_path, {})
+    assert finding.fix is not None and finding.fix.title == (
+        "set DATABASE_URL for 'app' in a new dev override compose.override.yaml, with db:5432 in place of db:5433")
 
 
 SALEOR = """services:

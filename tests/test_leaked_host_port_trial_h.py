@@ -166,12 +166,14 @@ def test_a_dotenv_port_variable_stays_advice(tmp_path: Path) -> None:
     assert all(e.path != tmp_path / ".env" for e in found[0].fix.edits)
 
 
-def test_a_dotenv_url_without_a_password_keeps_the_safe_override(tmp_path: Path) -> None:
+def test_a_dotenv_url_without_a_password_is_rewritten_on_its_line_too(tmp_path: Path) -> None:
+    """No host tool resolves `db` either: an override would leave the stale `db:5433` in .env."""
     found = run(tmp_path, {"compose.yaml": DB.format(env=".env"), "Dockerfile": "FROM python:3.12\nCOPY . /app\n",
                            ".env": "DATABASE_URL=postgres://db:5433/app\n",
                            "app/settings.py": 'import os\nDATABASE_URL = os.environ["DATABASE_URL"]\n'})
-    assert len(found) == 1 and found[0].fix is not None and found[0].fix.safety is Safety.SAFE
-    assert [e.path.name for e in found[0].fix.edits] == ["compose.override.yaml"]
+    assert len(found) == 1 and found[0].fix is not None and found[0].fix.safety is Safety.UNSAFE
+    assert [(e.path.name, e.new) for e in found[0].fix.edits] == [(".env", "DATABASE_URL=postgres://db:5432/app")]
+    assert not (tmp_path / "compose.override.yaml").exists()
 
 
 BROWSER_SYNC = """services:

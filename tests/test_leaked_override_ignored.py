@@ -39,8 +39,8 @@ def _title(root: Path) -> str:
 def test_a_git_ignored_override_is_named_with_the_line_it_leaves(tmp_path: Path) -> None:
     (tmp_path / "docker-compose.yml").write_text(COMPOSE)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    assert _title(tmp_path) == "set LISTMONK_db__host=db for 'app' in the dev override"
+    assert _title(tmp_path) == "set LISTMONK_db__host=db for 'app' in a new dev override docker-compose.override.yml"
     (tmp_path / ".gitignore").write_text("uploads\ndocker-compose.override.yml\n")
     assert _title(tmp_path) == (
-        "set LISTMONK_db__host=db for 'app' in the dev override (docker-compose.override.yml is git-ignored: this "
-        "checkout only; docker-compose.yml:5 keeps its value for other checkouts)")
+        "set LISTMONK_db__host=db for 'app' in a new dev override docker-compose.override.yml (it is git-ignored: "
+        "this checkout only; docker-compose.yml:5 keeps its value for other checkouts)")

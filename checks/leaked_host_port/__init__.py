@@ -163,8 +163,10 @@ class LeakedHostPort(Check):
         override already sets, list form (`- KEY=value`) or mapping form, is rewritten on its
         own line, keeping its quoting and comment; otherwise the key is added to the
         service's `environment:` in the style the block already uses, adding the service to
-        the override when it is not there. The `.env` keeps the host-side value for tools run on
-        the host. A line of an env_file that only the consuming containers load, named so no host
+        the override when it is not there (the title says `in a new dev override
+        docker-compose.override.yml` when doctor creates that file). The `.env` keeps the host-side
+        value for tools run on the host, but a `.env` address whose host is a compose service is no
+        host tool's (see Fix safety). A line of an env_file that only the consuming containers load, named so no host
         tool reads it (plausible's `plausible-conf.env`; not `.env` nor a `.env.*`), is theirs:
         it is rewritten on its line (a URL with a password too, naming the hosts changed; a port
         written as `${DB_PORT}` there too: saleor-platform's backend.env). A message about a port a
@@ -191,8 +193,11 @@ class LeakedHostPort(Check):
         becomes `@db:5432/app_db`; the published port keeps the variable); from .env
         or another env_file the advice names the hosts to change (`with db:5432 in place of
         db:5433`), never the password; but a `.env` URL whose host is a compose service (kitsune's
-        `DATABASE_URL=postgres://db:5433/app`) is no host tool's (the host cannot resolve `db`), so
-        its port is rewritten on its line, as service-name-drift rewrites a host there. The rewrite of a
+        `DATABASE_URL=postgres://db:5433/app`, with a password or without, loaded from `.env` or
+        interpolated whole into a compose value: treeherder's `${DATABASE_URL:-psql://...@postgres:5432/app}`
+        beside `DATABASE_URL=psql://...@postgres:5433/app` in .env) is no host tool's (the host cannot
+        resolve `db`), so its port is rewritten on its line, the password kept as written, as
+        service-name-drift rewrites a host there, rather than copied into an override. The rewrite of a
         line in place is unsafe (asked, or --yes); any other value from .env (a host a program on
         the host may also read) stays advice.
     """

@@ -10,7 +10,7 @@ from doctor.model import Edit, Fix, Location, Safety, service_names
 from doctor.project import Project
 from doctor.project.edits import dev_override, line_text, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
-from doctor.project.types import EnvVar, Service
+from doctor.project.types import EnvSource, EnvVar, Service
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]+@")  # `redis://:@localhost` has none
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
@@ -28,6 +28,14 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     # plausible's plausible-conf.env: a line only the containers read is theirs to fix, on its line
     if env_file and (in_place := _in_place(project, consumers, secret, env_file)) is not None:
         return subject, in_place
+    # kitsune's .env `DATABASE_URL=postgres://u:p@db:5433/app`, or treeherder's compose `${DATABASE_URL:-...}`
+    # that .env sets so: the host tools cannot resolve `db` either, so the line is no host tool's: its port
+    # is rewritten there (a password kept in place, none copied into an override), as service-name-drift
+    # rewrites a host on its line
+    readers = _dotenv_readers(project, consumers) or consumers
+    if (named := _service_host(project, readers)) is not None and \
+            (in_place := _in_place(project, readers, secret, True, named)) is not None:
+        return subject, in_place
     override = dev_override(project)
     if override is None and not secret and (in_place := _in_place(project, consumers, False, env_file)) is not None:
         return subject, in_place
@@ -43,15 +51,13 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     setting = var.name
     if not secret and len({value for _, _, value in consumers}) == 1:
         setting = f"{var.name}={consumers[0][2]}"
-    title = f"set {setting} for {names} in the dev override"
+    # pythondotorg has none: say the fix creates it, as the advice below names the file to create
+    where = "the dev override" if override is None or override.exists() else \
+        f"a new dev override {project.shown(override)}"
+    title = f"set {setting} for {names} in {where}"
     if edit is not None and not secret:
-        return subject, Fix(title + _ignored_note(project, edit.path, var), Safety.SAFE, (edit,))
-    # kitsune's .env `DATABASE_URL=postgres://u:p@db:5433/app` (a password: no override copies it): the host
-    # tools cannot resolve `db` either, so the line is no host tool's: its port is rewritten there, as
-    # service-name-drift rewrites a host on its line; rather than advice
-    if (named := _service_host(project, consumers)) is not None and \
-            (in_place := _in_place(project, consumers, secret, True, named)) is not None:
-        return subject, in_place
+        return subject, Fix(title + _ignored_note(project, edit.path, var, where != "the dev override"), Safety.SAFE,
+                            (edit,))
     dotenv = project.dotenv
     at = at_line or var.location
     if override is None and dotenv is not None and at is not None and at.path == dotenv.path:
@@ -131,6 +137,38 @@ def _service_host(project: Project, consumers: list[Consumer]) -> str | None:
     if not changed or any(old.host != new.host or old.host.lower() not in names for old, new in changed):
         return None
     return changed[0][0].host
+
+
+def _dotenv_readers(project: Project, consumers: list[Consumer]) -> list[Consumer] | None:
+    """The consumers as readers of the `.env` line compose interpolates their whole compose value from
+    (treeherder's `DATABASE_URL=${DATABASE_URL:-psql://postgres:pw@postgres:5432/app}` in compose.yaml, and
+    `DATABASE_URL=psql://postgres:pw@postgres:5433/app` in .env): each variable is that line's, so the fix
+    of that line is found as for a value loaded from it. None where a compose value is not that line's
+    value whole (`@db:${DB_PORT}/app`: the port variable is the published side's too)."""
+    from doctor.project.edits import interpolated_at
+    from doctor.project.interpolate import InterpolationError, as_lookup, substitute
+
+    var = consumers[0][1]
+    if var.location is None or var.location.path not in project.compose.files:
+        return None
+    for name in var.variables:
+        found = interpolated_at(project, name)
+        if found is None or found[0] in project.compose.files or found[1].value != var.value:
+            continue
+        line_var = EnvVar(name, found[1].value, Location(found[0], found[1].line), EnvSource.ENV_FILE)
+        readers: list[Consumer] = []
+        for service, used, new in consumers:
+            # the compose value, interpolated with the new line, gives the new value: it is the line whole
+            lookup = as_lookup({**project.compose.variables, name: new})
+            try:
+                whole = used.value == var.value and substitute(used.raw or "", lookup)[0] == new
+            except InterpolationError:
+                whole = False
+            if not whole:
+                return None
+            readers.append((service, line_var, new))
+        return readers
+    return None
 
 
 def written_variables(project: Project, var: EnvVar) -> tuple[str, ...]:
@@ -234,7 +272,7 @@ def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> 
     return written
 
 
-def _ignored_note(project: Project, override: Path, var: EnvVar) -> str:
+def _ignored_note(project: Project, override: Path, var: EnvVar, named: bool = False) -> str:
     """knadh/listmonk's .gitignore names docker-compose.override.yml: the fix holds for this checkout
     only, and `git status` shows nothing; the line in the committed file (`LISTMONK_db__host: localhost`)
     stays for teammates and for `-f docker-compose.yml`. Say both."""
@@ -254,5 +292,6 @@ def _ignored_note(project: Project, override: Path, var: EnvVar) -> str:
         return f" (edits {real.name}, tracked by git, through the symlink {override.name})" if linked else ""
     base = (f"; {project.shown(at.path)}:{at.line} keeps its value for other checkouts"
             if at is not None and at.line and at.path in project.compose.files else "")
-    return f" ({edited_name(override)} is git-ignored: this checkout only{base})"
+    # `named`: the title names the file already (`in a new dev override docker-compose.override.yml`)
+    return f" ({'it' if named else edited_name(override)} is git-ignored: this checkout only{base})"
 
