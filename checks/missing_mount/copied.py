@@ -173,7 +173,8 @@ def live_code(folder: Path) -> bool:
     """Whether a mounted folder shows that the dev mounts edit code live: a Python package, or a code,
     template or front-end file in it (pontoon's translate/, a React app) within its first
     MAX_LIVE_ENTRIES files; not a folder of dependency lists, data, config or documentation (a lone
-    `./requirements`, `./docs` or `./config` bind chose no code to edit)."""
+    `./requirements`, `./docs` or `./config` bind chose no code to edit). A folder with no file yet
+    (a fresh clone's empty app/, or one not created) says nothing against the mount: it counts."""
     if _package(folder):
         return True
     count = 0
@@ -185,7 +186,7 @@ def live_code(folder: Path) -> bool:
                 return False
             if name.lower().endswith(LIVE_SUFFIXES):
                 return True
-    return False
+    return count == 0
 
 
 def inside(path: Path, parent: Path) -> bool:
