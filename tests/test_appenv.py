@@ -21,7 +21,8 @@ from doctor.project.types import EnvSource, EnvVar, Service
      (("file", 1, "x", ".env"),)),
     ("load_dotenv(dotenv_path=Path(__file__).parents[1] / '.env')", (("file", 2, ".env"),)),
     ("for p in [os.getenv('X'), '../app.conf', '/etc/app.conf']:\n    if p:\n        load_dotenv(p)",
-     (("env", "X", (), ()), ("cwd", "../app.conf"), ("abs", "/etc/app.conf"))),
+     # `os.getenv('X')` unset is None (("none",)): the loop's `if p:` skips it, no file
+     (("env", "X", (("none",),), ()), ("cwd", "../app.conf"), ("abs", "/etc/app.conf"))),
     ("load_dotenv(os.environ.get('APP_CONF', '/etc/app.conf'), override=True)",
      (("env", "APP_CONF", (("abs", "/etc/app.conf"),), ()),)),
     ("load_dotenv(Path(os.environ['CONF_DIR']) / 'app.env')", (("env", "CONF_DIR", (), (("join", "app.env"),)),)),
