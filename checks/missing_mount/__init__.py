@@ -217,8 +217,9 @@ class MissingMount(Check):
                         inside(folder, r) for r in rebuilt) and folder not in missing and not manifests_only(folder):
                     missing.setdefault(folder, destination)
         # the mounts must bring code (a package, sources, templates) for a folder they leave out to be
-        # a gap: a lone `./requirements`, `./docs` or `./config` bind edits no code live
-        if not any(live_code(folder) for folder in covered):
+        # a gap: a lone `./requirements`, `./docs` or `./config` bind edits no code live (searched
+        # only where there is a gap to report: the mounted folders are walked, up to MAX_LIVE_ENTRIES)
+        if not covered or ((missing or loose) and not any(live_code(folder) for folder in covered)):
             return
         # A service sharing the image that mounts the folder shows the author chose which folders
         # this one (a worker of the same image) gets. Not one that mounts the whole build context
