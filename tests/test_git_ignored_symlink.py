@@ -101,4 +101,6 @@ def test_no_git_claim_outside_a_repository(tmp_path: Path) -> None:
     (root / "docker-compose.yml").write_text(COMPOSE)
     (root / ".gitignore").write_text("uploads\n")  # a .gitignore, but no repository around it
     assert find_repo(root) is None
-    assert _leak_title(_project(root)) == "set LISTMONK_db__host=db for 'app' in the dev override"
+    # no claim about git (ignored or tracked), only that the override is new
+    assert _leak_title(_project(root)) == ("set LISTMONK_db__host=db for 'app' in a new dev override "
+                                           "docker-compose.override.yml")
