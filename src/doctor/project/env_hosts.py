@@ -8,6 +8,7 @@ are not dials, and flagging them would be crying wolf.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterator, Mapping
@@ -189,6 +190,7 @@ def image_basename(image: str) -> str:
     return image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the reference: asked for each service pair
 def image_family(image: str | None) -> str | None:
     """The family of an image reference: its own name is one of the family's (`bitnami/postgresql:16`
     -> postgres), or ends in one as its last `-`/`_` word behind a vendor's prefix (zulip's
