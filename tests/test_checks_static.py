@@ -375,7 +375,7 @@ def test_missing_mount_names_the_forgotten_folder_and_its_target(tmp_path: Path)
     assert finding.message == "'backend' mounts backend/app, backend/tests but not backend/scripts"
     assert finding.severity is Severity.WARNING
     assert finding.fix is not None
-    assert finding.fix.title == "mount ./backend/scripts at /app/scripts in the dev override"
+    assert finding.fix.title == "mount ./backend/scripts at /app/scripts in a new dev override compose.override.yaml"
     assert finding.fix.edits[0].new.endswith("    volumes:\n      - ./backend/scripts:/app/scripts\n")
 
 
@@ -383,7 +383,8 @@ def test_missing_mount_follows_the_siblings_layout(tmp_path: Path) -> None:
     mounts = ("backend/app:/srv/code/app", "backend/tests:/srv/code/tests")
     backend = _backend(tmp_path, "app", "tests", "scripts", mounts=mounts)
     (finding,) = run(MissingMount(), tmp_path, backend)
-    assert finding.fix is not None and finding.fix.title.endswith("at /srv/code/scripts in the dev override")
+    assert finding.fix is not None
+    assert finding.fix.title.endswith("at /srv/code/scripts in a new dev override compose.override.yaml")
 
 
 @pytest.mark.parametrize("mounts", [

@@ -42,7 +42,7 @@ def test_the_files_beside_mounted_app_folders_are_found_and_one_mount_brings_all
     [found] = [f for f in _run(root) if f.severity.name == "WARNING"]
     assert found.message == "'app' mounts pkg/a but not the files directly in pkg (urls.py, wsgi.py), nor pkg/b"
     assert found.fix is not None and found.fix.title == (
-        "mount ./pkg at /code/pkg in the dev override (its files with its folders)")
+        "mount ./pkg at /code/pkg in a new dev override compose.override.yaml (its files with its folders)")
     env = {**os.environ, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"),
            "COMPOSE_PROJECT_NAME": "doctor-test-loose"}
     done = subprocess.run([sys.executable, "-m", "doctor", "fix", "--mounts", "--yes"], cwd=root, env=env,

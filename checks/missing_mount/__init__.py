@@ -120,7 +120,8 @@ class MissingMount(Check):
         (`git checkout -- FILE`), not created.
 
     Fix safety
-        Safe: it only adds a bind mount to the dev override that compose loads, with the layout
+        Safe: it only adds a bind mount to the dev override that compose loads (its title says
+        "in a new dev override compose.override.yaml" when the fix creates that file), with the layout
         of the mounts already there; without such an override, or where the siblings are synced
         by `develop.watch`, it is advice.
     """
@@ -174,6 +175,9 @@ class MissingMount(Check):
                 title += f" for {_few([repr(n) for n in wanted])}"
             override = dev_override(project) if entries else None
             edit = override_edit(override, "volumes", wanted) if override else None
+            if edit is not None and override is not None and not override.exists():
+                # the fix creates it (pythondotorg's trial read "the dev override" as one it had)
+                title = title.replace(" in the dev override", f" in a new dev override {project.shown(override)}", 1)
             fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
             yield self.finding(message, location, f"{','.join(names)}:{','.join(rels)}", fix)
         yield from absent_sources(self, project)
