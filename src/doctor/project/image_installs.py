@@ -22,6 +22,8 @@ from doctor.project.service_home import ServiceHome
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from doctor.project.recipe import Recipe
 
 
@@ -195,8 +197,6 @@ def pip_requirement_files(project: Project, service_name: str) -> list[Path]:
     the values the build gives them: djangoproject.com's `pip install -r ${REQ_FILE}` installs
     requirements/tests.txt where compose's build arg says `REQ_FILE=requirements/tests.txt`, else the
     ARG's default. A file named by a variable doctor does not know, or not from the project, is left out."""
-    import shlex
-
     from doctor.project.shellwords import split_unquoted
 
     found = _runs(project, service_name)
@@ -207,41 +207,23 @@ def pip_requirement_files(project: Project, service_name: str) -> list[Path]:
     for text, workdir in found[0]:
         if "-r" not in text and "--requirement" not in text:
             continue
-        for segment in split_unquoted(text, _SEGMENTS):
-            try:
-                words = shlex.split(segment)
-            except ValueError:
-                words = segment.split()
-            if words[:1] == ["cd"] and len(words) == 2:
-                workdir = posixpath.normpath(posixpath.join(workdir, words[1]))
-                continue
-            match = _PIP.search(segment)
-            if match is None:
-                continue
-            try:
-                args = shlex.split(match.group("args"))
-            except ValueError:
-                continue
-            for at, word in enumerate(args):
-                named = next((word[len(p):].lstrip("=") for p in ("--requirement", "-r") if word.startswith(p)), None)
-                path = (named or (args[at + 1] if at + 1 < len(args) else "")) if named is not None else ""
-                if path and "$" not in path:
-                    inside.append(posixpath.normpath(posixpath.join(workdir, path)))
+        for folder, args in _pip_commands(split_unquoted(text, _SEGMENTS), workdir):
+            words = args or []  # arguments that do not parse name no file here
+            for at in range(len(words)):
+                named = _requirement_at(words, at)
+                if named is not None and named[0] and "$" not in named[0]:
+                    inside.append(posixpath.normpath(posixpath.join(folder, named[0])))
     codes = project.code_map(service)
     files = (codes.to_host(path) for path in dict.fromkeys(inside))
     return [host[0] for host in files if host is not None and host[0].is_file()]
 
 
-def _requirement_files(text: str, workdir: str) -> list[str] | None:
-    """The container paths of the requirements files a RUN's `pip install -r` lines install ([] for a
-    RUN installing no Python package, or only named ones); None when it installs what doctor cannot
-    read (`pip install .`, `-e`, a wheel, a variable, `poetry install`, `uv sync`)."""
+def _pip_commands(segments: Iterable[str], workdir: str) -> Iterator[tuple[str, list[str] | None]]:
+    """For each `pip install` among a RUN's commands: the folder it runs in (after the `cd`s before
+    it) and its arguments, None where they do not parse as shell words."""
     import shlex
 
-    if _OPAQUE_INSTALL.search(text):
-        return None
-    files: list[str] = []
-    for segment in _SEGMENTS.split(text):
+    for segment in segments:
         try:
             words = shlex.split(segment)
         except ValueError:
@@ -253,19 +235,41 @@ def _requirement_files(text: str, workdir: str) -> list[str] | None:
         if match is None:
             continue
         try:
-            args = shlex.split(match.group("args"))
+            yield workdir, shlex.split(match.group("args"))
         except ValueError:
+            yield workdir, None
+
+
+def _requirement_at(args: list[str], at: int) -> tuple[str, int] | None:
+    """The file `-r FILE`, `-rFILE` or `--requirement=FILE` at args[at] names ("" when none follows),
+    and how many words it takes; None for another argument."""
+    word = args[at]
+    named = next((word[len(p):].lstrip("=") for p in ("--requirement", "-r") if word.startswith(p)), None)
+    if named is None:
+        return None
+    return (named, 1) if named else ((args[at + 1] if at + 1 < len(args) else ""), 2)
+
+
+def _requirement_files(text: str, workdir: str) -> list[str] | None:
+    """The container paths of the requirements files a RUN's `pip install -r` lines install ([] for a
+    RUN installing no Python package, or only named ones); None when it installs what doctor cannot
+    read (`pip install .`, `-e`, a wheel, a variable, `poetry install`, `uv sync`)."""
+    if _OPAQUE_INSTALL.search(text):
+        return None
+    files: list[str] = []
+    for folder, args in _pip_commands(_SEGMENTS.split(text), workdir):
+        if args is None:
             return None
         at = 0
         while at < len(args):
             word = args[at]
-            named = next((word[len(p):].lstrip("=") for p in ("--requirement", "-r") if word.startswith(p)), None)
+            named = _requirement_at(args, at)
             if named is not None:
-                path = named or (args[at + 1] if at + 1 < len(args) else "")
-                at += 1 if named else 2
+                path, taken = named
+                at += taken
                 if not path or "$" in path:
                     return None
-                files.append(posixpath.normpath(posixpath.join(workdir, path)))
+                files.append(posixpath.normpath(posixpath.join(folder, path)))
                 continue
             if word in ("-e", "--editable") or (not word.startswith("-") and (
                     "/" in word or word.startswith(".") or "$" in word or "*" in word or "@" in word
