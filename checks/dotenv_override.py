@@ -207,12 +207,12 @@ def _settings_loaded(service: Service, image: dict[str, str], calls: tuple[Doten
                      ) -> tuple[DotenvCall, ...]:
     """The calls but those in settings modules the service's DJANGO_SETTINGS_MODULE (compose's, over
     its Dockerfile's ENV) never loads: pythondotorg's services run pydotorg.settings.local, never the
-    production settings/cabotage.py beside it."""
-    from doctor.project.star_imports import unloaded_settings
+    production settings/cabotage.py beside it. manage.py's default is not asked: a service may run
+    gunicorn's `proj.wsgi`, whose default may be another module."""
+    from doctor.project.star_imports import settings_module, unloaded_settings
 
-    variable = service.environment.get("DJANGO_SETTINGS_MODULE")
-    module = variable.value if variable is not None else image.get("DJANGO_SETTINGS_MODULE")
-    if not module or "$" in module:
+    module = settings_module(service, image)
+    if not module:
         return calls
     unloaded = unloaded_settings(module, dict.fromkeys(c.location.path for c in calls))
     return tuple(c for c in calls if c.location.path not in unloaded) if unloaded else calls

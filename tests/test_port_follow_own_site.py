@@ -133,6 +133,21 @@ def test_the_settings_it_imports_are_read_and_comments_are_not(tmp_path: Path) -
     assert old_port_in_code(project, project.services["web"], 9000, 9001) == ""
 
 
+def test_the_dockerfiles_env_names_the_module_before_manage_pys_default(tmp_path: Path) -> None:
+    """A Dockerfile's `ENV DJANGO_SETTINGS_MODULE` is the module the container runs (compose sets
+    none); manage.py's default (here the production settings) is not: dotenv-override read it so
+    already, and the port fix now does too (one reader, doctor.project.star_imports.settings_module)."""
+    files = {"Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=proj.settings.dev\nCOPY . .\n",
+             "manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.prod")\n',
+             "proj/settings/__init__.py": "", "proj/settings/dev.py": 'PARENT_HOST = "proj.localhost:8000"\n',
+             "proj/settings/prod.py": 'PARENT_HOST = "www.example.org"\n'}
+    project = _project(tmp_path, DJANGO.replace("    environment:\n      DJANGO_SETTINGS_MODULE: proj.settings\n", ""),
+                       files)
+    assert old_port_in_code(project, project.services["web"], 8000, 8001) == (
+        "the code still names the old port 8000: proj/settings/dev.py:1; set 8001 there if it is the address "
+        "browsers open")
+
+
 def _held() -> tuple[socket.socket, int]:
     for port in range(28100, 29000, 7):
         if bindable(port) and bindable(port + 1):

@@ -104,8 +104,9 @@ class PortCollision(Check):
         address (`SITE_URL`, `BASE_URL`, `PUBLIC_URL`, `CSRF_TRUSTED_ORIGINS`, a `*_HOST`: pontoon's
         `SITE_URL=http://localhost:8000` behind `"8000:8000"`) move even then, and its other values
         naming the old port are named with their line, to set if they are the address browsers
-        open. The settings code the moved service reads (the module `DJANGO_SETTINGS_MODULE` or its
-        `manage.py` names, and the project modules it imports from; a few files, bounded) naming
+        open. The settings code the moved service reads (the module `DJANGO_SETTINGS_MODULE` names in
+        compose or in its Dockerfile's ENV, else its `manage.py`'s default, and the project modules it
+        imports from; a few files, bounded) naming
         `localhost:<old port>`, `*.localhost:<old port>` or `127.0.0.1:<old port>`
         (djangoproject.com's `PARENT_HOST`) is named after the move, never edited; where the port
         moved in the dev override and the value is written in another compose file (redash's

@@ -6,7 +6,8 @@ After `fix --ports` moves web from 8000 to 8001, django-hosts builds every link 
 (the value may be the server's own port in its container): it names the lines, after the move.
 
 A bounded look, made only when a port is moved: the settings module the service is told
-(`DJANGO_SETTINGS_MODULE` in its environment, else the default its `manage.py` sets), found below
+(`DJANGO_SETTINGS_MODULE` in its environment, else in its Dockerfile's ENV, else the default its
+`manage.py` sets), found below
 its build context, its bind-mounted folders or the project folder, and the project modules it
 imports from (`from .dev import *`), at most MAX_FILES files of at most MAX_BYTES each.
 """
@@ -28,7 +29,6 @@ MAX_BYTES = 256 * 1024
 MAX_SHOWN = 3
 
 _MODULE = lazy(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
-_MANAGE_DEFAULT = lazy(r"""setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z0-9_.]+)["']""")
 _IMPORT_FROM = lazy(r"^\s*from\s+(\.*[A-Za-z0-9_.]*)\s+import\b", re.MULTILINE)
 
 
@@ -36,8 +36,11 @@ def old_port_in_code(project: Project, service: Service, old: int, new: int) -> 
     """`the code still names the old port 8000: proj/settings.py:1; set 8001 there if it is the
     address browsers open`, or "" when the service's settings code names no `localhost:old`
     (`*.localhost`, `127.0.0.1`)."""
+    from doctor.project.appenv import image_env
+    from doctor.project.star_imports import settings_module
+
     roots = _code_roots(project, service)
-    module = _settings_module(service, roots)
+    module = settings_module(service, image_env(project, service), roots)
     if not module or not roots:
         return ""
     first = _module_file(module, roots)
@@ -76,20 +79,6 @@ def _code_roots(project: Project, service: Service) -> list[Path]:
     roots += [Path(m.source) for m in service.volumes if m.type == "bind" and m.source]
     roots.append(project.root)
     return [r for r in dict.fromkeys(roots) if r.is_dir()][:MAX_FILES]
-
-
-def _settings_module(service: Service, roots: list[Path]) -> str:
-    """The settings module the service is told (DJANGO_SETTINGS_MODULE), else its manage.py's default."""
-    var = service.environment.get("DJANGO_SETTINGS_MODULE")
-    if var is not None and var.value and _MODULE.match(var.value.strip()):
-        return var.value.strip()
-    for root in roots:
-        manage = root / "manage.py"
-        text = _text(manage) if manage.is_file() else None
-        found = _MANAGE_DEFAULT.search(text) if text else None
-        if found is not None and _MODULE.match(found[1]):
-            return str(found[1])
-    return ""
 
 
 def _module_file(module: str, roots: list[Path]) -> Path | None:

@@ -17,16 +17,23 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from doctor.lazyre import lazy
 from doctor.regular import read_text
+
+if TYPE_CHECKING:
+    from doctor.project.types import Service
 
 MAX_DEPTH = 4
 MAX_FILES = 16
 ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")
 
 PathSpec = tuple[object, ...]
+
+_MANAGE_DEFAULT = lazy(r"""setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z0-9_.]+)["']""")
 
 
 def star_module(path: Path, module: str | None, level: int) -> Path | None:
@@ -77,6 +84,28 @@ def star_lines(text: str) -> Iterator[tuple[str | None, int]]:
             name = words[1]
             level = len(name) - len(name.lstrip("."))
             yield name[level:] or None, level
+
+
+def settings_module(service: Service, image: Mapping[str, str], manage_roots: Iterable[Path] = ()) -> str:
+    """The Django settings module the service runs: its DJANGO_SETTINGS_MODULE (compose's, over its
+    Dockerfile's ENV `image`), else the default the first `manage.py` of `manage_roots` sets
+    (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")`); "" when none names a
+    dotted module (`${SETTINGS}` compose left unset, no manage.py). A caller that cannot tell whether
+    the service runs manage.py (gunicorn's `proj.wsgi` may default to another module) names no roots."""
+    variable = service.environment.get("DJANGO_SETTINGS_MODULE")
+    value = variable.value if variable is not None else image.get("DJANGO_SETTINGS_MODULE")
+    if value is not None:
+        return value.strip() if _dotted(value.strip()) else ""
+    for root in manage_roots:
+        text = _text(root / "manage.py")
+        found = _MANAGE_DEFAULT.search(text) if text else None
+        if found is not None and _dotted(found[1]):
+            return str(found[1])
+    return ""
+
+
+def _dotted(name: str) -> bool:
+    return bool(name) and all(part.isidentifier() for part in name.split("."))
 
 
 def unloaded_settings(module: str, files: Iterable[Path]) -> frozenset[Path]:
