@@ -31,6 +31,10 @@
 # compose's version, the compiled patterns): the first preflight on a new clone by someone who
 # ran doctor before, a full walk whose cache the run writes. DOCTOR_NO_CACHE=1 is a first run
 # ever instead: no cache read or written at all.
+# MODE=floor times benchmarks/walk_floor.c instead of doctor (compiled with CC, default cc): a bare
+# walker doing only the kernel's part (getdents64, fstatat per entry). It is the floor of any walk
+# that looks at every owner: on this kind of machine it costs what find costs (0.95-1.0x), so a walk
+# with an interpreter's start and a parse on top cannot reach 1.0x find on one core.
 # SHAPE=node_modules builds a node_modules-like tree instead: FILES/90 packages of 10 folders of
 # 9 files (~8 entries a folder where the default has 100: eight times the folder records).
 set -euo pipefail
@@ -48,7 +52,7 @@ else
   KEEP=0
   TREE=$(mktemp -d /tmp/doctor-owners-bench.XXXXXX)
 fi
-cleanup() { rm -f "$TREE.doctor" "$TREE.find" "$TREE.t0" "$TREE.t1"; [ "$KEEP" = 1 ] || rm -rf "$TREE"; }
+cleanup() { rm -f "$TREE.doctor" "$TREE.find" "$TREE.t0" "$TREE.t1" "$TREE.floor"; [ "$KEEP" = 1 ] || rm -rf "$TREE"; }
 trap cleanup EXIT
 
 SHAPE=${SHAPE:-}
@@ -88,7 +92,10 @@ PY
 fi
 
 MODE=${MODE:-walker}
-if [ -z "${DOCTOR:-}" ] && [ "${INSTALL:-wheel}" = editable ]; then
+if [ "$MODE" = floor ]; then
+  "${CC:-cc}" -O2 -o "$TREE.floor" benchmarks/walk_floor.c || { echo "MODE=floor needs a C compiler (CC)" >&2; exit 1; }
+  DOCTOR=$TREE.floor
+elif [ -z "${DOCTOR:-}" ] && [ "${INSTALL:-wheel}" = editable ]; then
   DOCTOR=.venv/bin/doctor
 elif [ -z "${DOCTOR:-}" ]; then
   WORK=${WORK:-/tmp/doctor-owners-install}
@@ -135,6 +142,8 @@ if [ "$MODE" = preflight ]; then
   printf 'services:\n  app:\n    image: busybox\n' >"$TREE/compose.yaml"
   chown "$U:$U" "$TREE/compose.yaml"
   doctor() { "$DOCTOR" preflight --select root-owned-files --format json "$TREE"; }
+elif [ "$MODE" = floor ]; then
+  doctor() { "$DOCTOR" "$TREE" "$U"; }
 else
   doctor() { "$(dirname "$DOCTOR")/python" -m doctor.host.owners "$TREE" "$U"; }
 fi
@@ -210,9 +219,9 @@ if [ "$MODE" = preflight ]; then
   fi
 fi
 printf 'load average                 %s before, %s after\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf 'doctor owners scan           %7.1f ms\n' "$(awk "BEGIN{print $d/1000}")"
+printf '%-29s%7.1f ms\n' "$([ "$MODE" = floor ] && echo 'bare C walk (walk_floor.c)' || echo 'doctor owners scan')" "$(awk "BEGIN{print $d/1000}")"
 printf 'find TREE ! -uid U           %7.1f ms\n' "$(awk "BEGIN{print $f/1000}")"
-printf 'ratio doctor/find            %7.2f   (target <= 1.00)\n' "$(awk "BEGIN{print $d/$f}")"
+printf '%-29s%7.2f   (target <= 1.00)\n' "$([ "$MODE" = floor ] && echo 'ratio floor/find' || echo 'ratio doctor/find')" "$(awk "BEGIN{print $d/$f}")"
 printf 'median of pair ratios        %7.2f\n' "$r"
 # the CPU both spent (user + system, doctor's find processes included): the work itself, however
 # it was spread over the cores
