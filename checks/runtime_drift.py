@@ -368,7 +368,7 @@ def _image_runners(project: Project) -> list[Declared]:
     /app`, `pnpm install && pnpm start`) runs node 23 on the code CI tests on node 22. Only a service
     with a command whose working folder is a bind mount of the project's folders counts (an image
     run for a tool of its own, a database, does not)."""
-    from dataclasses import replace
+    from doctor.records import replace
 
     found: list[Declared] = []
     root = str(project.root)

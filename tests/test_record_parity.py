@@ -7,6 +7,7 @@ import copy
 import dataclasses
 import inspect
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -251,11 +252,14 @@ def test_cleandoc_is_inspect_cleandoc() -> None:
         assert model.cleandoc(doc) == inspect.cleandoc(doc)
 
 
-def test_preflight_imports_neither_dataclasses_nor_inspect() -> None:
+@pytest.mark.parametrize("example", ["clean-stack", "broken-stack"])
+def test_preflight_imports_neither_dataclasses_nor_inspect(example: str) -> None:
+    """Every check in the run's own process (DOCTOR_JOBS=1): one doctor.forked's helper took would hide
+    its imports (runtime-drift's `dataclasses.replace` on broken-stack's image-run service did)."""
     code = ("import json, sys\nfrom doctor.cli import main\ntry:\n    main(['preflight', sys.argv[1]])\n"
             "except SystemExit:\n    pass\nprint(json.dumps(sorted(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", code, str(REPO / "examples" / "clean-stack")],
-                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    done = subprocess.run([sys.executable, "-c", code, str(REPO / "examples" / example)], capture_output=True,
+                          text=True, timeout=120, cwd=REPO, env={**os.environ, "DOCTOR_JOBS": "1"})
     modules = json.loads(done.stdout.splitlines()[-1])
     assert "doctor.engine" in modules  # the preflight ran
     assert {"dataclasses", "inspect", "dis", "tokenize"} & set(modules) == set()

@@ -333,9 +333,8 @@ def every_service(project: Project) -> list[Service]:
     services = list(project.services.values())
     disabled = project.compose.disabled_services
     if disabled:
-        from dataclasses import replace
-
         from doctor.project import Project as ProjectOfAll
+        from doctor.records import replace
 
         everything = ProjectOfAll(replace(project.options, profiles=("*",))).services
         services += [everything[name] for name in disabled if name in everything]

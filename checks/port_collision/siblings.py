@@ -12,8 +12,9 @@ without one, and for at most MAX_WORKTREES of them.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
+
+from doctor.records import replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -152,7 +152,7 @@ def with_logs(engine: EngineConnection, state: ContainerState, max_lines: int = 
               max_bytes: int = LOG_BYTES) -> ContainerState:
     """`state` with the last `max_lines` lines (at most `max_bytes`) of its container's log; without them
     when the engine cannot give them in its timeout (raises Unavailable when the engine cannot be asked)."""
-    from dataclasses import replace
+    from doctor.records import replace
 
     try:
         raw = engine.client.api.logs(state.id, stdout=True, stderr=True, tail=max_lines, timestamps=False)

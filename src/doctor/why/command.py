@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from doctor import __version__, app
 from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Location, Severity, Status, field, record
+from doctor.records import replace
 from doctor.why.diagnose import (
     ALL_SERVICES,
     NOT_CREATED_LINE,

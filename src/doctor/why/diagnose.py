@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
 
 from doctor.host.containers import ContainerState
 from doctor.model import Finding, Fix, Location, Safety, Severity, field, record
+from doctor.records import replace
 from doctor.why.signatures import Signature
 
 WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", "", "localhost"})  # name no particular host
