@@ -315,6 +315,30 @@ def test_no_compose_file_at_the_repo_root_names_the_folders_below_that_hold_one(
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
 
 
+def test_no_compose_file_at_the_root_names_a_base_file_of_any_name_before_a_deeper_compose_yml(tmp_path: Path
+                                                                                              ) -> None:
+    """intelowlproject/IntelOwl: its stack is docker/default.yml plus docker/*.override.yml (no name
+    compose finds by itself, a top-level `services:` each); the hint named integrations/bbot/compose.yml,
+    an add-on two levels down. A base file (most `image:`/`build:` lines) comes before its overrides,
+    and an override that pulls and builds nothing (traefik_local.yml) is no development stack."""
+    from doctor import app
+
+    env = {"PATH": "/usr/bin", "HOME": str(tmp_path)}
+    files = {"docker/default.yml": "x-a: &a\n  restart: always\nservices:\n  uwsgi:\n    image: me/app\n"
+                                   "  nginx:\n    image: nginx\n",
+             "docker/traefik_local.yml": "services:\n  traefik:\n    ports: [\"80:80\"]\n",
+             "docker/test.override.yml": "services:\n  uwsgi:\n    build: ..\n",
+             "docker/env_file_app.yml": "DJANGO_SECRET: x\n", ".github/workflows/ci.yml": "services:\n  a: {}\n",
+             "integrations/bbot/compose.yml": "services:\n  bbot:\n    image: bbot\n"}
+    for where, text in files.items():
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / where).write_text(text)
+    with pytest.raises(app.UsageError, match=r"compose files are in docker/default\.yml, docker/traefik_local\.yml, "
+                                             r"docker/test\.override\.yml and 1 more: give the file, `doctor "
+                                             r"preflight -f docker/default\.yml`\)$"):
+        app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
+
+
 def test_no_compose_file_at_the_root_names_a_development_compose_file_by_its_own_name(tmp_path: Path) -> None:
     """penpot: docker/devenv/docker-compose.main.yml (no name compose finds by itself) is the
     development one; docker/images/docker-compose.yaml builds production images."""

@@ -54,20 +54,46 @@ _NOT_PROJECTS = frozenset({"node_modules", "vendor", "venv", ".venv", "dist", "b
 
 def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> list[str]:
     """The compose files in the folders below (dify's `docker/docker-compose.yaml`, penpot's
-    `docker/devenv/docker-compose.main.yml`): a development one first (`dev`, `local` in its path),
-    then a name compose finds by itself, then the shallowest. At most `depth` levels and `budget`
-    folders looked into, hidden ones and dependency folders skipped (`.devcontainer` is looked into)."""
-    found: list[str] = []
+    `docker/devenv/docker-compose.main.yml`, IntelOwl's `docker/default.yml` with its
+    `docker/*.override.yml`: a YAML file with a top-level `services:` counts whatever its name): a
+    development one first (`dev`, `local` in its path), then the shallowest, then a name compose finds
+    by itself, then a base file before its overrides. At most `depth` levels and `budget` folders looked
+    into, hidden ones and dependency folders skipped (`.devcontainer` is looked into), and at most
+    MAX_READ other YAML files read (64 KiB of each)."""
+    # each file's count of `image:`/`build:` lines (a base file has most; one named like a compose
+    # file counts at least 1)
+    found: dict[str, int] = {}
+    reads = MAX_READ
     for below in folders_below(folder, _NOT_PROJECTS, depth, budget, enter=(".devcontainer",)):
         try:
-            names = sorted(n for n in os.listdir(below) if re.fullmatch(COMPOSE_LIKE, n) and "example" not in n)
+            names = sorted(n for n in os.listdir(below) if n.endswith((".yml", ".yaml")) and "example" not in n)
         except OSError:
             continue
-        for name in sorted(names, key=lambda n: n not in _DEFAULT_NAMES):
-            found.append(os.path.relpath(os.path.join(below, name), folder))
+        for name in names:
+            named = re.fullmatch(COMPOSE_LIKE, name) is not None
+            if reads <= 0:
+                if named:
+                    found[os.path.relpath(os.path.join(below, name), folder)] = 1
+                continue
+            reads -= 1
+            try:
+                head = read_text(Path(below, name), 64 * 1024)
+            except OSError:
+                head = ""
+            if not named and not re.search(r"^services:[ \t]*(?:#.*)?$", head, re.MULTILINE):
+                continue
+            weight = len(re.findall(r"^[ \t]+(?:image|build):", head, re.MULTILINE))
+            found[os.path.relpath(os.path.join(below, name), folder)] = max(weight, 1) if named else weight
 
-    def order(path: str) -> tuple[bool, bool, int]:
-        development = re.search(r"(?:^|[/._-])(?:dev|devenv|development|local)(?:$|[/._-])", path) is not None
-        return (not development, path.rpartition("/")[2] not in _DEFAULT_NAMES, path.count("/"))
+    def order(path: str) -> tuple[bool, int, int, int, str]:
+        # an override that builds and pulls nothing (IntelOwl's docker/traefik_local.yml) is no
+        # development stack of its own, whatever its name
+        development = found[path] > 0 and re.search(
+            r"(?:^|[/._-])(?:dev|devenv|development|local)(?:$|[/._-])", path) is not None
+        name = path.rpartition("/")[2]
+        kind = 0 if name in _DEFAULT_NAMES else 2 if "override" in name else 1
+        return (not development, path.count("/"), kind, -found[path], path)
 
     return sorted(found, key=order)
+
+MAX_READ = 64
