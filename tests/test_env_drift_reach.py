@@ -48,3 +48,34 @@ def test_a_key_no_container_gets_is_info(tmp_path: Path, extra: str, severity: s
     assert found.message.endswith("(no service loads .env, and compose interpolates no ${SMTP_ADDRESS})") is (
         severity == "info")
     assert found.fix is not None and found.fix.safety is Safety.SAFE  # appending it stays harmless
+
+
+DEVSTACK = """services:
+  mysql80:
+    image: mysql:8.0.33-oracle
+    container_name: "edx.${{COMPOSE_PROJECT_NAME:-devstack}}.mysql80"
+{extra}    environment:
+      MYSQL_ALLOW_EMPTY_PASSWORD: "yes"
+"""
+DRUPAL = "# your machine's IP, to debug\nXDEBUG_IP_ADDRESS=127.0.0.1\nDRUPAL_EXTRA_SETTINGS=/var/www/settings.php\n"
+
+
+@pytest.mark.parametrize(("extra", "template", "severity"), [
+    ("", DRUPAL, "info"),
+    ("    labels:\n      xdebug: ${XDEBUG_IP_ADDRESS:-127.0.0.1}\n", DRUPAL, "warning"),  # compose takes one key
+    ("    volumes:\n      - .:/var/www/html\n", DRUPAL, "warning"),  # the app can read .env from its bind mount
+    ("", DRUPAL + "COMPOSE_PROJECT_NAME=edx\n", "warning"),  # compose reads it from .env itself
+], ids=["nothing-uses-it", "one-key-interpolated", "bind-mounted", "compose-setting"])
+def test_no_dotenv_whose_template_nothing_uses_is_info(tmp_path: Path, extra: str, template: str,
+                                                       severity: str) -> None:
+    """openedx/devstack's `.env.example` is a Drupal leftover: compose interpolates only
+    ${COMPOSE_PROJECT_NAME:-devstack}, none of the template's keys, and no service gets a .env."""
+    (tmp_path / "compose.yaml").write_text(DEVSTACK.format(extra=extra))
+    (tmp_path / ".env.example").write_text(template)
+    project = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}))
+    (found,) = EnvDrift().run(project, Host(env={}))
+    assert found.subject == ".env" and found.severity.label == severity
+    assert found.message.startswith("there is no .env: .env.example lists ")
+    assert found.message.endswith("(no service loads .env, and compose interpolates none of its keys)") is (
+        severity == "info")
+    assert found.fix is not None and found.fix.title == "copy .env.example to .env"

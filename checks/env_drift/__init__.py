@@ -46,6 +46,10 @@ class EnvDrift(Check):
         it as env_file, bind-mounts it or COPYs it into its image, and compose interpolates no
         `${KEY}`): the template
         serves another setup (maybe-finance's SMTP_* beside a compose file that never passes them).
+        A missing `.env` whose template has no key compose interpolates or reads itself
+        (`COMPOSE_*`), and that would reach no container either, is info too (openedx/devstack's
+        Drupal-era `XDEBUG_IP_ADDRESS` beside a compose file interpolating only
+        `${COMPOSE_PROJECT_NAME:-devstack}`).
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
         template beside it named the same way (`backend/.env.example`, `backend/.env-dist`,
         `.env.dev-sample`), except for
@@ -181,7 +185,13 @@ class EnvDrift(Check):
             yield self.finding(message, use.location, use.name, fix, severity)
         if example is not None and dotenv_path is not None and example.path != dotenv_path and reads_dotenv:
             if dotenv is None:
-                yield from self._no_dotenv(project, example, dotenv_path, shell)
+                # devstack's Drupal-era `.env.example` (XDEBUG_IP_ADDRESS) beside a compose file that
+                # interpolates only ${COMPOSE_PROJECT_NAME:-devstack}: a .env made from it reaches nothing
+                # (compose itself reads COMPOSE_PROJECT_NAME, COMPOSE_PROFILES, ... from .env)
+                names = {u.name for u in live_uses}
+                used = env_filed or reaches or any(e.key in names or e.key.startswith("COMPOSE_")
+                                                   for e in example.entries)
+                yield from self._no_dotenv(project, example, dotenv_path, shell, used)
             else:
                 # wger's dev/.env copied whole: `WGER_CODEPATH=/path/to/wger/server` is a setting to
                 # make, not a folder to create (compose-config leaves such a build context to this)
@@ -266,8 +276,11 @@ class EnvDrift(Check):
         subject = _rel(path, project.root)  # the project's own path: stable wherever doctor runs
         yield self.finding(message, Location(example.path, example.entries[0].line), subject, fix, Severity.ERROR)
 
-    def _no_dotenv(self, project: Project, example: EnvFile, dotenv: Path, shell: set[str]) -> Iterator[Finding]:
-        """One finding for a .env never created from its template, not one per key."""
+    def _no_dotenv(self, project: Project, example: EnvFile, dotenv: Path, shell: set[str],
+                   used: bool) -> Iterator[Finding]:
+        """One finding for a .env never created from its template, not one per key: info when
+        nothing would take a value from it (`used` false: compose interpolates none of its keys,
+        and no service loads it as env_file or gets it through a mount or COPY)."""
         keys = [e.key for e in example.entries if e.key not in shell]
         if not keys or os.path.lexists(dotenv):  # one that cannot be read (a FIFO): compose-config says why
             return
@@ -279,7 +292,11 @@ class EnvDrift(Check):
         message = f"there is no {target}: {shown} lists {_keys(keys)} for it ('{keys[0]}', ...)"
         edit = Edit(dotenv, "", text)
         fix = _made_by_make(project, dotenv) or Fix(f"copy {shown} to {target}", Safety.SAFE, (edit,))
-        yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix)
+        severity = None
+        if not used:  # the template serves another setup: a copy would change nothing here
+            message += f" (no service loads {target}, and compose interpolates none of its keys)"
+            severity = Severity.INFO
+        yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix, severity)
 
 
 def _made_by_make(project: Project, path: Path) -> Fix | None:
