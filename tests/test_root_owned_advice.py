@@ -136,6 +136,20 @@ def test_a_servers_own_data_advice_gives_the_env_lines_too(tmp_path: Path) -> No
 
 
 @needs_root
+def test_a_servers_own_data_under_puid_is_owned_through_puid(tmp_path: Path) -> None:
+    """linuxserver.io's mariadb keeps its data as `abc` (911) and drops root to PUID/PGID itself."""
+    compose = ("services:\n  db:\n    image: lscr.io/linuxserver/mariadb:11.4.5\n    volumes:\n"
+               "      - ./config:/config\n")
+    project = build(tmp_path, compose, ("config/databases/ibdata1",), ())
+    for rel in ("config", "config/databases", "config/databases/ibdata1"):
+        os.lchown(project / rel, 911, 911)
+    finding = run_check(project)["owner:config"]
+    assert finding.severity is Severity.INFO
+    assert title(finding).endswith("chown it to 1000:1000, set PUID=1000 and PGID=1000 in the environment of 'db': "
+                                   "its entrypoint drops root to those ids itself, which user: would break")
+
+
+@needs_root
 def test_a_service_whose_image_runs_as_a_user_gets_no_user_advice(tmp_path: Path) -> None:
     """openfoodfacts/robotoff: its image ends `USER off` (the runtime-dev target inherits it); root's
     files in its mounts came from elsewhere, and `user: "${UID}:${GID}"` would change nothing. The
@@ -166,3 +180,45 @@ def test_every_service_that_mounts_the_folder_is_named(tmp_path: Path, count: in
     project = build(tmp_path, f"services:\n{services}", ("stray.log",), ("stray.log",))
     advice = title(run_check(project)["owner:."])
     assert advice.endswith(f"(then, if {named} writes there, by hand: {AS_YOU.format('each')})"), advice
+
+
+# ArchiveBox: its entrypoint runs `usermod -o -u "${PUID:-911}" archivebox` then `exec gosu`, as root
+ENTRYPOINT = ('#!/bin/bash\nusermod -o -u "${PUID:-911}" archivebox\ngroupmod -o -g "${PGID:-911}" archivebox\n'
+              'exec gosu archivebox "$@"\n')
+BUILT = "services:\n  archivebox:\n    build: .\n    volumes:\n      - ./data:/data\n"
+DOCKERFILE = 'FROM ubuntu:24.04\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n'
+# its docker-compose.yml pulls the image and says so in a comment only
+PULLED = ("services:\n  archivebox:\n    image: archivebox/archivebox:latest\n    volumes:\n      - ./data:/data\n"
+          "    environment:\n      # - PUID=911   # set to your host user's UID & GID if you encounter permissions"
+          " issues\n      - PUBLIC_INDEX=True\n")
+PUID_AS_YOU = ("set {0}=1000 and {1}=1000 in the environment of 'archivebox': its entrypoint drops root to those ids "
+               "itself, which user: would break")
+
+
+@needs_root
+@pytest.mark.parametrize(("compose", "files", "variables"), [
+    (BUILT, {"Dockerfile": DOCKERFILE, "entrypoint.sh": ENTRYPOINT}, ("PUID", "PGID")),
+    (BUILT, {"Dockerfile": DOCKERFILE, "entrypoint.sh": ENTRYPOINT.replace("PUID", "USER_UID").replace(
+        "PGID", "USER_GID")}, ("USER_UID", "USER_GID")),
+    (BUILT, {"Dockerfile": DOCKERFILE.replace("COPY", "ENV PUID=911\nCOPY"), "entrypoint.sh": "#!/bin/sh\n"},
+     ("PUID", "PGID")),
+    (PULLED, {}, ("PUID", "PGID")),
+    (BUILT.replace("build: .", "image: lscr.io/linuxserver/nextcloud:latest"), {}, ("PUID", "PGID")),
+    (BUILT + "    environment:\n      PUID: 911\n", {}, ("PUID", "PGID")),
+    # no idiom: the entrypoint reads no such variable, or only another service's comment names PUID
+    (BUILT, {"Dockerfile": DOCKERFILE, "entrypoint.sh": "#!/bin/sh\nexec \"$@\"\n"}, None),
+    (BUILT + "    environment:\n      USER_UID: 911\n", {}, None),  # USER_UID counts only where a script reads it
+    (BUILT + "  other:\n    image: lscr.io/linuxserver/nginx\n    # PUID=1000\n", {}, None),
+], ids=["entrypoint-puid", "entrypoint-user-uid", "dockerfile-env", "compose-comment", "linuxserver-image",
+        "compose-environment", "plain-entrypoint", "user-uid-unread", "other-service-comment"])
+def test_an_image_that_drops_root_itself_is_run_as_you_through_its_variables(
+        tmp_path: Path, compose: str, files: dict[str, str], variables: tuple[str, str] | None) -> None:
+    """`user:` would start ArchiveBox's entrypoint as you, and its usermod (root only) would fail:
+    the advice is PUID/PGID in the service's environment where the image reads them."""
+    project = build(tmp_path, compose, ("data/index.sqlite3", *files), ("data", "data/index.sqlite3"))
+    for name, text in files.items():
+        (project / name).write_text(text)
+    advice = title(run_check(project)["owner:data"])
+    expected = PUID_AS_YOU.format(*variables) if variables else AS_YOU.format(repr("archivebox"))
+    assert advice.endswith(f"(then, by hand: {expected})")
+    assert ("user: \"${UID}" in advice) is (variables is None)

@@ -80,7 +80,12 @@ class RootOwnedFiles(Check):
         DIR:/w IMAGE chown ...`). Then run the service as you so it does not happen again:
         `user: "${UID}:${GID}"` with your ids set in .env (`UID=1000`, `GID=1000`, as airflow's
         `AIRFLOW_UID` is set): bash does not export UID and has no GID, so without those lines
-        compose warns the variables are not set and renders `user: ':'`. Root's files are blamed
+        compose warns the variables are not set and renders `user: ':'`. An image that starts as
+        root and drops to the ids its entrypoint reads (ArchiveBox's `usermod -o -u "${PUID:-911}"`
+        then `gosu`; linuxserver.io's images) would break under `user:`: the advice is then
+        `PUID=1000` and `PGID=1000` in the service's environment, where its entrypoint script, its
+        Dockerfile, or its compose entry (an `environment:` key or a comment) shows PUID, or its
+        entrypoint reads USER_UID/USER_GID or APP_UID/APP_GID. Root's files are blamed
         only on a service that may run as root: one whose `user:` names someone else (kitsune's
         `web`, `user: ${UID:-kitsune}`) or whose image declares a non-root `USER` (its Dockerfile,
         or the image on the engine: robotoff's `USER off`), or whose command only sets owners
@@ -194,9 +199,10 @@ class RootOwnedFiles(Check):
             return self.finding(f"{message}: {why}", Location(Path(within)), f"owner:{top}",
                                 Fix(f"expected: {why}; nothing to change while it does", Safety.ADVICE),
                                 Severity.INFO)
-        if kept is not None:  # linkwarden's ./pgdata: the database's own user keeps its data there
+        if kept is not None and service is not None:  # linkwarden's ./pgdata: the database's own user keeps its data
+            as_you = _run_as_you(project, expected, repr(service), [project.services[service]])
             title = (f"expected while {service!r} runs as its own user; to own it yourself, chown it to "
-                     f"{expected.uid}:{expected.gid}, {_run_as_you(project, expected, repr(service))}")
+                     f"{expected.uid}:{expected.gid}, {as_you}")
             return self.finding(f"{message}; {kept}", Location(Path(within)), f"owner:{top}",
                                 Fix(title, Safety.ADVICE), Severity.INFO)
         operands = _operands(scan, within, rows, protected or top == "." or above, keep_out)

@@ -65,7 +65,8 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     if service:
         who = repr(service) if sure else "it" if not also else "each"
         # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back
-        how = f"run {who} as root inside, which is you" if rootless else _run_as_you(project, expected, who)
+        how = (f"run {who} as root inside, which is you" if rootless
+               else _run_as_you(project, expected, who, [project.services[n] for n in (service, *also)]))
         writers = [repr(n) for n in (service, *also)]
         # every service that could have written there: one left out would keep writing as root
         # (treeherder's pulse-task-push, the fourth service mounting `.:/app`)
@@ -99,11 +100,20 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     return Fix(f"chown {shown} to {owner} through the docker engine{then}", Safety.UNSAFE, command=command)
 
 
-def _run_as_you(project: Project, expected: Owner, who: str) -> str:
+def _run_as_you(project: Project, expected: Owner, who: str, services: Sequence[Service] = ()) -> str:
     """`run 'SERVICE' with user: "${UID}:${GID}"`, with the .env lines that make it work: bash does not
     export UID and has no GID at all, so compose warns `"UID" variable is not set` and renders
     `user: ':'` (wagtail/bakerydemo's `app`). Each developer sets their own ids in .env, as
-    airflow's `AIRFLOW_UID` is set (missing-mount's advice); a line .env already has is not repeated."""
+    airflow's `AIRFLOW_UID` is set (missing-mount's advice); a line .env already has is not repeated.
+    Where every one of `services` (those `who` names) drops root to ids its entrypoint reads
+    (ArchiveBox's PUID/PGID), those are the way: `user:` would fail its entrypoint's usermod."""
+    from .dropped import id_variables
+
+    pairs = {id_variables(project, svc) for svc in services}
+    if len(pairs) == 1 and (pair := pairs.pop()) is not None:
+        uid, gid = pair
+        return (f"set {uid}={expected.uid} and {gid}={expected.gid} in the environment of {who}: its entrypoint "
+                "drops root to those ids itself, which user: would break")
     variables = project.compose.variables
     settings = [f"{name}={value}" for name, value in (("UID", expected.uid), ("GID", expected.gid))
                 if variables.get(name) != str(value)]

@@ -1,0 +1,67 @@
+"""Images that start as root and drop to ids their entrypoint reads (PUID/PGID): ArchiveBox's
+`usermod -o -u "${PUID:-911}" archivebox ... exec gosu`, every linuxserver.io image. Such a
+service runs as you through those variables; `user:` would start its entrypoint as you, and its
+usermod (root only) would fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.project import Project
+from doctor.project.reading import read_text
+from doctor.project.types import Service
+
+# the variables such an entrypoint reads, with the group's beside the user's; USER_UID and APP_UID
+# only when a script of the image reads them (they name other things elsewhere)
+PAIRS = {"PUID": "PGID", "USER_UID": "USER_GID", "APP_UID": "APP_GID"}
+READS = lazy(r"\$\{?(PUID|USER_UID|APP_UID)\b")
+MENTIONS = lazy(r"\bPUID\b")  # ArchiveBox's compose: `# - PUID=911   # set to your host user's UID & GID ...`
+LINUXSERVER = ("lscr.io/linuxserver/", "ghcr.io/linuxserver/", "linuxserver/")
+
+
+def id_variables(project: Project, svc: Service) -> tuple[str, str] | None:
+    """The (user, group) variables the service's image drops root to, else None: read by a script
+    it runs (its entrypoint), its Dockerfile, or said by its compose entry (set in `environment:`,
+    or in a comment there) or its image (linuxserver.io's)."""
+    from doctor.project.shipped import ScriptFinder
+
+    for path, _ in ScriptFinder(project).run_by(svc):
+        found = READS.search(_text(path))
+        if found:
+            return found.group(1), PAIRS[found.group(1)]
+    build = svc.build
+    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
+    said = (
+        (svc.image or "").startswith(LINUXSERVER)
+        or "PUID" in svc.environment
+        or (recipe is not None and (any(k == "PUID" for k, _ in recipe.env)
+                                    or any(READS.search(step.text) for step in recipe.runs)))
+        or _commented(svc)
+    )
+    return ("PUID", "PGID") if said else None
+
+
+def _text(path: Path) -> str:
+    try:
+        return read_text(path)
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _commented(svc: Service) -> bool:
+    """Whether a comment inside the service's entry in its compose file names PUID."""
+    location = svc.location
+    if location is None or location.line is None:
+        return False
+    lines = _text(location.path).splitlines()[location.line - 1:]
+    if not lines:
+        return False
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    for line in lines[1:]:
+        stripped = line.lstrip()
+        if stripped and not stripped.startswith("#") and len(line) - len(stripped) <= indent:
+            break  # the next service, or the next top-level key
+        if "#" in line and MENTIONS.search(line.partition("#")[2]):
+            return True
+    return False
