@@ -174,10 +174,11 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     container's symptoms are. None when no line matches a signature."""
     from doctor.engine import RunOptions, preflight
     from doctor.why.diagnose import MAX_MATCHES
-    from doctor.why.piped import interrupted, text_symptoms
+    from doctor.why.piped import interrupted, sole_publishers, text_symptoms
 
     names = {s.container_name: s.name for s in project.services.values() if s.container_name}
-    found = text_symptoms(text, signatures, project.services, ALL_SERVICES, MAX_MATCHES, names)
+    publishers = sole_publishers(project.services.values())
+    found = text_symptoms(text, signatures, project.services, ALL_SERVICES, MAX_MATCHES, names, publishers)
     if opts.service is not None:
         found = {s: v for s, v in found.items() if s in (opts.service, ALL_SERVICES)}
     if not found:

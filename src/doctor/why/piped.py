@@ -8,9 +8,11 @@ text is read when there are none (an `up` that created none, a log from another 
 engine not reachable from here). Each line is matched against the same signatures as a
 container's log, and given to the service it names: the log prefix compose writes (`app-1  |`)
 or a container name (`proj-web-1`) whose service part is one of the project's services, or a
-service's own `container_name:` (compose's prefix is then that name: `backend  |`); else it
-concerns all of them. A raw CR inside a line (dash's `set: Illegal option -` and a CR) is kept,
-as the text `\r` bash itself prints: it is the symptom of a CRLF script.
+service's own `container_name:` (compose's prefix is then that name: `backend  |`), or the
+engine's bind error for a host port only one service publishes (`listen tcp4 0.0.0.0:3406: bind:
+address already in use` on an endpoint named otherwise); else it concerns all of them. A raw
+CR inside a line (dash's `set: Illegal option -` and a CR) is kept, as the text `\r` bash
+itself prints: it is the symptom of a CRLF script.
 
 Reading stdin is bounded: the last MAX_BYTES of it; a pipe that has not begun within FIRST_WAIT
 seconds is no text (a CI step's stdin left open and empty), and one still open after
@@ -28,6 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping, Sequence
 
+    from doctor.project.types import Service
     from doctor.why.diagnose import Symptom
     from doctor.why.signatures import Signature
 
@@ -41,9 +44,10 @@ _PREFIX = lazy(r"^\s*([\w.-]+?)[-_](\d+)\s+\|")
 # compose's progress line for a service (` db Error Get "https://...`, ` ✘ db Error ...` on a terminal): its pull
 _PROGRESS = lazy(r"^\s*(?:[^\w\s]\s+)?([\w.-]+)\s+(?:Error|Warning)\b")
 # the log prefix of a container that has a `container_name:` (`backend  | `); a container named in compose's
-# progress line (` ✘ Container backend  Error ...`) or in the engine's conflict (`The container name "/postgres"`)
+# progress line (` ✘ Container backend  Error ...`), in the engine's conflict (`The container name "/postgres"`)
+# or in its start error (`driver failed programming external connectivity on endpoint edx.devstack.mysql80 (...)`)
 _NAME_PREFIX = lazy(r"^\s*([\w.-]+)\s+\|")
-_NAMED = lazy(r"(?:^\s*(?:[^\w\s]\s+)?Container\s+|container name \"/?)([\w.-]+)")
+_NAMED = lazy(r"(?:^\s*(?:[^\w\s]\s+)?Container\s+|container name \"/?|\bon endpoint\s+)([\w.-]+)")
 # compose's progress line for a service whose pull or start it cancelled when another's failed (` db  Interrupted`)
 _INTERRUPTED = lazy(r"^\s*(?:[^\w\s]\s+)?([\w.-]+)\s+Interrupted\b")
 # a CR that is no line's end (`\r\n`): one inside a line, or one ending a line after an option's dash
@@ -135,6 +139,35 @@ def service_of(line: str, services: Collection[str], names: Mapping[str, str] | 
     return "", ""
 
 
+def sole_publishers(services: Collection[Service]) -> dict[int, str]:
+    """host port -> the service publishing it, for each port exactly one of `services` publishes (each port of
+    a range below 1,024 ports long; any protocol, any host address)."""
+    found: dict[int, str] = {}
+    shared: set[int] = set()
+    for service in services:
+        for mapping in service.ports:
+            try:
+                span = mapping.published_range
+            except ValueError:
+                continue
+            if span is None or span[1] - span[0] >= 1024:
+                continue
+            for port in range(span[0], span[1] + 1):
+                if found.setdefault(port, service.name) != service.name:
+                    shared.add(port)
+    return {port: name for port, name in found.items() if port not in shared}
+
+
+def _publisher(line: str, matching: Sequence[Signature], publishers: Mapping[int, str]) -> str:
+    """The service that alone publishes the host port a signature of the line reads as one (see
+    Signature.host_port); "" when none does."""
+    for signature in matching:
+        port = (signature.match(line) or {}).get("port", "") if signature.host_port else ""
+        if port.isdecimal() and int(port) in publishers:
+            return publishers[int(port)]
+    return ""
+
+
 def text_lines(text: str) -> list[str]:
     """The text's non-blank lines, stripped, the last MAX_LINES: split at LF (CRLF), a CR inside a line
     written as `\\r` (what bash prints for it: the CRLF signature matches either, and the console shows it)."""
@@ -144,10 +177,12 @@ def text_lines(text: str) -> list[str]:
 
 
 def text_symptoms(text: str, signatures: Sequence[Signature], services: Collection[str], everyone: str,
-                  most: int, names: Mapping[str, str] | None = None) -> dict[str, list[Symptom]]:
+                  most: int, names: Mapping[str, str] | None = None, publishers: Mapping[int, str] | None = None
+                  ) -> dict[str, list[Symptom]]:
     """Per service (`everyone` for lines that name none), the symptoms of the text: per signature the
     latest line it matches, the most specific signature of a line first (as a container's log is read),
-    at most `most` a service. `names`: the services' `container_name:`s (see service_of)."""
+    at most `most` a service. `names`: the services' `container_name:`s (see service_of); `publishers`:
+    host port -> the one service publishing it (sole_publishers), for a bind error naming no service."""
     from doctor.why.diagnose import line_symptom, readings
 
     lines = text_lines(text)
@@ -158,6 +193,8 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
         if not matching:
             continue
         service, container = service_of(line, services, names)
+        if not service and publishers:
+            service = _publisher(line, matching, publishers)
         key = service or everyone
         done = seen.setdefault(key, set())
         matching = [s for s in matching if s.id not in done]

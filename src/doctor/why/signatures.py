@@ -48,6 +48,9 @@ class Signature:
     project_wide: bool = False
     # the fix to offer when the finding that explains it has none (a note)
     advice: str = ""
+    # its `port` is a host port the project publishes (the engine's bind error): a piped line naming no service
+    # it reads as a service's (an endpoint name doctor does not know) is of the one service publishing that port
+    host_port: bool = False
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -219,6 +222,7 @@ PORT_ALLOCATED = Signature(
     ("port-collision",),
     "`doctor ports` for who holds the port; `doctor fix --ports` moves this project's side",
     names_first=True,
+    host_port=True,
 )
 OOM_KILLED = Signature(
     "oom-killed",
