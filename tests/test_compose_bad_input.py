@@ -186,3 +186,16 @@ def test_invalid_project_name_points_at_dotenv(tmp_path: Path) -> None:
     problem = only(load(tmp_path), ProblemKind.SCHEMA)
     assert problem.location is not None
     assert (problem.location.path, problem.location.line) == (tmp_path / ".env", 2)
+    assert "(COMPOSE_PROJECT_NAME in .env)" in problem.message, problem.message
+
+
+def test_invalid_project_name_says_where_it_came_from(tmp_path: Path) -> None:
+    """trial J3: `COMPOSE_PROJECT_NAME=trialJ3-x doctor preflight` said `error .  invalid project name` with no
+    word of the shell's variable; -p said the same."""
+    (tmp_path / "compose.yaml").write_text(GOOD)
+    shell = only(load(tmp_path, COMPOSE_PROJECT_NAME="trialJ3-x"), ProblemKind.SCHEMA)
+    assert shell.message.startswith("invalid project name 'trialJ3-x' (COMPOSE_PROJECT_NAME in the shell's "
+                                    "environment): "), shell.message
+    assert shell.location is not None and shell.location.path == tmp_path
+    given = only(load_project(ProjectOptions(path=tmp_path, project_name="trialJ3-x", env=ENV)), ProblemKind.SCHEMA)
+    assert given.message.startswith("invalid project name 'trialJ3-x' (given with -p): "), given.message

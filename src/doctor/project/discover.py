@@ -129,10 +129,14 @@ def discover(options: ProjectOptions) -> Discovery:
         if is_valid_project_name(name):
             found.project_name = name
         else:
+            # where the value came from: -p, an env file's line (its location), else the shell's environment
             origin = None if options.project_name else found.origins.get("COMPOSE_PROJECT_NAME")
+            source = ("given with -p" if options.project_name else
+                      f"COMPOSE_PROJECT_NAME in {origin.path.name}" if origin is not None else
+                      "COMPOSE_PROJECT_NAME in the shell's environment")
             found.problems.append(Problem(
                 ProblemKind.SCHEMA,
-                f"invalid project name {name!r}: use only lowercase letters, digits, '-' and '_', "
+                f"invalid project name {name!r} ({source}): use only lowercase letters, digits, '-' and '_', "
                 "starting with a letter or digit", origin or Location(cwd)))
             found.project_name = normalize_project_name(name) or None
     return found
