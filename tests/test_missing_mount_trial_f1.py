@@ -126,7 +126,8 @@ def test_an_entrypoint_only_a_wider_bind_brought(tmp_path: Path) -> None:
     assert _d5(tmp_path, D5_COMPOSE) == [D5_MESSAGE]
     (finding,) = [f for f in _run(tmp_path) if " runs " in f.message]
     assert finding.severity.label == "error" and finding.location is not None and finding.location.line == 4
-    assert finding.fix is not None and finding.fix.title == "mount ./docker at /app/docker in the dev override"
+    assert finding.fix is not None and finding.fix.title == (
+        "mount ./docker at /app/docker in a new dev override compose.override.yaml")  # as the COPY'd folders' fix
     assert finding.fix.edits[0].new == "services:\n  web:\n    volumes:\n      - ./docker:/app/docker\n"
 
 

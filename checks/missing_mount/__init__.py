@@ -10,12 +10,13 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, record
 from doctor.project import Project
-from doctor.project.edits import dev_override, override_edit
+from doctor.project.edits import override_edit
 from doctor.project.types import Service
 
 from .bind_sources import absent_sources
 from .copied import copied_folders, folders_in, inside, live_code, loose_code, manifests_only, whole_context
 from .made_dirs import made_directories
+from .mounts_file import mounts_file, retitled
 from .run_paths import unprovided_runs
 from .run_time import RunTimeReads
 
@@ -67,7 +68,11 @@ class MissingMount(Check):
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`), unless a
         `COPY --from` brings what the builder took from the context whole (healthchecks' builder
-        `COPY . /opt/healthchecks/`, then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`); build
+        `COPY . /opt/healthchecks/`, then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`). A
+        folder that such a stage takes by name and builds, the image keeping only its output (IntelOwl's
+        node stage `COPY frontend/ .`, then `COPY --from=frontend-build /build /var/www/reactapp`), is
+        dead where a `COPY .` also puts it: not judged, unless it is a Python package or the service's
+        run names it. Build
         output, static or vendored folders (`dist/`, `static/`, `vendor/`...), a folder of
         dependency lists only (`requirements/` of base.txt and local.txt, lockfiles: the image
         installs from them when built, a mount changes nothing) and single files are not judged.
@@ -103,7 +108,9 @@ class MissingMount(Check):
         compose.override.yaml:6  'backend' mounts backend/app but not backend/scripts
 
     Fix
-        Add the missing mount to the dev override with the same layout as its siblings
+        Add the missing mount beside the service's other mounts, in the override compose reads them
+        from (IntelOwl's docker/test.override.yml, not the last -f file nginx.override.yml, which the
+        prod stack reads too), else in the dev override, with the same layout as its siblings
         (`./backend/scripts:/app/scripts`; never moved up to `/`, where `./bin:/bin` would hide
         the container's own /bin), quoted as they are and with the mode they all share (`:z`,
         `:Z`, `:cached`, `:delegated`; `:ro` only when every sibling is read-only), for every
@@ -120,8 +127,9 @@ class MissingMount(Check):
         (`git checkout -- FILE`), not created.
 
     Fix safety
-        Safe: it only adds a bind mount to the dev override that compose loads (its title says
-        "in a new dev override compose.override.yaml" when the fix creates that file), with the layout
+        Safe: it only adds a bind mount to an override that compose loads, the dev override or the one
+        holding the service's mounts (its title says "in a new dev override compose.override.yaml" when
+        the fix creates that file, "in test.override.yml beside its other mounts"), with the layout
         of the mounts already there; without such an override, or where the siblings are synced
         by `develop.watch`, it is advice.
     """
@@ -173,11 +181,10 @@ class MissingMount(Check):
             wanted = _for_each(model.services, names, [(rel, e) for rel, _, _, e in folders if e], lacking)
             if len(wanted) > len(names):
                 title += f" for {_few([repr(n) for n in wanted])}"
-            override = dev_override(project) if entries else None
+            override = mounts_file(project, location) if entries else None
             edit = override_edit(override, "volumes", wanted) if override else None
-            if edit is not None and override is not None and not override.exists():
-                # the fix creates it (pythondotorg's trial read "the dev override" as one it had)
-                title = title.replace(" in the dev override", f" in a new dev override {project.shown(override)}", 1)
+            if edit is not None and override is not None:
+                title = retitled(project, title, override)
             fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
             yield self.finding(message, location, f"{','.join(names)}:{','.join(rels)}", fix)
         yield from absent_sources(self, project)

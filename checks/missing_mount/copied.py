@@ -9,7 +9,7 @@ from pathlib import Path
 
 from doctor.project import Project
 from doctor.project.service_home import MANIFEST_NAMES
-from doctor.project.types import Service
+from doctor.project.types import CopyInstruction, Service
 
 from .run_time import RunTimeReads
 
@@ -88,7 +88,32 @@ def whole_context(project: Project, service: Service, context: Path, destination
         packages = {f for f in found if _package(f)}
         run_time = reads.folders(service, context, destination, [f for f in found if f not in packages])
         return tuple(f for f in found if f in packages or f in run_time or f in bound)
+    elsewhere = _built_elsewhere(project, service, context, found, bound)
+    if elsewhere:  # unless the service's run names it (`node /srv/frontend/server.js`)
+        kept = reads.folders(service, context, destination, elsewhere)
+        return tuple(f for f in found if f not in elsewhere or f in kept)
     return found
+
+
+def _built_elsewhere(project: Project, service: Service, context: Path, found: tuple[Path, ...],
+                     bound: Collection[Path]) -> list[Path]:
+    """Those of `found` that a stage the image copies from takes from the context by name and builds,
+    the image getting its output only (IntelOwl's node stage `COPY frontend/ .`, then
+    `COPY --from=frontend-build /build /var/www/reactapp`): the copy a `COPY .` also puts in the image
+    is dead. Not a Python package (importable where it lands), a folder the service mounts, or one a
+    `COPY --from` brings whole."""
+    dockerfile = project.dockerfile(service)
+    if dockerfile is None or not dockerfile.staged:
+        return []
+
+    def named(copies: tuple[CopyInstruction, ...]) -> list[Path]:
+        return [Path(os.path.normpath(context / source)) for copy in copies for source in copy.sources
+                if not any(c in source for c in "*?[$")]
+
+    relayed = named(dockerfile.relayed)
+    taken = [t for t in named(dockerfile.staged) if t != context and not any(inside(t, r) for r in relayed)]
+    return [f for f in found if not _package(f) and not any(inside(b, f) or inside(f, b) for b in bound)
+            and any(inside(t, f) for t in taken)]
 
 
 def _listing(service: Service, context: Path, folder: Path) -> list[os.DirEntry[str]] | None:

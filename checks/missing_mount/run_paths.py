@@ -18,13 +18,14 @@ from pathlib import Path
 
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
-from doctor.project.edits import dev_override, override_edit
+from doctor.project.edits import override_edit
 from doctor.project.keyat import written_in
 from doctor.project.reading import is_file
 from doctor.project.shipped import run_words, shell_words
 from doctor.project.types import CopyInstruction, Service
 
 from .copied import inside
+from .mounts_file import mounts_file, retitled
 
 
 def unprovided_runs(check: Check, project: Project) -> Iterator[Finding]:
@@ -39,9 +40,11 @@ def unprovided_runs(check: Check, project: Project) -> Iterator[Finding]:
             message = (f"'{service.name}' runs {path}, which no mount or COPY provides "
                        f"(the host has {rel})")
             title = f"mount {source} at {target} in the dev override"
-            override = dev_override(project)
+            # beside the mounts the service has (the override that narrowed them), else the dev override
+            override = mounts_file(project, next((m.location for m in service.volumes if m.type == "bind"), None))
             edit = override_edit(override, "volumes", {service.name: [f"{source}:{target}"]}) if override else None
-            fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
+            fix = Fix(retitled(project, title, override), Safety.SAFE, (edit,)) if edit and override else \
+                Fix(title, Safety.ADVICE)
             word = _escaped(path)
             location = (written_in(project, service, "entrypoint", word)
                         or written_in(project, service, "command", word) or service.location)
