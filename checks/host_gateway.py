@@ -11,11 +11,13 @@ from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, replace
 from doctor.project import Project
 from doctor.project.edits import dev_override
-from doctor.project.env_hosts import is_dial_key
+from doctor.project.env_hosts import image_basename, image_family, is_dial_key
 from doctor.project.types import EnvSource, Service
 
 NAME = "host.docker.internal"
 ENTRY = f"{NAME}:host-gateway"
+# official images of static web servers: they read their environment only into config templates
+_WEB_SERVERS = frozenset({"nginx", "httpd", "caddy", "apache", "nginx-unprivileged", "openresty"})
 _DIAL = lazy(r"(?<![\w.-])host\.docker\.internal(?![\w-])(?::(\d{1,5}))?", re.IGNORECASE)
 
 
@@ -33,7 +35,12 @@ class HostGateway(Check):
         127.0.0.1 / ::1: a container arrives from the bridge, never on loopback. An env_file line
         that several services load (dify's middleware.env, `PLUGIN_DAEMON_URL=http://host.docker.
         internal:5002`) is not a finding for the services that merely get it when one that loads
-        it has the entry: that one dials it. Skipped when the
+        it has the entry: that one dials it. A service running the same program as that one (the same
+        build or image: bookwyrm's web, celery_worker and celery_beat, all loading `.env.dev`'s
+        EMAIL_HOST) reads the line too and stays a finding, each until it has its own entry. An
+        env_file line is no finding for a service on a server's official image, which reads no such
+        key (postgres, redis, rabbitmq, mailpit, ...; nginx, httpd or caddy unless it mounts config
+        templates it fills from its environment). Skipped when the
         engine cannot be asked. With a rootless engine the message says that its `host-gateway`
         is the bridge of the engine's own network namespace, not this machine (moby/moby#47684),
         and the loopback note is left out (see Fix).
@@ -71,11 +78,16 @@ class HostGateway(Check):
     fix_family = "hosts"
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        # an env_file line every service loads (dify's middleware.env) is dialed by the one that has
-        # the entry; the others merely get it: not their finding
-        covered = {where for svc in project.services.values() if _has_entry(svc)
-                   for _, where, _, shared in _dials(svc) if shared}
-        dials = {svc.name: [d for d in _dials(svc) if not (d[3] and d[1] in covered)]
+        # an env_file line several services load (dify's middleware.env) is dialed by the one that has the
+        # entry; the others, running other programs, merely get it. One running the same program (bookwyrm's
+        # web and celery_worker, one build; two services of one image) reads it too: its finding stays
+        covered: dict[Location | None, set[tuple[str, ...]]] = {}
+        for svc in project.services.values():
+            for _, where, _, shared in _dials(svc) if _has_entry(svc) else ():
+                if shared:
+                    covered.setdefault(where, set()).add(_program(svc))
+        dials = {svc.name: [d for d in _dials(svc) if not (d[3] and (_serves_no_app(svc) or _program(svc) not in
+                                                                    covered.get(d[1], {_program(svc)})))]
                  for svc in project.services.values() if (svc.network_mode or "") != "host"}
         if not any(dials.values()) or host.images.provides_host_gateway_name:  # asks the engine only when needed
             return
@@ -124,6 +136,25 @@ def _dials(svc: Service) -> list[tuple[str, Location | None, int | None, bool]]:
     if match:
         found.append(("command", svc.location, int(match.group(1)) if match.group(1) else None, False))
     return found
+
+
+def _program(svc: Service) -> tuple[str, ...]:
+    """What the service runs: its build (context, Dockerfile, stage), else its image."""
+    if svc.build is not None:
+        return ("build", svc.build.context, svc.build.dockerfile, svc.build.target or "")
+    return ("image", svc.image or "")
+
+
+def _serves_no_app(svc: Service) -> bool:
+    """Whether the service runs a server's own image, which dials nothing an env_file line names (bookwyrm's
+    nginx and redis load .env.dev beside the app for EMAIL_HOST): a database, cache, broker or mail catcher
+    (postgres, redis, rabbitmq, mailpit, ...), or a static web server (nginx, httpd, caddy) that fills no
+    config template from its environment (nginx's /etc/nginx/templates). A built image may run anything."""
+    if svc.build is not None or not svc.image:
+        return False
+    if image_family(svc.image) is not None:
+        return True
+    return image_basename(svc.image) in _WEB_SERVERS and not any("template" in m.target for m in svc.volumes)
 
 
 def _has_entry(svc: Service) -> bool:
