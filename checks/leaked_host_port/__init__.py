@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from doctor.host import Host
@@ -17,7 +18,7 @@ from doctor.project.types import EnvVar, Service
 from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
 from .host_network_dials import host_network_dials, host_network_servers
-from .localhost_dials import LocalDial, localhost_dials
+from .localhost_dials import LocalDial, localhost_dials, redirected
 from .override_fix import Consumer, override_fix, written_variables
 from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
@@ -53,6 +54,10 @@ class LeakedHostPort(Check):
         same localhost is the container too, and no compose name reaches the server (advice:
         dial host.docker.internal with `extra_hosts: host-gateway`, or put the server on the
         project's network).
+        Of several peers on the port, the one the key's name names (`REDIS_BROKER_HOST` -> `redis_broker`),
+        else its env template's value (`.env.example`), else the default the code reads it with
+        (`env("REDIS_BROKER_HOST", "redis_broker")`), before the one the service depends on (bookwyrm's
+        web depends on redis_activity); and one line names one peer for every service that reads it.
         Each service is judged with its effective env (`environment:` beats `env_file:`).
         (4) A healthcheck probing `localhost:` one of the service's own published host ports
         (`wget http://localhost:${WEB_PORT}/` behind `"${WEB_PORT}:80"`): the probe runs in the
@@ -88,7 +93,9 @@ class LeakedHostPort(Check):
         option.
 
         A service is reported only when doctor has a reason to think it is a client, and the
-        message says which: it reads the variable in its own code (what its Dockerfile COPYs,
+        message says which: it reads the variable in its own code (a program's file before a config file, and
+        a config line that only sets it, ralph's Debian `redis.conf` `REDIS_HOST=localhost`, reads nothing;
+        what its Dockerfile COPYs,
         its bind mounts and watch syncs, not everything under its build context; for a python
         or node image only files of that language, so a node asset builder that mounts the
         whole repo does not run the Django settings) or command;
@@ -233,28 +240,29 @@ class LeakedHostPort(Check):
         # one finding per line that writes localhost (a shared .env line several services read)
         # (the consumer, why, whether that reason alone reports it: else it only joins a line another
         # service is reported for, from an env_file written for the containers that load it)
-        local: dict[tuple[Location | None, str, str], list[tuple[Consumer, str, bool]]] = {}
+        local: dict[tuple[Location | None, str], list[tuple[Service, LocalDial, str, bool]]] = {}
         for service in model.services.values():
             inside = clients.dials_from_inside(service)
             # its dev server's config is read only once a value dials localhost (Clients.proxied)
             proxied = functools.partial(clients.proxied, service)
             server_reads = functools.partial(clients.server_reads, service)
             opens_itself = functools.partial(clients.opens_itself, service)
+            hints = functools.partial(clients.hints, service)
             for dial in localhost_dials(model, service, inside is not None, index, proxied, server_reads,
-                                        opens_itself):
+                                        opens_itself, hints):
                 reason = clients.local_reason(service, dial.var.name, dial.peer)
                 shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                     f"{dial.var.name} host '{dial.ref.host}'")
-                key = (_written_at(project, dial), shown, dial.name)
+                line = (_written_at(project, dial), shown)
                 if reason is None:
                     also = clients.loads_line(service, dial.var)
                     if also is not None:  # saleor-platform's worker, loading api's backend.env
-                        local.setdefault(key, []).append(((service, dial.var, dial.container_value), also, False))
+                        local.setdefault(line, []).append((service, dial, also, False))
                     continue
                 because = f"is {inside}" if inside is not None and is_browser_key(dial.var.name) else reason
                 if dial.var.name in proxied():  # listmonk's vite dev server: its proxy dials the URL
                     because = f"proxies to {dial.var.name} in {proxied()[dial.var.name]}, from its container"
-                local.setdefault(key, []).append(((service, dial.var, dial.container_value), because, True))
+                local.setdefault(line, []).append((service, dial, because, True))
         servers = host_network_servers(model)  # forem's postgres and redis: network_mode: host
         for service in model.services.values() if servers else ():
             for hosted in host_network_dials(index, service, servers):
@@ -269,11 +277,17 @@ class LeakedHostPort(Check):
                              "project's network", Safety.ADVICE)
                 yield self.finding(message, hosted.var.location, f"{service.name}:{hosted.var.name}:host-network",
                                    advice)
-        for (at, shown, peer), found in local.items():
-            leads = [(consumer, because) for consumer, because, lead in found if lead]
-            if not leads:
+        for (at, shown), dials in local.items():
+            if not any(lead for _, _, _, lead in dials):
                 continue
-            (service, _, _), because = leads[0]
+            # one line names one server, whichever services read it (bookwyrm's .env REDIS_BROKER_HOST for
+            # web, which depends on redis_activity, and celery_worker): the one most of its readers chose
+            peers = Counter(dial.peer for _, dial, _, _ in dials)
+            chosen = next(dial for _, dial, _, _ in dials if peers[dial.peer] == max(peers.values()))
+            found = [((s, d.var, (d if d.peer == chosen.peer else redirected(d, chosen)).container_value), why, lead)
+                     for s, d, why, lead in dials]
+            peer = chosen.name
+            (service, _, _), because = next((consumer, why) for consumer, why, lead in found if lead)
             names = [s.name for (s, _, _), _, _ in found]
             whose = f"'{names[0]}' itself in its container" if len(names) == 1 else (
                 f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}"

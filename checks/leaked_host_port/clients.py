@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project import Project
-from doctor.project.codetext import CodeText
+from doctor.project import TEMPLATE_SUFFIXES, Project
+from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.runtimes import image_runtime
 from doctor.project.types import EnvSource, EnvVar, Service
 from doctor.project.webapps import dials_from_inside
@@ -25,6 +25,7 @@ RUNTIME_SUFFIXES = {
     "node": frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte", ".prisma"}),
 }
 ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})  # scripts and config: any runtime
+CONFIG_SUFFIXES = frozenset({".ini", ".cfg", ".conf", ".properties"})
 APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",
                           ".rs", ".cs", ".ex", ".exs", ".scala", ".vue", ".svelte"})
 
@@ -127,6 +128,29 @@ class Clients:
             return False
         return not self._app_code(service) or self._reader(service, name) is not None
 
+    def hints(self, service: Service, var: EnvVar) -> tuple[str, ...]:
+        """The hosts the project means for the variable elsewhere: the value its env file's committed template
+        gives it (bookwyrm's `.env.example` `REDIS_BROKER_HOST=redis_broker`), then the default the service's
+        code reads it with (`env("REDIS_BROKER_HOST", "redis_broker")`, `os.getenv("KEY", "redis://broker")`)."""
+        found: list[str] = []
+        path = var.location.path if var.source is EnvSource.ENV_FILE and var.location is not None else None
+        templates = [path.parent / f"{path.name}{suffix}" for suffix in TEMPLATE_SUFFIXES] if path is not None else []
+        for template in (*(self.project.env_file(t) for t in templates), self.project.env_example):
+            entry = template.entry(var.name) if template is not None else None
+            if entry is not None and entry.value:
+                found.append(entry.value)
+                break
+        default = _default_pattern(var.name)
+        for folder in self._folders(service):
+            for file, text in self.text.files(folder):
+                if file.suffix.lower() in APP_SUFFIXES and (match := default.search(text)) is not None:
+                    found.append(match[1] or match[2])
+                    break
+            else:
+                continue
+            break
+        return tuple(dict.fromkeys(host for host in map(_host_of, found) if host))
+
     def dials_from_inside(self, service: Service) -> str | None:
         """Why the service opens its browser-facing URLs from inside its container, or None."""
         return dials_from_inside(service, self._folders(service))
@@ -178,7 +202,16 @@ class Clients:
         from doctor.project.shipped import run_words
 
         runs = " ".join(run_words(self.project, service))  # the image's ENTRYPOINT and CMD too
-        where = self.text.reader_of(name, self._folders(service), _command(service), self._suffixes(service), runs)
+        folders, command, suffixes = self._folders(service), _command(service), self._suffixes(service)
+        where = self.text.reader_of(name, folders, command, suffixes, runs)
+        if where is not None and where != "its command" and Path(where).suffix.lower() in CONFIG_SUFFIXES:
+            # a config file first in the walk: a program's code that reads the key is the better answer, and a
+            # file that only sets it (ralph's Debian redis.conf, `REDIS_HOST=localhost`) reads nothing
+            code = self.text.reader_of(name, folders, command, (suffixes or SOURCE_SUFFIXES) - CONFIG_SUFFIXES,
+                                       runs, tests=False)
+            if _only_sets(self.text, folders, Path(where), name) or (
+                    code is not None and (code == "its command" or Path(code).suffix.lower() in APP_SUFFIXES)):
+                where = code
         if where is None or where == "its command":
             return where
         return self.project.shown(Path(where))
@@ -230,6 +263,39 @@ _BUNDLER_CONFIGS = ("vite.config.js", "vite.config.ts", "vite.config.mjs", "vite
 # web servers whose image serves a built browser bundle as static files
 _STATIC_SERVERS = frozenset({"nginx", "httpd", "caddy", "apache", "nginx-unprivileged", "openresty"})
 _APP_MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Gemfile", "go.mod", "composer.json")
+
+
+def _default_pattern(name: str) -> re.Pattern[str]:
+    """The default a program reads the variable with: `environ.get("KEY", "x")`, `getenv("KEY", "x")`,
+    `env("KEY", default="x")`, `process.env.KEY || "x"` (`??` too)."""
+    key = re.escape(name)
+    return re.compile(rf"""["']{key}["']\s*,\s*(?:default\s*=\s*)?["']([^"'\s]+)["']"""
+                      rf"""|\benv\.{key}\s*(?:\|\||\?\?)\s*["']([^"'\s]+)["']""")
+
+
+def _host_of(value: str) -> str:
+    """The host a value names: a URL's, else the value before any `:port`; "" when it names none."""
+    if "://" in value:
+        from urllib.parse import urlsplit
+
+        try:
+            return urlsplit(value).hostname or ""
+        except ValueError:
+            return ""
+    host = value.split(":", 1)[0].strip()
+    return host if re.fullmatch(r"[A-Za-z0-9][\w.-]*", host) else ""
+
+
+def _only_sets(text: CodeText, folders: list[Path], path: Path, name: str) -> bool:
+    """Whether every line of the config file that names the variable sets it (`REDIS_HOST=localhost`,
+    `REDIS_HOST: localhost`): a file that gives the value, not one that reads it (`host = ${REDIS_HOST}`)."""
+    word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+    sets = re.compile(rf"\s*(?:export\s+)?{re.escape(name)}\s*[=:]")
+    for folder in folders:
+        for found, content in text.files(folder):
+            if found == path:
+                return all(sets.match(line) for line in content.splitlines() if word.search(line))
+    return False
 
 
 def _dependency(service: Service, peer: str) -> str | None:

@@ -26,6 +26,7 @@ from doctor.project.env_hosts import (
 from doctor.project.service_network import NetworkIndex, NetworkView, listen_ports, namespace_owner, server_family
 from doctor.project.types import ComposeModel, EnvVar, Service
 
+_ROLE_KEY = lazy(r"(?<=[A-Z0-9])_?(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS|URL|URI|DSN)$", re.IGNORECASE)
 _HOST_KEY = lazy(r"_(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 DATABASES = frozenset({"postgres", "mysql", "mongo"})  # what a `DB_HOST` may mean
 # who publishes other vendors' servers under the product's own name (`bitnami/clickhouse`)
@@ -46,13 +47,15 @@ class LocalDial:
     peer: str
     container_value: str
     name: str
+    port: int = 0  # the peer's port the repair dials (0: the value names no port)
 
 
 def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                     index: NetworkIndex | None = None,
                     proxied: Callable[[], Collection[str]] = tuple,
                     server_reads: Callable[[str], bool] = lambda _: False,
-                    opens_itself: Callable[[str], bool] = lambda _: False) -> Iterator[LocalDial]:
+                    opens_itself: Callable[[str], bool] = lambda _: False,
+                    hints: Callable[[EnvVar], Collection[str]] = lambda _: ()) -> Iterator[LocalDial]:
     """The service's env values that dial localhost where a peer, not the container, listens.
 
     `inside` says the service opens even its browser-facing URLs itself (a test runner, an SSR
@@ -64,7 +67,10 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
     the service serves the developer's browser no page (it publishes and exposes no port, and runs neither
     Node nor a static web server) and reads the variable in its code, scripts or command, or has no program
     doctor can read: an http URL to the port a peer listens on is then its own dial, not a page
-    (openlibrary's `solr-updater`, `OL_URL=http://localhost:8080/` beside `web`).
+    (openlibrary's `solr-updater`, `OL_URL=http://localhost:8080/` beside `web`). `hints(var)` names the
+    hosts the project means for the key elsewhere (its env template's value, its code's default): with the
+    key's own name (`REDIS_BROKER_HOST` -> `redis_broker`) they choose among several peers on the port,
+    before what the service depends on (bookwyrm's web depends on redis_activity, not redis_broker).
     """
     index = index or NetworkIndex(model)
     owner = namespace_owner(model, service)
@@ -91,8 +97,8 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             if port in own:
                 continue
             browser = ref.scheme is not None and ref.scheme.lower() in BROWSER_SCHEMES
-            meant = view.listener(port, service.name, (*service.depends_on, *(link.partition(":")[0]
-                                                                         for link in service.links)))
+            meant = _named_listener(view, port, service.name, (*_key_hosts(var.name), *hints(var))) or view.listener(
+                port, service.name, (*service.depends_on, *(link.partition(":")[0] for link in service.links)))
             if meant is None:
                 continue
             # open-webui's OLLAMA_BASE_URL=http://localhost:11434 beside `ollama` (image ollama/ollama): a
@@ -111,7 +117,35 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                     and not (meant[1] == port and _dialed_key(var.name) and server_reads(var.name)):
                 continue
             name = _stable_name(model, meant[0])
-            yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, name, meant[1]), name)
+            yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, name, meant[1]), name, meant[1])
+
+
+def redirected(dial: LocalDial, to: LocalDial) -> LocalDial:
+    """The dial repaired toward the peer another dial of the same line chose: one line names one server."""
+    value = _rewrite(dial.var.value or "", dial.ref, to.name, to.port)
+    return LocalDial(dial.var, dial.ref, to.peer, value, to.name, to.port)
+
+
+def _key_hosts(key: str) -> tuple[str, ...]:
+    """The service names a host key's own name gives, longest first: `REDIS_BROKER_HOST` -> `redis_broker`,
+    `redis-broker`, `broker`; `REDIS_HOST` -> `redis`."""
+    prefix = _ROLE_KEY.sub("", key.upper())
+    if prefix == key.upper():
+        return ()
+    prefix = prefix.lower().strip("_")
+    return tuple(dict.fromkeys(n for n in (prefix, prefix.replace("_", "-"), prefix.rsplit("_", 1)[-1]) if n))
+
+
+def _named_listener(view: NetworkView, port: int, exclude: str, names: Collection[str]) -> tuple[str, int] | None:
+    """The first peer a name resolves to that listens on (or publishes) `port`, with the port to dial."""
+    for name in names:
+        peer = view.resolve(name.lower())
+        if peer is None or peer == exclude:
+            continue
+        hit = view.listener(port, exclude, (peer,))
+        if hit is not None and hit[0] == peer:
+            return hit
+    return None
 
 
 def _dialed_key(key: str) -> bool:
