@@ -27,7 +27,8 @@ def _run(options: PortsOptions) -> str:
     return out.getvalue()
 
 
-def test_a_compose_file_argument_or_f_is_the_file_read(tmp_path: Path) -> None:
+def test_a_compose_file_argument_or_f_is_the_file_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "docker-compose.yml").write_text(BASE)
     (tmp_path / "docker-compose.images.yml").write_text(IMAGES)
     env = {**NO_ENGINE, "HOME": str(tmp_path)}
@@ -40,6 +41,23 @@ def test_a_compose_file_argument_or_f_is_the_file_read(tmp_path: Path) -> None:
         assert len({row.index("->") for row in rows}) == 1  # a range's row lines up with the others
     with pytest.raises(UsageError, match="no such compose file"):
         ports(PortsOptions(tmp_path, env=env, files=(Path("nope.yml"),)), io.StringIO())
+
+
+def test_f_is_read_from_the_current_directory_as_compose_and_preflight_read_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`doctor ports docker -f docker/base.yml` run from the repo root reads docker/base.yml (it said
+    `.../docker/docker/base.yml: no such compose file`), and `-f base.yml` run in docker/ alike."""
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "base.yml").write_text(BASE)
+    env = {**NO_ENGINE, "HOME": str(tmp_path)}
+    monkeypatch.chdir(tmp_path)
+    rows = _rows(_run(PortsOptions(Path("docker"), env=env, files=(Path("docker/base.yml"),))))
+    assert [row.split()[0] for row in rows] == ["20536/tcp"]
+    monkeypatch.chdir(tmp_path / "docker")
+    rows = _rows(_run(PortsOptions(Path(), env=env, files=(Path("base.yml"),))))
+    assert [row.split()[0] for row in rows] == ["20536/tcp"]
+    with pytest.raises(UsageError, match="relative to the current directory"):
+        _run(PortsOptions(Path(), env=env, files=(Path("docker/base.yml"),)))
 
 
 def test_a_worktree_without_the_named_file_says_so(tmp_path: Path) -> None:

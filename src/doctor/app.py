@@ -16,6 +16,7 @@ from doctor.model import Severity, field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import TextIO
 
     from doctor.config import Config
@@ -101,21 +102,28 @@ def _given_files(opts: PreflightOptions) -> tuple[str, ...] | None:
     return tuple(named + [str(f) for f in opts.files or ()]) or None
 
 
+def given_compose_files(files: Sequence[Path]) -> tuple[Path, ...]:
+    """The -f files of the command line, resolved as `docker compose -f` does (from the current
+    directory); a missing one (or `-`, stdin) is a usage error before anything runs."""
+    for given in files:
+        if str(given) == "-":
+            raise UsageError("-f -: doctor does not read a compose file from stdin (it reads the files around it "
+                             "too): save it and give its path")
+        if not given.exists():  # like `docker compose -f`: a missing file stops before anything runs
+            raise UsageError(f"{given}: no such compose file (-f paths are relative to the current directory)")
+    return tuple(f if f.is_absolute() else Path.cwd() / f for f in files)
+
+
 def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
     from doctor.project import ProjectOptions
 
     path = opts.path
     if not os.access(path, os.R_OK):
         raise UsageError(f"{path}: permission denied")
-    for given in opts.files or ():
-        if str(given) == "-":
-            raise UsageError("-f -: doctor does not read a compose file from stdin (it reads the files around it "
-                             "too): save it and give its path")
-        if not given.exists():  # like `docker compose -f`: a missing file stops before anything runs
-            raise UsageError(f"{given}: no such compose file (-f paths are relative to the current directory)")
+    given = given_compose_files(opts.files or ())
     files = tuple(Path(f) if Path(f).is_absolute() else Path.cwd() / f for f in config.compose_files.value)
     if not path.is_dir():  # PATH is a compose file: discover reads it first, then the -f files, never doctor.yaml's
-        files = tuple(f if f.is_absolute() else Path.cwd() / f for f in opts.files or ())
+        files = given
     elif config.compose_files.origin.line is not None:  # from the config file: relative to the project root
         files = config.compose_paths(_config_dir(path))
     return ProjectOptions(

@@ -100,9 +100,9 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     if not start.exists():
         raise app.UsageError(f"{opts.path}: no such file or directory")
     folder = start if start.is_dir() else start.parent
-    # a compose file named (`doctor ports docker-compose.images.yml`, -f) is read in each checkout
-    # at the same place relative to it, as `docker compose -f` run there would
-    named = ([start] if start.is_file() else []) + [f if f.is_absolute() else folder / f for f in opts.files]
+    # a compose file named (`doctor ports docker-compose.images.yml`, -f: from the current directory, as
+    # compose and preflight read it) is read in each checkout at the same place relative to the folder
+    named = ([start] if start.is_file() else []) + [f.resolve() for f in app.given_compose_files(opts.files)]
     for file in named:
         if not file.is_file():
             raise app.UsageError(f"{file}: no such compose file")
