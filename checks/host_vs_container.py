@@ -11,7 +11,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
-from doctor.project.command_roles import listening_port, serves
+from doctor.project.command_roles import PackageScripts, listening_port, serves
 from doctor.project.image_gaps import image_gaps
 from doctor.project.image_installs import not_installed, unlisted_in
 from doctor.project.service_home import (
@@ -134,12 +134,13 @@ class HostVsContainer(Check):
         (`-v /usr/src/app/node_modules`). A package.json `build` script run where the bind mounts
         bring only part of its folder (`./frontend/src`) is advised with a note: what it writes
         outside them (build/, dist/) stays in the container, which `run --rm` removes.
-        A server (`manage.py runserver 0.0.0.0:8000`, `uvicorn`, `flask run`, `vite`) is advised as a
-        `run --service-ports` (or `-p PORT:PORT` where the service publishes none), never `exec`:
-        `run` publishes nothing by itself, and a second server in the running container finds its
-        port taken. A command installing packages (`python -m pip install -r requirements/dev.txt`,
-        `npm ci`) is not advised: it is the host's setup, and a `run --rm` container would take what
-        it installs away with it.
+        A server (`manage.py runserver 0.0.0.0:8000`, `uvicorn`, `flask run`, `vite`, or `npm run dev`,
+        `yarn dev`, `pnpm dev` whose package.json script starts one: `"dev": "vite"`, `next dev`,
+        `rspack serve`) is advised as a `run --service-ports` (or `-p PORT:PORT` where the service
+        publishes none), never `exec`: `run` publishes nothing by itself, and a second server in the
+        running container finds its port taken. A command installing packages (`python -m pip install
+        -r requirements/dev.txt`, `npm ci`) is not advised: it is the host's setup, and a `run --rm`
+        container would take what it installs away with it.
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -166,6 +167,7 @@ class HostVsContainer(Check):
         seen: set[tuple[str, tuple[str, ...]]] = set()
         running: dict[str, bool | None] = {}
         started: set[str] | None = None  # what the services themselves run, read once a command has a home
+        scripts: PackageScripts | None = None  # the package.json scripts by folder, read once too
         # each package.json's manager, from its implied command (`yarn`: a yarn.lock beside it)
         managers = {c.location.path: c.tool for c in project.commands if c.implied and c.kind is CommandKind.NPM}
         for command in project.commands:
@@ -186,10 +188,12 @@ class HostVsContainer(Check):
             if home.service not in running:
                 running[home.service] = service_running(host.engine, project.compose.project_name,
                                                         home.service) if home.live else False
-            yield self._belongs(project, command, advised, home, running[home.service], host.compose_cli)
+            if scripts is None:
+                scripts = PackageScripts(project.commands, project.root)
+            yield self._belongs(project, command, advised, home, running[home.service], host.compose_cli, scripts)
 
     def _belongs(self, project: Project, command: Command, advised: tuple[str, ...], home: ServiceHome,
-                 running: bool | None, cli: tuple[str, ...]) -> Finding:
+                 running: bool | None, cli: tuple[str, ...], scripts: PackageScripts) -> Finding:
         verb = "run" if running is False else "exec"
         cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
         # a pipeline's stage (`psql ... | xargs python update.py`) is judged by its own words, and the
@@ -209,7 +213,7 @@ class HostVsContainer(Check):
         # djangoproject.com's `runserver 0.0.0.0:8000`: a server must be reached from the host, which a
         # `run` container is only through `--service-ports` (or `-p`); `exec` would start a second one
         # beside the service's own, on a port it holds
-        server = serves(own)
+        server = serves(own, scripts, cwd)  # `npm run dev` of `"dev": "vite"` too
         up = server and running is not False
         if kept_out or hidden or lacking or server:
             # only a `run` container can take the folder as a volume; the container `up` started has

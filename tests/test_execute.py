@@ -291,3 +291,28 @@ def test_exec_says_when_the_image_lacks_the_tool_as_preflight_does(
     said = capfd.readouterr().err
     assert ("doctor: note: its image does not install 'pytest' (app/requirements.txt, which it installs, does not "
             "list it): add it there and rebuild (`docker compose build web`)") in said, said
+
+
+def test_a_package_json_script_that_serves_runs_with_the_service_ports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """`doctor exec -- npm run dev` of `"dev": "vite"` publishes the service's ports, as preflight advises."""
+    import doctor.execute
+
+    project_dir = tmp_path / "frontend"
+    project_dir.mkdir()
+    (project_dir / "Dockerfile").write_text("FROM node:22\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\n")
+    (project_dir / "compose.yaml").write_text(
+        "services:\n  frontend:\n    build: .\n    ports: ['3000:3000']\n    volumes: ['.:/app']\n")
+    (project_dir / "package.json").write_text(
+        '{"scripts": {"dev": "vite", "build": "vite build"}, "dependencies": {"react": "18.3.1", "vite": "5.0.0"}}\n')
+    env, record = fake_docker(tmp_path)
+    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: False)
+    monkeypatch.chdir(project_dir)
+    project, host = load(project_dir, env)
+    assert execute(["npm", "run", "dev"], project, host) == 0
+    argv = record.read_text().splitlines()
+    assert argv[argv.index("run"):] == ["run", "--service-ports", "--rm", "-T", "frontend", "npm", "run", "dev"]
+    assert execute(["npm", "run", "build"], project, host) == 0  # `vite build` serves nothing
+    argv = record.read_text().splitlines()
+    assert argv[argv.index("run"):] == ["run", "--rm", "-T", "frontend", "npm", "run", "build"]

@@ -108,6 +108,50 @@ def test_servers(words: list[str], server: bool) -> None:
     assert serves(words) is server
 
 
+def flagsmith_frontend(tmp_path: Path) -> Path:
+    """Flagsmith's frontend: a dev server started through a package.json script (`npm run dev`)."""
+    project = tmp_path / "frontend"
+    project.mkdir()
+    (project / "Dockerfile").write_text("FROM node:22\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\n")
+    (project / "Makefile").write_text(
+        "serve:\n\tnpm run dev\nbuild:\n\tnpm run build\nvite:\n\tnpx vite --host 0.0.0.0\n")
+    (project / "compose.yaml").write_text(
+        "services:\n  frontend:\n    build: .\n    ports:\n      - '3000:3000'\n    command: ['bash', '-l']\n")
+    (project / "package.json").write_text(
+        '{"name": "x", "scripts": {"dev": "vite", "build": "vite build", "start": "npm run dev"},\n'
+        ' "dependencies": {"react": "18.3.1", "vite": "5.0.0"}}\n')
+    return project
+
+
+def test_a_package_json_script_that_starts_a_server_is_run_with_the_service_ports(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = findings(flagsmith_frontend(tmp_path), monkeypatch)
+    assert typed(found[2]) == ["run", "--build", "--rm", "--service-ports", "frontend", "npm", "run", "dev"]
+    assert "--service-ports" not in typed(found[4])  # `vite build` serves nothing
+    assert "--service-ports" in typed(found[6])
+
+
+@pytest.mark.parametrize(("words", "server"), [
+    (["npm", "run", "dev"], True), (["npm", "start"], True), (["yarn", "dev"], True), (["pnpm", "run", "dev"], True),
+    (["pnpm", "dev", "--", "--host"], True), (["bun", "run", "dev"], True),
+    (["npm", "run", "build"], False), (["npm", "test"], False), (["yarn", "install"], False), (["npm", "ci"], False),
+    (["npm", "run", "lint"], False), (["npm", "run", "absent"], False),
+])
+def test_a_package_manager_serves_where_the_script_it_runs_does(words: list[str], server: bool, tmp_path: Path) -> None:
+    from doctor.project.command_roles import PackageScripts
+    from doctor.project.tasks import CommandKind
+
+    project = flagsmith_frontend(tmp_path)
+    (project / "package.json").write_text(
+        '{"scripts": {"dev": "rspack serve", "start": "npm run dev", "build": "next build",'
+        ' "test": "jest", "lint": "eslint . && next lint"}}\n')
+    loaded = Project(ProjectOptions(path=project, env={"PATH": os.environ["PATH"]}))
+    assert {c.name for c in loaded.commands if c.kind is CommandKind.NPM and c.name} >= {"dev", "start"}
+    scripts = PackageScripts(loaded.commands, loaded.root)
+    assert serves(words, scripts, project / "src") is server  # npm finds the package.json above the folder
+    assert serves(words) is False  # without the scripts, a package manager serves nothing
+
+
 def test_the_port_a_server_names() -> None:
     assert listening_port("python -m manage runserver 0.0.0.0:8000") == 8000
     assert listening_port("flask run --port 5000") == 5000

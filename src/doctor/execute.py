@@ -21,7 +21,7 @@ from pathlib import Path
 
 from doctor.host import Host
 from doctor.project import Project
-from doctor.project.command_roles import serves
+from doctor.project.command_roles import PackageScripts, serves
 from doctor.project.hostscripts import docker_driver
 from doctor.project.make_targets import RecipeLine
 from doctor.project.service_home import (
@@ -134,7 +134,8 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
     full = compose_argv(project, verb, home, cwd, mapped_words(argv, cwd, home), sys.stdin.isatty(), cli=cli)
     words = _command_words(argv)
     service = project.services.get(home.service)
-    if verb == "run" and service is not None and service.ports and serves(words):
+    if verb == "run" and service is not None and service.ports and serves(
+            words, PackageScripts(project.commands, project.root), cwd):
         full.insert(_verb_at(full) + 1, "--service-ports")  # a server the host must reach, as preflight advises
     # a program of no known language goes where the code of this folder is: say that, not the packages
     why = _why(home) if words and tool_language(words[0], (home,)) is not None else (

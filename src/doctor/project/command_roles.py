@@ -10,9 +10,14 @@ service's ports only with `--service-ports`), so the server is never reached fro
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from doctor.lazyre import lazy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.tasks import Command
 
 _PYTHON_INSTALLERS = frozenset({"pip", "pip3", "uv", "poetry", "pipenv", "pdm"})
 _NODE_INSTALLERS = frozenset({"npm", "pnpm", "yarn", "bun"})
@@ -47,14 +52,88 @@ _SERVING_VERBS = {
     "mkdocs": ("serve",), "jupyter": ("notebook", "lab"), "next": ("dev", "start"), "nuxt": ("dev", "start"),
     "vite": ("", "dev", "serve", "preview"), "ng": ("serve",), "webpack": ("serve",),
     "react-scripts": ("start",), "http.server": ("",), "rails": ("s", "server"),
+    "rspack": ("serve", "dev"), "rsbuild": ("dev", "preview"), "webpack-cli": ("serve",), "astro": ("dev", "preview"),
+    "vue-cli-service": ("serve",), "parcel": ("", "serve"), "gatsby": ("develop", "serve"),
 }
 # where a command listens: `0.0.0.0:8000`, `--port 8000`, `--port=8000`, `-p 8000`, `--bind :8000`
 _PORT = lazy(r"(?:^|\s)(?:--port[=\s]+|-p\s+)(\d{2,5})\b|(?:^|[\s=])(?:[\w.\[\]-]*):(\d{2,5})(?:\s|$)")
 
 
-def serves(words: Sequence[str]) -> bool:
+def serves(words: Sequence[str], scripts: PackageScripts | None = None, cwd: Path | None = None) -> bool:
     """Whether the command is a server that runs until stopped (`manage.py runserver`, `uvicorn app:app`,
-    `flask run`, `vite`)."""
+    `flask run`, `vite`), or a package manager running a package.json script that starts one (`npm run
+    dev` of `"dev": "vite"`: Flagsmith's frontend), looked up in `scripts` from `cwd`."""
+    if scripts is not None and cwd is not None:
+        return _serves(words, scripts, cwd, 0)
+    return _program_serves(words)
+
+
+def _serves(words: Sequence[str], scripts: PackageScripts, cwd: Path, depth: int) -> bool:
+    name = started_script(words)
+    if name is None or depth > 4:  # `"dev": "npm run start:dev"`: a few scripts deep at most
+        return _program_serves(words)
+    return any(_serves(_split(text), scripts, cwd, depth + 1) for text in scripts.at(cwd).get(name, ()))
+
+
+def _split(text: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+# commands of yarn, pnpm and bun themselves: `yarn NAME` runs the script NAME only when it is none of them
+_MANAGER_COMMANDS = frozenset({"install", "i", "ci", "add", "remove", "rm", "up", "upgrade", "update", "exec", "dlx",
+                               "x", "create", "init", "link", "unlink", "publish", "pack", "why", "info", "list",
+                               "ls", "config", "cache", "global", "audit", "outdated", "import", "set", "node",
+                               "workspace", "workspaces", "patch", "prune", "store", "env", "help"})
+# npm's own shortcuts for a script of that name
+_NPM_SCRIPT_COMMANDS = frozenset({"start", "test", "t", "tst", "restart", "stop"})
+
+
+def started_script(words: Sequence[str]) -> str | None:
+    """The package.json script a package manager runs: `npm run dev`, `npm start`, `yarn dev`,
+    `pnpm run dev`, `bun run dev`; None for any other command."""
+    tool = posixpath.basename(words[0]) if words else ""
+    if tool not in _NODE_INSTALLERS:
+        return None
+    rest = [w for w in words[1:] if not w.startswith("-")]
+    if not rest:
+        return None
+    if rest[0] in ("run", "run-script"):
+        return rest[1] if len(rest) > 1 else None
+    if tool == "npm":
+        return rest[0] if rest[0] in _NPM_SCRIPT_COMMANDS else None
+    return None if rest[0] in _MANAGER_COMMANDS else rest[0]
+
+
+class PackageScripts:
+    """The project's package.json scripts by folder (from its commands, read once), for `serves`."""
+
+    def __init__(self, commands: Iterable[Command], root: Path) -> None:
+        from doctor.project.tasks import CommandKind
+
+        self.root = root
+        self.by_folder: dict[Path, dict[str, tuple[str, ...]]] = {}
+        for command in commands:
+            if command.kind is CommandKind.NPM and command.name and not command.implied:
+                scripts = self.by_folder.setdefault(command.location.path.parent, {})
+                scripts[command.name] = (*scripts.get(command.name, ()), command.text)
+
+    def at(self, cwd: Path) -> dict[str, tuple[str, ...]]:
+        """The scripts `npm run` finds from `cwd`: the nearest package.json's at or above it, up to the root."""
+        for folder in (cwd, *cwd.parents):
+            found = self.by_folder.get(folder)
+            if found is not None:
+                return found
+            if folder == self.root:
+                break
+        return {}
+
+
+def _program_serves(words: Sequence[str]) -> bool:
     at = 0
     while at < len(words) and (words[at] in ("env", "exec", "uv", "poetry", "pipenv", "pdm", "run", "npx")
                                or ("=" in words[at] and not words[at].startswith("-"))):
