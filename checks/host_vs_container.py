@@ -48,7 +48,10 @@ class HostVsContainer(Check):
         or lockfile the Dockerfile COPYs or a `RUN --mount` binds (from the context, or from a stage
         that COPYed it: DefectDojo's `--mount=from=build,src=/app/requirements.txt`). A requirements
         file beside the one its pip installs by name is not the image's (healthchecks'
-        requirements-dev.txt next to `pip install -r /tmp/requirements.txt`). Dependencies only a
+        requirements-dev.txt next to `pip install -r /tmp/requirements.txt`). What the service's
+        entrypoint or command script installs each time it starts (read, never run: allegro/ralph's
+        docker-local-dev-entrypoint.sh, `pip3 install -r .../requirements/dev.txt`) is the image's too,
+        its files found in the container through the service's mounts and COPYs. Dependencies only a
         builder stage installs count where the
         final stage copies them (`COPY --from=builder /venv /venv`, pip's `--prefix=/install` or
         `--user` ~/.local, uv's `/app` with its `.venv`, a deps stage's `node_modules`), not where it

@@ -25,11 +25,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from doctor.project.recipe import Recipe
+    from doctor.project.types import Service
 
 
 def _runs(project: Project, service_name: str) -> tuple[list[tuple[str, str]], Recipe] | None:
-    """The (text, workdir) of each RUN of the service's image, its build's values filled in, and the
-    recipe; None when the service is not built from a Dockerfile doctor reads."""
+    """The (text, workdir) of each RUN of the service's image, its build's values filled in, then of
+    what the service runs at start (started_installs), and the recipe; None when the service is not
+    built from a Dockerfile doctor reads."""
     from doctor.project.buildvalues import resolved_runs
 
     service = project.services.get(service_name)
@@ -38,7 +40,34 @@ def _runs(project: Project, service_name: str) -> tuple[list[tuple[str, str]], R
     recipe = project.recipe(service.build.dockerfile_path, service.build.target)
     if recipe is None:
         return None
-    return resolved_runs(service.build, recipe), recipe
+    return [*resolved_runs(service.build, recipe), *started_installs(project, service, recipe)], recipe
+
+
+# a start script is a page or two: a bigger file is not read for installs
+START_SCRIPT_LIMIT = 256 * 1024
+# what runs a service at start: not its healthcheck, nor a Makefile's `compose run` of a script
+_STARTING = frozenset({"command", "entrypoint", "ENTRYPOINT", "CMD"})
+
+
+def started_installs(project: Project, service: Service, recipe: Recipe | None) -> list[tuple[str, str]]:
+    """The (text, workdir) of the installs a service runs each time it starts, counted as its image's:
+    its `command:` / `entrypoint:` (the image's ENTRYPOINT and CMD where compose keeps them) when
+    they hold a `pip install`, and the project scripts those run (doctor.project.shipped.ScriptFinder;
+    allegro/ralph's docker-local-dev-entrypoint.sh: `pip3 install -r .../requirements/dev.txt`), each
+    from the container's working folder (its `cd`s are followed). Read, never run."""
+    from doctor.project.reading import read_regular_text
+    from doctor.project.shipped import ScriptFinder, run_words
+
+    workdir = service.working_dir or (recipe.workdir if recipe is not None else "") or "/"
+    found: list[tuple[str, str]] = []
+    words = " ".join(run_words(project, service))
+    if _PIP.search(words):  # `sh -c "pip install -r requirements.txt && ./manage.py runserver"`
+        found.append((words, workdir))
+    for path, how in ScriptFinder(project).run_by(service):
+        text = read_regular_text(path, START_SCRIPT_LIMIT) if how in _STARTING else None
+        if text is not None and _PIP.search(text):
+            found.append((text, workdir))
+    return found
 
 
 def image_lacks(project: Project, home: ServiceHome, tool: str) -> str | None:

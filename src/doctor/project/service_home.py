@@ -144,7 +144,8 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
         if named_files:
             found = [*named_files, *(m for m in found if m not in named_files)]
         # healthchecks: `pip install -r /tmp/requirements.txt`, not the requirements-dev.txt beside it
-        unbuilt = [m for m in found if _not_pip_installed(m, named, found)]
+        # (a file a start script installs, ralph's requirements/dev.txt, is the image's whatever its name)
+        unbuilt = [m for m in found if m not in named_files and _not_pip_installed(m, named, found)]
         for manifest in found:
             if not manifest.requirements or manifest.language in seen or manifest in unbuilt:
                 continue
