@@ -10,7 +10,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.env_hosts import family_of, host_refs, is_browser_key, looks_internal
+from doctor.project.env_hosts import family_of, host_refs, is_browser_key
 from doctor.project.service_network import (
     NetworkIndex,
     all_names,
@@ -24,7 +24,7 @@ from doctor.project.types import EnvSource, EnvVar, Service
 from .affixes import affixed_peer
 from .edits import Use, edited_name, host_edit, host_port_edit, host_shown, list_fix, written_at
 from .passwords import password_findings
-from .refs import default_peer, value_refs
+from .refs import default_peer, dotted_peer, judged, value_refs
 from .runs import run_hosts
 from .siblings import listener_for, sibling_services
 from .waits import wait_findings
@@ -59,7 +59,11 @@ class ServiceNameDrift(Check):
         `cache` its backend.env broker URL dials, beside `api` on it). Only names
         that can only be compose names are judged:
         dotted public names, IPs, localhost, host.docker.internal and values with unresolved
-        `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
+        `${}` are left alone; a dotted host in the project's own dotted style is not public: one
+        whose labels but the last are those of a dotted alias, container_name, hostname or service
+        name of the project and whose last label is close to that name's (openedx/devstack's
+        `DB_HOST: edx.devstack.mysql`, its name before the upgrade, beside the alias
+        `edx.devstack.mysql80`) is drift, and is rewritten to that name; as is the bucket of an object-store URL (`s3://profiles`,
         `gs://`), and a name nothing in the project resembles (a service of another
         compose file, started separately) is only info; on an `external: true` network the
         info says that another project's container may answer to it (penpot's devenv). A name
@@ -163,7 +167,7 @@ class ServiceNameDrift(Check):
                         if var.source is EnvSource.ENV_FILE and view.resolve(name) != service.name:
                             reached.add((var.location, name))
                         continue
-                    if name in disabled or not looks_internal(ref.host):
+                    if name in disabled or not judged(view, ref.host):
                         continue
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue
@@ -220,6 +224,7 @@ class ServiceNameDrift(Check):
             # (dify's middleware.env DB_HOST) is read by the database too, which is no peer of itself
             meant = next(filter(None, itertools.chain(
                 (default_peer(u, r, v, s.name) for s, v, u, r in uses),
+                (dotted_peer(v, r.host, s.name) for s, v, _, r in uses),  # devstack's edx.devstack.mysql
                 (suggest(v, r, {n: e.value for n, e in s.environment.items()}, exclude=s.name)
                  for s, v, _, r in uses))), None)
             message = f"{shown} names no service on the network" + (f" (did you mean '{meant}'?)" if meant else "")

@@ -15,12 +15,26 @@ def value_refs(var: EnvVar, service: Service, view: NetworkView) -> list[HostRef
     if refs:
         return refs
     ref = address_ref(var.name, var.value)
-    if ref is None or ref.host.lower() in view.names or not looks_internal(ref.host):
+    if ref is None or ref.host.lower() in view.names or not judged(view, ref.host):
         return []
     env = {name: v.value for name, v in service.environment.items()}
-    meant = suggest(view, ref, env, exclude=service.name)
+    meant = dotted_peer(view, ref.host, service.name) or suggest(view, ref, env, exclude=service.name)
     peer = view.index.model.services.get(view.names.get(meant.lower()) or "") if meant else None
     return [ref] if peer is not None and ref.port in listen_ports(peer) else []
+
+
+def judged(view: NetworkView, host: str) -> bool:
+    """Whether a host the view does not resolve can only be a compose name: one label (looks_internal),
+    or a dotted host in the project's own dotted style (devstack's `edx.devstack.mysql` beside its alias
+    `edx.devstack.mysql80`); any other dotted host is a public name."""
+    return looks_internal(host) or ("$" not in host and "{" not in host and view.index.dotted.twin(host) is not None)
+
+
+def dotted_peer(view: NetworkView, host: str, exclude: str) -> str | None:
+    """The project's own dotted name a dotted host drifts from (`edx.devstack.mysql80` for
+    `edx.devstack.mysql`), where it reaches a peer of the view other than `exclude`; else None."""
+    twin = view.index.dotted.twin(host) if "." in host else None
+    return twin if twin is not None and view.resolve(twin.lower()) not in (None, exclude) else None
 
 
 def default_peer(var: EnvVar, ref: HostRef, view: NetworkView, exclude: str) -> str | None:

@@ -30,6 +30,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from doctor.project.dotted_names import DottedNames
+
 FAMILY_PORTS = frozenset(port for port, _ in FAMILIES.values())
 # Network modes whose DNS is not compose's: the host's resolver, none, or the legacy bridge.
 UNJUDGED_MODES = ("host", "none", "bridge")
@@ -183,6 +185,15 @@ class NetworkIndex:
                 if family:
                     found.setdefault(network, {}).setdefault(family, []).append((self.order[peer.name], peer.name))
         return found
+
+    @cached_property
+    def dotted(self) -> DottedNames:
+        """The project's own dotted names, by their labels but the last (a drifted `edx.devstack.mysql`
+        beside devstack's alias `edx.devstack.mysql80`): every name on a network, and the hostnames."""
+        from doctor.project.dotted_names import DottedNames
+
+        names = [name for table in self.names.values() for name in table]
+        return DottedNames([*names, *(s.hostname for s in self.model.services.values() if s.hostname)])
 
     @cached_property
     def published(self) -> set[int]:
