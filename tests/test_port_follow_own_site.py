@@ -205,3 +205,39 @@ def test_a_site_url_written_in_compose_follows_into_the_override_and_is_not_name
     assert move.title.endswith("SITE_URL follows to localhost:8001 (in compose.override.yaml); compose.yaml:6 "
                                "LOG=http://localhost:8000/l still names the old port: set it to localhost:8001 if "
                                "it is the address browsers open)"), move.title
+
+
+ARCHIVEBOX = ("services:\n  archivebox:\n    image: archivebox/archivebox:dev\n    ports: [\"8000:8000\"]\n"
+              "    environment:\n      - CSRF_TRUSTED_ORIGINS={origins}\n")
+
+
+def test_a_dot_localhost_origin_follows_the_moved_port(tmp_path: Path) -> None:
+    """ArchiveBox: `CSRF_TRUSTED_ORIGINS=http://admin.archivebox.localhost:8000` stayed at 8000 while
+    `http://localhost:8000` followed: every `*.localhost` is the loopback, its labels stay as written."""
+    origins = "http://admin.archivebox.localhost:8000,http://localhost:8000"
+    move = _move(_project(tmp_path, ARCHIVEBOX.format(origins=origins), {}), "archivebox")
+    (edit,) = move.edits
+    assert edit.path.name == "compose.override.yaml", move.edits
+    assert ('CSRF_TRUSTED_ORIGINS: "http://admin.archivebox.localhost:8001,http://localhost:8001"'
+            in str(edit.new)), edit.new
+    assert "CSRF_TRUSTED_ORIGINS follows to localhost:8001" in move.title, move.title
+
+
+@pytest.mark.parametrize("origins", ["http://notlocalhost:8000", "http://admin.notlocalhost:8000",
+                                     "http://localhost:80001", "http://admin.localhost:80001", "http://a..localhost:8000"])
+def test_what_is_no_localhost_on_the_old_port_stays(tmp_path: Path, origins: str) -> None:
+    move = _move(_project(tmp_path, ARCHIVEBOX.format(origins=origins), {}), "archivebox")
+    (edit,) = move.edits
+    assert "CSRF_TRUSTED_ORIGINS" not in str(edit.new) and "follow" not in move.title, move.title
+
+
+def test_fix_ports_moves_a_dot_localhost_origin_with_its_port(tmp_path: Path) -> None:
+    holder, port = _held()
+    with holder:
+        compose = ARCHIVEBOX.format(origins=f"http://admin.archivebox.localhost:{port}").replace("8000", str(port))
+        project = _project(tmp_path, compose, {})
+        done = _fix_ports(project.root, tmp_path)
+    new = port + 1
+    override = (project.root / "compose.override.yaml").read_text()
+    assert f'CSRF_TRUSTED_ORIGINS: "http://admin.archivebox.localhost:{new}"' in override, done.stdout + override
+    assert f"CSRF_TRUSTED_ORIGINS follows to localhost:{new}" in done.stdout

@@ -99,7 +99,9 @@ class PortCollision(Check):
         for both, and the fix says `tcp and udp together`; the verify compares the moved
         protocols only.
         A literal `localhost:<old port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`:
-        the site's address the app builds its links from) moves to the new port on the line that writes it, unless
+        the site's address the app builds its links from), or `*.localhost:<old port>` or `127.0.0.1:<old port>`
+        (ArchiveBox's `CSRF_TRUSTED_ORIGINS=http://admin.archivebox.localhost:8000`; each of a list on
+        one line), moves to the new port on the line that writes it, unless
         that service listens on the port itself; the moved service's own keys for its public
         address (`SITE_URL`, `BASE_URL`, `PUBLIC_URL`, `CSRF_TRUSTED_ORIGINS`, a `*_HOST`: pontoon's
         `SITE_URL=http://localhost:8000` behind `"8000:8000"`) move even then, and its other values
@@ -111,7 +113,7 @@ class PortCollision(Check):
         (djangoproject.com's `PARENT_HOST`) is named after the move, never edited; where the port
         moved in the dev override and the value is written in another compose file (redash's
         `REDASH_HOST` in the tracked compose.yaml's environment anchor), it is set in that override instead, for each
-        service reading it. A `localhost:<old port>` (or 127.0.0.1) in the
+        service reading it. A `localhost:<old port>` (or `*.localhost`, 127.0.0.1) in the
     env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, in
     the project folder, at the top of its checkout and in the app folders up to two levels below
     them, such as plane's `apps/web/.env`: documenso's root `.env` for its

@@ -1,22 +1,25 @@
 """The site's own URL follows a moved host port: `TAIGA_DOMAIN=localhost:9000` behind `"9000:80"`.
 
-A container env value naming `localhost:<host port>` does not dial the host port from inside the
-container (there localhost is the container itself): it is the address the developer's browser
-opens, handed to the app to build its links, API and websocket URLs (taiga's `TAIGA_URL`, a
-`SITE_URL`, a `CSRF_TRUSTED_ORIGINS`). When `fix --ports` moves that host port, the author meant
-the site to be where the port is, so the value moves with it, where it is written (its own line,
-or the `.env` line it interpolates). A service that listens on that port itself is left alone:
-there `localhost:<port>` is that service, in its container; except the moved service's own keys
-for the site's public address (SITE_URL, BASE_URL, PUBLIC_URL, CSRF_TRUSTED_ORIGINS, a `*_HOST`
-with a port: `site_key`): behind `"8000:8000"` pontoon's `SITE_URL=http://localhost:8000` is the
-address the browser opens, and follows as behind `"8000:80"`. Its other values naming the old port
-are named, with their line, for the developer to judge (`own_port_notes`).
+A container env value naming `localhost:<host port>` (or a `*.localhost` name, or 127.0.0.1) does
+not dial the host port from inside the container (there localhost is the container itself): it is
+the address the developer's browser opens, handed to the app to build its links, API and
+websocket URLs (taiga's `TAIGA_URL`, a `SITE_URL`, a `CSRF_TRUSTED_ORIGINS`). When `fix --ports`
+moves that host port, the author meant the site to be where the port is, so the value moves with
+it, where it is written (its own line, or the `.env` line it interpolates), each such address of
+it. A service that listens on that port itself is left alone: there `localhost:<port>` is that
+service, in its container; except the moved service's own keys for the site's public address
+(SITE_URL, BASE_URL, PUBLIC_URL, CSRF_TRUSTED_ORIGINS, a `*_HOST` with a port: `site_key`): behind
+`"8000:8000"` pontoon's `SITE_URL=http://localhost:8000` is the address the browser opens, and
+follows as behind `"8000:80"`. Its other values naming the old port are named, with their line,
+for the developer to judge (`own_port_notes`).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -69,14 +72,14 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "") -> tuple
                 continue
             if var.value is not None and any(var.value in run for run in inside):
                 continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
-            for host in LOCAL_HOSTS:
-                if var.value is None or not re.search(_pattern(host, old), var.value):
-                    continue
-                edit = value_edit(project, var, _pattern(host, old), f"{host}:{new}")
-                if edit is None or (edit.path, edit.line) in edits:
-                    continue
-                edits[edit.path, edit.line] = edit
-                names.append(_written_name(project, var.name, var.variables, edit))
+            if var.value is None or not re.search(_local(old), var.value):
+                continue
+            # every local address on the line: `http://admin.localhost:8000,http://localhost:8000` is one list
+            edit = value_edit(project, var, _local(old), _moved_to(new), every=True)
+            if edit is None or (edit.path, edit.line) in edits:
+                continue
+            edits[edit.path, edit.line] = edit
+            names.append(_written_name(project, var.name, var.variables, edit))
     if not edits:
         return (), ""
     shown = ", ".join(dict.fromkeys(names))
@@ -101,7 +104,7 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
         host = next((h for h in LOCAL_HOSTS if re.search(_pattern(h, old), value)), None)
         if host is None:
             continue
-        edit = value_edit(project, var, _pattern(host, old), f"{host}:{new}")  # where it is written
+        edit = value_edit(project, var, _local(old), _moved_to(new), every=True)  # where it is written
         where = (edit.path, edit.line) if edit is not None else (None, None)
         if where in skip or where in notes:
             continue
@@ -206,26 +209,24 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
             if not path.is_file():
                 continue
             values = _values_by_line(project, path) if inside else {}
-            number = 1
-            while (text := line_text(path, number)) is not None:
-                for host in LOCAL_HOSTS:
-                    if (path, number) in skip or not re.search(_pattern(host, old), text):
-                        continue
-                    if text.lstrip().startswith("#"):
-                        break  # a comment: the example it shows is the author's, not a setting
-                    value = values.get(number, "")
-                    if value and any(value in run for run in inside):
-                        break  # a healthcheck, command or entrypoint: run in a container, its localhost is it
-                    key = _ASSIGNED.match(text)
-                    named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
-                    edit = replace_on_line(path, number, _pattern(host, old), f"{host}:{new}")
-                    if edit is not None and path.resolve().is_relative_to(writable):
-                        edits.append(edit)
-                        names.append(named)
-                    elif edit is not None:
-                        by_hand.append(f"{named}:{number}")
+            for number in itertools.count(1):
+                if (text := line_text(path, number)) is None:
                     break
-                number += 1
+                if (path, number) in skip or not re.search(_local(old), text):
+                    continue
+                if text.lstrip().startswith("#"):
+                    continue  # a comment: the example it shows is the author's, not a setting
+                value = values.get(number, "")
+                if value and any(value in run for run in inside):
+                    continue  # a healthcheck, command or entrypoint: run in a container, its localhost is it
+                key = _ASSIGNED.match(text)
+                named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
+                edit = replace_on_line(path, number, _local(old), _moved_to(new), every=True)
+                if edit is not None and path.resolve().is_relative_to(writable):
+                    edits.append(edit)
+                    names.append(named)
+                elif edit is not None:
+                    by_hand.append(f"{named}:{number}")
     said = []
     if names:
         said.append(f"{', '.join(names)} follow{'s' if len(names) == 1 else ''} to localhost:{new}")
@@ -329,7 +330,21 @@ def app_folders(top: Path) -> list[Path]:
 
 
 def _pattern(host: str, port: int) -> str:
-    return rf"(?<![\w.-]){re.escape(host)}:{port}(?!\d)"
+    """`host:port` as a whole address, not `notlocalhost:8000` or `localhost:80001`; `localhost` also
+    as the last label of a name under it (ArchiveBox's `http://admin.archivebox.localhost:8000`: every
+    `*.localhost` is the loopback, as code_ports reads settings code), whose labels stay as written."""
+    before = r"(?:(?<![\w.-])|(?<=[\w-]\.))" if host == "localhost" else r"(?<![\w.-])"
+    return rf"{before}{re.escape(host)}:{port}(?!\d)"
+
+
+def _local(port: int) -> str:
+    """Any local address of the host port: `localhost:port`, `*.localhost:port`, `127.0.0.1:port`."""
+    return "|".join(_pattern(host, port) for host in LOCAL_HOSTS)
+
+
+def _moved_to(new: int) -> Callable[[re.Match[str]], str]:
+    """The replacement of one `_local` match: the same host, on the new port."""
+    return lambda found: f"{found[0].rpartition(':')[0]}:{new}"
 
 
 def _written_name(project: Project, name: str, variables: tuple[str, ...], edit: Edit) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -23,6 +23,8 @@ from doctor.project import Project
 from doctor.project.reading import COMPOSE_LIMIT
 from doctor.project.types import EnvEntry, EnvVar
 from doctor.regular import read_text
+
+Replacer = Callable[[re.Match[str]], str]  # the new text for one match
 
 
 def line_text(path: Path, line: int | None) -> str | None:
@@ -55,16 +57,23 @@ def _lines(path: Path) -> list[str] | None:
     return lines
 
 
-def replace_on_line(path: Path, line: int | None, pattern: str, new: str) -> Edit | None:
-    """An Edit replacing the single match of `pattern` on that line by `new`; None unless exactly one."""
+def replace_on_line(path: Path, line: int | None, pattern: str, new: str | Replacer,
+                    every: bool = False) -> Edit | None:
+    """An Edit replacing the single match of `pattern` on that line by `new` (text, or made from the
+    match); None unless exactly one. With `every`, each match of it (a list of origins naming one
+    address twice), and None unless one at least."""
     text = line_text(path, line)
     if text is None:
         return None
+    made: Replacer = new if callable(new) else (lambda _found: new)
+    if every:
+        changed, count = re.subn(pattern, made, text)
+        return Edit(path, text, changed, line) if count else None
     matches = list(re.finditer(pattern, text))
     if len(matches) != 1:
         return None
     found = matches[0]
-    return Edit(path, text, text[: found.start()] + new + text[found.end() :], line)
+    return Edit(path, text, text[: found.start()] + made(found) + text[found.end() :], line)
 
 
 def dev_override(project: Project) -> Path | None:
@@ -326,16 +335,16 @@ def _scalar(text: str, quote: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def value_edit(project: Project, var: EnvVar, pattern: str, new: str) -> Edit | None:
+def value_edit(project: Project, var: EnvVar, pattern: str, new: str | Replacer, every: bool = False) -> Edit | None:
     """Replace `pattern` where the value is written: its own line, else the env file line it
-    interpolates (`.env`, or the file --env-file / COMPOSE_ENV_FILES chose)."""
+    interpolates (`.env`, or the file --env-file / COMPOSE_ENV_FILES chose); each match with `every`."""
     if var.location is not None:
-        edit = replace_on_line(var.location.path, var.location.line, pattern, new)
+        edit = replace_on_line(var.location.path, var.location.line, pattern, new, every)
         if edit is not None:
             return edit
     for name in var.variables:
         found = interpolated_at(project, name)
-        edit = replace_on_line(found[0], found[1].line, pattern, new) if found is not None else None
+        edit = replace_on_line(found[0], found[1].line, pattern, new, every) if found is not None else None
         if edit is not None:
             return edit
     return None
