@@ -59,14 +59,15 @@ class ServiceNameDrift(Check):
         `cache` its backend.env broker URL dials, beside `api` on it). Only names
         that can only be compose names are judged:
         dotted public names, IPs, localhost, host.docker.internal and values with unresolved
-        `${}` are left alone; a dotted host in the project's own dotted style is not public: one
-        whose labels but the last are those of a dotted alias, container_name, hostname or service
-        name of the project and whose last label is close to that name's (openedx/devstack's
-        `DB_HOST: edx.devstack.mysql`, its name before the upgrade, beside the alias
-        `edx.devstack.mysql80`) is drift, and is rewritten to that name; as is the bucket of an object-store URL (`s3://profiles`,
+        `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
         `gs://`), and a name nothing in the project resembles (a service of another
         compose file, started separately) is only info; on an `external: true` network the
-        info says that another project's container may answer to it (penpot's devenv). A name
+        info says that another project's container may answer to it (penpot's devenv). A dotted
+        host in the project's own dotted style is no public name: one whose labels but the last
+        are those of a dotted alias, container_name, hostname or service name of the project, and
+        whose last label is close to that name's (openedx/devstack's `DB_HOST: edx.devstack.mysql`,
+        its name before the upgrade, beside the alias `edx.devstack.mysql80`), is drift, rewritten
+        to that name. A name
         that is a service of the project's other compose file beside the ones in use (ckan-docker's
         shared `.env` `http://ckan:5000` under `-f docker-compose.dev.yml`, whose app is `ckan-dev`)
         is a warning naming that file and the peer of the files in use listening on the port:
