@@ -67,7 +67,15 @@ class ScriptLineEndings(Check):
         the image's ENTRYPOINT and CMD, so the message names a service that runs the script:
         compose's entrypoint names it, or the image's ENTRYPOINT does and nothing replaces it;
         every service it reaches the same way is named (redash's ENTRYPOINT: 'scheduler',
-        'server', 'worker'; past four, three and how many more).
+        'server', 'worker'; past four, three and how many more). A script no service runs by
+        name is named by the route of the copy most likely to run: a mount or COPY of that very
+        file (into a folder an entrypoint runs first, such as nginx's /docker-entrypoint.d/)
+        before a folder that carries it along (a `.:/app` of a service that never runs it), and
+        the image's COPY before a bind of the whole folder that does not cover the COPY's place
+        (ralph's /opt/build.sh). Scripts are looked for in the project's git checkout, else its
+        compose folder, and in each local build context (a checkout downloaded without `.git`
+        whose docker/ compose builds from `..`); a WORKDIR is read with the ENV and ARG values
+        it names (`WORKDIR $PYTHONPATH`).
 
     Why it matters
         Linux reads the `\\r` as part of the interpreter's name or of each command: the container
@@ -83,7 +91,9 @@ class ScriptLineEndings(Check):
     Fix
         Rewrite the file with LF line endings and without the BOM (every `\\r` before a newline,
         and at the end of a file without a final newline, which stays without one: a file
-        converted twice holds `\\r\\r\\n`; the fixer backs up a file git does not track). A second
+        converted twice holds `\\r\\r\\n`; the fixer backs up a file git does not track); where the
+        copy that runs is the image's (a COPY, a RUN of the build), the title adds the rebuild
+        that brings the fixed file in (`then rebuild: docker compose build web`). A second
         finding (info) adds `*.sh text eol=lf` to `.gitattributes` (the project folder's, else the
         checkout top's where that exists and the compose folder builds from the top: mealie's
         docker/), and a path rule for a script
@@ -129,7 +139,7 @@ class ScriptLineEndings(Check):
                 crlf.append(shipped.path)
             if faults:
                 message = f"has {' and '.join(faults)} and {where}"
-                yield self.finding(message, location, subject, _rewrite_fix(project, shipped.path, data))
+                yield self.finding(message, location, subject, _rewrite_fix(project, shipped, data))
             missing = _missing_interpreter(data.removeprefix(BOM), shipped)
             if missing:
                 message = f"shebang needs {missing}, which image '{shipped.image}' lacks; it {where}"
@@ -168,15 +178,18 @@ def _strips_cr(project: Project, shipped: Shipped) -> bool:
     return False
 
 
-def _rewrite_fix(project: Project, path: Path, data: bytes) -> Fix:
+def _rewrite_fix(project: Project, shipped: Shipped, data: bytes) -> Fix:
     # every run of CRs before a newline, or at the end of a file without a final newline (the shell
     # reads that `\r` as part of the last word): a CRLF file converted once more holds `\r\r\n`
+    path = shipped.path
     fixed = re.sub(rb"\r+(\n|\Z)", rb"\1", data.removeprefix(BOM))
     if not _has_crlf(data):
         title = f"remove the BOM from {project.shown(path)}"
     else:
         title = f"rewrite {project.shown(path)} with LF line endings"
         title += " and no BOM" if data.startswith(BOM) else ""
+    if shipped.baked:  # the image holds a copy of the old file: only a build brings the fixed one
+        title += f", then rebuild: docker compose build {' '.join(shipped.services)}"
     return Fix(title, Safety.SAFE, (Edit(path, data, fixed),))
 
 

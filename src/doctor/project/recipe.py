@@ -73,6 +73,7 @@ class _Stage:
     pulled: list[str] = field(default_factory=list)
     user: str = ""
     healthcheck: tuple[str, ...] = ()
+    args: dict[str, str] = field(default_factory=dict)  # the stage's own ARGs (a stage inherits none)
 
 
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
@@ -175,8 +176,15 @@ def _parse(text: str) -> _Parsed | None:
             stages[-1].built.append((posixpath.normpath(posixpath.join(stages[-1].workdir, destination)), ins.line,
                                      source))
             stages[-1].pulled.extend(paths)
+        elif ins.keyword == "ARG":
+            name, _, default = ins.args.partition("=")
+            # `ARG NAME` brings the global ARG's default into the stage; ENV wins over an ARG
+            value = _expand(default.strip().strip("\"'"), {**stages[-1].args, **stages[-1].env}) if default else None
+            stages[-1].args[name.strip()] = value if value is not None else args.get(name.strip(), "")
         elif ins.keyword == "WORKDIR":
-            stages[-1].workdir = posixpath.normpath(posixpath.join(stages[-1].workdir, ins.args.strip("\"'")))
+            # intelowl's `ENV PYTHONPATH=/opt/deploy/intel_owl`, then `WORKDIR $PYTHONPATH`
+            workdir = _expand(ins.args.strip("\"'"), {**stages[-1].args, **stages[-1].env})
+            stages[-1].workdir = posixpath.normpath(posixpath.join(stages[-1].workdir, workdir))
         elif ins.keyword == "ENTRYPOINT":
             stages[-1].entrypoint = _exec_form(ins.args)
             stages[-1].cmd = ()  # docker resets CMD when ENTRYPOINT is set

@@ -40,6 +40,10 @@ SKIP_DIRS = frozenset((".git", "node_modules", ".venv", "venv", "__pycache__", "
 HOST_TOOL_DIRS = frozenset((".github", ".gitlab", ".circleci", ".buildkite", ".husky", ".githooks", ".vscode",
                             ".idea", ".claude", ".cursor"))
 MAX_FILES = 5000
+# folders whose scripts an image's entrypoint runs by itself (nginx's /docker-entrypoint.d, postgres's
+# initdb.d, s6-overlay's cont-init.d): a file put there is one that runs
+RUN_FOLDERS = frozenset(("/docker-entrypoint.d", "/docker-entrypoint-initdb.d", "/etc/cont-init.d",
+                         "/custom-cont-init.d", "/etc/my_init.d"))
 # the PATH of the official base images (debian, alpine, ubuntu...), used when no ENV PATH says otherwise
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _COMPOSE_RUN = lazy(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
@@ -69,6 +73,9 @@ class Shipped:
     run: str = ""
     stripped: bool = False
     also: tuple[str, ...] = ()  # the other services it reaches the same way (redash's ENTRYPOINT: three)
+    # the copy it brings is the image's (a COPY, not a bind mount): a fixed file reaches the container
+    # only when the image is built again
+    baked: bool = False
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -101,34 +108,41 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
     stage or of a builder stage) wins, as the build fails before any container starts
     (getsentry/self-hosted's enhance-image.sh, which sentry/Dockerfile runs and the other services
     bind-mount); then a service that runs it (command, entrypoint, healthcheck) wins over one that
-    merely has it (a bind mount or COPY of its folder), so voting-app's redis.sh reaches 'redis',
-    whose healthcheck runs it, not 'db', which mounts the same folder; else the first service by name.
-    The other services it reaches the very same way (the same how, image and stripping: redash's
-    ENTRYPOINT in `server`, `scheduler` and `worker`) are its `also`."""
-    found: dict[Path, tuple[Shipped, str]] = {}  # resolved path -> (its first way, the way's kind)
+    merely has it, so voting-app's redis.sh reaches 'redis', whose healthcheck runs it, not 'db',
+    which mounts the same folder; then a mount or COPY of that very file (into a folder an entrypoint
+    runs first: bookwyrm's nginx binds 99-autoreload.sh into /docker-entrypoint.d/) wins over a
+    folder that carries it along (its `app` binds `.:/app`; ralph's image COPYs build.sh to
+    /opt/build.sh, which its entrypoint runs, and binds `.:/app` as well); else the first service by
+    name. The other services it reaches the very same way (the same how, image and stripping:
+    redash's ENTRYPOINT in `server`, `scheduler` and `worker`) are its `also`."""
+    found: dict[Path, tuple[Shipped, int]] = {}  # resolved path -> (its first way, the way's rank)
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
     built: dict[tuple[str, Path, str | None], list[Shipped]] = {}  # and build from the same Dockerfile
     # services share folders and files: resolve each path once (a resolve is an lstat per component)
     real: Callable[[Path], Path] = cache(Path.resolve)
     services = sorted(project.services.values(), key=lambda s: s.name)
-    root = _scope(project)
+    roots = _scope(project)
     facts = []
     for svc in services:
         dockerfile = svc.build.dockerfile_path if svc.build else None
         recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
         image = recipe.base if recipe is not None else svc.image or ""
         facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile), _strip_runs(recipe)))
-    for way in ("built", "named", "held"):
+    held: dict[str, list[tuple[int, Shipped, str]]] = {}  # per service: its held ways, each with its rank
+    for rank in range(_HELD_RANKS[-1] + 1):
         for svc, dockerfile, recipe, image, mapped, strips in facts:
-            if way == "built":
+            if rank == 0:
                 ways: list[tuple[Shipped, str]] = [
-                    (shipped, "") for shipped in _built_ways(project, svc, dockerfile, recipe, real, root, built)]
-            elif way == "named":
-                ways = [(Shipped(path, svc.name, how, recipe, image), inside)
-                        for path, how, inside in _named_ways(project, svc, recipe, mapped, real, root)]
+                    (shipped, "") for shipped in _built_ways(project, svc, dockerfile, recipe, real, roots, built)]
+            elif rank == 1:
+                ways = [(Shipped(path, svc.name, how, recipe, image, baked=baked), inside)
+                        for path, how, inside, baked in _named_ways(project, svc, recipe, mapped, real, roots)]
             else:
-                ways = [(Shipped(path, svc.name, how, recipe, image), inside)
-                        for path, how, inside in _held_ways(mapped, walked, real, root)]
+                if svc.name not in held:
+                    held[svc.name] = [(_held_rank(way, mapped), Shipped(path, svc.name, way.how, recipe, image,
+                                                                         baked=not way.bind), inside)
+                                      for path, way, inside in _held_ways(mapped, walked, real, roots)]
+                ways = [(shipped, inside) for at, shipped, inside in held[svc.name] if at == rank]
             for shipped, inside in ways:
                 resolved = real(shipped.path)
                 first = found.get(resolved)
@@ -138,13 +152,35 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
                 if inside and _stripped(inside, mapped, strips):
                     shipped = replace(shipped, stripped=True)
                 if first is None:
-                    found[resolved] = (shipped, way)
-                elif (first[1] == way and shipped.service not in first[0].services
-                      and (first[0].how, first[0].image, first[0].stripped, first[0].stage)
-                      == (shipped.how, shipped.image, shipped.stripped, shipped.stage)):
-                    found[resolved] = (replace(first[0], also=(*first[0].also, shipped.service)), way)
+                    found[resolved] = (shipped, rank)
+                elif (first[1] == rank and shipped.service not in first[0].services
+                      and (first[0].how, first[0].image, first[0].stripped, first[0].stage, first[0].baked)
+                      == (shipped.how, shipped.image, shipped.stripped, shipped.stage, shipped.baked)):
+                    found[resolved] = (replace(first[0], also=(*first[0].also, shipped.service)), rank)
     for shipped, _ in found.values():
         yield shipped
+
+
+# the ranks of a held way (after 0, a build's RUN, and 1, a service's command or entrypoint): the very
+# file into a folder an entrypoint runs, the very file elsewhere, a folder that carries it
+_HELD_RANKS = (2, 3, 4)
+
+
+def _held_rank(way: _Mapped, mapped: list[_Mapped]) -> int:
+    """How surely the held way brings the copy that runs: a mount or COPY of the very file (one a
+    bind mount of the service does not hide), into a folder of RUN_FOLDERS first; a folder last."""
+    if is_dir(way.host):
+        return _HELD_RANKS[2]
+    target = posixpath.normpath(way.target)
+    if not way.bind and any(other.bind and _covers(other.target, target) for other in mapped):
+        return _HELD_RANKS[2]  # the service's bind mount hides the image's copy
+    return _HELD_RANKS[0] if posixpath.dirname(target) in RUN_FOLDERS else _HELD_RANKS[1]
+
+
+def _covers(target: str, inside: str) -> bool:
+    """Whether a mount at `target` covers the container path `inside` (the path itself or one below it)."""
+    top = target.rstrip("/") or "/"
+    return inside == top or inside.startswith(top.rstrip("/") + "/")
 
 
 class ScriptFinder:
@@ -156,7 +192,7 @@ class ScriptFinder:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.root = _scope(project)
+        self.roots = _scope(project)
         self.real: Callable[[Path], Path] = cache(Path.resolve)
         self.known: dict[object, list[tuple[Path, str]]] = {}
         # a Makefile's `compose run SERVICE script` names a service: then no two services share
@@ -178,14 +214,14 @@ class ScriptFinder:
         dockerfile = svc.build.dockerfile_path if svc.build else None
         recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
         mapped = _mappings(project, svc, dockerfile)
-        found = _named_ways(project, svc, recipe, mapped, self.real, self.root)
-        return [(path, how) for path, how, _ in found if is_file(path)]
+        found = _named_ways(project, svc, recipe, mapped, self.real, self.roots)
+        return [(path, how) for path, how, _, _ in found if is_file(path)]
 
 
 def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[_Mapped],
-                real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str, str]]:
+                real: Callable[[Path], Path], roots: tuple[Path, ...]) -> Iterator[tuple[Path, str, str, bool]]:
     """The project files the service runs, named by its command, entrypoint or healthcheck: each
-    with how, and its path in the container."""
+    with how, its path in the container, and whether the copy there is the image's (a COPY)."""
     workdir = svc.working_dir or (recipe.workdir if recipe else "/")
     found = svc.environment.get("PATH")  # compose's environment replaces the image's PATH
     search = _path_dirs(found.value if found is not None and found.value else _image_path(recipe))
@@ -194,13 +230,14 @@ def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: l
     for words, how in _named(project, svc, recipe):
         for word in words:
             named = _to_host(word, ordered, workdir, search, on_path)
-            if named is not None and real(named[0]).is_relative_to(root):
-                yield named[0], how, named[1]
+            if named is not None and _within(real(named[0]), roots):
+                way = _through(named[1], ordered)
+                yield named[0], how, named[1], way is not None and not way.bind
 
 
 def _built_ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
-                real: Callable[[Path], Path], root: Path, built: dict[tuple[str, Path, str | None], list[Shipped]]
-                ) -> list[Shipped]:
+                real: Callable[[Path], Path], roots: tuple[Path, ...],
+                built: dict[tuple[str, Path, str | None], list[Shipped]]) -> list[Shipped]:
     """The scripts the service's image COPYs from the build context and then RUNs, in its built stage
     or a builder stage (one it copies from, and the ones those copy from): a CRLF script there breaks
     the build. Worked out once per build (Dockerfile and target) however many services share it."""
@@ -208,12 +245,12 @@ def _built_ways(project: Project, svc: Service, dockerfile: Path | None, recipe:
         return []  # no local build
     key = (svc.build.context, dockerfile, svc.build.target)
     if key not in built:
-        built[key] = list(_stage_runs(project, svc, dockerfile, recipe, real, root))
+        built[key] = list(_stage_runs(project, svc, dockerfile, recipe, real, roots))
     return [replace(shipped, service=svc.name) for shipped in built[key]]
 
 
 def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe,
-                real: Callable[[Path], Path], root: Path) -> Iterator[Shipped]:
+                real: Callable[[Path], Path], roots: tuple[Path, ...]) -> Iterator[Shipped]:
     from doctor.project.dockerfile import read_dockerfile
 
     assert svc.build is not None
@@ -239,13 +276,13 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
             on_path = [way for way in before if _reaches_path(way, search)]
             for word in _run_commands(step.text):
                 found = _to_host(word, before, step.workdir, search, on_path)
-                if found is not None and real(found[0]).is_relative_to(root):
+                if found is not None and _within(real(found[0]), roots):
                     at = next((name for name, line in reversed(starts) if line <= step.line), stage or "")
                     # a Dockerfile of one stage: its RUN line says where
                     named = f" in stage '{at}'" if len(starts) > 1 else ""
                     how = f"RUN{named}, {dockerfile.name}:{step.line}"
                     stripped = _stripped(found[1], mapped, strips, step.line)  # by an earlier RUN
-                    yield Shipped(found[0], svc.name, how, builder, builder.base, at, step.text, stripped)
+                    yield Shipped(found[0], svc.name, how, builder, builder.base, at, step.text, stripped, baked=True)
 
 
 def _builder_stages(project: Project, dockerfile: Path, recipe: Recipe, starts: list[tuple[str, int]],
@@ -266,21 +303,22 @@ def _builder_stages(project: Project, dockerfile: Path, recipe: Recipe, starts: 
 
 
 def _held_ways(mapped: list[_Mapped], walked: dict[Path, list[Path]],
-               real: Callable[[Path], Path], root: Path) -> Iterator[tuple[Path, str, str]]:
+               real: Callable[[Path], Path], roots: tuple[Path, ...]) -> Iterator[tuple[Path, _Mapped, str]]:
     """The scripts the service's bind mounts and COPYs bring into it (a folder's scripts, walked
-    once), each with how and, for a COPY, its path in the image ("" for a bind mount)."""
+    once), each with the mapping that brings it and, for a COPY, its path in the image ("" for a
+    bind mount)."""
     for way in mapped:
         host = way.host
-        if is_file(host) and _is_script(host) and real(host).is_relative_to(root) and not way.keeps_out(host):
-            yield host, way.how, "" if way.bind else way.target
-        elif is_dir(host) and real(host).is_relative_to(root):
+        if is_file(host) and _is_script(host) and _within(real(host), roots) and not way.keeps_out(host):
+            yield host, way, "" if way.bind else way.target
+        elif is_dir(host) and _within(real(host), roots):
             key = real(host)
             if key not in walked:
                 walked[key] = list(_walk(host))
             for found in walked[key]:
                 if not way.keeps_out(found) and not _drives_engine(found):
                     inside = "" if way.bind else posixpath.join(way.target, found.relative_to(host).as_posix())
-                    yield found, way.how, inside
+                    yield found, way, inside
 
 
 def _strip_runs(recipe: Recipe | None) -> list[tuple[int, tuple[Rewritten, ...]]]:
@@ -308,14 +346,28 @@ def _stripped(inside: str, mapped: list[_Mapped], strips: list[tuple[int, tuple[
     return bool(copied) and max(lines) > copied
 
 
-def _scope(project: Project) -> Path:
+def _scope(project: Project) -> tuple[Path, ...]:
     """Where the project's own scripts live: its git checkout (immich's docker/ compose binds
-    ../server, whose bin/immich-dev is the command), else the compose project's folder; a bind of
-    $HOME or / is never walked."""
+    ../server, whose bin/immich-dev is the command), else the compose project's folder; and each
+    local build context, whatever git says: a checkout downloaded as a ZIP has no .git, and
+    IntelOwl's docker/ compose builds from `..`, whose `COPY . /srv` brings docker/entrypoints/. A
+    bind of $HOME or / is never walked, nor a context there."""
     from doctor.project.gitrepo import find_repo
 
     repo = find_repo(project.root)
-    return repo.top if repo is not None else project.root.resolve()
+    roots = [repo.top if repo is not None else project.root.resolve()]
+    never = {Path("/"), Path.home().resolve()}
+    for svc in project.services.values():
+        context = svc.build.context if svc.build is not None and svc.build.dockerfile_path is not None else ""
+        if context:
+            folder = Path(context).resolve()
+            if folder not in never and not _within(folder, tuple(roots)) and is_dir(folder):
+                roots = [root for root in roots if not root.is_relative_to(folder)] + [folder]
+    return tuple(roots)
+
+
+def _within(path: Path, roots: tuple[Path, ...]) -> bool:
+    return any(path.is_relative_to(root) for root in roots)
 
 
 def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[_Mapped]:
@@ -440,17 +492,28 @@ def _reaches_path(way: _Mapped, search: tuple[str, ...]) -> bool:
 def _inside(inside: str, mapped: list[_Mapped]) -> Path | None:
     """The host file at a container path, through the deepest mapping that brings it (`mapped`:
     deepest target first)."""
+    found = _reached(inside, mapped)
+    return found[0] if found is not None else None
+
+
+def _through(inside: str, mapped: list[_Mapped]) -> _Mapped | None:
+    """The mapping `_inside` finds the file at a container path through."""
+    found = _reached(inside, mapped)
+    return found[1] if found is not None else None
+
+
+def _reached(inside: str, mapped: list[_Mapped]) -> tuple[Path, _Mapped] | None:
     for way in mapped:
         target = way.target.rstrip("/") or "/"
         if inside == target:
             if way.keeps_out(way.host):
                 continue
-            return way.host if is_file(way.host) else None
+            return (way.host, way) if is_file(way.host) else None
         if inside.startswith(target.rstrip("/") + "/") and is_dir(way.host):
             candidate = way.host / posixpath.relpath(inside, target)
             if way.keeps_out(candidate):
                 continue
-            return candidate if is_file(candidate) else None
+            return (candidate, way) if is_file(candidate) else None
     return None
 
 
