@@ -140,3 +140,49 @@ def test_the_chosen_env_file_is_every_services_file_as_dotenv_is(tmp_path: Path)
     (tmp_path / ".env").write_text("POSTGRES_PORT=5433\n")
     assert run(None) == ["POSTGRES_PORT=5433 is the host port of 'db', which listens on 5432 inside the network "
                          "('worker' loads POSTGRES_PORT from its own env_file)"]
+
+
+def _bookwyrm(tmp_path: Path) -> Path:
+    """bookwyrm's two env files: `.env` from `.env.example` (REDIS_PORT missing), `.env.dev` from
+    `.env.dev.example`; `--env-file .env --env-file .env.dev` chooses both."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  redis:\n    image: busybox\n    command: redis-server --port ${REDIS_PORT} ${LOGLEVEL}\n")
+    (tmp_path / ".env.example").write_text("REDIS_PORT=6379\nOTHER=1\nSMTP_HOST=mail\n")
+    (tmp_path / ".env").write_text("OTHER=1\n")
+    (tmp_path / ".env.dev.example").write_text("DEBUG=true\n")
+    (tmp_path / ".env.dev").write_text("DEBUG=true\nSMTP_HOST=dev-mail\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("how", ["--env-file", "COMPOSE_ENV_FILES"])
+@pytest.mark.parametrize("order", [(".env", ".env.dev"), (".env.dev", ".env")])
+def test_a_key_goes_to_the_chosen_env_file_whose_template_lists_it(tmp_path: Path, how: str,
+                                                                   order: tuple[str, str]) -> None:
+    """bookwyrm: `--env-file .env --env-file .env.dev` said "set REDIS_PORT in .env.dev", though
+    `.env.example` lists it for `.env`; with one env file the fix added it to `.env` from there."""
+    root = _bookwyrm(tmp_path)
+    chosen = tuple(root / name for name in order)
+    env = {} if how == "--env-file" else {"COMPOSE_ENV_FILES": ",".join(order)}
+    options = ProjectOptions(path=root, env=env, env_files=chosen if how == "--env-file" else None)
+    found = {f.subject: f for f in EnvDrift().run(Project(options), Host(env={}))}
+    assert set(found) == {"REDIS_PORT", "LOGLEVEL"}  # SMTP_HOST: .env.dev sets it, and compose reads both
+    fix = found["REDIS_PORT"].fix
+    assert fix is not None and fix.title == "add REDIS_PORT to .env from .env.example"
+    assert [(e.path, e.new) for e in fix.edits] == [(root / ".env", "# added by doctor from .env.example\n"
+                                                                    "REDIS_PORT=6379\n")]
+    # no template names LOGLEVEL: the last chosen file, whose value compose takes
+    other = found["LOGLEVEL"].fix
+    assert other is not None and other.title.startswith(f"set LOGLEVEL in {order[-1]} or give it a default")
+
+
+def test_each_chosen_env_file_is_compared_with_its_own_template(tmp_path: Path) -> None:
+    root = _bookwyrm(tmp_path)
+    (root / "compose.yaml").write_text("services:\n  redis:\n    image: busybox\n    env_file: [.env, .env.dev]\n")
+    (root / ".env.dev.example").write_text("DEBUG=true\nDEV_ONLY=1\n")
+    options = ProjectOptions(path=root, env={}, env_files=(root / ".env", root / ".env.dev"))
+    found = {f.subject: f for f in EnvDrift().run(Project(options), Host(env={}))}
+    assert set(found) == {"REDIS_PORT", "DEV_ONLY"}
+    assert found["REDIS_PORT"].message == "'REDIS_PORT' from .env.example is missing from .env"
+    assert found["DEV_ONLY"].message == "'DEV_ONLY' from .env.dev.example is missing from .env.dev"
+    edits = {s: [e.path for e in f.fix.edits] for s, f in found.items() if f.fix is not None}
+    assert edits == {"REDIS_PORT": [root / ".env"], "DEV_ONLY": [root / ".env.dev"]}

@@ -11,7 +11,7 @@ from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import TEMPLATE_SUFFIXES, Project
 from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
-from doctor.project.types import EnvFile, EnvSource, ProblemKind
+from doctor.project.types import EnvFile, EnvSource, ProblemKind, VariableUse
 
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
@@ -72,9 +72,12 @@ class EnvDrift(Check):
         A `.env` value still the template's placeholder path (`/path/to/...`, `<...>`) that a bind
         mount takes as its source is a warning at its `.env` line: a value to set, not a folder
         to create (a build context's is compose-config's, whose advice says the same).
-        With `--env-file` or `COMPOSE_ENV_FILES` compose reads no `.env`: the last chosen file
+        With `--env-file` or `COMPOSE_ENV_FILES` compose reads no `.env` of its own: each chosen file
         (penpot's `docker/devenv/defaults.env`) takes its place, compared with its own template
-        (`defaults.env.example`); `.env` is compared with `.env.example` only as a service's
+        (`defaults.env.example`), a key set in any of them counting as set. A missing variable goes
+        to the chosen file whose template lists it (bookwyrm's `--env-file .env --env-file
+        .env.dev`: REDIS_PORT to `.env`, from `.env.example`), else to the last one, whose value
+        compose takes; `.env` not chosen is compared with `.env.example` only as a service's
         env_file. With `COMPOSE_DISABLE_ENV_FILE` compose reads none: the advice is the shell.
 
     Why it matters
@@ -114,13 +117,14 @@ class EnvDrift(Check):
             return  # a .env doctor did not read (compose does): what it sets is not known (compose-config says so)
         present = set(dotenv.as_dict()) if dotenv is not None else set()
         dotenv_path: Path | None = dotenv.path if dotenv is not None else model.project_dir / ".env"
+        targets = [_Target(dotenv_path, dotenv, example)]
         if chosen is not None:
             # --env-file / COMPOSE_ENV_FILES: compose interpolates from those and reads no .env, so
-            # the last of them (its key wins) is where a value goes, compared with its own template
-            # (penpot's docker/devenv/defaults.env); .env counts only as a service's env_file
-            dotenv_path = chosen[-1] if chosen else None
-            dotenv = project.env_file(dotenv_path) if dotenv_path is not None else None
-            example = _template_of(dotenv_path) if dotenv_path is not None else None
+            # each is compared with its own template (penpot's docker/devenv/defaults.env;
+            # bookwyrm's `.env` with `.env.example` beside `.env.dev` with `.env.dev.example`), the
+            # last first (its key wins); .env counts only as a service's env_file
+            paths = list(dict.fromkeys(reversed(chosen)))
+            targets = [_Target(p, project.env_file(p), _template_of(p)) for p in paths] or [_Target(None, None, None)]
             present = {k for path in chosen if (read := project.env_file(path)) is not None for k in read.as_dict()}
         shell = set(project.options.env)
         reported: set[str] = set()
@@ -132,18 +136,25 @@ class EnvDrift(Check):
                   else [None] * len(model.variable_uses))
         uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
         live_uses = [u for u, owner in uses if owner not in off]
-        # the template matters only where compose reads .env: interpolation or an env_file
-        env_filed = dotenv_path is not None and any(dotenv_path in s.env_files for s in model.services.values())
-        reaches = env_filed or (dotenv_path is not None and _reaches(project, dotenv_path))
-        reads_dotenv = bool(live_uses) or env_filed
-        # no .env at all: one finding below copies the template whole (its fix sets these too)
-        copied_whole = (example is not None and dotenv is None and dotenv_path is not None
-                        and example.path != dotenv_path and reads_dotenv and not os.path.lexists(dotenv_path))
+        for target in targets:
+            # the template matters only where compose reads the file: interpolation or an env_file
+            target.env_filed = target.path is not None and any(target.path in s.env_files
+                                                               for s in model.services.values())
+            target.reads = bool(live_uses) or target.env_filed
+            # no .env at all: one finding below copies the template whole (its fix sets these too)
+            target.copied_whole = (target.example is not None and target.file is None and target.path is not None
+                                   and target.example.path != target.path and target.reads
+                                   and not os.path.lexists(target.path))
         for use, owner in uses:
             is_set = use.is_set if use.is_set is not None else use.name in model.variables
             if use.has_default or use.required or is_set or use.name in reported:
                 continue
             reported.add(use.name)
+            # the env file whose template lists the key (`.env` of `.env.example`, not `.env.dev`
+            # after it); else the last chosen one, whose value compose would take
+            target = next((t for t in targets if t.example is not None and t.example.entry(use.name) is not None),
+                          targets[0])
+            dotenv_path, dotenv, example = target.path, target.file, target.example
             entry = example.entry(use.name) if example is not None else None
             key = keys.of(use.location)
             # optional: the template itself leaves it empty (SENTRY_DSN=) or only mentions it in a
@@ -168,7 +179,7 @@ class EnvDrift(Check):
             if dotenv_path is None:  # COMPOSE_DISABLE_ENV_FILE: compose reads no env file at all
                 fix = Fix(f"export {use.name} in the shell (COMPOSE_DISABLE_ENV_FILE: compose reads no .env) "
                           f"or give it a default (${{{use.name}:-value}})", Safety.ADVICE)
-            elif entry is not None and example is not None and dotenv is None and copied_whole:
+            elif entry is not None and example is not None and dotenv is None and target.copied_whole:
                 # the copy is the other finding's fix: an advice here too read "skipped ... advice
                 # only" then "applied" for the same copy in one `doctor fix`
                 fix = None
@@ -183,51 +194,61 @@ class EnvDrift(Check):
                 title = f"set {use.name} in {project.shown(dotenv_path)} or give it a default (${{{use.name}:-value}})"
                 fix = Fix(title, Safety.ADVICE)
             yield self.finding(message, use.location, use.name, fix, severity)
-        if example is not None and dotenv_path is not None and example.path != dotenv_path and reads_dotenv:
-            if dotenv is None:
-                # devstack's Drupal-era `.env.example` (XDEBUG_IP_ADDRESS) beside a compose file that
-                # interpolates only ${COMPOSE_PROJECT_NAME:-devstack}: a .env made from it reaches nothing
-                # (compose itself reads COMPOSE_PROJECT_NAME, COMPOSE_PROFILES, ... from .env)
-                names = {u.name for u in live_uses}
-                used = env_filed or reaches or any(e.key in names or e.key.startswith("COMPOSE_")
-                                                   for e in example.entries)
-                yield from self._no_dotenv(project, example, dotenv_path, shell, used)
-            else:
-                # wger's dev/.env copied whole: `WGER_CODEPATH=/path/to/wger/server` is a setting to
-                # make, not a folder to create (compose-config leaves such a build context to this)
-                for message, severity, fix, location in placeholder_paths(project, dotenv, example):
-                    yield self.finding(message, location, f"placeholder:{message.partition('=')[0]}", fix, severity)
-                for entry in example.entries:
-                    if entry.key in present or entry.key in shell or entry.key in reported:
-                        continue
-                    reported.add(entry.key)
-                    shown, target = project.shown(example.path), project.shown(dotenv_path)
-                    message = f"'{entry.key}' from {shown} is missing from {target}"
-                    location = Location(example.path, entry.line)
-                    fix = _append_fix(example, entry, dotenv_path, target, shown, project.root)
-                    defaulted = [u for u in live_uses if u.name == entry.key]
-                    if defaulted and all(u.has_default for u in defaulted) and not env_filed:
-                        # compose uses its own default today: the template's value (maybe-finance's
-                        # POSTGRES_PASSWORD=postgres over `${POSTGRES_PASSWORD:-maybe_password}`) would
-                        # change what a database volume was created with, so say so and edit nothing
-                        where = _where(project, defaulted[0].location)
-                        message += f": compose uses the default at {where} until it is set"
-                        fix = Fix(f"set {entry.key} in {target} only if the default at {where} is not the value "
-                                  "you want", Safety.ADVICE)
-                        yield self.finding(message, location, entry.key, fix, Severity.INFO)
-                        continue
-                    if not defaulted and not reaches:
-                        # maybe-finance's self-hosting compose reads .env only for ${POSTGRES_*}: its
-                        # SMTP_* keys reach no container from there (the template serves other setups)
-                        message += f" (no service loads {target}, and compose interpolates no ${{{entry.key}}})"
-                        yield self.finding(message, location, entry.key, fix, Severity.INFO)
-                        continue
-                    yield self.finding(message, location, entry.key, fix)
-        yield from self._env_file_templates(project, dotenv_path)
+        for target in targets:
+            yield from self._template_keys(project, target, live_uses, present, shell, reported)
+        yield from self._env_file_templates(project, {t.path for t in targets})
         for message, written, subject, fix, severity in unpassworded(project):
             yield self.finding(message, written, subject, fix, severity)
 
-    def _env_file_templates(self, project: Project, dotenv_path: Path | None) -> Iterator[Finding]:
+    def _template_keys(self, project: Project, target: _Target, live_uses: list[VariableUse], present: set[str],
+                       shell: set[str], reported: set[str]) -> Iterator[Finding]:
+        """The keys of an env file's template (`.env.example`) the env files compose reads lack
+        (`present`), or one finding when the file was never copied from it."""
+        dotenv_path, dotenv, example, env_filed = target.path, target.file, target.example, target.env_filed
+        if example is None or dotenv_path is None or example.path == dotenv_path or not target.reads:
+            return
+        reaches = env_filed or _reaches(project, dotenv_path)
+        if dotenv is None:
+            # devstack's Drupal-era `.env.example` (XDEBUG_IP_ADDRESS) beside a compose file that
+            # interpolates only ${COMPOSE_PROJECT_NAME:-devstack}: a .env made from it reaches nothing
+            # (compose itself reads COMPOSE_PROJECT_NAME, COMPOSE_PROFILES, ... from .env)
+            names = {u.name for u in live_uses}
+            used = env_filed or reaches or any(e.key in names or e.key.startswith("COMPOSE_")
+                                               for e in example.entries)
+            yield from self._no_dotenv(project, example, dotenv_path, shell, used)
+            return
+        # wger's dev/.env copied whole: `WGER_CODEPATH=/path/to/wger/server` is a setting to
+        # make, not a folder to create (compose-config leaves such a build context to this)
+        for message, severity, fix, location in placeholder_paths(project, dotenv, example):
+            yield self.finding(message, location, f"placeholder:{message.partition('=')[0]}", fix, severity)
+        for entry in example.entries:
+            if entry.key in present or entry.key in shell or entry.key in reported:
+                continue
+            reported.add(entry.key)
+            shown, into = project.shown(example.path), project.shown(dotenv_path)
+            message = f"'{entry.key}' from {shown} is missing from {into}"
+            location = Location(example.path, entry.line)
+            fix = _append_fix(example, entry, dotenv_path, into, shown, project.root)
+            defaulted = [u for u in live_uses if u.name == entry.key]
+            if defaulted and all(u.has_default for u in defaulted) and not env_filed:
+                # compose uses its own default today: the template's value (maybe-finance's
+                # POSTGRES_PASSWORD=postgres over `${POSTGRES_PASSWORD:-maybe_password}`) would
+                # change what a database volume was created with, so say so and edit nothing
+                where = _where(project, defaulted[0].location)
+                message += f": compose uses the default at {where} until it is set"
+                fix = Fix(f"set {entry.key} in {into} only if the default at {where} is not the value "
+                          "you want", Safety.ADVICE)
+                yield self.finding(message, location, entry.key, fix, Severity.INFO)
+                continue
+            if not defaulted and not reaches:
+                # maybe-finance's self-hosting compose reads .env only for ${POSTGRES_*}: its
+                # SMTP_* keys reach no container from there (the template serves other setups)
+                message += f" (no service loads {into}, and compose interpolates no ${{{entry.key}}})"
+                yield self.finding(message, location, entry.key, fix, Severity.INFO)
+                continue
+            yield self.finding(message, location, entry.key, fix)
+
+    def _env_file_templates(self, project: Project, compared: set[Path | None]) -> Iterator[Finding]:
         """A service's own env_file (`backend/.env`) against the template beside it
         (`backend/.env.example`): keys a teammate added there that this copy lacks. A key the
         service's `environment:` or another of its env files sets is not missing."""
@@ -235,7 +256,7 @@ class EnvDrift(Check):
         users: dict[Path, list[str]] = {}
         for name, service in sorted(project.compose.services.items()):
             for path in service.env_files:
-                if path != dotenv_path and (is_file(path) or path not in service.optional_env_files):
+                if path not in compared and (is_file(path) or path not in service.optional_env_files):
                     users.setdefault(path, []).append(name)
         for path, names in users.items():
             example = _template_of(path)
@@ -297,6 +318,19 @@ class EnvDrift(Check):
             message += f" (no service loads {target}, and compose interpolates none of its keys)"
             severity = Severity.INFO
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix, severity)
+
+
+class _Target:
+    """An env file compose interpolates from (`.env`, or one `--env-file` chose), as read (None:
+    absent), with its template (`.env.example`), and how the run uses it."""
+
+    __slots__ = ("copied_whole", "env_filed", "example", "file", "path", "reads")
+
+    def __init__(self, path: Path | None, file: EnvFile | None, example: EnvFile | None) -> None:
+        self.path, self.file, self.example = path, file, example
+        self.env_filed = False  # a service loads it as its env_file
+        self.reads = False  # compose reads it: it interpolates a variable, or a service loads it
+        self.copied_whole = False  # absent, and its template's copy is the fix
 
 
 def _made_by_make(project: Project, path: Path) -> Fix | None:
