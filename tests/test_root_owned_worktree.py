@@ -105,11 +105,15 @@ def test_the_repo_owner_is_the_work_tree_tops_not_the_project_folders(tmp_path: 
 
 
 @needs_root
-def test_outside_a_repo_the_scan_keeps_to_the_project_folder(tmp_path: Path) -> None:
-    repo = build_repo(tmp_path, dotgit=False)
-    assert scan_scope(repo / ".devcontainer", {}, [str(repo)]) == repo / ".devcontainer"
+def test_outside_a_repo_the_scan_widens_only_to_a_bind_source_holding_the_project(tmp_path: Path) -> None:
+    repo = build_repo(tmp_path, dotgit=False)  # a downloaded archive: no .git, no mark of its top
+    assert scan_scope(repo / ".devcontainer", {}, [str(repo)]) == repo / ".devcontainer"  # no finder of its top
+    # `..` holds the project folder: the container writes all of it
+    assert {f.subject for f in run_check(repo / ".devcontainer")} == {"owner:data", "owner:../src", "owner:.."}
+    compose = repo / ".devcontainer" / "compose.yaml"
+    compose.write_text(COMPOSE.replace("      - ..:/workspace\n", "      - ../src/app:/workspace\n"))
     findings = run_check(repo / ".devcontainer")
-    assert [f.subject for f in findings] == ["owner:data"]  # not src/ nor stray.log beside it
+    assert [f.subject for f in findings] == ["owner:data"]  # a bind beside it: the folder around both is no bind
     assert findings[0].message == "1 path in 'data' owned by root (uid 0), not uid 1000: data"
     assert findings[0].fix is not None
     assert findings[0].fix.command == ("chown", "-hR", "1000:1000", str(repo / ".devcontainer" / "data"))
@@ -237,3 +241,86 @@ def test_advice_to_paste_quotes_every_operand(tmp_path: Path) -> None:
     assert not fix.command
     assert fix.title == (f"as root: chown -h 1000:1000 -- '{tmp_path}/$(touch pwned)' '{tmp_path}/a b.log' "
                          "(and 1 more)")
+
+
+def build_archive(tmp_path: Path, mark: str | None = ".github") -> Path:
+    """IntelOwl downloaded as a ZIP (no .git): docker/compose.yml mounts `../`, the checkout is
+    uid 1000's, and a container left a root-owned `app/__pycache__` beside docker/."""
+    top = tmp_path / "IntelOwl-master"
+    (top / "docker").mkdir(parents=True)
+    (top / "docker/compose.yml").write_text(
+        "services:\n  web:\n    image: python:3.11\n    working_dir: /srv\n    volumes:\n      - ../:/srv\n")
+    (top / "app/__pycache__").mkdir(parents=True)
+    (top / "app/__init__.py").write_text("")
+    if mark == ".github":
+        (top / ".github").mkdir()
+    elif mark is not None:
+        (top / mark).write_text("x\n")
+    own_all(top)
+    os.lchown(top / "app/__pycache__", 0, 0)
+    return top
+
+
+@needs_root
+@pytest.mark.parametrize("mark", [".github", ".gitignore", None])
+def test_without_a_git_folder_a_bind_of_a_folder_above_widens_the_scan_to_it(tmp_path: Path,
+                                                                             mark: str | None) -> None:
+    """IntelOwl from a ZIP: `preflight docker` passed (it scanned only docker/), and warned once
+    `git init` made the top a work tree."""
+    top = build_archive(tmp_path, mark)
+    assert scan_scope(top / "docker", {}, [str(top)]) == top / "docker"  # no finder of the top: no widening
+    findings = {f.subject: f for f in run_check(top / "docker")}
+    assert set(findings) == {"owner:../app"}
+    app = findings["owner:../app"]
+    assert app.message == "1 path in '../app' owned by root (uid 0), not uid 1000: ../app/__pycache__"
+    assert app.fix is not None and "'web'" in app.fix.title
+    assert app.fix.command == ("chown", "-hR", "1000:1000", str(top / "app/__pycache__"))
+    subprocess.run(app.fix.command, check=True)
+    assert run_check(top / "docker") == []
+
+
+@needs_root
+def test_without_a_git_folder_the_scan_widens_to_a_bind_source_only_within_the_checkouts_top(tmp_path: Path) -> None:
+    from doctor.checks.root_owned_files import _checkout_top
+
+    top = build_archive(tmp_path / "code" / "work")
+    home = tmp_path / "code"
+    (tmp_path / "code" / "stray.log").write_text("x\n")  # root's, beside the checkout: no container wrote it
+    # the compose file's folder mounted `../../..`: above the checkout's top (.github), never walked
+    (top / "docker/compose.yml").write_text("services:\n  web:\n    image: python:3.11\n    volumes:\n"
+                                            "      - ../../..:/srv\n      - ../src:/src\n")
+    assert _checkout_top(top / "docker") == top
+    assert scan_scope(top / "docker", {}, [str(tmp_path / "code")], _checkout_top) == top / "docker"
+    assert run_check(top / "docker") == []
+    # a folder beside the project (../src), not holding it: the folder around both is no bind source
+    assert scan_scope(top / "docker", {}, [str(top / "src")], _checkout_top) == top / "docker"
+    # the home folder and any above it is never walked, even as a bind source within the top's reach
+    (top / ".github").rmdir()
+    assert _checkout_top(top / "docker") == home  # no mark: as far as archive_top looks (three above)
+    assert scan_scope(top / "docker", {}, [str(home)], _checkout_top) == home
+    assert scan_scope(top / "docker", {"HOME": str(home)}, [str(home)], _checkout_top) == top / "docker"
+    assert scan_scope(top / "docker", {"HOME": str(top)}, [str(home)], _checkout_top) == top / "docker"
+
+
+@needs_root
+def test_without_a_git_folder_the_widened_walk_has_its_own_owner_cache(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm cache is kept per scan root: the walk of the checkout's top is not answered by the
+    cache of an earlier walk of docker/ alone (whose folders hold no stray), and a warm run still
+    finds the stray."""
+    from doctor.host import owner_cache
+
+    monkeypatch.setattr(owner_cache, "RACY_NS", 0)  # every folder's stamp is stored
+
+    top = build_archive(tmp_path)
+    env = {"PATH": os.environ["PATH"], "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    compose = top / "docker/compose.yml"
+    text = compose.read_text()
+    compose.write_text(text.replace("      - ../:/srv\n", "      - ./data:/srv\n"))  # docker/ alone first
+    assert run_check(top / "docker", env) == []
+    compose.write_text(text)
+    for _ in range(2):  # cold for the widened root, then warm
+        assert [f.subject for f in run_check(top / "docker", env)] == ["owner:../app"]
+    cached = sorted(os.listdir(tmp_path / "cache" / "doctor"))
+    assert owner_cache.file_name(str(top), USER, ()) in cached
+    assert owner_cache.file_name(str(top / "docker"), USER, ()) in cached

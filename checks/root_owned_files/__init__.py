@@ -29,6 +29,21 @@ from .places import Row, _by_bind_mount, _from_root, _Places
 SHOWN = 3
 
 
+def _checkout_top(folder: Path) -> Path | None:
+    """The top of a checkout without its .git around `folder` (a ZIP or tarball download), as
+    port-collision's env-file search finds it (`archive_top`: the nearest folder up to three
+    above holding `.github`, `.gitattributes` or `.gitmodules`, else a `.gitignore`); with no
+    such mark (a trimmed copy), the farthest folder it looks at. Never the home folder or above."""
+    from ..port_collision.follow import ARCHIVE_DEPTH, archive_top
+
+    found = archive_top(folder)
+    if found is not None:
+        return found
+    home = Path.home()
+    above = [f for f in folder.resolve().parents[:ARCHIVE_DEPTH] if f != f.parent and not home.is_relative_to(f)]
+    return above[-1] if above else None
+
+
 class RootOwnedFiles(Check):
     """files and dirs in the repo (and .git) not owned by the repo's owner
 
@@ -38,7 +53,11 @@ class RootOwnedFiles(Check):
         tree only through bind mounts, so where a service bind-mounts a folder beside the
         project folder in the same git work tree, the scan widens to hold it: a compose file in
         `.devcontainer/` that mounts `..` lets a container write the whole checkout, so all of
-        it is scanned, .git included; never beyond the work tree's top. A linked
+        it is scanned, .git included; never beyond the work tree's top. A checkout without its
+        .git (a ZIP or tarball download: IntelOwl's `docker/compose.yml` mounting `../`) widens
+        only to a bind source holding the project folder, never past the checkout's top (the
+        nearest folder up to three above holding `.github`, `.gitattributes` or `.gitmodules`,
+        else a `.gitignore`; with none, three above at most) nor to the home folder. A linked
         worktree's or submodule's `.git` file is checked itself, not followed. Symlinks are
         checked themselves and never followed, so a link out of the repo reports nothing outside
         it. Grouped by top folder (`../src` for one beside the project folder), or by the service whose
@@ -122,7 +141,8 @@ class RootOwnedFiles(Check):
         folder = os.path.realpath(project.root)
         binds = [m.source for service in project.services.values() for m in service.volumes
                  if m.type == "bind" and m.source]
-        root = host.owners.scope(Path(folder), binds)  # the project, widened to bind sources beside it
+        # the project, widened to bind sources beside it (without a .git: to one holding it)
+        root = host.owners.scope(Path(folder), binds, _checkout_top)
         expected = host.owners.expected(root)
         scan = host.owners.scan(root, _from_root(self.exclude + project.config.exclude.value, folder, str(root)))
         place = _Places(folder, str(scan.root))

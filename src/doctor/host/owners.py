@@ -6,7 +6,8 @@ can then neither edit nor delete. The walk itself is doctor.host.owner_walk.
 
 The scan covers the project folder, widened within its git work tree to the bind sources outside
 it (a compose file in `.devcontainer/` mounts `..`: the container writes the whole checkout,
-.git included): `scan_scope`.
+.git included), or without a .git (a downloaded archive) to a bind source holding it, within
+the checkout's top: `scan_scope`.
 
 `python -m doctor.host.owners TREE UID` prints the paths not owned by UID (as `find TREE ! -uid
 UID` does, with no cache: every folder is listed); benchmarks/owners.sh compares the two. A
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from doctor.cachedir import cache_dir
@@ -62,7 +63,8 @@ def expected_owner(root: Path, env: Mapping[str, str]) -> Owner:
     return Owner(st.st_uid, st.st_gid, f"owner of {root.name or root}")
 
 
-def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = ()) -> Path:
+def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = (),
+               archive_top: Callable[[Path], Path | None] | None = None) -> Path:
     """The folder an ownership scan of the project in `folder` covers (a real path).
 
     Containers write into the host tree only through bind mounts, so the scan widens beyond the
@@ -76,6 +78,12 @@ def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = ()
     naming the git dir of a linked worktree or submodule), read from the files, no git process.
     A work tree whose top is `/` or the home folder (a dotfiles repository) is not taken: it
     holds far more than the project, so the scan keeps to the project folder.
+
+    A checkout without its .git (a downloaded ZIP or tarball: IntelOwl's docker/compose.yml
+    mounting `../`) has no work tree to hold the scan: there it widens only to a bind source
+    that holds the project folder (the highest), never to a folder no service mounts, and
+    only within the top `archive_top` finds for `folder` (None: no widening); never to the
+    home folder or above it.
     """
     real = Path(os.path.realpath(folder))
     home = env.get("HOME", "")
@@ -89,7 +97,17 @@ def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = ()
     from doctor.project.gitrepo import find_repo  # here: ~7 ms to import, for a project with a bind beside it
 
     repo = find_repo(real)
-    if repo is None or repo.top == real:
+    if repo is None:
+        # a bind of a folder holding the project (`../`), within the checkout's top: the
+        # container writes the project folder and all beside it there
+        homes = [Path(os.path.realpath(home))] if home else []
+        holding = [source for source in beside
+                   if real.is_relative_to(source) and not any(h.is_relative_to(source) for h in homes)]
+        found = archive_top(real) if holding and archive_top is not None else None
+        top = Path(os.path.realpath(found)) if found is not None else None
+        within = [source for source in holding if top is not None and source.is_relative_to(top)]
+        return min(within, key=lambda source: len(source.parts)) if within else real
+    if repo.top == real:
         return real
     top = Path(os.path.realpath(repo.top))
     if top == Path(top.anchor) or (home and top == Path(os.path.realpath(home))) or not real.is_relative_to(top):
@@ -132,9 +150,11 @@ class OwnerProbe:
     def expected(self, root: Path) -> Owner:
         return expected_owner(root, self.env)
 
-    def scope(self, folder: Path, sources: Iterable[str] = ()) -> Path:
-        """The folder the scan of a project in `folder`, bind-mounting `sources`, covers (scan_scope)."""
-        return scan_scope(folder, self.env, sources)
+    def scope(self, folder: Path, sources: Iterable[str] = (),
+              archive_top: Callable[[Path], Path | None] | None = None) -> Path:
+        """The folder the scan of a project in `folder`, bind-mounting `sources`, covers (scan_scope;
+        `archive_top`: the top of a checkout without its .git)."""
+        return scan_scope(folder, self.env, sources, archive_top)
 
     def scan(self, root: Path, exclude: Iterable[str] = ()) -> OwnerScan:
         key = (root, tuple(exclude))
