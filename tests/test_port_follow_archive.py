@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from doctor.checks.port_collision.fix import PortMove, port_fix
-from doctor.checks.port_collision.follow import archive_top
 
 from doctor.host.ports import HostSocket
 from doctor.project import Project, ProjectOptions
+from doctor.project.gitrepo import archive_top
 
 DOTENV = ('NEXTAUTH_SECRET="secret"\n# the database of docker/development\n'
           'NEXT_PRIVATE_DATABASE_URL="postgres://documenso:password@127.0.0.1:54320/documenso"\n')

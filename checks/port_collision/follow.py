@@ -17,7 +17,6 @@ for the developer to judge (`own_port_notes`).
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -191,7 +190,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     already) are left alone; a file outside the folder fixes may write in (doctor.project.edits.
     edit_root) is named for a change by hand instead."""
     from doctor.project.edits import edit_root, line_text, replace_on_line
-    from doctor.project.gitrepo import find_repo
+    from doctor.project.gitrepo import archive_top, find_repo
 
     repo = find_repo(project.root)
     writable = edit_root(project).resolve()
@@ -273,26 +272,6 @@ def template_hints(project: Project, old: int, new: int) -> str:
             number += 1
         break  # the first template is the project's
     return "; ".join(hints[:3])
-
-
-# what a checkout keeps at its top without its .git (a `git archive`, GitHub's zip download):
-# GitHub reads .github/ only there; a .gitignore may also sit in a subfolder, so it counts last
-TOP_MARKS = ((".github", ".gitattributes", ".gitmodules"), (".gitignore",))
-ARCHIVE_DEPTH = 3  # folders above the compose folder looked at (documenso's docker/development: 2)
-
-
-def archive_top(root: Path) -> Path | None:
-    """The top of the checkout around `root` when it has no .git (documenso unpacked from an
-    archive, compose in docker/development, the app's `.env` at the top): the nearest folder up
-    to ARCHIVE_DEPTH above `root` holding a mark of a repository's top (TOP_MARKS, in order),
-    never the home folder or above it; None when there is none."""
-    home = Path.home()
-    above = [f for f in root.resolve().parents[:ARCHIVE_DEPTH] if f != f.parent and not home.is_relative_to(f)]
-    for marks in TOP_MARKS:
-        found = next((f for f in above if any(os.path.lexists(f / mark) for mark in marks)), None)
-        if found is not None:
-            return found
-    return None
 
 
 def _run_in_containers(project: Project, old: int) -> list[str]:

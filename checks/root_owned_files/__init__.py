@@ -31,17 +31,13 @@ SHOWN = 3
 
 def _checkout_top(folder: Path) -> Path | None:
     """The top of a checkout without its .git around `folder` (a ZIP or tarball download), as
-    port-collision's env-file search finds it (`archive_top`: the nearest folder up to three
-    above holding `.github`, `.gitattributes` or `.gitmodules`, else a `.gitignore`); with no
-    such mark (a trimmed copy), the farthest folder it looks at. Never the home folder or above."""
-    from ..port_collision.follow import ARCHIVE_DEPTH, archive_top
+    port-collision's env-file search finds it (doctor.project.gitrepo.archive_top: the nearest
+    folder up to three above holding `.github`, `.gitattributes` or `.gitmodules`, else a
+    `.gitignore`); with no such mark (a trimmed copy), the farthest folder it looks at. Never the
+    home folder or above."""
+    from doctor.project.gitrepo import archive_top
 
-    found = archive_top(folder)
-    if found is not None:
-        return found
-    home = Path.home()
-    above = [f for f in folder.resolve().parents[:ARCHIVE_DEPTH] if f != f.parent and not home.is_relative_to(f)]
-    return above[-1] if above else None
+    return archive_top(folder, farthest=True)
 
 
 class RootOwnedFiles(Check):

@@ -192,3 +192,24 @@ def _varint(data: bytes, position: int) -> tuple[int, int]:
         position += 1
         value = ((value + 1) << 7) | (byte & 0x7F)
     return value, position
+
+
+# what a checkout keeps at its top without its .git (a `git archive`, GitHub's zip download):
+# GitHub reads .github/ only there; a .gitignore may also sit in a subfolder, so it counts last
+TOP_MARKS = ((".github", ".gitattributes", ".gitmodules"), (".gitignore",))
+ARCHIVE_DEPTH = 3  # folders above the compose folder looked at (documenso's docker/development: 2)
+
+
+def archive_top(root: Path, farthest: bool = False) -> Path | None:
+    """The top of the checkout around `root` when it has no .git (documenso unpacked from an
+    archive, compose in docker/development, the app's `.env` at the top): the nearest folder up
+    to ARCHIVE_DEPTH above `root` holding a mark of a repository's top (TOP_MARKS, in order),
+    never the home folder or above it; None when there is none, or with `farthest` the farthest
+    folder looked at (a trimmed copy with no mark: root-owned-files' scan)."""
+    home = Path.home()
+    above = [f for f in root.resolve().parents[:ARCHIVE_DEPTH] if f != f.parent and not home.is_relative_to(f)]
+    for marks in TOP_MARKS:
+        found = next((f for f in above if any(os.path.lexists(f / mark) for mark in marks)), None)
+        if found is not None:
+            return found
+    return above[-1] if farthest and above else None
