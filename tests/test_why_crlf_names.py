@@ -141,7 +141,7 @@ def test_why_lists_an_interrupted_pull_beside_the_failed_one(tmp_path: Path) -> 
     text = " app Pulling\n db Pulling\n app-1  | ./entrypoint.sh: line 2: $'\\r': command not found\n db  Interrupted\n"
     out = _why(tmp_path, text).stdout
     assert "- db   interrupted, in the piped output: compose cancelled it when 'app' failed" in out, out
-    assert "1 of 1 services failed" in out, out
+    assert "1 of 2 services failed · 1 explained by a finding (1 not started)" in out, out
 
 
 @pytest.mark.docker
@@ -154,7 +154,8 @@ def test_why_reads_a_piped_name_conflict_as_the_name(tmp_path: Path, docker_engi
     done = _why(root, text)
     assert done.returncode == 1, done
     out = done.stdout
-    assert "✗ db  failed, in the piped output" in out and "pull" not in out, out
+    assert "✗ db   failed, in the piped output" in out and "pull" not in out, out
+    assert "- app  not started: `up` stopped at 'db' first" in out, out
     assert f"compose.yaml:5  its `container_name: {name}`: no container has that name now, so the clash is gone" in out
     assert f"`docker rm -f {name}` if it comes back" in out, out
     subprocess.run([docker_engine, "create", "--name", name, busybox_image, "true"], check=True, capture_output=True)

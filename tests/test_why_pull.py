@@ -162,7 +162,7 @@ def test_why_reads_piped_pull_failure_as_the_services_pull(tmp_path: Path, docke
                           text=True, timeout=120, input="\n".join(UP_OUTPUT) + "\n", env=dict(os.environ))
     assert done.returncode == 1, done
     out = done.stdout
-    assert "✗ db  failed, in the piped output" in out, out
+    assert "✗ db   failed, in the piped output" in out, out
     assert ALL_SERVICES not in out and "host name the app dials" not in out, out
     assert "the engine could not pull the image from its registry" in out, out
     assert f"cause    image-availability  compose.yaml:3\n             'db' image '{image}' is not on the engine" in out

@@ -40,7 +40,7 @@ from doctor.why.diagnose import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
     from typing import TextIO
 
     from doctor.engine import Registry
@@ -79,7 +79,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.model import Unavailable
     from doctor.project import Project
     from doctor.why import load_signatures
-    from doctor.why.piped import read_piped
+    from doctor.why.piped import created_any, read_piped
     from doctor.why.signatures import NOT_CREATED
 
     text = read_piped(opts.stdin) if opts.stdin is not None else ""
@@ -127,6 +127,9 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     containers = _looping(host, containers, signatures, opts.service) if containers else containers
     if not containers:  # `up` failed before creating any: compose could not read the project, or pull an image
         diagnoses, results, notes = _never_created(project, project_options, registry, config.severities, opts)
+        if not diagnoses and text and created_any(text):  # it ran: compose's progress names a container
+            raise app.UsageError(f"project {name!r} has no container on the engine, and the `up` output piped in "
+                                 "shows no service that failed: `docker compose ps -a` shows what runs now")
         if not diagnoses and notes:  # `up` not run, or a pull that failed (no registry): both are said
             shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3} more" if len(notes) > 3 else "")
             raise app.UsageError(f"project {name!r} has no container on the engine: 'docker compose up' has not "
@@ -171,14 +174,21 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
                ) -> tuple[list[Diagnosis], list[CheckResult]]:
     """The diagnoses of the symptoms in piped text (doctor.why.piped): per service the lines that name
     it, the rest under ALL_SERVICES; each explained by the findings of its signatures' checks, as a
-    container's symptoms are. None when no line matches a signature."""
+    container's symptoms are. A service compose's output shows failed with no line a signature reads
+    (`service "migrate" didn't complete successfully: exit 1`) has that line as its symptom, explained by
+    the findings about it of the checks that make a process exit. With a failure, every other service is
+    listed: up where the text shows it came up, else not started and why. None when no line shows a failure."""
     from doctor.engine import RunOptions, preflight
     from doctor.why.diagnose import MAX_MATCHES
-    from doctor.why.piped import interrupted, sole_publishers, text_symptoms
+    from doctor.why.piped import sole_publishers, text_exits, text_symptoms
 
     names = {s.container_name: s.name for s in project.services.values() if s.container_name}
     publishers = sole_publishers(project.services.values())
     found = text_symptoms(text, signatures, project.services, ALL_SERVICES, MAX_MATCHES, names, publishers)
+    exits = text_exits(text, project.services, names)
+    for service, symptom in exits.items():  # compose said it failed, and no line of its log is in the text
+        if service not in found:
+            found[service] = [symptom]
     if opts.service is not None:
         found = {s: v for s, v in found.items() if s in (opts.service, ALL_SERVICES)}
     if not found:
@@ -198,12 +208,69 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
         explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services))
         if not explained:
             explained = tuple(unexplained(s, *_pointed_at(project, s, looked)) for s in symptoms)
-        diagnoses.append(Diagnosis(service, None, tuple(symptoms), explained, from_text=True))
+        said = exits[service].state.split(",")[0] if service in exits else ""
+        diagnoses.append(Diagnosis(service, None, tuple(symptoms), explained, from_text=True,
+                                   text_state="" if said == "failed to start" else said))
     failed = tuple(s for s in sorted(found) if s != ALL_SERVICES)
-    for service in interrupted(text, project.services) if failed else ():  # ` db  Interrupted`: cancelled by those
-        if service not in found and opts.service in (None, service):
-            diagnoses.append(Diagnosis(service, None, stopped_at=failed, from_text=True))
+    if failed:
+        ran = [s for s in failed if s in exits and not exits[s].state.startswith("failed to start")]
+        diagnoses.extend(_rest_of_text(project, text, names, failed, set(found), opts.service, ran))
     return sorted(diagnoses, key=lambda d: (d.service != ALL_SERVICES, d.service)), results
+
+
+def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tuple[str, ...], seen: set[str],
+                  service: str | None, exits: Collection[str] = ()) -> list[Diagnosis]:
+    """The services of a failed `up` the piped text shows no failure of: cancelled (` db  Interrupted`), came up
+    (` ✔ Container proj-db-1  Started`), or not started (the engine has no container of the project), with why:
+    a service it depends on failed, its build never began (`up` stopped before any container: a pull), or `up`
+    stopped at `failed` first."""
+    from doctor.why.piped import created_any, interrupted, text_up
+
+    cancelled = set(interrupted(text, project.services))
+    came_up = set(text_up(text, project.services, names))
+    at = ", ".join(f"'{s}'" for s in failed)
+    began = created_any(text)
+    needed = {dep: s for s in reversed(list(exits)) for dep in _dependencies(project, s)}  # exits: those that ran
+    out = []
+    for name in sorted(project.services):
+        if name in seen or service not in (None, name):
+            continue
+        if name in cancelled:
+            out.append(Diagnosis(name, None, stopped_at=failed, from_text=True))
+        elif name in came_up:
+            out.append(Diagnosis(name, None, from_text=True, text_state="started"))
+        elif name in needed:  # compose starts what a service depends on before it: that one ran, so this started
+            out.append(Diagnosis(name, None, from_text=True,
+                                 text_state=f"started: '{needed[name]}', which depends on it, ran after it"))
+        else:
+            down = _failed_dependency(project, name, set(failed))
+            if down:
+                why = f"it depends on '{down}', which failed"
+            elif project.services[name].build is not None and not began:
+                why = f"its build never began: `up` stopped at {at} first"
+            elif began:  # compose's output names the containers it creates, and not this one's
+                why = "the piped output does not name it (an `up` of other services, or output cut short)"
+            else:
+                why = f"`up` stopped at {at} first"
+            out.append(Diagnosis(name, None, stopped_at=failed, from_text=True, text_state=f"not started: {why}"))
+    return out
+
+
+def _failed_dependency(project: Project, service: str, failed: set[str]) -> str:
+    """The first of `failed` that `service` depends on, directly or through others (breadth first); "" when none."""
+    return next((dep for dep in _dependencies(project, service) if dep in failed), "")
+
+
+def _dependencies(project: Project, service: str) -> list[str]:
+    """The services `service` depends on, directly or through others, nearest first (breadth first)."""
+    seen = {service}
+    queue = [service]
+    for name in queue:  # grows while read: each service once
+        for dep in sorted(project.services[name].depends_on) if name in project.services else ():
+            if dep not in seen:
+                seen.add(dep)
+                queue.append(dep)
+    return queue[1:]
 
 
 def _named_elsewhere(host: Host, project: Project, opts: WhyOptions) -> str | None:

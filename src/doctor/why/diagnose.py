@@ -95,6 +95,7 @@ class Diagnosis:
     explained: tuple[Explained, ...] = ()
     stopped_at: tuple[str, ...] = ()  # never started because `up` failed at these services first: no fault of its own
     from_text: bool = False  # its symptoms come from the text piped to `doctor why` (doctor.why.piped), not a container
+    text_state: str = ""  # what the piped text says of it: `exited (1)`, `started`; `not started: ...` with stopped_at
 
     @property
     def failed(self) -> bool:
@@ -104,14 +105,26 @@ class Diagnosis:
         return self.container.failed and not self.stopped_at
 
     @property
+    def up(self) -> bool:
+        """Its container runs (or the piped text shows it came up) and `up` did not stop before it."""
+        return (self.container is not None or self.text_state.startswith("started")) and not self.stopped_at and \
+            not self.failed
+
+    @property
     def state(self) -> str:
         """Its container's state (`exited (1)`), or that it has none, or that `up` failed at another first."""
+        if self.container is None and self.stopped_at and self.text_state:  # not named in the piped text
+            return self.text_state
         if self.container is None and self.stopped_at:  # compose's ` db  Interrupted`
             at = ", ".join(f"'{s}'" for s in self.stopped_at)
             return f"interrupted, in the piped output: compose cancelled it when {at} failed"
+        if self.container is None and self.from_text and ":" in self.text_state:  # with how the text shows it
+            return self.text_state
+        if self.container is None and self.from_text:
+            return f"{self.text_state or 'failed'}, in the piped output" + (
+                "" if self.text_state else " (no container on the engine)")
         if self.container is None:
-            return "failed, in the piped output (no container on the engine)" if self.from_text else \
-                "no container (not created)"
+            return "no container (not created)"
         if self.stopped_at:
             at = ", ".join(f"'{s}'" for s in self.stopped_at)
             return f"{self.container.describe}: compose stopped at {at} first"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 
 from doctor.lazyre import lazy
+from doctor.why.signatures import Signature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
     from doctor.project.types import Service
     from doctor.why.diagnose import Symptom
-    from doctor.why.signatures import Signature
 
 MAX_BYTES = 256 * 1024
 MAX_LINES = 2000
@@ -203,6 +203,77 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
         done.update(s.id for s in matching)
         found.setdefault(key, []).append(line_symptom(key, container, "in the piped output", 0, line, matching))
     return _repeated_dropped(found, everyone)
+
+
+# the checks whose findings may make a service's process exit at start (its settings, its files, its mounts): the
+# causes of an exit the piped output shows without the service's log
+PROCESS_CHECKS = ("service-name-drift", "leaked-host-port", "env-drift", "dotenv-override", "script-line-endings",
+                  "missing-mount", "root-owned-files", "volume-shadowing", "host-gateway")
+# compose's words for a service that ran and failed: its progress line (` ✘ Container proj-migrate-1  Exited (1)`,
+# `... Error`, `... Unhealthy`), a one-shot dependency (`service "migrate" didn't complete successfully: exit 1`)
+# and a dependency that failed (`dependency failed to start: container proj-db-1 exited (1)` / `is unhealthy`)
+EXITED = Signature(
+    "exited",
+    r"(?:^\s*(?:[^\w\s]\s+)?Container\s+(?P<name>[\w.-]+)\s+(?:Exited\s*\((?P<code>[1-9]\d*)\)|(?P<how>Error|Unhealthy)\b)"
+    r"|\bservice \"(?P<name2>[\w.-]+)\" didn't complete successfully: exit (?P<code2>\d+)"
+    r"|\bdependency failed to start: container (?P<name3>[\w.-]+) "
+    r"(?:exited \((?P<code3>\d+)\)|(?P<how2>is unhealthy)))",
+    "compose reports the service's container failed; the piped output has none of its log, so the settings it "
+    "starts with come first",
+    PROCESS_CHECKS,
+    "the service's log (`docker compose logs` and its name): the piped output has none of it",
+)
+# compose's progress line for a container that came up (` ✔ Container proj-db-1  Started`, `Healthy`, `Running`)
+_UP = r"^\s*(?:[^\w\s]\s+)?Container\s+([\w.-]+)\s+(?:Started|Healthy|Running)\b"
+
+
+def _named_service(name: str, services: Collection[str], names: Mapping[str, str] | None) -> str:
+    """The service a container or service name in compose's output is: a `container_name:`, a service, or a
+    container name compose made (`proj-web-1`); "" when none."""
+    if names and name in names:
+        return names[name]
+    if name in services:
+        return name
+    return service_of(name, services)[0]
+
+
+def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> dict[str, Symptom]:
+    """Per service compose's output shows failed (EXITED), the latest line that says so, as a symptom whose state
+    is what the line says (`exited (1), in the piped output`); `names` as for service_of."""
+    from doctor.why.diagnose import line_symptom
+
+    found: dict[str, Symptom] = {}
+    for line in reversed(text_lines(text)):
+        groups = EXITED.match(line)
+        if groups is None:
+            continue
+        service = _named_service(groups.get("name", ""), services, names)
+        if not service or service in found:
+            continue
+        code = groups.get("code", "")
+        how = groups.get("how", "").lower().removeprefix("is ")
+        state = f"exited ({code})" if code else "unhealthy" if how == "unhealthy" else "failed to start"
+        container = groups["name"] if groups["name"] != service else ""
+        symptom = line_symptom(service, container, f"{state}, in the piped output", int(code or 0), line, [EXITED])
+        found[service] = symptom
+    return found
+
+
+def text_up(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> list[str]:
+    """The services compose's progress lines show came up (`Started`, `Healthy`, `Running`), in the order named."""
+    import re
+
+    found = (re.match(_UP, line, re.IGNORECASE) for line in text_lines(text))
+    named = (_named_service(m[1], services, names) for m in found if m is not None)
+    return list(dict.fromkeys(s for s in named if s))
+
+
+def created_any(text: str) -> bool:
+    """Whether compose's progress lines name a container (` ✔ Container proj-db-1  Created`): `up` got past its pulls
+    and builds, which it does before creating any."""
+    import re
+
+    return any(re.match(r"^\s*(?:[^\w\s]\s+)?Container\s+[\w.-]+\s", line, re.IGNORECASE) for line in text_lines(text))
 
 
 def interrupted(text: str, services: Collection[str]) -> list[str]:

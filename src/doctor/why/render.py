@@ -45,7 +45,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
     yield ""
     width = max((len(d.service) for d in diagnoses), default=8)
     for diagnosis in diagnoses:
-        mark = "✗" if diagnosis.failed else "✓" if diagnosis.container and not diagnosis.stopped_at else "-"
+        mark = "✗" if diagnosis.failed else "✓" if diagnosis.up else "-"
         yield f"{mark} {diagnosis.service:<{width}}  {diagnosis.state}"
         for symptom in diagnosis.symptoms:
             yield f"    symptom  {redact.text(symptom.excerpt)}"
@@ -63,20 +63,32 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                 if look:
                     yield f"    look at  {redact.text(look)}"
                 yield "    cause    no finding of doctor's checks explains it"
-    failed = sum(1 for d in diagnoses if d.failed)
-    explained = sum(1 for d in diagnoses if d.failed and any(e.is_cause for e in d.explained))
-    created = [d for d in diagnoses if d.container is not None or d.failed]
-    missing = len(diagnoses) - len(created)
-    absent = f" ({missing} not created)" if missing else ""
     yield ""
-    stopped = [d for d in diagnoses if d.stopped_at]
-    if failed:
-        yield f"{failed} of {len(created)} services failed · {explained} explained by a finding{absent}"
-    elif stopped:
+    yield count_line(diagnoses)
+
+
+def count_line(diagnoses: Sequence[Diagnosis]) -> str:
+    """The last line: how many of the services listed failed, how many of those a finding explains, and how many
+    never started; `(all services)`, a fault that concerns every one, is no service of its own."""
+    from doctor.why.diagnose import ALL_SERVICES
+
+    listed = [d for d in diagnoses if d.service != ALL_SERVICES]
+    everyone = [d for d in diagnoses if d.service == ALL_SERVICES and d.failed]
+    failed = [d for d in listed if d.failed]
+    explained = sum(1 for d in (*failed, *everyone) if any(e.is_cause for e in d.explained))
+    not_started = sum(1 for d in listed if not d.failed and not d.up)
+    stopped = [d for d in listed if d.stopped_at]
+    if failed or everyone:
+        what = f"{len(failed)} of {len(listed)} services failed" if failed else f"all {len(listed)} services failed"
+        also = " (and a fault of them all)" if failed and everyone else ""
+        absent = f" ({not_started} not started)" if failed and not_started else ""
+        return f"{what}{also} · {explained} explained by a finding{absent}"
+    if stopped:
         at = ", ".join(f"'{s}'" for s in stopped[0].stopped_at)
-        yield f"{len(stopped)} of {len(created)} services never started: `up` failed at {at} first{absent}"
-    else:
-        yield f"all {len(created)} services are up{absent}"
+        return f"{len(stopped)} of {len(listed)} services never started: `up` failed at {at} first"
+    created = [d for d in listed if d.container is not None]
+    missing = len(listed) - len(created)
+    return f"all {len(created)} services are up" + (f" ({missing} not created)" if missing else "")
 
 
 def _where(cause: Explained, cwd: Path | None) -> str:
