@@ -13,7 +13,7 @@ from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.command_roles import PackageScripts, listening_port, serves
 from doctor.project.image_gaps import image_gaps
-from doctor.project.image_installs import not_installed, unlisted_in
+from doctor.project.image_installs import not_installed, start_install_mode, unlisted_in
 from doctor.project.service_home import (
     ServiceHome,
     belongs_in,
@@ -51,7 +51,13 @@ class HostVsContainer(Check):
         requirements-dev.txt next to `pip install -r /tmp/requirements.txt`). What the service's
         entrypoint or command script installs each time it starts (read, never run: allegro/ralph's
         docker-local-dev-entrypoint.sh, `pip3 install -r .../requirements/dev.txt`) is the image's too,
-        its files found in the container through the service's mounts and COPYs. Dependencies only a
+        its files found in the container through the service's mounts and COPYs. Where an install
+        (a RUN, or one at start) installs the project itself (`pip install .`, `-e .` or `-e file:.` in a
+        requirements file it installs, a path to the project, `uv sync`, `poetry install`), the console
+        scripts the project defines (setup.py's `entry_points` `console_scripts`, read with ast, never
+        run; setup.cfg's `[options.entry_points]`; pyproject's `[project.scripts]`, `[tool.poetry.scripts]`)
+        are tools the image has and the host lacks, unless on the host's PATH: ralph's `make test` runs
+        `test_ralph`, which its requirements/test.txt's `-e .` installs. Dependencies only a
         builder stage installs count where the
         final stage copies them (`COPY --from=builder /venv /venv`, pip's `--prefix=/install` or
         `--user` ~/.local, uv's `/app` with its `.venv`, a deps stage's `node_modules`), not where it
@@ -108,7 +114,14 @@ class HostVsContainer(Check):
         `entrypoint:`, else the Dockerfile's ENTRYPOINT) is a program that would take the command for
         its arguments (flask-redis's `ENTRYPOINT ["python3"]`: `python3 python -m pytest`), the
         command adds `--entrypoint ''`; a wrapper that hands it on (`tini --`, a script ending in
-        `exec "$@"`) stays. A read-only bind of the command's folder is named (CTFd's
+        `exec "$@"`) stays. Where the service's Python packages come from what it runs at start alone
+        (ralph's entrypoint `pip3 install`s them, then runs `make run`), `--entrypoint ''` would skip that
+        install: the advice is a plain `run --rm` where the entrypoint hands the command on (`exec "$@"`),
+        else `docker compose up -d SERVICE` first, then `exec` (an install in the service's command, which
+        `run SERVICE CMD` replaces, too); `doctor exec` does the same, starting the service before it
+        execs. Before a `run`, `doctor exec` says when the engine lacks the image: compose pulls it first
+        (no `build:`; that fails without registry access), or builds it. A read-only bind of the
+        command's folder is named (CTFd's
         `.:/opt/CTFd:ro`: what the command writes there, `pytest --cov-report=xml`, fails).
         A path the command names that reaches the image only by a COPY its `.dockerignore` keeps
         out (`pytest tests`, tests/ ignored, no bind mount) is mounted by a `run`
@@ -222,6 +235,12 @@ class HostVsContainer(Check):
             # only a `run` container can take the folder as a volume; the container `up` started has
             # the old image, without the tool the fix adds
             verb, running = "run", False
+        # allegro/ralph: the packages come from what the service runs at start (its entrypoint's `pip3
+        # install`), which a `run --entrypoint ''` (or a `run` replacing the command) skips: the command
+        # runs in the container `up -d` starts
+        up_first = start_install_mode(project, home) == "up" and not (kept_out or hidden or server)
+        if up_first:
+            verb = "exec"
         # an anonymous volume over the image's node_modules is filled from the image when created
         mounts = [f"{host}:{inside}" for host, inside in kept_out] + hidden
         argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli, mounts=mounts)
@@ -265,7 +284,14 @@ class HostVsContainer(Check):
         if up:  # it may be up, serving on the ports the run needs
             title += (f" (stop {home.service!r} first, `docker compose stop {home.service}`, if it is up: "
                       "its ports are taken)")
-        if running is None:
+        start = f"docker compose up -d{' --force-recreate' if lacking else ''} {home.service}"
+        if up_first and running is None:
+            title += (f" (start it first, `{start}`, if it is not up: what it runs at start installs the packages "
+                      "the command needs, which a `run` would skip)")
+        elif up_first and running is False:
+            title = (f"start {home.service!r} first, `{start}` (what it runs at start installs the packages the "
+                     "command needs, which a `run` would skip), then " + title)
+        elif running is None:
             run = "run --rm" if home.bound else "run --build --rm"
             if replace or dispatching_entrypoint(project, home.service):
                 title += f" (use `{run} --entrypoint ''` instead of 'exec' if it is not up)"
@@ -276,6 +302,10 @@ class HostVsContainer(Check):
             where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by
             message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, "
                        f"set by {where}, is not installed): run it in {home.service!r}")
+        elif tool in home.scripts and home.scripts_from is not None:  # allegro/ralph's `test_ralph`
+            message = (f"{command.tool!r} ({command.origin}) is a console script of the project "
+                       f"({project.shown(home.scripts_from)}), which the image of {home.service!r} installs and "
+                       f"the host lacks: run it in {home.service!r}")
         else:
             missing = _reasons(project, home, tool, own, cwd)
             count = len(missing)

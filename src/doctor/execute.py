@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from doctor.host import Host
+from doctor.model import Unavailable
 from doctor.project import Project
 from doctor.project.command_roles import PackageScripts, serves
 from doctor.project.hostscripts import docker_driver
@@ -66,7 +67,7 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
     home = belongs_in(tool, arguments, cwd, homes, project.root)
     if home is None and tool_language(tool, homes) is None and (
             posixpath.basename(tool) in SHELLS or not _here(tool, project)):
-        home = home_for(homes, cwd)
+        home = home_for([h for h in homes if h.lacks_packages], cwd)  # not a home of console scripts alone
     return home, here
 
 
@@ -121,8 +122,13 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
 
 def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Project, host: Host) -> int:
     """Run `argv` (typed in `cwd`) in the service and return its exit code."""
-    running = is_running(project, host, home.service) if home.live else False
-    verb = "run" if running is False else "exec"
+    from doctor.project.image_installs import start_install_mode
+
+    # allegro/ralph: what the service runs at start installs its packages, which `run --entrypoint ''`
+    # skips: the command runs in the container `up -d` starts (preflight's advice)
+    up_first = start_install_mode(project, home) == "up"
+    running = is_running(project, host, home.service) if home.live or up_first else False
+    verb = "run" if running is False and not up_first else "exec"
     from doctor.host.compose_cache import compose_cli
 
     cli = compose_cli(project.options.env)  # `docker compose`, or `docker-compose` where that is the only one
@@ -142,10 +148,20 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
         f"its code is in {home.service!r}" + ("" if shutil.which(words[0], path=project.options.env.get("PATH"))
                                               else f", and this machine has no {words[0]!r} on PATH"))
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why})", file=sys.stderr)
+    if verb == "run" or (up_first and running is False):  # openedx/devstack: compose pulled in silence
+        note = _image_note(project, host, home.service)
+        if note:
+            print(f"doctor: note: {note}", file=sys.stderr)
     lacking = _image_lacks(project, home, words)
     if lacking:  # bakerydemo's pytest: preflight says so too; the run then ends in "not found"
         print(f"doctor: note: {lacking}: add it there and rebuild (`docker compose build {home.service}`)",
               file=sys.stderr)
+    if up_first and running is False:
+        print(f"doctor: starting {home.service!r} first (`docker compose up -d {home.service}`): what it runs at "
+              "start installs the packages the command needs, which a `run` would skip", file=sys.stderr)
+        code = _run([program, *compose_argv_up(project, home.service, cli)[1:]], dict(project.options.env))
+        if code:
+            return code
     return _run([program, *full[1:]], dict(project.options.env))
 
 
@@ -184,8 +200,15 @@ def _make(words: Sequence[str], cwd: Path, project: Project, host: Host) -> int 
         at = f"{project.shown(plan.makefile)}:{line.line}"
         if line.home is not None:
             argv, folder = _line_words(line, plan.makefile.parent)
-            full = compose_argv(project, "run", line.home, folder, mapped_words(argv, folder, line.home), True)
-            print(f"  {at}: {shlex.join(['docker', 'compose', *full[_verb_at(full):]])}", file=sys.stderr)
+            from doctor.project.image_installs import start_install_mode
+
+            up = start_install_mode(project, line.home) == "up"  # ralph: its entrypoint installs the packages
+            full = compose_argv(project, "exec" if up else "run", line.home, folder,
+                                mapped_words(argv, folder, line.home), True)
+            at_verb = full.index("exec") if up else _verb_at(full)
+            shown = shlex.join(['docker', 'compose', *full[at_verb:]])
+            shown = f"docker compose up -d {line.home.service} && {shown}" if up else shown
+            print(f"  {at}: {shown}", file=sys.stderr)
         elif line.partly:  # `python -m manage check && git status`: split it by hand
             print(f"  {at}: {line.text} (a part of it belongs in {line.partly!r})", file=sys.stderr)
         elif line.here:
@@ -232,7 +255,39 @@ def _command_words(argv: Sequence[str]) -> list[str]:
     return words
 
 
+def compose_argv_up(project: Project, service: str, cli: Sequence[str]) -> list[str]:
+    """`docker compose [-f ...] up -d SERVICE` for this project."""
+    from doctor.project.service_home import compose_cli as project_cli
+
+    return [*project_cli(project, cli=cli), "up", "-d", service]
+
+
+def _image_note(project: Project, host: Host, name: str) -> str | None:
+    """What compose does before it runs the service, when the engine lacks its image: pull it (no
+    `build:`), or build it; None when the image is there, or the engine cannot be asked (image-availability's
+    reading, with the engine's short timeout)."""
+    service = project.services.get(name)
+    if service is None:
+        return None
+    image = service.image or (f"{project.compose.project_name}-{name}" if service.build is not None else "")
+    if not image:
+        return None
+    wanted = image if "@" in image or ":" in image.rsplit("/", 1)[-1] else f"{image}:latest"
+    try:
+        if wanted in host.images.present([wanted]):
+            return None
+    except (Unavailable, OSError):  # the engine cannot be asked (unreachable, slow, refusing): say nothing
+        return None
+    if service.build is None:
+        return (f"image {image!r} of service {name!r} is not on the engine: compose will pull it first "
+                "(which fails without registry access)")
+    pull = f" (or pull {image!r}, which needs registry access)" if service.image else ""
+    return f"image {image!r} of service {name!r} is not built yet: compose will build it first{pull}"
+
+
 def _why(home: ServiceHome) -> str:
+    if home.scripts and not home.lacks_packages:
+        return f"its image installs the project's console scripts, {', '.join(home.scripts[:2])}, which the host lacks"
     if home.unusable is not None:
         version, _ = home.unusable
         return f"the host's pyenv version {version!r} is not installed"

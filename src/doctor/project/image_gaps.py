@@ -61,7 +61,8 @@ def image_gaps(project: Project, home: ServiceHome, cwd: Path, words: Sequence[s
                 *(CodePath(host, inside, "run") for host, inside in mounts))
     copied = tuple(c.host for c in home.carriers if c.via == "copy" and c.host != context and c.host.is_dir())
     return ImageGaps(mounts, ServiceHome(home.service, context, carriers, home.language, home.manifest,
-                                         home.missing, home.workdir, home.unusable), copied)
+                                         home.missing, home.workdir, home.unusable, home.unbuilt, home.scripts,
+                                         home.scripts_from), copied)
 
 
 def _context_place(carriers: Sequence[CodePath], context: Path) -> str | None:

@@ -24,6 +24,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from doctor.project.codepaths import CodeMap
     from doctor.project.recipe import Recipe
     from doctor.project.types import Service
 
@@ -55,19 +56,193 @@ def started_installs(project: Project, service: Service, recipe: Recipe | None) 
     they hold a `pip install`, and the project scripts those run (doctor.project.shipped.ScriptFinder;
     allegro/ralph's docker-local-dev-entrypoint.sh: `pip3 install -r .../requirements/dev.txt`), each
     from the container's working folder (its `cd`s are followed). Read, never run."""
-    from doctor.project.reading import read_regular_text
-    from doctor.project.shipped import ScriptFinder, run_words
+    return [(text, workdir) for text, workdir, _ in _started(project, service, recipe)]
 
-    workdir = service.working_dir or (recipe.workdir if recipe is not None else "") or "/"
-    found: list[tuple[str, str]] = []
-    words = " ".join(run_words(project, service))
-    if _PIP.search(words):  # `sh -c "pip install -r requirements.txt && ./manage.py runserver"`
-        found.append((words, workdir))
+
+def _started(project: Project, service: Service, recipe: Recipe | None) -> list[tuple[str, str, str]]:
+    """started_installs, each with what runs it: "entrypoint" (compose's, or the image's ENTRYPOINT)
+    or "command" (compose's, or the image's CMD), which a `run SERVICE CMD` replaces."""
+    from doctor.project.reading import read_regular_text
+    from doctor.project.shipped import ScriptFinder
+
+    workdir: str = service.working_dir or (recipe.workdir if recipe is not None else "") or "/"
+    if "$" in workdir and recipe is not None and service.build is not None:  # ralph's `WORKDIR $RALPH_LOCAL_DIR`
+        from doctor.project.buildvalues import build_values, fill
+
+        workdir = posixpath.normpath("/" + fill(workdir, build_values(service.build, recipe)).lstrip("/"))
+    found: list[tuple[str, str, str]] = []
+    for words, how in _start_words(service, recipe):
+        inline = " ".join(words)
+        if _PIP.search(inline):  # `sh -c "pip install -r requirements.txt && ./manage.py runserver"`
+            found.append((inline, workdir, how))
     for path, how in ScriptFinder(project).run_by(service):
         text = read_regular_text(path, START_SCRIPT_LIMIT) if how in _STARTING else None
         if text is not None and _PIP.search(text):
-            found.append((text, workdir))
+            found.append((text, workdir, "entrypoint" if how.lower() == "entrypoint" else "command"))
     return found
+
+
+def _start_words(service: Service, recipe: Recipe | None) -> list[tuple[list[str], str]]:
+    """What the service runs at start, as doctor.project.shipped.run_words reads it: compose's command
+    and entrypoint, the image's ENTRYPOINT where compose sets none, and its CMD where compose sets
+    neither."""
+    from doctor.project.shipped import shell_words
+
+    found: list[tuple[list[str], str]] = []
+    if service.command:
+        found.append((shell_words(service.command), "command"))
+    if service.entrypoint:
+        found.append((shell_words(service.entrypoint), "entrypoint"))
+    if recipe is not None and service.entrypoint is None:
+        if recipe.entrypoint:
+            found.append((list(recipe.entrypoint), "entrypoint"))
+        if recipe.cmd and not service.command:
+            found.append((list(recipe.cmd), "command"))
+    return found
+
+
+# what a build's RUN installs Python packages with
+_PYTHON_INSTALL = lazy(r"\b(?:pip[\d.]*|uv|poetry|pipenv|pdm)\b[^&;|\n]*?\b(?:install|sync)\b")
+
+
+def start_install_mode(project: Project, home: ServiceHome) -> str | None:
+    """How a command reaches what the service installs each time it starts, where its Python packages
+    come from those installs alone (the build installs none: allegro/ralph's entrypoint `pip3 install
+    -r requirements/dev.txt`), or the home's manifest is a file only they install: "run" when they are
+    its entrypoint's and it hands the command on (`exec "$@"`: `run --rm SERVICE CMD` installs, then
+    runs CMD), "up" when `run` would skip them (the command's install, which `run SERVICE CMD`
+    replaces, or an entrypoint `--entrypoint ''` must replace: ralph's ends in `make run`): the
+    command runs in the container `up -d` started. None where the build installs them, or nothing
+    installs at start."""
+    from doctor.project.buildvalues import resolved_runs
+    from doctor.project.manifests import Language
+    from doctor.project.service_home import dispatching_entrypoint, program_entrypoint
+
+    service = project.services.get(home.service)
+    if home.language is not Language.PYTHON or service is None or service.build is None:
+        return None
+    path = service.build.dockerfile_path
+    recipe = project.recipe(path, service.build.target) if path is not None else None
+    started = _started(project, service, recipe)
+    if not started:
+        return None
+    built = resolved_runs(service.build, recipe) if recipe is not None else []
+    if any(_PYTHON_INSTALL.search(text) for text, _ in built):
+        codes = project.code_map(service)
+        named = {host[0] for text, workdir, _ in started for inside in (_requirement_files(text, workdir) or [])
+                 if (host := codes.to_host(inside)) is not None}
+        if home.manifest not in named:
+            return None  # the image installs packages itself: the start's are extras
+    if any(how == "command" for _, _, how in started):
+        return "up"
+    return "up" if dispatching_entrypoint(project, home.service) or program_entrypoint(project, home.service) \
+        else "run"
+
+
+def project_install(project: Project, service_name: str) -> tuple[str, Path] | None:
+    """(the install's text, the host folder of the project) where the service's image (a RUN, or what
+    it runs at start) installs a project of the repo itself: `pip install .`, `-e .`, `-e file:.`, a
+    path to it, a requirements file holding such a line (allegro/ralph's requirements/test.txt: `-e .`,
+    relative to the folder pip runs in), `uv sync` / `poetry install` / `pdm install` in its folder
+    (without `--no-install-project`, `--no-root`, `--no-self`). None otherwise."""
+    from doctor.project.console_scripts import is_python_project
+    from doctor.project.shellwords import split_unquoted
+
+    found = _runs(project, service_name)
+    service = project.services.get(service_name)
+    if found is None or service is None:
+        return None
+    codes = project.code_map(service)
+
+    def folder_of(inside: str) -> Path | None:
+        host = codes.to_host(posixpath.normpath(inside))
+        return host[0] if host is not None and host[0].is_dir() and is_python_project(host[0]) else None
+
+    for text, workdir in found[0]:
+        segments = list(split_unquoted(text, _SEGMENTS))
+        for folder, args in _pip_commands(segments, workdir):
+            for target in _local_targets(args or [], folder, codes):
+                place = folder_of(target)
+                if place is not None:
+                    return text, place
+        folder = workdir
+        for segment in segments:
+            words = segment.split()
+            if words[:1] == ["cd"] and len(words) == 2:
+                folder = posixpath.normpath(posixpath.join(folder, words[1].strip("\"'")))
+            elif _SYNCS_PROJECT.search(segment) and not _NO_PROJECT.search(segment):
+                place = folder_of(folder)
+                if place is not None:
+                    return text, place
+    return None
+
+
+_SYNCS_PROJECT = lazy(r"\b(?:uv\s+sync|poetry\s+(?:install|sync)|pdm\s+(?:install|sync))\b")
+_NO_PROJECT = lazy(r"--no-install-project\b|--no-install-workspace\b|--no-root\b|--no-self\b|--only-group\b")
+
+
+def _local_targets(args: list[str], folder: str, codes: CodeMap, depth: int = 0) -> Iterator[str]:
+    """The container paths of the local projects a `pip install`'s arguments name: `.`, `-e .`,
+    `-e file:.`, `/app[dev]`, and those of the requirements files it installs (`-r`), relative to the
+    folder pip runs in."""
+    at = 0
+    while at < len(args):
+        word = args[at]
+        named = _requirement_at(args, at)
+        if named is not None:
+            at += named[1]
+            if named[0] and "$" not in named[0] and depth < 8:
+                host = codes.to_host(posixpath.normpath(posixpath.join(folder, named[0])))
+                if host is not None:
+                    yield from _file_targets(host[0], posixpath.dirname(posixpath.join(folder, named[0])), folder,
+                                             codes, depth + 1)
+            continue
+        if word in ("-e", "--editable") and at + 1 < len(args):
+            word, at = args[at + 1], at + 1
+        elif word.startswith("--editable="):
+            word = word.partition("=")[2]
+        elif word.startswith("-"):
+            at += 2 if word in _PIP_VALUED else 1
+            continue
+        at += 1
+        local = _local_path(word)
+        if local is not None:
+            yield posixpath.join(folder, local)
+
+
+def _file_targets(path: Path, inside: str, folder: str, codes: CodeMap, depth: int) -> Iterator[str]:
+    """The local projects a requirements file's lines name (`-e .`: the folder pip runs in), and those
+    of the files its `-r` lines include (relative to its own folder, `inside` in the container)."""
+    from doctor.project.reading import read_regular_text
+
+    for line in (read_regular_text(path, START_SCRIPT_LIMIT) or "").splitlines():
+        spec = line.split(" #", 1)[0].strip()
+        include = _INCLUDE.fullmatch(spec)
+        if include is not None and depth < 8:
+            name = include.group(1).strip("\"'")
+            host = codes.to_host(posixpath.normpath(posixpath.join(inside, name)))
+            if host is not None:
+                yield from _file_targets(host[0], posixpath.dirname(posixpath.join(inside, name)), folder, codes,
+                                         depth + 1)
+            continue
+        words = spec.split()
+        if words[:1] in (["-e"], ["--editable"]) and len(words) > 1:
+            words = words[1:]
+        local = _local_path(words[0]) if words else None
+        if local is not None:
+            yield posixpath.join(folder, local)
+
+
+def _local_path(word: str) -> str | None:
+    """The path a pip argument names when it is a local folder (`.`, `./app`, `/app[dev]`, `file:.`,
+    `file:///app`); None for a package name, a URL, a wheel or an archive."""
+    if word.startswith("file:"):
+        word = word[len("file:"):]
+        word = word[2:] if word.startswith("//") else word
+    word = word.split("#", 1)[0].split("[", 1)[0]
+    if not word or "$" in word or word.endswith((".whl", ".zip", ".tar.gz", ".tgz")):
+        return None
+    return word if word in (".", "..") or word.startswith(("./", "../", "/")) else None
 
 
 def image_lacks(project: Project, home: ServiceHome, tool: str) -> str | None:

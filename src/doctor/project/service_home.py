@@ -63,6 +63,15 @@ class ServiceHome:
     # what the host lacks of the requirements files beside `manifest` the image does not install
     # (healthchecks' requirements-dev.txt: mypy, django-stubs): a tool of theirs is still Python
     unbuilt: tuple[str, ...] = ()
+    # the console scripts of the project itself that the image installs (`-e .` in a requirements file
+    # it installs: allegro/ralph's `test_ralph`) and the host's PATH lacks, and the file defining them
+    scripts: tuple[str, ...] = ()
+    scripts_from: Path | None = None
+
+    @property
+    def lacks_packages(self) -> bool:
+        """Whether the host lacks packages the image installs (not only the project's console scripts)."""
+        return bool(self.missing or self.unbuilt or self.unusable)
 
     @property
     def live(self) -> bool:
@@ -146,6 +155,10 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
         # healthchecks: `pip install -r /tmp/requirements.txt`, not the requirements-dev.txt beside it
         # (a file a start script installs, ralph's requirements/dev.txt, is the image's whatever its name)
         unbuilt = [m for m in found if m not in named_files and _not_pip_installed(m, named, found)]
+        scripts: tuple[str, ...] = ()
+        scripts_from: Path | None = None
+        if installs is None or Language.PYTHON in installs:
+            scripts, scripts_from = _project_scripts(project, service.name)
         for manifest in found:
             if not manifest.requirements or manifest.language in seen or manifest in unbuilt:
                 continue
@@ -156,9 +169,34 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
                 seen.add(manifest.language)
                 lacking = tuple(dict.fromkeys(name for m in unbuilt if m.language is manifest.language
                                               for name in _missing(m, root, shell)[0] if name not in missing))
+                own = scripts if manifest.language is Language.PYTHON else ()
                 homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), manifest.language,
-                                         manifest.path, missing, workdir, unusable, lacking))
+                                         manifest.path, missing, workdir, unusable, lacking, own,
+                                         scripts_from if own else None))
+        if scripts and scripts_from is not None and Language.PYTHON not in seen:
+            # the host has every package, but not the project's own commands (`test_app` of `-e .`)
+            homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), Language.PYTHON,
+                                     scripts_from, (), workdir, scripts=scripts, scripts_from=scripts_from))
     return tuple(homes)
+
+
+def _project_scripts(project: Project, service: str) -> tuple[tuple[str, ...], Path | None]:
+    """The console scripts of the project the service's image installs (image_installs.project_install:
+    `-e .`, `pip install .`, `uv sync`...) that the host's PATH does not have, and the file defining
+    them (doctor.project.console_scripts: setup.py read with ast, setup.cfg, pyproject.toml)."""
+    from doctor.project.console_scripts import console_scripts
+    from doctor.project.image_installs import project_install
+
+    installed = project_install(project, service)
+    if installed is None:
+        return (), None
+    names, defined = console_scripts(installed[1])
+    path = project.options.env.get("PATH", "")
+    entries = [entry for entry in path.split(os.pathsep) if entry] if path else []
+    lacking = tuple(name for name in names if not any(os.access(os.path.join(entry, name), os.X_OK)
+                                                      and os.path.isfile(os.path.join(entry, name))
+                                                      for entry in entries))
+    return lacking, defined if lacking else None
 
 
 def _run_inputs(project: Project, path: Path | None, target: str | None,
@@ -402,6 +440,10 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     # the monorepo root's `husky` and `pnpm -r` scripts are not its) is not where it belongs
     candidates = [h for h in homes if h.language is language and (h.live or not npm_script)
                   and not (npm_script and h.manifest.parent != cwd)]
+    # allegro/ralph's `test_ralph`: the project's console script, in the services whose image installs
+    # the project; a service the host lacks nothing of but those scripts takes no other command
+    owning = [h for h in candidates if tool in h.scripts]
+    candidates = owning or [h for h in candidates if h.lacks_packages]
     candidates.sort(key=lambda h: not h.live)  # a service running the live code before a COPY of it
     paths = [(cwd / word).resolve() for word in arguments if "/" in word and not word.startswith("-")]
     for home in candidates:
@@ -447,8 +489,9 @@ def tool_language(tool: str, homes: Sequence[ServiceHome], npm_local: bool = Fal
     if tool in NODE_TOOLS or npm_local:
         return Language.NODE
     # a console script of a declared dependency (`alembic`, `uvicorn`) runs with the image's packages
-    if any(tool in home.missing or tool in home.unbuilt for home in homes if home.language is Language.PYTHON):
-        return Language.PYTHON
+    if any(tool in home.missing or tool in home.unbuilt or tool in home.scripts
+           for home in homes if home.language is Language.PYTHON):
+        return Language.PYTHON  # a console script of the project itself, which the image installs (`-e .`)
     return None
 
 
