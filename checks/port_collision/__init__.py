@@ -86,9 +86,14 @@ class PortCollision(Check):
         keeping a long entry's `name` and `app_protocol`, every other entry and every other line
         as written. Services that share one list through a YAML anchor each get their own
         `ports: !override` list (editing the anchor would move them all onto one new port). Only
-        the host side moves; the container side never changes. Where the author wrote one
-        variable on both sides (`"${DB_PORT:-5432}:${DB_PORT:-5432}"`, or DefectDojo's long entry
-        `target:` and `published: ${DD_DATABASE_PORT:-5432}`) a new `.env` value would move the
+        the host side moves; the container side never changes. A container that gets the moved
+        variable to dial the service on the network (`POSTGRES_PORT` in backend's environment) keeps
+        today's value, set in the dev override's environment; one whose code builds the site's public
+        address from it (bookwyrm's settings: `NETLOC = f"{DOMAIN}:{PORT}"`, then `BASE_URL` and
+        `CSRF_TRUSTED_ORIGINS`) reads the port browsers open: it follows the move, unpinned, and the
+        fix names the line (`'web' builds its public address from PORT (bookwyrm/settings.py:393)`).
+        Where the author wrote one variable on both sides (`"${DB_PORT:-5432}:${DB_PORT:-5432}"`, or
+        DefectDojo's long entry `target:` and `published: ${DD_DATABASE_PORT:-5432}`) a new `.env` value would move the
         container port too, where postgres does not listen: the variable is left alone and the
         mapping is written with literals (`target: 5432`, `published: 5433`), in the dev override or,
         where none is read, on its own lines; the fix says so. Unless the service's own
@@ -104,7 +109,10 @@ class PortCollision(Check):
         one line), moves to the new port on the line that writes it, unless
         that service listens on the port itself; the moved service's own keys for its public
         address (`SITE_URL`, `BASE_URL`, `PUBLIC_URL`, `CSRF_TRUSTED_ORIGINS`, a `*_HOST`: pontoon's
-        `SITE_URL=http://localhost:8000` behind `"8000:8000"`) move even then, and its other values
+        `SITE_URL=http://localhost:8000` behind `"8000:8000"`) move even then, for every service that
+        reads the line they are written on (Flagsmith's anchor `FLAGSMITH_DOMAIN: localhost:8000`,
+        merged by `flagsmith` on "8000:8000" and its task processor on "8001:8000": one site's
+        address, not the processor's own listener, moved for all three), and its other values
         naming the old port are named with their line, to set if they are the address browsers
         open. The settings code the moved service reads (the module `DJANGO_SETTINGS_MODULE` names in
         compose or in its Dockerfile's ENV, else its `manage.py`'s default, and the project modules it
@@ -114,8 +122,11 @@ class PortCollision(Check):
         moved in the dev override and the value is written in another compose file (redash's
         `REDASH_HOST` in the tracked compose.yaml's environment anchor), it is set in that override instead, for each
         service reading it. A `localhost:<old port>` (or `*.localhost`, 127.0.0.1) in the
-    env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, in
-    the project folder, at the top of its checkout and in the app folders up to two levels below
+    env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, and
+    the `KEY=value` files a Makefile there includes: Flagsmith's `api/Makefile` `-include .env-local`
+    with `DATABASE_URL=postgresql://...@localhost:5432/flagsmith`, handed to every host-run target; in
+    the project folder, the folder doctor is pointed at (`cd api; COMPOSE_FILE=../docker/compose.yml`),
+    at the top of its checkout and in the app folders up to two levels below
     them, such as plane's `apps/web/.env`: documenso's root `.env` for its
     `docker/development` compose) moves too; a key the env template shows commented out for the
     old port and `.env` does not set (docker-flask-example's `#export SERVER_NAME=localhost:8000`,

@@ -165,7 +165,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
             # the server listens on (and tells clients) the port it is told, so both sides move together
             where += f"; the container side too: both sides are ${{{variable}}}, which {service!r} is told"
         elif edits and (pinned := pin_edit(project, variable, old, svc, mapping.target)) is not None:
-            edits, where = (*edits, pinned[0]), f"{where}; {pinned[1]}"  # containers dial the container port
+            # containers dial the container port; a reader building the site's address follows (public_port)
+            edits, where = (*edits, *filter(None, (pinned[0],))), f"{where}; {pinned[1]}"
     else:  # only an override edit depends on the compose version: asked only then
         version = host.compose_version if version == "detect" else version
         assert not isinstance(version, str)

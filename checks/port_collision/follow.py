@@ -11,7 +11,11 @@ service, in its container; except the moved service's own keys for the site's pu
 (SITE_URL, BASE_URL, PUBLIC_URL, CSRF_TRUSTED_ORIGINS, a `*_HOST` with a port: `site_key`): behind
 `"8000:8000"` pontoon's `SITE_URL=http://localhost:8000` is the address the browser opens, and
 follows as behind `"8000:80"`. Its other values naming the old port are named, with their line,
-for the developer to judge (`own_port_notes`).
+for the developer to judge (`own_port_notes`). Such a site key written on a line the moved service
+reads it from (an anchor merged by several services, an env_file's line) follows for every service
+reading that line, even one listening on the old port inside: Flagsmith's `FLAGSMITH_DOMAIN:
+localhost:8000`, shared by `flagsmith` ("8000:8000") and its task processor ("8001:8000"), is one
+site's address, not the processor's own listener.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import listen_ports
 from doctor.secret_keys import is_secret_key
+
+from .make_env import make_env_files
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,11 +57,27 @@ def site_key(key: str) -> bool:
     return (is_browser_key(key) or bool(_SITE_KEY.search(key))) and not _NOT_SITE.search(key)
 
 
-def _reads_as_site(service: Service, var: EnvVar, old: int, mover: str) -> bool:
+def _reads_as_site(service: Service, var: EnvVar, old: int, mover: str,
+                   shared: frozenset[tuple[object, int | None]] = frozenset()) -> bool:
     """Whether the service's `localhost:old` in `var` is the site's address a browser opens: the
     service does not listen on `old` itself, or it is the moved one and the key names its public
-    address (site_key)."""
-    return old not in listen_ports(service) or (service.name == mover and site_key(var.name))
+    address (site_key), or the key is a site key written on a line the moved one reads it from too
+    (`shared`: Flagsmith's anchor `FLAGSMITH_DOMAIN: localhost:8000`, merged by `flagsmith` on
+    "8000:8000" and by `flagsmith-task-processor` on "8001:8000", whose 8000 inside is its own)."""
+    if old not in listen_ports(service):
+        return True
+    at = var.location
+    return site_key(var.name) and (service.name == mover or (at is not None and (at.path, at.line) in shared))
+
+
+def _mover_site_lines(project: Project, mover: str) -> frozenset[tuple[object, int | None]]:
+    """Where the moved service's own site keys are written (an anchor's line, an env_file's line):
+    a service reading the same line reads the same site address, and it follows for each of them."""
+    service = project.compose.services.get(mover)
+    if service is None:
+        return frozenset()
+    return frozenset((var.location.path, var.location.line) for var in service.environment.values()
+                     if var.location is not None and site_key(var.name))
 
 
 def follow_edits(project: Project, old: int, new: int, mover: str = "") -> tuple[tuple[Edit, ...], str]:
@@ -65,9 +87,10 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "") -> tuple
     edits: dict[tuple[object, int | None], Edit] = {}
     names: list[str] = []
     inside = _run_in_containers(project, old)
+    shared = _mover_site_lines(project, mover)
     for service in project.compose.services.values():
         for var in service.environment.values():
-            if not _reads_as_site(service, var, old, mover):
+            if not _reads_as_site(service, var, old, mover, shared):
                 continue
             if var.value is not None and any(var.value in run for run in inside):
                 continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
@@ -134,6 +157,7 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
     from doctor.project.yamledit import YamlEditError, add_environment, whole_file_edit
 
     others = set(project.compose.files) - {move.path}
+    shared = _mover_site_lines(project, mover)
     wanted: dict[str, dict[str, str]] = {}
     kept: list[Edit] = []
     for edit in followed:
@@ -141,7 +165,7 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
         if edit.path in others:
             for service in project.compose.services.values():
                 for var in service.environment.values():
-                    if not _reads_as_site(service, var, old, mover):
+                    if not _reads_as_site(service, var, old, mover, shared):
                         continue
                     at = var.location
                     if at is None or (at.path, at.line) != (edit.path, edit.line) or var.value is None:
@@ -183,9 +207,11 @@ _ASSIGNED = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
 def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[object, int | None]]) -> tuple[
         tuple[Edit, ...], str]:
     """The edits moving `localhost:old` (127.0.0.1) to the new port in the env files a program on the
-    host reads: HOST_ENV_FILES in the project folder and at the top of its checkout, git's or, without
-    .git, `archive_top`'s (the compose file in `docker/development/`, the app's `.env` at the root),
-    and what they say
+    host reads: HOST_ENV_FILES, and the env files a Makefile there includes (make_env: Flagsmith's
+    `api/Makefile` `-include .env-local`), in the project folder, the folder doctor was pointed at
+    (`cd api; COMPOSE_FILE=../docker/compose.yml doctor fix .`), at the top of its checkout, git's or,
+    without .git, `archive_top`'s (the compose file in `docker/development/`, the app's `.env` at the
+    root), and in its app folders; and what they say
     (`NEXT_PRIVATE_DATABASE_URL in .env follows to localhost:54321`). Lines in `skip` (edited
     already) are left alone; a file outside the folder fixes may write in (doctor.project.edits.
     edit_root) is named for a change by hand instead."""
@@ -196,36 +222,42 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     writable = edit_root(project).resolve()
     top = repo.top if repo is not None else archive_top(project.root)
     tops = [project.root, *([top] if top is not None else [])]
-    # and the apps of a monorepo (plane's apps/web/.env: VITE_API_BASE_URL="http://localhost:8000")
-    folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top))])
+    # and the apps of a monorepo (plane's apps/web/.env: VITE_API_BASE_URL="http://localhost:8000"),
+    # and the folder doctor was pointed at (Flagsmith's api/, its COMPOSE_FILE in ../docker)
+    asked = project.options.path if project.options.path.is_dir() else project.options.path.parent
+    mine = [] if Path.home().is_relative_to(asked) else [asked]  # never the home folder's own .env
+    folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top)), *mine])
     edits: list[Edit] = []
     names: list[str] = []
     by_hand: list[str] = []
     inside = _run_in_containers(project, old)
+    # each file once: a Makefile's `-include .env` is the .env already looked at
+    files: dict[Path, Path] = {}
     for folder in folders:
-        for name in HOST_ENV_FILES:
-            path = folder / name
-            if not path.is_file():
+        for path in (*(folder / name for name in HOST_ENV_FILES), *make_env_files(folder)):
+            files.setdefault(path.resolve(), path)
+    for path in files.values():
+        if not path.is_file():
+            continue
+        values = _values_by_line(project, path) if inside else {}
+        for number in itertools.count(1):
+            if (text := line_text(path, number)) is None:
+                break
+            if (path, number) in skip or not re.search(_local(old), text):
                 continue
-            values = _values_by_line(project, path) if inside else {}
-            for number in itertools.count(1):
-                if (text := line_text(path, number)) is None:
-                    break
-                if (path, number) in skip or not re.search(_local(old), text):
-                    continue
-                if text.lstrip().startswith("#"):
-                    continue  # a comment: the example it shows is the author's, not a setting
-                value = values.get(number, "")
-                if value and any(value in run for run in inside):
-                    continue  # a healthcheck, command or entrypoint: run in a container, its localhost is it
-                key = _ASSIGNED.match(text)
-                named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
-                edit = replace_on_line(path, number, _local(old), _moved_to(new), every=True)
-                if edit is not None and path.resolve().is_relative_to(writable):
-                    edits.append(edit)
-                    names.append(named)
-                elif edit is not None:
-                    by_hand.append(f"{named}:{number}")
+            if text.lstrip().startswith("#"):
+                continue  # a comment: the example it shows is the author's, not a setting
+            value = values.get(number, "")
+            if value and any(value in run for run in inside):
+                continue  # a healthcheck, command or entrypoint: run in a container, its localhost is it
+            key = _ASSIGNED.match(text)
+            named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
+            edit = replace_on_line(path, number, _local(old), _moved_to(new), every=True)
+            if edit is not None and path.resolve().is_relative_to(writable):
+                edits.append(edit)
+                names.append(named)
+            elif edit is not None:
+                by_hand.append(f"{named}:{number}")
     said = []
     if names:
         said.append(f"{', '.join(names)} follow{'s' if len(names) == 1 else ''} to localhost:{new}")

@@ -8,7 +8,9 @@ today, written into the dev override's environment: only the host side moves (an
 tools, which read `.env`, follow it). A bare port a service only gets from `.env` (every
 service loads it) is pinned where its command or code names the variable, or where doctor
 cannot read its code: a variable only compose reads (nickjj's `DOCKER_WEB_PORT_FORWARD`, in a
-service whose code is the bind-mounted repo) needs no pin.
+service whose code is the bind-mounted repo) needs no pin, and neither does one its code builds the
+site's public address from (bookwyrm's `PORT` in `NETLOC = f"{DOMAIN}:{PORT}"`, `BASE_URL`,
+`CSRF_TRUSTED_ORIGINS`: the port browsers open, which follows the move; public_port.py).
 
 Where today's value is itself the fault leaked-host-port reports - the variable is a host port the
 server does not listen on inside (django-on-docker's `SQL_PORT=${POSTGRES_PORT}` behind
@@ -28,8 +30,12 @@ from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex, listen_ports
 from doctor.project.types import EnvSource, Service
 
+from .public_port import public_reader
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from doctor.project import Project
 
 URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
@@ -37,7 +43,7 @@ SECRET_KEY = re.compile(r"PASSWORD|SECRET|TOKEN|KEY", re.IGNORECASE)
 
 
 def pin_edit(project: Project, variable: str, old: int, server: Service | None = None,
-             target: int | None = None) -> tuple[Edit, str] | None:
+             target: int | None = None) -> tuple[Edit | None, str] | None:
     """The override edit that keeps every container env value `variable` feeds, where a container
     dials on the network (the bare port, or `<service>:<port>`), as it is today; and what it says
     (`'backend', 'worker' keep POSTGRES_PORT as today in compose.override.yaml`).
@@ -48,25 +54,40 @@ def pin_edit(project: Project, variable: str, old: int, server: Service | None =
     (`'web' dials 'db' on its container port 5432, not host port 5433 (SQL_PORT)`).
 
     A browser key (`VITE_API_PORT`) or a `localhost` URL dials the host port from the host: it
-    follows `.env`, unpinned. None when nothing is pinned, or when a value cannot be written into
-    the override (it holds a URL password or sits under a secret key; the override may be committed).
+    follows `.env`, unpinned. So does a bare port a service's code builds its public address from
+    (public_port: bookwyrm's `NETLOC = f"{DOMAIN}:{PORT}"`), named in what it says (`'web' builds its
+    public address from PORT (app/settings.py:3): it follows`), with no edit (None) when nothing else
+    is pinned. None when nothing is pinned or named, or when a value cannot be written into the
+    override (it holds a URL password or sits under a secret key; the override may be committed).
     """
     interpolating = set(project.interpolation_files)  # `.env`, or the --env-file compose reads instead
     text = CodeText()
 
-    def reads(service: Service, name: str) -> bool:
-        """Whether the service's command or code (its bind mounts and COPYs) names the variable; True
-        where its code is unknown (an image built elsewhere may read it)."""
+    def folders(service: Service) -> list[Path]:
+        """The service's code in the project (its bind mounts and COPYs)."""
         codes = project.code_map(service)
-        folders = [p.host for p in (*codes.live, *codes.copies) if p.host.is_relative_to(project.root)]
-        if not folders:
+        return list(dict.fromkeys(p.host for p in (*codes.live, *codes.copies) if p.host.is_relative_to(project.root)))
+
+    def reads(service: Service, name: str) -> bool:
+        """Whether the service's command or code names the variable; True where its code is unknown
+        (an image built elsewhere may read it)."""
+        if not (code := folders(service)):
             return True
         command = " ".join(w if isinstance(w, str) else " ".join(w) for w in (service.entrypoint, service.command) if w)
-        return text.reader_of(name, dict.fromkeys(folders), command) is not None
+        return text.reader_of(name, code, command) is not None
+
+    def public(service: Service, name: str) -> tuple[Path, int] | None:
+        """Where the service's code builds its public address from the variable (public_port)."""
+        code = tuple(folders(service))
+        if (code, name) not in builds:
+            builds[code, name] = public_reader(text, name, code, project.compose.services) if code else None
+        return builds[code, name]
 
     on_network = re.compile(rf"(?<![\w.-])(?:{'|'.join(map(re.escape, project.compose.services))}):{old}(?!\d)")
     leaked = server is not None and target is not None and target != old and old not in listen_ports(server)
     index = NetworkIndex(project.compose) if leaked else None
+    builds: dict[tuple[tuple[Path, ...], str], tuple[Path, int] | None] = {}
+    followed: dict[str, tuple[str, tuple[Path, int]]] = {}  # service -> (key, where its code builds the site's address)
     wanted: dict[str, dict[str, str]] = {}
     keys: set[str] = set()
     corrected: set[str] = set()
@@ -80,6 +101,10 @@ def pin_edit(project: Project, variable: str, old: int, server: Service | None =
                 continue
             if from_env_file and not on_network.search(var.value) and not reads(service, var.name):
                 continue  # only compose reads it (`DOCKER_WEB_PORT_FORWARD`), which every service gets from .env
+            if not on_network.search(var.value) and (built := public(service, var.name)) is not None:
+                # bookwyrm's `NETLOC = f"{DOMAIN}:{PORT}"`: the port browsers open, which follows
+                followed[service.name] = (var.name, built)
+                continue
             if URL_PASSWORD.search(var.value) or SECRET_KEY.search(var.name):
                 return None
             value = var.value
@@ -87,9 +112,10 @@ def pin_edit(project: Project, variable: str, old: int, server: Service | None =
                 value = _container_side(index, service, server, value, old, target or old)
             wanted.setdefault(service.name, {})[var.name] = value
             (corrected if value != var.value else keys).add(var.name)
+    follows = _follows(project, followed)
     override = dev_override(project)
     if not wanted or override is None:
-        return None
+        return (None, follows) if follows else None
     written: dict[str, dict[str, int]] = {}
     for name, values in wanted.items():
         for key in values:
@@ -108,7 +134,20 @@ def pin_edit(project: Project, variable: str, old: int, server: Service | None =
     if fixed and server is not None:
         said.append(f"{', '.join(map(repr, fixed))} dial{'s' if len(fixed) == 1 else ''} '{server.name}' on its "
                     f"container port {target}, not host port {old} ({', '.join(sorted(corrected))})")
-    return edit, f"{' and '.join(said)} in {override.name}"
+    return edit, "; ".join(filter(None, (follows, f"{' and '.join(said)} in {override.name}")))
+
+
+def _follows(project: Project, followed: dict[str, tuple[str, tuple[Path, int]]]) -> str:
+    """What the services whose code builds the site's public address from the variable are told:
+    `'web' builds its public address from PORT (app/settings.py:3): it follows the move`; "" when none."""
+    if not followed:
+        return ""
+    names = sorted(followed)
+    keys = sorted({key for key, _ in followed.values()})
+    path, line = followed[names[0]][1]
+    their = "its" if len(names) == 1 else "their"
+    return (f"{', '.join(map(repr, names))} build{'s' if len(names) == 1 else ''} {their} public address from "
+            f"{', '.join(keys)} ({project.shown(path)}:{line}): {'it follows' if len(keys) == 1 else 'they follow'}")
 
 
 def _container_side(index: NetworkIndex, consumer: Service, server: Service, value: str, old: int,

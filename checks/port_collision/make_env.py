@@ -1,0 +1,57 @@
+"""The env files a project's Makefile includes: what its host-run targets export to the app.
+
+Flagsmith's `api/Makefile` has `.EXPORT_ALL_VARIABLES:` and `-include .env-local`, whose
+`DATABASE_URL=postgresql://postgres:pw@localhost:5432/flagsmith` every `make` target (the tests,
+the dev server, run on the host) hands to the app: an env file like `.env.local`, under a name no
+framework reads by itself. `fix --ports` moving the database's host port follows it there too
+(follow.host_follow_edits). Only a file whose lines are all `KEY=value` (comments and blank lines
+aside) counts: an included makefile of rules or `:=` assignments is make's, not an app's env.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from doctor.project.reading import is_file, read_text
+
+MAKEFILES = ("GNUmakefile", "makefile", "Makefile")  # the names make looks for, in its order
+_INCLUDE = re.compile(r"^(?:-include|sinclude|include)[ \t]+(.+)$")
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
+MAKEFILE_LIMIT = 256 * 1024
+ENV_LIMIT = 64 * 1024
+
+
+def make_env_files(folder: Path) -> list[Path]:
+    """The env files (all `KEY=value`) that the Makefile in `folder` includes, relative to it as
+    make resolves them from there; a name built from a variable (`$(ENV).env`) or a glob is not
+    guessed."""
+    makefile = next((folder / name for name in MAKEFILES if is_file(folder / name)), None)
+    if makefile is None:
+        return []
+    try:
+        text = read_text(makefile, MAKEFILE_LIMIT)
+    except OSError:
+        return []
+    found: list[Path] = []
+    for line in text.splitlines():
+        included = _INCLUDE.match(line.split("#", 1)[0].rstrip())
+        if included is None:
+            continue
+        for word in included[1].split():
+            path = folder / word
+            if "$" in word or any(c in word for c in "*?[") or path in found or not is_file(path):
+                continue
+            if _is_env_file(path):
+                found.append(path)
+    return found
+
+
+def _is_env_file(path: Path) -> bool:
+    """Whether every line of the file that is no comment or blank is `KEY=value` (one at least)."""
+    try:
+        lines = [line for line in read_text(path, ENV_LIMIT).splitlines()
+                 if line.strip() and not line.lstrip().startswith("#")]
+    except OSError:
+        return False
+    return bool(lines) and all(_ENV_LINE.match(line) for line in lines)

@@ -1,0 +1,248 @@
+"""`fix --ports` and who reads the moved port: the site's public address, a shared site line, a Makefile's env.
+
+Trial J2, bookwyrm: `.env.dev` `PORT=1333` held; the fix set `PORT=1334` and pinned `PORT: '1333'` for
+`web`, `celery_*` and `flower`, whose settings build `NETLOC = f"{DOMAIN}:{PORT}"`, `BASE_URL` and
+`CSRF_TRUSTED_ORIGINS` from it: the app's links and CSRF origin stayed on the old port.
+Trial J1, Flagsmith: the anchor `FLAGSMITH_DOMAIN: localhost:8000` followed for `flagsmith` ("8000:8000")
+but not for `flagsmith-task-processor` ("8001:8000"), which was taken to mean itself; and `api/.env-local`,
+which `api/Makefile` includes (`-include .env-local`) for every host-run target, kept dialling the
+database's old port without a word.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from doctor.checks.port_collision.fix import PortMove, port_fix
+from doctor.checks.port_collision.make_env import make_env_files
+from doctor.checks.port_collision.public_port import public_reader
+from portprobe import bindable
+
+from doctor.host.ports import HostSocket
+from doctor.project import Project, ProjectOptions
+from doctor.project.codetext import CodeText
+
+
+class _Ports:
+    def __init__(self, busy: set[int]) -> None:
+        self.busy = busy
+        self.ephemeral_range = (32768, 60999)
+
+    def probe(self, target: HostSocket) -> tuple[object, ...]:
+        return ("in use",) if target.port in self.busy else ()
+
+    def container_ports(self, exclude_project: str | None = None) -> tuple[object, ...]:
+        return ()
+
+
+class _Host:
+    def __init__(self, busy: set[int]) -> None:
+        self.env: dict[str, str] = {}
+        self.ports = _Ports(busy)
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def _project(tmp_path: Path, files: dict[str, str], path: str = "", env: dict[str, str] | None = None) -> Project:
+    root = _write(tmp_path / "p", files)
+    return Project(ProjectOptions(path=root / path if path else root,
+                                  env={"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", **(env or {})}))
+
+
+def _move(project: Project, service: str, old: int = 8000) -> PortMove:
+    move = port_fix(project, _Host({old}), service, project.services[service].ports[0], compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.new == old + 1, move
+    return move
+
+
+# -- bookwyrm: the settings build the public address from PORT ---------------------------------------
+
+BOOKWYRM = ("services:\n  nginx:\n    image: nginx:1.27\n    ports:\n      - \"${PORT:-80}:80\"\n"
+            "  web:\n    build: .\n    env_file: .env\n")
+SETTINGS = ('import os\nPORT = int(os.environ.get("PORT", 80))\n'
+            'BASE_URL = f"http://{os.environ["DOMAIN"]}:{PORT}"\nCSRF_TRUSTED_ORIGINS = [BASE_URL]\n')
+
+
+def _bookwyrm(tmp_path: Path, settings: str, port: int = 8000) -> Project:
+    return _project(tmp_path, {"compose.yaml": BOOKWYRM, ".env": f"DOMAIN=localhost\nPORT={port}\n",
+                               "Dockerfile": "FROM python:3.11\nCOPY app /app/app\n", "app/__init__.py": "",
+                               "app/settings.py": settings})
+
+
+def test_a_port_the_settings_build_the_public_address_from_follows_unpinned(tmp_path: Path) -> None:
+    move = _move(_bookwyrm(tmp_path, SETTINGS), "nginx")
+    assert [(e.path.name, e.new) for e in move.edits] == [(".env", "PORT=8001")], move.edits
+    assert "'web' builds its public address from PORT (app/settings.py:3): it follows" in move.title, move.title
+    assert "dials" not in move.title and "as today" not in move.title, move.title
+
+
+def test_a_port_the_code_dials_a_service_with_is_still_pinned(tmp_path: Path) -> None:
+    """A reader that dials a peer by its service name with the variable keeps today's value."""
+    settings = SETTINGS + 'PROXY = f"http://nginx:{PORT}/"\n'
+    move = _move(_bookwyrm(tmp_path, settings), "nginx")
+    assert sorted(e.path.name for e in move.edits) == [".env", "compose.override.yaml"], move.edits
+    assert "builds its public address" not in move.title, move.title
+    assert "'web' dials 'nginx' on its container port 80, not host port 8000 (PORT)" in move.title, move.title
+
+
+@pytest.mark.parametrize(("code", "public"), [
+    ('NETLOC = f"{DOMAIN}:{PORT}"\n', True),
+    ('PORT = env.int("PORT", 80)\nif PORT != 80:\n    NETLOC = f"{DOMAIN}:{PORT}"\n', True),
+    ('p = os.environ["PORT"]\nALLOWED_HOSTS = ["localhost:" + p]\n', True),
+    ('url = "http://%s:%s/" % (SITE_DOMAIN, os.environ["PORT"])\n', True),
+    ('const port = process.env.PORT\nconst origin = `http://${PUBLIC_HOST}:${port}`\n', True),
+    ('app.run(port=int(os.environ["PORT"]))\n', False),
+    ('REDIS_URL = f"redis://{REDIS_HOST}:{os.environ[\'PORT\']}"\n', False),
+    ('# BASE_URL = f"http://{DOMAIN}:{PORT}"\nPORT = os.environ["PORT"]\n', False),
+    ('BASE_URL = f"http://{DOMAIN}:{PORT}"\nUPSTREAM = f"http://nginx:{PORT}"\n', False),
+])
+def test_public_reader(tmp_path: Path, code: str, public: bool) -> None:
+    _write(tmp_path, {"app/settings.py": code, "tests/test_urls.py": 'BASE = f"http://{DOMAIN}:{PORT}"\n'})
+    found = public_reader(CodeText(), "PORT", [tmp_path / "app", tmp_path / "tests"], ["nginx", "web"])
+    assert (found is not None) is public, found
+
+
+def test_a_test_building_the_address_is_no_reader(tmp_path: Path) -> None:
+    _write(tmp_path, {"app/main.py": 'serve(os.environ["PORT"])\n',
+                      "app/tests/test_urls.py": 'BASE_URL = f"http://{DOMAIN}:{PORT}"\n'})
+    assert public_reader(CodeText(), "PORT", [tmp_path / "app"], ["web"]) is None
+
+
+# -- Flagsmith: a site key shared through one anchor ---------------------------------------------------
+
+FLAGSMITH = ("x-env: &env\n  SITE_DOMAIN: localhost:{port}\nservices:\n  web:\n    image: app:dev\n"
+             "    environment:\n      <<: *env\n    ports:\n      - {port}:{port}\n  worker:\n    image: app:dev\n"
+             "    environment:\n      <<: *env\n{worker}    ports:\n      - {after}:{port}\n  migrate:\n"
+             "    image: app:dev\n    environment:\n      <<: *env\n")
+
+
+def _flagsmith(port: int = 8000, worker: str = "") -> str:
+    return FLAGSMITH.format(port=port, after=port + 5, worker=worker)
+
+
+def test_a_site_key_shared_through_an_anchor_follows_for_a_service_listening_on_the_port(tmp_path: Path) -> None:
+    move = _move(_project(tmp_path, {"compose.yaml": _flagsmith()}), "web")
+    (edit,) = move.edits
+    services = yaml.safe_load(str(edit.new).replace("!override", ""))["services"]
+    assert {name: s["environment"] for name, s in services.items()} == {
+        name: {"SITE_DOMAIN": "localhost:8001"} for name in ("web", "worker", "migrate")}, edit.new
+    assert services["web"]["ports"] == ["8001:8000"]
+
+
+def test_a_site_key_on_the_other_services_own_line_is_its_own(tmp_path: Path) -> None:
+    """Written on the worker's own line (not the one the moved service reads), `localhost:8000` where the
+    worker listens on 8000 is the worker itself: it stays."""
+    compose = _flagsmith(worker="      SITE_DOMAIN: localhost:8000\n")
+    move = _move(_project(tmp_path, {"compose.yaml": compose}), "web")
+    (edit,) = move.edits
+    services = yaml.safe_load(str(edit.new).replace("!override", ""))["services"]
+    assert {name: s.get("environment") for name, s in services.items()} == {
+        "web": {"SITE_DOMAIN": "localhost:8001"}, "migrate": {"SITE_DOMAIN": "localhost:8001"}}, edit.new
+
+
+# -- Flagsmith api: the env file a Makefile includes ---------------------------------------------------
+
+DB = "name: app\nservices:\n  db:\n    image: postgres:16\n    ports:\n      - {port}:5432\n"
+MAKEFILE = ".EXPORT_ALL_VARIABLES:\nCOMPOSE_FILE ?= ../docker/compose.yml\n-include .env-local\n\ntest:\n\tpytest\n"
+
+
+def test_the_env_file_a_makefile_includes_follows_the_moved_port(tmp_path: Path) -> None:
+    project = _project(tmp_path, {"compose.yaml": DB.format(port=8000),
+                                  "Makefile": "include settings.env rules.mk\nsinclude $(ENV).env\n",
+                                  "settings.env": "# the db\nDATABASE_URL=postgresql://u@localhost:8000/app\n\n",
+                                  "rules.mk": "URL := localhost:8000\nall:\n\techo localhost:8000\n"})
+    move = _move(project, "db")
+    followed = [(e.path.name, e.new) for e in move.edits if e.path.name != "compose.override.yaml"]
+    assert followed == [("settings.env", "DATABASE_URL=postgresql://u@localhost:8001/app")], move.edits
+    assert "DATABASE_URL in settings.env follows to localhost:8001" in move.title, move.title
+
+
+def test_the_env_file_a_makefile_outside_the_project_includes_is_named(tmp_path: Path) -> None:
+    """Flagsmith's layout: doctor run in api/, its COMPOSE_FILE in ../docker, which fixes may write in."""
+    project = _project(tmp_path, {"docker/compose.yml": DB.format(port=8000), "api/Makefile": MAKEFILE,
+                                  "api/.env-local": "DATABASE_URL=postgresql://postgres:pw@localhost:8000/app\n"},
+                       path="api", env={"COMPOSE_FILE": "../docker/compose.yml"})
+    assert project.root.name == "docker"
+    move = _move(project, "db")
+    assert all(e.path.name != ".env-local" for e in move.edits), move.edits
+    assert "change 8000 to 8001 by hand in DATABASE_URL in " in move.title and ".env-local:1" in move.title, move.title
+    assert "pw" not in move.title
+
+
+def test_make_env_files(tmp_path: Path) -> None:
+    _write(tmp_path, {"Makefile": "-include .env-local .env-missing\ninclude tools.mk\n\tinclude .env-recipe\n"
+                                  "# include .env-commented\n",
+                      ".env-local": "A=1\nexport B=2\n", "tools.mk": "A=1\nall:\n\ttrue\n",
+                      ".env-recipe": "A=1\n", ".env-commented": "A=1\n"})
+    assert make_env_files(tmp_path) == [tmp_path / ".env-local"]
+    assert make_env_files(tmp_path / "nowhere") == []
+
+
+# -- the trials' repros, with a real socket holding the port -------------------------------------------
+
+def _held() -> tuple[socket.socket, int]:
+    for port in range(28300, 29300, 11):
+        if all(bindable(p) for p in range(port, port + 7)):
+            holder = socket.socket()
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                holder.bind(("0.0.0.0", port))
+            except OSError:
+                holder.close()
+                continue
+            holder.listen()
+            return holder, port
+    pytest.skip("no free port")
+
+
+def _fix_ports(cwd: Path, tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    full: dict[str, Any] = {"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", **(env or {}),
+                            "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    done = subprocess.run([sys.executable, "-m", "doctor", "fix", *args, "--ports", "--yes"], cwd=cwd, env=full,
+                          capture_output=True, text=True, timeout=180)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.stdout + done.stderr
+
+
+def test_fix_ports_keeps_bookwyrms_public_port_with_the_move(tmp_path: Path) -> None:
+    holder, port = _held()
+    with holder:
+        project = _bookwyrm(tmp_path, SETTINGS, port)
+        said = _fix_ports(project.root, tmp_path)
+    assert (project.root / ".env").read_text() == f"DOMAIN=localhost\nPORT={port + 1}\n", said
+    assert not (project.root / "compose.override.yaml").exists(), said
+    assert "'web' builds its public address from PORT (app/settings.py:3): it follows" in said, said
+
+
+def test_fix_ports_moves_flagsmiths_shared_domain_for_every_service(tmp_path: Path) -> None:
+    holder, port = _held()
+    with holder:
+        project = _project(tmp_path, {"compose.yaml": _flagsmith(port)})
+        said = _fix_ports(project.root, tmp_path)
+    override = (project.root / "compose.override.yaml").read_text()
+    assert override.count(f'SITE_DOMAIN: "localhost:{port + 1}"') == 3, said + override
+    assert f"- \"{port + 1}:{port}\"" in override, override
+
+
+def test_fix_ports_names_the_env_file_flagsmiths_makefile_includes(tmp_path: Path) -> None:
+    holder, port = _held()
+    local = f"DATABASE_URL=postgresql://postgres:pw@localhost:{port}/app\n"
+    with holder:
+        files = {"docker/compose.yml": DB.format(port=port), "api/Makefile": MAKEFILE, "api/.env-local": local}
+        project = _project(tmp_path, files, path="api", env={"COMPOSE_FILE": "../docker/compose.yml"})
+        api = project.root.parent / "api"
+        said = _fix_ports(api, tmp_path, ".", env={"COMPOSE_FILE": "../docker/compose.yml"})
+    assert f"- {port + 1}:5432" in (project.root / "compose.yml").read_text(), said
+    assert f"change {port} to {port + 1} by hand in DATABASE_URL in .env-local:1" in said, said
+    assert (api / ".env-local").read_text() == local
