@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,7 +79,13 @@ def test_a_directory_without_compose_file_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_clean_stack_passes() -> None:
-    done = doctor("preflight", "examples/clean-stack", "--ignore", "root-owned-files,path-gap,host-vs-container")
+    """A port clean-stack publishes may be held on this machine (a developer's own server, another
+    test run's): then port-collision names its holder, and everything else must still pass."""
+    ignored = "root-owned-files,path-gap,host-vs-container"
+    done = doctor("preflight", "examples/clean-stack", "--ignore", ignored)
+    failed = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("✗ ")]
+    if failed == ["port-collision"] and re.search(r"is (?:held|taken) by", done.stdout):
+        done = doctor("preflight", "examples/clean-stack", "--ignore", ignored + ",port-collision")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "✗" not in done.stdout
 

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,15 +148,24 @@ def test_a_project_folder_the_user_may_not_enter_is_one_line(project: Path, give
 
 
 @needs_root
-def test_a_build_context_with_bind_mounts_below_it_this_user_cannot_enter_crashes_no_check() -> None:
+@pytest.mark.parametrize("busy", [False, True], ids=["free", "a-port-held"])
+def test_a_build_context_with_bind_mounts_below_it_this_user_cannot_enter_crashes_no_check(busy: bool) -> None:
     """examples/broken-stack with `chmod 000 backend` (its build context, whose app/ and tests/ the
     override bind-mounts), run by another user: dotenv-override, leaked-host-port, missing-mount,
     path-gap and script-line-endings ended in a raw PermissionError ('✗ (PermissionError ...)'),
-    from Path.is_file/is_dir and a bind source's stat; each is partial now, as the others were."""
+    from Path.is_file/is_dir and a bind source's stat; each is partial now, as the others were.
+    With the backend's port held, port-collision's move reads the project's command ports (a
+    Makefile in backend/): that read raised too, only on a machine where 8000 was busy."""
     base = Path(tempfile.mkdtemp(prefix="doctor-unreadable-"))
     base.chmod(0o755)
     root = base / "proj"
     shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "broken-stack", root)
+    holder = socket.socket()
+    if busy:
+        holder.bind(("0.0.0.0", 0))
+        holder.listen()
+        override = root / "compose.override.yaml"
+        override.write_text(override.read_text().replace('"8000:8000"', f'"{holder.getsockname()[1]}:8000"'))
     try:
         for path in (root, *root.rglob("*")):
             os.chown(path, NOBODY, NOBODY)
@@ -165,6 +175,9 @@ def test_a_build_context_with_bind_mounts_below_it_this_user_cannot_enter_crashe
         assert isinstance(checks, list)
         crashed = [(c["id"], c["reason"]) for c in checks if c["status"] == "error"]
         assert crashed == [], crashed
+        if busy:
+            assert any(c["id"] == "port-collision" and c["status"] == "failed" for c in checks), checks
     finally:
+        holder.close()
         (root / "backend").chmod(0o755)
         shutil.rmtree(base)

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from doctor.lazyre import lazy
+from doctor.project.reading import is_dir, is_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def _code_roots(project: Project, service: Service) -> list[Path]:
         roots.append(Path(build.context))
     roots += [Path(m.source) for m in service.volumes if m.type == "bind" and m.source]
     roots.append(project.root)
-    return [r for r in dict.fromkeys(roots) if r.is_dir()][:MAX_FILES]
+    return [r for r in dict.fromkeys(roots) if is_dir(r)][:MAX_FILES]
 
 
 def _module_file(module: str, roots: list[Path]) -> Path | None:
@@ -86,7 +87,7 @@ def _module_file(module: str, roots: list[Path]) -> Path | None:
     parts = module.split(".")
     for root in roots:
         for path in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
-            if path.is_file():
+            if is_file(path):
                 return path
     return None
 

@@ -43,7 +43,7 @@ from doctor.project.edits import edit_root, interpolated_at
 from doctor.project.gitrepo import tracked
 from doctor.project.portplan import edited_name, untracked_edits
 from doctor.project.ports import last_colon
-from doctor.project.reading import COMPOSE_LIMIT, read_text
+from doctor.project.reading import COMPOSE_LIMIT, is_dir, read_text
 from doctor.project.types import PortMapping, Service
 
 from .code_ports import old_port_in_code
@@ -203,7 +203,8 @@ def _new_unignored(edits: tuple[Edit, ...]) -> str:
     """The files the edits create in a git work tree that git does not ignore, named ('' if none)."""
     from doctor.project.portplan import git_ignored
 
-    return ", ".join(sorted({e.path.name for e in edits if not e.path.exists() and git_ignored(e.path) is False}))
+    made = {e.path.name for e in edits if not os.path.exists(e.path) and git_ignored(e.path) is False}
+    return ", ".join(sorted(made))
 
 
 def _none_free(old: int, ports_range: tuple[int, int] | None, range_name: str) -> str:
@@ -679,9 +680,9 @@ def compose_config(project: Project) -> Mapping[str, Any] | None:
     """`docker compose config --format json` for the project, None when compose is absent or fails."""
     options = project.options
     path = Path(options.path)
-    cwd = path if path.is_dir() else path.parent
+    cwd = path if is_dir(path) else path.parent
     argv = ["docker", "compose"]
-    for file in ([path] if not path.is_dir() else []) + list(options.files):
+    for file in ([path] if not is_dir(path) else []) + list(options.files):
         argv += ["-f", str(file)]
     for profile in options.profiles:
         argv += ["--profile", profile]

@@ -29,6 +29,7 @@ from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
+from doctor.project.reading import is_dir, is_file
 from doctor.project.service_network import listen_ports
 from doctor.secret_keys import is_secret_key
 
@@ -224,7 +225,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     tops = [project.root, *([top] if top is not None else [])]
     # and the apps of a monorepo (plane's apps/web/.env: VITE_API_BASE_URL="http://localhost:8000"),
     # and the folder doctor was pointed at (Flagsmith's api/, its COMPOSE_FILE in ../docker)
-    asked = project.options.path if project.options.path.is_dir() else project.options.path.parent
+    asked = project.options.path if is_dir(project.options.path) else project.options.path.parent
     mine = [] if Path.home().is_relative_to(asked) else [asked]  # never the home folder's own .env
     folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top)), *mine])
     edits: list[Edit] = []
@@ -237,7 +238,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
         for path in (*(folder / name for name in HOST_ENV_FILES), *make_env_files(folder)):
             files.setdefault(path.resolve(), path)
     for path in files.values():
-        if not path.is_file():
+        if not is_file(path):
             continue
         values = _values_by_line(project, path) if inside else {}
         for number in itertools.count(1):
@@ -288,7 +289,7 @@ def template_hints(project: Project, old: int, new: int) -> str:
     hints: list[str] = []
     for name in ENV_EXAMPLE_NAMES:
         path = project.root / name
-        if not path.is_file():
+        if not is_file(path):
             continue
         number = 1
         while (text := line_text(path, number)) is not None and number <= 2000:

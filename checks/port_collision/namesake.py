@@ -15,6 +15,7 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 from doctor.project.discover import normalize_project_name
 from doctor.project.gitrepo import find_repo, tracked
+from doctor.project.reading import is_dir
 from doctor.project.types import ComposeModel
 
 
@@ -34,7 +35,7 @@ def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[s
             continue
         other = Path(folder)
         try:
-            if not other.is_dir() or other.samefile(model.project_dir):
+            if not is_dir(other) or other.samefile(model.project_dir):
                 continue
         except OSError:
             continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from doctor.project.reading import is_dir, is_file
 from doctor.records import replace
 
 TYPE_CHECKING = False
@@ -30,14 +31,14 @@ def sibling_ports(project: Project) -> dict[tuple[int, str], str]:
 
     options = project.options
     given = Path(options.path).resolve()
-    folder = given if given.is_dir() else given.parent
+    folder = given if is_dir(given) else given.parent
     repo = find_repo(folder)
     if repo is None:
         return {}
     top = repo.top.resolve()
     inside = folder.relative_to(top)
     # the compose files and env files named, at the same place in each worktree (like `doctor ports -f`)
-    named = ([given] if given.is_file() else []) + [f if f.is_absolute() else folder / f for f in options.files]
+    named = ([given] if is_file(given) else []) + [f if f.is_absolute() else folder / f for f in options.files]
     files = tuple(os.path.relpath(f, folder) for f in named)
     env_files = None if options.env_files is None else tuple(os.path.relpath(f, folder) for f in options.env_files)
     others = [wt for wt in repo.worktrees() if wt.exists and wt.path.resolve() != top][:MAX_WORKTREES]
@@ -45,7 +46,7 @@ def sibling_ports(project: Project) -> dict[tuple[int, str], str]:
     for worktree in others:
         there = worktree.path / inside
         moved = tuple(Path(os.path.normpath(there / f)) for f in files)
-        if not there.is_dir() or not all(f.is_file() for f in moved):
+        if not is_dir(there) or not all(is_file(f) for f in moved):
             continue  # a worktree of a branch without this project: nothing of it is published
         sibling = Sibling(replace(options, path=there, files=moved, profiles=("*",), project_name=None,
                                   config=None, cwd=None,

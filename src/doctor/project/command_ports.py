@@ -25,6 +25,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location, record
+from doctor.project.reading import is_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _read(project: Project) -> Iterator[CommandPort]:
     lines: list[tuple[Path, int, str, str]] = []
     for directory in (project.root, *subdirectories(project.root)):
         for names, reader in ((MAKEFILES, _makefile), (JUSTFILES, _plain), (TASKFILES, _plain)):
-            name = next((n for n in names if (directory / n).is_file()), None)
+            name = next((n for n in names if is_file(directory / n)), None)
             if name is not None:
                 lines += reader(directory / name)
         lines += _package_json(directory / "package.json")
@@ -214,7 +215,7 @@ def _plain(path: Path, limit: int | None = None, origin: str = "") -> list[tuple
 
 
 def _package_json(path: Path) -> list[tuple[Path, int, str, str]]:
-    if not path.is_file():
+    if not is_file(path):
         return []
     text = _text(path)
     from doctor.project.reading import parse_json

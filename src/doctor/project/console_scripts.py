@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from doctor.project.reading import read_regular_text
+from doctor.project.reading import is_file, read_regular_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 
 def is_python_project(folder: Path) -> bool:
     """Whether `folder` holds a Python project pip can install (pyproject.toml, setup.cfg or setup.py)."""
-    return any((folder / name).is_file() for name in PROJECT_FILES)
+    return any(is_file(folder / name) for name in PROJECT_FILES)
 
 
 def console_scripts(folder: Path) -> tuple[tuple[str, ...], Path | None]:
@@ -34,7 +34,7 @@ def console_scripts(folder: Path) -> tuple[tuple[str, ...], Path | None]:
     pyproject.toml, setup.cfg, setup.py that names any); ((), None) when none does."""
     for name, reader in (("pyproject.toml", _pyproject), ("setup.cfg", _setup_cfg), ("setup.py", _setup_py)):
         path = folder / name
-        if not path.is_file():
+        if not is_file(path):
             continue
         text = read_regular_text(path, SETUP_PY_LIMIT)
         found = tuple(dict.fromkeys(n for n in reader(text) if _NAME_CHARS.issuperset(n))) if text else ()
