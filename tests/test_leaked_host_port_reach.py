@@ -422,3 +422,116 @@ def test_the_blamed_variable_is_the_one_written_as_the_dialed_port(tmp_path: Pat
     assert found.fix is not None and "in place of db:${DB_PORT:-5432}" in found.fix.title, found.fix.title
     assert [str(e.new) for e in found.fix.edits] == [
         "    command: sh -c 'sleep ${WAIT_SECONDS}; wait-for-it.sh db:5432'"]
+
+
+D1_COMPOSE = """services:
+  db:
+    image: postgres:16
+  app:
+    image: python:3.13
+    command: python -m app
+    env_file: .env.local.example
+"""
+
+
+def test_a_dotenv_in_the_projects_own_folder_is_the_services_own(tmp_path: Path) -> None:
+    """litestar-org/litestar-fullstack: `app` (a python image running `python -m app`) loads
+    `.env.local.example`, beside the project's own pyproject.toml; with no code of the service to read,
+    that file was taken for another program's dotenv (formbricks' `apps/web/.env`) and its
+    `localhost` passed, while the same file named app.env was reported. The project's own folder
+    is no other program's."""
+    files = {"compose.yaml": D1_COMPOSE, "pyproject.toml": '[project]\nname = "app"\nversion = "0.1"\n',
+             ".env.local.example": "DATABASE_URL=postgresql://app:app@localhost:5432/app\n"}
+    [finding] = findings(tmp_path / "lsf", files)
+    assert finding.message.startswith("DATABASE_URL host 'localhost' is 'app' itself in its container"), \
+        finding.message
+    assert "(did you mean 'db'?)" in finding.message
+
+
+LSF_COMPOSE = """x-development-volumes: &development-volumes
+  volumes:
+    - ../../../src:/workspace/app/src/
+services:
+  db:
+    image: postgres:16
+    ports:
+      - "15432:5432"
+  mailpit:
+    image: axllent/mailpit:latest
+    ports:
+      - "18025:8025"
+      - "11025:1025"
+  worker:
+    build:
+      context: ../../..
+      dockerfile: tools/deploy/docker/Dockerfile.dev
+    command: litestar workers run
+    <<: *development-volumes
+    depends_on: [db]
+    env_file:
+      - ../../../.env.local.example
+  migrator:
+    build:
+      context: ../../..
+      dockerfile: tools/deploy/docker/Dockerfile.dev
+    command: litestar database upgrade --no-prompt
+    <<: *development-volumes
+    depends_on: [db]
+    env_file:
+      - ../../../.env.local.example
+"""
+
+
+def test_code_the_service_builds_from_outside_the_compose_folder_is_read(tmp_path: Path) -> None:
+    """litestar-fullstack's compose files live in tools/deploy/docker and build `../../..`, binding
+    `../../../src`: that code was cut off as not the project's (only the folder around the compose
+    file counted), so nothing read EMAIL_SMTP_HOST and its `localhost` passed (mailpit listens on 1025)."""
+    settings = ('SMTP_HOST: str = field(default_factory=get_env("EMAIL_SMTP_HOST", "localhost"))\n'
+                'URL: str = field(default_factory=get_env("DATABASE_URL", "postgresql://localhost/app"))\n')
+    dotenv = "DATABASE_URL=postgresql://app:app@localhost:5432/app\nEMAIL_SMTP_HOST=localhost\n"
+    files = {"tools/deploy/docker/docker-compose.yml": LSF_COMPOSE, "pyproject.toml": "[project]\nname = 'app'\n",
+             "tools/deploy/docker/Dockerfile.dev": "FROM python:3.13-slim\nWORKDIR /workspace/app\nCOPY . .\n",
+             "src/py/app/lib/settings.py": settings, ".env.local.example": dotenv}
+    findings(tmp_path / "lsf", files)  # written; the project is the compose file's folder
+    messages = sorted(f.message for f in findings(tmp_path / "lsf/tools/deploy/docker", {}))
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("DATABASE_URL host 'localhost' is each container itself in 'worker' and "
+                                  "'migrator' (did you mean 'db'?): 'worker' reads DATABASE_URL in "), messages
+    assert messages[1].startswith("EMAIL_SMTP_HOST=localhost is each container itself in 'worker' and "
+                                  "'migrator' (did you mean 'mailpit'?)"), messages
+
+
+D2_COMPOSE = """services:
+  db:
+    image: postgres:16
+    ports: ["${DB_PORT:-15432}:5432"]
+  app:
+    image: python:3.13
+    command: python -m app
+    env_file: app.env
+    depends_on: [db]
+"""
+
+
+def test_an_env_file_port_written_as_the_host_variable_is_settled_in_one_run(tmp_path: Path) -> None:
+    """An app.env only the containers load writes `DB_PORT=${DB_PORT}` and
+    `DATABASE_URL=...@${DB_HOST}:${DB_PORT}/app` (DB_HOST=db above it), with DB_PORT=15432 in .env, the
+    host port db publishes. The fix set DB_PORT in the override and left the URL as advice; compose
+    interpolates the URL's `${DB_PORT}` from .env (the project's environment before the file's own
+    line: `docker compose config` gives db:15432), so a second run still failed. Both lines are the
+    containers': each is rewritten there, the host kept as written, and a second run is clean."""
+    root = tmp_path / "d2"
+    app_env = "DB_HOST=db\nDB_PORT=${DB_PORT}\nDATABASE_URL=postgresql://app:app@${DB_HOST}:${DB_PORT}/app\n"
+    files = {"compose.yaml": D2_COMPOSE, ".env": "DB_PORT=15432\n", "app.env": app_env}
+    found = findings(root, files)
+    assert sorted((f.location.path.name, f.location.line) for f in found if f.location is not None) == [
+        ("app.env", 2), ("app.env", 3)]
+    edits = [e for f in found for e in (f.fix.edits if f.fix is not None else ())]
+    assert sorted((e.path.name, e.line, e.new) for e in edits) == [
+        ("app.env", 2, "DB_PORT=5432"), ("app.env", 3, "DATABASE_URL=postgresql://app:app@${DB_HOST}:5432/app")]
+    lines = (root / "app.env").read_text().splitlines()
+    for edit in edits:
+        assert edit.line is not None and lines[edit.line - 1] == edit.old
+        lines[edit.line - 1] = str(edit.new)
+    (root / "app.env").write_text("\n".join(lines) + "\n")
+    assert findings(root, {}) == []

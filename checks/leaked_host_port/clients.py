@@ -38,6 +38,7 @@ class Clients:
         self.text = CodeText()
         self._code: dict[str, list[Path]] = {}  # service -> its code folders (asked for each variable)
         self._proxied: dict[str, dict[str, str]] = {}  # service -> the variables its dev server proxies to
+        self._top: list[Path] | None = None  # the git work tree's top, when asked
 
     def reason(self, consumer: Service, name: str, server: Service) -> str | None:
         """Why doctor thinks the consumer dials the server with this variable, or None."""
@@ -189,10 +190,16 @@ class Clients:
         """Whether `path` is the dotenv of another program's folder: a `.env*` beside a package.json,
         pyproject.toml or requirements.txt that none of the service's code comes from. formbricks'
         `cube` (cubejs/cube) loads `apps/web/.env`, the Next.js app's, run on the host with its
-        `localhost` values, for CUBEJS_API_SECRET alone: its DATABASE_URL is not cube's."""
+        `localhost` values, for CUBEJS_API_SECRET alone: its DATABASE_URL is not cube's. The project's own
+        folder (its compose project directory, or the top of the git work tree holding it) is no other
+        program's: its manifest is the project's, and a service loading a dotenv there (litestar-fullstack's
+        `.env.local.example` beside its pyproject.toml, on a python image running `python -m app`) gets the
+        values its own containers dial."""
         if path is None or not path.name.startswith(".env"):
             return False
-        folder = path.parent
+        folder = Path(os.path.normpath(path.parent))
+        if folder == Path(os.path.normpath(self.project.root)) or folder in self._work_tree():
+            return False
         if not any(os.path.lexists(folder / name) for name in _APP_MANIFESTS):
             return False
         return not any(folder == code or folder.is_relative_to(code) or code.is_relative_to(folder)
@@ -248,8 +255,24 @@ class Clients:
 
             image += staged_sources(dockerfile, codes.context)
         found = [p.host for p in codes.live] + image
-        # only the project's own code: a bind of $HOME or / is not searched
-        return [p for p in dict.fromkeys(found) if p.is_relative_to(root.parent) and p != Path(p.anchor)]
+        # only the project's own code: a bind of $HOME or / is not searched; the project's is under the folder
+        # around it, the context the service builds from, or the git work tree holding the project
+        # (litestar-fullstack's compose in tools/deploy/docker builds `../../..` and binds `../../../src`)
+        tops = [root.parent, *([codes.context] if codes.context is not None else []), *self._work_tree()]
+        tops = [top for top in tops if top != Path.home() and top != Path(top.anchor)]
+        return [p for p in dict.fromkeys(found)
+                if p != Path(p.anchor) and any(p.is_relative_to(top) for top in tops)]
+
+    def _work_tree(self) -> list[Path]:
+        """The top of the git work tree holding the project, found once ([] outside one, or for a repo of
+        $HOME or /)."""
+        if self._top is None:
+            from doctor.project.gitrepo import find_repo
+
+            repo = find_repo(self.project.root)
+            top = Path(os.path.normpath(repo.top)) if repo is not None else None
+            self._top = [top] if top is not None and top != Path.home() and top != Path(top.anchor) else []
+        return self._top
 
 
 # the files of a program that runs on a server, never in a browser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -106,6 +107,16 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
         why = f"its host '{service_host}' is a compose service, which no tool on the host resolves either"
     shown = project.shown(at.path)
     names = written_variables(project, var)
+    if names and env_file and var.value.isdigit() and value.isdigit():
+        # saleor-platform-like app.env `DB_PORT=${DB_PORT}`: the port the containers dial, written as the
+        # project's host-side variable; the line is theirs, so it takes the port inside the network, and
+        # .env keeps the variable for the published side
+        port = replace_on_line(at.path, at.line, rf"(?<=[=:])\s*{re.escape(var.raw or '')}\s*$", value)
+        if port is not None and var.raw and var.raw != var.value:
+            kept = ", ".join(names)
+            return Fix(f"write {var.name}={value} on its line in {shown} ({why}; {kept} stays the host side in "
+                       f"{project.shown(project.dotenv.path) if project.dotenv is not None else 'the environment'})",
+                       Safety.UNSAFE, (port,))
     if names:  # `@db:${DB_PORT:-5433}/app`: the addresses are rewritten as written, the rest kept
         address = _address_edit(project, at.line, var, value, names)
         if address is None:
@@ -204,6 +215,10 @@ def _address_edit(project: Project, line: int, var: EnvVar, new: str,
     names = "|".join(map(re.escape, variables))
     # `${NAME}`, `${NAME:-default}` (any of compose's modifiers) or `$NAME`, the name one the value uses
     interpolated = rf"\$\{{(?:{names})(?:[:?+=-][^}}]*)?\}}|\$(?:{names})(?!\w)"
+    # an env_file's own earlier keys, which compose reads a `${NAME}` the project does not set from (app.env's
+    # `DB_HOST=db` above `...@${DB_HOST}:${DB_PORT}/app`): no host tool's variable, so a host written so is
+    # the file's, kept as written where only the port changes
+    own = _own_keys(project, var)
     changed: list[str] = []
     refs = zip(host_refs(var.name, var.value), host_refs(var.name, new), strict=False)
     for old_ref, new_ref in refs:
@@ -211,14 +226,18 @@ def _address_edit(project: Project, line: int, var: EnvVar, new: str,
             continue
         if old_ref.port is None or new_ref.port is None:
             return None
-        host = re.escape(old_ref.host)
-        found = list(re.finditer(rf"(?<![\w.-]){host}:(?:{old_ref.port}(?!\d)|{interpolated})", text))
+        hosts = [re.escape(old_ref.host)]
+        if old_ref.host == new_ref.host:
+            hosts += [rf"\$\{{{re.escape(key)}\}}|\${re.escape(key)}(?!\w)" for key, at in own.items()
+                      if at == old_ref.host]
+        host = "|".join(hosts)
+        found = list(re.finditer(rf"(?<![\w.-])({host}):(?:{old_ref.port}(?!\d)|{interpolated})", text))
         if len(found) != 1:
             return None
-        address = f"{new_ref.host}:{new_ref.port}"
+        address = f"{found[0][1]}:{new_ref.port}" if found[0][1] != old_ref.host else f"{new_ref.host}:{new_ref.port}"
         text = text[:found[0].start()] + address + text[found[0].end():]
         changed.append(f"{address} in place of {found[0][0]}")
-    lookup = as_lookup(project.compose.variables)
+    lookup = _with_own(as_lookup(project.compose.variables), own)
     try:
         before, after = substitute(written, lookup)[0], substitute(text, lookup)[0]
     except InterpolationError:
@@ -226,6 +245,30 @@ def _address_edit(project: Project, line: int, var: EnvVar, new: str,
     if not changed or var.value not in before or before.replace(var.value, new, 1) != after:
         return None
     return Edit(path, written, text, line), ", ".join(changed)
+
+
+def _own_keys(project: Project, var: EnvVar) -> dict[str, str]:
+    """The keys an env_file line (not `.env`, not a compose file) may take a `${NAME}` from in its own
+    file, those above it that the project's environment does not set, with their values; {} otherwise."""
+    at = var.location
+    if var.source is not EnvSource.ENV_FILE or at is None or at.line is None or at.path in project.compose.files \
+            or (project.dotenv is not None and project.dotenv.path == at.path):
+        return {}
+    parsed = project.env_file(at.path)
+    if parsed is None:
+        return {}
+    variables = project.compose.variables
+    return {e.key: e.value for e in parsed.entries
+            if e.line < at.line and e.key not in variables}
+
+
+def _with_own(lookup: Callable[[str], str | None], own: dict[str, str]) -> Callable[[str], str | None]:
+    """The project's lookup, then the env_file's own earlier keys (compose's order for an env_file)."""
+    def look(name: str) -> str | None:
+        found = lookup(name)
+        return found if found is not None else own.get(name)
+
+    return look
 
 
 def _only_containers_read(project: Project, consumers: list[Consumer]) -> bool:
