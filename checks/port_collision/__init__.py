@@ -114,7 +114,12 @@ class PortCollision(Check):
         merged by `flagsmith` on "8000:8000" and its task processor on "8001:8000": one site's
         address, not the processor's own listener, moved for all three), and its other values
         naming the old port are named with their line, to set if they are the address browsers
-        open. The settings code the moved service reads (the module `DJANGO_SETTINGS_MODULE` names in
+        open. Such a site key an env_file of the moved service builds from a variable
+        (litestar-fullstack's `.env.docker` `APP_URL=http://localhost:${LITESTAR_PORT}`, where
+        `LITESTAR_PORT=8000` is where the app listens inside) gets the new port in place of the
+        reference, the variable left alone; unless the move rewrites that variable's `.env` line,
+        through which it follows. A value of the moved service that does not follow is named with the
+        line it is written on. The settings code the moved service reads (the module `DJANGO_SETTINGS_MODULE` names in
         compose or in its Dockerfile's ENV, else its `manage.py`'s default, and the project modules it
         imports from; a few files, bounded) naming
         `localhost:<old port>`, `*.localhost:<old port>` or `127.0.0.1:<old port>`
@@ -132,7 +137,12 @@ class PortCollision(Check):
     old port and `.env` does not set (docker-flask-example's `#export SERVER_NAME=localhost:8000`,
     whose app otherwise builds localhost:8000 from the container port) is named to set; one outside
     the folder fixes may write in is named
-    with its line for a change by hand. A checkout without its `.git` (an archive) has its top
+    with its line for a change by hand. Such a file compose does not read that sets an app's own
+    listen port to the old port (`PORT`, `LITESTAR_PORT`, `APP_PORT`, `SERVER_PORT`, `UVICORN_PORT`,
+    ...; not a peer's `DATABASE_PORT` or `EMAIL_SMTP_PORT`) is a host app's own config: litestar-fullstack's
+    root `.env` (`cp .env.local.example .env`, then `app run`) sets `LITESTAR_PORT=8000`, so its
+    `APP_URL=http://localhost:8000` is that app's own address, not the container's: it is neither
+    edited nor named for a change, and one note says so. A checkout without its `.git` (an archive) has its top
     at the nearest folder up to three above the project that holds `.github`, `.gitattributes`
     or `.gitmodules`, else a `.gitignore`. When the old port is the server's default
         (postgres 5432, mysql 3306, redis 6379), the fix says that programs on the host using

@@ -225,8 +225,8 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
     service's own values naming it that do not follow are named (follow.own_port_notes)."""
     from doctor.project.edits import dev_override
 
-    followed, said = follow_edits(project, old, new, svc.name)
     edited = {(e.path, e.line) for e in edits}
+    followed, said = follow_edits(project, old, new, svc.name, frozenset(edited))
     followed = tuple(e for e in followed if (e.path, e.line) not in edited)
     moving = edited | {(e.path, e.line) for e in followed}  # what follows, here or set in the override
     override = dev_override(project)

@@ -31,8 +31,11 @@ from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.reading import is_dir, is_file
 from doctor.project.service_network import listen_ports
+from doctor.project.types import EnvSource
 from doctor.secret_keys import is_secret_key
 
+from .host_app import compose_reads, host_app_port
+from .interpolated import interpolated_edit
 from .make_env import make_env_files
 
 TYPE_CHECKING = False
@@ -81,10 +84,14 @@ def _mover_site_lines(project: Project, mover: str) -> frozenset[tuple[object, i
                      if var.location is not None and site_key(var.name))
 
 
-def follow_edits(project: Project, old: int, new: int, mover: str = "") -> tuple[tuple[Edit, ...], str]:
+def follow_edits(project: Project, old: int, new: int, mover: str = "",
+                 edited: frozenset[tuple[object, int | None]] = frozenset()) -> tuple[tuple[Edit, ...], str]:
     """The edits moving `localhost:old` to `localhost:new` in container env values, and what they say
     (`TAIGA_DOMAIN follows to localhost:9001`); nothing when no value names the old port. `mover` is
-    the moved service: its own site keys follow even where it listens on `old` (_reads_as_site)."""
+    the moved service: its own site keys follow even where it listens on `old` (_reads_as_site). A site
+    key an env_file builds from a variable (`APP_URL=http://localhost:${LITESTAR_PORT}`) gets the new
+    port in place of the reference (interpolated.py), unless the move rewrites that variable's line
+    (`edited`)."""
     edits: dict[tuple[object, int | None], Edit] = {}
     names: list[str] = []
     inside = _run_in_containers(project, old)
@@ -99,6 +106,8 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "") -> tuple
                 continue
             # every local address on the line: `http://admin.localhost:8000,http://localhost:8000` is one list
             edit = value_edit(project, var, _local(old), _moved_to(new), every=True)
+            if edit is None and var.source is EnvSource.ENV_FILE and site_key(var.name):
+                edit = interpolated_edit(project, var, old, new, edited)
             if edit is None or (edit.path, edit.line) in edits:
                 continue
             edits[edit.path, edit.line] = edit
@@ -128,10 +137,13 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
         if host is None:
             continue
         edit = value_edit(project, var, _local(old), _moved_to(new), every=True)  # where it is written
-        where = (edit.path, edit.line) if edit is not None else (None, None)
+        # else its own line (`APP_URL=http://localhost:${LITESTAR_PORT}`: the reference gave the port)
+        at = (edit.path, edit.line) if edit is not None else (var.location.path, var.location.line) \
+            if var.location is not None else (None, None)
+        where: tuple[object, int | None] = at
         if where in skip or where in notes:
             continue
-        shown = f"{project.shown(edit.path)}:{edit.line} " if edit is not None and edit.line else ""
+        shown = f"{project.shown(at[0])}:{at[1]} " if isinstance(at[0], Path) and at[1] else ""
         key = _written_name(project, var.name, var.variables, edit) if edit else var.name
         # a value with a user's password (`postgres://u:p@localhost:8000`) or a secret's is never shown
         said = f"{host}:{old}" if "@" in value or is_secret_key(key) or is_secret_key(var.name) else value
@@ -237,8 +249,15 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     for folder in folders:
         for path in (*(folder / name for name in HOST_ENV_FILES), *make_env_files(folder)):
             files.setdefault(path.resolve(), path)
+    read = compose_reads(project)
+    own: list[str] = []
     for path in files.values():
         if not is_file(path):
+            continue
+        # a host app's own config (LITESTAR_PORT=8000): its localhost:8000 is itself, not the container
+        if (listens := host_app_port(project, path, old, read)) is not None:
+            if _names_old(path, old):
+                own.append(f"{project.shown(path)}:{listens[1]} sets {listens[0]}={old}")
             continue
         values = _values_by_line(project, path) if inside else {}
         for number in itertools.count(1):
@@ -264,7 +283,21 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
         said.append(f"{', '.join(names)} follow{'s' if len(names) == 1 else ''} to localhost:{new}")
     if by_hand:
         said.append(f"change {old} to {new} by hand in {', '.join(by_hand)} (a program on the host dials it)")
+    if own:
+        said.append(f"{', '.join(own)}, a host app's own port: its localhost:{old} values stay")
     return tuple(edits), "; ".join(said)
+
+
+def _names_old(path: Path, old: int) -> bool:
+    """Whether a line of the env file, not a comment, names a local address on `old`."""
+    from doctor.project.edits import line_text
+
+    for number in itertools.count(1):
+        if (text := line_text(path, number)) is None:
+            return False
+        if not text.lstrip().startswith("#") and re.search(_local(old), text):
+            return True
+    return False
 
 
 _COMMENTED = lazy(r"^\s*#+\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
@@ -278,8 +311,6 @@ def template_hints(project: Project, old: int, new: int) -> str:
     "" when none."""
     from doctor.project import ENV_EXAMPLE_NAMES
     from doctor.project.edits import line_text
-    from doctor.project.types import EnvSource
-
     dotenv = project.dotenv
     have = {e.key for e in dotenv.entries} if dotenv is not None else set()
     # a key compose's `environment:` sets is compose's to move, not .env's
