@@ -10,7 +10,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
-from doctor.project.filled import FilledPath, hides, image_filled
+from doctor.project.filled import FilledPath, hides, image_filled, within
 from doctor.project.types import Mount, Service, words_of
 
 TYPE_CHECKING = False
@@ -33,9 +33,17 @@ class VolumeShadowing(Check):
         `POETRY_VIRTUALENVS_IN_PROJECT` in ENV or an ARG, or a poetry.toml saying so, while without
         that Poetry's venv lies under its cache folder, outside any bind of the project):
         docker copies the image's content into the volume once, when it is created, and never again
-        — a note. A node_modules or venv the RUN steps do not show filled (copied from a deps stage)
-        counts only in the working folder of the stage compose builds. Live: when that volume exists
-        and is older than the image, a warning naming the volume and its age. Also a bind mount over
+        — a note. A volume over a folder that holds such a path keeps it as stale, and is a note
+        naming the path inside and the Dockerfile line that fills it (a compose `- /workspace/app`
+        over the image's `/workspace/app/.venv`), unless a deeper mount takes that path. The image's
+        own `VOLUME` lines count as anonymous volumes of each container, at the Dockerfile line,
+        where no compose mount has the same target: compose keeps them when it recreates the
+        container, as it keeps its own anonymous ones (litestar-fullstack's Dockerfile.dev ends with
+        `VOLUME /workspace/app` after `uv venv` and `bun install` filled it), and one deeper than a
+        bind keeps what it holds visible. A node_modules or venv the RUN steps do not show filled
+        (copied from a deps stage) counts only in the working folder of the stage compose builds.
+        Live: when that volume exists and is older than the image, a warning naming the volume and
+        its age. Also a bind mount over
         a folder the image filled (an install, or another stage's output a `COPY --from` put there:
         paperless-ngx's compiled frontend), with no volume keeping it and no such folder on the
         host: the bind hides what the image holds (a note for a stage's output: a dev build may skip
@@ -63,7 +71,8 @@ class VolumeShadowing(Check):
         compose.yaml:9  volume 'shop_node_modules' over /app/node_modules is 12 days older than image 'shop-web'
 
     Fix
-        For a stale volume: `docker compose up -d --renew-anon-volumes SERVICE` (anonymous) or
+        For a stale volume: `docker compose up -d --renew-anon-volumes SERVICE` (anonymous, an
+        image VOLUME's too) or
         `docker volume rm NAME` after stopping the service (named: `-V` renews anonymous volumes
         only, the note says so too); the next `up` refills it from the image. For a hiding bind:
         advice to add an anonymous volume for the folder, or to install the dependencies on the
@@ -91,7 +100,7 @@ class VolumeShadowing(Check):
         # services that share one mount line (redash's three, merging one YAML anchor; warehouse's
         # `*base_volumes`) are hidden or kept stale alike: one finding there, naming them all
         binds: dict[tuple[object, ...], tuple[list[Service], Mount, FilledPath, Path, str | None]] = {}
-        kept: dict[tuple[object, ...], tuple[list[Service], Mount]] = {}
+        kept: dict[tuple[object, ...], tuple[list[Service], Mount, Path, dict[str, FilledPath]]] = {}
         for svc in services:
             maker = svc if svc.build is not None else builders.get(reference_key(svc.image)) if svc.image else None
             build = maker.build if maker is not None else None
@@ -100,20 +109,27 @@ class VolumeShadowing(Check):
             if maker is None or path is None or recipe is None:
                 continue
             filled = image_filled(project, maker, recipe)
-            volumes = [m for m in svc.volumes if m.type == "volume"]
+            mounts = [*svc.volumes, *_image_volumes(svc, recipe)]
+            volumes = [m for m in mounts if m.type == "volume"]
             home = posixpath.normpath(svc.working_dir or recipe.workdir)
             for mount in volumes:
-                origin = next((f for f in filled if f.path == mount.target), None)
+                target = posixpath.normpath(mount.target)
+                origin = next((f for f in filled if f.path == target), None)
+                # a volume over a folder holding installs keeps them as stale as one over each
+                # (litestar-fullstack's `VOLUME /workspace/app` over its .venv): those no deeper mount takes
+                inside = [] if origin is not None else [f for f in filled if _kept_by(mount, f.path, mounts)]
                 # a node_modules the RUN steps do not show filled (a COPY --from a deps stage) is
                 # counted in the image's working folder only: hoppscotch's 'backend' target runs
                 # in /dist/backend, and its volume over /usr/src/app/node_modules holds nothing
-                if origin is None and (posixpath.basename(mount.target) not in DEPENDENCY_DIRS
-                                       or posixpath.dirname(mount.target) != home):
+                if origin is None and not inside and (posixpath.basename(target) not in DEPENDENCY_DIRS
+                                                      or posixpath.dirname(target) != home):
                     continue
                 # a named volume is one volume whichever lines mount it (warehouse's node_modules, in
                 # `*base_volumes` and in worker's own list): renewing it means stopping every user
-                where = (mount.source, mount.target) if mount.source else (mount.location, mount.target, path)
-                kept.setdefault(where, ([], mount))[0].append(svc)
+                where = (mount.source, target) if mount.source else (mount.location, target, path)
+                entry = kept.setdefault(where, ([], mount, path, {}))
+                entry[0].append(svc)
+                entry[3].update((f.path, f) for f in inside)
             for mount in (m for m in svc.volumes if m.type == "bind" and m.source):
                 for hidden in filled:
                     if hides(mount, hidden, volumes):
@@ -121,13 +137,16 @@ class VolumeShadowing(Check):
                                    else None)
                         key = (mount.location, mount.source, mount.target, hidden.path, hidden.line, path, program)
                         binds.setdefault(key, ([], mount, hidden, path, program))[0].append(svc)
-        for users, mount in kept.values():
-            yield from self._volume(project, host, users, mount)
+        for users, mount, dockerfile, held in kept.values():
+            yield from self._volume(project, host, users, mount, _holding(project, dockerfile, held))
         for users, mount, hidden, path, program in binds.values():
             yield self._bind(project, users, mount, hidden, path, program)
 
-    def _volume(self, project: Project, host: Host, services: list[Service], mount: Mount) -> Iterator[Finding]:
-        kind = f"volume '{mount.source}'" if mount.source else "anonymous volume"
+    def _volume(self, project: Project, host: Host, services: list[Service], mount: Mount,
+                holding: str) -> Iterator[Finding]:
+        kind = (f"volume '{mount.source}'" if mount.source else "anonymous volume" if mount.raw != _VOLUME_RAW
+                else "anonymous volume (image VOLUME)")
+        target = posixpath.normpath(mount.target)
         # each service's volume against its image: a named volume is one for all, anonymous ones each their own
         ages: dict[tuple[str, str] | None, list[Service]] = {}
         for svc in services:
@@ -136,9 +155,9 @@ class VolumeShadowing(Check):
             names = service_names([s.name for s in users])
             sep = " " if len(users) == 1 else ": "  # `'web' volume ...`, `'base', 'tests': volume ...`
             args = " ".join(s.name for s in users)
-            subject = f"{','.join(s.name for s in users)}:{mount.target}"
+            subject = f"{','.join(s.name for s in users)}:{target}"
             if stale is None:
-                message = f"{names}{sep}{kind} over {mount.target} keeps its first content after image rebuilds"
+                message = f"{names}{sep}{kind} over {target} keeps its first content after image rebuilds{holding}"
                 if mount.source:  # -V renews anonymous volumes only: a named one is removed, the next up refills it
                     title = (f"after a dependency change stop {names} and remove volume '{mount.source}' "
                              f"(docker compose down {args}, then docker volume rm "
@@ -148,7 +167,7 @@ class VolumeShadowing(Check):
                 yield self.finding(message, mount.location, subject, Fix(title, Safety.ADVICE), Severity.INFO)
                 continue
             name, age = stale
-            message = f"{names}{sep}volume '{name}' over {mount.target} is {age} older than its image: stale content"
+            message = f"{names}{sep}volume '{name}' over {target} is {age} older than its image: stale content{holding}"
             base = ("docker", "compose", "-p", project.compose.project_name,
                     *(arg for f in project.compose.files for arg in ("-f", str(f))))
             if mount.source:
@@ -179,6 +198,41 @@ class VolumeShadowing(Check):
             severity = Severity.INFO
         subject = f"{','.join(svc.name for svc in services)}:{hidden.path}"
         return self.finding(message, mount.location, subject, fix, severity)
+
+
+_VOLUME_RAW = "VOLUME"  # the `raw` of a mount the image's VOLUME makes
+
+
+def _image_volumes(svc: Service, recipe: Recipe) -> list[Mount]:
+    """The anonymous volumes the image's VOLUME lines give each container of the service: one per
+    path that no compose mount of the same target replaces. Compose keeps them when it recreates
+    the container, as it keeps its own anonymous volumes, unless `up -V` (compose's
+    buildContainerMountOptions: "inherit previous container's anonymous volume")."""
+    from doctor.model import Location
+
+    taken = {posixpath.normpath(m.target) for m in svc.volumes}
+    return [Mount("volume", None, path, location=Location(recipe.path, line), raw=_VOLUME_RAW)
+            for path, line in dict(recipe.volumes).items() if path not in taken]
+
+
+def _kept_by(volume: Mount, path: str, mounts: list[Mount]) -> bool:
+    """Whether `path` lies strictly inside the volume's target and no deeper mount of the
+    container takes it (a bind of ./src over /workspace/app/src takes its node_modules)."""
+    target = posixpath.normpath(volume.target)
+    if path == target or not within(path, target):
+        return False
+    return not any(m is not volume and len(posixpath.normpath(m.target)) > len(target) and within(path, m.target)
+                   for m in mounts)
+
+
+def _holding(project: Project, dockerfile: Path, inside: dict[str, FilledPath]) -> str:
+    """`, with /app/.venv in it (venv, Dockerfile:4)` for the installs a volume over their folder
+    keeps; "" for none."""
+    if not inside:
+        return ""
+    first, *more = inside.values()
+    also = f" and {len(more)} more" if more else ""
+    return f", with {first.path}{also} in it ({first.tool}, {project.shown(dockerfile)}:{first.line})"
 
 
 # what a service running node starts: a word naming one of them in its command or entrypoint

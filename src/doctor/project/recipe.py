@@ -57,6 +57,9 @@ class Recipe:
     user: str = ""  # the last USER of the chain (its name or uid, no group), "" when none is set
     # the words of `HEALTHCHECK ... CMD x` (exec form as written; shell form as sh -c), () for none or NONE
     healthcheck: tuple[str, ...] = ()
+    # the VOLUME paths of the chain (absolute, cleaned as compose compares them) and their lines: each
+    # is an anonymous volume of every container of the image that no compose mount replaces
+    volumes: tuple[tuple[str, int], ...] = ()
 
 
 @record(frozen=False)
@@ -74,6 +77,7 @@ class _Stage:
     user: str = ""
     healthcheck: tuple[str, ...] = ()
     args: dict[str, str] = field(default_factory=dict)  # the stage's own ARGs (a stage inherits none)
+    volumes: list[tuple[str, int]] = field(default_factory=list)
 
 
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
@@ -128,7 +132,8 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
     return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
                   chosen.workdir, froms, tuple(chosen.env.items()), raw, arg_lines,
-                  tuple(chosen.built), tuple(chosen.pulled), starts, chosen.user, chosen.healthcheck)
+                  tuple(chosen.built), tuple(chosen.pulled), starts, chosen.user, chosen.healthcheck,
+                  tuple(chosen.volumes))
 
 
 _Parsed = tuple[tuple[_Stage, ...], tuple[tuple[str, int], ...], tuple[str, ...], tuple[tuple[str, str, int], ...],
@@ -165,7 +170,8 @@ def _parse(text: str) -> _Parsed | None:
             else:
                 stages.append(_Stage(name, parent.base, parent.line, list(parent.runs), parent.entrypoint,
                                      parent.cmd, parent.workdir, dict(parent.env), list(parent.built),
-                                     list(parent.pulled), parent.user, parent.healthcheck))
+                                     list(parent.pulled), parent.user, parent.healthcheck,
+                                     volumes=list(parent.volumes)))
         elif not stages:
             continue
         elif ins.keyword == "RUN":
@@ -194,6 +200,9 @@ def _parse(text: str) -> _Parsed | None:
             stages[-1].healthcheck = _healthcheck(ins.args)
         elif ins.keyword == "ENV":
             stages[-1].env.update(_env(ins.args))
+        elif ins.keyword == "VOLUME":
+            values = {**stages[-1].args, **stages[-1].env}
+            stages[-1].volumes.extend((path, ins.line) for path in _volume_paths(ins.args, values))
         elif ins.keyword == "USER":
             stages[-1].user = ins.args.split(":")[0].strip()
     if not stages:
@@ -220,6 +229,14 @@ def _copied_from(args: str) -> tuple[str, str, tuple[str, ...]] | None:
         return None
     destination = operands[-1]
     return None if "$" in destination else (destination, source, tuple(str(o) for o in operands[:-1]))
+
+
+def _volume_paths(args: str, values: dict[str, str]) -> list[str]:
+    """The paths of `VOLUME /a /b` or `VOLUME ["/a", "/b"]`, ARGs and ENV expanded and cleaned as
+    compose compares them (`path.Clean`); a path doctor cannot place (`$DATA`, relative) is left out."""
+    words = json_array(args)
+    paths = [_expand(w.strip("\"'"), values) for w in (words if words is not None else args.split())]
+    return [posixpath.normpath(p) for p in paths if p.startswith("/") and "$" not in p]
 
 
 def _healthcheck(args: str) -> tuple[str, ...]:
