@@ -79,7 +79,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.model import Unavailable
     from doctor.project import Project
     from doctor.why import load_signatures
-    from doctor.why.piped import created_any, read_piped
+    from doctor.why.piped import created_any, read_piped, refusal
     from doctor.why.signatures import NOT_CREATED
 
     text = read_piped(opts.stdin) if opts.stdin is not None else ""
@@ -91,11 +91,19 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     config = app.load_effective_config(target, registry)
     project_options = app.project_options(target, config)
     project = Project(project_options)
-    app.require_compose_files(project.compose, opts.path)
+    # compose refused the project before creating anything (`invalid project name`, `env file ... not found`): its
+    # line piped in is the answer, whatever containers an earlier `up` left (compose's `no configuration file
+    # provided` is doctor's too: no files to read)
+    refused = refusal(text) if text else ""
+    if not (refused and "no configuration file" in refused):
+        app.require_compose_files(project.compose, opts.path)
     name = project.compose.project_name
     if opts.service is not None and opts.service not in project.services:
         known = ", ".join(sorted(project.services)) or "none"
         raise app.UsageError(f"no service {opts.service!r} in project {name!r} (services: {known})")
+    if refused:
+        diagnoses, results = _refused(project, project_options, registry, config.severities, opts, refused)
+        return _print(opts, project, diagnoses, results, out)
     host = Host(env=opts.env, timeout=ENGINE_TIMEOUT)
     signatures, errors = load_signatures()
     for error in errors:
@@ -216,6 +224,60 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
         ran = [s for s in failed if s in exits and not exits[s].state.startswith("failed to start")]
         diagnoses.extend(_rest_of_text(project, text, names, failed, set(found), opts.service, ran))
     return sorted(diagnoses, key=lambda d: (d.service != ALL_SERVICES, d.service)), results
+
+
+def _refused(project: Project, project_options: ProjectOptions, registry: Registry, severities: dict[str, Severity],
+             opts: WhyOptions, line: str) -> tuple[list[Diagnosis], list[CheckResult]]:
+    """The diagnoses of a piped `up` that compose refused before creating anything (doctor.why.piped.REFUSED):
+    under ALL_SERVICES its line, explained by the findings that say the same (compose-config's, with file and
+    line), else, for a project name compose refuses, by that name and the rule (-p or COMPOSE_PROJECT_NAME gave it
+    to `up`, where doctor does not see it); then every service, not started because of it (none failed)."""
+    from doctor.engine import RunOptions, preflight
+    from doctor.why.diagnose import line_symptom
+    from doctor.why.piped import REFUSED, refusal_causes
+
+    select = tuple(c for c in REFUSED.checks if c in registry.checks)
+    findings: list[Finding] = []
+    results: list[CheckResult] = []
+    if select:
+        run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
+                        registry, project)
+        findings, results = list(run.report.findings), list(run.report.results)
+    symptom = line_symptom(ALL_SERVICES, "", "refused by compose", 0, line, [REFUSED])
+    causes = refusal_causes(line, findings)
+    if causes:
+        explained = tuple(as_explained(f, symptom) for f in causes)
+    elif "project name" in line[:symptom.start + 40]:
+        explained = (_bad_name(project, symptom, symptom.captured.get("name", "")),)
+    else:
+        explained = (unexplained(symptom),)
+    start, end = REFUSED.span(line)
+    state = "compose refused the project before creating any container"
+    diagnoses = [Diagnosis(ALL_SERVICES, None, (symptom,), explained, from_text=True, text_state=state,
+                           refused=line[start:end])]
+    diagnoses.extend(Diagnosis(s, None, from_text=True, text_state="not started: compose refused the project")
+                     for s in sorted(project.services) if opts.service in (None, s))
+    return diagnoses, results
+
+
+def _bad_name(project: Project, symptom: Symptom, name: str) -> Explained:
+    """`why`'s own cause for a project name compose refused that this folder's files and environment do not give
+    (doctor would have compose-config's finding then): `-p` or COMPOSE_PROJECT_NAME of the shell that ran `up`."""
+    from doctor.model import Fix, Safety
+    from doctor.project.discover import normalize_project_name
+
+    here = project.compose.project_name
+    fixed = normalize_project_name(name)
+    message = (f"compose refused the project name {name!r}: a project name takes only lowercase letters, digits, "
+               f"'-' and '_', and starts with a letter or digit; `-p {name}` or COMPOSE_PROJECT_NAME={name} gave it "
+               f"to `up` (these files and this environment name the project {here!r})")
+    if not name:
+        message = ("compose refused an empty project name: `-p ''` or an empty COMPOSE_PROJECT_NAME gave it to `up` "
+                   f"(these files and this environment name the project {here!r})")
+    title = (f"name the project {fixed!r}: `docker compose -p {fixed} up` (or COMPOSE_PROJECT_NAME={fixed})"
+             if fixed else "name the project with lowercase letters, digits, '-' and '_'")
+    fix = Fix(f"{title}, or leave -p and COMPOSE_PROJECT_NAME out for {here!r}", Safety.ADVICE)
+    return Explained(WHY, Severity.ERROR, message, None, f"project-name:{name}", fix, symptom, own=True)
 
 
 def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tuple[str, ...], seen: set[str],

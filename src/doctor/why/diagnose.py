@@ -73,16 +73,19 @@ class Explained(Finding):
 
     Of `doctor why` itself (check WHY): `look_at`, what to look at for a symptom no check explains
     (its `location` the compose line that sets it); `stale`, the cause is a container older than
-    the configuration (compose recreates it on `up`)."""
+    the configuration (compose recreates it on `up`); `own`, a cause `why` names itself from the symptom
+    alone (a project name compose refuses, given with -p where doctor cannot see it)."""
 
     symptom: Symptom | None = None
     look_at: str = ""
     stale: bool = False
+    own: bool = False
 
     @property
     def is_cause(self) -> bool:
-        """Whether it names the cause: a check's finding, or a container older than its configuration."""
-        return self.check != WHY or self.stale
+        """Whether it names the cause: a check's finding, a container older than its configuration, or a cause
+        `why` names itself."""
+        return self.check != WHY or self.stale or self.own
 
 
 @record
@@ -96,6 +99,7 @@ class Diagnosis:
     stopped_at: tuple[str, ...] = ()  # never started because `up` failed at these services first: no fault of its own
     from_text: bool = False  # its symptoms come from the text piped to `doctor why` (doctor.why.piped), not a container
     text_state: str = ""  # what the piped text says of it: `exited (1)`, `started`; `not started: ...` with stopped_at
+    refused: str = ""  # compose's refusal of the whole project, as the piped text quotes it (doctor.why.piped.REFUSED)
 
     @property
     def failed(self) -> bool:

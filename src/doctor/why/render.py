@@ -64,15 +64,28 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                     yield f"    look at  {redact.text(look)}"
                 yield "    cause    no finding of doctor's checks explains it"
     yield ""
-    yield count_line(diagnoses)
+    yield count_line(diagnoses, redact)
 
 
-def count_line(diagnoses: Sequence[Diagnosis]) -> str:
+def count_line(diagnoses: Sequence[Diagnosis], redact: Redactor | None = None) -> str:
     """The last line: how many of the services listed failed, how many of those a finding explains, and how many
-    never started; `(all services)`, a fault that concerns every one, is no service of its own."""
-    from doctor.why.diagnose import ALL_SERVICES
+    never started; `(all services)`, a fault that concerns every one, is no service of its own. When compose refused
+    the project (its words piped in), that refusal, what explains it, and the services it left not started: no one
+    of them failed."""
+    from doctor.why.diagnose import ALL_SERVICES, WHY
 
     listed = [d for d in diagnoses if d.service != ALL_SERVICES]
+    refused = next((d for d in diagnoses if d.refused), None)
+    if refused is not None:
+        said = redact.text(refused.refused) if redact is not None else refused.refused
+        causes = [e for e in refused.explained if e.is_cause]
+        checks = list(dict.fromkeys(e.check for e in causes if e.check != WHY))
+        many = f" ({len(causes)} findings)" if len(causes) > 1 else ""
+        by = (f"explained by {' and '.join(checks)}{many}" if checks else "explained above" if causes
+              else "no finding of doctor's checks explains it")
+        down = sum(1 for d in listed if not d.up)
+        return f"compose refused the project: {said} · {by}" + (
+            f" · {down} service{'s' * (down != 1)} not started" if down else "")
     everyone = [d for d in diagnoses if d.service == ALL_SERVICES and d.failed]
     failed = [d for d in listed if d.failed]
     explained = sum(1 for d in (*failed, *everyone) if any(e.is_cause for e in d.explained))
@@ -100,7 +113,7 @@ def _where(cause: Explained, cwd: Path | None) -> str:
 
 def _cause_lines(cause: Explained, redact: Redactor, cwd: Path | None) -> Iterator[str]:
     message = cause.message.split(" (explains '", 1)[0]
-    if cause.stale:  # no check's finding: the container itself is the cause
+    if cause.stale or cause.own:  # no check's finding: the container itself, or what `why` read, is the cause
         yield f"    cause    {redact.text(message)}"
     else:
         yield f"    cause    {cause.check}  {_where(cause, cwd)}"
