@@ -13,6 +13,10 @@ from doctor.project import Project
 from doctor.project.env_makers import recipe_lines
 from doctor.project.types import Problem, ProblemKind, RestartPolicy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.buildmissing import MissingBuild
+
 UNDEFINED = lazy(r"refers to undefined (volume|network|secret|config) (\S+)")
 UNDEFINED_SERVICE = lazy(r"^service '([^']+)' (?:depends on|links to|takes volumes from) undefined service '([^']+)'")
 EXAMPLE_NAMES = tuple(f"{base}.{ext}.{tail}" for base in ("compose.override", "docker-compose.override")
@@ -74,7 +78,9 @@ class ComposeConfig(Check):
         input gets `git submodule update --init PATH` when `.gitmodules` lists its folder, else the
         path to create or point `build:` at (advice); where the path is a variable still holding the
         template's placeholder (wger's `WGER_CODEPATH=/path/to/wger/server`), the variable to set
-        and its `.env` line. A missing external volume or network gets `docker volume create NAME`
+        and its `.env` line; every service building from the path is named, and a Dockerfile of a
+        close name in the context or compose folder is suggested (`dockerfile: Dockerfile.dev` for a
+        missing docker/dev/Dockerfile). A missing external volume or network gets `docker volume create NAME`
         (`docker network create NAME`), naming the Makefile target that runs it when there is one,
         else the project's shell script that does (a `*.sh` at its top or in bin/, install/,
         script/, scripts/ or tools/ with `volume create` and the name: getsentry/self-hosted's
@@ -82,7 +88,9 @@ class ComposeConfig(Check):
         external one may be meant to hold data from elsewhere, which an empty one would not). A
         missing env file that the project's Makefile makes (redash's and kitsune's `.env:` rule; a
         recipe's `cp .env.example .env` or `> .env`, any command of the line: `test -f .env || cp -n
-        .env-dist .env;`) gets that `make` command (advice); one with a template beside it is
+        .env-dist .env;`) gets that `make` command (advice); one that exists at the same path
+        written from a folder above the compose folder gets that path (`did you mean
+        ../../.env.local.example?`, advice); one with a template beside it is
         env-drift's to copy; any other gets advice: create it with the variables its services read
         from it, or make it optional at its line (`env_file: [{path: .env, required: false}]`,
         Docker Compose 2.24 or later).
@@ -153,9 +161,7 @@ class ComposeConfig(Check):
                 message += f" ({name} is still the template's placeholder)"
                 fix = Fix(f"set {name} to the real path on this machine{where}", Safety.ADVICE)
             else:
-                folder = "/" if miss.what == "build context" else ""
-                title = f"create {shown}{folder} or point build: of '{miss.service}' at the right path"
-                fix = Fix(title, Safety.ADVICE)
+                fix = _build_advice(project, miss, shown)
             yield self.finding(message, miss.location or Location(miss.path), f"build:{miss.service}:{miss.what}", fix)
 
 
@@ -344,15 +350,57 @@ def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
     if found is None:
         return None
     path = Path(found[1] or found[2])
+    users = sorted(name for name, service in project.compose.services.items() if path in service.env_files)
+    moved = _moved_env_file(project, path, users)
+    if moved is not None:
+        return moved
     if any(os.path.isfile(path.with_name(path.name + suffix)) for suffix in TEMPLATE_SUFFIXES):
         return None
     shown = project.shown(path)
-    users = sorted(name for name, service in project.compose.services.items() if path in service.env_files)
     whose = f" with the variables {', '.join(map(repr, users))} read{'s' if len(users) == 1 else ''} from it" \
         if users else ""
     where = f" at {project.shown(problem.location.path)}:{problem.location.line}" if problem.location else ""
     return Fix(f"create {shown}{whose} (no template beside it to copy), or make it optional{where}: "
                f"`env_file: [{{path: {shown}, required: false}}]` (Docker Compose 2.24 or later)", Safety.ADVICE)
+
+
+def _build_advice(project: Project, miss: MissingBuild, shown: str) -> Fix:
+    """Create the missing build input or point every service building from it at the right path: a
+    Dockerfile of a close name in the build context or compose folder (./Dockerfile.dev for
+    docker/dev/Dockerfile), or a context at the same path from a folder above (doctor.project.moved_paths)."""
+    from doctor.project.buildmissing import close_dockerfile
+    from doctor.project.moved_paths import found_above
+
+    whose = service_names(list(miss.services or (miss.service,)))
+    folder = project.compose.project_dir
+    meant = ""
+    if miss.what == "build context":
+        above = found_above(miss.path, folder, directory=True)
+        if above is not None:
+            meant = f" (did you mean context: {above[1]}?)"
+    elif miss.context is not None:
+        close = close_dockerfile(miss.path, tuple(dict.fromkeys((miss.context, folder))))
+        if close is not None:
+            written = Path(os.path.relpath(close, miss.context)).as_posix()
+            meant = f" (did you mean dockerfile: {written}? {project.shown(close)} exists)"
+    slash = "/" if miss.what == "build context" else ""
+    return Fix(f"create {shown}{slash} or point build: of {whose} at the right path{meant}", Safety.ADVICE)
+
+
+def _moved_env_file(project: Project, path: Path, users: list[str]) -> Fix | None:
+    """`did you mean ../../.env.local.example?` for a missing env file that exists at the same path
+    written from a folder above the compose folder (litestar-fullstack's compose moved down into
+    deploy/docker/ keeps `../.env.local.example`): that file is the one meant, not a new empty one."""
+    from doctor.project.moved_paths import found_above, written_from
+
+    folder = project.compose.project_dir
+    above = found_above(path, folder, directory=False)
+    if above is None:
+        return None
+    moved, written = above
+    whose = f" of {service_names(users)}" if users else ""
+    return Fix(f"did you mean {written}? write it in env_file{whose} instead of {written_from(path, folder)} "
+               f"({project.shown(moved)} exists)", Safety.ADVICE)
 
 
 def _placeholder(project: Project, at: Location | None) -> tuple[str, str] | None:

@@ -11,7 +11,7 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, record
 from doctor.project import Project
 from doctor.project.edits import override_edit
-from doctor.project.types import Service
+from doctor.project.types import CopyInstruction, Service
 
 from .bind_sources import absent_sources
 from .copied import copied_folders, folders_in, inside, live_code, loose_code, manifests_only, whole_context
@@ -81,8 +81,9 @@ class MissingMount(Check):
         image mount, and goes back where the image has it (`./bin:/app/bin`).
         It also finds bind sources inside the project that do not exist: docker creates them as
         root-owned directories, even where a file was meant. A file-looking source
-        (`./nginx.conf`, `./app.jar`, `./.env.local`: any name with an extension, or a known
-        dotfile like `.env` or `.npmrc`) or a service that runs as a
+        (`./nginx.conf`, `./app.jar`, `./.env.local`: any name with an extension, a known
+        dotfile like `.env` or `.npmrc`, a known extensionless file like `Makefile` or `Procfile`,
+        or one mounted at such a target or where the image COPYs a file) or a service that runs as a
         non-root `user:` is a warning, `create_host_path: false` an error (the container cannot
         start), a plain data or log directory only info (often intended). After the first `up`,
         the empty directory docker made for a file-looking source mounted at a file-looking
@@ -116,9 +117,15 @@ class MissingMount(Check):
         `:Z`, `:cached`, `:delegated`; `:ro` only when every sibling is read-only), for every
         service of the image that misses the folder in the same edit (web and its worker: fixed
         for web alone, the worker's gap would read as chosen), or, where the siblings reach the
-        container through `develop.watch`, a sync rule beside theirs (advice). For a run path only
+        container through `develop.watch`, a sync rule beside theirs (advice). Missing folders that
+        all lie in one folder the image has whole (litestar-fullstack's src/js/web, src/js/templates
+        and src/py) are that folder, mounted once; paths are written as the compose file writes them
+        (`../../../tools` beside `context: ../../..`, not `../..`). For a run path only
         the host has: mount its folder (`./docker:/app/docker`). For a missing bind source: create
-        it (a directory, or the file that was meant) before `docker compose up`; for a service
+        it (a directory, or the file that was meant) before `docker compose up`, unless the path
+        exists from a folder above the compose folder (its checkout's top, or up to three above:
+        `did you mean ../../src?`, the path to write), or an empty folder would hide the image's code
+        (a target at its WORKDIR or COPY destinations: point the mount at the code); for a service
         that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user.
         Where that number is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), set
         the variable to your own id in .env instead (`echo "AIRFLOW_UID=$(id -u)" >> .env`: compose
@@ -242,8 +249,11 @@ class MissingMount(Check):
         # service mounts `.`, its web `./backend:/app` over the image's /app/bin entrypoint)
         missing = {f: d for f, d in missing.items() if _hidden_by(d, carriers) or (
                    not any(inside(f, c) for c in chosen) and _beside(posixpath.dirname(d.rstrip("/")), parents))}
+        # folders that all lie in one the image has whole (`COPY src ./src/`, or each of its folders
+        # COPY'd where it lies): that folder, once, as the author wrote it before (litestar-fullstack)
+        missing = _gathered(service, context, missing, carriers, (*dockerfile.copies, *dockerfile.relayed))
         root = project.compose.project_dir
-        shown = ", ".join(sorted(_rel(f, root) for f in covered))
+        shown = ", ".join(sorted(_written(f, root, context) for f in covered))
         first = next(iter(covered.values()))[0]
         verb = "syncs" if all(c.watch for c, _ in covered.values()) else "mounts"
         # a folder whose own files are missing is mounted whole: its missing subfolders come with it
@@ -251,7 +261,7 @@ class MissingMount(Check):
                          and not any(inside(f, c.source) for c in carriers)]
         within: dict[Path, list[str]] = {}
         for folder, destination in missing.items():
-            rel = _rel(folder, root)
+            rel = _written(folder, root, context)
             holder = next((w for w in whole_folders if inside(folder, w)), None)
             if holder is not None:
                 within.setdefault(holder, []).append(rel)
@@ -271,7 +281,7 @@ class MissingMount(Check):
         for folder in whole_folders:
             # mounted whole: its subfolder mounts stay, nested inside it (a bind may lie in a bind)
             destination, files = loose[folder]
-            rel = _rel(folder, root)
+            rel = _written(folder, root, context)
             source = rel if rel.startswith("../") else f"./{rel}"
             target = _target(folder, destination, covered)
             nor = f", nor {_few(sorted(within[folder]))}" if folder in within else ""
@@ -399,6 +409,64 @@ def _target(folder: Path, destination: str, covered: dict[Path, tuple[Carrier, s
                 posixpath.dirname(moved) != "/"):
             return moved
     return posixpath.normpath(destination)
+
+
+def _written(path: Path, root: Path, context: Path) -> str:
+    """A folder as the compose file writes it: from the build context where the context lies above
+    the compose folder (`../../../tools` beside `context: ../../..`, not the `../..` it comes to from
+    tools/deploy/docker), else relative to the project dir."""
+    if context != root and root.is_relative_to(context) and path.is_relative_to(context) and path != context:
+        return "../" * len(root.relative_to(context).parts) + path.relative_to(context).as_posix()
+    return _rel(path, root)
+
+
+MAX_GATHERED = 200  # entries a folder is listed through to see that the image has it whole
+
+
+def _gathered(service: Service, context: Path, missing: dict[Path, str], carriers: list[Carrier],
+              copies: Iterable[CopyInstruction]) -> dict[Path, str]:
+    """`missing` with the folders that all lie in one folder of the context (not the context itself)
+    which the image has whole, where its own COPYs put it, and no mount brings any of: that folder
+    once (litestar-fullstack's src/, COPY'd as src/js/web, src/js/templates and src/py, is one
+    `../../../src` mount as its author wrote it, not three)."""
+    if len(missing) < 2:
+        return missing
+    common = Path(os.path.commonpath([str(f) for f in missing]))
+    if common == context or not inside(common, context) or common in missing or any(
+            inside(c.source, common) or inside(common, c.source) for c in carriers):
+        return missing
+    landing = {posixpath.normpath(posixpath.join(d, *[".."] * len(f.relative_to(common).parts)))
+               for f, d in missing.items()}
+    if len(landing) != 1:
+        return missing
+    destination = landing.pop()
+    sources: dict[Path, str] = {}
+    for copy in copies:
+        if copy.destination.startswith("/"):
+            for src in copy.sources:
+                if not any(c in src for c in "*?[$"):
+                    sources.setdefault(Path(os.path.normpath(context / src)), posixpath.normpath(copy.destination))
+    budget = [MAX_GATHERED]
+    if not _had_whole(service, context, common, destination, sources, budget):
+        return missing
+    return {common: destination}
+
+
+def _had_whole(service: Service, context: Path, folder: Path, destination: str, sources: Mapping[Path, str],
+               budget: list[int]) -> bool:
+    """Whether the image has `folder` whole at `destination`: COPY'd there itself, or each entry of
+    it (as `.dockerignore` keeps them) a folder the image has whole where it lies."""
+    if sources.get(folder) == destination:
+        return True
+    from .copied import listing
+
+    entries = listing(service, context, folder)
+    budget[0] -= len(entries or ())
+    if not entries or budget[0] < 0:
+        return False
+    return all(entry.is_dir(follow_symlinks=False) and _had_whole(
+        service, context, Path(entry.path), posixpath.join(destination, entry.name), sources, budget)
+        for entry in entries)
 
 
 def _rel(path: Path, root: Path) -> str:

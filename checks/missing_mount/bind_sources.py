@@ -10,11 +10,12 @@ able to write the root-owned directory, or create_host_path false is a real faul
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.model import Finding, Fix, Safety, Severity
+from doctor.model import Finding, Fix, Safety, Severity, service_names
 from doctor.project import Project
 from doctor.project.reading import exists, names_nothing
 from doctor.project.types import Mount, Service
@@ -34,6 +35,14 @@ FILE_SUFFIXES = frozenset({
 })
 DOTFILES = frozenset({".env", ".htpasswd", ".pgpass", ".netrc", ".gitconfig", ".git-credentials", ".my.cnf",
                       ".dockerignore", ".gitignore", ".editorconfig", ".python-version", ".nvmrc", ".tool-versions"})
+# files whose names carry no extension (a bind of a missing one still makes a directory)
+FILE_NAMES = frozenset(name.lower() for name in (
+    "Makefile", "GNUmakefile", "Dockerfile", "Containerfile", "Procfile", "LICENSE", "LICENCE", "COPYING", "NOTICE",
+    "AUTHORS", "CHANGELOG", "README", "VERSION", "CODEOWNERS", "Gemfile", "Rakefile", "Justfile", "Vagrantfile",
+    "Caddyfile", "Brewfile", "Pipfile", "Jenkinsfile", "Podfile", "Berksfile", "Guardfile", "Capfile", "Tiltfile",
+    "Earthfile", "Taskfile", "Snakefile", "Dangerfile", "Fastfile", "Appfile", "Modelfile", "crontab", "htpasswd",
+    "known_hosts", "authorized_keys", "id_rsa", "id_ed25519"
+))
 # A source written relative to the project: `./x`, `../x`, `${PWD}/x`, `$PWD/../x`.
 PROJECT_RELATIVE = lazy(r"^(\.{1,2}(/|$)|\$\{?PWD\}?(/|$))")
 ROOT_USERS = ("", "root", "0", "0:0", "root:root")
@@ -69,12 +78,30 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
            project: Project) -> tuple[Severity, str, Fix]:
     """The severity, message and fix; `rel` is the source as the compose file names it (relative to
     the project), `here` as the user opens it from the current directory (the fix's command)."""
+    from doctor.project.moved_paths import found_above
+
     head = f"bind source {_shown(rel)} does not exist"
+    file = _meant_file(source, uses, project)
+    root = project.compose.project_dir
+    # a compose file moved down into deploy/docker/ keeps the paths of the checkout's top: the one meant
+    above = found_above(source, root, directory=False if file else None)
+    hidden = next((h for s, m in uses if (h := _image_code_at(project, s, m.target))), "")
     strict = next((s for s, m in uses if not m.create_host_path), None)
+    if above is not None:
+        moved, written = above
+        if strict is not None:
+            head += f" and create_host_path is false: '{strict.name}' cannot start"
+        else:
+            made = "a root-owned directory" if file or os.path.isfile(moved) else "an empty root-owned directory"
+            head += f": docker will make it {made}" + (f" over the image's {hidden}" if hidden else "")
+        names = service_names(sorted({s.name for s, _ in uses}))
+        fix = Fix(f"did you mean {written}? write it in the mount of {names} instead of {_shown(rel)} "
+                  f"({project.shown(moved)} exists)", Safety.ADVICE)
+        return (Severity.ERROR if strict is not None else Severity.WARNING), f"{head} (did you mean {written}?)", fix
     if strict is not None:
         message = f"{head} and create_host_path is false: '{strict.name}' cannot start"
-        return Severity.ERROR, message, _mkdir(source, here)
-    if _looks_like_file(source):
+        return Severity.ERROR, message, _mkdir(source, here) if not (file or hidden) else _no_empty(here, file, hidden)
+    if file:
         from doctor.project.gitrepo import tracked
 
         if tracked(source):  # deleted in this checkout: an empty new file would not be the one meant
@@ -83,11 +110,82 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
             return Severity.WARNING, f"{head} (git tracks it): docker will make it a root-owned directory", fix
         fix = Fix(f"create the file {here} before starting '{uses[0][0].name}'", Safety.ADVICE)
         return Severity.WARNING, f"{head}: docker will make it a root-owned directory", fix
+    if hidden:
+        # an empty folder made there would hide the code the image has at the target
+        message = f"{head}: docker will make it an empty root-owned directory over the image's {hidden}"
+        return Severity.WARNING, message, _no_empty(here, file, hidden)
     user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)
     if user is not None:
         message = f"{head}: docker makes it root-owned, '{user.name}' runs as '{user.user}'"
         return Severity.WARNING, message, _mkdir_for(source, here, user, project)
     return Severity.INFO, f"{head}: docker will create it root-owned", _mkdir(source, here)
+
+
+def _no_empty(here: str, file: bool, hidden: str) -> Fix:
+    """Advice for a source whose empty stand-in would hide the image's code (or is a file): the path."""
+    if file and not hidden:
+        return Fix(f"create the file {here} before starting", Safety.ADVICE)
+    return Fix(f"point the mount at the folder that holds the code the image has at {hidden} (an empty {here}/ "
+               "would hide it), or create it with that code", Safety.ADVICE)
+
+
+def _meant_file(source: Path, uses: list[tuple[Service, Mount]], project: Project) -> bool:
+    """Whether a file is meant: a file-looking name (`nginx.conf`, `.env`, `Makefile`, `uv.lock`), a
+    file-looking target (`/w/Makefile`), or a target where the image COPYs a file."""
+    if _looks_like_file(source) or source.name.lower() in FILE_NAMES:
+        return True
+    for service, mount in uses:
+        name = posixpath.basename(mount.target.rstrip("/"))
+        if name and (name.lower() in FILE_NAMES or _looks_like_file(Path(name))):
+            return True
+        if _copied_file_at(project, service, mount.target):
+            return True
+    return False
+
+
+def _copied_file_at(project: Project, service: Service, target: str) -> bool:
+    """Whether the service's Dockerfile COPYs a file from its context to `target`."""
+    dockerfile = project.dockerfile(service)
+    if dockerfile is None or service.build is None or not target.startswith("/"):
+        return False
+    context = Path(service.build.context)
+    wanted = posixpath.normpath(target)
+    for copy in dockerfile.copies:
+        for src in copy.sources:
+            if any(c in src for c in "*?[$") or not copy.destination.startswith("/"):
+                continue
+            into = copy.destination.endswith("/") or len(copy.sources) > 1
+            landed = posixpath.join(copy.destination, posixpath.basename(src.rstrip("/"))) if into \
+                else copy.destination
+            if posixpath.normpath(landed) == wanted and os.path.isfile(context / src):
+                return True
+    return False
+
+
+def _image_code_at(project: Project, service: Service, target: str) -> str:
+    """The image path a bind at `target` would hide code at ("" when none): the Dockerfile's WORKDIR
+    itself, a COPY destination, or a place inside one where the COPY's source has something."""
+    dockerfile = project.dockerfile(service)
+    if dockerfile is None or service.build is None or not target.startswith("/"):
+        return ""
+    wanted = posixpath.normpath(target)
+    if wanted == "/":
+        return ""
+    if dockerfile.workdir and posixpath.normpath(dockerfile.workdir) == wanted:
+        return wanted
+    context = Path(service.build.context)
+    for copy in (*dockerfile.copies, *dockerfile.relayed):
+        destination = posixpath.normpath(copy.destination) if copy.destination.startswith("/") else ""
+        if not destination or destination == "/":
+            continue
+        if wanted == destination:
+            return wanted
+        if wanted.startswith(f"{destination}/"):
+            below = posixpath.relpath(wanted, destination)
+            if any(not any(c in src for c in "*?[$") and os.path.lexists(context / src / below)
+                   for src in copy.sources):
+                return wanted
+    return ""
 
 
 def _mkdir(source: Path, here: str) -> Fix:

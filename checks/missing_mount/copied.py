@@ -139,6 +139,9 @@ def _listing(service: Service, context: Path, folder: Path) -> list[os.DirEntry[
     return kept
 
 
+listing = _listing  # for missing-mount's look at whether the image has a folder whole
+
+
 def folders_in(service: Service, context: Path, folder: Path) -> tuple[Path, ...]:
     """The source folders directly in `folder` (inside the build context), as whole_context keeps them."""
     found: list[Path] = []

@@ -31,18 +31,23 @@ PLACEHOLDER_PATH = lazy(r"^(?:/?path/to/|<[^<>]+>$|/?your[-_/]?(?:own[-_/])?(?:p
 @record
 class MissingBuild:
     """A service's build input that does not exist: `what` is "build context" or "Dockerfile";
-    `submodule` is the repo-relative path of the git submodule not checked out, or ""."""
+    `submodule` is the repo-relative path of the git submodule not checked out, or "";
+    `services`: every service building from the path (`service` the first by name).
+    `context`: the build context the path is read in."""
 
     service: str
     what: str
     path: Path
     location: Location | None
     submodule: str = ""
+    services: tuple[str, ...] = ()
+    context: Path | None = None
 
 
 def missing_builds(services: Mapping[str, Service]) -> list[MissingBuild]:
     """One entry per absent build context or Dockerfile (each path once, services by name)."""
     found: dict[Path, MissingBuild] = {}
+    users: dict[Path, list[str]] = {}
     for name in sorted(services):
         build = services[name].build
         if build is None or build.dockerfile_path is None:
@@ -55,9 +60,41 @@ def missing_builds(services: Mapping[str, Service]) -> list[MissingBuild]:
             path, what = build.dockerfile_path, "Dockerfile"
         else:
             continue
+        users.setdefault(path, []).append(name)
         if path not in found:
-            found[path] = MissingBuild(name, what, path, build.location, _submodule(context))
-    return list(found.values())
+            found[path] = MissingBuild(name, what, path, build.location, _submodule(context), context=context)
+    return [MissingBuild(m.service, m.what, m.path, m.location, m.submodule, tuple(users[p]), m.context)
+            for p, m in found.items()]
+
+
+def close_dockerfile(missing: Path, folders: tuple[Path, ...]) -> Path | None:
+    """The Dockerfile in one of `folders` whose name is closest to a missing one's path (./Dockerfile.dev
+    for docker/dev/Dockerfile: the `dev` of its folders; else one of the same name), or None when none
+    or several fit as well."""
+    words = {w for part in missing.parts[-3:] for w in re.split(r"[^a-z0-9]+", part.lower()) if w}
+    scored: dict[Path, int] = {}
+    for folder in folders:
+        try:
+            with os.scandir(folder) as entries:
+                names = [e.name for e in entries if _dockerfile_name(e.name) and os.path.isfile(e.path)]
+        except OSError:
+            continue
+        for name in names:
+            path = Path(os.path.normpath(folder / name))
+            if path == missing:
+                continue
+            own = {w for w in re.split(r"[^a-z0-9]+", name.lower()) if w} - {"dockerfile", "containerfile"}
+            scored[path] = len(own & words) * 2 + (name == missing.name)
+    if not scored:
+        return None
+    best = max(scored.values())
+    top = [p for p, score in scored.items() if score == best]
+    return top[0] if best > 0 and len(top) == 1 else None
+
+
+def _dockerfile_name(name: str) -> bool:
+    lower = name.lower()
+    return lower.startswith(("dockerfile", "containerfile")) or lower.endswith((".dockerfile", ".containerfile"))
 
 
 def _absent(path: Path) -> bool:
