@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import socket
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from doctor.host.ports import HostSocket
 
 
 def bindable(port: int) -> bool:
@@ -13,3 +17,25 @@ def bindable(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+class BusyPorts:
+    """A host's port view where the ports in `busy` are taken and nothing runs in containers."""
+
+    def __init__(self, busy: set[int]) -> None:
+        self.busy = busy
+        self.ephemeral_range = (32768, 60999)
+
+    def probe(self, target: HostSocket) -> tuple[object, ...]:
+        return ("in use",) if target.port in self.busy else ()
+
+    def container_ports(self, exclude_project: str | None = None) -> tuple[object, ...]:
+        return ()
+
+
+class BusyHost:
+    """The host doctor.checks.port_collision's port fix asks: an empty environment and BusyPorts."""
+
+    def __init__(self, busy: set[int]) -> None:
+        self.env: dict[str, str] = {}
+        self.ports = BusyPorts(busy)

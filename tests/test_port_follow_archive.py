@@ -13,31 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from doctor.checks.port_collision.fix import PortMove, port_fix
+from portprobe import BusyHost
 
-from doctor.host.ports import HostSocket
 from doctor.project import Project, ProjectOptions
 from doctor.project.gitrepo import archive_top
 
 DOTENV = ('NEXTAUTH_SECRET="secret"\n# the database of docker/development\n'
           'NEXT_PRIVATE_DATABASE_URL="postgres://documenso:password@127.0.0.1:54320/documenso"\n')
-
-
-class _Ports:
-    def __init__(self, busy: set[int]) -> None:
-        self.busy = busy
-        self.ephemeral_range = (32768, 60999)
-
-    def probe(self, target: HostSocket) -> tuple[object, ...]:
-        return ("in use",) if target.port in self.busy else ()
-
-    def container_ports(self, exclude_project: str | None = None) -> tuple[object, ...]:
-        return ()
-
-
-class _Host:
-    def __init__(self, busy: set[int]) -> None:
-        self.env: dict[str, str] = {}
-        self.ports = _Ports(busy)
 
 
 def _checkout(tmp_path: Path, compose: str, marks: tuple[str, ...] = (".gitignore", ".github/workflows/ci.yml"),
@@ -54,7 +36,7 @@ def _checkout(tmp_path: Path, compose: str, marks: tuple[str, ...] = (".gitignor
 
 
 def _move(project: Project, service: str = "database") -> Any:
-    move = port_fix(project, _Host({54320}), service, project.services[service].ports[0],
+    move = port_fix(project, BusyHost({54320}), service, project.services[service].ports[0],
                     ports_range=(20000, 20010), compose_version=(2, 40, 3))
     assert isinstance(move, PortMove) and move.new == 20000
     return move

@@ -19,28 +19,9 @@ import pytest
 from doctor.checks.port_collision.code_ports import old_port_in_code
 from doctor.checks.port_collision.fix import PortMove, port_fix
 from doctor.checks.port_collision.follow import site_key
-from portprobe import bindable
+from portprobe import BusyHost, bindable
 
-from doctor.host.ports import HostSocket
 from doctor.project import Project, ProjectOptions
-
-
-class _Ports:
-    def __init__(self, busy: set[int]) -> None:
-        self.busy = busy
-        self.ephemeral_range = (32768, 60999)
-
-    def probe(self, target: HostSocket) -> tuple[object, ...]:
-        return ("in use",) if target.port in self.busy else ()
-
-    def container_ports(self, exclude_project: str | None = None) -> tuple[object, ...]:
-        return ()
-
-
-class _Host:
-    def __init__(self, busy: set[int]) -> None:
-        self.env: dict[str, str] = {}
-        self.ports = _Ports(busy)
 
 
 def _project(tmp_path: Path, compose: str, files: dict[str, str]) -> Project:
@@ -54,7 +35,7 @@ def _project(tmp_path: Path, compose: str, files: dict[str, str]) -> Project:
 
 
 def _move(project: Project, service: str) -> PortMove:
-    move = port_fix(project, _Host({8000}), service, project.services[service].ports[0], compose_version=(2, 40, 3))
+    move = port_fix(project, BusyHost({8000}), service, project.services[service].ports[0], compose_version=(2, 40, 3))
     assert isinstance(move, PortMove) and move.new == 8001, move
     return move
 

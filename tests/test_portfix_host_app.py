@@ -15,27 +15,9 @@ import pytest
 from doctor.checks.port_collision.fix import PortMove, port_fix
 from doctor.checks.port_collision.host_app import own_port_key
 from doctor.checks.port_collision.interpolated import interpolated_edit
+from portprobe import BusyHost
 
-from doctor.host.ports import HostSocket
 from doctor.project import Project, ProjectOptions
-
-
-class _Ports:
-    def __init__(self, busy: set[int]) -> None:
-        self.busy = busy
-        self.ephemeral_range = (32768, 60999)
-
-    def probe(self, target: HostSocket) -> tuple[object, ...]:
-        return ("in use",) if target.port in self.busy else ()
-
-    def container_ports(self, exclude_project: str | None = None) -> tuple[object, ...]:
-        return ()
-
-
-class _Host:
-    def __init__(self, busy: set[int]) -> None:
-        self.env: dict[str, str] = {}
-        self.ports = _Ports(busy)
 
 
 def _project(tmp_path: Path, files: dict[str, str], path: str = "docker") -> Project:
@@ -47,7 +29,7 @@ def _project(tmp_path: Path, files: dict[str, str], path: str = "docker") -> Pro
 
 
 def _move(project: Project, service: str = "app", old: int = 28123) -> PortMove:
-    move = port_fix(project, _Host({old}), service, project.services[service].ports[0], compose_version=(2, 40, 3))
+    move = port_fix(project, BusyHost({old}), service, project.services[service].ports[0], compose_version=(2, 40, 3))
     assert isinstance(move, PortMove) and move.new == old + 1, move
     return move
 

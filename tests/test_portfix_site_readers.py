@@ -22,29 +22,10 @@ import yaml
 from doctor.checks.port_collision.fix import PortMove, port_fix
 from doctor.checks.port_collision.make_env import make_env_files
 from doctor.checks.port_collision.public_port import public_reader
-from portprobe import bindable
+from portprobe import BusyHost, bindable
 
-from doctor.host.ports import HostSocket
 from doctor.project import Project, ProjectOptions
 from doctor.project.codetext import CodeText
-
-
-class _Ports:
-    def __init__(self, busy: set[int]) -> None:
-        self.busy = busy
-        self.ephemeral_range = (32768, 60999)
-
-    def probe(self, target: HostSocket) -> tuple[object, ...]:
-        return ("in use",) if target.port in self.busy else ()
-
-    def container_ports(self, exclude_project: str | None = None) -> tuple[object, ...]:
-        return ()
-
-
-class _Host:
-    def __init__(self, busy: set[int]) -> None:
-        self.env: dict[str, str] = {}
-        self.ports = _Ports(busy)
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -61,7 +42,7 @@ def _project(tmp_path: Path, files: dict[str, str], path: str = "", env: dict[st
 
 
 def _move(project: Project, service: str, old: int = 8000) -> PortMove:
-    move = port_fix(project, _Host({old}), service, project.services[service].ports[0], compose_version=(2, 40, 3))
+    move = port_fix(project, BusyHost({old}), service, project.services[service].ports[0], compose_version=(2, 40, 3))
     assert isinstance(move, PortMove) and move.new == old + 1, move
     return move
 
