@@ -186,7 +186,6 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     (`service "migrate" didn't complete successfully: exit 1`) has that line as its symptom, explained by
     the findings about it of the checks that make a process exit. With a failure, every other service is
     listed: up where the text shows it came up, else not started and why. None when no line shows a failure."""
-    from doctor.engine import RunOptions, preflight
     from doctor.why.diagnose import MAX_MATCHES
     from doctor.why.piped import sole_publishers, text_exits, text_symptoms
 
@@ -202,13 +201,8 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     if not found:
         return [], []
     wanted = {c for symptoms in found.values() for s in symptoms for c in s.checks}
-    select = tuple(sorted(wanted & set(registry.checks)))
-    findings: list[Finding] = []
-    results: list[CheckResult] = []
-    if select:
-        run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
-                        registry, project)
-        findings, results = list(run.report.findings), list(run.report.results)
+    findings, results = _checked(project, project_options, registry, severities, opts,
+                                 tuple(sorted(wanted & set(registry.checks))))
     # the engine's containers were looked at (a name taken now is port-collision's finding): a clash is gone
     looked = any(r.check == "port-collision" and r.status is not Status.SKIPPED for r in results)
     diagnoses = []
@@ -226,23 +220,29 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     return sorted(diagnoses, key=lambda d: (d.service != ALL_SERVICES, d.service)), results
 
 
+def _checked(project: Project, project_options: ProjectOptions, registry: Registry, severities: dict[str, Severity],
+             opts: WhyOptions, select: tuple[str, ...]) -> tuple[list[Finding], list[CheckResult]]:
+    """The findings and results of the checks `select` names on the project (none when it names none)."""
+    if not select:
+        return [], []
+    from doctor.engine import RunOptions, preflight
+
+    run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
+                    registry, project)
+    return list(run.report.findings), list(run.report.results)
+
+
 def _refused(project: Project, project_options: ProjectOptions, registry: Registry, severities: dict[str, Severity],
              opts: WhyOptions, line: str) -> tuple[list[Diagnosis], list[CheckResult]]:
     """The diagnoses of a piped `up` that compose refused before creating anything (doctor.why.piped.REFUSED):
     under ALL_SERVICES its line, explained by the findings that say the same (compose-config's, with file and
     line), else, for a project name compose refuses, by that name and the rule (-p or COMPOSE_PROJECT_NAME gave it
     to `up`, where doctor does not see it); then every service, not started because of it (none failed)."""
-    from doctor.engine import RunOptions, preflight
     from doctor.why.diagnose import line_symptom
     from doctor.why.piped import REFUSED, refusal_causes
 
-    select = tuple(c for c in REFUSED.checks if c in registry.checks)
-    findings: list[Finding] = []
-    results: list[CheckResult] = []
-    if select:
-        run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
-                        registry, project)
-        findings, results = list(run.report.findings), list(run.report.results)
+    findings, results = _checked(project, project_options, registry, severities, opts,
+                                 tuple(c for c in REFUSED.checks if c in registry.checks))
     symptom = line_symptom(ALL_SERVICES, "", "refused by compose", 0, line, [REFUSED])
     causes = refusal_causes(line, findings)
     if causes:
@@ -492,16 +492,14 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
     (then `up` may not have run).
     Last, the notes of what `up` would have to pull (an image not on the engine): no cause alone,
     but what failed if `up` did run and no registry answered."""
-    from doctor.engine import RunOptions, preflight
     from doctor.why.signatures import NOT_CREATED
 
     select = tuple(c for c in NOT_CREATED.checks if c in registry.checks)
     if not select:
         return [], [], []
-    run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
-                    registry, project)
+    every, results = _checked(project, project_options, registry, severities, opts, select)
     # an info ("compose pulls it on up") is no cause: with nothing else, `up` may just not have run
-    found = [f for f in run.report.findings if stops_create(f)]
+    found = [f for f in every if stops_create(f)]
     wanted = [s for s in sorted(project.services) if opts.service in (None, s)]
     owned = {s: [f for f in found if about_service(f, s)] for s in wanted}
     mine = {id(f) for fs in owned.values() for f in fs}
@@ -515,10 +513,10 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
                                    tuple(as_explained(f, symptom) for f in findings)))
     if not any(d.explained for d in diagnoses):
         redactor = app.redactor_for(project)  # the one border: these reach stderr in a usage line
-        notes = [redactor.text(f.message) for f in run.report.findings if f.severity is Severity.INFO
+        notes = [redactor.text(f.message) for f in every if f.severity is Severity.INFO
                  and f.check == "image-availability" and "not on the engine" in f.message]
         return [], [], notes
-    return diagnoses, list(run.report.results), []
+    return diagnoses, results, []
 
 
 def _binds(project: Project, service: str) -> list[tuple[str, str]]:
