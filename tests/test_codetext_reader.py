@@ -30,3 +30,20 @@ def test_a_test_is_cited_when_nothing_else_names_it(tmp_path: Path) -> None:
     (tmp_path / "app" / "web.spec.ts").write_text("process.env.API_URL\n")
     assert CodeText().reader_of("API_URL", [tmp_path]) == str(tmp_path / "app" / "web.spec.ts")
     assert CodeText().reader_of("NOWHERE", [tmp_path]) is None
+
+
+@pytest.mark.parametrize(("settings", "reads"), [
+    ('CACHE_HOST = "cache"\n', False),  # a constant of that name reads no variable
+    ('import os\nCACHE_HOST = os.environ.get("REDIS_URL")\n', False),  # nor one read under another key
+    ('import os\nCACHE_HOST = os.environ.get("CACHE_HOST", "cache")\n', True),
+    ("class Settings(BaseSettings):\n    CACHE_HOST: str = 'cache'\n", True),  # pydantic-settings' field
+    ('import os\nif CACHE_HOST == "x":\n    pass\nCACHE_HOST = env("CACHE_HOST")\n', True),
+])
+def test_a_python_line_that_only_binds_the_name_reads_no_variable(tmp_path: Path, settings: str, reads: bool) -> None:
+    """A new user's check of the trial fixes: `CACHE_HOST = "cache"` in settings.py made leaked-host-port
+    say "'web' reads CACHE_HOST in app/settings.py" (and an env_file's localhost an error) though the
+    app never reads that variable."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "settings.py").write_text(settings)
+    found = CodeText().reader_of("CACHE_HOST", [tmp_path])
+    assert (found == str(tmp_path / "app" / "settings.py")) is reads, found

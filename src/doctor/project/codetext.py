@@ -64,12 +64,16 @@ class CodeText:
         word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
         if word.search(command):
             return "its command"
+        # a Python line that only binds the name (`CACHE_HOST = "cache"`, `CACHE_HOST = os.environ.get(
+        # "REDIS_URL")`) reads no variable of that name: its key is written as a string where it is read
+        # (`env("CACHE_HOST")`), or as a settings class's field (`CACHE_HOST: str`)
+        bound = re.compile(rf"^[ \t]*{re.escape(name)}[ \t]*=(?!=)", re.MULTILINE)
         script = test = None
         for folder in folders:
             for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
-                if word.search(text):
+                if word.search(bound.sub("", text) if path.suffix == ".py" and bound.search(text) else text):
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):
                         script = script or str(path)
