@@ -79,3 +79,18 @@ def test_no_dotenv_whose_template_nothing_uses_is_info(tmp_path: Path, extra: st
     assert found.message.endswith("(no service loads .env, and compose interpolates none of its keys)") is (
         severity == "info")
     assert found.fix is not None and found.fix.title == "copy .env.example to .env"
+
+
+def test_an_env_files_reference_nothing_sets_is_reported_at_its_line(tmp_path: Path) -> None:
+    """A new user's check of the trial fixes (litestar-fullstack's shape): `app.env` writes
+    `DB_PORT=${DB_PORT}` and nothing sets DB_PORT; compose warns 'The "DB_PORT" variable is not set'
+    and passes DB_PORT="" to the container, while env-drift, reading only the compose files' own
+    `${VAR}`, said nothing. A default, a key set earlier in the file, and .env's value are no finding."""
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: app.env\n")
+    (tmp_path / "app.env").write_text("DB_HOST=db\nDB_PORT=${DB_PORT}\nX=${Y:-1}\nZ=${DB_HOST}\nW=${FROM_DOTENV}\n")
+    (tmp_path / ".env").write_text("FROM_DOTENV=1\n")
+    project = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin", "HOME": str(tmp_path)}))
+    found = [(f.location.line if f.location else None, f.subject, f.severity.name, f.message)
+             for f in EnvDrift().run(project, Host(env={}))]
+    assert found == [(2, "DB_PORT", "WARNING",
+                      "'DB_PORT' is not set: compose passes an empty environment value on (and warns too)")], found

@@ -25,8 +25,10 @@ class EnvDrift(Check):
     """variables compose needs with no value or default; keys in .env.example missing from .env
 
     What it finds
-        A `${VAR}` (or `$VAR`) in a compose file that is set neither in the shell nor in `.env` and
-        has no default, and keys of `.env.example` (or `.env.sample`, `.env.dist`, `.env.template`,
+        A `${VAR}` (or `$VAR`) in a compose file, or in a value of a service's env_file (compose
+        interpolates those too: `DB_PORT=${DB_PORT}` in `app.env`, reported at its line), that is set
+        neither in the shell nor in `.env` (nor, in an env_file, by its own earlier keys) and has no
+        default, and keys of `.env.example` (or `.env.sample`, `.env.dist`, `.env.template`,
         and each with `-` or `_` for the dot: kitsune's `.env-dist`, whose Makefile runs `cp -n
         .env-dist .env`) that the developer's `.env` lacks. `${VAR:-}`, `${VAR-default}` and
         `${VAR:?message}` are deliberate and not findings; a key set in the shell counts as set. An
@@ -145,6 +147,7 @@ class EnvDrift(Check):
             target.copied_whole = (target.example is not None and target.file is None and target.path is not None
                                    and target.example.path != target.path and target.reads
                                    and not os.path.lexists(target.path))
+        env_filed = {p for s in model.services.values() for p in s.env_files}
         for use, owner in uses:
             is_set = use.is_set if use.is_set is not None else use.name in model.variables
             if use.has_default or use.required or is_set or use.name in reported:
@@ -156,7 +159,9 @@ class EnvDrift(Check):
                           targets[0])
             dotenv_path, dotenv, example = target.path, target.file, target.example
             entry = example.entry(use.name) if example is not None else None
-            key = keys.of(use.location)
+            # an env_file's `KEY=${VAR}` (compose.load_project puts those beside its own files' uses)
+            in_env_file = use.location is not None and use.location.path in env_filed
+            key = "environment" if in_env_file else keys.of(use.location)
             # optional: the template itself leaves it empty (SENTRY_DSN=) or only mentions it in a
             # comment (twenty's `# STORAGE_S3_REGION=eu-west3` beside STORAGE_TYPE=local), or a label
             commented = (key in OPTIONAL and entry is None and example is not None

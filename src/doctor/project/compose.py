@@ -34,6 +34,7 @@ from doctor.project.types import (
     RestartPolicy,
     Service,
     ServiceNetwork,
+    VariableUse,
     WatchRule,
 )
 from doctor.project.yamlload import YList, YMap
@@ -79,7 +80,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
     if not any(p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE) for p in assembler.problems):
         check_consistency(model, enabled, services_all, assembler.problems)
     _drop_cascade(assembler.problems)
-    services = {n: _service(n, s, env, assembler.problems) for n, s in enabled.items()}
+    services = {n: _service(n, s, env, assembler.problems, assembler.uses) for n, s in enabled.items()}
     networks = list(model.get("networks") or ()) if isinstance(model.get("networks"), YMap) else []
     if any("default" in s.networks for s in services.values()) and "default" not in networks:
         networks.append("default")
@@ -168,8 +169,9 @@ def _enabled(service: Any, active: tuple[str, ...]) -> bool:
     return "*" in active or any(p in active for p in profiles)
 
 
-def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem]) -> Service:
-    environment = _environment(draft, env, problems)
+def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem], uses: list[VariableUse]
+             ) -> Service:
+    environment = _environment(draft, env, problems, uses)
     build = draft.get("build")
     return Service(
         name=name,
@@ -205,8 +207,11 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
     )
 
 
-def _environment(draft: YMap, env: dict[str, str], problems: list[Problem]) -> dict[str, EnvVar]:
-    """env_file entries (later files win) under `environment`; nil entries from the project env."""
+def _environment(draft: YMap, env: dict[str, str], problems: list[Problem], uses: list[VariableUse]
+                 ) -> dict[str, EnvVar]:
+    """env_file entries (later files win) under `environment`; nil entries from the project env. The
+    `${VAR}` an env_file's value names that nothing sets (no default) go to `uses`, as compose's own
+    files' do: compose substitutes '' there too, and warns (`DB_PORT=${DB_PORT}` with no DB_PORT)."""
     declared: dict[str, EnvVar] = dict(draft.get("environment") or {})
     resolved: dict[str, EnvVar] = {}
     for key, var in declared.items():
@@ -225,6 +230,7 @@ def _environment(draft: YMap, env: dict[str, str], problems: list[Problem]) -> d
         own = {e.key for e in read_env_file(ref.path, None, raw=ref.raw).entries}
         parsed = read_env_file(ref.path, _env_file_lookup(env, resolved, from_files, own), raw=ref.raw)
         problems.extend(parsed.problems)
+        uses.extend(VariableUse(name, Location(ref.path, line), is_set=False) for name, line in parsed.unset)
         for entry in parsed.entries:
             from_files[entry.key] = EnvVar(entry.key, entry.value, Location(ref.path, entry.line),
                                            EnvSource.ENV_FILE, raw=entry.raw or entry.value)

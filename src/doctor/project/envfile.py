@@ -173,6 +173,8 @@ def parse_env_text(
 
     entries: list[EnvEntry] = []
     seen: dict[str, str] = {}
+    unset: list[tuple[str, int]] = []
+    line = 0
 
     def expand(value: str) -> str:
         def find(name: str) -> str | None:
@@ -181,7 +183,9 @@ def parse_env_text(
                 found = seen.get(name)
             return found if found is not None else before.get(name)
 
-        return substitute(value, find)[0]
+        expanded, refs = substitute(value, find)
+        unset.extend((r.name, line) for r in refs if not r.has_default and not r.required and find(r.name) is None)
+        return expanded
 
     pos = 0
     while True:
@@ -216,7 +220,7 @@ def parse_env_text(
 
     # invalid UTF-8 is no fault: compose v2.40.3 reads the bytes as they are (doctor sees U+FFFD)
     problems.sort(key=lambda p: p.location.line or 0 if p.location else 0)
-    return EnvFile(path, tuple(entries), tuple(problems))
+    return EnvFile(path, tuple(entries), tuple(problems), tuple(dict.fromkeys(unset)))
 
 
 def parse_raw_env_text(text: str, path: Path, lookup: LookupSource = None) -> EnvFile:

@@ -304,6 +304,8 @@ class EnvFile:
     path: Path
     entries: tuple[EnvEntry, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # the `${VAR}` references compose substitutes '' for (no value anywhere, no default), with their line
+    unset: tuple[tuple[str, int], ...] = ()
 
     def as_dict(self) -> dict[str, str]:
         return {e.key: e.value for e in self.entries}
