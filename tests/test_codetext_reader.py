@@ -47,3 +47,39 @@ def test_a_python_line_that_only_binds_the_name_reads_no_variable(tmp_path: Path
     (tmp_path / "app" / "settings.py").write_text(settings)
     found = CodeText().reader_of("CACHE_HOST", [tmp_path])
     assert (found == str(tmp_path / "app" / "settings.py")) is reads, found
+
+
+@pytest.mark.parametrize(("name", "settings", "reads"), [
+    ("DATABASE_URL", 'import environ\nenv = environ.Env()\nDATABASES = {"default": env.db()}\n', True),
+    ("DATABASE_URL", 'import environ\nenv = environ.Env()\nDATABASES = {"default": env.db_url(\n'
+                     '    default="sqlite:///db.sqlite3")}\n', True),
+    ("DATABASE_URL", 'from environ import Env\nDB = Env().db(default=os.path.join(BASE, "x"))\n', True),
+    ("DATABASE_URL", 'import environ\nenv = environ.Env()\nDB = env.db("OTHER_DATABASE_URL")\n', False),
+    ("DATABASE_URL", 'import environ\nenv = environ.Env()\nDB = env.db(var="OTHER_DATABASE_URL")\n', False),
+    ("DATABASE_URL", 'DB = client.db()\n', False),  # no django-environ: some other `.db()`
+    ("DATABASE_URL", 'import dj_database_url\nDATABASES = {"default": dj_database_url.config(conn_max_age=600)}\n',
+     True),
+    ("DATABASE_URL", 'import dj_database_url\nDB = dj_database_url.config(env="PRIMARY_URL")\n', False),
+    ("DATABASE_URL", 'import dj_database_url\nDB = dj_database_url.config("PRIMARY_URL")\n', False),
+    ("CACHE_URL", 'import environ\nenv = environ.Env()\nCACHES = {"default": env.cache()}\n', True),
+    ("CACHE_URL", 'import environ\nenv = environ.Env()\nCACHES = {"default": env.cache_url()}\n', True),
+    ("CACHE_URL", 'import environ\nenv = environ.Env()\nCACHES = {"default": env.cache("REDIS_URL")}\n', False),
+    ("EMAIL_URL", 'import environ\nenv = environ.Env()\nvars().update(env.email())\n', True),
+    ("EMAIL_URL", 'import environ\nenv = environ.Env()\nvars().update(env.email_url())\n', True),
+    ("EMAIL_URL", 'import dj_email_url\nvars().update(dj_email_url.config())\n', True),
+    ("SEARCH_URL", 'import environ\nenv = environ.Env()\nHAYSTACK = {"default": env.search_url()}\n', True),
+    ("CACHE_URL", 'import environ\nenv = environ.Env()\nDATABASES = {"default": env.db()}\n', False),
+])
+def test_a_call_reading_the_variable_by_its_default_name_reads_it(tmp_path: Path, name: str, settings: str,
+                                                                   reads: bool) -> None:
+    """A new user's trial on ChiefOnboarding: its settings read DATABASE_URL through django-environ's
+    `env.db()`, the key written nowhere, and leaked-host-port missed `.env`'s 127.0.0.1 database."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "settings.py").write_text(settings)
+    found = CodeText().reader_of(name, [tmp_path])
+    assert (found == str(tmp_path / "app" / "settings.py")) is reads, found
+
+
+def test_an_implicit_read_counts_in_python_files_only(tmp_path: Path) -> None:
+    (tmp_path / "app.rb").write_text("require 'environ'\nimport environ\nDB = env.db()\n")
+    assert CodeText().reader_of("DATABASE_URL", [tmp_path]) is None

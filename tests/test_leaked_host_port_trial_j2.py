@@ -114,3 +114,28 @@ def test_a_config_file_that_reads_it_stays_its_reader(tmp_path: Path) -> None:
     found = run(tmp_path, {"compose.yaml": RALPH, "Dockerfile": "FROM python:3.11\nCOPY . /app\n",
                            "etc/app.conf": "[redis]\nhost = ${REDIS_HOST}\n"})
     assert [f.message.rsplit(": ", 1)[-1] for f in found] == ["'web' reads REDIS_HOST in etc/app.conf"]
+
+
+CHIEF = """services:
+  db:
+    image: postgres:16
+    environment:
+      - POSTGRES_PASSWORD=postgres
+  web:
+    build: ./app
+    env_file: .env
+    depends_on: [db]
+"""
+
+
+@pytest.mark.parametrize("call", ["env.db()", 'env.db("DATABASE_URL")'])
+def test_django_environs_env_db_reads_database_url(tmp_path: Path, call: str) -> None:
+    """New-user trial K2 (ChiefOnboarding): `DATABASES = {"default": env.db()}` reads DATABASE_URL by
+    django-environ's default name; the `.env`'s 127.0.0.1 database went unreported unless the key was written."""
+    found = run(tmp_path, {
+        "compose.yaml": CHIEF, ".env": "DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres\n",
+        "app/Dockerfile": 'FROM python:3.13\nCOPY . /app\nCMD ["python","/app/settings.py"]\n',
+        "app/settings.py": f'import environ\nenv = environ.Env()\nDATABASES = {{"default": {call}}}\n'})
+    assert len(found) == 1, [f.message for f in found]
+    assert "DATABASE_URL host '127.0.0.1' is 'web' itself" in found[0].message
+    assert found[0].location is not None and found[0].location.line == 1

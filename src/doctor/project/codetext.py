@@ -4,7 +4,8 @@ A variable an env_file hands to every service is read by few of them. A service 
 its command names it (`$POSTGRES_PORT`) or a source file of its code (build context, bind
 mounts) does (`os.environ["POSTGRES_PORT"]`, `process.env.POSTGRES_PORT`, `${POSTGRES_PORT}` in
 an entrypoint script). This is a word search over text, not a parse: a file that names the
-variable is taken to read it.
+variable is taken to read it; so is a Python call that reads it by its library's default name, its key
+written nowhere (django-environ's `env.db()` reads DATABASE_URL, `dj_database_url.config()` too: IMPLICIT).
 """
 
 from __future__ import annotations
@@ -28,6 +29,34 @@ SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "
                        ".github"})
 MAX_FILES = 5000
 MAX_BYTES = 512 * 1024
+
+# the Python calls that read a variable by their library's default name, no key written: {name: ((module,
+# call, keyword naming another variable), ...)}. `env.db()` and `env.db(default="sqlite://")` read
+# DATABASE_URL; `env.db("OTHER_URL")`, `env.db(var="OTHER_URL")`, `dj_database_url.config(env="OTHER_URL")`
+# read the variable they name (a plain word search finds that one)
+IMPLICIT: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "DATABASE_URL": (("environ", r"\.db(?:_url)?", "var"), ("dj_database_url", r"\bdj_database_url\.config", "env")),
+    "CACHE_URL": (("environ", r"\.cache(?:_url)?", "var"),),
+    "EMAIL_URL": (("environ", r"\.email(?:_url)?", "var"), ("dj_email_url", r"\bdj_email_url\.config", "env")),
+    "SEARCH_URL": (("environ", r"\.search_url", "var"),),
+}
+# a call's arguments, one level of parentheses inside (`env.db(default=os.path.join(BASE, "db"))`)
+_ARGUMENTS = r"\(((?:[^()]|\([^()]*\))*)\)"
+_KEYWORD_FIRST = re.compile(r"\s*(?:$|\*\*|[A-Za-z_]\w*\s*=(?!=))")
+
+
+def reads_implicitly(name: str, text: str) -> bool:
+    """Whether Python source `text` reads the variable through a call that takes it by its library's
+    default name (IMPLICIT): `env.db()` with django-environ imported reads DATABASE_URL."""
+    for module, call, keyword in IMPLICIT.get(name, ()):
+        if not re.search(rf"^[ \t]*(?:import|from)[ \t]+{module}\b", text, re.MULTILINE):
+            continue
+        for found in re.finditer(rf"{call}[ \t]*{_ARGUMENTS}", text):
+            arguments = found[1]
+            # no positional first argument (the variable's name) and no keyword naming one
+            if _KEYWORD_FIRST.match(arguments) and not re.search(rf"(?<![\w.]){keyword}\s*=(?!=)", arguments):
+                return True
+    return False
 
 
 def _is_test(path: Path, folder: Path) -> bool:
@@ -68,12 +97,15 @@ class CodeText:
         # "REDIS_URL")`) reads no variable of that name: its key is written as a string where it is read
         # (`env("CACHE_HOST")`), or as a settings class's field (`CACHE_HOST: str`)
         bound = re.compile(rf"^[ \t]*{re.escape(name)}[ \t]*=(?!=)", re.MULTILINE)
+        implied = name in IMPLICIT
         script = test = None
         for folder in folders:
             for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
-                if word.search(bound.sub("", text) if path.suffix == ".py" and bound.search(text) else text):
+                python = path.suffix == ".py"
+                if word.search(bound.sub("", text) if python and bound.search(text) else text) \
+                        or (python and implied and reads_implicitly(name, text)):
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):
                         script = script or str(path)
