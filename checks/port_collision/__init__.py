@@ -104,8 +104,9 @@ class PortCollision(Check):
         for both, and the fix says `tcp and udp together`; the verify compares the moved
         protocols only.
         A literal `localhost:<old port>` in a container env value (`TAIGA_DOMAIN=localhost:9000`:
-        the site's address the app builds its links from), or `*.localhost:<old port>` or `127.0.0.1:<old port>`
-        (ArchiveBox's `CSRF_TRUSTED_ORIGINS=http://admin.archivebox.localhost:8000`; each of a list on
+        the site's address the app builds its links from), or `*.localhost:<old port>`, `127.0.0.1:<old port>`
+        or a URL's `http://0.0.0.0:<old port>` (ChiefOnboarding's `BASE_URL`; never a bind, listen or
+        address key's) (ArchiveBox's `CSRF_TRUSTED_ORIGINS=http://admin.archivebox.localhost:8000`; each of a list on
         one line), moves to the new port on the line that writes it, unless
         that service listens on the port itself; the moved service's own keys for its public
         address (`SITE_URL`, `BASE_URL`, `PUBLIC_URL`, `CSRF_TRUSTED_ORIGINS`, a `*_HOST`: pontoon's

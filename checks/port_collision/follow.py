@@ -1,7 +1,9 @@
 """The site's own URL follows a moved host port: `TAIGA_DOMAIN=localhost:9000` behind `"9000:80"`.
 
-A container env value naming `localhost:<host port>` (or a `*.localhost` name, or 127.0.0.1) does
-not dial the host port from inside the container (there localhost is the container itself): it is
+A container env value naming `localhost:<host port>` (or a `*.localhost` name, 127.0.0.1, or a URL's
+`http://0.0.0.0:<host port>`, what ChiefOnboarding's docs tell developers to open: a browser on Linux
+or macOS reaches it as localhost; never a bind value, `--bind 0.0.0.0:8000` or a *BIND*/*LISTEN*/*ADDR*
+key's) does not dial the host port from inside the container (there localhost is the container itself): it is
 the address the developer's browser opens, handed to the app to build its links, API and
 websocket URLs (taiga's `TAIGA_URL`, a `SITE_URL`, a `CSRF_TRUSTED_ORIGINS`). When `fix --ports`
 moves that host port, the author meant the site to be where the port is, so the value moves with
@@ -43,7 +45,14 @@ if TYPE_CHECKING:
     from doctor.project import Project
     from doctor.project.types import EnvVar, Service
 
-LOCAL_HOSTS = ("localhost", "127.0.0.1")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0")  # 0.0.0.0 only in a URL (_pattern), never a bind key's
+# a key for where a server binds or listens: its `http://0.0.0.0:8000` is every interface, no address opened
+_BIND_KEY = lazy(r"BIND|LISTEN|ADDR", re.IGNORECASE)
+
+
+def _hosts(key: str) -> tuple[str, ...]:
+    """The LOCAL_HOSTS a value of `key` names the host's port by: 0.0.0.0 is none of a bind key's."""
+    return LOCAL_HOSTS[:2] if _BIND_KEY.search(key) else LOCAL_HOSTS
 
 # a key naming the address a browser on the host opens, beside is_browser_key's URLs (SITE_URL,
 # PUBLIC_URL, *_BASE_URL): the origins a server accepts (CSRF_TRUSTED_ORIGINS, CORS_ALLOWED_ORIGINS),
@@ -102,10 +111,10 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
                 continue
             if var.value is not None and any(var.value in run for run in inside):
                 continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
-            if var.value is None or not re.search(_local(old), var.value):
+            if var.value is None or not re.search(_local(old, var.name), var.value):
                 continue
             # every local address on the line: `http://admin.localhost:8000,http://localhost:8000` is one list
-            edit = value_edit(project, var, _local(old), _moved_to(new), every=True)
+            edit = value_edit(project, var, _local(old, var.name), _moved_to(new), every=True)
             if edit is None and var.source is EnvSource.ENV_FILE and site_key(var.name):
                 edit = interpolated_edit(project, var, old, new, edited)
             if edit is None or (edit.path, edit.line) in edits:
@@ -133,10 +142,10 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
         value = var.value
         if value is None or any(value in run for run in inside) or _NOT_SITE_OWN.search(var.name):
             continue
-        host = next((h for h in LOCAL_HOSTS if re.search(_pattern(h, old), value)), None)
+        host = next((h for h in _hosts(var.name) if re.search(_pattern(h, old), value)), None)
         if host is None:
             continue
-        edit = value_edit(project, var, _local(old), _moved_to(new), every=True)  # where it is written
+        edit = value_edit(project, var, _local(old, var.name), _moved_to(new), every=True)  # where it is written
         # else its own line (`APP_URL=http://localhost:${LITESTAR_PORT}`: the reference gave the port)
         at = (edit.path, edit.line) if edit is not None else (var.location.path, var.location.line) \
             if var.location is not None else (None, None)
@@ -187,7 +196,7 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
                         moved = {}
                         break
                     value = var.value
-                    for host in LOCAL_HOSTS:
+                    for host in _hosts(var.name):
                         value = re.sub(_pattern(host, old), f"{host}:{new}", value)
                     if value != var.value:
                         moved.setdefault(service.name, {})[var.name] = value
@@ -263,16 +272,17 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
         for number in itertools.count(1):
             if (text := line_text(path, number)) is None:
                 break
-            if (path, number) in skip or not re.search(_local(old), text):
+            key = _ASSIGNED.match(text)
+            local = _local(old, key[1] if key else "")
+            if (path, number) in skip or not re.search(local, text):
                 continue
             if text.lstrip().startswith("#"):
                 continue  # a comment: the example it shows is the author's, not a setting
             value = values.get(number, "")
             if value and any(value in run for run in inside):
                 continue  # a healthcheck, command or entrypoint: run in a container, its localhost is it
-            key = _ASSIGNED.match(text)
             named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
-            edit = replace_on_line(path, number, _local(old), _moved_to(new), every=True)
+            edit = replace_on_line(path, number, local, _moved_to(new), every=True)
             if edit is not None and path.resolve().is_relative_to(writable):
                 edits.append(edit)
                 names.append(named)
@@ -295,7 +305,8 @@ def _names_old(path: Path, old: int) -> bool:
     for number in itertools.count(1):
         if (text := line_text(path, number)) is None:
             return False
-        if not text.lstrip().startswith("#") and re.search(_local(old), text):
+        key = _ASSIGNED.match(text)
+        if not text.lstrip().startswith("#") and re.search(_local(old, key[1] if key else ""), text):
             return True
     return False
 
@@ -326,7 +337,7 @@ def template_hints(project: Project, old: int, new: int) -> str:
         while (text := line_text(path, number)) is not None and number <= 2000:
             key = _COMMENTED.match(text)
             if key is not None and key[1] not in have:
-                for host in LOCAL_HOSTS:
+                for host in _hosts(key[1]):
                     if re.search(_pattern(host, old), text):
                         written = text.split("=", 1)[1].split(" #", 1)[0].strip().strip("'\"")
                         value = re.sub(_pattern(host, old), f"{host}:{new}", written)
@@ -375,14 +386,18 @@ def app_folders(top: Path) -> list[Path]:
 def _pattern(host: str, port: int) -> str:
     """`host:port` as a whole address, not `notlocalhost:8000` or `localhost:80001`; `localhost` also
     as the last label of a name under it (ArchiveBox's `http://admin.archivebox.localhost:8000`: every
-    `*.localhost` is the loopback, as code_ports reads settings code), whose labels stay as written."""
-    before = r"(?:(?<![\w.-])|(?<=[\w-]\.))" if host == "localhost" else r"(?<![\w.-])"
+    `*.localhost` is the loopback, as code_ports reads settings code), whose labels stay as written;
+    0.0.0.0 only as a URL's host (`http://0.0.0.0:8000`, the address a browser opens), never a bind
+    value's (`--bind 0.0.0.0:8000`, `LISTEN=0.0.0.0:8000`: every interface of the container)."""
+    before = r"(?:(?<![\w.-])|(?<=[\w-]\.))" if host == "localhost" else r"(?<=://)" if host == "0.0.0.0" \
+        else r"(?<![\w.-])"
     return rf"{before}{re.escape(host)}:{port}(?!\d)"
 
 
-def _local(port: int) -> str:
-    """Any local address of the host port: `localhost:port`, `*.localhost:port`, `127.0.0.1:port`."""
-    return "|".join(_pattern(host, port) for host in LOCAL_HOSTS)
+def _local(port: int, key: str = "") -> str:
+    """Any local address of the host port in a value of `key`: `localhost:port`, `*.localhost:port`,
+    `127.0.0.1:port`, `http://0.0.0.0:port` (not in a bind key's value: _hosts)."""
+    return "|".join(_pattern(host, port) for host in _hosts(key))
 
 
 def _moved_to(new: int) -> Callable[[re.Match[str]], str]:
