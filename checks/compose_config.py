@@ -344,7 +344,7 @@ def _env_file_maker(project: Project, message: str) -> Fix | None:
 def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
     """What to do about a missing env file no Makefile makes and no template beside it gives
     (env-drift copies a template): create it, or make it optional where compose allows that."""
-    from doctor.project import TEMPLATE_SUFFIXES
+    from doctor.project import template_names
 
     found = _ENV_FILE_MISSING.match(problem.message)
     if found is None:
@@ -354,7 +354,7 @@ def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
     moved = _moved_env_file(project, path, users)
     if moved is not None:
         return moved
-    if any(os.path.isfile(path.with_name(path.name + suffix)) for suffix in TEMPLATE_SUFFIXES):
+    if path.name and any(os.path.isfile(path.with_name(name)) for name in template_names(path.name)):
         return None
     shown = project.shown(path)
     whose = f" with the variables {', '.join(map(repr, users))} read{'s' if len(users) == 1 else ''} from it" \

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from doctor.host import Host
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
-from doctor.project import TEMPLATE_SUFFIXES, Project
+from doctor.project import Project, template_names
 from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
 from doctor.project.types import EnvFile, EnvSource, ProblemKind, VariableUse
@@ -17,7 +17,7 @@ from .fix import _append_fix, _rel, _template
 from .images import unpassworded
 from .places import BREAKS, DROPS, OPTIONAL, _Keys, _services_of, placeholder_paths
 
-# a service env file's template beside it (TEMPLATE_SUFFIXES): backend/.env -> backend/.env.example
+# a service env file's template beside it (template_names): backend/.env -> backend/.env.example
 # (`.env.dev-sample` too: testdrivenio's django-on-docker, whose README says to copy it)
 
 
@@ -30,7 +30,8 @@ class EnvDrift(Check):
         neither in the shell nor in `.env` (nor, in an env_file, by its own earlier keys) and has no
         default, and keys of `.env.example` (or `.env.sample`, `.env.dist`, `.env.template`,
         and each with `-` or `_` for the dot: kitsune's `.env-dist`, whose Makefile runs `cp -n
-        .env-dist .env`) that the developer's `.env` lacks. `${VAR:-}`, `${VAR-default}` and
+        .env-dist .env`; `env.example`, `example.env`, and the word before `_env`: ChiefOnboarding's
+        `.example_env`) that the developer's `.env` lacks. `${VAR:-}`, `${VAR-default}` and
         `${VAR:?message}` are deliberate and not findings; a key set in the shell counts as set. An
         unset variable is an error where the empty value breaks something (an image tag, a port, a
         volume source, `container_name`, a build path), info where compose only passes an empty
@@ -350,7 +351,9 @@ def _made_by_make(project: Project, path: Path) -> Fix | None:
 
 def _template_of(path: Path) -> EnvFile | None:
     """The template beside an env file (`backend/.env.example` of `backend/.env`), if any."""
-    return next((t for t in (_template(path, s) for s in TEMPLATE_SUFFIXES) if t is not None), None)
+    if not path.name:  # `env_file: /`: a folder, no file beside it (compose-config: "a directory")
+        return None
+    return next((t for t in (_template(path.with_name(n)) for n in template_names(path.name)) if t is not None), None)
 
 
 def _reaches(project: Project, dotenv: Path) -> bool:

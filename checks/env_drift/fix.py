@@ -12,10 +12,7 @@ from doctor.project.reading import ENV_LIMIT, is_file, read_bytes
 from doctor.project.types import EnvEntry, EnvFile
 
 
-def _template(path: Path, suffix: str) -> EnvFile | None:
-    if not path.name:  # `env_file: /`: a folder, no file beside it (compose-config: "a directory")
-        return None
-    candidate = path.with_name(path.name + suffix)
+def _template(candidate: Path) -> EnvFile | None:
     return read_env_file(candidate) if is_file(candidate) else None
 
 

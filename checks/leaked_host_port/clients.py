@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project import TEMPLATE_SUFFIXES, Project
+from doctor.project import Project, template_names
 from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.runtimes import image_runtime
 from doctor.project.types import EnvSource, EnvVar, Service
@@ -135,7 +135,7 @@ class Clients:
         code reads it with (`env("REDIS_BROKER_HOST", "redis_broker")`, `os.getenv("KEY", "redis://broker")`)."""
         found: list[str] = []
         path = var.location.path if var.source is EnvSource.ENV_FILE and var.location is not None else None
-        templates = [path.parent / f"{path.name}{suffix}" for suffix in TEMPLATE_SUFFIXES] if path is not None else []
+        templates = [path.with_name(n) for n in template_names(path.name)] if path is not None and path.name else []
         for template in (*(self.project.env_file(t) for t in templates), self.project.env_example):
             entry = template.entry(var.name) if template is not None else None
             if entry is not None and entry.value:

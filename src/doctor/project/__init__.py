@@ -23,9 +23,22 @@ if TYPE_CHECKING:
 
 # how a committed template of an env file is named beside it: `.env.example`, kitsune's `.env-dist`,
 # `.env_sample` (each spelling is in thousands of public repositories), the dot first
-TEMPLATE_SUFFIXES = tuple(f"{sep}{tail}" for sep in (".", "-", "_")
-                          for tail in ("example", "sample", "dist", "template"))
-ENV_EXAMPLE_NAMES = (*(f".env{suffix}" for suffix in TEMPLATE_SUFFIXES), "env.example", "example.env")
+TEMPLATE_TAILS = ("example", "sample", "dist", "template")
+TEMPLATE_SUFFIXES = tuple(f"{sep}{tail}" for sep in (".", "-", "_") for tail in TEMPLATE_TAILS)
+
+
+def template_names(name: str) -> tuple[str, ...]:
+    """The names a committed template of the env file `name` goes by beside it, the usual first:
+    `name` with a suffix (`.env.example`, `backend.env-dist`); for `.env` also `env.example`,
+    `example.env` and the word before `_env` (ChiefOnboarding's `.example_env`, `sample_env`)."""
+    names = tuple(name + suffix for suffix in TEMPLATE_SUFFIXES)
+    if name != ".env":
+        return names
+    return (*names, "env.example", "example.env", *(f"{dot}{tail}_env" for tail in TEMPLATE_TAILS for dot in (".", "")))
+
+
+# the names of the project's `.env` template, the one list (env-drift, compose-config, port-collision)
+ENV_EXAMPLE_NAMES = template_names(".env")
 
 
 @record

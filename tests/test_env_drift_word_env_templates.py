@@ -1,0 +1,68 @@
+"""env-drift and compose-config: `.example_env` (and the other `<word>_env` / `.<word>_env` shapes,
+word one of example, sample, dist, template) is a template of `.env`.
+
+chiefonboarding/ChiefOnboarding's docs say `cp .example_env .env`; on the project as cloned
+`doctor preflight` said "env file .env not found / fix: create .env ... (no template beside it to
+copy)", `doctor fix --env` had nothing to copy, and with a key deleted from the copied .env,
+env-drift passed. Every place that names a template of `.env` takes it from one list
+(doctor.project.template_names).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from doctor.checks.compose_config import ComposeConfig
+from doctor.checks.env_drift import EnvDrift
+
+from doctor.host import Host
+from doctor.model import Finding
+from doctor.project import ENV_EXAMPLE_NAMES, Project, ProjectOptions, template_names
+
+COMPOSE = "services:\n  web:\n    image: python:3.13\n    env_file: .env\n"
+NAMES = [".example_env", "example_env", ".sample_env", ".template_env", ".dist_env", ".env_example"]
+
+
+def _run(check: EnvDrift | ComposeConfig, root: Path) -> list[Finding]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root)}
+    project = Project(ProjectOptions(path=root, env=env))
+    return list(check.run(project, Host(env=env, timeout=1.0)))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_dotenv_gets_the_copy_of_a_word_env_template(tmp_path: Path, name: str) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / name).write_text("A=1\nB=2\n")
+    [found] = [f for f in _run(EnvDrift(), tmp_path) if f.subject == ".env"]
+    assert found.message == f"there is no .env: {name} lists 2 keys for it ('A', ...)"
+    assert found.fix is not None and found.fix.title == f"copy {name} to .env"
+    # compose-config leaves the copy to env-drift: no "no template beside it" advice
+    [missing] = [f for f in _run(ComposeConfig(), tmp_path) if "env file" in f.message]
+    assert missing.fix is None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_key_of_a_word_env_template_missing_from_dotenv_is_found(tmp_path: Path, name: str) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / name).write_text("A=1\nB=2\n")
+    (tmp_path / ".env").write_text("A=1\n")
+    found = [(f.message, f.fix.title if f.fix else None) for f in _run(EnvDrift(), tmp_path)]
+    assert found == [(f"'B' from {name} is missing from .env", f"add B to .env from {name}")]
+
+
+def test_a_service_env_file_named_dotenv_below_takes_the_same_names(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: python:3.13\n    env_file: back/.env\n")
+    (tmp_path / "back").mkdir()
+    (tmp_path / "back" / ".example_env").write_text("A=1\nB=2\n")
+    (tmp_path / "back" / ".env").write_text("A=1\n")
+    found = [f.message for f in _run(EnvDrift(), tmp_path)]
+    assert found == ["'B' from back/.example_env is missing from back/.env (env_file of 'web')"]
+
+
+def test_one_list_of_template_names() -> None:
+    assert template_names(".env") == ENV_EXAMPLE_NAMES
+    assert ENV_EXAMPLE_NAMES[0] == ".env.example"  # the usual one is looked for first
+    assert {".example_env", "example_env", ".sample_env", ".template_env", "env.example"} <= set(ENV_EXAMPLE_NAMES)
+    # another env file's templates are its name with a suffix, never `.example_env`
+    assert "app.env.example" in template_names("app.env") and ".example_env" not in template_names("app.env")
