@@ -100,7 +100,12 @@ class RootOwnedFiles(Check):
         then `gosu`; linuxserver.io's images) would break under `user:`: the advice is then
         `PUID=1000` and `PGID=1000` in the service's environment, where its entrypoint script, its
         Dockerfile, or its compose entry (an `environment:` key or a comment) shows PUID, or its
-        entrypoint reads USER_UID/USER_GID or APP_UID/APP_GID. Root's files are blamed
+        entrypoint reads USER_UID/USER_GID or APP_UID/APP_GID. A service that runs a process
+        supervisor (its command, its image's CMD/ENTRYPOINT or an entrypoint script's `exec`:
+        supervisord, runit's runsvdir, s6-overlay's `/init`) must start as root (ChiefOnboarding's
+        supervisord opens its log in a root-made folder and its config says `user=root`): the advice
+        is then to give the programs it starts your ids (supervisord's `user=` in their
+        [program:...] sections, `chpst -u`, `s6-setuidgid`), never `user:`. Root's files are blamed
         only on a service that may run as root: one whose `user:` names someone else (kitsune's
         `web`, `user: ${UID:-kitsune}`) or whose image declares a non-root `USER` (its Dockerfile,
         or the image on the engine: robotoff's `USER off`), or whose command only sets owners

@@ -65,3 +65,40 @@ def _commented(svc: Service) -> bool:
         if "#" in line and MENTIONS.search(line.partition("#")[2]):
             return True
     return False
+
+
+# process supervisors that must start as root to run their programs, each as the user its own
+# config names (ChiefOnboarding's supervisord: `user=root`, its log in a root-made /var/log/supervisord):
+# `user:` would stop them; the programs they start are the ones to run as the host user, and how
+SUPERVISORS = {
+    "supervisord": ("supervisord", "user= in their [program:...] sections"),
+    "runsvdir": ("runit", "chpst -u in their run scripts"),
+    "runit": ("runit", "chpst -u in their run scripts"),
+    "s6-svscan": ("s6", "s6-setuidgid in their run scripts"),
+    "/init": ("s6-overlay", "s6-setuidgid in their run scripts"),
+}
+
+
+def supervisor(project: Project, svc: Service) -> tuple[str, str] | None:
+    """(the supervisor, how its programs are given a user) when the service runs one: its command or
+    entrypoint, its image's CMD/ENTRYPOINT (`/usr/bin/supervisord -c ...`, `sh -c "... && exec
+    supervisord"`, s6-overlay's `/init`), or a command of a script it runs (`exec runsvdir
+    /etc/service`); else None."""
+    import posixpath
+
+    from doctor.project.shipped import ScriptFinder, run_words
+
+    def named(words: list[str]) -> tuple[str, str] | None:
+        # the basename of `/usr/bin/supervisord`; `/init` only as itself (any `init` is not s6's)
+        return next((f for w in words if (f := SUPERVISORS.get(w) or SUPERVISORS.get(posixpath.basename(w)))), None)
+
+    found = named([part for word in run_words(project, svc) for part in word.split()])
+    if found is not None:
+        return found
+    for path, _ in ScriptFinder(project).run_by(svc):
+        for line in _text(path).splitlines():
+            words = line.split()
+            words = words[1:] if words[:1] == ["exec"] else words
+            if (found := named(words[:1])) is not None:
+                return found
+    return None

@@ -12,7 +12,7 @@ from doctor.host import Host
 from doctor.host.owner_walk import path_order
 from doctor.host.owners import Owner, OwnerScan
 from doctor.host.which import which_on
-from doctor.model import Fix, Safety, Unavailable
+from doctor.model import Fix, Safety, Unavailable, service_names
 from doctor.project import Project
 from doctor.project.types import Service
 
@@ -107,13 +107,27 @@ def _run_as_you(project: Project, expected: Owner, who: str, services: Sequence[
     airflow's `AIRFLOW_UID` is set (missing-mount's advice); a line .env already has is not repeated.
     Where every one of `services` (those `who` names) drops root to ids its entrypoint reads
     (ArchiveBox's PUID/PGID), those are the way: `user:` would fail its entrypoint's usermod."""
-    from .dropped import id_variables
+    from .dropped import id_variables, supervisor
 
     pairs = {id_variables(project, svc) for svc in services}
     if len(pairs) == 1 and (pair := pairs.pop()) is not None:
         uid, gid = pair
         return (f"set {uid}={expected.uid} and {gid}={expected.gid} in the environment of {who}: its entrypoint "
                 "drops root to those ids itself, which user: would break")
+    supervised = {svc.name: found for svc in services if (found := supervisor(project, svc)) is not None}
+    if supervised:
+        # supervisord as uid 1001 cannot open its log nor switch to its programs' `user=root`: never `user:`
+        told = []
+        for kind in dict.fromkeys(supervised.values()):
+            names = sorted(n for n, found in supervised.items() if found == kind)
+            whose = who if len(names) == len(services) else service_names(names)
+            told.append(f"make the programs {kind[0]} starts in {whose} write as {expected.uid}:{expected.gid} "
+                        f"({kind[1]}, naming a user of the image with those ids; {kind[0]} must start as root, "
+                        "so not user:), or chown again after they write")
+        rest = [svc for svc in services if svc.name not in supervised]
+        if rest:
+            told.insert(0, _run_as_you(project, expected, service_names([s.name for s in rest]), rest))
+        return "; ".join(told)
     variables = project.compose.variables
     settings = [f"{name}={value}" for name, value in (("UID", expected.uid), ("GID", expected.gid))
                 if variables.get(name) != str(value)]
