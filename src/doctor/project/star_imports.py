@@ -19,11 +19,11 @@ import os
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from doctor.lazyre import lazy
 from doctor.regular import read_text
 
+TYPE_CHECKING = False  # typing costs a clean preflight ~4 ms: its names are for mypy only
 if TYPE_CHECKING:
     from doctor.project.types import Service
 
