@@ -196,9 +196,9 @@ def _not_running_manage_py(project: Project, calls: tuple[DotenvCall, ...]) -> s
     """The services that never run manage.py, where a call sits in it and another service runs it."""
     if not any(c.location.path.name == "manage.py" for c in calls):
         return set()
-    from doctor.project.shipped import ScriptFinder
+    from doctor.project.shipped import script_finder
 
-    scripts = ScriptFinder(project)
+    scripts = script_finder(project)
     runs = {name: _runs_manage_py(project, service, scripts) for name, service in project.services.items()}
     return {name for name, found in runs.items() if found is False} if any(runs.values()) else set()
 

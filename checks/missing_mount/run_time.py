@@ -50,9 +50,9 @@ class RunTimeReads:
 
     @cached_property
     def _scripts(self) -> ScriptFinder:
-        from doctor.project.shipped import ScriptFinder
+        from doctor.project.shipped import script_finder
 
-        return ScriptFinder(self.project)
+        return script_finder(self.project)
 
     def folders(self, service: Service, context: Path, destination: str, found: Collection[Path]) -> set[Path]:
         """Those of `found` (the context's top folders, COPY'd to `destination`) the service reads

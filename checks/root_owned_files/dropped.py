@@ -24,9 +24,9 @@ def id_variables(project: Project, svc: Service) -> tuple[str, str] | None:
     """The (user, group) variables the service's image drops root to, else None: read by a script
     it runs (its entrypoint), its Dockerfile, or said by its compose entry (set in `environment:`,
     or in a comment there) or its image (linuxserver.io's)."""
-    from doctor.project.shipped import ScriptFinder
+    from doctor.project.shipped import script_finder
 
-    for path, _ in ScriptFinder(project).run_by(svc):
+    for path, _ in script_finder(project).run_by(svc):
         found = READS.search(_text(path))
         if found:
             return found.group(1), PAIRS[found.group(1)]
@@ -86,7 +86,7 @@ def supervisor(project: Project, svc: Service) -> tuple[str, str] | None:
     /etc/service`); else None."""
     import posixpath
 
-    from doctor.project.shipped import ScriptFinder, run_words
+    from doctor.project.shipped import run_words, script_finder
 
     def named(words: list[str]) -> tuple[str, str] | None:
         # the basename of `/usr/bin/supervisord`; `/init` only as itself (any `init` is not s6's)
@@ -95,7 +95,7 @@ def supervisor(project: Project, svc: Service) -> tuple[str, str] | None:
     found = named([part for word in run_words(project, svc) for part in word.split()])
     if found is not None:
         return found
-    for path, _ in ScriptFinder(project).run_by(svc):
+    for path, _ in script_finder(project).run_by(svc):
         for line in _text(path).splitlines():
             words = line.split()
             words = words[1:] if words[:1] == ["exec"] else words

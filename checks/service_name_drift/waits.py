@@ -47,9 +47,9 @@ def wait_findings(project: Project, index: NetworkIndex) -> Iterator[tuple[str, 
     """(message, location, subject, fix) of each drifted host waited for; a line an anchor gives
     several services is reported once."""
     written: set[tuple[Location, str]] = set()
-    from doctor.project.shipped import ScriptFinder
+    from doctor.project.shipped import script_finder
 
-    scripts = ScriptFinder(project)
+    scripts = script_finder(project)
     for service in project.compose.services.values():
         view = index.view(service)
         for wait in waits(project, service, view, scripts) if view is not None else ():

@@ -63,7 +63,7 @@ def _started(project: Project, service: Service, recipe: Recipe | None) -> list[
     """started_installs, each with what runs it: "entrypoint" (compose's, or the image's ENTRYPOINT)
     or "command" (compose's, or the image's CMD), which a `run SERVICE CMD` replaces."""
     from doctor.project.reading import read_regular_text
-    from doctor.project.shipped import ScriptFinder
+    from doctor.project.shipped import script_finder
 
     workdir: str = service.working_dir or (recipe.workdir if recipe is not None else "") or "/"
     if "$" in workdir and recipe is not None and service.build is not None:  # ralph's `WORKDIR $RALPH_LOCAL_DIR`
@@ -75,7 +75,7 @@ def _started(project: Project, service: Service, recipe: Recipe | None) -> list[
         inline = " ".join(words)
         if _PIP.search(inline):  # `sh -c "pip install -r requirements.txt && ./manage.py runserver"`
             found.append((inline, workdir, how))
-    for path, how in ScriptFinder(project).run_by(service):
+    for path, how in script_finder(project).run_by(service):
         text = read_regular_text(path, START_SCRIPT_LIMIT) if how in _STARTING else None
         if text is not None and _PIP.search(text):
             found.append((text, workdir, "entrypoint" if how.lower() == "entrypoint" else "command"))
