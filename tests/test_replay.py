@@ -34,10 +34,11 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 from ci_images import StandIn, ensure, rewrite_images
 from portprobe import bindable
 
@@ -50,14 +51,15 @@ ABOVE_INFO = ("warning", "error")
 USER = 1000  # the non-root owner of a copy in the ownership case (CI runs as root)
 # where compose runs each project, relative to the copy (paperless-ngx's compose is its devcontainer's)
 WORKDIR = {"fastapi-template-0.11": ".", "paperless-ngx": ".devcontainer", "voting-app": ".", "redash": ".",
-           "taiga-docker": ".", "docker-django-example": ".", "ctfd": ".", "pontoon": "."}
+           "taiga-docker": ".", "docker-django-example": ".", "ctfd": ".", "pontoon": ".", "flagsmith": "."}
 PROJECTS = tuple(WORKDIR)
 # the compose files in compose's own order (base first), for the runs given an overlay
 COMPOSE = {"fastapi-template-0.11": ("compose.yml", "compose.override.yml"),
            "paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",),
            "voting-app": ("docker-compose.yml",), "redash": ("compose.yaml",),
            "taiga-docker": ("docker-compose.yml",), "docker-django-example": ("compose.yaml",),
-           "ctfd": ("docker-compose.yml",), "pontoon": ("docker-compose.yml",)}
+           "ctfd": ("docker-compose.yml",), "pontoon": ("docker-compose.yml",),
+           "flagsmith": ("docker-compose.yml",)}
 FILES = {"paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",)}  # not a name compose finds itself
 HOST_PORT = re.compile(r"""^(\s*-\s*["']?(?:\d{1,3}(?:\.\d{1,3}){3}:)?)(\d+)(?=:\d)""")
 
@@ -74,8 +76,8 @@ def free_port(taken: set[int]) -> int:
     raise AssertionError("unreachable")
 
 
-def move_host_ports(workdir: Path) -> dict[int, int]:
-    """Every literal host port a compose file of `workdir` publishes -> a port free now."""
+def move_host_ports(workdir: Path, taken: set[int] | None = None) -> dict[int, int]:
+    """Every literal host port a compose file of `workdir` publishes -> a port free now (none in `taken`)."""
     moved: dict[int, int] = {}
     for path in sorted(workdir.glob("*compose*.y*ml")):
         lines = path.read_text().splitlines(keepends=True)
@@ -83,7 +85,7 @@ def move_host_ports(workdir: Path) -> dict[int, int]:
             found = HOST_PORT.match(line)
             if found:
                 old = int(found.group(2))
-                new = moved.get(old) or free_port(set(moved.values()))
+                new = moved.get(old) or free_port(set(moved.values()) | (taken or set()))
                 moved[old] = new
                 lines[n] = f"{found.group(1)}{new}{line[found.end():]}"
         path.write_text("".join(lines))
@@ -110,6 +112,7 @@ class Copy:
     name: str
     env: dict[str, str]
     ports: dict[int, int]
+    api_ports: dict[int, int] = field(default_factory=dict)  # flagsmith's docker/api stack
 
     @property
     def workdir(self) -> Path:
@@ -155,7 +158,7 @@ def make_copy(tmp_path: Path, project: str, label: str = "") -> Copy:
     shutil.copytree(REPLAY / project, root, ignore=shutil.ignore_patterns("SOURCE.md"))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("COMPOSE_", "POSTGRES_", "DOCKER_DEFAULT_", "REDASH_", "PAPERLESS_", "TAIGA_",
-                                "DOCKER_WEB_", "DOTENV_PATH", "SITE_URL"))}
+                                "DOCKER_WEB_", "DOTENV_PATH", "SITE_URL", "FLAGSMITH_", "DATABASE_URL"))}
     env.update(COMPOSE_PROJECT_NAME=name, XDG_STATE_HOME=str(tmp_path / name / "state"))
     copied = Copy(root, project, name, env, {})
     if project == "redash":  # redash's `make env`, which every compose target runs first, writes .env
@@ -170,6 +173,8 @@ def make_copy(tmp_path: Path, project: str, label: str = "") -> Copy:
         (root / ".env").write_text(text.replace("DOCKER_WEB_PORT_FORWARD=8000", f"DOCKER_WEB_PORT_FORWARD={port}"))
     if project == "pontoon":  # its documented setup, `make server-env`: the template, the site's URL put in
         _pontoon_server_env(root, copied.ports[8000])
+    if project == "flagsmith":
+        _flagsmith_ports(copied)
     return copied
 
 
@@ -179,6 +184,19 @@ def _pontoon_server_env(root: Path, port: int) -> None:
     text = (root / "docker/config/server.env.template").read_text()
     assert text.count("SITE_URL=#SITE_URL#\n") == 1
     (root / "docker/config/server.env").write_text(text.replace("#SITE_URL#", f"http://localhost:{port}"))
+
+
+def _flagsmith_ports(copied: Copy) -> None:
+    """Flagsmith's site address (FLAGSMITH_DOMAIN, in the anchor) at the host port the copy publishes
+    flagsmith on; the api's local stack (docker/api/docker-compose.local.yml, the api Makefile's
+    COMPOSE_FILE) on free host ports too, and api/.env-local's localhost URLs at those ports, as on a
+    developer's machine whose ports they are. `api_ports` keeps the api stack's moves."""
+    copied.edit("docker-compose.yml", "FLAGSMITH_DOMAIN: localhost:8000 ",
+                f"FLAGSMITH_DOMAIN: localhost:{copied.ports[8000]} ")
+    copied.api_ports = move_host_ports(copied.root / "docker/api", set(copied.ports.values()))
+    for old in (5432, 5433):
+        copied.edit("api/.env-local", f"@localhost:{old}/", f"@localhost:{copied.api_ports[old]}/")
+    copied.edit("api/.env-local", "CLICKHOUSE_PORT=9000\n", f"CLICKHOUSE_PORT={copied.api_ports[9000]}\n")
 
 
 def loud(findings: list[dict[str, object]]) -> list[str]:
@@ -340,6 +358,11 @@ def _pontoon_drift(c: Copy) -> None:
     c.edit("docker/config/server.env", "@postgresql/pontoon", "@postgres/pontoon")
 
 
+def _flagsmith_drift(c: Copy) -> None:
+    # the db service's name mistyped in the environment anchor that migrate-db, flagsmith and the task processor merge
+    c.edit("docker-compose.yml", "@postgres:5432/flagsmith", "@postgresserver:5432/flagsmith")
+
+
 FAULTS = (
     Fault("fastapi-service-name-drift", "fastapi-template-0.11", _drift, "service-name-drift", "compose.yml",
           "POSTGRES_SERVER: postgresserver", "backend:POSTGRES_SERVER", "did you mean 'db'?"),
@@ -395,6 +418,9 @@ FAULTS = (
           "@postgres/pontoon", "server:DATABASE_URL", "did you mean 'postgresql'?"),
     Fault("pontoon-crlf-cmd", "pontoon", _crlf("docker/server_run.sh"), "script-line-endings", "docker/server_run.sh",
           "#!/bin/bash", "docker/server_run.sh", "reaches 'server' (CMD)"),
+    Fault("flagsmith-anchor-service-name-drift", "flagsmith", _flagsmith_drift, "service-name-drift",
+          "docker-compose.yml", "@postgresserver:5432/flagsmith",
+          "flagsmith,flagsmith-task-processor,migrate-db:DATABASE_URL", "did you mean 'postgres'?"),
 )
 
 
@@ -591,6 +617,125 @@ def test_pontoon_missing_server_env_is_made_by_its_makefile_not_copied(tmp_path:
     copied.doctor("fix", "--yes")
     assert tree_hash(copied.root) == before
     assert not (copied.root / "docker/config/server.env").exists()
+
+
+def test_flagsmith_port_taken_moves_with_the_anchors_domain_for_every_service(tmp_path: Path) -> None:
+    """Flagsmith (trial J1): flagsmith's '8000:8000' is held by another program; `fix --ports` moves it
+    in a new docker-compose.override.yml, and FLAGSMITH_DOMAIN (localhost:8000 in the `x-flagsmith-env`
+    anchor) follows for every service merging the anchor: flagsmith-task-processor too, though it
+    publishes '8001:8000' and so listens on that port inside (the line it reads is the one the moved
+    service reads: the site's address, not its own listener). The copy keeps upstream's shape at a port
+    free now: flagsmith's host port the one inside (P:P), the task processor's inside port that same
+    number (Q:P), FLAGSMITH_DOMAIN localhost:P. docker-compose.yml is untouched, and a second run
+    changes nothing."""
+    copied = make_copy(tmp_path, "flagsmith")
+    port, processor = copied.ports[8000], copied.ports[8001]
+    copied.edit("docker-compose.yml", f"- {port}:8000", f"- {port}:{port}")
+    copied.edit("docker-compose.yml", f"- {processor}:8000", f"- {processor}:{port}")
+    tracked = (copied.root / "docker-compose.yml").read_text()
+    out = _held_port_fixed(copied, port, "flagsmith-domain-follows")
+    assert (copied.root / "docker-compose.yml").read_text() == tracked
+    override = (copied.root / "docker-compose.override.yml").read_text()
+    new = int(re.findall(rf'"(\d+):{port}"', override)[0])
+    assert new not in (port, processor)
+    services = yaml.safe_load(override.replace("!override", ""))["services"]
+    assert {name: s.get("environment") for name, s in services.items()} == {
+        name: {"FLAGSMITH_DOMAIN": f"localhost:{new}"}
+        for name in ("migrate-db", "flagsmith", "flagsmith-task-processor")}, override
+    assert f"FLAGSMITH_DOMAIN follows to localhost:{new}" in out
+
+
+def _from_api(copied: Copy, *args: str) -> subprocess.CompletedProcess[str]:
+    """doctor run in Flagsmith's api/ as its Makefile runs compose there (COMPOSE_FILE ?= the local stack)."""
+    env = {**copied.env, "COMPOSE_FILE": "../docker/api/docker-compose.local.yml"}
+    done = subprocess.run([sys.executable, "-m", "doctor", *args], cwd=copied.root / "api", env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def test_flagsmith_api_db_port_taken_names_the_env_file_its_makefile_includes(tmp_path: Path) -> None:
+    """Flagsmith's api (trial J1): `api/Makefile` has `.EXPORT_ALL_VARIABLES:` and `-include .env-local`,
+    whose DATABASE_URL=...@localhost:5432 every host-run target (make test, the dev server) hands to the
+    app, and COMPOSE_FILE ?= ../docker/api/docker-compose.local.yml, which publishes db on 5432. With that
+    port held, `fix --ports` run from api/ moves db in the local stack's compose file and names
+    .env-local's line for the change (outside the compose file's folder, where fixes do not write);
+    a second run changes nothing."""
+    import socket
+
+    copied = make_copy(tmp_path, "flagsmith")
+    port = copied.api_ports[5432]
+    local = (copied.root / "api/.env-local").read_text()
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            holder.bind(("0.0.0.0", port))
+        except OSError:
+            pytest.skip(f"port {port} was taken in between")
+        holder.listen()
+        found = json.loads(_from_api(copied, "preflight", "--format", "json", "--select", "port-collision",
+                                     ".").stdout)["findings"]
+        hits = [f for f in found if f["subject"] == f"port:0.0.0.0:{port}/tcp" and f["severity"] == "error"]
+        assert hits and "is held by pid" in str(hits[0]["message"]), found
+        out = _from_api(copied, "fix", "--ports", "--yes", ".").stdout
+        stack = (copied.root / "docker/api/docker-compose.local.yml").read_text()
+        new = int(re.findall(r"^      - (\d+):5432$", stack, re.MULTILINE)[0])
+        transcript("flagsmith-api-env-local", shown(hits[0]),
+                   "; ".join(x.strip() for x in out.splitlines() if "port-collision" in x and "applied" in x))
+        assert new != port, stack
+        assert f"change {port} to {new} by hand in DATABASE_URL in " in out and ".env-local:1" in out, out
+        assert "password" not in out
+        assert (copied.root / "api/.env-local").read_text() == local
+        before = tree_hash(copied.root)
+        again = _from_api(copied, "fix", "--ports", "--yes", ".")
+        assert tree_hash(copied.root) == before, again.stdout + again.stderr
+
+
+FLAGSMITH_MIGRATE_FAILED = "service \"migrate-db\" didn't complete successfully: exit 1\n"
+
+
+def test_flagsmith_why_piped_migrate_db_exit_names_the_anchors_drift(tmp_path: Path) -> None:
+    """Flagsmith (trial J1): DATABASE_URL in the anchor names `postgresserver`; `docker compose up 2>&1 |
+    doctor why` with compose's own words for migrate-db (`service "migrate-db" didn't complete
+    successfully: exit 1`, no line of its log) and no container on the engine: ✗ migrate-db, its cause
+    the service-name-drift finding at the anchor's line, flagsmith and the task processor not started."""
+    copied = make_copy(tmp_path, "flagsmith")
+    _flagsmith_drift(copied)
+    done = subprocess.run([sys.executable, "-m", "doctor", "why", "."], cwd=copied.workdir, env=copied.env,
+                          input=FLAGSMITH_MIGRATE_FAILED, capture_output=True, text=True, timeout=180)
+    assert "Traceback" not in done.stderr, done.stderr
+    out = done.stdout
+    assert done.returncode == 1, out + done.stderr
+    assert "✗ migrate-db" in out and "exited (1), in the piped output" in out, out
+    line = copied.line_of("docker-compose.yml", "@postgresserver:5432/flagsmith")
+    assert f"cause    service-name-drift  docker-compose.yml:{line}\n" in out and "'postgresserver'" in out, out
+    assert "not started: it depends on 'migrate-db', which failed" in out, out
+    assert "has not run" not in done.stderr, done.stderr
+
+
+def test_flagsmith_frontend_dev_server_is_advised_with_the_service_ports(tmp_path: Path) -> None:
+    """Flagsmith's frontend (trial J1): `make serve` runs `npm run dev` ("dev": "cross-env npm run env &&
+    npx rspack serve ..."), on the host, where the node_modules the `frontend` image installs (`npm ci`)
+    are not. Run from frontend/ with the Makefile's COMPOSE_FILE (docker-compose-e2e-tests.yml),
+    host-vs-container names the Makefile's line and advises running it in 'frontend' with
+    --service-ports: a dev server the browser must reach on the service's 3000."""
+    copied = make_copy(tmp_path, "flagsmith")
+    env = {**copied.env, "COMPOSE_FILE": "docker-compose-e2e-tests.yml"}
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--format", "json", "--select",
+                           "host-vs-container", "."], cwd=copied.root / "frontend", env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stdout[-2000:] + done.stderr[-2000:]
+    line = copied.line_of("frontend/Makefile", "\tnpm run dev")
+    hits = [f for f in json.loads(done.stdout)["findings"]
+            if f["file"] == "Makefile" and f["line"] == line and f["severity"] in ABOVE_INFO]
+    assert hits, done.stdout
+    assert "run it in 'frontend'" in str(hits[0]["message"]), hits[0]
+    fix = hits[0]["fix"]
+    assert isinstance(fix, dict), hits[0]
+    argv = list(fix["command"])
+    assert argv[argv.index("run"):][-4:] == ["frontend", "npm", "run", "dev"], argv
+    assert "--service-ports" in argv, argv
+    transcript("flagsmith-frontend-serve", shown(hits[0]), f"advice: {' '.join(argv)}")
 
 
 def test_ctfd_makefile_targets_belong_in_the_ctfd_container(tmp_path: Path) -> None:
