@@ -39,3 +39,22 @@ class BusyHost:
     def __init__(self, busy: set[int]) -> None:
         self.env: dict[str, str] = {}
         self.ports = BusyPorts(busy)
+
+
+def held_port(first: int, last: int, step: int, spare: int = 1) -> tuple[socket.socket, int]:
+    """A socket listening on a port from range(first, last, step) whose `spare` ports after it are free
+    too (the ports a fix may move to), and that port; the test is skipped when there is none."""
+    import pytest
+
+    for port in range(first, last, step):
+        if all(bindable(p) for p in range(port, port + 1 + spare)):
+            holder = socket.socket()
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                holder.bind(("0.0.0.0", port))
+            except OSError:
+                holder.close()
+                continue
+            holder.listen()
+            return holder, port
+    pytest.skip("no free port")

@@ -19,7 +19,7 @@ import pytest
 from doctor.checks.port_collision.code_ports import old_port_in_code
 from doctor.checks.port_collision.fix import PortMove, port_fix
 from doctor.checks.port_collision.follow import site_key
-from portprobe import BusyHost, bindable
+from portprobe import BusyHost, held_port
 
 from doctor.project import Project, ProjectOptions
 
@@ -130,18 +130,7 @@ def test_the_dockerfiles_env_names_the_module_before_manage_pys_default(tmp_path
 
 
 def _held() -> tuple[socket.socket, int]:
-    for port in range(28100, 29000, 7):
-        if bindable(port) and bindable(port + 1):
-            holder = socket.socket()
-            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                holder.bind(("0.0.0.0", port))
-            except OSError:
-                holder.close()
-                continue
-            holder.listen()
-            return holder, port
-    pytest.skip("no free port")
+    return held_port(28100, 29000, 7, spare=1)
 
 
 def _fix_ports(root: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -22,7 +22,7 @@ import yaml
 from doctor.checks.port_collision.fix import PortMove, port_fix
 from doctor.checks.port_collision.make_env import make_env_files
 from doctor.checks.port_collision.public_port import public_reader
-from portprobe import BusyHost, bindable
+from portprobe import BusyHost, held_port
 
 from doctor.project import Project, ProjectOptions
 from doctor.project.codetext import CodeText
@@ -173,18 +173,7 @@ def test_make_env_files(tmp_path: Path) -> None:
 # -- the trials' repros, with a real socket holding the port -------------------------------------------
 
 def _held() -> tuple[socket.socket, int]:
-    for port in range(28300, 29300, 11):
-        if all(bindable(p) for p in range(port, port + 7)):
-            holder = socket.socket()
-            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                holder.bind(("0.0.0.0", port))
-            except OSError:
-                holder.close()
-                continue
-            holder.listen()
-            return holder, port
-    pytest.skip("no free port")
+    return held_port(28300, 29300, 11, spare=6)
 
 
 def _fix_ports(cwd: Path, tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> str:
