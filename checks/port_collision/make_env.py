@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 from doctor.project.reading import is_file, read_text
+from doctor.project.tasks import MAKEFILES  # the names make looks for, in its order
 
-MAKEFILES = ("GNUmakefile", "makefile", "Makefile")  # the names make looks for, in its order
 _INCLUDE = re.compile(r"^(?:-include|sinclude|include)[ \t]+(.+)$")
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
 MAKEFILE_LIMIT = 256 * 1024

@@ -20,8 +20,9 @@ def recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
     """(makefile, line number, the rule's first target, the line) for each line of the project's
     Makefile from its first rule on: the rule lines themselves (`.env:`) and their recipes."""
     from doctor.project.reading import read_regular_text
+    from doctor.project.tasks import MAKEFILES
 
-    for makefile in ("GNUmakefile", "makefile", "Makefile"):
+    for makefile in MAKEFILES:
         text = read_regular_text(project.root / makefile)
         target = ""
         for number, line in enumerate((text or "").splitlines(), 1):
