@@ -282,9 +282,9 @@ class HostVsContainer(Check):
             title += (f" ({home.service!r} mounts {project.shown(read_only)} read-only: what the command writes "
                       "there, a report or a cache, fails)")
         if up:  # it may be up, serving on the ports the run needs
-            title += (f" (stop {home.service!r} first, `docker compose stop {home.service}`, if it is up: "
+            title += (f" (stop {home.service!r} first, `{project.compose_words()} stop {home.service}`, if it is up: "
                       "its ports are taken)")
-        start = f"docker compose up -d{' --force-recreate' if lacking else ''} {home.service}"
+        start = f"{project.compose_words()} up -d{' --force-recreate' if lacking else ''} {home.service}"
         if up_first and running is None:
             title += (f" (start it first, `{start}`, if it is not up: what it runs at start installs the packages "
                       "the command needs, which a `run` would skip)")

@@ -189,7 +189,7 @@ def _rewrite_fix(project: Project, shipped: Shipped, data: bytes) -> Fix:
         title = f"rewrite {project.shown(path)} with LF line endings"
         title += " and no BOM" if data.startswith(BOM) else ""
     if shipped.baked:  # the image holds a copy of the old file: only a build brings the fixed one
-        title += f", then rebuild: docker compose build {' '.join(shipped.services)}"
+        title += f", then rebuild: {project.compose_words()} build {' '.join(shipped.services)}"
     return Fix(title, Safety.SAFE, (Edit(path, data, fixed),))
 
 

@@ -160,10 +160,10 @@ class VolumeShadowing(Check):
                 message = f"{names}{sep}{kind} over {target} keeps its first content after image rebuilds{holding}"
                 if mount.source:  # -V renews anonymous volumes only: a named one is removed, the next up refills it
                     title = (f"after a dependency change stop {names} and remove volume '{mount.source}' "
-                             f"(docker compose down {args}, then docker volume rm "
+                             f"({project.compose_words()} down {args}, then docker volume rm "
                              f"{project.compose.project_name}_{mount.source}, unless it has a name: of its own)")
                 else:
-                    title = f"after a dependency change run docker compose up -d -V {args}"
+                    title = f"after a dependency change run {project.compose_words()} up -d -V {args}"
                 yield self.finding(message, mount.location, subject, Fix(title, Safety.ADVICE), Severity.INFO)
                 continue
             name, age = stale

@@ -123,3 +123,22 @@ def test_a_copy_the_bind_mount_hides_is_not_the_route(tmp_path: Path) -> None:
     [error] = _findings(tmp_path)
     assert error.message == "has CRLF line endings and reaches 'web' (bind mount, compose.yaml:5)"
     assert error.fix is not None and "rebuild" not in error.fix.title
+
+
+def test_the_rebuild_hint_names_a_compose_file_compose_would_not_find_itself(tmp_path: Path) -> None:
+    """A project read with `-f docker-compose.dev.yml`: a bare `docker compose build web` there reads no
+    compose file (or another one), so the hint carries the -f the run was given."""
+    _write(tmp_path, {
+        "docker-compose.dev.yml": "services:\n  web:\n    build: .\n",
+        "Dockerfile": "FROM python:3.11\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n",
+        "start.sh": CRLF_SCRIPT,
+    })
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    project = Project(ProjectOptions(path=tmp_path, files=(tmp_path / "docker-compose.dev.yml",), env=env))
+    [error] = [f for f in ScriptLineEndings().run(project, Host(env=env, timeout=1.0)) if f.subject != ".gitattributes"]
+    assert error.fix is not None
+    assert error.fix.title.endswith("then rebuild: docker compose -f docker-compose.dev.yml build web"), error.fix.title
+    # the default name: compose finds it from the project folder, and the hint stays bare
+    (tmp_path / "docker-compose.dev.yml").rename(tmp_path / "compose.yaml")
+    [default] = _findings(tmp_path)
+    assert default.fix is not None and default.fix.title.endswith("then rebuild: docker compose build web")

@@ -141,6 +141,18 @@ class Project:
 
         return shown_path(path, self.options.cwd or self.root)
 
+    def compose_words(self) -> str:
+        """`docker compose` as a hint in a message writes it for this project, run from where the
+        user runs doctor: with `-f` for each compose file when compose would not find these files
+        by itself there (`docker compose -f docker/dev.yml build web`), else bare."""
+        from doctor.project.discover import find_default_files
+
+        files = list(self.compose.files)
+        here = self.options.cwd or self.root
+        if not files or find_default_files(here) == files:
+            return "docker compose"
+        return "docker compose " + " ".join(f"-f {self.shown(path)}" for path in files)
+
     def shown_problem(self, problem: Problem) -> str:
         """A loader problem's message as a finding says it: the files it names (absolute, as compose
         resolves them) written the way `shown` writes paths (`env file docker/app.env not found`).
