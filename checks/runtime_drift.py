@@ -19,7 +19,7 @@ from doctor.project.recipe import Recipe, arg_names, expand_args
 from doctor.project.release_images import release_dockerfiles
 from doctor.project.runtime_locks import is_lock, locked_reference, relock_advice
 from doctor.project.runtime_series import says, shown_source
-from doctor.project.runtime_target import excluded_by, target, to_change
+from doctor.project.runtime_target import excluded_by, lowest_admitted, target, to_change
 from doctor.project.runtimes import (
     Declared,
     FolderVersions,
@@ -115,7 +115,9 @@ class RuntimeDrift(Check):
         newest), and the advice names every one of them to change, so that following it leaves none
         apart (mealie: `.python-version` 3.12 against `FROM python:3.10-slim` and CI's 3.10 changes the
         file to 3.10; were `^3.12` required, the FROM and the CI pin both move to 3.12). Else widen the
-        range; a virtualenv is recreated on the agreed version. doctor edits nothing: which version is
+        range, or move the pins to the lowest series it allows (both are named: `widen poetry python
+        ^3.12 ... to allow 3.11, or move .python-version:1, Dockerfile:1 to python 3.12`); a
+        virtualenv is recreated on the agreed version. doctor edits nothing: which version is
         right is a decision for the team.
 
     Fix safety
@@ -244,6 +246,7 @@ class RuntimeDrift(Check):
             if place.spec:
                 message = f"{place.source} excludes {runtime} {reference} pinned at {_shown(agreeing, project)}"
                 advice = f"widen {place.source} in {_where(place.location, project)} to allow {reference}"
+                advice += _or_move(place, reference, runtime, agreeing, project)
                 if is_lock(place):  # a lock is resolved again, not edited
                     message = f"{place.location.path.name} {message}"
                     advice = relock_advice(place, declared, reference, _where(place.location, project))
@@ -307,6 +310,7 @@ class RuntimeDrift(Check):
                     continue
                 message = f"{place.source} excludes {runtime} {pin} of {whose} ({at})"
                 advice = f"widen {place.source} in {_where(place.location, project)} to allow {pin}"
+                advice += _or_move(place, pin, runtime, [image for _, image in clashes], project)
             else:
                 version = ", ".join(place.versions)
                 outside = _outside(excluded_by(place, ranges[place], runtime), project)
@@ -639,6 +643,14 @@ def _reference(versions: list[str], depth: int) -> str:
     best = max(series.items(), key=lambda item: (item[1], item[0]))[0]
     members = [v for v in versions if parse_version(v)[:depth] == best]
     return min(members, key=lambda v: (len(parse_version(v)), v))
+
+
+def _or_move(place: Declared, pinned: str, runtime: str, pins: list[Declared], project: Project) -> str:
+    """The other way out of a range that excludes the pins: move them into it (django-react's poetry
+    `python = "^3.12"` against `.python-version` 3.11 and `FROM python:3.11`, whose README asks for
+    3.12): which way is right is the team's decision, so the advice names both."""
+    into = lowest_admitted(place.spec, runtime, pinned) if place.spec else ""
+    return f", or move {_shown(pins, project)} to {runtime} {into}, which it allows" if into and pins else ""
 
 
 def _where(location: Location, project: Project) -> str:

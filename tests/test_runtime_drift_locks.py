@@ -53,7 +53,8 @@ def test_a_pin_outside_the_range_the_lock_agrees_with_is_the_one_to_change(tmp_p
 def test_without_a_lock_the_range_is_still_widened(tmp_path: Path) -> None:
     found = _findings(_site(tmp_path, lock=None), tmp_path)
     assert [(name, fix) for name, _, _, fix in found] == [
-        ("pyproject.toml", "widen requires-python ==3.13.* in pyproject.toml:6 to allow 3.12")]
+        ("pyproject.toml", "widen requires-python ==3.13.* in pyproject.toml:6 to allow 3.12, or move Dockerfile:5 "
+         "to python 3.13, which it allows")]
 
 
 def test_a_range_changed_alone_is_the_odd_one_out_against_the_lock_and_the_image(tmp_path: Path) -> None:
@@ -92,3 +93,13 @@ def test_the_range_a_devcontainer_build_breaks_is_named_first(tmp_path: Path) ->
     message = found[0][2]
     assert message.index("outside requires-python >=3.12,<3.13 (../pyproject.toml:3, locked in ../uv.lock:2)") < \
         message.index("bump-dependencies.yml:8"), message
+
+
+def test_a_range_the_pins_fall_below_offers_moving_them_into_it(tmp_path: Path) -> None:
+    """django-react-boilerplate's poetry `python = "^3.12"` against 3.11 pins, whose README asks for 3.12:
+    widening the range is one way, moving the pins to the lowest series it allows the other."""
+    from doctor.project.runtime_target import lowest_admitted
+
+    assert lowest_admitted(">=3.12,<4.0", "python", "3.11") == "3.12"  # poetry's ^3.12, as read
+    assert lowest_admitted(">=22 <23", "node", "20") == "22"
+    assert lowest_admitted("==3.12.*", "python", "3.13") == ""  # never down: the pins are above it

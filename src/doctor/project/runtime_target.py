@@ -52,3 +52,19 @@ def excluded_by(place: Declared, ranges: Iterable[Declared], runtime: str) -> li
         return []
     return [r for r in ranges if r.spec and r.location != place.location
             and not any(satisfies(v, r.spec, runtime) for v in place.versions)]
+
+
+# the series a range's advice may name as the one to move pins to: the supported releases
+_SERIES = {"python": [f"3.{minor}" for minor in range(8, 15)], "node": [str(major) for major in range(16, 27)]}
+
+
+def lowest_admitted(spec: str, runtime: str, above: str) -> str:
+    """The lowest release series at or above `above` that `spec` admits (`^3.12` above 3.11: 3.12;
+    `>=22 <23` above 20: 22), the version pins move to instead of widening the range; "" when none
+    (a range below every supported series, or one we cannot read)."""
+    depth = 2 if runtime == "python" else 1
+    floor = parse_version(above)[:depth]
+    for series in _SERIES.get(runtime, ()):
+        if parse_version(series) >= floor and satisfies(series, spec, runtime):
+            return series
+    return ""
