@@ -100,3 +100,38 @@ def test_a_reference_is_never_split_inside() -> None:
     assert (text, tool) == ("manage test $(APP_LIST)", "manage")
     [(text, _, _)] = list(split_command("(cd x && pytest $(ARGS))", Path("/")))
     assert shlex.split(text) == ["pytest", "$(ARGS)"]
+
+
+@pytest.mark.parametrize(("lines", "text", "expected"), [
+    # django-react-boilerplate's `make test backend.tests`: `make test` alone passes nothing
+    (["ARG := $(word 2, $(MAKECMDGOALS) )"], "test $(ARG) --keepdb", "test  --keepdb"),
+    (["ARGS = $(filter-out $@,$(MAKECMDGOALS))"], "pytest $(ARGS)", "pytest "),
+    ([], "echo $(firstword $(MAKECMDGOALS)) $(words a b c) $(wordlist 2,3,a b c d)", "echo tgt 3 b c"),
+    ([], "echo $(filter %.py,a.py b.js c.py) $(strip  x   y )", "echo a.py c.py x y"),
+    # a reference of the goals doctor cannot evaluate stands for goals after the target: none
+    ([], "run $(shell echo $(MAKECMDGOALS) | cut -d' ' -f2-) $(shell date)", "run  $(shell date)"),
+    (["X = $(word $(N),a b)"], "$(X)", "$(word $(N),a b)"),  # an unknown count: kept whole
+])
+def test_make_evaluates_the_goals_of_the_target_itself(lines: list[str], text: str, expected: str) -> None:
+    assert MakeVariables.read(lines).expand(text, "tgt") == expected
+
+
+def test_the_goals_make_is_given_are_its_goals() -> None:
+    variables = MakeVariables.read(["ARG := $(word 2, $(MAKECMDGOALS))"], goals=["test", "blog"])
+    assert variables.expand("manage test $(ARG)", "test") == "manage test blog"
+
+
+def test_a_goal_argument_variable_is_dropped_from_the_advice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-react-boilerplate: `fix: run it as ... poetry run backend/manage.py test backend/ '$(word 2,
+    $(MAKECMDGOALS) )' --parallel --keepdb`, a make expression the container's shell cannot run."""
+    project = tmp_path / "boilerplate"
+    project.mkdir()
+    (project / "Makefile").write_text(
+        "ARG := $(word 2, $(MAKECMDGOALS) )\n\ntest:\n\tpython manage.py test $(ARG) --keepdb\n")
+    (project / "requirements.txt").write_text("doctor-absent-django==5.1\n")
+    (project / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY requirements.txt /tmp/\n"
+                                        "RUN pip install -r /tmp/requirements.txt\nWORKDIR /home/user/app/\nCOPY . .\n")
+    (project / "compose.yaml").write_text('services:\n  web:\n    build: .\n    volumes: ["./:/home/user/app/"]\n')
+    [finding] = findings(project, monkeypatch)
+    assert typed(finding) == ["python", "manage.py", "test", "--keepdb"]
+    assert "$(" not in finding.fix.title if finding.fix else False

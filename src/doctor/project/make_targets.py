@@ -105,7 +105,7 @@ def make_plan(project: Project, homes: Sequence[ServiceHome], arguments: Sequenc
     path = directory / named if named else next((directory / n for n in MAKEFILES if (directory / n).is_file()), None)
     if path is None or not path.is_file():
         return None
-    rules, default = _rules(path, overrides)
+    rules, default = _rules(path, overrides, goals)
     order: list[str] = []
     # make's default goal: `.DEFAULT_GOAL` where set (`.DEFAULT_GOAL := help` above a first `test:`),
     # else the first target that is neither special (`.PHONY`) nor a pattern (`%.o: %.c`)
@@ -150,14 +150,16 @@ def _walk(target: str, rules: dict[str, tuple[list[str], list[tuple[int, str]]]]
     order.append(target)
 
 
-def _rules(path: Path, overrides: dict[str, str]) -> tuple[dict[str, tuple[list[str], list[tuple[int, str]]]], str]:
+def _rules(path: Path, overrides: dict[str, str],
+           goals: Sequence[str] = ()) -> tuple[dict[str, tuple[list[str], list[tuple[int, str]]]], str]:
     """Each target of the Makefile: its prerequisites (variables expanded, order-only ones too) and
-    its recipe lines (number, text), with `make NAME=value`'s values; and `.DEFAULT_GOAL` ("" unset)."""
+    its recipe lines (number, text), with `make NAME=value`'s values and `make GOAL...`'s goals (none:
+    the default goal's); and `.DEFAULT_GOAL` ("" unset)."""
     from doctor.project.makevars import MakeVariables, logical_lines
     from doctor.project.reading import read_regular_text
 
     lines = (read_regular_text(path) or "").splitlines()
-    variables = MakeVariables.read(lines, overrides)
+    variables = MakeVariables.read(lines, overrides, goals)
     rules: dict[str, tuple[list[str], list[tuple[int, str]]]] = {}
     current: list[str] = []
     for number, line in logical_lines(lines):

@@ -7,6 +7,11 @@ before) and `NAME += v` (appended). A reference doctor cannot know stays as writ
 a function (`$(shell ...)`, `$(wildcard ...)`), a substitution (`$(SRC:.c=.o)`), a `!=` shell
 assignment, a variable set under a conditional (`ifeq`) or in a `define` block, one set nowhere in
 the file (the environment's, an included file's, make's own `$(MAKE)`). `$$` is a `$` for the shell.
+`$(MAKECMDGOALS)` is the goals make is given: the target itself where doctor reads its recipe (`make
+test`), so `ARG := $(word 2, $(MAKECMDGOALS))`, the usual way to pass `make test app.tests` an
+argument, is empty there; make's list functions over known words (`word`, `wordlist`, `firstword`,
+`lastword`, `words`, `filter`, `filter-out`, `strip`) are evaluated, and a reference of MAKECMDGOALS
+doctor cannot evaluate is empty too (it stands for goals given after the target, none of them).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from doctor.lazyre import lazy
 _ASSIGN = lazy(r"^(?:(?:override|export|private)\s+)*([A-Za-z0-9_.-]+)\s*(:::=|::=|:=|\?=|\+=|!=|=)\s*(.*)$")
 _CONDITIONAL = lazy(r"^(?:ifeq|ifneq|ifdef|ifndef)\b")
 _MODIFIERS = frozenset({"override", "export", "private"})
+_LIST_FUNCTIONS = frozenset({"word", "wordlist", "firstword", "lastword", "words", "filter", "filter-out", "strip"})
+_GOALS = "MAKECMDGOALS"
 _DEPTH = 16  # variables expanded within one another, at most
 _LONGEST = 64 * 1024  # characters a variable expands to, at most (a recipe line is no bigger)
 
@@ -30,12 +37,16 @@ class MakeVariables:
         # name -> (value, recursive); None: set where doctor cannot tell the value (a conditional, `!=`)
         self._values: dict[str, tuple[str, bool] | None] = {}
         self._expanded: dict[tuple[str, str], str] = {}  # a recursive variable's value, expanded once
+        self._goals: tuple[str, ...] | None = None  # `make GOAL...`'s goals; None: the recipe's own target
 
     @classmethod
-    def read(cls, lines: Sequence[str], overrides: Mapping[str, str] | None = None) -> MakeVariables:
+    def read(cls, lines: Sequence[str], overrides: Mapping[str, str] | None = None,
+             goals: Sequence[str] = ()) -> MakeVariables:
         """The variables of a Makefile's lines (continuation lines already joined or not); `overrides`
-        are `make NAME=value`'s, which win over the file's own assignments (bar `override NAME = ...`)."""
+        are `make NAME=value`'s, which win over the file's own assignments (bar `override NAME = ...`);
+        `goals` are the goals make is given (none: each recipe's own target, `make TARGET`)."""
         found = cls()
+        found._goals = tuple(goals) or None
         forced: set[str] = set()  # `override NAME = ...`: the file's value wins over the command line's
         conditional = 0
         in_define = False
@@ -88,6 +99,10 @@ class MakeVariables:
             text, recursive = old
             added = value if recursive else self.expand(value)
             self._values[name] = (f"{text} {added}" if text else added, recursive)
+        elif op in (":=", "::=", ":::=") and _GOALS in value and self._goals is None:
+            # its value depends on the goals, known per recipe here: expanded where used (make knows
+            # them before it reads the file, so nothing else changes)
+            self._values[name] = (value, True)
         elif op in (":=", "::=", ":::="):
             self._values[name] = (self.expand(value), False)
         else:  # `=`, or `+=` to a variable not set before
@@ -127,6 +142,16 @@ class MakeVariables:
     def _value(self, reference: str, name: str, target: str, active: frozenset[str]) -> str:
         if name == "@" and target:
             return target
+        if name == _GOALS and name not in self._values:
+            goals = self._goals or ((target,) if target else None)
+            return reference if goals is None else " ".join(goals)
+        function = name.split(None, 1)
+        if len(function) == 2 and function[0] in _LIST_FUNCTIONS:
+            value = _list_function(function[0], [self.expand(a, target, active) for a in _arguments(function[1])])
+            if value is not None:
+                return value
+        if _GOALS in name and (self._goals is not None or target):
+            return ""  # goals given after the target's own: none when make is given the target alone
         known = self._values.get(name)
         if not known or name in active or len(active) >= _DEPTH:
             # a function, a substitution, an unknown or unset variable, one referring to itself: as written
@@ -138,6 +163,50 @@ class MakeVariables:
         if cached is None:  # once per variable: four references a level, ten levels deep, were 2 s
             cached = self._expanded[name, target] = self.expand(value, target, active | {name})[:_LONGEST]
         return cached
+
+
+def _arguments(text: str) -> list[str]:
+    """A function's arguments: `text` split at the commas outside nested references."""
+    found, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += char in "({"
+        depth -= char in ")}"
+        if char == "," and depth == 0:
+            found.append(text[start:index])
+            start = index + 1
+    return [*found, text[start:]]
+
+
+def _list_function(name: str, arguments: list[str]) -> str | None:
+    """What make's list function `name` gives for its expanded arguments; None where one still holds
+    a reference doctor could not expand, or the arguments are not the function's."""
+    if any("$" in a for a in arguments):
+        return None
+    lists = [a.split() for a in arguments]
+    counts = {"word": 2, "wordlist": 3, "filter": 2, "filter-out": 2}
+    if len(arguments) != counts.get(name, 1):
+        return None
+    if name in ("word", "wordlist"):
+        numbers = [a.strip() for a in arguments[:-1]]
+        if not all(n.isdigit() and int(n) > 0 for n in numbers):
+            return None
+        first, last = int(numbers[0]), int(numbers[-1])
+        return " ".join(lists[-1][first - 1:last])
+    if name in ("filter", "filter-out"):
+        patterns = lists[0]
+        kept = [w for w in lists[1] if any(_matches(p, w) for p in patterns) == (name == "filter")]
+        return " ".join(kept)
+    words = lists[0]
+    return {"firstword": " ".join(words[:1]), "lastword": " ".join(words[-1:]), "words": str(len(words)),
+            "strip": " ".join(words)}[name]
+
+
+def _matches(pattern: str, word: str) -> bool:
+    """Whether `word` matches a make pattern (one `%` standing for any characters)."""
+    head, percent, tail = pattern.partition("%")
+    if not percent:
+        return word == pattern
+    return len(word) >= len(head) + len(tail) and word.startswith(head) and word.endswith(tail)
 
 
 def _closing(text: str, opening: int) -> int:
