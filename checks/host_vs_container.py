@@ -38,8 +38,9 @@ class HostVsContainer(Check):
         `npm run generate-client`; for a compose folder such as `.devcontainer/` that builds or
         mounts the repo around it, `..`, the repo's own Makefile too; a Makefile's variables expanded
         as make expands them, `$(APP_LIST)` set by `APP_LIST ?= ...`, one doctor cannot know kept
-        whole; a project script run by its path, `./manage.py test`, and a runner's `uv run` or
-        `poetry run` judged by the program it starts) for code that reaches a
+        whole, `$(word 2, $(MAKECMDGOALS))` empty as for `make TARGET`; a project script run by its
+        path, `./manage.py test`, and a runner's `uv run` or `poetry run` judged by the program it
+        starts) for code that reaches a
         service (bind mount, `develop.watch` sync, or COPY into the image) whose image installs
         dependencies the interpreter running them lacks. What the image installs is read from its
         manifests: the build context's pyproject / requirements (with the files their `-r` lines
@@ -156,7 +157,11 @@ class HostVsContainer(Check):
         publishes none), never `exec`: `run` publishes nothing by itself, and a second server in the
         running container finds its port taken. A command installing packages (`python -m pip install
         -r requirements/dev.txt`, `npm ci`) is not advised: it is the host's setup, and a `run --rm`
-        container would take what it installs away with it.
+        container would take what it installs away with it. Nor is a recipe that sets up the host
+        (data-hub-api's `setup-flake8-hook`: `python3 -m venv env`, then `pre-commit install` and `git config`
+        from that venv): in a container it would create ./env through the bind mount, root-owned, with
+        hooks running the container's Python; where the host's pyenv pin is not installed, the fix is
+        `pyenv install VERSION`, and `doctor exec -- make TARGET` runs such a recipe here.
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -181,14 +186,22 @@ class HostVsContainer(Check):
         from doctor.host.containers import service_running  # json, urllib: only when a service may be named
 
         seen: set[tuple[str, tuple[str, ...]]] = set()
+        setups_seen: set[tuple[Path, str]] = set()
         running: dict[str, bool | None] = {}
         started: set[str] | None = None  # what the services themselves run, read once a command has a home
         scripts: PackageScripts | None = None  # the package.json scripts by folder, read once too
         # each package.json's manager, from its implied command (`yarn`: a yarn.lock beside it)
         managers = {c.location.path: c.tool for c in project.commands if c.implied and c.kind is CommandKind.NPM}
+        setups = _host_setups(project.commands)
         for command in project.commands:
             home = _home_of(command, homes, project.root)
             if home is None:
+                continue
+            setup = setups.get((command.location.path, command.name)) if command.kind in _RECIPES else None
+            if setup is not None:  # data-hub-api's `python3 -m venv env` then `pre-commit install`: the host's
+                if home.unusable is not None and (command.location.path, command.name) not in setups_seen:
+                    setups_seen.add((command.location.path, command.name))
+                    yield self._unstartable_setup(project, command, home.unusable, setup)
                 continue
             if started is None:
                 started = {text for name in sorted(project.services) for text in _service_runs(project, name)}
@@ -207,6 +220,19 @@ class HostVsContainer(Check):
             if scripts is None:
                 scripts = PackageScripts(project.commands, project.root)
             yield self._belongs(project, command, advised, home, running[home.service], host.compose_cli, scripts)
+
+    def _unstartable_setup(self, project: Project, command: Command, unusable: tuple[str, str],
+                           setup: str) -> Finding:
+        """A recipe setting up the host (a virtualenv, git hooks) whose Python the pyenv pin cannot start:
+        the fix is the pinned version, on the host; in a container the recipe would set up the wrong place
+        (a root-owned ./env through the bind mount, hooks running the container's Python)."""
+        version, pinned_by = unusable
+        where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by
+        message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, set "
+                   f"by {where}, is not installed); the recipe {setup}: it sets up the host, not a container")
+        fix = Fix(f"install the pinned Python on the host: `pyenv install {version}`", Safety.ADVICE,
+                  command=("pyenv", "install", version))
+        return self.finding(message, command.location, f"host:{command.origin}", fix)
 
     def _belongs(self, project: Project, command: Command, advised: tuple[str, ...], home: ServiceHome,
                  running: bool | None, cli: tuple[str, ...], scripts: PackageScripts) -> Finding:
@@ -418,6 +444,28 @@ def _mapped_pipeline(advised: tuple[str, ...], cwd: Path, home: ServiceHome) -> 
         mapped = mapped_words(words, cwd, home)
         stages.append(stage.strip() if mapped == words else shlex.join(mapped))
     return [shell, flag, " | ".join(stages)]
+
+
+# the task files whose recipes run their lines in turn, on one machine
+_RECIPES = frozenset({CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK})
+
+
+def _host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
+    """The recipes (file, name) one of whose lines sets up the host (command_roles.sets_up_host: creates
+    or activates a virtualenv, installs git hooks, sets git config), each with what its first such line
+    does: the rest of the recipe runs there too (data-hub-api's `pre-commit` comes from the venv the
+    recipe's `python3 -m venv env` creates)."""
+    from doctor.project.command_roles import sets_up_host
+
+    found: dict[tuple[Path, str], str] = {}
+    for command in commands:
+        if command.kind not in _RECIPES or command.implied or (command.location.path, command.name) in found:
+            continue
+        words = runner_started(_command_words(command.text))
+        setup = sets_up_host(words[0], words[1:]) if words else None
+        if setup is not None:
+            found[command.location.path, command.name] = setup
+    return found
 
 
 def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> ServiceHome | None:

@@ -43,6 +43,28 @@ def installs_packages(tool: str, arguments: Sequence[str]) -> bool:
     return False
 
 
+def sets_up_host(tool: str, arguments: Sequence[str]) -> str | None:
+    """What the command sets up on the machine it runs on, which a container would set up in the wrong
+    place (data-hub-api's `setup-flake8-hook`: `python3 -m venv env`, then `pre-commit install` and
+    `git config` from that venv): "creates a virtualenv" (`python -m venv`, `virtualenv`, `uv venv`),
+    "activates a virtualenv", "installs git hooks" (`pre-commit install`, a path into .git/hooks),
+    "sets git config"; None for any other command."""
+    name = posixpath.basename(tool)
+    words = list(arguments)
+    if name.startswith("python") and words[:1] == ["-m"] and len(words) > 1:
+        name, words = words[1], words[2:]
+    verb = next((w for w in words if not w.startswith("-")), "")
+    if name in ("venv", "virtualenv") or (name == "uv" and verb == "venv"):
+        return "creates a virtualenv"
+    if name in (".", "source") and verb.endswith("/bin/activate"):
+        return "activates a virtualenv"
+    if (name == "pre-commit" and verb in ("install", "install-hooks")) or any(".git/hooks" in w for w in words):
+        return "installs git hooks"
+    if name == "git" and verb == "config":
+        return "sets git config"
+    return None
+
+
 # programs that serve until stopped: a development server, an app server, a dev bundler's server
 _SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne", "granian", "waitress-serve",
                       "webpack-dev-server", "http-server", "serve"})

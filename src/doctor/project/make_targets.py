@@ -114,13 +114,19 @@ def make_plan(project: Project, homes: Sequence[ServiceHome], arguments: Sequenc
         if goal not in rules:
             return None
         _walk(goal, rules, order, set())
+    from doctor.project.command_roles import sets_up_host
     from doctor.project.tasks import split_command
 
     lines: list[RecipeLine] = []
     for target in order:
-        for number, text in rules[target][1]:
-            own = tuple(Step(*found) for found in split_command(text, path.parent))
-            lines.append(_placed(target, number, text, own, homes, project.root))
+        steps = [(number, text, tuple(Step(*found) for found in split_command(text, path.parent)))
+                 for number, text in rules[target][1]]
+        # data-hub-api's `python3 -m venv env`, then `pre-commit install` from it: the whole recipe sets
+        # up this machine, which a container would do in the wrong place
+        setup = any(sets_up_host(s.tool, s.text.split()[1:]) for _, _, own in steps for s in own)
+        for number, text, own in steps:
+            lines.append(RecipeLine(target, number, text, own, None, True) if setup
+                         else _placed(target, number, text, own, homes, project.root))
     return MakePlan(path, tuple(lines), unsupported)
 
 
