@@ -202,3 +202,22 @@ def test_a_compose_file_compose_cannot_read_is_no_all_clear(tmp_path: Path) -> N
     checkout = Checkout(tmp_path, "app", "folder", "", "app", "none", (), "compose cannot read it", unread=True)
     assert _lines("origin", [checkout], [])[-1] == ("~ no clashes among the checkouts compose can read (1 cannot "
                                                      "be read: their ports are not known)")
+
+
+def test_a_published_range_two_checkouts_share_is_one_clash_line() -> None:
+    # localstack's `'4563-4599:4563-4599'` in two worktrees: 37 lines `4563/tcp published by ...`, one per port
+    from doctor.portmap import Checkout, Published, find_clashes
+
+    def track(name: str, *extra: Published) -> Checkout:
+        span = tuple(Published("localstack", p, p, "tcp", "") for p in range(4563, 4600))
+        udp = tuple(Published("localstack", p, p, "udp", "") for p in range(4563, 4565))
+        return Checkout(Path(f"/home/dev/{name}"), name, "worktree", name, name, "none", (*span, *udp, *extra))
+
+    shared = "published by app ('localstack'), app-b ('localstack')"
+    assert find_clashes([track("app"), track("app-b")]) == [f"4563-4599/tcp {shared}", f"4563-4564/udp {shared}"]
+    # a port with other owners (the second checkout's 'edge' publishes 4566 too) breaks the run; a single
+    # port stays one port
+    clashes = find_clashes([track("app"), track("app-b", Published("edge", 4566, 4566, "tcp", ""))])
+    assert clashes == [f"4563-4565/tcp {shared}", f"4563-4564/udp {shared}",
+                       "4566/tcp published by app ('localstack'), app-b ('localstack'), app-b ('edge')",
+                       f"4567-4599/tcp {shared}"]

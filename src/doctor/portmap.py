@@ -303,19 +303,21 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
     """One line per port published by two checkouts, or held by someone else than the checkout's containers."""
     named = Counter(c.name for c in checkouts)
     label = {c.path: c.name if named[c.name] == 1 else str(c.path) for c in checkouts}  # app vs app
-    clashes = []
+    by_port: list[tuple[int, str, str]] = []  # (port, protocol, the rest of its clash line)
     for (port, protocol), users in _by_port(checkouts).items():
         if _shared(users):
             publishers = ", ".join(f"{label[c.path]} ('{p.service}')" for c, p in users)
             holder = next((p.holder for _, p in users if p.holder and p.holder != "ours"), "")
             running = next((label[c.path] for c, p in users if p.holder == "ours"), "")
             now = f"; held by {running}" if running else (f"; held by {holder}" if holder else "")
-            clashes.append(f"{port}/{protocol} published by {publishers}{now}")
+            by_port.append((port, protocol, f" published by {publishers}{now}"))
         else:
             for checkout, published in users:
                 if published.holder not in ("", "ours"):
-                    clashes.append(f"{port}/{protocol} of {label[checkout.path]} ('{published.service}') "
-                                   f"is held by {published.holder}")
+                    by_port.append((port, protocol, f" of {label[checkout.path]} ('{published.service}') "
+                                                    f"is held by {published.holder}"))
+    clashes = [f"{first}-{last}/{protocol}{rest}" if last != first else f"{first}/{protocol}{rest}"
+               for first, last, protocol, rest in _port_runs(by_port)]
     by_name: dict[str, list[Checkout]] = defaultdict(list)
     for checkout in checkouts:
         if checkout.project:
@@ -343,6 +345,22 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
         clashes.append(f"container_name {listed} {verb} used by {', '.join(users_of)}: the second 'up' fails, the "
                        f"name being in use ({how})")
     return clashes
+
+
+def _port_runs(lines: list[tuple[int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The per-port clash lines as (first, last, protocol, rest) runs of consecutive ports with the
+    same rest (the same checkouts, services and holder): localstack's `4563-4599:4563-4599` in two
+    worktrees is one `4563-4599/tcp` line, not 37. `lines` come sorted by port."""
+    runs: list[tuple[int, int, str, str]] = []
+    growing: dict[tuple[str, str], int] = {}  # (protocol, rest) -> the index of its last run
+    for port, protocol, rest in lines:
+        at = growing.get((protocol, rest))
+        if at is not None and runs[at][1] == port - 1:
+            runs[at] = (runs[at][0], port, protocol, rest)
+            continue
+        growing[(protocol, rest)] = len(runs)
+        runs.append((port, port, protocol, rest))
+    return runs
 
 
 def _name_variable(checkouts: list[Checkout], container: str) -> str:
