@@ -56,7 +56,7 @@ def test_the_host_apps_env_outside_the_compose_folder_is_named_with_its_line(tmp
     top, project = _checkout(tmp_path, 'services:\n  database:\n    image: postgres:15\n    ports: ["54320:5432"]\n')
     move = _move(project)
     assert all(e.path.name != ".env" for e in move.edits)
-    assert move.title.endswith("change 54320 to 20000 by hand in NEXT_PRIVATE_DATABASE_URL in "
+    assert move.title.endswith("(then, by hand: change 54320 to 20000 in NEXT_PRIVATE_DATABASE_URL in "
                                f"{top / '.env'}:3 (a program on the host dials it))"), move.title
 
 

@@ -93,8 +93,8 @@ def test_the_settings_module_naming_the_old_port_is_named_after_the_move(tmp_pat
     project = _project(tmp_path, DJANGO, {"Dockerfile": "FROM python:3.12\nCOPY . .\n", "proj/__init__.py": "",
                                           "proj/settings.py": 'PARENT_HOST = "proj.localhost:8000"\n'})
     move = _move(project, "web")
-    assert move.title.endswith("; the code still names the old port 8000: proj/settings.py:1; set 8001 there if it "
-                               "is the address browsers open)"), move.title
+    assert move.title.endswith(" (then, by hand: change proj.localhost:8000 to proj.localhost:8001 in "
+                               "proj/settings.py:1 if it is the address browsers open)"), move.title
     assert all(e.path.name != "settings.py" for e in move.edits)  # named, never edited
 
 
@@ -109,8 +109,7 @@ def test_the_settings_it_imports_are_read_and_comments_are_not(tmp_path: Path) -
     project = _project(tmp_path, DJANGO.replace("    environment:\n      DJANGO_SETTINGS_MODULE: proj.settings\n", ""),
                        files)
     assert old_port_in_code(project, project.services["web"], 8000, 8001) == (
-        "the code still names the old port 8000: proj/settings/dev.py:2,4; set 8001 there if it is the address "
-        "browsers open")
+        "change port 8000 to 8001 in proj/settings/dev.py:2,4 if it is the address browsers open")
     assert old_port_in_code(project, project.services["web"], 9000, 9001) == ""
 
 
@@ -125,7 +124,7 @@ def test_the_dockerfiles_env_names_the_module_before_manage_pys_default(tmp_path
     project = _project(tmp_path, DJANGO.replace("    environment:\n      DJANGO_SETTINGS_MODULE: proj.settings\n", ""),
                        files)
     assert old_port_in_code(project, project.services["web"], 8000, 8001) == (
-        "the code still names the old port 8000: proj/settings/dev.py:1; set 8001 there if it is the address "
+        "change proj.localhost:8000 to proj.localhost:8001 in proj/settings/dev.py:1 if it is the address "
         "browsers open")
 
 
@@ -160,7 +159,8 @@ def test_fix_ports_names_the_django_settings_naming_the_old_port(tmp_path: Path)
                            {"Dockerfile": "FROM python:3.12\nCOPY . .\n", "proj/__init__.py": "",
                             "proj/settings.py": f'PARENT_HOST = "proj.localhost:{port}"\n'})
         done = _fix_ports(project.root, tmp_path)
-    assert f"the code still names the old port {port}: proj/settings.py:1; set {port + 1} there" in done.stdout, \
+    assert (f"(then, by hand: change proj.localhost:{port} to proj.localhost:{port + 1} in proj/settings.py:1 if it "
+            "is the address browsers open)") in done.stdout, \
         done.stdout + done.stderr
     assert (project.root / "proj" / "settings.py").read_text() == f'PARENT_HOST = "proj.localhost:{port}"\n'
 
@@ -172,7 +172,8 @@ def test_a_site_url_written_in_compose_follows_into_the_override_and_is_not_name
     (edit,) = move.edits
     assert edit.path.name == "compose.override.yaml" and 'SITE_URL: "http://localhost:8001"' in str(edit.new)
     assert "LOG" not in str(edit.new)
-    assert move.title.endswith("SITE_URL follows to localhost:8001 (in compose.override.yaml); compose.yaml:6 "
+    assert move.title.endswith("SITE_URL follows to localhost:8001 (in compose.override.yaml)) (then, by hand: "
+                               "compose.yaml:6 "
                                "LOG=http://localhost:8000/l still names the old port: set it to localhost:8001 if "
                                "it is the address browsers open)"), move.title
 

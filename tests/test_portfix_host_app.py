@@ -54,7 +54,8 @@ def test_a_host_app_s_own_env_is_not_named_and_the_env_file_s_site_address_follo
 @pytest.mark.parametrize("other", ["", "DATABASE_PORT=28123\n", "EMAIL_SMTP_PORT=28123\n", "LITESTAR_PORT=8000\n"])
 def test_without_a_host_app_s_own_port_the_root_env_is_named_as_before(tmp_path: Path, other: str) -> None:
     move = _move(_repro(tmp_path, f"APP_URL=http://localhost:28123\n{other}"))
-    assert "change 28123 to 28124 by hand in APP_URL in ../.env:1 (a program on the host dials it)" in move.title
+    assert "(then, by hand: change 28123 to 28124 in APP_URL in ../.env:1 (a program on the host dials it)" \
+        in move.title, move.title
     assert "a host app's own port" not in move.title, move.title
 
 

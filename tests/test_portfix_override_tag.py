@@ -77,5 +77,6 @@ def test_a_new_override_in_a_git_work_tree_is_named_to_keep_out_of_commits(tmp_p
     move = port_fix(project, host_with({8000}), "web", project.services["web"].ports[0], compose_version=(2, 40, 3))
     assert isinstance(move, PortMove) and move.new == 8001
     assert [e.path.name for e in move.edits] == ["compose.override.yaml"]
-    note = "keep compose.override.yaml out of commits (by hand: add it to .git/info/exclude)"
+    note = ("(then, by hand: add compose.override.yaml to .git/info/exclude: this port is this machine's, keep it "
+            "out of commits)")
     assert (note in move.title) is not ignored, move.title

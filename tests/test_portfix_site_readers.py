@@ -157,7 +157,8 @@ def test_the_env_file_a_makefile_outside_the_project_includes_is_named(tmp_path:
     assert project.root.name == "docker"
     move = _move(project, "db")
     assert all(e.path.name != ".env-local" for e in move.edits), move.edits
-    assert "change 8000 to 8001 by hand in DATABASE_URL in " in move.title and ".env-local:1" in move.title, move.title
+    assert "(then, by hand: change 8000 to 8001 in DATABASE_URL in " in move.title, move.title
+    assert ".env-local:1" in move.title, move.title
     assert "pw" not in move.title
 
 
@@ -214,5 +215,5 @@ def test_fix_ports_names_the_env_file_flagsmiths_makefile_includes(tmp_path: Pat
         api = project.root.parent / "api"
         said = _fix_ports(api, tmp_path, ".", env={"COMPOSE_FILE": "../docker/compose.yml"})
     assert f"- {port + 1}:5432" in (project.root / "compose.yml").read_text(), said
-    assert f"change {port} to {port + 1} by hand in DATABASE_URL in .env-local:1" in said, said
+    assert f"(then, by hand: change {port} to {port + 1} in DATABASE_URL in .env-local:1" in said, said
     assert (api / ".env-local").read_text() == local

@@ -683,7 +683,7 @@ def test_flagsmith_api_db_port_taken_names_the_env_file_its_makefile_includes(tm
         transcript("flagsmith-api-env-local", shown(hits[0]),
                    "; ".join(x.strip() for x in out.splitlines() if "port-collision" in x and "applied" in x))
         assert new != port, stack
-        assert f"change {port} to {new} by hand in DATABASE_URL in " in out and ".env-local:1" in out, out
+        assert f"(then, by hand: change {port} to {new} in DATABASE_URL in " in out and ".env-local:1" in out, out
         assert "password" not in out
         assert (copied.root / "api/.env-local").read_text() == local
         before = tree_hash(copied.root)

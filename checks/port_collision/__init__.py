@@ -92,6 +92,9 @@ class PortCollision(Check):
         address from it (bookwyrm's settings: `NETLOC = f"{DOMAIN}:{PORT}"`, then `BASE_URL` and
         `CSRF_TRUSTED_ORIGINS`) reads the port browsers open: it follows the move, unpinned, and the
         fix names the line (`'web' builds its public address from PORT (bookwyrm/settings.py:393)`).
+        The moved service's own host port, where it does not listen on that port inside
+        (docker-flask-example's `DOCKER_WEB_PORT_FORWARD` behind `"${DOCKER_WEB_PORT_FORWARD}:8000"`,
+        handed in by `env_file: .env`), is never kept for it: whatever reads it follows the move.
         Where the author wrote one variable on both sides (`"${DB_PORT:-5432}:${DB_PORT:-5432}"`, or
         DefectDojo's long entry `target:` and `published: ${DD_DATABASE_PORT:-5432}`) a new `.env` value would move the
         container port too, where postgres does not listen: the variable is left alone and the
@@ -120,11 +123,15 @@ class PortCollision(Check):
         `LITESTAR_PORT=8000` is where the app listens inside) gets the new port in place of the
         reference, the variable left alone; unless the move rewrites that variable's `.env` line,
         through which it follows. A value of the moved service that does not follow is named with the
-        line it is written on. The settings code the moved service reads (the module `DJANGO_SETTINGS_MODULE` names in
+        line it is written on. The settings code a service reads (the module `DJANGO_SETTINGS_MODULE` names in
         compose or in its Dockerfile's ENV, else its `manage.py`'s default, and the project modules it
-        imports from; a few files, bounded) naming
-        `localhost:<old port>`, `*.localhost:<old port>` or `127.0.0.1:<old port>`
-        (djangoproject.com's `PARENT_HOST`) is named after the move, never edited; where the port
+        imports from; a few files, bounded) and the JS build tools' config files of the moved service's
+        folders, the project folder and its app folders (`webpack.config.js`, `vite.config.ts`; never
+        node_modules) naming `localhost:<old port>`, `*.localhost:<old port>` or `127.0.0.1:<old port>`
+        (djangoproject.com's `PARENT_HOST`, django-react-boilerplate's webpack `publicPath` and the
+        backend's CSP `LOCAL_HOST_URL`) are named after the move, never edited. What the fix leaves to
+        the developer (those lines, a key to set, a file outside the folder it writes in, a new
+        override to keep out of commits) comes last in its title, as `(then, by hand: ...)`. Where the port
         moved in the dev override and the value is written in another compose file (redash's
         `REDASH_HOST` in the tracked compose.yaml's environment anchor), it is set in that override instead, for each
         service reading it. A `localhost:<old port>` (or `*.localhost`, 127.0.0.1) in the

@@ -1,19 +1,27 @@
-"""The moved service's settings code that still names the old host port: djangoproject.com's
-`PARENT_HOST = "djangoproject.localhost:8000"` in `djangoproject/settings/dev.py`.
+"""The project's code that still names the old host port after a move: djangoproject.com's
+`PARENT_HOST = "djangoproject.localhost:8000"` in `djangoproject/settings/dev.py`, and
+django-react-boilerplate's `publicPath: 'http://localhost:3000/frontend/webpack_bundles/'` in
+`webpack.config.js` and `LOCAL_HOST_URL = "http://localhost:3000"` (its CSP allow-list) in the
+backend's `settings/local_base.py`.
 
 After `fix --ports` moves web from 8000 to 8001, django-hosts builds every link to
-`djangoproject.localhost:8000` from that line, and nothing said so. doctor does not edit code
-(the value may be the server's own port in its container): it names the lines, after the move.
+`djangoproject.localhost:8000` from that line, and nothing said so; after it moves the frontend
+from 3000, the browser still loads the bundles from 3000 (another worktree's server). doctor does
+not edit code (the value may be the server's own port in its container): it names the lines, after
+the move, as a step left to the developer.
 
-A bounded look, made only when a port is moved: the settings module the service is told
+A bounded look, made only when a port is moved: the settings module each service is told
 (`DJANGO_SETTINGS_MODULE` in its environment, else in its Dockerfile's ENV, else the default its
-`manage.py` sets), found below
-its build context, its bind-mounted folders or the project folder, and the project modules it
-imports from (`from .dev import *`), at most MAX_FILES files of at most MAX_BYTES each.
+`manage.py` sets), found below its build context, its bind-mounted folders or the project folder,
+and the project modules it imports from (`from .dev import *`), at most MAX_FILES files per service;
+and the JS build tools' config files (`webpack.config.js`, `vite.config.ts`, JS_CONFIG) in the moved
+service's code folders, the project folder and its app folders (follow.app_folders: never
+node_modules), at most MAX_FILES of them; each file at most MAX_BYTES.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -31,43 +39,81 @@ MAX_SHOWN = 3
 
 _MODULE = lazy(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _IMPORT_FROM = lazy(r"^\s*from\s+(\.*[A-Za-z0-9_.]*)\s+import\b", re.MULTILINE)
+# the config files of the JS build tools and dev servers, where a bundle's public address is written
+# (webpack's `publicPath`, vite's `base` and `server.origin`): `webpack.config.js`, `webpack.dev.js`
+JS_CONFIG = lazy(r"^(?:webpack|vite|vitest|next|nuxt|vue|rollup|rspack|svelte|astro|remix)(?:\.[\w-]+)*"
+                 r"\.(?:js|cjs|mjs|ts|cts|mts)$")
+# a line that is a comment: `# was localhost:8000`, `// publicPath: ...`, a block comment's `* ...`
+_COMMENT = lazy(r"^\s*(?:#|//|/?\*)")
 
 
 def old_port_in_code(project: Project, service: Service, old: int, new: int) -> str:
-    """`the code still names the old port 8000: proj/settings.py:1; set 8001 there if it is the
-    address browsers open`, or "" when the service's settings code names no `localhost:old`
-    (`*.localhost`, `127.0.0.1`)."""
+    """`change http://localhost:8000 to http://localhost:8001 in proj/settings.py:1 if it is the address
+    browsers open` (with `port 8000 to 8001` where the lines name it differently), or "" when neither
+    a service's settings code nor a JS config file names `localhost:old` (`*.localhost`, `127.0.0.1`)."""
+    names = re.compile(rf"(?:https?://)?(?:(?<![\w-])(?:[\w-]+\.)*localhost|(?<![\w.-])127\.0\.0\.1):{old}(?!\d)")
+    found: dict[str, list[int]] = {}
+    said: set[str] = set()
+    seen: set[Path] = set()
+    files = [*_js_configs(project, service),
+             *(path for other in (service, *project.compose.services.values())
+               for path in _settings_files(project, other, seen))]
+    for path in dict.fromkeys(files):
+        text = _text(path)
+        for number, line in enumerate((text or "").splitlines(), 1):
+            hit = names.search(line)
+            if hit is not None and not _COMMENT.match(line):
+                found.setdefault(project.shown(path), []).append(number)
+                said.add(hit[0])
+    if not found:
+        return ""
+    shown = [f"{name}:{','.join(map(str, lines[:MAX_SHOWN]))}" for name, lines in list(found.items())[:MAX_SHOWN]]
+    more = f" and {len(found) - MAX_SHOWN} more" if len(found) > MAX_SHOWN else ""
+    what = f"{(one := said.pop())} to {one[:-len(str(old))]}{new}" if len(said) == 1 else f"port {old} to {new}"
+    return f"change {what} in {', '.join(shown)}{more} if it is the address browsers open"
+
+
+def _settings_files(project: Project, service: Service, seen: set[Path]) -> list[Path]:
+    """The service's settings module and the project modules it imports from, not in `seen` (the
+    files another service's look read already), at most MAX_FILES."""
     from doctor.project.appenv import image_env
     from doctor.project.star_imports import settings_module
 
     roots = _code_roots(project, service)
     module = settings_module(service, image_env(project, service), roots)
-    if not module or not roots:
-        return ""
-    first = _module_file(module, roots)
-    if first is None:
-        return ""
-    names = re.compile(rf"(?<![\w-])(?:[\w-]+\.)*localhost:{old}(?!\d)|(?<![\w.-])127\.0\.0\.1:{old}(?!\d)")
-    found: dict[str, list[int]] = {}
-    queue, seen = [(first, module)], {first}
-    while queue and len(seen) <= MAX_FILES:
+    first = _module_file(module, roots) if module and roots else None
+    if first is None or first in seen:
+        return []
+    files: list[Path] = []
+    queue = [(first, module)]
+    seen.add(first)
+    while queue and len(files) < MAX_FILES:
         path, name = queue.pop(0)
-        text = _text(path)
-        if text is None:
-            continue
-        for number, line in enumerate(text.splitlines(), 1):
-            if names.search(line) and not line.lstrip().startswith("#"):
-                found.setdefault(project.shown(path), []).append(number)
-        for imported in _IMPORT_FROM.findall(text):
+        files.append(path)
+        for imported in _IMPORT_FROM.findall(_text(path) or ""):
             target = _imported(imported, name, path, roots)
-            if target is not None and target[0] not in seen and len(seen) < MAX_FILES:
+            if target is not None and target[0] not in seen and len(files) + len(queue) < MAX_FILES:
                 seen.add(target[0])
                 queue.append(target)
-    if not found:
-        return ""
-    shown = [f"{name}:{','.join(map(str, lines[:MAX_SHOWN]))}" for name, lines in list(found.items())[:MAX_SHOWN]]
-    return (f"the code still names the old port {old}: {', '.join(shown)}; set {new} there if it is the address "
-            f"browsers open")
+    return files
+
+
+def _js_configs(project: Project, service: Service) -> list[Path]:
+    """The JS build tools' config files (JS_CONFIG) in the moved service's code folders, the project
+    folder and its app folders, at most MAX_FILES."""
+    from .follow import app_folders
+
+    folders = dict.fromkeys([*_code_roots(project, service), *app_folders(project.root)])
+    found: list[Path] = []
+    for folder in folders:
+        try:
+            names = sorted(e.name for e in os.scandir(folder) if JS_CONFIG.match(e.name))
+        except OSError:
+            continue
+        found += [folder / name for name in names if is_file(folder / name)]
+        if len(found) >= MAX_FILES:
+            break
+    return found[:MAX_FILES]
 
 
 def _code_roots(project: Project, service: Service) -> list[Path]:

@@ -171,6 +171,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         version = host.compose_version if version == "detect" else version
         assert not isinstance(version, str)
         edits, where = _compose_edits(project, svc, mapping, new, version, partner)
+    exclude = ""
     # with tracks side by side, a track's own port never goes into a file git shares with the others
     shared = sorted({edited_name(e.path) for e in edits if tracked(e.path)})
     if shared and side_by_side(project.root, host) is not None:
@@ -181,15 +182,21 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is this machine's, keep it out of commits"
     elif not within and (made := _new_unignored(edits)):  # a new override: `git add -A` would commit it
-        where += f"; keep {made} out of commits (by hand: add it to .git/info/exclude): this port is this machine's"
+        exclude = f"add {made} to .git/info/exclude: this port is this machine's, keep it out of commits"
+    manual: list[str] = []  # what the developer still does: named after the edits, never as if applied
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
-        edits, where = _follow(project, host, edits, where, old, new, svc)
+        edits, where, manual = _follow(project, host, edits, where, old, new, svc)
         where += _default_port_note(svc, old, new)
-        # the settings code that builds links from the old port (djangoproject's PARENT_HOST), named
-        where += "; " + said if (said := old_port_in_code(project, svc, old, new)) else ""
+        # what the move leaves to the developer, apart from what it writes (an "applied" line must not
+        # read as if doctor had set them): a key the env template shows commented out for the old port
+        # (docker-flask-example's SERVER_NAME), the code naming the old address (djangoproject's
+        # PARENT_HOST, a webpack publicPath)
+        manual += [m for m in (template_hints(project, old, new), old_port_in_code(project, svc, old, new)) if m]
     safety = Safety.SAFE if edits else Safety.ADVICE
     together = f", {' and '.join(sorted(protocols))} together" if partner is not None else ""
-    title = f"move '{service}' from host port {old} to {new}{together} ({where})"
+    manual += [exclude] if exclude else []
+    then = f" (then, by hand: {'; '.join(manual)})" if manual else ""
+    title = f"move '{service}' from host port {old} to {new}{together} ({where}){then}"
     move = PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
                     protocol=mapping.protocol, old=old, new=new,
                     target_moves=told and _container_side_is(mapping, variable),
@@ -219,10 +226,11 @@ def _none_free(old: int, ports_range: tuple[int, int] | None, range_name: str) -
 
 
 def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, old: int,
-            new: int, svc: Service) -> tuple[tuple[Edit, ...], str]:
-    """The move's edits plus those of the values naming `localhost:old` (checks/port_collision/follow.py);
-    with tracks side by side, none in a file git shares (the other tracks keep their port). The moved
-    service's own values naming it that do not follow are named (follow.own_port_notes)."""
+            new: int, svc: Service) -> tuple[tuple[Edit, ...], str, list[str]]:
+    """The move's edits plus those of the values naming `localhost:old` (checks/port_collision/follow.py),
+    what they say, and the steps left to the developer; with tracks side by side, none in a file git
+    shares (the other tracks keep their port). The moved service's own values naming it that do not
+    follow (follow.own_port_notes) and the host env files doctor may not write are such steps."""
     from doctor.project.edits import dev_override
 
     edited = {(e.path, e.line) for e in edits}
@@ -238,18 +246,18 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
             edits, joined = tuple(combined if e is move else e for e in edits), True
             said += f" (in {combined.path.name})"
     # and the host's own env files: an app run on the host dials the published port itself
-    on_host, host_said = host_follow_edits(project, old, new, edited | {(e.path, e.line) for e in followed})
-    # a key the template shows commented for the old port (docker-flask-example's SERVER_NAME)
-    host_said = "; ".join(filter(None, (host_said, template_hints(project, old, new))))
+    on_host, host_said, by_hand = host_follow_edits(project, old, new,
+                                                    edited | {(e.path, e.line) for e in followed})
     followed, said = (*followed, *on_host), "; ".join(filter(None, (said, host_said)))
     if any(tracked(e.path) for e in followed) and side_by_side(project.root, host) is not None:
         followed = tuple(e for e in followed if not tracked(e.path))
     # pontoon's `8000:8000` with server.env's `LOG_URL=http://localhost:8000`: its own port, or the browser's?
     noted = own_port_notes(project, svc, old, new, moving | {(e.path, e.line) for e in followed})
+    manual = [m for m in (by_hand, noted) if m]
     if not followed:
-        said = "; ".join(filter(None, (said if host_said or joined else "", noted)))
-        return edits, f"{where}; {said}" if said else where
-    return (*edits, *followed), "; ".join(filter(None, (f"{where}; {said}", noted)))
+        said = said if host_said or by_hand or joined else ""
+        return edits, f"{where}; {said}" if said else where, manual
+    return (*edits, *followed), f"{where}; {said}" if said else where, manual
 
 
 def _default_port_note(svc: Service, old: int, new: int) -> str:

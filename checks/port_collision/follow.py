@@ -227,16 +227,17 @@ _ASSIGNED = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
 
 
 def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[object, int | None]]) -> tuple[
-        tuple[Edit, ...], str]:
+        tuple[Edit, ...], str, str]:
     """The edits moving `localhost:old` (127.0.0.1) to the new port in the env files a program on the
     host reads: HOST_ENV_FILES, and the env files a Makefile there includes (make_env: Flagsmith's
     `api/Makefile` `-include .env-local`), in the project folder, the folder doctor was pointed at
     (`cd api; COMPOSE_FILE=../docker/compose.yml doctor fix .`), at the top of its checkout, git's or,
     without .git, `archive_top`'s (the compose file in `docker/development/`, the app's `.env` at the
-    root), and in its app folders; and what they say
-    (`NEXT_PRIVATE_DATABASE_URL in .env follows to localhost:54321`). Lines in `skip` (edited
-    already) are left alone; a file outside the folder fixes may write in (doctor.project.edits.
-    edit_root) is named for a change by hand instead."""
+    root), and in its app folders; what they say
+    (`NEXT_PRIVATE_DATABASE_URL in .env follows to localhost:54321`); and the change left to the
+    developer: a file outside the folder fixes may write in (doctor.project.edits.edit_root) is named
+    for a change by hand instead (`change 8000 to 8001 in DATABASE_URL in ../api/.env-local:1 (...)`).
+    Lines in `skip` (edited already) are left alone."""
     from doctor.project.edits import edit_root, line_text, replace_on_line
     from doctor.project.gitrepo import archive_top, find_repo
 
@@ -291,11 +292,10 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     said = []
     if names:
         said.append(f"{', '.join(names)} follow{'s' if len(names) == 1 else ''} to localhost:{new}")
-    if by_hand:
-        said.append(f"change {old} to {new} by hand in {', '.join(by_hand)} (a program on the host dials it)")
     if own:
         said.append(f"{', '.join(own)}, a host app's own port: its localhost:{old} values stay")
-    return tuple(edits), "; ".join(said)
+    hand = f"change {old} to {new} in {', '.join(by_hand)} (a program on the host dials it)" if by_hand else ""
+    return tuple(edits), "; ".join(said), hand
 
 
 def _names_old(path: Path, old: int) -> bool:

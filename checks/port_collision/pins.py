@@ -84,6 +84,7 @@ def pin_edit(project: Project, variable: str, old: int, server: Service | None =
         return builds[code, name]
 
     on_network = re.compile(rf"(?<![\w.-])(?:{'|'.join(map(re.escape, project.compose.services))}):{old}(?!\d)")
+    # `server` does not listen on `old` inside: another service's `old` is the host port leaking in
     leaked = server is not None and target is not None and target != old and old not in listen_ports(server)
     index = NetworkIndex(project.compose) if leaked else None
     builds: dict[tuple[tuple[Path, ...], str], tuple[Path, int] | None] = {}
@@ -101,6 +102,11 @@ def pin_edit(project: Project, variable: str, old: int, server: Service | None =
                 continue
             if from_env_file and not on_network.search(var.value) and not reads(service, var.name):
                 continue  # only compose reads it (`DOCKER_WEB_PORT_FORWARD`), which every service gets from .env
+            if leaked and service is server and var.value.strip() == str(old):
+                # the moved service's own host port, where it does not listen inside (docker-flask-example's
+                # `DOCKER_WEB_PORT_FORWARD` behind `"${DOCKER_WEB_PORT_FORWARD}:8000"`): kept, it would
+                # tell the service an address nothing publishes; whatever reads it follows the move
+                continue
             if not on_network.search(var.value) and (built := public(service, var.name)) is not None:
                 # bookwyrm's `NETLOC = f"{DOMAIN}:{PORT}"`: the port browsers open, which follows
                 followed[service.name] = (var.name, built)
