@@ -44,7 +44,11 @@ class ScriptLineEndings(Check):
         (DefectDojo's run-unittest.sh runs `docker compose exec uwsgi ...`; a container
         has no engine to drive) or set up the machine (`sudo`, `systemctl`, `launchctl`, `brew` or
         `vagrant` as a command: CTFd's prepare.sh, `sudo apt-get install ...`; outside
-        `.devcontainer`, whose scripts run in its container); anywhere in the project's git checkout,
+        `.devcontainer`, whose scripts run in its container), and a file a recipe runs by its path
+        whatever its suffix (`backend/manage.py test`: the kernel reads its `#!/usr/bin/env python`
+        line); a script only a hosting platform runs (render.yaml's `buildCommand`) is no
+        container's: a warning names that route; anywhere in the project's git checkout (or, without
+        .git, the checkout's top its marks show: `.github`, `.gitignore`),
         so a compose file in `docker/` that binds `../server` counts its scripts (for those no
         `.gitattributes` line is offered: the rule belongs to the checkout's own). A script that
         the image's own stage, or a builder stage (one it copies from with `COPY --from`), COPYs
@@ -101,8 +105,9 @@ class ScriptLineEndings(Check):
         `.gitattributes` git reads for it (the script's folder and each above it, up to the
         repository's top) already keeps it at LF, so git checks scripts out with LF on every
         machine; each added line ends in a newline, and one ends the file's last line first when
-        it has none. For a missing interpreter: install it in the Dockerfile (`RUN apk add
-        --no-cache bash`) or use `#!/bin/sh` (advice).
+        it has none. A script past the checkout's top (a build context beside it) is rewritten by
+        hand: `doctor fix` writes only in the checkout (advice). For a missing interpreter: install
+        it in the Dockerfile (`RUN apk add --no-cache bash`) or use `#!/bin/sh` (advice).
 
     Fix safety
         Safe: only the line-ending bytes and the BOM change; the script's text stays the same.
@@ -115,8 +120,11 @@ class ScriptLineEndings(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         root = project.root
+        writable: list[Path] = []  # where `doctor fix` writes (doctor.project.edits.edit_root), once asked
         crlf: list[Path] = []  # the scripts with CRLF: .gitattributes must keep each at LF
+        judged: set[Path] = set()
         for shipped in shipped_scripts(project):
+            judged.add(shipped.path.resolve())
             try:
                 data = read_bytes(shipped.path, MAX_BYTES + 1, head=True)
             except OSError:
@@ -139,19 +147,54 @@ class ScriptLineEndings(Check):
                 crlf.append(shipped.path)
             if faults:
                 message = f"has {' and '.join(faults)} and {where}"
-                yield self.finding(message, location, subject, _rewrite_fix(project, shipped, data))
+                if not writable:
+                    from doctor.project.edits import edit_root
+
+                    writable.append(edit_root(project).resolve())
+                yield self.finding(message, location, subject, _rewrite_fix(project, shipped, data, writable[0]))
             missing = _missing_interpreter(data.removeprefix(BOM), shipped)
             if missing:
                 message = f"shebang needs {missing}, which image '{shipped.image}' lacks; it {where}"
                 fix = Fix(f"install {missing} in the image (RUN apk add --no-cache {missing}) or use #!/bin/sh",
                           Safety.ADVICE)
                 yield self.finding(message, location, f"{subject}:{missing}", fix)
+        yield from self._platform_scripts(project, judged, writable, crlf)
         attributes = _gitattributes_fix(project, crlf) if crlf else None
         if attributes is not None:
             fix, kept = attributes
             message = f"no .gitattributes rule keeps {kept} at LF: a Windows checkout brings CRLF back"
             location = Location(fix.edits[0].path if fix.edits else project.root / ".gitattributes", None)
             yield self.finding(message, location, ".gitattributes", fix, Severity.INFO)
+
+
+    def _platform_scripts(self, project: Project, judged: set[Path], writable: list[Path],
+                          crlf: list[Path]) -> Iterator[Finding]:
+        """A warning for each script a hosting platform's build runs (render.yaml's buildCommand)
+        that no container runs: the platform's Linux reads the `\r` as a container would."""
+        from doctor.project.edits import edit_root
+        from doctor.project.run_by_path import platform_runs
+
+        for path, how in platform_runs(project).items():
+            if path in judged:
+                continue  # a container runs or holds it: reported as such
+            try:
+                data = read_bytes(path, MAX_BYTES + 1, head=True)
+            except OSError:
+                continue
+            if len(data) > MAX_BYTES or b"\0" in data[:8192]:
+                continue
+            faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", _has_crlf(data)))
+                      if found]
+            if not faults:
+                continue
+            if not writable:
+                writable.append(edit_root(project).resolve())
+            if _has_crlf(data) and path.is_relative_to(project.root.resolve()):
+                crlf.append(path)
+            shipped = Shipped(path, "", how, None, "")
+            yield self.finding(f"has {' and '.join(faults)} and breaks {how}",
+                               Location(path, 1), os.path.relpath(path, project.root),
+                               _rewrite_fix(project, shipped, data, writable[0]), Severity.WARNING)
 
 
 def _strips_cr(project: Project, shipped: Shipped) -> bool:
@@ -178,7 +221,9 @@ def _strips_cr(project: Project, shipped: Shipped) -> bool:
     return False
 
 
-def _rewrite_fix(project: Project, shipped: Shipped, data: bytes) -> Fix:
+def _rewrite_fix(project: Project, shipped: Shipped, data: bytes, writable: Path) -> Fix:
+    """The rewrite, or advice for a file past `writable` (the checkout's top: a build context beside
+    it), which `doctor fix` would refuse to write."""
     # every run of CRs before a newline, or at the end of a file without a final newline (the shell
     # reads that `\r` as part of the last word): a CRLF file converted once more holds `\r\r\n`
     path = shipped.path
@@ -190,6 +235,8 @@ def _rewrite_fix(project: Project, shipped: Shipped, data: bytes) -> Fix:
         title += " and no BOM" if data.startswith(BOM) else ""
     if shipped.baked:  # the image holds a copy of the old file: only a build brings the fixed one
         title += f", then rebuild: {project.compose_words()} build {' '.join(shipped.services)}"
+    if not path.resolve().is_relative_to(writable):
+        return Fix(f"{title} (by hand: it lies outside the project's checkout)", Safety.ADVICE)
     return Fix(title, Safety.SAFE, (Edit(path, data, fixed),))
 
 

@@ -108,7 +108,8 @@ def test_the_image_copy_of_the_very_file_beats_a_bind_of_the_whole_folder(tmp_pa
         "scripts/build.sh": b"#!/bin/bash\r\necho building\r\n",
     })
     [error] = _findings(tmp_path)
-    assert error.message == "has CRLF line endings and reaches 'web' (COPY, Dockerfile:3)"
+    # the ENTRYPOINT's start.sh runs the image's /opt/build.sh on its line 3: the calling line is the route
+    assert error.message == "has CRLF line endings and reaches 'web' (start.sh:3, from its ENTRYPOINT)"
     assert error.fix is not None
     assert error.fix.title == "rewrite scripts/build.sh with LF line endings, then rebuild: docker compose build web"
 
@@ -142,3 +143,43 @@ def test_the_rebuild_hint_names_a_compose_file_compose_would_not_find_itself(tmp
     (tmp_path / "docker-compose.dev.yml").rename(tmp_path / "compose.yaml")
     [default] = _findings(tmp_path)
     assert default.fix is not None and default.fix.title.endswith("then rebuild: docker compose build web")
+
+
+def test_a_script_another_script_runs_names_the_service_running_the_caller(tmp_path: Path) -> None:
+    """mitxonline: web's command is scripts/run-django-dev.sh, whose line 4 runs ./scripts/wait-for.sh;
+    'celery' (first by name) only binds the folder."""
+    _write(tmp_path, {
+        "docker-compose.yml": ("services:\n  celery:\n    image: app:test\n    command: celery -A app worker\n"
+                               "    volumes: ['.:/src']\n  web:\n    build: .\n    image: app:test\n"
+                               "    command: ./scripts/run-django-dev.sh\n    volumes: ['.:/src']\n"),
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /src\nCOPY . /src\n",
+        "scripts/run-django-dev.sh": ("#!/bin/bash\nset -e\nurl=db:5432\n"
+                                      "./scripts/wait-for.sh ${url} --timeout=60 -- echo ok\n"
+                                      "exec python manage.py runserver\n"),
+        "scripts/wait-for.sh": b"#!/bin/sh\r\necho wait\r\n",
+    })
+    [error] = _findings(tmp_path)
+    assert error.subject == "scripts/wait-for.sh"
+    assert error.message == "has CRLF line endings and reaches 'web' (run-django-dev.sh:4, from its command)"
+
+
+def test_a_run_a_build_arg_turns_off_is_no_build_route(tmp_path: Path) -> None:
+    """docker-flask-example: the RUN calls ./run only when NODE_ENV is not development, and .env sets
+    development, passed as a build arg: the build never runs it; the js command does, through the bind."""
+    _write(tmp_path, {
+        "compose.yaml": ('services: {js: {build: {context: ., args: ["NODE_ENV=${NODE_ENV:-production}"]}, '
+                         'command: "./run build", volumes: [".:/app"]}}\n'),
+        "Dockerfile": ("FROM node:22-slim\nWORKDIR /app\nARG NODE_ENV=production\nCOPY . .\n"
+                       'RUN if [ "${NODE_ENV}" != "development" ]; then ./run build; fi\n'),
+        "run": b"#!/usr/bin/env bash\r\necho build\r\n",
+        ".env": "NODE_ENV=development\n",
+    })
+    (tmp_path / "run").chmod(0o755)
+    [error] = _findings(tmp_path)
+    assert error.message == "has CRLF line endings and reaches 'js' (command)"
+    # the `.:/app` bind over `COPY . .` brings the host's file: no rebuild
+    assert error.fix is not None and "rebuild" not in error.fix.title, error.fix.title
+    # in production the build does run it
+    (tmp_path / ".env").write_text("NODE_ENV=production\n")
+    [error] = _findings(tmp_path)
+    assert error.message == "has CRLF line endings and breaks the build of 'js' (RUN, Dockerfile:5)"

@@ -118,11 +118,16 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
     redash's ENTRYPOINT in `server`, `scheduler` and `worker`) are its `also`."""
     found: dict[Path, tuple[Shipped, int]] = {}  # resolved path -> (its first way, the way's rank)
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
-    built: dict[tuple[str, Path, str | None], list[Shipped]] = {}  # and build from the same Dockerfile
+    built: dict[tuple[object, ...], list[Shipped]] = {}  # and build from the same Dockerfile
     # services share folders and files: resolve each path once (a resolve is an lstat per component)
     real: Callable[[Path], Path] = cache(Path.resolve)
     services = sorted(project.services.values(), key=lambda s: s.name)
     roots = _scope(project)
+    from doctor.project.run_by_path import platform_runs, recipe_runs
+
+    # a file a recipe runs by its path is a script whatever its suffix (backend/manage.py); one a
+    # hosting platform's build runs (render_build.sh) is no container's, whatever folder it sits in
+    by_path, platform = recipe_runs(project), set(platform_runs(project))
     facts = []
     for svc in services:
         dockerfile = svc.build.dockerfile_path if svc.build else None
@@ -136,13 +141,16 @@ def shipped_scripts(project: Project) -> Iterator[Shipped]:
                 ways: list[tuple[Shipped, str]] = [
                     (shipped, "") for shipped in _built_ways(project, svc, dockerfile, recipe, real, roots, built)]
             elif rank == 1:
+                named = list(_named_ways(project, svc, recipe, mapped, real, roots))
+                named += _called_ways(svc, recipe, mapped, named, real, roots)
                 ways = [(Shipped(path, svc.name, how, recipe, image, baked=baked), inside)
-                        for path, how, inside, baked in _named_ways(project, svc, recipe, mapped, real, roots)]
+                        for path, how, inside, baked in named]
             else:
                 if svc.name not in held:
                     held[svc.name] = [(_held_rank(way, mapped), Shipped(path, svc.name, way.how, recipe, image,
                                                                          baked=not way.bind), inside)
-                                      for path, way, inside in _held_ways(mapped, walked, real, roots)]
+                                      for path, way, inside in _held_ways(mapped, walked, real, roots, by_path)
+                                      if not (is_dir(way.host) and real(path) in platform)]
                 ways = [(shipped, inside) for at, shipped, inside in held[svc.name] if at == rank]
             for shipped, inside in ways:
                 resolved = real(shipped.path)
@@ -246,15 +254,70 @@ def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: l
                 yield named[0], how, named[1], way is not None and not way.bind
 
 
+def _called_ways(svc: Service, recipe: Recipe | None, mapped: list[_Mapped], named: list[tuple[Path, str, str, bool]],
+                 real: Callable[[Path], Path], roots: tuple[Path, ...]) -> list[tuple[Path, str, str, bool]]:
+    """The project files the scripts the service runs (`named`) run by their path in turn, each with
+    the calling line (mitxonline's web runs scripts/run-django-dev.sh, whose line 19 runs
+    `./scripts/wait-for.sh`): the service that runs the caller runs them too. Followed three calls deep."""
+    workdir = svc.working_dir or (recipe.workdir if recipe else "/")
+    found = svc.environment.get("PATH")
+    search = _path_dirs(found.value if found is not None and found.value else _image_path(recipe))
+    ordered = _deepest_first(mapped)
+    on_path = [way for way in ordered if _reaches_path(way, search)]
+    seen = {real(path) for path, _, _, _ in named}
+    todo = [(path, how, 0) for path, how, _, _ in named]
+    called: list[tuple[Path, str, str, bool]] = []
+    while todo:
+        caller, how, depth = todo.pop(0)
+        if depth == 3:
+            continue
+        for number, word in _path_calls(caller):
+            at = _to_host(word, ordered, workdir, search, on_path)
+            if at is None or real(at[0]) in seen or not _within(real(at[0]), roots):
+                continue
+            seen.add(real(at[0]))
+            way = _through(at[1], ordered)
+            place = f"{caller.name}:{number}" + (f", from its {how.split(',')[0]}" if depth == 0 else "")
+            called.append((at[0], place, at[1], way is not None and not way.bind))
+            todo.append((at[0], how, depth + 1))
+    return called
+
+
+def _path_calls(path: Path) -> tuple[tuple[int, str], ...]:
+    """_path_calls_at for the file as it is now (a fix round may have rewritten it)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ()
+    return _path_calls_at(path, info.st_mtime_ns, info.st_size)
+
+
+@cache
+def _path_calls_at(path: Path, mtime_ns: int, size: int) -> tuple[tuple[int, str], ...]:
+    """The programs a script runs by a path (`./scripts/wait-for.sh`), each with its line: read once
+    however many services run the script (a thousand replicas of one command)."""
+    try:
+        text = read_bytes(path, 256 * 1024, head=True).decode("utf-8", "replace")
+    except OSError:
+        return ()
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip().rstrip("\r")
+        if line and not line.startswith("#") and "/" in line:
+            found += [(number, word) for word in _run_commands(line) if "/" in word]
+    return tuple(found)
+
+
 def _built_ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
                 real: Callable[[Path], Path], roots: tuple[Path, ...],
-                built: dict[tuple[str, Path, str | None], list[Shipped]]) -> list[Shipped]:
+                built: dict[tuple[object, ...], list[Shipped]]) -> list[Shipped]:
     """The scripts the service's image COPYs from the build context and then RUNs, in its built stage
     or a builder stage (one it copies from, and the ones those copy from): a CRLF script there breaks
     the build. Worked out once per build (Dockerfile and target) however many services share it."""
     if recipe is None or dockerfile is None or svc.build is None:
         return []  # no local build
-    key = (svc.build.context, dockerfile, svc.build.target)
+    # the build args decide the RUNs' tests: services building one Dockerfile with other args differ
+    key = (svc.build.context, dockerfile, svc.build.target, tuple((n, v) for n, v, _ in svc.build.args))
     if key not in built:
         built[key] = list(_stage_runs(project, svc, dockerfile, recipe, real, roots))
     return [replace(shipped, service=svc.name) for shipped in built[key]]
@@ -262,6 +325,7 @@ def _built_ways(project: Project, svc: Service, dockerfile: Path | None, recipe:
 
 def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe,
                 real: Callable[[Path], Path], roots: tuple[Path, ...]) -> Iterator[Shipped]:
+    from doctor.project.buildvalues import build_values, decided, fill
     from doctor.project.dockerfile import read_dockerfile
 
     assert svc.build is not None
@@ -279,13 +343,18 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
         mapped = _copy_mappings(Path(svc.build.context), parsed.copies, dockerfile, codes.context, codes.ignore)
         search = _path_dirs(_image_path(builder))
         strips = _strip_runs(builder)
+        values: dict[str, str] | None = None
         for step in builder.runs:
             # a RUN runs what an earlier COPY brought
             before = _deepest_first([m for m in mapped if m.line < step.line])
             if not before:
                 continue
             on_path = [way for way in before if _reaches_path(way, search)]
-            for word in _run_commands(step.text):
+            text = step.text
+            if "$" in text:  # docker-flask-example: `if [ "${NODE_ENV}" != "development" ]; then ../run ...`
+                values = build_values(svc.build, builder) if values is None else values
+                text = decided(fill(text, values))
+            for word in _run_commands(text):
                 found = _to_host(word, before, step.workdir, search, on_path)
                 if found is not None and _within(real(found[0]), roots):
                     at = next((name for name, line in reversed(starts) if line <= step.line), stage or "")
@@ -313,11 +382,11 @@ def _builder_stages(project: Project, dockerfile: Path, recipe: Recipe, starts: 
     return found
 
 
-def _held_ways(mapped: list[_Mapped], walked: dict[Path, list[Path]],
-               real: Callable[[Path], Path], roots: tuple[Path, ...]) -> Iterator[tuple[Path, _Mapped, str]]:
+def _held_ways(mapped: list[_Mapped], walked: dict[Path, list[Path]], real: Callable[[Path], Path],
+               roots: tuple[Path, ...], by_path: dict[Path, str]) -> Iterator[tuple[Path, _Mapped, str]]:
     """The scripts the service's bind mounts and COPYs bring into it (a folder's scripts, walked
-    once), each with the mapping that brings it and, for a COPY, its path in the image ("" for a
-    bind mount)."""
+    once, and the files of `by_path` in it: recipes run them by their path), each with the mapping
+    that brings it and, for a COPY, its path in the image ("" for a bind mount)."""
     for way in mapped:
         host = way.host
         if is_file(host) and _is_script(host) and _within(real(host), roots) and not way.keeps_out(host):
@@ -325,7 +394,11 @@ def _held_ways(mapped: list[_Mapped], walked: dict[Path, list[Path]],
         elif is_dir(host) and _within(real(host), roots):
             key = real(host)
             if key not in walked:
-                walked[key] = list(_walk(host))
+                scripts = list(_walk(host))
+                seen = {real(script) for script in scripts}
+                walked[key] = scripts + [host / path.relative_to(key) for path in by_path
+                                         if path.is_relative_to(key) and path not in seen and _is_text_script(path)
+                                         and not set(path.relative_to(key).parts) & (SKIP_DIRS | HOST_TOOL_DIRS)]
             for found in walked[key]:
                 if not way.keeps_out(found) and not _drives_engine(found):
                     inside = "" if way.bind else posixpath.join(way.target, found.relative_to(host).as_posix())
@@ -362,11 +435,14 @@ def _scope(project: Project) -> tuple[Path, ...]:
     ../server, whose bin/immich-dev is the command), else the compose project's folder; and each
     local build context, whatever git says: a checkout downloaded as a ZIP has no .git, and
     IntelOwl's docker/ compose builds from `..`, whose `COPY . /srv` brings docker/entrypoints/. A
-    bind of $HOME or / is never walked, nor a context there."""
-    from doctor.project.gitrepo import find_repo
+    bind of $HOME or / is never walked, nor a context there. Without .git, the top of the checkout
+    `archive_top` finds stands for the work tree's (peeringdb's Ctl/dev compose binds
+    ../docker/entrypoint.sh, run as the entrypoint of a service without a build)."""
+    from doctor.project.gitrepo import archive_top, find_repo
 
     repo = find_repo(project.root)
-    roots = [repo.top if repo is not None else project.root.resolve()]
+    top = repo.top if repo is not None else archive_top(project.root)
+    roots = [top.resolve() if top is not None else project.root.resolve()]
     never = {Path("/"), Path.home().resolve()}
     for svc in project.services.values():
         context = svc.build.context if svc.build is not None and svc.build.dockerfile_path is not None else ""
@@ -460,8 +536,10 @@ def _named(project: Project, svc: Service, recipe: Recipe | None) -> Iterator[tu
 
 
 def _deepest_first(mapped: list[_Mapped]) -> list[_Mapped]:
-    """The mappings as `_inside` and `_to_host` take them: the deepest target first."""
-    return sorted(mapped, key=lambda m: len(m.target), reverse=True)
+    """The mappings as `_inside` and `_to_host` take them: the deepest target first, a bind mount before
+    any COPY (mounted over the image when the container starts, it hides what a COPY put there: a
+    `.:/app` bind over `COPY . /app/` brings the host's file, no rebuild needed)."""
+    return sorted(mapped, key=lambda m: (m.bind, len(m.target.rstrip("/") or "/")), reverse=True)
 
 
 def _to_host(word: str, mapped: list[_Mapped], workdir: str, search: tuple[str, ...],
