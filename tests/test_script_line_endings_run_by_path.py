@@ -61,3 +61,16 @@ def test_a_script_only_render_builds_is_a_warning_naming_render(tmp_path: Path) 
     assert warning.severity is Severity.WARNING
     assert warning.message == "has CRLF line endings and breaks Render's buildCommand (render.yaml:4)"
     assert warning.fix is not None and warning.fix.edits and "rebuild" not in warning.fix.title
+
+
+def test_a_render_blueprint_at_the_checkout_top_is_read_for_a_compose_folder_below(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()  # a checkout's top, as find_repo sees it (no git run)
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "compose.yaml").write_text("services:\n  web:\n    image: python:3.12-slim\n"
+                                                      "    volumes: [\"..:/app\"]\n")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "render_build.sh").write_bytes(b"#!/bin/bash\r\npip install -r requirements.txt\r\n")
+    (tmp_path / "render.yaml").write_text("services:\n  - type: web\n    buildCommand: bash bin/render_build.sh\n")
+    [warning] = findings(tmp_path / "docker")
+    assert warning.message == "has CRLF line endings and breaks Render's buildCommand (../render.yaml:3)"

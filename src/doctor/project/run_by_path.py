@@ -40,12 +40,17 @@ def recipe_runs(project: Project) -> dict[Path, str]:
 
 
 def platform_runs(project: Project) -> dict[Path, str]:
-    """The project files a hosting platform's build or start command runs (render.yaml's
-    `buildCommand: "./render_build.sh"`), each (resolved) with what runs it (`Render's buildCommand
-    (render.yaml:17)`)."""
+    """The project files a hosting platform's build or start command runs (render.yaml's, in the
+    compose folder or at the checkout's top: `buildCommand: "./render_build.sh"`), each (resolved)
+    with what runs it (`Render's buildCommand (render.yaml:17)`)."""
+    from doctor.project.gitrepo import archive_top, find_repo
+
+    repo = find_repo(project.root)
+    top = repo.top if repo is not None else archive_top(project.root)
     found: dict[Path, str] = {}
-    for name in PLATFORM_FILES:
-        config = project.root / name
+    # the compose folder's, and the checkout top's (a compose project in docker/ of a Render app)
+    for folder, name in ((f, n) for f in dict.fromkeys((project.root, top or project.root)) for n in PLATFORM_FILES):
+        config = folder / name
         if not is_file(config):
             continue
         try:
@@ -61,7 +66,8 @@ def platform_runs(project: Project) -> dict[Path, str]:
                 words = [word for word in words[1:] if not word.startswith("-")]
             if not words or "$" in words[0]:
                 continue
-            path = Path(os.path.normpath(project.root / words[0]))
+            path = Path(os.path.normpath(folder / words[0]))
             if is_file(path):
-                found.setdefault(path.resolve(), f"Render's {match.group(1)} ({name}:{number})")
+                shown = os.path.relpath(config, project.root)  # `../render.yaml` for the checkout top's
+                found.setdefault(path.resolve(), f"Render's {match.group(1)} ({shown}:{number})")
     return found
