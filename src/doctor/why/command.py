@@ -206,10 +206,12 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     # the engine's containers were looked at (a name taken now is port-collision's finding): a clash is gone
     looked = any(r.check == "port-collision" and r.status is not Status.SKIPPED for r in results)
     diagnoses = []
+    down = {s: e.state.split(",")[0] for s, e in exits.items()}
     for service, symptoms in sorted(found.items()):
         explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services))
         if not explained:
-            explained = tuple(unexplained(s, *_pointed_at(project, s, looked)) for s in symptoms)
+            explained = tuple(_on_failed_host(s, down) or unexplained(s, *_pointed_at(project, s, looked))
+                              for s in symptoms)
         said = exits[service].state.split(",")[0] if service in exits else ""
         diagnoses.append(Diagnosis(service, None, tuple(symptoms), explained, from_text=True,
                                    text_state="" if said == "failed to start" else said))
@@ -218,6 +220,36 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
         ran = [s for s in failed if s in exits and not exits[s].state.startswith("failed to start")]
         diagnoses.extend(_rest_of_text(project, text, names, failed, set(found), opts.service, ran))
     return sorted(diagnoses, key=lambda d: (d.service != ALL_SERVICES, d.service)), results
+
+
+# the signatures of a service failing to reach another by its name: when that one failed, this follows from it
+_REACHING = ("unknown-host", "connection-refused", "database-connect")
+
+
+def _on_failed_host(symptom: Symptom, down: dict[str, str]) -> Explained | None:
+    """`why`'s own cause for a symptom of failing to reach a host (_REACHING) that is a service the piped output shows
+    failed (`down`: service -> its state): a service's name resolves, and its port answers, only while its container
+    runs, so the symptom follows from that failure (peeringdb's `Error -2 connecting to redis:6379. Name or service
+    not known` after `redis-1 exited with code 2`). None when the line names no such service."""
+    import re
+
+    from doctor.model import Fix, Safety
+
+    ids = {s.id for s in (symptom.signature, *symptom.also) if s is not None}
+    if not ids & set(_REACHING):
+        return None
+    hosts = [v for k, v in symptom.captured.items() if k.startswith("host") and v]
+    named = [s for s in sorted(down) if s != symptom.service and (s in hosts or re.search(
+        rf"(?<![\w.-]){re.escape(s)}(?![\w-]|\.\w)", symptom.line[symptom.line.find("|") + 1:]))]
+    if not named:
+        return None
+    host = named[0]
+    message = (f"it dials '{host}', a service of the project that failed ({down[host]}, in the piped output): a "
+               f"service's name resolves, and its port answers, only while its container runs, so this follows "
+               f"from '{host}' failing")
+    fix = Fix(f"fix '{host}' first (its symptom is listed under it), then `docker compose up` again", Safety.ADVICE)
+    return Explained(WHY, Severity.ERROR, message, None, f"{symptom.service}:failed-host:{host}", fix, symptom,
+                     own=True)
 
 
 def _checked(project: Project, project_options: ProjectOptions, registry: Registry, severities: dict[str, Severity],
@@ -286,10 +318,12 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
     (` ✔ Container proj-db-1  Started`), or not started (the engine has no container of the project), with why:
     a service it depends on failed, its build never began (`up` stopped before any container: a pull), or `up`
     stopped at `failed` first."""
-    from doctor.why.piped import created_any, interrupted, text_up
+    from doctor.why.piped import created_any, interrupted, text_created, text_ended, text_up
 
     cancelled = set(interrupted(text, project.services))
     came_up = set(text_up(text, project.services, names))
+    named, attached = (set(s) for s in text_created(text, project.services, names))
+    ended = text_ended(text, project.services, names)
     at = ", ".join(f"'{s}'" for s in failed)
     began = created_any(text)
     needed = {dep: s for s in reversed(list(exits)) for dep in _dependencies(project, s)}  # exits: those that ran
@@ -304,8 +338,18 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
         elif name in needed:  # compose starts what a service depends on before it: that one ran, so this started
             out.append(Diagnosis(name, None, from_text=True,
                                  text_state=f"started: '{needed[name]}', which depends on it, ran after it"))
+        elif name in ended:  # a foreground `up` ran it: it completed, or compose stopped it
+            how = "it ran and exited (0)" if ended[name] == "0" else f"compose stopped it (exited ({ended[name]}))"
+            out.append(Diagnosis(name, None, from_text=True, text_state=f"started: {how}, in the piped output"))
+        elif name in attached:  # a foreground `up` ran it, and shows no exit of it
+            out.append(Diagnosis(name, None, from_text=True,
+                                 text_state="started: attached, and the piped output shows no exit of it"))
         else:
             down = _failed_dependency(project, name, set(failed))
+            if name in named and not down:  # compose created its container, and says nothing more of it
+                out.append(Diagnosis(name, None, from_text=True,
+                                     text_state="created: the piped output shows no failure of it"))
+                continue
             if down:
                 why = f"it depends on '{down}', which failed"
             elif project.services[name].build is not None and not began:

@@ -120,13 +120,36 @@ def _read_pipe(fd: int) -> bytes:
     return bytes(data)
 
 
-def service_of(line: str, services: Collection[str], names: Mapping[str, str] | None = None) -> tuple[str, str]:
+def container_prefix(lines: Sequence[str], services: Collection[str]) -> str:
+    """The project's part of the container names compose made that the lines name (`triall3-mitx-` of
+    `triall3-mitx-db-1` and `triall3-mitx-web-1`): of the parts before a known service's name and its number, the
+    one most names share; on a tie the shortest (the longest service name: `proj-` of a lone `proj-migrate-db-1`
+    beside services `db` and `migrate-db`, as a name read alone is); "" when no name has one. Derived once from
+    them all, it matches each container alike, where a name read alone may end in a longer service's name (`mitx-db`
+    of `triall3-mitx-db-1` when `triall3-mitx-web-1` says the project is `triall3-mitx`)."""
+    counts: dict[str, int] = {}
+    seen: set[str] = set()
+    for line in lines:
+        for match in _CONTAINER.finditer(line):
+            base = match[1]
+            if base in seen:
+                continue
+            seen.add(base)
+            for at in range(1, len(base)):
+                if base[at - 1] in "-_" and base[at:] in services:
+                    counts[base[:at]] = counts.get(base[:at], 0) + 1
+    return max(counts, key=lambda p: (counts[p], -len(p))) if counts else ""
+
+
+def service_of(line: str, services: Collection[str], names: Mapping[str, str] | None = None,
+               prefix: str = "") -> tuple[str, str]:
     """(service, container) a line of `up`'s output names: by compose's log prefix, else by compose's
     progress line for a service (` db Error ...`: no container yet), else by a container name whose
     service part is one of `services`; ("", "") when it names none.
 
     `names` maps each `container_name:` to its service: compose prefixes that container's lines with
-    its name alone (`backend  |`), and the engine's errors name it (`The container name "/postgres"`)."""
+    its name alone (`backend  |`), and the engine's errors name it (`The container name "/postgres"`). `prefix`: the
+    project's part of the container names (container_prefix), matched first."""
     if names:
         found = _NAME_PREFIX.match(line) or _NAMED.search(line)
         if found is not None and found[1] in names:
@@ -139,6 +162,8 @@ def service_of(line: str, services: Collection[str], names: Mapping[str, str] | 
         return found[1], ""
     for match in _CONTAINER.finditer(line):
         base = match[1]
+        if prefix and base.startswith(prefix) and base[len(prefix):] in services:
+            return base[len(prefix):], match[0]
         for at in range(len(base)):  # `trialf1-why-web` -> `trialf1-why-web`, `why-web`, `web`
             if (at == 0 or base[at - 1] in "-_") and base[at:] in services:
                 return base[at:], match[0]
@@ -192,13 +217,14 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
     from doctor.why.diagnose import line_symptom, readings
 
     lines = text_lines(text)
+    prefix = container_prefix(lines, services)
     found: dict[str, list[Symptom]] = {}
     seen: dict[str, set[str]] = {}
     for line in reversed(lines):  # the latest first: what `up` said last is what stopped it
         matching = readings(line, signatures)
         if not matching:
             continue
-        service, container = service_of(line, services, names)
+        service, container = service_of(line, services, names, prefix)
         if not service and publishers:
             service = _publisher(line, matching, publishers)
         key = service or everyone
@@ -223,24 +249,42 @@ EXITED = Signature(
     r"(?:^\s*(?:[^\w\s]\s+)?Container\s+(?P<name>[\w.-]+)\s+(?:Exited\s*\((?P<code>[1-9]\d*)\)|(?P<how>Error|Unhealthy)\b)"
     r"|\bservice \"(?P<name2>[\w.-]+)\" didn't complete successfully: exit (?P<code2>\d+)"
     r"|\bdependency failed to start: container (?P<name3>[\w.-]+) "
-    r"(?:exited \((?P<code3>\d+)\)|(?P<how2>is unhealthy)))",
+    r"(?:exited \((?P<code3>\d+)\)|(?P<how2>is unhealthy)))"
+    # a foreground `up`'s attached container ending (`redis-1 exited with code 2`; `backend exited with code 2`)
+    r"|^\s*(?P<name4>[\w.-]+) exited with code (?P<code4>[1-9]\d*)(?:\s*\(restarting\))?\s*$",
     "compose reports the service's container failed; the piped output has none of its log, so the settings it "
     "starts with come first",
     PROCESS_CHECKS,
     "the service's log (`docker compose logs` and its name): the piped output has none of it",
 )
+# the last line an attached service logged before compose said it exited with an error code (`redis-1  | boom`
+# before `redis-1 exited with code 2`): what it said last, which no signature reads; from the text after the prefix
+EXITED_LOG = Signature(
+    "exited-log",
+    r"(?<=\| )\s*\S.*",
+    "the service's process exited with an error code; its last log line is what it said before it stopped (no "
+    "signature of doctor's reads it)",
+    PROCESS_CHECKS,
+    "the service's log before it exited (`docker compose logs` and its name) and what it starts with: its command, "
+    "entrypoint and environment",
+)
+# compose stopping the attached containers itself (Ctrl+C, --abort-on-container-exit): an exit after it with the
+# code of a signal compose sent (SIGINT, SIGKILL, SIGTERM) is that stop, no failure
+_STOPPING = lazy(r"^\s*(?:Gracefully stopping|Aborting on container exit)")
+_STOP_CODES = ("130", "137", "143")
+_ATTACHED_EXIT = lazy(r"^\s*[\w.-]+ exited with code \d+(?:\s*\(restarting\))?\s*$")
 # compose's progress line for a container that came up (` ✔ Container proj-db-1  Started`, `Healthy`, `Running`)
 _UP = r"^\s*(?:[^\w\s]\s+)?Container\s+([\w.-]+)\s+(?:Started|Healthy|Running)\b"
 
 
-def _named_service(name: str, services: Collection[str], names: Mapping[str, str] | None) -> str:
+def _named_service(name: str, services: Collection[str], names: Mapping[str, str] | None, prefix: str = "") -> str:
     """The service a container or service name in compose's output is: a `container_name:`, a service, or a
     container name compose made (`proj-web-1`); "" when none."""
     if names and name in names:
         return names[name]
     if name in services:
         return name
-    return service_of(name, services)[0]
+    return service_of(name, services, prefix=prefix)[0]
 
 
 def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> dict[str, Symptom]:
@@ -249,14 +293,27 @@ def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | 
     from doctor.why.diagnose import line_symptom
 
     found: dict[str, Symptom] = {}
-    for line in reversed(text_lines(text)):
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    logged = _last_logged(lines, services, names, prefix)
+    stopping = next((at for at, line in enumerate(lines) if _STOPPING.match(line)), len(lines))
+    for at in range(len(lines) - 1, -1, -1):
+        line = lines[at]
         groups = EXITED.match(line)
         if groups is None:
             continue
-        service = _named_service(groups.get("name", ""), services, names)
+        service = _named_service(groups.get("name", ""), services, names, prefix)
         if not service or service in found:
             continue
         code = groups.get("code", "")
+        attached = _ATTACHED_EXIT.match(line) is not None
+        if attached and at > stopping and code in _STOP_CODES:  # compose stopped it
+            continue
+        said = logged.get(at)
+        if attached and said is not None:  # its last log line is the symptom, the exit its state
+            found[service] = line_symptom(service, said[1], f"exited ({code}), in the piped output", int(code),
+                                          said[0], [EXITED_LOG])
+            continue
         how = groups.get("how", "").lower().removeprefix("is ")
         state = f"exited ({code})" if code else "unhealthy" if how == "unhealthy" else "failed to start"
         container = groups["name"] if groups["name"] != service else ""
@@ -265,13 +322,76 @@ def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | 
     return found
 
 
+def _last_logged(lines: Sequence[str], services: Collection[str], names: Mapping[str, str] | None, prefix: str
+                 ) -> dict[int, tuple[str, str]]:
+    """Per line that is an attached container's exit (`redis-1 exited with code 2`), the last line of that container's
+    log before it (`redis-1  | boom`) and the container: compose's prefix names both; none when it logged nothing."""
+    last: dict[str, tuple[str, str]] = {}
+    found: dict[int, tuple[str, str]] = {}
+    for at, line in enumerate(lines):
+        if _ATTACHED_EXIT.match(line):
+            service = _named_service(line.split()[0], services, names, prefix)
+            if service in last:
+                found[at] = last.pop(service)
+        elif "|" in line and (_PREFIX.match(line) or (names and _NAME_PREFIX.match(line))):
+            service, container = service_of(line, services, names, prefix)
+            if service and line.split("|", 1)[1].strip():
+                last[service] = (line, container)
+    return found
+
+
 def text_up(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> list[str]:
     """The services compose's progress lines show came up (`Started`, `Healthy`, `Running`), in the order named."""
     import re
 
-    found = (re.match(_UP, line, re.IGNORECASE) for line in text_lines(text))
-    named = (_named_service(m[1], services, names) for m in found if m is not None)
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    found = (re.match(_UP, line, re.IGNORECASE) for line in lines)
+    named = (_named_service(m[1], services, names, prefix) for m in found if m is not None)
     return list(dict.fromkeys(s for s in named if s))
+
+
+# compose's list of the containers a foreground `up` attaches to (`Attaching to redis-1, web-1`)
+_ATTACHING = lazy(r"^\s*Attaching to\s+(.+)$")
+
+
+def text_created(text: str, services: Collection[str], names: Mapping[str, str] | None = None
+                 ) -> tuple[list[str], list[str]]:
+    """The services whose container compose's output names (` ✔ Container proj-db-1  Created`, any progress word),
+    and those of them a foreground `up` attached to (`Attaching to db-1, web-1`), each in the order first named."""
+    import re
+
+    named: list[str] = []
+    attached: list[str] = []
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    for line in lines:
+        found = re.match(r"^\s*(?:[^\w\s]\s+)?Container\s+([\w.-]+)\s", line, re.IGNORECASE)
+        if found is not None:
+            named.append(_named_service(found[1], services, names, prefix))
+        found = _ATTACHING.match(line)
+        if found is not None:
+            attached.extend(_named_service(n.strip(), services, names, prefix) for n in found[1].split(","))
+    return list(dict.fromkeys(s for s in named + attached if s)), list(dict.fromkeys(s for s in attached if s))
+
+
+def text_ended(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Per service a foreground `up` shows ended with no failure, its exit code: 0 (it ran and completed), or the code
+    of compose stopping it (`web-1 exited with code 137` after `Gracefully stopping...`); the latest exit of each."""
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    stopping = next((at for at, line in enumerate(lines) if _STOPPING.match(line)), len(lines))
+    found: dict[str, str] = {}
+    for at, line in enumerate(lines):
+        if _ATTACHED_EXIT.match(line) is None:
+            continue
+        service = _named_service(line.split()[0], services, names, prefix)
+        code = line.split("exited with code", 1)[1].split()[0]
+        if service and (code == "0" or (at > stopping and code in _STOP_CODES)):
+            found[service] = code
+        elif service:
+            found.pop(service, None)
+    return found
 
 
 def created_any(text: str) -> bool:
