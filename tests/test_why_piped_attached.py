@@ -160,3 +160,11 @@ def test_without_p_every_container_of_the_piped_output_is_matched(tmp_path: Path
     assert "✓ db       started, in the piped output" in out, out
     assert "✓ mitx-db  started, in the piped output" in out, out
     assert "✗ web      exited (1), in the piped output" in out, out
+
+
+def test_a_foreground_up_with_no_failure_is_read_as_up_output(tmp_path: Path) -> None:
+    """Without compose's progress lines, its attach lines are `up`'s output still: not "run 'docker compose up'"."""
+    (tmp_path / "compose.yaml").write_text(TWO)
+    done = _why(tmp_path, "Attaching to redis-1, web-1\nredis-1  | ready\nweb-1 exited with code 0\n", "-p", _project())
+    assert done.returncode == 2, done
+    assert "shows no service that failed" in done.stderr and "run 'docker compose up' first" not in done.stderr, done

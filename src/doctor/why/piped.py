@@ -395,11 +395,13 @@ def text_ended(text: str, services: Collection[str], names: Mapping[str, str] | 
 
 
 def created_any(text: str) -> bool:
-    """Whether compose's progress lines name a container (` ✔ Container proj-db-1  Created`): `up` got past its pulls
-    and builds, which it does before creating any."""
+    """Whether compose's progress lines name a container (` ✔ Container proj-db-1  Created`), or a foreground `up`
+    attached to one (`Attaching to db-1`, `db-1 exited with code 0`): `up` got past its pulls and builds, which it
+    does before creating any."""
     import re
 
-    return any(re.match(r"^\s*(?:[^\w\s]\s+)?Container\s+[\w.-]+\s", line, re.IGNORECASE) for line in text_lines(text))
+    return any(re.match(r"^\s*(?:[^\w\s]\s+)?Container\s+[\w.-]+\s", line, re.IGNORECASE)
+               or _ATTACHING.match(line) or _ATTACHED_EXIT.match(line) for line in text_lines(text))
 
 
 def interrupted(text: str, services: Collection[str]) -> list[str]:
