@@ -111,7 +111,9 @@ class MissingMount(Check):
     Fix
         Add the missing mount beside the service's other mounts, in the override compose reads them
         from (IntelOwl's docker/test.override.yml, not the last -f file nginx.override.yml, which the
-        prod stack reads too), else in the dev override, with the same layout as its siblings
+        prod stack reads too), else in the dev override, else, where no dev override is read
+        (peeringdb's `-f Ctl/dev/docker-compose.yml` alone), in the file that holds the other mounts
+        (`- ../../tests:/srv/www.peeringdb.com/tests:Z`), with the same layout as its siblings
         (`./backend/scripts:/app/scripts`; never moved up to `/`, where `./bin:/bin` would hide
         the container's own /bin), quoted as they are and with the mode they all share (`:z`,
         `:Z`, `:cached`, `:delegated`; `:ro` only when every sibling is read-only), for every
@@ -134,11 +136,17 @@ class MissingMount(Check):
         (`git checkout -- FILE`), not created.
 
     Fix safety
-        Safe: it only adds a bind mount to an override that compose loads, the dev override or the one
-        holding the service's mounts (its title says "in a new dev override compose.override.yaml" when
-        the fix creates that file, "in test.override.yml beside its other mounts"), with the layout
-        of the mounts already there; without such an override, or where the siblings are synced
-        by `develop.watch`, it is advice.
+        Safe: it only adds a bind mount to a file that compose loads, the dev override, the override
+        holding the service's mounts, or, where no dev override is read, the file holding them (its
+        title says "in a new dev override compose.override.yaml" when the fix creates that file, "in
+        test.override.yml beside its other mounts"), with the layout of the mounts already there; where
+        the siblings are synced by `develop.watch`, it is advice. Creating a missing bind-source folder
+        inside the project (`mkdir -p`) where `create_host_path: false` stops the service without it is
+        safe: the folder is yours. For a data or log folder docker makes on first `up` (a note:
+        mitxonline's `.localstack/mounted`) it is advice: a `fix` making the output folders of services
+        you may never start would change what other checks read. A folder outside the project (itself
+        or through a symlink), one for a service that runs as another user, a file, or a path above
+        are advice.
     """
 
     id = "missing-mount"

@@ -100,7 +100,8 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
         return (Severity.ERROR if strict is not None else Severity.WARNING), f"{head} (did you mean {written}?)", fix
     if strict is not None:
         message = f"{head} and create_host_path is false: '{strict.name}' cannot start"
-        return Severity.ERROR, message, _mkdir(source, here) if not (file or hidden) else _no_empty(here, file, hidden)
+        return Severity.ERROR, message, _mkdir(source, here, root) if not (file or hidden) else \
+            _no_empty(here, file, hidden)
     if file:
         from doctor.project.gitrepo import tracked
 
@@ -188,10 +189,18 @@ def _image_code_at(project: Project, service: Service, target: str) -> str:
     return ""
 
 
-def _mkdir(source: Path, here: str) -> Fix:
+def _mkdir(source: Path, here: str, root: Path | None = None) -> Fix:
     """`mkdir -p` of the whole source, the title naming the folder it creates as the console shows
-    the command (from the current directory), not only its last part."""
-    return Fix(f"create {here.rstrip('/')}/ before starting", Safety.ADVICE, command=("mkdir", "-p", str(source)))
+    the command (from the current directory), not only its last part. Safe where the service cannot
+    start without it (create_host_path false: `root` given) and the folder lies inside the project
+    (`root`), symlinks resolved: made by the user running doctor, it is theirs. Advice for a data or
+    log folder docker makes on first `up` (the info: mitxonline's `.localstack/mounted`): made by a
+    `fix`, the output folders of services the user may never start would change what other checks
+    read (fastapi-template's test-output binds then count as mounting frontend/ for host-vs-container);
+    and advice outside the project, or where a service needs another owner (_mkdir_for)."""
+    ours = root is not None and inside(Path(os.path.realpath(source)), Path(os.path.realpath(root)))
+    return Fix(f"create {here.rstrip('/')}/ before starting", Safety.SAFE if ours else Safety.ADVICE,
+               command=("mkdir", "-p", str(source)))
 
 
 def _mkdir_for(source: Path, here: str, user: Service, project: Project) -> Fix:

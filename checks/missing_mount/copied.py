@@ -11,6 +11,7 @@ from doctor.project import Project
 from doctor.project.service_home import MANIFEST_NAMES
 from doctor.project.types import CopyInstruction, Service
 
+from .imported import holds_python
 from .run_time import RunTimeReads
 
 # a context's top folders that hold how it is deployed or documented, not code the container runs
@@ -78,7 +79,9 @@ def whole_context(project: Project, service: Service, context: Path, destination
     folder with an `__init__.py`), the code a mount of its siblings edits live (robotoff's dev.yml
     mounts tests/, migrations/ and ten more, and the package robotoff/ is the one to forget), and
     the folders the service reads while it runs (`reads`: CTFd's migrations/, which its entrypoint's
-    `flask db upgrade` applies, and no `__init__.py` marks), and the folders the service's own mounts
+    `flask db upgrade` applies, and no `__init__.py` marks), a folder of Python code with no
+    `__init__.py` that the mounted code imports (docker-flask-example's namespace package lib/, which
+    its mounted tests import: `from lib.test import ViewTestMixin`), and the folders the service's own mounts
     bring whole (`bound`: pontoon's ./translate, a React app beside the package pontoon/ it forgets;
     whether they show the mounts edit live code is live_code's to say)."""
     if service.build is None:
@@ -87,7 +90,10 @@ def whole_context(project: Project, service: Service, context: Path, destination
     if context == Path(os.path.normpath(project.compose.project_dir)):
         packages = {f for f in found if _package(f)}
         run_time = reads.folders(service, context, destination, [f for f in found if f not in packages])
-        return tuple(f for f in found if f in packages or f in run_time or f in bound)
+        # a namespace package the mounted code imports (docker-flask-example's lib/, no `__init__.py`)
+        loose = [f for f in found if f not in packages and f not in run_time and f not in bound and holds_python(f)]
+        imported = reads.imported([b for b in bound if inside(b, context) and b != context], loose) if loose else set()
+        return tuple(f for f in found if f in packages or f in run_time or f in bound or f in imported)
     elsewhere = _built_elsewhere(project, service, context, found, bound)
     if elsewhere:  # unless the service's run names it (`node /srv/frontend/server.js`)
         kept = reads.folders(service, context, destination, elsewhere)

@@ -14,10 +14,18 @@ def mounts_file(project: Project, location: Location | None) -> Path | None:
     ones the finding cites, at `location`) when compose reads it after the main file: IntelOwl's
     uwsgi mounts its code in docker/test.override.yml, while the last -f file, nginx.override.yml,
     serves the prod stack too (and a last file of one feature is no dev override at all). Else the
-    dev override (doctor.project.edits.dev_override): mounts in the main file may be its prod ones."""
-    if location is not None and location.path in project.compose.files[1:]:
+    dev override (doctor.project.edits.dev_override): mounts in the main file may be its prod ones.
+    Where no dev override is read, nor would a new one be (peeringdb's `-f Ctl/dev/docker-compose.yml`
+    alone, a devcontainer's one file), the file compose reads the other mounts from is the dev setup:
+    the mount goes beside them there, as leaked-host-port rewrites such a file in place. (Found by
+    itself, a lone compose.yaml gets the new compose.override.yaml compose reads beside it.)"""
+    files = project.compose.files
+    if location is not None and location.path in files[1:]:
         return location.path
-    return dev_override(project)
+    override = dev_override(project)
+    if override is None and location is not None and location.path in files:
+        return location.path
+    return override
 
 
 def retitled(project: Project, title: str, override: Path) -> str:

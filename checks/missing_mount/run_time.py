@@ -47,6 +47,17 @@ class RunTimeReads:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._texts: dict[Path, str] = {}  # the uncommented text of each script, read once for every service
+        self._imports: dict[tuple[tuple[Path, ...], tuple[Path, ...]], set[Path]] = {}
+
+    def imported(self, mounted: Collection[Path], candidates: Collection[Path]) -> set[Path]:
+        """Those of `candidates` the mounted folders' Python code imports (imported.imported_by), read
+        once for every service mounting the same folders (robotoff's eleven on one anchor)."""
+        from .imported import imported_by
+
+        key = (tuple(sorted(mounted)), tuple(sorted(candidates)))
+        if key not in self._imports:
+            self._imports[key] = imported_by(key[0], key[1])
+        return self._imports[key]
 
     @cached_property
     def _scripts(self) -> ScriptFinder:
