@@ -61,6 +61,11 @@ class VolumeShadowing(Check):
         `pythondotorg:docker-compose` that `web` builds) runs that build's stage and is judged
         with it. Services on one mount line (warehouse's `*base_volumes`) are one finding naming
         them, and so are all the services of one named volume: removing it means stopping each.
+        A `uv sync` venv goes where UV_PROJECT_ENVIRONMENT says, which a base image's own ENV may set
+        (mitxonline's `FROM mitodl/ol-python-base:3.11` sets /opt/venv): under a base that is no
+        official image (python, debian, ...; nor astral's uv), with no such ENV in the project's
+        Dockerfile, the image's ENV is read from the engine where it has the image; where it lacks it,
+        the hiding bind is a note "unless the base image sets UV_PROJECT_ENVIRONMENT".
 
     Why it matters
         After adding a dependency and rebuilding, the container still sees the old node_modules
@@ -131,7 +136,8 @@ class VolumeShadowing(Check):
                 entry[0].append(svc)
                 entry[3].update((f.path, f) for f in inside)
             for mount in (m for m in svc.volumes if m.type == "bind" and m.source):
-                for hidden in filled:
+                for filled_path in filled:
+                    hidden = _placed(host, recipe.base, filled_path) if filled_path.unless else filled_path
                     if hides(mount, hidden, volumes):
                         program = (_not_node(svc, recipe, project) if posixpath.basename(hidden.path) == "node_modules"
                                    else None)
@@ -192,6 +198,9 @@ class VolumeShadowing(Check):
         # a stage's output may be a stand-in the dev build skips on purpose (redash builds with
         # skip_frontend_build and has the developer build client/dist on the host): a note
         severity = Severity.INFO if made == "build" else None
+        if hidden.unless:  # mitxonline's base mitodl/ol-python-base sets UV_PROJECT_ENVIRONMENT=/opt/venv
+            message += f", unless the base image sets {hidden.unless}"
+            severity = Severity.INFO
         if program:  # nautobot's Django server under `../:/source`: its ui_build service runs npm, with them
             message += f"; {names} {'runs' if len(services) == 1 else 'run'} {program}, not node: only a node " \
                        "command started there misses them"
@@ -201,6 +210,25 @@ class VolumeShadowing(Check):
 
 
 _VOLUME_RAW = "VOLUME"  # the `raw` of a mount the image's VOLUME makes
+
+
+def _placed(host: Host, base: str, filled: FilledPath) -> FilledPath:
+    """A filled path whose place a base image's ENV may change (`uv sync` under a base doctor does
+    not know), placed by that image's ENV where the engine has it (its UV_PROJECT_ENVIRONMENT, or
+    the default kept, known either way); unchanged, still unsure, where the engine lacks it."""
+    try:
+        image = host.images.image(base) if base else None
+    except Unavailable:
+        return filled
+    if image is None:
+        return filled
+    value = dict(image.env).get(filled.unless)
+    if value is None or not value.strip():
+        return FilledPath(filled.path, filled.line, filled.tool)
+    if "$" in value:
+        return filled
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(filled.path), value.strip()))
+    return FilledPath(path, filled.line, filled.tool)
 
 
 def _image_volumes(svc: Service, recipe: Recipe) -> list[Mount]:

@@ -35,14 +35,15 @@ _VERSION = lazy(r"v?(\d+)\.(\d+)")
 
 @record
 class ImageFacts:
-    """A local image: its id, platform (`linux/arm64`), when it was built (UTC) and the user it
-    runs as (its `USER`: `2000`, `mattermost:mattermost`; empty for root by default)."""
+    """A local image: its id, platform (`linux/arm64`), when it was built (UTC), the user it
+    runs as (its `USER`: `2000`, `mattermost:mattermost`; empty for root by default) and its ENV."""
 
     name: str
     id: str
     platform: str
     created: datetime | None
     user: str
+    env: tuple[tuple[str, str], ...] = ()
 
 
 @record
@@ -154,8 +155,13 @@ class EngineImages:
         platform = f"{data.get('Os') or 'linux'}/{data.get('Architecture') or ''}"
         if data.get("Variant"):
             platform += f"/{data['Variant']}"
-        user = str((data.get("Config") or {}).get("User") or "") if isinstance(data.get("Config"), dict) else ""
-        return ImageFacts(name, str(data.get("Id") or ""), platform, engine_time(data.get("Created")), user)
+        config = data.get("Config")
+        config = config if isinstance(config, dict) else {}
+        user = str(config.get("User") or "")
+        listed = config.get("Env")
+        listed = listed if isinstance(listed, list) else []
+        env = tuple((key, value) for key, _, value in (str(e).partition("=") for e in listed) if key)
+        return ImageFacts(name, str(data.get("Id") or ""), platform, engine_time(data.get("Created")), user, env)
 
     @cached_property
     def volumes(self) -> dict[str, VolumeFacts]:

@@ -52,6 +52,9 @@ class FilledPath:
     path: str
     line: int
     tool: str
+    # the variable an ENV of the base image, which the project does not show, may set to put it
+    # elsewhere (`UV_PROJECT_ENVIRONMENT`: mitodl/ol-python-base's /opt/venv); "" when known
+    unless: str = ""
 
 
 def filled_paths(recipe: Recipe, values: Mapping[str, str] | None = None,
@@ -61,6 +64,9 @@ def filled_paths(recipe: Recipe, values: Mapping[str, str] | None = None,
     not given); `poetry_toml`: the text of the poetry.toml in a container folder (None: none)."""
     found: dict[str, FilledPath] = {}
     env = dict(recipe.env)
+    # `uv sync` fills WORKDIR/.venv unless UV_PROJECT_ENVIRONMENT says otherwise, which a base image
+    # the project does not show may set in its own ENV
+    unsure = "" if "UV_PROJECT_ENVIRONMENT" in env or known_base(recipe.base) else "UV_PROJECT_ENVIRONMENT"
     poetry = PoetryConfig(dict(values) if values is not None else env, poetry_toml)
     for step in recipe.runs:
         text = step.text
@@ -85,10 +91,29 @@ def filled_paths(recipe: Recipe, values: Mapping[str, str] | None = None,
             path = posixpath.normpath(posixpath.join(step.workdir, relative))
             moved = re.search(rf"\b(?:mv|rm\s+-\w*r\w*)\s+(?:\S+\s+)*\S*{re.escape(posixpath.basename(path))}\b", text)
             if moved is None and path not in found:
-                found[path] = FilledPath(path, step.line, tool)
+                found[path] = FilledPath(path, step.line, tool, unsure if tool == "uv sync" else "")
     for path, line, source in recipe.built:  # a build stage's output: paperless-ngx's compiled frontend
         found.setdefault(path, FilledPath(path, line, f"COPY --from={source}"))
     return list(found.values())
+
+
+# images whose ENV doctor knows besides Docker's official library (none of which sets UV_PROJECT_ENVIRONMENT)
+KNOWN_IMAGES = frozenset(("ghcr.io/astral-sh/uv", "astral/uv", "docker.io/astral/uv"))
+
+
+def known_base(image: str) -> bool:
+    """Whether the ENV of a FROM image is known: one of Docker's official library images
+    (`python:3.12-slim`, `docker.io/library/python`, `scratch`) or astral's uv images, none of which
+    moves a tool's folders; not an organisation's own base (`mitodl/ol-python-base:3.11`), nor an
+    image named by a variable doctor could not read."""
+    name = image.strip().split("@", 1)[0].lower()
+    slash = name.rfind("/")
+    if ":" in name[slash + 1:]:
+        name = name[: name.rindex(":")]
+    if not name or "$" in name:
+        return not name  # no external base: nothing is inherited
+    name = name.removeprefix("docker.io/").removeprefix("index.docker.io/").removeprefix("library/")
+    return "/" not in name or name in KNOWN_IMAGES
 
 
 class PoetryConfig:
