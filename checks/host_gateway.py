@@ -18,6 +18,8 @@ NAME = "host.docker.internal"
 ENTRY = f"{NAME}:host-gateway"
 # official images of static web servers: they read their environment only into config templates
 _WEB_SERVERS = frozenset({"nginx", "httpd", "caddy", "apache", "nginx-unprivileged", "openresty"})
+# (where: variable or 'command', its location, the port dialed when written, whether an env_file line)
+Dial = tuple[str, Location | None, int | None, bool]
 _DIAL = lazy(r"(?<![\w.-])host\.docker\.internal(?![\w-])(?::(\d{1,5}))?", re.IGNORECASE)
 
 
@@ -37,7 +39,11 @@ class HostGateway(Check):
         internal:5002`) is not a finding for the services that merely get it when one that loads
         it has the entry: that one dials it. A service running the same program as that one (the same
         build or image: bookwyrm's web, celery_worker and celery_beat, all loading `.env.dev`'s
-        EMAIL_HOST) reads the line too and stays a finding, each until it has its own entry. An
+        EMAIL_HOST) reads the line too and stays a finding, each until it has its own entry. Where doctor
+        finds which of the services loading the line read the variable (in their command, what their image
+        runs, or their code, kept to the files their runtime runs: docker-flask-example's web and worker read
+        POSTGRES_HOST in config/settings.py, its css and js asset watchers never do), only those are named,
+        in one finding, and only they get the entry. An
         env_file line is no finding for a service on a server's official image, which reads no such
         key (postgres, redis, rabbitmq, mailpit, ...; nginx, httpd or caddy unless it mounts config
         templates it fills from its environment). Skipped when the
@@ -78,39 +84,62 @@ class HostGateway(Check):
     fix_family = "hosts"
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        services = [svc for svc in project.services.values() if (svc.network_mode or "") != "host"]
+        # an env_file line several services load, read by some of them in their code or command
+        # (docker-flask-example's POSTGRES_HOST, read by web and worker, not by its css and js watchers)
+        read = _readers(project, services)
         # an env_file line several services load (dify's middleware.env) is dialed by the one that has the
         # entry; the others, running other programs, merely get it. One running the same program (bookwyrm's
         # web and celery_worker, one build; two services of one image) reads it too: its finding stays
         covered: dict[Location | None, set[tuple[str, ...]]] = {}
-        for svc in project.services.values():
+        for svc in services:
             for _, where, _, shared in _dials(svc) if _has_entry(svc) else ():
                 if shared:
                     covered.setdefault(where, set()).add(_program(svc))
-        dials = {svc.name: [d for d in _dials(svc) if not (d[3] and (_serves_no_app(svc) or _program(svc) not in
-                                                                    covered.get(d[1], {_program(svc)})))]
-                 for svc in project.services.values() if (svc.network_mode or "") != "host"}
+
+        def gets_only(svc: Service, dial: Dial) -> bool:
+            """Whether the service merely gets a shared env_file line, which another one dials."""
+            if (dial[1], dial[0]) in read:
+                return svc.name not in read[dial[1], dial[0]]
+            return _serves_no_app(svc) or _program(svc) not in covered.get(dial[1], {_program(svc)})
+
+        dials = {svc.name: [d for d in _dials(svc) if not (d[3] and gets_only(svc, d))] for svc in services}
         if not any(dials.values()) or host.images.provides_host_gateway_name:  # asks the engine only when needed
             return
         rootless = host.engine.rootless  # its host-gateway is its own namespace's bridge (moby/moby#47684)
         local = host.engine.endpoint is not None and host.engine.endpoint.is_local and not rootless
         named = host.images.adds_host_gateway_name  # podman 4.7+: only the loopback note may apply
+        # one finding per line its readers share (`'web' and 'worker' dial ...`), else one per service
+        groups: dict[tuple[Location | None, str], list[str]] = {}
         for name, found in sorted(dials.items()):
-            svc = project.services[name]
-            if found and not _has_entry(svc) and not named:
-                what, where, _, _ = found[0]
-                message = f"'{name}' dials {NAME} ({what}); this Linux engine does not resolve it"
-                fix = _fix(project, name)
-                if rootless:
-                    message = (f"'{name}' dials {NAME} ({what}); this rootless engine does not resolve it, "
-                               "and its host-gateway is not this machine")
-                    fix = replace(fix, title=f"{fix.title}; also set this rootless engine's host-gateway-ip "
-                                             "(doctor explain host-gateway)")
-                yield self.finding(message, where or svc.location, f"{name}:{NAME}", fix)
+            if found and not _has_entry(project.services[name]) and not named:
+                line = (found[0][1], found[0][0])
+                groups.setdefault(line if line in read else (None, f"service {name}"), []).append(name)
+        for (where, what), names in groups.items():
+            yield self._unresolved(project, names, dials[names[0]][0], read.get((where, what)), rootless)
+        for name, found in sorted(dials.items()):
             for port in sorted({p for _, _, p, _ in found if p}) if local else ():
-                yield from self._loopback(host, svc, port, next(d for d in found if d[2] == port))
+                yield from self._loopback(host, project.services[name], port, next(d for d in found if d[2] == port))
 
-    def _loopback(self, host: Host, svc: Service, port: int,
-                  dial: tuple[str, Location | None, int | None, bool]) -> Iterator[Finding]:
+    def _unresolved(self, project: Project, names: list[str], dial: Dial, readers: dict[str, str] | None,
+                    rootless: bool) -> Finding:
+        """The finding for services dialing the name without an entry: one, or the readers of one env_file line."""
+        what, where, _, _ = dial
+        if readers:
+            places = list(dict.fromkeys(readers[n] for n in names))
+            what = f"{what}, read in {' and '.join(places)}" if places != ["its command"] else f"{what}, in its command"
+        who = _listed(names)
+        verb = "dials" if len(names) == 1 else "dial"
+        engine = "this rootless engine does not resolve it, and its host-gateway is not this machine" if rootless \
+            else "this Linux engine does not resolve it"
+        message = f"{who} {verb} {NAME} ({what}); {engine}"
+        fix = _fix(project, names)
+        if rootless:
+            fix = replace(fix, title=f"{fix.title}; also set this rootless engine's host-gateway-ip "
+                                     "(doctor explain host-gateway)")
+        return self.finding(message, where or project.services[names[0]].location, f"{','.join(names)}:{NAME}", fix)
+
+    def _loopback(self, host: Host, svc: Service, port: int, dial: Dial) -> Iterator[Finding]:
         addresses = host.listen_addresses(port)
         if not loopback_only(addresses):
             return
@@ -120,7 +149,33 @@ class HostGateway(Check):
         yield self.finding(message, dial[1] or svc.location, f"{svc.name}:{NAME}:{port}", fix)
 
 
-def _dials(svc: Service) -> list[tuple[str, Location | None, int | None, bool]]:
+def _readers(project: Project, services: list[Service]) -> dict[tuple[Location | None, str], dict[str, str]]:
+    """{(env_file line, variable): {service: where it reads the variable}} for each line naming the host that
+    several services load and doctor finds at least one of them reading; the code is read only for those."""
+    loaders: dict[tuple[Location | None, str], list[Service]] = {}
+    for svc in services:
+        for what, where, _, shared in _dials(svc):
+            if shared and where is not None:
+                loaders.setdefault((where, what), []).append(svc)
+    if not any(len(svcs) > 1 for svcs in loaders.values()):
+        return {}
+    from doctor.project.env_readers import EnvReaders
+
+    readers = EnvReaders(project)
+    found: dict[tuple[Location | None, str], dict[str, str]] = {}
+    for line, svcs in ((line, svcs) for line, svcs in loaders.items() if len(svcs) > 1):
+        places = {svc.name: place for svc in svcs if (place := readers.reader(svc, line[1])) is not None}
+        if places:
+            found[line] = places
+    return found
+
+
+def _listed(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def _dials(svc: Service) -> list[Dial]:
     """(where: variable or 'command', its location, the port dialed when written, whether an
     env_file line) for each mention."""
     found = []
@@ -161,8 +216,8 @@ def _has_entry(svc: Service) -> bool:
     return any(re.split(r"[:=]", entry, maxsplit=1)[0].strip().lower() == NAME for entry in svc.extra_hosts)
 
 
-def _fix(project: Project, service: str) -> Fix:
-    title = f"add extra_hosts \"{ENTRY}\" to '{service}'"
+def _fix(project: Project, services: list[str]) -> Fix:
+    title = f"add extra_hosts \"{ENTRY}\" to {_listed(services)}"
     path = dev_override(project)
     if path is None:
         return Fix(f"{title} in the compose file that defines it", Safety.ADVICE)
@@ -170,7 +225,10 @@ def _fix(project: Project, service: str) -> Fix:
     from doctor.project.yamledit import YamlEditError, add_extra_host, read_text, whole_file_edit
 
     try:
-        edit = whole_file_edit(path, add_extra_host(read_text(path), service, ENTRY))
+        text = read_text(path)
+        for service in services:
+            text = add_extra_host(text, service, ENTRY)
+        edit = whole_file_edit(path, text)
     except YamlEditError:
         edit = None
     if edit is None:

@@ -1,0 +1,96 @@
+"""Which of the services an env_file line reaches read the variable: `web` reads POSTGRES_HOST in
+config/settings.py; `css`, a tailwind watcher loading the same `.env`, never does.
+
+The same search leaked-host-port's `clients.py` makes: the service's command and what its image runs
+(Dockerfile ENTRYPOINT and CMD), then its code (bind mounts and COPYs inside the project), kept to the
+files its runtime runs (a node asset watcher that mounts the whole repo does not run the Django
+settings beside it), a config file that only sets the key read as no reader.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from doctor.project import Project
+from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
+from doctor.project.types import Service
+
+_RUNTIME_SUFFIXES = {
+    "python": frozenset({".py"}),
+    "node": frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte", ".prisma"}),
+}
+_ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})
+_CONFIG_SUFFIXES = frozenset({".ini", ".cfg", ".conf", ".properties"})
+
+
+class EnvReaders:
+    """Answers, with each service's code read once per run, where a service reads a variable."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.text = CodeText()
+        self._folders: dict[str, list[Path]] = {}
+
+    def reader(self, service: Service, name: str) -> str | None:
+        """Where the service reads the variable: 'its command' or a file as messages show it; None
+        when doctor finds no reader (its code never names it, or it has no code to read)."""
+        from doctor.project.shipped import run_words
+
+        folders, command, suffixes = self._code(service), _command(service), self._suffixes(service)
+        runs = " ".join(run_words(self.project, service))  # the image's ENTRYPOINT and CMD too
+        where = self.text.reader_of(name, folders, command, suffixes, runs)
+        if where is not None and where != "its command" and Path(where).suffix.lower() in _CONFIG_SUFFIXES:
+            # a program's code that reads the key is the better answer; a config line that only sets
+            # it (`REDIS_HOST=localhost` in a redis.conf) reads nothing
+            code = self.text.reader_of(name, folders, command, (suffixes or SOURCE_SUFFIXES) - _CONFIG_SUFFIXES,
+                                       runs, tests=False)
+            if _only_sets(self.text, folders, Path(where), name) or (
+                    code is not None and (code == "its command" or Path(code).suffix.lower() not in _ANY_RUNTIME)):
+                where = code
+        if where is None or where == "its command":
+            return where
+        return self.project.shown(Path(where))
+
+    def _code(self, service: Service) -> list[Path]:
+        """The service's own code: its live paths (binds, watch syncs), then what its image COPYs (else its
+        build context), under the folder around the project or the context it builds from (never $HOME or /)."""
+        found = self._folders.get(service.name)
+        if found is None:
+            codes = self.project.code_map(service)
+            image = [p.host for p in codes.copies] or ([codes.context] if codes.context is not None else [])
+            tops = [top for top in (self.project.root.parent, codes.context)
+                    if top is not None and top != Path.home() and top != Path(top.anchor)]
+            found = self._folders[service.name] = [
+                p for p in dict.fromkeys([p.host for p in codes.live] + image)
+                if p != Path(p.anchor) and any(p.is_relative_to(top) for top in tops)]
+        return found
+
+    def _suffixes(self, service: Service) -> frozenset[str] | None:
+        """The files the service's runtime runs (python or node, from its image or its stage's base),
+        with scripts and config; None for another or an unknown runtime (every source file counts)."""
+        from doctor.project.runtimes import image_runtime
+
+        base = service.image or ""
+        build = service.build
+        if build is not None and build.dockerfile_path is not None:
+            recipe = self.project.recipe(build.dockerfile_path, build.target)
+            base = recipe.base if recipe is not None else ""
+        family = image_runtime(base)
+        return None if family is None else _RUNTIME_SUFFIXES[family] | _ANY_RUNTIME
+
+
+def _command(service: Service) -> str:
+    """What the service runs: its entrypoint and command, as one line."""
+    return " ".join(p if isinstance(p, str) else " ".join(p) for p in (service.entrypoint, service.command) if p)
+
+
+def _only_sets(text: CodeText, folders: list[Path], path: Path, name: str) -> bool:
+    """Whether every line of the config file naming the variable sets it (`REDIS_HOST=localhost`)."""
+    word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+    sets = re.compile(rf"\s*(?:export\s+)?{re.escape(name)}\s*[=:]")
+    for folder in folders:
+        for found, content in text.files(folder):
+            if found == path:
+                return all(sets.match(line) for line in content.splitlines() if word.search(line))
+    return False
