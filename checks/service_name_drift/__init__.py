@@ -39,7 +39,9 @@ class ServiceNameDrift(Check):
         A container env value that names a host the container cannot resolve: the value of a
         key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's
         `LISTMONK_db__host`) or the host of a
-        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), a whole value `name:port`
+        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), the `"host"` field of a JSON
+        object value (data-hub-api's `DATABASE_CREDENTIALS={"host": "postgres", "port": 5432, ...}`), a whole
+        value `name:port`
         under another key where a peer named like it listens on that port (frappe_docker's
         `REDIS_CACHE: redis_cache:6379` beside `redis-cache`; an image `name:tag` is not), or a `.env` host
         key that a service's entrypoint, command or healthcheck interpolates
@@ -58,8 +60,10 @@ class ServiceNameDrift(Check):
         `depends_on` the service the host names (saleor-platform's `worker`, off the network of the
         `cache` its backend.env broker URL dials, beside `api` on it). Only names
         that can only be compose names are judged:
-        dotted public names, IPs, localhost, host.docker.internal and values with unresolved
-        `${}` are left alone, as is the bucket of an object-store URL (`s3://profiles`,
+        dotted public names, IPs, localhost, host.docker.internal, values with unresolved
+        `${}`, placeholders (`none`, `changeme`, mitxonline's `${DOCKER_HOST:-missing}`) and a bare word
+        under a daemon address's key (DOCKER_HOST, BUILDKIT_HOST: a URL or `host:port`) are left alone,
+        as is the bucket of an object-store URL (`s3://profiles`,
         `gs://`), and a name nothing in the project resembles (a service of another
         compose file, started separately) is only info; on an `external: true` network the
         info says that another project's container may answer to it (penpot's devenv). A dotted
@@ -115,6 +119,7 @@ class ServiceNameDrift(Check):
         `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line,
         which the title names (`replace 'postgresserver' by 'db' in DB_HOST, which DATABASE_URL
         uses`).
+        In a JSON value only the host's string is rewritten (`"host": "postgres"`).
         The fix asks first: the suggestion is a best guess. Services that all read one `.env`
         line (each through its own `DB_URL: ${DB_URL}`) share one finding there. A list of hosts
         (`DB_HOSTS=pg1,pg2`) is one finding, and one edit fixes every host of it; a host
@@ -185,7 +190,7 @@ class ServiceNameDrift(Check):
             found = [self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)
                      for name, uses in hosts.items()]
             var = next(iter(hosts.values()))[0][2]
-            alone = len(found) == 1 and sum(1 for _ in host_refs(var.name, var.value)) <= 1
+            alone = len(found) == 1 and sum(1 for _ in host_refs(var.name, var.value, json=True)) <= 1
             yield found[0] if alone else self._merged(project, found, [u[0] for u in hosts.values()])
         for message, at, subject, fix in wait_findings(project, index):
             yield self.finding(message, at, subject, fix)
@@ -358,7 +363,7 @@ def _from_sibling(var: EnvVar, host: str, service: Service) -> bool:
     raw = var.raw
     if var.source is not EnvSource.ENV_FILE or not raw or "$" not in raw:
         return False
-    if any(ref.host.lower() == host for ref in host_refs(var.name, raw)):  # written there too
+    if any(ref.host.lower() == host for ref in host_refs(var.name, raw, json=True)):  # written there too
         return False
     from doctor.project.interpolate import InterpolationError, substitute
 

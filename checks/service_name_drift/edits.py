@@ -34,6 +34,9 @@ def _host_pattern(ref: HostRef) -> str:
     """The host where it sits on its line: after `@` or `//` in a URL, as a whole word in a plain value."""
     host = re.escape(ref.host)
     after = r"(?=[:/,?#\s\"'\]]|$)"
+    if ref.field is not None:  # the string of its JSON field: `"host": "postgresserver"`, nothing else of the value
+        field = re.escape(f'"{ref.field}"')
+        return "(?:" + "|".join(rf"(?<={field}{colon}\")" for colon in (":", ": ", " :", " : ")) + rf"){host}(?=[:\"])"
     if ref.scheme is None:
         return rf"(?<![\w.$-]){host}(?![\w.-])"
     # after a password, the host follows the authority's last `@` (`p@db x@db:5432`: the second)
@@ -42,7 +45,7 @@ def _host_pattern(ref: HostRef) -> str:
 
 def host_shown(var: EnvVar, ref: HostRef) -> str:
     """How a message names the host: `DB_HOST=postgresserver`, `DATABASE_URL host 'pg'`."""
-    return f"{var.name}={ref.host}" if ref.scheme is None else f"{var.name} host '{ref.host}'"
+    return f"{var.name}={ref.host}" if ref.scheme is None and ref.field is None else f"{var.name} host '{ref.host}'"
 
 
 def host_edit(project: Project, var: EnvVar, ref: HostRef, meant: str) -> Edit | None:
@@ -97,7 +100,7 @@ def list_fix(project: Project, var: EnvVar, found: list[Finding], uses: list[Use
     line = first.old
     # what each entry of the value becomes: a later one equal to an earlier one is dropped
     meant = {ref.host: _meant(f) for f, (_, _, _, ref) in zip(found, uses, strict=True)}
-    results: set[tuple[str, int | None]] = {(r.host.lower(), r.port) for r in host_refs(var.name, var.value)
+    results: set[tuple[str, int | None]] = {(r.host.lower(), r.port) for r in host_refs(var.name, var.value, json=True)
                                             if r.host not in meant}
     replaced, dropped, left = [], [], []
     for f, (_, _, _, ref) in zip(found, uses, strict=True):

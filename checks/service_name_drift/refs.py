@@ -11,7 +11,7 @@ def value_refs(var: EnvVar, service: Service, view: NetworkView) -> list[HostRef
     """The hosts a value names; a bare `name:port` under a key that names no host (frappe_docker's
     `REDIS_CACHE: redis_cache:6379`) only where a peer named like it listens on that port: the same
     shape is an image `name:tag` or a `mm:ss`, which must never be taken for a host."""
-    refs = list(host_refs(var.name, var.value))
+    refs = list(host_refs(var.name, var.value, json=True))
     if refs:
         return refs
     ref = address_ref(var.name, var.value)
@@ -50,8 +50,8 @@ def default_peer(var: EnvVar, ref: HostRef, view: NetworkView, exclude: str) -> 
         defaulted, _ = substitute(raw, lambda _name: None)
     except InterpolationError:
         return None
-    written: list[HostRef | None] = list(host_refs(var.name, var.value))
-    defaults: list[HostRef | None] = list(host_refs(var.name, defaulted))
+    written: list[HostRef | None] = list(host_refs(var.name, var.value, json=True))
+    defaults: list[HostRef | None] = list(host_refs(var.name, defaulted, json=True))
     if not written:  # a bare `name:port` (value_refs' second form)
         written, defaults = [address_ref(var.name, var.value)], [address_ref(var.name, defaulted)]
     if ref not in written or len(defaults) != len(written):

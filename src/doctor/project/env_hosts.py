@@ -80,7 +80,14 @@ def waiter_pattern(host: str) -> str:
 NOT_HOSTS = frozenset({
     "none", "null", "nil", "false", "true", "yes", "no", "on", "off", "disabled", "enabled", "auto",
     "default", "any", "all", "unset", "undefined", "empty", "changeme", "changethis", "example",
+    # placeholders a compose default fills in (mitxonline's `${DOCKER_HOST:-missing}`): no name to drift from
+    "missing", "notset", "not-set", "not_set", "placeholder", "dummy", "tbd", "todo", "replaceme", "replace-me",
+    "fixme", "xxx",
 })
+# The address of a container engine's daemon (`DOCKER_HOST=unix:///var/run/docker.sock`, `tcp://dind:2375`),
+# read by a client inside the container: a URL or a `host:port`, never a bare word (mitxonline's
+# `${DOCKER_HOST:-missing}` is a placeholder, and pointing it at the database would be nonsense)
+_DAEMON_KEY = lazy(r"(?:^|_)(?:DOCKER|DOCKERD|PODMAN|CONTAINER|CONTAINERD|BUILDKIT|BUILDKITD)_HOST$", re.IGNORECASE)
 
 # Well-known servers: the names their images and keys go by, and the port they listen on.
 FAMILIES: Mapping[str, tuple[int, tuple[str, ...]]] = {
@@ -114,6 +121,7 @@ class HostRef:
     port: int | None = None
     scheme: str | None = None
     has_password: bool = False
+    field: str | None = None  # the JSON object's key holding the host (`"host"` of DATABASE_CREDENTIALS), if any
 
     @property
     def family(self) -> str | None:
@@ -219,8 +227,10 @@ def is_dial_key(key: str) -> bool:
     return not NOT_A_DIAL.search(key)
 
 
-def host_refs(key: str, value: str | None) -> Iterator[HostRef]:
-    """Every host the value of `key` names: URL hosts anywhere, plain hosts for `*_HOST` keys."""
+def host_refs(key: str, value: str | None, *, json: bool = False) -> Iterator[HostRef]:
+    """Every host the value of `key` names: URL hosts anywhere, plain hosts for `*_HOST` keys; with `json`,
+    the host fields of a JSON object value too (`_json_refs`: a caller that reads them must also know how
+    to rewrite them, as a `host:port` of the value they are not)."""
     if not value or not is_dial_key(key):
         return
     found_url = False
@@ -228,10 +238,66 @@ def host_refs(key: str, value: str | None) -> Iterator[HostRef]:
         found_url = True
         if match.group("scheme").lower() not in NO_HOST_SCHEMES:
             yield from _netloc_refs(key, match.group("scheme"), _authority(value, match))
+    if json and value.lstrip().startswith("{"):  # data-hub-api's DATABASE_CREDENTIALS={"host": "postgres", ...}
+        found = list(_json_refs(key, value))
+        if found:
+            yield from found
+            return
     if not found_url and HOST_KEY.match(key):
+        daemon = bool(_DAEMON_KEY.search(key))
         for item in _LIST_SEPARATORS.split(value.strip()):
-            if item:
+            if item and not (daemon and _plain_ref(key, item).port is None):
                 yield _plain_ref(key, item)
+
+
+_JSON_HOST_FIELDS = frozenset({"host", "hostname", "server", "address", "addr"})
+_JSON_PORT_FIELDS = frozenset({"port"})
+_JSON_PASSWORD_FIELDS = frozenset({"password", "pass", "passwd", "pwd"})
+_JSON_MAX = 64 * 1024  # a config object, not a document
+
+
+def _json_refs(key: str, value: str) -> Iterator[HostRef]:
+    """The hosts a JSON object value names in its `"host"` (`"hostname"`, `"server"`, ...) fields, each
+    with the `"port"` beside it: the connection settings an app reads whole from one variable
+    (data-hub-api's `database_url_from_env("DATABASE_CREDENTIALS")`). None for a value that is no JSON
+    object; a host field holding a URL is the URL search's."""
+    if len(value) > _JSON_MAX:
+        return
+    from json import loads
+
+    try:
+        data = loads(value)
+    except (ValueError, RecursionError):
+        return
+    objects = [data] if isinstance(data, dict) else []
+    for obj in objects:  # nested objects too (`{"default": {"host": "db"}}`), each once
+        fields = {field.lower(): field for field in obj if isinstance(field, str)}
+        host_field = next((fields[f] for f in sorted(_JSON_HOST_FIELDS & fields.keys())
+                           if isinstance(obj[fields[f]], str) and obj[fields[f]].strip()), None)
+        if host_field is not None and "://" not in obj[host_field]:
+            ref = _plain_ref(key, obj[host_field].strip())
+            port = next((obj[fields[f]] for f in _JSON_PORT_FIELDS & fields.keys()), None)
+            if ref.port is None and isinstance(port, (int, str)) and not isinstance(port, bool) and \
+                    str(port).isdigit() and 0 < int(port) < 65536:
+                ref = HostRef(key, ref.host, int(port))
+            yield HostRef(key, ref.host, ref.port, None, bool(_JSON_PASSWORD_FIELDS & fields.keys()), host_field)
+        objects.extend(v for v in obj.values() if isinstance(v, dict))
+
+
+def json_port_value(value: str, ref: HostRef, port: int) -> str | None:
+    """The JSON object value with `port` in place of the port its host `ref` (a `json=True` reference) is
+    dialed on: its `"port"` field (a number stays a number, a string a string), else the `host:port` of
+    its host field; None unless exactly one such place is written. A caller moving a host port to the
+    container port (leaked-host-port) rewrites no other part of the value."""
+    if ref.field is None or ref.port is None:
+        return None
+    fields = "|".join(map(re.escape, sorted(_JSON_PORT_FIELDS)))
+    for pattern in (rf'("(?i:{fields})"\s*:\s*"?){ref.port}(?!\d)',
+                    rf'("{re.escape(ref.field)}"\s*:\s*"{re.escape(ref.host)}:){ref.port}(?!\d)'):
+        found = list(re.finditer(pattern, value))
+        if len(found) == 1:
+            return value[:found[0].end(1)] + str(port) + value[found[0].end():]
+    return None
 
 
 # a host list after a URL's userinfo, to its path, query, fragment or end (the value cut at a blank or quote)
