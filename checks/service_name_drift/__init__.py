@@ -40,7 +40,7 @@ class ServiceNameDrift(Check):
         key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's
         `LISTMONK_db__host`) or the host of a
         URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), the `"host"` field of a JSON
-        object value (data-hub-api's `DATABASE_CREDENTIALS={"host": "postgres", "port": 5432, ...}`), a whole
+        object value (`{"host": "postgres", "port": 5432, ...}`, data-hub-api's database settings), a whole
         value `name:port`
         under another key where a peer named like it listens on that port (frappe_docker's
         `REDIS_CACHE: redis_cache:6379` beside `redis-cache`; an image `name:tag` is not), or a `.env` host
