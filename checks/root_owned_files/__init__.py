@@ -13,6 +13,7 @@ from doctor.host.owners import Owner, OwnerScan
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
+from .created_user import build_as_you, uid_writers
 from .fix import (
     _covering_service,
     _fix,
@@ -118,7 +119,13 @@ class RootOwnedFiles(Check):
         run as root mounts the same folder (django-react-boilerplate's `frontend` and `backend`
         both mount `.`); else the advice is "if 'frontend' or 'backend' writes there" (every such
         service, past four as "'a', 'b', 'c' or 3 more"), since a
-        `sudo` on the host could as well have left them. Only the listed paths
+        `sudo` on the host could as well have left them. Strays of a non-root uid are blamed on the
+        service whose Dockerfile creates that user and runs as it (django-react-boilerplate's
+        `backend`: `useradd ... user`, no -u, is uid 1000 on a base image with no regular user of
+        its own; `USER user`), never on a root service mounting the same folder; the advice then
+        builds that user with your ids (a build arg for useradd's -u, given in `build: args:`).
+        Where a service already sets `user:` (peeringdb's `user: "0:0"`), the advice says the
+        new one goes in its place, at its line. Only the listed paths
         are touched, never an excluded one. With a rootless engine the chown runs through the
         engine to 0:0 inside its user namespace, which is you outside (or `podman unshare chown`).
 
@@ -214,7 +221,14 @@ class RootOwnedFiles(Check):
             writers = _root_writers(project, host, [*candidates, *map(Path, first)])
             if service not in writers:
                 service = writers[0] if writers else None
-        judged = service is not None and 0 not in owners and not subuids
+        # django-react-boilerplate's backend: its Dockerfile's `useradd ... user` (uid 1000) and `USER
+        # user` write there, not `frontend` (root) that mounts the same folder
+        built = uid_writers(project, [*candidates, *map(Path, first)], owners[0]) \
+            if len(owners) == 1 and owners[0] and not subuids else []
+        if built:
+            writers = [name for name, _ in built]
+            service = service if service in writers else writers[0]
+        judged = service is not None and 0 not in owners and not subuids and not built
         kept = _server_data(project, host, service, within, owners, holder is not None) if service and judged else None
         if kept is None and why and not aside:  # every stray kept by design, by a service's own uid
             return self.finding(f"{message}: {why}", Location(Path(within)), f"owner:{top}",
@@ -234,7 +248,12 @@ class RootOwnedFiles(Check):
         none_root: bool | str = writers == []
         if none_root and _read_only(project, [*candidates, *map(Path, first)]):
             none_root = "its only bind mounts are read-only: no container wrote there"
+        advice = None
+        if built and service is not None:
+            made = dict(built)
+            advice = "; ".join(build_as_you(project, project.services[n], made[n], expected.uid, expected.gid)
+                               for n in (service, *also))
         fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure, also=also,
-                   none_root=none_root)
+                   none_root=none_root, advice=advice)
         return self.finding(message + aside, Location(Path(within)), f"owner:{top}", fix)
 

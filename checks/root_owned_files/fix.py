@@ -47,25 +47,26 @@ def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool,
 
 def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
          service: str | None, root: str, rootless: bool = False, sure: bool = True, also: Sequence[str] = (),
-         none_root: bool | str = False) -> Fix:
+         none_root: bool | str = False, advice: str | None = None) -> Fix:
     """The chown of a group back to `expected`, and the `user:` that keeps `service` from writing
     there again: said as a fact when `sure` (the service alone mounts every stray), else as a
     condition naming it and the `also` services that could as well have written there, since the
     user's own `sudo` on the host could as well have left them. `none_root`: every service that
     mounts the group runs as a user already (or, a text saying so, mounts it read-only), so no
-    `user:` is advised and the title says so."""
+    `user:` is advised and the title says so. `advice`: how to keep `service` from writing there
+    again, when it is not to run as you (its Dockerfile's user built with your ids)."""
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
     then = (f" ({none_root})" if isinstance(none_root, str) else " (no service mounting it runs as root)"
             ) if none_root and not service else ""
-    if service and not rootless and (svc := project.services.get(service)) is not None and not svc.user \
-            and _image_user(project, svc):
+    if service and not rootless and advice is None and (svc := project.services.get(service)) is not None \
+            and not svc.user and _image_user(project, svc):
         service = None  # robotoff's `USER off`: the service already runs as a user; root came from elsewhere
     if service:
         who = repr(service) if sure else "it" if not also else "each"
         # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back
-        how = (f"run {who} as root inside, which is you" if rootless
+        how = (f"run {who} as root inside, which is you" if rootless else advice if advice is not None
                else _run_as_you(project, expected, who, [project.services[n] for n in (service, *also)]))
         writers = [repr(n) for n in (service, *also)]
         # every service that could have written there: one left out would keep writing as root
@@ -133,7 +134,28 @@ def _run_as_you(project: Project, expected: Owner, who: str, services: Sequence[
                 if variables.get(name) != str(value)]
     env = project.shown(project.compose.project_dir / ".env")
     first = f"set {' and '.join(settings)} in {env} and " if settings else ""
-    return f'{first}run {who} with user: "${{UID}}:${{GID}}"'
+    return f'{first}run {who} with user: "${{UID}}:${{GID}}"{_in_place(project, services)}'
+
+
+def _in_place(project: Project, services: Sequence[Service]) -> str:
+    """` in place of user: "0:0" (line 12)` for the services the advice names that already set a
+    `user:` (peeringdb's `user: "0:0"`): that line is replaced, not a second one added; each named
+    where the advice covers several. The compose file is named unless it is the project's only one."""
+    from doctor.project.keyat import service_key_at
+
+    files = project.compose.files
+    said = []
+    for svc in services:
+        if not svc.user:
+            continue
+        at = service_key_at(project, svc.name, "user")
+        line = ""
+        if at is not None and at.line is not None:
+            alone = tuple(files) == (at.path,)
+            line = f" (line {at.line})" if alone else f" ({project.shown(at.path)}:{at.line})"
+        whose = "" if len(services) == 1 else f"{svc.name!r}'s "
+        said.append(f'{whose}user: "{svc.user}"{line}')
+    return f" in place of {', '.join(said)}" if said else ""
 
 
 def _image_user(project: Project, service: Service) -> str | None:
