@@ -16,6 +16,7 @@ from doctor.project.types import EnvFile, EnvSource, ProblemKind, VariableUse
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
 from .places import BREAKS, DROPS, OPTIONAL, _Keys, _services_of, placeholder_paths
+from .shell_required import required_unset
 
 # a service env file's template beside it (template_names): backend/.env -> backend/.env.example
 # (`.env.dev-sample` too: testdrivenio's django-on-docker, whose README says to copy it)
@@ -72,6 +73,16 @@ class EnvDrift(Check):
         and keeps the image's entrypoint; any other build is left alone, and so is a service whose
         `entrypoint:` replaces the image's (formbricks' `hub-db-create`, `sh -c` running psql), or whose
         environment compose could not interpolate (compose-config reports the required variable).
+        A `${VAR}` in a value of `.env` itself (the file compose interpolates from) that the shell
+        does not set (data-hub's `COV_TOKEN=${COV_TOKEN}`, a CI secret) is info: compose substitutes
+        '' and warns on every command.
+        A variable a service's `sh -c` command or entrypoint requires (`$${REDIS_PASSWORD:?not set}`:
+        compose passes `$$` on as `$`, the container's shell reads it) that its environment
+        (`environment:`, its env files, its Dockerfile's ENV) does not set, or sets empty for `:?`,
+        is an error at the command's line: the shell stops and the container exits at start
+        (peeringdb's redis with the empty `Ctl/dev/.env` its setup `touch`es); compose says nothing.
+        Its fix appends the key from the env file's template when that gives it a value, else says
+        to set it in the service's env file.
         A `.env` value still the template's placeholder path (`/path/to/...`, `<...>`) that a bind
         mount takes as its source is a warning at its `.env` line: a value to set, not a folder
         to create (a build context's is compose-config's, whose advice says the same).
@@ -201,10 +212,33 @@ class EnvDrift(Check):
                 fix = Fix(title, Safety.ADVICE)
             yield self.finding(message, use.location, use.name, fix, severity)
         for target in targets:
+            yield from self._unset_in_dotenv(project, target, reported)
+        # peeringdb's redis: `sh -c '... $${REDIS_PASSWORD:?...}'` with an empty env_file exits at `up`
+        appended: set[tuple[Path, str]] = set()
+        for message, written, subject, fix, severity in required_unset(project, _template_of, appended):
+            yield self.finding(message, written, subject, fix, severity)
+        reported |= {key for path, key in appended if any(t.path == path for t in targets)}
+        for target in targets:
             yield from self._template_keys(project, target, live_uses, present, shell, reported)
-        yield from self._env_file_templates(project, {t.path for t in targets})
+        yield from self._env_file_templates(project, {t.path for t in targets}, appended)
         for message, written, subject, fix, severity in unpassworded(project):
             yield self.finding(message, written, subject, fix, severity)
+
+    def _unset_in_dotenv(self, project: Project, target: _Target, reported: set[str]) -> Iterator[Finding]:
+        """Info for each `${VAR}` in a value of the env file compose interpolates from (data-hub's
+        `.env:8 COV_TOKEN=${COV_TOKEN}`) that neither the shell nor an earlier key sets: compose
+        substitutes '' and warns on every command, whichever service uses it."""
+        if target.file is None or target.path is None:
+            return
+        shown = project.shown(target.path)
+        for name, line in target.file.unset:
+            if name in reported:
+                continue
+            reported.add(name)
+            message = (f"'{name}' is not set in the shell, which {shown} reads it from: compose substitutes '' "
+                       "and warns on every command")
+            fix = Fix(f"export {name} in the shell, or give it a default there (${{{name}:-}})", Safety.ADVICE)
+            yield self.finding(message, Location(target.path, line), name, fix, Severity.INFO)
 
     def _template_keys(self, project: Project, target: _Target, live_uses: list[VariableUse], present: set[str],
                        shell: set[str], reported: set[str]) -> Iterator[Finding]:
@@ -254,10 +288,12 @@ class EnvDrift(Check):
                 continue
             yield self.finding(message, location, entry.key, fix)
 
-    def _env_file_templates(self, project: Project, compared: set[Path | None]) -> Iterator[Finding]:
+    def _env_file_templates(self, project: Project, compared: set[Path | None],
+                            appended: set[tuple[Path, str]]) -> Iterator[Finding]:
         """A service's own env_file (`backend/.env`) against the template beside it
         (`backend/.env.example`): keys a teammate added there that this copy lacks. A key the
-        service's `environment:` or another of its env files sets is not missing."""
+        service's `environment:` or another of its env files sets is not missing, and one a finding
+        about a service's `sh -c` already appends (`appended`) is not asked for twice."""
         root = project.compose.project_dir
         users: dict[Path, list[str]] = {}
         for name, service in sorted(project.compose.services.items()):
@@ -280,7 +316,7 @@ class EnvDrift(Check):
             shown, target = project.shown(example.path), project.shown(path)
             whose = ", ".join(repr(n) for n in names)
             for entry in example.entries:
-                if entry.key in have:
+                if entry.key in have or (path, entry.key) in appended:
                     continue
                 message = f"'{entry.key}' from {shown} is missing from {target} (env_file of {whose})"
                 fix = _append_fix(example, entry, path, target, shown, root)
