@@ -51,6 +51,7 @@ def test_a_required_variable_the_empty_env_file_lacks_is_an_error_at_the_command
     (REDIS.replace(":?not set", "?not set"), "REDIS_PASSWORD=\n"),  # `?` without `:`: empty is set
     (REDIS.replace(":?not set", ":-none"), ""),  # a default: nothing required
     (REDIS.replace("[sh, -c, '", "[sh, -c, 'export REDIS_PASSWORD=x; "), ""),  # the script sets it first
+    (REDIS.replace("[sh, -c, '", "[sh, -c, '. /run/secrets/redis.env && "), ""),  # or may, from a file
     # `NAME: ${NAME}` unset in compose: the unset-variable finding says so, not a second one
     (REDIS.replace("    env_file: .env\n", "    env_file: .env\n    environment:\n"
                    "      REDIS_PASSWORD: ${REDIS_PASSWORD}\n"), ""),

@@ -23,6 +23,8 @@ from doctor.project.types import EnvFile, Service
 SHELLS = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh"))
 # `${NAME:?msg}` fails unset or empty, `${NAME?msg}` unset only
 REQUIRED = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?)\?")
+# a script that reads variables from elsewhere first: a sourced file, `read`, `eval`, `set -a`
+SOURCES = lazy(r"(?:^|[\s;&|(])(?:\.|source|read|eval|set\s+-a)\s")
 # set by docker in every container, whatever compose passes
 ALWAYS_SET = frozenset(("PATH", "HOME", "HOSTNAME"))
 
@@ -67,8 +69,9 @@ def required_unset(project: Project, template_of: Callable[[Path], EnvFile | Non
             if name in seen or name in ALWAYS_SET:
                 continue
             seen.add(name)
-            if re.search(rf"(?:^|[\s;&|(]){name}=", script[:match.start()]):
-                continue  # the script sets it before (`export NAME=...; ... ${NAME:?}`)
+            before = script[:match.start()]
+            if re.search(rf"(?:^|[\s;&|(]){name}=", before) or SOURCES.search(before):
+                continue  # the script sets it before (`export NAME=...`), or may (`. /run/secrets/env`)
             var = service.environment.get(name)
             if var is not None and var.variables:
                 continue  # `NAME: ${NAME}` unset in compose: env-drift's finding about that variable says so
