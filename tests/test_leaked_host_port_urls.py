@@ -240,10 +240,11 @@ def test_a_portless_localhost_host_whose_key_names_a_server_peer_is_found_and_fi
     assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
     (edit,) = finding.fix.edits
     assert (edit.path, edit.line, edit.old, edit.new) == (compose, 2, "  DB_HOST: localhost", "  DB_HOST: db")
-    # under default discovery an override is read: the value goes there, the line stays as written
+    # under default discovery an override is read, but the line is the anchor both services merge: the one
+    # source they share takes the value there too
     (finding,) = findings(tmp_path / "discovered", MAYBE)
-    assert finding.fix is not None and finding.fix.safety is Safety.SAFE
-    assert finding.fix.edits[0].path.name == "compose.override.yaml"
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+    assert [(e.path.name, e.line, e.new) for e in finding.fix.edits] == [("compose.yaml", 2, "  DB_HOST: db")]
 
 
 def test_a_portless_localhost_host_is_right_in_the_named_peers_own_network_namespace(tmp_path: Path) -> None:

@@ -93,7 +93,10 @@ class LeakedHostPort(Check):
         option.
 
         A service is reported only when doctor has a reason to think it is a client, and the
-        message says which: it reads the variable in its own code (a program's file before a config file, and
+        message says which: it reads the variable in its own code (a file that reads it as programs do,
+        `os.getenv("KEY")`, before one that only names it; a program's file before a config file; a key written
+        as a quoted dict value, nautobot_config.py's Kubernetes pod spec `{"name": "NAUTOBOT_REDIS_HOST", ...}`,
+        reads nothing; and
         a config line that only sets it, ralph's Debian `redis.conf` `REDIS_HOST=localhost`, reads nothing;
         what its Dockerfile COPYs,
         its bind mounts and watch syncs, not everything under its build context; for a python
@@ -176,7 +179,11 @@ class LeakedHostPort(Check):
         host tool's (see Fix safety). A line of an env_file that only the consuming containers load, named so no host
         tool reads it (plausible's `plausible-conf.env`; not `.env` nor a `.env.*`), is theirs:
         it is rewritten on its line (a URL with a password too, naming the hosts changed; a port
-        written as `${DB_PORT}` there too: saleor-platform's backend.env). A message about a port a
+        written as `${DB_PORT}` there too: saleor-platform's backend.env), the server the port names
+        loading it too (nautobot's dev.env `NAUTOBOT_DB_PORT=5433` reaches `db`), and no service gets
+        it in an override. An anchor's line that several services merge, each needing the new value
+        (those a profile leaves off included: mitxonline's `notebook`), is rewritten there, the one
+        source they share, asked. A message about a port a
         `.env` variable writes names that line (`.env:1 sets DB_PORT=5433`).
         Where no dev override is read (a devcontainer's one file, a single -f, a last -f that
         is an add-on of one feature like open-webui's docker-compose.api.yaml), a literal the
@@ -192,7 +199,8 @@ class LeakedHostPort(Check):
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a
         file compose would not read), changing no other line, and
-        a second run changes nothing. A line an anchor shares with another service, or a
+        a second run changes nothing. A line an anchor shares with a service that needs no new
+        value (the server itself) stays, the override setting the value for the consumers; a
         multi-line or flow value is left as advice. A URL with a password is never copied
         into the override: written in a compose file or an env_file only containers read, its
         own line is rewritten (airflow's `...airflow:airflow@postgres:5433/airflow`), a port

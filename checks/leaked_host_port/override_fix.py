@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ from doctor.model import Edit, Fix, Location, Safety, service_names
 from doctor.project import Project
 from doctor.project.edits import dev_override, line_text, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
-from doctor.project.types import EnvSource, EnvVar, Service
+from doctor.project.types import ComposeModel, EnvSource, EnvVar, Service
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]+@")  # `redis://:@localhost` has none
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
@@ -36,6 +37,11 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     readers = _dotenv_readers(project, consumers) or consumers
     if (named := _service_host(project, readers)) is not None and \
             (in_place := _in_place(project, readers, secret, True, named)) is not None:
+        return subject, in_place
+    # mitxonline's `x-environment: &py-environment` REDIS_URL line, merged by web, celery and the notebook
+    # profile's service: the one line they share takes the value, which an override would give the active
+    # services alone (a second run under `--profile notebook` finds it again)
+    if (in_place := _anchor_in_place(project, consumers, secret)) is not None:
         return subject, in_place
     override = dev_override(project)
     if override is None and not secret and (in_place := _in_place(project, consumers, False, env_file)) is not None:
@@ -76,8 +82,40 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     return subject, Fix(title, Safety.ADVICE)
 
 
+def _anchor_in_place(project: Project, consumers: list[Consumer], secret: bool) -> Fix | None:
+    """The value's compose line rewritten in place where several services merge it (an anchor's line) and
+    each of them needs the new value: every enabled one that reads it is a consumer, and each one a profile
+    leaves off (read from the model with every profile on) merges the same line on the project's network,
+    so it dials the same peer. None otherwise (one service's own line, a reader that is no consumer)."""
+    var = consumers[0][1]
+    at = var.location
+    if at is None or at.line is None or at.path not in project.compose.files:
+        return None
+    model = _every_profile(project) if project.compose.disabled_services else project.compose
+    readers = [s for s in model.services.values() if any(v.location == at for v in s.environment.values())]
+    names = {s.name for s, _, _ in consumers}
+    if len(readers) < 2:
+        return None
+    new = {ref.host for _, _, value in consumers for ref in host_refs(var.name, value)}
+    for reader in readers:
+        if reader.name in names:
+            continue
+        # an enabled reader doctor judged no client, the server itself, or one off the project's network
+        if reader.name in project.compose.services or reader.name in new or reader.network_mode is not None:
+            return None
+    return _in_place(project, consumers, secret, False, shared=tuple(s.name for s in readers))
+
+
+@functools.lru_cache(maxsize=2)
+def _every_profile(project: Project) -> ComposeModel:
+    """The project's model with every profile on (loaded once per run, where a profile leaves a service off)."""
+    from dataclasses import replace
+
+    return Project(replace(project.options, profiles=("*",))).compose
+
+
 def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_file: bool,
-              service_host: str | None = None) -> Fix | None:
+              service_host: str | None = None, shared: tuple[str, ...] = ()) -> Fix | None:
     """Where no dev override is read (a devcontainer's `dockerComposeFile`, a single -f, a last -f
     that only adds one feature) there is no override to set the value in: a literal written in that
     compose file reaches the containers only, so its own line is edited, for every consumer reading
@@ -99,10 +137,17 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
     # the server the value will name reads it too where it loads the same file (nautobot's dev.env
     # reaches its `db`): the new name is that server itself there, as localhost was
     servers = {ref.host for _, _, new in consumers for ref in host_refs(var.name, new)}
-    if service_host is None and readers - servers != {s.name for s, _, _ in consumers} - servers:
+    # so does the server whose published port a bare port names (nautobot's `db`, loading the dev.env
+    # whose NAUTOBOT_DB_PORT=5433 is its own host side): postgres reads no such key
+    if var.value.isdigit():
+        servers |= {s.name for s in project.compose.services.values()
+                    if any(p.published == var.value for p in s.ports)}
+    if service_host is None and not shared and readers - servers != {s.name for s, _, _ in consumers} - servers:
         return None
     why = "only the containers read it" if env_file else "no dev override is read"
     why = why if env_file or not secret else "an override would copy its password"
+    if shared and not secret:
+        why = f"the line {service_names(sorted(shared))} merge"
     if service_host is not None:
         why = f"its host '{service_host}' is a compose service, which no tool on the host resolves either"
     shown = project.shown(at.path)

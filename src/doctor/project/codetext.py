@@ -97,23 +97,31 @@ class CodeText:
         # "REDIS_URL")`) reads no variable of that name: its key is written as a string where it is read
         # (`env("CACHE_HOST")`), or as a settings class's field (`CACHE_HOST: str`)
         bound = re.compile(rf"^[ \t]*{re.escape(name)}[ \t]*=(?!=)", re.MULTILINE)
+        # the key as a quoted dict value (`{"name": "NAUTOBOT_REDIS_HOST", "valueFrom": ...}`, a Kubernetes
+        # pod spec's env entry in nautobot_config.py) declares it for another program: no read
+        declared = re.compile(rf"""["'][\w.-]+["'][ \t]*:[ \t]*["']{re.escape(name)}["']""")
         implied = name in IMPLICIT
-        script = test = None
+        script = test = mention = None
         for folder in folders:
             for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
                 python = path.suffix == ".py"
-                if word.search(bound.sub("", text) if python and bound.search(text) else text) \
-                        or (python and implied and reads_implicitly(name, text)):
+                if python and bound.search(text):
+                    text = bound.sub("", text)
+                if path.suffix.lower() in _DICT_LANGUAGES:
+                    text = declared.sub("", text)
+                if word.search(text) or (python and implied and reads_implicitly(name, text)):
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):
                         script = script or str(path)
                     elif _is_test(path, folder):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
                         test = test or str(path)
+                    elif _reads(name, text, python and implied):
+                        return str(path)  # a real read (`os.getenv("KEY")`) before a file that only names it
                     else:
-                        return str(path)
-        return (test if tests else None) or script
+                        mention = mention or str(path)
+        return mention or (test if tests else None) or script
 
     def files(self, folder: Path) -> list[tuple[Path, str]]:
         """The source files under `folder` with their text, read once."""
@@ -146,6 +154,23 @@ class CodeText:
                     if count > MAX_FILES:
                         return
                     yield Path(root) / name
+
+
+_DICT_LANGUAGES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".rb", ".php"})
+_KEY = "\x00KEY\x00"  # the variable's name, in _READ's patterns
+# how programs read an environment variable: `os.getenv("KEY")`, `os.environ["KEY"]`, `environ.get("KEY")`,
+# `env("KEY")`, `env.str("KEY")`, `config("KEY")`, `process.env.KEY`, `ENV["KEY"]`, `ENV.fetch("KEY")`,
+# `os.Getenv("KEY")`, `getenv('KEY')`, `System.getenv("KEY")`, `${KEY}` or `$KEY` in a script or config
+_READ = re.compile(
+    r"""(?:getenv|Getenv|environ(?:\.get)?|\benv(?:\.\w+)?|\bconfig|ENV(?:\.fetch)?|LookupEnv|env_var)"""
+    r"""\s*[(\[]\s*(?:\w+\s*=\s*)?["']\x00KEY\x00["']"""
+    r"""|\benv\s*\.\s*\x00KEY\x00(?![A-Za-z0-9_])|\benv\s*\[\s*["']\x00KEY\x00["']"""
+    r"""|\$\{?\x00KEY\x00(?![A-Za-z0-9_])""")
+
+
+def _reads(name: str, text: str, implied: bool) -> bool:
+    """Whether the source reads the variable as programs do (_READ), or by its library's default name."""
+    return _READ.search(text.replace(name, _KEY)) is not None or (implied and reads_implicitly(name, text))
 
 
 def _names(words: str, name: str) -> bool:
