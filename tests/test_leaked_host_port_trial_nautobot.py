@@ -81,11 +81,27 @@ def test_a_host_port_in_an_env_file_only_containers_read_is_rewritten_on_its_lin
     root = write(tmp_path, NAUTOBOT_DB)
     (found,) = run(root)
     assert found.message.startswith("APP_DB_PORT dials db:5433, the host port of 'db'"), found.message
+    assert found.subject == "web:APP_DB_PORT"  # redis's server reads no app's key
     fix = found.fix
     assert fix is not None and fix.safety is Safety.UNSAFE
     # dev.env alone: no service gets the variable in the override ('cache' never reads it)
     assert [(e.path.name, e.line, e.new) for e in fix.edits] == [("dev.env", 2, "APP_DB_PORT=5432")]
     assert fix.title == "write APP_DB_PORT=5432 on its line in dev.env (only the containers read it)"
+
+
+def test_a_server_image_loading_the_env_file_gets_no_override_entry(tmp_path: Path) -> None:
+    # 'docs' loads dev.env too, and its code never names APP_DB_PORT: the line stays as it is for it, and the
+    # override sets the value for 'web' alone, not for the redis server that merely loads the file
+    files = dict(NAUTOBOT_DB, **{"docs/Dockerfile": "FROM python:3.12-slim\nCOPY . /docs\n",
+                                 "docs/build.py": "print('docs')\n"})
+    files["compose.yaml"] += "  docs: {build: ./docs, env_file: dev.env}\n"
+    root = write(tmp_path, files)
+    (found,) = run(root)
+    fix = found.fix
+    assert fix is not None and fix.safety is Safety.SAFE, fix
+    assert fix.title == "set APP_DB_PORT=5432 for 'web' in the dev override"
+    (edit,) = fix.edits
+    assert edit.path.name == "compose.override.yaml" and "cache" not in edit.new
 
 
 MITXONLINE = """x-environment: &py-environment

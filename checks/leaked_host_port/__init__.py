@@ -113,7 +113,8 @@ class LeakedHostPort(Check):
         (none of its code, or only scripts and config: ckan-docker's image brings CKAN from its base).
         A line of an env_file written for the containers (not `.env` nor a `.env.*`) that one
         service is reported for is reported for every service that loads it, in the same finding,
-        unless doctor reads that service's program and it never names the variable
+        unless doctor reads that service's program and it never names the variable, or it runs a
+        server's image as it comes (nautobot's `redis:6-alpine` loading dev.env reads no app's key)
         (saleor-platform's backend.env reaches `api`, which depends on db, and `worker`, which does
         not: a fix for `api` alone leaves the worker dialling itself). Another program's dotenv (a
         `.env` beside a package.json, pyproject.toml or requirements.txt that none of the service's

@@ -92,7 +92,7 @@ class Clients:
         path = var.location.path if var.location is not None else None
         if (var.source is not EnvSource.ENV_FILE or path is None or path not in service.env_files
                 or path in self.project.interpolation_files or path.name.startswith(".env")
-                or self._app_code(service)):
+                or self._app_code(service) or _server_image(service)):
             return None
         return f"loads {var.name} from {self.project.shown(path)}"
 
@@ -319,6 +319,14 @@ def _only_sets(text: CodeText, folders: list[Path], path: Path, name: str) -> bo
             if found == path:
                 return all(sets.match(line) for line in content.splitlines() if word.search(line))
     return False
+
+
+def _server_image(service: Service) -> bool:
+    """Whether the service runs a third-party server's image as it comes (`redis:6-alpine`, no build): that
+    server reads its own settings, none of an app's keys (nautobot's `redis` loading dev.env's NAUTOBOT_DB_PORT)."""
+    from doctor.project.service_network import server_family
+
+    return service.build is None and server_family(service) is not None
 
 
 def _dependency(service: Service, peer: str) -> str | None:

@@ -142,6 +142,11 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
     if var.value.isdigit():
         servers |= {s.name for s in project.compose.services.values()
                     if any(p.published == var.value for p in s.ports)}
+    if env_file:  # and a server's image as it comes (the `redis` loading nautobot's dev.env) reads no app's key
+        from doctor.project.service_network import server_family
+
+        servers |= {s.name for s in project.compose.services.values()
+                    if s.name in readers and s.build is None and server_family(s) is not None}
     if service_host is None and not shared and readers - servers != {s.name for s, _, _ in consumers} - servers:
         return None
     why = "only the containers read it" if env_file else "no dev override is read"
