@@ -15,17 +15,12 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.project import Project, template_names
 from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
+from doctor.project.env_readers import ANY_RUNTIME, CONFIG_SUFFIXES, RUNTIME_SUFFIXES, only_sets, run_line
 from doctor.project.runtimes import image_runtime
 from doctor.project.types import EnvSource, EnvVar, Service
 from doctor.project.webapps import dials_from_inside
 
 HOST_SUFFIX = lazy(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
-RUNTIME_SUFFIXES = {
-    "python": frozenset({".py"}),
-    "node": frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte", ".prisma"}),
-}
-ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})  # scripts and config: any runtime
-CONFIG_SUFFIXES = frozenset({".ini", ".cfg", ".conf", ".properties"})
 APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",
                           ".rs", ".cs", ".ex", ".exs", ".scala", ".vue", ".svelte"})
 
@@ -209,14 +204,14 @@ class Clients:
         from doctor.project.shipped import run_words
 
         runs = " ".join(run_words(self.project, service))  # the image's ENTRYPOINT and CMD too
-        folders, command, suffixes = self._folders(service), _command(service), self._suffixes(service)
+        folders, command, suffixes = self._folders(service), run_line(service), self._suffixes(service)
         where = self.text.reader_of(name, folders, command, suffixes, runs)
         if where is not None and where != "its command" and Path(where).suffix.lower() in CONFIG_SUFFIXES:
             # a config file first in the walk: a program's code that reads the key is the better answer, and a
             # file that only sets it (ralph's Debian redis.conf, `REDIS_HOST=localhost`) reads nothing
             code = self.text.reader_of(name, folders, command, (suffixes or SOURCE_SUFFIXES) - CONFIG_SUFFIXES,
                                        runs, tests=False)
-            if _only_sets(self.text, folders, Path(where), name) or (
+            if only_sets(self.text, folders, Path(where), name) or (
                     code is not None and (code == "its command" or Path(code).suffix.lower() in APP_SUFFIXES)):
                 where = code
         if where is None or where == "its command":
@@ -309,18 +304,6 @@ def _host_of(value: str) -> str:
     return host if re.fullmatch(r"[A-Za-z0-9][\w.-]*", host) else ""
 
 
-def _only_sets(text: CodeText, folders: list[Path], path: Path, name: str) -> bool:
-    """Whether every line of the config file that names the variable sets it (`REDIS_HOST=localhost`,
-    `REDIS_HOST: localhost`): a file that gives the value, not one that reads it (`host = ${REDIS_HOST}`)."""
-    word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
-    sets = re.compile(rf"\s*(?:export\s+)?{re.escape(name)}\s*[=:]")
-    for folder in folders:
-        for found, content in text.files(folder):
-            if found == path:
-                return all(sets.match(line) for line in content.splitlines() if word.search(line))
-    return False
-
-
 def _server_image(service: Service) -> bool:
     """Whether the service runs a third-party server's image as it comes (`redis:6-alpine`, no build): that
     server reads its own settings, none of an app's keys (nautobot's `redis` loading dev.env's NAUTOBOT_DB_PORT)."""
@@ -338,9 +321,3 @@ def _dependency(service: Service, peer: str) -> str | None:
     if any(link.partition(":")[0] == peer for link in service.links):
         return f"links to '{peer}'"
     return None
-
-
-def _command(service: Service) -> str:
-    """What the service runs: its entrypoint and command, as one line."""
-    parts = [p if isinstance(p, str) else " ".join(p) for p in (service.entrypoint, service.command) if p]
-    return " ".join(parts)

@@ -16,12 +16,14 @@ from doctor.project import Project
 from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.types import Service
 
-_RUNTIME_SUFFIXES = {
+# the files each runtime runs; scripts and config files count for any runtime (leaked-host-port's
+# clients.py reads these too)
+RUNTIME_SUFFIXES = {
     "python": frozenset({".py"}),
     "node": frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte", ".prisma"}),
 }
-_ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})
-_CONFIG_SUFFIXES = frozenset({".ini", ".cfg", ".conf", ".properties"})
+ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})
+CONFIG_SUFFIXES = frozenset({".ini", ".cfg", ".conf", ".properties"})
 
 
 class EnvReaders:
@@ -37,16 +39,16 @@ class EnvReaders:
         when doctor finds no reader (its code never names it, or it has no code to read)."""
         from doctor.project.shipped import run_words
 
-        folders, command, suffixes = self._code(service), _command(service), self._suffixes(service)
+        folders, command, suffixes = self._code(service), run_line(service), self._suffixes(service)
         runs = " ".join(run_words(self.project, service))  # the image's ENTRYPOINT and CMD too
         where = self.text.reader_of(name, folders, command, suffixes, runs)
-        if where is not None and where != "its command" and Path(where).suffix.lower() in _CONFIG_SUFFIXES:
+        if where is not None and where != "its command" and Path(where).suffix.lower() in CONFIG_SUFFIXES:
             # a program's code that reads the key is the better answer; a config line that only sets
             # it (`REDIS_HOST=localhost` in a redis.conf) reads nothing
-            code = self.text.reader_of(name, folders, command, (suffixes or SOURCE_SUFFIXES) - _CONFIG_SUFFIXES,
+            code = self.text.reader_of(name, folders, command, (suffixes or SOURCE_SUFFIXES) - CONFIG_SUFFIXES,
                                        runs, tests=False)
-            if _only_sets(self.text, folders, Path(where), name) or (
-                    code is not None and (code == "its command" or Path(code).suffix.lower() not in _ANY_RUNTIME)):
+            if only_sets(self.text, folders, Path(where), name) or (
+                    code is not None and (code == "its command" or Path(code).suffix.lower() not in ANY_RUNTIME)):
                 where = code
         if where is None or where == "its command":
             return where
@@ -77,16 +79,17 @@ class EnvReaders:
             recipe = self.project.recipe(build.dockerfile_path, build.target)
             base = recipe.base if recipe is not None else ""
         family = image_runtime(base)
-        return None if family is None else _RUNTIME_SUFFIXES[family] | _ANY_RUNTIME
+        return None if family is None else RUNTIME_SUFFIXES[family] | ANY_RUNTIME
 
 
-def _command(service: Service) -> str:
+def run_line(service: Service) -> str:
     """What the service runs: its entrypoint and command, as one line."""
     return " ".join(p if isinstance(p, str) else " ".join(p) for p in (service.entrypoint, service.command) if p)
 
 
-def _only_sets(text: CodeText, folders: list[Path], path: Path, name: str) -> bool:
-    """Whether every line of the config file naming the variable sets it (`REDIS_HOST=localhost`)."""
+def only_sets(text: CodeText, folders: list[Path], path: Path, name: str) -> bool:
+    """Whether every line of the config file that names the variable sets it (`REDIS_HOST=localhost`,
+    `REDIS_HOST: localhost`): a file that gives the value, not one that reads it (`host = ${REDIS_HOST}`)."""
     word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
     sets = re.compile(rf"\s*(?:export\s+)?{re.escape(name)}\s*[=:]")
     for folder in folders:
