@@ -230,7 +230,7 @@ class HostVsContainer(Check):
         where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by
         message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, set "
                    f"by {where}, is not installed); the recipe {setup}: it sets up the host, not a container")
-        fix = Fix(f"install the pinned Python on the host: `pyenv install {version}`", Safety.ADVICE,
+        fix = Fix(f"install the pinned Python {version} on the host", Safety.ADVICE,
                   command=("pyenv", "install", version))
         return self.finding(message, command.location, f"host:{command.origin}", fix)
 

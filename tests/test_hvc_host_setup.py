@@ -58,6 +58,8 @@ def test_a_recipe_creating_a_venv_is_the_hosts_and_the_fix_is_the_pinned_python(
     assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
     assert finding.fix.command == ("pyenv", "install", "3.12.8")
     assert "docker" not in finding.fix.title and "run --rm" not in finding.fix.title
+    # the command follows the title on the fix line: the title does not say it again
+    assert finding.fix.title == "install the pinned Python 3.12.8 on the host"
 
 
 def test_a_recipe_installing_git_hooks_is_the_hosts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
