@@ -100,7 +100,8 @@ class ScriptLineEndings(Check):
         that brings the fixed file in (`then rebuild: docker compose build web`). A second
         finding (info) adds `*.sh text eol=lf` to `.gitattributes` (the project folder's, else the
         checkout top's where that exists and the compose folder builds from the top: mealie's
-        docker/), and a path rule for a script
+        docker/; the top's, made if need be, for a script beside the compose folder: peeringdb's
+        Ctl/docker/entrypoint.sh from Ctl/dev), and a path rule for a script
         without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule of a
         `.gitattributes` git reads for it (the script's folder and each above it, up to the
         repository's top) already keeps it at LF, so git checks scripts out with LF on every
@@ -143,7 +144,7 @@ class ScriptLineEndings(Check):
             has_crlf = _has_crlf(data) and not shipped.stripped and not _strips_cr(project, shipped)
             faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", has_crlf))
                       if found]
-            if has_crlf and shipped.path.is_relative_to(root):  # .gitattributes rules reach no ../ path
+            if has_crlf:  # _gitattributes_fix keeps those a .gitattributes it may write reaches (no ../ path)
                 crlf.append(shipped.path)
             if faults:
                 message = f"has {' and '.join(faults)} and {where}"
@@ -257,9 +258,15 @@ def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str]
     repo = find_repo(project.root)
     top = repo.top if repo is not None else project.root.resolve()
     folder = project.root
-    if (not (folder / ".gitattributes").is_file() and (top / ".gitattributes").is_file()
+    # a script beside the compose folder (peeringdb's Ctl/dev binding ../docker/entrypoint.sh): only the
+    # checkout top's file has a rule that reaches it
+    beside = any(not s.resolve().is_relative_to(folder.resolve()) for s in scripts)
+    if ((beside or (not (folder / ".gitattributes").is_file() and (top / ".gitattributes").is_file()))
             and top.is_relative_to(edit_root(project).resolve())):
         folder = top
+    scripts = [s for s in scripts if s.resolve().is_relative_to(folder.resolve())]  # rules reach no ../ path
+    if not scripts:
+        return None
     path = folder / ".gitattributes"
     try:
         data = read_bytes(path) if path.is_file() else b""
@@ -268,7 +275,7 @@ def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str]
         return None
     lines: list[str] = []
     for script in dict.fromkeys(scripts):
-        rel = relative_to(script, folder)
+        rel = relative_to(script.resolve(), folder.resolve())
         if _kept_at_lf(script.resolve(), top, {path.parent.resolve(): text}):
             continue
         line = GITATTRIBUTES_LINE if script.suffix == ".sh" else f"/{rel} text eol=lf"

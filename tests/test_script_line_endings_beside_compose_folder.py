@@ -98,3 +98,20 @@ def test_a_script_past_the_checkout_top_is_advice_not_a_refused_fix(tmp_path: Pa
     done = fix(app, tmp_path)
     assert "advice only" in done.stdout and "lies outside the project /" not in done.stdout, done.stdout
     assert (lib / "start.sh").read_bytes() == ENTRYPOINT
+
+
+def test_the_gitattributes_rule_for_a_script_beside_the_compose_folder_goes_to_the_checkout_top(
+        tmp_path: Path) -> None:
+    """Only the checkout top's .gitattributes has a rule that reaches Ctl/docker/entrypoint.sh from
+    Ctl/dev: the info was dropped (a rule in Ctl/dev/.gitattributes reaches no ../ path), so a Windows
+    checkout brought the CRLF back after the fix."""
+    folder = layout(tmp_path, BUILT, git=True)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(folder)}
+    project = Project(ProjectOptions(path=folder, env=env))
+    [info] = [f for f in ScriptLineEndings().run(project, Host(env=env, timeout=1.0)) if f.subject == ".gitattributes"]
+    assert info.fix is not None and [e.path for e in info.fix.edits] == [tmp_path / ".gitattributes"]
+    assert info.message == "no .gitattributes rule keeps *.sh at LF: a Windows checkout brings CRLF back"
+    # with the rule at the top, nothing is left to add
+    (tmp_path / ".gitattributes").write_text("*.sh text eol=lf\n")
+    left = ScriptLineEndings().run(project, Host(env=env, timeout=1.0))
+    assert [f for f in left if f.subject == ".gitattributes"] == []
