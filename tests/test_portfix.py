@@ -185,6 +185,7 @@ def test_two_collisions_in_one_run_get_different_ports(tmp_path: Path) -> None:
     ("postgres:18.3", "5432:5432", True), ("mysql:9.6", "3306:3306", True),
     ("postgres:18.3", "5433:5432", False),  # host programs already name 5433
     ("busybox", "5432:5432", False),
+    ("axllent/mailpit:v1.24", "1025:1025", True),  # a mail catcher's SMTP port: not SMTP's default (25)
 ])
 def test_moving_a_servers_default_port_says_host_programs_must_follow(tmp_path: Path, image: str, published: str,
                                                                      noted: bool) -> None:
@@ -195,7 +196,8 @@ def test_moving_a_servers_default_port_says_host_programs_must_follow(tmp_path: 
     move = port_fix(project, host_with({old}), "web", only_mapping(project), compose_version=(2, 40, 3))
     assert isinstance(move, PortMove) and move.new == old + 1 and move.edits
     family = image.split(":")[0]
-    note = f"; host programs using {family}'s default port {old} must now name {old + 1})"
+    port = "mailpit's SMTP port" if "mailpit" in image else f"{family}'s default port"
+    note = f"; host programs using {port} {old} must now name {old + 1})"
     assert move.title.endswith(note) is noted, move.title
 
 

@@ -270,7 +270,10 @@ def _default_port_note(svc: Service, old: int, new: int) -> str:
     family = service_family(svc)
     if family is None or FAMILIES[family][0] != old:
         return ""
-    return f"; host programs using {family}'s default port {old} must now name {new}"
+    # a dev mail catcher (mailpit, mailhog) takes SMTP on 1025: no default of SMTP's own (25)
+    port = f"{svc.image.split(':')[0].rsplit('/', 1)[-1] if svc.image else 'the mail catcher'}'s SMTP port" if (
+        family == "smtp") else f"{family}'s default port"
+    return f"; host programs using {port} {old} must now name {new}"
 
 
 def _told(svc: Service, variable: str) -> bool:
