@@ -13,7 +13,6 @@ from doctor.host.owners import Owner, OwnerScan
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
-from .created_user import build_as_you, uid_writers
 from .fix import (
     _covering_service,
     _fix,
@@ -223,6 +222,8 @@ class RootOwnedFiles(Check):
                 service = writers[0] if writers else None
         # django-react-boilerplate's backend: its Dockerfile's `useradd ... user` (uid 1000) and `USER
         # user` write there, not `frontend` (root) that mounts the same folder
+        from .created_user import uid_writers  # here: only a run with strays reads Dockerfiles' users
+
         built = uid_writers(project, [*candidates, *map(Path, first)], owners[0]) \
             if len(owners) == 1 and owners[0] and not subuids else []
         if built:
@@ -251,6 +252,8 @@ class RootOwnedFiles(Check):
         advice = None
         if built and service is not None:
             made = dict(built)
+            from .created_user import build_as_you
+
             advice = "; ".join(build_as_you(project, project.services[n], made[n], expected.uid, expected.gid)
                                for n in (service, *also))
         fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure, also=also,

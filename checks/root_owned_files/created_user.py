@@ -5,10 +5,10 @@ useradd gives the first regular user of a Debian image, into a checkout owned by
 from __future__ import annotations
 
 import posixpath
-import re
 import shlex
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project import Project
 from doctor.project.recipe import Recipe, Step
@@ -22,7 +22,7 @@ NO_REGULAR_USER = frozenset((
     "eclipse-temurin", "openjdk", "amazoncorretto", "fedora", "centos", "rockylinux", "almalinux", "amazonlinux",
     "pypy", "haskell", "julia", "swift", "gcc", "clojure", "maven", "gradle",
 ))
-OLD_UBUNTU = re.compile(r"(?:1\d|2[0-2])\.\d\d")  # before 23.04's `ubuntu` user
+OLD_UBUNTU = lazy(r"(?:1\d|2[0-2])\.\d\d")  # before 23.04's `ubuntu` user
 # options taking a value, of useradd, Debian's adduser and busybox's adduser
 VALUED = frozenset((
     "-b", "-c", "-d", "-e", "-f", "-g", "-G", "-k", "-K", "-p", "-s", "-u", "-Z", "-R", "-P", "-h",
