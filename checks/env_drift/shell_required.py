@@ -42,6 +42,15 @@ def shell_script(words: list[str]) -> int | None:
     return None
 
 
+def _may_require(service: Service) -> bool:
+    """Whether the service's entrypoint or command could hold a `${NAME?}` at all (a text search)."""
+    for part in (service.entrypoint, service.command):
+        text = part if isinstance(part, str) else " ".join(part or ())
+        if "${" in text and "?" in text:
+            return True
+    return False
+
+
 def required_unset(project: Project, template_of: Callable[[Path], EnvFile | None],
                    appended: set[tuple[Path, str]]) -> Iterator[Found]:
     """A finding for each `${NAME:?}`/`${NAME?}` of a service's `sh -c` script that its environment
@@ -49,10 +58,12 @@ def required_unset(project: Project, template_of: Callable[[Path], EnvFile | Non
     container's shell stops there. The fix appends the key from the template of the service's env
     file (`template_of`) when it lists it (each (file, key) such a fix writes goes in `appended`,
     so the template comparison does not ask for it again), else says where to set it."""
-    from doctor.project.keyat import service_key_at
-    from doctor.project.shipped import shell_words
-
     for service in project.compose.services.values():
+        if not _may_require(service):
+            continue  # no `${...?` in what it runs: nothing to read (most projects: no import below either)
+        from doctor.project.keyat import service_key_at
+        from doctor.project.shipped import shell_words
+
         if any(not is_file(path) for path in service.env_files if path not in service.optional_env_files):
             continue  # compose stops first ("env file not found"): the copy env-drift asks for comes first
         entrypoint, command = shell_words(service.entrypoint), shell_words(service.command)
