@@ -72,6 +72,11 @@ def test_a_command_beside_the_compose_folder_in_the_same_checkout(tmp_path: Path
     if not checkout:  # outside any checkout only the compose folder is the project's: nothing else is read
         assert found == []
         return
+    # the checkout top's .gitattributes is the one whose rules reach ../server (a rule in docker/ would not)
     assert [(f.subject, f.message) for f in found] == [
-        ("../server/bin/immich-dev", "has CRLF line endings and reaches 'immich-server' (command)")]
-    assert found[0].fix is not None and found[0].fix.edits[0].path == script  # no .gitattributes line for ../
+        ("../server/bin/immich-dev", "has CRLF line endings and reaches 'immich-server' (command)"),
+        (".gitattributes",
+         "no .gitattributes rule keeps server/bin/immich-dev at LF: a Windows checkout brings CRLF back")]
+    assert found[0].fix is not None and found[0].fix.edits[0].path == script
+    assert found[1].fix is not None and [e.path for e in found[1].fix.edits] == [tmp_path / ".gitattributes"]
+    assert found[1].fix.title == "add '/server/bin/immich-dev text eol=lf' to ../.gitattributes"
