@@ -17,11 +17,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from doctor.checks.root_owned_files import RootOwnedFiles
+from root_owned_checks import chown_tree, run_check, title
 
-from doctor.host import Host
-from doctor.model import Finding, Severity
-from doctor.project import Project, ProjectOptions
+from doctor.model import Severity
 
 USER = 1000
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="building a mixed-owner tree needs root")
@@ -42,23 +40,10 @@ def build(tmp_path: Path, compose: str, files: tuple[str, ...], strays: tuple[st
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
         (project / rel).write_text("x\n")
     (project / "compose.yaml").write_text(compose)
-    for top, dirs, names in os.walk(tmp_path):
-        for name in [top, *(os.path.join(top, n) for n in [*dirs, *names])]:
-            os.lchown(name, USER, USER)
+    chown_tree(tmp_path, USER)
     for rel in strays:
         os.lchown(project / rel, 0, 0)
     return project
-
-
-def run_check(project: Path) -> dict[str, Finding]:
-    env = {"PATH": os.environ["PATH"], "DOCTOR_NO_CACHE": "1"}
-    findings = RootOwnedFiles().run(Project(ProjectOptions(path=project, env=env)), Host(env=env))
-    return {f.subject: f for f in findings}
-
-
-def title(finding: Finding) -> str:
-    assert finding.fix is not None
-    return finding.fix.title
 
 
 @needs_root

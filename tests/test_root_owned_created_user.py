@@ -15,12 +15,8 @@ import os
 from pathlib import Path
 
 import pytest
-from doctor.checks.root_owned_files import RootOwnedFiles
 from doctor.checks.root_owned_files.created_user import _creation
-
-from doctor.host import Host
-from doctor.model import Finding
-from doctor.project import Project, ProjectOptions
+from root_owned_checks import chown_tree, run_check, title
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="building a mixed-owner tree needs root")
 DRB = """\
@@ -53,23 +49,10 @@ def build(tmp_path: Path, compose: str, dockerfile: str, strays: dict[str, int],
         (project / rel).write_text("x\n")
     (project / "compose.yaml").write_text(compose)
     (project / "backend/Dockerfile").write_text(dockerfile)
-    for top, dirs, names in os.walk(tmp_path):
-        for name in [top, *(os.path.join(top, n) for n in [*dirs, *names])]:
-            os.lchown(name, owner, owner)
+    chown_tree(tmp_path, owner)
     for rel, uid in strays.items():
         os.lchown(project / rel, uid, uid)
     return project
-
-
-def run_check(project: Path) -> dict[str, Finding]:
-    env = {"PATH": os.environ["PATH"], "DOCTOR_NO_CACHE": "1"}
-    findings = RootOwnedFiles().run(Project(ProjectOptions(path=project, env=env)), Host(env=env))
-    return {f.subject: f for f in findings}
-
-
-def title(finding: Finding) -> str:
-    assert finding.fix is not None
-    return finding.fix.title
 
 
 @needs_root

@@ -14,11 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
-from doctor.checks.root_owned_files import RootOwnedFiles
-
-from doctor.host import Host
-from doctor.model import Finding
-from doctor.project import Project, ProjectOptions
+from root_owned_checks import chown_tree, run_check, title
 
 USER = 1000
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="building a mixed-owner tree needs root")
@@ -70,23 +66,10 @@ def build(tmp_path: Path, compose: str, files: tuple[str, ...], strays: tuple[st
         (project / rel).write_text("x\n")
     (project / "compose.yaml").write_text(compose)
     (project / "Dockerfile").write_text(DOCKERFILE)
-    for top, dirs, names in os.walk(tmp_path):
-        for name in [top, *(os.path.join(top, n) for n in [*dirs, *names])]:
-            os.lchown(name, USER, USER)
+    chown_tree(tmp_path, USER)
     for rel in strays:
         os.lchown(project / rel, 0, 0)
     return project
-
-
-def run_check(project: Path) -> dict[str, Finding]:
-    env = {"PATH": os.environ["PATH"], "DOCTOR_NO_CACHE": "1"}  # no UID exported, as from bash
-    findings = RootOwnedFiles().run(Project(ProjectOptions(path=project, env=env)), Host(env=env))
-    return {f.subject: f for f in findings}
-
-
-def title(finding: Finding) -> str:
-    assert finding.fix is not None
-    return finding.fix.title
 
 
 @needs_root
