@@ -156,9 +156,12 @@ class RuntimeDrift(Check):
         built = [s.build.dockerfile_path for s in project.services.values() if s.build and s.build.dockerfile_path]
         released = [d for path in release_dockerfiles(root, built) if (recipe := project.recipe(path)) is not None
                     for d in image_declared_at(_froms(recipe, ()))]
-        workflows = self._workflows(project, [start for _, starts in builds for start in starts])
+        # the checkout's workflows folder, found once (it walks up to the checkout's top) for every reader below
+        contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
+        ci_folder = workflows_folder(project.root, contexts)
+        workflows = self._workflows(project, ci_folder, [start for _, starts in builds for start in starts])
         # the CI jobs that work in a service's own folders speak for that service's version files too
-        service_ci = {key: self._workflows(project, list(key[1]), with_root=False) for key in builds}
+        service_ci = {key: self._workflows(project, ci_folder, list(key[1]), with_root=False) for key in builds}
         # compose.prod.yaml's web on Dockerfile.prod: each with its image's FROM pins and the loaded build's
         siblings = [(sibling, _image_pins(project, sibling.build), _image_pins(project, service.build))
                     for sibling in sibling_builds(project.compose)
@@ -198,13 +201,12 @@ class RuntimeDrift(Check):
             yield from self._siblings(project, runtime, siblings, references, flagged, declared)
 
     @staticmethod
-    def _workflows(project: Project, folders: list[Path], with_root: bool = True) -> list[Declared]:
+    def _workflows(project: Project, found: Path | None, folders: list[Path], with_root: bool = True) -> list[Declared]:
         """The CI pins of the checkout around the project (also for compose files in docker/ that
         build from the top: mealie, paperless-ngx), each job's only where it works in one of the
         project's folders: a job at the top speaks for a project in examples/demo only when that
-        project builds from the top. `with_root=False`: in one of `folders` alone (a service's)."""
-        contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
-        found = workflows_folder(project.root, contexts)
+        project builds from the top. `with_root=False`: in one of `folders` alone (a service's).
+        `found`: the checkout's `.github/workflows` (ciimages.workflows_folder), None when it has none."""
         if found is None:
             return []
         top = found.parent.parent
