@@ -150,6 +150,37 @@ def test_an_exception_in_the_run_ends_the_helper(monkeypatch: pytest.MonkeyPatch
         os.waitpid(started[0], os.WNOHANG)
 
 
+def test_the_run_takes_the_results_without_waiting_for_the_helper_to_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper closes its pipes once it has sent everything: the run reads its results while
+    the helper is still ending (its teardown, made slow here), and reaps it before the next one."""
+    monkeypatch.setenv("DOCTOR_JOBS", "")
+    started: list[int] = []
+    real_fork, real_exit = os.fork, os._exit
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            started.append(pid)
+        return pid
+
+    def slow_end(status: int) -> None:  # only the helper exits through it (the run is pytest)
+        time.sleep(3)
+        real_exit(status)
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(os, "_exit", slow_end)
+    report = run_checks(_checks(), None, None, Path("."))  # type: ignore[arg-type]
+    assert len(report.results) == 8
+    assert os.getpid() in _ran_in(list(report.results)).values()
+    assert started[0] in _ran_in(list(report.results)).values()  # the helper's results were taken...
+    assert os.waitpid(started[0], os.WNOHANG) == (0, 0)  # ...while it had not ended yet
+    assert forked._ENDING[-1:] == started[:1] and len(forked._ENDING) == 1
+    forked._reap_ended()  # what the next helper's start does
+    assert not forked._ENDING
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left
+        os.waitpid(started[0], os.WNOHANG)
+
+
 class _Remembers(Check):
     """remembers a value and compiles a pattern, in whichever process runs it"""
 

@@ -14,6 +14,11 @@ wait on no probe, then those that wait on a probe started early), then joins in.
 sends back its results, pickled, with what it added to doctor's caches (doctor.project.memo's
 entries, doctor.recache's compiled patterns: the run writes them at its exit, the helper
 writes nothing) and ends with os._exit (no atexit handler, no buffer of the run's flushed).
+It closes the results pipe and its copies of stdout and stderr first: a process's pipes close only
+after the kernel has torn down its memory (~2 ms for a helper), and the run would wait for that
+at its end (a caller reading doctor's output through a pipe too). The run reaps an ended helper
+when it can; one still ending is reaped before the next helper starts (a CLI run ends first: its
+helper goes to init).
 
 Nothing may be lost: a helper that fails (it crashed, was killed, sent what cannot be read)
 leaves its checks to the run, which runs whatever came back from no one. Results keep the order
@@ -143,6 +148,7 @@ class _Helper:
     @classmethod
     def start(cls, checks: Sequence[Check], shared: list[int],
               run_one: Callable[[Check], CheckResult]) -> _Helper | None:
+        _reap_ended()
         try:
             queue_r, queue_w = os.pipe()
         except OSError:
@@ -191,8 +197,13 @@ class _Helper:
             chunks = []
         finally:
             self._close()
-        status = _reap(self.pid)
-        if status != 0 or not chunks:
+        # the helper closed the pipe once it had sent everything, then exits: its status is known
+        # only once the kernel has torn it down, which the run need not wait for (a complete
+        # pickle is the proof of success; a helper that failed sent none, or half of one)
+        status = _reap(self.pid, wait=False)
+        if status is None:
+            _ENDING.append(self.pid)
+        if (status is not None and status != 0) or not chunks:
             return {}
         try:
             from _pickle import loads
@@ -220,15 +231,29 @@ class _Helper:
         self.queue = self.results = -1
 
 
-def _reap(pid: int) -> int:
+_ENDING: list[int] = []  # helpers that had sent their results and were still ending when collected
+
+
+def _reap(pid: int, wait: bool = True) -> int | None:
+    """The helper's exit code once it has ended (-1: not a child of ours); None when `wait` is
+    False and it has not ended yet."""
     while True:
         try:
-            _, status = os.waitpid(pid, 0)
+            done, status = os.waitpid(pid, 0 if wait else os.WNOHANG)
         except ChildProcessError:
             return -1
         except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
             continue
-        return os.waitstatus_to_exitcode(status)
+        return None if done == 0 else os.waitstatus_to_exitcode(status)
+
+
+def _reap_ended() -> None:
+    """Reap the helpers left ending by an earlier run in this process (each had sent its results
+    and closed its pipes: ended by now). A process that runs no other preflight keeps one zombie
+    until it ends; no atexit handler waits for it (the CLI runs those before it exits)."""
+    while _ENDING:
+        _reap(_ENDING.pop())
+
 
 
 def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
@@ -258,6 +283,11 @@ def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult
         while view:
             view = view[os.write(results_w, view):]
         status = 0
+        # everything is sent: the run's read ends now, not after this process's teardown (see the
+        # module docstring), nor does a pipe reading doctor's output wait for it
+        for fd in (results_w, 1, 2):
+            with contextlib.suppress(OSError):
+                os.close(fd)
     except BaseException:  # whatever it was (Ctrl-C too), the run redoes this helper's checks
         status = 1
     finally:
