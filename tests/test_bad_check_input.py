@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from trees import write_tree
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Status
@@ -52,25 +53,19 @@ def _crashed(results: dict[str, tuple[Status, str, tuple[tuple[str, str, str], .
     return {check: reason for check, (status, reason, _) in results.items() if status is Status.ERROR}
 
 
-def _project(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
 
 # --- 1. env_file: / -------------------------------------------------------------------------
 
 def test_env_file_that_is_the_root_folder_is_compose_configs_finding_not_a_crash(tmp_path: Path) -> None:
     # docker compose config: "failed to read /: read /: is a directory"
-    project = _project(tmp_path, {"compose.yaml": "services:\n  web:\n    image: alpine\n    env_file: /\n"})
+    project = write_tree(tmp_path, {"compose.yaml": "services:\n  web:\n    image: alpine\n    env_file: /\n"})
     results = _results(project)
     assert _crashed(results) == {}
     assert any("env file" in message for _, _, message in results["compose-config"][2])
 
 
 def _env_file_named(root: Path, name: str) -> Path:
-    return _project(root, {"compose.yaml": f"services:\n  web:\n    image: alpine\n    env_file: ./{name}\n"})
+    return write_tree(root, {"compose.yaml": f"services:\n  web:\n    image: alpine\n    env_file: ./{name}\n"})
 
 
 def test_env_file_name_too_long_is_a_missing_env_file(tmp_path: Path) -> None:
@@ -119,8 +114,8 @@ def _built_and_bound(name: str) -> dict[str, str]:
 @pytest.mark.parametrize("name", [LONG, DEEP], ids=["name-too-long", "path-too-long"])
 def test_a_source_too_long_to_exist_is_a_missing_one(tmp_path: Path, make: Callable[[str], dict[str, str]],
                                                      name: str) -> None:
-    long = _results(_project(tmp_path / "long", make(name)))
-    missing = _results(_project(tmp_path / "missing", make("missing")))
+    long = _results(write_tree(tmp_path / "long", make(name)))
+    missing = _results(write_tree(tmp_path / "missing", make("missing")))
     assert _crashed(long) == {}
     _same(long, missing)
 
@@ -136,8 +131,8 @@ def _package(text: str) -> dict[str, str]:
 
 
 def test_package_json_nested_too_deep_reads_as_an_invalid_one(tmp_path: Path) -> None:
-    deep = _results(_project(tmp_path / "deep", _package(NESTED)))
-    invalid = _results(_project(tmp_path / "invalid", _package('{"a": ')))
+    deep = _results(write_tree(tmp_path / "deep", _package(NESTED)))
+    invalid = _results(write_tree(tmp_path / "invalid", _package('{"a": ')))
     assert _crashed(deep) == {}
     _same(deep, invalid)
 
@@ -145,7 +140,7 @@ def test_package_json_nested_too_deep_reads_as_an_invalid_one(tmp_path: Path) ->
 def test_dockerfile_exec_form_nested_too_deep_is_a_shell_form(tmp_path: Path) -> None:
     dockerfile = "FROM python:3.12\nCOPY . /app\nCMD " + "[" * 3000 + "]" * 3000 + "\n"
     dockerfile += "COPY --from=base " + "[" * 3000 + "]" * 3000 + "\n"
-    project = _project(tmp_path, {"Dockerfile": dockerfile, "compose.yaml": BUILT})
+    project = write_tree(tmp_path, {"Dockerfile": dockerfile, "compose.yaml": BUILT})
     assert _crashed(_results(project)) == {}
 
 
@@ -199,6 +194,6 @@ def test_a_root_package_json_nested_too_deep_and_a_bind_named_too_long_crash_no_
     """runtime-drift read the root package.json with json.loads (RecursionError), missing-mount a
     bind source with Path.exists (ENAMETOOLONG): both crashed their check."""
     deep = '{"a":' * 3000 + "1" + "}" * 3000
-    project = _project(tmp_path, {"package.json": deep, "Dockerfile": "FROM node:22\n",
+    project = write_tree(tmp_path, {"package.json": deep, "Dockerfile": "FROM node:22\n",
                                   "compose.yaml": f"services:\n  web:\n    build: .\n    volumes: ['./{LONG}:/app']\n"})
     assert _crashed(_results(project)) == {}

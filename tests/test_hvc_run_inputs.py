@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from doctor.checks.host_vs_container import HostVsContainer
+from trees import write_tree
 
 from doctor.host import Host
 from doctor.host.context import ExecutionContext, Runtime
@@ -37,15 +38,9 @@ def findings(root: Path, monkeypatch: pytest.MonkeyPatch, path: str = os.environ
     return {f.subject.partition(":")[2]: f for f in HostVsContainer().run(project, host)}
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
 
 def healthchecks(root: Path) -> Path:
-    return write(root, {
+    return write_tree(root, {
         "requirements.txt": "doctor-absent-django==5.0\n",
         "requirements-dev.txt": "mypy\ndoctor-absent-django-stubs\n",
         "Dockerfile": "FROM python:3.12\nCOPY requirements.txt /tmp\nRUN pip install -r /tmp/requirements.txt\n"
@@ -74,7 +69,7 @@ def test_a_dev_requirements_file_the_image_does_not_install_is_not_its_manifest(
 def test_a_dev_requirements_file_the_image_installs_stays_its_manifest(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = healthchecks(tmp_path / "hc")
-    write(root, {"Dockerfile": "FROM python:3.12\nCOPY requirements*.txt /tmp/\n"
+    write_tree(root, {"Dockerfile": "FROM python:3.12\nCOPY requirements*.txt /tmp/\n"
                                "RUN pip install -r /tmp/requirements.txt -r /tmp/requirements-dev.txt\n"
                                "COPY . /app\n"})
     typecheck = findings(root, monkeypatch, path=str(tmp_path / "bin"))["mypy app"]
@@ -97,7 +92,7 @@ COPY app/ ./app/
 
 
 def defectdojo(root: Path, dockerfile: str = MOUNTED) -> Path:
-    return write(root, {
+    return write_tree(root, {
         "requirements.txt": "doctor-absent-celery==5.4.0\npytest==8.3.3\n",
         "Dockerfile": dockerfile,
         "compose.yaml": "services:\n  web:\n    build: .\n    volumes:\n      - .:/app\n",
@@ -144,7 +139,7 @@ esac
 
 
 def fastapi_react(root: Path, cmd: str = '["start"]') -> Path:
-    return write(root, {
+    return write_tree(root, {
         "compose.yaml": "services:\n  frontend:\n    build: frontend\n    volumes:\n      - ./frontend:/app\n",
         "frontend/Dockerfile": "FROM node:12\nADD package.json /package.json\nRUN npm install\nWORKDIR /app\n"
                                f'ADD . /app\nENTRYPOINT ["/bin/bash", "/app/run.sh"]\nCMD {cmd}\n',

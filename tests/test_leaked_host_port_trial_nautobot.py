@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from doctor.checks.leaked_host_port import LeakedHostPort
+from trees import write_tree
 
 from doctor.host import Host
 from doctor.model import Finding, Safety
@@ -31,15 +32,9 @@ def run(root: Path, profiles: tuple[str, ...] = ()) -> list[Finding]:
     return list(LeakedHostPort().run(project, Host(env={})))
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
 
 def test_a_key_written_as_a_pod_specs_dict_value_is_no_read(tmp_path: Path) -> None:
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, {
         "app/__init__.py": "", "app/core/__init__.py": "",
         "app/core/settings.py": 'import os\nREDIS_HOST = os.getenv("APP_REDIS_HOST", "localhost")\n',
         # sorts before app/: the walk meets it first
@@ -57,7 +52,7 @@ def test_a_key_written_as_a_pod_specs_dict_value_is_no_read(tmp_path: Path) -> N
 def test_a_real_read_is_named_before_a_file_that_only_names_the_variable(tmp_path: Path) -> None:
     from doctor.project.codetext import CodeText
 
-    write(tmp_path, {"a_names.py": 'KEYS = ["APP_REDIS_HOST"]\n',
+    write_tree(tmp_path, {"a_names.py": 'KEYS = ["APP_REDIS_HOST"]\n',
                      "b_reads.py": 'import os\nHOST = os.environ.get("APP_REDIS_HOST")\n',
                      "c_spec.py": 'ENV = {"name": "APP_ONLY_SPEC"}\n'})
     assert CodeText().reader_of("APP_REDIS_HOST", [tmp_path]) == str(tmp_path / "b_reads.py")
@@ -78,7 +73,7 @@ NAUTOBOT_DB = {
 
 
 def test_a_host_port_in_an_env_file_only_containers_read_is_rewritten_on_its_line(tmp_path: Path) -> None:
-    root = write(tmp_path, NAUTOBOT_DB)
+    root = write_tree(tmp_path, NAUTOBOT_DB)
     (found,) = run(root)
     assert found.message.startswith("APP_DB_PORT dials db:5433, the host port of 'db'"), found.message
     assert found.subject == "web:APP_DB_PORT"  # redis's server reads no app's key
@@ -95,7 +90,7 @@ def test_a_server_image_loading_the_env_file_gets_no_override_entry(tmp_path: Pa
     files = dict(NAUTOBOT_DB, **{"docs/Dockerfile": "FROM python:3.12-slim\nCOPY . /docs\n",
                                  "docs/build.py": "print('docs')\n"})
     files["compose.yaml"] += "  docs: {build: ./docs, env_file: dev.env}\n"
-    root = write(tmp_path, files)
+    root = write_tree(tmp_path, files)
     (found,) = run(root)
     fix = found.fix
     assert fix is not None and fix.safety is Safety.SAFE, fix
@@ -114,7 +109,7 @@ services:
 
 
 def test_an_anchor_line_a_profiles_service_merges_too_is_rewritten_in_place(tmp_path: Path) -> None:
-    root = write(tmp_path, {"compose.yaml": MITXONLINE,
+    root = write_tree(tmp_path, {"compose.yaml": MITXONLINE,
                             "main/settings.py": 'import os; REDIS_URL = os.environ["REDIS_URL"]\n'})
     for profiles in ((), ("notebook",)):
         (found,) = run(root, profiles)
@@ -137,7 +132,7 @@ def test_an_anchor_line_the_server_merges_too_keeps_the_override(tmp_path: Path)
     # override gives the value to the enabled consumer alone
     compose = MITXONLINE.replace("redis: {image: redis:7.2.4}", "redis: {image: redis:7.2.4, environment: "
                                  "{<<: *py-environment}}").replace('profiles: ["notebook"], ', "")
-    root = write(tmp_path, {"compose.yaml": compose})
+    root = write_tree(tmp_path, {"compose.yaml": compose})
     (found,) = run(root)
     fix = found.fix
     assert fix is not None and fix.safety is Safety.SAFE, fix

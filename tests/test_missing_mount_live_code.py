@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from doctor.checks.missing_mount import MissingMount
+from trees import write_tree
 
 from doctor.host import Host
 from doctor.project import Project, ProjectOptions
@@ -30,16 +31,10 @@ def _messages(root: Path) -> list[str]:
     return sorted(f.message for f in MissingMount().run(project, Host(env={})) if "but not" in f.message)
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
 
 def _pontoon(root: Path, mounts: tuple[str, ...]) -> Path:
     volumes = ", ".join(f'"./{m}:/app/{m}"' for m in mounts)
-    return _write(root, {
+    return write_tree(root, {
         "pontoon/__init__.py": "", "pontoon/settings.py": "DEBUG = True\n", "requirements/dev.txt": "django\n",
         "translate/index.js": "x\n", "translate/src/App.tsx": "export {}\n", "Dockerfile": PONTOON_DOCKERFILE,
         "compose.yaml": f"services:\n  server:\n    build: .\n    volumes: [{volumes}]\n"})
@@ -61,10 +56,10 @@ def test_a_lone_bind_of_config_or_docs_in_a_service_context_is_no_evidence(tmp_p
     files = {"backend/app/main.py": "x = 1\n", "backend/scripts/seed.py": "x = 1\n",
              "backend/config/settings.yaml": "a: 1\n", "backend/docs/index.md": "# docs\n",
              "backend/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . /app\n"}
-    root = _write(tmp_path / "config", {**files, "compose.yaml": (
+    root = write_tree(tmp_path / "config", {**files, "compose.yaml": (
         "services:\n  api:\n    build: backend\n    volumes: ['./backend/config:/app/config']\n")})
     assert _messages(root) == []
-    root = _write(tmp_path / "code", {**files, "compose.yaml": (
+    root = write_tree(tmp_path / "code", {**files, "compose.yaml": (
         "services:\n  api:\n    build: backend\n"
         "    volumes: ['./backend/config:/app/config', './backend/app:/app/app']\n")})
     assert _messages(root) == ["'api' mounts backend/app, backend/config but not backend/scripts"]
@@ -73,7 +68,7 @@ def test_a_lone_bind_of_config_or_docs_in_a_service_context_is_no_evidence(tmp_p
 def _djangoproject(root: Path, docs: dict[str, str]) -> Path:
     files = {f"{app}/{name}": text for app in ("app", "blog", "members")
              for name, text in (("__init__.py", ""), ("views.py", "x = 1\n"))}
-    return _write(root, {**files, **{f"docs/{n}": t for n, t in docs.items()},
+    return write_tree(root, {**files, **{f"docs/{n}": t for n, t in docs.items()},
                          "Dockerfile": "FROM python:3.12-slim\nWORKDIR /usr/src/app\nCOPY . .\n",
                          "compose.yaml": ("services: {web: {build: ., volumes: "
                                           '["./app:/usr/src/app/app", "./blog:/usr/src/app/blog"]}}\n')})
@@ -92,10 +87,10 @@ def test_a_docs_folder_of_documentation_stays_unjudged(tmp_path: Path) -> None:
 def test_a_named_copy_of_a_docs_package_is_judged_and_of_documentation_is_not(tmp_path: Path) -> None:
     dockerfile = "FROM python:3.12\nWORKDIR /srv\nCOPY app /srv/app\nCOPY docs /srv/docs\n"
     compose = "services:\n  web:\n    build: .\n    volumes: ['./app:/srv/app']\n"
-    package = _write(tmp_path / "package", {"app/views.py": "x = 1\n", "docs/__init__.py": "",
+    package = write_tree(tmp_path / "package", {"app/views.py": "x = 1\n", "docs/__init__.py": "",
                                             "docs/urls.py": "x = 1\n", "Dockerfile": dockerfile,
                                             "compose.yaml": compose})
     assert _messages(package) == ["'web' mounts app but not docs"]
-    documents = _write(tmp_path / "documents", {"app/views.py": "x = 1\n", "docs/index.md": "# docs\n",
+    documents = write_tree(tmp_path / "documents", {"app/views.py": "x = 1\n", "docs/index.md": "# docs\n",
                                                 "Dockerfile": dockerfile, "compose.yaml": compose})
     assert _messages(documents) == []

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from doctor.checks.missing_mount import MissingMount
+from trees import write_tree
 
 from doctor.host import Host
 from doctor.model import Finding
@@ -27,15 +28,9 @@ def _run(root: Path) -> list[Finding]:
     return list(MissingMount().run(Project(ProjectOptions(path=root, env=env)), Host(env=env)))
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
 
 def test_the_files_beside_mounted_app_folders_are_found_and_one_mount_brings_all(tmp_path: Path) -> None:
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "Dockerfile": DOCKERFILE, "pkg/__init__.py": "", "pkg/urls.py": "urlpatterns = []\n",
         "pkg/wsgi.py": "app = None\n", "pkg/a/x.py": "", "pkg/b/y.py": "", "pkg/static/s.css": "",
         "compose.yaml": 'services:\n  app:\n    build: .\n    volumes: ["./pkg/a:/code/pkg/a"]\n'})
@@ -53,14 +48,14 @@ def test_the_files_beside_mounted_app_folders_are_found_and_one_mount_brings_all
 
 
 def test_an_empty_init_alone_is_no_file_to_mount(tmp_path: Path) -> None:
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "Dockerfile": DOCKERFILE, "pkg/__init__.py": "", "pkg/a/x.py": "", "pkg/b/y.py": "",
         "compose.yaml": 'services:\n  app:\n    build: .\n    volumes: ["./pkg/a:/code/pkg/a"]\n'})
     assert [f.message for f in _run(root) if f.severity.name == "WARNING"] == ["'app' mounts pkg/a but not pkg/b"]
 
 
 def test_a_file_mounted_on_its_own_is_covered(tmp_path: Path) -> None:
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "Dockerfile": DOCKERFILE, "pkg/urls.py": "x = 1\n", "pkg/a/x.py": "", "pkg/b/y.py": "",
         "compose.yaml": 'services:\n  app:\n    build: .\n    volumes: ["./pkg/a:/code/pkg/a", "./pkg/b:/code/pkg/b",'
                         ' "./pkg/urls.py:/code/pkg/urls.py"]\n'})

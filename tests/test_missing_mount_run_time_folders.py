@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from doctor.checks.missing_mount import MissingMount
 from test_missing_mount_root_packages import _env, _findings
+from trees import write_tree
 
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixStatus, fix
@@ -30,16 +31,11 @@ ENTRYPOINT = ("#!/bin/bash\nset -euo pipefail\n# see scripts/install_docker.sh a
 OVERRIDE = 'services:\n  ctfd:\n    volumes:\n      - "./CTFd:/opt/CTFd/CTFd"\n'
 
 
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-
 
 def _ctfd(root: Path, compose: str = "services:\n  ctfd:\n    build: .\n", entrypoint: str = ENTRYPOINT,
           migrations: dict[str, str] | None = None) -> Path:
     """CTFd's layout, minimally: the package, tests, Flask-Migrate's migrations, host scripts, docs."""
-    _write(root, {
+    write_tree(root, {
         "CTFd/__init__.py": "from flask_migrate import Migrate\nmigrations = Migrate()\n",
         "tests/__init__.py": "",
         "scripts/install_docker.sh": "#!/bin/sh\ncurl -fsSL https://get.docker.com | sh\n",
@@ -102,6 +98,6 @@ def test_folders_no_run_reads_say_nothing(tmp_path: Path) -> None:
     migrations/ mounted: only the packages' mounts are judged, and they are all there."""
     entrypoint = ENTRYPOINT + 'cp $DATA_DIR/../fixtures/a.json /tmp\n'
     root = _ctfd(tmp_path / "p", entrypoint=entrypoint)
-    _write(root, {"fixtures/a.json": "{}", "docker-compose.override.yml": OVERRIDE + (
+    write_tree(root, {"fixtures/a.json": "{}", "docker-compose.override.yml": OVERRIDE + (
         "      - ./migrations:/opt/CTFd/migrations\n      - ./tests:/opt/CTFd/tests\n")})
     assert _findings(root) == []

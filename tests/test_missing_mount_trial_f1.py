@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from doctor.checks.missing_mount import MissingMount
+from trees import write_tree
 
 from doctor.host import Host
 from doctor.model import Finding
@@ -33,11 +34,6 @@ def _run(root: Path) -> list[Finding]:
     return list(MissingMount().run(Project(ProjectOptions(path=root, env=env)), Host(env=env)))
 
 
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-
 
 PACKAGES = {"pkg/__init__.py": "", "pkg/a/__init__.py": "", "pkg/b/__init__.py": "", "pkg/c/__init__.py": "",
             "compose.yaml": "services: {web: {build: ., volumes: [./pkg/a:/app/pkg/a, ./pkg/b:/app/pkg/b]}}\n"}
@@ -53,7 +49,7 @@ PACKAGES = {"pkg/__init__.py": "", "pkg/a/__init__.py": "", "pkg/b/__init__.py":
     "FROM python:3.12\nCOPY --from=two / /\n",
 ], ids=["one-stage", "builder", "moved", "two-builders"])
 def test_a_builder_stage_copied_whole_counts(tmp_path: Path, dockerfile: str) -> None:
-    _write(tmp_path, {**PACKAGES, "Dockerfile": dockerfile})
+    write_tree(tmp_path, {**PACKAGES, "Dockerfile": dockerfile})
     assert [f.message for f in _run(tmp_path)] == ["'web' mounts pkg/a, pkg/b but not pkg/c"]
 
 
@@ -65,7 +61,7 @@ def test_a_builder_stage_copied_whole_counts(tmp_path: Path, dockerfile: str) ->
     "FROM python:3.12 AS builder\nCOPY . /app/\nFROM python:3.12\nCOPY --from=builder /wheels /wheels\n",
 ], ids=["below-the-copy", "other-path"])
 def test_what_a_builder_made_is_not_the_context(tmp_path: Path, dockerfile: str) -> None:
-    _write(tmp_path, {**PACKAGES, "Dockerfile": dockerfile})
+    write_tree(tmp_path, {**PACKAGES, "Dockerfile": dockerfile})
     assert [f.message for f in _run(tmp_path) if "mounts" in f.message] == []
 
 
@@ -93,7 +89,7 @@ D4_DOCKERFILE = "FROM python:3.12-slim\nWORKDIR /src\nCOPY app/ ./app/\nCOPY tes
     ("      - './app:/src/app'\n      - ./lib:/src/lib\n", "      - ./tests:/src/tests\n"),
 ], ids=["single-quoted-z", "double-quoted", "all-ro", "one-writable", "plain", "mixed-quotes"])
 def test_the_added_mount_follows_its_siblings(tmp_path: Path, mounts: str, added: str) -> None:
-    _write(tmp_path, {"Dockerfile": D4_DOCKERFILE + "COPY lib/ ./lib/\n", "app/__init__.py": "",
+    write_tree(tmp_path, {"Dockerfile": D4_DOCKERFILE + "COPY lib/ ./lib/\n", "app/__init__.py": "",
                       "tests/__init__.py": "", "lib/__init__.py": "",
                       "compose.yaml": "services:\n  web:\n    build: .\n",
                       "compose.override.yaml": f"services:\n  web:\n    volumes:\n{mounts}"})
@@ -108,7 +104,7 @@ def test_the_added_mount_follows_its_siblings(tmp_path: Path, mounts: str, added
 
 
 def _d5(root: Path, compose: str, dockerfile: str = "") -> list[str]:
-    _write(root, {"Dockerfile": dockerfile or "FROM python:3.12-slim\nWORKDIR /app\nCOPY dojo/ ./dojo/\n"
+    write_tree(root, {"Dockerfile": dockerfile or "FROM python:3.12-slim\nWORKDIR /app\nCOPY dojo/ ./dojo/\n"
                   "COPY docker/entrypoint-dev.sh /entrypoint-dev.sh\n",
                   "dojo/__init__.py": "", "docker/entrypoint-dev.sh": "#!/bin/sh\nexec \"$@\"\n",
                   "compose.yaml": compose})
@@ -122,7 +118,7 @@ D5_MESSAGE = ("'web' runs /app/docker/entrypoint-dev.sh, which no mount or COPY 
 
 
 def test_an_entrypoint_only_a_wider_bind_brought(tmp_path: Path) -> None:
-    _write(tmp_path, {})
+    write_tree(tmp_path, {})
     assert _d5(tmp_path, D5_COMPOSE) == [D5_MESSAGE]
     (finding,) = [f for f in _run(tmp_path) if " runs " in f.message]
     assert finding.severity.label == "error" and finding.location is not None and finding.location.line == 4

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from doctor.checks.missing_mount import MissingMount
+from trees import write_tree
 
 from doctor.host import Host
 from doctor.model import Finding, Safety
@@ -24,11 +25,6 @@ from doctor.project import Project, ProjectOptions
 def _env(root: Path) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1"}
 
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
 
 
 def _run(root: Path, path: Path, files: tuple[str, ...] = ()) -> list[Finding]:
@@ -47,7 +43,7 @@ STACK = ("docker/base.yml", "docker/test.override.yml", "docker/nginx.override.y
 
 
 def _intelowl(root: Path) -> None:
-    _write(root, {**PACKAGES, "docker/Dockerfile": "FROM python:3.11\nWORKDIR /srv\nCOPY . /srv\n",
+    write_tree(root, {**PACKAGES, "docker/Dockerfile": "FROM python:3.11\nWORKDIR /srv\nCOPY . /srv\n",
                   "docker/base.yml": BASE, "docker/test.override.yml": TEST, "docker/nginx.override.yml": NGINX})
 
 
@@ -68,7 +64,7 @@ def test_a_siblings_file_not_named_override_is_the_one_written(tmp_path: Path) -
     """Trial repro mm2: `-f base.yml -f test.yml -f nginx.yml`; test.yml mounts the code, nginx.yml
     publishes nginx's port (a file of one service: no dev override, so the fix was advice)."""
     test = TEST.replace("context: ..", "context: .").replace("docker/Dockerfile", "Dockerfile").replace("../", "./")
-    _write(tmp_path, {**PACKAGES, "Dockerfile": "FROM python:3.11\nWORKDIR /srv\nCOPY . /srv\n",
+    write_tree(tmp_path, {**PACKAGES, "Dockerfile": "FROM python:3.11\nWORKDIR /srv\nCOPY . /srv\n",
                       "base.yml": BASE, "test.yml": test, "nginx.yml": NGINX})
     [finding] = _run(tmp_path, tmp_path, ("base.yml", "test.yml", "nginx.yml"))
     assert finding.fix is not None and finding.fix.safety is Safety.SAFE
@@ -80,7 +76,7 @@ def test_a_siblings_file_not_named_override_is_the_one_written(tmp_path: Path) -
 def test_mounts_in_the_main_file_still_go_to_the_dev_override(tmp_path: Path) -> None:
     """The main file may be what prod runs: its mounts do not make it the place for a fix."""
     compose = TEST.replace("    image: me/web:test\n", "")
-    _write(tmp_path, {**PACKAGES, "docker/Dockerfile": "FROM python:3.11\nWORKDIR /srv\nCOPY . /srv\n",
+    write_tree(tmp_path, {**PACKAGES, "docker/Dockerfile": "FROM python:3.11\nWORKDIR /srv\nCOPY . /srv\n",
                       "docker/compose.yaml": compose,
                       "docker/compose.override.yaml": "services:\n  web:\n    environment:\n      - DEBUG=1\n"})
     [finding] = _run(tmp_path, tmp_path / "docker")
@@ -99,7 +95,7 @@ COMPOSE = ("services:\n  web:\n    build:\n      context: ..\n      dockerfile: 
 
 def _frontend(root: Path, final: str = "COPY --from=fe /fe/build /var/www/app\n", compose: str = COMPOSE,
               extra: dict[str, str] | None = None) -> list[str]:
-    _write(root, {**PACKAGES, **FRONTEND, **(extra or {}), "docker/compose.yml": compose,
+    write_tree(root, {**PACKAGES, **FRONTEND, **(extra or {}), "docker/compose.yml": compose,
                   "docker/Dockerfile": f"{NODE_STAGE}FROM python:3.11\nWORKDIR /srv\nCOPY . /srv\n{final}"})
     return [f.message for f in _run(root, root / "docker")]
 
@@ -122,7 +118,7 @@ def test_a_folder_another_stage_builds_is_not_reported(tmp_path: Path) -> None:
 def test_a_folder_the_image_uses_is_still_reported(tmp_path: Path, final: str, compose: str,
                                                     extra: dict[str, str] | None) -> None:
     if not final:
-        _write(tmp_path, {**PACKAGES, **FRONTEND, "docker/compose.yml": compose,
+        write_tree(tmp_path, {**PACKAGES, **FRONTEND, "docker/compose.yml": compose,
                           "docker/Dockerfile": "FROM python:3.11\nWORKDIR /srv\nCOPY . /srv\n"})
         found = [f.message for f in _run(tmp_path, tmp_path / "docker")]
     else:
@@ -132,7 +128,7 @@ def test_a_folder_the_image_uses_is_still_reported(tmp_path: Path, final: str, c
 
 def test_a_run_path_mount_goes_beside_the_services_other_mounts(tmp_path: Path) -> None:
     """The same for a path the service runs that only a wider bind brought (missing_mount.run_paths)."""
-    _write(tmp_path, {"dojo/__init__.py": "", "docker/entrypoint-dev.sh": "#!/bin/sh\nexec \"$@\"\n",
+    write_tree(tmp_path, {"dojo/__init__.py": "", "docker/entrypoint-dev.sh": "#!/bin/sh\nexec \"$@\"\n",
                       "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY dojo/ ./dojo/\n",
                       "compose.yaml": "services:\n  web:\n    build: .\n"
                                       '    entrypoint: ["/app/docker/entrypoint-dev.sh"]\n',

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from doctor.checks.missing_mount import MissingMount
+from trees import write_tree
 
 from doctor.engine import Registry
 from doctor.fixer import FixOptions, FixStatus, fix
@@ -34,11 +35,6 @@ def _run(root: Path, files: tuple[Path, ...] = ()) -> list[Finding]:
     return list(MissingMount().run(project, Host(env=env)))
 
 
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-
 
 SINGLE = {
     "Dockerfile": "FROM python:3.12-slim\nWORKDIR /srv\nCOPY app/ app\nCOPY tests/ tests\nCOPY scripts/ scripts\n",
@@ -50,7 +46,7 @@ SINGLE = {
 
 
 def test_one_explicit_file_gets_the_mount_beside_its_siblings(tmp_path: Path) -> None:
-    _write(tmp_path, SINGLE)
+    write_tree(tmp_path, SINGLE)
     [found] = _run(tmp_path, (tmp_path / "compose.yaml",))
     assert found.message == "'web' mounts app, tests but not scripts"
     assert found.fix is not None and found.fix.safety is Safety.SAFE
@@ -61,7 +57,7 @@ def test_one_explicit_file_gets_the_mount_beside_its_siblings(tmp_path: Path) ->
 
 
 def test_the_same_file_found_by_itself_gets_a_real_fix_too(tmp_path: Path) -> None:
-    _write(tmp_path, SINGLE)
+    write_tree(tmp_path, SINGLE)
     [found] = _run(tmp_path)
     assert found.fix is not None and found.fix.safety is Safety.SAFE
     assert "in a new dev override compose.override.yaml" in found.fix.title
@@ -70,7 +66,7 @@ def test_the_same_file_found_by_itself_gets_a_real_fix_too(tmp_path: Path) -> No
 
 
 def test_peeringdb_fix_settles_in_one_run(tmp_path: Path) -> None:
-    _write(tmp_path, {
+    write_tree(tmp_path, {
         "Ctl/Dockerfile": "FROM python:3.12-slim\nWORKDIR /srv/www.peeringdb.com\n"
                           "COPY peeringdb_server/ peeringdb_server\nCOPY mainsite/ mainsite\nCOPY tests/ tests\n",
         **{f"{d}/{n}": "" if n == "__init__.py" else "x = 1\n" for d in ("peeringdb_server", "mainsite", "tests")
@@ -98,7 +94,7 @@ def test_a_folder_the_service_cannot_start_without_is_made_by_a_plain_fix(tmp_pa
     root.mkdir()
     os.symlink(outside, root / "linked")
     strict = "        bind: {create_host_path: false}\n"
-    _write(root, {"compose.yaml": "services:\n  db:\n    image: postgres:16\n    volumes:\n"
+    write_tree(root, {"compose.yaml": "services:\n  db:\n    image: postgres:16\n    volumes:\n"
                                   f"      - type: bind\n        source: ./pgdata\n        target: /pg\n{strict}"
                                   f"      - type: bind\n        source: ../outside\n        target: /o\n{strict}"
                                   f"      - type: bind\n        source: ./linked/state\n        target: /s\n{strict}"
@@ -130,7 +126,7 @@ FLASK = {
 
 
 def test_a_namespace_package_the_mounted_code_imports_is_source(tmp_path: Path) -> None:
-    _write(tmp_path, {**FLASK, "test/hello/page/test_views.py": "import os\nfrom lib.test import ViewTestMixin\n"})
+    write_tree(tmp_path, {**FLASK, "test/hello/page/test_views.py": "import os\nfrom lib.test import ViewTestMixin\n"})
     found = _run(tmp_path)
     assert sorted(f.message for f in found) == ["'web' mounts hello, test but not config",
                                                 "'web' mounts hello, test but not lib"]
@@ -138,5 +134,5 @@ def test_a_namespace_package_the_mounted_code_imports_is_source(tmp_path: Path) 
 
 
 def test_a_folder_without_init_no_mounted_code_imports_is_not(tmp_path: Path) -> None:
-    _write(tmp_path, {**FLASK, "test/test_views.py": "import os\nimport library\nfrom liberal import x\n"})
+    write_tree(tmp_path, {**FLASK, "test/test_views.py": "import os\nimport library\nfrom liberal import x\n"})
     assert [f.message for f in _run(tmp_path)] == ["'web' mounts hello, test but not config"]

@@ -20,6 +20,7 @@ from typing import Any
 from doctor.checks.port_collision.code_ports import old_port_in_code
 from doctor.checks.port_collision.pins import pin_edit
 from portprobe import held_port
+from trees import write_tree
 
 from doctor.project import Project, ProjectOptions
 
@@ -31,12 +32,6 @@ NODE = {"Dockerfile": "FROM node:22-alpine\nWORKDIR /app/\nADD package.json /app
 WEBPACK = ("module.exports={output:{publicPath:'http://localhost:{port}/frontend/webpack_bundles/'},"
            "devServer:{host:'0.0.0.0',port:3000}};\n")
 
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
 
 
 def _project(root: Path) -> Project:
@@ -60,7 +55,7 @@ def test_fix_ports_names_the_webpack_public_path_on_the_old_port(tmp_path: Path)
     holder, port = _held()
     webpack = WEBPACK.replace("{port}", str(port))
     with holder:
-        root = _write(tmp_path / "p", {"compose.yaml": FRONTEND.replace("{port}", str(port)), **NODE,
+        root = write_tree(tmp_path / "p", {"compose.yaml": FRONTEND.replace("{port}", str(port)), **NODE,
                                        "webpack.config.js": webpack})
         said = _fix_ports(root, tmp_path)
     assert f'"{port + 1}:3000"' in (root / "compose.override.yaml").read_text(), said
@@ -76,7 +71,7 @@ def test_another_services_settings_and_an_app_folders_config_are_named(tmp_path:
         "  backend:\n    image: python:3.12\n    volumes: ['./backend:/app']\n"
         "    environment: {DJANGO_SETTINGS_MODULE: proj.settings.local}\n")
     compose = compose.replace("services: {frontend: ", "services:\n  frontend: ").replace("}}\n", "}\n")
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": compose, **NODE, "webpack.config.js": "// publicPath: 'http://localhost:3000/'\n",
         "web/package.json": "{}\n", "web/vite.config.ts": "export default {base: 'http://127.0.0.1:3000/'}\n",
         "node_modules/pkg/webpack.config.js": "x = 'http://localhost:3000'\n",
@@ -96,7 +91,7 @@ def test_fix_ports_separates_the_server_name_step_and_pins_no_variable_only_comp
     compose = ("services:\n  web:\n    build: .\n    env_file: .env\n    ports:\n"
                f"      - \"${{DOCKER_WEB_PORT_FORWARD:-127.0.0.1:{port}}}:8000\"\n")
     with holder:
-        root = _write(tmp_path / "p", {"compose.yaml": compose, "Dockerfile": "FROM python:3.12\n",
+        root = write_tree(tmp_path / "p", {"compose.yaml": compose, "Dockerfile": "FROM python:3.12\n",
                                        ".env.example": env, ".env": env})
         said = _fix_ports(root, tmp_path)
     assert (root / ".env").read_text() == env.replace(f"FORWARD={port}", f"FORWARD={port + 1}"), said
@@ -109,7 +104,7 @@ def test_fix_ports_separates_the_server_name_step_and_pins_no_variable_only_comp
 def test_the_moved_service_reading_its_own_port_variable_is_still_pinned_where_it_listens_on_it(tmp_path: Path) -> None:
     # `"${PORT:-8000}:8000"` with PORT=8000 and an image doctor cannot read: the server may listen on PORT,
     # so a new .env value would move it off 8000 inside: kept as today
-    root = _write(tmp_path / "p", {"compose.yaml": "services:\n  web:\n    image: web\n    env_file: .env\n"
+    root = write_tree(tmp_path / "p", {"compose.yaml": "services:\n  web:\n    image: web\n    env_file: .env\n"
                                                    "    ports: ['${PORT:-8000}:8000']\n", ".env": "PORT=8000\n"})
     project = _project(root)
     web = project.services["web"]

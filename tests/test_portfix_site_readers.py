@@ -23,20 +23,14 @@ from doctor.checks.port_collision.fix import PortMove, port_fix
 from doctor.checks.port_collision.make_env import make_env_files
 from doctor.checks.port_collision.public_port import public_reader
 from portprobe import BusyHost, held_port
+from trees import write_tree
 
 from doctor.project import Project, ProjectOptions
 from doctor.project.codetext import CodeText
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
-
 def _project(tmp_path: Path, files: dict[str, str], path: str = "", env: dict[str, str] | None = None) -> Project:
-    root = _write(tmp_path / "p", files)
+    root = write_tree(tmp_path / "p", files)
     return Project(ProjectOptions(path=root / path if path else root,
                                   env={"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", **(env or {})}))
 
@@ -89,13 +83,13 @@ def test_a_port_the_code_dials_a_service_with_is_still_pinned(tmp_path: Path) ->
     ('BASE_URL = f"http://{DOMAIN}:{PORT}"\nUPSTREAM = f"http://nginx:{PORT}"\n', False),
 ])
 def test_public_reader(tmp_path: Path, code: str, public: bool) -> None:
-    _write(tmp_path, {"app/settings.py": code, "tests/test_urls.py": 'BASE = f"http://{DOMAIN}:{PORT}"\n'})
+    write_tree(tmp_path, {"app/settings.py": code, "tests/test_urls.py": 'BASE = f"http://{DOMAIN}:{PORT}"\n'})
     found = public_reader(CodeText(), "PORT", [tmp_path / "app", tmp_path / "tests"], ["nginx", "web"])
     assert (found is not None) is public, found
 
 
 def test_a_test_building_the_address_is_no_reader(tmp_path: Path) -> None:
-    _write(tmp_path, {"app/main.py": 'serve(os.environ["PORT"])\n',
+    write_tree(tmp_path, {"app/main.py": 'serve(os.environ["PORT"])\n',
                       "app/tests/test_urls.py": 'BASE_URL = f"http://{DOMAIN}:{PORT}"\n'})
     assert public_reader(CodeText(), "PORT", [tmp_path / "app"], ["web"]) is None
 
@@ -163,7 +157,7 @@ def test_the_env_file_a_makefile_outside_the_project_includes_is_named(tmp_path:
 
 
 def test_make_env_files(tmp_path: Path) -> None:
-    _write(tmp_path, {"Makefile": "-include .env-local .env-missing\ninclude tools.mk\n\tinclude .env-recipe\n"
+    write_tree(tmp_path, {"Makefile": "-include .env-local .env-missing\ninclude tools.mk\n\tinclude .env-recipe\n"
                                   "# include .env-commented\n",
                       ".env-local": "A=1\nexport B=2\n", "tools.mk": "A=1\nall:\n\ttrue\n",
                       ".env-recipe": "A=1\n", ".env-commented": "A=1\n"})

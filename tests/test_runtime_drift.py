@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from trees import write_tree
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Finding, relative_to
@@ -38,12 +39,6 @@ def _engines(path: Path, spec: str) -> None:
     data["engines"] = {"node": spec}
     path.write_text(json.dumps(data, indent=2) + "\n")
 
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
 
 
 @pytest.mark.parametrize(("plant", "where", "words"), [
@@ -77,7 +72,7 @@ def test_fastapi_backend_python_version_against_its_image(tmp_path: Path) -> Non
 
 
 def test_nearest_file_of_each_kind_wins_and_the_root_only_shadows(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write_tree(tmp_path, {
         ".nvmrc": "18\n", ".python-version": "3.12\n",
         "web/.nvmrc": "20\n", "web/.python-version": "3.11\n",
         "web/app/.nvmrc": "22\n", "web/app/package.json": '{"engines": {"node": ">=22"}}',
@@ -95,14 +90,14 @@ def test_nearest_file_of_each_kind_wins_and_the_root_only_shadows(tmp_path: Path
 
 def test_a_context_above_the_root_counts_alone_after_the_root(tmp_path: Path) -> None:
     # a devcontainer: compose.yaml in .devcontainer/, `context: ..`
-    _write(tmp_path, {".python-version": "3.11\n", ".nvmrc": "20\n", ".devcontainer/.nvmrc": "22\n"})
+    write_tree(tmp_path, {".python-version": "3.11\n", ".nvmrc": "20\n", ".devcontainer/.nvmrc": "22\n"})
     root = tmp_path / ".devcontainer"
     assert [d.source for d in FolderVersions(root).nearest((tmp_path, root))] == [".python-version 3.11"]
     assert FolderVersions(root).nearest((tmp_path.parent / "elsewhere" / "..",)) == []
 
 
 def test_a_devcontainer_context_above_the_root_is_compared(tmp_path: Path) -> None:
-    _write(tmp_path, {
+    write_tree(tmp_path, {
         ".python-version": "3.11\n",
         ".devcontainer/compose.yaml": "services:\n  dev:\n    build:\n      context: ..\n"
                                       "      dockerfile: .devcontainer/Dockerfile\n",
@@ -117,7 +112,7 @@ def test_each_folder_is_read_once_however_many_services_share_it(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     services = "".join(f"  s{i}:\n    build:\n      context: ./svc/{i % 5}\n      dockerfile: ../../Dockerfile\n"
                        for i in range(200))
-    _write(tmp_path, {"compose.yaml": f"services:\n{services}", "Dockerfile": "FROM node:18\n",
+    write_tree(tmp_path, {"compose.yaml": f"services:\n{services}", "Dockerfile": "FROM node:18\n",
                       **{f"svc/{i}/.nvmrc": "20\n" for i in range(5)}})
     read: list[Path] = []
     real = runtimes.read_folder
@@ -136,7 +131,7 @@ def test_each_folder_is_read_once_however_many_services_share_it(tmp_path: Path,
 
 
 def test_mise_toml_pins_like_tool_versions(tmp_path: Path) -> None:
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "mise.toml": '[env]\nX = "1"\n\n[tools]\npython = "3.12"\nnode = ["20", "18"]\nuv = "latest"\n',
         ".mise.toml": '[tools]\n"python" = { version = "3.11.9", virtualenv = ".venv" }\n'})
     found = [(d.runtime, d.location.path.name, d.location.line, d.versions) for d in runtimes.read_folder(root)]
@@ -145,7 +140,7 @@ def test_mise_toml_pins_like_tool_versions(tmp_path: Path) -> None:
 
 
 def test_mise_toml_against_the_dockerfile(tmp_path: Path) -> None:
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": "services:\n  app:\n    build: .\n",
         "Dockerfile": "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim\n",
         "mise.toml": '[tools]\npython = "3.12"\n'})
@@ -156,7 +151,7 @@ def test_mise_toml_against_the_dockerfile(tmp_path: Path) -> None:
 def test_the_one_pin_that_ranges_and_ci_exclude_is_the_one_reported(tmp_path: Path) -> None:
     """Dockerfile 3.11 alone against requires-python >=3.12 and a CI matrix of 3.12 and 3.13: the
     Dockerfile is the odd one, not the two places that agree with each other."""
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": "services:\n  app:\n    build: .\n",
         "Dockerfile": "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim AS base\n",
         "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.12"\n',
@@ -182,7 +177,7 @@ def test_the_one_pin_that_ranges_and_ci_exclude_is_the_one_reported(tmp_path: Pa
 ], ids=["compose-arg-agrees", "arg-list-agrees", "arg-default-drifts", "compose-arg-drifts"])
 def test_a_from_through_an_arg_reads_compose_build_args(tmp_path: Path, compose: str,
                                                          expected: list[tuple[str, int, str]]) -> None:
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": compose, ".python-version": "3.12\n",
         "Dockerfile": "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim AS base\nWORKDIR /app\n"})
     assert _shown(_findings(root, tmp_path), root) == expected
@@ -194,7 +189,7 @@ def test_a_from_through_an_arg_reads_compose_build_args(tmp_path: Path, compose:
 ], ids=["venv", "uv"])
 def test_the_local_virtualenv_drifts_from_the_image_and_ci(tmp_path: Path, folder: str, cfg: str) -> None:
     """What tests run with on the laptop: the project's virtualenv, read from pyvenv.cfg (never run)."""
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": "services:\n  app:\n    build: .\n",
         "Dockerfile": "FROM python:3.12-slim\n",
         f"{folder}/pyvenv.cfg": cfg})
@@ -241,7 +236,7 @@ def test_images_with_python_in_their_tag_pin_it(image: str, expected: str | None
 def test_a_devcontainer_image_against_the_repos_python_version(tmp_path: Path) -> None:
     """saleor: `FROM mcr.microsoft.com/devcontainers/python:3.12` was no pin, so a root
     `.python-version` 3.11 (pyproject: >=3.12,<3.13) drifted unseen."""
-    _write(tmp_path, {
+    write_tree(tmp_path, {
         ".python-version": "3.11\n",
         ".devcontainer/docker-compose.yml": "services:\n  saleor:\n    build:\n      context: ..\n"
                                             "      dockerfile: .devcontainer/Dockerfile\n",
@@ -257,7 +252,7 @@ def test_one_dockerfile_built_with_args_written_twice_is_one_place(tmp_path: Pat
     # nickjj/docker-flask-example: web/worker (x-app) and css/js (x-assets) build one Dockerfile with the
     # same args written under two anchors; its FROM lines were compared (and reported) once per anchor
     args = '    args: ["APP_UID=1000"]\n'
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": ("x-app: &app\n  build:\n    context: .\n    target: app\n" + args
                          + "x-assets: &assets\n  build:\n    context: .\n    target: assets\n" + args
                          + "services:\n  web: *app\n  worker: *app\n  js: *assets\n"),
@@ -275,7 +270,7 @@ def test_a_declared_range_is_not_outvoted_by_pins_it_excludes(tmp_path: Path) ->
     # the advice was "change node 22 to 20 in tests.yml", a version the engines exclude
     steps = "    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: {v}\n"
     jobs = "".join(f"  build{i}:\n    runs-on: ubuntu-latest\n" + steps.format(v=20) for i in range(3))
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": "services:\n  web:\n    image: busybox\n",
         "package.json": '{"name": "app", "engines": {"node": ">=22"}}\n',
         ".github/workflows/build.yml": "on: push\njobs:\n" + jobs,
@@ -313,7 +308,7 @@ PAPERLESS_CI = {
 def test_a_ci_job_pin_the_matrix_tests_is_no_drift(tmp_path: Path, lint: str, image: str,
                                                      expected: list[tuple[str, int, str]]) -> None:
     files = {name: text.replace("{lint}", lint) for name, text in PAPERLESS_CI.items()}
-    root = _write(tmp_path / "p", {**files, ".python-version": "3.11\n", "Dockerfile": f"FROM {image}\n"})
+    root = write_tree(tmp_path / "p", {**files, ".python-version": "3.11\n", "Dockerfile": f"FROM {image}\n"})
     assert _shown(_findings(root, tmp_path), root) == expected
 
 
@@ -323,7 +318,7 @@ def test_a_ci_job_pin_the_matrix_tests_is_no_drift(tmp_path: Path, lint: str, im
 ], ids=["agrees", "drifts"])
 def test_astral_uv_images_pin_their_python(tmp_path: Path, pin: str, expected: list[tuple[str, int, str]]) -> None:
     """paperless-ngx/paperless-ngx Dockerfile: a frontend stage on node, the app on astral's uv image."""
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": "services:\n  webserver:\n    build: .\n",
         "Dockerfile": "FROM --platform=$BUILDPLATFORM docker.io/node:24-trixie-slim AS compile-frontend\n"
         "COPY ./src-ui /src/src-ui\n\n"
@@ -345,7 +340,7 @@ def test_a_matrix_version_counts_where_a_step_uses_it(tmp_path: Path, steps: str
     """vintasoftware/django-react-boilerplate's deploy.yml: `matrix: {node-version: [20.13]}` in a
     job that only runs git: no node runs at 20.13, yet it was drift against node 22 (and, on the
     raw template, advice to widen engines.node to allow it)."""
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": "services:\n  web:\n    build: .\n", "Dockerfile": "FROM node:22-alpine\n",
         "package.json": '{"engines": {"node": ">=22 <23"}}\n',
         ".github/workflows/deploy.yml": "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
@@ -365,7 +360,7 @@ def test_a_matrix_key_of_another_name_counts_where_setup_python_uses_it(
     """A workflow's `matrix: {python: ["3.10"]}` and `python-version: ${{ matrix.python }}` (the
     key is not literally `python-version`): the CI's 3.10 went unseen against the image's 3.12."""
     key = "py" if "include" in matrix else "python"
-    root = _write(tmp_path / "p", {
+    root = write_tree(tmp_path / "p", {
         "compose.yaml": "services:\n  web:\n    build: .\n", "Dockerfile": "FROM python:3.12-slim\n",
         ".github/workflows/ci.yml": "name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
         "    strategy:\n      matrix:\n" + matrix + "    steps:\n      - uses: actions/setup-python@v5\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from trees import write_tree
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Finding, Severity, relative_to
@@ -31,15 +32,9 @@ def _shown(root: Path) -> list[tuple[str, int | None, str]]:
     return [(relative_to(f.location.path, root), f.location.line, f.message) for f in _findings(root) if f.location]
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
 
 def test_flask_on_docker_prod_dockerfile_on_another_python(tmp_path: Path) -> None:
-    root = _write(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": PROD, "web/Dockerfile": "FROM python:3.11\n",
+    root = write_tree(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": PROD, "web/Dockerfile": "FROM python:3.11\n",
                              "web/Dockerfile.prod": "FROM python:3.9\n"})
     [found] = _findings(root)
     assert found.location is not None
@@ -51,7 +46,7 @@ def test_flask_on_docker_prod_dockerfile_on_another_python(tmp_path: Path) -> No
 
 
 def test_the_older_loaded_dockerfile_is_the_one_to_change(tmp_path: Path) -> None:
-    root = _write(tmp_path, {"docker-compose.yml": DEV, "docker-compose.prod.yml": PROD,
+    root = write_tree(tmp_path, {"docker-compose.yml": DEV, "docker-compose.prod.yml": PROD,
                              "web/Dockerfile": "FROM python:3.11.4-slim-buster\n",
                              "web/Dockerfile.prod": "FROM python:3.12-slim AS builder\nRUN pip wheel .\n"
                                                     "FROM python:3.12-slim\nCOPY --from=builder /w /w\n"})
@@ -69,7 +64,7 @@ def test_the_older_loaded_dockerfile_is_the_one_to_change(tmp_path: Path) -> Non
     "FROM node:20 AS assets\nRUN npm ci\nFROM python:3.11-slim\nCOPY --from=assets /a /a\n",
 ])
 def test_dockerfiles_on_one_python_are_quiet(tmp_path: Path, prod_dockerfile: str) -> None:
-    root = _write(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": PROD, "web/Dockerfile": "FROM python:3.11\n",
+    root = write_tree(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": PROD, "web/Dockerfile": "FROM python:3.11\n",
                              "web/Dockerfile.prod": prod_dockerfile})
     assert _findings(root) == []
 
@@ -83,13 +78,13 @@ def test_dockerfiles_on_one_python_are_quiet(tmp_path: Path, prod_dockerfile: st
     "services: [\n",  # does not parse: not this check's business
 ])
 def test_no_other_dockerfile_for_a_loaded_service_is_quiet(tmp_path: Path, prod: str) -> None:
-    root = _write(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": prod, "web/Dockerfile": "FROM python:3.11\n",
+    root = write_tree(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": prod, "web/Dockerfile": "FROM python:3.11\n",
                              "web/Dockerfile.prod": "FROM python:3.9\n"})
     assert _findings(root) == []
 
 
 def test_a_sibling_with_no_context_takes_the_loaded_builds(tmp_path: Path) -> None:
-    root = _write(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": "services:\n  web:\n    build:\n"
+    root = write_tree(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": "services:\n  web:\n    build:\n"
                              "      dockerfile: Dockerfile.prod\n", "web/Dockerfile": "FROM python:3.11\n",
                              "web/Dockerfile.prod": "FROM python:3.9\n"})
     assert [line[:2] for line in _shown(root)] == [("web/Dockerfile.prod", 1)]
@@ -98,7 +93,7 @@ def test_a_sibling_with_no_context_takes_the_loaded_builds(tmp_path: Path) -> No
 def test_a_from_through_an_arg_reads_the_siblings_build_args(tmp_path: Path) -> None:
     prod = PROD + "      args:\n        - PYTHON_VERSION=3.9\n"
     dockerfile = "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim\n"
-    root = _write(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": prod, "web/Dockerfile": dockerfile,
+    root = write_tree(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": prod, "web/Dockerfile": dockerfile,
                              "web/Dockerfile.prod": dockerfile})
     [found] = _findings(root)  # reported where the version is written: the sibling's build arg
     assert found.location is not None and (found.location.path.name, found.location.line) == ("compose.prod.yaml", 7)
@@ -113,19 +108,19 @@ def test_the_projects_version_settles_which_dockerfile_differs(tmp_path: Path) -
              "web/Dockerfile.prod": "FROM python:3.9\n"}
     # the production Dockerfile is a place like the loaded one: with .python-version it outvotes the
     # newest, and the loaded Dockerfile is the one apart, reported once
-    root = _write(tmp_path / "a", {**files, ".python-version": "3.9\n"})
+    root = write_tree(tmp_path / "a", {**files, ".python-version": "3.9\n"})
     assert _shown(root) == [("web/Dockerfile", 1, "python 3.11 (FROM python:3.11), elsewhere 3.9: .python-version:1, "
                              "web/Dockerfile.prod:1")]
-    root = _write(tmp_path / "b", {**files, ".python-version": "3.11\n"})
+    root = write_tree(tmp_path / "b", {**files, ".python-version": "3.11\n"})
     assert _shown(root) == [("web/Dockerfile.prod", 1, "python 3.9 (FROM python:3.9), elsewhere 3.11: "
                              ".python-version:1, web/Dockerfile:1")]
     # a service pinning its own version answers to it, not to the root's: the two Dockerfiles compared alone
-    root = _write(tmp_path / "c", {**files, ".python-version": "3.9\n", "web/.python-version": "3.11\n"})
+    root = write_tree(tmp_path / "c", {**files, ".python-version": "3.9\n", "web/.python-version": "3.11\n"})
     assert [line[:2] for line in _shown(root)] == [("web/Dockerfile.prod", 1)]
 
 
 def test_two_sibling_files_on_one_dockerfile_are_one_finding(tmp_path: Path) -> None:
-    root = _write(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": PROD, "compose.staging.yaml": PROD,
+    root = write_tree(tmp_path, {"compose.yaml": DEV, "compose.prod.yaml": PROD, "compose.staging.yaml": PROD,
                              "web/Dockerfile": "FROM node:22\n", "web/Dockerfile.prod": "FROM node:20-alpine\n"})
     assert _shown(root) == [("web/Dockerfile.prod", 1, "node 20 (FROM node:20-alpine) for 'web' in "
                              "compose.prod.yaml, but compose.yaml builds it FROM node:22 at web/Dockerfile:1")]
@@ -140,7 +135,7 @@ def test_a_warm_run_reads_no_yaml_for_an_unchanged_sibling(tmp_path: Path) -> No
     import sys
     import time
 
-    root = _write(tmp_path / "p", {"compose.yaml": DEV, "compose.prod.yaml": PROD,
+    root = write_tree(tmp_path / "p", {"compose.yaml": DEV, "compose.prod.yaml": PROD,
                                    "web/Dockerfile": "FROM python:3.11\n", "web/Dockerfile.prod": "FROM python:3.9\n"})
     when = time.time() - 7200  # a checkout's age: a file changed in the last two seconds is never remembered
     for path in [root, *root.rglob("*")]:
