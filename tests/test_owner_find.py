@@ -87,10 +87,13 @@ def both(project: Path, exclude: tuple[str, ...], cache: Path | None = None,
     return found, walked
 
 
-def cached(folder: Path, project: Path, exclude: tuple[str, ...]) -> dict[str, tuple[object, ...]]:
+def cached(folder: Path, project: Path, exclude: tuple[str, ...]) -> tuple[dict[str, tuple[object, ...]], int]:
+    """A stored cache's folders (stamp, names, excluded one) and the sum of their counts: find's
+    bare entries count towards the innermost open folder, so only the sum is the Python walk's."""
     loaded = owner_cache.load(str(folder), str(project), USER, exclude, time.time())
     assert loaded is not None, f"no cache stored in {folder}"
-    return {path: (stamp, sorted(names), seen, skipped) for path, (stamp, names, seen, skipped) in loaded[1].items()}
+    table = {path: (stamp, sorted(names), skipped) for path, (stamp, names, _, skipped) in loaded[1].items()}
+    return table, sum(seen for _, _, seen, _ in loaded[1].values())
 
 
 @needs_root
@@ -225,6 +228,40 @@ def test_a_queued_folder_swapped_for_a_symlink_is_what_python_says(tmp_path: Pat
     assert (sorted(walk.strays), walk.count) == (sorted(python.strays), python.count)
 
 
+@needs_root
+@gnu_find
+@pytest.mark.parametrize("kind", ["symlink", "file"])
+def test_a_queued_folder_now_yours_and_not_a_folder_is_what_python_says(tmp_path: Path, kind: str) -> None:
+    """Owned by the user, find prints it as a bare NUL (no record): the group is walked again in
+    Python, which reports it unreadable, whether it comes first in its group or after a folder."""
+    project = odd_tree(tmp_path)
+    swapped = project / "frontend" / "src" / "pkg2"
+    shutil.rmtree(swapped)
+    if kind == "symlink":
+        swapped.symlink_to(project / "backend")
+    else:
+        swapped.write_text("")
+    os.lchown(swapped, USER, USER)
+    for jobs in ([str(swapped), str(project / "backend")], [str(project / "backend"), str(swapped)]):
+        walk = walk_module._Walk(USER, len(str(project)) + 1, ())
+        assert owner_find.find_walk(walk, jobs, str(project), 1, None, 0.0)
+        python = walk_module._Walk(USER, len(str(project)) + 1, ())
+        python.walk(list(reversed(jobs)))
+        assert walk.unreadable == [str(swapped)] == python.unreadable
+        assert (sorted(walk.strays), walk.count) == (sorted(python.strays), python.count)
+
+
+def test_every_start_point_opens_with_its_depth_0_record() -> None:
+    """A start point find printed as a bare NUL (a file now) is refused, wherever it falls."""
+    folder = b"D0 1 2.5 2.5 1000 1000 /r\0"
+    for data, starts in ((folder + b"\0\0", 2), (b"\0" + folder, 2), (folder + b"S1 0 0 /r/x\0\0", 2)):
+        with pytest.raises((ValueError, IndexError)):
+            owner_find._parse(walk_module._Walk(USER, 3, ()), data, starts)
+    walk = walk_module._Walk(USER, 3, ())
+    owner_find._parse(walk, folder + b"\0\0S1 0 0 /r/x\0\0", 1)
+    assert (walk.count, walk.strays) == (4, [("/r/x", 0, 0, False)])
+
+
 def test_output_find_never_prints_raises_only_what_the_caller_catches() -> None:
     import random
 
@@ -236,7 +273,7 @@ def test_output_find_never_prints_raises_only_what_the_caller_catches() -> None:
         data = b"".join(rng.choice(pieces) + rng.choice([b"\0", b"\0", b" "]) for _ in range(rng.randint(1, 8)))
         walk = walk_module._Walk(USER, 3, (), {}, 10**19, 100)
         try:
-            owner_find._parse(walk, data)
+            owner_find._parse(walk, data, data.count(b"D0 ") or 1)
         except (ValueError, IndexError):
             outcomes["refused"] += 1  # the caller walks that share again in Python
             continue
@@ -284,7 +321,7 @@ def test_a_folder_dated_before_1970_is_cached_as_python_caches_it(tmp_path: Path
     same_scan(found, walked)
     find_table = cached(tmp_path / "cache/find", project, EXCLUDE)
     assert find_table == cached(tmp_path / "cache/python", project, EXCLUDE)
-    assert find_table[str(project / "frontend" / "src" / "pkg1")][0][1] == -1_500_000_000  # type: ignore[index]
+    assert find_table[0][str(project / "frontend" / "src" / "pkg1")][0][1] == -1_500_000_000  # type: ignore[index]
 
 
 @needs_root

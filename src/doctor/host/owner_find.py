@@ -12,11 +12,17 @@ processes instead (one per core at a time, a few groups each), which print:
 - `X<depth> <path>` for an excluded entry (pruned),
 - `U<depth> <uid> <gid> <path>` for a folder this user cannot read (pruned: unreadable, as the
   Python walk reports it),
-- `<depth>` alone for every other entry (counted towards its folder),
+- nothing but the NUL for every other entry (a depth there cost find ~12 % more time: its
+  printf formats each number),
 
 each ending in a NUL. The parse keeps the open directories by depth (find lists a directory's
-entries after it, depth first), so every entry is counted in its own folder: the result, the
-strays and the cache entries are the ones the Python walk makes (tests compare the two).
+entries after it, depth first), so every record lands in its own folder: the strays, the count,
+the unreadable and the cache's folders and names are the ones the Python walk makes (tests
+compare the two). A bare NUL is counted in the innermost open folder: the total is exact, a
+folder's own count (kept in the cache for the progress line and `scanned`) is not where find
+lists some of its files after a subfolder's. A group whose output is not that (a start point
+without its depth-0 record: a file or a symlink now; a path open() would refuse) is walked
+again in Python.
 
 find is used only where it means the same walk: GNU find (`-printf`; a BSD find is not), exclude
 patterns without `?`, `[` or `\\` (C's fnmatch and Python's differ there), an lstat() walk
@@ -32,7 +38,6 @@ import gc
 import os
 import re
 import sys
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 from doctor.host.owner_walk import stamp_of
@@ -47,7 +52,8 @@ GROUPS_PER_PROCESS = 4  # groups of queued folders per core: one that drew small
 ARGS_PER_FIND = 128 * 1024  # bytes of folder paths on one find's command line (Linux allows 2 MiB)
 _CANDIDATES = ("/usr/bin/find", "/bin/find")
 # open() refuses a path of this many bytes or more (ENAMETOOLONG), so the Python walk reports
-# such a folder unreadable; find, which works from the parent, would walk it: the parse does not
+# such a folder unreadable; find, which works from the parent, would walk it: that group is
+# walked again in Python
 _PATH_MAX = 4096
 # a record starts at its letter: file tokens hold digits only, and a match consumes its record
 # through the NUL, so the search (a fast scan for the letters) resumes at a token's start; a
@@ -92,7 +98,7 @@ def expression(root: str, patterns: Sequence[str], uid: int) -> list[str] | None
     # -noleaf: no guess from a folder's link count (wrong on btrfs, 9p, some FUSE file systems)
     return ["-noleaf", *excluded, "-type", "d", "!", "-readable", "-printf", r"U%d %U %G %p\0", "-prune", "-o",
             "-type", "d", "-printf", r"D%d %i %T@ %C@ %U %G %p\0", "-o",
-            "!", "-uid", str(uid), "-printf", r"S%d %U %G %p\0", "-o", "-printf", r"%d\0"]
+            "!", "-uid", str(uid), "-printf", r"S%d %U %G %p\0", "-o", "-printf", r"\0"]
 
 
 def _encodable(text: str) -> bool:
@@ -157,7 +163,7 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
         collecting = gc.isenabled()
         gc.disable()  # the parse makes tens of thousands of lists and tuples, none in a cycle
         try:
-            _parse(share, bytes(outputs.pop(group)))
+            _parse(share, bytes(outputs.pop(group)), len(groups[group]))
         except (ValueError, IndexError):  # output this parse does not know: walk it here instead
             failed.append(group)
             return
@@ -209,28 +215,26 @@ def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,
     return True
 
 
-def _parse(walk: _Walk, data: bytes) -> None:
-    """Merge one find's records into `walk` (see the module's docstring for the format).
+def _parse(walk: _Walk, data: bytes, starts: int) -> None:
+    """Merge one find's records into `walk` (see the module's docstring for the format); `starts`
+    is how many folders that find was given, each of which must open with its depth-0 record.
 
     The hot loop of a big walk: one turn per folder and per stray (a folder of a node_modules
-    tree holds ~8 entries, so 200,000 entries make ~25,000 turns), the files between two records
-    counted with bytes.count, without a copy. Names and paths stay bytes until a folder closes.
+    tree holds ~8 entries, so 200,000 entries make ~25,000 turns), the bare NULs between two
+    records counted by their length. Names and paths stay bytes until a folder closes.
     """
-    # open folders by depth: [path, names to look at again, entries seen, excluded one, stamp,
-    # dead]; a dead one is a folder the Python walk could not open (its path too long for
-    # open()): reported unreadable, and nothing below it is counted
+    # open folders by depth: [path, names to look at again, entries counted, excluded one, stamp]
     stack: list[list] = []  # type: ignore[type-arg]
     uid, racy, caching = walk.uid, walk.racy, walk.cache is not None
     mine = str(uid).encode()  # find prints %U in decimal, as str() does: compared as bytes, no int()
     encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # os.fsdecode, without its checks
     strays, unreadable, entries = walk.strays, walk.unreadable, walk.entries
     counted = 0
+    opened = 0  # start points seen (a D0 or U0 record each)
 
     def close(down_to: int) -> None:
         while len(stack) > down_to:
-            path, again, seen, skipped, stamp, dead = stack.pop()
-            if dead:
-                continue
+            path, again, seen, skipped, stamp = stack.pop()
             text = path.decode(encoding, errors)
             if skipped:
                 walk.excluded_in.append(text)
@@ -240,23 +244,13 @@ def _parse(walk: _Walk, data: bytes) -> None:
                 entries[text] = (stamp, names, seen, skipped)
 
     def files(start: int, end: int) -> int:
-        """Count the entry tokens in data[start:end] towards their folders."""
-        token = data[start:data.index(b"\0", start, end) + 1]
-        if data.count(token, start, end) * len(token) == end - start:  # the usual run: one folder's files
-            folder = stack[_depth(token[:-1]) - 1]
-            if folder[5]:
-                return 0
-            n = (end - start) // len(token)
-            folder[2] += n
-            return n
-        total = 0
-        for number, n in Counter(data[start:end].split(b"\0")).items():
-            if number:
-                folder = stack[_depth(number) - 1]
-                if not folder[5]:
-                    folder[2] += n
-                    total += n
-        return total
+        """The entries between two records (a NUL each), counted towards the innermost open
+        folder: the total is exact, a folder's own count is not where find lists some of its
+        files after a subfolder's (the count only feeds the progress line and `scanned`)."""
+        if not stack or data.count(b"\0", start, end) != end - start:
+            raise ValueError(data[start:start + 64])
+        stack[-1][2] += end - start
+        return end - start
 
     pos = 0
     for match in _RECORD.finditer(data):
@@ -268,34 +262,31 @@ def _parse(walk: _Walk, data: bytes) -> None:
         depth = int(number)
         if kind == b"D":
             ino, mtime, ctime, owner, group, path = rest.split(b" ", 5)
+            if len(path) >= _PATH_MAX:  # open() refuses it: the Python walk says unreadable, counts nothing below
+                raise ValueError(path[:64])
             if len(stack) > depth:
                 close(depth)
-            dead = False
             if depth:
                 parent = stack[depth - 1]
-                dead = parent[5]
-                if not dead:
-                    parent[2] += 1
-                    if caching:
-                        parent[1].append(path[len(parent[0]) + 1:])
-                    counted += 1
-                    if owner != mine:
-                        strays.append((path.decode(encoding, errors), int(owner), int(group), True))
-            if not dead and len(path) >= _PATH_MAX:
-                unreadable.append(path.decode(encoding, errors))
-                dead = True
-            stamp = _stamp(ino, mtime, ctime, racy) if caching and not dead else None
-            stack.append([path, [], 0, False, stamp, dead])
+                parent[2] += 1
+                if caching:
+                    parent[1].append(path[len(parent[0]) + 1:])
+                counted += 1
+                if owner != mine:
+                    strays.append((path.decode(encoding, errors), int(owner), int(group), True))
+            else:
+                opened += 1
+            stamp = _stamp(ino, mtime, ctime, racy) if caching else None
+            stack.append([path, [], 0, False, stamp])
             continue
         if not depth:
             if kind != b"U":  # a queued folder that is no longer one (a symlink now): Python's walk says so
                 raise ValueError(rest)
             close(0)  # a queued folder this user cannot list (counted and checked where it was listed)
+            opened += 1
             unreadable.append(rest.split(b" ", 2)[2].decode(encoding, errors))
             continue
         parent = stack[depth - 1]
-        if parent[5]:
-            continue
         parent[2] += 1
         counted += 1
         if kind == b"X":
@@ -312,16 +303,10 @@ def _parse(walk: _Walk, data: bytes) -> None:
             strays.append((path.decode(encoding, errors), int(owner), int(group), False))
     if pos < len(data):
         counted += files(pos, len(data))
+    if opened != starts:  # a queued folder that is a file or a symlink now prints no D0 record
+        raise ValueError(opened)
     close(0)
     walk.count += counted
-
-
-def _depth(token: bytes) -> int:
-    """An entry's depth below its start point: 1 or more (0, a start point that is not a folder, is refused)."""
-    depth = int(token)
-    if depth < 1:
-        raise ValueError(token)
-    return depth
 
 
 def _stamp(ino: bytes, mtime: bytes, ctime: bytes, racy: int) -> tuple[int, int, int] | None:
