@@ -19,10 +19,13 @@ from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
 from .host_network_dials import host_network_dials, host_network_servers
 from .localhost_dials import LocalDial, localhost_dials, redirected
-from .override_fix import Consumer, override_fix, written_variables
 from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
 from .target_ports import unheard_targets
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .override_fix import Consumer
 
 
 class LeakedHostPort(Check):
@@ -331,6 +334,8 @@ class LeakedHostPort(Check):
 
     def _finding(self, project: Project, message: str, consumers: list[Consumer],
                  at: Location | None = None) -> Finding:
+        from .override_fix import override_fix  # here: a run with no finding never imports the fix's code
+
         subject, fix = override_fix(project, consumers, at)
         return self.finding(message, at or consumers[0][1].location, subject, fix)
 
@@ -349,6 +354,8 @@ def _origin(project: Project, var: EnvVar, at: Location | None) -> str:
     dotenv = project.dotenv
     if dotenv is None or not var.raw or (at is not None and at.path == dotenv.path):
         return ""
+    from .override_fix import written_variables
+
     notes = []
     for name in written_variables(project, var):
         entry = dotenv.entry(name)

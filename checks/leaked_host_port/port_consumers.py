@@ -19,8 +19,11 @@ from doctor.project.service_network import NetworkIndex, service_family
 from doctor.project.types import ComposeModel, EnvVar, PortMapping, Service
 
 from .clients import Clients
-from .override_fix import Consumer
 from .published_dials import published_dials
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .override_fix import Consumer
 
 HOST_KEY = lazy(r"(HOST|SERVER|ADDR|ADDRESS|HOSTNAME)$", re.IGNORECASE)
 _PORT_SUFFIX = lazy(r"_?PORT$", re.IGNORECASE)

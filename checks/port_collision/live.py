@@ -26,7 +26,6 @@ from doctor.project.types import ComposeModel
 from .names import taken_name_findings
 from .namesake import namesake_finding
 from .ranges import Owned, Published, Target, fold, published
-from .restarting import restart_loop
 from .static import PortMover
 
 TYPE_CHECKING = False
@@ -224,6 +223,8 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
 
 def _looping(host: Host, stopped: list[ContainerPort]) -> tuple[ContainerPort, str] | None:
     """The first of the `stopped` containers that is in a restart loop, with its restart policy."""
+    from .restarting import restart_loop  # here: only a port a stopped container would publish asks
+
     for owner in stopped:
         policy = restart_loop(host, owner.container)
         if policy:

@@ -23,7 +23,6 @@ from .fix import (
     _run_as_you,
     _sole_writer,
 )
-from .kept import _kept_rows, _server_data
 from .places import Row, _by_bind_mount, _from_root, _Places
 
 SHOWN = 3
@@ -171,6 +170,8 @@ class RootOwnedFiles(Check):
     def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
                rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool,
                holder: str | None, groups: list[str]) -> Finding:
+        from .kept import _kept_rows, _server_data  # here: a run that finds no stray never imports it
+
         base = str(scan.root)
         within = os.path.normpath(os.path.join(folder, top))
         # CTFd's `.data/CTFd`: the folder docker made (root's), and the uploads `ctfd` (USER 1001)

@@ -21,12 +21,10 @@ from doctor.project.service_network import (
 )
 from doctor.project.types import EnvSource, EnvVar, Service
 
-from .affixes import affixed_peer
 from .edits import Use, edited_name, host_edit, host_port_edit, host_shown, list_fix, written_at
 from .passwords import password_findings
 from .refs import default_peer, dotted_peer, judged, value_refs
 from .runs import run_hosts
-from .siblings import listener_for, sibling_services
 from .waits import wait_findings
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
@@ -212,6 +210,9 @@ class ServiceNameDrift(Check):
         return self.finding(message, found[0].location, found[0].subject, fix, severity)
 
     def _finding(self, project: Project, uses: list[Use], known: str | None, by_hostname: bool) -> Finding:
+        from .affixes import affixed_peer  # here: a clean project's run never imports these
+        from .siblings import listener_for, sibling_services
+
         service, view, var, ref = uses[0]
         where = written_at(project, var, ref)
         subject = f"{','.join(sorted({s.name for s, _, _, _ in uses}))}:{var.name}"

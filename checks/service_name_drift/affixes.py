@@ -8,13 +8,13 @@ like a peer (`webserver`) says so only with the port.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
+from doctor.lazyre import lazy
 from doctor.project.env_hosts import HostRef
 from doctor.project.service_network import NetworkView
 
-_PART = re.compile(r"[^-_]+")
+_PART = lazy(r"[^-_]+")
 
 
 def affixed_peer(view: NetworkView, ref: HostRef, env: Mapping[str, str | None],

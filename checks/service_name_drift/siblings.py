@@ -10,15 +10,15 @@ for this file's services, naming the peer of this file that listens on the port 
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.env_hosts import HostRef
 from doctor.project.service_network import NetworkView
 
 # compose files a project keeps beside the ones in use (`docker-compose.dev.yml`, `compose.prod.yaml`)
-_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$")
+_COMPOSE_NAME = lazy(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$")
 MAX_SIBLINGS = 24  # nautobot keeps 14 beside its docker-compose.yml
 
 

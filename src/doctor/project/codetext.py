@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project.reading import is_dir, is_file
 from doctor.regular import read_text
 
@@ -42,7 +43,7 @@ IMPLICIT: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 # a call's arguments, one level of parentheses inside (`env.db(default=os.path.join(BASE, "db"))`)
 _ARGUMENTS = r"\(((?:[^()]|\([^()]*\))*)\)"
-_KEYWORD_FIRST = re.compile(r"\s*(?:$|\*\*|[A-Za-z_]\w*\s*=(?!=))")
+_KEYWORD_FIRST = lazy(r"\s*(?:$|\*\*|[A-Za-z_]\w*\s*=(?!=))")
 
 
 def reads_implicitly(name: str, text: str) -> bool:
@@ -161,7 +162,7 @@ _KEY = "\x00KEY\x00"  # the variable's name, in _READ's patterns
 # how programs read an environment variable: `os.getenv("KEY")`, `os.environ["KEY"]`, `environ.get("KEY")`,
 # `env("KEY")`, `env.str("KEY")`, `config("KEY")`, `process.env.KEY`, `ENV["KEY"]`, `ENV.fetch("KEY")`,
 # `os.Getenv("KEY")`, `getenv('KEY')`, `System.getenv("KEY")`, `${KEY}` or `$KEY` in a script or config
-_READ = re.compile(
+_READ = lazy(
     r"""(?:getenv|Getenv|environ(?:\.get)?|\benv(?:\.\w+)?|\bconfig|ENV(?:\.fetch)?|LookupEnv|env_var)"""
     r"""\s*[(\[]\s*(?:\w+\s*=\s*)?["']\x00KEY\x00["']"""
     r"""|\benv\s*\.\s*\x00KEY\x00(?![A-Za-z0-9_])|\benv\s*\[\s*["']\x00KEY\x00["']"""
