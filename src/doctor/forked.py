@@ -255,7 +255,6 @@ def _reap_ended() -> None:
         _reap(_ENDING.pop())
 
 
-
 def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
                  queue: int, results_r: int, results_w: int, parent: int) -> None:
     """The helper process: take checks off the queue, run them, send the results, exit.

@@ -12,7 +12,7 @@ processes instead (one per core at a time, a few groups each), which print:
 - `X<depth> <path>` for an excluded entry (pruned),
 - `U<depth> <uid> <gid> <path>` for a folder this user cannot read (pruned: unreadable, as the
   Python walk reports it),
-- nothing but the NUL for every other entry (a depth there cost find ~12 % more time: its
+- nothing but the NUL for every other entry (a depth there cost find ~10 % more time: its
   printf formats each number),
 
 each ending in a NUL. The parse keeps the open directories by depth (find lists a directory's
@@ -55,10 +55,9 @@ _CANDIDATES = ("/usr/bin/find", "/bin/find")
 # such a folder unreadable; find, which works from the parent, would walk it: that group is
 # walked again in Python
 _PATH_MAX = 4096
-# a record starts at its letter: file tokens hold digits only, and a match consumes its record
-# through the NUL, so the search (a fast scan for the letters) resumes at a token's start; a
-# record that does not match leaves its start in the digits between matches, which `_parse`
-# refuses
+# a record starts at its letter and a match consumes it through its NUL, so the search (a fast
+# scan for the letters) resumes after it; between two matches there are only the bare NULs of
+# the other entries, and anything else there (a record that does not match) `_parse` refuses
 _RECORD = re.compile(rb"([DSUX])(\d+) ([^\0]*)\0")
 _UNSAFE_GLOB = re.compile(r"[?[\\]")
 
