@@ -363,7 +363,8 @@ def main() -> int:
             # login shell asked after the run) waited for, untimed, so it never overlaps a timed run
             cold_cache = work / "cold-cache"
             env = {**plain, "XDG_CACHE_HOME": str(cold_cache)}
-            empty, settle = partial(forget_all, cold_cache / "doctor"), partial(wait_refresh, cold_cache / "doctor")
+            empty = partial(forget_all, cold_cache / "doctor", code_table(doctor))
+            settle = partial(wait_refresh, cold_cache / "doctor")
             found = results[f"{name}/cold"] = paired(preflight, compose, path, env, args.pairs, empty, settle)
             # the floor of a cold run where path-gap waits for the user's login shell (a tool PATH
             # lacks): the shell alone, as doctor starts it, against compose on the same project
@@ -472,7 +473,7 @@ def _slug(python: str) -> str:
 
 def _interpreter(doctor: Path) -> str:
     """The version and the executable of the interpreter a doctor install runs on."""
-    python = doctor.parent / "python"
+    python = doctor.resolve().parent / "python"
     if not python.exists():
         return "?"
     found = subprocess.run([str(python), "-c", "import os, sys; print('Python', sys.version.split()[0], "
@@ -492,9 +493,20 @@ def forget_projects(folder: Path) -> None:
             entry.unlink()
 
 
-def forget_all(folder: Path) -> None:
-    """Remove doctor's cache folder: the state of a first run ever on the machine (the run makes it)."""
+def forget_all(folder: Path, table: Path | None = None) -> None:
+    """Remove doctor's cache folder, and the install's table of its modules' code: the state of a
+    first run ever on the machine, or in a fresh CI job (the run makes both)."""
     shutil.rmtree(folder, ignore_errors=True)
+    if table is not None:
+        table.unlink(missing_ok=True)
+
+
+def code_table(doctor: Path) -> Path:
+    """The table of modules' code (doctor.codecache) of the install whose script is `doctor`."""
+    python = doctor.resolve().parent / "python"
+    found = subprocess.run([str(python), "-c", "from doctor import codecache; print(codecache.table_path())"],
+                           capture_output=True, text=True, check=True)
+    return Path(found.stdout.strip())
 
 
 def forget_login(folder: Path) -> None:

@@ -285,6 +285,9 @@ def console() -> None:
     A preflight's process then ends without the interpreter's teardown (doctor.fast_exit). main()
     leaves that to its caller: code calling it in-process may go on after its SystemExit.
     """
+    from doctor import codecache
+
+    codecache.install()  # the modules imported from here on: their code from one file
     main(owns_process=True)
 
 

@@ -12,8 +12,9 @@ a time (a pipe hands each byte to one reader) until it is empty, so whoever is f
 next check. The run first does its own work (`meanwhile`, its checks that need the host and
 wait on no probe, then those that wait on a probe started early), then joins in. The helper
 sends back its results, pickled, with what it added to doctor's caches (doctor.project.memo's
-entries, doctor.recache's compiled patterns: the run writes them at its exit, the helper
-writes nothing) and ends with os._exit (no atexit handler, no buffer of the run's flushed).
+entries, doctor.recache's compiled patterns, the modules it imported that doctor.codecache's
+table lacks: the run writes them at its exit, the helper writes nothing) and ends with
+os._exit (no atexit handler, no buffer of the run's flushed).
 It closes the results pipe and its copies of stdout and stderr first: a process's pipes close only
 after the kernel has torn down its memory (~2 ms for a helper), and the run would wait for that
 at its end (a caller reading doctor's output through a pipe too). The run reaps an ended helper
@@ -208,11 +209,11 @@ class _Helper:
         try:
             from _pickle import loads
 
-            done, memo_entries, patterns = loads(b"".join(chunks))
+            done, memo_entries, patterns, modules = loads(b"".join(chunks))
             found = {int(index): result for index, result in done}
         except Exception:  # a helper that sent something else: its checks run here
             return {}
-        _absorb(memo_entries, patterns)
+        _absorb(memo_entries, patterns, modules)
         return found
 
     def abandon(self) -> None:
@@ -266,11 +267,12 @@ def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult
     status = 1
     try:
         os.close(results_r)
-        from doctor import recache
+        from doctor import codecache, recache
         from doctor.project import memo
 
         memo.journal()
         recache.journal()
+        codecache.journal()
         done = []
         while (alive := os.getppid() == parent) and (got := os.read(queue, 1)):
             done.append((got[0], run_one(checks[got[0]])))
@@ -278,7 +280,7 @@ def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult
             return  # status 1
         from _pickle import dumps
 
-        view = memoryview(dumps((done, memo.journal_take(), recache.journal_take()), 5))
+        view = memoryview(dumps((done, memo.journal_take(), recache.journal_take(), codecache.journal_take()), 5))
         while view:
             view = view[os.write(results_w, view):]
         status = 0
@@ -293,9 +295,10 @@ def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult
         os._exit(status)
 
 
-def _absorb(memo_entries: object, patterns: object) -> None:
-    from doctor import recache
+def _absorb(memo_entries: object, patterns: object, modules: object) -> None:
+    from doctor import codecache, recache
     from doctor.project import memo
 
     memo.absorb(memo_entries)
     recache.absorb(patterns)
+    codecache.absorb(modules)

@@ -1,0 +1,307 @@
+"""The code of the modules a run imports, kept in one file beside doctor's own compiled files.
+
+A preflight imports ~200 modules (doctor's ~130, the standard library's and PyYAML's the rest).
+For each, the import system searches the path, stats the source, opens and reads its `.pyc`:
+~0.1 ms a module beyond running its code, ~10 ms of a small project's run (8 % of clean-stack's,
+paired runs). `install` (the console script's first step) reads this module's table's index and
+puts a finder first on `sys.meta_path` that hands out a module's code from the table: one `stat`
+of the source, one `pread` of the bytes its `.pyc` holds, `marshal.loads`. (Reading the whole
+~4 MB table instead cost ~3 ms of page faults; a module's code is read when it is imported, from
+the file kept open, so a table replaced meanwhile is read as it was, and one cut short falls back
+to the `.pyc`.) Everything else is the import system's own: the module, its spec (`__file__`,
+`__path__`, `__loader__`, a SourceFileLoader that reads its source and resources), the code's
+file name (`_imp._fix_co_filename`, as for a `.pyc`, so tracebacks show the lines).
+
+Where: `doctor/__pycache__/`, with the `.pyc` files Python writes there, by the same rules: it
+is the code of the installed modules and trusted as theirs; it is never written where the
+interpreter writes no bytecode (`sys.dont_write_bytecode`, PYTHONDONTWRITEBYTECODE), nor by a
+user who cannot write there (a system install run by another user: the run imports as before).
+DOCTOR_NO_CACHE=1 reads and writes nothing. A library user's `import doctor` never installs it.
+
+When a module's code is taken: its source's size and mtime (ns) are those recorded, and it
+would be found where it was (a submodule: in its package's `__path__`; a top-level module: the
+same `sys.path` after its first entry, whose folders' mtimes are those recorded, so no module
+was added or removed in any of them). Anything else, a table of another interpreter (the name
+holds the cache tag, the table `sys.version`, the bytecode's magic number and `-O`), or a table that
+cannot be read, and the import system imports as without it: the table makes a run faster,
+never different. At exit (`save`, an atexit handler) a run that imported a module the table
+did not give (a first run, an upgrade, a finding's module seen for the first time) writes the
+table again, atomically, from the `.pyc` files the import system used (their headers checked
+against the sources), keeping the entries of modules this run did not import while they are
+still current. A forked helper (doctor.forked) `journal`s what it imported; the run `absorb`s it.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+
+FORMAT = 1
+MAX_BYTES = 64 * 1024 * 1024  # the table's size (doctor's run: ~3.5 MB)
+NAME = "doctor-modules"
+
+_external = sys.modules["_frozen_importlib_external"]  # importlib's own, loaded before any module
+_ModuleSpec = type(sys.__spec__)  # importlib.machinery.ModuleSpec, without importing importlib
+
+# an entry: (origin, cached, is_package, mtime_ns, size, offset, length) of the code in the blob
+Entry = tuple[str, str, bool, int, int, int, int]
+
+
+class _Loader(_external.SourceFileLoader):  # type: ignore[misc,name-defined]
+    """A SourceFileLoader whose code comes from the table (its source, data and resources as ever)."""
+
+    def __init__(self, fullname: str, path: str, start: int, length: int) -> None:
+        super().__init__(fullname, path)
+        self.start, self.length = start, length
+
+    def get_code(self, fullname: str) -> object:
+        import _imp
+
+        try:
+            data = os.pread(_state.fd, self.length, _state.base + self.start)
+            code = marshal.loads(data) if len(data) == self.length else None
+        except (OSError, ValueError, EOFError, TypeError):  # the table's file truncated meanwhile
+            code = None
+        if code is None:
+            return super().get_code(fullname)  # from its .pyc or source, as without the table
+        _imp._fix_co_filename(code, self.path)  # type: ignore[attr-defined]
+        return code
+
+
+class _State:
+    def __init__(self) -> None:
+        self.path: str | None = None  # the table's file, when installed
+        self.fd = -1  # the table's file, open: a module's code is read when it is imported
+        self.base = 0  # where the code starts in it (after the length of the index, and the index)
+        self.index: dict[str, Entry] = {}
+        self.top_level = False  # whether top-level modules may be taken (sys.path and its folders unchanged)
+        self.before: frozenset[str] = frozenset()  # the modules imported before `install`
+        self.stale = False  # an entry was refused: write the table again
+        self.absorbed: dict[str, tuple[str, str, bool]] = {}  # a helper's imports
+        self.journal_from: frozenset[str] | None = None
+
+
+_state = _State()
+
+
+class _Finder:
+    """First on sys.meta_path: a module of the table whose source is unchanged, or None (the path finders')."""
+
+    @staticmethod
+    def find_spec(name: str, path: Sequence[str] | None = None, target: ModuleType | None = None) -> ModuleSpec | None:
+        entry = _state.index.get(name)
+        if entry is None:
+            return None
+        origin, cached, package, mtime, size, start, length = entry
+        if path is None:
+            if not _state.top_level:
+                return None
+        else:
+            folder = os.path.dirname(origin)
+            if (os.path.dirname(folder) if package else folder) not in path:
+                return None
+        try:
+            info = os.stat(origin)
+        except OSError:
+            _state.stale = True
+            return None
+        if info.st_mtime_ns != mtime or info.st_size != size:
+            _state.stale = True
+            return None
+        spec: ModuleSpec = _ModuleSpec(name, _Loader(name, origin, start, length), origin=origin, is_package=package)
+        spec.has_location = True
+        spec.cached = cached
+        if package:
+            spec.submodule_search_locations = [os.path.dirname(origin)]
+        return spec
+
+
+def table_path() -> str | None:
+    """This interpreter's table, beside doctor's `.pyc` files; None when it has no cache tag."""
+    tag: str | None = sys.implementation.cache_tag  # None: an interpreter that caches no bytecode
+    if tag is None:
+        return None
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__", f"{NAME}.{tag}.bin")
+
+
+def _key() -> tuple[object, ...]:
+    return (FORMAT, sys.version, _external.MAGIC_NUMBER, sys.flags.optimize, tuple(sys.path[1:]))
+
+
+def _folders() -> tuple[int, ...]:
+    """The mtime (ns) of each folder of sys.path after the first (-1: none): a module added or
+    removed in one changes it."""
+    stamps = []
+    for folder in sys.path[1:]:
+        try:
+            stamps.append(os.stat(folder or ".").st_mtime_ns)
+        except OSError:
+            stamps.append(-1)
+    return tuple(stamps)
+
+
+def install(path: str | None = None, env: dict[str, str] | os._Environ[str] = os.environ) -> None:
+    """Take modules' code from the table at `path` (this interpreter's by default) from now on,
+    and write it again at exit when this run imported what it did not hold."""
+    if _state.path is not None or env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
+        return
+    path = path or table_path()
+    if path is None:
+        return
+    _state.path = path
+    _state.before = frozenset(sys.modules)
+    _read(path)
+    sys.meta_path.insert(0, _Finder)
+    import atexit
+
+    atexit.register(save)
+
+
+def _read(path: str) -> None:
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o002 or info.st_size > MAX_BYTES:
+            raise ValueError("not a table")
+        data = os.pread(fd, 1 << 17, 0)
+        head = int.from_bytes(data[:8], "little")
+        if 8 + head > len(data):
+            data = os.pread(fd, 8 + head, 0)
+        key, folders, index = marshal.loads(memoryview(data)[8:8 + head])
+        if key != _key() or not isinstance(index, dict):
+            raise ValueError("another interpreter's")
+        end = info.st_size - 8 - head
+        for entry in index.values():  # every entry's shape, before any is used
+            origin, cached, package, mtime, size, start, length = entry
+            if not (isinstance(origin, str) and isinstance(cached, str) and type(package) is bool
+                    and type(mtime) is int and type(size) is int and type(start) is int
+                    and type(length) is int and start >= 0 and start + length <= end):
+                raise ValueError("not a table")
+    except Exception:  # torn by a crash, or not a table: imports as without it
+        os.close(fd)
+        return
+    _state.fd, _state.base, _state.index = fd, 8 + head, index
+    _state.top_level = folders == _folders()
+    _state.stale = not _state.top_level  # written again with the folders as they are
+
+
+def journal() -> None:
+    """From now on, note what this process imports (doctor.forked's helper: `journal_take` hands
+    it to the run)."""
+    _state.journal_from = frozenset(sys.modules)
+
+
+def journal_take() -> list[tuple[str, str, str, bool]]:
+    """The modules imported since `journal()` that the table did not give, as (name, origin,
+    cached, is_package)."""
+    before, _state.journal_from = _state.journal_from, None
+    if before is None or _state.path is None:
+        return []
+    return [(name, *found) for name, found in _imported(set(sys.modules) - before).items()]
+
+
+def absorb(imported: object) -> None:
+    """Take a helper's `journal_take()` (what is of another shape is left out)."""
+    if not isinstance(imported, list):
+        return
+    for item in imported:
+        if isinstance(item, tuple) and len(item) == 4 and all(isinstance(part, str) for part in item[:3]):
+            _state.absorbed[item[0]] = (item[1], item[2], bool(item[3]))
+
+
+def _imported(names: set[str]) -> dict[str, tuple[str, str, bool]]:
+    """Of the modules `names`, those the path finders imported from a source file with a `.pyc`."""
+    found = {}
+    for name in names:
+        spec = getattr(sys.modules.get(name), "__spec__", None)
+        loader = getattr(spec, "loader", None)
+        if spec is not None and type(loader) is _external.SourceFileLoader and spec.has_location and spec.cached:
+            found[name] = (spec.origin, spec.cached, spec.submodule_search_locations is not None)
+    return found
+
+
+def save() -> None:
+    """Write the table again if this run imported a module it did not give (at exit); any
+    failure writes nothing."""
+    path = _state.path
+    if path is None or sys.dont_write_bytecode:
+        return
+    try:
+        new = _imported(set(sys.modules) - _state.before)
+        new.update((name, found) for name, found in _state.absorbed.items() if name not in _state.index)
+        if not new and not _state.stale:
+            return
+        _write(path, new)
+    except Exception:  # a table that cannot be written is simply not used
+        return
+
+
+def _write(path: str, new: dict[str, tuple[str, str, bool]]) -> None:
+    if not os.access(os.path.dirname(path), os.W_OK):
+        return
+    index: dict[str, Entry] = {}
+    chunks: list[bytes] = []
+    offset = 0
+    for name, (origin, cached, package, mtime, size, start, length) in _state.index.items():
+        if name in new or ("." not in name and not _state.top_level) or not _current(origin, mtime, size):
+            continue  # replaced, possibly shadowed now (its sys.path folders changed), or changed
+        code = os.pread(_state.fd, length, _state.base + start)
+        if len(code) != length:
+            continue
+        index[name] = (origin, cached, package, mtime, size, offset, length)
+        chunks.append(code)
+        offset += length
+    for name, (origin, cached, package) in sorted(new.items()):
+        found = _compiled(origin, cached)
+        if found is None:
+            continue
+        info, code = found
+        index[name] = (origin, cached, package, info.st_mtime_ns, info.st_size, offset, len(code))
+        chunks.append(code)
+        offset += len(code)
+    head = marshal.dumps((_key(), _folders(), index))  # type: ignore[arg-type]
+    data = b"".join([len(head).to_bytes(8, "little"), head, *chunks])
+    if len(data) > MAX_BYTES:
+        return
+    from pathlib import Path
+
+    from doctor.atomic import write_atomic
+
+    write_atomic(Path(path), data, durable=False)
+
+
+def _current(origin: str, mtime: int, size: int) -> bool:
+    try:
+        info = os.stat(origin)
+    except OSError:
+        return False
+    return info.st_mtime_ns == mtime and info.st_size == size
+
+
+def _compiled(origin: str, cached: str) -> tuple[os.stat_result, bytes] | None:
+    """The source's stat and the marshalled code of its `.pyc`, when that `.pyc` is of this
+    interpreter and was compiled from the source as it is (a timestamp-based one: size and mtime
+    agree); else None."""
+    try:
+        info = os.stat(origin)
+        with open(cached, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if (len(data) < 16 or data[:4] != _external.MAGIC_NUMBER or int.from_bytes(data[4:8], "little") != 0
+            or int.from_bytes(data[8:12], "little") != int(info.st_mtime) & 0xFFFFFFFF
+            or int.from_bytes(data[12:16], "little") != info.st_size & 0xFFFFFFFF):
+        return None
+    return info, data[16:]

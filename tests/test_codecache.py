@@ -1,0 +1,246 @@
+"""doctor.codecache: the modules' code kept in one file, taken only while it is what an import would load.
+
+Each run is a new interpreter (the table is read once, at `install`), started on a package made
+in tmp_path, with the table in tmp_path too (never the checkout's own doctor/__pycache__).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from doctor import codecache
+
+REPO = Path(__file__).resolve().parents[1]
+
+DRIVER = textwrap.dedent("""
+    import json, sys
+    from doctor import codecache
+    codecache.install(sys.argv[1])
+    names = sys.argv[2].split(",")
+    for name in names:
+        __import__(name)
+    out = {}
+    for name in names:
+        module = sys.modules[name]
+        out[name] = {"loader": type(module.__spec__.loader).__name__, "file": module.__file__,
+                     "value": getattr(module, "VALUE", None), "path": list(getattr(module, "__path__", []) or [])}
+    if len(sys.argv) > 3:
+        exec(sys.argv[3], {"out": out, "sys": sys})
+    print(json.dumps(out))
+""")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "DOCTOR_NO_CACHE")}
+    env["PYTHONPATH"] = os.pathsep.join([*extra.pop("paths", "").split(","), str(REPO / "src")])
+    env.update(extra)
+    return env
+
+
+def _run(table: Path, names: str, code: str = "", **env: str) -> dict[str, dict[str, object]]:
+    argv = [sys.executable, "-c", DRIVER, str(table), names] + ([code] if code else [])
+    done = subprocess.run(argv, capture_output=True, text=True, env=_env(**env), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return json.loads(done.stdout)
+
+
+def _later(path: Path, text: str) -> None:
+    """Rewrite a source so that its mtime surely moves on (a coarse clock would keep it)."""
+    before = path.stat().st_mtime_ns
+    path.write_text(text)
+    while path.stat().st_mtime_ns == before:
+        time.sleep(0.01)
+        path.write_text(text)
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Path:
+    root = tmp_path / "lib"
+    (root / "pkgx" / "sub").mkdir(parents=True)
+    (root / "pkgx" / "__init__.py").write_text("VALUE = 'pkg'\n")
+    (root / "pkgx" / "data.txt").write_text("resource\n")
+    (root / "pkgx" / "sub" / "__init__.py").write_text("")
+    (root / "pkgx" / "sub" / "mod.py").write_text(
+        "VALUE = 1\n\ndef boom():\n    raise ValueError('from mod')\n")
+    (root / "topmod.py").write_text("VALUE = 'top'\n")
+    return root
+
+
+NAMES = "pkgx,pkgx.sub,pkgx.sub.mod,topmod"
+
+
+def test_a_second_run_takes_the_modules_code_from_the_table(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    first = _run(table, NAMES, paths=str(lib))
+    assert {m["loader"] for m in first.values()} == {"SourceFileLoader"}
+    assert table.is_file()
+    resource = ("import importlib.resources\n"
+                "out['resource'] = importlib.resources.files('pkgx').joinpath('data.txt').read_text()")
+    second = _run(table, NAMES, resource, paths=str(lib))
+    assert {name: second[name]["loader"] for name in NAMES.split(",")} == dict.fromkeys(NAMES.split(","), "_Loader")
+    for name in NAMES.split(","):  # the module as the import system makes it: file, package path, code
+        assert second[name]["file"] == first[name]["file"]
+        assert second[name]["path"] == first[name]["path"]
+        assert second[name]["value"] == first[name]["value"]
+    assert second["resource"] == "resource\n"
+    assert second["pkgx"]["path"] == [str(lib / "pkgx")]
+
+
+def test_a_traceback_through_a_tables_module_shows_its_source_line(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    _run(table, NAMES, paths=str(lib))
+    show = ("import traceback\ntry:\n    sys.modules['pkgx.sub.mod'].boom()\n"
+            "except ValueError:\n    out['trace'] = traceback.format_exc()")
+    second = _run(table, NAMES, show, paths=str(lib))
+    assert second["pkgx.sub.mod"]["loader"] == "_Loader"
+    assert f'File "{lib / "pkgx" / "sub" / "mod.py"}", line 4, in boom' in second["trace"]
+    assert "raise ValueError('from mod')" in second["trace"]
+
+
+def test_an_edited_source_is_imported_from_itself_and_the_table_written_again(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    _run(table, NAMES, paths=str(lib))
+    _later(lib / "pkgx" / "sub" / "mod.py", "VALUE = 22\n")
+    third = _run(table, NAMES, paths=str(lib))
+    assert third["pkgx.sub.mod"] == {**third["pkgx.sub.mod"], "loader": "SourceFileLoader", "value": 22}
+    assert third["pkgx"]["loader"] == "_Loader"
+    fourth = _run(table, NAMES, paths=str(lib))
+    assert fourth["pkgx.sub.mod"]["loader"] == "_Loader"
+    assert fourth["pkgx.sub.mod"]["value"] == 22
+
+
+def test_a_module_put_earlier_on_the_path_is_imported_not_the_tables(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    first_dir = tmp_path / "first"
+    first_dir.mkdir()
+    paths = f"{first_dir},{lib}"
+    _run(table, NAMES, paths=paths)
+    assert _run(table, NAMES, paths=paths)["topmod"]["loader"] == "_Loader"
+    (first_dir / "topmod.py").write_text("VALUE = 'shadow'\n")
+    third = _run(table, NAMES, paths=paths)
+    assert third["topmod"]["value"] == "shadow"
+    assert third["topmod"]["file"] == str(first_dir / "topmod.py")
+    assert third["pkgx.sub.mod"]["loader"] == "_Loader"  # a package's module: looked for in its __path__
+    fourth = _run(table, NAMES, paths=paths)
+    assert fourth["topmod"]["value"] == "shadow"
+
+
+def test_another_sys_path_takes_no_top_level_module(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    _run(table, NAMES, paths=str(lib))
+    other = tmp_path / "other"
+    other.mkdir()
+    moved = _run(table, NAMES, paths=f"{other},{lib}")
+    assert moved["topmod"]["loader"] == "SourceFileLoader"
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", b"\xff" * 8 + b"x", (16).to_bytes(8, "little") + bytes(16)])
+def test_a_table_that_is_not_one_imports_as_without_it(tmp_path: Path, lib: Path, content: bytes) -> None:
+    table = tmp_path / "table.bin"
+    table.write_bytes(content)
+    out = _run(table, NAMES, paths=str(lib))
+    assert {m["loader"] for m in out.values()} == {"SourceFileLoader"}
+    assert out["pkgx.sub.mod"]["value"] == 1
+    assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"  # written anew
+
+
+def test_a_table_truncated_after_it_was_read_falls_back_to_the_pyc(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    _run(table, NAMES, paths=str(lib))
+    cut = "import os\nos.truncate(sys.argv[1], 0)\nimport pkgx.sub as s\nout['late'] = 1"
+    out = _run(table, "pkgx", cut, paths=str(lib))  # pkgx.sub is imported after the file is cut
+    assert out["late"] == 1
+
+
+def test_another_interpreters_table_is_not_taken(tmp_path: Path, lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = tmp_path / "table.bin"
+    _run(table, NAMES, paths=str(lib))
+    data = table.read_bytes()
+    table.write_bytes(data.replace(sys.version.encode(), b"X" * len(sys.version.encode()), 1))
+    out = _run(table, NAMES, paths=str(lib))
+    assert {m["loader"] for m in out.values()} == {"SourceFileLoader"}
+
+
+def test_not_written_where_no_bytecode_is_nor_read_with_the_caches_off(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    _run(table, NAMES, paths=str(lib), PYTHONDONTWRITEBYTECODE="1")
+    assert not table.exists()
+    _run(table, NAMES, paths=str(lib))
+    assert table.is_file()
+    off = _run(table, NAMES, paths=str(lib), DOCTOR_NO_CACHE="1")
+    assert {m["loader"] for m in off.values()} == {"SourceFileLoader"}
+    read_only = _run(table, NAMES, paths=str(lib), PYTHONDONTWRITEBYTECODE="1")
+    assert read_only["pkgx.sub.mod"]["loader"] == "_Loader"  # read, as .pyc files are
+
+
+def test_a_helpers_imports_are_written_by_the_run(tmp_path: Path, lib: Path) -> None:
+    """doctor.forked's helper journals what it imported; the run absorbs it and writes it."""
+    table = tmp_path / "table.bin"
+    helper = ("from doctor import codecache\ncodecache.journal()\nimport pkgx.sub.mod\n"
+              "out['taken'] = codecache.journal_take()")
+    out = _run(table, "pkgx", helper, paths=str(lib))
+    taken = {item[0]: item for item in out["taken"]}
+    assert set(taken) == {"pkgx.sub", "pkgx.sub.mod"}
+    pyc = lib / "pkgx" / "sub" / "__pycache__" / f"mod.{sys.implementation.cache_tag}.pyc"
+    assert taken["pkgx.sub.mod"][1:] == [str(lib / "pkgx" / "sub" / "mod.py"), str(pyc), False]
+    table.unlink()
+    run = ("from doctor import codecache\n"
+           f"codecache.absorb([('x',), 'junk', ('pkgx.sub.mod', *{taken['pkgx.sub.mod'][1:]!r})])")
+    _run(table, "pkgx", run, paths=str(lib))  # the run never imported pkgx.sub.mod itself
+    assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"
+
+
+def test_absorb_leaves_out_what_is_of_another_shape() -> None:
+    before = dict(codecache._state.absorbed)
+    try:
+        codecache.absorb("junk")
+        codecache.absorb([("a", "b"), ("a", 1, 2, False), None])
+        assert codecache._state.absorbed == before
+    finally:
+        codecache._state.absorbed = before
+
+
+def test_a_preflight_reports_the_same_from_the_table(tmp_path: Path) -> None:
+    """The CLI's run with doctor's own modules from the table: the same report as without one,
+    and the second run took them from it (counted at its exit)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: doctor-test/none:1\n"
+                                          "    environment:\n      DATABASE_URL: postgres://db:5432/app\n")
+    table = tmp_path / "table.bin"
+    driver = textwrap.dedent(f"""
+        import atexit, sys
+        from doctor import codecache
+        codecache.install({str(table)!r})
+        def count():
+            n = sum(type(getattr(getattr(m, "__spec__", None), "loader", None)) is codecache._Loader
+                    for name, m in list(sys.modules.items()) if name.startswith("doctor."))
+            sys.stderr.write(f"TAKEN {{n}}\\n")
+        atexit.register(count)
+        sys.argv = ["doctor", "preflight", {str(project)!r}, "--select", "service-name-drift,env-drift,compose-version"]
+        from doctor.cli import console
+        console()
+    """)
+    env = _env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+
+    def run(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                              env={**env, **extra}, timeout=120, cwd=tmp_path)
+
+    plain = run(DOCTOR_NO_CACHE="1")
+    first = run()
+    second = run()
+    assert table.is_file()
+    assert first.stdout == plain.stdout == second.stdout
+    assert first.returncode == plain.returncode == second.returncode
+    taken = int(second.stderr.split("TAKEN ")[1].split()[0])
+    assert taken >= 30, second.stderr
