@@ -22,9 +22,12 @@ class ChangedMeanwhile(OSError):
     """The target changed between the caller's check and the rename: nothing was written."""
 
 
-def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None = None,
+def write_atomic(path: Path, data: bytes | Callable[[int], None], unchanged: Callable[[], bool] | None = None,
                  durable: bool = True) -> None:
     """Replace `path` by `data` or nothing: temp file beside it, fsync, rename, fsync the folder.
+
+    `data` may be a function that writes the content into the temp file's descriptor (it
+    copies from other files in the kernel: doctor.codecache); what it raises writes nothing.
 
     An existing file keeps its mode and owner; a new one gets the umask mode and its folder's
     owner. `unchanged`, when given, is asked once more right before the rename; False aborts
@@ -38,7 +41,10 @@ def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None =
     try:
         with os.fdopen(fd, "wb") as handle:
             _copy_owner(handle.fileno(), info, path.parent)  # before the first byte: the mode of the target
-            handle.write(data)
+            if callable(data):
+                data(handle.fileno())
+            else:
+                handle.write(data)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())

@@ -25,10 +25,16 @@ was added or removed in any of them). Anything else, a table of another interpre
 holds the cache tag, the table `sys.version`, the bytecode's magic number and `-O`), or a table that
 cannot be read, and the import system imports as without it: the table makes a run faster,
 never different. At exit (`save`, an atexit handler) a run that imported a module the table
-did not give (a first run, an upgrade, a finding's module seen for the first time) writes the
-table again, atomically, from the `.pyc` files the import system used (their headers checked
-against the sources), keeping the entries of modules this run did not import while they are
-still current. A forked helper (doctor.forked) `journal`s what it imported; the run `absorb`s it.
+did not give (an upgrade, a finding's module seen for the first time) writes the table again,
+atomically, from the `.pyc` files the import system used (their headers checked against the
+sources), keeping the entries of modules this run did not import while they are still current.
+A run that found no table writes an empty one: the second run fills it (~7 ms, copied in the
+kernel), so that a fresh CI job's one run does not pay for a table no later run reads. A forked
+helper (doctor.forked) `journal`s what it imported; the run `absorb`s it.
+
+The file: the modules' code, one after another, then the index (marshal of the key, the
+folders' mtimes and {name: (origin, cached, is_package, mtime_ns, size, offset, length)}), then
+the index's length (8 bytes, little-endian).
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ NAME = "doctor-modules"
 _external = sys.modules["_frozen_importlib_external"]  # importlib's own, loaded before any module
 _ModuleSpec = type(sys.__spec__)  # importlib.machinery.ModuleSpec, without importing importlib
 
-# an entry: (origin, cached, is_package, mtime_ns, size, offset, length) of the code in the blob
+# an entry: (origin, cached, is_package, mtime_ns, size, offset, length) of the code in the file
 Entry = tuple[str, str, bool, int, int, int, int]
 
 
@@ -65,7 +71,7 @@ class _Loader(_external.SourceFileLoader):  # type: ignore[misc,name-defined]
         import _imp
 
         try:
-            data = os.pread(_state.fd, self.length, _state.base + self.start)
+            data = os.pread(_state.fd, self.length, self.start)
             code = marshal.loads(data) if len(data) == self.length else None
         except (OSError, ValueError, EOFError, TypeError):  # the table's file truncated meanwhile
             code = None
@@ -79,7 +85,6 @@ class _State:
     def __init__(self) -> None:
         self.path: str | None = None  # the table's file, when installed
         self.fd = -1  # the table's file, open: a module's code is read when it is imported
-        self.base = 0  # where the code starts in it (after the length of the index, and the index)
         self.index: dict[str, Entry] = {}
         self.top_level = False  # whether top-level modules may be taken (sys.path and its folders unchanged)
         self.before: frozenset[str] = frozenset()  # the modules imported before `install`
@@ -175,11 +180,14 @@ def _read(path: str) -> None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o002 or info.st_size > MAX_BYTES:
             raise ValueError("not a table")
-        data = os.pread(fd, 1 << 17, 0)
-        head = int.from_bytes(data[:8], "little")
-        if 8 + head > len(data):
-            data = os.pread(fd, 8 + head, 0)
-        key, folders, index = marshal.loads(memoryview(data)[8:8 + head])
+        tail = min(info.st_size, 1 << 17)  # the index and its length end the file
+        data = os.pread(fd, tail, info.st_size - tail)
+        head = int.from_bytes(data[-8:], "little") if len(data) >= 8 else -1
+        if not 0 < head <= info.st_size - 8:
+            raise ValueError("not a table")
+        if head + 8 > len(data):
+            data = os.pread(fd, head + 8, info.st_size - head - 8)
+        key, folders, index = marshal.loads(memoryview(data)[-8 - head:-8])
         if key != _key() or not isinstance(index, dict):
             raise ValueError("another interpreter's")
         end = info.st_size - 8 - head
@@ -192,7 +200,7 @@ def _read(path: str) -> None:
     except Exception:  # torn by a crash, or not a table: imports as without it
         os.close(fd)
         return
-    _state.fd, _state.base, _state.index = fd, 8 + head, index
+    _state.fd, _state.index = fd, index
     _state.top_level = folders == _folders()
     _state.stale = not _state.top_level  # written again with the folders as they are
 
@@ -249,37 +257,67 @@ def save() -> None:
 
 
 def _write(path: str, new: dict[str, tuple[str, str, bool]]) -> None:
+    """Write the table: the entries still current and `new`, each module's code copied in the
+    kernel from the old table or its `.pyc` (~4 MB), then the index and its length. Where there
+    was none (a first run after an install, each run of a fresh CI job), an empty one: filling it
+    (~7 ms) is the second run's work, a run that will most likely be followed by more."""
     if not os.access(os.path.dirname(path), os.W_OK):
         return
-    index: dict[str, Entry] = {}
-    chunks: list[bytes] = []
-    offset = 0
-    for name, (origin, cached, package, mtime, size, start, length) in _state.index.items():
-        if name in new or ("." not in name and not _state.top_level) or not _current(origin, mtime, size):
-            continue  # replaced, possibly shadowed now (its sys.path folders changed), or changed
-        code = os.pread(_state.fd, length, _state.base + start)
-        if len(code) != length:
-            continue
-        index[name] = (origin, cached, package, mtime, size, offset, length)
-        chunks.append(code)
-        offset += length
-    for name, (origin, cached, package) in sorted(new.items()):
-        found = _compiled(origin, cached)
-        if found is None:
-            continue
-        info, code = found
-        index[name] = (origin, cached, package, info.st_mtime_ns, info.st_size, offset, len(code))
-        chunks.append(code)
-        offset += len(code)
-    head = marshal.dumps((_key(), _folders(), index))  # type: ignore[arg-type]
-    data = b"".join([len(head).to_bytes(8, "little"), head, *chunks])
-    if len(data) > MAX_BYTES:
-        return
+    kept = {name: entry for name, entry in _state.index.items()
+            if name not in new and ("." in name or _state.top_level) and _current(entry[0], entry[3], entry[4])}
+    fill_from = new if _state.fd >= 0 else {}
+
+    def fill(fd: int) -> None:
+        index: dict[str, Entry] = {}
+        offset = 0
+        for name, (origin, cached, package, mtime, size, start, length) in kept.items():
+            _copy(_state.fd, fd, start, length)
+            index[name] = (origin, cached, package, mtime, size, offset, length)
+            offset += length
+        for name, (origin, cached, package) in sorted(fill_from.items()):
+            found = _compiled(origin, cached, fd)
+            if found is not None:
+                info, length = found
+                index[name] = (origin, cached, package, info.st_mtime_ns, info.st_size, offset, length)
+                offset += length
+        head = marshal.dumps((_key(), _folders(), index))  # type: ignore[arg-type]
+        if offset + len(head) + 8 > MAX_BYTES:
+            raise ValueError("too large")
+        _write_all(fd, head + len(head).to_bytes(8, "little"))
+
     from pathlib import Path
 
     from doctor.atomic import write_atomic
 
-    write_atomic(Path(path), data, durable=False)
+    write_atomic(Path(path), fill, durable=False)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _copy(source: int, target: int, at: int, length: int) -> None:
+    """Append `length` bytes of `source` from `at` to `target` (copy_file_range, in the kernel;
+    read and written where that is missing or refused: another system, a file system it spans)."""
+    end = at + length
+    copy = getattr(os, "copy_file_range", None)
+    while at < end:
+        done = 0
+        if copy is not None:
+            try:
+                done = copy(source, target, end - at, at)
+            except OSError:
+                copy = None
+                continue
+        else:
+            data = os.pread(source, min(end - at, 1 << 20), at)
+            _write_all(target, data)
+            done = len(data)
+        if done == 0:
+            raise ValueError("the file ended early")
+        at += done
 
 
 def _current(origin: str, mtime: int, size: int) -> bool:
@@ -290,18 +328,23 @@ def _current(origin: str, mtime: int, size: int) -> bool:
     return info.st_mtime_ns == mtime and info.st_size == size
 
 
-def _compiled(origin: str, cached: str) -> tuple[os.stat_result, bytes] | None:
-    """The source's stat and the marshalled code of its `.pyc`, when that `.pyc` is of this
-    interpreter and was compiled from the source as it is (a timestamp-based one: size and mtime
-    agree); else None."""
+def _compiled(origin: str, cached: str, target: int) -> tuple[os.stat_result, int] | None:
+    """Append the code of the `.pyc` at `cached` to `target` when that `.pyc` is of this
+    interpreter and was compiled from the source at `origin` as it is (a timestamp-based one:
+    size and mtime agree): the source's stat and the code's length; else None, nothing appended."""
     try:
         info = os.stat(origin)
-        with open(cached, "rb") as handle:
-            data = handle.read()
+        pyc = os.open(cached, os.O_RDONLY)
     except OSError:
         return None
-    if (len(data) < 16 or data[:4] != _external.MAGIC_NUMBER or int.from_bytes(data[4:8], "little") != 0
-            or int.from_bytes(data[8:12], "little") != int(info.st_mtime) & 0xFFFFFFFF
-            or int.from_bytes(data[12:16], "little") != info.st_size & 0xFFFFFFFF):
-        return None
-    return info, data[16:]
+    try:
+        header, length = os.pread(pyc, 16, 0), os.fstat(pyc).st_size - 16
+        if (length <= 0 or len(header) != 16 or header[:4] != _external.MAGIC_NUMBER
+                or int.from_bytes(header[4:8], "little") != 0
+                or int.from_bytes(header[8:12], "little") != int(info.st_mtime) & 0xFFFFFFFF
+                or int.from_bytes(header[12:16], "little") != info.st_size & 0xFFFFFFFF):
+            return None
+        _copy(pyc, target, 16, length)
+    finally:
+        os.close(pyc)
+    return info, length
