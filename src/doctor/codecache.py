@@ -155,7 +155,8 @@ def _folders() -> tuple[int, ...]:
 def install(path: str | None = None, env: dict[str, str] | os._Environ[str] = os.environ) -> None:
     """Take modules' code from the table at `path` (this interpreter's by default) from now on,
     and write it again at exit when this run imported what it did not hold."""
-    if _state.path is not None or env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
+    if (_state.path is not None or env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes")
+            or not hasattr(os, "pread")):  # Windows has no pread: imports as ever
         return
     path = path or table_path()
     if path is None:
