@@ -46,9 +46,9 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _run(table: Path, names: str, code: str = "", **env: str) -> dict[str, dict[str, object]]:
+def _run(table: Path, names: str, code: str = "", cwd: Path | None = None, **env: str) -> dict[str, dict[str, object]]:
     argv = [sys.executable, "-c", DRIVER, str(table), names] + ([code] if code else [])
-    done = subprocess.run(argv, capture_output=True, text=True, env=_env(**env), timeout=60)
+    done = subprocess.run(argv, capture_output=True, text=True, env=_env(**env), timeout=60, cwd=cwd)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     return json.loads(done.stdout)
@@ -168,7 +168,7 @@ def test_a_table_truncated_after_it_was_read_falls_back_to_the_pyc(tmp_path: Pat
     assert out["late"] == 1
 
 
-def test_another_interpreters_table_is_not_taken(tmp_path: Path, lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_interpreters_table_is_not_taken(tmp_path: Path, lib: Path) -> None:
     table = tmp_path / "table.bin"
     _prime(table, paths=str(lib))
     data = table.read_bytes()
@@ -252,3 +252,87 @@ def test_a_preflight_reports_the_same_from_the_table(tmp_path: Path) -> None:
     assert int(second.stderr.split("TAKEN ")[1].split()[0]) == 0, second.stderr
     taken = int(third.stderr.split("TAKEN ")[1].split()[0])
     assert taken >= 30, third.stderr
+
+
+def _stamp(table: Path) -> tuple[int, int]:
+    info = table.stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def test_a_table_settles_and_is_not_written_again(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    _prime(table, paths=str(lib))
+    settled = _stamp(table)
+    for _ in range(2):
+        assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"
+    assert _stamp(table) == settled
+
+
+def test_a_module_whose_pyc_cannot_be_stored_is_not_written_on_every_run(tmp_path: Path, lib: Path) -> None:
+    """A hash-based .pyc (or none) is not copied; the table knows the module, and settles."""
+    import py_compile
+
+    source = lib / "pkgx" / "sub" / "mod.py"
+    py_compile.compile(str(source), invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+    table = tmp_path / "table.bin"
+    _prime(table, paths=str(lib))
+    settled = _stamp(table)
+    out = _run(table, NAMES, paths=str(lib))
+    assert out["pkgx.sub.mod"]["loader"] == "SourceFileLoader"
+    assert out["pkgx"]["loader"] == "_Loader"
+    assert _stamp(table) == settled
+
+
+def test_another_working_folder_takes_no_top_level_module_of_the_first(tmp_path: Path, lib: Path) -> None:
+    """`python -m doctor` puts the working folder first on sys.path: a module there (a project's
+    own shlex.py) must not follow the table into runs from other folders, nor the reverse."""
+    table = tmp_path / "table.bin"
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "topmod.py").write_text("VALUE = 'project'\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    _prime(table, cwd=project, paths=str(lib))
+    mine = _run(table, NAMES, cwd=project, paths=str(lib))["topmod"]
+    assert (mine["loader"], mine["value"]) == ("_Loader", "project")
+    elsewhere = _run(table, NAMES, cwd=other, paths=str(lib))
+    assert elsewhere["topmod"]["value"] == "top"
+    assert elsewhere["pkgx.sub.mod"]["loader"] == "_Loader"  # a package's module: found in its __path__
+    settled = _stamp(table)
+    _run(table, NAMES, cwd=other, paths=str(lib))
+    assert _stamp(table) == settled  # the other folder's run writes none: the two do not take turns
+    back = _run(table, NAMES, cwd=project, paths=str(lib))
+    assert back["topmod"]["value"] == "project"
+
+
+def test_a_package_added_beside_a_module_is_imported_not_the_tables(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    _prime(table, paths=str(lib))
+    (lib / "pkgx" / "sub" / "mod").mkdir()
+    (lib / "pkgx" / "sub" / "mod" / "__init__.py").write_text("VALUE = 'package'\n")
+    assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["value"] == "package"
+
+
+def test_bytes_that_are_no_code_fall_back_to_the_pyc(tmp_path: Path, lib: Path) -> None:
+    import marshal
+
+    table = tmp_path / "table.bin"
+    _prime(table, paths=str(lib))
+    data = bytearray(table.read_bytes())
+    head = int.from_bytes(data[-8:], "little")
+    index = marshal.loads(bytes(data[-8 - head:-8]))[3]
+    start, length = index["pkgx.sub.mod"][6:8]
+    junk = marshal.dumps(7)
+    data[start:start + length] = junk + bytes(length - len(junk))
+    table.write_bytes(bytes(data))
+    out = _run(table, NAMES, paths=str(lib))
+    assert out["pkgx.sub.mod"]["value"] == 1
+
+
+def test_the_table_is_never_writable_by_others(tmp_path: Path, lib: Path) -> None:
+    table = tmp_path / "table.bin"
+    loose = "import os\nos.umask(0)"
+    _run(table, NAMES, loose, paths=str(lib))
+    _run(table, NAMES, loose, paths=str(lib))
+    assert not table.stat().st_mode & 0o022
+    assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"

@@ -19,22 +19,30 @@ user who cannot write there (a system install run by another user: the run impor
 DOCTOR_NO_CACHE=1 reads and writes nothing. A library user's `import doctor` never installs it.
 
 When a module's code is taken: its source's size and mtime (ns) are those recorded, and it
-would be found where it was (a submodule: in its package's `__path__`; a top-level module: the
-same `sys.path` after its first entry, whose folders' mtimes are those recorded, so no module
-was added or removed in any of them). Anything else, a table of another interpreter (the name
-holds the cache tag, the table `sys.version`, the bytecode's magic number and `-O`), or a table that
-cannot be read, and the import system imports as without it: the table makes a run faster,
-never different. At exit (`save`, an atexit handler) a run that imported a module the table
-did not give (an upgrade, a finding's module seen for the first time) writes the table again,
-atomically, from the `.pyc` files the import system used (their headers checked against the
-sources), keeping the entries of modules this run did not import while they are still current.
-A run that found no table writes an empty one: the second run fills it (~7 ms, copied in the
-kernel), so that a fresh CI job's one run does not pay for a table no later run reads. A forked
-helper (doctor.forked) `journal`s what it imported; the run `absorb`s it.
+would be found where it was: a submodule in its package's `__path__`, its folder's mtime that
+recorded (a package or an extension module of its name added beside it shadows it); a top-level
+module only with the same `sys.path` (its first entry included: `python -m doctor` puts the
+working folder there, and a project's own `shlex.py` must not follow the table to other folders)
+whose folders' mtimes are those recorded, so no module was added or removed in any of them.
+Anything else, a table of another interpreter (the name holds the cache tag and `-O`, the table
+`sys.version` and the bytecode's magic number), bytes that are no code, or a table that cannot
+be read, and the import system imports as without it: the table makes a run faster, never
+different. At exit (`save`, an atexit handler) a run that imported a module the table did not
+give and will give next time (an upgrade, a finding's module seen for the first time) writes the
+table again, atomically, from the `.pyc` files the import system used (their headers checked
+against the sources), keeping the entries of modules this run did not import while they are
+still current. A module whose `.pyc` cannot be stored (none, or hash-based) is listed without
+code, so that the table settles; one found outside its package's `__path__` (an editable
+install's mapped package) and a top-level one under another `sys.path` are not written: two
+working folders do not take turns rewriting it. A run that found no table writes an empty one:
+the second run fills it (~8 ms, copied in the kernel), so that a fresh CI job's one run does not
+pay for a table no later run reads. It is never left writable by others (a umask of 000): such a
+table is not read. A forked helper (doctor.forked) `journal`s what it imported; the run
+`absorb`s it.
 
-The file: the modules' code, one after another, then the index (marshal of the key, the
-folders' mtimes and {name: (origin, cached, is_package, mtime_ns, size, offset, length)}), then
-the index's length (8 bytes, little-endian).
+The file: the modules' code, one after another, then the index (marshal of the key, sys.path and
+its folders' mtimes, and {name: (origin, cached, is_package, mtime_ns, size, folder_mtime_ns,
+offset, length)}), then the index's length (8 bytes, little-endian).
 """
 
 from __future__ import annotations
@@ -49,15 +57,20 @@ if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
     from types import ModuleType
 
-FORMAT = 1
-MAX_BYTES = 64 * 1024 * 1024  # the table's size (doctor's run: ~3.5 MB)
+FORMAT = 2
+MAX_BYTES = 64 * 1024 * 1024  # the table's size (doctor's run: ~4 MB)
 NAME = "doctor-modules"
 
 _external = sys.modules["_frozen_importlib_external"]  # importlib's own, loaded before any module
 _ModuleSpec = type(sys.__spec__)  # importlib.machinery.ModuleSpec, without importing importlib
+_CodeType = type(_ModuleSpec.__init__.__code__)  # types.CodeType, without importing types
 
-# an entry: (origin, cached, is_package, mtime_ns, size, offset, length) of the code in the file
-Entry = tuple[str, str, bool, int, int, int, int]
+# an entry: (origin, cached, is_package, mtime_ns, size, folder_mtime_ns, offset, length) of the
+# code in the file; length -1: a module whose .pyc cannot be stored (none, or hash-based), known
+# so that it is not written again on every run; folder_mtime_ns: of a plain module's folder (a
+# package or extension module of its name added beside it changes it), 0 for a package
+Entry = tuple[str, str, bool, int, int, int, int, int]
+Found = tuple[str, str, bool]  # a module the import system loaded: origin, cached, is_package
 
 
 class _Loader(_external.SourceFileLoader):  # type: ignore[misc,name-defined]
@@ -75,8 +88,8 @@ class _Loader(_external.SourceFileLoader):  # type: ignore[misc,name-defined]
             code = marshal.loads(data) if len(data) == self.length else None
         except (OSError, ValueError, EOFError, TypeError):  # the table's file truncated meanwhile
             code = None
-        if code is None:
-            return super().get_code(fullname)  # from its .pyc or source, as without the table
+        if type(code) is not _CodeType:  # that, or bytes that are no module's code: as without the table
+            return super().get_code(fullname)
         _imp._fix_co_filename(code, self.path)  # type: ignore[attr-defined]
         return code
 
@@ -84,13 +97,17 @@ class _Loader(_external.SourceFileLoader):  # type: ignore[misc,name-defined]
 class _State:
     def __init__(self) -> None:
         self.path: str | None = None  # the table's file, when installed
-        self.fd = -1  # the table's file, open: a module's code is read when it is imported
+        self.fd = -1  # the table's file, open: a module's code is read when it is imported; -1: none usable
         self.index: dict[str, Entry] = {}
-        self.top_level = False  # whether top-level modules may be taken (sys.path and its folders unchanged)
+        self.paths: tuple[str, ...] = ()  # sys.path when installed
+        self.stamps: tuple[int, ...] = ()  # the mtimes of its folders then
+        self.same_path = False  # the table was written with this sys.path
+        self.top_level = False  # ... and its folders unchanged: top-level modules may be taken
+        self.stale = False  # an entry was refused or its folders changed: write the table again
         self.before: frozenset[str] = frozenset()  # the modules imported before `install`
-        self.stale = False  # an entry was refused: write the table again
-        self.absorbed: dict[str, tuple[str, str, bool]] = {}  # a helper's imports
+        self.absorbed: dict[str, Found] = {}  # a helper's imports
         self.journal_from: frozenset[str] | None = None
+        self.folders: dict[str, int] = {}  # folder -> mtime_ns, stat once a run
 
 
 _state = _State()
@@ -104,20 +121,16 @@ class _Finder:
         entry = _state.index.get(name)
         if entry is None:
             return None
-        origin, cached, package, mtime, size, start, length = entry
-        if path is None:
-            if not _state.top_level:
-                return None
-        else:
-            folder = os.path.dirname(origin)
-            if (os.path.dirname(folder) if package else folder) not in path:
-                return None
+        origin, cached, package, mtime, size, folder_mtime, start, length = entry
+        if not _where(name, origin, package, path) or length < 0:
+            return None
         try:
             info = os.stat(origin)
         except OSError:
             _state.stale = True
             return None
-        if info.st_mtime_ns != mtime or info.st_size != size:
+        if (info.st_mtime_ns != mtime or info.st_size != size
+                or (not package and _folder_stamp(os.path.dirname(origin)) != folder_mtime)):
             _state.stale = True
             return None
         spec: ModuleSpec = _ModuleSpec(name, _Loader(name, origin, start, length), origin=origin, is_package=package)
@@ -128,25 +141,47 @@ class _Finder:
         return spec
 
 
+def _where(name: str, origin: str, package: bool, path: Sequence[str] | None) -> bool:
+    """Whether the import system would look for `name` where `origin` is: a submodule in its
+    package's `path`; a top-level module on the sys.path the table was written with, its folders
+    unchanged (a module added to an earlier folder, or another working folder under `python -m`,
+    would shadow it)."""
+    if path is None:
+        return _state.top_level
+    folder = os.path.dirname(origin)
+    return (os.path.dirname(folder) if package else folder) in path
+
+
+def _folder_stamp(folder: str) -> int:
+    stamp = _state.folders.get(folder)
+    if stamp is None:
+        try:
+            stamp = os.stat(folder).st_mtime_ns
+        except OSError:
+            stamp = -1
+        _state.folders[folder] = stamp
+    return stamp
+
+
 def table_path() -> str | None:
     """This interpreter's table, beside doctor's `.pyc` files; None when it has no cache tag."""
     tag: str | None = sys.implementation.cache_tag  # None: an interpreter that caches no bytecode
     if tag is None:
         return None
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__", f"{NAME}.{tag}.bin")
+    optimized = f".opt-{sys.flags.optimize}" if sys.flags.optimize else ""  # as .pyc files are named
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__", f"{NAME}.{tag}{optimized}.bin")
 
 
 def _key() -> tuple[object, ...]:
-    return (FORMAT, sys.version, _external.MAGIC_NUMBER, sys.flags.optimize, tuple(sys.path[1:]))
+    return (FORMAT, sys.version, _external.MAGIC_NUMBER, sys.flags.optimize)
 
 
-def _folders() -> tuple[int, ...]:
-    """The mtime (ns) of each folder of sys.path after the first (-1: none): a module added or
-    removed in one changes it."""
+def _folders(paths: Sequence[str]) -> tuple[int, ...]:
+    """The mtime (ns) of each folder of `paths` (-1: none): a module added or removed in one changes it."""
     stamps = []
-    for folder in sys.path[1:]:
+    for folder in paths:
         try:
-            stamps.append(os.stat(folder or ".").st_mtime_ns)
+            stamps.append(os.stat(folder).st_mtime_ns)
         except OSError:
             stamps.append(-1)
     return tuple(stamps)
@@ -163,6 +198,8 @@ def install(path: str | None = None, env: dict[str, str] | os._Environ[str] = os
         return
     _state.path = path
     _state.before = frozenset(sys.modules)
+    _state.paths = tuple(os.path.abspath(folder or os.curdir) for folder in sys.path)  # '' is the working folder
+    _state.stamps = _folders(_state.paths)
     _read(path)
     sys.meta_path.insert(0, _Finder)
     import atexit
@@ -188,22 +225,25 @@ def _read(path: str) -> None:
             raise ValueError("not a table")
         if head + 8 > len(data):
             data = os.pread(fd, head + 8, info.st_size - head - 8)
-        key, folders, index = marshal.loads(memoryview(data)[-8 - head:-8])
+        key, paths, stamps, index = marshal.loads(memoryview(data)[-8 - head:-8])
         if key != _key() or not isinstance(index, dict):
             raise ValueError("another interpreter's")
         end = info.st_size - 8 - head
         for entry in index.values():  # every entry's shape, before any is used
-            origin, cached, package, mtime, size, start, length = entry
+            origin, cached, package, mtime, size, folder_mtime, start, length = entry
             if not (isinstance(origin, str) and isinstance(cached, str) and type(package) is bool
-                    and type(mtime) is int and type(size) is int and type(start) is int
-                    and type(length) is int and start >= 0 and start + length <= end):
+                    and type(mtime) is int and type(size) is int and type(folder_mtime) is int
+                    and type(start) is int and type(length) is int and start >= 0 and start + length <= end):
                 raise ValueError("not a table")
     except Exception:  # torn by a crash, or not a table: imports as without it
         os.close(fd)
         return
     _state.fd, _state.index = fd, index
-    _state.top_level = folders == _folders()
-    _state.stale = not _state.top_level  # written again with the folders as they are
+    _state.same_path = paths == _state.paths
+    _state.top_level = _state.same_path and stamps == _state.stamps
+    # its sys.path's folders changed: written again. Another sys.path (`python -m doctor` from
+    # another folder) takes no top-level module and writes none: two folders do not take turns
+    _state.stale = _state.same_path and not _state.top_level
 
 
 def journal() -> None:
@@ -213,12 +253,12 @@ def journal() -> None:
 
 
 def journal_take() -> list[tuple[str, str, str, bool]]:
-    """The modules imported since `journal()` that the table did not give, as (name, origin,
-    cached, is_package)."""
+    """The modules imported since `journal()` that the table did not give and should hold
+    (`_wanted`), as (name, origin, cached, is_package)."""
     before, _state.journal_from = _state.journal_from, None
     if before is None or _state.path is None:
         return []
-    return [(name, *found) for name, found in _imported(set(sys.modules) - before).items()]
+    return [(name, *found) for name, found in _imported(set(sys.modules) - before).items() if _wanted(name, found)]
 
 
 def absorb(imported: object) -> None:
@@ -230,7 +270,7 @@ def absorb(imported: object) -> None:
             _state.absorbed[item[0]] = (item[1], item[2], bool(item[3]))
 
 
-def _imported(names: set[str]) -> dict[str, tuple[str, str, bool]]:
+def _imported(names: set[str]) -> dict[str, Found]:
     """Of the modules `names`, those the path finders imported from a source file with a `.pyc`."""
     found = {}
     for name in names:
@@ -241,6 +281,27 @@ def _imported(names: set[str]) -> dict[str, tuple[str, str, bool]]:
     return found
 
 
+def _wanted(name: str, found: Found) -> bool:
+    """Whether a module imported without the table belongs in it: found where the finder will look
+    (`_where`: not a package mapped elsewhere, as an editable install maps doctor.checks; a
+    top-level one only with the sys.path the table is written with), and not already known as it
+    is (an entry whose `.pyc` cannot be stored, or one a helper imported and the table holds)."""
+    origin, _, package = found
+    parent = name.rpartition(".")[0]
+    if parent:
+        path = getattr(sys.modules.get(parent), "__path__", None)
+        if path is None or not _where(name, origin, package, path):
+            return False
+    elif _state.fd >= 0 and not _state.same_path:
+        return False
+    return _unknown(name, origin)
+
+
+def _unknown(name: str, origin: str) -> bool:
+    entry = _state.index.get(name)
+    return entry is None or entry[0] != origin or not _current(entry[0], entry[3], entry[4])
+
+
 def save() -> None:
     """Write the table again if this run imported a module it did not give (at exit); any
     failure writes nothing."""
@@ -248,8 +309,10 @@ def save() -> None:
     if path is None or sys.dont_write_bytecode:
         return
     try:
-        new = _imported(set(sys.modules) - _state.before)
-        new.update((name, found) for name, found in _state.absorbed.items() if name not in _state.index)
+        new = {name: found for name, found in _imported(set(sys.modules) - _state.before).items()
+               if _wanted(name, found)}
+        # a helper's, judged there (`journal_take`: the packages it imported are its own)
+        new.update((name, found) for name, found in _state.absorbed.items() if _unknown(name, found[0]))
         if not new and not _state.stale:
             return
         _write(path, new)
@@ -257,11 +320,11 @@ def save() -> None:
         return
 
 
-def _write(path: str, new: dict[str, tuple[str, str, bool]]) -> None:
+def _write(path: str, new: dict[str, Found]) -> None:
     """Write the table: the entries still current and `new`, each module's code copied in the
     kernel from the old table or its `.pyc` (~4 MB), then the index and its length. Where there
-    was none (a first run after an install, each run of a fresh CI job), an empty one: filling it
-    (~7 ms) is the second run's work, a run that will most likely be followed by more."""
+    was none usable (a first run after an install, each run of a fresh CI job), an empty one:
+    filling it (~8 ms) is the second run's work, a run that will most likely be followed by more."""
     if not os.access(os.path.dirname(path), os.W_OK):
         return
     kept = {name: entry for name, entry in _state.index.items()
@@ -269,19 +332,28 @@ def _write(path: str, new: dict[str, tuple[str, str, bool]]) -> None:
     fill_from = new if _state.fd >= 0 else {}
 
     def fill(fd: int) -> None:
+        os.fchmod(fd, os.fstat(fd).st_mode & 0o755)  # never writable by others (a umask of 000): not read then
         index: dict[str, Entry] = {}
         offset = 0
-        for name, (origin, cached, package, mtime, size, start, length) in kept.items():
-            _copy(_state.fd, fd, start, length)
-            index[name] = (origin, cached, package, mtime, size, offset, length)
-            offset += length
+        for name, (origin, cached, package, mtime, size, folder_mtime, start, length) in kept.items():
+            if length >= 0:
+                _copy(_state.fd, fd, start, length)
+            index[name] = (origin, cached, package, mtime, size, folder_mtime, offset, length)
+            offset += max(length, 0)
         for name, (origin, cached, package) in sorted(fill_from.items()):
+            folder_mtime = 0 if package else _folder_stamp(os.path.dirname(origin))
             found = _compiled(origin, cached, fd)
-            if found is not None:
-                info, length = found
-                index[name] = (origin, cached, package, info.st_mtime_ns, info.st_size, offset, length)
-                offset += length
-        head = marshal.dumps((_key(), _folders(), index))  # type: ignore[arg-type]
+            if found is None:
+                try:
+                    info = os.stat(origin)
+                except OSError:
+                    continue
+                index[name] = (origin, cached, package, info.st_mtime_ns, info.st_size, folder_mtime, offset, -1)
+                continue
+            info, length = found
+            index[name] = (origin, cached, package, info.st_mtime_ns, info.st_size, folder_mtime, offset, length)
+            offset += length
+        head = marshal.dumps((_key(), _state.paths, _state.stamps, index))  # type: ignore[arg-type]
         if offset + len(head) + 8 > MAX_BYTES:
             raise ValueError("too large")
         _write_all(fd, head + len(head).to_bytes(8, "little"))
