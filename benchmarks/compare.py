@@ -471,9 +471,14 @@ def _slug(python: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in str(Path(python).resolve()).strip("/"))
 
 
+def _install_python(doctor: Path) -> Path:
+    """The interpreter of the install whose script (or the link to it, as pipx makes) is `doctor`."""
+    return doctor.resolve().parent / "python"
+
+
 def _interpreter(doctor: Path) -> str:
     """The version and the executable of the interpreter a doctor install runs on."""
-    python = doctor.resolve().parent / "python"
+    python = _install_python(doctor)
     if not python.exists():
         return "?"
     found = subprocess.run([str(python), "-c", "import os, sys; print('Python', sys.version.split()[0], "
@@ -503,8 +508,8 @@ def forget_all(folder: Path, table: Path | None = None) -> None:
 
 def code_table(doctor: Path) -> Path:
     """The table of modules' code (doctor.codecache) of the install whose script is `doctor`."""
-    python = doctor.resolve().parent / "python"
-    found = subprocess.run([str(python), "-c", "from doctor import codecache; print(codecache.table_path())"],
+    ask = "from doctor import codecache; print(codecache.table_path())"
+    found = subprocess.run([str(_install_python(doctor)), "-c", ask],
                            capture_output=True, text=True, check=True)
     return Path(found.stdout.strip())
 

@@ -176,17 +176,6 @@ def _key() -> tuple[object, ...]:
     return (FORMAT, sys.version, _external.MAGIC_NUMBER, sys.flags.optimize)
 
 
-def _folders(paths: Sequence[str]) -> tuple[int, ...]:
-    """The mtime (ns) of each folder of `paths` (-1: none): a module added or removed in one changes it."""
-    stamps = []
-    for folder in paths:
-        try:
-            stamps.append(os.stat(folder).st_mtime_ns)
-        except OSError:
-            stamps.append(-1)
-    return tuple(stamps)
-
-
 def install(path: str | None = None, env: dict[str, str] | os._Environ[str] = os.environ) -> None:
     """Take modules' code from the table at `path` (this interpreter's by default) from now on,
     and write it again at exit when this run imported what it did not hold."""
@@ -199,7 +188,7 @@ def install(path: str | None = None, env: dict[str, str] | os._Environ[str] = os
     _state.path = path
     _state.before = frozenset(sys.modules)
     _state.paths = tuple(os.path.abspath(folder or os.curdir) for folder in sys.path)  # '' is the working folder
-    _state.stamps = _folders(_state.paths)
+    _state.stamps = tuple(map(_folder_stamp, _state.paths))  # a module added or removed in one changes its mtime
     _read(path)
     sys.meta_path.insert(0, _Finder)
     import atexit
