@@ -18,8 +18,8 @@ few clashing containers that are not running are asked again here, once per run.
 from __future__ import annotations
 
 import weakref
-from urllib.parse import quote
 
+from doctor.host.engine import quote
 from doctor.model import Unavailable
 
 TYPE_CHECKING = False

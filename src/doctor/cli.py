@@ -356,6 +356,8 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         sys.stderr.write("doctor: the current folder no longer exists (removed since this shell entered it, as "
                          "`git worktree remove` or a branch switch does): cd to one that does\n")
         sys.exit(2)
+    from doctor.lean_imports import import_pathlib
+
     simple = _simple_preflight(args) if args[:1] == ["preflight"] else None
     if simple is not None:
         # `doctor preflight [PATH] [--select A,B] [--ignore C] [--format F] [--env-file E]`, the forms Makefiles
@@ -368,6 +370,7 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         selected, ignored = (_ids(select) if select else None), (_ids(ignore) if ignore else None)
         # the login shell runs while doctor imports (pathlib too: ~5 ms of a start it would delay)
         start_early(os.environ, path, selected, ignored)
+        import_pathlib()  # without urllib.parse: ~3.5 ms of a start
         from pathlib import Path
 
         from doctor import app
@@ -381,6 +384,7 @@ def _run(args: list[str], whole_process: bool = False) -> None:
 
             exit_now(status)
         sys.exit(status)
+    import_pathlib()
     families = None
     if args[:1] == ["fix"] or "_DOCTOR_COMPLETE" in os.environ:
         from doctor.engine import load_registry

@@ -9,8 +9,8 @@ a failed container's log through the docker SDK (`EngineConnection.client`), cut
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
+from doctor.host.engine import quote
 from doctor.model import Unavailable, record
 
 TYPE_CHECKING = False

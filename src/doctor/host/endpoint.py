@@ -16,7 +16,6 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from doctor.model import Unavailable, field, record
 
@@ -45,11 +44,20 @@ class Endpoint:
 
     @property
     def scheme(self) -> str:
+        if plain_socket(self.url) is not None:
+            return "unix"
+        from urllib.parse import urlsplit
+
         return urlsplit(self.url).scheme or "unix"
 
     @property
     def socket_path(self) -> str:
         """The unix socket path of a `unix://` endpoint ("" otherwise)."""
+        plain = plain_socket(self.url)
+        if plain is not None:
+            return plain
+        from urllib.parse import unquote, urlsplit
+
         parts = urlsplit(self.url)
         return unquote(parts.path) if self.scheme == "unix" else ""
 
@@ -57,9 +65,9 @@ class Endpoint:
     def product(self) -> str:
         """What serves this endpoint: Docker Desktop, Colima, OrbStack, ... or a remote/plain engine."""
         if self.scheme == "ssh":
-            return f"remote engine over ssh ({urlsplit(self.url).hostname})"
+            return f"remote engine over ssh ({_hostname(self.url)})"
         if not self.is_local:
-            return f"remote engine ({urlsplit(self.url).hostname})"
+            return f"remote engine ({_hostname(self.url)})"
         path = self.socket_path
         real = os.path.realpath(path) if path else ""
         for marker, name in _PRODUCTS:
@@ -75,10 +83,26 @@ class Endpoint:
         if self.scheme in ("unix", "npipe", "fd"):
             return True
         try:
-            host = urlsplit(self.url).hostname or ""
+            host = _hostname(self.url) or ""
         except ValueError:
             return True
         return host in ("localhost", "127.0.0.1", "::1")
+
+
+def _hostname(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname
+
+
+def plain_socket(url: str) -> str | None:
+    """The path of a `unix:///path` URL written plainly (no %-escape, query, fragment, blank or
+    control character), as urlsplit and unquote read it; None for any other URL. The engine found
+    on nearly every machine, named without importing urllib.parse (~3 ms with the ipaddress it
+    imports, at the start of every run)."""
+    if url.startswith("unix:///") and url.isprintable() and not any(c in url for c in " %?#"):
+        return url[len("unix://"):]
+    return None
 
 
 def discover_endpoint(env: Mapping[str, str]) -> Endpoint | None:
@@ -133,6 +157,8 @@ def _validate_host(url: str) -> None:
     scheme, sep, rest = url.partition("://")
     if not sep or scheme not in SCHEMES or not rest.strip("/"):
         raise Unavailable(f"DOCKER_HOST={shown!r} is not an engine address (unix:///path, tcp://host:port, ssh://host)")
+    from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(url)
         _ = parts.port

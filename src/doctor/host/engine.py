@@ -18,7 +18,6 @@ import time
 from collections.abc import Mapping
 from functools import cached_property
 from itertools import accumulate
-from urllib.parse import unquote, urlsplit
 
 from doctor.host import endpoint as discovery  # its DEFAULT_SOCKET read when used: one place to move it
 from doctor.host.endpoint import Endpoint
@@ -183,6 +182,17 @@ class EngineConnection:
         return docker.DockerClient(base_url=endpoint.url, timeout=max(1, round(self.timeout)), tls=tls)
 
 
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+
+
+def quote(text: str, safe: str = "/") -> str:
+    """`urllib.parse.quote(text, safe)` for an API path or query: every byte of its UTF-8 but the
+    unreserved ones and `safe` written as %XX. Without importing urllib.parse (and the ipaddress
+    it imports: ~3 ms) in the run that asks the engine about its containers."""
+    keep = _UNRESERVED.union(safe.encode("ascii", "ignore"))
+    return "".join(chr(b) if b in keep else f"%{b:02X}" for b in text.encode("utf-8"))
+
+
 def find_engine(env: Mapping[str, str], timeout: float = 2.0) -> EngineConnection:
     """The engine the docker CLI would talk to, pinged once with `timeout` seconds when first asked."""
     try:
@@ -245,6 +255,7 @@ def _connect(endpoint: Endpoint, timeout: float) -> _socket.socket:
         return sock
     if scheme in ("tcp", "http", "https"):
         import socket
+        from urllib.parse import urlsplit
 
         parts = urlsplit(endpoint.url)
         tls = endpoint.tls_dir is not None or scheme == "https"
@@ -272,6 +283,8 @@ def _connect(endpoint: Endpoint, timeout: float) -> _socket.socket:
 
 def ssh_command(url: str, timeout: float, ssh: str = "ssh") -> list[str]:
     """The docker CLI's way to reach an ssh:// engine: `docker system dial-stdio` on the far side."""
+    from urllib.parse import unquote, urlsplit
+
     parts = urlsplit(url)
     argv = [ssh, "-o", "BatchMode=yes", "-o", f"ConnectTimeout={max(1, round(timeout))}", "-T"]
     if parts.username:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import cached_property
-from urllib.parse import quote
 
-from doctor.host.engine import IMAGE_LIST
+from doctor.host.engine import IMAGE_LIST, quote
 from doctor.lazyre import lazy
 from doctor.model import Unavailable, record
 

@@ -6,8 +6,6 @@ through the host's loopback: a host service bound to 127.0.0.1 only is out of it
 
 from __future__ import annotations
 
-import ipaddress
-
 from doctor.model import Unavailable
 
 
@@ -25,6 +23,8 @@ def listen_addresses(port: int) -> tuple[str, ...]:
 
 def loopback_only(addresses: tuple[str, ...]) -> bool:
     """True when there are listeners and every one is on a loopback address."""
+    import ipaddress  # only with listeners to judge
+
     def loopback(ip: str) -> bool:
         try:
             return ipaddress.ip_address(ip.split("%")[0]).is_loopback

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import _socket  # the C module alone: socket.py's enums and its selectors import cost ~3 ms of a preflight
 import errno
-import ipaddress
 import os
 import stat
 from functools import cached_property
@@ -39,6 +38,8 @@ def normalize_ip(ip: str) -> str:
     ip = ip.strip().strip("[]")
     if not ip:
         return ""
+    import ipaddress  # only for an address given
+
     try:
         return str(ipaddress.ip_address(ip))
     except ValueError:

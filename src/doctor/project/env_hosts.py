@@ -9,7 +9,6 @@ are not dials, and flagging them would be crying wolf.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 
@@ -416,10 +415,5 @@ def looks_internal(host: str) -> bool:
     lowered = host.lower()
     if not host or "$" in host or "{" in host or lowered in LOCAL_HOSTS or lowered in DOCKER_HOSTS:
         return False
-    if not NAME.match(host) or host.isdigit() or lowered in NOT_HOSTS:
-        return False
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return True
-    return False
+    # one label (NAME: no dot, no colon) is never an IP address: IPv4 text has three dots, IPv6 colons
+    return bool(NAME.match(host)) and not host.isdigit() and lowered not in NOT_HOSTS

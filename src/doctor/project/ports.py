@@ -6,8 +6,6 @@ a host range with a single container port stays a range (`published: "9000-9010"
 
 from __future__ import annotations
 
-import ipaddress
-
 from doctor.model import Location
 from doctor.project.filetree import failed, raw_text, variables_of
 from doctor.project.goscalar import stringify
@@ -102,6 +100,8 @@ def parse_short(spec: str) -> list[tuple[int, str | None, str, str]]:
             raise PortError(f"invalid IP address {ip}")
         ip = ip[1:-1]
     if ip:
+        import ipaddress  # only for an address given
+
         try:
             ipaddress.ip_address(ip)
         except ValueError:
