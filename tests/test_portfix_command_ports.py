@@ -75,11 +75,9 @@ def test_no_file_is_read_before_a_move_is_planned(tmp_path: Path) -> None:
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "Makefile").write_text(KITSUNE_MAKEFILE)
     project = load(tmp_path, COMPOSE)
-    from doctor.project import command_ports as module
-
-    assert project not in module._KNOWN
+    assert "command-ports" not in project._once  # read once per project (Project.once), on first use
     port_fix(project, host_with({8000}), "web", only_mapping(project), compose_version=(2, 40, 3))
-    assert project in module._KNOWN
+    assert "command-ports" in project._once
 
 
 @pytest.mark.parametrize(("line", "ports"), [

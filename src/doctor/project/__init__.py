@@ -12,6 +12,9 @@ from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Problem, Ser
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
     from doctor.config import Config
     from doctor.project.assemble import Parsed
     from doctor.project.codepaths import BuildPaths, CodeMap
@@ -20,6 +23,8 @@ if TYPE_CHECKING:
     from doctor.project.recipe import Recipe
     from doctor.project.tasks import Command
     from doctor.project.yamlload import YMap
+
+    T = TypeVar("T")
 
 # how a committed template of an env file is named beside it: `.env.example`, kitsune's `.env-dist`,
 # `.env_sample` (each spelling is in thousands of public repositories), the dot first
@@ -88,6 +93,14 @@ class Project:
 
     def __init__(self, options: ProjectOptions) -> None:
         self.options = options
+        self._once: dict[str, object] = {}
+
+    def once(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()`, computed at the first ask for `name` and kept with the project (a fact several
+        checks read, such as the script finder: gone with the project, without weakref's import)."""
+        if name not in self._once:
+            self._once[name] = compute()
+        return self._once[name]  # type: ignore[return-value]
 
     @cached_property
     def compose(self) -> ComposeModel:

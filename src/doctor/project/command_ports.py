@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,13 +63,7 @@ class CommandPort:
 
 def command_ports(project: Project) -> tuple[CommandPort, ...]:
     """Every fixed host port the project's commands publish, in file order (read once per project)."""
-    found = _KNOWN.get(project)
-    if found is None:
-        found = _KNOWN[project] = tuple(_read(project))
-    return found
-
-
-_KNOWN: weakref.WeakKeyDictionary[Project, tuple[CommandPort, ...]] = weakref.WeakKeyDictionary()
+    return project.once("command-ports", lambda: tuple(_read(project)))
 
 
 def _read(project: Project) -> Iterator[CommandPort]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -187,14 +188,16 @@ def _plain_wanted(wanted: Mapping[str, Mapping[str, object] | Sequence[str]]) ->
 
 @functools.cache
 def _ruamel_files() -> tuple[str, ...]:
-    """ruamel.yaml's own file, found without importing it: an upgrade may write the same file differently."""
-    import importlib.util
-
-    try:
-        found = importlib.util.find_spec("ruamel.yaml")
-    except (ImportError, ValueError):
-        return ()
-    return (found.origin,) if found is not None and found.origin else ()
+    """ruamel.yaml's own file, found as the import system finds it (the first `ruamel/yaml` package
+    on sys.path) without importing it, nor importlib.util: an upgrade may write the same file differently."""
+    loaded = getattr(sys.modules.get("ruamel.yaml"), "__file__", None)
+    if isinstance(loaded, str):
+        return (loaded,)
+    for entry in sys.path:
+        candidate = os.path.join(os.fspath(entry) or os.curdir, "ruamel", "yaml", "__init__.py")
+        if os.path.isfile(candidate):
+            return (os.path.abspath(candidate),)
+    return ()
 
 
 def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | None, fast: bool = True) -> Edit | None:

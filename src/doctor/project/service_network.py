@@ -8,7 +8,6 @@ resolves for the container itself only; `extra_hosts` are the container's own /e
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -86,8 +85,9 @@ class NetworkView:
         real_quick_ratio lets reach `cutoff` are handed on (2 * min(a, b) / (a + b) >= cutoff), a
         superset of what it keeps, so the same match. The peers' names come from a table shared
         by every view of the same networks (CandidateTable); the view adds its own links."""
-        low = math.floor(len(word) * cutoff / (2 - cutoff))
-        high = math.ceil(len(word) * (2 - cutoff) / cutoff)
+        low = int(len(word) * cutoff / (2 - cutoff))  # floor and ceiling of non-negative numbers
+        span = len(word) * (2 - cutoff) / cutoff
+        high = int(span) + (span > int(span))
         table = self.index.candidate_table(self.networks)
         found = table.between(low, high, exclude, word)
         for name, target in self.names.local.items():  # links' aliases (extra_hosts reach no peer)

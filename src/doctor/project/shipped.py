@@ -19,7 +19,6 @@ import os
 import posixpath
 import re
 import stat
-import weakref
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -196,10 +195,7 @@ def script_finder(project: Project) -> ScriptFinder:
     """The run's one ScriptFinder of the project: building one reads every service (its scope), so
     callers asking per service share this one (a new one per service was quadratic: 0.4 s of a
     100-service preflight's host-vs-container)."""
-    found = _FINDERS.get(project)
-    if found is None:
-        found = _FINDERS[project] = ScriptFinder(project)
-    return found
+    return project.once("script-finder", lambda: ScriptFinder(project))
 
 
 class ScriptFinder:
@@ -763,5 +759,3 @@ def _unescape_quoted(match: re.Match[str]) -> str:
 def _is_glob(text: str) -> bool:
     return any(c in text for c in "*?[")
 
-
-_FINDERS: weakref.WeakKeyDictionary[Project, ScriptFinder] = weakref.WeakKeyDictionary()
