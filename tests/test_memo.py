@@ -511,7 +511,7 @@ def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) 
     assert warm_modules == "", "a warm run builds the fixes' edits and reads pyproject.toml from the store"
     [store] = stores(tmp_path / "cache" / "doctor")
     assert stored_kinds(store) == {"dockerfile", "env-file", "extends-files", "override-edit", "pyproject",
-                                   "pyproject-dev", "recipe", "secrets-in-text"}
+                                   "pyproject-dev", "recipe", "secret-free", "secrets-in-text"}
 
 
 def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, tmp_path: Path,
@@ -565,3 +565,88 @@ def test_a_run_writes_no_cache_into_the_repository_that_is_home(tmp_path: Path, 
                           text=True, env=env, timeout=120, cwd=repo)
     assert done.returncode == (2 if case == "config-error" else 0), done.stdout + done.stderr
     assert not (repo / ".cache").exists(), sorted(p.name for p in (repo / ".cache").rglob("*"))
+
+
+def _stored_clean(store: Path) -> frozenset[bytes]:
+    from _pickle import loads
+
+    _header, _crc, body = loads(store.read_bytes())
+    entries = loads(body)
+    raised, value = loads(entries[("secret-free", None, ())][1])
+    assert not raised
+    return value  # type: ignore[no-any-return]
+
+
+def test_pairs_and_commands_without_secrets_are_judged_once_and_those_with_secrets_every_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The redactor judges each pair of the environment and each service command: a later run takes
+    what a former found clean from the memo's digests, judges the rest again, and masks the same."""
+    from doctor import known_secrets
+    from doctor.project import Project, ProjectOptions
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres\n    command: postgres -c log_min_messages=info\n"
+        "    environment:\n      POSTGRES_PASSWORD: Wq7zPx9mKd2vLs\n      POSTGRES_DB: app\n"
+        "  cache:\n    image: redis\n    command: redis-server --requirepass Hn4kTz8wQp3xRb\n")
+    age(tmp_path)
+    env = {"HOME": str(tmp_path), "LANG": "C.UTF-8", "API_TOKEN": "ghp_" + "a1B2c3D4e5F6g7H8i9J0" * 2}
+    judged: list[str] = []
+    real_mapping, real_text = known_secrets.secrets_in_mapping, known_secrets.secrets_in_text
+
+    def mapping(pairs: Any) -> set[str]:
+        judged.extend(pairs)
+        return real_mapping(pairs)
+
+    def text(value: str) -> set[str]:
+        judged.append(value)
+        return real_text(value)
+
+    monkeypatch.setattr(known_secrets, "secrets_in_mapping", mapping)
+    monkeypatch.setattr(known_secrets, "secrets_in_text", text)
+    shown = ("pw Wq7zPx9mKd2vLs, Hn4kTz8wQp3xRb and " + env["API_TOKEN"] + " for app on postgres -c "
+             "log_min_messages=info")
+
+    def masked() -> str:
+        return known_secrets.project_redactor(Project(ProjectOptions(path=tmp_path, env=env))).text(shown)
+
+    first = masked()
+    assert "Wq7zPx9mKd2vLs" not in first and "Hn4kTz8wQp3xRb" not in first and env["API_TOKEN"] not in first
+    assert {"LANG", "POSTGRES_DB", "postgres -c log_min_messages=info"} <= set(judged)
+    new_process()
+    judged.clear()
+    assert masked() == first
+    # the clean ones came from the digests; each that holds a secret was judged again
+    assert not {"LANG", "POSTGRES_DB", "HOME", "postgres -c log_min_messages=info"} & set(judged), judged
+    assert {"POSTGRES_PASSWORD", "API_TOKEN", "redis-server --requirepass Hn4kTz8wQp3xRb"} <= set(judged)
+    (store,) = stores()
+    kept = _stored_clean(store)
+    assert len(kept) >= 4 and all(len(digest) == 8 for digest in kept)
+    hashed = known_secrets._Judged()
+    for what in ("pair\0POSTGRES_PASSWORD\0=Wq7zPx9mKd2vLs", f"pair\0API_TOKEN\0={env['API_TOKEN']}",
+                 "text\0redis-server --requirepass Hn4kTz8wQp3xRb"):  # what holds a secret is never kept
+        assert hashed.hash(what.encode(), digest_size=8, person=b"doctor-clean").digest() not in kept
+    assert hashed.hash(b"pair\0POSTGRES_DB\0=app", digest_size=8, person=b"doctor-clean").digest() in kept
+
+
+def test_the_clean_digests_hold_this_runs_alone_past_their_bound(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from doctor import known_secrets
+    from doctor.project import Project, ProjectOptions
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n")
+    age(tmp_path)
+    monkeypatch.setattr(known_secrets._Judged, "MAX_KEPT", 30)
+
+    def run(env: dict[str, str]) -> frozenset[bytes]:
+        new_process()
+        known_secrets.project_redactor(Project(ProjectOptions(path=tmp_path, env=env)))
+        memo.flush()
+        return _stored_clean(stores()[0])
+
+    base = run({})  # the pairs every run has (the loader's own variables)
+    first = run({f"SESSION_{n}": f"value{n}" for n in range(20)})
+    grown = run({f"SESSION_{n}": f"other{n}" for n in range(5)})
+    assert base < first < grown and len(grown) <= 30
+    again = run({f"SESSION_{n}": f"third{n}" for n in range(20)})
+    assert len(again) <= 30 and again & first == base  # the former runs' SESSION_ values are dropped
+    assert run({f"SESSION_{n}": f"third{n}" for n in range(20)}) == again  # nothing new: not rewritten

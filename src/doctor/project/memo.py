@@ -125,6 +125,14 @@ def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
     return value
 
 
+def replace(kind: str, args: Hashable, value: object) -> None:
+    """Keep `value` as what `remember(kind, (), args, ...)` answers from now on (a value the caller
+    grows run by run, such as the set of pairs known to hold no secret)."""
+    store = _store()
+    if store is not None:
+        _keep(store, (kind, args, ()), (), False, value)
+
+
 def flush() -> None:
     """Write every store that gained an entry in this process (registered to run at exit)."""
     for store in list(_stores.values()):
