@@ -650,3 +650,25 @@ def test_the_clean_digests_hold_this_runs_alone_past_their_bound(tmp_path: Path,
     again = run({f"SESSION_{n}": f"third{n}" for n in range(20)})
     assert len(again) <= 30 and again & first == base  # the former runs' SESSION_ values are dropped
     assert run({f"SESSION_{n}": f"third{n}" for n in range(20)}) == again  # nothing new: not rewritten
+
+
+def test_what_gitignore_says_of_a_file_is_remembered_and_an_edit_of_it_misses(tmp_path: Path) -> None:
+    from doctor.project.portplan import git_ignored
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    rules = tmp_path / ".gitignore"
+    rules.write_text("*.log\n")
+    override = tmp_path / "compose.override.yaml"
+    override.write_text("services: {}\n")
+    age(tmp_path)
+    with counting() as ran:
+        assert git_ignored(override) is False
+    assert ran == ["git-ignored"]
+    new_process()
+    with counting() as ran:
+        assert git_ignored(override) is False
+    assert ran == []  # from the store: no rule compiled
+    rules.write_text("*.log\n/compose.override.yaml\n")
+    age(tmp_path)
+    new_process()
+    assert git_ignored(override) is True

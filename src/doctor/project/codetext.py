@@ -71,6 +71,21 @@ def _is_test(path: Path, folder: Path) -> bool:
             or ".test." in name or ".spec." in name)
 
 
+def _patterns(name: str, kept: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
+    """The name as a word; a Python line that only binds it (`CACHE_HOST = "cache"`, `CACHE_HOST =
+    os.environ.get("REDIS_URL")`: no read of a variable of that name, whose key is written as a string
+    where it is read, `env("CACHE_HOST")`, or as a settings class's field, `CACHE_HOST: str`); and the
+    key as a quoted dict value (`{"name": "NAUTOBOT_REDIS_HOST", "valueFrom": ...}`, a Kubernetes pod
+    spec's env entry in nautobot_config.py), which declares it for another program. Compiled into
+    `kept` at the first ask."""
+    if not kept:
+        escaped = re.escape(name)
+        kept += [re.compile(rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])"),
+                 re.compile(rf"^[ \t]*{escaped}[ \t]*=(?!=)", re.MULTILINE),
+                 re.compile(rf"""["'][\w.-]+["'][ \t]*:[ \t]*["']{escaped}["']""")]
+    return kept
+
+
 class CodeText:
     """The source text under some folders, read once per run, searched for variable names."""
 
@@ -91,16 +106,10 @@ class CodeText:
         its reader too (flask-on-docker's `entrypoint.sh`, not the `entrypoint.prod.sh` beside it).
         `tests=False`: a test's file is never the answer (only the program's own code counts).
         """
-        word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
-        if word.search(command):
+        # each pattern holds the name: a text without it matches none, and they are compiled for one that has it
+        patterns: list[re.Pattern[str]] = []
+        if name in command and _patterns(name, patterns)[0].search(command):
             return "its command"
-        # a Python line that only binds the name (`CACHE_HOST = "cache"`, `CACHE_HOST = os.environ.get(
-        # "REDIS_URL")`) reads no variable of that name: its key is written as a string where it is read
-        # (`env("CACHE_HOST")`), or as a settings class's field (`CACHE_HOST: str`)
-        bound = re.compile(rf"^[ \t]*{re.escape(name)}[ \t]*=(?!=)", re.MULTILINE)
-        # the key as a quoted dict value (`{"name": "NAUTOBOT_REDIS_HOST", "valueFrom": ...}`, a Kubernetes
-        # pod spec's env entry in nautobot_config.py) declares it for another program: no read
-        declared = re.compile(rf"""["'][\w.-]+["'][ \t]*:[ \t]*["']{re.escape(name)}["']""")
         implied = name in IMPLICIT
         script = test = mention = None
         for folder in folders:
@@ -108,11 +117,15 @@ class CodeText:
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
                 python = path.suffix == ".py"
-                if python and bound.search(text):
-                    text = bound.sub("", text)
-                if path.suffix.lower() in _DICT_LANGUAGES:
-                    text = declared.sub("", text)
-                if word.search(text) or (python and implied and reads_implicitly(name, text)):
+                found = False
+                if name in text:
+                    word, bound, declared = _patterns(name, patterns)
+                    if python and bound.search(text):
+                        text = bound.sub("", text)
+                    if path.suffix.lower() in _DICT_LANGUAGES:
+                        text = declared.sub("", text)
+                    found = word.search(text) is not None
+                if found or (python and implied and reads_implicitly(name, text)):
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):
                         script = script or str(path)

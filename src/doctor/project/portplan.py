@@ -114,26 +114,37 @@ def git_ignored(path: Path) -> bool | None:
     text, no git process; a rule this reading does not see counts as none (the note is only advice).
     The path itself is judged, as git does: a symlink's, not its target's (pass `path.resolve()` for
     the file an edit writes). None outside a git work tree, where nothing is ignored or tracked."""
-    import fnmatch
-
     from doctor.project.gitrepo import find_repo
-    from doctor.regular import read_text
+    from doctor.project.memo import remember
 
     repo = find_repo(path.parent)
     if repo is None:
         return None
     real, top = path.parent.resolve() / path.name, repo.top.resolve()
     relative = real.relative_to(top).as_posix() if real.is_relative_to(top) else path.name
-    for rules in (repo.top / ".gitignore", repo.common_dir / "info" / "exclude"):
+    files = (repo.top / ".gitignore", repo.common_dir / "info" / "exclude")
+    # remembered per rules files' stamps (doctor.project.memo): a warm run compiles no rule's pattern
+    return remember("git-ignored", files, (relative, path.name), lambda: _ignored_by(files, relative, path.name))
+
+
+def _ignored_by(files: tuple[Path, ...], relative: str, name: str) -> bool:
+    import fnmatch
+
+    from doctor.project.memo import unreadable
+    from doctor.regular import read_text
+
+    for rules in files:
         try:
             lines = read_text(rules).splitlines()
-        except OSError:  # doctor.regular's RefusedFile too (a FIFO, a file too big)
+        except (FileNotFoundError, NotADirectoryError):  # absent: a fact the stamp records
+            continue
+        except OSError:  # doctor.regular's RefusedFile too (a FIFO, a file too big): not kept, read again
+            unreadable()
             continue
         for line in (raw.strip() for raw in lines):
             if not line or line.startswith(("#", "!")):
                 continue
             rule = line.rstrip("/")
-            if fnmatch.fnmatchcase(relative, rule.lstrip("/")) or (
-                    "/" not in rule and fnmatch.fnmatchcase(path.name, rule)):
+            if fnmatch.fnmatchcase(relative, rule.lstrip("/")) or ("/" not in rule and fnmatch.fnmatchcase(name, rule)):
                 return True
     return False
