@@ -27,6 +27,7 @@ from doctor.project.service_network import NetworkIndex, NetworkView, listen_por
 from doctor.project.types import ComposeModel, EnvVar, Service
 
 _ROLE_KEY = lazy(r"(?<=[A-Z0-9])_?(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS|URL|URI|DSN)$", re.IGNORECASE)
+_NOT_ALNUM = lazy(r"[^A-Za-z0-9]+")
 _HOST_KEY = lazy(r"_(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 DATABASES = frozenset({"postgres", "mysql", "mongo"})  # what a `DB_HOST` may mean
 # who publishes other vendors' servers under the product's own name (`bitnami/clickhouse`)
@@ -202,7 +203,7 @@ def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
     named = product == peer.lower() or product.startswith(peer.lower() + "-")
     if not (image_family(server.image) or (named and vendor in (peer.lower(), *_REPUBLISHERS))):
         return False
-    name = re.sub(r"[^A-Za-z0-9]+", "_", peer).upper().strip("_")
+    name = _NOT_ALNUM.sub("_", peer).upper().strip("_")
     return bool(name) and re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key.upper()) is not None
 
 

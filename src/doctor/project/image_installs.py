@@ -288,15 +288,14 @@ _DEV_INSTALL = lazy(r"\buv\s+sync\b|\bpoetry\s+(?:install|sync)\b|\bpdm\s+(?:ins
                     r"|--extra\b|--all-extras\b|\bhatch\b|requirements[-_/](?:dev|test)|(?:dev|test)[-_]requirements"
                     r"|development\.txt|(?:^|[/\s])(?:dev|test|tests)\.txt")
 # Poetry's and uv's ways of leaving the development groups out
+_SEGMENTS = lazy(r"&&|\|\||;")  # a RUN's commands
 _RUNTIME_ONLY = lazy(r"--only[=\s]+main\b|--without[=\s]+\S*\bdev\b|--no-dev\b|--only-group[=\s]+main\b")
 
 
 def _installs_dev(text: str) -> bool:
     """Whether a RUN installs what may hold a development tool: `poetry sync` (every group but the
     optional ones) does, `poetry sync --only main` does not."""
-    import re
-
-    for segment in re.split(r"&&|\|\||;", text):
+    for segment in _SEGMENTS.split(text):
         if _DEV_INSTALL.search(segment) and not (_POETRY_OR_UV.search(segment) and _RUNTIME_ONLY.search(segment)):
             return True
     return False

@@ -560,9 +560,12 @@ def satisfies(version: str, spec: str, runtime: str) -> bool:
         return True  # a range we cannot read is never reported as drift
 
 
+_PYTHON_CLAUSE = lazy(r"^(~=|===|==|!=|<=|>=|<|>)\s*([\d.]+)(\.\*)?$")
+
+
 def _python_ok(version: tuple[int, ...], spec: str) -> bool:
     for clause in (c.strip() for c in spec.split(",") if c.strip()):
-        match = re.match(r"^(~=|===|==|!=|<=|>=|<|>)\s*([\d.]+)(\.\*)?$", clause)
+        match = _PYTHON_CLAUSE.match(clause)
         if match is None:
             raise ValueError(clause)
         op, raw, star = match.groups()

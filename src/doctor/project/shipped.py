@@ -716,7 +716,7 @@ def _is_text_script(path: Path) -> bool:
 # a piece of a shell word, or the blanks between words, as shlex.split (POSIX) reads them: plain
 # characters, `\x` (x), '...' (as written), "..." (its `\"` and `\\` unescaped). Not a lazy(): the
 # shipped regex tables list those; re's own cache compiles it once.
-_WORD_PIECE = r"""([^ \t\r\n'"\\]+)|\\(.)|'([^']*)'|"([^"\\]*(?:\\.[^"\\]*)*)"|([ \t\r\n]+)"""
+_WORD_PIECE = lazy(r"""([^ \t\r\n'"\\]+)|\\(.)|'([^']*)'|"([^"\\]*(?:\\.[^"\\]*)*)"|([ \t\r\n]+)""", re.DOTALL)
 
 
 def _words(text: str) -> list[str]:
@@ -727,7 +727,7 @@ def _words(text: str) -> list[str]:
     parts: list[str] = []
     quoted = False  # `""` is a word too
     at = 0
-    for match in re.finditer(_WORD_PIECE, text, re.DOTALL):
+    for match in _WORD_PIECE.finditer(text):
         if match.start() != at:  # an open quote, or a backslash at the end: what shlex refuses
             return text.split()
         at = match.end()
