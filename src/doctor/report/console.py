@@ -21,7 +21,6 @@ from pathlib import Path
 from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Severity, Status, record
 from doctor.model import shown_path as shown_path  # re-exported: app.py and the tests read it here
-from doctor.redact import Redactor
 from doctor.report import PARTIAL_INPUT as PARTIAL_INPUT  # re-exported with partial_reason: tests read them here
 from doctor.report import RenderOptions, suppressed_by
 from doctor.report import partial_reason as partial_reason
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
     from doctor.model import Location
+    from doctor.redact import Redactor  # the run's, built beside the checks (app.redactor_for): not imported here
 
 MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.SKIPPED: "-", Status.ERROR: "✗"}
 PARTIAL = "~"
