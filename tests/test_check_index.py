@@ -100,3 +100,49 @@ def test_a_stale_entry_is_imported_and_a_deferred_check_runs_the_real_one_at_its
     assert list(deferred(Severity.INFO).run(None, None)) == []  # type: ignore[arg-type]
     assert list(deferred().run(None, None)) == []  # type: ignore[arg-type]
     assert seen == [Severity.INFO, real.severity]
+
+
+def test_a_remembered_scan_sees_a_distribution_added_and_an_entry_points_file_edited(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from doctor.project import memo
+
+    def dist(name: str, points: str) -> Path:
+        info = tmp_path / f"{name}-1.0.dist-info"
+        info.mkdir()
+        (info / "entry_points.txt").write_text(f"[{check_index.GROUP}]\n{points}\n")
+        return info
+
+    def age(*paths: Path) -> None:  # older than the memo's racy window
+        when = time.time() - 60
+        for path in paths:
+            os.utime(path, (when, when))
+
+    scans: list[str] = []
+    real = check_index._scan
+
+    def counted(group: str, read: list[str] | None = None) -> list[tuple[str, str, str]] | None:
+        scans.append(group)
+        return real(group, read)
+
+    def names() -> list[str]:
+        memo.flush()
+        memo.forget()  # as a new process
+        found = check_index.registered(remembered=True)
+        assert found is not None
+        return sorted(point.name for point in found)
+
+    monkeypatch.setattr(check_index, "_scan", counted)
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    first = dist("plugin_a", "alpha = plugin_a:Alpha")
+    age(first / "entry_points.txt", first, tmp_path)
+    assert names() == ["alpha"] and len(scans) == 1
+    assert names() == ["alpha"] and len(scans) == 1  # from the memo: nothing listed or read
+    (first / "entry_points.txt").write_text(f"[{check_index.GROUP}]\nalpha = plugin_a:Alpha\nbeta = plugin_a:Beta\n")
+    age(first / "entry_points.txt")
+    assert names() == ["alpha", "beta"] and len(scans) == 2  # an edited entry_points.txt
+    second = dist("plugin_b", "gamma = plugin_b:Gamma")
+    age(second / "entry_points.txt", second, tmp_path)
+    assert names() == ["alpha", "beta", "gamma"] and len(scans) == 3  # a distribution added

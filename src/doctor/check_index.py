@@ -60,9 +60,10 @@ class EntryPoint:
         return loaded
 
 
-def registered(group: str = GROUP) -> list[EntryPoint] | None:
-    """The entry points of `group` (for doctor.engine.load_registry), or None as `entry_points`."""
-    found = _scan(group)
+def registered(group: str = GROUP, remembered: bool = False) -> list[EntryPoint] | None:
+    """The entry points of `group` (for doctor.engine.load_registry), or None as `entry_points`.
+    `remembered`: from the file-fact memo while what the scan read is unchanged (_remembered_scan)."""
+    found = _remembered_scan(group) if remembered else _scan(group)
     return None if found is None else [EntryPoint(*point) for point in found]
 
 
@@ -72,7 +73,9 @@ def entry_points(group: str = GROUP) -> list[tuple[str, str]] | None:
     return None if found is None else [(name, value) for name, value, _ in found]
 
 
-def _scan(group: str) -> list[tuple[str, str, str]] | None:
+def _scan(group: str, read: list[str] | None = None) -> list[tuple[str, str, str]] | None:
+    """Every entry point of `group` in the distributions on sys.path; `read` gets each distribution
+    folder and entry_points.txt looked at."""
     seen: set[str] = set()
     found: list[tuple[str, str, str]] = []
     for folder in sys.path:
@@ -92,7 +95,35 @@ def _scan(group: str) -> list[tuple[str, str, str]] | None:
             seen.add(dist)
             info = os.path.join(folder, name)
             found += [(n, v, info) for n, v in _group(os.path.join(info, "entry_points.txt"), group)]
+            if read is not None:
+                read += [info, os.path.join(info, "entry_points.txt")]
     return found
+
+
+def _remembered_scan(group: str) -> list[tuple[str, str, str]] | None:
+    """_scan's answer, from the file-fact memo (doctor.project.memo) while every sys.path folder (a
+    distribution installed or removed changes its mtime, as for the import system's own path
+    cache), each distribution folder and each entry_points.txt the scan read are as they were:
+    listing the standard library's folder and reading every entry_points.txt cost ~1.5 ms of a
+    preflight's start."""
+    from doctor.project.memo import remember
+
+    def scanned() -> tuple[list[tuple[str, str, str]] | None, tuple[tuple[str, object], ...]]:
+        read: list[str] = []
+        found = _scan(group, read)
+        return found, tuple((path, _stamp(path)) for path in read)
+
+    found, _inputs = remember("entry-points", [folder or "." for folder in sys.path], group, scanned,
+                              valid=lambda value: all(_stamp(path) == stamp for path, stamp in value[1]))
+    return found
+
+
+def _stamp(path: str) -> object:
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return exc.errno
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _group(path: str, group: str) -> Iterator[tuple[str, str]]:

@@ -128,7 +128,7 @@ def entry_points(group: str = ENTRY_POINT_GROUP) -> Iterable[EntryPoint | import
     """Read from entry_points.txt files (importing importlib.metadata costs more than the whole scan)."""
     from doctor.check_index import registered
 
-    found = registered(group)
+    found = registered(group, remembered=True)
     if found is not None:
         return found
     import importlib.metadata
