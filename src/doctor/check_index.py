@@ -106,24 +106,16 @@ def _remembered_scan(group: str) -> list[tuple[str, str, str]] | None:
     cache), each distribution folder and each entry_points.txt the scan read are as they were:
     listing the standard library's folder and reading every entry_points.txt cost ~1.5 ms of a
     preflight's start."""
-    from doctor.project.memo import remember
+    from doctor.project.memo import remember, stamp
 
     def scanned() -> tuple[list[tuple[str, str, str]] | None, tuple[tuple[str, object], ...]]:
         read: list[str] = []
         found = _scan(group, read)
-        return found, tuple((path, _stamp(path)) for path in read)
+        return found, tuple((path, stamp(path)) for path in read)
 
     found, _inputs = remember("entry-points", [folder or "." for folder in sys.path], group, scanned,
-                              valid=lambda value: all(_stamp(path) == stamp for path, stamp in value[1]))
+                              valid=lambda value: all(stamp(path) == was for path, was in value[1]))
     return found
-
-
-def _stamp(path: str) -> object:
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        return exc.errno
-    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _group(path: str, group: str) -> Iterator[tuple[str, str]]:

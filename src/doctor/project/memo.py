@@ -98,7 +98,7 @@ def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
     if store is None:
         return compute()
     paths = tuple(os.fspath(f) for f in files)
-    stamps = tuple(_stamp(p) for p in paths)  # before compute: an edit during it changes the stamp
+    stamps = tuple(stamp(p) for p in paths)  # before compute: an edit during it changes the stamp
     key = (kind, args, paths)
     found = store.entries.get(key)
     if found is not None and found[0] == stamps:
@@ -159,7 +159,8 @@ def _store() -> _Store | None:
     return store
 
 
-def _stamp(path: str) -> Stamp:
+def stamp(path: str) -> Stamp:
+    """What a file is now, as an entry records its inputs (None when it cannot be stat'ed)."""
     try:
         info = os.stat(path)
     except (OSError, ValueError):

@@ -714,8 +714,8 @@ def _is_text_script(path: Path) -> bool:
 
 
 # a piece of a shell word, or the blanks between words, as shlex.split (POSIX) reads them: plain
-# characters, `\x` (x), '...' (as written), "..." (its `\"` and `\\` unescaped). Not a lazy(): the
-# shipped regex tables list those; re's own cache compiles it once.
+# characters, `\x` (x), '...' (as written), "..." (its `\"` and `\\` unescaped); from recache's table
+# like every lazy() (doctor/regex-tables list it), not parsed by each process on each run.
 _WORD_PIECE = lazy(r"""([^ \t\r\n'"\\]+)|\\(.)|'([^']*)'|"([^"\\]*(?:\\.[^"\\]*)*)"|([ \t\r\n]+)""", re.DOTALL)
 
 
