@@ -100,3 +100,79 @@ def test_the_engines_quote_is_urllibs(safe: str) -> None:
         if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
             continue
         assert quote(text, safe) == urllib_quote(text, safe=safe), text
+
+
+TOML_DOCUMENTS = [
+    '[project]\nname = "app"\nrequires-python = ">=3.11"\ndependencies = ["fastapi>=0.110", "psycopg[binary]"]\n'
+    '[project.optional-dependencies]\ndev = ["pytest"]\n[tool.uv]\ndev-dependencies = ["ruff"]\n',
+    'int = [+17, -0, 1_000, 0xDEAD_beef, 0o755, 0b1101]\n'
+    'float = [3.14, -1e-3, 6.626e-34, 5e+22, 1_0.0_1, inf, -inf, nan]\nbool = [true, false]\n',
+    'basic = "tab\\t quote\\" uni\\u00E9 \\U0001F600"\nliteral = \'C:\\\\Users\\\\x\'\n'
+    'multi = """\nroses \\\n  are red"""\nlit_multi = \'\'\'\nline "one"\n\'\'\'\n',
+    'odt = 1979-05-27T07:32:00Z\nodt2 = 1979-05-27T00:32:00.999999-07:00\nodt3 = 1979-05-27 07:32:00+05:30\n'
+    'ldt = 1979-05-27T07:32:00.5\nld = 1979-05-27\nlt = 07:32:00.123456789\n',
+    'a.b.c = 1\na.d = { e = [1, 2, { f = "g" }], "quoted key" = true }\n[[fruit]]\nname = "apple"\n'
+    '[fruit.physical]\ncolor = "red"\n[[fruit.variety]]\nname = "red delicious"\n[[fruit]]\nname = "banana"\n',
+    '# comment\n[tool.mise]\n[tools]\npython = "3.12"  # trailing\nnode = ["20", "lts"]\n"" = "empty key"\n',
+    '[tool.poetry.scripts]\napp = "app.main:run"\n[tool.pytest.ini_options]\naddopts = "-q"\n',
+    # refused: each must raise the same TOMLDecodeError, with the same message
+    'a = 1\na = 2\n', '[t]\n[t]\n', 'x = "unterminated\n', 'd = 1979-13-01\n', 'n = 0x\n', 'k = \n',
+    't = 25:00:00\n', 'f = 1.\n', '[a]\nb = 1\n[a.b]\n', 'v = [1,,2]\n', "\ufeffa = 1\n", 'bad key = 1\n',
+]
+
+
+def _parsed_by(lean: bool, documents: list[str]) -> list[str]:
+    code = ("import sys, json\n"
+            + ("from doctor import lean_toml as tomllib\n" if lean else "import tomllib\n")
+            + "out = []\n"
+            "for text in json.loads(sys.stdin.read()):\n"
+            "    try:\n        out.append(repr(tomllib.loads(text)))\n"
+            "    except tomllib.TOMLDecodeError as exc:\n        out.append('error: ' + str(exc))\n"
+            "print(json.dumps(out + [str('typing' in sys.modules)]))\n")
+    import json
+
+    done = subprocess.run([sys.executable, "-c", FORGET + code], input=json.dumps(documents), capture_output=True,
+                          text=True, cwd=REPO, timeout=60)
+    assert done.returncode == 0, done.stderr
+    parsed: list[str] = json.loads(done.stdout)
+    return parsed
+
+
+def test_tomllib_imported_lean_reads_every_document_as_the_plain_import() -> None:
+    documents = TOML_DOCUMENTS + [p.read_text(encoding="utf-8", errors="replace")
+                                  for p in sorted(REPO.glob("**/*.toml")) if ".venv" not in p.parts][:60]
+    lean, plain = _parsed_by(True, documents), _parsed_by(False, documents)
+    assert lean[:-1] == plain[:-1]
+    assert sum(out.startswith("error: ") for out in lean) == 12
+    assert lean[-1] == "False"  # typing was never imported
+
+
+def test_tomllib_imported_lean_takes_its_patterns_from_the_table_and_leaves_typing_real() -> None:
+    out = _run("""
+        from doctor import lean_imports, lean_toml
+        import re, string, tomllib._re as r
+        ours = [p.compiled for p in lean_imports.TOMLLIB_PATTERNS]
+        print([a is b for a, b in zip((r.RE_NUMBER, r.RE_LOCALTIME, r.RE_DATETIME), ours)],
+              string.Template.pattern is lean_imports.STRING_TEMPLATE_PATTERN.compiled)
+        print(sys.modules['tomllib._parser'].Output(1, 2).flags, 'typing' in sys.modules)
+        import typing
+        print(typing.NamedTuple.__module__, hasattr(typing, 'TypedDict'))
+    """)
+    assert out == ["[True, True, True] True", "2 False", "typing True"]
+
+
+@pytest.mark.parametrize("setup", [
+    "import typing",  # typing already there: the plain import
+    # a tomllib that takes more from typing than the stand-in holds: the plain import, nothing left of the stand-in
+    "from doctor import lean_imports\nreal = lean_imports._typing_stand_in\n"
+    "def lacking():\n    stand_in = real()\n    del stand_in.NamedTuple\n    return stand_in\n"
+    "lean_imports._typing_stand_in = lacking",
+])
+def test_tomllib_falls_back_to_the_plain_import(setup: str) -> None:
+    out = _run(setup + """
+from doctor import lean_toml
+import tomllib, typing
+print(lean_toml.loads('a = 1979-05-27'), sorted(sys.modules['tomllib._parser'].Output.__annotations__),
+      sys.modules['tomllib._types'].Key == typing.Tuple[str, ...])
+""")
+    assert out == ["{'a': datetime.date(1979, 5, 27)} ['data', 'flags'] True"]

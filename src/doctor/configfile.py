@@ -90,7 +90,7 @@ def _read_pyproject(path: Path) -> Raw | None:
     text = read_text(path)
     if "doctor" not in text:
         return None
-    import tomllib
+    from doctor import lean_toml as tomllib
 
     try:
         data = tomllib.loads(text)

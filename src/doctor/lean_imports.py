@@ -8,12 +8,29 @@ function: the stand-in imports the real module at the first call, and is in `sys
 while pathlib imports, so any other `import urllib.parse` gets the real module, as always.
 Where pathlib or urllib.parse is already imported, or pathlib imports urllib.parse lazily itself
 (3.13+), or anything goes wrong, it is the plain `import pathlib`.
+
+`tomllib` (a first run's pyproject.toml, in each process that reads one) imports `typing` for
+annotations, a `NamedTuple` and two aliases, and compiles four patterns (its own three and
+`string.Template`'s): ~10 ms of ~11.5. `import_tomllib` seeds `re`'s cache with those patterns
+from doctor's regex table (`seed_patterns`, as doctor.project.yamlimport does for PyYAML's) and
+imports tomllib with a stand-in `typing` holding only what it takes (its `NamedTuple` makes a
+`collections.namedtuple`). The stand-in is in `sys.modules` only while tomllib's own modules
+import (what else tomllib imports is imported first, with the real `typing` importable); any other
+`import typing` gets the real module. Where typing or tomllib is already imported, or tomllib
+takes anything else from typing, or anything goes wrong, it is the plain `import tomllib`.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from types import ModuleType
+
+from doctor.lazyre import lazy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 STAND_IN = "urllib.parse"
 
@@ -41,3 +58,103 @@ def _quote_from_bytes(*args: object, **kwargs: object) -> str:
     from urllib.parse import quote_from_bytes
 
     return quote_from_bytes(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def seed_patterns(patterns: Iterable[tuple[str, re.Pattern[str]]]) -> None:
+    """Place each (text, pattern) in `re`'s cache (CPython 3.11-3.13: {(type, text, flags): Pattern})
+    as what `re.compile(text, flags)` returns: a module that compiles `text` at import takes the
+    pattern compiled from doctor's regex table (doctor.lazyre, doctor.recache), not a parse of its
+    own. A text written differently misses (the module compiles its own); a failure seeds nothing."""
+    cache = getattr(re, "_cache", None)
+    if not isinstance(cache, dict):
+        return
+    for text, stand_in in patterns:
+        try:
+            compiled: re.Pattern[str] = getattr(stand_in, "compiled", stand_in)
+            cache.setdefault((str, text, compiled.flags & ~re.U), compiled)
+        except Exception:  # a seed that fails is a miss: the module compiles its own
+            continue
+
+
+# tomllib/_re.py's three patterns and string.Template's, text and flags as Python 3.11-3.13 write them
+_TIME = r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(?:\.([0-9]{1,6})[0-9]*)?"
+TOMLLIB_PATTERNS = (
+    lazy("\n0\n(?:\n    x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*   # hex\n    |\n    b[01](?:_?[01])*                 # bin\n"
+         "    |\n    o[0-7](?:_?[0-7])*               # oct\n)\n|\n[+-]?(?:0|[1-9](?:_?[0-9])*)         # dec, "
+         "integer part\n(?P<floatpart>\n    (?:\\.[0-9](?:_?[0-9])*)?         # optional fractional part\n"
+         "    (?:[eE][+-]?[0-9](?:_?[0-9])*)?  # optional exponent part\n)\n", re.VERBOSE),
+    lazy(_TIME),
+    lazy("\n([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])  # date, e.g. 1988-10-27\n(?:\n    [Tt ]\n    "
+         + _TIME + "\n    (?:([Zz])|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))?  # optional time offset\n)?\n",
+         re.VERBOSE),
+)
+STRING_TEMPLATE_PATTERN = lazy(
+    "\n            \\$(?:\n              (?P<escaped>\\$)  |   # Escape sequence of two delimiters\n"
+    "              (?P<named>(?a:[_a-z][_a-z0-9]*))       |   # delimiter and a Python identifier\n"
+    "              {(?P<braced>(?a:[_a-z][_a-z0-9]*))} |   # delimiter and a braced identifier\n"
+    "              (?P<invalid>)             # Other ill-formed delimiter exprs\n            )\n            ",
+    re.IGNORECASE | re.VERBOSE)
+_TOMLLIB_MODULES = frozenset({"tomllib", "tomllib._parser", "tomllib._re", "tomllib._types"})
+
+
+def import_tomllib() -> None:
+    """Import `tomllib` (without `typing` when it is imported here first); `import tomllib` then
+    gets it."""
+    if "tomllib" in sys.modules or "typing" in sys.modules:
+        return
+    seeds = [(p.pattern, p) for p in TOMLLIB_PATTERNS]
+    if "string" not in sys.modules:
+        seeds.append((STRING_TEMPLATE_PATTERN.pattern, STRING_TEMPLATE_PATTERN))
+    seed_patterns(seeds)
+    # what tomllib imports besides typing, imported while the real typing is importable
+    import collections.abc  # noqa: F401
+    import datetime  # noqa: F401
+    import functools  # noqa: F401
+    import string  # noqa: F401
+
+    before = set(sys.modules)
+    stand_in = _typing_stand_in()
+    sys.modules["typing"] = stand_in
+    try:
+        import tomllib  # noqa: F401
+    except Exception:  # tomllib takes more from typing: the plain import, once the stand-in is gone
+        pass
+    finally:
+        if sys.modules.get("typing") is stand_in:
+            del sys.modules["typing"]
+        imported = set(sys.modules) - before
+        if not imported <= _TOMLLIB_MODULES or "tomllib" not in imported:
+            for name in imported:  # whatever holds the stand-in is imported again, plainly
+                del sys.modules[name]
+
+
+class _Annotation:
+    """`Any`, `BinaryIO`, `Callable[...]`, `Tuple[...]` as tomllib uses them: in annotations only."""
+
+    def __getitem__(self, _item: object) -> _Annotation:
+        return self
+
+
+class _NamedTupleMeta(type):
+    """`class Output(NamedTuple): data: ...; flags: ...` as typing makes it: a namedtuple of the
+    annotated fields (a body with more than fields is refused: the plain import then)."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, object]) -> type:
+        if not bases:  # the stand-in's own NamedTuple
+            return super().__new__(mcs, name, bases, namespace)
+        if set(namespace) - {"__module__", "__qualname__", "__annotations__", "__doc__"}:
+            raise ImportError(f"{name}: a NamedTuple with more than fields")
+        from collections import namedtuple
+
+        fields = namespace.get("__annotations__", {})
+        return namedtuple(name, tuple(fields) if isinstance(fields, dict) else (),
+                          module=str(namespace.get("__module__")))
+
+
+def _typing_stand_in() -> ModuleType:
+    stand_in = ModuleType("typing", "doctor.lean_imports' stand-in: what tomllib takes from typing")
+    annotation = _Annotation()
+    for name in ("Any", "BinaryIO", "Callable", "Tuple"):
+        setattr(stand_in, name, annotation)
+    stand_in.NamedTuple = _NamedTupleMeta("NamedTuple", (), {})  # type: ignore[attr-defined]
+    return stand_in

@@ -50,7 +50,7 @@ def _pyproject(text: str) -> list[str]:
     """`[project.scripts]` and `[tool.poetry.scripts]` names."""
     if "scripts" not in text:
         return []
-    import tomllib
+    from doctor import lean_toml as tomllib
 
     try:
         data = tomllib.loads(text)

@@ -173,7 +173,7 @@ def _truth(value: str) -> bool:
 
 def _poetry_toml(text: str | None) -> dict[str, bool]:
     """The `[virtualenvs]` settings of a poetry.toml's text."""
-    import tomllib
+    from doctor import lean_toml as tomllib
 
     if not text:
         return {}

@@ -101,7 +101,7 @@ def _pyproject(path: Path) -> Manifest | None:
 
 
 def _pyproject_manifest(path: Path) -> Manifest | None:
-    import tomllib
+    from doctor import lean_toml as tomllib
 
     text = read_regular_text(path)
     try:
@@ -209,7 +209,7 @@ def _dev_listed(pyproject: Path, wanted: str) -> bool:
     text = read_regular_text(pyproject)
     if text is None or wanted not in text.lower().replace("_", "-"):
         return False
-    import tomllib
+    from doctor import lean_toml as tomllib
 
     try:
         data = tomllib.loads(text)

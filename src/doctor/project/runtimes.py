@@ -254,7 +254,7 @@ def _mise(path: Path) -> list[Declared]:
     lines = _lines(path)
     if not lines:
         return []
-    import tomllib  # only a folder with a mise file pays for it
+    from doctor import lean_toml as tomllib  # only a folder with a mise file pays for it
 
     try:
         tools = tomllib.loads("\n".join(lines)).get("tools")
@@ -287,7 +287,7 @@ def _requires_python(path: Path) -> list[Declared]:
     lines = _lines(path)
     if not lines:
         return []
-    import tomllib  # here: ~5 ms to import, and only a pyproject.toml needs it
+    from doctor import lean_toml as tomllib  # here: ~5 ms to import, and only a pyproject.toml needs it
 
     try:
         data = tomllib.loads("\n".join(lines))

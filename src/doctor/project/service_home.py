@@ -384,7 +384,7 @@ def _workspace_patterns(pyproject: Path) -> tuple[str, ...]:
         return ()
     if "workspace" not in text:
         return ()  # no `[tool.uv.workspace]` (nor `workspace =` under `[tool.uv]`): no second TOML parse
-    import tomllib
+    from doctor import lean_toml as tomllib
 
     try:
         data = tomllib.loads(text)

@@ -348,7 +348,7 @@ def _tool_commands(path: Path) -> list[Command]:
     text = _read(path)
     if text is None or sys.version_info < (3, 11):
         return []
-    import tomllib
+    from doctor import lean_toml as tomllib
 
     try:
         tools = tomllib.loads(text).get("tool", {})

@@ -20,6 +20,7 @@ import re
 import sys
 
 from doctor.lazyre import lazy
+from doctor.lean_imports import seed_patterns
 
 PYYAML_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
 NON_PRINTABLE = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]"  # the same set
@@ -54,14 +55,8 @@ PYYAML_PATTERNS = (
 
 
 def _seed_pattern_cache() -> None:
-    cache = getattr(re, "_cache", None)  # CPython 3.11-3.13: {(type, pattern, flags): Pattern}
-    if "yaml" not in sys.modules and isinstance(cache, dict):
-        for text, stand_in in ((PYYAML_NON_PRINTABLE, _NON_PRINTABLE), *((p.pattern, p) for p in PYYAML_PATTERNS)):
-            try:
-                compiled: re.Pattern[str] = stand_in.compiled  # type: ignore[attr-defined]
-                cache.setdefault((str, text, compiled.flags & ~re.U), compiled)
-            except Exception:  # a seed that fails is a miss: PyYAML compiles its own
-                continue
+    if "yaml" not in sys.modules:
+        seed_patterns([(PYYAML_NON_PRINTABLE, _NON_PRINTABLE), *((p.pattern, p) for p in PYYAML_PATTERNS)])
 
 
 _seed_pattern_cache()
