@@ -22,6 +22,7 @@ import pytest
 from test_corpus_precision import CHECKS, VARIANTS, prepare
 
 from doctor import cachedir
+from doctor.clean_digests import CleanDigests, digest
 from doctor.configfile import ConfigError, read_pyproject
 from doctor.project import memo
 from doctor.project.edits import override_edit
@@ -511,7 +512,7 @@ def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) 
     assert warm_modules == "", "a warm run builds the fixes' edits and reads pyproject.toml from the store"
     [store] = stores(tmp_path / "cache" / "doctor")
     assert stored_kinds(store) == {"dockerfile", "env-file", "extends-files", "override-edit", "pyproject",
-                                   "pyproject-dev", "recipe", "secret-free", "secrets-in-text"}
+                                   "pyproject-dev", "recipe", "scrub-clean", "secret-free", "secrets-in-text"}
 
 
 def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, tmp_path: Path,
@@ -567,12 +568,12 @@ def test_a_run_writes_no_cache_into_the_repository_that_is_home(tmp_path: Path, 
     assert not (repo / ".cache").exists(), sorted(p.name for p in (repo / ".cache").rglob("*"))
 
 
-def _stored_clean(store: Path) -> frozenset[bytes]:
+def _stored_clean(store: Path, kind: str = "secret-free") -> frozenset[bytes]:
     from _pickle import loads
 
     _header, _crc, body = loads(store.read_bytes())
     entries = loads(body)
-    raised, value = loads(entries[("secret-free", None, ())][1])
+    raised, value = loads(entries[(kind, None, ())][1])
     assert not raised
     return value  # type: ignore[no-any-return]
 
@@ -621,11 +622,10 @@ def test_pairs_and_commands_without_secrets_are_judged_once_and_those_with_secre
     (store,) = stores()
     kept = _stored_clean(store)
     assert len(kept) >= 4 and all(len(digest) == 8 for digest in kept)
-    hashed = known_secrets._Judged()
     for what in ("pair\0POSTGRES_PASSWORD\0=Wq7zPx9mKd2vLs", f"pair\0API_TOKEN\0={env['API_TOKEN']}",
                  "text\0redis-server --requirepass Hn4kTz8wQp3xRb"):  # what holds a secret is never kept
-        assert hashed.hash(what.encode(), digest_size=8, person=b"doctor-clean").digest() not in kept
-    assert hashed.hash(b"pair\0POSTGRES_DB\0=app", digest_size=8, person=b"doctor-clean").digest() in kept
+        assert digest(what, 8, b"doctor-clean") not in kept
+    assert digest("pair\0POSTGRES_DB\0=app", 8, b"doctor-clean") in kept
 
 
 def test_the_clean_digests_hold_this_runs_alone_past_their_bound(tmp_path: Path,
@@ -635,7 +635,7 @@ def test_the_clean_digests_hold_this_runs_alone_past_their_bound(tmp_path: Path,
 
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n")
     age(tmp_path)
-    monkeypatch.setattr(known_secrets._Judged, "MAX_KEPT", 30)
+    monkeypatch.setattr(CleanDigests, "MAX_KEPT", 30)
 
     def run(env: dict[str, str]) -> frozenset[bytes]:
         new_process()
@@ -650,6 +650,47 @@ def test_the_clean_digests_hold_this_runs_alone_past_their_bound(tmp_path: Path,
     again = run({f"SESSION_{n}": f"third{n}" for n in range(20)})
     assert len(again) <= 30 and again & first == base  # the former runs' SESSION_ values are dropped
     assert run({f"SESSION_{n}": f"third{n}" for n in range(20)}) == again  # nothing new: not rewritten
+
+
+def test_the_output_border_scans_again_only_what_held_a_secret(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Redactor.text of a project run: a text a former run's shapes found nothing in is known by its
+    16-byte digest and not scanned again; one holding a secret by its shape is scanned (and masked) on
+    every run, and its digest is never kept. The output is the same, byte for byte."""
+    from doctor import known_secrets, redact
+    from doctor.project import Project, ProjectOptions
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n")
+    age(tmp_path)
+    scanned: list[str] = []
+    real_scrub = redact.scrub
+
+    def scrub(text: str, sink: Any = None) -> str:
+        scanned.append(text)
+        return real_scrub(text) if sink is None else real_scrub(text, sink)
+
+    monkeypatch.setattr(redact, "scrub", scrub)
+    clean = "'web' publishes 8080 twice (compose.yaml:3)\nfix: drop one"
+    secret = "DATABASE_URL=postgres://app:Zq8vLx2mTT9wPp@db/app"
+    token = "token ghp_" + "a1B2c3D4e5F6g7H8i9J0" * 2
+
+    def shown() -> list[str]:
+        new_process()
+        redactor = known_secrets.project_redactor(Project(ProjectOptions(path=tmp_path, env={})))
+        scanned.clear()
+        out = [redactor.text(t) for t in (clean, secret, token, clean)]
+        redactor._clean.keep()  # type: ignore[union-attr]  # as at exit
+        memo.flush()
+        return out
+
+    first = shown()
+    assert first[0] == first[3] == clean and "Zq8vLx2mTT9wPp" not in first[1] and "ghp_" not in first[2]
+    assert scanned == [clean, secret, token]  # the same text twice in a run: scanned once
+    assert shown() == first
+    assert scanned == [secret, token]
+    kept = _stored_clean(stores()[0], "scrub-clean")
+    assert digest(clean, 16, b"doctor-scrub") in kept and all(len(d) == 16 for d in kept)
+    assert not {digest(secret, 16, b"doctor-scrub"), digest(token, 16, b"doctor-scrub")} & kept
 
 
 def test_what_gitignore_says_of_a_file_is_remembered_and_an_edit_of_it_misses(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from itertools import pairwise
 from pathlib import Path
 
+from doctor.clean_digests import CleanDigests
 from doctor.lazyre import lazy
 from doctor.redact import Redactor, scrub, secrets_in_mapping, user_secret
 from doctor.secret_keys import secret_for_key
@@ -53,7 +54,8 @@ def projects_redactor(projects: Iterable[Project], *extra: Mapping[str, str | No
         found, shown = _project_secrets(project, *(extra if number == 0 else ()))  # its clear values too
         values |= found
         names |= shown
-    return Redactor(values, names)
+    # what the output border found no secret in by shape: 16-byte digests, as it prints whatever they cover
+    return Redactor(values, names, CleanDigests("scrub-clean", b"doctor-scrub", 16))
 
 
 def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tuple[set[str], set[str]]:
@@ -98,32 +100,15 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     return values, names
 
 
-class _Judged:
+class _Judged(CleanDigests):
     """secrets_in_mapping of one pair and secrets_in_text of a command, answered at once for what a
-    former run found no secret in: the environment's and the services' pairs and commands are the
-    same from run to run, and judging each costs ~40 us (~9 ms of otel-demo's 225 pairs, ~2 ms of
-    the commands of a small project's services).
-
-    Only digests are kept (blake2b, 8 bytes, in the file-fact memo, doctor.project.memo, keyed by
-    doctor's code like every memo entry): of what holds no secret, never of what does, and never a
-    value; a pair that holds a secret is judged again on every run. The set grows with the pairs
-    that appear (a new shell's session variables) up to MAX_KEPT, then holds this run's alone.
-    """
-
-    KIND = "secret-free"
-    MAX_KEPT = 4096
+    former run found no secret in (doctor.clean_digests: 8-byte digests, kind "secret-free"): the
+    environment's and the services' pairs and commands are the same from run to run, and judging
+    each costs ~40 us (~9 ms of otel-demo's 225 pairs, ~2 ms of the commands of a small project's
+    services). A pair that holds a secret is judged again on every run."""
 
     def __init__(self) -> None:
-        try:
-            from _blake2 import blake2b  # hashlib's own: importing hashlib costs ~3 ms
-        except ImportError:  # pragma: no cover - a Python built without it
-            from hashlib import blake2b
-        from doctor.project.memo import remember
-
-        self.hash = blake2b
-        stored: object = remember(self.KIND, (), None, frozenset)
-        self.before: frozenset[bytes] = stored if isinstance(stored, frozenset) else frozenset()
-        self.clean: set[bytes] = set()  # what this run found clean
+        super().__init__("secret-free", b"doctor-clean")
 
     def in_pair(self, key: str, value: str | None) -> set[str]:
         return self._judged(f"pair\0{key}\0{'=' + value if value is not None else 'N'}",
@@ -133,23 +118,13 @@ class _Judged:
         return self._judged(f"text\0{text}", lambda: secrets_in_text(text))
 
     def _judged(self, what: str, judge: Callable[[], set[str]]) -> set[str]:
-        digest = self.hash(what.encode("utf-8", "surrogatepass"), digest_size=8, person=b"doctor-clean").digest()
-        if digest in self.before:
-            self.clean.add(digest)
+        found = self.digest(what)
+        if self.known(found):
             return set()
-        found = judge()
-        if not found:
-            self.clean.add(digest)
-        return found
-
-    def keep(self) -> None:
-        """Store the digests when this run found clean what no former run had."""
-        if self.clean <= self.before:
-            return
-        kept = self.before | self.clean
-        from doctor.project.memo import replace
-
-        replace(self.KIND, None, kept if len(kept) <= self.MAX_KEPT else frozenset(self.clean))
+        secrets = judge()
+        if not secrets:
+            self.add(found)
+        return secrets
 
 
 def _extended_files(project: Project) -> set[Path]:

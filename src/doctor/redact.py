@@ -49,6 +49,7 @@ from doctor.secret_urls import BLANK_OR_QUOTE, url_userinfo, whole_url_password
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from doctor.clean_digests import CleanDigests
     from doctor.model import Finding
 
 MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
@@ -326,7 +327,9 @@ class Redactor:
     into `***-redis`, nor `AWS_SECRET_ACCESS_KEY=sentry` a path `sentry/enhance-image.sh`.
     """
 
-    def __init__(self, secret_values: Iterable[str] = (), names: Iterable[str] = ()) -> None:
+    def __init__(self, secret_values: Iterable[str] = (), names: Iterable[str] = (),
+                 clean: CleanDigests | None = None) -> None:
+        self._clean = clean  # texts a former run's shapes found nothing in (doctor.clean_digests), known again
         known = {n for n in names if n}
         all_names = "\n".join(sorted(known))
         strong: set[str] = set()
@@ -381,7 +384,22 @@ class Redactor:
             if self._weak is not None:
                 piece = self._weak.sub(MASK, piece)
             pieces[at] = piece
-        return scrub("".join(pieces))
+        return self._scrubbed("".join(pieces))
+
+    def _scrubbed(self, text: str) -> str:
+        """scrub(text); a text a former run's scrub left as it was is that text (scrub is a pure
+        function of it and of doctor's code, which keys the memo), known by its digest."""
+        clean = self._clean
+        if clean is None:
+            return scrub(text)
+        found = clean.digest(text)
+        if clean.known(found):
+            return text
+        shown = scrub(text)
+        if shown == text:
+            clean.add(found)
+            clean.keep_at_exit()
+        return shown
 
     def documentation(self, text: str) -> str:
         """A check's own documentation (its docstring: SARIF rule help, its summary), masked by

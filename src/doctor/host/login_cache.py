@@ -220,11 +220,9 @@ def _digest(value: str | None) -> str | None:
     a token from the environment; the cache file is on disk)."""
     if value is None:
         return None
-    try:
-        from _blake2 import blake2b  # hashlib's own: importing hashlib costs a warm run ~3 ms
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import blake2b
-    return blake2b(value.encode("utf-8", "surrogateescape"), digest_size=16, person=b"doctor-login").hexdigest()
+    from doctor.clean_digests import digest
+
+    return digest(value, 16, b"doctor-login", "surrogateescape").hex()
 
 
 def _same(entry: object, key: str) -> bool:

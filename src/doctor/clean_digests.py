@@ -1,0 +1,75 @@
+"""What a former run found no secret in, known again by a digest: the work of judging it is skipped.
+
+The redactor judges every (key, value) pair of the environment, the services and the `.env`, and
+every service command (~40 us each: 225 pairs on otel-demo), and the output border scans every
+text doctor prints for secrets by their shape (`doctor.redact.scrub`: ~3 ms of a warm run's
+console report on broken-stack, after every check is done). Both are pure functions of their
+input and of doctor's code, and the inputs are the same from run to run. `CleanDigests` keeps,
+in the file-fact memo (doctor.project.memo: keyed by doctor's code, the user's own 0700 folder),
+a blake2b digest of each input found clean: of what holds no secret, never of what does, and
+never the input itself. A later run judges again only what it does not know. The set grows
+with the inputs that appear up to MAX_KEPT, then holds this run's alone.
+"""
+
+from __future__ import annotations
+
+try:
+    from _blake2 import blake2b as _blake2b  # hashlib's own: importing hashlib costs a warm run ~3 ms
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b as _blake2b
+
+
+def digest(text: str, size: int, person: bytes, errors: str = "surrogatepass") -> bytes:
+    """blake2b of the text (UTF-8, lone surrogates encoded by `errors`), `size` bytes, personalised."""
+    return _blake2b(text.encode("utf-8", errors), digest_size=size, person=person).digest()
+
+
+class CleanDigests:
+    """The digests of `kind` a former run stored, and those this run found clean (`add`)."""
+
+    MAX_KEPT = 4096
+
+    def __init__(self, kind: str, person: bytes, size: int = 8) -> None:
+        from doctor.project.memo import remember
+
+        self.kind, self.person, self.size = kind, person, size
+        stored: object = remember(kind, (), None, frozenset)
+        self.before: frozenset[bytes] = stored if isinstance(stored, frozenset) else frozenset()
+        self.clean: set[bytes] = set()  # what this run found clean, or knew so
+        self._at_exit = False
+
+    def digest(self, text: str) -> bytes:
+        return digest(text, self.size, self.person)
+
+    def known(self, found: bytes) -> bool:
+        """Whether the input of this digest was found clean, by a former run or this one."""
+        if found in self.before:
+            self.clean.add(found)  # still seen: kept when the set is cut back to this run's
+            return True
+        return found in self.clean
+
+    def add(self, found: bytes) -> None:
+        self.clean.add(found)
+
+    def keep(self) -> None:
+        """Store the digests when this run found clean what no former run had."""
+        if self.clean <= self.before:
+            return
+        kept = self.before | self.clean
+        from doctor.project.memo import replace
+
+        replace(self.kind, None, kept if len(kept) <= self.MAX_KEPT else frozenset(self.clean))
+
+    def keep_at_exit(self) -> None:
+        """`keep` (and write the memo) when the process ends: for digests added until its last output."""
+        if not self._at_exit:
+            self._at_exit = True
+            import atexit
+
+            atexit.register(self._keep_and_write)
+
+    def _keep_and_write(self) -> None:
+        from doctor.project.memo import flush
+
+        self.keep()
+        flush()  # registered before it or not at all: it may run first, or not run
