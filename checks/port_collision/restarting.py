@@ -17,8 +17,6 @@ few clashing containers that are not running are asked again here, once per run.
 
 from __future__ import annotations
 
-import weakref
-
 from doctor.host.engine import quote
 from doctor.model import Unavailable
 
@@ -26,14 +24,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.host import Host
 
-_ASKED: weakref.WeakKeyDictionary[Host, dict[str, str]] = weakref.WeakKeyDictionary()
-
-
 def restart_loop(host: Host, container: str) -> str:
     """The restart policy (`always`, `unless-stopped`, `on-failure`) of a container the engine is
     restarting now ("restart" when it names none); "" when it is stopped, gone, or the engine cannot
     tell. One that started again since the listing (running, restarted before) is still in its loop."""
-    asked = _ASKED.setdefault(host, {})
+    # asked once per run: kept with the run's Host, and gone with it (weakref's import cost a run ~1 ms)
+    asked: dict[str, str] = vars(host).setdefault("_restart_loops", {})
     if container not in asked:
         asked[container] = _ask(host, container)
     return asked[container]
