@@ -21,7 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 # the dev venv's editable-install finder imports pathlib (and so urllib.parse) at start-up, which a
 # wheel install does not: each driver forgets them first, as a process that never imported them
 FORGET = ("import sys\n"
-          "for name in ('pathlib', 'urllib', 'urllib.parse', 'ipaddress'):\n    sys.modules.pop(name, None)\n")
+          "for name in ('pathlib', 'urllib', 'urllib.parse', 'ipaddress', 'ntpath', 'warnings'):\n"
+          "    sys.modules.pop(name, None)\n")
 
 
 def _run(code: str, cwd: Path = REPO) -> list[str]:
@@ -41,6 +42,36 @@ def test_pathlib_comes_without_urllib_and_as_uri_still_quotes() -> None:
         print(urllib.parse.urlsplit('tcp://h:1').port, urllib.parse.__file__.endswith('parse.py'))
     """)
     assert out == ["False False", "file:///a%20b/%25c", "1 True"]
+
+
+def test_pathlib_comes_without_warnings_or_a_search_for_nt_and_still_warns() -> None:
+    out = _run("""
+        import builtins
+        tried = []
+        real_import = builtins.__import__
+        def counting(name, *args, **kwargs):
+            if name == 'nt':
+                tried.append(name)
+            return real_import(name, *args, **kwargs)
+        builtins.__import__ = counting
+        from doctor.lean_imports import import_pathlib
+        pathlib = import_pathlib()
+        builtins.__import__ = real_import
+        import ntpath
+        print('warnings' in sys.modules, 'nt' in sys.modules, len(tried), ntpath.isdir is ntpath._isdir
+              if hasattr(ntpath, '_isdir') else True, ntpath.abspath('C:\\\\a\\\\..\\\\b'))
+        import warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            with pathlib.Path('.') as p:  # deprecated since 3.11, through pathlib's stand-in for warnings
+                pass
+        print(warnings.__file__.endswith('warnings.py'), [w.category.__name__ for w in caught])
+    """)
+    words = out[0].split()  # ntpath's own `from nt import ...` still run: each fails at once (None in sys.modules)
+    assert words[:2] == ["False", "False"] and int(words[2]) >= 5 and words[3] == "True", out
+    assert out[0].endswith("C:\\b"), out
+    if sys.version_info < (3, 13):
+        assert out[1] == "True ['DeprecationWarning']", out
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 13), reason="pathlib imports urllib.parse itself when used")

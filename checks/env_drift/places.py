@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -99,6 +98,8 @@ class _Keys:
 
     def _index(self, path: Path) -> tuple[list[str], list[int]]:
         if path not in self._files:
+            from bisect import bisect_left  # here: a run that places no finding needs no bisect
+
             lines = _lines(Location(path))
             parent = [-1] * len(lines)
             ranks: list[int] = []  # v of the candidate lines on the stack, strictly rising

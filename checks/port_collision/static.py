@@ -23,7 +23,6 @@ Severity rule (compose's `config` accepts all of these; the engine fails at `up`
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 
 from doctor.host.ports import HostSocket, ips_overlap
@@ -99,6 +98,8 @@ def find_clashes(services: Mapping[str, Service]) -> list[Clash]:
         ports.sort()
     for i, claim in enumerate(claims):
         if claim.floating:
+            from bisect import bisect_left, bisect_right  # here: only a published port range needs it
+
             ports = fixed_ports.get(claim.mapping.protocol, [])
             for port in ports[bisect_left(ports, claim.first):bisect_right(ports, claim.last)]:
                 buckets[(claim.mapping.protocol, port)].append(i)

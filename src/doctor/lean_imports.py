@@ -7,7 +7,10 @@ never. `import_pathlib` imports pathlib with a stand-in for `urllib.parse` that 
 function: the stand-in imports the real module at the first call, and is in `sys.modules` only
 while pathlib imports, so any other `import urllib.parse` gets the real module, as always.
 Where pathlib or urllib.parse is already imported, or pathlib imports urllib.parse lazily itself
-(3.13+), or anything goes wrong, it is the plain `import pathlib`.
+(3.13+), or anything goes wrong, it is the plain `import pathlib`. The same way pathlib gets a
+`Deferred` stand-in for `warnings` (used by its deprecated methods alone: the real module at the
+first attribute read), and, off Windows, `nt` as None in `sys.modules` while ntpath imports: its
+five `from nt import ...` fail at once instead of each searching the path (~0.9 ms together).
 
 `tomllib` (a first run's pyproject.toml, in each process that reads one) imports `typing` for
 annotations, a `NamedTuple` and two aliases, and compiles four patterns (its own three and
@@ -36,21 +39,46 @@ STAND_IN = "urllib.parse"
 
 
 def import_pathlib() -> ModuleType:
-    """The `pathlib` module; imported without `urllib.parse` when it is imported here first."""
-    if "pathlib" not in sys.modules and STAND_IN not in sys.modules and sys.version_info < (3, 13):
-        stand_in = ModuleType(STAND_IN, "doctor.lean_imports' stand-in: what pathlib takes from urllib.parse")
-        stand_in.quote_from_bytes = _quote_from_bytes  # type: ignore[attr-defined]
-        sys.modules[STAND_IN] = stand_in
+    """The `pathlib` module; imported without `urllib.parse`, `warnings` and five failed imports of
+    `nt` when it is imported here first."""
+    if "pathlib" not in sys.modules:
+        placed: dict[str, ModuleType | None] = {}
+        if STAND_IN not in sys.modules and sys.version_info < (3, 13):
+            stand_in = ModuleType(STAND_IN, "doctor.lean_imports' stand-in: what pathlib takes from urllib.parse")
+            stand_in.quote_from_bytes = _quote_from_bytes  # type: ignore[attr-defined]
+            placed[STAND_IN] = stand_in
+        if "warnings" not in sys.modules:  # pathlib warns only from deprecated methods
+            placed["warnings"] = Deferred("warnings")
+        if "nt" not in sys.modules and sys.platform != "win32":
+            # ntpath's five `from nt import ...` each searched the whole path (~0.1 ms) to fail; None
+            # fails them at once (ImportError, as the search's), and ntpath keeps its own versions
+            placed["nt"] = None
+        sys.modules.update(placed)  # type: ignore[arg-type]  # None: the import system's "no such module"
         try:
             import pathlib
         except ImportError:  # a pathlib that takes more from urllib.parse: the plain import below
             pass
         finally:
-            if sys.modules.get(STAND_IN) is stand_in:
-                del sys.modules[STAND_IN]
+            for name, placed_in in placed.items():
+                if name in sys.modules and sys.modules[name] is placed_in:
+                    del sys.modules[name]
     import pathlib
 
     return pathlib
+
+
+class Deferred(ModuleType):
+    """A stand-in for a module a module imports (`import warnings`) and uses only at call time:
+    the real module is imported at the first attribute read, and answers it."""
+
+    def __getattr__(self, attribute: str) -> object:
+        if attribute.startswith("__"):  # the import system's own probes (__path__, __file__ ...)
+            raise AttributeError(attribute)
+        name = self.__name__
+        if sys.modules.get(name) is self:  # read while still standing in: the real one replaces it
+            del sys.modules[name]
+        __import__(name)
+        return getattr(sys.modules[name], attribute)
 
 
 def _quote_from_bytes(*args: object, **kwargs: object) -> str:

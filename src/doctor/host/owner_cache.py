@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import struct
 import zlib
 
 TYPE_CHECKING = False
@@ -67,7 +66,7 @@ def load(folder: str, root: str, uid: int, exclude: Sequence[str], now: float) -
     head = len(MAGIC) + 4
     if data is None or len(data) < head or not data.startswith(MAGIC):
         return None
-    (crc,) = struct.unpack_from("<I", data, len(MAGIC))
+    crc = int.from_bytes(data[len(MAGIC):head], "little")
     payload = memoryview(data)[head:]
     if zlib.crc32(payload) != crc:
         return None
@@ -96,7 +95,7 @@ def store(folder: str, root: str, uid: int, exclude: Sequence[str], created: flo
     from doctor.cachedir import write
 
     name = file_name(root, uid, exclude)
-    if not write(folder, name, MAGIC + struct.pack("<I", zlib.crc32(payload)) + payload):
+    if not write(folder, name, MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload):
         return False
     _prune(folder, name)
     return True

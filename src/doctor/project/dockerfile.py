@@ -11,7 +11,6 @@ checks that use it then have nothing to judge, which is the quiet, correct outco
 
 from __future__ import annotations
 
-import bisect
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -219,6 +218,8 @@ def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[s
     SRC DEST` brings whole, placed where they land: healthchecks' builder `COPY . /opt/healthchecks/`
     then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`. Only a SRC at or above a copy's
     destination: a path below it (`/app/dist`) is what the stage built there, not the context's."""
+    import bisect  # here: a warm run reads its Dockerfiles' facts from the memo
+
     stage = stages[-1]
     source = next((s for s in reversed(stages[:-1]) if s.name.lower() == pulled.lower()), None)
     operands = [w for w in _arguments(ins.args) if not w.startswith("--")]

@@ -10,9 +10,7 @@ hide the rest of the file. `format: raw` files follow docker's kvfile reader ins
 
 from __future__ import annotations
 
-import bisect
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -273,7 +271,9 @@ class _LineIndex:
         self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
     def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self._starts, offset)
+        from bisect import bisect_right  # here: a warm run parses no env file, and imports neither
+
+        return bisect_right(self._starts, offset)
 
 
 def _undecodable_lines(text: str) -> list[int]:
@@ -344,6 +344,8 @@ def _locate_key(text: str, pos: int) -> tuple[str, int, bool]:
 
 
 def _is_letter_or_number(char: str) -> bool:
+    import unicodedata  # here: a .so (~0.4 ms) for keys beyond ASCII alone
+
     category = unicodedata.category(char)
     return category[0] in "LN"
 

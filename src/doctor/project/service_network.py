@@ -9,7 +9,6 @@ resolves for the container itself only; `extra_hosts` are the container's own /e
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -432,6 +431,8 @@ class CandidateTable:
 
     def between(self, low: int, high: int, exclude: str, word: str) -> list[str]:
         """The names of `low` to `high` characters not reaching `exclude` (the nearest, past EXACT)."""
+        from bisect import bisect_left, bisect_right  # here: only a host naming no service needs it
+
         start, end = bisect_left(self._lengths, low), bisect_right(self._lengths, high)
         names = self._by_length[start:end] if end - start <= self.EXACT else [
             n for n in self._group.near(word, "") if low <= len(n) <= high]
@@ -484,6 +485,8 @@ class NameGroup:
         return best[1] if best else None
 
     def near(self, host: str, exclude: str) -> list[str]:
+        from bisect import bisect_left
+
         half = self.RANKED // 2
         near: dict[str, None] = {}
         for (names, keys), key in zip(self._sorted, (host.lower(), host.lower()[::-1]), strict=True):

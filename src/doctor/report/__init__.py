@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from importlib import import_module
 from pathlib import Path
 
 from doctor.model import Severity, Status, record
@@ -63,6 +62,8 @@ Renderer = Callable[["Report", "Redactor", RenderOptions], str]
 
 def renderer(fmt: Format) -> Renderer:
     """The `render(report, redactor, options) -> str` function of a format's module."""
+    from doctor.check_index import import_module
+
     module = import_module(f"doctor.report.{fmt.value}")
     render: Renderer = module.render
     return render
