@@ -207,3 +207,19 @@ print(lean_toml.loads('a = 1979-05-27'), sorted(sys.modules['tomllib._parser'].O
       sys.modules['tomllib._types'].Key == typing.Tuple[str, ...])
 """)
     assert out == ["{'a': datetime.date(1979, 5, 27)} ['data', 'flags'] True"]
+
+
+def test_json_takes_its_patterns_from_the_table() -> None:
+    """json's import-time patterns are those seeded from doctor's regex table (a Python that writes
+    one differently fails here: update JSON_PATTERNS, then `python -m doctor.regex_ship ...`)."""
+    out = _run("""
+        for name in [m for m in sys.modules if m == 'json' or m.startswith('json.')]:
+            del sys.modules[name]
+        from doctor.lean_imports import JSON_PATTERNS, seed_json_patterns
+        seed_json_patterns()
+        import json
+        theirs = (json.scanner.NUMBER_RE, json.decoder.STRINGCHUNK, json.decoder.WHITESPACE, json.encoder.ESCAPE,
+                  json.encoder.ESCAPE_ASCII)
+        print([a is b.compiled for a, b in zip(theirs, JSON_PATTERNS)], json.loads('{"a": [1.5e3, "x\\u00e9"]}'))
+    """)
+    assert out == ["[True, True, True, True, True] {'a': [1500.0, 'xé']}"], out

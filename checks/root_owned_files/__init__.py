@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -199,6 +198,8 @@ class RootOwnedFiles(Check):
         count = f"{len(rows)} path{'s' if len(rows) != 1 else ''}"
         message = f"{count} in {where} owned by {who}, not uid {expected.uid}"
         # the shallowest first, by name: a heap, not a sort of every stray (text, not a Path each)
+        import heapq  # here: a run that finds no stray needs none
+
         first = [p for p, _, _, _ in heapq.nsmallest(SHOWN, rows, key=lambda r: (r[0].count("/"), path_order(r)))]
         shown = [project.shown(Path(p)) for p in first]  # as the location and the fix's command name them
         message += ": " + ", ".join(shown[:1])

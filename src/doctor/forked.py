@@ -123,7 +123,7 @@ CFS_QUOTA = ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_
 def cpu_quota() -> float | None:
     """The CPUs a cgroup quota gives this process, or None when it has none (or none can be read)."""
     try:
-        with open(CPU_MAX, encoding="ascii") as handle:
+        with open(CPU_MAX, encoding="utf-8") as handle:
             quota, _, period = handle.read().strip().partition(" ")
         return None if quota == "max" else int(quota) / int(period)
     except (OSError, ValueError, ZeroDivisionError):
@@ -131,7 +131,7 @@ def cpu_quota() -> float | None:
     try:
         values = []
         for path in CFS_QUOTA:
-            with open(path, encoding="ascii") as handle:
+            with open(path, encoding="utf-8") as handle:
                 values.append(int(handle.read().strip()))
         return None if values[0] <= 0 else values[0] / values[1]
     except (OSError, ValueError, ZeroDivisionError):
