@@ -53,23 +53,23 @@ class CleanDigests:
 
     def keep(self) -> None:
         """Store the digests when this run found clean what no former run had."""
-        if self.clean <= self.before:
-            return
-        kept = self.before | self.clean
-        from doctor.project.memo import replace
+        kept = self.kept()
+        if kept is not None:
+            from doctor.project.memo import replace
 
-        replace(self.kind, None, kept if len(kept) <= self.MAX_KEPT else frozenset(self.clean))
+            replace(self.kind, None, kept)
 
     def keep_at_exit(self) -> None:
-        """`keep` (and write the memo) when the process ends: for digests added until its last output."""
+        """`keep` when the memo is written (at exit): for digests added until the run's last output."""
         if not self._at_exit:
             self._at_exit = True
-            import atexit
+            from doctor.project.memo import replace_at_flush
 
-            atexit.register(self._keep_and_write)
+            replace_at_flush(self.kind, None, self.kept)
 
-    def _keep_and_write(self) -> None:
-        from doctor.project.memo import flush
-
-        self.keep()
-        flush()  # registered before it or not at all: it may run first, or not run
+    def kept(self) -> frozenset[bytes] | None:
+        """What the memo should hold now: None when this run found nothing clean that no former run had."""
+        if self.clean <= self.before:
+            return None
+        kept = self.before | self.clean
+        return kept if len(kept) <= self.MAX_KEPT else frozenset(self.clean)

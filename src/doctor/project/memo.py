@@ -58,13 +58,14 @@ NAME = "memo.pickle"
 class _Store:
     """The entries, (kind, args, paths) -> (stamps, pickled (raised, value)), oldest first."""
 
-    __slots__ = ("dirty", "entries", "folder", "path")
+    __slots__ = ("dirty", "entries", "folder", "path", "pending")
 
     def __init__(self, folder: str, path: str, entries: dict[Any, tuple[tuple[Stamp, ...], bytes]]) -> None:
         self.folder = folder
         self.path = path
         self.entries = entries
         self.dirty = False
+        self.pending: dict[Any, Callable[[], object]] = {}  # replace_at_flush's: key -> its value, computed then
 
 
 _stores: dict[str, _Store] = {}
@@ -133,9 +134,28 @@ def replace(kind: str, args: Hashable, value: object) -> None:
         _keep(store, (kind, args, ()), (), False, value)
 
 
+def replace_at_flush(kind: str, args: Hashable, compute: Callable[[], object]) -> None:
+    """`replace(kind, args, compute())`, `compute` called when the store is written (`flush`, at
+    exit; its value None: nothing replaced): for a value the caller grows until the run's last
+    output, such as the texts the output border found no secret in. The store is this process's
+    now, whatever the environment says at exit."""
+    store = _store()
+    if store is not None:
+        store.pending[(kind, args, ())] = compute
+        _dirty(store)
+
+
 def flush() -> None:
     """Write every store that gained an entry in this process (registered to run at exit)."""
     for store in list(_stores.values()):
+        pending, store.pending = store.pending, {}
+        for key, compute in pending.items():
+            try:
+                value = compute()
+            except Exception:  # a value that cannot be computed is not replaced
+                continue
+            if value is not None:
+                _keep(store, key, (), False, value)
         if store.dirty:
             store.dirty = False
             _write(store)
@@ -188,6 +208,11 @@ def _put(store: _Store, key: Any, entry: tuple[tuple[Stamp, ...], bytes]) -> Non
     """Store an entry as the newest (a replaced one too), to be written at exit."""
     store.entries.pop(key, None)
     store.entries[key] = entry
+    _dirty(store)
+
+
+def _dirty(store: _Store) -> None:
+    """The store is written at exit."""
     store.dirty = True
     if not _at_exit:
         import atexit
