@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from doctor.project.webapps import PROXY_REACH, proxied_variables
 
 
@@ -25,3 +27,32 @@ def test_a_variable_the_bundle_reads_away_from_the_proxy_is_the_browsers(tmp_pat
         + "  define: { PUBLIC: JSON.stringify(process.env.VITE_PUBLIC_URL) } };\n")
     (tmp_path / "webpack.config.js").write_text("module.exports = { entry: process.env.ENTRY };\n")  # no proxy
     assert proxied_variables([tmp_path]) == {}
+
+
+def test_the_configs_of_each_folder_are_read_once_a_run_and_only_where_the_folder_holds_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder's listing says which configs to open (create-react-app's src/setupProxy.js too); a
+    folder that is missing or a file opens none; a run's `read` keeps each folder's answer."""
+    from doctor.project import webapps
+
+    app = tmp_path / "app"
+    (app / "src").mkdir(parents=True)
+    (app / "src" / "setupProxy.js").write_text("app.use(proxy({ target: process.env.API_TARGET }));\n")
+    (app / "vue.config.js").write_text("module.exports = { devServer: { proxy: process.env.VUE_PROXY } };\n")
+    (tmp_path / "notes.txt").write_text("")
+    opened: list[str] = []
+    real = webapps.read_text
+
+    def counting(path: Path, *args: object, **kwargs: object) -> str:
+        opened.append(str(Path(path).relative_to(tmp_path)))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(webapps, "read_text", counting)
+    folders = [app, tmp_path / "gone", tmp_path / "notes.txt"]
+    read: webapps.Read = {}
+    first = proxied_variables(folders, read)
+    assert {name: path.name for name, path in first.items()} == {"VUE_PROXY": "vue.config.js",
+                                                                 "API_TARGET": "setupProxy.js"}
+    assert sorted(opened) == ["app/src/setupProxy.js", "app/vue.config.js"]
+    assert proxied_variables(folders, read) == first == proxied_variables(folders)
+    assert len(opened) == 4  # the second call with `read` opened nothing; the one without it, the two again

@@ -18,7 +18,7 @@ from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.env_readers import ANY_RUNTIME, CONFIG_SUFFIXES, RUNTIME_SUFFIXES, only_sets, run_line
 from doctor.project.runtimes import image_runtime
 from doctor.project.types import EnvSource, EnvVar, Service
-from doctor.project.webapps import dials_from_inside
+from doctor.project.webapps import Read, dials_from_inside
 
 HOST_SUFFIX = lazy(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",
@@ -33,6 +33,8 @@ class Clients:
         self.text = CodeText()
         self._code: dict[str, list[Path]] = {}  # service -> its code folders (asked for each variable)
         self._proxied: dict[str, dict[str, str]] = {}  # service -> the variables its dev server proxies to
+        self._read: Read = {}  # what doctor.project.webapps read of a code folder, once a run
+        self._inside: dict[str, str | None] = {}  # service -> why it dials its browser-facing URLs itself
         self._top: list[Path] | None = None  # the git work tree's top, when asked
 
     def reason(self, consumer: Service, name: str, server: Service) -> str | None:
@@ -149,7 +151,9 @@ class Clients:
 
     def dials_from_inside(self, service: Service) -> str | None:
         """Why the service opens its browser-facing URLs from inside its container, or None."""
-        return dials_from_inside(service, self._folders(service))
+        if service.name not in self._inside:
+            self._inside[service.name] = dials_from_inside(service, self._folders(service), self._read)
+        return self._inside[service.name]
 
     def proxied(self, service: Service) -> dict[str, str]:
         """The variables the service's dev server proxies to (it dials them itself), each with the
@@ -158,8 +162,8 @@ class Clients:
         if found is None:
             from doctor.project.webapps import proxied_variables
 
-            found = self._proxied[service.name] = {
-                name: self.project.shown(path) for name, path in proxied_variables(self._folders(service)).items()}
+            proxied = proxied_variables(self._folders(service), self._read)
+            found = self._proxied[service.name] = {name: self.project.shown(path) for name, path in proxied.items()}
         return found
 
     def _given(self, service: Service, name: str) -> str | None:

@@ -11,6 +11,7 @@ and the JavaScript frameworks its package.json pulls in.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from pathlib import Path
 
@@ -18,6 +19,15 @@ from doctor.lazyre import lazy
 from doctor.project.reading import parse_json
 from doctor.project.types import Service
 from doctor.regular import read_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
+Read = dict[tuple[str, Path], object]  # what the calls of one run read of a code folder: (what, folder) -> it
 
 RUNNERS = lazy(r"playwright|cypress|puppeteer|selenium|webdriver", re.IGNORECASE)
 SSR_COMMAND = lazy(
@@ -27,8 +37,9 @@ SSR_PACKAGES = ("next", "nuxt", "@remix-run/node", "@remix-run/serve", "@sveltej
 FROM = lazy(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
-def dials_from_inside(service: Service, code_folders: list[Path]) -> str | None:
-    """Why the service opens its browser-facing URLs itself (a test runner, an SSR server), or None."""
+def dials_from_inside(service: Service, code_folders: list[Path], read: Read | None = None) -> str | None:
+    """Why the service opens its browser-facing URLs itself (a test runner, an SSR server), or None.
+    `read`: what a former call of this run read of a folder (services share their code folders)."""
     command = service.command if isinstance(service.command, str) else " ".join(service.command or ())
     images = [service.image or ""]
     dockerfile = service.build.dockerfile_path if service.build else None
@@ -43,7 +54,7 @@ def dials_from_inside(service: Service, code_folders: list[Path]) -> str | None:
     if SSR_COMMAND.search(command):
         return f"a server-side rendering server ({command})"
     for folder in code_folders:
-        package = _ssr_package(folder)
+        package = _once(read, "ssr-package", folder, _ssr_package)
         if package is not None:
             return f"a server-side rendering server ({package} in {folder.name}/package.json)"
     return None
@@ -67,22 +78,49 @@ PROXY_REACH = 400  # characters after `proxy` a target's variable is read within
 _ENV_READ = lazy(r"\b(?:process\.env|env)\.([A-Z_][A-Z0-9_]*)\b|\b(?:process\.env|env)\[['\"]([A-Z_][A-Z0-9_]*)['\"]\]")
 
 
-def proxied_variables(code_folders: list[Path]) -> dict[str, Path]:
+def proxied_variables(code_folders: list[Path], read: Read | None = None) -> dict[str, Path]:
     """The variables a dev server's proxy reads (listmonk's vite.config.js: `proxy: {'/api': {target:
     process.env.API_URL}}`), each with its config file: the dev server dials that URL from inside
-    its container, whatever key holds it, so `localhost` there is the container itself."""
+    its container, whatever key holds it, so `localhost` there is the container itself. `read`:
+    what a former call of this run read of a folder."""
     found: dict[str, Path] = {}
     for folder in code_folders:
-        for name in DEV_SERVER_CONFIGS:
-            path = folder / name
-            try:
-                text = read_text(path, 256 * 1024)
-            except OSError:
-                continue
-            if "proxy" not in text:
-                continue
-            for match in _ENV_READ.finditer(text):
-                before = text.rfind("proxy", 0, match.start())
-                if before >= 0 and match.start() - before <= PROXY_REACH:  # in the proxy's block, not `define:`
-                    found.setdefault(match.group(1) or match.group(2), path)
+        proxied = _once(read, "proxied", folder, _proxied_in)
+        for name, path in proxied.items():
+            found.setdefault(name, path)
     return found
+
+
+def _proxied_in(folder: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    try:  # a name the folder does not hold is not opened (a config's first part, as any case may open it)
+        held: set[str] | None = {name.lower() for name in os.listdir(folder)}
+    except (FileNotFoundError, NotADirectoryError):  # no folder there: no name in it opens either
+        return found
+    except OSError:  # no listing (a folder one may enter but not read): each name is tried
+        held = None
+    for name in DEV_SERVER_CONFIGS:
+        if held is not None and name.partition("/")[0].lower() not in held:
+            continue
+        path = folder / name
+        try:
+            text = read_text(path, 256 * 1024)
+        except OSError:
+            continue
+        if "proxy" not in text:
+            continue
+        for match in _ENV_READ.finditer(text):
+            before = text.rfind("proxy", 0, match.start())
+            if before >= 0 and match.start() - before <= PROXY_REACH:  # in the proxy's block, not `define:`
+                found.setdefault(match.group(1) or match.group(2), path)
+    return found
+
+
+def _once(read: Read | None, what: str, folder: Path, compute: Callable[[Path], T]) -> T:
+    """compute(folder), kept in `read` under (what, folder) when there is one."""
+    if read is None:
+        return compute(folder)
+    key = (what, folder)
+    if key not in read:
+        read[key] = compute(folder)
+    return read[key]  # type: ignore[return-value]
