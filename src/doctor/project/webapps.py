@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -93,15 +94,14 @@ def proxied_variables(code_folders: list[Path], read: Read | None = None) -> dic
 
 def _proxied_in(folder: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    try:  # a name the folder does not hold is not opened (a config's first part, as any case may open it)
-        held: set[str] | None = {name.lower() for name in os.listdir(folder)}
-    except (FileNotFoundError, NotADirectoryError):  # no folder there: no name in it opens either
+    try:  # a code folder that is missing, or a file, holds no config: its nine names are not tried
+        if not stat.S_ISDIR(os.stat(folder).st_mode):
+            return found
+    except (FileNotFoundError, NotADirectoryError):
         return found
-    except OSError:  # no listing (a folder one may enter but not read): each name is tried
-        held = None
+    except OSError:  # cannot tell: each name is tried, as any
+        pass
     for name in DEV_SERVER_CONFIGS:
-        if held is not None and name.partition("/")[0].lower() not in held:
-            continue
         path = folder / name
         try:
             text = read_text(path, 256 * 1024)
