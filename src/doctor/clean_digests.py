@@ -13,6 +13,13 @@ with the inputs that appear up to MAX_KEPT, then holds this run's alone.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
 try:
     from _blake2 import blake2b as _blake2b  # hashlib's own: importing hashlib costs a warm run ~3 ms
 except ImportError:  # pragma: no cover - a Python built without it
@@ -25,31 +32,36 @@ def digest(text: str, size: int, person: bytes, errors: str = "surrogatepass") -
 
 
 class CleanDigests:
-    """The digests of `kind` a former run stored, and those this run found clean (`add`)."""
+    """The digests of `kind` a former run stored, and those this run found clean (`judged`)."""
 
     MAX_KEPT = 4096
 
-    def __init__(self, kind: str, person: bytes, size: int = 8) -> None:
+    def __init__(self, kind: str, person: bytes, size: int = 8, kept_at_flush: bool = False) -> None:
+        """`kept_at_flush`: the digests are stored as the memo is written (`keep_at_exit`, for
+        inputs judged until the run's last output), else when the caller calls `keep`."""
         from doctor.project.memo import remember
 
-        self.kind, self.person, self.size = kind, person, size
+        self.kind, self.person, self.size, self.kept_at_flush = kind, person, size, kept_at_flush
         stored: object = remember(kind, (), None, frozenset)
         self.before: frozenset[bytes] = stored if isinstance(stored, frozenset) else frozenset()
         self.clean: set[bytes] = set()  # what this run found clean, or knew so
         self._at_exit = False
 
-    def digest(self, text: str) -> bytes:
-        return digest(text, self.size, self.person)
-
-    def known(self, found: bytes) -> bool:
-        """Whether the input of this digest was found clean, by a former run or this one."""
+    def judged(self, what: str, judge: Callable[[], T], clean: Callable[[T], bool], when_clean: T) -> T:
+        """`judge()`, or `when_clean` (its answer for a clean input) where a former run or this one
+        found `what` clean; an answer `clean` says is clean has its digest kept."""
+        found = digest(what, self.size, self.person)
         if found in self.before:
             self.clean.add(found)  # still seen: kept when the set is cut back to this run's
-            return True
-        return found in self.clean
-
-    def add(self, found: bytes) -> None:
-        self.clean.add(found)
+            return when_clean
+        if found in self.clean:
+            return when_clean
+        answer = judge()
+        if clean(answer):
+            self.clean.add(found)
+            if self.kept_at_flush:
+                self.keep_at_exit()
+        return answer
 
     def keep(self) -> None:
         """Store the digests when this run found clean what no former run had."""

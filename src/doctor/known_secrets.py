@@ -55,7 +55,7 @@ def projects_redactor(projects: Iterable[Project], *extra: Mapping[str, str | No
         values |= found
         names |= shown
     # what the output border found no secret in by shape: 16-byte digests, as it prints whatever they cover
-    return Redactor(values, names, CleanDigests("scrub-clean", b"doctor-scrub", 16))
+    return Redactor(values, names, CleanDigests("scrub-clean", b"doctor-scrub", 16, kept_at_flush=True))
 
 
 def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tuple[set[str], set[str]]:
@@ -118,13 +118,7 @@ class _Judged(CleanDigests):
         return self._judged(f"text\0{text}", lambda: secrets_in_text(text))
 
     def _judged(self, what: str, judge: Callable[[], set[str]]) -> set[str]:
-        found = self.digest(what)
-        if self.known(found):
-            return set()
-        secrets = judge()
-        if not secrets:
-            self.add(found)
-        return secrets
+        return self.judged(what, judge, lambda secrets: not secrets, set())
 
 
 def _extended_files(project: Project) -> set[Path]:

@@ -25,6 +25,7 @@ takes anything else from typing, or anything goes wrong, it is the plain `import
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from types import ModuleType
@@ -33,7 +34,7 @@ from doctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 STAND_IN = "urllib.parse"
 
@@ -53,15 +54,8 @@ def import_pathlib() -> ModuleType:
             # ntpath's five `from nt import ...` each searched the whole path (~0.1 ms) to fail; None
             # fails them at once (ImportError, as the search's), and ntpath keeps its own versions
             placed["nt"] = None
-        sys.modules.update(placed)  # type: ignore[arg-type]  # None: the import system's "no such module"
-        try:
+        with _standing_in(placed), contextlib.suppress(ImportError):  # one taking more: the plain import below
             import pathlib
-        except ImportError:  # a pathlib that takes more from urllib.parse: the plain import below
-            pass
-        finally:
-            for name, placed_in in placed.items():
-                if name in sys.modules and sys.modules[name] is placed_in:
-                    del sys.modules[name]
     import pathlib
 
     return pathlib
@@ -159,18 +153,24 @@ def import_tomllib() -> None:
     import string  # noqa: F401
 
     before = set(sys.modules)
-    stand_in = _typing_stand_in()
-    sys.modules["typing"] = stand_in
+    with _standing_in({"typing": _typing_stand_in()}), contextlib.suppress(Exception):
+        import tomllib  # noqa: F401  # one taking more from typing: the plain import, once the stand-in is gone
+    imported = set(sys.modules) - before
+    if not imported <= _TOMLLIB_MODULES or "tomllib" not in imported:
+        for name in imported:  # whatever holds the stand-in is imported again, plainly
+            del sys.modules[name]
+
+
+@contextlib.contextmanager
+def _standing_in(placed: dict[str, ModuleType | None]) -> Iterator[None]:
+    """`placed` in `sys.modules` for the block (None: the import system's "no such module"), each
+    taken out after it unless the block replaced it."""
+    sys.modules.update(placed)  # type: ignore[arg-type]
     try:
-        import tomllib  # noqa: F401
-    except Exception:  # tomllib takes more from typing: the plain import, once the stand-in is gone
-        pass
+        yield
     finally:
-        if sys.modules.get("typing") is stand_in:
-            del sys.modules["typing"]
-        imported = set(sys.modules) - before
-        if not imported <= _TOMLLIB_MODULES or "tomllib" not in imported:
-            for name in imported:  # whatever holds the stand-in is imported again, plainly
+        for name, stand_in in placed.items():
+            if name in sys.modules and sys.modules[name] is stand_in:
                 del sys.modules[name]
 
 

@@ -389,17 +389,9 @@ class Redactor:
     def _scrubbed(self, text: str) -> str:
         """scrub(text); a text a former run's scrub left as it was is that text (scrub is a pure
         function of it and of doctor's code, which keys the memo), known by its digest."""
-        clean = self._clean
-        if clean is None:
+        if self._clean is None:
             return scrub(text)
-        found = clean.digest(text)
-        if clean.known(found):
-            return text
-        shown = scrub(text)
-        if shown == text:
-            clean.add(found)
-            clean.keep_at_exit()
-        return shown
+        return self._clean.judged(text, lambda: scrub(text), lambda shown: shown == text, text)
 
     def documentation(self, text: str) -> str:
         """A check's own documentation (its docstring: SARIF rule help, its summary), masked by
