@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
 
 from doctor.redact import Redactor
@@ -125,6 +128,87 @@ def test_token_shapes_are_tried_only_where_they_begin_with_the_same_matches() ->
         assert fast == slow, text
         found += bool(fast)
     assert found > 500  # the random texts hold tokens of every shape, not only texts without one
+
+
+# pieces of texts for the scans tried at a literal alone: URL schemes and their neighbours, the
+# database CLIs and their look-alikes, long flags
+_ANCHORED_PIECES = ["http", "DB_URL=", " export X = '", "s3+ssh.x-1", "://", ":/", "a_", "é", "1", "+", ".", "-",
+                    "--", "---", "--password",
+                    "--pass", "=", " ", "\n", "'", '"', ",", "mysql", "mysqladmin", "mariadb-dump", "redis-cli",
+                    "keydb-cli", "valkey-cli", "mongosh", "mongo", "sqlcmd", "curl", "wget", "xcurl", "-p", "-a",
+                    "-u", "user:", "S3cr3t", "$", ";", "|", "--token ", "--api-key=", "--db_password"]
+
+
+def test_scans_tried_at_their_literals_find_what_the_patterns_find() -> None:
+    """URL schemes (tried only before a `://`), the database CLIs (only where a name of TOOL_STARTS
+    begins), long flags (only at a `--`) and an env file's URL lines (only the lines with a `://`)
+    give what finditer and sub give on every position."""
+    import random
+
+    from doctor.known_secrets import _URL_LINE
+    from doctor.redact import _LONG_FLAG, _TOOL, TOOL_STARTS, _long_flags, _tool_args
+    from doctor.secret_shapes import matches_at, places
+    from doctor.secret_urls import URL_START, url_starts
+
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(_ANCHORED_PIECES) for _ in range(rng.randint(1, 30))) for _ in range(4000)]
+    texts += [*_token_texts_of_files(), "a" * 5000 + "://" * 3, "--" * 2000, "mysql" * 1000]
+    found = {"url": 0, "tool": 0, "flag": 0}
+    for text in texts:
+        urls = [m.span() for m in URL_START.finditer(text)]
+        assert [m.span() for m in url_starts(text)] == urls, text
+        tools = [m.span() for m in _TOOL.finditer(text)]
+        assert [m.span() for m in matches_at(_TOOL, text, places(text, TOOL_STARTS))] == tools, text
+        flags = [m.span() for m in _LONG_FLAG.finditer(text)]
+        assert [m.span() for m in matches_at(_LONG_FLAG, text, places(text, ("--",)))] == flags, text
+        slow: list[str] = []
+        fast: list[str] = []
+        assert _long_flags(text, fast.append) == _LONG_FLAG.sub(_flag_masked(slow.append), text), text
+        assert fast == slow, text
+        _tool_args(text, fast.append)
+        lines = sorted({text.rfind("\n", 0, at) + 1 for at in places(text, ("://",))})
+        assert [m.span() for m in matches_at(_URL_LINE, text, lines)] == [m.span() for m in _URL_LINE.finditer(text)]
+        found["url"] += len(urls)
+        found["tool"] += len(tools)
+        found["flag"] += len(flags)
+    assert min(found.values()) > 500, found
+
+
+def _flag_masked(sink: Callable[[str], None]) -> Callable[[re.Match[str]], str]:
+    """The replacement _long_flags made for `_LONG_FLAG.sub` (its reference)."""
+    from doctor.redact import _masked_group
+    from doctor.secret_keys import is_expansion, secret_for_key
+
+    def keep(match: re.Match[str]) -> str:
+        if not secret_for_key(match.group("k"), match.group("v")):
+            return match.group(0)
+        if is_expansion(match.string, match.start("v"), match.end("v")):
+            return match.group(0)
+        return _masked_group(match, match.group("k"), sink)
+
+    return keep
+
+
+def test_each_database_cli_begins_with_a_name_tried() -> None:
+    """_TOOL's every name begins with one of TOOL_STARTS (where _tool_args tries it)."""
+    from doctor.redact import _TOOL, TOOL_STARTS
+
+    names = _literal_alternatives(_TOOL.pattern)  # from the pattern's own parse
+    assert len(names) == 19
+    assert all(name.startswith(TOOL_STARTS) for name in names), names
+
+
+def _literal_alternatives(pattern: str) -> set[str]:
+    """The literal texts of the alternation in group `t` of a pattern (the database CLIs')."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    for op, av in _parser.parse(pattern):
+        if op is c.SUBPATTERN:
+            (branch_op, (_, branches)), = list(av[-1])
+            assert branch_op is c.BRANCH
+            return {"".join(chr(a) for o, a in branch) for branch in branches}
+    raise AssertionError(pattern)
 
 
 @pytest.mark.parametrize("text", [

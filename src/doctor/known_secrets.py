@@ -23,7 +23,7 @@ from doctor.clean_digests import CleanDigests
 from doctor.lazyre import lazy
 from doctor.redact import Redactor, scrub, secrets_in_mapping, user_secret
 from doctor.secret_keys import secret_for_key
-from doctor.secret_shapes import looks_like_credential
+from doctor.secret_shapes import looks_like_credential, matches_at, places
 from doctor.secret_urls import whole_url_password
 
 TYPE_CHECKING = False
@@ -164,7 +164,9 @@ def secrets_in_text(text: str) -> set[str]:
             found.add(value)
         words = [key, *value.split()]  # each judged under the word before it (`ENV TINI_SHA <hex>` stays)
         found.update(word for before, word in pairwise(words) if looks_like_credential(word, before))
-    for match in _URL_LINE.finditer(text):
+    # each such line holds a `://`: _URL_LINE tried at those lines' beginnings alone
+    lines = sorted({text.rfind("\n", 0, at) + 1 for at in places(text, ("://",))})
+    for match in matches_at(_URL_LINE, text, lines):
         value = match.group("v").rstrip()
         password = whole_url_password(value[:-1] if value.endswith(("'", '"')) else value)
         if password is not None:

@@ -44,7 +44,7 @@ from doctor.secret_keys import (
     secret_defaults,
     secret_for_key,
 )
-from doctor.secret_shapes import MASK, looks_like_credential, mask_tokens
+from doctor.secret_shapes import MASK, looks_like_credential, mask_tokens, matches_at, places
 from doctor.secret_urls import BLANK_OR_QUOTE, url_userinfo, whole_url_password
 
 TYPE_CHECKING = False
@@ -90,6 +90,7 @@ _TOOL = lazy(
     r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget)"
     r"(?![\w-])"
 )
+TOOL_STARTS = ("mysql", "mariadb", "redis-cli", "keydb-cli", "valkey-cli", "mongo", "sqlcmd", "curl", "wget")  # _TOOL's
 _COMMAND_END = lazy(r"[;|&]|['\"]:[ \t]")
 _SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
 _ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
@@ -160,14 +161,23 @@ def _long_flags(text: str, sink: Sink) -> str:
             return match.group(0)
         return _masked_group(match, match.group("k"), sink)
 
-    return _LONG_FLAG.sub(keep, text)
+    out: list[str] = []
+    done = 0
+    for match in matches_at(_LONG_FLAG, text, places(text, ("--",))):  # each flag begins with `--`
+        out.append(text[done:match.start()])
+        out.append(keep(match))
+        done = match.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _tool_args(text: str, sink: Sink) -> str:
     """`-pSECRET`, `-a SECRET`, `-u user:SECRET` after a database CLI or curl, on the same line."""
     out: list[str] = []
     pos = 0
-    for match in _TOOL.finditer(text):
+    for match in matches_at(_TOOL, text, places(text, TOOL_STARTS)):
         if match.start() < pos:
             continue
         end = text.find("\n", match.end())

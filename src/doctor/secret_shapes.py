@@ -40,7 +40,7 @@ still catches those.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 
 from doctor.lazyre import lazy
@@ -168,6 +168,32 @@ def _shape_index() -> tuple[dict[str, tuple[int, ...]], tuple[tuple[int, tuple[s
 _BY_FIRST, _AFTER, _AAD_SHAPE = _shape_index()
 _AFTER_ANY = tuple(prefix for _, prefixes in _AFTER for prefix in prefixes)
 _CHOSEN: dict[tuple[int, ...], re.Pattern[str]] = {}  # the shapes that can begin at a place, compiled
+
+
+def places(text: str, literals: Iterable[str]) -> list[int]:
+    """Every place in `text` where one of `literals` begins (overlapping ones too), in order."""
+    found: set[int] = set()
+    for literal in literals:
+        at = text.find(literal)
+        while at >= 0:
+            found.add(at)
+            at = text.find(literal, at + 1)
+    return sorted(found)
+
+
+def matches_at(pattern: re.Pattern[str], text: str, where: Iterable[int]) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose every match begins at one of the places `where`
+    (in order; `places`): the pattern is tried there alone (`match` at a place sees the text
+    before it, as its look-behinds ask), each match's end the next place tried from, as finditer
+    goes on from it. A non-empty pattern only."""
+    end = 0
+    for at in where:
+        if at < end:
+            continue
+        match = pattern.match(text, at)
+        if match is not None:
+            yield match
+            end = match.end()
 
 
 def match_shape(text: str, at: int) -> re.Match[str] | None:
