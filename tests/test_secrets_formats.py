@@ -346,6 +346,16 @@ def test_each_token_shape_begins_where_its_entry_says() -> None:
     assert anywhere == 1
 
 
+def test_token_hints_begin_each_with_a_literal() -> None:
+    """_TOKEN_HINT's branches each begin with a literal character (no class), so that sre skips the
+    positions none begins at before trying its branches (its charset prefix: ~40 % of the scan)."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    from doctor.secret_shapes import _TOKEN_HINT
+
+    assert _compiler._get_charset_prefix(_parser.parse(_TOKEN_HINT.pattern), 0) is not None
+
+
 def test_token_hints_find_every_shape_where_sub_does() -> None:
     """mask_tokens tries the shapes at their hints alone (an Azure AD secret a few characters
     before its `8Q~`, Telegram's after `:`): on texts that glue the formats and their pieces
