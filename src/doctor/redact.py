@@ -203,18 +203,19 @@ def _key_values(text: str, sink: Sink) -> str:
     """
     out: list[str] = []
     pos = done = 0
-    while True:
-        match = _KEY_SEP.search(text, pos)
-        if match is None:
-            break
+    # no match begins inside another (inside its key, the look-behind fails; after it, no key
+    # begins): finditer's matches from where the last value (or reference) ends are search's
+    for match in _KEY_SEP.finditer(text):
+        if match.start() < pos:
+            continue
+        key, quote, sep, blanks = match.groups()
         pos = match.end()
-        if match.group("s") == ":" and not (match.group("q") or match.group("w")):
+        if sep == ":" and not (quote or blanks):
             continue  # `host:port`, `user:pw`: a YAML or JSON key has a blank or a quote around its colon
-        key = match.group("k")
         # an innocent key's value only when `=` assigns it and it is a credential by its shape
         # (`CALLBACK_ID='q8z3k7m2...'` quoted from a file the project's values do not cover)
         innocent = not key_kind(key)
-        if innocent and match.group("s") != "=":
+        if innocent and sep != "=":
             continue
         at = match.end() + (text[match.end()] in "\"'" if match.end() < len(text) else 0)
         if text.startswith("${", at):
@@ -242,7 +243,7 @@ def _key_values(text: str, sink: Sink) -> str:
                 trimmed = _NEXT_FIELD.split(trimmed, 1)[0]
             end -= len(value) - len(trimmed)
             value = trimmed
-        if group == "bare" and match.group("s") == ":" and value.lower() in PROSE_WORDS:
+        if group == "bare" and sep == ":" and value.lower() in PROSE_WORDS:
             continue
         if value[:1] in "$`" and is_expansion(text, start, end):
             # ckan-docker's `api_token=$(ckan -c $CKAN_INI user token add ...)`: a command's output
