@@ -125,6 +125,8 @@ def substitute(template: str, lookup: Lookup, path: str = "") -> tuple[str, tupl
     `path` (e.g. `services.a.image`) only names the place in error messages.
     Raises InterpolationError.
     """
+    if "$" not in template:  # nothing to replace, nothing referenced (most values): as _substitute gives it
+        return template, ()
     refs: list[VariableRef] = []
     nesting = template.count("${")
     if nesting > MAX_NESTING:
