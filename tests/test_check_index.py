@@ -146,3 +146,16 @@ def test_a_remembered_scan_sees_a_distribution_added_and_an_entry_points_file_ed
     second = dist("plugin_b", "gamma = plugin_b:Gamma")
     age(second / "entry_points.txt", second, tmp_path)
     assert names() == ["alpha", "beta", "gamma"] and len(scans) == 3  # a distribution added
+
+
+def test_a_distribution_name_is_normalized_as_pep_503_says() -> None:
+    """check_index's normalization without a pattern: each run of `-`, `_`, `.` one `-`, lower case."""
+    import random
+    import re
+
+    from doctor.check_index import _normalized
+
+    rng = random.Random(3)
+    names = ["".join(rng.choice("aB-_.9") for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for name in [*names, "Foo__Bar", "a.-_b", "zope.interface", "-x-"]:
+        assert _normalized(name) == re.sub(r"[-_.]+", "-", name).lower(), name

@@ -209,17 +209,23 @@ print(lean_toml.loads('a = 1979-05-27'), sorted(sys.modules['tomllib._parser'].O
     assert out == ["{'a': datetime.date(1979, 5, 27)} ['data', 'flags'] True"]
 
 
-def test_json_takes_its_patterns_from_the_table() -> None:
-    """json's import-time patterns are those seeded from doctor's regex table (a Python that writes
-    one differently fails here: update JSON_PATTERNS, then `python -m doctor.regex_ship ...`)."""
+def test_json_shlex_and_difflib_take_their_patterns_from_the_table() -> None:
+    """json's, shlex's and difflib's import-time patterns are those seeded from doctor's regex table
+    (a Python that writes one differently fails here: update JSON_PATTERNS or STDLIB_PATTERNS,
+    then `python -m doctor.regex_ship ...`)."""
     out = _run("""
         for name in [m for m in sys.modules if m == 'json' or m.startswith('json.')]:
             del sys.modules[name]
-        from doctor.lean_imports import JSON_PATTERNS, seed_json_patterns
-        seed_json_patterns()
-        import json
+        for name in ("shlex", "difflib"):
+            sys.modules.pop(name, None)
+        from doctor.lean_imports import JSON_PATTERNS, STDLIB_PATTERNS, seed_stdlib_patterns
+        seed_stdlib_patterns()
+        import difflib, json, shlex
         theirs = (json.scanner.NUMBER_RE, json.decoder.STRINGCHUNK, json.decoder.WHITESPACE, json.encoder.ESCAPE,
-                  json.encoder.ESCAPE_ASCII)
+                  json.encoder.ESCAPE_ASCII, json.encoder.HAS_UTF8)
         print([a is b.compiled for a, b in zip(theirs, JSON_PATTERNS)], json.loads('{"a": [1.5e3, "x\\u00e9"]}'))
+        print(shlex._find_unsafe.__self__ is STDLIB_PATTERNS["shlex"].compiled, shlex.quote("a b"),
+              difflib.IS_LINE_JUNK.__defaults__[0].__self__ is STDLIB_PATTERNS["difflib"].compiled,
+              difflib.IS_LINE_JUNK("  # x"), difflib.IS_LINE_JUNK(" # "))
     """)
-    assert out == ["[True, True, True, True, True] {'a': [1500.0, 'xé']}"], out
+    assert out == ["[True, True, True, True, True, True] {'a': [1500.0, 'xé']}", "True 'a b' True False True"], out

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import types
 
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
 
 GROUP = "doctor.checks"
 INDEX = os.path.join(os.path.dirname(__file__), "check_index.json")
+_TO_DASH = str.maketrans("_.", "--")
 
 
 
@@ -95,7 +95,7 @@ def _scan(group: str, read: list[str] | None = None) -> list[tuple[str, str, str
         except OSError:
             continue
         for name in names:
-            dist = re.sub(r"[-_.]+", "-", name.rsplit(".", 1)[0].split("-")[0]).lower()
+            dist = _normalized(name.rsplit(".", 1)[0].split("-")[0])
             if dist in seen:
                 continue
             seen.add(dist)
@@ -242,11 +242,21 @@ def generate() -> dict[str, dict[str, object]]:
     return index
 
 
+def _normalized(name: str) -> str:
+    """A distribution's name as `re.sub(r"[-_.]+", "-", name).lower()` makes it (PEP 503), without
+    compiling a pattern (`doctor list` imports no pattern): each run of separators one `-`."""
+    dashed = name.translate(_TO_DASH)
+    while "--" in dashed:
+        dashed = dashed.replace("--", "-")
+    return dashed.lower()
+
+
 def render(index: dict[str, dict[str, object]]) -> str:
     return json.dumps(index, indent=1, sort_keys=True) + "\n"
 
 
 if __name__ == "__main__":
+    text = render(generate())  # before the file is opened: a failure leaves the index as it was
     with open(INDEX, "w", encoding="utf-8") as output:
-        output.write(render(generate()))
+        output.write(text)
     print(f"wrote {INDEX}")

@@ -356,7 +356,7 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         sys.stderr.write("doctor: the current folder no longer exists (removed since this shell entered it, as "
                          "`git worktree remove` or a branch switch does): cd to one that does\n")
         sys.exit(2)
-    from doctor.lean_imports import import_pathlib, seed_json_patterns
+    from doctor.lean_imports import import_pathlib, seed_stdlib_patterns
 
     simple = _simple_preflight(args) if args[:1] == ["preflight"] else None
     if simple is not None:
@@ -369,7 +369,7 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         select, ignore, formats = values["--select"], values["--ignore"], values["--format"]
         selected, ignored = (_ids(select) if select else None), (_ids(ignore) if ignore else None)
         # the login shell runs while doctor imports (pathlib too: ~5 ms of a start it would delay)
-        seed_json_patterns()  # the login shell's cached PATH is JSON
+        seed_stdlib_patterns()  # the login shell's cached PATH is JSON
         start_early(os.environ, path, selected, ignored)
         import_pathlib()  # without urllib.parse: ~3.5 ms of a start
         from pathlib import Path

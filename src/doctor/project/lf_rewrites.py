@@ -16,20 +16,23 @@ import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
+from doctor.lazyre import lazy
 from doctor.model import record
 
-# Plain patterns, not lazy(): doctor/regex-tables list those; re's own cache compiles these once.
+# lazy(): compiled from doctor/regex-tables (re's own cache compiled each once per run: ~1 ms of
+# otel-demo's, _QUICK in every run that reads a RUN)
 # a piece of a shell line: '...', "...", \x, an operator, a redirection, blanks, plain text
-_PIECE = (r"""'([^']*)'|"((?:[^"\\]|\\.)*)"|\\(.)|(&&|\|\||;;|[;&|()\n])|(\d*(?:>>|>\||>&|>|<&|<))"""
-          r"""|([ \t\r]+)|([^ \t\r\n'"\\;&|()<>]+)""")
-_VARIABLE = r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)"
+_PIECE = lazy(r"""'([^']*)'|"((?:[^"\\]|\\.)*)"|\\(.)|(&&|\|\||;;|[;&|()\n])|(\d*(?:>>|>\||>&|>|<&|<))"""
+          r"""|([ \t\r]+)|([^ \t\r\n'"\\;&|()<>]+)""", re.DOTALL)
+_VARIABLE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 # an `s` command whose pattern starts with a CR: `s/\r$//`, `s|\r||g`, `s/[\r]//`, `s/\x0d//`
-_STRIPS_IN_SED = r"(?:^|[^\w\\])s([^\w\s\\])\[?(?:\\r|\r|\\x0[dD]|\\[oO]?015|\\d013|\\cM)"
-_CR_IN_SET = r"\\r|\r|\\015|\\x0[dD]"
-_QUICK = r"\bsed\b|\bdos2unix\b|\bfromdos\b|\btr\b|\bperl\b"
+_STRIPS_IN_SED = lazy(r"(?:^|[^\w\\])s([^\w\s\\])\[?(?:\\r|\r|\\x0[dD]|\\[oO]?015|\\d013|\\cM)")
+_CR_IN_SET = lazy(r"\\r|\r|\\015|\\x0[dD]")
+_QUICK = lazy(r"\bsed\b|\bdos2unix\b|\bfromdos\b|\btr\b|\bperl\b")
 _BEFORE_COMMAND = frozenset(("if", "then", "else", "elif", "while", "until", "do", "!", "{", "}", "exec", "time"))
 _SHELLS = frozenset(("sh", "bash", "ash", "dash", "zsh", "ksh"))
-_LOOP_VARIABLE = r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"
+_DOUBLE_QUOTED_ESCAPE = lazy(r'\\([$`"\\\n])')  # what a backslash escapes inside "..."
+_LOOP_VARIABLE = lazy(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 _SELECTED = "\0selected"  # the file `find` hands the command it runs
 _XARGS_VALUE = frozenset(("-n", "-P", "-L", "-I", "-d", "-a", "-s", "-E", "-l"))
 # a simple command of a shell line: its words, the file its output goes to, whether a pipe feeds it
@@ -64,7 +67,7 @@ class Rewritten:
 @lru_cache(maxsize=256)
 def lf_rewrites(text: str, workdir: str, env: tuple[tuple[str, str], ...] = ()) -> tuple[Rewritten, ...]:
     """The files the RUN `text` (run in `workdir`, with the stage's ENV) rewrites with LF line endings."""
-    if not re.search(_QUICK, text):
+    if not _QUICK.search(text):
         return ()
     from doctor.project.dockerfile import json_array
 
@@ -107,7 +110,7 @@ class _Run:
             else:
                 in_place, written = _strips(words)
                 for word in in_place:
-                    loop = re.fullmatch(_LOOP_VARIABLE, word)
+                    loop = _LOOP_VARIABLE.fullmatch(word)
                     found += [Rewritten(self._path(w)) for w in self.loops.get(loop[1] if loop else "", [word])]
                 for word in written:
                     self.stripped.add(self._path(word))
@@ -193,7 +196,7 @@ def _sed(words: list[str], perl: bool) -> tuple[list[str], list[str]]:
             positional.append(word)
     if not scripts and positional:
         scripts.append(positional.pop(0))
-    if not in_place or not any(re.search(_STRIPS_IN_SED, script) for script in scripts):
+    if not in_place or not any(_STRIPS_IN_SED.search(script) for script in scripts):
         return [], []
     return positional, []
 
@@ -205,9 +208,9 @@ def _filters(words: list[str]) -> bool:
     if name == "tr":
         flags = [w for w in words[1:] if w.startswith("-")]
         sets = [w for w in words[1:] if not w.startswith("-")]
-        return any("d" in f or f == "--delete" for f in flags) and bool(sets) and bool(re.search(_CR_IN_SET, sets[0]))
+        return any("d" in f or f == "--delete" for f in flags) and bool(sets) and bool(_CR_IN_SET.search(sets[0]))
     if name == "sed":
-        return any(re.search(_STRIPS_IN_SED, w) for w in words[1:] if not w.startswith("-"))
+        return any(_STRIPS_IN_SED.search(w) for w in words[1:] if not w.startswith("-"))
     return name in ("dos2unix", "fromdos") and all(w.startswith("-") for w in words[1:])
 
 
@@ -258,7 +261,7 @@ def _commands(text: str, env: dict[str, str]) -> list[_Command]:
             words.append(word)
         parts = None
 
-    for match in re.finditer(_PIECE, text, re.DOTALL):
+    for match in _PIECE.finditer(text):
         if match.start() != at:
             break
         at = match.end()
@@ -278,7 +281,7 @@ def _commands(text: str, env: dict[str, str]) -> list[_Command]:
             if single is not None:
                 parts.append(single)
             elif double is not None:
-                parts.append(_expand(re.sub(r'\\([$`"\\\n])', r"\1", double), env))
+                parts.append(_expand(_DOUBLE_QUOTED_ESCAPE.sub(r"\1", double), env))
             else:
                 parts.append(escaped if escaped is not None else _expand(plain, env))
     end_word()
@@ -290,7 +293,7 @@ def _expand(text: str, env: dict[str, str]) -> str:
     """`$NAME` and `${NAME}` of the stage's ENV; another variable stays as written."""
     if "$" not in text:
         return text
-    return re.sub(_VARIABLE, lambda m: env.get(m[1] or m[2], m[0]), text)
+    return _VARIABLE.sub(lambda m: env.get(m[1] or m[2], m[0]), text)
 
 
 def _absolute(path: str) -> str:
