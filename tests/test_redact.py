@@ -238,3 +238,13 @@ def test_a_diff_line_with_its_carriage_return_shown_is_judged_as_its_lf_twin(lin
     assert redactor.text(line) == shown
     twin, twin_shown = (text.removesuffix("\\r").replace("-", "+", 1) for text in (line, shown))
     assert redactor.text(twin) == twin_shown
+
+
+def test_the_weak_values_pattern_is_compiled_only_for_a_text_that_holds_one() -> None:
+    """A short or word-like known value is masked where it stands alone; a report holding none of
+    them compiles no pattern for them (~0.2 ms of every run)."""
+    redactor = Redactor(["conductor", "pw12"], names=["web"])
+    assert redactor.text("service web is up on port 8080") == "service web is up on port 8080"
+    assert redactor._weak is None
+    assert redactor.text("port 'conductor' and conductor-redis, pw12.") == "port '***' and conductor-redis, ***."
+    assert redactor._weak is not None
