@@ -393,3 +393,13 @@ def test_a_secret_flags_argument_in_an_advised_command_is_masked_in_every_format
     assert done.returncode in (0, 1), done.stderr
     assert "8080" in done.stdout and "--password" in done.stdout, done.stdout  # the command is there
     assert not [w for w in words if w in done.stdout + done.stderr], done.stdout
+
+
+def test_blank_is_what_str_isspace_calls_a_blank() -> None:
+    """secret_shapes.BLANK (re's `\\s` for a str pattern) finds exactly the characters str.isspace
+    accepts, every code point checked: looks_like_credential and the clear values ask it in C."""
+    import sys
+
+    from doctor.secret_shapes import BLANK
+
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() != bool(BLANK.search(c))] == []

@@ -23,7 +23,7 @@ from doctor.clean_digests import CleanDigests
 from doctor.lazyre import lazy
 from doctor.redact import Redactor, scrub, secrets_in_mapping, user_secret
 from doctor.secret_keys import secret_for_key
-from doctor.secret_shapes import looks_like_credential, matches_at, places
+from doctor.secret_shapes import BLANK, looks_like_credential, matches_at, places
 from doctor.secret_urls import whole_url_password
 
 TYPE_CHECKING = False
@@ -231,7 +231,7 @@ def _clear_values(pairs: Iterable[tuple[str, str | None]]) -> Iterable[str]:
     anyway. `pairs` are those secrets_in_mapping found nothing in: their keys are no secret's
     (secret_for_key is false for each value it was asked of)."""
     for _key, value in pairs:
-        if value and len(value) <= 64 and not any(c.isspace() for c in value):
+        if value and len(value) <= 64 and not BLANK.search(value):
             yield value
 
 
