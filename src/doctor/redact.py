@@ -90,6 +90,7 @@ _TOOL = lazy(
     r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget)"
     r"(?![\w-])"
 )
+FIND_FROM = 200  # characters: a shorter text is scanned whole (the finds and their sort cost more there)
 TOOL_STARTS = ("mysql", "mariadb", "redis-cli", "keydb-cli", "valkey-cli", "mongo", "sqlcmd", "curl", "wget")  # _TOOL's
 _COMMAND_END = lazy(r"[;|&]|['\"]:[ \t]")
 _SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
@@ -177,7 +178,8 @@ def _tool_args(text: str, sink: Sink) -> str:
     """`-pSECRET`, `-a SECRET`, `-u user:SECRET` after a database CLI or curl, on the same line."""
     out: list[str] = []
     pos = 0
-    for match in matches_at(_TOOL, text, places(text, TOOL_STARTS)):
+    # a long text: tried only where a name begins (a pattern with a look-behind first tries every position)
+    for match in _TOOL.finditer(text) if len(text) < FIND_FROM else matches_at(_TOOL, text, places(text, TOOL_STARTS)):
         if match.start() < pos:
             continue
         end = text.find("\n", match.end())
