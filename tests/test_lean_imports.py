@@ -224,8 +224,8 @@ def test_json_shlex_and_difflib_take_their_patterns_from_the_table() -> None:
         theirs = (json.scanner.NUMBER_RE, json.decoder.STRINGCHUNK, json.decoder.WHITESPACE, json.encoder.ESCAPE,
                   json.encoder.ESCAPE_ASCII, json.encoder.HAS_UTF8)
         print([a is b.compiled for a, b in zip(theirs, JSON_PATTERNS)], json.loads('{"a": [1.5e3, "x\\u00e9"]}'))
-        print(shlex._find_unsafe.__self__ is STDLIB_PATTERNS["shlex"].compiled, shlex.quote("a b"),
-              difflib.IS_LINE_JUNK.__defaults__[0].__self__ is STDLIB_PATTERNS["difflib"].compiled,
+        print(shlex._find_unsafe.__self__ is STDLIB_PATTERNS["shlex"][0].compiled, shlex.quote("a b"),
+              difflib.IS_LINE_JUNK.__defaults__[0].__self__ is STDLIB_PATTERNS["difflib"][0].compiled,
               difflib.IS_LINE_JUNK("  # x"), difflib.IS_LINE_JUNK(" # "))
     """)
     assert out == ["[True, True, True, True, True, True] {'a': [1500.0, 'xé']}", "True 'a b' True False True"], out

@@ -82,7 +82,7 @@ def _quote_from_bytes(*args: object, **kwargs: object) -> str:
     return quote_from_bytes(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def seed_patterns(patterns: Iterable[tuple[str, re.Pattern[str]]]) -> None:
+def seed_patterns(patterns: Iterable[tuple[str | bytes, re.Pattern[str] | re.Pattern[bytes]]]) -> None:
     """Place each (text, pattern) in `re`'s cache (CPython 3.11-3.13: {(type, text, flags): Pattern})
     as what `re.compile(text, flags)` returns: a module that compiles `text` at import takes the
     pattern compiled from doctor's regex table (doctor.lazyre, doctor.recache), not a parse of its
@@ -92,7 +92,7 @@ def seed_patterns(patterns: Iterable[tuple[str, re.Pattern[str]]]) -> None:
         return
     for text, stand_in in patterns:
         try:
-            compiled: re.Pattern[str] = getattr(stand_in, "compiled", stand_in)
+            compiled: re.Pattern[str] | re.Pattern[bytes] = getattr(stand_in, "compiled", stand_in)
             cache.setdefault((type(text), text, compiled.flags & ~re.U), compiled)
         except Exception:  # a seed that fails is a miss: the module compiles its own
             continue
@@ -126,32 +126,37 @@ JSON_PATTERNS = (
     lazy(r'([\\"]|[^\ -~])'),
     lazy(b"[\x80-\xff]"),  # json.encoder's HAS_UTF8
 )
-# what shlex (its quote's `_find_unsafe`) and difflib (IS_LINE_JUNK's default) compile at import, as
-# Python 3.11-3.13 write them: a warm run imports both (a Dockerfile's words, a name's suggestions)
+# by module, what it compiles at its import, as Python 3.11-3.13 write it: json's, shlex's (its
+# quote's `_find_unsafe`), difflib's (IS_LINE_JUNK's default); a warm run imports all three (the
+# login shell's cached PATH, a Dockerfile's words, a name's suggestions)
 STDLIB_PATTERNS = {
-    "shlex": lazy(r"[^\w@%+=:,./-]", re.ASCII),
-    "difflib": lazy(r"\s*(?:#\s*)?$"),
+    "json": JSON_PATTERNS,
+    "shlex": (lazy(r"[^\w@%+=:,./-]", re.ASCII),),
+    "difflib": (lazy(r"\s*(?:#\s*)?$"),),
 }
 
 
 def glob_patterns(*globs: str) -> tuple[re.Pattern[str], ...]:
     """`lazy()` patterns of what fnmatch compiles for each glob (`fnmatchcase(name, glob)`), and
-    pathlib's `Path.glob` for a wildcard part through Python 3.12: `re.compile(fnmatch.translate(glob))`.
-    A module places them in `re`'s cache at its import (`seed_patterns`), so that the globs it
-    matches in every run (`requirements*.txt`, a workflow folder's `*.yml`) take the compiled
-    pattern from doctor's regex table instead of ~0.1 ms of parsing each; where a Python writes
-    the text otherwise (3.13's pathlib), it compiles its own, as before."""
+    pathlib's `Path.glob` for a wildcard part through Python 3.12: `re.compile(fnmatch.translate(glob))`,
+    placed in `re`'s cache now (`seed_patterns`). A module keeps them at its level (where
+    doctor.regex_ship finds them) for the globs it matches in every run (`requirements*.txt`, a
+    workflow folder's `*.yml`): they take the compiled pattern from doctor's regex table instead of
+    ~0.1 ms of parsing each; where a Python writes the text otherwise (3.13's pathlib), it compiles
+    its own, as before."""
     from fnmatch import translate
 
-    return tuple(lazy(translate(glob)) for glob in globs)
+    patterns = tuple(lazy(translate(glob)) for glob in globs)
+    seed_patterns((pattern.pattern, pattern) for pattern in patterns)
+    return patterns
 
 
 def seed_stdlib_patterns() -> None:
     """json's patterns in `re`'s cache before json imports (a warm run's first import of it, for
     the login shell's cached PATH): ~0.4 ms of compiling at its import; shlex's and difflib's,
     ~0.2 ms more (each where its module is not imported yet)."""
-    seed_patterns([(p.pattern, p) for name, patterns in (("json", JSON_PATTERNS), *STDLIB_PATTERNS.items())
-                   if name not in sys.modules for p in (patterns if isinstance(patterns, tuple) else (patterns,))])
+    seed_patterns([(p.pattern, p) for name, patterns in STDLIB_PATTERNS.items() if name not in sys.modules
+                   for p in patterns])
 
 
 _TOMLLIB_MODULES = frozenset({"tomllib", "tomllib._parser", "tomllib._re", "tomllib._types"})

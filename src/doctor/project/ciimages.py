@@ -21,13 +21,12 @@ import shlex
 from collections.abc import Iterable, Iterator, Set
 from pathlib import Path
 
-from doctor.lean_imports import glob_patterns, seed_patterns
+from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
 from doctor.regular import read_text
 
 # the globs read in every run, compiled from the regex table (doctor.lean_imports.glob_patterns)
 _GLOBS = glob_patterns("*.yml", "*.yaml")
-seed_patterns((pattern.pattern, pattern) for pattern in _GLOBS)
 
 _SEPARATORS = ("&&", "||", ";", "|")
 _COMPOSE_VALUE_FLAGS = frozenset(("-p", "--project-name", "--profile", "--env-file", "--ansi", "--progress",

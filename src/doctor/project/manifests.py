@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.lean_imports import glob_patterns, seed_patterns
+from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
 from doctor.project.reading import parse_json, read_regular_text
 
@@ -184,7 +184,6 @@ _DEV_LISTS = ("requirements*.txt", "*requirements.txt", "dev*.txt", "test*.txt",
               "requirements/*.txt")
 # the wildcard parts of the globs above, compiled from the regex table (doctor.lean_imports.glob_patterns)
 _GLOBS = glob_patterns("requirements*.txt", "*requirements.txt", "dev*.txt", "test*.txt", "*.txt")
-seed_patterns((pattern.pattern, pattern) for pattern in _GLOBS)
 
 
 def dev_listing(folder: Path, name: str, installed: Path) -> Path | None:

@@ -20,7 +20,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.lean_imports import glob_patterns, seed_patterns
+from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
 from doctor.regular import read_text
 
@@ -204,7 +204,6 @@ class FolderVersions:
 _MANIFESTS = ("package.json", "pyproject.toml", "requirements*.txt")
 # _MANIFESTS and the workflows' globs, compiled from the regex table (doctor.lean_imports.glob_patterns)
 _GLOBS = glob_patterns(*_MANIFESTS, "*.yml", "*.yaml")
-seed_patterns((pattern.pattern, pattern) for pattern in _GLOBS)
 
 
 def manifest_folders(context: Path, copies: Iterable[CopyInstruction]) -> list[Path]:

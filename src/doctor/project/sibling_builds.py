@@ -14,13 +14,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from doctor.lean_imports import glob_patterns, seed_patterns
+from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
 from doctor.project.types import Build, ComposeModel
 
 # the globs read in every run, compiled from the regex table (doctor.lean_imports.glob_patterns)
 _GLOBS = glob_patterns("*compose*.y*ml")
-seed_patterns((pattern.pattern, pattern) for pattern in _GLOBS)
 
 _MAX_SIBLINGS = 16  # a folder of many compose variants: the first ones by name, read cheaply
 
