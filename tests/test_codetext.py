@@ -34,3 +34,39 @@ def test_a_script_alone_still_counts(tmp_path: Path) -> None:
     found = CodeText().reader_of("DD_DATABASE_URL", [root], "")
     assert found == str(root / "docker" / "entrypoint-unit-tests.sh")
     assert CodeText().reader_of("DD_DATABASE_URL", [root], "run $DD_DATABASE_URL") == "its command"
+
+
+def test_a_plain_name_is_searched_as_its_patterns_match_it() -> None:
+    # word, unbind and undeclare with string methods agree with the patterns on random texts
+    import random
+    import re
+
+    from doctor.project.codetext import _Name
+
+    rng = random.Random(11)
+    pieces = ["DB_PORT", "DB_PORTX", "XDB_PORT", "_DB_PORT", " ", "\t", "\n", "\r\n", "=", "==", ":", '"', "'",
+              "a", "b.c", "-", "é", "x", "os.environ['DB_PORT']", 'DB_PORT = "1"', '"k": "DB_PORT"']
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(4000)]
+    for name in ("DB_PORT", "X", "_", "A1"):
+        escaped = re.escape(name)
+        word = re.compile(rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])")
+        bound = re.compile(rf"^[ \t]*{escaped}[ \t]*=(?!=)", re.MULTILINE)
+        declared = re.compile(rf"""["'][\w.-]+["'][ \t]*:[ \t]*["']{escaped}["']""")
+        named = _Name(name)
+        assert named.plain
+        for text in texts:
+            assert named.word(text) == (word.search(text) is not None), (name, text)
+            assert named.unbind(text) == bound.sub("", text), (name, text)
+            assert named.undeclare(text) == declared.sub("", text), (name, text)
+    named = _Name("DB_PORT")
+    text = 'DB_PORT = env("DB_PORT")\nport = os.environ["DB_PORT"]\n'
+    assert named.word(named.undeclare(named.unbind(text))) and not named._patterns  # nothing compiled
+
+
+def test_a_name_beyond_letters_digits_and_underscore_uses_the_patterns() -> None:
+    from doctor.project.codetext import _Name
+
+    named = _Name("my.var")
+    assert not named.plain
+    assert named.word("x = my.var") and not named.word("x = my.variable")
+    assert named.unbind("  my.var = 1\nmy.var") == " 1\nmy.var"

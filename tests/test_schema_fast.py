@@ -230,3 +230,12 @@ def test_included_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert _verdicts_agree(options, monkeypatch) == []
     _same_problems(options, monkeypatch)
     assert len([p for p in load_project(options).problems if p.kind.value == "schema"]) == 3
+
+
+def test_the_validators_patterns_are_lazy_and_static() -> None:
+    # compiled on first use through doctor.recache (a first run takes them from the shipped table)
+    from doctor.lazyre import _LazyPattern
+
+    patterns = compose_spec_validator.REGEX_PATTERNS
+    assert patterns and all(isinstance(p, _LazyPattern) and p.pattern == key for key, p in patterns.items())
+    assert "import re\n" not in generate.TARGET.read_text(encoding="utf-8")

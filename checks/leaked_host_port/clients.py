@@ -138,10 +138,14 @@ class Clients:
             if entry is not None and entry.value:
                 found.append(entry.value)
                 break
-        default = _default_pattern(var.name)
+        # every match holds the name: the pattern is compiled for the first text that does (if any)
+        default: re.Pattern[str] | None = None
         for folder in self._folders(service):
             for file, text in self.text.files(folder):
-                if file.suffix.lower() in APP_SUFFIXES and (match := default.search(text)) is not None:
+                if file.suffix.lower() not in APP_SUFFIXES or var.name not in text:
+                    continue
+                default = default or _default_pattern(var.name)
+                if (match := default.search(text)) is not None:
                     found.append(match[1] or match[2])
                     break
             else:

@@ -204,7 +204,14 @@ def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
     if not (image_family(server.image) or (named and vendor in (peer.lower(), *_REPUBLISHERS))):
         return False
     name = _NOT_ALNUM.sub("_", peer).upper().strip("_")
-    return bool(name) and re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key.upper()) is not None
+    return bool(name) and _has_part(key.upper(), name)
+
+
+def _has_part(key: str, name: str) -> bool:
+    """re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key) for a name that neither begins nor ends
+    with `_`, without compiling a pattern from the project's names each run: the name between
+    underscores once the key has one at each end (`$` also matches before a final newline)."""
+    return f"_{name}_" in f"_{key}_" or (key.endswith("\n") and f"_{name}_" in f"_{key[:-1]}_")
 
 
 def _named_peer(model: ComposeModel, view: NetworkView, ref: HostRef, exclude: str) -> str | None:

@@ -71,19 +71,91 @@ def _is_test(path: Path, folder: Path) -> bool:
             or ".test." in name or ".spec." in name)
 
 
-def _patterns(name: str, kept: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
-    """The name as a word; a Python line that only binds it (`CACHE_HOST = "cache"`, `CACHE_HOST =
-    os.environ.get("REDIS_URL")`: no read of a variable of that name, whose key is written as a string
-    where it is read, `env("CACHE_HOST")`, or as a settings class's field, `CACHE_HOST: str`); and the
-    key as a quoted dict value (`{"name": "NAUTOBOT_REDIS_HOST", "valueFrom": ...}`, a Kubernetes pod
-    spec's env entry in nautobot_config.py), which declares it for another program. Compiled into
-    `kept` at the first ask."""
-    if not kept:
-        escaped = re.escape(name)
-        kept += [re.compile(rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])"),
-                 re.compile(rf"^[ \t]*{escaped}[ \t]*=(?!=)", re.MULTILINE),
-                 re.compile(rf"""["'][\w.-]+["'][ \t]*:[ \t]*["']{escaped}["']""")]
-    return kept
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_QUOTES = ("'", '"')
+
+
+class _Name:
+    """How a text names the variable: the name as a word (`word`); a Python line that only binds it
+    (`CACHE_HOST = "cache"`, `CACHE_HOST = os.environ.get("REDIS_URL")`: no read of a variable of
+    that name, whose key is written as a string where it is read, `env("CACHE_HOST")`, or as a
+    settings class's field, `CACHE_HOST: str`: `unbind`); and the key as a quoted dict value
+    (`{"name": "NAUTOBOT_REDIS_HOST", "valueFrom": ...}`, a Kubernetes pod spec's env entry in
+    nautobot_config.py), which declares it for another program (`undeclare`).
+
+    A plain name (ASCII letters, digits, `_`: every variable compose interpolates) is searched
+    with string methods, as the patterns below would match it: a pattern spliced from a name is
+    parsed and compiled anew on every run (~0.2 ms each, three per name), and never kept across
+    runs (doctor.recache). Any other name, and the declared form once a text may hold it, use
+    the patterns."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.plain = bool(name) and all(c in _WORD for c in name)
+        self._patterns: list[re.Pattern[str]] = []
+
+    def _compiled(self) -> list[re.Pattern[str]]:
+        if not self._patterns:
+            escaped = re.escape(self.name)
+            self._patterns += [re.compile(rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])"),
+                               re.compile(rf"^[ \t]*{escaped}[ \t]*=(?!=)", re.MULTILINE),
+                               re.compile(rf"""["'][\w.-]+["'][ \t]*:[ \t]*["']{escaped}["']""")]
+        return self._patterns
+
+    def _at(self, text: str) -> Iterable[int]:
+        """Where the name begins in `text`, left to right."""
+        name, at = self.name, text.find(self.name)
+        while at >= 0:
+            yield at
+            at = text.find(name, at + 1)
+
+    def word(self, text: str) -> bool:
+        """Whether `text` names it as a word (no letter, digit or `_` either side)."""
+        if not self.plain:
+            return self._compiled()[0].search(text) is not None
+        size = len(self.name)
+        return any((at == 0 or text[at - 1] not in _WORD) and text[at + size:at + size + 1] not in _WORD
+                   for at in self._at(text))
+
+    def unbind(self, text: str) -> str:
+        """`text` without the start of each line that binds it (up to its `=`)."""
+        if not self.plain:
+            bound = self._compiled()[1]
+            return bound.sub("", text) if bound.search(text) else text
+        size, cuts = len(self.name), []
+        for at in self._at(text):
+            start = text.rfind("\n", 0, at) + 1
+            if text[start:at].strip(" \t"):
+                continue  # something else before it on its line (also a second mention of it there)
+            after = at + size
+            while text[after:after + 1] in (" ", "\t"):
+                after += 1
+            if text[after:after + 1] == "=" and text[after + 1:after + 2] != "=":
+                cuts.append((start, after + 1))
+        if not cuts:
+            return text
+        kept, last = [], 0
+        for start, end in cuts:
+            kept.append(text[last:start])
+            last = end
+        kept.append(text[last:])
+        return "".join(kept)
+
+    def undeclare(self, text: str) -> str:
+        """`text` without each quoted dict key whose value is the quoted name."""
+        if self.plain and not any(self._quoted_value(text, at) for at in self._at(text)):
+            return text  # no `: "NAME"`: the pattern cannot match, and is not compiled
+        return self._compiled()[2].sub("", text)
+
+    def _quoted_value(self, text: str, at: int) -> bool:
+        """Whether the name at `at` is quoted, after a `:` and blanks (`: "NAME"`)."""
+        end = at + len(self.name)
+        if text[at - 1:at] not in _QUOTES or text[end:end + 1] not in _QUOTES:
+            return False
+        before = at - 2
+        while before >= 0 and text[before] in (" ", "\t"):
+            before -= 1
+        return before >= 0 and text[before] == ":"
 
 
 class CodeText:
@@ -106,9 +178,9 @@ class CodeText:
         its reader too (flask-on-docker's `entrypoint.sh`, not the `entrypoint.prod.sh` beside it).
         `tests=False`: a test's file is never the answer (only the program's own code counts).
         """
-        # each pattern holds the name: a text without it matches none, and they are compiled for one that has it
-        patterns: list[re.Pattern[str]] = []
-        if name in command and _patterns(name, patterns)[0].search(command):
+        # each form holds the name: a text without it holds none
+        named = _Name(name)
+        if name in command and named.word(command):
             return "its command"
         implied = name in IMPLICIT
         script = test = mention = None
@@ -119,12 +191,11 @@ class CodeText:
                 python = path.suffix == ".py"
                 found = False
                 if name in text:
-                    word, bound, declared = _patterns(name, patterns)
-                    if python and bound.search(text):
-                        text = bound.sub("", text)
+                    if python:
+                        text = named.unbind(text)
                     if path.suffix.lower() in _DICT_LANGUAGES:
-                        text = declared.sub("", text)
-                    found = word.search(text) is not None
+                        text = named.undeclare(text)
+                    found = named.word(text)
                 if found or (python and implied and reads_implicitly(name, text)):
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project.env_hosts import (
     DATABASE_FAMILIES,
     FAMILIES,
@@ -269,9 +270,19 @@ def _names_on(model: ComposeModel, peer: Service, networks: set[str]) -> Iterabl
     # Services sharing this one's namespace answer on its addresses under its names only.
 
 
+_CONTAINER_TAIL = lazy(r"[-_](.+)[-_]\d+", re.IGNORECASE)  # after the project's name: `-web-1`
+
+
 def default_container_name(model: ComposeModel, host: str) -> str | None:
     """The service a `<project>-<service>-<n>` container name stands for, if any."""
-    match = re.fullmatch(re.escape(model.project_name) + r"[-_](.+)[-_]\d+", host, re.IGNORECASE)
+    prefix = model.project_name
+    if prefix.isascii() and host[:len(prefix)].isascii():
+        # the project's name compared as IGNORECASE compares ASCII, the rest with a static
+        # pattern: no pattern spliced from the name is compiled anew each run
+        head = host[:len(prefix)]
+        match = _CONTAINER_TAIL.fullmatch(host, len(prefix)) if head.lower() == prefix.lower() else None
+    else:  # IGNORECASE also folds a few non-ASCII letters onto ASCII ones (K, the Kelvin sign)
+        match = re.fullmatch(re.escape(prefix) + r"[-_](.+)[-_]\d+", host, re.IGNORECASE)
     if match and match.group(1) in model.services:
         return match.group(1)
     return None

@@ -5,7 +5,7 @@
 SCHEMA_SHA256 = '89f4bdc4ba651ff024118917a7cdb67d9d78c1af4bab9b12ec2fc85f5b7d90d3'
 SECTIONS = ('services', 'models', 'networks', 'volumes', 'secrets', 'configs')
 VERSION = "2.22.3"
-import re
+from doctor.lazyre import lazy
 
 
 class Decimal:
@@ -21,13 +21,13 @@ class JsonSchemaValuesException(JsonSchemaValueException):
 
 
 REGEX_PATTERNS = {
-    '^[a-zA-Z0-9._-]+$': re.compile('^[a-zA-Z0-9._-]+$'),
-    '^x-': re.compile('^x-'),
-    '.+': re.compile('.+'),
-    '^.+$': re.compile('^.+$'),
-    '[a-zA-Z0-9][a-zA-Z0-9_.-]+': re.compile('[a-zA-Z0-9][a-zA-Z0-9_.-]+'),
-    'always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+': re.compile('always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+'),
-    '^[a-z]+$': re.compile('^[a-z]+$')
+    '^[a-zA-Z0-9._-]+$': lazy('^[a-zA-Z0-9._-]+$'),
+    '^x-': lazy('^x-'),
+    '.+': lazy('.+'),
+    '^.+$': lazy('^.+$'),
+    '[a-zA-Z0-9][a-zA-Z0-9_.-]+': lazy('[a-zA-Z0-9][a-zA-Z0-9_.-]+'),
+    'always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+': lazy('always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+'),
+    '^[a-z]+$': lazy('^[a-z]+$')
 }
 
 NoneType = type(None)
