@@ -110,14 +110,15 @@ def test_rules_match_as_fnmatch_does() -> None:
     import fnmatch
     import random
 
-    from doctor.project.portplan import _matches
+    from doctor.lean_imports import match_glob
 
     rng = random.Random(7)
     alphabet = "ab./*?[]!-"
-    rules = ["", "*", "**", ".venv", "*.pyc", "*.egg-info", "a*b", "[ab]", "[!a]*", "?", "a/b", "*/b", "*[", "a\\*"]
+    rules = ["", "*", "**", ".venv", "*.pyc", "gradlew*", "a*", "*a*", "a*b*", "*.egg-info", "a*b", "[ab]", "[!a]*",
+             "?", "a/b", "*/b", "*[", "a\\*"]
     rules += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(400)]
     texts = ["", "a", "b", "a.pyc", "x/a.pyc", ".venv", "x.egg-info", "ab", "a/b", "a\\b", "[ab]", "*"]
     texts += ["".join(rng.choice("ab./-") for _ in range(rng.randint(0, 6))) for _ in range(200)]
     for rule in rules:
         for text in texts:
-            assert _matches(text, rule) == fnmatch.fnmatchcase(text, rule), (text, rule)
+            assert match_glob(text, rule) == fnmatch.fnmatchcase(text, rule), (text, rule)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -38,3 +39,49 @@ def test_a_default_container_name_is_read_as_the_pattern_read_it() -> None:
             assert default_container_name(model, host) == expected, (project, host)
             found += expected is not None
         assert found > 20, project
+
+
+def test_a_bounded_word_is_found_as_its_pattern_finds_it(tmp_path: Path) -> None:
+    import pickle
+
+    from doctor.project.edits import Bounded, replace_on_line
+
+    rng = random.Random(9)
+    pieces = ["db", "postgres", "db.x", "$db", "-", ".", "_", " ", ":", "/", "@", "é", "٣", "x", "dbdb", "\n"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 9))) for _ in range(4000)]
+    for literal, before, after in (("db", ".$-", ".-"), ("postgres", ".$-", ".-"), ("dbdb", ".$-", ".-"),
+                                   ("db.x", ".:/@-", ".:/@-"), ("x", ".$-", ".-")):
+        word = Bounded(literal, before, after)
+        assert word == rf"(?<![\w{before}]){re.escape(literal)}(?![\w{after}])"
+        assert pickle.loads(pickle.dumps(word)).spans("a db b") == word.spans("a db b")
+        compiled = re.compile(word)
+        found = 0
+        for text in texts:
+            assert word.spans(text) == [m.span() for m in compiled.finditer(text)], (literal, text)
+            found += bool(word.spans(text))
+        assert found > 100
+    env = tmp_path / ".env"
+    lines = ["DB=db", "URL=db:5432/db", "X=dbdb", "Y=$db", "Z=db.x"]
+    env.write_text("\n".join(lines) + "\n")
+    word = Bounded("db", ".$-", ".-")
+    for number in range(1, len(lines) + 1):
+        for every in (False, True):
+            fast = replace_on_line(env, number, word, "pg", every)
+            slow = replace_on_line(env, number, str(word), "pg", every)
+            assert fast == slow, (number, every)
+
+
+def test_a_moved_or_removed_folder_is_found_as_its_pattern_finds_it() -> None:
+    from doctor.project.filled import _moved
+
+    rng = random.Random(13)
+    pieces = ["mv", "rm", " ", "\n", "\t", "-rf", "-f", "-r", "-R", ".venv", ".venvs", "node_modules", "/opt/", "x",
+              "&&", "é", "_", "-", "armv", "rm-r", "a.venv", ".venv_"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    for name in (".venv", "node_modules", "venv", "x", "-"):
+        pattern = re.compile(rf"\b(?:mv|rm\s+-\w*r\w*)\s+(?:\S+\s+)*\S*{re.escape(name)}\b")
+        found = 0
+        for text in texts:
+            assert _moved(text, name) == (pattern.search(text) is not None), (name, text)
+            found += _moved(text, name)
+        assert found > 5, name

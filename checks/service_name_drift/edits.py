@@ -6,7 +6,7 @@ import re
 
 from doctor.model import Edit, Finding, Fix, Location, Safety
 from doctor.project import Project
-from doctor.project.edits import interpolated_at, value_edit
+from doctor.project.edits import Bounded, interpolated_at, value_edit
 from doctor.project.env_hosts import HostRef, host_refs
 from doctor.project.service_network import NetworkView, published_target
 from doctor.project.types import EnvVar, Service
@@ -27,7 +27,7 @@ def written_at(project: Project, var: EnvVar, ref: HostRef) -> Location | None:
 
 
 def _plain_pattern(host: str) -> str:
-    return rf"(?<![\w.$-]){re.escape(host)}(?![\w.-])"
+    return Bounded(host, ".$-", ".-")
 
 
 def _host_pattern(ref: HostRef) -> str:
@@ -38,7 +38,7 @@ def _host_pattern(ref: HostRef) -> str:
         field = re.escape(f'"{ref.field}"')
         return "(?:" + "|".join(rf"(?<={field}{colon}\")" for colon in (":", ": ", " :", " : ")) + rf"){host}(?=[:\"])"
     if ref.scheme is None:
-        return rf"(?<![\w.$-]){host}(?![\w.-])"
+        return _plain_pattern(ref.host)
     # after a password, the host follows the authority's last `@` (`p@db x@db:5432`: the second)
     return rf"(?<=@){host}{after}(?![^/?#]*@)" if ref.has_password else rf"(?<=[/@,]){host}{after}"
 

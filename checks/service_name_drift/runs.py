@@ -6,12 +6,11 @@ compose interpolates the `.env` value into the command line, and the container d
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from doctor.model import Location
 from doctor.project import Project
-from doctor.project.edits import interpolated_at
+from doctor.project.edits import Bounded, interpolated_at
 from doctor.project.env_hosts import HOST_KEY, is_dial_key
 from doctor.project.types import EnvSource, EnvVar, Service
 
@@ -27,12 +26,12 @@ def run_hosts(project: Project) -> Iterator[tuple[Service, EnvVar]]:
         value = model.variables.get(name)
         if found is None or not value or value != found[1].value:
             continue  # not from an env file (the shell set it), or empty
-        word = re.compile(rf"(?<![\w.$-]){re.escape(value)}(?![\w.-])")
+        word = Bounded(value, ".$-", ".-")  # the value as a word: found without compiling a pattern
         var = EnvVar(name, value, Location(found[0], found[1].line), EnvSource.ENV_FILE, value, (name,))
         for service in model.services.values():
             if any(name in v.variables for v in service.environment.values()):
                 continue
-            if any(word.search(text) for text in _runs(service)):
+            if any(word.spans(text) for text in _runs(service)):
                 yield service, var
 
 

@@ -58,6 +58,43 @@ def _lines(path: Path) -> list[str] | None:
     return lines
 
 
+class Bounded(str):
+    """The pattern `(?<![\\wB])LITERAL(?![\\wA])` (a word of a project's text: a host, a service
+    name), as its text for `re`, that `spans` finds with string methods as finditer would: a
+    pattern spliced from a project's value is parsed and compiled anew on every run (~0.15 ms
+    each), and never kept across runs (doctor.recache). `before` and `after` (B, A) are placed in
+    the character classes as given: characters a class takes literally, `-` last."""
+
+    literal: str
+    before: str
+    after: str
+
+    def __new__(cls, literal: str, before: str, after: str) -> Bounded:
+        made = super().__new__(cls, rf"(?<![\w{before}]){re.escape(literal)}(?![\w{after}])")
+        made.literal, made.before, made.after = literal, before, after
+        return made
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each match, left to right, not overlapping (as re.finditer)."""
+        literal, found = self.literal, []
+        if not literal:
+            return [m.span() for m in re.finditer(self, text)]
+        size, at = len(literal), text.find(literal)
+        while at >= 0:
+            end = at + size
+            before, after = text[at - 1:at], text[end:end + 1]
+            if not (before and (before.isalnum() or before == "_" or before in self.before)) and not (
+                    after and (after.isalnum() or after == "_" or after in self.after)):
+                found.append((at, end))
+                at = text.find(literal, end)
+            else:
+                at = text.find(literal, at + 1)
+        return found
+
+    def __reduce__(self) -> tuple[object, ...]:  # a str subclass with fields: pickled by its parts
+        return (Bounded, (self.literal, self.before, self.after))
+
+
 def replace_on_line(path: Path, line: int | None, pattern: str, new: str | Replacer,
                     every: bool = False) -> Edit | None:
     """An Edit replacing the single match of `pattern` on that line by `new` (text, or made from the
@@ -66,6 +103,15 @@ def replace_on_line(path: Path, line: int | None, pattern: str, new: str | Repla
     text = line_text(path, line)
     if text is None:
         return None
+    if isinstance(pattern, Bounded) and isinstance(new, str):  # found without compiling it
+        spans = pattern.spans(text)
+        if not spans or (len(spans) != 1 and not every):
+            return None
+        parts, last = [], 0
+        for start, end in spans:
+            parts += [text[last:start], new]
+            last = end
+        return Edit(path, text, "".join(parts) + text[last:], line)
     made: Replacer = new if callable(new) else (lambda _found: new)
     if every:
         changed, count = re.subn(pattern, made, text)

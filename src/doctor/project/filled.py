@@ -39,6 +39,7 @@ _VENV = lazy(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s
 _UV_SYNC = lazy(r"\buv\s+sync\b")
 _GLOBAL = lazy(r"\s(?:-g|--global)\b|\byarn\s+global\b")
 _COMPOSER = lazy(r"\bcomposer\s+install\b")
+_MOVE_OR_REMOVE = lazy(r"\b(?:mv|rm\s+-\w*r\w*)\s")  # `mv`, `rm -rf`, and the blank after it
 # `poetry [global options] config|install|sync REST`: an option may take a value (`-C app`, `--directory app`)
 _POETRY = lazy(r"\bpoetry\s+((?:-\S+\s+(?:[^\s;&|-][^\s;&|]*\s+)?)*?)(config|install|sync)\b([^;&|\n]*)")
 _POETRY_ENV = lazy(r"\bPOETRY_VIRTUALENVS_(IN_PROJECT|CREATE)=[\"']?(\w*)")
@@ -89,12 +90,33 @@ def filled_paths(recipe: Recipe, values: Mapping[str, str] | None = None,
             candidates.append(("vendor", "composer"))
         for relative, tool in candidates:
             path = posixpath.normpath(posixpath.join(step.workdir, relative))
-            moved = re.search(rf"\b(?:mv|rm\s+-\w*r\w*)\s+(?:\S+\s+)*\S*{re.escape(posixpath.basename(path))}\b", text)
-            if moved is None and path not in found:
+            if not _moved(text, posixpath.basename(path)) and path not in found:
                 found[path] = FilledPath(path, step.line, tool, unsure if tool == "uv sync" else "")
     for path, line, source in recipe.built:  # a build stage's output: paperless-ngx's compiled frontend
         found.setdefault(path, FilledPath(path, line, f"COPY --from={source}"))
     return list(found.values())
+
+
+def _moved(text: str, name: str) -> bool:
+    """Whether a step moves or removes a path ending in `name` (`mv .venv /opt`, `rm -rf
+    node_modules`), as the pattern `\\b(?:mv|rm\\s+-\\w*r\\w*)\\s+(?:\\S+\\s+)*\\S*NAME\\b` finds it,
+    without compiling a pattern spliced from the project's folder names each run: its middle
+    matches any text that begins with a blank, so the name may be anywhere after the first
+    `mv`/`rm -r` and the blank after it, and must end where a word does."""
+    if not name:
+        return re.search(r"\b(?:mv|rm\s+-\w*r\w*)\s+(?:\S+\s+)*\S*\b", text) is not None
+    command = _MOVE_OR_REMOVE.search(text)
+    at = text.find(name, command.end()) if command is not None else -1
+    while at >= 0:
+        end = at + len(name)
+        if _is_word(text[end - 1]) != (end < len(text) and _is_word(text[end])):  # `\b` after it
+            return True
+        at = text.find(name, at + 1)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # re's `\w` in a str pattern
 
 
 # images whose ENV doctor knows besides Docker's official library (none of which sets UV_PROJECT_ENVIRONMENT)

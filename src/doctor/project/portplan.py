@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from doctor.lean_imports import match_glob
 from doctor.model import Edit, record
 
 DEFAULT_POOL = (20000, 29999)  # below Linux's ephemeral 32768-60999 and the IANA/macOS/Windows 49152-65535
@@ -143,19 +144,6 @@ def _ignored_by(files: tuple[Path, ...], relative: str, name: str) -> bool:
             if not line or line.startswith(("#", "!")):
                 continue
             rule = line.rstrip("/")
-            if _matches(relative, rule.lstrip("/")) or ("/" not in rule and _matches(name, rule)):
+            if match_glob(relative, rule.lstrip("/")) or ("/" not in rule and match_glob(name, rule)):
                 return True
     return False
-
-
-def _matches(text: str, rule: str) -> bool:
-    """fnmatch.fnmatchcase(text, rule); a rule without a wildcard (most lines: `.venv`, `dist`) or
-    with one leading `*` only (`*.pyc`) compared as a string: fnmatch compiles a pattern for each
-    rule, ~0.1 ms apiece, and these are the project's own text (never kept across runs)."""
-    if not any(c in rule for c in "*?["):
-        return text == rule
-    if rule[0] == "*" and not any(c in rule[1:] for c in "*?["):
-        return text.endswith(rule[1:])  # fnmatch's `*` also matches `/`
-    import fnmatch
-
-    return fnmatch.fnmatchcase(text, rule)

@@ -20,7 +20,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.lean_imports import glob_patterns
+from doctor.lean_imports import glob_patterns, match_glob
 from doctor.model import Location, record
 from doctor.regular import read_text
 
@@ -218,8 +218,8 @@ def manifest_folders(context: Path, copies: Iterable[CopyInstruction]) -> list[P
         if not folder or folder.startswith("..") or any(c in folder for c in "*?[$"):
             continue
         # `assets/package*.json` copies the manifest too
-        if any(fnmatchcase(base, p) for p in _MANIFESTS) or (glob and any(
-                fnmatchcase(m, base) for m in ("package.json", "pyproject.toml", "requirements.txt"))):
+        if any(fnmatchcase(base, p) for p in _MANIFESTS) or (glob and any(  # base: the project's glob
+                match_glob(m, base) for m in ("package.json", "pyproject.toml", "requirements.txt"))):
             path = context / folder
             found += [path] if path not in found else []
     return found
