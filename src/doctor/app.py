@@ -177,14 +177,17 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     project = Project(options_for_project)
     # no compose file: stop before any check runs (the ownership scan of a stray `/` would walk it all)
     require_compose_files(project.compose, opts.path)
+    from doctor.host import Host
+
+    host = Host(env=opts.env)  # the header's "where doctor runs" is the checks' context: detected once
     try:
         if progress is not None:
-            progress.begin(project.root, where_doctor_runs(opts.env))
+            progress.begin(project.root, host.context.describe())
         # the report's redactor is built while the project-only checks run beside it (doctor.forked),
         # before the checks that wait on a probe: a run that waits for the user's login shell at
         # its end (its last check) does this work while the shell still runs, not after it
         done = run(options, registry, project, progress.step if progress is not None else None,
-                   meanwhile=lambda: redactor_for(project))
+                   meanwhile=lambda: redactor_for(project), host=host)
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
     finally:
@@ -206,13 +209,6 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     if baseline is not None:
         report = apply_baseline(report, baseline, redactor_for(done.project))
     return Run(report, done.project, done.host), config
-
-
-def where_doctor_runs(env: dict[str, str]) -> str:
-    """A short phrase for the header: `host`, `docker container in github-actions`, ..."""
-    from doctor.host.context import detect_context
-
-    return detect_context(env).describe()
 
 
 def require_compose_files(compose: ComposeModel, path: Path) -> None:

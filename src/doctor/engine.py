@@ -295,10 +295,11 @@ class Run:
 
 
 def preflight(options: RunOptions, registry: Registry | None = None, project: Project | None = None,
-              progress: Callable[[str], None] | None = None, meanwhile: Callable[[], object] | None = None) -> Run:
+              progress: Callable[[str], None] | None = None, meanwhile: Callable[[], object] | None = None,
+              host: Host | None = None) -> Run:
     """Build the project and host models, run the selected checks, return the report.
 
-    `project` is one the caller already built from `options.project` (and may have read);
+    `project` and `host` are ones the caller already built from `options` (and may have read);
     `progress` is told what runs, `meanwhile` runs beside the checks (see run_checks).
     """
     from doctor.host import PROBES, Host
@@ -307,7 +308,7 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     registry = registry or load_registry()
     chosen = select_checks(registry, options.select, options.ignore)
     project = project or Project(options.project)
-    host = Host(env=options.env if options.env is not None else dict(options.project.env))
+    host = host or Host(env=options.env if options.env is not None else dict(options.project.env))
     for probe in sorted({probe for cls in chosen for probe in cls.prefetch}):
         host.prefetch(probe)
     checks = [cls(options.severities.get(cls.id)) for cls in chosen]
