@@ -74,6 +74,28 @@ class PathGap(Check):
     id = "path-gap"
     severity = Severity.WARNING
     prefetch = ("shell",)
+    _looked: tuple[dict[str, Command], dict[str, str | None], bool] | None = None  # _lookup's, this run's
+
+    def start(self, project: Project, host: Host) -> None:
+        """With no cached login PATH, start the login shell now when the run will wait for it (a
+        tool PATH lacks): it then runs beside the other checks, not after them."""
+        if host.shell.later and self._lookup(project, host)[2]:
+            host.shell.start_now()
+
+    def _lookup(self, project: Project, host: Host) -> tuple[dict[str, Command], dict[str, str | None], bool]:
+        """The tools the project names, where PATH finds each, and whether one PATH lacks is not
+        run in a service (the run then waits for the login shell: it may be the gap itself; with
+        every tool on PATH only which copies run is left to compare, and a slow shell's answer is
+        not waited for, the refresher asking it after the run for the next one). Once per run."""
+        if self._looked is None:
+            shell = host.shell
+            tools = _needed(project.commands)
+            inherited = [e for e in shell.inherited if os.path.isabs(e)]
+            found = {tool: shell.which(tool, inherited) for tool in tools}
+            lacking = any(here is None and not _runs_in_a_service(project, host, tools[tool])
+                          for tool, here in found.items())
+            self._looked = (tools, found, lacking)
+        return self._looked
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         shell = host.shell
@@ -86,17 +108,10 @@ class PathGap(Check):
             elif not os.path.isdir(entry):
                 yield self.finding(f"PATH entry {_tilde(entry, home)!r} {_why_unusable(entry)}", None,
                                    f"path-entry:{entry}", severity=Severity.INFO)
-        tools = _needed(project.commands)
+        tools, found, lacking = self._lookup(project, host)
         if not tools:
             shell.release()  # started early for nothing: no tool to look up
             return
-        inherited = [e for e in shell.inherited if os.path.isabs(e)]
-        found = {tool: shell.which(tool, inherited) for tool in tools}
-        # a tool PATH lacks may be the login shell's (the gap itself): wait for the shell; with
-        # every tool on PATH, only which copies it runs is left to compare, and a slow shell's
-        # answer is not waited for (the refresher asks it after the run, for the next one)
-        lacking = any(here is None and not _runs_in_a_service(project, host, tools[tool])
-                      for tool, here in found.items())
         login = shell.login if lacking else shell.login_by(PATIENCE)
         if login is None:
             waited = ("is asked once this run has ended (no PATH of it is cached yet)" if shell.later else

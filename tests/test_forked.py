@@ -365,3 +365,35 @@ def test_the_helper_takes_the_heaviest_checks_first(monkeypatch: pytest.MonkeyPa
     assert [r.check for r in results] == [*names, "slowhost"]  # the results keep the order given
     started = {r.check: float(r.findings[0].message.rsplit(" ", 1)[1]) for r in results[:4]}
     assert sorted(started, key=started.__getitem__) == ["light1", "light3", "light2", "light0"]
+
+
+@pytest.mark.parametrize("jobs", ["", "1"])
+def test_the_runs_probe_checks_start_before_its_own_work(monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """`Check.start` of each check this process runs that waits on a probe, before `meanwhile` and
+    any check; one that raises is ignored (its run still reports); a shared check is not started."""
+    monkeypatch.setenv("DOCTOR_JOBS", jobs)
+    order: list[str] = []
+
+    class _Starts(_Pid):
+        def start(self, project: object, host: object) -> None:  # type: ignore[override]
+            order.append(f"start {self.id}")
+            if self.id == "broken":
+                raise RuntimeError("no")
+
+        def run(self, project: object, host: object) -> Iterator[Finding]:
+            order.append(f"run {self.id}")
+            yield from super().run(project, host)
+
+    def made(name: str, only: bool, probe: tuple[str, ...]) -> Check:
+        cls = type(name, (_Starts,), {"id": name, "project_only": only, "prefetch": probe, "pause": 0.0})
+        globals()[name] = cls
+        return cls()
+
+    checks = [made("shared", True, ()), made("other", True, ()), made("host", False, ()),
+              made("probe", False, ("shell",)), made("broken", False, ("images",))]
+    results = forked.run(checks, lambda c: _run_one(c, None, None), meanwhile=lambda: order.append("meanwhile"),  # type: ignore[arg-type]
+                         begin=lambda c: c.start(None, None))  # type: ignore[arg-type]
+    assert order[:3] == ["start probe", "start broken", "meanwhile"]
+    assert [r.check for r in results] == ["shared", "other", "host", "probe", "broken"]
+    assert all(r.status is Status.FAILED for r in results)  # each ran and reported
+    assert "start shared" not in order and "start host" not in order

@@ -323,6 +323,34 @@ def test_without_a_cached_path_the_shell_starts_only_when_the_run_waits_for_it(b
     assert len(started(brew)) == 1 and early._live == {}  # none started by the run (the refresher's comes after)
 
 
+def test_without_a_cached_path_a_shell_the_run_will_wait_for_starts_before_the_other_checks(
+        brew: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tool PATH lacks: path-gap's `start` starts the shell (at the run's priority) before the run's
+    other checks, so it runs beside them instead of after them; every tool on PATH: none starts."""
+    from doctor.checks.host_gateway import HostGateway
+
+    seen: list[int] = []
+    real = HostGateway.run
+
+    def run(self: HostGateway, project: Project, host: Host) -> Iterator[Finding]:
+        seen.append(len(early._live))  # shells running when the run's other check runs
+        return real(self, project, host)
+
+    monkeypatch.setattr(HostGateway, "run", run)
+    monkeypatch.setenv("DOCTOR_JOBS", "1")
+    env = env_for(brew, DOCTOR_NO_CACHE="", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    assert [f.subject for f in path_gap(project_with(tmp_path), env, ("path-gap", "host-gateway"))] == ["tool:ruff"]
+    assert seen == [1] and len(started(brew)) == 1  # one shell, started before host-gateway ran
+    (tmp_path / "cache" / "doctor" / "login-path-2.json").unlink()
+    on_path = tmp_path / "on-path"
+    on_path.mkdir()
+    (on_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n")
+    (on_path / "Makefile").write_text("lint:\n\tls -l\n")
+    seen.clear()
+    path_gap(on_path, env, ("path-gap", "host-gateway"))
+    assert seen == [0] and len(started(brew)) == 1  # none for a run that does not wait for it
+
+
 def test_the_shell_not_waited_for_is_asked_after_the_run_for_the_next(tmp_path: Path) -> None:
     """The run did not wait; the refresher asks the shell once it has ended, and the next run
     compares the copies: ls is another program in the login shell's PATH."""

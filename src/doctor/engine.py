@@ -107,8 +107,18 @@ class DeferredCheck(Check):
             raise TypeError(f"{cls._point.value} {problem}")
         return loaded  # type: ignore[no-any-return]
 
+    def _instance(self) -> Check:
+        """The check itself, made once: what its `start` found is there for its `run`."""
+        made: Check | None = self.__dict__.get("_made")
+        if made is None:
+            made = self.__dict__["_made"] = self.real()(self.__dict__.get("severity"))
+        return made
+
+    def start(self, project: Project, host: Host) -> None:
+        self._instance().start(project, host)
+
     def run(self, project: Project, host: Host) -> Iterable[Finding]:
-        return self.real()(self.__dict__.get("severity")).run(project, host)
+        return self._instance().run(project, host)
 
 
 def _deferred(ep: EntryPoint | importlib.metadata.EntryPoint) -> type[Check] | None:
@@ -226,7 +236,8 @@ def run_checks(checks: Iterable[Check], project: Project, host: Host, project_di
     checks = list(checks)
     results = forked.run(checks, lambda check: _run_one(check, project, host), progress, meanwhile,
                          prepare=lambda: project.prepare_shared(),
-                         weight=lambda check: TYPICAL_MS.get(check.id, 0.0))
+                         weight=lambda check: TYPICAL_MS.get(check.id, 0.0),
+                         begin=lambda check: check.start(project, host))
     return Report(project_dir, tuple(results))
 
 

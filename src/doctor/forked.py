@@ -48,7 +48,8 @@ def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
         progress: Callable[[str], None] | None = None,
         meanwhile: Callable[[], object] | None = None,
         prepare: Callable[[], object] | None = None,
-        weight: Callable[[Check], float] | None = None) -> list[CheckResult]:
+        weight: Callable[[Check], float] | None = None,
+        begin: Callable[[Check], object] | None = None) -> list[CheckResult]:
     """Every check's result, in the order given; `meanwhile` runs in this process before its checks.
 
     `weight` is a check's typical cost: the shareable checks are queued heaviest first, so the
@@ -59,6 +60,9 @@ def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
     `prepare` reads, before a helper is forked (and only then), what both processes would read
     after it: done once, shared by the fork, instead of once in each. Whatever it raises is left
     to the checks that read the same (each reports it within its own result).
+
+    `begin` starts, before `meanwhile`, what each of this process's checks that waits on a probe
+    (`Check.prefetch`) will wait for (`Check.start`); what it raises is left to the check's run.
     """
     shared = [i for i, check in enumerate(checks) if check.project_only and i <= MAX_INDEX]
     if weight is not None:
@@ -77,9 +81,13 @@ def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
         results[index] = run_one(checks[index])
 
     try:
+        queued = set(shared) if helper is not None else set()
+        for index in range(len(checks)):
+            if begin is not None and index not in queued and checks[index].prefetch:
+                with contextlib.suppress(Exception):
+                    begin(checks[index])
         if meanwhile is not None:
             meanwhile()
-        queued = set(shared) if helper is not None else set()
         # the run's own checks, those waiting on a probe started early after the others (their
         # probes had the time the helper's checks took); what the helper has not taken yet comes
         # last, so that it ends its share while these run

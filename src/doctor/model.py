@@ -283,6 +283,12 @@ class Check:
         """Yield the findings of this check; never print, write files, or raise for "not applicable"."""
         raise NotImplementedError
 
+    def start(self, project: Project, host: Host) -> None:
+        """Start what `run` will wait for once the project says it is needed (a probe of `prefetch`
+        that is not started until then). The engine calls it in the process that runs this check,
+        before that process runs any check, so the probe overlaps them; nothing by default. It is
+        called at most once, before `run`, and what it raises is ignored (`run` meets it again)."""
+
     def finding(
         self,
         message: str,

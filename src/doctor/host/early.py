@@ -5,7 +5,8 @@ pyenv or oh-my-zsh takes 0.1 to 0.5 s. A preflight that will surely run path-gap
 login cache (doctor.host.login_cache) before anything else (`start_early`, called by the
 command line before doctor imports its checks and reads the project); doctor.host.shell adopts
 what it found (`take`). Without a valid entry the shell is not started (LATER): a run that
-must wait for its answer starts it then, any other leaves it to the refresher after the run,
+must wait for its answer starts it as its checks begin (path-gap's `Check.start`, once the project
+says a tool PATH lacks), any other leaves it to the refresher after the run,
 since a shell loading pyenv on the other core slowed a first run by 20-40 ms for an answer it
 mostly did not wait for. Only with the cache off (DOCTOR_NO_CACHE=1, a cache folder that
 cannot be used) is the shell started right there, so that it works on the other core
@@ -219,8 +220,9 @@ def cached_or_later(shell: str, env: Mapping[str, str]) -> tuple[str, ...] | str
     return LATER if login_cache.refreshable(env) else None
 
 
-def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
-    """The login shell, running (stdin closed, stderr dropped, own session, in HOME), or why not."""
+def spawn(shell: str, env: Mapping[str, str], low: bool = True) -> Shell | str:
+    """The login shell, running (stdin closed, stderr dropped, own session, in HOME), or why not;
+    at a low priority while it overlaps the run (`low`), else at the run's own (it is waited for)."""
     argv = login_command(shell)
     program = _program(shell, env.get("PATH", os.defpath))
     if isinstance(program, int):
@@ -237,7 +239,8 @@ def spawn(shell: str, env: Mapping[str, str]) -> Shell | str:
     started = spawn_session(program, argv, child_env)
     if isinstance(started, OSError):
         return f"cannot start login shell {shell!r}: {started.strerror or started}"
-    set_session_nice(started.pid, LOW)
+    if low:
+        set_session_nice(started.pid, LOW)
     if caching:
         # taken right after the start, while the shell is still exec'ing: its startup files as it
         # reads them; a file saved before the key was taken shows in `first` (store refuses it)

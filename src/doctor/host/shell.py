@@ -98,6 +98,15 @@ class ShellPaths:
                 login_cache.store(self.shell, self.env, error=found.error, before=started.key, first=started.first)
         return found
 
+    def start_now(self) -> None:
+        """Start the login shell now, at normal priority, where no cached PATH answers and it was
+        left for later: the run will wait for it (path-gap found a tool PATH lacks before its
+        turn, `Check.start`), and it then runs beside the other checks instead of after them."""
+        self.start()
+        if self.later and self._started is None:
+            self.later = False
+            self._started = _started(self.shell, early.spawn(self.shell, self.env, low=False))
+
     def login_by(self, patience: float) -> LoginPath | None:
         """The login PATH if cached, or if the shell has printed it `patience` seconds after it
         started; else None, and the shell, started or not (`later`), is let go (`release`).
