@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, service_names
 from doctor.project import Project
-from doctor.project.edits import value_edit
+from doctor.project.edits import Bounded, value_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex
 from doctor.project.types import EnvVar, Service
@@ -343,7 +343,7 @@ class LeakedHostPort(Check):
 def _address_at(project: Project, var: EnvVar, address: str) -> Location | None:
     """The line that writes `address` (`postgres:5433`) into the value: its own line, else the
     `.env` line compose interpolates it from; None when it is not written as such."""
-    edit = value_edit(project, var, rf"(?<![\w.-]){re.escape(address)}(?!\d)", address)
+    edit = value_edit(project, var, Bounded(address, ".-", "", digit_after=True), address)
     return Location(edit.path, edit.line) if edit is not None else None
 
 

@@ -68,11 +68,22 @@ class Bounded(str):
     literal: str
     before: str
     after: str
+    digit_after: bool
 
-    def __new__(cls, literal: str, before: str, after: str) -> Bounded:
-        made = super().__new__(cls, rf"(?<![\w{before}]){re.escape(literal)}(?![\w{after}])")
-        made.literal, made.before, made.after = literal, before, after
+    def __new__(cls, literal: str, before: str, after: str, digit_after: bool = False) -> Bounded:
+        """`digit_after`: only a digit may not follow (`(?!\\d)`, an address's port), `after` unused."""
+        tail = r"(?!\d)" if digit_after else rf"(?![\w{after}])"
+        made = super().__new__(cls, rf"(?<![\w{before}]){re.escape(literal)}{tail}")
+        made.literal, made.before, made.after, made.digit_after = literal, before, after, digit_after
         return made
+
+    def _ends(self, after: str) -> bool:
+        """Whether the match may end before `after` (the next character, "" at the end)."""
+        if not after:
+            return True
+        if self.digit_after:
+            return not after.isdecimal()  # re's \d in a str pattern
+        return not (after.isalnum() or after == "_" or after in self.after)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each match, left to right, not overlapping (as re.finditer)."""
@@ -82,9 +93,9 @@ class Bounded(str):
         size, at = len(literal), text.find(literal)
         while at >= 0:
             end = at + size
-            before, after = text[at - 1:at], text[end:end + 1]
-            if not (before and (before.isalnum() or before == "_" or before in self.before)) and not (
-                    after and (after.isalnum() or after == "_" or after in self.after)):
+            before = text[at - 1:at]
+            if not (before and (before.isalnum() or before == "_" or before in self.before)) \
+                    and self._ends(text[end:end + 1]):
                 found.append((at, end))
                 at = text.find(literal, end)
             else:
@@ -92,7 +103,7 @@ class Bounded(str):
         return found
 
     def __reduce__(self) -> tuple[object, ...]:  # a str subclass with fields: pickled by its parts
-        return (Bounded, (self.literal, self.before, self.after))
+        return (Bounded, (self.literal, self.before, self.after, self.digit_after))
 
 
 def replace_on_line(path: Path, line: int | None, pattern: str, new: str | Replacer,
