@@ -230,7 +230,17 @@ def host_refs(key: str, value: str | None, *, json: bool = False) -> Iterator[Ho
     """Every host the value of `key` names: URL hosts anywhere, plain hosts for `*_HOST` keys; with `json`,
     the host fields of a JSON object value too (`_json_refs`: a caller that reads them must also know how
     to rewrite them, as a `host:port` of the value they are not)."""
-    if not value or not is_dial_key(key):
+    if value:
+        yield from _host_refs(key, value, json)
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function of its arguments: several checks ask it of every pair
+def _host_refs(key: str, value: str, json: bool) -> tuple[HostRef, ...]:
+    return tuple(_find_host_refs(key, value, json))
+
+
+def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
+    if not is_dial_key(key):
         return
     found_url = False
     for match in URL.finditer(value):
