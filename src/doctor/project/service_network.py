@@ -276,10 +276,10 @@ _CONTAINER_TAIL = lazy(r"[-_](.+)[-_]\d+", re.IGNORECASE)  # after the project's
 def default_container_name(model: ComposeModel, host: str) -> str | None:
     """The service a `<project>-<service>-<n>` container name stands for, if any."""
     prefix = model.project_name
-    if prefix.isascii() and host[:len(prefix)].isascii():
+    head = host[:len(prefix)]
+    if prefix.isascii() and head.isascii():
         # the project's name compared as IGNORECASE compares ASCII, the rest with a static
         # pattern: no pattern spliced from the name is compiled anew each run
-        head = host[:len(prefix)]
         match = _CONTAINER_TAIL.fullmatch(host, len(prefix)) if head.lower() == prefix.lower() else None
     else:  # IGNORECASE also folds a few non-ASCII letters onto ASCII ones (K, the Kelvin sign)
         match = re.fullmatch(re.escape(prefix) + r"[-_](.+)[-_]\d+", host, re.IGNORECASE)
