@@ -25,6 +25,10 @@ files, so the login shell reads the system's profile and the distribution's rc f
 "plain login PATH" of issue 12's table; the `cold (plain)` column keeps this machine's HOME,
 whose rc files may run pyenv init, nvm or conda).
 
+`--busy` keeps one core busy for the whole pass with a loop spinning in a session of its own, as
+a build in another terminal or an IDE indexing does (owners.sh's BUSY=1): doctor then forks no
+helper (doctor.forked.core_idle), and both programs have one core between them.
+
 Projects: examples/clean-stack, examples/broken-stack, and from ../shared/corpus (when present)
 the fastapi template, the opentelemetry demo, appwrite and laradock (copied to a temporary
 folder with placeholders for the bind sources that exist upstream, as the corpus tests do).
@@ -308,7 +312,22 @@ def main() -> int:
                         help="time a wheel install in its own venv (as pipx installs it; default) or .venv/bin/doctor")
     parser.add_argument("--python", help="the interpreter of that venv (default: the one running this script, "
                                          "without its venv); e.g. /usr/bin/python3, as a distribution's pipx has it")
+    parser.add_argument("--busy", action="store_true",
+                        help="keep one core busy for the whole pass (a loop spinning in a session of its own, as a "
+                             "build in another terminal; owners.sh's BUSY=1)")
     args = parser.parse_args()
+    spinner = None
+    if args.busy:
+        spinner = subprocess.Popen(["sh", "-c", "while :; do :; done"], start_new_session=True)
+    try:
+        return _main(args)
+    finally:
+        if spinner is not None:
+            spinner.kill()
+            spinner.wait()
+
+
+def _main(args: argparse.Namespace) -> int:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # measure what users run: with bytecode caches
     python = getattr(sys, "_base_executable", sys.executable)
     only = set(args.only.split(",")) if args.only else None
@@ -329,7 +348,9 @@ def main() -> int:
         print(f"# PATH ends with {work / 'pipx-bin'}, holding a `doctor` link (as pipx links ~/.local/bin/doctor)")
     envs = {name: env for name, env in make_environments(work, python, on_path).items()
             if name in args.envs.split(",")}
-    print(f"# {args.pairs} paired runs per cell, alternating order; load average {_load()}; {os.cpu_count()} cores")
+    busy = "; one core kept busy (--busy)" if args.busy else ""
+    print(f"# {args.pairs} paired runs per cell, alternating order; load average {_load()}; "
+          f"{os.cpu_count()} cores{busy}")
     print("# ratio = median(doctor preflight) / median(docker compose config -q)   [median of pair ratios]")
     results: dict[str, object] = {}
     extra_cold = [e for e in args.cold_envs.split(",") if e != "plain" and e in envs] if args.cold else []

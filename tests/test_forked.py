@@ -19,7 +19,7 @@ from doctor.model import Check, Finding, Status
 from doctor.project import memo
 
 REPO = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(not forked.may_fork(os.environ | {"DOCTOR_JOBS": ""}),
+pytestmark = pytest.mark.skipif(not forked.may_fork(os.environ | {"DOCTOR_JOBS": "2"}),
                                 reason="no helper process here (one core, not Linux, or threads running)")
 
 
@@ -50,7 +50,7 @@ def _checks() -> list[Check]:
 
 
 def test_the_helper_takes_project_only_checks_and_results_keep_their_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("DOCTOR_JOBS", "2")
     checks = _checks()
     seen: list[str] = []
     report = run_checks(checks, None, None, Path("."), seen.append)  # type: ignore[arg-type]
@@ -65,7 +65,7 @@ def test_the_helper_takes_project_only_checks_and_results_keep_their_order(monke
 
 
 def test_more_checks_than_one_byte_indexes_all_run_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("DOCTOR_JOBS", "2")
     checks = [_check(f"many{i}") for i in range(300)]
     for check in checks:
         check.pause = 0.0005  # type: ignore[attr-defined]
@@ -82,7 +82,7 @@ def test_doctor_jobs_1_runs_everything_in_the_run(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_helper_that_dies_leaves_its_checks_to_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("DOCTOR_JOBS", "2")
 
     def dies_after_taking_two(checks: object, run_one: object, queue: int, *fds: int) -> None:
         os.read(queue, 2)  # took two checks off the queue, then crashed
@@ -96,7 +96,7 @@ def test_a_helper_that_dies_leaves_its_checks_to_the_run(monkeypatch: pytest.Mon
 
 
 def test_a_helper_sending_garbage_leaves_its_checks_to_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("DOCTOR_JOBS", "2")
 
     def garbage(checks: object, run_one: object, queue: int, results_r: int, results_w: int) -> None:
         while os.read(queue, 1):
@@ -110,7 +110,7 @@ def test_a_helper_sending_garbage_leaves_its_checks_to_the_run(monkeypatch: pyte
 
 
 def test_a_helper_that_raises_never_returns_into_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("DOCTOR_JOBS", "2")
 
     def raises(*args: object) -> None:
         raise RuntimeError("the helper's code failed before its own guard")
@@ -128,7 +128,7 @@ def test_a_helper_that_raises_never_returns_into_the_run(tmp_path: Path, monkeyp
 
 
 def test_an_exception_in_the_run_ends_the_helper(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("DOCTOR_JOBS", "2")
     started: list[int] = []
     real = os.fork
 
@@ -153,7 +153,7 @@ def test_an_exception_in_the_run_ends_the_helper(monkeypatch: pytest.MonkeyPatch
 def test_the_run_takes_the_results_without_waiting_for_the_helper_to_end(monkeypatch: pytest.MonkeyPatch) -> None:
     """The helper closes its pipes once it has sent everything: the run reads its results while
     the helper is still ending (its teardown, made slow here), and reaps it before the next one."""
-    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("DOCTOR_JOBS", "2")
     started: list[int] = []
     real_fork, real_exit = os.fork, os._exit
 
@@ -197,7 +197,7 @@ class _Remembers(Check):
 
 def test_what_the_helper_adds_to_the_caches_is_written_by_the_run(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("DOCTOR_JOBS", "2")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("DOCTOR_NO_CACHE", raising=False)
     source = tmp_path / "input.txt"
@@ -224,7 +224,7 @@ def test_what_both_processes_read_is_prepared_once_before_the_fork(monkeypatch: 
     """`prepare` runs once, in the run, before the helper forks; not at all where no helper forks;
     and one that raises costs no check its result."""
     checks = _checks()
-    for jobs, raises in (("", False), ("", True), ("1", False)):
+    for jobs, raises in (("2", False), ("2", True), ("1", False)):
         monkeypatch.setenv("DOCTOR_JOBS", jobs)
         calls: list[int] = []
 
@@ -260,7 +260,7 @@ from doctor.cli import main
 sys.argv = ["doctor", "preflight", {str(REPO / "examples" / "broken-stack")!r}]
 main()
 """
-    env = {**os.environ, "DOCTOR_JOBS": "", "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent/d.sock"}
+    env = {**os.environ, "DOCTOR_JOBS": "2", "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent/d.sock"}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 1, done.stderr
     reads = [line.split(" ", 1) for line in log.read_text().splitlines()]
@@ -270,7 +270,7 @@ main()
 
 def test_a_preflight_reports_the_same_with_and_without_the_helper(tmp_path: Path) -> None:
     reports = []
-    for jobs in ("1", ""):
+    for jobs in ("1", "2"):
         env = {**os.environ, "DOCTOR_JOBS": jobs, "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent/d.sock"}
         done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(REPO / "examples" / "broken-stack"),
                                "--format", "json"], capture_output=True, text=True, env=env, timeout=120)
@@ -322,7 +322,7 @@ def test_a_helper_whose_run_was_killed_stops_at_its_next_check(tmp_path: Path) -
     """A SIGKILLed run runs no `finally`: its helper notices it has another parent before taking
     the next check and exits, instead of working through the queue (here 24 checks, 6 s)."""
     log = tmp_path / "ran.log"
-    run = subprocess.Popen([sys.executable, "-c", _ORPHANED_RUN, str(log)], env=os.environ | {"DOCTOR_JOBS": ""})
+    run = subprocess.Popen([sys.executable, "-c", _ORPHANED_RUN, str(log)], env=os.environ | {"DOCTOR_JOBS": "2"})
     try:
         deadline = time.monotonic() + 30
         while not (log.exists() and log.read_text().strip()) and time.monotonic() < deadline:
@@ -350,7 +350,7 @@ class _Stamp(_Pid):
 
 
 def test_the_helper_takes_the_heaviest_checks_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCTOR_JOBS", "")
+    monkeypatch.setenv("DOCTOR_JOBS", "2")
     names = [f"light{i}" for i in range(4)]
     checks = []
     for name in names:
@@ -367,7 +367,7 @@ def test_the_helper_takes_the_heaviest_checks_first(monkeypatch: pytest.MonkeyPa
     assert sorted(started, key=started.__getitem__) == ["light1", "light3", "light2", "light0"]
 
 
-@pytest.mark.parametrize("jobs", ["", "1"])
+@pytest.mark.parametrize("jobs", ["2", "1"])
 def test_the_runs_probe_checks_start_before_its_own_work(monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
     """`Check.start` of each check this process runs that waits on a probe, before `meanwhile` and
     any check; one that raises is ignored (its run still reports); a shared check is not started."""
@@ -397,3 +397,78 @@ def test_the_runs_probe_checks_start_before_its_own_work(monkeypatch: pytest.Mon
     assert [r.check for r in results] == ["shared", "other", "host", "probe", "broken"]
     assert all(r.status is Status.FAILED for r in results)  # each ran and reported
     assert "start shared" not in order and "start host" not in order
+
+
+
+def _stat(idle: dict[int, int]) -> str:
+    """A /proc/stat whose cpuN lines have these idle ticks (iowait 1 each), as the kernel writes it."""
+    lines = [f"cpu  100 0 50 {sum(idle.values())} {len(idle)} 0 0 0 0 0"]
+    lines += [f"cpu{n} 50 0 25 {ticks} 1 0 0 0 0 0" for n, ticks in sorted(idle.items())]
+    return "\n".join([*lines, "intr 12345 0 1 2", "ctxt 999", "procs_running 1", ""])
+
+
+@pytest.mark.parametrize(("cores", "before", "after", "seconds", "idle"), [
+    ({0, 1}, {0: 10, 1: 10}, {0: 10, 1: 13}, 0.03, True),    # the other core idle the whole time
+    ({0, 1}, {0: 10, 1: 10}, {0: 10, 1: 11}, 0.03, False),   # a third of the time: a build spins there
+    ({0, 1}, {0: 10, 1: 10}, {0: 10, 1: 10}, 0.05, False),   # never idle
+    ({0, 1}, {0: 10, 1: 10}, {0: 10, 1: 11}, 0.015, True),   # a warm run's 15 ms: one tick idle
+    ({0, 1}, {0: 10, 1: 10}, {0: 10, 1: 10}, 0.015, False),
+    ({0, 1}, {0: 10, 1: 10}, {0: 10, 1: 10}, 0.01, True),    # one tick: too soon to tell, as before
+    ({1}, {0: 10, 1: 10}, {0: 20, 1: 10}, 0.05, False),      # pinned to cpu1: cpu0's idle time is not ours
+    (set(range(8)), {n: 0 for n in range(8)}, {n: 3 if n > 1 else 0 for n in range(8)}, 0.03, True),
+])
+def test_a_helper_forks_where_the_cores_were_idle_since_the_run_began(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: set[int], before: dict[int, int],
+        after: dict[int, int], seconds: float, idle: bool) -> None:
+    hertz = os.sysconf("SC_CLK_TCK")
+    stat = tmp_path / "stat"
+    monkeypatch.setattr(forked, "_since", None)  # what note_start sets is undone after the test
+    monkeypatch.setattr(forked, "PROC_STAT", str(stat))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
+    clock = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    stat.write_text(_stat(before))
+    forked.note_start()
+    stat.write_text(_stat({n: before[n] + (ticks - before[n]) * hertz // 100 for n, ticks in after.items()}))
+    clock[0] += seconds
+    assert forked.core_idle() is idle
+    assert forked.helps_now({}) is idle and forked.helps_now({"DOCTOR_JOBS": ""}) is idle
+    assert forked.helps_now({"DOCTOR_JOBS": "2"}) and forked.helps_now({"DOCTOR_JOBS": "4"})  # asked for: forks
+
+
+@pytest.mark.parametrize("broken", ["missing", "garbage", "no cpu lines", "not noted"])
+def test_idle_time_that_cannot_be_read_forks_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       broken: str) -> None:
+    stat = tmp_path / "stat"
+    monkeypatch.setattr(forked, "_since", None)
+    monkeypatch.setattr(forked, "PROC_STAT", str(stat))
+    stat.write_text(_stat({0: 5, 1: 5}))
+    forked.note_start()
+    monkeypatch.setattr(time, "monotonic", lambda: 10.0 ** 9)  # long after: never idle by the counts
+    if broken == "missing":
+        stat.unlink()
+    elif broken == "garbage":
+        stat.write_text("cpu0 x y z\n")
+    elif broken == "no cpu lines":
+        stat.write_text("intr 1 2 3\nctxt 4\n")
+    else:
+        monkeypatch.setattr(forked, "_since", None)
+    assert forked.core_idle()
+
+
+def test_with_the_cores_busy_the_run_runs_every_check_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same results, in the same order, from the run alone; DOCTOR_JOBS=2 forks all the same."""
+    stat = tmp_path / "stat"
+    stat.write_text(_stat({n: 7 for n in os.sched_getaffinity(0)}))
+    monkeypatch.setattr(forked, "_since", None)
+    monkeypatch.setattr(forked, "PROC_STAT", str(stat))
+    forked.note_start()
+    assert forked._since is not None
+    # noted a second ago, and no idle tick since
+    monkeypatch.setattr(forked, "_since", (forked._since[0] - 1.0, forked._since[1]))
+    for jobs, helped in (("", False), ("2", True)):
+        monkeypatch.setenv("DOCTOR_JOBS", jobs)
+        checks = _checks()
+        results = forked.run(checks, lambda check: _run_one(check, None, None))  # type: ignore[arg-type]
+        assert [r.check for r in results] == [c.id for c in checks]
+        assert bool({pid for pid in _ran_in(results).values() if pid != os.getpid()}) is helped

@@ -92,7 +92,7 @@ def venv_env(tmp_path: Path) -> dict[str, str]:
     return {"PATH": f"{venv / 'bin'}:{PLAIN}", "VIRTUAL_ENV": str(venv)}
 
 
-@pytest.mark.parametrize("jobs", ["1", ""])
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("kind", ["pyenv", "venv"])
 def test_preflight_starts_no_process(kind: str, jobs: str, tmp_path: Path, counted: list[tuple[str, str]],
                                      monkeypatch: pytest.MonkeyPatch) -> None:

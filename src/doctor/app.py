@@ -152,6 +152,9 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     from doctor.host.early import start_early
 
     require_reachable(opts.path)
+    from doctor.forked import note_start
+
+    note_start(again=False)  # the cores' idle time so far, unless the console script noted it (forked.core_idle)
     start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
     # no cache lands in the project, even when the run stops on its configuration (before the model)
     keep_out(opts.path if opts.path.is_dir() else opts.path.parent)

@@ -288,6 +288,10 @@ def console() -> None:
     from doctor import codecache
 
     codecache.install()  # the modules imported from here on: their code from one file
+    if sys.argv[1:2] == ["preflight"]:
+        from doctor.forked import note_start
+
+        note_start()  # the cores' idle time so far, as early as the run can (forked.core_idle)
     main(owns_process=True)
 
 
