@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -427,13 +427,23 @@ def test_a_helper_forks_where_the_cores_were_idle_since_the_run_began(
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
     clock = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
-    stat.write_text(_stat(before))
-    forked.note_start()
-    stat.write_text(_stat({n: before[n] + (ticks - before[n]) * hertz // 100 for n, ticks in after.items()}))
-    clock[0] += seconds
-    assert forked.core_idle() is idle
-    assert forked.helps_now({}) is idle and forked.helps_now({"DOCTOR_JOBS": ""}) is idle
-    assert forked.helps_now({"DOCTOR_JOBS": "2"}) and forked.helps_now({"DOCTOR_JOBS": "4"})  # asked for: forks
+
+    def decided(ask: Callable[[], bool]) -> bool:
+        """`ask` at the fork of a run noted with `before`, `seconds` ago, whose cores now show `after`."""
+        stat.write_text(_stat(before))
+        forked.note_start()
+        stat.write_text(_stat({n: before[n] + (ticks - before[n]) * hertz // 100 for n, ticks in after.items()}))
+        clock[0] += seconds
+        answer = ask()
+        assert forked._since is None  # the decision took the note: the next run notes its own start
+        return answer
+
+    assert decided(forked.core_idle) is idle
+    assert decided(lambda: forked.helps_now({})) is idle
+    assert decided(lambda: forked.helps_now({"DOCTOR_JOBS": ""})) is idle
+    assert decided(lambda: forked.helps_now({"DOCTOR_JOBS": "2"}))  # asked for: forks
+    assert decided(lambda: forked.helps_now({"DOCTOR_JOBS": "4"}))
+    assert forked.core_idle()  # no note (taken): as before
 
 
 @pytest.mark.parametrize("broken", ["missing", "garbage", "no cpu lines", "not noted"])

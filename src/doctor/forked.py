@@ -135,8 +135,9 @@ _since: tuple[float, int] | None = None  # (time.monotonic(), idle ticks of this
 def helps_now(env: dict[str, str] | os._Environ[str]) -> bool:
     """Whether a helper would run beside the run now: a core was free (`core_idle`), or DOCTOR_JOBS
     asks for two or more processes whatever the load."""
+    idle = core_idle()  # first: it takes the run's note either way
     jobs = env.get("DOCTOR_JOBS", "").strip()
-    return (jobs.isdecimal() and int(jobs) >= 2) or core_idle()
+    return (jobs.isdecimal() and int(jobs) >= 2) or idle
 
 
 def note_start(again: bool = True) -> None:
@@ -165,15 +166,18 @@ def core_idle() -> bool:
     just before the fork.) Yes when nothing was noted, the counts cannot be read, or too little
     time has passed to tell (under 1.2 clock ticks: a warm preflight forks ~15 ms after the
     console script starts, 1.5 ticks of 10 ms, and an idle core shows one tick of idle time in it,
-    a busy one none)."""
-    if _since is None:
+    a busy one none). A note answers one fork: this takes it, so that another run in the same
+    process (a library caller, the tests) measures from its own start, not from the first run's."""
+    global _since
+    since, _since = _since, None
+    if since is None:
         return True
     import time
 
     ticks = _idle_ticks()
     if ticks is None:
         return True
-    started, before = _since
+    started, before = since
     try:
         hertz = os.sysconf("SC_CLK_TCK")
     except (ValueError, OSError):
