@@ -145,7 +145,10 @@ class LeakedHostPort(Check):
         (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
         clickhouse/clickhouse-server) is that server's API, not a page, and is judged, even
         under a browser-looking key (open-webui's `OLLAMA_BASE_URL=http://localhost:11434`
-        beside `ollama`); an app (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
+        beside `ollama`), but not under a key that says who opens it (`BROWSER`, `PUBLIC`,
+        `EXTERNAL`, `FRONTEND`, `CALLBACK`, `REDIRECT`, a UI's word: appwrite's
+        `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` beside gitea/gitea, published
+        9515:3000, is the login page's address); an app (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
         `LAGO_API_URL` beside `api`, image getlago/api, whose vendor is the app) stays a page.
         A localhost URL of any scheme, to a port a peer listens on inside, that the service's own
         server-side code reads (a Python, Ruby, Go, ... file, not a test; a Node file where no browser

@@ -36,6 +36,10 @@ _REPUBLISHERS = ("library", "bitnami")
 _UI_WORDS = frozenset({"DASHBOARD", "UI", "WEBUI", "CONSOLE", "PORTAL", "ADMIN"})
 # the site's own public address, which a worker hands out in links (NextAuth's canonical NEXTAUTH_URL)
 _LINK_WORDS = _UI_WORDS | {"NEXTAUTH"}
+# words that say who opens the URL, whatever server it reaches: appwrite's
+# `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` (gitea publishes 9515:3000) is the address
+# the browser opens, beside `_APP_VCS_GITEA_ENDPOINT=http://gitea:3000` for the server's own calls
+_AUDIENCE_WORDS = _UI_WORDS | {"BROWSER", "PUBLIC", "EXTERNAL", "FRONTEND", "CALLBACK", "REDIRECT"}
 
 
 @record
@@ -103,8 +107,10 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             if meant is None:
                 continue
             # open-webui's OLLAMA_BASE_URL=http://localhost:11434 beside `ollama` (image ollama/ollama): a
-            # `*_BASE_URL` key, but the API of a server named in the key, not a page
-            server_api = _names_server(model, var.name, meant[0])
+            # `*_BASE_URL` key, but the API of a server named in the key, not a page; a key that says who
+            # opens it (BROWSER, PUBLIC, a UI's) stays a page, whichever server it names
+            server_api = _names_server(model, var.name, meant[0]) and not _AUDIENCE_WORDS.intersection(
+                var.name.upper().split("_"))
             # a page to open: the port is published, or the peer publishes it under another host
             # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`
             # would not open in the browser either; but a service serving no page dials the port a peer
