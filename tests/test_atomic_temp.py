@@ -40,3 +40,35 @@ def test_the_temp_file_is_exclusive_private_and_named_for_its_writer(tmp_path: P
     monkeypatch.setattr(atomic.os, "urandom", lambda n: b"\x00" * 4)
     with pytest.raises(FileExistsError):
         atomic._temp_beside(target)
+
+
+@pytest.mark.parametrize("signum", [15, 1])
+def test_a_fix_stopped_by_sigterm_or_sighup_while_writing_leaves_no_temp_file(tmp_path: Path, signum: int) -> None:
+    """`timeout`, a cancelled CI job or a closing terminal stops `doctor fix` as Ctrl-C does: the
+    temp copy of the `.env` being written (its secrets, under a name no `.env` ignore rule covers)
+    is removed, the `.env` is the old one, and the exit status is 128 + the signal's number. The
+    signal arrives from inside the write (os.fsync of the temp file sends it), where the default
+    action left the temp file behind."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    env_file: .env\n")
+    (project / ".env.example").write_text("A=1\nSECRET_KEY=\n")
+    (project / ".env").write_text("A=1\n")
+    code = ("import os, sys, signal\n"
+            "real = os.fsync\n"
+            "def fsync(fd):\n"
+            "    if os.readlink(f'/proc/self/fd/{fd}').endswith('.doctor-tmp'):\n"
+            f"        os.kill(os.getpid(), {signum})\n"
+            "    return real(fd)\n"
+            "os.fsync = fsync\n"
+            "sys.argv = ['doctor', 'fix', '--yes', sys.argv[1]]\n"
+            "from doctor.cli import console\n"
+            "console()\n")
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "DOCTOR_JOBS": "1"}
+    done = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True, text=True, timeout=120,
+                          env=env)
+    assert done.returncode == 128 + signum, (done.returncode, done.stdout, done.stderr)
+    assert done.stderr.strip().endswith(f"doctor: stopped by signal {signum}"), done.stderr
+    assert sorted(p.name for p in project.iterdir()) == [".env", ".env.example", "compose.yaml"]
+    assert (project / ".env").read_text() == "A=1\n"

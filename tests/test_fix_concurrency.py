@@ -15,6 +15,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -193,3 +194,24 @@ def test_a_run_whose_edits_reach_the_folder_around_the_project_takes_that_folder
         report = run(root, tmp_path / "home", lock_timeout=10)
     assert report.error == "" and [r.status for r in report.results] == [FixStatus.APPLIED]
     assert any(n.startswith("waited ") and str(outer) in n for n in report.notes), report.notes
+
+
+def test_a_run_naming_the_project_by_its_file_from_the_folder_above_takes_the_project_s_lock(tmp_path: Path) -> None:
+    """`doctor fix -f app/compose.yaml .` from the folder above and `doctor fix` in app/ fix one
+    compose project (its directory is the first file's folder): both lock app/, so one waits for
+    the other, where locking the PATH argument's folder let both append the same lines."""
+    outer = tmp_path / "lk"
+    root = make_project(outer / "app")
+    env = {"HOME": str(tmp_path / "home"), "PATH": os.environ.get("PATH", "")}
+    options = FixOptions(project=ProjectOptions(path=outer, files=(Path("app/compose.yaml"),), env=env), env=env,
+                         lock_timeout=0.2)
+    registry = Registry({AppendColor.id: AppendColor})
+    with held_by_another_run(root) as release:  # `doctor fix` running in app/
+        refused = fix(options, registry)
+        assert refused.error == f"another 'doctor fix' is running on {root}"
+        assert "COLOR" not in (root / ".env").read_text()
+        threading.Timer(0.3, release.set).start()
+        report = fix(replace(options, lock_timeout=10), registry)
+    assert report.error == "" and [r.status for r in report.results] == [FixStatus.APPLIED]
+    assert any(n.startswith("waited ") and str(root) in n for n in report.notes), report.notes
+    assert (root / ".env").read_text().count("COLOR=blue") == 1

@@ -377,9 +377,10 @@ def guarded(func: object, *args: object) -> int:
     except UsageError as exc:
         sys.stderr.write(_scrubbed(f"doctor: {exc}\n"))
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        sys.stderr.write("doctor: interrupted\n")
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", 2)  # commands.Terminated: a SIGTERM or SIGHUP during a fix
+        sys.stderr.write("doctor: interrupted\n" if signum == 2 else f"doctor: stopped by signal {signum}\n")
+        return 128 + signum
     except BrokenPipeError:
         import contextlib
 

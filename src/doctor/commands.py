@@ -49,6 +49,8 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
     options_for_project = project_options(opts.target, config)
     compose = Project(options_for_project).compose
     require_compose_files(compose, opts.target.path)
+    if not opts.dry_run:
+        stop_as_interrupt()
     report = apply_fixes(
         FixOptions(
             project=options_for_project,
@@ -66,6 +68,34 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
         text = color_diff(text)
     out.write(text)
     return report.exit_code
+
+
+class Terminated(KeyboardInterrupt):
+    """A SIGTERM or SIGHUP that ends a `doctor fix` as Ctrl-C does (`signum`: which)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop_as_interrupt() -> None:
+    """Make SIGTERM (a cancelled CI job, `timeout`, `kill`) and SIGHUP (a closing terminal) end a
+    fix as Ctrl-C does: the write under way removes its temp file (`.NAME.PID.XXXX.doctor-tmp`,
+    beside a `.env` a full copy of its secrets, which no `.env` ignore rule covers) and the lock is
+    let go, where the default action ended the process at once and left the temp file to the next
+    run. A signal the caller ignores (`nohup`) or handles itself stays so; not from a thread."""
+    import contextlib
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    for which in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if which is None:
+            continue
+        with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
+            if signal.getsignal(which) is signal.SIG_DFL:
+                signal.signal(which, stop)
 
 
 def info(as_json: bool, out: TextIO = sys.stdout) -> int:

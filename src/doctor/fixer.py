@@ -152,8 +152,7 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
     registry = registry or load_registry()
     wanted = options.families
     select = tuple(sorted(c for c in registry.checks if not wanted or _family(registry, c) in wanted))
-    target = Path(options.project.path).resolve()
-    where = target if target.is_dir() else target.parent
+    where = _lock_folder(options.project)
     if not select:
         return FixReport(where, error=f"no installed check fixes {', '.join(sorted(options.families))}")
     env = _env(options)
@@ -173,6 +172,23 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
             return report
     except LockError as exc:
         return FixReport(where, error=str(exc))
+
+
+def _lock_folder(project: ProjectOptions) -> Path:
+    """The folder whose lock a fix takes first: the compose project's directory, as compose finds it
+    (the first -f file's folder, else where COMPOSE_FILE or the default names lead), so that two runs
+    on one project wait for each other however each names it (`doctor fix -f app/compose.yaml .`
+    from the folder above, `doctor fix` in app/); the PATH argument's folder where discovery names
+    no folder that exists."""
+    from doctor.project.discover import discover
+
+    target = Path(project.path).resolve()
+    fallback = target if target.is_dir() else target.parent
+    try:
+        folder = Path(os.path.realpath(discover(project).project_dir))
+    except (OSError, ValueError):
+        return fallback
+    return folder if folder.is_dir() else fallback
 
 
 def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held: Path | None = None) -> FixReport:
@@ -199,7 +215,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
     files = ProjectFiles(edit_root(run.project), run.project.compose.project_name, env)
     if options.dry_run:
         return _round(options, registry, run, files, redactor, {})[0]
-    if files.root in (run.project.root, held):  # a second flock of a folder this run holds would wait on itself
+    if files.root.resolve() == held:  # a second flock of the folder this run holds would wait on itself
         return _rounds(options, registry, run_options, run, files, redactor)
     # edits may land in the folder around the project, which another compose project of the same
     # repository (docker/ and .devcontainer/) may be fixing: that folder's lock too, taken second
