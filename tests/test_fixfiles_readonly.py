@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,38 @@ def test_a_dry_run_says_what_the_write_would_refuse(project: Path, tmp_path: Pat
     report = fix(options, load_registry())
     assert [r.status for r in report.results] == [FixStatus.DRY_RUN] and len(report.diffs) == 1
     assert (project / ".env").read_text() == "A=1\n"
+
+
+def test_a_fix_one_of_whose_files_is_read_only_writes_none_of_them(project: Path, tmp_path: Path) -> None:
+    """A port move writes the override and the `.env` URL that follows the port: with the `.env`
+    read-only, the override is not written either (before, it was: a second run then said "nothing
+    to fix" while the URL pointed at the old port)."""
+    from typing import Any, ClassVar
+
+    from doctor.engine import Registry
+    from doctor.model import Check, Fix, Location, Safety
+
+    class MovePort(Check):
+        """Fake port-collision: a fix writing two files"""
+
+        id: ClassVar[str] = "port-collision"
+        safety: ClassVar[Safety] = Safety.SAFE
+
+        def run(self, project: Any, host: Any) -> Any:
+            root = project.root
+            if (root / "compose.override.yaml").exists():
+                return
+            edits = (Edit(root / "compose.override.yaml", "", "services:\n  web:\n    ports: !override ['8001:80']\n"),
+                     Edit(root / ".env", "", "SITE_ROOT=http://localhost:8001\n"))
+            yield self.finding("8000 is taken", Location(root / "compose.yaml"), "web:8000",
+                               Fix("move 'web' to 8001", Safety.SAFE, edits))
+
+    (project / ".env").chmod(0o444)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "DOCTOR_NO_CACHE": "1", "XDG_STATE_HOME": str(tmp_path)}
+    options = FixOptions(project=ProjectOptions(path=project, env=env), yes=True, env=env)
+    for dry_run in (True, False):
+        report = fix(replace(options, dry_run=dry_run), Registry({MovePort.id: MovePort}))
+        assert [(r.status, r.reason) for r in report.results] == [(FixStatus.FAILED, REASON)]
+        assert report.diffs == () and report.exit_code == 1
+        assert not (project / "compose.override.yaml").exists()
+        assert (project / ".env").read_text() == "A=1\n"

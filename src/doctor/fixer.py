@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from doctor.fixfiles import RETRY, FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock, read_only
+from doctor.fixfiles import READ_ONLY, RETRY, FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock, read_only
 from doctor.model import Finding, Fix, Location, Safety, Severity
 from doctor.project.edits import edit_root
 
@@ -402,6 +402,8 @@ def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFile
         refusal = _plan(files, plans, chosen)
         if refusal:
             status = FixStatus.DRY_RUN if options.dry_run and refusal.endswith(RETRY) else FixStatus.SKIPPED
+            if refusal.endswith(READ_ONLY):  # the file refused the write: as when it fails there
+                status = FixStatus.FAILED
             results.append(_result(finding, chosen, status, refusal))
             continue
         accepted.append((finding, chosen))
@@ -494,6 +496,11 @@ def _plan(files: ProjectFiles, plans: dict[Path, FileEdits], chosen: Fix) -> str
             plan.add(edit, chosen.title)
         except RefusedEdit as exc:
             return str(exc)
+    for path, plan in staged.items():  # a fix one of whose files is read-only writes none of them: never
+        # half of a port move (the override written, the `.env` URL that follows it left behind)
+        refusal = plan.exists and plan.changed and read_only(path, plan.display)
+        if refusal:
+            return refusal
     plans.update(staged)
     return ""
 

@@ -29,6 +29,7 @@ from doctor.regular import read_bytes
 
 COMMAND_TIMEOUT = 120.0
 EDIT_LIMIT = 16 * 1024 * 1024  # compose files and .env (doctor.project.reading reads them up to this)
+READ_ONLY = "make it writable to let doctor fix it"  # how read_only's refusal ends (the fix failed)
 RETRY = "applied in the next round"  # how a RefusedEdit says a later round of the same run may apply it
 
 
@@ -217,8 +218,7 @@ def read_only(path: Path, display: str) -> str:
         return ""
     if mode & stat.S_IWUSR:
         return ""
-    return (f"'{display}' is read-only (mode {stat.S_IMODE(mode):04o}): not changed; "
-            "make it writable to let doctor fix it")
+    return f"'{display}' is read-only (mode {stat.S_IMODE(mode):04o}): not changed; {READ_ONLY}"
 
 
 def _visible(data: bytes) -> str:
