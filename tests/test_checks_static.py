@@ -473,7 +473,7 @@ def test_env_drift_unset_variable_without_default(tmp_path: Path) -> None:
 
 
 def test_env_drift_example_keys_missing_from_dotenv(tmp_path: Path) -> None:
-    envfile(tmp_path, "A=1\nB=2")  # no newline at the end: the fix must start a new line
+    envfile(tmp_path, "A=1\nB=2")  # no newline at the end: the fixer starts a new line, once for every key
     template = "# template\nA=0\nB=0\nC='c value'\nSHELL_SET=x\nTAG=latest\n"
     example = envfile(tmp_path, template, ".env.example")
     loc = Location(tmp_path / "compose.yaml", 2)
@@ -486,7 +486,7 @@ def test_env_drift_example_keys_missing_from_dotenv(tmp_path: Path) -> None:
     assert found[1].fix is not None and found[1].fix.safety is Safety.SAFE
     (edit,) = found[1].fix.edits
     assert (edit.path, edit.old, edit.line) == (tmp_path / ".env", "", None)
-    assert edit.new == "\n# added by doctor from .env.example\nC='c value'\n"
+    assert edit.new == "# added by doctor from .env.example\nC='c value'\n"
     assert found[0].fix is not None and found[0].fix.edits[0].new.endswith("TAG=latest\n")
 
 

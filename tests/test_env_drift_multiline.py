@@ -97,3 +97,17 @@ def test_single_line_entry_keeps_its_line_and_comment(tmp_path: Path) -> None:
     root = _project(tmp_path / "one", b"A=1\n", b"K=plain  # note\n")
     _fix(root, tmp_path)
     assert (root / ".env").read_bytes() == b"A=1\n# added by doctor from .env.example\nK=plain  # note\n"
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_keys_appended_to_an_env_whose_last_line_has_no_break_get_no_blank_lines(tmp_path: Path, crlf: bool) -> None:
+    """The fixer gives the last line its break, once: each key's fix adding one too left a blank
+    line before every key's comment. The file keeps its state (no break after the last line)."""
+    eol = b"\r\n" if crlf else b"\n"
+    root = _project(tmp_path / "open-end", b"A=1" + eol + b"B=2", b"K=1\nL=2\n")
+    (root / "compose.yaml").write_text(COMPOSE + "      L: ${L}\n")
+    report = _fix(root, tmp_path)
+    assert [r.status for r in report.results if r.check == "env-drift"] == [FixStatus.APPLIED] * 2
+    comment = b"# added by doctor from .env.example"
+    assert (root / ".env").read_bytes() == eol.join([b"A=1", b"B=2", comment, b"K=1", comment, b"L=2"])
+    assert _fix(root, tmp_path).results == ()

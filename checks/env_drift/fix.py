@@ -46,10 +46,9 @@ def _append_fix(example: EnvFile, entry: EnvEntry, dotenv: Path, target: str, sh
         advice = f"add {entry.key} to {target} by hand, copying its lines from {shown}"
         return Fix(advice, Safety.ADVICE)
     if "\n" not in statement:
-        text = f"{comment}\n{statement}\n"
-        if lead:
-            text = "\n" + text
-        return Fix(title, Safety.SAFE, (Edit(dotenv, "", text),))
+        # a `.env` whose last line has no line break gets one from the fixer, once, however many keys
+        # this run appends (each fix adding its own gave a blank line before every key's comment)
+        return Fix(title, Safety.SAFE, (Edit(dotenv, "", f"{comment}\n{statement}\n"),))
     return Fix(title, Safety.SAFE, (Edit(dotenv, b"", added.encode("utf-8", "surrogateescape")),))
 
 
