@@ -71,7 +71,19 @@ def test_long_syntax_and_new_service() -> None:
 def test_four_space_files_stay_four_space() -> None:
     text = "services:\n    web:\n        image: x\n        ports:\n        - '8080:80'\n"
     out = override_ports(text, "web", ["8081:80"])
-    assert out == "services:\n    web:\n        image: x\n        ports: !override\n        - \"8081:80\"\n"
+    assert out == "services:\n    web:\n        image: x\n        ports: !override\n        - '8081:80'\n"
+
+
+def test_a_moved_port_keeps_the_quoting_of_the_entry_it_replaces() -> None:
+    """Plain stays plain, single quotes stay single; a value a YAML 1.1 reader would take for a
+    base-60 number (`1:22` is 82 to PyYAML and docker-compose v1) is double-quoted whatever the
+    old entry's style, and so is a bracketed IPv6 address (`[` would open a flow list)."""
+    text = ("services:\n  web:\n    ports:\n      - 25140:80   # plain\n      - '25150:81'\n"
+            "      - \"25160:82\"\n      - 8000:8000\n      - 8001:8001\n")
+    out = override_ports(text, "web", ["25141:80", "25151:81", "25161:82", "1:22", "[::1]:8002:8001"])
+    assert out == ("services:\n  web:\n    ports: !override\n      - 25141:80   # plain\n      - '25151:81'\n"
+                   "      - \"25161:82\"\n      - \"1:22\"\n      - \"[::1]:8002:8001\"\n")
+    assert override_ports(out, "web", ["25141:80", "25151:81", "25161:82", "1:22", "[::1]:8002:8001"]) == out
 
 
 def test_flow_lists_stay_flow() -> None:
@@ -177,7 +189,7 @@ def test_a_second_tagged_list_keeps_the_first_ones_item_comment() -> None:
     once = override_ports(text, "a", ["3:8025"])
     assert once == text.replace('    ports:\n      - "1:8025"', '    ports: !override\n      - "3:8025"', 1)
     twice = override_ports(once, "b", ["4:9323"])
-    assert twice == once.replace("    ports:\n      - 2:9323", '    ports: !override\n      - "4:9323"')
+    assert twice == once.replace("    ports:\n      - 2:9323", "    ports: !override\n      - 4:9323")  # plain kept
 
 
 def test_a_moved_long_entry_changes_only_its_published_value() -> None:

@@ -88,7 +88,8 @@ def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
         if source is None:
             source = next(left_old, None)
             kept = _published_in_place(old[source], new[i]) if source is not None else None
-            merged.append(new[i] if kept is None else kept)
+            merged.append(_styled_like(old[source], new[i]) if kept is None and source is not None
+                          else new[i] if kept is None else kept)
         else:
             merged.append(old[source])
         if source is not None and source in old.ca.items:
@@ -101,6 +102,29 @@ def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
     if tag:
         merged.yaml_set_ctag(Tag(suffix=tag))
     return merged
+
+
+# a short port spec YAML 1.1 reads as a string, written plain: digits, dots and colons (an IPv4 host
+# address), a protocol; not a bracketed IPv6 address (`[` opens a flow list)
+_PLAIN_PORT = re.compile(r"[0-9][0-9.:]*(?:/[a-z]+)?")
+# what YAML 1.1 readers (PyYAML, docker-compose v1) take for a base-60 number: `1:22` is 82
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+
+
+def _styled_like(old: object, new: object) -> object:
+    """A changed short entry written in the style of the one it replaces (`- 8080:80` stays plain
+    as `- 8081:80`, `- '8080:80'` single-quoted), where that style reads the same; else as made
+    (double-quoted: a plain `1:22` is a base-60 number to a YAML 1.1 reader)."""
+    if not isinstance(new, str) or not isinstance(old, str):
+        return new
+    if isinstance(old, SingleQuotedScalarString):
+        return SingleQuotedScalarString(str(new))
+    if isinstance(old, DoubleQuotedScalarString) or type(old) is not str:
+        return new
+    text = str(new)
+    if _PLAIN_PORT.fullmatch(text) and not _SEXAGESIMAL.fullmatch(text):
+        return text
+    return new
 
 
 def _published_in_place(old: object, new: object) -> CommentedMap | None:
