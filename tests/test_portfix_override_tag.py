@@ -37,14 +37,27 @@ def test_ports_only_the_override_writes_are_rewritten_untagged(tmp_path: Path,
     project = project_of(tmp_path, BASE, OVERRIDE)
     move = port_fix(project, host_with({8000}), "web", project.services["web"].ports[0], compose_version=version)
     assert isinstance(move, PortMove) and move.new == 8001
-    assert move.title == "move 'web' from host port 8000 to 8001 (compose.override.yaml ports)", move.title
-    (edit,) = move.edits
-    assert edit.new == OVERRIDE.replace('"8000:8000"', '"8001:8000"')  # untagged, its comment kept
+    assert move.title == "move 'web' from host port 8000 to 8001 (compose.override.yaml:5)", move.title
+    (edit,) = move.edits  # the override's own line: untagged, its comment kept
+    assert (edit.line, edit.old, edit.new) == (5, '      - "8000:8000"', '      - "8001:8000"')
+
+
+def test_a_port_the_override_alone_publishes_moves_on_its_line_beside_the_base_s_other_ports(tmp_path: Path) -> None:
+    """appwrite's traefik: the base publishes 80 and 443, the override adds `9520:80`; compose appends
+    the override's entry, so its line is the whole move (the list rewritten `!override` with the base's
+    entries copied in changed far more than the port)."""
+    base = BASE.replace("image: web\n", "image: web\n    ports: ['9000:9000']\n")
+    project = project_of(tmp_path, base, OVERRIDE)
+    mapping = next(p for p in project.services["web"].ports if p.published == "8000")
+    move = port_fix(project, host_with({8000}), "web", mapping, compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove) and move.title.endswith("(compose.override.yaml:5)"), move.title
+    assert [(e.line, e.new) for e in move.edits] == [(5, '      - "8001:8000"')]
 
 
 @pytest.mark.parametrize("base", [
-    BASE.replace("image: web\n", "image: web\n    ports: ['9000:9000']\n"),  # the base publishes another port
     BASE.replace("image: web\n", "image: web\n    ports: ['8000:8000']\n"),  # the same one: merged into one entry
+    BASE.replace("image: web\n", "image: web\n    ports: ['127.0.0.1:8000:80']\n"),  # the same host port
+    BASE.replace("image: web\n", "image: web\n    ports: ['${WEB_PORT:-9000}:80']\n"),  # interpolated: maybe
     BASE + "  app:\n    image: web\n    ports: ['8000:8000']\n",  # extends brings the base's ports
 ])
 def test_ports_a_base_file_also_gives_keep_the_tag(tmp_path: Path, base: str) -> None:
@@ -61,7 +74,8 @@ def test_the_authors_own_override_tag_is_kept(tmp_path: Path) -> None:
     project = project_of(tmp_path, base, OVERRIDE.replace("    ports:\n", "    ports: !override\n"))
     assert [p.published for p in project.services["web"].ports] == ["8000"]  # the base's 7000 replaced
     move = port_fix(project, host_with({8000}), "web", project.services["web"].ports[0], compose_version=(2, 40, 3))
-    assert isinstance(move, PortMove) and "ports: !override" in str(move.edits[0].new)
+    assert isinstance(move, PortMove)  # the tagged list's own line: the tag stays as the author wrote it
+    assert [(e.line, e.new) for e in move.edits] == [(5, '      - "8001:8000"')]
 
 
 @pytest.mark.parametrize("ignored", [False, True])

@@ -211,3 +211,18 @@ def test_fix_ports_names_the_env_file_flagsmiths_makefile_includes(tmp_path: Pat
     assert f"- {port + 1}:5432" in (project.root / "compose.yml").read_text(), said
     assert f"(then, by hand: change {port} to {port + 1} in DATABASE_URL in .env-local:1" in said, said
     assert (api / ".env-local").read_text() == local
+
+
+def test_a_url_the_override_itself_writes_follows_in_the_move_s_one_edit(tmp_path: Path) -> None:
+    """appwrite's shape: the override writes `SERVER_URL=http://localhost:8000/...` for `explorer`, and
+    the port `proxy` publishes moves into that same override. The URL's line is rewritten in the
+    move's text: one edit of the file (two edits of it overlapped, and the fix was never applied)."""
+    compose = "services:\n  proxy:\n    image: traefik\n    ports: [\"8000:80\"]\n  explorer:\n    image: altair\n"
+    override = "services:\n  explorer:\n    environment:\n      - SERVER_URL=http://localhost:8000/v1/graphql\n"
+    project = _project(tmp_path, {"compose.yaml": compose, "compose.override.yaml": override})
+    move = _move(project, "proxy")
+    [edit] = move.edits
+    assert edit.path.name == "compose.override.yaml"
+    assert isinstance(edit.new, str) and yaml.safe_load(edit.new.replace("!override", "")) == {"services": {
+        "explorer": {"environment": ["SERVER_URL=http://localhost:8001/v1/graphql"]},
+        "proxy": {"ports": ["8001:80"]}}}

@@ -48,7 +48,7 @@ from doctor.project.types import PortMapping, Service
 
 from .code_ports import old_port_in_code
 from .follow import follow_edits, host_follow_edits, into_override, own_port_notes, template_hints
-from .override_tag import needs_override_tag
+from .override_tag import needs_override_tag, others_may_publish
 from .pair import protocol_partner
 from .pins import pin_edit
 
@@ -177,7 +177,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     if shared and side_by_side(project.root, host) is not None:
         version = host.compose_version if compose_version == "detect" else compose_version
         assert not isinstance(version, str)
-        override_route = _compose_edits(project, svc, mapping, new, version, partner)
+        override_route = _compose_edits(project, svc, mapping, new, version, partner, in_place=False)
         edits, where = untracked_edits(edits, override_route, new, variable)
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is this machine's, keep it out of commits"
@@ -238,7 +238,8 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
     followed = tuple(e for e in followed if (e.path, e.line) not in edited)
     moving = edited | {(e.path, e.line) for e in followed}  # what follows, here or set in the override
     override = dev_override(project)
-    move = next((e for e in edits if e.path == override), None)
+    # the override's whole text (its ports list set); a line of it moved in place is a line edit
+    move = next((e for e in edits if e.path == override and (e.line is None or "\n" in str(e.old))), None)
     joined = False
     if move is not None and followed:  # moved in the override: what follows goes there too
         combined, followed = into_override(project, move, followed, old, new, svc.name)
@@ -512,13 +513,22 @@ def _override_twin(project: Project, host: Host, svc: Service, mapping: PortMapp
 
 def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int | None,
                    version: tuple[int, int, int] | None,
-                   partner: PortMapping | None = None) -> tuple[tuple[Edit, ...], str]:
-    """The compose-file edits publishing `mapping` (and its tcp/udp `partner`) on `new`: the dev
-    override's whole ports list, else the mapping's own line; removed instead when `new` is None."""
+                   partner: PortMapping | None = None, in_place: bool = True) -> tuple[tuple[Edit, ...], str]:
+    """The compose-file edits publishing `mapping` (and its tcp/udp `partner`) on `new`: the mapping's
+    own line where the dev override writes it (`in_place`), else the override's whole ports list,
+    else the mapping's own line; removed instead when `new` is None."""
     from doctor.project.edits import dev_override
     from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
 
     override = dev_override(project)
+    moved = (mapping, *([partner] if partner is not None else []))
+    if in_place and new is not None and override is not None and _override_alone(project, svc, override, moved):
+        # appwrite's traefik: `9520:80` written in the override, below the base file's own ports: its
+        # line is the edit, where the whole list (the base's entries copied in, `!override`) was
+        inline = [_inline_edits(port, new) for port in moved]
+        written = [e for edits in inline if edits is not None for e in edits]
+        if None not in inline and len({(e.path, e.line) for e in written}) == len(written):
+            return tuple(written), ", ".join(dict.fromkeys(_where(p) for p in moved))
     # ports only the override writes have no base list to be appended to: rewritten untagged
     tag = override is None or needs_override_tag(project, svc, override)
     tag_ok = not tag or version is None or version >= OVERRIDE_TAG_SINCE
@@ -537,7 +547,6 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
             return (edit,), f"{override.name} ports !override{assumed}"
     if new is None:
         return (), f"remove {mapping.published} from {_where(mapping)}, {why}"
-    moved = (mapping, *([partner] if partner is not None else []))
     inline = [_inline_edits(port, new) for port in moved]
     written = [e for edits in inline if edits is not None for e in edits]
     if None in inline or len({(e.path, e.line) for e in written}) < len(written):
@@ -545,6 +554,13 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     # the mapping's own line is edited: the override's "edit it by hand" is not this fix's advice
     # (the title read "...; edit it by hand) (fixed)" after a run that had edited it)
     return tuple(written), f"{', '.join(_where(p) for p in moved)}, {why.removesuffix('; edit it by hand')}"
+
+
+def _override_alone(project: Project, svc: Service, override: Path, moved: tuple[PortMapping, ...]) -> bool:
+    """Whether the dev override alone publishes the moved ports: written there, and no other file may
+    publish the same host port (compose would merge the two entries, and the other's would stay)."""
+    return all(p.location is not None and p.location.path == override and (p.published or "").isdigit()
+               and not others_may_publish(project, svc, override, int(p.published or 0)) for p in moved)
 
 
 def port_specs(svc: Service, moved: PortMapping, new: int | None,

@@ -182,8 +182,12 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
     shared = _mover_site_lines(project, mover)
     wanted: dict[str, dict[str, str]] = {}
     kept: list[Edit] = []
+    inside: list[Edit] = []  # lines of the override itself: made in the move's text, one edit of that file
     for edit in followed:
         moved: dict[str, dict[str, str]] = {}
+        if edit.path == move.path and edit.line is not None and isinstance(edit.old, str) and edit.old:
+            inside.append(edit)
+            continue
         if edit.path in others:
             for service in project.compose.services.values():
                 for var in service.environment.values():
@@ -208,7 +212,7 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
             continue
         for service_name, values in moved.items():
             wanted.setdefault(service_name, {}).update(values)
-    if not wanted or not isinstance(move.new, str):
+    if not (wanted or inside) or not isinstance(move.new, str):
         return move, followed
     text = move.new
     try:
@@ -216,7 +220,17 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
             text = add_environment(text, service_name, values)
     except YamlEditError:
         return move, followed
-    combined = whole_file_edit(move.path, text)
+    # a value the override itself writes (`SERVER_URL=http://localhost:8080/...` for `explorer`
+    # beside the moved `proxy`): its line, unchanged in the move's text, is rewritten there; as a
+    # second edit of the same file it overlapped the move, and the fix was never applied
+    lines = text.split("\n")
+    for edit in inside:
+        assert isinstance(edit.old, str) and isinstance(edit.new, str)
+        hits = [i for i, line in enumerate(lines) if line == edit.old.rstrip("\n")]
+        if len(hits) != 1 or "\n" in edit.old.rstrip("\n"):
+            return move, followed
+        lines[hits[0]] = edit.new.rstrip("\n")
+    combined = whole_file_edit(move.path, "\n".join(lines))
     return (combined or move), tuple(kept)
 
 

@@ -39,3 +39,34 @@ def needs_override_tag(project: Project, service: Service, override: Path) -> bo
             if isinstance(written, YMap) and ("extends" in written or (path != override and "ports" in written)):
                 return True
     return False
+
+
+def others_may_publish(project: Project, service: Service, override: Path, port: int) -> bool:
+    """Whether a compose file other than the dev override may publish host port `port` for
+    `service`: a ports entry of it naming the number, one compose interpolates (`$`), or an
+    `extends` (which may bring some); True when a file cannot be read. Compose merges an entry the
+    override repeats into one, so a moved line of the override would leave that binding (the
+    whole list is then rewritten `!override`); where no other file may publish the port, the
+    override's own line is the move (appwrite's traefik, `9520:80` below the base file's 80 and 443)."""
+    import re
+
+    number = re.compile(rf"(?<![0-9]){port}(?![0-9])")
+    for path in project.compose.files:
+        try:
+            documents, _ = load_documents(path)
+        except (OSError, YamlError):
+            return True
+        for document in documents:
+            services = document.get("services") if isinstance(document, YMap) else None
+            written = services.get(service.name) if isinstance(services, YMap) else None
+            if not isinstance(written, YMap):
+                continue
+            if "extends" in written:
+                return True
+            if path == override:
+                continue
+            ports = written.get("ports")
+            text = str(ports) if ports is not None else ""
+            if "$" in text or number.search(text):
+                return True
+    return False
