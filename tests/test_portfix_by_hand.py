@@ -114,3 +114,22 @@ def test_the_moved_service_reading_its_own_port_variable_is_still_pinned_where_i
     (root / ".env").write_text("PORT=28000\n")
     project = _project(root)
     assert pin_edit(project, "PORT", 28000, project.services["web"], 8000) is None
+
+
+def test_a_key_that_only_begins_with_key_is_pinned_like_any_other(tmp_path: Path) -> None:
+    """keycloak's `KEYCLOAK_DATABASE_PORT=${POSTGRES_PORT}` (5432, the port postgres listens on):
+    moving POSTGRES_PORT keeps keycloak's value in the override. The pin refused any key holding
+    `KEY` anywhere, as if it named a secret, and keycloak then dialled postgres:5433; a key that
+    does name one (`KEYCLOAK_DATABASE_PASSWORD`) still stops the pin (the override may be committed)."""
+    compose = ('services:\n  postgres: {image: "postgres:16", ports: ["${POSTGRES_PORT}:5432"]}\n'
+               '  keycloak: {image: "bitnami/keycloak:24", depends_on: [postgres],\n'
+               '             environment: ["KEYCLOAK_DATABASE_HOST=postgres",\n'
+               '                           "KEYCLOAK_DATABASE_PORT=${POSTGRES_PORT}"]}\n')
+    root = write_tree(tmp_path / "p", {"compose.yaml": compose, ".env": "POSTGRES_PORT=5432\n"})
+    project = _project(root)
+    pinned = pin_edit(project, "POSTGRES_PORT", 5432, project.services["postgres"], 5432)
+    assert pinned is not None and pinned[0] is not None, pinned
+    assert "KEYCLOAK_DATABASE_PORT: '5432'" in str(pinned[0].new) and "'keycloak' keeps" in pinned[1], pinned
+    (root / "compose.yaml").write_text(compose.replace("KEYCLOAK_DATABASE_PORT", "KEYCLOAK_DATABASE_PASSWORD"))
+    project = _project(root)
+    assert pin_edit(project, "POSTGRES_PORT", 5432, project.services["postgres"], 5432) is None

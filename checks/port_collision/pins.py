@@ -29,6 +29,7 @@ from doctor.project.edits import dev_override, override_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex, listen_ports
 from doctor.project.types import EnvSource, Service
+from doctor.secret_keys import is_secret_key
 
 from .public_port import public_reader
 
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from doctor.project import Project
 
 URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
-SECRET_KEY = re.compile(r"PASSWORD|SECRET|TOKEN|KEY", re.IGNORECASE)
 
 
 def pin_edit(project: Project, variable: str, old: int, server: Service | None = None,
@@ -111,7 +111,9 @@ def pin_edit(project: Project, variable: str, old: int, server: Service | None =
                 # bookwyrm's `NETLOC = f"{DOMAIN}:{PORT}"`: the port browsers open, which follows
                 followed[service.name] = (var.name, built)
                 continue
-            if URL_PASSWORD.search(var.value) or SECRET_KEY.search(var.name):
+            # a secret's key by its words, as redaction reads it (KEYCLOAK_DATABASE_PORT is none: a
+            # substring `KEY` refused every pin of keycloak's, and its port followed the move)
+            if URL_PASSWORD.search(var.value) or is_secret_key(var.name):
                 return None
             value = var.value
             if index is not None and server is not None and service is not server:
