@@ -11,11 +11,11 @@ from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project, template_names
 from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
-from doctor.project.types import EnvFile, EnvSource, ProblemKind, VariableUse
+from doctor.project.types import ComposeModel, EnvFile, EnvSource, ProblemKind, VariableUse
 
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
-from .places import BREAKS, DROPS, OPTIONAL, _Keys, _services_of, placeholder_paths
+from .places import BREAKS, DROPS, OPTIONAL, _Keys, _services_of, empty_arg_builds_alike, placeholder_paths
 from .shell_required import required_unset
 
 # a service env file's template beside it (template_names): backend/.env -> backend/.env.example
@@ -37,7 +37,9 @@ class EnvDrift(Check):
         unset variable is an error where the empty value breaks something (an image tag, a port, a
         volume source, `container_name`, a build path), info where compose only passes an empty
         optional value on (a label, or an `environment:` value the template itself leaves empty,
-        like `SENTRY_DSN=`, or mentions only in a comment, like `# STORAGE_S3_REGION=`),
+        like `SENTRY_DSN=`, or mentions only in a comment, like `# STORAGE_S3_REGION=`; or a build
+        arg the service's Dockerfile declares with no default, langfuse's `ARG
+        NEXT_PUBLIC_LANGFUSE_CLOUD_REGION`: empty and unset build alike),
         a warning otherwise (`hostname: "$HOSTNAME"` with HOSTNAME unset, as most shells leave it:
         compose drops the empty hostname and the container takes its ID, so `up` works); compose
         warns about each too. A variable
@@ -189,6 +191,9 @@ class EnvDrift(Check):
                 message = f"'{use.name}' is not set: compose passes an empty {key} value on (and warns too)"
             if commented and example is not None:
                 message += f"; {project.shown(example.path)} comments it out (optional)"
+            if key == "args" and severity is None and (built := _args_alike(model, keys, use)):
+                severity = Severity.INFO
+                message += f"; {project.shown(built)} declares it with no default: empty and unset build alike"
             if owner in off:
                 severity = Severity.INFO
                 message = (f"'{use.name}' is not set and has no default: only '{owner}' uses it, which its "
@@ -373,6 +378,16 @@ class _Target:
         self.env_filed = False  # a service loads it as its env_file
         self.reads = False  # compose reads it: it interpolates a variable, or a service loads it
         self.copied_whole = False  # absent, and its template's copy is the fix
+
+
+def _args_alike(model: ComposeModel, keys: _Keys, use: VariableUse) -> Path | None:
+    """The Dockerfile of a build arg that builds alike empty or unset (places.empty_arg_builds_alike),
+    where every use of the variable is such a build arg (nautobot's `PYTHON_VER`, in an image tag
+    too, is judged as before); None otherwise."""
+    uses = [u for u in model.variable_uses if u.name == use.name]
+    found = [empty_arg_builds_alike(model.services, u.location) if keys.of(u.location) == "args" else None
+             for u in uses]
+    return found[0] if found and all(found) else None
 
 
 def _made_by_make(project: Project, path: Path) -> Fix | None:

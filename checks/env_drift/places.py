@@ -12,8 +12,10 @@ from doctor.project.reading import ENV_LIMIT, read_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from doctor.project import Project
-    from doctor.project.types import EnvEntry, EnvFile
+    from doctor.project.types import EnvEntry, EnvFile, Service
 
 # where an empty value breaks the stack, and how
 BREAKS = {
@@ -174,3 +176,32 @@ def _placeholder(project: Project, dotenv: Path, entry: EnvEntry, key: str,
     target = f"your {named} checkout" if named and key in ("context", "dockerfile") else "its path on this machine"
     fix = Fix(f"set {entry.key} to {target} in {where}", Safety.ADVICE)
     return message, severity, fix, Location(dotenv, entry.line)
+
+
+def empty_arg_builds_alike(services: Mapping[str, Service], use_at: Location | None) -> Path | None:
+    """The Dockerfile that builds alike with the build arg at `use_at` empty or unset (every build
+    taking it declares `ARG NAME` with no default, or none at all: langfuse's
+    `NEXT_PUBLIC_LANGFUSE_CLOUD_REGION`, which its Dockerfile tests with `[ -n "$..." ]`), else None
+    (a default the empty value would replace, a Dockerfile doctor cannot read, a remote context)."""
+    from doctor.project.dockerfile import parsed_instructions
+    from doctor.project.reading import read_regular_text
+
+    if use_at is None:
+        return None
+    found: Path | None = None
+    for service in services.values():
+        build = service.build
+        for name, _value, where in (build.args if build is not None else ()):
+            if where is None or (where.path, where.line) != (use_at.path, use_at.line):
+                continue
+            path = build.dockerfile_path if build is not None else None
+            text = read_regular_text(path) if path is not None else None
+            if path is None or text is None:
+                return None
+            for ins in parsed_instructions(text):
+                if ins.keyword == "ARG" and any(
+                        word.partition("=")[0] == name and word.partition("=")[2].strip("\"'")
+                        for word in ins.args.split()):
+                    return None  # `ARG NAME=value`: an empty build arg replaces that default
+            found = path
+    return found
