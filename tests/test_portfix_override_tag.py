@@ -46,7 +46,7 @@ def test_a_port_the_override_alone_publishes_moves_on_its_line_beside_the_base_s
     """appwrite's traefik: the base publishes 80 and 443, the override adds `9520:80`; compose appends
     the override's entry, so its line is the whole move (the list rewritten `!override` with the base's
     entries copied in changed far more than the port)."""
-    base = BASE.replace("image: web\n", "image: web\n    ports: ['9000:9000']\n")
+    base = BASE.replace("image: web\n", "image: web\n    ports: ['9000:9000', '${WEB_TLS_PORT:-9443}:443']\n")
     project = project_of(tmp_path, base, OVERRIDE)
     mapping = next(p for p in project.services["web"].ports if p.published == "8000")
     move = port_fix(project, host_with({8000}), "web", mapping, compose_version=(2, 40, 3))
@@ -57,7 +57,7 @@ def test_a_port_the_override_alone_publishes_moves_on_its_line_beside_the_base_s
 @pytest.mark.parametrize("base", [
     BASE.replace("image: web\n", "image: web\n    ports: ['8000:8000']\n"),  # the same one: merged into one entry
     BASE.replace("image: web\n", "image: web\n    ports: ['127.0.0.1:8000:80']\n"),  # the same host port
-    BASE.replace("image: web\n", "image: web\n    ports: ['${WEB_PORT:-9000}:80']\n"),  # interpolated: maybe
+    BASE.replace("image: web\n", "image: web\n    ports: ['${WEB_PORT:-8000}:8000']\n"),  # interpolated: the same
     BASE + "  app:\n    image: web\n    ports: ['8000:8000']\n",  # extends brings the base's ports
 ])
 def test_ports_a_base_file_also_gives_keep_the_tag(tmp_path: Path, base: str) -> None:

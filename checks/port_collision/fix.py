@@ -556,11 +556,28 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     return tuple(written), f"{', '.join(_where(p) for p in moved)}, {why.removesuffix('; edit it by hand')}"
 
 
+_ALIASED_PORTS = re.compile(r"^\s*(?:ports:\s*[*&]|<<:)", re.MULTILINE)
+
+
 def _override_alone(project: Project, svc: Service, override: Path, moved: tuple[PortMapping, ...]) -> bool:
-    """Whether the dev override alone publishes the moved ports: written there, and no other file may
-    publish the same host port (compose would merge the two entries, and the other's would stay)."""
-    return all(p.location is not None and p.location.path == override and (p.published or "").isdigit()
-               and not others_may_publish(project, svc, override, int(p.published or 0)) for p in moved)
+    """Whether the dev override alone publishes the moved ports: written there, on a line no other
+    service shares (an anchor's list, `ports: *p`, would move them all onto one port), and no other
+    file may publish the same host port (compose would merge the two entries, and the other's would
+    stay)."""
+    lines = {(p.location.path, p.location.line) for p in moved if p.location is not None}
+    shared = any((m.location.path, m.location.line) in lines for other in project.compose.services.values()
+                 if other is not svc for m in other.ports if m.location is not None)
+    # a list reached through an alias or a merge (`ports: *p`, `<<: *common`) is another service's
+    # line too, now or after this run's other moves: those get lists of their own instead
+    from doctor.project.reading import read_text
+
+    try:
+        aliased = bool(_ALIASED_PORTS.search(read_text(override)))
+    except OSError:
+        return False
+    return not shared and not aliased and all(
+        p.location is not None and p.location.path == override and (p.published or "").isdigit()
+        and not others_may_publish(project, svc, override, int(p.published or 0)) for p in moved)
 
 
 def port_specs(svc: Service, moved: PortMapping, new: int | None,

@@ -43,7 +43,7 @@ def needs_override_tag(project: Project, service: Service, override: Path) -> bo
 
 def others_may_publish(project: Project, service: Service, override: Path, port: int) -> bool:
     """Whether a compose file other than the dev override may publish host port `port` for
-    `service`: a ports entry of it naming the number, one compose interpolates (`$`), or an
+    `service`: a ports entry of it naming the number (as compose interpolates it), or an
     `extends` (which may bring some); True when a file cannot be read. Compose merges an entry the
     override repeats into one, so a moved line of the override would leave that binding (the
     whole list is then rewritten `!override`); where no other file may publish the port, the
@@ -67,6 +67,13 @@ def others_may_publish(project: Project, service: Service, override: Path, port:
                 continue
             ports = written.get("ports")
             text = str(ports) if ports is not None else ""
-            if "$" in text or number.search(text):
+            if "$" in text:  # as compose interpolates it (appwrite's `${_APP_HTTP_PORT:-80}:80`)
+                from doctor.project.interpolate import InterpolationError, as_lookup, substitute
+
+                try:
+                    text = substitute(text, as_lookup(project.compose.variables))[0]
+                except InterpolationError:  # compose would refuse it too: unknown, so maybe
+                    return True
+            if number.search(text):
                 return True
     return False
