@@ -318,3 +318,44 @@ def test_a_dotenv_over_doctors_limit_is_a_warning_and_env_drift_does_not_guess(t
     assert [(f.check, f.severity) for f in report.findings] == [("compose-config", Severity.WARNING)]
     assert report.findings[0].message.startswith("env file not read: too large")
     assert report.exit_code(Severity.ERROR) == 0
+
+
+@pytest.mark.parametrize("args", [["list"], ["explain", "leaked-host-port"], ["--version"]])
+def test_the_small_commands_end_quietly_too_when_the_reader_goes_away_or_the_disk_is_full(
+        args: list[str], tmp_path: Path) -> None:
+    """`doctor list | head -1`: 141 and nothing on stderr (a BrokenPipeError traceback, exit 1, before);
+    `doctor list > /dev/full`: one line and 2 (an OSError traceback)."""
+    env = {**os.environ, "HOME": str(tmp_path)}
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "doctor", *args], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, env=env, timeout=60)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, "")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "doctor", *args], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env=env, timeout=60)
+    assert (done.returncode, done.stderr) == (2, "doctor: cannot write the output: no space left on device\n")
+
+
+@pytest.mark.parametrize("closed", ["<&-", ">&-", "2>&-"])
+def test_a_standard_stream_closed_at_start_is_dev_null(closed: str, tmp_path: Path) -> None:
+    """`doctor why <&-` read its own code cache (the first file it opened took fd 0) as the output of
+    `up` and diagnosed it; `>&-` and `2>&-` ended in "'NoneType' object has no attribute 'isatty'",
+    or a check reported crashed. Now the closed stream is /dev/null: `why` says no container ran."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: doctor-test/none:1\n")
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    env.pop("GITHUB_ACTIONS", None)
+    for command in ("why", "preflight"):
+        line = f'exec "$0" -m doctor {command} "$1" {closed}'
+        done = subprocess.run(["sh", "-c", line, sys.executable, str(project)], capture_output=True, text=True,
+                              env=env, timeout=60)
+        seen = done.stdout + done.stderr
+        assert "Traceback" not in seen and "NoneType" not in seen and "internal error" not in seen, seen
+        assert "crashed" not in seen and "piped" not in seen, seen
+        if command == "preflight":
+            assert done.returncode == 0, seen

@@ -285,6 +285,7 @@ def console() -> None:
     A preflight's process then ends without the interpreter's teardown (doctor.fast_exit). main()
     leaves that to its caller: code calling it in-process may go on after its SystemExit.
     """
+    _standard_streams()  # first: before any file doctor opens could take fd 0, 1 or 2
     from doctor import codecache
 
     codecache.install()  # the modules imported from here on: their code from one file
@@ -292,7 +293,56 @@ def console() -> None:
         from doctor.forked import note_start
 
         note_start()  # the cores' idle time so far, as early as the run can (forked.core_idle)
-    main(owns_process=True)
+    try:
+        try:
+            main(owns_process=True)
+        finally:
+            sys.stdout.flush()  # here, where a reader gone or a full disk can still be said in one line
+    except BrokenPipeError:
+        # the reader went away (`doctor list | head -1`, `doctor --version | true`): quietly, with 141,
+        # as guarded() ends a command; what is still buffered goes nowhere
+        _output_to_null()
+        raise SystemExit(141) from None
+    except OSError as exc:
+        import errno  # only on this path
+
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        _output_to_null()  # `doctor list > /dev/full`: one line, not a traceback
+        sys.stderr.write(f"doctor: cannot write the output: {(exc.strerror or str(exc)).lower()}\n")
+        raise SystemExit(2) from None
+
+
+def _output_to_null() -> None:
+    """Standard output to /dev/null: what is still buffered is dropped where it cannot be written."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
+def _standard_streams() -> None:
+    """Standard input, output and error that were closed when doctor started (`doctor why <&-`,
+    `doctor preflight >&-`) become /dev/null, as daemons make them: else the first file doctor
+    opens takes that number (`why` read its own code cache as the output piped to it, and made a
+    diagnosis of it), and Python's stream for it is None (`'NoneType' object has no attribute
+    'isatty'`). Output written there is lost, as a closed descriptor already meant."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one, or a lower one just made
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own, never closed
+    if sys.stdout is None:
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
 
 
 def main(argv: list[str] | None = None, owns_process: bool = False) -> None:
