@@ -220,3 +220,40 @@ def test_a_flow_collections_values_are_read_as_its_block_forms_are() -> None:
     found = secrets_in_text(text)
     assert {"Rk7Qz2Wp9Xm4Lb8Vn3", "Wm4Kp9sQ3abcdefg", "Tx9Lm2Qp8Vz4Kr7N"} <= found
     assert not {"8080:80", "db", "redis"} & found
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    ('java -Dspring.datasource.password=Mk3rQ9zz -jar app.jar', "Mk3rQ9zz"),
+    ('JAVA_OPTS: "-Xmx512m -Djavax.net.ssl.trustStorePassword=Tru5tPa55x -Dfile.encoding=UTF-8"', "Tru5tPa55x"),
+    ("sshpass -p Sh9pAss ssh deploy@host", "Sh9pAss"),
+    ("sshpass -pSh9pAss ssh deploy@host", "Sh9pAss"),
+    ("docker login -u me -p Dl0gin9x registry.example.com", "Dl0gin9x"),
+])
+def test_java_properties_sshpass_and_docker_login_passwords_are_masked(text: str, secret: str) -> None:
+    """A key after `-D` was refused (the look-behind stopped at the `-`), and neither sshpass nor
+    `docker login` was a tool whose `-p` names a password."""
+    shown = scrub(text)
+    assert secret not in shown and "***" in shown, shown
+
+
+def test_docker_run_p_and_other_flags_stay() -> None:
+    text = "docker run -p 8080:80 web && java -Dfile.encoding=UTF-8 -Dserver.port=8080 -jar app.jar"
+    assert scrub(text) == text
+
+
+def test_a_folded_multi_line_value_and_a_quote_escaped_one_are_masked_as_a_diff_or_a_message_shows_them() -> None:
+    """Compose folds `JWT_SECRET: plainOne` + a second line `plainTwo` into `plainOne plainTwo`: a fix's
+    diff shows `plainTwo` on a line of its own. A message quoting a value with both quotes shows it
+    as repr() does, `'it\\'s"mixed'`."""
+    redactor = Redactor(["plainMultiLineSecretOne plainMultiLineSecretTwo", "it's\"mixedUp"])
+    assert redactor.text("        plainMultiLineSecretTwo") == "        ***"
+    assert redactor.text("depends on undefined service 'it\\'s\"mixedUp'") == "depends on undefined service '***'"
+    assert Redactor(["correct horse battery staple"]).text("the battery") == "the battery"  # words stay
+
+
+def test_the_first_line_of_a_quoted_value_that_goes_on_is_masked_by_its_key() -> None:
+    """`I_PASSWORD: 'multi` + `  lineSecret'`: the key's line ends inside the quotes (a diff shows it
+    alone); its part of the value is masked by the key, as a whole quoted value is."""
+    assert scrub("      I_PASSWORD: 'multi\n        lineSecret'") == "      I_PASSWORD: '***\n        lineSecret'"
+    assert scrub('      API_TOKEN: "quotedOne\r\n') == '      API_TOKEN: "***\r\n'
+    assert scrub("      COMMENT: 'it goes\n on'") == "      COMMENT: 'it goes\n on'"

@@ -3,8 +3,9 @@
 By shape: values of secret-looking keys (`DB_PASSWORD=x`, `"apiKey": "x"`, `--password x`),
 URL passwords (to the last `@` of the authority, as doctor reads a URL, or to the last `@` before
 a host when a raw `/`, `?`, `#`, a blank or a quote in the password ends the authority early) and a URL user part
-that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs in commands and
-healthchecks, `Bearer`/`Basic` credentials, private-key blocks, well-known token formats
+that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs, `sshpass` and `docker
+login` in commands and healthchecks, Java properties (`-Dspring.datasource.password=x`),
+`Bearer`/`Basic` credentials, private-key blocks, well-known token formats
 (GitHub, Slack, AWS, JWT, ...) and a credential-shaped word right after a word that names a
 secret (`unknown token 7fq2...` in a container's log line, which no project value foretells),
 or that `=` assigns to any key (`CALLBACK_ID='q8z3...'` from an app's own `.env`), also as the
@@ -87,11 +88,13 @@ _LONG_FLAG = lazy(
 )
 _TOOL = lazy(
     r"(?<![\w-])(?P<t>mysql|mysqladmin|mysqldump|mysqlshow|mysqlcheck|mariadb|mariadb-admin|mariadb-dump"
-    r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget)"
+    r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget"
+    r"|sshpass|login)"
     r"(?![\w-])"
 )
 FIND_FROM = 200  # characters: a shorter text is scanned whole (the finds and their sort cost more there)
-TOOL_STARTS = ("mysql", "mariadb", "redis-cli", "keydb-cli", "valkey-cli", "mongo", "sqlcmd", "curl", "wget")  # _TOOL's
+TOOL_STARTS = ("mysql", "mariadb", "redis-cli", "keydb-cli", "valkey-cli", "mongo", "sqlcmd", "curl", "wget",
+               "sshpass", "login")  # _TOOL's
 _COMMAND_END = lazy(r"[;|&]|['\"]:[ \t]")
 _SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
 _ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
@@ -101,9 +104,14 @@ _TOOL_ARGS = {
     "mongo": lazy(rf"(?<![\w-])(?:-p){_SEP}{_ARG}"),
     "sqlcmd": lazy(rf"(?<![\w-])-P{_SEP}{_ARG}"),
     "curl": lazy(rf"(?<![\w-])(?:-u|--user|--proxy-user){_SEP}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
+    # `sshpass -p SECRET ssh ...` (`-pSECRET` too), `docker login -u me -p SECRET` (`docker run -p` publishes)
+    "sshpass": lazy(rf"(?<![\w-])-p(?:{_SEP})?{_ARG}"),
+    "login": lazy(rf"(?<![\w-])-p{_SEP}{_ARG}"),
 }
 # not after `/`: `read /etc/passwd: is a directory` names a file, no key
-_KEY_SEP = lazy(r"(?<![\w.$/-])(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+(?P<s>[=:])(?P<w>[ \t]*+)")
+# a Java system property's key after `-D` too (`-Dspring.datasource.password=...`, `JAVA_OPTS`)
+_KEY_SEP = lazy(r"(?:(?<=(?<![\w-])-D)|(?<![\w.$/-]))(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+"
+                r"(?P<s>[=:])(?P<w>[ \t]*+)")
 # what follows `password:` in an error message, not a value (`password: is required`, `token: expired`)
 PROSE_WORDS = frozenset({
     "is", "are", "was", "were", "not", "no", "must", "should", "cannot", "can't", "required", "missing",
@@ -115,6 +123,9 @@ _VALUE = lazy(
     r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*+)\""
     r"|'(?P<sq>(?:[^'\n]|'')*+)'"
     r"|\\\"(?P<jq>(?:[^\"\\\n]|\\[^\"\n])*+)\\\""
+    # a quoted value that goes on past its line (a YAML quoted scalar over several lines): this line's part
+    r"|\"(?P<dqo>(?:[^\"\\\r\n]|\\.)++)(?=\r?\n|$)"
+    r"|'(?P<sqo>[^'\r\n]++)(?=\r?\n|$)"
     r"|(?P<bare>[^\s'\"\\<>`]++(?:['\"\\]++\w[^\s'\"\\<>`]*+)*+))"  # `it's"x`, `a\b` whole; `x":` stops
 )
 
@@ -233,7 +244,7 @@ def _key_values(text: str, sink: Sink) -> str:
         found = _VALUE.match(text, match.end())
         if found is None:
             continue
-        group = next(g for g in ("dq", "sq", "jq", "bare") if found.group(g) is not None)
+        group = next(g for g in ("dq", "sq", "jq", "dqo", "sqo", "bare") if found.group(g) is not None)
         start, end = found.span(group)
         value = found.group(group)
         if group == "bare":
@@ -477,6 +488,10 @@ def _pieces(value: str) -> set[str]:
     `sw0rd9`, which env-drift names as unset. A name with no lower-case letter (`$HOME`,
     `$DB_PASSWORD`) is a reference by convention, and stays readable."""
     candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
+    if " " in value.strip():  # a YAML plain or quoted scalar over several lines, folded by compose into
+        # one with blanks: the file (a fix's diff) shows each word on a line of its own
+        candidates.update(word for word in value.split()
+                          if len(word) >= STRONG_LENGTH and not (word.isalpha() and word.islower()))
     if "$" in value:
         candidates.update(n for n in _BARE_NAME.findall(value) if not n.isupper())
     if "@" in value and BLANK_OR_QUOTE.search(value) is not None:
@@ -505,7 +520,7 @@ def _escaped_forms(value: str) -> set[str]:
     """The value as it appears raw, in compose files (`$$`), YAML single quotes (`''`) and
     double-quoted strings (`\\`, `\\"`), and each of those in JSON strings and in XML."""
     written = {value, value.replace("$", "$$"), value.replace("'", "''"),
-               value.replace("\\", "\\\\").replace('"', '\\"')}
+               value.replace("\\", "\\\\").replace('"', '\\"'), repr(value)[1:-1]}
     forms = set(written)
     for form in written:
         forms.add(json.dumps(form, ensure_ascii=False)[1:-1])
