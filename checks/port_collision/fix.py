@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from doctor.host.portregistry import side_by_side
+from doctor.lazyre import lazy
 from doctor.model import Edit, Fix, Safety, Unavailable, record, replace
 from doctor.project.edits import edit_root, interpolated_at
 from doctor.project.gitrepo import tracked
@@ -556,7 +557,7 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     return tuple(written), f"{', '.join(_where(p) for p in moved)}, {why.removesuffix('; edit it by hand')}"
 
 
-_ALIASED_PORTS = re.compile(r"^\s*(?:ports:\s*[*&]|<<:)", re.MULTILINE)
+_ALIASED_PORTS = lazy(r"^\s*(?:ports:\s*[*&]|<<:)", re.MULTILINE)
 
 
 def _override_alone(project: Project, svc: Service, override: Path, moved: tuple[PortMapping, ...]) -> bool:

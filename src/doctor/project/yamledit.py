@@ -22,6 +22,7 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
+from doctor.lazyre import lazy
 from doctor.project.wholefile import (
     YamlEditError,
     block_end,
@@ -106,9 +107,9 @@ def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
 
 # a short port spec YAML 1.1 reads as a string, written plain: digits, dots and colons (an IPv4 host
 # address), a protocol; not a bracketed IPv6 address (`[` opens a flow list)
-_PLAIN_PORT = re.compile(r"[0-9][0-9.:]*(?:/[a-z]+)?")
+_PLAIN_PORT = lazy(r"[0-9][0-9.:]*(?:/[a-z]+)?")
 # what YAML 1.1 readers (PyYAML, docker-compose v1) take for a base-60 number: `1:22` is 82
-_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_SEXAGESIMAL = lazy(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 
 
 def _styled_like(old: object, new: object) -> object:
