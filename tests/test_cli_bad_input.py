@@ -359,3 +359,29 @@ def test_a_standard_stream_closed_at_start_is_dev_null(closed: str, tmp_path: Pa
         assert "crashed" not in seen and "piped" not in seen, seen
         if command == "preflight":
             assert done.returncode == 0, seen
+
+
+def test_control_characters_from_the_project_are_shown_not_obeyed(tmp_path: Path) -> None:
+    """A `.env` value holding ESC ] 0 ; ... BEL (a terminal title) reached the console raw through
+    compose's `invalid hostPort: red^[]0;pwned^Gis`; a container log piped to `why` passed OSC
+    sequences (a title, OSC 52's clipboard write) through. Shown in caret notation, or stripped."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / ".env").write_text("REDIS_HOST=red\x1b]0;pwned\x07is\n")
+    (project / "compose.yaml").write_text('services:\n  web:\n    image: nginx\n    ports: ["${REDIS_HOST}:80"]\n')
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    env.pop("GITHUB_ACTIONS", None)
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(project)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout, done.stdout
+    assert "red^[]0;pwnedis" in done.stdout, done.stdout
+    log = "web-1  | Error: \x1b]52;c;aGVsbG8=\x07connect ECONNREFUSED 127.0.0.1:5432 \x1b]0;owned\x1b\\\n"
+    done = subprocess.run([sys.executable, "-m", "doctor", "why", str(project)], input=log, capture_output=True,
+                          text=True, env=env, timeout=90)
+    assert "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout + done.stderr, done.stdout
+
+
+def test_visible() -> None:
+    from doctor.report.console import visible
+
+    assert visible("a\x1b[2Jb\tc\nd\x7f\x9b\r\x07") == "a^[[2Jb\tc\nd^?\\x9b"

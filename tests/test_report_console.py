@@ -169,7 +169,7 @@ def test_terminal_escapes_are_byte_for_byte_what_rich_wrote(tmp_path: Path) -> N
 
     root = write_project(tmp_path / "proj")
     report = canonical_report(root)
-    odd = [Line((Piece("✗", "bold red"), Piece(" "), Piece("id", "bold"), Piece(" bell\x07 cr\r ff\x0c esc\x1b[1m "),
+    odd = [Line((Piece("✗", "bold red"), Piece(" "), Piece("id", "bold"), Piece(" bell\x07 cr\r ff\x0c esc "),
                  Piece("   ", "dim"))),
            Line((Piece("    warning ", "yellow"), Piece("a.env:1", "underline", link="file:///a.env", whole=True))),
            Line(()), Line((Piece("   "),)),
@@ -182,6 +182,8 @@ def test_terminal_escapes_are_byte_for_byte_what_rich_wrote(tmp_path: Path) -> N
         from doctor.report.console import _ansi
 
         assert "".join(_ansi(row, options.color) + "\n" for row in rows) == _as_rich_printed(rows, options.color)
+    # an ESC of the project's text is shown, never obeyed (rich passed it through): `^[`
+    assert _ansi([Piece(" esc\x1b[1m ", "")], True) == " esc^[[1m"
     diff = "--- a/.env\n+++ b/.env\n@@ -1,2 +1,2 @@\n-X=1 \n+X=2\n keep  \n\\ No newline\nnote\n- not diff\n\n"
     plain = [[Piece(line, style)] for line, style in zip(diff.splitlines(), (
         "bold", "bold", "cyan", "red", "green", "", "", "", "", ""), strict=True)]

@@ -61,7 +61,9 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
             env=opts.target.env,
         )
     )
-    text = render_fix_report(report)
+    from doctor.report.console import visible
+
+    text = visible(render_fix_report(report))  # before the diff's colours: the project's text shown, not obeyed
     if out.isatty() and wants_color(out, opts.target.env):
         from doctor.report.console import color_diff
 

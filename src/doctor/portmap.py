@@ -136,7 +136,9 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
                            "clashes": clashes, "engine": f"unavailable: {unavailable}" if unavailable
                            else "available"}, indent=2) + "\n"
     else:
-        text = "\n".join(_lines(origin, checkouts, clashes, unavailable)) + "\n"
+        from doctor.report.console import visible  # a folder or branch name may hold escape sequences
+
+        text = visible("\n".join(_lines(origin, checkouts, clashes, unavailable))) + "\n"
     from doctor.known_secrets import projects_redactor
 
     # the engine's address (a DOCKER_HOST with a password), a compose file's problem, a path

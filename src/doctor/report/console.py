@@ -227,7 +227,7 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
     """The checklist as text; on a terminal wrapped, with colour and links as the options allow."""
     rows = [row for line in _lines(report, redactor, options) for row in wrap(line, options.width)]
     if not (options.color or options.links):
-        return "".join("".join(p.text for p in row).rstrip() + "\n" for row in rows)
+        return "".join(visible("".join(p.text for p in row)).rstrip() + "\n" for row in rows)
     return "".join(_ansi(row, options.color) + "\n" for row in rows)
 
 
@@ -237,6 +237,18 @@ _ATTRIBUTES = {"bold": "1", "dim": "2", "underline": "4"}
 _COLOURS = {"red": "31", "green": "32", "yellow": "33", "magenta": "35", "cyan": "36"}
 # what rich's Text drops from the text it prints (bell, backspace, vertical tab, form feed, CR)
 _CONTROL = dict.fromkeys((7, 8, 11, 12, 13))
+# every other control character of a project's text in caret notation (`^[` for ESC), a C1 one escaped:
+# an ESC from a `.env` value, a folder name or a container's log (`]0;title`, OSC 52's clipboard write,
+# `[2J`) would otherwise drive the terminal showing the report
+_VISIBLE = {**{c: f"^{chr(c + 64)}" for c in range(32) if c not in (9, 10)}, **_CONTROL, 127: "^?",
+            **{c: f"\\x{c:02x}" for c in range(0x80, 0xA0)}}
+
+
+def visible(text: str) -> str:
+    """The text with its control characters shown or dropped (_VISIBLE), tabs and line breaks kept:
+    what a console report prints of the project's and its containers' text, before doctor's own
+    colours and links are added."""
+    return text.translate(_VISIBLE)
 
 
 def _sgr(style: str) -> str:
@@ -251,7 +263,7 @@ def _ansi(row: list[Piece], color: bool, strip: bool = True) -> str:
     byte for byte as rich printed it. Written here: importing rich cost a terminal run more than
     the whole rest of a preflight.
     """
-    pieces = [Piece(p.text.translate(_CONTROL), p.style if color else "", p.link) for p in row]
+    pieces = [Piece(visible(p.text), p.style if color else "", p.link) for p in row]
     while strip and pieces and not pieces[-1].text.rstrip():
         pieces.pop()
     if strip and pieces:

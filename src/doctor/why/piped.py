@@ -44,7 +44,9 @@ MAX_BYTES = 256 * 1024
 MAX_LINES = 2000
 FIRST_WAIT = 2.0
 PIPE_BUDGET = 60.0
-_ANSI = lazy(r"\x1b\[[0-9;?]*[A-Za-z]")
+# CSI (colours, cursor moves), OSC (a title, a hyperlink, OSC 52's clipboard write: to BEL or ST) and the
+# two-character escapes: compose's and the containers' own, stripped before the text is read
+_ANSI = lazy(r"\x1b(?:\[[0-9;?]*+[ -/]*+[@-~]|\][^\x07\x1b]*+(?:\x07|\x1b\\)?|[0-~])")
 # compose's log prefix (`app-1  | `, v1's `proj_app_1  | `): the service, its replica number
 _PREFIX = lazy(r"^\s*([\w.-]+?)[-_](\d+)\s+\|")
 # compose's progress line for a service (` db Error Get "https://...`, ` ✘ db Error ...` on a terminal): its pull

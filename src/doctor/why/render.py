@@ -27,7 +27,9 @@ def render(fmt: str, report: Report, diagnoses: Sequence[Diagnosis], redactor: R
     """The report in `fmt` (console, json, sarif, junit, github); the console names paths from `cwd`."""
     chosen = Format(fmt)
     if chosen is Format.CONSOLE:
-        return "\n".join(console_lines(report, diagnoses, redactor, project, cwd)) + "\n"
+        from doctor.report.console import visible  # a container's log line may hold escape sequences
+
+        return visible("\n".join(console_lines(report, diagnoses, redactor, project, cwd))) + "\n"
     if chosen is Format.JSON:
         return render_json(report, redactor, version)
     return renderer(chosen)(report, redactor, RenderOptions(version=version))
