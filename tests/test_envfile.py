@@ -413,3 +413,19 @@ def test_read_service_env_files(tmp_path: Path) -> None:
     files = read_service_env_files([(a, False), (raw, True), (b, False)], {}, {"K": "env"})
     assert files[1].as_dict() == {"K": '"raw ${X}"'}
     assert files[2].as_dict()["R"] == "env"
+
+
+def test_a_binary_env_file_is_one_problem_and_a_garbled_one_at_most_a_few(tmp_path: Path) -> None:
+    """2 MB of random bytes as `.env` made 7,640 errors (and `'UoX' is not set` warnings from its
+    `$` runs); compose stops at its first line. A NUL byte: one problem, no entry. No NUL: the first
+    MAX_PROBLEMS, then one saying doctor stopped reading."""
+    from doctor.project.envfile import MAX_PROBLEMS, parse_env_text
+
+    parsed = parse_env_text("A=1\nB=\x00\x01\x02$X\n", tmp_path / ".env")
+    assert parsed.entries == () and parsed.unset == ()
+    assert [(p.message, p.location.line if p.location else None) for p in parsed.problems] == [
+        ("a binary file (a NUL byte here): not an env file", 2)]
+    garbled = "".join(f"bad key {n} = x\n" for n in range(500))
+    parsed = parse_env_text(garbled + "GOOD=1\n", tmp_path / ".env")
+    assert len(parsed.problems) == MAX_PROBLEMS + 1
+    assert parsed.problems[-1].message.startswith(f"doctor stopped reading after {MAX_PROBLEMS} lines")

@@ -148,6 +148,9 @@ def read_service_env_files(
     return tuple(parsed)
 
 
+MAX_PROBLEMS = 10  # unparsable statements of one env file reported before doctor stops reading it
+
+
 def parse_env_text(
     text: str, path: Path, lookup: LookupSource = None, *, earlier: Mapping[str, str] | None = None
 ) -> EnvFile:
@@ -164,6 +167,10 @@ def parse_env_text(
     if text.startswith(_BOM):
         text = text[1:]
     lines = _LineIndex(text)
+    if "\0" in text:  # a binary file (a key, an archive): no statement of it is one, and compose stops at the first
+        where = Location(path, lines.line_of(text.index("\0")))
+        return EnvFile(path, (), (Problem(ProblemKind.ENV_FILE, "a binary file (a NUL byte here): not an env file",
+                                          where),), ())
     problems: list[Problem] = []
     bad_bytes = _undecodable_lines(text)
     if bad_bytes:
@@ -215,6 +222,11 @@ def parse_env_text(
         except _LineError as exc:
             problems.append(Problem(ProblemKind.ENV_FILE, exc.message, Location(path, line)))
             pos = exc.resume
+            if len(problems) >= MAX_PROBLEMS:  # compose reports the first and stops; a garbled file would
+                # otherwise be a finding per line (7,640 for 2 MB of random bytes)
+                problems.append(Problem(ProblemKind.ENV_FILE, f"doctor stopped reading after {MAX_PROBLEMS} "
+                                        "lines it cannot parse: is this a text file?", Location(path, line)))
+                break
 
     # invalid UTF-8 is no fault: compose v2.40.3 reads the bytes as they are (doctor sees U+FFFD)
     problems.sort(key=lambda p: p.location.line or 0 if p.location else 0)
