@@ -120,3 +120,13 @@ def test_a_directory_is_one_line_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == f"doctor: cannot write {folder}: it is a directory\n"
     assert list(folder.iterdir()) == []
+
+
+def test_a_path_in_a_folder_that_does_not_exist_is_one_line_exit_2_and_no_folder_made(tmp_path: Path) -> None:
+    """`-o /nonexistent/dir/out` made /nonexistent/dir (as root) and wrote there: the folders of a
+    path the user names are theirs to make."""
+    target = tmp_path / "missing" / "dir" / "out.json"
+    done = doctor(str(project(tmp_path)), "--output", str(target), tmp_path=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == f"doctor: cannot write {target}: no such directory\n"
+    assert not (tmp_path / "missing").exists()

@@ -73,7 +73,8 @@ def write_output(path: Path, data: bytes) -> None:
     `--output /dev/null` replaced /dev/null), and /dev/stdout, a link to /proc/self/fd/1 whose
     target ("pipe:[N]") no path reaches, could not be written at all. Written through, a FIFO's
     reader gets the report, and stdout opened `>> log` gets it appended (O_APPEND), not the log
-    replaced by it. A directory is IsADirectoryError; a socket fails to open (ENXIO), untouched.
+    replaced by it. A directory is IsADirectoryError, a path in a folder that does not exist FileNotFoundError (no
+    folder is made); a socket fails to open (ENXIO), untouched.
     """
     if not _names_a_descriptor(path):
         try:
@@ -83,7 +84,10 @@ def write_output(path: Path, data: bytes) -> None:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if stat.S_ISREG(mode):
-            write_atomic(path.resolve(), data)
+            target = path.resolve()
+            if not target.parent.is_dir():  # a path the user named: its folders are theirs to make
+                raise FileNotFoundError(errno.ENOENT, "no such directory", str(target.parent))
+            write_atomic(target, data)
             return
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     try:
