@@ -385,3 +385,17 @@ def test_visible() -> None:
     from doctor.report.console import visible
 
     assert visible("a\x1b[2Jb\tc\nd\x7f\x9b\r\x07") == "a^[[2Jb\tc\nd^?\\x9b"
+
+
+@pytest.mark.parametrize("command", ["why", "ports"])
+@pytest.mark.parametrize("name", ["UPPER", "../x"])
+def test_why_and_ports_refuse_a_project_name_compose_refuses(command: str, name: str, tmp_path: Path) -> None:
+    """`why -p UPPER` looked at project `upper`, `ports -p ../x` at `x`; compose and preflight refuse them."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "doctor", command, "-p", name, str(project)], capture_output=True,
+                          text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"doctor: invalid project name {name!r} (given with -p)"), done.stderr

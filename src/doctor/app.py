@@ -348,6 +348,16 @@ def redactor_for(project: Project) -> Redactor:
 _REDACTOR: list[tuple[Project, Redactor]] = []  # the last project's redactor
 
 
+def require_valid_project_name(name: str | None) -> None:
+    """A `-p` name compose refuses is one line (UsageError), as compose says it: `why` and `ports`
+    looked at `upper` for `-p UPPER`, and at `x` for `-p ../x`."""
+    from doctor.project.discover import is_valid_project_name
+
+    if name is not None and not is_valid_project_name(name):
+        raise UsageError(f"invalid project name {name!r} (given with -p): use only lowercase letters, digits, "
+                         "'-' and '_', starting with a letter or digit")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write the report only once it is complete (atomically, like every file doctor writes; a
     device, a FIFO or /dev/stdout written through: atomic.write_output); a target doctor cannot

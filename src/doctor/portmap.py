@@ -97,6 +97,7 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     from doctor.project.gitrepo import find_repo
 
     start = opts.path.resolve()
+    app.require_valid_project_name(opts.project_name)
     if not start.exists():
         raise app.UsageError(f"{opts.path}: no such file or directory")
     folder = start if start.is_dir() else start.parent

@@ -82,6 +82,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.why.piped import created_any, read_piped, refusal
     from doctor.why.signatures import NOT_CREATED
 
+    app.require_valid_project_name(opts.project_name)
     text = read_piped(opts.stdin) if opts.stdin is not None else ""
     # the format decides where messages name paths from, as for preflight: the console from the
     # current directory, a machine format from the project directory (like its `file`)
