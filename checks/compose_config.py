@@ -357,9 +357,12 @@ def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
     if path.name and any(os.path.isfile(path.with_name(name)) for name in template_names(path.name)):
         return None
     shown = project.shown(path)
-    whose = f" with the variables {', '.join(map(repr, users))} read{'s' if len(users) == 1 else ''} from it" \
-        if users else ""
-    where = f" at {project.shown(problem.location.path)}:{problem.location.line}" if problem.location else ""
+    if not users:  # `--env-file`, COMPOSE_ENV_FILES: the files compose interpolates with, which no `env_file:` names
+        return Fix(f"create {shown} (no template beside it to copy), or name env files that exist "
+                   "(--env-file, COMPOSE_ENV_FILES)", Safety.ADVICE)
+    whose = f" with the variables {', '.join(map(repr, users))} read{'s' if len(users) == 1 else ''} from it"
+    where = (f" at {project.shown(problem.location.path)}:{problem.location.line}"
+             if problem.location and problem.location.line else "")
     return Fix(f"create {shown}{whose} (no template beside it to copy), or make it optional{where}: "
                f"`env_file: [{{path: {shown}, required: false}}]` (Docker Compose 2.24 or later)", Safety.ADVICE)
 

@@ -399,3 +399,20 @@ def test_why_and_ports_refuse_a_project_name_compose_refuses(command: str, name:
                           text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 2
     assert done.stderr.startswith(f"doctor: invalid project name {name!r} (given with -p)"), done.stderr
+
+
+def test_a_missing_or_folder_env_file_flag_gets_advice_about_the_flag(tmp_path: Path) -> None:
+    """`--env-file /nonexistent` advised making it optional `at /nonexistent:None` in an `env_file:`
+    key no file has; `--env-file SOMEDIR` said it could not find it."""
+    project = tmp_path / "proj"
+    (project / "envdir").mkdir(parents=True)
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    missing = tmp_path / "nonexistent.env"
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--env-file", str(missing), str(project)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert f"fix: create {missing} (no template beside it to copy), or name env files that exist" in done.stdout
+    assert ":None" not in done.stdout and "required: false" not in done.stdout, done.stdout
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--env-file", str(project / "envdir"),
+                           str(project)], capture_output=True, text=True, env=env, timeout=60)
+    assert "is a directory" in done.stdout and "couldn't find" not in done.stdout, done.stdout

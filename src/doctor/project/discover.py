@@ -186,8 +186,8 @@ def _merge_env(found: Discovery, path: Path, os_env: Mapping[str, str], required
     where the shell has none: an earlier env file's key is replaced)."""
     if not _is_file(path) or path.is_dir():
         if required:
-            found.problems.append(Problem(ProblemKind.ENV_FILE, f"couldn't find env file: {path}",
-                                          Location(path)))
+            message = f"env file {path} is a directory" if path.is_dir() else f"couldn't find env file: {path}"
+            found.problems.append(Problem(ProblemKind.ENV_FILE, message, Location(path)))
         return
     from doctor.project.envfile import read_env_file
 
