@@ -416,3 +416,19 @@ def test_a_missing_or_folder_env_file_flag_gets_advice_about_the_flag(tmp_path: 
     done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--env-file", str(project / "envdir"),
                            str(project)], capture_output=True, text=True, env=env, timeout=60)
     assert "is a directory" in done.stdout and "couldn't find" not in done.stdout, done.stdout
+
+
+def test_ports_of_a_project_compose_refuses_is_no_tick(tmp_path: Path) -> None:
+    """`ports: ["abc:80", ...]` (compose: invalid hostPort) was `✓ no clashes`, exit 0, "problem": null."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text('services:\n  web:\n    image: nginx\n    ports: ["abc:80", "8080:80"]\n')
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "doctor", "ports", str(project)], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert "✓" not in done.stdout and "compose refuses it (compose.yaml:4: invalid port 'abc:80'" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "doctor", "ports", "--json", str(project)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    import json
+
+    assert json.loads(done.stdout)["checkouts"][0]["problem"].startswith("compose refuses it")

@@ -195,13 +195,13 @@ def test_a_compose_file_compose_cannot_read_is_no_all_clear(tmp_path: Path) -> N
                                            "   bad: [\n")
     out = _run(PortsOptions(tmp_path, env={**NO_ENGINE, "HOME": str(tmp_path)}))
     assert "compose cannot read it (compose.yaml:6: yaml: did not find expected key)" in out, out
-    assert out.rstrip().endswith(": clones it runs and their containers are not shown) (1 cannot be read: "
-                                 "their ports are not known)")
+    assert out.rstrip().endswith(": clones it runs and their containers are not shown) (1 compose cannot read "
+                                 "or refuses: their ports are not sure)")
     from doctor.portmap import _lines
 
     checkout = Checkout(tmp_path, "app", "folder", "", "app", "none", (), "compose cannot read it", unread=True)
-    assert _lines("origin", [checkout], [])[-1] == ("~ no clashes among the checkouts compose can read (1 cannot "
-                                                     "be read: their ports are not known)")
+    assert _lines("origin", [checkout], [])[-1] == ("~ no clashes among the checkouts compose can read (1 compose "
+                                                     "cannot read or refuses: their ports are not sure)")
 
 
 def test_a_published_range_two_checkouts_share_is_one_clash_line() -> None:

@@ -246,14 +246,17 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
     from doctor.project.types import ProblemKind
 
     unread = next((p for p in model.problems if p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE)), None)
-    if unread is not None:  # not "no fixed host port": what it publishes is not known
+    # a project compose refuses (`ports: ["abc:80"]`, services as a list, an include cycle) was a ✓
+    refused = unread or next((p for p in model.problems if p.kind is not ProblemKind.LIMIT), None)
+    if refused is not None:  # not "no fixed host port": what it publishes is not known
         where = ""
-        if unread.location and unread.location.path:  # compose.yaml:6, as preflight names it
-            line = unread.location.line
-            where = f"{project.shown(unread.location.path)}{f':{line}' if line else ''}: "
-        hint = f"compose cannot read it ({where}{unread.message}): its ports are not known"
+        if refused.location and refused.location.path:  # compose.yaml:6, as preflight names it
+            line = refused.location.line
+            where = f"{project.shown(refused.location.path)}{f':{line}' if line else ''}: "
+        hint = (f"compose cannot read it ({where}{refused.message}): its ports are not known" if unread else
+                f"compose refuses it ({where}{refused.message}): `up` fails there, its ports are not sure")
     return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published), hint,
-                    containers=containers, unread=unread is not None, named_by=named_by,
+                    containers=containers, unread=refused is not None, named_by=named_by,
                     commands=_command_ports(project, held, host))
 
 
@@ -400,7 +403,7 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
             lines.extend(f"    {port:>{left}} -> {where:<{middle}} {holder}" for port, where, holder in run)
     lines.append("")
     unread = sum(c.unread for c in checkouts)
-    unknown = f" ({unread} cannot be read: their ports are not known)" if unread else ""
+    unknown = f" ({unread} compose cannot read or refuses: their ports are not sure)" if unread else ""
     if clashes:
         lines.append(f"✗ {len(clashes)} clash{'es' if len(clashes) != 1 else ''}{unknown}")
         lines.extend(f"    {line}" for line in clashes)
