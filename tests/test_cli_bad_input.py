@@ -432,3 +432,29 @@ def test_ports_of_a_project_compose_refuses_is_no_tick(tmp_path: Path) -> None:
     import json
 
     assert json.loads(done.stdout)["checkouts"][0]["problem"].startswith("compose refuses it")
+
+
+def test_a_doubling_env_value_used_many_times_is_bounded(tmp_path: Path) -> None:
+    """`.env` doubling a value to 2 MiB (A17), read by 100 keys of compose.yaml: 635 MB and 34 s (the
+    credential-shape test walked each 2 MiB value character by character, once per key; no budget on
+    what the files' interpolation adds). Now past 64 MiB the rest is not read, said once, and no value
+    over 16 KB is judged a credential by its shape: 300 keys run in 1 GiB of address space."""
+    import resource
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / ".env").write_text("A0=xxxxxxxxxxxxxxxx\n" + "".join(f"A{i}=${{A{i - 1}}}${{A{i - 1}}}\n"
+                                                                   for i in range(1, 18)))
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    environment:\n"
+                                          + "".join(f"      K{i}: ${{A17}}\n" for i in range(300)))
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path),
+           "DOCTOR_JOBS": "1"}
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", str(project)], capture_output=True,
+                          text=True, env=env, timeout=120, preexec_fn=limited)
+    assert "grows the files past 64 MiB: doctor reads no more of their values" in done.stdout, done.stdout
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    assert done.returncode == 0, (done.returncode, done.stderr)

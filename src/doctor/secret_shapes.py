@@ -289,10 +289,15 @@ def _django_random(text: str) -> bool:
     return sum(c in _SYMBOLS for c in text) >= 3 and digits >= 3 and letters >= 8
 
 
+# no credential is longer (a JWT with many claims is a few KB; a private key block has its own shape):
+# judging a 2 MiB value character by character took seconds, once for each key that held it
+MAX_CREDENTIAL = 16384
+
+
 def looks_like_credential(value: str, key: str = "") -> bool:
     """Whether the whole value is a credential by its shape (see the module docs)."""
     text = value.strip()
-    if len(text) < 12 or BLANK.search(text):
+    if len(text) < 12 or len(text) > MAX_CREDENTIAL or BLANK.search(text):
         return False
     if text.startswith(_DJANGO):
         return len(text) >= len(_DJANGO) + 8
