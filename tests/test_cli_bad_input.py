@@ -458,3 +458,20 @@ def test_a_doubling_env_value_used_many_times_is_bounded(tmp_path: Path) -> None
     assert "grows the files past 64 MiB: doctor reads no more of their values" in done.stdout, done.stdout
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
     assert done.returncode == 0, (done.returncode, done.stderr)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "dangling"])
+def test_a_doctor_yaml_that_is_no_regular_file_is_one_line(kind: str, tmp_path: Path) -> None:
+    """A FIFO (or a folder, a dangling link) named doctor.yaml was skipped without a word: `doctor
+    config` said there was no doctor.yaml, and the settings in it were never the run's."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    target = project / "doctor.yaml"
+    {"fifo": lambda: os.mkfifo(target), "folder": target.mkdir,
+     "dangling": lambda: target.symlink_to(tmp_path / "gone.yaml")}[kind]()
+    env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "doctor", "config", str(project)], capture_output=True, text=True,
+                          env=env, timeout=30)
+    assert done.returncode == 2 and done.stderr.startswith(f"doctor: {target}: "), done.stderr
+    assert done.stderr.count("\n") == 1 and "doctor reads its configuration from a regular file" in done.stderr

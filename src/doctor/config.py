@@ -227,6 +227,10 @@ def load_config(project_dir: Path) -> Config:
     yaml_path = project_dir / YAML_FILE
     pyproject = project_dir / PYPROJECT
     from_toml = read_pyproject(pyproject) if pyproject.is_file() else None
+    if os.path.lexists(yaml_path) and not yaml_path.is_file():  # a FIFO, a folder, a dangling link: was ignored
+        what = ("a folder" if yaml_path.is_dir() else "a link to nothing" if yaml_path.is_symlink()
+                else "not a regular file (a FIFO, a socket or a device)")
+        raise ConfigError(f"{what}: doctor reads its configuration from a regular file", yaml_path)
     if yaml_path.is_file():
         if from_toml is not None:
             raise ConfigError(
