@@ -87,7 +87,10 @@ class PortCollision(Check):
         plain `ports:` where no other compose file gives the service ports: wemake's `web`),
         keeping a long entry's `name` and `app_protocol`, every other entry and every other line
         as written. Services that share one list through a YAML anchor each get their own
-        `ports: !override` list (editing the anchor would move them all onto one new port). Only
+        `ports: !override` list (editing the anchor would move them all onto one new port). A held
+        port that alternatives of a catalogue publish (laradock's mailcatcher and mailhog, neither
+        starting the other) moves for all of them, to one new port in one edit: they stay
+        alternatives, and the catalogue's other pairs stay notes. Only
         the host side moves; the container side never changes. A container that gets the moved
         variable to dial the service on the network (`POSTGRES_PORT` in backend's environment) keeps
         today's value, set in the dev override's environment; one whose code builds the site's public

@@ -207,6 +207,46 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     return move
 
 
+def with_alternatives(project: Project, move: Fix, service: str, mapping: PortMapping) -> Fix:
+    """The move of a held port with the services that publish it too as alternatives of `service`
+    (a catalogue's mailcatcher and mailhog, neither starting the other: users run one at a time)
+    moved with it to the same new port, in the same edit of the dev override: moved one by one, the
+    second kept the held port (the finding stayed, "NOT fixed"), and the pair no longer clashing
+    turned the catalogue's other alternatives (apache beside nginx) from notes into moves. `move`
+    unchanged where it is no single rewrite of the override, or no alternative publishes the port."""
+    from doctor.project.edits import dev_override
+    from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
+
+    from .override_tag import needs_override_tag
+    from .static import find_clashes
+
+    override = dev_override(project)
+    if (not isinstance(move, PortMove) or not move.new or override is None or len(move.edits) != 1
+            or move.edits[0].path != override or not isinstance(move.edits[0].new, str)):
+        return move
+    clash = next((c for c in find_clashes(project.services) if c.port == move.old and service in c.services
+                  and not c.linked and not c.via_range), None)
+    if clash is None:
+        return move
+    others = [c for c in clash.claims if c.service != service and c.mapping.protocol == mapping.protocol]
+    text = move.edits[0].new
+    try:
+        for claim in others:
+            svc = project.services[claim.service]
+            text = override_ports(text, claim.service, port_specs(svc, claim.mapping, move.new),
+                                  use_override_tag=needs_override_tag(project, svc, override))
+    except (YamlEditError, KeyError):
+        return move
+    edit = whole_file_edit(override, text)
+    if edit is None or not others:
+        return move
+    names = " and ".join(repr(c.service) for c in others)
+    title = move.title.replace(f"move '{service}' from host port {move.old} to {move.new}",
+                               f"move '{service}' and its alternative{'s' if len(others) > 1 else ''} {names} "
+                               f"from host port {move.old} to {move.new}", 1)
+    return replace(move, title=title, edits=(edit,))
+
+
 def _new_unignored(edits: tuple[Edit, ...]) -> str:
     """The files the edits create in a git work tree that git does not ignore, named ('' if none)."""
     from doctor.project.portplan import git_ignored

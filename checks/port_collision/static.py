@@ -147,6 +147,10 @@ class PortMover:
             named = range_origin(self.project, ports_range) if ports_range is not None else ""
             moved = port_fix(self.project, self.host, service, mapping, ports_range=ports_range,
                              alternatives=alternatives, range_name=named, within=within)
+            if not within and moved is not None:
+                from .fix import with_alternatives
+
+                moved = with_alternatives(self.project, moved, service, mapping)
         if moved is not None:
             return moved  # a move, or advice saying why no edit can be written (shell variable wins)
         if alternatives:
