@@ -150,13 +150,15 @@ def test_every_host_of_a_list_is_fixed_in_one_run_and_never_written_twice(
     assert 'PG_HOSTS: "db:5432 db:5433"' in (root / "compose.yaml").read_text()
 
 
+@pytest.mark.parametrize("explicit", [False, True])
 def test_a_held_port_alternatives_share_moves_them_together_and_leaves_the_catalogue_alone(
-        tmp_path: Path, hold: Any) -> None:
+        tmp_path: Path, hold: Any, explicit: bool) -> None:
     """laradock's shape: mailcatcher and mailhog both publish P, nginx and apache P+1, mysql and
     mariadb P+2, none starting another (a catalogue: started one at a time); a process holds P. The
     move took mailcatcher alone: mailhog kept P ("NOT fixed", a second run moved it), and the pair no
     longer clashing turned apache and mariadb from notes into moves. Now both alternatives move to
-    one new port in one edit, and the other pairs stay as they are."""
+    one new port in one edit (of the dev override; with COMPOSE_FILE naming the one file, as laradock's
+    .env does, no override is read: each mapping's own line), and the other pairs stay as they are."""
     port = free_block(8)
     hold(port)
     root = tmp_path / "p"
@@ -166,6 +168,8 @@ def test_a_held_port_alternatives_share_moves_them_together_and_leaves_the_catal
     (root / "compose.yaml").write_text("services:\n" + "".join(
         f"  {a}:\n    image: busybox\n    ports: ['{p}:{ta}']\n  {b}:\n    image: busybox\n    ports: ['{p}:{tb}']\n"
         for a, b, p, ta, tb in pairs))
+    if explicit:
+        (root / ".env").write_text("COMPOSE_FILE=compose.yaml\n")
     report = run_fix(root, tmp_path, PORTS, "ports")
     applied = [r for r in report.results if r.status is FixStatus.APPLIED]
     assert len(applied) == 1 and applied[0].fixed, render_fix_report(report)
@@ -174,6 +178,7 @@ def test_a_held_port_alternatives_share_moves_them_together_and_leaves_the_catal
     after = tree(root)
     again = run_fix(root, tmp_path, PORTS, "ports")
     assert not [r for r in again.results if r.status is FixStatus.APPLIED] and tree(root) == after
+    assert (root / "compose.override.yaml").exists() is not explicit
     project = Project(ProjectOptions(path=root, env=project_env(tmp_path)))
     published = {name: [m.published for m in svc.ports] for name, svc in project.services.items()}
     assert published["mailcatcher"] == published["mailhog"] != [str(port)]

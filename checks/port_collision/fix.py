@@ -220,31 +220,43 @@ def with_alternatives(project: Project, move: Fix, service: str, mapping: PortMa
     from .override_tag import needs_override_tag
     from .static import find_clashes
 
-    override = dev_override(project)
-    if (not isinstance(move, PortMove) or not move.new or override is None or len(move.edits) != 1
-            or move.edits[0].path != override or not isinstance(move.edits[0].new, str)):
+    if not isinstance(move, PortMove) or not move.new or not move.edits:
         return move
     clash = next((c for c in find_clashes(project.services) if c.port == move.old and service in c.services
                   and not c.linked and not c.via_range), None)
-    if clash is None:
+    others = [c for c in clash.claims if c.service != service and c.mapping.protocol == mapping.protocol] if (
+        clash is not None) else []
+    if not others:
         return move
-    others = [c for c in clash.claims if c.service != service and c.mapping.protocol == mapping.protocol]
-    text = move.edits[0].new
-    try:
-        for claim in others:
-            svc = project.services[claim.service]
-            text = override_ports(text, claim.service, port_specs(svc, claim.mapping, move.new),
-                                  use_override_tag=needs_override_tag(project, svc, override))
-    except (YamlEditError, KeyError):
-        return move
-    edit = whole_file_edit(override, text)
-    if edit is None or not others:
+    override = dev_override(project)
+    first = move.edits[0]
+    if len(move.edits) == 1 and first.path == override and isinstance(first.new, str) and "\n" in first.new:
+        text = first.new  # the override's whole text: the others' lists set in it too
+        try:
+            for claim in others:
+                svc = project.services[claim.service]
+                text = override_ports(text, claim.service, port_specs(svc, claim.mapping, move.new),
+                                      use_override_tag=needs_override_tag(project, svc, override))
+        except (YamlEditError, KeyError):
+            return move
+        edit = whole_file_edit(override, text)
+        if edit is None:
+            return move
+        edits: tuple[Edit, ...] = (edit,)
+    elif all(e.line is not None and "\n" not in str(e.old) for e in move.edits):
+        # each mapping's own line (laradock's mailcatcher/compose.yml and mailhog/compose.yml, no override read)
+        inline = [_inline_edits(claim.mapping, move.new) for claim in others]
+        written = [*move.edits, *(e for found in inline if found is not None for e in found)]
+        if None in inline or len({(e.path, e.line) for e in written}) < len(written):
+            return move
+        edits = tuple(written)
+    else:
         return move
     names = " and ".join(repr(c.service) for c in others)
     title = move.title.replace(f"move '{service}' from host port {move.old} to {move.new}",
                                f"move '{service}' and its alternative{'s' if len(others) > 1 else ''} {names} "
                                f"from host port {move.old} to {move.new}", 1)
-    return replace(move, title=title, edits=(edit,))
+    return replace(move, title=title, edits=edits)
 
 
 def _new_unignored(edits: tuple[Edit, ...]) -> str:
