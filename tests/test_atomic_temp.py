@@ -72,3 +72,39 @@ def test_a_fix_stopped_by_sigterm_or_sighup_while_writing_leaves_no_temp_file(tm
     assert done.stderr.strip().endswith(f"doctor: stopped by signal {signum}"), done.stderr
     assert sorted(p.name for p in project.iterdir()) == [".env", ".env.example", "compose.yaml"]
     assert (project / ".env").read_text() == "A=1\n"
+
+
+def test_a_fix_run_in_process_puts_the_signal_handlers_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """commands.fix called in-process (a library caller, the test session) left its SIGTERM handler
+    installed: a multiprocessing pool forked later kept it in its workers, whose terminate() (SIGTERM)
+    then no longer ended them, and the pool's exit waited for ever (CI hung in test_portplan)."""
+    import signal
+    from io import StringIO
+
+    from doctor import app, commands
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    env_file: .env\n")
+    (project / ".env.example").write_text("A=1\nSECRET_KEY=\n")
+    (project / ".env").write_text("A=1\n")
+    for name, value in {"HOME": str(tmp_path / "home"), "XDG_STATE_HOME": str(tmp_path / "state"),
+                        "XDG_CACHE_HOME": str(tmp_path / "cache"), "DOCTOR_JOBS": "1"}.items():
+        monkeypatch.setenv(name, value)
+    seen: list[object] = []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    from doctor import fixer
+
+    original = fixer.fix
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(signal.getsignal(signal.SIGTERM))
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fixer, "fix", spy)
+    command = commands.FixCommand(target=app.PreflightOptions(path=project), families=frozenset(), dry_run=False,
+                                  yes=True)
+    commands.fix(command, StringIO())
+    assert seen and seen[0] is not signal.SIG_DFL  # installed while the fix ran
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # and put back
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL

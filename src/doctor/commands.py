@@ -6,8 +6,9 @@ config, project and report steps they share; cli.py calls them through `app.guar
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from doctor.app import (
     EXIT_FINDINGS,
@@ -49,18 +50,17 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
     options_for_project = project_options(opts.target, config)
     compose = Project(options_for_project).compose
     require_compose_files(compose, opts.target.path)
-    if not opts.dry_run:
-        stop_as_interrupt()
-    report = apply_fixes(
-        FixOptions(
-            project=options_for_project,
-            families=opts.families,
-            dry_run=opts.dry_run,
-            yes=opts.yes,
-            interactive=sys.stdin.isatty() and out.isatty(),
-            env=opts.target.env,
+    with stopped_as_interrupt(not opts.dry_run):
+        report = apply_fixes(
+            FixOptions(
+                project=options_for_project,
+                families=opts.families,
+                dry_run=opts.dry_run,
+                yes=opts.yes,
+                interactive=sys.stdin.isatty() and out.isatty(),
+                env=opts.target.env,
+            )
         )
-    )
     from doctor.report.console import visible
 
     text = visible(render_fix_report(report))  # before the diff's colours: the project's text shown, not obeyed
@@ -80,24 +80,36 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
-def stop_as_interrupt() -> None:
-    """Make SIGTERM (a cancelled CI job, `timeout`, `kill`) and SIGHUP (a closing terminal) end a
-    fix as Ctrl-C does: the write under way removes its temp file (`.NAME.PID.XXXX.doctor-tmp`,
-    beside a `.env` a full copy of its secrets, which no `.env` ignore rule covers) and the lock is
-    let go, where the default action ended the process at once and left the temp file to the next
-    run. A signal the caller ignores (`nohup`) or handles itself stays so; not from a thread."""
-    import contextlib
+@contextlib.contextmanager
+def stopped_as_interrupt(wanted: bool = True) -> Iterator[None]:
+    """While a fix writes: SIGTERM (a cancelled CI job, `timeout`, `kill`) and SIGHUP (a closing
+    terminal) end it as Ctrl-C does: the write under way removes its temp file
+    (`.NAME.PID.XXXX.doctor-tmp`, beside a `.env` a full copy of its secrets, which no `.env` ignore
+    rule covers) and the lock is let go, where the default action ended the process at once and left
+    the temp file to the next run. A signal the caller ignores (`nohup`) or handles itself stays so;
+    not from a thread. The handlers before are put back after: a caller in-process (the tests)
+    keeps its own, and so do the processes it forks later (a multiprocessing pool's workers, which
+    its terminate() ends with SIGTERM, outlived it with this handler)."""
     import signal
 
     def stop(signum: int, frame: object) -> None:
         raise Terminated(signum)
 
-    for which in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if which is None:
-            continue
-        with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
-            if signal.getsignal(which) is signal.SIG_DFL:
-                signal.signal(which, stop)
+    before: dict[int, object] = {}
+    if wanted:
+        for which in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if which is None:
+                continue
+            with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
+                if signal.getsignal(which) is signal.SIG_DFL:
+                    signal.signal(which, stop)
+                    before[which] = signal.SIG_DFL
+    try:
+        yield
+    finally:
+        for which, handler in before.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(which, handler)  # type: ignore[arg-type]
 
 
 def info(as_json: bool, out: TextIO = sys.stdout) -> int:
