@@ -191,10 +191,12 @@ def empty_arg_builds_alike(services: Mapping[str, Service], use_at: Location | N
     found: Path | None = None
     for service in services.values():
         build = service.build
-        for name, _value, where in (build.args if build is not None else ()):
+        if build is None:
+            continue
+        for name, _value, where in build.args:
             if where is None or (where.path, where.line) != (use_at.path, use_at.line):
                 continue
-            path = build.dockerfile_path if build is not None else None
+            path = build.dockerfile_path
             text = read_regular_text(path) if path is not None else None
             if path is None or text is None:
                 return None

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from doctor import __version__
+from doctor.fast_exit import EXIT_BROKEN_PIPE, output_to_null
 from doctor.model import Severity, field, record
 
 TYPE_CHECKING = False
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from doctor.report.console import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-EXIT_BROKEN_PIPE = 141  # the reader of stdout went away: what a shell reports for a SIGPIPE death
 
 
 class UsageError(Exception):
@@ -351,11 +351,10 @@ _REDACTOR: list[tuple[Project, Redactor]] = []  # the last project's redactor
 def require_valid_project_name(name: str | None) -> None:
     """A `-p` name compose refuses is one line (UsageError), as compose says it: `why` and `ports`
     looked at `upper` for `-p UPPER`, and at `x` for `-p ../x`."""
-    from doctor.project.discover import is_valid_project_name
+    from doctor.project.discover import invalid_project_name, is_valid_project_name
 
     if name is not None and not is_valid_project_name(name):
-        raise UsageError(f"invalid project name {name!r} (given with -p): use only lowercase letters, digits, "
-                         "'-' and '_', starting with a letter or digit")
+        raise UsageError(invalid_project_name(name, "given with -p"))
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -392,14 +391,9 @@ def guarded(func: object, *args: object) -> int:
         sys.stderr.write("doctor: interrupted\n" if signum == 2 else f"doctor: stopped by signal {signum}\n")
         return 128 + signum
     except BrokenPipeError:
-        import contextlib
-
         # the reader went away (`doctor preflight | head`): end quietly, as a program killed by
-        # SIGPIPE does (128 + 13); what is still buffered goes nowhere instead of failing the exit
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
+        # SIGPIPE does (128 + 13)
+        output_to_null()
         return EXIT_BROKEN_PIPE
     except Exception as exc:  # the top-level border: a bug becomes one line, not a traceback
         if os.environ.get("DOCTOR_DEBUG"):

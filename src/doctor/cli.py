@@ -299,28 +299,22 @@ def console() -> None:
         finally:
             sys.stdout.flush()  # here, where a reader gone or a full disk can still be said in one line
     except BrokenPipeError:
-        # the reader went away (`doctor list | head -1`, `doctor --version | true`): quietly, with 141,
-        # as guarded() ends a command; what is still buffered goes nowhere
-        _output_to_null()
-        raise SystemExit(141) from None
+        # the reader went away (`doctor list | head -1`, `doctor --version | true`): quietly, as
+        # guarded() ends a command
+        from doctor.fast_exit import EXIT_BROKEN_PIPE, output_to_null
+
+        output_to_null()
+        raise SystemExit(EXIT_BROKEN_PIPE) from None
     except OSError as exc:
         import errno  # only on this path
 
+        from doctor.fast_exit import output_to_null
+
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             raise
-        _output_to_null()  # `doctor list > /dev/full`: one line, not a traceback
+        output_to_null()  # `doctor list > /dev/full`: one line, not a traceback
         sys.stderr.write(f"doctor: cannot write the output: {(exc.strerror or str(exc)).lower()}\n")
         raise SystemExit(2) from None
-
-
-def _output_to_null() -> None:
-    """Standard output to /dev/null: what is still buffered is dropped where it cannot be written."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError):
-        pass
 
 
 def _standard_streams() -> None:

@@ -95,7 +95,7 @@ def stopped_as_interrupt(wanted: bool = True) -> Iterator[None]:
     def stop(signum: int, frame: object) -> None:
         raise Terminated(signum)
 
-    before: dict[int, object] = {}
+    installed: list[int] = []  # each had the default action, put back after
     if wanted:
         for which in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if which is None:
@@ -103,13 +103,13 @@ def stopped_as_interrupt(wanted: bool = True) -> Iterator[None]:
             with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
                 if signal.getsignal(which) is signal.SIG_DFL:
                     signal.signal(which, stop)
-                    before[which] = signal.SIG_DFL
+                    installed.append(which)
     try:
         yield
     finally:
-        for which, handler in before.items():
+        for which in installed:
             with contextlib.suppress(ValueError, OSError):
-                signal.signal(which, handler)  # type: ignore[arg-type]
+                signal.signal(which, signal.SIG_DFL)
 
 
 def info(as_json: bool, out: TextIO = sys.stdout) -> int:

@@ -20,6 +20,20 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
 
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away: what a shell reports for a SIGPIPE death
+
+
+def output_to_null() -> None:
+    """Standard output to /dev/null, when its reader went away or its disk is full: what is still
+    buffered goes nowhere instead of failing again at the exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
 def exit_now(status: int) -> NoReturn:
     """Run the atexit handlers, flush stdout and stderr, and end the process with `status`."""
     atexit._run_exitfuncs()

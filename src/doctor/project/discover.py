@@ -53,6 +53,12 @@ def is_valid_project_name(name: str) -> bool:
     return bool(_VALID_NAME.match(name))
 
 
+def invalid_project_name(name: str, source: str) -> str:
+    """What compose's rule is, for a name it refuses (`source`: where the name came from)."""
+    return (f"invalid project name {name!r} ({source}): use only lowercase letters, digits, '-' and '_', "
+            "starting with a letter or digit")
+
+
 def find_default_files(start: Path) -> list[Path]:
     """The main file (and override twin in the same directory) found from `start` upward."""
     directory = start
@@ -134,10 +140,8 @@ def discover(options: ProjectOptions) -> Discovery:
             source = ("given with -p" if options.project_name else
                       f"COMPOSE_PROJECT_NAME in {origin.path.name}" if origin is not None else
                       "COMPOSE_PROJECT_NAME in the shell's environment")
-            found.problems.append(Problem(
-                ProblemKind.SCHEMA,
-                f"invalid project name {name!r} ({source}): use only lowercase letters, digits, '-' and '_', "
-                "starting with a letter or digit", origin or Location(cwd)))
+            found.problems.append(Problem(ProblemKind.SCHEMA, invalid_project_name(name, source),
+                                          origin or Location(cwd)))
             found.project_name = normalize_project_name(name) or None
     return found
 

@@ -88,9 +88,12 @@ def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
         source = pairs.get(i)
         if source is None:
             source = next(left_old, None)
-            kept = _published_in_place(old[source], new[i]) if source is not None else None
-            merged.append(_styled_like(old[source], new[i]) if kept is None and source is not None
-                          else new[i] if kept is None else kept)
+            kept: object = None
+            if source is not None:  # the entry it replaces: its published value, else its quoting, kept
+                kept = _published_in_place(old[source], new[i])
+                if kept is None:
+                    kept = _styled_like(old[source], new[i])
+            merged.append(new[i] if kept is None else kept)
         else:
             merged.append(old[source])
         if source is not None and source in old.ca.items:
