@@ -46,6 +46,7 @@ from doctor.project.portplan import edited_name, untracked_edits
 from doctor.project.ports import last_colon
 from doctor.project.reading import COMPOSE_LIMIT, is_dir, read_text
 from doctor.project.types import PortMapping, Service
+from doctor.project.wholefile import is_whole_file
 
 from .code_ports import old_port_in_code
 from .follow import follow_edits, host_follow_edits, into_override, own_port_notes, template_hints
@@ -217,7 +218,6 @@ def with_alternatives(project: Project, move: Fix, service: str, mapping: PortMa
     from doctor.project.edits import dev_override
     from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
 
-    from .override_tag import needs_override_tag
     from .static import find_clashes
 
     if not isinstance(move, PortMove) or not move.new or not move.edits:
@@ -230,7 +230,7 @@ def with_alternatives(project: Project, move: Fix, service: str, mapping: PortMa
         return move
     override = dev_override(project)
     first = move.edits[0]
-    if len(move.edits) == 1 and first.path == override and isinstance(first.new, str) and "\n" in first.new:
+    if len(move.edits) == 1 and first.path == override and isinstance(first.new, str) and is_whole_file(first):
         text = first.new  # the override's whole text: the others' lists set in it too
         try:
             for claim in others:
@@ -243,13 +243,12 @@ def with_alternatives(project: Project, move: Fix, service: str, mapping: PortMa
         if edit is None:
             return move
         edits: tuple[Edit, ...] = (edit,)
-    elif all(e.line is not None and "\n" not in str(e.old) for e in move.edits):
+    elif not any(is_whole_file(e) for e in move.edits):
         # each mapping's own line (laradock's mailcatcher/compose.yml and mailhog/compose.yml, no override read)
-        inline = [_inline_edits(claim.mapping, move.new) for claim in others]
-        written = [*move.edits, *(e for found in inline if found is not None for e in found)]
-        if None in inline or len({(e.path, e.line) for e in written}) < len(written):
+        own = _own_lines([claim.mapping for claim in others], move.new)
+        if own is None or {(e.path, e.line) for e in own} & {(e.path, e.line) for e in move.edits}:
             return move
-        edits = tuple(written)
+        edits = (*move.edits, *own)
     else:
         return move
     names = " and ".join(repr(c.service) for c in others)
@@ -292,7 +291,7 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
     moving = edited | {(e.path, e.line) for e in followed}  # what follows, here or set in the override
     override = dev_override(project)
     # the override's whole text (its ports list set); a line of it moved in place is a line edit
-    move = next((e for e in edits if e.path == override and (e.line is None or "\n" in str(e.old))), None)
+    move = next((e for e in edits if e.path == override and is_whole_file(e)), None)
     joined = False
     if move is not None and followed:  # moved in the override: what follows goes there too
         combined, followed = into_override(project, move, followed, old, new, svc.name)
@@ -578,10 +577,9 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
     if in_place and new is not None and override is not None and _override_alone(project, svc, override, moved):
         # appwrite's traefik: `9520:80` written in the override, below the base file's own ports: its
         # line is the edit, where the whole list (the base's entries copied in, `!override`) was
-        inline = [_inline_edits(port, new) for port in moved]
-        written = [e for edits in inline if edits is not None for e in edits]
-        if None not in inline and len({(e.path, e.line) for e in written}) == len(written):
-            return tuple(written), ", ".join(dict.fromkeys(_where(p) for p in moved))
+        own = _own_lines(moved, new)
+        if own is not None:
+            return own, ", ".join(dict.fromkeys(_where(p) for p in moved))
     # ports only the override writes have no base list to be appended to: rewritten untagged
     tag = override is None or needs_override_tag(project, svc, override)
     tag_ok = not tag or version is None or version >= OVERRIDE_TAG_SINCE
@@ -600,13 +598,12 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
             return (edit,), f"{override.name} ports !override{assumed}"
     if new is None:
         return (), f"remove {mapping.published} from {_where(mapping)}, {why}"
-    inline = [_inline_edits(port, new) for port in moved]
-    written = [e for edits in inline if edits is not None for e in edits]
-    if None in inline or len({(e.path, e.line) for e in written}) < len(written):
+    own = _own_lines(moved, new)
+    if own is None:
         return (), f"set the host port to {new} in {', '.join(dict.fromkeys(_where(p) for p in moved))}"
     # the mapping's own line is edited: the override's "edit it by hand" is not this fix's advice
     # (the title read "...; edit it by hand) (fixed)" after a run that had edited it)
-    return tuple(written), f"{', '.join(_where(p) for p in moved)}, {why.removesuffix('; edit it by hand')}"
+    return own, f"{', '.join(_where(p) for p in moved)}, {why.removesuffix('; edit it by hand')}"
 
 
 _ALIASED_PORTS = lazy(r"^\s*(?:ports:\s*[*&]|<<:)", re.MULTILINE)
@@ -622,8 +619,6 @@ def _override_alone(project: Project, svc: Service, override: Path, moved: tuple
                  if other is not svc for m in other.ports if m.location is not None)
     # a list reached through an alias or a merge (`ports: *p`, `<<: *common`) is another service's
     # line too, now or after this run's other moves: those get lists of their own instead
-    from doctor.project.reading import read_text
-
     try:
         aliased = bool(_ALIASED_PORTS.search(read_text(override)))
     except OSError:
@@ -681,6 +676,16 @@ def _long(port: PortMapping, new: int | None = None) -> dict[str, object]:
     if port.mode != "ingress":
         spec["mode"] = port.mode
     return spec
+
+
+def _own_lines(moved: Iterable[PortMapping], new: int) -> tuple[Edit, ...] | None:
+    """Each mapping's own lines publishing `new` (_inline_edits), or None where one cannot be
+    written so, or two would edit one line."""
+    inline = [_inline_edits(port, new) for port in moved]
+    written = [e for edits in inline if edits is not None for e in edits]
+    if None in inline or len({(e.path, e.line) for e in written}) < len(written):
+        return None
+    return tuple(written)
 
 
 def _inline_edits(mapping: PortMapping, new: int) -> tuple[Edit, ...] | None:

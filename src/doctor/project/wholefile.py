@@ -72,6 +72,12 @@ def whole_file_edit(path: Path, new_text: str, old_text: str | None = None) -> E
     return Edit(path, old, new_text, 1)
 
 
+def is_whole_file(edit: Edit) -> bool:
+    """Whether `edit` is whole_file_edit's form (the file made, or its whole text replaced), not a
+    line's edit."""
+    return edit.line is None or "\n" in str(edit.old)
+
+
 def keep_comments(old: str, new: str) -> str:
     """`new` with every comment-only and blank line of `old` that the round trip dropped put back
     where it stood: ruamel loses a comment that follows a tagged or rewritten sequence, and a fix
