@@ -417,7 +417,7 @@ def _placeholder(project: Project, at: Location | None) -> tuple[str, str] | Non
     for use in project.compose.variable_uses:
         value = project.compose.variables.get(use.name)
         if use.location == at and value and PLACEHOLDER_PATH.match(value):
-            found = interpolated_at(project, use.name)
+            found = interpolated_at(project, use.name, at.path)
             where = f" in {project.shown(found[0])}:{found[1].line}" if found is not None else ""
             return use.name, where
     return None

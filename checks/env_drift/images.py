@@ -161,7 +161,7 @@ def _finding(project: Project, service: Service, kind: str, name: str, opt_out: 
                "with an empty data volume, the image refuses to initialize without one and the container exits")
     where = f" on {project.shown(written.path)}:{written.line}" if written is not None and written.line else ""
     if var is not None and var.variables:  # `POSTGRES_PASSWORD: ${DB_PASSWORD}`: the value is the variable's
-        found = interpolated_at(project, var.variables[0])
+        found = interpolated_at(project, var.variables[0], var.location.path if var.location else None)
         shown = f"{project.shown(found[0])}:{found[1].line}" if found is not None else ".env"
         # ckan's passthrough `- POSTGRES_PASSWORD` takes .env's line of the same name: "on .env:8"
         where = f" on {shown}" if var.variables[0] == name else f" through {var.variables[0]} on {shown}"

@@ -35,6 +35,11 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     # is rewritten there (a password kept in place, none copied into an override), as service-name-drift
     # rewrites a host on its line
     readers = _dotenv_readers(project, consumers) or consumers
+    # laradock's gearman/defaults.env, an `include`'s env_file: compose alone reads it, to interpolate
+    # the file that include loads, so the value is fixed on its line there
+    if readers is not consumers and _include_env_only(project, consumers, readers[0][1]) and \
+            (in_place := _in_place(project, readers, secret, True, included=True)) is not None:
+        return subject, in_place
     if (named := _service_host(project, readers)) is not None and \
             (in_place := _in_place(project, readers, secret, True, named)) is not None:
         return subject, in_place
@@ -115,7 +120,7 @@ def _every_profile(project: Project) -> ComposeModel:
 
 
 def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_file: bool,
-              service_host: str | None = None, shared: tuple[str, ...] = ()) -> Fix | None:
+              service_host: str | None = None, shared: tuple[str, ...] = (), included: bool = False) -> Fix | None:
     """Where no dev override is read (a devcontainer's `dockerComposeFile`, a single -f, a last -f
     that only adds one feature) there is no override to set the value in: a literal written in that
     compose file reaches the containers only, so its own line is edited, for every consumer reading
@@ -125,7 +130,9 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
     with a password (`secret`), which an override would copy; its title names the hosts changed,
     never the value. `service_host`: the value dials a compose service by name (`db`), which no tool
     on the host resolves, so its env_file line is rewritten whoever else loads it (the port inside the
-    network is right for every container). Unsafe: the peer is doctor's reading of the value."""
+    network is right for every container). `included`: the line is an include's env_file that only
+    the consumers' compose lines interpolate (_include_env_only). Unsafe: the peer is doctor's reading
+    of the value."""
     var, value = consumers[0][1], consumers[0][2]
     at = var.location
     if (at is None or at.line is None or (at.path not in project.compose.files and not env_file)
@@ -147,9 +154,11 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
 
         servers |= {s.name for s in project.compose.services.values()
                     if s.name in readers and s.build is None and server_family(s) is not None}
-    if service_host is None and not shared and readers - servers != {s.name for s, _, _ in consumers} - servers:
+    if service_host is None and not shared and not included and \
+            readers - servers != {s.name for s, _, _ in consumers} - servers:
         return None
     why = "only the containers read it" if env_file else "no dev override is read"
+    why = "compose alone reads it, for the file its include loads" if included else why
     why = why if env_file or not secret else "an override would copy its password"
     if shared and not secret:
         why = f"the line {service_names(sorted(shared))} merge"
@@ -210,10 +219,11 @@ def _dotenv_readers(project: Project, consumers: list[Consumer]) -> list[Consume
     from doctor.project.interpolate import InterpolationError, as_lookup, substitute
 
     var = consumers[0][1]
-    if var.location is None or var.location.path not in project.compose.files:
+    if var.location is None or (var.location.path not in project.compose.files
+                                and var.location.path not in project.compose.include_env):
         return None
     for name in var.variables:
-        found = interpolated_at(project, name)
+        found = interpolated_at(project, name, var.location.path)
         if found is None or found[0] in project.compose.files or found[1].value != var.value:
             continue
         line_var = EnvVar(name, found[1].value, Location(found[0], found[1].line), EnvSource.ENV_FILE)
@@ -333,6 +343,22 @@ def _only_containers_read(project: Project, consumers: list[Consumer]) -> bool:
     if dotenv is not None and dotenv.path == at.path:
         return False
     return all(at.path in service.env_files for service, _, _ in consumers)
+
+
+def _include_env_only(project: Project, consumers: list[Consumer], line: EnvVar) -> bool:
+    """Whether `line` (the env file line the consumers' compose values interpolate) is an `include`'s
+    env_file that no tool on the host reads by convention (not dotenv-named) and no service loads,
+    and every compose line interpolating its variable there is a consumer's."""
+    at = line.location
+    model = project.compose
+    if at is None or at.path.name.startswith(".env") or \
+            not any(at.path in chain for chain in model.include_env.values()) or \
+            any(at.path in service.env_files for service in model.services.values()):
+        return False
+    theirs = {var.location for _, var, _ in consumers}
+    return all(use.location in theirs for use in model.variable_uses
+               if use.name == line.name and use.location is not None
+               and at.path in model.include_env.get(use.location.path, ()))
 
 
 def _hosts_changed(key: str, old: str | None, new: str) -> str:

@@ -50,7 +50,7 @@ def interpolated_edit(project: Project, var: EnvVar, old: int, new: int,
     if not local or re.fullmatch("".join(pattern), value, re.DOTALL) is None:
         return None
     for token in local:
-        found = interpolated_at(project, token["lname"] or token["lbare"])
+        found = interpolated_at(project, token["lname"] or token["lbare"], at.path)
         if found is not None and (found[0], found[1].line) in edited:
             return None
     written = "|".join(dict.fromkeys(re.escape(token[0]) for token in local))

@@ -82,7 +82,7 @@ def edited_name(project: Project, var: EnvVar, edit: Edit) -> str:
     if at is not None and (at.path, at.line) == (edit.path, edit.line):
         return var.name
     for name in var.variables:
-        found = interpolated_at(project, name)
+        found = interpolated_at(project, name, at.path if at is not None else None)
         if found is not None and name != var.name and (found[0], found[1].line) == (edit.path, edit.line):
             return f"{name}, which {var.name} uses"
     return var.name

@@ -28,7 +28,7 @@ def password_findings(project: Project) -> Iterator[Found]:
                 continue
             at, source = var.location, ""
             for name in var.variables:  # the password compose put into the URL, as written
-                written = interpolated_at(project, name)
+                written = interpolated_at(project, name, var.location.path if var.location else None)
                 if written is not None and any(c in written[1].value for c in chars):
                     at, source = Location(written[0], written[1].line), name
                     break

@@ -36,6 +36,10 @@ class Scope:
     base: Path
     env: dict[str, str]
     included: tuple[Path, ...] = ()
+    # the env files `include` entries read for this document, the one that wins a key first (an
+    # includer's over the file it includes, a later env_file over an earlier): where a value the
+    # project's own interpolation does not set comes from
+    env_files: tuple[Path, ...] = ()
 
 
 @record(frozen=False)
@@ -55,6 +59,8 @@ class Assembler:
         self.shapes: list[Problem] = []
         self.validation = schema.Validation()
         self.uses: list[VariableUse] = []
+        # included compose file -> Scope.env_files of its include (doctor.project.edits.interpolated_at)
+        self.include_env: dict[Path, tuple[Path, ...]] = {}
         # every file's parse, kept as written: the project shares it with the checks that read files
         self._parsed: dict[Path, Parsed] = {} if parsed is None else parsed
 

@@ -100,6 +100,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         external_volumes=_external(model.get("volumes")),
         external_places=_external_places(model),
         secret_sources=secret_sources(model, enabled),
+        include_env=assembler.include_env,
     )
 
 

@@ -403,17 +403,26 @@ def value_edit(project: Project, var: EnvVar, pattern: str, new: str | Replacer,
         if edit is not None:
             return edit
     for name in var.variables:
-        found = interpolated_at(project, name)
+        found = interpolated_at(project, name, var.location.path if var.location is not None else None)
         edit = replace_on_line(found[0], found[1].line, pattern, new, every) if found is not None else None
         if edit is not None:
             return edit
     return None
 
 
-def interpolated_at(project: Project, name: str) -> tuple[Path, EnvEntry] | None:
+def interpolated_at(project: Project, name: str, written_in: Path | None = None) -> tuple[Path, EnvEntry] | None:
     """The env file line compose interpolates `name` from: the last of the files `--env-file` or
-    COMPOSE_ENV_FILES choose that sets it (compose then reads no `.env`), else `.env`'s."""
+    COMPOSE_ENV_FILES choose that sets it (compose then reads no `.env`), else `.env`'s; for a value
+    written in a file an `include` loads (`written_in`) and left unset there, the env_file of that
+    include that sets it (laradock's `gearman/defaults.env` for `gearman/compose.yml`)."""
     for found in map(project.env_file, reversed(project.interpolation_files)):
+        entry = found.entry(name) if found is not None else None
+        if found is not None and entry is not None:
+            return found.path, entry
+    chain = project.compose.include_env.get(written_in, ()) if written_in is not None else ()
+    if not chain or name in project.compose.variables:  # the shell's, or the project's own
+        return None
+    for found in map(project.env_file, chain):
         entry = found.entry(name) if found is not None else None
         if found is not None and entry is not None:
             return found.path, entry

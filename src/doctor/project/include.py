@@ -69,10 +69,14 @@ def _include_one(assembler: Assembler, doc: YMap, scope: Scope, entry: Any, loc:
         if not path.is_file():
             assembler.problem(ProblemKind.REFERENCE, f"included file {path} not found", loc)
             return
-    env = _include_env(assembler, scope, project_dir, _strings(env_files), loc)
-    if env is None:
+    read = _include_env(assembler, scope, project_dir, _strings(env_files), loc)
+    if read is None:
         return
-    sub_scope = replace(scope, base=project_dir, env=env, included=(*scope.included, files[0]))
+    env, env_paths = read
+    chain = (*scope.env_files, *reversed(env_paths))
+    for path in files:
+        assembler.include_env.setdefault(path, chain)
+    sub_scope = replace(scope, base=project_dir, env=env, included=(*scope.included, files[0]), env_files=chain)
     imported = assembler.load_files(files, sub_scope)
     for key in IMPORTED:
         resources = imported.get(key)
@@ -92,8 +96,8 @@ def _include_one(assembler: Assembler, doc: YMap, scope: Scope, entry: Any, loc:
 
 
 def _include_env(assembler: Assembler, scope: Scope, project_dir: Path, env_files: list[str],
-                 loc: Location | None) -> dict[str, str] | None:
-    """The includer's env plus the included env files' keys it does not have."""
+                 loc: Location | None) -> tuple[dict[str, str], list[Path]] | None:
+    """The includer's env plus the included env files' keys it does not have, and those files."""
     paths: list[Path] = []
     if not env_files:
         default = project_dir / ".env"
@@ -117,7 +121,7 @@ def _include_env(assembler: Assembler, scope: Scope, project_dir: Path, env_file
         read.update(parsed.as_dict())
     for key, value in read.items():
         env.setdefault(key, value)
-    return env
+    return env, paths
 
 
 def _comparable(value: Any) -> Any:

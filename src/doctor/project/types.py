@@ -285,6 +285,10 @@ class ComposeModel:
     external_places: Mapping[str, Location] = field(default_factory=dict)
     # the secrets' and configs' sources the enabled services use (doctor.project.consistency.secret_sources)
     secret_sources: tuple[SecretSource, ...] = ()
+    # an included compose file -> the env files its `include` entries read, the one that wins a key
+    # first (laradock's `gearman/compose.yml` -> `gearman/defaults.env`): where a variable the
+    # project's own interpolation leaves unset gets its value in that file
+    include_env: Mapping[Path, tuple[Path, ...]] = field(default_factory=dict)
 
 
 @record
