@@ -320,7 +320,8 @@ def test_a_dotenv_over_doctors_limit_is_a_warning_and_env_drift_does_not_guess(t
     assert report.exit_code(Severity.ERROR) == 0
 
 
-@pytest.mark.parametrize("args", [["list"], ["explain", "leaked-host-port"], ["--version"]])
+@pytest.mark.parametrize("args", [["list"], ["explain", "leaked-host-port"], ["--version"], ["--help"],
+                                  ["fix", "--help"]])
 def test_the_small_commands_end_quietly_too_when_the_reader_goes_away_or_the_disk_is_full(
         args: list[str], tmp_path: Path) -> None:
     """`doctor list | head -1`: 141 and nothing on stderr (a BrokenPipeError traceback, exit 1, before);

@@ -440,4 +440,14 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         from doctor.fixer import fix_families
 
         families = fix_families(load_registry())
-    sys.exit(build_cli(families)(args=args, prog_name="doctor"))
+    try:
+        sys.exit(build_cli(families)(args=args, prog_name="doctor"))
+    except SystemExit as exc:
+        # click answers a reader gone while it writes (`doctor --help | true`) with status 1, having
+        # wrapped stdout to stay quiet: the status every other command gives there instead
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            from doctor.fast_exit import EXIT_BROKEN_PIPE, output_to_null
+
+            output_to_null()
+            raise SystemExit(EXIT_BROKEN_PIPE) from None
+        raise
