@@ -212,3 +212,23 @@ def test_fix_ports_moves_a_dot_localhost_origin_with_its_port(tmp_path: Path) ->
     override = (project.root / "compose.override.yaml").read_text()
     assert f'CSRF_TRUSTED_ORIGINS: "http://admin.archivebox.localhost:{new}"' in override, done.stdout + override
     assert f"CSRF_TRUSTED_ORIGINS follows to localhost:{new}" in done.stdout
+
+
+ADVENTURELOG = ("services:\n  app:\n    image: busybox\n    env_file: .env\n    environment:\n"
+                "      SITE_URL: ${SITE_URL:-http://localhost:8000}\n    ports:\n      - \"${HOST_PORT:-8000}:80\"\n")
+
+
+@pytest.mark.parametrize(("dotenv", "compose_line_moves"), [
+    ("SITE_URL=http://localhost:8000\nHOST_PORT=8000\n", False),  # .env sets it: the default is not used
+    ("HOST_PORT=8000\n", True),  # the default is the value
+])
+def test_a_compose_default_the_env_overrides_stays_as_committed(tmp_path: Path, dotenv: str,
+                                                                 compose_line_moves: bool) -> None:
+    """seanmorley15/AdventureLog: `SITE_URL: ${SITE_URL:-http://localhost:8015}` in docker-compose.yml and
+    SITE_URL in .env: the move rewrote the tracked default too, which compose never used (and the port's
+    own default, `${HOST_PORT:-8015}`, stayed), so the committed defaults disagreed."""
+    move = _move(_project(tmp_path, ADVENTURELOG, {".env": dotenv}), "app")
+    edited = {(e.path.name, e.line) for e in move.edits}
+    assert (("compose.yaml", 6) in edited) is compose_line_moves, move.edits
+    if not compose_line_moves:
+        assert (".env", 1) in edited and "SITE_URL follows to localhost:8001" in move.title, move.title

@@ -325,7 +325,7 @@ def test_with_env_files_given_the_port_moves_in_the_file_compose_reads(tmp_path:
     project = Project(ProjectOptions(path=root, env=env, env_files=(outside,)))
     move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
     assert move is not None and move.safety is Safety.ADVICE and not move.edits, move
-    assert f"set WEB_PORT=8095 in {outside} line 1" in move.title
+    assert "set WEB_PORT=8095 in ../shared.env line 1" in move.title
     project = Project(ProjectOptions(path=root, env={**env, "COMPOSE_DISABLE_ENV_FILE": "1"}))
     move = port_fix(project, host_with({8094}), "web", only_mapping(project), compose_version=(2, 40, 3))
     assert move is not None and move.safety is Safety.ADVICE and "COMPOSE_DISABLE_ENV_FILE" in move.title

@@ -494,7 +494,7 @@ def _env_edits(project: Project, name: str, new: str) -> tuple[tuple[Edit, ...],
         return (), f"compose reads no env file here (COMPOSE_DISABLE_ENV_FILE): set {name}={new} in your shell"
     found = interpolated_at(project, name)
     path, entry = found if found is not None else (files[-1], None)  # a new key: the file read last wins
-    shown = os.path.relpath(path, project.root) if path.is_relative_to(project.root) else str(path)
+    shown = project.shown(path)  # `../.env` for `--env-file ../.env` beside `-f docker/dev.yml`
     if not path.is_relative_to(edit_root(project)):  # a fix writes only in the project
         return (), f"set {name}={new} in {shown}" + (f" line {entry.line}" if entry is not None else "")
     if entry is None:

@@ -398,7 +398,7 @@ def _scalar(text: str, quote: str) -> str:
 def value_edit(project: Project, var: EnvVar, pattern: str, new: str | Replacer, every: bool = False) -> Edit | None:
     """Replace `pattern` where the value is written: its own line, else the env file line it
     interpolates (`.env`, or the file --env-file / COMPOSE_ENV_FILES chose); each match with `every`."""
-    if var.location is not None:
+    if var.location is not None and not _in_unused_default(project, var, pattern):
         edit = replace_on_line(var.location.path, var.location.line, pattern, new, every)
         if edit is not None:
             return edit
@@ -408,6 +408,27 @@ def value_edit(project: Project, var: EnvVar, pattern: str, new: str | Replacer,
         if edit is not None:
             return edit
     return None
+
+
+# `${NAME:-default}` / `${NAME-default}` with a default holding no braces (the form a default URL takes)
+_DEFAULTED = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?)-([^{}]*)\}")
+
+
+def _in_unused_default(project: Project, var: EnvVar, pattern: str) -> bool:
+    """Whether every match of `pattern` in the value as written lies in the default of a variable
+    that is set, which compose does not use (AdventureLog's `SITE_URL: ${SITE_URL:-http://localhost:8015}`
+    while .env sets SITE_URL): the value is the variable's line, and rewriting the default changes
+    nothing but a tracked file."""
+    raw = var.raw
+    if not raw or "${" not in raw:
+        return False
+    values = project.compose.variables
+    unused = [m.span(3) for m in _DEFAULTED.finditer(raw)
+              if (values.get(m[1]) if m[2] else values.get(m[1]) is not None)]
+    if not unused:
+        return False
+    spans = pattern.spans(raw) if isinstance(pattern, Bounded) else [m.span() for m in re.finditer(pattern, raw)]
+    return bool(spans) and all(any(a <= start and end <= b for a, b in unused) for start, end in spans)
 
 
 def interpolated_at(project: Project, name: str, written_in: Path | None = None) -> tuple[Path, EnvEntry] | None:
