@@ -101,3 +101,45 @@ def test_prose_about_docker_drives_nothing() -> None:
     assert not runs_docker("printf 'docker run required'\nls docker-compose.override.yml\n")
     assert runs_docker("set -e; COMPOSE_FILE=a.yml docker compose up -d\n")
     assert runs_docker('subprocess.run(["docker", "compose", "exec", "web", "pytest"])\n')
+
+
+JOANIE_CONFIG = """#!/usr/bin/env bash
+set -eo pipefail
+COMPOSE_PROJECT="joanie"
+
+function _set_user() {
+    USER_ID=${USER_ID:-$(id -u)}
+}
+
+# _docker_compose: wrap docker compose command
+function _docker_compose() {
+    docker compose \\
+        -p "${COMPOSE_PROJECT}" \\
+        "$@"
+}
+
+function _dc_run() {
+    _set_user
+    _docker_compose run --rm "$@"
+}
+"""
+
+
+@pytest.mark.parametrize(("body", "drives"), [
+    ('_dc_run \\\n    -e DJANGO_CONFIGURATION=Test \\\n    app-dev \\\n    pytest "$@"\n', True),
+    ('_set_user\npytest "$@"  # _dc_run is not called here\n', False),
+])
+def test_a_script_calling_a_sourced_function_that_runs_compose_is_a_host_wrapper(tmp_path: Path, body: str,
+                                                                                 drives: bool) -> None:
+    """openfun/joanie's bin/pytest: `source "$(dirname "${BASH_SOURCE[0]}")/_config.sh"`, then `_dc_run ...
+    app-dev pytest "$@"`; _config.sh's _dc_run calls _docker_compose, which runs `docker compose`. It was
+    judged a pytest run on the host (`run it in 'app-dev'`: docker inside the container). A script that
+    sources the same file and calls only a function running no docker stays a host pytest."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "_config.sh").write_text(JOANIE_CONFIG)
+    script = tmp_path / "bin" / "pytest"
+    script.write_text('#!/usr/bin/env bash\n\nsource "$(dirname "${BASH_SOURCE[0]}")/_config.sh"\n\n' + body)
+    assert (docker_driver("bin/pytest", ["-x"], tmp_path) == "bin/pytest") is drives
+    # `. ./bin/_config.sh` from the root, as a Makefile's recipe runs it, is followed the same way
+    script.write_text("#!/bin/sh\n. bin/_config.sh\n" + body)
+    assert (docker_driver("bin/pytest", [], tmp_path) == "bin/pytest") is drives

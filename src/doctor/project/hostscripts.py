@@ -56,7 +56,95 @@ def docker_driver(tool: str, arguments: Sequence[str], cwd: Path) -> str | None:
     from doctor.project.reading import read_regular_text
 
     text = read_regular_text(path, _LIMIT) if path.is_file() else None
-    return script if text is not None and runs_docker(text) else None
+    if text is None:
+        return None
+    return script if runs_docker(text) or _calls_sourced_driver(text, path, cwd) else None
+
+
+def _calls_sourced_driver(text: str, path: Path, cwd: Path) -> bool:
+    """Whether the script calls a shell function that a file it sources defines and that runs docker,
+    itself or through another such function (openfun/joanie's bin/pytest: `source
+    "$(dirname "${BASH_SOURCE[0]}")/_config.sh"`, then `_dc_run ... app-dev pytest "$@"`, where
+    _config.sh's `_dc_run` calls `_docker_compose run`, which runs `docker compose`). Sourced files
+    are followed three deep, each read once."""
+    from doctor.project.reading import read_regular_text
+
+    drivers: set[str] = set()
+    bodies: dict[str, str] = {}
+    queue, seen = [(text, path, 0)], {path.resolve()}
+    while queue:
+        current, at, depth = queue.pop()
+        if depth:
+            bodies.update(_functions(current))
+        if depth >= 3 or ("source" not in current and ". " not in current):
+            continue
+        for found in _SOURCED.finditer(current):
+            words = found[1].strip().replace('"', "").replace("'", "")
+            for prefix in _SCRIPT_DIR:
+                words = words.replace(prefix, str(at.parent))
+            if "$" in words or "`" in words:
+                continue
+            for folder in (at.parent, cwd):
+                sourced = (folder / os.path.expanduser(words)).resolve()
+                if sourced not in seen and sourced.is_file():
+                    seen.add(sourced)
+                    read = read_regular_text(sourced, _LIMIT)
+                    if read is not None:
+                        queue.append((read, sourced, depth + 1))
+                    break
+    changed = True
+    while changed:  # a function calling one that runs docker runs it too
+        changed = False
+        for name, body in bodies.items():
+            if name not in drivers and (runs_docker(body) or any(_calls(body, d) for d in drivers)):
+                drivers.add(name)
+                changed = True
+    own = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return any(_calls(own, name) for name in drivers)
+
+
+# `source FILE` / `. FILE` where a shell runs a command
+_SOURCED = lazy(r"(?m)(?:^|[;&]|\b(?:then|do|else)\b)[ \t]*(?:source|\.)[ \t]+([^;&|#\n]+)")
+# how a script names its own folder (bin/_config.sh beside bin/pytest), its quotes taken out
+_SCRIPT_DIR = ("$(dirname ${BASH_SOURCE[0]})", "$(dirname ${BASH_SOURCE})", "$(dirname $0)", "${BASH_SOURCE%/*}",
+               "${0%/*}")
+# `function name() {`, `function name {`, `name() {` at a line's start
+_FUNCTION = lazy(r"(?m)^[ \t]*(?:function[ \t]+([A-Za-z_][\w-]*)[ \t]*(?:\([ \t]*\))?"
+                 r"|([A-Za-z_][\w-]*)[ \t]*\([ \t]*\))[ \t]*\n?[ \t]*\{")
+
+
+def _functions(text: str) -> dict[str, str]:
+    """The shell functions the text defines, each with its body: from its `{` to the first line that
+    closes it (a `}` alone, at the definition's indentation or less)."""
+    found: dict[str, str] = {}
+    lines = text.splitlines()
+    starts = {text.count("\n", 0, m.start()): (m[1] or m[2]) for m in _FUNCTION.finditer(text)}
+    for number, name in starts.items():
+        indent = len(lines[number]) - len(lines[number].lstrip())
+        body = []
+        for line in lines[number + 1:]:
+            stripped = line.strip()
+            if stripped == "}" and len(line) - len(line.lstrip()) <= indent:
+                break
+            if not stripped.startswith("#"):
+                body.append(line)
+        found[name] = "\n".join(body)
+    return found
+
+
+def _calls(text: str, name: str) -> bool:
+    """Whether a line of the text runs `name` as a command (where _SHELL_DRIVES finds docker)."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        before = text[:at].rstrip(" \t")
+        after = text[end:end + 1]
+        if (not after or after in " \t\n;&|)") and (
+                not before or before[-1] in "\n;&|(`" or before.endswith("$(")
+                or before.split()[-1] in ("then", "do", "else", "exec", "time", "if", "while", "until", "!")):
+            return True
+        at = text.find(name, end)
+    return False
 
 
 def runs_docker(text: str) -> bool:
