@@ -288,3 +288,40 @@ def test_a_manage_py_call_no_service_runs_stays_every_services(tmp_path: Path) -
     root = _project(tmp_path / "styleguide", compose, "DEBUG = True\n", {"manage.py": MANAGE})
     (finding,) = _findings(root)
     assert _services(finding) == "django,celery,beats", finding.message
+
+
+# fastapi-practices/fastapi_best_architecture's Dockerfile, shortened: the builder stage copies the
+# repository, the runtime stage takes it whole with `COPY --from=builder`
+FBA_DOCKERFILE = """\
+FROM python:3.10-slim AS builder
+COPY . /fba
+WORKDIR /fba
+RUN pip install -r requirements.txt
+
+FROM python:3.10-slim AS base_server
+COPY --from=builder /fba /fba
+WORKDIR /fba/backend
+CMD ["granian", "main:app"]
+"""
+
+
+@pytest.mark.parametrize("relayed", [True, False])
+def test_the_code_a_runtime_stage_copies_from_its_builder_is_read(tmp_path: Path, relayed: bool) -> None:
+    """fba: backend/core/conf.py's `load_dotenv(Path(__file__).resolve().parent.parent / '.env', override=True)`
+    reaches the container through the builder's `COPY . /fba` and the runtime's `COPY --from=builder /fba
+    /fba`: the code map held only the runtime stage's own copies, so the call was never read (16 passed).
+    Its twin copies nothing from the builder: no code of the project is in the image."""
+    dockerfile = FBA_DOCKERFILE if relayed else FBA_DOCKERFILE.replace("COPY --from=builder /fba /fba\n", "")
+    compose = ("services:\n  server:\n    build: .\n    environment:\n      - ENVIRONMENT=dev\n"
+               "    env_file: [.env]\n")
+    settings = ("from pathlib import Path\nfrom dotenv import load_dotenv\n\n"
+                "load_dotenv(Path(__file__).resolve().parent.parent / '.env', override=True)\n")
+    root = _project(tmp_path / "fba", compose, "", {"Dockerfile": dockerfile, "backend/core/conf.py": settings,
+                                                    "backend/core/__init__.py": "", "backend/main.py": "",
+                                                    "backend/.env": "ENVIRONMENT='prod'\n", ".env": "X=1\n"})
+    found = _findings(root)
+    if not relayed:
+        assert found == []
+        return
+    (finding,) = found
+    assert finding.message == "ENVIRONMENT='prod' from backend/.env:1 overrides compose's 'dev' in 'server'", finding

@@ -113,7 +113,9 @@ def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths
     if shared is None:
         copies: list[CodePath] = []
         if dockerfile is not None:
-            for copy in dockerfile.copies:
+            # and the context a `COPY --from=builder /fba /fba` brings from a stage that copied it (fba's
+            # builder `COPY . /fba`): placed where it lands
+            for copy in (*dockerfile.copies, *dockerfile.relayed):
                 copies.extend(_copy_paths(context, copy.sources, copy.destination,
                                           Location(dockerfile.path, copy.line)))
         shared = (tuple(copies), read_dockerignore(context, service.build.dockerfile_path))
