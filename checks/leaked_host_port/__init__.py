@@ -32,6 +32,10 @@ class LeakedHostPort(Check):
     """a host-side published port or localhost reaching a container's environment
 
     What it finds
+        A container's env values are compose's, and the lines of an env file bound onto the
+        app's `.env` (fastapi_best_architecture's `.env.server:/fba/backend/.env`, read by its
+        settings) that the service's environment does not set; the fix of such a line sets the
+        value in the service's environment, which wins over the file.
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
         with POSTGRES_PORT=5433) whose value also reaches another service's container env
         through env_file or environment, where that service dials the publisher (the
@@ -230,7 +234,10 @@ class LeakedHostPort(Check):
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        model = project.compose
+        from doctor.project.mounted_env import with_mounted_env
+
+        # and the env files the services' apps read from a bind (fba's `.env.server:/fba/backend/.env`)
+        model = with_mounted_env(project)
         clients = Clients(project)
         index = NetworkIndex(model)
         groups, why = consumer_groups(model, index, clients, functools.partial(_address_at, project))

@@ -34,7 +34,10 @@ class ServiceNameDrift(Check):
     """hosts in env values and URLs that name no service, alias or container on the network
 
     What it finds
-        A container env value that names a host the container cannot resolve: the value of a
+        A container env value (compose's, or a line of an env file bound onto the app's `.env`:
+        fastapi_best_architecture's `./deploy/backend/docker-compose/.env.server:/fba/backend/.env`,
+        which its settings read, unless the service's environment sets the key) that names a host
+        the container cannot resolve: the value of a
         key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's
         `LISTMONK_db__host`) or the host of a
         URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), the `"host"` field of a JSON
@@ -141,7 +144,10 @@ class ServiceNameDrift(Check):
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        model = project.compose
+        from doctor.project.mounted_env import with_mounted_env
+
+        # and the env files the services' apps read from a bind (fba's `.env.server:/fba/backend/.env`)
+        model = with_mounted_env(project)
         everywhere = all_names(model)
         hostnames = {s.hostname.lower(): s.name for s in model.services.values() if s.hostname}
         # a service a profile leaves out, by its name or what it answers to (n8n starter's
