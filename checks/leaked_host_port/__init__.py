@@ -198,7 +198,10 @@ class LeakedHostPort(Check):
         `.env` variable writes names that line (`.env:1 sets DB_PORT=5433`).
         Where no dev override is read (a devcontainer's one file, a single -f, a last -f that
         is an add-on of one feature like open-webui's docker-compose.api.yaml), a literal the
-        compose file writes for containers only is rewritten on its line;
+        compose file writes for containers only is rewritten on its line, and a value from an
+        env file (which host tools share) is set in the services' `environment:` of that one file
+        where its name says it is a development file (AdventureLog's `-f docker/docker-compose.dev.yml`:
+        `- PGPORT=5432` for 'server'; unsafe, asked);
         otherwise the advice names the value to set (`set REDIS_HOST=redis in the environment of
         'web'`), and the override file it goes in, or that doctor would create
         (`in a new dev override docker-compose.override.yml`); with no override read and the

@@ -70,6 +70,12 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     if edit is not None and not secret:
         return subject, Fix(title + _ignored_note(project, edit.path, var, where != "the dev override"), Safety.SAFE,
                             (edit,))
+    # AdventureLog's `-f docker/docker-compose.dev.yml`: the one file compose reads is the dev file, whose
+    # services' environment takes the value (the env file, which host tools share, stays as it is)
+    own = _own_environment(project, wanted) if override is None and not secret else None
+    if own is not None:
+        return subject, Fix(f"set {setting} in the environment of {names} in {project.shown(own.path)} (no dev "
+                            "override is read here)", Safety.UNSAFE, (own,))
     dotenv = project.dotenv
     at = at_line or var.location
     if override is None and dotenv is not None and at is not None and at.path == dotenv.path:
@@ -85,6 +91,31 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     if secret:  # the value is not written out: say which part of it to change
         title += _hosts_changed(var.name, var.value, consumers[0][2])
     return subject, Fix(title, Safety.ADVICE)
+
+
+# a compose file written for development (`docker-compose.dev.yml`, `compose.local.yaml`)
+_DEV_FILE = lazy(r"(?:^|[._-])(?:dev|devel|develop|development|local)(?:[._-]|$)", re.IGNORECASE)
+
+
+def _own_environment(project: Project, wanted: dict[str, dict[str, str]]) -> Edit | None:
+    """The edit setting `wanted` (service -> variable -> value) in the services' `environment:` of
+    the one compose file compose reads, where that file is a development one (its name says so:
+    the project's main compose file, which a devcontainer's list may name alone, stays the
+    deployment's) and defines them all; None otherwise (several files, a key the block sets
+    already, a block shared through an anchor)."""
+    from doctor.project.yamledit import YamlEditError, add_environment, read_text, whole_file_edit
+
+    files = project.compose.files
+    if len(files) != 1 or not _DEV_FILE.search(files[0].name) or any(s.location is None or s.location.path != files[0]
+                              for s in (project.compose.services.get(n) for n in wanted) if s is not None):
+        return None
+    try:
+        text = original = read_text(files[0])
+        for service, values in wanted.items():
+            text = add_environment(text, service, values)
+    except YamlEditError:
+        return None
+    return whole_file_edit(files[0], text, original) if text != original else None
 
 
 def _anchor_in_place(project: Project, consumers: list[Consumer], secret: bool) -> Fix | None:
