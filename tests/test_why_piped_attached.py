@@ -168,3 +168,32 @@ def test_a_foreground_up_with_no_failure_is_read_as_up_output(tmp_path: Path) ->
     done = _why(tmp_path, "Attaching to redis-1, web-1\nredis-1  | ready\nweb-1 exited with code 0\n", "-p", _project())
     assert done.returncode == 2, done
     assert "shows no service that failed" in done.stderr and "run 'docker compose up' first" not in done.stderr, done
+
+
+def test_compose_s_erase_before_an_exit_line_is_read_as_a_line_of_its_own(tmp_path: Path) -> None:
+    """compose v2.40 writes `\\r\\x1b[K` (back to the line's start, erase it) before each `X exited with code N`
+    when its output is no terminal: `up 2>&1 | doctor why` and `< up.log` answered "shows no service that
+    failed" (exit 2) on real output, which the README's own example is."""
+    from doctor.why.piped import plain_text
+
+    assert text_lines(plain_text("redis-1  | boom\n\r\x1b[Kredis-1 exited with code 2\n")) == [
+        "redis-1  | boom", "redis-1 exited with code 2"]
+    assert text_lines(plain_text("a\r\x1b[2Kb\n")) == ["a", "b"]
+    (tmp_path / "compose.yaml").write_text(TWO)
+    name = _project()
+    text = ("Attaching to redis-1, web-1\nredis-1  | boom\n\r\x1b[Kredis-1 exited with code 2\n"
+            "\r\x1b[Kweb-1 exited with code 1\n")
+    done = _why(tmp_path, text, "-p", name)
+    assert done.returncode == 1, done
+    assert "✗ redis  exited (2), in the piped output\n    symptom  redis-1  | boom\n" in done.stdout, done.stdout
+    assert "2 of 2 services failed" in done.stdout, done.stdout
+
+
+def test_a_long_word_piped_in_is_read_in_one_pass(tmp_path: Path) -> None:
+    """A base64 blob or a minified line (one word of 256 KiB) took minutes: signatures whose optional
+    leading group (`host:port` before `Connection refused`, a script's path before a CRLF word) was tried
+    at every position of the word. A hang guard, not a timing goal: the run ends well within its timeout."""
+    (tmp_path / "compose.yaml").write_text(TWO)
+    done = _why(tmp_path, "redis-1  | " + "Ab/:1-" * (256 * 1024 // 6) + "\nredis-1 exited with code 2\n",
+                "-p", _project())
+    assert done.returncode == 1 and "✗ redis  exited (2), in the piped output" in done.stdout, done

@@ -102,8 +102,16 @@ def test_the_latest_telling_line_is_the_symptom_and_state_lines_count() -> None:
     assert "under its memory limit of 8 MiB: likely OOM-killed" in missed[0].line
     assert match_symptoms(_container(exit_code=137), BUILTIN)[0].signature is None  # no limit: just a kill
     silent = match_symptoms(_container(log_tail=("something odd",)), BUILTIN)
-    assert silent[0].signature is None and silent[0].line == "something odd"
+    assert silent[0].signature is not None and silent[0].line == "something odd"
     assert "docker compose logs backend" in unexplained(silent[0]).message
+    # the last line before an error exit, which no signature reads, is what it said: the service's own faults
+    # that stop a process at its start explain it (the CRLF script run as `sh /run.sh`: `sh: /run.sh: not found`)
+    assert silent[0].signature.id == "exited-log" and "script-line-endings" in silent[0].checks
+    crlf = Finding("script-line-endings", Severity.ERROR, "has CRLF line endings and reaches 'backend' (command)",
+                   Location(Path("/p/run.sh"), 1), "run.sh")
+    assert [e.check for e in explaining(silent[0], [crlf])] == ["script-line-endings"]
+    assert match_symptoms(_container(state="running", exit_code=0, health="unhealthy",
+                                     log_tail=("something odd",)), BUILTIN)[0].signature.id == "unhealthy"
 
 
 def test_a_finding_naming_the_captured_value_explains_it_better_than_one_on_the_service() -> None:
@@ -140,6 +148,11 @@ def test_log_tails_are_bounded_in_lines_and_bytes() -> None:
     logged = b"upstream said: Connection refused yyyy " + b"Zq8vLr2TxWm4Kp9sQ3nB" * 60 + b" retrying\n"
     assert tail_lines(logged, max_lines=5, max_bytes=1000) == ("retrying",)
     assert tail_lines(logged, max_lines=5, max_bytes=10_000) == ("upstream said: Connection refused yyyy…",)
+    # a CR inside a line is a CRLF script's symptom: kept as `\r` (it was taken out with the other controls, and
+    # dash's `illegal option -` and its CR no longer read as one); CRLF line ends and a CR beginning a line are not
+    crlf = b"/run.sh: set: line 2: illegal option -\r\nsleep: invalid number '100000\r'\r\nok\r\n\r\x1b[Kdone\n"
+    assert tail_lines(crlf) == ("/run.sh: set: line 2: illegal option -\\r", "sleep: invalid number '100000\\r'",
+                                "ok", "done")
 
 
 def test_an_unhealthy_service_is_explained_by_the_crlf_script_its_healthcheck_runs() -> None:

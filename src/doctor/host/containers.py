@@ -172,7 +172,10 @@ def tail_lines(data: bytes, max_lines: int = LOG_LINES, max_bytes: int = LOG_BYT
 
     cut = len(data) > max_bytes and data[-max_bytes - 1:-max_bytes] != b"\n"
     data = data[-max_bytes:]
-    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    from doctor.why.piped import shown_cr
+
+    # a CR inside a line (a CRLF script's `illegal option -` and its CR) is its symptom: kept, as `\r`
+    text = shown_cr(data.decode("utf-8", errors="replace")).replace("\r\n", "\n")
     if cut:  # the word the byte limit cut, to the first blank (a whole line if it has none)
         text = text[next((i for i, c in enumerate(text) if c.isspace()), len(text)):].lstrip(" \t")
     # a log's colours and other terminal controls: they would reach the user's terminal, and a

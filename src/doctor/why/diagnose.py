@@ -276,6 +276,15 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
             break
     if found:
         return tuple(found)
+    if lines and container.state == "exited" and container.exit_code > 0:
+        # what it said last before exiting with an error, which no signature reads (`sh: /run.sh: not found` of a
+        # CRLF script, `cat: read error: Is a directory` of a bind source made a folder): the service's own
+        # faults that stop a process at its start explain it, as for the same line piped in
+        from doctor.why.piped import EXITED_LOG
+
+        said = replace(EXITED_LOG, look_at="")  # its look-at: this container's own log (unexplained)
+        return (Symptom(container.service, container.name, container.describe, container.exit_code, lines[0],
+                        said),)
     last = lines[0] if lines else f"{container.describe} (no log output)"
     return (Symptom(container.service, container.name, container.describe, container.exit_code, last),)
 
@@ -417,7 +426,7 @@ def unexplained(symptom: Symptom, where: Location | None = None, setting: str = 
     signature = symptom.signature
     if setting:
         look = setting
-    elif signature is not None:
+    elif signature is not None and signature.look_at:
         look = signature.look_at
     else:
         look = f"docker compose logs {symptom.service}"

@@ -60,6 +60,8 @@ _NAMED = lazy(r"(?:^\s*(?:[^\w\s]\s+)?Container\s+|container name \"/?|\bon endp
 _INTERRUPTED = lazy(r"^\s*(?:[^\w\s]\s+)?([\w.-]+)\s+Interrupted\b")
 # a CR that is no line's end (`\r\n`): one inside a line, or one ending a line after an option's dash
 _INNER_CR = lazy(r"\r(?!\n|\Z)|(?<=-)\r(?=\n|\Z)")
+# CRs at a line's start: a progress writer's return to it, which erases nothing there
+_LINE_START_CR = lazy(r"(?m)^\r+")
 # a container name compose made (`proj-web-1`, `proj_web_1`): the service is a suffix of the part before the number
 _CONTAINER = lazy(r"(?<![\w.-])([A-Za-z0-9][\w.-]*?)[-_](\d+)(?![\w-]|\.\w)")
 
@@ -78,8 +80,18 @@ def read_piped(fd: int) -> str:
         data = _read_pipe(fd)
     else:  # a terminal, /dev/null
         return ""
-    text = data[-MAX_BYTES:].decode("utf-8", "replace")
-    return _ANSI.sub("", text) if "\x1b" in text else text
+    return plain_text(data[-MAX_BYTES:].decode("utf-8", "replace"))
+
+
+def plain_text(text: str) -> str:
+    """The text with the terminal's control sequences taken out: compose v2 writes `\r\x1b[K` (back to
+    the line's start, erase it) before each `web-1 exited with code 3` when its output is no terminal,
+    which begins a line of its own; a CR that begins a line erases nothing."""
+    if "\x1b" not in text:
+        return text
+    for erase in ("\r\x1b[K", "\r\x1b[0K", "\r\x1b[2K", "\x1b[2K\r"):
+        text = text.replace(erase, "\n")
+    return _ANSI.sub("", text)
 
 
 def _read_file(fd: int) -> bytes:
@@ -204,9 +216,13 @@ def _publisher(line: str, matching: Sequence[Signature], publishers: Mapping[int
 def text_lines(text: str) -> list[str]:
     """The text's non-blank lines, stripped, the last MAX_LINES: split at LF (CRLF), a CR inside a line
     written as `\\r` (what bash prints for it: the CRLF signature matches either, and the console shows it)."""
-    if "\r" in text:
-        text = _INNER_CR.sub(r"\\r", text)
-    return [line.strip() for line in text.split("\n") if line.strip()][-MAX_LINES:]
+    return [line.strip() for line in shown_cr(text).split("\n") if line.strip()][-MAX_LINES:]
+
+
+def shown_cr(text: str) -> str:
+    """The text with each CR that ends no line (`\\r\\n`) written `\\r`, what bash prints for it (the CRLF
+    signature matches either, and the console shows it), and the CRs that begin a line taken out."""
+    return _INNER_CR.sub(r"\\r", _LINE_START_CR.sub("", text)) if "\r" in text else text
 
 
 def text_symptoms(text: str, signatures: Sequence[Signature], services: Collection[str], everyone: str,

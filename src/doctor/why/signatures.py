@@ -89,8 +89,9 @@ PSYCOPG_CONNECT = Signature(
 )
 CONNECTION_REFUSED = Signature(
     "connection-refused",
-    r"(?:(?P<host>[A-Za-z][\w.-]*|\d+\.\d+\.\d+\.\d+):(?P<port>\d{2,5})\b.*?)?(Connection refused|ECONNREFUSED)"
-    r"(?:.*?(?P<host2>[A-Za-z][\w.-]*|\d+\.\d+\.\d+\.\d+):(?P<port2>\d{2,5})\b)?",
+    r"(?:(?<![\w.-])(?P<host>[A-Za-z][\w.-]*|\d+\.\d+\.\d+\.\d+):(?P<port>\d{2,5})\b.*?)?"
+    r"(Connection refused|ECONNREFUSED)"
+    r"(?:.*?(?<![\w.-])(?P<host2>[A-Za-z][\w.-]*|\d+\.\d+\.\d+\.\d+):(?P<port2>\d{2,5})\b)?",
     "the host exists but nothing listens on that port: a host-side (published) port or localhost "
     "used inside the network, or the target service not up yet",
     ("leaked-host-port", "service-name-drift", "dotenv-override", "host-gateway"),
@@ -154,7 +155,8 @@ NODE_MODULE_NOT_FOUND = Signature(
 EXEC_NOT_FOUND = Signature(
     "exec-not-found",
     r"(exec (?P<path>\S+?):? no such file or directory|bad interpreter|/usr/bin/env: .*\\r|"
-    r"\S+\\r: not found|exec format error|(?P<path2>[\w./-]+): cannot execute: required file not found)",
+    r"(?<!\S)\S+?\\r: not found|exec format error"
+    r"|(?<![\w./-])(?P<path2>[\w./-]+): cannot execute: required file not found)",
     "the kernel could not start the entrypoint: the script has CRLF line endings or a BOM (the "
     "shebang names `sh\\r`), its interpreter is absent from the image, or it is not in the image",
     ("script-line-endings", "missing-mount", "image-availability"),  # exec format error: an image of another platform
@@ -166,11 +168,11 @@ CRLF_SCRIPT = Signature(
     # the script's name before bash's `line N: ` (dash's `N: `) when it has a folder or a shell suffix; then the
     # line's end read into a word: bash's `$'\r': command not found` (a blank line) and `set: -\r: invalid option`,
     # dash's `set: Illegal option -\r`, busybox's `\r: not found`, `/bin/sh^M: bad interpreter`, env's `'bash\r'`
-    r"(?:(?P<path>[\w.-]*/[\w./-]+|[\w.-]+\.(?:sh|bash)): (?:line \d+: |\d+: )?)?(?:"
+    r"(?:(?<![\w./-])(?P<path>[\w.-]*/[\w./-]+|[\w.-]+\.(?:sh|bash)): (?:line \d+: |\d+: )?)?(?:"
     r"\$'[^'\s]*\\r': command not found"
     r"|set: (?:line \d+: )?(?:[\w-]*" + _CR + r": invalid option(?: name)?|illegal option -[\w-]*" + _CR + r")"
-    r"|[^\s:'\\]*" + _CR + r": (?:command )?not found"
-    r"|(?:(?P<path2>[\w./-]+): )?/\S+?" + _CR + r": bad interpreter"
+    r"|(?<![^\s:'\\])[^\s:'\\]*" + _CR + r": (?:command )?not found"
+    r"|(?:(?<![\w./-])(?P<path2>[\w./-]+): )?(?<![^\s:])/\S+?" + _CR + r": bad interpreter"
     r"|(?:/usr/bin/)?env: \S*?" + _CR + r"\S*: No such file or directory)",
     "a shell script has Windows (CRLF) line endings: the shell reads each line's CR as part of its last word "
     "(`$'\\r'`, `-\\r`, `bash\\r`), so a blank line, an option or the shebang's interpreter is not found",
@@ -204,7 +206,7 @@ MOUNT_TYPE = Signature(
 )
 PERMISSION_DENIED = Signature(
     "permission-denied",
-    r"(exec (?P<path>\S+?):? permission denied|(?P<path2>/\S+): Permission denied"
+    r"(exec (?P<path>\S+?):? permission denied|(?<!\S)(?P<path2>/\S+): Permission denied"
     r"|PermissionError: \[Errno 13\] Permission denied|EACCES: permission denied)",
     "the container's process may not run or write a file: an entrypoint script without its "
     "executable bit, or a bind-mounted folder owned by another user (root: made by docker or written "
