@@ -197,3 +197,16 @@ def test_a_long_word_piped_in_is_read_in_one_pass(tmp_path: Path) -> None:
     done = _why(tmp_path, "redis-1  | " + "Ab/:1-" * (256 * 1024 // 6) + "\nredis-1 exited with code 2\n",
                 "-p", _project())
     assert done.returncode == 1 and "✗ redis  exited (2), in the piped output" in done.stdout, done
+
+
+def test_a_saved_up_output_given_as_the_project_is_said_to_be_piped_in(tmp_path: Path) -> None:
+    """`doctor why up.log` (a user's natural guess) read the log as a compose file: its YAML error was the cause
+    of 'all 0 services failed'."""
+    (tmp_path / "compose.yaml").write_text(TWO)
+    (tmp_path / "up.log").write_text(" Container p-web-1  Starting\nError response from daemon: failed to create shim "
+                                     "task: exec: \"/app/x.sh\": stat /app/x.sh: no such file or directory: unknown\n")
+    done = subprocess.run([sys.executable, "-m", "doctor", "why", "up.log"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stdout) == (2, ""), done
+    assert done.stderr == ("doctor: up.log is the output of `docker compose up`, not a compose file: pipe it in "
+                           "(`doctor why < up.log`)\n"), done.stderr

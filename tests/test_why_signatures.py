@@ -34,6 +34,10 @@ REAL_LINES = [
      "node-module-not-found", {"module": "vite"}),
     ("exec /entrypoint.sh: no such file or directory", "exec-not-found", {"path": "/entrypoint.sh"}),
     ("/bin/sh^M: bad interpreter: No such file or directory", "exec-not-found", {}),
+    # runc's words for an entrypoint the image lacks (the container created, never started)
+    ('Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: '
+     'unable to start container process: exec: "/app/docker-entrypoint.sh": stat /app/docker-entrypoint.sh: no such '
+     'file or directory: unknown', "exec-not-found", {"path": "/app/docker-entrypoint.sh"}),
     ('Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime '
      'create failed: runc create failed: unable to start container process: exec: "zammad-railsserver": '
      'executable file not found in $PATH: unknown', "command-not-found", {"program": "zammad-railsserver"}),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from doctor import __version__, app
 from doctor.engine import Report
+from doctor.lazyre import lazy
 from doctor.model import CheckResult, Finding, Location, Severity, Status, field, record
 from doctor.records import replace
 from doctor.why.diagnose import (
@@ -83,6 +84,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.why.signatures import NOT_CREATED
 
     app.require_valid_project_name(opts.project_name)
+    _no_log_as_project(opts.path)
     text = read_piped(opts.stdin) if opts.stdin is not None else ""
     # the format decides where messages name paths from, as for preflight: the console from the
     # current directory, a machine format from the project directory (like its `file`)
@@ -176,6 +178,30 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
         raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
     return _print(opts, project, diagnoses, results, out)
+
+
+def _no_log_as_project(path: Path | None) -> None:
+    """Refuse a saved `up` output given as the project (`doctor why up.log`, a natural guess): compose would
+    read it as a compose file, and its YAML error explain nothing. A file not named as compose's (`.yml`,
+    `.yaml`, `.json`) whose first lines read as compose's output is said to be piped in instead."""
+    if path is None or path.suffix.lower() in (".yml", ".yaml", ".json") or not path.is_file():
+        return
+    from doctor.regular import read_text
+
+    try:
+        head = read_text(path, 64 * 1024)
+    except OSError:
+        return
+    from doctor.why.piped import plain_text
+
+    if _UP_OUTPUT.search(plain_text(head)):
+        raise app.UsageError(f"{path} is the output of `docker compose up`, not a compose file: pipe it in "
+                             f"(`doctor why < {path}`)")
+
+
+# what only compose's own output has: its progress lines, an attached container's prefix or end, the engine's error
+_UP_OUTPUT = lazy(r"(?m)^\s*(?:\[\+\] \w+ \d+/\d+|[^\w\s]?\s*Container \S+\s+\w+|Attaching to |[\w.-]+-\d+\s+\| |"
+                  r"[\w.-]+ exited with code \d+|Error response from daemon: )")
 
 
 def _from_text(project: Project, project_options: ProjectOptions, registry: Registry,

@@ -94,7 +94,8 @@ def count_line(diagnoses: Sequence[Diagnosis], redact: Redactor | None = None) -
     not_started = sum(1 for d in listed if not d.failed and not d.up)
     stopped = [d for d in listed if d.stopped_at]
     if failed or everyone:
-        what = f"{len(failed)} of {len(listed)} services failed" if failed else f"all {len(listed)} services failed"
+        what = f"{len(failed)} of {len(listed)} services failed" if failed else f"all {len(listed)} services failed" \
+            if listed else "a failure that names no service"  # no service of the project is shown
         also = " (and a fault of them all)" if failed and everyone else ""
         absent = f" ({not_started} not started)" if failed and not_started else ""
         return f"{what}{also} · {explained} explained by a finding{absent}"

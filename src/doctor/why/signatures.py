@@ -155,6 +155,9 @@ NODE_MODULE_NOT_FOUND = Signature(
 EXEC_NOT_FOUND = Signature(
     "exec-not-found",
     r"(exec (?P<path>\S+?):? no such file or directory|bad interpreter|/usr/bin/env: .*\\r|"
+    # runc's words for an entrypoint or command file the image lacks: `exec: "/app/x.sh": stat /app/x.sh: no such
+    # file or directory`
+    r"exec: \"(?P<path3>/[^\"\s]+)\": stat \S+: no such file or directory|"
     r"(?<!\S)\S+?\\r: not found|exec format error"
     r"|(?<![\w./-])(?P<path2>[\w./-]+): cannot execute: required file not found)",
     "the kernel could not start the entrypoint: the script has CRLF line endings or a BOM (the "
