@@ -284,8 +284,25 @@ def _holder(port: int, protocol: str, ip: str, project: str, held: dict[tuple[in
     if (busy is not None and port not in busy) or not host.ports.probe(HostSocket(ip, port, protocol)):
         return ""
     owners = host.ports.process_holders(HostSocket(ip, port, protocol))
-    named = [f"pid {o.pid} {o.name}" for o in owners if not o.hidden]
+    seen = [o for o in owners if not o.hidden]
+    if seen and host.engine.reason:
+        from doctor.host.platform import forwarder_of
+
+        engines = {forwarder_of(o.name, o.cmdline) for o in seen}
+        if "" not in engines:  # docker-proxy for a container of an engine that did not answer: whose, not known
+            return f"{FORWARDED}{', '.join(sorted({o.name for o in seen}))}"
+    named = [f"pid {o.pid} {o.name}" for o in seen]
     return ", ".join(named) if named else "a process hidden from doctor"
+
+
+# a holder that forwards a container's port (docker-proxy) while the engine could not be asked which one: maybe
+# the checkout's own, so no clash; `?` and the forwarders' names
+FORWARDED = "?"
+
+
+def _clashing(holder: str) -> bool:
+    """Whether a port's holder is someone else than the checkout's containers, as far as doctor could see."""
+    return holder not in ("", "ours") and not holder.startswith(FORWARDED)
 
 
 PortUsers = list[tuple[Checkout, Published]]
@@ -313,13 +330,13 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
     for (port, protocol), users in _by_port(checkouts).items():
         if _shared(users):
             publishers = ", ".join(f"{label[c.path]} ('{p.service}')" for c, p in users)
-            holder = next((p.holder for _, p in users if p.holder and p.holder != "ours"), "")
+            holder = next((p.holder for _, p in users if _clashing(p.holder)), "")
             running = next((label[c.path] for c, p in users if p.holder == "ours"), "")
             now = f"; held by {running}" if running else (f"; held by {holder}" if holder else "")
             by_port.append((port, protocol, f" published by {publishers}{now}"))
         else:
             for checkout, published in users:
-                if published.holder not in ("", "ours"):
+                if _clashing(published.holder):
                     by_port.append((port, protocol, f" of {label[checkout.path]} ('{published.service}') "
                                                     f"is held by {published.holder}"))
     clashes = [f"{first}-{last}/{protocol}{rest}" if last != first else f"{first}/{protocol}{rest}"
@@ -422,6 +439,8 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
 
 
 def _held_by(holder: str) -> str:
+    if holder.startswith(FORWARDED):
+        return f"held by a container ('{holder[len(FORWARDED):]}' forwards it; the engine did not say whose)"
     return {"": "free", "ours": "held by its own container"}.get(holder, f"held by {holder}")
 
 
@@ -501,7 +520,12 @@ def _as_dict(checkout: Checkout) -> dict[str, object]:
         "project": checkout.project,
         "block": checkout.block, "problem": checkout.problem or None,
         "ports": [{"service": p.service, "port": p.port, "target": p.target, "protocol": p.protocol,
-                   "holder": p.holder or None} for p in checkout.ports],
+                   "holder": _json_holder(p.holder)} for p in checkout.ports],
         "commands": [{"origin": p.origin, "where": p.where, "port": p.port, "target": p.target,
-                      "protocol": p.protocol, "holder": p.holder or None} for p in checkout.commands],
+                      "protocol": p.protocol, "holder": _json_holder(p.holder)} for p in checkout.commands],
     }
+
+
+def _json_holder(holder: str) -> str | None:
+    """A port's holder in the JSON map: None when free, `ours`, or who holds it."""
+    return _held_by(holder).removeprefix("held by ") if holder.startswith(FORWARDED) else holder or None
