@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from doctor.host import Host
@@ -17,6 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import timedelta  # only a stale volume's age is one
 
+    from doctor.project.codepaths import CodePath
     from doctor.project.recipe import Recipe
 
 DEPENDENCY_DIRS = frozenset(("node_modules", ".venv", "venv"))
@@ -66,6 +67,12 @@ class VolumeShadowing(Check):
         official image (python, debian, ...; nor astral's uv), with no such ENV in the project's
         Dockerfile, the image's ENV is read from the engine where it has the image; where it lacks it,
         the hiding bind is a note "unless the base image sets UV_PROJECT_ENVIRONMENT".
+        An error: a bind over the folder holding the file the container starts (its entrypoint or
+        command, or the image's ENTRYPOINT or CMD, an absolute path; `sh /code/start.sh`'s script),
+        where the image's file comes from a COPY of a host file that exists and the bound folder on
+        the host has no such file (AdventureLog's dev `../backend/server:/code` over the
+        `/code/entrypoint.sh` COPY'd from backend/entrypoint.sh): `up` fails with `exec ... no such
+        file or directory`.
 
     Why it matters
         After adding a dependency and rebuilding, the container still sees the old node_modules
@@ -106,6 +113,8 @@ class VolumeShadowing(Check):
         # `*base_volumes`) are hidden or kept stale alike: one finding there, naming them all
         binds: dict[tuple[object, ...], tuple[list[Service], Mount, FilledPath, Path, str | None]] = {}
         kept: dict[tuple[object, ...], tuple[list[Service], Mount, Path, dict[str, FilledPath]]] = {}
+        # a bind hiding the program the container starts with (its mount line, the program): that start fails
+        starts: dict[tuple[Mount, str], tuple[list[Service], Mount, str, str]] = {}
         for svc in services:
             maker = svc if svc.build is not None else builders.get(reference_key(svc.image)) if svc.image else None
             build = maker.build if maker is not None else None
@@ -143,8 +152,21 @@ class VolumeShadowing(Check):
                                    else None)
                         key = (mount.location, mount.source, mount.target, hidden.path, hidden.line, path, program)
                         binds.setdefault(key, ([], mount, hidden, path, program))[0].append(svc)
+            hidden_start = _hidden_start(svc, recipe, mounts, project.code_map(maker).copies)
+            if hidden_start is not None:
+                starts.setdefault(hidden_start[:2], ([], *hidden_start))[0].append(svc)
         for users, mount, dockerfile, held in kept.values():
             yield from self._volume(project, host, users, mount, _holding(project, dockerfile, held))
+        for users, mount, program, how in starts.values():
+            source = project.shown(Path(mount.source or ""))
+            names = service_names([u.name for u in users])
+            message = (f"{names} bind {source}:{mount.target} hides {program}, which {how}: {source} has no "
+                       f"{posixpath.relpath(program, posixpath.normpath(mount.target))}, so the container cannot "
+                       "start (`exec ... no such file or directory`)")
+            fix = Fix(f"bind only the folders you edit below {mount.target} (not the one holding {program}), or put "
+                      f"the script in {source}", Safety.ADVICE)
+            yield self.finding(message, mount.location, f"{','.join(u.name for u in users)}:{program}", fix,
+                               Severity.ERROR)
         for users, mount, hidden, path, program in binds.values():
             yield self._bind(project, users, mount, hidden, path, program)
 
@@ -374,3 +396,50 @@ def _relative(project: Project, path: Path) -> str:
     if shown == "..":
         return "../"
     return shown if shown.startswith(("/", ".")) else f"./{shown}"
+
+
+# a program the start hands a script to (`sh /code/start.sh`): the script is what must be there
+_START_SHELLS = frozenset(("sh", "bash", "dash", "ash", "/bin/sh", "/bin/bash", "/bin/dash", "/bin/ash"))
+
+
+def _hidden_start(svc: Service, recipe: Recipe, mounts: list[Mount], copies: Sequence[CodePath],
+                  ) -> tuple[Mount, str, str] | None:
+    """The bind mount hiding the file the container starts (AdventureLog's dev 'server': `../backend/server:/code`
+    over the `/code/entrypoint.sh` its Dockerfile COPYs from backend/entrypoint.sh and names as ENTRYPOINT), the
+    file, and how it starts it. None where the start is no absolute path, no bind covers it (a deeper volume
+    keeps the image's file), the bound folder on the host has the file too, or the image's file comes from no
+    COPY of a host file that exists (a file the build makes, or a context that lacks it as the bind does: the
+    build fails first)."""
+    import os
+
+    own = words_of(svc.entrypoint)
+    words, how = (own, "is its entrypoint") if svc.entrypoint is not None else (list(recipe.entrypoint),
+                                                                              "is its image's ENTRYPOINT")
+    if not words:
+        own = words_of(svc.command)
+        words, how = (own, "its command runs") if svc.command is not None else (list(recipe.cmd),
+                                                                               "its image's CMD runs")
+    if words and words[0] in _START_SHELLS and len(words) > 1 and not words[1].startswith("-"):
+        words = words[1:]  # `sh /code/start.sh`
+    program = posixpath.normpath(words[0]) if words and words[0].startswith("/") and "$" not in words[0] else ""
+    if not program or program.startswith(("/bin/", "/usr/", "/sbin/", "/opt/venv/")):
+        return None
+    covering = [m for m in mounts if within(program, posixpath.normpath(m.target)) and m.target != program]
+    exact = [m for m in mounts if posixpath.normpath(m.target) == program]
+    if exact or not covering:
+        return None
+    deepest = max(covering, key=lambda m: len(posixpath.normpath(m.target)))
+    if deepest.type != "bind" or not deepest.source or "$" in deepest.source:
+        return None
+    host_file = os.path.join(deepest.source, posixpath.relpath(program, posixpath.normpath(deepest.target)))
+    if os.path.lexists(host_file) or not os.path.isdir(deepest.source):
+        return None
+    copied = [c for c in copies if within(program, posixpath.normpath(c.container))]
+    if not copied:
+        return None
+    last = max(copied, key=lambda c: len(posixpath.normpath(c.container)))  # the deepest: a file's own COPY
+    source = last.host / posixpath.relpath(program, posixpath.normpath(last.container)) \
+        if posixpath.normpath(last.container) != program else last.host
+    if not source.is_file():
+        return None
+    return deepest, program, how
