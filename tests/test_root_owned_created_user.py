@@ -114,3 +114,14 @@ def test_the_advice_to_run_as_you_replaces_an_existing_user_line(tmp_path: Path)
     project = build(tmp_path, compose, DOCKERFILE, {STRAY: 0}, owner=1000)
     advice = title(run_check(project)["owner:backend"])
     assert advice.endswith("run 'peeringdb' with user: \"${UID}:${GID}\" in place of user: \"0:0\" (line 4))"), advice
+
+
+@needs_root
+def test_a_user_line_written_as_the_projects_own_variable_is_set_through_it(tmp_path: Path) -> None:
+    """openfun/joanie's `user: ${DOCKER_USER:-1000}` (its Makefile passes DOCKER_USER=$(id -u):$(id -g)): the
+    advice said to run it with `user: "${UID}:${GID}"` in place of `user: "1000"`, a line the file does not
+    have, past the project's own setting."""
+    compose = ("services:\n  peeringdb:\n    image: doctor-busybox:test\n    user: ${DOCKER_USER:-0}\n"
+               "    volumes:\n      - ./:/srv\n")
+    advice = title(run_check(build(tmp_path, compose, DOCKERFILE, {STRAY: 0}, owner=1000))["owner:backend"])
+    assert advice.endswith("set DOCKER_USER=1000:1000 in .env (the user: of 'peeringdb' reads it))"), advice

@@ -12,6 +12,7 @@ from doctor.host import Host
 from doctor.host.owner_walk import path_order
 from doctor.host.owners import Owner, OwnerScan
 from doctor.host.which import which_on
+from doctor.lazyre import lazy
 from doctor.model import Fix, Safety, Unavailable, service_names
 from doctor.project import Project
 from doctor.project.types import Service
@@ -129,12 +130,35 @@ def _run_as_you(project: Project, expected: Owner, who: str, services: Sequence[
         if rest:
             told.insert(0, _run_as_you(project, expected, service_names([s.name for s in rest]), rest))
         return "; ".join(told)
+    env = project.shown(project.compose.project_dir / ".env")
+    own = _user_variable(project, services)
+    if own is not None:  # joanie's `user: ${DOCKER_USER:-1000}`: the project's own setting takes the ids
+        return f"set {own}={expected.uid}:{expected.gid} in {env} (the user: of {who} reads it)"
     variables = project.compose.variables
     settings = [f"{name}={value}" for name, value in (("UID", expected.uid), ("GID", expected.gid))
                 if variables.get(name) != str(value)]
-    env = project.shown(project.compose.project_dir / ".env")
     first = f"set {' and '.join(settings)} in {env} and " if settings else ""
     return f'{first}run {who} with user: "${{UID}}:${{GID}}"{_in_place(project, services)}'
+
+
+_USER_VARIABLE = lazy(r"""^\s*user:\s*["']?\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}["']?\s*(?:#.*)?$""")
+
+
+def _user_variable(project: Project, services: Sequence[Service]) -> str | None:
+    """The one variable every named service's `user:` line is written as, whole (openfun/joanie's
+    `user: ${DOCKER_USER:-1000}`): the project's own way to set the ids; None otherwise."""
+    from doctor.project.edits import line_text
+    from doctor.project.keyat import service_key_at
+
+    found = set()
+    for svc in services:
+        at = service_key_at(project, svc.name, "user") if svc.user else None
+        text = line_text(at.path, at.line) if at is not None and at.line is not None else None
+        matched = _USER_VARIABLE.match(text) if text is not None else None
+        if matched is None or matched[1] in ("UID", "GID"):
+            return None
+        found.add(matched[1])
+    return found.pop() if len(found) == 1 else None
 
 
 def _in_place(project: Project, services: Sequence[Service]) -> str:
