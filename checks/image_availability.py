@@ -46,7 +46,9 @@ class ImageAvailability(Check):
         a note otherwise. A tag another service builds under
         a namespace (`defectdojo/defectdojo-django:latest`) is a note too: `up` builds it with that
         service (compose ignores the failed pull of an image another service builds), and the
-        service started alone pulls what the project publishes. Services on one absent image are
+        service started alone pulls what the project publishes. So is a tag another service builds
+        when every service on it depends on that builder (openfun/joanie's `celery` on the
+        `joanie:production` that `app` builds): even `up celery` builds it first. Services on one absent image are
         one finding naming them; when any of them lets compose pull (no `pull_policy`, `missing`,
         `always`), it is a note even if others say `never`: `up` pulls every service's missing image
         before it creates any container, so the `never` ones find it (they fail only started alone,
@@ -201,6 +203,13 @@ class ImageAvailability(Check):
                 message = (f"{head} is not on the engine: '{builder}' builds it on up, "
                            f"{alone} started alone pulls it (needs the registry){_alone_fails(stuck)}")
                 return self.finding(message, at, subject, fix, Severity.INFO)
+            if pullers and all(_depends_on(project, s, builder) for s in svcs):
+                # openfun/joanie's celery on the `joanie:production` that `app`, which it depends on, builds:
+                # `up celery` starts (and builds) app first, as plain `up` does
+                message = (f"{head} is not on the engine: '{builder}' builds it on up, and "
+                           f"{'each' if len(svcs) > 1 else repr(svcs[0].name)} depends on '{builder}', so even "
+                           "started alone it is built first")
+                return self.finding(message, at, subject, fix, Severity.INFO)
             message = f"{head} is not on the engine and only '{builder}' builds it"
             return self.finding(message, at, subject, fix)
         if not pullers or local:
@@ -221,6 +230,19 @@ class ImageAvailability(Check):
         message = f"'{svc.name}' image '{facts.name}' is {facts.platform}, the engine {engine}: exec format error"
         title = f"pull '{facts.name}' for {engine} (docker pull --platform {engine}) or set platform: {facts.platform}"
         yield self.finding(message, svc.location, f"{svc.name}:{facts.name}:platform", Fix(title, Safety.ADVICE))
+
+
+def _depends_on(project: Project, svc: Service, name: str) -> bool:
+    """Whether the service depends on `name`, itself or through the services it depends on."""
+    seen, todo = {svc.name}, list(svc.depends_on)
+    while todo:
+        current = todo.pop()
+        if current == name:
+            return True
+        if current not in seen and current in project.services:
+            seen.add(current)
+            todo.extend(project.services[current].depends_on)
+    return False
 
 
 def _own_starts(project: Project, job: CiJob) -> list[ComposeStart] | None:
