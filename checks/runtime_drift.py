@@ -12,7 +12,7 @@ from pathlib import Path
 
 from doctor.host import Host
 from doctor.lazyre import lazy
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to, replace
 from doctor.project import Project
 from doctor.project.ciimages import default_directory, workflows_folder
 from doctor.project.recipe import Recipe, arg_names, expand_args
@@ -38,7 +38,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
 
-Image = tuple[Path, tuple[tuple[str, str, Location | None], ...]]  # a Dockerfile and compose's build args
+# a Dockerfile, compose's build args and the stage it builds (`build.target`, None for the last)
+Image = tuple[Path, tuple[tuple[str, str, Location | None], ...], "str | None"]
 
 
 class RuntimeDrift(Check):
@@ -139,10 +140,12 @@ class RuntimeDrift(Check):
             path = service.build.dockerfile_path if service.build else None
             if path is None or service.build is None:
                 continue
-            image = (path, service.build.args)
-            recipe = project.recipe(path) if image not in images else None
+            image = (path, service.build.args, service.build.target)
+            recipe = project.recipe(path, service.build.target) if image not in images else None
             if recipe is not None:
-                images[image] = image_declared_at(_froms(recipe, service.build.args))
+                # the FROMs of the stages its image is made of: AdventureLog's `web` (target frontend-build, node)
+                # builds from no python:3.13-slim, though its Dockerfile's backend stages do
+                images[image] = image_declared_at(_froms(_used_stages(recipe), service.build.args))
                 written.update(_arg_values(recipe, service.build.args))
             if image in images:
                 # the folders whose manifest the build installs from are the service's own too (assets/)
@@ -395,7 +398,19 @@ def _image_runners(project: Project) -> list[Declared]:
 def _image_of(service: Service) -> Image | None:
     """A service's build as `run` keys its images: the Dockerfile and compose's build args."""
     path = service.build.dockerfile_path if service.build else None
-    return (path, service.build.args) if path is not None and service.build is not None else None
+    return (path, service.build.args, service.build.target) if path is not None and service.build is not None \
+        else None
+
+
+def _used_stages(recipe: Recipe) -> Recipe:
+    """The recipe with the FROMs of the stages its image is made of: the one its target descends from and
+    those it copies from (`COPY --from=backend-builder`); the recipe itself when that is not known."""
+    if recipe.base_line is None:
+        return recipe
+    pulled = {name.lower() for _, _, name in recipe.built}
+    lines = {recipe.base_line} | {line for name, line in recipe.stages if name.lower() in pulled}
+    kept = [(pair, raw) for pair, raw in zip(recipe.froms, recipe.raw_froms, strict=False) if pair[1] in lines]
+    return replace(recipe, froms=tuple(p for p, _ in kept), raw_froms=tuple(r for _, r in kept))
 
 
 def _image_pins(project: Project, build: Build) -> list[Declared]:

@@ -257,12 +257,29 @@ def test_one_dockerfile_built_with_args_written_twice_is_one_place(tmp_path: Pat
                          + "x-assets: &assets\n  build:\n    context: .\n    target: assets\n" + args
                          + "services:\n  web: *app\n  worker: *app\n  js: *assets\n"),
         "Dockerfile": ("FROM node:24-slim AS assets\nFROM python:3.14.5-slim AS app-build\n"
-                       "FROM python:3.12.5-slim AS app\n"),
+                       "FROM python:3.12.5-slim AS app\nCOPY --from=app-build /app /app\n"),
         "pyproject.toml": '[project]\nname = "hello"\nversion = "1"\nrequires-python = ">=3.13"\n',
     })
     shown = _shown(_findings(root, tmp_path), root)
     assert shown == [("Dockerfile", 3, "python 3.12.5 (FROM python:3.12.5-slim), outside requires-python >=3.13 "
                                "(pyproject.toml:4), elsewhere 3.14.5: Dockerfile:2")]
+
+
+def test_a_stage_the_built_target_neither_descends_from_nor_copies_from_is_no_place_of_its(tmp_path: Path) -> None:
+    """seanmorley15/AdventureLog's docker/Dockerfile: `web` builds target frontend-build (node), `server` target
+    backend (python:3.13-slim, with a builder stage it copies from); .python-version 3.12.7 was `services 'server',
+    'web' build FROM python:3.13-slim`: every FROM of the file counted as one of each target's image."""
+    from doctor.checks.runtime_drift import _used_stages
+
+    from doctor.project.recipe import read_recipe
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM node:22-slim AS frontend-build\nFROM python:3.13-slim AS backend-builder\n"
+                          "FROM python:3.13-slim AS backend-runtime\nCOPY --from=backend-builder /venv /venv\n"
+                          "FROM backend-runtime AS backend\n")
+    assert _used_stages(read_recipe(dockerfile, "frontend-build")).froms == (("node:22-slim", 1),)
+    assert _used_stages(read_recipe(dockerfile, "backend")).froms == (("python:3.13-slim", 2), ("python:3.13-slim", 3))
+    assert _used_stages(read_recipe(dockerfile)).froms == (("python:3.13-slim", 2), ("python:3.13-slim", 3))
 
 
 def test_a_declared_range_is_not_outvoted_by_pins_it_excludes(tmp_path: Path) -> None:
