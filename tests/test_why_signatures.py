@@ -382,3 +382,10 @@ def test_a_service_compose_stopped_at_is_the_failure_and_the_ones_it_never_start
                     where, "X")
     tag = replace(empty, severity=Severity.ERROR, message="'T' is not set ... in image: the image reference is invalid")
     assert [stops_create(f) for f in (image, held, name, empty, tag)] == [True, False, True, False, True]
+    # of missing-mount, a bind source that must exist stops the create (the engine refuses the mount); a
+    # folder docker made where a file was meant fails the start of a container it did create
+    must = Finding("missing-mount", Severity.ERROR, "bind source ./config does not exist and create_host_path is "
+                   "false: 'web' cannot start", where, "web:config")
+    made = Finding("missing-mount", Severity.ERROR, "bind source ./nginx.conf is an empty directory where a file was "
+                   "meant", where, "short:nginx.conf")
+    assert [stops_create(f) for f in (must, made)] == [True, False]

@@ -156,10 +156,13 @@ def stops_create(finding: Finding) -> bool:
 
     An info ("compose pulls it on up") is no cause; nor an env-drift warning (an empty environment value,
     which `up` passes on), only its errors (an empty image tag, port or volume); nor a held port, which
-    fails the start of a container compose did create: of port-collision, only a container_name taken.
+    fails the start of a container compose did create: of port-collision, only a container_name taken; of
+    missing-mount, only a bind source that must exist (`create_host_path: false`).
     """
     if finding.severity < (Severity.ERROR if finding.check == "env-drift" else Severity.WARNING):
         return False
+    if finding.check == "missing-mount":  # of its faults, only a bind source that must exist stops the create
+        return "create_host_path is false" in finding.message
     return finding.check != "port-collision" or finding.subject.startswith("container-name:")
 
 

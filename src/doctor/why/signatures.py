@@ -300,9 +300,9 @@ NOT_CREATED = Signature(
     "not-created",
     r"no container: compose created none",
     "compose created no container: it could not read the project, pull or build an image, use an image or "
-    "port a variable left empty, find an external volume or network, or use the container_name another "
-    "container already has",
-    ("compose-config", "image-availability", "env-drift", "port-collision"),
+    "port a variable left empty, find an external volume or network or a bind source that must exist "
+    "(create_host_path: false), or use the container_name another container already has",
+    ("compose-config", "image-availability", "env-drift", "port-collision", "missing-mount"),
     "the error `docker compose up` printed (the engine keeps no record of it)",
 )
 
