@@ -210,3 +210,16 @@ def test_a_saved_up_output_given_as_the_project_is_said_to_be_piped_in(tmp_path:
     assert (done.returncode, done.stdout) == (2, ""), done
     assert done.stderr == ("doctor: up.log is the output of `docker compose up`, not a compose file: pipe it in "
                            "(`doctor why < up.log`)\n"), done.stderr
+
+
+def test_piped_text_with_no_failure_doctor_reads_says_it_was_read(tmp_path: Path) -> None:
+    """A line naming a service but no failure (or garbage) answered "run 'docker compose up' first", as if
+    nothing had been read; `doctor why -` read `-` as a folder."""
+    (tmp_path / "compose.yaml").write_text(TWO)
+    for path in (".", "-"):
+        done = subprocess.run([sys.executable, "-m", "doctor", "why", "-p", _project(), path], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120, input="redis-1  | starting up\nasdf }{\n")
+        assert done.returncode == 2, done
+        assert "the 2 line(s) piped in show no failure doctor reads" in done.stderr, done.stderr
+    done = _why(tmp_path, "redis-1  | env: can't execute 'sh\r': No such file or directory\n", "-p", _project())
+    assert "a shell script has Windows (CRLF) line endings" in done.stdout, done

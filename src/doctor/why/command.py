@@ -84,6 +84,8 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.why.signatures import NOT_CREATED
 
     app.require_valid_project_name(opts.project_name)
+    if opts.path is not None and str(opts.path) == "-":  # `doctor why -`: standard input, as piped, and this folder
+        opts = replace(opts, path=Path("."))
     _no_log_as_project(opts.path)
     text = read_piped(opts.stdin) if opts.stdin is not None else ""
     # the format decides where messages name paths from, as for preflight: the console from the
@@ -129,7 +131,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if not containers and text:  # `up ... | doctor why` with no container to read: the text's symptoms
         piped, ran = _from_text(project, project_options, registry, config.severities, opts, text, signatures)
         if piped:
-            lines = len([line for line in text.splitlines() if line.strip()])
+            lines = len([line for line in text.split("\n") if line.strip()])
             sys.stderr.write(f"doctor: project {name!r} has no container on the engine: reading the {lines} "
                              "line(s) piped in\n")
             return _print(opts, project, piped, ran, out)
@@ -145,6 +147,11 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
             shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3} more" if len(notes) > 3 else "")
             raise app.UsageError(f"project {name!r} has no container on the engine: 'docker compose up' has not "
                                  f"run, or it failed before creating one, as when it cannot pull an image: {shown}")
+        if not diagnoses and text.strip():  # read, and nothing in it doctor knows: say so, not "run up"
+            count = len([line for line in text.split("\n") if line.strip()])
+            raise app.UsageError(f"project {name!r} has no container on the engine, and the {count} line(s) piped in "
+                                 "show no failure doctor reads (compose's `exited with code`, `Error` or a known "
+                                 "log line): pipe the whole `up` output (`up 2>&1 | doctor why`)")
         if not diagnoses:
             raise app.UsageError(f"project {name!r} has no container on the engine (run 'docker compose up' first)")
         return _print(opts, project, diagnoses, results, out)

@@ -176,7 +176,8 @@ CRLF_SCRIPT = Signature(
     r"|set: (?:line \d+: )?(?:[\w-]*" + _CR + r": invalid option(?: name)?|illegal option -[\w-]*" + _CR + r")"
     r"|(?<![^\s:'\\])[^\s:'\\]*" + _CR + r": (?:command )?not found"
     r"|(?:(?<![\w./-])(?P<path2>[\w./-]+): )?(?<![^\s:])/\S+?" + _CR + r": bad interpreter"
-    r"|(?:/usr/bin/)?env: \S*?" + _CR + r"\S*: No such file or directory)",
+    r"|(?:/usr/bin/)?env: \S*?" + _CR + r"\S*: No such file or directory"
+    r"|env: can't execute '[^'\s]*" + _CR + r"')",  # busybox's env on a `#!/usr/bin/env sh` line ending in CR
     "a shell script has Windows (CRLF) line endings: the shell reads each line's CR as part of its last word "
     "(`$'\\r'`, `-\\r`, `bash\\r`), so a blank line, an option or the shebang's interpreter is not found",
     ("script-line-endings",),
