@@ -206,6 +206,14 @@ def test_each_worktree_of_one_folder_gets_a_name_of_its_own(tmp_path: Path) -> N
     assert own_name("app", c, (main, b), {"app", "app-b"}) == "app-c"
 
 
+def test_a_worktree_folder_named_after_the_project_is_its_name_not_a_double_prefix(tmp_path: Path) -> None:
+    """`git worktree add ../app-b` beside `app` was advised `app-app-b`; the stack it then ran under that name
+    made the next run (its name now taken) advise `app-b` instead."""
+    main = repository(tmp_path / "w" / "app", {"compose.yaml": "services: {}\n"})
+    git(main, "worktree", "add", "-q", "-b", "b", "../app-b")
+    assert own_name("app", tmp_path / "w" / "app-b", (main,), {"app"}) == "app-b"
+
+
 def test_checkouts_in_folders_of_one_name_are_told_apart_by_branch_then_by_the_folder_above(tmp_path: Path) -> None:
     main = repository(tmp_path / "one" / "app", {"compose.yaml": "services: {}\n"})
     git(main, "worktree", "add", "-q", "-b", "feature/Login", str(tmp_path / "two" / "app"))

@@ -42,7 +42,9 @@ def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[s
         (running if up else stopped).setdefault(other, container)
     if not running and not stopped:
         return None
-    taken = {project for project, _, _ in names.values()}
+    # the names projects run under from other folders: one started from this checkout (under the name advised
+    # here before, exported in another shell) is its own, and advising it again keeps the advice stable
+    taken = {project for project, _, folder in names.values() if not (folder and _same(folder, model.project_dir))}
     name = own_name(model.project_name, model.project_dir, (*running, *stopped), taken)
     fix = Fix(_how(model, name), Safety.ADVICE, command=(*_renamed(cli, name), "up", "-d"))
     subject = f"project:{model.project_name}"
@@ -82,7 +84,9 @@ def own_name(project: str, here: Path, others: tuple[Path, ...], taken: set[str]
     differs from the other checkouts' and from `project`, and makes a name no project on the engine has."""
     theirs = [_marks(folder) for folder in others]
     for index, mark in enumerate(_marks(here)):
-        name = normalize_project_name(f"{project}-{mark}") if mark else ""
+        # a worktree folder named after the project already (`app-b` beside `app`): that name, not `app-app-b`
+        name = normalize_project_name(mark if normalize_project_name(mark).startswith(f"{project}-")
+                                      else f"{project}-{mark}") if mark else ""
         if not name or name == project or name in taken or normalize_project_name(mark) == project:
             continue  # a folder named like the project tells nothing (linkding's own folder: not linkding-linkding)
         if any(normalize_project_name(f"{project}-{marks[index]}") == name for marks in theirs):
@@ -92,6 +96,14 @@ def own_name(project: str, here: Path, others: tuple[Path, ...], taken: set[str]
     while f"{project}-{number}" in taken:
         number += 1
     return f"{project}-{number}"
+
+
+def _same(folder: str, here: Path) -> bool:
+    """Whether a container's working folder is `here`."""
+    try:
+        return Path(folder).samefile(here)
+    except OSError:
+        return False
 
 
 def _marks(folder: Path) -> tuple[str, str, str]:
