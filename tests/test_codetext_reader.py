@@ -69,6 +69,14 @@ def test_a_python_line_that_only_binds_the_name_reads_no_variable(tmp_path: Path
     ("EMAIL_URL", 'import dj_email_url\nvars().update(dj_email_url.config())\n', True),
     ("SEARCH_URL", 'import environ\nenv = environ.Env()\nHAYSTACK = {"default": env.search_url()}\n', True),
     ("CACHE_URL", 'import environ\nenv = environ.Env()\nDATABASES = {"default": env.db()}\n', False),
+    # django-configurations (openfun/joanie): a Configuration's setting reads DJANGO_<SETTING>, unless it names its own
+    ("DJANGO_EMAIL_HOST", 'from configurations import Configuration, values\n\nclass Base(Configuration):\n'
+                          '    EMAIL_HOST = values.Value(None)\n', True),
+    ("DJANGO_EMAIL_HOST", 'from configurations import Configuration, values\n\nclass Base(Configuration):\n'
+                          '    EMAIL_HOST = values.Value(None, environ_prefix=None)\n', False),
+    ("DJANGO_EMAIL_HOST", 'from configurations import values\nclass Base:\n    EMAIL_HOSTS = values.Value(None)\n',
+     False),
+    ("DJANGO_EMAIL_HOST", 'import values\nclass Base:\n    EMAIL_HOST = values.Value(None)\n', False),
 ])
 def test_a_call_reading_the_variable_by_its_default_name_reads_it(tmp_path: Path, name: str, settings: str,
                                                                    reads: bool) -> None:

@@ -46,9 +46,28 @@ _ARGUMENTS = r"\(((?:[^()]|\([^()]*\))*)\)"
 _KEYWORD_FIRST = lazy(r"\s*(?:$|\*\*|[A-Za-z_]\w*\s*=(?!=))")
 
 
+def implied(name: str) -> bool:
+    """Whether a library reads the variable under a name the code does not write (reads_implicitly)."""
+    return name in IMPLICIT or (name.startswith(_CONFIGURATIONS_PREFIX) and len(name) > len(_CONFIGURATIONS_PREFIX))
+
+
+# django-configurations reads a `Configuration` class's `EMAIL_HOST = values.Value(...)` from DJANGO_EMAIL_HOST
+_CONFIGURATIONS_PREFIX = "DJANGO_"
+
+
 def reads_implicitly(name: str, text: str) -> bool:
     """Whether Python source `text` reads the variable through a call that takes it by its library's
-    default name (IMPLICIT): `env.db()` with django-environ imported reads DATABASE_URL."""
+    default name (IMPLICIT): `env.db()` with django-environ imported reads DATABASE_URL; a django-configurations
+    setting (`EMAIL_HOST = values.Value(None)` in a Configuration, openfun/joanie's settings) DJANGO_EMAIL_HOST,
+    unless the call names its variable itself (`environ_name=`, `environ_prefix=`)."""
+    if name.startswith(_CONFIGURATIONS_PREFIX) and "configurations" in text and "values." in text:
+        setting = re.escape(name[len(_CONFIGURATIONS_PREFIX):])
+        if re.search(r"^[ \t]*(?:from[ \t]+configurations[ \t]+import|import[ \t]+configurations)\b", text,
+                     re.MULTILINE):
+            for found in re.finditer(rf"^[ \t]+{setting}[ \t]*=[ \t]*values\.\w+[ \t]*{_ARGUMENTS}", text,
+                                     re.MULTILINE):
+                if not re.search(r"\benviron_(?:name|prefix)\s*=", found[1]):
+                    return True
     for module, call, keyword in IMPLICIT.get(name, ()):
         if not re.search(rf"^[ \t]*(?:import|from)[ \t]+{module}\b", text, re.MULTILINE):
             continue
@@ -182,7 +201,7 @@ class CodeText:
         named = _Name(name)
         if name in command and named.word(command):
             return "its command"
-        implied = name in IMPLICIT
+        implicit = implied(name)
         script = test = mention = None
         for folder in folders:
             for path, text in self.files(folder):
@@ -196,13 +215,13 @@ class CodeText:
                     if path.suffix.lower() in _DICT_LANGUAGES:
                         text = named.undeclare(text)
                     found = named.word(text)
-                if found or (python and implied and reads_implicitly(name, text)):
+                if found or (python and implicit and reads_implicitly(name, text)):
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):
                         script = script or str(path)
                     elif _is_test(path, folder):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
                         test = test or str(path)
-                    elif _reads(name, text, python and implied):
+                    elif _reads(name, text, python and implicit):
                         return str(path)  # a real read (`os.getenv("KEY")`) before a file that only names it
                     else:
                         mention = mention or str(path)
