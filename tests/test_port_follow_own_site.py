@@ -232,3 +232,16 @@ def test_a_compose_default_the_env_overrides_stays_as_committed(tmp_path: Path, 
     assert (("compose.yaml", 6) in edited) is compose_line_moves, move.edits
     if not compose_line_moves:
         assert (".env", 1) in edited and "SITE_URL follows to localhost:8001" in move.title, move.title
+
+
+def test_the_env_of_an_app_a_service_binds_however_deep_follows(tmp_path: Path) -> None:
+    """openfun/joanie: `admin-dev` binds ./src/frontend/admin (a Next.js app, three folders down), whose .env
+    (made from its .env.example, as the README says) names the API's published port for the browser; the move
+    of app-dev's port left it behind (only apps two folders down were looked at)."""
+    compose = ("services:\n  server:\n    image: busybox\n    ports: [\"8000:8000\"]\n"
+               "  admin:\n    image: node:20\n    volumes:\n      - ./src/frontend/admin:/app\n")
+    move = _move(_project(tmp_path, compose, {
+        "src/frontend/admin/package.json": "{}\n",
+        "src/frontend/admin/.env": "NEXT_PUBLIC_API_ENDPOINT=http://localhost:8000/api/v1.0\n"}), "server")
+    followed = [(e.path.relative_to(tmp_path / "p").as_posix(), e.new) for e in move.edits if e.path.name == ".env"]
+    assert followed == [("src/frontend/admin/.env", "NEXT_PUBLIC_API_ENDPOINT=http://localhost:8001/api/v1.0")], move

@@ -263,7 +263,8 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     # and the folder doctor was pointed at (Flagsmith's api/, its COMPOSE_FILE in ../docker)
     asked = project.options.path if is_dir(project.options.path) else project.options.path.parent
     mine = [] if Path.home().is_relative_to(asked) else [asked]  # never the home folder's own .env
-    folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top)), *mine])
+    folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top)), *_bound_apps(project, tops),
+                             *mine])
     edits: list[Edit] = []
     names: list[str] = []
     by_hand: list[str] = []
@@ -386,6 +387,21 @@ def _values_by_line(project: Project, path: Path) -> dict[int, str]:
 # what marks a folder as an app a developer runs on the host (its dev server reads the .env beside it)
 APP_MARKERS = ("package.json", "pyproject.toml", "requirements.txt", "manage.py", "Gemfile", "go.mod", "composer.json")
 _SKIPPED = frozenset({"node_modules", "vendor", "dist", "build", "venv", "site-packages", "__pycache__"})
+
+
+def _bound_apps(project: Project, tops: list[Path]) -> list[Path]:
+    """The apps a service binds from the checkout, however deep (openfun/joanie's `./src/frontend/admin:/app`,
+    whose .env names the API's published port for the browser): their env files are the app's too."""
+    from doctor.project.reading import is_file
+
+    found = []
+    for service in project.compose.services.values():
+        for mount in service.volumes:
+            source = Path(mount.source) if mount.type == "bind" and mount.source else None
+            if source is not None and any(source.is_relative_to(top) for top in tops) and is_dir(source) \
+                    and any(is_file(source / marker) for marker in APP_MARKERS):
+                found.append(source)
+    return found
 
 
 def app_folders(top: Path) -> list[Path]:
