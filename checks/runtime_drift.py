@@ -57,6 +57,7 @@ class RuntimeDrift(Check):
         `docker/default.Dockerfile`), the `image: node:X` / `python:X` of a service with no build
         that runs the project's code (a command, in a working folder a bind of the project
         mounts: treeherder's `frontend` on node 23.5.0 with `.:/app` and `pnpm start`),
+        the images of `.circleci/config.yml`'s jobs (`cimg/python:3.10`, `circleci/node:18`, `python:3.12`),
         GitHub workflow `python-version` / `node-version` (those of the checkout's top when the
         compose files live in a folder such as `docker/` that builds from the top; not a job whose
         `defaults.run.working-directory` is a folder none of the builds uses, like an e2e package,
@@ -163,6 +164,7 @@ class RuntimeDrift(Check):
         contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
         ci_folder = workflows_folder(project.root, contexts)
         workflows = self._workflows(project, ci_folder, [start for _, starts in builds for start in starts])
+        workflows += _circleci(project)
         # the CI jobs that work in a service's own folders speak for that service's version files too
         service_ci = {key: self._workflows(project, ci_folder, list(key[1]), with_root=False) for key in builds}
         # compose.prod.yaml's web on Dockerfile.prod: each with its image's FROM pins and the loaded build's
@@ -400,6 +402,16 @@ def _image_of(service: Service) -> Image | None:
     path = service.build.dockerfile_path if service.build else None
     return (path, service.build.args, service.build.target) if path is not None and service.build is not None \
         else None
+
+
+def _circleci(project: Project) -> list[Declared]:
+    """The versions of the CircleCI jobs of the checkout around the project (its git work tree's top, else
+    the project folder)."""
+    from doctor.project.gitrepo import find_repo
+    from doctor.project.runtimes import read_circleci
+
+    repo = find_repo(project.root)
+    return read_circleci(repo.top if repo is not None else project.root)
 
 
 def _used_stages(recipe: Recipe) -> Recipe:

@@ -400,3 +400,20 @@ def test_a_changed_from_names_a_debian_release_the_version_has_images_on(tmp_pat
     (root / "app" / "Dockerfile").write_text("FROM python:3.11-slim-bookworm\n")
     (finding,) = _findings(root, tmp_path / "home")
     assert finding.fix is not None and finding.fix.title == "change python 3.11 to 3.12 in app/Dockerfile:1"
+
+
+def test_the_circleci_jobs_images_are_a_voice_of_ci(tmp_path: Path) -> None:
+    """openfun/joanie: .circleci/config.yml runs six jobs on `cimg/python:3.10`, its Dockerfile FROM python:3.10;
+    a developer's .python-version 3.12 made the advice `change python 3.10 to 3.12 in Dockerfile:4` (a tie, the
+    newest won), CircleCI not read."""
+    jobs = "".join(f"  job{i}:\n    docker:\n      - image: cimg/python:3.10\n" for i in range(3))
+    root = write_tree(tmp_path / "p", {
+        "compose.yaml": "services:\n  app:\n    build: .\n",
+        "Dockerfile": "FROM python:3.10-slim\n",
+        ".python-version": "3.12\n",
+        ".circleci/config.yml": ("version: 2.1\njobs:\n" + jobs
+                                 + "  lint:\n    docker:\n      - image: \"node:18.17\"\n"),
+    })
+    shown = _shown(_findings(root, tmp_path), root)
+    assert shown == [(".python-version", 1, "python 3.12 (.python-version 3.12), elsewhere 3.10: Dockerfile:1, "
+                                            ".circleci/config.yml:5, .circleci/config.yml:8 and 1 more")], shown

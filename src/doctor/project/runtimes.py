@@ -86,6 +86,26 @@ def read_workflows(root: Path, folders: Collection[str] | None = None,
     return found
 
 
+# a CircleCI job's image: its convenience images (`cimg/python:3.10`, the older `circleci/node:18.17`) or the
+# official ones, as `- image:` writes it under `docker:`
+_CIRCLECI_IMAGE = lazy(r"""^\s*-?\s*image:\s*["']?((?:cimg/|circleci/)?(python|node):(\d+(?:\.\d+){0,2})\b[^"'\s]*)""",
+                       re.MULTILINE)
+
+
+def read_circleci(top: Path) -> list[Declared]:
+    """The Python/Node versions of the images `.circleci/config.yml` runs its jobs in (openfun/joanie's six
+    jobs on `cimg/python:3.10`), each at its line: CI's voice beside GitHub's workflows."""
+    from doctor.project.reading import read_regular_text
+
+    path = top / ".circleci" / "config.yml"
+    text = read_regular_text(path, 512 * 1024) if path.is_file() else None
+    found: list[Declared] = []
+    for match in _CIRCLECI_IMAGE.finditer(text or ""):
+        line = text.count("\n", 0, match.start(1)) + 1 if text else 1
+        found.append(Declared(match[2].lower(), Location(path, line), f"CircleCI image {match[1]}", (match[3],)))
+    return found
+
+
 VENV_FOLDERS = (".venv", "venv")
 _VENV_VERSION = lazy(r"^\s*version(?:_info)?\s*=\s*(\d+\.\d+(?:\.\d+)?)", re.MULTILINE)
 
