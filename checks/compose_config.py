@@ -386,8 +386,31 @@ def _build_advice(project: Project, miss: MissingBuild, shown: str) -> Fix:
         if close is not None:
             written = Path(os.path.relpath(close, miss.context)).as_posix()
             meant = f" (did you mean dockerfile: {written}? {project.shown(close)} exists)"
+            top = _copies_from(close, miss.context)
+            if top is not None:  # AdventureLog's docker/Dockerfile COPYs backend/..., frontend/...: from the top
+                context = Path(os.path.relpath(top, folder)).as_posix()
+                inside = Path(os.path.relpath(close, top)).as_posix()
+                meant = (f" (did you mean context: {context} and dockerfile: {inside}? {project.shown(close)} "
+                         f"exists, and its COPY lines name paths from {project.shown(top)}, not from "
+                         f"{project.shown(miss.context)})")
     slash = "/" if miss.what == "build context" else ""
     return Fix(f"create {shown}{slash} or point build: of {whose} at the right path{meant}", Safety.ADVICE)
+
+
+def _copies_from(dockerfile: Path, context: Path) -> Path | None:
+    """The folder above `context` the Dockerfile's COPY sources are written from, when they do not all exist
+    in `context` and do in that folder (the Dockerfile's own folder or one above it, the nearest); None
+    when they fit `context`, or no folder fits them."""
+    from doctor.project.dockerfile import read_dockerfile
+
+    sources = {src for copy in read_dockerfile(dockerfile).copies for src in copy.sources
+               if src not in (".", "./") and not any(c in src for c in "*?[$")}
+    if not sources or all((context / src).exists() for src in sources):
+        return None
+    for folder in dockerfile.parent.parents if dockerfile.parent.name else ():
+        if context.is_relative_to(folder) and all((folder / src).exists() for src in sources):
+            return folder
+    return None
 
 
 def _moved_env_file(project: Project, path: Path, users: list[str]) -> Fix | None:

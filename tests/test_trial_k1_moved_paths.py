@@ -145,3 +145,18 @@ def test_mounts_are_shown_as_written_and_a_folder_copied_whole_is_one_mount(tmp_
 def test_a_folder_a_mount_brings_part_of_is_not_gathered(tmp_path: Path) -> None:
     found = _copied_whole(tmp_path, "'../../../tools:/w/tools', '../../../src/py:/w/src/py'")
     assert sorted(f.message for f in found) == ["'app' mounts ../../../src/py, ../../../tools but not ../../../src/js"]
+
+
+def test_a_close_dockerfile_whose_copies_name_paths_from_the_top_is_advised_with_that_context(tmp_path: Path) -> None:
+    """seanmorley15/AdventureLog's docker/docker-compose.dev.yml builds `../backend/` (no Dockerfile there); the
+    close one, docker/Dockerfile, COPYs backend/server/... from the repository's top: `dockerfile:
+    ../docker/Dockerfile` with the context kept made doctor quiet and the build impossible."""
+    root = tmp_path / "repo"
+    _write(root / "docker" / "Dockerfile", "FROM python:3.13-slim\nCOPY backend/server /code/\n")
+    _write(root / "backend" / "server" / "manage.py", "print(1)\n")
+    _write(root / "docker" / "compose.yaml", "services:\n  server:\n    build: ../backend/\n")
+    (finding,) = _run(ComposeConfig(), root / "docker", tmp_path / "home")
+    assert finding.fix is not None
+    assert finding.fix.title.endswith("(did you mean context: .. and dockerfile: docker/Dockerfile? Dockerfile "
+                                      "exists, and its COPY lines name paths from .., not from ../backend)"), \
+        finding.fix.title

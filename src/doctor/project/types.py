@@ -7,6 +7,7 @@ Every record keeps the Location it came from (file and line in the compose file,
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -132,7 +133,9 @@ class Build:
         if "://" in self.context or self.context.startswith("git@"):
             return None
         path = Path(self.dockerfile)
-        return path if path.is_absolute() else Path(self.context) / path
+        # joined as compose joins it (filepath.Join cleans the path): `frontend/../docker/Dockerfile` is
+        # docker/Dockerfile, which is how a message names it
+        return path if path.is_absolute() else Path(os.path.normpath(Path(self.context) / path))
 
 
 def words_of(value: tuple[str, ...] | str | None) -> list[str]:
