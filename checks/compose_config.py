@@ -122,8 +122,11 @@ class ComposeConfig(Check):
                     fix = _env_file_maker(project, problem.message) or _env_file_advice(project, problem)
                 # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
                 severity = Severity.WARNING if problem.kind is ProblemKind.LIMIT else None  # compose has no fault there
+                # the subject (a baseline's fingerprint) names the project's paths from its folder: the same in
+                # every checkout, and no developer's home folder in a committed .doctor-baseline.json
+                said = problem.message.replace(f"{project.root}/", "")
                 yield self.finding(project.shown_problem(problem), problem.location,
-                                   f"{problem.kind.value}:{problem.message}", fix, severity)
+                                   f"{problem.kind.value}:{said}", fix, severity)
         yield from self._missing_builds(project)
         yield from self._refused_restarts(project)
         yield from self._secret_sources(project)

@@ -69,3 +69,16 @@ def test_a_template_beside_it_is_left_to_env_drift(tmp_path: Path) -> None:
     (tmp_path / ".env.example").write_text("A=1\n")
     [found] = _env_file_findings(tmp_path)
     assert found.fix is None  # env-drift's finding copies .env.example to .env
+
+
+def test_the_subject_of_a_missing_env_file_is_the_same_in_every_checkout(tmp_path: Path) -> None:
+    """paperless-ngx's docker-compose.portainer.yml `env_file: stack.env`: the subject (a baseline's fingerprint)
+    held the absolute path, so a baseline made on a laptop never matched in CI, and a committed
+    .doctor-baseline.json carried the developer's home folder."""
+    subjects = []
+    for where in ("laptop", "ci/runner/work"):
+        root = tmp_path / where / "p"
+        root.mkdir(parents=True)
+        (root / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: stack.env\n")
+        subjects.append([f.subject for f in _env_file_findings(root)])
+    assert subjects[0] == subjects[1] == ["env-file:env file stack.env not found"], subjects

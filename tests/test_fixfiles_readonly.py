@@ -147,3 +147,18 @@ def test_a_fix_one_of_whose_files_is_read_only_writes_none_of_them(project: Path
         assert report.diffs == () and report.exit_code == 1
         assert not (project / "compose.override.yaml").exists()
         assert (project / ".env").read_text() == "A=1\n"
+
+
+def test_a_backup_that_cannot_be_written_names_the_state_folder_not_the_project_file(project: Path) -> None:
+    """`doctor fix` with a read-only HOME said `cannot write .env: Read-only file system` for a project whose
+    files were all writable: the backup of the untracked .env (under ~/.local/state/doctor) had failed."""
+    state = project.parent / "state"
+    state.write_text("a file where the state folder would go\n")  # mkdir there fails, as on a read-only HOME
+    dotenv = project / ".env"
+    files = ProjectFiles(project, "app", {"HOME": str(project), "XDG_STATE_HOME": str(state)})
+    plan = files.load(dotenv)
+    plan.add(Edit(dotenv, "", "K=2\n"), "add K")
+    said = files.write(plan)
+    assert said.startswith(f"cannot back up .env (not tracked by git) to {state / 'doctor' / 'backups'}: "), said
+    assert said.endswith("; nothing written (set XDG_STATE_HOME to a writable folder)"), said
+    assert dotenv.read_text() == "A=1\n"

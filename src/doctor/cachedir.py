@@ -18,10 +18,13 @@ if TYPE_CHECKING:
 
 
 def cache_dir(env: Mapping[str, str]) -> str | None:
-    """The cache folder for this environment; None when caching is off or there is no HOME."""
+    """The cache folder for this environment; None when caching is off or there is no HOME (unset, or a
+    folder that does not exist: `HOME=/nonexistent` in a CI container run as root, which a cache must not
+    make)."""
     if env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
         return None
-    base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
+    home = env.get("HOME", "")
+    base = env.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home and os.path.isdir(home) else "")
     return os.path.join(base, "doctor") if base else None
 
 

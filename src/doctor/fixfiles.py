@@ -306,9 +306,14 @@ class ProjectFiles:
         refusal = read_only(plan.path, plan.display) if plan.exists else ""
         if refusal:
             return refusal
-        try:
-            if plan.exists and plan.path not in self._created and not self._tracked(plan.path):
+        if plan.exists and plan.path not in self._created and not self._tracked(plan.path):
+            try:
                 self._backup(plan)
+            except OSError as exc:  # the user's state folder, not the project file: say which, and the way out
+                where = self.state_dir / "backups"
+                return (f"cannot back up {plan.display} (not tracked by git) to {where}: {exc.strerror or exc}; "
+                        "nothing written (set XDG_STATE_HOME to a writable folder)")
+        try:
             write_atomic(plan.path, plan.rendered(), unchanged=lambda: self._unchanged(plan))
             if not plan.exists:
                 self._created.add(plan.path)
