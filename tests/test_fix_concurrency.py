@@ -134,7 +134,8 @@ def test_a_full_or_readonly_state_dir_does_not_stop_the_lock(tmp_path: Path) -> 
     (home / "state").write_text("not a directory")  # nothing can be created under it
     report = run(root, home)
     assert report.error == ""  # the lock was had; the backup of the untracked .env could not be made:
-    assert report.results[0].status is FixStatus.FAILED and report.results[0].reason.startswith("cannot write")
+    assert report.results[0].status is FixStatus.FAILED
+    assert report.results[0].reason.startswith("cannot back up .env (not tracked by git) to ")
     assert (root / ".env").read_bytes() == ENV.encode()  # so nothing was written without its backup
 
 

@@ -162,3 +162,16 @@ def test_a_backup_that_cannot_be_written_names_the_state_folder_not_the_project_
     assert said.startswith(f"cannot back up .env (not tracked by git) to {state / 'doctor' / 'backups'}: "), said
     assert said.endswith("; nothing written (set XDG_STATE_HOME to a writable folder)"), said
     assert dotenv.read_text() == "A=1\n"
+
+
+def test_the_backed_up_line_names_the_file_from_here_and_the_copy_under_home(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """`backed up /tmp/.../examples/broken-stack/.env ... to /root/.local/state/...`: both absolute, where the README
+    (and every other line of a fix) names paths from the current folder."""
+    from doctor.fixer import _from_here, _home_tilde
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert _from_here(tmp_path / "examples" / "broken-stack" / ".env") == "examples/broken-stack/.env"
+    assert _home_tilde(tmp_path / "home" / ".local" / "state" / "x") == "~/.local/state/x"
+    assert _home_tilde("/elsewhere/state/x") == "/elsewhere/state/x"

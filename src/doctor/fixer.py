@@ -572,6 +572,18 @@ def _left(report: FixReport) -> list[str]:
     return lines
 
 
+def _from_here(path: object) -> str:
+    from doctor.model import shown_path
+
+    return shown_path(Path(str(path)))
+
+
+def _home_tilde(path: object) -> str:
+    home = os.path.expanduser("~")
+    text = str(path)
+    return "~" + text[len(home):] if home not in ("", "/") and text.startswith(home.rstrip("/") + "/") else text
+
+
 def render_fix_report(report: FixReport) -> str:
     """The report as plain text: diffs, one line per fix, backups, notes and a summary line."""
     lines: list[str] = []
@@ -586,7 +598,8 @@ def render_fix_report(report: FixReport) -> str:
         why = f": {r.reason}" if r.reason else ""
         lines.append(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}")
     for original, copy in report.backups:
-        lines.append(f"backed up {original} (not tracked by git) to {copy}")
+        # the file as the run names it (from the current folder), the copy under `~` when in the home folder
+        lines.append(f"backed up {_from_here(original)} (not tracked by git) to {_home_tilde(copy)}")
     lines.extend(report.notes)
     counts = {s: sum(r.status is s for r in report.results) for s in FixStatus}
     if not report.results:
