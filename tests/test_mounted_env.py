@@ -82,3 +82,17 @@ def test_a_key_the_services_environment_sets_wins_over_the_bound_file(tmp_path: 
     found = project(tmp_path, host="postgresserver", own="      - DATABASE_HOST=fba_postgres\n")
     assert set(mounted_env(found, found.services["fba_server"])) == {"DATABASE_PORT"}
     assert run(ServiceNameDrift, found) == []
+
+
+def test_a_password_in_the_bound_settings_file_is_never_printed(tmp_path: Path) -> None:
+    """The file's values reach findings and diffs now: its secrets are the project's, masked at the border."""
+    from doctor.known_secrets import project_redactor
+
+    found = project(tmp_path, host="postgresserver")
+    with (tmp_path / "deploy" / ".env.server").open("a") as settings:
+        settings.write("DATABASE_PASSWORD='Zq8vLr2TxWm4Kp9s'\n"
+                       "TOKEN_SECRET_KEY='1VkVF75nsNABBjK_7-qz7GtzNy3AMvktc9TCPwKczCk'\n")
+    found = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}))
+    shown = project_redactor(found).text("postgres://u:Zq8vLr2TxWm4Kp9s@db/x "
+                                         "1VkVF75nsNABBjK_7-qz7GtzNy3AMvktc9TCPwKczCk")
+    assert "Zq8vLr2TxWm4Kp9s" not in shown and "1VkVF75nsNABBjK" not in shown, shown

@@ -39,17 +39,23 @@ def with_mounted_env(project: Project) -> ComposeModel:
     return replace(model, services={**model.services, **changed}) if changed else model
 
 
-def mounted_env(project: Project, service: Service) -> dict[str, EnvVar]:
-    """The keys of the env files bound onto a dotenv-named target in the service that its own
-    environment does not set, each with its file's line (the last line of a key wins)."""
-    found: dict[str, EnvVar] = {}
+def mounted_files(service: Service) -> list[Path]:
+    """The host files bound onto a dotenv-named target of the service (whether they exist or not)."""
+    found = []
     for mount in service.volumes:
         if mount.type != "bind" or not mount.source or "$" in mount.source:
             continue
         name = posixpath.basename(mount.target.rstrip("/"))
-        if not _DOTENV_TARGET.fullmatch(name) or _TEMPLATE.search(name):
-            continue
-        path = Path(mount.source)
+        if _DOTENV_TARGET.fullmatch(name) and not _TEMPLATE.search(name):
+            found.append(Path(mount.source))
+    return found
+
+
+def mounted_env(project: Project, service: Service) -> dict[str, EnvVar]:
+    """The keys of the env files bound onto a dotenv-named target in the service that its own
+    environment does not set, each with its file's line (the last line of a key wins)."""
+    found: dict[str, EnvVar] = {}
+    for path in mounted_files(service):
         env = project.env_file(path)  # None unless a regular file
         for entry in env.entries if env is not None else ():
             if entry.key not in service.environment:
