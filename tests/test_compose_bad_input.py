@@ -29,7 +29,7 @@ def only(model: ComposeModel, kind: ProblemKind) -> Problem:
 # (compose file text, expected kind, expected line, a word the message must contain)
 CASES = {
     "tab": ("services:\n  a:\n\timage: x\n", ProblemKind.YAML, 3, "yaml"),
-    "syntax": ("services:\n  a: {image: x\n", ProblemKind.YAML, 3, "yaml"),
+    "syntax": ("services:\n  a: {image: x\n", ProblemKind.YAML, 2, "yaml"),  # the last line, not past it
     "duplicate-key": ("services:\n  a:\n    image: x\n    image: y\n", ProblemKind.YAML, 4, "line 3"),
     "services-not-mapping": ("services:\n  - a\n", ProblemKind.SCHEMA, 1, "mapping"),
     "service-null": ("services:\n  a:\n", ProblemKind.SCHEMA, 2, "services.a"),
