@@ -38,7 +38,9 @@ class PortCollision(Check):
         running one does: an error, whose advice stops it (`docker rm` refuses it).
         Ports a stopped container of another compose project declares (a leftover of a renamed
         folder: `up` fails once it runs again), ports below the unprivileged limit with a
-        rootless engine are warnings; a free port in the kernel's ephemeral range is info (an
+        rootless engine are warnings, and so is a port an engine's forwarder (docker-proxy) holds
+        while the engine does not answer (it may be this project's own container, which `up`
+        recreates); a free port in the kernel's ephemeral range is info (an
         outgoing connection may take it before `up`). A host range mapped onto a container
         range (`20000-29999:20000-29999`, which compose expands port by port) is reported per
         owner: `11 host ports of 'web' (0.0.0.0/tcp: 20000-20010) are held by ...`, at most

@@ -307,9 +307,12 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
         # container is the owner, and only the engine that runs it can name it
         ask = Fix(f"ask {engine} which container publishes {sock.port}", Safety.ADVICE,
                   command=("docker", "ps", "--filter", f"publish={sock.port}"))
-        return ("forwarder", engine), _say(
-            check, target, f"is published by a container of {engine} (forwarded by '{holder.name}', "
-            f"pid {holder.pid}): docker ps --filter publish={sock.port} names it", ask)
+        said = (f"is published by a container of {engine} (forwarded by '{holder.name}', pid {holder.pid}): "
+                f"docker ps --filter publish={sock.port} names it")
+        if not host.engine.available:  # not asked which: it may be this project's own, which `up` recreates
+            return ("forwarder", engine), _say(check, target, said + "; the engine did not answer, so it may be "
+                                               "this project's own container", ask, Severity.WARNING)
+        return ("forwarder", engine), _say(check, target, said, ask)
     shown = shorten(holder.cmdline) or holder.name
     return ("pid", holder.pid), _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
 
