@@ -237,10 +237,8 @@ class LeakedHostPort(Check):
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        from doctor.project.mounted_env import with_mounted_env
-
         # and the env files the services' apps read from a bind (fba's `.env.server:/fba/backend/.env`)
-        model = with_mounted_env(project)
+        model = project.app_compose
         clients = Clients(project)
         index = NetworkIndex(model)
         groups, why = consumer_groups(model, index, clients, functools.partial(_address_at, project))

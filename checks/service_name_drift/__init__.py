@@ -144,10 +144,8 @@ class ServiceNameDrift(Check):
     severity = Severity.ERROR
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        from doctor.project.mounted_env import with_mounted_env
-
         # and the env files the services' apps read from a bind (fba's `.env.server:/fba/backend/.env`)
-        model = with_mounted_env(project)
+        model = project.app_compose
         everywhere = all_names(model)
         hostnames = {s.hostname.lower(): s.name for s in model.services.values() if s.hostname}
         # a service a profile leaves out, by its name or what it answers to (n8n starter's

@@ -189,6 +189,14 @@ class Project:
         return re.sub(r"(?<![^\s'\"(])/[^\s'\"]+", rewritten, problem.message)
 
     @cached_property
+    def app_compose(self) -> ComposeModel:
+        """The model with each service's environment extended by the env files bound onto its app's
+        `.env` (doctor.project.mounted_env): what service-name-drift and leaked-host-port judge, made once."""
+        from doctor.project.mounted_env import with_mounted_env
+
+        return with_mounted_env(self)
+
+    @cached_property
     def config(self) -> Config:
         """The effective doctor configuration (flags over doctor.yaml / [tool.doctor]) for checks."""
         if self.options.config is not None:

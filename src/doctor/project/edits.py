@@ -15,7 +15,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -436,14 +436,18 @@ def interpolated_at(project: Project, name: str, written_in: Path | None = None)
     COMPOSE_ENV_FILES choose that sets it (compose then reads no `.env`), else `.env`'s; for a value
     written in a file an `include` loads (`written_in`) and left unset there, the env_file of that
     include that sets it (laradock's `gearman/defaults.env` for `gearman/compose.yml`)."""
-    for found in map(project.env_file, reversed(project.interpolation_files)):
-        entry = found.entry(name) if found is not None else None
-        if found is not None and entry is not None:
-            return found.path, entry
+    found = _first_setting(project, reversed(project.interpolation_files), name)
+    if found is not None:
+        return found
     chain = project.compose.include_env.get(written_in, ()) if written_in is not None else ()
     if not chain or name in project.compose.variables:  # the shell's, or the project's own
         return None
-    for found in map(project.env_file, chain):
+    return _first_setting(project, chain, name)
+
+
+def _first_setting(project: Project, paths: Iterable[Path], name: str) -> tuple[Path, EnvEntry] | None:
+    """The first of the env files `paths` that sets `name`, with its line; None when none does."""
+    for found in map(project.env_file, paths):
         entry = found.entry(name) if found is not None else None
         if found is not None and entry is not None:
             return found.path, entry

@@ -131,8 +131,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if not containers and text:  # `up ... | doctor why` with no container to read: the text's symptoms
         piped, ran = _from_text(project, project_options, registry, config.severities, opts, text, signatures)
         if piped:
-            lines = len([line for line in text.split("\n") if line.strip()])
-            sys.stderr.write(f"doctor: project {name!r} has no container on the engine: reading the {lines} "
+            sys.stderr.write(f"doctor: project {name!r} has no container on the engine: reading the {_lines(text)} "
                              "line(s) piped in\n")
             return _print(opts, project, piped, ran, out)
     elif text:
@@ -148,10 +147,9 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
             raise app.UsageError(f"project {name!r} has no container on the engine: 'docker compose up' has not "
                                  f"run, or it failed before creating one, as when it cannot pull an image: {shown}")
         if not diagnoses and text.strip():  # read, and nothing in it doctor knows: say so, not "run up"
-            count = len([line for line in text.split("\n") if line.strip()])
-            raise app.UsageError(f"project {name!r} has no container on the engine, and the {count} line(s) piped in "
-                                 "show no failure doctor reads (compose's `exited with code`, `Error` or a known "
-                                 "log line): pipe the whole `up` output (`up 2>&1 | doctor why`)")
+            raise app.UsageError(f"project {name!r} has no container on the engine, and the {_lines(text)} line(s) "
+                                 "piped in show no failure doctor reads (compose's `exited with code`, `Error` or a "
+                                 "known log line): pipe the whole `up` output (`up 2>&1 | doctor why`)")
         if not diagnoses:
             raise app.UsageError(f"project {name!r} has no container on the engine (run 'docker compose up' first)")
         return _print(opts, project, diagnoses, results, out)
@@ -185,6 +183,11 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
         raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
     return _print(opts, project, diagnoses, results, out)
+
+
+def _lines(text: str) -> int:
+    """The non-blank lines of piped text, split at newlines only (a CR inside a line is no line's end)."""
+    return sum(1 for line in text.split("\n") if line.strip())
 
 
 def _no_log_as_project(path: Path | None) -> None:
