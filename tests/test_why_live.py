@@ -214,6 +214,35 @@ def test_why_on_a_healthy_stack_says_all_services_are_up(tmp_path: Path, docker_
         compose(docker_engine, root, name, "down", "-v", "-t", "0")
 
 
+def test_why_after_abort_on_container_exit_blames_only_the_service_that_exited(tmp_path: Path, docker_engine: str,
+                                                                               image: str) -> None:
+    # `up --abort-on-container-exit` (a CI job's test run): app exits 3, compose stops the rest, db past its
+    # grace period (a shell as PID 1 ignores SIGTERM: 137), cache on SIGTERM (143)
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "abort"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        f"services:\n  app:\n    image: {image}\n"
+        f"    command: [\"sh\", \"-c\", \"sleep 1; echo boom; exit 3\"]\n    depends_on: [db, cache]\n"
+        f"  db:\n    image: {image}\n    command: [\"sleep\", \"300\"]\n    stop_grace_period: 1s\n"
+        f"  cache:\n    image: {image}\n"
+        f"    command: [\"sh\", \"-c\", \"trap 'exit 143' TERM; while :; do sleep 0.2; done\"]\n"
+    )
+    try:
+        assert compose(docker_engine, root, name, "up", "--abort-on-container-exit").returncode == 3
+        status, text = run_why(root, name)
+        assert status == 1, text
+        assert "✗ app" in text and "symptom  boom" in text, text
+        assert "- db     exited (137), stopped when 'app' exited" in text, text
+        assert "- cache  exited (143), stopped when 'app' exited" in text, text
+        assert "1 of 3 services failed · 0 explained by a finding (2 stopped by a signal)" in text, text
+        assert compose(docker_engine, root, name, "rm", "-f", "app").returncode == 0
+        status, text = run_why(root, name)  # the rest, as `docker compose stop` leaves them: none failed
+        assert status == 0 and "no service failed · 2 of 3 stopped by a signal" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
 def test_why_without_containers_or_engine_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from doctor import app
 

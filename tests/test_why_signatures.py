@@ -389,3 +389,46 @@ def test_a_service_compose_stopped_at_is_the_failure_and_the_ones_it_never_start
     made = Finding("missing-mount", Severity.ERROR, "bind source ./nginx.conf is an empty directory where a file was "
                    "meant", where, "short:nginx.conf")
     assert [stops_create(f) for f in (must, made)] == [True, False]
+
+
+def test_a_stop_signal_exit_is_no_failure_of_its_own() -> None:
+    from doctor.host.containers import stopped
+    from doctor.why.diagnose import Diagnosis
+    from doctor.why.render import count_line
+
+    # `up --abort-on-container-exit`: app exits 3, compose stops db (137 past its grace) and cache (143)
+    app = _container(name="p-app-1", service="app", exit_code=3, finished=100.0)
+    db = _container(name="p-db-1", service="db", exit_code=137, finished=101.5)
+    cache = _container(name="p-cache-1", service="cache", exit_code=143, finished=100.2)
+    early = _container(name="p-early-1", service="early", exit_code=137, finished=99.0)  # killed before app failed
+    marked = {s.service: s for s in stopped([app, db, cache, early])}
+    assert marked["app"].failed and not marked["app"].stopped
+    for service in ("db", "cache"):
+        assert not marked[service].failed
+        assert marked[service].stopped.startswith("when 'app' exited"), marked[service]
+    assert marked["early"].failed and not marked["early"].stopped  # it may be why app failed
+    assert marked["db"].describe.startswith("exited (137), stopped when 'app' exited")
+    shown = [Diagnosis(s.service, s) for s in marked.values()]
+    assert count_line(shown) == "2 of 4 services failed · 0 explained by a finding (2 stopped by a signal)"
+    assert not Diagnosis("db", marked["db"]).up  # stopped is not up: no ✓
+    # `docker compose stop`: SIGTERM (and SIGKILL past the grace period) with no failure: none failed
+    calm = stopped([_container(service="web", exit_code=143, finished=5.0),
+                    _container(service="db", exit_code=137, finished=15.0)])
+    assert [s.failed for s in calm] == [False, False]
+    assert "by SIGKILL" in calm[1].stopped
+    assert count_line([Diagnosis(s.service, s) for s in calm]) == \
+        "no service failed · 2 of 2 stopped by a signal (as `docker compose stop` or Ctrl+C stops them)"
+    # a lone 137 is a kill or the memory limit, not a stop; nor is an OOM kill or a restarting container's exit
+    assert stopped([_container(exit_code=137, finished=3.0)])[0].failed
+    assert stopped([_container(exit_code=137, oom_killed=True)])[0].failed
+    loop = _container(service="loop", state="restarting", exit_code=3, finished=1.0)
+    hog = _container(service="hog", exit_code=137, memory_limit=8 << 20, finished=2.0)
+    assert stopped([loop, hog])[1].failed
+
+
+def test_the_engines_finish_time_is_read_to_the_nanosecond() -> None:
+    from doctor.host.containers import _finished
+
+    assert _finished("2026-12-05T00:10:01.5Z") > _finished("2026-12-05T00:10:01.123456789Z")
+    assert _finished("1970-01-01T00:00:02Z") == 2.0
+    assert _finished("0001-01-01T00:00:00Z") == 0.0 and _finished(None) == 0.0 and _finished("soon") == 0.0

@@ -52,10 +52,16 @@ class ContainerState:
     # running, but its log keeps repeating this failure (a signature's id: a wait loop on a host it cannot
     # resolve or reach); `doctor why` judges it from the log tail, the engine has no word for it
     looping: str = ""
+    finished: float = 0.0  # State.FinishedAt, seconds since the epoch (0: never finished, or unreadable)
+    # exited on a signal sent to stop it, no failure of its own: `when 'app' exited` (compose's
+    # --abort-on-container-exit stopping the rest), or `by a stop signal` (docker compose stop, down, Ctrl+C)
+    stopped: str = ""
 
     @property
     def failed(self) -> bool:
         """True when the service is not doing its job: exited non-zero, never started, looping, unhealthy."""
+        if self.stopped:
+            return False
         if self.oom_killed or self.error or self.health == "unhealthy" or self.looping:
             return True
         if self.state in ("restarting", "dead"):
@@ -84,6 +90,8 @@ class ContainerState:
             text += ", OOMKilled"
         if self.looping:
             text += f", but its log repeats: {self.looping}"
+        if self.stopped:
+            text += f", stopped {self.stopped}"
         return text
 
 
@@ -95,14 +103,68 @@ def project_containers(engine: EngineConnection, project: str, *, max_lines: int
     """
     filters = quote(json.dumps({"label": [f"{COMPOSE_PROJECT}={project}"]}))
     listed = engine.get_json(f"/containers/json?all=1&filters={filters}")
-    found = []
+    states = []
     for item in (listed if isinstance(listed, list) else [])[:MAX_CONTAINERS]:
         inspected = engine.get_json(f"/containers/{quote(str(item.get('Id', '')))}/json")
-        state = _state(inspected if isinstance(inspected, dict) else {})
-        if state.failed:
-            state = with_logs(engine, state, max_lines, max_bytes)
-        found.append(state)
+        states.append(_state(inspected if isinstance(inspected, dict) else {}))
+    found = [with_logs(engine, state, max_lines, max_bytes) if state.failed else state for state in stopped(states)]
     return tuple(sorted(found, key=lambda s: (s.service, s.name)))
+
+
+# the exit codes of a process ended by a signal sent to stop it: SIGINT (130), SIGKILL (137: `docker stop`'s
+# after the grace period), SIGTERM (143: `docker stop`'s first)
+STOP_CODES = (130, 137, 143)
+_SIGNALS = {130: "SIGINT", 137: "SIGKILL", 143: "SIGTERM"}
+
+
+def stopped(states: list[ContainerState]) -> list[ContainerState]:
+    """`states` with the containers that exited on a stop signal marked `stopped`, no failure of their own.
+
+    After `up --abort-on-container-exit` (or `--exit-code-from`), compose stops every other container when
+    one exits: those exit 143 (SIGTERM), or 137 when they ignore it past their stop_grace_period (a shell
+    as PID 1). Such an exit, of a container not OOM-killed, that ended no earlier than a container that
+    exited with an error of its own, was that stop. With no such failure, a SIGTERM or SIGINT exit (130, 143) is a stop
+    someone asked for (`docker compose stop`, `down`, Ctrl+C), as is a SIGKILL exit (137) where the others
+    that exited were stopped too; a lone 137 may be a kill or the memory limit (doctor.why says which).
+    """
+    from doctor.records import replace
+
+    def signalled(state: ContainerState) -> bool:
+        return state.state == "exited" and state.exit_code in STOP_CODES and not state.oom_killed and not state.error
+
+    exited = [s for s in states if s.state == "exited" and s.exit_code != 0]
+    # what makes compose abort: a container that exited (a restarting one does not), on its own
+    own = sorted((s for s in exited if not signalled(s)), key=lambda s: s.finished)
+    quiet = all(signalled(s) for s in exited) and any(s.exit_code != 137 for s in exited)
+    out = []
+    for state in states:
+        if not signalled(state):
+            out.append(state)
+            continue
+        # the engine's clock orders both: a container stopped because another failed ended after it
+        first = next((s for s in own if 0 < s.finished <= state.finished), None)
+        name = _SIGNALS[state.exit_code]
+        if first is not None:
+            why = f"when '{first.service or first.name}' exited (compose stops the others: --abort-on-container-exit)"
+        elif state.exit_code != 137 or quiet:
+            why = f"by {name} (a `docker compose stop`, `down` or Ctrl+C stops a service so)"
+        else:
+            why = ""
+        out.append(replace(state, stopped=why) if why else state)
+    return out
+
+
+def _finished(text: object) -> float:
+    """An RFC 3339 time of the engine's (`2026-12-05T00:10:01.123456789Z`) in seconds since the epoch; 0 for
+    the zero time of a container never finished, or text this does not read."""
+    import calendar
+    import re
+
+    found = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?Z$", str(text))
+    if found is None or found[1] == "0001":
+        return 0.0
+    whole = calendar.timegm((*(int(found[i]) for i in range(1, 7)), 0, 0, 0))
+    return whole + float(found[7] or 0)
 
 
 def projects_at(engine: EngineConnection, working_dir: str) -> list[str]:
@@ -139,6 +201,7 @@ def _state(doc: dict[str, Any]) -> ContainerState:
         memory_limit=_memory(doc),
         error=str(status.get("Error") or ""),
         one_shot=labels.get(COMPOSE_ONEOFF) == "True",
+        finished=_finished(status.get("FinishedAt")),
     )
 
 

@@ -3,9 +3,9 @@
 The symptoms come from the project's containers on the engine; with none there, from the output
 of the failed `up` when it is piped in (`docker compose up -d 2>&1 | doctor why`: doctor.why.piped).
 
-Exit 0 when every service is up, 1 when one failed (a running one whose log ends in a wait loop
-on a failure counts as failed: doctor.why.loop), 2 when doctor could not look (no engine, no
-container of the project on it, an unknown service).
+Exit 0 when no service failed (each up, or stopped by a signal: doctor.host.containers.stopped), 1 when one
+failed (a running one whose log ends in a wait loop on a failure counts as failed: doctor.why.loop), 2 when
+doctor could not look (no engine, no container of the project on it, an unknown service).
 """
 
 from __future__ import annotations

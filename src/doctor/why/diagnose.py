@@ -111,8 +111,9 @@ class Diagnosis:
     @property
     def up(self) -> bool:
         """Its container runs (or the piped text shows it came up) and `up` did not stop before it."""
+        stopped = self.container is not None and bool(self.container.stopped)  # exited on a stop signal
         return (self.container is not None or self.text_state.startswith("started")) and not self.stopped_at and \
-            not self.failed
+            not self.failed and not stopped
 
     @property
     def state(self) -> str:

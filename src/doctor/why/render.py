@@ -91,19 +91,25 @@ def count_line(diagnoses: Sequence[Diagnosis], redact: Redactor | None = None) -
     everyone = [d for d in diagnoses if d.service == ALL_SERVICES and d.failed]
     failed = [d for d in listed if d.failed]
     explained = sum(1 for d in (*failed, *everyone) if any(e.is_cause for e in d.explained))
-    not_started = sum(1 for d in listed if not d.failed and not d.up)
+    signalled = [d for d in listed if d.container is not None and d.container.stopped]
+    not_started = sum(1 for d in listed if not d.failed and not d.up and d not in signalled)
     stopped = [d for d in listed if d.stopped_at]
+    halted = f"{len(signalled)} stopped by a signal" if signalled else ""
     if failed or everyone:
         what = f"{len(failed)} of {len(listed)} services failed" if failed else f"all {len(listed)} services failed" \
             if listed else "a failure that names no service"  # no service of the project is shown
         also = " (and a fault of them all)" if failed and everyone else ""
-        absent = f" ({not_started} not started)" if failed and not_started else ""
-        return f"{what}{also} · {explained} explained by a finding{absent}"
+        absent = ", ".join(part for part in (f"{not_started} not started" if failed and not_started else "", halted)
+                           if part)
+        return f"{what}{also} · {explained} explained by a finding" + (f" ({absent})" if absent else "")
     if stopped:
         at = ", ".join(f"'{s}'" for s in stopped[0].stopped_at)
         return f"{len(stopped)} of {len(listed)} services never started: `up` failed at {at} first"
     created = [d for d in listed if d.container is not None]
     missing = len(listed) - len(created)
+    if signalled:  # `docker compose stop`, `down` or Ctrl+C: none failed, and not all are up
+        return (f"no service failed · {len(signalled)} of {len(listed)} stopped by a signal (as `docker compose stop` "
+                "or Ctrl+C stops them)")
     return f"all {len(created)} services are up" + (f" ({missing} not created)" if missing else "")
 
 
