@@ -90,6 +90,13 @@ def test_an_engine_it_cannot_ask_is_one_note_not_a_pass_or_an_error(tmp_path: Pa
     assert found.severity is Severity.INFO and found.subject == "external:unknown"
     assert "could not look whether the engine has external network 'shared_net', external volume " \
            "'myproj_dbdata'" in found.message
+    # the check could look at only part of what it judges: partial, never a clean pass
+    from doctor.engine import Report
+    from doctor.model import CheckResult, Status
+    from doctor.report import partial_reason
+
+    result = CheckResult("compose-config", "", Status.PASSED, (found,))
+    assert partial_reason(result, Report(tmp_path, (result,))).startswith("could not look whether the engine has")
 
 
 def test_no_external_resource_asks_nothing(tmp_path: Path) -> None:

@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     from doctor.model import CheckResult
     from doctor.redact import Redactor
 
-#: a note without a file whose subject is one of these says the check could not ask the engine
-#: (unavailable, remote, hung): the check ran on its static half only
-ENGINE_NOTE_SUBJECTS = frozenset({"engine"})
+#: a note whose subject is one of these says the check could not ask the engine (unavailable,
+#: remote, hung): the check ran on its static half only (`engine`, without a file; compose-config's
+#: `external:unknown` at the declaration of the external volume or network it could not look for)
+ENGINE_NOTE_SUBJECTS = frozenset({"engine", "external:unknown"})
 #: report.facts key: {"reason": why the project was read only in part, "reported_by": [the check
 #: ids whose findings are those problems]}; every other check that ran is marked partial
 PARTIAL_INPUT = "partial_input"
@@ -96,7 +97,7 @@ def partial_reason(result: CheckResult, report: Report) -> str:
     if result.status not in (Status.PASSED, Status.FAILED):
         return ""
     for finding in result.findings:
-        if finding.severity is Severity.INFO and finding.location is None and finding.subject in ENGINE_NOTE_SUBJECTS:
+        if finding.severity is Severity.INFO and finding.subject in ENGINE_NOTE_SUBJECTS:
             return finding.message
     partial_input = report.facts.get(PARTIAL_INPUT)
     if isinstance(partial_input, dict) and result.check not in partial_input.get("reported_by", ()):
