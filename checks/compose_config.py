@@ -366,8 +366,13 @@ def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
     whose = f" with the variables {', '.join(map(repr, users))} read{'s' if len(users) == 1 else ''} from it"
     where = (f" at {project.shown(problem.location.path)}:{problem.location.line}"
              if problem.location and problem.location.line else "")
+    # the line's text is compose's: a path from the folder compose resolves that file's paths from (the
+    # project's for every -f file; an included or extended file's own), whatever folder doctor names paths from
+    declared = problem.location.path if problem.location else None
+    base = project.compose.project_dir if declared is None or declared in project.compose.files else declared.parent
+    written = os.path.relpath(path, base) if path.is_absolute() else str(path)
     return Fix(f"create {shown}{whose} (no template beside it to copy), or make it optional{where}: "
-               f"`env_file: [{{path: {shown}, required: false}}]` (Docker Compose 2.24 or later)", Safety.ADVICE)
+               f"`env_file: [{{path: {written}, required: false}}]` (Docker Compose 2.24 or later)", Safety.ADVICE)
 
 
 def _build_advice(project: Project, miss: MissingBuild, shown: str) -> Fix:

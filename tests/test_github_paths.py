@@ -120,3 +120,24 @@ def test_the_reviewers_setup_end_to_end(tmp_path: Path, with_git: bool) -> None:
     files = {line.split("file=", 1)[1].split(",", 1)[0] for line in done.stdout.splitlines() if "file=" in line}
     assert "docker/.env" in files, done.stdout + done.stderr
     assert all(f.startswith("docker/") for f in files), files
+
+
+def test_messages_name_paths_from_the_checkout_whether_github_was_asked_for_or_chosen(tmp_path: Path) -> None:
+    # a GitHub job runs doctor from the checkout's top, or from the project's folder: the paths in the
+    # messages are the ones the annotation's file= uses, with --format github or without it
+    repo = tmp_path / "repo"
+    (repo / "docker").mkdir(parents=True)
+    (repo / "docker" / "compose.yaml").write_text("services:\n  app:\n    image: x\n    env_file: config/app.env\n")
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(repo), "HOME": str(tmp_path),
+           "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": f"unix://{tmp_path}/no-engine.sock"}
+    said = set()
+    for cwd, args in ((repo, ["docker"]), (repo, ["docker", "--format", "github"]), (repo / "docker", []),
+                      (repo / "docker", ["--format", "github"])):
+        done = subprocess.run([sys.executable, "-m", "doctor", "preflight", *args, "--select", "compose-config"],
+                              cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+        (line,) = [line for line in done.stdout.splitlines() if line.startswith("::error")]
+        said.add(line)
+    (line,) = said
+    assert "file=docker/compose.yaml" in line and "env file docker/config/app.env not found" in line, line
+    # the line to write into compose.yaml names the file as compose reads it there: from docker/
+    assert "`env_file: [{path: config/app.env, required: false}]`" in line, line

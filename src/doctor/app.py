@@ -136,9 +136,16 @@ def project_options(opts: PreflightOptions, config: Config) -> ProjectOptions:
         env_files=None if opts.env_files is None else tuple(
             Path(os.path.normpath(Path.cwd() / f.expanduser())) for f in opts.env_files),
         # the console names paths from here (locations and the paths in messages alike); a
-        # machine format keeps them relative to the project, like its `file`
-        cwd=Path.cwd() if opts.format in (None, "console") else None,
+        # machine format keeps them relative to the project, like its `file`, and GitHub's
+        # annotations relative to the checkout, like theirs (doctor.report.github.source_root)
+        cwd=Path.cwd() if opts.format in (None, "console") else _github_root(path) if opts.format == "github" else None,
     )
+
+
+def _github_root(path: Path) -> Path:
+    from doctor.report.github import source_root
+
+    return source_root(path.resolve() if path.is_dir() else path.resolve().parent)
 
 
 def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
@@ -235,6 +242,10 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
 
     # the automatic format is the log's (GitHub annotations); a file asked for without --format is the report
     fmt = Format(opts.format) if opts.format else Format.CONSOLE if opts.output else _auto_format(opts.env, out)
+    if opts.format is None and fmt is Format.GITHUB:  # chosen here: its paths are named as --format github names them
+        from doctor.records import replace
+
+        opts = replace(opts, format=fmt.value)
     tty = out.isatty()
     color = opts.color if opts.color is not None else wants_color(out, opts.env)
     progress = None
