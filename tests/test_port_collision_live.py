@@ -132,6 +132,28 @@ def test_process_holder_is_named_with_pid_even_without_engine(tmp_path: Path, li
                         "(is the docker engine running?)")]
 
 
+def test_a_process_holding_only_the_ipv6_side_is_said_to_hold_it_there(tmp_path: Path) -> None:
+    """`up` binds [::]:P beside 0.0.0.0:P: a server listening on [::] alone (IPV6_V6ONLY) stops it too."""
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    port = free_port()
+    code = ("import socket, sys; s = socket.socket(socket.AF_INET6); "
+            "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); s.bind(('::', int(sys.argv[1]))); "
+            "s.listen(); print('ready', flush=True); sys.stdin.read()")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        findings = run_doctor(write_project(tmp_path / "p", web_on(port)),
+                              {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+        (held,) = about(findings, port)
+        assert held.message.startswith(f"0.0.0.0:{port}/tcp ('web') is held on [::] by pid {proc.pid} 'python"), \
+            held.message
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def test_free_ports_with_engine_down_are_skipped_with_the_reason_never_passed(tmp_path: Path) -> None:
     """Without the engine no other project's container was seen: the check looked halfway, so no ✓."""
     result = run_check(write_project(tmp_path / "p", web_on(free_port())),

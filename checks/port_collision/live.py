@@ -314,7 +314,11 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
                                                "this project's own container", ask, Severity.WARNING)
         return ("forwarder", engine), _say(check, target, said, ask)
     shown = shorten(holder.cmdline) or holder.name
-    return ("pid", holder.pid), _say(check, target, f"is held by pid {holder.pid} '{holder.name}' ({shown})", stop)
+    # the engine publishes 0.0.0.0:P on [::]:P too: a process holding only the IPv6 side still stops `up`
+    # (`listen tcp6 [::]:P: bind: address already in use`), and the message says which side it holds
+    side = f" on [{failure.address}]" if ":" in failure.address and ":" not in sock.shown_ip else ""
+    return ("pid", holder.pid), _say(check, target, f"is held{side} by pid {holder.pid} '{holder.name}' ({shown})",
+                                     stop)
 
 
 def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Verdict]:
