@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pwd
 import random
 import re
 import secrets
@@ -51,7 +52,8 @@ ABOVE_INFO = ("warning", "error")
 USER = 1000  # the non-root owner of a copy in the ownership case (CI runs as root)
 # where compose runs each project, relative to the copy (paperless-ngx's compose is its devcontainer's)
 WORKDIR = {"fastapi-template-0.11": ".", "paperless-ngx": ".devcontainer", "voting-app": ".", "redash": ".",
-           "taiga-docker": ".", "docker-django-example": ".", "ctfd": ".", "pontoon": ".", "flagsmith": "."}
+           "taiga-docker": ".", "docker-django-example": ".", "ctfd": ".", "pontoon": ".", "flagsmith": ".",
+           "fba": ".", "joanie": "."}
 PROJECTS = tuple(WORKDIR)
 # the compose files in compose's own order (base first), for the runs given an overlay
 COMPOSE = {"fastapi-template-0.11": ("compose.yml", "compose.override.yml"),
@@ -59,7 +61,8 @@ COMPOSE = {"fastapi-template-0.11": ("compose.yml", "compose.override.yml"),
            "voting-app": ("docker-compose.yml",), "redash": ("compose.yaml",),
            "taiga-docker": ("docker-compose.yml",), "docker-django-example": ("compose.yaml",),
            "ctfd": ("docker-compose.yml",), "pontoon": ("docker-compose.yml",),
-           "flagsmith": ("docker-compose.yml",)}
+           "flagsmith": ("docker-compose.yml",), "fba": ("docker-compose.yml",),
+           "joanie": ("docker-compose.yml",)}
 FILES = {"paperless-ngx": ("docker-compose.devcontainer.sqlite-tika.yml",)}  # not a name compose finds itself
 HOST_PORT = re.compile(r"""^(\s*-\s*["']?(?:\d{1,3}(?:\.\d{1,3}){3}:)?)(\d+)(?=:\d)""")
 
@@ -158,7 +161,8 @@ def make_copy(tmp_path: Path, project: str, label: str = "") -> Copy:
     shutil.copytree(REPLAY / project, root, ignore=shutil.ignore_patterns("SOURCE.md"))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("COMPOSE_", "POSTGRES_", "DOCKER_DEFAULT_", "REDASH_", "PAPERLESS_", "TAIGA_",
-                                "DOCKER_WEB_", "DOTENV_PATH", "SITE_URL", "FLAGSMITH_", "DATABASE_URL"))}
+                                "DOCKER_WEB_", "DOTENV_PATH", "SITE_URL", "FLAGSMITH_", "DATABASE_URL",
+                                "DOCKER_MAP_", "DOCKER_FBA_", "DOCKER_USER", "LOCALTUNNEL_"))}
     env.update(COMPOSE_PROJECT_NAME=name, XDG_STATE_HOME=str(tmp_path / name / "state"))
     copied = Copy(root, project, name, env, {})
     if project == "redash":  # redash's `make env`, which every compose target runs first, writes .env
@@ -175,6 +179,10 @@ def make_copy(tmp_path: Path, project: str, label: str = "") -> Copy:
         _pontoon_server_env(root, copied.ports[8000])
     if project == "flagsmith":
         _flagsmith_ports(copied)
+    if project == "fba":
+        _fba_env(copied)
+    if project == "joanie":
+        _joanie_bootstrap(copied)
     return copied
 
 
@@ -197,6 +205,37 @@ def _flagsmith_ports(copied: Copy) -> None:
     for old in (5432, 5433):
         copied.edit("api/.env-local", f"@localhost:{old}/", f"@localhost:{copied.api_ports[old]}/")
     copied.edit("api/.env-local", "CLICKHOUSE_PORT=9000\n", f"CLICKHOUSE_PORT={copied.api_ports[9000]}\n")
+
+
+FBA_DOCKER_ENV = "deploy/backend/docker-compose/.env.docker"
+FBA_SERVER_ENV = "deploy/backend/docker-compose/.env.server"  # bound onto the app's /fba/backend/.env
+
+
+def _fba_env(copied: Copy) -> None:
+    """fastapi_best_architecture publishes every port as `${DOCKER_MAP_*_PORT:-N}`, their values in
+    deploy/backend/docker-compose/.env.docker: the copy's .env (compose's own) is that file, each port
+    one free now. `ports` maps the file's values (postgres's 15432) to the copy's."""
+    text = (copied.root / FBA_DOCKER_ENV).read_text()
+
+    def free(found: re.Match[str]) -> str:
+        copied.ports[int(found[2])] = free_port(set(copied.ports.values()))
+        return f"{found[1]}{copied.ports[int(found[2])]}"
+
+    env, moved = re.subn(r"^(DOCKER_MAP_\w+_PORT=)(\d+)$", free, text, flags=re.MULTILINE)
+    assert moved == 16, text
+    (copied.root / ".env").write_text(env)
+
+
+def _joanie_bootstrap(copied: Copy) -> None:
+    """What openfun/joanie's `make bootstrap` does before it builds: the data folders app-dev binds,
+    `cp -n` of the env.d .dist files and of the admin frontend's .env.example. USER (localtunnel's
+    `LOCALTUNNEL_SUBDOMAIN=dev-${USER}-joanie`) as a login shell sets it, where the runner has none."""
+    for folder in ("data/media", "data/static", "data/contracts"):
+        (copied.root / folder).mkdir(parents=True)
+    for name in ("common", "crowdin", "localtunnel"):
+        shutil.copyfile(copied.root / f"env.d/development/{name}.dist", copied.root / f"env.d/development/{name}")
+    shutil.copyfile(copied.root / "src/frontend/admin/.env.example", copied.root / "src/frontend/admin/.env")
+    copied.env.setdefault("USER", pwd.getpwuid(os.getuid()).pw_name)
 
 
 def loud(findings: list[dict[str, object]]) -> list[str]:
@@ -363,6 +402,23 @@ def _flagsmith_drift(c: Copy) -> None:
     c.edit("docker-compose.yml", "@postgres:5432/flagsmith", "@postgresserver:5432/flagsmith")
 
 
+def _fba_drift(c: Copy) -> None:
+    # the settings file the app services bind onto /fba/backend/.env (their pydantic-settings read it)
+    c.edit(FBA_SERVER_ENV, "DATABASE_HOST='fba_postgres'", "DATABASE_HOST='postgresserver'")
+
+
+def _fba_leak(c: Copy) -> None:
+    # .env publishes postgres on .env.docker's DOCKER_MAP_POSTGRES_PORT (15432 upstream, free here);
+    # the developer points the app at that port too, as a client on the host would
+    c.edit(FBA_SERVER_ENV, "DATABASE_PORT=5432\n", f"DATABASE_PORT={c.ports[15432]}\n")
+
+
+def _joanie_localhost_email(c: Copy) -> None:
+    # the mail server at localhost, as for a runserver on the host: in the env file only containers read
+    c.edit("env.d/development/common", 'DJANGO_EMAIL_HOST="mailcatcher"', 'DJANGO_EMAIL_HOST="localhost"')
+
+
+FBA_APPS = "fba_celery_beat,fba_celery_flower,fba_celery_worker,fba_server"
 FAULTS = (
     Fault("fastapi-service-name-drift", "fastapi-template-0.11", _drift, "service-name-drift", "compose.yml",
           "POSTGRES_SERVER: postgresserver", "backend:POSTGRES_SERVER", "did you mean 'db'?"),
@@ -421,6 +477,13 @@ FAULTS = (
     Fault("flagsmith-anchor-service-name-drift", "flagsmith", _flagsmith_drift, "service-name-drift",
           "docker-compose.yml", "@postgresserver:5432/flagsmith",
           "flagsmith,flagsmith-task-processor,migrate-db:DATABASE_URL", "did you mean 'postgres'?"),
+    Fault("fba-service-name-drift", "fba", _fba_drift, "service-name-drift", FBA_SERVER_ENV,
+          "DATABASE_HOST='postgresserver'", f"{FBA_APPS}:DATABASE_HOST", "did you mean 'fba_postgres'?"),
+    Fault("fba-leaked-host-port", "fba", _fba_leak, "leaked-host-port", FBA_SERVER_ENV, "DATABASE_PORT=",
+          f"{FBA_APPS}:DATABASE_PORT", "the host port of 'fba_postgres'"),
+    Fault("joanie-localhost-email", "joanie", _joanie_localhost_email, "leaked-host-port", "env.d/development/common",
+          'DJANGO_EMAIL_HOST="localhost"', "app,app-dev,celery,celery-dev:DJANGO_EMAIL_HOST",
+          "did you mean 'mailcatcher'?"),
 )
 
 
@@ -736,6 +799,119 @@ def test_flagsmith_frontend_dev_server_is_advised_with_the_service_ports(tmp_pat
     assert argv[argv.index("run"):][-4:] == ["frontend", "npm", "run", "dev"], argv
     assert "--service-ports" in argv, argv
     transcript("flagsmith-frontend-serve", shown(hits[0]), f"advice: {' '.join(argv)}")
+
+
+JOANIE_ADMIN_ENV = "src/frontend/admin/.env"  # `make bootstrap` copies it from .env.example
+
+
+def _joanie_app_dev_port_taken(copied: Copy) -> tuple[int, int, str]:
+    """app-dev's host port (upstream 8071) held by another program, with the admin frontend's .env
+    pointing the browser at it as on the developer's machine; one `fix` settles it. The old port, the
+    new one, and what the fix printed."""
+    port = copied.ports[8071]
+    for url in ("http://localhost:8071/api/v1.0/admin\n", "http://localhost:8071/admin\n"):
+        copied.edit(JOANIE_ADMIN_ENV, url, url.replace(":8071/", f":{port}/"))
+    out = _held_port_fixed(copied, port, "joanie-admin-env-follows")
+    override = (copied.root / "docker-compose.override.yml").read_text()
+    new = int(re.findall(r'"(\d+):8000"', override)[0])
+    assert new != port, override
+    return port, new, out
+
+
+def test_joanie_app_dev_port_taken_moves_with_the_admin_frontends_env(tmp_path: Path) -> None:
+    """openfun/joanie: app-dev's '8071:8000' is held by another program; `fix --ports` moves it in a new
+    docker-compose.override.yml, and the .env of the admin frontend (./src/frontend/admin, which
+    admin-dev binds whole onto /app, three folders down) follows: NEXT_PUBLIC_API_ENDPOINT and
+    NEXT_PUBLIC_DJANGO_ADMIN_BASE_URL, the browser's way to app-dev. docker-compose.yml is untouched,
+    and a second run changes nothing."""
+    copied = make_copy(tmp_path, "joanie")
+    tracked = (copied.root / "docker-compose.yml").read_text()
+    admin = (copied.root / JOANIE_ADMIN_ENV).read_text().replace("localhost:8071/", f"localhost:{copied.ports[8071]}/")
+    port, new, out = _joanie_app_dev_port_taken(copied)
+    assert (copied.root / "docker-compose.yml").read_text() == tracked
+    assert (copied.root / JOANIE_ADMIN_ENV).read_text() == admin.replace(f"localhost:{port}/", f"localhost:{new}/")
+    assert (f"NEXT_PUBLIC_API_ENDPOINT in {JOANIE_ADMIN_ENV}, NEXT_PUBLIC_DJANGO_ADMIN_BASE_URL in "
+            f"{JOANIE_ADMIN_ENV} follow to localhost:{new}") in out, out
+
+
+def test_joanie_app_dev_port_taken_moves_the_localtunnel_port(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """openfun/joanie's env.d/development/localtunnel (app-dev's env_file, and `include`d by the Makefile,
+    whose `tunnel` target runs `npx localtunnel ... --port $(LOCALTUNNEL_PORT)` on the host) has
+    LOCALTUNNEL_PORT=8071, app-dev's host port. When `fix --ports` moves app-dev, the tunnel should go
+    with it (or the fix should say to change it by hand); it is left on the port the other program holds."""
+    copied = make_copy(tmp_path, "joanie")
+    copied.edit("env.d/development/localtunnel", "LOCALTUNNEL_PORT=8071\n", f"LOCALTUNNEL_PORT={copied.ports[8071]}\n")
+    _port, new, out = _joanie_app_dev_port_taken(copied)
+    request.applymarker(pytest.mark.xfail(strict=True, reason=(
+        "fix --ports leaves LOCALTUNNEL_PORT (env.d/development/localtunnel, read by the Makefile's "
+        "`tunnel` on the host) on app-dev's old host port and does not name it")))
+    tunnel = (copied.root / "env.d/development/localtunnel").read_text()
+    assert f"LOCALTUNNEL_PORT={new}\n" in tunnel or "LOCALTUNNEL_PORT" in out, out
+
+
+def test_joanie_celery_on_the_image_app_builds_is_a_note(tmp_path: Path) -> None:
+    """openfun/joanie: celery runs `image: joanie:production`, which app builds (celery-dev the
+    joanie:development of app-dev), and depends on it: `up celery` builds app first, so the image not
+    being on the engine is a note on celery's image line, never a warning."""
+    copied = make_copy(tmp_path, "joanie")
+    found = {str(f["subject"]): f for f in copied.findings("image-availability")}
+    lines = (copied.root / "docker-compose.yml").read_text().splitlines()
+    checked = 0
+    for service, builder, image in (("celery", "app", "joanie:production"),
+                                    ("celery-dev", "app-dev", "joanie:development")):
+        hit = found.get(f"{service}:{image}")
+        if hit is None:  # the image is on this engine: nothing to say
+            continue
+        checked += 1
+        assert hit["severity"] == "info", hit
+        start = lines.index(f"  {service}:")
+        assert hit["line"] == next(n for n, line in enumerate(lines[start:], start + 1)
+                                   if line == f"    image: {image}"), hit
+        assert f"{builder!r} builds it on up, and {service!r} depends on {builder!r}" in str(hit["message"]), hit
+    if not checked:
+        pytest.skip("joanie's images are on this engine")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a copy owned by another uid with strays of uid 1000 needs root")
+def test_joanie_app_dev_files_are_a_note_whose_advice_sets_docker_user(tmp_path: Path) -> None:
+    """openfun/joanie: app-dev runs as `user: ${DOCKER_USER:-1000}` (the Makefile passes
+    DOCKER_USER=$(id -u):$(id -g)); in a checkout of uid 1001, a `docker compose run app-dev ...` without
+    make left __pycache__ in ./src/backend (its /app) as uid 1000. A note (app-dev keeps its files
+    there), whose advice to own them sets the project's own variable, DOCKER_USER=1001:1001 in .env,
+    not a `user: "${UID}:${GID}"` the file has no line for. `fix --yes` changes nothing; done by hand
+    as the advice says, the check is quiet."""
+    owner = USER + 1
+    copied = make_copy(tmp_path, "joanie")
+    for top, dirs, names in os.walk(copied.root.parent):
+        for name in (*dirs, *names):
+            os.lchown(Path(top, name), owner, owner)
+    os.lchown(copied.root.parent, owner, owner)
+    cache = copied.root / "src/backend/joanie/__pycache__"
+    strays = [cache, cache / "settings.cpython-310.pyc"]
+    cache.mkdir()
+    strays[1].write_bytes(b"x\n")
+    for stray in strays:
+        os.lchown(stray, USER, USER)
+    found = copied.findings("root-owned-files")
+    assert [(f["subject"], f["severity"], f["file"]) for f in found] == [("owner:src", "info", "src")], found
+    message = str(found[0]["message"])
+    stray = rf"owned by (\S+ \()?uid {USER}\)?, not uid {owner}: src/backend/joanie/__pycache__"
+    assert re.search(stray, message), message
+    assert f"'app-dev' runs as {USER} and keeps its files there" in message, message
+    fix = found[0]["fix"]
+    assert isinstance(fix, dict) and fix["safety"] == "advice", fix
+    assert str(fix["title"]).endswith(f"chown it to {owner}:{owner}, set DOCKER_USER={owner}:{owner} in .env "
+                                      "(the user: of 'app-dev' reads it)"), fix
+    before = tree_hash(copied.root)
+    copied.doctor("fix", "--yes")
+    assert tree_hash(copied.root) == before
+    for stray in strays:
+        os.lchown(stray, owner, owner)
+    (copied.root / ".env").write_text(f"DOCKER_USER={owner}:{owner}\n")
+    os.lchown(copied.root / ".env", owner, owner)
+    assert copied.findings("root-owned-files") == []
+    transcript("joanie-app-dev-docker-user", shown(found[0]),
+               f"advice ({fix['title']}); done by hand: preflight --select root-owned-files clean")
 
 
 def test_ctfd_makefile_targets_belong_in_the_ctfd_container(tmp_path: Path) -> None:

@@ -1,0 +1,5 @@
+
+# This provider is configured with the OS_* environment variables
+provider "openstack" {
+  alias = "ovh"
+}
