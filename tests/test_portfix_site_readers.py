@@ -156,6 +156,22 @@ def test_the_env_file_a_makefile_outside_the_project_includes_is_named(tmp_path:
     assert "pw" not in move.title
 
 
+def test_a_bare_host_port_in_an_env_file_the_makefile_includes_follows(tmp_path: Path) -> None:
+    """joanie's `make tunnel` runs `npx localtunnel --port $(LOCALTUNNEL_PORT)` on the host, from an env file
+    the Makefile includes: the moved host port goes with it; a number a container listens on stays."""
+    web = "services:\n  web:\n    image: x\n    ports:\n      - {port}:{inside}\n"
+    files = {"Makefile": "include env.d/tunnel\ntunnel:\n\tnpx localtunnel --port $(LOCALTUNNEL_PORT)\n",
+             "env.d/tunnel": "LOCALTUNNEL_PORT=8000\nLOCALTUNNEL_SUBDOMAIN=dev\nRETRIES=8000\n",
+             ".env": "APP_PORT=8000\n"}  # .env: no Makefile includes it here, and compose interpolates it
+    move = _move(_project(tmp_path / "a", {**files, "compose.yaml": web.format(port=8000, inside=80)}), "web")
+    followed = [(e.path.name, e.new) for e in move.edits if e.path.name != "compose.override.yaml"]
+    assert followed == [("tunnel", "LOCALTUNNEL_PORT=8001")], move.edits
+    assert "LOCALTUNNEL_PORT in env.d/tunnel, which the Makefile includes, follows to 8001" in move.title, move.title
+    # "8000:8000": 8000 is also the container's own port, which such a line may mean: left alone
+    same = _move(_project(tmp_path / "b", {**files, "compose.yaml": web.format(port=8000, inside=8000)}), "web")
+    assert all(e.path.name != "tunnel" for e in same.edits), same.edits
+
+
 def test_make_env_files(tmp_path: Path) -> None:
     write_tree(tmp_path, {"Makefile": "-include .env-local .env-missing\ninclude tools.mk\n\tinclude .env-recipe\n"
                                   "# include .env-commented\n",

@@ -834,19 +834,19 @@ def test_joanie_app_dev_port_taken_moves_with_the_admin_frontends_env(tmp_path: 
             f"{JOANIE_ADMIN_ENV} follow to localhost:{new}") in out, out
 
 
-def test_joanie_app_dev_port_taken_moves_the_localtunnel_port(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_joanie_app_dev_port_taken_moves_the_localtunnel_port(tmp_path: Path) -> None:
     """openfun/joanie's env.d/development/localtunnel (app-dev's env_file, and `include`d by the Makefile,
     whose `tunnel` target runs `npx localtunnel ... --port $(LOCALTUNNEL_PORT)` on the host) has
-    LOCALTUNNEL_PORT=8071, app-dev's host port. When `fix --ports` moves app-dev, the tunnel should go
-    with it (or the fix should say to change it by hand); it is left on the port the other program holds."""
+    LOCALTUNNEL_PORT=8071, app-dev's host port, which no container listens on inside. When `fix --ports`
+    moves app-dev, the tunnel goes with it, in the same run."""
     copied = make_copy(tmp_path, "joanie")
     copied.edit("env.d/development/localtunnel", "LOCALTUNNEL_PORT=8071\n", f"LOCALTUNNEL_PORT={copied.ports[8071]}\n")
-    _port, new, out = _joanie_app_dev_port_taken(copied)
-    request.applymarker(pytest.mark.xfail(strict=True, reason=(
-        "fix --ports leaves LOCALTUNNEL_PORT (env.d/development/localtunnel, read by the Makefile's "
-        "`tunnel` on the host) on app-dev's old host port and does not name it")))
+    before = (copied.root / "env.d/development/localtunnel").read_text()
+    port, new, out = _joanie_app_dev_port_taken(copied)
     tunnel = (copied.root / "env.d/development/localtunnel").read_text()
-    assert f"LOCALTUNNEL_PORT={new}\n" in tunnel or "LOCALTUNNEL_PORT" in out, out
+    assert tunnel == before.replace(f"LOCALTUNNEL_PORT={port}\n", f"LOCALTUNNEL_PORT={new}\n"), tunnel
+    assert ("LOCALTUNNEL_PORT in env.d/development/localtunnel, which the Makefile includes, follows to "
+            f"{new}") in out, out
 
 
 def test_joanie_celery_on_the_image_app_builds_is_a_note(tmp_path: Path) -> None:

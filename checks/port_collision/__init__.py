@@ -148,7 +148,9 @@ class PortCollision(Check):
     the project folder, the folder doctor is pointed at (`cd api; COMPOSE_FILE=../docker/compose.yml`),
     at the top of its checkout and in the app folders up to two levels below
     them, such as plane's `apps/web/.env`: documenso's root `.env` for its
-    `docker/development` compose) moves too; a key the env template shows commented out for the
+    `docker/development` compose) moves too, as does a bare `*_PORT=<old port>` in a file a Makefile
+    includes when no container listens on that number inside (joanie's `LOCALTUNNEL_PORT=8071`, the
+    port its `make tunnel` forwards); a key the env template shows commented out for the
     old port and `.env` does not set (docker-flask-example's `#export SERVER_NAME=localhost:8000`,
     whose app otherwise builds localhost:8000 from the container port) is named to set; one outside
     the folder fixes may write in is named

@@ -267,13 +267,21 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
                              *mine])
     edits: list[Edit] = []
     names: list[str] = []
+    ports: list[str] = []  # the bare `*_PORT=old` lines of a Makefile's env files
     by_hand: list[str] = []
     inside = _run_in_containers(project, old)
     # each file once: a Makefile's `-include .env` is the .env already looked at
     files: dict[Path, Path] = {}
+    made: set[Path] = set()  # the env files a Makefile includes: its host-run targets read their ports
     for folder in folders:
-        for path in (*(folder / name for name in HOST_ENV_FILES), *make_env_files(folder)):
+        included = make_env_files(folder)
+        made.update(path.resolve() for path in included)
+        for path in (*(folder / name for name in HOST_ENV_FILES), *included):
             files.setdefault(path.resolve(), path)
+    # a bare `*_PORT=old` there is the host port a host command uses (joanie's `make tunnel`: `npx localtunnel
+    # --port $(LOCALTUNNEL_PORT)`), unless a container listens on that number inside, where it may be its own
+    bare = None if any(old in listen_ports(s) for s in project.compose.services.values()) else \
+        re.compile(rf"""^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*PORT\s*=\s*(["']?){old}\1\s*$""")
     read = compose_reads(project)
     own: list[str] = []
     for path in files.values():
@@ -290,6 +298,9 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
                 break
             key = _ASSIGNED.match(text)
             local = _local(old, key[1] if key else "")
+            alone = bare is not None and path.resolve() in made and bare.match(text) is not None
+            if alone:
+                local = rf"(?<![0-9]){old}(?![0-9])"  # the number alone: the line holds nothing else
             if (path, number) in skip or not re.search(local, text):
                 continue
             if text.lstrip().startswith("#"):
@@ -298,15 +309,17 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
             if value and any(value in run for run in inside):
                 continue  # a healthcheck, command or entrypoint: run in a container, its localhost is it
             named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
-            edit = replace_on_line(path, number, local, _moved_to(new), every=True)
+            edit = replace_on_line(path, number, local, (lambda _: str(new)) if alone else _moved_to(new), every=True)
             if edit is not None and path.resolve().is_relative_to(writable):
                 edits.append(edit)
-                names.append(named)
+                (ports if alone else names).append(named)
             elif edit is not None:
                 by_hand.append(f"{named}:{number}")
     said = []
     if names:
         said.append(f"{', '.join(names)} follow{'s' if len(names) == 1 else ''} to localhost:{new}")
+    if ports:
+        said.append(f"{', '.join(ports)}, which the Makefile includes, follow{'s' if len(ports) == 1 else ''} to {new}")
     if own:
         said.append(f"{', '.join(own)}, a host app's own port: its localhost:{old} values stay")
     hand = f"change {old} to {new} in {', '.join(by_hand)} (a program on the host dials it)" if by_hand else ""
