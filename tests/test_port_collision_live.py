@@ -346,9 +346,16 @@ def test_our_own_running_stack_is_not_a_finding(tmp_path: Path, docker_engine: s
     # the port really is busy (docker-proxy holds it) ...
     with pytest.raises(OSError), socket.socket() as probe:
         probe.bind(("0.0.0.0", port))
-    # ... but by us: no finding, under the same project name; another name sees the clash
+    # ... but by us: no finding, under the same project name; another name sees the clash, with this
+    # folder's own stack named as such, and compose under its name as the fix (a move would run two copies)
     assert run_doctor(ours, {}, name=mine) == []
-    assert f"is taken by '{mine}' service 'web'" in run_doctor(ours, {}, name=yours)[0].message
+    (clash,) = run_doctor(ours, {}, name=yours)
+    assert clash.severity is Severity.ERROR
+    assert f"is taken by this folder's own stack, started as project '{mine}' (service 'web'" in clash.message
+    assert f"`up` as project '{yours}' starts a second copy" in clash.message
+    assert clash.fix is not None and clash.fix.safety is Safety.ADVICE and not clash.fix.edits
+    assert f"`export COMPOSE_PROJECT_NAME={mine}`" in clash.fix.title
+    assert [a.command for a in clash.fix.alternatives] == [("docker", "compose", "-p", mine, "down")]
 
 
 @pytest.mark.docker

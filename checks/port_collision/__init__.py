@@ -36,6 +36,11 @@ class PortCollision(Check):
         A container of another compose project in a restart loop (`restart: always` and a command
         that exits: listed `restarting`, its port free between two starts) holds the port as a
         running one does: an error, whose advice stops it (`docker rm` refuses it).
+        A container of this folder's own stack started under another project name (`-p NAME`, or
+        COMPOSE_PROJECT_NAME in another shell or an IDE; its compose working-directory label is
+        this folder) is named as such: `up` under this name starts a second copy, so the advice
+        is to run compose under that name (`export COMPOSE_PROJECT_NAME=NAME`), or to stop that
+        copy; `fix --ports` moves no port for it (two copies would then run).
         Ports a stopped container of another compose project declares (a leftover of a renamed
         folder: `up` fails once it runs again), ports below the unprivileged limit with a
         rootless engine are warnings, and so is a port an engine's forwarder (docker-proxy) holds

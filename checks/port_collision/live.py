@@ -197,6 +197,8 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
         yield ("address",), _say(check, target, f"names host IP {target.socket.shown_ip}, not an address of "
                                  "this machine", Fix(f"publish '{target.service}' on an address this machine has",
                                                      Safety.ADVICE))
+    elif others and _ran_here(others[0], model):
+        yield ("container", others[0].name), _own_stack_finding(check, target, others[0], model)
     elif others:
         # the engine refuses a port another container publishes even when our bind succeeds
         # (userland-proxy off): its allocator, not the socket, decides
@@ -249,6 +251,27 @@ def _stopped_finding(check: Check, target: Target, owner: ContainerPort, mover: 
     advice = Fix(f"publish another host port for '{target.service}'", Safety.ADVICE)
     return _say(check, target, f"is also published by stopped '{owner.project}' service '{owner.service}': "
                 "both cannot run at once", _moved(mover, target, advice, (remove,)), Severity.WARNING)
+
+
+def _ran_here(owner: ContainerPort, model: ComposeModel) -> bool:
+    """Whether another project's container was started from this folder (its compose working_dir label)."""
+    from .namesake import same_folder
+
+    return bool(owner.project) and bool(owner.working_dir) and same_folder(owner.working_dir, model.project_dir)
+
+
+def _own_stack_finding(check: Check, target: Target, owner: ContainerPort, model: ComposeModel) -> Finding:
+    """This folder's own stack, started under another project name (`-p`, or COMPOSE_PROJECT_NAME in another
+    shell or an IDE): `up` here starts a second copy, whose ports clash with the first. Running compose under
+    that name is the fix (advice); stopping that copy the other way; moving the port would run two copies."""
+    name = owner.project
+    use = Fix(f"run compose here as project '{name}': `export COMPOSE_PROJECT_NAME={name}` (or -p {name} on each "
+              "command)", Safety.ADVICE,
+              alternatives=(Fix(f"stop the copy running as '{name}'", Safety.UNSAFE,
+                                command=("docker", "compose", "-p", name, "down")),))
+    return _say(check, target, f"is taken by this folder's own stack, started as project '{name}' (service "
+                f"'{owner.service}', container {owner.name}): `up` as project '{model.project_name}' starts a second "
+                "copy", use)
 
 
 def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None,

@@ -44,7 +44,8 @@ def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[s
         return None
     # the names projects run under from other folders: one started from this checkout (under the name advised
     # here before, exported in another shell) is its own, and advising it again keeps the advice stable
-    taken = {project for project, _, folder in names.values() if not (folder and _same(folder, model.project_dir))}
+    here = model.project_dir
+    taken = {project for project, _, folder in names.values() if not (folder and same_folder(folder, here))}
     name = own_name(model.project_name, model.project_dir, (*running, *stopped), taken)
     fix = Fix(_how(model, name), Safety.ADVICE, command=(*_renamed(cli, name), "up", "-d"))
     subject = f"project:{model.project_name}"
@@ -98,7 +99,7 @@ def own_name(project: str, here: Path, others: tuple[Path, ...], taken: set[str]
     return f"{project}-{number}"
 
 
-def _same(folder: str, here: Path) -> bool:
+def same_folder(folder: str, here: Path) -> bool:
     """Whether a container's working folder is `here`."""
     try:
         return Path(folder).samefile(here)
