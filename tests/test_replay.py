@@ -832,6 +832,9 @@ def test_joanie_app_dev_port_taken_moves_with_the_admin_frontends_env(tmp_path: 
     assert (copied.root / JOANIE_ADMIN_ENV).read_text() == admin.replace(f"localhost:{port}/", f"localhost:{new}/")
     assert (f"NEXT_PUBLIC_API_ENDPOINT in {JOANIE_ADMIN_ENV}, NEXT_PUBLIC_DJANGO_ADMIN_BASE_URL in "
             f"{JOANIE_ADMIN_ENV} follow to localhost:{new}") in out, out
+    # joanie's bin/ scripts run compose with `-f "${COMPOSE_FILE}"` (docker-compose.yml): they read no override
+    assert ("note: bin/_config.sh:44 runs docker compose with -f docker-compose.yml, which does not read "
+            "docker-compose.override.yml") in out, out
 
 
 def test_joanie_app_dev_port_taken_moves_the_localtunnel_port(tmp_path: Path) -> None:

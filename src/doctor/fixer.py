@@ -158,14 +158,14 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
     env = _env(options)
     run_options = RunOptions(project=options.project, select=select, env=env)
     if options.dry_run:
-        return _fix(options, registry, run_options)
+        return _with_wrapper_notes(_fix(options, registry, run_options))
     # locked before the first preflight: a run that waited must read the files the other one left
     try:
         waited: list[float] = []
         with project_lock(where, options.lock_timeout, waited) as locked:
             if not locked:
                 return FixReport(where, error=f"another 'doctor fix' is running on {where}")
-            report = _fix(options, registry, run_options, where)
+            report = _with_wrapper_notes(_fix(options, registry, run_options, where))
             if waited:  # else "nothing to fix" reads as if the findings had never been there
                 note = f"waited {waited[0]:.1f} s for another 'doctor fix' on {where}; then read the files it left"
                 report = replace(report, notes=(note, *report.notes))
@@ -230,6 +230,34 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
         note = f"waited {waited[0]:.1f} s for another 'doctor fix' on {files.root}; then read the files it left"
         report = replace(report, notes=(note, *report.notes))
     return report
+
+
+def _with_wrapper_notes(report: FixReport) -> FixReport:
+    """`report` with a note per compose override its fixes wrote (or would) that the project's own wrappers
+    of compose do not read: they name the files with -f (doctor.project.compose_wrappers)."""
+    notes = _wrapper_notes(report.project_dir, report) if report.diffs else []
+    return replace(report, notes=(*report.notes, *notes)) if notes else report
+
+
+def _wrapper_notes(root: Path, report: FixReport) -> list[str]:
+    """A note per compose override the fixes wrote (or would) that the project's own wrappers of compose
+    do not read: they name the files with -f (doctor.project.compose_wrappers)."""
+    from doctor.project.compose_wrappers import override_left_out
+
+    notes = []
+    for path in dict.fromkeys(d.path for d in report.diffs):
+        if ".override." not in path.name or path.suffix not in (".yml", ".yaml"):
+            continue
+        left_out = override_left_out(root, path)
+        if not left_out:
+            continue
+        first = left_out[0]
+        named = ", ".join(dict.fromkeys(os.path.basename(n) for n in first.names))
+        more = f" (and {len(left_out) - 1} more such line{'s' * (len(left_out) > 2)})" if len(left_out) > 1 else ""
+        notes.append(f"note: {_from_here(first.path)}:{first.line}{more} runs docker compose with -f {named}, "
+                     f"which does not read {path.name}: compose reads an override only when no -f or COMPOSE_FILE "
+                     f"names the files; add -f {path.name} there for its commands to get this fix")
+    return notes
 
 
 def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, run: Run, files: ProjectFiles,

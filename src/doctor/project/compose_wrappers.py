@@ -1,0 +1,175 @@
+"""The project's own wrappers of compose that name its files, and so never read an override.
+
+`docker compose` reads `compose.override.yaml` (`docker-compose.override.yml`) beside the compose
+file only when no `-f` and no COMPOSE_FILE names the files. A project whose Makefile or scripts run
+compose with `-f docker-compose.yml` (openfun/joanie's bin/_config.sh: `-f "${COMPOSE_FILE}"`, with
+`COMPOSE_FILE="${REPO_DIR}/docker-compose.yml"`) runs without the override a fix writes: `doctor fix`
+says so, with the line to change (doctor.fixer).
+
+Read, never run: the Makefile and the shell scripts at the project's top and in bin/, script/,
+scripts/, tools/ and docker/ (a `*.sh`, or a file starting with a `#!` naming a shell), each up to
+64 KiB. A command continued with `\\` is one line (one run over `ssh` is another machine's: left
+out); `${VAR}`, `$VAR` and `$(VAR)` in a file name are what the same file assigns to VAR (a name
+built any other way counts as a file of unknown name, which may be the override: no note).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from doctor.project.reading import is_dir, is_file, read_text
+from doctor.project.tasks import MAKEFILES
+
+FOLDERS = ("", "bin", "script", "scripts", "tools", "docker")
+LIMIT = 64 * 1024
+_COMPOSE = re.compile(r"\bdocker(?:\s+compose|-compose)\b")
+_WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"';|&)]+)+""")
+# compose's global options that take a value (the files are among them; a subcommand's `-f`, `logs -f`, is not)
+_VALUED = frozenset({"-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile",
+                     "--ansi", "--progress", "--parallel"})
+_ASSIGN = re.compile(r"""^\s*(?:export\s+|readonly\s+|local\s+|override\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*"""
+                     r"""("[^"]*"|'[^']*'|\S*)""")
+_EXPORTED = re.compile(r"^\s*export\s+COMPOSE_FILE\s*[:?]?=")
+_REFERENCE = re.compile(r"\$\{([A-Za-z_]\w*)(?::?[-=?+][^}]*)?\}|\$\(([A-Za-z_]\w*)\)|\$([A-Za-z_]\w*)")
+_SHELLS = (b"sh", b"bash", b"zsh", b"dash", b"ksh")
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    """A line of the project's that runs compose on named files (`names`: their file names)."""
+
+    path: Path
+    line: int
+    names: tuple[str, ...]
+
+
+def wrappers(root: Path) -> list[Wrapper]:
+    """Every place under `root` (see the module) that runs compose with -f, or exports COMPOSE_FILE, with
+    the file names it gives; a name this cannot know (a variable the file does not assign) is ""."""
+    found: list[Wrapper] = []
+    for path in _candidates(root):
+        try:
+            text = read_text(path, LIMIT)
+        except (OSError, ValueError):
+            continue
+        found.extend(_in_text(path, text, makefile=path.name in MAKEFILES))
+    return found
+
+
+def _candidates(root: Path) -> list[Path]:
+    paths = [root / name for name in MAKEFILES if is_file(root / name)][:1]
+    for folder in FOLDERS:
+        where = root / folder
+        if not is_dir(where):
+            continue
+        try:
+            names = sorted(os.listdir(where))
+        except OSError:
+            continue
+        paths.extend(where / name for name in names if _script(where / name))
+    return paths
+
+
+def _script(path: Path) -> bool:
+    if not is_file(path):
+        return False
+    if path.suffix in (".sh", ".bash"):
+        return True
+    if path.suffix:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(128)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and os.path.basename(first[2:].split()[-1] if first[2:].split() else b"") in _SHELLS
+
+
+def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
+    lines = _logical(text)
+    values: dict[str, str] = {}
+    for _, line in lines:
+        assigned = _ASSIGN.match(line)
+        if assigned is not None:
+            values.setdefault(assigned[1], assigned[2].strip("\"'"))
+    found = []
+    for number, line in lines:
+        if line.lstrip().startswith("#"):
+            continue
+        if re.search(r"\bssh\s", line):
+            continue  # compose on another machine, in its own folder
+        assigned = _ASSIGN.match(line)
+        if assigned is not None and assigned[1] == "COMPOSE_FILE":
+            if makefile or _EXPORTED.match(line):
+                # the files compose reads from its environment: exported by the script, or by make to its recipes
+                files = _expand(assigned[2].strip("\"'"), values)
+                found.append(Wrapper(path, number, tuple(p for p in re.split(r"[:,]", files) if p) or ("",)))
+        elif (command := _COMPOSE.search(line)) is not None:
+            given = [_expand(word, values) for word in _files(line[command.end():])]
+            if given:
+                found.append(Wrapper(path, number, tuple(given)))
+    return found
+
+
+def _files(rest: str) -> list[str]:
+    """The files compose's global options name in `rest`, the words after `docker compose` (up to its
+    subcommand: the first word that is no option)."""
+    words = [w.replace('"', "").replace("'", "") for w in _WORD.findall(rest.split(" #", 1)[0])]
+    files: list[str] = []
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if word.startswith("--file="):
+            files.append(word.split("=", 1)[1])
+        elif word in _VALUED and at + 1 < len(words):
+            if word in ("-f", "--file"):
+                files.append(words[at + 1])
+            at += 1
+        elif not word.startswith("-"):
+            break  # the subcommand: what follows is its own
+        at += 1
+    return files
+
+
+def _logical(text: str) -> list[tuple[int, str]]:
+    """The lines of `text` with a trailing `\\` joined to the next, each with its first line's number."""
+    out: list[tuple[int, str]] = []
+    held, start = "", 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not held:
+            start = number
+        if line.endswith("\\"):
+            held += line[:-1] + " "
+            continue
+        out.append((start, held + line))
+        held = ""
+    if held:
+        out.append((start, held))
+    return out
+
+
+def _expand(value: str, values: dict[str, str], depth: int = 0) -> str:
+    """`value` with the variables the file assigns put in; "" where one is not known (the name is unknown)."""
+    unknown = False
+
+    def put(found: re.Match[str]) -> str:
+        nonlocal unknown
+        name = found[1] or found[2] or found[3]
+        if name not in values or depth > 3:
+            unknown = True
+            return ""
+        return _expand(values[name], values, depth + 1)
+
+    expanded = _REFERENCE.sub(put, value)
+    return "" if unknown and not expanded.endswith((".yml", ".yaml")) else expanded
+
+
+def override_left_out(root: Path, override: Path) -> list[Wrapper]:
+    """The wrappers under `root` that name the compose file `override` overrides, and only it (joanie's
+    `-f docker-compose.yml`): the project's everyday stack, run without the override. One naming other
+    files beside it (`-f docker-compose.yml -f docker-compose.prod.yml`) runs another stack on purpose."""
+    base = override.name.replace(".override.", ".", 1)
+    return [w for w in wrappers(root) if {os.path.basename(n) for n in w.names} == {base}]

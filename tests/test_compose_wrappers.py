@@ -1,0 +1,76 @@
+"""The project's own wrappers of compose that name its files (`-f`), which so read no override."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trees import write_tree
+
+from doctor.project.compose_wrappers import override_left_out, wrappers
+
+JOANIE = """#!/usr/bin/env bash
+REPO_DIR="$(cd "$( dirname "${BASH_SOURCE[0]}" )/.." && pwd)"
+COMPOSE_FILE="${REPO_DIR}/docker-compose.yml"
+COMPOSE_PROJECT="joanie"
+
+function _docker_compose() {
+    docker compose \\
+        -p "${COMPOSE_PROJECT}" \\
+        -f "${COMPOSE_FILE}" \\
+        --project-directory "${REPO_DIR}" \\
+        "$@"
+}
+"""
+
+
+def test_a_script_naming_the_base_file_alone_reads_no_override(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"bin/_config.sh": JOANIE, "docker-compose.yml": "services: {}\n"})
+    (found,) = override_left_out(tmp_path, tmp_path / "docker-compose.override.yml")
+    assert (found.path.name, found.line) == ("_config.sh", 7)  # the command's first line
+    assert found.names[0].endswith("/docker-compose.yml")
+
+
+def test_what_reads_the_override_or_runs_another_stack_is_left_alone(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "Makefile": ("up:\n\tdocker compose -f compose.yaml -f compose.override.yaml up -d\n"
+                     "prod:\n\tdocker compose -f compose.yaml -f compose.prod.yaml up -d\n"
+                     "logs:\n\tdocker compose logs -f web\n"
+                     "remote:\n\tssh host 'docker compose -f compose.yaml up -d'\n"
+                     "# docker compose -f compose.yaml up\n"),
+        "scripts/deploy.sh": "#!/bin/sh\ndocker compose -f \"${COMPOSE_FILE:-}\" up -d\n",  # a name not known
+        "scripts/notes.txt": "docker compose -f compose.yaml up\n",  # no script
+    })
+    assert override_left_out(tmp_path, tmp_path / "compose.override.yaml") == []
+    names = {w.names for w in wrappers(tmp_path)}
+    assert names == {("compose.yaml", "compose.override.yaml"), ("compose.yaml", "compose.prod.yaml"), ("",)}
+
+
+def test_a_makefile_variable_and_an_exported_compose_file_pin_the_files(tmp_path: Path) -> None:
+    # evrone/go-clean-template: `BASE_STACK = docker compose -f docker-compose.yml`
+    write_tree(tmp_path, {"Makefile": "BASE_STACK = docker compose -f docker-compose.yml\nup:\n\t$(BASE_STACK) up\n",
+                          "dev.sh": "#!/bin/bash\nexport COMPOSE_FILE=docker-compose.yml\ndocker compose up\n"})
+    found = override_left_out(tmp_path, tmp_path / "docker-compose.override.yml")
+    assert [(w.path.name, w.line) for w in found] == [("Makefile", 1), ("dev.sh", 2)]
+
+
+def test_fix_says_when_the_projects_wrapper_will_not_read_the_override_it_writes(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as held:
+        held.bind(("0.0.0.0", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        write_tree(tmp_path / "p", {
+            "compose.yaml": f"services:\n  web:\n    image: x\n    ports:\n      - \"{port}:80\"\n",
+            "bin/dc": "#!/bin/sh\nexec docker compose -f compose.yaml \"$@\"\n"})
+        env = {**os.environ, "HOME": str(tmp_path), "DOCKER_HOST": f"unix://{tmp_path}/none.sock",
+               "XDG_STATE_HOME": str(tmp_path / "state"), "DOCTOR_NO_CACHE": "1"}
+        for dry in (["--dry-run"], []):
+            done = subprocess.run([sys.executable, "-m", "doctor", "fix", "--ports", "--yes", *dry], cwd=tmp_path / "p",
+                                  env=env, capture_output=True, text=True, timeout=120)
+            assert ("note: bin/dc:2 runs docker compose with -f compose.yaml, which does not read "
+                    "compose.override.yaml") in done.stdout, done.stdout + done.stderr
+    assert (tmp_path / "p" / "compose.override.yaml").is_file()
