@@ -172,6 +172,26 @@ def test_a_bare_host_port_in_an_env_file_the_makefile_includes_follows(tmp_path:
     assert all(e.path.name != "tunnel" for e in same.edits), same.edits
 
 
+def test_a_template_the_makefile_falls_back_to_and_a_peer_url_do_not_follow(tmp_path: Path) -> None:
+    """evrone/go-clean-template: the Makefile includes .env, else .env.example (committed: never this machine's
+    port); app's `NATS_URL: nats://...@localhost:4222/` dials a peer, leaked-host-port's to fix: a move of nats'
+    host port copying it to the override as localhost:4223 undid that fix (two runs to settle)."""
+    nats = ("services:\n  nats:\n    image: nats:2.10\n    ports:\n      - 8000:4222\n"
+            "  app:\n    image: x\n    environment:\n      NATS_URL: nats://guest:pw@localhost:8000/\n"
+            "      SITE_URL: http://localhost:8000\n")
+    project = _project(tmp_path, {"compose.yaml": nats,
+                                  "Makefile": ("ifneq ($(wildcard .env),)\n\tinclude .env\nelse\n"
+                                               "\tinclude .env.example\nendif\n"),
+                                  ".env": "NATS_URL=nats://guest:pw@localhost:8000/\n",
+                                  ".env.example": "NATS_URL=nats://guest:pw@localhost:8000/\n"})
+    move = _move(project, "nats")
+    edited = {e.path.name: e.new for e in move.edits}
+    assert ".env.example" not in edited, move.edits
+    assert edited.get(".env") == "NATS_URL=nats://guest:pw@localhost:8001/"  # the host app's, via the Makefile
+    override = edited.get("compose.override.yaml", "")
+    assert "NATS_URL" not in override and 'SITE_URL: "http://localhost:8001"' in override, override
+
+
 def test_make_env_files(tmp_path: Path) -> None:
     write_tree(tmp_path, {"Makefile": "-include .env-local .env-missing\ninclude tools.mk\n\tinclude .env-recipe\n"
                                   "# include .env-commented\n",

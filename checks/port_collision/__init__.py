@@ -155,7 +155,10 @@ class PortCollision(Check):
     them, such as plane's `apps/web/.env`: documenso's root `.env` for its
     `docker/development` compose) moves too, as does a bare `*_PORT=<old port>` in a file a Makefile
     includes when no container listens on that number inside (joanie's `LOCALTUNNEL_PORT=8071`, the
-    port its `make tunnel` forwards); a key the env template shows commented out for the
+    port its `make tunnel` forwards), never into a committed template a Makefile falls back to
+    (`include .env.example` when there is no `.env`); a container's URL of a scheme no browser
+    opens (`nats://...@localhost:4222`) dials a peer, leaked-host-port's to fix, and does not
+    follow; a key the env template shows commented out for the
     old port and `.env` does not set (docker-flask-example's `#export SERVER_NAME=localhost:8000`,
     whose app otherwise builds localhost:8000 from the container port) is named to set; one outside
     the folder fixes may write in is named

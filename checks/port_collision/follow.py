@@ -113,6 +113,8 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
                 continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
             if var.value is None or not re.search(_local(old, var.name), var.value):
                 continue
+            if _dials_a_peer(var.name, var.value, old):
+                continue  # a client's connection (`nats://...@localhost:4222`): leaked-host-port's to fix, no site
             # every local address on the line: `http://admin.localhost:8000,http://localhost:8000` is one list
             edit = value_edit(project, var, _local(old, var.name), _moved_to(new), every=True)
             if edit is None and var.source is EnvSource.ENV_FILE and site_key(var.name):
@@ -125,6 +127,21 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
         return (), ""
     shown = ", ".join(dict.fromkeys(names))
     return tuple(edits.values()), f"{shown} follow{'s' if len(names) == 1 else ''} to localhost:{new}"
+
+
+# the schemes of an address a browser opens; any other (nats://, amqp://, postgres://) is a client dialling a peer
+_SITE_SCHEMES = frozenset({"http", "https", "ws", "wss"})
+_SCHEMED = lazy(r"\b([A-Za-z][A-Za-z0-9+.-]*)://[^\s,;]*?(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::(\d+))?")
+
+
+def _dials_a_peer(key: str, value: str, old: int) -> bool:
+    """Whether a container's `localhost:old` in `value` is a connection to a peer, no address a browser opens:
+    a URL of another scheme than http(s)/ws(s) (go-clean-template's `NATS_URL: nats://guest:guest@localhost:4222/`),
+    or a peer's key (DATABASE_URL, REDIS_HOST: _NOT_SITE). Inside the container localhost is not the peer:
+    leaked-host-port points it at the service; copying it to the new host port would undo that fix."""
+    if _NOT_SITE.search(key):
+        return True
+    return any(found[1].lower() not in _SITE_SCHEMES and found[2] == str(old) for found in _SCHEMED.finditer(value))
 
 
 def own_port_notes(project: Project, service: Service, old: int, new: int,

@@ -5,7 +5,8 @@ Flagsmith's `api/Makefile` has `.EXPORT_ALL_VARIABLES:` and `-include .env-local
 the dev server, run on the host) hands to the app: an env file like `.env.local`, under a name no
 framework reads by itself. `fix --ports` moving the database's host port follows it there too
 (follow.host_follow_edits). Only a file whose lines are all `KEY=value` (comments and blank lines
-aside) counts: an included makefile of rules or `:=` assignments is make's, not an app's env.
+aside) counts: an included makefile of rules or `:=` assignments is make's, not an app's env; nor
+does a committed template (`.env.example`, included when there is no `.env`).
 """
 
 from __future__ import annotations
@@ -42,9 +43,19 @@ def make_env_files(folder: Path) -> list[Path]:
             path = folder / word
             if "$" in word or any(c in word for c in "*?[") or path in found or not is_file(path):
                 continue
-            if _is_env_file(path):
+            if _is_env_file(path) and not _template(word):
                 found.append(path)
     return found
+
+
+def _template(name: str) -> bool:
+    """Whether the included file is a committed template (`.env.example`): go-clean-template's Makefile includes
+    it only when there is no `.env` (`ifneq ($(wildcard .env),) include .env else include .env.example`), and a
+    template is every checkout's, where a moved port is this machine's: never followed into."""
+    from doctor.project import ENV_EXAMPLE_NAMES, TEMPLATE_SUFFIXES
+
+    base = name.rsplit("/", 1)[-1]
+    return base in ENV_EXAMPLE_NAMES or base.endswith(TEMPLATE_SUFFIXES)
 
 
 def _is_env_file(path: Path) -> bool:
