@@ -68,7 +68,8 @@ class VolumeShadowing(Check):
         Dockerfile, the image's ENV is read from the engine where it has the image; where it lacks it,
         the hiding bind is a note "unless the base image sets UV_PROJECT_ENVIRONMENT".
         An error: a bind over the folder holding the file the container starts (its entrypoint or
-        command, or the image's ENTRYPOINT or CMD, an absolute path; `sh /code/start.sh`'s script),
+        command, or the image's ENTRYPOINT or CMD, an absolute path; `sh /code/start.sh`'s script; the
+        program an init starts, tubearchivist's `/bin/tini -- ./run.sh`, a relative one from the WORKDIR),
         where the image's file comes from a COPY of a host file that exists and the bound folder on
         the host has no such file (AdventureLog's dev `../backend/server:/code` over the
         `/code/entrypoint.sh` COPY'd from backend/entrypoint.sh): `up` fails with `exec ... no such
@@ -400,6 +401,23 @@ def _relative(project: Project, path: Path) -> str:
 
 # a program the start hands a script to (`sh /code/start.sh`): the script is what must be there
 _START_SHELLS = frozenset(("sh", "bash", "dash", "ash", "/bin/sh", "/bin/bash", "/bin/dash", "/bin/ash"))
+# an init that starts the rest of the words (`/bin/tini -- ./run.sh`: tubearchivist's CMD), and the tools that
+# start them as another user (`gosu app ./start.sh`)
+_INITS = frozenset(("tini", "tini-static", "dumb-init", "catatonit"))
+_AS_USER = frozenset(("gosu", "su-exec"))
+
+
+def _past_init(words: list[str]) -> list[str]:
+    """`words` past an init and its options (`tini -g --`) or a `gosu USER`: the program it starts."""
+    while words and posixpath.basename(words[0]) in _INITS:
+        words = words[1:]
+        while words and words[0].startswith("-"):
+            flag, words = words[0], words[1:]
+            if flag == "--":
+                break
+    if len(words) > 2 and posixpath.basename(words[0]) in _AS_USER:
+        words = words[2:]
+    return words
 
 
 def _hidden_start(svc: Service, recipe: Recipe, mounts: list[Mount], copies: Sequence[CodePath],
@@ -415,12 +433,16 @@ def _hidden_start(svc: Service, recipe: Recipe, mounts: list[Mount], copies: Seq
     own = words_of(svc.entrypoint)
     words, how = (own, "is its entrypoint") if svc.entrypoint is not None else (list(recipe.entrypoint),
                                                                               "is its image's ENTRYPOINT")
+    words = _past_init(words)  # `tini --` alone: the command is what it starts
     if not words:
         own = words_of(svc.command)
         words, how = (own, "its command runs") if svc.command is not None else (list(recipe.cmd),
                                                                                "its image's CMD runs")
+        words = _past_init(words)
     if words and words[0] in _START_SHELLS and len(words) > 1 and not words[1].startswith("-"):
         words = words[1:]  # `sh /code/start.sh`
+    if words and "/" in words[0] and not words[0].startswith("/"):  # `./run.sh`: from the working folder
+        words = [posixpath.join(svc.working_dir or recipe.workdir or "/", words[0]), *words[1:]]
     program = posixpath.normpath(words[0]) if words and words[0].startswith("/") and "$" not in words[0] else ""
     if not program or program.startswith(("/bin/", "/usr/", "/sbin/", "/opt/venv/")):
         return None
@@ -437,9 +459,14 @@ def _hidden_start(svc: Service, recipe: Recipe, mounts: list[Mount], copies: Seq
     copied = [c for c in copies if within(program, posixpath.normpath(c.container))]
     if not copied:
         return None
-    last = max(copied, key=lambda c: len(posixpath.normpath(c.container)))  # the deepest: a file's own COPY
-    source = last.host / posixpath.relpath(program, posixpath.normpath(last.container)) \
-        if posixpath.normpath(last.container) != program else last.host
-    if not source.is_file():
-        return None
-    return deepest, program, how
+    # the deepest first: a file's own COPY; a file COPY'd into the folder (`COPY ./docker_assets/run.sh /app`) lands
+    # under its own name there
+    for copy in sorted(copied, key=lambda c: len(posixpath.normpath(c.container)), reverse=True):
+        landing = posixpath.normpath(copy.container)
+        if landing == program or (copy.host.is_file() and posixpath.join(landing, copy.host.name) == program):
+            source = copy.host
+        else:
+            source = copy.host / posixpath.relpath(program, landing)
+        if source.is_file():
+            return deepest, program, how
+    return None

@@ -64,7 +64,10 @@ class MissingMount(Check):
         judged the same way (backend/config); its own code files (`.py`, `.js`, `.ts`, ...; not an
         empty `__init__.py`) that no mount brings make it one finding, whose fix mounts the folder
         whole, its missing subfolders with it (bakerydemo's `urls.py` and `wsgi.py` beside the app
-        folders its override mounts one by one). Only the built
+        folders its override mounts one by one), unless the image puts more there from elsewhere
+        (tubearchivist's `COPY ./docker_assets/run.sh /app`, its CMD), which that mount would hide
+        and the container could not start: then each missing subfolder is mounted where the image
+        has it, and the loose files are named for the developer (advice). Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`), unless a
         `COPY --from` brings what the builder took from the context whole (healthchecks' builder
@@ -268,11 +271,14 @@ class MissingMount(Check):
         whole_folders = [f for f in loose if not first.watch and f not in missing
                          and not any(inside(f, c.source) for c in carriers)]
         within: dict[Path, list[str]] = {}
+        # the missing folders inside each whole one, where the image has them
+        held: dict[Path, list[tuple[Path, str]]] = {}
         for folder, destination in missing.items():
             rel = _written(folder, root, context)
             holder = next((w for w in whole_folders if inside(folder, w)), None)
             if holder is not None:
                 within.setdefault(holder, []).append(rel)
+                held.setdefault(holder, []).append((folder, destination))
                 continue
             message = f"{verb} {shown} but not {rel}"
             over = _hidden_by(destination, carriers)
@@ -286,16 +292,53 @@ class MissingMount(Check):
             else:
                 title = f"mount {source} at {target} in the dev override"
                 yield first.location, rel, message, title, f"{source}:{target}{_shared_mode(covered)}"
+        copies = (*dockerfile.copies, *dockerfile.relayed)
         for folder in whole_folders:
             # mounted whole: its subfolder mounts stay, nested inside it (a bind may lie in a bind)
             destination, files = loose[folder]
             rel = _written(folder, root, context)
             source = rel if rel.startswith("../") else f"./{rel}"
             target = _target(folder, destination, covered)
+            hidden = _brought_beside(copies, context, folder, target)
+            if hidden:
+                # the image puts more there than this folder (tubearchivist's `COPY ./docker_assets/run.sh /app`,
+                # its CMD): a mount of the folder whole would hide it and the container could not start. Each
+                # missing subfolder is mounted where the image has it, and the loose files are the developer's
+                for sub, landing in sorted(held.get(folder, [])):
+                    subrel = _written(sub, root, context)
+                    subsource = subrel if subrel.startswith("../") else f"./{subrel}"
+                    at = _target(sub, landing, covered)
+                    yield (first.location, subrel, f"{verb} {shown} but not {subrel}",
+                           f"mount {subsource} at {at} in the dev override", f"{subsource}:{at}{_shared_mode(covered)}")
+                message = (f"{verb} {shown} but not the files directly in {rel} ({_few(list(files))}); a mount of "
+                           f"{source} at {target} would hide what the image puts there from elsewhere "
+                           f"({_few(hidden)})")
+                each = [f"{source}/{name}:{posixpath.join(target, name)}" for name in files]
+                title = f"mount each of them ({_few(each)}) in the dev override, or rebuild the image after edits"
+                yield first.location, rel, message, title, ""
+                continue
             nor = f", nor {_few(sorted(within[folder]))}" if folder in within else ""
             message = f"{verb} {shown} but not the files directly in {rel} ({_few(list(files))}){nor}"
             title = f"mount {source} at {target} in the dev override (its files with its folders)"
             yield first.location, rel, message, title, f"{source}:{target}{_shared_mode(covered)}"
+
+
+def _brought_beside(copies: Iterable[CopyInstruction], context: Path, folder: Path, target: str) -> list[str]:
+    """What the image puts at or below `target` from outside `folder` (its paths there, sorted): a bind of
+    `folder` at `target` would hide each."""
+    found: set[str] = set()
+    top = posixpath.normpath(target)
+    for copy in copies:
+        landing = posixpath.normpath(copy.destination)
+        if landing != top and not landing.startswith(top.rstrip("/") + "/"):
+            continue
+        for source in copy.sources:
+            path = Path(os.path.normpath(context / source))
+            if inside(path, folder) or inside(folder, path):
+                continue
+            into_folder = copy.destination.endswith("/") or landing == top or len(copy.sources) > 1
+            found.add(posixpath.join(landing, path.name) if into_folder else landing)
+    return sorted(found)
 
 
 def _few(items: list[str], most: int = 4) -> str:

@@ -1,0 +1,2 @@
+#!/bin/sh
+exec python manage.py runserver
