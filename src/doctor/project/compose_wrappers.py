@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from doctor.project.reading import is_dir, is_file, read_text
+from doctor.project.reading import is_dir, is_file, read_bytes, read_text
 from doctor.project.tasks import MAKEFILES
 
 FOLDERS = ("", "bin", "script", "scripts", "tools", "docker")
@@ -81,8 +81,7 @@ def _script(path: Path) -> bool:
     if path.suffix:
         return False
     try:
-        with open(path, "rb") as handle:
-            first = handle.readline(128)
+        first = read_bytes(path, 128, head=True).split(b"\n", 1)[0]
     except OSError:
         return False
     return first.startswith(b"#!") and os.path.basename(first[2:].split()[-1] if first[2:].split() else b"") in _SHELLS
