@@ -146,3 +146,36 @@ def test_the_count_line_counts_the_services_listed() -> None:
     assert count_line([everyone, Diagnosis("db", None), Diagnosis("web", None)]) == \
         "all 2 services failed · 1 explained by a finding"
     assert count_line([*shown[1:]]) == "2 of 2 services never started: `up` failed at 'web' first"
+
+
+BUILDKIT = """\
+#0 building with "default" instance using docker driver
+
+#1 [app internal] load build definition from Dockerfile
+#1 transferring dockerfile: 1.03kB 0.0s done
+#1 DONE 0.0s
+failed to solve: rpc error: code = Unknown desc = failed to solve with frontend dockerfile.v0: failed to create \
+LLB definition: dockerfile parse error line 8: unknown instruction: APT-GET
+"""
+
+
+@pytest.mark.parametrize("text", [
+    BUILDKIT,  # BookStack's heredoc `RUN <<EOR` under an engine without buildx
+    " => ERROR [app 3/4] RUN pip install -r requirements.txt  1.2s\n------\nfailed to solve: process "
+    "\"/bin/sh -c pip install -r requirements.txt\" did not complete successfully: exit code: 1\n",
+    "target app: failed to solve: failed to read dockerfile: open Dockerfile.dev: no such file or directory\n",
+    "ERROR: Service 'app' failed to build : The command '/bin/sh -c make' returned a non-zero code: 2\n",
+])
+def test_a_piped_build_failure_is_the_services_not_a_pull(tmp_path: Path, text: str) -> None:
+    """`up` that stopped at an image build: the service whose build failed, not the images compose would pull."""
+    from doctor.why.piped import text_builds
+
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    build: .\n  db:\n    image: mysql:8.4\n")
+    (tmp_path / "Dockerfile").write_text("FROM busybox\n")
+    assert list(text_builds(text, {"app", "db"})) == ["app"]
+    done = _why(tmp_path, text)
+    assert done.returncode == 1, done
+    assert "✗ app  build failed, in the piped output" in done.stdout, done.stdout
+    assert "the service's image did not build" in done.stdout
+    assert "- db   not started: `up` stopped at 'app' first" in done.stdout, done.stdout
+    assert "mysql:8.4" not in done.stdout + done.stderr  # no pull is blamed

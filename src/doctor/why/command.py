@@ -224,7 +224,7 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     the findings about it of the checks that make a process exit. With a failure, every other service is
     listed: up where the text shows it came up, else not started and why. None when no line shows a failure."""
     from doctor.why.diagnose import MAX_MATCHES
-    from doctor.why.piped import sole_publishers, text_exits, text_symptoms
+    from doctor.why.piped import sole_publishers, text_builds, text_exits, text_symptoms
 
     names = {s.container_name: s.name for s in project.services.values() if s.container_name}
     publishers = sole_publishers(project.services.values())
@@ -233,6 +233,9 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     for service, symptom in exits.items():  # compose said it failed, and no line of its log is in the text
         if service not in found:
             found[service] = [symptom]
+    for service, symptom in text_builds(text, project.services).items():  # its image did not build: no container
+        found[service] = [symptom, *found.get(service, ())]
+        exits.setdefault(service, symptom)
     if opts.service is not None:
         found = {s: v for s, v in found.items() if s in (opts.service, ALL_SERVICES)}
     if not found:

@@ -340,6 +340,44 @@ def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | 
     return found
 
 
+# an image build that failed: BuildKit's `failed to solve: ...` (`target app: failed to solve` from bake), its
+# step (`=> ERROR [app 3/8] RUN ...`), and the classic builder's and compose v1's `Service 'app' failed to build`
+BUILD_FAILED = Signature(
+    "build-failed",
+    r"^\s*(?:ERROR:?\s*)?(?:target (?P<name>[\w.-]+): )?failed to solve\b.*"
+    r"|^\s*(?:ERROR:?\s*)?[Ss]ervice '(?P<name2>[\w.-]+)' failed to build\b.*"
+    r"|^\s*(?:#\d+\s+|=>\s*)?ERROR:? (?:failed to build|\[(?P<name3>[\w.-]+) [^\]]*\]).*",
+    "the service's image did not build, so compose created no container: the Dockerfile, its build context and "
+    "its build args come first (a heredoc `RUN <<EOF` needs BuildKit: an engine without buildx builds with the "
+    "classic builder, which reads its lines as instructions: `unknown instruction`)",
+    ("compose-config",),
+    "the build's own output above this line: `docker compose build SERVICE`",
+)
+# a build step's line naming its service: BuildKit's `#3 [app internal] load ...`, `=> [app 2/5] RUN ...`
+_STEP = lazy(r"^\s*(?:#\d+\s+|=>\s*)(?:ERROR:?\s*)?\[([\w.-]+)[ \]]")
+
+
+def text_builds(text: str, services: Collection[str]) -> dict[str, Symptom]:
+    """Per service whose image build the text shows failed, that line as a symptom (`build failed, in the piped
+    output`): a service the line names, else the one the build steps before it name last; the latest of each."""
+    from doctor.why.diagnose import line_symptom
+
+    found: dict[str, Symptom] = {}
+    building = ""
+    for line in text_lines(text):
+        step = _STEP.match(line)
+        if step is not None and step[1] in services:
+            building = step[1]
+        groups = BUILD_FAILED.match(line)
+        if groups is None:
+            continue
+        named = groups.get("name", "")
+        service = named if named in services else building
+        if service:
+            found[service] = line_symptom(service, "", "build failed, in the piped output", 0, line, [BUILD_FAILED])
+    return found
+
+
 def _last_logged(lines: Sequence[str], services: Collection[str], names: Mapping[str, str] | None, prefix: str
                  ) -> dict[int, tuple[str, str]]:
     """Per line that is an attached container's exit (`redis-1 exited with code 2`), the last line of that container's
