@@ -55,8 +55,9 @@ class RuntimeDrift(Check):
         also the Dockerfiles at the project root and in its `docker/` folder that no service builds,
         with their ARG defaults: the image CI releases, umami's root Dockerfile, linkding's
         `docker/default.Dockerfile`), the `image: node:X` / `python:X` of a service with no build
-        that runs the project's code (a command, in a working folder a bind of the project
-        mounts: treeherder's `frontend` on node 23.5.0 with `.:/app` and `pnpm start`),
+        that runs the project's code (a command or an entrypoint, in a working folder a bind of the
+        project mounts: treeherder's `frontend` on node 23.5.0 with `.:/app` and `pnpm start`,
+        BookStack's `node` started by its `entrypoint.node.sh`),
         the images of `.circleci/config.yml`'s jobs (`cimg/python:3.10`, `circleci/node:18`, `python:3.12`),
         GitHub workflow `python-version` / `node-version` (those of the checkout's top when the
         compose files live in a folder such as `docker/` that builds from the top; not a job whose
@@ -378,13 +379,16 @@ def _image_runners(project: Project) -> list[Declared]:
     build: mozilla/treeherder's `frontend` (`image: node:23.5.0-alpine3.20`, `.:/app`, `working_dir:
     /app`, `pnpm install && pnpm start`) runs node 23 on the code CI tests on node 22. Only a service
     with a command whose working folder is a bind mount of the project's folders counts (an image
-    run for a tool of its own, a database, does not)."""
+    run for a tool of its own, a database, does not); an `entrypoint:` counts as a command."""
     from doctor.records import replace
 
     found: list[Declared] = []
     root = str(project.root)
     for name, service in sorted(project.services.items()):
-        if service.build is not None or not service.image or service.command is None or not service.working_dir:
+        # its command, or an entrypoint that runs the project's code (BookStack's node service:
+        # `entrypoint: /app/dev/docker/entrypoint.node.sh`, its npm install and watch)
+        runs = service.command is not None or service.entrypoint is not None
+        if service.build is not None or not service.image or not runs or not service.working_dir:
             continue
         home = posixpath.normpath(service.working_dir)
         mounted = any(m.type == "bind" and m.source and (m.source == root or m.source.startswith(root + os.sep))
