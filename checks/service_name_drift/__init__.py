@@ -10,9 +10,10 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.env_hosts import family_of, host_refs, is_browser_key
+from doctor.project.env_hosts import HostRef, family_of, host_refs, is_browser_key
 from doctor.project.service_network import (
     NetworkIndex,
+    NetworkView,
     all_names,
     default_container_name,
     networks_of,
@@ -83,8 +84,12 @@ class ServiceNameDrift(Check):
         Also a URL whose password holds a raw `/`, `?` or `#` (a userinfo `app:` + `ab/cd` + `@db`):
         Python's urllib, Node's and Go's URL parsers and libpq end the host part there and dial
         the user name, not `db` (an error); or a raw `@`, where libpq and SQLAlchemy end the password
-        at its first `@` and dial the rest (a warning). It is named at the line that writes the password: the `.env`
-        line of the variable the URL interpolates (`${POSTGRES_PASSWORD}`), else the URL's.
+        at its first `@` and dial the rest (a warning; not for a service built from a Go module, whose
+        net/url ends the user info at the last `@`: go-clean-template's pgx). It is named at the line
+        that writes the password: the `.env` line of the variable the URL interpolates
+        (`${POSTGRES_PASSWORD}`), else the URL's. A plain value of a key whose prefix has a URL or
+        host of a peer beside it is no host (go-clean-template's `RMQ_RPC_SERVER=rpc_server` beside
+        `RMQ_URL=amqp://...@rabbitmq:5672/` names a queue).
 
     Why it matters
         The service starts, then fails at its first connection with "could not translate host
@@ -180,6 +185,8 @@ class ServiceNameDrift(Check):
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue
                     if _from_sibling(var, name, service):  # plane's DATABASE_URL=...@${POSTGRES_HOST}:...
+                        continue
+                    if _named_beside_its_url(var, ref, service, view):  # go-clean-template's RMQ_RPC_SERVER
                         continue
                     if var.source is EnvSource.ENV_FILE and var.location is not None and (
                             var.location.path, var.name) in overridden:
@@ -359,6 +366,22 @@ def _overridden_by_their_readers(services: Iterable[Service]) -> set[tuple[Path,
     rest of the file. Gathered once per run: asked for each service's lines, it was services squared."""
     return {(path, key) for service in services for key, own in service.environment.items()
             if own.source is not EnvSource.ENV_FILE for path in service.env_files}
+
+
+def _named_beside_its_url(var: EnvVar, ref: HostRef, service: Service, view: NetworkView) -> bool:
+    """Whether a plain value (no URL) of a key whose prefix has its own URL, host or address among the service's
+    variables, naming a peer, is no host: go-clean-template's `RMQ_RPC_SERVER=rpc_server` beside
+    `RMQ_URL=amqp://guest:guest@rabbitmq:5672/` (and NATS_RPC_SERVER beside NATS_URL) names a queue and a
+    subject; the broker's host is the URL's."""
+    prefix = var.name.split("_", 1)[0]
+    if ref.scheme or "_" not in var.name or len(prefix) < 2:
+        return False
+    for name in (f"{prefix}_URL", f"{prefix}_HOST", f"{prefix}_ADDR", f"{prefix}_ADDRESS", f"{prefix}_URI"):
+        other = service.environment.get(name)
+        if other is not None and other is not var and other.value and any(
+                r.host.lower() in view.names for r in host_refs(name, other.value)):
+            return True
+    return False
 
 
 def _from_sibling(var: EnvVar, host: str, service: Service) -> bool:

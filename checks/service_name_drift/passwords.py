@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from doctor.model import Fix, Location, Safety, Severity
 from doctor.project import Project
@@ -34,7 +35,17 @@ def password_findings(project: Project) -> Iterator[Found]:
                     break
             found.setdefault((at, var.name), (var, chars, source, []))[3].append(service.name)
     for (at, _), (var, chars, source, services) in found.items():
+        if chars == "@" and all(_go_built(project, name) for name in services):
+            continue  # Go's net/url ends the user info at the last '@' (go-clean-template's pgx and lib/pq)
         yield _finding(var, chars, source, sorted(set(services)), at)
+
+
+def _go_built(project: Project, name: str) -> bool:
+    """Whether the service is a Go program built from the project: its build context holds go.mod."""
+    from doctor.project.reading import is_file
+
+    service = project.compose.services.get(name)
+    return service is not None and service.build is not None and is_file(Path(service.build.context) / "go.mod")
 
 
 def _finding(var: EnvVar, chars: str, source: str, services: list[str], at: Location | None) -> Found:
