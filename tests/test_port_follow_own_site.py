@@ -245,3 +245,14 @@ def test_the_env_of_an_app_a_service_binds_however_deep_follows(tmp_path: Path) 
         "src/frontend/admin/.env": "NEXT_PUBLIC_API_ENDPOINT=http://localhost:8000/api/v1.0\n"}), "server")
     followed = [(e.path.relative_to(tmp_path / "p").as_posix(), e.new) for e in move.edits if e.path.name == ".env"]
     assert followed == [("src/frontend/admin/.env", "NEXT_PUBLIC_API_ENDPOINT=http://localhost:8001/api/v1.0")], move
+
+
+def test_a_site_address_under_a_name_of_its_own_is_named_with_the_old_port(tmp_path: Path) -> None:
+    """tubearchivist's `TA_HOST=http://tubearchivist.local:8000` (its ALLOWED_HOSTS and CSRF origins, port
+    included; /etc/hosts gives the name): the move to 8001 names it for the developer, as a localhost one is."""
+    compose = ("services:\n  web:\n    image: busybox\n    ports: [\"8000:8000\"]\n    environment:\n"
+               "      TA_HOST: http://tubearchivist.local:8000\n      ES_URL: http://archivist-es:9200\n")
+    move = _move(_project(tmp_path, compose, {}), "web")
+    assert ("compose.yaml:6 TA_HOST=http://tubearchivist.local:8000 still names the old port: set it to port 8001 "
+            "if it is the address browsers open") in move.title, move.title
+    assert "ES_URL" not in move.title

@@ -155,11 +155,15 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
         return ""
     inside = _run_in_containers(project, old)
     notes: dict[tuple[object, int | None], str] = {}
+    hosts: set[str] = set()  # the names other than localhost a note's value gives the site
     for var in service.environment.values():
         value = var.value
         if value is None or any(value in run for run in inside) or _NOT_SITE_OWN.search(var.name):
             continue
         host = next((h for h in _hosts(var.name) if re.search(_pattern(h, old), value)), None)
+        if host is None and site_key(var.name) and (named := re.search(_named_port(old), value)):
+            host = named[1]  # tubearchivist's `TA_HOST=http://tubearchivist.local:8000`: a name /etc/hosts gives
+            hosts.add(host)
         if host is None:
             continue
         edit = value_edit(project, var, _local(old, var.name), _moved_to(new), every=True)  # where it is written
@@ -177,8 +181,15 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
     if not notes:
         return ""
     them = "it" if len(notes) == 1 else "them"
+    to = f"localhost:{new}" if not hosts else f"port {new}"
     return (f"{', '.join(list(notes.values())[:3])} still name{'s' if len(notes) == 1 else ''} the old port: "
-            f"set {them} to localhost:{new} if {'it is' if len(notes) == 1 else 'they are'} the address browsers open")
+            f"set {them} to {to} if {'it is' if len(notes) == 1 else 'they are'} the address browsers open")
+
+
+def _named_port(old: int) -> str:
+    """A host name of any kind on the old port, in a URL or a list (`http://tubearchivist.local:8000`)."""
+    return rf"(?:^|://|[\s,;@])([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):{old}(?![0-9])"
+
 
 
 # a key for where the server itself listens: its own port, never a browser's address
