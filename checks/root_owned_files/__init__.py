@@ -64,7 +64,10 @@ class RootOwnedFiles(Check):
         read from the image on the engine, which the container that wrote them ran from), by the
         numeric `USER` of the Dockerfile it builds (CTFd's `ctfd`, `USER 1001`), or by the uid a
         service that only sets owners gives the mount to (CTFd's `permissions`, `chown -R
-        1001:1001 /var/uploads /var/log/CTFd`): a note, whose advice is no chown (that would stop
+        1001:1001 /var/uploads /var/log/CTFd`), or that the script a service starts with gives a
+        folder of its mounts to on each start (BookStack's entrypoint.app.sh, `chown -R
+        www-data:www-data storage`; a named owner by its uid in the official images: www-data 33 or
+        82, node 1000, nobody 65534, also for `user: node`): a note, whose advice is no chown (that would stop
         the service) but how to own it yourself. In a group that also holds strays (the
         `.data/CTFd` docker made as root for the bind sources below it), those paths are left
         alone and the message says so, and the chown takes the strays only; nor does a group's

@@ -9,7 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Unavailable
 from doctor.project import Project
-from doctor.project.types import Service
+from doctor.project.types import Mount, Service
 
 from .places import Row, _under
 
@@ -80,7 +80,58 @@ def _designed(project: Project, host: Host, within: str) -> list[tuple[str, int,
         uid, how = _runs_as(project, host, svc)
         if uid:
             found += [(os.path.realpath(str(m.source)), uid, f"{svc.name!r} runs as uid {uid} ({how})") for m in binds]
+        found += _started_chowns(project, svc, binds, place)
     return found
+
+
+# users of the official images by name, and their uids there: www-data of the Debian-based images
+# (php, httpd) and of the Alpine ones, node of the node images
+NAMED_UIDS = {"www-data": (33, 82), "node": (1000,), "nobody": (65534,)}
+
+
+def _started_chowns(project: Project, svc: Service, binds: list[Mount], place: Path) -> list[tuple[str, int, str]]:
+    """(host folder, uid, why) for each `chown [-R] OWNER[:GROUP] PATH...` of the script a service starts
+    with (BookStack's dev/docker/entrypoint.app.sh: `chown -R www-data:www-data storage` on every start)
+    whose path lies in one of its bind mounts `binds`: that folder is the service's to own, given away on
+    each start. A relative path is from the service's working folder; a named owner counts by NAMED_UIDS."""
+    from doctor.project.reading import read_regular_text
+    from doctor.project.shipped import ScriptFinder
+
+    workdir = svc.working_dir or ""
+    if not workdir and svc.build is not None and svc.build.dockerfile_path is not None:
+        recipe = project.recipe(svc.build.dockerfile_path, svc.build.target)
+        workdir = recipe.workdir if recipe is not None else "/"
+    found: list[tuple[str, int, str]] = []
+    for script, _ in ScriptFinder(project).run_by(svc)[:4]:
+        text = read_regular_text(script) or ""
+        for number, line in enumerate(text.splitlines(), 1):
+            words = line.split("#", 1)[0].split()
+            if not words or words[0] not in ("chown", "sudo") or "chown" not in words[:2]:
+                continue
+            operands = [w for w in words[words.index("chown") + 1:] if not w.startswith("-")]
+            if len(operands) < 2:
+                continue
+            owner = operands[0].partition(":")[0]
+            uids = (int(owner),) if owner.isdigit() else NAMED_UIDS.get(owner, ())
+            for target in operands[1:]:
+                inside = posixpath.normpath(posixpath.join(workdir or "/", target))
+                for mount in binds:
+                    host_path = _host_path(inside, mount)
+                    if host_path is None or not (Path(host_path).is_relative_to(place)
+                                                 or place.is_relative_to(host_path)):
+                        continue
+                    why = (f"{svc.name!r} gives them to {operands[0].partition(':')[0]} on each start "
+                           f"({project.shown(script)}:{number}: {' '.join(words)})")
+                    found += [(os.path.realpath(host_path), uid, why) for uid in uids if uid]
+    return found
+
+
+def _host_path(inside: str, mount: Mount) -> str | None:
+    """The host path of container path `inside` through bind `mount`, None when it lies outside it."""
+    target = posixpath.normpath(mount.target)
+    if not mount.source or not (inside == target or inside.startswith(target.rstrip("/") + "/")):
+        return None
+    return os.path.normpath(os.path.join(str(mount.source), posixpath.relpath(inside, target)))
 
 
 def _kept_rows(project: Project, host: Host, within: str, rows: list[Row]) -> tuple[list[Row], str]:
@@ -112,6 +163,8 @@ def _runs_as(project: Project, host: Host, svc: Service) -> tuple[int | None, st
     from .fix import _image_user as dockerfile_user
 
     user = (svc.user or "").partition(":")[0].strip()
+    if user and len(NAMED_UIDS.get(user, ())) == 1:  # `user: node` of a node image: uid 1000
+        return NAMED_UIDS[user][0], f"user: {svc.user}, uid {NAMED_UIDS[user][0]} in the official images"
     if user:
         return (int(user), f"user: {svc.user}") if user.isdigit() and user != "0" else (None, "")
     built = (dockerfile_user(project, svc) or "").partition(":")[0].strip()
