@@ -17,6 +17,7 @@ import json
 import random
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -239,6 +240,30 @@ def test_why_after_abort_on_container_exit_blames_only_the_service_that_exited(t
         assert compose(docker_engine, root, name, "rm", "-f", "app").returncode == 0
         status, text = run_why(root, name)  # the rest, as `docker compose stop` leaves them: none failed
         assert status == 0 and "no service failed · 2 of 3 stopped by a signal" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
+def test_a_build_that_failed_is_read_from_the_pipe_beside_an_earlier_ups_containers(tmp_path: Path, docker_engine: str,
+                                                                                    image: str) -> None:
+    # `app` runs from an earlier `up`; `up --build` now stops at web's image build: the containers say nothing of
+    # it, the piped output does
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "built"
+    root.mkdir()
+    (root / "Dockerfile").write_text("FROM busybox\n")
+    (root / "compose.yaml").write_text(f"services:\n  app:\n    image: {image}\n    command: [sleep, '300']\n"
+                                       f"  web:\n    build: .\n")
+    text = ("#1 [web internal] load build definition from Dockerfile\n#1 DONE 0.0s\n"
+            "failed to solve: process \"/bin/sh -c make\" did not complete successfully: exit code: 2\n")
+    try:
+        assert compose(docker_engine, root, name, "up", "-d", "app").returncode == 0
+        done = subprocess.run([sys.executable, "-m", "doctor", "why", "-p", name, "."], cwd=root, input=text,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1, done
+        assert "✗ web  build failed, in the piped output" in done.stdout, done.stdout
+        assert "✓ app  running" in done.stdout, done.stdout
+        assert "show a build that failed" in done.stderr, done.stderr
     finally:
         compose(docker_engine, root, name, "down", "-v", "-t", "0")
 

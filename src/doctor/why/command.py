@@ -128,11 +128,22 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         project = Project(project_options)
         name = project.compose.project_name
         containers = project_containers(host.engine, name)
-    if not containers and text:  # `up ... | doctor why` with no container to read: the text's symptoms
+    from doctor.why.piped import text_builds
+
+    # a build that failed stopped this `up` before it touched the containers an earlier one left: they
+    # say nothing of it (they may all run), the text does
+    built = bool(containers) and bool(text) and bool(text_builds(text, project.services))
+    if (not containers or built) and text:  # `up ... | doctor why` with no container to read: the text's symptoms
         piped, ran = _from_text(project, project_options, registry, config.severities, opts, text, signatures)
+        if piped and built:  # the others as their containers are now (one an earlier `up` started runs)
+            running = {c.service: c for c in containers if not c.one_shot}
+            piped = [Diagnosis(d.service, running[d.service]) if not d.failed and d.service in running
+                     and not running[d.service].failed else d for d in piped]
         if piped:
-            sys.stderr.write(f"doctor: project {name!r} has no container on the engine: reading the {_lines(text)} "
-                             "line(s) piped in\n")
+            said = (f"the {_lines(text)} line(s) piped in show a build that failed, before `up` reached the "
+                    "containers an earlier one left: reading them" if built else
+                    f"project {name!r} has no container on the engine: reading the {_lines(text)} line(s) piped in")
+            sys.stderr.write(f"doctor: {said}\n")
             return _print(opts, project, piped, ran, out)
     elif text:
         sys.stderr.write(PIPED_NOTE + "\n")
