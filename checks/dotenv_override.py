@@ -70,7 +70,10 @@ class DotenvOverride(Check):
         the file beats compose (error when the file's value dials localhost, else warning). A variable
         compose does not set is filled by the file with or without override: it is an error when its
         localhost names a server of this stack (`REDIS_URL=redis://localhost` next to a `redis`
-        service), info otherwise (the app's own host-side setting).
+        service), info otherwise (the app's own host-side setting). A call in a `try:` that goes on
+        without the package (`except ImportError` / `ModuleNotFoundError: pass`, tubearchivist's
+        settings.py, whose image installs python-dotenv only from requirements-dev.txt) is at most a
+        warning, and says so: where the image lacks python-dotenv it never runs.
 
         A call under an `if` that reads the environment (`if not os.environ.get("IN_DOCKER")`,
         `os.getenv("X") is None`, `"X" not in os.environ`, `os.environ.get("X") != "1"`, their
@@ -174,19 +177,27 @@ class DotenvOverride(Check):
         seen = f"{first.key}={shown_value(first.key, first.app_value)} from {_where(project, first.env_location)}"
         fix = _fix(project, first, services)
         assumed = _assumed(effects)
+        if first.call.optional:  # tubearchivist's settings.py: the image may well lack python-dotenv
+            assumed += (" (if the image installs python-dotenv: its import is in a try that goes on without it, "
+                        "where the call never runs)")
         if first.compose_value is not None:
             compose = shown_value(first.key, first.compose_value)
             message = f"{seen} overrides compose's {compose} in {services}{assumed}"
             severity = Severity.ERROR if _local_refs(first.key, first.app_value) else self.severity
-            return self.finding(message, first.call.location, subject, fix, severity)
+            return self.finding(message, first.call.location, subject, fix, _spared(first, severity))
         # compose leaves it unset: the file fills it in with or without override; loud only when its
         # localhost stands for a server this stack runs (else it is the app's own host-side setting)
         target = _stack_server(project, first.key, first.app_value)
         if target:
             message = f"{seen} dials the container itself in {services}, not {target!r} (compose sets none){assumed}"
-            return self.finding(message, first.call.location, subject, fix, Severity.ERROR)
+            return self.finding(message, first.call.location, subject, fix, _spared(first, Severity.ERROR))
         message = f"{seen} fills what compose leaves unset in {services}: localhost is the container{assumed}"
         return self.finding(message, first.call.location, subject, fix, Severity.INFO)
+
+
+def _spared(effect: DotenvEffect, severity: Severity) -> Severity:
+    """At most a warning for a call whose import may be missing in the image (DotenvCall.optional)."""
+    return min(severity, Severity.WARNING) if effect.call.optional else severity
 
 
 _MANAGE = lazy(r"(?<![\w.-])manage(?:\.py)?(?![\w.-])")

@@ -73,6 +73,7 @@ class DotenvCall:
     loader: str = "load_dotenv"  # or "read_env" (django-environ, environs), "env_file" (pydantic-settings), "decouple"
     keys: tuple[str, ...] | None = None  # pydantic-settings' fields, decouple's config("KEY"): all it reads
     guard: tuple[Guard, ...] = ()  # the `if` conditions around the call, all of which hold when it runs
+    optional: bool = False  # in a `try:` that goes on without the package (`except ImportError: pass`)
 
 
 @record

@@ -57,6 +57,9 @@ class _Calls:
         self.envs: set[str] = {"env"}  # django-environ's / environs' Env() instances: `env("X", default=...)`
         self.configs: set[str] = set()  # decouple's `config`, as a star import brings it (`from .base import *`)
         self.environs = any(line.lstrip().startswith(("import environs", "from environs ")) for line in self.lines)
+        # inside a `try:` whose `except ImportError` (ModuleNotFoundError, a bare except) lets the module go on
+        # without the package: tubearchivist's settings.py, `try: from dotenv import load_dotenv ...`
+        self.optional = 0
 
     def read(self, tree: ast.Module) -> Iterator[DotenvCall]:
         for node in ast.walk(tree):
@@ -146,15 +149,20 @@ class _Calls:
             if isinstance(stmt, ast.ClassDef):
                 yield from self._settings_class(stmt, guard)
             test = self._guard(stmt.test) if isinstance(stmt, ast.If) else None
+            spared = isinstance(stmt, ast.Try) and any(_spares_import(h) for h in stmt.handlers)
             for field in ("body", "orelse", "finalbody", "handlers"):
                 nested = getattr(stmt, field, None)
                 if isinstance(nested, list):
                     inner_guard = guard
                     if test is not None and test != UNKNOWN and field in ("body", "orelse"):
                         inner_guard = (*guard, test if field == "body" else ("not", test))
-                    yield from self._body([n for n in nested if isinstance(n, ast.stmt)]
-                                          + [s for h in nested if isinstance(h, ast.ExceptHandler)
-                                             for s in h.body], inner, inner_each, inner_guard)
+                    self.optional += spared and field == "body"
+                    try:
+                        yield from self._body([n for n in nested if isinstance(n, ast.stmt)]
+                                              + [s for h in nested if isinstance(h, ast.ExceptHandler)
+                                                 for s in h.body], inner, inner_each, inner_guard)
+                    finally:
+                        self.optional -= spared and field == "body"
 
     def _call(self, node: ast.Call, loops: dict[str, tuple[PathSpec, ...]], each: bool,
               guard: tuple[Guard, ...]) -> DotenvCall:
@@ -176,7 +184,7 @@ class _Calls:
         if not (isinstance(argument, ast.Name) and argument.id in loops):  # a loop's None is skipped, not searched
             candidates = tuple(_none_is(s, default) for s in candidates)
         return DotenvCall(self._location(node), override, candidates, self._text(node),
-                          each and len(candidates) > 1, loader, guard=_known(guard))
+                          each and len(candidates) > 1, loader, guard=_known(guard), optional=self.optional > 0)
 
     def _settings_class(self, cls: ast.ClassDef, guard: tuple[Guard, ...]) -> Iterator[DotenvCall]:
         """pydantic-settings: `model_config = SettingsConfigDict(env_file=...)` (or a dict), or a
@@ -451,6 +459,15 @@ def _string(node: ast.expr) -> str | None:
 
 def _guards(value: object) -> tuple[object, ...]:
     return value if isinstance(value, tuple) else ()
+
+
+def _spares_import(handler: ast.ExceptHandler) -> bool:
+    """Whether an `except` goes on without a package that did not import: ImportError, ModuleNotFoundError,
+    a tuple holding one, or a bare `except:`."""
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
+    return caught is None or any(isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError")
+                                 for n in names)
 
 
 def _known(guard: tuple[Guard, ...]) -> tuple[Guard, ...]:
