@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 import yaml
 from doctor.checks.port_collision.fix import PortMove, port_fix
-from doctor.checks.port_collision.make_env import make_env_files
 from doctor.checks.port_collision.public_port import public_reader
 from portprobe import BusyHost, held_port
 from trees import write_tree
 
 from doctor.project import Project, ProjectOptions
 from doctor.project.codetext import CodeText
+from doctor.project.make_env import make_env_files
 
 
 def _project(tmp_path: Path, files: dict[str, str], path: str = "", env: dict[str, str] | None = None) -> Project:

@@ -45,7 +45,9 @@ class EnvDrift(Check):
         warns about each too. A variable
         only a service of a profile that is off uses is info: nothing that starts breaks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
-        interpolate a variable for a service that starts, or a service loads it as env_file).
+        interpolate a variable for a service that starts, or a service loads it as env_file), or
+        when a Makefile includes it (go-clean-template's `include .env` and `export`, whose `make run`
+        starts the app on the host with its keys: a key missing there is a warning).
         A template key that compose only interpolates with its own default
         (`${POSTGRES_DB:-maybe_production}`) and no service loads `.env` for is info: the
         stack runs on that default. So is one `.env` passes to no container (no service loads
@@ -156,7 +158,9 @@ class EnvDrift(Check):
             # the template matters only where compose reads the file: interpolation or an env_file
             target.env_filed = target.path is not None and any(target.path in s.env_files
                                                                for s in model.services.values())
-            target.reads = bool(live_uses) or target.env_filed
+            # go-clean-template's Makefile: `include .env` and `export`, its `make run` starting the app on the host
+            target.made = target.path is not None and _made_reads(project, target.path)
+            target.reads = bool(live_uses) or target.env_filed or target.made
             # no .env at all: one finding below copies the template whole (its fix sets these too)
             target.copied_whole = (target.example is not None and target.file is None and target.path is not None
                                    and target.example.path != target.path and target.reads
@@ -252,7 +256,7 @@ class EnvDrift(Check):
         dotenv_path, dotenv, example, env_filed = target.path, target.file, target.example, target.env_filed
         if example is None or dotenv_path is None or example.path == dotenv_path or not target.reads:
             return
-        reaches = env_filed or _reaches(project, dotenv_path)
+        reaches = env_filed or target.made or _reaches(project, dotenv_path)
         if dotenv is None:
             # devstack's Drupal-era `.env.example` (XDEBUG_IP_ADDRESS) beside a compose file that
             # interpolates only ${COMPOSE_PROJECT_NAME:-devstack}: a .env made from it reaches nothing
@@ -272,6 +276,8 @@ class EnvDrift(Check):
             reported.add(entry.key)
             shown, into = project.shown(example.path), project.shown(dotenv_path)
             message = f"'{entry.key}' from {shown} is missing from {into}"
+            if target.made and not env_filed and not any(u.name == entry.key for u in live_uses):
+                message += " (the Makefile includes it: its targets run the app on the host with it)"
             location = Location(example.path, entry.line)
             fix = _append_fix(example, entry, dotenv_path, into, shown, project.root)
             defaulted = [u for u in live_uses if u.name == entry.key]
@@ -371,13 +377,14 @@ class _Target:
     """An env file compose interpolates from (`.env`, or one `--env-file` chose), as read (None:
     absent), with its template (`.env.example`), and how the run uses it."""
 
-    __slots__ = ("copied_whole", "env_filed", "example", "file", "path", "reads")
+    __slots__ = ("copied_whole", "env_filed", "example", "file", "made", "path", "reads")
 
     def __init__(self, path: Path | None, file: EnvFile | None, example: EnvFile | None) -> None:
         self.path, self.file, self.example = path, file, example
         self.env_filed = False  # a service loads it as its env_file
         self.reads = False  # compose reads it: it interpolates a variable, or a service loads it
         self.copied_whole = False  # absent, and its template's copy is the fix
+        self.made = False  # a Makefile includes it (doctor.project.make_env): its host-run targets get its keys
 
 
 def _args_alike(model: ComposeModel, keys: _Keys, use: VariableUse) -> Path | None:
@@ -405,6 +412,15 @@ def _template_of(path: Path) -> EnvFile | None:
     if not path.name:  # `env_file: /`: a folder, no file beside it (compose-config: "a directory")
         return None
     return next((t for t in (_template(path.with_name(n)) for n in template_names(path.name)) if t is not None), None)
+
+
+def _made_reads(project: Project, dotenv: Path) -> bool:
+    """Whether the Makefile of the project folder (or of the env file's own) includes the env file."""
+    from doctor.project.make_env import make_env_files
+
+    real = os.path.realpath(dotenv)
+    return any(os.path.realpath(p) == real for folder in dict.fromkeys((project.root, dotenv.parent))
+               for p in make_env_files(folder))
 
 
 def _reaches(project: Project, dotenv: Path) -> bool:

@@ -31,6 +31,7 @@ from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
+from doctor.project.make_env import make_env_files
 from doctor.project.reading import is_dir, is_file
 from doctor.project.service_network import listen_ports
 from doctor.project.types import EnvSource
@@ -38,7 +39,6 @@ from doctor.secret_keys import is_secret_key
 
 from .host_app import compose_reads, host_app_port
 from .interpolated import interpolated_edit
-from .make_env import make_env_files
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
