@@ -334,3 +334,13 @@ def test_a_value_the_project_shows_in_the_clear_is_masked_by_shape_only(tmp_path
     redactor = project_redactor(Project(ProjectOptions(path=tmp_path, env={})))
     assert redactor.text("MYSQL_USER=root, MYSQL_ROOT_PASSWORD=root") == "MYSQL_USER=root, MYSQL_ROOT_PASSWORD=***"
     assert redactor.text("value 'changethis' in db") == "value '***' in db"
+
+
+
+def test_a_secret_also_written_under_a_plain_key_is_masked_there_too(tmp_path: Path) -> None:
+    # POSTGRES_PASSWORD and LEGACY_VALUE both `Summer2024pw`: a fix's diff context showed the plain key's line
+    (tmp_path / "compose.yaml").write_text("services:\n  db:\n    image: postgres:16\n    env_file: .env\n")
+    (tmp_path / ".env").write_text("POSTGRES_PASSWORD=Summer2024pw\nLEGACY_VALUE=Summer2024pw\nROLE=admin\n")
+    redactor = project_redactor(Project(ProjectOptions(path=tmp_path, env={})))
+    assert redactor.text("LEGACY_VALUE=Summer2024pw") == "LEGACY_VALUE=***"
+    assert redactor.text("auth rejected: Summer2024pw") == "auth rejected: ***"

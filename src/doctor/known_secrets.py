@@ -96,9 +96,13 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
         values |= found
         if not found:  # a value holding a secret (a DSN's key, a token by its shape) is no name
             clear.append((key, value))
-    names.update(_clear_values(clear))
     for path in sorted(paths):
         values |= _secrets_in_file(path)
+    # a value shown under a plain key is masked by shape only where it is a word anyone would guess
+    # (MYSQL_USER and MYSQL_ROOT_PASSWORD both `root`: masking it would turn "owned by root" into "owned by
+    # ***"); any other that is also a secret's (POSTGRES_PASSWORD and LEGACY_VALUE both `Summer2024pw`) is
+    # masked wherever it stands, that plain key's too
+    names.update(v for v in _clear_values(clear) if v not in values or len(v) < 8 or v.isalpha())
     judged.keep()
     return values, names
 
