@@ -344,3 +344,15 @@ def test_a_secret_also_written_under_a_plain_key_is_masked_there_too(tmp_path: P
     redactor = project_redactor(Project(ProjectOptions(path=tmp_path, env={})))
     assert redactor.text("LEGACY_VALUE=Summer2024pw") == "LEGACY_VALUE=***"
     assert redactor.text("auth rejected: Summer2024pw") == "auth rejected: ***"
+
+
+def test_the_text_of_a_compose_secrets_file_is_a_known_secret(tmp_path: Path) -> None:
+    # `secrets: api_key: file: ./api.key`: a container that logs the key showed it in `doctor why`
+    (tmp_path / "api.key").write_text("cfgsecretXq7Lp2Zr9\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    secrets: [api_key, token]\n"
+                                           "secrets:\n  api_key:\n    file: ./api.key\n"
+                                           "  token:\n    environment: APP_TOKEN\n")
+    project = Project(ProjectOptions(path=tmp_path, env={"APP_TOKEN": "tokXk29Lm3Qp"}))
+    redactor = project_redactor(project)
+    assert redactor.text("using cfgsecretXq7Lp2Zr9 as given") == "using *** as given"
+    assert redactor.text("token tokXk29Lm3Qp refused") == "token *** refused"

@@ -98,6 +98,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
             clear.append((key, value))
     for path in sorted(paths):
         values |= _secrets_in_file(path)
+    values |= _compose_secrets(project)
     # a value shown under a plain key is masked by shape only where it is a word anyone would guess
     # (MYSQL_USER and MYSQL_ROOT_PASSWORD both `root`: masking it would turn "owned by root" into "owned by
     # ***"); any other that is also a secret's (POSTGRES_PASSWORD and LEGACY_VALUE both `Summer2024pw`) is
@@ -222,6 +223,27 @@ def _joined_block_lists(text: str) -> str:
     if items:
         lines.append(" ".join(items))
     return "\n".join(lines)
+
+
+SECRET_FILE = 64 * 1024  # a compose secret's file is a password, a key, a certificate: more is no secret's
+
+
+def _compose_secrets(project: Project) -> set[str]:
+    """The values of the compose secrets enabled services use: a `file:`'s text (and each of its lines), an
+    `environment:` variable's value; a container that logs one (`using <key> as given`) shows it masked."""
+    found: set[str] = set()
+    variables = project.compose.variables
+    for kind, _name, variable, path, _at in project.compose.secret_sources:
+        if kind != "secret":
+            continue
+        if variable and variables.get(variable):
+            found.add(str(variables[variable]).strip())
+        if path:
+            text = read_capped(Path(path), SECRET_FILE).strip()
+            found.update(line.strip() for line in text.splitlines() if len(line.strip()) >= 4)
+            if text:
+                found.add(text)
+    return {v for v in found if v}
 
 
 def _secrets_in_file(path: Path) -> set[str]:
