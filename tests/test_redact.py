@@ -75,6 +75,13 @@ def test_redaction_is_linear_in_the_length_of_a_value() -> None:
         ("DB_PASSWORD: ${DB_PASSWORD}", "DB_PASSWORD: ${DB_PASSWORD}"),
         ("Authorization: Token abcdef123456", "Authorization: Token ***"),
         ("http://db:5432 and image: postgres:16", "http://db:5432 and image: postgres:16"),
+        # a value in quotes of its own, short flags run together, a connection string's Pwd=
+        ("mysqladmin ping -h db -uroot -p'HcQuotedPw_31' &&", "mysqladmin ping -h db -uroot -p'***' &&"),
+        ('mysql -p"HcQ2x" db', 'mysql -p"***" db'),
+        ("curl -fsSu admin:HcCurlPw_32 http://localhost/", "curl -fsSu admin:*** http://localhost/"),
+        ("sqlcmd -U sa -P 'HcSqlPw_33' -Q 'select 1'", "sqlcmd -U sa -P '***' -Q 'select 1'"),
+        ("Server=db;Database=app;Uid=sa;Pwd=OdbcPw_34;", "Server=db;Database=app;Uid=sa;Pwd=***;"),
+        ("cd $PWD; PWD=/app OLDPWD=/srv curl -fsSL https://x/y.sh", "cd $PWD; PWD=/app OLDPWD=/srv curl -fsSL https://x/y.sh"),
     ],
 )
 def test_command_arguments_and_references(text: str, expected: str) -> None:

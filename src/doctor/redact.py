@@ -98,15 +98,18 @@ TOOL_STARTS = ("mysql", "mariadb", "redis-cli", "keydb-cli", "valkey-cli", "mong
 _COMMAND_END = lazy(r"[;|&]|['\"]:[ \t]")
 _SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
 _ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
+# a value in quotes of its own (`sqlcmd -P 'pw'`, `mysqladmin -p'pw'`): the quote is no part of it
+_Q = "['\"]?"
 _TOOL_ARGS = {
-    "mysql": lazy(r"(?<![\w-])-p(?P<v>[^\s'\"\\,<>]++)"),
-    "redis": lazy(rf"(?<![\w-])(?:-a|--pass){_SEP}{_ARG}"),
-    "mongo": lazy(rf"(?<![\w-])(?:-p){_SEP}{_ARG}"),
-    "sqlcmd": lazy(rf"(?<![\w-])-P{_SEP}{_ARG}"),
-    "curl": lazy(rf"(?<![\w-])(?:-u|--user|--proxy-user){_SEP}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
+    "mysql": lazy(rf"(?<![\w-])-p{_Q}(?P<v>[^\s'\"\\,<>]++)"),
+    "redis": lazy(rf"(?<![\w-])(?:-a|--pass){_SEP}{_Q}{_ARG}"),
+    "mongo": lazy(rf"(?<![\w-])(?:-p){_SEP}{_Q}{_ARG}"),
+    "sqlcmd": lazy(rf"(?<![\w-])-P{_SEP}{_Q}{_ARG}"),
+    # `-u user:pw`, and short flags run together (`curl -fsSu admin:pw`)
+    "curl": lazy(rf"(?<![\w-])(?:-[A-Za-z]*u|--user|--proxy-user){_SEP}{_Q}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
     # `sshpass -p SECRET ssh ...` (`-pSECRET` too), `docker login -u me -p SECRET` (`docker run -p` publishes)
-    "sshpass": lazy(rf"(?<![\w-])-p(?:{_SEP})?{_ARG}"),
-    "login": lazy(rf"(?<![\w-])-p{_SEP}{_ARG}"),
+    "sshpass": lazy(rf"(?<![\w-])-p(?:{_SEP})?{_Q}{_ARG}"),
+    "login": lazy(rf"(?<![\w-])-p{_SEP}{_Q}{_ARG}"),
 }
 # not after `/`: `read /etc/passwd: is a directory` names a file, no key
 # a Java system property's key after `-D` too (`-Dspring.datasource.password=...`, `JAVA_OPTS`)

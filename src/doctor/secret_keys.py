@@ -54,7 +54,9 @@ def _segments(name: str) -> list[str]:
 def key_kind(name: str) -> int:
     """_SECRET, _DSN (a secret when its value carries credentials), or 0."""
     segments = _segments(name)
-    if not segments or segments in (["PWD"], ["OLDPWD"]):
+    # the shell's PWD and OLDPWD (a folder), written as the shell writes them; a connection string's `Pwd=`
+    # (`Server=db;Uid=sa;Pwd=...`) is a password
+    if not segments or name in ("PWD", "OLDPWD") or segments == ["OLDPWD"]:
         return 0
     if segments[-1] == "WEBHOOK" or (segments[-1] in ("URL", "URI") and "WEBHOOK" in segments):
         return _WEBHOOK_URL
