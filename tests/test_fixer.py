@@ -496,6 +496,10 @@ def test_edit_conventions() -> None:
     assert same.new_text() == "A=2\n"  # one edit twice (two findings, one fix) is applied once
     both = plan("A=1\n", Edit(path, "", "B=2\n"), Edit(path, "", "C=3\n"))
     assert both.new_text() == "A=1\nB=2\nC=3\n"
+    # two lines added for one key (env-drift's WEB_PORT from .env.example, port-collision's moved WEB_PORT):
+    # the second waits for the next round, which edits the line the first wrote, never a duplicate key
+    with pytest.raises(RefusedEdit, match=r"sets a key the fix 't' adds to \.env; applied in the next round"):
+        plan("A=1\n", Edit(path, "", "# added by doctor\nWEB_PORT=18390\n"), Edit(path, "", "export WEB_PORT=18391\n"))
 
 
 env_line = st.from_regex(r"[A-Z]{1,6}=[a-z0-9 ]{0,6}|# [a-z ]{0,8}|", fullmatch=True)

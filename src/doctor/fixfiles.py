@@ -37,6 +37,14 @@ class RefusedEdit(Exception):
     """An edit the fixer will not make (file changed, outside the project, overlapping...)."""
 
 
+_ASSIGNED_KEY = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.]*)[ \t]*=", re.MULTILINE)
+
+
+def _assigned(text: str) -> set[str]:
+    """The keys an env file's added text sets (`KEY=value`, `export KEY=value` lines)."""
+    return set(_ASSIGNED_KEY.findall(text))
+
+
 @record(frozen=False)
 class FileEdits:
     """The accepted edits of one file, as (start, end, new) spans of its "\\n"-normalised text."""
@@ -76,6 +84,10 @@ class FileEdits:
                 raise RefusedEdit(f"another fix creates {self.display} first; {RETRY}")
             if (s < end and start < e) or (s == e == start == end and start < len(self.original)):
                 raise RefusedEdit(f"overlaps the fix '{other_title}' in {self.display}; {RETRY}")
+            if s == e and start == end and _assigned(new) & _assigned(other_new):
+                # two lines added for one key (env-drift's WEB_PORT from .env.example, port-collision's moved
+                # WEB_PORT): the later fix edits the line the first one wrote, next round
+                raise RefusedEdit(f"sets a key the fix '{other_title}' adds to {self.display}; {RETRY}")
         self.spans.append((start, end, new, title))
 
     def _merge_created(self, start: int, end: int, new: str) -> bool:
