@@ -255,3 +255,20 @@ def test_the_weak_values_pattern_is_compiled_only_for_a_text_that_holds_one() ->
     assert redactor._weak is None
     assert redactor.text("port 'conductor' and conductor-redis, pw12.") == "port '***' and conductor-redis, ***."
     assert redactor._weak is not None
+
+
+def test_many_known_values_are_found_in_one_pass_as_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project of thousands of services, each its own password: a text is searched for the values it holds
+    by their heads, in one pass, and masks exactly what testing each value against it masks."""
+    import doctor.redact as redact
+
+    values = [f"p{i}" * 2 for i in range(400)] + ["sentry", "conductor", "Zr8Tm3Qv6Yp1Hs", "Summer2024pw", "a.b.c"]
+    texts = ["p1p1 and p12p12 in postgres://u:p7p7@db/x", "xp3p3 p3p3-redis sentry/enhance.sh sentry.",
+             "conductor_x (conductor) token=Zr8Tm3Qv6Yp1HsZr8Tm3Qv6Yp1Hs a.b.c.d a.b.c", "p399p399", "nothing here"]
+    monkeypatch.setattr(redact, "_INDEXED_AFTER", 10**6)
+    one_by_one = redact.Redactor(values)
+    monkeypatch.setattr(redact, "_INDEXED_AFTER", 8)
+    indexed = redact.Redactor(values)
+    assert indexed._strong_index is not None and one_by_one._strong_index is None
+    assert [indexed.text(t) for t in texts] == [one_by_one.text(t) for t in texts]
+    assert indexed.text("p1p1 and p12p12") == "*** and ***"

@@ -176,3 +176,37 @@ def test_service_name_drift_without_a_match_compares_few_names_per_host(
     assert fix is not None and fix.title.endswith(f"'svc10', and {count - 11} more")  # svc7 itself not counted
     fix = findings["sidecar:PEER_HOST"].fix  # in svc0's namespace, not itself a peer
     assert fix is not None and fix.title.endswith(f"'svc9', and {count - 10} more")
+
+
+def test_service_name_drift_judges_each_peers_family_once_when_nothing_matches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every service's own drifted host, resembling no peer (`DB_HOST: db7` beside `s7`): the fix says no
+    peer runs postgres, judged from each peer's family once a run, not once per peer per finding."""
+    import doctor.checks.service_name_drift as module
+
+    count = 120
+    lines = ["services:"]
+    for i in range(count):
+        lines += [f"  s{i}:", "    image: example/app:1", "    environment:", f"      DB_HOST: db{i}",
+                  f"      DATABASE_URL: postgres://u:p{i}@db{i}:5432/x"]
+    project = _project(tmp_path, "\n".join(lines) + "\n")
+    sized: list[str] = []
+    real = module.service_family
+    monkeypatch.setattr(module, "service_family", lambda s: sized.append(s.name) or real(s))
+    findings = list(ServiceNameDrift().run(project, Host(env={})))
+    assert len(findings) == 2 * count
+    assert len(sized) <= count, len(sized)
+
+
+def test_one_value_of_thousands_of_urls_is_read_for_its_first_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 40 KB `.env` line of `x://` repeated: each URL's edit and userinfo read its whole line, so the run
+    grew with the square of the line (2.4 s at 40 KB, 96 s at 80 KB); a value names MAX_REFS hosts at most."""
+    from doctor.project import env_hosts
+
+    value = "postgres://u:" + "x://" * 20000 + "@postgresserver/x"
+    assert len(list(env_hosts.host_refs("DATABASE_URL", value))) <= env_hosts.MAX_REFS
+    read: list[int] = []
+    real = env_hosts.raw_userinfo
+    monkeypatch.setattr(env_hosts, "raw_userinfo", lambda v, m: read.append(1) or real(v, m))
+    list(env_hosts.raw_passwords("DATABASE_URL", value))
+    assert len(read) <= env_hosts.MAX_REFS

@@ -373,6 +373,11 @@ class Redactor:
         weak -= strong
         self._weak_values = sorted(weak, key=len, reverse=True)
         self._weak: re.Pattern[str] | None = None  # compiled for the first text holding one of them
+        # a project of thousands of services, each its own password: which of them a text holds, found in one
+        # pass over it, where a test of each value against each line of a report grew with their product
+        many = len(self._strong) + len(self._weak_values) > _INDEXED_AFTER
+        self._strong_index = _Heads(self._strong) if many else None
+        self._weak_index = _Heads(self._weak_values) if many else None
         self._prose: set[str] = set()  # doctor's own documentation let through (`documentation`), as written
 
     @classmethod
@@ -402,6 +407,13 @@ class Redactor:
         for at, piece in enumerate(pieces):
             if at % 2:
                 continue  # doctor's own documentation, whole: no project value in it
+            if self._strong_index is not None and self._weak_index is not None:
+                for value in self._strong_index.held(piece):
+                    piece = piece.replace(value, MASK)
+                for value in self._weak_index.held(piece):
+                    piece = _masked_alone(piece, value)
+                pieces[at] = piece
+                continue
             for value in self._strong:
                 if value in piece:
                     piece = piece.replace(value, MASK)
@@ -416,8 +428,7 @@ class Redactor:
         folder; a sentence's full stop after it is no part of a name). Compiled when a text first
         holds one (~0.2 ms a run otherwise spent on a report that holds none)."""
         if self._weak is None:
-            alternatives = "|".join(map(re.escape, self._weak_values))
-            self._weak = re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w/-]|\.[\w/-])")
+            self._weak = _standing_alone(tuple(self._weak_values))
         return self._weak
 
     def _scrubbed(self, text: str) -> str:
@@ -479,6 +490,63 @@ def _occurrences(text: str, part: str) -> Iterable[int]:
     while at >= 0:
         yield at
         at = text.find(part, at + len(part))
+
+
+_INDEXED_AFTER = 256  # known values past which a text is searched for them by their heads, in one pass
+_HEAD = MIN_SECRET_LENGTH
+
+
+def _standing_alone(values: tuple[str, ...]) -> re.Pattern[str]:
+    """The values (the longest first) where each stands alone: not inside a word, a name or a path."""
+    alternatives = "|".join(map(re.escape, values))
+    return re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w/-]|\.[\w/-])")
+
+
+def _word(char: str, marks: str) -> bool:
+    """Whether `char` (one character, or "" at the text's end) is a word's or one of `marks`."""
+    return bool(char) and (char.isalnum() or char in marks)
+
+
+def _masked_alone(text: str, value: str) -> str:
+    """`text` with `value` masked where it stands alone, as `_standing_alone` matches it (no pattern compiled
+    for each of thousands of values)."""
+    out: list[str] = []
+    start = at = 0
+    while (at := text.find(value, at)) >= 0:
+        end = at + len(value)
+        before = text[at - 1] if at else ""
+        after, then = text[end:end + 1], text[end + 1:end + 2]
+        inside = _word(before, "_./-") or _word(after, "_/-") or (after == "." and _word(then, "_/-"))
+        if inside:
+            at += 1
+            continue
+        out += [text[start:at], MASK]
+        start = at = end
+    return "".join(out) + text[start:] if out else text
+
+
+class _Heads:
+    """Which of many values a text holds: each value indexed by its first characters, the text read once, a
+    candidate confirmed where it starts (every masked value has MIN_SECRET_LENGTH characters or more)."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self.by_head: dict[str, list[str]] = {}
+        self.short: list[str] = []  # a form shorter than a head (none in practice): tested whole
+        for value in values:
+            if len(value) < _HEAD:
+                self.short.append(value)
+            else:
+                self.by_head.setdefault(value[:_HEAD], []).append(value)
+
+    def held(self, text: str) -> list[str]:
+        """The values in `text`, the longest first."""
+        found = {v for v in self.short if v in text}
+        heads = self.by_head
+        for at in range(len(text) - _HEAD + 1):
+            candidates = heads.get(text[at:at + _HEAD])
+            if candidates:
+                found.update(v for v in candidates if text.startswith(v, at))
+        return sorted(found, key=len, reverse=True)
 
 
 def _pieces(value: str) -> set[str]:

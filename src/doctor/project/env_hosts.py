@@ -9,6 +9,7 @@ are not dials, and flagging them would be crying wolf.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 
@@ -234,9 +235,14 @@ def host_refs(key: str, value: str | None, *, json: bool = False) -> Iterator[Ho
         yield from _host_refs(key, value, json)
 
 
+# hosts one value names at most: a list of a few URLs is a value's; thousands on one line (a 40 KB line of
+# `x://` repeated) are no setting, and each costs its edit a pass over the line (quadratic in the line)
+MAX_REFS = 64
+
+
 @functools.lru_cache(maxsize=4096)  # a pure function of its arguments: several checks ask it of every pair
 def _host_refs(key: str, value: str, json: bool) -> tuple[HostRef, ...]:
-    return tuple(_find_host_refs(key, value, json))
+    return tuple(itertools.islice(_find_host_refs(key, value, json), MAX_REFS))
 
 
 def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
@@ -352,7 +358,7 @@ def raw_passwords(key: str, value: str | None) -> Iterator[str]:
     with (see raw_userinfo); one string per such URL."""
     if not value or "://" not in value or not is_dial_key(key):
         return
-    for match in URL.finditer(value):
+    for match in itertools.islice(URL.finditer(value), MAX_REFS):  # each reads to its word's end: at most MAX_REFS
         if match.group("scheme").lower() not in NO_HOST_SCHEMES:
             start, chars = raw_userinfo(value, match)
             if start >= 0:
