@@ -71,7 +71,8 @@ class HostVsContainer(Check):
         `start) npm start`), and the package.json scripts those start, `yarn watch-${NODE_ENV}` under
         any value), in that service or another
         (a css watcher), is not advised: `up` starts it, and run again it starts a second server.
-        An image FROM another runtime or a bare OS (`php:8.3-apache`, `ruby`, `debian`) whose
+        An image FROM another runtime, a bare OS or a database (`php:8.3-apache`, `ruby`, `debian`,
+        mathesar's `postgres` with pgtap) whose
         Dockerfile never names node (or python) holds none of its packages: no home for them. The
         interpreter is the one `pytest` would use, read from files: the project's `.venv`, else
         `python3` on PATH through pyenv's shims (`PYENV_VERSION`, `.python-version`, the global

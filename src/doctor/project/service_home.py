@@ -296,6 +296,10 @@ OTHER_BASES = frozenset({
     "php", "ruby", "golang", "rust", "openjdk", "eclipse-temurin", "amazoncorretto", "elixir", "erlang", "perl",
     "nginx", "httpd", "caddy", "traefik", "alpine", "debian", "ubuntu", "busybox", "fedora", "centos",
     "rockylinux", "almalinux", "amazonlinux", "php-fpm", "composer",
+    # databases and servers (mathesar's Dockerfile.devdb, `FROM postgres:${PG_VERSION}` and pgtap: no home for its
+    # pytest, where its context `.` made it look like one)
+    "postgres", "postgis", "mysql", "mariadb", "mongo", "redis", "valkey", "memcached", "rabbitmq",
+    "elasticsearch", "opensearch", "clickhouse-server", "minio", "keycloak", "couchdb", "cassandra", "neo4j",
 })
 # a language's own runtime images: foreign to the other language (a `FROM node:22-alpine` that
 # only runs `pnpm install` holds none of the repo's pyproject.toml packages, a `FROM python:3.12`
