@@ -356,3 +356,16 @@ def test_the_text_of_a_compose_secrets_file_is_a_known_secret(tmp_path: Path) ->
     redactor = project_redactor(project)
     assert redactor.text("using cfgsecretXq7Lp2Zr9 as given") == "using *** as given"
     assert redactor.text("token tokXk29Lm3Qp refused") == "token *** refused"
+
+
+def test_a_password_in_a_required_variables_error_text_is_masked(tmp_path: Path) -> None:
+    # `${DB_PASSWORD:?... the shared dev one is Dv8Pw2Kx5Qm}`: compose's error, every report and the baseline
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: x\n    environment:\n"
+        "      DB_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD, the shared dev one is Dv8Pw2Kx5Qm}\n"
+        "      TAG: ${TAG:?set TAG to release2024 or later}\n")
+    project = Project(ProjectOptions(path=tmp_path, env={}))
+    redactor = project_redactor(project)
+    messages = [redactor.text(p.message) for p in project.compose.problems]
+    assert any("the shared dev one is ***" in m for m in messages), messages
+    assert "release2024" in redactor.text("set TAG to release2024 or later")  # no secret's text

@@ -29,6 +29,7 @@ from doctor.secret_urls import whole_url_password
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
+    from doctor.project.types import Problem
 
 MAX_FILE = 4 * 1024 * 1024
 _ASSIGNMENT_LINE = lazy(r"^[ \t]*+(?:export[ \t]++|-[ \t]++)?[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+[=:][ \t]*+"
@@ -99,6 +100,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     for path in sorted(paths):
         values |= _secrets_in_file(path)
     values |= _compose_secrets(project)
+    values |= _required_reasons(compose.problems)
     # a value shown under a plain key is masked by shape only where it is a word anyone would guess
     # (MYSQL_USER and MYSQL_ROOT_PASSWORD both `root`: masking it would turn "owned by root" into "owned by
     # ***"); any other that is also a secret's (POSTGRES_PASSWORD and LEGACY_VALUE both `Summer2024pw`) is
@@ -223,6 +225,26 @@ def _joined_block_lists(text: str) -> str:
     if items:
         lines.append(" ".join(items))
     return "\n".join(lines)
+
+
+_REQUIRED = lazy(r"required variable (?P<k>[A-Za-z_]\w*+) is missing a value: (?P<r>.+)")
+_WORD = lazy(r"[^\s,;:'\"()]{6,}+")
+
+
+def _required_reasons(problems: Iterable[Problem]) -> set[str]:
+    """The words of a secret variable's `${DB_PASSWORD:?...}` error text that look like one (letters and digits
+    mixed, 6 or more): `${DB_PASSWORD:?the shared dev one is Dv8Pw2Kx5Qm}` tells compose's error, every report
+    and the baseline the password it asks for."""
+    from doctor.secret_keys import is_secret_key
+
+    found: set[str] = set()
+    for problem in problems:
+        said = _REQUIRED.search(problem.message)
+        if said is None or not is_secret_key(said["k"]):
+            continue
+        found.update(w for w in _WORD.findall(said["r"])
+                     if any(c.isdigit() for c in w) and any(c.isalpha() for c in w))
+    return found
 
 
 SECRET_FILE = 64 * 1024  # a compose secret's file is a password, a key, a certificate: more is no secret's
