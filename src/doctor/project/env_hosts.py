@@ -24,7 +24,7 @@ _ROLE_START = r"(__?|(?:(?<=^DB)|(?<=_DB)|(?<=^PG)|(?<=_PG)|(?<=SQL)|(?<=REDIS)|
 # `*_HOSTNAME` only after a server's name (immich's DB_HOSTNAME, REDIS_HOSTNAME): Keycloak's KC_HOSTNAME
 # is the name the server answers to, not a peer it dials
 _SERVER_HOSTNAME = (r"|^(?:[A-Z0-9_]*_)?(?:DB|DATABASE|PG|POSTGRES|POSTGRESQL|MYSQL|MARIADB|REDIS|VALKEY|MONGO|MONGODB|"
-                    r"RABBITMQ|AMQP|MEMCACHED|ELASTICSEARCH|OPENSEARCH|KAFKA|SMTP)_(HOSTNAME)$")
+                    r"RABBITMQ|AMQP|MEMCACHED|ELASTICSEARCH|OPENSEARCH|KAFKA|SMTP)__?(HOSTNAME)$")
 HOST_KEY = lazy(r"^[A-Z0-9_]*[A-Z0-9]" + _ROLE_START + r"(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$" + _SERVER_HOSTNAME,
                 re.IGNORECASE)
 # Matched as whole words of the key (`DATABASE_URL` is not a `BASE_URL`).
