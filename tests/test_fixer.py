@@ -282,6 +282,16 @@ def test_symlink_pointing_outside_and_paths_outside_are_refused(tmp_path: Path) 
     assert not (tmp_path / "escape.env").exists()
 
 
+def test_a_hard_linked_file_is_refused_not_split(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", "COLOR=red\n")
+    os.link(root / ".env", tmp_path / "shared.env")  # a second name for the same file, outside the project
+    report = run_fix(root, tmp_path / "s")
+    assert (tmp_path / "shared.env").read_text() == "COLOR=red\n" == (root / ".env").read_text()
+    assert os.stat(root / ".env").st_ino == os.stat(tmp_path / "shared.env").st_ino  # still one file
+    (result,) = report.results
+    assert result.status is FixStatus.SKIPPED and ".env is hard-linked (2 names for one file)" in result.reason
+
+
 def test_symlink_inside_the_project_is_written_through(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p")
     (root / "real.env").write_text("A=1\n")

@@ -296,6 +296,15 @@ class ProjectFiles:
         if path.is_dir():
             raise RefusedEdit(f"{display} is a directory")
         try:
+            links = os.lstat(path).st_nlink
+        except OSError:
+            links = 1
+        if links > 1:
+            # an atomic write (a new file renamed over it) would split it from its other names, which keep
+            # the old text without a word: the user edits it, as a symlink outside the project is theirs to edit
+            raise RefusedEdit(f"{display} is hard-linked ({links} names for one file): a fix writes a new file in "
+                              "its place, which would split it from the others; edit it by hand")
+        try:
             data = read_bytes(path, EDIT_LIMIT)
         except FileNotFoundError:
             return FileEdits(path, display, "", False)
