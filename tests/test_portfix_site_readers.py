@@ -192,6 +192,19 @@ def test_a_template_the_makefile_falls_back_to_and_a_peer_url_do_not_follow(tmp_
     assert "NATS_URL" not in override and 'SITE_URL: "http://localhost:8001"' in override, override
 
 
+def test_a_host_apps_port_beside_its_localhost_host_follows(tmp_path: Path) -> None:
+    """ghostfolio: the API run on the host reads .env's REDIS_HOST=localhost and REDIS_PORT=6379: moving redis's
+    host port, that port follows, whatever redis listens on inside; a port with no local host beside it stays
+    (and in a file outside the folder fixes write in, it is named for a change by hand)."""
+    compose = "services:\n  redis:\n    image: redis:7\n    ports:\n      - 8000:6379\n"
+    project = _project(tmp_path, {"compose.yaml": compose,
+                                  ".env": "REDIS_HOST=localhost\nREDIS_PORT=8000\nCACHE_PORT=8000\n"})
+    move = _move(project, "redis")
+    followed = [(e.path.name, e.new) for e in move.edits if e.path.name == ".env"]
+    assert followed == [(".env", "REDIS_PORT=8001")], move.edits
+    assert "REDIS_PORT in .env, beside its host at localhost, follows to 8001" in move.title, move.title
+
+
 def test_make_env_files(tmp_path: Path) -> None:
     write_tree(tmp_path, {"Makefile": "-include .env-local .env-missing\ninclude tools.mk\n\tinclude .env-recipe\n"
                                   "# include .env-commented\n",

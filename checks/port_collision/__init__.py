@@ -157,7 +157,9 @@ class PortCollision(Check):
     them, such as plane's `apps/web/.env`: documenso's root `.env` for its
     `docker/development` compose) moves too, as does a bare `*_PORT=<old port>` in a file a Makefile
     includes when no container listens on that number inside (joanie's `LOCALTUNNEL_PORT=8071`, the
-    port its `make tunnel` forwards), never into a committed template a Makefile falls back to
+    port its `make tunnel` forwards), and a `X_PORT=<old port>` beside `X_HOST=localhost` in such a
+    file (ghostfolio's root `.env` REDIS_PORT, which its API run on the host reads), never into a
+    committed template a Makefile falls back to
     (`include .env.example` when there is no `.env`); a container's URL of a scheme no browser
     opens (`nats://...@localhost:4222`) dials a peer, leaked-host-port's to fix, and does not
     follow; a key the env template shows commented out for the

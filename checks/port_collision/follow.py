@@ -296,6 +296,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     edits: list[Edit] = []
     names: list[str] = []
     ports: list[str] = []  # the bare `*_PORT=old` lines of a Makefile's env files
+    paired_ports: list[str] = []  # those beside an `X_HOST=localhost` of a host app's env file
     by_hand: list[str] = []
     inside = _run_in_containers(project, old)
     # each file once: a Makefile's `-include .env` is the .env already looked at
@@ -310,6 +311,10 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     # --port $(LOCALTUNNEL_PORT)`), unless a container listens on that number inside, where it may be its own
     bare = None if any(old in listen_ports(s) for s in project.compose.services.values()) else \
         re.compile(rf"""^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*PORT\s*=\s*(["']?){old}\1\s*$""")
+    # and a `X_PORT=old` beside `X_HOST=localhost` in a file the host's app reads (ghostfolio's root .env:
+    # REDIS_HOST=localhost, REDIS_PORT=6379, read by its API run with `npm run start:server`): the pair is where
+    # that app dials, from the host, whatever the container listens on inside
+    paired = re.compile(rf"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*?)_?PORT\s*=\s*(["']?){old}\2\s*$""")
     read = compose_reads(project)
     own: list[str] = []
     for path in files.values():
@@ -321,12 +326,15 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
                 own.append(f"{project.shown(path)}:{listens[1]} sets {listens[0]}={old}")
             continue
         values = _values_by_line(project, path) if inside else {}
+        local_hosts = _local_host_prefixes(path)
         for number in itertools.count(1):
             if (text := line_text(path, number)) is None:
                 break
             key = _ASSIGNED.match(text)
             local = _local(old, key[1] if key else "")
-            alone = bare is not None and path.resolve() in made and bare.match(text) is not None
+            pair = paired.match(text)
+            beside = pair is not None and pair[1].upper() in local_hosts
+            alone = beside or (bare is not None and path.resolve() in made and bare.match(text) is not None)
             if alone:
                 local = rf"(?<![0-9]){old}(?![0-9])"  # the number alone: the line holds nothing else
             if (path, number) in skip or not re.search(local, text):
@@ -340,7 +348,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
             edit = replace_on_line(path, number, local, (lambda _: str(new)) if alone else _moved_to(new), every=True)
             if edit is not None and path.resolve().is_relative_to(writable):
                 edits.append(edit)
-                (ports if alone else names).append(named)
+                (paired_ports if beside else ports if alone else names).append(named)
             elif edit is not None:
                 by_hand.append(f"{named}:{number}")
     said = []
@@ -348,10 +356,28 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
         said.append(f"{', '.join(names)} follow{'s' if len(names) == 1 else ''} to localhost:{new}")
     if ports:
         said.append(f"{', '.join(ports)}, which the Makefile includes, follow{'s' if len(ports) == 1 else ''} to {new}")
+    if paired_ports:
+        said.append(f"{', '.join(paired_ports)}, beside its host at localhost, follow{'s' * (len(paired_ports) == 1)} "
+                    f"to {new}")
     if own:
         said.append(f"{', '.join(own)}, a host app's own port: its localhost:{old} values stay")
     hand = f"change {old} to {new} in {', '.join(by_hand)} (a program on the host dials it)" if by_hand else ""
     return tuple(edits), "; ".join(said), hand
+
+
+_LOCAL_HOST_LINE = lazy(r"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*?)_?HOST\s*=\s*["']?(?:localhost|127\.0\.0\.1)"""
+                       r"""["']?\s*$""", re.MULTILINE)
+
+
+def _local_host_prefixes(path: Path) -> set[str]:
+    """The prefixes of the file's `X_HOST=localhost` lines (`REDIS` of REDIS_HOST), upper case."""
+    from doctor.project.reading import read_text
+
+    try:
+        text = read_text(path, 256 * 1024)
+    except OSError:
+        return set()
+    return {found[1].upper() for found in _LOCAL_HOST_LINE.finditer(text)}
 
 
 def _names_old(path: Path, old: int) -> bool:
