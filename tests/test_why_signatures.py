@@ -58,6 +58,10 @@ REAL_LINES = [
     ("Error response from daemon: driver failed programming external connectivity on endpoint p-db-1 "
      "(ae21a6bda2600e497e0e299853e20b6a266e1e79e2f9656095d6610c8ce80224): Error starting userland proxy: "
      "listen tcp4 0.0.0.0:22314: bind: address already in use", "port-allocated", {"port": "22314"}),
+    # a shell's `${NAME:?message}` with NAME unset (ghostfolio's redis `--requirepass ${REDIS_PASSWORD:?...}`)
+    ("/bin/sh: REDIS_PASSWORD: REDIS_PASSWORD variable is not set", "required-variable",
+     {"variable": "REDIS_PASSWORD"}),
+    ("bash: line 1: SECRET_KEY: parameter null or not set", "required-variable", {"variable": "SECRET_KEY"}),
     ("container was OOMKilled (exit 137)", "oom-killed", {}),
     ("container is restarting: 7 restarts", "restart-loop", {}),
     ("healthcheck unhealthy: curl: not found", "unhealthy", {}),

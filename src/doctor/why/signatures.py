@@ -198,6 +198,17 @@ COMMAND_NOT_FOUND = Signature(
     "the service's command and entrypoint, and its image: `docker compose run --rm --entrypoint sh SERVICE "
     "-c 'command -v PROGRAM'` shows whether the image has it",
 )
+# a shell's `${NAME:?message}` (or `${NAME?}`) with NAME unset: dash/busybox `sh: NAME: message`, bash `bash: line 1:
+# NAME: parameter null or not set`; ghostfolio's redis `--requirepass ${REDIS_PASSWORD:?...}` with no REDIS_PASSWORD
+REQUIRED_VARIABLE = Signature(
+    "required-variable",
+    r"(?:^|\s)(?:/bin/|/usr/bin/)?(?:sh|bash|ash|dash|zsh)(?:: \d+)?: (?:line \d+: )?"
+    r"(?P<variable>[A-Za-z_]\w*): (?:parameter (?:null or )?not set|.*\b(?:not set|required|must be set)\b.*)",
+    "the service's start command expands a `${NAME:?}` the container's environment leaves unset: the shell stops "
+    "before the program starts",
+    ("env-drift",),
+    "where the variable should come from: the service's `environment:`, its env files, or `.env` for compose",
+)
 MOUNT_TYPE = Signature(
     "mount-type",
     r"(Are you trying to mount a directory onto a file|error mounting \"(?P<path>[^\"]+)\".*?not a directory)",
@@ -309,6 +320,6 @@ NOT_CREATED = Signature(
 
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
            NODE_MODULE_NOT_FOUND,
-           EXEC_NOT_FOUND, CRLF_SCRIPT, COMMAND_NOT_FOUND, MOUNT_TYPE, CONTAINER_NAME_CONFLICT,
+           EXEC_NOT_FOUND, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE, MOUNT_TYPE, CONTAINER_NAME_CONFLICT,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, IMAGE_PULL,
            NOT_CREATED)
