@@ -87,7 +87,9 @@ class RuntimeDrift(Check):
         also compared with the loaded build's image: the one apart from the project's version (the
         newest, when neither says it) is reported, naming the other with its compose file.
         One workflow job's pin that a workflow matrix
-        also tests (paperless-ngx lints on 3.14 and tests 3.11-3.14) is that job's choice, not a
+        also tests (paperless-ngx lints on 3.14 and tests 3.11-3.14; mathesar's `py-version:
+        [3.10-bookworm, ...]`, a matrix key of its own name a step feeds to the image's build arg) is
+        that job's choice, not a
         version the project states against the others; nor is a pin wider than the comparison
         (a docs job's `python-version: 3.x`, any Python 3: Tandoor's hid its tests' 3.12 against
         the image's 3.13). A service's own folders count too: its build

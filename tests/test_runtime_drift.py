@@ -385,6 +385,21 @@ def test_a_matrix_key_of_another_name_counts_where_setup_python_uses_it(
     assert _shown(_findings(root, tmp_path), root) == expected
 
 
+def test_a_matrix_of_build_args_the_ci_tests_excuses_a_jobs_single_pin(tmp_path: Path) -> None:
+    """mathesar: the test job's `py-version: [3.10-bookworm, ..., 3.14-bookworm]` feeds the image's PYTHON_VERSION
+    build arg (a step's env), so CI tests 3.13 too; the release job's setup-python 3.13 is no drift against the
+    Dockerfile's 3.14."""
+    root = write_tree(tmp_path / "p", {
+        "compose.yaml": "services:\n  web:\n    build: .\n", "Dockerfile": "FROM python:3.14-bookworm\n",
+        ".github/workflows/test.yml": "name: test\non: push\njobs:\n  tests:\n    runs-on: ubuntu-latest\n"
+        "    strategy:\n      matrix:\n        py-version: [3.12-bookworm, 3.13-bookworm, 3.14-bookworm]\n"
+        "    steps:\n      - run: docker compose build\n        env:\n"
+        "          PYTHON_VERSION: ${{ matrix.py-version }}\n"
+        "  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n"
+        "        with:\n          python-version: '3.13'\n"})
+    assert _shown(_findings(root, tmp_path), root) == []
+
+
 def test_a_changed_from_names_a_debian_release_the_version_has_images_on(tmp_path: Path) -> None:
     """testdrivenio/django-on-docker's `FROM python:3.11.4-slim-buster` beside a .python-version of 3.12:
     'change python 3.11.4 to 3.12' done literally gives `python:3.12-slim-buster`, never published."""

@@ -40,6 +40,10 @@ _DEVCONTAINER_TAG = lazy(r"^\d+-(?=\d)")
 # `nikolaik/python-nodejs:python3.12-nodejs20`: a tag word `pythonX.Y`, first or after a `-`
 _TAGGED_PYTHON = lazy(r"^[^\s@]*?:(?:[\w.]+-)?python(\d+\.\d+(?:\.\d+)?)(?![\d.])", re.IGNORECASE)
 _WORKFLOW_KEYS = {"python-version": "python", "node-version": "node"}
+# a matrix's own names for them, where a step uses the value (mathesar's `py-version: [3.10-bookworm, ...]` fed to
+# the PYTHON_VERSION build arg of the image it tests)
+_MATRIX_KEYS = {"python": "python", "py-version": "python", "py": "python", "python-versions": "python",
+                "node": "node", "node-versions": "node"}
 
 
 @record
@@ -428,7 +432,7 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
         if isinstance(node, YMap):
             scopes = with_env(node, scopes)  # the workflow's, a job's or a step's `env:`
             for key, value in node.items():
-                runtime = _WORKFLOW_KEYS.get(key)
+                runtime = _WORKFLOW_KEYS.get(key) or (_MATRIX_KEYS.get(key) if matrix else None)
                 where = node.loc_of(key)
                 if runtime is not None and where is not None and runtime not in skipped:
                     # a matrix value only where a step uses it (`node-version: ${{ matrix.node-version }}`):
@@ -466,7 +470,16 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
 
     for doc in docs:
         walk(doc, default_directory(doc, "."))
-    return [declared for declared in found if declared is not None]
+    # a matrix key read both where it is listed (_MATRIX_KEYS) and through the setup step that names it
+    # (`python-version: ${{ matrix.python }}`): once, as the step's
+    by_place: dict[tuple[str, Location], Declared] = {}
+    for declared in found:
+        if declared is None:
+            continue
+        place = (declared.runtime, declared.location)
+        if place not in by_place or declared.source.startswith("CI matrix "):
+            by_place[place] = declared
+    return list(by_place.values())
 
 
 def _checks_out_another_repo(job: object) -> bool:
