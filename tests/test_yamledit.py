@@ -223,3 +223,14 @@ def test_lines_outside_the_edited_key_are_kept_as_written() -> None:
             '  other:\n    command: ["a",   "b"]   # spaced\n')
     out = override_ports(text, "web2", ["2:80"])
     assert out == text.replace("  web2:\n    ports: *p\n", '  web2:\n    ports: !override\n      - "2:80"\n')
+
+
+def test_add_environment_sets_a_key_only_compose_interpolates_when_asked() -> None:
+    # mathesar's dev file: `- POSTGRES_PORT=${POSTGRES_PORT-5432}` hands the container the host's .env value
+    listed = "services:\n  app:\n    environment:\n      - POSTGRES_PORT=${POSTGRES_PORT-5432}\n      - DEBUG=1\n"
+    assert add_environment(listed, "app", {"POSTGRES_PORT": "5432"}) == listed  # set already: left
+    assert add_environment(listed, "app", {"POSTGRES_PORT": "5432"}, interpolated=True) == listed.replace(
+        "${POSTGRES_PORT-5432}", "5432")
+    mapped = "services:\n  app:\n    environment:\n      PORT: ${PORT:-8000}\n      OWN: x${PORT}\n"
+    assert add_environment(mapped, "app", {"PORT": "80", "OWN": "y"}, interpolated=True) == \
+        "services:\n  app:\n    environment:\n      PORT: '80'\n      OWN: x${PORT}\n"

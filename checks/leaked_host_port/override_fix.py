@@ -101,8 +101,10 @@ def _own_environment(project: Project, wanted: dict[str, dict[str, str]]) -> Edi
     """The edit setting `wanted` (service -> variable -> value) in the services' `environment:` of
     the one compose file compose reads, where that file is a development one (its name says so:
     the project's main compose file, which a devcontainer's list may name alone, stays the
-    deployment's) and defines them all; None otherwise (several files, a key the block sets
-    already, a block shared through an anchor)."""
+    deployment's) and defines them all; a key the block sets to what compose interpolates
+    (mathesar's `POSTGRES_PORT=${POSTGRES_PORT-5432}`, the host's .env value) gets the value in its
+    place. None otherwise (several files, a key the block sets to a value of its own, a block shared
+    through an anchor)."""
     from doctor.project.yamledit import YamlEditError, add_environment, read_text, whole_file_edit
 
     files = project.compose.files
@@ -112,7 +114,7 @@ def _own_environment(project: Project, wanted: dict[str, dict[str, str]]) -> Edi
     try:
         text = original = read_text(files[0])
         for service, values in wanted.items():
-            text = add_environment(text, service, values)
+            text = add_environment(text, service, values, interpolated=True)
     except YamlEditError:
         return None
     return whole_file_edit(files[0], text, original) if text != original else None

@@ -152,11 +152,14 @@ def _published_in_place(old: object, new: object) -> CommentedMap | None:
     return old
 
 
-def add_environment(source: Source, service: str, variables: Mapping[str, str]) -> str:
+def add_environment(source: Source, service: str, variables: Mapping[str, str], *,
+                    interpolated: bool = False) -> str:
     """The text with each missing key of `variables` added to `services.<service>.environment`.
 
-    Keys already set are left as they are; a list-style block gets `KEY=value` items, a
-    mapping gets `KEY: "value"`, matching what the file already uses.
+    Keys already set are left as they are; with `interpolated`, one whose value is only what compose
+    interpolates (`POSTGRES_PORT=${POSTGRES_PORT-5432}`: the host's .env value, mathesar's dev file) is set
+    to the new value instead. A list-style block gets `KEY=value` items, a mapping gets `KEY: "value"`,
+    matching what the file already uses.
     """
     text = read_text(source)
     yaml, root = _load(text)
@@ -169,19 +172,29 @@ def add_environment(source: Source, service: str, variables: Mapping[str, str]) 
     _refuse_shared(env, "environment", text)
     changed = False
     if isinstance(env, CommentedSeq):
-        present = {str(item).partition("=")[0] for item in env}
+        present = {str(item).partition("=")[0]: at for at, item in enumerate(env)}
         for key, value in variables.items():
             if key not in present:
                 env.append(f"{key}={value}")
                 changed = True
+            elif interpolated and _only_interpolated(str(env[present[key]]).partition("=")[2]):
+                env[present[key]] = f"{key}={value}"
+                changed = True
     elif isinstance(env, CommentedMap):
         for key, value in variables.items():
-            if key not in env:
+            if key not in env or (interpolated and _only_interpolated(str(env[key]))):
                 env[key] = value if plain_safe(value) else DoubleQuotedScalarString(value)
                 changed = True
     else:
         raise YamlEditError(f"services.{service}.environment is neither a list nor a mapping")
     return _dump(yaml, root, text, added, (service, "environment")) if changed else text
+
+
+def _only_interpolated(value: str) -> bool:
+    """Whether a value is one `${NAME...}` and nothing else."""
+    import re
+
+    return re.fullmatch(r"\$\{[A-Za-z_]\w*(?:[:]?[-?+=][^}]*)?\}", value.strip()) is not None
 
 
 def add_volume(source: Source, service: str, volume: str) -> str:
