@@ -55,8 +55,10 @@ class ScriptLineEndings(Check):
         and then RUNs (as a command, or the script a shell is given; not `chmod +x` it) breaks the
         build, and is reported so even when a service also binds or runs it: the build fails
         first (getsentry/self-hosted's sentry/enhance-image.sh); a file a builder stage only copies
-        is not judged. It reports those that have Windows (CRLF) line endings (a `\\r` ending a
-        file without a final newline counts: the shell reads it as part of the last word; unless
+        is not judged, unless the final stage takes it with `COPY --from` (umap's build stage copies
+        the context whole, the final one its docker/ folder, whose entrypoint.sh its CMD runs). It
+        reports those that have Windows (CRLF) line endings (a `\\r` ending a file without a final
+        newline counts: the shell reads it as part of the last word; unless
         the service's entrypoint or command strips them from the script, or from its copy, before
         running it: dify's ssrf_proxy runs `sed -i 's/\\r$//'` on it; or a RUN of the image does,
         after the last COPY that puts it there and with no bind mount over it at run time:

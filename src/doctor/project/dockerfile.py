@@ -251,6 +251,21 @@ def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[s
             moved = posixpath.normpath(posixpath.join(destination, posixpath.relpath(keys[at], top)))
             trailing = "/" if copy.destination.endswith("/") and moved != "/" else ""
             yield CopyInstruction(copy.sources, moved + trailing, ins.line)
+        # a folder below what a copy of the context put there (umap's build stage `COPY . /srv/umap`, then
+        # `COPY --from=build /srv/umap/docker/ /srv/umap/docker/`): that folder of the copy's sources, where the
+        # context has it (a folder the stage built there, `/app/dist`, is in no source: its path names nothing)
+        above = posixpath.dirname(top)
+        while top != "/" and above:
+            at = bisect.bisect_left(keys, above)
+            for copy in copies[at:bisect.bisect_right(keys, above)]:
+                rel = posixpath.relpath(top, above)
+                plain = [src for src in copy.sources if not any(c in src for c in "*?[$")]
+                if plain and len(plain) == len(copy.sources):
+                    yield CopyInstruction(tuple(posixpath.normpath(posixpath.join(src, rel)) for src in plain),
+                                          destination, ins.line)
+            if above == "/":
+                break
+            above = posixpath.dirname(above)
 
 
 def _pulled_stage(args: str, stage: _Stage) -> str:

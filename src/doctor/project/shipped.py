@@ -464,7 +464,10 @@ def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[_
     parsed = project.dockerfile(svc)
     if parsed is not None and svc.build is not None and dockerfile is not None:
         codes = project.code_map(svc)  # its .dockerignore, read once per build
-        found += _copy_mappings(Path(svc.build.context), parsed.copies, dockerfile, codes.context, codes.ignore)
+        # and what a `COPY --from` brings of a builder stage's context copies (umap's `COPY --from=build
+        # /srv/umap/docker/ /srv/umap/docker/` of the build stage's `COPY . /srv/umap`: its CMD's entrypoint.sh)
+        found += _copy_mappings(Path(svc.build.context), (*parsed.copies, *parsed.relayed), dockerfile, codes.context,
+                                codes.ignore)
     return found
 
 

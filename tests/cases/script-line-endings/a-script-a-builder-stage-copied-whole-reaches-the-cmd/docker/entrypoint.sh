@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+set -eo pipefail
+exec umap runserver
