@@ -61,3 +61,29 @@ def test_a_folder_the_start_script_chowns_and_the_node_users_are_kept_by_design(
     # a stray of another uid in storage is still one
     os.lchown(project / "storage" / "logs" / "laravel.log", 0, 0)
     assert run_check(project)["owner:storage"].severity.label == "warning"
+
+
+def test_the_engine_chown_runs_an_official_image_with_chown_on_its_path(tmp_path: Path) -> None:
+    """A `docker import`ed rootfs (no PATH: `exec: "chown": executable file not found`) or another namespace's
+    image is no image to run chown in; an official base is, else the project's own image, else none (advice)."""
+    from doctor.checks.root_owned_files.fix import _local_image
+
+    from doctor.project import Project, ProjectOptions
+
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: example/web:1\n")
+    project = Project(ProjectOptions(path=tmp_path, env={}))
+
+    class Engine:
+        def __init__(self, tags: list[str]) -> None:
+            self.tags = tags
+
+        def image_tags(self) -> list[str]:
+            return self.tags
+
+    imported = ["doctor-audit-b/busybox:1", "someone/tool:2"]
+    assert _local_image(project, Engine(imported), None) is None  # type: ignore[arg-type]
+    assert _local_image(project, Engine([*imported, "example/web:1"]), None) == "example/web:1"  # type: ignore[arg-type]
+    both = Engine([*imported, "example/web:1", "alpine:3.19"])
+    assert _local_image(project, both, None) == "alpine:3.19"  # type: ignore[arg-type]
+    assert _local_image(project, Engine(["docker.io/library/busybox:latest"]), None) == \
+        "docker.io/library/busybox:latest"  # type: ignore[arg-type]

@@ -329,4 +329,19 @@ def _local_image(project: Project, host: Host, service: str | None) -> str | Non
         for tag in tags:
             if tag == wanted or tag == f"{wanted}:latest":
                 return tag
-    return tags[0] if tags else None
+    # else an image whose userland has chown on its PATH: an official base or language image (a `docker
+    # import`ed rootfs, scratch or distroless one has no PATH or no chown: `exec: "chown": not found`)
+    def official(tag: str) -> str:  # `alpine:3.19`, `docker.io/library/alpine`: no other namespace's
+        name = tag.rsplit(":", 1)[0] if ":" in tag.rsplit("/", 1)[-1] else tag
+        return name.removeprefix("docker.io/").removeprefix("library/")
+
+    with_chown = [t for t in tags if official(t) in _CHOWN_BASES]
+    images = {s.image for s in project.services.values() if s.image}
+    ours = [t for t in tags if t in images or t.removesuffix(":latest") in images]
+    return next(iter(with_chown or ours), None)
+
+
+# official images with coreutils' or busybox's chown on PATH
+_CHOWN_BASES = frozenset({"busybox", "alpine", "debian", "ubuntu", "python", "node", "postgres", "redis", "nginx",
+                          "mysql", "mariadb", "golang", "ruby", "php", "httpd", "fedora", "centos", "rockylinux",
+                          "almalinux", "amazonlinux", "buildpack-deps"})
