@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -571,7 +572,26 @@ def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, comm
         # a script's `case $1` would take the command for one of its words, or drop it; a program
         # (ENTRYPOINT ["python3"]) would take the command for its arguments
         argv += ["--entrypoint", ""]
-    return [*argv, home.service, *command]
+    return [*argv, home.service, *_runner_kept(project, home.service, command)]
+
+
+def _runner_kept(project: Project, service_name: str, command: Sequence[str]) -> list[str]:
+    """`command` as the service's image can run it: a runner's `run` (`uv run alembic upgrade head`) kept
+    where the image's own stages name that runner, else the program it starts (rafsaf's final stage has no
+    uv, copied into its `uv` stage only; umap installs with pip): its packages are the image's already."""
+    words = list(command)
+    if not words or posixpath.basename(words[0]) not in _ENV_RUNNERS or words[1:2] != ["run"]:
+        return words
+    service = project.services.get(service_name)
+    path = service.build.dockerfile_path if service is not None and service.build is not None else None
+    recipe = project.recipe(path, service.build.target) if path is not None and service is not None and \
+        service.build is not None else None
+    if recipe is None:  # an image doctor cannot read: as written
+        return words
+    runner = re.compile(rf"(?<![\w.-]){re.escape(posixpath.basename(words[0]))}(?![\w.-])")
+    if any(runner.search(step.text) for step in recipe.runs) or any(runner.search(p) for p in recipe.pulled):
+        return words
+    return list(runner_started(words))
 
 
 # programs that run the command they are given (`tini -- CMD`, `gosu user CMD`): an entrypoint of
