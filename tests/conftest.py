@@ -60,6 +60,9 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
 
     folder = str(tmp_path_factory.mktemp("xdg-cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", folder)
+    # and a fix's backups (doctor.fixfiles, under XDG_STATE_HOME) in this test's folder, never the developer's
+    # ~/.local/state/doctor/backups (a test that passes XDG_STATE_HOME gets exactly that)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
     real = modelcache.cache_dir
 
     def in_this_test(env: Mapping[str, str]) -> Path | None:
