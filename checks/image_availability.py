@@ -48,7 +48,11 @@ class ImageAvailability(Check):
         service (compose ignores the failed pull of an image another service builds), and the
         service started alone pulls what the project publishes. So is a tag another service builds
         when every service on it depends on that builder (openfun/joanie's `celery` on the
-        `joanie:production` that `app` builds): even `up celery` builds it first. Services on one absent image are
+        `joanie:production` that `app` builds): even `up celery` builds it first. A tag a compose file
+        beside the loaded ones builds (ghostfolio's docker-compose.build.yml tagging
+        `ghostfolio/ghostfolio:local`) gets that file's build command (`docker compose -f
+        docker-compose.build.yml build ghostfolio`), a warning for a local tag (`:local`, `:dev`...),
+        else a note. Services on one absent image are
         one finding naming them; when any of them lets compose pull (no `pull_policy`, `missing`,
         `always`), it is a note even if others say `never`: `up` pulls every service's missing image
         before it creates any container, so the `never` ones find it (they fail only started alone,
@@ -218,10 +222,33 @@ class ImageAvailability(Check):
             how = f"pull it first (docker pull {image}), or build or load it" if (
                 not local and _published(image)) else f"build or load '{image}' first"
             return self.finding(message, at, subject, Fix(how, Safety.ADVICE))
+        sibling = self._sibling_builds(project).get(image) or self._sibling_builds(project).get(_canonical(image))
+        if sibling is not None:
+            # ghostfolio's `image: ghostfolio/ghostfolio:local`, which only docker-compose.build.yml builds: a
+            # local tag is no registry's, so `up` fails on the pull; any other may be published too (a note)
+            file, builder_name = sibling
+            shown = project.shown(file)
+            from doctor.project.service_home import compose_cli
+
+            command = (*compose_cli(project)[:2], "-f", str(file), "build", builder_name)
+            message = (f"{head} is not on the engine, and {shown} builds it ('{builder_name}'), which this run does "
+                       "not read: compose pulls it on up" + (f", and ':{tag}' is a local tag no registry has"
+                                                              if tag in LOCAL_TAGS else " (needs the registry)"))
+            fix = Fix(f"build it first: docker compose -f {shown} build {builder_name}", Safety.ADVICE,
+                      command=command)
+            return self.finding(message, at, subject, fix, None if tag in LOCAL_TAGS else Severity.INFO)
         # a note without a fix: pulling on `up` is compose's normal way, nothing to repair
         by = f" for {_names(pullers)}" if stuck else ""
         message = f"{head} is not on the engine: compose pulls it on up{by} (needs the registry){_alone_fails(stuck)}"
         return self.finding(message, at, subject, None, Severity.INFO)
+
+    def _sibling_builds(self, project: Project) -> dict[str, tuple[Path, str]]:
+        """The images the compose files beside the loaded ones build (read once a run, only when an image is absent)."""
+        if getattr(self, "_siblings_of", None) is not project:
+            from doctor.project.sibling_builds import sibling_image_builds
+
+            self._siblings_of, self._siblings = project, sibling_image_builds(project.compose)
+        return self._siblings
 
     def _platform(self, svc: Service, facts: ImageFacts, engine: str) -> Iterator[Finding]:
         mine = _os_arch(facts.platform)

@@ -58,6 +58,51 @@ def sibling_builds(compose: ComposeModel) -> list[SiblingBuild]:
     return found
 
 
+def sibling_image_builds(compose: ComposeModel) -> dict[str, tuple[Path, str]]:
+    """The images a compose file beside the loaded ones builds (a service with `build:` and a literal
+    `image:`), each with that file and service: ghostfolio's docker-compose.build.yml tags its build
+    `ghostfolio/ghostfolio:local`, which docker-compose.yml only names. Empty without such files."""
+    if not compose.files:
+        return {}
+    folder = compose.files[0].parent
+    loaded = {os.path.normcase(os.path.realpath(f)) for f in compose.files}
+    try:
+        names = sorted(p for p in folder.glob("*compose*.y*ml") if p.is_file())
+    except OSError:
+        return {}
+    found: dict[str, tuple[Path, str]] = {}
+    for path in [p for p in names if os.path.normcase(os.path.realpath(p)) not in loaded][:_MAX_SIBLINGS]:
+        for service, image in _built_images(path):
+            found.setdefault(image, (path, service))
+    return found
+
+
+def _built_images(path: Path) -> list[tuple[str, str]]:
+    import functools
+
+    from doctor.project.memo import remember
+
+    return remember("sibling-images", (path,), (), functools.partial(_read_built_images, path))
+
+
+def _read_built_images(path: Path) -> list[tuple[str, str]]:
+    """(service, image) of each service of the file that has a `build:` and a literal `image:`."""
+    from doctor.project.yamlload import YamlError, YMap, load_documents
+
+    try:
+        docs, _ = load_documents(path)
+    except (OSError, YamlError, ValueError):
+        return []
+    found = []
+    for doc in docs:
+        services = doc.get("services") if isinstance(doc, YMap) else None
+        for name, service in services.items() if isinstance(services, YMap) else ():
+            image = service.get("image") if isinstance(service, YMap) else None
+            if isinstance(image, str) and "$" not in image and service.get("build") is not None:
+                found.append((str(name), image))
+    return found
+
+
 # a sibling's build as plain data (remembered across runs: a warm preflight reads no YAML for an
 # unchanged file): a short `build: ./web`, or a map's context, dockerfile, target (a str each, else
 # absent), whether it has dockerfile_inline, its args as (key, value, line), and the line of its
