@@ -156,8 +156,10 @@ class HostVsContainer(Check):
         `yarn dev`, `pnpm dev` whose package.json script starts one: `"dev": "vite"`, `next dev`,
         `rspack serve`) is advised as a `run --service-ports` (or `-p PORT:PORT` where the service
         publishes none), never `exec`: `run` publishes nothing by itself, and a second server in the
-        running container finds its port taken. A command installing packages (`python -m pip install
-        -r requirements/dev.txt`, `npm ci`) is not advised: it is the host's setup, and a `run --rm`
+        running container finds its port taken; one told to listen on localhost (`--host localhost`,
+        `-b 127.0.0.1:8000`) is advised on 0.0.0.0, as the published port reaches it there. A
+        command installing packages (`python -m pip install -r requirements/dev.txt`, `npm ci`) is
+        not advised: it is the host's setup, and a `run --rm`
         container would take what it installs away with it. Nor is a recipe that sets up the host
         (data-hub-api's `setup-flake8-hook`: `python3 -m venv env`, then `pre-commit install` and `git config`
         from that venv): in a container it would create ./env through the bind mount, root-owned, with
@@ -560,6 +562,29 @@ def _read_only_bind(service: Service, cwd: Path) -> Path | None:
     return source if read_only else None
 
 
+_LOCAL_BIND = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _every_interface(words: list[str]) -> list[str]:
+    """A server's words with a `--host`/`--bind`/`-b` of localhost (`--host=127.0.0.1`, `-b localhost:8000`)
+    listening on 0.0.0.0 instead, as a server in a container must for a published port to reach it."""
+    def anywhere(value: str) -> str | None:  # `localhost:8000` -> `0.0.0.0:8000`; None: not a local address
+        host, colon, port = value.rpartition(":") if value.count(":") == 1 else (value, "", "")
+        return f"0.0.0.0{colon}{port}" if host in _LOCAL_BIND else None
+
+    out = list(words)
+    for at, word in enumerate(out):
+        flag, equals, value = word.partition("=")
+        if flag in _BIND_FLAGS and equals and (moved := anywhere(value)) is not None:
+            out[at] = f"{flag}={moved}"
+        elif word in _BIND_FLAGS and at + 1 < len(out) and (moved := anywhere(out[at + 1])) is not None:
+            out[at + 1] = moved
+    return out
+
+
+_BIND_FLAGS = frozenset({"--host", "--bind", "-b", "-H"})
+
+
 def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypoint: bool,
                  publish: tuple[int, ...] = (), service_ports: bool = False) -> list[str]:
     """compose_argv's command with `--build` (the image must be rebuilt to hold what the fix adds),
@@ -576,6 +601,10 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
     if service_ports:  # a server: the service's own `ports:` published, as `up` would
         argv[service:service] = ["--service-ports"]
         service += 1
+    if service_ports or publish:
+        # a server told to listen on localhost (rafsaf's `uvicorn ... --host localhost`) listens on the container's
+        # own: a published port reaches nothing there; in the container it is to listen on every interface
+        argv[service + 1:] = _every_interface(argv[service + 1:])
     if entrypoint and "--entrypoint" not in argv[at:service]:
         argv[service:service] = ["--entrypoint", ""]
     if build and argv[at + 1] != "--build":
