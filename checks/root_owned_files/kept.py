@@ -106,21 +106,19 @@ def _started_chowns(project: Project, svc: Service, binds: list[Mount], place: P
         text = read_regular_text(script) or ""
         for number, line in enumerate(text.splitlines(), 1):
             words = line.split("#", 1)[0].split()
-            if not words or words[0] not in ("chown", "sudo") or "chown" not in words[:2]:
+            given = _chown(words[1:] if words[:1] == ["sudo"] else words)
+            if given is None:
                 continue
-            operands = [w for w in words[words.index("chown") + 1:] if not w.startswith("-")]
-            if len(operands) < 2:
-                continue
-            owner = operands[0].partition(":")[0]
+            owner, targets = given
             uids = (int(owner),) if owner.isdigit() else NAMED_UIDS.get(owner, ())
-            for target in operands[1:]:
+            for target in targets:
                 inside = posixpath.normpath(posixpath.join(workdir or "/", target))
                 for mount in binds:
                     host_path = _host_path(inside, mount)
                     if host_path is None or not (Path(host_path).is_relative_to(place)
                                                  or place.is_relative_to(host_path)):
                         continue
-                    why = (f"{svc.name!r} gives them to {operands[0].partition(':')[0]} on each start "
+                    why = (f"{svc.name!r} gives them to {owner} on each start "
                            f"({project.shown(script)}:{number}: {' '.join(words)})")
                     found += [(os.path.realpath(host_path), uid, why) for uid in uids if uid]
     return found
@@ -188,13 +186,19 @@ def _chowns(svc: Service) -> list[tuple[int, list[str]]]:
 
     found = []
     for command in _commands(svc):
-        if not command or posixpath.basename(command[0]) != "chown":
-            continue
-        operands = [w for w in command[1:] if not w.startswith("-")]
-        owner = operands[0].partition(":")[0] if operands else ""
-        if owner.isdigit() and len(operands) > 1:
-            found.append((int(owner), operands[1:]))
+        given = _chown(command)
+        if given is not None and given[0].isdigit():
+            found.append((int(given[0]), given[1]))
     return found
+
+
+def _chown(command: list[str]) -> tuple[str, list[str]] | None:
+    """The owner (its user part, a name or a uid) and the paths of a `chown [-R] OWNER[:GROUP] PATH...`
+    command's words; None for another command, or one without a path."""
+    if not command or posixpath.basename(command[0]) != "chown":
+        return None
+    operands = [w for w in command[1:] if not w.startswith("-")]
+    return (operands[0].partition(":")[0], operands[1:]) if len(operands) > 1 else None
 
 
 def _covers(path: str, target: str) -> bool:

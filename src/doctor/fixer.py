@@ -235,20 +235,13 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
 def _with_wrapper_notes(report: FixReport) -> FixReport:
     """`report` with a note per compose override its fixes wrote (or would) that the project's own wrappers
     of compose do not read: they name the files with -f (doctor.project.compose_wrappers)."""
-    notes = _wrapper_notes(report.project_dir, report) if report.diffs else []
-    return replace(report, notes=(*report.notes, *notes)) if notes else report
-
-
-def _wrapper_notes(root: Path, report: FixReport) -> list[str]:
-    """A note per compose override the fixes wrote (or would) that the project's own wrappers of compose
-    do not read: they name the files with -f (doctor.project.compose_wrappers)."""
     from doctor.project.compose_wrappers import override_left_out
 
     notes = []
     for path in dict.fromkeys(d.path for d in report.diffs):
         if ".override." not in path.name or path.suffix not in (".yml", ".yaml"):
             continue
-        left_out = override_left_out(root, path)
+        left_out = override_left_out(report.project_dir, path)
         if not left_out:
             continue
         first = left_out[0]
@@ -257,7 +250,7 @@ def _wrapper_notes(root: Path, report: FixReport) -> list[str]:
         notes.append(f"note: {_from_here(first.path)}:{first.line}{more} runs docker compose with -f {named}, "
                      f"which does not read {path.name}: compose reads an override only when no -f or COMPOSE_FILE "
                      f"names the files; add -f {path.name} there for its commands to get this fix")
-    return notes
+    return replace(report, notes=(*report.notes, *notes)) if notes else report
 
 
 def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, run: Run, files: ProjectFiles,

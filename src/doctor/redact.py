@@ -428,7 +428,8 @@ class Redactor:
         folder; a sentence's full stop after it is no part of a name). Compiled when a text first
         holds one (~0.2 ms a run otherwise spent on a report that holds none)."""
         if self._weak is None:
-            self._weak = _standing_alone(tuple(self._weak_values))
+            alternatives = "|".join(map(re.escape, self._weak_values))
+            self._weak = re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w/-]|\.[\w/-])")
         return self._weak
 
     def _scrubbed(self, text: str) -> str:
@@ -496,20 +497,14 @@ _INDEXED_AFTER = 256  # known values past which a text is searched for them by t
 _HEAD = MIN_SECRET_LENGTH
 
 
-def _standing_alone(values: tuple[str, ...]) -> re.Pattern[str]:
-    """The values (the longest first) where each stands alone: not inside a word, a name or a path."""
-    alternatives = "|".join(map(re.escape, values))
-    return re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w/-]|\.[\w/-])")
-
-
 def _word(char: str, marks: str) -> bool:
     """Whether `char` (one character, or "" at the text's end) is a word's or one of `marks`."""
     return bool(char) and (char.isalnum() or char in marks)
 
 
 def _masked_alone(text: str, value: str) -> str:
-    """`text` with `value` masked where it stands alone, as `_standing_alone` matches it (no pattern compiled
-    for each of thousands of values)."""
+    """`text` with `value` masked where it stands alone, as `Redactor._weak_pattern` matches the weak values
+    (no pattern compiled for each of thousands of values)."""
     out: list[str] = []
     start = at = 0
     while (at := text.find(value, at)) >= 0:

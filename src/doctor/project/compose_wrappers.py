@@ -88,7 +88,9 @@ def _script(path: Path) -> bool:
 
 
 def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
-    lines = _logical(text)
+    from doctor.project.makevars import logical_lines
+
+    lines = list(logical_lines(text.splitlines()))
     values: dict[str, str] = {}
     for _, line in lines:
         assigned = _ASSIGN.match(line)
@@ -131,23 +133,6 @@ def _files(rest: str) -> list[str]:
             break  # the subcommand: what follows is its own
         at += 1
     return files
-
-
-def _logical(text: str) -> list[tuple[int, str]]:
-    """The lines of `text` with a trailing `\\` joined to the next, each with its first line's number."""
-    out: list[tuple[int, str]] = []
-    held, start = "", 0
-    for number, line in enumerate(text.splitlines(), 1):
-        if not held:
-            start = number
-        if line.endswith("\\"):
-            held += line[:-1] + " "
-            continue
-        out.append((start, held + line))
-        held = ""
-    if held:
-        out.append((start, held))
-    return out
 
 
 def _expand(value: str, values: dict[str, str], depth: int = 0) -> str:

@@ -607,9 +607,8 @@ def _runner_kept(project: Project, service_name: str, command: Sequence[str]) ->
     if not words or posixpath.basename(words[0]) not in _ENV_RUNNERS or words[1:2] != ["run"]:
         return words
     service = project.services.get(service_name)
-    path = service.build.dockerfile_path if service is not None and service.build is not None else None
-    recipe = project.recipe(path, service.build.target) if path is not None and service is not None and \
-        service.build is not None else None
+    build = service.build if service is not None else None
+    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
     if recipe is None:  # an image doctor cannot read: as written
         return words
     runner = re.compile(rf"(?<![\w.-]){re.escape(posixpath.basename(words[0]))}(?![\w.-])")

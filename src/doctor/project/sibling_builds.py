@@ -38,14 +38,8 @@ def sibling_builds(compose: ComposeModel) -> list[SiblingBuild]:
     if not compose.files:
         return []
     folder = compose.files[0].parent
-    loaded = {os.path.normcase(os.path.realpath(f)) for f in compose.files}
-    try:
-        names = sorted(p for p in folder.glob("*compose*.y*ml") if p.is_file())
-    except OSError:
-        return []
-    siblings = [p for p in names if os.path.normcase(os.path.realpath(p)) not in loaded][:_MAX_SIBLINGS]
     found: list[SiblingBuild] = []
-    for path in siblings:
+    for path in _siblings(compose):
         for name, node, line in _builds(path):
             service = compose.services.get(name)
             main = service.build if service is not None else None
@@ -62,19 +56,24 @@ def sibling_image_builds(compose: ComposeModel) -> dict[str, tuple[Path, str]]:
     """The images a compose file beside the loaded ones builds (a service with `build:` and a literal
     `image:`), each with that file and service: ghostfolio's docker-compose.build.yml tags its build
     `ghostfolio/ghostfolio:local`, which docker-compose.yml only names. Empty without such files."""
-    if not compose.files:
-        return {}
-    folder = compose.files[0].parent
-    loaded = {os.path.normcase(os.path.realpath(f)) for f in compose.files}
-    try:
-        names = sorted(p for p in folder.glob("*compose*.y*ml") if p.is_file())
-    except OSError:
-        return {}
     found: dict[str, tuple[Path, str]] = {}
-    for path in [p for p in names if os.path.normcase(os.path.realpath(p)) not in loaded][:_MAX_SIBLINGS]:
+    for path in _siblings(compose):
         for service, image in _built_images(path):
             found.setdefault(image, (path, service))
     return found
+
+
+def _siblings(compose: ComposeModel) -> list[Path]:
+    """The `*compose*.y*ml` files of the main compose file's folder that are not loaded, the first
+    _MAX_SIBLINGS by name; none without compose files."""
+    if not compose.files:
+        return []
+    loaded = {os.path.normcase(os.path.realpath(f)) for f in compose.files}
+    try:
+        names = sorted(p for p in compose.files[0].parent.glob("*compose*.y*ml") if p.is_file())
+    except OSError:
+        return []
+    return [p for p in names if os.path.normcase(os.path.realpath(p)) not in loaded][:_MAX_SIBLINGS]
 
 
 def _built_images(path: Path) -> list[tuple[str, str]]:

@@ -41,7 +41,7 @@ from doctor.why.diagnose import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Collection, Sequence
+    from collections.abc import Collection, Mapping, Sequence
     from typing import TextIO
 
     from doctor.engine import Registry
@@ -132,9 +132,11 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
 
     # a build that failed stopped this `up` before it touched the containers an earlier one left: they
     # say nothing of it (they may all run), the text does
-    built = bool(containers) and bool(text) and bool(text_builds(text, project.services))
+    builds = text_builds(text, project.services) if text else {}
+    built = bool(containers) and bool(builds)
     if (not containers or built) and text:  # `up ... | doctor why` with no container to read: the text's symptoms
-        piped, ran = _from_text(project, project_options, registry, config.severities, opts, text, signatures)
+        piped, ran = _from_text(project, project_options, registry, config.severities, opts, text, signatures,
+                                builds)
         if piped and built:  # the others as their containers are now (one an earlier `up` started runs)
             running = {c.service: c for c in containers if not c.one_shot}
             piped = [Diagnosis(d.service, running[d.service]) if not d.failed and d.service in running
@@ -226,8 +228,8 @@ _UP_OUTPUT = lazy(r"(?m)^\s*(?:\[\+\] \w+ \d+/\d+|[^\w\s]?\s*Container \S+\s+\w+
 
 
 def _from_text(project: Project, project_options: ProjectOptions, registry: Registry,
-               severities: dict[str, Severity], opts: WhyOptions, text: str, signatures: Sequence[Signature]
-               ) -> tuple[list[Diagnosis], list[CheckResult]]:
+               severities: dict[str, Severity], opts: WhyOptions, text: str, signatures: Sequence[Signature],
+               builds: Mapping[str, Symptom]) -> tuple[list[Diagnosis], list[CheckResult]]:
     """The diagnoses of the symptoms in piped text (doctor.why.piped): per service the lines that name
     it, the rest under ALL_SERVICES; each explained by the findings of its signatures' checks, as a
     container's symptoms are. A service compose's output shows failed with no line a signature reads
@@ -235,7 +237,7 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     the findings about it of the checks that make a process exit. With a failure, every other service is
     listed: up where the text shows it came up, else not started and why. None when no line shows a failure."""
     from doctor.why.diagnose import MAX_MATCHES
-    from doctor.why.piped import sole_publishers, text_builds, text_exits, text_symptoms
+    from doctor.why.piped import sole_publishers, text_exits, text_symptoms
 
     names = {s.container_name: s.name for s in project.services.values() if s.container_name}
     publishers = sole_publishers(project.services.values())
@@ -244,7 +246,7 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     for service, symptom in exits.items():  # compose said it failed, and no line of its log is in the text
         if service not in found:
             found[service] = [symptom]
-    for service, symptom in text_builds(text, project.services).items():  # its image did not build: no container
+    for service, symptom in builds.items():  # its image did not build (doctor.why.piped.text_builds): no container
         found[service] = [symptom, *found.get(service, ())]
         exits.setdefault(service, symptom)
     if opts.service is not None:
