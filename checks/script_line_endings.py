@@ -78,7 +78,9 @@ class ScriptLineEndings(Check):
         file (into a folder an entrypoint runs first, such as nginx's /docker-entrypoint.d/)
         before a folder that carries it along (a `.:/app` of a service that never runs it), and
         the image's COPY before a bind of the whole folder that does not cover the COPY's place
-        (ralph's /opt/build.sh). Scripts are looked for in the project's git checkout, else its
+        (ralph's /opt/build.sh). A service a profile leaves off is judged too (docker-elk's
+        `setup`, which `docker compose up setup` starts): a warning that names its profile, where
+        no enabled service has the script. Scripts are looked for in the project's git checkout, else its
         compose folder, and in each local build context (a checkout downloaded without `.git`
         whose docker/ compose builds from `..`); a WORKDIR is read with the ENV and ARG values
         it names (`WORKDIR $PYTHONPATH`).
@@ -126,7 +128,9 @@ class ScriptLineEndings(Check):
         writable: list[Path] = []  # where `doctor fix` writes (doctor.project.edits.edit_root), once asked
         crlf: list[Path] = []  # the scripts with CRLF: .gitattributes must keep each at LF
         judged: set[Path] = set()
-        for shipped in shipped_scripts(project):
+        for shipped, profile in _every_shipped(project):
+            if profile and shipped.path.resolve() in judged:
+                continue  # an enabled service has it too: judged as its
             judged.add(shipped.path.resolve())
             try:
                 data = read_bytes(shipped.path, MAX_BYTES + 1, head=True)
@@ -138,6 +142,9 @@ class ScriptLineEndings(Check):
             names = service_names(shipped.services)
             where = (f"breaks the build of {names} ({shipped.how})" if shipped.stage
                      else f"reaches {names} ({shipped.how})")
+            # docker-elk's `setup` runs only under its profile (`docker compose up setup`): it fails then
+            where += f" when {profile} is on" if profile else ""
+            severity = Severity.WARNING if profile and self.severity is Severity.ERROR else None
             location = Location(shipped.path, 1)
             # a script beside the compose folder (immich's docker/ binds ../server): `../server/bin/immich-dev`
             subject = os.path.relpath(shipped.path, root)
@@ -154,13 +161,14 @@ class ScriptLineEndings(Check):
                     from doctor.project.edits import edit_root
 
                     writable.append(edit_root(project).resolve())
-                yield self.finding(message, location, subject, _rewrite_fix(project, shipped, data, writable[0]))
+                yield self.finding(message, location, subject, _rewrite_fix(project, shipped, data, writable[0]),
+                                   severity)
             missing = _missing_interpreter(data.removeprefix(BOM), shipped)
             if missing:
                 message = f"shebang needs {missing}, which image '{shipped.image}' lacks; it {where}"
                 fix = Fix(f"install {missing} in the image (RUN apk add --no-cache {missing}) or use #!/bin/sh",
                           Safety.ADVICE)
-                yield self.finding(message, location, f"{subject}:{missing}", fix)
+                yield self.finding(message, location, f"{subject}:{missing}", fix, severity)
         yield from self._platform_scripts(project, judged, writable, crlf)
         attributes = _gitattributes_fix(project, crlf) if crlf else None
         if attributes is not None:
@@ -200,13 +208,26 @@ class ScriptLineEndings(Check):
                                _rewrite_fix(project, shipped, data, writable[0]), Severity.WARNING)
 
 
+def _every_shipped(project: Project) -> Iterator[tuple[Shipped, str]]:
+    """The scripts the enabled services get, then those only a service a profile leaves off gets,
+    with the profile that turns it on ('' for the enabled)."""
+    for shipped in shipped_scripts(project):
+        yield shipped, ""
+    profiled = project.compose.profiled
+    if profiled:
+        for shipped in shipped_scripts(project, profiled):
+            profiles = profiled[shipped.service].profiles
+            yield shipped, (f"its profile '{profiles[0]}'" if len(profiles) == 1
+                            else "one of its profiles " + ", ".join(f"'{p}'" for p in profiles))
+
+
 def _strips_cr(project: Project, shipped: Shipped) -> bool:
     """Whether the service's entrypoint or command strips the CRs of the script before running
     it: `sed -i 's/\r$//'`, `dos2unix` or `tr -d '\r'` of its mount target, or of a copy of it
     (`cp /docker-entrypoint-mount.sh /docker-entrypoint.sh`)."""
     if shipped.run:  # the builder stage's RUN: `sed -i 's/\r$//' /build.sh && /build.sh`
         return bool(_STRIPS_CR.search(shipped.run))
-    service = project.services.get(shipped.service)
+    service = project.services.get(shipped.service) or project.compose.profiled.get(shipped.service)
     if service is None:
         return False
     text = " ".join(part if isinstance(part, str) else " ".join(part)

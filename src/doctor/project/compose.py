@@ -81,6 +81,9 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         check_consistency(model, enabled, services_all, assembler.problems)
     _drop_cascade(assembler.problems)
     services = {n: _service(n, s, env, assembler.problems, assembler.uses) for n, s in enabled.items()}
+    # as they would run under their profile (docker-elk's `setup`, run by `docker compose up setup`): what
+    # they read and interpolate is no fault of this run's, so their problems and uses are dropped
+    profiled = {n: _service(n, services_all[n], env, [], []) for n in disabled if isinstance(services_all[n], YMap)}
     networks = list(model.get("networks") or ()) if isinstance(model.get("networks"), YMap) else []
     if any("default" in s.networks for s in services.values()) and "default" not in networks:
         networks.append("default")
@@ -94,6 +97,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         networks=tuple(networks),
         active_profiles=active,
         disabled_services=disabled,
+        profiled=profiled,
         disabled_names=_disabled_names(services_all[n] for n in disabled),
         problems=tuple(_dedupe(assembler.finish())),
         external_networks=_external(model.get("networks")),

@@ -19,7 +19,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -103,25 +103,27 @@ class _Mapped:
         return not relative.startswith("..") and self.ignore.excludes(relative)
 
 
-def shipped_scripts(project: Project) -> Iterator[Shipped]:
-    """Every script reaching a container, once per file: a build that runs it (a RUN of the built
-    stage or of a builder stage) wins, as the build fails before any container starts
-    (getsentry/self-hosted's enhance-image.sh, which sentry/Dockerfile runs and the other services
-    bind-mount); then a service that runs it (command, entrypoint, healthcheck) wins over one that
-    merely has it, so voting-app's redis.sh reaches 'redis', whose healthcheck runs it, not 'db',
-    which mounts the same folder; then a mount or COPY of that very file (into a folder an entrypoint
-    runs first: bookwyrm's nginx binds 99-autoreload.sh into /docker-entrypoint.d/) wins over a
-    folder that carries it along (its `app` binds `.:/app`; ralph's image COPYs build.sh to
-    /opt/build.sh, which its entrypoint runs, and binds `.:/app` as well); else the first service by
-    name. The other services it reaches the very same way (the same how, image and stripping:
-    redash's ENTRYPOINT in `server`, `scheduler` and `worker`) are its `also`."""
+def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None) -> Iterator[Shipped]:
+    """Every script reaching a container of `among` (default: the enabled services), once per file: a
+    build that runs it (a RUN of the built stage or of a builder stage) wins, as the build fails
+    before any container starts (getsentry/self-hosted's enhance-image.sh, which sentry/Dockerfile
+    runs and the other services bind-mount); then a service that runs it (command, entrypoint,
+    healthcheck) wins over one that merely has it, so voting-app's redis.sh reaches 'redis', whose
+    healthcheck runs it, not 'db', which mounts the same folder; then a mount or COPY of that very
+    file (into a folder an entrypoint runs first: bookwyrm's nginx binds 99-autoreload.sh into
+    /docker-entrypoint.d/) wins over a folder that carries it along (its `app` binds `.:/app`;
+    ralph's image COPYs build.sh to /opt/build.sh, which its entrypoint runs, and binds `.:/app` as
+    well); else the first service by name. The other services it reaches the very same way (the same
+    how, image and stripping: redash's ENTRYPOINT in `server`, `scheduler` and `worker`) are its
+    `also`."""
     found: dict[Path, tuple[Shipped, int]] = {}  # resolved path -> (its first way, the way's rank)
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
     built: dict[tuple[object, ...], list[Shipped]] = {}  # and build from the same Dockerfile
     # services share folders and files: resolve each path once (a resolve is an lstat per component)
     real: Callable[[Path], Path] = cache(Path.resolve)
-    services = sorted(project.services.values(), key=lambda s: s.name)
-    roots = _scope(project)
+    among = project.services if among is None else among
+    services = sorted(among.values(), key=lambda s: s.name)
+    roots = _scope(project, among)
     from doctor.project.run_by_path import platform_runs, recipe_runs
 
     # a file a recipe runs by its path is a script whatever its suffix (backend/manage.py); one a
@@ -207,7 +209,7 @@ class ScriptFinder:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.roots = _scope(project)
+        self.roots = _scope(project, project.services)
         self.real: Callable[[Path], Path] = cache(Path.resolve)
         self.known: dict[object, list[tuple[Path, str]]] = {}
         # a Makefile's `compose run SERVICE script` names a service: then no two services share
@@ -426,7 +428,7 @@ def _stripped(inside: str, mapped: list[_Mapped], strips: list[tuple[int, tuple[
     return bool(copied) and max(lines) > copied
 
 
-def _scope(project: Project) -> tuple[Path, ...]:
+def _scope(project: Project, among: Mapping[str, Service]) -> tuple[Path, ...]:
     """Where the project's own scripts live: its git checkout (immich's docker/ compose binds
     ../server, whose bin/immich-dev is the command), else the compose project's folder; and each
     local build context, whatever git says: a checkout downloaded as a ZIP has no .git, and
@@ -440,7 +442,7 @@ def _scope(project: Project) -> tuple[Path, ...]:
     top = repo.top if repo is not None else archive_top(project.root)
     roots = [top.resolve() if top is not None else project.root.resolve()]
     never = {Path("/"), Path.home().resolve()}
-    for svc in project.services.values():
+    for svc in among.values():
         context = svc.build.context if svc.build is not None and svc.build.dockerfile_path is not None else ""
         if context:
             folder = Path(context).resolve()

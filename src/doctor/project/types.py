@@ -277,6 +277,9 @@ class ComposeModel:
     # what those services answer to besides their names (container_name, network aliases),
     # lowercased: the n8n starter's OLLAMA_HOST=ollama is the container of a profile's service
     disabled_names: tuple[str, ...] = ()
+    # those services as a `--profile` that turns them on would run them (script-line-endings judges
+    # the scripts they run: docker-elk's `docker compose up setup` runs setup/entrypoint.sh)
+    profiled: Mapping[str, Service] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     # networks declared `external: true`, by key, with the engine's name for them (penpot's
     # `default: {name: penpot_shared, external: true}`): another project's containers may be on them
