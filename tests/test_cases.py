@@ -3,7 +3,8 @@
 expected.json: {"env": {...}, "profiles": [...], "findings": [{severity, file, line, subject, message}]}
 Only the findings of the folder's check are compared. A case that needs engine facts gives
 `"engine": {"/info": {...}, "/images/NAME/json": {...}}`: a fake engine serves those paths
-(DOCKER_HOST points at it), so the case reads the same on every machine. A case with a `bin/`
+(DOCKER_HOST points at it), so the case reads the same on every machine; so does `"listening":
+{"PORT": [addresses]}`, the host's TCP listeners (none unless given). A case with a `bin/`
 folder puts it first on PATH (a stand-in `docker` that prints an old compose version).
 `pytest --update-expected` rewrites the files; read the diff before committing it.
 """
@@ -21,6 +22,7 @@ import pytest
 from fake_docker_engine import FakeEngine
 
 from doctor.engine import RunOptions, load_registry, preflight
+from doctor.host import Host
 from doctor.model import Finding, relative_to
 from doctor.project import ProjectOptions
 
@@ -49,13 +51,26 @@ def run_case(case: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
     options = ProjectOptions(path=case, profiles=tuple(expected.get("profiles", ())), env=env)
     check_id = case.parent.name
     with _fake_engine(expected.get("engine"), env):
-        report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry()).report
+        report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry(),
+                           host=_CaseHost(env, expected.get("listening", {}))).report
     found = [_as_dict(f, case.resolve()) for f in report.findings if f.check == check_id]
     # path-gap's note that the login shell had not answered within its 50 ms is the machine's load,
     # not the case's (a busy core delays bash's start past it): no case expects it
     found = [d for d in found if not (d["subject"] == "login-shell" and "had not answered" in str(d["message"]))]
     found.sort(key=lambda d: (str(d["file"]), d["line"] or 0, str(d["subject"])))
     return expected, found
+
+
+class _CaseHost(Host):
+    """This machine, but for the TCP listeners: the case's `"listening": {"5432": ["127.0.0.1"]}`
+    (none by default), so a developer's own postgres on 127.0.0.1:5432 changes no case."""
+
+    def __init__(self, env: dict[str, str], listening: dict[str, list[str]]) -> None:
+        super().__init__(env=env)
+        self.listening = listening
+
+    def listen_addresses(self, port: int) -> tuple[str, ...]:
+        return tuple(self.listening.get(str(port), ()))
 
 
 @contextlib.contextmanager
