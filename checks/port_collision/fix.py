@@ -39,7 +39,7 @@ from pathlib import Path
 
 from doctor.host.portregistry import side_by_side
 from doctor.lazyre import lazy
-from doctor.model import Edit, Fix, Safety, Unavailable, record, replace
+from doctor.model import Edit, Fix, Safety, Unavailable, record, relative_to, replace
 from doctor.project.edits import edit_root, interpolated_at
 from doctor.project.gitrepo import tracked
 from doctor.project.portplan import edited_name, untracked_edits
@@ -579,7 +579,7 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
         # line is the edit, where the whole list (the base's entries copied in, `!override`) was
         own = _own_lines(moved, new)
         if own is not None:
-            return own, ", ".join(dict.fromkeys(_where(p) for p in moved))
+            return own, ", ".join(dict.fromkeys(_where(project, p) for p in moved))
     # ports only the override writes have no base list to be appended to: rewritten untagged
     tag = override is None or needs_override_tag(project, svc, override)
     tag_ok = not tag or version is None or version >= OVERRIDE_TAG_SINCE
@@ -597,13 +597,13 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
             assumed = "" if version is not None else "; compose not found, assuming >= 2.24.4 for !override"
             return (edit,), f"{override.name} ports !override{assumed}"
     if new is None:
-        return (), f"remove {mapping.published} from {_where(mapping)}, {why}"
+        return (), f"remove {mapping.published} from {_where(project, mapping)}, {why}"
     own = _own_lines(moved, new)
     if own is None:
-        return (), f"set the host port to {new} in {', '.join(dict.fromkeys(_where(p) for p in moved))}"
+        return (), f"set the host port to {new} in {', '.join(dict.fromkeys(_where(project, p) for p in moved))}"
     # the mapping's own line is edited: the override's "edit it by hand" is not this fix's advice
     # (the title read "...; edit it by hand) (fixed)" after a run that had edited it)
-    return own, f"{', '.join(_where(p) for p in moved)}, {why.removesuffix('; edit it by hand')}"
+    return own, f"{', '.join(_where(project, p) for p in moved)}, {why.removesuffix('; edit it by hand')}"
 
 
 _ALIASED_PORTS = lazy(r"^\s*(?:ports:\s*[*&]|<<:)", re.MULTILINE)
@@ -741,9 +741,11 @@ def _line(path: Path, number: int) -> str | None:
     return lines[number - 1] if 1 <= number <= len(lines) else None
 
 
-def _where(mapping: PortMapping) -> str:
+def _where(project: Project, mapping: PortMapping) -> str:
+    """`compose.yaml:13`; `redis/compose.yml:13` for a file laradock includes from a folder of its
+    own (each of dozens is a compose.yml)."""
     loc = mapping.location
-    return f"{loc.path.name}:{loc.line}" if loc is not None and loc.line else "the compose file"
+    return f"{relative_to(loc.path, project.root)}:{loc.line}" if loc is not None and loc.line else "the compose file"
 
 
 def verify_port_move(project: Project, move: PortMove) -> str:
