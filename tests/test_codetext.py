@@ -70,3 +70,33 @@ def test_a_name_beyond_letters_digits_and_underscore_uses_the_patterns() -> None
     assert not named.plain
     assert named.word("x = my.var") and not named.word("x = my.variable")
     assert named.unbind("  my.var = 1\nmy.var") == " 1\nmy.var"
+
+
+_NESTED = '''
+class Database(BaseModel):
+    hostname: str = "postgres"
+
+
+class Settings(BaseSettings):
+    database: Database = Field(default_factory=Database)
+    model_config = SettingsConfigDict(env_nested_delimiter="__"{prefix})
+'''
+
+
+def test_a_pydantic_settings_nested_key_is_read_by_its_group_field() -> None:
+    from doctor.project.codetext import implied, reads_implicitly
+
+    text = _NESTED.format(prefix="")
+    assert implied("DATABASE__HOSTNAME") and not implied("DATABASE_HOSTNAME")
+    assert reads_implicitly("DATABASE__HOSTNAME", text)
+    assert reads_implicitly("database__port", text)  # pydantic-settings matches names case-insensitively
+    assert not reads_implicitly("CACHE__HOSTNAME", text)  # no `cache` field
+    assert not reads_implicitly("DATABASE__HOSTNAME", text.replace('"__"', '"::"'))  # another delimiter
+    prefixed = _NESTED.format(prefix=', env_prefix="APP_"')
+    assert reads_implicitly("APP_DATABASE__HOSTNAME", prefixed)
+
+
+def test_the_code_reading_a_nested_key_is_its_reader(tmp_path: Path) -> None:
+    (tmp_path / "config.py").write_text(_NESTED.format(prefix=""))
+    assert CodeText().reader_of("DATABASE__HOSTNAME", [tmp_path]) == str(tmp_path / "config.py")
+    assert CodeText().reader_of("REDIS__HOSTNAME", [tmp_path]) is None

@@ -101,7 +101,9 @@ class LeakedHostPort(Check):
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (a file that reads it as programs do,
-        `os.getenv("KEY")`, before one that only names it; a program's file before a config file; a key written
+        `os.getenv("KEY")`, before one that only names it; a pydantic-settings class with
+        `env_nested_delimiter="__"` reads DATABASE__HOSTNAME into its `database` field, rafsaf's
+        minimal-fastapi-postgres-template; a program's file before a config file; a key written
         as a quoted dict value, nautobot_config.py's Kubernetes pod spec `{"name": "NAUTOBOT_REDIS_HOST", ...}`,
         reads nothing; and
         a config line that only sets it, ralph's Debian `redis.conf` `REDIS_HOST=localhost`, reads nothing;

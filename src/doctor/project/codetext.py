@@ -48,9 +48,13 @@ _KEYWORD_FIRST = lazy(r"\s*(?:$|\*\*|[A-Za-z_]\w*\s*=(?!=))")
 
 def implied(name: str) -> bool:
     """Whether a library reads the variable under a name the code does not write (reads_implicitly)."""
-    return name in IMPLICIT or (name.startswith(_CONFIGURATIONS_PREFIX) and len(name) > len(_CONFIGURATIONS_PREFIX))
+    return (name in IMPLICIT or (name.startswith(_CONFIGURATIONS_PREFIX) and len(name) > len(_CONFIGURATIONS_PREFIX))
+            or "__" in name.strip("_"))
 
 
+# pydantic-settings' nested keys: `env_nested_delimiter="__"` in a settings class (or its model_config)
+_NESTED_DELIMITER = lazy(r"""\benv_nested_delimiter\s*[=:]\s*["']__["']""")
+_ENV_PREFIX = lazy(r"""\benv_prefix\s*[=:]\s*["']([A-Za-z0-9_]*)["']""")
 # django-configurations reads a `Configuration` class's `EMAIL_HOST = values.Value(...)` from DJANGO_EMAIL_HOST
 _CONFIGURATIONS_PREFIX = "DJANGO_"
 
@@ -59,7 +63,17 @@ def reads_implicitly(name: str, text: str) -> bool:
     """Whether Python source `text` reads the variable through a call that takes it by its library's
     default name (IMPLICIT): `env.db()` with django-environ imported reads DATABASE_URL; a django-configurations
     setting (`EMAIL_HOST = values.Value(None)` in a Configuration, openfun/joanie's settings) DJANGO_EMAIL_HOST,
-    unless the call names its variable itself (`environ_name=`, `environ_prefix=`)."""
+    unless the call names its variable itself (`environ_name=`, `environ_prefix=`); a pydantic-settings
+    class with `env_nested_delimiter="__"` reads KEY__FIELD into its field `key` (a model whose
+    field is `field`: rafsaf's `database: Database` reads DATABASE__HOSTNAME, case-insensitively),
+    the class's `env_prefix` first."""
+    if "__" in name.strip("_") and "env_nested_delimiter" in text and _NESTED_DELIMITER.search(text):
+        group = name.strip("_").split("__", 1)[0].lower()
+        prefix = _ENV_PREFIX.search(text)
+        if prefix is not None and prefix[1] and group.startswith(prefix[1].lower()):
+            group = group[len(prefix[1]):]
+        if group and re.search(rf"^[ \t]+{re.escape(group)}[ \t]*:", text, re.MULTILINE | re.IGNORECASE):
+            return True
     if name.startswith(_CONFIGURATIONS_PREFIX) and "configurations" in text and "values." in text:
         setting = re.escape(name[len(_CONFIGURATIONS_PREFIX):])
         if re.search(r"^[ \t]*(?:from[ \t]+configurations[ \t]+import|import[ \t]+configurations)\b", text,
