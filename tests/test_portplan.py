@@ -204,3 +204,37 @@ def test_with_env_and_override_tracked_the_advice_can_be_followed(tmp_path: Path
         "compose.override.yml is tracked by git: export WEB_PORT=20300 in this worktree's shell (it wins over .env)"))
     edits, where = untracked_edits((), override, 20300)
     assert edits == () and "export COMPOSE_FILE=" in where and "compose.ports.yaml" in where
+
+
+def test_a_tracked_host_env_file_of_a_worktree_beside_a_running_one_is_left_to_the_developer(tmp_path: Path) -> None:
+    """outline in a second worktree: postgres moves to the track's port, and `.env.development` (tracked,
+    so every track's text) still dials 127.0.0.1:5432, the other track's database. The title said
+    DATABASE_URL follows; nothing was written. It is now a step by hand, and said nowhere to follow."""
+    from doctor.checks.port_collision.fix import _follow
+
+    from doctor.project import Project, ProjectOptions
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "compose.yaml").write_text("services:\n  postgres:\n    image: postgres:16\n    ports: ['5432:5432']\n")
+    (repo / ".env.development").write_text("DATABASE_URL=postgres://user:pass@127.0.0.1:5432/outline\n")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "x")
+    _git(repo, "worktree", "add", "-q", "-b", "b", str(tmp_path / "b"))
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    host = _Host()
+
+    def follow(folder: Path) -> tuple[tuple[object, ...], str, list[str]]:
+        project = Project(ProjectOptions(path=folder, env=env))
+        edits, where, manual = _follow(project, host, (), "compose.override.yaml ports", 5432, 20001,  # type: ignore[arg-type]
+                                       project.services["postgres"])
+        return edits, where, manual
+
+    edits, where, manual = follow(tmp_path / "b")  # the other track runs nothing: the file is this one's to edit
+    assert [e.path.name for e in edits] == [".env.development"] and "DATABASE_URL" in where and "follows" in where
+    host.engine.running = [repo.resolve()]
+    edits, where, manual = follow(tmp_path / "b")
+    assert edits == () and "follow" not in where
+    assert manual == ["change 5432 to 20001 in DATABASE_URL in .env.development:1 for this checkout's programs "
+                      "(git tracks it: keep the change out of commits, the other checkouts keep 5432)"]

@@ -49,7 +49,7 @@ from doctor.project.types import PortMapping, Service
 from doctor.project.wholefile import is_whole_file
 
 from .code_ports import old_port_in_code
-from .follow import follow_edits, host_follow_edits, into_override, own_port_notes, template_hints
+from .follow import follow_edits, host_follow_edits, into_override, own_port_notes, shared_note, template_hints
 from .override_tag import needs_override_tag, others_may_publish
 from .pair import protocol_partner
 from .pins import pin_edit
@@ -286,7 +286,9 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
     from doctor.project.edits import dev_override
 
     edited = {(e.path, e.line) for e in edits}
-    followed, said = follow_edits(project, old, new, svc.name, frozenset(edited))
+    # with tracks side by side, a file git tracks is every track's: its lines are left to the developer
+    shared = tracked if side_by_side(project.root, host) is not None else None
+    followed, said, left = follow_edits(project, old, new, svc.name, frozenset(edited), shared)
     followed = tuple(e for e in followed if (e.path, e.line) not in edited)
     moving = edited | {(e.path, e.line) for e in followed}  # what follows, here or set in the override
     override = dev_override(project)
@@ -300,10 +302,10 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
             said += f" (in {combined.path.name})"
     # and the host's own env files: an app run on the host dials the published port itself
     on_host, host_said, by_hand = host_follow_edits(project, old, new,
-                                                    edited | {(e.path, e.line) for e in followed})
+                                                    edited | {(e.path, e.line) for e in followed}, shared)
     followed, said = (*followed, *on_host), "; ".join(filter(None, (said, host_said)))
-    if any(tracked(e.path) for e in followed) and side_by_side(project.root, host) is not None:
-        followed = tuple(e for e in followed if not tracked(e.path))
+    if left:
+        by_hand = "; ".join(filter(None, (shared_note(old, new, left), by_hand)))
     # pontoon's `8000:8000` with server.env's `LOG_URL=http://localhost:8000`: its own port, or the browser's?
     noted = own_port_notes(project, svc, old, new, moving | {(e.path, e.line) for e in followed})
     manual = [m for m in (by_hand, noted) if m]

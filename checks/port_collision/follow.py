@@ -94,20 +94,24 @@ def _mover_site_lines(project: Project, mover: str) -> frozenset[tuple[object, i
 
 
 def follow_edits(project: Project, old: int, new: int, mover: str = "",
-                 edited: frozenset[tuple[object, int | None]] = frozenset()) -> tuple[tuple[Edit, ...], str]:
-    """The edits moving `localhost:old` to `localhost:new` in container env values, and what they say
-    (`TAIGA_DOMAIN follows to localhost:9001`); nothing when no value names the old port. `mover` is
+                 edited: frozenset[tuple[object, int | None]] = frozenset(),
+                 shared: Callable[[Path], bool] | None = None) -> tuple[tuple[Edit, ...], str, list[str]]:
+    """The edits moving `localhost:old` to `localhost:new` in container env values, what they say
+    (`TAIGA_DOMAIN follows to localhost:9001`), and the lines of files `shared` says the other
+    checkouts share (git tracks them: outline's .env.development in a second worktree), left to the
+    developer (`DATABASE_URL in .env.development:3`); nothing when no value names the old port. `mover` is
     the moved service: its own site keys follow even where it listens on `old` (_reads_as_site). A site
     key an env_file builds from a variable (`APP_URL=http://localhost:${LITESTAR_PORT}`) gets the new
     port in place of the reference (interpolated.py), unless the move rewrites that variable's line
     (`edited`)."""
     edits: dict[tuple[object, int | None], Edit] = {}
     names: list[str] = []
+    left: list[str] = []
     inside = _run_in_containers(project, old)
-    shared = _mover_site_lines(project, mover)
+    sites = _mover_site_lines(project, mover)
     for service in project.compose.services.values():
         for var in service.environment.values():
-            if not _reads_as_site(service, var, old, mover, shared):
+            if not _reads_as_site(service, var, old, mover, sites):
                 continue
             if var.value is not None and any(var.value in run for run in inside):
                 continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
@@ -121,12 +125,16 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
                 edit = interpolated_edit(project, var, old, new, edited)
             if edit is None or (edit.path, edit.line) in edits:
                 continue
+            if shared is not None and shared(edit.path):
+                left.append(f"{_written_name(project, var.name, var.variables, edit)}:{edit.line}")
+                continue
             edits[edit.path, edit.line] = edit
             names.append(_written_name(project, var.name, var.variables, edit))
+    left = list(dict.fromkeys(left))
     if not edits:
-        return (), ""
+        return (), "", left
     shown = ", ".join(dict.fromkeys(names))
-    return tuple(edits.values()), f"{shown} follow{'s' if len(names) == 1 else ''} to localhost:{new}"
+    return tuple(edits.values()), f"{shown} follow{'s' if len(names) == 1 else ''} to localhost:{new}", left
 
 
 # the schemes of an address a browser opens; any other (nats://, amqp://, postgres://) is a client dialling a peer
@@ -268,8 +276,8 @@ HOST_ENV_FILES = (".env", ".env.local", ".env.development", ".env.development.lo
 _ASSIGNED = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
 
 
-def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[object, int | None]]) -> tuple[
-        tuple[Edit, ...], str, str]:
+def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[object, int | None]],
+                      shared: Callable[[Path], bool] | None = None) -> tuple[tuple[Edit, ...], str, str]:
     """The edits moving `localhost:old` (127.0.0.1) to the new port in the env files a program on the
     host reads: HOST_ENV_FILES, and the env files a Makefile there includes (make_env: Flagsmith's
     `api/Makefile` `-include .env-local`), in the project folder, the folder doctor was pointed at
@@ -277,9 +285,10 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     without .git, `archive_top`'s (the compose file in `docker/development/`, the app's `.env` at the
     root), and in its app folders; what they say
     (`NEXT_PRIVATE_DATABASE_URL in .env follows to localhost:54321`); and the change left to the
-    developer: a file outside the folder fixes may write in (doctor.project.edits.edit_root) is named
-    for a change by hand instead (`change 8000 to 8001 in DATABASE_URL in ../api/.env-local:1 (...)`).
-    Lines in `skip` (edited already) are left alone."""
+    developer: a file outside the folder fixes may write in (doctor.project.edits.edit_root), or one
+    `shared` says the other checkouts share (git tracks it), is named for a change by hand instead
+    (`change 8000 to 8001 in DATABASE_URL in ../api/.env-local:1 (...)`). Lines in `skip` (edited
+    already) are left alone."""
     from doctor.project.edits import edit_root, line_text, replace_on_line
     from doctor.project.gitrepo import archive_top, find_repo
 
@@ -298,6 +307,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     ports: list[str] = []  # the bare `*_PORT=old` lines of a Makefile's env files
     paired_ports: list[str] = []  # those beside an `X_HOST=localhost` of a host app's env file
     by_hand: list[str] = []
+    kept: list[str] = []  # in files the other checkouts share
     inside = _run_in_containers(project, old)
     # each file once: a Makefile's `-include .env` is the .env already looked at
     files: dict[Path, Path] = {}
@@ -346,7 +356,9 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
                 continue  # a healthcheck, command or entrypoint: run in a container, its localhost is it
             named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
             edit = replace_on_line(path, number, local, (lambda _: str(new)) if alone else _moved_to(new), every=True)
-            if edit is not None and path.resolve().is_relative_to(writable):
+            if edit is not None and shared is not None and shared(path):
+                kept.append(f"{named}:{number}")
+            elif edit is not None and path.resolve().is_relative_to(writable):
                 edits.append(edit)
                 (paired_ports if beside else ports if alone else names).append(named)
             elif edit is not None:
@@ -362,7 +374,16 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     if own:
         said.append(f"{', '.join(own)}, a host app's own port: its localhost:{old} values stay")
     hand = f"change {old} to {new} in {', '.join(by_hand)} (a program on the host dials it)" if by_hand else ""
+    if kept:
+        hand = "; ".join(filter(None, (hand, shared_note(old, new, kept))))
     return tuple(edits), "; ".join(said), hand
+
+
+def shared_note(old: int, new: int, lines: list[str]) -> str:
+    """The step left for lines of tracked files with the other checkouts running beside this one:
+    their text is every checkout's, so doctor does not write there."""
+    return (f"change {old} to {new} in {', '.join(lines)} for this checkout's programs (git tracks "
+            f"{'it' if len(lines) == 1 else 'them'}: keep the change out of commits, the other checkouts keep {old})")
 
 
 _LOCAL_HOST_LINE = lazy(r"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*?)_?HOST\s*=\s*["']?(?:localhost|127\.0\.0\.1)"""
