@@ -184,3 +184,22 @@ def test_a_held_port_alternatives_share_moves_them_together_and_leaves_the_catal
     assert published["mailcatcher"] == published["mailhog"] != [str(port)]
     assert published["apache"] == published["nginx"] == [str(port + 1)]
     assert published["mariadb"] == published["mysql"] == [str(port + 2)]
+
+
+@pytest.mark.parametrize("line", ["WEB_PORT=", 'WEB_PORT=""'])
+def test_an_empty_port_variable_under_a_colon_default_is_moved_on_its_env_line(tmp_path: Path, hold: Any,
+                                                                              line: str) -> None:
+    """frappe_docker's example.env ships `HTTP_PUBLISH_PORT=` under `${HTTP_PUBLISH_PORT:-8080}`: compose
+    publishes the default, and the fix pinned a literal in a new override (`!override`), which left the
+    author's variable dead; its own line is where the port is set."""
+    port = free_block(3)
+    hold(port)
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "compose.yaml").write_text(f'services:\n  web:\n    image: busybox\n    ports:\n'
+                                       f'      - "${{WEB_PORT:-{port}}}:80"\n')
+    (root / ".env").write_text(f"# the site's port, {port} when empty\n{line}\n")
+    settles(root, tmp_path, PORTS, "ports")
+    quote = '"' if line.endswith('""') else ""
+    assert (root / ".env").read_text() == f"# the site's port, {port} when empty\nWEB_PORT={quote}{port + 1}{quote}\n"
+    assert not (root / "compose.override.yaml").exists()

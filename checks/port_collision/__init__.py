@@ -88,9 +88,10 @@ class PortCollision(Check):
         profile, active or not, in the ephemeral range or below 1024; from `ports.range` of
         doctor.yaml when set, else the nearest free one above) and writes it where compose reads
         it: the variable's line in `.env` when the port comes from one
-        (`"${TRAEFIK_PORT:-8094}:80"`), else the dev override's own line where it alone publishes
-        the port (appwrite's traefik `9520:80` there, no other file naming 9520: its quoting and
-        the list's tag kept), else `ports: !override [...]` in the dev override (a
+        (`"${TRAEFIK_PORT:-8094}:80"`; also a line that leaves it empty, `HTTP_PUBLISH_PORT=` of
+        frappe_docker's example.env, which `:-` reads as unset), else the dev override's own line
+        where it alone publishes the port (appwrite's traefik `9520:80` there, no other file naming
+        9520: its quoting and the list's tag kept), else `ports: !override [...]` in the dev override (a
         plain `ports:` where no other compose file gives the service ports: wemake's `web`),
         keeping a long entry's `name` and `app_protocol`, every other entry and every other line
         as written. Services that share one list through a YAML anchor each get their own

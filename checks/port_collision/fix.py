@@ -474,10 +474,14 @@ def _published_forms(mapping: PortMapping) -> tuple[str, ...]:
 
 
 def _held(values: Mapping[str, str | None], mapping: PortMapping, name: str) -> str | None:
-    """What the variable holds: its value, else the default the mapping gives it (`${NAME:-8094}`)."""
+    """What the variable holds: its value, else the default the mapping gives it (`${NAME:-8094}`);
+    that default too where `:-` stands for an empty value (frappe_docker's example.env
+    `HTTP_PUBLISH_PORT=` under `${HTTP_PUBLISH_PORT:-8080}`: its line is where the port is set)."""
     value = values.get(name)
-    default = re.search(rf"\$\{{{re.escape(name)}:?-([^}}]*)\}}", mapping.raw)
-    return value if value is not None else default[1] if default else None
+    default = re.search(rf"\$\{{{re.escape(name)}(:?)-([^}}]*)\}}", mapping.raw)
+    if value == "" and default is not None and default[1]:
+        return default[2]
+    return value if value is not None else default[2] if default else None
 
 
 def variable_value(project: Project, mapping: PortMapping, name: str, new: int) -> str:
