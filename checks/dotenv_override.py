@@ -77,7 +77,9 @@ class DotenvOverride(Check):
 
         A call under an `if` that reads the environment (`if not os.environ.get("IN_DOCKER")`,
         `os.getenv("X") is None`, `"X" not in os.environ`, `os.environ.get("X") != "1"`, their
-        `else:`, `and` / `or`, a flag assigned from one, `os.path.exists("/.dockerenv")`) is judged
+        `else:`, `and` / `or`, a flag assigned from one, `os.path.exists("/.dockerenv")`,
+        django-environ's and environs' `env.bool("X", default=False)`: cookiecutter-django's
+        `READ_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)`) is judged
         per service, on compose's environment over its Dockerfile's ENV: where it is false the call
         does not run there. A condition doctor cannot read, or a variable another loaded file may
         set, counts as true. A node asset builder (a node image whose Dockerfile and command never

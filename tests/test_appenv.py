@@ -216,3 +216,22 @@ def test_python_decouple_config_fills_only_the_keys_it_asks_for(tmp_path: Path) 
 def test_dockerignore_rules_as_docker_reads_them(tmp_path: Path, rules: str, path: str, excluded: bool) -> None:
     (tmp_path / ".dockerignore").write_text(rules)
     assert read_dockerignore(tmp_path, tmp_path / "Dockerfile").excludes(path) is excluded
+
+
+@pytest.mark.parametrize(("value", "runs"), [(None, False), ("True", True), ("yes", True), ("0", False),
+                                             ("false", False)])
+def test_an_env_bool_flag_guards_read_env_as_django_environ_parses_it(tmp_path: Path, value: str | None,
+                                                                     runs: bool) -> None:
+    """cookiecutter-django: `READ_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)`, then
+    `if READ_DOT_ENV_FILE: env.read_env(...)`; the builtin `bool(x)` still reads its argument."""
+    from doctor.project.appenv import guard_holds
+
+    (tmp_path / "base.py").write_text(
+        "import environ\nenv = environ.Env()\n"
+        'READ_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)\n'
+        "if READ_DOT_ENV_FILE:\n    env.read_env('.env')\n"
+        'if bool(os.environ.get("OTHER")):\n    env.read_env(".env.other")\n')
+    first, second = dotenv_calls([tmp_path])
+    environ = {} if value is None else {"DJANGO_READ_DOT_ENV_FILE": value}
+    assert guard_holds(first.guard, environ) is runs
+    assert guard_holds(second.guard, {"OTHER": "1"}) is True and guard_holds(second.guard, {}) is False

@@ -265,6 +265,8 @@ def _not(value: bool | None) -> bool | None:
 
 
 _UNKNOWN = object()
+# what django-environ (BOOLEAN_TRUE_STRINGS) and environs (marshmallow's Boolean) read as true
+_TRUE_WORDS = frozenset({"true", "on", "ok", "y", "yes", "1", "t"})
 
 
 def _term(term: Guard, environ: Mapping[str, str], vague: frozenset[str]) -> object:
@@ -274,6 +276,9 @@ def _term(term: Guard, environ: Mapping[str, str], vague: frozenset[str]) -> obj
         return _UNKNOWN
     value = environ.get(str(term[1]), term[2])
     for method in term[3] if isinstance(term[3], tuple) else ():
+        if method == "bool" and isinstance(value, (bool, str)):  # `env.bool(...)`: the default as written
+            value = value if isinstance(value, bool) else value.strip().lower() in _TRUE_WORDS
+            continue
         if not isinstance(value, str):
             return _UNKNOWN  # None.lower() raises: the module stops before its call
         value = getattr(value, str(method))()

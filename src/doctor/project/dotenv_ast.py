@@ -385,7 +385,8 @@ class _Calls:
             return self._compare(node.left, node.ops[0], node.comparators[0])
         if isinstance(node, ast.Name) and node.id in self.flags:
             return self.flags[node.id]
-        if isinstance(node, ast.Call) and self._callee(node.func) == "bool" and len(node.args) == 1:
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and self._callee(node.func) == "bool"
+                and len(node.args) == 1):  # the builtin, not django-environ's `env.bool("X")` (_term)
             return self._guard(node.args[0])
         if isinstance(node, ast.Call) and self._callee(node.func) in ("exists", "isfile", "is_file"):
             # os.path.exists("/.dockerenv"), Path("/.dockerenv").exists()
@@ -415,7 +416,8 @@ class _Calls:
 
     def _term(self, node: ast.expr) -> Guard | None:
         """A value a guard compares: ("lit", constant), or ("env", NAME, default, methods) for
-        `os.environ.get("NAME", default)`, `os.getenv(...)`, `os.environ["NAME"]`; None when unknown."""
+        `os.environ.get("NAME", default)`, `os.getenv(...)`, `os.environ["NAME"]`, `env.bool("NAME",
+        default)` (method "bool": the value as those libraries parse it); None when unknown."""
         if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (str, bool, int))):
             return ("lit", node.value)
         if isinstance(node, ast.Name):
@@ -429,15 +431,19 @@ class _Calls:
         if name in STR_METHODS and isinstance(node.func, ast.Attribute) and not node.args:
             inner = self._term(node.func.value)
             return None if inner is None or inner[0] != "env" else (*inner[:3], (*_guards(inner[3]), name))
-        if name == "getenv" or (name == "get" and isinstance(node.func, ast.Attribute)
-                                and self._is_environ(node.func.value)):
+        # django-environ's and environs' `env.bool("NAME", default=False)`: cookiecutter-django's
+        # `READ_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)`
+        parsed = (name == "bool" and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                  and node.func.value.id in self.envs)
+        if parsed or name == "getenv" or (name == "get" and isinstance(node.func, ast.Attribute)
+                                          and self._is_environ(node.func.value)):
             key = _string(node.args[0]) if node.args else None
             fallback = node.args[1] if len(node.args) > 1 else next(
                 (k.value for k in node.keywords if k.arg == "default"), None)
             default = self._term(fallback) if fallback is not None else ("lit", None)
             if key is None or default is None or default[0] != "lit":
                 return None
-            return ("env", key, default[1], ())
+            return ("env", key, default[1], ("bool",) if parsed else ())
         return None
 
 
