@@ -112,7 +112,9 @@ class HostVsContainer(Check):
         package manager (`docker compose exec web npm run build`): that puts node_modules/.bin on
         PATH, which the node images do not, and runs the whole script. Where `run` would hand the
         command to the image's entrypoint script and that script dispatches on its first argument
-        (`case $1 in`) or reads none (`exec gunicorn ...`), or where the service's entrypoint (compose's
+        (`case $1 in`), reads none (`exec gunicorn ...`) or ends in a program that takes none, no line
+        running them but to start itself again (mealie's entry.sh: `exec gosu $PUID "$BASH_SOURCE"
+        "$@"`, then `exec python /app/mealie/main.py`), or where the service's entrypoint (compose's
         `entrypoint:`, else the Dockerfile's ENTRYPOINT) is a program that would take the command for
         its arguments (flask-redis's `ENTRYPOINT ["python3"]`: `python3 python -m pytest`), the
         command adds `--entrypoint ''`; a wrapper that hands it on (`tini --`, a script ending in
@@ -129,7 +131,9 @@ class HostVsContainer(Check):
         out (`pytest tests`, tests/ ignored, no bind mount) is mounted by a `run`
         (`-v ./tests:/app/tests`); so is a folder of the build context the image never COPYs
         (mealie's image COPYs mealie/ and alembic/ alone: `python dev/code-generation/main.py` gets
-        `-v ../dev:/app/dev -w /app`, the place its COPYs give the context's folders). A runner's
+        `-v ../dev:/app/dev -w /app`, the place its COPYs give the context's folders), and the folders a
+        bare `pytest` collects (`testpaths` of pytest.ini, pyproject.toml, tox.ini or setup.cfg: mealie's
+        `poetry run pytest` gets `-v ../tests:/app/tests`). A runner's
         `run` (`poetry run pytest`) is judged by the tool it starts, and a Taskfile's `{{.CLI_ARGS}}`
         is what `task NAME` passes: nothing. Where the image installs a requirements file or the runtime
         dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed

@@ -128,3 +128,63 @@ def test_a_folder_the_image_does_not_copy_is_mounted(tmp_path: Path, monkeypatch
     # the image has mealie/: nothing is mounted for it
     app = found["poetry run python mealie/app.py"].fix
     assert app is not None and "-v" not in (app.command or ())
+
+
+# mealie's docker/entry.sh (b5643a9), trimmed: it starts itself again as its user with "$@", then
+# ends in a fixed program whatever `run` hands it
+ENTRY_SH = """\
+#!/bin/bash
+PUID=${PUID:-911}
+BASH_SOURCE=${BASH_SOURCE:-$0}
+
+change_user() {
+    if [ "$(id -u)" = "0" ]; then
+        chown -R $PUID:$PGID /app
+        exec gosu $PUID "$BASH_SOURCE" "$@"
+    fi
+}
+
+init() {
+    cd /app
+    . /opt/pysetup/.venv/bin/activate
+}
+
+change_user
+init
+
+# Start API
+HOST_IP=`/sbin/ip route|awk '/default/ { print $3 }'`
+
+exec python /app/mealie/main.py
+"""
+
+
+def test_a_run_past_an_entrypoint_that_drops_its_command_gets_the_tests_pytest_collects(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The advised `run ... mealie poetry run pytest` reached entry.sh, which starts the server instead:
+    it needs `--entrypoint ''`, then the folder the script cd's to and the tests pyproject's
+    `testpaths` names, which the image does not COPY."""
+    root = mealie(tmp_path)
+    (root / "docker" / "entry.sh").write_text(ENTRY_SH)
+    with (root / "pyproject.toml").open("a") as config:
+        config.write('\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n')
+    fix = findings(root, monkeypatch)["poetry run pytest"].fix
+    assert fix is not None
+    argv = list(fix.command or ())
+    assert argv[argv.index("--entrypoint") + 1] == ""
+    assert argv[argv.index("-v") + 1] == f"{root / 'tests'}:/app/tests"
+    assert argv[argv.index("-w") + 1] == "/app"
+    assert argv[-3:] == ["poetry", "run", "pytest"]
+
+
+@pytest.mark.parametrize(("script", "drops"), [
+    ('#!/bin/sh\nset -e\nexec gosu app "$@"\n', False),                    # hands the command on
+    ('#!/bin/sh\nif [ "$1" = web ]; then exec gunicorn app; fi\nexec "$@"\n', False),
+    ('#!/bin/sh\necho "$1"\nexec gunicorn app:app\n', True),              # reads $1, runs a fixed program
+    ('#!/bin/sh\nexec "$0" --again "$@"\nexec gunicorn app:app\n', True),  # itself again, then fixed
+    ('#!/bin/sh\necho "$@"\nexec gunicorn "$@"\n', False),                # the program gets the arguments
+])
+def test_an_entrypoint_ending_in_a_fixed_program_drops_the_run_command(script: str, drops: bool) -> None:
+    from doctor.project.service_home import _ends_in_a_fixed_program
+
+    assert _ends_in_a_fixed_program(script) is drops

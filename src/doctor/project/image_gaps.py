@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,6 +44,8 @@ def image_gaps(project: Project, home: ServiceHome, cwd: Path, words: Sequence[s
     context = home.context
     named = [cwd, *((cwd / word) for word in words[1:] if word and not word.startswith("-")
                     and os.path.lexists(cwd / word))]
+    if len(named) == 1 and any(posixpath.basename(word) in ("pytest", "py.test") for word in words[:4]):
+        named += test_paths(cwd)  # mealie's `poetry run pytest`: pyproject's testpaths = ["tests"]
     tops: list[Path] = []
     for path in named:
         path = Path(os.path.normpath(path))
@@ -63,6 +66,42 @@ def image_gaps(project: Project, home: ServiceHome, cwd: Path, words: Sequence[s
     return ImageGaps(mounts, ServiceHome(home.service, context, carriers, home.language, home.manifest,
                                          home.missing, home.workdir, home.unusable, home.unbuilt, home.scripts,
                                          home.scripts_from), copied)
+
+
+def test_paths(cwd: Path) -> list[Path]:
+    """The folders a bare `pytest` in `cwd` collects: the `testpaths` of its configuration (pytest.ini,
+    pyproject.toml's [tool.pytest.ini_options], tox.ini, setup.cfg; the first file that configures
+    pytest), those that exist."""
+    from doctor.project.reading import is_file, read_text
+
+    for name in ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"):
+        path = cwd / name
+        if not is_file(path):
+            continue
+        try:
+            text = read_text(path, 256 * 1024)
+        except OSError:
+            continue
+        if name == "pyproject.toml":
+            from doctor import lean_toml
+
+            try:
+                options = lean_toml.loads(text).get("tool", {}).get("pytest", {}).get("ini_options")
+            except (lean_toml.TOMLDecodeError, AttributeError):
+                continue
+            if not isinstance(options, dict):
+                continue
+            listed = options.get("testpaths")
+            paths = [listed] if isinstance(listed, str) else listed if isinstance(listed, list) else []
+        else:
+            section = {"setup.cfg": "tool:pytest"}.get(name, "pytest")
+            if f"[{section}]" not in text:
+                continue
+            body = text.split(f"[{section}]", 1)[1].split("\n[", 1)[0]
+            found = re.search(r"^testpaths\s*=\s*(.*(?:\n[ \t]+.*)*)", body, re.MULTILINE)
+            paths = found[1].split() if found else []
+        return [cwd / p for p in paths if isinstance(p, str) and p and os.path.isdir(cwd / p)]
+    return []
 
 
 def _context_place(carriers: Sequence[CodePath], context: Path) -> str | None:

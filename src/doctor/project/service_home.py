@@ -704,7 +704,25 @@ def dispatching_entrypoint(project: Project, service: str) -> bool:
     if _DISPATCH.search(text) and not _PASSTHROUGH.search(text):
         return True
     shell = found.name.endswith(".sh") or _SHELL_SCRIPT.match(text) is not None
-    return shell and _READS_ARGUMENTS.search(text) is None
+    return shell and (_READS_ARGUMENTS.search(text) is None or _ends_in_a_fixed_program(text))
+
+
+# a line that runs the script's arguments as a command: `exec "$@"`, `exec gosu app "$@"`, a bare `"$@"`
+_RUNS_ARGUMENTS = lazy(r"""^\s*(?:exec\b.*\$\{?[@*]|["']?\$\{?[@*])""", re.MULTILINE)
+# the script itself started again (`exec gosu $PUID "$BASH_SOURCE" "$@"`: mealie's entry.sh as its user)
+_ITSELF = lazy(r"\$\{?(?:0\b|BASH_SOURCE)")
+
+
+def _ends_in_a_fixed_program(text: str) -> bool:
+    """Whether a shell script that reads arguments somewhere ends in `exec PROGRAM ...` naming none,
+    and no line runs them as a command (but to start itself again): mealie's entry.sh re-execs
+    itself through gosu with "$@", then ends in `exec python /app/mealie/main.py` whatever `run`
+    hands it."""
+    if any(not _ITSELF.search(line[0]) for line in _RUNS_ARGUMENTS.finditer(text)):
+        return False
+    last = next((line.strip() for line in reversed(text.splitlines())
+                 if line.strip() and not line.strip().startswith("#")), "")
+    return bool(last) and last.split(None, 1)[0] == "exec" and _READS_ARGUMENTS.search(last) is None
 
 
 def _entrypoint_script(project: Project, service: str) -> Path | None:
