@@ -57,7 +57,11 @@ class EnvDrift(Check):
         A missing `.env` whose template has no key compose interpolates or reads itself
         (`COMPOSE_*`), and that would reach no container either, is info too (openedx/devstack's
         Drupal-era `XDEBUG_IP_ADDRESS` beside a compose file interpolating only
-        `${COMPOSE_PROJECT_NAME:-devstack}`).
+        `${COMPOSE_PROJECT_NAME:-devstack}`). So is a missing `.env` whose keys compose interpolates
+        all have compose defaults, where it reaches no container (maybe-finance's compose.example.yml
+        gives SECRET_KEY_BASE and POSTGRES_PASSWORD defaults of its own): the stack runs on
+        those, and the copy, which would put the template's `secret-value` and `postgres` in their
+        place, is advice.
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
         template beside it named the same way (`backend/.env.example`, `backend/.env-dist`,
         `.env.dev-sample`), except for
@@ -264,7 +268,15 @@ class EnvDrift(Check):
             names = {u.name for u in live_uses}
             used = env_filed or reaches or any(e.key in names or e.key.startswith("COMPOSE_")
                                                for e in example.entries)
-            yield from self._no_dotenv(project, example, dotenv_path, shell, used)
+            # maybe-finance's compose.example.yml: every key of the template it interpolates has a
+            # default there (`${SECRET_KEY_BASE:-a7523c...}`, `${POSTGRES_PASSWORD:-maybe_password}`),
+            # and the stack runs on them; a copy would put `secret-value` and `postgres` in their place
+            interpolated = [e.key for e in example.entries if e.key in names]
+            on_defaults = [] if env_filed or reaches or any(e.key.startswith("COMPOSE_") for e in example.entries) \
+                else [k for k in interpolated if all(u.has_default for u in live_uses if u.name == k)]
+            if on_defaults and len(on_defaults) < len(interpolated):
+                on_defaults = []
+            yield from self._no_dotenv(project, example, dotenv_path, shell, used, on_defaults)
             return
         # wger's dev/.env copied whole: `WGER_CODEPATH=/path/to/wger/server` is a setting to
         # make, not a folder to create (compose-config leaves such a build context to this)
@@ -351,10 +363,12 @@ class EnvDrift(Check):
         yield self.finding(message, Location(example.path, example.entries[0].line), subject, fix, Severity.ERROR)
 
     def _no_dotenv(self, project: Project, example: EnvFile, dotenv: Path, shell: set[str],
-                   used: bool) -> Iterator[Finding]:
+                   used: bool, defaulted: list[str]) -> Iterator[Finding]:
         """One finding for a .env never created from its template, not one per key: info when
         nothing would take a value from it (`used` false: compose interpolates none of its keys,
-        and no service loads it as env_file or gets it through a mount or COPY)."""
+        and no service loads it as env_file or gets it through a mount or COPY), and info with
+        advice where the keys compose interpolates from it all have compose defaults (`defaulted`):
+        the stack runs on those, which a copy would replace with the template's values."""
         keys = [e.key for e in example.entries if e.key not in shell]
         if not keys or os.path.lexists(dotenv):  # one that cannot be read (a FIFO): compose-config says why
             return
@@ -369,6 +383,12 @@ class EnvDrift(Check):
         severity = None
         if not used:  # the template serves another setup: a copy would change nothing here
             message += f" (no service loads {target}, and compose interpolates none of its keys)"
+            severity = Severity.INFO
+        elif defaulted:
+            message += (f"; compose runs on its own defaults for {_listed(defaulted)}, which a copy would "
+                        f"replace with {shown}'s values")
+            fix = Fix(f"copy {shown} to {target} only to change those defaults, with values of your own "
+                      "(a database volume keeps the credentials it was created with)", Safety.ADVICE)
             severity = Severity.INFO
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix, severity)
 
@@ -395,6 +415,13 @@ def _args_alike(model: ComposeModel, keys: _Keys, use: VariableUse) -> Path | No
     found = [empty_arg_builds_alike(model.services, u.location) if keys.of(u.location) == "args" else None
              for u in uses]
     return found[0] if found and all(found) else None
+
+
+def _listed(keys: list[str], most: int = 3) -> str:
+    """`SECRET_KEY_BASE, POSTGRES_PASSWORD and POSTGRES_USER`; past `most`, how many more."""
+    if len(keys) > most:
+        return f"{', '.join(keys[:most])} and {len(keys) - most} more"
+    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
 
 
 def _made_by_make(project: Project, path: Path) -> Fix | None:
