@@ -203,3 +203,21 @@ def test_an_empty_port_variable_under_a_colon_default_is_moved_on_its_env_line(t
     quote = '"' if line.endswith('""') else ""
     assert (root / ".env").read_text() == f"# the site's port, {port} when empty\nWEB_PORT={quote}{port + 1}{quote}\n"
     assert not (root / "compose.override.yaml").exists()
+
+
+def test_three_services_merging_one_variable_port_settle_with_the_first_on_it(tmp_path: Path) -> None:
+    """monica's laravel.queue and laravel.cron merge laravel.test (`<<: *app`) with `${APP_PORT:-80}:80`:
+    moving APP_PORT moved all three (the clash with it, round after round, each called fixed); the
+    services after the first now get ports of their own, the variable and .env left as they were."""
+    port = free_block(4)
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        f"services:\n  web: &app\n    image: busybox\n    ports:\n      - '${{APP_PORT:-{port}}}:80'\n"
+        "  queue:\n    <<: *app\n    command: work\n  cron:\n    <<: *app\n    command: schedule\n")
+    (root / ".env").write_text(f"APP_PORT={port}\n")
+    settles(root, tmp_path, PORTS, "ports")
+    assert (root / ".env").read_text() == f"APP_PORT={port}\n"
+    project = Project(ProjectOptions(path=root, env=project_env(tmp_path)))
+    published = {name: [m.published for m in svc.ports] for name, svc in project.services.items()}
+    assert published["web"] == [str(port)] and len({p for ports in published.values() for p in ports}) == 3

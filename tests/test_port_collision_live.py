@@ -105,7 +105,7 @@ def run_check(project_dir: Path, env: dict[str, str], name: str | None = None) -
 
 
 def about(findings: list[Finding], port: int) -> list[Finding]:
-    return [f for f in findings if f.subject.endswith((f":{port}/tcp", f":{port}/tcp:clash"))]
+    return [f for f in findings if f.subject.endswith(f":{port}/tcp") or f":{port}/tcp:clash:" in f.subject]
 
 
 # ---------------------------------------------------------------- no engine needed

@@ -95,7 +95,10 @@ class PortCollision(Check):
         plain `ports:` where no other compose file gives the service ports: wemake's `web`),
         keeping a long entry's `name` and `app_protocol`, every other entry and every other line
         as written. Services that share one list through a YAML anchor each get their own
-        `ports: !override` list (editing the anchor would move them all onto one new port). A held
+        `ports: !override` list (editing the anchor would move them all onto one new port); so do
+        services whose published port is one variable they share (monica's laravel.queue and
+        laravel.cron merge laravel.test's `${APP_PORT:-80}:80` with `<<: *app`: a new APP_PORT
+        would move all three), the first keeping the variable, in one run. A held
         port that alternatives of a catalogue publish (laradock's mailcatcher and mailhog, neither
         starting the other) moves for all of them, to one new port in one edit: they stay
         alternatives, and the catalogue's other pairs stay notes. Only

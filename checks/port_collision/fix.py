@@ -39,7 +39,7 @@ from pathlib import Path
 
 from doctor.host.portregistry import side_by_side
 from doctor.lazyre import lazy
-from doctor.model import Edit, Fix, Safety, Unavailable, record, relative_to, replace
+from doctor.model import Edit, Fix, Safety, Unavailable, record, relative_to, replace, service_names
 from doctor.project.edits import edit_root, interpolated_at
 from doctor.project.gitrepo import tracked
 from doctor.project.portplan import edited_name, untracked_edits
@@ -152,7 +152,16 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         return PortMove(title, Safety.ADVICE, alternatives=alternatives, service=service, target=mapping.target,
                         protocol=mapping.protocol, old=old)
     told = bool(variable) and _told(svc, variable)
-    if variable and _container_side_is(mapping, variable) and not told:
+    # monica's laravel.queue and laravel.cron merge laravel.test (`<<: *app`) with its `${APP_PORT:-80}:80`:
+    # a new APP_PORT moves all three, the clash with it; this service's mapping gets a literal instead
+    sharers = [] if not variable else _sharing(project, service, variable)
+    if sharers:
+        version = host.compose_version if version == "detect" else version
+        assert not isinstance(version, str)
+        edits, where = _compose_edits(project, svc, mapping, new, version, partner)
+        where += f"; {variable} kept, which {service_names(sharers)} publish{'es' if len(sharers) == 1 else ''} too"
+        variable = ""
+    elif variable and _container_side_is(mapping, variable) and not told:
         # `${DB_PORT:-5432}:${DB_PORT:-5432}`: a new value would move postgres's container port too,
         # where it does not listen; the mapping is written with literals instead, the variable kept
         version = host.compose_version if version == "detect" else version
@@ -287,7 +296,16 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
 
     edited = {(e.path, e.line) for e in edits}
     # with tracks side by side, a file git tracks is every track's: its lines are left to the developer
-    shared = tracked if side_by_side(project.root, host) is not None else None
+    # (the engine is asked only for a tracked file)
+    beside: list[bool] = []
+
+    def shared(path: Path) -> bool:
+        if not tracked(path):
+            return False
+        if not beside:
+            beside.append(side_by_side(project.root, host) is not None)
+        return beside[0]
+
     followed, said, left = follow_edits(project, old, new, svc.name, frozenset(edited), shared)
     followed = tuple(e for e in followed if (e.path, e.line) not in edited)
     moving = edited | {(e.path, e.line) for e in followed}  # what follows, here or set in the override
@@ -329,6 +347,14 @@ def _default_port_note(svc: Service, old: int, new: int) -> str:
     port = f"{svc.image.split(':')[0].rsplit('/', 1)[-1] if svc.image else 'the mail catcher'}'s SMTP port" if (
         family == "smtp") else f"{family}'s default port"
     return f"; host programs using {port} {old} must now name {new}"
+
+
+def _sharing(project: Project, service: str, variable: str) -> list[str]:
+    """The other enabled services whose published port is `variable` too (a mapping a YAML merge key
+    copies: `<<: *app`), which a new value would move along."""
+    return sorted(name for name, other in project.services.items() if name != service
+                  and any(variable in m.variables and re.search(rf"\$\{{?{re.escape(variable)}\b", _sides(m)[0])
+                          for m in other.ports))
 
 
 def _told(svc: Service, variable: str) -> bool:

@@ -220,8 +220,10 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
         fix = mover(last.service, last.mapping, fix, within=True)  # the same on every machine
     # not the live half's `port:{where}`: one fingerprint for both would let the fixer (which plans
     # one fix per fingerprint, once per run) move the clash's last service and never the first,
-    # whose port a process holds as well
-    return check.finding(message, last.mapping.location, f"port:{where}:clash", fix, severity)
+    # whose port a process holds as well; and the service it moves: with three on the port (monica's
+    # laravel.queue and laravel.cron merging laravel.test's ports), moving the last leaves a clash of
+    # the other two, the next round's to fix, which one fingerprint for both had taken for unfixed
+    return check.finding(message, last.mapping.location, f"port:{where}:clash:{last.service}", fix, severity)
 
 
 def quoted(names: tuple[str, ...]) -> str:
