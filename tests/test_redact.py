@@ -272,3 +272,20 @@ def test_many_known_values_are_found_in_one_pass_as_one_by_one(monkeypatch: pyte
     assert indexed._strong_index is not None and one_by_one._strong_index is None
     assert [indexed.text(t) for t in texts] == [one_by_one.text(t) for t in texts]
     assert indexed.text("p1p1 and p12p12") == "*** and ***"
+
+
+def test_a_json_report_is_redacted_string_by_string_keeping_each_lines_end() -> None:
+    """maybe-finance's .env.example copied by a fix, in `--format json`: the last pass over the encoded
+    report took `SECRET_KEY_BASE=secret-value\\n\\n# ` for one value (`\\n` is two characters there),
+    and `new` came out as `SECRET_KEY_BASE=*** Optional self-hosting vars`, its lines merged."""
+    import json
+
+    from doctor.redact import Redactor
+
+    new = ("# random: `openssl rand -hex 64`\nSECRET_KEY_BASE=secret-value\n\n# Optional vars\n"
+           "POSTGRES_PASSWORD=postgres\n")
+    text = json.dumps({"findings": [{"fix": {"edits": [{"new": new}]}}]}, indent=2, ensure_ascii=False) + "\n"
+    redactor = Redactor(["secret-value", "postgres"])
+    masked = json.loads(redactor.document(text))["findings"][0]["fix"]["edits"][0]["new"]
+    assert masked == "# random: `openssl rand -hex 64`\nSECRET_KEY_BASE=***\n\n# Optional vars\nPOSTGRES_PASSWORD=***\n"
+    assert redactor.document("not json: PASSWORD=hunter22x") == "not json: PASSWORD=***"

@@ -275,14 +275,21 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     if opts.output is not None:
         # the report goes to the file; the console gets its summary line (and where the report is)
         text = renderer(fmt)(report, redactor, RenderOptions(version=__version__, given=given))
-        write_atomic(opts.output, redactor.text(text))
+        write_atomic(opts.output, _border(redactor, fmt, text))
         from doctor.report.console import summary
 
         out.write(redactor.text(f"{summary(report)} · report in {opts.output}\n"))
     else:
         options = console_options if fmt is Format.CONSOLE else RenderOptions(version=__version__)
-        out.write(redactor.text(renderer(fmt)(report, redactor, options)))
+        out.write(_border(redactor, fmt, renderer(fmt)(report, redactor, options)))
     return report.exit_code(config.fail_on.value)
+
+
+def _border(redactor: Redactor, fmt: Format, text: str) -> str:
+    """The report as it leaves doctor, redacted once more whole: a JSON one string by string."""
+    from doctor.report import Format
+
+    return redactor.document(text) if fmt in (Format.JSON, Format.SARIF) else redactor.text(text)
 
 
 def _given(opts: PreflightOptions) -> str:
