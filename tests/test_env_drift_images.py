@@ -58,6 +58,11 @@ def test_a_password_set_through_a_variable_names_that_variables_line(tmp_path: P
     "image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${PGPASS}",  # unset: env-drift names PGPASS
     # formbricks' hub-db-create: its own entrypoint runs psql against another server, never initdb
     "image: pgvector/pgvector:pg17\n    entrypoint: [\"sh\", \"-c\"]\n    command: [\"psql -h postgres\"]",
+    # writefreely's prod compose: linuxserver's image reads MYSQL_ROOT_PASSWORD and starts without one
+    "image: lscr.io/linuxserver/mariadb",
+    "image: ghcr.io/linuxserver/mariadb:10.11",
+    # huginn's data-only container: the entrypoint initializes nothing for a command that is no server
+    "image: mysql:5.7\n    command: /bin/true",
 ])
 def test_no_finding_where_the_image_has_what_it_needs_or_another_finding_says_it(tmp_path: Path, service: str) -> None:
     assert _needs(tmp_path, f"services:\n  db:\n    {service}\n") == []
@@ -132,3 +137,14 @@ def test_a_postgres_tag_from_before_the_password_became_required_starts_without_
         tmp_path: Path, image: str, refuses: bool) -> None:
     found = _needs(tmp_path, f"services:\n  db:\n    image: {image}\n")
     assert bool(found) is refuses, [f.message for f in found]
+
+
+@pytest.mark.parametrize("service", [
+    "image: docker.io/library/mariadb:11",
+    "image: mirror.gcr.io/library/postgres:16",
+    "image: postgres:16\n    command: postgres -c fsync=off",
+    "image: postgres:16\n    command: [\"-c\", \"max_connections=200\"]",
+    "image: mysql:8\n    command: --default-authentication-plugin=mysql_native_password",
+])
+def test_the_official_image_by_any_name_still_needs_its_password_for_its_server(tmp_path: Path, service: str) -> None:
+    assert len(_needs(tmp_path, f"services:\n  db:\n    {service}\n")) == 1

@@ -70,7 +70,9 @@ class EnvDrift(Check):
         missing `.env`'s) copies the template, unless the Makefile writes the file other than by
         a plain `cp` (pontoon's `sed -e "s/#SITE_URL#/.../" server.env.template > server.env`):
         then it is that `make` command (advice), as a copy would keep the placeholders.
-        A postgres, mysql or mariadb image (postgis and pgvector are postgres) whose service gets
+        An official postgres, mysql or mariadb image (postgis and pgvector are postgres; not
+        linuxserver's mariadb, whose init reads other variables and starts without a password), run
+        as its server (not huginn's data-only `command: /bin/true`), whose service gets
         none of the password variables its entrypoint needs to initialize an empty data volume
         (`POSTGRES_PASSWORD=` left empty by a copied `.env.sample`, linkwarden's) is a warning at
         the line that sets it empty; `POSTGRES_HOST_AUTH_METHOD=trust`, a `*_PASSWORD_FILE`, or

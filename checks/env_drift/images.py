@@ -33,15 +33,27 @@ NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, str] | None]] = {
 }
 # images built FROM postgres with its entrypoint
 NEEDS["postgis"] = NEEDS["pgvector"] = NEEDS["postgres"]
+DERIVED = {"postgis/postgis": "postgis", "pgvector/pgvector": "pgvector"}
+# what the entrypoint initializes the data folder for: the server, or options to it (`-c fsync=off`); any
+# other command runs as given (huginn's data-only `mysqldata` with `command: /bin/true`)
+SERVERS = frozenset({"postgres", "mysqld", "mariadbd", "mysqld_safe", "mariadbd-safe"})
 
 # (message, where, subject, fix, severity), as EnvDrift.finding takes them
 Found = tuple[str, Location | None, str, Fix, Severity]
 
 
 def image_name(image: str) -> str:
-    """`postgres` of `docker.io/library/postgres:16-alpine@sha256:...`, `postgis` of `postgis/postgis:16-3.4`."""
-    name = image.split("@", 1)[0].rsplit("/", 1)[-1]
-    return name.split(":", 1)[0].lower()
+    """`postgres` of `docker.io/library/postgres:16-alpine@sha256:...`, `postgis` of `postgis/postgis:16-3.4`:
+    the official image's name; another's whole path (`lscr.io/linuxserver/mariadb`, whose init script
+    reads other variables and starts without a password), which no NEEDS key is."""
+    path = image.split("@", 1)[0].lower()
+    last = path.rsplit("/", 1)[-1]
+    path = path[:len(path) - len(last)] + last.split(":", 1)[0]
+    for registry in ("docker.io/", "index.docker.io/", "registry-1.docker.io/", "mirror.gcr.io/",
+                     "public.ecr.aws/docker/"):
+        path = path.removeprefix(registry)
+    path = path.removeprefix("library/")
+    return DERIVED.get(path, path)
 
 
 def unpassworded(project: Project) -> Iterator[Found]:
@@ -63,6 +75,8 @@ def unpassworded(project: Project) -> Iterator[Found]:
             continue
         if _own_entrypoint(service):
             continue  # formbricks' hub-db-create: `entrypoint: ["sh", "-c"]` runs psql, never initdb
+        if not _runs_the_server(service):
+            continue  # huginn's `mysqldata`: `command: /bin/true`, a data-only container
         if _unfinished(project, service):
             continue  # documenso's `POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?err}` unset: compose-config says so
         env = service.environment
@@ -129,6 +143,16 @@ def _own_entrypoint(service: Service) -> bool:
         return False
     words = entrypoint.split() if isinstance(entrypoint, str) else list(entrypoint)
     return bool(words) and not any("docker-entrypoint" in word for word in words)
+
+
+def _runs_the_server(service: Service) -> bool:
+    """Whether the service's command (compose's; the image's CMD is the server) is the server or its
+    options, for which the official entrypoint initializes an empty data folder."""
+    command = service.command
+    if command is None:
+        return True
+    words = command.split() if isinstance(command, str) else list(command)
+    return not words or words[0].startswith("-") or words[0].rsplit("/", 1)[-1] in SERVERS
 
 
 def _keeps_entrypoint(project: Project, service: Service, names: tuple[str, ...]) -> bool:
