@@ -66,7 +66,9 @@ class ScriptLineEndings(Check):
         WORKDIR, a glob or a `find` over its folder; testdrivenio/django-on-docker strips its
         entrypoint.sh, then `COPY . .` and its `./app/:/usr/src/app/` bind bring the CRLF one back),
         start with a UTF-8 byte-order mark, or name in their shebang an interpreter the image
-        lacks (`#!/bin/bash` on an alpine or busybox base, or on the alpine variant of the
+        lacks (a script a folder's COPY or mount only carries along, which nothing there runs, is
+        not judged for that: snipe-it's alpine image COPYs the repo with docker/startup.sh, its
+        Ubuntu image's) (`#!/bin/bash` on an alpine or busybox base, or on the alpine variant of the
         official python or node image, whose Dockerfile installs no bash; other images' alpine
         variants are not judged: postgres's ships bash). The image is judged from its FROM and RUN
         lines only; no registry is asked. A compose `entrypoint:` (even `entrypoint: []`) replaces
@@ -163,7 +165,8 @@ class ScriptLineEndings(Check):
                     writable.append(edit_root(project).resolve())
                 yield self.finding(message, location, subject, _rewrite_fix(project, shipped, data, writable[0]),
                                    severity)
-            missing = _missing_interpreter(data.removeprefix(BOM), shipped)
+            # a script a folder only carries along runs nowhere there: its shebang breaks nothing
+            missing = "" if shipped.carried else _missing_interpreter(data.removeprefix(BOM), shipped)
             if missing:
                 message = f"shebang needs {missing}, which image '{shipped.image}' lacks; it {where}"
                 fix = Fix(f"install {missing} in the image (RUN apk add --no-cache {missing}) or use #!/bin/sh",

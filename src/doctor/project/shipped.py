@@ -76,6 +76,9 @@ class Shipped:
     # the copy it brings is the image's (a COPY, not a bind mount): a fixed file reaches the container
     # only when the image is built again
     baked: bool = False
+    # a folder's COPY or mount brings it along, and nothing names it (snipe-it's `COPY . /var/www/html`
+    # brings docker/startup.sh, which only its Ubuntu Dockerfile runs)
+    carried: bool = False
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -148,10 +151,11 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
                         for path, how, inside, baked in named]
             else:
                 if svc.name not in held:
-                    held[svc.name] = [(_held_rank(way, mapped), Shipped(path, svc.name, way.how, recipe, image,
-                                                                         baked=not way.bind), inside)
+                    held[svc.name] = [(at, Shipped(path, svc.name, way.how, recipe, image, baked=not way.bind,
+                                                   carried=at == _HELD_RANKS[2]), inside)
                                       for path, way, inside in _held_ways(mapped, walked, real, roots, by_path)
-                                      if not (is_dir(way.host) and real(path) in platform)]
+                                      if not (is_dir(way.host) and real(path) in platform)
+                                      for at in (_held_rank(way, mapped),)]
                 ways = [(shipped, inside) for at, shipped, inside in held[svc.name] if at == rank]
             for shipped, inside in ways:
                 resolved = real(shipped.path)

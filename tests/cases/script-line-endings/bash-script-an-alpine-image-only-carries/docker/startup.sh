@@ -1,0 +1,3 @@
+#!/bin/bash
+set -e
+exec apachectl -DFOREGROUND
