@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, service_names
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, replace, service_names
 from doctor.project import Project
 from doctor.project.edits import Bounded, value_edit
 from doctor.project.env_hosts import is_browser_key
@@ -56,7 +56,10 @@ class LeakedHostPort(Check):
         finding for a line several services read, naming them all); a `*_HOST` with no port
         whose key names a server peer (`DB_HOST: localhost` beside `db`, `PAPERLESS_DBHOST` by its
         last word) or a kind of server with one such peer (immich's `DB_HOSTNAME=localhost`
-        beside `database` on a postgres image) too. Where the server runs on the host's network
+        beside `database` on a postgres image) too; a `*_PORT` beside such a host holding the port
+        the peer publishes, not the one it listens on (POSTGRES_PORT=5433 for `5433:5432`), is named
+        in the same finding, and its fix says the port follows (`doctor fix` sets it in its next
+        round). Where the server runs on the host's network
         (`network_mode: host`: forem's postgres and redis) and the service on the project's, the
         same localhost is the container too, and no compose name reaches the server (advice:
         dial host.docker.internal with `extra_hosts: host-gateway`, or put the server on the
@@ -319,7 +322,16 @@ class LeakedHostPort(Check):
                 f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}"
                 if len(names) <= 4 else f"each container itself in {service_names(names)}")
             message = f"{shown} is {whose} (did you mean '{peer}'?): '{service.name}' {because}"
-            yield self._finding(project, message, [consumer for consumer, _, _ in found], at)
+            finding = self._finding(project, message, [consumer for consumer, _, _ in found], at)
+            if chosen.sibling is not None and finding.fix is not None:
+                # the port beside it is the host's: `postgres:5433` would fail next; the check's case (2)
+                # reports it once the host names the service, so `doctor fix` sets it in its next round
+                sibling = f"{chosen.sibling.name}={chosen.sibling.value}"
+                finding = replace(finding, message=f"{message}; {sibling} beside it is the port '{chosen.peer}' "
+                                                   f"publishes on the host, it listens on {chosen.port} inside",
+                                  fix=replace(finding.fix, title=f"{finding.fix.title}, then {chosen.sibling.name}="
+                                                                 f"{chosen.port} (doctor fix sets it next)"))
+            yield finding
 
     def _run_findings(self, project: Project, index: NetworkIndex) -> Iterator[Finding]:
         """(5) and (6): a line an anchor gives several services is one finding, which names them all."""

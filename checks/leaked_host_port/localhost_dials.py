@@ -22,6 +22,7 @@ from doctor.project.env_hosts import (
     image_family,
     is_browser_key,
     key_prefix,
+    port_sibling,
 )
 from doctor.project.service_network import NetworkIndex, NetworkView, listen_ports, namespace_owner, server_family
 from doctor.project.types import ComposeModel, EnvVar, Service
@@ -53,6 +54,9 @@ class LocalDial:
     container_value: str
     name: str
     port: int = 0  # the peer's port the repair dials (0: the value names no port)
+    # the `*_PORT` beside a bare host that holds the host port the peer publishes, not the one it
+    # listens on (cookiecutter-django's POSTGRES_HOST=localhost beside POSTGRES_PORT=5433 for 5433:5432)
+    sibling: EnvVar | None = None
 
 
 def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
@@ -124,7 +128,13 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                     and not (meant[1] == port and _dialed_key(var.name) and server_reads(var.name)):
                 continue
             name = _stable_name(model, meant[0])
-            yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, name, meant[1]), name, meant[1])
+            sibling = None
+            if ref.port is None and not ref.scheme and port != meant[1]:
+                wanted = port_sibling(var.name)
+                sibling = next((v for n, v in service.environment.items() if n.upper() == wanted
+                                and (v.value or "").strip() == str(port)), None)
+            yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, name, meant[1]), name, meant[1],
+                            sibling)
 
 
 def redirected(dial: LocalDial, to: LocalDial) -> LocalDial:

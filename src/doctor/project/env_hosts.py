@@ -146,7 +146,7 @@ class HostRef:
         if self.port is not None:
             return self.port
         if not self.scheme:
-            sibling = _HOST_SUFFIX.sub(r"\1PORT", self.key.upper())  # DB_HOST -> DB_PORT, PGHOST -> PGPORT
+            sibling = port_sibling(self.key)
             value = env.get(sibling) or _any_case(env, sibling) or ""
             if value.isdigit():
                 return int(value)
@@ -158,6 +158,11 @@ class HostRef:
     @property
     def is_local(self) -> bool:
         return self.host.lower() in LOCAL_HOSTS
+
+
+def port_sibling(key: str) -> str:
+    """The `*_PORT` key beside a host key, upper case: DB_HOST -> DB_PORT, PGHOST -> PGPORT."""
+    return _HOST_SUFFIX.sub(r"\1PORT", key.upper())
 
 
 def _any_case(env: Mapping[str, str | None], key: str) -> str | None:
