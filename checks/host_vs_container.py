@@ -58,8 +58,11 @@ class HostVsContainer(Check):
         scripts the project defines (setup.py's `entry_points` `console_scripts`, read with ast, never
         run; setup.cfg's `[options.entry_points]`; pyproject's `[project.scripts]`, `[tool.poetry.scripts]`)
         are tools the image has and the host lacks, unless on the host's PATH: ralph's `make test` runs
-        `test_ralph`, which its requirements/test.txt's `-e .` installs. Dependencies only a
-        builder stage installs count where the
+        `test_ralph`, which its requirements/test.txt's `-e .` installs. So are the tools of the
+        development groups `uv sync` or `poetry install` installs with the project (uv's
+        `[dependency-groups]` dev group, or its `default-groups`; Poetry's groups not optional),
+        unless the RUN leaves them out (`--no-dev`, `--only main`): cookiecutter-django's `mypy`
+        and `ruff`. Dependencies only a builder stage installs count where the
         final stage copies them (`COPY --from=builder /venv /venv`, pip's `--prefix=/install` or
         `--user` ~/.local, uv's `/app` with its `.venv`, a deps stage's `node_modules`), not where it
         copies only the builder's output (a wheel, `dist/`). A package.json script belongs only in a service whose
@@ -627,6 +630,10 @@ _IMPORT = lazy(r"(?m)^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([A-Za-z_][\
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 
 
+# tools that run the project's code, which needs its dependencies first; a linter needs itself
+_RUNS_THE_CODE = frozenset({"pytest", "py.test", "coverage", "tox", "nox", "python", "python3"})
+
+
 def _reasons(project: Project, home: ServiceHome, tool: str, words: tuple[str, ...], cwd: Path) -> list[str]:
     """The packages the host lacks, the one to name first: the tool's own (`pytest`), then those the
     command's own code imports (its files, and the project's modules they import: the tests' `app`),
@@ -653,7 +660,11 @@ def _reasons(project: Project, home: ServiceHome, tool: str, words: tuple[str, .
 
     # healthchecks' mypy: listed in a requirements-dev.txt the image does not install, missing here too
     lacking = [*home.missing, *(name for name in home.unbuilt if name == normalize(tool))]
-    return sorted(lacking, key=lambda name: (name != tool, not used(name), dev(name)))
+    # a tool of the dev group the image's `uv sync` installs: a linter or type checker first (`ruff check .`
+    # needs ruff), a test runner after what the tests need (the fastapi template's pytest: fastapi)
+    synced = [name for name in home.synced if name == normalize(tool)]
+    lead = tool if tool in lacking or (synced and tool not in _RUNS_THE_CODE) else ""
+    return sorted([*lacking, *synced], key=lambda name: (name != lead, not used(name), dev(name)))
 
 
 def _imported(paths: list[Path], packages: set[str], root: Path, budget: int = 200) -> set[str]:

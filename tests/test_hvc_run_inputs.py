@@ -172,3 +172,31 @@ def test_entrypoint_branch_reads_the_case_of_the_cmd_word(tmp_path: Path) -> Non
     (root / "frontend" / "run.sh").write_text(RUN_SH + "#" * 70_000 + "\n")
     project = Project(ProjectOptions(path=root, env=env))
     assert entrypoint_branch(project, "frontend", ["start"]) == []
+
+
+def cookiecutter_django(root: Path, sync: str) -> Path:
+    return write_tree(root, {
+        "pyproject.toml": '[project]\nname = "myproj"\nversion = "1"\ndependencies = ["doctor-absent-django>=5"]\n\n'
+                          '[dependency-groups]\ndev = ["doctor-absent-mypy", "doctor-absent-ruff"]\n',
+        "uv.lock": "",
+        "Dockerfile": f"FROM python:3.13\nWORKDIR /app\nCOPY pyproject.toml uv.lock ./\nRUN {sync}\nCOPY . /app\n",
+        "compose.yaml": "services:\n  django:\n    build: .\n    volumes:\n      - .:/app:z\n",
+        "Makefile": "check:\n\tdoctor-absent-mypy myproj\n\nlint:\n\tdoctor-absent-ruff check .\n",
+        "myproj/__init__.py": "",
+    })
+
+
+@pytest.mark.parametrize(("sync", "reported"), [("uv sync --frozen", True), ("uv sync --frozen --no-dev", False)])
+def test_the_dev_group_uv_sync_installs_holds_the_linters_a_makefile_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sync: str, reported: bool) -> None:
+    """cookiecutter-django's image runs `uv sync`, which installs the dev group (mypy, ruff): a Makefile's
+    `mypy myproj` and `ruff check .` belong in 'django', and were never reported (only [project]
+    dependencies counted as the image's)."""
+    found = findings(cookiecutter_django(tmp_path / "p", sync), monkeypatch)
+    check, lint = found.get("doctor-absent-mypy myproj"), found.get("doctor-absent-ruff check .")
+    assert (check is not None and lint is not None) is reported, found
+    if reported:
+        assert check is not None and check.message.startswith(
+            "'doctor-absent-mypy' (make target 'check') needs 'doctor-absent-mypy' and 1 more"), check.message
+        assert lint is not None and lint.fix is not None
+        assert "run --rm django doctor-absent-ruff check ." in lint.fix.title

@@ -65,7 +65,7 @@ def image_gaps(project: Project, home: ServiceHome, cwd: Path, words: Sequence[s
     copied = tuple(c.host for c in home.carriers if c.via == "copy" and c.host != context and c.host.is_dir())
     return ImageGaps(mounts, ServiceHome(home.service, context, carriers, home.language, home.manifest,
                                          home.missing, home.workdir, home.unusable, home.unbuilt, home.scripts,
-                                         home.scripts_from), copied)
+                                         home.scripts_from, home.synced), copied)
 
 
 def test_paths(cwd: Path) -> list[Path]:

@@ -304,6 +304,14 @@ def _installs_dev(text: str) -> bool:
 _POETRY_OR_UV = lazy(r"\b(?:poetry|uv)\s+(?:install|sync)\b")
 
 
+def syncs_dev_groups(project: Project, service: str) -> bool:
+    """Whether the service's image runs `uv sync` or `poetry install`/`sync` keeping the development
+    groups (no `--no-dev`, `--only main`, `--without dev`)."""
+    found = _runs(project, service)
+    return found is not None and any(_POETRY_OR_UV.search(segment) and not _RUNTIME_ONLY.search(segment)
+                                     for text, _ in found[0] for segment in _SEGMENTS.split(text))
+
+
 # development tools an image installs only when told to, and the packages that bring each (itself,
 # or a requirement naming it: pytest-django, flake8-bugbear; pytest-cov brings coverage)
 _DEV_TOOLS = {"pytest": "pytest", "py.test": "pytest", "coverage": "coverage", "mypy": "mypy", "ruff": "ruff",

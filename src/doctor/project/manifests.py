@@ -126,6 +126,45 @@ def _pyproject_manifest(path: Path) -> Manifest | None:
     return Manifest(path, Language.PYTHON, tuple(requirements))
 
 
+def dev_groups_manifest(path: Path) -> Manifest | None:
+    """The development groups of a pyproject.toml that `uv sync` and `poetry install` install by
+    default: uv's `[dependency-groups]` named by `tool.uv.default-groups` (`dev` unless set), Poetry's
+    groups that are not optional and its old `dev-dependencies`; None without any."""
+    if not path.is_file() or sys.version_info < (3, 11):
+        return None
+    from doctor.project.memo import remember
+
+    return remember("pyproject", (path,), "dev-groups", lambda: _dev_groups_manifest(path))
+
+
+def _dev_groups_manifest(path: Path) -> Manifest | None:
+    from doctor import lean_toml as tomllib
+
+    text = read_regular_text(path)
+    try:
+        data = tomllib.loads(text) if text is not None else None
+    except tomllib.TOMLDecodeError:
+        return None
+    if not isinstance(data, dict) or text is None:
+        return None
+    specs: list[str] = []
+    groups = data.get("dependency-groups")
+    if isinstance(groups, dict):
+        default = data.get("tool", {}).get("uv", {}).get("default-groups", ["dev"])
+        chosen = list(groups) if default == "all" else default if isinstance(default, list) else ["dev"]
+        specs += [spec for name in chosen if isinstance(groups.get(name), list)
+                  for spec in groups[name] if isinstance(spec, str)]
+    poetry = data.get("tool", {}).get("poetry", {})
+    poetry_groups = poetry.get("group") if isinstance(poetry, dict) else None
+    for group in poetry_groups.values() if isinstance(poetry_groups, dict) else ():
+        if isinstance(group, dict) and not group.get("optional") and isinstance(group.get("dependencies"), dict):
+            specs += [name for name in group["dependencies"] if isinstance(name, str)]
+    if isinstance(poetry, dict) and isinstance(poetry.get("dev-dependencies"), dict):
+        specs += [name for name in poetry["dev-dependencies"] if isinstance(name, str)]
+    requirements = [found for spec in specs if (found := _requirement(spec, path, _line_of(text, spec))) is not None]
+    return Manifest(path, Language.PYTHON, tuple(requirements)) if requirements else None
+
+
 def requirements_manifest(path: Path) -> Manifest:
     """The manifest of one requirements file, wherever it lies (`requirements/tests.txt`, which
     read_manifests of its folder does not read: an image installs it when its RUN names it)."""

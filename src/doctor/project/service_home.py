@@ -68,11 +68,14 @@ class ServiceHome:
     # it installs: allegro/ralph's `test_ralph`) and the host's PATH lacks, and the file defining them
     scripts: tuple[str, ...] = ()
     scripts_from: Path | None = None
+    # what the host lacks of the development groups the image's `uv sync` (or `poetry install`) does
+    # install (cookiecutter-django's dev group: mypy, ruff): a tool of theirs runs in the service too
+    synced: tuple[str, ...] = ()
 
     @property
     def lacks_packages(self) -> bool:
         """Whether the host lacks packages the image installs (not only the project's console scripts)."""
-        return bool(self.missing or self.unbuilt or self.unusable)
+        return bool(self.missing or self.unbuilt or self.unusable or self.synced)
 
     @property
     def live(self) -> bool:
@@ -170,15 +173,33 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
                 seen.add(manifest.language)
                 lacking = tuple(dict.fromkeys(name for m in unbuilt if m.language is manifest.language
                                               for name in _missing(m, root, shell)[0] if name not in missing))
+                synced = tuple(n for n in _synced_dev_tools(project, service.name, manifest, root, shell)
+                               if n not in missing and n not in lacking)
                 own = scripts if manifest.language is Language.PYTHON else ()
                 homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), manifest.language,
                                          manifest.path, missing, workdir, unusable, lacking, own,
-                                         scripts_from if own else None))
+                                         scripts_from if own else None, synced))
         if scripts and scripts_from is not None and Language.PYTHON not in seen:
             # the host has every package, but not the project's own commands (`test_app` of `-e .`)
             homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), Language.PYTHON,
                                      scripts_from, (), workdir, scripts=scripts, scripts_from=scripts_from))
     return tuple(homes)
+
+
+def _synced_dev_tools(project: Project, service: str, manifest: Manifest, root: Path,
+                      shell: PackageProbe) -> tuple[str, ...]:
+    """What the host lacks of the development groups of the service's pyproject.toml, where its image
+    installs them: `uv sync` or `poetry install` without `--no-dev` / `--only main` (cookiecutter-django's
+    `uv sync` brings the dev group's mypy and ruff, which a Makefile's `mypy myproj` then runs)."""
+    if manifest.path.name != "pyproject.toml":
+        return ()
+    from doctor.project.image_installs import syncs_dev_groups
+    from doctor.project.manifests import dev_groups_manifest
+
+    groups = dev_groups_manifest(manifest.path)
+    if groups is None or not syncs_dev_groups(project, service):
+        return ()
+    return _missing(groups, root, shell)[0]
 
 
 def _project_scripts(project: Project, service: str) -> tuple[tuple[str, ...], Path | None]:
@@ -518,7 +539,7 @@ def tool_language(tool: str, homes: Sequence[ServiceHome], npm_local: bool = Fal
     if tool in NODE_TOOLS or npm_local:
         return Language.NODE
     # a console script of a declared dependency (`alembic`, `uvicorn`) runs with the image's packages
-    if any(tool in home.missing or tool in home.unbuilt or tool in home.scripts
+    if any(tool in home.missing or tool in home.unbuilt or tool in home.scripts or tool in home.synced
            for home in homes if home.language is Language.PYTHON):
         return Language.PYTHON  # a console script of the project itself, which the image installs (`-e .`)
     return None
