@@ -74,3 +74,19 @@ def test_fix_says_when_the_projects_wrapper_will_not_read_the_override_it_writes
             assert ("note: bin/dc:2 runs docker compose with -f compose.yaml, which does not read "
                     "compose.override.yaml") in done.stdout, done.stdout + done.stderr
     assert (tmp_path / "p" / "compose.override.yaml").is_file()
+
+
+def test_a_makefile_at_the_checkout_top_naming_the_compose_file_of_a_subfolder_reads_no_override(
+        tmp_path: Path) -> None:
+    """Leantime: the top makefile's `run-dev` runs `docker compose --file .dev/docker-compose.yaml up`,
+    and `doctor fix` in .dev/ writes .dev/docker-compose.override.yml: the base is the file compose finds
+    beside the override (`.yaml`, where the override is `.yml`), and the makefile is the checkout's."""
+    import subprocess
+
+    write_tree(tmp_path, {"makefile": "run-dev:\n\tdocker compose --file .dev/docker-compose.yaml up\n",
+                          ".dev/docker-compose.yaml": "services: {}\n",
+                          "other/docker-compose.yaml": "services: {}\n"})
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (found,) = override_left_out(tmp_path / ".dev", tmp_path / ".dev" / "docker-compose.override.yml")
+    assert (found.path.name, found.line) == ("makefile", 2)
+    assert override_left_out(tmp_path / "other", tmp_path / "other" / "docker-compose.override.yml") == []

@@ -247,9 +247,10 @@ def _with_wrapper_notes(report: FixReport) -> FixReport:
         first = left_out[0]
         named = ", ".join(dict.fromkeys(os.path.basename(n) for n in first.names))
         more = f" (and {len(left_out) - 1} more such line{'s' * (len(left_out) > 2)})" if len(left_out) > 1 else ""
+        given = os.path.relpath(path, first.path.parent)  # as that line names files: from its own folder
         notes.append(f"note: {_from_here(first.path)}:{first.line}{more} runs docker compose with -f {named}, "
                      f"which does not read {path.name}: compose reads an override only when no -f or COMPOSE_FILE "
-                     f"names the files; add -f {path.name} there for its commands to get this fix")
+                     f"names the files; add -f {given} there for its commands to get this fix")
     return replace(report, notes=(*report.notes, *notes)) if notes else report
 
 

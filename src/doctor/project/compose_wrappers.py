@@ -151,9 +151,39 @@ def _expand(value: str, values: dict[str, str], depth: int = 0) -> str:
     return "" if unknown and not expanded.endswith((".yml", ".yaml")) else expanded
 
 
+# the compose files compose finds in a folder, in its order of preference: the override goes with the first
+_DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
 def override_left_out(root: Path, override: Path) -> list[Wrapper]:
-    """The wrappers under `root` that name the compose file `override` overrides, and only it (joanie's
-    `-f docker-compose.yml`): the project's everyday stack, run without the override. One naming other
-    files beside it (`-f docker-compose.yml -f docker-compose.prod.yml`) runs another stack on purpose."""
-    base = override.name.replace(".override.", ".", 1)
-    return [w for w in wrappers(root) if {os.path.basename(n) for n in w.names} == {base}]
+    """The wrappers under `root`, and at the top of its git checkout, that name the compose file
+    `override` overrides, and only it (joanie's `-f docker-compose.yml`; Leantime's top makefile
+    `--file .dev/docker-compose.yaml`, for `.dev/docker-compose.override.yml`): the project's everyday
+    stack, run without the override. One naming other files beside it (`-f docker-compose.yml -f
+    docker-compose.prod.yml`) runs another stack on purpose. The override goes with the compose file
+    compose finds beside it, whatever the extension or name family of either."""
+    folder = override.parent
+    base = next((folder / name for name in _DEFAULT_FILES if is_file(folder / name)),
+                folder / override.name.replace(".override.", ".", 1))
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(root)
+    tops = dict.fromkeys([root, *([repo.top] if repo is not None else [])])
+    found: list[Wrapper] = []
+    for top in tops:
+        for wrapper in wrappers(top):
+            if wrapper not in found and len(set(wrapper.names)) == 1 and _names(wrapper, wrapper.names[0], base,
+                                                                                  top == root):
+                found.append(wrapper)
+    return found
+
+
+def _names(wrapper: Wrapper, name: str, base: Path, beside: bool) -> bool:
+    """Whether the file name a wrapper gives is `base`: in the project's own folder (`beside`) a name
+    ending in base's (joanie's `${REPO_DIR}/docker-compose.yml`), from the checkout's top the same path
+    from the wrapper's folder."""
+    if not name:
+        return False
+    if beside:
+        return os.path.basename(name) == base.name
+    return os.path.normpath(os.path.join(wrapper.path.parent, name)) == os.path.normpath(base)
