@@ -58,7 +58,9 @@ class PathGap(Check):
         Add the directory to PATH where the kind of process that runs doctor reads its
         environment at start: an interactive bash ~/.bashrc, every zsh ~/.zshenv (not
         ~/.zprofile, which only login shells read), a `bash -c` script the file $BASH_ENV
-        names, a systemd user service ~/.config/environment.d/, a macOS app started from the
+        names, a `sh -c` script or a cron job (dash reads no startup file: told by the program that
+        started doctor) the script itself or the crontab's `PATH=` line, a make recipe the Makefile's
+        `export PATH := ...`, a systemd user service ~/.config/environment.d/, a macOS app started from the
         Dock or a launchd agent `launchctl setenv PATH` (the IDE's own setting for an IDE), a
         subprocess the `env=` its parent passes. The line is printed; `doctor fix` does not
         write it, since the file lies outside the project.
@@ -234,7 +236,7 @@ def _fix(folder: str, host: Host) -> Fix:
     the place where the kind of process that runs doctor reads its environment."""
     from doctor.host.startup import path_advice  # here: a clean run has no gap to advise on
 
-    advice = path_advice(folder, host.shell.shell, host.env, host.platform)
+    advice = path_advice(folder, host.shell.shell, host.env, host.platform, parent=host.parent_program)
     source = host.platform.path_helper_entries().get(folder)
     note = f" ({folder} comes from {source}, which only login shells read through path_helper)" if source else ""
     return Fix(advice.title + note, Safety.ADVICE)

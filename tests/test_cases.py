@@ -63,11 +63,13 @@ def run_case(case: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
 
 class _CaseHost(Host):
     """This machine, but for the TCP listeners: the case's `"listening": {"5432": ["127.0.0.1"]}`
-    (none by default), so a developer's own postgres on 127.0.0.1:5432 changes no case."""
+    (none by default), so a developer's own postgres on 127.0.0.1:5432 changes no case; and for the
+    program that started doctor, which here is the test runner's."""
 
     def __init__(self, env: dict[str, str], listening: dict[str, list[str]]) -> None:
         super().__init__(env=env)
         self.listening = listening
+        self.parent_program = ""  # whatever runs the tests: the case's env alone says how doctor was started
 
     def listen_addresses(self, port: int) -> tuple[str, ...]:
         return tuple(self.listening.get(str(port), ()))

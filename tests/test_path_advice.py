@@ -58,6 +58,28 @@ def test_kind_is_read_from_the_inherited_variables() -> None:
     assert process_kind({"XPC_SERVICE_NAME": "application.com.apple.Terminal"}, mac) is ProcessKind.LAUNCHD
     assert process_kind({"XPC_SERVICE_NAME": "0", "SHLVL": "1"}, mac) is ProcessKind.SCRIPT
     assert process_kind({}, LINUX) is ProcessKind.SUBPROCESS
+    # dash sets no SHLVL: `sh -c`, cron and a make recipe are told by the program that started doctor
+    assert process_kind({}, LINUX, parent="sh") is ProcessKind.SH
+    assert process_kind({}, LINUX, parent="dash") is ProcessKind.SH
+    assert process_kind({"MAKELEVEL": "1"}, LINUX, parent="sh") is ProcessKind.MAKE
+    assert process_kind({}, LINUX, parent="python3") is ProcessKind.SUBPROCESS
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_sh_and_make_advice_is_a_line_they_run(home: Path) -> None:
+    """Leantime's `pip-compile` in ~/.local/bin, doctor run from `sh -c`, a make recipe or cron: the
+    advice was Python's `env={**os.environ, ...}`, which no shell script nor Makefile can hold."""
+    import subprocess
+
+    env = {"HOME": str(home), "PATH": BASE}
+    shell = path_advice(str(home / "tools"), "/bin/bash", env, LINUX, parent="sh")
+    assert shell.where.startswith("the script that starts it") and shell.line == 'export PATH="$HOME/tools:$PATH"'
+    assert finds(["sh", "-c", f"{shell.line}; command -v mytool"], env)
+    made = path_advice(str(home / "tools"), "/bin/bash", {**env, "MAKELEVEL": "1"}, LINUX, parent="sh")
+    assert (made.where, made.line) == ("the Makefile", "export PATH := $(HOME)/tools:$(PATH)")
+    (home / "Makefile").write_text(f"{made.line}\nall:\n\t@command -v mytool\n")
+    done = subprocess.run(["make", "-s", "-C", str(home)], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.strip() == str(home / "tools" / "mytool"), done.stderr
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")

@@ -84,6 +84,13 @@ class Host:
         return detect_context(self.env)
 
     @cached_property
+    def parent_program(self) -> str:
+        """The program that started doctor (`sh`, `make`, `bash`), "" where unknown (doctor.host.startup)."""
+        from doctor.host.startup import parent_program
+
+        return parent_program()
+
+    @cached_property
     def platform(self) -> Platform:
         """Linux, macOS or WSL2: the few facts and commands that differ (doctor.host.platform)."""
         from doctor.host.platform import detect_platform

@@ -27,6 +27,8 @@ class ProcessKind(enum.Enum):
     IDE = "an IDE"
     LAUNCHD = "a launchd agent or an app started from the Dock"
     SYSTEMD = "a systemd service"
+    SH = "a sh script or cron job"
+    MAKE = "a make recipe"
     SUBPROCESS = "a program started by another program"
 
 
@@ -48,8 +50,25 @@ class PathAdvice:
         return f"add '{self.line}' to {self.where}"
 
 
-def process_kind(env: Mapping[str, str], platform: Platform) -> ProcessKind:
-    """The kind of process doctor runs in, from the variables its starter left."""
+# the programs whose children read no startup file: dash and busybox sh (`sh -c`, cron's `/bin/sh -c`)
+SH_PROGRAMS = frozenset({"sh", "dash", "ash", "busybox"})
+MAKE_PROGRAMS = frozenset({"make", "gmake"})
+
+
+def parent_program() -> str:
+    """The program name of doctor's parent process (`/proc/PPID/comm`, Linux), "" where unknown."""
+    import os
+
+    try:
+        with open(f"/proc/{os.getppid()}/comm", "rb") as comm:
+            return comm.read(64).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+def process_kind(env: Mapping[str, str], platform: Platform, parent: str = "") -> ProcessKind:
+    """The kind of process doctor runs in, from the variables its starter left, and the program that
+    started it (`parent`): dash sets no SHLVL, so `sh -c`, a make recipe and cron left none."""
     if env.get("TERM_PROGRAM") == "vscode" or "JetBrains" in env.get("TERMINAL_EMULATOR", "") or any(
             env.get(v) for v in IDE_VARS):
         return ProcessKind.IDE
@@ -61,14 +80,19 @@ def process_kind(env: Mapping[str, str], platform: Platform) -> ProcessKind:
         return ProcessKind.SYSTEMD
     if env.get("SHLVL"):
         return ProcessKind.SCRIPT
+    if env.get("MAKELEVEL") or parent in MAKE_PROGRAMS:
+        return ProcessKind.MAKE
+    if parent in SH_PROGRAMS:
+        return ProcessKind.SH
     return ProcessKind.SUBPROCESS
 
 
 def path_advice(folder: str, shell: str, env: Mapping[str, str], platform: Platform,
-                kind: ProcessKind | None = None) -> PathAdvice:
-    """The line that puts `folder` on PATH where `kind` (default: doctor's own kind) reads it;
-    `present` when that file of HOME holds the line already (asking for it again helps nobody)."""
-    advice = _path_advice(folder, shell, env, platform, kind)
+                kind: ProcessKind | None = None, parent: str = "") -> PathAdvice:
+    """The line that puts `folder` on PATH where `kind` (default: doctor's own kind, its starter
+    `parent`) reads it; `present` when that file of HOME holds the line already (asking for it
+    again helps nobody)."""
+    advice = _path_advice(folder, shell, env, platform, kind or process_kind(env, platform, parent))
     home = env.get("HOME", "")
     if home and advice.where.startswith("~/"):
         from doctor.regular import read_text
@@ -83,8 +107,7 @@ def path_advice(folder: str, shell: str, env: Mapping[str, str], platform: Platf
 
 
 def _path_advice(folder: str, shell: str, env: Mapping[str, str], platform: Platform,
-                 kind: ProcessKind | None = None) -> PathAdvice:
-    kind = kind or process_kind(env, platform)
+                 kind: ProcessKind) -> PathAdvice:
     home = env.get("HOME", "").rstrip("/")
     written = "$HOME" + folder[len(home):] if home and folder.startswith(home + "/") else folder
     export = f'export PATH="{written}:$PATH"'
@@ -102,6 +125,11 @@ def _path_advice(folder: str, shell: str, env: Mapping[str, str], platform: Plat
             return PathAdvice(kind, "~/.zshenv", export)
         # `bash -c` reads only the file $BASH_ENV names; `sh -c` reads nothing at all
         return PathAdvice(kind, "~/.bashenv, with BASH_ENV=$HOME/.bashenv set where the script starts", export)
+    if kind is ProcessKind.SH:  # dash reads no startup file unless interactive: the script itself, or cron's
+        return PathAdvice(kind, "the script that starts it (for cron: a PATH= line at the crontab's top)", export)
+    if kind is ProcessKind.MAKE:  # make's recipes run sh: the Makefile exports it to them
+        shown = "$(HOME)" + folder[len(home):] if home and folder.startswith(home + "/") else folder
+        return PathAdvice(kind, "the Makefile", f"export PATH := {shown}:$(PATH)")
     if kind is ProcessKind.SYSTEMD:
         return PathAdvice(kind, "~/.config/environment.d/50-path.conf (user services; a system unit: "
                                 "Environment=)", f"PATH={folder}:$PATH")
