@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +44,10 @@ class EnvDrift(Check):
         a warning otherwise (`hostname: "$HOSTNAME"` with HOSTNAME unset, as most shells leave it:
         compose drops the empty hostname and the container takes its ID, so `up` works); compose
         warns about each too. A variable
-        only a service of a profile that is off uses is info: nothing that starts breaks. The
+        only a service of a profile that is off uses is info: nothing that starts breaks; so is one
+        the project's Makefile sets and exports to its recipes (openedx/devstack's options.mk
+        `DEVSTACK_WORKSPACE ?= $(shell pwd)/..` under its Makefile's bare `export`), which only a
+        plain `docker compose` run lacks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
         interpolate a variable for a service that starts, or a service loads it as env_file), or
         when a Makefile includes it (go-clean-template's `include .env` and `export`, whose `make run`
@@ -208,6 +212,12 @@ class EnvDrift(Check):
                 severity = Severity.INFO
                 message = (f"'{use.name}' is not set and has no default: only '{owner}' uses it, which its "
                            "profiles leave off (compose warns too)")
+            elif (made := _make_sets(project, use.name)) is not None:
+                # openedx/devstack: options.mk's `DEVSTACK_WORKSPACE ?= $(shell pwd)/..`, exported by its
+                # Makefile to every `make dev.*` that runs compose: plain `docker compose` alone lacks it
+                severity = Severity.INFO
+                message += (f"; {made} sets and exports it to `make` targets, so only a plain `docker compose` "
+                            "run lacks it")
             if dotenv_path is None:  # COMPOSE_DISABLE_ENV_FILE: compose reads no env file at all
                 fix = Fix(f"export {use.name} in the shell (COMPOSE_DISABLE_ENV_FILE: compose reads no .env) "
                           f"or give it a default (${{{use.name}:-value}})", Safety.ADVICE)
@@ -417,6 +427,20 @@ def _args_alike(model: ComposeModel, keys: _Keys, use: VariableUse) -> Path | No
     found = [empty_arg_builds_alike(model.services, u.location) if keys.of(u.location) == "args" else None
              for u in uses]
     return found[0] if found and all(found) else None
+
+
+def _make_sets(project: Project, name: str) -> str | None:
+    """`options.mk:18`: where the Makefile of the project's folder, or of its checkout's top, sets and
+    exports `name` to its recipes; None where none does."""
+    from doctor.project.gitrepo import find_repo
+    from doctor.project.make_env import make_exported
+
+    repo = find_repo(project.root)
+    for folder in dict.fromkeys([project.root, *([repo.top] if repo is not None else [])]):
+        found = project.once(f"make-exported:{folder}", functools.partial(make_exported, folder)).get(name)
+        if found is not None:
+            return f"{project.shown(found[0])}:{found[1]}"
+    return None
 
 
 def _listed(keys: list[str], most: int = 3) -> str:

@@ -67,3 +67,49 @@ def _is_env_file(path: Path) -> bool:
     except OSError:
         return False
     return bool(lines) and all(_ENV_LINE.match(line) for line in lines)
+
+
+_EXPORT_ALL = re.compile(r"^(?:export[ \t]*|\.EXPORT_ALL_VARIABLES[ \t]*:.*)$")
+_EXPORT_NAMES = re.compile(r"^export[ \t]+([A-Za-z_][A-Za-z0-9_ \t]*)$")
+_SETS = re.compile(r"^(?:(?:override|export)[ \t]+)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\?=|:=|::=|=|\+=)")
+
+
+def make_exported(folder: Path) -> dict[str, tuple[Path, int]]:
+    """The variables the Makefile in `folder` (with the makefiles it includes, by a plain name) sets
+    and exports to its recipes, with where each is set: `export NAME = v`, `export NAME` beside an
+    assignment, or every variable under a bare `export` or `.EXPORT_ALL_VARIABLES:` (openedx/devstack's
+    options.mk `DEVSTACK_WORKSPACE ?= $(shell pwd)/..`, its Makefile's `include options.mk` and
+    `export`): compose started by `make` gets them."""
+    makefile = next((folder / name for name in MAKEFILES if is_file(folder / name)), None)
+    if makefile is None:
+        return {}
+    sets: dict[str, tuple[Path, int]] = {}
+    named: set[str] = set()
+    every = False
+    queue, seen = [makefile], {makefile}
+    while queue and len(seen) <= 8:
+        path = queue.pop(0)
+        try:
+            text = read_text(path, MAKEFILE_LIMIT)
+        except OSError:
+            continue
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.split("#", 1)[0].rstrip()
+            if not line or line.startswith("\t"):
+                continue
+            if _EXPORT_ALL.match(line.strip()):
+                every = True
+            elif (names := _EXPORT_NAMES.match(line.strip())) is not None:
+                named.update(names[1].split())
+            elif (included := _INCLUDE.match(line)) is not None:
+                for word in included[1].split():
+                    target = folder / word
+                    if "$" not in word and not any(c in word for c in "*?[") and target not in seen \
+                            and is_file(target):
+                        seen.add(target)
+                        queue.append(target)
+            elif (assigned := _SETS.match(line.strip())) is not None:
+                sets.setdefault(assigned[1], (path, number))
+                if line.strip().startswith("export"):
+                    named.add(assigned[1])
+    return {name: at for name, at in sets.items() if every or name in named}

@@ -1,0 +1,2 @@
+# Folder in which we looking for repositories
+DEVSTACK_WORKSPACE ?= $(shell pwd)/..
