@@ -115,3 +115,26 @@ def test_a_made_directory_over_a_file_every_image_has_or_a_named_config(tmp_path
     found = _findings(root, {"PATH": "/usr/bin:/bin"})
     assert sorted(found) == ["web:./Caddyfile:directory", "web:./passwd.local:directory"]
     assert found["web:./passwd.local:directory"][1].endswith("'web' gets a directory at /etc/passwd")
+
+
+def test_a_sibling_repository_not_cloned_yet_is_cloned_not_made(tmp_path: Path) -> None:
+    """openedx/devstack mounts ../edx-platform/common/test/data; `make dev.clone` clones edx-platform
+    beside it and stops at a folder that exists without .git: the advised `mkdir -p` broke that step."""
+    import subprocess
+
+    root = tmp_path / "devstack"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        "services:\n  lms:\n    image: busybox\n    volumes:\n"
+        "      - ../edx-platform/common/test/data:/edx/data\n      - ../backup:/backups\n")
+    (root / "Makefile").write_text("dev.clone: dev.clone.ssh\n\ndev.clone.ssh:\n\t./repo.sh clone_ssh\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    project = Project(ProjectOptions(path=root, env={"PATH": "/usr/bin:/bin"}))
+    found = {f.subject: f for f in MissingMount().run(project, Host(env={}))}
+    sibling = found["lms:../edx-platform/common/test/data"]
+    assert sibling.severity is Severity.WARNING and "../edx-platform, a folder beside this checkout, is missing" in (
+        sibling.message)
+    assert sibling.fix is not None and sibling.fix.title.startswith(
+        "clone the repository ../edx-platform before starting (`make dev.clone`)") and not sibling.fix.command
+    # a data folder beside it (laradock's ../backup) is still one docker makes on `up`
+    assert found["lms:../backup"].severity is Severity.INFO

@@ -83,7 +83,11 @@ class MissingMount(Check):
         `COPY bin/ /app/bin`, the image's ENTRYPOINT) is reported whatever other services of the
         image mount, and goes back where the image has it (`./bin:/app/bin`).
         It also finds bind sources inside the project that do not exist: docker creates them as
-        root-owned directories, even where a file was meant. A file-looking source
+        root-owned directories, even where a file was meant. A source deep in a folder beside
+        the checkout that is missing whole (openedx/devstack's `../edx-platform/common/test/data`)
+        is another repository not cloned yet: a warning whose advice is to clone it (naming a
+        Makefile target that clones, `make dev.clone`), never to create the folder, which the clone
+        would then refuse. A file-looking source
         (`./nginx.conf`, `./app.jar`, `./.env.local`: any name with an extension, a known
         dotfile like `.env` or `.npmrc`, a known extensionless file like `Makefile` or `Procfile`,
         or one mounted at such a target or where the image COPYs a file) or a service that runs as a

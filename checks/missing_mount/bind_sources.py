@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,11 +116,54 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
         # an empty folder made there would hide the code the image has at the target
         message = f"{head}: docker will make it an empty root-owned directory over the image's {hidden}"
         return Severity.WARNING, message, _no_empty(here, file, hidden)
+    sibling = _missing_sibling(source, project)
+    if sibling is not None:
+        # openedx/devstack's ../edx-platform/common/test/data: a repository its `make dev.clone` clones
+        # beside the checkout, which refuses a folder that exists without .git (mkdir would break it)
+        shown = project.shown(sibling)
+        clone = _clone_target(project.compose.project_dir)
+        how = f" (`make {clone}`)" if clone else ""
+        message = (f"{head}: {shown}, a folder beside this checkout, is missing: another repository the "
+                   "stack mounts, which docker would make an empty root-owned folder")
+        return Severity.WARNING, message, Fix(f"clone the repository {shown} before starting{how}; an empty "
+                                              "folder made there would stand in its way", Safety.ADVICE)
     user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)
     if user is not None:
         message = f"{head}: docker makes it root-owned, '{user.name}' runs as '{user.user}'"
         return Severity.WARNING, message, _mkdir_for(source, here, user, project)
     return Severity.INFO, f"{head}: docker will create it root-owned", _mkdir(source, here)
+
+
+def _missing_sibling(source: Path, project: Project) -> Path | None:
+    """The folder beside the project's checkout that the source lies in, deeper down, where that folder
+    is missing whole (`../edx-platform` of devstack's `../edx-platform/common/test/data`: a tree of its
+    own, another repository); None otherwise (laradock's `../backup` itself is a data folder)."""
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(project.compose.project_dir)
+    top = repo.top if repo is not None else project.compose.project_dir
+    parent = top.parent
+    if inside(source, top) or not inside(source, parent) or source == parent:
+        return None
+    first = parent / source.relative_to(parent).parts[0]
+    return None if first == source or os.path.lexists(first) else first
+
+
+_CLONE_TARGET = lazy(r"^([\w.-]*clone[\w.-]*)\s*:(?!=)", re.MULTILINE)
+
+
+def _clone_target(folder: Path) -> str:
+    """The first Makefile target of `folder` whose name says it clones (devstack's `dev.clone`), or ""."""
+    from doctor.project.reading import read_text
+    from doctor.project.tasks import MAKEFILES
+
+    for name in MAKEFILES:
+        try:
+            found = _CLONE_TARGET.search(read_text(folder / name, 256 * 1024))
+        except OSError:
+            continue
+        return found[1] if found else ""
+    return ""
 
 
 def _no_empty(here: str, file: bool, hidden: str) -> Fix:
