@@ -323,8 +323,24 @@ def _names(svcs: list[Service], shown: int = 3) -> str:
 
 def _published(image: str) -> bool:
     """Whether a registry plausibly has the reference: a namespace or registry (`org/app`,
-    `ghcr.io/org/app`). A bare `app:latest` means docker.io/library/app: official images only."""
-    return "/" in image.split("@")[0]
+    `ghcr.io/org/app`). A bare `app:latest` means docker.io/library/app: official images only
+    (kitsune's `node:22-bookworm`: `docker pull`, not "build or load")."""
+    name = image.split("@")[0]
+    return "/" in name or name.split(":", 1)[0].lower() in OFFICIAL_IMAGES
+
+
+# Docker Hub's official images a project commonly names bare (docker.io/library/NAME)
+OFFICIAL_IMAGES = frozenset({
+    "adminer", "alpine", "almalinux", "amazonlinux", "bash", "busybox", "caddy", "cassandra", "centos",
+    "clojure", "composer", "couchbase", "couchdb", "dart", "debian", "docker", "drupal",
+    "eclipse-mosquitto", "eclipse-temurin", "elasticsearch", "elixir", "emqx", "erlang", "fedora", "flink",
+    "gcc", "ghost", "golang", "gradle", "haproxy", "haskell", "httpd", "influxdb", "jetty", "joomla",
+    "julia", "kibana", "kong", "logstash", "mariadb", "matomo", "maven", "mediawiki", "memcached", "mongo",
+    "mongo-express", "mysql", "neo4j", "nextcloud", "nginx", "node", "odoo", "openjdk", "oraclelinux",
+    "percona", "perl", "php", "phpmyadmin", "postgres", "pypy", "python", "rabbitmq", "redis", "redmine",
+    "registry", "rockylinux", "ruby", "rust", "sonarqube", "solr", "swift", "telegraf", "tomcat",
+    "traefik", "ubuntu", "varnish", "wordpress", "zookeeper",
+})
 
 
 def _canonical(image: str) -> str:
