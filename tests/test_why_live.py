@@ -595,17 +595,24 @@ def test_a_postgres_started_without_a_password_is_traced_to_the_env_line(tmp_pat
     empty data volume and exits. `why` names env-drift's finding at the .env line (the stand-in, named
     like the image, logs what the real entrypoint logs)."""
     tag = f"doctor-test/why-{uuid.uuid4().hex[:8]}/postgres:16"
-    subprocess.run([docker_engine, "tag", busybox_image, tag], check=True, capture_output=True)
     name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    refusal = "Error: Database is uninitialized and superuser password is not specified."
+    # the refusal is the image's own CMD, as postgres's entrypoint runs its server: a compose `command:`
+    # that is no server (huginn's data-only `/bin/true`) initializes nothing, and is not judged
+    made = subprocess.run([docker_engine, "create", busybox_image, "sh"], check=True, capture_output=True, text=True)
+    container = made.stdout.strip()
+    try:
+        subprocess.run([docker_engine, "commit", "--change", f'CMD ["sh", "-c", "echo \'{refusal}\' >&2; exit 1"]',
+                        container, tag], check=True, capture_output=True)
+    finally:
+        subprocess.run([docker_engine, "rm", container], capture_output=True)
     root = tmp_path / "pg"
     root.mkdir()
-    refusal = "Error: Database is uninitialized and superuser password is not specified."
     (root / "compose.yaml").write_text(f"""\
 services:
   db:
     image: {tag}
     env_file: .env
-    command: ["sh", "-c", "echo '{refusal}' >&2; exit 1"]
 """)
     (root / ".env").write_text("POSTGRES_USER=app\nPOSTGRES_PASSWORD=\n")
     try:

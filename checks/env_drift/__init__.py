@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from doctor.project.types import ComposeModel, EnvFile, EnvSource, ProblemKind, 
 
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
-from .places import BREAKS, DROPS, OPTIONAL, _Keys, _services_of, empty_arg_builds_alike, placeholder_paths
+from .places import BREAKS, DROPS, OPTIONAL, _Keys, _lines, _services_of, empty_arg_builds_alike, placeholder_paths
 from .shell_required import required_unset
 
 # a service env file's template beside it (template_names): backend/.env -> backend/.env.example
@@ -36,7 +37,9 @@ class EnvDrift(Check):
         `.example_env`) that the developer's `.env` lacks. `${VAR:-}`, `${VAR-default}` and
         `${VAR:?message}` are deliberate and not findings; a key set in the shell counts as set. An
         unset variable is an error where the empty value breaks something (an image tag, a port, a
-        volume source, `container_name`, a build path), info where compose only passes an empty
+        volume source, `container_name`, a build path; a warning where it is a mapping's whole host
+        port, getsentry/self-hosted's `"$SENTRY_BIND:80/tcp"`: compose then publishes the container
+        port on a random host port, another at each `up`), info where compose only passes an empty
         optional value on (a label, or an `environment:` value the template itself leaves empty,
         like `SENTRY_DSN=`, or mentions only in a comment, like `# STORAGE_S3_REGION=`; or a build
         arg the service's Dockerfile declares with no default, langfuse's `ARG
@@ -74,8 +77,8 @@ class EnvDrift(Check):
         missing `.env`'s) copies the template, unless the Makefile writes the file other than by
         a plain `cp` (pontoon's `sed -e "s/#SITE_URL#/.../" server.env.template > server.env`):
         then it is that `make` command (advice), as a copy would keep the placeholders.
-        An official postgres, mysql or mariadb image (postgis and pgvector are postgres; not
-        linuxserver's mariadb, whose init reads other variables and starts without a password), run
+        A postgres, mysql or mariadb image (postgis and pgvector are postgres; not a re-packager's:
+        linuxserver's mariadb reads other variables and starts without a password, bitnami's too), run
         as its server (not huginn's data-only `command: /bin/true`), whose service gets
         none of the password variables its entrypoint needs to initialize an empty data volume
         (`POSTGRES_PASSWORD=` left empty by a copied `.env.sample`, linkwarden's) is a warning at
@@ -197,7 +200,12 @@ class EnvDrift(Check):
             optional = key == "labels" or commented or (key in OPTIONAL and entry is not None and not entry.value)
             severity = Severity.ERROR if key in BREAKS else Severity.INFO if optional else None
             message = f"'{use.name}' is not set and has no default: compose substitutes ''"
-            if key in BREAKS:
+            if key == "ports" and _whole_host_side(use):
+                # getsentry/self-hosted's `"$SENTRY_BIND:80/tcp"`: `:80` publishes port 80 on a host port
+                # the engine picks, which changes at each `up`
+                severity = Severity.WARNING
+                message += " in ports: the container port is published on a random host port, another at each up"
+            elif key in BREAKS:
                 message += f" in {key}: {BREAKS[key]}"
             elif key in DROPS:
                 message += f" in {key}: {DROPS[key]}"
@@ -427,6 +435,19 @@ def _args_alike(model: ComposeModel, keys: _Keys, use: VariableUse) -> Path | No
     found = [empty_arg_builds_alike(model.services, u.location) if keys.of(u.location) == "args" else None
              for u in uses]
     return found[0] if found and all(found) else None
+
+
+def _whole_host_side(use: VariableUse) -> bool:
+    """Whether the variable is the whole host port of a short port mapping (`- "$SENTRY_BIND:80/tcp"`,
+    `- 127.0.0.1:${WEB_PORT}:8000`): empty, it leaves `:80` (`127.0.0.1::8000`), which compose
+    publishes on a random host port."""
+    lines = _lines(use.location)
+    line = use.location.line if use.location is not None else None
+    if not line or not 0 < line <= len(lines):
+        return False
+    name = re.escape(use.name)
+    return re.match(rf"""^\s*-\s*["']?(?:[\w.\[\]:-]*:)?\$(?:\{{{name}\}}|{name}(?![A-Za-z0-9_])):\d""",
+                    lines[line - 1]) is not None
 
 
 def _make_sets(project: Project, name: str) -> str | None:

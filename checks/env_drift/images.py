@@ -33,7 +33,8 @@ NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, str] | None]] = {
 }
 # images built FROM postgres with its entrypoint
 NEEDS["postgis"] = NEEDS["pgvector"] = NEEDS["postgres"]
-DERIVED = {"postgis/postgis": "postgis", "pgvector/pgvector": "pgvector"}
+# publishers whose images of these servers start by other rules (other variables, no refusal)
+REPACKAGERS = ("linuxserver", "bitnami", "bitnamicharts", "cimg", "circleci")
 # what the entrypoint initializes the data folder for: the server, or options to it (`-c fsync=off`); any
 # other command runs as given (huginn's data-only `mysqldata` with `command: /bin/true`)
 SERVERS = frozenset({"postgres", "mysqld", "mariadbd", "mysqld_safe", "mariadbd-safe"})
@@ -43,17 +44,16 @@ Found = tuple[str, Location | None, str, Fix, Severity]
 
 
 def image_name(image: str) -> str:
-    """`postgres` of `docker.io/library/postgres:16-alpine@sha256:...`, `postgis` of `postgis/postgis:16-3.4`:
-    the official image's name; another's whole path (`lscr.io/linuxserver/mariadb`, whose init script
-    reads other variables and starts without a password), which no NEEDS key is."""
+    """`postgres` of `docker.io/library/postgres:16-alpine@sha256:...` or of a mirror's
+    `registry.example.com/postgres:16`, `postgis` of `postgis/postgis:16-3.4`: the image's last name;
+    the whole path of a re-packager's image (`lscr.io/linuxserver/mariadb`, whose init script reads other
+    variables and starts without a password; bitnami's, which read their own), which no NEEDS key is."""
     path = image.split("@", 1)[0].lower()
     last = path.rsplit("/", 1)[-1]
     path = path[:len(path) - len(last)] + last.split(":", 1)[0]
-    for registry in ("docker.io/", "index.docker.io/", "registry-1.docker.io/", "mirror.gcr.io/",
-                     "public.ecr.aws/docker/"):
-        path = path.removeprefix(registry)
-    path = path.removeprefix("library/")
-    return DERIVED.get(path, path)
+    if any(f"/{namespace}/" in f"/{path}" for namespace in REPACKAGERS):
+        return path
+    return path.rsplit("/", 1)[-1]
 
 
 def unpassworded(project: Project) -> Iterator[Found]:
