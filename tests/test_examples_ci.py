@@ -313,3 +313,15 @@ def test_repository_workflow_uses_the_action_and_checks_both_stacks(tmp_path: Pa
     assert checked.returncode == 0, checked.stdout + checked.stderr  # the step passes because doctor exits 1
     assert "POSTGRES_SERVER=postgresserver names no service" in checked.stdout
     assert "::error" not in checked.stdout  # console, not annotations, for the planted faults
+
+
+def test_the_ci_examples_say_what_to_install_when_nothing_is_set(tmp_path: Path) -> None:
+    """doctor is not on PyPI: the examples' `pip install devenv-doctor` failed at their first step. The
+    install now stops on an empty DOCTOR_SPEC with a line saying what to set."""
+    github = load(EXAMPLES / "ci" / "github-doctor.yml")
+    gitlab = load(EXAMPLES / "ci" / "gitlab-ci.yml")["doctor"]
+    assert github["env"]["DOCTOR_SPEC"] == "" and gitlab["variables"]["DOCTOR_SPEC"] == ""
+    install = next(str(s["run"]) for s in github["jobs"]["doctor"]["steps"] if "pip install" in str(s.get("run", "")))
+    for script in (install, gitlab["script"][0]):
+        done = run_script(script, tmp_path, {"PATH": os.environ["PATH"], "DOCTOR_SPEC": ""})
+        assert done.returncode == 1 and "set DOCTOR_SPEC to a git URL or wheel of doctor" in done.stdout
