@@ -30,7 +30,9 @@ class ComposeConfig(Check):
         Everything `docker compose config` would stop on, reported with file and line instead of
         compose's single first error: YAML syntax errors (a tab in indentation, duplicate keys),
         schema errors (`services` as a list, `ports: 8080`), an empty or binary compose file,
-        interpolation errors (`${TAG:?TAG must be set}` with TAG unset), a required env_file that
+        interpolation errors (`${TAG:?TAG must be set}` with TAG unset: its fix appends the key
+        to `.env` from the template that lists it, `add SECRET_KEY to .env from .env.example`,
+        else says where to set it), a required env_file that
         does not exist, references to undefined services, volumes or networks, and `.env` lines
         compose's dotenv parser rejects (a space in a key, an unterminated quote). It also
         reports files it cannot read (permission denied, symlink loops), and the files a local
@@ -120,6 +122,8 @@ class ComposeConfig(Check):
                     fix = _meant_service(project, problem.message)
                 if problem.kind is ProblemKind.ENV_FILE:
                     fix = _env_file_maker(project, problem.message) or _env_file_advice(project, problem)
+                if fix is None and problem.kind is ProblemKind.INTERPOLATION:
+                    fix = _required_value(project, problem.message)
                 # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
                 severity = Severity.WARNING if problem.kind is ProblemKind.LIMIT else None  # compose has no fault there
                 # the subject (a baseline's fingerprint) names the project's paths from its folder: the same in
@@ -477,6 +481,32 @@ def _engine_refusal(policy: RestartPolicy) -> tuple[str, str] | None:
     takes = f"condition takes {listed}" if policy.deploy else f"the engine takes {listed}"
     advice = f"use {close[0]!r} ({takes})" if close else f"use one of {listed}"
     return f"no restart policy is named '{name}'", advice
+
+
+_REQUIRED = lazy(r"required variable ([A-Za-z_][A-Za-z0-9_]*) is missing a value")
+
+
+def _required_value(project: Project, message: str) -> Fix | None:
+    """The value a `${NAME:?...}` compose stops at needs: NAME appended to `.env` from its template
+    where the template lists it (`add SECRET_KEY to .env from .env.example`), else where to set it."""
+    found = _REQUIRED.search(message)
+    if found is None:
+        return None
+    name = found[1]
+    files = project.interpolation_files
+    dotenv = files[-1] if files else project.root / ".env"
+    from .env_drift import _template_of
+    from .env_drift.fix import _append_fix
+
+    example = _template_of(dotenv)
+    entry = example.entry(name) if example is not None else None
+    target = project.shown(dotenv)
+    if example is not None and entry is not None:
+        if not os.path.lexists(dotenv):
+            return Fix(f"copy {project.shown(example.path)} to {target} (it sets {name}), then check its values",
+                       Safety.ADVICE)
+        return _append_fix(example, entry, dotenv, target, project.shown(example.path), project.root)
+    return Fix(f"set {name} in {target} (or export it in the shell)", Safety.ADVICE)
 
 
 def _merge_needs_compose_5(host: Host, message: str) -> Fix:

@@ -208,8 +208,11 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
     if unloaded:
         # COMPOSE_FILE naming a missing file, a YAML error: the checks saw the files compose would
         # not use (or part of them), so no edit of theirs is sure to be one `up` needs
-        note = ("doctor fix edits nothing while compose cannot read the project's files: "
-                "fix the error below by hand, then run it again")
+        first = unloaded[0]
+        at = first.location
+        where = f"{run.project.shown(at.path)}{f':{at.line}' if at.line else ''}: " if at is not None else ""
+        note = (f"doctor fix edits nothing while compose cannot read the project's files ({where}"
+                f"{run.project.shown_problem(first)}): fix that by hand, then run it again")
         return FixReport(run.project.root, notes=(note,), redactor=redactor, dry_run=options.dry_run,
                          unfixable=_unfixable(run, {}) or tuple(("compose-config", p.message) for p in unloaded))
     files = ProjectFiles(edit_root(run.project), run.project.compose.project_name, env)
