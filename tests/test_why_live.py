@@ -234,6 +234,8 @@ def test_why_after_abort_on_container_exit_blames_only_the_service_that_exited(t
         status, text = run_why(root, name)
         assert status == 1, text
         assert "✗ app" in text and "symptom  boom" in text, text
+        # the log, which only the project's name finds: a bare `docker compose logs` shows nothing here
+        assert f"look at  docker compose -p {name} logs app" in text, text
         assert "- db     exited (137), stopped when 'app' exited" in text, text
         assert "- cache  exited (143), stopped when 'app' exited" in text, text
         assert "1 of 3 services failed · 0 explained by a finding (2 stopped by a signal)" in text, text

@@ -187,7 +187,8 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         found = tuple(through_binds(s, _binds(project, container.service)) for s in symptoms.get(container.name, ()))
         explained = tuple(e for s in found for e in explaining(s, findings, project.services))
         if found and not explained:
-            explained = tuple(unexplained(s, *_pointed_at(project, s)) for s in found)
+            explained = tuple(unexplained(s, *_pointed_at(project, s), project=project.compose.project_name)
+                              for s in found)
         diagnoses.append(Diagnosis(container.service, container, found, explained))
     diagnoses.extend(_stopped_here(name, findings) for name in missing)
     # which service `up` stopped at is judged over them all, what is shown is the one asked for
@@ -263,7 +264,8 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     for service, symptoms in sorted(found.items()):
         explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services))
         if not explained:
-            explained = tuple(_on_failed_host(s, down) or unexplained(s, *_pointed_at(project, s, looked))
+            explained = tuple(_on_failed_host(s, down) or unexplained(s, *_pointed_at(project, s, looked),
+                                                                  project=project.compose.project_name)
                               for s in symptoms)
         said = exits[service].state.split(",")[0] if service in exits else ""
         diagnoses.append(Diagnosis(service, None, tuple(symptoms), explained, from_text=True,

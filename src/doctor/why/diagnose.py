@@ -420,7 +420,7 @@ def as_explained(finding: Finding, symptom: Symptom) -> Explained:
     return Explained(finding.check, finding.severity, message, finding.location, finding.subject, fix, symptom)
 
 
-def unexplained(symptom: Symptom, where: Location | None = None, setting: str = "") -> Explained:
+def unexplained(symptom: Symptom, where: Location | None = None, setting: str = "", project: str = "") -> Explained:
     """A finding of `doctor why` itself for a symptom no check explains: what it means and what to look at.
 
     `where` is the compose line the look-at points to (the healthcheck's `test:`), `setting` what to
@@ -433,11 +433,20 @@ def unexplained(symptom: Symptom, where: Location | None = None, setting: str = 
     elif signature is not None and signature.look_at:
         look = signature.look_at
     else:
-        look = f"docker compose logs {symptom.service}"
+        look = logs_command(project, symptom.service)
     meaning = signature.meaning if signature is not None else "no known signature"
     message = f"'{symptom.service}' {symptom.state}: {symptom.excerpt} ({meaning}{f'; look at {look}' if look else ''})"
     subject = f"{symptom.service}:{signature.id if signature else 'unknown'}"
     return Explained(WHY, Severity.ERROR, message, where, subject, None, symptom, look_at=look)
+
+
+def logs_command(project: str, service: str) -> str:
+    """`docker compose -p NAME logs SERVICE`: with the project's name, which alone finds its containers
+    wherever it is typed (a bare `docker compose logs` in the folder of a stack started with `-p`
+    shows nothing)."""
+    import shlex
+
+    return f"docker compose -p {shlex.quote(project)} logs {service}" if project else f"docker compose logs {service}"
 
 
 def stale(symptom: Symptom, changed: Sequence[str], fix: Fix) -> Explained:

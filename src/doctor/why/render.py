@@ -58,8 +58,10 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                 yield from _cause_lines(cause, redact, cwd)
             if not causes:
                 own = next((e for e in diagnosis.explained if e.symptom is symptom), None)
+                from doctor.why.diagnose import logs_command
+
                 look = own.look_at if own is not None and own.look_at else (
-                    symptom.signature.look_at if symptom.signature else f"docker compose logs {diagnosis.service}")
+                    symptom.signature.look_at if symptom.signature else logs_command(project, diagnosis.service))
                 if own is not None and own.location is not None:  # the compose line it points to
                     look = f"{_where(own, cwd)}  {look}"
                 if look:
