@@ -289,3 +289,13 @@ def test_a_json_report_is_redacted_string_by_string_keeping_each_lines_end() -> 
     masked = json.loads(redactor.document(text))["findings"][0]["fix"]["edits"][0]["new"]
     assert masked == "# random: `openssl rand -hex 64`\nSECRET_KEY_BASE=***\n\n# Optional vars\nPOSTGRES_PASSWORD=***\n"
     assert redactor.document("not json: PASSWORD=hunter22x") == "not json: PASSWORD=***"
+
+
+def test_a_shell_naming_an_unset_variable_twice_shows_its_name() -> None:
+    """`sh: CELERY_BROKER_PASSWORD: CELERY_BROKER_PASSWORD is not set` (a `${VAR:?}` in a command) was
+    shown as `...: *** is not set`, as if a value had been set and hidden."""
+    from doctor.redact import Redactor
+
+    line = "sh: CELERY_BROKER_PASSWORD: CELERY_BROKER_PASSWORD is not set"
+    assert Redactor([]).text(line) == line
+    assert Redactor([]).text("CELERY_BROKER_PASSWORD: s3cr3t-Broker") == "CELERY_BROKER_PASSWORD: ***"

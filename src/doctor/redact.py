@@ -261,6 +261,8 @@ def _key_values(text: str, sink: Sink) -> str:
             value = trimmed
         if group == "bare" and sep == ":" and value.lower() in PROSE_WORDS:
             continue
+        if group == "bare" and sep == ":" and value == key:
+            continue  # the shell's `sh: PASSWORD: PASSWORD is not set`: the name said twice, no value
         if value[:1] in "$`" and is_expansion(text, start, end):
             # ckan-docker's `api_token=$(ckan -c $CKAN_INI user token add ...)`: a command's output
             # (read here only to its first blank), no literal secret; what the command says is scanned on
