@@ -677,3 +677,32 @@ def test_why_finds_the_project_up_ran_here_under_another_name(tmp_path: Path, do
         holder.wait()
         for name in names:
             compose(docker_engine, root, name, "down", "-v", "--remove-orphans", "-t", "0")
+
+
+def test_each_service_held_off_its_loopback_port_is_explained_by_its_own_port(tmp_path: Path, docker_engine: str,
+                                                                             image: str) -> None:
+    """outline in a second worktree: its postgres and redis, both on 127.0.0.1, held by the first's. Each
+    failed service listed both port findings: `127.0.0.1` alone named every loopback port's finding."""
+    run = uuid.uuid4().hex[:8]
+    first, second = f"doctor-test-{run}-a", f"doctor-test-{run}-b"
+    pg, cache = free_port(), free_port()
+    text = (f"services:\n  postgres:\n    image: {image}\n    command: [sleep, '300']\n"
+            f"    ports: ['127.0.0.1:{pg}:5432']\n  redis:\n    image: {image}\n    command: [sleep, '300']\n"
+            f"    ports: ['127.0.0.1:{cache}:6379']\n")
+    roots = [tmp_path / "a", tmp_path / "b"]
+    for root in roots:
+        root.mkdir()
+        (root / "compose.yaml").write_text(text)
+    try:
+        assert compose(docker_engine, roots[0], first, "up", "-d").returncode == 0
+        assert compose(docker_engine, roots[1], second, "up", "-d").returncode != 0
+        status, report = run_why(roots[1], second)
+        assert status == 1, report
+        blocks = report.split("✗ ")[1:]
+        by_service = {block.split()[0]: block for block in blocks}
+        assert set(by_service) == {"postgres", "redis"}, report
+        assert f":{pg}/tcp" in by_service["postgres"] and f":{cache}/tcp" not in by_service["postgres"], report
+        assert f":{cache}/tcp" in by_service["redis"] and f":{pg}/tcp" not in by_service["redis"], report
+    finally:
+        for root, name in zip(roots, (first, second), strict=True):
+            compose(docker_engine, root, name, "down", "-v", "-t", "0")

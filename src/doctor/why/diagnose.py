@@ -314,6 +314,9 @@ def line_symptom(service: str, container: str, state: str, exit_code: int, line:
                    spans[matching[0].id][0])
 
 
+_BIND_ADDRESSES = frozenset({"127.0.0.1", "::1", "[::1]", "localhost"})
+
+
 def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collection[str] = ()) -> tuple[Explained, ...]:
     """The findings of the symptom's checks that explain it: naming a captured value, else the service;
     those of the most specific signature's checks first (a name that does not resolve is the host's
@@ -329,8 +332,12 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
         return ()
     rank = {check: at for at, check in enumerate(symptom.checks)}
     everyone = symptom.service == ALL_SERVICES
+    # a bind's `127.0.0.1:35505` names its port: the address alone is every loopback port's finding
+    # (outline's postgres failing on 5432 was explained by redis's 6379 on 127.0.0.1 too); a host name stays
+    bound = "port" in symptom.captured and symptom.captured.get("host", "") in _BIND_ADDRESSES
     values = [_value(k, v) for k, v in symptom.captured.items()
-              if k in ("host", "port", "module", "path", "image", "container") and v not in WILDCARDS]
+              if k in ("host", "port", "module", "path", "image", "container") and v not in WILDCARDS
+              and not (k == "host" and bound)]
     host = symptom.captured.get("host", "")
     if "host_path" in symptom.captured:  # a container path through its bind mount: the project's folders
         parts = symptom.captured["host_path"].split("/")
