@@ -706,3 +706,25 @@ def test_each_service_held_off_its_loopback_port_is_explained_by_its_own_port(tm
     finally:
         for root, name in zip(roots, (first, second), strict=True):
             compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
+def test_a_service_waiting_on_an_unhealthy_one_never_started_by_no_fault_of_its_own(
+        tmp_path: Path, docker_engine: str, image: str) -> None:
+    """`depends_on: {db: {condition: service_healthy}}` with db unhealthy: app was counted failed, "no
+    finding of doctor's checks explains it" (3 of 3 failed, 0 explained on a real stack)."""
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "waits"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        f"services:\n  db:\n    image: {image}\n    command: [sleep, '300']\n"
+        "    healthcheck:\n      test: [CMD, 'false']\n      interval: 1s\n      retries: 1\n      timeout: 1s\n"
+        f"  app:\n    image: {image}\n    command: [sleep, '300']\n"
+        "    depends_on:\n      db:\n        condition: service_healthy\n")
+    try:
+        assert compose(docker_engine, root, name, "up", "-d").returncode != 0
+        status, text = run_why(root, name)
+        assert status == 1, text
+        assert "- app  created, never started: compose stopped at 'db' first" in text, text
+        assert "1 of 2 services failed · 0 explained by a finding (1 not started)" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")

@@ -140,10 +140,24 @@ def stopped_by(diagnoses: Sequence[Diagnosis]) -> list[Diagnosis]:
     """The diagnoses with a container compose created but never started for no reason of its own (it waits
     on nothing, no finding explains it) marked as stopped at the services where `up` failed: one it
     created none for, or whose container the engine could not start."""
+    # one that waits on a service that did not come up (`depends_on`): never started, no fault of its own
+    # (a held port on `result` left backend and celery "failed, no finding explains it")
+    diagnoses = [replace(d, symptoms=(), explained=(), stopped_at=waits) if (waits := _waited(d)) else d
+                 for d in diagnoses]
     at = tuple(d.service for d in diagnoses if d.failed and (d.container is None or d.container.error))
     if not at:
         return list(diagnoses)
     return [replace(d, symptoms=(), explained=(), stopped_at=at) if _stopped_first(d) else d for d in diagnoses]
+
+
+def _waited(diagnosis: Diagnosis) -> tuple[str, ...]:
+    """The services a container created and never started waits on (its `it waits on 'db' (...)` line),
+    where no finding explains it otherwise; () for any other."""
+    if (diagnosis.container is None or diagnosis.container.state != "created" or diagnosis.container.error
+            or any(e.is_cause for e in diagnosis.explained)):
+        return ()
+    line = next((s.line for s in diagnosis.symptoms if s.line.startswith(WAITS_ON)), "")
+    return tuple(dict.fromkeys(re.findall(r"'([^']+)'", line[len(WAITS_ON):])))
 
 
 def _stopped_first(diagnosis: Diagnosis) -> bool:
@@ -237,7 +251,7 @@ def symptom_lines(container: ContainerState, waits_on: str = "") -> list[str]:
     """
     lines = []
     if container.state == "created" and not container.error:
-        lines.append(f"container created, never started: it waits on {waits_on}" if waits_on else STOPPED_FIRST_LINE)
+        lines.append(f"{WAITS_ON}{waits_on}" if waits_on else STOPPED_FIRST_LINE)
     if container.oom_killed:
         lines.append(f"container was OOMKilled (exit {container.exit_code})")
     elif container.state == "exited" and container.exit_code == 137 and container.memory_limit:
@@ -468,6 +482,7 @@ def stale(symptom: Symptom, changed: Sequence[str], fix: Fix) -> Explained:
 ERROR_WORDS = re.compile(r"\b(error|invalid|unknown|not found|no such|cannot|can't|unable|refused|denied|failed"
                          r"|bad|timed out|timeout|unrecognized|illegal)\b", re.IGNORECASE)
 STOPPED_FIRST_LINE = "container created, never started: compose stopped first"
+WAITS_ON = "container created, never started: it waits on "
 ALL_SERVICES = "(all services)"  # the diagnosis of findings that concern no one service (a file compose cannot read)
 STOPPED_HERE_LINE = "no container: compose created others, and stopped at this one (its error is in the `up` output)"
 NOT_CREATED_LINE = "no container: compose created none (an `up` that failed before creating them, or no `up` yet)"
