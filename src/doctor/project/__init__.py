@@ -44,6 +44,10 @@ def template_names(name: str) -> tuple[str, ...]:
 
 # the names of the project's `.env` template, the one list (env-drift, compose-config, port-collision)
 ENV_EXAMPLE_NAMES = template_names(".env")
+# templates of `.env` for the docker setup beside the host app's (pixelfed's and snipe-it's `.env.docker`,
+# Laravel Sail's `.env.example.sail`): chosen where they fit the compose files better (Project.env_example)
+DOCKER_TEMPLATE_NAMES = (".env.docker", ".env.docker.example", ".env.example.docker", ".env.example.sail",
+                         ".env.sail.example")
 
 
 @record
@@ -246,12 +250,27 @@ class Project:
 
     @cached_property
     def env_example(self) -> EnvFile | None:
-        """The committed template of `.env` (`.env.example` and its usual aliases), if any."""
-        for name in ENV_EXAMPLE_NAMES:
-            found = self.env_file(self.root / name)
-            if found is not None:
-                return found
-        return None
+        """The committed template of `.env` (`.env.example` and its usual aliases), if any; where the
+        project also has one for its docker setup (`.env.docker`, Sail's `.env.example.sail`), the one
+        that fits the compose files best: the most of the variables they interpolate, and of hosts
+        naming their services (snipe-it's `.env.docker`: DB_HOST=db and MYSQL_ROOT_PASSWORD, where its
+        `.env.example` is the host app's, DB_HOST=127.0.0.1)."""
+        found = [t for name in ENV_EXAMPLE_NAMES if (t := self.env_file(self.root / name)) is not None][:1]
+        found += [t for name in DOCKER_TEMPLATE_NAMES if (t := self.env_file(self.root / name)) is not None]
+        if len(found) < 2:
+            return found[0] if found else None
+        model = self.compose
+        loaded = {p for service in model.services.values() for p in service.env_files}
+        found = [t for t in found if t.path not in loaded] or found  # a service's own env_file is no template
+        used = {u.name for u in model.variable_uses}
+        services = {name.lower() for name in model.services}
+
+        def fit(template: EnvFile) -> int:
+            hosts = sum(1 for e in template.entries if e.value and any(
+                e.value.lower() == name or f"//{name}:" in e.value.lower() for name in services))
+            return sum(1 for e in template.entries if e.key in used) + hosts
+
+        return max(found, key=fit)  # the first of the best: the usual name wins a tie
 
     def _env_file(self, path: Path) -> EnvFile | None:
         if not path.is_file():
