@@ -96,7 +96,10 @@ class RootOwnedFiles(Check):
         DIR:/w IMAGE chown ...`). Then run the service as you so it does not happen again:
         `user: "${UID}:${GID}"` with your ids set in .env (`UID=1000`, `GID=1000`, as airflow's
         `AIRFLOW_UID` is set): bash does not export UID and has no GID, so without those lines
-        compose warns the variables are not set and renders `user: ':'`. An image that starts as
+        compose warns the variables are not set and renders `user: ':'`; the service's named and
+        anonymous volumes, which docker made as root (kitsune's `node_modules:/app/node_modules`,
+        where `npm install` as you would fail), are handed to those ids once (`docker compose run
+        --rm --no-deps --user 0 --entrypoint chown node -R 1000:1000 /app/node_modules`). An image that starts as
         root and drops to the ids its entrypoint reads (ArchiveBox's `usermod -o -u "${PUID:-911}"`
         then `gosu`; linuxserver.io's images) would break under `user:`: the advice is then
         `PUID=1000` and `PGID=1000` in the service's environment, where its entrypoint script, its

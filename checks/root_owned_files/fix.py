@@ -138,7 +138,22 @@ def _run_as_you(project: Project, expected: Owner, who: str, services: Sequence[
     settings = [f"{name}={value}" for name, value in (("UID", expected.uid), ("GID", expected.gid))
                 if variables.get(name) != str(value)]
     first = f"set {' and '.join(settings)} in {env} and " if settings else ""
-    return f'{first}run {who} with user: "${{UID}}:${{GID}}"{_in_place(project, services)}'
+    return f'{first}run {who} with user: "${{UID}}:${{GID}}"{_in_place(project, services)}' + _volumes_note(
+        project, expected, services)
+
+
+def _volumes_note(project: Project, expected: Owner, services: Sequence[Service]) -> str:
+    """What `user:` needs besides: the named and anonymous volumes of those services are the engine's,
+    made as root when first mounted (kitsune's `node`: `node_modules:/app/node_modules`), where the
+    service would then write as the user and fail (`npm install`: EACCES); given to the ids once."""
+    found = [(svc, mount) for svc in services for mount in svc.volumes if mount.type == "volume" and mount.target]
+    if not found:
+        return ""
+    cli = project.compose_words()
+    steps = [f"{cli} run --rm --no-deps --user 0 --entrypoint chown {svc.name} -R {expected.uid}:{expected.gid} "
+             f"{mount.target}" for svc, mount in found[:3]]
+    more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+    return (f", and once hand the volumes docker made as root to those ids: {'; '.join(steps)}{more}")
 
 
 _USER_VARIABLE = lazy(r"""^\s*user:\s*["']?\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}["']?\s*(?:#.*)?$""")
