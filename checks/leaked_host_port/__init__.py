@@ -202,7 +202,9 @@ class LeakedHostPort(Check):
         source they share, asked. A message about a port a
         `.env` variable writes names that line (`.env:1 sets DB_PORT=5433`).
         Where no dev override is read (a devcontainer's one file, a single -f, a last -f that
-        is an add-on of one feature like open-webui's docker-compose.api.yaml), a literal the
+        is an add-on of one feature like open-webui's docker-compose.api.yaml; or a last -f that is
+        a compose file of its own, which lacks the service and is run alone too: mealie's
+        docker-compose.dev.yml, where a service with only environment would break that run), a literal the
         compose file writes for containers only is rewritten on its line, and a value from an
         env file (which host tools share) is set in the services' `environment:` of that one file
         where its name says it is a development file (AdventureLog's `-f docker/docker-compose.dev.yml`:

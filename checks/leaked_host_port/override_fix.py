@@ -49,7 +49,11 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     if (in_place := _anchor_in_place(project, consumers, secret)) is not None:
         return subject, in_place
     override = dev_override(project)
-    if override is None and not secret and (in_place := _in_place(project, consumers, False, env_file)) is not None:
+    alone = None
+    if override is not None and _runs_alone(project, override, {s.name for s, _, _ in consumers}):
+        alone, override = override, None  # mealie's docker-compose.dev.yml: a stub service there breaks its `-f` runs
+    if override is None and not secret and (
+            in_place := _in_place(project, consumers, False, env_file, alone=alone)) is not None:
         return subject, in_place
     # airflow's `postgresql+psycopg2://airflow:airflow@postgres:5433/airflow`: the override would copy the
     # password into a second file, while its own line already holds it
@@ -153,7 +157,8 @@ def _every_profile(project: Project) -> ComposeModel:
 
 
 def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_file: bool,
-              service_host: str | None = None, shared: tuple[str, ...] = (), included: bool = False) -> Fix | None:
+              service_host: str | None = None, shared: tuple[str, ...] = (), included: bool = False,
+              alone: Path | None = None) -> Fix | None:
     """Where no dev override is read (a devcontainer's `dockerComposeFile`, a single -f, a last -f
     that only adds one feature) there is no override to set the value in: a literal written in that
     compose file reaches the containers only, so its own line is edited, for every consumer reading
@@ -190,7 +195,8 @@ def _in_place(project: Project, consumers: list[Consumer], secret: bool, env_fil
     if service_host is None and not shared and not included and \
             readers - servers != {s.name for s, _, _ in consumers} - servers:
         return None
-    why = "only the containers read it" if env_file else "no dev override is read"
+    why = "only the containers read it" if env_file else "no dev override is read" if alone is None else (
+        f"{project.shown(alone)}, the override, runs alone too: a service there with no image would break it")
     why = "compose alone reads it, for the file its include loads" if included else why
     why = why if env_file or not secret else "an override would copy its password"
     if shared and not secret:
@@ -403,6 +409,27 @@ def _hosts_changed(key: str, old: str | None, new: str) -> str:
     if not pairs:
         return ""
     return ", with " + ", ".join(f"{b} in place of {a}" for a, b in pairs)
+
+
+def _runs_alone(project: Project, override: Path, names: set[str]) -> bool:
+    """Whether the override is a compose file of its own that lacks those services: each service it
+    defines has an image or a build (mealie's docker-compose.dev.yml, postgres and mailpit, which its
+    Taskfile runs with `-f docker-compose.dev.yml` alone), so a `mealie:` holding environment alone
+    would make it one compose refuses ("neither an image nor a build context")."""
+    from doctor.project.yamlload import YMap
+
+    if ".override." in override.name:  # compose's own override is read beside its file, never alone
+        return False
+    for documents in project.compose_documents():
+        if documents.path != override:
+            continue
+        for doc in documents.docs:
+            services = doc.get("services") if isinstance(doc, YMap) else None
+            if not isinstance(services, YMap) or not services or names & {str(n) for n in services}:
+                return False
+            return all(isinstance(spec, YMap) and (spec.get("image") or spec.get("build") or spec.get("extends"))
+                       for spec in services.values())
+    return False
 
 
 def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> dict[str, dict[str, int]] | None:
