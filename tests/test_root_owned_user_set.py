@@ -156,3 +156,19 @@ def test_a_file_only_bind_mounted_read_only_was_written_by_no_container(tmp_path
     # the same mount writable: postgres (root in its entrypoint) may have written it, and is named
     writable = build(tmp_path / "rw", compose.replace(":ro\n", "\n"), ("replica_user.sql",), ("replica_user.sql",))
     assert "'db' with user:" in title(run_check(writable)["owner:."])
+
+
+@needs_root
+def test_a_server_running_as_you_is_not_told_to_keep_another_users_data_nor_to_run_as_you(tmp_path: Path) -> None:
+    """shlink's mariadb runs with `user: 1000:1000`; its data folder owned by 999 (a run of its CI file,
+    `user: '0'`, or the image's own mysql user) was "kept there as its own user", expected: mariadb as
+    1000 cannot use it. It is a stray to chown, and the service needs no new `user:`."""
+    compose = ("services:\n  shlink_db_maria:\n    image: mariadb:11.8\n    user: 1000:1000\n"
+               "    volumes:\n      - ./data/infra/database_maria:/var/lib/mysql\n")
+    project = build(tmp_path, compose, ("data/infra/database_maria/ibdata1",), ())
+    for rel in ("data/infra/database_maria", "data/infra/database_maria/ibdata1"):
+        os.lchown(project / rel, 999, 999)
+    (finding,) = [f for f in run_check(project).values() if f.subject.startswith("owner:")]
+    assert finding.severity.label == "warning" and "keeps" not in finding.message, finding.message
+    advice = title(finding)
+    assert "'shlink_db_maria' runs as 1000:1000 already" in advice and "user: \"${UID}" not in advice, advice

@@ -58,7 +58,10 @@ class RootOwnedFiles(Check):
         bind mounts below it hold them (mattermost's `volumes/app/mattermost`), with the compose service whose
         bind mount covers them. A folder a database or server image (postgres,
         mysql, redis, ...) bind-mounts, owned by a user that is not root (postgres's 70 or 999),
-        is that server's data kept as its own user by design (linkwarden's `./pgdata`), and so
+        is that server's data kept as its own user by design (linkwarden's `./pgdata`; not where the
+        service runs as a numeric `user:` of another uid, shlink's mariadb with `user: 1000:1000`: the
+        files are strays it cannot use, chowned, and a service that runs as you already is told no
+        new `user:`), and so
         are files in a bind mount owned by exactly the service's numeric `user:` (lemmy's pictrs,
         `991:991`) or by the user its image runs as (mattermost's `USER mattermost`, uid 2000;
         read from the image on the engine, which the container that wrote them ran from), by the

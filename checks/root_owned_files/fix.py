@@ -64,6 +64,11 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     if service and not rootless and advice is None and (svc := project.services.get(service)) is not None \
             and not svc.user and _image_user(project, svc):
         service = None  # robotoff's `USER off`: the service already runs as a user; root came from elsewhere
+    if service and not rootless and (svc := project.services.get(service)) is not None and svc.user and \
+            svc.user.strip().strip("'\"") in (str(expected.uid), owner):
+        # shlink's mariadb, `user: 1000:1000` (you): it runs as you already; another run left these
+        # (its CI file's `user: '0'`), so only the chown is to do
+        service, then = None, f" ({service!r} runs as {owner} already: another run or user wrote them)"
     if service:
         who = repr(service) if sure else "it" if not also else "each"
         # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back

@@ -33,6 +33,8 @@ def _server_data(project: Project, host: Host, service: str, within: str, owners
     uid = (svc.user or "").partition(":")[0].strip()
     if uid.isdigit() and owners == [int(uid)]:
         return f"{service!r} runs as {svc.user} and keeps its files there"
+    if uid.isdigit():  # shlink's mariadb with `user: 1000:1000` and 999's files: another user's, which it cannot use
+        return None
     family = server_family(svc)
     if family:
         return f"{service!r} ({family}) keeps its data there as its own user"
