@@ -172,3 +172,20 @@ def test_a_server_running_as_you_is_not_told_to_keep_another_users_data_nor_to_r
     assert finding.severity.label == "warning" and "keeps" not in finding.message, finding.message
     advice = title(finding)
     assert "'shlink_db_maria' runs as 1000:1000 already" in advice and "user: \"${UID}" not in advice, advice
+
+
+@needs_root
+def test_the_mount_point_docker_made_for_a_volume_inside_a_bind_is_chowned_once(tmp_path: Path) -> None:
+    """wiki.js's dev container binds `../..:/wiki` with an anonymous `/wiki/node_modules`: docker makes the
+    empty node_modules in the checkout as root, whatever `user:` says; it was blamed on 'wiki' running as
+    root, and `user:` advised (already set). Chowned once, it stays yours."""
+    compose = ("services:\n  wiki:\n    image: node:20\n    user: '1000:1000'\n    volumes:\n"
+               "      - .:/wiki\n      - /wiki/node_modules\n")
+    project = build(tmp_path, compose, ("package.json",), ())
+    (project / "node_modules").mkdir()
+    os.lchown(project / "node_modules", 0, 0)
+    (finding,) = [f for f in run_check(project).values() if f.subject.startswith("owner:")]
+    assert finding.message.endswith("; the mount point of the volume of 'wiki' at /wiki/node_modules"), finding.message
+    advice = title(finding)
+    assert "docker made it for the volume of 'wiki' at /wiki/node_modules" in advice and "user:" in advice, advice
+    assert "run 'wiki' with" not in advice

@@ -58,7 +58,9 @@ class RootOwnedFiles(Check):
         bind mounts below it hold them (mattermost's `volumes/app/mattermost`), with the compose service whose
         bind mount covers them. A folder a database or server image (postgres,
         mysql, redis, ...) bind-mounts, owned by a user that is not root (postgres's 70 or 999),
-        is that server's data kept as its own user by design (linkwarden's `./pgdata`; not where the
+        is that server's data kept as its own user by design (linkwarden's `./pgdata`; an empty folder
+        that is the mount point of a volume inside a bind, wiki.js's node_modules under `../..:/wiki`,
+        is one docker made as root whatever `user:` says, and chowned it stays the user's; not where the
         service runs as a numeric `user:` of another uid, shlink's mariadb with `user: 1000:1000`: the
         files are strays it cannot use, chowned, and a service that runs as you already is told no
         new `user:`), and so
@@ -260,6 +262,11 @@ class RootOwnedFiles(Check):
         none_root: bool | str = writers == []
         if none_root and _read_only(project, [*candidates, *map(Path, first)]):
             none_root = "its only bind mounts are read-only: no container wrote there"
+        if owners == [0] and (points := _mount_points(project, [r[0] for r in rows])):
+            # wiki.js's node_modules: the empty folder docker made in the bind for the volume over it
+            service, sure, also, none_root = None, False, [], (
+                f"docker made it for {points}, as root whatever user: says; chowned, it stays yours")
+            message += f"; the mount point of {points}"
         advice = None
         if built and service is not None:
             made = dict(built)
@@ -271,3 +278,35 @@ class RootOwnedFiles(Check):
                    none_root=none_root, advice=advice)
         return self.finding(message + aside, Location(Path(within)), f"owner:{top}", fix)
 
+
+
+def _mount_points(project: Project, paths: list[str]) -> str:
+    """`the volume of 'wiki' at /wiki/node_modules`: where each path is a folder docker made inside a bind
+    mount as the mount point of a volume a service mounts below that bind's target (wiki.js's
+    `../..:/wiki` and an anonymous `/wiki/node_modules`); "" where any path is something else."""
+    import posixpath
+
+    points: dict[str, str] = {}
+    for svc in project.services.values():
+        binds = [m for m in svc.volumes if m.type == "bind" and m.source and m.target]
+        for mount in svc.volumes:
+            if mount.type != "volume" or not mount.target:
+                continue
+            for bind in binds:
+                inside = posixpath.relpath(mount.target, bind.target)
+                if not inside.startswith(".."):
+                    host = os.path.normpath(os.path.join(str(bind.source), inside))
+                    points.setdefault(host, f"the volume of {svc.name!r} at {mount.target}")
+    found = [points.get(os.path.normpath(path)) for path in paths]
+    if not found or None in found or not all(_empty_folder(path) for path in paths):
+        return ""
+    return ", ".join(dict.fromkeys(f for f in found if f))
+
+
+def _empty_folder(path: str) -> bool:
+    """Whether `path` is a folder with nothing in it (as docker leaves a mount point); False where unreadable."""
+    try:
+        with os.scandir(path) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
