@@ -221,3 +221,15 @@ def test_three_services_merging_one_variable_port_settle_with_the_first_on_it(tm
     project = Project(ProjectOptions(path=root, env=project_env(tmp_path)))
     published = {name: [m.published for m in svc.ports] for name, svc in project.services.items()}
     assert published["web"] == [str(port)] and len({p for ports in published.values() for p in ports}) == 3
+
+
+def test_a_move_names_the_override_as_it_opens_from_where_doctor_runs(tmp_path: Path) -> None:
+    """`doctor preflight why1` from the folder above: the title named `docker-compose.override.yml`,
+    which is not there from that folder; the console names files from where doctor runs."""
+    root = tmp_path / "why1"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text('services:\n  result:\n    image: busybox\n    ports: ["21700:80"]\n')
+    project = Project(ProjectOptions(path=root, cwd=tmp_path, env=project_env(tmp_path)))
+    moved = port_fix(project, host_with({21700}), "result", project.services["result"].ports[0],
+                     compose_version=(2, 40, 3))
+    assert moved is not None and "(why1/docker-compose.override.yml ports !override)" in moved.title, moved.title

@@ -317,7 +317,7 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
         combined, followed = into_override(project, move, followed, old, new, svc.name)
         if combined is not move:
             edits, joined = tuple(combined if e is move else e for e in edits), True
-            said += f" (in {combined.path.name})"
+            said += f" (in {project.shown(combined.path)})"
     # and the host's own env files: an app run on the host dials the published port itself
     on_host, host_said, by_hand = host_follow_edits(project, old, new,
                                                     edited | {(e.path, e.line) for e in followed}, shared)
@@ -621,13 +621,13 @@ def _compose_edits(project: Project, svc: Service, mapping: PortMapping, new: in
             specs = port_specs(svc, mapping, new, partner if new is not None else None)
             text = override_ports(override, svc.name, specs, use_override_tag=tag)
         except YamlEditError as exc:
-            text, why = None, f"{override.name}: {exc}"
+            text, why = None, f"{project.shown(override)}: {exc}"
         edit = whole_file_edit(override, text) if text is not None else None
         if edit is not None and not tag:
-            return (edit,), f"{override.name} ports"
+            return (edit,), f"{project.shown(override)} ports"
         if edit is not None:
             assumed = "" if version is not None else "; compose not found, assuming >= 2.24.4 for !override"
-            return (edit,), f"{override.name} ports !override{assumed}"
+            return (edit,), f"{project.shown(override)} ports !override{assumed}"
     if new is None:
         return (), f"remove {mapping.published} from {_where(project, mapping)}, {why}"
     own = _own_lines(moved, new)

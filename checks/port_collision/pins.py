@@ -142,7 +142,7 @@ def pin_edit(project: Project, variable: str, old: int, server: Service | None =
     if fixed and server is not None:
         said.append(f"{', '.join(map(repr, fixed))} dial{'s' if len(fixed) == 1 else ''} '{server.name}' on its "
                     f"container port {target}, not host port {old} ({', '.join(sorted(corrected))})")
-    return edit, "; ".join(filter(None, (follows, f"{' and '.join(said)} in {override.name}")))
+    return edit, "; ".join(filter(None, (follows, f"{' and '.join(said)} in {project.shown(override)}")))
 
 
 def _follows(project: Project, followed: dict[str, tuple[str, tuple[Path, int]]]) -> str:
