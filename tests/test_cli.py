@@ -318,7 +318,7 @@ def test_no_compose_file_at_the_repo_root_names_the_folders_below_that_hold_one(
         (tmp_path / where).write_text("services: {}\n")
     with pytest.raises(app.UsageError, match=r"compose files are in deploy/dev/compose\.yml, "
                                              r"docker/docker-compose\.yaml: give the folder, `doctor preflight "
-                                             r"deploy/dev`\)$"):  # a development one first
+                                             rf"{re.escape(str(tmp_path))}/deploy/dev`\)$"):  # a development one first
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
 
 
@@ -342,7 +342,7 @@ def test_no_compose_file_at_the_root_names_a_base_file_of_any_name_before_a_deep
         (tmp_path / where).write_text(text)
     with pytest.raises(app.UsageError, match=r"compose files are in docker/default\.yml, docker/traefik_local\.yml, "
                                              r"docker/test\.override\.yml and 1 more: give the file, `doctor "
-                                             r"preflight -f docker/default\.yml`\)$"):
+                                             rf"preflight -f {re.escape(str(tmp_path))}/docker/default\.yml`\)$"):
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
 
 
@@ -358,5 +358,6 @@ def test_no_compose_file_at_the_root_names_a_development_compose_file_by_its_own
         (tmp_path / where).write_text("services: {}\n")
     with pytest.raises(app.UsageError, match=r"compose files are in docker/devenv/docker-compose\.main\.yml, "
                                              r"docker/images/docker-compose\.yaml: give the file, `doctor preflight "
-                                             r"-f docker/devenv/docker-compose\.main\.yml`\)$"):
+                                             rf"-f {re.escape(str(tmp_path))}/docker/devenv/"
+                                             r"docker-compose\.main\.yml`\)$"):
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))

@@ -221,8 +221,9 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     return Run(report, done.project, done.host), config
 
 
-def require_compose_files(compose: ComposeModel, path: Path) -> None:
-    """Exit 2 with one line when there is no compose file to read (what compose says, and where)."""
+def require_compose_files(compose: ComposeModel, path: Path, command: str = "preflight") -> None:
+    """Exit 2 with one line when there is no compose file to read (what compose says, and where, and the
+    `doctor COMMAND` to type instead)."""
     if compose.files:
         return
     from doctor.project.compose_hint import compose_hint
@@ -232,7 +233,7 @@ def require_compose_files(compose: ComposeModel, path: Path) -> None:
     said = discovery[0] if discovery else "no configuration file provided: not found"
     raise UsageError(
         f"{path}: {said} (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml "
-        f"here and in the parent folders; {compose_hint(path)})"
+        f"here and in the parent folders; {compose_hint(path, command)})"
     )
 
 

@@ -49,7 +49,7 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
     config = load_effective_config(opts.target)
     options_for_project = project_options(opts.target, config)
     compose = Project(options_for_project).compose
-    require_compose_files(compose, opts.target.path)
+    require_compose_files(compose, opts.target.path, "fix")
     with stopped_as_interrupt(not opts.dry_run):
         report = apply_fixes(
             FixOptions(

@@ -114,7 +114,7 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     if not named:  # no project here: compose's line and exit 2, as preflight says it (compose looks upwards)
         from doctor.project import Project, ProjectOptions
 
-        app.require_compose_files(Project(ProjectOptions(path=folder, env=opts.env)).compose, opts.path)
+        app.require_compose_files(Project(ProjectOptions(path=folder, env=opts.env)).compose, opts.path, "ports")
     host = Host(env=opts.env)
     repo = find_repo(folder)
     folders = _checkouts(folder, repo, host)

@@ -15,10 +15,12 @@ from doctor.project.reading import folders_below
 from doctor.regular import read_text
 
 
-def compose_hint(path: Path) -> str:
+def compose_hint(path: Path, command: str = "preflight") -> str:
     """How to name the compose file: the compose-looking files the folder holds, and the one its
     justfile, Makefile or .envrc hands compose as COMPOSE_FILE (cookiecutter-django's justfile
-    exports `COMPOSE_FILE := "docker-compose.local.yml"`, which compose alone never reads)."""
+    exports `COMPOSE_FILE := "docker-compose.local.yml"`, which compose alone never reads). A folder
+    below is named as it opens from where doctor runs (`ac/nginx-nodejs-redis` for `ac`), in the
+    `doctor COMMAND` the user typed."""
     folder = path if path.is_dir() else path.parent
     try:
         names = sorted(e.name for e in folder.iterdir() if re.fullmatch(COMPOSE_LIKE, e.name))
@@ -41,8 +43,10 @@ def compose_hint(path: Path) -> str:
         shown = ", ".join(below[:3]) + (f" and {len(below) - 3} more" if len(below) > 3 else "")
         first = below[0]
         folder_of, _, name = first.rpartition("/")
-        give = (f"give the folder, `doctor preflight {folder_of}`" if name in _DEFAULT_NAMES
-                else f"give the file, `doctor preflight -f {first}`")
+        typed = str(folder) if str(path) != "." else ""  # as given: relative to where doctor runs
+        here = os.path.join(typed, folder_of) if typed else folder_of
+        give = (f"give the folder, `doctor {command} {here}`" if name in _DEFAULT_NAMES
+                else f"give the file, `doctor {command} -f {os.path.join(typed, first) if typed else first}`")
         return f"compose files are in {shown}: {give}"
     return "give one with -f"
 

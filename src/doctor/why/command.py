@@ -101,7 +101,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     # provided` is doctor's too: no files to read)
     refused = refusal(text) if text else ""
     if not (refused and "no configuration file" in refused):
-        app.require_compose_files(project.compose, opts.path)
+        app.require_compose_files(project.compose, opts.path, "why")
     name = project.compose.project_name
     if opts.service is not None and opts.service not in project.services:
         known = ", ".join(sorted(project.services)) or "none"
