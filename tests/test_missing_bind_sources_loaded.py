@@ -138,3 +138,17 @@ def test_a_sibling_repository_not_cloned_yet_is_cloned_not_made(tmp_path: Path) 
         "clone the repository ../edx-platform before starting (`make dev.clone`)") and not sibling.fix.command
     # a data folder beside it (laradock's ../backup) is still one docker makes on `up`
     assert found["lms:../backup"].severity is Severity.INFO
+
+
+def test_a_folder_mounted_at_a_target_named_like_a_script_is_a_folder(tmp_path: Path) -> None:
+    """pixelfed's `${...}/proxy-acme:/etc/acme.sh` (nginxproxy/acme-companion): acme.sh's config folder;
+    the fix said to create the file proxy-acme, which would break the mount."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        "services:\n  proxy-acme:\n    image: nginxproxy/acme-companion\n    volumes:\n"
+        "      - ./state/proxy-acme:/etc/acme.sh\n      - ./state/run.sh:/entrypoint.sh\n")
+    found = _findings(root, {"PATH": "/usr/bin:/bin"})
+    assert found["proxy-acme:state/proxy-acme"] == (
+        Severity.INFO, "bind source ./state/proxy-acme does not exist: docker will create it root-owned")
+    assert found["proxy-acme:state/run.sh"][0] is Severity.WARNING  # a file meant: docker makes it a folder

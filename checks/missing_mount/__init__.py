@@ -90,7 +90,8 @@ class MissingMount(Check):
         would then refuse. A file-looking source
         (`./nginx.conf`, `./app.jar`, `./.env.local`: any name with an extension, a known
         dotfile like `.env` or `.npmrc`, a known extensionless file like `Makefile` or `Procfile`,
-        or one mounted at such a target or where the image COPYs a file) or a service that runs as a
+        or one mounted at such a target, bar a folder named like a file, acme.sh's `/etc/acme.sh`,
+        or where the image COPYs a file) or a service that runs as a
         non-root `user:` is a warning, `create_host_path: false` an error (the container cannot
         start), a plain data or log directory only info (often intended). After the first `up`,
         the empty directory docker made for a file-looking source mounted at a file-looking

@@ -181,6 +181,8 @@ def _meant_file(source: Path, uses: list[tuple[Service, Mount]], project: Projec
         return True
     for service, mount in uses:
         name = posixpath.basename(mount.target.rstrip("/"))
+        if name.lower() in FOLDER_NAMES:
+            continue  # pixelfed's proxy-acme at /etc/acme.sh: acme.sh's config folder, whatever its suffix says
         if name and (name.lower() in FILE_NAMES or _looks_like_file(Path(name))):
             return True
         if _copied_file_at(project, service, mount.target):
@@ -273,6 +275,10 @@ def _mkdir_for(source: Path, here: str, user: Service, project: Project) -> Fix:
     if not uid.isdigit() or (gid and not gid.isdigit()):
         return _mkdir(source, here)
     return Fix(f"{start}, then as root chown {uid}:{gid or uid} {quoted}", Safety.ADVICE)
+
+
+# folders whose names look like files: acme.sh's home (nginxproxy/acme-companion's /etc/acme.sh)
+FOLDER_NAMES = frozenset({"acme.sh", ".acme.sh"})
 
 
 def _looks_like_file(path: Path) -> bool:
