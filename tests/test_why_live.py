@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import random
 import socket
 import subprocess
@@ -726,5 +727,22 @@ def test_a_service_waiting_on_an_unhealthy_one_never_started_by_no_fault_of_its_
         assert status == 1, text
         assert "- app  created, never started: compose stopped at 'db' first" in text, text
         assert "1 of 2 services failed · 0 explained by a finding (1 not started)" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
+def test_on_a_github_actions_log_why_writes_annotations(tmp_path: Path, docker_engine: str, image: str) -> None:
+    """preflight picks the `github` format on an Actions log (GITHUB_ACTIONS=true, no TTY); why printed
+    its console checklist there."""
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "gh"
+    root.mkdir()
+    (root / "compose.yaml").write_text(f"services:\n  app:\n    image: {image}\n"
+                                       "    command: [\"sh\", \"-c\", \"echo boom; exit 3\"]\n")
+    try:
+        _up_until(docker_engine, root, name, lambda seen: seen["app"].state == "exited")
+        out = io.StringIO()
+        status = why(WhyOptions(path=root, project_name=name, env={**os.environ, "GITHUB_ACTIONS": "true"}), out)
+        assert status == 1 and out.getvalue().startswith("::error title=why::'app' exited (3): boom"), out.getvalue()
     finally:
         compose(docker_engine, root, name, "down", "-v", "-t", "0")

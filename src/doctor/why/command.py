@@ -84,6 +84,11 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.why.signatures import NOT_CREATED
 
     app.require_valid_project_name(opts.project_name)
+    if opts.format is None and opts.output is None:  # on a GitHub Actions log, annotations, as preflight does
+        from doctor.report.github import auto_format
+
+        chosen = auto_format(opts.env, out.isatty())
+        opts = replace(opts, format=chosen.value) if chosen is not None else opts
     if opts.path is not None and str(opts.path) == "-":  # `doctor why -`: standard input, as piped, and this folder
         opts = replace(opts, path=Path("."))
     _no_log_as_project(opts.path)
