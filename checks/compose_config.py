@@ -201,7 +201,10 @@ class ComposeConfig(Check):
                                    Fix(f"set {variable} in .env (or export it) before `up`", Safety.ADVICE))
             elif path and not os.path.exists(path):
                 shown = project.shown(Path(path))
-                message = (f"the file {shown} this {kind} is read from does not exist: `up` fails (bind source "
+                users = _users_of(project, kind, name)
+                # the services that read it: `doctor why` ties the missing file to the one `up` stopped at
+                of = f" of {service_names(users)}" if users else ""
+                message = (f"the file {shown} this {kind}{of} is read from does not exist: `up` fails (bind source "
                            "path does not exist)")
                 yield self.finding(message, at, f"{kind}-file:{name}",
                                    Fix(f"create {shown} before `up`", Safety.ADVICE))
@@ -481,6 +484,24 @@ def _engine_refusal(policy: RestartPolicy) -> tuple[str, str] | None:
     takes = f"condition takes {listed}" if policy.deploy else f"the engine takes {listed}"
     advice = f"use {close[0]!r} ({takes})" if close else f"use one of {listed}"
     return f"no restart policy is named '{name}'", advice
+
+
+def _users_of(project: Project, kind: str, name: str) -> list[str]:
+    """The enabled services whose `secrets:` (or `configs:`) name the `kind` `name` (by itself, or as a
+    long entry's `source:`)."""
+    from doctor.project.yamlload import YMap
+
+    users: set[str] = set()
+    for documents in project.compose_documents():
+        for doc in documents.docs:
+            services = doc.get("services") if isinstance(doc, YMap) else None
+            for service, spec in services.items() if isinstance(services, YMap) else ():
+                refs = spec.get(f"{kind}s") if isinstance(spec, YMap) else None
+                for ref in refs if isinstance(refs, list) else ():
+                    named = ref.get("source") if isinstance(ref, YMap) else ref
+                    if str(named) == name and str(service) in project.services:
+                        users.add(str(service))
+    return sorted(users)
 
 
 _REQUIRED = lazy(r"required variable ([A-Za-z_][A-Za-z0-9_]*) is missing a value")

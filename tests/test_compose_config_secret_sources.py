@@ -52,7 +52,8 @@ def test_an_unset_variable_and_a_missing_file_of_a_used_secret_are_errors_at_the
     found = sorted(run(tmp_path), key=lambda f: f.location.line if f.location and f.location.line else 0)
     assert [(f.severity.name, f.location.line if f.location else None) for f in found] == [("ERROR", 11), ("ERROR", 13)]
     assert "the variable 'ZULIP__SECRET_KEY' this secret takes its value from is not set" in found[0].message
-    assert "the file secrets/django_key this secret is read from does not exist" in found[1].message
+    # the services reading it named: `doctor why` ties the missing file to the service `up` stopped at
+    assert "the file secrets/django_key this secret of 'app' is read from does not exist" in found[1].message
     # the service a profile leaves off needs none of its secrets
     assert not any("not/made/yet" in f.message for f in found)
 

@@ -746,3 +746,25 @@ def test_on_a_github_actions_log_why_writes_annotations(tmp_path: Path, docker_e
         assert status == 1 and out.getvalue().startswith("::error title=why::'app' exited (3): boom"), out.getvalue()
     finally:
         compose(docker_engine, root, name, "down", "-v", "-t", "0")
+
+
+def test_a_service_whose_secret_file_is_missing_is_where_up_stopped(tmp_path: Path, docker_engine: str,
+                                                                    image: str) -> None:
+    """awesome-compose's nginx-golang-postgres without db/password.txt: `up` creates the others and stops at
+    db ("bind source path does not exist"); db was "not created" with no cause, and web counted failed."""
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "ngp"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: {image}\n    command: [sleep, '300']\n"
+        f"  db:\n    image: {image}\n    command: [sleep, '300']\n    secrets: [db-password]\n"
+        "secrets:\n  db-password:\n    file: db/password.txt\n")
+    try:
+        assert compose(docker_engine, root, name, "up", "-d").returncode != 0
+        status, text = run_why(root, name)
+        assert status == 1, text
+        assert "✗ db   no container (not created)" in text and "cause    compose-config  " in text, text
+        assert "ngp/db/password.txt this secret of 'db' is read from does not exist" in text, text
+        assert "- web  created, never started: compose stopped at 'db' first" in text, text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "-t", "0")
