@@ -515,8 +515,10 @@ def forget_projects(folder: Path) -> None:
     """Empty doctor's per-project caches (models, file facts) in `folder`, keep the user's: the state
     of a first run on a project (a fresh clone, a new worktree) by someone who ran doctor before."""
     for entry in folder.glob("*") if folder.is_dir() else ():
-        if not entry.name.startswith(USER_CACHES):
-            entry.unlink()
+        # a user cache's temp file too (`.login-path-2.json.PID.X.doctor-tmp`, which a refresher in the
+        # background renames or removes meanwhile: gone before the unlink is no error)
+        if not entry.name.lstrip(".").startswith(USER_CACHES):
+            entry.unlink(missing_ok=True)
 
 
 def forget_all(folder: Path, table: Path | None = None) -> None:
