@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import field, record
 from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Problem, Service
 
@@ -46,6 +47,7 @@ def template_names(name: str) -> tuple[str, ...]:
 ENV_EXAMPLE_NAMES = template_names(".env")
 # templates of `.env` for the docker setup beside the host app's (pixelfed's and snipe-it's `.env.docker`,
 # Laravel Sail's `.env.example.sail`): chosen where they fit the compose files better (Project.env_example)
+_URL_HOSTS = lazy(r"//([^/:\s]+):")  # `meilisearch` of MEILISEARCH_HOST=http://meilisearch:7700
 DOCKER_TEMPLATE_NAMES = (".env.docker", ".env.docker.example", ".env.example.docker", ".env.example.sail",
                          ".env.sail.example")
 
@@ -255,8 +257,9 @@ class Project:
         that fits the compose files best: the most of the variables they interpolate, and of hosts
         naming their services (snipe-it's `.env.docker`: DB_HOST=db and MYSQL_ROOT_PASSWORD, where its
         `.env.example` is the host app's, DB_HOST=127.0.0.1)."""
-        found = [t for name in ENV_EXAMPLE_NAMES if (t := self.env_file(self.root / name)) is not None][:1]
-        found += [t for name in DOCKER_TEMPLATE_NAMES if (t := self.env_file(self.root / name)) is not None]
+        usual = next((t for name in ENV_EXAMPLE_NAMES if (t := self.env_file(self.root / name)) is not None), None)
+        found = [*([usual] if usual is not None else []),
+                 *(t for name in DOCKER_TEMPLATE_NAMES if (t := self.env_file(self.root / name)) is not None)]
         if len(found) < 2:
             return found[0] if found else None
         model = self.compose
@@ -265,9 +268,9 @@ class Project:
         used = {u.name for u in model.variable_uses}
         services = {name.lower() for name in model.services}
 
-        def fit(template: EnvFile) -> int:
-            hosts = sum(1 for e in template.entries if e.value and any(
-                e.value.lower() == name or f"//{name}:" in e.value.lower() for name in services))
+        def fit(template: EnvFile) -> int:  # one set lookup per host a value names, not one scan per service
+            hosts = sum(1 for e in template.entries if e.value and (
+                e.value.lower() in services or not services.isdisjoint(_URL_HOSTS.findall(e.value.lower()))))
             return sum(1 for e in template.entries if e.key in used) + hosts
 
         return max(found, key=fit)  # the first of the best: the usual name wins a tie
