@@ -17,6 +17,11 @@ from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
 from doctor.project.reading import parse_json, read_regular_text
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 _NAME = lazy(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _SEPARATORS = lazy(r"[-_.]+")
 # distribution -> top-level module, for the common packages whose names differ
@@ -94,23 +99,36 @@ def _requirement(spec: str, path: Path, line: int | None) -> Requirement | None:
 
 
 def _pyproject(path: Path) -> Manifest | None:
+    return _from_pyproject(path, "manifest", _pyproject_manifest)
+
+
+def _from_pyproject(path: Path, key: str, build: Callable[[Path, str, dict[str, Any]], Manifest | None]
+                    ) -> Manifest | None:
+    """`build(path, text, table)` of a pyproject.toml, remembered under `key` while the file is
+    unchanged (a warm run parses no TOML); None where it is absent or does not parse."""
     if not path.is_file() or sys.version_info < (3, 11):
         return None
     from doctor.project.memo import remember
 
-    return remember("pyproject", (path,), "manifest", lambda: _pyproject_manifest(path))
+    def parsed() -> Manifest | None:
+        text = read_regular_text(path)
+        data = _toml(text) if text is not None else None
+        return build(path, text, data) if text is not None and data is not None else None
+
+    return remember("pyproject", (path,), key, parsed)
 
 
-def _pyproject_manifest(path: Path) -> Manifest | None:
+def _toml(text: str) -> dict[str, Any] | None:
+    """The TOML document's table, None where it does not parse."""
     from doctor import lean_toml as tomllib
 
-    text = read_regular_text(path)
     try:
-        data = tomllib.loads(text) if text is not None else None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return None
-    if data is None or text is None:
-        return None
+
+
+def _pyproject_manifest(path: Path, text: str, data: dict[str, Any]) -> Manifest | None:
     own = normalize(str(data.get("project", {}).get("name", "")))
     specs: list[str] = [d for d in data.get("project", {}).get("dependencies", []) if isinstance(d, str)]
     poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {})
@@ -130,23 +148,10 @@ def dev_groups_manifest(path: Path) -> Manifest | None:
     """The development groups of a pyproject.toml that `uv sync` and `poetry install` install by
     default: uv's `[dependency-groups]` named by `tool.uv.default-groups` (`dev` unless set), Poetry's
     groups that are not optional and its old `dev-dependencies`; None without any."""
-    if not path.is_file() or sys.version_info < (3, 11):
-        return None
-    from doctor.project.memo import remember
-
-    return remember("pyproject", (path,), "dev-groups", lambda: _dev_groups_manifest(path))
+    return _from_pyproject(path, "dev-groups", _dev_groups_manifest)
 
 
-def _dev_groups_manifest(path: Path) -> Manifest | None:
-    from doctor import lean_toml as tomllib
-
-    text = read_regular_text(path)
-    try:
-        data = tomllib.loads(text) if text is not None else None
-    except tomllib.TOMLDecodeError:
-        return None
-    if not isinstance(data, dict) or text is None:
-        return None
+def _dev_groups_manifest(path: Path, text: str, data: dict[str, Any]) -> Manifest | None:
     specs: list[str] = []
     groups = data.get("dependency-groups")
     if isinstance(groups, dict):
@@ -251,11 +256,8 @@ def _dev_listed(pyproject: Path, wanted: str) -> bool:
     text = read_regular_text(pyproject)
     if text is None or wanted not in text.lower().replace("_", "-"):
         return False
-    from doctor import lean_toml as tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    data = _toml(text)
+    if data is None:
         return False
     groups: list[object] = []
     for table in (data.get("dependency-groups"), data.get("project", {}).get("optional-dependencies")):
