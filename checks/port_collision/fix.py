@@ -353,8 +353,12 @@ def _sharing(project: Project, service: str, variable: str) -> list[str]:
     """The other enabled services whose published port is `variable` too (a mapping a YAML merge key
     copies: `<<: *app`), which a new value would move along."""
     return sorted(name for name, other in project.services.items() if name != service
-                  and any(variable in m.variables and re.search(rf"\$\{{?{re.escape(variable)}\b", _sides(m)[0])
-                          for m in other.ports))
+                  and any(variable in m.variables and _interpolates(_sides(m)[0], variable) for m in other.ports))
+
+
+def _interpolates(side: str, name: str) -> bool:
+    """Whether a side of a port mapping (`${WEB_PORT:-8000}`) interpolates the variable `name`."""
+    return re.search(rf"\$\{{?{re.escape(name)}\b", side) is not None
 
 
 def _told(svc: Service, variable: str) -> bool:
@@ -482,7 +486,7 @@ def port_variable(project: Project, mapping: PortMapping) -> str:
     found = []
     host_side = _sides(mapping)[0]
     for name in mapping.variables:
-        if host_side and re.search(rf"\$\{{?{re.escape(name)}\b", host_side) is None:
+        if host_side and not _interpolates(host_side, name):
             continue  # the container side's `${PORT:-8000}` in `${WEB_PORT:-8000}:${PORT:-8000}`
         held = _held(values, mapping, name)
         if held is not None and held in _published_forms(mapping):
