@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.model import Finding, Fix, Safety, Severity
+from doctor.project.reading import empty_folder
 from doctor.project.types import ComposeModel, Mount, Service
 
 from .bind_sources import _looks_like_file, _shown
@@ -64,10 +65,9 @@ def _file_meant(source: Path, target: str) -> bool:
     try:
         if source.is_symlink() or not source.is_dir():
             return False
-        with os.scandir(source) as entries:
-            return next(entries, None) is None
     except OSError:
         return False
+    return empty_folder(source)
 
 
 def _uid(path: Path) -> int | None:

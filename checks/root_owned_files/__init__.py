@@ -286,6 +286,8 @@ def _mount_points(project: Project, paths: list[str]) -> str:
     `../..:/wiki` and an anonymous `/wiki/node_modules`); "" where any path is something else."""
     import posixpath
 
+    from doctor.project.reading import empty_folder
+
     points: dict[str, str] = {}
     for svc in project.services.values():
         binds = [m for m in svc.volumes if m.type == "bind" and m.source and m.target]
@@ -298,15 +300,7 @@ def _mount_points(project: Project, paths: list[str]) -> str:
                     host = os.path.normpath(os.path.join(str(bind.source), inside))
                     points.setdefault(host, f"the volume of {svc.name!r} at {mount.target}")
     found = [points.get(os.path.normpath(path)) for path in paths]
-    if not found or None in found or not all(_empty_folder(path) for path in paths):
+    if not found or None in found or not all(empty_folder(path) for path in paths):
         return ""
     return ", ".join(dict.fromkeys(f for f in found if f))
 
-
-def _empty_folder(path: str) -> bool:
-    """Whether `path` is a folder with nothing in it (as docker leaves a mount point); False where unreadable."""
-    try:
-        with os.scandir(path) as entries:
-            return next(entries, None) is None
-    except OSError:
-        return False

@@ -113,6 +113,16 @@ def is_dir(path: Path | str) -> bool:
     return _is(path, stat.S_ISDIR)
 
 
+def empty_folder(path: Path | str) -> bool:
+    """Whether `path` is a folder with nothing in it (as docker leaves a mount point it made); False
+    for anything else, and where it cannot be listed."""
+    try:
+        with os.scandir(path) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
+
+
 def is_file(path: Path | str) -> bool:
     """Path.is_file, False as is_dir is (a name too long, a loop, a path this user cannot reach)."""
     return _is(path, stat.S_ISREG)
