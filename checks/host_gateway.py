@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.host.listeners import loopback_only
 from doctor.lazyre import lazy
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity, replace
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, and_list, replace
 from doctor.project import Project
 from doctor.project.edits import dev_override
 from doctor.project.env_hosts import image_basename, image_family, is_dial_key
@@ -171,8 +171,7 @@ def _readers(project: Project, services: list[Service]) -> dict[tuple[Location |
 
 
 def _listed(names: list[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    return and_list([f"'{n}'" for n in names])
 
 
 def _dials(svc: Service) -> list[Dial]:

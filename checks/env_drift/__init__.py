@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
+from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, and_list
 from doctor.project import Project, template_names
 from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
@@ -471,7 +471,7 @@ def _listed(keys: list[str], most: int = 3) -> str:
     """`SECRET_KEY_BASE, POSTGRES_PASSWORD and POSTGRES_USER`; past `most`, how many more."""
     if len(keys) > most:
         return f"{', '.join(keys[:most])} and {len(keys) - most} more"
-    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
+    return and_list(keys)
 
 
 def _made_by_make(project: Project, path: Path) -> Fix | None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from doctor.host.ports import HostSocket, ips_overlap
-from doctor.model import Check, Finding, Fix, Safety, Severity, record
+from doctor.model import Check, Finding, Fix, Safety, Severity, and_list, record
 from doctor.project.types import PortMapping, Service
 
 TYPE_CHECKING = False
@@ -228,8 +228,7 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
 
 def quoted(names: tuple[str, ...]) -> str:
     """'a' and 'b' / 'a', 'b' and 'c'."""
-    shown = [f"'{n}'" for n in names]
-    return ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else "".join(shown)
+    return and_list([f"'{n}'" for n in names])
 
 
 def _shared_network_finding(check: Check, name: str, svc: Service) -> Finding:

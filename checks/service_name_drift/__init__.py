@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, and_list
 from doctor.project import Project
 from doctor.project.env_hosts import HostRef, family_of, host_refs, is_browser_key
 from doctor.project.service_network import (
@@ -269,7 +269,7 @@ class ServiceNameDrift(Check):
             env = {n: e.value for n, e in service.environment.items()}
             peer = listener_for(view, ref, env)
             named = [project.shown(f) for f in twins]
-            files = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+            files = and_list(named)
             message += f" of {', '.join(project.shown(f) for f in project.compose.files)} (it is a service of " \
                        f"{files}, which this run does not read)"
             if peer is not None and var.source is not EnvSource.ENV_FILE and var.location is not None:

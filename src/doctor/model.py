@@ -86,6 +86,11 @@ def relative_to(path: Path, root: Path) -> str:
         return str(path)
 
 
+def and_list(items: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`: items as a message's sentence lists them ("" for none)."""
+    return f"{', '.join(items[:-1])} and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
 def service_names(names: Sequence[str], most: int = 4) -> str:
     """`'scheduler', 'server', 'worker'`; past `most`, the first three and how many more
     (`'api', 'scheduler', 'update-listener' and 8 more services`): a message naming a project's
