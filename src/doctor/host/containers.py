@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from doctor.host.engine import quote
+from doctor.host.engine import Gone, quote
 from doctor.model import Unavailable, record
 
 TYPE_CHECKING = False
@@ -105,7 +105,10 @@ def project_containers(engine: EngineConnection, project: str, *, max_lines: int
     listed = engine.get_json(f"/containers/json?all=1&filters={filters}")
     states = []
     for item in (listed if isinstance(listed, list) else [])[:MAX_CONTAINERS]:
-        inspected = engine.get_json(f"/containers/{quote(str(item.get('Id', '')))}/json")
+        try:
+            inspected = engine.get_json(f"/containers/{quote(str(item.get('Id', '')))}/json")
+        except Gone:
+            continue  # removed since it was listed (compose cleaning up after a failed create): none to read
         states.append(_state(inspected if isinstance(inspected, dict) else {}))
     found = [with_logs(engine, state, max_lines, max_bytes) if state.failed else state for state in stopped(states)]
     return tuple(sorted(found, key=lambda s: (s.service, s.name)))

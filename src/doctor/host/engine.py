@@ -39,6 +39,10 @@ CONTAINER_LIST = "/containers/json?all=1"
 IMAGE_LIST = "/images/json"
 
 
+class Gone(Unavailable):
+    """The engine answered 404: what the path names is not there (a container removed since it was listed)."""
+
+
 class EngineConnection:
     """A found engine and whether it answered; never raises on construction.
 
@@ -122,7 +126,8 @@ class EngineConnection:
         else:
             status, body = _request(self._require(), path, self.timeout, self._sent.pop(path, None))
         if status != 200:
-            raise Unavailable(f"docker engine answered {status} to GET {path.split('?')[0]}")
+            answered = f"docker engine answered {status} to GET {path.split('?')[0]}"
+            raise Gone(answered) if status == 404 else Unavailable(answered)
         shown = path.split("?")[0]
         if _deeper_than(body, _MAX_DEPTH):  # json.loads would recurse until RecursionError
             raise Unavailable(f"docker engine sent JSON nested over {_MAX_DEPTH} levels for GET {shown}")
