@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_owners import ROOT_OWNED, USER, as_user, build_project, needs_root, own, same_scan
 
-from doctor.host import owner_cache, owner_find
+from doctor.host import owner_cache, owner_find, owner_native
 from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host.owners import OwnerScan, scan_owners
@@ -26,6 +26,13 @@ from doctor.host.owners import OwnerScan, scan_owners
 gnu_find = pytest.mark.skipif(owner_find.find_binary() is None, reason="no GNU find at /usr/bin/find or /bin/find")
 EXCLUDE = ("*.pyc", "node_modules", "frontend/src/b", "data/*")
 ODD_NAMES = ("with space", "new\nline", "-dash", "back\\slash", "quote'\"", "per%cent", "D1 9 9 9 0 0 x", "tab\tx")
+
+
+@pytest.fixture(autouse=True)
+def without_c_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walks these tests take apart (Python's, threads, forks, GNU find) run as they do where the
+    package was built without its C walk; tests/test_owner_native.py compares that one with them."""
+    monkeypatch.setattr(owner_native, "module", None)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 from doctor.checks.root_owned_files import RootOwnedFiles
 from run_as import as_user
 
-from doctor.host import Host, owner_find
+from doctor.host import Host, owner_find, owner_native
 from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host import owners as owners_module
@@ -399,9 +399,11 @@ def test_compiled_exclusion_agrees_with_fnmatch() -> None:
 
 @pytest.fixture(autouse=True)
 def python_walk(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests watch the Python walk (its listdir calls, forks and threads): the full walk
-    GNU find makes instead is tests/test_owner_find.py's, compared there with this one."""
+    """These tests watch the Python walk (its listdir calls, forks and threads): the full walks
+    GNU find and the C walk make instead are tests/test_owner_find.py's and
+    tests/test_owner_native.py's, compared there with this one."""
     monkeypatch.setattr(owner_find, "find_binary", lambda: None)
+    monkeypatch.setattr(owner_native, "module", None)
 
 
 def same_scan(a: OwnerScan, b: OwnerScan) -> None:

@@ -40,7 +40,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from doctor.host.owner_walk import stamp_of
+from doctor.host.owner_walk import fnmatch_globs, stamp_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,7 +59,6 @@ _PATH_MAX = 4096
 # scan for the letters) resumes after it; between two matches there are only the bare NULs of
 # the other entries, and anything else there (a record that does not match) `_parse` refuses
 _RECORD = re.compile(rb"([DSUX])(\d+) ([^\0]*)\0")
-_UNSAFE_GLOB = re.compile(r"[?[\\]")
 
 
 class _NoFind(Exception):
@@ -87,26 +86,17 @@ def find_binary() -> str | None:
 def expression(root: str, patterns: Sequence[str], uid: int) -> list[str] | None:
     """find's expression for a walk of `root` excluding `patterns`, or None where find's globs
     would not mean what doctor.host.owner_walk.exclusion means (then Python walks)."""
-    tests: list[str] = []
+    if fnmatch_globs(patterns) is None:
+        return None
     prefix = re.sub(r"([*?[\\])", r"\\\1", root.rstrip("/")) + "/"
+    tests: list[str] = []
     for pattern in (p.strip("/") for p in patterns):
-        if not pattern or _UNSAFE_GLOB.search(pattern) or "\0" in pattern or not _encodable(pattern):
-            return None
         tests += [*(("-o",) if tests else ()), *(("-path", prefix + pattern) if "/" in pattern else ("-name", pattern))]
     excluded = ["(", *tests, ")", "-printf", r"X%d %p\0", "-prune", "-o"] if tests else []
     # -noleaf: no guess from a folder's link count (wrong on btrfs, 9p, some FUSE file systems)
     return ["-noleaf", *excluded, "-type", "d", "!", "-readable", "-printf", r"U%d %U %G %p\0", "-prune", "-o",
             "-type", "d", "-printf", r"D%d %i %T@ %C@ %U %G %p\0", "-o",
             "!", "-uid", str(uid), "-printf", r"S%d %U %G %p\0", "-o", "-printf", r"\0"]
-
-
-def _encodable(text: str) -> bool:
-    """Whether a command line can carry `text` (a lone surrogate cannot be encoded)."""
-    try:
-        os.fsencode(text)
-    except UnicodeError:
-        return False
-    return True
 
 
 def find_walk(walk: _Walk, jobs: list[str], root: str, processes: int,

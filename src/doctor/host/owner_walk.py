@@ -71,6 +71,27 @@ def exclusion(patterns: Sequence[str]) -> Callable[[str], object] | None:
     return re.compile("|".join(alternatives)).match if alternatives else None
 
 
+_UNSAFE_GLOB = re.compile(r"[?[\\]")
+
+
+def fnmatch_globs(patterns: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """The exclude patterns as C's fnmatch(3) takes them, GNU find's `-name` and `-path` and
+    doctor.host._ownerwalk: (globs over an entry's name, globs over its project-relative path);
+    None where one would not mean there what `exclusion` means: `?`, `[` and `\\` (C's fnmatch
+    and Python's differ there), an empty pattern, one a command line cannot carry."""
+    names: list[str] = []
+    paths: list[str] = []
+    for pattern in (p.strip("/") for p in patterns):
+        if not pattern or _UNSAFE_GLOB.search(pattern) or "\0" in pattern:
+            return None
+        try:
+            os.fsencode(pattern)
+        except UnicodeError:  # a lone surrogate
+            return None
+        (paths if "/" in pattern else names).append(pattern)
+    return names, paths
+
+
 class _Walk:
     """One process's share of a walk, as plain strings and tuples (cheap to send through a pipe)."""
 
@@ -265,6 +286,11 @@ def scan_owners(
     if st.st_uid != uid:
         walk.strays.append((str(root), st.st_uid, st.st_gid, True))
     pending = collections.deque([str(root)])
+    if not walk.cache:  # a full walk: in C where the package was built with it
+        from doctor.host import owner_native
+
+        if owner_native.native_walk(walk, str(root), pending, workers, progress, processes):
+            pending.clear()
     directory, popleft, push, clock = walk.directory, pending.popleft, pending.append, time.monotonic
     started = paced = clock()
     ran_since_start = ran_since_pace = _ran_ns()

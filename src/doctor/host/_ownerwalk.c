@@ -1,0 +1,497 @@
+/* doctor.host._ownerwalk: the ownership walk's full walk in C (doctor.host.owner_native).
+ *
+ * The same walk as doctor.host.owner_walk._Walk.directory, folder for folder: open the folder by
+ * its path (O_NOFOLLOW), list it, skip the excluded names, lstat() every other entry relative to
+ * the folder's fd, and record the strays, the subfolders still to walk, the unreadable folders,
+ * the folders holding an excluded entry and (with a cache) each folder's stamp and the names a
+ * warm walk looks at again. Only the per-entry work moves to C: an lstat() costs the kernel
+ * ~1.3 µs here, and Python's call around it as much again; GNU find (owner_find) avoids that but
+ * adds its own process, its printf per entry and a parse of its output.
+ *
+ * walk(pending, uid, names, paths, prefix, caching, racy, room, seconds,
+ *      strays, unreadable, excluded_in, entries) -> (count, room)
+ *   pending      list of str folder paths, popped from its end (depth first); subfolders are
+ *                appended to it; the walk stops after the first folder it ends `seconds` or
+ *                more after it started (the rest stays in `pending`, for the caller's progress
+ *                line, its test for a walk waiting on I/O, and its next call)
+ *   names/paths  tuples of bytes: exclude globs over the entry's name / over its path relative
+ *                to the project (`prefix` bytes of a folder's path are the project's own),
+ *                matched with fnmatch(3) with no flags, as GNU find's -name and -path do (the
+ *                caller passes none that C's fnmatch and Python's fnmatch read differently)
+ *   caching      whether to stamp folders (fstat of the open fd) into `entries` while `room` lasts;
+ *                a folder with an mtime or ctime (ns) at `racy` or later gets no stamp
+ *   strays ...   the lists and the dict the walk appends to, as _Walk's
+ * Returns the entries listed by this call and the room left.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef O_DIRECTORY
+#define O_DIRECTORY 0
+#endif
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+
+#ifdef __APPLE__
+#define MTIME(st) ((st).st_mtimespec)
+#define CTIME(st) ((st).st_ctimespec)
+#else
+#define MTIME(st) ((st).st_mtim)
+#define CTIME(st) ((st).st_ctim)
+#endif
+
+/* open() refuses a path of this many bytes or more (ENAMETOOLONG): such a folder is unreadable */
+#define PATH_LIMIT 4096
+
+typedef struct {
+    char *data;
+    size_t size, capacity;
+} Buffer;
+
+/* PyMem_Raw*: the listing runs without the GIL; -1 out of memory (the caller raises) */
+static int reserve(Buffer *buffer, size_t more) {
+    if (buffer->size + more <= buffer->capacity)
+        return 0;
+    size_t capacity = buffer->capacity ? buffer->capacity : 4096;
+    while (capacity < buffer->size + more)
+        capacity *= 2;
+    char *data = PyMem_RawRealloc(buffer->data, capacity);
+    if (data == NULL)
+        return -1;
+    buffer->data = data;
+    buffer->capacity = capacity;
+    return 0;
+}
+
+/* the names of an open folder (. and .. left out), NUL-separated in `names`: -1 with errno set,
+ * -2 out of memory. On Linux straight from getdents64 (what readdir reads, without the dup,
+ * fdopendir, rewind and close around it: four system calls a folder) */
+#ifdef __linux__
+#include <sys/syscall.h>
+
+struct linux_dirent64 {
+    unsigned long long d_ino;
+    long long d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+static int list_names(int fd, Buffer *names, Py_ssize_t *count) {
+    char buffer[32768] __attribute__((aligned(8)));
+    names->size = 0;
+    *count = 0;
+    for (;;) {
+        long got = syscall(SYS_getdents64, fd, buffer, sizeof buffer);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            return 0;
+        for (long at = 0; at < got;) {
+            struct linux_dirent64 *entry = (struct linux_dirent64 *)(buffer + at);
+            at += entry->d_reclen;
+            const char *name = entry->d_name;
+            if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+                continue;
+            size_t length = strlen(name) + 1;
+            if (reserve(names, length) < 0)
+                return -2;
+            memcpy(names->data + names->size, name, length);
+            names->size += length;
+            ++*count;
+        }
+    }
+}
+#else
+static int list_names(int fd, Buffer *names, Py_ssize_t *count) {
+    int copy = dup(fd);
+    if (copy < 0)
+        return -1;
+    DIR *folder = fdopendir(copy);
+    if (folder == NULL) {
+        int saved = errno;
+        close(copy);
+        errno = saved;
+        return -1;
+    }
+    rewinddir(folder);
+    names->size = 0;
+    *count = 0;
+    for (;;) {
+        errno = 0;
+        struct dirent *entry = readdir(folder);
+        if (entry == NULL) {
+            int saved = errno;
+            closedir(folder);
+            errno = saved;
+            return saved ? -1 : 0;
+        }
+        const char *name = entry->d_name;
+        if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+            continue;
+        size_t length = strlen(name) + 1;
+        if (reserve(names, length) < 0) {
+            closedir(folder);
+            return -2;
+        }
+        memcpy(names->data + names->size, name, length);
+        names->size += length;
+        ++*count;
+    }
+}
+#endif
+
+typedef struct {
+    const char **items;
+    Py_ssize_t count;
+} Globs;
+
+static int excluded(const Globs *globs, const char *text) {
+    for (Py_ssize_t i = 0; i < globs->count; i++)
+        if (fnmatch(globs->items[i], text, 0) == 0)
+            return 1;
+    return 0;
+}
+
+static int append_new(PyObject *list, PyObject *item) {  /* steals `item` */
+    if (item == NULL)
+        return -1;
+    int failed = PyList_Append(list, item);
+    Py_DECREF(item);
+    return failed;
+}
+
+/* an entry the listing keeps: a stray or a subfolder (its name at `name` in the listing) */
+typedef struct {
+    size_t name;
+    unsigned long uid, gid;
+    int is_dir, stray;
+} Kept;
+
+/* an open folder whose subfolders the walk may still open relative to it: the folders walked
+ * depth first from the last one opened by path, at most CHAIN of them (one fd each) */
+#define CHAIN 32
+typedef struct {
+    int fd;
+    size_t length;
+    char *path;
+} Link;
+
+typedef struct {
+    unsigned long uid;
+    Globs names, paths;
+    Link chain[CHAIN];
+    int depth;
+    Py_ssize_t prefix;
+    int caching;
+    long long racy;
+    Py_ssize_t room;
+    PyObject *pending, *strays, *unreadable, *excluded_in, *entries;
+    Buffer listed, path, kept;
+} Walk;
+
+/* what the listing of one folder found, made without the GIL */
+typedef struct {
+    int opened, unreadable, skipped, stamped, nomemory;
+    unsigned long long ino;
+    long long mtime, ctime;
+    Py_ssize_t seen, kept;
+    size_t base;
+} Listing;
+
+/* the length of `link`'s path with the slash after it, when `path` is below it; else 0 */
+static size_t below(const Link *link, const char *path, size_t length) {
+    size_t cut = link->length;
+    if (cut == 0 || cut >= length || memcmp(link->path, path, cut) != 0)
+        return 0;
+    if (link->path[cut - 1] != '/') {
+        if (path[cut] != '/')
+            return 0;
+        cut++;
+    }
+    return cut < length ? cut : 0;
+}
+
+static void unchain(Walk *walk) {
+    Link *top = &walk->chain[--walk->depth];
+    close(top->fd);
+    PyMem_RawFree(top->path);
+}
+
+/* a folder opened as _Walk.directory opens it (O_NOFOLLOW: never through a symlink put there since
+ * it was listed), relative to its parent's fd where that is still open: one name looked up, not
+ * every one of its path; kept open itself (in the chain) for its own subfolders */
+static int open_folder(Walk *walk, const char *path, size_t length) {
+    const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    size_t cut = 0;
+    while (walk->depth > 0 && !(cut = below(&walk->chain[walk->depth - 1], path, length)))
+        unchain(walk);  /* done with that folder's subtree */
+    int fd = cut && !strchr(path + cut, '/') ? openat(walk->chain[walk->depth - 1].fd, path + cut, flags)
+                                             : open(path, flags);
+    if (fd < 0 || walk->depth == CHAIN)
+        return fd;
+    char *copy = PyMem_RawMalloc(length + 1);
+    if (copy == NULL)
+        return fd;  /* not kept: its subfolders are opened by their paths */
+    memcpy(copy, path, length + 1);
+    walk->chain[walk->depth++] = (Link){fd, length, copy};
+    return fd;
+}
+
+/* closes `fd` unless the chain keeps it */
+static void release(Walk *walk, int fd) {
+    if (walk->depth == 0 || walk->chain[walk->depth - 1].fd != fd)
+        close(fd);
+}
+
+/* open, stamp and list one folder and lstat its entries: system calls only, no Python object */
+static void list_folder(Walk *walk, const char *path, size_t length, Listing *out) {
+    memset(out, 0, sizeof *out);
+    walk->kept.size = 0;
+    int fd = length >= PATH_LIMIT || strlen(path) != length ? -1 : open_folder(walk, path, length);
+    if (fd < 0)
+        return;
+    out->opened = 1;
+    if (walk->caching) {
+        struct stat info;
+        if (fstat(fd, &info) == 0) {
+            out->mtime = (long long)MTIME(info).tv_sec * 1000000000LL + MTIME(info).tv_nsec;
+            out->ctime = (long long)CTIME(info).tv_sec * 1000000000LL + CTIME(info).tv_nsec;
+            out->ino = (unsigned long long)info.st_ino;
+            out->stamped = out->mtime < walk->racy && out->ctime < walk->racy;
+        }
+    }
+    int listed = list_names(fd, &walk->listed, &out->seen);
+    if (listed < 0) {
+        out->nomemory = listed == -2;
+        out->unreadable = listed == -1;
+        out->seen = 0;
+        release(walk, fd);
+        return;
+    }
+    /* the path buffer: the folder's path and a slash, then each name in turn */
+    walk->path.size = 0;
+    if (reserve(&walk->path, length + 2) < 0) {
+        out->nomemory = 1;
+        release(walk, fd);
+        return;
+    }
+    memcpy(walk->path.data, path, length);
+    size_t base = length;
+    if (base == 0 || walk->path.data[base - 1] != '/')
+        walk->path.data[base++] = '/';
+    out->base = base;
+    size_t relative = base < (size_t)walk->prefix ? base : (size_t)walk->prefix;
+    for (size_t at = 0; at < walk->listed.size;) {
+        const char *name = walk->listed.data + at;
+        size_t offset = at, size = strlen(name);
+        at += size + 1;
+        if (walk->names.count && excluded(&walk->names, name)) {
+            out->skipped = 1;
+            continue;
+        }
+        if (walk->paths.count) {
+            if (reserve(&walk->path, base + size + 1) < 0) {
+                out->nomemory = 1;
+                break;
+            }
+            memcpy(walk->path.data + base, name, size + 1);
+            if (excluded(&walk->paths, walk->path.data + relative)) {
+                out->skipped = 1;
+                continue;
+            }
+        }
+        struct stat info;
+        if (fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT)  /* deleted since it was listed (a container at work) */
+                continue;
+            out->unreadable = 1;  /* as _Walk: the folder is unreadable, what it found so far kept */
+            break;
+        }
+        int is_dir = S_ISDIR(info.st_mode), stray = (unsigned long)info.st_uid != walk->uid;
+        if (!stray && !is_dir)
+            continue;
+        if (reserve(&walk->kept, sizeof(Kept)) < 0) {
+            out->nomemory = 1;
+            break;
+        }
+        Kept *kept = (Kept *)(walk->kept.data + walk->kept.size);
+        kept->name = offset;
+        kept->uid = (unsigned long)info.st_uid;
+        kept->gid = (unsigned long)info.st_gid;
+        kept->is_dir = is_dir;
+        kept->stray = stray;
+        walk->kept.size += sizeof(Kept);
+        out->kept++;
+    }
+    release(walk, fd);
+}
+
+/* one folder, as _Walk.directory: listed without the GIL (other threads walk on meanwhile), its
+ * records made with it; -1 with a Python error set */
+static int directory(Walk *walk, PyObject *folder, Py_ssize_t *count) {
+    PyObject *encoded = PyUnicode_EncodeFSDefault(folder);
+    if (encoded == NULL)
+        return -1;
+    Listing out;
+    Py_BEGIN_ALLOW_THREADS
+    list_folder(walk, PyBytes_AS_STRING(encoded), (size_t)PyBytes_GET_SIZE(encoded), &out);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(encoded);
+    if (out.nomemory) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (!out.opened)
+        return PyList_Append(walk->unreadable, folder);
+    *count += out.seen;
+    int status = -1;
+    PyObject *again = PyList_New(0);
+    if (again == NULL)
+        return -1;
+    for (Py_ssize_t i = 0; i < out.kept; i++) {
+        const Kept *kept = (const Kept *)walk->kept.data + i;
+        const char *name = walk->listed.data + kept->name;
+        size_t size = strlen(name);
+        if (reserve(&walk->path, out.base + size + 1) < 0) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        memcpy(walk->path.data + out.base, name, size + 1);
+        PyObject *full = PyUnicode_DecodeFSDefaultAndSize(walk->path.data, (Py_ssize_t)(out.base + size));
+        if (full == NULL)
+            goto done;
+        if (kept->stray && append_new(walk->strays, Py_BuildValue("(OkkO)", full, kept->uid, kept->gid,
+                                                                  kept->is_dir ? Py_True : Py_False)) < 0) {
+            Py_DECREF(full);
+            goto done;
+        }
+        if (append_new(again, PyUnicode_DecodeFSDefaultAndSize(name, (Py_ssize_t)size)) < 0) {
+            Py_DECREF(full);
+            goto done;
+        }
+        int pushed = kept->is_dir ? PyList_Append(walk->pending, full) : 0;
+        Py_DECREF(full);
+        if (pushed < 0)
+            goto done;
+    }
+    if (!out.unreadable && out.stamped && walk->room > 0) {
+        walk->room -= 1 + PyList_GET_SIZE(again);
+        PyObject *entry = Py_BuildValue("((KLL)OnO)", out.ino, out.mtime, out.ctime, again, out.seen,
+                                        out.skipped ? Py_True : Py_False);
+        if (entry == NULL)
+            goto done;
+        int stored = PyDict_SetItem(walk->entries, folder, entry);
+        Py_DECREF(entry);
+        if (stored < 0)
+            goto done;
+    }
+    status = 0;
+    if (out.unreadable)
+        status = PyList_Append(walk->unreadable, folder);
+    if (status == 0 && out.skipped)
+        status = PyList_Append(walk->excluded_in, folder);
+done:
+    Py_DECREF(again);
+    return status;
+}
+
+/* the bytes of a tuple of bytes, for fnmatch without the GIL (the tuple outlives the call) */
+static int globs_of(PyObject *patterns, Globs *globs, const char *what) {
+    if (!PyTuple_Check(patterns)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a tuple of bytes", what);
+        return -1;
+    }
+    globs->count = PyTuple_GET_SIZE(patterns);
+    globs->items = PyMem_Malloc(sizeof(char *) * (size_t)(globs->count ? globs->count : 1));
+    if (globs->items == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < globs->count; i++) {
+        PyObject *item = PyTuple_GET_ITEM(patterns, i);
+        if (!PyBytes_Check(item) || (size_t)PyBytes_GET_SIZE(item) != strlen(PyBytes_AS_STRING(item))) {
+            PyErr_Format(PyExc_TypeError, "%s must be a tuple of bytes without NUL", what);
+            return -1;
+        }
+        globs->items[i] = PyBytes_AS_STRING(item);
+    }
+    return 0;
+}
+
+static double now(void) {
+    struct timespec clock;
+    if (clock_gettime(CLOCK_MONOTONIC, &clock) != 0)
+        return 0.0;
+    return (double)clock.tv_sec + (double)clock.tv_nsec * 1e-9;
+}
+
+static PyObject *walk(PyObject *module, PyObject *args) {
+    (void)module;
+    Walk walk = {0};
+    PyObject *names, *paths;
+    double seconds;
+    if (!PyArg_ParseTuple(args, "O!kOOnpLndO!O!O!O!:walk", &PyList_Type, &walk.pending, &walk.uid, &names, &paths,
+                          &walk.prefix, &walk.caching, &walk.racy, &walk.room, &seconds, &PyList_Type,
+                          &walk.strays, &PyList_Type, &walk.unreadable, &PyList_Type, &walk.excluded_in,
+                          &PyDict_Type, &walk.entries))
+        return NULL;
+    Py_ssize_t count = 0;
+    int failed = globs_of(names, &walk.names, "names") < 0 || globs_of(paths, &walk.paths, "paths") < 0;
+    double deadline = now() + seconds;
+    while (!failed && PyList_GET_SIZE(walk.pending) > 0) {
+        Py_ssize_t last = PyList_GET_SIZE(walk.pending) - 1;
+        PyObject *folder = PyList_GET_ITEM(walk.pending, last);
+        Py_INCREF(folder);
+        if (PyList_SetSlice(walk.pending, last, last + 1, NULL) < 0) {
+            Py_DECREF(folder);
+            failed = 1;
+            break;
+        }
+        if (!PyUnicode_Check(folder)) {
+            PyErr_SetString(PyExc_TypeError, "pending must hold str paths");
+            Py_DECREF(folder);
+            failed = 1;
+            break;
+        }
+        failed = directory(&walk, folder, &count) < 0;
+        Py_DECREF(folder);
+        if (now() >= deadline)
+            break;
+    }
+    while (walk.depth > 0)
+        unchain(&walk);
+    PyMem_Free(walk.names.items);
+    PyMem_Free(walk.paths.items);
+    PyMem_RawFree(walk.listed.data);
+    PyMem_RawFree(walk.path.data);
+    PyMem_RawFree(walk.kept.data);
+    if (failed)
+        return NULL;
+    return Py_BuildValue("(nn)", count, walk.room);
+}
+
+static PyMethodDef methods[] = {
+    {"walk", walk, METH_VARARGS, "Walk folders of `pending` (see the module's source)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "doctor.host._ownerwalk", "The ownership walk's full walk in C.", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__ownerwalk(void) { return PyModule_Create(&module); }
