@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 
 .PHONY: venv demo test lint types doctor-examples first-run-check bench clean
 
-$(BIN)/doctor: pyproject.toml
+$(BIN)/doctor: pyproject.toml setup.py src/doctor/host/_ownerwalk.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

@@ -256,10 +256,11 @@ def test_threads_walk_what_one_walks(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert real is not None
     threads: set[int] = set()
 
-    class Watched:
+    class Watched:  # a slice is one folder, and a slow one: every thread is up before the walk ends
         @staticmethod
         def walk(*args: object) -> tuple[int, int]:
             threads.add(threading.get_ident())
+            time.sleep(0.002)
             return real.walk(*args)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(owner_native, "module", Watched)

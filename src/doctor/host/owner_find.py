@@ -3,7 +3,8 @@
 A full walk (no warm cache: the first walk on a project, the hourly one, `DOCTOR_NO_CACHE=1`)
 costs one lstat() per entry whoever makes it; Python adds ~1.5 µs of its own to each (a
 stat_result of ~45 objects, keyword parsing, the GIL around the call), about twice find's CPU.
-Past FORK_AFTER entries, doctor.host.owner_walk hands the directories still queued to `find`
+Where the package was built with its C walk (doctor.host.owner_native), that takes it; else,
+past FORK_AFTER entries, doctor.host.owner_walk hands the directories still queued to `find`
 processes instead (one per core at a time, a few groups each), which print:
 
 - `D<depth> <inode> <mtime> <ctime> <uid> <gid> <path>` for each directory (its stamp for the

@@ -7,10 +7,12 @@ its output, so a preflight's first walk cost ~1.3x `find TREE ! -uid U` on one c
 does `_Walk.directory`'s work folder for folder in this process (the module's source says how),
 so a first walk costs what the kernel's lstat() loop costs plus the preflight's own start.
 
-The extension is optional: pip builds it where a C compiler and Python's headers are at hand,
-and without it (or for exclude globs C's fnmatch reads otherwise) the walk goes on as before:
-in Python, then GNU find or forked walkers. It runs in slices of PACE seconds, so the progress
-line goes on, and a walk waiting on I/O (a network file system) still moves to threads.
+The extension is optional (setup.py): pip builds it where a C compiler and Python's headers
+are at hand, and without it (or for exclude globs C's fnmatch reads otherwise) the walk goes on
+as before: in Python, then GNU find or forked walkers. It runs in slices (a call walks folders
+until its time is up), so the progress line goes on; after the first slice a walk waiting on
+I/O (a network file system) moves to Python's threads, and one the CPU bounds goes on in a
+thread per core nothing else runs on (the C walk lists and lstat()s without the GIL).
 """
 
 from __future__ import annotations

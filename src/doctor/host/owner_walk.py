@@ -1,8 +1,10 @@
 """The ownership walk: every entry under a root not owned by a uid, never following a symlink.
 
-The walk lstat()s every entry relative to its directory's fd. It starts breadth first in the
+The walk lstat()s every entry relative to its directory's fd. A full walk (no folder of a warm
+cache to skip) runs in C where the package was built with doctor.host._ownerwalk
+(doctor.host.owner_native: the same walk, in a thread per idle core). Else it starts breadth first in the
 calling thread, which a warm cache keeps busy (~1 µs a stat: handing the GIL around costs more
-than it saves). A big tree's full walk (no folder of a warm cache to skip) then goes on in GNU
+than it saves). A big tree's full walk then goes on in GNU
 find processes, one per core (doctor.host.owner_find: C's lstat() loop costs about half of
 Python's CPU); where find cannot take it, the walk is split over forked walkers, one per core
 (doctor.host.owner_parallel's `fork_walk`); a walk waiting on stat() (cold cache, network or FUSE
