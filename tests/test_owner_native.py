@@ -31,9 +31,14 @@ built = pytest.mark.skipif(owner_native.module is None and os.environ.get("CI") 
                            reason="doctor.host._ownerwalk not built (no C compiler or Python headers at install)")
 
 
-@pytest.fixture(autouse=True)
-def every_stamp(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, params=["lstat-all", "deferred"])
+def every_stamp(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Every test twice: its walk all in the first slice, where every entry is lstat()ed where it
+    is listed; and with a first slice of one folder, after which a subfolder's owner is checked
+    when it is opened (the C walk's `unchecked`)."""
     monkeypatch.setattr(owner_cache, "RACY_NS", 0)  # every folder's stamp is stored
+    if request.param == "deferred":
+        monkeypatch.setattr(owner_native, "FIRST_SLICE", 0.0)
 
 
 def test_the_c_walk_is_built_where_ci_installs_doctor() -> None:
@@ -106,9 +111,16 @@ def test_a_folder_the_user_cannot_read_is_unreadable_as_python_says() -> None:
         os.chown(pgdata / "base", 999, 999)
         os.chown(pgdata, 999, 999)
         pgdata.chmod(0o700)
+        listable = project / "backend/app/listable"  # read but no search: names, and no lstat() of one
+        (listable / "sub" / "deeper").mkdir(parents=True)
+        (listable / "file.txt").write_text("")
+        os.chown(listable / "sub", 999, 999)
+        listable.chmod(0o644)
         in_c, in_python = as_user(65534, lambda: c_and_python(project, EXCLUDE))  # type: ignore[misc]
         same_scan(in_c, in_python)
-        assert {locked, pgdata} <= set(in_c.unreadable)
+        assert {locked, pgdata, listable} <= set(in_c.unreadable)
+        assert listable / "sub" not in set(in_c.unreadable) | {s.path for s in in_c.strays}
+        assert pgdata in {s.path for s in in_c.strays}
     finally:
         shutil.rmtree(base)
 

@@ -21,6 +21,11 @@
  *   caching      whether to stamp folders (fstat of the open fd) into `entries` while `room` lasts;
  *                a folder with an mtime or ctime (ns) at `racy` or later gets no stamp
  *   strays ...   the lists and the dict the walk appends to, as _Walk's
+ *   unchecked    optional, a set: a subfolder the listing's d_type names is not lstat()ed there
+ *                but put in it, and its owner is checked when it is opened (its fstat), or
+ *                lstat()ed where that fails; a folder of `pending` in it is checked so. Without
+ *                it every entry is lstat()ed where it is listed, as _Walk does (a caller that may
+ *                hand `pending` to the Python walk passes none)
  * Returns the entries listed by this call and the room left.
  */
 #define PY_SSIZE_T_CLEAN
@@ -37,6 +42,9 @@
 
 #ifndef O_DIRECTORY
 #define O_DIRECTORY 0
+#endif
+#ifndef DT_DIR
+#define DT_DIR 4
 #endif
 #ifndef O_NOFOLLOW
 #define O_NOFOLLOW 0
@@ -76,7 +84,8 @@ static int reserve(Buffer *buffer, size_t more) {
     return 0;
 }
 
-/* the names of an open folder (. and .. left out), NUL-separated in `names`: -1 with errno set,
+/* the names of an open folder (. and .. left out), each after its d_type byte and before a NUL, in
+ * `names`: -1 with errno set,
  * -2 out of memory. On Linux straight from getdents64 (what readdir reads, without the dup,
  * fdopendir, rewind and close around it: four system calls a folder) */
 #ifdef __linux__
@@ -107,10 +116,11 @@ static int list_names(int fd, Buffer *names, Py_ssize_t *count) {
             if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
                 continue;
             size_t length = strlen(name) + 1;
-            if (reserve(names, length) < 0)
+            if (reserve(names, length + 1) < 0)
                 return -2;
-            memcpy(names->data + names->size, name, length);
-            names->size += length;
+            names->data[names->size] = (char)entry->d_type;
+            memcpy(names->data + names->size + 1, name, length);
+            names->size += length + 1;
             ++*count;
         }
     }
@@ -143,12 +153,17 @@ static int list_names(int fd, Buffer *names, Py_ssize_t *count) {
         if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
             continue;
         size_t length = strlen(name) + 1;
-        if (reserve(names, length) < 0) {
+        if (reserve(names, length + 1) < 0) {
             closedir(folder);
             return -2;
         }
-        memcpy(names->data + names->size, name, length);
-        names->size += length;
+#ifdef DT_DIR
+        names->data[names->size] = (char)entry->d_type;
+#else
+        names->data[names->size] = 0;  /* DT_UNKNOWN: every entry lstat()ed */
+#endif
+        memcpy(names->data + names->size + 1, name, length);
+        names->size += length + 1;
         ++*count;
     }
 }
@@ -178,7 +193,7 @@ static int append_new(PyObject *list, PyObject *item) {  /* steals `item` */
 typedef struct {
     size_t name;
     unsigned long uid, gid;
-    int is_dir, stray;
+    int is_dir, stray, deferred;
 } Kept;
 
 /* an open folder whose subfolders the walk may still open relative to it: the folders walked
@@ -200,12 +215,16 @@ typedef struct {
     long long racy;
     Py_ssize_t room;
     PyObject *pending, *strays, *unreadable, *excluded_in, *entries;
+    PyObject *unchecked;  /* a set, or NULL: subfolders whose owner their own open checks */
     Buffer listed, path, kept;
 } Walk;
 
 /* what the listing of one folder found, made without the GIL */
 typedef struct {
     int opened, unreadable, skipped, stamped, nomemory;
+    int owned;  /* a deferred folder's owner is known: uid, gid, is_dir */
+    unsigned long uid, gid;
+    int is_dir;
     unsigned long long ino;
     long long mtime, ctime;
     Py_ssize_t seen, kept;
@@ -258,20 +277,42 @@ static void release(Walk *walk, int fd) {
 }
 
 /* open, stamp and list one folder and lstat its entries: system calls only, no Python object */
-static void list_folder(Walk *walk, const char *path, size_t length, Listing *out) {
+static void list_folder(Walk *walk, const char *path, size_t length, int deferred, Listing *out) {
     memset(out, 0, sizeof *out);
     walk->kept.size = 0;
     int fd = length >= PATH_LIMIT || strlen(path) != length ? -1 : open_folder(walk, path, length);
-    if (fd < 0)
+    if (fd < 0) {
+        /* a subfolder whose owner its parent left to this open: lstat() it (as the parent's
+         * listing would have); gone, or not even that possible (a parent listable but not
+         * searchable, already unreadable itself): never seen, as the Python walk never saw it */
+        struct stat info;
+        if (deferred && length < PATH_LIMIT && lstat(path, &info) == 0) {
+            out->owned = 1;
+            out->uid = (unsigned long)info.st_uid;
+            out->gid = (unsigned long)info.st_gid;
+            out->is_dir = S_ISDIR(info.st_mode);
+        } else if (deferred) {
+            out->opened = -1;
+        }
         return;
+    }
     out->opened = 1;
-    if (walk->caching) {
+    if (walk->caching || deferred) {
         struct stat info;
         if (fstat(fd, &info) == 0) {
             out->mtime = (long long)MTIME(info).tv_sec * 1000000000LL + MTIME(info).tv_nsec;
             out->ctime = (long long)CTIME(info).tv_sec * 1000000000LL + CTIME(info).tv_nsec;
             out->ino = (unsigned long long)info.st_ino;
-            out->stamped = out->mtime < walk->racy && out->ctime < walk->racy;
+            out->stamped = walk->caching && out->mtime < walk->racy && out->ctime < walk->racy;
+            out->owned = deferred;
+            out->uid = (unsigned long)info.st_uid;
+            out->gid = (unsigned long)info.st_gid;
+            out->is_dir = 1;
+        } else if (deferred && lstat(path, &info) == 0) {
+            out->owned = 1;
+            out->uid = (unsigned long)info.st_uid;
+            out->gid = (unsigned long)info.st_gid;
+            out->is_dir = S_ISDIR(info.st_mode);
         }
     }
     int listed = list_names(fd, &walk->listed, &out->seen);
@@ -296,9 +337,10 @@ static void list_folder(Walk *walk, const char *path, size_t length, Listing *ou
     out->base = base;
     size_t relative = base < (size_t)walk->prefix ? base : (size_t)walk->prefix;
     for (size_t at = 0; at < walk->listed.size;) {
-        const char *name = walk->listed.data + at;
-        size_t offset = at, size = strlen(name);
-        at += size + 1;
+        unsigned char type = (unsigned char)walk->listed.data[at];
+        const char *name = walk->listed.data + at + 1;
+        size_t offset = at + 1, size = strlen(name);
+        at += size + 2;
         if (walk->names.count && excluded(&walk->names, name)) {
             out->skipped = 1;
             continue;
@@ -314,14 +356,17 @@ static void list_folder(Walk *walk, const char *path, size_t length, Listing *ou
                 continue;
             }
         }
+        /* a subfolder (the listing's d_type says so) is not lstat()ed here: its own open and
+         * fstat() tell its owner, one look-up of its name where this would make two */
+        int defer = walk->unchecked != NULL && type == DT_DIR && base + size < PATH_LIMIT;
         struct stat info;
-        if (fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (!defer && fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
             if (errno == ENOENT)  /* deleted since it was listed (a container at work) */
                 continue;
             out->unreadable = 1;  /* as _Walk: the folder is unreadable, what it found so far kept */
             break;
         }
-        int is_dir = S_ISDIR(info.st_mode), stray = (unsigned long)info.st_uid != walk->uid;
+        int is_dir = defer || S_ISDIR(info.st_mode), stray = !defer && (unsigned long)info.st_uid != walk->uid;
         if (!stray && !is_dir)
             continue;
         if (reserve(&walk->kept, sizeof(Kept)) < 0) {
@@ -330,10 +375,11 @@ static void list_folder(Walk *walk, const char *path, size_t length, Listing *ou
         }
         Kept *kept = (Kept *)(walk->kept.data + walk->kept.size);
         kept->name = offset;
-        kept->uid = (unsigned long)info.st_uid;
-        kept->gid = (unsigned long)info.st_gid;
+        kept->uid = defer ? 0 : (unsigned long)info.st_uid;
+        kept->gid = defer ? 0 : (unsigned long)info.st_gid;
         kept->is_dir = is_dir;
         kept->stray = stray;
+        kept->deferred = defer;
         walk->kept.size += sizeof(Kept);
         out->kept++;
     }
@@ -343,18 +389,27 @@ static void list_folder(Walk *walk, const char *path, size_t length, Listing *ou
 /* one folder, as _Walk.directory: listed without the GIL (other threads walk on meanwhile), its
  * records made with it; -1 with a Python error set */
 static int directory(Walk *walk, PyObject *folder, Py_ssize_t *count) {
+    int deferred = walk->unchecked != NULL ? PySet_Discard(walk->unchecked, folder) : 0;
+    if (deferred < 0)
+        return -1;
     PyObject *encoded = PyUnicode_EncodeFSDefault(folder);
     if (encoded == NULL)
         return -1;
     Listing out;
     Py_BEGIN_ALLOW_THREADS
-    list_folder(walk, PyBytes_AS_STRING(encoded), (size_t)PyBytes_GET_SIZE(encoded), &out);
+    list_folder(walk, PyBytes_AS_STRING(encoded), (size_t)PyBytes_GET_SIZE(encoded), deferred, &out);
     Py_END_ALLOW_THREADS
     Py_DECREF(encoded);
     if (out.nomemory) {
         PyErr_NoMemory();
         return -1;
     }
+    if (out.opened < 0)
+        return 0;
+    if (out.owned && out.uid != walk->uid
+        && append_new(walk->strays, Py_BuildValue("(OkkO)", folder, out.uid, out.gid,
+                                                  out.is_dir ? Py_True : Py_False)) < 0)
+        return -1;
     if (!out.opened)
         return PyList_Append(walk->unreadable, folder);
     *count += out.seen;
@@ -384,6 +439,8 @@ static int directory(Walk *walk, PyObject *folder, Py_ssize_t *count) {
             goto done;
         }
         int pushed = kept->is_dir ? PyList_Append(walk->pending, full) : 0;
+        if (pushed == 0 && kept->deferred)
+            pushed = PySet_Add(walk->unchecked, full);
         Py_DECREF(full);
         if (pushed < 0)
             goto done;
@@ -444,11 +501,17 @@ static PyObject *walk(PyObject *module, PyObject *args) {
     Walk walk = {0};
     PyObject *names, *paths;
     double seconds;
-    if (!PyArg_ParseTuple(args, "O!kOOnpLndO!O!O!O!:walk", &PyList_Type, &walk.pending, &walk.uid, &names, &paths,
+    PyObject *unchecked = Py_None;
+    if (!PyArg_ParseTuple(args, "O!kOOnpLndO!O!O!O!|O:walk", &PyList_Type, &walk.pending, &walk.uid, &names, &paths,
                           &walk.prefix, &walk.caching, &walk.racy, &walk.room, &seconds, &PyList_Type,
                           &walk.strays, &PyList_Type, &walk.unreadable, &PyList_Type, &walk.excluded_in,
-                          &PyDict_Type, &walk.entries))
+                          &PyDict_Type, &walk.entries, &unchecked))
         return NULL;
+    if (unchecked != Py_None && !PySet_CheckExact(unchecked)) {
+        PyErr_SetString(PyExc_TypeError, "unchecked must be a set or None");
+        return NULL;
+    }
+    walk.unchecked = unchecked == Py_None ? NULL : unchecked;
     Py_ssize_t count = 0;
     int failed = globs_of(names, &walk.names, "names") < 0 || globs_of(paths, &walk.paths, "paths") < 0;
     double deadline = now() + seconds;

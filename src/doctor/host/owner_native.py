@@ -60,7 +60,10 @@ def native_walk(walk: _Walk, root: str, pending: collections.deque[str], workers
     fixed = (walk.uid, tuple(map(os.fsencode, globs[0])), tuple(map(os.fsencode, globs[1])),
              len(os.fsencode(root.rstrip("/"))) + 1,  # in bytes, as the C walk slices its paths
              walk.cache is not None, min(walk.racy, _MAX_NS))
+    # every entry of the first slice is lstat()ed where it is listed, so what it leaves may go to
+    # the Python walk; after it, a subfolder's owner is checked when it is opened (`unchecked`)
     results = (walk.strays, walk.unreadable, walk.excluded_in, walk.entries)
+    later: tuple[object, ...] = (*results, set())
     stack = list(pending)
     clock = time.monotonic
     started = before = clock()
@@ -74,10 +77,10 @@ def native_walk(walk: _Walk, root: str, pending: collections.deque[str], workers
 
         threads_walk(walk, stack, workers, progress, started)
     elif (threads := min(processes, _idle_cores(processes))) > 1 and len(stack) > 1:
-        _together(walk, stack, threads, progress, started, fixed, results)
+        _together(walk, stack, threads, progress, started, fixed, later)
     else:
         while stack:
-            count, walk.room = module.walk(stack, *fixed, walk.room, owner_walk.PACE, *results)
+            count, walk.room = module.walk(stack, *fixed, walk.room, owner_walk.PACE, *later)
             walk.count += count
             if progress is not None and clock() - started >= owner_walk.PROGRESS_AFTER:
                 progress(walk.count)
