@@ -33,8 +33,8 @@
 # ever instead: no cache read or written at all.
 # MODE=floor times benchmarks/walk_floor.c instead of doctor (compiled with CC, default cc): a bare
 # walker doing only the kernel's part (getdents64, fstatat per entry). It is the floor of any walk
-# that looks at every owner: on this kind of machine it costs what find costs (0.95-1.0x), so a walk
-# with an interpreter's start and a parse on top cannot reach 1.0x find on one core.
+# that looks at every owner (0.86x find on this kind of machine); doctor's C walk
+# (src/doctor/host/_ownerwalk.c) costs what it costs, and a preflight adds its own start on top.
 # SHAPE=node_modules builds a node_modules-like tree instead: FILES/90 packages of 10 folders of
 # 9 files (~8 entries a folder where the default has 100: eight times the folder records).
 set -euo pipefail
