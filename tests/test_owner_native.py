@@ -27,8 +27,9 @@ from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host.owners import OwnerScan, scan_owners
 
-built = pytest.mark.skipif(owner_native.module is None and os.environ.get("CI") != "true",
-                           reason="doctor.host._ownerwalk not built (no C compiler or Python headers at install)")
+if owner_native.module is None and os.environ.get("CI") != "true":
+    pytest.skip("doctor.host._ownerwalk not built (no C compiler or Python headers at install)",
+                allow_module_level=True)
 
 
 @pytest.fixture(autouse=True, params=["lstat-all", "deferred"])
@@ -75,7 +76,6 @@ def c_and_python(project: Path, exclude: tuple[str, ...], cache: Path | None = N
 
 
 @needs_root
-@built
 @pytest.mark.parametrize("exclude", [EXCLUDE, ()])
 def test_c_walks_what_python_walks(tmp_path: Path, exclude: tuple[str, ...]) -> None:
     project = odd_tree(tmp_path)
@@ -98,7 +98,6 @@ def test_c_walks_what_python_walks(tmp_path: Path, exclude: tuple[str, ...]) -> 
 
 
 @needs_root
-@built
 def test_a_folder_the_user_cannot_read_is_unreadable_as_python_says() -> None:
     base = Path(tempfile.mkdtemp(prefix="doctor-owner-native-"))
     try:
@@ -126,7 +125,6 @@ def test_a_folder_the_user_cannot_read_is_unreadable_as_python_says() -> None:
 
 
 @needs_root
-@built
 def test_a_folder_whose_path_open_refuses_is_unreadable_as_python_says(tmp_path: Path) -> None:
     project = odd_tree(tmp_path)
     deep = project / "frontend" / "deep"
@@ -150,7 +148,6 @@ def test_a_folder_whose_path_open_refuses_is_unreadable_as_python_says(tmp_path:
 
 
 @needs_root
-@built
 def test_a_folder_dated_before_1970_is_cached_as_python_caches_it(tmp_path: Path) -> None:
     project = odd_tree(tmp_path)
     os.utime(project / "frontend" / "src" / "pkg1", ns=(0, -1_500_000_000))
@@ -161,7 +158,6 @@ def test_a_folder_dated_before_1970_is_cached_as_python_caches_it(tmp_path: Path
 
 
 @needs_root
-@built
 @pytest.mark.parametrize("pattern", ["m?.py", "pkg[12]", "back\\slash", "/"])
 def test_globs_c_would_read_otherwise_are_walked_in_python(tmp_path: Path, pattern: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,7 +181,6 @@ def test_globs_c_would_read_otherwise_are_walked_in_python(tmp_path: Path, patte
 
 
 @needs_root
-@built
 def test_a_queued_folder_swapped_for_a_symlink_is_what_python_says(tmp_path: Path) -> None:
     project = odd_tree(tmp_path)
     swapped = project / "frontend" / "src" / "pkg2"
@@ -201,7 +196,6 @@ def test_a_queued_folder_swapped_for_a_symlink_is_what_python_says(tmp_path: Pat
 
 
 @needs_root
-@built
 def test_a_walk_waiting_on_io_moves_to_threads_and_shows_progress(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     project = odd_tree(tmp_path)
@@ -237,7 +231,6 @@ def test_a_walk_waiting_on_io_moves_to_threads_and_shows_progress(tmp_path: Path
     assert seen and seen == sorted(seen)  # the progress line between them
 
 
-@built
 def test_bad_arguments_are_errors_not_crashes(tmp_path: Path) -> None:
     module = owner_native.module
     assert module is not None
@@ -257,7 +250,6 @@ def test_bad_arguments_are_errors_not_crashes(tmp_path: Path) -> None:
 
 
 @needs_root
-@built
 @pytest.mark.parametrize("processes", [2, 3])
 def test_threads_walk_what_one_walks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
     """Threads that hand folders to each other slice after slice (every slice one folder, so
@@ -288,7 +280,6 @@ def test_threads_walk_what_one_walks(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 @needs_root
-@built
 def test_a_failing_thread_stops_the_walk_with_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = odd_tree(tmp_path)
     real = owner_native.module
