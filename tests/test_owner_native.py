@@ -115,9 +115,13 @@ def test_a_folder_the_user_cannot_read_is_unreadable_as_python_says() -> None:
         (listable / "file.txt").write_text("")
         os.chown(listable / "sub", 999, 999)
         listable.chmod(0o644)
+        only_folders = project / "backend/app/only-folders"  # the same, holding folders alone
+        (only_folders / "a").mkdir(parents=True)
+        (only_folders / "b").mkdir()
+        only_folders.chmod(0o644)
         in_c, in_python = as_user(65534, lambda: c_and_python(project, EXCLUDE))  # type: ignore[misc]
         same_scan(in_c, in_python)
-        assert {locked, pgdata, listable} <= set(in_c.unreadable)
+        assert {locked, pgdata, listable, only_folders} <= set(in_c.unreadable)
         assert listable / "sub" not in set(in_c.unreadable) | {s.path for s in in_c.strays}
         assert pgdata in {s.path for s in in_c.strays}
     finally:
@@ -158,6 +162,22 @@ def test_a_folder_dated_before_1970_is_cached_as_python_caches_it(tmp_path: Path
 
 
 @needs_root
+def test_a_folder_dated_past_2262_is_not_cached_as_python_does_not(tmp_path: Path) -> None:
+    project = odd_tree(tmp_path)
+    far = project / "frontend" / "src" / "pkg3"
+    try:
+        os.utime(far, ns=(0, 10_000_000_000 * 1_000_000_000))  # 2286: past 64-bit nanoseconds
+    except OSError:
+        pytest.skip("this file system keeps no such date")
+    if os.stat(far).st_mtime_ns < 2**63:
+        pytest.skip("this file system keeps no such date")
+    same_scan(*c_and_python(project, EXCLUDE, tmp_path / "cache"))
+    table = cached(tmp_path / "cache/c", project, EXCLUDE)
+    assert table == cached(tmp_path / "cache/python", project, EXCLUDE)
+    assert str(far) not in table[0] and str(far.parent) in table[0]
+
+
+@needs_root
 @pytest.mark.parametrize("pattern", ["m?.py", "pkg[12]", "back\\slash", "/"])
 def test_globs_c_would_read_otherwise_are_walked_in_python(tmp_path: Path, pattern: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,7 +188,7 @@ def test_globs_c_would_read_otherwise_are_walked_in_python(tmp_path: Path, patte
 
     class Counting:
         @staticmethod
-        def walk(*args: object) -> tuple[int, int]:
+        def walk(*args: object) -> int:
             calls.append(1)
             return real.walk(*args)  # type: ignore[no-any-return]
 
@@ -206,7 +226,7 @@ def test_a_walk_waiting_on_io_moves_to_threads_and_shows_progress(tmp_path: Path
 
     class Slow:  # a slow file system: each slice of the walk waits (sleeps) more than it works
         @staticmethod
-        def walk(*args: object) -> tuple[int, int]:
+        def walk(*args: object) -> int:
             calls.append(1)
             time.sleep(0.02)
             return real.walk(*args)  # type: ignore[no-any-return]
@@ -234,10 +254,11 @@ def test_a_walk_waiting_on_io_moves_to_threads_and_shows_progress(tmp_path: Path
 def test_bad_arguments_are_errors_not_crashes(tmp_path: Path) -> None:
     module = owner_native.module
     assert module is not None
-    good = ([str(tmp_path)], USER, (), (), 1, False, 0, 0, 0.1, [], [], [], {})
-    assert module.walk(*good)[0] == 0  # an empty folder
-    for at, value in ((0, (str(tmp_path),)), (0, [b"/tmp"]), (2, ("*.pyc",)), (3, [b"a/b"]), (12, [])):
-        args = list(good)
+    good = ([str(tmp_path)], USER, (), (), 1, False, 0, [0], 0.1, [], [], [], {})
+    assert module.walk(*good) == 0  # an empty folder
+    for at, value in ((0, (str(tmp_path),)), (0, [b"/tmp"]), (2, ("*.pyc",)), (3, [b"a/b"]), (2, (b"a\0b",)),
+                      (7, 0), (7, []), (7, ["1"]), (12, []), (13, [])):
+        args = [*good, None]
         args[at] = value
         with pytest.raises(TypeError):
             module.walk(*args)
@@ -245,8 +266,25 @@ def test_bad_arguments_are_errors_not_crashes(tmp_path: Path) -> None:
         module.walk()
     gone = tmp_path / "gone"
     unreadable: list[str] = []
-    module.walk([str(gone)], USER, (), (), 1, True, 0, 0, 0.1, [], unreadable, [], {})
+    module.walk([str(gone)], USER, (), (), 1, True, 0, [0], 0.1, [], unreadable, [], {})
     assert unreadable == [str(gone)]
+
+
+@needs_root
+def test_the_cache_room_is_shared_by_every_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the room a walk may store (owner_cache.MAX_ITEMS), a folder is walked and not stored;
+    threads count one room down together, as one walk does, and never past one folder's items."""
+    project = odd_tree(tmp_path)
+    monkeypatch.setattr(owner_native, "SLICE", 0.0)
+    monkeypatch.setattr(owner_native, "FIRST_SLICE", 0.0)
+    monkeypatch.setattr(owner_native, "_idle_cores", lambda cores: cores)
+    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)
+    for processes in (1, 3, 8):
+        walk = walk_module._Walk(USER, len(str(project)) + 1, (), {}, 2**62, 40)
+        assert owner_native.native_walk(walk, str(project), collections.deque([str(project)]), 1, None, processes)
+        used = sum(1 + len(names) for _, names, _, _ in walk.entries.values())
+        assert walk.entries and used == 40 - walk.room  # every item stored counted, once
+        assert walk.room <= 0 < walk.room + max(1 + len(names) for _, names, _, _ in walk.entries.values())
 
 
 @needs_root
@@ -262,7 +300,7 @@ def test_threads_walk_what_one_walks(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     class Watched:  # a slice is one folder, and a slow one: every thread is up before the walk ends
         @staticmethod
-        def walk(*args: object) -> tuple[int, int]:
+        def walk(*args: object) -> int:
             threads.add(threading.get_ident())
             time.sleep(0.002)
             return real.walk(*args)  # type: ignore[no-any-return]
@@ -270,7 +308,6 @@ def test_threads_walk_what_one_walks(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(owner_native, "module", Watched)
     monkeypatch.setattr(owner_native, "SLICE", 0.0)
     monkeypatch.setattr(owner_native, "FIRST_SLICE", 0.0)
-    monkeypatch.setattr(owner_native, "ROOM_SLICE", 3)  # the cache's room shared out a little at a time
     monkeypatch.setattr(owner_native, "_idle_cores", lambda cores: cores)  # whatever else runs meanwhile
     monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O"
     together = scan_owners(project, USER, EXCLUDE, processes=processes, cache=str(tmp_path / "many"))
@@ -288,7 +325,7 @@ def test_a_failing_thread_stops_the_walk_with_its_error(tmp_path: Path, monkeypa
 
     class Failing:
         @staticmethod
-        def walk(*args: object) -> tuple[int, int]:
+        def walk(*args: object) -> int:
             calls.append(1)
             if len(calls) == 4:
                 raise MemoryError

@@ -9,7 +9,7 @@
  * adds its own process, its printf per entry and a parse of its output.
  *
  * walk(pending, uid, names, paths, prefix, caching, racy, room, seconds,
- *      strays, unreadable, excluded_in, entries) -> (count, room)
+ *      strays, unreadable, excluded_in, entries[, unchecked]) -> count
  *   pending      list of str folder paths, popped from its end (depth first); subfolders are
  *                appended to it; the walk stops after the first folder it ends `seconds` or
  *                more after it started (the rest stays in `pending`, for the caller's progress
@@ -18,7 +18,8 @@
  *                to the project (`prefix` bytes of a folder's path are the project's own),
  *                matched with fnmatch(3) with no flags, as GNU find's -name and -path do (the
  *                caller passes none that C's fnmatch and Python's fnmatch read differently)
- *   caching      whether to stamp folders (fstat of the open fd) into `entries` while `room` lasts;
+ *   caching      whether to stamp folders (fstat of the open fd) into `entries` while `room` (a
+ *                list holding one int, which every thread's call counts down) lasts;
  *                a folder with an mtime or ctime (ns) at `racy` or later gets no stamp
  *   strays ...   the lists and the dict the walk appends to, as _Walk's
  *   unchecked    optional, a set: a subfolder the listing's d_type names is not lstat()ed there
@@ -26,7 +27,7 @@
  *                lstat()ed where that fails; a folder of `pending` in it is checked so. Without
  *                it every entry is lstat()ed where it is listed, as _Walk does (a caller that may
  *                hand `pending` to the Python walk passes none)
- * Returns the entries listed by this call and the room left.
+ * Returns the entries listed by this call.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -35,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -43,8 +45,10 @@
 #ifndef O_DIRECTORY
 #define O_DIRECTORY 0
 #endif
-#ifndef DT_DIR
-#define DT_DIR 4
+#ifdef DT_DIR
+#define LISTED_DIR(type) ((type) == DT_DIR)
+#else
+#define LISTED_DIR(type) 0  /* no d_type: every entry lstat()ed where it is listed */
 #endif
 #ifndef O_NOFOLLOW
 #define O_NOFOLLOW 0
@@ -213,7 +217,7 @@ typedef struct {
     Py_ssize_t prefix;
     int caching;
     long long racy;
-    Py_ssize_t room;
+    PyObject *room;  /* a list holding one int: the cache items left, shared by every thread */
     PyObject *pending, *strays, *unreadable, *excluded_in, *entries;
     PyObject *unchecked;  /* a set, or NULL: subfolders whose owner their own open checks */
     Buffer listed, path, kept;
@@ -260,6 +264,11 @@ static int open_folder(Walk *walk, const char *path, size_t length) {
         unchain(walk);  /* done with that folder's subtree */
     int fd = cut && !strchr(path + cut, '/') ? openat(walk->chain[walk->depth - 1].fd, path + cut, flags)
                                              : open(path, flags);
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE) && walk->depth > 0) {
+        while (walk->depth > 0)  /* out of fds (a low limit, many threads): the chain's go first */
+            unchain(walk);
+        fd = open(path, flags);
+    }
     if (fd < 0 || walk->depth == CHAIN)
         return fd;
     char *copy = PyMem_RawMalloc(length + 1);
@@ -274,6 +283,14 @@ static int open_folder(Walk *walk, const char *path, size_t length) {
 static void release(Walk *walk, int fd) {
     if (walk->depth == 0 || walk->chain[walk->depth - 1].fd != fd)
         close(fd);
+}
+
+/* seconds and nanoseconds as one count of nanoseconds; 0 where it does not fit in 64 bits */
+static int nanoseconds(long long seconds, long nanos, long long *out) {
+    if (seconds > LLONG_MAX / 1000000000LL - 1 || seconds < LLONG_MIN / 1000000000LL + 1)
+        return 0;
+    *out = seconds * 1000000000LL + nanos;
+    return 1;
 }
 
 /* open, stamp and list one folder and lstat its entries: system calls only, no Python object */
@@ -300,10 +317,11 @@ static void list_folder(Walk *walk, const char *path, size_t length, int deferre
     if (walk->caching || deferred) {
         struct stat info;
         if (fstat(fd, &info) == 0) {
-            out->mtime = (long long)MTIME(info).tv_sec * 1000000000LL + MTIME(info).tv_nsec;
-            out->ctime = (long long)CTIME(info).tv_sec * 1000000000LL + CTIME(info).tv_nsec;
+            /* a time past 64-bit nanoseconds (before 1677, after 2262) is no stamp: listed in full */
+            int fits = nanoseconds(MTIME(info).tv_sec, MTIME(info).tv_nsec, &out->mtime)
+                       && nanoseconds(CTIME(info).tv_sec, CTIME(info).tv_nsec, &out->ctime);
             out->ino = (unsigned long long)info.st_ino;
-            out->stamped = walk->caching && out->mtime < walk->racy && out->ctime < walk->racy;
+            out->stamped = walk->caching && fits && out->mtime < walk->racy && out->ctime < walk->racy;
             out->owned = deferred;
             out->uid = (unsigned long)info.st_uid;
             out->gid = (unsigned long)info.st_gid;
@@ -336,6 +354,7 @@ static void list_folder(Walk *walk, const char *path, size_t length, int deferre
         walk->path.data[base++] = '/';
     out->base = base;
     size_t relative = base < (size_t)walk->prefix ? base : (size_t)walk->prefix;
+    int probed = 0;
     for (size_t at = 0; at < walk->listed.size;) {
         unsigned char type = (unsigned char)walk->listed.data[at];
         const char *name = walk->listed.data + at + 1;
@@ -357,8 +376,10 @@ static void list_folder(Walk *walk, const char *path, size_t length, int deferre
             }
         }
         /* a subfolder (the listing's d_type says so) is not lstat()ed here: its own open and
-         * fstat() tell its owner, one look-up of its name where this would make two */
-        int defer = walk->unchecked != NULL && type == DT_DIR && base + size < PATH_LIMIT;
+         * fstat() tell its owner, one look-up of its name where this would make two. Once one
+         * entry here was: a folder that can be listed but not searched is unreadable, as in
+         * _Walk, even where it holds only folders */
+        int defer = walk->unchecked != NULL && probed && LISTED_DIR(type) && base + size < PATH_LIMIT;
         struct stat info;
         if (!defer && fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
             if (errno == ENOENT)  /* deleted since it was listed (a container at work) */
@@ -366,6 +387,7 @@ static void list_folder(Walk *walk, const char *path, size_t length, int deferre
             out->unreadable = 1;  /* as _Walk: the folder is unreadable, what it found so far kept */
             break;
         }
+        probed = 1;
         int is_dir = defer || S_ISDIR(info.st_mode), stray = !defer && (unsigned long)info.st_uid != walk->uid;
         if (!stray && !is_dir)
             continue;
@@ -395,9 +417,11 @@ static int directory(Walk *walk, PyObject *folder, Py_ssize_t *count) {
     PyObject *encoded = PyUnicode_EncodeFSDefault(folder);
     if (encoded == NULL)
         return -1;
+    const char *path = PyBytes_AS_STRING(encoded);
+    size_t length = (size_t)PyBytes_GET_SIZE(encoded);
     Listing out;
     Py_BEGIN_ALLOW_THREADS
-    list_folder(walk, PyBytes_AS_STRING(encoded), (size_t)PyBytes_GET_SIZE(encoded), deferred, &out);
+    list_folder(walk, path, length, deferred, &out);
     Py_END_ALLOW_THREADS
     Py_DECREF(encoded);
     if (out.nomemory) {
@@ -445,8 +469,19 @@ static int directory(Walk *walk, PyObject *folder, Py_ssize_t *count) {
         if (pushed < 0)
             goto done;
     }
-    if (!out.unreadable && out.stamped && walk->room > 0) {
-        walk->room -= 1 + PyList_GET_SIZE(again);
+    Py_ssize_t room = 0;
+    if (!out.unreadable && out.stamped) {
+        PyObject *cell = PyList_GetItem(walk->room, 0);  /* checked: the list is the caller's */
+        room = cell == NULL ? -1 : PyLong_AsSsize_t(cell);
+        if (room == -1 && PyErr_Occurred())
+            goto done;
+    }
+    if (room > 0) {
+        PyObject *left = PyLong_FromSsize_t(room - 1 - PyList_GET_SIZE(again));
+        if (left == NULL)
+            goto done;
+        if (PyList_SetItem(walk->room, 0, left) < 0)  /* steals `left` */
+            goto done;
         PyObject *entry = Py_BuildValue("((KLL)OnO)", out.ino, out.mtime, out.ctime, again, out.seen,
                                         out.skipped ? Py_True : Py_False);
         if (entry == NULL)
@@ -502,11 +537,16 @@ static PyObject *walk(PyObject *module, PyObject *args) {
     PyObject *names, *paths;
     double seconds;
     PyObject *unchecked = Py_None;
-    if (!PyArg_ParseTuple(args, "O!kOOnpLndO!O!O!O!|O:walk", &PyList_Type, &walk.pending, &walk.uid, &names, &paths,
-                          &walk.prefix, &walk.caching, &walk.racy, &walk.room, &seconds, &PyList_Type,
+    if (!PyArg_ParseTuple(args, "O!kOOnpLO!dO!O!O!O!|O:walk", &PyList_Type, &walk.pending, &walk.uid, &names,
+                          &paths, &walk.prefix, &walk.caching, &walk.racy, &PyList_Type, &walk.room, &seconds,
+                          &PyList_Type,
                           &walk.strays, &PyList_Type, &walk.unreadable, &PyList_Type, &walk.excluded_in,
                           &PyDict_Type, &walk.entries, &unchecked))
         return NULL;
+    if (PyList_GET_SIZE(walk.room) != 1 || !PyLong_Check(PyList_GET_ITEM(walk.room, 0))) {
+        PyErr_SetString(PyExc_TypeError, "room must be a list holding one int");
+        return NULL;
+    }
     if (unchecked != Py_None && !PySet_CheckExact(unchecked)) {
         PyErr_SetString(PyExc_TypeError, "unchecked must be a set or None");
         return NULL;
@@ -544,7 +584,7 @@ static PyObject *walk(PyObject *module, PyObject *args) {
     PyMem_RawFree(walk.kept.data);
     if (failed)
         return NULL;
-    return Py_BuildValue("(nn)", count, walk.room);
+    return PyLong_FromSsize_t(count);
 }
 
 static PyMethodDef methods[] = {

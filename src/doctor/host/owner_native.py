@@ -42,7 +42,6 @@ def _load() -> ModuleType | None:
 module = _load()
 FIRST_SLICE = 0.02  # seconds of walking before the walk is judged CPU-bound (threads) or waiting on I/O
 SLICE = 0.01  # seconds a thread walks before it may hand folders to a waiting one
-ROOM_SLICE = 1 << 16  # cache items a thread may store per slice (owner_cache.MAX_ITEMS in all)
 _MAX_NS = (1 << 63) - 1  # the C walk's times are 64-bit nanoseconds
 
 
@@ -65,25 +64,30 @@ def native_walk(walk: _Walk, root: str, pending: collections.deque[str], workers
     results = (walk.strays, walk.unreadable, walk.excluded_in, walk.entries)
     later: tuple[object, ...] = (*results, set())
     stack = list(pending)
+    room = [walk.room]  # the cache items left, which every call (every thread's) counts down
     clock = time.monotonic
-    started = before = clock()
+    started = clock()
     ran = owner_walk._ran_ns()
-    count, walk.room = module.walk(stack, *fixed, walk.room, FIRST_SLICE, *results)
-    walk.count += count
-    now = clock()
-    if (stack and count * owner_walk.PACE < (now - before) * owner_walk.SLOW_ENTRIES_PER_PACE
-            and owner_walk._blocked(now - before, ran)):
-        from doctor.host.owner_parallel import threads_walk  # stat() waits on I/O: threads overlap it
+    try:
+        count = module.walk(stack, *fixed, room, FIRST_SLICE, *results)
+        walk.count += count
+        now = clock()
+        if (stack and count * owner_walk.PACE < (now - started) * owner_walk.SLOW_ENTRIES_PER_PACE
+                and owner_walk._blocked(now - started, ran)):
+            from doctor.host.owner_parallel import threads_walk  # stat() waits on I/O: threads overlap it
 
-        threads_walk(walk, stack, workers, progress, started)
-    elif (threads := min(processes, _idle_cores(processes))) > 1 and len(stack) > 1:
-        _together(walk, stack, threads, progress, started, fixed, later)
-    else:
-        while stack:
-            count, walk.room = module.walk(stack, *fixed, walk.room, owner_walk.PACE, *later)
-            walk.count += count
-            if progress is not None and clock() - started >= owner_walk.PROGRESS_AFTER:
-                progress(walk.count)
+            walk.room = room[0]
+            threads_walk(walk, stack, workers, progress, started)
+            room[0] = walk.room
+        elif (threads := min(processes, _idle_cores(processes))) > 1 and len(stack) > 1:
+            _together(walk, stack, threads, progress, started, (*fixed, room), later)
+        else:
+            while stack:
+                walk.count += module.walk(stack, *fixed, room, owner_walk.PACE, *later)
+                if progress is not None and clock() - started >= owner_walk.PROGRESS_AFTER:
+                    progress(walk.count)
+    finally:
+        walk.room = room[0]
     return True
 
 
@@ -102,10 +106,11 @@ def _idle_cores(cores: int, loadavg: str = "/proc/loadavg") -> int:
 
 def _together(walk: _Walk, stack: list[str], processes: int, progress: Callable[[int], None] | None,
               started: float, fixed: tuple[object, ...], results: tuple[object, ...]) -> None:
-    """Walk `stack` in `processes` threads. Each walks folders from a stack of its own, in slices
-    of SLICE seconds; a thread out of folders takes one from the shared queue, which a thread
-    with folders to spare fills (the oldest half of its stack: the biggest subtrees) between two
-    of its slices while another waits. Only a stack's own thread touches it."""
+    """Walk `stack` in `processes` threads (`fixed`: the C walk's arguments up to its shared
+    `room`). Each walks folders from a stack of its own, in slices of SLICE seconds; a thread out
+    of folders takes one from the shared queue, which a thread with folders to spare fills (the
+    oldest half of its stack: the biggest subtrees) between two of its slices while another
+    waits. Only a stack's own thread touches it."""
     import threading
 
     assert module is not None
@@ -115,12 +120,6 @@ def _together(walk: _Walk, stack: list[str], processes: int, progress: Callable[
     state = {"busy": 0, "waiting": 0, "stop": False}
     failures: list[BaseException] = []
     clock = time.monotonic
-
-    def room() -> int:
-        with lock:
-            share = min(walk.room, ROOM_SLICE)
-            walk.room -= share
-            return share
 
     def work(first: bool) -> None:
         mine: list[str] = []
@@ -137,11 +136,9 @@ def _together(walk: _Walk, stack: list[str], processes: int, progress: Callable[
                             return
                         mine.append(shared.popleft())
                         state["busy"] += 1
-                share = room()
-                count, left = walker(mine, *fixed, share, SLICE, *results)
+                count = walker(mine, *fixed, SLICE, *results)
                 with lock:
                     walk.count += count
-                    walk.room += left
                     if state["stop"]:
                         return
                     if not mine:
@@ -160,9 +157,14 @@ def _together(walk: _Walk, stack: list[str], processes: int, progress: Callable[
                 state["stop"] = True
                 lock.notify_all()
 
-    threads = [threading.Thread(target=work, args=(False,), daemon=True) for _ in range(processes - 1)]
-    for thread in threads:
-        thread.start()
+    threads: list[threading.Thread] = []
+    for _ in range(processes - 1):
+        thread = threading.Thread(target=work, args=(False,), daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # "can't start new thread" (a pids limit): the walk goes on with fewer
+            break
+        threads.append(thread)
     try:
         work(True)
     finally:
