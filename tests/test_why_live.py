@@ -60,6 +60,19 @@ def compose(docker: str, root: Path, name: str, *args: str) -> subprocess.Comple
                           timeout=180)
 
 
+@contextlib.contextmanager
+def _stack(docker: str, root: Path, compose_yaml: str) -> Iterator[str]:
+    """A project folder holding `compose_yaml`, under a compose project name of this run's own
+    (yielded), taken down with its volumes when the test ends however it ends."""
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    root.mkdir()
+    (root / "compose.yaml").write_text(compose_yaml)
+    try:
+        yield name
+    finally:
+        compose(docker, root, name, "down", "-v", "-t", "0")
+
+
 @pytest.fixture
 def image(docker_engine: str, busybox_image: str) -> Iterator[str]:
     tag = f"doctor-test/why-{uuid.uuid4().hex[:8]}:latest"
@@ -192,16 +205,13 @@ def test_why_names_the_finding_behind_each_failed_service(tmp_path: Path, docker
 
 
 def test_why_on_a_healthy_stack_says_all_services_are_up(tmp_path: Path, docker_engine: str, image: str) -> None:
-    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
     root = tmp_path / "ok"
-    root.mkdir()
-    (root / "compose.yaml").write_text(
+    with _stack(docker_engine, root,
         f"services:\n  web:\n    image: {image}\n"
         f"    command: [\"sh\", \"-c\", 'trap \"exit 0\" TERM; httpd -f -p 80 -h / & wait']\n"
         f"  once:\n    image: {image}\n    command: [\"true\"]\n"
         f"  later:\n    image: {image}\n    command: [\"true\"]\n"
-    )
-    try:
+    ) as name:
         assert compose(docker_engine, root, name, "up", "-d", "web", "once").returncode == 0
         compose(docker_engine, root, name, "wait", "once")
         status, text = run_why(root, name)
@@ -212,25 +222,20 @@ def test_why_on_a_healthy_stack_says_all_services_are_up(tmp_path: Path, docker_
 
         assert app.guarded(why, WhyOptions(path=root, project_name=name, service="later")) == 2
         assert app.guarded(why, WhyOptions(path=root, project_name=name, service="nope")) == 2
-    finally:
-        compose(docker_engine, root, name, "down", "-v", "-t", "0")
 
 
 def test_why_after_abort_on_container_exit_blames_only_the_service_that_exited(tmp_path: Path, docker_engine: str,
                                                                                image: str) -> None:
     # `up --abort-on-container-exit` (a CI job's test run): app exits 3, compose stops the rest, db past its
     # grace period (a shell as PID 1 ignores SIGTERM: 137), cache on SIGTERM (143)
-    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
     root = tmp_path / "abort"
-    root.mkdir()
-    (root / "compose.yaml").write_text(
+    with _stack(docker_engine, root,
         f"services:\n  app:\n    image: {image}\n"
         f"    command: [\"sh\", \"-c\", \"sleep 1; echo boom; exit 3\"]\n    depends_on: [db, cache]\n"
         f"  db:\n    image: {image}\n    command: [\"sleep\", \"300\"]\n    stop_grace_period: 1s\n"
         f"  cache:\n    image: {image}\n"
         f"    command: [\"sh\", \"-c\", \"trap 'exit 143' TERM; while :; do sleep 0.2; done\"]\n"
-    )
-    try:
+    ) as name:
         assert compose(docker_engine, root, name, "up", "--abort-on-container-exit").returncode == 3
         status, text = run_why(root, name)
         assert status == 1, text
@@ -243,8 +248,6 @@ def test_why_after_abort_on_container_exit_blames_only_the_service_that_exited(t
         assert compose(docker_engine, root, name, "rm", "-f", "app").returncode == 0
         status, text = run_why(root, name)  # the rest, as `docker compose stop` leaves them: none failed
         assert status == 0 and "no service failed · 2 of 3 stopped by a signal" in text, text
-    finally:
-        compose(docker_engine, root, name, "down", "-v", "-t", "0")
 
 
 def test_a_build_that_failed_is_read_from_the_pipe_beside_an_earlier_ups_containers(tmp_path: Path, docker_engine: str,
@@ -563,10 +566,8 @@ def test_a_huge_log_line_is_said_not_shown(tmp_path: Path, docker_engine: str,
     """A container whose last log line is 6 MB of one word (a dumped blob): `why` says the line was
     not shown, not "no log output" (it keeps the log's last 16 KiB, cut between words, and this
     line has none)."""
-    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
     root = tmp_path / "huge"
-    root.mkdir()
-    (root / "compose.yaml").write_text(f"""\
+    with _stack(docker_engine, root, f"""\
 services:
   dump:
     image: {image}
@@ -578,8 +579,7 @@ services:
       test: ["CMD", "false"]
       interval: 1s
       retries: 1
-""")
-    try:
+""") as name:
         states = _up_until(docker_engine, root, name,
                            lambda seen: seen["dump"].state == "exited" and seen["chatty"].health == "unhealthy")
         assert states["dump"].log_tail == (
@@ -588,8 +588,6 @@ services:
         status, text = run_why(root, name)
         assert status == 1, text
         assert "not shown" in text and "no log output" not in text, text
-    finally:
-        compose(docker_engine, root, name, "down", "-v", "-t", "0")
 
 
 def test_a_postgres_started_without_a_password_is_traced_to_the_env_line(tmp_path: Path, docker_engine: str,
@@ -713,53 +711,40 @@ def test_a_service_waiting_on_an_unhealthy_one_never_started_by_no_fault_of_its_
         tmp_path: Path, docker_engine: str, image: str) -> None:
     """`depends_on: {db: {condition: service_healthy}}` with db unhealthy: app was counted failed, "no
     finding of doctor's checks explains it" (3 of 3 failed, 0 explained on a real stack)."""
-    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
     root = tmp_path / "waits"
-    root.mkdir()
-    (root / "compose.yaml").write_text(
+    with _stack(docker_engine, root,
         f"services:\n  db:\n    image: {image}\n    command: [sleep, '300']\n"
         "    healthcheck:\n      test: [CMD, 'false']\n      interval: 1s\n      retries: 1\n      timeout: 1s\n"
         f"  app:\n    image: {image}\n    command: [sleep, '300']\n"
-        "    depends_on:\n      db:\n        condition: service_healthy\n")
-    try:
+        "    depends_on:\n      db:\n        condition: service_healthy\n") as name:
         assert compose(docker_engine, root, name, "up", "-d").returncode != 0
         status, text = run_why(root, name)
         assert status == 1, text
         assert "- app  created, never started: compose stopped at 'db' first" in text, text
         assert "1 of 2 services failed · 0 explained by a finding (1 not started)" in text, text
-    finally:
-        compose(docker_engine, root, name, "down", "-v", "-t", "0")
 
 
 def test_on_a_github_actions_log_why_writes_annotations(tmp_path: Path, docker_engine: str, image: str) -> None:
     """preflight picks the `github` format on an Actions log (GITHUB_ACTIONS=true, no TTY); why printed
     its console checklist there."""
-    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
     root = tmp_path / "gh"
-    root.mkdir()
-    (root / "compose.yaml").write_text(f"services:\n  app:\n    image: {image}\n"
-                                       "    command: [\"sh\", \"-c\", \"echo boom; exit 3\"]\n")
-    try:
+    with _stack(docker_engine, root, f"services:\n  app:\n    image: {image}\n"
+                                       "    command: [\"sh\", \"-c\", \"echo boom; exit 3\"]\n") as name:
         _up_until(docker_engine, root, name, lambda seen: seen["app"].state == "exited")
         out = io.StringIO()
         status = why(WhyOptions(path=root, project_name=name, env={**os.environ, "GITHUB_ACTIONS": "true"}), out)
         assert status == 1 and out.getvalue().startswith("::error title=why::'app' exited (3): boom"), out.getvalue()
-    finally:
-        compose(docker_engine, root, name, "down", "-v", "-t", "0")
 
 
 def test_a_service_whose_secret_file_is_missing_is_where_up_stopped(tmp_path: Path, docker_engine: str,
                                                                     image: str) -> None:
     """awesome-compose's nginx-golang-postgres without db/password.txt: `up` creates the others and stops at
     db ("bind source path does not exist"); db was "not created" with no cause, and web counted failed."""
-    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
     root = tmp_path / "ngp"
-    root.mkdir()
-    (root / "compose.yaml").write_text(
+    with _stack(docker_engine, root,
         f"services:\n  web:\n    image: {image}\n    command: [sleep, '300']\n"
         f"  db:\n    image: {image}\n    command: [sleep, '300']\n    secrets: [db-password]\n"
-        "secrets:\n  db-password:\n    file: db/password.txt\n")
-    try:
+        "secrets:\n  db-password:\n    file: db/password.txt\n") as name:
         assert compose(docker_engine, root, name, "up", "-d").returncode != 0
         status, text = run_why(root, name)
         assert status == 1, text
@@ -767,5 +752,3 @@ def test_a_service_whose_secret_file_is_missing_is_where_up_stopped(tmp_path: Pa
         assert "ngp/db/password.txt this secret of 'db' is read from does not exist" in text, text
         # web is created or not, as compose's parallel create reaches it before db's error or not: never failed
         assert "✗ web" not in text and "1 of 2 services failed · 1 explained by a finding" in text, text
-    finally:
-        compose(docker_engine, root, name, "down", "-v", "-t", "0")
