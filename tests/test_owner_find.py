@@ -80,6 +80,35 @@ def odd_tree(base: Path) -> Path:
     return project
 
 
+def past_path_max(project: Path) -> None:
+    """frontend/deep: 110 folders of 40 bytes, a root-owned file in each, so the path passes 4,096
+    bytes (PATH_MAX) on the way down: open() refuses the first folder past it."""
+    deep = project / "frontend" / "deep"
+    deep.mkdir()
+    os.lchown(deep, USER, USER)
+    fd = os.open(deep, os.O_RDONLY)
+    try:
+        for _ in range(110):
+            os.mkdir("x" * 40, dir_fd=fd)
+            os.chown("x" * 40, USER, USER, dir_fd=fd, follow_symlinks=False)
+            inner = os.open("x" * 40, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+            os.close(os.open("f", os.O_CREAT | os.O_WRONLY, dir_fd=fd))  # root-owned: a stray each
+    finally:
+        os.close(fd)
+
+
+def database_folder(project: Path) -> Path:
+    """pgdata: a database's folder, owned by its uid 999 and closed to everyone else (0700)."""
+    pgdata = project / "pgdata"
+    (pgdata / "base").mkdir(parents=True)
+    os.chown(pgdata / "base", 999, 999)
+    os.chown(pgdata, 999, 999)
+    pgdata.chmod(0o700)
+    return pgdata
+
+
 def both(project: Path, exclude: tuple[str, ...], cache: Path | None = None,
          **options: object) -> tuple[OwnerScan, OwnerScan]:
     """(the walk through find, the Python walk), with caches in cache/find and cache/python."""
@@ -183,11 +212,7 @@ def test_a_folder_find_cannot_read_is_reported_as_python_reports_it(finds: list[
         project = odd_tree(base)
         locked = project / "frontend/src/pkg7/deep"
         locked.chmod(0o000)
-        queued = project / "pgdata"  # a database's folder, queued before find runs: unreadable at depth 0
-        (queued / "base").mkdir(parents=True)
-        os.chown(queued / "base", 999, 999)
-        os.chown(queued, 999, 999)
-        queued.chmod(0o700)
+        queued = database_folder(project)  # queued before find runs: unreadable at depth 0
         rewalked: list[int] = []
         real_walk = walk_module._Walk.walk
 
@@ -294,20 +319,7 @@ def test_output_find_never_prints_raises_only_what_the_caller_catches() -> None:
 def test_a_folder_whose_path_open_refuses_is_unreadable_as_python_says(tmp_path: Path, finds: list[list[str]],
                                                                         ) -> None:
     project = odd_tree(tmp_path)
-    deep = project / "frontend" / "deep"
-    deep.mkdir()
-    os.lchown(deep, USER, USER)
-    fd = os.open(deep, os.O_RDONLY)
-    try:  # 110 folders of 40 bytes: the path passes 4,096 bytes (PATH_MAX) on the way down
-        for _ in range(110):
-            os.mkdir("x" * 40, dir_fd=fd)
-            os.chown("x" * 40, USER, USER, dir_fd=fd, follow_symlinks=False)
-            inner = os.open("x" * 40, os.O_RDONLY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-            os.close(os.open("f", os.O_CREAT | os.O_WRONLY, dir_fd=fd))  # root-owned: a stray each
-    finally:
-        os.close(fd)
+    past_path_max(project)
     found, walked = both(project, EXCLUDE, tmp_path / "cache")
     assert finds
     same_scan(found, walked)

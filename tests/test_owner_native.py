@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_owner_find import EXCLUDE, cached, odd_tree
+from test_owner_find import EXCLUDE, cached, database_folder, odd_tree, past_path_max
 from test_owners import USER, as_user, needs_root, same_scan
 
 from doctor.host import owner_cache, owner_find, owner_native
@@ -105,11 +105,7 @@ def test_a_folder_the_user_cannot_read_is_unreadable_as_python_says() -> None:
         project = odd_tree(base)
         locked = project / "frontend/src/pkg7/deep"
         locked.chmod(0o000)
-        pgdata = project / "pgdata"
-        (pgdata / "base").mkdir(parents=True)
-        os.chown(pgdata / "base", 999, 999)
-        os.chown(pgdata, 999, 999)
-        pgdata.chmod(0o700)
+        pgdata = database_folder(project)
         listable = project / "backend/app/listable"  # read but no search: names, and no lstat() of one
         (listable / "sub" / "deeper").mkdir(parents=True)
         (listable / "file.txt").write_text("")
@@ -131,20 +127,7 @@ def test_a_folder_the_user_cannot_read_is_unreadable_as_python_says() -> None:
 @needs_root
 def test_a_folder_whose_path_open_refuses_is_unreadable_as_python_says(tmp_path: Path) -> None:
     project = odd_tree(tmp_path)
-    deep = project / "frontend" / "deep"
-    deep.mkdir()
-    os.lchown(deep, USER, USER)
-    fd = os.open(deep, os.O_RDONLY)
-    try:  # 110 folders of 40 bytes: the path passes 4,096 bytes (PATH_MAX) on the way down
-        for _ in range(110):
-            os.mkdir("x" * 40, dir_fd=fd)
-            os.chown("x" * 40, USER, USER, dir_fd=fd, follow_symlinks=False)
-            inner = os.open("x" * 40, os.O_RDONLY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-            os.close(os.open("f", os.O_CREAT | os.O_WRONLY, dir_fd=fd))  # root-owned: a stray each
-    finally:
-        os.close(fd)
+    past_path_max(project)
     in_c, in_python = c_and_python(project, EXCLUDE, tmp_path / "cache")
     same_scan(in_c, in_python)
     assert len([p for p in in_c.unreadable if len(os.fsencode(p)) >= 4096]) == 1
