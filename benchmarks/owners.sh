@@ -40,6 +40,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-11}
+# as users run it: with bytecode caches, which doctor's table of its modules' code (doctor.codecache)
+# is one of; a shell that sets PYTHONDONTWRITEBYTECODE leaves that table as the last run left it
+unset PYTHONDONTWRITEBYTECODE
 FILES=${FILES:-200000}
 U=${U:-1000}
 PYTHON=${PYTHON:-.venv/bin/python}
