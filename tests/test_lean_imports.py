@@ -85,7 +85,10 @@ def test_an_imported_urllib_is_what_pathlib_gets() -> None:
     assert out == ["True"]
 
 
-def test_a_preflight_imports_neither_urllib_parse_nor_ipaddress(tmp_path: Path) -> None:
+@pytest.mark.parametrize("options", [[], ["--format", "json"], ["--format=github", "--select", "compose-config"]])
+def test_a_preflight_imports_neither_urllib_parse_nor_ipaddress(tmp_path: Path, options: list[str]) -> None:
+    # `--format` too: its value is checked against doctor.report's formats, which import pathlib (a
+    # plain `import pathlib` there, before the lean one, took urllib.parse and ipaddress back)
     project = tmp_path / "app"
     project.mkdir()
     (project / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    environment:\n"
@@ -96,7 +99,7 @@ def test_a_preflight_imports_neither_urllib_parse_nor_ipaddress(tmp_path: Path) 
         from doctor.cli import main
         for _ in range(2):  # the second run from the caches, as a warm run
             try:
-                main(['preflight', {str(project)!r}])
+                main(['preflight', {str(project)!r}, *{options!r}])
             except SystemExit:
                 pass
         print(sorted(m for m in ('urllib.parse', 'ipaddress') if m in sys.modules))

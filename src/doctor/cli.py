@@ -377,6 +377,9 @@ def _simple_preflight(args: list[str]) -> "tuple[str, dict[str, list[str]]] | No
         else:
             path = arg
     if values["--format"]:
+        from doctor.lean_imports import import_pathlib
+
+        import_pathlib()  # first: doctor.report takes pathlib, which would import urllib.parse whole
         from doctor.report import Format
 
         if any(f not in {f.value for f in Format} for f in values["--format"]):
