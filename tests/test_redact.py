@@ -299,3 +299,36 @@ def test_a_shell_naming_an_unset_variable_twice_shows_its_name() -> None:
     line = "sh: CELERY_BROKER_PASSWORD: CELERY_BROKER_PASSWORD is not set"
     assert Redactor([]).text(line) == line
     assert Redactor([]).text("CELERY_BROKER_PASSWORD: s3cr3t-Broker") == "CELERY_BROKER_PASSWORD: ***"
+
+
+def test_a_text_masked_again_is_masked_as_the_first_time() -> None:
+    # `text` remembers what it made of each text for the run (the output border passes a report's
+    # fields again); the second answer is the first, secret or not
+    redactor = Redactor(["hunter2hunter2"])
+    for text in ("DB_PASSWORD=hunter2hunter2", "login with hunter2hunter2 as admin", "nothing secret here"):
+        first = redactor.text(text)
+        assert redactor.text(text) == first
+    assert redactor.text("login with hunter2hunter2 as admin") == "login with *** as admin"
+
+
+def test_documentation_let_through_after_a_text_was_masked_applies_from_then_on() -> None:
+    # a weak value inside doctor's own prose: masked before the prose is known as documentation,
+    # let through after (what `text` remembered of it does not outlive the prose's arrival)
+    prose = "Checks that the service names in the .env match the compose services (not a password)."
+    redactor = Redactor(["password"])
+    before = redactor.text(prose)
+    assert "***" in before
+    assert redactor.documentation(prose) == prose
+    assert redactor.text(prose) == prose
+
+
+def test_a_json_report_with_nothing_to_mask_leaves_the_border_as_it_came() -> None:
+    import json
+
+    redactor = Redactor(["hunter2hunter2"])
+    clean = json.dumps({"findings": [{"message": "héllo", "n": 1.5, "none": None}]}, indent=2,
+                       ensure_ascii=False) + "\n"
+    assert redactor.document(clean) == clean
+    leaked = json.dumps({"findings": [{"message": "pass hunter2hunter2"}]}, indent=2, ensure_ascii=False) + "\n"
+    shown = redactor.document(leaked)
+    assert "hunter2hunter2" not in shown and json.loads(shown) == {"findings": [{"message": "pass ***"}]}

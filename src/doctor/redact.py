@@ -59,6 +59,10 @@ URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked w
 # shorter "documentation" (a rule id, a word) is masked by value like any text: a finding may quote
 # it with a secret in it (`password`); a whole summary line or docstring, it cannot
 PROSE_LENGTH = 40
+# `Redactor.text` remembers, for the rest of the run, what it made of each text up to _DONE_LENGTH
+# characters, up to _DONE_ITEMS of them (a report's fields; a whole report passes once)
+_DONE_LENGTH = 4096
+_DONE_ITEMS = 50_000
 
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
 _BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
@@ -381,6 +385,9 @@ class Redactor:
         self._strong_index = _Heads(self._strong) if many else None
         self._weak_index = _Heads(self._weak_values) if many else None
         self._prose: set[str] = set()  # doctor's own documentation let through (`documentation`), as written
+        # what `text` made of each short text this run: a report's strings pass twice (the renderer's
+        # fields, then the output border's pass over the whole report), the second time a look-up
+        self._done: dict[str, str] = {}
 
     @classmethod
     def from_environment(cls, *mappings: Mapping[str, str | None]) -> Redactor:
@@ -410,21 +417,40 @@ class Redactor:
         except ValueError:
             return self.text(text)
 
+        changed = False
+
         def walk(value: object) -> object:
+            nonlocal changed
             if isinstance(value, str):
-                return self.text(value)
+                shown = self.text(value)
+                changed = changed or shown != value
+                return shown
             if isinstance(value, list):
                 return [walk(v) for v in value]
             if isinstance(value, dict):
                 return {k: walk(v) for k, v in value.items()}
             return value
 
-        return json.dumps(walk(document), indent=2, ensure_ascii=False) + "\n"
+        redacted = walk(document)
+        # nothing masked: the text as it came (encoding it again would give the same, as doctor's
+        # reports are encoded: indent 2, keys in their order), not encoded once more
+        if not changed and text.endswith("\n") and not text.endswith("\n\n"):
+            return text
+        return json.dumps(redacted, indent=2, ensure_ascii=False) + "\n"
 
     def text(self, text: str) -> str:
         """The text with every secret it holds replaced by ***."""
         if not text:
             return text
+        done = self._done.get(text)
+        if done is not None:
+            return done
+        shown = self._text(text)
+        if len(text) <= _DONE_LENGTH and len(self._done) < _DONE_ITEMS:
+            self._done[text] = shown
+        return shown
+
+    def _text(self, text: str) -> str:
         # known values first: the shapes read a value only as far as its first blank or quote
         # (`MASTER_PASS=correct horse` would leave ` horse` for the known value to miss)
         pieces = self._outside_prose(text)
@@ -474,6 +500,7 @@ class Redactor:
             return text
         shown = scrub(text)
         if len(shown) >= PROSE_LENGTH:
+            self._done.clear()  # a text holding it is cut at it from now on
             self._prose.update({shown, json.dumps(shown, ensure_ascii=False)[1:-1], json.dumps(shown)[1:-1]})
         return shown
 
