@@ -24,6 +24,10 @@ from .fix import (
 )
 from .places import Row, _by_bind_mount, _from_root, _Places
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .created_user import CreatedUser
+
 SHOWN = 3
 
 
@@ -180,13 +184,16 @@ class RootOwnedFiles(Check):
     def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
                rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool,
                holder: str | None, groups: list[str]) -> Finding:
-        from .kept import _kept_rows, _server_data  # here: a run that finds no stray never imports it
-
         base = str(scan.root)
         within = os.path.normpath(os.path.join(folder, top))
         # CTFd's `.data/CTFd`: the folder docker made (root's), and the uploads `ctfd` (USER 1001)
         # keeps as its own user: the first is a stray, the second by design and never chowned
-        designed, why = _kept_rows(project, host, within, rows) if not subuids and any(r[1] for r in rows) else ([], "")
+        designed: list[Row] = []
+        why = ""
+        if not subuids and any(r[1] for r in rows):
+            from .kept import _kept_rows  # here: only strays of a user other than root may be kept by design
+
+            designed, why = _kept_rows(project, host, within, rows)
         aside = ""
         keep_out = groups
         if designed and len(designed) < len(rows) and any(r[1] == 0 for r in rows):
@@ -203,7 +210,8 @@ class RootOwnedFiles(Check):
             shown_uids = ", ".join(str(n + 1) for n in sorted(set(mapped))[:3])
             who = f"container uid {shown_uids} of the rootless engine (your subuid range)"
         above = top.rpartition("/")[2] == ".."  # a parent of the project folder: its own entries only
-        where = "the project folder" if top == "." else repr(project.shown(Path(within)))
+        within_path = Path(within)
+        where = "the project folder" if top == "." else repr(project.shown(within_path))
         if above and within == base:
             where = f"the repo root {where}"
         count = f"{len(rows)} path{'s' if len(rows) != 1 else ''}"
@@ -212,10 +220,12 @@ class RootOwnedFiles(Check):
         import heapq  # here: a run that finds no stray needs none
 
         first = [p for p, _, _, _ in heapq.nsmallest(SHOWN, rows, key=lambda r: (r[0].count("/"), path_order(r)))]
-        shown = [project.shown(Path(p)) for p in first]  # as the location and the fix's command name them
-        message += ": " + ", ".join(shown[:1])
+        first_paths = [Path(p) for p in first]
+        # as the location and the fix's command name them, each only once it fits the message
+        message += ": " + (project.shown(first_paths[0]) if first_paths else "")
         listed = 1
-        for more in shown[1:]:
+        for path in first_paths[1:]:
+            more = project.shown(path)
             if len(message) + len(more) > 100:
                 break
             message += f", {more}"
@@ -223,36 +233,42 @@ class RootOwnedFiles(Check):
         if len(rows) > listed:
             message += ", ..."
         # who wrote them: the service whose bind mount covers the folder, else one covering a stray
-        candidates = [Path(within)] if top != "." else []
-        covering = (_covering_service(project, p) for p in [*candidates, *map(Path, first)])
+        candidates = [within_path] if top != "." else []
+        near = [*candidates, *first_paths]  # where a service's mounts say who wrote them
+        covering = (_covering_service(project, p) for p in near)
         service = holder or next(filter(None, covering), None)
         writers: list[str] | None = None
         if service is not None and 0 in owners and not subuids:
             # root's files: only a service that may run as root wrote them (kitsune's `web` has
             # `user: ${UID:-kitsune}`; `node`, on node:22 with no user, runs npm as root in ./)
-            writers = _root_writers(project, host, [*candidates, *map(Path, first)])
+            writers = _root_writers(project, host, near)
             if service not in writers:
                 service = writers[0] if writers else None
         # django-react-boilerplate's backend: its Dockerfile's `useradd ... user` (uid 1000) and `USER
         # user` write there, not `frontend` (root) that mounts the same folder
-        from .created_user import uid_writers  # here: only a run with strays reads Dockerfiles' users
+        built: list[tuple[str, CreatedUser]] = []
+        if len(owners) == 1 and owners[0] and not subuids:
+            from .created_user import uid_writers  # here: only strays of one user but root read Dockerfiles' users
 
-        built = uid_writers(project, [*candidates, *map(Path, first)], owners[0]) \
-            if len(owners) == 1 and owners[0] and not subuids else []
+            built = uid_writers(project, near, owners[0])
         if built:
             writers = [name for name, _ in built]
             service = service if service in writers else writers[0]
         judged = service is not None and 0 not in owners and not subuids and not built
-        kept = _server_data(project, host, service, within, owners, holder is not None) if service and judged else None
+        kept = None
+        if service and judged:
+            from .kept import _server_data
+
+            kept = _server_data(project, host, service, within, owners, holder is not None)
         if kept is None and why and not aside:  # every stray kept by design, by a service's own uid
-            return self.finding(f"{message}: {why}", Location(Path(within)), f"owner:{top}",
+            return self.finding(f"{message}: {why}", Location(within_path), f"owner:{top}",
                                 Fix(f"expected: {why}; nothing to change while it does", Safety.ADVICE),
                                 Severity.INFO)
         if kept is not None and service is not None:  # linkwarden's ./pgdata: the database's own user keeps its data
             as_you = _run_as_you(project, expected, repr(service), [project.services[service]])
             title = (f"expected while {service!r} runs as its own user; to own it yourself, chown it to "
                      f"{expected.uid}:{expected.gid}, {as_you}")
-            return self.finding(f"{message}; {kept}", Location(Path(within)), f"owner:{top}",
+            return self.finding(f"{message}; {kept}", Location(within_path), f"owner:{top}",
                                 Fix(title, Safety.ADVICE), Severity.INFO)
         operands = _operands(scan, within, rows, protected or top == "." or above, keep_out)
         # a service named from one stray its mounts hold, or one of two mounting the same folder, may
@@ -260,7 +276,7 @@ class RootOwnedFiles(Check):
         sure = service is not None and (service == holder or _sole_writer(project, service, within, rows, writers))
         also = [w for w in writers or () if w != service] if not sure else []
         none_root: bool | str = writers == []
-        if none_root and _read_only(project, [*candidates, *map(Path, first)]):
+        if none_root and _read_only(project, near):
             none_root = "its only bind mounts are read-only: no container wrote there"
         if owners == [0] and (points := _mount_points(project, [r[0] for r in rows])):
             # wiki.js's node_modules: the empty folder docker made in the bind for the volume over it
@@ -276,7 +292,7 @@ class RootOwnedFiles(Check):
                                for n in (service, *also))
         fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure, also=also,
                    none_root=none_root, advice=advice)
-        return self.finding(message + aside, Location(Path(within)), f"owner:{top}", fix)
+        return self.finding(message + aside, Location(within_path), f"owner:{top}", fix)
 
 
 
@@ -299,6 +315,8 @@ def _mount_points(project: Project, paths: list[str]) -> str:
                 if not inside.startswith(".."):
                     host = os.path.normpath(os.path.join(str(bind.source), inside))
                     points.setdefault(host, f"the volume of {svc.name!r} at {mount.target}")
+    if not points:  # no volume mounted inside a bind: no folder docker made for one
+        return ""
     found = [points.get(os.path.normpath(path)) for path in paths]
     if not found or None in found or not all(empty_folder(path) for path in paths):
         return ""

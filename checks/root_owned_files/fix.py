@@ -320,8 +320,10 @@ def _rootless_subuids(host: Host, expected: Owner) -> tuple[tuple[int, int], ...
     # /etc/subuid first: a user without a range needs no answer from the engine (its /info
     # takes ~20 ms to build, a wait at the end of every walk that found strays)
     ranges = host.platform.subuid_ranges(expected.display().split(" (uid ")[0], expected.uid)
+    if not ranges:
+        return ()
     engine = host.engine
-    if not ranges or not engine.available or not engine.rootless:
+    if not engine.available or not engine.rootless:
         return ()
     return ranges
 

@@ -83,7 +83,10 @@ class OwnerScan:
             return within is not None and text != inside and not text.startswith(prefix)
 
         roots = []
-        for text, _, _, _ in sorted(rows, key=path_order):
+        ordered = sorted(rows, key=path_order)
+        if not pure:  # no stray folder to take whole: each stray is its own operand
+            return [(text, False) for text, _, _, _ in ordered if not outside(text)]
+        for text, _, _, _ in ordered:
             if outside(text):
                 continue
             parent, covered = text, False

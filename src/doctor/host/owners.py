@@ -174,12 +174,21 @@ class OwnerProbe:
 
 
 def _user_name(uid: int) -> str:
-    try:
-        import pwd
+    """`alice (uid 1000)`, or `uid 1000` for a uid with no user; asked once a run per uid (each
+    `getpwuid` reads the user database again: a report of many groups names the same owners)."""
+    name = _USER_NAMES.get(uid)
+    if name is None:
+        try:
+            import pwd
 
-        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
-    except (ImportError, KeyError):
-        return f"uid {uid}"
+            name = f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+        except (ImportError, KeyError):
+            name = f"uid {uid}"
+        _USER_NAMES[uid] = name
+    return name
+
+
+_USER_NAMES: dict[int, str] = {}
 
 
 def main(argv: Sequence[str]) -> int:
