@@ -239,3 +239,18 @@ def test_the_validators_patterns_are_lazy_and_static() -> None:
     patterns = compose_spec_validator.REGEX_PATTERNS
     assert patterns and all(isinstance(p, _LazyPattern) and p.pattern == key for key, p in patterns.items())
     assert "import re\n" not in generate.TARGET.read_text(encoding="utf-8")
+
+
+def test_jsonschema_is_found_where_the_import_system_finds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the path finder first (no import of importlib.util), the whole import system where it finds none
+    import importlib.util
+    import types
+
+    expected = importlib.util.find_spec("jsonschema")
+    assert expected is not None  # a dependency of doctor
+    found = schema.jsonschema_spec()
+    assert found is not None and found.origin == expected.origin
+    blind = types.SimpleNamespace(PathFinder=types.SimpleNamespace(find_spec=lambda name: None))
+    monkeypatch.setitem(sys.modules, "_frozen_importlib_external", blind)  # as where an editable finder alone knows it
+    found = schema.jsonschema_spec()
+    assert found is not None and found.origin == expected.origin

@@ -201,12 +201,9 @@ def _load_recorded(options: ProjectOptions, parsed: dict[Path, Parsed],
 def _jsonschema_folder() -> str | None:
     """Where jsonschema is installed (schema.available() decides which problems are reported);
     None when absent: such a model is not stored, as a later install could not be seen."""
-    import importlib.util
+    from doctor.project.schema import jsonschema_spec
 
-    try:
-        found = importlib.util.find_spec("jsonschema")
-    except (ImportError, ValueError):  # a broken install: as absent
-        return None
+    found = jsonschema_spec()
     places = list(found.submodule_search_locations or ()) if found is not None else []
     return places[0] if places else None
 
