@@ -219,7 +219,13 @@ class RootOwnedFiles(Check):
         # the shallowest first, by name: a heap, not a sort of every stray (text, not a Path each)
         import heapq  # here: a run that finds no stray needs none
 
-        first = [p for p, _, _, _ in heapq.nsmallest(SHOWN, rows, key=lambda r: (r[0].count("/"), path_order(r)))]
+        depths = [r[0].count("/") for r in rows]
+        top_depth = min(depths, default=0)
+        shallowest = [r for r, depth in zip(rows, depths, strict=True) if depth == top_depth]
+        # as nsmallest by (depth, path order), which takes them all from the shallowest where they suffice
+        picked = (heapq.nsmallest(SHOWN, shallowest, key=path_order) if len(shallowest) >= SHOWN
+                  else heapq.nsmallest(SHOWN, rows, key=lambda r: (r[0].count("/"), path_order(r))))
+        first = [p for p, _, _, _ in picked]
         first_paths = [Path(p) for p in first]
         # as the location and the fix's command name them, each only once it fits the message
         message += ": " + (project.shown(first_paths[0]) if first_paths else "")

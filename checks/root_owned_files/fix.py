@@ -29,18 +29,25 @@ def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool,
     `keep_out` (absolute, sorted: another group's folder below, a stray kept by design)."""
     import bisect
 
-    roots = scan.chown_operands(within, rows)
-    # a stray's own lstat says whether it is a folder (a symlink to one is not: chown -h takes the link)
-    folders = {p for p, _, _, is_dir in rows if is_dir}
-
     def reaches(path: str) -> bool:
         at = bisect.bisect_left(keep_out, path + "/")
         return at < len(keep_out) and keep_out[at].startswith(path + "/")
 
+    # a stray's own lstat says whether it is a folder (a symlink to one is not: chown -h takes the link)
+    folders = {p for p, _, _, is_dir in rows if is_dir}
+    # past MAX_OPERANDS, one chown -R of the group's folder, unless it would reach what is kept out
+    collapse = not protected and not reaches(within)
+    if not folders and collapse:
+        # files alone: each is its own operand (no -R reaches past it): counted, not sorted, for a
+        # group of thousands
+        prefix = within.rstrip("/") + "/"
+        if sum(1 for p, _, _, _ in rows if p == within or p.startswith(prefix)) > MAX_OPERANDS:
+            return True, [within]
+    roots = scan.chown_operands(within, rows)
     if any(recursive and reaches(path) for path, recursive in roots):
         return False, [p for p, _, _, _ in sorted(rows, key=path_order)]  # each stray, no -R over another's
     if all(recursive or path not in folders for path, recursive in roots) or not roots:
-        if len(roots) > MAX_OPERANDS and not protected:
+        if len(roots) > MAX_OPERANDS and collapse:
             return True, [within]
         return True, [path for path, _ in roots]
     return False, [p for p, _, _, _ in sorted(rows, key=path_order)]  # an impure folder: list each stray, no -R
