@@ -332,3 +332,15 @@ def test_a_json_report_with_nothing_to_mask_leaves_the_border_as_it_came() -> No
     leaked = json.dumps({"findings": [{"message": "pass hunter2hunter2"}]}, indent=2, ensure_ascii=False) + "\n"
     shown = redactor.document(leaked)
     assert "hunter2hunter2" not in shown and json.loads(shown) == {"findings": [{"message": "pass ***"}]}
+
+
+def test_what_text_remembers_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import doctor.redact as redact
+
+    monkeypatch.setattr(redact, "_DONE_CHARS", 12)
+    redactor = Redactor(["hunter2hunter2"])
+    texts = ["short one", "x" * 30, "abc", "pass hunter2hunter2"]
+    shown = [redactor.text(t) for t in texts]
+    assert shown == ["short one", "x" * 30, "abc", "pass ***"]
+    assert sum(map(len, redactor._done)) <= 12  # the rest answered, not kept
+    assert [redactor.text(t) for t in texts] == shown

@@ -60,9 +60,10 @@ URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked w
 # it with a secret in it (`password`); a whole summary line or docstring, it cannot
 PROSE_LENGTH = 40
 # `Redactor.text` remembers, for the rest of the run, what it made of each text up to _DONE_LENGTH
-# characters, up to _DONE_ITEMS of them (a report's fields; a whole report passes once)
+# characters, up to _DONE_CHARS characters of them in all (a report's fields; a whole report passes
+# once; ~8 MB at most, texts and answers)
 _DONE_LENGTH = 4096
-_DONE_ITEMS = 50_000
+_DONE_CHARS = 4_000_000
 
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
 _BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
@@ -388,6 +389,7 @@ class Redactor:
         # what `text` made of each short text this run: a report's strings pass twice (the renderer's
         # fields, then the output border's pass over the whole report), the second time a look-up
         self._done: dict[str, str] = {}
+        self._done_room = _DONE_CHARS
 
     @classmethod
     def from_environment(cls, *mappings: Mapping[str, str | None]) -> Redactor:
@@ -446,8 +448,9 @@ class Redactor:
         if done is not None:
             return done
         shown = self._text(text)
-        if len(text) <= _DONE_LENGTH and len(self._done) < _DONE_ITEMS:
+        if len(text) <= min(_DONE_LENGTH, self._done_room):
             self._done[text] = shown
+            self._done_room -= len(text)
         return shown
 
     def _text(self, text: str) -> str:
@@ -501,6 +504,7 @@ class Redactor:
         shown = scrub(text)
         if len(shown) >= PROSE_LENGTH:
             self._done.clear()  # a text holding it is cut at it from now on
+            self._done_room = _DONE_CHARS
             self._prose.update({shown, json.dumps(shown, ensure_ascii=False)[1:-1], json.dumps(shown)[1:-1]})
         return shown
 
