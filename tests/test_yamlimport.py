@@ -67,3 +67,51 @@ def test_pyyaml_compiles_none_of_its_import_time_patterns_itself() -> None:
     missed = ast.literal_eval(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                              check=True).stdout)
     assert missed == []
+
+
+_LEAN = """
+import sys
+{before}
+import doctor.project.yamlimport
+import yaml, yaml.constructor
+print(sorted(m for m in ('datetime', 'base64', 'binascii', 'struct') if m in sys.modules))
+loaded = yaml.safe_load('a: 2001-12-14t21:59:43.10-05:00\\nb: 2002-12-14\\nc: !!binary aGVsbG8=\\n')
+import datetime
+print(type(loaded['a']) is datetime.datetime, type(loaded['b']) is datetime.date, loaded['c'],
+      loaded['a'].utcoffset(), yaml.safe_dump({{'d': datetime.date(2020, 1, 2), 'e': b'hi'}}).split())
+print(datetime.__file__.endswith('datetime.py'), yaml.safe_load('x: !!binary aGk=') == {{'x': b'hi'}})
+"""
+
+
+def _lean(before: str = "") -> list[str]:
+    done = subprocess.run([sys.executable, "-c", _LEAN.format(before=before)], capture_output=True, text=True,
+                          check=True)
+    return done.stdout.splitlines()
+
+
+def test_pyyaml_imports_without_datetime_base64_and_binascii_and_reads_as_before() -> None:
+    # PyYAML reads datetime for its classes (those of `_datetime`, which datetime re-exports) and
+    # base64/binascii only for `!!binary`: a first run's load imports neither module
+    lines = _lean()
+    assert lines[0] == "[]", lines
+    expected = ("True True b'hello' -1 day, 19:00:00 ['d:', '2020-01-02', 'e:', '!!binary', '|', 'aGk=']")
+    assert lines[1] == expected
+    assert lines[2] == "True True"  # `import datetime` elsewhere: the real module
+
+
+def test_a_lean_import_that_fails_leaves_the_plain_import() -> None:
+    # PyYAML failing while the stand-ins are in place (here a module of its own missing then): its
+    # modules are dropped and imported again plainly, with the real datetime, base64 and binascii
+    failing = ("import contextlib\nimport doctor.lean_imports as lean\nplain = lean.standing_in\n"
+               "@contextlib.contextmanager\ndef failing(placed):\n"
+               "    with plain({**placed, 'yaml.representer': None}):\n        yield\n"
+               "lean.standing_in = failing")
+    lines = _lean(failing)
+    assert lines[0] == "['base64', 'binascii', 'datetime', 'struct']", lines
+    assert lines[1].startswith("True True b'hello' -1 day, 19:00:00"), lines
+
+
+def test_without_datetimes_c_module_pyyaml_takes_datetime_py() -> None:
+    lines = _lean("sys.modules['_datetime'] = None  # another Python: no C module")
+    assert lines[0] == "['datetime']", lines
+    assert lines[1].startswith("True True b'hello' -1 day, 19:00:00"), lines

@@ -54,7 +54,7 @@ def import_pathlib() -> ModuleType:
             # ntpath's five `from nt import ...` each searched the whole path (~0.1 ms) to fail; None
             # fails them at once (ImportError, as the search's), and ntpath keeps its own versions
             placed["nt"] = None
-        with _standing_in(placed), contextlib.suppress(ImportError):  # one taking more: the plain import below
+        with standing_in(placed), contextlib.suppress(ImportError):  # one taking more: the plain import below
             import pathlib
     import pathlib
 
@@ -193,7 +193,7 @@ def import_tomllib() -> None:
     import string  # noqa: F401
 
     before = set(sys.modules)
-    with _standing_in({"typing": _typing_stand_in()}), contextlib.suppress(Exception):
+    with standing_in({"typing": _typing_stand_in()}), contextlib.suppress(Exception):
         import tomllib  # noqa: F401  # one taking more from typing: the plain import, once the stand-in is gone
     imported = set(sys.modules) - before
     if not imported <= _TOMLLIB_MODULES or "tomllib" not in imported:
@@ -202,7 +202,7 @@ def import_tomllib() -> None:
 
 
 @contextlib.contextmanager
-def _standing_in(placed: dict[str, ModuleType | None]) -> Iterator[None]:
+def standing_in(placed: dict[str, ModuleType | None]) -> Iterator[None]:
     """`placed` in `sys.modules` for the block (None: the import system's "no such module"), each
     taken out after it unless the block replaced it."""
     sys.modules.update(placed)  # type: ignore[arg-type]

@@ -12,12 +12,18 @@ constructor's timestamp: ~2.5 ms of a first run's model load) are placed there t
 compiled from the table doctor ships (doctor.regex_ship: they are `lazy(...)` patterns of this
 module, written as the installed PyYAML writes them). A PyYAML that writes one differently
 misses that entry of the cache and compiles its own: never a different pattern.
+
+PyYAML imports `datetime`, `base64` and `binascii` for its timestamps and `!!binary`: it imports
+here with `datetime` standing in as the C module `_datetime` (the classes datetime re-exports:
+its pure-Python half, ~0.9 ms to load, is never read) and the other two deferred to their first
+use (`_lean_import`); `base64` took `struct` too. Any other `import datetime` gets the real module.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from types import ModuleType
 
 from doctor.lazyre import lazy
 from doctor.lean_imports import seed_patterns
@@ -59,6 +65,40 @@ def _seed_pattern_cache() -> None:
         seed_patterns([(PYYAML_NON_PRINTABLE, _NON_PRINTABLE), *((p.pattern, p) for p in PYYAML_PATTERNS)])
 
 
+def _lean_import() -> None:
+    """PyYAML imported with stand-ins for three modules it reads at call time, or for their
+    classes alone: `datetime` as `_datetime`, the C module `datetime` itself takes its classes
+    from (the same types: not datetime.py's pure-Python half, ~0.9 ms of a first run to load),
+    `base64` and `binascii` deferred (only `!!binary` reads them: imported then, by
+    doctor.lean_imports.Deferred). Each stand-in is in `sys.modules` only while PyYAML imports:
+    any other `import datetime` gets the real module, whose classes these are. Where `_datetime`
+    is missing, or anything goes wrong, PyYAML's own modules are imported again, plainly."""
+    if "yaml" in sys.modules:
+        return
+    from doctor.lean_imports import Deferred, standing_in
+
+    placed: dict[str, ModuleType | None] = {}
+    if "datetime" not in sys.modules:
+        try:
+            import _datetime  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:  # another Python: datetime.py whole
+            pass
+        else:
+            placed["datetime"] = _datetime
+    for name in ("base64", "binascii"):
+        if name not in sys.modules:
+            placed[name] = Deferred(name)
+    before = set(sys.modules)
+    try:
+        with standing_in(placed):
+            import yaml  # noqa: F401
+    except Exception:  # a PyYAML that takes more of them at import: the plain import below
+        for name in set(sys.modules) - before:
+            if name == "yaml" or name.startswith("yaml."):
+                del sys.modules[name]
+
+
 _seed_pattern_cache()
+_lean_import()
 
 import yaml as yaml  # noqa: E402  (after the seed, which is the point)
