@@ -60,16 +60,21 @@ def c_and_python(project: Path, exclude: tuple[str, ...], cache: Path | None = N
         listed.append(path)
         real_directory(self, path, *rest)  # type: ignore[arg-type]
 
-    real_find, real_module = owner_find.find_binary, owner_native.module
+    real_find, real_module, real_blocked = owner_find.find_binary, owner_native.module, walk_module._blocked
     walk_module._Walk.directory = directory  # type: ignore[method-assign]
+    # never judged waiting on I/O, which hands the walk to Python's threads: on a loaded machine
+    # (a cold inode read, another test run) a short first slice could look so
+    walk_module._blocked = lambda *args: False  # type: ignore[assignment]
     try:
         in_c = scan_owners(project, USER, exclude, cache=where[0])
+        walk_module._blocked = real_blocked
         assert listed == [], "the C walk handed folders back to Python"
         owner_find.find_binary = lambda: None  # type: ignore[assignment]
         owner_native.module = None
         in_python = scan_owners(project, USER, exclude, processes=1, cache=where[1])
     finally:
         walk_module._Walk.directory = real_directory  # type: ignore[method-assign]
+        walk_module._blocked = real_blocked
         owner_find.find_binary = real_find  # type: ignore[method-assign]
         owner_native.module = real_module
     return in_c, in_python
