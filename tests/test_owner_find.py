@@ -7,6 +7,7 @@ The trees are test_owners.py's (root-owned files planted in a uid-1000 project),
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -109,6 +110,21 @@ def database_folder(project: Path) -> Path:
     return pgdata
 
 
+@contextlib.contextmanager
+def locked_tree(prefix: str) -> Iterator[tuple[Path, Path]]:
+    """(odd_tree's project, its folder frontend/src/pkg7/deep closed to everyone: mode 000) in a
+    temporary folder uid 65534 can reach (pytest's tmp_path is not), removed afterwards."""
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        base.chmod(0o755)
+        project = odd_tree(base)
+        locked = project / "frontend/src/pkg7/deep"
+        locked.chmod(0o000)
+        yield project, locked
+    finally:
+        shutil.rmtree(base)
+
+
 def both(project: Path, exclude: tuple[str, ...], cache: Path | None = None,
          **options: object) -> tuple[OwnerScan, OwnerScan]:
     """(the walk through find, the Python walk), with caches in cache/find and cache/python."""
@@ -206,12 +222,7 @@ def test_a_find_that_fails_costs_time_not_results(tmp_path: Path, finds: list[li
 @needs_root
 @gnu_find
 def test_a_folder_find_cannot_read_is_reported_as_python_reports_it(finds: list[list[str]]) -> None:
-    base = Path(tempfile.mkdtemp(prefix="doctor-owner-find-"))
-    try:
-        base.chmod(0o755)  # reachable by uid 65534 (pytest's tmp_path is not)
-        project = odd_tree(base)
-        locked = project / "frontend/src/pkg7/deep"
-        locked.chmod(0o000)
+    with locked_tree("doctor-owner-find-") as (project, locked):
         queued = database_folder(project)  # queued before find runs: unreadable at depth 0
         rewalked: list[int] = []
         real_walk = walk_module._Walk.walk
@@ -230,8 +241,6 @@ def test_a_folder_find_cannot_read_is_reported_as_python_reports_it(finds: list[
         assert again == []  # find read past both: no share was walked again in Python
         same_scan(found, walked)
         assert {locked, queued} <= set(found.unreadable)
-    finally:
-        shutil.rmtree(base)
 
 
 @needs_root

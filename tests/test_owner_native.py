@@ -13,13 +13,12 @@ from __future__ import annotations
 import collections
 import os
 import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from test_owner_find import EXCLUDE, cached, database_folder, odd_tree, past_path_max
+from test_owner_find import EXCLUDE, cached, database_folder, locked_tree, odd_tree, past_path_max
 from test_owners import USER, as_user, needs_root, same_scan
 
 from doctor.host import owner_cache, owner_find, owner_native
@@ -104,12 +103,7 @@ def test_c_walks_what_python_walks(tmp_path: Path, exclude: tuple[str, ...]) -> 
 
 @needs_root
 def test_a_folder_the_user_cannot_read_is_unreadable_as_python_says() -> None:
-    base = Path(tempfile.mkdtemp(prefix="doctor-owner-native-"))
-    try:
-        base.chmod(0o755)  # reachable by uid 65534 (pytest's tmp_path is not)
-        project = odd_tree(base)
-        locked = project / "frontend/src/pkg7/deep"
-        locked.chmod(0o000)
+    with locked_tree("doctor-owner-native-") as (project, locked):
         pgdata = database_folder(project)
         listable = project / "backend/app/listable"  # read but no search: names, and no lstat() of one
         (listable / "sub" / "deeper").mkdir(parents=True)
@@ -125,8 +119,6 @@ def test_a_folder_the_user_cannot_read_is_unreadable_as_python_says() -> None:
         assert {locked, pgdata, listable, only_folders} <= set(in_c.unreadable)
         assert listable / "sub" not in set(in_c.unreadable) | {s.path for s in in_c.strays}
         assert pgdata in {s.path for s in in_c.strays}
-    finally:
-        shutil.rmtree(base)
 
 
 @needs_root
