@@ -100,6 +100,32 @@ def test_the_header_names_the_files_profiles_and_project_name_given() -> None:
     assert plain.stdout.splitlines()[0].startswith("doctor preflight .  (runs on: "), plain.stdout
 
 
+def test_the_header_names_a_compose_file_given_as_path_not_its_folder(tmp_path: Path) -> None:
+    """`doctor preflight proj/docker-compose.dev.yml` said `doctor preflight proj`: copied, that
+    command reads the folder's default compose files, not the one checked."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "docker-compose.dev.yml").write_text("services:\n  web:\n    image: busybox\n")
+    (project / "dev.yml").symlink_to("docker-compose.dev.yml")
+    stack = EXAMPLES / "clean-stack"
+    runs = {  # what the header names: each command as it opens from where it ran
+        "proj/docker-compose.dev.yml": doctor("preflight", "proj/docker-compose.dev.yml", "--select", "env-drift",
+                                              cwd=tmp_path),
+        "dev.yml": doctor("preflight", "dev.yml", "--select", "env-drift", cwd=project),  # as typed, not resolved
+        f"{stack}/compose.yaml": doctor("preflight", str(stack / "compose.yaml"), "--select", "env-drift",
+                                        cwd=tmp_path),  # elsewhere: absolute, as a folder is
+        "compose.yaml -f compose.override.yaml": doctor("preflight", "compose.yaml", "-f", "compose.override.yaml",
+                                                        "--select", "env-drift", cwd=stack),
+    }
+    for shown, done in runs.items():
+        first = done.stdout.splitlines()[0] if done.stdout else done.stderr
+        assert first.startswith(f"doctor preflight {shown}  (runs on: "), done.stdout + done.stderr
+    written = doctor("preflight", "proj/docker-compose.dev.yml", "--select", "env-drift", "-o", "report.txt",
+                     cwd=tmp_path)
+    assert written.returncode == 0, written.stdout + written.stderr
+    assert (tmp_path / "report.txt").read_text().startswith("doctor preflight proj/docker-compose.dev.yml  (runs on: ")
+
+
 @pytest.mark.parametrize(("cwd", "shown"), [("repo", "sub/missing.env"), ("sub", "missing.env")])
 def test_a_loader_message_names_its_file_as_it_opens_from_here(tmp_path: Path, cwd: str, shown: str) -> None:
     # compose resolves the env file to an absolute path; the finding names it like its location

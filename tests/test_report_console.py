@@ -13,7 +13,7 @@ from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Location, Severity, Status
 from doctor.redact import Redactor
 from doctor.report import RenderOptions
-from doctor.report.console import PARTIAL_INPUT, Line, Piece, color_diff, render, supports_hyperlinks, wrap
+from doctor.report.console import PARTIAL_INPUT, Line, Piece, Progress, color_diff, render, supports_hyperlinks, wrap
 
 COMPOSE_CONFIG = "compose-config"
 
@@ -71,6 +71,16 @@ def test_terminal_output_fits_and_paths_open_from_the_cwd(tmp_path: Path) -> Non
     assert max(len(line) for line in lines) <= 80
     assert "    error   proj/.env:1" in lines
     assert "    warning proj/.env" in lines
+
+
+def test_the_header_names_a_compose_file_given_as_path_in_place_of_its_folder(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj")
+    options = RenderOptions(cwd=tmp_path, given="-f extra.yml", given_file=root / "docker-compose.dev.yml")
+    assert render(canonical_report(root), Redactor(), options).splitlines()[0] == (
+        "doctor preflight proj/docker-compose.dev.yml -f extra.yml")
+    out = io.StringIO()  # on a terminal the header is printed before the run, by Progress
+    Progress(out, options, live=False).begin(root, "host")
+    assert out.getvalue() == "doctor preflight proj/docker-compose.dev.yml -f extra.yml  (runs on: host)\n\n"
 
 
 def test_links_only_when_asked(tmp_path: Path) -> None:

@@ -250,12 +250,13 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     tty = out.isatty()
     color = opts.color if opts.color is not None else wants_color(out, opts.env)
     progress = None
-    given = _given(opts)
-    console_options = RenderOptions(color=color, version=__version__, given=given)
+    given, given_file = _given(opts), _given_file(opts)
+    console_options = RenderOptions(color=color, version=__version__, given=given, given_file=given_file)
     if fmt is Format.CONSOLE and opts.output is None:
         from doctor.report import console
 
         console_options = RenderOptions(color=color, version=__version__, header=False, given=given,
+                                        given_file=given_file,
                                         width=console.terminal_width(opts.env) if tty else None,
                                         links=tty and console.supports_hyperlinks(opts.env))
         progress = console.Progress(out, console_options, live=tty and opts.env.get("TERM") != "dumb")
@@ -275,7 +276,7 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
         report.facts["platform"] = done.host.platform.as_dict(done.project.root)
     if opts.output is not None:
         # the report goes to the file; the console gets its summary line (and where the report is)
-        text = renderer(fmt)(report, redactor, RenderOptions(version=__version__, given=given))
+        text = renderer(fmt)(report, redactor, RenderOptions(version=__version__, given=given, given_file=given_file))
         write_atomic(opts.output, _border(redactor, fmt, text))
         from doctor.report.console import summary
 
@@ -307,6 +308,15 @@ def _given(opts: PreflightOptions) -> str:
     if opts.project_name is not None:
         words.append(f"-p {shlex.quote(opts.project_name)}")
     return " ".join(words)
+
+
+def _given_file(opts: PreflightOptions) -> Path | None:
+    """PATH when it is a compose file, absolute as typed (a symlink keeps the name given), for the
+    header to name in place of its folder (None: PATH is a folder).
+
+    os.path.isdir answers False where PATH cannot be looked at: the run stops on that before any header.
+    """
+    return None if os.path.isdir(opts.path) else Path(os.path.normpath(Path.cwd() / opts.path))
 
 
 # checks that judge no compose service (the repository's files and owners, PATH, compose itself)

@@ -45,7 +45,9 @@ class RenderOptions:
     `links` (OSC 8 hyperlinks), `cwd` (paths are shown as they open from there; None: the
     process's current directory), `header` (False when it was printed before the run) and
     `given` (what the command line named beside the path: `-f` files, profiles, a project name;
-    the header shows it, so the run can be told from a plain `doctor preflight .`).
+    the header shows it, so the run can be told from a plain `doctor preflight .`) and
+    `given_file` (PATH when it is a compose file, absolute: the header names it in place of the
+    project's folder, whose default compose files were not what ran).
     """
 
     color: bool = False
@@ -56,6 +58,7 @@ class RenderOptions:
     cwd: Path | None = None
     header: bool = True
     given: str = ""
+    given_file: Path | None = None
 
 
 Renderer = Callable[["Report", "Redactor", RenderOptions], str]

@@ -90,22 +90,21 @@ def _mark(result: CheckResult, partial: str) -> str:
     return MARKS[result.status]
 
 
-def header(report_dir: Path, cwd: Path | None = None, where: str = "", given: str = "") -> str:
-    """The first line of the report (printed before the checks run, on a terminal): the project,
-    what the command line named beside it (RenderOptions.given) and where doctor runs (a fact of
-    the report, not a finding).
+def header(report_dir: Path, options: RenderOptions, where: str = "") -> str:
+    """The first line of the report (printed before the checks run, on a terminal): the project
+    (or the compose file given as PATH, RenderOptions.given_file: the folder would name another
+    run), what the command line named beside it (RenderOptions.given) and where doctor runs (a
+    fact of the report, not a finding).
     """
     runs = f"  (runs on: {where})" if where else ""
-    named = f" {given}" if given else ""
-    return f"doctor preflight {shown_path(report_dir, cwd)}{named}{runs}"
+    named = f" {options.given}" if options.given else ""
+    return f"doctor preflight {shown_path(options.given_file or report_dir, options.cwd)}{named}{runs}"
 
 
 def _lines(report: Report, redact: Redactor, options: RenderOptions) -> Iterator[Line]:
-    cwd = options.cwd
     if options.header:
         where = report.facts.get("where")
-        yield Line((Piece(header(report.project_dir, cwd, where if isinstance(where, str) else "",
-                                     options.given), "bold"),))
+        yield Line((Piece(header(report.project_dir, options, where if isinstance(where, str) else ""), "bold"),))
         yield Line(())
     notices = report.facts.get("notices")
     for notice in notices if isinstance(notices, list) else ():
@@ -336,7 +335,7 @@ class Progress:
 
     def begin(self, project_dir: Path, where: str = "") -> None:
         """Print the header; on a terminal, the line below it shows what runs until the report comes."""
-        self.out.write(header(project_dir, self.options.cwd, where, self.options.given) + "\n")
+        self.out.write(header(project_dir, self.options, where) + "\n")
         if self.live:
             import time
 
