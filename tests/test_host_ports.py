@@ -146,6 +146,20 @@ def test_process_holder_names_pid_and_command(prober: PortProber) -> None:
     assert found[0].cmdline and not found[0].hidden
 
 
+@pytest.mark.parametrize(("family", "address"), [(socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")])
+def test_process_holder_says_where_its_socket_sits(prober: PortProber, family: int, address: str) -> None:
+    """A holder on a loopback alone is seen there, not on the wildcard a probe binds."""
+    with socket.socket(family, socket.SOCK_STREAM) as holder:
+        try:
+            holder.bind((address, 0))
+        except OSError:
+            pytest.skip(f"no {address} on this machine")
+        holder.listen(1)
+        port = holder.getsockname()[1]
+        found = prober.process_holders(HostSocket("", port))
+    assert [(h.pid, h.ips) for h in found] == [(os.getpid(), (address,))]
+
+
 def test_no_holder_for_a_free_port(prober: PortProber) -> None:
     assert prober.process_holders(HostSocket("", free_port())) == ()
 

@@ -154,6 +154,37 @@ def test_a_process_holding_only_the_ipv6_side_is_said_to_hold_it_there(tmp_path:
         proc.wait()
 
 
+def test_a_process_holding_only_the_ipv6_loopback_is_said_to_hold_it_there(tmp_path: Path) -> None:
+    """A server on [::1]:P alone stops `up`'s [::]:P bind too: the message names [::1], where it listens, not the
+    [::] doctor's probe failed to bind."""
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as holder:
+        holder.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        try:
+            holder.bind(("::1", 0))
+        except OSError:
+            pytest.skip("no IPv6 loopback on this machine")
+        holder.listen()
+        port = holder.getsockname()[1]
+        findings = run_doctor(write_project(tmp_path / "p", web_on(port)),
+                              {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    (held,) = about(findings, port)
+    assert held.message.startswith(f"0.0.0.0:{port}/tcp ('web') is held on [::1] by pid {os.getpid()} '"), \
+        held.message
+
+
+def test_a_process_holding_only_the_ipv4_loopback_is_named_without_an_address(tmp_path: Path) -> None:
+    """A server on 127.0.0.1:P alone stops `up`'s 0.0.0.0:P bind: the lead is our mapping's socket, and the
+    message claims no address for the holder (never 0.0.0.0, which it does not hold)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        findings = run_doctor(write_project(tmp_path / "p", web_on(port)),
+                              {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    (held,) = about(findings, port)
+    assert held.message.startswith(f"0.0.0.0:{port}/tcp ('web') is held by pid {os.getpid()} '"), held.message
+
+
 def test_free_ports_with_engine_down_are_skipped_with_the_reason_never_passed(tmp_path: Path) -> None:
     """Without the engine no other project's container was seen: the check looked halfway, so no ✓."""
     result = run_check(write_project(tmp_path / "p", web_on(free_port())),

@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 from doctor.checks.port_collision import PortCollision
-from doctor.checks.port_collision.live import live_findings, shorten
+from doctor.checks.port_collision.live import holder_side, live_findings, shorten
 from doctor.checks.port_collision.static import static_findings
 from fake_docker_engine import FakeEngine
 from test_host_ports import free_port
 
 from doctor.host import Host
 from doctor.host.endpoint import Endpoint
+from doctor.host.ports import BindFailure, HostSocket, ProcessHolder
 from doctor.model import Finding, Severity, Unavailable
 from doctor.project import Project, ProjectOptions
 from doctor.project.types import ComposeModel, PortMapping, Service
@@ -203,6 +204,20 @@ def test_shorten_command_line() -> None:
     assert shorten(("node", "x" * 80)) == "node…"
     assert shorten(("python3", "h.py", "20001", "Xk9mP2vL7qRt4Wz8Qa1Lm3Np5Rs")) == "python3 h.py 20001…"
     assert shorten(()) == ""
+
+
+@pytest.mark.parametrize(("probed", "ip", "ips", "side"), [
+    ("0.0.0.0", "", ("127.0.0.1",), ""),  # the IPv4 side: the lead, our 0.0.0.0, says which; no address claimed
+    ("::", "", ("::",), " on [::]"),  # the IPv6 wildcard, as before
+    ("::", "", ("::1",), " on [::1]"),  # the IPv6 loopback alone: where it listens, not the [::] probed
+    ("::", "", ("127.0.0.2", "::1"), " on [::1]"),  # its IPv4 socket did not stop this bind
+    ("::", "", ("::1", "fd00::7"), " on [::1], [fd00::7]"),
+    ("::", "", (), " on [::]"),  # the socket table did not show it: the probe's address
+    ("::1", "::1", ("::1",), ""),  # our own socket is [::1]: the lead says it
+])
+def test_holder_side_names_where_the_holder_listens(probed: str, ip: str, ips: tuple[str, ...], side: str) -> None:
+    failure = BindFailure(probed, 98, "Address already in use")
+    assert holder_side(failure, HostSocket(ip, 8080), ProcessHolder(41, "python3", ips=ips)) == side
 
 
 def _busy(port: int) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from doctor.host import Host
 from doctor.host.platform import forwarder_of
-from doctor.host.ports import BindFailure, ContainerPort, HostSocket
+from doctor.host.ports import BindFailure, ContainerPort, HostSocket, ProcessHolder, ips_overlap
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
 
@@ -337,11 +337,23 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
                                                "this project's own container", ask, Severity.WARNING)
         return ("forwarder", engine), _say(check, target, said, ask)
     shown = shorten(holder.cmdline) or holder.name
-    # the engine publishes 0.0.0.0:P on [::]:P too: a process holding only the IPv6 side still stops `up`
-    # (`listen tcp6 [::]:P: bind: address already in use`), and the message says which side it holds
-    side = f" on [{failure.address}]" if ":" in failure.address and ":" not in sock.shown_ip else ""
+    side = holder_side(failure, sock, holder)
     return ("pid", holder.pid), _say(check, target, f"is held{side} by pid {holder.pid} '{holder.name}' ({shown})",
                                      stop)
+
+
+def holder_side(failure: BindFailure, sock: HostSocket, holder: ProcessHolder) -> str:
+    """` on [::1]` when `holder` stops only the IPv6 side of `sock` on every interface, else "".
+
+    The engine publishes 0.0.0.0:P on [::]:P too: a process holding only the IPv6 side still stops
+    `up` (`listen tcp6 [::]:P: bind: address already in use`), and the message says where it holds
+    it: its own addresses there ([::1] for one on the loopback alone, not the [::] our probe bound),
+    or the probe's where the socket table did not show them.
+    """
+    if ":" not in failure.address or ":" in sock.shown_ip:
+        return ""
+    held = [ip for ip in holder.ips if ips_overlap(ip, failure.address)] or [failure.address]
+    return " on " + ", ".join(f"[{ip}]" for ip in held)
 
 
 def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Verdict]:

@@ -5,7 +5,8 @@ The probe binds as the engine would (the mapping's host IP; for all interfaces b
 never connects to, signals or kills a holder. Holders are named from two sources: the
 engine's container list (the published side of a container is held by `docker-proxy`, whose
 pid says nothing about which container, so containers are matched by their port bindings)
-and the kernel's socket table through psutil (pid, name, command line where visible).
+and the kernel's socket table through psutil (pid, name, command line where visible, and the
+address each holder's socket sits on).
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ class ProcessHolder:
     pid: int | None
     name: str = ""
     cmdline: tuple[str, ...] = ()
+    ips: tuple[str, ...] = ()  # its sockets' addresses on the port, as the socket table shows them (`::1`, not `::`)
 
     @property
     def hidden(self) -> bool:
@@ -192,14 +194,17 @@ class PortProber:
         if table is not None:
             matches = [c for c in table if c[1] == target.port and ips_overlap(c[0], target.ip)]
             listening = [c for c in matches if c[2]]
-            for _, _, _, pid in listening or matches:
-                if pid not in holders:
-                    holders[pid] = _describe_process(pid)
+            ips: dict[int | None, dict[str, None]] = {}  # each pid's addresses, in table order
+            for ip, _, _, pid in listening or matches:
+                ips.setdefault(pid, {})[ip] = None
+            holders = {pid: _describe_process(pid, ips=tuple(where)) for pid, where in ips.items()}
             if holders and None not in holders:
                 return tuple(holders.values())
         found = self.host.platform.port_holders(target.port, target.protocol)
         if found:
-            named = {h.pid: _describe_process(h.pid, h.name) for h in found if h.pid is not None}
+            # the table saw where the hidden sockets sit, not whose: a lone holder lsof/ss names holds them
+            where = holders[None].ips if None in holders and len(found) == 1 else ()
+            named = {h.pid: _describe_process(h.pid, h.name, where) for h in found if h.pid is not None}
             if named:
                 return tuple(named.values())
         if table is None:
@@ -346,19 +351,20 @@ def _try_bind(address: str, port: int, protocol: str) -> BindFailure | None:
     return None
 
 
-def _describe_process(pid: int | None, name: str = "") -> ProcessHolder:
-    """The process's name and command line where visible (`name`, from lsof/ss, when not)."""
+def _describe_process(pid: int | None, name: str = "", ips: tuple[str, ...] = ()) -> ProcessHolder:
+    """The process's name and command line where visible (`name`, from lsof/ss, when not); `ips`, where
+    its sockets on the port sit."""
     if pid is None:
-        return ProcessHolder(None)
+        return ProcessHolder(None, ips=ips)
     import psutil
 
     try:
         proc = psutil.Process(pid)
         if name and proc.name() != name:  # lsof/ss named another process: trust the tool that saw the socket
-            return ProcessHolder(pid, name)
-        return ProcessHolder(pid, proc.name(), tuple(proc.cmdline()))
+            return ProcessHolder(pid, name, ips=ips)
+        return ProcessHolder(pid, proc.name(), tuple(proc.cmdline()), ips)
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-        return ProcessHolder(pid, name)
+        return ProcessHolder(pid, name, ips=ips)
 
 
 def _declared(engine: Any, container_id: str, remembered: StoppedPorts) -> list[HostSocket]:
