@@ -2,6 +2,9 @@
 
 The symptoms come from the project's containers on the engine; with none there, from the output
 of the failed `up` when it is piped in (`docker compose up -d 2>&1 | doctor why`: doctor.why.piped).
+The services that `up` was to start are every service of the active profiles, unless the piped text holds
+its command line and that names some (`up -d mariadb redis`): then those and what they depend on, and a
+service outside them is none of this `up`'s, not "not started" (doctor.why.piped.up_command).
 
 Exit 0 when no service failed (each up, or stopped by a signal: doctor.host.containers.stopped), 1 when one
 failed (a running one whose log ends in a wait loop on a failure counts as failed: doctor.why.loop), 2 when
@@ -54,6 +57,8 @@ EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
 PIPED_NOTE = ("doctor: the piped text is not used: the containers `up` left on the engine say more (their state, "
               "the engine's error, their logs)")
+ASKED_NOTE = ("doctor: of the piped text only its `up` command line is used (the services it starts): the containers "
+              "`up` left on the engine say more (their state, the engine's error, their logs)")
 
 
 @record
@@ -111,8 +116,9 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if opts.service is not None and opts.service not in project.services:
         known = ", ".join(sorted(project.services)) or "none"
         raise app.UsageError(f"no service {opts.service!r} in project {name!r} (services: {known})")
+    asked = _asked(project, text, opts.service)
     if refused:
-        diagnoses, results = _refused(project, project_options, registry, config.severities, opts, refused)
+        diagnoses, results = _refused(project, project_options, registry, config.severities, opts, refused, asked)
         return _print(opts, project, diagnoses, results, out)
     host = Host(env=opts.env, timeout=ENGINE_TIMEOUT)
     signatures, errors = load_signatures()
@@ -141,7 +147,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     built = bool(containers) and bool(builds)
     if (not containers or built) and text:  # `up ... | doctor why` with no container to read: the text's symptoms
         piped, ran = _from_text(project, project_options, registry, config.severities, opts, text, signatures,
-                                builds)
+                                builds, asked)
         if piped and built:  # the others as their containers are now (one an earlier `up` started runs)
             running = {c.service: c for c in containers if not c.one_shot}
             piped = [Diagnosis(d.service, running[d.service]) if not d.failed and d.service in running
@@ -153,10 +159,10 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
             sys.stderr.write(f"doctor: {said}\n")
             return _print(opts, project, piped, ran, out)
     elif text:
-        sys.stderr.write(PIPED_NOTE + "\n")
+        sys.stderr.write((PIPED_NOTE if asked is None else ASKED_NOTE) + "\n")
     containers = _looping(host, containers, signatures, opts.service) if containers else containers
     if not containers:  # `up` failed before creating any: compose could not read the project, or pull an image
-        diagnoses, results, notes = _never_created(project, project_options, registry, config.severities, opts)
+        diagnoses, results, notes = _never_created(project, project_options, registry, config.severities, opts, asked)
         if not diagnoses and text and created_any(text):  # it ran: compose's progress names a container
             raise app.UsageError(f"project {name!r} has no container on the engine, and the `up` output piped in "
                                  "shows no service that failed: `docker compose ps -a` shows what runs now")
@@ -174,7 +180,8 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
     have = {c.service for c in containers}
     # services compose never created: an `up` that stopped at one (its image, its container_name), or `up SERVICE`
-    missing = [s for s in sorted(project.services) if s not in have]
+    # (none of those it did not start, when its command line says which it did)
+    missing = [s for s in sorted(project.services) if s not in have and (asked is None or s in asked)]
     symptoms = {c.name: match_symptoms(c, signatures, _waits_on(c, containers, project)) for c in wanted if c.failed}
     check_ids = {i for found in symptoms.values() for s in found for i in s.checks}
     if missing:
@@ -235,13 +242,15 @@ _UP_OUTPUT = lazy(r"(?m)^\s*(?:\[\+\] \w+ \d+/\d+|[^\w\s]?\s*Container \S+\s+\w+
 
 def _from_text(project: Project, project_options: ProjectOptions, registry: Registry,
                severities: dict[str, Severity], opts: WhyOptions, text: str, signatures: Sequence[Signature],
-               builds: Mapping[str, Symptom]) -> tuple[list[Diagnosis], list[CheckResult]]:
+               builds: Mapping[str, Symptom], asked: Collection[str] | None = None
+               ) -> tuple[list[Diagnosis], list[CheckResult]]:
     """The diagnoses of the symptoms in piped text (doctor.why.piped): per service the lines that name
     it, the rest under ALL_SERVICES; each explained by the findings of its signatures' checks, as a
     container's symptoms are. A service compose's output shows failed with no line a signature reads
     (`service "migrate" didn't complete successfully: exit 1`) has that line as its symptom, explained by
-    the findings about it of the checks that make a process exit. With a failure, every other service is
-    listed: up where the text shows it came up, else not started and why. None when no line shows a failure."""
+    the findings about it of the checks that make a process exit. With a failure, every other service `up` was to
+    start (`asked`, None: all) is listed: up where the text shows it came up, else not started and why. None when
+    no line shows a failure."""
     from doctor.why.diagnose import MAX_MATCHES
     from doctor.why.piped import sole_publishers, text_exits, text_symptoms
 
@@ -278,7 +287,7 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     failed = tuple(s for s in sorted(found) if s != ALL_SERVICES)
     if failed:
         ran = [s for s in failed if s in exits and not exits[s].state.startswith("failed to start")]
-        diagnoses.extend(_rest_of_text(project, text, names, failed, set(found), opts.service, ran))
+        diagnoses.extend(_rest_of_text(project, text, names, failed, set(found), opts.service, ran, asked))
     return sorted(diagnoses, key=lambda d: (d.service != ALL_SERVICES, d.service)), results
 
 
@@ -325,11 +334,13 @@ def _checked(project: Project, project_options: ProjectOptions, registry: Regist
 
 
 def _refused(project: Project, project_options: ProjectOptions, registry: Registry, severities: dict[str, Severity],
-             opts: WhyOptions, line: str) -> tuple[list[Diagnosis], list[CheckResult]]:
+             opts: WhyOptions, line: str, asked: Collection[str] | None = None
+             ) -> tuple[list[Diagnosis], list[CheckResult]]:
     """The diagnoses of a piped `up` that compose refused before creating anything (doctor.why.piped.REFUSED):
     under ALL_SERVICES its line, explained by the findings that say the same (compose-config's, with file and
     line), else, for a project name compose refuses, by that name and the rule (-p or COMPOSE_PROJECT_NAME gave it
-    to `up`, where doctor does not see it); then every service, not started because of it (none failed)."""
+    to `up`, where doctor does not see it); then every service `up` was to start (`asked`, None: all), not started
+    because of it (none failed)."""
     from doctor.why.diagnose import line_symptom
     from doctor.why.piped import REFUSED, refusal_causes
 
@@ -348,7 +359,7 @@ def _refused(project: Project, project_options: ProjectOptions, registry: Regist
     diagnoses = [Diagnosis(ALL_SERVICES, None, (symptom,), explained, from_text=True, text_state=state,
                            refused=line[start:end])]
     diagnoses.extend(Diagnosis(s, None, from_text=True, text_state="not started: compose refused the project")
-                     for s in sorted(project.services) if opts.service in (None, s))
+                     for s in sorted(project.services) if opts.service in (None, s) and (asked is None or s in asked))
     return diagnoses, results
 
 
@@ -373,11 +384,12 @@ def _bad_name(project: Project, symptom: Symptom, name: str) -> Explained:
 
 
 def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tuple[str, ...], seen: set[str],
-                  service: str | None, exits: Collection[str] = ()) -> list[Diagnosis]:
-    """The services of a failed `up` the piped text shows no failure of: cancelled (` db  Interrupted`), came up
-    (` ✔ Container proj-db-1  Started`), or not started (the engine has no container of the project), with why:
-    a service it depends on failed, its build never began (`up` stopped before any container: a pull), or `up`
-    stopped at `failed` first."""
+                  service: str | None, exits: Collection[str] = (), asked: Collection[str] | None = None
+                  ) -> list[Diagnosis]:
+    """The services of a failed `up` the piped text shows no failure of, of those it was to start (`asked`, None:
+    all): cancelled (` db  Interrupted`), came up (` ✔ Container proj-db-1  Started`), or not started (the engine
+    has no container of the project), with why: a service it depends on failed, its build never began (`up` stopped
+    before any container: a pull), or `up` stopped at `failed` first."""
     from doctor.why.piped import created_any, interrupted, text_created, text_ended, text_up
 
     cancelled = set(interrupted(text, project.services))
@@ -389,7 +401,7 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
     needed = {dep: s for s in reversed(list(exits)) for dep in _dependencies(project, s)}  # exits: those that ran
     out = []
     for name in sorted(project.services):
-        if name in seen or service not in (None, name):
+        if name in seen or service not in (None, name) or (asked is not None and name not in asked):
             continue
         if name in cancelled:
             out.append(Diagnosis(name, None, stopped_at=failed, from_text=True))
@@ -420,6 +432,28 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
                 why = f"`up` stopped at {at} first"
             out.append(Diagnosis(name, None, stopped_at=failed, from_text=True, text_state=f"not started: {why}"))
     return out
+
+
+def _asked(project: Project, text: str, service: str | None) -> frozenset[str] | None:
+    """The services the `up` whose command line the piped text holds (doctor.why.piped.up_command) was to start:
+    those of the project it names and, without `--no-deps`, what they depend on, directly or through others
+    (compose starts those first); with `service`, the one `--service` asks about. None when that is every service:
+    a plain `up`, or no command line in the text (compose's output and the containers do not say what `up` was
+    asked)."""
+    from doctor.why.piped import up_command
+
+    command = up_command(text) if text else None
+    if command is None:
+        return None
+    known = {**project.compose.profiled, **project.services}  # `up setup` starts a service of a profile not active
+    named = [s for s in command.services if s in known]
+    if not named:
+        return None
+    started = {*named, *([service] if service else [])}
+    for name in () if command.no_deps else named:
+        for dep in known[name].depends_on:
+            started.update((dep, *_dependencies(project, dep)))
+    return frozenset(started)
 
 
 def _failed_dependency(project: Project, service: str, failed: set[str]) -> str:
@@ -588,12 +622,13 @@ def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], resul
 
 
 def _never_created(project: Project, project_options: ProjectOptions, registry: Registry,
-                   severities: dict[str, Severity], opts: WhyOptions
+                   severities: dict[str, Severity], opts: WhyOptions, asked: Collection[str] | None = None
                    ) -> tuple[list[Diagnosis], list[CheckResult], list[str]]:
     """When the engine has no container of the project: the findings that say why compose created none
     (a file it cannot read, an image it cannot pull, a variable that left an image tag empty), under the
     services they concern and, for the rest, under ALL_SERVICES; no diagnosis when no finding says why
-    (then `up` may not have run).
+    (then `up` may not have run). Of the services `up` was to start (`asked`, None: all): a fault of
+    only the others is none of this `up`'s.
     Last, the notes of what `up` would have to pull (an image not on the engine): no cause alone,
     but what failed if `up` did run and no registry answered."""
     from doctor.why.signatures import NOT_CREATED
@@ -602,9 +637,12 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
     if not select:
         return [], [], []
     every, results = _checked(project, project_options, registry, severities, opts, select)
+    if asked is not None:
+        every = [f for f in every if any(about_service(f, s) for s in asked)
+                 or not any(about_service(f, s) for s in project.services)]
     # an info ("compose pulls it on up") is no cause: with nothing else, `up` may just not have run
     found = [f for f in every if stops_create(f)]
-    wanted = [s for s in sorted(project.services) if opts.service in (None, s)]
+    wanted = [s for s in sorted(project.services) if opts.service in (None, s) and (asked is None or s in asked)]
     owned = {s: [f for f in found if about_service(f, s)] for s in wanted}
     mine = {id(f) for fs in owned.values() for f in fs}
     rest = [f for f in found if id(f) not in mine]  # a file compose cannot read stops every service

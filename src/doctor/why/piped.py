@@ -19,6 +19,10 @@ seconds is no text (a CI step's stdin left open and empty), and one still open a
 PIPE_BUDGET seconds is read as far as it came. A regular file (`< up.log`) is read from where
 its offset stands. A terminal, /dev/null or a closed pipe is no text.
 
+The command line of the `up` itself, when the text holds it (pasted with its prompt above the output, a `set -x`
+trace, make's echo, a CI log's `Run docker compose up ...`: up_command), says which services that `up` was to start:
+`up -d mariadb redis` starts those and what they depend on, and no other; compose's own output never says.
+
 A line of compose refusing the project before it created anything (REFUSED: `invalid project name`, `env file ...
 not found`, a YAML or schema error, an undefined reference) is the answer itself, whatever containers an earlier
 `up` left: what explains it is the finding saying the same (compose-config's, with its file and line).
@@ -29,7 +33,7 @@ from __future__ import annotations
 import os
 
 from doctor.lazyre import lazy
-from doctor.model import Severity
+from doctor.model import Severity, record
 from doctor.why.signatures import Signature
 
 TYPE_CHECKING = False
@@ -465,6 +469,74 @@ def interrupted(text: str, services: Collection[str]) -> list[str]:
     another service's failed; in the order first named."""
     found = (_INTERRUPTED.match(line) for line in text_lines(text))
     return list(dict.fromkeys(m[1] for m in found if m is not None and m[1] in services))
+
+
+# compose's own options that take a value (before its command), and those of `up` (compose v2.40's `--help`)
+_COMPOSE_VALUE_FLAGS = frozenset(("-f", "--file", "-p", "--project-name", "--profile", "--env-file",
+                                  "--project-directory", "--ansi", "--progress", "--parallel"))
+_UP_VALUE_FLAGS = frozenset(("--attach", "--no-attach", "--exit-code-from", "--pull", "--scale", "-t", "--timeout",
+                             "--wait-timeout"))
+# `docker compose` (`docker-compose`, a path before it) beginning a command in a line, after whatever a prompt, a
+# `set -x` trace (`+ `), make's echo or a CI log (`Run `) puts first: no quote, and no container's log prefix (`|`)
+_COMPOSE_COMMAND = r"^[^|'\"`]*?(?<![\w./-])(?:[\w./-]*/)?(?:docker\s+compose|docker-compose)(?=\s)"
+
+
+@record
+class UpCommand:
+    """An `up` command line: the words it names services with (none: every service), and whether it
+    starts them alone (`--no-deps`), not what they depend on."""
+
+    services: tuple[str, ...] = ()
+    no_deps: bool = False
+
+
+def up_command(text: str) -> UpCommand | None:
+    """The last `docker compose ... up ...` command line in the text (the one whose output follows it); None when
+    the text holds none. Its words end at the shell's first operator (`2>&1`, `| tee up.log`, `&&`); a word after
+    `up` that is no option nor an option's value names a service (the caller keeps those of the project)."""
+    import re
+    import shlex
+
+    for line in reversed(text_lines(text)):
+        found = re.search(_COMPOSE_COMMAND, line)
+        if found is None:
+            continue
+        lexer = shlex.shlex(line[found.end():], posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        try:
+            words = list(lexer)
+        except ValueError:  # a quote left open: the words as typed
+            words = line[found.end():].split()
+        command = _up_words(words)
+        if command is not None:
+            return command
+    return None
+
+
+def _up_words(words: Sequence[str]) -> UpCommand | None:
+    """The `up` that `words` (what follows `docker compose`) run; None when they run another command."""
+    given = iter(words)
+    for word in given:  # compose's own options, then its command
+        if word in _COMPOSE_VALUE_FLAGS:
+            next(given, None)
+        elif not word.startswith("-"):
+            break
+    else:
+        return None
+    if word != "up":
+        return None
+    names: list[str] = []
+    no_deps = False
+    for word in given:
+        if not word.strip("();<>|&"):  # the shell's operator: the command ends
+            break
+        if word == "--no-deps":
+            no_deps = True
+        elif word in _UP_VALUE_FLAGS:
+            next(given, None)
+        elif not word.startswith("-"):
+            names.append(word)
+    return UpCommand(tuple(names), no_deps)
 
 
 def _repeated_dropped(found: dict[str, list[Symptom]], everyone: str) -> dict[str, list[Symptom]]:
