@@ -527,15 +527,21 @@ def _up_words(words: Sequence[str]) -> UpCommand | None:
         return None
     names: list[str] = []
     no_deps = False
-    for word in given:
+    rest = list(given)
+    at = 0
+    while at < len(rest):
+        word = rest[at]
         if not word.strip("();<>|&"):  # the shell's operator: the command ends
+            break
+        if word.isdigit() and rest[at + 1:at + 2] and rest[at + 1][0] in "<>":  # `2>&1`: a redirection's fd
             break
         if word == "--no-deps":
             no_deps = True
         elif word in _UP_VALUE_FLAGS:
-            next(given, None)
+            at += 1  # its value
         elif not word.startswith("-"):
             names.append(word)
+        at += 1
     return UpCommand(tuple(names), no_deps)
 
 
