@@ -11,7 +11,8 @@ from pathlib import Path
 
 
 class FakeEngine:
-    """Serve `routes` (path without query -> JSON body) over HTTP/1.0; `hung=True` accepts, says nothing."""
+    """Serve `routes` (path without query -> JSON body, or a function of the whole target, query included,
+    that returns it: an answer that depends on the filters) over HTTP/1.0; `hung=True` accepts, says nothing."""
 
     def __init__(self, path: Path, routes: dict[str, object] | None = None, hung: bool = False) -> None:
         self.path = path
@@ -52,6 +53,8 @@ class FakeEngine:
                 target = line.split(" ")[1] if " " in line else ""
                 self.requests.append(target)
                 body = self.routes.get(target.split("?")[0])
+                if callable(body):
+                    body = body(target)
                 if body is None:
                     conn.sendall(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
                     continue

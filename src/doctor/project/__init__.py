@@ -160,17 +160,38 @@ class Project:
 
         return shown_path(path, self.options.cwd or self.root)
 
-    def compose_words(self) -> str:
+    def compose_words(self, name: str | None = None) -> str:
         """`docker compose` as a hint in a message writes it for this project, run from where the
-        user runs doctor: with `-f` for each compose file when compose would not find these files
-        by itself there (`docker compose -f docker/dev.yml build web`), else bare."""
+        user runs doctor, with what compose would not work out by itself there: `-p NAME` when the
+        project's name is not the one compose gives these files in this environment (`docker compose
+        -p track-b up -d`: a name given to doctor with -p, or the one `doctor why` found on the
+        containers), `-f` for each compose file when compose would not find these files by itself
+        there (`docker compose -f docker/dev.yml build web`), and the `--env-file` and `--profile`
+        the run was given; else bare. `name`: another project name for the same files, written
+        always (the one to use instead of a name compose refused)."""
+        import shlex
+
         from doctor.project.discover import find_default_files
 
+        words = ["docker", "compose"]
+        if name is not None:
+            words += ["-p", name]
+        elif self.options.project_name is not None and self.compose.project_name != self._derived_name:
+            words += ["-p", self.compose.project_name]
         files = list(self.compose.files)
         here = self.options.cwd or self.root
-        if not files or find_default_files(here) == files:
-            return "docker compose"
-        return "docker compose " + " ".join(f"-f {self.shown(path)}" for path in files)
+        if files and find_default_files(here) != files:
+            words += [w for path in files for w in ("-f", self.shown(path))]
+        words += [w for path in self.options.env_files or () for w in ("--env-file", self.shown(path))]
+        words += [w for profile in self.options.profiles for w in ("--profile", profile)]
+        return shlex.join(words)
+
+    @cached_property
+    def _derived_name(self) -> str:
+        """The name compose gives these files without -p (doctor.project.compose.derived_name)."""
+        from doctor.project.compose import derived_name
+
+        return derived_name(self.options, self._parsed)
 
     def shown_problem(self, problem: Problem) -> str:
         """A loader problem's message as a finding says it: the files it names (absolute, as compose

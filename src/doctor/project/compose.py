@@ -146,6 +146,16 @@ def _external_places(model: YMap) -> dict[str, Location]:
     return places
 
 
+def derived_name(options: ProjectOptions, parsed: dict[Path, Parsed] | None = None) -> str:
+    """The name compose gives the project of `options` without `-p`, in their environment: its
+    COMPOSE_PROJECT_NAME (the shell's, an env file's), else the files' `name:`, else the folder's.
+    `parsed`: the files' parses already made (a file not parsed yet is parsed)."""
+    from doctor.records import replace
+
+    found = discover(replace(options, project_name=None))
+    return _project_name(found, Assembler(found.environment.get("HOME"), parsed))
+
+
 def _project_name(found: Discovery, assembler: Assembler) -> str:
     """-p / COMPOSE_PROJECT_NAME, else the last file's interpolated `name:`, else the directory."""
     if found.project_name:

@@ -24,6 +24,7 @@ from doctor.model import CheckResult, Finding, Location, Severity, Status, field
 from doctor.records import replace
 from doctor.why.diagnose import (
     ALL_SERVICES,
+    COMPOSE,
     NOT_CREATED_LINE,
     STOPPED_HERE_LINE,
     WHY,
@@ -163,9 +164,10 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     containers = _looping(host, containers, signatures, opts.service) if containers else containers
     if not containers:  # `up` failed before creating any: compose could not read the project, or pull an image
         diagnoses, results, notes = _never_created(project, project_options, registry, config.severities, opts, asked)
+        compose = project.compose_words()  # `docker compose -p track-b`: what it says to run reaches this project
         if not diagnoses and text and created_any(text):  # it ran: compose's progress names a container
             raise app.UsageError(f"project {name!r} has no container on the engine, and the `up` output piped in "
-                                 "shows no service that failed: `docker compose ps -a` shows what runs now")
+                                 f"shows no service that failed: `{compose} ps -a` shows what runs now")
         if not diagnoses and notes:  # `up` not run, or a pull that failed (no registry): both are said
             shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3} more" if len(notes) > 3 else "")
             raise app.UsageError(f"project {name!r} has no container on the engine: 'docker compose up' has not "
@@ -175,7 +177,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
                                  "piped in show no failure doctor reads (compose's `exited with code`, `Error` or a "
                                  "known log line): pipe the whole `up` output (`up 2>&1 | doctor why`)")
         if not diagnoses:
-            raise app.UsageError(f"project {name!r} has no container on the engine (run 'docker compose up' first)")
+            raise app.UsageError(f"project {name!r} has no container on the engine (run '{compose} up' first)")
         return _print(opts, project, diagnoses, results, out)
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
     have = {c.service for c in containers}
@@ -195,19 +197,20 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         findings = list(run.report.findings)
         results = list(run.report.results)
     diagnoses = []
+    compose = project.compose_words()
     for container in wanted:
         found = tuple(through_binds(s, _binds(project, container.service)) for s in symptoms.get(container.name, ()))
-        explained = tuple(e for s in found for e in explaining(s, findings, project.services))
+        explained = tuple(e for s in found for e in explaining(s, findings, project.services, compose))
         if found and not explained:
-            explained = tuple(unexplained(s, *_pointed_at(project, s), project=project.compose.project_name)
-                              for s in found)
+            explained = tuple(unexplained(s, *_pointed_at(project, s), project=project.compose.project_name,
+                                          compose=compose) for s in found)
         diagnoses.append(Diagnosis(container.service, container, found, explained))
-    diagnoses.extend(_stopped_here(name, findings) for name in missing)
+    diagnoses.extend(_stopped_here(name, findings, compose) for name in missing)
     # which service `up` stopped at is judged over them all, what is shown is the one asked for
     diagnoses = [d for d in stopped_by(sorted(diagnoses, key=lambda d: d.service)) if opts.service in (None, d.service)]
     diagnoses = _older_than_files(project, diagnoses, host, opts.env)
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
-        raise app.UsageError(f"service {opts.service!r} has no container (run 'docker compose up {opts.service}')")
+        raise app.UsageError(f"service {opts.service!r} has no container (run '{compose} up {opts.service}')")
     return _print(opts, project, diagnoses, results, out)
 
 
@@ -275,12 +278,13 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     looked = any(r.check == "port-collision" and r.status is not Status.SKIPPED for r in results)
     diagnoses = []
     down = {s: e.state.split(",")[0] for s, e in exits.items()}
+    compose = project.compose_words()
     for service, symptoms in sorted(found.items()):
-        explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services))
+        explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services, compose))
         if not explained:
-            explained = tuple(_on_failed_host(s, down) or unexplained(s, *_pointed_at(project, s, looked),
-                                                                  project=project.compose.project_name)
-                              for s in symptoms)
+            explained = tuple(_on_failed_host(s, down, compose) or unexplained(
+                s, *_pointed_at(project, s, looked), project=project.compose.project_name, compose=compose)
+                for s in symptoms)
         said = exits[service].state.split(",")[0] if service in exits else ""
         diagnoses.append(Diagnosis(service, None, tuple(symptoms), explained, from_text=True,
                                    text_state="" if said == "failed to start" else said))
@@ -295,11 +299,12 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
 _REACHING = ("unknown-host", "connection-refused", "database-connect")
 
 
-def _on_failed_host(symptom: Symptom, down: dict[str, str]) -> Explained | None:
+def _on_failed_host(symptom: Symptom, down: dict[str, str], compose: str = COMPOSE) -> Explained | None:
     """`why`'s own cause for a symptom of failing to reach a host (_REACHING) that is a service the piped output shows
     failed (`down`: service -> its state): a service's name resolves, and its port answers, only while its container
     runs, so the symptom follows from that failure (peeringdb's `Error -2 connecting to redis:6379. Name or service
-    not known` after `redis-1 exited with code 2`). None when the line names no such service."""
+    not known` after `redis-1 exited with code 2`). None when the line names no such service. `compose`: the
+    project's `docker compose` words, for the `up` its fix says to run again."""
     import re
 
     from doctor.model import Fix, Safety
@@ -316,7 +321,7 @@ def _on_failed_host(symptom: Symptom, down: dict[str, str]) -> Explained | None:
     message = (f"it dials '{host}', a service of the project that failed ({down[host]}, in the piped output): a "
                f"service's name resolves, and its port answers, only while its container runs, so this follows "
                f"from '{host}' failing")
-    fix = Fix(f"fix '{host}' first (its symptom is listed under it), then `docker compose up` again", Safety.ADVICE)
+    fix = Fix(f"fix '{host}' first (its symptom is listed under it), then `{compose} up` again", Safety.ADVICE)
     return Explained(WHY, Severity.ERROR, message, None, f"{symptom.service}:failed-host:{host}", fix, symptom,
                      own=True)
 
@@ -348,12 +353,13 @@ def _refused(project: Project, project_options: ProjectOptions, registry: Regist
                                  tuple(c for c in REFUSED.checks if c in registry.checks))
     symptom = line_symptom(ALL_SERVICES, "", "refused by compose", 0, line, [REFUSED])
     causes = refusal_causes(line, findings)
+    compose = project.compose_words()
     if causes:
-        explained = tuple(as_explained(f, symptom) for f in causes)
+        explained = tuple(as_explained(f, symptom, compose) for f in causes)
     elif "project name" in line[:symptom.start + 40]:
         explained = (_bad_name(project, symptom, symptom.captured.get("name", "")),)
     else:
-        explained = (unexplained(symptom),)
+        explained = (unexplained(symptom, compose=compose),)
     start, end = REFUSED.span(line)
     state = "compose refused the project before creating any container"
     diagnoses = [Diagnosis(ALL_SERVICES, None, (symptom,), explained, from_text=True, text_state=state,
@@ -377,7 +383,7 @@ def _bad_name(project: Project, symptom: Symptom, name: str) -> Explained:
     if not name:
         message = ("compose refused an empty project name: `-p ''` or an empty COMPOSE_PROJECT_NAME gave it to `up` "
                    f"(these files and this environment name the project {here!r})")
-    title = (f"name the project {fixed!r}: `docker compose -p {fixed} up` (or COMPOSE_PROJECT_NAME={fixed})"
+    title = (f"name the project {fixed!r}: `{project.compose_words(fixed)} up` (or COMPOSE_PROJECT_NAME={fixed})"
              if fixed else "name the project with lowercase letters, digits, '-' and '_'")
     fix = Fix(f"{title}, or leave -p and COMPOSE_PROJECT_NAME out for {here!r}", Safety.ADVICE)
     return Explained(WHY, Severity.ERROR, message, None, f"project-name:{name}", fix, symptom, own=True)
@@ -551,7 +557,8 @@ def _older_than_files(project: Project, diagnoses: list[Diagnosis], host: Host, 
             changed = changed_since(project, diagnosis.service, container.id, host.engine)
             fix = Fix(f"recreate '{diagnosis.service}' from the files as they are now", Safety.ADVICE,
                       command=(*compose_cli(project, cli=cli), "up", "-d", diagnosis.service))
-            diagnosis = replace(diagnosis, explained=tuple(stale(s, changed, fix) for s in diagnosis.symptoms))
+            diagnosis = replace(diagnosis, explained=tuple(stale(s, changed, fix, project.compose_words())
+                                                           for s in diagnosis.symptoms))
         out.append(diagnosis)
     return out
 
@@ -574,7 +581,8 @@ def _pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tup
         where = service_key_at(project, service.name, "container_name")
         if looked:
             return where, (f"its `container_name: {name}`: no container has that name now, so the clash is gone: run "
-                           f"`docker compose up` again (`docker rm -f {name}` if it comes back and is yours to remove)")
+                           f"`{project.compose_words()} up` again (`docker rm -f {name}` if it comes back and is yours "
+                           "to remove)")
         return where, (f"its `container_name: {name}` and who has that name (`docker ps -a --filter name={name}`): "
                        f"doctor could not read the engine's containers")
     if service.user and re.search(rf"\buser {re.escape(service.user)}(?![\w.-])", symptom.line):
@@ -591,17 +599,17 @@ def _pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tup
     return None, ""
 
 
-def _stopped_here(service: str, findings: Sequence[Finding]) -> Diagnosis:
+def _stopped_here(service: str, findings: Sequence[Finding], compose: str = COMPOSE) -> Diagnosis:
     """A service with no container beside others that have one: failed where a finding says why compose
     created none for it (`up` stopped there, and created no more), else not created (`up SERVICE`, or a
-    service waiting on the one that failed)."""
+    service waiting on the one that failed). `compose`: the project's `docker compose` words (as_explained)."""
     from doctor.why.signatures import NOT_CREATED
 
     mine = [f for f in findings if f.check in NOT_CREATED.checks and stops_create(f) and about_service(f, service)]
     if not mine:
         return Diagnosis(service, None)
     symptom = Symptom(service, "", "no container", 0, STOPPED_HERE_LINE, NOT_CREATED)
-    return Diagnosis(service, None, (symptom,), tuple(as_explained(f, symptom) for f in mine))
+    return Diagnosis(service, None, (symptom,), tuple(as_explained(f, symptom, compose) for f in mine))
 
 
 def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], results: list[CheckResult],
@@ -612,11 +620,12 @@ def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], resul
     report = _report(project.root, diagnoses, results, project.compose.files)
     redactor = app.redactor_for(project)
     here = Path.cwd()  # the console names paths as they open from here, like preflight's
-    text = render(opts.format or "console", report, diagnoses, redactor, name, __version__, here)
+    compose = project.compose_words()
+    text = render(opts.format or "console", report, diagnoses, redactor, name, __version__, here, compose)
     if opts.output is not None:
         app.write_atomic(opts.output, text)
         if opts.format not in (None, "console"):
-            text = render("console", report, diagnoses, redactor, name, __version__, here)
+            text = render("console", report, diagnoses, redactor, name, __version__, here, compose)
     out.write(text)
     return EXIT_FAILED if any(d.failed or d.stopped_at for d in diagnoses) else EXIT_UP
 
@@ -647,12 +656,13 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
     mine = {id(f) for fs in owned.values() for f in fs}
     rest = [f for f in found if id(f) not in mine]  # a file compose cannot read stops every service
     diagnoses = []
+    compose = project.compose_words()
     for service, findings in [(ALL_SERVICES, rest), *owned.items()]:
         if not findings and service == ALL_SERVICES:
             continue
         symptom = Symptom(service, "", "no container", 0, NOT_CREATED_LINE, NOT_CREATED)
         diagnoses.append(Diagnosis(service, None, (symptom,) if findings else (),
-                                   tuple(as_explained(f, symptom) for f in findings)))
+                                   tuple(as_explained(f, symptom, compose) for f in findings)))
     if not any(d.explained for d in diagnoses):
         redactor = app.redactor_for(project)  # the one border: these reach stderr in a usage line
         notes = [redactor.text(f.message) for f in every if f.severity is Severity.INFO

@@ -26,6 +26,7 @@ EXCERPT_REACH = 80  # how far before the match the host it failed on is looked f
 # a quoted name (`'mariadbserver'`, `"db"`) or a host:port: what a connection error names its host with
 _HOST_TOKEN = re.compile(r"""(['"])[A-Za-z0-9][\w.-]*\1|(?<![\w.-])[A-Za-z0-9][\w.-]*:\d{2,5}(?!\d)""")
 _SEPARATORS = " \t,;&)]}'\"@:/=?"  # where a long word may be cut: after one of these
+COMPOSE = "docker compose"  # a compose command's words for the project compose finds by itself (in_project)
 
 
 @record
@@ -331,10 +332,11 @@ def line_symptom(service: str, container: str, state: str, exit_code: int, line:
 _BIND_ADDRESSES = frozenset({"127.0.0.1", "::1", "[::1]", "localhost"})
 
 
-def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collection[str] = ()) -> tuple[Explained, ...]:
+def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collection[str] = (),
+               compose: str = COMPOSE) -> tuple[Explained, ...]:
     """The findings of the symptom's checks that explain it: naming a captured value, else the service;
     those of the most specific signature's checks first (a name that does not resolve is the host's
-    finding before the port's).
+    finding before the port's). `compose`: the project's `docker compose` words (as_explained).
 
     A finding about another of the project's `services` (its subject starts with that
     service's name, and it does not name this one) never explains this service's symptom; a
@@ -379,7 +381,7 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
     if by_value and signature.names_first:  # the line named the first of them
         checks = {f.check for f in by_value}
         chosen = by_value + [f for f in by_service if f.check in checks]
-    return tuple(as_explained(f, symptom) for f in chosen)
+    return tuple(as_explained(f, symptom, compose) for f in chosen)
 
 
 def through_binds(symptom: Symptom, binds: Sequence[tuple[str, str]]) -> Symptom:
@@ -432,33 +434,46 @@ def _names(text: str, value: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
 
 
-def as_explained(finding: Finding, symptom: Symptom) -> Explained:
-    """The finding as the cause of `symptom`; with the signature's advice as its fix when it has none (a note)."""
+def as_explained(finding: Finding, symptom: Symptom, compose: str = COMPOSE) -> Explained:
+    """The finding as the cause of `symptom`; with the signature's advice as its fix when it has none (a note),
+    its compose commands written for the project (`compose`: in_project)."""
     message = f"{finding.message} (explains '{symptom.service}' {symptom.state}: {symptom.excerpt})"
     fix = finding.fix
     if fix is None and symptom.signature is not None and symptom.signature.advice:
-        fix = Fix(symptom.signature.advice, Safety.ADVICE)
+        fix = Fix(in_project(symptom.signature.advice, compose), Safety.ADVICE)
     return Explained(finding.check, finding.severity, message, finding.location, finding.subject, fix, symptom)
 
 
-def unexplained(symptom: Symptom, where: Location | None = None, setting: str = "", project: str = "") -> Explained:
+def unexplained(symptom: Symptom, where: Location | None = None, setting: str = "", project: str = "",
+                compose: str = COMPOSE) -> Explained:
     """A finding of `doctor why` itself for a symptom no check explains: what it means and what to look at.
 
     `where` is the compose line the look-at points to (the healthcheck's `test:`), `setting` what to
     look at there when the line names the setting written on it (`user: postgres`, which the engine's
     `unable to find user postgres` names): that, not the logs of a container that never started.
+    `compose`: the project's `docker compose` words, for the compose commands of the signature's look-at.
     """
     signature = symptom.signature
     if setting:
         look = setting
     elif signature is not None and signature.look_at:
-        look = signature.look_at
+        look = in_project(signature.look_at, compose)
     else:
         look = logs_command(project, symptom.service)
     meaning = signature.meaning if signature is not None else "no known signature"
     message = f"'{symptom.service}' {symptom.state}: {symptom.excerpt} ({meaning}{f'; look at {look}' if look else ''})"
     subject = f"{symptom.service}:{signature.id if signature else 'unknown'}"
     return Explained(WHY, Severity.ERROR, message, where, subject, None, symptom, look_at=look)
+
+
+def in_project(text: str, compose: str) -> str:
+    """`text`, doctor's own (a signature's advice or look-at), with each `docker compose COMMAND` it quotes in
+    backticks written with `compose`, the project's words (Project.compose_words: `docker compose -p track-b`),
+    so that a command copied from it reaches the project `why` diagnosed, not the folder's default one. A
+    command that names its project itself (`docker compose -p x ...`) stays as it is."""
+    if compose == COMPOSE:
+        return text
+    return re.sub(r"`docker compose (?=[a-z])", lambda _: f"`{compose} ", text)
 
 
 def logs_command(project: str, service: str) -> str:
@@ -470,12 +485,13 @@ def logs_command(project: str, service: str) -> str:
     return f"docker compose -p {shlex.quote(project)} logs {service}" if project else f"docker compose logs {service}"
 
 
-def stale(symptom: Symptom, changed: Sequence[str], fix: Fix) -> Explained:
+def stale(symptom: Symptom, changed: Sequence[str], fix: Fix, compose: str = COMPOSE) -> Explained:
     """The cause of `doctor why` itself for a failed container older than its configuration: compose
-    would recreate it (`changed`: the files edited since it was created, as shown, when known)."""
+    would recreate it (`changed`: the files edited since it was created, as shown, when known; `compose`:
+    the project's `docker compose` words)."""
     what = f"{', '.join(changed[:3])} changed" if changed else "its configuration or image changed"
     message = (f"'{symptom.service}' failed in a container created before {what}: it ran the old "
-               "configuration, not the files' now; `docker compose up -d` recreates it (then ask `doctor why` again)")
+               f"configuration, not the files' now; `{compose} up -d` recreates it (then ask `doctor why` again)")
     return Explained(WHY, Severity.ERROR, message, None, f"{symptom.service}:stale", fix, symptom, stale=True)
 
 
