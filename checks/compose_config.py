@@ -80,7 +80,13 @@ class ComposeConfig(Check):
         input gets `git submodule update --init PATH` when `.gitmodules` lists its folder, else the
         path to create or point `build:` at (advice); where the path is a variable still holding the
         template's placeholder (wger's `WGER_CODEPATH=/path/to/wger/server`), the variable to set
-        and its `.env` line; every service building from the path is named, and a Dockerfile of a
+        and its `.env` line; where the path lies in a package manager's install folder beside the
+        manifest that fills it (monica's Laravel Sail context `./vendor/laravel/sail/runtimes/8.4`:
+        `vendor/` beside composer.json; `node_modules/` beside package.json), in a package the
+        manifest or its lockfile names and not installed yet, the install (`composer install`, or
+        the npm, yarn, pnpm or bun install its lockfile names), with the project's shell script
+        that runs it (monica's `./sail-init.sh`), else for Sail's package Sail's `docker run` of
+        Composer for a machine without PHP; every service building from the path is named, and a Dockerfile of a
         close name in the context or compose folder is suggested (`dockerfile: Dockerfile.dev` for a
         missing docker/dev/Dockerfile). A missing external volume or network gets `docker volume create NAME`
         (`docker network create NAME`), naming the Makefile target that runs it when there is one,
@@ -151,6 +157,7 @@ class ComposeConfig(Check):
 
     def _missing_builds(self, project: Project) -> Iterator[Finding]:
         from doctor.project.buildmissing import missing_builds
+        from doctor.project.install_folders import install_fix, install_note, installed_by
 
         # a context compose could not interpolate (wger's `${WGER_CODEPATH:?...}` unset) is that
         # error's: the path doctor read with '' in its place is no folder anyone meant
@@ -172,6 +179,10 @@ class ComposeConfig(Check):
                 name, where = placeholder
                 message += f" ({name} is still the template's placeholder)"
                 fix = Fix(f"set {name} to the real path on this machine{where}", Safety.ADVICE)
+            elif (install := installed_by(miss.path)) is not None:
+                # monica's Sail context ./vendor/laravel/sail/runtimes/8.4: `composer install` puts it there
+                message += f" ({install_note(project, install)})"
+                fix = install_fix(project, install)
             else:
                 fix = _build_advice(project, miss, shown)
             yield self.finding(message, miss.location or Location(miss.path), f"build:{miss.service}:{miss.what}", fix)

@@ -135,7 +135,12 @@ class MissingMount(Check):
         it (a directory, or the file that was meant) before `docker compose up`, unless the path
         exists from a folder above the compose folder (its checkout's top, or up to three above:
         `did you mean ../../src?`, the path to write), or an empty folder would hide the image's code
-        (a target at its WORKDIR or COPY destinations: point the mount at the code); for a service
+        (a target at its WORKDIR or COPY destinations: point the mount at the code), or the path
+        lies in a package manager's install folder that an install fills, in a package not installed
+        yet that its manifest or lockfile names (monica's Laravel Sail
+        `./vendor/laravel/sail/database/mysql/create-testing-database.sh`: `composer install` from
+        the composer.json beside `vendor/`, a warning, as the root-owned folder docker would make
+        there stands in the install's way; `node_modules/` beside package.json alike); for a service
         that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user.
         Where that number is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), set
         the variable to your own id in .env instead (`echo "AIRFLOW_UID=$(id -u)" >> .env`: compose
@@ -153,8 +158,8 @@ class MissingMount(Check):
         safe: the folder is yours. For a data or log folder docker makes on first `up` (a note:
         mitxonline's `.localstack/mounted`) it is advice: a `fix` making the output folders of services
         you may never start would change what other checks read. A folder outside the project (itself
-        or through a symlink), one for a service that runs as another user, a file, or a path above
-        are advice.
+        or through a symlink), one for a service that runs as another user, a file, a path above, or
+        a package manager's install are advice.
     """
 
     id = "missing-mount"

@@ -79,6 +79,7 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
            project: Project) -> tuple[Severity, str, Fix]:
     """The severity, message and fix; `rel` is the source as the compose file names it (relative to
     the project), `here` as the user opens it from the current directory (the fix's command)."""
+    from doctor.project.install_folders import install_fix, install_note, installed_by
     from doctor.project.moved_paths import found_above
 
     head = f"bind source {_shown(rel)} does not exist"
@@ -99,6 +100,17 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
         fix = Fix(f"did you mean {written}? write it in the mount of {names} instead of {_shown(rel)} "
                   f"({project.shown(moved)} exists)", Safety.ADVICE)
         return (Severity.ERROR if strict is not None else Severity.WARNING), f"{head} (did you mean {written}?)", fix
+    install = installed_by(source)
+    if install is not None:
+        # monica's ./vendor/laravel/sail/database/...: `composer install` puts it there, and the folder
+        # docker would make is root-owned, in the way of the install that fills it
+        note, first = install_note(project, install), uses[0][0].name
+        made = "a root-owned directory" if file else "an empty root-owned directory"
+        fix = install_fix(project, install, f", before starting '{first}'")
+        if strict is not None:
+            return Severity.ERROR, f"{head} and create_host_path is false: '{strict.name}' cannot start ({note})", fix
+        message = f"{head}: {note}; docker would make it {made}, which the install cannot write into"
+        return Severity.WARNING, message, fix
     if strict is not None:
         message = f"{head} and create_host_path is false: '{strict.name}' cannot start"
         return Severity.ERROR, message, _mkdir(source, here, root) if not (file or hidden) else \
