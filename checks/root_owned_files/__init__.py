@@ -110,10 +110,16 @@ class RootOwnedFiles(Check):
         where `npm install` as you would fail), are handed to those ids once (`docker compose run
         --rm --no-deps --user 0 --entrypoint chown node -R 1000:1000 /app/node_modules`). An image that starts as
         root and drops to the ids its entrypoint reads (ArchiveBox's `usermod -o -u "${PUID:-911}"`
-        then `gosu`; linuxserver.io's images) would break under `user:`: the advice is then
-        `PUID=1000` and `PGID=1000` in the service's environment, where its entrypoint script, its
-        Dockerfile, or its compose entry (an `environment:` key or a comment) shows PUID, or its
-        entrypoint reads USER_UID/USER_GID or APP_UID/APP_GID. A service that runs a process
+        then `gosu`; linuxserver.io's images; photoprism's `setpriv --reuid "${PHOTOPRISM_UID}"`
+        after its root init) would break under `user:`: the advice is then `PUID=1000` and
+        `PGID=1000` in the service's environment, where its entrypoint script, its Dockerfile, or
+        its compose entry (an `environment:` key or a comment) shows PUID, or its entrypoint reads
+        USER_UID/USER_GID or APP_UID/APP_GID; likewise the pair its `environment:` sets or a
+        comment there writes as a key (`PHOTOPRISM_UID`/`PHOTOPRISM_GID`, any `X_UID` beside its
+        `X_GID`, `UID` beside `GID`; a user id without its group is no such pair), and where each
+        is written as a project variable (photoprism's `${UID:-1000}`), that variable in .env. Where
+        they are your ids already, root's files came from another run (an exec, which runs as
+        root) and only the chown is advised. A service that runs a process
         supervisor (its command, its image's CMD/ENTRYPOINT or an entrypoint script's `exec`:
         supervisord, runit's runsvdir, s6-overlay's `/init`) must start as root (ChiefOnboarding's
         supervisord opens its log in a root-made folder and its config says `user=root`): the advice

@@ -1,45 +1,128 @@
 """Images that start as root and drop to ids their entrypoint reads (PUID/PGID): ArchiveBox's
-`usermod -o -u "${PUID:-911}" archivebox ... exec gosu`, every linuxserver.io image. Such a
-service runs as you through those variables; `user:` would start its entrypoint as you, and its
-usermod (root only) would fail."""
+`usermod -o -u "${PUID:-911}" archivebox ... exec gosu`, every linuxserver.io image, photoprism's
+`setpriv --reuid "${PHOTOPRISM_UID}"` after its init. Such a service runs as you through those
+variables; `user:` would start its entrypoint as you, and its usermod or init (root only) would
+fail."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.reading import read_text
-from doctor.project.types import Service
+from doctor.project.types import EnvSource, Service
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from doctor.host.owners import Owner
 
 # the variables such an entrypoint reads, with the group's beside the user's; USER_UID and APP_UID
 # only when a script of the image reads them (they name other things elsewhere)
 PAIRS = {"PUID": "PGID", "USER_UID": "USER_GID", "APP_UID": "APP_GID"}
 READS = lazy(r"\$\{?(PUID|USER_UID|APP_UID)\b")
-MENTIONS = lazy(r"\bPUID\b")  # ArchiveBox's compose: `# - PUID=911   # set to your host user's UID & GID ...`
+# a key written in a comment of the service's entry: ArchiveBox's `# - PUID=911   # set to your host
+# user's UID & GID ...` (its prose "UID & GID" is no key), photoprism's `# PHOTOPRISM_UID: 1000`
+KEYED = lazy(r"\b([A-Z][A-Z0-9_]*)\s*[:=]")
+MENTIONS = lazy(r"\bPUID\b")  # PUID named at all (`# set PUID to your uid`): linuxserver's idiom
 LINUXSERVER = ("lscr.io/linuxserver/", "ghcr.io/linuxserver/", "linuxserver/")
+# a value that is one project variable, whole: photoprism's `PHOTOPRISM_UID: ${UID:-1000}`
+WHOLE = lazy(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))$")
 
 
 def id_variables(project: Project, svc: Service) -> tuple[str, str] | None:
     """The (user, group) variables the service's image drops root to, else None: read by a script
-    it runs (its entrypoint), its Dockerfile, or said by its compose entry (set in `environment:`,
-    or in a comment there) or its image (linuxserver.io's)."""
+    it runs (its entrypoint), its Dockerfile, or said by its compose entry or its image
+    (linuxserver.io's). The compose entry says so with a pair its `environment:` sets or a comment
+    there writes as a key (photoprism's `PHOTOPRISM_UID`/`PHOTOPRISM_GID`, `APP_UID`/`APP_GID`,
+    `UID`/`GID`; not an env_file's, often the .env that only feeds compose `UID=1000` for a
+    `user:`), or with PUID alone, from an env_file too (PGID beside it is linuxserver's)."""
     from doctor.project.shipped import script_finder
 
     for path, _ in script_finder(project).run_by(svc):
         found = READS.search(_text(path))
         if found:
             return found.group(1), PAIRS[found.group(1)]
+    own = [name for name, var in svc.environment.items() if var.source is EnvSource.ENVIRONMENT]
+    set_here = _pair(own) or (("PUID", "PGID") if "PUID" in svc.environment else None)
+    if set_here is not None:
+        return set_here
     build = svc.build
     recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
-    said = (
-        (svc.image or "").startswith(LINUXSERVER)
-        or "PUID" in svc.environment
-        or (recipe is not None and (any(k == "PUID" for k, _ in recipe.env)
-                                    or any(READS.search(step.text) for step in recipe.runs)))
-        or _commented(svc)
-    )
-    return ("PUID", "PGID") if said else None
+    if recipe is not None:
+        built = _pair({k for k, _ in recipe.env})
+        if built is not None:
+            return built
+        if any(READS.search(step.text) for step in recipe.runs):
+            return "PUID", "PGID"
+    if (svc.image or "").startswith(LINUXSERVER):
+        return "PUID", "PGID"
+    return _pair(_commented(svc))
+
+
+def _pair(names: Collection[str]) -> tuple[str, str] | None:
+    """The ids among `names` (the first pair found): an `X_UID` beside its `X_GID` (the image's own
+    prefix), PUID (its PGID optional), `UID` beside `GID`; a user id alone, `X_UID` without a group,
+    names nothing (USER_UID names other things too)."""
+    for name in names:
+        if name.endswith("_UID") and name[:-3] + "GID" in names:
+            return name, name[:-3] + "GID"
+    if "PUID" in names:
+        return "PUID", "PGID"
+    return ("UID", "GID") if "UID" in names and "GID" in names else None
+
+
+def drops_to(svc: Service, pair: tuple[str, str]) -> tuple[str, str] | None:
+    """The ids the service's environment sets the pair to (`1000`, `1000`), where it sets both."""
+    uid, gid = (svc.environment.get(name) for name in pair)
+    if uid is None or gid is None or uid.value is None or gid.value is None:
+        return None
+    return uid.value.strip(), gid.value.strip()
+
+
+def drops_to_you(project: Project, expected: Owner, service: str) -> str:
+    """`PHOTOPRISM_UID and PHOTOPRISM_GID` where the service's image drops root to ids its
+    environment sets to `expected`'s already (photoprism's `${UID:-1000}` for uid 1000); else ""."""
+    svc = project.services.get(service)
+    pair = id_variables(project, svc) if svc is not None else None
+    if svc is None or pair is None or drops_to(svc, pair) != (str(expected.uid), str(expected.gid)):
+        return ""
+    return f"{pair[0]} and {pair[1]}"
+
+
+def written_as(svc: Service, pair: tuple[str, str]) -> tuple[str, str] | None:
+    """The project variables the pair's values are, where the service's `environment:` writes each
+    as one whole (photoprism's `PHOTOPRISM_UID: ${UID:-1000}`, `PHOTOPRISM_GID: ${GID:-1000}`):
+    the project's own way to set the ids, in .env; else None."""
+    found = []
+    for name in pair:
+        var = svc.environment.get(name)
+        matched = WHOLE.match(var.raw.strip()) if var is not None and var.raw else None
+        if matched is None:
+            return None
+        found.append(matched[1] or matched[2])
+    return found[0], found[1]
+
+
+def set_ids(project: Project, expected: Owner, who: str, services: Sequence[Service], pair: tuple[str, str]) -> str:
+    """How `services` (`who` names them), whose entrypoints drop root to the ids of `pair`, run as
+    `expected`: the pair set in their environment, or, where each writes it as the same project
+    variables (photoprism's `${UID:-1000}`), those in .env, as `user:`'s advice sets UID and GID
+    there; a line .env already has is not repeated."""
+    drops = "its entrypoint drops root to those ids itself, which user: would break"
+    written = {written_as(svc, pair) for svc in services}
+    variables = written.pop() if len(written) == 1 else None
+    if variables is not None:
+        known = project.compose.variables
+        settings = [f"{name}={value}" for name, value in zip(variables, (expected.uid, expected.gid), strict=True)
+                    if known.get(name) != str(value)]
+        if settings:
+            env = project.shown(project.compose.project_dir / ".env")
+            return f"set {' and '.join(settings)} in {env} ({pair[0]} and {pair[1]} of {who} read them): {drops}"
+    return f"set {pair[0]}={expected.uid} and {pair[1]}={expected.gid} in the environment of {who}: {drops}"
 
 
 def _text(path: Path) -> str:
@@ -49,22 +132,25 @@ def _text(path: Path) -> str:
         return ""
 
 
-def _commented(svc: Service) -> bool:
-    """Whether a comment inside the service's entry in its compose file names PUID."""
+def _commented(svc: Service) -> list[str]:
+    """The keys comments inside the service's entry in its compose file write (`# - PUID=911`,
+    `# PHOTOPRISM_UID: 1000`), in their order, and PUID wherever one names it."""
     location = svc.location
     if location is None or location.line is None:
-        return False
+        return []
     lines = _text(location.path).splitlines()[location.line - 1:]
     if not lines:
-        return False
+        return []
     indent = len(lines[0]) - len(lines[0].lstrip())
+    keys: list[str] = []
     for line in lines[1:]:
         stripped = line.lstrip()
         if stripped and not stripped.startswith("#") and len(line) - len(stripped) <= indent:
             break  # the next service, or the next top-level key
-        if "#" in line and MENTIONS.search(line.partition("#")[2]):
-            return True
-    return False
+        if "#" in line:
+            comment = line.partition("#")[2]
+            keys += KEYED.findall(comment) + (["PUID"] if MENTIONS.search(comment) else [])
+    return keys
 
 
 # process supervisors that must start as root to run their programs, each as the user its own

@@ -62,7 +62,10 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     user's own `sudo` on the host could as well have left them. `none_root`: every service that
     mounts the group runs as a user already (or, a text saying so, mounts it read-only), so no
     `user:` is advised and the title says so. `advice`: how to keep `service` from writing there
-    again, when it is not to run as you (its Dockerfile's user built with your ids)."""
+    again, when it is not to run as you (its Dockerfile's user built with your ids). A service that
+    runs as you already (its `user:`, or the ids its entrypoint drops root to) gets the chown alone."""
+    from .dropped import drops_to_you
+
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
@@ -76,6 +79,12 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
         # shlink's mariadb, `user: 1000:1000` (you): it runs as you already; another run left these
         # (its CI file's `user: '0'`), so only the chown is to do
         service, then = None, f" ({service!r} runs as {owner} already: another run or user wrote them)"
+    if service and not rootless and advice is None and not also and (
+            dropped := drops_to_you(project, expected, service)):
+        # photoprism's `PHOTOPRISM_UID: ${UID:-1000}` when you are 1000: its entrypoint drops root to you
+        # already; an exec (the image's root, no entrypoint) or the host's sudo wrote them
+        service, then = None, (f" ({service!r} drops root to {owner} already through {dropped}: another run or "
+                               f"user wrote them, such as an exec, which runs as root without -u {owner})")
     if service:
         who = repr(service) if sure else "it" if not also else "each"
         # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back
@@ -119,15 +128,22 @@ def _run_as_you(project: Project, expected: Owner, who: str, services: Sequence[
     export UID and has no GID at all, so compose warns `"UID" variable is not set` and renders
     `user: ':'` (wagtail/bakerydemo's `app`). Each developer sets their own ids in .env, as
     airflow's `AIRFLOW_UID` is set (missing-mount's advice); a line .env already has is not repeated.
-    Where every one of `services` (those `who` names) drops root to ids its entrypoint reads
-    (ArchiveBox's PUID/PGID), those are the way: `user:` would fail its entrypoint's usermod."""
-    from .dropped import id_variables, supervisor
+    Where one of `services` (those `who` names) drops root to ids its entrypoint reads (ArchiveBox's
+    PUID/PGID, photoprism's PHOTOPRISM_UID/PHOTOPRISM_GID), those are its way: `user:` would fail its
+    entrypoint's usermod or init; the others are told theirs beside it."""
+    from .dropped import id_variables, set_ids, supervisor
 
-    pairs = {id_variables(project, svc) for svc in services}
-    if len(pairs) == 1 and (pair := pairs.pop()) is not None:
-        uid, gid = pair
-        return (f"set {uid}={expected.uid} and {gid}={expected.gid} in the environment of {who}: its entrypoint "
-                "drops root to those ids itself, which user: would break")
+    dropping = {svc.name: pair for svc in services if (pair := id_variables(project, svc)) is not None}
+    if dropping:
+        told = []
+        for pair in dict.fromkeys(dropping.values()):
+            names = [n for n, found in dropping.items() if found == pair]
+            whose = who if len(names) == len(services) else service_names(names)
+            told.append(set_ids(project, expected, whose, [project.services[n] for n in names], pair))
+        rest = [svc for svc in services if svc.name not in dropping]
+        if rest:
+            told.insert(0, _run_as_you(project, expected, service_names([s.name for s in rest]), rest))
+        return "; ".join(told)
     supervised = {svc.name: found for svc in services if (found := supervisor(project, svc)) is not None}
     if supervised:
         # supervisord as uid 1001 cannot open its log nor switch to its programs' `user=root`: never `user:`
