@@ -55,7 +55,8 @@ class EnvDrift(Check):
         `DEVSTACK_WORKSPACE ?= $(shell pwd)/..` under its Makefile's bare `export`), which only a
         plain `docker compose` run lacks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
-        interpolate a variable for a service that starts, or a service loads it as env_file), or
+        interpolate a variable for a service that starts, or a service loads it as env_file, itself or
+        through a link: formbricks' `apps/web/.env -> ../../.env`), or
         when a Makefile includes it (go-clean-template's `include .env` and `export`, whose `make run`
         starts the app on the host with its keys: a key missing there is a warning).
         A template key that compose only interpolates with its own default
@@ -170,10 +171,12 @@ class EnvDrift(Check):
                   else [None] * len(model.variable_uses))
         uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
         live_uses = [u for u, owner in uses if owner not in off]
+        # the files services load, links followed: formbricks' `cube` loads `apps/web/.env -> ../../.env`,
+        # which is the root .env (its copy from .env.example is the file compose stops without)
+        loaded = {_real(p) for s in model.services.values() for p in s.env_files}
         for target in targets:
             # the template matters only where compose reads the file: interpolation or an env_file
-            target.env_filed = target.path is not None and any(target.path in s.env_files
-                                                               for s in model.services.values())
+            target.env_filed = target.path is not None and _real(target.path) in loaded
             # go-clean-template's Makefile: `include .env` and `export`, its `make run` starting the app on the host
             target.made = target.path is not None and _made_reads(project, target.path)
             target.reads = bool(live_uses) or target.env_filed or target.made
@@ -256,7 +259,9 @@ class EnvDrift(Check):
         reported |= {key for path, key in appended if any(t.path == path for t in targets)}
         for target in targets:
             yield from self._template_keys(project, target, live_uses, present, shell, reported)
-        yield from self._env_file_templates(project, {t.path for t in targets}, appended)
+        # a service's env file that links to a target compared with its template above is that target
+        templated = {_real(t.path) for t in targets if t.path is not None and t.example is not None}
+        yield from self._env_file_templates(project, {t.path for t in targets}, templated, appended)
         for message, written, subject, fix, severity in unpassworded(project):
             yield self.finding(message, written, subject, fix, severity)
 
@@ -334,17 +339,21 @@ class EnvDrift(Check):
                 continue
             yield self.finding(message, location, entry.key, fix)
 
-    def _env_file_templates(self, project: Project, compared: set[Path | None],
+    def _env_file_templates(self, project: Project, compared: set[Path | None], templated: set[str],
                             appended: set[tuple[Path, str]]) -> Iterator[Finding]:
         """A service's own env_file (`backend/.env`) against the template beside it
-        (`backend/.env.example`): keys a teammate added there that this copy lacks. A key the
-        service's `environment:` or another of its env files sets is not missing, and one a finding
-        about a service's `sh -c` already appends (`appended`) is not asked for twice."""
+        (`backend/.env.example`): keys a teammate added there that this copy lacks. One of the files
+        compose interpolates from (`compared`), or a link to one already compared with its template
+        (`templated`, real paths: formbricks' `apps/web/.env -> ../../.env`), is not compared again. A
+        key the service's `environment:` or another of its env files sets is not missing, and one a
+        finding about a service's `sh -c` already appends (`appended`) is not asked for twice."""
         root = project.compose.project_dir
         users: dict[Path, list[str]] = {}
         for name, service in sorted(project.compose.services.items()):
             for path in service.env_files:
-                if path not in compared and (is_file(path) or path not in service.optional_env_files):
+                if path in compared or _real(path) in templated:
+                    continue
+                if is_file(path) or path not in service.optional_env_files:
                     users.setdefault(path, []).append(name)
         for path, names in users.items():
             example = _template_of(path)
@@ -489,6 +498,16 @@ def _template_of(path: Path) -> EnvFile | None:
     if not path.name:  # `env_file: /`: a folder, no file beside it (compose-config: "a directory")
         return None
     return next((t for t in (_template(path.with_name(n)) for n in template_names(path.name)) if t is not None), None)
+
+
+def _real(path: Path) -> str:
+    """The file `path` names with every link on the way followed (a dangling link's last target:
+    formbricks' `apps/web/.env -> ../../.env` is the root `.env`); where a link loop or a bad name
+    stops that, the path as written, made absolute."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):  # a loop (ELOOP, where realpath raises it) or a NUL in the name
+        return os.path.abspath(path)
 
 
 def _made_reads(project: Project, dotenv: Path) -> bool:
