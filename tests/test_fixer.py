@@ -292,6 +292,18 @@ def test_a_hard_linked_file_is_refused_not_split(tmp_path: Path) -> None:
     assert result.status is FixStatus.SKIPPED and ".env is hard-linked (2 names for one file)" in result.reason
 
 
+def test_a_symlink_loop_is_refused_in_one_line(tmp_path: Path) -> None:
+    """`link -> loop -> link`: Path.resolve raised RuntimeError (3.11) out of the fixer, a traceback."""
+    root = make_project(tmp_path / "p")
+    (root / "link").symlink_to("loop")
+    (root / "loop").symlink_to("link")
+    report = run_fix(root, tmp_path / "s", OutsideCheck)
+    (result,) = report.results
+    assert result.status is FixStatus.SKIPPED
+    assert "cannot be followed to a file" in result.reason and "\n" not in result.reason
+    assert (root / "link").is_symlink() and os.readlink(root / "link") == "loop"
+
+
 def test_symlink_inside_the_project_is_written_through(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p")
     (root / "real.env").write_text("A=1\n")

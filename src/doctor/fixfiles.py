@@ -285,7 +285,10 @@ class ProjectFiles:
     def check_path(self, path: Path) -> Path:
         """The real path to write; RefusedEdit when it (or its symlink target) leaves the project."""
         path = path if path.is_absolute() else self.root / path
-        real = path.resolve()
+        try:
+            real = path.resolve()
+        except (RuntimeError, OSError) as exc:  # a symlink loop (3.11 raises RuntimeError; 3.13 OSError ELOOP)
+            raise RefusedEdit(f"{path} cannot be followed to a file ({exc}): correct the link by hand") from None
         if not real.is_relative_to(self.root):
             what = "is a symlink pointing outside" if path.is_symlink() else "lies outside"
             raise RefusedEdit(f"{path} {what} the project {self.root}")
