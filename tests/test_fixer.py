@@ -213,6 +213,45 @@ def test_tracked_file_is_not_backed_up(tmp_path: Path) -> None:
     assert report.backups == ()
 
 
+def test_a_tracked_file_with_edits_git_does_not_hold_is_backed_up(tmp_path: Path) -> None:
+    """A tracked `.env` whose working-tree edits are neither committed nor staged: git cannot give
+    them back, so they are copied first, as an untracked file's bytes are. Staged, they are git's."""
+    root = make_project(tmp_path / "p")
+    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-C", str(root)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", ".env"], check=True)
+    (root / ".env").write_text("COLOR=red\nLOCAL_ONLY=mine\n")  # the user's edit, not staged
+    report = run_fix(root, tmp_path / "s")
+    assert report.results[0].status is FixStatus.APPLIED
+    ((original, copy),) = report.backups
+    assert original == (root / ".env").resolve()
+    assert copy.read_text() == "COLOR=red\nLOCAL_ONLY=mine\n"
+    assert f"backed up {original.name}" in render_fix_report(report).replace(str(root) + "/", "")
+    assert "(edits git does not hold)" in render_fix_report(report)
+
+    root2 = make_project(tmp_path / "p2")
+    git2 = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-C", str(root2)]
+    subprocess.run([*git2, "init", "-q"], check=True)
+    (root2 / ".env").write_text("COLOR=red\nSTAGED=yes\n")
+    subprocess.run([*git2, "add", ".env"], check=True)  # staged: `git checkout -- .env` gives these bytes back
+    assert run_fix(root2, tmp_path / "s2").backups == ()
+
+
+def test_the_index_blob_says_whether_git_holds_the_bytes(tmp_path: Path) -> None:
+    from doctor.project.gitrepo import held_by_git, tracked
+
+    root = tmp_path / "r"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / "a.txt").write_bytes(b"one\n")
+    (root / "b.txt").write_bytes(b"")
+    subprocess.run(["git", "-C", str(root), "add", "a.txt", "b.txt"], check=True)
+    assert tracked(root / "a.txt") and held_by_git(root / "a.txt", b"one\n")
+    assert not held_by_git(root / "a.txt", b"two\n")
+    assert held_by_git(root / "b.txt", b"")  # the empty blob
+    assert not tracked(root / "c.txt") and not held_by_git(root / "c.txt", b"")
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root: a checkout another user owns, fixed by root")
 def test_a_tracked_file_of_a_checkout_another_user_owns_is_tracked(tmp_path: Path) -> None:
     """`doctor fix` run by root (or with sudo) on a developer's checkout: git refuses the

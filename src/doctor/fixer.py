@@ -25,7 +25,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from doctor.fixfiles import READ_ONLY, RETRY, FileEdits, LockError, ProjectFiles, RefusedEdit, project_lock, read_only
+from doctor.fixfiles import (
+    READ_ONLY,
+    RETRY,
+    FileEdits,
+    LockError,
+    ProjectFiles,
+    RefusedEdit,
+    project_lock,
+    read_only,
+    why_backed_up,
+)
 from doctor.model import Finding, Fix, Location, Safety, Severity
 from doctor.project.edits import edit_root
 
@@ -624,7 +634,7 @@ def render_fix_report(report: FixReport) -> str:
         lines.append(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}")
     for original, copy in report.backups:
         # the file as the run names it (from the current folder), the copy under `~` when in the home folder
-        lines.append(f"backed up {_from_here(original)} (not tracked by git) to {_home_tilde(copy)}")
+        lines.append(f"backed up {_from_here(original)} ({why_backed_up(original)}) to {_home_tilde(copy)}")
     lines.extend(report.notes)
     counts = {s: sum(r.status is s for r in report.results) for s in FixStatus}
     if not report.results:

@@ -247,6 +247,14 @@ def unified_diff(old: str, new: str, name: str) -> str:
     return "".join(line if line.endswith("\n") else line + marker for line in lines)
 
 
+def why_backed_up(path: Path) -> str:
+    """Why a file is copied before its edit: "not tracked by git", or "edits git does not hold" (a
+    tracked file whose working-tree bytes are neither committed nor staged)."""
+    from doctor.project.gitrepo import tracked
+
+    return "edits git does not hold" if tracked(path) else "not tracked by git"
+
+
 def decode(data: bytes) -> tuple[str, bool]:
     """(text with "\\n" breaks, whether the file used CRLF)."""
     text = data.decode("utf-8")
@@ -330,13 +338,13 @@ class ProjectFiles:
         refusal = read_only(plan.path, plan.display) if plan.exists else ""
         if refusal:
             return refusal
-        if plan.exists and plan.path not in self._created and not self._tracked(plan.path):
+        if plan.exists and plan.path not in self._created and not self._held(plan):
             try:
                 self._backup(plan)
             except OSError as exc:  # the user's state folder, not the project file: say which, and the way out
                 where = self.state_dir / "backups"
-                return (f"cannot back up {plan.display} (not tracked by git) to {where}: {exc.strerror or exc}; "
-                        "nothing written (set XDG_STATE_HOME to a writable folder)")
+                return (f"cannot back up {plan.display} ({self._why_backed_up(plan)}) to {where}: "
+                        f"{exc.strerror or exc}; nothing written (set XDG_STATE_HOME to a writable folder)")
         try:
             write_atomic(plan.path, plan.rendered(), unchanged=lambda: self._unchanged(plan))
             if not plan.exists:
@@ -357,14 +365,20 @@ class ProjectFiles:
         except OSError:
             return False
 
-    def _tracked(self, path: Path) -> bool:
-        # read from the index of the repository holding the file (it may sit below the edit root:
-        # a compose project in docker/ building from `..`), not asked of `git ls-files`, which
-        # refuses a repository another user owns ("dubious ownership": doctor run by root, or with
-        # sudo, on a developer's checkout) and made every tracked file "not tracked by git"
-        from doctor.project.gitrepo import tracked
+    def _held(self, plan: FileEdits) -> bool:
+        """Whether git holds the file's bytes as they are (committed or staged): else they are
+        copied first, an untracked `.env` or a tracked file's edits not staged alike.
 
-        return tracked(path)
+        Read from the index of the repository holding the file (it may sit below the edit root:
+        a compose project in docker/ building from `..`), not asked of `git ls-files`, which
+        refuses a repository another user owns ("dubious ownership": doctor run by root, or with
+        sudo, on a developer's checkout) and made every tracked file "not tracked by git"."""
+        from doctor.project.gitrepo import held_by_git
+
+        return held_by_git(plan.path, plan.data)
+
+    def _why_backed_up(self, plan: FileEdits) -> str:
+        return why_backed_up(plan.path)
 
     def _backup(self, plan: FileEdits) -> None:
         if any(original == plan.path for original, _ in self._backups):

@@ -121,19 +121,40 @@ def normalize_url(url: str) -> str:
 
 def tracked(path: Path) -> bool:
     """Whether git tracks `path` in the checkout holding it (False outside a repository)."""
+    return _index_blob(path) is not None
+
+
+def held_by_git(path: Path, data: bytes) -> bool:
+    """Whether git holds `data` as `path`'s bytes: its index lists the path with the blob of exactly
+    these bytes (committed, or staged: `git checkout -- PATH` brings them back). A tracked file
+    with edits not staged is not held: those edits live only in the working tree, as an untracked
+    file's bytes do. A file git converts (line endings, a clean filter) hashes otherwise than its
+    blob and counts as not held: a backup too many, never one too few."""
+    blob = _index_blob(path)
+    if not blob:
+        return False
+    import hashlib
+
+    kind = "sha256" if len(blob) == 32 else "sha1"
+    return hashlib.new(kind, b"blob %d\0" % len(data) + data).digest() == blob
+
+
+def _index_blob(path: Path) -> bytes | None:
+    """The blob id the index of the checkout holding `path` lists for it (b"" where the index
+    could not say it); None when it is not tracked there, or outside a repository."""
     repo = find_repo(path.parent)
     if repo is None:
-        return False
+        return None
     index = repo.git_dir / "index"
     try:
         stamp = os.stat(index).st_mtime_ns
     except OSError:
-        return False
+        return None
     try:
         relative = path.resolve().relative_to(repo.top).as_posix()
     except ValueError:
-        return False
-    return relative in _index_paths(str(index), stamp, _hash_length(repo.common_dir))
+        return None
+    return _index_entries(str(index), stamp, _hash_length(repo.common_dir)).get(relative)
 
 
 def _hash_length(common_dir: Path) -> int:
@@ -148,22 +169,24 @@ def _hash_length(common_dir: Path) -> int:
 
 
 @lru_cache(maxsize=8)
-def _index_paths(index: str, stamp: int, hash_length: int) -> frozenset[str]:
-    """The paths a git index lists (`stamp` keys the cache to the file's mtime)."""
+def _index_entries(index: str, stamp: int, hash_length: int) -> dict[str, bytes]:
+    """{path: blob id} of the entries a git index lists (`stamp` keys the cache to the file's mtime);
+    those read before a damaged entry, each with b"" where its id was cut short."""
     import struct
 
     try:
         data = read_bytes(index, INDEX_LIMIT)
     except OSError:
-        return frozenset()
+        return {}
     if data[:4] != b"DIRC" or len(data) < 12:
-        return frozenset()
+        return {}
     version, count = struct.unpack(">II", data[4:12])
-    paths: list[str] = []
+    entries: dict[str, bytes] = {}
     position, previous = 12, b""
     try:
         for _ in range(count):
             flags_at = position + 40 + hash_length
+            blob = data[position + 40:flags_at]
             (flags,) = struct.unpack(">H", data[flags_at:flags_at + 2])
             name_at = flags_at + 2 + (2 if version >= 3 and flags & 0x4000 else 0)
             if version >= 4:  # the name is the previous one less N bytes, plus a suffix; no padding
@@ -176,10 +199,13 @@ def _index_paths(index: str, stamp: int, hash_length: int) -> frozenset[str]:
                 name = data[name_at:end]
                 position += (end - position + 8) // 8 * 8
             previous = name
-            paths.append(name.decode("utf-8", errors="surrogateescape"))
+            # a path in a merge conflict has an entry per stage: none of them is the working tree's bytes
+            stage = (flags >> 12) & 3
+            key = name.decode("utf-8", errors="surrogateescape")
+            entries[key] = b"" if stage or len(blob) != hash_length or key in entries else blob
     except (struct.error, ValueError, IndexError):
-        return frozenset(paths)
-    return frozenset(paths)
+        return entries
+    return entries
 
 
 def _varint(data: bytes, position: int) -> tuple[int, int]:
