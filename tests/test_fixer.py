@@ -229,6 +229,18 @@ def test_a_tracked_file_with_edits_git_does_not_hold_is_backed_up(tmp_path: Path
     assert f"backed up {original.name}" in render_fix_report(report).replace(str(root) + "/", "")
     assert "(edits git does not hold)" in render_fix_report(report)
 
+    # a second round's edit of a file the first round wrote: those bytes are doctor's, not the user's to keep
+    clean = make_project(tmp_path / "p3")
+    git3 = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-C", str(clean)]
+    subprocess.run([*git3, "init", "-q"], check=True)
+    subprocess.run([*git3, "add", ".env"], check=True)
+    files = ProjectFiles(clean, "p3", {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state3")})
+    for line in ("A=1\n", "B=2\n"):
+        plan = files.load(clean / ".env")
+        plan.add(Edit(clean / ".env", "", line), "add")
+        assert files.write(plan) == ""
+    assert files.backups == () and (clean / ".env").read_text() == "COLOR=red\nA=1\nB=2\n"
+
     root2 = make_project(tmp_path / "p2")
     git2 = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-C", str(root2)]
     subprocess.run([*git2, "init", "-q"], check=True)

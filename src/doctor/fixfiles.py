@@ -278,6 +278,7 @@ class ProjectFiles:
         self.state_dir = state_dir(env)
         self._backups: list[tuple[Path, Path]] = []
         self._created: set[Path] = set()  # made by this run: nothing of the user's to back up
+        self._written: set[Path] = set()  # written by this run: its user's bytes were git's, or backed up then
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         # fix commands of this run: the one the user accepted for a finding is the answer for
         # every other finding offering the very same command (one container holding two ports),
@@ -338,7 +339,8 @@ class ProjectFiles:
         refusal = read_only(plan.path, plan.display) if plan.exists else ""
         if refusal:
             return refusal
-        if plan.exists and plan.path not in self._created and not self._held(plan):
+        if (plan.exists and plan.path not in self._created and plan.path not in self._written
+                and not self._held(plan)):
             try:
                 self._backup(plan)
             except OSError as exc:  # the user's state folder, not the project file: say which, and the way out
@@ -347,6 +349,7 @@ class ProjectFiles:
                         f"{exc.strerror or exc}; nothing written (set XDG_STATE_HOME to a writable folder)")
         try:
             write_atomic(plan.path, plan.rendered(), unchanged=lambda: self._unchanged(plan))
+            self._written.add(plan.path)
             if not plan.exists:
                 self._created.add(plan.path)
         except ChangedMeanwhile:
