@@ -4,7 +4,9 @@ The symptoms come from the project's containers on the engine; with none there, 
 of the failed `up` when it is piped in (`docker compose up -d 2>&1 | doctor why`: doctor.why.piped).
 The services that `up` was to start are every service of the active profiles, unless the piped text holds
 its command line and that names some (`up -d mariadb redis`): then those and what they depend on, and a
-service outside them is none of this `up`'s, not "not started" (doctor.why.piped.up_command).
+service outside them is none of this `up`'s, not "not started" (doctor.why.piped.up_command). That command line's
+`-p`, `-f`, `--profile`, `--env-file` and `--project-directory` name the project, as if given to `doctor why`, where
+it was given none of their kind (doctor.why.upoptions).
 
 Exit 0 when no service failed (each up, or stopped by a signal: doctor.host.containers.stopped), 1 when one
 failed (a running one whose log ends in a wait loop on a failure counts as failed: doctor.why.loop), 2 when
@@ -52,14 +54,15 @@ if TYPE_CHECKING:
     from doctor.host import Host
     from doctor.host.containers import ContainerState
     from doctor.project import Project, ProjectOptions
+    from doctor.why.piped import UpCommand
     from doctor.why.signatures import Signature
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
 PIPED_NOTE = ("doctor: the piped text is not used: the containers `up` left on the engine say more (their state, "
               "the engine's error, their logs)")
-ASKED_NOTE = ("doctor: of the piped text only its `up` command line is used (the services it starts): the containers "
-              "`up` left on the engine say more (their state, the engine's error, their logs)")
+ASKED_NOTE = ("doctor: of the piped text only its `up` command line is used ({}): the containers `up` left on the "
+              "engine say more (their state, the engine's error, their logs)")
 
 
 @record
@@ -86,8 +89,9 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.model import Unavailable
     from doctor.project import Project
     from doctor.why import load_signatures
-    from doctor.why.piped import created_any, read_piped, refusal
+    from doctor.why.piped import created_any, read_piped, refusal, up_command
     from doctor.why.signatures import NOT_CREATED
+    from doctor.why.upoptions import with_up_options
 
     app.require_valid_project_name(opts.project_name)
     if opts.format is None and opts.output is None:  # on a GitHub Actions log, annotations, as preflight does
@@ -99,6 +103,13 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         opts = replace(opts, path=Path("."))
     _no_log_as_project(opts.path)
     text = read_piped(opts.stdin) if opts.stdin is not None else ""
+    command = up_command(text) if text else None
+    # the project that `up` ran: its -p, -f, --profile, --env-file and --project-directory where the user gave none
+    given = opts
+    opts, notes = with_up_options(given, command)
+    took = opts is not given  # a project option of the line is used, whatever containers are read
+    for note in notes:
+        sys.stderr.write(f"{note}\n")
     # the format decides where messages name paths from, as for preflight: the console from the
     # current directory, a machine format from the project directory (like its `file`)
     target = app.PreflightOptions(path=opts.path, files=opts.files, project_name=opts.project_name, env=opts.env,
@@ -117,7 +128,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if opts.service is not None and opts.service not in project.services:
         known = ", ".join(sorted(project.services)) or "none"
         raise app.UsageError(f"no service {opts.service!r} in project {name!r} (services: {known})")
-    asked = _asked(project, text, opts.service)
+    asked = _asked(project, command, opts.service)
     if refused:
         diagnoses, results = _refused(project, project_options, registry, config.severities, opts, refused, asked)
         return _print(opts, project, diagnoses, results, out)
@@ -160,7 +171,9 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
             sys.stderr.write(f"doctor: {said}\n")
             return _print(opts, project, piped, ran, out)
     elif text:
-        sys.stderr.write((PIPED_NOTE if asked is None else ASKED_NOTE) + "\n")
+        used = [what for what, yes in (("the project it names", took),
+                                       ("the services it starts", asked is not None)) if yes]
+        sys.stderr.write((ASKED_NOTE.format(" and ".join(used)) if used else PIPED_NOTE) + "\n")
     containers = _looping(host, containers, signatures, opts.service) if containers else containers
     if not containers:  # `up` failed before creating any: compose could not read the project, or pull an image
         diagnoses, results, notes = _never_created(project, project_options, registry, config.severities, opts, asked)
@@ -440,15 +453,12 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
     return out
 
 
-def _asked(project: Project, text: str, service: str | None) -> frozenset[str] | None:
-    """The services the `up` whose command line the piped text holds (doctor.why.piped.up_command) was to start:
-    those of the project it names and, without `--no-deps`, what they depend on, directly or through others
+def _asked(project: Project, command: UpCommand | None, service: str | None) -> frozenset[str] | None:
+    """The services the `up` whose command line the piped text holds (`command`: doctor.why.piped.up_command) was to
+    start: those of the project it names and, without `--no-deps`, what they depend on, directly or through others
     (compose starts those first); with `service`, the one `--service` asks about. None when that is every service:
     a plain `up`, or no command line in the text (compose's output and the containers do not say what `up` was
     asked)."""
-    from doctor.why.piped import up_command
-
-    command = up_command(text) if text else None
     if command is None:
         return None
     known = {**project.compose.profiled, **project.services}  # `up setup` starts a service of a profile not active

@@ -21,7 +21,9 @@ its offset stands. A terminal, /dev/null or a closed pipe is no text.
 
 The command line of the `up` itself, when the text holds it (pasted with its prompt above the output, a `set -x`
 trace, make's echo, a CI log's `Run docker compose up ...`: up_command), says which services that `up` was to start:
-`up -d mariadb redis` starts those and what they depend on, and no other; compose's own output never says.
+`up -d mariadb redis` starts those and what they depend on, and no other; compose's own output never says. Its `-p`
+(or a `COMPOSE_PROJECT_NAME=` before it), `-f`, `--profile`, `--env-file` and `--project-directory` say which project
+that was (doctor.why.upoptions takes them).
 
 A line of compose refusing the project before it created anything (REFUSED: `invalid project name`, `env file ...
 not found`, a YAML or schema error, an undefined reference) is the answer itself, whatever containers an earlier
@@ -34,6 +36,7 @@ import os
 
 from doctor.lazyre import lazy
 from doctor.model import Severity, record
+from doctor.records import replace
 from doctor.why.signatures import Signature
 
 TYPE_CHECKING = False
@@ -471,23 +474,35 @@ def interrupted(text: str, services: Collection[str]) -> list[str]:
     return list(dict.fromkeys(m[1] for m in found if m is not None and m[1] in services))
 
 
-# compose's own options that take a value (before its command), and those of `up` (compose v2.40's `--help`)
+# compose's own options that take a value (before its command, or after it: they are the root command's), and those
+# of `up` (compose v2.40's `--help`)
 _COMPOSE_VALUE_FLAGS = frozenset(("-f", "--file", "-p", "--project-name", "--profile", "--env-file",
                                   "--project-directory", "--ansi", "--progress", "--parallel"))
 _UP_VALUE_FLAGS = frozenset(("--attach", "--no-attach", "--exit-code-from", "--pull", "--scale", "-t", "--timeout",
                              "--wait-timeout"))
+# the UpCommand field each of compose's options that chooses the project fills
+_PROJECT_FLAGS = {"-p": "project_name", "--project-name": "project_name", "-f": "files", "--file": "files",
+                  "--profile": "profiles", "--env-file": "env_files", "--project-directory": "project_directory"}
 # `docker compose` (`docker-compose`, a path before it) beginning a command in a line, after whatever a prompt, a
 # `set -x` trace (`+ `), make's echo or a CI log (`Run `) puts first: no quote, and no container's log prefix (`|`)
-_COMPOSE_COMMAND = r"^[^|'\"`]*?(?<![\w./-])(?:[\w./-]*/)?(?:docker\s+compose|docker-compose)(?=\s)"
+_COMPOSE_COMMAND = r"^[^|'\"`]*?(?<![\w./-])(?P<compose>(?:[\w./-]*/)?(?:docker\s+compose|docker-compose))(?=\s)"
 
 
 @record
 class UpCommand:
-    """An `up` command line: the words it names services with (none: every service), and whether it
-    starts them alone (`--no-deps`), not what they depend on."""
+    """An `up` command line: the words it names services with (none: every service), whether it starts them alone
+    (`--no-deps`), not what they depend on, and compose's options that chose its project, as typed (the paths
+    relative to where it ran): `-p` (else a `COMPOSE_PROJECT_NAME=` before the command: `name_from_env`), `-f`,
+    `--profile`, `--env-file`, `--project-directory`."""
 
     services: tuple[str, ...] = ()
     no_deps: bool = False
+    project_name: str | None = None
+    files: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    env_files: tuple[str, ...] = ()
+    project_directory: str | None = None
+    name_from_env: bool = False
 
 
 def up_command(text: str) -> UpCommand | None:
@@ -495,39 +510,79 @@ def up_command(text: str) -> UpCommand | None:
     the text holds none. Its words end at the shell's first operator (`2>&1`, `| tee up.log`, `&&`); a word after
     `up` that is no option nor an option's value names a service (the caller keeps those of the project)."""
     import re
-    import shlex
 
     for line in reversed(text_lines(text)):
         found = re.search(_COMPOSE_COMMAND, line)
         if found is None:
             continue
-        lexer = shlex.shlex(line[found.end():], posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        try:
-            words = list(lexer)
-        except ValueError:  # a quote left open: the words as typed
-            words = line[found.end():].split()
-        command = _up_words(words)
-        if command is not None:
-            return command
+        command = _up_words(_shell_words(line[found.end():]))
+        if command is None:
+            continue
+        named = _assigned(line[:found.start("compose")]).get("COMPOSE_PROJECT_NAME")
+        if command.project_name is None and named:  # `-p` wins over the variable, as in compose
+            command = replace(command, project_name=named, name_from_env=True)
+        return command
     return None
+
+
+def _assigned(before: str) -> dict[str, str]:
+    """The variables set for a command alone by the words just before it (`COMPOSE_PROJECT_NAME=track-b docker
+    compose up`; the prompt's words before those are none): name -> value, as typed (no quote: see _COMPOSE_COMMAND)."""
+    import re
+
+    found: dict[str, str] = {}
+    for word in reversed(before.split()):
+        if re.fullmatch(r"[A-Za-z_]\w*=\S*", word) is None:
+            break
+        name, _, value = word.partition("=")
+        if value.isprintable():
+            found.setdefault(name, value)  # the last assignment of a name is the one the command gets
+    return found
+
+
+def _shell_words(text: str) -> list[str]:
+    """The words of a shell command line, its quotes removed and its operators (`|`, `2>&1`) words of their own."""
+    import shlex
+
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        return list(lexer)
+    except ValueError:  # a quote left open: the words as typed
+        return text.split()
+
+
+def _compose_option(word: str, following: Sequence[str]) -> tuple[str, str | None, int]:
+    """(flag, value, words it takes) of compose's own option `word` (`-f x`, `--file=x`, `-fx`); ("", None, 0) when it
+    is none. `following`: the words after it."""
+    name, equals, value = word.partition("=")
+    if word.startswith("--") and equals and name in _COMPOSE_VALUE_FLAGS:
+        return name, value, 1
+    if word in _COMPOSE_VALUE_FLAGS:
+        return word, following[0] if following else None, 2
+    if word[:2] in ("-f", "-p") and len(word) > 2:  # pflag's shorthand with its value attached: `-ptrack-b`, `-p=x`
+        return word[:2], word[3:] if word[2] == "=" else word[2:], 1
+    return "", None, 0
 
 
 def _up_words(words: Sequence[str]) -> UpCommand | None:
     """The `up` that `words` (what follows `docker compose`) run; None when they run another command."""
-    given = iter(words)
-    for word in given:  # compose's own options, then its command
-        if word in _COMPOSE_VALUE_FLAGS:
-            next(given, None)
-        elif not word.startswith("-"):
+    chosen: dict[str, list[str]] = {}
+    at = 0
+    while at < len(words):  # compose's own options, then its command
+        flag, value, used = _compose_option(words[at], words[at + 1:])
+        if used:
+            _keep(chosen, flag, value)
+            at += used
+        elif words[at].startswith("-"):
+            at += 1
+        else:
             break
-    else:
-        return None
-    if word != "up":
+    if words[at:at + 1] != ["up"]:
         return None
     names: list[str] = []
     no_deps = False
-    rest = list(given)
+    rest = words[at + 1:]
     at = 0
     while at < len(rest):
         word = rest[at]
@@ -535,6 +590,11 @@ def _up_words(words: Sequence[str]) -> UpCommand | None:
             break
         if word.isdigit() and rest[at + 1:at + 2] and rest[at + 1][0] in "<>":  # `2>&1`: a redirection's fd
             break
+        flag, value, used = _compose_option(word, rest[at + 1:])
+        if used:
+            _keep(chosen, flag, value)
+            at += used
+            continue
         if word == "--no-deps":
             no_deps = True
         elif word in _UP_VALUE_FLAGS:
@@ -542,7 +602,18 @@ def _up_words(words: Sequence[str]) -> UpCommand | None:
         elif not word.startswith("-"):
             names.append(word)
         at += 1
-    return UpCommand(tuple(names), no_deps)
+    last = {key: values[-1] for key, values in chosen.items()}  # a name or folder given twice: the last, as compose
+    return UpCommand(tuple(names), no_deps, last.get("project_name"), tuple(chosen.get("files", ())),
+                     tuple(chosen.get("profiles", ())), tuple(chosen.get("env_files", ())),
+                     last.get("project_directory"))
+
+
+def _keep(chosen: dict[str, list[str]], flag: str, value: str | None) -> None:
+    """Note compose's option `flag` with its `value` when it is one that chooses the project (_PROJECT_FLAGS) and its
+    value is a word (an option left without one, or one with a control character, is none)."""
+    key = _PROJECT_FLAGS.get(flag)
+    if key is not None and value and value.isprintable() and value.strip("();<>|&"):
+        chosen.setdefault(key, []).append(value)
 
 
 def _repeated_dropped(found: dict[str, list[Symptom]], everyone: str) -> dict[str, list[Symptom]]:
