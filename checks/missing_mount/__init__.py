@@ -15,6 +15,7 @@ from doctor.project.types import CopyInstruction, Service
 
 from .bind_sources import absent_sources
 from .copied import copied_folders, folders_in, inside, live_code, loose_code, manifests_only, whole_context
+from .docs_build import docs_build_of
 from .made_dirs import made_directories
 from .mounts_file import mounts_file, retitled
 from .run_paths import unprovided_runs
@@ -57,7 +58,14 @@ class MissingMount(Check):
         layout, `env.py` beside `versions/`, or one an alembic.ini's `script_location` names:
         CTFd's entrypoint runs `flask db upgrade` on migrations/) and a folder its command,
         entrypoint or the script they run names as a path (`/app/bin/docker-entrypoint`,
-        `--directory db`), not its deployment, docs and host-only scripts. Services sharing the
+        `--directory db`), not its deployment, docs and host-only scripts. A service that builds
+        documentation (its run is sphinx-build, sphinx-autobuild, mkdocs, `python -m sphinx`, or a
+        Makefile goal whose recipe runs one, and its mounts bring the docs' conf.py or mkdocs.yml)
+        misses only the folders its docs read: a module autodoc or mkdocstrings documents, one
+        conf.py imports or names (`"config.settings.local"`), a path its config or run names
+        (`sys.path.insert(0, os.path.abspath("../src"))`); cookiecutter-django's `docs` service,
+        whose `/start-docs` runs `make livehtml` beside ./config and the package autodoc documents,
+        is not told to mount tests/. Services sharing the
         same mount lines (eleven merging one YAML anchor) are one finding, fixed for each. A
         COPY'd folder some of whose subfolders are mounted, but not the folder itself (`COPY backend/ ./` with
         ./backend/src and ./backend/test mounted), counts as a COPY of each of its subfolders,
@@ -270,6 +278,11 @@ class MissingMount(Check):
         # service mounts `.`, its web `./backend:/app` over the image's /app/bin entrypoint)
         missing = {f: d for f, d in missing.items() if _hidden_by(d, carriers) or (
                    not any(inside(f, c) for c in chosen) and _beside(posixpath.dirname(d.rstrip("/")), parents))}
+        # a service building docs (cookiecutter-django's Sphinx `docs`, ./docs, ./config and the package
+        # mounted) reads what its docs name: its image's tests/ is no gap, a module autodoc documents is
+        docs = docs_build_of(project, service, reads, context, [c.source for c in carriers]) if missing else None
+        if docs is not None:
+            missing = {f: d for f, d in missing.items() if _hidden_by(d, carriers) or docs.reads(f)}
         # folders that all lie in one the image has whole (`COPY src ./src/`, or each of its folders
         # COPY'd where it lies): that folder, once, as the author wrote it before (litestar-fullstack)
         missing = _gathered(service, context, missing, carriers, (*dockerfile.copies, *dockerfile.relayed))

@@ -76,22 +76,31 @@ class RunTimeReads:
         read |= {by_name[n] for n in names if n in by_name}
         return read
 
-    def _named(self, service: Service, context: Path, destination: str, by_name: dict[str, Path]) -> Iterator[str]:
-        """The names of the top folders the service's run names: its command line, its scripts, alembic.ini."""
-        from doctor.project.shipped import run_words
-
+    def workdir(self, service: Service) -> str:
+        """The folder the service runs in: compose's `working_dir`, else the image's WORKDIR, else `/`."""
         recipe = None
         if service.build is not None and service.build.dockerfile_path is not None:
             recipe = self.project.recipe(service.build.dockerfile_path, service.build.target)
-        workdir = service.working_dir or (recipe.workdir if recipe is not None else "/")
+        return service.working_dir or (recipe.workdir if recipe is not None else "/") or "/"
+
+    def run_texts(self, service: Service, context: Path) -> list[str]:
+        """What the service runs, as text: its command line (compose's command and entrypoint, else the
+        image's), then each script of the context they run, without its comments (read once a run)."""
+        from doctor.project.shipped import run_words
+
         texts = [" ".join(run_words(self.project, service))]
         for path, _how in self._scripts.run_by(service):
             if path.is_relative_to(context):
                 if path not in self._texts:
                     self._texts[path] = "\n".join(_uncommented(read_regular_text(path, SCRIPT_LIMIT) or ""))
                 texts.append(self._texts[path])
+        return texts
+
+    def _named(self, service: Service, context: Path, destination: str, by_name: dict[str, Path]) -> Iterator[str]:
+        """The names of the top folders the service's run names: its command line, its scripts, alembic.ini."""
+        workdir = self.workdir(service)
         inis = [context / "alembic.ini"]
-        for text in texts:
+        for text in self.run_texts(service, context):
             tokens = _WORD.findall(text)
             for before, token in zip(["", *tokens], tokens, strict=False):
                 if "$" in token:

@@ -78,6 +78,43 @@ class MakePlan:
 def make_plan(project: Project, homes: Sequence[ServiceHome], arguments: Sequence[str], cwd: Path) -> MakePlan | None:
     """The plan of `make *arguments` run in `cwd`; None when no Makefile is found there or the goal
     is not a target of it."""
+    goal = _goal_rules(arguments, cwd)
+    if goal is None:
+        return None
+    path, rules, order, unsupported = goal
+    from doctor.project.command_roles import sets_up_host
+    from doctor.project.tasks import split_command
+
+    lines: list[RecipeLine] = []
+    for target in order:
+        steps = [(number, text, tuple(Step(*found) for found in split_command(text, path.parent)))
+                 for number, text in rules[target][1]]
+        # data-hub-api's `python3 -m venv env`, then `pre-commit install` from it: the whole recipe sets
+        # up this machine, which a container would do in the wrong place
+        setup = any(sets_up_host(s.tool, s.text.split()[1:]) for _, _, own in steps for s in own)
+        for number, text, own in steps:
+            lines.append(RecipeLine(target, number, text, own, None, True) if setup
+                         else _placed(target, number, text, own, homes, project.root))
+    return MakePlan(path, tuple(lines), unsupported)
+
+
+def goal_recipes(arguments: Sequence[str], cwd: Path) -> list[str] | None:
+    """The recipe lines (variables expanded) `make *arguments` run in `cwd` runs, each goal's
+    prerequisites first; a goal no rule names is made by a match-anything rule where the Makefile has
+    one (the Sphinx Makefile's `%: Makefile`, which `make html` runs). None when no Makefile is
+    found there or a goal is made by no rule."""
+    goal = _goal_rules(arguments, cwd, anything=True)
+    if goal is None:
+        return None
+    _path, rules, order, _unsupported = goal
+    return [text for target in order for _number, text in rules[target][1]]
+
+
+def _goal_rules(arguments: Sequence[str], cwd: Path, anything: bool = False) -> tuple[
+        Path, dict[str, tuple[list[str], list[tuple[int, str]]]], list[str], str | None] | None:
+    """The Makefile `make *arguments` reads in `cwd`, its rules, the targets it makes in order and the
+    first option doctor does not follow; None when there is no Makefile or a goal is made by no rule
+    (`anything`: nor by a match-anything rule `%:`, which then makes it)."""
     from doctor.project.tasks import MAKEFILES
 
     directory, named, goals, unsupported = cwd, None, [], None
@@ -111,23 +148,13 @@ def make_plan(project: Project, homes: Sequence[ServiceHome], arguments: Sequenc
     # else the first target that is neither special (`.PHONY`) nor a pattern (`%.o: %.c`)
     first = [t for t in rules if not t.startswith(".") and "%" not in t][:1]
     for goal in goals or ([default] if default else first):
+        if goal not in rules and anything and "%" in rules:
+            order.append("%")
+            continue
         if goal not in rules:
             return None
         _walk(goal, rules, order, set())
-    from doctor.project.command_roles import sets_up_host
-    from doctor.project.tasks import split_command
-
-    lines: list[RecipeLine] = []
-    for target in order:
-        steps = [(number, text, tuple(Step(*found) for found in split_command(text, path.parent)))
-                 for number, text in rules[target][1]]
-        # data-hub-api's `python3 -m venv env`, then `pre-commit install` from it: the whole recipe sets
-        # up this machine, which a container would do in the wrong place
-        setup = any(sets_up_host(s.tool, s.text.split()[1:]) for _, _, own in steps for s in own)
-        for number, text, own in steps:
-            lines.append(RecipeLine(target, number, text, own, None, True) if setup
-                         else _placed(target, number, text, own, homes, project.root))
-    return MakePlan(path, tuple(lines), unsupported)
+    return path, rules, order, unsupported
 
 
 def _placed(target: str, number: int, text: str, commands: tuple[Step, ...], homes: Sequence[ServiceHome],
