@@ -10,6 +10,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
+from doctor.project.devcontainer import DevInstall, installs
 from doctor.project.filled import FilledPath, hides, image_filled, within
 from doctor.project.types import Mount, Service, words_of
 
@@ -44,7 +45,20 @@ class VolumeShadowing(Check):
         bind keeps what it holds visible. A node_modules or venv the RUN steps do not show filled
         (copied from a deps stage) counts only in the working folder of the stage compose builds.
         Live: when that volume exists and is older than the image, a warning naming the volume and
-        its age. Also a bind mount over
+        its age. A volume the project's dev container fills itself is judged by who fills it: a
+        devcontainer.json (`.devcontainer/devcontainer.json`, `.devcontainer.json` or
+        `.devcontainer/<name>/devcontainer.json`, in the compose folder or one above it in the
+        checkout) that starts these compose files, attaches to the service and runs a lifecycle
+        command (`onCreateCommand`, `updateContentCommand`, `postCreateCommand`, `postStartCommand`,
+        `postAttachCommand`) installing there from its `workspaceFolder`. Where no image is seen to
+        fill the path (wiki.js: a dev Dockerfile with no install, `"postCreateCommand": ["yarn",
+        "install"]` into the anonymous /wiki/node_modules) nothing is reported: this check is about
+        image content a volume keeps, and there is none; the volume holds what the command
+        installed, refreshed each time the dev container is created, and `up -V` would renew it
+        empty, with nothing to fill it until the command runs again. Where the image fills it too,
+        the note stays (a plain `up` after a rebuild keeps the first content) with that command as
+        its advice, and no age is read: the command refreshed the volume, whatever its age. Also a
+        bind mount over
         a folder the image filled (an install, or another stage's output a `COPY --from` put there:
         paperless-ngx's compiled frontend), with no volume keeping it and no such folder on the
         host: the bind hides what the image holds (a note for a stage's output: a dev build may skip
@@ -87,7 +101,10 @@ class VolumeShadowing(Check):
         For a stale volume: `docker compose up -d --renew-anon-volumes SERVICE` (anonymous, an
         image VOLUME's too) or
         `docker volume rm NAME` after stopping the service (named: `-V` renews anonymous volumes
-        only, the note says so too); the next `up` refills it from the image. For a hiding bind:
+        only, the note says so too); the next `up` refills it from the image. For a volume the dev
+        container's lifecycle command fills: that command run again in its container (`docker compose
+        exec wiki yarn install`, with the -p, `-u` and `-w` the dev container runs it with), or a
+        rebuild of the dev container. For a hiding bind:
         advice to add an anonymous volume for the folder, or to install the dependencies on the
         host.
 
@@ -114,6 +131,9 @@ class VolumeShadowing(Check):
         # `*base_volumes`) are hidden or kept stale alike: one finding there, naming them all
         binds: dict[tuple[object, ...], tuple[list[Service], Mount, FilledPath, Path, str | None]] = {}
         kept: dict[tuple[object, ...], tuple[list[Service], Mount, Path, dict[str, FilledPath]]] = {}
+        # of those, the volumes an image is seen to fill, and those a dev container's lifecycle command fills
+        seen: set[tuple[object, ...]] = set()
+        refilled: dict[tuple[object, ...], DevInstall] = {}
         # a bind hiding the program the container starts with (its mount line, the program): that start fails
         starts: dict[tuple[Mount, str], tuple[list[Service], Mount, str, str]] = {}
         for svc in services:
@@ -127,6 +147,7 @@ class VolumeShadowing(Check):
             mounts = [*svc.volumes, *_image_volumes(svc, recipe)]
             volumes = [m for m in mounts if m.type == "volume"]
             home = posixpath.normpath(svc.working_dir or recipe.workdir)
+            dev = installs(project, svc, recipe) if volumes else {}
             for mount in volumes:
                 target = posixpath.normpath(mount.target)
                 origin = next((f for f in filled if f.path == target), None)
@@ -141,7 +162,14 @@ class VolumeShadowing(Check):
                     continue
                 # a named volume is one volume whichever lines mount it (warehouse's node_modules, in
                 # `*base_volumes` and in worker's own list): renewing it means stopping every user
-                where = (mount.source, target) if mount.source else (mount.location, target, path)
+                where: tuple[object, ...] = (mount.source, target) if mount.source else (mount.location, target, path)
+                refill = dev.get(target)
+                if refill is not None:
+                    # the dev container's command fills its own container's anonymous volume, no other's
+                    where = where if mount.source else (*where, svc.name)
+                    refilled.setdefault(where, refill)
+                if origin is not None or inside:
+                    seen.add(where)
                 entry = kept.setdefault(where, ([], mount, path, {}))
                 entry[0].append(svc)
                 entry[3].update((f.path, f) for f in inside)
@@ -156,8 +184,14 @@ class VolumeShadowing(Check):
             hidden_start = _hidden_start(svc, recipe, mounts, project.code_map(maker).copies)
             if hidden_start is not None:
                 starts.setdefault(hidden_start[:2], ([], *hidden_start))[0].append(svc)
-        for users, mount, dockerfile, held in kept.values():
-            yield from self._volume(project, host, users, mount, _holding(project, dockerfile, held))
+        for where, (users, mount, dockerfile, held) in kept.items():
+            refill = refilled.get(where)
+            # a node_modules or venv no image is seen to fill, which the dev container's own command
+            # installs (wiki.js's postCreateCommand `yarn install` into /wiki/node_modules): no image
+            # content is kept there, and a renewed volume stays empty until that command runs again
+            if refill is not None and where not in seen:
+                continue
+            yield from self._volume(project, host, users, mount, _holding(project, dockerfile, held), refill)
         for users, mount, program, how in starts.values():
             source = project.shown(Path(mount.source or ""))
             names = service_names([u.name for u in users])
@@ -172,10 +206,19 @@ class VolumeShadowing(Check):
             yield self._bind(project, users, mount, hidden, path, program)
 
     def _volume(self, project: Project, host: Host, services: list[Service], mount: Mount,
-                holding: str) -> Iterator[Finding]:
+                holding: str, refill: DevInstall | None = None) -> Iterator[Finding]:
         kind = (f"volume '{mount.source}'" if mount.source else "anonymous volume" if mount.raw != _VOLUME_RAW
                 else "anonymous volume (image VOLUME)")
         target = posixpath.normpath(mount.target)
+        if refill is not None:  # the dev container refills it at each creation: its age says nothing
+            names = service_names([s.name for s in services])
+            sep = " " if len(services) == 1 else ": "
+            title = (f"after a dependency change run {refill.rerun} (the {refill.key} of "
+                     f"{project.shown(refill.config)}), or rebuild the dev container")
+            message = f"{names}{sep}{kind} over {target} keeps its first content after image rebuilds{holding}"
+            yield self.finding(message, mount.location, f"{','.join(s.name for s in services)}:{target}",
+                               Fix(title, Safety.ADVICE), Severity.INFO)
+            return
         # each service's volume against its image: a named volume is one for all, anonymous ones each their own
         ages: dict[tuple[str, str] | None, list[Service]] = {}
         for svc in services:
