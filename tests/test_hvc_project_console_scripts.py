@@ -222,10 +222,13 @@ def test_doctor_exec_starts_the_service_then_execs_where_a_run_would_skip_the_in
     assert second.splitlines()[second.splitlines().index("exec"):] == ["exec", "-T", "web", "pytest", "app"]
 
 
-def test_image_note_says_nothing_when_the_engine_cannot_be_asked(tmp_path: Path) -> None:
+def test_image_note_says_when_the_engine_cannot_be_asked(tmp_path: Path) -> None:
+    """Silence there read as "nothing to build": the note says doctor could not tell."""
     project = repro(tmp_path)
     loaded, host = load(project, host_env(project))
-    assert _image_note(loaded, host, "web") is None
+    note = _image_note(loaded, host, "web")
+    assert note is not None and note.startswith("could not ask the engine whether it has the image of 'web' (")
+    assert note.endswith("): compose may build it first"), note
 
 
 def engine_env(project: Path) -> dict[str, str]:
