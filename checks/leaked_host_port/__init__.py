@@ -166,6 +166,17 @@ class LeakedHostPort(Check):
         `URLS_SITE_API=http://localhost:8000/api` (a `SITE` key naming an API). Page keys stay pages
         there (`SITE_URL`, `*_BASE_URL`, `PUBLIC_*`, `VITE_*`, `NEXT_PUBLIC_*`, `REACT_APP_*`, `FRONTEND_URL`,
         a UI's such as `DASHBOARD_URL`), and so does a host port the peer only publishes.
+        An S3 endpoint's key (`AWS_S3_ENDPOINT_URL`, `S3_ENDPOINT`, `MINIO_*ENDPOINT*`, `AWS_ENDPOINT_URL*`)
+        on localhost at a port its peer publishes, which a file of the service's code naming the key also
+        signs URLs for browsers with (`generate_presigned_url`, `presigned_*`, `getSignedUrl`; a test's mock
+        does not count), has two audiences: plane's `AWS_S3_ENDPOINT_URL=http://localhost:9000`, which its
+        containers call MinIO with (they need `plane-minio:9000`) and its storage.py signs the upload and
+        download links with (the browser cannot resolve `plane-minio`). The finding says so, and its fix is
+        advice, never the rewrite that breaks those links: the app's own setting for the browsers' address
+        where that file reads one (a public endpoint key, `S3_PUBLIC_ENDPOINT`; a switch, plane's
+        `USE_MINIO=1`, with which it signs for the host the request came to, behind a proxy), else the
+        peer's name mapped to 127.0.0.1 in the host's /etc/hosts for both (where the peer publishes its
+        port as the same number), or a second client signing on the published address.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and
@@ -320,6 +331,10 @@ class LeakedHostPort(Check):
             peer = chosen.name
             (service, _, _), because = next((consumer, why) for consumer, why, lead in found if lead)
             names = [s.name for (s, _, _), _, _ in found]
+            leads = [s for (s, _, _), _, lead in found if lead]
+            if (signed := self._two_audiences(project, clients, chosen, leads, names, at)) is not None:
+                yield signed  # plane's AWS_S3_ENDPOINT_URL: its storage.py signs browser URLs with it too
+                continue
             whose = f"'{names[0]}' itself in its container" if len(names) == 1 else (
                 f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}"
                 if len(names) <= 4 else f"each container itself in {service_names(names)}")
@@ -334,6 +349,28 @@ class LeakedHostPort(Check):
                                   fix=replace(finding.fix, title=f"{finding.fix.title}, then {chosen.sibling.name}="
                                                                  f"{chosen.port} (doctor fix sets it next)"))
             yield finding
+
+    def _two_audiences(self, project: Project, clients: Clients, dial: LocalDial, leads: list[Service],
+                       names: list[str], at: Location | None) -> Finding | None:
+        """(3) for an S3 endpoint's key (`AWS_S3_ENDPOINT_URL=http://localhost:9000`) on a port its peer
+        publishes, that a service's code also signs browser URLs with (plane's storage.py): the finding
+        names both audiences, and its fix is advice, never the rewrite that breaks the browsers' links."""
+        from .presigned import S3_ENDPOINT_KEY, advice, audiences, published_on
+
+        ref, model = dial.ref, project.app_compose
+        if (not S3_ENDPOINT_KEY.search(dial.var.name) or ref.port is None or (ref.scheme or "").lower() not in
+                ("http", "https") or dial.peer not in model.services
+                or not published_on(model.services[dial.peer], ref.port)):
+            return None
+        found = next((s for s in (clients.signer(service, dial.var.name) for service in leads) if s is not None), None)
+        if found is None:
+            return None
+        shown, key = project.shown(found.path), dial.var.name
+        message = audiences(names, shown, key, ref.port, dial.name)
+        title = advice(found, shown, key, dial.container_value, dial.var.value or "", dial.name, dial.port,
+                       ref.port)
+        return self.finding(message, at or dial.var.location, f"{','.join(sorted(set(names)))}:{key}",
+                            Fix(title, Safety.ADVICE))
 
     def _run_findings(self, project: Project, index: NetworkIndex) -> Iterator[Finding]:
         """(5) and (6): a line an anchor gives several services is one finding, which names them all."""

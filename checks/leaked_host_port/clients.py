@@ -20,6 +20,10 @@ from doctor.project.runtimes import image_runtime
 from doctor.project.types import EnvSource, EnvVar, Service
 from doctor.project.webapps import Read, dials_from_inside
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .presigned import Signer
+
 HOST_SUFFIX = lazy(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",
                           ".rs", ".cs", ".ex", ".exs", ".scala", ".vue", ".svelte"})
@@ -152,6 +156,14 @@ class Clients:
                 continue
             break
         return tuple(dict.fromkeys(host for host in map(_host_of, found) if host))
+
+    def signer(self, service: Service, name: str) -> Signer | None:
+        """The file of the service's program that signs URLs for browsers with the S3 endpoint in `name`
+        (plane's storage.py, `generate_presigned_url` from AWS_S3_ENDPOINT_URL), or None (presigned.signer)."""
+        from .presigned import signer
+
+        runtime = self._suffixes(service)
+        return signer(self.text, name, self._folders(service), APP_SUFFIXES & runtime if runtime else APP_SUFFIXES)
 
     def dials_from_inside(self, service: Service) -> str | None:
         """Why the service opens its browser-facing URLs from inside its container, or None."""
