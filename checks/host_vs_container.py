@@ -76,7 +76,15 @@ class HostVsContainer(Check):
         (a css watcher), is not advised: `up` starts it, and run again it starts a second server.
         An image FROM another runtime, a bare OS or a database (`php:8.3-apache`, `ruby`, `debian`,
         mathesar's `postgres` with pgtap) whose
-        Dockerfile never names node (or python) holds none of its packages: no home for them. The
+        Dockerfile never names node (or python) holds none of its packages: no home for them. Nor is
+        a production image (no bind mount or sync of the code, and the stage it builds, compose's
+        `target:` or the Dockerfile's last, named `production`, `prod` or `release`, or setting
+        `PRODUCTION=true` or a `*_ENV` of `production`) the home of a command run through an
+        environment runner (`poetry run`, `uv run`: the environment the runner makes for the project),
+        nor of any command where the checkout has a devcontainer that is not that service: mealie's
+        docker-compose.yml builds `target: production`, and its Taskfile's `poetry run pytest` and `poetry
+        run python dev/code-generation/main.py` belong to the Poetry environment `task setup:py` makes,
+        or to its `.devcontainer/`, not to an image without tests, dev/ or dev dependencies. The
         interpreter is the one `pytest` would use, read from files: the project's `.venv`, else
         `python3` on PATH through pyenv's shims (`PYENV_VERSION`, `.python-version`, the global
         version); a pyenv pin that names no installed version (`.python-version` = 3.14, no 3.14.x
@@ -133,10 +141,10 @@ class HostVsContainer(Check):
         A path the command names that reaches the image only by a COPY its `.dockerignore` keeps
         out (`pytest tests`, tests/ ignored, no bind mount) is mounted by a `run`
         (`-v ./tests:/app/tests`); so is a folder of the build context the image never COPYs
-        (mealie's image COPYs mealie/ and alembic/ alone: `python dev/code-generation/main.py` gets
+        (an image that COPYs mealie/ and alembic/ alone: `python dev/code-generation/main.py` gets
         `-v ../dev:/app/dev -w /app`, the place its COPYs give the context's folders), and the folders a
-        bare `pytest` collects (`testpaths` of pytest.ini, pyproject.toml, tox.ini or setup.cfg: mealie's
-        `poetry run pytest` gets `-v ../tests:/app/tests`). A runner's
+        bare `pytest` collects (`testpaths` of pytest.ini, pyproject.toml, tox.ini or setup.cfg: `poetry
+        run pytest` gets `-v ../tests:/app/tests`). A runner's
         `run` (`poetry run pytest`) is judged by the tool it starts, and a Taskfile's `{{.CLI_ARGS}}`
         is what `task NAME` passes: nothing. Where the image installs a requirements file or the runtime
         dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed

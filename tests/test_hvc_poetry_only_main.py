@@ -5,6 +5,9 @@ alembic/; the Taskfile's `poetry run pytest`, `poetry run coverage html` and `po
 mkdocs serve` were advised into the service as if it could run them (the tool was taken to be
 'poetry'), and `python dev/code-generation/main.py` as if dev/ were there. (b) The Taskfile's
 `{{ .CLI_ARGS }}` showed as `'$task'` in the advice.
+
+The fixture's image builds no production stage and the checkout has no devcontainer: mealie as shipped
+(`target: production`, .devcontainer/) is advised none of these (test_hvc_production_image.py).
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from doctor.project.service_home import (
     compose_argv,
     home_for,
     mapped_words,
+    runner_started,
     service_homes,
     tool_language,
 )
@@ -71,7 +72,9 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
     home = belongs_in(tool, arguments, cwd, homes, project.root)
     if home is None and tool_language(tool, homes) is None and (
             posixpath.basename(tool) in SHELLS or not _here(tool, project)):
-        home = home_for([h for h in homes if h.lacks_packages], cwd)  # not a home of console scripts alone
+        # not a home of console scripts alone, nor a production image for a runner's `poetry run ...`
+        runner = runner_started(words) != tuple(words)
+        home = home_for([h for h in homes if h.lacks_packages and not (runner and h.production)], cwd)
     return home, here
 
 

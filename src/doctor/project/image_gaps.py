@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from doctor.model import record
+from doctor.model import record, replace
 from doctor.project import Project
 from doctor.project.codepaths import CodePath
 from doctor.project.service_home import ServiceHome
@@ -63,9 +63,7 @@ def image_gaps(project: Project, home: ServiceHome, cwd: Path, words: Sequence[s
     carriers = (*home.carriers, CodePath(context, base, "copy"),
                 *(CodePath(host, inside, "run") for host, inside in mounts))
     copied = tuple(c.host for c in home.carriers if c.via == "copy" and c.host != context and c.host.is_dir())
-    return ImageGaps(mounts, ServiceHome(home.service, context, carriers, home.language, home.manifest,
-                                         home.missing, home.workdir, home.unusable, home.unbuilt, home.scripts,
-                                         home.scripts_from, home.synced), copied)
+    return ImageGaps(mounts, replace(home, carriers=carriers), copied)
 
 
 def test_paths(cwd: Path) -> list[Path]:

@@ -71,6 +71,10 @@ class ServiceHome:
     # what the host lacks of the development groups the image's `uv sync` (or `poetry install`) does
     # install (cookiecutter-django's dev group: mypy, ruff): a tool of theirs runs in the service too
     synced: tuple[str, ...] = ()
+    # why the image is a production build (`stage 'production'`: no bind mount or sync of the code, the
+    # stage named or flagged for production; production_image.production_build): a command run through
+    # an environment runner (mealie's `poetry run pytest`) runs in the environment that runner makes, not here
+    production: str | None = None
 
     @property
     def lacks_packages(self) -> bool:
@@ -112,6 +116,8 @@ class ServiceHome:
 def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, ...]:
     """The services whose image installs dependencies the host lacks and that carry project code.
 
+    A production image (production_image.production_build) of a checkout with a devcontainer of its own
+    is none of them: the project develops there (mealie's `target: production` and .devcontainer/).
     `shell` is `host.packages`: it says which packages the host interpreter lacks, from its files.
     """
     root = project.root
@@ -131,6 +137,11 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
         carriers += tuple(c for c in codes.copies if c.host == context)
         if not carriers:
             continue
+        from doctor.project.production_image import devcontainer_elsewhere, production_build
+
+        production = production_build(project, service, carriers)
+        if production is not None and devcontainer_elsewhere(project, service.name, context) is not None:
+            continue  # mealie: the project develops in its devcontainer, never in this production image
         workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
         seen: set[Language] = set()
         path = service.build.dockerfile_path
@@ -178,11 +189,12 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
                 own = scripts if manifest.language is Language.PYTHON else ()
                 homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), manifest.language,
                                          manifest.path, missing, workdir, unusable, lacking, own,
-                                         scripts_from if own else None, synced))
+                                         scripts_from if own else None, synced, production))
         if scripts and scripts_from is not None and Language.PYTHON not in seen:
             # the host has every package, but not the project's own commands (`test_app` of `-e .`)
             homes.append(ServiceHome(service.name, context, tuple(dict.fromkeys(carriers)), Language.PYTHON,
-                                     scripts_from, (), workdir, scripts=scripts, scripts_from=scripts_from))
+                                     scripts_from, (), workdir, scripts=scripts, scripts_from=scripts_from,
+                                     production=production))
     return tuple(homes)
 
 
@@ -446,12 +458,15 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     it runs where its node_modules are, so only a service running the live code takes it. A project
     script whose own text runs docker or compose (a `./run` wrapper of `docker compose exec web`)
     belongs on the host. A runner's `run` (`uv run ./manage.py test`, `poetry run pytest`) is judged
-    by the program it starts. A command installing packages (`pip install -r requirements/dev.txt`,
-    `npm ci`) is the host's setup, never a service's.
+    by the program it starts, and is never a production image's (`production`: mealie's `poetry run
+    pytest`, for the environment the runner makes on the host, not its `target: production` image). A
+    command installing packages (`pip install -r requirements/dev.txt`, `npm ci`) is the host's setup,
+    never a service's.
     """
     if tool.startswith("docker"):
         return None
     started = runner_started((tool, *arguments))  # `uv run ./manage.py test`: the program it starts
+    runner = len(started) <= len(arguments)
     tool, arguments = started[0], started[1:]
     from doctor.project.command_roles import installs_packages
     from doctor.project.hostscripts import docker_driver
@@ -467,7 +482,7 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     # installs another one (hoppscotch's backend installs packages/hoppscotch-backend/package.json,
     # the monorepo root's `husky` and `pnpm -r` scripts are not its) is not where it belongs
     candidates = [h for h in homes if h.language is language and (h.live or not npm_script)
-                  and not (npm_script and h.manifest.parent != cwd)]
+                  and not (npm_script and h.manifest.parent != cwd) and not (runner and h.production)]
     # allegro/ralph's `test_ralph`: the project's console script, in the services whose image installs
     # the project; a service the host lacks nothing of but those scripts takes no other command
     owning = [h for h in candidates if tool in h.scripts]
