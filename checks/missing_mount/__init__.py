@@ -143,7 +143,12 @@ class MissingMount(Check):
         it (a directory, or the file that was meant) before `docker compose up`, unless the path
         exists from a folder above the compose folder (its checkout's top, or up to three above:
         `did you mean ../../src?`, the path to write), or an empty folder would hide the image's code
-        (a target at its WORKDIR or COPY destinations: point the mount at the code), or the path
+        (a target at its WORKDIR or COPY destinations: point the mount at the code; not where the
+        image has only placeholders there, pixelfed's bootstrap/cache of a `.gitignore`, nor where the
+        service's start copies the content back: its entrypoint, a script that runs by its path, or
+        each of a folder it runs, `run-parts`, a loop over `/docker-entrypoint.d/*.sh`, pixelfed's
+        /docker/entrypoint.d/10-storage.sh running `cp --force --recursive storage.skel/. ./storage/`:
+        then a data folder like any other), or the path
         lies in a package manager's install folder that an install fills, in a package not installed
         yet that its manifest or lockfile names (monica's Laravel Sail
         `./vendor/laravel/sail/database/mysql/create-testing-database.sh`: `composer install` from
@@ -223,7 +228,7 @@ class MissingMount(Check):
                 title = retitled(project, title, override)
             fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
             yield self.finding(message, location, f"{','.join(names)}:{','.join(rels)}", fix)
-        yield from absent_sources(self, project)
+        yield from absent_sources(self, project, reads)
         yield from unprovided_runs(self, project)
         yield from made_directories(self, model)
 

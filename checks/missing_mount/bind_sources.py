@@ -22,6 +22,8 @@ from doctor.project.reading import exists, names_nothing
 from doctor.project.types import Mount, Service
 
 from .copied import inside
+from .run_time import RunTimeReads
+from .start_copies import refilled
 from .written_user import unset_id_variables, written_user
 
 TYPE_CHECKING = False
@@ -49,7 +51,7 @@ PROJECT_RELATIVE = lazy(r"^(\.{1,2}(/|$)|\$\{?PWD\}?(/|$))")
 ROOT_USERS = ("", "root", "0", "0:0", "root:root")
 
 
-def absent_sources(check: Check, project: Project) -> Iterator[Finding]:
+def absent_sources(check: Check, project: Project, reads: RunTimeReads) -> Iterator[Finding]:
     """One finding per missing bind source inside the project, naming every service that mounts it."""
     model = project.compose
     root = model.project_dir
@@ -71,12 +73,12 @@ def absent_sources(check: Check, project: Project) -> Iterator[Finding]:
         services = sorted({s.name for s, _ in uses})
         subject = f"{','.join(services)}:{rel}"
         location = uses[0][1].location
-        severity, message, fix = _judge(source, rel, uses, project.shown(source), project)
+        severity, message, fix = _judge(source, rel, uses, project.shown(source), project, reads)
         yield check.finding(message, location, subject, fix, severity)
 
 
 def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
-           project: Project) -> tuple[Severity, str, Fix]:
+           project: Project, reads: RunTimeReads) -> tuple[Severity, str, Fix]:
     """The severity, message and fix; `rel` is the source as the compose file names it (relative to
     the project), `here` as the user opens it from the current directory (the fix's command)."""
     from doctor.project.install_folders import install_fix, install_note, installed_by
@@ -87,7 +89,10 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
     root = project.compose.project_dir
     # a compose file moved down into deploy/docker/ keeps the paths of the checkout's top: the one meant
     above = found_above(source, root, directory=False if file else None)
-    hidden = next((h for s, m in uses if (h := _image_code_at(project, s, m.target))), "")
+    # the image's content an empty folder there would hide, unless the service's start puts it back
+    # (pixelfed's entrypoint.d/10-storage.sh: `cp --force --recursive storage.skel/. ./storage/`)
+    hidden = next((h for s, m in uses
+                   if (h := _image_code_at(project, s, m.target)) and not refilled(reads, s, h)), "")
     strict = next((s for s, m in uses if not m.create_host_path), None)
     if above is not None:
         moved, written = above
@@ -223,7 +228,8 @@ def _copied_file_at(project: Project, service: Service, target: str) -> bool:
 
 def _image_code_at(project: Project, service: Service, target: str) -> str:
     """The image path a bind at `target` would hide code at ("" when none): the Dockerfile's WORKDIR
-    itself, a COPY destination, or a place inside one where the COPY's source has something."""
+    itself, a COPY destination, or a place inside one where the COPY's source has something more
+    than placeholders (_has_content)."""
     dockerfile = project.dockerfile(service)
     if dockerfile is None or service.build is None or not target.startswith("/"):
         return ""
@@ -241,10 +247,48 @@ def _image_code_at(project: Project, service: Service, target: str) -> str:
             return wanted
         if wanted.startswith(f"{destination}/"):
             below = posixpath.relpath(wanted, destination)
-            if any(not any(c in src for c in "*?[$") and os.path.lexists(context / src / below)
+            if any(not any(c in src for c in "*?[$") and _has_content(project, service, context, context / src / below)
                    for src in copy.sources):
                 return wanted
     return ""
+
+
+# files that only keep an empty folder in git: no content of the image's
+PLACEHOLDERS = frozenset((".gitignore", ".gitkeep", ".keep", ".placeholder", ".empty"))
+MAX_PLACEHOLDER_ENTRIES = 200  # entries of a folder looked through to see it holds placeholders only
+
+
+def _has_content(project: Project, service: Service, context: Path, path: Path) -> bool:
+    """Whether the build context brings something at `path` into the image: a file, or a folder with
+    more than empty folders and placeholders as its `.dockerignore` lets them in (pixelfed's
+    bootstrap/cache, a `.gitignore` alone, with `/bootstrap/cache` then `!/bootstrap/cache/.gitignore`)."""
+    if not os.path.lexists(path):
+        return False
+    if path.is_symlink() or not path.is_dir():
+        return True
+    ignore = project.code_map(service).ignore
+    budget = [MAX_PLACEHOLDER_ENTRIES]
+
+    def holds(folder: Path) -> bool:
+        try:
+            with os.scandir(folder) as listed:
+                entries = list(listed)
+        except OSError:
+            return True
+        for entry in entries:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return True
+            if ignore.excludes(os.path.relpath(entry.path, context)):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if holds(Path(entry.path)):
+                    return True
+            elif entry.name not in PLACEHOLDERS:
+                return True
+        return False
+
+    return holds(path)
 
 
 def _mkdir(source: Path, here: str, root: Path | None = None) -> Fix:

@@ -89,12 +89,23 @@ class RunTimeReads:
         from doctor.project.shipped import run_words
 
         texts = [" ".join(run_words(self.project, service))]
-        for path, _how in self._scripts.run_by(service):
-            if path.is_relative_to(context):
-                if path not in self._texts:
-                    self._texts[path] = "\n".join(_uncommented(read_regular_text(path, SCRIPT_LIMIT) or ""))
-                texts.append(self._texts[path])
+        texts += [self._text(path) for path, _how in self._scripts.run_by(service) if path.is_relative_to(context)]
         return texts
+
+    def start_texts(self, service: Service) -> list[str]:
+        """What the service runs when it starts, as text: its command line, then each script of the
+        project its start runs (ScriptFinder.started_by: the scripts its command or entrypoint names, those
+        they run by their path, and those of a folder they run one by one), without comments."""
+        from doctor.project.shipped import run_words
+
+        texts = [" ".join(run_words(self.project, service))]
+        return texts + [self._text(path) for path, _how in self._scripts.started_by(service)]
+
+    def _text(self, path: Path) -> str:
+        """The uncommented text of a script, read once for every service."""
+        if path not in self._texts:
+            self._texts[path] = "\n".join(_uncommented(read_regular_text(path, SCRIPT_LIMIT) or ""))
+        return self._texts[path]
 
     def _named(self, service: Service, context: Path, destination: str, by_name: dict[str, Path]) -> Iterator[str]:
         """The names of the top folders the service's run names: its command line, its scripts, alembic.ini."""

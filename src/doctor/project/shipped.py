@@ -207,9 +207,10 @@ def script_finder(project: Project) -> ScriptFinder:
 class ScriptFinder:
     """The project's files each service runs as its command, entrypoint, healthcheck or image CMD /
     ENTRYPOINT (or a Makefile `compose run` names), each with how: what `shipped_scripts` finds by
-    name, without walking the folders a service mounts. One per run: the project's scope (a git
-    lookup) and the paths it resolves are looked up once, and services built and run alike (a
-    thousand replicas of one app) share one answer."""
+    name, without walking the folders a service mounts; `started_by` follows a start further, into
+    the scripts those run and the folders of scripts they run one by one. One per run: the project's
+    scope (a git lookup) and the paths it resolves are looked up once, and services built and run
+    alike (a thousand replicas of one app) share one answer."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -220,15 +221,29 @@ class ScriptFinder:
         self.by_name = any(c.kind is CommandKind.MAKE and _COMPOSE_RUN.search(c.text) for c in project.commands)
 
     def run_by(self, svc: Service) -> list[tuple[Path, str]]:
-        found = svc.environment.get("PATH")
-        build = (svc.build.context, svc.build.dockerfile, svc.build.target) if svc.build else None
-        # what decides the answer (a mount's source and target, not where it is written)
-        mounts = tuple((m.type, m.source, m.target) for m in svc.volumes)
-        key = (build, mounts, svc.command, svc.entrypoint, svc.healthcheck, svc.healthcheck_set, svc.working_dir,
-               found.value if found is not None else None, svc.name if self.by_name else None)
+        key = self._key(svc)
         if key not in self.known:  # every part is a str, a tuple of them, or None: hashable
             self.known[key] = self._run_by(svc)
         return self.known[key]
+
+    def started_by(self, svc: Service) -> list[tuple[Path, str]]:
+        """The project's scripts the service's start runs: those its command or entrypoint (compose's,
+        else the image's ENTRYPOINT and CMD) names, the ones those run by their path (`_called_ways`),
+        and each script of a folder they run one by one (doctor.project.run_folders: pixelfed's
+        entrypoint runs every file of /docker/entrypoint.d/, whose 10-storage.sh copies its storage
+        skeleton back), each with how; not a healthcheck's, nor a Makefile's `compose run`."""
+        key = ("started", *self._key(svc))
+        if key not in self.known:
+            self.known[key] = self._started_by(svc)
+        return self.known[key]
+
+    def _key(self, svc: Service) -> tuple[object, ...]:
+        """What decides the answer for a service (a mount's source and target, not where it is written)."""
+        found = svc.environment.get("PATH")
+        build = (svc.build.context, svc.build.dockerfile, svc.build.target) if svc.build else None
+        mounts = tuple((m.type, m.source, m.target) for m in svc.volumes)
+        return (build, mounts, svc.command, svc.entrypoint, svc.healthcheck, svc.healthcheck_set, svc.working_dir,
+                found.value if found is not None else None, svc.name if self.by_name else None)
 
     def _run_by(self, svc: Service) -> list[tuple[Path, str]]:
         project = self.project
@@ -237,6 +252,35 @@ class ScriptFinder:
         mapped = _mappings(project, svc, dockerfile)
         found = _named_ways(project, svc, recipe, mapped, self.real, self.roots)
         return [(path, how) for path, how, _, _ in found if is_file(path)]
+
+    def _started_by(self, svc: Service) -> list[tuple[Path, str]]:
+        from doctor.project.run_folders import folders_run
+
+        project = self.project
+        dockerfile = svc.build.dockerfile_path if svc.build else None
+        recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
+        mapped = _mappings(project, svc, dockerfile)
+        named = [way for way in _named_ways(project, svc, recipe, mapped, self.real, self.roots)
+                 if way[1] in _START_WAYS and is_file(way[0])]
+        named += _called_ways(svc, recipe, mapped, named, self.real, self.roots)
+        found = [(path, how) for path, how, _, _ in named]
+        seen = {self.real(path) for path, _ in found}
+        workdir = svc.working_dir or (recipe.workdir if recipe else "/")
+        values = {**dict(recipe.env if recipe is not None else ()),
+                  **{name: var.value for name, var in svc.environment.items() if var.value is not None}}
+        ordered = _deepest_first(mapped)
+        for path, how in list(found):
+            try:
+                text = read_bytes(path, 256 * 1024, head=True).decode("utf-8", "replace")
+            except OSError:
+                continue
+            for folder, pattern in folders_run(text, values):
+                inside = posixpath.normpath(posixpath.join(workdir or "/", folder))
+                for script in _folder_files(inside, pattern, ordered):
+                    if self.real(script) not in seen and _within(self.real(script), self.roots):
+                        seen.add(self.real(script))
+                        found.append((script, f"{inside}/, run by {path.name} ({how.split(',')[0]})"))
+        return found
 
 
 def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[_Mapped],
@@ -254,6 +298,40 @@ def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: l
             if named is not None and _within(real(named[0]), roots):
                 way = _through(named[1], ordered)
                 yield named[0], how, named[1], way is not None and not way.bind
+
+
+# how a way runs when the service starts (not its healthcheck, nor a Makefile's `compose run`)
+_START_WAYS = frozenset(("command", "entrypoint", "ENTRYPOINT", "CMD"))
+
+
+def _folder_files(inside: str, pattern: str, mapped: list[_Mapped]) -> list[Path]:
+    """The host files that are the container folder `inside`'s files named by `pattern`, by name: a
+    folder mapped at or above it (the part below), a file mapped into it. `mapped`: deepest target
+    first; the first way to bring a name wins, and a bind mount over the folder hides what is under it."""
+    from fnmatch import fnmatchcase
+
+    found: dict[str, Path] = {}
+    for way in mapped:
+        target = posixpath.normpath(way.target)
+        if _covers(target, inside) and is_dir(way.host):
+            folder = way.host / posixpath.relpath(inside, target) if target != inside else way.host
+            try:
+                names = sorted(os.listdir(folder))[:MAX_RUN_FOLDER]
+            except OSError:
+                names = []
+            for name in names:
+                host = folder / name
+                if fnmatchcase(name, pattern) and is_file(host) and not way.keeps_out(host):
+                    found.setdefault(name, host)
+            if way.bind:
+                break  # the image's files under the bind are hidden
+        elif posixpath.dirname(target) == inside and fnmatchcase(posixpath.basename(target), pattern) and (
+                is_file(way.host) and not way.keeps_out(way.host)):
+            found.setdefault(posixpath.basename(target), way.host)
+    return [found[name] for name in sorted(found)]
+
+
+MAX_RUN_FOLDER = 200  # files of a folder of start scripts looked at
 
 
 def _called_ways(svc: Service, recipe: Recipe | None, mapped: list[_Mapped], named: list[tuple[Path, str, str, bool]],
