@@ -67,11 +67,16 @@ class PortCollision(Check):
 
         Severity: A clash inside the project is an error when it happens whenever the project runs
         (one service publishes the port twice, or the services start together through
-        `depends_on`/`links`/`network_mode: service:`); a warning when only a plain
-        `docker compose up` of every service hits it; info in a catalogue of alternative
-        services (three or more unlinked clash groups, like laradock's nginx/apache2/caddy),
-        which users start a few at a time by name. A busy port is an error; a running
-        container of this project holding its own port is no finding.
+        `depends_on`/`links`/`network_mode: service:`, or through a start of the project's own: a
+        Makefile target, script, doc or CI step that runs a bare `up` or names both); a warning
+        when only a plain `docker compose up` of every service hits it; info when the project's
+        own commands start each of them and never two together (mathesar's DEVELOPER_GUIDE.md
+        `docker compose -f docker-compose.dev.yml up dev-service`, its CI `up test-service
+        dev-db`, both on 8000): a clash only for a bare `up`, named with those starts, no port
+        moved; info too in a catalogue of alternative services (three or more unlinked clash
+        groups, like laradock's nginx/apache2/caddy), which users start a few at a time by name.
+        A busy port is an error; a running container of this project holding its own port is no
+        finding.
 
     Why it matters
         `docker compose config` accepts all of this; `docker compose up` then stops half-way
@@ -202,6 +207,6 @@ class PortCollision(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
         mover = PortMover(project, host)
-        static = list(static_findings(self, model.services, mover))
+        static = list(static_findings(self, model.services, mover, project))
         yield from static
         yield from live_findings(self, model, host, mover, bool(static), tuple(compose_cli(project)), project)

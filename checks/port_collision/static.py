@@ -1,6 +1,7 @@
 """The static half of port-collision: host ports the project itself publishes twice.
 
-Pure: reads only the compose model, never a socket or the engine.
+Pure: reads only the compose model and, for a clash of services nothing links, the project's own
+compose starts (doctor.project.compose_starts: its commands, docs and CI), never a socket or the engine.
 
 Severity rule (compose's `config` accepts all of these; the engine fails at `up`):
 
@@ -9,7 +10,11 @@ Severity rule (compose's `config` accepts all of these; the engine fails at `up`
   in the other's dependency closure (`depends_on`, `links`, `network_mode: service:X`), or a
   third service needs both, so `docker compose up THAT` starts both and the second bind fails.
 - **warning** when the services are not linked: a plain `docker compose up` (every enabled
-  service) still fails, but starting a subset by name works.
+  service) still fails, but starting a subset by name works. The project's own commands decide
+  further (together.py): one that starts two of them (a Makefile's bare `up`) makes the clash
+  certain, as a link does; where they start each alone and none both (mathesar's docs `up
+  dev-service`, its CI `up test-service`, both on 8000), only a user's bare `up` clashes: **info**,
+  naming those starts, and no port is moved.
 - A *catalogue of alternatives* lowers both by one level (error -> warning, warning -> info):
   a project with unlinked clashes among at least `CATALOGUE_GROUPS` different groups of
   services (laradock: nginx / apache2 / caddy on 80, mysql / mariadb / percona on 3306, ...)
@@ -29,10 +34,13 @@ from doctor.host.ports import HostSocket, ips_overlap
 from doctor.model import Check, Finding, Fix, Safety, Severity, and_list, record
 from doctor.project.types import PortMapping, Service
 
+from .together import Verdict, judge
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.host import Host
     from doctor.project import Project
+    from doctor.project.compose_starts import OwnStart
 
 CATALOGUE_GROUPS = 3
 
@@ -181,19 +189,37 @@ def range_origin(project: Project, chosen: tuple[int, int]) -> str:
     return f"this worktree's block {shown} of the port plan"
 
 
-def static_findings(check: Check, services: Mapping[str, Service], mover: PortMover | None = None) -> Iterator[Finding]:
-    """Findings for duplicate host ports and for `ports:` that a shared network namespace drops."""
+def static_findings(check: Check, services: Mapping[str, Service], mover: PortMover | None = None,
+                    project: Project | None = None) -> Iterator[Finding]:
+    """Findings for duplicate host ports and for `ports:` that a shared network namespace drops;
+    with `project`, a clash of services nothing links is judged by the project's own starts."""
     for name, svc in services.items():
         if shares_network(svc) and svc.ports:
             yield _shared_network_finding(check, name, svc)
     clashes = find_clashes(services)
-    unlinked_groups = {frozenset(c.services) for c in clashes if not c.linked}
+    verdicts = _verdicts(clashes, services, project)
+    unlinked_groups = {frozenset(c.services) for c, v in zip(clashes, verdicts, strict=True)
+                       if not c.linked and v.together is None}
     catalogue = len(unlinked_groups) >= CATALOGUE_GROUPS
-    for clash in clashes:
-        yield _clash_finding(check, clash, catalogue, mover or PortMover())
+    for clash, verdict in zip(clashes, verdicts, strict=True):
+        yield _clash_finding(check, clash, catalogue, mover or PortMover(), verdict, project)
 
 
-def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover) -> Finding:
+def _verdicts(clashes: list[Clash], services: Mapping[str, Service], project: Project | None) -> list[Verdict]:
+    """Each clash of two services or more nothing links (no host range) judged by the project's
+    starts, read only then; every other clash's verdict is empty."""
+    judged = [not c.linked and not c.via_range and len(c.services) > 1 for c in clashes]
+    if project is None or not any(judged):
+        return [Verdict() for _ in clashes]
+    from doctor.project.compose_starts import own_starts
+
+    starts, closures = own_starts(project), _Closures(services)
+    return [judge(c.services, starts, services, closures.of) if j else Verdict()
+            for c, j in zip(clashes, judged, strict=True)]
+
+
+def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover, verdict: Verdict,
+                   project: Project | None) -> Finding:
     first, last = clash.claims[0], clash.claims[-1]
     where = HostSocket(first.mapping.host_ip, clash.port, first.mapping.protocol)
     names = quoted(clash.services)
@@ -206,11 +232,16 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
                    f"'{ranged.service}' picks from")
     elif clash.linked:
         message = f"{where} is published by {names}, all started by 'docker compose up {clash.starter}'"
+    elif verdict.together is not None and project is not None:
+        message = (f"{where} is published by {names}, all started by the project's "
+                   f"'docker compose {verdict.together.shown}' ({_place(project, verdict.together)})")
+    elif verdict.alone and project is not None:
+        return _alone_finding(check, clash, verdict, project, where, names)
     elif catalogue:
         message = f"{where} is published by alternative services {names}: start only one of them"
     else:
         message = f"{where} is published by {names}: 'docker compose up' cannot start them all"
-    certain = clash.linked and not clash.via_range
+    certain = (clash.linked or verdict.together is not None) and not clash.via_range
     # (certain, catalogue) -> severity; None is the check's own: it fails whenever these services run
     severity = {(True, False): None, (False, False): Severity.WARNING,
                 (True, True): Severity.WARNING, (False, True): Severity.INFO}[(certain, catalogue)]
@@ -224,6 +255,25 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
     # laravel.queue and laravel.cron merging laravel.test's ports), moving the last leaves a clash of
     # the other two, the next round's to fix, which one fingerprint for both had taken for unfixed
     return check.finding(message, last.mapping.location, f"port:{where}:clash:{last.service}", fix, severity)
+
+
+def _alone_finding(check: Check, clash: Clash, verdict: Verdict, project: Project, where: HostSocket,
+                   names: str) -> Finding:
+    """A note: the project starts each of the services alone, so only a bare `up` of them all clashes."""
+    last = clash.claims[-1]
+    bare = f"{project.compose_words()} up"
+    each = ", ".join(f"'{own.shown}' ({_place(project, own)})" for own in dict.fromkeys(o for _, o in verdict.alone))
+    message = (f"{where} is published by {names}: a clash only for a bare '{bare}'; "
+               f"the project starts each alone: {each}")
+    fix = Fix(f"start one at a time by name ('{bare} {verdict.alone[0][0]}'), or publish another host port for "
+              f"'{last.service}'", Safety.ADVICE)
+    return check.finding(message, last.mapping.location, f"port:{where}:clash:{last.service}", fix, Severity.INFO)
+
+
+def _place(project: Project, own: OwnStart) -> str:
+    """Where a start is written (`DEVELOPER_GUIDE.md:32`), after what runs it (`make target 'dev', Makefile:4`)."""
+    at = f"{project.shown(own.location.path)}:{own.location.line}"
+    return at if own.origin == project.shown(own.location.path) else f"{own.origin}, {at}"
 
 
 def quoted(names: tuple[str, ...]) -> str:

@@ -50,6 +50,8 @@ class ComposeStart:
     services: tuple[str, ...] = ()
     directory: str = "."
     files: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()  # its `--profile` options
+    options: tuple[str, ...] = ()  # the verb's own options as written (`--build`, `-d`, `--no-deps`)
 
 
 @record
@@ -191,13 +193,15 @@ def _job(path: Path, name: str, job: object, lines: list[str], interpolated: Set
             lines[where.line - 1].rstrip().endswith(("|", ">", "|-", ">-"))
         for offset, words in _commands(run):
             line = (where.line or 0) + (offset + 1 if block else 0)
-            kind, value, files = _docker(words)
+            kind, value, _ = _docker(words)
             if kind == "build":
                 built += [(tag, line) for tag in value]
             elif kind == "cd":
                 directory = _joined(directory, value[0])
             elif kind == "start" and directory is not None:
-                starts.append(ComposeStart(Location(path, line), value[0], tuple(value[1:]), directory, files))
+                start = compose_start(words, Location(path, line), directory)
+                if start is not None:
+                    starts.append(start)
             unknown |= kind == "unknown" or (kind == "start" and directory is None)
     return CiJob(path, name, tuple(t for t, _ in built), tuple(starts), unknown, tuple(n for _, n in built))
 
@@ -224,6 +228,35 @@ def _commands(script: str) -> Iterator[tuple[int, list[str]]]:
                 command = []
             else:
                 command.append(word)
+
+
+def compose_start(words: list[str], location: Location, directory: str = ".") -> ComposeStart | None:
+    """The compose start one simple command is (`docker compose -f x --profile p up -d web`, or
+    `docker-compose ...`), read as a workflow step's is; None for any other command."""
+    kind, value, files = _docker(words)
+    if kind != "start":
+        return None
+    args = words[1:] if words[0] == "docker-compose" else words[2:]
+    profiles: list[str] = []
+    while args and args[0].startswith("-"):
+        flag = args.pop(0)
+        if flag.startswith("--profile="):
+            profiles.append(flag.split("=", 1)[1])
+        elif flag in ("-f", "--file", *_COMPOSE_VALUE_FLAGS) and args:
+            taken = args.pop(0)
+            if flag == "--profile":
+                profiles.append(taken)
+    options = []
+    rest = iter(args[1:])
+    for word in rest:
+        if not word.startswith("-"):
+            if args[0] == "run":
+                break  # the service, then the command run in it
+            continue
+        options.append(word)
+        if word in _START_VALUE_FLAGS:
+            next(rest, None)
+    return ComposeStart(location, value[0], tuple(value[1:]), directory, files, tuple(profiles), tuple(options))
 
 
 def _docker(words: list[str]) -> tuple[str, list[str], tuple[str, ...]]:

@@ -66,10 +66,16 @@ def command_ports(project: Project) -> tuple[CommandPort, ...]:
     return project.once("command-ports", lambda: tuple(_read(project)))
 
 
-def _read(project: Project) -> Iterator[CommandPort]:
+def command_lines(project: Project) -> tuple[tuple[Path, int, str, str], ...]:
+    """(file, line number, shell text, origin) of each line the project's commands run, as the module
+    says: recipes, justfile and Taskfile lines, package.json scripts, the docker-driving scripts those
+    run (read once per project; doctor.project.compose_starts reads them too)."""
+    return project.once("command-lines", lambda: tuple(_lines(project)))
+
+
+def _lines(project: Project) -> list[tuple[Path, int, str, str]]:
     from doctor.project.tasks import JUSTFILES, MAKEFILES, TASKFILES, subdirectories
 
-    seen: set[tuple[Path, int | None, int, str]] = set()
     lines: list[tuple[Path, int, str, str]] = []
     for directory in (project.root, *subdirectories(project.root)):
         for names, reader in ((MAKEFILES, _makefile), (JUSTFILES, _plain), (TASKFILES, _plain)):
@@ -77,8 +83,12 @@ def _read(project: Project) -> Iterator[CommandPort]:
             if name is not None:
                 lines += reader(directory / name)
         lines += _package_json(directory / "package.json")
-    lines += _scripts(project)
-    for path, number, text, origin in lines:
+    return lines + _scripts(project)
+
+
+def _read(project: Project) -> Iterator[CommandPort]:
+    seen: set[tuple[Path, int | None, int, str]] = set()
+    for path, number, text, origin in command_lines(project):
         for port, target, protocol in published(text):
             key = (path, number, port, protocol)
             if key not in seen:
