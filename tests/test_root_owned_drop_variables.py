@@ -123,3 +123,66 @@ def test_a_service_without_the_variables_beside_one_with_them_is_told_its_own(tm
     assert advice.endswith("(then, if 'photoprism' or 'tools' writes there, by hand: set UID=1000 and GID=1000 in "
                            ".env and run 'tools' with user: \"${UID}:${GID}\"; set PHOTOPRISM_UID=1000 and "
                            f"PHOTOPRISM_GID=1000 in the environment of 'photoprism': {DROPS})"), advice
+
+
+# monicahq/monica's docker-compose.yml (Laravel Sail; its context ./vendor/laravel/sail/runtimes/8.4):
+# WWWUSER in the environment, WWWGROUP a build arg of the runtime's Dockerfile (`groupadd --force -g
+# $WWWGROUP sail`); its start-container runs `usermod -u $WWWUSER sail` as root, then `exec gosu $WWWUSER`
+SAIL = """\
+services:
+  laravel.test: &app
+    build:
+      context: .
+      args:
+        WWWGROUP: '${WWWGROUP}'
+    image: sail-8.4/app
+    environment:
+      WWWUSER: '${WWWUSER}'
+      LARAVEL_SAIL: 1
+    volumes:
+      - '.:/var/www/html'
+  laravel.queue:
+    <<: *app
+    command: 'php artisan queue:work'
+"""
+# jlesage/docker-* images: the ids its init drops to, in the service's environment
+JLESAGE = """\
+services:
+  jdownloader:
+    image: jlesage/jdownloader-2
+    environment:
+      USER_ID: 1001
+      GROUP_ID: 1001
+    volumes:
+      - .:/output
+"""
+
+
+@needs_root
+@pytest.mark.parametrize(("compose", "advice"), [
+    (SAIL, "set WWWUSER=1000 and WWWGROUP=1000 in .env, which compose passes to each (WWWGROUP to its build: "
+           f"run docker compose build after): {DROPS}"),
+    # both in the environment, as the Sail stub's comments or an older compose file write them
+    (SAIL.replace("      args:\n        WWWGROUP: '${WWWGROUP}'\n", "").replace(
+        "LARAVEL_SAIL: 1", "WWWGROUP: '${WWWGROUP}'"),
+     f"set WWWUSER=1000 and WWWGROUP=1000 in .env, which compose passes to each: {DROPS}"),
+    (JLESAGE, f"set USER_ID=1000 and GROUP_ID=1000 in the environment of 'jdownloader': {DROPS}"),
+    (JLESAGE.replace("      USER_ID: 1001\n      GROUP_ID: 1001\n", "      # USER_ID: 1000\n      # GROUP_ID: 1000\n"),
+     f"set USER_ID=1000 and GROUP_ID=1000 in the environment of 'jdownloader': {DROPS}"),
+    (JLESAGE.replace("USER_ID", "LOCAL_USER_ID").replace("GROUP_ID", "LOCAL_GROUP_ID"),
+     f"set LOCAL_USER_ID=1000 and LOCAL_GROUP_ID=1000 in the environment of 'jdownloader': {DROPS}"),
+], ids=["sail", "sail-environment", "jlesage", "jlesage-commented", "gosu-local"])
+def test_other_idioms_of_the_ids_are_advised_not_user(tmp_path: Path, compose: str, advice: str) -> None:
+    found = title(run_check(build(tmp_path, compose))["owner:storage"])
+    assert found.endswith(f"by hand: {advice})"), found
+    assert "user:" not in found.partition(": its entrypoint")[0]
+
+
+@needs_root
+@pytest.mark.parametrize("compose", [
+    # the user's id alone (its group unsaid), and a group only as a build arg
+    JLESAGE.replace("      GROUP_ID: 1001\n", ""),
+    SAIL.replace("      WWWUSER: '${WWWUSER}'\n", ""),
+], ids=["user-id-alone", "wwwgroup-alone"])
+def test_half_an_idiom_is_still_told_user(tmp_path: Path, compose: str) -> None:
+    assert 'with user: "${UID}:${GID}"' in title(run_check(build(tmp_path, compose))["owner:storage"])

@@ -116,7 +116,9 @@ class RootOwnedFiles(Check):
         its compose entry (an `environment:` key or a comment) shows PUID, or its entrypoint reads
         USER_UID/USER_GID or APP_UID/APP_GID; likewise the pair its `environment:` sets or a
         comment there writes as a key (`PHOTOPRISM_UID`/`PHOTOPRISM_GID`, any `X_UID` beside its
-        `X_GID`, `UID` beside `GID`; a user id without its group is no such pair), and where each
+        `X_GID`, `UID` beside `GID`, Laravel Sail's `WWWUSER` beside `WWWGROUP` (the group may be its
+        build arg; a rebuild is said), jlesage's `USER_ID`/`GROUP_ID`, `LOCAL_USER_ID`/`LOCAL_GROUP_ID`;
+        a user id without its group is no such pair), and where each
         is written as a project variable (photoprism's `${UID:-1000}`), that variable in .env. Where
         they are your ids already, root's files came from another run (an exec, which runs as
         root) and only the chown is advised. A service that runs a process

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 # the variables such an entrypoint reads, with the group's beside the user's; USER_UID and APP_UID
 # only when a script of the image reads them (they name other things elsewhere)
 PAIRS = {"PUID": "PGID", "USER_UID": "USER_GID", "APP_UID": "APP_GID"}
+# pairs a compose entry shows under other names: Laravel Sail's (its start-container runs `usermod -u
+# $WWWUSER sail`, then gosu; its Dockerfile `groupadd --force -g $WWWGROUP sail`), jlesage's images',
+# the gosu example's; only both together, as for `X_UID` beside `X_GID`
+NAMED = {"WWWUSER": "WWWGROUP", "USER_ID": "GROUP_ID", "LOCAL_USER_ID": "LOCAL_GROUP_ID"}
 READS = lazy(r"\$\{?(PUID|USER_UID|APP_UID)\b")
 # a key written in a comment of the service's entry: ArchiveBox's `# - PUID=911   # set to your host
 # user's UID & GID ...` (its prose "UID & GID" is no key), photoprism's `# PHOTOPRISM_UID: 1000`
@@ -47,7 +51,9 @@ def id_variables(project: Project, svc: Service) -> tuple[str, str] | None:
         if found:
             return found.group(1), PAIRS[found.group(1)]
     own = [name for name, var in svc.environment.items() if var.source is EnvSource.ENVIRONMENT]
-    set_here = _pair(own) or (("PUID", "PGID") if "PUID" in svc.environment else None)
+    # a NAMED group may be a build arg: Sail's `args: WWWGROUP: '${WWWGROUP}'` beside its environment's WWWUSER
+    groups = [*own, *(name for name in _arg_names(svc) if name in NAMED.values())]
+    set_here = _pair(own, groups) or (("PUID", "PGID") if "PUID" in svc.environment else None)
     if set_here is not None:
         return set_here
     build = svc.build
@@ -63,24 +69,49 @@ def id_variables(project: Project, svc: Service) -> tuple[str, str] | None:
     return _pair(_commented(svc))
 
 
-def _pair(names: Collection[str]) -> tuple[str, str] | None:
-    """The ids among `names` (the first pair found): an `X_UID` beside its `X_GID` (the image's own
-    prefix), PUID (its PGID optional), `UID` beside `GID`; a user id alone, `X_UID` without a group,
-    names nothing (USER_UID names other things too)."""
+def _pair(names: Collection[str], groups: Collection[str] | None = None) -> tuple[str, str] | None:
+    """The ids among `names` (the first pair found), the group's among `groups` (default `names`):
+    an `X_UID` beside its `X_GID` (the image's own prefix), a pair of NAMED (Sail's `WWWUSER` beside
+    `WWWGROUP`), PUID (its PGID optional), `UID` beside `GID`; a user id alone, `X_UID` without a
+    group, names nothing (USER_UID names other things too)."""
+    groups = names if groups is None else groups
     for name in names:
-        if name.endswith("_UID") and name[:-3] + "GID" in names:
-            return name, name[:-3] + "GID"
+        group = name[:-3] + "GID" if name.endswith("_UID") else NAMED.get(name)
+        if group is not None and group in groups:
+            return name, group
     if "PUID" in names:
         return "PUID", "PGID"
-    return ("UID", "GID") if "UID" in names and "GID" in names else None
+    return ("UID", "GID") if "UID" in names and "GID" in groups else None
+
+
+def _arg_names(svc: Service) -> list[str]:
+    """The names of the service's `build.args`."""
+    return [name for name, _, _ in svc.build.args] if svc.build else []
+
+
+def _given(svc: Service, name: str) -> tuple[str | None, str | None] | None:
+    """(value, text as written) of `name` in the service's environment, else in its build args (the
+    text read at the arg's line: `WWWGROUP: '${WWWGROUP}'`); None where neither gives it."""
+    var = svc.environment.get(name)
+    if var is not None:
+        return var.value, var.raw
+    for arg, value, location in svc.build.args if svc.build else ():
+        if arg == name:
+            lines = _text(location.path).splitlines() if location is not None and location.line else []
+            line = lines[location.line - 1] if location is not None and location.line and \
+                len(lines) >= location.line else ""
+            # `WWWGROUP: '${WWWGROUP}'` or `- WWWGROUP=${WWWGROUP}`: the text after the name, unquoted
+            return value, line.partition(name)[2].lstrip(" \t:=").strip().strip("'\"") or None
+    return None
 
 
 def drops_to(svc: Service, pair: tuple[str, str]) -> tuple[str, str] | None:
-    """The ids the service's environment sets the pair to (`1000`, `1000`), where it sets both."""
-    uid, gid = (svc.environment.get(name) for name in pair)
-    if uid is None or gid is None or uid.value is None or gid.value is None:
+    """The ids the service's environment (or build args, for the group) sets the pair to (`1000`,
+    `1000`), where it sets both."""
+    uid, gid = (_given(svc, name) for name in pair)
+    if uid is None or gid is None or uid[0] is None or gid[0] is None:
         return None
-    return uid.value.strip(), gid.value.strip()
+    return uid[0].strip(), gid[0].strip()
 
 
 def drops_to_you(project: Project, expected: Owner, service: str) -> str:
@@ -94,13 +125,14 @@ def drops_to_you(project: Project, expected: Owner, service: str) -> str:
 
 
 def written_as(svc: Service, pair: tuple[str, str]) -> tuple[str, str] | None:
-    """The project variables the pair's values are, where the service's `environment:` writes each
-    as one whole (photoprism's `PHOTOPRISM_UID: ${UID:-1000}`, `PHOTOPRISM_GID: ${GID:-1000}`):
-    the project's own way to set the ids, in .env; else None."""
+    """The project variables the pair's values are, where the service's `environment:` (or build
+    args) writes each as one whole (photoprism's `PHOTOPRISM_UID: ${UID:-1000}`, `PHOTOPRISM_GID:
+    ${GID:-1000}`; Sail's `WWWUSER: '${WWWUSER}'`): the project's own way to set the ids, in .env;
+    else None."""
     found = []
     for name in pair:
-        var = svc.environment.get(name)
-        matched = WHOLE.match(var.raw.strip()) if var is not None and var.raw else None
+        given = _given(svc, name)
+        matched = WHOLE.match(given[1].strip()) if given is not None and given[1] else None
         if matched is None:
             return None
         found.append(matched[1] or matched[2])
@@ -111,7 +143,8 @@ def set_ids(project: Project, expected: Owner, who: str, services: Sequence[Serv
     """How `services` (`who` names them), whose entrypoints drop root to the ids of `pair`, run as
     `expected`: the pair set in their environment, or, where each writes it as the same project
     variables (photoprism's `${UID:-1000}`), those in .env, as `user:`'s advice sets UID and GID
-    there; a line .env already has is not repeated."""
+    there; a line .env already has is not repeated. A variable their build takes (Sail's WWWGROUP
+    arg) is said to need a build."""
     drops = "its entrypoint drops root to those ids itself, which user: would break"
     written = {written_as(svc, pair) for svc in services}
     variables = written.pop() if len(written) == 1 else None
@@ -121,7 +154,14 @@ def set_ids(project: Project, expected: Owner, who: str, services: Sequence[Serv
                     if known.get(name) != str(value)]
         if settings:
             env = project.shown(project.compose.project_dir / ".env")
-            return f"set {' and '.join(settings)} in {env} ({pair[0]} and {pair[1]} of {who} read them): {drops}"
+            # Sail's `WWWUSER: '${WWWUSER}'`: the same names, which compose passes on
+            passed = (f", which compose passes to {who}" if variables == pair
+                      else f" ({pair[0]} and {pair[1]} of {who} read them)")
+            built = [name for name in pair if any(name in _arg_names(svc) and name not in svc.environment
+                                                  for svc in services)]
+            if built:
+                passed += f" ({' and '.join(built)} to its build: run docker compose build after)"
+            return f"set {' and '.join(settings)} in {env}{passed}: {drops}"
     return f"set {pair[0]}={expected.uid} and {pair[1]}={expected.gid} in the environment of {who}: {drops}"
 
 
