@@ -150,6 +150,51 @@ def test_a_new_override_only_where_the_devcontainer_reads_it(tmp_path: Path, lis
     assert found == (None if expected is None else folder / expected)
 
 
+def test_a_commented_out_compose_file_list_is_not_the_devcontainer_s(tmp_path: Path) -> None:
+    """devcontainer.json is JSON with comments: an old `"dockerComposeFile"` left in a comment is not
+    the list the CLI passes as -f (the one below it, which reads the override, is)."""
+    from doctor.project import Project, ProjectOptions
+    from doctor.project.edits import dev_override
+
+    folder = tmp_path / ".devcontainer"
+    folder.mkdir()
+    (folder / "docker-compose.yml").write_text("services:\n  saleor:\n    image: python:3.12\n")
+    (folder / "devcontainer.json").write_text(
+        '{\n  // "dockerComposeFile": "docker-compose.yml",\n'
+        '  "dockerComposeFile": ["docker-compose.yml", "docker-compose.override.yml",],\n'
+        '  "service": "saleor",\n}\n')
+    found = dev_override(Project(ProjectOptions(path=folder, env={})))
+    assert found == folder / "docker-compose.override.yml"
+
+
+@pytest.mark.parametrize(("listed", "expected"), [
+    (None, "docker-compose.override.yml"),  # no devcontainer at the top
+    ('"../dev/containers/docker-compose.yml"', None),  # wiki.js: -f dev/containers/docker-compose.yml alone
+    ('["../dev/containers/docker-compose.yml"]', None),
+    ('["../dev/containers/docker-compose.yml", "../dev/containers/docker-compose.override.yml"]',
+     "docker-compose.override.yml"),
+    ('"../dev/other/docker-compose.yml"', "docker-compose.override.yml"),  # starts another project's file
+])
+def test_a_devcontainer_at_the_checkout_top_that_starts_the_file_decides(tmp_path: Path, listed: str | None,
+                                                                        expected: str | None) -> None:
+    """wiki.js: .devcontainer/devcontainer.json at the checkout's top starts
+    `../dev/containers/docker-compose.yml` (relative to its own folder) alone, so a new override beside
+    that file is never read; doctor looked for a devcontainer.json in dev/containers/ only."""
+    from doctor.project import Project, ProjectOptions
+    from doctor.project.edits import dev_override
+
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "dev" / "containers"
+    folder.mkdir(parents=True)
+    (folder / "docker-compose.yml").write_text("services:\n  wiki:\n    image: node:20\n")
+    if listed is not None:
+        (tmp_path / ".devcontainer").mkdir()
+        (tmp_path / ".devcontainer" / "devcontainer.json").write_text(
+            f'{{\n  "name": "Wiki.js",\n  "dockerComposeFile": {listed},\n  "service": "wiki",\n}}\n')
+    found = dev_override(Project(ProjectOptions(path=folder, env={})))
+    assert found == (None if expected is None else folder / expected)
+
+
 OPEN_WEBUI = """\
 services:
   ollama:

@@ -160,8 +160,8 @@ def dev_override(project: Project) -> Path | None:
         return None
     main = model.files[0]
     name = "docker-compose.override.yml" if main.name.startswith("docker-") else "compose.override.yaml"
-    listed = devcontainer_compose_files(main.parent)
-    if listed and main.parent / name not in listed:
+    listed = {os.path.realpath(f) for f in devcontainer_compose_files(project, main)}
+    if listed and os.path.realpath(main.parent / name) not in listed:
         return None  # the devcontainer starts the stack with -f of its own list: a new override is never read
     return main.parent / name
 
@@ -196,19 +196,24 @@ def dev_stack_override(project: Project, path: Path) -> bool:
 DOCKER_COMPOSE_FILE = lazy(r'"dockerComposeFile"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|\[([^\]]*)\])')
 
 
-def devcontainer_compose_files(folder: Path) -> list[Path]:
-    """The compose files `folder/devcontainer.json` starts its stack with (`dockerComposeFile`, one
-    name or a list, relative to that folder): the devcontainer CLI passes them as `-f`, so compose
-    discovers no override there. [] when there is none (or it names no compose file)."""
-    try:
-        text = read_text(folder / "devcontainer.json", COMPOSE_LIMIT)
-    except OSError:
-        return []
-    found = DOCKER_COMPOSE_FILE.search(text)
-    if found is None:
-        return []
-    names = [found[1]] if found[1] is not None else re.findall(r'"((?:[^"\\]|\\.)*)"', found[2])
-    return [Path(os.path.normpath(folder / name)) for name in names if name]
+def devcontainer_compose_files(project: Project, compose_file: Path) -> list[Path]:
+    """The compose files the dev containers that start `compose_file` start their stack with (each
+    passes its `dockerComposeFile`, one name or a list, relative to its devcontainer.json's folder, as
+    `-f`, so compose discovers no override beside them): those all of them pass, in the first's order.
+    [] when no dev container starts it.
+
+    The dev containers are doctor.project.devcontainer's, read as JSON with comments (a commented-out
+    `"dockerComposeFile"` is none): the project's folder's and those of each folder above it up to the
+    checkout's top (wiki.js's .devcontainer/devcontainer.json, naming `../dev/containers/docker-compose.yml`),
+    and a devcontainer.json beside `compose_file` (where a .devcontainer folder's contents are the project)."""
+    from doctor.project.devcontainer import dev_containers, read_config
+
+    beside = read_config(compose_file.parent / "devcontainer.json")
+    wanted = os.path.realpath(compose_file)
+    lists = [[*dev.compose_files] for dev in (*dev_containers(project), *([beside] if beside else []))
+             if any(os.path.realpath(f) == wanted for f in dev.compose_files)]
+    passed = [{os.path.realpath(f) for f in files} for files in lists[1:]]
+    return [f for f in lists[0] if all(os.path.realpath(f) in each for each in passed)] if lists else []
 
 
 Wanted = Mapping[str, Mapping[str, str] | Sequence[str]]
