@@ -13,7 +13,13 @@ from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.command_roles import PackageScripts, listening_port, serves
 from doctor.project.image_gaps import image_gaps
-from doctor.project.image_installs import not_installed, start_install_mode, unlisted_in
+from doctor.project.image_installs import (
+    dev_install,
+    listed_for_development,
+    not_installed,
+    start_install_mode,
+    unlisted_in,
+)
 from doctor.project.service_home import (
     ServiceHome,
     belongs_in,
@@ -149,7 +155,9 @@ class HostVsContainer(Check):
         is what `task NAME` passes: nothing. Where the image installs a requirements file or the runtime
         dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed
         for development alone (pyproject's dependency groups, a requirements-dev.txt), the finding
-        says the image lacks it too, and the fix starts with installing it there (CTFd's pytest);
+        says the image lacks it too, and the fix starts with installing it there (CTFd's pytest), or the
+        requirements file listing it beside its plugins (plane's requirements/test.txt, with pytest-django
+        its pytest.ini needs: `pip install -r requirements/test.txt` in a dev stage, not pytest alone);
         so it does where doctor sees every Python install of the image (a plain base, RUN lines that
         `pip install -r` files the build COPYs) and none of those files names a test or lint tool
         (a `name @ git+...` or `#egg=name` line names its package). The RUN lines are read as the
@@ -363,9 +371,8 @@ class HostVsContainer(Check):
                 message = (f"{command.tool!r} ({command.origin}) is not installed on the host (no "
                            f"node_modules/.bin/{command.tool}){nor}: run it in {home.service!r}")
         if listed is not None:  # CTFd: the image installs requirements.txt, pytest is in pyproject's dev group
-            message += (f"; its image does not install {tool!r} either ({project.shown(listed)} lists it "
-                        "for development)")
-            title = f"install {tool!r} in the image (a dev stage, from {project.shown(listed)}), then " + title
+            message += f"; its image does not install {tool!r} either ({listed_for_development(project, listed, tool)})"
+            title = f"{dev_install(project, home, listed, tool)}, then " + title  # plane: requirements/test.txt
         elif unlisted is not None:  # django-on-docker: the image installs requirements.txt, which has no pytest
             message += (f"; its image does not install {tool!r} either ({project.shown(unlisted)}, which it "
                         "installs, does not list it)")

@@ -249,25 +249,58 @@ def image_lacks(project: Project, home: ServiceHome, tool: str) -> str | None:
     """What this check says when the service's image does not install the tool either (the
     requirements file that lists it for development, or the one the image installs without it),
     for `doctor exec`, which runs the command there all the same; None when the image may have it."""
+    from doctor.project.manifests import plugins_beside
+
     listed = not_installed(project, home, tool)
-    if listed is not None:
-        return f"its image does not install {tool!r} ({project.shown(listed)} lists it for development)"
+    if listed is not None:  # plane: the file with the plugins is what to add, not the tool alone
+        file = f", `pip install -r {_in_context(project, home, listed)}`" if plugins_beside(listed, tool) else ""
+        return f"its image does not install {tool!r} ({listed_for_development(project, listed, tool)}{file})"
     unlisted = unlisted_in(project, home, tool)
     if unlisted is not None:
         return f"its image does not install {tool!r} ({project.shown(unlisted)}, which it installs, does not list it)"
     return None
 
 
+def listed_for_development(project: Project, listed: Path, tool: str) -> str:
+    """Where the tool is listed for development, with the plugins its file lists beside it
+    (`apps/api/requirements/test.txt lists it for development, beside 'pytest-django'`)."""
+    from doctor.project.manifests import plugins_beside
+
+    plugins = [f"{p!r}" for p in plugins_beside(listed, tool)]
+    beside = f", beside {' and '.join(plugins) if len(plugins) < 3 else f'{plugins[0]} and {len(plugins) - 1} more'}"
+    return f"{project.shown(listed)} lists it for development{beside if plugins else ''}"
+
+
+def dev_install(project: Project, home: ServiceHome, listed: Path, tool: str) -> str:
+    """What the image's dev stage installs for the tool: the requirements file that lists it beside its
+    plugins (`pip install -r requirements/test.txt`, its path in the build context; plane's pytest.ini
+    needs pytest-django), else the tool by name from where it is listed."""
+    from doctor.project.manifests import plugins_beside
+
+    shown = project.shown(listed)
+    if not plugins_beside(listed, tool):
+        return f"install {tool!r} in the image (a dev stage, from {shown})"
+    return (f"install {shown} in the image (a dev stage, `pip install -r {_in_context(project, home, listed)}`: "
+            f"{tool!r} alone lacks its plugins)")
+
+
+def _in_context(project: Project, home: ServiceHome, path: Path) -> str:
+    """A file's path as a Dockerfile's RUN names it: from the build context."""
+    return path.relative_to(home.context).as_posix() if path.is_relative_to(home.context) else project.shown(path)
+
+
 def not_installed(project: Project, home: ServiceHome, tool: str) -> Path | None:
     """The dev listing of a Python tool the service's image does not install: its image installs a
     requirements file without the tool (nor a plugin of it, `pytest-django`), no RUN names it, and
     a file beside lists it for development. None when the image may well have it."""
-    from doctor.project.manifests import Language, dev_listing, normalize, read_manifests
+    from doctor.project.manifests import Language, dev_listing, normalize, read_manifests, read_requirements
 
     name = normalize(tool)
     if home.language is not Language.PYTHON or name.startswith("python"):
         return None
     manifest = next((m for m in read_manifests(home.manifest.parent) if m.path == home.manifest), None)
+    if manifest is None and home.manifest.suffix == ".txt" and home.manifest.is_file():
+        manifest = read_requirements(home.manifest)  # plane's requirements/local.txt
     if manifest is None or any(r.name == name or r.name.startswith(name + "-") for r in manifest.requirements):
         return None
     found = _runs(project, home.service)

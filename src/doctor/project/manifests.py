@@ -250,6 +250,23 @@ def dev_listing(folder: Path, name: str, installed: Path) -> Path | None:
     return pyproject if listed else None
 
 
+def read_requirements(path: Path) -> Manifest:
+    """A requirements file of any name (plane's requirements/local.txt, which read_manifests, reading
+    a build context's `requirements*.txt`, does not find), with the files its `-r` lines include."""
+    return _requirements_txt(path)
+
+
+def plugins_beside(listed: Path, name: str) -> tuple[str, ...]:
+    """The plugins of a tool a requirements file lists beside it (plane's requirements/test.txt:
+    pytest-django, pytest-cov; its pytest.ini needs the first): what installing the tool alone leaves
+    out. Empty for a pyproject, whose groups and extras are installed by name, not read here."""
+    if listed.suffix != ".txt":
+        return ()
+    wanted = normalize(name)
+    return tuple(dict.fromkeys(r.name for r in _requirements_txt(listed).requirements
+                               if r.name.startswith(wanted + "-")))
+
+
 def _dev_listed(pyproject: Path, wanted: str) -> bool:
     """Whether pyproject.toml lists the (normalized) name, or a package named after it, in a
     dependency group, an extra or a Poetry group."""
