@@ -55,3 +55,30 @@ def test_a_tool_listed_alone_is_installed_by_name(tmp_path: Path, monkeypatch: p
         "its image does not install 'pytest' either (apps/api/requirements/test.txt lists it for development)")
     assert finding.fix is not None and finding.fix.title.startswith(
         "install 'pytest' in the image (a dev stage, from apps/api/requirements/test.txt), then")
+
+
+@pytest.mark.parametrize(("test_txt", "note"), [
+    ("-r base.txt\npytest==9.0.3\npytest-django==4.5.2\npytest-cov==4.1.0\n",
+     "doctor: note: its image does not install 'pytest' (apps/api/requirements/test.txt lists it for development, "
+     "beside 'pytest-django' and 'pytest-cov'): install that file in a dev stage of the image, `pip install -r "
+     "requirements/test.txt` and rebuild (`docker compose build api`)"),
+    ("-r base.txt\npytest==9.0.3\n",
+     "doctor: note: its image does not install 'pytest' (apps/api/requirements/test.txt lists it for development): "
+     "install it in a dev stage of the image, from apps/api/requirements/test.txt and rebuild (`docker compose build "
+     "api`)"),
+])
+def test_doctor_exec_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capfd: pytest.CaptureFixture[str], test_txt: str, note: str) -> None:
+    """`doctor exec -- pytest`'s note said `(... lists it for development, ..., `pip install -r ...`): add it
+    there and rebuild`: where `there` was, the note did not say."""
+    from test_execute import fake_docker, load
+
+    from doctor.execute import execute
+
+    project_dir = plane(tmp_path, test_txt)
+    env, _record = fake_docker(tmp_path)
+    monkeypatch.chdir(project_dir / "apps" / "api")
+    project, host = load(project_dir, env)
+    assert execute(["pytest", "plane/tests"], project, host) == 0
+    said = capfd.readouterr().err
+    assert note in said, said

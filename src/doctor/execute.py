@@ -161,8 +161,8 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
             print(f"doctor: note: {note}", file=sys.stderr)
     lacking = _image_lacks(project, home, words)
     if lacking:  # bakerydemo's pytest: preflight says so too; the run then ends in "not found"
-        print(f"doctor: note: {lacking}: add it there and rebuild (`docker compose build {home.service}`)",
-              file=sys.stderr)
+        said, todo = lacking
+        print(f"doctor: note: {said}: {todo} and rebuild (`docker compose build {home.service}`)", file=sys.stderr)
     if up_first and running is False:
         print(f"doctor: starting {home.service!r} first (`docker compose up -d {home.service}`): what it runs at "
               "start installs the packages the command needs, which a `run` would skip", file=sys.stderr)
@@ -240,8 +240,8 @@ def _line_words(line: RecipeLine, folder: Path) -> tuple[list[str], Path]:
     return ["sh", "-c", line.text], folder
 
 
-def _image_lacks(project: Project, home: ServiceHome, words: Sequence[str]) -> str | None:
-    """host-vs-container's word on a Python tool the service's image does not install, or None."""
+def _image_lacks(project: Project, home: ServiceHome, words: Sequence[str]) -> tuple[str, str] | None:
+    """host-vs-container's word on a Python tool the service's image does not install, and what to do, or None."""
     tool = words[2] if len(words) > 2 and posixpath.basename(words[0]).startswith("python") and words[1] == "-m" \
         else (words[0] if words else "")
     if not tool:

@@ -245,19 +245,24 @@ def _local_path(word: str) -> str | None:
     return word if word in (".", "..") or word.startswith(("./", "../", "/")) else None
 
 
-def image_lacks(project: Project, home: ServiceHome, tool: str) -> str | None:
+def image_lacks(project: Project, home: ServiceHome, tool: str) -> tuple[str, str] | None:
     """What this check says when the service's image does not install the tool either (the
     requirements file that lists it for development, or the one the image installs without it),
-    for `doctor exec`, which runs the command there all the same; None when the image may have it."""
+    and what to do before the rebuild, for `doctor exec`, which runs the command there all the
+    same; None when the image may have it."""
     from doctor.project.manifests import plugins_beside
 
     listed = not_installed(project, home, tool)
-    if listed is not None:  # plane: the file with the plugins is what to add, not the tool alone
-        file = f", `pip install -r {_in_context(project, home, listed)}`" if plugins_beside(listed, tool) else ""
-        return f"its image does not install {tool!r} ({listed_for_development(project, listed, tool)}{file})"
+    if listed is not None:  # plane: the file with the plugins is what to install, not the tool alone
+        said = f"its image does not install {tool!r} ({listed_for_development(project, listed, tool)})"
+        if plugins_beside(listed, tool):
+            return said, (f"install that file in a dev stage of the image, "
+                          f"`pip install -r {_in_context(project, home, listed)}`")
+        return said, f"install it in a dev stage of the image, from {project.shown(listed)}"
     unlisted = unlisted_in(project, home, tool)
     if unlisted is not None:
-        return f"its image does not install {tool!r} ({project.shown(unlisted)}, which it installs, does not list it)"
+        return (f"its image does not install {tool!r} ({project.shown(unlisted)}, which it installs, does not list it)",
+                "add it there")
     return None
 
 
