@@ -147,7 +147,8 @@ def test_a_build_arg_condition_decides_the_poetry_groups(tmp_path: Path, django_
     note = image_lacks(loaded, home, "pytest")
     assert (note is not None) is lacks
     if lacks:
-        assert note == "its image does not install 'pytest' (pyproject.toml lists it for development)"
+        assert note == ("its image does not install 'pytest' (pyproject.toml lists it for development)",
+                        "install it in a dev stage of the image, from pyproject.toml")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
