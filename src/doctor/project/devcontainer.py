@@ -110,7 +110,6 @@ def _dev_containers(project: Project) -> tuple[DevContainer, ...]:
 def _config_files(root: Path) -> list[Path]:
     """The devcontainer.json files of `root` and of each folder above it, up to the checkout's top."""
     from doctor.project.gitrepo import archive_top, find_repo
-    from doctor.project.reading import glob, is_dir, is_file
 
     repo = find_repo(root)
     top = repo.top if repo is not None else archive_top(root, farthest=True)
@@ -118,12 +117,18 @@ def _config_files(root: Path) -> list[Path]:
     folders = [root]
     if top is not None and root.is_relative_to(top.resolve()):
         folders += [f for f in root.parents if f.is_relative_to(top.resolve())]
-    found = []
-    for folder in folders:
-        found += [p for p in (folder / ".devcontainer" / "devcontainer.json", folder / ".devcontainer.json")
-                  if is_file(p)]
-        if is_dir(folder / ".devcontainer"):
-            found += glob(folder / ".devcontainer", "*/devcontainer.json")
+    return [path for folder in folders for path in configs_in(folder)]
+
+
+def configs_in(folder: Path) -> list[Path]:
+    """The devcontainer configurations of one folder where containers.dev looks for them:
+    `.devcontainer/devcontainer.json`, `.devcontainer.json`, and one folder deeper for several
+    (`.devcontainer/python/devcontainer.json`)."""
+    from doctor.project.reading import glob, is_dir, is_file
+
+    found = [p for p in (folder / ".devcontainer" / "devcontainer.json", folder / ".devcontainer.json") if is_file(p)]
+    if is_dir(folder / ".devcontainer"):
+        found += [p for p in glob(folder / ".devcontainer", "*/devcontainer.json") if is_file(p)]
     return found
 
 

@@ -193,9 +193,6 @@ def dev_stack_override(project: Project, path: Path) -> bool:
     return bool(wanted) and wanted <= mine
 
 
-DOCKER_COMPOSE_FILE = lazy(r'"dockerComposeFile"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|\[([^\]]*)\])')
-
-
 def devcontainer_compose_files(project: Project, compose_file: Path) -> list[Path]:
     """The compose files the dev containers that start `compose_file` start their stack with (each
     passes its `dockerComposeFile`, one name or a list, relative to its devcontainer.json's folder, as

@@ -10,9 +10,7 @@ service_home.belongs_in, the rule host-vs-container reports and `doctor exec` fo
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -56,45 +54,30 @@ def production_build(project: Project, service: Service, carriers: Sequence[Code
     return None
 
 
-# a devcontainer.json's `"service": "app"`: the compose service it attaches to (read as text: JSON with comments)
-_SERVICE = lazy(r'"service"\s*:\s*"((?:[^"\\]|\\.)*)"')
-
-
 def devcontainer_elsewhere(project: Project, service: str, context: Path) -> Path | None:
     """The devcontainer configuration of the project's checkout whose container is not `service`: the
     development environment the project sets up for itself (its tools, its dev dependencies), where its
     commands run. Looked for in the project's folder, and in the build context when that is the folder
     around it (mealie's docker/ builds `../`). None when there is none, or when it is this very service
     (`dockerComposeFile` naming one of this project's compose files, and `"service": NAME`)."""
+    from doctor.project.devcontainer import configs_in
+
     root = project.root
     folders = [root] + ([context] if context == root.parent and context != context.parent else [])
     for folder in folders:
-        for config in _configs(folder):
+        for config in configs_in(folder):
             if not _is_service(config, project, service):
                 return config
     return None
 
 
-def _configs(folder: Path) -> list[Path]:
-    """The devcontainer configurations of a folder where containers.dev looks for them:
-    `.devcontainer/devcontainer.json`, `.devcontainer.json`, and one folder deeper for several
-    (`.devcontainer/python/devcontainer.json`)."""
-    found = [folder / ".devcontainer" / "devcontainer.json", folder / ".devcontainer.json"]
-    with contextlib.suppress(OSError):  # no .devcontainer folder, or one doctor may not read
-        found += sorted(p / "devcontainer.json" for p in (folder / ".devcontainer").iterdir() if p.is_dir())
-    return [path for path in found if path.is_file()]
-
-
 def _is_service(config: Path, project: Project, service: str) -> bool:
-    """Whether the devcontainer starts `service` of this compose project as its container."""
-    from doctor.project.edits import DOCKER_COMPOSE_FILE
-    from doctor.project.reading import read_regular_text
+    """Whether the devcontainer starts `service` of this compose project as its container (read as
+    doctor.project.devcontainer reads it: JSON with comments, a commented-out key names nothing)."""
+    from doctor.project.devcontainer import read_config
 
-    text = read_regular_text(config, 256 * 1024) or ""
-    named = _SERVICE.search(text)
-    files = DOCKER_COMPOSE_FILE.search(text)
-    if named is None or named[1] != service or files is None:
+    dev = read_config(config)
+    if dev is None or dev.service != service:
         return False
-    names = [files[1]] if files[1] is not None else re.findall(r'"((?:[^"\\]|\\.)*)"', files[2])
     ours = {os.path.normpath(path) for path in project.compose.files}
-    return any(os.path.normpath(config.parent / name) in ours for name in names if name)
+    return any(os.path.normpath(path) in ours for path in dev.compose_files)
