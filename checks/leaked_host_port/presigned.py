@@ -17,7 +17,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import record, service_names
-from doctor.project.codetext import CodeText
+from doctor.project.codetext import CodeText, is_test
 from doctor.project.types import Service
 
 # keys of an S3-compatible endpoint: AWS_S3_ENDPOINT_URL, S3_ENDPOINT, MINIO_ENDPOINT_URL, AWS_ENDPOINT_URL_S3
@@ -33,7 +33,6 @@ _STORAGE_WORD = lazy(r"S3|MINIO|STORAGE|BUCKET|ENDPOINT")
 _SWITCH_KEY = lazy(r"""["']((?:USE|ENABLE)_[A-Z0-9_]*(?:MINIO|S3)[A-Z0-9_]*)["']""")
 # the host the request came to: what a switch may sign browser URLs for (Django's request.get_host())
 _REQUEST_HOST = lazy(r"\bget_host\(\)|\brequest\.host\b|\breq\.headers\.host\b|\breq\.get\(\s*[\"']host[\"']")
-_TEST_PARTS = frozenset({"tests", "test", "__tests__", "spec"})
 
 
 @record
@@ -60,7 +59,7 @@ def signer(code: CodeText, name: str, folders: Iterable[Path], suffixes: frozens
     for folder in folders:
         for path, text in code.files(folder):
             if path.suffix.lower() not in suffixes or name not in text or not word.search(text) \
-                    or not _PRESIGNS.search(text) or _is_test(path, folder):
+                    or not _PRESIGNS.search(text) or is_test(path, folder):  # a test's mock signs nothing
                 continue
             if f'"{name}"' in text or f"'{name}'" in text or f"env.{name}" in text:
                 return _signer(path, text, name)
@@ -117,12 +116,3 @@ def published_on(peer: Service, port: int) -> bool:
         if span is not None and span[0] <= port <= span[1]:
             return True
     return False
-
-
-def _is_test(path: Path, folder: Path) -> bool:
-    """A test's file (under a tests folder below `folder`, `test_*`, `*_test.py`, `*.spec.ts`): a mock of
-    the presigning call says nothing of what the program signs."""
-    name = path.name.lower()
-    parts = path.relative_to(folder).parts if path.is_relative_to(folder) else path.parts
-    return (any(part in _TEST_PARTS for part in parts[:-1]) or name.startswith("test_")
-            or name.endswith(("_test.py", "_tests.py")) or ".test." in name or ".spec." in name)

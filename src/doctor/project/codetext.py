@@ -93,7 +93,7 @@ def reads_implicitly(name: str, text: str) -> bool:
     return False
 
 
-def _is_test(path: Path, folder: Path) -> bool:
+def is_test(path: Path, folder: Path) -> bool:
     """A test's file (under a `tests`/`test`/`__tests__` folder below `folder`, `test_*.py`, `*_test.py`,
     `*.spec.ts`): that a test names a variable says less of what the app reads than its own code
     does. Only the folders below the one searched count: a checkout kept in ~/tests is no test."""
@@ -233,7 +233,7 @@ class CodeText:
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):
                         script = script or str(path)
-                    elif _is_test(path, folder):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
+                    elif is_test(path, folder):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
                         test = test or str(path)
                     elif _reads(name, text, python and implicit):
                         return str(path)  # a real read (`os.getenv("KEY")`) before a file that only names it
