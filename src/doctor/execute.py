@@ -35,6 +35,7 @@ from doctor.project.service_home import (
     service_homes,
     tool_language,
 )
+from doctor.project.types import started_before
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -280,7 +281,8 @@ def _image_note(project: Project, host: Host, name: str) -> str | None:
     known = {**project.compose.profiled, **project.services}  # a dependency of an inactive profile starts too
     if name not in project.services:
         return None
-    images = {s: image for s in (name, *_started_along(known, name)) if (image := _image_of(project, known[s]))}
+    along = [s for s in started_before(known, name) if s in known]
+    images = {s: image for s in (name, *along) if (image := _image_of(project, known[s]))}
     if not images:
         return None
     try:
@@ -307,14 +309,6 @@ def _image_note(project: Project, host: Host, name: str) -> str | None:
         parts.append(f"{name!r} starts {and_list([repr(s) for s in missing])} along (depends_on): "
                      f"compose will {does} first{fails}")
     return "; ".join(parts) or None
-
-
-def _started_along(known: Mapping[str, Service], name: str) -> list[str]:
-    """The services compose starts before `name` (its `depends_on`, through others too), nearest first."""
-    queue = [name]
-    for current in queue:  # grows while read: each service once
-        queue += [dep for dep in known[current].depends_on if dep in known and dep not in queue]
-    return queue[1:]
 
 
 def _image_of(project: Project, service: Service) -> str:

@@ -210,6 +210,18 @@ class Service:
     image_location: Location | None = None
 
 
+def started_before(services: Mapping[str, Service], name: str, by_name: bool = False) -> list[str]:
+    """The services `name` depends on, directly or through others of `services` (compose starts them
+    first), nearest first, each once; each one's `depends_on` in its order, or `by_name`. A name no
+    service of `services` has is listed where it is named, with nothing below it."""
+    queue = [name]
+    for current in queue:  # grows while read: each service once
+        service = services.get(current)
+        deps = () if service is None else sorted(service.depends_on) if by_name else service.depends_on
+        queue += [dep for dep in deps if dep not in queue]
+    return queue[1:]
+
+
 @record
 class VariableUse:
     """One `${VAR}` / `$VAR` occurrence in a compose file, for env-drift.

@@ -23,6 +23,7 @@ from doctor import __version__, app
 from doctor.engine import Report
 from doctor.lazyre import lazy
 from doctor.model import CheckResult, Finding, Location, Severity, Status, field, record
+from doctor.project.types import started_before
 from doctor.records import replace
 from doctor.why.diagnose import (
     ALL_SERVICES,
@@ -478,15 +479,8 @@ def _failed_dependency(project: Project, service: str, failed: set[str]) -> str:
 
 
 def _dependencies(project: Project, service: str) -> list[str]:
-    """The services `service` depends on, directly or through others, nearest first (breadth first)."""
-    seen = {service}
-    queue = [service]
-    for name in queue:  # grows while read: each service once
-        for dep in sorted(project.services[name].depends_on) if name in project.services else ():
-            if dep not in seen:
-                seen.add(dep)
-                queue.append(dep)
-    return queue[1:]
+    """The services `service` depends on, directly or through others, nearest first (breadth first, by name)."""
+    return started_before(project.services, service, by_name=True)
 
 
 def _named_elsewhere(host: Host, project: Project, opts: WhyOptions) -> str | None:
