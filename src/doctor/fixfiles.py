@@ -345,7 +345,7 @@ class ProjectFiles:
                 self._backup(plan)
             except OSError as exc:  # the user's state folder, not the project file: say which, and the way out
                 where = self.state_dir / "backups"
-                return (f"cannot back up {plan.display} ({self._why_backed_up(plan)}) to {where}: "
+                return (f"cannot back up {plan.display} ({why_backed_up(plan.path)}) to {where}: "
                         f"{exc.strerror or exc}; nothing written (set XDG_STATE_HOME to a writable folder)")
         try:
             write_atomic(plan.path, plan.rendered(), unchanged=lambda: self._unchanged(plan))
@@ -379,9 +379,6 @@ class ProjectFiles:
         from doctor.project.gitrepo import held_by_git
 
         return held_by_git(plan.path, plan.data)
-
-    def _why_backed_up(self, plan: FileEdits) -> str:
-        return why_backed_up(plan.path)
 
     def _backup(self, plan: FileEdits) -> None:
         if any(original == plan.path for original, _ in self._backups):
