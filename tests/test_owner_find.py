@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from test_owners import ROOT_OWNED, USER, as_user, build_project, needs_root, own, same_scan
 
-from doctor.host import owner_cache, owner_find, owner_native
+from doctor.host import owner_cache, owner_find, owner_native, owner_pace
 from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host.owners import OwnerScan, scan_owners
@@ -39,7 +39,7 @@ def without_c_walk(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def finds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
     """Every find started by the walk (its command line); the hand-over from the first folder on."""
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
     monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
     monkeypatch.setattr(owner_cache, "RACY_NS", 0)  # every folder's stamp is stored
     started: list[list[str]] = []

@@ -21,7 +21,7 @@ import pytest
 from test_owner_find import EXCLUDE, cached, database_folder, locked_tree, odd_tree, past_path_max
 from test_owners import USER, as_user, needs_root, same_scan
 
-from doctor.host import owner_cache, owner_find, owner_native
+from doctor.host import owner_cache, owner_find, owner_native, owner_pace
 from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host.owners import OwnerScan, scan_owners
@@ -38,7 +38,7 @@ def every_stamp(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     when it is opened (the C walk's `unchecked`)."""
     monkeypatch.setattr(owner_cache, "RACY_NS", 0)  # every folder's stamp is stored
     if request.param == "deferred":
-        monkeypatch.setattr(owner_native, "FIRST_SLICE", 0.0)
+        monkeypatch.setattr(owner_pace, "FIRST_SLICE", 0.0)
 
 
 def test_the_c_walk_is_built_where_ci_installs_doctor() -> None:
@@ -59,21 +59,21 @@ def c_and_python(project: Path, exclude: tuple[str, ...], cache: Path | None = N
         listed.append(path)
         real_directory(self, path, *rest)  # type: ignore[arg-type]
 
-    real_find, real_module, real_blocked = owner_find.find_binary, owner_native.module, walk_module._blocked
+    real_find, real_module, real_blocked = owner_find.find_binary, owner_native.module, owner_pace.blocked
     walk_module._Walk.directory = directory  # type: ignore[method-assign]
     # never judged waiting on I/O, which hands the walk to Python's threads: on a loaded machine
     # (a cold inode read, another test run) a short first slice could look so
-    walk_module._blocked = lambda *args: False  # type: ignore[assignment]
+    owner_pace.blocked = lambda *args: False  # type: ignore[assignment]
     try:
         in_c = scan_owners(project, USER, exclude, cache=where[0])
-        walk_module._blocked = real_blocked
+        owner_pace.blocked = real_blocked
         assert listed == [], "the C walk handed folders back to Python"
         owner_find.find_binary = lambda: None  # type: ignore[assignment]
         owner_native.module = None
         in_python = scan_owners(project, USER, exclude, processes=1, cache=where[1])
     finally:
         walk_module._Walk.directory = real_directory  # type: ignore[method-assign]
-        walk_module._blocked = real_blocked
+        owner_pace.blocked = real_blocked
         owner_find.find_binary = real_find  # type: ignore[method-assign]
         owner_native.module = real_module
     return in_c, in_python
@@ -212,9 +212,9 @@ def test_a_walk_waiting_on_io_moves_to_threads_and_shows_progress(tmp_path: Path
             return real.walk(*args)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(owner_native, "module", Slow)
-    monkeypatch.setattr(walk_module, "PACE", 0.0)  # a slice is one folder
-    monkeypatch.setattr(owner_native, "FIRST_SLICE", 0.0)
-    monkeypatch.setattr(walk_module, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(owner_pace, "PACE", 0.0)  # a slice is one folder
+    monkeypatch.setattr(owner_pace, "FIRST_SLICE", 0.0)
+    monkeypatch.setattr(owner_pace, "PROGRESS_AFTER", 0.0)
     threads: list[int] = []
     real_threads = parallel_module.threads_walk
     monkeypatch.setattr(parallel_module, "threads_walk", lambda *a: threads.append(1) or real_threads(*a))
@@ -222,7 +222,7 @@ def test_a_walk_waiting_on_io_moves_to_threads_and_shows_progress(tmp_path: Path
     same_scan(scan_owners(project, USER, EXCLUDE, progress=seen.append), expected)
     assert calls == [1] and threads == [1]  # one slice was enough to tell: threads took the rest
     monkeypatch.setattr(Slow, "walk", staticmethod(lambda *args: (calls.append(1), real.walk(*args))[1]))
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O"
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O"
     calls.clear()
     threads.clear()
     seen.clear()
@@ -255,10 +255,10 @@ def test_the_cache_room_is_shared_by_every_thread(tmp_path: Path, monkeypatch: p
     """Past the room a walk may store (owner_cache.MAX_ITEMS), a folder is walked and not stored;
     threads count one room down together, as one walk does, and never past one folder's items."""
     project = odd_tree(tmp_path)
-    monkeypatch.setattr(owner_native, "SLICE", 0.0)
-    monkeypatch.setattr(owner_native, "FIRST_SLICE", 0.0)
+    monkeypatch.setattr(owner_pace, "SLICE", 0.0)
+    monkeypatch.setattr(owner_pace, "FIRST_SLICE", 0.0)
     monkeypatch.setattr(owner_native, "_idle_cores", lambda cores: cores)
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 0)
     for processes in (1, 3, 8):
         walk = walk_module._Walk(USER, len(str(project)) + 1, (), {}, 2**62, 40)
         assert owner_native.native_walk(walk, str(project), collections.deque([str(project)]), 1, None, processes)
@@ -286,10 +286,10 @@ def test_threads_walk_what_one_walks(tmp_path: Path, monkeypatch: pytest.MonkeyP
             return real.walk(*args)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(owner_native, "module", Watched)
-    monkeypatch.setattr(owner_native, "SLICE", 0.0)
-    monkeypatch.setattr(owner_native, "FIRST_SLICE", 0.0)
+    monkeypatch.setattr(owner_pace, "SLICE", 0.0)
+    monkeypatch.setattr(owner_pace, "FIRST_SLICE", 0.0)
     monkeypatch.setattr(owner_native, "_idle_cores", lambda cores: cores)  # whatever else runs meanwhile
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O"
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O"
     together = scan_owners(project, USER, EXCLUDE, processes=processes, cache=str(tmp_path / "many"))
     same_scan(together, expected)
     assert len(threads) == processes
@@ -312,9 +312,9 @@ def test_a_failing_thread_stops_the_walk_with_its_error(tmp_path: Path, monkeypa
             return real.walk(*args)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(owner_native, "module", Failing)
-    monkeypatch.setattr(owner_native, "SLICE", 0.0)
-    monkeypatch.setattr(owner_native, "FIRST_SLICE", 0.0)
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)
+    monkeypatch.setattr(owner_pace, "SLICE", 0.0)
+    monkeypatch.setattr(owner_pace, "FIRST_SLICE", 0.0)
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 0)
     monkeypatch.setattr(owner_native, "_idle_cores", lambda cores: cores)
     before = threading.active_count()
     with pytest.raises(MemoryError):
@@ -330,3 +330,23 @@ def test_threads_only_for_cores_nothing_else_runs_on(tmp_path: Path) -> None:
         loadavg.write_text(text)
         assert owner_native._idle_cores(cores, str(loadavg)) == idle, text
     assert owner_native._idle_cores(2, str(tmp_path / "missing")) == 2
+
+
+@needs_root
+def test_a_folder_of_more_subfolders_than_one_batch_loads(tmp_path: Path) -> None:
+    """The C walk takes `pending`'s folders onto its own stack LOAD (256) at a time and walks them
+    without the GIL; 600 subfolders of one folder (each one stray) come out as the Python walk's."""
+    project = tmp_path / "wide"
+    for i in range(600):
+        (project / "many" / f"d{i:03}").mkdir(parents=True)
+        (project / "many" / f"d{i:03}" / "f").write_text("")
+    for top, dirs, files in os.walk(project):
+        for name in [*dirs, *files]:
+            os.lchown(os.path.join(top, name), USER, USER)
+    os.lchown(project, USER, USER)
+    for i in range(0, 600, 7):
+        os.lchown(project / "many" / f"d{i:03}" / "f", 0, 0)
+    in_c, in_python = c_and_python(project, (), tmp_path / "cache")
+    same_scan(in_c, in_python)
+    assert len(in_c.strays) == 86 and in_c.scanned == 1 + 1 + 600 * 2
+    assert cached(tmp_path / "cache/c", project, ()) == cached(tmp_path / "cache/python", project, ())

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_owners import python_walk  # noqa: F401 - autouse here too: these tests watch the Python walk
 
-from doctor.host import owner_cache
+from doctor.host import owner_cache, owner_pace
 from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host.owners import OwnerProbe, OwnerScan, scan_owners
@@ -279,7 +279,7 @@ def test_forked_walkers_send_their_cache_entries_back(tmp_path: Path, listed: li
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     root, cache = build(tmp_path), tmp_path / "cache"
     monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
     parent, real_walk_slices = os.getpid(), parallel_module._walk_slices
     forks: list[int] = []
     real_fork = os.fork

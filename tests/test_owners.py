@@ -21,7 +21,7 @@ import pytest
 from doctor.checks.root_owned_files import RootOwnedFiles
 from run_as import as_user
 
-from doctor.host import Host, owner_find, owner_native
+from doctor.host import Host, owner_find, owner_native, owner_pace
 from doctor.host import owner_parallel as parallel_module
 from doctor.host import owner_walk as walk_module
 from doctor.host import owners as owners_module
@@ -306,8 +306,8 @@ def test_fix_goes_through_sudo_or_the_engine_when_not_root(tmp_path: Path, monke
 def test_progress_only_on_a_terminal_and_only_after_a_while(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)
     assert StderrProgress.for_terminal(io.StringIO()) is None  # a pipe or a log: never
-    monkeypatch.setattr(walk_module, "PROGRESS_AFTER", 0.0)
-    monkeypatch.setattr(walk_module, "PACE", 0.001)
+    monkeypatch.setattr(owner_pace, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(owner_pace, "PACE", 0.001)
     seen: list[int] = []
     walkers: set[int] = set()
     real_listdir = walk_module.os.listdir
@@ -332,9 +332,9 @@ def test_a_fast_walk_stays_in_the_calling_thread_and_reports_progress_itself(
     import threading
 
     project, _ = build_project(tmp_path)
-    monkeypatch.setattr(walk_module, "PROGRESS_AFTER", 0.0)
-    monkeypatch.setattr(walk_module, "PACE", 0.001)
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 1)  # a directory's entries per ms: fast
+    monkeypatch.setattr(owner_pace, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(owner_pace, "PACE", 0.001)
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 1)  # a directory's entries per ms: fast
     walkers: set[int] = set()
     real_listdir = walk_module.os.listdir
 
@@ -415,7 +415,7 @@ def same_scan(a: OwnerScan, b: OwnerScan) -> None:
 def forced_fork(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Split even a small tree over forked walkers; yields the list of splits made (one per fork)."""
     monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 0)  # never "waiting on I/O": never threads
     splits: list[int] = []
     real = parallel_module.fork_walk
 
@@ -486,7 +486,7 @@ def test_a_walk_waiting_on_io_grows_threads_instead_of_forking(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)
     monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 500)  # slow: under 5,000 entries a second
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 500)  # slow: under 5,000 entries a second
     forks: list[int] = []
     real_fork, real_listdir = os.fork, walk_module.os.listdir
     monkeypatch.setattr(walk_module.os, "fork", lambda: forks.append(1) or real_fork())
@@ -511,8 +511,8 @@ def test_a_walk_slowed_by_a_busy_cpu_forks_instead_of_growing_threads(tmp_path: 
     # on stat(): threads would only fight over the GIL, so the walk forks as on an idle machine
     project, _ = build_project(tmp_path)
     monkeypatch.setattr(walk_module, "SUBTREES_PER_PROCESS", 1)
-    monkeypatch.setattr(walk_module, "SLOW_ENTRIES_PER_PACE", 10**9)  # every rate looks slow
-    monkeypatch.setattr(walk_module, "PACE", 0.001)
+    monkeypatch.setattr(owner_pace, "SLOW_ENTRIES_PER_PACE", 10**9)  # every rate looks slow
+    monkeypatch.setattr(owner_pace, "PACE", 0.001)
     forks: list[int] = []
     threads: list[int] = []
     real_fork, real_threads, real_listdir = os.fork, parallel_module.threads_walk, walk_module.os.listdir
@@ -557,8 +557,8 @@ def test_a_walker_that_dies_costs_time_not_results(tmp_path: Path, forced_fork: 
 def test_progress_counts_what_the_forked_walkers_see(tmp_path: Path, forced_fork: list[int],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = build_project(tmp_path)
-    monkeypatch.setattr(walk_module, "PROGRESS_AFTER", 0.0)
-    monkeypatch.setattr(walk_module, "PACE", 0.001)
+    monkeypatch.setattr(owner_pace, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(owner_pace, "PACE", 0.001)
     parent, walked_here = os.getpid(), [0]
     real_directory, real_walk_slices = walk_module._Walk.directory, parallel_module._walk_slices
 

@@ -162,6 +162,10 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     from doctor.forked import note_start
 
     note_start(again=False)  # the cores' idle time so far, unless the console script noted it (forked.core_idle)
+    from doctor.host import owner_early
+
+    # the first ownership walk on a project, unless the command line started it already
+    owner_early.start(opts.env, str(opts.path), opts.select, opts.ignore)
     start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
     # no cache lands in the project, even when the run stops on its configuration (before the model)
     keep_out(opts.path if opts.path.is_dir() else opts.path.parent)
@@ -201,6 +205,7 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     except ValueError as exc:  # unknown check ids
         raise UsageError(str(exc)) from None
     finally:
+        owner_early.discard()  # a walk started early that no check took
         if progress is not None:
             progress.end()
     report = done.report

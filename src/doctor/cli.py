@@ -358,9 +358,10 @@ def main(argv: list[str] | None = None, owns_process: bool = False) -> None:
 _SIMPLE_OPTIONS = ("--select", "--ignore", "--format", "--env-file")
 
 
-def _simple_preflight(args: list[str]) -> "tuple[str, dict[str, list[str]]] | None":
+def _simple_preflight(args: list[str], formats: bool = True) -> "tuple[str, dict[str, list[str]]] | None":
     """`preflight [PATH] [--select X] [--ignore Y] [--format F] [--env-file E]` (`--opt=value` too) as (path, values);
-    None for anything else (typer parses it, and says what is wrong)."""
+    None for anything else (typer parses it, and says what is wrong). `formats=False`: any
+    `--format` value passes (the caller asks `_known_formats` later)."""
     path: str | None = None
     values: dict[str, list[str]] = {name: [] for name in _SIMPLE_OPTIONS}
     rest = iter(args[1:])
@@ -376,15 +377,21 @@ def _simple_preflight(args: list[str]) -> "tuple[str, dict[str, list[str]]] | No
             return None
         else:
             path = arg
-    if values["--format"]:
-        from doctor.lean_imports import import_pathlib
-
-        import_pathlib()  # first: doctor.report takes pathlib, which would import urllib.parse whole
-        from doctor.report import Format
-
-        if any(f not in {f.value for f in Format} for f in values["--format"]):
-            return None
+    if formats and not _known_formats(values["--format"]):
+        return None
     return path or ".", values
+
+
+def _known_formats(formats: list[str]) -> bool:
+    """Whether every `--format` is one doctor writes (typer says what is wrong with another)."""
+    if not formats:
+        return True
+    from doctor.lean_imports import import_pathlib
+
+    import_pathlib()  # first: doctor.report takes pathlib, which would import urllib.parse whole
+    from doctor.report import Format
+
+    return all(f in {f.value for f in Format} for f in formats)
 
 
 def _run(args: list[str], whole_process: bool = False) -> None:
@@ -409,7 +416,17 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         sys.exit(2)
     from doctor.lean_imports import import_pathlib, seed_stdlib_patterns
 
-    simple = _simple_preflight(args) if args[:1] == ["preflight"] else None
+    simple = _simple_preflight(args, formats=False) if args[:1] == ["preflight"] else None
+    if simple is not None:
+        # the first ownership walk on a project runs beside all that follows (doctor.host.owner_early)
+        from doctor.host import owner_early
+
+        select, ignore = simple[1]["--select"], simple[1]["--ignore"]
+        selected, ignored = (_ids(select) if select else None), (_ids(ignore) if ignore else None)
+        owner_early.start(os.environ, simple[0], selected, ignored)
+        if not _known_formats(simple[1]["--format"]):
+            owner_early.discard()
+            simple = None
     if simple is not None:
         # `doctor preflight [PATH] [--select A,B] [--ignore C] [--format F] [--env-file E]`, the forms Makefiles
         # and hooks run before every `up`: typer would parse them to exactly this, and costs a
@@ -417,8 +434,7 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         from doctor.host.early import start_early
 
         path, values = simple
-        select, ignore, formats = values["--select"], values["--ignore"], values["--format"]
-        selected, ignored = (_ids(select) if select else None), (_ids(ignore) if ignore else None)
+        formats = values["--format"]
         # the login shell runs while doctor imports (pathlib too: ~5 ms of a start it would delay)
         seed_stdlib_patterns()  # the login shell's cached PATH is JSON
         start_early(os.environ, path, selected, ignored)

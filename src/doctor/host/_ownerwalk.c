@@ -13,7 +13,13 @@
  *   pending      list of str folder paths, popped from its end (depth first); subfolders are
  *                appended to it; the walk stops after the first folder it ends `seconds` or
  *                more after it started (the rest stays in `pending`, for the caller's progress
- *                line, its test for a walk waiting on I/O, and its next call)
+ *                line, its test for a walk waiting on I/O, and its next call). Within a call the
+ *                folders are walked in batches without the GIL: LOAD of `pending`'s last folders
+ *                go onto a stack of C strings with the subfolders found, and what a batch finds
+ *                is kept as records until it ends (the deadline, RECORDS_LIMIT bytes of records,
+ *                its share of `room` spent, an empty stack), when the GIL is taken once to make
+ *                them Python objects: a thread of the walk never waits for the GIL per folder
+ *                while Python code runs beside it (doctor.host.owner_early's walk)
  *   names/paths  tuples of bytes: exclude globs over the entry's name / over its path relative
  *                to the project (`prefix` bytes of a folder's path are the project's own),
  *                matched with fnmatch(3) with no flags, as GNU find's -name and -path do (the
@@ -220,7 +226,7 @@ typedef struct {
     PyObject *room;  /* a list holding one int: the cache items left, shared by every thread */
     PyObject *pending, *strays, *unreadable, *excluded_in, *entries;
     PyObject *unchecked;  /* a set, or NULL: subfolders whose owner their own open checks */
-    Buffer listed, path, kept;
+    Buffer listed, path, kept, again;
 } Walk;
 
 /* what the listing of one folder found, made without the GIL */
@@ -408,97 +414,220 @@ static void list_folder(Walk *walk, const char *path, size_t length, int deferre
     release(walk, fd);
 }
 
-/* one folder, as _Walk.directory: listed without the GIL (other threads walk on meanwhile), its
- * records made with it; -1 with a Python error set */
-static int directory(Walk *walk, PyObject *folder, Py_ssize_t *count) {
-    int deferred = walk->unchecked != NULL ? PySet_Discard(walk->unchecked, folder) : 0;
-    if (deferred < 0)
+/* what a batch of folders found, kept as records in one buffer until the GIL is held again: each
+ * a Record, then its path's bytes and a NUL, then (an entry) its names, each before a NUL */
+typedef struct {
+    char tag;  /* STRAY, UNREADABLE, EXCLUDED_IN (a folder holding an excluded entry) or ENTRY */
+    int is_dir, skipped;
+    unsigned long uid, gid;
+    unsigned long long ino;
+    long long mtime, ctime;
+    Py_ssize_t seen, names;
+    size_t length, extra;  /* the path's bytes; an entry's names' bytes, their NULs included */
+} Record;
+
+enum { STRAY = 'S', UNREADABLE = 'U', EXCLUDED_IN = 'X', ENTRY = 'E' };
+
+/* a folder still to walk, on the batch's stack: its path, a NUL, then this */
+typedef struct {
+    size_t length;
+    int deferred;  /* its owner is checked when it is opened (see `unchecked`) */
+} Pending;
+
+typedef struct {
+    Buffer stack, records, folder;
+    Py_ssize_t room;  /* cache items this batch may still use (its share of `room`'s) */
+    Py_ssize_t count;
+} Batch;
+
+static int put_record(Buffer *records, const Record *record, const char *path, const char *extra) {
+    size_t need = sizeof *record + record->length + 1 + record->extra;
+    if (reserve(records, need) < 0)
         return -1;
-    PyObject *encoded = PyUnicode_EncodeFSDefault(folder);
-    if (encoded == NULL)
+    char *at = records->data + records->size;
+    memcpy(at, record, sizeof *record);
+    memcpy(at + sizeof *record, path, record->length);
+    at[sizeof *record + record->length] = 0;
+    if (record->extra)
+        memcpy(at + sizeof *record + record->length + 1, extra, record->extra);
+    records->size += need;
+    return 0;
+}
+
+static int push_pending(Buffer *stack, const char *path, size_t length, int deferred) {
+    Pending item = {length, deferred};
+    if (reserve(stack, length + 1 + sizeof item) < 0)
         return -1;
-    const char *path = PyBytes_AS_STRING(encoded);
-    size_t length = (size_t)PyBytes_GET_SIZE(encoded);
+    memcpy(stack->data + stack->size, path, length);
+    stack->data[stack->size + length] = 0;
+    memcpy(stack->data + stack->size + length + 1, &item, sizeof item);
+    stack->size += length + 1 + sizeof item;
+    return 0;
+}
+
+/* pops the stack's top: its path stays at the returned offset until the next push */
+static size_t pop_pending(Buffer *stack, Pending *item) {
+    memcpy(item, stack->data + stack->size - sizeof *item, sizeof *item);
+    stack->size -= sizeof *item + item->length + 1;
+    return stack->size;
+}
+
+/* one folder, as _Walk.directory, without the GIL (other threads walk on meanwhile, and the
+ * run's Python code beside a walk started early): its strays, entry and the rest as records, its
+ * subfolders onto the stack; -1 out of memory */
+static int batch_folder(Walk *walk, Batch *batch, const char *path, size_t length, int deferred) {
     Listing out;
-    Py_BEGIN_ALLOW_THREADS
     list_folder(walk, path, length, deferred, &out);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(encoded);
-    if (out.nomemory) {
-        PyErr_NoMemory();
+    if (out.nomemory)
         return -1;
-    }
     if (out.opened < 0)
         return 0;
-    if (out.owned && out.uid != walk->uid
-        && append_new(walk->strays, Py_BuildValue("(OkkO)", folder, out.uid, out.gid,
-                                                  out.is_dir ? Py_True : Py_False)) < 0)
-        return -1;
-    if (!out.opened)
-        return PyList_Append(walk->unreadable, folder);
-    *count += out.seen;
-    int status = -1;
-    PyObject *again = PyList_New(0);
-    if (again == NULL)
-        return -1;
+    if (out.owned && out.uid != walk->uid) {
+        Record own = {.tag = STRAY, .uid = out.uid, .gid = out.gid, .is_dir = out.is_dir, .length = length};
+        if (put_record(&batch->records, &own, path, NULL) < 0)
+            return -1;
+    }
+    if (!out.opened) {
+        Record unreadable = {.tag = UNREADABLE, .length = length};
+        return put_record(&batch->records, &unreadable, path, NULL);
+    }
+    batch->count += out.seen;
+    walk->again.size = 0;  /* the names a warm walk looks at again, each before a NUL */
     for (Py_ssize_t i = 0; i < out.kept; i++) {
         const Kept *kept = (const Kept *)walk->kept.data + i;
         const char *name = walk->listed.data + kept->name;
         size_t size = strlen(name);
-        if (reserve(&walk->path, out.base + size + 1) < 0) {
-            PyErr_NoMemory();
-            goto done;
-        }
+        if (reserve(&walk->path, out.base + size + 1) < 0 || reserve(&walk->again, size + 1) < 0)
+            return -1;
         memcpy(walk->path.data + out.base, name, size + 1);
-        PyObject *full = PyUnicode_DecodeFSDefaultAndSize(walk->path.data, (Py_ssize_t)(out.base + size));
-        if (full == NULL)
-            goto done;
-        if (kept->stray && append_new(walk->strays, Py_BuildValue("(OkkO)", full, kept->uid, kept->gid,
-                                                                  kept->is_dir ? Py_True : Py_False)) < 0) {
-            Py_DECREF(full);
-            goto done;
+        memcpy(walk->again.data + walk->again.size, name, size + 1);
+        walk->again.size += size + 1;
+        Record stray = {.tag = STRAY, .uid = kept->uid, .gid = kept->gid, .is_dir = kept->is_dir,
+                        .length = out.base + size};
+        if (kept->stray && put_record(&batch->records, &stray, walk->path.data, NULL) < 0)
+            return -1;
+        if (kept->is_dir && push_pending(&batch->stack, walk->path.data, out.base + size, kept->deferred) < 0)
+            return -1;
+    }
+    if (!out.unreadable && out.stamped && batch->room > 0) {
+        batch->room -= 1 + out.kept;
+        Record entry = {.tag = ENTRY, .ino = out.ino, .mtime = out.mtime, .ctime = out.ctime, .seen = out.seen,
+                        .skipped = out.skipped, .names = out.kept, .length = length, .extra = walk->again.size};
+        if (put_record(&batch->records, &entry, path, walk->again.data) < 0)
+            return -1;
+    }
+    Record unreadable = {.tag = UNREADABLE, .length = length}, excluded_in = {.tag = EXCLUDED_IN, .length = length};
+    if (out.unreadable && put_record(&batch->records, &unreadable, path, NULL) < 0)
+        return -1;
+    if (out.skipped && put_record(&batch->records, &excluded_in, path, NULL) < 0)
+        return -1;
+    return 0;
+}
+
+/* the batch's records as _Walk's lists and dict hold them, made with the GIL; the buffer emptied */
+static int materialize(Walk *walk, Batch *batch) {
+    int status = 0;
+    for (size_t at = 0; status == 0 && at < batch->records.size;) {
+        Record record;
+        memcpy(&record, batch->records.data + at, sizeof record);
+        const char *path = batch->records.data + at + sizeof record;
+        const char *names = path + record.length + 1;
+        at += sizeof record + record.length + 1 + record.extra;
+        PyObject *text = PyUnicode_DecodeFSDefaultAndSize(path, (Py_ssize_t)record.length);
+        if (text == NULL) {
+            status = -1;
+            break;
         }
-        if (append_new(again, PyUnicode_DecodeFSDefaultAndSize(name, (Py_ssize_t)size)) < 0) {
-            Py_DECREF(full);
-            goto done;
+        if (record.tag == STRAY) {
+            status = append_new(walk->strays, Py_BuildValue("(OkkO)", text, record.uid, record.gid,
+                                                            record.is_dir ? Py_True : Py_False));
+        } else if (record.tag == UNREADABLE) {
+            status = PyList_Append(walk->unreadable, text);
+        } else if (record.tag == EXCLUDED_IN) {
+            status = PyList_Append(walk->excluded_in, text);
+        } else {
+            PyObject *again = PyList_New(0), *entry = NULL;
+            for (Py_ssize_t i = 0; again != NULL && i < record.names; i++) {
+                size_t size = strlen(names);
+                if (append_new(again, PyUnicode_DecodeFSDefaultAndSize(names, (Py_ssize_t)size)) < 0)
+                    Py_CLEAR(again);
+                names += size + 1;
+            }
+            if (again != NULL)
+                entry = Py_BuildValue("((KLL)OnO)", record.ino, record.mtime, record.ctime, again, record.seen,
+                                      record.skipped ? Py_True : Py_False);
+            status = entry == NULL ? -1 : PyDict_SetItem(walk->entries, text, entry);
+            Py_XDECREF(entry);
+            Py_XDECREF(again);
         }
-        int pushed = kept->is_dir ? PyList_Append(walk->pending, full) : 0;
-        if (pushed == 0 && kept->deferred)
-            pushed = PySet_Add(walk->unchecked, full);
-        Py_DECREF(full);
-        if (pushed < 0)
-            goto done;
+        Py_DECREF(text);
     }
-    Py_ssize_t room = 0;
-    if (!out.unreadable && out.stamped) {
-        PyObject *cell = PyList_GetItem(walk->room, 0);  /* checked: the list is the caller's */
-        room = cell == NULL ? -1 : PyLong_AsSsize_t(cell);
-        if (room == -1 && PyErr_Occurred())
-            goto done;
-    }
-    if (room > 0) {
-        PyObject *left = PyLong_FromSsize_t(room - 1 - PyList_GET_SIZE(again));
-        if (left == NULL)
-            goto done;
-        if (PyList_SetItem(walk->room, 0, left) < 0)  /* steals `left` */
-            goto done;
-        PyObject *entry = Py_BuildValue("((KLL)OnO)", out.ino, out.mtime, out.ctime, again, out.seen,
-                                        out.skipped ? Py_True : Py_False);
-        if (entry == NULL)
-            goto done;
-        int stored = PyDict_SetItem(walk->entries, folder, entry);
-        Py_DECREF(entry);
-        if (stored < 0)
-            goto done;
-    }
-    status = 0;
-    if (out.unreadable)
-        status = PyList_Append(walk->unreadable, folder);
-    if (status == 0 && out.skipped)
-        status = PyList_Append(walk->excluded_in, folder);
-done:
-    Py_DECREF(again);
+    batch->records.size = 0;
     return status;
+}
+
+/* the last LOAD folders of `pending` onto the batch's stack, in their order (`pending`'s last on
+ * top), with the GIL: each taken out of `unchecked` (its owner is then checked where it is opened) */
+#define LOAD 256
+static int load(Walk *walk, Batch *batch) {
+    Py_ssize_t size = PyList_GET_SIZE(walk->pending), first = size > LOAD ? size - LOAD : 0;
+    for (Py_ssize_t i = first; i < size; i++) {
+        PyObject *folder = PyList_GET_ITEM(walk->pending, i);
+        if (!PyUnicode_Check(folder)) {
+            PyErr_SetString(PyExc_TypeError, "pending must hold str paths");
+            return -1;
+        }
+        int deferred = walk->unchecked != NULL ? PySet_Discard(walk->unchecked, folder) : 0;
+        if (deferred < 0)
+            return -1;
+        PyObject *encoded = PyUnicode_EncodeFSDefault(folder);
+        if (encoded == NULL)
+            return -1;
+        int pushed = push_pending(&batch->stack, PyBytes_AS_STRING(encoded), (size_t)PyBytes_GET_SIZE(encoded),
+                                  deferred);
+        Py_DECREF(encoded);
+        if (pushed < 0) {
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    return PyList_SetSlice(walk->pending, first, size, NULL);
+}
+
+/* the folders left on the batch's stack back onto `pending`, in their order (the deferred into
+ * `unchecked` again), with the GIL */
+static int unload(Walk *walk, Batch *batch) {
+    PyObject *left = PyList_New(0);
+    if (left == NULL)
+        return -1;
+    int status = 0;
+    while (status == 0 && batch->stack.size > 0) {
+        Pending item;
+        size_t at = pop_pending(&batch->stack, &item);
+        PyObject *folder = PyUnicode_DecodeFSDefaultAndSize(batch->stack.data + at, (Py_ssize_t)item.length);
+        status = folder == NULL ? -1 : PyList_Append(left, folder);
+        if (status == 0 && item.deferred)
+            status = PySet_Add(walk->unchecked, folder);
+        Py_XDECREF(folder);
+    }
+    Py_ssize_t size = PyList_GET_SIZE(walk->pending);
+    if (status == 0)
+        status = PyList_Reverse(left);
+    if (status == 0)
+        status = PyList_SetSlice(walk->pending, size, size, left);
+    Py_DECREF(left);
+    return status;
+}
+
+/* `room`'s int, or -1 with an error set */
+static Py_ssize_t room_left(Walk *walk) {
+    PyObject *cell = PyList_GetItem(walk->room, 0);  /* checked: the list is the caller's */
+    return cell == NULL ? -1 : PyLong_AsSsize_t(cell);
+}
+
+static int set_room(Walk *walk, Py_ssize_t value) {
+    PyObject *left = PyLong_FromSsize_t(value);
+    return left == NULL ? -1 : PyList_SetItem(walk->room, 0, left);  /* steals `left` */
 }
 
 /* the bytes of a tuple of bytes, for fnmatch without the GIL (the tuple outlives the call) */
@@ -531,6 +660,11 @@ static double now(void) {
     return (double)clock.tv_sec + (double)clock.tv_nsec * 1e-9;
 }
 
+/* cache items one batch takes from `room` at a time (what it does not use goes back), and the
+ * bytes of records it keeps before it takes the GIL to make them Python objects */
+#define GRANT 65536
+#define RECORDS_LIMIT (4 << 20)
+
 static PyObject *walk(PyObject *module, PyObject *args) {
     (void)module;
     Walk walk = {0};
@@ -552,29 +686,62 @@ static PyObject *walk(PyObject *module, PyObject *args) {
         return NULL;
     }
     walk.unchecked = unchecked == Py_None ? NULL : unchecked;
-    Py_ssize_t count = 0;
+    Batch batch = {0};
     int failed = globs_of(names, &walk.names, "names") < 0 || globs_of(paths, &walk.paths, "paths") < 0;
     double deadline = now() + seconds;
-    while (!failed && PyList_GET_SIZE(walk.pending) > 0) {
-        Py_ssize_t last = PyList_GET_SIZE(walk.pending) - 1;
-        PyObject *folder = PyList_GET_ITEM(walk.pending, last);
-        Py_INCREF(folder);
-        if (PyList_SetSlice(walk.pending, last, last + 1, NULL) < 0) {
-            Py_DECREF(folder);
+    int expired = 0;
+    /* batches of folders walked without the GIL, each ended by the deadline, its share of `room`
+     * spent, its records' limit or an empty stack (then the next folders of `pending`) */
+    while (!failed && !expired) {
+        if (batch.stack.size == 0 && (load(&walk, &batch) < 0 || batch.stack.size == 0)) {
+            failed = PyErr_Occurred() != NULL;
+            break;
+        }
+        Py_ssize_t left = walk.caching ? room_left(&walk) : 0;
+        if (left == -1 && PyErr_Occurred()) {
             failed = 1;
             break;
         }
-        if (!PyUnicode_Check(folder)) {
-            PyErr_SetString(PyExc_TypeError, "pending must hold str paths");
-            Py_DECREF(folder);
+        batch.room = left > GRANT ? GRANT : left > 0 ? left : 0;
+        int more = left > batch.room;  /* room beyond this batch's share: a batch that spends it takes more */
+        if (batch.room > 0 && set_room(&walk, left - batch.room) < 0) {
             failed = 1;
             break;
         }
-        failed = directory(&walk, folder, &count) < 0;
-        Py_DECREF(folder);
-        if (now() >= deadline)
-            break;
+        int nomemory = 0;
+        Py_BEGIN_ALLOW_THREADS
+        while (batch.stack.size > 0 && batch.records.size < RECORDS_LIMIT && !(more && batch.room <= 0)) {
+            Pending item;
+            size_t at = pop_pending(&batch.stack, &item);
+            if (reserve(&batch.folder, item.length + 1) < 0) {
+                nomemory = 1;
+                break;
+            }
+            memcpy(batch.folder.data, batch.stack.data + at, item.length + 1);
+            if (batch_folder(&walk, &batch, batch.folder.data, item.length, item.deferred) < 0) {
+                nomemory = 1;
+                break;
+            }
+            if (now() >= deadline) {
+                expired = 1;
+                break;
+            }
+        }
+        Py_END_ALLOW_THREADS
+        if (batch.room != 0 || left > 0) {  /* the share's rest back (less, where the last folder overran it) */
+            Py_ssize_t now_left = room_left(&walk);
+            failed = (now_left == -1 && PyErr_Occurred()) || set_room(&walk, now_left + batch.room) < 0;
+            batch.room = 0;
+        }
+        if (!failed && materialize(&walk, &batch) < 0)
+            failed = 1;
+        if (!failed && nomemory) {
+            PyErr_NoMemory();
+            failed = 1;
+        }
     }
+    if (!failed && unload(&walk, &batch) < 0)
+        failed = 1;
     while (walk.depth > 0)
         unchain(&walk);
     PyMem_Free(walk.names.items);
@@ -582,9 +749,13 @@ static PyObject *walk(PyObject *module, PyObject *args) {
     PyMem_RawFree(walk.listed.data);
     PyMem_RawFree(walk.path.data);
     PyMem_RawFree(walk.kept.data);
+    PyMem_RawFree(walk.again.data);
+    PyMem_RawFree(batch.stack.data);
+    PyMem_RawFree(batch.records.data);
+    PyMem_RawFree(batch.folder.data);
     if (failed)
         return NULL;
-    return PyLong_FromSsize_t(count);
+    return PyLong_FromSsize_t(batch.count);
 }
 
 static PyMethodDef methods[] = {

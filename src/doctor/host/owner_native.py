@@ -22,12 +22,13 @@ import os
 import time
 from collections.abc import Callable
 
-from doctor.host import owner_walk
+from doctor.host import owner_early, owner_pace, owner_walk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import ModuleType
 
+    from doctor.host.owner_early import Early
     from doctor.host.owner_walk import _Walk
 
 
@@ -40,9 +41,18 @@ def _load() -> ModuleType | None:
 
 
 module = _load()
-FIRST_SLICE = 0.02  # seconds of walking before the walk is judged CPU-bound (threads) or waiting on I/O
-SLICE = 0.01  # seconds a thread walks before it may hand folders to a waiting one
 _MAX_NS = (1 << 63) - 1  # the C walk's times are 64-bit nanoseconds
+
+
+def arguments(walk: _Walk, root: str) -> tuple[object, ...] | None:
+    """The C walk's arguments that stay the same for a whole walk (up to its `room`); None where the
+    extension is missing or cannot read the exclude globs."""
+    globs = owner_walk.fnmatch_globs(walk.exclude) if module is not None else None
+    if module is None or globs is None:
+        return None
+    return (walk.uid, tuple(map(os.fsencode, globs[0])), tuple(map(os.fsencode, globs[1])),
+            len(os.fsencode(root.rstrip("/"))) + 1,  # in bytes, as the C walk slices its paths
+            walk.cache is not None, min(walk.racy, _MAX_NS))
 
 
 def native_walk(walk: _Walk, root: str, pending: collections.deque[str], workers: int,
@@ -53,42 +63,78 @@ def native_walk(walk: _Walk, root: str, pending: collections.deque[str], workers
     The first slice tells a walk waiting on I/O (it goes on in Python's threads, which overlap the
     waits: doctor.host.owner_parallel) from one the CPU bounds; the rest runs in `processes`
     threads (the C walk lists and lstat()s without the GIL), sharing the folders still queued."""
-    globs = owner_walk.fnmatch_globs(walk.exclude) if module is not None else None
-    if module is None or globs is None:
+    fixed = arguments(walk, root)
+    if fixed is None:
         return False
-    fixed = (walk.uid, tuple(map(os.fsencode, globs[0])), tuple(map(os.fsencode, globs[1])),
-             len(os.fsencode(root.rstrip("/"))) + 1,  # in bytes, as the C walk slices its paths
-             walk.cache is not None, min(walk.racy, _MAX_NS))
+    assert module is not None
     # every entry of the first slice is lstat()ed where it is listed, so what it leaves may go to
     # the Python walk; after it, a subfolder's owner is checked when it is opened (`unchecked`)
-    results = (walk.strays, walk.unreadable, walk.excluded_in, walk.entries)
-    later: tuple[object, ...] = (*results, set())
     stack = list(pending)
     room = [walk.room]  # the cache items left, which every call (every thread's) counts down
-    clock = time.monotonic
-    started = clock()
-    ran = owner_walk._ran_ns()
+    started = time.monotonic()
+    ran = owner_pace.ran_ns()
     try:
-        count = module.walk(stack, *fixed, room, FIRST_SLICE, *results)
+        count = module.walk(stack, *fixed, room, owner_pace.FIRST_SLICE, *results(walk))
         walk.count += count
-        now = clock()
-        if (stack and count * owner_walk.PACE < (now - started) * owner_walk.SLOW_ENTRIES_PER_PACE
-                and owner_walk._blocked(now - started, ran)):
-            from doctor.host.owner_parallel import threads_walk  # stat() waits on I/O: threads overlap it
-
+        if stack and owner_pace.waiting_on_io(count, time.monotonic() - started, ran):
             walk.room = room[0]
-            threads_walk(walk, stack, workers, progress, started)
+            on_threads(walk, stack, workers, progress, started)
             room[0] = walk.room
-        elif (threads := min(processes, _idle_cores(processes))) > 1 and len(stack) > 1:
-            _together(walk, stack, threads, progress, started, (*fixed, room), later)
         else:
-            while stack:
-                walk.count += module.walk(stack, *fixed, room, owner_walk.PACE, *later)
-                if progress is not None and clock() - started >= owner_walk.PROGRESS_AFTER:
-                    progress(walk.count)
+            go_on(walk, stack, (*fixed, room), set(), processes, progress, started)
     finally:
         walk.room = room[0]
     return True
+
+
+def adopt(walk: _Walk, early: Early, workers: int, progress: Callable[[int], None] | None, processes: int) -> None:
+    """Go on with the walk a preflight started early (doctor.host.owner_early), stopped where it is,
+    as `native_walk` would have gone on: its results become `walk`'s."""
+    walk.strays, walk.unreadable, walk.excluded_in = early.strays, early.unreadable, early.excluded_in
+    walk.entries = early.entries  # type: ignore[assignment]  # the C walk's entries, as _Walk's
+    walk.count += early.count
+    walk.racy = early.racy
+    walk.room = early.room[0]
+    if early.state == owner_early.ON_IO:  # found waiting on I/O after its first slice
+        on_threads(walk, early.stack, workers, progress, early.started)
+    elif early.stack:
+        try:
+            go_on(walk, early.stack, (*early.fixed, early.room), early.unchecked, processes, progress, early.started,
+                  early.module)
+        finally:
+            walk.room = early.room[0]
+
+
+def results(walk: _Walk) -> tuple[object, ...]:
+    """What the C walk appends to: `walk`'s strays, unreadable folders, folders holding an
+    excluded entry, and cache entries."""
+    return walk.strays, walk.unreadable, walk.excluded_in, walk.entries
+
+
+def on_threads(walk: _Walk, stack: list[str], workers: int, progress: Callable[[int], None] | None,
+               started: float) -> None:
+    """The rest of a walk that waits on stat() (I/O): in Python's threads, which overlap the waits."""
+    from doctor.host.owner_parallel import threads_walk
+
+    threads_walk(walk, stack, workers, progress, started)
+
+
+def go_on(walk: _Walk, stack: list[str], fixed: tuple[object, ...], unchecked: set[str], processes: int,
+          progress: Callable[[int], None] | None, started: float, c: ModuleType | None = None) -> None:
+    """The rest of a CPU-bound walk after its first slice: `stack` in C (`c`, default `module`),
+    in a thread per idle core (of `processes`) or in this one; `fixed` the C walk's arguments up to
+    its `room` (included), `unchecked` the folders of `stack` whose owner their own open checks."""
+    c = c or module
+    assert c is not None
+    later = (*results(walk), unchecked)
+    if (threads := min(processes, _idle_cores(processes))) > 1 and len(stack) > 1:
+        _together(walk, stack, threads, progress, started, fixed, later, c.walk)
+        return
+    clock = time.monotonic
+    while stack:
+        walk.count += c.walk(stack, *fixed, owner_pace.PACE, *later)
+        if progress is not None and clock() - started >= owner_pace.PROGRESS_AFTER:
+            progress(walk.count)
 
 
 def _idle_cores(cores: int, loadavg: str = "/proc/loadavg") -> int:
@@ -105,16 +151,15 @@ def _idle_cores(cores: int, loadavg: str = "/proc/loadavg") -> int:
 
 
 def _together(walk: _Walk, stack: list[str], processes: int, progress: Callable[[int], None] | None,
-              started: float, fixed: tuple[object, ...], results: tuple[object, ...]) -> None:
-    """Walk `stack` in `processes` threads (`fixed`: the C walk's arguments up to its shared
-    `room`). Each walks folders from a stack of its own, in slices of SLICE seconds; a thread out
+              started: float, fixed: tuple[object, ...], results: tuple[object, ...],
+              walker: Callable[..., int]) -> None:
+    """Walk `stack` in `processes` threads with the C walk `walker` (`fixed`: its arguments up to
+    its shared `room`). Each walks folders from a stack of its own, in slices of SLICE seconds; a thread out
     of folders takes one from the shared queue, which a thread with folders to spare fills (the
     oldest half of its stack: the biggest subtrees) between two of its slices while another
     waits. Only a stack's own thread touches it."""
     import threading
 
-    assert module is not None
-    walker = module.walk
     shared = collections.deque(stack)
     lock = threading.Condition()
     state = {"busy": 0, "waiting": 0, "stop": False}
@@ -136,7 +181,7 @@ def _together(walk: _Walk, stack: list[str], processes: int, progress: Callable[
                             return
                         mine.append(shared.popleft())
                         state["busy"] += 1
-                count = walker(mine, *fixed, SLICE, *results)
+                count = walker(mine, *fixed, owner_pace.SLICE, *results)
                 with lock:
                     walk.count += count
                     if state["stop"]:
@@ -149,7 +194,7 @@ def _together(walk: _Walk, stack: list[str], processes: int, progress: Callable[
                         shared.extend(mine[:half])
                         del mine[:half]
                         lock.notify_all()
-                if first and progress is not None and clock() - started >= owner_walk.PROGRESS_AFTER:
+                if first and progress is not None and clock() - started >= owner_pace.PROGRESS_AFTER:
                     progress(walk.count)
         except BaseException as error:  # a MemoryError, an interrupt: every thread stops, the caller raises
             with lock:

@@ -3,8 +3,8 @@
 `fork_walk` splits the directories still queued over one walker per core (the walk is CPU-bound:
 each walker lstat()s on its own GIL); `threads_walk` walks on with threads that grow while
 entries come in slowly (stat() waiting on I/O releases the GIL). doctor.host.owner_walk imports
-this only when a walk goes parallel (a small tree never does), and its PACE, PROGRESS_AFTER and
-SLOW_ENTRIES_PER_PACE pace both.
+this only when a walk goes parallel (a small tree never does); doctor.host.owner_pace's PACE,
+PROGRESS_AFTER and SLOW_ENTRIES_PER_PACE pace both.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import struct
 import time
 from collections.abc import Callable, Iterable
 
-from doctor.host import owner_walk
+from doctor.host import owner_pace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -163,12 +163,12 @@ class _Pacer:
     def _run(self, count: Callable[[], int], progress: Callable[[int], None] | None,
              grow: Callable[[], None] | None, started: float) -> None:
         last = count()
-        while not self._done.wait(owner_walk.PACE):
+        while not self._done.wait(owner_pace.PACE):
             now = count()
-            if grow is not None and now - last < owner_walk.SLOW_ENTRIES_PER_PACE:
+            if grow is not None and now - last < owner_pace.SLOW_ENTRIES_PER_PACE:
                 grow()
             last = now
-            if progress is not None and time.monotonic() - started >= owner_walk.PROGRESS_AFTER:
+            if progress is not None and time.monotonic() - started >= owner_pace.PROGRESS_AFTER:
                 progress(last)
 
     def stop(self) -> None:

@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from doctor.host import owner_pace
 from doctor.host.owner_scan import OwnerScan
 from doctor.host.owner_scan import path_order as path_order  # checks/root_owned_files imports it here
 from doctor.lazyre import lazy
@@ -47,10 +48,6 @@ WORKERS = 8
 # forks; past ~3,000 entries a fork (~1 ms) already pays for itself (measured on 2 cores)
 FORK_AFTER = 2_000
 SUBTREES_PER_PROCESS = 8  # frontier directories per walker before splitting, for balance
-PROGRESS_AFTER = 1.0
-PACE = 0.1
-# a warm page cache yields ~250k lstat/s from one thread; far fewer means stat() is waiting on I/O
-SLOW_ENTRIES_PER_PACE = 5000
 # a walker's result: strays (path, uid, gid, is_dir), unreadable dirs, dirs holding an excluded entry,
 # count, count taken from the cache, the cache entries it made or kept (owner_cache.Entry by path)
 _Raw = tuple[list[tuple[str, int, int, bool]], list[str], list[str], int, int, dict[str, "Entry"]]
@@ -285,18 +282,29 @@ def scan_owners(
             owner_refresh.later(cache, str(root), uid, exclude)
     walk = _Walk(uid, len(str(root).rstrip("/")) + 1, exclude, old, racy,
                  owner_cache.MAX_ITEMS if cache is not None else 0)
-    st = os.lstat(root)
-    if st.st_uid != uid:
-        walk.strays.append((str(root), st.st_uid, st.st_gid, True))
     pending = collections.deque([str(root)])
-    if not walk.cache:  # a full walk: in C where the package was built with it
+    early = None
+    if not walk.cache:  # a full walk: the one the preflight started early (owner_early), where it is this one
+        from doctor.host import owner_early
+
+        early = owner_early.take((str(root), uid, tuple(exclude), cache))
+    if early is not None:
+        from doctor.host import owner_native
+
+        owner_native.adopt(walk, early, workers, progress, processes)
+        pending.clear()
+    else:
+        st = os.lstat(root)
+        if st.st_uid != uid:
+            walk.strays.append((str(root), st.st_uid, st.st_gid, True))
+    if pending and not walk.cache:  # a full walk: in C where the package was built with it
         from doctor.host import owner_native
 
         if owner_native.native_walk(walk, str(root), pending, workers, progress, processes):
             pending.clear()
     directory, popleft, push, clock = walk.directory, pending.popleft, pending.append, time.monotonic
     started = paced = clock()
-    ran_since_start = ran_since_pace = _ran_ns()
+    ran_since_start = ran_since_pace = owner_pace.ran_ns()
     last = 0
     split = SUBTREES_PER_PROCESS * processes
     handoff = processes > 1 or not walk.cache  # whether the walk may leave this thread (to find, or forks)
@@ -308,8 +316,7 @@ def scan_owners(
         # busy) the walk is as slow while it waits for a core, and threads would then fight over
         # the GIL. So "slow" also asks the scheduler whether this thread was blocked.
         if (handoff and walk.count - walk.reused >= fork_after and len(pending) >= split
-                and (walk.count * PACE >= (now - started) * SLOW_ENTRIES_PER_PACE
-                     or not _blocked(now - started, ran_since_start))):
+                and not owner_pace.waiting_on_io(walk.count, now - started, ran_since_start)):
             # a full walk (no folder of a warm cache to skip) goes to GNU find; else forked walkers
             if not walk.cache:
                 from doctor.host import owner_find  # here: a small project's walk never hands over
@@ -322,44 +329,16 @@ def scan_owners(
                 fork_walk(walk, list(pending), processes, progress, started)
                 break
             handoff = False  # one core and no find: this thread walks on
-        if now - paced >= PACE:
-            if walk.count - last < SLOW_ENTRIES_PER_PACE and _blocked(now - paced, ran_since_pace):
+        if now - paced >= owner_pace.PACE:
+            if walk.count - last < owner_pace.SLOW_ENTRIES_PER_PACE and owner_pace.blocked(now - paced, ran_since_pace):
                 from doctor.host.owner_parallel import threads_walk
 
                 threads_walk(walk, pending, workers, progress, started)
                 break
-            paced, last, ran_since_pace = now, walk.count, _ran_ns()
-            if progress is not None and now - started >= PROGRESS_AFTER:
+            paced, last, ran_since_pace = now, walk.count, owner_pace.ran_ns()
+            if progress is not None and now - started >= owner_pace.PROGRESS_AFTER:
                 progress(last)
     if cache is not None and walk.entries != old:  # old is the loaded table whenever there is a cache
         owner_cache.store(cache, str(root), uid, exclude, created, walk.entries)
     return OwnerScan(root, uid, tuple(sorted(walk.strays)), walk.count + 1, tuple(map(Path, walk.unreadable)),
                      frozenset(map(Path, walk.excluded_in)))
-
-
-def _ran_ns() -> int | None:
-    """This thread's time on a CPU plus its time waiting for one (ns), or None where unknown.
-
-    /proc/thread-self/schedstat holds both (Linux): the rest of the wall time the thread slept,
-    i.e. waited on I/O. Read with bare os calls (~10 µs).
-    """
-    try:
-        fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        fields = os.read(fd, 128).split()
-        return int(fields[0]) + int(fields[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    finally:
-        os.close(fd)
-
-
-def _blocked(wall: float, ran_before: int | None) -> bool:
-    """Whether this thread slept (waited on I/O) for at least half of the last `wall` seconds,
-    given _ran_ns() at their start; True where the scheduler cannot tell (the rate alone decides)."""
-    ran_now = _ran_ns()
-    if ran_before is None or ran_now is None:
-        return True
-    return (ran_now - ran_before) <= wall * 1e9 / 2

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from doctor.cachedir import cache_dir
+from doctor.host.owner_early import expected_ids
 from doctor.host.owner_scan import OwnerScan, Stray
 from doctor.host.owner_walk import exclusion, scan_owners
 from doctor.model import record
@@ -52,15 +53,7 @@ def expected_owner(root: Path, env: Mapping[str, str]) -> Owner:
 
     Not "anyone but root": doctor may run as root in CI, on a checkout root owns.
     """
-    euid = os.geteuid()
-    if euid == 0 and env.get("SUDO_UID", "").isdigit():
-        gid = env.get("SUDO_GID", "")
-        return Owner(int(env["SUDO_UID"]), int(gid) if gid.isdigit() else int(env["SUDO_UID"]), "SUDO_UID")
-    st = os.stat(root)
-    if st.st_uid == 0 and euid != 0:
-        # a root-owned project dir while a user runs doctor: the dir itself is the stray
-        return Owner(euid, os.getegid(), "current user")
-    return Owner(st.st_uid, st.st_gid, f"owner of {root.name or root}")
+    return Owner(*expected_ids(str(root), env))
 
 
 def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = (),

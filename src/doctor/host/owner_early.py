@@ -1,0 +1,190 @@
+"""The first ownership walk on a project, started as the preflight starts, beside the rest of it.
+
+A preflight's first walk on a project (no warm cache: doctor.host.owner_cache) lists and
+lstat()s every entry, which on a big tree is most of the run; the run's own start (the
+interpreter's imports, the configuration, the compose file's parse) comes before the check that
+asks for the walk. `start`, called by the command line before doctor imports its checks and
+reads the project, starts that walk in a thread of its own when the command line alone makes it
+near certain: root-owned-files selected (or no --select) and not ignored, no doctor.yaml or
+pyproject.toml naming doctor in the project folder (they may choose the checks or exclude paths),
+a compose file in it, Linux (where containers leave root-owned files), doctor.host._ownerwalk
+built, and no cache file of this project's walk. The C walk lists folders without the GIL, in
+batches (the GIL is taken once a batch), so the run's Python code goes on beside it.
+
+The walk is a guess at the one the check will ask for: the project folder, its owner's uid (as
+doctor.host.owners.expected_owner), no exclude pattern, the cache on or off as the run has it.
+doctor.host.owner_walk.scan_owners adopts it (`take`) only when the check asks for exactly that
+walk, and a full one; any other ask stops it (the check's scope widened to a bind beside the
+project, a SUDO_UID, a pattern). Adopted, it goes on as owner_native's walk would from where it is
+(in a thread per idle core, or in the caller's), or, found waiting on I/O after its first slice,
+in Python's threads. What no check takes is stopped when the checks have run (`discard`); the
+process's exit ends a thread still in a slice. This module imports only `os`, `sys` and `_thread`
+before the thread starts (doctor.cachedir and doctor.host.owner_cache, both small, to find the
+cache file): nothing the thread's start would wait for.
+"""
+
+from __future__ import annotations
+
+import _thread
+import os
+import sys
+import time  # already imported by the interpreter's start
+
+from doctor.host import owner_pace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from types import ModuleType
+
+ROOT_OWNED = "root-owned-files"
+# the files compose looks for in a folder (doctor.project.discover), in its order
+COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+WALKING, DONE, ON_IO, STOPPED = "walking", "done", "waiting on I/O", "stopped"
+
+
+class Early:
+    """One walk started early: its key (root, uid, exclude, cache folder), the C walk's arguments
+    and results (owner_walk._Walk's lists and dict), and its thread's state."""
+
+    __slots__ = ("count", "done", "entries", "error", "excluded_in", "fixed", "key", "module", "racy", "room",
+                 "stack", "started", "state", "stop", "strays", "unchecked", "unreadable")
+
+    def __init__(self, key: tuple[str, int, tuple[str, ...], str | None], module: ModuleType,
+                 fixed: tuple[object, ...], racy: int, room: int) -> None:
+        self.key = key
+        self.module = module  # the C walk (doctor.host._ownerwalk), which the check's walk goes on with
+        self.fixed = fixed
+        self.racy = racy
+        self.room = [room]
+        self.strays: list[tuple[str, int, int, bool]] = []
+        self.unreadable: list[str] = []
+        self.excluded_in: list[str] = []
+        self.entries: dict[str, object] = {}
+        self.unchecked: set[str] = set()
+        self.stack = [key[0]]
+        self.count = 0
+        self.state = WALKING
+        self.stop = False
+        self.error: BaseException | None = None
+        self.started = time.monotonic()
+        self.done = _thread.allocate_lock()  # held while the thread walks
+
+
+_early: list[Early] = []
+
+
+def start(env: Mapping[str, str], path: str, select: Sequence[str] | None, ignore: Sequence[str] | None) -> None:
+    """Start the walk root-owned-files will surely ask for, when the command line says so (see the
+    module docstring). Never raises: a walk that cannot start is made by the check as before."""
+    if _early or not sys.platform.startswith("linux"):
+        return
+    if (select is not None and ROOT_OWNED not in select) or (ignore is not None and ROOT_OWNED in ignore):
+        return
+    try:
+        _start(env, path)
+    except Exception:  # a guess that cannot be made is no error: the check walks
+        return
+
+
+def _start(env: Mapping[str, str], path: str) -> None:
+    module = _module()
+    if module is None:
+        return
+    from doctor.host.early import configured
+
+    if configured(path) or not os.path.isdir(path):  # a compose file named: the project loader decides
+        return
+    root = os.path.realpath(path)
+    if not any(os.path.isfile(os.path.join(root, name)) for name in COMPOSE_NAMES):
+        return
+    uid = expected_ids(root, env)[0]
+    from doctor.cachedir import cache_dir
+    from doctor.host import owner_cache
+
+    cache = cache_dir(env)
+    if cache is not None and os.path.exists(os.path.join(cache, owner_cache.file_name(root, uid, ()))):
+        return  # a warm cache: the check's walk lists only what changed
+    racy = time.time_ns() - owner_cache.RACY_NS
+    fixed = (uid, (), (), len(os.fsencode(root.rstrip("/"))) + 1, cache is not None, min(racy, (1 << 63) - 1))
+    early = Early((root, uid, (), cache), module, fixed, racy, owner_cache.MAX_ITEMS if cache is not None else 0)
+    info = os.lstat(root)
+    if info.st_uid != uid:
+        early.strays.append((root, info.st_uid, info.st_gid, True))
+    early.done.acquire()
+    try:
+        _thread.start_new_thread(_walk, (early,))
+    except RuntimeError:  # "can't start new thread" (a pids limit): the check walks
+        early.done.release()
+        return
+    _early.append(early)
+
+
+def _module() -> ModuleType | None:
+    try:
+        from doctor.host import _ownerwalk  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _ownerwalk  # type: ignore[no-any-return]
+
+
+def _walk(early: Early) -> None:
+    """The thread: the first slice (every entry lstat()ed where it is listed), the test for a walk
+    waiting on I/O, then slices until the stack is empty or `stop` is set."""
+    module = early.module
+    try:
+        results = (early.strays, early.unreadable, early.excluded_in, early.entries)
+        ran = owner_pace.ran_ns()
+        count = module.walk(early.stack, *early.fixed, early.room, owner_pace.FIRST_SLICE, *results)
+        early.count += count
+        if early.stack and owner_pace.waiting_on_io(count, time.monotonic() - early.started, ran):
+            early.state = ON_IO
+            return
+        later = (*results, early.unchecked)
+        while early.stack and not early.stop:
+            early.count += module.walk(early.stack, *early.fixed, early.room, owner_pace.SLICE, *later)
+        early.state = STOPPED if early.stack else DONE
+    except BaseException as error:  # handed to `take`, which leaves the walk to the check
+        early.error = error
+    finally:
+        early.done.release()
+
+
+def take(key: tuple[str, int, tuple[str, ...], str | None]) -> Early | None:
+    """The walk started early for exactly `key` (root, uid, exclude, cache folder), stopped where it
+    is (its `state` says what is left: DONE, ON_IO or STOPPED with folders on its `stack`), handed
+    over once; None (any other walk stopped) when there is none."""
+    if not _early:
+        return None
+    early = _early.pop()
+    _end(early)
+    if early.key != key or early.error is not None:
+        return None
+    return early
+
+
+def discard() -> None:
+    """Stop a walk no check took (the run's checks are done); never waits for its slice to end."""
+    while _early:
+        _early.pop().stop = True
+
+
+def _end(early: Early) -> None:
+    early.stop = True
+    early.done.acquire()  # the slice under way ends (owner_pace.SLICE)
+    early.done.release()
+
+
+def expected_ids(root: str, env: Mapping[str, str]) -> tuple[int, int, str]:
+    """(uid, gid, why) project files should have: the sudo user under sudo, else the folder's
+    owner (doctor.host.owners.expected_owner). Not "anyone but root": doctor may run as root in
+    CI, on a checkout root owns."""
+    euid = os.geteuid()
+    if euid == 0 and env.get("SUDO_UID", "").isdigit():
+        gid = env.get("SUDO_GID", "")
+        return int(env["SUDO_UID"]), int(gid) if gid.isdigit() else int(env["SUDO_UID"]), "SUDO_UID"
+    info = os.stat(root)
+    if info.st_uid == 0 and euid != 0:
+        # a root-owned project dir while a user runs doctor: the dir itself is the stray
+        return euid, os.getegid(), "current user"
+    return info.st_uid, info.st_gid, f"owner of {os.path.basename(root.rstrip('/')) or root}"
