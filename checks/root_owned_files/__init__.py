@@ -156,6 +156,7 @@ class RootOwnedFiles(Check):
 
     id = "root-owned-files"
     fix_family = "owners"
+    prefetch = ("owners",)  # the walk the preflight started as it started goes on while the other checks run
     severity = Severity.WARNING
 
     def __init__(self, severity: Severity | None = None, exclude: Sequence[str] = ()) -> None:

@@ -48,7 +48,7 @@ PROBE_TIMEOUT = 2.0
 # the probes Host.prefetch starts, by how long they usually take to answer, quickest first: the
 # engine runs the checks that wait on the slowest last, so each probe has the most time and
 # what follows a long wait is short (the user's login shell can take half a second)
-PROBES = ("containers", "images", "compose_version", "shell")
+PROBES = ("containers", "images", "compose_version", "owners", "shell")
 
 
 class Host:
@@ -63,7 +63,9 @@ class Host:
 
         "shell": the login shell's PATH; "containers", "images": the engine's container and
         image lists (the request is sent now, the answer read when a check asks for it);
-        "compose_version": `docker compose version`.
+        "compose_version": `docker compose version`; "owners": the ownership scan's first walk on a
+        project, which the command line started already where it could (doctor.host.owner_early):
+        nothing to start here, the check that waits for it only runs after the others.
         """
         if probe == "shell":
             self.shell.start()

@@ -47,8 +47,8 @@ class Early:
     """One walk started early: its key (root, uid, exclude, cache folder), the C walk's arguments
     and results (owner_walk._Walk's lists and dict), and its thread's state."""
 
-    __slots__ = ("count", "done", "entries", "error", "excluded_in", "fixed", "key", "module", "racy", "room",
-                 "stack", "started", "state", "stop", "strays", "unchecked", "unreadable")
+    __slots__ = ("count", "done", "entries", "error", "excluded_in", "fixed", "key", "module", "pid", "racy",
+                 "room", "stack", "started", "state", "stop", "strays", "unchecked", "unreadable")
 
     def __init__(self, key: tuple[str, int, tuple[str, ...], str | None], module: ModuleType,
                  fixed: tuple[object, ...], racy: int, room: int) -> None:
@@ -69,6 +69,7 @@ class Early:
         self.error: BaseException | None = None
         self.started = time.monotonic()
         self.done = _thread.allocate_lock()  # held while the thread walks
+        self.pid = os.getpid()  # a forked process has the walk's memory, not its thread
 
 
 _early: list[Early] = []
@@ -99,9 +100,10 @@ def _start(env: Mapping[str, str], path: str) -> None:
     if not any(os.path.isfile(os.path.join(root, name)) for name in COMPOSE_NAMES):
         return
     uid = expected_ids(root, env)[0]
-    from doctor.cachedir import cache_dir
+    from doctor.cachedir import cache_dir, keep_out
     from doctor.host import owner_cache
 
+    keep_out(root)  # as the run does before it asks for a cache folder: none inside the project
     cache = cache_dir(env)
     if cache is not None and os.path.exists(os.path.join(cache, owner_cache.file_name(root, uid, ()))):
         return  # a warm cache: the check's walk lists only what changed
@@ -157,6 +159,8 @@ def take(key: tuple[str, int, tuple[str, ...], str | None]) -> Early | None:
     if not _early:
         return None
     early = _early.pop()
+    if early.pid != os.getpid():
+        return None  # a copy in a forked process: its thread walks in the parent only
     _end(early)
     if early.key != key or early.error is not None:
         return None
