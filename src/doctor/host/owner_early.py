@@ -19,8 +19,8 @@ project, a SUDO_UID, a pattern). Adopted, it goes on as owner_native's walk woul
 (in a thread per idle core, or in the caller's), or, found waiting on I/O after its first slice,
 in Python's threads. What no check takes is stopped when the checks have run (`discard`); the
 process's exit ends a thread still in a slice. This module imports only `os`, `sys` and `_thread`
-before the thread starts (doctor.cachedir and doctor.host.owner_cache, both small, to find the
-cache file): nothing the thread's start would wait for.
+before the thread starts (doctor.host.early, compose_probe, doctor.cachedir and owner_cache, each
+small, to read the folder and find the cache file): nothing the thread's start would wait for.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 ROOT_OWNED = "root-owned-files"
-# the files compose looks for in a folder (doctor.project.discover), in its order
-COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 WALKING, DONE, ON_IO, STOPPED = "walking", "done", "waiting on I/O", "stopped"
 
 
@@ -97,7 +95,9 @@ def _start(env: Mapping[str, str], path: str) -> None:
     if configured(path) or not os.path.isdir(path):  # a compose file named: the project loader decides
         return
     root = os.path.realpath(path)
-    if not any(os.path.isfile(os.path.join(root, name)) for name in COMPOSE_NAMES):
+    from doctor.host.compose_probe import MAIN_NAMES  # imports only os: the start's own next import
+
+    if not any(os.path.isfile(os.path.join(root, name)) for name in MAIN_NAMES):
         return
     uid = expected_ids(root, env)[0]
     from doctor.cachedir import cache_dir, keep_out
