@@ -234,3 +234,51 @@ def test_add_environment_sets_a_key_only_compose_interpolates_when_asked() -> No
     mapped = "services:\n  app:\n    environment:\n      PORT: ${PORT:-8000}\n      OWN: x${PORT}\n"
     assert add_environment(mapped, "app", {"PORT": "80", "OWN": "y"}, interpolated=True) == \
         "services:\n  app:\n    environment:\n      PORT: '80'\n      OWN: x${PORT}\n"
+
+
+# services separated by blank lines, the next one headed by a comment: ruamel's round trip hangs
+# both on the last value of the service above, so an added key landed below them, against `db:`
+SEPARATED = """\
+services:
+  api:
+    image: python
+    command: serve
+    ports:
+      - "8000:8000"
+
+  # the database
+  db:
+    image: postgres
+    environment:
+      POSTGRES_DB: app
+
+volumes:
+  data:
+"""
+
+
+def test_an_added_key_keeps_the_blank_line_and_comment_before_the_next_service() -> None:
+    after_ports = '      - "8000:8000"\n'
+    env = add_environment(SEPARATED, "api", {"DB_HOST": "db"})
+    assert env == SEPARATED.replace(after_ports, after_ports + "    environment:\n      DB_HOST: db\n")
+    assert add_environment(env, "api", {"DB_HOST": "db"}) == env  # settled
+    volume = add_volume(SEPARATED, "api", "./src:/app/src")
+    assert volume == SEPARATED.replace(after_ports, after_ports + "    volumes:\n      - ./src:/app/src\n")
+    hosts = add_extra_host(SEPARATED, "api", "host.docker.internal:host-gateway")
+    assert hosts == SEPARATED.replace(after_ports, after_ports + '    extra_hosts:\n'
+                                      '      - "host.docker.internal:host-gateway"\n')
+
+
+def test_an_entry_added_to_a_block_closing_a_service_goes_above_the_separator() -> None:
+    env = add_environment(SEPARATED, "db", {"POSTGRES_USER": "app"})
+    assert env == SEPARATED.replace("      POSTGRES_DB: app\n", "      POSTGRES_DB: app\n      POSTGRES_USER: app\n")
+    listed = SEPARATED.replace("      POSTGRES_DB: app\n", "      - POSTGRES_DB=app\n")
+    assert add_environment(listed, "db", {"POSTGRES_USER": "app"}) == listed.replace(
+        "      - POSTGRES_DB=app\n", "      - POSTGRES_DB=app\n      - POSTGRES_USER=app\n")
+
+
+def test_the_blank_lines_a_kept_block_scalar_owns_stay_in_it() -> None:
+    # `|+` keeps the blank line after `run` as part of the command: moving the key above it would change the value
+    text = "services:\n  api:\n    command: |+\n      run\n\n  db:\n    image: postgres\n"
+    expected = text.replace("\n\n  db:", "\n\n    environment:\n      A: b\n  db:")
+    assert add_environment(text, "api", {"A": "b"}) == expected

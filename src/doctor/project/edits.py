@@ -263,7 +263,7 @@ def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | 
     """override_edit's Edit: the written lines rewritten, then the entries added as plain text where
     project.textedit knows the shape (`fast`), else through ruamel.yaml's round trip."""
     from doctor.project.textedit import insert_entries
-    from doctor.project.wholefile import YamlEditError, read_text, whole_file_edit
+    from doctor.project.wholefile import YamlEditError, above_separators, read_text, whole_file_edit
 
     try:
         text = read_text(path)
@@ -288,9 +288,9 @@ def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | 
         edited = "\n".join(lines)
         inserted = insert_entries(path, edited, section, additions) if fast or not additions else None
         new = _round_trip(edited, section, additions) if inserted is None else inserted
-        # ruamel hangs a separating blank line on the last entry, of an environment as of the volumes
-        # of an anchor (robotoff's x-robotoff-dev): the added entry goes above it
-        new = _above_separators(edited, new)
+        # the plain-text path puts an entry where the round trip does (below the blank line that
+        # separates services); both then move it above, as yamledit's own callers get it
+        new = above_separators(edited, new)
         return whole_file_edit(path, new)
     except YamlEditError:
         return None
@@ -308,38 +308,6 @@ def _round_trip(text: str, section: str, additions: Wanted) -> str:
             for volume in items:
                 text = add_volume(text, service, volume)
     return text
-
-
-def _above_separators(old: str, new: str) -> str:
-    """`new` with each block of added lines moved above the blank and comment lines right before it
-    when it closes a nested block: ruamel hangs the blank line (and a comment) that separates two
-    services on the last entry, so an appended entry lands below the separator, against the next
-    service."""
-    import difflib
-
-    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, _, _, b1, b2 in matcher.get_opcodes():
-        block = after[b1:b2]
-        start = len(out)
-        while start > 0 and _is_separator(out[start - 1]):
-            start -= 1
-        following = next((line for line in after[b2:] if not _is_separator(line)), None)
-        if op == "insert" and start < len(out) and not any(_is_separator(line) for line in block) and (
-                following is None or _indent(following) < _indent(block[0])):
-            out[start:start] = block
-        else:
-            out.extend(block)
-    return "".join(out)
-
-
-def _is_separator(line: str) -> bool:
-    return not line.strip() or line.lstrip().startswith("#")
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
 
 
 _QUOTED = {'"': lazy(r'"(?:[^"\\]|\\.)*"'), "'": lazy(r"'(?:[^']|'')*'")}

@@ -101,6 +101,35 @@ def keep_comments(old: str, new: str) -> str:
     return text
 
 
+def above_separators(old: str, new: str) -> str:
+    """`new` with each block of added lines moved above the blank and comment lines right before it
+    when it closes a nested block: ruamel hangs the blank line (and a comment) that separates two
+    services on the last entry, so an appended entry or key lands below the separator, against the
+    next service (project.yamledit's edits, and project.textedit's, which put it where the round
+    trip does)."""
+    import difflib
+
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, _, _, b1, b2 in matcher.get_opcodes():
+        block = after[b1:b2]
+        start = len(out)
+        while start > 0 and _is_comment_or_blank(out[start - 1]):
+            start -= 1
+        following = next((line for line in after[b2:] if not _is_comment_or_blank(line)), None)
+        if op == "insert" and start < len(out) and not any(_is_comment_or_blank(line) for line in block) and (
+                following is None or _indent(following) < _indent(block[0])):
+            out[start:start] = block
+        else:
+            out.extend(block)
+    return "".join(out)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
 def _is_comment_or_blank(line: str) -> bool:
     stripped = line.strip()
     return not stripped or stripped.startswith("#")

@@ -25,6 +25,7 @@ from ruamel.yaml.tag import Tag
 from doctor.lazyre import lazy
 from doctor.project.wholefile import (
     YamlEditError,
+    above_separators,
     block_end,
     indent_of,
     keep_comments,
@@ -276,6 +277,16 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
 
 def _dump(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, str] | None = None,
           touched: tuple[str, str] | None = None) -> str:
+    """The new text of the file (_written), with added lines moved above the blank and comment
+    lines that separate the service from the next one (wholefile.above_separators), where it
+    still reads back as `root`: a `|+` block scalar keeps the blank lines after it as its own."""
+    text = _written(yaml, root, original, added, touched)
+    moved = above_separators(original, text)
+    return moved if moved == text or _reads_back(original, moved, root) else text
+
+
+def _written(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, str] | None,
+             touched: tuple[str, str] | None) -> str:
     """The new text of the file: the round trip of `root`, checked to read back as `root`, and
     otherwise the file's own bytes.
 
