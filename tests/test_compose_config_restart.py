@@ -77,6 +77,7 @@ def test_a_restart_policy_the_engine_refuses_is_found_at_its_line(tmp_path: Path
     assert (tmp_path / "compose.yaml").read_text().splitlines()[line - 1].strip().startswith(written)
 
 
+@pytest.mark.docker
 def test_the_engine_refuses_exactly_what_doctor_reports(tmp_path: Path, docker_engine: str, compose_bin: str,
                                                         busybox_image: str) -> None:
     """Each case through `docker compose create` on the real engine: it fails where doctor reports,
