@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from fake_docker_engine import FakeEngine
+from why_run import run_why
 
 COMPOSE = """\
 services:
@@ -36,13 +35,6 @@ UP_OUTPUT = ("db-1   | FATAL: bad config\ndb-1 exited with code 1\n"
              "known\nweb-1 exited with code 1\n")
 
 
-def _why(root: Path, text: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ("COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES")}
-    environ = {**environ, "DOCKER_HOST": "tcp://127.0.0.1:9", "HOME": str(root), **(env or {})}  # no engine
-    return subprocess.run([sys.executable, "-m", "doctor", "why", *args], cwd=root, capture_output=True, text=True,
-                          timeout=120, input=text, env=environ)
-
-
 def _stack(tmp_path: Path) -> Path:
     root = tmp_path / "shop"
     root.mkdir()
@@ -51,7 +43,7 @@ def _stack(tmp_path: Path) -> Path:
 
 
 def test_the_folder_s_own_project_is_advised_bare(tmp_path: Path) -> None:
-    done = _why(_stack(tmp_path), UP_OUTPUT)
+    done = run_why(_stack(tmp_path), UP_OUTPUT)
     assert done.returncode == 1, done
     assert "fix      fix 'db' first (its symptom is listed under it), then `docker compose up` again\n" in done.stdout
 
@@ -68,7 +60,7 @@ def test_a_piped_up_of_another_project_is_advised_with_its_name_and_files(
         tmp_path: Path, args: tuple[str, ...], env: dict[str, str], words: str) -> None:
     root = _stack(tmp_path)
     (root / "dev.yaml").write_text("services:\n  web:\n    environment:\n      DEBUG: '1'\n")
-    done = _why(root, UP_OUTPUT, *args, env=env)
+    done = run_why(root, UP_OUTPUT, *args, env=env)
     assert done.returncode == 1, done
     assert f"fix      fix 'db' first (its symptom is listed under it), then `{words} up` again\n" in done.stdout, \
         done.stdout
@@ -96,8 +88,8 @@ def test_the_project_found_by_its_working_dir_label_is_advised_with_its_name(tmp
     engine = FakeEngine(tmp_path / "docker.sock", routes)
     try:
         env = {"DOCKER_HOST": engine.url, "PATH": "/nonexistent"}  # no compose to ask what it would recreate
-        done = _why(root, "", env=env)
-        asked = _why(root, "", "--service", "web", env=env)
+        done = run_why(root, "", env=env)
+        asked = run_why(root, "", "--service", "web", env=env)
     finally:
         engine.close()
     assert "`up` ran in this folder as 'track-b'" in done.stderr, done

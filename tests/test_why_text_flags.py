@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from why_run import run_why
 
 COMPOSE = """\
 services:
@@ -48,14 +49,6 @@ UP_OUTPUT = ("db-1   | FATAL: bad config\ndb-1 exited with code 1\n"
              "known\nweb-1 exited with code 1\n")
 FIX = "fix      fix 'db' first (its symptom is listed under it), then `{} up` again\n"
 TAKEN = "doctor: using {} from the `up` command line in the text\n"
-
-
-def _why(root: Path, text: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ("COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES",
-                                                                "COMPOSE_FILE", "COMPOSE_ENV_FILES")}
-    environ = {**environ, "DOCKER_HOST": "tcp://127.0.0.1:9", "HOME": str(root)}  # no engine
-    return subprocess.run([sys.executable, "-m", "doctor", "why", *args], cwd=cwd or root, capture_output=True,
-                          text=True, timeout=120, input=text, env=environ)
 
 
 def _stack(tmp_path: Path) -> Path:
@@ -95,7 +88,7 @@ def test_compose_s_own_options_on_the_up_command_line(line: str, expected: dict[
 def test_the_dev_file_and_profile_of_the_pasted_up_are_read(tmp_path: Path) -> None:
     root = _stack(tmp_path)
     text = f"me@box:~/shop$ docker compose -f docker-compose.dev.yml --profile debug up\n{DEV_OUTPUT}"
-    done = _why(root, text)
+    done = run_why(root, text)
     assert done.returncode == 1, done
     assert "✗ mailer  exited (1), in the piped output" in done.stdout, done.stdout
     assert "cause    service-name-drift  docker-compose.dev.yml:10" in done.stdout, done.stdout
@@ -103,7 +96,7 @@ def test_the_dev_file_and_profile_of_the_pasted_up_are_read(tmp_path: Path) -> N
     assert _taken_lines(done.stderr) == [TAKEN.format("-f docker-compose.dev.yml --profile debug").strip()], \
         done.stderr
     # the same as `doctor why -f docker-compose.dev.yml --profile debug` with the output alone
-    given = _why(root, DEV_OUTPUT, "-f", "docker-compose.dev.yml", "--profile", "debug")
+    given = run_why(root, DEV_OUTPUT, "-f", "docker-compose.dev.yml", "--profile", "debug")
     assert given.stdout == done.stdout, given
 
 
@@ -111,7 +104,7 @@ def test_the_dev_file_and_profile_of_the_pasted_up_are_read(tmp_path: Path) -> N
                                      "$ COMPOSE_PROJECT_NAME=track-b docker compose up",
                                      "2024-05-01T10:00:00Z Run docker compose --project-name=track-b up"])
 def test_the_project_name_of_the_pasted_up_is_read(tmp_path: Path, command: str) -> None:
-    done = _why(_stack(tmp_path), f"{command}\n{UP_OUTPUT}")
+    done = run_why(_stack(tmp_path), f"{command}\n{UP_OUTPUT}")
     assert done.returncode == 1, done
     assert done.stdout.startswith("doctor why . (compose project 'track-b')\n"), done.stdout
     assert FIX.format("docker compose -p track-b") in done.stdout, done.stdout
@@ -122,21 +115,21 @@ def test_the_project_name_of_the_pasted_up_is_read(tmp_path: Path, command: str)
 def test_the_user_s_own_options_win(tmp_path: Path) -> None:
     root = _stack(tmp_path)
     text = f"$ docker compose -p track-b -f docker-compose.dev.yml up\n{UP_OUTPUT}"
-    done = _why(root, text, "-p", "track-c", "-f", "compose.yaml")
+    done = run_why(root, text, "-p", "track-c", "-f", "compose.yaml")
     assert done.stdout.startswith("doctor why . (compose project 'track-c')\n"), done.stdout
     assert FIX.format("docker compose -p track-c") in done.stdout, done.stdout  # compose finds compose.yaml itself
     assert _taken_lines(done.stderr) == [
         "doctor: using -p track-c -f compose.yaml given to doctor why, not the `up` command line's -p track-b "
         "-f docker-compose.dev.yml"], done.stderr
     # the same name given: nothing to say, and the files the user did not give are the line's
-    same = _why(root, text, "-p", "track-b")
+    same = run_why(root, text, "-p", "track-b")
     assert _taken_lines(same.stderr) == [TAKEN.format("-f docker-compose.dev.yml").strip()], same.stderr
 
 
 def test_the_env_file_and_project_directory_of_the_pasted_up_are_read(tmp_path: Path) -> None:
     root = _stack(tmp_path)
     (root / ".env.dev").write_text("COMPOSE_PROJECT_NAME=track-d\n")
-    done = _why(root.parent, f"$ docker compose --project-directory shop --env-file shop/.env.dev up\n{UP_OUTPUT}",
+    done = run_why(root.parent, f"$ docker compose --project-directory shop --env-file shop/.env.dev up\n{UP_OUTPUT}",
                 cwd=root.parent)
     assert done.returncode == 1, done
     assert done.stdout.startswith("doctor why shop (compose project 'track-d')\n"), done.stdout
@@ -149,7 +142,7 @@ def test_the_env_file_and_project_directory_of_the_pasted_up_are_read(tmp_path: 
 @pytest.mark.parametrize("command", ["", "$ docker compose up", "+ docker compose up --no-deps -d db web 2>&1"])
 def test_a_text_with_no_such_option_reads_as_before(tmp_path: Path, command: str) -> None:
     root = _stack(tmp_path)
-    done = _why(root, f"{command}\n{UP_OUTPUT}" if command else UP_OUTPUT)
+    done = run_why(root, f"{command}\n{UP_OUTPUT}" if command else UP_OUTPUT)
     assert done.stdout.startswith("doctor why . (compose project 'shop')\n"), done.stdout
     assert FIX.format("docker compose") in done.stdout, done.stdout
     assert _taken_lines(done.stderr) == [], done.stderr
@@ -159,13 +152,13 @@ def test_a_file_or_name_compose_could_not_have_read_is_not_taken(tmp_path: Path)
     """A pasted `-f` that is not here (another machine's path) is said and left; a `-p` compose refuses is left to
     the refusal's own diagnosis (the name, the rule, the name to use)."""
     root = _stack(tmp_path)
-    done = _why(root, f"$ docker compose -f /elsewhere/ci.yml -p track-b up\n{UP_OUTPUT}")
+    done = run_why(root, f"$ docker compose -f /elsewhere/ci.yml -p track-b up\n{UP_OUTPUT}")
     assert done.stdout.startswith("doctor why . (compose project 'track-b')\n"), done.stdout
     assert _taken_lines(done.stderr) == [
         "doctor: the `up` command line in the text names -f /elsewhere/ci.yml, which is not here: not using its -f",
         TAKEN.format("-p track-b").strip()], done.stderr
     refused = 'invalid project name "Track-B": must consist only of lowercase alphanumeric characters\n'
-    bad = _why(root, f"$ docker compose -p Track-B up\n{refused}")
+    bad = run_why(root, f"$ docker compose -p Track-B up\n{refused}")
     assert "compose refused the project name 'Track-B'" in bad.stdout, bad.stdout
     assert _taken_lines(bad.stderr) == [], bad.stderr
 
@@ -213,7 +206,7 @@ def test_an_env_file_compose_could_not_find_explains_its_refusal(tmp_path: Path)
     it is missing explains the refusal (with the output alone, no finding did)."""
     root = _stack(tmp_path)
     refusal = f"env file {root}/.env.local not found: stat {root}/.env.local: no such file or directory\n"
-    done = _why(root, f"$ docker compose --env-file .env.local up -d\n{refusal}")
+    done = run_why(root, f"$ docker compose --env-file .env.local up -d\n{refusal}")
     assert done.returncode == 1, done
     assert "cause    compose-config  .env.local\n" in done.stdout, done.stdout
     assert _taken_lines(done.stderr) == [TAKEN.format("--env-file .env.local").strip()], done.stderr
