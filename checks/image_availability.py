@@ -234,7 +234,9 @@ class ImageAvailability(Check):
             message = (f"{head} is not on the engine, and {shown} builds it ('{builder_name}'), which this run does "
                        "not read: compose pulls it on up" + (f", and ':{tag}' is a local tag no registry has"
                                                               if tag in LOCAL_TAGS else " (needs the registry)"))
-            fix = Fix(f"build it first: docker compose -f {shown} build {builder_name}", Safety.ADVICE,
+            import shlex  # the title's command is pasted too: a folder named `my stack` stays one word
+
+            fix = Fix(f"build it first: docker compose -f {shlex.quote(shown)} build {builder_name}", Safety.ADVICE,
                       command=command)
             return self.finding(message, at, subject, fix, None if tag in LOCAL_TAGS else Severity.INFO)
         # a note without a fix: pulling on `up` is compose's normal way, nothing to repair

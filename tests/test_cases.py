@@ -185,3 +185,19 @@ def test_the_build_advice_names_the_compose_files_the_run_read(tmp_path: Path) -
                            load_registry()).report
     [fix] = [f.fix for f in report.findings if f.fix is not None]
     assert fix.command[-4:] == ("-f", str(tmp_path / "compose.dev.yaml"), "build", "builder")
+
+
+def test_the_build_advice_quotes_a_path_with_a_space(tmp_path: Path) -> None:
+    """ghostfolio's layout in a folder `my stack`, run from the folder above: the title's command named
+    `-f my stack/docker-compose.build.yml`, two words to a shell; its argv was right."""
+    case = CASES / "image-availability" / "a-local-tag-only-a-sibling-compose-file-builds"
+    root = tmp_path / "my stack"
+    shutil.copytree(case, root)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1"}
+    expected = json.loads((case / "expected.json").read_text())
+    options = ProjectOptions(path=root, cwd=tmp_path, env=env)
+    with _fake_engine(expected["engine"], env):
+        report = preflight(RunOptions(project=options, select=("image-availability",), env=env),
+                           load_registry()).report
+    [fix] = [f.fix for f in report.findings if f.fix is not None]
+    assert fix.title == "build it first: docker compose -f 'my stack/docker-compose.build.yml' build ghostfolio"

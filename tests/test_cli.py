@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +126,19 @@ def test_the_header_names_a_compose_file_given_as_path_not_its_folder(tmp_path: 
                      cwd=tmp_path)
     assert written.returncode == 0, written.stdout + written.stderr
     assert (tmp_path / "report.txt").read_text().startswith("doctor preflight proj/docker-compose.dev.yml  (runs on: ")
+
+
+def test_the_header_of_a_folder_with_a_space_is_a_command_that_runs(tmp_path: Path) -> None:
+    """The header printed `doctor preflight x y/clean stack`, which pasted into a shell names three
+    folders; quoted, the command it shows is the one that ran."""
+    shutil.copytree(EXAMPLES / "clean-stack", tmp_path / "x y" / "clean stack")
+    done = doctor("preflight", "x y/clean stack", "--select", "env-drift", cwd=tmp_path)
+    head = done.stdout.splitlines()[0]
+    assert head.startswith("doctor preflight 'x y/clean stack'  (runs on: "), done.stdout + done.stderr
+    words = shlex.split(head.split("  (runs on: ")[0])
+    assert words == ["doctor", "preflight", "x y/clean stack"]
+    again = doctor(*words[1:], "--select", "env-drift", cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout.splitlines()[0] == head, again.stdout + again.stderr
 
 
 @pytest.mark.parametrize(("cwd", "shown"), [("repo", "sub/missing.env"), ("sub", "missing.env")])

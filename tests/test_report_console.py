@@ -83,6 +83,23 @@ def test_the_header_names_a_compose_file_given_as_path_in_place_of_its_folder(tm
     assert out.getvalue() == "doctor preflight proj/docker-compose.dev.yml -f extra.yml  (runs on: host)\n\n"
 
 
+def test_the_header_quotes_a_path_as_a_shell_reads_it(tmp_path: Path) -> None:
+    """`doctor preflight x y/clean stack` copied from the header ran `doctor preflight x y/clean
+    stack`: three arguments, a folder that is not there. Quoted as shlex quotes; a plain path as before."""
+    root = write_project(tmp_path / "x y" / "clean stack")
+    options = RenderOptions(cwd=tmp_path)
+    assert render(canonical_report(root), Redactor(), options).splitlines()[0] == "doctor preflight 'x y/clean stack'"
+    out = io.StringIO()
+    Progress(out, options, live=False).begin(root, "host")
+    assert out.getvalue() == "doctor preflight 'x y/clean stack'  (runs on: host)\n\n"
+    odd = RenderOptions(cwd=tmp_path, given="-p demo", given_file=tmp_path / "it's $HOME" / "compose.yaml")
+    assert render(canonical_report(root), Redactor(), odd).splitlines()[0] == (
+        "doctor preflight 'it'\"'\"'s $HOME/compose.yaml' -p demo")
+    inside = RenderOptions(cwd=tmp_path / "x y")
+    assert render(canonical_report(root), Redactor(), inside).splitlines()[0] == "doctor preflight 'clean stack'"
+    assert render(canonical_report(root), Redactor(), RenderOptions(cwd=root)).splitlines()[0] == "doctor preflight ."
+
+
 def test_links_only_when_asked(tmp_path: Path) -> None:
     root = write_project(tmp_path / "proj")
     report = canonical_report(root)

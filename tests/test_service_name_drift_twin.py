@@ -70,6 +70,20 @@ def test_a_host_of_an_optional_file_with_no_peer_here_says_how_to_start_it(tmp_p
         "docker compose -f compose.yaml -f compose.observability.yaml up")
 
 
+def test_the_command_that_starts_the_optional_file_quotes_its_paths(tmp_path: Path) -> None:
+    """From the folder above a project in `my stack`, the command named `-f my stack/compose.yaml`:
+    pasted, compose read a file `my` and `stack/compose.yaml` as a service name."""
+    root = tmp_path / "my stack"
+    root.mkdir()
+    (root / "compose.observability.yaml").write_text("services:\n  jaeger:\n    image: jaegertracing/all-in-one\n")
+    (root / "compose.yaml").write_text("services:\n  frontend:\n    image: otel/demo\n    env_file: .env\n")
+    (root / ".env").write_text("JAEGER_HOST=jaeger\n")
+    options = ProjectOptions(path=root, cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    [finding] = list(ServiceNameDrift().run(Project(options), Host(env={})))
+    assert finding.fix is not None and finding.fix.title.endswith(
+        ": docker compose -f 'my stack/compose.yaml' -f 'my stack/compose.observability.yaml' up")
+
+
 def test_a_host_several_optional_files_declare_names_them_all(tmp_path: Path) -> None:
     """nautobot's development/: `db` is in docker-compose.postgres.yml, .mysql.yml and .dolt.yml (and
     14 files sit beside docker-compose.yml): the note named dolt's alone and offered its `up`."""

@@ -283,7 +283,9 @@ class ServiceNameDrift(Check):
                 return self.finding(message, where, subject, Fix(title, Safety.ADVICE), Severity.WARNING)
             else:  # opentelemetry-demo's JAEGER_HOST=jaeger: its optional compose.observability.yaml runs it
                 if len(twins) == 1:
-                    files = " ".join(f"-f {project.shown(f)}" for f in (*project.compose.files, twin))
+                    import shlex  # the command is there to be pasted: a folder named `my stack` stays one word
+
+                    files = " ".join(f"-f {shlex.quote(project.shown(f))}" for f in (*project.compose.files, twin))
                     title = (f"if the stack needs '{ref.host}', start it with {project.shown(twin)}: "
                              f"docker compose {files} up")
                 else:  # nautobot's db: postgres, mysql or dolt, the user's choice

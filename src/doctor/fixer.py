@@ -248,6 +248,8 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
 def _with_wrapper_notes(report: FixReport) -> FixReport:
     """`report` with a note per compose override its fixes wrote (or would) that the project's own wrappers
     of compose do not read: they name the files with -f (doctor.project.compose_wrappers)."""
+    import shlex
+
     from doctor.project.compose_wrappers import override_left_out
 
     notes = []
@@ -263,7 +265,7 @@ def _with_wrapper_notes(report: FixReport) -> FixReport:
         given = os.path.relpath(path, first.path.parent)  # as that line names files: from its own folder
         notes.append(f"note: {_from_here(first.path)}:{first.line}{more} runs docker compose with -f {named}, "
                      f"which does not read {path.name}: compose reads an override only when no -f or COMPOSE_FILE "
-                     f"names the files; add -f {given} there for its commands to get this fix")
+                     f"names the files; add -f {shlex.quote(given)} there for its commands to get this fix")
     return replace(report, notes=(*report.notes, *notes)) if notes else report
 
 

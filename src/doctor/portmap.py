@@ -394,7 +394,11 @@ def _name_variable(checkouts: list[Checkout], container: str) -> str:
 
 
 def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "") -> list[str]:
-    lines = [f"doctor ports {origin} ({len(checkouts)} checkout{'s' if len(checkouts) != 1 else ''})", ""]
+    import shlex
+
+    # quoted as a shell reads it, as preflight's header: a repository without a remote is named by its folder
+    head = f"doctor ports {shlex.quote(origin)} ({len(checkouts)} checkout{'s' if len(checkouts) != 1 else ''})"
+    lines = [head, ""]
     for checkout in checkouts:
         branch = f", branch {checkout.branch}" if checkout.branch else ""
         lines.append(f"{checkout.path}  ({checkout.kind}, project '{checkout.project}'{branch}, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from pathlib import Path
 
 from doctor.project.reading import folders_below
@@ -45,8 +46,10 @@ def compose_hint(path: Path, command: str = "preflight") -> str:
         folder_of, _, name = first.rpartition("/")
         typed = str(folder) if str(path) != "." else ""  # as given: relative to where doctor runs
         here = os.path.join(typed, folder_of) if typed else folder_of
-        give = (f"give the folder, `doctor {command} {here}`" if name in _DEFAULT_NAMES
-                else f"give the file, `doctor {command} -f {os.path.join(typed, first) if typed else first}`")
+        file = os.path.join(typed, first) if typed else first
+        # quoted as a shell reads them: the command is there to be pasted (a folder named `my stack`)
+        give = (f"give the folder, `doctor {command} {shlex.quote(here)}`" if name in _DEFAULT_NAMES
+                else f"give the file, `doctor {command} -f {shlex.quote(file)}`")
         return f"compose files are in {shown}: {give}"
     return "give one with -f"
 

@@ -94,11 +94,15 @@ def header(report_dir: Path, options: RenderOptions, where: str = "") -> str:
     """The first line of the report (printed before the checks run, on a terminal): the project
     (or the compose file given as PATH, RenderOptions.given_file: the folder would name another
     run), what the command line named beside it (RenderOptions.given) and where doctor runs (a
-    fact of the report, not a finding).
+    fact of the report, not a finding). The path is shell-quoted, as `given` is: the header reads as
+    the command that ran, so a folder named `my stack` copied from it must stay one argument.
     """
+    import shlex
+
     runs = f"  (runs on: {where})" if where else ""
     named = f" {options.given}" if options.given else ""
-    return f"doctor preflight {shown_path(options.given_file or report_dir, options.cwd)}{named}{runs}"
+    path = shlex.quote(shown_path(options.given_file or report_dir, options.cwd))
+    return f"doctor preflight {path}{named}{runs}"
 
 
 def _lines(report: Report, redact: Redactor, options: RenderOptions) -> Iterator[Line]:

@@ -45,7 +45,10 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
     open from `cwd`, the directory the user runs doctor in (the current one when None); a signature's
     look-at quotes its compose commands with `compose` (doctor.why.diagnose.in_project).
     """
-    yield f"doctor why {shown_path(report.project_dir, cwd)} (compose project '{project}')"
+    import shlex
+
+    # quoted as a shell reads it: the header is the command, copied whole (a folder named `my stack`)
+    yield f"doctor why {shlex.quote(shown_path(report.project_dir, cwd))} (compose project '{project}')"
     yield ""
     width = max((len(d.service) for d in diagnoses), default=8)
     for diagnosis in diagnoses:
