@@ -61,9 +61,11 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
                 env=opts.target.env,
             )
         )
-    from doctor.report.console import visible
+    from doctor.report.console import terminal_width, visible
 
-    text = visible(render_fix_report(report))  # before the diff's colours: the project's text shown, not obeyed
+    # on a terminal the lines below the diffs wrap at its width, as preflight's report does; piped, never
+    width = terminal_width(opts.target.env) if out.isatty() else None
+    text = visible(render_fix_report(report, width))  # before the diff's colours: the project's text shown, not obeyed
     if out.isatty() and wants_color(out, opts.target.env):
         from doctor.report.console import color_diff
 

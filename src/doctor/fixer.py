@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from doctor.engine import Registry, Run, RunOptions
     from doctor.project import ProjectOptions
     from doctor.redact import Redactor
+    from doctor.report.console import Line
 
 UNSAFE_HINT = "unsafe fix: rerun with --yes, or on a terminal to be asked"
 
@@ -621,35 +622,65 @@ def _home_tilde(path: object) -> str:
     return "~" + text[len(home):] if home not in ("", "/") and text.startswith(home.rstrip("/") + "/") else text
 
 
-def render_fix_report(report: FixReport) -> str:
-    """The report as plain text: diffs, one line per fix, backups, notes and a summary line."""
-    lines: list[str] = []
+#: where a fix's line continues on a terminal: under its title, past `dry-run  service-name-drift `
+RESULT_HANG = 28
+
+
+def render_fix_report(report: FixReport, width: int | None = None) -> str:
+    """The report as plain text: diffs, one line per fix, backups, notes and a summary line.
+
+    `width` (a terminal's columns; None when piped: nothing wraps) wraps the lines below the diffs
+    as the preflight report wraps (doctor.report.console.wrap: at spaces only, continuation rows
+    indented, a backed-up file's path never split); a diff never wraps, it is a patch.
+    """
     if report.error:
         return f"doctor: {report.error}\n"
-    for diff in report.diffs:
-        lines.append(diff.diff)
+    lines = [diff.diff for diff in report.diffs]
+    lines.extend(_wrapped(row, width, report.redactor) for row in _rows(report))
+    text = "\n".join(line.rstrip("\n") for line in lines) + "\n"
+    return report.redactor.text(text) if report.redactor is not None else text
+
+
+def _rows(report: FixReport) -> list[Line]:
+    """The lines below the diffs, each with the indent its continuation rows take."""
+    from doctor.report.console import Line, Piece
+
+    rows: list[Line] = []
     for r in report.results:
         verdict = {True: " (fixed)", False: " (NOT fixed: the check still reports it)", None: ""}[r.fixed]
         if r.fixed is False and r.reason:
             verdict = " (NOT verified fixed)"  # the reason says why
         why = f": {r.reason}" if r.reason else ""
-        lines.append(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}")
+        rows.append(Line((Piece(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}"),), RESULT_HANG))
     for original, copy in report.backups:
         # the file as the run names it (from the current folder), the copy under `~` when in the home folder
-        lines.append(f"backed up {_from_here(original)} ({why_backed_up(original)}) to {_home_tilde(copy)}")
-    lines.extend(report.notes)
+        rows.append(Line((Piece("backed up "), Piece(_from_here(original), whole=True),
+                          Piece(f" ({why_backed_up(original)}) to "), Piece(_home_tilde(copy), whole=True)), 2))
+    rows.extend(Line((Piece(note),), 2) for note in report.notes)
     counts = {s: sum(r.status is s for r in report.results) for s in FixStatus}
     if not report.results:
-        lines.append("no fix applied" if report.unfixable else "nothing to fix")
+        rows.append(Line((Piece("no fix applied" if report.unfixable else "nothing to fix"),)))
     elif report.dry_run:
         later = sum(r.status is FixStatus.DRY_RUN and r.reason.endswith(RETRY) for r in report.results)
         now = counts[FixStatus.DRY_RUN] - later
         more = f" now, {later} more in a later round once those are applied (no diff shown for those)" if later else ""
-        lines.append(f"dry run: {now} fix(es) would apply{more}, no file changed")
+        rows.append(Line((Piece(f"dry run: {now} fix(es) would apply{more}, no file changed"),), 2))
     else:
         fixed = sum(r.fixed is True for r in report.results)
-        lines.append(f"{counts[FixStatus.APPLIED]} applied ({fixed} verified fixed), "
-                     f"{counts[FixStatus.SKIPPED]} skipped, {counts[FixStatus.FAILED]} failed")
-    lines.extend(_left(report))
-    text = "\n".join(line.rstrip("\n") for line in lines) + "\n"
-    return report.redactor.text(text) if report.redactor is not None else text
+        rows.append(Line((Piece(f"{counts[FixStatus.APPLIED]} applied ({fixed} verified fixed), "
+                                f"{counts[FixStatus.SKIPPED]} skipped, {counts[FixStatus.FAILED]} failed"),), 2))
+    # `exit 1: ...` continues past its label; the items under it (`  check: ...`) past their own indent
+    rows.extend(Line((Piece(line),), 4 if line.startswith("  ") else len("exit 1: ")) for line in _left(report))
+    return rows
+
+
+def _wrapped(row: Line, width: int | None, redactor: Redactor | None) -> str:
+    """`row` as text, wrapped at `width` when given; its text redacted first, so what is measured is what
+    prints. A row holding a line break (a reason quoting a tool's output) is left as it is."""
+    from doctor.report.console import Line, Piece, wrap
+
+    if redactor is not None:
+        row = Line(tuple(Piece(redactor.text(p.text), whole=p.whole) for p in row.pieces), row.hang)
+    if width is None or any("\n" in p.text for p in row.pieces):
+        return "".join(p.text for p in row.pieces)
+    return "\n".join("".join(p.text for p in cut).rstrip() for cut in wrap(row, width))
