@@ -35,7 +35,7 @@ def test_no_dotenv_gets_the_copy_of_a_dash_or_underscore_template(tmp_path: Path
     (tmp_path / "docker-compose.yml").write_text(COMPOSE)
     (tmp_path / name).write_text(TEMPLATE)
     [found] = [f for f in _run(EnvDrift(), tmp_path) if f.subject == ".env"]
-    assert found.message == f"there is no .env: {name} lists 2 keys for it ('ALLOWED_HOSTS', ...)"
+    assert found.message == f"there is no .env: 'web' loads it and {name} lists 2 keys for it ('ALLOWED_HOSTS', ...)"
     assert found.fix is not None and found.fix.title == f"copy {name} to .env"
 
 

@@ -6,7 +6,8 @@ developer copies from `.env.example` (untracked), and its docker-compose.dev.yml
 `.env.example` to `.env`, which the link points to), while env-drift, comparing env file paths as
 written, saw no service load `.env` and called the copy optional: info, advice "only to change
 those defaults". A service that loads `.env` through a link loads `.env`: the missing `.env` is
-the warning with the copy `doctor fix --env` applies, as for `env_file: .env` written out.
+the error with the copy `doctor fix --env` applies, as for `env_file: .env` written out (compose
+stops without it: `env file .../apps/web/.env not found`), and says which service loads it, how.
 """
 
 from __future__ import annotations
@@ -64,20 +65,22 @@ def _status(root: Path) -> str:
     return done.stdout
 
 
-def test_env_file_written_out_is_a_warning_with_the_copy(tmp_path: Path) -> None:
-    # the case already right, to stay so: `env_file: .env` as written
+def test_env_file_written_out_is_an_error_with_the_copy(tmp_path: Path) -> None:
+    # `env_file: .env` as written: compose stops without it, as without any other env_file
     root = _formbricks(tmp_path / "fb", COMPOSE.replace("apps/web/.env", ".env"), link=None)
     [found] = _no_dotenv(root)
-    assert found.severity is Severity.WARNING
-    assert found.message == "there is no .env: .env.example lists 2 keys for it ('CUBEJS_API_SECRET', ...)"
+    assert found.severity is Severity.ERROR
+    assert found.message == ("there is no .env: 'cube' loads it and .env.example lists 2 keys for it "
+                             "('CUBEJS_API_SECRET', ...)")
     assert found.fix is not None and found.fix.safety is Safety.SAFE and found.fix.title == "copy .env.example to .env"
 
 
 def test_a_link_to_dotenv_loads_dotenv(tmp_path: Path) -> None:
     root = _formbricks(tmp_path / "fb")
     [found] = _no_dotenv(root)
-    assert found.message == "there is no .env: .env.example lists 2 keys for it ('CUBEJS_API_SECRET', ...)"
-    assert found.severity is Severity.WARNING
+    assert found.message == ("there is no .env: 'cube' (through apps/web/.env) loads it and .env.example lists "
+                             "2 keys for it ('CUBEJS_API_SECRET', ...)")
+    assert found.severity is Severity.ERROR
     assert found.fix is not None and found.fix.safety is Safety.SAFE, found.fix
     assert found.fix.title == "copy .env.example to .env"
     [edit] = found.fix.edits

@@ -35,7 +35,7 @@ def test_no_dotenv_gets_the_copy_of_a_word_env_template(tmp_path: Path, name: st
     (tmp_path / "compose.yaml").write_text(COMPOSE)
     (tmp_path / name).write_text("A=1\nB=2\n")
     [found] = [f for f in _run(EnvDrift(), tmp_path) if f.subject == ".env"]
-    assert found.message == f"there is no .env: {name} lists 2 keys for it ('A', ...)"
+    assert found.message == f"there is no .env: 'web' loads it and {name} lists 2 keys for it ('A', ...)"
     assert found.fix is not None and found.fix.title == f"copy {name} to .env"
     # compose-config leaves the copy to env-drift: no "no template beside it" advice
     [missing] = [f for f in _run(ComposeConfig(), tmp_path) if "env file" in f.message]

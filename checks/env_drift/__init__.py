@@ -10,13 +10,14 @@ from pathlib import Path
 
 from doctor.host import Host
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, and_list
-from doctor.project import Project, template_names
+from doctor.project import Project, real_path, template_names
 from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
 from doctor.project.types import ComposeModel, EnvFile, EnvSource, ProblemKind, VariableUse
 
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
+from .loaders import load_it, loaders, made_reads, needed_by, reaches_app, skipped_by
 from .places import BREAKS, DROPS, OPTIONAL, _Keys, _lines, _services_of, empty_arg_builds_alike, placeholder_paths
 from .shell_required import required_unset
 
@@ -62,8 +63,8 @@ class EnvDrift(Check):
         A template key that compose only interpolates with its own default
         (`${POSTGRES_DB:-maybe_production}`) and no service loads `.env` for is info: the
         stack runs on that default. So is one `.env` passes to no container (no service loads
-        it as env_file, bind-mounts it or COPYs it into its image, and compose interpolates no
-        `${KEY}`): the template
+        it as env_file, bind-mounts it or a link to it, or COPYs it into its image, and compose
+        interpolates no `${KEY}`): the template
         serves another setup (maybe-finance's SMTP_* beside a compose file that never passes them).
         A missing `.env` whose template has no key compose interpolates or reads itself
         (`COMPOSE_*`), and that would reach no container either, is info too (openedx/devstack's
@@ -76,9 +77,16 @@ class EnvDrift(Check):
         A service's own env file (`env_file: ./backend/.env`) is compared the same way with the
         template beside it named the same way (`backend/.env.example`, `backend/.env-dist`,
         `.env.dev-sample`), except for
-        keys the service's `environment:` or another of its env files sets; such a file never
-        copied from its template (compose stops: "env file not found") is an error. Its fix (and a
-        missing `.env`'s) copies the template, unless the Makefile writes the file other than by
+        keys the service's `environment:` or another of its env files sets. An env file never
+        copied from its template is judged as compose treats it (checked with docker compose
+        2.40): an error naming the services that load it where `up` stops without it ("env file
+        not found"): a service that starts loads it without `required: false`, whatever its name
+        (`env_file: .env` is no different from `backend/.env`), or `--env-file` names it
+        ("couldn't find env file"); info where compose skips it, every service loading it with
+        `required: false` (its copy is then advice: the project runs without it by design), unless
+        compose interpolates its keys too: a missing `.env` compose interpolates from is judged
+        by its keys, as above. The fix
+        copies the template, unless the Makefile writes the file other than by
         a plain `cp` (pontoon's `sed -e "s/#SITE_URL#/.../" server.env.template > server.env`):
         then it is that `make` command (advice), as a copy would keep the placeholders.
         A postgres, mysql or mariadb image (postgis and pgvector are postgres; not a re-packager's:
@@ -173,13 +181,16 @@ class EnvDrift(Check):
         live_uses = [u for u, owner in uses if owner not in off]
         # the files services load, links followed: formbricks' `cube` loads `apps/web/.env -> ../../.env`,
         # which is the root .env (its copy from .env.example is the file compose stops without)
-        loaded = {_real(p) for s in model.services.values() for p in s.env_files}
+        loaded = {real_path(p) for s in model.services.values() for p in s.env_files}
         for target in targets:
             # the template matters only where compose reads the file: interpolation or an env_file
-            target.env_filed = target.path is not None and _real(target.path) in loaded
+            target.env_filed = target.path is not None and real_path(target.path) in loaded
             # go-clean-template's Makefile: `include .env` and `export`, its `make run` starting the app on the host
-            target.made = target.path is not None and _made_reads(project, target.path)
-            target.reads = bool(live_uses) or target.env_filed or target.made
+            target.made = target.path is not None and made_reads(project, target.path)
+            # compose stops without it: a service loads it without `required: false`, or --env-file names it
+            target.needed_by = (needed_by(project, target.path, chosen is not None)
+                                if target.path is not None and target.file is None else None)
+            target.reads = bool(live_uses) or target.env_filed or target.made or target.needed_by is not None
             # no .env at all: one finding below copies the template whole (its fix sets these too)
             target.copied_whole = (target.example is not None and target.file is None and target.path is not None
                                    and target.example.path != target.path and target.reads
@@ -260,7 +271,7 @@ class EnvDrift(Check):
         for target in targets:
             yield from self._template_keys(project, target, live_uses, present, shell, reported)
         # a service's env file that links to a target compared with its template above is that target
-        templated = {_real(t.path) for t in targets if t.path is not None and t.example is not None}
+        templated = {real_path(t.path) for t in targets if t.path is not None and t.example is not None}
         yield from self._env_file_templates(project, {t.path for t in targets}, templated, appended)
         for message, written, subject, fix, severity in unpassworded(project):
             yield self.finding(message, written, subject, fix, severity)
@@ -288,14 +299,26 @@ class EnvDrift(Check):
         dotenv_path, dotenv, example, env_filed = target.path, target.file, target.example, target.env_filed
         if example is None or dotenv_path is None or example.path == dotenv_path or not target.reads:
             return
-        reaches = env_filed or target.made or _reaches(project, dotenv_path)
+        reaches = env_filed or target.made or reaches_app(project, dotenv_path)
         if dotenv is None:
+            if os.path.lexists(dotenv_path):  # one that cannot be read (a FIFO): compose-config says why
+                return
+            if target.needed_by is not None:
+                # compose stops without it (`env file .env not found`), as without backend/.env: an error
+                # wherever it is, naming what needs it
+                yield from self._never_copied(project, example, dotenv_path, target.needed_by)
+                return
             # devstack's Drupal-era `.env.example` (XDEBUG_IP_ADDRESS) beside a compose file that
             # interpolates only ${COMPOSE_PROJECT_NAME:-devstack}: a .env made from it reaches nothing
             # (compose itself reads COMPOSE_PROJECT_NAME, COMPOSE_PROFILES, ... from .env)
             names = {u.name for u in live_uses}
-            used = env_filed or reaches or any(e.key in names or e.key.startswith("COMPOSE_")
-                                               for e in example.entries)
+            interpolated_any = any(e.key in names or e.key.startswith("COMPOSE_") for e in example.entries)
+            if env_filed and not (target.made or reaches_app(project, dotenv_path) or interpolated_any):
+                # loaded only with `required: false`, and nothing else reads it: compose skips it
+                skipped = skipped_by(loaders(project, dotenv_path, required=False))
+                yield from self._never_copied(project, example, dotenv_path, skipped, skipped=True)
+                return
+            used = env_filed or reaches or interpolated_any
             # maybe-finance's compose.example.yml: every key of the template it interpolates has a
             # default there (`${SECRET_KEY_BASE:-a7523c...}`, `${POSTGRES_PASSWORD:-maybe_password}`),
             # and the stack runs on them; a copy would put `secret-value` and `postgres` in their place
@@ -349,18 +372,24 @@ class EnvDrift(Check):
         finding about a service's `sh -c` already appends (`appended`) is not asked for twice."""
         root = project.compose.project_dir
         users: dict[Path, list[str]] = {}
+        skipped: dict[Path, list[str]] = {}  # absent, loaded only with `required: false`
         for name, service in sorted(project.compose.services.items()):
             for path in service.env_files:
-                if path in compared or _real(path) in templated:
+                if path in compared or real_path(path) in templated:
                     continue
                 if is_file(path) or path not in service.optional_env_files:
                     users.setdefault(path, []).append(name)
+                else:
+                    skipped.setdefault(path, []).append(repr(name))
+        for path, names in skipped.items():
+            if path not in users and (example := _template_of(path)) is not None and example.entries:
+                yield from self._never_copied(project, example, path, skipped_by(names), skipped=True)
         for path, names in users.items():
             example = _template_of(path)
             if example is None or not example.entries:
                 continue
             if not is_file(path):  # compose stops: "env file not found"; the template is the copy to make
-                yield from self._never_copied(project, example, path, names)
+                yield from self._never_copied(project, example, path, load_it([repr(n) for n in names]))
                 continue
             have = set(read_env_file(path, lookup=project.options.env).as_dict())
             for name in names:
@@ -379,20 +408,28 @@ class EnvDrift(Check):
                 yield self.finding(message, Location(example.path, entry.line), subject, fix)
 
 
-    def _never_copied(self, project: Project, example: EnvFile, path: Path, names: list[str]) -> Iterator[Finding]:
+    def _never_copied(self, project: Project, example: EnvFile, path: Path, who: str,
+                      skipped: bool = False) -> Iterator[Finding]:
+        """One finding for an env file never copied from its template, saying `who` reads it
+        (loaders.needed_by, loaders.skipped_by): an error with the copy where compose stops without
+        it, info with the copy as advice where compose skips it (`required: false`: the project
+        runs without it by design, and the copy would change what the service gets)."""
         try:
             text = read_text(example.path, ENV_LIMIT, errors="strict")
         except (OSError, UnicodeDecodeError):
             return
         shown, target = project.shown(example.path), project.shown(path)
-        whose = ", ".join(repr(n) for n in names[:-1]) + " and " + repr(names[-1]) if len(names) > 1 else repr(names[0])
         keys = [e.key for e in example.entries]
-        verb = "load" if len(names) > 1 else "loads"
-        message = (f"there is no {target}: {whose} {verb} it and {shown} lists {_keys(keys)} for it "
+        message = (f"there is no {target}: {who}{'; ' if skipped else ' and '}{shown} lists {_keys(keys)} for it "
                    f"('{keys[0]}', ...)")
-        fix = _made_by_make(project, path) or Fix(f"copy {shown} to {target}", Safety.SAFE, (Edit(path, "", text),))
+        copy = Fix(f"copy {shown} to {target}", Safety.SAFE, (Edit(path, "", text),))
+        if skipped:
+            copy = Fix(f"copy {shown} to {target} if the service should get those keys (compose starts without it)",
+                       Safety.ADVICE)
+        fix = _made_by_make(project, path) or copy
         subject = _rel(path, project.root)  # the project's own path: stable wherever doctor runs
-        yield self.finding(message, Location(example.path, example.entries[0].line), subject, fix, Severity.ERROR)
+        severity = Severity.INFO if skipped else Severity.ERROR
+        yield self.finding(message, Location(example.path, example.entries[0].line), subject, fix, severity)
 
     def _no_dotenv(self, project: Project, example: EnvFile, dotenv: Path, shell: set[str],
                    used: bool, defaulted: list[str]) -> Iterator[Finding]:
@@ -429,7 +466,7 @@ class _Target:
     """An env file compose interpolates from (`.env`, or one `--env-file` chose), as read (None:
     absent), with its template (`.env.example`), and how the run uses it."""
 
-    __slots__ = ("copied_whole", "env_filed", "example", "file", "made", "path", "reads")
+    __slots__ = ("copied_whole", "env_filed", "example", "file", "made", "needed_by", "path", "reads")
 
     def __init__(self, path: Path | None, file: EnvFile | None, example: EnvFile | None) -> None:
         self.path, self.file, self.example = path, file, example
@@ -437,6 +474,7 @@ class _Target:
         self.reads = False  # compose reads it: it interpolates a variable, or a service loads it
         self.copied_whole = False  # absent, and its template's copy is the fix
         self.made = False  # a Makefile includes it (doctor.project.make_env): its host-run targets get its keys
+        self.needed_by: str | None = None  # absent, and what stops `up` without it (`'api' loads it`)
 
 
 def _args_alike(model: ComposeModel, keys: _Keys, use: VariableUse) -> Path | None:
@@ -498,40 +536,6 @@ def _template_of(path: Path) -> EnvFile | None:
     if not path.name:  # `env_file: /`: a folder, no file beside it (compose-config: "a directory")
         return None
     return next((t for t in (_template(path.with_name(n)) for n in template_names(path.name)) if t is not None), None)
-
-
-def _real(path: Path) -> str:
-    """The file `path` names with every link on the way followed (a dangling link's last target:
-    formbricks' `apps/web/.env -> ../../.env` is the root `.env`); where a link loop or a bad name
-    stops that, the path as written, made absolute."""
-    try:
-        return os.path.realpath(path)
-    except (OSError, ValueError):  # a loop (ELOOP, where realpath raises it) or a NUL in the name
-        return os.path.abspath(path)
-
-
-def _made_reads(project: Project, dotenv: Path) -> bool:
-    """Whether the Makefile of the project folder (or of the env file's own) includes the env file."""
-    from doctor.project.make_env import make_env_files
-
-    real = os.path.realpath(dotenv)
-    return any(os.path.realpath(p) == real for folder in dict.fromkeys((project.root, dotenv.parent))
-               for p in make_env_files(folder))
-
-
-def _reaches(project: Project, dotenv: Path) -> bool:
-    """Whether .env reaches a container's app, where dotenv can read it: a bind mount or watch sync
-    that carries it, or a COPY of its folder that the .dockerignore lets it through."""
-    for service in project.compose.services.values():
-        codes = project.code_map(service)
-        if any(p.host == dotenv or p.host in dotenv.parents for p in codes.live):
-            return True
-        if any(p.host == dotenv or p.host in dotenv.parents for p in codes.copies):
-            context = codes.context
-            if context is None or not dotenv.is_relative_to(context) or not codes.ignore.excludes(
-                    dotenv.relative_to(context).as_posix()):
-                return True
-    return False
 
 
 def _where(project: Project, location: Location | None) -> str:

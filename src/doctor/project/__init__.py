@@ -284,8 +284,10 @@ class Project:
         if len(found) < 2:
             return found[0] if found else None
         model = self.compose
-        loaded = {p for service in model.services.values() for p in service.env_files}
-        found = [t for t in found if t.path not in loaded] or found  # a service's own env_file is no template
+        # a service's own env_file is no template, also where the service loads it through a link
+        # (`docker/app.env -> ../.env.docker`)
+        loaded = {real_path(p) for service in model.services.values() for p in service.env_files}
+        found = [t for t in found if real_path(t.path) not in loaded] or found
         used = {u.name for u in model.variable_uses}
         services = {name.lower() for name in model.services}
 
@@ -411,3 +413,13 @@ def is_file(path: Path) -> bool:
         return path.is_file()
     except OSError:
         return False
+
+
+def real_path(path: Path) -> str:
+    """The file `path` names with every link on the way followed (a dangling link's last target:
+    formbricks' `apps/web/.env -> ../../.env` is the root `.env`), for comparing two paths that may
+    name one file; where a link loop or a bad name stops that, the path as written, made absolute."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):  # a loop (ELOOP, where realpath raises it) or a NUL in the name
+        return os.path.abspath(path)
