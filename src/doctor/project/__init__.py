@@ -171,20 +171,40 @@ class Project:
         always (the one to use instead of a name compose refused)."""
         import shlex
 
+        return shlex.join(["docker", "compose", *self._selecting(self.options.cwd or self.root, name)])
+
+    def doctor_options(self) -> str:
+        """What doctor's own commands (`doctor fix`, `preflight`, `ports`, `why`) take after their name, in a
+        hint, to select this project from where the user runs doctor: PATH when it is another folder than
+        that one (doctor reads its doctor.yaml there, as this run did), then compose_words' options, which
+        they take with compose's meaning (`doctor fix -p track-b -f other.yml --ports`), the `-f` files
+        where discovery from PATH would not find them; "" when a bare command finds the project itself."""
+        import shlex
+
+        from doctor.model import shown_path
+
+        here = self.options.cwd or self.root
+        given = self.options.path
+        folder = given if given.is_dir() else given.parent  # a compose file as PATH: its folder, and it as -f
+        path = [] if os.path.realpath(folder) == os.path.realpath(here) else [shown_path(folder, here)]
+        return shlex.join([*path, *self._selecting(folder)])
+
+    def _selecting(self, start: Path, name: str | None = None) -> list[str]:
+        """The options (-p, -f, --env-file, --profile) that select this project for a command whose compose files
+        would otherwise be found from `start`: compose_words, doctor_options."""
         from doctor.project.discover import find_default_files
 
-        words = ["docker", "compose"]
+        words = []
         if name is not None:
             words += ["-p", name]
         elif self.options.project_name is not None and self.compose.project_name != self._derived_name:
             words += ["-p", self.compose.project_name]
         files = list(self.compose.files)
-        here = self.options.cwd or self.root
-        if files and find_default_files(here) != files:
+        if files and find_default_files(start) != files:
             words += [w for path in files for w in ("-f", self.shown(path))]
         words += [w for path in self.options.env_files or () for w in ("--env-file", self.shown(path))]
         words += [w for profile in self.options.profiles for w in ("--profile", profile)]
-        return shlex.join(words)
+        return words
 
     @cached_property
     def _derived_name(self) -> str:

@@ -27,7 +27,7 @@ from doctor.project.types import started_before
 from doctor.records import replace
 from doctor.why.diagnose import (
     ALL_SERVICES,
-    COMPOSE,
+    BARE,
     NOT_CREATED_LINE,
     STOPPED_HERE_LINE,
     WHY,
@@ -35,6 +35,7 @@ from doctor.why.diagnose import (
     Diagnosis,
     Explained,
     Symptom,
+    Words,
     about_service,
     as_explained,
     explaining,
@@ -211,15 +212,16 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         findings = list(run.report.findings)
         results = list(run.report.results)
     diagnoses = []
-    compose = project.compose_words()
+    words = _words(project)
+    compose = words.compose
     for container in wanted:
         found = tuple(through_binds(s, _binds(project, container.service)) for s in symptoms.get(container.name, ()))
-        explained = tuple(e for s in found for e in explaining(s, findings, project.services, compose))
+        explained = tuple(e for s in found for e in explaining(s, findings, project.services, words))
         if found and not explained:
             explained = tuple(unexplained(s, *_pointed_at(project, s), project=project.compose.project_name,
-                                          compose=compose) for s in found)
+                                          words=words) for s in found)
         diagnoses.append(Diagnosis(container.service, container, found, explained))
-    diagnoses.extend(_stopped_here(name, findings, compose) for name in missing)
+    diagnoses.extend(_stopped_here(name, findings, words) for name in missing)
     # which service `up` stopped at is judged over them all, what is shown is the one asked for
     diagnoses = [d for d in stopped_by(sorted(diagnoses, key=lambda d: d.service)) if opts.service in (None, d.service)]
     diagnoses = _older_than_files(project, diagnoses, host, opts.env)
@@ -292,12 +294,12 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     looked = any(r.check == "port-collision" and r.status is not Status.SKIPPED for r in results)
     diagnoses = []
     down = {s: e.state.split(",")[0] for s, e in exits.items()}
-    compose = project.compose_words()
+    words = _words(project)
     for service, symptoms in sorted(found.items()):
-        explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services, compose))
+        explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services, words))
         if not explained:
-            explained = tuple(_on_failed_host(s, down, compose) or unexplained(
-                s, *_pointed_at(project, s, looked), project=project.compose.project_name, compose=compose)
+            explained = tuple(_on_failed_host(s, down, words.compose) or unexplained(
+                s, *_pointed_at(project, s, looked), project=project.compose.project_name, words=words)
                 for s in symptoms)
         said = exits[service].state.split(",")[0] if service in exits else ""
         diagnoses.append(Diagnosis(service, None, tuple(symptoms), explained, from_text=True,
@@ -313,7 +315,7 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
 _REACHING = ("unknown-host", "connection-refused", "database-connect")
 
 
-def _on_failed_host(symptom: Symptom, down: dict[str, str], compose: str = COMPOSE) -> Explained | None:
+def _on_failed_host(symptom: Symptom, down: dict[str, str], compose: str = BARE.compose) -> Explained | None:
     """`why`'s own cause for a symptom of failing to reach a host (_REACHING) that is a service the piped output shows
     failed (`down`: service -> its state): a service's name resolves, and its port answers, only while its container
     runs, so the symptom follows from that failure (peeringdb's `Error -2 connecting to redis:6379. Name or service
@@ -367,13 +369,13 @@ def _refused(project: Project, project_options: ProjectOptions, registry: Regist
                                  tuple(c for c in REFUSED.checks if c in registry.checks))
     symptom = line_symptom(ALL_SERVICES, "", "refused by compose", 0, line, [REFUSED])
     causes = refusal_causes(line, findings)
-    compose = project.compose_words()
+    words = _words(project)
     if causes:
-        explained = tuple(as_explained(f, symptom, compose) for f in causes)
+        explained = tuple(as_explained(f, symptom, words) for f in causes)
     elif "project name" in line[:symptom.start + 40]:
         explained = (_bad_name(project, symptom, symptom.captured.get("name", "")),)
     else:
-        explained = (unexplained(symptom, compose=compose),)
+        explained = (unexplained(symptom, words=words),)
     start, end = REFUSED.span(line)
     state = "compose refused the project before creating any container"
     diagnoses = [Diagnosis(ALL_SERVICES, None, (symptom,), explained, from_text=True, text_state=state,
@@ -561,7 +563,7 @@ def _older_than_files(project: Project, diagnoses: list[Diagnosis], host: Host, 
             changed = changed_since(project, diagnosis.service, container.id, host.engine)
             fix = Fix(f"recreate '{diagnosis.service}' from the files as they are now", Safety.ADVICE,
                       command=(*compose_cli(project, cli=cli), "up", "-d", diagnosis.service))
-            diagnosis = replace(diagnosis, explained=tuple(stale(s, changed, fix, project.compose_words())
+            diagnosis = replace(diagnosis, explained=tuple(stale(s, changed, fix, _words(project))
                                                            for s in diagnosis.symptoms))
         out.append(diagnosis)
     return out
@@ -603,17 +605,17 @@ def _pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tup
     return None, ""
 
 
-def _stopped_here(service: str, findings: Sequence[Finding], compose: str = COMPOSE) -> Diagnosis:
+def _stopped_here(service: str, findings: Sequence[Finding], words: Words = BARE) -> Diagnosis:
     """A service with no container beside others that have one: failed where a finding says why compose
     created none for it (`up` stopped there, and created no more), else not created (`up SERVICE`, or a
-    service waiting on the one that failed). `compose`: the project's `docker compose` words (as_explained)."""
+    service waiting on the one that failed). `words`: how its advice writes commands (as_explained)."""
     from doctor.why.signatures import NOT_CREATED
 
     mine = [f for f in findings if f.check in NOT_CREATED.checks and stops_create(f) and about_service(f, service)]
     if not mine:
         return Diagnosis(service, None)
     symptom = Symptom(service, "", "no container", 0, STOPPED_HERE_LINE, NOT_CREATED)
-    return Diagnosis(service, None, (symptom,), tuple(as_explained(f, symptom, compose) for f in mine))
+    return Diagnosis(service, None, (symptom,), tuple(as_explained(f, symptom, words) for f in mine))
 
 
 def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], results: list[CheckResult],
@@ -624,12 +626,12 @@ def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], resul
     report = _report(project.root, diagnoses, results, project.compose.files)
     redactor = app.redactor_for(project)
     here = Path.cwd()  # the console names paths as they open from here, like preflight's
-    compose = project.compose_words()
-    text = render(opts.format or "console", report, diagnoses, redactor, name, __version__, here, compose)
+    words = _words(project)
+    text = render(opts.format or "console", report, diagnoses, redactor, name, __version__, here, words)
     if opts.output is not None:
         app.write_atomic(opts.output, text)
         if opts.format not in (None, "console"):
-            text = render("console", report, diagnoses, redactor, name, __version__, here, compose)
+            text = render("console", report, diagnoses, redactor, name, __version__, here, words)
     out.write(text)
     return EXIT_FAILED if any(d.failed or d.stopped_at for d in diagnoses) else EXIT_UP
 
@@ -660,19 +662,24 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
     mine = {id(f) for fs in owned.values() for f in fs}
     rest = [f for f in found if id(f) not in mine]  # a file compose cannot read stops every service
     diagnoses = []
-    compose = project.compose_words()
+    words = _words(project)
     for service, findings in [(ALL_SERVICES, rest), *owned.items()]:
         if not findings and service == ALL_SERVICES:
             continue
         symptom = Symptom(service, "", "no container", 0, NOT_CREATED_LINE, NOT_CREATED)
         diagnoses.append(Diagnosis(service, None, (symptom,) if findings else (),
-                                   tuple(as_explained(f, symptom, compose) for f in findings)))
+                                   tuple(as_explained(f, symptom, words) for f in findings)))
     if not any(d.explained for d in diagnoses):
         redactor = app.redactor_for(project)  # the one border: these reach stderr in a usage line
         notes = [redactor.text(f.message) for f in every if f.severity is Severity.INFO
                  and f.check == "image-availability" and "not on the engine" in f.message]
         return [], [], notes
     return diagnoses, results, []
+
+
+def _words(project: Project) -> Words:
+    """How the advice writes the commands it quotes for the project (doctor.why.diagnose.Words)."""
+    return Words(project.compose_words(), project.doctor_options())
 
 
 def _binds(project: Project, service: str) -> list[tuple[str, str]]:

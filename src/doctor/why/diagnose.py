@@ -30,6 +30,24 @@ COMPOSE = "docker compose"  # a compose command's words for the project compose 
 
 
 @record
+class Words:
+    """How the advice of `doctor why` writes the commands it quotes, so that one copied from it reaches the project
+    `why` diagnosed, not the folder's default one: `compose`, compose's words (Project.compose_words: `docker compose -p
+    track-b`); `doctor`, what doctor's own commands take after their name (Project.doctor_options: `-p track-b -f
+    other.yml`, "" for the project a bare command finds)."""
+
+    compose: str = COMPOSE
+    doctor: str = ""
+
+    def doctor_command(self, name: str) -> str:
+        """`doctor NAME` with the options that select the project: `doctor why -p track-b`."""
+        return f"doctor {name} {self.doctor}" if self.doctor else f"doctor {name}"
+
+
+BARE = Words()  # the folder's own project, found by compose and doctor alike
+
+
+@record
 class Symptom:
     """What one failed service showed: its state, exit code, and the log line a signature matched."""
 
@@ -333,10 +351,10 @@ _BIND_ADDRESSES = frozenset({"127.0.0.1", "::1", "[::1]", "localhost"})
 
 
 def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collection[str] = (),
-               compose: str = COMPOSE) -> tuple[Explained, ...]:
+               words: Words = BARE) -> tuple[Explained, ...]:
     """The findings of the symptom's checks that explain it: naming a captured value, else the service;
     those of the most specific signature's checks first (a name that does not resolve is the host's
-    finding before the port's). `compose`: the project's `docker compose` words (as_explained).
+    finding before the port's). `words`: how the commands of the advice are written for the project (as_explained).
 
     A finding about another of the project's `services` (its subject starts with that
     service's name, and it does not name this one) never explains this service's symptom; a
@@ -381,7 +399,7 @@ def explaining(symptom: Symptom, findings: Iterable[Finding], services: Collecti
     if by_value and signature.names_first:  # the line named the first of them
         checks = {f.check for f in by_value}
         chosen = by_value + [f for f in by_service if f.check in checks]
-    return tuple(as_explained(f, symptom, compose) for f in chosen)
+    return tuple(as_explained(f, symptom, words) for f in chosen)
 
 
 def through_binds(symptom: Symptom, binds: Sequence[tuple[str, str]]) -> Symptom:
@@ -434,30 +452,30 @@ def _names(text: str, value: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
 
 
-def as_explained(finding: Finding, symptom: Symptom, compose: str = COMPOSE) -> Explained:
+def as_explained(finding: Finding, symptom: Symptom, words: Words = BARE) -> Explained:
     """The finding as the cause of `symptom`; with the signature's advice as its fix when it has none (a note),
-    its compose commands written for the project (`compose`: in_project)."""
+    its commands written for the project (`words`: in_project)."""
     message = f"{finding.message} (explains '{symptom.service}' {symptom.state}: {symptom.excerpt})"
     fix = finding.fix
     if fix is None and symptom.signature is not None and symptom.signature.advice:
-        fix = Fix(in_project(symptom.signature.advice, compose), Safety.ADVICE)
+        fix = Fix(in_project(symptom.signature.advice, words), Safety.ADVICE)
     return Explained(finding.check, finding.severity, message, finding.location, finding.subject, fix, symptom)
 
 
 def unexplained(symptom: Symptom, where: Location | None = None, setting: str = "", project: str = "",
-                compose: str = COMPOSE) -> Explained:
+                words: Words = BARE) -> Explained:
     """A finding of `doctor why` itself for a symptom no check explains: what it means and what to look at.
 
     `where` is the compose line the look-at points to (the healthcheck's `test:`), `setting` what to
     look at there when the line names the setting written on it (`user: postgres`, which the engine's
     `unable to find user postgres` names): that, not the logs of a container that never started.
-    `compose`: the project's `docker compose` words, for the compose commands of the signature's look-at.
+    `words`: how the commands of the signature's look-at are written for the project (in_project).
     """
     signature = symptom.signature
     if setting:
         look = setting
     elif signature is not None and signature.look_at:
-        look = in_project(signature.look_at, compose)
+        look = in_project(signature.look_at, words)
     else:
         look = logs_command(project, symptom.service)
     meaning = signature.meaning if signature is not None else "no known signature"
@@ -466,14 +484,19 @@ def unexplained(symptom: Symptom, where: Location | None = None, setting: str = 
     return Explained(WHY, Severity.ERROR, message, where, subject, None, symptom, look_at=look)
 
 
-def in_project(text: str, compose: str) -> str:
-    """`text`, doctor's own (a signature's advice or look-at), with each `docker compose COMMAND` it quotes in
-    backticks written with `compose`, the project's words (Project.compose_words: `docker compose -p track-b`),
-    so that a command copied from it reaches the project `why` diagnosed, not the folder's default one. A
-    command that names its project itself (`docker compose -p x ...`) stays as it is."""
-    if compose == COMPOSE:
-        return text
-    return re.sub(r"`docker compose (?=[a-z])", lambda _: f"`{compose} ", text)
+def in_project(text: str, words: Words) -> str:
+    """`text`, doctor's own (a signature's advice or look-at), with each command it quotes in backticks written for the
+    project `why` diagnosed (`words`), so that one copied from it reaches that project, not the folder's default one:
+    `docker compose COMMAND` with compose's words (`docker compose -p track-b`), and `doctor fix`, `preflight`,
+    `ports`, `baseline` or `why` (each takes PATH, -p, -f, --env-file and --profile as `why` does) with the options
+    that select it (`doctor fix -p track-b -f other.yml --ports`). A command that names its project itself
+    (`docker compose -p x ...`, `doctor fix -f x.yml`) stays as it is."""
+    if words.compose != COMPOSE:
+        text = re.sub(r"`docker compose (?=[a-z])", lambda _: f"`{words.compose} ", text)
+    if words.doctor:
+        text = re.sub(r"`doctor (preflight|fix|ports|baseline|why)(?=[ `])(?! (?:-p|-f|--project-name|--file)\b)",
+                      lambda command: f"`{words.doctor_command(command[1])}", text)
+    return text
 
 
 def logs_command(project: str, service: str) -> str:
@@ -485,13 +508,14 @@ def logs_command(project: str, service: str) -> str:
     return f"docker compose -p {shlex.quote(project)} logs {service}" if project else f"docker compose logs {service}"
 
 
-def stale(symptom: Symptom, changed: Sequence[str], fix: Fix, compose: str = COMPOSE) -> Explained:
+def stale(symptom: Symptom, changed: Sequence[str], fix: Fix, words: Words = BARE) -> Explained:
     """The cause of `doctor why` itself for a failed container older than its configuration: compose
-    would recreate it (`changed`: the files edited since it was created, as shown, when known; `compose`:
-    the project's `docker compose` words)."""
+    would recreate it (`changed`: the files edited since it was created, as shown, when known; `words`:
+    how its commands are written for the project)."""
     what = f"{', '.join(changed[:3])} changed" if changed else "its configuration or image changed"
     message = (f"'{symptom.service}' failed in a container created before {what}: it ran the old "
-               f"configuration, not the files' now; `{compose} up -d` recreates it (then ask `doctor why` again)")
+               f"configuration, not the files' now; `{words.compose} up -d` recreates it (then ask "
+               f"`{words.doctor_command('why')}` again)")
     return Explained(WHY, Severity.ERROR, message, None, f"{symptom.service}:stale", fix, symptom, stale=True)
 
 

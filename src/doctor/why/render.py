@@ -19,33 +19,35 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Report
     from doctor.redact import Redactor
-    from doctor.why.diagnose import Diagnosis, Explained
+    from doctor.why.diagnose import Diagnosis, Explained, Words
 
 
 def render(fmt: str, report: Report, diagnoses: Sequence[Diagnosis], redactor: Redactor, project: str,
-           version: str, cwd: Path | None = None, compose: str = "docker compose") -> str:
+           version: str, cwd: Path | None = None, words: Words | None = None) -> str:
     """The report in `fmt` (console, json, sarif, junit, github); the console names paths from `cwd`, and
-    writes the compose commands it quotes with `compose`, the project's words (Project.compose_words)."""
+    writes the commands it quotes for the project with `words` (doctor.why.diagnose.in_project)."""
     chosen = Format(fmt)
     if chosen is Format.CONSOLE:
         from doctor.report.console import visible  # a container's log line may hold escape sequences
 
-        return visible("\n".join(console_lines(report, diagnoses, redactor, project, cwd, compose))) + "\n"
+        return visible("\n".join(console_lines(report, diagnoses, redactor, project, cwd, words))) + "\n"
     if chosen is Format.JSON:
         return render_json(report, redactor, version)
     return renderer(chosen)(report, redactor, RenderOptions(version=version))
 
 
 def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redactor, project: str,
-                  cwd: Path | None = None, compose: str = "docker compose") -> Iterator[str]:
+                  cwd: Path | None = None, words: Words | None = None) -> Iterator[str]:
     """The checklist: ✓ / ✗ per service; under a failed one its symptom, the cause with file:line, the fix
     and the other repairs the fix offers (`or`), as preflight's console shows them.
 
     Paths (the project, each cause's file) are named as preflight's console names them: as they
     open from `cwd`, the directory the user runs doctor in (the current one when None); a signature's
-    look-at quotes its compose commands with `compose` (doctor.why.diagnose.in_project).
+    look-at quotes its commands as `words` writes them (doctor.why.diagnose.in_project; None: bare).
     """
     import shlex
+
+    from doctor.why.diagnose import BARE, in_project, logs_command
 
     # quoted as a shell reads it: the header is the command, copied whole (a folder named `my stack`)
     yield f"doctor why {shlex.quote(shown_path(report.project_dir, cwd))} (compose project '{project}')"
@@ -63,10 +65,8 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                 yield from _cause_lines(cause, redact, cwd)
             if not causes:
                 own = next((e for e in diagnosis.explained if e.symptom is symptom), None)
-                from doctor.why.diagnose import in_project, logs_command
-
                 look = own.look_at if own is not None and own.look_at else (
-                    in_project(symptom.signature.look_at, compose) if symptom.signature
+                    in_project(symptom.signature.look_at, words or BARE) if symptom.signature
                     else logs_command(project, diagnosis.service))
                 if own is not None and own.location is not None:  # the compose line it points to
                     look = f"{_where(own, cwd)}  {look}"
