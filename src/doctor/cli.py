@@ -217,7 +217,8 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
     @cli.command()
     def why(
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
-        service: Annotated[str | None, typer.Option("--service", help="Only this service.")] = None,
+        service: Annotated[str | None, typer.Option(
+            "--service", help="Only this service; another's failures only where they stopped `up` before it.")] = None,
         file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
         env_file: Annotated[list[Path] | None, typer.Option("--env-file", help=ENV_FILE_HELP)] = None,
         profile: Annotated[list[str] | None, typer.Option(

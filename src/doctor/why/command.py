@@ -268,8 +268,9 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     container's symptoms are. A service compose's output shows failed with no line a signature reads
     (`service "migrate" didn't complete successfully: exit 1`) has that line as its symptom, explained by
     the findings about it of the checks that make a process exit. With a failure, every other service `up` was to
-    start (`asked`, None: all) is listed: up where the text shows it came up, else not started and why. None when
-    no line shows a failure."""
+    start (`asked`, None: all) is listed: up where the text shows it came up, else not started and why. With
+    `--service`, that service's first, and another's only where it stopped `up` first (doctor.why.one_service). None
+    when no line shows a failure."""
     from doctor.why.diagnose import MAX_MATCHES
     from doctor.why.piped import sole_publishers, text_exits, text_symptoms
 
@@ -283,8 +284,6 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     for service, symptom in builds.items():  # its image did not build (doctor.why.piped.text_builds): no container
         found[service] = [symptom, *found.get(service, ())]
         exits.setdefault(service, symptom)
-    if opts.service is not None:
-        found = {s: v for s, v in found.items() if s in (opts.service, ALL_SERVICES)}
     if not found:
         return [], []
     wanted = {c for symptoms in found.values() for s in symptoms for c in s.checks}
@@ -304,11 +303,16 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
         said = exits[service].state.split(",")[0] if service in exits else ""
         diagnoses.append(Diagnosis(service, None, tuple(symptoms), explained, from_text=True,
                                    text_state="" if said == "failed to start" else said))
-    failed = tuple(s for s in sorted(found) if s != ALL_SERVICES)
+    if opts.service is not None:  # its own first; another's fault is no fault of them all (doctor.why.one_service)
+        from doctor.why.one_service import for_service
+
+        diagnoses = for_service(diagnoses, opts.service, project.services)
+    failed = tuple(sorted(d.service for d in diagnoses if d.service != ALL_SERVICES))
     if failed:
         ran = [s for s in failed if s in exits and not exits[s].state.startswith("failed to start")]
-        diagnoses.extend(_rest_of_text(project, text, names, failed, set(found), opts.service, ran, asked))
-    return sorted(diagnoses, key=lambda d: (d.service != ALL_SERVICES, d.service)), results
+        seen = {*found, *failed}
+        diagnoses.extend(_rest_of_text(project, text, names, failed, seen, opts.service, ran, asked))
+    return sorted(diagnoses, key=lambda d: (d.service != opts.service, d.service != ALL_SERVICES, d.service)), results
 
 
 # the signatures of a service failing to reach another by its name: when that one failed, this follows from it
@@ -643,7 +647,8 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
     (a file it cannot read, an image it cannot pull, a variable that left an image tag empty), under the
     services they concern and, for the rest, under ALL_SERVICES; no diagnosis when no finding says why
     (then `up` may not have run). Of the services `up` was to start (`asked`, None: all): a fault of
-    only the others is none of this `up`'s.
+    only the others is none of this `up`'s. With `--service`, its own first, and another's only while nothing
+    else explains it (doctor.why.one_service).
     Last, the notes of what `up` would have to pull (an image not on the engine): no cause alone,
     but what failed if `up` did run and no registry answered."""
     from doctor.why.signatures import NOT_CREATED
@@ -657,7 +662,7 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
                  or not any(about_service(f, s) for s in project.services)]
     # an info ("compose pulls it on up") is no cause: with nothing else, `up` may just not have run
     found = [f for f in every if stops_create(f)]
-    wanted = [s for s in sorted(project.services) if opts.service in (None, s) and (asked is None or s in asked)]
+    wanted = [s for s in sorted(project.services) if asked is None or s in asked]
     owned = {s: [f for f in found if about_service(f, s)] for s in wanted}
     mine = {id(f) for fs in owned.values() for f in fs}
     rest = [f for f in found if id(f) not in mine]  # a file compose cannot read stops every service
@@ -669,6 +674,10 @@ def _never_created(project: Project, project_options: ProjectOptions, registry: 
         symptom = Symptom(service, "", "no container", 0, NOT_CREATED_LINE, NOT_CREATED)
         diagnoses.append(Diagnosis(service, None, (symptom,) if findings else (),
                                    tuple(as_explained(f, symptom, words) for f in findings)))
+    if opts.service is not None:  # its own first; another's fault is no fault of them all (doctor.why.one_service)
+        from doctor.why.one_service import for_service
+
+        diagnoses = for_service(diagnoses, opts.service, project.services)
     if not any(d.explained for d in diagnoses):
         redactor = app.redactor_for(project)  # the one border: these reach stderr in a usage line
         notes = [redactor.text(f.message) for f in every if f.severity is Severity.INFO
