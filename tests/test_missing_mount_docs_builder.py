@@ -192,3 +192,78 @@ def test_mkdocs_serve_reads_what_mkdocstrings_documents(tmp_path: Path) -> None:
     assert _findings(root) == []
     write_tree(root, {"docs/settings.md": "# Settings\n\n::: config.settings.base\n"})
     assert [f.message for f in _findings(root)] == ["'docs' mounts docs, my_awesome_project but not config"]
+
+
+# what conf.py tells Sphinx to skip, or a label naming no file: never a folder the build reads
+SKIPPED = {
+    "exclude_patterns": 'exclude_patterns = ["_build", "tests", "Thumbs.db", ".DS_Store"]',
+    "exclude_patterns extended": 'exclude_patterns = ["_build"]\nexclude_patterns += ["tests"]',
+    "exclude_patterns appended": 'exclude_patterns = ["_build"]\nexclude_patterns.append("../tests")',
+    "autodoc_mock_imports": 'exclude_patterns = ["_build"]\nautodoc_mock_imports = ["tests"]',
+    "apidoc's own exclude_patterns": 'exclude_patterns = []\n'
+                                     'apidoc_modules = [{"path": "/app", "exclude_patterns": ["/app/tests"]}]',
+    "a comment": 'exclude_patterns = ["_build"]\n# sys.path.insert(0, os.path.abspath("../tests"))',
+    "a docstring": 'exclude_patterns = ["_build"]\n"""\nSphinx config.\n\n\'tests\' holds the doctests.\n"""',
+    "a label": 'exclude_patterns = ["_build"]\nhtml_theme = "tests"',
+}
+
+
+@pytest.mark.parametrize("how", SKIPPED)
+def test_a_folder_conf_py_skips_is_not_read(tmp_path: Path, how: str) -> None:
+    """`exclude_patterns = ["tests"]` lists what Sphinx skips: the docs service is not told to mount tests/.
+    (doctor said `'docs' mounts config, docs, my_awesome_project but not tests`.)"""
+    root = _cookiecutter_django(tmp_path / "p")
+    old = 'exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]'
+    write_tree(root, {"docs/conf.py": CONF.replace(old, SKIPPED[how])})
+    assert _findings(root) == []
+
+
+def test_a_document_exclude_patterns_skips_documents_nothing(tmp_path: Path) -> None:
+    """Sphinx never reads a document exclude_patterns matches: the `.. automodule:: tests.helpers` of an
+    excluded docs/legacy/ names no folder the build reads, while the same page not excluded does."""
+    root = _cookiecutter_django(tmp_path / "p")
+    old = 'exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]'
+    write_tree(root, {"docs/conf.py": CONF.replace(old, 'exclude_patterns = ["_build", "legacy"]'),
+                      "docs/legacy/helpers.rst": "Helpers\n=======\n\n.. automodule:: tests.helpers\n",
+                      "tests/helpers.py": "def helper():\n    pass\n"})
+    assert _findings(root) == []
+    write_tree(root, {"docs/conf.py": CONF.replace(old, 'exclude_patterns = ["_build", "legacy/*.txt"]')})
+    assert [f.message for f in _findings(root)] == ["'docs' mounts config, docs, my_awesome_project but not tests"]
+
+
+def test_what_conf_py_puts_on_sys_path_through_a_variable_is_read(tmp_path: Path) -> None:
+    """A folder conf.py names in code, not in a skip list, still counts (`PLUGINS = "../plugins"`)."""
+    root = _cookiecutter_django(tmp_path / "p")
+    inserted = 'os.path.abspath("/app"))\nPLUGINS = "../plugins"\nsys.path.insert(0, os.path.abspath(PLUGINS))'
+    write_tree(root, {"plugins/__init__.py": "",
+                      "docs/conf.py": CONF.replace('os.path.abspath("/app"))', inserted).replace(
+                          '"_build"', '"_build", "tests"')})
+    assert [f.message for f in _findings(root)] == ["'docs' mounts config, docs, my_awesome_project but not plugins"]
+
+
+def test_mkdocs_exclude_docs_names_no_folder_read(tmp_path: Path) -> None:
+    """mkdocs.yml's `exclude_docs` lists what mkdocs skips, as exclude_patterns does for Sphinx."""
+    mounts = ("./docs:/app/docs", "./mkdocs.yml:/app/mkdocs.yml", "./my_awesome_project:/app/my_awesome_project")
+    root = _cookiecutter_django(tmp_path / "p", mounts=mounts, command="mkdocs serve -a 0.0.0.0:9000")
+    write_tree(root, {"mkdocs.yml": MKDOCS + "exclude_docs: |\n  tests/\n  *.tmp\n",
+                      "docs/index.md": "# My Project\n\n::: my_awesome_project.users.models\n"})
+    (root / "docs" / "conf.py").unlink()
+    assert _findings(root) == []
+
+
+def test_a_docs_build_a_recipes_make_runs_is_a_docs_build(tmp_path: Path) -> None:
+    """`make docs` whose recipe is `$(MAKE) livehtml` runs sphinx-autobuild: a docs build, not an app
+    (doctor read `$(MAKE) livehtml` alone and said `... but not tests`)."""
+    root = _cookiecutter_django(tmp_path / "p", command="make docs")
+    write_tree(root, {"docs/Makefile": MAKEFILE.replace("livehtml:\n", "docs:\n\t$(MAKE) livehtml\n\nlivehtml:\n")})
+    assert _findings(root) == []
+
+
+def test_a_folder_a_sub_make_of_the_docs_build_reads_is_reported(tmp_path: Path) -> None:
+    """livehtml's `${MAKE} apidocs` runs `sphinx-apidoc -o ./api /app/plugins`: the build reads plugins/,
+    which no mount brings; tests/ is still no gap."""
+    root = _cookiecutter_django(tmp_path / "p")
+    makefile = MAKEFILE.replace("livehtml:\n", "livehtml:\n\t${MAKE} apidocs\n").replace(
+        "/api $(APP)\n", "/api $(APP)/plugins\n")
+    write_tree(root, {"plugins/__init__.py": "", "docs/Makefile": makefile})
+    assert [f.message for f in _findings(root)] == ["'docs' mounts config, docs, my_awesome_project but not plugins"]

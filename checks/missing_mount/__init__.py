@@ -62,10 +62,13 @@ class MissingMount(Check):
         documentation (its run is sphinx-build, sphinx-autobuild, mkdocs, `python -m sphinx`, or a
         Makefile goal whose recipe runs one, and its mounts bring the docs' conf.py or mkdocs.yml)
         misses only the folders its docs read: a module autodoc or mkdocstrings documents, one
-        conf.py imports or names (`"config.settings.local"`), a path its config or run names
-        (`sys.path.insert(0, os.path.abspath("../src"))`); cookiecutter-django's `docs` service,
-        whose `/start-docs` runs `make livehtml` beside ./config and the package autodoc documents,
-        is not told to mount tests/. Services sharing the
+        conf.py's code imports or names (`"config.settings.local"`), a path its config or run names
+        (`sys.path.insert(0, os.path.abspath("../src"))`, a recipe of the make it runs, and of the
+        makes that recipe runs, `$(MAKE) livehtml`); not what the config tells the build to skip
+        (`exclude_patterns = ["tests"]`, `autodoc_mock_imports`, mkdocs' `exclude_docs`, nor the
+        documents exclude_patterns matches), a label (`html_theme`), a comment or a docstring;
+        cookiecutter-django's `docs` service, whose `/start-docs` runs `make livehtml` beside
+        ./config and the package autodoc documents, is not told to mount tests/. Services sharing the
         same mount lines (eleven merging one YAML anchor) are one finding, fixed for each. A
         COPY'd folder some of whose subfolders are mounted, but not the folder itself (`COPY backend/ ./` with
         ./backend/src and ./backend/test mounted), counts as a COPY of each of its subfolders,

@@ -7,16 +7,18 @@ beside ./docs for conf.py's `django.setup()` and autodoc; its image, built from 
 docs builder (sphinx-build, sphinx-autobuild, mkdocs, `python -m sphinx`, or a Makefile goal whose
 recipe runs one) and whose mounts bring the docs' config (a folder holding conf.py, or mkdocs.yml)
 reads, of the image's folders, those its docs name: a module autodoc or mkdocstrings documents
-(`.. automodule:: my_awesome_project.users.models`, `::: config.settings`), one conf.py imports or
-names (`"config.settings.local"`), and a folder the config or the run names as a path
-(`sys.path.insert(0, os.path.abspath("../src"))`, mkdocstrings' `paths: [src]`).
+(`.. automodule:: my_awesome_project.users.models`, `::: config.settings`), one conf.py's code imports
+or names (`"config.settings.local"`), and a folder the config or the run names as a path
+(`sys.path.insert(0, os.path.abspath("../src"))`, mkdocstrings' `paths: [src]`). What the config tells
+the build to skip never counts (sphinx_conf: `exclude_patterns = ["tests"]`, and the documents it
+matches; mkdocs' `exclude_docs`).
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -27,6 +29,7 @@ from doctor.project.types import Service
 
 from .copied import inside
 from .run_time import RunTimeReads
+from .sphinx_conf import SphinxConf, excluded_by
 
 _BUILDERS = frozenset(("sphinx-build", "sphinx-autobuild", "mkdocs"))  # the programs, by their names
 _BUILDER_MODULES = frozenset(("sphinx", "sphinx_autobuild", "mkdocs"))  # `python -m sphinx`
@@ -43,8 +46,8 @@ _DOCUMENTED = lazy(r"(?m)^[ \t]*(?:\.\.[ \t]+(?:py:)?(?:auto\w+|module|currentmo
                    r"(?:auto\w+|module|currentmodule)\}|:::)[ \t]*~?([A-Za-z_]\w*)")
 _SUMMARY = lazy(r"(?m)^([ \t]*)\.\.[ \t]+autosummary::[^\n]*\n((?:\1[ \t]+[^\n]*\n|[ \t]*\n)*)")
 _ASSIGNMENT = lazy(r"^[A-Za-z_]\w*=")  # `SPHINXOPTS=-W make html`
-_IMPORT = lazy(r"(?m)^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
-_LITERAL = lazy(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+# mkdocs.yml's top-level `exclude_docs:` and the lines of its value
+_EXCLUDE_DOCS = lazy(r"(?m)^exclude_docs[ \t]*:[^\n]*\n?(?:[ \t]+[^\n]*\n?|[ \t]*\n)*")
 _DOCS_DIR = lazy(r"(?m)^docs_dir[ \t]*:[ \t]*['\"]?([^'\"\s#]+)")
 
 
@@ -79,9 +82,10 @@ def docs_build_of(project: Project, service: Service, reads: RunTimeReads, conte
     paths = {p for text, cwd in runs for p in _paths(text, cwd, code)}
     for config in configs:
         text = read_regular_text(config, FILE_LIMIT) or ""
-        words = [w for pair in _LITERAL.findall(text) for w in pair if w] if config.suffix == ".py" else \
-            _WORD.findall(text.replace(":", " "))
-        modules.update(_IMPORT.findall(text) if config.suffix == ".py" else ())
+        conf = SphinxConf(text) if config.suffix == ".py" else None
+        # mkdocs.yml's `exclude_docs` lists what mkdocs skips, as conf.py's exclude_patterns does
+        words = conf.names if conf is not None else _WORD.findall(_EXCLUDE_DOCS.sub("", text).replace(":", " "))
+        modules.update(conf.imports if conf is not None else ())
         for word in words:
             if "$" in word or "://" in word:
                 continue
@@ -91,14 +95,16 @@ def docs_build_of(project: Project, service: Service, reads: RunTimeReads, conte
             if "/" in word or word.startswith("."):
                 found = code.to_host(word) if word.startswith("/") else None
                 paths.add(found[0] if found else Path(os.path.normpath(config.parent / word)))
+        skipped = excluded_by(conf.excluded if conf is not None else ())
         for source in _sources(config, text):
-            modules.update(_documented(source))
+            modules.update(_documented(source, skipped))
     return DocsBuild(modules, paths)
 
 
 def _runs(texts: list[str], workdir: str, code: CodeMap) -> Iterator[tuple[str, str]]:
     """Each text the service runs with the container folder it runs in, and the recipe lines of each
-    `make GOAL` they run, from the Makefile where it is run (mapped to the host)."""
+    `make GOAL` they run (those of the makes a recipe runs too, `$(MAKE) livehtml`), from the Makefile
+    where it is run (mapped to the host)."""
     from doctor.project.make_targets import goal_recipes
     from doctor.project.shellwords import WRAPPERS, simple_commands
 
@@ -112,8 +118,18 @@ def _runs(texts: list[str], workdir: str, code: CodeMap) -> Iterator[tuple[str, 
                 if words[:1] == ["cd"] and len(words) > 1 and "$" not in words[1]:
                     cwd = posixpath.normpath(posixpath.join(cwd, words[1]))
                 found = code.to_host(cwd) if words and posixpath.basename(words[0]) == "make" else None
-                recipe = goal_recipes(words[1:], found[0]) if found and is_dir(found[0]) else None
-                yield from ((step, cwd) for step in recipe or ())
+                if found is None or not is_dir(found[0]):
+                    continue
+                # a line a `make -C sub` runs, runs in the container's folder where sub/ is
+                host = found[0]
+                yield from ((step, _moved(cwd, host, where)) for step, where in goal_recipes(words[1:], host) or ())
+
+
+def _moved(cwd: str, host: Path, where: Path) -> str:
+    """The container folder of host folder `where`, `cwd` being that of `host`."""
+    if where == host:
+        return cwd
+    return posixpath.normpath(posixpath.join(cwd, Path(os.path.relpath(where.resolve(), host.resolve())).as_posix()))
 
 
 def _serves_more(runs: list[tuple[str, str]]) -> bool:
@@ -164,16 +180,19 @@ def _sources(config: Path, text: str) -> list[Path]:
     return [Path(os.path.normpath(config.parent / (named.group(1) if named else "docs")))]
 
 
-def _documented(folder: Path) -> Iterator[str]:
-    """The first names of the modules the documents in `folder` document (within its first MAX_DOCS_FILES files)."""
+def _documented(folder: Path, skipped: Callable[[str], bool]) -> Iterator[str]:
+    """The first names of the modules the documents in `folder` document (within its first MAX_DOCS_FILES
+    files), but those `skipped` (conf.py's exclude_patterns, on paths relative to `folder`) leaves out."""
     count = 0
     for current, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if d not in _NOT_WALKED and not d.startswith(".")]
+        at = Path(current).relative_to(folder).as_posix()
+        prefix = "" if at == "." else f"{at}/"
+        dirs[:] = [d for d in dirs if d not in _NOT_WALKED and not d.startswith(".") and not skipped(prefix + d)]
         for name in files:
             count += 1
             if count > MAX_DOCS_FILES:
                 return
-            if not name.endswith(_SOURCE_SUFFIXES):
+            if not name.endswith(_SOURCE_SUFFIXES) or skipped(prefix + name):
                 continue
             text = read_regular_text(Path(current, name), FILE_LIMIT) or ""
             yield from _DOCUMENTED.findall(text)

@@ -12,7 +12,9 @@ or nowhere in particular (a line of shell builtins only, `echo ...`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import posixpath
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -23,6 +25,10 @@ from doctor.project.service_home import ServiceHome, belongs_in
 _RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)(.*)$")
 _OPTIONS_WITH_VALUE = frozenset({"-C", "--directory", "-f", "--file", "--makefile", "-j", "--jobs", "-l", "-o", "-W"})
 _HARMLESS_OPTIONS = frozenset({"-s", "--silent", "--quiet", "-k", "--keep-going"})
+_MAKE_VARIABLES = frozenset({"$(MAKE)", "${MAKE}"})  # as a recipe line holds them: set nowhere in the file
+_MAKE_PROGRAMS = frozenset({"make", "gmake"})
+_ASSIGNMENT = lazy(r"^[A-Za-z_]\w*=")  # `SPHINXOPTS=-W make html`
+MAX_SUB_MAKES = 8  # makes a recipe runs within one another that doctor follows, at most
 
 
 @record
@@ -81,7 +87,7 @@ def make_plan(project: Project, homes: Sequence[ServiceHome], arguments: Sequenc
     goal = _goal_rules(arguments, cwd)
     if goal is None:
         return None
-    path, rules, order, unsupported = goal
+    path, rules, order, unsupported, _directory = goal
     from doctor.project.command_roles import sets_up_host
     from doctor.project.tasks import split_command
 
@@ -98,23 +104,57 @@ def make_plan(project: Project, homes: Sequence[ServiceHome], arguments: Sequenc
     return MakePlan(path, tuple(lines), unsupported)
 
 
-def goal_recipes(arguments: Sequence[str], cwd: Path) -> list[str] | None:
-    """The recipe lines (variables expanded) `make *arguments` run in `cwd` runs, each goal's
-    prerequisites first; a goal no rule names is made by a match-anything rule where the Makefile has
-    one (the Sphinx Makefile's `%: Makefile`, which `make html` runs). None when no Makefile is
-    found there or a goal is made by no rule."""
+def goal_recipes(arguments: Sequence[str], cwd: Path) -> list[tuple[str, Path]] | None:
+    """The recipe lines (variables expanded) `make *arguments` run in `cwd` runs, each with the folder
+    it runs in, each goal's prerequisites first; a goal no rule names is made by a match-anything rule
+    where the Makefile has one (the Sphinx Makefile's `%: Makefile`, which `make html` runs). A line
+    that runs make again (`$(MAKE) livehtml`, `${MAKE} -C docs html`, `cd docs && make html`) is
+    followed by the lines that make runs, with the command line's `NAME=value`s make passes on: each
+    such make once, at most MAX_SUB_MAKES within one another. None when no Makefile is found in `cwd`
+    or a goal is made by no rule."""
+    return _recipes(list(arguments), cwd, {(cwd, tuple(arguments))}, 0)
+
+
+def _recipes(arguments: list[str], cwd: Path, followed: set[tuple[Path, tuple[str, ...]]],
+             depth: int) -> list[tuple[str, Path]] | None:
     goal = _goal_rules(arguments, cwd, anything=True)
     if goal is None:
         return None
-    _path, rules, order, _unsupported = goal
-    return [text for target in order for _number, text in rules[target][1]]
+    _path, rules, order, _unsupported, directory = goal
+    # make hands its command line's variables to the makes its recipes run (through MAKEFLAGS)
+    overrides = [word for word in arguments if not word.startswith("-") and "=" in word]
+    found: list[tuple[str, Path]] = []
+    for target in order:
+        for _number, text in rules[target][1]:
+            found.append((text, directory))
+            for words, where in _sub_makes(text, directory) if depth < MAX_SUB_MAKES else ():
+                again = [*overrides, *words]
+                if (where, tuple(again)) not in followed:  # a cycle (`a` runs `$(MAKE) b`, `b` runs `a`) ends
+                    followed.add((where, tuple(again)))
+                    found += _recipes(again, where, followed, depth + 1) or ()
+    return found
+
+
+def _sub_makes(text: str, cwd: Path) -> Iterator[tuple[list[str], Path]]:
+    """The arguments of each command of a recipe line that runs make (`$(MAKE)`, which make sets to
+    itself, `${MAKE}`, `make`), with the folder it runs in (after the line's `cd DIR`)."""
+    from doctor.project.shellwords import WRAPPERS, simple_commands
+
+    for words in simple_commands(text):
+        while words and (words[0] in WRAPPERS or _ASSIGNMENT.match(words[0])):
+            words = words[1:]  # `exec make x`, `SPHINXOPTS=-W make html`
+        if words[:1] == ["cd"] and len(words) > 1 and "$" not in words[1]:
+            cwd = Path(os.path.normpath(cwd / words[1]))
+        elif words and (words[0] in _MAKE_VARIABLES or posixpath.basename(words[0]) in _MAKE_PROGRAMS):
+            yield words[1:], cwd
 
 
 def _goal_rules(arguments: Sequence[str], cwd: Path, anything: bool = False) -> tuple[
-        Path, dict[str, tuple[list[str], list[tuple[int, str]]]], list[str], str | None] | None:
-    """The Makefile `make *arguments` reads in `cwd`, its rules, the targets it makes in order and the
-    first option doctor does not follow; None when there is no Makefile or a goal is made by no rule
-    (`anything`: nor by a match-anything rule `%:`, which then makes it)."""
+        Path, dict[str, tuple[list[str], list[tuple[int, str]]]], list[str], str | None, Path] | None:
+    """The Makefile `make *arguments` reads in `cwd`, its rules, the targets it makes in order, the
+    first option doctor does not follow and the folder make runs in (`-C`); None when there is no
+    Makefile or a goal is made by no rule (`anything`: nor by a match-anything rule `%:`, which then
+    makes it)."""
     from doctor.project.tasks import MAKEFILES
 
     directory, named, goals, unsupported = cwd, None, [], None
@@ -154,7 +194,7 @@ def _goal_rules(arguments: Sequence[str], cwd: Path, anything: bool = False) -> 
         if goal not in rules:
             return None
         _walk(goal, rules, order, set())
-    return path, rules, order, unsupported
+    return path, rules, order, unsupported, directory
 
 
 def _placed(target: str, number: int, text: str, commands: tuple[Step, ...], homes: Sequence[ServiceHome],
