@@ -172,9 +172,9 @@ def test_a_process_holding_only_the_ipv6_loopback_is_said_to_hold_it_there(tmp_p
         held.message
 
 
-def test_a_process_holding_only_the_ipv4_loopback_is_named_without_an_address(tmp_path: Path) -> None:
+def test_a_process_holding_only_the_ipv4_loopback_is_said_to_hold_it_there(tmp_path: Path) -> None:
     """A server on 127.0.0.1:P alone stops `up`'s 0.0.0.0:P bind: the lead is our mapping's socket, and the
-    message claims no address for the holder (never 0.0.0.0, which it does not hold)."""
+    message names 127.0.0.1, where the holder sits (it was named with no address, as if on 0.0.0.0)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
@@ -182,7 +182,8 @@ def test_a_process_holding_only_the_ipv4_loopback_is_named_without_an_address(tm
         findings = run_doctor(write_project(tmp_path / "p", web_on(port)),
                               {"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
     (held,) = about(findings, port)
-    assert held.message.startswith(f"0.0.0.0:{port}/tcp ('web') is held by pid {os.getpid()} '"), held.message
+    assert held.message.startswith(f"0.0.0.0:{port}/tcp ('web') is held on 127.0.0.1 by pid {os.getpid()} '"), \
+        held.message
 
 
 def test_free_ports_with_engine_down_are_skipped_with_the_reason_never_passed(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from doctor.checks.port_collision import PortCollision
-from doctor.checks.port_collision.live import holder_side, live_findings, shorten
+from doctor.checks.port_collision.holder import UNSEEN, held_by, shorten
+from doctor.checks.port_collision.live import live_findings
 from doctor.checks.port_collision.static import static_findings
 from fake_docker_engine import FakeEngine
 from test_host_ports import free_port
@@ -206,18 +207,44 @@ def test_shorten_command_line() -> None:
     assert shorten(()) == ""
 
 
-@pytest.mark.parametrize(("probed", "ip", "ips", "side"), [
-    ("0.0.0.0", "", ("127.0.0.1",), ""),  # the IPv4 side: the lead, our 0.0.0.0, says which; no address claimed
-    ("::", "", ("::",), " on [::]"),  # the IPv6 wildcard, as before
-    ("::", "", ("::1",), " on [::1]"),  # the IPv6 loopback alone: where it listens, not the [::] probed
-    ("::", "", ("127.0.0.2", "::1"), " on [::1]"),  # its IPv4 socket did not stop this bind
-    ("::", "", ("::1", "fd00::7"), " on [::1], [fd00::7]"),
-    ("::", "", (), " on [::]"),  # the socket table did not show it: the probe's address
-    ("::1", "::1", ("::1",), ""),  # our own socket is [::1]: the lead says it
+IN_USE = 98  # EADDRINUSE
+
+
+@pytest.mark.parametrize(("probed", "ip", "ips", "said"), [
+    # our mapping's own address is the lead's: nothing to add
+    (("0.0.0.0",), "", ("0.0.0.0",), "is held by pid 41"),
+    (("127.0.0.1",), "127.0.0.1", ("127.0.0.1",), "is held by pid 41"),
+    (("::1",), "::1", ("::1",), "is held by pid 41"),
+    (("0.0.0.0", "::"), "", ("0.0.0.0", "::"), "is held by pid 41"),
+    # an IPv4 holder on one address stops the engine's 0.0.0.0 bind: where it sits is named
+    (("0.0.0.0",), "", ("127.0.0.1",), "is held on 127.0.0.1 by pid 41"),
+    (("0.0.0.0",), "0.0.0.0", ("192.168.1.5",), "is held on 192.168.1.5 by pid 41"),
+    (("127.0.0.1",), "127.0.0.1", ("0.0.0.0",), "is held on 0.0.0.0 by pid 41"),  # all IPv4 addresses, ours too
+    (("0.0.0.0", "::"), "", ("127.0.0.1", "::1"), "is held on 127.0.0.1, [::1] by pid 41"),
+    (("127.0.0.1",), "127.0.0.1", ("::",), "is held on [::] by pid 41"),  # a dual-stack socket (ss: `*`)
+    # the IPv6 side of an all-interfaces mapping
+    (("::",), "", ("::",), "is held on [::] by pid 41"),
+    (("::",), "", ("::1",), "is held on [::1] by pid 41"),  # where it listens, not the [::] probed
+    (("::",), "", ("127.0.0.2", "::1"), "is held on [::1] by pid 41"),  # its IPv4 socket did not stop this bind
+    (("::",), "", ("::1", "fd00::7"), "is held on [::1], [fd00::7] by pid 41"),
+    # no table, no lsof/ss address: said unknown, never the address doctor's probe bound
+    (("::",), "", (), f"is held on the IPv6 side by pid 41{UNSEEN}"),
+    (("0.0.0.0",), "", (), f"is held by pid 41{UNSEEN}"),
+    (("0.0.0.0", "::"), "", (), f"is held by pid 41{UNSEEN}"),
+    (("127.0.0.1",), "127.0.0.1", (), f"is held by pid 41{UNSEEN}"),
 ])
-def test_holder_side_names_where_the_holder_listens(probed: str, ip: str, ips: tuple[str, ...], side: str) -> None:
-    failure = BindFailure(probed, 98, "Address already in use")
-    assert holder_side(failure, HostSocket(ip, 8080), ProcessHolder(41, "python3", ips=ips)) == side
+def test_held_by_names_where_the_holder_listens(probed: tuple[str, ...], ip: str, ips: tuple[str, ...],
+                                                said: str) -> None:
+    failures = tuple(BindFailure(address, IN_USE, "Address already in use") for address in probed)
+    assert held_by(failures, HostSocket(ip, 8080), ProcessHolder(41, "python3", ips=ips), "pid 41") == said
+
+
+def test_a_hidden_holder_is_named_with_its_address_only_where_the_table_showed_it() -> None:
+    failures = (BindFailure("0.0.0.0", IN_USE, "Address already in use"),)
+    hidden = "a process hidden from doctor"
+    assert held_by(failures, HostSocket("", 8080), ProcessHolder(None, ips=("127.0.0.1",)), hidden) == \
+        f"is held on 127.0.0.1 by {hidden}"
+    assert held_by(failures, HostSocket("", 8080), ProcessHolder(None), hidden) == f"is held by {hidden}"
 
 
 def _busy(port: int) -> bool:

@@ -33,6 +33,10 @@ class PortCollision(Check):
         `::`) and closed at once. A busy port is traced to its owner: a container of another
         compose project (with its project, service and container name), a leftover container,
         a host process (pid, name, command line), or a process the kernel hides from doctor.
+        A process is named with the address it holds when that is not our mapping's own (a
+        server on 127.0.0.1:8094 stops `up`'s 0.0.0.0:8094: `0.0.0.0:8094/tcp ('web') is held on
+        127.0.0.1 by pid ...`; one on [::1] alone stops its [::]:8094); from the socket table,
+        or lsof/ss where it is hidden (macOS without root), else said unseen, never guessed.
         A container of another compose project in a restart loop (`restart: always` and a command
         that exits: listed `restarting`, its port free between two starts) holds the port as a
         running one does: an error, whose advice stops it (`docker rm` refuses it).

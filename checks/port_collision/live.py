@@ -19,10 +19,11 @@ from collections.abc import Iterator
 
 from doctor.host import Host
 from doctor.host.platform import forwarder_of
-from doctor.host.ports import BindFailure, ContainerPort, HostSocket, ProcessHolder, ips_overlap
+from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
 
+from .holder import held_by, shorten
 from .names import taken_name_findings
 from .namesake import namesake_finding
 from .ranges import Owned, Published, Target, fold, published
@@ -218,7 +219,7 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
         owner, policy = looping
         yield ("container", owner.name), _container_finding(check, target, owner, mover, restarting=policy)
     elif in_use is not None:
-        yield _process_finding(check, host, target, in_use, mover)
+        yield _process_finding(check, host, target, failures, in_use, mover)
     elif stopped:
         yield ("stopped", stopped[0].name), _stopped_finding(check, target, stopped[0], mover)
 
@@ -301,14 +302,16 @@ def _container_finding(check: Check, target: Target, owner: ContainerPort, mover
     return _say(check, target, message, _moved(mover, target, advice, (stop,)))
 
 
-def _process_finding(check: Check, host: Host, target: Target, failure: BindFailure,
-                     mover: PortMover | None) -> Verdict:
-    key, finding = _process_owner(check, host, target, failure)
+def _process_finding(check: Check, host: Host, target: Target, failures: tuple[BindFailure, ...],
+                     failure: BindFailure, mover: PortMover | None) -> Verdict:
+    key, finding = _process_owner(check, host, target, failures, failure)
     assert finding.fix is not None
     return key, replace(finding, fix=_moved(mover, target, finding.fix))
 
 
-def _process_owner(check: Check, host: Host, target: Target, failure: BindFailure) -> Verdict:
+def _process_owner(check: Check, host: Host, target: Target, failures: tuple[BindFailure, ...],
+                   failure: BindFailure) -> Verdict:
+    """Who holds `target` on this machine (`failure`: the first of its binds that found the port in use)."""
     sock = target.socket
     holders = host.ports.process_holders(sock)
     visible = [h for h in holders if not h.hidden]
@@ -317,8 +320,8 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
                command=("sudo", "ss", flag, f"sport = :{sock.port}"))
     if not visible:
         if holders:
-            return ("hidden",), _say(check, target, f"is held by a process hidden from doctor (sudo ss {flag} "
-                                     f"'sport = :{sock.port}')", find)
+            who = f"a process hidden from doctor (sudo ss {flag} 'sport = :{sock.port}')"
+            return ("hidden",), _say(check, target, held_by(failures, sock, holders[0], who), find)
         return ("unbound", failure.error), _say(check, target, f"cannot be bound on {failure.address}: "
                                                 f"{failure.error}", find)
     holder = visible[0]
@@ -336,24 +339,8 @@ def _process_owner(check: Check, host: Host, target: Target, failure: BindFailur
             return ("forwarder", engine), _say(check, target, said + "; the engine did not answer, so it may be "
                                                "this project's own container", ask, Severity.WARNING)
         return ("forwarder", engine), _say(check, target, said, ask)
-    shown = shorten(holder.cmdline) or holder.name
-    side = holder_side(failure, sock, holder)
-    return ("pid", holder.pid), _say(check, target, f"is held{side} by pid {holder.pid} '{holder.name}' ({shown})",
-                                     stop)
-
-
-def holder_side(failure: BindFailure, sock: HostSocket, holder: ProcessHolder) -> str:
-    """` on [::1]` when `holder` stops only the IPv6 side of `sock` on every interface, else "".
-
-    The engine publishes 0.0.0.0:P on [::]:P too: a process holding only the IPv6 side still stops
-    `up` (`listen tcp6 [::]:P: bind: address already in use`), and the message says where it holds
-    it: its own addresses there ([::1] for one on the loopback alone, not the [::] our probe bound),
-    or the probe's where the socket table did not show them.
-    """
-    if ":" not in failure.address or ":" in sock.shown_ip:
-        return ""
-    held = [ip for ip in holder.ips if ips_overlap(ip, failure.address)] or [failure.address]
-    return " on " + ", ".join(f"[{ip}]" for ip in held)
+    who = f"pid {holder.pid} '{holder.name}' ({shorten(holder.cmdline) or holder.name})"
+    return ("pid", holder.pid), _say(check, target, held_by(failures, sock, holder, who), stop)
 
 
 def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Verdict]:
@@ -378,14 +365,3 @@ def _ephemeral(check: Check, span: tuple[int, int], target: Target) -> Finding:
     return _say(check, target, f"lies in the ephemeral range {span[0]}-{span[1]}: free now, but an outgoing "
                 "connection may take it", Fix("publish a port below the ephemeral range", Safety.ADVICE),
                 Severity.INFO)
-
-
-def shorten(cmdline: tuple[str, ...], width: int = 40) -> str:
-    """The command line on one line, the program's directory dropped, cut to `width` characters
-    between words."""
-    if not cmdline:
-        return ""
-    from doctor.redact import clip
-
-    text = " ".join(" ".join((cmdline[0].rsplit("/", 1)[-1], *cmdline[1:])).split())
-    return clip(text, width)  # between words: a password among the arguments is whole (masked) or gone

@@ -54,6 +54,7 @@ class PortHolder:
     pid: int | None
     name: str
     user: str = ""
+    ips: tuple[str, ...] = ()  # where its sockets on the port sit (`127.0.0.1`, `::1`; `0.0.0.0`/`::` for all)
 
 
 @record
@@ -232,32 +233,55 @@ _SS_USER = lazy(r'\("([^"]*)",pid=(\d+)')
 
 
 def parse_ss(text: str) -> tuple[PortHolder, ...]:
-    """Holders from `ss -Hltnp` lines: `users:(("node",pid=123,fd=20))`; a line without users is hidden."""
-    holders: dict[int | None, PortHolder] = {}
+    """Holders from `ss -Hltnp` lines: `users:(("node",pid=123,fd=20))`; a line without users is hidden.
+
+    Each holder carries the local addresses of its lines (`127.0.0.1:3000`, `[::1]:3000`; `*:3000`, a
+    dual-stack socket on every address, is `::`).
+    """
+    found: dict[int | None, tuple[str, dict[str, None]]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith(("State", "Netid")):
             continue
+        fields = line.split()
+        ip = _local_ip(fields[3], "::") if len(fields) > 3 else ""
         users = _SS_USER.findall(line)
-        if not users:
-            holders.setdefault(None, PortHolder(None, ""))
-        for name, pid in users:
-            holders.setdefault(int(pid), PortHolder(int(pid), name))
-    return tuple(holders.values())
+        for name, pid in users or [("", None)]:
+            where = found.setdefault(int(pid) if pid else None, (name, {}))[1]
+            if ip:
+                where[ip] = None
+    return tuple(PortHolder(pid, name, ips=tuple(ips)) for pid, (name, ips) in found.items())
 
 
 def parse_lsof(text: str) -> tuple[PortHolder, ...]:
-    """Holders from `lsof -nP` table output (COMMAND PID USER FD TYPE ... NAME).
+    """Holders from `lsof -nP` table output (COMMAND PID USER FD TYPE ... NODE NAME), with the local
+    address of each NAME (`127.0.0.1:8080`; `*:8080` is `0.0.0.0` or `::` by TYPE, IPv4 or IPv6).
 
     lsof escapes a space in a command name as `\\x20` ("OrbStack\\x20Helper"), so fields split on blanks.
     """
-    holders: dict[int, PortHolder] = {}
+    found: dict[int, tuple[str, str, dict[str, None]]] = {}
     for line in text.splitlines():
         fields = line.split()
         if len(fields) < 3 or not fields[1].isdigit():
             continue  # the COMMAND header, or noise
         pid = int(fields[1])
-        holders.setdefault(pid, PortHolder(pid, fields[0].replace("\\x20", " "), fields[2]))
-    return tuple(holders.values())
+        where = found.setdefault(pid, (fields[0].replace("\\x20", " "), fields[2], {}))[2]
+        node = next((i for i, f in enumerate(fields) if i > 4 and f in ("TCP", "UDP")), None)
+        if node is not None and node + 1 < len(fields):
+            everywhere = "::" if fields[4] == "IPv6" else "0.0.0.0"
+            ip = _local_ip(fields[node + 1].partition("->")[0], everywhere)
+            if ip:
+                where[ip] = None
+    return tuple(PortHolder(pid, name, user, tuple(ips)) for pid, (name, user, ips) in found.items())
+
+
+def _local_ip(address: str, everywhere: str) -> str:
+    """The host part of `127.0.0.1:80`, `[::1]:80`, lsof's `[fe80::1%eth0]:80` or ss's `[fe80::1]%eth0:80`;
+    `everywhere` for `*:80`; "" when `address` names no port."""
+    host, colon, _ = address.rpartition(":")
+    if not colon:
+        return ""
+    host = host.partition("%")[0].strip("[]")
+    return everywhere if host == "*" else host
 
 
 def forwarder_of(name: str, cmdline: Sequence[str] = ()) -> str:

@@ -202,9 +202,13 @@ class PortProber:
                 return tuple(holders.values())
         found = self.host.platform.port_holders(target.port, target.protocol)
         if found:
+            # lsof/ss list every socket on the port: one on another address (127.0.0.2:P for a bind on
+            # 127.0.0.1:P) does not stop ours; all are kept when none is left to name
+            found = tuple(h for h in found if not h.ips or _facing(h.ips, target.ip)) or found
             # the table saw where the hidden sockets sit, not whose: a lone holder lsof/ss names holds them
             where = holders[None].ips if None in holders and len(found) == 1 else ()
-            named = {h.pid: _describe_process(h.pid, h.name, where) for h in found if h.pid is not None}
+            named = {h.pid: _describe_process(h.pid, h.name, _facing(h.ips, target.ip) or where)
+                     for h in found if h.pid is not None}
             if named:
                 return tuple(named.values())
         if table is None:
@@ -349,6 +353,12 @@ def _try_bind(address: str, port: int, protocol: str) -> BindFailure | None:
     finally:
         sock.close()
     return None
+
+
+def _facing(ips: tuple[str, ...], target_ip: str) -> tuple[str, ...]:
+    """The addresses of `ips` whose sockets can stop a bind on `target_ip`; `::` may be dual-stack (ss
+    shows it `*`), which takes every IPv4 address too."""
+    return tuple(ip for ip in ips if ips_overlap(ip, target_ip) or normalize_ip(ip) == "::")
 
 
 def _describe_process(pid: int | None, name: str = "", ips: tuple[str, ...] = ()) -> ProcessHolder:
