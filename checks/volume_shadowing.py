@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
 from doctor.project.devcontainer import DevInstall, installs
 from doctor.project.filled import FilledPath, hides, image_filled, within
+from doctor.project.service_start import not_node, past_init, start_installs
 from doctor.project.types import Mount, Service, words_of
 
 TYPE_CHECKING = False
@@ -68,7 +69,17 @@ class VolumeShadowing(Check):
         running `nautobot-server`; its `ui_build` service runs npm; openlibrary's `covers` running
         `docker/ol-covers-start.sh`, a project script that names no node tool, no wrapper such as
         make and no other script) is a note naming that program: only a node command started
-        there misses it. The image is the stage the service builds
+        there misses it; where a dev container's lifecycle command installs it into the bind (a
+        container running `tail`, as wiki.js's does, and a postCreateCommand `yarn install`), the
+        note names that command (a start that runs node fails before that command runs: a
+        warning). Nothing is reported where the service's own start installs it again before its
+        program runs (AdventureLog's dev `web` under `./frontend:/app`, its command `... pnpm
+        install --frozen-lockfile && pnpm exec vite dev`; BookStack's `node`, whose entrypoint
+        script runs `npm install` first, read from the host), nor for a volume the start installs
+        into: it is refreshed at each start. A `cd` to a folder doctor cannot place before the
+        install, or a yarn running a script (`yarn dev`), installs nothing known there. An
+        anonymous volume under the bind (`- /app/node_modules`) keeps the image's copy visible: the
+        bind hides nothing there, and the volume is judged on its own. The image is the stage the service builds
         (`build.target`); a yarn install goes where the `.yarnrc` beside its package.json sends it
         (`--modules-folder /node_modules`: outside a bind of /app), and installs no node_modules
         under Plug'n'Play (`nodeLinker: pnp`). A service with no build whose `image:` is the one
@@ -129,11 +140,13 @@ class VolumeShadowing(Check):
                 builders.setdefault(reference_key(svc.image), svc)
         # services that share one mount line (redash's three, merging one YAML anchor; warehouse's
         # `*base_volumes`) are hidden or kept stale alike: one finding there, naming them all
-        binds: dict[tuple[object, ...], tuple[list[Service], Mount, FilledPath, Path, str | None]] = {}
+        binds: dict[tuple[object, ...],
+                    tuple[list[Service], Mount, FilledPath, Path, str | None, DevInstall | None]] = {}
         kept: dict[tuple[object, ...], tuple[list[Service], Mount, Path, dict[str, FilledPath]]] = {}
         # of those, the volumes an image is seen to fill, and those a dev container's lifecycle command fills
         seen: set[tuple[object, ...]] = set()
         refilled: dict[tuple[object, ...], DevInstall] = {}
+        fresh: set[tuple[object, ...]] = set()  # named volumes a user's own start installs into
         # a bind hiding the program the container starts with (its mount line, the program): that start fails
         starts: dict[tuple[Mount, str], tuple[list[Service], Mount, str, str]] = {}
         for svc in services:
@@ -147,7 +160,11 @@ class VolumeShadowing(Check):
             mounts = [*svc.volumes, *_image_volumes(svc, recipe)]
             volumes = [m for m in mounts if m.type == "volume"]
             home = posixpath.normpath(svc.working_dir or recipe.workdir)
-            dev = installs(project, svc, recipe) if volumes else {}
+            # read only where a mount needs them (the dev containers' configurations, the start's scripts):
+            # what the dev container's lifecycle commands install, and what its own start installs
+            # (`pnpm install && pnpm exec vite dev`), there each time it runs
+            dev = functools.cache(functools.partial(installs, project, svc, recipe))
+            start = functools.cache(functools.partial(start_installs, project, svc, recipe))
             for mount in volumes:
                 target = posixpath.normpath(mount.target)
                 origin = next((f for f in filled if f.path == target), None)
@@ -160,10 +177,15 @@ class VolumeShadowing(Check):
                 if origin is None and not inside and (posixpath.basename(target) not in DEPENDENCY_DIRS
                                                       or posixpath.dirname(target) != home):
                     continue
+                if target in start() or (inside and all(f.path in start() for f in inside)):
+                    if mount.source:  # a rebuild's new dependencies reach it at the next start: fresh for each user
+                        fresh.add((mount.source, target))
+                    continue
+                inside = [f for f in inside if f.path not in start()]
                 # a named volume is one volume whichever lines mount it (warehouse's node_modules, in
                 # `*base_volumes` and in worker's own list): renewing it means stopping every user
                 where: tuple[object, ...] = (mount.source, target) if mount.source else (mount.location, target, path)
-                refill = dev.get(target)
+                refill = dev().get(target)
                 if refill is not None:
                     # the dev container's command fills its own container's anonymous volume, no other's
                     where = where if mount.source else (*where, svc.name)
@@ -176,11 +198,16 @@ class VolumeShadowing(Check):
             for mount in (m for m in svc.volumes if m.type == "bind" and m.source):
                 for filled_path in filled:
                     hidden = _placed(host, recipe.base, filled_path) if filled_path.unless else filled_path
-                    if hides(mount, hidden, volumes):
-                        program = (_not_node(svc, recipe, project) if posixpath.basename(hidden.path) == "node_modules"
+                    # the start installs it again, into the bind: AdventureLog's dev 'web' under ./frontend:/app
+                    if hides(mount, hidden, volumes) and hidden.path not in start():
+                        program = (not_node(svc, recipe, project) if posixpath.basename(hidden.path) == "node_modules"
                                    else None)
-                        key = (mount.location, mount.source, mount.target, hidden.path, hidden.line, path, program)
-                        binds.setdefault(key, ([], mount, hidden, path, program))[0].append(svc)
+                        # a dev container's lifecycle command installs it into the bind, after the start: a
+                        # start that runs node fails first, one that does not (wiki.js's `tail`) waits for it
+                        refill = dev().get(hidden.path) if program else None
+                        key = (mount.location, mount.source, mount.target, hidden.path, hidden.line, path, program,
+                               refill)
+                        binds.setdefault(key, ([], mount, hidden, path, program, refill))[0].append(svc)
             hidden_start = _hidden_start(svc, recipe, mounts, project.code_map(maker).copies)
             if hidden_start is not None:
                 starts.setdefault(hidden_start[:2], ([], *hidden_start))[0].append(svc)
@@ -189,7 +216,7 @@ class VolumeShadowing(Check):
             # a node_modules or venv no image is seen to fill, which the dev container's own command
             # installs (wiki.js's postCreateCommand `yarn install` into /wiki/node_modules): no image
             # content is kept there, and a renewed volume stays empty until that command runs again
-            if refill is not None and where not in seen:
+            if (refill is not None and where not in seen) or where in fresh:
                 continue
             yield from self._volume(project, host, users, mount, _holding(project, dockerfile, held), refill)
         for users, mount, program, how in starts.values():
@@ -202,8 +229,8 @@ class VolumeShadowing(Check):
                       f"the script in {source}", Safety.ADVICE)
             yield self.finding(message, mount.location, f"{','.join(u.name for u in users)}:{program}", fix,
                                Severity.ERROR)
-        for users, mount, hidden, path, program in binds.values():
-            yield self._bind(project, users, mount, hidden, path, program)
+        for users, mount, hidden, path, program, refill in binds.values():
+            yield self._bind(project, users, mount, hidden, path, program, refill)
 
     def _volume(self, project: Project, host: Host, services: list[Service], mount: Mount,
                 holding: str, refill: DevInstall | None = None) -> Iterator[Finding]:
@@ -253,7 +280,7 @@ class VolumeShadowing(Check):
             yield self.finding(message, mount.location, f"{subject}:stale", fix)
 
     def _bind(self, project: Project, services: list[Service], mount: Mount, hidden: FilledPath,
-              dockerfile: Path, program: str | None) -> Finding:
+              dockerfile: Path, program: str | None, refill: DevInstall | None) -> Finding:
         shown = _relative(project, Path(mount.source or ""))
         where = f"{project.shown(dockerfile)}:{hidden.line}"
         names = ", ".join(f"'{svc.name}'" for svc in services)
@@ -268,8 +295,9 @@ class VolumeShadowing(Check):
             message += f", unless the base image sets {hidden.unless}"
             severity = Severity.INFO
         if program:  # nautobot's Django server under `../:/source`: its ui_build service runs npm, with them
-            message += f"; {names} {'runs' if len(services) == 1 else 'run'} {program}, not node: only a node " \
-                       "command started there misses them"
+            runs = f"{names} {'runs' if len(services) == 1 else 'run'} {program}, not node"
+            message += (f"; {runs}, and the {refill.key} of {project.shown(refill.config)} installs them into the bind"
+                        if refill is not None else f"; {runs}: only a node command started there misses them")
             severity = Severity.INFO
         subject = f"{','.join(svc.name for svc in services)}:{hidden.path}"
         return self.finding(message, mount.location, subject, fix, severity)
@@ -329,68 +357,6 @@ def _holding(project: Project, dockerfile: Path, inside: dict[str, FilledPath]) 
     return f", with {first.path}{also} in it ({first.tool}, {project.shown(dockerfile)}:{first.line})"
 
 
-# what a service running node starts: a word naming one of them in its command or entrypoint
-NODE_PROGRAMS = frozenset(("node", "nodejs", "npm", "npx", "yarn", "pnpm", "pnpx", "bun", "bunx", "corepack",
-                           "nodemon", "next", "nuxt", "nuxi", "vite", "webpack", "webpack-dev-server", "ng",
-                           "react-scripts", "ts-node", "tsx", "gulp", "grunt", "pm2", "pm2-runtime", "turbo",
-                           "nx", "remix", "astro", "expo", "storybook", "jest", "vitest", "ember", "vue-cli-service"))
-_WRAPPERS = frozenset(("sh", "bash", "ash", "dash", "zsh", "exec", "env", "tini", "dumb-init", "gosu", "su-exec",
-                       "s6-svscan", "supervisord", "make", "just", "task", "foreman", "overmind", "honcho",
-                       "hivemind"))
-
-
-_SHELLS = frozenset(("sh", "bash", "ash", "dash", "zsh", "exec", "env"))
-
-
-def _not_node(svc: Service, image: Recipe, project: Project | None = None) -> str | None:
-    """The program the service runs when it is known not to be node (nautobot's `nautobot-server`:
-    its CMD's program, no node tool in its command or entrypoint; openlibrary's
-    `docker/ol-covers-start.sh`, a project script that names no node tool, runs no other script
-    and is read from the host); None when it may run node (a node tool named, a shell, a wrapper,
-    a script that cannot be read or hands over to another, nothing known)."""
-    entrypoint = words_of(svc.entrypoint) if svc.entrypoint is not None else list(image.entrypoint)
-    command = words_of(svc.command) if svc.command is not None else list(image.cmd) if svc.entrypoint is None else []
-    words = entrypoint + command
-    if any(posixpath.basename(w) in NODE_PROGRAMS for w in words):
-        return None
-    # the command's program; with no command, the entrypoint's own (nautobot's celery_beat runs
-    # `watchmedo auto-restart ... -- nautobot-server celery beat` as its compose entrypoint)
-    first = command[0] if command else entrypoint[0] if entrypoint else ""
-    if ("/" in first and not first.startswith(("/bin/", "/usr/", "/sbin/"))) or first.endswith(".sh"):
-        # a project script by its path: what it runs, where its text says (a Rails `bin/dev` runs
-        # foreman, which runs yarn: it may run node)
-        return _script_not_node(svc, image, project, first) if project is not None else None
-    program = posixpath.basename(first)
-    if not program or program in _WRAPPERS or "." in program or program.startswith(("$", "-")):
-        return None  # a script (`start.sh`, `server.js`), a shell or wrapper: what it starts is not read here
-    return program
-
-
-_SCRIPT_LIMIT = 64 * 1024  # a start script is a page or two: a bigger file is not read
-_SCRIPT_WORD = lazy(r"[\w./+-]+")
-_HANDS_OVER = lazy(r"(?m)^\s*(?:\.|source)\s")  # `. ./env.sh`, `source venv/bin/activate`
-
-
-def _script_not_node(svc: Service, image: Recipe, project: Project, script: str) -> str | None:
-    """`script` as the service's start script when its text names no node tool, no wrapper that
-    may start one (make, foreman, supervisord) and no other script; None otherwise or unread."""
-    from doctor.project.reading import read_regular_text
-
-    home = svc.working_dir or image.workdir
-    inside = script if script.startswith("/") else posixpath.join(home, script)
-    found = project.code_map(svc).to_host(inside)
-    text = read_regular_text(found[0], _SCRIPT_LIMIT) if found is not None else None
-    if not text or _HANDS_OVER.search(text):
-        return None
-    for line in text.splitlines()[1:] if text.startswith("#!") else text.splitlines():
-        for word in _SCRIPT_WORD.findall(line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""):
-            name = posixpath.basename(word)
-            if name in NODE_PROGRAMS or (name in _WRAPPERS and name not in _SHELLS) or (
-                    word != script and (name.endswith((".sh", ".js", ".mjs", ".ts")) or word.startswith("./"))):
-                return None
-    return script
-
-
 def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[str, str] | None:
     """(volume name, how much older than the image) when the live volume predates the image; else None."""
     try:
@@ -444,23 +410,6 @@ def _relative(project: Project, path: Path) -> str:
 
 # a program the start hands a script to (`sh /code/start.sh`): the script is what must be there
 _START_SHELLS = frozenset(("sh", "bash", "dash", "ash", "/bin/sh", "/bin/bash", "/bin/dash", "/bin/ash"))
-# an init that starts the rest of the words (`/bin/tini -- ./run.sh`: tubearchivist's CMD), and the tools that
-# start them as another user (`gosu app ./start.sh`)
-_INITS = frozenset(("tini", "tini-static", "dumb-init", "catatonit"))
-_AS_USER = frozenset(("gosu", "su-exec"))
-
-
-def _past_init(words: list[str]) -> list[str]:
-    """`words` past an init and its options (`tini -g --`) or a `gosu USER`: the program it starts."""
-    while words and posixpath.basename(words[0]) in _INITS:
-        words = words[1:]
-        while words and words[0].startswith("-"):
-            flag, words = words[0], words[1:]
-            if flag == "--":
-                break
-    if len(words) > 2 and posixpath.basename(words[0]) in _AS_USER:
-        words = words[2:]
-    return words
 
 
 def _hidden_start(svc: Service, recipe: Recipe, mounts: list[Mount], copies: Sequence[CodePath],
@@ -476,12 +425,12 @@ def _hidden_start(svc: Service, recipe: Recipe, mounts: list[Mount], copies: Seq
     own = words_of(svc.entrypoint)
     words, how = (own, "is its entrypoint") if svc.entrypoint is not None else (list(recipe.entrypoint),
                                                                               "is its image's ENTRYPOINT")
-    words = _past_init(words)  # `tini --` alone: the command is what it starts
+    words = past_init(words)  # `tini --` alone: the command is what it starts
     if not words:
         own = words_of(svc.command)
         words, how = (own, "its command runs") if svc.command is not None else (list(recipe.cmd),
                                                                                "its image's CMD runs")
-        words = _past_init(words)
+        words = past_init(words)
     if words and words[0] in _START_SHELLS and len(words) > 1 and not words[1].startswith("-"):
         words = words[1:]  # `sh /code/start.sh`
     if words and "/" in words[0] and not words[0].startswith("/"):  # `./run.sh`: from the working folder

@@ -25,3 +25,17 @@ from doctor.project.recipe import Recipe, Step
 def test_a_cd_before_the_install_moves_its_node_modules(run: str, workdir: str, path: str) -> None:
     recipe = Recipe(Path("Dockerfile"), runs=(Step(run, 3, workdir),))
     assert [f.path for f in filled_paths(recipe)] == [path]
+
+
+@pytest.mark.parametrize(("run", "paths"), [
+    ("yarn install --frozen-lockfile", ["/app/node_modules"]),
+    ("yarn --frozen-lockfile && yarn cache clean", ["/app/node_modules"]),
+    ("yarn add left-pad", ["/app/node_modules"]),
+    ("yarn build", []),  # a package.json script: installs nothing
+    ("yarn dev", []),  # a dev container's `postStartCommand: yarn dev` neither
+    # langfuse's runtime-base stage removes the package managers
+    ("rm -f /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg", []),
+])
+def test_a_yarn_that_runs_a_script_installs_nothing(run: str, paths: list[str]) -> None:
+    recipe = Recipe(Path("Dockerfile"), runs=(Step(run, 3, "/app"),))
+    assert [f.path for f in filled_paths(recipe)] == paths

@@ -21,6 +21,7 @@ from pathlib import Path
 from doctor.checks.volume_shadowing import VolumeShadowing
 
 from doctor.host import Host
+from doctor.model import Severity
 from doctor.project import Project, ProjectOptions
 
 # .devcontainer/devcontainer.json as wiki.js writes it (comments, a list of one compose file)
@@ -131,6 +132,25 @@ def test_an_image_filled_node_modules_is_advised_the_devcontainers_install_not_u
         "after a dependency change run docker compose -f dev/containers/docker-compose.yml exec wiki yarn install "
         "(the postCreateCommand of .devcontainer/devcontainer.json), or rebuild the dev container")
     assert "-V" not in found.fix.title and not found.fix.command
+
+
+def test_a_bind_over_what_the_devcontainers_command_installs_names_that_command(tmp_path: Path) -> None:
+    """wiki.js with a filling image and no anonymous /wiki/node_modules: `../..:/wiki` hides the image's
+    node_modules; the container runs `tail` and the postCreateCommand's `yarn install` then puts one into
+    the bind. The note said "only a node command started there misses them", yet the node commands the
+    dev container's user starts find them: it names the command that installs them."""
+    root = _wikijs(tmp_path / "wikijs", dockerfile=FILLING_DOCKERFILE)
+    (root / COMPOSE_FILE).write_text(COMPOSE.replace("      - /wiki/node_modules\n", ""))
+    [found] = _findings(root)
+    assert found.severity is Severity.INFO and found.subject == "wiki:/wiki/node_modules"
+    assert found.message == (
+        "'wiki' bind .:/wiki hides /wiki/node_modules (yarn, dev/containers/Dockerfile:4); 'wiki' runs tail, not "
+        "node, and the postCreateCommand of .devcontainer/devcontainer.json installs them into the bind")
+    # a start that runs node fails before the dev container's command runs: the warning stays
+    compose = COMPOSE.replace("      - /wiki/node_modules\n", "")
+    (root / COMPOSE_FILE).write_text(compose.replace("    depends_on:", "    command: yarn dev\n    depends_on:"))
+    [found] = _findings(root)
+    assert found.severity is Severity.WARNING and "postCreateCommand" not in found.message
 
 
 # the common shape: compose beside the devcontainer.json in .devcontainer/, a string command, a user

@@ -32,8 +32,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
 
+# yarn installs as `yarn`, `yarn install`, `yarn add X`, `yarn workspaces focus` or `yarn --flag`; `yarn dev`
+# runs a package.json script and installs nothing, nor does `rm /usr/local/bin/yarn /usr/local/bin/yarnpkg`
 _NODE = lazy(
-    r"\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i)|bun\s+(?:install|i))(?=\s|$|;|&)"
+    r"\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+(?:install|add|workspaces\s+focus)|(?=\s*(?:$|[;&|\\]|-)))"
+    r"|pnpm\s+(?:install|i)|bun\s+(?:install|i))(?=\s|$|;|&)"
 )
 _VENV = lazy(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*([^\s;&|-][^\s;&|]*)")
 _UV_SYNC = lazy(r"\buv\s+sync\b")
