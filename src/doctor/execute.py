@@ -16,11 +16,10 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Unavailable, and_list
 from doctor.project import Project
 from doctor.project.command_roles import PackageScripts, serves
 from doctor.project.hostscripts import docker_driver
@@ -35,11 +34,6 @@ from doctor.project.service_home import (
     service_homes,
     tool_language,
 )
-from doctor.project.types import started_before
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from doctor.project.types import Service
 
 __all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "placement", "service_homes"]
 
@@ -157,7 +151,9 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
                                               else f", and this machine has no {words[0]!r} on PATH"))
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why})", file=sys.stderr)
     if verb == "run" or (up_first and running is False):  # openedx/devstack: compose pulled in silence
-        note = _image_note(project, host, home.service)
+        from doctor.run_images import image_note
+
+        note = image_note(project, host, home.service, _rebuilds(verb, full, home))
         if note:
             print(f"doctor: note: {note}", file=sys.stderr)
     lacking = _image_lacks(project, home, words)
@@ -270,69 +266,14 @@ def compose_argv_up(project: Project, service: str, cli: Sequence[str]) -> list[
     return [*project_cli(project, cli=cli), "up", "-d", service]
 
 
-def _image_note(project: Project, host: Host, name: str) -> str | None:
-    """What compose does first when it runs (or `up`s) the service, for each image the engine lacks: the
-    service's own, pulled (no `build:`) or built, and those of the services it starts along, whose
-    `depends_on` it follows through others too (doctor's `run` never passes --no-deps): a note naming
-    `app`'s build alone was followed by minutes of pulling postgres:16 for its `db`, or a failure
-    offline. None when every image is there. One image list answers for all of them
-    (image-availability's reading, with the engine's short timeout); an engine that cannot be asked is
-    said, with the services whose images are at stake: no answer is no "nothing to pull"."""
-    known = {**project.compose.profiled, **project.services}  # a dependency of an inactive profile starts too
-    if name not in project.services:
+def _rebuilds(verb: str, full: Sequence[str], home: ServiceHome) -> str | None:
+    """Why the compose command line `full` rebuilds the service's image (`run --build`), None where it does not."""
+    at = _verb_at(full) if verb == "run" else None
+    if at is None or "--build" not in full[at + 1:full.index(home.service, at + 1)]:  # its options, not the command's
         return None
-    along = [s for s in started_before(known, name) if s in known]
-    images = {s: image for s in (name, *along) if (image := _image_of(project, known[s]))}
-    if not images:
-        return None
-    try:
-        present = host.images.present([_reference(image) for image in images.values()])
-    except (Unavailable, OSError) as exc:  # unreachable, slow, refusing
-        return _unknown_note(known, name, list(images), exc.reason if isinstance(exc, Unavailable) else str(exc))
-    missing = {s: image for s, image in images.items() if _reference(image) not in present}
-    parts = []
-    own = missing.pop(name, None)
-    if own is not None and known[name].build is None:
-        parts.append(f"image {own!r} of service {name!r} is not on the engine: compose will pull it first "
-                     "(which fails without registry access)")
-    elif own is not None:
-        pull = f" (or pull {own!r}, which needs registry access)" if known[name].image else ""
-        parts.append(f"image {own!r} of service {name!r} is not built yet: compose will build it first{pull}")
-    if missing:
-        # one image is the service's named before it; of several, each says whose it is
-        named = {s: repr(image) if len(missing) == 1 else f"{image!r} ({s!r})" for s, image in missing.items()}
-        builds = [named[s] for s in missing if known[s].build is not None]
-        pulls = [named[s] for s in missing if known[s].build is None]
-        does = and_list([*([f"build {and_list(builds)}"] if builds else []),
-                         *([f"pull {and_list(pulls)}"] if pulls else [])])
-        fails = f" (which {'fails' if len(pulls) == 1 else 'fail'} without registry access)" if pulls else ""
-        parts.append(f"{name!r} starts {and_list([repr(s) for s in missing])} along (depends_on): "
-                     f"compose will {does} first{fails}")
-    return "; ".join(parts) or None
-
-
-def _image_of(project: Project, service: Service) -> str:
-    """The image compose runs the service from: its `image:`, else the one its `build:` makes; "" for none."""
-    if service.image:
-        return service.image
-    return f"{project.compose.project_name}-{service.name}" if service.build is not None else ""
-
-
-def _reference(image: str) -> str:
-    """`image` as the engine lists it: `:latest` where it names no tag or digest."""
-    return image if "@" in image or ":" in image.rsplit("/", 1)[-1] else f"{image}:latest"
-
-
-def _unknown_note(known: Mapping[str, Service], name: str, services: list[str], reason: str) -> str:
-    """The note when the engine cannot say which images it has: whose images compose may pull or build first."""
-    does = " or ".join([*(["build"] if any(known[s].build is not None for s in services) else []),
-                        *(["pull"] if any(known[s].build is None for s in services) else [])])
-    whose = (f"the image of {services[0]!r}" if len(services) == 1
-             else f"the images of {and_list([repr(s) for s in services])}")
-    along = [repr(s) for s in services if s != name]
-    return (f"could not ask the engine whether it has {whose} ({reason or 'no answer'}): compose may {does} "
-            f"{'it' if len(services) == 1 else 'them'} first"
-            + (f" (depends_on starts {and_list(along)} along)" if along else ""))
+    if home.live:  # a develop.watch sync
+        return "its code reaches only the `up` container (develop.watch), so a `run` sees your edits after a rebuild"
+    return "its code is copied into the image, not bind-mounted, so a `run` sees your edits after a rebuild"
 
 
 def _why(home: ServiceHome) -> str:

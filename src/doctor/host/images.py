@@ -35,7 +35,9 @@ _VERSION = lazy(r"v?(\d+)\.(\d+)")
 @record
 class ImageFacts:
     """A local image: its id, platform (`linux/arm64`), when it was built (UTC), the user it
-    runs as (its `USER`: `2000`, `mattermost:mattermost`; empty for root by default) and its ENV."""
+    runs as (its `USER`: `2000`, `mattermost:mattermost`; empty for root by default), its ENV and
+    when the engine last tagged it (`Metadata.LastTagTime`, which compose's `pull_policy: daily`
+    reads; year 1 where the engine records none, None where it gives no such field)."""
 
     name: str
     id: str
@@ -43,6 +45,7 @@ class ImageFacts:
     created: datetime | None
     user: str
     env: tuple[tuple[str, str], ...] = ()
+    tagged: datetime | None = None
 
 
 @record
@@ -160,7 +163,10 @@ class EngineImages:
         listed = config.get("Env")
         listed = listed if isinstance(listed, list) else []
         env = tuple((key, value) for key, _, value in (str(e).partition("=") for e in listed) if key)
-        return ImageFacts(name, str(data.get("Id") or ""), platform, engine_time(data.get("Created")), user, env)
+        metadata = data.get("Metadata")
+        tagged = engine_time(metadata.get("LastTagTime")) if isinstance(metadata, dict) else None
+        return ImageFacts(name, str(data.get("Id") or ""), platform, engine_time(data.get("Created")), user, env,
+                          tagged)
 
     @cached_property
     def volumes(self) -> dict[str, VolumeFacts]:
