@@ -29,7 +29,6 @@ from doctor.project.types import Service
 
 from .copied import inside
 from .run_time import RunTimeReads
-from .sphinx_conf import SphinxConf, excluded_by
 
 _BUILDERS = frozenset(("sphinx-build", "sphinx-autobuild", "mkdocs"))  # the programs, by their names
 _BUILDER_MODULES = frozenset(("sphinx", "sphinx_autobuild", "mkdocs"))  # `python -m sphinx`
@@ -78,6 +77,8 @@ def docs_build_of(project: Project, service: Service, reads: RunTimeReads, conte
     configs = [c for source in mounted for c in _configs(source)]
     if not configs:
         return None
+    from .sphinx_conf import SphinxConf, excluded_by  # here: a run with no docs builder imports no `ast`
+
     modules: set[str] = set()
     paths = {p for text, cwd in runs for p in _paths(text, cwd, code)}
     for config in configs:
