@@ -559,7 +559,7 @@ def test_warm_preflight_parses_nothing_and_reports_the_same(name: str, tmp_path:
 
     cold, _ = preflight({"DOCTOR_NO_CACHE": "1"})
     stored, cold_modules = preflight({})
-    warm, warm_modules = preflight({})
+    warm, warm_modules = preflight({"DOCTOR_JOBS": "1"})  # every check here: a forked helper hides its imports
     assert entries(env)
     assert json.loads(cold)["checks"] and cold == stored == warm
     assert "yaml" in cold_modules

@@ -416,10 +416,10 @@ def _runs_alone(project: Project, override: Path, names: set[str]) -> bool:
     defines has an image or a build (mealie's docker-compose.dev.yml, postgres and mailpit, which its
     Taskfile runs with `-f docker-compose.dev.yml` alone), so a `mealie:` holding environment alone
     would make it one compose refuses ("neither an image nor a build context")."""
-    from doctor.project.yamlload import YMap
-
     if ".override." in override.name:  # compose's own override is read beside its file, never alone
         return False
+    from doctor.project.yamlload import YMap  # here: a warm run that never asks imports no PyYAML
+
     for documents in project.compose_documents():
         if documents.path != override:
             continue
