@@ -25,18 +25,15 @@ from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
 from doctor.regular import read_text
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.compose_line import ComposeCommand
+
 # the globs read in every run, compiled from the regex table (doctor.lean_imports.glob_patterns)
 _GLOBS = glob_patterns("*.yml", "*.yaml")
 
 _SEPARATORS = ("&&", "||", ";", "|")
-_COMPOSE_VALUE_FLAGS = frozenset(("-p", "--project-name", "--profile", "--env-file", "--ansi", "--progress",
-                                  "--parallel"))
 _STARTS = frozenset(("up", "run", "create", "build"))
-# options of up/run/create that take a value (`-e X=1`, `--scale web=2`): never a service name
-_START_VALUE_FLAGS = frozenset(("-e", "--env", "-l", "--label", "-p", "--publish", "-v", "--volume", "-u", "--user",
-                                "-w", "--workdir", "--name", "--entrypoint", "--env-from-file", "--cap-add",
-                                "--cap-drop", "--scale", "-t", "--timeout", "--wait-timeout", "--exit-code-from",
-                                "--attach", "--no-attach", "--pull"))
 
 
 @record
@@ -233,30 +230,37 @@ def _commands(script: str) -> Iterator[tuple[int, list[str]]]:
 def compose_start(words: list[str], location: Location, directory: str = ".") -> ComposeStart | None:
     """The compose start one simple command is (`docker compose -f x --profile p up -d web`, or
     `docker-compose ...`), read as a workflow step's is; None for any other command."""
-    kind, value, files = _docker(words)
+    command = _compose(words)
+    if command is None:
+        return None
+    kind, value, files = _compose_kind(command)
     if kind != "start":
         return None
-    args = words[1:] if words[0] == "docker-compose" else words[2:]
-    profiles: list[str] = []
-    while args and args[0].startswith("-"):
-        flag = args.pop(0)
-        if flag.startswith("--profile="):
-            profiles.append(flag.split("=", 1)[1])
-        elif flag in ("-f", "--file", *_COMPOSE_VALUE_FLAGS) and args:
-            taken = args.pop(0)
-            if flag == "--profile":
-                profiles.append(taken)
-    options = []
-    rest = iter(args[1:])
-    for word in rest:
-        if not word.startswith("-"):
-            if args[0] == "run":
-                break  # the service, then the command run in it
-            continue
-        options.append(word)
-        if word in _START_VALUE_FLAGS:
-            next(rest, None)
-    return ComposeStart(location, value[0], tuple(value[1:]), directory, files, tuple(profiles), tuple(options))
+    written = tuple(dict.fromkeys((o.at, o.word) for o in command.options))  # `-dV` once, though two options
+    return ComposeStart(location, value[0], tuple(value[1:]), directory, files, command.values("--profile"),
+                        tuple(word for _, word in written))
+
+
+def _compose(words: list[str]) -> ComposeCommand | None:
+    """The compose command of `words` when they start with `docker compose` or `docker-compose` (a step's
+    `sudo` or `FOO=1` before it was never read as one: a variable may choose other files)."""
+    from doctor.project.compose_line import compose_command
+
+    return compose_command(words) if words[:1] in (["docker"], ["docker-compose"]) else None
+
+
+def _compose_kind(command: ComposeCommand) -> tuple[str, list[str], tuple[str, ...]]:
+    """_docker's answer for a compose command: a start with its verb (`up --no-build`), services and files."""
+    files = command.values("--file")
+    if not command.command:
+        return "", [], ()
+    if command.command in ("pull", "load") or any(c in f for f in files for c in "$`"):
+        return "unknown", [], ()
+    # another project directory is another folder than the one the step runs in, which ComposeStart names
+    if command.command not in _STARTS or command.value("--project-directory") is not None:
+        return "", [], ()
+    verb = f"{command.command} --no-build" if command.flag("--no-build") else command.command
+    return "start", [verb, *command.services], files
 
 
 def _docker(words: list[str]) -> tuple[str, list[str], tuple[str, ...]]:
@@ -266,8 +270,9 @@ def _docker(words: list[str]) -> tuple[str, list[str], tuple[str, ...]]:
         return ("cd", words[1:2], ()) if len(words) == 2 else ("unknown", [], ())
     if words[:1] in (["pushd"], ["popd"]):
         return "unknown", [], ()
-    if words[:1] == ["docker-compose"]:
-        words = ["docker", "compose", *words[1:]]
+    command = _compose(words)
+    if command is not None:
+        return _compose_kind(command)
     if words[:1] != ["docker"] or len(words) < 2:
         return "", [], ()
     rest = words[1:]
@@ -275,35 +280,7 @@ def _docker(words: list[str]) -> tuple[str, list[str], tuple[str, ...]]:
         return "unknown", [], ()
     if rest[0] == "build" or rest[:2] in (["buildx", "build"], ["image", "build"]):
         return "build", _tags(rest), ()
-    if rest[0] != "compose":
-        return "", [], ()
-    args, files = rest[1:], []
-    while args and args[0].startswith("-"):
-        flag = args.pop(0)
-        if flag.startswith("--file="):
-            files.append(flag.split("=", 1)[1])
-        elif flag in ("-f", "--file") and args:
-            files.append(args.pop(0))
-        elif flag in _COMPOSE_VALUE_FLAGS and args:
-            args.pop(0)
-    if not args:
-        return "", [], ()
-    if args[0] in ("pull", "load") or any(c in f for f in files for c in "$`"):
-        return "unknown", [], ()
-    if args[0] not in _STARTS:
-        return "", [], ()
-    no_build = "--no-build" in args
-    names: list[str] = []
-    words_after = iter(args[1:])
-    for word in words_after:
-        if word in _START_VALUE_FLAGS:
-            next(words_after, None)
-        elif not word.startswith("-"):
-            names.append(word)
-            if args[0] == "run":
-                break  # the rest is the command run in that service
-    verb = f"{args[0]} --no-build" if no_build else args[0]
-    return "start", [verb, *names], tuple(files)
+    return "", [], ()
 
 
 def _tags(words: list[str]) -> list[str]:

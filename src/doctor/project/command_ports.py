@@ -3,9 +3,10 @@
 kitsune's Makefile has `docs:` run `${DC} run -p 8001:8001 web mkdocs serve -a 0.0.0.0:8001`: port
 8001 is the project's whenever `make docs` runs, though no compose file publishes it, and a
 `doctor fix --ports` that moved web from a held 8000 to 8001 made `make docs` collide with web.
-A publish is a `-p X:Y`, `-pX:Y`, `--publish X:Y` or `--publish=X:Y` among the options of the `run`
-of `docker run`, `docker container run`, `docker compose run` (`docker-compose`, podman's, or a
-variable standing for one of them: `${DC} run`, just's `{{dc}} run`). Only a fixed host port counts
+A publish is a `-p X:Y`, `-pX:Y`, `-p=X:Y`, `--publish X:Y` or `--publish=X:Y` (a `-dp X:Y` too) among
+the options of the `run` of `docker run`, `docker container run`, `docker compose run` (`docker-compose`,
+podman's, or a variable standing for one of them: `${DC} run`, just's `{{dc}} run`), read with compose's
+option table (doctor.project.compose_line) joined with docker's own `run`'s. Only a fixed host port counts
 (`127.0.0.1:8001:8001`, `8001:8001/udp`, `${DOCS_PORT:-8001}:8001` as its default, a range);
 `-p 8001` and `-p 127.0.0.1::8001` let docker choose one.
 
@@ -17,6 +18,7 @@ Read only when asked (a port move being planned, `doctor ports`), never in a pre
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -29,20 +31,15 @@ from doctor.project.reading import is_file
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
+    from doctor.project.compose_line import OptionTable
 
 _DRIVERS = frozenset(("docker", "docker-compose", "podman", "podman-compose", "nerdctl"))
-# options of docker / compose before the subcommand that take the next word as their value
-_GLOBAL_VALUES = frozenset(("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file",
-                            "--profile", "-H", "--host", "-c", "--context", "--config", "-l", "--log-level",
-                            "--ansi", "--parallel", "--progress"))
-# options of `run` (docker's and compose's) that take no value; any other option without `=` takes one
-_RUN_FLAGS = frozenset(("--rm", "--detach", "--interactive", "--tty", "--init", "--privileged", "--read-only",
-                        "--publish-all", "--service-ports", "--use-aliases", "--no-deps", "--build",
-                        "--remove-orphans", "--quiet-pull", "--no-TTY", "--no-healthcheck", "--oom-kill-disable",
-                        "--disable-content-trust", "--quiet", "--sig-proxy"))
-_SHORT_FLAGS = frozenset("ditTPq")
-_WRAPPERS = frozenset(("sudo", "env", "exec", "time", "nohup", "command", "nice"))
-_ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# docker's own options before its subcommand that take the next word as their value (compose's own: its table)
+_DOCKER_VALUES = frozenset(("-H", "--host", "-c", "--context", "--config", "-l", "--log-level"))
+# docker's own `run` options beside compose's `run` (doctor.project.compose_line's table: values | flags): its -h is
+# --hostname, not --help; any other option neither table names takes a value (`--network host`)
+_DOCKER_RUN = ("h/hostname | init privileged read-only publish-all oom-kill-disable disable-content-trust sig-proxy"
+               " no-healthcheck")
 _DEFAULTED = lazy(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-(\d+)\}")
 _SPEC = lazy(r"^(?:(?:\[[^\]]*\]|[^:\[\]]+):)?(\d+)(?:-(\d+))?:(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?$")
 _TEMPLATE = lazy(r"\{\{.*?\}\}")
@@ -99,8 +96,8 @@ def _read(project: Project) -> Iterator[CommandPort]:
 def published(text: str) -> list[tuple[int, int, str]]:
     """(host port, container port, protocol) of each fixed host port a shell line's `docker run -p`
     (or `docker compose run -p`, `--publish`) publishes."""
-    if "run" not in text or "-p" not in text:
-        return []
+    if "run" not in text or ("-p" not in text and not any(w[:1] == "-" and "p" in w for w in text.split())):
+        return []  # no `-p`, `--publish` nor `-dp`
     from doctor.project.shellwords import simple_commands
 
     found: list[tuple[int, int, str]] = []
@@ -112,43 +109,32 @@ def published(text: str) -> list[tuple[int, int, str]]:
 
 def _publish_values(words: list[str]) -> list[str]:
     """The values of `run`'s `-p`/`--publish` options when the words are a docker or compose `run`."""
-    at = 0
-    while at < len(words) and (words[at] in _WRAPPERS or _ASSIGNMENT.match(words[at])):
-        at += 1
-    if at >= len(words):
+    from doctor.project.compose_line import options_of, scan_options, split_prefix
+
+    _, words = split_prefix(words)
+    if not words or (os.path.basename(words[0]) not in _DRIVERS and not words[0].startswith("$")):
         return []
-    head = words[at]
-    if os.path.basename(head) not in _DRIVERS and not head.startswith("$"):
-        return []
-    at += 1
+    compose = options_of("")
+    at = 1
     while at < len(words) and words[at] != "run":
         word = words[at]
         if word in ("compose", "container") or word.startswith("$"):
             at += 1
         elif word.startswith("-"):
-            at += 2 if word in _GLOBAL_VALUES else 1
+            at += 2 if word in _DOCKER_VALUES or compose.takes_value(word) else 1
         else:
             return []  # another subcommand (`up`, `exec`): its `-p` is no publish
-    values: list[str] = []
-    at += 1
-    while at < len(words):
-        word = words[at]
-        if word == "--" or not word.startswith("-") or word == "-":
-            break  # the service or image: what follows is its command's
-        if word in ("-p", "--publish"):
-            values += words[at + 1:at + 2]
-            at += 2
-        elif word.startswith("--publish="):
-            values.append(word.partition("=")[2])
-            at += 1
-        elif word.startswith("--"):
-            at += 1 if "=" in word or word in _RUN_FLAGS else 2
-        elif word.startswith("-p"):
-            values.append(word[2:])
-            at += 1
-        else:  # `-it`, `-e NAME=1`, `-eNAME=1`
-            at += 2 if len(word) == 2 and word[1] not in _SHORT_FLAGS else 1
-    return values
+    # the service or image ends the options: what follows is its command's
+    options, _ = scan_options(words[at + 1:], _run_options())
+    return [o.value for o in options if o.name == "--publish" and o.value is not None]
+
+
+@functools.cache
+def _run_options() -> OptionTable:
+    """The options of `run`: compose's, and docker's own (`docker run`, or a `${DC} run` that may be either)."""
+    from doctor.project.compose_line import OptionTable, options_of
+
+    return options_of("run").joined(OptionTable.parse(_DOCKER_RUN, unknown_valued=True))
 
 
 def _spec_ports(value: str) -> list[tuple[int, int, str]]:

@@ -41,7 +41,6 @@ DOC_SUFFIXES = (".md", ".markdown", ".rst")
 DOC_FOLDERS = ("", "docs", "doc")
 DOC_LIMIT = 256 * 1024  # bytes read of one documentation file
 MAX_DOCS = 64  # documentation files read, at most
-_LEADING = frozenset(("sudo", "env", "exec", "time", "nohup", "command", "nice"))
 
 
 @record
@@ -87,12 +86,12 @@ def _read(project: Project) -> Iterator[OwnStart]:
 
 def _line_starts(text: str, location: Location) -> Iterator[ComposeStart]:
     """The compose starts of one shell line (`cd docker && docker compose up -d web`: from docker/)."""
+    from doctor.project.compose_line import split_prefix
     from doctor.project.shellwords import simple_commands
 
     folder = "."
-    for words in simple_commands(text):
-        while words and (words[0] in _LEADING or ("=" in words[0] and not words[0].startswith("-"))):
-            words = words[1:]
+    for command in simple_commands(text):
+        _, words = split_prefix(command)  # `sudo`, `FOO=1`: the start is the same
         if words[:1] == ["cd"]:
             known = folder and len(words) == 2 and "$" not in words[1] and not words[1].startswith(("/", "~"))
             folder = os.path.normpath(os.path.join(folder, words[1])) if known else ""  # "": not told

@@ -36,7 +36,6 @@ import os
 
 from doctor.lazyre import lazy
 from doctor.model import Severity, record
-from doctor.records import replace
 from doctor.why.signatures import Signature
 
 TYPE_CHECKING = False
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Mapping, Sequence
 
     from doctor.model import Finding
+    from doctor.project.compose_line import ComposeCommand
     from doctor.project.types import Service
     from doctor.why.diagnose import Symptom
 
@@ -474,15 +474,6 @@ def interrupted(text: str, services: Collection[str]) -> list[str]:
     return list(dict.fromkeys(m[1] for m in found if m is not None and m[1] in services))
 
 
-# compose's own options that take a value (before its command, or after it: they are the root command's), and those
-# of `up` (compose v2.40's `--help`)
-_COMPOSE_VALUE_FLAGS = frozenset(("-f", "--file", "-p", "--project-name", "--profile", "--env-file",
-                                  "--project-directory", "--ansi", "--progress", "--parallel"))
-_UP_VALUE_FLAGS = frozenset(("--attach", "--no-attach", "--exit-code-from", "--pull", "--scale", "-t", "--timeout",
-                             "--wait-timeout"))
-# the UpCommand field each of compose's options that chooses the project fills
-_PROJECT_FLAGS = {"-p": "project_name", "--project-name": "project_name", "-f": "files", "--file": "files",
-                  "--profile": "profiles", "--env-file": "env_files", "--project-directory": "project_directory"}
 # `docker compose` (`docker-compose`, a path before it) beginning a command in a line, after whatever a prompt, a
 # `set -x` trace (`+ `), make's echo or a CI log (`Run `) puts first: no quote, and no container's log prefix (`|`)
 _COMPOSE_COMMAND = r"^[^|'\"`]*?(?<![\w./-])(?P<compose>(?:[\w./-]*/)?(?:docker\s+compose|docker-compose))(?=\s)"
@@ -511,33 +502,30 @@ def up_command(text: str) -> UpCommand | None:
     `up` that is no option nor an option's value names a service (the caller keeps those of the project)."""
     import re
 
+    from doctor.project.compose_line import parse_compose
+
     for line in reversed(text_lines(text)):
         found = re.search(_COMPOSE_COMMAND, line)
         if found is None:
             continue
-        command = _up_words(_shell_words(line[found.end():]))
-        if command is None:
-            continue
-        named = _assigned(line[:found.start("compose")]).get("COMPOSE_PROJECT_NAME")
-        if command.project_name is None and named:  # `-p` wins over the variable, as in compose
-            command = replace(command, project_name=named, name_from_env=True)
-        return command
+        command = parse_compose(_command_words(_shell_words(line[found.end():])),
+                                _assigned(line[:found.start("compose")]))
+        if command.command == "up":
+            return _up(command)
     return None
 
 
-def _assigned(before: str) -> dict[str, str]:
+def _assigned(before: str) -> list[tuple[str, str]]:
     """The variables set for a command alone by the words just before it (`COMPOSE_PROJECT_NAME=track-b docker
-    compose up`; the prompt's words before those are none): name -> value, as typed (no quote: see _COMPOSE_COMMAND)."""
+    compose up`; the prompt's words before those are none): (name, value) as typed (no quote: see _COMPOSE_COMMAND),
+    in order; a value with a control character is none."""
     import re
 
-    found: dict[str, str] = {}
-    for word in reversed(before.split()):
-        if re.fullmatch(r"[A-Za-z_]\w*=\S*", word) is None:
-            break
-        name, _, value = word.partition("=")
-        if value.isprintable():
-            found.setdefault(name, value)  # the last assignment of a name is the one the command gets
-    return found
+    words = before.split()
+    at = len(words)
+    while at and re.fullmatch(r"[A-Za-z_]\w*=\S*", words[at - 1]) is not None:
+        at -= 1
+    return [(name, value) for name, _, value in (w.partition("=") for w in words[at:]) if value.isprintable()]
 
 
 def _shell_words(text: str) -> list[str]:
@@ -552,68 +540,28 @@ def _shell_words(text: str) -> list[str]:
         return text.split()
 
 
-def _compose_option(word: str, following: Sequence[str]) -> tuple[str, str | None, int]:
-    """(flag, value, words it takes) of compose's own option `word` (`-f x`, `--file=x`, `-fx`); ("", None, 0) when it
-    is none. `following`: the words after it."""
-    name, equals, value = word.partition("=")
-    if word.startswith("--") and equals and name in _COMPOSE_VALUE_FLAGS:
-        return name, value, 1
-    if word in _COMPOSE_VALUE_FLAGS:
-        return word, following[0] if following else None, 2
-    if word[:2] in ("-f", "-p") and len(word) > 2:  # pflag's shorthand with its value attached: `-ptrack-b`, `-p=x`
-        return word[:2], word[3:] if word[2] == "=" else word[2:], 1
-    return "", None, 0
+def _command_words(words: Sequence[str]) -> list[str]:
+    """`words` up to the shell's first operator (`|`, `&&`, `;`) or redirection (`2>&1`'s `2`): the command's."""
+    for at, word in enumerate(words):
+        if not word.strip("();<>|&") or (word.isdigit() and words[at + 1:at + 2] and words[at + 1][0] in "<>"):
+            return list(words[:at])
+    return list(words)
 
 
-def _up_words(words: Sequence[str]) -> UpCommand | None:
-    """The `up` that `words` (what follows `docker compose`) run; None when they run another command."""
-    chosen: dict[str, list[str]] = {}
-    at = 0
-    while at < len(words):  # compose's own options, then its command
-        flag, value, used = _compose_option(words[at], words[at + 1:])
-        if used:
-            _keep(chosen, flag, value)
-            at += used
-        elif words[at].startswith("-"):
-            at += 1
-        else:
-            break
-    if words[at:at + 1] != ["up"]:
-        return None
-    names: list[str] = []
-    no_deps = False
-    rest = words[at + 1:]
-    at = 0
-    while at < len(rest):
-        word = rest[at]
-        if not word.strip("();<>|&"):  # the shell's operator: the command ends
-            break
-        if word.isdigit() and rest[at + 1:at + 2] and rest[at + 1][0] in "<>":  # `2>&1`: a redirection's fd
-            break
-        flag, value, used = _compose_option(word, rest[at + 1:])
-        if used:
-            _keep(chosen, flag, value)
-            at += used
-            continue
-        if word == "--no-deps":
-            no_deps = True
-        elif word in _UP_VALUE_FLAGS:
-            at += 1  # its value
-        elif not word.startswith("-"):
-            names.append(word)
-        at += 1
-    last = {key: values[-1] for key, values in chosen.items()}  # a name or folder given twice: the last, as compose
-    return UpCommand(tuple(names), no_deps, last.get("project_name"), tuple(chosen.get("files", ())),
-                     tuple(chosen.get("profiles", ())), tuple(chosen.get("env_files", ())),
-                     last.get("project_directory"))
+def _up(command: ComposeCommand) -> UpCommand:
+    """The UpCommand of compose's `up` command line: compose's own options that choose the project, each value that
+    is a word (one with a control character is none); `-p` wins over a COMPOSE_PROJECT_NAME set before it, as in
+    compose, and a name or folder given twice is the last, as compose takes it."""
+    def given(name: str) -> tuple[str, ...]:
+        return tuple(v for v in command.values(name) if v and v.isprintable())
 
+    def last(name: str) -> str | None:
+        return given(name)[-1] if given(name) else None
 
-def _keep(chosen: dict[str, list[str]], flag: str, value: str | None) -> None:
-    """Note compose's option `flag` with its `value` when it is one that chooses the project (_PROJECT_FLAGS) and its
-    value is a word (an option left without one, or one with a control character, is none)."""
-    key = _PROJECT_FLAGS.get(flag)
-    if key is not None and value and value.isprintable() and value.strip("();<>|&"):
-        chosen.setdefault(key, []).append(value)
+    project, named = last("--project-name"), command.variable("COMPOSE_PROJECT_NAME") or None
+    return UpCommand(command.arguments, command.flag("--no-deps"), project or named, given("--file"),
+                     given("--profile"), given("--env-file"), last("--project-directory"),
+                     project is None and named is not None)
 
 
 def _repeated_dropped(found: dict[str, list[Symptom]], everyone: str) -> dict[str, list[Symptom]]:
