@@ -90,3 +90,12 @@ def test_a_makefile_at_the_checkout_top_naming_the_compose_file_of_a_subfolder_r
     (found,) = override_left_out(tmp_path / ".dev", tmp_path / ".dev" / "docker-compose.override.yml")
     assert (found.path.name, found.line) == ("makefile", 2)
     assert override_left_out(tmp_path / "other", tmp_path / "other" / "docker-compose.override.yml") == []
+
+
+def test_files_are_read_with_compose_s_option_table(tmp_path: Path) -> None:
+    # `-fdev.yml` is pflag's shorthand with its value attached, `--workdir` takes a value (compose's hidden
+    # alias of --project-directory): before, the first named no file and the second ended the options at `app`
+    write_tree(tmp_path, {"Makefile": "a:\n\tdocker compose -fcompose.yaml up\n"
+                                      "b:\n\tdocker compose --workdir app -f compose.yaml --profile x up\n"})
+    found = override_left_out(tmp_path, tmp_path / "compose.override.yaml")
+    assert [(w.line, w.names) for w in found] == [(2, ("compose.yaml",)), (4, ("compose.yaml",))]

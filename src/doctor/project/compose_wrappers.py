@@ -27,9 +27,6 @@ FOLDERS = ("", "bin", "script", "scripts", "tools", "docker")
 LIMIT = 64 * 1024
 _COMPOSE = re.compile(r"\bdocker(?:\s+compose|-compose)\b")
 _WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"';|&)]+)+""")
-# compose's global options that take a value (the files are among them; a subcommand's `-f`, `logs -f`, is not)
-_VALUED = frozenset({"-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile",
-                     "--ansi", "--progress", "--parallel"})
 _ASSIGN = re.compile(r"""^\s*(?:export\s+|readonly\s+|local\s+|override\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*"""
                      r"""("[^"]*"|'[^']*'|\S*)""")
 _EXPORTED = re.compile(r"^\s*export\s+COMPOSE_FILE\s*[:?]?=")
@@ -117,22 +114,13 @@ def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
 
 def _files(rest: str) -> list[str]:
     """The files compose's global options name in `rest`, the words after `docker compose` (up to its
-    subcommand: the first word that is no option)."""
+    subcommand: what follows is its own, `logs -f`), read with compose's option table
+    (doctor.project.compose_line)."""
+    from doctor.project.compose_line import parse_compose
+
     words = [w.replace('"', "").replace("'", "") for w in _WORD.findall(rest.split(" #", 1)[0])]
-    files: list[str] = []
-    at = 0
-    while at < len(words):
-        word = words[at]
-        if word.startswith("--file="):
-            files.append(word.split("=", 1)[1])
-        elif word in _VALUED and at + 1 < len(words):
-            if word in ("-f", "--file"):
-                files.append(words[at + 1])
-            at += 1
-        elif not word.startswith("-"):
-            break  # the subcommand: what follows is its own
-        at += 1
-    return files
+    return [o.value for o in parse_compose(words).global_options
+            if o.name == "--file" and o.value is not None and not o.late]
 
 
 def _expand(value: str, values: dict[str, str], depth: int = 0) -> str:
