@@ -137,7 +137,8 @@ def _tree(root: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("case", FIX_CASES, ids=[f"{p.parent.name}/{p.name}" for p in FIX_CASES])
 def test_case_fix_diff_and_one_run_settles(case: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """Every case's fix: its diff (fix.diff beside expected.json), then a second run changes no byte."""
-    from doctor.fixer import FixOptions, FixStatus, fix
+    from doctor.fix_report import FixStatus
+    from doctor.fixer import FixOptions, fix
 
     expected = json.loads((case / "expected.json").read_text())
     copy = tmp_path / case.name

@@ -18,7 +18,8 @@ from doctor.checks.compose_config import ComposeConfig
 from doctor.checks.env_drift import EnvDrift
 
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix
+from doctor.fix_report import FixStatus
+from doctor.fixer import FixOptions, fix
 from doctor.host import Host
 from doctor.project import Project, ProjectOptions
 

@@ -15,7 +15,8 @@ import pytest
 
 from doctor.cli import build_cli
 from doctor.engine import Registry, load_registry
-from doctor.fixer import FixOptions, FixStatus, fix, fix_families, render_fix_report
+from doctor.fix_report import FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix, fix_families
 from doctor.model import DOC_HEADINGS, Check, Edit, Finding, Fix, Location, Safety
 from doctor.project import ProjectOptions
 

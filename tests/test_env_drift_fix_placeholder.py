@@ -96,7 +96,8 @@ def test_the_copy_that_lets_compose_go_further_is_verified_fixed(tmp_path: Path)
     from doctor.checks.env_drift import EnvDrift
 
     from doctor.engine import Registry
-    from doctor.fixer import FixOptions, FixStatus, fix
+    from doctor.fix_report import FixStatus
+    from doctor.fixer import FixOptions, fix
 
     root = tmp_path / "dev"
     root.mkdir()

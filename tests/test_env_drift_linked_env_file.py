@@ -20,7 +20,8 @@ from doctor.checks.compose_config import ComposeConfig
 from doctor.checks.env_drift import EnvDrift
 
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix
+from doctor.fix_report import FixStatus
+from doctor.fixer import FixOptions, fix
 from doctor.host import Host
 from doctor.model import Finding, Safety, Severity
 from doctor.project import Project, ProjectOptions

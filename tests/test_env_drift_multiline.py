@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from doctor.engine import load_registry
-from doctor.fixer import FixOptions, FixReport, FixStatus, fix
+from doctor.fix_report import FixReport, FixStatus
+from doctor.fixer import FixOptions, fix
 from doctor.project import ProjectOptions
 
 COMPOSE = "services:\n  web:\n    image: alpine\n    environment:\n      K: ${K}\n"

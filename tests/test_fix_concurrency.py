@@ -23,7 +23,8 @@ import pytest
 
 from doctor import atomic
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix
+from doctor.fix_report import FixStatus
+from doctor.fixer import FixOptions, fix
 from doctor.fixfiles import project_lock
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety
 from doctor.project import ProjectOptions
@@ -168,7 +169,7 @@ def held_by_another_run(folder: Path) -> Iterator[threading.Event]:
 def test_a_run_that_waited_for_another_says_so(tmp_path: Path) -> None:
     """The second of two `doctor fix` runs finds nothing left; it says it waited for the first,
     so that "nothing to fix" does not read as if the findings had never been there."""
-    from doctor.fixer import render_fix_report as render
+    from doctor.fix_report import render_fix_report as render
 
     root = make_project(tmp_path / "p")
     with held_by_another_run(root) as release:

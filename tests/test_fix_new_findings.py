@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 from test_fixer import COMPOSE, options
 
 from doctor.engine import Registry, RunOptions, preflight
-from doctor.fixer import FixStatus, fix, render_fix_report
+from doctor.fix_report import FixStatus, render_fix_report
+from doctor.fixer import fix
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import ProjectOptions
 

@@ -21,7 +21,8 @@ from doctor.checks.port_collision.fix import port_fix
 from portprobe import bindable
 
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.fix_report import FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.host.ports import HostSocket
 from doctor.model import Check, Finding
 from doctor.project import ProjectOptions

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from doctor.fixer import ADVICE, FileDiff, FixReport, FixResult, FixStatus, render_fix_report
+from doctor.fix_report import ADVICE, FileDiff, FixReport, FixResult, FixStatus, render_fix_report
 from doctor.model import Severity
 
 REPO = Path(__file__).resolve().parent.parent

@@ -21,7 +21,8 @@ from portprobe import bindable
 from test_portfix import host_with, project_env, tree
 
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixReport, FixStatus, fix, render_fix_report
+from doctor.fix_report import FixReport, FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.project import Project, ProjectOptions
 
 

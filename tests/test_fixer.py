@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixReport, FixStatus, fix, render_fix_report
+from doctor.fix_report import FixReport, FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.fixfiles import FileEdits, ProjectFiles, RefusedEdit, project_lock
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import ProjectOptions
@@ -677,7 +678,7 @@ def test_a_round_that_leaves_compose_unable_to_read_the_project_fixed_nothing(tm
 
 def test_what_is_left_counts_errors_apart_from_warnings() -> None:
     """Only an error left makes `up` fail; a failed warning fix still exits 1, and says what it is."""
-    from doctor.fixer import FixResult
+    from doctor.fix_report import FixResult
 
     advice = FixResult("a", FixStatus.SKIPPED, "advice only", "env-drift", "copy .env.example to .env",
                        "'K' is not set", severity=Severity.ERROR)

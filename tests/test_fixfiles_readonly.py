@@ -17,7 +17,8 @@ import pytest
 from run_as import as_user
 
 from doctor.engine import load_registry
-from doctor.fixer import FixOptions, FixStatus, fix
+from doctor.fix_report import FixStatus
+from doctor.fixer import FixOptions, fix
 from doctor.fixfiles import ProjectFiles, read_only
 from doctor.model import Edit
 from doctor.project import ProjectOptions
@@ -168,10 +169,10 @@ def test_the_backed_up_line_names_the_file_from_here_and_the_copy_under_home(tmp
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """`backed up /tmp/.../examples/broken-stack/.env ... to /root/.local/state/...`: both absolute, where the README
     (and every other line of a fix) names paths from the current folder."""
-    from doctor.fixer import _from_here, _home_tilde
+    from doctor.fix_report import _home_tilde, from_here
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert _from_here(tmp_path / "examples" / "broken-stack" / ".env") == "examples/broken-stack/.env"
+    assert from_here(tmp_path / "examples" / "broken-stack" / ".env") == "examples/broken-stack/.env"
     assert _home_tilde(tmp_path / "home" / ".local" / "state" / "x") == "~/.local/state/x"
     assert _home_tilde("/elsewhere/state/x") == "/elsewhere/state/x"

@@ -20,7 +20,8 @@ from test_missing_mount_root_packages import _env, _findings
 from trees import write_tree
 
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix
+from doctor.fix_report import FixStatus
+from doctor.fixer import FixOptions, fix
 from doctor.model import Safety
 from doctor.project import ProjectOptions
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from doctor.checks.missing_mount import MissingMount
 
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.fix_report import FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.host import Host
 from doctor.model import Finding
 from doctor.project import Project, ProjectOptions

@@ -19,7 +19,8 @@ from doctor.checks.missing_mount import MissingMount
 from trees import write_tree
 
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix
+from doctor.fix_report import FixStatus
+from doctor.fixer import FixOptions, fix
 from doctor.host import Host
 from doctor.model import Finding, Safety, Severity
 from doctor.project import Project, ProjectOptions

@@ -48,7 +48,8 @@ def test_the_ports_header_quotes_a_repository_named_by_its_folder() -> None:
 
 
 def test_the_fix_note_on_a_wrapper_quotes_the_override_to_add(tmp_path: Path) -> None:
-    from doctor.fixer import FileDiff, FixReport, _with_wrapper_notes
+    from doctor.fix_report import FileDiff, FixReport
+    from doctor.fixer import _with_wrapper_notes
 
     (tmp_path / "my stack").mkdir()
     (tmp_path / "my stack" / "compose.yaml").write_text("services: {}\n")

@@ -27,7 +27,8 @@ from doctor.checks.port_collision.fix import (
 
 import doctor.host
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.fix_report import FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.host.facts import parse_compose_version
 from doctor.host.ports import ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Unavailable

@@ -20,7 +20,8 @@ from test_portfix import BusyPorts, FakeHost, FakePorts, host_with, load, only_m
 
 import doctor.host
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.fix_report import FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.project import Project, ProjectOptions
 
 LONG = "      - target: ${DB_PORT:-5432}\n        published: ${DB_PORT:-5432}\n"

@@ -21,7 +21,8 @@ from test_portfix import BusyPorts, FakeHost, FakePorts, load, project_env
 
 import doctor.host
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.fix_report import FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.host.ports import HostSocket
 from doctor.model import Finding
 from doctor.project import Project, ProjectOptions

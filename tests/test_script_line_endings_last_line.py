@@ -15,7 +15,8 @@ import pytest
 from test_script_line_endings_real import CHECK, errors, project
 
 from doctor.engine import Registry, load_registry
-from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.fix_report import FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.project import ProjectOptions
 
 WORKER = b"#!/bin/sh\nexec celery -A plane worker -l info"  # no final newline

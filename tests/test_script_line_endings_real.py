@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from doctor.engine import Registry, RunOptions, load_registry, preflight
-from doctor.fixer import FixOptions, FixStatus, fix, render_fix_report
+from doctor.fix_report import FixStatus, render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.model import Finding
 from doctor.project import ProjectOptions
 

@@ -23,7 +23,8 @@ from typing import Any, ClassVar
 import pytest
 
 from doctor.engine import Registry
-from doctor.fixer import FixOptions, fix, render_fix_report
+from doctor.fix_report import render_fix_report
+from doctor.fixer import FixOptions, fix
 from doctor.known_secrets import project_redactor
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety
 from doctor.project import Project, ProjectOptions

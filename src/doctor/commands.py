@@ -42,7 +42,8 @@ class FixCommand:
 
 def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
     """Apply the fixes of the chosen families (safe ones; unsafe with consent), verify, report."""
-    from doctor.fixer import FixOptions, render_fix_report
+    from doctor.fix_report import render_fix_report
+    from doctor.fixer import FixOptions
     from doctor.fixer import fix as apply_fixes
     from doctor.project import Project
 

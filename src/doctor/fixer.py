@@ -13,30 +13,21 @@ lines starting at line N, without the last line's break (a whole file when N is 
 is all of it); anything else there means the file changed since the check read it. With
 `line` None, `old == ""` appends `new` (creating the file) and any other `old` must occur
 exactly once in the file.
+
+One round (plan, ask, write) is doctor.fix_round; the report's records and its text, doctor.fix_report.
 """
 
 from __future__ import annotations
 
-import enum
-import json
 import os
-import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from doctor.fixfiles import (
-    READ_ONLY,
-    RETRY,
-    FileEdits,
-    LockError,
-    ProjectFiles,
-    RefusedEdit,
-    project_lock,
-    read_only,
-    why_backed_up,
-)
-from doctor.model import Finding, Fix, Location, Safety, Severity
+from doctor.fix_report import REPLACED, FixReport, FixResult, FixStatus, bad_result, from_here
+from doctor.fix_round import family_of, run_round
+from doctor.fixfiles import RETRY, LockError, ProjectFiles, project_lock
+from doctor.model import Finding, Severity
 from doctor.project.edits import edit_root
 
 TYPE_CHECKING = False
@@ -44,18 +35,6 @@ if TYPE_CHECKING:
     from doctor.engine import Registry, Run, RunOptions
     from doctor.project import ProjectOptions
     from doctor.redact import Redactor
-    from doctor.report.console import Line
-
-UNSAFE_HINT = "unsafe fix: rerun with --yes, or on a terminal to be asked"
-
-
-class FixStatus(enum.Enum):
-    """What happened to one finding's fix."""
-
-    APPLIED = "applied"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-    DRY_RUN = "dry-run"
 
 
 @dataclass(frozen=True)
@@ -80,66 +59,8 @@ class FixOptions:
     max_rounds: int | None = None
 
 
-ADVICE = "advice only"  # a fix that is a sentence for the user: nothing doctor can apply
 SETTLED = "the check no longer reports it after this run's other fixes"
-REPLACED = "its finding is gone, but it left a new"  # a fix whose finding another took the place of
 MORE_ROUNDS = 4  # beyond one round per offered fix: fixes whose application reveals another
-
-@dataclass(frozen=True)
-class FixResult:
-    """One finding's fix and how it ended; `fixed` is the re-run's verdict (None when not re-run)."""
-
-    fingerprint: str
-    status: FixStatus
-    reason: str = ""
-    check: str = ""
-    title: str = ""
-    message: str = ""
-    fixed: bool | None = None
-    severity: Severity = Severity.WARNING
-    location: Location | None = field(default=None, compare=False)  # the finding's: where a new one "takes its place"
-
-
-@dataclass(frozen=True)
-class FileDiff:
-    """The unified diff of one file, as applied or (dry run) as it would be."""
-
-    path: Path
-    diff: str
-
-
-@dataclass(frozen=True)
-class FixReport:
-    """Everything one `doctor fix` did: per-finding results, diffs, backups, and notes."""
-
-    project_dir: Path
-    results: tuple[FixResult, ...] = ()
-    diffs: tuple[FileDiff, ...] = ()
-    backups: tuple[tuple[Path, Path], ...] = ()
-    notes: tuple[str, ...] = ()
-    error: str = ""
-    dry_run: bool = False
-    redactor: Redactor | None = field(default=None, compare=False)
-    # (check, message) of the errors the last preflight still reports that carry no fix at all (a
-    # YAML error compose-config reports): `up` would fail on them as on any other
-    unfixable: tuple[tuple[str, str], ...] = ()
-    # what the final preflight (every selected check) still reports above info and no result above
-    # stands for: an error, or a finding this run's fixes created; one line each, "error check file:line message"
-    left: tuple[str, ...] = ()
-    left_errors: int = 0
-
-    @property
-    def exit_code(self) -> int:
-        """2 when the run could not start; 1 when a fix failed or did not fix its finding, or an error
-        finding is left unfixed (advice only, declined): `doctor fix --yes && docker compose up` must
-        not go on to an `up` that fails; else 0.
-        """
-        if self.error:
-            return 2
-        bad = any(r.status is FixStatus.FAILED or r.fixed is False for r in self.results)
-        bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed for r in self.results)
-        bad |= bool(self.unfixable or self.left) and not self.dry_run
-        return 1 if bad else 0
 
 
 def fix_families(registry: Registry) -> dict[str, tuple[str, ...]]:
@@ -151,18 +72,13 @@ def fix_families(registry: Registry) -> dict[str, tuple[str, ...]]:
     return {family: tuple(ids) for family, ids in sorted(found.items())}
 
 
-def _family(registry: Registry, check_id: str) -> str:
-    check = registry.checks.get(check_id)
-    return check.fix_family if check is not None else ""
-
-
 def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
     """Run preflight, apply the selected fixes as their safety allows, verify by re-running the checks."""
     from doctor.engine import RunOptions, load_registry
 
     registry = registry or load_registry()
     wanted = options.families
-    select = tuple(sorted(c for c in registry.checks if not wanted or _family(registry, c) in wanted))
+    select = tuple(sorted(c for c in registry.checks if not wanted or family_of(registry, c) in wanted))
     where = _lock_folder(options.project)
     if not select:
         return FixReport(where, error=f"no installed check fixes {', '.join(sorted(options.families))}")
@@ -228,7 +144,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
                          unfixable=_unfixable(run, {}) or tuple(("compose-config", p.message) for p in unloaded))
     files = ProjectFiles(edit_root(run.project), run.project.compose.project_name, env)
     if options.dry_run:
-        return _round(options, registry, run, files, redactor, {})[0]
+        return run_round(options, registry, run, files, redactor, {})[0]
     if files.root.resolve() == held:  # a second flock of the folder this run holds would wait on itself
         return _rounds(options, registry, run_options, run, files, redactor)
     # edits may land in the folder around the project, which another compose project of the same
@@ -264,7 +180,7 @@ def _with_wrapper_notes(report: FixReport) -> FixReport:
         named = ", ".join(dict.fromkeys(os.path.basename(n) for n in first.names))
         more = f" (and {len(left_out) - 1} more such line{'s' * (len(left_out) > 2)})" if len(left_out) > 1 else ""
         given = os.path.relpath(path, first.path.parent)  # as that line names files: from its own folder
-        notes.append(f"note: {_from_here(first.path)}:{first.line}{more} runs docker compose with -f {named}, "
+        notes.append(f"note: {from_here(first.path)}:{first.line}{more} runs docker compose with -f {named}, "
                      f"which does not read {path.name}: compose reads an override only when no -f or COMPOSE_FILE "
                      f"names the files; add -f {shlex.quote(given)} there for its commands to get this fix")
     return replace(report, notes=(*report.notes, *notes)) if notes else report
@@ -284,7 +200,7 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
     first = _worst(run.report.findings)
     appeared: dict[str, list[str]] = {}  # a finding this run's fixes created: the fixes of the round before it
     for _ in range(max(1, rounds)):
-        report, chosen = _round(options, registry, run, files, redactor, results, report)
+        report, chosen = run_round(options, registry, run, files, redactor, results, report)
         applied = [r for r in report.results if r.status is FixStatus.APPLIED
                    and (r.fingerprint not in results or results[r.fingerprint].status is not FixStatus.APPLIED)]
         results.update({r.fingerprint: r for r in report.results})
@@ -350,12 +266,6 @@ def _new(finding: Finding, first: Mapping[str, Finding]) -> bool:
     return finding.severity > Severity.INFO and (before is None or finding.severity > before.severity)
 
 
-def _bad(r: FixResult) -> bool:
-    """A result that already makes the exit code 1 (a failed fix, one the check still reports, an error skipped)."""
-    return (r.status is FixStatus.FAILED or r.fixed is False
-            or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed))
-
-
 def _still_left(run: Run, root: Path, first: Mapping[str, Finding], appeared: Mapping[str, list[str]],
                 results: dict[str, FixResult], unfixable: set[str]) -> list[tuple[str, Finding]]:
     """What the final preflight reports above info that no bad result or unfixable line already tells:
@@ -377,7 +287,7 @@ def _still_left(run: Run, root: Path, first: Mapping[str, Finding], appeared: Ma
                 results[c.fingerprint] = replace(c, fixed=False,
                                                  reason=f"{REPLACED} {f.severity.label} in its place: {shown}")
         r = results.get(fingerprint)
-        if f.message in unfixable or (r is not None and _bad(r) and r.severity >= f.severity):
+        if f.message in unfixable or (r is not None and bad_result(r) and r.severity >= f.severity):
             continue  # told already, with its reason
         if f.severity is not Severity.ERROR and not new:
             continue  # a warning the user left as it was: listed among the skipped, as ever
@@ -403,172 +313,6 @@ def _unreadable(finding: Finding) -> bool:
             and finding.subject.partition(":")[0] in {kind.value for kind in ProblemKind})
 
 
-def _round(options: FixOptions, registry: Registry, run: Run, files: ProjectFiles, redactor: Redactor,
-           earlier: Mapping[str, FixResult], before: FixReport | None = None,
-           ) -> tuple[FixReport, dict[str, Fix]]:
-    """Plan and apply (or preview) one pass over the findings that carry a fix.
-
-    A finding already decided in an earlier round (applied, declined, advice) is not asked or
-    planned again; one that overlapped an earlier fix's edits is, now that those are written.
-    """
-    results: list[FixResult] = []
-    plans: dict[Path, FileEdits] = {}
-    accepted: list[tuple[Finding, Fix]] = []
-    seen: set[str] = set()
-    same: set[tuple[str, str]] = set()  # the edits planned: one fix several findings share is one
-    for finding in run.report.findings:
-        decided = earlier.get(finding.fingerprint)
-        # an info skipped as advice that an applied fix turned into an error is a new finding: decided anew
-        settled = decided and not decided.reason.endswith(RETRY) and not (
-            decided.status is not FixStatus.APPLIED and finding.severity > decided.severity)
-        if finding.fix is None or finding.fingerprint in seen or settled:
-            continue
-        if options.families and _family(registry, finding.check) not in options.families:
-            continue
-        seen.add(finding.fingerprint)
-        if finding.fix.edits:
-            # dotenv-override's one `override=True` overriding four keys: asked, planned and listed
-            # once (a finding the edit does not settle is planned again in the next round)
-            key = (finding.check, json.dumps(finding.fix.as_dict(), sort_keys=True, default=str))
-            if key in same:
-                continue
-            same.add(key)
-        chosen, refusal = _choose(options, files, redactor, finding, finding.fix)
-        if chosen is None:
-            results.append(_result(finding, finding.fix, FixStatus.SKIPPED, refusal))
-            continue
-        refusal = _plan(files, plans, chosen)
-        if refusal:
-            status = FixStatus.DRY_RUN if options.dry_run and refusal.endswith(RETRY) else FixStatus.SKIPPED
-            if refusal.endswith(READ_ONLY):  # the file refused the write: as when it fails there
-                status = FixStatus.FAILED
-            results.append(_result(finding, chosen, status, refusal))
-            continue
-        accepted.append((finding, chosen))
-    planned = [FileDiff(p.path, p.diff(files.root)) for p in plans.values() if p.changed]  # before writing
-    failed: dict[Path, str] = {}
-    for plan in plans.values():
-        if plan.changed:
-            # a dry run tells what the write would refuse (a file its owner made read-only)
-            error = (plan.exists and read_only(plan.path, plan.display)) if options.dry_run else files.write(plan)
-            if error:
-                failed[plan.path] = error
-    diffs = tuple(d for d in planned if d.path not in failed)  # a file left as it was shows no diff
-    for finding, chosen in accepted:
-        results.append(_outcome(options, files, plans, finding, chosen, failed))
-    prev = before.diffs if before else ()
-    report = FixReport(files.root, tuple(results), prev + diffs, files.backups, dry_run=options.dry_run,
-                       redactor=redactor)
-    return report, {finding.fingerprint: chosen for finding, chosen in accepted}
-
-
-def _preview(files: ProjectFiles, chosen: Fix) -> str:
-    """The fix alone as a unified diff (or its command): what a question shows before it is asked."""
-    plans: dict[Path, FileEdits] = {}
-    refusal = _plan(files, plans, chosen)
-    shown = [p.diff(files.root) for p in plans.values() if p.changed] if not refusal else [refusal + "\n"]
-    if chosen.command:
-        shown.append("$ " + " ".join(chosen.command) + "\n")
-    return "".join(shown)
-
-
-def _choose(options: FixOptions, files: ProjectFiles, redactor: Redactor, finding: Finding,
-            primary: Fix) -> tuple[Fix | None, str]:
-    """The fix to apply (the primary, or an alternative the user chose on a terminal), or why none.
-
-    Each question shows the finding's file:line and the change itself before it is asked, once.
-    """
-    ask = _asker(options)
-    where = finding.location.display(files.root) if finding.location is not None else ""
-    head = f"{where}: {finding.message}" if where else finding.message
-
-    def question(fix: Fix, suffix: str = "") -> str:
-        return redactor.text(f"{head}\n{_preview(files, fix)}  {fix.title}{suffix}?")
-
-    for alternative in primary.alternatives:
-        if alternative.command and alternative.command in files.accepted:
-            return alternative, ""  # the user said yes to this very command for another finding
-        if ask is not None and not options.dry_run and ask(question(alternative, " instead")):
-            files.accepted.add(alternative.command)
-            return alternative, ""
-    if primary.safety is Safety.ADVICE:
-        return None, ADVICE  # the title, on the same line, says what to do
-    if primary.safety is Safety.UNSAFE and not (options.yes or options.dry_run):
-        if primary.command and primary.command in files.accepted:
-            return primary, ""
-        if ask is None:
-            return None, UNSAFE_HINT
-        if not ask(question(primary)):
-            return None, "declined"
-        if primary.command:
-            files.accepted.add(primary.command)
-    return primary, ""
-
-
-def _asker(options: FixOptions) -> Callable[[str], bool] | None:
-    if not options.interactive:
-        return None
-    if options.ask is not None:
-        return options.ask
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return None  # told interactive, but there is no terminal to answer: never hang on a pipe
-    return _terminal_ask
-
-
-def _terminal_ask(question: str) -> bool:
-    try:
-        answer = input(f"{question} [y/N] ")
-    except EOFError:
-        return False
-    return answer.strip().lower() in ("y", "yes")
-
-
-def _plan(files: ProjectFiles, plans: dict[Path, FileEdits], chosen: Fix) -> str:
-    """Add a fix's edits to the per-file plans, all or none; the reason when refused."""
-    staged: dict[Path, FileEdits] = {}
-    for edit in chosen.edits:
-        try:
-            path = files.check_path(edit.path)
-            plan = staged.get(path) or (plans[path].copy() if path in plans else files.load(path))
-            staged[path] = plan
-            plan.add(edit, chosen.title)
-        except RefusedEdit as exc:
-            return str(exc)
-    for path, plan in staged.items():  # a fix one of whose files is read-only writes none of them: never
-        # half of a port move (the override written, the `.env` URL that follows it left behind)
-        refusal = plan.exists and plan.changed and read_only(path, plan.display)
-        if refusal:
-            return refusal
-    plans.update(staged)
-    return ""
-
-
-def _outcome(options: FixOptions, files: ProjectFiles, plans: Mapping[Path, FileEdits], finding: Finding,
-             chosen: Fix, failed: dict[Path, str]) -> FixResult:
-    paths = {files.check_path(e.path) for e in chosen.edits}
-    errors = [failed[p] for p in paths if p in failed]
-    if errors:
-        return _result(finding, chosen, FixStatus.FAILED, errors[0])
-    if not chosen.command and not any(plans[p].changed for p in paths if p in plans):
-        return _result(finding, chosen, FixStatus.SKIPPED, "nothing to write: the files already say this")
-    if options.dry_run:
-        shown = " ".join(chosen.command)
-        reason = f"would run: {shown}" if chosen.command else ""
-        if chosen.safety is Safety.UNSAFE and not options.yes:
-            reason = (reason + "; " if reason else "") + "unsafe: applied only with --yes or when confirmed"
-        return _result(finding, chosen, FixStatus.DRY_RUN, reason)
-    if chosen.command:
-        error = files.run_command(chosen.command)
-        if error:
-            return _result(finding, chosen, FixStatus.FAILED, error)
-    return _result(finding, chosen, FixStatus.APPLIED)
-
-
-def _result(finding: Finding, chosen: Fix, status: FixStatus, reason: str = "") -> FixResult:
-    return FixResult(finding.fingerprint, status, reason, finding.check, chosen.title, finding.message,
-                     severity=finding.severity, location=finding.location)
-
-
 def _env(options: FixOptions) -> dict[str, str]:
     if options.env is not None:
         return dict(options.env)
@@ -579,108 +323,3 @@ def _redactor(run: Run) -> Redactor:
     from doctor.known_secrets import project_redactor
 
     return project_redactor(run.project)
-
-
-def _left(report: FixReport) -> list[str]:
-    """What is left to do, and so why the exit code is what it is."""
-    if report.dry_run:
-        return []
-    left = [r for r in report.results if _bad(r)]
-    if not left and not report.unfixable and not report.left:
-        return []
-    errors = (sum(r.severity is Severity.ERROR and not r.reason.startswith(REPLACED) for r in left)
-              + len(report.unfixable) + report.left_errors)
-    told = len(left) + len(report.unfixable) + len(report.left)
-    if errors:
-        others = f", and {told - errors} other fix(es) did not work:" if told > errors else ":"
-        lines = [f"exit 1: {errors} error(s) left, so the stack would still fail (at 'docker compose up' or once "
-                 f"it runs){others}"]
-    elif left:
-        lines = [f"exit 1: {len(left)} fix(es) did not work (warnings: 'docker compose up' may still start):"]
-    else:
-        lines = ["exit 1: this run's fixes left new warnings ('docker compose up' may still start):"]
-    for r in left:
-        why = r.reason or ("the check still reports it" if r.fixed is False else r.status.value)
-        if why == ADVICE:
-            why = f"{ADVICE}: {r.title}"
-        lines.append(f"  {r.check}: {r.message} ({why})")
-    lines.extend(f"  {check}: {message} (no fix doctor can make: change it by hand)"
-                 for check, message in report.unfixable)
-    lines.extend(f"  {line}" for line in report.left)
-    return lines
-
-
-def _from_here(path: object) -> str:
-    from doctor.model import shown_path
-
-    return shown_path(Path(str(path)))
-
-
-def _home_tilde(path: object) -> str:
-    home = os.path.expanduser("~")
-    text = str(path)
-    return "~" + text[len(home):] if home not in ("", "/") and text.startswith(home.rstrip("/") + "/") else text
-
-
-#: where a fix's line continues on a terminal: under its title, past `dry-run  service-name-drift `
-RESULT_HANG = 28
-
-
-def render_fix_report(report: FixReport, width: int | None = None) -> str:
-    """The report as plain text: diffs, one line per fix, backups, notes and a summary line.
-
-    `width` (a terminal's columns; None when piped: nothing wraps) wraps the lines below the diffs
-    as the preflight report wraps (doctor.report.console.wrap: at spaces only, continuation rows
-    indented, a backed-up file's path never split); a diff never wraps, it is a patch.
-    """
-    if report.error:
-        return f"doctor: {report.error}\n"
-    lines = [diff.diff for diff in report.diffs]
-    lines.extend(_wrapped(row, width, report.redactor) for row in _rows(report))
-    text = "\n".join(line.rstrip("\n") for line in lines) + "\n"
-    return report.redactor.text(text) if report.redactor is not None else text
-
-
-def _rows(report: FixReport) -> list[Line]:
-    """The lines below the diffs, each with the indent its continuation rows take."""
-    from doctor.report.console import Line, Piece
-
-    rows: list[Line] = []
-    for r in report.results:
-        verdict = {True: " (fixed)", False: " (NOT fixed: the check still reports it)", None: ""}[r.fixed]
-        if r.fixed is False and r.reason:
-            verdict = " (NOT verified fixed)"  # the reason says why
-        why = f": {r.reason}" if r.reason else ""
-        rows.append(Line((Piece(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}"),), RESULT_HANG))
-    for original, copy in report.backups:
-        # the file as the run names it (from the current folder), the copy under `~` when in the home folder
-        rows.append(Line((Piece("backed up "), Piece(_from_here(original), whole=True),
-                          Piece(f" ({why_backed_up(original)}) to "), Piece(_home_tilde(copy), whole=True)), 2))
-    rows.extend(Line((Piece(note),), 2) for note in report.notes)
-    counts = {s: sum(r.status is s for r in report.results) for s in FixStatus}
-    if not report.results:
-        rows.append(Line((Piece("no fix applied" if report.unfixable else "nothing to fix"),)))
-    elif report.dry_run:
-        later = sum(r.status is FixStatus.DRY_RUN and r.reason.endswith(RETRY) for r in report.results)
-        now = counts[FixStatus.DRY_RUN] - later
-        more = f" now, {later} more in a later round once those are applied (no diff shown for those)" if later else ""
-        rows.append(Line((Piece(f"dry run: {now} fix(es) would apply{more}, no file changed"),), 2))
-    else:
-        fixed = sum(r.fixed is True for r in report.results)
-        rows.append(Line((Piece(f"{counts[FixStatus.APPLIED]} applied ({fixed} verified fixed), "
-                                f"{counts[FixStatus.SKIPPED]} skipped, {counts[FixStatus.FAILED]} failed"),), 2))
-    # `exit 1: ...` continues past its label; the items under it (`  check: ...`) past their own indent
-    rows.extend(Line((Piece(line),), 4 if line.startswith("  ") else len("exit 1: ")) for line in _left(report))
-    return rows
-
-
-def _wrapped(row: Line, width: int | None, redactor: Redactor | None) -> str:
-    """`row` as text, wrapped at `width` when given; its text redacted first, so what is measured is what
-    prints. A row holding a line break (a reason quoting a tool's output) is left as it is."""
-    from doctor.report.console import Line, Piece, wrap
-
-    if redactor is not None:
-        row = Line(tuple(Piece(redactor.text(p.text), whole=p.whole) for p in row.pieces), row.hang)
-    if width is None or any("\n" in p.text for p in row.pieces):
-        return "".join(p.text for p in row.pieces)
-    return "\n".join("".join(p.text for p in cut).rstrip() for cut in wrap(row, width))
