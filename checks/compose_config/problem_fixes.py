@@ -1,0 +1,161 @@
+"""compose-config's advice for the problems compose reports: the example override to copy, the
+service a reference likely meant, the compose version a merge over an include needs, the value a
+required variable needs (from the template that lists it), and what to do about a missing env file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from doctor.host import Host
+from doctor.lazyre import lazy
+from doctor.model import Fix, Safety, Unavailable
+from doctor.project import Project
+from doctor.project.types import Problem, ProblemKind
+
+from .env_files import _env_file_advice, _env_file_maker
+
+UNDEFINED = lazy(r"refers to undefined (volume|network|secret|config) (\S+)")
+UNDEFINED_SERVICE = lazy(r"^service '([^']+)' (?:depends on|links to|takes volumes from) undefined service '([^']+)'")
+EXAMPLE_NAMES = tuple(f"{base}.{ext}.{tail}" for base in ("compose.override", "docker-compose.override")
+                      for ext in ("yaml", "yml") for tail in ("example", "sample", "dist", "template"))
+
+
+class ProblemFixes:
+    """The fix (advice) for each problem compose reports, for one project: its example overrides read once."""
+
+    def __init__(self, project: Project, host: Host) -> None:
+        self.project = project
+        self.host = host
+        self.examples = ExampleOverrides(project)
+
+    def fix_for(self, problem: Problem) -> Fix | None:
+        """The advice for `problem`, or None where doctor has none beyond its message."""
+        project, host = self.project, self.host
+        fix = self.examples.fix_for(problem) if problem.kind is ProblemKind.REFERENCE else None
+        if fix is None and problem.message.endswith(" conflicts with imported resource"):
+            fix = _merge_needs_compose_5(host, problem.message)
+        if fix is None and problem.kind is ProblemKind.REFERENCE:
+            fix = _meant_service(project, problem.message)
+        if problem.kind is ProblemKind.ENV_FILE:
+            fix = _env_file_maker(project, problem.message) or _env_file_advice(project, problem)
+        if fix is None and problem.kind is ProblemKind.INTERPOLATION:
+            fix = _required_value(project, problem.message)
+        return fix
+
+
+class ExampleOverrides:
+    """The project's example override files (`compose.override.yaml.example`, docker-zulip's way of
+    shipping the secrets its compose.yaml refers to), read once, for the reference each declares."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._declared: list[tuple[Path, dict[str, set[str]]]] | None = None
+
+    def fix_for(self, problem: Problem) -> Fix | None:
+        """`copy X.example to X` when an example override declares what the problem finds undefined."""
+        found = UNDEFINED.search(problem.message)
+        if found is None:
+            return None
+        kind, name = found[1] + "s", found[2]
+        for path, declared in self._examples():
+            if name in declared.get(kind, set()):
+                target = path.with_suffix("")
+                if target.exists():
+                    continue
+                return Fix(f"copy {path.name} to {target.name} (it declares {found[1]} {name}; fill in its values)",
+                           Safety.ADVICE, command=("cp", path.name, target.name))
+        return None
+
+    def _examples(self) -> list[tuple[Path, dict[str, set[str]]]]:
+        if self._declared is None:
+            self._declared = []
+            folder = self.project.compose.project_dir
+            for name in EXAMPLE_NAMES:
+                path = folder / name
+                if path.is_file():
+                    self._declared.append((path, _declared(path)))
+        return self._declared
+
+
+def _declared(path: Path) -> dict[str, set[str]]:
+    """The top-level volumes, networks, secrets and configs a compose file declares ({} if unreadable)."""
+    from doctor.project.reading import read_regular_text
+    from doctor.project.yamlimport import yaml
+
+    text = read_regular_text(path)
+    try:
+        data = yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: set(value) for key in ("volumes", "networks", "secrets", "configs")
+            if isinstance(value := data.get(key), dict)}
+
+
+_REQUIRED = lazy(r"required variable ([A-Za-z_][A-Za-z0-9_]*) is missing a value")
+
+
+def _required_value(project: Project, message: str) -> Fix | None:
+    """The value a `${NAME:?...}` compose stops at needs: NAME appended to `.env` from its template
+    where the template lists it (`add SECRET_KEY to .env from .env.example`), else where to set it."""
+    found = _REQUIRED.search(message)
+    if found is None:
+        return None
+    name = found[1]
+    files = project.interpolation_files
+    dotenv = files[-1] if files else project.root / ".env"
+    from ..env_drift import _template_of
+    from ..env_drift.fix import _append_fix
+
+    example = _template_of(dotenv)
+    entry = example.entry(name) if example is not None else None
+    target = project.shown(dotenv)
+    if example is not None and entry is not None:
+        if not os.path.lexists(dotenv):
+            return Fix(f"copy {project.shown(example.path)} to {target} (it sets {name}), then check its values",
+                       Safety.ADVICE)
+        return _append_fix(example, entry, dotenv, target, project.shown(example.path), project.root)
+    return Fix(f"set {name} in {target} (or export it in the shell)", Safety.ADVICE)
+
+
+def _merge_needs_compose_5(host: Host, message: str) -> Fix:
+    """A service (volume, network...) written again in the file that includes its definition: Docker
+    Compose v5 (compose-go >= 2.10) merges the including file's settings over the included ones;
+    v2 refuses the file (wger-project/docker's `db`, `cache` and `powersync`, which its
+    docker-compose.yml tunes over `include: ./services/postgres.yaml`)."""
+    resource = message.removesuffix(" conflicts with imported resource")
+    try:
+        version = host.compose_version
+    except Unavailable:
+        version = None
+    installed = f"Docker Compose {'.'.join(map(str, version))}" if version else "this Docker Compose"
+    return Fix(f"{resource} merges its settings over the included one's, which needs Docker Compose 5 (compose-go "
+               f"2.10 or later); {installed} refuses it: upgrade compose, or move these settings into the included "
+               "file or an override file", Safety.ADVICE)
+
+
+def _meant_service(project: Project, message: str) -> Fix | None:
+    """`did you mean 'cache'?` for a reference to a service no compose file defines: the defined
+    service with the closest name, else the one that runs what the name says (CTFd's `depends_on:
+    [redis]` while its Redis service is `cache`, `image: redis:4`). Advice: the author may have
+    meant to add that service instead."""
+    import difflib
+
+    from doctor.project.env_hosts import family_of
+    from doctor.project.service_network import service_family
+
+    found = UNDEFINED_SERVICE.search(message)
+    if found is None:
+        return None
+    referrer, name = found[1], found[2]
+    services = {n: s for n, s in project.compose.services.items() if n != referrer}
+    close = difflib.get_close_matches(name, list(services), 1, 0.6)
+    if not close:
+        wanted = family_of(name)
+        close = [n for n, svc in services.items() if wanted is not None and service_family(svc) == wanted][:2]
+        if len(close) != 1:  # two redis services: which one is meant is the author's call
+            return None
+    return Fix(f"did you mean {close[0]!r}? name it in {referrer!r} instead of {name!r} (or define {name!r})",
+               Safety.ADVICE)
