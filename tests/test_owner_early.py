@@ -74,7 +74,7 @@ def test_the_walk_started_early_is_the_checks_own(tmp_path: Path, monkeypatch: p
                 time.sleep(0.003)
                 return walker(*args)  # type: ignore[no-any-return]
 
-        monkeypatch.setattr(owner_early, "_module", lambda: Slow)
+        monkeypatch.setattr(owner_early, "c_walk", lambda: Slow)
         monkeypatch.setattr(owner_pace, "FIRST_SLICE", 0.0)
         monkeypatch.setattr(owner_pace, "SLICE", 0.0)
         monkeypatch.setattr(owner_pace, "waiting_on_io", lambda *args: False)  # its sleeps are no I/O

@@ -87,7 +87,7 @@ def start(env: Mapping[str, str], path: str, select: Sequence[str] | None, ignor
 
 
 def _start(env: Mapping[str, str], path: str) -> None:
-    module = _module()
+    module = c_walk()
     if module is None:
         return
     from doctor.host.early import configured
@@ -108,11 +108,9 @@ def _start(env: Mapping[str, str], path: str) -> None:
     if cache is not None and os.path.exists(os.path.join(cache, owner_cache.file_name(root, uid, ()))):
         return  # a warm cache: the check's walk lists only what changed
     racy = time.time_ns() - owner_cache.RACY_NS
-    fixed = (uid, (), (), len(os.fsencode(root.rstrip("/"))) + 1, cache is not None, min(racy, (1 << 63) - 1))
+    fixed = c_arguments(uid, (), (), root, cache is not None, racy)
     early = Early((root, uid, (), cache), module, fixed, racy, owner_cache.MAX_ITEMS if cache is not None else 0)
-    info = os.lstat(root)
-    if info.st_uid != uid:
-        early.strays.append((root, info.st_uid, info.st_gid, True))
+    early.strays += root_stray(root, uid)
     early.done.acquire()
     try:
         _thread.start_new_thread(_walk, (early,))
@@ -122,12 +120,31 @@ def _start(env: Mapping[str, str], path: str) -> None:
     _early.append(early)
 
 
-def _module() -> ModuleType | None:
+def c_walk() -> ModuleType | None:
+    """The C walk, doctor.host._ownerwalk; None where the package was built without it (no
+    compiler, or a pure-Python install). doctor.host.owner_native loads it here too."""
     try:
         from doctor.host import _ownerwalk  # type: ignore[attr-defined]
     except ImportError:
         return None
     return _ownerwalk  # type: ignore[no-any-return]
+
+
+_MAX_NS = (1 << 63) - 1  # the C walk's times are 64-bit nanoseconds
+
+
+def c_arguments(uid: int, names: tuple[bytes, ...], paths: tuple[bytes, ...], root: str, caching: bool,
+                racy: int) -> tuple[object, ...]:
+    """The C walk's arguments that stay the same for a whole walk, up to its `room` (the module's
+    source says what each is): `names` and `paths` the exclude globs, as bytes."""
+    return uid, names, paths, len(os.fsencode(root.rstrip("/"))) + 1, caching, min(racy, _MAX_NS)
+
+
+def root_stray(root: str, uid: int) -> list[tuple[str, int, int, bool]]:
+    """The walk's root itself as a stray row, when `uid` does not own it (the walk lists only what
+    is below it)."""
+    info = os.lstat(root)
+    return [] if info.st_uid == uid else [(root, info.st_uid, info.st_gid, True)]
 
 
 def _walk(early: Early) -> None:

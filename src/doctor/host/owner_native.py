@@ -32,16 +32,7 @@ if TYPE_CHECKING:
     from doctor.host.owner_walk import _Walk
 
 
-def _load() -> ModuleType | None:
-    try:
-        from doctor.host import _ownerwalk  # type: ignore[attr-defined]
-    except ImportError:  # built without it: no compiler, or a pure-Python install
-        return None
-    return _ownerwalk  # type: ignore[no-any-return]
-
-
-module = _load()
-_MAX_NS = (1 << 63) - 1  # the C walk's times are 64-bit nanoseconds
+module = owner_early.c_walk()
 
 
 def arguments(walk: _Walk, root: str) -> tuple[object, ...] | None:
@@ -50,9 +41,8 @@ def arguments(walk: _Walk, root: str) -> tuple[object, ...] | None:
     globs = owner_walk.fnmatch_globs(walk.exclude) if module is not None else None
     if module is None or globs is None:
         return None
-    return (walk.uid, tuple(map(os.fsencode, globs[0])), tuple(map(os.fsencode, globs[1])),
-            len(os.fsencode(root.rstrip("/"))) + 1,  # in bytes, as the C walk slices its paths
-            walk.cache is not None, min(walk.racy, _MAX_NS))
+    return owner_early.c_arguments(walk.uid, tuple(map(os.fsencode, globs[0])), tuple(map(os.fsencode, globs[1])),
+                                   root, walk.cache is not None, walk.racy)
 
 
 def native_walk(walk: _Walk, root: str, pending: collections.deque[str], workers: int,

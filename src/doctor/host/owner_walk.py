@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from doctor.host import owner_pace
+from doctor.host import owner_early, owner_pace
 from doctor.host.owner_scan import OwnerScan
 from doctor.host.owner_scan import path_order as path_order  # checks/root_owned_files imports it here
 from doctor.lazyre import lazy
@@ -283,20 +283,15 @@ def scan_owners(
     walk = _Walk(uid, len(str(root).rstrip("/")) + 1, exclude, old, racy,
                  owner_cache.MAX_ITEMS if cache is not None else 0)
     pending = collections.deque([str(root)])
-    early = None
-    if not walk.cache:  # a full walk: the one the preflight started early (owner_early), where it is this one
-        from doctor.host import owner_early
-
-        early = owner_early.take((str(root), uid, tuple(exclude), cache))
+    # a full walk: the one the preflight started early (owner_early), where it is this one
+    early = owner_early.take((str(root), uid, tuple(exclude), cache)) if not walk.cache else None
     if early is not None:
         from doctor.host import owner_native
 
         owner_native.adopt(walk, early, workers, progress, processes)
         pending.clear()
     else:
-        st = os.lstat(root)
-        if st.st_uid != uid:
-            walk.strays.append((str(root), st.st_uid, st.st_gid, True))
+        walk.strays += owner_early.root_stray(str(root), uid)
     if pending and not walk.cache:  # a full walk: in C where the package was built with it
         from doctor.host import owner_native
 
