@@ -16,18 +16,7 @@ from urllib.parse import unquote
 
 import pytest
 from fake_docker_engine import FakeEngine
-from why_run import run_why
-
-COMPOSE = """\
-services:
-  db:
-    image: postgres:16
-    environment:
-      POSTGRES_PASSWORD: p
-  web:
-    image: busybox
-    depends_on: [db]
-"""
+from why_run import COMPOSE, run_why
 
 # a foreground `up`: db exited, and web could not resolve it
 UP_OUTPUT = ("db-1   | FATAL: bad config\ndb-1 exited with code 1\n"

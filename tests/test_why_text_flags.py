@@ -16,18 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from why_run import run_why
+from why_run import COMPOSE, run_why
 
-COMPOSE = """\
-services:
-  db:
-    image: postgres:16
-    environment:
-      POSTGRES_PASSWORD: p
-  web:
-    image: busybox
-    depends_on: [db]
-"""
 # the dev file: a service only it has, under a profile, that dials a host no service is
 DEV = """\
 services:

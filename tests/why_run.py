@@ -10,6 +10,18 @@ from pathlib import Path
 # what the developer's shell may export that would pick another project, files or profiles than the test's
 _COMPOSE_ENV = ("COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES", "COMPOSE_FILE", "COMPOSE_ENV_FILES")
 
+# the project both flag tests run `why` on: web depends on a postgres db
+COMPOSE = """\
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: p
+  web:
+    image: busybox
+    depends_on: [db]
+"""
+
 
 def run_why(root: Path, text: str, *args: str, env: dict[str, str] | None = None,
             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
