@@ -87,3 +87,34 @@ def test_the_engine_chown_runs_an_official_image_with_chown_on_its_path(tmp_path
     assert _local_image(project, both, None) == "alpine:3.19"  # type: ignore[arg-type]
     assert _local_image(project, Engine(["docker.io/library/busybox:latest"]), None) == \
         "docker.io/library/busybox:latest"  # type: ignore[arg-type]
+
+
+def test_the_engine_chown_runs_an_image_the_project_built(tmp_path: Path) -> None:
+    """bookwyrm-social/bookwyrm (0c4e4a6): `web` is `build: .` with no `image:`, so `up` tags it
+    `bookwyrm-web`. A user without root or sudo, no official image pulled, got only "as root: chown"
+    advice while that image (a python base, chown on its PATH) was there to run the chown in."""
+    from doctor.checks.root_owned_files.fix import _local_image
+
+    from doctor.project import Project, ProjectOptions
+
+    (tmp_path / "compose.yaml").write_text(
+        "name: bookwyrm\nservices:\n  db:\n    image: postgres:13\n  web:\n    build: .\n"
+        "    command: gunicorn bookwyrm.wsgi:application\n    volumes:\n      - static_volume:/app/static\n"
+        "volumes:\n  static_volume:\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11\nWORKDIR /app\nCOPY . /app\n")
+    project = Project(ProjectOptions(path=tmp_path, env={}))
+
+    class Engine:
+        def __init__(self, tags: list[str]) -> None:
+            self.tags = tags
+
+        def image_tags(self) -> list[str]:
+            return self.tags
+
+    imported = ["doctor-audit-b/busybox:1", "other-web:latest"]
+    assert _local_image(project, Engine(imported), None) is None  # type: ignore[arg-type]
+    assert _local_image(project, Engine([*imported, "bookwyrm-web:latest"]), None) == \
+        "bookwyrm-web:latest"  # type: ignore[arg-type]
+    # an official base still comes first
+    assert _local_image(project, Engine(["bookwyrm-web:latest", "alpine:3.19"]), None) == \
+        "alpine:3.19"  # type: ignore[arg-type]

@@ -102,7 +102,9 @@ class RootOwnedFiles(Check):
     Fix
         `chown -hR UID:GID` the paths back (`-h`: a symlink itself, never its target): directly
         when doctor may, else with sudo, else through the docker engine (`docker run --rm -v
-        DIR:/w IMAGE chown ...`). Then run the service as you so it does not happen again:
+        DIR:/w IMAGE chown ...`, IMAGE one the engine has: the writing service's, an official base
+        with chown, else one the project names or built, `bookwyrm-web`). Then run the service as
+        you so it does not happen again:
         `user: "${UID}:${GID}"` with your ids set in .env (`UID=1000`, `GID=1000`, as airflow's
         `AIRFLOW_UID` is set): bash does not export UID and has no GID, so without those lines
         compose warns the variables are not set and renders `user: ':'`; the service's named and

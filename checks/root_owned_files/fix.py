@@ -381,7 +381,10 @@ def _local_image(project: Project, host: Host, service: str | None) -> str | Non
         return name.removeprefix("docker.io/").removeprefix("library/")
 
     with_chown = [t for t in tags if official(t) in _CHOWN_BASES]
-    images = {s.image for s in project.services.values() if s.image}
+    # the project's own images: those it names, and those `up` built (`<project>-<service>`, no
+    # `image:`): bookwyrm's `bookwyrm-web`, when no service mounts the strays and no official base is here
+    images = {s.image or f"{project.compose.project_name}-{name}" for name, s in project.services.items()
+              if s.image or s.build is not None}
     ours = [t for t in tags if t in images or t.removesuffix(":latest") in images]
     return next(iter(with_chown or ours), None)
 
