@@ -66,6 +66,10 @@ class PortCollision(Check):
         checkout's own: its folder name, else its branch, else the folder above it. The ports
         those running containers hold that this checkout publishes too are named with it: once
         renamed, they clash (docker-flask-example's 8000 was found only by a second preflight).
+        Where an env file git does not track names the project (docker-flask-example's `cp
+        .env.example .env` in each worktree: `export COMPOSE_PROJECT_NAME=helloflask`), `fix --ports`
+        writes the new name on that line (asked: this checkout's stack gets volumes of its own), then
+        moves those ports in the same run; a name from `-p`, the shell or a tracked `.env` stays advice.
         With a remote engine, or an engine socket mounted into doctor's container, local
         binds prove nothing: only the engine's port bindings are compared (one info line).
 

@@ -170,7 +170,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         where += f"; container port {mapping.target} kept, not ${{{variable}}}, which would move it too"
         variable = ""
     elif variable:
-        edits, where = _env_edits(project, variable, variable_value(project, mapping, variable, new))
+        edits, where = env_edits(project, variable, variable_value(project, mapping, variable, new))
         if told and _container_side_is(mapping, variable):
             # jitsi's jvb: `${JVB_PORT:-10000}:${JVB_PORT:-10000}/udp` and `JVB_PORT` in its environment:
             # the server listens on (and tells clients) the port it is told, so both sides move together
@@ -521,7 +521,9 @@ def variable_value(project: Project, mapping: PortMapping, name: str, new: int) 
     return f"{address}{colon}{new}" if colon else str(new)
 
 
-def _env_edits(project: Project, name: str, new: str) -> tuple[tuple[Edit, ...], str]:
+def env_edits(project: Project, name: str, new: str) -> tuple[tuple[Edit, ...], str]:
+    """The edit that sets `name` to `new` where compose reads it (its line in the env file, else a new one),
+    and where that is; no edit, and what to do by hand, where the shell sets it or the file is elsewhere."""
     env = project.options.env
     if name in env:
         return (), f"{name} is set in your shell, which wins over .env: set {name}={new} there"

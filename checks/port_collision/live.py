@@ -53,7 +53,8 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     wanted = published(model)
     count = sum(len(group.ports) for group in wanted)
     if not count:  # no port to probe; the engine's containers (one listing) still tell the names
-        namesake = namesake_finding(check, model, host, cli or ("docker", "compose", "-p", model.project_name))
+        namesake = namesake_finding(check, model, host, cli or ("docker", "compose", "-p", model.project_name),
+                                    project)
         if namesake is not None:
             yield namesake
         yield from taken_name_findings(check, model, host, project)
@@ -75,7 +76,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         containers, engine_note = (), exc.reason
     cli = cli or ("docker", "compose", "-p", model.project_name)
     if not engine_note:
-        namesake = namesake_finding(check, model, host, cli)
+        namesake = namesake_finding(check, model, host, cli, project)
         if namesake is not None:
             yield namesake
         yield from taken_name_findings(check, model, host, project)

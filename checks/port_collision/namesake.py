@@ -18,11 +18,17 @@ from doctor.project.gitrepo import find_repo, tracked
 from doctor.project.reading import is_dir
 from doctor.project.types import ComposeModel
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
 
-def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[str, ...]) -> Finding | None:
+
+def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[str, ...],
+                     project: Project | None = None) -> Finding | None:
     """Containers of our project name whose folder is another one that exists here (in a devcontainer
     the host's path is not ours to compare). Running ones are an error: `up` here replaces them;
     stopped ones a warning: `up` here takes them over, and their checkout's next `up` takes them back.
+    With `project`, the fix writes this checkout's own name in the env file git does not track.
     """
     try:
         names = host.ports.container_names()
@@ -30,8 +36,8 @@ def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[s
         return None
     running: dict[Path, str] = {}
     stopped: dict[Path, str] = {}
-    for container, (project, up, folder) in sorted(names.items()):
-        if project != model.project_name or not folder:
+    for container, (named, up, folder) in sorted(names.items()):
+        if named != model.project_name or not folder:
             continue
         other = Path(folder)
         try:
@@ -45,9 +51,9 @@ def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[s
     # the names projects run under from other folders: one started from this checkout (under the name advised
     # here before, exported in another shell) is its own, and advising it again keeps the advice stable
     here = model.project_dir
-    taken = {project for project, _, folder in names.values() if not (folder and same_folder(folder, here))}
+    taken = {named for named, _, folder in names.values() if not (folder and same_folder(folder, here))}
     name = own_name(model.project_name, model.project_dir, (*running, *stopped), taken)
-    fix = Fix(_how(model, name), Safety.ADVICE, command=(*_renamed(cli, name), "up", "-d"))
+    fix = _renaming(project, name) or Fix(_how(model, name), Safety.ADVICE, command=(*_renamed(cli, name), "up", "-d"))
     subject = f"project:{model.project_name}"
     if running:
         other, container = next(iter(running.items()))
@@ -117,6 +123,25 @@ def _marks(folder: Path) -> tuple[str, str, str]:
         top = repo.top
         branch = next((w.branch for w in repo.worktrees() if w.path.resolve() == top), "")
     return top.name, branch.replace("/", "-"), top.parent.name
+
+
+def _renaming(project: Project | None, name: str) -> Fix | None:
+    """COMPOSE_PROJECT_NAME=`name` on the env file line compose reads it from (or a new line there), when
+    no file git tracks is written: docker-flask-example's `cp .env.example .env` names every worktree
+    `helloflask`. The fixer's next round then moves the ports the other checkout holds, so one
+    `fix --ports` leaves a stack that starts. Unsafe (asked): this checkout's stack gets volumes of its own.
+    None where a file cannot say it: `-p` given (it wins), the name exported in the shell (it wins over
+    `.env`), the line in a tracked file (every checkout would get it on merge).
+    """
+    if project is None or project.options.project_name:
+        return None
+    from .fix import env_edits  # the port variable's own writer: export style, quotes, a commented default
+
+    edits, where = env_edits(project, "COMPOSE_PROJECT_NAME", name)
+    if not edits or any(tracked(edit.path) for edit in edits):
+        return None
+    return Fix(f"give this checkout its own compose project name: COMPOSE_PROJECT_NAME={name} ({where}, which git "
+               "does not track)", Safety.UNSAFE, edits=edits)
 
 
 def _how(model: ComposeModel, name: str) -> str:
