@@ -59,6 +59,9 @@ class RuntimeDrift(Check):
         project mounts: treeherder's `frontend` on node 23.5.0 with `.:/app` and `pnpm start`,
         BookStack's `node` started by its `entrypoint.node.sh`),
         the images of `.circleci/config.yml`'s jobs (`cimg/python:3.10`, `circleci/node:18`, `python:3.12`),
+        the images of `.gitlab-ci.yml`'s jobs and its `default:` (cookiecutter-django's lint job on
+        `ghcr.io/astral-sh/uv:python3.14-bookworm`; `python:$PYTHON_VERSION` read from the job's, then the
+        pipeline's `variables:`, where that value is written; a `parallel: matrix:` list is a matrix),
         GitHub workflow `python-version` / `node-version` (those of the checkout's top when the
         compose files live in a folder such as `docker/` that builds from the top; not a job whose
         `defaults.run.working-directory` is a folder none of the builds uses, like an e2e package,
@@ -411,13 +414,15 @@ def _image_of(service: Service) -> Image | None:
 
 
 def _circleci(project: Project) -> list[Declared]:
-    """The versions of the CircleCI jobs of the checkout around the project (its git work tree's top, else
-    the project folder)."""
+    """The versions of the CircleCI jobs and of the GitLab pipeline's job images of the checkout around the
+    project (its git work tree's top, else the project folder)."""
+    from doctor.project.gitlab_ci import read_gitlab_ci
     from doctor.project.gitrepo import find_repo
     from doctor.project.runtimes import read_circleci
 
     repo = find_repo(project.root)
-    return read_circleci(repo.top if repo is not None else project.root)
+    top = repo.top if repo is not None else project.root
+    return read_circleci(top) + read_gitlab_ci(top)
 
 
 def _used_stages(recipe: Recipe) -> Recipe:
@@ -640,8 +645,12 @@ def _join(directory: str | None, value: object) -> str | None:
 
 
 def _in_workflow(place: Declared) -> bool:
-    """Whether the place is a GitHub workflow's `python-version` / `node-version`."""
-    return place.location.path.parent.name == "workflows" and place.location.path.parent.parent.name == ".github"
+    """Whether the place is a GitHub workflow's `python-version` / `node-version`, or a GitLab job's image
+    (a matrix there, `parallel: matrix:`, is one as well)."""
+    from doctor.project.gitlab_ci import GITLAB_CI
+
+    path = place.location.path
+    return (path.parent.name == "workflows" and path.parent.parent.name == ".github") or path.name == GITLAB_CI
 
 
 def _agrees(place: Declared, version: str, runtime: str) -> bool:
