@@ -22,7 +22,9 @@ class ComposeConfig(Check):
     What it finds
         Everything `docker compose config` would stop on, reported with file and line instead of
         compose's single first error: YAML syntax errors (a tab in indentation, duplicate keys),
-        schema errors (`services` as a list, `ports: 8080`), an empty or binary compose file,
+        schema errors (`services` as a list, `ports: 8080`), the values compose decodes after its
+        schema (a duration, `stop_grace_period: 5`; a byte size, `shm_size: 1gig` or `mem_limit: lots`,
+        in go-units' words: `invalid suffix: 'gig'`), an empty or binary compose file,
         interpolation errors (`${TAG:?TAG must be set}` with TAG unset: its fix appends the key
         to `.env` from the template that lists it, `add SECRET_KEY to .env from .env.example`,
         else says where to set it), a required env_file that

@@ -291,8 +291,9 @@ class Validation:
         base, self.merged = self.merged, _merge(self.merged, instance)
         judged = _changed(base, self.merged, instance) if self.valid else self.merged
         self.valid = _fast_valid(judged)
-        found = (_durations(judged, self.plain) if self.valid
-                 else [*validate(self.merged, self.plain), *_durations(self.merged, self.plain)])
+        found = ([*_durations(judged, self.plain), *_sizes(judged, self.plain)] if self.valid
+                 else [*validate(self.merged, self.plain), *_durations(self.merged, self.plain),
+                       *_sizes(self.merged, self.plain)])
         for problem in found:
             if problem.message not in self.seen:
                 self.seen.add(problem.message)
@@ -377,6 +378,30 @@ def _durations(merged: dict[str, Any], plain: _Plain) -> list[Problem]:
                 where = f"'services[{name}].{'.'.join(path)}'"
                 loc = _location(plain.locations, ("services", name, *path), None)
                 problems.append(Problem(ProblemKind.SCHEMA, f'{where} time: {reason} "{value}"', loc))
+    return problems
+
+
+def _sizes(merged: dict[str, Any], plain: _Plain) -> list[Problem]:
+    """compose's decode errors for byte sizes (`shm_size: 1gig`, a tmpfs mount's `size`): go-units' words."""
+    from doctor.project.gosize import SIZE_FIELDS, size_error
+
+    problems: list[Problem] = []
+    services = merged.get("services")
+    for name, service in (services.items() if isinstance(services, dict) else ()):
+        mounts = service.get("volumes") if isinstance(service, dict) else None
+        tmpfs = [("volumes", i, "tmpfs", "size") for i, m in enumerate(mounts if isinstance(mounts, list) else ())
+                 if isinstance(m, dict)]
+        paths: list[tuple[str | int, ...]] = [*SIZE_FIELDS, *tmpfs]
+        for path in paths:
+            value: Any = service
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else (
+                    value[key] if isinstance(value, list) and isinstance(key, int) else None)
+            error = size_error(value) if isinstance(value, str) else None
+            if error is not None:
+                where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+                loc = _location(plain.locations, ("services", name, *path), None)
+                problems.append(Problem(ProblemKind.SCHEMA, f"'services[{name}]{where}' {error}", loc))
     return problems
 
 
