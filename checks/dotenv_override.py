@@ -65,10 +65,14 @@ class DotenvOverride(Check):
         `from .base import *` too). A settings module beside the one the service's
         DJANGO_SETTINGS_MODULE names (settings/prod.py beside settings/local.py), which that one does
         not import, does not run there. It reads that file with python-dotenv itself against the
-        environment compose sets and reports, at the call, each variable the app then sees with another
-        value than compose's, naming the file:line that sets it. With `override=True` (`overwrite=True`)
-        the file beats compose (error when the file's value dials localhost, else warning). A variable
-        compose does not set is filled by the file with or without override: it is an error when its
+        environment compose sets, over the ENV of the service's Dockerfile (the process holds that
+        too), and reports, at the call, each variable the app then sees with another value than
+        compose's, naming the file:line that sets it. With `override=True` (`overwrite=True`) the file
+        beats compose (error when the file's value dials localhost, else warning), and the image's
+        ENV alike (bakerydemo's `ENV DJANGO_DEBUG=off`: "overrides 'off' of the image's ENV
+        (Dockerfile:59)"); without it, a variable that ENV sets stays the image's (`ENV
+        REDIS_URL=redis://redis:6379/0` after `COPY . .`) and is no finding. A variable neither
+        sets is filled by the file with or without override: it is an error when its
         localhost names a server of this stack (`REDIS_URL=redis://localhost` next to a `redis`
         service), info otherwise (the app's own host-side setting). A call in a `try:` that goes on
         without the package (`except ImportError` / `ModuleNotFoundError: pass`, tubearchivist's
@@ -137,11 +141,13 @@ class DotenvOverride(Check):
             service_calls = _settings_loaded(service, environ, service_calls)
             for call in unread_calls(service, service_calls, maps[service.name], environ):
                 unread.setdefault(call.location, (call, []))[1].append(service.name)
-            for effect in dotenv_effects(service, service_calls, maps[service.name], workdir, environ):
-                if effect.compose_value is None and not _local_refs(effect.key, effect.app_value):
+            recipe = dockerfile.path if dockerfile else None
+            for effect in dotenv_effects(service, service_calls, maps[service.name], workdir, environ, recipe):
+                if effect.compose_value is None and effect.image_value is None and not _local_refs(
+                        effect.key, effect.app_value):
                     continue
                 key = (effect.call.location, effect.env_location, effect.key, effect.app_value,
-                       effect.compose_value)
+                       effect.compose_value, effect.image_value)
                 groups.setdefault(key, []).append(effect)
         # a subject per finding (the fixer plans one fix per subject, a baseline suppresses by it):
         # the services and the key, and the file of the call, which two calls loading one .env differ
@@ -182,9 +188,8 @@ class DotenvOverride(Check):
         if first.call.optional:  # tubearchivist's settings.py: the image may well lack python-dotenv
             assumed += (" (if the image installs python-dotenv: its import is in a try that goes on without it, "
                         "where the call never runs)")
-        if first.compose_value is not None:
-            compose = shown_value(first.key, first.compose_value)
-            message = f"{seen} overrides compose's {compose} in {services}{assumed}"
+        if first.compose_value is not None or first.image_value is not None:
+            message = f"{seen} overrides {_beaten(project, first)} in {services}{assumed}"
             severity = Severity.ERROR if _local_refs(first.key, first.app_value) else self.severity
             return self.finding(message, first.call.location, subject, fix, _spared(first, severity))
         # compose leaves it unset: the file fills it in with or without override; loud only when its
@@ -195,6 +200,15 @@ class DotenvOverride(Check):
             return self.finding(message, first.call.location, subject, fix, _spared(first, Severity.ERROR))
         message = f"{seen} fills what compose leaves unset in {services}: localhost is the container{assumed}"
         return self.finding(message, first.call.location, subject, fix, Severity.INFO)
+
+
+def _beaten(project: Project, effect: DotenvEffect) -> str:
+    """The value the file beats: compose's, else the image's ENV (the Dockerfile's `ENV
+    REDIS_URL=redis://redis:6379/0`, which only override=True beats), named at its line."""
+    if effect.compose_value is not None:
+        return f"compose's {shown_value(effect.key, effect.compose_value)}"
+    where = _where(project, effect.image_location) if effect.image_location else "the Dockerfile"
+    return f"{shown_value(effect.key, effect.image_value or '')} of the image's ENV ({where})"
 
 
 def _spared(effect: DotenvEffect, severity: Severity) -> Severity:
@@ -248,7 +262,7 @@ def _runs_manage_py(project: Project, service: Service, scripts: ScriptFinder) -
 
 def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
     call = effect.call
-    if call.override and effect.compose_value is not None:
+    if call.override and (effect.compose_value is not None or effect.image_value is not None):
         text = line_text(call.location.path, call.location.line)
         matches = list(OVERRIDE_ARG.finditer(text or ""))
         flag = "overwrite" if "overwrite" in "".join(m.group(0) for m in matches) else "override"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from doctor.engine import RunOptions, load_registry, preflight
-from doctor.model import Finding
+from doctor.model import Finding, Severity
 
 CHECK = "dotenv-override"
 APP = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "app:app"]\n'
@@ -325,3 +325,33 @@ def test_the_code_a_runtime_stage_copies_from_its_builder_is_read(tmp_path: Path
         return
     (finding,) = found
     assert finding.message == "ENVIRONMENT='prod' from backend/.env:1 overrides compose's 'dev' in 'server'", finding
+
+
+# wagtail/bakerydemo (8e2b625): `ADD . /code/` bakes the developer's `.env` into the image, whose
+# Dockerfile ENV sets what compose does not (DJANGO_DEBUG=off); `dotenv.load_dotenv()` in manage.py
+# and wsgi.py. Here the image's ENV holds the broker URL, as `ENV REDIS_URL=redis://redis:6379/0`
+# after `COPY . .` does in many Dockerfiles: the process has it before the call runs
+IMAGE_ENV_COMPOSE = ('services:\n  web:\n    build: .\n    environment: {DJANGO_SETTINGS_MODULE: config.settings}\n'
+                     '  redis:\n    image: redis:7\n')
+IMAGE_ENV_DOCKERFILE = APP.replace("COPY . .\n", "COPY . .\nENV REDIS_URL=redis://redis:6379/0 DJANGO_DEBUG=off\n")
+
+
+def test_a_key_the_dockerfile_env_sets_is_not_filled_without_override(tmp_path: Path) -> None:
+    """python-dotenv leaves a variable the process already has: the image's ENV is in the process."""
+    root = _project(tmp_path / "p", IMAGE_ENV_COMPOSE, "from dotenv import load_dotenv\nload_dotenv()\n",
+                    {"Dockerfile": IMAGE_ENV_DOCKERFILE})
+    assert _findings(root) == []
+
+
+def test_override_beats_the_dockerfile_env_and_says_so(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", IMAGE_ENV_COMPOSE, "from dotenv import load_dotenv\nload_dotenv(override=True)\n",
+                    {"Dockerfile": IMAGE_ENV_DOCKERFILE, ".env": "REDIS_URL=redis://localhost:6379/0\nDJANGO_DEBUG=on\n"})
+    by_key = {f.subject.split(":")[1]: f for f in _findings(root)}
+    assert set(by_key) == {"REDIS_URL", "DJANGO_DEBUG"}
+    assert by_key["REDIS_URL"].message == ("REDIS_URL='redis://localhost:6379/0' from .env:1 overrides "
+                                           "'redis://redis:6379/0' of the image's ENV (Dockerfile:4) in 'web'")
+    assert by_key["REDIS_URL"].severity is Severity.ERROR
+    assert by_key["DJANGO_DEBUG"].message == ("DJANGO_DEBUG='on' from .env:2 overrides 'off' of the image's ENV "
+                                              "(Dockerfile:4) in 'web'")
+    assert by_key["DJANGO_DEBUG"].severity is Severity.WARNING
+    assert by_key["REDIS_URL"].fix.title == "drop override=True from load_dotenv at config/settings.py:2"

@@ -26,7 +26,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project.codepaths import CodeMap, CodePath
-from doctor.project.reading import ENV_LIMIT, is_dir
+from doctor.project.reading import ENV_LIMIT, is_dir, read_regular_text
 from doctor.project.types import Service
 from doctor.regular import read_text
 
@@ -88,6 +88,9 @@ class DotenvEffect:
     env_location: Location
     carrier: CodePath
     assumed: tuple[str, ...] = ()  # variables unset in the service whose default named the file
+    # where compose sets none: the value the Dockerfile's ENV gives the process, and that ENV's line
+    image_value: str | None = None
+    image_location: Location | None = None
 
 
 def code_roots(project_dir: Path, maps: Iterable[CodeMap]) -> tuple[Path, ...]:
@@ -158,13 +161,18 @@ def _loads_env(text: str) -> bool:
 
 
 def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeMap,
-                   workdir: str | None, image_env: Mapping[str, str] | None = None) -> Iterator[DotenvEffect]:
+                   workdir: str | None, image_env: Mapping[str, str] | None = None,
+                   dockerfile: Path | None = None) -> Iterator[DotenvEffect]:
     """What each call the service runs changes in its environment, computed with python-dotenv.
 
-    `image_env`: the ENV of the service's Dockerfile, which a call's `if` reads under compose's."""
+    `image_env`: the ENV of the service's Dockerfile (`dockerfile`), in the process under compose's."""
     compose = {n: v.value for n, v in service.environment.items() if v.value is not None}
     # a path read from a variable reads the process's: compose's over the Dockerfile's ENV
     process = {**{k: v for k, v in (image_env or {}).items() if "$" not in v}, **compose}
+    # what the process holds before the call: the image's ENV is there too (`ENV REDIS_URL=...`
+    # after `COPY . .`), and python-dotenv without override leaves a variable it finds set, even
+    # one whose value doctor cannot expand (`ENV A=${A}`)
+    before = {**(image_env or {}), **compose}
     runs: list[tuple[DotenvCall, list[Reached]]] = []
     for call in calls:
         inside = codes.to_container(call.location.path)
@@ -176,7 +184,7 @@ def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeM
     for call, reached in runs:
         if call.guard and guard_holds(call.guard, *_guard_env(service, image_env or {}, call, runs)) is False:
             continue
-        seen: dict[str, str] = dict(compose)
+        seen: dict[str, str] = dict(before)
         changed: dict[str, tuple[str, Location, CodePath, tuple[str, ...]]] = {}
         fields = frozenset(k.upper() for k in call.keys) if call.keys is not None else None
         for host, carrier, assumed in reached if call.every else reached[:1]:
@@ -186,8 +194,11 @@ def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeM
                 seen[key] = value
                 changed[key] = (value, Location(host, line), carrier, assumed)
         for key, (value, where, carrier, assumed) in changed.items():
-            if value != compose.get(key):
-                yield DotenvEffect(service.name, call, key, value, compose.get(key), where, carrier, assumed)
+            if value == before.get(key):
+                continue
+            image = before.get(key) if key not in compose else None
+            yield DotenvEffect(service.name, call, key, value, compose.get(key), where, carrier, assumed,
+                               image, image_env_location(dockerfile, key) if image is not None else None)
 
 
 def unread_calls(service: Service, calls: tuple[DotenvCall, ...], codes: CodeMap,
@@ -289,6 +300,16 @@ def image_env(project: Project, service: Service) -> dict[str, str]:
     """The ENV the Dockerfile of the service's build stage sets (none for a pulled image)."""
     recipe = _recipe(project, service)
     return dict(recipe.env) if recipe is not None else {}
+
+
+def image_env_location(dockerfile: Path | None, key: str) -> Location | None:
+    """The line of the Dockerfile's last `ENV` that sets `key` (the final stage's, as a rule)."""
+    from doctor.project.dockerfile import parsed_instructions
+    from doctor.project.recipe import env_assignments
+
+    text = read_regular_text(dockerfile, 1024 * 1024) if dockerfile is not None else None
+    lines = [i.line for i in parsed_instructions(text or "") if i.keyword == "ENV" and key in env_assignments(i.args)]
+    return Location(dockerfile, lines[-1]) if dockerfile is not None and lines else None
 
 
 def runs_no_python(project: Project, service: Service) -> bool:

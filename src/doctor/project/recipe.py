@@ -199,7 +199,7 @@ def _parse(text: str) -> _Parsed | None:
         elif ins.keyword == "HEALTHCHECK":
             stages[-1].healthcheck = _healthcheck(ins.args)
         elif ins.keyword == "ENV":
-            stages[-1].env.update(_env(ins.args))
+            stages[-1].env.update(env_assignments(ins.args))
         elif ins.keyword == "VOLUME":
             values = {**stages[-1].args, **stages[-1].env}
             stages[-1].volumes.extend((path, ins.line) for path in _volume_paths(ins.args, values))
@@ -248,7 +248,7 @@ def _healthcheck(args: str) -> tuple[str, ...]:
     return _exec_form(command.strip()) if keyword.upper() == "CMD" and command.strip() else ()
 
 
-def _env(args: str) -> dict[str, str]:
+def env_assignments(args: str) -> dict[str, str]:
     """`ENV A=1 B="two words"` or the legacy `ENV A value with spaces`."""
     import shlex
 
