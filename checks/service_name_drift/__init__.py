@@ -54,7 +54,11 @@ class ServiceNameDrift(Check):
         where a peer named like it listens on that port), that is no service
         name, container name, network alias, link alias or extra_host on a network the service
         joins. `hostname:` does not count (peers cannot resolve it), nor does a service on a
-        network this one does not join. A service that only a profile starts is not drift by
+        network this one does not join. A service on the host's network (`network_mode: host`)
+        joins none: a service, container or alias name of the project in its env (paperless-ngx's
+        `PAPERLESS_DBHOST: db` after its webserver moved to the host's network) resolves nowhere,
+        unless its `extra_hosts` maps it; the advice names the `localhost:PORT` the peer publishes,
+        or dropping `network_mode: host`. A service that only a profile starts is not drift by
         its name, container name or alias (the n8n starter's `OLLAMA_HOST=ollama`, the container
         of `ollama-cpu` under `--profile cpu`). An env_file line that another service loading it
         resolves to a peer (dify's middleware.env, loaded by every service, `DB_HOST=db_postgres`)
@@ -220,6 +224,11 @@ class ServiceNameDrift(Check):
             yield found[0] if alone else self._merged(project, found, [u[0] for u in hosts.values()])
         for message, at, subject, fix in wait_findings(project, index):
             yield self.finding(message, at, subject, fix)
+        if any(s.network_mode == "host" for s in model.services.values()):
+            from .host_mode import host_mode_findings  # here: most projects run no service on the host's network
+
+            for message, written, subject, fix in host_mode_findings(project):
+                yield self.finding(message, written, subject, fix)
         for message, written, subject, fix, severity in password_findings(project):
             yield self.finding(message, written, subject, fix, severity)
 
