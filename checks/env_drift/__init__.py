@@ -32,7 +32,11 @@ class EnvDrift(Check):
         A `${VAR}` (or `$VAR`) in a compose file, or in a value of a service's env_file (compose
         interpolates those too: `DB_PORT=${DB_PORT}` in `app.env`, reported at its line), that is set
         neither in the shell nor in `.env` (nor, in an env_file, by its own earlier keys) and has no
-        default, and keys of `.env.example` (or `.env.sample`, `.env.dist`, `.env.template`,
+        default (a `$` in such a value that the author meant literally, glued to the word before it
+        or before a name with a lower-case letter, a generated `POSTGRES_PASSWORD=Xy7$kLmQ9pw`, is
+        named as that: compose drops `$kLmQ9pw` from the value, and the fix, asked, single-quotes
+        it, which compose and python-dotenv read literally; `${NAME}` and `$NAME` after a separator
+        are references), and keys of `.env.example` (or `.env.sample`, `.env.dist`, `.env.template`,
         and each with `-` or `_` for the dot: kitsune's `.env-dist`, whose Makefile runs `cp -n
         .env-dist .env`; `env.example`, `example.env`, and the word before `_env`: ChiefOnboarding's
         `.example_env`) that the developer's `.env` lacks; where the project also has a template for
@@ -260,6 +264,8 @@ class EnvDrift(Check):
             else:
                 title = f"set {use.name} in {project.shown(dotenv_path)} or give it a default (${{{use.name}:-value}})"
                 fix = Fix(title, Safety.ADVICE)
+            if in_env_file and entry is None and (literal := _literal_dollar(project, use)) is not None:
+                message, fix = literal  # `POSTGRES_PASSWORD=Xy7$kLm`: no variable meant, a `$` in the value
             yield self.finding(message, use.location, use.name, fix, severity)
         for target in targets:
             yield from self._unset_in_dotenv(project, target, reported)
@@ -290,7 +296,12 @@ class EnvDrift(Check):
             message = (f"'{name}' is not set in the shell, which {shown} reads it from: compose substitutes '' "
                        "and warns on every command")
             fix = Fix(f"export {name} in the shell, or give it a default there (${{{name}:-}})", Safety.ADVICE)
-            yield self.finding(message, Location(target.path, line), name, fix, Severity.INFO)
+            severity = Severity.INFO
+            if (literal := _literal_dollar(project, VariableUse(name, Location(target.path, line)))) is not None:
+                # `POSTGRES_PASSWORD=Xy7$kLm`: the containers get `Xy7`, the host's readers of .env the whole
+                message, fix = literal
+                severity = Severity.WARNING
+            yield self.finding(message, Location(target.path, line), name, fix, severity)
 
     def _template_keys(self, project: Project, target: _Target, live_uses: list[VariableUse], present: set[str],
                        shell: set[str], reported: set[str]) -> Iterator[Finding]:
@@ -460,6 +471,12 @@ class EnvDrift(Check):
                       "(a database volume keeps the credentials it was created with)", Safety.ADVICE)
             severity = Severity.INFO
         yield self.finding(message, Location(example.path, example.entries[0].line), ".env", fix, severity)
+
+
+def _literal_dollar(project: Project, use: VariableUse) -> tuple[str, Fix] | None:
+    from .dollars import literal_dollar  # here: only a project with an unset name in an env file reads it
+
+    return literal_dollar(project, use)
 
 
 class _Target:
