@@ -53,7 +53,18 @@ class PortCollision(Check):
         outgoing connection may take it before `up`). A host range mapped onto a container
         range (`20000-29999:20000-29999`, which compose expands port by port) is reported per
         owner: `11 host ports of 'web' (0.0.0.0/tcp: 20000-20010) are held by ...`, at most
-        ten owners per mapping and one line counting the rest. A `container_name` that a
+        ten owners per mapping and one line counting the rest. A host range mapped onto one
+        container port (`18090-18092:82`: the engine picks one port) depends on the engine's
+        release: from Docker Engine 27.0 (moby#47871) it tries each port until one binds, so no
+        finding; before 27.0 (Debian's docker.io 20.10) it skips only ports docker itself
+        allocated (other containers' on that address) and takes the others in turn, the first
+        at the range's first request, the next at each later one (moby#44136). A process outside
+        docker on the first such port is then an error (`up` fails: `Error starting userland
+        proxy: ... address already in use`), on another one a warning (an `up` after a `down`
+        walks onto it); the advice names the longest run of the range no other process holds.
+        When the engine does not answer its release is unknown: a held port is a warning that
+        says so (the check is not a pass, nor an error `up` on a new engine would not meet);
+        podman's API is judged as before. A `container_name` that a
     container of another compose project (or of none) already has, running or stopped, is an
     error: `up` fails with "The container name ... is already in use" (documenso's dev
     compose names its containers, so a second worktree's stack cannot start beside the first).

@@ -26,6 +26,7 @@ from doctor.project.types import ComposeModel
 from .holder import held_by, shorten
 from .names import taken_name_findings
 from .namesake import namesake_finding
+from .pick import Judge, picked_findings, picked_ranges
 from .ranges import Owned, Published, Target, fold, published
 from .static import PortMover
 
@@ -50,8 +51,8 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     nothing else was found (`found_before`: the static half found something) that raises
     Unavailable, so the check is Skipped with the reason instead of reading as a pass.
     """
-    wanted = published(model)
-    count = sum(len(group.ports) for group in wanted)
+    wanted, picked = published(model), picked_ranges(model)
+    count = sum(len(group.ports) for group in (*wanted, *picked))
     if not count:  # no port to probe; the engine's containers (one listing) still tell the names
         namesake = namesake_finding(check, model, host, cli or ("docker", "compose", "-p", model.project_name),
                                     project)
@@ -97,6 +98,9 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
                                                    mover or PortMover(), cli)]
         if not remote:
             found += [finding for _, finding in _kernel_findings(check, host, target, free=not failures)]
+    for group in picked if not remote else ():
+        found += picked_findings(check, host, group, by_port, prober.failures, _range_judge(check, model, host, group,
+                                                                                            cli))
     yield from found
     if engine_note:
         # without the engine no other project's container (running or stopped) was seen: the
@@ -177,6 +181,14 @@ def _range_owners(check: Check, model: ComposeModel, host: Host, group: Publishe
         if free:
             owners[("ephemeral",)] = (_ephemeral(check, span, group.target(free[0])), [group.ports[i] for i in free])
     return owners
+
+
+def _range_judge(check: Check, model: ComposeModel, host: Host, group: Published, cli: tuple[str, ...]) -> Judge:
+    """_judge of the port at an index of `group`, a range mapping (advice: never a single-port move)."""
+    def judge(index: int, failures: tuple[BindFailure, ...], clashing: list[ContainerPort]) -> list[Verdict]:
+        return list(_judge(check, model, host, group.target(index), failures, clashing, None, cli))
+
+    return judge
 
 
 def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severity | None = None) -> Finding:

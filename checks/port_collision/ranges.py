@@ -46,8 +46,9 @@ class Published:
 
 
 def published(model: ComposeModel) -> list[Published]:
-    """Every fixed host port the enabled services publish (the engine picks from a host range
-    mapped onto one container port), grouped by the entry (file, line, text) it was written in.
+    """Every fixed host port the enabled services publish, grouped by the entry (file, line, text)
+    it was written in. A host range mapped onto one container port is not one: the engine picks a
+    port of it (pick.py judges which ports it may pick).
     """
     groups: dict[tuple[object, ...], Published] = {}
     seen: set[tuple[str, int, str]] = set()
@@ -126,5 +127,5 @@ def plural(tail: str) -> str:
     """A one-port message tail said of many ports: `is taken by` -> `are taken by`."""
     verb, _, rest = tail.partition(" ")
     verb = {"is": "are", "lies": "lie", "names": "name"}.get(verb, verb)
-    rest = rest.replace("may take it", "may take them")
+    rest = rest.replace("may take it", "may take them").replace("fails on it", "fails on them")
     return f"{verb} {rest}"
