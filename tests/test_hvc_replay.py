@@ -163,3 +163,52 @@ def test_a_builder_stages_virtualenv_copied_into_the_final_image_is_the_services
     argv = record.read_text().splitlines()
     assert argv[-4:] == ["web", "python", "-m", "uv_docker_example"], argv
     assert argv[argv.index("-f") + 1] == str(root / "compose.yml"), argv
+
+
+def synced_venv(root: Path, missing: tuple[str, ...]) -> Path:
+    """The root `.venv` that upstream's `uv sync` makes (the workspace's), with every package the image
+    installs, and a `pytest` console script that writes where it ran from."""
+    venv = root / ".venv"
+    site = venv / "lib" / "python3.12" / "site-packages"
+    site.mkdir(parents=True)
+    (venv / "bin").mkdir()
+    (venv / "bin" / "python").write_bytes(b"\x7fELF fake")
+    (venv / "bin" / "python").chmod(0o755)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\ninclude-system-site-packages = false\n")
+    for dist in missing:
+        (site / f"{dist.replace('-', '_')}-1.0.dist-info").mkdir()
+    (venv / "bin" / "pytest").write_text(f'#!/bin/sh\necho "$VIRTUAL_ENV $*" > {root / "ran.txt"}\n')
+    (venv / "bin" / "pytest").chmod(0o755)
+    return venv
+
+
+def test_exec_runs_a_host_command_with_the_project_venv_it_judged_though_not_activated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """fastapi-template after `uv sync` (a root .venv with the packages), not activated, pyenv's global
+    3.12.1 (none of them) first on PATH: preflight is right that pytest belongs on the host, and exec
+    runs it there with that .venv, as `uv run` would. Before, exec ran PATH's pytest, pyenv's: the
+    ModuleNotFoundError (here the shim's failure) of the mission's first fault, from the command doctor
+    chose. An activated venv (VIRTUAL_ENV set, the user's choice) keeps the PATH as it is."""
+    root = copy(tmp_path, "fastapi-template")
+    (root / ".python-version").unlink()  # pyenv's global 3.12.1: it lacks the packages
+    bin_dir, record = stand_in_docker(tmp_path)
+    shell = fake_pyenv(tmp_path)
+    env = {**shell, "PATH": f"{shell['PATH']}:{bin_dir}", "DOCKER_HOST": NO_ENGINE}
+    context = ExecutionContext(Runtime.HOST)
+    project, host = load(root, env, context)
+    [home] = [h for h in service_homes(project, host.packages) if h.service == "backend"]
+    venv = synced_venv(root, home.missing)
+    capfd.readouterr()
+    findings, argv, code = preflight_and_exec(root, env, context, record, monkeypatch)
+    assert findings == [] and argv is None
+    assert code == 0 and (root / "ran.txt").read_text() == f"{venv} backend/tests\n"
+    assert ("doctor: running 'pytest' on the host, with .venv (not activated: doctor puts its bin/ first on "
+            "PATH, as `activate` does)") in capfd.readouterr().err
+
+    # activated (here: another venv the user chose), the PATH is theirs: pyenv's shim runs, and fails
+    (root / "ran.txt").unlink()
+    env["VIRTUAL_ENV"] = str(tmp_path / "other-venv")
+    _, argv, code = preflight_and_exec(root, env, context, record, monkeypatch)
+    assert argv is None and code != 0 and not (root / "ran.txt").exists()
+    assert "not activated" not in capfd.readouterr().err

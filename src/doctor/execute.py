@@ -11,12 +11,13 @@ the choice is the host's, as preflight's; inside the service itself commands run
 
 from __future__ import annotations
 
+import os
 import posixpath
 import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from doctor.host import Host
@@ -117,9 +118,39 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
         words = _command_words(argv)
         if words and docker_driver(words[0], words[1:], cwd) is not None:
             where += " (it runs docker itself)"
+        env = None
+        venv = _inactive_venv(host, cwd)
+        if venv is not None:
+            where += (f", with {project.shown(venv)} (not activated: doctor puts its bin/ first on PATH, "
+                      "as `activate` does)")
+            env = _activated(project.options.env, venv)
         print(f"doctor: running {argv[0]!r} {where}", file=sys.stderr)
-        return _run(list(argv), None)
+        return _run(list(argv), env)
     return _in_service(argv, cwd, home, project, host)
+
+
+def _inactive_venv(host: Host, cwd: Path) -> Path | None:
+    """The project virtualenv placement judged the host's Python by, where the shell has not activated it.
+
+    Its packages are why the command stays here (django-on-docker's app/.venv has Django); run with
+    the PATH as it is, `python manage.py test` starts PATH's python, which lacks them. The one whose
+    folder holds `cwd` (the deepest), else the only one.
+    """
+    venvs = host.packages.inactive_virtualenvs()
+    here = cwd.resolve()
+    holding = [v for v in venvs if v.parent.resolve() == here or v.parent.resolve() in here.parents]
+    if holding:
+        return max(holding, key=lambda v: len(v.resolve().parts))
+    return venvs[0] if len(venvs) == 1 else None
+
+
+def _activated(env: Mapping[str, str], venv: Path) -> dict[str, str]:
+    """`env` as `source VENV/bin/activate` leaves it: VIRTUAL_ENV set, its bin/ first on PATH, no PYTHONHOME."""
+    path = env.get("PATH", "")
+    activated = {k: v for k, v in env.items() if k != "PYTHONHOME"}
+    activated["VIRTUAL_ENV"] = str(venv)
+    activated["PATH"] = f"{venv / 'bin'}{os.pathsep}{path}" if path else str(venv / "bin")
+    return activated
 
 
 def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Project, host: Host) -> int:

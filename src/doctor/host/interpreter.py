@@ -326,3 +326,18 @@ class InstalledPackages:
         """(version, what pinned it) when the interpreter is a pyenv pin that is not installed."""
         found = self._read.get(python)
         return found.unusable if found is not None else None
+
+    def inactive_virtualenvs(self) -> tuple[Path, ...]:
+        """The project virtualenvs (`.venv`, `venv` beside a manifest) among the interpreters judged so
+        far that the shell has not activated: no VIRTUAL_ENV, and their bin/ not on PATH. Their packages
+        are the ones a judgment counted, but a bare `pytest` typed here runs PATH's, without them."""
+        if self.env.get("VIRTUAL_ENV"):
+            return ()  # one is active (this one or the user's choice of another): PATH is as they set it
+        entries = {os.path.normpath(e) for e in self.env.get("PATH", "").split(os.pathsep) if e}
+        found = []
+        for python in dict.fromkeys(p for p in self._chosen.values() if p and p != UNKNOWN):
+            prefix = Path(python).parent.parent
+            if prefix.name in (".venv", "venv") and (prefix / "pyvenv.cfg").is_file() \
+                    and os.path.normpath(prefix / "bin") not in entries:
+                found.append(prefix)
+        return tuple(found)
