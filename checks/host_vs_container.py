@@ -91,7 +91,8 @@ class HostVsContainer(Check):
         docker-compose.yml builds `target: production`, and its Taskfile's `poetry run pytest` and `poetry
         run python dev/code-generation/main.py` belong to the Poetry environment `task setup:py` makes,
         or to its `.devcontainer/`, not to an image without tests, dev/ or dev dependencies. The
-        interpreter is the one `pytest` would use, read from files: the project's `.venv`, else
+        interpreter is the one `pytest` would use, read from files: the project's `.venv` (or the
+        environment `poetry install` made for a locked Poetry project in Poetry's cache), else
         `python3` on PATH through pyenv's shims (`PYENV_VERSION`, `.python-version`, the global
         version); a pyenv pin that names no installed version (`.python-version` = 3.14, no 3.14.x
         under `$PYENV_ROOT/versions`) cannot start at all. It judges the machine doctor runs on: the
@@ -103,7 +104,7 @@ class HostVsContainer(Check):
         CMD in the service this check names for it (its host paths mapped into the container: a word
         with a `/`, or a bare folder or file a test runner or linter is given, `pytest app` ->
         `pytest /usr/src/app`), else here, with the project's virtualenv this check judged the host by
-        activated where the shell has not (`uv sync`'s `.venv`: PATH's pytest lacks its packages). A
+        activated where the shell has not (`uv sync`'s `.venv`, Poetry's: PATH's pytest lacks its packages). A
         project script whose own text runs docker or compose
         (docker-flask-example's `./run`, a wrapper of `docker compose exec web ...`; DefectDojo's
         `run-unittest.sh`) is the host's: the service has no engine to drive, so it is never advised

@@ -316,3 +316,39 @@ def test_a_package_json_script_that_serves_runs_with_the_service_ports(
     assert execute(["npm", "run", "build"], project, host) == 0  # `vite build` serves nothing
     argv = record.read_text().splitlines()
     assert argv[argv.index("run"):] == ["run", "--rm", "-T", "frontend", "npm", "run", "build"]
+
+
+def test_a_poetry_run_goes_nowhere_when_poetrys_environment_has_the_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """fastapi-template 0.11's backend (Poetry) after `poetry install`: `doctor exec -- poetry run pytest`
+    went to 'backend' (a `run` that pulled its images, and failed without the registry), as preflight
+    advised a Makefile's: the host's Python was PATH's, not the environment Poetry made in its cache.
+    Now the host has the packages; a bare `python` runs with that environment activated."""
+    project_dir = make_project(tmp_path)
+    backend = project_dir / "backend"
+    (backend / "pyproject.toml").write_text('[tool.poetry]\nname = "api"\nversion = "1"\n\n'
+                                            '[tool.poetry.dependencies]\ndoctor-absent-package = "^1"\n')
+    env, record = fake_docker(tmp_path)
+    monkeypatch.chdir(backend)
+    project, host = load(project_dir, env)
+    assert placement(["poetry", "run", "pytest"], backend, project, host)[0] is not None  # no environment yet
+
+    (backend / "poetry.lock").write_text("")
+    from doctor.host.interpreter import poetry_env_stem
+
+    env["HOME"] = str(tmp_path / "home")
+    venv = tmp_path / "home" / ".cache" / "pypoetry" / "virtualenvs" / f"{poetry_env_stem('api', str(backend))}-py3.12"
+    (venv / "lib" / "python3.12" / "site-packages" / "doctor_absent_package-1.0.dist-info").mkdir(parents=True)
+    (venv / "bin").mkdir()
+    (venv / "bin" / "python").write_text(f'#!/bin/sh\necho "$VIRTUAL_ENV $*" > {tmp_path / "ran.txt"}\n')
+    (venv / "bin" / "python").chmod(0o755)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    project, host = load(project_dir, env)
+    assert service_homes(project, host.packages) == ()
+    assert placement(["poetry", "run", "pytest"], backend, project, host)[0] is None
+    capfd.readouterr()
+    project, host = load(project_dir, env)
+    assert execute(["python", "-m", "pytest"], project, host) == 0
+    assert (tmp_path / "ran.txt").read_text() == f"{venv} -m pytest\n" and not record.exists()
+    assert f"running 'python' on the host, with {project.shown(venv)} (not activated" in capfd.readouterr().err

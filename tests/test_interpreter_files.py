@@ -140,3 +140,60 @@ def test_a_pin_that_is_not_installed_is_an_interpreter_that_lacks_everything(tmp
     (tmp_path / ".python-version").unlink()
     (root / "version").write_text("system\n")
     assert interpreter.find_interpreter([tmp_path / "proj"], env) is None  # no python after the shims: unknown
+
+
+@pytest.mark.parametrize(("name", "folder", "stem"), [
+    # what Poetry 2.5.1's EnvManager.generate_env_name answered for them
+    ("app", "/tmp/audit-hvc-fa/backend", "app-k8fAdBK0"),  # fastapi-template 0.11's backend, `poetry install`ed
+    ("My Project!", "/home/dev/src/my project", "my_project_-ddWfikU7"),
+    ("x" * 50, "/w", "x" * 42 + "-0buMo1Rn"),
+])
+def test_a_poetry_environment_is_named_as_poetry_names_it(name: str, folder: str, stem: str) -> None:
+    assert interpreter.poetry_env_stem(name, folder) == stem
+
+
+def poetry_project(tmp_path: Path, pythons: tuple[str, ...] = ("3.11",)) -> tuple[Path, dict[str, str], list[Path]]:
+    """A Poetry project (pyproject, poetry.lock) and the environments `poetry install` made for it in
+    Poetry's cache under HOME (`virtualenvs.in-project` off, Poetry's default)."""
+    project = tmp_path / "backend"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.poetry]\nname = "app"\nversion = "0.1.0"\n')
+    (project / "poetry.lock").write_text("")
+    home = tmp_path / "home"
+    stem = interpreter.poetry_env_stem("app", os.path.realpath(project))
+    made = []
+    for python in pythons:
+        venv = home / ".cache" / "pypoetry" / "virtualenvs" / f"{stem}-py{python}"
+        (venv / "lib" / f"python{python}" / "site-packages" / "fastapi").mkdir(parents=True)
+        (venv / "bin").mkdir()
+        (venv / "bin" / "python").write_text("#!/bin/sh\n")
+        (venv / "bin" / "python").chmod(0o755)
+        (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        made.append(venv)
+    return project, {"HOME": str(home), "PATH": ""}, made
+
+
+def test_the_environment_poetry_made_for_the_project_is_its_interpreter(tmp_path: Path) -> None:
+    """fastapi-template 0.11's backend after `poetry install`: the packages are in Poetry's cache, not in
+    a `.venv`. Before, the host's Python was PATH's (here none): it lacked fastapi, and `poetry run
+    pytest` was sent into the backend container though Poetry runs it here."""
+    project, env, [venv] = poetry_project(tmp_path)
+    found = interpreter.find_interpreter([project], env)
+    assert found is not None and found.executable == venv / "bin" / "python" and found.project == project
+    assert found.missing([("fastapi", "fastapi"), ("sqlmodel", "sqlmodel")]) == ("sqlmodel",)
+    packages = InstalledPackages(env)
+    assert packages.python_for([project]) == str(venv / "bin" / "python")
+    assert packages.inactive_virtualenvs() == ((venv, project),)
+    assert InstalledPackages({**env, "VIRTUAL_ENV": str(venv)}).inactive_virtualenvs() == ()
+    # not locked, never installed: no environment of Poetry's is looked for
+    (project / "poetry.lock").unlink()
+    assert interpreter.find_interpreter([project], env) is None
+
+
+def test_of_two_poetry_environments_the_one_poetry_env_use_recorded(tmp_path: Path) -> None:
+    project, env, [old, new] = poetry_project(tmp_path, ("3.10", "3.11"))
+    assert interpreter.find_interpreter([project], env) is None  # no choice: unknown, never "missing"
+    stem = old.name.rsplit("-py", 1)[0]
+    (old.parent / "envs.toml").write_text(f'[{stem}]\nminor = "3.11"\npatch = "3.11.7"\n')
+    found = interpreter.find_interpreter([project], env)
+    assert found is not None and found.executable == new / "bin" / "python"

@@ -132,16 +132,17 @@ def execute(argv: Sequence[str], project: Project, host: Host) -> int:
 def _inactive_venv(host: Host, cwd: Path) -> Path | None:
     """The project virtualenv placement judged the host's Python by, where the shell has not activated it.
 
-    Its packages are why the command stays here (django-on-docker's app/.venv has Django); run with
-    the PATH as it is, `python manage.py test` starts PATH's python, which lacks them. The one whose
-    folder holds `cwd` (the deepest), else the only one.
+    Its packages are why the command stays here (django-on-docker's app/.venv has Django; the one
+    `poetry install` made in Poetry's cache); run with the PATH as it is, `python manage.py test`
+    starts PATH's python, which lacks them. The one of the project folder holding `cwd` (the
+    deepest), else the only one.
     """
     venvs = host.packages.inactive_virtualenvs()
     here = cwd.resolve()
-    holding = [v for v in venvs if v.parent.resolve() == here or v.parent.resolve() in here.parents]
+    holding = [(v, f.resolve()) for v, f in venvs if f.resolve() == here or f.resolve() in here.parents]
     if holding:
-        return max(holding, key=lambda v: len(v.resolve().parts))
-    return venvs[0] if len(venvs) == 1 else None
+        return max(holding, key=lambda pair: len(pair[1].parts))[0]
+    return venvs[0][0] if len(venvs) == 1 else None
 
 
 def _activated(env: Mapping[str, str], venv: Path) -> dict[str, str]:

@@ -51,6 +51,9 @@ class Interpreter:
     site_dirs: tuple[Path, ...]
     # (version, what set it) when a pyenv pin names no installed version: the shim cannot start it
     unusable: tuple[str, str] | None = None
+    # the project folder whose own environment it is (its `.venv`, or the one Poetry made for it), which a
+    # shell may not have activated
+    project: Path | None = None
     _listing: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
     _plain: dict[Path, set[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -95,7 +98,10 @@ def find_interpreter(directories: Sequence[Path], env: Mapping[str, str]) -> Int
         for venv in (".venv", "venv"):
             candidate = directory / venv / "bin" / "python"
             if candidate.is_file() and os.access(candidate, os.X_OK):
-                return read_interpreter(candidate)
+                return _project_env(read_interpreter(candidate), directory)
+        poetry = poetry_env(directory, env)
+        if poetry is not None:
+            return _project_env(read_interpreter(poetry / "bin" / "python"), directory)
     entries = env.get("PATH", "").split(os.pathsep) if env.get("PATH") else []
     for name in ("python3", "python"):
         found = _which(name, entries)
@@ -106,6 +112,101 @@ def find_interpreter(directories: Sequence[Path], env: Mapping[str, str]) -> Int
                 return Interpreter(root / "versions" / version / "bin" / name, (), (version, origin))
             return read_interpreter(real) if real is not None else None
     return None
+
+
+def _project_env(found: Interpreter | None, directory: Path) -> Interpreter | None:
+    if found is None:
+        return None
+    from dataclasses import replace
+
+    return replace(found, project=directory)
+
+
+def poetry_env(directory: Path, env: Mapping[str, str]) -> Path | None:
+    """The virtualenv `poetry install` made for the Poetry project in `directory` where Poetry keeps them
+    by default (its cache, not the project's `.venv`): `NAME-HASH-pyX.Y`, named as Poetry names it, HASH
+    from the folder's real path (fastapi-template 0.11's backend/: `app-k8fAdBK0-py3.11`). Where several
+    Pythons have one, the one `poetry env use` recorded in envs.toml; None when there is none or no choice."""
+    if not (directory / "poetry.lock").is_file():
+        return None  # never locked, never installed
+    name = _poetry_name(directory / "pyproject.toml")
+    if name is None:
+        return None
+    stem = poetry_env_stem(name, os.path.realpath(directory))
+    home = _poetry_envs_home(env)
+    try:
+        found = sorted(n for n in os.listdir(home) if n.startswith(f"{stem}-py"))
+    except OSError:
+        return None
+    found = [n for n in found if os.access(home / n / "bin" / "python", os.X_OK)]
+    if len(found) > 1:
+        recorded = _envs_toml_minor(home / "envs.toml", stem)
+        found = [n for n in found if recorded is not None and n == f"{stem}-py{recorded}"]
+    return home / found[0] if len(found) == 1 else None
+
+
+def poetry_env_stem(name: str, folder: str) -> str:
+    """Poetry's EnvManager.generate_env_name: the name, lowered, unsafe characters `_`, cut at 42, then
+    8 characters of the urlsafe base64 of the sha256 of the folder's path (`app-k8fAdBK0`)."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(os.path.normcase(folder).encode()).digest()
+    return f"{name.lower().translate(_POETRY_UNSAFE)[:42]}-{base64.urlsafe_b64encode(digest).decode()[:8]}"
+
+
+# the characters Poetry's generate_env_name turns into `_`
+_POETRY_UNSAFE = str.maketrans({c: "_" for c in ' $`!*@"\\\r\n\t'})
+
+
+def _poetry_name(pyproject: Path) -> str | None:
+    """The project's name as Poetry reads it: `[tool.poetry] name`, else `[project] name`."""
+    try:
+        text = read_text(pyproject)
+    except OSError:
+        return None
+    from doctor import lean_toml as tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    for table in (data.get("tool", {}).get("poetry", {}), data.get("project", {})):
+        name = table.get("name") if isinstance(table, dict) else None
+        if isinstance(name, str) and name:
+            return name
+    return None
+
+
+def _poetry_envs_home(env: Mapping[str, str]) -> Path:
+    """Poetry's `virtualenvs.path`: POETRY_VIRTUALENVS_PATH, else `virtualenvs` in its cache folder
+    (POETRY_CACHE_DIR, else the platform's user cache: XDG_CACHE_HOME or ~/.cache, macOS ~/Library/Caches)."""
+    if env.get("POETRY_VIRTUALENVS_PATH"):
+        return Path(env["POETRY_VIRTUALENVS_PATH"]).expanduser()
+    if env.get("POETRY_CACHE_DIR"):
+        return Path(env["POETRY_CACHE_DIR"]).expanduser() / "virtualenvs"
+    home = Path(env.get("HOME") or os.path.expanduser("~"))
+    import sys
+
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "pypoetry" / "virtualenvs"
+    return Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "pypoetry" / "virtualenvs"
+
+
+def _envs_toml_minor(path: Path, stem: str) -> str | None:
+    """The Python minor version `poetry env use` recorded for an environment stem, if any."""
+    try:
+        text = read_text(path)
+    except OSError:
+        return None
+    from doctor import lean_toml as tomllib
+
+    try:
+        entry = tomllib.loads(text).get(stem, {})
+    except tomllib.TOMLDecodeError:
+        return None
+    minor = entry.get("minor") if isinstance(entry, dict) else None
+    return minor if isinstance(minor, str) else None
 
 
 def read_interpreter(executable: Path) -> Interpreter | None:
@@ -327,8 +428,9 @@ class InstalledPackages:
         found = self._read.get(python)
         return found.unusable if found is not None else None
 
-    def inactive_virtualenvs(self) -> tuple[Path, ...]:
-        """The project virtualenvs (`.venv`, `venv` beside a manifest) among the interpreters judged so
+    def inactive_virtualenvs(self) -> tuple[tuple[Path, Path], ...]:
+        """(virtualenv, the project folder it is for): the project virtualenvs (`.venv`, `venv` beside a
+        manifest, or the one Poetry made for it in its cache) among the interpreters judged so
         far that the shell has not activated: no VIRTUAL_ENV, and their bin/ not on PATH. Their packages
         are the ones a judgment counted, but a bare `pytest` typed here runs PATH's, without them."""
         if self.env.get("VIRTUAL_ENV"):
@@ -336,8 +438,9 @@ class InstalledPackages:
         entries = {os.path.normpath(e) for e in self.env.get("PATH", "").split(os.pathsep) if e}
         found = []
         for python in dict.fromkeys(p for p in self._chosen.values() if p and p != UNKNOWN):
+            read = self._read.get(python)
             prefix = Path(python).parent.parent
-            if prefix.name in (".venv", "venv") and (prefix / "pyvenv.cfg").is_file() \
+            if read is not None and read.project is not None and (prefix / "pyvenv.cfg").is_file() \
                     and os.path.normpath(prefix / "bin") not in entries:
-                found.append(prefix)
+                found.append((prefix, read.project))
         return tuple(found)
