@@ -47,7 +47,11 @@ class RuntimeDrift(Check):
 
     What it finds
         The Python and Node versions a project states in several places: `.python-version`, `.nvmrc`
-        / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, the `FROM python:X` / `FROM
+        / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, Heroku's `runtime.txt`
+        (`python-3.12.1`), tox's env list (`envlist = py{310,311}-django52, lint` in tox.ini, else
+        pyproject's `[tool.tox]`, else tox.toml: the interpreters the tests run on, a matrix, at the
+        line of `envlist` / `env_list`; factors `py310`, `py3.10`, `3.12` read with tox's braces and
+        ranges, `py3{9-11}`; `pypy3` and envs with no interpreter factor name none), the `FROM python:X` / `FROM
         node:X` of the Dockerfiles compose builds (also the dev container images,
         `mcr.microsoft.com/devcontainers/python:1-3.12`, and astral's uv images,
         `ghcr.io/astral-sh/uv:0.11-python3.12-trixie-slim`; `FROM python:${PYTHON_VERSION}` read
@@ -61,7 +65,10 @@ class RuntimeDrift(Check):
         the images of `.circleci/config.yml`'s jobs (`cimg/python:3.10`, `circleci/node:18`, `python:3.12`),
         the images of `.gitlab-ci.yml`'s jobs and its `default:` (cookiecutter-django's lint job on
         `ghcr.io/astral-sh/uv:python3.14-bookworm`; `python:$PYTHON_VERSION` read from the job's, then the
-        pipeline's `variables:`, where that value is written; a `parallel: matrix:` list is a matrix),
+        pipeline's `variables:`, where that value is written; a `parallel: matrix:` list is a matrix; a job
+        that `extends:` a template runs its image, counted once at the template's line, with the job's
+        variables over the template's; the files a local `include:` names are read as the pipeline's own,
+        `include: 'ci/python.yml'`, `- local: /ci/*.yml`: a remote, project or template include is not),
         GitHub workflow `python-version` / `node-version` (those of the checkout's top when the
         compose files live in a folder such as `docker/` that builds from the top; not a job whose
         `defaults.run.working-directory` is a folder none of the builds uses, like an e2e package,
@@ -89,13 +96,14 @@ class RuntimeDrift(Check):
         target stage's, with that file's build args) is a place like the loaded build's FROMs,
         also compared with the loaded build's image: the one apart from the project's version (the
         newest, when neither says it) is reported, naming the other with its compose file.
-        One workflow job's pin that a workflow matrix
+        One workflow job's pin that a workflow matrix (or tox's env list)
         also tests (paperless-ngx lints on 3.14 and tests 3.11-3.14; mathesar's `py-version:
         [3.10-bookworm, ...]`, a matrix key of its own name a step feeds to the image's build arg) is
         that job's choice, not a
         version the project states against the others; nor is a pin wider than the comparison
-        (a docs job's `python-version: 3.x`, any Python 3: Tandoor's hid its tests' 3.12 against
-        the image's 3.13). A service's own folders count too: its build
+        (a docs job's `python-version: 3.x`, tox's `py3`, any Python 3: Tandoor's hid its tests' 3.12
+        against the image's 3.13). A matrix (tox's env list too) agrees when one of its versions does.
+        A service's own folders count too: its build
         context, its Dockerfile's folder, the folders its Dockerfile COPYs a dependency manifest
         from (`COPY assets/package.json ./`: the install runs with that folder's `.nvmrc` and
         engines) and the folders between them and the project root, where (as pyenv, nvm, asdf, uv
@@ -645,12 +653,14 @@ def _join(directory: str | None, value: object) -> str | None:
 
 
 def _in_workflow(place: Declared) -> bool:
-    """Whether the place is a GitHub workflow's `python-version` / `node-version`, or a GitLab job's image
-    (a matrix there, `parallel: matrix:`, is one as well)."""
+    """Whether the place is a GitHub workflow's `python-version` / `node-version`, a GitLab job's image
+    (in the pipeline or a file it includes; a matrix there, `parallel: matrix:`, is one as well), or
+    tox's env list (the interpreters the tests run on: a matrix of its own, `py3` in it any Python 3)."""
     from doctor.project.gitlab_ci import GITLAB_CI
 
     path = place.location.path
-    return (path.parent.name == "workflows" and path.parent.parent.name == ".github") or path.name == GITLAB_CI
+    return ((path.parent.name == "workflows" and path.parent.parent.name == ".github") or path.name == GITLAB_CI
+            or place.source.startswith(("GitLab CI ", "tox ")))  # (a pipeline's included files too)
 
 
 def _agrees(place: Declared, version: str, runtime: str) -> bool:

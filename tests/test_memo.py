@@ -291,7 +291,7 @@ def test_a_pyproject_edit_misses(tmp_path: Path) -> None:
     with counting() as ran:
         manifests = read_manifests(tmp_path)
         declared = read_declared(tmp_path, ())
-    assert sorted(ran) == ["pyproject", "pyproject"]
+    assert sorted(ran) == ["pyproject", "pyproject", "tox-envs"]  # (runtime-drift asks whether it configures tox)
     new_process()
     with counting() as ran:
         assert read_manifests(tmp_path) == manifests
@@ -512,7 +512,8 @@ def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) 
     assert warm_modules == "", "a warm run builds the fixes' edits and reads pyproject.toml from the store"
     [store] = stores(tmp_path / "cache" / "doctor")
     assert stored_kinds(store) == {"dockerfile", "env-file", "extends-files", "override-edit", "pyproject",
-                                   "pyproject-dev", "recipe", "scrub-clean", "secret-free", "secrets-in-text"}
+                                   "pyproject-dev", "recipe", "scrub-clean", "secret-free", "secrets-in-text",
+                                   "tox-envs"}
 
 
 def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, tmp_path: Path,
@@ -712,3 +713,31 @@ def test_what_gitignore_says_of_a_file_is_remembered_and_an_edit_of_it_misses(tm
     age(tmp_path)
     new_process()
     assert git_ignored(override) is True
+
+
+def test_tox_env_lists_and_gitlab_includes_are_remembered(tmp_path: Path) -> None:
+    """tox.ini, a pyproject's `[tool.tox]` and a pipeline with its local include: a warm run computes
+    none of them again, and an edit of the included file alone misses its pins."""
+    from doctor.project.gitlab_ci import read_gitlab_ci
+    from doctor.project.tox_envs import read_tox
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "tox.ini").write_text("[tox]\nenvlist = py{310,311}\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.tox]\nenv_list = ["3.12"]\n')
+    (tmp_path / ".gitlab-ci.yml").write_text("include: ci.yml\n")
+    (tmp_path / "ci.yml").write_text("t:\n  image: python:3.11\n")
+    age(tmp_path)
+    with counting() as ran:
+        cold = (read_tox(tmp_path / "a"), read_tox(tmp_path), read_gitlab_ci(tmp_path))
+    assert sorted(ran) == ["gitlab-includes", "gitlab-includes", "gitlab-pins", "tox-envs", "tox-envs"]
+    assert [d.versions for found in cold for d in found] == [("3.10", "3.11"), ("3.12",), ("3.11",)]
+    new_process()
+    with counting() as ran:
+        assert (read_tox(tmp_path / "a"), read_tox(tmp_path), read_gitlab_ci(tmp_path)) == cold
+    assert ran == []
+    (tmp_path / "ci.yml").write_text("t:\n  image: python:3.13\n")
+    age(tmp_path / "ci.yml")
+    new_process()
+    with counting() as ran:
+        assert [d.versions for d in read_gitlab_ci(tmp_path)] == [("3.13",)]
+    assert sorted(ran) == ["gitlab-includes", "gitlab-pins"]

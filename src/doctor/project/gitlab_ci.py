@@ -25,38 +25,135 @@ def read_gitlab_ci(top: Path) -> list[Declared]:
     """The versions of the images the pipeline at `top` runs its jobs in (`image: python:3.11-slim`,
     `image: {name: ...}`, the `default:` one, cookiecutter-django's `ghcr.io/astral-sh/uv:python3.14`),
     each at the line that writes the version: `python:$PYTHON_VERSION` is read from the job's, then the
-    pipeline's `variables:`, and a `parallel: matrix:` list of them is one matrix (several versions)."""
+    pipeline's `variables:`, and a `parallel: matrix:` list of them is one matrix (several versions).
+    A job that `extends:` another (a hidden `.template`) runs the image it takes from it, with its own
+    variables over the template's; the pipeline's local `include:` files are read as its own."""
     from doctor.project.memo import remember
 
     path = top / GITLAB_CI
     if not path.is_file():
         return []
-    return remember("gitlab-pins", (path,), (), functools.partial(_pipeline, path))
+    files = pipeline_files(top, path)
+    return remember("gitlab-pins", files, (), functools.partial(_pipeline, files))
 
 
-def _pipeline(path: Path) -> list[Declared]:
-    """The pins of one pipeline file (see read_gitlab_ci)."""
+def pipeline_files(top: Path, path: Path) -> tuple[Path, ...]:
+    """`path` and the files its `include:` reads from the repository (`include: 'ci/python.yml'`,
+    `- local: /ci/*.yml`, relative to `top`; theirs too), in order; a remote, project, template or
+    component include is not readable here and is skipped."""
+    from doctor.project.memo import remember
+
+    files, index = [path], 0
+    while index < len(files) and len(files) <= _MAX_INCLUDES:
+        # remembered: a warm run reads no YAML for an unchanged file's includes
+        for pattern in remember("gitlab-includes", (files[index],), (), functools.partial(_includes, files[index])):
+            files += [f for f in _local_files(top, pattern) if f not in files]
+        index += 1
+    return tuple(files[:_MAX_INCLUDES + 1])
+
+
+_MAX_INCLUDES = 150  # GitLab's own limit on a pipeline's includes
+
+
+def _includes(path: Path) -> list[str]:
+    """The local files one pipeline file includes, as written (a string, or a mapping's `local:`)."""
+    from doctor.project.reading import read_regular_text
+
+    text = read_regular_text(path, 512 * 1024) or ""
+    if not any(line.startswith("include") for line in text.splitlines()):
+        return []  # no top-level `include:`: no YAML to read for it
+    pipeline = _document(path)
+    listed = pipeline.get("include") if pipeline is not None else None
+    found = []
+    for item in listed if isinstance(listed, list) else [listed]:
+        local = item.get("local") if isinstance(item, dict) else item
+        if isinstance(item, dict) and "local" not in item:
+            continue  # remote:, project:, template:, component:
+        if isinstance(local, str) and local.strip() and "://" not in local and "$" not in local:
+            found.append(local.strip())
+    return found
+
+
+def _local_files(top: Path, pattern: str) -> list[Path]:
+    """The files a local include names, relative to the repository's top (`*` and `**` as GitLab globs)."""
+    relative = pattern.lstrip("/")
+    if not relative or ".." in Path(relative).parts:
+        return []  # outside the repository: not the pipeline's
+    if any(c in relative for c in "*?["):
+        return sorted(p for p in top.glob(relative) if p.is_file() and p.suffix in (".yml", ".yaml"))
+    found = top / relative
+    return [found] if found.is_file() else []
+
+
+def _document(path: Path) -> YMap | None:
+    """A pipeline file's configuration (after a `spec:` header, its second document), None if unreadable."""
     from doctor.project.yamlload import YamlError, YMap, load_documents
 
     try:
         docs, _ = load_documents(path)
     except (OSError, YamlError):
+        return None
+    return next((d for d in reversed(docs) if isinstance(d, YMap)), None)
+
+
+def _pipeline(files: tuple[Path, ...]) -> list[Declared]:
+    """The pins of a pipeline, its included files merged into it (see read_gitlab_ci)."""
+    from doctor.project.yamlload import YMap
+
+    # the main file over its includes, a later include over an earlier one (as GitLab merges them)
+    layers = [d for d in [_document(files[0]), *reversed([_document(f) for f in files[1:]])] if d is not None]
+    if not layers:
         return []
-    # a pipeline with a `spec:` header is its second document
-    pipeline = next((d for d in reversed(docs) if isinstance(d, YMap)), None)
-    if pipeline is None:
-        return []
-    shared = _variables(pipeline.get("variables"))
+    shared: dict[str, Values] = {}
+    for layer in reversed(layers):
+        shared.update(_variables(layer.get("variables")))
     found: list[Declared] = []
-    default = pipeline.get("default")
-    for owner in (pipeline, default if isinstance(default, YMap) else None):
-        if owner is not None and "image" in owner:
-            found += _declared(owner, shared, {})
-    for name, job in pipeline.items():
-        if name in _KEYWORDS or not isinstance(job, YMap) or "image" not in job:
+    for key in ("image", "default"):  # the pipeline's own image (deprecated) and `default:`'s
+        owner = next((o for layer in layers if isinstance(o := layer if key == "image" else layer.get(key), YMap)
+                      and "image" in o), None)
+        found += _declared(owner, shared, {}) if owner is not None else []
+    jobs: dict[str, list[YMap]] = {}
+    for layer in layers:
+        for name, job in layer.items():
+            if name not in _KEYWORDS and isinstance(job, YMap):
+                jobs.setdefault(str(name), []).append(job)
+    extended = {parent for defined in jobs.values() for parent in _parents(defined)}
+    for name in jobs:
+        if name.startswith(".") and name in extended:
+            continue  # a template is run by the jobs that extend it, counted with them
+        chain = _chain(name, jobs)
+        owner = next((m for m in chain if "image" in m), None)
+        if owner is None:
             continue
-        found += _declared(job, {**shared, **_variables(job.get("variables"))}, _matrix(job))
-    return found
+        variables = dict(shared)
+        for each in reversed(chain):
+            variables.update(_variables(each.get("variables")))
+        parallel = next((m for m in chain if "parallel" in m), None)
+        found += _declared(owner, variables, _matrix(parallel) if parallel is not None else {})
+    # a template's image several jobs take, with the same variables, is one place
+    return list(dict.fromkeys(found))
+
+
+def _chain(name: str, jobs: dict[str, list[YMap]], depth: int = 0) -> list[YMap]:
+    """A job's definitions, most specific first: its own (the main file's first), then those of what it
+    `extends:` (the last named first, as the later one wins), theirs in turn (GitLab allows 11 levels)."""
+    own = jobs.get(name, [])
+    if depth > 11:
+        return own
+    extends = next((m.get("extends") for m in own if "extends" in m), None)
+    parents = [extends] if isinstance(extends, str) else [p for p in extends if isinstance(p, str)] \
+        if isinstance(extends, list) else []
+    return [*own, *(m for parent in reversed(parents) if parent != name for m in _chain(parent, jobs, depth + 1))]
+
+
+def _parents(defined: list[YMap]) -> set[str]:
+    """The names a job's definitions extend."""
+    names: set[str] = set()
+    for each in defined:
+        extends = each.get("extends")
+        names.update([extends] if isinstance(extends, str) else
+                     [p for p in extends if isinstance(p, str)] if isinstance(extends, list) else [])
+    return names
 
 
 def _declared(owner: YMap, variables: dict[str, Values], matrix: dict[str, Values]) -> list[Declared]:

@@ -1,7 +1,7 @@
 """The Python and Node versions a project declares, each with the file and line that says so.
 
-Sources: `.python-version`, `.nvmrc` / `.node-version`, `.tool-versions` (asdf/mise), the
-`[tools]` table of `mise.toml` / `.mise.toml`,
+Sources: `.python-version`, `.nvmrc` / `.node-version`, `.tool-versions` (asdf/mise), Heroku's
+`runtime.txt`, the `[tools]` table of `mise.toml` / `.mise.toml`, tox's env list (doctor.project.tox_envs),
 `pyproject.toml` `requires-python`, `package.json` `engines.node`, Dockerfile `FROM python:X` /
 `FROM node:X`, and GitHub workflow `python-version` / `node-version` (a matrix list is a set).
 A pin names versions (`3.12`, `20.11.0`); a range constrains them (`>=3.11`, `^20`). Values
@@ -141,12 +141,15 @@ def read_folder(folder: Path) -> list[Declared]:
     for name in (".nvmrc", ".node-version"):
         found += _version_file(folder / name, "node")
     found += _tool_versions(folder / ".tool-versions")
+    found += _runtime_txt(folder / "runtime.txt")
     for name in ("mise.toml", ".mise.toml"):
         found += _mise(folder / name)
     found += _pyproject(folder / "pyproject.toml")
     found += uv_lock(folder / "uv.lock")
     found += _package_json(folder / "package.json")
-    return found
+    from doctor.project.tox_envs import read_tox  # here: tox_envs imports this module
+
+    return found + read_tox(folder)
 
 
 def image_declared(path: Path, froms: tuple[tuple[str, int], ...]) -> list[Declared]:
@@ -211,12 +214,13 @@ class FolderVersions:
             while folder != self.root and folder.is_relative_to(self.root):
                 inside.setdefault(folder, len(folder.parts))
                 folder = folder.parent
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, bool]] = set()
         found: list[Declared] = []
         # deepest first (siblings in the order of `starts`); the root only shadows what lies above it
         for folder in [*sorted(inside, key=lambda f: -inside[f]), self.root, *outside]:
             for declared in self.folder(folder):
-                kind = (declared.location.path.name, declared.runtime)
+                # a pyproject's `[tool.tox]` env list is a kind of its own beside its requires-python
+                kind = (declared.location.path.name, declared.runtime, declared.source.startswith("tox "))
                 if kind not in seen:
                     seen.add(kind)
                     if folder != self.root:
@@ -259,6 +263,20 @@ def _version_file(path: Path, runtime: str) -> list[Declared]:
         if version is None:
             return []
         return [Declared(runtime, Location(path, number), f"{path.name} {text}", (version.group(1),))]
+    return []
+
+
+# Heroku's (and the Python buildpacks') `runtime.txt`: `python-3.12.1`, the Python the app deploys on
+_RUNTIME_TXT = lazy(r"^python-(\d+(?:\.\d+){0,2})$")
+
+
+def _runtime_txt(path: Path) -> list[Declared]:
+    for number, line in enumerate(_lines(path), 1):
+        text = line.strip()
+        if text:
+            found = _RUNTIME_TXT.match(text)
+            return [Declared("python", Location(path, number), f"runtime.txt {text}", (found.group(1),))] if found \
+                else []
     return []
 
 
