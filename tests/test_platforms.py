@@ -169,6 +169,41 @@ def test_macos_port_owner_is_the_container_behind_the_forwarder(
     assert held.severity is Severity.WARNING
 
 
+@pytest.mark.parametrize(("process", "engine", "listed"), [
+    ("rootlessport", "podman", "podman ps names it"),
+    ("pasta.avx2", "a rootless engine", "docker ps --filter publish={port} or podman ps names it"),
+])
+def test_rootless_podman_forwarder_is_named_as_its_containers(process: str, engine: str, listed: str,
+                                                                tmp_path: Path, short_dir: Path) -> None:
+    """Rootless podman publishes through `rootlessport` (slirp4netns) or pasta (podman 5's default, `pasta.avx2`
+    on x86-64), as `ss -ltnp` names them: a container of podman, never a process to kill. Here a real listener
+    runs under that name (a link to python: the kernel names a process after the file it ran) beside a docker
+    engine that answers and knows no such container: podman's containers are not docker's, so `podman ps`."""
+    link = tmp_path / process
+    link.symlink_to(sys.executable)
+    code = ("import socket, time\ns = socket.socket()\ns.bind(('0.0.0.0', 0))\ns.listen()\n"
+            "print(s.getsockname()[1], flush=True)\ntime.sleep(60)\n")
+    proc = subprocess.Popen([str(link), "-c", code], stdout=subprocess.PIPE)
+    fake = FakeEngine(short_dir / "e.sock", {"/info": {"SecurityOptions": ["name=seccomp"]}, "/containers/json": []})
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+        host = Host(env={"DOCKER_HOST": fake.url, "PATH": "/nonexistent"})
+        body = f"services:\n  web:\n    image: x\n    ports:\n      - \"{port}:80\"\n"
+        found = list(PortCollision().run(project(tmp_path, body), host))
+    finally:
+        fake.close()
+        proc.kill()
+        proc.wait()
+    held = next(f for f in found if f.subject.startswith("port:"))
+    assert f"is published by a container of {engine} (forwarded by '{process}', pid {proc.pid}): " \
+           f"{listed.format(port=port)}" in held.message, held.message
+    assert held.severity is Severity.ERROR
+    assert held.fix is not None
+    asked = [held.fix, *held.fix.alternatives]
+    assert not any(f.command[:1] == ("kill",) for f in asked), asked
+
+
 def test_colima_ssh_forwarder_is_recognised_by_its_command_line() -> None:
     argv = ("ssh", "-F", "/Users/dev/.colima/_lima/colima/ssh.config", "-L", "8080:127.0.0.1:8080", "lima-colima")
     assert forwarder_of("ssh", argv) == "Colima"
@@ -346,6 +381,51 @@ def test_rootless_strays_are_the_users_subuids(short_dir: Path) -> None:
         "cache, ..."]
     fix = found[0].fix
     assert fix is not None and fix.command[:2] == ("docker", "run") and fix.command[-3:] == ("-hR", "0:0", "/w/cache")
+
+
+DESKTOP_LINUX_INFO = {"OperatingSystem": "Docker Desktop", "Name": "docker-desktop",
+                      "KernelVersion": "6.10.14-linuxkit",
+                      "SecurityOptions": ["name=seccomp,profile=unconfined", "name=cgroupns"]}
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv") or not shutil.which("unshare"),
+                    reason="needs root, setpriv and unshare to build a user namespace")
+@pytest.mark.parametrize("kind", [Kind.LINUX, Kind.WSL2])
+def test_docker_desktop_for_linux_strays_are_the_users_subuids(kind: Kind, short_dir: Path) -> None:
+    """Docker Desktop for Linux shares files through virtiofsd in a user namespace: container root is you,
+    container uid 1000 is 100999 (docker/docs#15264), though its engine is rootful. Its `user: 1000:1000`
+    wrote these strays, so advising it (and a chown to 1000 inside, which lands as 100999) was wrong. On
+    WSL2 Docker Desktop shares the distro's files as they are: no mapping."""
+    folder = short_dir / "proj"
+    folder.mkdir()
+    (folder / "compose.yaml").write_text("services:\n  web:\n    image: doctor-test/web\n    volumes:\n"
+                                         "      - ./cache:/srv/cache\n")
+    os.chown(folder, 1000, 1000)
+    os.chown(folder / "compose.yaml", 1000, 1000)
+    write_in_user_namespace(folder, "mkdir cache && touch cache/x && chown -R 1000:1000 cache")
+    assert (folder / "cache" / "x").stat().st_uid == 100999
+    root = short_dir / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "subuid").write_text("1000:100000:65536\n")
+    fake = FakeEngine(short_dir / "e.sock", {"/info": DESKTOP_LINUX_INFO,
+                                             "/images/json": [{"RepoTags": ["doctor-test/web:latest"]}]})
+    try:
+        host = Host(env={"DOCKER_HOST": fake.url, "PATH": "/nonexistent"})
+        host.__dict__["platform"] = Platform(kind, {}, root)
+        found = list(RootOwnedFiles().run(Project(ProjectOptions(path=folder, env={"PATH": "/usr/bin:/bin"})), host))
+    finally:
+        fake.close()
+    assert len(found) == 1
+    fix = found[0].fix
+    assert fix is not None
+    if kind is Kind.WSL2:
+        assert found[0].message.startswith("2 paths in 'cache' owned by uid 100999, not uid 1000")
+        return
+    assert found[0].message == ("2 paths in 'cache' owned by container uid 1000 of Docker Desktop's file sharing "
+                                "(your subuid range), not uid 1000: cache, ...")
+    assert fix.title == "chown cache back to you through Docker Desktop (then, by hand: run 'web' as root inside, " \
+                        "which is you)"
+    assert fix.command[:2] == ("docker", "run") and fix.command[-3:] == ("-hR", "0:0", "/w/cache")
 
 
 @pytest.mark.parametrize(("where", "source", "product"), [

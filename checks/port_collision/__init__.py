@@ -33,6 +33,8 @@ class PortCollision(Check):
         `::`) and closed at once. A busy port is traced to its owner: a container of another
         compose project (with its project, service and container name), a leftover container,
         a host process (pid, name, command line), or a process the kernel hides from doctor.
+        A process that forwards ports for an engine (Docker Desktop's, rootless podman's
+        `rootlessport` or pasta) stands for a container of it, named by `podman ps` for podman's.
         A process is named with the address it holds when that is not our mapping's own (a
         server on 127.0.0.1:8094 stops `up`'s 0.0.0.0:8094: `0.0.0.0:8094/tcp ('web') is held on
         127.0.0.1 by pid ...`; one on [::1] alone stops its [::]:8094); from the socket table,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.host.platform import forwarder_of
+from doctor.host.platform import container_listers, forwarder_of
 from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
@@ -344,10 +344,10 @@ def _process_owner(check: Check, host: Host, target: Target, failures: tuple[Bin
     if engine:
         # Docker Desktop, Colima, OrbStack... forward published ports through one process: the
         # container is the owner, and only the engine that runs it can name it
-        ask = Fix(f"ask {engine} which container publishes {sock.port}", Safety.ADVICE,
-                  command=("docker", "ps", "--filter", f"publish={sock.port}"))
+        listers = container_listers(engine, sock.port)
+        ask = Fix(f"ask {engine} which container publishes {sock.port}", Safety.ADVICE, command=listers[0])
         said = (f"is published by a container of {engine} (forwarded by '{holder.name}', pid {holder.pid}): "
-                f"docker ps --filter publish={sock.port} names it")
+                f"{' or '.join(' '.join(argv) for argv in listers)} names it")
         if not host.engine.available:  # not asked which: it may be this project's own, which `up` recreates
             return ("forwarder", engine), _say(check, target, said + "; the engine did not answer, so it may be "
                                                "this project's own container", ask, Severity.WARNING)

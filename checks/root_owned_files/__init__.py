@@ -15,6 +15,7 @@ from doctor.project import Project
 from .fix import (
     _covering_service,
     _fix,
+    _mapper,
     _operands,
     _read_only,
     _root_writers,
@@ -83,7 +84,9 @@ class RootOwnedFiles(Check):
         chown -R reach another group below it (`.data` over mariadb's `.data/mysql`): it then
         names each stray without -R.
         With a rootless engine (container root is you), the strays are files of your subuid
-        range (/etc/subuid): a container's non-root user wrote them. On macOS (Docker Desktop,
+        range (/etc/subuid): a container's non-root user wrote them. So with Docker Desktop for
+        Linux, whose file sharing maps uids the same way (container uid 1000 writes as 100999;
+        not on WSL2, where the distro's files are shared as they are). On macOS (Docker Desktop,
         OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
         does not scan and says so in one line. A folder unchanged since the last walk (same
         inode, mtime and ctime) is not listed again: its known strays and subfolders are looked
@@ -148,8 +151,9 @@ class RootOwnedFiles(Check):
         builds that user with your ids (a build arg for useradd's -u, given in `build: args:`).
         Where a service already sets `user:` (peeringdb's `user: "0:0"`), the advice says the
         new one goes in its place, at its line. Only the listed paths
-        are touched, never an excluded one. With a rootless engine the chown runs through the
-        engine to 0:0 inside its user namespace, which is you outside (or `podman unshare chown`).
+        are touched, never an excluded one. With a rootless engine (or Docker Desktop for Linux)
+        the chown runs through the engine to 0:0 inside its user namespace, which is you outside
+        (or `podman unshare chown`; as root on Docker Desktop).
 
     Fix safety
         Unsafe: it changes owners and may need sudo or the engine, so it runs only with `--yes`
@@ -219,7 +223,7 @@ class RootOwnedFiles(Check):
         if mapped and len(mapped) == len(owners):
             # a rootless engine maps container root to you and container uid N to subuid first+N-1
             shown_uids = ", ".join(str(n + 1) for n in sorted(set(mapped))[:3])
-            who = f"container uid {shown_uids} of the rootless engine (your subuid range)"
+            who = f"container uid {shown_uids} of {_mapper(host)} (your subuid range)"
         above = top.rpartition("/")[2] == ".."  # a parent of the project folder: its own entries only
         within_path = Path(within)
         where = "the project folder" if top == "." else repr(project.shown(within_path))

@@ -102,11 +102,14 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
         image = _local_image(project, host, service)
         if image is not None:
             inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
-            return Fix(f"chown {shown} back to you through the rootless engine{then}", Safety.UNSAFE,
+            through = "Docker Desktop" if _desktop_on_linux(host) else "the rootless engine"
+            return Fix(f"chown {shown} back to you through {through}{then}", Safety.UNSAFE,
                        command=("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v",
                                 f"{root}:/w", image, flags, "0:0", *inside))
         pasted = _pasteable(paths)
         title = f"podman unshare chown {flags} 0:0 -- {pasted} (or as root: chown {flags} {owner} -- {pasted})"
+        if _desktop_on_linux(host):  # podman unshare maps through podman's namespace, not Docker Desktop's
+            title = f"as root: chown {flags} {owner} -- {pasted}"
         return Fix(title + then, Safety.ADVICE)
     if host.owners.euid == 0:
         command: tuple[str, ...] = ("chown", flags, owner, *paths)
@@ -346,9 +349,29 @@ def _rootless_subuids(host: Host, expected: Owner) -> tuple[tuple[int, int], ...
     if not ranges:
         return ()
     engine = host.engine
-    if not engine.available or not engine.rootless:
+    if not engine.available or not (engine.rootless or _desktop_on_linux(host)):
         return ()
     return ranges
+
+
+def _desktop_on_linux(host: Host) -> bool:
+    """Docker Desktop for Linux: its VM's file sharing (virtiofsd in a user namespace) maps container
+    root to you and container uid N to subuid first+N-1, as a rootless engine does (docker/docs#15264:
+    a file chowned to 1000 inside shows as 100999 outside), though the engine inside is rootful. On
+    WSL2 the distro's own files are shared as they are (container root writes root's)."""
+    from doctor.host.platform import Kind
+
+    if host.platform.kind is not Kind.LINUX:
+        return False
+    try:
+        return host.engine.info.get("OperatingSystem") == "Docker Desktop"
+    except Unavailable:
+        return False
+
+
+def _mapper(host: Host) -> str:
+    """What maps container uids to your subuid range here (called once strays were mapped so)."""
+    return "Docker Desktop's file sharing" if _desktop_on_linux(host) else "the rootless engine"
 
 
 def _covering_service(project: Project, path: Path) -> str | None:

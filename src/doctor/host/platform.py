@@ -24,10 +24,13 @@ from doctor.model import field, record
 
 COMMAND_TIMEOUT = 2.0
 LAUNCHD_DEFAULT_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"
-# processes that hold a published port on behalf of a container: the engine names the container
+# processes that hold a published port on behalf of a container: the engine names the container. Rootless
+# podman's ports are held by `rootlessport` (slirp4netns) or by pasta, podman 5's default, which on x86-64
+# runs as `pasta.avx2` (the name ss and psutil show)
 FORWARDERS: dict[str, str] = {
     "docker-proxy": "the docker engine", "rootlesskit": "a rootless engine", "slirp4netns": "a rootless engine",
-    "pasta": "a rootless engine", "conmon": "podman", "com.docker.backend": "Docker Desktop",
+    "pasta": "a rootless engine", "pasta.avx2": "a rootless engine", "conmon": "podman", "rootlessport": "podman",
+    "com.docker.backend": "Docker Desktop",
     "com.docker.vpnkit": "Docker Desktop", "vpnkit": "Docker Desktop", "vpnkit-bridge": "Docker Desktop",
     "gvproxy": "Docker Desktop or Podman machine", "wslrelay": "Docker Desktop (WSL)",
     "OrbStack Helper": "OrbStack", "OrbStack": "OrbStack", "limactl": "Colima",
@@ -282,6 +285,17 @@ def _local_ip(address: str, everywhere: str) -> str:
         return ""
     host = host.partition("%")[0].strip("[]")
     return everywhere if host == "*" else host
+
+
+def container_listers(engine: str, port: int) -> tuple[tuple[str, ...], ...]:
+    """The commands that name the container a forwarder of `engine` holds `port` for, likeliest first:
+    podman's containers are its own, which `docker ps` (the docker engine's) does not list, and
+    slirp4netns or pasta forward for rootless docker and rootless podman alike."""
+    docker = ("docker", "ps", "--filter", f"publish={port}")
+    podman = ("podman", "ps")  # its PORTS column names the mapping
+    if engine == "podman":
+        return (podman,)
+    return (docker, podman) if engine == "a rootless engine" else (docker,)
 
 
 def forwarder_of(name: str, cmdline: Sequence[str] = ()) -> str:
