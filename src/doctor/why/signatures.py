@@ -299,6 +299,25 @@ IMAGE_PULL = Signature(
     advice="pull the images when the registry answers (`docker compose pull`; check the network, DNS, proxy, "
            "`docker login`), or build them; where the engine has them already, `docker compose up --pull never`",
 )
+# the engine has no image of that reference and compose was not to pull it (`up --pull never`, `pull_policy:
+# never`: ` ✘ Container proj-db-1  Error response from daemon: No such image: postgres:99`): no log, no pull, so no
+# other line says which image, and compose's `Error` on the container alone would read as the process failing. Not
+# a reference a variable left without its tag (`no such image: app:: invalid reference format`): env-drift's error,
+# which compose's refusal to create any container already brings
+NO_SUCH_IMAGE = Signature(
+    "no-such-image",
+    # to the reference's end: `postgres:16-alpine` whole (not its `:16` read as a registry's port)
+    r"no such image: " + _IMAGE_REF.format(n="") + r"(?=$|[\s'\",;])",
+    "the engine has no such image and compose did not pull or build it: `up --pull never` or the service's "
+    "`pull_policy: never`, a tag only another compose file, a script or a CI job builds, or one a variable chose",
+    # image-availability's note on that image alone: a note of env-drift's about the service is no missing image
+    ("image-availability",),
+    "the tags the engine has (`docker image ls`) against the service's `image:`, and where that image comes from",
+    notes=True,
+    project_wide=True,
+    advice="pull the image (`docker compose pull`) or build it, then `up` again; `--pull never` only starts images "
+           "the engine has",
+)
 CONTAINER_NAME_CONFLICT = Signature(
     "container-name-conflict",
     r"Conflict\. The container name \"/?(?P<container>[\w.-]+)\" is already in use",
@@ -322,4 +341,4 @@ BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_RE
            NODE_MODULE_NOT_FOUND,
            EXEC_NOT_FOUND, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE, MOUNT_TYPE, CONTAINER_NAME_CONFLICT,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, IMAGE_PULL,
-           NOT_CREATED)
+           NO_SUCH_IMAGE, NOT_CREATED)
