@@ -82,7 +82,7 @@ def test_the_project_found_by_its_working_dir_label_is_advised_with_its_name(tmp
     finally:
         engine.close()
     assert "`up` ran in this folder as 'track-b'" in done.stderr, done
-    assert "look at  the first error in `docker compose -p track-b logs SERVICE`" in done.stdout, done.stdout
+    assert "look at  the first error in `docker compose -p track-b logs db`" in done.stdout, done.stdout
     assert asked.returncode == 2, asked
     assert "service 'web' has no container (run 'docker compose -p track-b up web')" in asked.stderr, asked.stderr
 

@@ -184,7 +184,7 @@ def test_the_containers_of_the_project_the_line_names_are_read(tmp_path: Path) -
     finally:
         engine.close()
     assert done.stdout.startswith("doctor why . (compose project 'track-b')\n"), done
-    assert "look at  the first error in `docker compose -p track-b logs SERVICE`" in done.stdout, done.stdout
+    assert "look at  the first error in `docker compose -p track-b logs db`" in done.stdout, done.stdout
     assert _taken_lines(done.stderr) == [
         TAKEN.format("-p track-b").strip(),
         "doctor: of the piped text only its `up` command line is used (the project it names): the containers `up` "

@@ -475,7 +475,7 @@ def unexplained(symptom: Symptom, where: Location | None = None, setting: str = 
     if setting:
         look = setting
     elif signature is not None and signature.look_at:
-        look = in_project(signature.look_at, words)
+        look = filled(in_project(signature.look_at, words), symptom)
     else:
         look = logs_command(project, symptom.service)
     meaning = signature.meaning if signature is not None else "no known signature"
@@ -497,6 +497,28 @@ def in_project(text: str, words: Words) -> str:
         text = re.sub(r"`doctor (preflight|fix|ports|baseline|why)(?=[ `])(?! (?:-p|-f|--project-name|--file)\b)",
                       lambda command: f"`{words.doctor_command(command[1])}", text)
     return text
+
+
+# a look-at's placeholders in its commands, and the captured value that fills each (a script as the host sees it)
+_PLACEHOLDERS = {"PROGRAM": "program", "SCRIPT": "host_path", "IMAGE": "image"}
+
+
+def filled(look: str, symptom: Symptom) -> str:
+    """`look` with the placeholders of the commands it quotes (`SERVICE`, `PROGRAM`, ...) written as the symptom's
+    service and the values its line named, so the command runs as copied: `docker compose run --rm --entrypoint sh
+    web -c 'command -v python'`. A placeholder with no such value stays."""
+    values = {"SERVICE": symptom.service if symptom.service != ALL_SERVICES else ""}
+    values.update({word: symptom.captured.get(key, "") for word, key in _PLACEHOLDERS.items()})
+
+    def command(quoted: re.Match[str]) -> str:
+        return re.sub(r"\b[A-Z]+\b", lambda w: _shell_word(values.get(w[0], "")) or w[0], quoted[0])
+
+    return re.sub(r"`[^`]*`", command, look)
+
+
+def _shell_word(value: str) -> str:
+    """`value` as one word of a shell command, or "" when quoting would be needed (the placeholder stays)."""
+    return value if re.fullmatch(r"[\w./:@+-]+", value) else ""
 
 
 def logs_command(project: str, service: str) -> str:

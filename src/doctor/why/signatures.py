@@ -189,8 +189,14 @@ CRLF_SCRIPT = Signature(
 COMMAND_NOT_FOUND = Signature(
     "command-not-found",
     r"(exec: \"(?P<program>[^\"\s]+)\": executable file not found in \$PATH"
-    r"|(?:^|\s)(?:/bin/|/usr/bin/)?(?:sh|bash|ash|dash)(?:: \d+)?: (?:line \d+: )?"
-    r"(?P<program2>[\w.+-]+): (?:command )?not found)",
+    r"|(?:^|\s)(?:/bin/|/usr/bin/)?(?:sh|bash|ash|dash)(?:: \d+)?(?:: exec)?: (?:line \d+: )?(?:exec: )?"
+    r"(?P<program2>[\w.+-]+): (?:command )?not found"
+    # a script the shell runs (an entrypoint's last `exec "$@"` most often), always with its line: busybox
+    # `/entrypoint.sh: exec: line 17: python: not found`, bash `/entrypoint.sh: line 17: exec: python: not found`
+    # (`line 14: python: command not found`), dash `/entrypoint.sh: 17: exec: python: not found`; the script a
+    # path (`/usr/local/bin/docker-entrypoint`, `./bin/dev`) or a `.sh`, so a config file's `app.yml: 3:` is none
+    r"|(?:^|\s)(?:\.{0,2}/(?:[\w.-]+/)*[\w-]+(?:\.(?:sh|bash))?|(?:[\w.-]+/)*[\w.-]+\.(?:sh|bash))"
+    r"(?:: exec)?: (?:line )?\d+: (?:exec: )?(?P<program3>[\w.+-]+): (?:command )?not found)",
     "the container's command names a program its image does not have on its PATH: a wrong image or tag "
     "(one that was never built here), a program only a dev stage installs while compose builds another "
     "target, or a command meant for another service's image",
