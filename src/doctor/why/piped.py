@@ -36,7 +36,7 @@ import os
 
 from doctor.lazyre import lazy
 from doctor.model import Severity, record
-from doctor.why.signatures import Signature
+from doctor.why.signatures import UNHEALTHY, Signature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -282,6 +282,18 @@ EXITED = Signature(
     PROCESS_CHECKS,
     "the service's log (`docker compose logs` and its name): the piped output has none of it",
 )
+# compose's word that a service's healthcheck failed (`dependency failed to start: container proj-db-1 is unhealthy`,
+# ` ✘ Container proj-db-1  Unhealthy`): the container ran and its probe failed, so the probe is what to look at (at
+# its compose line), not a log the piped output lacks; the checks of a probe that cannot pass, as for a container's
+EXITED_UNHEALTHY = Signature(
+    "exited-unhealthy",
+    EXITED.pattern,
+    "compose waited for the service's healthcheck to pass and it failed: the container ran, its probe did not "
+    "succeed, so the services that wait on it (service_healthy) were not started",
+    UNHEALTHY.checks,
+    UNHEALTHY.look_at,
+    setting=UNHEALTHY.setting,
+)
 # the last line an attached service logged before compose said it exited with an error code (`redis-1  | boom`
 # before `redis-1 exited with code 2`): what it said last, which no signature reads; from the text after the prefix
 EXITED_LOG = Signature(
@@ -342,7 +354,8 @@ def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | 
         how = groups.get("how", "").lower().removeprefix("is ")
         state = f"exited ({code})" if code else "unhealthy" if how == "unhealthy" else "failed to start"
         container = groups["name"] if groups["name"] != service else ""
-        symptom = line_symptom(service, container, f"{state}, in the piped output", int(code or 0), line, [EXITED])
+        said_as = EXITED_UNHEALTHY if state == "unhealthy" else EXITED
+        symptom = line_symptom(service, container, f"{state}, in the piped output", int(code or 0), line, [said_as])
         found[service] = symptom
     return found
 
