@@ -87,7 +87,7 @@ def read_piped(fd: int) -> str:
         data = _read_pipe(fd)
     else:  # a terminal, /dev/null
         return ""
-    return plain_text(data[-MAX_BYTES:].decode("utf-8", "replace"))
+    return from_json_progress(plain_text(data[-MAX_BYTES:].decode("utf-8", "replace")))
 
 
 def plain_text(text: str) -> str:
@@ -99,6 +99,38 @@ def plain_text(text: str) -> str:
     for erase in ("\r\x1b[K", "\r\x1b[0K", "\r\x1b[2K", "\x1b[2K\r"):
         text = text.replace(erase, "\n")
     return _ANSI.sub("", text)
+
+
+def from_json_progress(text: str) -> str:
+    """The text with each line of compose's `--progress json` (a CI tool's choice) written as its plain progress
+    writes it, so one reading serves both: `{"id":"Container proj-db-1","status":"Started"}` as ` Container
+    proj-db-1  Started`, the last `{"error":true,"message":"..."}` as its message, a warning as logrus writes it
+    (`level=warning msg="..."`). Other lines, the attached containers' logs, stay as they are."""
+    if '{"' not in text:
+        return text
+    return "\n".join(_plain_progress(line) for line in text.split("\n"))
+
+
+def _plain_progress(line: str) -> str:
+    import json
+
+    stripped = line.strip()
+    if not (stripped.startswith('{"') and stripped.endswith("}")):
+        return line
+    try:
+        event = json.loads(stripped)
+    except ValueError:
+        return line
+    if not isinstance(event, dict) or not all(isinstance(v, (str, bool, int, float)) for v in event.values()):
+        return line
+    message = event.get("message")
+    if event.get("error") is True and isinstance(message, str):
+        return message
+    if isinstance(event.get("msg"), str) and isinstance(event.get("level"), str):
+        return f"level={event['level']} msg={json.dumps(event['msg'])}"
+    if isinstance(event.get("id"), str) and isinstance(event.get("status"), str):
+        return f" {event['id']} {event.get('text', '') or ''} {event['status']}"
+    return line
 
 
 def _read_file(fd: int) -> bytes:
