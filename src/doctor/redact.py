@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
 STRONG_LENGTH = 8
+_DOLLAR_NAME_LENGTH = 3  # the name after a literal `$` of a secret, masked where it stands alone (`$j9x`)
 URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked where an error shows it alone
 # shorter "documentation" (a rule id, a word) is masked by value like any text: a finding may quote
 # it with a secret in it (`password`); a whole summary line or docstring, it cannot
@@ -604,17 +605,17 @@ def _pieces(value: str) -> set[str]:
     form, the piece after each `@` of one with a blank or a quote (`Pw9xQ7` of `Secr3t@Pw9xQ7 x`,
     which a URL read to its first blank shows as the host), each piece of 6 or more characters
     between raw `/`, `?`, `#` and `@` (what a client's error shows of a password it cut there),
-    and each name after a bare `$` in it,
+    and each name after a bare `$` in it that means a literal `$` (`_literal_names`),
     worth masking: compose reads `Pa$sw0rd9` (a `$` not written `$$`) as `Pa` and a variable
-    `sw0rd9`, which env-drift names as unset. A name with no lower-case letter (`$HOME`,
-    `$DB_PASSWORD`) is a reference by convention, and stays readable."""
+    `sw0rd9`, which env-drift names as unset. A name with no lower-case letter after a separator
+    (`$HOME`, `:$DB_PASSWORD`) is a reference by convention, and stays readable."""
     candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
     if " " in value.strip():  # a YAML plain or quoted scalar over several lines, folded by compose into
         # one with blanks: the file (a fix's diff) shows each word on a line of its own
         candidates.update(word for word in value.split()
                           if len(word) >= STRONG_LENGTH and not (word.isalpha() and word.islower()))
-    if "$" in value:
-        candidates.update(n for n in _BARE_NAME.findall(value) if not n.isupper())
+    # a literal `$`'s name of 3 characters too: env-drift's `the variable $j9x` of `k3$j9x!q2w...` shows 4 of them
+    names = set(_literal_names(value)) if "$" in value else set()
     if "@" in value and BLANK_OR_QUOTE.search(value) is not None:
         # what a URL parser that stops at a blank takes for the host of `redis://:Secr3t@Pw9xQ7 x@cache`
         candidates.update(_AFTER_AT.findall(value))
@@ -634,7 +635,20 @@ def _pieces(value: str) -> set[str]:
         c for c in candidates
         if len(c) >= MIN_SECRET_LENGTH and c.lower() not in NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
         and not VAR_REF.fullmatch(c)
-    }
+    } | {n for n in names if len(n) >= _DOLLAR_NAME_LENGTH and n.lower() not in NOT_SECRET_VALUES}
+
+
+def _literal_names(value: str) -> Iterable[str]:
+    """The names after the bare `$`s of a secret value that mean a literal `$`, as env-drift judges one
+    (checks/env_drift/dollars.py): a name with a lower-case letter, or one glued to a letter or digit
+    before its `$` and written as no variable of several words is (no `_`). `G7x$KQZ9WPLM4T` is 10 of the
+    password's 14 characters, which env-drift's message, its subject and compose's `The "KQZ9WPLM4T" variable
+    is not set` name; `$HOME`, `prefix_$DB_PASSWORD` and `x9$DB_HOST` stay readable, references by convention
+    (masked where they stand alone, `DB_HOST` would hide every finding about that variable)."""
+    for found in _BARE_NAME.finditer(value):
+        name, at = found.group(1), found.start()
+        if not name.isupper() or (at and value[at - 1].isalnum() and "_" not in name):
+            yield name
 
 
 def _escaped_forms(value: str) -> set[str]:
