@@ -33,7 +33,7 @@ class EnvDrift(Check):
         interpolates those too: `DB_PORT=${DB_PORT}` in `app.env`, reported at its line), that is set
         neither in the shell nor in `.env` (nor, in an env_file, by its own earlier keys) and has no
         default (a `$` in such a value that the author meant literally, glued to the word before it
-        or before a name with a lower-case letter, a generated `POSTGRES_PASSWORD=Xy7$kLmQ9pw`, is
+        or before a name with a lower-case letter, a generated password `Xy7$kLmQ9pw`, is
         named as that: compose drops `$kLmQ9pw` from the value, and the fix, asked, single-quotes
         it, which compose and python-dotenv read literally; `${NAME}` and `$NAME` after a separator
         are references), and keys of `.env.example` (or `.env.sample`, `.env.dist`, `.env.template`,
