@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from doctor.app import (
     EXIT_FINDINGS,
@@ -58,7 +58,7 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
                 families=opts.families,
                 dry_run=opts.dry_run,
                 yes=opts.yes,
-                interactive=sys.stdin.isatty() and out.isatty(),
+                interactive=_can_ask(opts.target.env, out),
                 env=opts.target.env,
             )
         )
@@ -73,6 +73,15 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
         text = color_diff(text)
     out.write(text)
     return report.exit_code
+
+
+def _can_ask(env: Mapping[str, str], out: TextIO) -> bool:
+    """Whether `doctor fix` may ask before an unsafe fix: on a terminal, and never in CI, whose jobs
+    may run on one (Buildkite's pseudo-terminal, a `script` wrapper) with no one there to answer: the
+    question would wait until the job's timeout."""
+    from doctor.host.context import ci_provider
+
+    return sys.stdin.isatty() and out.isatty() and ci_provider(env) is None
 
 
 class Terminated(KeyboardInterrupt):

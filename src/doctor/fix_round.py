@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from doctor.redact import Redactor
 
 UNSAFE_HINT = "unsafe fix: rerun with --yes, or on a terminal to be asked"
+UNSAFE_HINT_CI = "unsafe fix: rerun with --yes (in CI doctor asks nothing)"
 
 
 def family_of(registry: Registry, check_id: str) -> str:
@@ -123,12 +124,19 @@ def _choose(options: FixOptions, files: ProjectFiles, redactor: Redactor, findin
         if primary.command and primary.command in files.accepted:
             return primary, ""
         if ask is None:
-            return None, UNSAFE_HINT
+            return None, unsafe_hint(options.env or {})
         if not ask(question(primary)):
             return None, "declined"
         if primary.command:
             files.accepted.add(primary.command)
     return primary, ""
+
+
+def unsafe_hint(env: Mapping[str, str]) -> str:
+    """How to apply an unsafe fix that was not asked: a terminal asks only outside CI."""
+    from doctor.host.context import ci_provider
+
+    return UNSAFE_HINT_CI if ci_provider(env) else UNSAFE_HINT
 
 
 def _asker(options: FixOptions) -> Callable[[str], bool] | None:

@@ -268,6 +268,12 @@ def _wsl(env: Mapping[str, str], files: ContextFiles, signals: list[Signal]) -> 
     return seen
 
 
+def ci_provider(env: Mapping[str, str]) -> str | None:
+    """The CI provider's name as `facts.context.ci` gives it (`"CI"` when only CI=true says so), or None
+    outside CI."""
+    return _ci(env, [])
+
+
 def _ci(env: Mapping[str, str], signals: list[Signal]) -> str | None:
     for var, provider in CI_PROVIDERS:
         if env.get(var) and env[var].lower() not in ("0", "false"):
