@@ -173,12 +173,16 @@ def _compose_file_env(found: Discovery, cwd: Path) -> list[Path]:
     if not value:
         return []
     separator = found.environment.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
+    # reported where it is set: an env file's line is the one to correct (laradock's .env selects its
+    # files there); the shell's variable has no line, so the folder stands in
+    origin = found.origins.get("COMPOSE_FILE")
+    source = f"set in {origin.path.name}" if origin is not None else "set in the shell's environment"
     files = []
     for part in value.split(separator):
         path = absolute(part, cwd)
         if not _is_file(path):
-            message = f"COMPOSE_FILE names {part!r}, which does not exist"
-            found.problems.append(Problem(ProblemKind.DISCOVERY, message, Location(cwd)))
+            message = f"COMPOSE_FILE names {part!r}, which does not exist ({source})"
+            found.problems.append(Problem(ProblemKind.DISCOVERY, message, origin or Location(cwd)))
             continue
         files.append(path)
     return files
