@@ -267,6 +267,10 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
         progress = console.Progress(out, console_options, live=tty and opts.env.get("TERM") != "dumb")
     done, config = run_preflight(opts, progress=progress)
     report = done.report
+    fail_on = config.fail_on.value  # known once the configuration is read: what each summary says fails the run
+    from doctor.records import replace as with_fields
+
+    console_options = with_fields(console_options, fail_on=fail_on)
     _note_partial_input(done)
     redactor = redactor_for(done.project)
     # where doctor runs is a fact of the report (the console header, JSON facts), never a finding
@@ -281,13 +285,14 @@ def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
         report.facts["platform"] = done.host.platform.as_dict(done.project.root)
     if opts.output is not None:
         # the report goes to the file; the console gets its summary line (and where the report is)
-        text = renderer(fmt)(report, redactor, RenderOptions(version=__version__, given=given, given_file=given_file))
+        text = renderer(fmt)(report, redactor, RenderOptions(version=__version__, given=given, given_file=given_file,
+                                                             fail_on=fail_on))
         write_atomic(opts.output, _border(redactor, fmt, text))
         from doctor.report.console import summary
 
-        out.write(redactor.text(f"{summary(report)} · report in {opts.output}\n"))
+        out.write(redactor.text(f"{summary(report, fail_on)} · report in {opts.output}\n"))
     else:
-        options = console_options if fmt is Format.CONSOLE else RenderOptions(version=__version__)
+        options = console_options if fmt is Format.CONSOLE else RenderOptions(version=__version__, fail_on=fail_on)
         out.write(_border(redactor, fmt, renderer(fmt)(report, redactor, options)))
     return report.exit_code(config.fail_on.value)
 

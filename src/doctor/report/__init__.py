@@ -47,7 +47,9 @@ class RenderOptions:
     `given` (what the command line named beside the path: `-f` files, profiles, a project name;
     the header shows it, so the run can be told from a plain `doctor preflight .`) and
     `given_file` (PATH when it is a compose file, absolute: the header names it in place of the
-    project's folder, whose default compose files were not what ran).
+    project's folder, whose default compose files were not what ran). `fail_on` is the run's
+    threshold for exit 1: JUnit fails a check whose findings reach it, and a summary says why a
+    run failed whose checklist shows no failure (`fail_note`).
     """
 
     color: bool = False
@@ -59,6 +61,7 @@ class RenderOptions:
     header: bool = True
     given: str = ""
     given_file: Path | None = None
+    fail_on: Severity = Severity.ERROR
 
 
 Renderer = Callable[["Report", "Redactor", RenderOptions], str]
@@ -106,3 +109,12 @@ def partial_reason(result: CheckResult, report: Report) -> str:
     if isinstance(partial_input, dict) and result.check not in partial_input.get("reported_by", ()):
         return str(partial_input.get("reason", ""))
     return ""
+
+
+def fail_note(report: Report, fail_on: Severity) -> str:
+    """Why the run exits 1 where no check failed or crashed ("" otherwise): `fail-on: info` (or
+    `--fail-on info`) fails it on notes, which every report shows as passed checks; a CI job then
+    failed beside a checklist, a JUnit report and a summary all saying it passed."""
+    if report.exit_code(fail_on) == 0 or any(r.status in (Status.FAILED, Status.ERROR) for r in report.results):
+        return ""
+    return f"exit 1: {fail_on.label} findings fail the run (fail-on {fail_on.label})"

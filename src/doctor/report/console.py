@@ -22,7 +22,7 @@ from doctor.engine import Report
 from doctor.model import CheckResult, Finding, Severity, Status, record
 from doctor.model import shown_path as shown_path  # re-exported: app.py and the tests read it here
 from doctor.report import PARTIAL_INPUT as PARTIAL_INPUT  # re-exported with partial_reason: tests read them here
-from doctor.report import RenderOptions, suppressed_by
+from doctor.report import RenderOptions, fail_note, suppressed_by
 from doctor.report import partial_reason as partial_reason
 
 TYPE_CHECKING = False
@@ -130,7 +130,7 @@ def _lines(report: Report, redact: Redactor, options: RenderOptions) -> Iterator
                 continue  # said on the check's own line
             yield from _finding_lines(finding, redact, options)
     yield Line(())
-    yield Line((Piece(summary(report), "bold"),))
+    yield Line((Piece(summary(report, options.fail_on), "bold"),))
 
 
 def _finding_lines(finding: Finding, redact: Redactor, options: RenderOptions) -> Iterator[Line]:
@@ -152,8 +152,9 @@ def _finding_lines(finding: Finding, redact: Redactor, options: RenderOptions) -
                         Piece(" " + redact.text(alternative.title + instead))), hang=DETAIL + 5)
 
 
-def summary(report: Report) -> str:
-    """The last line: findings by severity, then checks by status (a partial pass counted apart)."""
+def summary(report: Report, fail_on: Severity = Severity.ERROR) -> str:
+    """The last line: findings by severity, then checks by status (a partial pass counted apart),
+    and why the run fails where no check did (`fail_note`)."""
     severities = Counter(f.severity for f in report.findings)
     # a check that passed on part of its input is partial, not passed: each check counted once
     # (one that found something stays failed; its mark shows what)
@@ -170,7 +171,8 @@ def summary(report: Report) -> str:
     checks = f"{len(report.results)} check{'' if len(report.results) == 1 else 's'}"
     # findings the baseline or a suppression kept out are counted, never silently gone
     kept_out = f" · {len(report.suppressed)} suppressed ({suppressed_by(report)})" if report.suppressed else ""
-    return f"{found} · {checks} ({', '.join(ran)}){kept_out}"
+    note = fail_note(report, fail_on)
+    return f"{found} · {checks} ({', '.join(ran)}){kept_out}{f' · {note}' if note else ''}"
 
 
 def _breaks(line: Line) -> list[int]:

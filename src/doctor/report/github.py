@@ -116,11 +116,11 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
             lines.append(
                 command("error", f"check crashed: {redactor.text(result.reason)}", title=result.check)
             )
-    lines.append(summary(report, redactor))
+    lines.append(summary(report, redactor, options.fail_on))
     return "\n".join(lines) + "\n"
 
 
-def summary(report: Report, redactor: Redactor) -> str:
+def summary(report: Report, redactor: Redactor, fail_on: Severity = Severity.ERROR) -> str:
     """`doctor: 2 errors, 1 warning, 0 notices from 8 checks; skipped: ...; crashed: ...; partial (why): ...`."""
     findings = report.findings
     counts = [sum(1 for f in findings if f.severity is severity) for severity in COMMANDS]
@@ -144,6 +144,10 @@ def summary(report: Report, redactor: Redactor) -> str:
         parts.append(f"partial ({reason}): {', '.join(checks)}")
     if report.suppressed:
         parts.append(f"{len(report.suppressed)} suppressed")
+    from doctor.report import fail_note
+
+    if note := fail_note(report, fail_on):
+        parts.append(note)
     return "; ".join(parts)
 
 

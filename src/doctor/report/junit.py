@@ -3,7 +3,8 @@
 One `<testsuite name="doctor">` inside `<testsuites>`; a check with error or warning findings
 is a `<failure>` listing them as `file:line: severity: message`, one per line; a check with
 only info findings passes and lists them in `<system-out>` (a notice must not turn a CI test
-tab red while doctor itself exits 0); a skipped check is `<skipped message=reason>`; a crashed
+tab red while doctor itself exits 0), unless the run's `fail-on` is info: then it is a failure,
+as the job is; a skipped check is `<skipped message=reason>`; a crashed
 check is an `<error>`. A check that passed on part of its input (the console's `~`: the compose
 files did not fully load, the engine did not answer) is `<skipped message="partial: reason">`,
 not a bare pass, since it did not look at everything; a failed one says it in its failure
@@ -52,7 +53,7 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
         partial = f"partial: {redactor.text(reason)}" if reason else ""
         body = "\n".join(_line(f, report, redactor) for f in result.findings)
         worst = max((f.severity for f in result.findings), default=Severity.INFO)
-        if worst >= Severity.WARNING:
+        if result.findings and worst >= min(Severity.WARNING, options.fail_on):
             n = len(result.findings)
             failure = ET.SubElement(case, "failure", message=f"{n} finding{'' if n == 1 else 's'}", type=worst.label)
             failure.text = _safe("\n".join(filter(None, (body, partial))))
