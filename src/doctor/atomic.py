@@ -34,6 +34,54 @@ def write_atomic(path: Path, data: bytes | Callable[[int], None], unchanged: Cal
     with ChangedMeanwhile and the target is left as the user's edit made it. `durable=False`
     skips both fsyncs (~2 ms each): for a cache, whose torn file after a crash is a miss.
     """
+    staged = stage(path, data, unchanged, durable)
+    try:
+        staged.commit()
+    finally:
+        staged.discard()  # interrupted before the rename: no temp file left (after it: nothing to do)
+
+
+class Staged:
+    """A file's new bytes written (and synced) beside it, not yet renamed over it.
+
+    Several files that must change together are each staged first, then committed: a full disk,
+    a folder it may not write or an edit meanwhile then shows before any of them is replaced,
+    never between two renames (one half of a port move written, the `.env` URL it moves left)."""
+
+    def __init__(self, path: Path, tmp: str, unchanged: Callable[[], bool] | None, durable: bool) -> None:
+        self.path, self._tmp, self._unchanged, self._durable = path, tmp, unchanged, durable
+
+    def current(self) -> bool:
+        """Whether the target is still what the caller's check saw (no `unchanged` given: yes)."""
+        return self._unchanged is None or self._unchanged()
+
+    def commit(self) -> None:
+        """Rename the temp file over the target; ChangedMeanwhile (nothing written) when it changed."""
+        if not self._tmp:
+            raise ValueError(f"{self.path.name}: staged write already committed or discarded")
+        try:
+            if not self.current():
+                raise ChangedMeanwhile(f"{self.path.name} changed while doctor was writing it")
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        self._tmp = ""
+        if self._durable:
+            _sync_folder(self.path.parent)  # make the rename itself durable
+
+    def discard(self) -> None:
+        """Remove the temp file, the target untouched (after commit: nothing to do)."""
+        if self._tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+            self._tmp = ""
+
+
+def stage(path: Path, data: bytes | Callable[[int], None], unchanged: Callable[[], bool] | None = None,
+          durable: bool = True) -> Staged:
+    """The first half of `write_atomic`: the temp file beside `path` written and synced, with the
+    target's mode and owner; what it raises (ENOSPC, EACCES) leaves no temp file behind."""
     info = os.stat(path) if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stray_temps(path.parent, path.name)
@@ -48,17 +96,16 @@ def write_atomic(path: Path, data: bytes | Callable[[int], None], unchanged: Cal
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        if unchanged is not None and not unchanged():
-            raise ChangedMeanwhile(f"{path.name} changed while doctor was writing it")
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    if not durable:
-        return
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+    return Staged(path, tmp, unchanged, durable)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:

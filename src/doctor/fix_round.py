@@ -16,6 +16,7 @@ from doctor.model import Finding, Fix, Safety
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from doctor.atomic import Staged
     from doctor.engine import Registry, Run
     from doctor.fixer import FixOptions
     from doctor.redact import Redactor
@@ -73,13 +74,10 @@ def run_round(options: FixOptions, registry: Registry, run: Run, files: ProjectF
             continue
         accepted.append((finding, chosen))
     planned = [FileDiff(p.path, p.diff(files.root)) for p in plans.values() if p.changed]  # before writing
-    failed: dict[Path, str] = {}
-    for plan in plans.values():
-        if plan.changed:
-            # a dry run tells what the write would refuse (a file its owner made read-only)
-            error = (plan.exists and read_only(plan.path, plan.display)) if options.dry_run else files.write(plan)
-            if error:
-                failed[plan.path] = error
+    if options.dry_run:  # a dry run tells what the write would refuse (a file its owner made read-only)
+        failed = {p.path: e for p in plans.values() if p.changed and (e := p.exists and read_only(p.path, p.display))}
+    else:
+        failed = _write_all(files, plans, [chosen for _, chosen in accepted])
     diffs = tuple(d for d in planned if d.path not in failed)  # a file left as it was shows no diff
     for finding, chosen in accepted:
         results.append(_outcome(options, files, plans, finding, chosen, failed))
@@ -177,10 +175,66 @@ def _plan(files: ProjectFiles, plans: dict[Path, FileEdits], chosen: Fix) -> str
     return ""
 
 
+def _write_all(files: ProjectFiles, plans: Mapping[Path, FileEdits], fixes: list[Fix]) -> dict[Path, str]:
+    """Write the changed plans, each fix's files all or none; the files not written, with why.
+
+    Every file is staged (backed up, its new text written and synced beside it) before any is
+    renamed: a full disk, a folder doctor may not write or an edit meanwhile in one file of a
+    fix (the `.env` a port move's URL follows) then keeps the fix's other files (the override
+    with the moved port) as they were, where writing file by file left the port moved and
+    the URL dialling the old one, a "failed" fix the next run no longer saw.
+    """
+    failed: dict[Path, str] = {}
+    staged: dict[Path, Staged] = {}
+    try:
+        for plan in (p for p in plans.values() if p.changed):
+            done, error = files.stage(plan)
+            if done is None:
+                failed[plan.path] = error
+            else:
+                staged[plan.path] = done
+        for path, done in staged.items():  # edited since it was read: refused before any file is renamed
+            if not done.current():
+                failed[path] = f"{plans[path].display} changed while doctor was fixing it; nothing written"
+        failed.update(_held_back(files, plans, fixes, failed))
+        for path, done in staged.items():
+            if path in failed:
+                files.unback(path)
+                continue
+            error = files.commit(plans[path], done)
+            if error:
+                failed[path] = error
+    finally:
+        for done in staged.values():
+            done.discard()  # not committed (held back, or the run interrupted): its temp file goes
+    return failed
+
+
+def _held_back(files: ProjectFiles, plans: Mapping[Path, FileEdits], fixes: list[Fix],
+               failed: Mapping[Path, str]) -> dict[Path, str]:
+    """The files not to write because a fix editing them also edits a file that failed, and so on
+    through the fixes sharing those files (one file's plan may carry several fixes' edits)."""
+    groups = [{files.check_path(e.path) for e in fix.edits} for fix in fixes]
+    root: dict[Path, Path] = {p: p for p in failed}  # each file not written -> the failed file behind it
+    grew = True
+    while grew:
+        grew = False
+        for group in groups:
+            cause = next((root[p] for p in sorted(group) if p in root), None)
+            if cause is None:
+                continue
+            for path in sorted(group - root.keys()):
+                root[path] = cause
+                grew = True
+    return {path: (f"{plans[path].display} not written: a fix editing it also edits {plans[bad].display}, "
+                   f"which could not be written ({failed[bad]})")
+            for path, bad in root.items() if path not in failed and path in plans and plans[path].changed}
+
+
 def _outcome(options: FixOptions, files: ProjectFiles, plans: Mapping[Path, FileEdits], finding: Finding,
              chosen: Fix, failed: dict[Path, str]) -> FixResult:
     paths = {files.check_path(e.path) for e in chosen.edits}
-    errors = [failed[p] for p in paths if p in failed]
+    errors = sorted((failed[p] for p in paths if p in failed), key=lambda e: " not written: a fix editing it" in e)
     if errors:
         return _result(finding, chosen, FixStatus.FAILED, errors[0])
     if not chosen.command and not any(plans[p].changed for p in paths if p in plans):

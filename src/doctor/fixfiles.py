@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from doctor.atomic import ChangedMeanwhile, remove_stray_temps, write_atomic
+from doctor.atomic import ChangedMeanwhile, Staged, remove_stray_temps, stage
 from doctor.model import Edit, field, record
 from doctor.regular import read_bytes
 
@@ -330,33 +330,59 @@ class ProjectFiles:
 
     def write(self, plan: FileEdits) -> str:
         """Write a plan atomically; "" on success, else one line saying why the file is untouched."""
+        staged, error = self.stage(plan)
+        return error if staged is None else self.commit(plan, staged)
+
+    def stage(self, plan: FileEdits) -> tuple[Staged | None, str]:
+        """Back the file up and write its new text beside it, not yet over it (doctor.atomic.Staged);
+        else None and one line saying why the file stays untouched."""
         try:
             current = read_bytes(plan.path, EDIT_LIMIT) if plan.exists else None
         except OSError:
             current = None
         if (plan.exists and current != plan.data) or (not plan.exists and plan.path.exists()):
-            return f"{plan.display} changed while doctor was fixing it; nothing written"
+            return None, f"{plan.display} changed while doctor was fixing it; nothing written"
         refusal = read_only(plan.path, plan.display) if plan.exists else ""
         if refusal:
-            return refusal
+            return None, refusal
         if (plan.exists and plan.path not in self._created and plan.path not in self._written
                 and not self._held(plan)):
             try:
                 self._backup(plan)
             except OSError as exc:  # the user's state folder, not the project file: say which, and the way out
                 where = self.state_dir / "backups"
-                return (f"cannot back up {plan.display} ({why_backed_up(plan.path)}) to {where}: "
-                        f"{exc.strerror or exc}; nothing written (set XDG_STATE_HOME to a writable folder)")
+                return None, (f"cannot back up {plan.display} ({why_backed_up(plan.path)}) to {where}: "
+                              f"{exc.strerror or exc}; nothing written (set XDG_STATE_HOME to a writable folder)")
         try:
-            write_atomic(plan.path, plan.rendered(), unchanged=lambda: self._unchanged(plan))
-            self._written.add(plan.path)
-            if not plan.exists:
-                self._created.add(plan.path)
+            return stage(plan.path, plan.rendered(), unchanged=lambda: self._unchanged(plan)), ""
+        except OSError as exc:
+            self.unback(plan.path)
+            return None, f"cannot write {plan.display}: {exc.strerror or exc}"
+
+    def commit(self, plan: FileEdits, staged: Staged) -> str:
+        """Rename a staged write over the file; "" on success, else why the file is untouched."""
+        try:
+            staged.commit()
         except ChangedMeanwhile:
+            self.unback(plan.path)
             return f"{plan.display} changed while doctor was fixing it; nothing written"
         except OSError as exc:
+            self.unback(plan.path)
             return f"cannot write {plan.display}: {exc.strerror or exc}"
+        self._written.add(plan.path)
+        if not plan.exists:
+            self._created.add(plan.path)
         return ""
+
+    def unback(self, path: Path) -> None:
+        """Forget (and remove) this run's backup of a file it then did not write: the report lists
+        only the files changed, and a later round backs it up again if it writes it."""
+        if path in self._written:
+            return  # an earlier round wrote it: the copy holds the user's bytes
+        for entry in [e for e in self._backups if e[0] == path]:
+            self._backups.remove(entry)
+            with contextlib.suppress(OSError):
+                entry[1].unlink()
 
     @staticmethod
     def _unchanged(plan: FileEdits) -> bool:
