@@ -159,6 +159,13 @@ SHAPES = [
                             "        environment:\n          - A=b\n", True),
     ("dash-offset-0-mappings", "services:\n  backend:\n    volumes:\n    - type: bind\n      source: ./a\n"
                                "    environment:\n    - A=b\n", True),
+    ("double-quoted-environment", "services:\n  backend:\n    environment:\n      SMTP_HOST: \"mailpit\"\n"
+                                  "      SMTP_TLS: \"false\"  # dev\n", True),
+    ("single-quoted-environment", "services:\n  backend:\n    environment:\n      A: 'b'\n      C: ''\n", True),
+    ("quoted-environment-and-a-null", "services:\n  backend:\n    environment:\n      A: \"b\"\n      C:\n"
+                                      "    image: x\n", True),
+    ("double-quoted-items", "services:\n  backend:\n    environment:\n      - \"A=b\"\n      - \"C=${C:-}\"\n"
+                            "    volumes:\n      - \"./a:/a\"\n      - type: bind\n        source: ./b\n", True),
     ("anchor", BASE.replace("  backend:\n", "  backend: &backend\n"), False),
     ("alias-merge", "x-env: &env\n  A: 1\nservices:\n  backend:\n    environment:\n      <<: *env\n", False),
     ("flow-mapping", BASE.replace('      SMTP_HOST: mailpit\n      SMTP_PORT: "1025"\n', "      {SMTP_HOST: mailpit}\n")
@@ -304,3 +311,18 @@ def test_restore_lines_and_splice_keep_what_the_round_trip_rewrote() -> None:
     original = "services:\n  web:\n    ports: [a]  # one\n    image: x   # kept\n"
     assert splice(original, "services:\n    web:\n        ports: [b] # one\n        image: x # kept\n",
                   (2, 3), (2, 3), 4, 8) == "services:\n  web:\n    ports: [b]  # one\n    image: x   # kept\n"
+
+
+def test_an_added_value_is_quoted_as_its_siblings_are(tmp_path: Path) -> None:
+    """fastapi-template's dev override writes every backend value double-quoted (`SMTP_PORT: "1025"`):
+    leaked-host-port's POSTGRES_PORT joins them as `"5432"`, where it was `'5432'`, the one line of
+    the file in another style; both paths alike. Mixed siblings keep the round trip's choice."""
+    path = tmp_path / "compose.override.yml"
+    shutil.copy(REPO / "tests" / "replay" / "fastapi-template" / "compose.override.yml", path)
+    slow, fast, took = _both(path, "environment", {"backend": {"POSTGRES_PORT": "5432", "HOST": "db"}})
+    assert took and fast == slow and fast is not None
+    assert '      SMTP_TLS: "false"\n      POSTGRES_PORT: "5432"\n      HOST: "db"\n\n  mailpit:' in str(fast.new)
+    path.write_text(str(fast.new).replace('SMTP_TLS: "false"', "SMTP_TLS: false"))
+    slow, fast, took = _both(path, "environment", {"backend": {"SMTP_USER": "me", "SMTP_TIMEOUT": "5"}})
+    assert took and fast == slow and fast is not None
+    assert "      SMTP_USER: me\n      SMTP_TIMEOUT: '5'\n" in str(fast.new)

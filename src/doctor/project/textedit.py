@@ -109,6 +109,7 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
                     return None
                 block.quotes.add(body[2] if body[2:3] in ("'", '"') else "")
                 continue
+            block.quotes.add("")  # a mapping among the items: they are not all quoted alike
             column += 2  # a mapping in a list: its keys line up after the dash
             block = _Block(column, False, index)
             stack.append(block)
@@ -117,8 +118,11 @@ def _outline(lines: list[str], mapping: int, offset: int) -> _Block | None:
         block.keys.add(key)
         if _is_tail(rest):
             opener = (block, key, column)
+            block.quotes.add("")  # a null or a nested block: not a quoted scalar
         elif rest[0] != " " or _scalar_end(rest[1:]) is None:
             return None
+        else:
+            block.quotes.add(rest[1] if rest[1:2] in ("'", '"') else "")  # how a mapping's values are quoted
     return root if root.keys else None
 
 
@@ -354,28 +358,34 @@ def _new_entries(svc: dict[str, object], section: str, items: Mapping[str, str] 
 
 
 def _sibling_quote(block: _Block, section: str) -> str | None:
-    """The quote every item of a volumes list is written in (DefectDojo's `- './dojo:/app/dojo:z'`),
-    which project.yamledit's add_volume gives an added volume too; None when they differ or are plain."""
+    """The quote every volume or environment value of the block is written in (DefectDojo's
+    `- './dojo:/app/dojo:z'`, fastapi-template's `SMTP_PORT: "1025"`), which project.yamledit's
+    add_volume and add_environment give an added one too; None when they differ or are plain."""
     quotes = block.quotes
-    return next(iter(quotes)) if section == "volumes" and len(quotes) == 1 and "" not in quotes else None
+    return next(iter(quotes)) if section in ("volumes", "environment") and len(quotes) == 1 and "" not in quotes \
+        else None
+
+
+def _quoted(text: str, quote: str | None) -> str | None:
+    """`text` in the siblings' `quote`, where it needs no escape (the round trip's way with them is its own)."""
+    if quote is None or any(c in text for c in "'\\\""):
+        return None
+    return f"{quote}{text}{quote}" if emitted(text, double_quoted=True) is not None else None
 
 
 def _items(section: str, entries: list[Entry], seq: bool, column: int, quote: str | None = None) -> list[str] | None:
     """The entries as lines of a block at `column`: `- KEY=value` or `- volume` items, or `KEY: value`;
-    a volume in `quote` where its siblings are."""
+    in `quote` where its siblings are."""
     out: list[str] = []
     for key, value in entries:
         if seq:
-            if key is None and quote is not None:  # no escapes: the round trip's way with them is its own
-                kept = emitted(value, double_quoted=True) is not None and not any(c in value for c in "'\\\"")
-                text = f"{quote}{value}{quote}" if kept else None
-            else:
-                text = emitted(value if key is None else f"{key}={value}")
+            item = value if key is None else f"{key}={value}"
+            text = _quoted(item, quote) if quote is not None else emitted(item)
             line = None if text is None else f"{' ' * column}- {text}"
         elif key is None or not _is_key(key):
             line = None
         else:
-            text = emitted(value, double_quoted=not plain_safe(value))
+            text = _quoted(value, quote) if quote is not None else emitted(value, double_quoted=not plain_safe(value))
             line = None if text is None else f"{' ' * column}{key}: {text}"
         if line is None:
             return None

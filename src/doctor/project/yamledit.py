@@ -159,8 +159,9 @@ def add_environment(source: Source, service: str, variables: Mapping[str, str], 
 
     Keys already set are left as they are; with `interpolated`, one whose value is only what compose
     interpolates (`POSTGRES_PORT=${POSTGRES_PORT-5432}`: the host's .env value, mathesar's dev file) is set
-    to the new value instead. A list-style block gets `KEY=value` items, a mapping gets `KEY: "value"`,
-    matching what the file already uses.
+    to the new value instead. A list-style block gets `KEY=value` items, a mapping gets `KEY: value`,
+    matching what the file already uses, quoted as every value beside it is (else double-quoted where
+    a plain one would not read back as the same string).
     """
     text = read_text(source)
     yaml, root = _load(text)
@@ -174,17 +175,20 @@ def add_environment(source: Source, service: str, variables: Mapping[str, str], 
     changed = False
     if isinstance(env, CommentedSeq):
         present = {str(item).partition("=")[0]: at for at, item in enumerate(env)}
+        siblings = list(env)
         for key, value in variables.items():
             if key not in present:
-                env.append(f"{key}={value}")
+                env.append(_quoted_like(siblings, f"{key}={value}"))
                 changed = True
             elif interpolated and _only_interpolated(str(env[present[key]]).partition("=")[2]):
                 env[present[key]] = f"{key}={value}"
                 changed = True
     elif isinstance(env, CommentedMap):
+        siblings = list(env.values())
         for key, value in variables.items():
             if key not in env or (interpolated and _only_interpolated(str(env[key]))):
-                env[key] = value if plain_safe(value) else DoubleQuotedScalarString(value)
+                like = _quoted_like(siblings, value)
+                env[key] = like if like is not value or plain_safe(value) else DoubleQuotedScalarString(value)
                 changed = True
     else:
         raise YamlEditError(f"services.{service}.environment is neither a list nor a mapping")
@@ -221,6 +225,17 @@ def add_volume(source: Source, service: str, volume: str) -> str:
     else:
         volumes.append(volume)
     return _dump(yaml, root, text, added, (service, "volumes"))
+
+
+def _quoted_like(siblings: list[object], value: str) -> object:
+    """`value` quoted as every sibling is (fastapi-template's `SMTP_PORT: "1025"` gets `POSTGRES_PORT:
+    "5432"` beside it, not '5432'), where it needs no escape; else `value` itself."""
+    if any(c in value for c in "'\\\""):
+        return value
+    for quoted in (SingleQuotedScalarString, DoubleQuotedScalarString):
+        if siblings and all(isinstance(v, quoted) for v in siblings):
+            return quoted(value)
+    return value
 
 
 def add_extra_host(source: Source, service: str, entry: str) -> str:
