@@ -143,7 +143,18 @@ class HostVsContainer(Check):
         install: the advice is a plain `run --rm` where the entrypoint hands the command on (`exec "$@"`),
         else `docker compose up -d SERVICE` first, then `exec` (an install in the service's command, which
         `run SERVICE CMD` replaces, too); `doctor exec` does the same, starting the service before it
-        execs. Before a `run`, `doctor exec` says when the engine lacks the image: compose pulls it first
+        execs. Where the entrypoint script a `run` would start destroys data before it hands the command
+        on (django-on-docker's entrypoint.sh: `python manage.py flush --no-input`, then `exec "$@"`; also
+        `reset_db`, `flask db downgrade base`, Rails' `db:drop`/`db:reset`/`db:setup`/`db:schema:load`,
+        `prisma migrate reset`, `dropdb`, `DROP DATABASE`/`DROP SCHEMA`/`DROP TABLE`/`TRUNCATE` given to
+        psql or mysql, `rm` of a database file or data folder outside /tmp, `sequelize db:drop`, `knex
+        migrate:rollback --all`; never `migrate`, `collectstatic` or `rm -rf /tmp/...`), the advised `run`
+        adds `--entrypoint ''` and names that line (file:line, the command), as the advice to start it
+        first does. `doctor exec` then asks on a terminal (default no) to run past it with `--entrypoint
+        ''`, and without one runs nothing: one line naming the file:line and the two ways (`--entrypoint
+        ''`, or starting the service first, knowing its start does that), exit 1; an `exec` into a running
+        container skips the entrypoint and is not asked about. Before a `run`, `doctor exec` says when
+        the engine lacks the image: compose pulls it first
         (no `build:`; that fails without registry access), or builds it. A read-only bind of the
         command's folder is named (CTFd's
         `.:/opt/CTFd:ro`: what the command writes there, `pytest --cov-report=xml`, fails).
@@ -300,6 +311,8 @@ class HostVsContainer(Check):
         mounts = [f"{host}:{inside}" for host, inside in kept_out] + hidden
         argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli, mounts=mounts)
         replace = program_entrypoint(project, home.service)
+        # django-on-docker's entrypoint.sh flushes the database before `exec "$@"`: the advised `run` skips it
+        wipe = _start_wipe(project, home, verb, running, up_first, replace)
         # react-express-mysql's `nodemon --inspect-brk=0.0.0.0:9229`: it waits for a debugger the host
         # could not reach through a `run` that publishes nothing
         publish = tuple(int(p) for p in dict.fromkeys(_INSPECT.findall(command.text)))
@@ -307,8 +320,8 @@ class HostVsContainer(Check):
         published = server and service is not None and bool(service.ports)
         port = listening_port(command.text) if server and not published else None
         publish += (port,) if port is not None and port not in publish else ()
-        argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace, publish=publish,
-                            service_ports=published)
+        argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace or wipe is not None,
+                            publish=publish, service_ports=published)
         shown = _short(argv, verb)
         for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` (or `../x`) resolves
             relative = Path(os.path.relpath(host, project.root)).as_posix()
@@ -340,18 +353,24 @@ class HostVsContainer(Check):
             title += (f" (stop {home.service!r} first, `{project.compose_words()} stop {home.service}`, if it is up: "
                       "its ports are taken)")
         start = f"{project.compose_words()} up -d{' --force-recreate' if lacking else ''} {home.service}"
+        starts = "" if wipe is None else f"; its start runs the entrypoint, and {wipe}"
         if up_first and running is None:
             title += (f" (start it first, `{start}`, if it is not up: what it runs at start installs the packages "
-                      "the command needs, which a `run` would skip)")
+                      f"the command needs, which a `run` would skip{starts})")
         elif up_first and running is False:
             title = (f"start {home.service!r} first, `{start}` (what it runs at start installs the packages the "
-                     "command needs, which a `run` would skip), then " + title)
+                     f"command needs, which a `run` would skip{starts}), then " + title)
         elif running is None:
             run = "run --rm" if home.bound else "run --build --rm"
-            if replace or dispatching_entrypoint(project, home.service):
+            if wipe is not None:
+                title += (f" (use `{run} --entrypoint ''` instead of 'exec' if it is not up: a `run` starts the "
+                          f"entrypoint first, and {wipe})")
+            elif replace or dispatching_entrypoint(project, home.service):
                 title += f" (use `{run} --entrypoint ''` instead of 'exec' if it is not up)"
             else:
                 title += f" (use '{run}' instead of 'exec' if it is not up)"
+        elif verb == "run" and wipe is not None:
+            title += f" (`--entrypoint ''`: a `run` starts the entrypoint first, and {wipe})"
         if home.unusable is not None:
             version, pinned_by = home.unusable
             where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by
@@ -383,6 +402,20 @@ class HostVsContainer(Check):
                      "installs), then " + title)
         fix = Fix(title, Safety.ADVICE, command=tuple(argv))
         return self.finding(message, command.location, f"{home.service}:{command.text}", fix)
+
+
+def _start_wipe(project: Project, home: ServiceHome, verb: str, running: bool | None, up_first: bool,
+                replaced: bool) -> str | None:
+    """What the service's entrypoint script destroys before it hands the command on, said with its
+    file:line, where the advice starts that entrypoint: a `run` (advised, or where the service may be
+    down) that keeps it, or the `up` of a service whose start installs the packages."""
+    if not up_first and (replaced or (verb != "run" and running is not None)
+                         or dispatching_entrypoint(project, home.service)):
+        return None
+    from doctor.project.entrypoint_wipes import entrypoint_wipe
+
+    wipe = entrypoint_wipe(project, home.service)
+    return None if wipe is None else wipe.said(project)
 
 
 def _output_lost(command: Command, home: ServiceHome, cwd: Path) -> bool:

@@ -161,9 +161,11 @@ def test_a_test_runner_no_installed_requirements_file_lists_is_added_to_the_imag
     assert finding.fix is not None
     assert finding.fix.title == (
         "add 'pytest' to app/requirements.txt (or to a dev requirements file the image installs), then run it "
-        "as 'docker compose run --build --rm web pytest /usr/src/app'")
-    # the entrypoint script hands the command on (`exec "$@"`): it stays
-    assert typed(finding) == "docker compose run --build --rm web pytest /usr/src/app"
+        "as `docker compose run --build --rm --entrypoint '' web pytest /usr/src/app` (`--entrypoint ''`: a `run` "
+        "starts the entrypoint first, and app/entrypoint.sh:3 runs `python manage.py flush --no-input` (Django's "
+        "flush: deletes every row of the database))")
+    # the entrypoint script hands the command on (`exec "$@"`), but flushes the database first: it is skipped
+    assert typed(finding) == "docker compose run --build --rm --entrypoint '' web pytest /usr/src/app"
 
 
 def test_python_m_names_the_module_the_image_lacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,7 +236,10 @@ def test_a_dev_requirements_file_the_image_installs_has_the_tool(
     (project / "app" / "requirements-dev.txt").write_text("-r requirements.txt\npytest==7.4.4\n")
     [finding] = run(project, monkeypatch)
     assert "either" not in finding.message
-    assert typed(finding) == "docker compose run --rm web pytest /usr/src/app"
+    assert typed(finding) == "docker compose run --rm --entrypoint '' web pytest /usr/src/app"  # past the flush
+    (project / "app" / "entrypoint.sh").write_text('#!/bin/sh\npython manage.py migrate\nexec "$@"\n')
+    [finding] = run(project, monkeypatch)
+    assert typed(finding) == "docker compose run --rm web pytest /usr/src/app"  # an entrypoint that wipes nothing stays
 
 
 def test_a_tool_listed_for_development_alone_is_run_in_a_rebuilt_image(

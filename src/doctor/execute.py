@@ -177,6 +177,13 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
     if verb == "run" and service is not None and service.ports and serves(
             words, PackageScripts(project.commands, project.root), cwd):
         full.insert(_verb_at(full) + 1, "--service-ports")  # a server the host must reach, as preflight advises
+    from doctor.exec_wipe import DECLINED, past_wipe
+
+    # django-on-docker: what `run` (or the `up` first) starts before the command flushes the database
+    checked = past_wipe(full, _verb_at(full) if verb == "run" else None, up_first and running is False, project, home)
+    if checked is None:
+        return DECLINED
+    full = checked
     # a program of no known language goes where the code of this folder is: say that, not the packages
     why = _why(home) if words and tool_language(words[0], (home,)) is not None else (
         f"its code is in {home.service!r}" + ("" if shutil.which(words[0], path=project.options.env.get("PATH"))

@@ -728,7 +728,7 @@ def dispatching_entrypoint(project: Project, service: str) -> bool:
     (Buuntu/fastapi-react's `run.sh`: `case $1 in start) ...;; *) npm "$@"`) or a shell script that
     reads no argument (CTFd's `exec gunicorn ...`), so a command given to `run` must replace it
     (`--entrypoint ""`)."""
-    found = _entrypoint_script(project, service)
+    found = entrypoint_script(project, service)
     if found is None:
         return False
     from doctor.regular import read_text
@@ -744,9 +744,9 @@ def dispatching_entrypoint(project: Project, service: str) -> bool:
 
 
 # a line that runs the script's arguments as a command: `exec "$@"`, `exec gosu app "$@"`, a bare `"$@"`
-_RUNS_ARGUMENTS = lazy(r"""^\s*(?:exec\b.*\$\{?[@*]|["']?\$\{?[@*])""", re.MULTILINE)
+HANDS_ON = lazy(r"""^\s*(?:exec\b.*\$\{?[@*]|["']?\$\{?[@*])""", re.MULTILINE)
 # the script itself started again (`exec gosu $PUID "$BASH_SOURCE" "$@"`: mealie's entry.sh as its user)
-_ITSELF = lazy(r"\$\{?(?:0\b|BASH_SOURCE)")
+STARTS_ITSELF = lazy(r"\$\{?(?:0\b|BASH_SOURCE)")
 
 
 def _ends_in_a_fixed_program(text: str) -> bool:
@@ -754,14 +754,14 @@ def _ends_in_a_fixed_program(text: str) -> bool:
     and no line runs them as a command (but to start itself again): mealie's entry.sh re-execs
     itself through gosu with "$@", then ends in `exec python /app/mealie/main.py` whatever `run`
     hands it."""
-    if any(not _ITSELF.search(line[0]) for line in _RUNS_ARGUMENTS.finditer(text)):
+    if any(not STARTS_ITSELF.search(line[0]) for line in HANDS_ON.finditer(text)):
         return False
     last = next((line.strip() for line in reversed(text.splitlines())
                  if line.strip() and not line.strip().startswith("#")), "")
     return bool(last) and last.split(None, 1)[0] == "exec" and _READS_ARGUMENTS.search(last) is None
 
 
-def _entrypoint_script(project: Project, service: str) -> Path | None:
+def entrypoint_script(project: Project, service: str) -> Path | None:
     """The host file of the project script the service's entrypoint runs (`/app/run.sh` of
     `ENTRYPOINT ["/bin/bash", "/app/run.sh"]`), None when it runs none doctor can place."""
     svc = project.compose.services.get(service)
@@ -798,7 +798,7 @@ def entrypoint_branch(project: Project, service: str, arguments: Sequence[str]) 
     svc = project.compose.services.get(service)
     if not arguments or svc is None or svc.build is None or "://" in svc.build.context:
         return []
-    found = _entrypoint_script(project, service)
+    found = entrypoint_script(project, service)
     if found is None or not found.is_relative_to(os.path.normpath(svc.build.context)):
         return []
     from doctor.project.reading import read_regular_text
