@@ -10,6 +10,7 @@ make runs them); where they belong in different places, the advice is printed an
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,23 @@ def test_the_default_goal_is_makes(tmp_path: Path) -> None:
     (project_dir / "Makefile").write_text("%.txt: %.md\n\tpandoc $< -o $@\n\n" + MAKEFILE)
     plan = make_plan(project, [home], [], project_dir)
     assert plan is not None and plan.lines and plan.lines[-1].target == "ci"
+
+
+def test_what_doctor_exec_says_of_a_recipe_masks_its_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capfd: pytest.CaptureFixture[str]) -> None:
+    """doctor exec's own lines on stderr quote recipe lines and make's command line: a password there
+    (`mysql -uroot -pPASSWORD`, `make dbtest DB_PASSWORD=...`, a value the project's .env defines) is masked,
+    as in every report; the command's own output never passes through doctor."""
+    project_dir, env, _ = djangoproject(tmp_path)
+    makefile = project_dir / "Makefile"
+    makefile.write_text(makefile.read_text() + "\ndbtest:\n\tpython -m manage test\n"
+                        "\tmysql -uroot -pHq4Wz8Nm2Rt6 app\n\tpsql postgresql://app:$(DB_PASSWORD)@db/app\n")
+    (project_dir / ".env").write_text("API_TOKEN=Zq8Vw3Lx7Pk2Nj5R\n")
+    monkeypatch.chdir(project_dir)
+    project, host = load(project_dir, env)
+    assert execute(["make", "dbtest", "DB_PASSWORD=Tm4Gx9Qw2Zr7Kc5B", "TOKEN=Zq8Vw3Lx7Pk2Nj5R"], project, host) == 1
+    said = capfd.readouterr().err
+    assert "'make dbtest" in said and "Makefile:" in said  # the advice is there, its secrets are not
+    for secret in ("Hq4Wz8Nm2Rt6", "Tm4Gx9Qw2Zr7Kc5B", "Zq8Vw3Lx7Pk2Nj5R"):
+        assert secret not in said, said
+    assert type(sys.stderr).__name__ != "_RedactedStderr"  # the border ends with doctor exec

@@ -11,14 +11,16 @@ the choice is the host's, as preflight's; inside the service itself commands run
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO, cast
 
 from doctor.host import Host
 from doctor.project import Project
@@ -96,7 +98,42 @@ def _here(tool: str, project: Project) -> bool:
 
 
 def execute(argv: Sequence[str], project: Project, host: Host) -> int:
-    """Run `argv` where it belongs and return its exit code; say on stderr where it ran."""
+    """Run `argv` where it belongs and return its exit code; say on stderr where it ran.
+
+    What doctor itself says on stderr passes one border, the project's redactor: those lines quote
+    recipe lines, make's `NAME=value` words and entrypoint commands (`mysql -uroot -pHq4Wz8Nm2Rt6`,
+    `make test DB_PASSWORD=...`). The command's own output is its own: its process writes to the
+    terminal doctor was given, never through doctor."""
+    from doctor.app import redactor_for
+
+    with _redacted_stderr(lambda text: redactor_for(project).text(text)):
+        return _execute(argv, project, host)
+
+
+class _RedactedStderr:
+    """sys.stderr for doctor's own lines: each write masked, all else (isatty, fileno, flush) the stream's."""
+
+    def __init__(self, stream: TextIO, mask: Callable[[str], str]) -> None:
+        self._stream, self._mask = stream, mask
+
+    def write(self, text: str) -> int:
+        return self._stream.write(self._mask(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _redacted_stderr(mask: Callable[[str], str]) -> Iterator[None]:
+    stream = sys.stderr
+    sys.stderr = cast("TextIO", _RedactedStderr(stream, mask))
+    try:
+        yield
+    finally:
+        sys.stderr = stream
+
+
+def _execute(argv: Sequence[str], project: Project, host: Host) -> int:
     if not argv:
         print("doctor exec: no command given (usage: doctor exec -- CMD ...)", file=sys.stderr)
         return 2
