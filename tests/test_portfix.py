@@ -29,6 +29,7 @@ import doctor.host
 from doctor.engine import Registry
 from doctor.fix_report import FixStatus, render_fix_report
 from doctor.fixer import FixOptions, fix
+from doctor.host.engine import EngineConnection
 from doctor.host.facts import parse_compose_version
 from doctor.host.ports import ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Unavailable
@@ -67,6 +68,7 @@ class FakeHost:
     def __init__(self, env: Any = None, timeout: float = 2.0) -> None:
         self.env = env
         self.ports = self.ports_for_run
+        self.engine = EngineConnection(None, "no engine in these tests")  # no endpoint: a port is this machine's
 
 
 class BusyPorts(Check):

@@ -18,6 +18,7 @@ from .copied import copied_folders, folders_in, inside, live_code, loose_code, m
 from .docs_build import docs_build_of
 from .made_dirs import made_directories
 from .mounts_file import mounts_file, retitled
+from .remote_binds import remote_endpoint
 from .run_paths import unprovided_runs
 from .run_time import RunTimeReads
 
@@ -107,6 +108,12 @@ class MissingMount(Check):
         start), a plain data or log directory only info (often intended). After the first `up`,
         the empty directory docker made for a file-looking source mounted at a file-looking
         target (`./nginx.conf:/etc/nginx/nginx.conf`) is an error: the service gets a directory.
+        With a remote engine (DOCKER_HOST `tcp://` or `ssh://` to another machine, or a docker
+        context naming one) a bind source is a path of the engine's machine (compose sends the
+        absolute path it resolved here), so one missing here proves nothing there: it is info
+        saying the engine looks it up on its machine (a warning where create_host_path is false),
+        and the advice names that machine and the absolute path (`ssh HOST 'mkdir -p PATH'` for an
+        ssh:// engine); nothing is created here.
 
         An absolute path a service's entrypoint or command runs (compose's, else the image's) that
         falls in a tree the service has from the project (the folder above `./dojo:/app/dojo` is the
@@ -175,7 +182,7 @@ class MissingMount(Check):
         mitxonline's `.localstack/mounted`) it is advice: a `fix` making the output folders of services
         you may never start would change what other checks read. A folder outside the project (itself
         or through a symlink), one for a service that runs as another user, a file, a path above, or
-        a package manager's install are advice.
+        a package manager's install are advice; so is every folder of a remote engine's machine.
     """
 
     id = "missing-mount"
@@ -231,7 +238,7 @@ class MissingMount(Check):
                 title = retitled(project, title, override)
             fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
             yield self.finding(message, location, f"{','.join(names)}:{','.join(rels)}", fix)
-        yield from absent_sources(self, project, reads)
+        yield from absent_sources(self, project, reads, remote_endpoint(host))
         yield from unprovided_runs(self, project)
         yield from made_directories(self, model)
 

@@ -22,12 +22,14 @@ from doctor.project.reading import exists, names_nothing
 from doctor.project.types import Mount, Service
 
 from .copied import inside
+from .remote_binds import remote_judgement
 from .run_time import RunTimeReads
 from .start_copies import refilled
 from .written_user import unset_id_variables, written_user
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from doctor.host.endpoint import Endpoint
     from doctor.model import Check
 
 FILE_SUFFIXES = frozenset({
@@ -51,8 +53,10 @@ PROJECT_RELATIVE = lazy(r"^(\.{1,2}(/|$)|\$\{?PWD\}?(/|$))")
 ROOT_USERS = ("", "root", "0", "0:0", "root:root")
 
 
-def absent_sources(check: Check, project: Project, reads: RunTimeReads) -> Iterator[Finding]:
-    """One finding per missing bind source inside the project, naming every service that mounts it."""
+def absent_sources(check: Check, project: Project, reads: RunTimeReads,
+                   remote: Endpoint | None = None) -> Iterator[Finding]:
+    """One finding per missing bind source inside the project, naming every service that mounts it;
+    with a `remote` engine, one saying the path is its machine's (remote_binds.py)."""
     model = project.compose
     root = model.project_dir
     users: dict[Path, list[tuple[Service, Mount]]] = {}
@@ -73,7 +77,11 @@ def absent_sources(check: Check, project: Project, reads: RunTimeReads) -> Itera
         services = sorted({s.name for s, _ in uses})
         subject = f"{','.join(services)}:{rel}"
         location = uses[0][1].location
-        severity, message, fix = _judge(source, rel, uses, project.shown(source), project, reads)
+        if remote is not None:  # the path is looked up on the engine's machine: nothing here says more
+            file = _meant_file(source, uses, project)
+            severity, message, fix = remote_judgement(source, _shown(rel), uses, file, remote)
+        else:
+            severity, message, fix = _judge(source, rel, uses, project.shown(source), project, reads)
         yield check.finding(message, location, subject, fix, severity)
 
 

@@ -84,7 +84,8 @@ class PortCollision(Check):
         writes the new name on that line (asked: this checkout's stack gets volumes of its own), then
         moves those ports in the same run; a name from `-p`, the shell or a tracked `.env` stays advice.
         With a remote engine, or an engine socket mounted into doctor's container, local
-        binds prove nothing: only the engine's port bindings are compared (one info line).
+        binds prove nothing: only the engine's port bindings are compared (one info line), and
+        a remote engine's moved port is named that machine's, not this one's.
 
         Severity: A clash inside the project is an error when it happens whenever the project runs
         (one service publishes the port twice, or the services start together through

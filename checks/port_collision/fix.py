@@ -191,9 +191,9 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         override_route = _compose_edits(project, svc, mapping, new, version, partner, in_place=False)
         edits, where = untracked_edits(edits, override_route, new, variable)
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
-        where += f"; {', '.join(shared)} is tracked by git: this port is this machine's, keep it out of commits"
+        where += f"; {', '.join(shared)} is tracked by git: this port is {_whose_port(host)}, keep it out of commits"
     elif not within and (made := _new_unignored(edits)):  # a new override: `git add -A` would commit it
-        exclude = f"add {made} to .git/info/exclude: this port is this machine's, keep it out of commits"
+        exclude = f"add {made} to .git/info/exclude: this port is {_whose_port(host)}, keep it out of commits"
     manual: list[str] = []  # what the developer still does: named after the edits, never as if applied
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
         edits, where, manual = _follow(project, host, edits, where, old, new, svc)
@@ -215,6 +215,17 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     if partner is not None:
         _PAIRS.setdefault(project, {})[pair_key] = move
     return move
+
+
+def _whose_port(host: Host) -> str:
+    """Whose the moved port is: this machine's, or, with a remote engine (which publishes it on its own
+    machine: live.py compares only its bindings), that machine's, named as DOCKER_HOST or the context does."""
+    endpoint = host.engine.endpoint  # read from DOCKER_HOST or the context: nothing connects
+    if endpoint is None or endpoint.is_local:
+        return "this machine's"
+    from urllib.parse import urlsplit
+
+    return f"{urlsplit(endpoint.url).hostname or endpoint.url}'s (the remote engine's machine)"
 
 
 def with_alternatives(project: Project, move: Fix, service: str, mapping: PortMapping) -> Fix:

@@ -24,6 +24,7 @@ from .fix import (
     _sole_writer,
 )
 from .places import Row, _by_bind_mount, _from_root, _Places
+from .remap import Remap, remapped_as_you, userns_remap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,7 +87,11 @@ class RootOwnedFiles(Check):
         With a rootless engine (container root is you), the strays are files of your subuid
         range (/etc/subuid): a container's non-root user wrote them. So with Docker Desktop for
         Linux, whose file sharing maps uids the same way (container uid 1000 writes as 100999;
-        not on WSL2, where the distro's files are shared as they are). On macOS (Docker Desktop,
+        not on WSL2, where the distro's files are shared as they are). Under a daemon started with
+        `userns-remap` (its /info SecurityOptions `name=userns`) container uid N writes as the remap
+        range's first uid + N (dockremap's 100000 + N; the range from its DockerRootDir,
+        `/var/lib/docker/100000.100000`): strays of that range are a container's, judged by the uid
+        inside (container root's files, a database's own 999). On macOS (Docker Desktop,
         OrbStack, Colima) the VM's file sharing writes bind-mount files as you, so the check
         does not scan and says so in one line. A folder unchanged since the last walk (same
         inode, mtime and ctime) is not listed again: its known strays and subfolders are looked
@@ -153,7 +158,11 @@ class RootOwnedFiles(Check):
         new one goes in its place, at its line. Only the listed paths
         are touched, never an excluded one. With a rootless engine (or Docker Desktop for Linux)
         the chown runs through the engine to 0:0 inside its user namespace, which is you outside
-        (or `podman unshare chown`; as root on Docker Desktop).
+        (or `podman unshare chown`; as root on Docker Desktop). Under a userns-remap, root inside
+        a container is the range's first uid, with no right over your files, and uid 1000 inside is
+        101000 here: the chown through the engine runs with `--userns=host` (that container
+        outside the remap), and `user: "${UID}:${GID}"` alone would write as 101000, so the advice
+        adds `userns_mode: "host"` to the service (which then runs without the remap's isolation).
 
     Fix safety
         Unsafe: it changes owners and may need sudo or the engine, so it runs only with `--yes`
@@ -192,15 +201,22 @@ class RootOwnedFiles(Check):
         # `.data` over `.data/mysql`: a chown -R of the first must not take the second's (the db's own)
         below = sorted(os.path.normpath(os.path.join(folder, top)) for top in groups)
         subuids = _rootless_subuids(host, expected) if groups else ()
+        # a rootful daemon with userns-remap: its containers' strays are uids of the remap's range
+        remap = userns_remap(host, {row[1] for rows in groups.values() for row in rows}) if (
+            groups and not subuids) else None
         for top, rows in sorted(groups.items()):
             yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected,
-                              held.get(top), below)
+                              held.get(top), below, remap)
 
     def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
                rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool,
-               holder: str | None, groups: list[str]) -> Finding:
+               holder: str | None, groups: list[str], remap: Remap | None = None) -> Finding:
         base = str(scan.root)
         within = os.path.normpath(os.path.join(folder, top))
+        # under a userns-remap, each stray as the container uid that wrote it: judged from here on as a
+        # rootful engine's (root's files, a server's own data, a Dockerfile's user), said as the remap's
+        remapped = remap.translated(rows) if remap is not None else None
+        rows = remapped if remapped is not None else rows
         # CTFd's `.data/CTFd`: the folder docker made (root's), and the uploads `ctfd` (USER 1001)
         # keeps as its own user: the first is a stray, the second by design and never chowned
         designed: list[Row] = []
@@ -224,6 +240,9 @@ class RootOwnedFiles(Check):
             # a rootless engine maps container root to you and container uid N to subuid first+N-1
             shown_uids = ", ".join(str(n + 1) for n in sorted(set(mapped))[:3])
             who = f"container uid {shown_uids} of {_mapper(host)} (your subuid range)"
+        elif remapped is not None and remap is not None:
+            shown_uids = ", ".join(map(str, owners[:3]))
+            who = f"container uid {shown_uids} of the engine's userns-remap (uids from {remap.first})"
         above = top.rpartition("/")[2] == ".."  # a parent of the project folder: its own entries only
         within_path = Path(within)
         where = "the project folder" if top == "." else repr(project.shown(within_path))
@@ -287,6 +306,8 @@ class RootOwnedFiles(Check):
                                 Severity.INFO)
         if kept is not None and service is not None:  # linkwarden's ./pgdata: the database's own user keeps its data
             as_you = _run_as_you(project, expected, repr(service), [project.services[service]])
+            if remap is not None:
+                as_you = remapped_as_you(remap, expected, repr(service), as_you)
             title = (f"expected while {service!r} runs as its own user; to own it yourself, chown it to "
                      f"{expected.uid}:{expected.gid}, {as_you}")
             return self.finding(f"{message}; {kept}", Location(within_path), f"owner:{top}",
@@ -312,7 +333,7 @@ class RootOwnedFiles(Check):
             advice = "; ".join(build_as_you(project, project.services[n], made[n], expected.uid, expected.gid)
                                for n in (service, *also))
         fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure, also=also,
-                   none_root=none_root, advice=advice)
+                   none_root=none_root, advice=advice, remap=remap)
         return self.finding(message + aside, Location(within_path), f"owner:{top}", fix)
 
 

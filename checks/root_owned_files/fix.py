@@ -18,6 +18,7 @@ from doctor.project import Project
 from doctor.project.types import Service
 
 from .places import Row, _rel
+from .remap import Remap, remapped_as_you
 
 MAX_OPERANDS = 20
 
@@ -55,7 +56,7 @@ def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool,
 
 def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
          service: str | None, root: str, rootless: bool = False, sure: bool = True, also: Sequence[str] = (),
-         none_root: bool | str = False, advice: str | None = None) -> Fix:
+         none_root: bool | str = False, advice: str | None = None, remap: Remap | None = None) -> Fix:
     """The chown of a group back to `expected`, and the `user:` that keeps `service` from writing
     there again: said as a fact when `sure` (the service alone mounts every stray), else as a
     condition naming it and the `also` services that could as well have written there, since the
@@ -63,7 +64,9 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     mounts the group runs as a user already (or, a text saying so, mounts it read-only), so no
     `user:` is advised and the title says so. `advice`: how to keep `service` from writing there
     again, when it is not to run as you (its Dockerfile's user built with your ids). A service that
-    runs as you already (its `user:`, or the ids its entrypoint drops root to) gets the chown alone."""
+    runs as you already (its `user:`, or the ids its entrypoint drops root to) gets the chown alone;
+    not under a userns-remap (`remap`), where your uid inside is first+uid here: there the advice
+    adds `userns_mode: "host"`, and the chown through the engine leaves the remap (remap.py)."""
     from .dropped import drops_to_you
 
     recursive, paths = operands
@@ -74,12 +77,13 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     if service and not rootless and advice is None and (svc := project.services.get(service)) is not None \
             and not svc.user and _image_user(project, svc):
         service = None  # robotoff's `USER off`: the service already runs as a user; root came from elsewhere
-    if service and not rootless and (svc := project.services.get(service)) is not None and svc.user and \
+    if service and not rootless and remap is None and (svc := project.services.get(service)) is not None and \
+            svc.user and \
             svc.user.strip().strip("'\"") in (str(expected.uid), owner):
         # shlink's mariadb, `user: 1000:1000` (you): it runs as you already; another run left these
         # (its CI file's `user: '0'`), so only the chown is to do
         service, then = None, f" ({service!r} runs as {owner} already: another run or user wrote them)"
-    if service and not rootless and advice is None and not also and (
+    if service and not rootless and remap is None and advice is None and not also and (
             dropped := drops_to_you(project, expected, service)):
         # photoprism's `PHOTOPRISM_UID: ${UID:-1000}` when you are 1000: its entrypoint drops root to you
         # already; an exec (the image's root, no entrypoint) or the host's sudo wrote them
@@ -90,6 +94,8 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
         # rootless: container root is you, so a chown to 0:0 inside the engine's user namespace gives them back
         how = (f"run {who} as root inside, which is you" if rootless else advice if advice is not None
                else _run_as_you(project, expected, who, [project.services[n] for n in (service, *also)]))
+        if remap is not None and not rootless:
+            how = remapped_as_you(remap, expected, who, how)
         writers = [repr(n) for n in (service, *also)]
         # every service that could have written there: one left out would keep writing as root
         # (treeherder's pulse-task-push, the fourth service mounting `.:/app`)
@@ -121,9 +127,14 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     if image is None:
         return Fix(f"as root: chown {flags} {owner} -- {_pasteable(paths)}{then}", Safety.ADVICE)
     inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
-    command = ("docker", "run", "--rm", "--user", "0:0", "--entrypoint", "chown", "-v", f"{root}:/w", image,
-               flags, owner, *inside)
-    return Fix(f"chown {shown} to {owner} through the docker engine{then}", Safety.UNSAFE, command=command)
+    # under a userns-remap, root in a container is the range's first uid (100000), with no right over
+    # your files, and a chown to your uid inside lands as first+uid (101000, verified on dockerd 20.10):
+    # `--userns=host` runs this one container outside the remap, where root is root and uid is uid
+    outside = ("--userns=host",) if remap is not None else ()
+    command = ("docker", "run", "--rm", *outside, "--user", "0:0", "--entrypoint", "chown", "-v", f"{root}:/w",
+               image, flags, owner, *inside)
+    through = "the docker engine, outside its userns-remap" if remap is not None else "the docker engine"
+    return Fix(f"chown {shown} to {owner} through {through}{then}", Safety.UNSAFE, command=command)
 
 
 def _run_as_you(project: Project, expected: Owner, who: str, services: Sequence[Service] = ()) -> str:
