@@ -57,7 +57,12 @@ class RootOwnedFiles(Check):
         .git (a ZIP or tarball download: IntelOwl's `docker/compose.yml` mounting `../`) widens
         only to a bind source holding the project folder, never past the checkout's top (the
         nearest folder up to three above holding `.github`, `.gitattributes` or `.gitmodules`,
-        else a `.gitignore`; with none, three above at most) nor to the home folder. A linked
+        else a `.gitignore`; with none, three above at most) nor to the home folder. A bind
+        source that cannot hold the project's own data never widens it: `/`, a system folder
+        (`/tmp`, `/var`, `/var/lib`, `/usr`, `/opt`, `/srv`, `/mnt`, `/home`, ...) or anything in
+        `/proc`, `/sys`, `/dev`, `/run`, `/var/run` or `/etc`, the home folder or a folder above it
+        (appwrite's `/tmp:/tmp`: root's files in /tmp are the system's), nor is a work tree whose
+        top is one of those taken; a project folder in /tmp is still scanned itself. A linked
         worktree's or submodule's `.git` file is checked itself, not followed. Symlinks are
         checked themselves and never followed, so a link out of the repo reports nothing outside
         it. Grouped by top folder (`../src` for one beside the project folder), or by the service whose
@@ -156,7 +161,9 @@ class RootOwnedFiles(Check):
         builds that user with your ids (a build arg for useradd's -u, given in `build: args:`).
         Where a service already sets `user:` (peeringdb's `user: "0:0"`), the advice says the
         new one goes in its place, at its line. Only the listed paths
-        are touched, never an excluded one. With a rootless engine (or Docker Desktop for Linux)
+        are touched, never an excluded one (doctor.yaml's `exclude`, read from the project folder
+        as compose writes paths: `./data`, `data/` and `/data` are the name `data` anywhere,
+        `./backend/./cache` the path `backend/cache`). With a rootless engine (or Docker Desktop for Linux)
         the chown runs through the engine to 0:0 inside its user namespace, which is you outside
         (or `podman unshare chown`; as root on Docker Desktop). Under a userns-remap, root inside
         a container is the range's first uid, with no right over your files, and uid 1000 inside is

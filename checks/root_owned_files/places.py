@@ -8,6 +8,8 @@ import os
 import posixpath
 from collections.abc import Sequence
 
+from doctor.host.owner_walk import exclude_pattern
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
@@ -42,11 +44,13 @@ class _Places:
 
 def _from_root(patterns: Sequence[str], folder: str, root: str) -> tuple[str, ...]:
     """Exclude patterns written relative to the project folder, made relative to the scan root:
-    a pattern with a slash is a path (`data/pg`); one without, a name anywhere (as exclusion() reads them)."""
+    a pattern with a slash is a path (`data/pg`); one without, a name anywhere (as exclusion() reads them,
+    `./data` as `data`: exclude_pattern)."""
+    plain = [exclude_pattern(p) for p in patterns]
     prefix = os.path.relpath(folder, root)
     if prefix == ".":
-        return tuple(patterns)
-    return tuple(posixpath.normpath(f"{prefix}/{p.strip('/')}") if "/" in p.strip("/") else p for p in patterns)
+        return tuple(plain)
+    return tuple(posixpath.normpath(f"{prefix}/{p}") if "/" in p else p for p in plain)
 
 
 def _shown(path: str, folder: str) -> str:

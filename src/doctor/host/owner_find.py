@@ -41,7 +41,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from doctor.host.owner_walk import fnmatch_globs, stamp_of
+from doctor.host.owner_walk import exclude_pattern, fnmatch_globs, stamp_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def expression(root: str, patterns: Sequence[str], uid: int) -> list[str] | None
         return None
     prefix = re.sub(r"([*?[\\])", r"\\\1", root.rstrip("/")) + "/"
     tests: list[str] = []
-    for pattern in (p.strip("/") for p in patterns):
+    for pattern in map(exclude_pattern, patterns):
         tests += [*(("-o",) if tests else ()), *(("-path", prefix + pattern) if "/" in pattern else ("-name", pattern))]
     excluded = ["(", *tests, ")", "-printf", r"X%d %p\0", "-prune", "-o"] if tests else []
     # -noleaf: no guess from a folder's link count (wrong on btrfs, 9p, some FUSE file systems)

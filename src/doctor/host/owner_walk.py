@@ -55,6 +55,13 @@ _DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOL
               | getattr(os, "O_CLOEXEC", 0))
 
 
+def exclude_pattern(pattern: str) -> str:
+    """An exclude pattern as every walk matches it: without the slashes around it, doubled slashes
+    or `.` steps, since a compose file writes the project's data folder `./data`: `./data`,
+    `data/` and `/data` are `data` (a name anywhere), `./backend/./x` the path `backend/x`."""
+    return "/".join(part for part in pattern.split("/") if part not in ("", "."))
+
+
 def exclusion(patterns: Sequence[str]) -> Callable[[str], object] | None:
     """A test of project-relative posix paths against exclude patterns; None when there are none.
 
@@ -63,7 +70,7 @@ def exclusion(patterns: Sequence[str]) -> Callable[[str], object] | None:
     test runs once per entry of the walk.
     """
     alternatives = []
-    for pattern in (p.strip("/") for p in patterns):
+    for pattern in map(exclude_pattern, patterns):
         if "/" in pattern:
             alternatives += [fnmatch.translate(pattern), re.escape(pattern + "/")]
         else:  # the glob must cover the last name whole (its `*` would cross a slash)
@@ -81,7 +88,7 @@ def fnmatch_globs(patterns: Sequence[str]) -> tuple[list[str], list[str]] | None
     and Python's differ there), an empty pattern, one a command line cannot carry."""
     names: list[str] = []
     paths: list[str] = []
-    for pattern in (p.strip("/") for p in patterns):
+    for pattern in map(exclude_pattern, patterns):
         if not pattern or _UNSAFE_GLOB.search(pattern) or "\0" in pattern:
             return None
         try:

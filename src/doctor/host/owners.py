@@ -7,7 +7,8 @@ can then neither edit nor delete. The walk itself is doctor.host.owner_walk.
 The scan covers the project folder, widened within its git work tree to the bind sources outside
 it (a compose file in `.devcontainer/` mounts `..`: the container writes the whole checkout,
 .git included), or without a .git (a downloaded archive) to a bind source holding it, within
-the checkout's top: `scan_scope`.
+the checkout's top; never to a system folder, the home folder or above (`not_project_data`):
+`scan_scope`.
 
 `python -m doctor.host.owners TREE UID` prints the paths not owned by UID (as `find TREE ! -uid
 UID` does, with no cache: every folder is listed); benchmarks/owners.sh compares the two. A
@@ -69,8 +70,11 @@ def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = ()
 
     The work tree is found as git finds it, by the nearest `.git` upwards (a folder, or a file
     naming the git dir of a linked worktree or submodule), read from the files, no git process.
-    A work tree whose top is `/` or the home folder (a dotfiles repository) is not taken: it
-    holds far more than the project, so the scan keeps to the project folder.
+    A work tree whose top is `/`, a system folder or the home folder or above (a dotfiles
+    repository) is not taken: it holds far more than the project, so the scan keeps to the project
+    folder. Nor does a bind source widen the scan that cannot hold the project's data
+    (not_project_data: appwrite's `/tmp:/tmp`, a docker socket in /var/run, /etc/localtime, the
+    home folder), nor one sharing only such a folder with the project.
 
     A checkout without its .git (a downloaded ZIP or tarball: IntelOwl's docker/compose.yml
     mounting `../`) has no work tree to hold the scan: there it widens only to a bind source
@@ -80,11 +84,12 @@ def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = ()
     """
     real = Path(os.path.realpath(folder))
     home = env.get("HOME", "")
-    # a work tree's top is never / nor HOME (below): a bind sharing no deeper folder with the
-    # project (/var/run/docker.sock) cannot widen the scan
-    shallow = {os.sep, os.path.realpath(home) if home else os.sep}
+    # a work tree's top is never a system folder nor HOME (below): a bind sharing no deeper folder
+    # with the project (/var/run/docker.sock) cannot widen the scan, nor can a bind of a system
+    # folder (appwrite's `/tmp:/tmp`) or of the home folder or above, which hold no project's data
     beside = [Path(source) for source in map(os.path.realpath, sources)
-              if not Path(source).is_relative_to(real) and os.path.commonpath([source, str(real)]) not in shallow]
+              if not Path(source).is_relative_to(real) and not not_project_data(source, home)
+              and not not_project_data(os.path.commonpath([source, str(real)]), home)]
     if not beside:  # the usual project: every bind inside it (no git work tree to look for)
         return real
     from doctor.project.gitrepo import find_repo  # here: ~7 ms to import, for a project with a bind beside it
@@ -93,9 +98,7 @@ def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = ()
     if repo is None:
         # a bind of a folder holding the project (`../`), within the checkout's top: the
         # container writes the project folder and all beside it there
-        homes = [Path(os.path.realpath(home))] if home else []
-        holding = [source for source in beside
-                   if real.is_relative_to(source) and not any(h.is_relative_to(source) for h in homes)]
+        holding = [source for source in beside if real.is_relative_to(source)]
         found = archive_top(real) if holding and archive_top is not None else None
         top = Path(os.path.realpath(found)) if found is not None else None
         within = [source for source in holding if top is not None and source.is_relative_to(top)]
@@ -103,10 +106,30 @@ def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = ()
     if repo.top == real:
         return real
     top = Path(os.path.realpath(repo.top))
-    if top == Path(top.anchor) or (home and top == Path(os.path.realpath(home))) or not real.is_relative_to(top):
+    if not_project_data(str(top), home) or not real.is_relative_to(top):
         return real
     outside = [str(source) for source in beside if source.is_relative_to(top)]
     return Path(os.path.commonpath([str(real), *outside])) if outside else real
+
+
+# the folders a container shares with the host by design (appwrite's `/tmp:/tmp`, a docker socket's
+# /var/run), whose root-owned files are normal: a bind of one is never the project's data
+SYSTEM_FOLDERS = frozenset({
+    "/", "/bin", "/boot", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/nix", "/opt", "/private",
+    "/private/tmp", "/private/var", "/root", "/sbin", "/snap", "/srv", "/tmp", "/Users", "/usr", "/usr/local",
+    "/usr/share", "/var", "/var/cache", "/var/lib", "/var/lib/docker", "/var/log", "/var/tmp", "/Volumes",
+})
+# ... and the trees below which nothing is (a bind of /dev/shm, /sys/fs/cgroup or /etc/localtime)
+SYSTEM_TREES = ("/dev", "/etc", "/proc", "/run", "/sys", "/var/run")
+
+
+def not_project_data(path: str, home: str) -> bool:
+    """Whether a bind source or work tree top `path` (a real path) cannot hold a project's own data,
+    so that root-owned-files never widens its scan to it: a system folder (SYSTEM_FOLDERS) or one
+    in a system tree (SYSTEM_TREES), or the home folder `home` or a folder above it."""
+    if path in SYSTEM_FOLDERS or any(path == tree or path.startswith(tree + "/") for tree in SYSTEM_TREES):
+        return True
+    return bool(home) and Path(os.path.realpath(home)).is_relative_to(path)
 
 
 class StderrProgress:
