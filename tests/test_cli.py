@@ -182,8 +182,32 @@ def test_json_contract() -> None:
 def test_fail_on_warning_and_ignore() -> None:
     selected = ("--select", "env-drift", "examples/broken-stack")
     assert doctor("preflight", "--fail-on", "info", *selected).returncode == 1
-    ignored = doctor("preflight", "--ignore", "env-drift", "--select", "env-drift", "examples/broken-stack")
-    assert ignored.returncode == 0
+    ignored = doctor("preflight", "--ignore", "env-drift", "--select", "env-drift,compose-version",
+                     "examples/broken-stack")
+    assert ignored.returncode == 0, ignored.stdout + ignored.stderr
+    assert "env-drift" not in ignored.stdout and "compose-version" in ignored.stdout
+
+
+@pytest.mark.parametrize("args", [("--select", "env-drift", "--ignore", "env-drift"),
+                                  ("--select", "env-drift,path-gap", "--ignore", "path-gap,env-drift"),
+                                  ("--ignore", ",".join(CHECK_IDS))])
+def test_an_ignore_that_removes_every_check_is_a_usage_error(args: tuple[str, ...]) -> None:
+    """A run of no check printed `0 checks ()` and exited 0: a gate that ran nothing passed."""
+    done = doctor("preflight", *args, "examples/broken-stack")
+    assert (done.returncode, done.stdout) == (2, ""), done.stdout + done.stderr
+    chose = " --select chose" if "--select" in args else ""
+    assert done.stderr == f"doctor: nothing to run: --ignore removes every check{chose}\n"
+
+
+def test_a_config_file_whose_ignore_removes_every_check_is_named_at_its_lines(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "clean-stack", tmp_path / "stack")
+    (tmp_path / "stack" / "doctor.yaml").write_text("select: [env-drift]\nignore: [env-drift]\n")
+    done = doctor("preflight", str(tmp_path / "stack"))
+    assert done.returncode == 2
+    assert done.stderr == ("doctor: nothing to run: ignore (doctor.yaml:2) removes every check select (doctor.yaml:1) "
+                           "chose\n")
+    done = doctor("preflight", "--select", "env-drift", "--ignore", "path-gap", str(tmp_path / "stack"))
+    assert done.returncode == 0, done.stdout + done.stderr  # the flags over the file: env-drift runs
 
 
 def _secrets_of_broken_stack() -> list[str]:

@@ -156,6 +156,11 @@ def test_select_and_ignore_validate_ids() -> None:
     assert [c.id for c in chosen] == ["env-drift"]
     with pytest.raises(ValueError, match="unknown check id"):
         select_checks(registry, ("no-such-check",), ())
+    # a run of no check would pass having looked at nothing
+    with pytest.raises(ValueError, match=r"^nothing to run: ignore removes every check select chose$"):
+        select_checks(registry, ("env-drift", "path-gap"), ("path-gap", "env-drift"))
+    with pytest.raises(ValueError, match=r"^nothing to run: ignore removes every check$"):
+        select_checks(registry, (), tuple(registry.ids))
 
 
 def test_checks_waiting_on_a_probe_run_last_the_slowest_probe_last(tmp_path: Path,

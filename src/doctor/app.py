@@ -169,14 +169,19 @@ def run_preflight(opts: PreflightOptions, use_baseline: bool = True,
     start_early(opts.env, opts.path, opts.select, opts.ignore)  # overlaps the imports and the project load
     # no cache lands in the project, even when the run stops on its configuration (before the model)
     keep_out(opts.path if opts.path.is_dir() else opts.path.parent)
-    from doctor.config import BASELINE_FILE
+    from doctor.config import BASELINE_FILE, ConfigError
     from doctor.engine import Run, RunOptions, entry_points, load_registry
     from doctor.engine import preflight as run
     from doctor.project import Project
 
     # the ids first (read once, no import), then only the checks this run selects are imported
     points = list(entry_points())
-    config = load_effective_config(opts, known={ep.name for ep in points})
+    known = {ep.name for ep in points}
+    config = load_effective_config(opts, known=known)
+    try:
+        config.check_runs_some(known)  # `--select X --ignore X`: a run of nothing must not pass
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
     chosen, skipped = set(config.select.value), set(config.ignore.value)
     registry = load_registry(wanted=lambda name: (not chosen or name in chosen) and name not in skipped,
                              points=points, defer=True)  # each check imported where it runs (doctor.forked)

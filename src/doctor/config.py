@@ -194,6 +194,20 @@ class Config:
                 )
 
 
+    def check_runs_some(self, known: Collection[str]) -> None:
+        """Raise ConfigError when `ignore` removes every check `select` chose (or every check, without
+        a `select`): a run of no check would pass, exit 0, having looked at nothing."""
+        if set(self.select.value or known) - set(self.ignore.value):
+            return
+        chose = f"every check {_said('select', self.select.origin)} chose" if self.select.value else "every check"
+        raise ConfigError(f"nothing to run: {_said('ignore', self.ignore.origin)} removes {chose}")
+
+
+def _said(key: str, origin: Origin) -> str:
+    """Where a setting was said, as the user wrote it: `--ignore`, or `ignore (doctor.yaml:3)`."""
+    return f"--{key}" if origin == FLAG else f"{key} ({origin})"
+
+
 def config_dir(start: Path) -> Path:
     """Where the configuration of a run from folder `start` lives: the nearest folder, from `start`
     upwards, that holds doctor.yaml or a pyproject.toml with [tool.doctor], stopping at the first

@@ -197,13 +197,17 @@ class Report:
 
 
 def select_checks(registry: Registry, select: Sequence[str], ignore: Sequence[str]) -> list[type[Check]]:
-    """The checks to run, in id order; unknown ids are a usage error (ValueError)."""
+    """The checks to run, in id order; unknown ids, or an `ignore` that removes every check, are a
+    usage error (ValueError): a run of no check would pass having looked at nothing."""
     known = registry.ids
     unknown = sorted({*select, *ignore} - known)
     if unknown:
         raise ValueError(f"unknown check id(s): {', '.join(unknown)} (see 'doctor list')")
     chosen = [c for name, c in sorted(registry.checks.items()) if not select or name in select]
-    return [c for c in chosen if c.id not in ignore]
+    left = [c for c in chosen if c.id not in ignore]
+    if chosen and not left:
+        raise ValueError(f"nothing to run: ignore removes every check {'select chose' if select else ''}".rstrip())
+    return left
 
 
 # what each project-only check typically takes, in ms (a warm run, one process, medians over
