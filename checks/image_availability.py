@@ -64,11 +64,13 @@ class ImageAvailability(Check):
         compose build`) and then starts a service whose local image (a `:ci`/`:test` tag, the tag it
         builds for the others, one only another service builds, or another tag of an image the job
         builds: `docker build -t app:ci`, then `image: app:latest`) no step of the job builds:
-        compose then tries to pull it. A start counts where it runs this project: in its folder (the
-        top, a `working-directory:`, `cd docker`) or with exactly its files (`-f
-        docker/compose.yaml`). Jobs that load or pull images, name other compose files, change
-        directory in a way the text does not tell (`cd "$DIR"`, a checkout `path:`), or set a
-        variable the compose files interpolate are not judged.
+        compose then tries to pull it. Docker's default tag `latest` is the job's own only on a
+        name no registry publishes: after `docker build -t adventurelog-smoke`, AdventureLog's
+        `ghcr.io/seanmorley15/adventurelog:latest` (or `redis`) is pulled as usual. A start counts
+        where it runs this project: in its folder (the top, a `working-directory:`, `cd docker`) or
+        with exactly its files (`-f docker/compose.yaml`). Jobs that load or pull images, name
+        other compose files, change directory in a way the text does not tell (`cd "$DIR"`, a
+        checkout `path:`), or set a variable the compose files interpolate are not judged.
 
     Why it matters
         A pull fails offline, behind a proxy, or in CI before the job has built the image
@@ -141,6 +143,9 @@ class ImageAvailability(Check):
             if job.unknown or starts is None or any("$" in t for t in job.built) or not (built or any(
                     s.verb.startswith("build") for s in starts)):
                 continue
+            # the tags the job gives its builds (`:ci` for all of them); `latest` is no choice but
+            # docker's default: AdventureLog's `docker build -t adventurelog-smoke` made every published
+            # `:latest` (`ghcr.io/seanmorley15/adventurelog:latest`, `redis`) look like a CI-only tag
             tags = {t.rsplit(":", 1)[1] for t in built}
             # repository -> (tag as written, line) of what the job's own build steps make
             repositories = {_canonical(t).rsplit(":", 1)[0]: (t, n) for t, n in
@@ -162,7 +167,8 @@ class ImageAvailability(Check):
                     # the job built this repository under another tag: the project's own image, never
                     # a published one (a bare `app` is no Docker Hub official image because of it)
                     other = repositories.get(repository) if "@" not in image else None
-                    local = _local_tag(image, tag) or tag in tags or _canonical(image) in builders
+                    named = tag in tags and (tag != "latest" or not _published(image))
+                    local = _local_tag(image, tag) or named or _canonical(image) in builders
                     if other is None and not local:
                         continue  # a published tag: the pull works
                     reported.add(name)

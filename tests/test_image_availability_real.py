@@ -62,10 +62,14 @@ ANOTHER_TAG = ("CI job 'e2e' builds '{built}' (line 7), 'app' needs '{image}': "
     ("app:latest", "      - run: docker build -t app:ci -t app:latest .\n      - run: docker compose up -d\n", []),
     ("app:ci", "      - run: docker build -t app:ci .\n      - run: docker compose up -d\n", []),
     ("redis:7", "      - run: docker build -t app:ci .\n      - run: docker compose up -d\n", []),
+    # `latest` is docker's default tag, not one the job chose for its images: a published image is pulled
+    ("redis", "      - run: docker build -t app .\n      - run: docker compose up -d\n", []),
+    ("ghcr.io/acme/shop:latest", "      - run: docker build -t shop-smoke .\n      - run: docker compose up -d\n",
+     []),
     ("app:latest", "      - run: docker build -t app:ci .\n      - run: docker load -i app.tar\n"
      "      - run: docker compose up -d\n", []),
 ], ids=["run-build", "untagged-image", "namespaced", "build-push-action", "both-tags", "same-tag", "other-image",
-        "loaded"])
+        "official-latest", "published-latest", "loaded"])
 def test_a_job_builds_the_image_under_another_tag(tmp_path: Path, image: str, steps: str,
                                                   expected: list[tuple[int, str]]) -> None:
     top = _checkout(tmp_path / "repo", {"compose.yaml": APP.format(image=image),
@@ -78,6 +82,30 @@ def test_a_job_builds_the_image_under_another_tag(tmp_path: Path, image: str, st
         assert found[0].fix is not None and found[0].fix.title == (f"also tag '{image}' where .github/workflows/"
                                                                    f"ci.yml:{line} builds '{built}', or set image: "
                                                                    f"{built} on 'app'")
+
+
+def test_a_bare_latest_image_beside_the_jobs_untagged_build_is_never_built(tmp_path: Path) -> None:
+    """The job builds `shop-api` (`:latest`, docker's default) and starts `shop-worker`, which no registry
+    publishes (no namespace, no official image): the shared default tag still marks it the job's own."""
+    steps = "      - run: docker build -t shop-api .\n      - run: docker compose up -d\n"
+    top = _checkout(tmp_path / "repo", {"compose.yaml": APP.format(image="shop-worker"),
+                                        ".github/workflows/ci.yml": HEAD.format(defaults="") + steps})
+    assert [(f.location.line, f.message) for f in _ci(top) if f.location] == [
+        (8, "CI job 'e2e' never builds 'shop-worker', which 'app' needs: 'docker compose up' tries to pull it")]
+
+
+def test_adventurelog_smoke_job_pulls_the_published_image(tmp_path: Path) -> None:
+    """tests/replay/adventurelog (upstream bytes): the smoke job's `docker build -t adventurelog-smoke` and
+    'app' on `ghcr.io/seanmorley15/adventurelog:latest`; `up` pulls that published image, so no finding
+    says CI "never builds" it (it did, on the same default tag `latest` only)."""
+    import shutil
+
+    top = tmp_path / "adventurelog"
+    shutil.copytree(Path(__file__).parent / "replay" / "adventurelog", top)
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    (job,) = ci_jobs(top, set())
+    assert (job.name, job.built, [s.location.line for s in job.starts]) == ("aio-smoke", ("adventurelog-smoke",), [48])
+    assert _ci(top) == []
 
 
 SHOP = "services:\n  api:\n    image: shop-api:ci\n  worker:\n    image: shop-worker:ci\n"
