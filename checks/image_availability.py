@@ -68,8 +68,9 @@ class ImageAvailability(Check):
         name no registry publishes: after `docker build -t adventurelog-smoke`, AdventureLog's
         `ghcr.io/seanmorley15/adventurelog:latest` (or `redis`) is pulled as usual. A start counts
         where it runs this project: in its folder (the top, a `working-directory:`, `cd docker`) or
-        with exactly its files (`-f docker/compose.yaml`). Jobs that load or pull images, name
-        other compose files, change directory in a way the text does not tell (`cd "$DIR"`, a
+        with exactly its files (`-f docker/compose.yaml`). Jobs that load or pull images, bake
+        them (`docker buildx bake`, `docker/bake-action`: the tags are a bake file's), name other
+        compose files, change directory in a way the text does not tell (`cd "$DIR"`, a
         checkout `path:`), or set a variable the compose files interpolate are not judged.
 
     Why it matters

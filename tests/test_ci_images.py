@@ -37,6 +37,12 @@ STEPS = {
               "      - run: docker compose up -d\n",
     "other-file": "      - run: docker build -t shop-api:ci ./api\n"
                   "      - run: docker compose -f compose.e2e.yaml up -d\n",
+    # a bake in a run step builds the targets of a bake file doctor does not read (`--load worker` tags
+    # shop-worker:ci there): the job is not judged, as docker/bake-action's is not
+    "bake": "      - run: docker build -t shop-api:ci ./api\n      - run: docker buildx bake --load worker\n"
+            "      - run: docker compose up -d\n",
+    "bake-plugin": "      - run: docker build -t shop-api:ci ./api\n      - run: docker bake worker\n"
+                   "      - run: docker compose up -d\n",
 }
 
 
@@ -54,6 +60,7 @@ def _project(tmp_path: Path, steps: str) -> Path:
                     "CI job 'e2e' never builds 'shop-worker:ci', which 'worker' needs: "
                     "'docker compose up' tries to pull it")]),
     ("all-built", []), ("action", []), ("only-api-started", []), ("loaded", []), ("other-file", []),
+    ("bake", []), ("bake-plugin", []),
 ])
 def test_a_job_that_builds_some_local_images_but_not_all(tmp_path: Path, case: str, found: list[object]) -> None:
     root = _project(tmp_path, STEPS[case])

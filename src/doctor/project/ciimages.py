@@ -276,7 +276,8 @@ def _docker(words: list[str]) -> tuple[str, list[str], tuple[str, ...]]:
     if words[:1] != ["docker"] or len(words) < 2:
         return "", [], ()
     rest = words[1:]
-    if rest[0] in ("load", "pull", "import") or rest[:2] == ["image", "load"]:
+    # a bake builds the targets of a bake file (docker-bake.hcl, compose files), tagged there: not read
+    if rest[0] in ("load", "pull", "import", "bake") or rest[:2] in (["image", "load"], ["buildx", "bake"]):
         return "unknown", [], ()
     if rest[0] == "build" or rest[:2] in (["buildx", "build"], ["image", "build"]):
         return "build", _tags(rest), ()
