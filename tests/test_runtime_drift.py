@@ -269,7 +269,7 @@ def test_a_stage_the_built_target_neither_descends_from_nor_copies_from_is_no_pl
     """seanmorley15/AdventureLog's docker/Dockerfile: `web` builds target frontend-build (node), `server` target
     backend (python:3.13-slim, with a builder stage it copies from); .python-version 3.12.7 was `services 'server',
     'web' build FROM python:3.13-slim`: every FROM of the file counted as one of each target's image."""
-    from doctor.checks.runtime_drift import _used_stages
+    from doctor.checks.runtime_drift.images import _used_stages
 
     from doctor.project.recipe import read_recipe
 

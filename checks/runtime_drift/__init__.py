@@ -2,44 +2,31 @@
 
 from __future__ import annotations
 
-import functools
-import os
-import posixpath
-import shlex
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.lazyre import lazy
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to, replace
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to
 from doctor.project import Project
-from doctor.project.ciimages import default_directory, workflows_folder
-from doctor.project.recipe import Recipe, arg_names, expand_args
+from doctor.project.ciimages import workflows_folder
 from doctor.project.release_images import release_dockerfiles
 from doctor.project.runtime_locks import is_lock, locked_reference, relock_advice
-from doctor.project.runtime_series import says, shown_source
-from doctor.project.runtime_target import excluded_by, lowest_admitted, target, to_change
+from doctor.project.runtime_series import says
+from doctor.project.runtime_target import excluded_by, target, to_change
 from doctor.project.runtimes import (
     Declared,
     FolderVersions,
     image_declared_at,
     manifest_folders,
-    parse_version,
     pins_agree,
     read_venvs,
-    read_workflows,
     satisfies,
 )
 from doctor.project.sibling_builds import SiblingBuild, sibling_builds
-from doctor.project.types import Build, Service
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    import re
-
-# a Dockerfile, compose's build args and the stage it builds (`build.target`, None for the last)
-Image = tuple[Path, tuple[tuple[str, str, Location | None], ...], "str | None"]
+from .agreement import _agrees, _most_admitted, _reference, _voices
+from .ci_jobs import _circleci, _workflows
+from .images import Image, _arg_values, _froms, _image_of, _image_pins, _image_runners, _used_stages
 
 
 class RuntimeDrift(Check):
@@ -177,10 +164,10 @@ class RuntimeDrift(Check):
         # the checkout's workflows folder, found once (it walks up to the checkout's top) for every reader below
         contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
         ci_folder = workflows_folder(project.root, contexts)
-        workflows = self._workflows(project, ci_folder, [start for _, starts in builds for start in starts])
+        workflows = _workflows(project, ci_folder, [start for _, starts in builds for start in starts])
         workflows += _circleci(project)
         # the CI jobs that work in a service's own folders speak for that service's version files too
-        service_ci = {key: self._workflows(project, ci_folder, list(key[1]), with_root=False) for key in builds}
+        service_ci = {key: _workflows(project, ci_folder, list(key[1]), with_root=False) for key in builds}
         # compose.prod.yaml's web on Dockerfile.prod: each with its image's FROM pins and the loaded build's
         siblings = [(sibling, _image_pins(project, sibling.build), _image_pins(project, service.build))
                     for sibling in sibling_builds(project.compose)
@@ -219,28 +206,6 @@ class RuntimeDrift(Check):
                           for s, _, _ in siblings}
             yield from self._siblings(project, runtime, siblings, references, flagged, declared)
 
-    @staticmethod
-    def _workflows(project: Project, found: Path | None, folders: list[Path], with_root: bool = True) -> list[Declared]:
-        """The CI pins of the checkout around the project (also for compose files in docker/ that
-        build from the top: mealie, paperless-ngx), each job's only where it works in one of the
-        project's folders: a job at the top speaks for a project in examples/demo only when that
-        project builds from the top. `with_root=False`: in one of `folders` alone (a service's).
-        `found`: the checkout's `.github/workflows` (ciimages.workflows_folder), None when it has none."""
-        if found is None:
-            return []
-        top = found.parent.parent
-        places = [Path(os.path.normpath(f)) for f in [*([project.root] if with_root else []), *folders]]
-        mine = {f.relative_to(top).as_posix() or "." for f in places if f.is_relative_to(top)}
-        mine |= {"."} if any(top.is_relative_to(f) for f in places) else set()
-        # a job whose steps run the runtime mostly in other folders is no voice either: hoppscotch's
-        # agent and desktop builds (`cd packages/hoppscotch-agent`, `pnpm --dir ${{ env.DESKTOP_PATH }}`)
-        # pin node 20 while its tests, devenv.nix and the packages' `engines` say 22
-        # (its pins are left out with the `env:` they read: a workflow-wide NODE_VERSION it alone uses)
-        elsewhere = {(path, runtime, first) for path in [*found.glob("*.yml"), *found.glob("*.yaml")]
-                     for first, _, runtime, worked in job_folders(path)
-                     if 2 * sum(f is not None and f not in mine for f in worked) > len(worked)}
-        return read_workflows(top, mine, elsewhere)
-
     def _drift(self, project: Project, declared: list[Declared], runtime: str,
                applying: dict[Location, list[Declared]], written: dict[Location, tuple[str, str]],
                ) -> tuple[list[Finding], str]:
@@ -264,6 +229,7 @@ class RuntimeDrift(Check):
         for place in declared:
             if _agrees(place, reference, runtime):
                 continue
+            from .advice import _or_move, _outside, _shown, _variant_note, _where, _written  # here: a place apart
             if place.spec:
                 message = f"{place.source} excludes {runtime} {reference} pinned at {_shown(agreeing, project)}"
                 advice = f"widen {place.source} in {_where(place.location, project)} to allow {reference}"
@@ -321,6 +287,7 @@ class RuntimeDrift(Check):
         moved: dict[Location, str] = {}
         found: list[tuple[Declared, str, str]] = []
         for place, clashes in sorted(against.items(), key=lambda item: bool(item[0].spec)):
+            from .advice import _change, _listed, _or_move, _outside, _where  # here: a file apart from its FROM
             names = sorted({n for group, _ in clashes for n in group})
             image = clashes[0][1]
             more = f" and {len(names) - 3} more" if len(names) > 3 else ""
@@ -367,6 +334,7 @@ class RuntimeDrift(Check):
             loaded = next((d for d in loaded_pins if d.runtime == runtime), None)
             if loaded is None or other is None or any(pins_agree(v, other.versions[0]) for v in loaded.versions):
                 continue
+            from .advice import _change, _where  # here: two builds apart (what `found` holds comes from here)
             pair, reference = (loaded, other), references.get(sibling.service, "")
             agreeing = [d for d in pair if reference and _agrees(d, reference, runtime)]
             chosen = reference if len(agreeing) == 1 else target(pair, ranges, runtime)
@@ -385,354 +353,3 @@ class RuntimeDrift(Check):
             advice = "change " + _change(place, runtime, chosen, project)
             subject = f"{runtime}:{relative_to(location.path, project.root)}"
             yield self.finding(message, location, subject, Fix(advice, Safety.ADVICE))
-
-
-def _image_runners(project: Project) -> list[Declared]:
-    """The runtime of each service that runs the project's own code on an official image with no
-    build: mozilla/treeherder's `frontend` (`image: node:23.5.0-alpine3.20`, `.:/app`, `working_dir:
-    /app`, `pnpm install && pnpm start`) runs node 23 on the code CI tests on node 22. Only a service
-    with a command whose working folder is a bind mount of the project's folders counts (an image
-    run for a tool of its own, a database, does not); an `entrypoint:` counts as a command."""
-    from doctor.records import replace
-
-    found: list[Declared] = []
-    root = str(project.root)
-    for name, service in sorted(project.services.items()):
-        # its command, or an entrypoint that runs the project's code (BookStack's node service:
-        # `entrypoint: /app/dev/docker/entrypoint.node.sh`, its npm install and watch)
-        runs = service.command is not None or service.entrypoint is not None
-        if service.build is not None or not service.image or not runs or not service.working_dir:
-            continue
-        home = posixpath.normpath(service.working_dir)
-        mounted = any(m.type == "bind" and m.source and (m.source == root or m.source.startswith(root + os.sep))
-                      and (home == posixpath.normpath(m.target) or home.startswith(posixpath.normpath(m.target) + "/"))
-                      for m in service.volumes)
-        if mounted:
-            at = service.image_location or service.location or Location(project.root)
-            found += [replace(d, source=f"'{name}' image {service.image}")
-                      for d in image_declared_at([(service.image, at)])]
-    return found
-
-
-def _image_of(service: Service) -> Image | None:
-    """A service's build as `run` keys its images: the Dockerfile and compose's build args."""
-    path = service.build.dockerfile_path if service.build else None
-    return (path, service.build.args, service.build.target) if path is not None and service.build is not None \
-        else None
-
-
-def _circleci(project: Project) -> list[Declared]:
-    """The versions of the CircleCI jobs and of the GitLab pipeline's job images of the checkout around the
-    project (its git work tree's top, else the project folder)."""
-    from doctor.project.gitlab_ci import read_gitlab_ci
-    from doctor.project.gitrepo import find_repo
-    from doctor.project.runtimes import read_circleci
-
-    repo = find_repo(project.root)
-    top = repo.top if repo is not None else project.root
-    return read_circleci(top) + read_gitlab_ci(top)
-
-
-def _used_stages(recipe: Recipe) -> Recipe:
-    """The recipe with the FROMs of the stages its image is made of: the one its target descends from and
-    those it copies from (`COPY --from=backend-builder`); the recipe itself when that is not known."""
-    if recipe.base_line is None:
-        return recipe
-    pulled = {name.lower() for _, _, name in recipe.built}
-    lines = {recipe.base_line} | {line for name, line in recipe.stages if name.lower() in pulled}
-    kept = [(pair, raw) for pair, raw in zip(recipe.froms, recipe.raw_froms, strict=False) if pair[1] in lines]
-    return replace(recipe, froms=tuple(p for p, _ in kept), raw_froms=tuple(r for _, r in kept))
-
-
-def _image_pins(project: Project, build: Build) -> list[Declared]:
-    """The runtime versions the image a build makes runs: the FROM its target stage descends from
-    (a builder stage's FROM is not what runs), with compose's build args over the ARG defaults."""
-    recipe = project.recipe(build.dockerfile_path, build.target) if build.dockerfile_path is not None else None
-    if recipe is None or recipe.base_line is None:
-        return []
-    froms = _froms(recipe, build.args)
-    at = [index for index, (_, line) in enumerate(recipe.froms) if line == recipe.base_line]
-    return [d for d in image_declared_at([froms[at[0]]]) if d.versions] if at and at[0] < len(froms) else []
-
-
-def _voices(declared: list[Declared], runtime: str) -> list[Declared]:
-    """The places that speak for the project's version: not a CI job's pin a CI matrix also tests,
-    nor a CI pin wider than the comparison."""
-    # one job's pin that a CI matrix also tests is that job's choice within what CI covers
-    # (paperless-ngx lints on 3.14 and tests 3.11-3.14): it is no voice against .python-version
-    tested = {v for d in declared if _in_workflow(d) and len(d.versions) > 1 for v in d.versions}
-    declared = [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1
-                                            and any(pins_agree(d.versions[0], v) for v in tested))]
-    # a CI pin wider than the comparison (`python-version: 3.x`, a docs job's: any Python 3) is
-    # no voice: counted, it outweighed Tandoor's tests on 3.12 against its image's 3.13
-    depth = 2 if runtime == "python" else 1
-    return [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1 and not d.spec
-                                        and len(parse_version(d.versions[0])) < depth)]
-
-
-def _shown(places: list[Declared], project: Project) -> str:
-    """The places that say a version, as a message lists them (past three, the rest counted)."""
-    shown = ", ".join(shown_source(d, _where(d.location, project)) for d in places[:3])
-    return shown + (f" and {len(places) - 3} more" if len(places) > 3 else "")
-
-
-def _outside(ranges: list[Declared], project: Project) -> str:
-    """`, outside requires-python >=3.13 (pyproject.toml:6)`: the declared ranges a pin violates, a
-    lock beside one of them named with it (`(pyproject.toml:6, locked in uv.lock:3)`)."""
-    locks = [r for r in ranges if is_lock(r)]
-    said = []
-    for r in ranges:
-        if is_lock(r) and any(not is_lock(o) and o.location.path.parent == r.location.path.parent for o in ranges):
-            continue
-        beside = [lock for lock in locks if lock is not r and lock.location.path.parent == r.location.path.parent]
-        locked = "".join(f", locked in {_where(lock.location, project)}" for lock in beside)
-        said.append(f", outside {r.source} ({_where(r.location, project)}{locked})")
-    return "".join(said)
-
-
-def _arg_values(recipe: Recipe, overrides: tuple[tuple[str, str, Location | None], ...],
-                ) -> dict[Location, tuple[str, str]]:
-    """Per place a FROM's version may be written (an ARG line, a compose build arg): its name and value."""
-    found = {Location(recipe.path, line): (name, value) for name, value, line in recipe.global_args}
-    found.update({where: (name, value) for name, value, where in overrides if where is not None})
-    return found
-
-
-def _written(place: Declared, written: dict[Location, tuple[str, str]], version: str) -> str:
-    """A FROM pin written by an ARG line or build arg, as its advice names the new value
-    (`python_version=3.12-slim to python_version=3.13-slim`); "" where the value does not show it."""
-    name, value = written.get(place.location, ("", ""))
-    if not place.source.startswith("FROM ") or not place.versions or place.versions[0] not in value:
-        return ""
-    return f"{name}={value} to {name}={value.replace(place.versions[0], version, 1)}"
-
-
-def _change(place: Declared, runtime: str, version: str, project: Project) -> str:
-    """One pin to change, as advice names it: `FROM python:3.10-slim to python 3.12 in docker/Dockerfile:20`."""
-    where = _where(place.location, project)
-    if place.source.startswith("FROM "):
-        return f"{place.source} to {runtime} {version} in {where}" + _variant_note(place.source, runtime, version)
-    return f"{runtime} {', '.join(place.versions)} to {version} in {where}"
-
-
-def _listed(items: list[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _froms(recipe: Recipe, overrides: tuple[tuple[str, str, Location | None], ...]) -> list[tuple[str, Location]]:
-    """Each FROM with compose's build args over the Dockerfile's ARG defaults, at the place that
-    writes its version: the compose arg or the ARG line when one ARG makes it, else the FROM."""
-    given = {name: (value, where) for name, value, where in overrides}
-    scope = {name: given.get(name, (value, Location(recipe.path, line))) for name, value, line in recipe.global_args}
-    found = []
-    for (image, line), raw in zip(recipe.froms, recipe.raw_froms, strict=False):
-        names = [n for n in arg_names(raw) if n in scope and scope[n][0]]
-        expanded = expand_args(raw, {n: v for n, (v, _) in scope.items()}) if names else image
-        where = scope[names[0]][1] if len(names) == 1 else None
-        found.append((expanded, where or Location(recipe.path, line)))
-    return found
-
-
-# the commands that run each runtime (its package managers and test runners), each with the options
-# that name the folder it works in (`pnpm --dir`, `npm --prefix`, `yarn --cwd`, `uv --directory`)
-_TOOLS = {
-    "node": {"node": (), "npm": ("--prefix", "-C"), "npx": (), "pnpm": ("--dir", "-C"), "pnpx": (),
-             "yarn": ("--cwd",), "corepack": ()},
-    "python": {"python": (), "python3": (), "pip": (), "pip3": (), "uv": ("--directory", "--project"),
-               "uvx": (), "poetry": ("-C", "--directory", "-P", "--project"), "pipenv": (),
-               "pdm": ("-p", "--project"), "hatch": (), "tox": (), "nox": (), "pytest": ()},
-}
-_PREFIXES = frozenset(("sudo", "env", "time", "exec", "command"))  # `sudo npm ...` runs npm
-_EXPRESSION = lazy(r"\$\{\{\s*(?:env\.(\w+)|github\.workspace)\s*\}\}|\$\{?GITHUB_WORKSPACE\b\}?")
-
-
-def job_folders(path: Path) -> list[tuple[int, int, str, tuple[str | None, ...]]]:
-    """Per job of a workflow and runtime: the job's lines (first, last) and, for each command of
-    its steps that runs that runtime's tools, the folder (relative to the checkout's top) it runs
-    in - where a `working-directory:`, a `cd` or the tool's own folder option takes it, with
-    `${{ env.X }}` and `${{ github.workspace }}` read from the workflow's text; None where the
-    text does not tell."""
-    from doctor.project.memo import remember
-
-    return remember("workflow-job-folders", (path,), None, functools.partial(_job_folders, path))
-
-
-def _job_folders(path: Path) -> list[tuple[int, int, str, tuple[str | None, ...]]]:
-    from doctor.project.yamlload import YamlError, YList, YMap, load_documents
-
-    try:
-        docs, _ = load_documents(path)
-    except (OSError, YamlError):
-        return []
-    found = []
-    for doc in docs:
-        jobs = doc.get("jobs") if isinstance(doc, YMap) else None
-        if not isinstance(doc, YMap) or not isinstance(jobs, YMap):
-            continue
-        top_env, top_default = _strings(doc.get("env")), default_directory(doc, ".")
-        starts = sorted(((where.line or 0), name) for name in jobs if (where := jobs.loc_of(name)) is not None)
-        for index, (first, name) in enumerate(starts):
-            job = jobs.get(name)
-            steps = job.get("steps") if isinstance(job, YMap) else None
-            if not isinstance(job, YMap) or not isinstance(steps, YList):
-                continue
-            worked: dict[str, list[str | None]] = {runtime: [] for runtime in _TOOLS}
-            default = default_directory(job, top_default)
-            for step in steps:
-                run = step.get("run") if isinstance(step, YMap) else None
-                if not isinstance(step, YMap) or not isinstance(run, str):
-                    continue
-                env = {**top_env, **_strings(job.get("env")), **_strings(step.get("env"))}
-                directory = _join(".", step.get("working-directory")) if "working-directory" in step else default
-                for words in _commands(_expand(run, env)):
-                    if words[0] in ("cd", "pushd", "popd"):
-                        directory = _join(directory, words[1]) if words[0] != "popd" and len(words) == 2 else None
-                    for runtime, tools in _TOOLS.items():
-                        if words[0] in tools:
-                            worked[runtime].append(_join(directory, _option(words, tools[words[0]]) or "."))
-            last = starts[index + 1][0] - 1 if index + 1 < len(starts) else 1 << 30
-            found += [(first, last, runtime, tuple(folders)) for runtime, folders in worked.items() if folders]
-    return found
-
-
-def _option(words: list[str], names: tuple[str, ...]) -> str | None:
-    """The value of the first of `names` among a command's options (`--dir X`, `--dir=X`)."""
-    for index, word in enumerate(words):
-        if word in names and index + 1 < len(words):
-            return words[index + 1]
-        if word.split("=", 1)[0] in names and "=" in word:
-            return word.split("=", 1)[1]
-    return None
-
-
-def _strings(node: object) -> dict[str, str]:
-    from doctor.project.yamlload import YMap
-
-    return {str(k): str(v) for k, v in node.items() if isinstance(v, (str, int))} if isinstance(node, YMap) else {}
-
-
-def _expand(text: str, env: dict[str, str]) -> str:
-    """`${{ env.X }}` as the workflow sets it, and the workspace (`${{ github.workspace }}`,
-    `$GITHUB_WORKSPACE`) as the checkout's top, `.`; any other expression stays (and is not read)."""
-    def value(found: re.Match[str]) -> str:
-        if found[1] is None:
-            return "."
-        return _EXPRESSION.sub(lambda inner: "." if inner[1] is None else inner[0], env.get(found[1], found[0]))
-
-    return _EXPRESSION.sub(value, text)
-
-
-def _commands(script: str) -> Iterator[list[str]]:
-    """The words of each simple command of a shell script (continuations joined, a Windows path's
-    backslashes read as slashes), a leading `sudo` or `VAR=value` dropped."""
-    for line in script.replace("\\\n", " ").splitlines():
-        try:
-            words = shlex.split(line.replace("\\", "/"), comments=True)
-        except ValueError:
-            words = line.split()
-        command: list[str] = []
-        for word in [*words, ";"]:
-            if word not in ("&&", "||", ";", "|"):
-                command += [word] if command or (word not in _PREFIXES and "=" not in word) else []
-            elif command:
-                yield command
-                command = []
-
-
-def _join(directory: str | None, value: object) -> str | None:
-    """`directory` then `value` (a `working-directory:`, `cd` or `--dir` operand) relative to the
-    checkout's top; None where the text does not tell (`$DIR`, `${{ ... }}`, `~`, an absolute path)."""
-    if directory is None or not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    if value.startswith(("/", "~", "-")) or any(c in value for c in "$`*?"):
-        return None
-    joined = posixpath.normpath(posixpath.join(directory, value))
-    return None if joined == ".." or joined.startswith("../") else joined
-
-
-def _in_workflow(place: Declared) -> bool:
-    """Whether the place is a GitHub workflow's `python-version` / `node-version`, a GitLab job's image
-    (in the pipeline or a file it includes; a matrix there, `parallel: matrix:`, is one as well), or
-    tox's env list (the interpreters the tests run on: a matrix of its own, `py3` in it any Python 3)."""
-    from doctor.project.gitlab_ci import GITLAB_CI
-
-    path = place.location.path
-    return ((path.parent.name == "workflows" and path.parent.parent.name == ".github") or path.name == GITLAB_CI
-            or place.source.startswith(("GitLab CI ", "tox ")))  # (a pipeline's included files too)
-
-
-def _agrees(place: Declared, version: str, runtime: str) -> bool:
-    """Whether a place admits `version`: a range it satisfies, or one of its pins."""
-    if place.spec:
-        return satisfies(version, place.spec, runtime)
-    return any(pins_agree(v, version) for v in place.versions)
-
-
-def _most_admitted(declared: list[Declared], reference: str, runtime: str) -> str:
-    """The pinned version the most places admit (ranges and CI matrices included), so that one
-    Dockerfile's 3.11 against `requires-python >=3.12` and a 3.12/3.13 matrix is the odd one out,
-    not the two places that agree; the single pins' majority (`reference`) wins a tie."""
-    def admitted(version: str) -> int:
-        return sum(_agrees(d, version, runtime) for d in declared)
-
-    candidates = sorted({v for d in declared for v in d.versions}, key=parse_version, reverse=True)
-    # a declared range is a requirement (engines, requires-python): hoppscotch's ten node 20 build jobs
-    # do not outvote `engines >=22` and the test job on 22
-    specs = [d.spec for d in declared if d.spec]
-    allowed = [v for v in candidates if all(satisfies(v, spec, runtime) for spec in specs)]
-    if allowed and not all(satisfies(reference, spec, runtime) for spec in specs):
-        reference = max(allowed, key=admitted)  # the first of the most admitted: the newest on a tie
-    best = admitted(reference)
-    for version in allowed or candidates:
-        if admitted(version) > best:
-            reference, best = version, admitted(version)
-    return reference
-
-
-def _reference(versions: list[str], depth: int) -> str:
-    """The version most places agree on (Python by major.minor, Node by major); on a tie the newest."""
-    series = Counter(parse_version(v)[:depth] for v in versions)
-    best = max(series.items(), key=lambda item: (item[1], item[0]))[0]
-    members = [v for v in versions if parse_version(v)[:depth] == best]
-    return min(members, key=lambda v: (len(parse_version(v)), v))
-
-
-def _or_move(place: Declared, pinned: str, runtime: str, pins: list[Declared], project: Project) -> str:
-    """The other way out of a range that excludes the pins: move them into it (django-react's poetry
-    `python = "^3.12"` against `.python-version` 3.11 and `FROM python:3.11`, whose README asks for
-    3.12): which way is right is the team's decision, so the advice names both."""
-    into = lowest_admitted(place.spec, runtime, pinned) if place.spec else ""
-    return f", or move {_shown(pins, project)} to {runtime} {into}, which it allows" if into and pins else ""
-
-
-def _where(location: Location, project: Project) -> str:
-    """A place as the user opens it (from where doctor runs, like the finding's location)."""
-    shown = project.shown(location.path)
-    return shown if location.line is None else f"{shown}:{location.line}"
-
-
-# Debian releases the official python and node images stopped at before a version: no python:3.12
-# or node:20 image was ever published on buster (django-on-docker's `python:3.11.4-slim-buster` made
-# 3.12 reads `python:3.12-slim-buster`, a tag that does not exist)
-_RETIRED = {"python": ((3, 12), ("buster", "stretch", "jessie")), "node": ((20,), ("buster", "stretch", "jessie"))}
-
-
-def _variant_note(source: str, runtime: str, target: str) -> str:
-    """Where the FROM's tag names a Debian release the target version has no image on: which to use."""
-    retired = _RETIRED.get(runtime)
-    if retired is None or not source.startswith("FROM "):
-        return ""
-    first, releases = retired
-    tag = source.split(":", 1)[1].split()[0] if ":" in source else ""
-    release = next((r for r in releases if tag.endswith("-" + r)), None)
-    try:
-        wanted = tuple(int(part) for part in target.split(".")[:len(first)])
-    except ValueError:
-        return ""
-    if release is None or wanted < first:
-        return ""
-    slim = "-slim" if "-slim-" in tag else ""
-    return f" (no {runtime}:{target} image was published on {release}: take {runtime}:{target}{slim}-bookworm)"
-

@@ -1,0 +1,299 @@
+"""host-vs-container: project commands that belong in a service container."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.host import Host
+from doctor.model import Check, Finding, Fix, Safety, Severity
+from doctor.project import Project
+from doctor.project.command_roles import PackageScripts
+from doctor.project.service_home import ServiceHome, belongs_in, runner_started, service_homes
+from doctor.project.tasks import Command, CommandKind
+
+
+class HostVsContainer(Check):
+    """where doctor runs (host/container/CI) and commands that belong in a service container
+
+    What it finds
+        Makefile, justfile, Taskfile (a task's `dir:` too) and package.json commands (`make
+        test`'s `pytest`, `python backend/tests/x.py`,
+        `npm run generate-client`; for a compose folder such as `.devcontainer/` that builds or
+        mounts the repo around it, `..`, the repo's own Makefile too; a Makefile's variables expanded
+        as make expands them, `$(APP_LIST)` set by `APP_LIST ?= ...`, one doctor cannot know kept
+        whole, `$(word 2, $(MAKECMDGOALS))` empty as for `make TARGET`; a project script run by its
+        path, `./manage.py test`, and a runner's `uv run` or `poetry run` judged by the program it
+        starts) for code that reaches a
+        service (bind mount, `develop.watch` sync, or COPY into the image) whose image installs
+        dependencies the interpreter running them lacks. What the image installs is read from its
+        manifests: the build context's pyproject / requirements (with the files their `-r` lines
+        include) / package.json, the members of a uv
+        workspace declared there (context = repo root, `backend/pyproject.toml`), and every manifest
+        or lockfile the Dockerfile COPYs or a `RUN --mount` binds (from the context, or from a stage
+        that COPYed it: DefectDojo's `--mount=from=build,src=/app/requirements.txt`). A requirements
+        file beside the one its pip installs by name is not the image's (healthchecks'
+        requirements-dev.txt next to `pip install -r /tmp/requirements.txt`). What the service's
+        entrypoint or command script installs each time it starts (read, never run: allegro/ralph's
+        docker-local-dev-entrypoint.sh, `pip3 install -r .../requirements/dev.txt`) is the image's too,
+        its files found in the container through the service's mounts and COPYs. Where an install
+        (a RUN, or one at start) installs the project itself (`pip install .`, `-e .` or `-e file:.` in a
+        requirements file it installs, a path to the project, `uv sync`, `poetry install`), the console
+        scripts the project defines (setup.py's `entry_points` `console_scripts`, read with ast, never
+        run; setup.cfg's `[options.entry_points]`; pyproject's `[project.scripts]`, `[tool.poetry.scripts]`)
+        are tools the image has and the host lacks, unless on the host's PATH: ralph's `make test` runs
+        `test_ralph`, which its requirements/test.txt's `-e .` installs. So are the tools of the
+        development groups `uv sync` or `poetry install` installs with the project (uv's
+        `[dependency-groups]` dev group, or its `default-groups`; Poetry's groups not optional),
+        unless the RUN leaves them out (`--no-dev`, `--only main`): cookiecutter-django's `mypy`
+        and `ruff`. Dependencies only a builder stage installs count where the
+        final stage copies them (`COPY --from=builder /venv /venv`, pip's `--prefix=/install` or
+        `--user` ~/.local, uv's `/app` with its `.venv`, a deps stage's `node_modules`), not where it
+        copies only the builder's output (a wheel, `dist/`). A package.json script belongs only in a service whose
+        image installs that same package.json (a monorepo root's `husky` and `pnpm -r` scripts are
+        not the service of `packages/backend/package.json`). Services built alike from the same
+        code (a web app and its celery worker) are one home: a root Makefile's `pytest` goes to the
+        first. What a service itself runs (its `command:`, else its image's CMD, what the
+        branch of its entrypoint script's `case $1` for that CMD runs (fastapi-react's run.sh:
+        `start) npm start`), and the package.json scripts those start, `yarn watch-${NODE_ENV}` under
+        any value), in that service or another
+        (a css watcher), is not advised: `up` starts it, and run again it starts a second server.
+        An image FROM another runtime, a bare OS or a database (`php:8.3-apache`, `ruby`, `debian`,
+        mathesar's `postgres` with pgtap) whose
+        Dockerfile never names node (or python) holds none of its packages: no home for them. Nor is
+        a production image (no bind mount or sync of the code, and the stage it builds, compose's
+        `target:` or the Dockerfile's last, named `production`, `prod` or `release`, or setting
+        `PRODUCTION=true` or a `*_ENV` of `production`) the home of a command run through an
+        environment runner (`poetry run`, `uv run`: the environment the runner makes for the project),
+        nor of any command where the checkout has a devcontainer that is not that service: mealie's
+        docker-compose.yml builds `target: production`, and its Taskfile's `poetry run pytest` and `poetry
+        run python dev/code-generation/main.py` belong to the Poetry environment `task setup:py` makes,
+        or to its `.devcontainer/`, not to an image without tests, dev/ or dev dependencies. The
+        interpreter is the one `pytest` would use, read from files: the project's `.venv` (or the
+        environment `poetry install` made for a locked Poetry project in Poetry's cache), else
+        `python3` on PATH through pyenv's shims (`PYENV_VERSION`, `.python-version`, the global
+        version); a pyenv pin that names no installed version (`.python-version` = 3.14, no 3.14.x
+        under `$PYENV_ROOT/versions`) cannot start at all. It judges the machine doctor runs on: the
+        host, or a container that is not that service (a devcontainer, a CI job container, which
+        reach the engine's services through compose as the host does); inside the service itself the
+        commands are where they belong. Where doctor runs (host, container, CI, WSL) is a fact of
+        the report header and `facts.context`, not a finding; `DOCTOR_CONTEXT=host` (or `docker`,
+        `podman`...) overrides the detection. `doctor exec -- CMD` follows the same rule: it runs
+        CMD in the service this check names for it (its host paths mapped into the container: a word
+        with a `/`, or a bare folder or file a test runner or linter is given, `pytest app` ->
+        `pytest /usr/src/app`), else here, with the project's virtualenv this check judged the host by
+        activated where the shell has not (`uv sync`'s `.venv`, Poetry's: PATH's pytest lacks its packages). A
+        project script whose own text runs docker or compose
+        (docker-flask-example's `./run`, a wrapper of `docker compose exec web ...`; DefectDojo's
+        `run-unittest.sh`) is the host's: the service has no engine to drive, so it is never advised
+        into one, and `doctor exec` runs it here. `doctor exec -- make TARGET` runs the target's
+        recipe lines (its prerequisites' first, `make NAME=value`'s values in them) in the service
+        this check names for them, each as advised; where they belong in different places, or make
+        is given an option doctor does not follow (`-j`), it prints this advice and runs nothing.
+
+    Why it matters
+        `pytest` on the host fails with ModuleNotFoundError (or, worse, runs against other
+        versions of the packages), or pyenv refuses to start it ("version `3.14' is not
+        installed"), while the container has everything installed.
+
+    Example
+        Makefile:4  'pytest' (make target 'test') needs 'sqlmodel', missing on the host: run it in 'backend'
+
+    Fix
+        Run the command in the service: `docker compose exec backend pytest`, or
+        `docker compose run --rm backend pytest` when the service is not up; where no bind mount
+        brings the code (the image COPYs it, or only `develop.watch` syncs it into the container
+        `up` started, which a `run` container never gets), `docker compose run --build --rm
+        backend pytest`, so the command sees the host's edits. Where a standalone `docker-compose` is the
+        only compose installed (compose v1, or v2 without the docker CLI plugin), the command
+        says `docker-compose`. A package.json script is run by its name through the project's
+        package manager (`docker compose exec web npm run build`): that puts node_modules/.bin on
+        PATH, which the node images do not, and runs the whole script. Where `run` would hand the
+        command to the image's entrypoint script and that script dispatches on its first argument
+        (`case $1 in`), reads none (`exec gunicorn ...`) or ends in a program that takes none, no line
+        running them but to start itself again (mealie's entry.sh: `exec gosu $PUID "$BASH_SOURCE"
+        "$@"`, then `exec python /app/mealie/main.py`), or where the service's entrypoint (compose's
+        `entrypoint:`, else the Dockerfile's ENTRYPOINT) is a program that would take the command for
+        its arguments (flask-redis's `ENTRYPOINT ["python3"]`: `python3 python -m pytest`), the
+        command adds `--entrypoint ''`; a wrapper that hands it on (`tini --`, a script ending in
+        `exec "$@"`) stays. Where the service's Python packages come from what it runs at start alone
+        (ralph's entrypoint `pip3 install`s them, then runs `make run`), `--entrypoint ''` would skip that
+        install: the advice is a plain `run --rm` where the entrypoint hands the command on (`exec "$@"`),
+        else `docker compose up -d SERVICE` first, then `exec` (an install in the service's command, which
+        `run SERVICE CMD` replaces, too); `doctor exec` does the same, starting the service before it
+        execs. Where the entrypoint script a `run` would start destroys data before it hands the command
+        on (django-on-docker's entrypoint.sh: `python manage.py flush --no-input`, then `exec "$@"`; also
+        `reset_db`, `flask db downgrade base`, Rails' `db:drop`/`db:reset`/`db:setup`/`db:schema:load`,
+        `prisma migrate reset`, `dropdb`, `DROP DATABASE`/`DROP SCHEMA`/`DROP TABLE`/`TRUNCATE` given to
+        psql or mysql, `rm` of a database file or data folder outside /tmp, `sequelize db:drop`, `knex
+        migrate:rollback --all`; never `migrate`, `collectstatic` or `rm -rf /tmp/...`), the advised `run`
+        adds `--entrypoint ''` and names that line (file:line, the command), as the advice to start it
+        first does. `doctor exec` then asks on a terminal (default no) to run past it with `--entrypoint
+        ''`, and without one runs nothing: one line naming the file:line and the two ways (`--entrypoint
+        ''`, or starting the service first, knowing its start does that), exit 1; an `exec` into a running
+        container skips the entrypoint and is not asked about. Before a `run`, `doctor exec` says when
+        the engine lacks the image: compose pulls it first
+        (no `build:`; that fails without registry access), or builds it. A read-only bind of the
+        command's folder is named (CTFd's
+        `.:/opt/CTFd:ro`: what the command writes there, `pytest --cov-report=xml`, fails).
+        A path the command names that reaches the image only by a COPY its `.dockerignore` keeps
+        out (`pytest tests`, tests/ ignored, no bind mount) is mounted by a `run`
+        (`-v ./tests:/app/tests`); so is a folder of the build context the image never COPYs
+        (an image that COPYs mealie/ and alembic/ alone: `python dev/code-generation/main.py` gets
+        `-v ../dev:/app/dev -w /app`, the place its COPYs give the context's folders), and the folders a
+        bare `pytest` collects (`testpaths` of pytest.ini, pyproject.toml, tox.ini or setup.cfg: `poetry
+        run pytest` gets `-v ../tests:/app/tests`). A runner's
+        `run` (`poetry run pytest`) is judged by the tool it starts, and a Taskfile's `{{.CLI_ARGS}}`
+        is what `task NAME` passes: nothing. Where the image installs a requirements file or the runtime
+        dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed
+        for development alone (pyproject's dependency groups, a requirements-dev.txt), the finding
+        says the image lacks it too, and the fix starts with installing it there (CTFd's pytest), or the
+        requirements file listing it beside its plugins (plane's requirements/test.txt, with pytest-django
+        its pytest.ini needs: `pip install -r requirements/test.txt` in a dev stage, not pytest alone);
+        so it does where doctor sees every Python install of the image (a plain base, RUN lines that
+        `pip install -r` files the build COPYs) and none of those files names a test or lint tool
+        (a `name @ git+...` or `#egg=name` line names its package). The RUN lines are read as the
+        compose build runs them: a build arg it passes fills `-r ${REQ_FILE}` (djangoproject.com's
+        requirements/tests.txt), an ARG default or ENV too, and a shell test on them is decided
+        (wemake-django-template's `poetry sync $(if [ "$DJANGO_ENV" = 'production' ]; then echo
+        '--only main'; fi)` under `DJANGO_ENV: development` installs the dev group; `--only main`,
+        `--without dev` would not)
+        (django-on-docker's pytest; uv's own binaries copied from its image, `COPY --from=uv /uv /uvx
+        /bin/`, bring no package): add it to that requirements file, then `run --build`. A path
+        inside an option (`--cov=project/app`) is mapped like a path word; the message names the
+        package the command's code imports (or an app dependency), not a dev file's first line.
+        Where a bind mount hides the image's node_modules and the host has none (the shadowing
+        volume-shadowing reports), the `run` puts an anonymous volume there, which the image fills
+        (`-v /usr/src/app/node_modules`). A package.json `build` script run where the bind mounts
+        bring only part of its folder (`./frontend/src`) is advised with a note: what it writes
+        outside them (build/, dist/) stays in the container, which `run --rm` removes.
+        A server (`manage.py runserver 0.0.0.0:8000`, `uvicorn`, `flask run`, `vite`, or `npm run dev`,
+        `yarn dev`, `pnpm dev` whose package.json script starts one: `"dev": "vite"`, `next dev`,
+        `rspack serve`) is advised as a `run --service-ports` (or `-p PORT:PORT` where the service
+        publishes none), never `exec`: `run` publishes nothing by itself, and a second server in the
+        running container finds its port taken; one told to listen on localhost (`--host localhost`,
+        `-b 127.0.0.1:8000`) is advised on 0.0.0.0, as the published port reaches it there. A
+        command installing packages (`python -m pip install -r requirements/dev.txt`, `npm ci`) is
+        not advised: it is the host's setup, and a `run --rm`
+        container would take what it installs away with it. Nor is a recipe that sets up the host
+        (data-hub-api's `setup-flake8-hook`: `python3 -m venv env`, then `pre-commit install` and `git config`
+        from that venv): in a container it would create ./env through the bind mount, root-owned, with
+        hooks running the container's Python; where the host's pyenv pin is not installed, the fix is
+        `pyenv install VERSION`, and `doctor exec -- make TARGET` runs such a recipe here.
+        Nothing changes on disk; it is advice.
+
+    Fix safety
+        Advice: doctor prints the command and runs nothing.
+    """
+
+    id = "host-vs-container"
+    severity = Severity.WARNING
+
+    def run(self, project: Project, host: Host) -> Iterator[Finding]:
+        # inside a container that is not the service (a devcontainer, a CI job container) the
+        # commands still run outside the service: judge them as on the host; where doctor runs
+        # is a fact of the report (facts.context), not a finding
+        here = None
+        if host.context.in_container:
+            from doctor.host.containers import own_service
+
+            here = own_service(host.engine, host.context, project)
+        homes = tuple(h for h in service_homes(project, host.packages) if h.service != here)
+        if not homes:
+            return
+        from doctor.host.containers import service_running  # json, urllib: only when a service may be named
+
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        setups_seen: set[tuple[Path, str]] = set()
+        running: dict[str, bool | None] = {}
+        started: set[str] | None = None  # what the services themselves run, read once a command has a home
+        scripts: PackageScripts | None = None  # the package.json scripts by folder, read once too
+        # each package.json's manager, from its implied command (`yarn`: a yarn.lock beside it)
+        managers = {c.location.path: c.tool for c in project.commands if c.implied and c.kind is CommandKind.NPM}
+        setups = _host_setups(project.commands)
+        for command in project.commands:
+            home = _home_of(command, homes, project.root)
+            if home is None:
+                continue
+            setup = setups.get((command.location.path, command.name)) if command.kind in _RECIPES else None
+            if setup is not None:  # data-hub-api's `python3 -m venv env` then `pre-commit install`: the host's
+                if home.unusable is not None and (command.location.path, command.name) not in setups_seen:
+                    setups_seen.add((command.location.path, command.name))
+                    yield self._unstartable_setup(project, command, home.unusable, setup)
+                continue
+            # here: a project whose commands have no home in a service never imports these
+            from .advice import _belongs
+            from .command_line import _advised
+            from .service_runs import _service_runs
+
+            if started is None:
+                started = {text for name in sorted(project.services) for text in _service_runs(project, name)}
+            if command.text in started:  # `up` starts it (in this service or another: a css watcher)
+                continue
+            if command.kind is CommandKind.NPM and command.name == "eject":
+                continue  # create-react-app's one-way rewrite of the project: no container's business
+            advised = _advised(managers, command)
+            key = (home.service, advised)
+            if key in seen:  # the same command again, or another part of the same npm script
+                continue
+            seen.add(key)
+            if home.service not in running:
+                running[home.service] = service_running(host.engine, project.compose.project_name,
+                                                        home.service) if home.live else False
+            if scripts is None:
+                scripts = PackageScripts(project.commands, project.root)
+            yield _belongs(self, project, command, advised, home, running[home.service], host.compose_cli, scripts)
+
+    def _unstartable_setup(self, project: Project, command: Command, unusable: tuple[str, str],
+                           setup: str) -> Finding:
+        """A recipe setting up the host (a virtualenv, git hooks) whose Python the pyenv pin cannot start:
+        the fix is the pinned version, on the host; in a container the recipe would set up the wrong place
+        (a root-owned ./env through the bind mount, hooks running the container's Python)."""
+        version, pinned_by = unusable
+        where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by
+        message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, set "
+                   f"by {where}, is not installed); the recipe {setup}: it sets up the host, not a container")
+        fix = Fix(f"install the pinned Python {version} on the host", Safety.ADVICE,
+                  command=("pyenv", "install", version))
+        return self.finding(message, command.location, f"host:{command.origin}", fix)
+
+
+# the task files whose recipes run their lines in turn, on one machine
+_RECIPES = frozenset({CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK})
+
+
+def _host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
+    """The recipes (file, name) one of whose lines sets up the host (command_roles.sets_up_host: creates
+    or activates a virtualenv, installs git hooks, sets git config), each with what its first such line
+    does: the rest of the recipe runs there too (data-hub-api's `pre-commit` comes from the venv the
+    recipe's `python3 -m venv env` creates)."""
+    from doctor.project.command_roles import sets_up_host
+
+    found: dict[tuple[Path, str], str] = {}
+    for command in commands:
+        if command.kind not in _RECIPES or command.implied or (command.location.path, command.name) in found:
+            continue
+        words = runner_started(_command_words(command.text))
+        setup = sets_up_host(words[0], words[1:]) if words else None
+        if setup is not None:
+            found[command.location.path, command.name] = setup
+    return found
+
+
+def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> ServiceHome | None:
+    """The service a command belongs to (the rule `doctor exec` follows too: service_home.belongs_in)."""
+    if command.implied or command.kind not in (CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK,
+                                               CommandKind.NPM):
+        return None
+    return belongs_in(command.tool, command.text.split()[1:], command.cwd, homes, root,
+                      npm_script=command.kind is CommandKind.NPM, local=command.local)
+
+
+def _command_words(text: str) -> tuple[str, ...]:
+    """A command's words as the shell splits them."""
+    import shlex
+
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return tuple(text.split())

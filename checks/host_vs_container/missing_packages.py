@@ -1,0 +1,95 @@
+"""The packages the host lacks that a host-vs-container finding names, the one the command needs first."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.project import Project
+from doctor.project.service_home import ServiceHome
+
+# packages a project needs to develop it, not to run it: named after the app's own dependencies
+_DEV_PACKAGE = lazy(r"(?:pytest|flake8|pylint|mypy|types|black|isort|ruff|coverage|bandit|pre-commit|tox|nox"
+                    r"|ipython|ipdb|debugpy|autopep8|yapf|pyright|django-debug-toolbar)(?:-.*)?|.*-stubs")
+_DEV_FILE = lazy(r"dev|test|lint")
+_IMPORT = lazy(r"(?m)^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([A-Za-z_][\w \t,.]*))")
+_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+
+
+# tools that run the project's code, which needs its dependencies first; a linter needs itself
+_RUNS_THE_CODE = frozenset({"pytest", "py.test", "coverage", "tox", "nox", "python", "python3"})
+
+
+def _reasons(project: Project, home: ServiceHome, tool: str, words: tuple[str, ...], cwd: Path) -> list[str]:
+    """The packages the host lacks, the one to name first: the tool's own (`pytest`), then those the
+    command's own code imports (its files, and the project's modules they import: the tests' `app`),
+    in the manifest's order, then the app's dependencies before the development tools of a dev
+    requirements file (fastapi-tdd-docker's first line, 'black', is not what pytest needs)."""
+    from doctor.project.manifests import normalize
+
+    manifest = next((m for m in project.manifests(home.manifest.parent) if m.path == home.manifest), None)
+    requirements = {r.name: r for r in manifest.requirements} if manifest is not None else {}
+    modules = {r.module.split(".")[0] for r in requirements.values()}
+    paths = [cwd / word.partition("=")[2] if word.startswith("-") else cwd / word for word in words[1:]]
+    imported = _imported([p for p in paths if p != cwd and os.path.lexists(p)], modules, project.root)
+
+    def used(name: str) -> bool:  # `import tortoise` is tortoise-orm's, `import pytest` not pytest-cov's
+        found = requirements.get(name)
+        prefix = name.split("-")[0]
+        return found is not None and (found.module.split(".")[0] in imported
+                                      or (prefix in imported and prefix not in modules))
+
+    def dev(name: str) -> bool:
+        found = requirements.get(name)
+        return _DEV_PACKAGE.fullmatch(name) is not None or (
+            found is not None and _DEV_FILE.search(found.location.path.name) is not None)
+
+    # healthchecks' mypy: listed in a requirements-dev.txt the image does not install, missing here too
+    lacking = [*home.missing, *(name for name in home.unbuilt if name == normalize(tool))]
+    # a tool of the dev group the image's `uv sync` installs: a linter or type checker first (`ruff check .`
+    # needs ruff), a test runner after what the tests need (the fastapi template's pytest: fastapi)
+    synced = [name for name in home.synced if name == normalize(tool)]
+    lead = tool if tool in lacking or (synced and tool not in _RUNS_THE_CODE) else ""
+    return sorted([*lacking, *synced], key=lambda name: (name != lead, not used(name), dev(name)))
+
+
+def _imported(paths: list[Path], packages: set[str], root: Path, budget: int = 200) -> set[str]:
+    """The top-level modules the Python files at `paths` (files, or folders walked) import, with those
+    the project's own modules they import do (`from app.main import app` in a test: app/main.py's
+    fastapi): a module no requirement provides, found beside a path or in a folder above it up to
+    `root`. A bounded read: `budget` files at most."""
+    from doctor.project.reading import read_regular_text
+
+    files: list[Path] = []
+
+    def add(path: Path) -> None:
+        if path.is_file() and path.suffix == ".py":
+            files.append(path)
+        elif path.is_dir():
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+                files.extend(Path(folder) / n for n in sorted(names) if n.endswith(".py"))
+                if len(files) >= budget:
+                    break
+
+    def imports() -> set[str]:
+        found: set[str] = set()
+        for file in files[:budget]:
+            for match in _IMPORT.finditer(read_regular_text(file, 64 * 1024) or ""):
+                names = [match.group(1)] if match.group(1) else match.group(2).split(",")
+                found |= {name.split()[0].split(".")[0] for name in names if name.strip()}
+        return found
+
+    for path in paths:
+        add(path)
+    modules = imports()
+    folders = sorted({f for path in paths for f in (path, *path.parents) if f.is_relative_to(root)})
+    own = [local for name in sorted(modules - packages) for folder in folders
+           for local in (folder / name, folder / f"{name}.py") if local not in paths and local.exists()]
+    if own:
+        del files[:]
+        for local in dict.fromkeys(own):
+            add(local)
+        modules |= imports()
+    return modules

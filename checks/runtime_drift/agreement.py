@@ -1,0 +1,69 @@
+"""Which places speak for a project's runtime version, and the version they agree on."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from doctor.project.runtimes import Declared, parse_version, pins_agree, satisfies
+
+
+def _voices(declared: list[Declared], runtime: str) -> list[Declared]:
+    """The places that speak for the project's version: not a CI job's pin a CI matrix also tests,
+    nor a CI pin wider than the comparison."""
+    # one job's pin that a CI matrix also tests is that job's choice within what CI covers
+    # (paperless-ngx lints on 3.14 and tests 3.11-3.14): it is no voice against .python-version
+    tested = {v for d in declared if _in_workflow(d) and len(d.versions) > 1 for v in d.versions}
+    declared = [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1
+                                            and any(pins_agree(d.versions[0], v) for v in tested))]
+    # a CI pin wider than the comparison (`python-version: 3.x`, a docs job's: any Python 3) is
+    # no voice: counted, it outweighed Tandoor's tests on 3.12 against its image's 3.13
+    depth = 2 if runtime == "python" else 1
+    return [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1 and not d.spec
+                                        and len(parse_version(d.versions[0])) < depth)]
+
+
+def _in_workflow(place: Declared) -> bool:
+    """Whether the place is a GitHub workflow's `python-version` / `node-version`, a GitLab job's image
+    (in the pipeline or a file it includes; a matrix there, `parallel: matrix:`, is one as well), or
+    tox's env list (the interpreters the tests run on: a matrix of its own, `py3` in it any Python 3)."""
+    from doctor.project.gitlab_ci import GITLAB_CI
+
+    path = place.location.path
+    return ((path.parent.name == "workflows" and path.parent.parent.name == ".github") or path.name == GITLAB_CI
+            or place.source.startswith(("GitLab CI ", "tox ")))  # (a pipeline's included files too)
+
+
+def _agrees(place: Declared, version: str, runtime: str) -> bool:
+    """Whether a place admits `version`: a range it satisfies, or one of its pins."""
+    if place.spec:
+        return satisfies(version, place.spec, runtime)
+    return any(pins_agree(v, version) for v in place.versions)
+
+
+def _most_admitted(declared: list[Declared], reference: str, runtime: str) -> str:
+    """The pinned version the most places admit (ranges and CI matrices included), so that one
+    Dockerfile's 3.11 against `requires-python >=3.12` and a 3.12/3.13 matrix is the odd one out,
+    not the two places that agree; the single pins' majority (`reference`) wins a tie."""
+    def admitted(version: str) -> int:
+        return sum(_agrees(d, version, runtime) for d in declared)
+
+    candidates = sorted({v for d in declared for v in d.versions}, key=parse_version, reverse=True)
+    # a declared range is a requirement (engines, requires-python): hoppscotch's ten node 20 build jobs
+    # do not outvote `engines >=22` and the test job on 22
+    specs = [d.spec for d in declared if d.spec]
+    allowed = [v for v in candidates if all(satisfies(v, spec, runtime) for spec in specs)]
+    if allowed and not all(satisfies(reference, spec, runtime) for spec in specs):
+        reference = max(allowed, key=admitted)  # the first of the most admitted: the newest on a tie
+    best = admitted(reference)
+    for version in allowed or candidates:
+        if admitted(version) > best:
+            reference, best = version, admitted(version)
+    return reference
+
+
+def _reference(versions: list[str], depth: int) -> str:
+    """The version most places agree on (Python by major.minor, Node by major); on a tie the newest."""
+    series = Counter(parse_version(v)[:depth] for v in versions)
+    best = max(series.items(), key=lambda item: (item[1], item[0]))[0]
+    members = [v for v in versions if parse_version(v)[:depth] == best]
+    return min(members, key=lambda v: (len(parse_version(v)), v))
