@@ -173,7 +173,8 @@ def test_fix_writes_the_container_address_and_never_copies_a_password(tmp_path: 
     fix = safe[0].fix
     assert fix is not None and fix.safety is Safety.SAFE
     new = str(fix.edits[0].new)
-    assert 'DATABASE_URL: "postgresql://app@db:5432/app"' in new and "DEBUG: '1'" in new
+    # quoted as its one sibling is (DEBUG: '1'), as every key a fix adds to a compose file's environment
+    assert "DATABASE_URL: 'postgresql://app@db:5432/app'" in new and "DEBUG: '1'" in new
     url = "postgresql://app:pw@db:5433/app"
     secret = findings(tmp_path / "secret", DB.format(ports="5433:5432", url=url, extra=""), override=override)
     # the override would get a copy of the password: the URL's own line is rewritten instead, asked

@@ -29,10 +29,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from doctor.lazyre import lazy
+from doctor.model import record
 from doctor.project import Project
 from doctor.project.service_home import HANDS_ON, STARTS_ITSELF
 from doctor.project.shellwords import pipelines, simple_commands
@@ -40,7 +40,7 @@ from doctor.project.shellwords import pipelines, simple_commands
 SCRIPT_LIMIT = 256 * 1024  # an entrypoint script is a page or two; a bigger file is not read
 
 
-@dataclass(frozen=True)
+@record
 class Wipe:
     """A command of an entrypoint script that destroys data, where it is and what it does."""
 
