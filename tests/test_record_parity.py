@@ -9,6 +9,7 @@ import inspect
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -262,4 +263,20 @@ def test_preflight_imports_neither_dataclasses_nor_inspect(example: str) -> None
                           text=True, timeout=120, cwd=REPO, env={**os.environ, "DOCTOR_JOBS": "1"})
     modules = json.loads(done.stdout.splitlines()[-1])
     assert "doctor.engine" in modules  # the preflight ran
+    assert {"dataclasses", "inspect", "dis", "tokenize"} & set(modules) == set()
+
+
+def test_a_project_virtualenv_imports_neither_dataclasses_nor_inspect(tmp_path: Path) -> None:
+    """host-vs-container judges the host by the project's `.venv` (its interpreter, marked as the
+    project's with `replace`): dataclasses' replace imported inspect, ast, dis and tokenize into every
+    preflight of a project with a virtualenv."""
+    project = tmp_path / "broken-stack"
+    shutil.copytree(REPO / "examples" / "broken-stack", project)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(project / ".venv")], check=True, timeout=120)
+    code = ("import json, sys\nfrom doctor.cli import main\ntry:\n    main(['preflight', sys.argv[1]])\n"
+            "except SystemExit:\n    pass\nprint(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True, text=True, timeout=120,
+                          cwd=REPO, env={**os.environ, "DOCTOR_JOBS": "1", "DOCTOR_NO_CACHE": "1"})
+    modules = json.loads(done.stdout.splitlines()[-1])
+    assert "doctor.host.interpreter" in modules  # the host's Python was judged
     assert {"dataclasses", "inspect", "dis", "tokenize"} & set(modules) == set()

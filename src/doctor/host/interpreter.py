@@ -117,7 +117,7 @@ def find_interpreter(directories: Sequence[Path], env: Mapping[str, str]) -> Int
 def _project_env(found: Interpreter | None, directory: Path) -> Interpreter | None:
     if found is None:
         return None
-    from dataclasses import replace
+    from doctor.model import replace  # records.replace: no dataclasses import (inspect, ast) in a preflight
 
     return replace(found, project=directory)
 
