@@ -53,6 +53,7 @@ from .follow import follow_edits, host_follow_edits, into_override, own_port_not
 from .override_tag import needs_override_tag, others_may_publish
 from .pair import protocol_partner
 from .pins import pin_edit
+from .plan_file import plan_file_edits
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -88,6 +89,9 @@ class PortMove(Fix):
     old: int = 0
     new: int = 0
     paired: str = ""  # the other protocol of a tcp+udp pair on the same ports, moved with it
+    # what the worktree's shell must still export for compose to read the edits (COMPOSE_FILE naming
+    # compose.ports.yaml where .env is tracked): the fixer verifies with it set, and prints it once
+    shell: tuple[tuple[str, str], ...] = ()
     target_moves: bool = False  # one variable on both sides, which the server is told: its port moves too
 
     @property
@@ -183,6 +187,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         assert not isinstance(version, str)
         edits, where = _compose_edits(project, svc, mapping, new, version, partner)
     exclude = ""
+    shell: tuple[tuple[str, str], ...] = ()
     # with tracks side by side, a track's own port never goes into a file git shares with the others
     shared = sorted({edited_name(e.path) for e in edits if tracked(e.path)})
     if shared and side_by_side(project.root, host) is not None:
@@ -190,6 +195,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         assert not isinstance(version, str)
         override_route = _compose_edits(project, svc, mapping, new, version, partner, in_place=False)
         edits, where = untracked_edits(edits, override_route, new, variable)
+        if not edits and not variable:  # the tracked files stay as they are: the worktree's own file holds it
+            edits, where, shell = plan_file_edits(project, svc, mapping, new, partner, where)
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is {_whose_port(host)}, keep it out of commits"
     elif not within and (made := _new_unignored(edits)):  # a new override: `git add -A` would commit it
@@ -211,7 +218,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     move = PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
                     protocol=mapping.protocol, old=old, new=new,
                     target_moves=told and _container_side_is(mapping, variable),
-                    paired=partner.protocol if partner is not None else "")
+                    paired=partner.protocol if partner is not None else "", shell=shell)
     if partner is not None:
         _PAIRS.setdefault(project, {})[pair_key] = move
     return move

@@ -20,6 +20,7 @@ One round (plan, ask, write) is doctor.fix_round; the report's records and its t
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,6 +34,7 @@ from doctor.project.edits import edit_root
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Registry, Run, RunOptions
+    from doctor.model import Fix
     from doctor.project import ProjectOptions
     from doctor.redact import Redactor
 
@@ -199,6 +201,7 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
     unreadable_before = {f.fingerprint for f in run.report.findings if _unreadable(f)}
     first = _worst(run.report.findings)
     appeared: dict[str, list[str]] = {}  # a finding this run's fixes created: the fixes of the round before it
+    exports: dict[str, str] = {}  # what the shell must still export for compose to read the edits (once)
     for _ in range(max(1, rounds)):
         report, chosen = run_round(options, registry, run, files, redactor, results, report)
         applied = [r for r in report.results if r.status is FixStatus.APPLIED
@@ -206,6 +209,7 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
         results.update({r.fingerprint: r for r in report.results})
         if not applied:
             break
+        run_options = _with_shell(run_options, [chosen[r.fingerprint] for r in applied], exports)
         # the verification (every selected check, not only those whose fixes applied), and the next
         # round's findings: one a fix created (a drift info turned error) is planned there
         run = preflight(run_options, registry)
@@ -246,6 +250,10 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
             break
     unfixable = _unfixable(run, results)
     behind = _still_left(run, files.root, first, appeared, results, {message for _, message in unfixable})
+    if exports:  # verified as compose reads the files with it: the one step left, printed once
+        line = " ".join(f"{k}={shlex.quote(v)}" for k, v in exports.items())
+        direnv = " (or in .envrc, which direnv loads)" if (run.project.root / ".envrc").exists() else ""
+        report = replace(report, notes=(*report.notes, f"then, in this worktree's shell{direnv}: export {line}"))
     return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor,
                    unfixable=unfixable, left=tuple(line for line, _ in behind),
                    left_errors=sum(f.severity is Severity.ERROR for _, f in behind))
@@ -323,3 +331,16 @@ def _redactor(run: Run) -> Redactor:
     from doctor.known_secrets import project_redactor
 
     return project_redactor(run.project)
+
+
+def _with_shell(run_options: RunOptions, fixes: list[Fix], exports: dict[str, str]) -> RunOptions:
+    """The run options the next round verifies with: the variables the applied fixes leave to the
+    shell (a port move's COMPOSE_FILE naming compose.ports.yaml, .env being tracked) set, as they
+    will be once exported; remembered in `exports` for the report."""
+    wanted = {k: v for f in fixes for k, v in getattr(f, "shell", ())}
+    if not wanted:
+        return run_options
+    exports.update(wanted)
+    env = dict(run_options.project.env if run_options.env is None else run_options.env)
+    project = replace(run_options.project, env={**run_options.project.env, **wanted})
+    return replace(run_options, project=project, env={**env, **wanted})

@@ -298,13 +298,14 @@ class ProjectFiles:
             real = path.resolve()
         except (RuntimeError, OSError) as exc:  # a symlink loop (3.11 raises RuntimeError; 3.13 OSError ELOOP)
             raise RefusedEdit(f"{path} cannot be followed to a file ({exc}): correct the link by hand") from None
-        if not real.is_relative_to(self.root):
+        if not real.is_relative_to(self.root) and not _own_exclude(self.root, real):
             what = "is a symlink pointing outside" if path.is_symlink() else "lies outside"
             raise RefusedEdit(f"{path} {what} the project {self.root}")
         return real
 
     def load(self, path: Path) -> FileEdits:
-        display = str(path.relative_to(self.root))
+        # the repository's info/exclude (a linked worktree's lies in the main checkout's .git) by its git path
+        display = str(path.relative_to(self.root)) if path.is_relative_to(self.root) else "git/info/exclude"
         if path.is_dir():
             raise RefusedEdit(f"{display} is a directory")
         try:
@@ -485,3 +486,13 @@ def project_lock(root: Path, timeout: float, waited: list[float] | None = None) 
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _own_exclude(root: Path, real: Path) -> bool:
+    """Whether `real` is the info/exclude of `root`'s repository (`git rev-parse --git-path
+    info/exclude`), the one file outside a linked worktree a fix may append to: the ignore rule
+    for the worktree's own compose.ports.yaml (checks/port_collision/plan_file.py)."""
+    from doctor.project.gitrepo import find_repo
+
+    repo = find_repo(root)
+    return repo is not None and real == (repo.common_dir / "info" / "exclude").resolve()

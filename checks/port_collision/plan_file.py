@@ -1,0 +1,72 @@
+"""The block-mode route where the files publishing the ports are tracked: the worktree's own
+`compose.ports.yaml` (doctor.project.portsfile), written, git-ignored and read by compose.
+
+Before, the fix only advised writing it by hand (`export COMPOSE_FILE=<the files compose reads
+now>:compose.ports.yaml`, the placeholder unfilled): on full-stack-fastapi-template, whose
+compose.override.yml and .env are committed, a second worktree got 8 skipped moves and the same
+advice again from `doctor ports`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from doctor.model import Edit
+from doctor.project import portsfile
+from doctor.project.gitrepo import tracked
+from doctor.project.portplan import git_ignored
+from doctor.project.types import PortMapping, Service
+from doctor.project.wholefile import whole_file_edit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
+
+Shell = tuple[tuple[str, str], ...]
+
+
+def plan_file_edits(project: Project, svc: Service, mapping: PortMapping, new: int,
+                    partner: PortMapping | None, shared: str) -> tuple[tuple[Edit, ...], str, Shell]:
+    """The edits writing `mapping` (and its tcp/udp `partner`) on `new` into the worktree's ports file,
+    where that is, and what the shell must still export (COMPOSE_FILE, where `.env` is tracked)."""
+    from .fix import _is_long, _long, _short, env_edits, port_specs
+
+    root = project.root
+    path = root / portsfile.PORTS_FILE
+    movers = (mapping, *([partner] if partner is not None else []))
+    moved = [_long(m, new) if _is_long(m) else _short(m, new) for m in movers]
+    plan = portsfile.with_service(portsfile.read_plan(path), svc.name, port_specs(svc, mapping, new, partner), moved)
+    written = whole_file_edit(path, portsfile.render(plan))
+    edits: list[Edit] = [written] if written is not None else []
+    why = shared.split(" is tracked by git", 1)[0]
+    where = f"{portsfile.PORTS_FILE} ports !override: {why} is tracked by git, this file is the worktree's own"
+    edits += _ignore_edits(root, (path,))
+    if portsfile.reads_plan(project.compose.files, root):
+        return tuple(edits), where, ()
+    env = project.options.env
+    value = portsfile.compose_file_value(root, project.compose.files, env)
+    dotenv = project.interpolation_files[-1] if project.interpolation_files else None
+    if "COMPOSE_FILE" not in env and dotenv is not None and not tracked(dotenv):
+        set_it, at = env_edits(project, "COMPOSE_FILE", value)
+        if set_it:
+            edits += [*set_it, *_ignore_edits(root, (dotenv,))]
+            return tuple(edits), f"{where}; COMPOSE_FILE={value} in {at.split(' ')[0]}", ()
+    if not edits:  # written by an earlier run: no loop of moves, the one step left named
+        where += f"; already written, the one step left: export COMPOSE_FILE={value} in this worktree's shell"
+    return tuple(edits), where, (("COMPOSE_FILE", value),)
+
+
+def _ignore_edits(root: Path, paths: tuple[Path, ...]) -> list[Edit]:
+    """The line appended to the repository's info/exclude for each of `paths` git does not ignore yet
+    (by name: the worktrees share the file, and each keeps its own copy untracked)."""
+    exclude = portsfile.exclude_path(root)
+    names = [p.name for p in paths if git_ignored(p) is False and not tracked(p)]
+    if exclude is None or not names:
+        return []
+    try:
+        text = exclude.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    lead = "\n" if text and not text.endswith("\n") else ""
+    return [Edit(exclude, "", lead + "".join(f"{n}\n" for n in names), None)]
