@@ -214,6 +214,12 @@ class PortCollision(Check):
         only offered as a question, never applied by default or by `--yes`. A host range is
         not moved port by port: the advice names the busy ports the range must avoid. When every
         port of `ports.range` is taken, the advice names that range and its doctor.yaml line.
+        With worktrees side by side, where the files publishing a literal port are tracked (the
+        fastapi template's compose.override.yml and .env), the move goes into the worktree's own
+        `compose.ports.yaml` (`ports: !override` lists), appended to the repository's shared
+        info/exclude; compose reads it through COMPOSE_FILE, set in an untracked `.env`, else
+        printed once as the export left to the shell. A second run before that export reuses the
+        file's ports, writes nothing and names the export once.
 
     Fix safety
         Safe: only the host side of our own mapping moves, to a port that binds now, and the

@@ -53,7 +53,7 @@ from .follow import follow_edits, host_follow_edits, into_override, own_port_not
 from .override_tag import needs_override_tag, others_may_publish
 from .pair import protocol_partner
 from .pins import pin_edit
-from .plan_file import plan_file_edits
+from .plan_file import pending_title, plan_file_edits, planned_port
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -92,6 +92,7 @@ class PortMove(Fix):
     # what the worktree's shell must still export for compose to read the edits (COMPOSE_FILE naming
     # compose.ports.yaml where .env is tracked): the fixer verifies with it set, and prints it once
     shell: tuple[tuple[str, str], ...] = ()
+    pending: str = ""  # an earlier run wrote the move, compose does not read it yet: the one line saying so
     target_moves: bool = False  # one variable on both sides, which the server is told: its port moves too
 
     @property
@@ -147,7 +148,10 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         return replace(moved, alternatives=alternatives)
     handed_out = _RESERVED.setdefault(project, set())
     taken = _taken(project, host)
-    new = choose_port(host, mapping, taken, ports_range, protocols)
+    # the port the worktree's ports file already gives it (the export pending): kept while it is free
+    planned = planned_port(project, service, mapping)
+    new = choose_port(host, mapping, taken, (planned, planned), protocols) if planned else None
+    new = new or choose_port(host, mapping, taken, ports_range, protocols)
     if new is not None:
         handed_out.update((new, protocol) for protocol in protocols)
         taken.update((new, protocol) for protocol in protocols)
@@ -215,10 +219,13 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     manual += [exclude] if exclude else []
     then = f" (then, by hand: {'; '.join(manual)})" if manual else ""
     title = f"move '{service}' from host port {old} to {new}{together} ({where}){then}"
+    pending = ""
+    if shell and not edits:  # written by an earlier run: nothing moves again, the export is named once
+        title, pending = pending_title(service, old, new), where
     move = PortMove(title, safety, edits, alternatives=alternatives, service=service, target=mapping.target,
                     protocol=mapping.protocol, old=old, new=new,
                     target_moves=told and _container_side_is(mapping, variable),
-                    paired=partner.protocol if partner is not None else "", shell=shell)
+                    paired=partner.protocol if partner is not None else "", shell=shell, pending=pending)
     if partner is not None:
         _PAIRS.setdefault(project, {})[pair_key] = move
     return move

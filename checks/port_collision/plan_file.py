@@ -52,9 +52,36 @@ def plan_file_edits(project: Project, svc: Service, mapping: PortMapping, new: i
         if set_it:
             edits += [*set_it, *_ignore_edits(root, (dotenv,))]
             return tuple(edits), f"{where}; COMPOSE_FILE={value} in {at.split(' ')[0]}", ()
-    if not edits:  # written by an earlier run: no loop of moves, the one step left named
-        where += f"; already written, the one step left: export COMPOSE_FILE={value} in this worktree's shell"
+    if not edits:  # written by an earlier run: no loop of moves, the one step left named (pending_title)
+        where = pending_note(value)
     return tuple(edits), where, (("COMPOSE_FILE", value),)
+
+
+def planned_port(project: Project, service: str, mapping: PortMapping) -> int | None:
+    """The host port the worktree's ports file already gives `mapping` of `service` while compose does
+    not read the file yet (COMPOSE_FILE not exported): a second `fix --ports` reuses it, rather than
+    moving the port again (fastapi's proxy, planned on 20000 by the first run, was moved to 20200)."""
+    root = project.root
+    path = root / portsfile.PORTS_FILE
+    if not path.is_file() or portsfile.reads_plan(project.compose.files, root):
+        return None
+    key = (mapping.host_ip, str(mapping.target), mapping.protocol)
+    for spec in portsfile.read_plan(path).get(service, ()):
+        if portsfile.entry_key(spec) == key:  # an entry kept as committed is no plan of a move
+            port = portsfile.host_port(spec)
+            return port if port is not None and str(port) != mapping.published else None
+    return None
+
+
+def pending_note(value: str) -> str:
+    """What the fix of a port the ports file already moves says, instead of moving it again."""
+    return f"{portsfile.PORTS_FILE} holds this worktree's ports; compose reads it once you export COMPOSE_FILE={value}"
+
+
+def pending_title(service: str, old: int, new: int) -> str:
+    """The advice of a move written by an earlier run, compose not reading it yet (the export, printed once)."""
+    return (f"publish '{service}' on {new}, not {old}, as {portsfile.PORTS_FILE} does once compose reads it "
+            "(export COMPOSE_FILE)")
 
 
 def _ignore_edits(root: Path, paths: tuple[Path, ...]) -> list[Edit]:

@@ -250,6 +250,10 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
             break
     unfixable = _unfixable(run, results)
     behind = _still_left(run, files.root, first, appeared, results, {message for _, message in unfixable})
+    # a move an earlier run wrote that compose does not read yet (the export not done): said once, not moved again
+    pending = dict.fromkeys(p for f in run.report.findings
+                            if f.fix is not None and (p := getattr(f.fix, "pending", "")))
+    report = replace(report, notes=(*report.notes, *pending)) if pending else report
     if exports:  # verified as compose reads the files with it: the one step left, printed once
         line = " ".join(f"{k}={shlex.quote(v)}" for k, v in exports.items())
         direnv = " (or in .envrc, which direnv loads)" if (run.project.root / ".envrc").exists() else ""

@@ -88,6 +88,8 @@ class Checkout:
     # the ports its own commands publish (doctor.project.command_ports): shown, never a clash of their
     # own (the same recipe is in every checkout, and `fix --ports` only keeps off them)
     commands: tuple[RunPublished, ...] = ()
+    plan: str = ""  # its compose.ports.yaml (doctor.project.portsfile.plan_state): read, or the export pending
+    export: str = ""  # the COMPOSE_FILE to export there for compose to read it ("" once it does, or without one)
 
 
 def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
@@ -212,6 +214,7 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
               projects: list[Project] | None = None) -> Checkout:
     from doctor.project import Project, ProjectOptions
     from doctor.project.container_names import name_variables
+    from doctor.project.portsfile import plan_state
 
     if not path.is_dir():
         return Checkout(path, name, kind, branch, "", str(block or "none"), (), "no such folder in this checkout")
@@ -245,6 +248,7 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
         "in profiles that are off: add --profile NAME)")
     from doctor.project.types import ProblemKind
 
+    plan, export = plan_state(path, model.files, env)
     unread = next((p for p in model.problems if p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE)), None)
     # a project compose refuses (`ports: ["abc:80"]`, services as a list, an include cycle) was a ✓
     refused = unread or next((p for p in model.problems if p.kind is not ProblemKind.LIMIT), None)
@@ -257,7 +261,7 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
                 f"compose refuses it ({where}{refused.message}): `up` fails there, its ports are not sure")
     return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published), hint,
                     containers=containers, unread=refused is not None, named_by=named_by,
-                    commands=_command_ports(project, held, host))
+                    commands=_command_ports(project, held, host), plan=plan, export=export)
 
 
 def _command_ports(project: Project, held: dict[tuple[int, str], list[ContainerPort]],
@@ -405,6 +409,8 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
                      f"block {checkout.block})")
         if checkout.problem:
             lines.append(f"    {checkout.problem}")
+        if checkout.plan:
+            lines.append(f"    {checkout.plan}")
         rows = []
         for first, last in _folded(checkout.ports):
             ports = f"{first.port}-{last.port}" if last is not first else str(first.port)
@@ -457,8 +463,16 @@ def _next_step(checkouts: list[Checkout]) -> list[str]:
         return []
     running = [c for c in checkouts if c.path in sharing and any(p.holder == "ours" for p in c.ports)]
     idle = [c for c in checkouts if c.path in sharing and c not in running]
-    if not idle:
-        return []
+    # its ports file written, the export not done: another `fix --ports` moves nothing, the export is the step
+    exports = [f"    fix: in {c.path}, export COMPOSE_FILE={c.export}: the fix wrote its ports already"
+               for c in idle if c.export]
+    idle = [c for c in idle if not c.export]
+    return exports + _fix_step(checkouts, sharing, running, idle) if idle else exports
+
+
+def _fix_step(checkouts: list[Checkout], sharing: set[Path], running: list[Checkout],
+              idle: list[Checkout]) -> list[str]:
+    """The `doctor fix --ports` step for the `idle` checkouts sharing ports with others (see _next_step)."""
     projects = [c.project for c in checkouts if c.path in sharing and c.project]
     names = [n for c in checkouts if c.path in sharing for n in c.containers]
     # one project name (or container name) for two checkouts: the ports are not their first clash;

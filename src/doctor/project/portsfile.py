@@ -67,6 +67,21 @@ def entry_key(spec: Spec) -> tuple[str, str, str]:
     return ip, target, protocol or "tcp"
 
 
+def host_port(spec: Spec) -> int | None:
+    """The single host port a ports entry publishes (None for a range or none)."""
+    if isinstance(spec, dict):
+        published = str(spec.get("published") or "")
+    else:
+        from doctor.project.ports import last_colon
+
+        text = str(spec).partition("/")[0]
+        cut = last_colon(text)
+        head = text[:cut] if cut >= 0 else ""
+        cut = last_colon(head)
+        published = head[cut + 1:] if cut >= 0 else head
+    return int(published) if published.isdigit() else None
+
+
 def with_service(plan: Mapping[str, Sequence[Spec]], service: str, specs: Sequence[Spec],
                  moved: Sequence[Spec]) -> dict[str, list[Spec]]:
     """The plan with `service`'s list set to `specs`; an entry the file already moved (while compose
@@ -98,3 +113,16 @@ def exclude_path(root: Path) -> Path | None:
 
     repo = find_repo(root)
     return None if repo is None else repo.common_dir / "info" / "exclude"
+
+
+
+def plan_state(root: Path, files: Sequence[Path], env: Mapping[str, str]) -> tuple[str, str]:
+    """What `doctor ports` says of a checkout's ports file ("" when it has none: the fix wrote none), and
+    the COMPOSE_FILE still to export there ("" once compose reads the file)."""
+    if not (root / PORTS_FILE).is_file():
+        return "", ""
+    if reads_plan(files, root):
+        return f"{PORTS_FILE} holds its block of the port plan, and compose reads it", ""
+    value = compose_file_value(root, files, env)
+    line = f"{PORTS_FILE} holds its block of the port plan: compose reads it once you export COMPOSE_FILE={value}"
+    return line, value
