@@ -122,3 +122,13 @@ def test_doctor_ports_tells_the_pending_export_then_that_compose_reads_the_file(
     assert export == value and line.endswith(f"once you export COMPOSE_FILE={value}")
     line, export = portsfile.plan_state(root, _project(root, {"COMPOSE_FILE": value}).compose.files, {})
     assert export == "" and line.endswith("compose reads it")
+
+
+def test_without_env_the_fix_creates_it_with_compose_file_and_git_ignores_both(tmp_path: Path) -> None:
+    root = _worktree(tmp_path, None, track_env=True)  # no .env, and no ignore rule for one
+    edits, _, shell = _move(_project(root), "db", 5432, 20002)
+    assert shell == ()
+    _apply(edits)
+    assert (root / ".env").read_text().strip() == "COMPOSE_FILE=compose.yml:compose.override.yml:compose.ports.yaml"
+    assert {"compose.ports.yaml", ".env"} <= set(_exclude(root).read_text().split())
+    assert [m.published for m in _project(root).services["db"].ports] == ["20002"]
