@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from doctor import regular
 from doctor.model import Edit
 from doctor.project import portsfile
 from doctor.project.gitrepo import tracked
@@ -92,7 +93,7 @@ def _ignore_edits(root: Path, paths: tuple[Path, ...]) -> list[Edit]:
     if exclude is None or not names:
         return []
     try:
-        text = exclude.read_text(encoding="utf-8")
+        text = regular.read_text(exclude)
     except FileNotFoundError:
         text = ""
     lead = "\n" if text and not text.endswith("\n") else ""

@@ -25,14 +25,15 @@ Spec = str | dict[str, object]
 
 def read_plan(path: Path) -> dict[str, list[Spec]]:
     """The ports lists the file gives each service ({} when absent or not doctor's shape)."""
-    import yaml
+    from doctor import regular
+    from doctor.project.yamlimport import yaml  # PyYAML as every doctor module takes it (its lean import)
 
     class _Loader(yaml.SafeLoader):
         pass
 
     _Loader.add_constructor("!override", lambda loader, node: loader.construct_sequence(node))  # type: ignore[arg-type]
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = yaml.load(regular.read_text(path), Loader=_Loader)  # a regular file, bounded: never a FIFO
     except (OSError, yaml.YAMLError):
         return {}
     services = data.get("services") if isinstance(data, dict) else None
