@@ -134,6 +134,70 @@ def test_a_later_port_of_the_range_is_a_warning_folded_per_owner(short_dir: Path
     assert said[0].fix is not None and said[0].fix.title.startswith(f"publish 'a' on host ports {first}-{first + 1} ")
 
 
+@pytest.mark.parametrize("info", [{"ServerVersion": "20.10.24+dfsg1"}, {"ServerVersion": "27.0.3"},
+                                  {"ServerVersion": "28.5.1"}, None])  # None: no engine answers
+def test_every_port_held_by_a_process_is_an_error_on_any_engine(short_dir: Path, holders: list[subprocess.Popen[str]],
+                                                                info: dict[str, object] | None) -> None:
+    """No port of the range binds: 27.0's engine tries each and fails at the last, an older one at the first."""
+    first = free_run()
+    holders += [hold(first), hold(first + 1), hold(first + 2)]
+    project = range_project(short_dir / "p", first, first + 2)
+    findings = on_engine(short_dir, project, info) if info else run_check(project, NO_ENGINE).findings
+    said = [f for f in findings if "every port" in f.message]
+    assert [(f.severity, f.subject) for f in said] == [
+        (Severity.ERROR, f"port:0.0.0.0:{first + i}/tcp") for i in range(3)], findings
+    for proc, finding in zip(holders, said, strict=True):  # each holder named with its own port
+        assert finding.message.startswith(f"0.0.0.0:{finding.subject.split(':')[2].split('/')[0]}/tcp ('a') is held "
+                                          f"by pid {proc.pid} 'python"), finding.message
+        assert finding.message.endswith(f": every port of {first}-{first + 2} is held, so `up` fails on any engine")
+        assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
+        assert finding.fix.title == "publish 'a' on a host port range nothing else holds"
+    assert [f for f in findings if "27.0" in f.message] == []
+
+
+def test_every_port_held_by_one_process_folds_into_one_error(short_dir: Path) -> None:
+    first = free_run()
+    listener = ("import socket, sys\nsocks = []\nfor p in sys.argv[1:]:\n    s = socket.socket()\n"
+                "    s.bind(('0.0.0.0', int(p)))\n    s.listen()\n    socks.append(s)\nprint('ready', flush=True)\n"
+                "sys.stdin.read()\n")
+    proc = subprocess.Popen([sys.executable, "-c", listener, *(str(first + i) for i in range(3))],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        findings = on_engine(short_dir, range_project(short_dir / "p", first, first + 2), {"ServerVersion": "28.5.1"})
+    finally:
+        proc.kill()
+        proc.wait()
+    (said,) = [f for f in findings if "every port" in f.message]
+    assert said.severity is Severity.ERROR
+    assert said.message.startswith(f"3 host ports of 'a' (0.0.0.0/tcp: {first}-{first + 2}) are held by pid "
+                                   f"{proc.pid} 'python"), said.message
+    assert said.fix is not None
+    assert said.fix.title == f"publish 'a' on a host port range that avoids {first}-{first + 2}"
+
+
+def test_the_ports_other_projects_containers_hold_count_as_held_and_this_projects_do_not(
+        short_dir: Path, holders: list[subprocess.Popen[str]]) -> None:
+    first = free_run()
+    holders += [hold(first + 1), hold(first + 2)]
+
+    def container(project: str) -> dict[str, object]:
+        return {"Id": "c0ffee" * 10, "Names": [f"/{project}-web-1"], "State": "running",
+                "Labels": {"com.docker.compose.project": project, "com.docker.compose.service": "web"},
+                "Ports": [{"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": first, "Type": "tcp"}]}
+
+    folder = range_project(short_dir / "p", first, first + 2)
+    findings = on_engine(short_dir, folder, {"ServerVersion": "28.5.1"}, [container("other")])
+    assert [(f.severity, f.subject) for f in findings if "every port" in f.message] == [
+        (Severity.ERROR, f"port:0.0.0.0:{first + i}/tcp") for i in range(3)], findings
+    assert next(f.message for f in findings if "every port" in f.message).startswith(
+        f"0.0.0.0:{first}/tcp ('a') is taken by 'other' service 'web' (container other-web-1): every port")
+    # this project's own container on the first port: `up` keeps or recreates it there, nothing fails
+    (short_dir / "o").mkdir()  # a second fake engine, on its own socket
+    ours = on_engine(short_dir / "o", folder, {"ServerVersion": "28.5.1"}, [container("p")])  # the folder's name
+    assert [f for f in ours if "every port" in f.message] == []
+
+
 def test_without_an_engine_a_held_port_is_a_warning_saying_the_release_is_unknown(
         tmp_path: Path, holders: list[subprocess.Popen[str]]) -> None:
     first = free_run()
@@ -169,12 +233,12 @@ def test_the_release_is_read_from_info(text: str, release: EngineRelease | None)
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("held_at", [0, 3])  # the range's first port; the port just past it
+@pytest.mark.parametrize("held_at", [0, 3, -1])  # the range's first port; the port just past it; -1: every port
 def test_up_fails_exactly_when_doctor_says_so(tmp_path: Path, docker_engine: str, busybox_image: str,
                                               holders: list[subprocess.Popen[str]], held_at: int) -> None:
     """A fresh range (random ports): the engine's first request of it, so its first pick is the range's first port."""
     first = free_run()
-    holders.append(hold(first + held_at))
+    holders += [hold(first + at) for at in ((held_at,) if held_at >= 0 else range(3))]
     folder = range_project(tmp_path / "p", first, first + 2, busybox_image)
     name = project_name("doctor-range")
     findings = run_doctor(folder, {}, name)
@@ -190,5 +254,7 @@ def test_up_fails_exactly_when_doctor_says_so(tmp_path: Path, docker_engine: str
     if held_at == 0 and major < 27:  # this machine's engine: the case must be the failing one, not vacuous
         assert f"listen tcp4 0.0.0.0:{first}: bind: address already in use" in up.stderr
         assert [f.subject for f in errors] == [f"port:0.0.0.0:{first}/tcp"]
-    if held_at == 3 or major >= 27:
+    if held_at == -1:  # no port of the range binds, whatever the engine's release
+        assert up.returncode != 0 and [f.subject for f in errors] == [f"port:0.0.0.0:{first + i}/tcp" for i in range(3)]
+    elif held_at == 3 or major >= 27:
         assert up.returncode == 0 and errors == []

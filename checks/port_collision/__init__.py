@@ -58,12 +58,14 @@ class PortCollision(Check):
         ten owners per mapping and one line counting the rest. A host range mapped onto one
         container port (`18090-18092:82`: the engine picks one port) depends on the engine's
         release: from Docker Engine 27.0 (moby#47871) it tries each port until one binds, so no
-        finding; before 27.0 (Debian's docker.io 20.10) it skips only ports docker itself
+        finding while one is free; before 27.0 (Debian's docker.io 20.10) it skips only ports docker itself
         allocated (other containers' on that address) and takes the others in turn, the first
         at the range's first request, the next at each later one (moby#44136). A process outside
         docker on the first such port is then an error (`up` fails: `Error starting userland
         proxy: ... address already in use`), on another one a warning (an `up` after a `down`
         walks onto it); the advice names the longest run of the range no other process holds.
+        With every port of the range held (by processes, or other projects' containers) none binds
+        on any engine: an error per holder, whatever the release, advising another range.
         When the engine does not answer its release is unknown: a held port is a warning that
         says so (the check is not a pass, nor an error `up` on a new engine would not meet);
         podman's API is judged as before. A `container_name` that a
@@ -197,14 +199,19 @@ class PortCollision(Check):
     old port and `.env` does not set (docker-flask-example's `#export SERVER_NAME=localhost:8000`,
     whose app otherwise builds localhost:8000 from the container port) is named to set; one outside
     the folder fixes may write in is named
-    with its line for a change by hand. Such a file compose does not read that sets an app's own
-    listen port to the old port (`PORT`, `LITESTAR_PORT`, `APP_PORT`, `SERVER_PORT`, `UVICORN_PORT`,
-    ...; not a peer's `DATABASE_PORT` or `EMAIL_SMTP_PORT`) is a host app's own config: litestar-fullstack's
-    root `.env` (`cp .env.local.example .env`, then `app run`) sets `LITESTAR_PORT=8000`, so its
-    `APP_URL=http://localhost:8000` is that app's own address, not the container's: it is neither
-    edited nor named for a change, and one note says so. A checkout without its `.git` (an archive) has its top
-    at the nearest folder up to three above the project that holds `.github`, `.gitattributes`
-    or `.gitmodules`, else a `.gitignore`. When the old port is the server's default
+    with its line for a change by hand. A value stays where a healthcheck, command or entrypoint
+    runs it whole, from a file compose reads (docker-django-example's `.env`
+    `curl localhost:8000/up`); the head of a longer URL one runs is no such value, and a file compose
+    does not read feeds none: full-stack-fastapi-template's `frontend/.env`
+    `VITE_API_URL=http://localhost:8000` follows past backend's healthcheck
+    `curl -f http://localhost:8000/api/v1/utils/health-check/`. One of those env files compose does not read
+    that sets an app's own listen port to the old port (`PORT`, `LITESTAR_PORT`, `APP_PORT`, `SERVER_PORT`,
+    `UVICORN_PORT`, ...; not a peer's `DATABASE_PORT` or `EMAIL_SMTP_PORT`) is a host app's own config:
+    litestar-fullstack's root `.env` (`cp .env.local.example .env`, then `app run`) sets `LITESTAR_PORT=8000`,
+    so its `APP_URL=http://localhost:8000` is that app's own address, not the container's: it is neither edited
+    nor named for a change, and one note says so. A checkout without its `.git` (an archive) has its top at the
+    nearest folder up to three above the project that holds `.github`, `.gitattributes` or `.gitmodules`, else a
+    `.gitignore`. When the old port is the server's default
         (postgres 5432, mysql 3306, redis 6379), the fix says that programs on the host using
         it (an app run on the host with `jdbc:postgresql://localhost/app`) must now name the new
         one: they name no port, so nothing in the project can be edited for them. A port a stopped leftover

@@ -23,6 +23,7 @@ site's address, not the processor's own listener.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -113,7 +114,7 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
         for var in service.environment.values():
             if not _reads_as_site(service, var, old, mover, sites):
                 continue
-            if var.value is not None and any(var.value in run for run in inside):
+            if var.value is not None and runs_it(var.value, inside):
                 continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
             if var.value is None or not re.search(_local(old, var.name), var.value):
                 continue
@@ -166,7 +167,7 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
     hosts: set[str] = set()  # the names other than localhost a note's value gives the site
     for var in service.environment.values():
         value = var.value
-        if value is None or any(value in run for run in inside) or _NOT_SITE_OWN.search(var.name):
+        if value is None or runs_it(value, inside) or _NOT_SITE_OWN.search(var.name):
             continue
         host = next((h for h in _hosts(var.name) if re.search(_pattern(h, old), value)), None)
         if host is None and site_key(var.name) and (named := re.search(_named_port(old), value)):
@@ -335,7 +336,8 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
             if _names_old(path, old):
                 own.append(f"{project.shown(path)}:{listens[1]} sets {listens[0]}={old}")
             continue
-        values = _values_by_line(project, path) if inside else {}
+        # only a file compose reads feeds what a container runs: a frontend's own .env never does
+        values = _values_by_line(project, path) if inside and Path(os.path.realpath(path)) in read else {}
         local_hosts = _local_host_prefixes(path)
         for number in itertools.count(1):
             if (text := line_text(path, number)) is None:
@@ -352,7 +354,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
             if text.lstrip().startswith("#"):
                 continue  # a comment: the example it shows is the author's, not a setting
             value = values.get(number, "")
-            if value and any(value in run for run in inside):
+            if value and runs_it(value, inside):
                 continue  # a healthcheck, command or entrypoint: run in a container, its localhost is it
             named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
             edit = replace_on_line(path, number, local, (lambda _: str(new)) if alone else _moved_to(new), every=True)
@@ -464,6 +466,15 @@ def _run_in_containers(project: Project, old: int) -> list[str]:
             if any(re.search(_pattern(host, old), text) for host in LOCAL_HOSTS):
                 runs.append(text)
     return runs
+
+
+def runs_it(value: str, runs: list[str]) -> bool:
+    """Whether `value` is what one of `runs` (_run_in_containers) runs: all of it or whole words of it
+    (docker-django-example's `curl localhost:8000/up`), not the head of a longer URL there: behind
+    full-stack-fastapi-template's healthcheck `curl -f http://localhost:8000/api/v1/utils/health-check/`,
+    `VITE_API_URL=http://localhost:8000` is the address the browser's app dials, and follows."""
+    whole = rf"(?<![^\s'\"=]){re.escape(value.strip())}(?![^\s'\";&|])"
+    return bool(value.strip()) and any(re.search(whole, run) for run in runs)
 
 
 def _values_by_line(project: Project, path: Path) -> dict[int, str]:

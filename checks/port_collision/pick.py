@@ -1,4 +1,4 @@
-"""A host range published onto one container port (`18090-18092:82`), on a Docker Engine before 27.0.
+"""A host range published onto one container port (`18090-18092:82`): every port held, or an engine before 27.0.
 
 The engine picks one port of such a range. Since 27.0 (moby PR #47871, "Portmapper
 improvements") it tries each port until one binds, so a port another process holds is skipped.
@@ -7,6 +7,8 @@ range in turn (the first port docker does not hold at the range's first request 
 engine started, the next one at each later request: `up`, `down`, `up` walks the range), and the
 userland proxy's bind then fails on a port a process outside docker holds (moby issue #44136):
 `Error starting userland proxy: listen tcp4 0.0.0.0:18090: bind: address already in use`.
+With every port of the range held (by processes, or other projects' containers), no engine finds
+one to bind: that is an error whatever the release, and the engine is not asked its version.
 """
 
 from __future__ import annotations
@@ -52,7 +54,9 @@ def allocated(group: Published, containers: Iterable[ContainerPort]) -> bool:
 def picked_findings(check: Check, host: Host, group: Published, by_port: dict[tuple[int, str], list[ContainerPort]],
                     failures_of: Callable[[HostSocket], tuple[BindFailure, ...]], judge: Judge) -> list[Finding]:
     """Ports of `group` held outside docker, where the engine does not skip them: the one it picks
-    first is an error (`up` fails), the others warnings (a later `up` walks onto them); nothing from 27.0.
+    first is an error (`up` fails), the others warnings (a later `up` walks onto them); nothing from 27.0,
+    unless every port of the range is held (by processes or other projects' containers): an error per
+    owner on any engine.
 
     `judge` names the owner of one port (live._judge for a port of a range mapping).
     """
@@ -65,6 +69,11 @@ def picked_findings(check: Check, host: Host, group: Published, by_port: dict[tu
         if failures or clashing:
             # an address this machine lacks fails on every engine, and is not this finding's to tell
             verdicts += [(key, sock.port, f) for key, f in judge(index, failures, clashing) if key != ("address",)]
+    if not verdicts and free:
+        return []
+    held = _every_port_held(group, by_port, free, verdicts, judge)
+    if held is not None:  # no port of it binds: `up` fails on any engine, no /info asked
+        return _all_held(check, group, held)
     if not verdicts:
         return []
     try:  # asked only now: /info is a round trip, and most ranges have no port held outside docker
@@ -90,6 +99,44 @@ def picked_findings(check: Check, host: Host, group: Published, by_port: dict[tu
                     "fails on it")
             later[key] = (_told(finding, tail, unknown, fix, Severity.WARNING), [port])
     return found + fold(check, group, later)
+
+
+def _every_port_held(group: Published, by_port: dict[tuple[int, str], list[ContainerPort]], free: list[int],
+                     verdicts: list[tuple[tuple[object, ...], int, Finding]], judge: Judge) -> dict[tuple[object, ...],
+                                                                                                   Owned] | None:
+    """Who holds each port of `group`, by owner, when every one is held: the ports docker does not hold
+    by a process (`verdicts`), the others by another project's container; None when a port is left,
+    free, or held by this project's own container (`up` recreates it there), or when the owner of one is
+    unsure (a warning: docker-proxy with the engine silent may forward this project's own container)."""
+    if len({port for _, port, _ in verdicts}) < len(free):
+        return None
+    owners: dict[tuple[object, ...], Owned] = {}
+    judged = {port: (key, finding) for key, port, finding in reversed(verdicts)}  # each port's first owner
+    undocked = set(free)
+    for index, port in enumerate(group.ports):
+        if index not in undocked:  # docker's: another project's container is an owner, ours none
+            sock = group.target(index).socket
+            clashing = [c for c in by_port.get((port, sock.protocol), ()) if c.running and c.socket.overlaps(sock)]
+            theirs = [(key, finding) for key, finding in judge(index, (), clashing) if key[0] == "container"]
+            if not theirs:
+                return None
+            judged[port] = theirs[0]
+        key, finding = judged[port]
+        if key[0] == "forwarder" and finding.severity is Severity.WARNING:
+            return None
+        owners.setdefault(key, (finding, []))[1].append(port)
+    return owners
+
+
+def _all_held(check: Check, group: Published, owners: dict[tuple[object, ...], Owned]) -> list[Finding]:
+    """An error per owner: the engine, whatever its release, finds no port of the range to bind
+    (27.0 tries each one; before it the first fails), so publishing another range is the fix."""
+    advice = _advice(group, list(group.ports))
+    tail = f"every port of {_span(group)} is held, so `up` fails on any engine"
+    told = {key: (replace(finding, message=f"{finding.message}: {tail}", severity=Severity.ERROR,
+                          fix=replace(advice, alternatives=finding.fix.alternatives if finding.fix else ())), ports)
+            for key, (finding, ports) in owners.items()}
+    return fold(check, group, told)
 
 
 def _told(finding: Finding, tail: str, unknown: bool, fix: Fix, severity: Severity) -> Finding:
