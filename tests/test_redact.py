@@ -153,7 +153,8 @@ def test_scans_tried_at_their_literals_find_what_the_patterns_find() -> None:
     import random
 
     from doctor.known_secrets import _URL_LINE
-    from doctor.redact import _LONG_FLAG, _TOOL, TOOL_STARTS, _long_flags, _tool_args
+    from doctor.redact import _LONG_FLAG, _long_flags, _tool_args
+    from doctor.secret_commands import _TOOL, TOOL_STARTS
     from doctor.secret_shapes import matches_at, places
     from doctor.secret_urls import URL_START, url_starts
 
@@ -198,10 +199,10 @@ def _flag_masked(sink: Callable[[str], None]) -> Callable[[re.Match[str]], str]:
 
 def test_each_database_cli_begins_with_a_name_tried() -> None:
     """_TOOL's every name begins with one of TOOL_STARTS (where _tool_args tries it)."""
-    from doctor.redact import _TOOL, TOOL_STARTS
+    from doctor.secret_commands import _TOOL, TOOL_STARTS
 
     names = _literal_alternatives(_TOOL.pattern)  # from the pattern's own parse
-    assert len(names) == 21
+    assert len(names) == 33
     assert all(name.startswith(TOOL_STARTS) for name in names), names
 
 

@@ -3,8 +3,9 @@
 By shape: values of secret-looking keys (`DB_PASSWORD=x`, `"apiKey": "x"`, `--password x`),
 URL passwords (to the last `@` of the authority, as doctor reads a URL, or to the last `@` before
 a host when a raw `/`, `?`, `#`, a blank or a quote in the password ends the authority early) and a URL user part
-that is a key (a Sentry DSN), `-p`/`-a` style passwords of database CLIs, `sshpass` and `docker
-login` in commands and healthchecks, Java properties (`-Dspring.datasource.password=x`),
+that is a key (a Sentry DSN, git's `https://TOKEN@github.com/...`), the passwords a command gives a tool
+as arguments (`mysql -pX`, `redis-cli -a X`, `htpasswd -bc F U X`, `-passin pass:X`, ...:
+`doctor.secret_commands`) in commands and healthchecks, Java properties (`-Dspring.datasource.password=x`),
 `Bearer`/`Basic` credentials, private-key blocks, well-known token formats
 (GitHub, Slack, AWS, JWT, ...) and a credential-shaped word right after a word that names a
 secret (`unknown token 7fq2...` in a container's log line, which no project value foretells),
@@ -31,15 +32,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from doctor.lazyre import lazy
+from doctor.secret_commands import mask as _mask
+from doctor.secret_commands import mask_group as _masked_group
+from doctor.secret_commands import pass_flags
+from doctor.secret_commands import tool_args as _tool_args
 from doctor.secret_keys import (
     NOT_SECRET_VALUES,
     VAR_REF,
     Sink,
     is_expansion,
-    is_reference,
     key_kind,
     reference_default,
     secret_defaults,
@@ -92,31 +96,6 @@ _LONG_FLAG = lazy(
     r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
     r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
 )
-_TOOL = lazy(
-    r"(?<![\w-])(?P<t>mysql|mysqladmin|mysqldump|mysqlshow|mysqlcheck|mariadb|mariadb-admin|mariadb-dump"
-    r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget"
-    r"|sshpass|login)"
-    r"(?![\w-])"
-)
-FIND_FROM = 200  # characters: a shorter text is scanned whole (the finds and their sort cost more there)
-TOOL_STARTS = ("mysql", "mariadb", "redis-cli", "keydb-cli", "valkey-cli", "mongo", "sqlcmd", "curl", "wget",
-               "sshpass", "login")  # _TOOL's
-_COMMAND_END = lazy(r"[;|&]|['\"]:[ \t]")
-_SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
-_ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
-# a value in quotes of its own (`sqlcmd -P 'pw'`, `mysqladmin -p'pw'`): the quote is no part of it
-_Q = "['\"]?"
-_TOOL_ARGS = {
-    "mysql": lazy(rf"(?<![\w-])-p{_Q}(?P<v>[^\s'\"\\,<>]++)"),
-    "redis": lazy(rf"(?<![\w-])(?:-a|--pass){_SEP}{_Q}{_ARG}"),
-    "mongo": lazy(rf"(?<![\w-])(?:-p){_SEP}{_Q}{_ARG}"),
-    "sqlcmd": lazy(rf"(?<![\w-])-P{_SEP}{_Q}{_ARG}"),
-    # `-u user:pw`, and short flags run together (`curl -fsSu admin:pw`)
-    "curl": lazy(rf"(?<![\w-])(?:-[A-Za-z]*u|--user|--proxy-user){_SEP}{_Q}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
-    # `sshpass -p SECRET ssh ...` (`-pSECRET` too), `docker login -u me -p SECRET` (`docker run -p` publishes)
-    "sshpass": lazy(rf"(?<![\w-])-p(?:{_SEP})?{_Q}{_ARG}"),
-    "login": lazy(rf"(?<![\w-])-p{_SEP}{_Q}{_ARG}"),
-}
 # not after `/`: `read /etc/passwd: is a directory` names a file, no key
 # a Java system property's key after `-D` too (`-Dspring.datasource.password=...`, `JAVA_OPTS`)
 _KEY_SEP = lazy(r"(?:(?<=(?<![\w-])-D)|(?<![\w.$/-]))(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+"
@@ -143,33 +122,6 @@ def _ignore(_: str) -> None:
     return None
 
 
-def _mask(pattern: re.Pattern[str], text: str, sink: Sink, keep: Callable[[str], bool] | None = None) -> str:
-    """Replace group `v` of every match by MASK (unless `keep` says it is no secret), telling `sink`."""
-
-    def replace(match: re.Match[str]) -> str:
-        value = match.group("v")
-        if keep is not None and keep(value):
-            return match.group(0)
-        return _masked_group(match, "PASSWORD", sink)
-
-    return pattern.sub(replace, text)
-
-
-def _masked_group(match: re.Match[str], key: str, sink: Sink) -> str:
-    """The match with its group `v` masked; of a `${VAR:-default}` there, the default alone."""
-    whole, base = match.group(0), match.start()
-    start, end = match.start("v"), match.end("v")
-    if match.group("v").startswith("${"):
-        ref = reference_default(key, match.string, start, sink)
-        if ref is not None:
-            if ref[1] is None:
-                return whole
-            start, end = ref[1][0], min(ref[1][1], end)
-            return whole[:start - base] + MASK + whole[end - base:]
-    sink(match.group("v"))
-    return whole[:start - base] + MASK + whole[end - base:]
-
-
 def _prose(word: str) -> bool:
     return word.isalpha() and word.islower()
 
@@ -192,29 +144,6 @@ def _long_flags(text: str, sink: Sink) -> str:
         return text
     out.append(text[done:])
     return "".join(out)
-
-
-def _tool_args(text: str, sink: Sink) -> str:
-    """`-pSECRET`, `-a SECRET`, `-u user:SECRET` after a database CLI or curl, on the same line."""
-    out: list[str] = []
-    pos = 0
-    # a long text: tried only where a name begins (a pattern with a look-behind first tries every position)
-    for match in _TOOL.finditer(text) if len(text) < FIND_FROM else matches_at(_TOOL, text, places(text, TOOL_STARTS)):
-        if match.start() < pos:
-            continue
-        end = text.find("\n", match.end())
-        end = len(text) if end < 0 else end
-        stop = _COMMAND_END.search(text, match.end(), end)  # the tool's own arguments only
-        end = stop.start() if stop else end
-        tool = match.group("t")
-        family = ("mysql" if tool.startswith(("mysql", "mariadb")) else "redis" if tool.endswith("-cli")
-                  else "mongo" if tool.startswith("mongo") else "curl" if tool in ("curl", "wget") else tool)
-        out.append(text[pos:match.end()])
-        out.append(_mask(_TOOL_ARGS[family], text[match.end():end], sink, keep=is_reference))
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
 
 
 def _key_values(text: str, sink: Sink) -> str:
@@ -318,6 +247,8 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     if "Bearer" in text or "Basic" in text:
         text = _mask(_AUTH_SCHEME, text, sink, keep=_prose)
     text = _tool_args(text, sink)
+    if "pass" in text:
+        text = pass_flags(text, sink)
     text = _prose_secrets(text, sink)
     if "--" in text:
         text = _long_flags(text, sink)

@@ -233,7 +233,7 @@ _DIGIT_RUN = lazy(r"[0-9]++")
 # a short credential's alphabet: no blank, quote, `.`, `/`, `:` (hosts, paths, versions, image tags,
 # URLs, e-mail addresses), nor `-` or `_`, which join an identifier's parts (`x86_64-Linux-GNU`)
 _SHORT = lazy(r"[A-Za-z0-9!@#$%^&*()+=~?,;\[\]{}|<>]{12,23}")
-_URL_USER = lazy(r"[A-Za-z0-9_-]{16,}+")
+_URL_USER = lazy(r"[A-Za-z0-9_-]{12,}+")  # a token as a URL's user: git's `https://TOKEN@github.com/...`
 _DIGESTS = ("sha1:", "sha224:", "sha256:", "sha384:", "sha512:", "md5:")
 _NOT_SECRET_LAST = frozenset({"SHA", "COMMIT", "REV", "REVISION", "DIGEST", "CHECKSUM", "VERSION", "ETAG", "REF",
                               "TAG"})
@@ -321,7 +321,8 @@ def looks_like_credential(value: str, key: str = "") -> bool:
 
 
 def token_like_user(user: str) -> bool:
-    """Whether a URL's user part, with no password after it, is itself the key (a Sentry DSN)."""
+    """Whether a URL's user part, with no password after it, is itself the key (a Sentry DSN, or a token of
+    12 characters or more shaped like a credential: git's `https://TOKEN@github.com/org/repo`)."""
     if not _URL_USER.fullmatch(user):
         return False
     return _HEX.fullmatch(user) is not None or looks_like_credential(user) or (

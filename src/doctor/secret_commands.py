@@ -1,0 +1,176 @@
+"""The passwords a command line gives a tool as its arguments: `mysql -pSECRET`, `redis-cli -a SECRET`,
+`curl -u user:SECRET`, `htpasswd -bc FILE USER SECRET`, `openssl ... -passin pass:SECRET`.
+
+A tool's arguments are read from its name to the end of its command (`;`, `|`, `&`, a line's end),
+each tool by its own rule (`_TOOL_ARGS`, `_htpasswd`): the same flag means a password for one tool
+and something else for another (`docker run -p 8080:80` publishes, `ps -u root` names a user).
+Two flags say a password whatever tool they follow (a Makefile's `$(OPENSSL)`, a line continued
+with `\\`): openssl's `-passin pass:SECRET` (not `env:VAR`, `file:PATH`) and keytool's
+`-storepass SECRET`, `-keypass SECRET` (not `-storepass:env VAR`). A `${VAR}`/`$VAR` reference
+stays readable, but for a secret default in it. `doctor.redact.scrub` applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from doctor.lazyre import lazy
+from doctor.secret_keys import Sink, is_reference, reference_default
+from doctor.secret_shapes import MASK, matches_at, places
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+
+_TOOL = lazy(
+    r"(?<![\w-])(?P<t>mysql|mysqladmin|mysqldump|mysqlshow|mysqlcheck|mariadb|mariadb-admin|mariadb-dump"
+    r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget"
+    r"|sshpass|login|rabbitmqctl|htpasswd|openssl|smbclient|rpcclient|smbcacls|smbget|lftp|influx|mc|mcli"
+    r"|vault)"
+    r"(?![\w-])"
+)
+FIND_FROM = 200  # characters: a shorter text is scanned whole (the finds and their sort cost more there)
+TOOL_STARTS = ("mysql", "mariadb", "redis-cli", "keydb-cli", "valkey-cli", "mongo", "sqlcmd", "curl", "wget",
+               "sshpass", "login", "rabbitmqctl", "htpasswd", "openssl", "smb", "rpcclient", "lftp", "influx",
+               "mc", "vault")  # _TOOL's
+_COMMAND_END = lazy(r"[;|&]|['\"]:[ \t]")
+_SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
+_ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
+# a value in quotes of its own (`sqlcmd -P 'pw'`, `mysqladmin -p'pw'`): the quote is no part of it
+_Q = "['\"]?"
+_WORD = r"['\"]?[^\s'\"\\,<>]++['\"]?"  # one argument before the password (a user, a URL)
+_TOOL_ARGS = {
+    "mysql": lazy(rf"(?<![\w-])-p{_Q}(?P<v>[^\s'\"\\,<>]++)"),
+    "redis": lazy(rf"(?<![\w-])(?:-a|--pass){_SEP}{_Q}{_ARG}"),
+    "mongo": lazy(rf"(?<![\w-])(?:-p){_SEP}{_Q}{_ARG}"),
+    "sqlcmd": lazy(rf"(?<![\w-])-P{_SEP}{_Q}{_ARG}"),
+    # `-u user:pw`, and short flags run together (`curl -fsSu admin:pw`)
+    "curl": lazy(rf"(?<![\w-])(?:-[A-Za-z]*u|--user|--proxy-user){_SEP}{_Q}[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
+    # `sshpass -p SECRET ssh ...` (`-pSECRET` too), `docker login -u me -p SECRET` (`docker run -p` publishes)
+    "sshpass": lazy(rf"(?<![\w-])-p(?:{_SEP})?{_Q}{_ARG}"),
+    "login": lazy(rf"(?<![\w-])-p{_SEP}{_Q}{_ARG}"),
+    # `rabbitmqctl add_user USER SECRET`, `change_password USER SECRET` (a definitions file's users aside)
+    "rabbitmqctl": lazy(rf"(?<![\w-])(?:add_user|change_password){_SEP}{_WORD}{_SEP}{_Q}{_ARG}"),
+    # `openssl enc -k SECRET` (`-kfile PATH` names a file)
+    "openssl": lazy(rf"(?<![\w-])-k{_SEP}{_Q}{_ARG}"),
+    # `smbclient -U user%SECRET`, `-Uuser%SECRET`, `--user=user%SECRET`
+    "smb": lazy(rf"(?<![\w-])(?:-U|--user(?:name)?)(?:=|{_SEP})?{_Q}[^\s'\"\\,<>%]*+%(?P<v>[^\s'\"\\,<>]++)"),
+    # `lftp -u user,SECRET` (`-u user` alone asks for it)
+    "lftp": lazy(rf"(?<![\w-])(?:-u|--user){_SEP}{_Q}[^\s'\"\\,<>]*+,(?P<v>[^\s'\"\\<>]++)"),
+    # influx 2's `setup -p SECRET`, influx 1's `-password SECRET` (`-port 8086` is no `-p`)
+    "influx": lazy(rf"(?<![\w-])-(?:p|-?password)(?:=|{_SEP}){_Q}{_ARG}"),
+    # `mc alias set NAME URL ACCESS_KEY SECRET` (and the older `mc config host add ...`): the secret key
+    "mc": lazy(rf"(?<![\w-])(?:alias{_SEP}set|config{_SEP}host{_SEP}add){_SEP}{_WORD}{_SEP}{_WORD}{_SEP}{_WORD}"
+               rf"{_SEP}{_Q}{_ARG}"),
+    # `vault login TOKEN`, after its options; `vault login -method=userpass username=me` names no token
+    "vault": lazy(rf"(?<![\w=/-])login(?:{_SEP}-(?:(?:method|path|address|namespace|ns|format|field|mfa|header"
+                  rf"|ca-cert|ca-path|client-cert|client-key|tls-server-name|wrap-ttl){_SEP}[^\s'\"\\,<>]++"
+                  rf"|[\w-]++(?:=[^\s'\"\\,<>]*+)?))*+{_SEP}{_Q}(?P<v>[^\s'\"\\,<>=-][^\s'\"\\,<>=]*+)(?!=)"),
+}
+_FAMILIES = {"curl": "curl", "wget": "curl", "sshpass": "sshpass", "login": "login", "sqlcmd": "sqlcmd",
+             "rabbitmqctl": "rabbitmqctl", "openssl": "openssl", "smbclient": "smb", "rpcclient": "smb",
+             "smbcacls": "smb", "smbget": "smb", "lftp": "lftp", "influx": "influx", "mc": "mc", "mcli": "mc",
+             "vault": "vault"}
+# openssl's and keytool's password flags, whatever tool they follow (`-passin env:VAR` names a variable)
+PASS_FLAG_STARTS = ("-pass", "-storepass", "-keypass", "-srcstorepass", "-srckeypass", "-deststorepass",
+                    "-destkeypass")
+PASS_FLAG = lazy(rf"(?<![\w-])(?:-pass(?:in|out)?{_SEP}{_Q}pass:|-(?:src|dest)?(?:store|key)pass{_SEP}{_Q})"
+                 rf"(?P<v>[^\s'\"\\,<>]++)")
+_HTPASSWD_WORD = lazy(r"[^\s'\"\\,<>]++")
+
+
+def _family(tool: str) -> str:
+    if tool.startswith(("mysql", "mariadb")):
+        return "mysql"
+    if tool.endswith("-cli"):
+        return "redis"
+    if tool.startswith("mongo"):
+        return "mongo"
+    return _FAMILIES.get(tool, tool)
+
+
+def mask(pattern: re.Pattern[str], text: str, sink: Sink, keep: Callable[[str], bool] | None = None) -> str:
+    """Replace group `v` of every match by MASK (unless `keep` says it is no secret), telling `sink`."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group("v")
+        if keep is not None and keep(value):
+            return match.group(0)
+        return mask_group(match, "PASSWORD", sink)
+
+    return pattern.sub(replace, text)
+
+
+def mask_group(match: re.Match[str], key: str, sink: Sink) -> str:
+    """The match with its group `v` masked; of a `${VAR:-default}` there, the default alone."""
+    whole, base = match.group(0), match.start()
+    start, end = match.start("v"), match.end("v")
+    if match.group("v").startswith("${"):
+        ref = reference_default(key, match.string, start, sink)
+        if ref is not None:
+            if ref[1] is None:
+                return whole
+            start, end = ref[1][0], min(ref[1][1], end)
+            return whole[:start - base] + MASK + whole[end - base:]
+    sink(match.group("v"))
+    return whole[:start - base] + MASK + whole[end - base:]
+
+
+def _htpasswd(args: str, sink: Sink) -> str:
+    """`htpasswd -b[c...] FILE USER SECRET`, `htpasswd -nb USER SECRET`: with `-b` the password is the
+    argument after the user (the file's name first, unless `-n` prints the line instead); `-C 12` takes
+    a cost. Without `-b` htpasswd asks for it: no argument is one."""
+    options = ""
+    positional: list[re.Match[str]] = []
+    takes_value = False
+    for word in _HTPASSWD_WORD.finditer(args):
+        text = word.group()
+        if takes_value:
+            takes_value = False
+        elif text.startswith("-") and len(text) > 1 and not positional:
+            options += text[1:]
+            takes_value = text.endswith("C")
+        else:
+            positional.append(word)
+    place = 1 if "n" in options else 2
+    if "b" not in options or len(positional) <= place or is_reference(positional[place].group()):
+        return args
+    secret = positional[place]
+    sink(secret.group())
+    return args[:secret.start()] + MASK + args[secret.end():]
+
+
+def tool_args(text: str, sink: Sink) -> str:
+    """Each tool's password arguments, on the same line and in the same command as its name."""
+    out: list[str] = []
+    pos = 0
+    # a long text: tried only where a name begins (a pattern with a look-behind first tries every position)
+    for match in _TOOL.finditer(text) if len(text) < FIND_FROM else matches_at(_TOOL, text, places(text, TOOL_STARTS)):
+        if match.start() < pos:
+            continue
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        stop = _COMMAND_END.search(text, match.end(), end)  # the tool's own arguments only
+        end = stop.start() if stop else end
+        family = _family(match.group("t"))
+        out.append(text[pos:match.end()])
+        args = text[match.end():end]
+        out.append(_htpasswd(args, sink) if family == "htpasswd" else mask(_TOOL_ARGS[family], args, sink,
+                                                                            keep=is_reference))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def pass_flags(text: str, sink: Sink) -> str:
+    """openssl's `-passin pass:SECRET` and keytool's `-storepass SECRET` wherever they stand."""
+    out: list[str] = []
+    done = 0
+    for match in matches_at(PASS_FLAG, text, places(text, PASS_FLAG_STARTS)):  # each begins with its flag
+        out.append(text[done:match.start()])
+        out.append(match.group() if is_reference(match.group("v")) else mask_group(match, "PASSWORD", sink))
+        done = match.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
