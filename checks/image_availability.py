@@ -12,6 +12,7 @@ from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.ciimages import CiJob, ComposeStart, ci_jobs
+from doctor.project.gitlab_jobs import gitlab_jobs
 from doctor.project.types import Service
 
 _PLAIN_REFERENCE = lazy(r"[\w./:@-]+")
@@ -59,9 +60,13 @@ class ImageAvailability(Check):
         `up SERVICE`; the note says so). Also images present for another platform than the
         engine's (`linux/arm64` on an `linux/amd64` engine) with no `platform:` on the service.
         Live: asks the engine; skipped when it cannot be reached. Also, read from
-        `.github/workflows` (never run; the checkout's top for compose files in `docker/`): a CI job
-        that builds images itself (`docker build -t`, `docker/build-push-action` tags, `docker
-        compose build`) and then starts a service whose local image (a `:ci`/`:test` tag, the tag it
+        `.github/workflows` (never run; the checkout's top for compose files in `docker/`) and from
+        the GitLab pipeline (`.gitlab-ci.yml` at the repository's top, its local `include:` files and
+        `extends:` templates: a job's `before_script`, its own or `default:`'s, then `script`, on a
+        `docker:dind` service, whose engine starts empty; a shell runner's keeps other jobs' images,
+        so those jobs are not judged): a CI job
+        that builds images itself (`docker build -t`, `docker tag`, `docker/build-push-action` tags,
+        `docker compose build`) and then starts a service whose local image (a `:ci`/`:test` tag, the tag it
         builds for the others, one only another service builds, or another tag of an image the job
         builds: `docker build -t app:ci`, then `image: app:latest`) no step of the job builds:
         compose then tries to pull it. Docker's default tag `latest` is the job's own only on a
@@ -70,8 +75,10 @@ class ImageAvailability(Check):
         where it runs this project: in its folder (the top, a `working-directory:`, `cd docker`) or
         with exactly its files (`-f docker/compose.yaml`). Jobs that load or pull images, bake
         them (`docker buildx bake`, `docker/bake-action`: the tags are a bake file's), name other
-        compose files, change directory in a way the text does not tell (`cd "$DIR"`, a
-        checkout `path:`), or set a variable the compose files interpolate are not judged.
+        compose files, build with kaniko, buildah or podman, take lines from another job (GitLab's
+        `!reference`), change directory in a way the text does not tell (`cd "$DIR"`, a checkout
+        `path:`; GitLab's `cd $CI_PROJECT_DIR/docker` is told), or set a variable the compose
+        files interpolate (a step's `env:`, a GitLab job's or pipeline's `variables:`) are not judged.
 
     Why it matters
         A pull fails offline, behind a proxy, or in CI before the job has built the image
@@ -84,6 +91,8 @@ class ImageAvailability(Check):
         'docker compose up' tries to pull it
         .github/workflows/ci.yml:8  CI job 'e2e' builds 'app:ci' (line 7), 'app' needs 'app:latest':
         'docker compose up' tries to pull it
+        .gitlab-ci.yml:36  CI job 'pytest' never builds 'my_awesome_project_local_celeryworker', which
+        'celeryworker' needs: 'docker compose up' tries to pull it
 
     Fix
         Advice: the command that makes the image present — `docker compose build SERVICE` for
@@ -138,7 +147,7 @@ class ImageAvailability(Check):
         uses = {u.name for u in project.compose.variable_uses}
         builders = {_canonical(s.image) for s in services.values() if s.image and s.build is not None}
         contexts = [Path(s.build.context) for s in services.values() if s.build is not None]
-        for job in ci_jobs(project.root, uses, contexts):
+        for job in [*ci_jobs(project.root, uses, contexts), *gitlab_jobs(project.root, uses, contexts)]:
             starts = _own_starts(project, job)
             built = {_canonical(t) for t in job.built if "$" not in t}
             if job.unknown or starts is None or any("$" in t for t in job.built) or not (built or any(
@@ -148,9 +157,9 @@ class ImageAvailability(Check):
             # docker's default: AdventureLog's `docker build -t adventurelog-smoke` made every published
             # `:latest` (`ghcr.io/seanmorley15/adventurelog:latest`, `redis`) look like a CI-only tag
             tags = {t.rsplit(":", 1)[1] for t in built}
-            # repository -> (tag as written, line) of what the job's own build steps make
+            # repository -> (tag as written, where) of what the job's own build steps make
             repositories = {_canonical(t).rsplit(":", 1)[0]: (t, n) for t, n in
-                            reversed(list(zip(job.built, job.built_lines, strict=True))) if "@" not in t}
+                            reversed(list(zip(job.built, job.built_at, strict=True))) if "@" not in t}
             reported: set[str] = set()
             for start in starts:
                 started = _started(services, start.services) if start.verb != "build" else set(
@@ -178,9 +187,12 @@ class ImageAvailability(Check):
                                f"'docker compose {start.verb}' tries to pull it")
                     title = f"build '{image}' in job '{job.name}' before {where} (or run docker compose build)"
                     if other is not None:
-                        message = (f"CI job '{job.name}' builds '{other[0]}' (line {other[1]}), '{name}' needs "
+                        # a GitLab template in an included file builds it: that file's line
+                        line = f"line {other[1].line}" if other[1].path == start.location.path else \
+                            f"{project.shown(other[1].path)}:{other[1].line}"
+                        message = (f"CI job '{job.name}' builds '{other[0]}' ({line}), '{name}' needs "
                                    f"'{image}': 'docker compose {start.verb}' tries to pull it")
-                        title = (f"also tag '{image}' where {project.shown(job.path)}:{other[1]} builds "
+                        title = (f"also tag '{image}' where {project.shown(other[1].path)}:{other[1].line} builds "
                                  f"'{other[0]}', or set image: {other[0]} on '{name}'")
                     yield self.finding(message, start.location, f"{name}:{image}:ci", Fix(title, Safety.ADVICE))
 

@@ -43,6 +43,12 @@ STEPS = {
             "      - run: docker compose up -d\n",
     "bake-plugin": "      - run: docker build -t shop-api:ci ./api\n      - run: docker bake worker\n"
                    "      - run: docker compose up -d\n",
+    # `docker tag` names the built image as the worker needs it: present, nothing pulled
+    "tagged": "      - run: docker build -t shop-api:ci ./api\n      - run: docker tag shop-api:ci shop-worker:ci\n"
+              "      - run: docker compose up -d\n",
+    # buildah builds into its own store (or pushes): what docker then has is not told
+    "buildah": "      - run: docker build -t shop-api:ci ./api\n      - run: buildah bud -t shop-worker:ci worker\n"
+               "      - run: docker compose up -d\n",
 }
 
 
@@ -60,7 +66,7 @@ def _project(tmp_path: Path, steps: str) -> Path:
                     "CI job 'e2e' never builds 'shop-worker:ci', which 'worker' needs: "
                     "'docker compose up' tries to pull it")]),
     ("all-built", []), ("action", []), ("only-api-started", []), ("loaded", []), ("other-file", []),
-    ("bake", []), ("bake-plugin", []),
+    ("bake", []), ("bake-plugin", []), ("tagged", []), ("buildah", []),
 ])
 def test_a_job_that_builds_some_local_images_but_not_all(tmp_path: Path, case: str, found: list[object]) -> None:
     root = _project(tmp_path, STEPS[case])

@@ -140,6 +140,6 @@ def test_jobs_read_where_their_starts_run(tmp_path: Path) -> None:
     top = _checkout(tmp_path / "repo", {"docker/compose.yaml": SHOP,
                                         ".github/workflows/ci.yml": HEAD.format(defaults="") + steps})
     (job,) = ci_jobs(top / "docker", set())
-    assert job.checkout == top and job.built_lines == (7,)
+    assert job.checkout == top and [a.line for a in job.built_at] == [7]
     assert [(s.directory, s.files, s.location.line) for s in job.starts] == [("docker", ("compose.yaml",), 10)]
     assert not job.unknown

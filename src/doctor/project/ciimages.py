@@ -34,6 +34,8 @@ _GLOBS = glob_patterns("*.yml", "*.yaml")
 
 _SEPARATORS = ("&&", "||", ";", "|")
 _STARTS = frozenset(("up", "run", "create", "build"))
+# builders that are not docker's: kaniko's executor, buildah, podman, BuildKit's own client
+_OTHER_BUILDERS = frozenset(("executor", "buildah", "podman", "buildctl"))
 
 
 @record
@@ -53,20 +55,22 @@ class ComposeStart:
 
 @record
 class CiJob:
-    """One workflow job: the image tags its steps build (`built_lines[i]`: the workflow line that
-    builds `built[i]`), and its compose starts."""
+    """One workflow (or GitLab pipeline) job: the image tags its steps build (`built_at[i]`: the file
+    and line that builds `built[i]`), and its compose starts."""
 
     path: Path
     name: str
     built: tuple[str, ...] = ()
     starts: tuple[ComposeStart, ...] = ()
     unknown: bool = False
-    built_lines: tuple[int, ...] = ()
+    built_at: tuple[Location, ...] = ()
+    top: Path | None = None  # the folder its script starts in when not the workflows' checkout (GitLab's)
 
     @property
     def checkout(self) -> Path:
-        """The folder the job's steps start in: the top of the checkout holding `.github/workflows`."""
-        return self.path.parent.parent.parent
+        """The folder the job's steps start in: the top of the checkout holding `.github/workflows`
+        (a GitLab job's: the repository's top, `$CI_PROJECT_DIR`)."""
+        return self.top if self.top is not None else self.path.parent.parent.parent
 
 
 def workflows_folder(root: Path, reached: Iterable[Path] = ()) -> Path | None:
@@ -74,6 +78,14 @@ def workflows_folder(root: Path, reached: Iterable[Path] = ()) -> Path | None:
     one from `root` up to the top of the git checkout holding it (GitHub reads the top's; mealie
     and paperless-ngx keep their compose files in docker/), never above the folder holding `.git`.
     Outside git, up to the highest folder of `reached` around `root` (a build `context: ..`)."""
+    folder = ci_home(root, ".github/workflows", reached)
+    return folder / ".github" / "workflows" if folder is not None else None
+
+
+def ci_home(root: Path, relative: str, reached: Iterable[Path] = (), nearest: bool = True) -> Path | None:
+    """The nearest folder from `root` up to its git checkout's top (outside git: the highest folder of
+    `reached` around `root`) that holds `relative` (`.github/workflows`); with `nearest` false the
+    highest (GitLab reads the `.gitlab-ci.yml` at the repository's top only)."""
     from doctor.project.gitrepo import find_repo
 
     repo = find_repo(root)
@@ -83,9 +95,10 @@ def workflows_folder(root: Path, reached: Iterable[Path] = ()) -> Path | None:
     else:
         around = [Path(os.path.normpath(r)) for r in reached]
         depth = max((len(root.relative_to(r).parts) for r in around if root.is_relative_to(r)), default=0)
-    for folder in (root, *root.parents)[:depth + 1]:
-        if (folder / ".github" / "workflows").is_dir():
-            return folder / ".github" / "workflows"
+    folders = (root, *root.parents)[:depth + 1]
+    for folder in folders if nearest else reversed(folders):
+        if (folder / relative).exists():
+            return folder
     return None
 
 
@@ -162,7 +175,7 @@ def _job(path: Path, name: str, job: object, lines: list[str], interpolated: Set
          default: str | None) -> CiJob:
     from doctor.project.yamlload import YList, YMap
 
-    built: list[tuple[str, int]] = []
+    built: list[tuple[str, Location]] = []
     starts: list[ComposeStart] = []
     default = default_directory(job, default)
     unknown = default is None
@@ -177,7 +190,7 @@ def _job(path: Path, name: str, job: object, lines: list[str], interpolated: Set
             text = "\n".join(map(str, tags)) if isinstance(tags, list) else str(tags or "")
             at = (given.loc_of("tags") if isinstance(given, YMap) else None) or step.loc_of("uses")
             line = (at.line or 0) if at is not None else 0
-            built += [(t.strip(), line) for t in text.replace(",", "\n").splitlines() if t.strip()]
+            built += [(t.strip(), Location(path, line)) for t in text.replace(",", "\n").splitlines() if t.strip()]
         elif isinstance(uses, str) and uses.startswith(("docker/bake-action", "docker/load")):
             unknown = True
         elif isinstance(uses, str) and uses.startswith("actions/checkout") and isinstance(given, YMap) \
@@ -188,19 +201,44 @@ def _job(path: Path, name: str, job: object, lines: list[str], interpolated: Set
         directory = _joined(".", step.get("working-directory")) if "working-directory" in step else default
         block = where.line is not None and 0 < where.line <= len(lines) and \
             lines[where.line - 1].rstrip().endswith(("|", ">", "|-", ">-"))
-        for offset, words in _commands(run):
-            line = (where.line or 0) + (offset + 1 if block else 0)
-            kind, value, _ = _docker(words)
-            if kind == "build":
-                built += [(tag, line) for tag in value]
-            elif kind == "cd":
-                directory = _joined(directory, value[0])
-            elif kind == "start" and directory is not None:
-                start = compose_start(words, Location(path, line), directory)
-                if start is not None:
-                    starts.append(start)
-            unknown |= kind == "unknown" or (kind == "start" and directory is None)
+        directory, lost = read_script(run, Location(path, where.line), block, directory, built, starts)
+        unknown |= lost
     return CiJob(path, name, tuple(t for t, _ in built), tuple(starts), unknown, tuple(n for _, n in built))
+
+
+def read_script(script: str, where: Location, block: bool, directory: str | None, built: list[tuple[str, Location]],
+                starts: list[ComposeStart], tops: tuple[str, ...] = ()) -> tuple[str | None, bool]:
+    """Read a shell script written at `where` (`block`: a `|` or `>` block, its lines from the next one) in a
+    job: add the tags it builds to `built` and
+    its compose starts to `starts`; the folder it leaves the job in (`cd`), and whether it does what the
+    text does not tell (a `docker load`, `cd "$DIR"`, a kaniko build). `tops`: the variables naming the
+    checkout's top (GitLab's `$CI_PROJECT_DIR`), which a `cd` may start from."""
+    unknown = False
+    for offset, words in _commands(script):
+        at = Location(where.path, (where.line or 0) + (offset + 1 if block else 0))
+        kind, value, _ = _docker(words)
+        if kind == "build":
+            built += [(tag, at) for tag in value]
+        elif kind == "cd":
+            rest = _from_top(value[0], tops)
+            directory = _joined(".", rest) if rest else _joined(directory, value[0])
+        elif kind == "start" and directory is not None:
+            start = compose_start(words, at, directory)
+            if start is not None:
+                starts.append(start)
+        unknown |= kind == "unknown" or (kind == "start" and directory is None)
+    return directory, unknown
+
+
+def _from_top(folder: str, tops: tuple[str, ...]) -> str:
+    """`folder` relative to the checkout's top when it starts with one of `tops` (`$CI_PROJECT_DIR/docker`:
+    `./docker`), else empty."""
+    for top in tops:
+        for spelled in (f"${top}", f"${{{top}}}"):
+            rest = folder[len(spelled):]
+            if folder.startswith(spelled) and (not rest or rest.startswith("/")):
+                return "." + rest
+    return ""
 
 
 def _commands(script: str) -> Iterator[tuple[int, list[str]]]:
@@ -266,6 +304,8 @@ def _compose_kind(command: ComposeCommand) -> tuple[str, list[str], tuple[str, .
 def _docker(words: list[str]) -> tuple[str, list[str], tuple[str, ...]]:
     """("build", tags) | ("start", [verb, *services]) with its `-f` files | ("cd", [folder]) |
     ("unknown", []) | ("", []) for one command."""
+    if words and posixpath.basename(words[0]) in _OTHER_BUILDERS:
+        return "unknown", [], ()  # its images go to a registry or its own store: what docker has is not told
     if words[:1] == ["cd"]:
         return ("cd", words[1:2], ()) if len(words) == 2 else ("unknown", [], ())
     if words[:1] in (["pushd"], ["popd"]):
@@ -281,6 +321,10 @@ def _docker(words: list[str]) -> tuple[str, list[str], tuple[str, ...]]:
         return "unknown", [], ()
     if rest[0] == "build" or rest[:2] in (["buildx", "build"], ["image", "build"]):
         return "build", _tags(rest), ()
+    # `docker tag app:ci app:latest` gives the engine the second name (GitLab jobs tag a build so)
+    tagged = rest[1:] if rest[0] == "tag" else rest[2:] if rest[:2] == ["image", "tag"] else []
+    if len(tagged) == 2:
+        return "build", tagged[1:], ()
     return "", [], ()
 
 

@@ -100,41 +100,54 @@ def _pipeline(files: tuple[Path, ...]) -> list[Declared]:
     """The pins of a pipeline, its included files merged into it (see read_gitlab_ci)."""
     from doctor.project.yamlload import YMap
 
-    # the main file over its includes, a later include over an earlier one (as GitLab merges them)
-    layers = [d for d in [_document(files[0]), *reversed([_document(f) for f in files[1:]])] if d is not None]
+    layers = pipeline_layers(files)
     if not layers:
         return []
     shared: dict[str, Values] = {}
     for layer in reversed(layers):
-        shared.update(_variables(layer.get("variables")))
+        shared.update(variables_of(layer.get("variables")))
     found: list[Declared] = []
     for key in ("image", "default"):  # the pipeline's own image (deprecated) and `default:`'s
         owner = next((o for layer in layers if isinstance(o := layer if key == "image" else layer.get(key), YMap)
                       and "image" in o), None)
         found += _declared(owner, shared, {}) if owner is not None else []
-    jobs: dict[str, list[YMap]] = {}
-    for layer in layers:
-        for name, job in layer.items():
-            if name not in _KEYWORDS and isinstance(job, YMap):
-                jobs.setdefault(str(name), []).append(job)
+    jobs = pipeline_jobs(layers)
     extended = {parent for defined in jobs.values() for parent in _parents(defined)}
     for name in jobs:
         if name.startswith(".") and name in extended:
             continue  # a template is run by the jobs that extend it, counted with them
-        chain = _chain(name, jobs)
+        chain = job_chain(name, jobs)
         owner = next((m for m in chain if "image" in m), None)
         if owner is None:
             continue
         variables = dict(shared)
         for each in reversed(chain):
-            variables.update(_variables(each.get("variables")))
+            variables.update(variables_of(each.get("variables")))
         parallel = next((m for m in chain if "parallel" in m), None)
-        found += _declared(owner, variables, _matrix(parallel) if parallel is not None else {})
+        found += _declared(owner, variables, matrix_of(parallel) if parallel is not None else {})
     # a template's image several jobs take, with the same variables, is one place
     return list(dict.fromkeys(found))
 
 
-def _chain(name: str, jobs: dict[str, list[YMap]], depth: int = 0) -> list[YMap]:
+def pipeline_layers(files: tuple[Path, ...]) -> list[YMap]:
+    """The pipeline's files as GitLab merges them: the main file over its includes, a later include
+    over an earlier one (unreadable ones left out)."""
+    return [d for d in [_document(files[0]), *reversed([_document(f) for f in files[1:]])] if d is not None]
+
+
+def pipeline_jobs(layers: list[YMap]) -> dict[str, list[YMap]]:
+    """Every job (and hidden `.template`) of the merged layers: its definitions, the main file's first."""
+    from doctor.project.yamlload import YMap
+
+    jobs: dict[str, list[YMap]] = {}
+    for layer in layers:
+        for name, job in layer.items():
+            if name not in _KEYWORDS and isinstance(job, YMap):
+                jobs.setdefault(str(name), []).append(job)
+    return jobs
+
+
+def job_chain(name: str, jobs: dict[str, list[YMap]], depth: int = 0) -> list[YMap]:
     """A job's definitions, most specific first: its own (the main file's first), then those of what it
     `extends:` (the last named first, as the later one wins), theirs in turn (GitLab allows 11 levels)."""
     own = jobs.get(name, [])
@@ -143,7 +156,7 @@ def _chain(name: str, jobs: dict[str, list[YMap]], depth: int = 0) -> list[YMap]
     extends = next((m.get("extends") for m in own if "extends" in m), None)
     parents = [extends] if isinstance(extends, str) else [p for p in extends if isinstance(p, str)] \
         if isinstance(extends, list) else []
-    return [*own, *(m for parent in reversed(parents) if parent != name for m in _chain(parent, jobs, depth + 1))]
+    return [*own, *(m for parent in reversed(parents) if parent != name for m in job_chain(parent, jobs, depth + 1))]
 
 
 def _parents(defined: list[YMap]) -> set[str]:
@@ -191,7 +204,7 @@ def _carries(image: str, name: str, values: Values) -> bool:
     return ":" in image and name in _names(image.rsplit(":", 1)[1]) and bool(values[0])
 
 
-def _variables(node: object) -> dict[str, Values]:
+def variables_of(node: object) -> dict[str, Values]:
     """A `variables:` block: each name's value (`NAME: 3.12` or `NAME: {value: 3.12, ...}`) at its line."""
     from doctor.project.yamlload import YMap
 
@@ -206,7 +219,7 @@ def _variables(node: object) -> dict[str, Values]:
     return found
 
 
-def _matrix(job: YMap) -> dict[str, Values]:
+def matrix_of(job: YMap) -> dict[str, Values]:
     """The variables a job's `parallel: matrix:` lists, every value of each (across its entries)."""
     from doctor.project.yamlload import YList, YMap
 
