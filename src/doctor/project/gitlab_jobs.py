@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from doctor.project.yamlload import YMap
 
 PIPELINE = ".gitlab-ci.yml"  # gitlab_ci.GITLAB_CI, named here without importing its runtimes
-_TOPS = ("CI_PROJECT_DIR", "CI_BUILDS_DIR")  # `cd $CI_PROJECT_DIR/docker` is from the top
+_TOPS = ("CI_PROJECT_DIR",)  # `cd $CI_PROJECT_DIR/docker` is from the top (CI_BUILDS_DIR is its parent)
 # the keys a job takes from `default:` (or the pipeline's own, deprecated) unless it writes its own
 _DEFAULTED = ("before_script", "services")
 
