@@ -73,11 +73,11 @@ def run_round(options: FixOptions, registry: Registry, run: Run, files: ProjectF
             results.append(_result(finding, chosen, status, refusal))
             continue
         accepted.append((finding, chosen))
-    planned = [FileDiff(p.path, p.diff(files.root)) for p in plans.values() if p.changed]  # before writing
     if options.dry_run:  # a dry run tells what the write would refuse (a file its owner made read-only)
         failed = {p.path: e for p in plans.values() if p.changed and (e := p.exists and read_only(p.path, p.display))}
-    else:
+    else:  # the shared info/exclude re-planned on the file as it is then: the diff shows what was written
         failed = _write_all(files, plans, [chosen for _, chosen in accepted])
+    planned = [FileDiff(p.path, p.diff(files.root)) for p in plans.values() if p.changed]
     diffs = tuple(d for d in planned if d.path not in failed)  # a file left as it was shows no diff
     for finding, chosen in accepted:
         results.append(_outcome(options, files, plans, finding, chosen, failed))
@@ -175,8 +175,32 @@ def _plan(files: ProjectFiles, plans: dict[Path, FileEdits], chosen: Fix) -> str
     return ""
 
 
-def _write_all(files: ProjectFiles, plans: Mapping[Path, FileEdits], fixes: list[Fix]) -> dict[Path, str]:
+def _write_all(files: ProjectFiles, plans: dict[Path, FileEdits], fixes: list[Fix]) -> dict[Path, str]:
     """Write the changed plans, each fix's files all or none; the files not written, with why.
+
+    The repository's info/exclude, which other worktrees' runs append to as well, is written under
+    the repository's lock, its plan re-made on the file as it is then (doctor.sharedexclude).
+    """
+    from doctor.sharedexclude import rebased, repository_lock, shared_paths
+
+    shared = shared_paths(files.root, plans)
+    if not shared:
+        return _write_files(files, plans, fixes, {})
+    failed: dict[Path, str] = {}
+    with repository_lock(files.root) as refusal:
+        for path in shared:
+            try:
+                if refusal:
+                    raise RefusedEdit(f"{plans[path].display} not written: {refusal}")
+                plans[path] = rebased(files, plans[path])
+            except RefusedEdit as exc:
+                failed[path] = str(exc)
+        return _write_files(files, plans, fixes, failed)
+
+
+def _write_files(files: ProjectFiles, plans: Mapping[Path, FileEdits], fixes: list[Fix],
+                 failed: dict[Path, str]) -> dict[Path, str]:
+    """`_write_all` past the shared file: `failed` holds those refused already.
 
     Every file is staged (backed up, its new text written and synced beside it) before any is
     renamed: a full disk, a folder doctor may not write or an edit meanwhile in one file of a
@@ -184,10 +208,9 @@ def _write_all(files: ProjectFiles, plans: Mapping[Path, FileEdits], fixes: list
     with the moved port) as they were, where writing file by file left the port moved and
     the URL dialling the old one, a "failed" fix the next run no longer saw.
     """
-    failed: dict[Path, str] = {}
     staged: dict[Path, Staged] = {}
     try:
-        for plan in (p for p in plans.values() if p.changed):
+        for plan in (p for p in plans.values() if p.changed and p.path not in failed):
             done, error = files.stage(plan)
             if done is None:
                 failed[plan.path] = error

@@ -11,19 +11,17 @@ from __future__ import annotations
 import bisect
 import contextlib
 import difflib
-import errno
-import fcntl
 import os
 import re
 import shutil
 import stat
 import subprocess
-import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from doctor.atomic import ChangedMeanwhile, Staged, remove_stray_temps, stage
+from doctor.dirlock import folder_lock
 from doctor.model import Edit, field, record
 from doctor.regular import read_bytes
 
@@ -443,49 +441,20 @@ class ProjectFiles:
         return ""
 
 
-class LockError(Exception):
-    """The project lock could not be taken for a reason other than another run holding it."""
-
-
 @contextlib.contextmanager
 def project_lock(root: Path, timeout: float, waited: list[float] | None = None) -> Iterator[bool]:
     """Hold an exclusive flock on the project directory itself (waiting up to `timeout` s).
 
-    The lock is the directory's inode, not a file in someone's state dir: two runs exclude
-    each other whoever runs them (a user and sudo, two HOMEs), and taking it writes nothing,
-    so a full disk or a read-only state dir cannot stop it. Yields False when another run
-    held it for `timeout` s; raises LockError (one line) when the directory cannot be opened.
-    Doctor's temp files left by a killed run are removed once the lock is held. When another
-    run held it first, the seconds waited are appended to `waited` (the report says so).
+    The lock is the directory's inode (doctor.dirlock): two runs exclude each other whoever runs
+    them. Yields False when another run held it for `timeout` s; raises LockError (one line) when
+    the directory cannot be opened. Doctor's temp files left by a killed run are removed once the
+    lock is held. When another run held it first, the seconds waited are appended to `waited`
+    (the report says so).
     """
-    try:
-        fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise LockError(f"cannot lock {root}: {exc.strerror or exc}") from None
-    try:
-        deadline = time.monotonic() + timeout
-        contended = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise LockError(f"cannot lock {root}: {exc.strerror or exc}") from None
-                if time.monotonic() >= deadline:
-                    yield False
-                    return
-                time.sleep(0.05)
-                contended = True
-        if contended and waited is not None:
-            waited.append(timeout - (deadline - time.monotonic()))
-        remove_stray_temps(root)
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    with folder_lock(root, timeout, waited) as held:
+        if held:
+            remove_stray_temps(root)
+        yield held
 
 
 def _own_exclude(root: Path, real: Path) -> bool:
