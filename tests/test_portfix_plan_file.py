@@ -132,3 +132,37 @@ def test_without_env_the_fix_creates_it_with_compose_file_and_git_ignores_both(t
     assert (root / ".env").read_text().strip() == "COMPOSE_FILE=compose.yml:compose.override.yml:compose.ports.yaml"
     assert {"compose.ports.yaml", ".env"} <= set(_exclude(root).read_text().split())
     assert [m.published for m in _project(root).services["db"].ports] == ["20002"]
+
+
+def _ports_map(root: Path, env: dict[str, str], as_json: bool) -> str:
+    import io
+
+    from doctor.portmap import PortsOptions, ports
+
+    out = io.StringIO()
+    ports(PortsOptions(path=root, as_json=as_json, env=env), out)
+    return out.getvalue()
+
+
+def test_doctor_ports_json_gives_each_checkout_s_ports_file_and_the_text_its_claim(tmp_path: Path) -> None:
+    """The text's plan line is a field per checkout in --json; where the port registry (this user's state dir:
+    sudo, another HOME) has no block but compose reads the file, the block shown is the file's ports, not 'none'."""
+    import json
+
+    root = _worktree(tmp_path, "A=1\n", track_env=True)
+    _apply(_move(_project(root), "db", 5432, 20302)[0])
+    _apply(_move(_project(root), "proxy", 80, 20300)[0])
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    env.pop("COMPOSE_FILE", None)
+    value = "compose.yml:compose.override.yml:compose.ports.yaml"
+    mine = next(c for c in json.loads(_ports_map(root, env, True))["checkouts"] if c["path"] == str(root))
+    assert mine["block"] == "none"
+    assert mine["ports_file"] == {"path": str(root / portsfile.PORTS_FILE), "read_by_compose": False,
+                                  "export": f"COMPOSE_FILE={value}", "ports": [8090, 20300, 20302]}  # 8090 kept
+    assert f"{root}  (worktree, project 'b', branch b, block none)" in _ports_map(root, env, False)
+    env["COMPOSE_FILE"] = value  # exported: compose reads the file, its ports are the checkout's claim
+    mine = next(c for c in json.loads(_ports_map(root, env, True))["checkouts"] if c["path"] == str(root))
+    assert mine["ports_file"]["read_by_compose"] is True and mine["ports_file"]["export"] is None
+    assert "block none remembered; compose.ports.yaml publishes 8090, 20300, 20302)" in _ports_map(root, env, False)
+    main = next(c for c in json.loads(_ports_map(root, env, True))["checkouts"] if c["path"] != str(root))
+    assert main["ports_file"] is None

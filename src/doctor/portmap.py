@@ -90,6 +90,7 @@ class Checkout:
     commands: tuple[RunPublished, ...] = ()
     plan: str = ""  # its compose.ports.yaml (doctor.project.portsfile.plan_state): read, or the export pending
     export: str = ""  # the COMPOSE_FILE to export there for compose to read it ("" once it does, or without one)
+    planned: tuple[int, ...] = ()  # the host ports its compose.ports.yaml publishes, sorted
 
 
 def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
@@ -246,6 +247,7 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
     hint = "" if published or not off else (
         f"publishes no fixed host port with the active profiles ({off} service{'s' if off != 1 else ''} "
         "in profiles that are off: add --profile NAME)")
+    from doctor.project.portsfile import planned_ports
     from doctor.project.types import ProblemKind
 
     plan, export = plan_state(path, model.files, env)
@@ -261,7 +263,27 @@ def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None
                 f"compose refuses it ({where}{refused.message}): `up` fails there, its ports are not sure")
     return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published), hint,
                     containers=containers, unread=refused is not None, named_by=named_by,
-                    commands=_command_ports(project, held, host), plan=plan, export=export)
+                    commands=_command_ports(project, held, host), plan=plan, export=export,
+                    planned=tuple(planned_ports(path)) if plan else ())
+
+
+def _block_shown(checkout: Checkout) -> str:
+    """The checkout's block, and where the port registry has none but compose reads its ports file (the
+    registry is this user's, in XDG_STATE_HOME: sudo, another HOME or a CI state dir sees none), the span
+    of the ports that file publishes: its claim, whoever runs doctor."""
+    from doctor.project.portsfile import PORTS_FILE
+
+    ports = checkout.planned
+    if checkout.block != "none" or not ports or checkout.export:
+        return checkout.block
+    runs: list[list[int]] = []  # consecutive ports as one run: 20300-20307, an entry kept as committed apart
+    for port in ports:
+        if runs and port == runs[-1][-1] + 1:
+            runs[-1].append(port)
+        else:
+            runs.append([port])
+    spans = ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return f"none remembered; {PORTS_FILE} publishes {spans}"
 
 
 def _command_ports(project: Project, held: dict[tuple[int, str], list[ContainerPort]],
@@ -406,7 +428,7 @@ def _lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailab
     for checkout in checkouts:
         branch = f", branch {checkout.branch}" if checkout.branch else ""
         lines.append(f"{checkout.path}  ({checkout.kind}, project '{checkout.project}'{branch}, "
-                     f"block {checkout.block})")
+                     f"block {_block_shown(checkout)})")
         if checkout.problem:
             lines.append(f"    {checkout.problem}")
         if checkout.plan:
@@ -541,7 +563,18 @@ def _as_dict(checkout: Checkout) -> dict[str, object]:
                    "holder": _json_holder(p.holder)} for p in checkout.ports],
         "commands": [{"origin": p.origin, "where": p.where, "port": p.port, "target": p.target,
                       "protocol": p.protocol, "holder": _json_holder(p.holder)} for p in checkout.commands],
+        "ports_file": _json_ports_file(checkout),
     }
+
+
+def _json_ports_file(checkout: Checkout) -> dict[str, object] | None:
+    """The checkout's compose.ports.yaml in the JSON map (None without one): what the text's plan line says."""
+    from doctor.project.portsfile import PORTS_FILE
+
+    if not checkout.plan:
+        return None
+    return {"path": str(checkout.path / PORTS_FILE), "read_by_compose": not checkout.export,
+            "export": f"COMPOSE_FILE={checkout.export}" if checkout.export else None, "ports": list(checkout.planned)}
 
 
 def _json_holder(holder: str) -> str | None:

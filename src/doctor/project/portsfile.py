@@ -116,6 +116,12 @@ def exclude_path(root: Path) -> Path | None:
     return None if repo is None else repo.common_dir / "info" / "exclude"
 
 
+def planned_ports(root: Path) -> list[int]:
+    """The single host ports the checkout's ports file publishes, sorted ([] without one)."""
+    path = root / PORTS_FILE
+    found = {host_port(s) for specs in (read_plan(path) if path.is_file() else {}).values() for s in specs}
+    return sorted(p for p in found if p is not None)
+
 
 def plan_state(root: Path, files: Sequence[Path], env: Mapping[str, str]) -> tuple[str, str]:
     """What `doctor ports` says of a checkout's ports file ("" when it has none: the fix wrote none), and
