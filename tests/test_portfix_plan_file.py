@@ -166,3 +166,20 @@ def test_doctor_ports_json_gives_each_checkout_s_ports_file_and_the_text_its_cla
     assert "block none remembered; compose.ports.yaml publishes 8090, 20300, 20302)" in _ports_map(root, env, False)
     main = next(c for c in json.loads(_ports_map(root, env, True))["checkouts"] if c["path"] != str(root))
     assert main["ports_file"] is None
+
+
+def test_the_plan_s_export_in_this_worktree_s_shell_is_not_applied_to_the_other_checkouts(tmp_path: Path) -> None:
+    """`export COMPOSE_FILE=...:compose.ports.yaml`, as the fix asked, in worktree b's shell: `doctor ports`
+    there judged the main checkout with it too, which has no such file ("compose refuses it")."""
+    import json
+
+    root = _worktree(tmp_path, "A=1\n", track_env=True)
+    _apply(_move(_project(root), "db", 5432, 20302)[0])
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"),
+           "COMPOSE_FILE": "compose.yml:compose.override.yml:compose.ports.yaml"}
+    found = {c["path"]: c for c in json.loads(_ports_map(root, env, True))["checkouts"]}
+    main = found[str(tmp_path / "main")]
+    assert "does not exist" not in json.dumps(main) and main["ports_file"] is None
+    assert found[str(root)]["ports_file"]["read_by_compose"] is True
+    text = _ports_map(root, env, False)
+    assert "compose.ports.yaml', which does not exist" not in text

@@ -127,7 +127,8 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     blocks = owner_blocks(opts.env)
     held, homes = _container_ports(host)
     projects: list[Project] = []  # each checkout's: what the output masks (redacted at the one write below)
-    checkouts = [_checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host, opts.env,
+    checkouts = [_checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host,
+                           opts.env if path == folder else _elsewhere(opts.env),
                            running or tuple(path / r for r in relative), project, opts.profiles,
                            None if env_relative is None else tuple(Path(os.path.normpath(path / r))
                                                                    for r in env_relative), projects)
@@ -206,6 +207,21 @@ def _container_ports(host: Host) -> tuple[dict[tuple[int, str], list[ContainerPo
     except Unavailable:
         homes = {}
     return held, homes
+
+
+def _elsewhere(env: dict[str, str]) -> dict[str, str]:
+    """The environment another checkout is judged in: without a COMPOSE_FILE naming the port plan's
+    own file, which `doctor fix --ports` asked this worktree's shell to export (compose.ports.yaml:
+    each checkout has its own, and the one it has is read through that checkout's shell). Applied to
+    the main checkout it named a file it lacks ("COMPOSE_FILE names 'compose.ports.yaml', which does
+    not exist"). A COMPOSE_FILE of any other files is the user's for every project, kept."""
+    from doctor.project.portsfile import PORTS_FILE
+
+    value = env.get("COMPOSE_FILE", "")
+    separator = env.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
+    if PORTS_FILE not in (os.path.basename(part) for part in value.split(separator)):
+        return env
+    return {k: v for k, v in env.items() if k != "COMPOSE_FILE"}
 
 
 def _checkout(path: Path, name: str, kind: str, branch: str, block: Block | None,
