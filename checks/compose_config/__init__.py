@@ -69,9 +69,14 @@ class ComposeConfig(Check):
         repair depends on what was meant. A secret, config, volume or network that an example
         override declares (docker-zulip's `compose.override.yaml.example`, which a newcomer must
         copy first) gets the `cp` that brings it in (advice: its values are theirs to fill in). A
-        reference to a service no file defines gets the one likely meant, by a close name or by what
-        it runs (CTFd's `depends_on: [redis]` while `cache` runs `redis:4`; advice, and only when
-        one service fits). A refused restart policy gets the value to use (advice). A missing build
+        reference to a volume, network, secret, config or service no file defines gets the defined
+        name likely meant when exactly one is clearly closest (a typo, `-`/`_` swapped, a prefix or
+        suffix, an abbreviation: `did you mean 'postgres_data'?` for django-on-docker's db mounting
+        `pgdata`), renamed at its line; a service may also be the one that runs what the name says
+        (CTFd's `depends_on: [redis]` while `cache` runs `redis:4`; advice, and only when one
+        service fits). A volume, network, secret or config with no close name gets the lines that
+        define it at the top level (`volumes:` and under it `  pgdata:`; advice). A refused
+        restart policy gets the value to use (advice). A missing build
         input gets `git submodule update --init PATH` when `.gitmodules` lists its folder, else the
         path to create or point `build:` at (advice); where the path is a variable still holding the
         template's placeholder (wger's `WGER_CODEPATH=/path/to/wger/server`), the variable to set
@@ -104,7 +109,11 @@ class ComposeConfig(Check):
         Docker Compose 2.24 or later).
 
     Fix safety
-        There is no automatic fix, so nothing is written.
+        The rename of a reference to the one close defined name is safe: compose refuses the
+        project as written, and only that word changes, on the one line of its block that names
+        it (quoting and the rest of the line kept); two names as close, a name written twice there
+        or a name from a variable leave advice. A secret's or config's rename is asked first: its
+        short form also names its file in the container. Everything else is advice: nothing is written.
     """
 
     id = "compose-config"

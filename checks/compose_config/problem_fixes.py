@@ -36,7 +36,7 @@ class ProblemFixes:
         if fix is None and problem.message.endswith(" conflicts with imported resource"):
             fix = _merge_needs_compose_5(host, problem.message)
         if fix is None and problem.kind is ProblemKind.REFERENCE:
-            fix = _meant_service(project, problem.message)
+            fix = _meant_resource(project, problem) or _meant_service(project, problem)
         if problem.kind is ProblemKind.ENV_FILE:
             fix = _env_file_maker(project, problem.message) or _env_file_advice(project, problem)
         if fix is None and problem.kind is ProblemKind.INTERPOLATION:
@@ -136,26 +136,68 @@ def _merge_needs_compose_5(host: Host, message: str) -> Fix:
                "file or an override file", Safety.ADVICE)
 
 
-def _meant_service(project: Project, message: str) -> Fix | None:
-    """`did you mean 'cache'?` for a reference to a service no compose file defines: the defined
-    service with the closest name, else the one that runs what the name says (CTFd's `depends_on:
-    [redis]` while its Redis service is `cache`, `image: redis:4`). Advice: the author may have
-    meant to add that service instead."""
-    import difflib
+def _meant_resource(project: Project, problem: Problem) -> Fix | None:
+    """For an undefined volume, network, secret or config: `did you mean 'postgres_data'?`, renamed
+    at its line (safe) when exactly one defined name is clearly closest; else where to define it."""
+    from .references import closest, define_fix, defined, rename_fix
 
+    found = UNDEFINED.search(problem.message)
+    if found is None:
+        return None
+    kind, name = found[1], found[2]
+    meant = closest(name, defined(project, f"{kind}s"))
+    if meant is None:
+        return define_fix(project, problem, kind, name)
+    if kind in ("volume", "network"):
+        return rename_fix(project, problem, name, meant, f"did you mean {meant!r}? use it instead of {name!r}")
+    # a secret's (config's) short form also names its file in the container (/run/secrets/NAME), which
+    # the app may read by the old name: asked, not applied unasked
+    return rename_fix(project, problem, name, meant, f"did you mean {meant!r}? use it instead of {name!r} "
+                      f"(its file in the container is named after it unless 'target:' says otherwise)",
+                      Safety.UNSAFE)
+
+
+def _meant_service(project: Project, problem: Problem) -> Fix | None:
+    """`did you mean 'cache'?` for a reference to a service no compose file defines: the defined
+    service with the clearly closest name, renamed at its line (safe), else the one that runs what
+    the name says (CTFd's `depends_on: [redis]` while its Redis service is `cache`, `image: redis:4`;
+    advice: the author may have meant to add that service instead)."""
     from doctor.project.env_hosts import family_of
     from doctor.project.service_network import service_family
 
-    found = UNDEFINED_SERVICE.search(message)
+    from .references import closest, defined, rename_fix
+
+    found = _undefined_service(problem.message)
     if found is None:
         return None
-    referrer, name = found[1], found[2]
-    services = {n: s for n, s in project.compose.services.items() if n != referrer}
-    close = difflib.get_close_matches(name, list(services), 1, 0.6)
-    if not close:
-        wanted = family_of(name)
-        close = [n for n, svc in services.items() if wanted is not None and service_family(svc) == wanted][:2]
-        if len(close) != 1:  # two redis services: which one is meant is the author's call
-            return None
-    return Fix(f"did you mean {close[0]!r}? name it in {referrer!r} instead of {name!r} (or define {name!r})",
-               Safety.ADVICE)
+    referrer, name, extends = found
+    model = project.compose
+    if extends:  # the base of an `extends:` without `file:` is a service of the same file
+        at = problem.location.path if problem.location is not None else None
+        names = defined(project, "services", at) if at is not None else []
+    else:
+        names = [*model.services, *model.disabled_services]
+    title = "did you mean {!r}? name it in " + f"{referrer!r} instead of {name!r} (or define {name!r})"
+    close = closest(name, [n for n in names if n != referrer])
+    if close is not None:
+        return rename_fix(project, problem, name, close, title.format(close))
+    if extends:
+        return None
+    wanted = family_of(name)
+    services = {n: s for n, s in model.services.items() if n != referrer}
+    by_family = [n for n, svc in services.items() if wanted is not None and service_family(svc) == wanted][:2]
+    if len(by_family) != 1:  # two redis services: which one is meant is the author's call
+        return None
+    return Fix(title.format(by_family[0]), Safety.ADVICE)
+
+
+def _undefined_service(message: str) -> tuple[str, str, bool] | None:
+    """(the referring service, the undefined one, whether by `extends:`) from compose's words."""
+    found = UNDEFINED_SERVICE.search(message)
+    if found is not None:
+        return found[1], found[2], False
+    # extends.py: "cannot extend service 'web': service 'basee' not found" (not " in other.yml")
+    head, _, tail = message.partition("': service '")
+    if head.startswith("cannot extend service '") and tail.endswith("' not found"):
+        return head.removeprefix("cannot extend service '"), tail.removesuffix("' not found"), True
+    return None
