@@ -229,7 +229,7 @@ def test_a_run_s_published_ports(line: str, ports: list[tuple[int, int, str]]) -
 
 
 def test_a_pasted_up_line_s_joined_shorthands() -> None:
-    from doctor.why.piped import UpCommand, up_command
+    from doctor.why.up_line import UpCommand, up_command
 
     assert up_command("$ docker compose up -dp track-b -t5 web\n") == UpCommand(("web",), project_name="track-b")
     assert up_command("$ docker compose --workdir app up\n") == UpCommand(project_directory="app")

@@ -76,14 +76,14 @@ def held_port() -> Iterator[int]:
     ("echo 'docker compose up worker'", None),  # quoted: no command of its own
 ])
 def test_the_up_command_line_in_the_text(line: str, expected: tuple[tuple[str, ...], bool] | None) -> None:
-    from doctor.why.piped import up_command
+    from doctor.why.up_line import up_command
 
     found = up_command(f"{line}\n Container p-redis-1  Started\n")
     assert (None if found is None else (found.services, found.no_deps)) == expected
 
 
 def test_the_last_up_command_line_is_the_one_whose_output_follows() -> None:
-    from doctor.why.piped import UpCommand, up_command
+    from doctor.why.up_line import UpCommand, up_command
 
     text = "$ docker compose up -d worker\n Container p-worker-1  Started\n$ docker compose up -d redis\n"
     assert up_command(text) == UpCommand(("redis",))

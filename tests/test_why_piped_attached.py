@@ -19,15 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from doctor.why.piped import (
-    container_prefix,
-    service_of,
-    text_created,
-    text_ended,
-    text_exits,
-    text_lines,
-    text_up,
-)
+from doctor.why.piped import container_prefix, service_of, text_lines
+from doctor.why.piped_exits import text_created, text_ended, text_exits, text_up
 
 BUSYBOX = "doctor-busybox:test"
 TWO = f"services:\n  redis: {{image: {BUSYBOX}}}\n  web: {{image: {BUSYBOX}, depends_on: [redis]}}\n"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from doctor.why.diagnose import ALL_SERVICES, Diagnosis
-from doctor.why.piped import created_any, text_exits, text_up
+from doctor.why.piped_exits import created_any, text_exits, text_up
 from doctor.why.render import count_line
 
 FLAGSMITH = """\
@@ -168,7 +168,7 @@ LLB definition: dockerfile parse error line 8: unknown instruction: APT-GET
 ])
 def test_a_piped_build_failure_is_the_services_not_a_pull(tmp_path: Path, text: str) -> None:
     """`up` that stopped at an image build: the service whose build failed, not the images compose would pull."""
-    from doctor.why.piped import text_builds
+    from doctor.why.piped_exits import text_builds
 
     (tmp_path / "compose.yaml").write_text("services:\n  app:\n    build: .\n  db:\n    image: mysql:8.4\n")
     (tmp_path / "Dockerfile").write_text("FROM busybox\n")

@@ -19,7 +19,7 @@ import pytest
 
 from doctor.model import Finding, Location, Severity
 from doctor.why.diagnose import ALL_SERVICES, Diagnosis, Explained, line_symptom
-from doctor.why.piped import REFUSED, refusal, refusal_causes
+from doctor.why.refused import REFUSED, refusal, refusal_causes
 from doctor.why.render import count_line
 
 # compose v2.40.3's own words, as captured

@@ -70,7 +70,7 @@ def _taken_lines(stderr: str) -> list[str]:
 ])
 def test_compose_s_own_options_on_the_up_command_line(line: str, expected: dict[str, object]) -> None:
     from doctor.records import replace
-    from doctor.why.piped import UpCommand, up_command
+    from doctor.why.up_line import UpCommand, up_command
 
     assert up_command(f"{line}\n Container p-db-1  Started\n") == replace(UpCommand(), **expected)
 

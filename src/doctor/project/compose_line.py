@@ -6,7 +6,7 @@ COMPOSE_PROJECT_NAME=shop; compose's own options --file a.yml and --profile debu
 shell's (shlex's) of one simple command; nothing is run. compose_command reads them from the first (wrappers such as
 `sudo` and NAME=value words, then `docker compose` or `docker-compose`), parse_compose from after the program.
 doctor.project.ciimages (a workflow's or a document's starts), doctor.project.command_ports (`run -p`: its table
-joined with docker's own `run`'s), doctor.project.compose_wrappers (a wrapper's `-f`) and doctor.why.piped (a pasted
+joined with docker's own `run`'s), doctor.project.compose_wrappers (a wrapper's `-f`) and doctor.why.up_line (a pasted
 `up` line) read compose command lines here.
 
 Which option takes a value is compose's own table (OPTIONS: compose v2.40.3's `docker compose [COMMAND] --help`, and

@@ -4,7 +4,7 @@ The symptoms come from the project's containers on the engine; with none there, 
 of the failed `up` when it is piped in (`docker compose up -d 2>&1 | doctor why`: doctor.why.piped).
 The services that `up` was to start are every service of the active profiles, unless the piped text holds
 its command line and that names some (`up -d mariadb redis`): then those and what they depend on, and a
-service outside them is none of this `up`'s, not "not started" (doctor.why.piped.up_command). That command line's
+service outside them is none of this `up`'s, not "not started" (doctor.why.up_line.up_command). That command line's
 `-p`, `-f`, `--profile`, `--env-file` and `--project-directory` name the project, as if given to `doctor why`, where
 it was given none of their kind (doctor.why.upoptions).
 
@@ -56,8 +56,8 @@ if TYPE_CHECKING:
     from doctor.host import Host
     from doctor.host.containers import ContainerState
     from doctor.project import Project, ProjectOptions
-    from doctor.why.piped import UpCommand
     from doctor.why.signatures import Signature
+    from doctor.why.up_line import UpCommand
 
 EXIT_UP, EXIT_FAILED, EXIT_CANNOT_LOOK = 0, 1, 2
 ENGINE_TIMEOUT = 5.0  # per engine request: reading containers is all `why` does, on an engine that may be busy
@@ -91,8 +91,11 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.model import Unavailable
     from doctor.project import Project
     from doctor.why import load_signatures
-    from doctor.why.piped import created_any, read_piped, refusal, up_command
+    from doctor.why.piped import read_piped
+    from doctor.why.piped_exits import created_any
+    from doctor.why.refused import refusal
     from doctor.why.signatures import NOT_CREATED
+    from doctor.why.up_line import up_command
     from doctor.why.upoptions import with_up_options
 
     app.require_valid_project_name(opts.project_name)
@@ -153,7 +156,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         project = Project(project_options)
         name = project.compose.project_name
         containers = project_containers(host.engine, name)
-    from doctor.why.piped import text_builds
+    from doctor.why.piped_exits import text_builds
 
     # a build that failed stopped this `up` before it touched the containers an earlier one left: they
     # say nothing of it (they may all run), the text does
@@ -272,7 +275,8 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     `--service`, that service's first, and another's only where it stopped `up` first (doctor.why.one_service). None
     when no line shows a failure."""
     from doctor.why.diagnose import MAX_MATCHES
-    from doctor.why.piped import sole_publishers, text_exits, text_symptoms
+    from doctor.why.piped import sole_publishers, text_symptoms
+    from doctor.why.piped_exits import text_exits
 
     names = {s.container_name: s.name for s in project.services.values() if s.container_name}
     publishers = sole_publishers(project.services.values())
@@ -281,7 +285,7 @@ def _from_text(project: Project, project_options: ProjectOptions, registry: Regi
     for service, symptom in exits.items():  # compose said it failed, and no line of its log is in the text
         if service not in found:
             found[service] = [symptom]
-    for service, symptom in builds.items():  # its image did not build (doctor.why.piped.text_builds): no container
+    for service, symptom in builds.items():  # its image did not build (why.piped_exits.text_builds): no container
         found[service] = [symptom, *found.get(service, ())]
         exits.setdefault(service, symptom)
     if not found:
@@ -361,13 +365,13 @@ def _checked(project: Project, project_options: ProjectOptions, registry: Regist
 def _refused(project: Project, project_options: ProjectOptions, registry: Registry, severities: dict[str, Severity],
              opts: WhyOptions, line: str, asked: Collection[str] | None = None
              ) -> tuple[list[Diagnosis], list[CheckResult]]:
-    """The diagnoses of a piped `up` that compose refused before creating anything (doctor.why.piped.REFUSED):
+    """The diagnoses of a piped `up` that compose refused before creating anything (doctor.why.refused.REFUSED):
     under ALL_SERVICES its line, explained by the findings that say the same (compose-config's, with file and
     line), else, for a project name compose refuses, by that name and the rule (-p or COMPOSE_PROJECT_NAME gave it
     to `up`, where doctor does not see it); then every service `up` was to start (`asked`, None: all), not started
     because of it (none failed)."""
     from doctor.why.diagnose import line_symptom
-    from doctor.why.piped import REFUSED, refusal_causes
+    from doctor.why.refused import REFUSED, refusal_causes
 
     findings, results = _checked(project, project_options, registry, severities, opts,
                                  tuple(c for c in REFUSED.checks if c in registry.checks))
@@ -416,7 +420,8 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
     all): cancelled (` db  Interrupted`), came up (` ✔ Container proj-db-1  Started`), or not started (the engine
     has no container of the project), with why: a service it depends on failed, its build never began (`up` stopped
     before any container: a pull), or `up` stopped at `failed` first."""
-    from doctor.why.piped import created_any, interrupted, text_created, text_ended, text_up
+    from doctor.why.piped import interrupted
+    from doctor.why.piped_exits import created_any, text_created, text_ended, text_up
 
     cancelled = set(interrupted(text, project.services))
     came_up = set(text_up(text, project.services, names))
@@ -461,7 +466,7 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
 
 
 def _asked(project: Project, command: UpCommand | None, service: str | None) -> frozenset[str] | None:
-    """The services the `up` whose command line the piped text holds (`command`: doctor.why.piped.up_command) was to
+    """The services the `up` whose command line the piped text holds (`command`: doctor.why.up_line.up_command) was to
     start: those of the project it names and, without `--no-deps`, what they depend on, directly or through others
     (compose starts those first); with `service`, the one `--service` asks about. None when that is every service:
     a plain `up`, or no command line in the text (compose's output and the containers do not say what `up` was

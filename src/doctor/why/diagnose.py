@@ -118,7 +118,7 @@ class Diagnosis:
     stopped_at: tuple[str, ...] = ()  # never started because `up` failed at these services first: no fault of its own
     from_text: bool = False  # its symptoms come from the text piped to `doctor why` (doctor.why.piped), not a container
     text_state: str = ""  # what the piped text says of it: `exited (1)`, `started`; `not started: ...` with stopped_at
-    refused: str = ""  # compose's refusal of the whole project, as the piped text quotes it (doctor.why.piped.REFUSED)
+    refused: str = ""  # compose's refusal of the whole project, as the piped text quotes it (why.refused.REFUSED)
 
     @property
     def failed(self) -> bool:
@@ -317,7 +317,7 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
         # what it said last before exiting with an error, which no signature reads (`sh: /run.sh: not found` of a
         # CRLF script, `cat: read error: Is a directory` of a bind source made a folder): the service's own
         # faults that stop a process at its start explain it, as for the same line piped in
-        from doctor.why.piped import EXITED_LOG
+        from doctor.why.piped_exits import EXITED_LOG
 
         said = replace(EXITED_LOG, look_at="")  # its look-at: this container's own log (unexplained)
         return (Symptom(container.service, container.name, container.describe, container.exit_code, lines[0],

@@ -1,5 +1,5 @@
 """`doctor why < up.log` after `docker compose -p track-b up`: the options that chose that `up`'s project, read from its
-command line in the text (doctor.why.piped.up_command), taken as if they had been given to `doctor why`.
+command line in the text (doctor.why.up_line.up_command), taken as if they had been given to `doctor why`.
 
 Pasted above the output (`$ docker compose -f docker-compose.dev.yml --profile debug up`), a `set -x` trace or a CI
 log's `Run ...`, the command line says which project failed: its `-p` (or a `COMPOSE_PROJECT_NAME=track-b` before the
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from doctor.why.command import WhyOptions
-    from doctor.why.piped import UpCommand
+    from doctor.why.up_line import UpCommand
 
 def with_up_options(opts: WhyOptions, command: UpCommand | None) -> tuple[WhyOptions, list[str]]:
     """`opts` with the project options of `command` (the `up` command line in the text) of each kind `opts` was not

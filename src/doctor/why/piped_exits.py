@@ -1,0 +1,235 @@
+"""What compose's output piped to `doctor why` says each service did: exited or failed its healthcheck
+(text_exits: EXITED, EXITED_UNHEALTHY, and EXITED_LOG for an attached container's last log line), failed to build
+(text_builds: BUILD_FAILED), came up (text_up), had its container created or attached (text_created, created_any),
+or ended with no failure (text_ended). The lines are read as doctor.why.piped reads them (text_lines) and given to
+their service as it does (service_of, container_prefix).
+"""
+
+from __future__ import annotations
+
+from doctor.lazyre import lazy
+from doctor.why.piped import LOG_PREFIX, NAME_PREFIX, container_prefix, service_of, text_lines
+from doctor.why.signatures import UNHEALTHY, Signature
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping, Sequence
+
+    from doctor.why.diagnose import Symptom
+
+# the checks whose findings may make a service's process exit at start (its settings, its files, its mounts): the
+# causes of an exit the piped output shows without the service's log
+PROCESS_CHECKS = ("service-name-drift", "leaked-host-port", "env-drift", "dotenv-override", "script-line-endings",
+                  "missing-mount", "root-owned-files", "volume-shadowing", "host-gateway")
+# compose's words for a service that ran and failed: its progress line (` ✘ Container proj-migrate-1  Exited (1)`,
+# `... Error`, `... Unhealthy`), a one-shot dependency (`service "migrate" didn't complete successfully: exit 1`)
+# and a dependency that failed (`dependency failed to start: container proj-db-1 exited (1)` / `is unhealthy`)
+EXITED = Signature(
+    "exited",
+    r"(?:^\s*(?:[^\w\s]\s+)?Container\s+(?P<name>[\w.-]+)\s+(?:Exited\s*\((?P<code>[1-9]\d*)\)|(?P<how>Error|Unhealthy)\b)"
+    r"|\bservice \"(?P<name2>[\w.-]+)\" didn't complete successfully: exit (?P<code2>\d+)"
+    r"|\bdependency failed to start: container (?P<name3>[\w.-]+) "
+    r"(?:exited \((?P<code3>\d+)\)|(?P<how2>is unhealthy)))"
+    # a foreground `up`'s attached container ending (`redis-1 exited with code 2`; `backend exited with code 2`)
+    r"|^\s*(?P<name4>[\w.-]+) exited with code (?P<code4>[1-9]\d*)(?:\s*\(restarting\))?\s*$",
+    "compose reports the service's container failed; the piped output has none of its log, so the settings it "
+    "starts with come first",
+    PROCESS_CHECKS,
+    "the service's log (`docker compose logs` and its name): the piped output has none of it",
+)
+# compose's word that a service's healthcheck failed (`dependency failed to start: container proj-db-1 is unhealthy`,
+# ` ✘ Container proj-db-1  Unhealthy`): the container ran and its probe failed, so the probe is what to look at (at
+# its compose line), not a log the piped output lacks; the checks of a probe that cannot pass, as for a container's
+EXITED_UNHEALTHY = Signature(
+    "exited-unhealthy",
+    EXITED.pattern,
+    "compose waited for the service's healthcheck to pass and it failed: the container ran, its probe did not "
+    "succeed, so the services that wait on it (service_healthy) were not started",
+    UNHEALTHY.checks,
+    UNHEALTHY.look_at,
+    setting=UNHEALTHY.setting,
+)
+# the last line an attached service logged before compose said it exited with an error code (`redis-1  | boom`
+# before `redis-1 exited with code 2`): what it said last, which no signature reads; from the text after the prefix
+EXITED_LOG = Signature(
+    "exited-log",
+    r"(?<=\| )\s*\S.*",
+    "the service's process exited with an error code; its last log line is what it said before it stopped (no "
+    "signature of doctor's reads it)",
+    PROCESS_CHECKS,
+    "the service's log before it exited (`docker compose logs` and its name) and what it starts with: its command, "
+    "entrypoint and environment",
+)
+# compose stopping the attached containers itself (Ctrl+C, --abort-on-container-exit): an exit after it with the
+# code of a signal compose sent (SIGINT, SIGKILL, SIGTERM) is that stop, no failure
+_STOPPING = lazy(r"^\s*(?:Gracefully stopping|Aborting on container exit)")
+_STOP_CODES = ("130", "137", "143")
+_ATTACHED_EXIT = lazy(r"^\s*[\w.-]+ exited with code \d+(?:\s*\(restarting\))?\s*$")
+# compose's progress line for a container that came up (` ✔ Container proj-db-1  Started`, `Healthy`, `Running`)
+_UP = r"^\s*(?:[^\w\s]\s+)?Container\s+([\w.-]+)\s+(?:Started|Healthy|Running)\b"
+
+
+def _named_service(name: str, services: Collection[str], names: Mapping[str, str] | None, prefix: str = "") -> str:
+    """The service a container or service name in compose's output is: a `container_name:`, a service, or a
+    container name compose made (`proj-web-1`); "" when none."""
+    if names and name in names:
+        return names[name]
+    if name in services:
+        return name
+    return service_of(name, services, prefix=prefix)[0]
+
+
+def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> dict[str, Symptom]:
+    """Per service compose's output shows failed (EXITED), the latest line that says so, as a symptom whose state
+    is what the line says (`exited (1), in the piped output`); `names` as for service_of."""
+    from doctor.why.diagnose import line_symptom
+
+    found: dict[str, Symptom] = {}
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    logged = _last_logged(lines, services, names, prefix)
+    stopping = next((at for at, line in enumerate(lines) if _STOPPING.match(line)), len(lines))
+    for at in range(len(lines) - 1, -1, -1):
+        line = lines[at]
+        groups = EXITED.match(line)
+        if groups is None:
+            continue
+        service = _named_service(groups.get("name", ""), services, names, prefix)
+        if not service or service in found:
+            continue
+        code = groups.get("code", "")
+        attached = _ATTACHED_EXIT.match(line) is not None
+        if attached and at > stopping and code in _STOP_CODES:  # compose stopped it
+            continue
+        said = logged.get(at)
+        if attached and said is not None:  # its last log line is the symptom, the exit its state
+            found[service] = line_symptom(service, said[1], f"exited ({code}), in the piped output", int(code),
+                                          said[0], [EXITED_LOG])
+            continue
+        how = groups.get("how", "").lower().removeprefix("is ")
+        state = f"exited ({code})" if code else "unhealthy" if how == "unhealthy" else "failed to start"
+        container = groups["name"] if groups["name"] != service else ""
+        said_as = EXITED_UNHEALTHY if state == "unhealthy" else EXITED
+        symptom = line_symptom(service, container, f"{state}, in the piped output", int(code or 0), line, [said_as])
+        found[service] = symptom
+    return found
+
+
+# an image build that failed: BuildKit's `failed to solve: ...` (`target app: failed to solve` from bake), its
+# step (`=> ERROR [app 3/8] RUN ...`), and the classic builder's and compose v1's `Service 'app' failed to build`
+BUILD_FAILED = Signature(
+    "build-failed",
+    r"^\s*(?:ERROR:?\s*)?(?:target (?P<name>[\w.-]+): )?failed to solve\b.*"
+    r"|^\s*(?:ERROR:?\s*)?[Ss]ervice '(?P<name2>[\w.-]+)' failed to build\b.*"
+    r"|^\s*(?:#\d+\s+|=>\s*)?ERROR:? (?:failed to build|\[(?P<name3>[\w.-]+) [^\]]*\]).*",
+    "the service's image did not build, so compose created no container: the Dockerfile, its build context and "
+    "its build args come first (a heredoc `RUN <<EOF` needs BuildKit: an engine without buildx builds with the "
+    "classic builder, which reads its lines as instructions: `unknown instruction`)",
+    ("compose-config",),
+    "the build's own output above this line: `docker compose build SERVICE`",
+)
+# a build step's line naming its service: BuildKit's `#3 [app internal] load ...`, `=> [app 2/5] RUN ...`
+_STEP = lazy(r"^\s*(?:#\d+\s+|=>\s*)(?:ERROR:?\s*)?\[([\w.-]+)[ \]]")
+
+
+def text_builds(text: str, services: Collection[str]) -> dict[str, Symptom]:
+    """Per service whose image build the text shows failed, that line as a symptom (`build failed, in the piped
+    output`): a service the line names, else the one the build steps before it name last; the latest of each."""
+    from doctor.why.diagnose import line_symptom
+
+    found: dict[str, Symptom] = {}
+    building = ""
+    for line in text_lines(text):
+        step = _STEP.match(line)
+        if step is not None and step[1] in services:
+            building = step[1]
+        groups = BUILD_FAILED.match(line)
+        if groups is None:
+            continue
+        named = groups.get("name", "")
+        service = named if named in services else building
+        if service:
+            found[service] = line_symptom(service, "", "build failed, in the piped output", 0, line, [BUILD_FAILED])
+    return found
+
+
+def _last_logged(lines: Sequence[str], services: Collection[str], names: Mapping[str, str] | None, prefix: str
+                 ) -> dict[int, tuple[str, str]]:
+    """Per line that is an attached container's exit (`redis-1 exited with code 2`), the last line of that container's
+    log before it (`redis-1  | boom`) and the container: compose's prefix names both; none when it logged nothing."""
+    last: dict[str, tuple[str, str]] = {}
+    found: dict[int, tuple[str, str]] = {}
+    for at, line in enumerate(lines):
+        if _ATTACHED_EXIT.match(line):
+            service = _named_service(line.split()[0], services, names, prefix)
+            if service in last:
+                found[at] = last.pop(service)
+        elif "|" in line and (LOG_PREFIX.match(line) or (names and NAME_PREFIX.match(line))):
+            service, container = service_of(line, services, names, prefix)
+            if service and line.split("|", 1)[1].strip():
+                last[service] = (line, container)
+    return found
+
+
+def text_up(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> list[str]:
+    """The services compose's progress lines show came up (`Started`, `Healthy`, `Running`), in the order named."""
+    import re
+
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    found = (re.match(_UP, line, re.IGNORECASE) for line in lines)
+    named = (_named_service(m[1], services, names, prefix) for m in found if m is not None)
+    return list(dict.fromkeys(s for s in named if s))
+
+
+# compose's list of the containers a foreground `up` attaches to (`Attaching to redis-1, web-1`)
+_ATTACHING = lazy(r"^\s*Attaching to\s+(.+)$")
+
+
+def text_created(text: str, services: Collection[str], names: Mapping[str, str] | None = None
+                 ) -> tuple[list[str], list[str]]:
+    """The services whose container compose's output names (` ✔ Container proj-db-1  Created`, any progress word),
+    and those of them a foreground `up` attached to (`Attaching to db-1, web-1`), each in the order first named."""
+    import re
+
+    named: list[str] = []
+    attached: list[str] = []
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    for line in lines:
+        found = re.match(r"^\s*(?:[^\w\s]\s+)?Container\s+([\w.-]+)\s", line, re.IGNORECASE)
+        if found is not None:
+            named.append(_named_service(found[1], services, names, prefix))
+        found = _ATTACHING.match(line)
+        if found is not None:
+            attached.extend(_named_service(n.strip(), services, names, prefix) for n in found[1].split(","))
+    return list(dict.fromkeys(s for s in named + attached if s)), list(dict.fromkeys(s for s in attached if s))
+
+
+def text_ended(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Per service a foreground `up` shows ended with no failure, its exit code: 0 (it ran and completed), or the code
+    of compose stopping it (`web-1 exited with code 137` after `Gracefully stopping...`); the latest exit of each."""
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    stopping = next((at for at, line in enumerate(lines) if _STOPPING.match(line)), len(lines))
+    found: dict[str, str] = {}
+    for at, line in enumerate(lines):
+        if _ATTACHED_EXIT.match(line) is None:
+            continue
+        service = _named_service(line.split()[0], services, names, prefix)
+        code = line.split("exited with code", 1)[1].split()[0]
+        if service and (code == "0" or (at > stopping and code in _STOP_CODES)):
+            found[service] = code
+        elif service:
+            found.pop(service, None)
+    return found
+
+
+def created_any(text: str) -> bool:
+    """Whether compose's progress lines name a container (` ✔ Container proj-db-1  Created`), or a foreground `up`
+    attached to one (`Attaching to db-1`, `db-1 exited with code 0`): `up` got past its pulls and builds, which it
+    does before creating any."""
+    import re
+
+    return any(re.match(r"^\s*(?:[^\w\s]\s+)?Container\s+[\w.-]+\s", line, re.IGNORECASE)
+               or _ATTACHING.match(line) or _ATTACHED_EXIT.match(line) for line in text_lines(text))

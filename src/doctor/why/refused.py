@@ -1,0 +1,96 @@
+"""compose refusing the project, in the text piped to `doctor why` (refusal, refusal_causes).
+
+A line of compose refusing the project before it created anything (REFUSED: `invalid project name`, `env file ...
+not found`, a YAML or schema error, an undefined reference) is the answer itself, whatever containers an earlier
+`up` left: what explains it is the finding saying the same (compose-config's, with its file and line).
+"""
+
+from __future__ import annotations
+
+from doctor.model import Severity
+from doctor.why.piped import text_lines
+from doctor.why.piped_exits import created_any
+from doctor.why.signatures import Signature
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from doctor.model import Finding
+
+# compose's own refusals of the project: one line, before it pulls, builds or creates anything (compose v2.40's
+# words). Each alternative's match is the refusal itself, without compose's detail after it (`: stat ...`,
+# `: invalid compose project`): the count line quotes it
+REFUSED = Signature(
+    "compose-refused",
+    r"invalid project name \"(?P<name>[^\"]*)\"|project name must not be empty"
+    r"|env file (?P<path>\S+) not found(?=:|$)|couldn't find env file: (?P<path2>\S+)"
+    r"|no configuration file provided: not found|^open (?P<path3>\S+\.ya?ml): no such file or directory"
+    r"|^validating (?P<file>\S+): (?P<key>[\w.-]+)\b.*"
+    r"|^(?:(?:parsing|loading) \S+: )?yaml: .+"
+    r"|^(?P<key2>(?:services|networks|volumes|secrets|configs)\.[\w.-]+) (?:must be|contains|is |has |does not"
+    r"|additional propert|conflicts with imported resource).*"
+    r"|^\(root\) additional propert.*"
+    r"|service \"?(?P<service>[\w.-]+)\"? "
+    r"(?:refers to undefined (?:network|volume|secret|config) \"?(?P<ref>[\w.-]+)\"?"
+    r"|depends on undefined service \"?(?P<ref2>[\w.-]+)\"?|has neither an image nor a build context specified)"
+    r"|error while interpolating (?P<key3>\S+): (?:required variable (?P<variable>\w+) is missing a value)?"
+    r"|invalid interpolation format for (?P<key4>\S+)"
+    r"|environment variable \"(?P<variable2>\w+)\" required by (?:secret|config) \S+ is not set"
+    r"|external (?:volume|network) \"(?P<ref3>[^\"]+)\" not found|network (?P<ref4>\S+) declared as external, but "
+    r"could not be found"
+    r"|^invalid (?:hostPort|containerPort|port|proto)\b.*"
+    r"|^no such service: (?P<service2>[\w.-]+)$|^no service selected$",
+    "compose refused the project before creating any container (it pulled, built and started nothing): it could "
+    "not read or accept the compose files, an env file, the project name or a service the command named",
+    ("compose-config", "env-drift"),  # env-drift: a missing env file with a template beside it
+    "the compose files and env files compose read: `doctor preflight --select compose-config` names each fault with "
+    "its file and line; `docker compose config` prints compose's own first one",
+    project_wide=True,
+)
+# the kind of compose-config problem (its finding's subject starts `KIND:`) a refusal is, when its words say
+_REFUSAL_KINDS = (("yaml: ", "yaml"), ("interpolat", "interpolation"), ("env file", "env-file"),
+                  ("undefined", "reference"), ("no configuration file", "discovery"), ("validating ", "schema"),
+                  ("invalid port", "schema"), ("invalid hostport", "schema"))
+
+
+def refusal(text: str) -> str:
+    """The latest line of the text that is compose refusing the project (REFUSED), when compose's progress names no
+    container after it (a later `up` did get on); "" when none."""
+    lines = text_lines(text)
+    for at in range(len(lines) - 1, -1, -1):
+        if REFUSED.match(lines[at]) is not None:
+            return "" if created_any("\n".join(lines[at + 1:])) else lines[at]
+    return ""
+
+
+def refusal_causes(line: str, findings: Sequence[Finding]) -> list[Finding]:
+    """The findings (of REFUSED's checks, warnings and errors) that explain compose's refusal `line`: those whose
+    compose-config subject is compose's message (doctor writes its quotes as `'`), else those naming a value the line
+    captured (the project name, the file, the key, the variable, the undefined name), else compose-config's of the
+    problem kind the line's words say (a YAML error); [] when none does."""
+    import re
+
+    def plain(text: str) -> str:
+        return " ".join(text.replace('"', "'").lower().split())
+
+    mine = [f for f in findings if f.check in REFUSED.checks and f.severity >= Severity.WARNING]
+    said = plain(line)
+    # the subject is `KIND:MESSAGE`, and `@FILE:LINE` after it where the same message is at several lines
+    same = [f for f in mine if f.check == "compose-config" and ":" in f.subject
+            and plain(re.sub(r"@[^@\s]+:\d+$", "", f.subject.split(":", 1)[1])) in said]
+    if same:
+        return same
+    captured = REFUSED.match(line) or {}
+    values = [v for k, v in captured.items() if k not in ("service", "file") and v]  # the file: any finding's
+    values += [v.rsplit("/", 1)[-1] for k, v in captured.items() if k == "path" and "/" in v]
+
+    def names(finding: Finding) -> bool:
+        text = f"{finding.subject} {finding.message}"
+        return any(re.search(rf"(?<![\w.-]){re.escape(v)}(?![\w-]|\.\w)", text) for v in values)
+
+    named = [f for f in mine if names(f)]
+    if named or "name" in captured or "project name" in said:  # a project name: no other finding is about it
+        return named
+    kind = next((k for words, k in _REFUSAL_KINDS if words in said), "")
+    return [f for f in mine if kind and f.check == "compose-config" and f.subject.startswith(f"{kind}:")]
