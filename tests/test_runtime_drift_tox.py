@@ -25,6 +25,8 @@ BAKERYDEMO = {
                    "FROM python:3.12-slim\n"),
     "docker-compose.yml": "services:\n  app:\n    build:\n      context: .\n      dockerfile: ./Dockerfile\n",
 }
+SETUP_CFG = ("[metadata]\nname = bakerydemo\n\n[tox:tox]\nskipsdist = true\nenvlist = {envlist}\n\n"
+             "[testenv]\ndeps = pytest\n")
 ELSEWHERE = "elsewhere 3.12: .python-version:1, runtime.txt:1, Dockerfile:4"
 
 
@@ -58,13 +60,24 @@ def _found(files: dict[str, str], tmp_path: Path) -> list[tuple[str, int | None,
     ({"tox.toml": 'env_list = ["3.13", "3.11"]\n'},
      [("tox.toml", 1, f"python 3.13, 3.11 (tox env_list 3.13, 3.11), {ELSEWHERE}")]),
     ({"tox.toml": 'env_list = ["3.11"]\n', "tox.ini": "[tox]\nenvlist = py312\n"}, []),  # tox.ini wins
+    # setup.cfg's [tox:tox] (tox's second place: after tox.ini, before pyproject.toml)
+    ({"setup.cfg": SETUP_CFG.format(envlist="py310")},
+     [("setup.cfg", 6, f"python 3.10 (tox envlist py310), {ELSEWHERE}")]),
+    ({"setup.cfg": SETUP_CFG.format(envlist="py{311,312}")}, []),
+    ({"setup.cfg": SETUP_CFG.format(envlist="py312"), "pyproject.toml": '[tool.tox]\nenv_list = ["3.10"]\n'}, []),
+    ({"setup.cfg": SETUP_CFG.format(envlist="py310"), "tox.ini": "[tox]\nenvlist = py312\n"}, []),
+    # a setup.cfg without [tox:tox] does not configure tox: pyproject's is read
+    ({"setup.cfg": "[flake8]\nmax-line-length = 100\n[testenv]\nbasepython = python3.9\n",
+      "pyproject.toml": '[tool.tox]\nenv_list = ["3.10"]\n'},
+     [("pyproject.toml", 2, f"python 3.10 (tox env_list 3.10), {ELSEWHERE}")]),
     # Heroku's runtime.txt: a deploy pin like .python-version
     ({"runtime.txt": "python-3.10.4\n"},
      [("runtime.txt", 1, "python 3.10.4 (runtime.txt python-3.10.4), elsewhere 3.12: .python-version:1, "
                          "Dockerfile:4")]),
 ], ids=["upstream", "tox-matrix-has-3.12", "tox-bare-3.12", "tox-py3-pypy", "tox-substitution",
         "tox-django-factor", "tox-py310", "tox-braces", "tox-range", "tox-dotted", "pyproject-legacy",
-        "pyproject-native", "tox-toml", "tox-ini-first", "runtime-txt-3.10"])
+        "pyproject-native", "tox-toml", "tox-ini-first", "setup-cfg-py310", "setup-cfg-matrix-has-3.12",
+        "setup-cfg-before-pyproject", "tox-ini-before-setup-cfg", "setup-cfg-without-tox", "runtime-txt-3.10"])
 def test_bakerydemo_tox_and_runtime_txt(tmp_path: Path, files: dict[str, str],
                                         expected: list[tuple[str, int, str]]) -> None:
     assert _found(files, tmp_path) == expected
@@ -88,7 +101,7 @@ def test_env_python(name: str, version: str | None) -> None:
 
 def test_read_tox_in_a_folder_without_tox(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.ruff]\nline-length = 100\n')
-    (tmp_path / "setup.cfg").write_text("[tox:tox]\nenvlist = py27\n")  # not read: tox.ini and TOML only
+    (tmp_path / "setup.cfg").write_text("[tool:pytest]\naddopts = -q\n[testenv]\nbasepython = python2.7\n")
     assert read_tox(tmp_path) == []
 
 

@@ -36,9 +36,10 @@ class RuntimeDrift(Check):
         The Python and Node versions a project states in several places: `.python-version`, `.nvmrc`
         / `.node-version`, `.tool-versions`, mise.toml's `[tools]`, Heroku's `runtime.txt`
         (`python-3.12.1`), tox's env list (`envlist = py{310,311}-django52, lint` in tox.ini, else
-        pyproject's `[tool.tox]`, else tox.toml: the interpreters the tests run on, a matrix, at the
-        line of `envlist` / `env_list`; factors `py310`, `py3.10`, `3.12` read with tox's braces and
-        ranges, `py3{9-11}`; `pypy3` and envs with no interpreter factor name none), the `FROM python:X` / `FROM
+        setup.cfg's `[tox:tox]`, else pyproject's `[tool.tox]`, else tox.toml: the interpreters the
+        tests run on, a matrix, at the line of `envlist` / `env_list`; factors `py310`, `py3.10`,
+        `3.12` read with tox's braces and ranges, `py3{9-11}`; `pypy3` and envs with no interpreter
+        factor name none), the `FROM python:X` / `FROM
         node:X` of the Dockerfiles compose builds (also the dev container images,
         `mcr.microsoft.com/devcontainers/python:1-3.12`, and astral's uv images,
         `ghcr.io/astral-sh/uv:0.11-python3.12-trixie-slim`; `FROM python:${PYTHON_VERSION}` read

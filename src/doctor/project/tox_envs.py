@@ -1,7 +1,8 @@
 """The Python versions a project's tox environments run on: its env list's interpreter factors.
 
-tox reads the first of `tox.ini`, pyproject.toml's `[tool.tox]` (its `legacy_tox_ini` text or the
-native `env_list`) and `tox.toml` that holds its configuration. An env list is the set of
+tox reads the first of `tox.ini`, setup.cfg's `[tox:tox]` section, pyproject.toml's `[tool.tox]` (its
+`legacy_tox_ini` text or the native `env_list`) and `tox.toml` that holds its configuration (tox 4's
+order: https://tox.wiki/en/latest/config.html#discovery-and-file-types). An env list is the set of
 interpreters the tests run on, so it is a matrix: `envlist = py{310,311}-django42, lint` runs
 3.10 and 3.11. An env name's factors (split at `-`) name a CPython as tox 4 reads them
 (`py310`, `py3.10`, `cpython3.12`, `3.12`; `py3` any Python 3); `pypy3`, `jython` and the
@@ -29,7 +30,7 @@ def read_tox(folder: Path) -> list[Declared]:
     (a list: one place with every version); nothing when no env names an interpreter."""
     from doctor.project.memo import remember
 
-    for name, reader in ((TOX_INI, _ini_file), ("pyproject.toml", _pyproject), ("tox.toml", _toml_file)):
+    for name, reader in _SOURCES:
         path = folder / name
         if path.is_file():
             found, configured = remember("tox-envs", (path,), (), functools.partial(reader, path))
@@ -46,6 +47,14 @@ def _ini_file(path: Path) -> Read:
     return (_ini(path, lines, "tox"), True) if lines is not None else ([], False)
 
 
+def _setup_cfg(path: Path) -> Read:
+    """setup.cfg configures tox only with a `[tox:tox]` section (tox 4's SetupCfg; else it looks further)."""
+    lines = _lines(path)
+    if lines is None or not any(_section(line) == "tox:tox" for line in lines):
+        return [], False
+    return _ini(path, lines, "tox:tox"), True
+
+
 def _ini(path: Path, lines: list[str], section: str, offset: int = 0) -> list[Declared]:
     """The env list of `[section]` in INI lines (`offset`: the lines before them in `path`)."""
     inside, at, value = False, 0, ""
@@ -56,8 +65,8 @@ def _ini(path: Path, lines: list[str], section: str, offset: int = 0) -> list[De
             continue
         if at:
             break
-        if stripped.startswith("[") and stripped.endswith("]"):
-            inside = stripped[1:-1].strip() == section
+        if _section(line) is not None:
+            inside = _section(line) == section
         elif inside and not stripped.startswith(("#", ";")):
             key, equals, rest = _split_key(stripped)
             if equals and key.lower() in _KEYS:
@@ -100,6 +109,10 @@ def _native(path: Path, lines: list[str], table: dict[str, object], start: int) 
         return []
     line = next((n + 1 for n in range(start, len(lines)) if key_of(lines[n]) == "env_list"), None)
     return _declared(path, line, ", ".join(value), "env_list", [str(v) for v in value]) if line else []
+
+
+_SOURCES = ((TOX_INI, _ini_file), ("setup.cfg", _setup_cfg), ("pyproject.toml", _pyproject),
+            ("tox.toml", _toml_file))  # tox's own order of discovery
 
 
 def _declared(path: Path, line: int, shown: str, key: str, names: list[str]) -> list[Declared]:
@@ -167,6 +180,12 @@ def _braces(name: str) -> list[str] | None:
             return None  # `{env:TOXENV}`, `{posargs}`, an open range: a value tox fills in
     tails = _braces(tail)
     return None if tails is None else [head + item + end for item in items for end in tails]
+
+
+def _section(line: str) -> str | None:
+    """The name a `[section]` header line opens, else None."""
+    stripped = line.strip()
+    return stripped[1:-1].strip() if stripped.startswith("[") and stripped.endswith("]") else None
 
 
 def _split_key(line: str) -> tuple[str, bool, str]:
