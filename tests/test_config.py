@@ -313,3 +313,27 @@ def test_a_run_from_a_subfolder_reads_the_project_roots_config(tmp_path: Path) -
     (tmp_path / "other").mkdir()
     write(tmp_path / "other", "compose.yaml", "services:\n  b:\n    image: busybox\n")
     assert config_dir(tmp_path / "other") == tmp_path / "other"  # a project of its own stops the search
+
+
+@pytest.mark.parametrize(("doctor_yaml", "status", "error"), [
+    ("select: [port-collision, env-drift]\nignore: [env-drift]\n", 0, ""),  # port-collision still runs
+    ("select: [port-collision]\nignore: [port-collision]\n", 2,
+     "doctor: nothing to run: ignore (doctor.yaml:2) removes every check select (doctor.yaml:1) chose\n"),
+])
+def test_config_says_when_ignore_removes_every_check_select_chose(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], doctor_yaml: str, status: int, error: str) -> None:
+    """`doctor config` showed an emptied selection with exit 0, where `doctor preflight` stops on it
+    with exit 2 (README's exit codes: a configuration that runs nothing is a usage error): it shows
+    the table still (the two rows to change are in it), then preflight's line."""
+    import io
+
+    from doctor.app import PreflightOptions, guarded
+    from doctor.commands import show_config
+
+    write(tmp_path, "compose.yaml", "services:\n  a:\n    image: busybox\n")
+    write(tmp_path, "doctor.yaml", doctor_yaml)
+    opts = PreflightOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    out = io.StringIO()
+    assert guarded(show_config, opts, out) == status
+    rows = {line.split()[0]: line.split()[1:] for line in out.getvalue().splitlines()[1:]}
+    assert rows["ignore"][-1] == "doctor.yaml:2" and capsys.readouterr().err == error

@@ -132,12 +132,15 @@ def info(as_json: bool, out: TextIO = sys.stdout) -> int:
 
 
 def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
-    """`doctor config`: every effective setting and where it came from."""
-    from doctor.config import render_config
+    """`doctor config`: every effective setting and where it came from; then, where `ignore` removes
+    every check `select` chose, the line `doctor preflight` stops on (exit 2, as preflight's)."""
+    from doctor.config import ConfigError, render_config
+    from doctor.engine import entry_points
     from doctor.project import Project
     from doctor.redact import Redactor
 
-    config = load_effective_config(opts)
+    known = {ep.name for ep in entry_points()}  # the ids, read without importing a check
+    config = load_effective_config(opts, known=known)
     found: tuple[str, ...] = ()
     project = Project(project_options(opts, config))
     if not config.compose_files.value:  # show what compose itself would read, not "(none)"
@@ -157,6 +160,11 @@ def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
             origin += f" ({dotenv.path.name}:{entry.line})"
         config = replace(config, profiles=Setting(project.compose.active_profiles, Origin(origin)))
     out.write(Redactor.from_environment(opts.env).text(render_config(config, found, how)))
+    try:
+        config.check_runs_some(known)  # shown first: the two settings that empty the run are in it
+    except ConfigError as exc:
+        out.flush()  # the table before the line on stderr, on a terminal too
+        raise UsageError(str(exc)) from None
     return EXIT_OK
 
 
