@@ -1,7 +1,8 @@
 """The passwords a command line gives a tool as its arguments: `mysql -pSECRET`, `redis-cli -a SECRET`,
 `curl -u user:SECRET`, `htpasswd -bc FILE USER SECRET`, `openssl ... -passin pass:SECRET`.
 
-A tool's arguments are read from its name to the end of its command (`;`, `|`, `&`, a line's end),
+A tool's arguments are read from its name to the end of its command (`;`, `|`, `&`, a line's end
+that no `\\` continues: a Makefile recipe's `mysql -uroot \\` then `-pSECRET app` is one command),
 each tool by its own rule (`_TOOL_ARGS`, `_htpasswd`): the same flag means a password for one tool
 and something else for another (`docker run -p 8080:80` publishes, `ps -u root` names a user).
 Two flags say a password whatever tool they follow (a Makefile's `$(OPENSSL)`, a line continued
@@ -34,7 +35,8 @@ TOOL_STARTS = ("mysql", "mariadb", "redis-cli", "keydb-cli", "valkey-cli", "mong
                "sshpass", "login", "rabbitmqctl", "htpasswd", "openssl", "smb", "rpcclient", "lftp", "influx",
                "mc", "vault")  # _TOOL's
 _COMMAND_END = lazy(r"[;|&]|['\"]:[ \t]")
-_SEP = r"(?:[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
+# a shell line continued with `\\` is one command: its break separates two arguments like a blank
+_SEP = r"(?:(?:[ \t]|\\\r?\n)++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
 _ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
 # a value in quotes of its own (`sqlcmd -P 'pw'`, `mysqladmin -p'pw'`): the quote is no part of it
 _Q = "['\"]?"
@@ -141,15 +143,15 @@ def _htpasswd(args: str, sink: Sink) -> str:
 
 
 def tool_args(text: str, sink: Sink) -> str:
-    """Each tool's password arguments, on the same line and in the same command as its name."""
+    """Each tool's password arguments, in the same command as its name: on its line, or on the lines
+    a trailing `\\` continues it on."""
     out: list[str] = []
     pos = 0
     # a long text: tried only where a name begins (a pattern with a look-behind first tries every position)
     for match in _TOOL.finditer(text) if len(text) < FIND_FROM else matches_at(_TOOL, text, places(text, TOOL_STARTS)):
         if match.start() < pos:
             continue
-        end = text.find("\n", match.end())
-        end = len(text) if end < 0 else end
+        end = command_end(text, match.end())
         stop = _COMMAND_END.search(text, match.end(), end)  # the tool's own arguments only
         end = stop.start() if stop else end
         family = _family(match.group("t"))
@@ -160,6 +162,19 @@ def tool_args(text: str, sink: Sink) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def command_end(text: str, start: int) -> int:
+    """Where the line of `start` ends, or the last of the lines a trailing `\\` continues it on
+    (`mysql -uroot \\` then `  -pSECRET app`: one command to the shell); a `\\\\` at the end is a
+    backslash, written, and ends the line."""
+    end = text.find("\n", start)
+    while end > 0:
+        before = text[start:end].rstrip("\r")
+        if (len(before) - len(before.rstrip("\\"))) % 2 == 0:
+            return end
+        start, end = end + 1, text.find("\n", end + 1)
+    return len(text)
 
 
 def pass_flags(text: str, sink: Sink) -> str:
