@@ -6,13 +6,12 @@ moves nothing and rewrites nothing."""
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
-from test_ports_worktrees_live import SERVE, compose, fix_ports, free_ports, git, image, published
+from test_ports_worktrees_live import SERVE, compose, fix_ports, free_pool, free_ports, git, image, published
 
 from doctor.project import portsfile
 
@@ -41,7 +40,7 @@ def test_a_worktree_s_ports_file_is_written_and_both_run_with_the_export(tmp_pat
     run = uuid.uuid4().hex[:8]
     web, api = free_ports(2)
     main, second = tmp_path / f"doctor-test-{run}-a", tmp_path / f"doctor-test-{run}-b"
-    pool = random.randrange(20000, 30000, 1000)
+    pool = free_pool()  # this run's own: a CI run beside it took 20000 from the same ten pools
     _repo(main, image, web, api, pool)
     git(main, "worktree", "add", "-q", "-b", "track-b", str(second))
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}

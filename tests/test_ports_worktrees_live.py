@@ -30,6 +30,26 @@ pytestmark = pytest.mark.docker
 SERVE = """["sh", "-c", 'trap "exit 0" TERM; httpd -f -p {port} -h / & wait']"""
 
 
+def free_pool(span: int = 1000, probe_ports: int = 300) -> int:
+    """The first port of a plan pool of `span` ports for this run: one of 900 starts in 20000-28990, its
+    first `probe_ports` ports (the blocks a test's fixes take) bindable now. Two test runs on one engine
+    (a CI run beside a developer's) each pick their own: with ten fixed pools they met one time in ten,
+    and the second `up` failed on its block's first port ("port is already allocated")."""
+    while True:
+        start = random.randrange(20000, 29000 - span + 1000, 10)
+        if all(_bindable(port) for port in range(start, start + probe_ports)):
+            return start
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
 def free_ports(count: int) -> list[int]:
     """`count` ports free now, below the ephemeral range and outside the default plan pool (20000-29999)."""
     found: list[int] = []
@@ -111,7 +131,7 @@ def test_worktrees_come_up_at_once_after_one_fix_each(tmp_path: Path, docker_eng
     run = uuid.uuid4().hex[:8]
     web, api = free_ports(2)
     main = tmp_path / f"doctor-test-{run}-a"
-    pool = random.randrange(20000, 30000, 1000)  # per run, so parallel runs rarely share blocks
+    pool = free_pool()  # per run, so parallel runs do not share blocks
     fixture_repo(main, image, web, api, pool, tracked_env)
     roots = [main]
     for letter in "bc"[: tracks - 1]:
