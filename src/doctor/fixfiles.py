@@ -461,7 +461,7 @@ def _own_exclude(root: Path, real: Path) -> bool:
     """Whether `real` is the info/exclude of `root`'s repository (`git rev-parse --git-path
     info/exclude`), the one file outside a linked worktree a fix may append to: the ignore rule
     for the worktree's own compose.ports.yaml (checks/port_collision/plan_file.py)."""
-    from doctor.project.gitrepo import find_repo
+    from doctor.project.portsfile import exclude_path
 
-    repo = find_repo(root)
-    return repo is not None and real == (repo.common_dir / "info" / "exclude").resolve()
+    exclude = exclude_path(root)
+    return exclude is not None and real == exclude.resolve()

@@ -30,12 +30,13 @@ def _common_dir(root: Path) -> Path | None:
 
 def shared_paths(root: Path, plans: Mapping[Path, FileEdits]) -> list[Path]:
     """The changed plans' paths that are the info/exclude of `root`'s repository."""
+    from doctor.project.portsfile import exclude_path
+
     changed = [path for path, plan in plans.items() if plan.changed]
-    common = _common_dir(root) if changed else None
-    if common is None:
+    exclude = exclude_path(root) if changed else None
+    if exclude is None:
         return []
-    exclude = (common / "info" / "exclude").resolve()
-    return [path for path in changed if path == exclude]
+    return [path for path in changed if path == exclude.resolve()]
 
 
 @contextlib.contextmanager
