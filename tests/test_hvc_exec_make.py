@@ -138,7 +138,8 @@ def test_what_doctor_exec_says_of_a_recipe_masks_its_secrets(tmp_path: Path, mon
     makefile = project_dir / "Makefile"
     makefile.write_text(makefile.read_text() + "\ndbtest:\n\tpython -m manage test\n"
                         "\tmysql -uroot -pHq4Wz8Nm2Rt6 app\n\tpsql postgresql://app:$(DB_PASSWORD)@db/app\n"
-                        "\trabbitmqctl add_user \\\n\t  admin Wk7Rb3Nq9Xs2\n")
+                        "\trabbitmqctl add_user \\\n\t  admin Wk7Rb3Nq9Xs2\n"
+                        "\techo Vb6Yh2Jc8Tn4 | docker login -u me --password-stdin registry.example.com\n")
     (project_dir / ".env").write_text("API_TOKEN=Zq8Vw3Lx7Pk2Nj5R\n")
     monkeypatch.chdir(project_dir)
     project, host = load(project_dir, env)
@@ -146,6 +147,7 @@ def test_what_doctor_exec_says_of_a_recipe_masks_its_secrets(tmp_path: Path, mon
     said = capfd.readouterr().err
     assert "'make dbtest" in said and "Makefile:" in said  # the advice is there, its secrets are not
     assert "rabbitmqctl add_user" in said and "admin ***" in said  # a recipe line continued with `\\`
-    for secret in ("Hq4Wz8Nm2Rt6", "Tm4Gx9Qw2Zr7Kc5B", "Zq8Vw3Lx7Pk2Nj5R", "Wk7Rb3Nq9Xs2"):
+    assert "--password-stdin registry.example.com" in said  # the flag takes no value: the registry stays
+    for secret in ("Hq4Wz8Nm2Rt6", "Tm4Gx9Qw2Zr7Kc5B", "Zq8Vw3Lx7Pk2Nj5R", "Wk7Rb3Nq9Xs2", "Vb6Yh2Jc8Tn4"):
         assert secret not in said, said
     assert type(sys.stderr).__name__ != "_RedactedStderr"  # the border ends with doctor exec

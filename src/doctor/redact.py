@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping
 from doctor.lazyre import lazy
 from doctor.secret_commands import mask as _mask
 from doctor.secret_commands import mask_group as _masked_group
-from doctor.secret_commands import pass_flags
+from doctor.secret_commands import pass_flags, stdin_secrets
 from doctor.secret_commands import tool_args as _tool_args
 from doctor.secret_keys import (
     NOT_SECRET_VALUES,
@@ -128,6 +128,8 @@ def _prose(word: str) -> bool:
 
 def _long_flags(text: str, sink: Sink) -> str:
     def keep(match: re.Match[str]) -> str:
+        if match.group("k").endswith("-stdin"):  # `--password-stdin REGISTRY`: the flag takes no value
+            return match.group(0)
         if not secret_for_key(match.group("k"), match.group("v")):
             return match.group(0)
         if is_expansion(match.string, match.start("v"), match.end("v")):  # `--token $(cat /run/secrets/t)`
@@ -249,6 +251,8 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     text = _tool_args(text, sink)
     if "pass" in text:
         text = pass_flags(text, sink)
+    if "stdin" in text or "sudo" in text or "passwd" in text:  # each reader holds one of them
+        text = stdin_secrets(text, sink)
     text = _prose_secrets(text, sink)
     if "--" in text:
         text = _long_flags(text, sink)

@@ -9,6 +9,11 @@ Two flags say a password whatever tool they follow (a Makefile's `$(OPENSSL)`, a
 with `\\`): openssl's `-passin pass:SECRET` (not `env:VAR`, `file:PATH`) and keytool's
 `-storepass SECRET`, `-keypass SECRET` (not `-storepass:env VAR`). A `${VAR}`/`$VAR` reference
 stays readable, but for a secret default in it. `doctor.redact.scrub` applies them.
+
+A password a tool reads on its standard input is the argument of the `echo`/`printf` piped into it
+(`stdin_secrets`): `echo SECRET | docker login -u me --password-stdin`, `printf '%s' SECRET | helm
+registry login ...`, `echo SECRET | sudo -S ...`, `echo user:SECRET | chpasswd`, `echo SECRET | passwd
+--stdin app`, or a here-string (`docker login --password-stdin <<< SECRET`).
 """
 
 from __future__ import annotations
@@ -79,6 +84,19 @@ PASS_FLAG_STARTS = ("-pass", "-storepass", "-keypass", "-srcstorepass", "-srckey
 PASS_FLAG = lazy(rf"(?<![\w-])(?:-pass(?:in|out)?{_SEP}{_Q}pass:|-(?:src|dest)?(?:store|key)pass{_SEP}{_Q})"
                  rf"(?P<v>[^\s'\"\\,<>]++)")
 _HTPASSWD_WORD = lazy(r"[^\s'\"\\,<>]++")
+# a tool that reads a password on its standard input (`sudo -S`, `-kS`; `passwd --stdin`, CentOS's)
+STDIN_STARTS = ("--password-stdin", "chpasswd", "passwd", "sudo")
+_STDIN_READER = lazy(
+    r"(?<![\w-])(?:--password-stdin|chpasswd|passwd(?:[ \t]++-[\w-]++)*?[ \t]++--stdin"
+    r"|sudo(?:[ \t]++-[A-Za-z]++)*?[ \t]++(?:-[A-Za-z]*S[A-Za-z]*|--stdin))(?![\w-])"
+)
+# `echo -n SECRET |`, `printf '%s\n' SECRET |`, `printf SECRET |` right before the reader's pipe, at a line's start
+# or after a blank (a quoted line stands after its place: `Makefile:26: here: echo ...`)
+_PIPED_FROM = lazy(r"(?<![^\s;&|(`])(?P<c>echo|printf)(?P<a>(?:[ \t]++(?:'[^'\n]*+'|\"(?:[^\"\\\n]|\\.)*+\""
+                   r"|[^\s'\"|;&<>()`]++))++)[ \t]*+\|[ \t]*+$")
+_HERE_STRING = lazy(r"<<<[ \t]*+(?P<a>'[^'\n]*+'|\"(?:[^\"\\\n]|\\.)*+\"|[^\s'\"|;&<>()`]++)")
+_ECHO_OPTION = lazy(r"-[neE]++")
+_SHELL_WORD = lazy(r"'[^'\n]*+'|\"(?:[^\"\\\n]|\\.)*+\"|[^\s'\"|;&<>()`]++")
 
 
 def _family(tool: str) -> str:
@@ -175,6 +193,79 @@ def command_end(text: str, start: int) -> int:
             return end
         start, end = end + 1, text.find("\n", end + 1)
     return len(text)
+
+
+def stdin_secrets(text: str, sink: Sink) -> str:
+    """The password piped into a tool that reads it on its standard input: the `echo`/`printf` argument
+    before the pipe (each of echo's words; printf's after its format, or its one argument), or the
+    reader's here-string; of `user:SECRET` (chpasswd's line) the part after the user. A reference
+    (`echo $CI_REGISTRY_PASSWORD | docker login ...`) stays readable."""
+    spans: list[tuple[int, int]] = []
+    for reader in matches_at(_STDIN_READER, text, places(text, STDIN_STARTS)):
+        line_start = _command_start(text, reader.start())
+        pipe = _reader_pipe(text, line_start, reader.start())
+        if pipe is not None:
+            fed = _PIPED_FROM.search(text, line_start, pipe + 1)
+            if fed is not None:
+                words = list(_SHELL_WORD.finditer(text, fed.start("a"), fed.end("a")))
+                if fed.group("c") == "printf" and len(words) > 1:
+                    words = words[1:]  # printf's format
+                while fed.group("c") == "echo" and words and _ECHO_OPTION.fullmatch(words[0].group()):
+                    words = words[1:]  # `echo -n`
+                spans.extend(_secret_part(w.start(), w.end(), w.group()) for w in words)
+        end = command_end(text, reader.end())
+        stop = _COMMAND_END.search(text, reader.end(), end)
+        here = _HERE_STRING.search(text, reader.end(), stop.start() if stop else end)
+        if here is not None:
+            spans.append(_secret_part(here.start("a"), here.end("a"), here.group("a")))
+    out: list[str] = []
+    done = 0
+    for start, end in sorted(set(spans)):
+        value = text[start:end]
+        if start < done or not value or is_reference(value) or value.startswith("$"):
+            continue
+        sink(value)
+        out.append(text[done:start])
+        out.append(MASK)
+        done = end
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _command_start(text: str, at: int) -> int:
+    """Where the command `at` is in begins: its line's start, or the first of the lines before it that
+    a trailing `\\` continues (`echo SECRET | \\` then `docker login --password-stdin`)."""
+    start = text.rfind("\n", 0, at) + 1
+    while start:
+        before = text[:start - 1].rstrip("\r")
+        if (len(before) - len(before.rstrip("\\"))) % 2 == 0:
+            return start
+        start = text.rfind("\n", 0, start - 1) + 1
+    return start
+
+
+def _reader_pipe(text: str, line_start: int, at: int) -> int | None:
+    """The `|` that feeds the command `at` is in (its pipeline's last one before it on the line), or
+    None where a `;`, `&&`, `||` or nothing comes first."""
+    for pos in range(at - 1, line_start - 1, -1):
+        char = text[pos]
+        if char in ";&":
+            return None
+        if char == "|":
+            return None if pos > line_start and text[pos - 1] == "|" else pos
+    return None
+
+
+def _secret_part(start: int, end: int, word: str) -> tuple[int, int]:
+    """The span of a shell word's secret: inside its quotes, after a `user:` (chpasswd's `user:SECRET`)."""
+    if word[:1] in "'\"" and len(word) >= 2:
+        start, end, word = start + 1, end - 1, word[1:-1]
+    user, colon, _ = word.partition(":")
+    if colon and user and (user.replace("-", "").replace("_", "").isalnum() or is_reference(user)):
+        start += len(user) + 1
+    return start, end
 
 
 def pass_flags(text: str, sink: Sink) -> str:
