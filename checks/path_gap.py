@@ -21,8 +21,9 @@ class PathGap(Check):
 
     What it finds
         Tools named by the project (Makefile and justfile recipes, Taskfile cmds, package.json
-        scripts, system hooks of .pre-commit-config.yaml, pyproject [tool.*] CLIs, docker for
-        compose) that your login
+        scripts and the package manager it names, system hooks of .pre-commit-config.yaml,
+        pyproject [tool.*] CLIs, docker for compose; each named where a command runs it, hoppscotch's
+        `pnpm -r do-dev` at npm script 'dev', before a file that only implies it) that your login
         shell finds (`$SHELL -l -i`) but the PATH doctor inherited does not, e.g. a tool in
         /opt/homebrew/bin or ~/.local/bin; a tool that resolves to two different programs on
         the two PATHs; relative PATH entries (`.` or an empty entry); entries that are no folder this user can use
@@ -149,11 +150,13 @@ class PathGap(Check):
 
 
 def _needed(commands: tuple[Command, ...]) -> dict[str, Command]:
-    """Each tool once, at the first place the project names it (package-provided npm tools left out)."""
+    """Each tool once, at the first place the project names it (package-provided npm tools left out),
+    a command that runs it before one a file only implies: hoppscotch's `pnpm -r do-dev` (npm script
+    'dev', the line the user runs) over the pnpm its package.json's packageManager names."""
     tools: dict[str, Command] = {}
     for command in commands:
-        if not command.local:
-            tools.setdefault(command.tool, command)
+        if not command.local and (command.tool not in tools or (tools[command.tool].implied and not command.implied)):
+            tools[command.tool] = command
     return tools
 
 

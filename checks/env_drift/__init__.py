@@ -38,12 +38,13 @@ class EnvDrift(Check):
         it, which compose and python-dotenv read literally; `${NAME}` and `$NAME` after a separator
         are references), and keys of `.env.example` (or `.env.sample`, `.env.dist`, `.env.template`,
         and each with `-` or `_` for the dot: kitsune's `.env-dist`, whose Makefile runs `cp -n
-        .env-dist .env`; `env.example`, `example.env`, and the word before `_env`: ChiefOnboarding's
-        `.example_env`) that the developer's `.env` lacks; where the project also has a template for
-        its docker setup (`.env.docker`, Laravel Sail's `.env.example.sail`), the one whose keys and hosts
-        fit the compose files best is the template (snipe-it's `.env.docker`, DB_HOST=db, not its
-        host app's `.env.example`). `${VAR:-}`, `${VAR-default}` and
-        `${VAR:?message}` are deliberate and not findings; a key set in the shell counts as set. An
+        .env-dist .env`; `env.example` (umami's podman/`env.sample` too), `example.env`, and the
+        word before `_env`: ChiefOnboarding's `.example_env`) that the developer's `.env` lacks;
+        where the project also has a template for its docker setup (`.env.docker`, Laravel Sail's
+        `.env.example.sail`), the one whose keys and hosts fit the compose files best is the
+        template (snipe-it's `.env.docker`, DB_HOST=db, not its host app's `.env.example`).
+        `${VAR:-}`, `${VAR-default}` and `${VAR:?message}` are deliberate and not findings; a key
+        set in the shell counts as set. An
         unset variable is an error where the empty value breaks something (an image tag, a port, a
         volume source, `container_name`, a build path; a warning where it is a mapping's whole host
         port, getsentry/self-hosted's `"$SENTRY_BIND:80/tcp"`: compose then publishes the container

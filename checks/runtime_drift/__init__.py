@@ -121,8 +121,10 @@ class RuntimeDrift(Check):
         file to 3.10; were `^3.12` required, the FROM and the CI pin both move to 3.12). Else widen the
         range, or move the pins to the lowest series it allows (both are named: `widen poetry python
         ^3.12 ... to allow 3.11, or move .python-version:1, Dockerfile:1 to python 3.12`); a
-        virtualenv is recreated on the agreed version. doctor edits nothing: which version is
-        right is a decision for the team.
+        virtualenv is recreated on the agreed version. A FROM that pins a digest as well
+        (excalidraw's `node:24@sha256:8530...`) is told to re-pin the digest with the tag: docker
+        pulls the digest whatever the tag says, so a tag changed alone changes nothing. doctor
+        edits nothing: which version is right is a decision for the team.
 
     Fix safety
         Advice only: nothing is written.
@@ -230,7 +232,7 @@ class RuntimeDrift(Check):
         for place in declared:
             if _agrees(place, reference, runtime):
                 continue
-            from .advice import _or_move, _outside, _shown, _variant_note, _where, _written  # here: a place apart
+            from .advice import _or_move, _outside, _pin_notes, _shown, _where, _written  # here: a place apart
             if place.spec:
                 message = f"{place.source} excludes {runtime} {reference} pinned at {_shown(agreeing, project)}"
                 advice = f"widen {place.source} in {_where(place.location, project)} to allow {reference}"
@@ -248,7 +250,7 @@ class RuntimeDrift(Check):
                 message = (f"{runtime} {version} ({place.source}){_outside(outside, project)}, "
                            f"elsewhere {reference}: {_shown(agreeing, project)}")
                 advice = f"change {_written(place, written, reference) or f'{runtime} {version} to {reference}'}"
-                advice += f" in {_where(place.location, project)}" + _variant_note(place.source, runtime, reference)
+                advice += f" in {_where(place.location, project)}" + _pin_notes(place, runtime, reference)
                 if place.location.path.name == "pyvenv.cfg":  # a virtualenv is rebuilt, not edited
                     folder, minor = project.shown(place.location.path.parent), ".".join(reference.split(".")[:2])
                     advice = (f"recreate {folder}/ on Python {minor} (`uv venv --python {minor}`, or "

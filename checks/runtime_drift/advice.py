@@ -43,7 +43,7 @@ def _change(place: Declared, runtime: str, version: str, project: Project) -> st
     """One pin to change, as advice names it: `FROM python:3.10-slim to python 3.12 in docker/Dockerfile:20`."""
     where = _where(place.location, project)
     if place.source.startswith("FROM "):
-        return f"{place.source} to {runtime} {version} in {where}" + _variant_note(place.source, runtime, version)
+        return f"{place.source} to {runtime} {version} in {where}" + _pin_notes(place, runtime, version)
     return f"{runtime} {', '.join(place.versions)} to {version} in {where}"
 
 
@@ -88,3 +88,19 @@ def _variant_note(source: str, runtime: str, target: str) -> str:
         return ""
     slim = "-slim" if "-slim-" in tag else ""
     return f" (no {runtime}:{target} image was published on {release}: take {runtime}:{target}{slim}-bookworm)"
+
+
+def _pin_notes(place: Declared, runtime: str, target: str) -> str:
+    """What else a pin moved to `target` must change: its Debian release, its digest."""
+    return _variant_note(place.source, runtime, target) + _digest_note(place, runtime, target)
+
+
+def _digest_note(place: Declared, runtime: str, target: str) -> str:
+    """Where the FROM pins a digest too (excalidraw's `node:24@sha256:8530...`): docker pulls the
+    digest and ignores the tag, so a tag changed alone leaves the image as it was, while doctor,
+    reading the tag, then reports nothing: the digest goes with it."""
+    if not place.source.startswith("FROM ") or "@sha256:" not in place.source:
+        return ""
+    digest = place.source.split("@sha256:", 1)[1].split()[0][:12]
+    return (f" (its @sha256:{digest} pins {runtime} {', '.join(place.versions)} whatever the tag says: "
+            f"re-pin {runtime}:{target}'s digest, or drop it)")

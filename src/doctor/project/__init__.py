@@ -35,12 +35,14 @@ TEMPLATE_SUFFIXES = tuple(f"{sep}{tail}" for sep in (".", "-", "_") for tail in 
 
 def template_names(name: str) -> tuple[str, ...]:
     """The names a committed template of the env file `name` goes by beside it, the usual first:
-    `name` with a suffix (`.env.example`, `backend.env-dist`); for `.env` also `env.example`,
-    `example.env` and the word before `_env` (ChiefOnboarding's `.example_env`, `sample_env`)."""
+    `name` with a suffix (`.env.example`, `backend.env-dist`); for `.env` also `env.example` (and
+    umami's podman/`env.sample`, each tail), `example.env` and the word before `_env`
+    (ChiefOnboarding's `.example_env`, `sample_env`)."""
     names = tuple(name + suffix for suffix in TEMPLATE_SUFFIXES)
     if name != ".env":
         return names
-    return (*names, "env.example", "example.env", *(f"{dot}{tail}_env" for tail in TEMPLATE_TAILS for dot in (".", "")))
+    return (*names, *(f"env.{tail}" for tail in TEMPLATE_TAILS), "example.env",
+            *(f"{dot}{tail}_env" for tail in TEMPLATE_TAILS for dot in (".", "")))
 
 
 # the names of the project's `.env` template, the one list (env-drift, compose-config, port-collision)

@@ -272,8 +272,11 @@ def _package_json(path: Path) -> list[Command]:
         provided |= {name.rsplit("/", 1)[-1] for name in deps} if isinstance(deps, dict) else set()
     bins = path.parent / "node_modules" / ".bin"
     manager = _package_manager(path.parent, data)
-    commands = [Command(manager, manager, CommandKind.NPM, Location(path, 1), "package.json", path.parent,
-                        implied=True)]
+    # where the file names its manager (`"packageManager": "pnpm@10.33.4"`, hoppscotch's), else its top
+    declared = text.find('"packageManager"') if isinstance(data.get("packageManager"), str) else -1
+    where, origin = (Location(path, text.count("\n", 0, declared) + 1), "package.json 'packageManager'") \
+        if declared >= 0 else (Location(path, 1), "package.json")
+    commands = [Command(manager, manager, CommandKind.NPM, where, origin, path.parent, implied=True)]
     start = text.find('"scripts"')
     for name, value in scripts.items():
         if not isinstance(value, str):
