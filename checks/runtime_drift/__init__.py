@@ -24,7 +24,7 @@ from doctor.project.runtimes import (
 )
 from doctor.project.sibling_builds import SiblingBuild, sibling_builds
 
-from .agreement import _agrees, _most_admitted, _reference, _voices
+from .agreement import _agrees, _in_workflow, _most_admitted, _reference, _voices
 from .ci_jobs import _circleci, _workflows
 from .images import Image, _arg_values, _froms, _image_of, _image_pins, _image_runners, _used_stages
 
@@ -121,10 +121,16 @@ class RuntimeDrift(Check):
         file to 3.10; were `^3.12` required, the FROM and the CI pin both move to 3.12). Else widen the
         range, or move the pins to the lowest series it allows (both are named: `widen poetry python
         ^3.12 ... to allow 3.11, or move .python-version:1, Dockerfile:1 to python 3.12`); a
-        virtualenv is recreated on the agreed version. A FROM that pins a digest as well
-        (excalidraw's `node:24@sha256:8530...`) is told to re-pin the digest with the tag: docker
-        pulls the digest whatever the tag says, so a tag changed alone changes nothing. doctor
-        edits nothing: which version is right is a decision for the team.
+        virtualenv is recreated on the agreed version. A FROM that pins a digest as well (excalidraw's
+        `node:24@sha256:8530...`) is told to re-pin the digest with the tag: docker pulls the digest
+        whatever the tag says, so a tag changed alone changes nothing. A CI matrix (tox's env list,
+        GitLab's `parallel: matrix:`) that tests none of the agreed version gains it, written as the
+        matrix writes its versions, or the pins move to the version it tests nearest theirs (the lowest
+        above them, else its newest); never is the matrix replaced by one version: healthchecks' image
+        on 3.13.7 against a 3.10-3.12 matrix, `add python 3.13 to the matrix in
+        .github/workflows/tests.yml:15, or move docker/Dockerfile:1, docker/Dockerfile:18 to python
+        3.12, which it tests` (upstream added 3.13). doctor edits nothing: which version is right is a
+        decision for the team.
 
     Fix safety
         Advice only: nothing is written.
@@ -251,6 +257,10 @@ class RuntimeDrift(Check):
                            f"elsewhere {reference}: {_shown(agreeing, project)}")
                 advice = f"change {_written(place, written, reference) or f'{runtime} {version} to {reference}'}"
                 advice += f" in {_where(place.location, project)}" + _pin_notes(place, runtime, reference)
+                if len(place.versions) > 1 and _in_workflow(place):  # a matrix: it gains the version
+                    from .advice import _add_to_matrix
+                    advice = _add_to_matrix(place, reference, runtime, agreeing,
+                                            [d.spec for d in declared if d.spec], project)
                 if place.location.path.name == "pyvenv.cfg":  # a virtualenv is rebuilt, not edited
                     folder, minor = project.shown(place.location.path.parent), ".".join(reference.split(".")[:2])
                     advice = (f"recreate {folder}/ on Python {minor} (`uv venv --python {minor}`, or "

@@ -7,7 +7,7 @@ from doctor.project import Project
 from doctor.project.runtime_locks import is_lock
 from doctor.project.runtime_series import shown_source
 from doctor.project.runtime_target import lowest_admitted
-from doctor.project.runtimes import Declared
+from doctor.project.runtimes import Declared, parse_version, satisfies
 
 
 def _shown(places: list[Declared], project: Project) -> str:
@@ -58,6 +58,27 @@ def _or_move(place: Declared, pinned: str, runtime: str, pins: list[Declared], p
     3.12): which way is right is the team's decision, so the advice names both."""
     into = lowest_admitted(place.spec, runtime, pinned) if place.spec else ""
     return f", or move {_shown(pins, project)} to {runtime} {into}, which it allows" if into and pins else ""
+
+
+def _add_to_matrix(matrix: Declared, reference: str, runtime: str, pins: list[Declared], ranges: list[str],
+                   project: Project) -> str:
+    """The advice for a CI matrix (tox's env list too) that tests none of the project's version: add
+    that version to it, written as the matrix writes its own (3.13, not 3.13.7), or move the pins to
+    the version it tests nearest theirs (healthchecks' image on 3.13.7 against a 3.10-3.12 matrix,
+    which upstream resolved by adding 3.13). Replacing the matrix by one version would drop the
+    versions CI tests: a matrix agrees when one of its versions does."""
+    depth = max(len(parse_version(v)) for v in matrix.versions)
+    series = ".".join(str(part) for part in parse_version(reference)[:depth]) or reference
+    advice = f"add {runtime} {series} to the matrix in {_where(matrix.location, project)}"
+    tested = sorted((v for v in matrix.versions if all(satisfies(v, spec, runtime) for spec in ranges)),
+                    key=parse_version)
+    # the lowest it tests above the pins (the smallest upgrade), else the newest below them
+    above = [v for v in tested if parse_version(v) > parse_version(reference)]
+    into = above[0] if above else tested[-1] if tested else ""
+    moved = [d for d in pins if not d.spec]
+    if not into or not moved:
+        return advice
+    return advice + f", or move {_shown(moved, project)} to {runtime} {into}, which it tests"
 
 
 def _where(location: Location, project: Project) -> str:
