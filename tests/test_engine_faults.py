@@ -138,7 +138,8 @@ def test_permission_denied_is_one_reason_and_never_a_pass(short_dir: Path) -> No
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     assert results["port-collision"] == [
-        "skipped", f"docker engine unavailable: permission denied on {fake.path}; bind probes of 1 port passed"]
+        "skipped", f"docker engine unavailable: permission denied on {fake.path} (only root may use it: run doctor as "
+        "root, or set DOCKER_HOST to an engine you may use); bind probes of 1 port passed"]
     assert results["env-drift"][0] == "failed"
     assert fake.requests == []
 

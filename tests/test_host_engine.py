@@ -264,7 +264,8 @@ def test_permission_denied_as_an_unprivileged_user(short_dir: Path) -> None:
     finally:
         fake.close()
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"permission denied on {fake.path}"
+    assert done.stdout.strip() == (f"permission denied on {fake.path} (only root may use it: run doctor as root, "
+                                   "or set DOCKER_HOST to an engine you may use)")
     assert fake.requests == []  # the engine itself was never reached
 
 

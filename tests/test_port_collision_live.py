@@ -245,7 +245,8 @@ def test_permission_denied_engine_and_hidden_holder(short_dir: Path,
     assert found == [
         ["error", f"0.0.0.0:{port}/tcp ('web') is held by a process hidden from doctor "
                   f"(sudo ss -ltnp 'sport = :{port}')", []],  # the fix moves our port: no command
-        ["info", f"docker engine unavailable: permission denied on {fake.path}", []],
+        ["info", f"docker engine unavailable: permission denied on {fake.path} (only root may use it: run doctor as "
+                     "root, or set DOCKER_HOST to an engine you may use)", []],
     ]
     assert fake.requests == []
 

@@ -366,8 +366,10 @@ def _parse_response(raw: bytes, where: str) -> tuple[int, bytes]:
 
 def _describe(exc: OSError, endpoint: Endpoint, where: str) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM):
-        hint = " (add your user to the 'docker' group)" if endpoint.socket_path == discovery.DEFAULT_SOCKET else ""
-        return f"permission denied on {where}{hint}"
+        from doctor.host.socket_access import access_hint  # only once the engine refused this user
+
+        hint = access_hint(endpoint.socket_path) if endpoint.socket_path else ""
+        return f"permission denied on {where}{f' ({hint})' if hint else ''}"
     start = _START_HINTS.get(endpoint.product, "")
     running = f"is the docker engine running?{' ' + start if start else ''}"
     if exc.errno == errno.ENOENT:

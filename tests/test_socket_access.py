@@ -1,0 +1,141 @@
+"""A newcomer without access to the engine's socket is told the one thing to do (doctor.host.socket_access).
+
+Every case is real: a socket served by a fake engine, given the mode and group a real install
+gives it, connected to as an unprivileged user (uid 65534: root ignores modes). Before, the
+default socket got "(add your user to the 'docker' group)" whatever its group and whether the
+user had already joined it (the commonest case: `usermod -aG docker` done, this shell older),
+and any other socket got no advice at all.
+"""
+
+from __future__ import annotations
+
+import grp
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_docker_engine import FakeEngine
+
+REPLAY = Path(__file__).resolve().parent / "replay"
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                                reason="needs root (to give a socket its group) and setpriv (to drop to uid 65534)")
+
+
+def _nobody() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwuid(65534)
+    except KeyError:
+        pytest.skip("no passwd entry for uid 65534")
+
+
+def _foreign_group() -> grp.struct_group:
+    """A named group uid 65534 is not in (per /etc/group): the socket's group it has not joined."""
+    nobody = _nobody()
+    joined = set(os.getgrouplist(nobody.pw_name, nobody.pw_gid))
+    for group in grp.getgrall():
+        if group.gr_gid not in joined and group.gr_gid != 0:
+            return group
+    pytest.skip("no group that uid 65534 is not in")
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A directory with a short path (unix socket paths are limited to ~107 bytes), open to uid 65534."""
+    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _reason_as_nobody(url: str, gid: int) -> str:
+    """The engine's reason as doctor gives it to uid 65534 running with primary group `gid` and no other."""
+    script = ("from doctor.host.engine import find_engine; import sys; "
+              "e = find_engine({'DOCKER_HOST': sys.argv[1]}); print(e.reason)")
+    done = subprocess.run(["setpriv", "--reuid=65534", f"--regid={gid}", "--clear-groups",
+                           sys.executable, "-c", script, url], capture_output=True, text=True, timeout=30, cwd="/")
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _locked_socket(short_dir: Path, mode: int, gid: int) -> FakeEngine:
+    fake = FakeEngine(short_dir / "docker.sock")
+    os.chown(fake.path, 0, gid)
+    os.chmod(fake.path, mode)
+    return fake
+
+
+def test_a_user_not_in_the_sockets_group_is_told_the_command_that_joins_it(short_dir: Path) -> None:
+    group = _foreign_group()
+    fake = _locked_socket(short_dir, 0o660, group.gr_gid)
+    try:
+        reason = _reason_as_nobody(fake.url, _nobody().pw_gid)
+    finally:
+        fake.close()
+    assert reason == (f"permission denied on {fake.path} (join its group '{group.gr_name}': "
+                      f"sudo usermod -aG {group.gr_name} $USER, then log in again)")
+    assert fake.requests == []
+
+
+def test_a_user_who_joined_the_group_after_the_session_began_is_told_to_log_in_again(short_dir: Path) -> None:
+    """/etc/group lists the user in the socket's group; the running process (a shell older than the
+    `usermod -aG`) lacks it. Joining again would change nothing."""
+    nobody = _nobody()
+    fake = _locked_socket(short_dir, 0o660, nobody.pw_gid)  # a group the database gives uid 65534
+    try:
+        reason = _reason_as_nobody(fake.url, _foreign_group().gr_gid)  # ... which this process does not hold
+    finally:
+        fake.close()
+    group = grp.getgrgid(nobody.pw_gid).gr_name
+    assert reason == (f"permission denied on {fake.path} (you are in group '{group}' but this session is not: "
+                      f"log in again, or run 'newgrp {group}')")
+
+
+@pytest.mark.parametrize("mode, gid", [(0o600, None), (0o660, 0)], ids=["owner only", "group root"])
+def test_a_socket_no_group_opens_names_its_owner_not_a_group(short_dir: Path, mode: int, gid: int | None) -> None:
+    """`root:root 0660` (an engine installed without a docker group) or `0600`: joining a group cannot help."""
+    fake = _locked_socket(short_dir, mode, _foreign_group().gr_gid if gid is None else gid)
+    try:
+        reason = _reason_as_nobody(fake.url, _nobody().pw_gid)
+    finally:
+        fake.close()
+    assert reason == (f"permission denied on {fake.path} (only root may use it: run doctor as root, "
+                      "or set DOCKER_HOST to an engine you may use)")
+
+
+def test_fastapi_template_as_a_newcomer_without_engine_access(short_dir: Path) -> None:
+    """The fastapi template, preflight run by a user outside the socket's group: the engine's checks are
+    skipped (never passed) with the advice, in every format the same, and the run is not failed for it."""
+    project = short_dir / "fastapi"
+    shutil.copytree(REPLAY / "fastapi-template", project)
+    for folder, _, files in os.walk(project):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    group = _foreign_group()
+    fake = _locked_socket(short_dir, 0o660, group.gr_gid)
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": "/nonexistent", "DOCKER_HOST": fake.url,
+           "DOCTOR_NO_CACHE": "1", "NO_COLOR": "1"}
+    try:
+        done = subprocess.run(["setpriv", "--reuid=65534", f"--regid={_nobody().pw_gid}", "--clear-groups",
+                               sys.executable, "-m", "doctor", "preflight", "--format", "json",
+                               "--select", "image-availability,port-collision", str(project)],
+                              capture_output=True, text=True, timeout=60, env=env, cwd="/")
+    finally:
+        fake.close()
+    checks = {check["id"]: check for check in json.loads(done.stdout)["checks"]}
+    reason = (f"docker engine unavailable: permission denied on {fake.path} (join its group '{group.gr_name}': "
+              f"sudo usermod -aG {group.gr_name} $USER, then log in again)")
+    assert checks["image-availability"]["status"] == "skipped"
+    assert checks["image-availability"]["reason"] == reason
+    # skipped when the bind probes pass; failed (with the same reason) when a port here is taken now
+    ports = checks["port-collision"]
+    assert ports["status"] in ("skipped", "failed") and ports["reason"].startswith(reason), ports
+    assert done.returncode == (1 if ports["status"] == "failed" else 0), done.stderr
