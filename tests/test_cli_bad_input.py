@@ -244,17 +244,20 @@ def test_compose_from_stdin_is_refused_in_words_that_say_so(tmp_path: Path) -> N
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 def test_a_terminal_that_is_not_utf8_still_gets_the_report(encoding: str, tmp_path: Path) -> None:
     """A CI agent or terminal on a non-UTF-8 locale (PYTHONIOENCODING=ascii, LANG=en_US.ISO-8859-1) got
-    'internal error: UnicodeEncodeError ... \\u2713' and no report at all."""
+    'internal error: UnicodeEncodeError ... \\u2713' and no report at all; then '?' for both ✓ and ✗, so a
+    passed check and a failed one looked the same. ASCII marks now: '+' passed, 'X' failed."""
     project = tmp_path / "proj"
     project.mkdir()
     (project / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    ports: ['${PORT}:80']\n")
     env = {**os.environ, "NO_COLOR": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock", "HOME": str(tmp_path),
            "PYTHONIOENCODING": encoding}
     env.pop("GITHUB_ACTIONS", None)
-    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "env-drift", str(project)],
-                          capture_output=True, env=env, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "env-drift,leaked-host-port",
+                           str(project)], capture_output=True, env=env, timeout=60)
     assert done.returncode == 1 and done.stderr == b"", done.stderr
-    assert b"? env-drift" in done.stdout and b"'PORT' is not set" in done.stdout, done.stdout
+    assert b"X env-drift" in done.stdout and b"'PORT' is not set" in done.stdout, done.stdout
+    assert b"+ leaked-host-port" in done.stdout, done.stdout
+    assert b"?" not in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize("args", [["preflight"], ["preflight", "/"], ["fix", "--dry-run"], ["why"], ["ports"],
