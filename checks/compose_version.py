@@ -19,7 +19,9 @@ class ComposeVersion(Check):
         `develop` (2.22.0), `env_file` entries with `required` (2.24.0), the `!reset` /
         `!override` tags (2.24.4), `provider` services (2.35.0) and `models` (2.38.0). Also the
         top-level `version:`, which compose ignores and warns about (info). Skipped, with the
-        reason, when no docker compose answers.
+        reason and what to install, when no docker compose answers: no docker CLI or
+        docker-compose on PATH, a docker CLI without its compose plugin (the docker-compose-plugin
+        package, Ubuntu's docker-compose-v2), or a compose that did not answer in time.
 
     Why it matters
         An older compose stops at the first such feature with an error that does not name the
@@ -47,7 +49,7 @@ class ComposeVersion(Check):
         uses = list(found.uses)
         installed = host.compose_version if uses else None
         if uses and installed is None:  # before anything is yielded: the skip keeps no half result
-            raise Unavailable("docker compose not found on PATH (or it did not answer)")
+            raise Unavailable(_no_compose(host))
         for location in found.obsolete_versions:
             message = "top-level 'version' is obsolete: compose ignores it and warns on every run"
             fix = Fix("delete the 'version:' line", Safety.ADVICE)
@@ -64,3 +66,20 @@ class ComposeVersion(Check):
             message = f"'{use.feature}' needs docker compose {need}; this machine has {have}"
             fix = Fix(f"upgrade docker compose to {need} or later", Safety.ADVICE)
             yield self.finding(message, use.location, use.feature, fix)
+
+
+def _no_compose(host: Host) -> str:
+    """Why no docker compose answered, with what to install: the skip's one line (`docker compose up`
+    cannot run either)."""
+    from doctor.host.compose_cache import lacks_plugin
+    from doctor.host.which import which_on
+
+    path = host.env.get("PATH")
+    if which_on("docker-compose", path) is None:
+        if which_on("docker", path) is None:
+            return ("neither docker nor docker-compose is on PATH: install Docker (Docker Desktop, or Docker "
+                    "Engine with its compose plugin)")
+        if lacks_plugin(host.env):
+            return ("the docker CLI on PATH has no compose plugin (`docker compose` is an unknown command): "
+                    "install it, the docker-compose-plugin package (Ubuntu's docker-compose-v2), or Docker Desktop")
+    return "docker compose did not answer (`docker compose version` failed or timed out)"

@@ -189,6 +189,15 @@ def has_plugin(env: Mapping[str, str]) -> bool:
     return any(os.path.lexists(os.path.join(folder, PLUGIN)) for folder in _every_folder(config_file, extra))
 
 
+def lacks_plugin(env: Mapping[str, str]) -> bool:
+    """Whether the docker CLI itself is on PATH without the compose plugin in any of its plugin folders
+    (`docker compose` is then an unknown command); False for no docker or another program called so."""
+    from doctor.host.which import which_on
+
+    docker = which_on("docker", env.get("PATH"))
+    return docker is not None and _is_docker_cli(docker) and not has_plugin(env)
+
+
 def cache_file(env: Mapping[str, str]) -> str | None:
     from doctor.cachedir import cache_dir
 
