@@ -1,6 +1,7 @@
 """Where doctor keeps its caches (login PATH, compose model, compose version): one folder for all.
 
-$XDG_CACHE_HOME/doctor, else ~/.cache/doctor; DOCTOR_NO_CACHE=1 turns every cache off. Imports
+$XDG_CACHE_HOME/doctor (an absolute path: the XDG spec ignores a relative one), else ~/.cache/doctor;
+DOCTOR_NO_CACHE=1 turns every cache off. Imports
 nothing but os: the login shell's cache is asked before the shell starts, first thing in a run.
 No cache is written inside the project a run reads (`keep_out`, `in_project`): HOME is the repo
 in some containers and CI jobs, and ~/.cache/doctor would then show in `git status`.
@@ -24,7 +25,9 @@ def cache_dir(env: Mapping[str, str]) -> str | None:
     if env.get("DOCTOR_NO_CACHE", "").lower() in ("1", "true", "yes"):
         return None
     home = env.get("HOME", "")
-    base = env.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home and os.path.isdir(home) else "")
+    base = env.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is invalid and ignored (it named the cwd's)
+        base = os.path.join(home, ".cache") if home and os.path.isdir(home) else ""
     return os.path.join(base, "doctor") if base else None
 
 

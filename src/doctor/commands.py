@@ -125,8 +125,14 @@ def stopped_as_interrupt(wanted: bool = True) -> Iterator[None]:
 
 
 def info(as_json: bool, out: TextIO = sys.stdout) -> int:
-    """`doctor info [--json]`: versions, execution context, engine endpoint, PATH diff; secrets masked."""
+    """`doctor info [--json]`: versions, execution context, engine endpoint, PATH diff; secrets masked.
+    Run in a checkout (HOME or XDG_CACHE_HOME inside it), it writes no cache there, as preflight does."""
+    import os
+
+    from doctor.cachedir import keep_out
     from doctor.info import show_info
+
+    keep_out(os.getcwd())
 
     return show_info(as_json, out)
 
