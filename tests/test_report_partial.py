@@ -140,3 +140,14 @@ def test_github_summary_names_the_partial_checks(report: Report) -> None:
     assert f"partial ({NOT_LOADED}): env-drift, leaked-host-port" in line, line
     assert f"partial ({HUNG}): port-collision" in line, line
     assert "skipped: image-availability (docker engine unavailable)" in line, line
+
+
+def test_the_console_summary_counts_the_findings_it_shows(report: Report) -> None:
+    """The engine note a partial check's own line says (`partial: could not look further: ...`) is
+    not shown again as a finding: the summary counted it as `1 info` with no info line to see. JSON
+    keeps it as a finding, as before."""
+    console = console_render(report, Redactor(), RenderOptions())
+    assert "1 error, 1 warning, 0 info" in console.splitlines()[-1], console.splitlines()[-1]
+    assert console.count(HUNG) == 1  # once, on port-collision's line
+    findings = json.loads(json_report.render(report, Redactor(), RenderOptions()))["findings"]
+    assert [f["message"] for f in findings if f["severity"] == "info"] == [HUNG]

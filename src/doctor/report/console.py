@@ -126,11 +126,16 @@ def _lines(report: Report, redact: Redactor, options: RenderOptions) -> Iterator
             pieces.append(Piece(f" ({label}{redact.text(reason)})", STYLES.get(mark, "")))
         yield Line(tuple(pieces), hang=ID_WIDTH + 3)
         for finding in result.findings:
-            if partial and finding.message == partial and finding.location is None:
+            if _on_check_line(finding, partial):
                 continue  # said on the check's own line
             yield from _finding_lines(finding, redact, options)
     yield Line(())
     yield Line((Piece(summary(report, options.fail_on), "bold"),))
+
+
+def _on_check_line(finding: Finding, partial: str) -> bool:
+    """Whether a finding is the partial note its check's line says (`partial: docker engine unavailable...`)."""
+    return bool(partial) and finding.message == partial and finding.location is None
 
 
 def _finding_lines(finding: Finding, redact: Redactor, options: RenderOptions) -> Iterator[Line]:
@@ -155,7 +160,9 @@ def _finding_lines(finding: Finding, redact: Redactor, options: RenderOptions) -
 def summary(report: Report, fail_on: Severity = Severity.ERROR) -> str:
     """The last line: findings by severity, then checks by status (a partial pass counted apart),
     and why the run fails where no check did (`fail_note`)."""
-    severities = Counter(f.severity for f in report.findings)
+    # as the lines above show them: the note a partial check's own line says is no finding of its own
+    folded = {id(f) for r in report.results for f in r.findings if _on_check_line(f, partial_reason(r, report))}
+    severities = Counter(f.severity for f in report.findings if id(f) not in folded)
     # a check that passed on part of its input is partial, not passed: each check counted once
     # (one that found something stays failed; its mark shows what)
     partial = sum(1 for r in report.results if r.status is Status.PASSED and partial_reason(r, report))
