@@ -118,16 +118,16 @@ class _Host:
 
 
 def test_logs_of_running_containers_are_read_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
-    from doctor.why import command, loop
+    from doctor.why import from_engine, loop
 
     many = tuple(_running(f"s{i:03d}") for i in range(RUNNING_LOGS + 10))
     api = _Api()
-    marked = command._looping(_Host(api), many, BUILTIN, None)  # type: ignore[arg-type]
+    marked = from_engine.mark_looping(_Host(api), many, BUILTIN, None)  # type: ignore[arg-type]
     assert len(api.read) == RUNNING_LOGS and api.read == [c.id for c in many[:RUNNING_LOGS]]
     assert [c.looping for c in marked] == ["unknown-host"] * RUNNING_LOGS + [""] * 10
     assert marked[0].describe == "running, but its log repeats: unknown-host" and marked[0].failed
     monkeypatch.setattr(loop, "LOGS_BUDGET", 0.05)
     slow = _Api(delay=0.1)
-    command._looping(_Host(slow), many, BUILTIN, None)  # type: ignore[arg-type]
+    from_engine.mark_looping(_Host(slow), many, BUILTIN, None)  # type: ignore[arg-type]
     assert len(slow.read) == 1  # the budget was spent on the first: the rest stay as the engine listed them
-    assert command._looping(_Host(_Api()), many, BUILTIN, "s001")[1].looping == "unknown-host"  # type: ignore[arg-type]
+    assert from_engine.mark_looping(_Host(_Api()), many, BUILTIN, "s001")[1].looping == "unknown-host"  # type: ignore[arg-type]

@@ -1,0 +1,72 @@
+"""Where `doctor why` looks in the project for what explains a symptom, whichever reading found it.
+
+The findings of the checks a symptom's signatures name, run on the project (checked); for a symptom no finding
+explains, the compose line it points to and the setting written there (pointed_at); and the project's own commands
+its advice quotes (project_words: `docker compose -p track-b`). Both readings use them: the containers on the engine
+(doctor.why.command, doctor.why.from_engine) and the text piped in (doctor.why.from_text).
+"""
+
+from __future__ import annotations
+
+from doctor.why.diagnose import Words
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.engine import Registry
+    from doctor.model import CheckResult, Finding, Location, Severity
+    from doctor.project import Project, ProjectOptions
+    from doctor.why.command import WhyOptions
+    from doctor.why.diagnose import Symptom
+
+
+def checked(project: Project, project_options: ProjectOptions, registry: Registry, severities: dict[str, Severity],
+            opts: WhyOptions, select: tuple[str, ...]) -> tuple[list[Finding], list[CheckResult]]:
+    """The findings and results of the checks `select` names on the project (none when it names none)."""
+    if not select:
+        return [], []
+    from doctor.engine import RunOptions, preflight
+
+    run = preflight(RunOptions(project=project_options, select=select, severities=severities, env=opts.env),
+                    registry, project)
+    return list(run.report.findings), list(run.report.results)
+
+
+def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tuple[Location | None, str]:
+    """The compose line a symptom no check explains points to, and the setting written there when the
+    line names it: the healthcheck's `test:` for a failing probe; `user: postgres` for the engine's
+    `unable to find user postgres` (a container created and never started has no log to read); the
+    `container_name: postgres` another container had, gone from the engine now when `looked` (doctor
+    read the engine's containers, and no finding says one has it)."""
+    import re
+
+    from doctor.project.keyat import service_key_at
+
+    service = project.services.get(symptom.service)
+    if service is None:
+        return None, ""
+    name = symptom.captured.get("container")
+    if name and name == service.container_name:
+        where = service_key_at(project, service.name, "container_name")
+        if looked:
+            return where, (f"its `container_name: {name}`: no container has that name now, so the clash is gone: run "
+                           f"`{project.compose_words()} up` again (`docker rm -f {name}` if it comes back and is yours "
+                           "to remove)")
+        return where, (f"its `container_name: {name}` and who has that name (`docker ps -a --filter name={name}`): "
+                       f"doctor could not read the engine's containers")
+    if service.user and re.search(rf"\buser {re.escape(service.user)}(?![\w.-])", symptom.line):
+        return service_key_at(project, service.name, "user"), (
+            f"its `user: {service.user}`, which the image's /etc/passwd lacks (a numeric uid:gid needs no entry; "
+            "or the image is not the one meant)")
+    if service.working_dir and re.search(rf"(?<![\w./-]){re.escape(service.working_dir)}(?![\w./-])",
+                                         symptom.line) and "chdir" in symptom.line:
+        return service_key_at(project, service.name, "working_dir"), (
+            f"its `working_dir: {service.working_dir}`, which the image does not have")
+    signature = symptom.signature
+    if signature is not None and signature.setting:
+        return service_key_at(project, service.name, *signature.setting), ""
+    return None, ""
+
+
+def project_words(project: Project) -> Words:
+    """How the advice writes the commands it quotes for the project (doctor.why.diagnose.Words)."""
+    return Words(project.compose_words(), project.doctor_options())
