@@ -83,8 +83,10 @@ class MissingMount(Check):
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`), unless a
         `COPY --from` brings what the builder took from the context whole (healthchecks' builder
-        `COPY . /opt/healthchecks/`, then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`). A
-        folder that such a stage takes by name and builds, the image keeping only its output (IntelOwl's
+        `COPY . /opt/healthchecks/`, then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`),
+        less what a RUN deletes after the COPY (its `rm -rf /opt/healthchecks/stuff`: no stuff/ to
+        mount; `rm -r`, a path from the WORKDIR or a `cd` alike). A folder that such a stage takes by
+        name and builds, the image keeping only its output (IntelOwl's
         node stage `COPY frontend/ .`, then `COPY --from=frontend-build /build /var/www/reactapp`), is
         dead where a `COPY .` also puts it: not judged, unless it is a Python package or the service's
         run names it. Build
@@ -268,7 +270,7 @@ class MissingMount(Check):
         # and what a builder stage took from the context, where a `COPY --from` brings it whole
         for copy in (*dockerfile.copies, *dockerfile.relayed):
             for folder, destination in _split(service, context, carriers,
-                                              copied_folders(copy.sources, copy.destination, context, whole),
+                                              copied_folders(copy, context, whole),
                                               loose if copy.destination.startswith("/") else None):
                 if not copy.destination.startswith("/"):
                     continue

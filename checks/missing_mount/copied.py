@@ -57,14 +57,20 @@ def manifests_only(folder: Path) -> bool:
     return count > 0
 
 
-def copied_folders(sources: tuple[str, ...], destination: str, context: Path,
+def copied_folders(copy: CopyInstruction, context: Path,
                    whole: Callable[[str], tuple[Path, ...]]) -> Iterator[tuple[Path, str]]:
     """The judged source folders of one COPY and where each lands; `COPY . /code` stands for the
-    context's top folders (`whole("/code")`), each at /code/<name>."""
-    for source in sources:
+    context's top folders (`whole("/code")`), each at /code/<name>. Not what a RUN of its stage
+    deletes after it (`copy.removed`: healthchecks' builder `rm -rf /opt/healthchecks/stuff` after
+    `COPY . /opt/healthchecks/`): the image has no such folder to mount."""
+    if "." in copy.removed:
+        return
+    destination = copy.destination
+    for source in copy.sources:
         folder = Path(os.path.normpath(context / source))
         if folder == context and not any(c in source for c in "*?[$"):
-            yield from ((f, posixpath.join(destination, f.name)) for f in whole(destination))
+            yield from ((f, posixpath.join(destination, f.name)) for f in whole(destination)
+                        if f.name not in copy.removed)
         elif _judged(folder, context, source):
             yield folder, destination
 

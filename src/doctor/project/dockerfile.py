@@ -4,9 +4,10 @@ This is not a full Dockerfile parser. It follows BuildKit's lexical rules where 
 what a COPY means: parser directives (`# escape=`), line continuations (with comment and
 blank lines inside them dropped), heredoc bodies (skipped, so a `COPY` inside a `RUN <<EOF`
 script is never read as an instruction), JSON-array arguments, flags, stages (`FROM x AS y`,
-a later `FROM y` inherits y's WORKDIR and copies), and `$VAR` / `${VAR}` expansion from
-ARG defaults and ENV values. A file that cannot be read yields an empty Dockerfile: the
-checks that use it then have nothing to judge, which is the quiet, correct outcome.
+a later `FROM y` inherits y's WORKDIR and copies), what a later RUN's `rm` deletes of a copy
+(doctor.project.run_removals), and `$VAR` / `${VAR}` expansion from ARG defaults and ENV values.
+A file that cannot be read yields an empty Dockerfile: the checks that use it then have nothing
+to judge, which is the quiet, correct outcome.
 """
 
 from __future__ import annotations
@@ -206,7 +207,20 @@ def _stages(found: Iterable[Instruction]) -> list[_Stage]:
             if pulled:
                 stages[-1].pulls.append(pulled)
                 stages[-1].relayed.extend(_relayed(ins, pulled, stages, landed))
+        elif ins.keyword == "RUN" and (stages[-1].copies or stages[-1].relayed) and any(
+                "rm" in text for text in (ins.args, *ins.heredocs)):
+            _remove(ins, stages[-1])
     return stages
+
+
+def _remove(ins: Instruction, stage: _Stage) -> None:
+    """Mark what a RUN's `rm` deletes of the copies before it (healthchecks' builder deleting stuff/)."""
+    from doctor.project.run_removals import run_removes, without
+
+    paths = run_removes(ins.args, ins.heredocs, stage.workdir, lambda word: _expand(word, stage.env))
+    if paths:
+        stage.copies = [without(copy, paths) for copy in stage.copies]
+        stage.relayed = [without(copy, paths) for copy in stage.relayed]
 
 
 _Landed = tuple[list[str], list[CopyInstruction]]  # destinations (normalised, sorted) and their copies
@@ -219,6 +233,8 @@ def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[s
     then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`. Only a SRC at or above a copy's
     destination: a path below it (`/app/dist`) is what the stage built there, not the context's."""
     import bisect  # here: a warm run reads its Dockerfiles' facts from the memo
+
+    from doctor.project.run_removals import kept_below
 
     stage = stages[-1]
     source = next((s for s in reversed(stages[:-1]) if s.name.lower() == pulled.lower()), None)
@@ -248,9 +264,11 @@ def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[s
         start = bisect.bisect_left(keys, below)
         for at in (*at_top, *range(start, bisect.bisect_left(keys, below[:-1] + chr(ord("/") + 1), start))):
             copy = copies[at]
+            if "." in copy.removed:  # the stage deleted it after copying it
+                continue
             moved = posixpath.normpath(posixpath.join(destination, posixpath.relpath(keys[at], top)))
             trailing = "/" if copy.destination.endswith("/") and moved != "/" else ""
-            yield CopyInstruction(copy.sources, moved + trailing, ins.line)
+            yield CopyInstruction(copy.sources, moved + trailing, ins.line, copy.removed)
         # a folder below what a copy of the context put there (umap's build stage `COPY . /srv/umap`, then
         # `COPY --from=build /srv/umap/docker/ /srv/umap/docker/`): that folder of the copy's sources, where the
         # context has it (a folder the stage built there, `/app/dist`, is in no source: its path names nothing)
@@ -260,9 +278,10 @@ def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[s
             for copy in copies[at:bisect.bisect_right(keys, above)]:
                 rel = posixpath.relpath(top, above)
                 plain = [src for src in copy.sources if not any(c in src for c in "*?[$")]
-                if plain and len(plain) == len(copy.sources):
+                kept = kept_below(copy.removed, rel)  # None: the stage deleted that folder after copying it
+                if plain and len(plain) == len(copy.sources) and kept is not None:
                     yield CopyInstruction(tuple(posixpath.normpath(posixpath.join(src, rel)) for src in plain),
-                                          destination, ins.line)
+                                          destination, ins.line, kept)
             if above == "/":
                 break
             above = posixpath.dirname(above)

@@ -342,11 +342,15 @@ class EnvFile:
 
 @record
 class CopyInstruction:
-    """A Dockerfile COPY/ADD from the build context (not `--from` another stage)."""
+    """A Dockerfile COPY/ADD from the build context (not `--from` another stage).
+
+    `removed`: what a later RUN of the stage deletes of it (`rm -rf /opt/healthchecks/stuff` after
+    `COPY . /opt/healthchecks/`), relative to its destination, "." for all of it."""
 
     sources: tuple[str, ...]
     destination: str
     line: int
+    removed: tuple[str, ...] = ()
 
 
 @record
