@@ -16,7 +16,6 @@ from doctor.project.runtime_target import excluded_by, target, to_change
 from doctor.project.runtimes import (
     Declared,
     FolderVersions,
-    image_declared_at,
     manifest_folders,
     pins_agree,
     read_venvs,
@@ -24,9 +23,9 @@ from doctor.project.runtimes import (
 )
 from doctor.project.sibling_builds import SiblingBuild, sibling_builds
 
-from .agreement import _agrees, _in_workflow, _most_admitted, _reference, _voices
+from .agreement import _agrees, _in_workflow, _most_admitted, _one_per_dockerfile, _reference, _voices
 from .ci_jobs import _circleci, _workflows
-from .images import Image, _arg_values, _froms, _image_of, _image_pins, _image_runners, _used_stages
+from .images import Image, _arg_values, _image_of, _image_pins, _image_runners, _stage_pins
 
 
 class RuntimeDrift(Check):
@@ -111,7 +110,9 @@ class RuntimeDrift(Check):
 
     Fix
         Advice: change the version at the reported place to the one the other places agree on
-        (the majority, among the versions every declared range admits; on a tie the newest); a pin a
+        (the majority, each Dockerfile once by the stage its image runs, among the versions every
+        declared range admits; on a tie the newest: a `.python-version` on 3.15 against a two-stage
+        Dockerfile on 3.14 changes the FROMs, as it would a one-stage one's); a pin a
         declared range excludes names that range (`outside requires-python >=3.13 (pyproject.toml:6)`).
         For a service's file against its FROM, the version is settled among every pin that speaks for
         the services reading the file: the file, their FROM lines, and the CI jobs working in their
@@ -145,6 +146,7 @@ class RuntimeDrift(Check):
         root = project.root
         files = FolderVersions(root)
         images: dict[Image, list[Declared]] = {}
+        runs: dict[Image, list[Declared]] = {}  # per image: the FROM of the stage it runs (its target's, else the last)
         written: dict[Location, tuple[str, str]] = {}  # an ARG line or compose build arg writing a FROM's version
         builds: dict[tuple[Image, tuple[Path, ...]], list[str]] = {}  # (Dockerfile, its folders) -> services
         for name, service in project.services.items():
@@ -156,7 +158,7 @@ class RuntimeDrift(Check):
             if recipe is not None:
                 # the FROMs of the stages its image is made of: AdventureLog's `web` (target frontend-build, node)
                 # builds from no python:3.13-slim, though its Dockerfile's backend stages do
-                images[image] = image_declared_at(_froms(_used_stages(recipe), service.build.args))
+                images[image], runs[image] = _stage_pins(recipe, service.build.args)
                 written.update(_arg_values(recipe, service.build.args))
             if image in images:
                 # the folders whose manifest the build installs from are the service's own too (assets/)
@@ -168,8 +170,13 @@ class RuntimeDrift(Check):
         near = {key: files.nearest(key[1]) for key in builds}  # each service's own version files
         # the Dockerfiles no service builds (the image CI releases: umami's, linkding's docker/), ARG defaults read
         built = [s.build.dockerfile_path for s in project.services.values() if s.build and s.build.dockerfile_path]
-        released = [d for path in release_dockerfiles(root, built) if (recipe := project.recipe(path)) is not None
-                    for d in image_declared_at(_froms(recipe, ()))]
+        released_pins = {path: _stage_pins(recipe, (), every_stage=True) for path in release_dockerfiles(root, built)
+                         if (recipe := project.recipe(path)) is not None}
+        released = [d for found, _ in released_pins.values() for d in found]
+        # each Dockerfile is one voice in the vote, by the stage its image runs: healthchecks' builder and
+        # final stages on python:3.13.7 are one decision, which a `.python-version` ties, not outvoted 2-1
+        silent = _one_per_dockerfile([*((path[0], images[path], runs[path]) for path in images),
+                                      *((path, found, run) for path, (found, run) in released_pins.items())])
         # the checkout's workflows folder, found once (it walks up to the checkout's top) for every reader below
         contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
         ci_folder = workflows_folder(project.root, contexts)
@@ -201,7 +208,7 @@ class RuntimeDrift(Check):
                 for pin in images[built_image] if built_image in loose else ():
                     applying.setdefault(pin.location, []).extend(r for r in ranges if r not in applying[pin.location])
             findings, reference = self._drift(project, [d for d in declared if d.runtime == runtime], runtime,
-                                              applying, written)
+                                              applying, written, silent)
             yield from findings
             flagged = {f.location for f in findings}
             groups = [(names, images[path], near[path, starts], [d for d in _voices(
@@ -217,20 +224,22 @@ class RuntimeDrift(Check):
 
     def _drift(self, project: Project, declared: list[Declared], runtime: str,
                applying: dict[Location, list[Declared]], written: dict[Location, tuple[str, str]],
-               ) -> tuple[list[Finding], str]:
+               silent: set[Declared]) -> tuple[list[Finding], str]:
         """The project-wide comparison: root files, CI and every Dockerfile; its reference version.
         `applying`: per FROM pin, the ranges of its build's own folders; `written`: per ARG line or
-        compose build arg that writes a FROM's version, its name and value."""
+        compose build arg that writes a FROM's version, its name and value; `silent`: the FROMs that
+        do not vote (their Dockerfile's voice is another stage's), each still compared."""
         root = project.root
         declared = _voices(declared, runtime)
         depth = 2 if runtime == "python" else 1
-        single = [d for d in declared if len(d.versions) == 1]
+        voting = [d for d in declared if d not in silent]
+        single = [d for d in voting if len(d.versions) == 1]
         # Dockerfiles alone are separate services (a polyglot repo's node:18 tool and node:22 app);
         # drift needs a place that speaks for the project: a version file, pyproject, package.json, CI
         if not single or all(d.source.startswith("FROM ") for d in declared):
             return [], ""
         reference = _reference([d.versions[0] for d in single], depth)
-        reference = locked_reference(declared, _most_admitted(declared, reference, runtime), runtime)
+        reference = locked_reference(declared, _most_admitted(declared, reference, runtime, voting), runtime)
         # every place that says the reference: a pin, or a range of that series alone (`==3.12.*`)
         agreeing = [d for d in declared if (len(d.versions) == 1 or d.spec) and says(d, reference, runtime)] or [
             d for d in declared if _agrees(d, reference, runtime)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from doctor.project.runtimes import Declared, parse_version, pins_agree, satisfies
 
@@ -20,6 +21,25 @@ def _voices(declared: list[Declared], runtime: str) -> list[Declared]:
     depth = 2 if runtime == "python" else 1
     return [d for d in declared if not (_in_workflow(d) and len(d.versions) == 1 and not d.spec
                                         and len(parse_version(d.versions[0])) < depth)]
+
+
+def _one_per_dockerfile(pins: list[tuple[Path, list[Declared], list[Declared]]]) -> set[Declared]:
+    """The FROM pins that cast no vote: of each Dockerfile's (its FROM pins, those of the stage its image
+    runs), per runtime all but one, the stage it runs (the last such), else its last FROM of that runtime.
+    A multi-stage Dockerfile is one decision (healthchecks' builder and final stage both on
+    python:3.13.7): counted per stage, it outvoted a `.python-version` two to one."""
+    files: dict[Path, tuple[list[Declared], list[Declared]]] = {}
+    for path, stages, runs in pins:
+        found = files.setdefault(path, ([], []))
+        found[0].extend(stages)
+        found[1].extend(runs)
+    silent: set[Declared] = set()
+    for stages, runs in files.values():
+        for runtime in {d.runtime for d in stages}:
+            mine = [d for d in stages if d.runtime == runtime and d.versions]
+            voice = next((d for d in reversed(runs) if d.runtime == runtime and d.versions), mine[-1] if mine else None)
+            silent.update(d for d in mine if d != voice)
+    return silent
 
 
 def _in_workflow(place: Declared) -> bool:
@@ -40,12 +60,15 @@ def _agrees(place: Declared, version: str, runtime: str) -> bool:
     return any(pins_agree(v, version) for v in place.versions)
 
 
-def _most_admitted(declared: list[Declared], reference: str, runtime: str) -> str:
+def _most_admitted(declared: list[Declared], reference: str, runtime: str,
+                   voting: list[Declared] | None = None) -> str:
     """The pinned version the most places admit (ranges and CI matrices included), so that one
     Dockerfile's 3.11 against `requires-python >=3.12` and a 3.12/3.13 matrix is the odd one out,
-    not the two places that agree; the single pins' majority (`reference`) wins a tie."""
+    not the two places that agree; the single pins' majority (`reference`) wins a tie. Counted
+    among `voting` (each Dockerfile once), chosen among every place's pins: a builder stage's 3.14
+    is still the version to bring a final stage's 3.12 to under `requires-python >=3.13`."""
     def admitted(version: str) -> int:
-        return sum(_agrees(d, version, runtime) for d in declared)
+        return sum(_agrees(d, version, runtime) for d in (declared if voting is None else voting))
 
     candidates = sorted({v for d in declared for v in d.versions}, key=parse_version, reverse=True)
     # a declared range is a requirement (engines, requires-python): hoppscotch's ten node 20 build jobs

@@ -62,6 +62,17 @@ def _used_stages(recipe: Recipe) -> Recipe:
     return replace(recipe, froms=tuple(p for p, _ in kept), raw_froms=tuple(r for _, r in kept))
 
 
+def _stage_pins(recipe: Recipe, overrides: tuple[tuple[str, str, Location | None], ...],
+                every_stage: bool = False) -> tuple[list[Declared], list[Declared]]:
+    """The FROM pins of the stages an image is made of (`every_stage`: all of the Dockerfile's, a
+    released image's), and of those the one of the stage the image runs: the FROM its target (else
+    the last stage) descends from."""
+    used = recipe if every_stage else _used_stages(recipe)
+    froms = _froms(used, overrides)
+    run = [f for f, (_, line) in zip(froms, used.froms, strict=False) if line == used.base_line]
+    return image_declared_at(froms), image_declared_at(run)
+
+
 def _image_pins(project: Project, build: Build) -> list[Declared]:
     """The runtime versions the image a build makes runs: the FROM its target stage descends from
     (a builder stage's FROM is not what runs), with compose's build args over the ARG defaults."""
