@@ -23,9 +23,11 @@ from doctor.engine import Report
 from doctor.host.containers import ContainerState
 from doctor.model import Location
 from doctor.redact import Redactor
-from doctor.why.diagnose import Diagnosis, match_symptoms, unexplained
+from doctor.why.advice import unexplained
+from doctor.why.diagnose import Diagnosis
 from doctor.why.render import console_lines
 from doctor.why.signatures import BUILTIN
+from doctor.why.symptoms import match_symptoms
 
 
 def test_a_failing_healthcheck_probe_is_the_healthcheck_s_fault_not_the_command_s() -> None:

@@ -20,8 +20,9 @@ import pytest
 from why_run import run_why
 
 from doctor.records import replace
-from doctor.why.diagnose import filled, line_symptom, readings
+from doctor.why.advice import filled
 from doctor.why.signatures import BUILTIN
+from doctor.why.symptoms import line_symptom, readings
 
 # each shell's words, as busybox 1.36, bash 5.2 and dash 0.5 print them for a script and for `sh -c`
 SHELL_LINES = [

@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from doctor.model import Finding, Location, Severity
-from doctor.why.diagnose import ALL_SERVICES, explaining, line_symptom, readings
+from doctor.why.diagnose import ALL_SERVICES
+from doctor.why.explains import explaining
 from doctor.why.piped import interrupted, service_of, text_lines, text_symptoms
 from doctor.why.signatures import BUILTIN
+from doctor.why.symptoms import line_symptom, readings
 
 CR = "\r"
 # the lines as the shells print them (bash 5.2, dash 0.5, busybox 1.36, coreutils 9 on a CRLF script)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from doctor.why.diagnose import BARE, Words, in_project, stale
+from doctor.why.advice import in_project, stale
+from doctor.why.diagnose import BARE, Words
 from doctor.why.signatures import MOUNT_TYPE, PORT_ALLOCATED
 
 COMPOSE = "services:\n  web:\n    image: busybox\n"

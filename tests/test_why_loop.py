@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from doctor.host.containers import ContainerState
-from doctor.why.diagnose import match_symptoms
 from doctor.why.loop import RUNNING_LOGS, WINDOW, looping, to_read
 from doctor.why.signatures import BUILTIN
+from doctor.why.symptoms import match_symptoms
 
 PSQL = 'psql: error: could not translate host name "postgresserver" to address: Name or service not known'
 SLEEPING = "Postgres is unavailable - sleeping"

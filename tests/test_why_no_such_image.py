@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from doctor.why.diagnose import ALL_SERVICES, line_symptom, readings
+from doctor.why.diagnose import ALL_SERVICES
 from doctor.why.piped import plain_text, text_symptoms
 from doctor.why.signatures import BUILTIN
+from doctor.why.symptoms import line_symptom, readings
 
 # testdrivenio/django-on-docker's docker-compose.yml (MIT), its build and images replaced by stand-ins
 DJANGO_ON_DOCKER = """\

@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 
 from doctor.model import Finding, Location, Safety, Severity
-from doctor.why.diagnose import ALL_SERVICES, explaining, line_symptom, readings
+from doctor.why.diagnose import ALL_SERVICES
+from doctor.why.explains import explaining
 from doctor.why.piped import service_of, text_symptoms
 from doctor.why.signatures import BUILTIN
+from doctor.why.symptoms import line_symptom, readings
 
 REGISTRY_DNS = ('Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: '
                 "no such host")

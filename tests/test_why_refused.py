@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from doctor.model import Finding, Location, Severity
-from doctor.why.diagnose import ALL_SERVICES, Diagnosis, Explained, line_symptom
+from doctor.why.diagnose import ALL_SERVICES, Diagnosis, Explained
 from doctor.why.refused import REFUSED, refusal, refusal_causes
 from doctor.why.render import count_line
+from doctor.why.symptoms import line_symptom
 
 # compose v2.40.3's own words, as captured
 REFUSALS = [

@@ -10,8 +10,10 @@ import pytest
 from doctor.host.containers import ContainerState, tail_lines
 from doctor.model import Finding, Location, Severity
 from doctor.why import _validate, load_signatures
-from doctor.why.diagnose import explaining, match_symptoms, through_binds, unexplained
+from doctor.why.advice import unexplained
+from doctor.why.explains import explaining, through_binds
 from doctor.why.signatures import BUILTIN, Signature
+from doctor.why.symptoms import match_symptoms
 
 REAL_LINES = [
     ('psycopg.OperationalError: connection to server at "db" (172.18.0.2), port 5433 failed: Connection refused',
@@ -360,7 +362,8 @@ def test_advice_names_only_flags_doctor_has() -> None:
 def test_a_service_compose_stopped_at_is_the_failure_and_the_ones_it_never_started_are_not() -> None:
     """`up` created cache, then stopped at api (its image is on no registry, pull_policy never): cache was
     blamed as 'created, never started' and api shown as merely not created."""
-    from doctor.why.diagnose import STOPPED_FIRST_LINE, Diagnosis, Symptom, as_explained, stopped_by, stops_create
+    from doctor.why.advice import as_explained
+    from doctor.why.diagnose import STOPPED_FIRST_LINE, Diagnosis, Symptom, stopped_by, stops_create
     from doctor.why.signatures import NOT_CREATED
 
     where = Location(Path("/p/compose.yaml"), 2)

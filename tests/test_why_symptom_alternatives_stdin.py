@@ -19,18 +19,13 @@ from doctor.engine import Report
 from doctor.host.containers import ContainerState
 from doctor.model import Finding, Fix, Location, Safety, Severity
 from doctor.redact import Redactor
-from doctor.why.diagnose import (
-    EXCERPT_TAIL,
-    EXCERPT_WIDTH,
-    Diagnosis,
-    Symptom,
-    as_explained,
-    match_symptoms,
-    unexplained,
-)
+from doctor.why.advice import as_explained, unexplained
+from doctor.why.diagnose import Diagnosis, Symptom
+from doctor.why.excerpt import EXCERPT_TAIL, EXCERPT_WIDTH
 from doctor.why.piped import read_piped, service_of
 from doctor.why.render import console_lines
 from doctor.why.signatures import BUILTIN
+from doctor.why.symptoms import match_symptoms
 
 MARIADB = ("pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on 'mariadbserver' "
            "([Errno -2] Name or service not known)\")")

@@ -25,19 +25,10 @@ from doctor.engine import Report
 from doctor.lazyre import lazy
 from doctor.model import CheckResult, Status, field, record
 from doctor.records import replace
+from doctor.why.advice import unexplained
 from doctor.why.causes import pointed_at, project_words
-from doctor.why.diagnose import (
-    WHY,
-    WHY_SUMMARY,
-    Diagnosis,
-    Explained,
-    Symptom,
-    explaining,
-    match_symptoms,
-    stopped_by,
-    through_binds,
-    unexplained,
-)
+from doctor.why.diagnose import WHY, WHY_SUMMARY, Diagnosis, Explained, Symptom, stopped_by
+from doctor.why.explains import explaining, through_binds
 from doctor.why.from_engine import (
     binds,
     mark_looping,
@@ -48,6 +39,7 @@ from doctor.why.from_engine import (
     waits_on,
 )
 from doctor.why.from_text import asked_services, refused_diagnoses, text_diagnoses
+from doctor.why.symptoms import match_symptoms
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

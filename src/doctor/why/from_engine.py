@@ -18,6 +18,7 @@ from pathlib import Path
 from doctor import app
 from doctor.model import Severity
 from doctor.records import replace
+from doctor.why.advice import as_explained, stale
 from doctor.why.causes import checked, project_words
 from doctor.why.diagnose import (
     ALL_SERVICES,
@@ -27,11 +28,9 @@ from doctor.why.diagnose import (
     Diagnosis,
     Symptom,
     Words,
-    about_service,
-    as_explained,
-    stale,
     stops_create,
 )
+from doctor.why.explains import about_service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -14,18 +14,10 @@ from __future__ import annotations
 
 from doctor.model import Severity, Status
 from doctor.project.types import started_before
+from doctor.why.advice import as_explained, unexplained
 from doctor.why.causes import checked, pointed_at, project_words
-from doctor.why.diagnose import (
-    ALL_SERVICES,
-    BARE,
-    WHY,
-    Diagnosis,
-    Explained,
-    Symptom,
-    as_explained,
-    explaining,
-    unexplained,
-)
+from doctor.why.diagnose import ALL_SERVICES, BARE, WHY, Diagnosis, Explained, Symptom
+from doctor.why.explains import explaining
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,9 +43,9 @@ def text_diagnoses(project: Project, project_options: ProjectOptions, registry: 
     start (`asked`, None: all) is listed: up where the text shows it came up, else not started and why. With
     `--service`, that service's first, and another's only where it stopped `up` first (doctor.why.one_service). None
     when no line shows a failure."""
-    from doctor.why.diagnose import MAX_MATCHES
     from doctor.why.piped import sole_publishers, text_symptoms
     from doctor.why.piped_exits import text_exits
+    from doctor.why.symptoms import MAX_MATCHES
 
     names = {s.container_name: s.name for s in project.services.values() if s.container_name}
     publishers = sole_publishers(project.services.values())
@@ -135,8 +127,8 @@ def refused_diagnoses(project: Project, project_options: ProjectOptions, registr
     line), else, for a project name compose refuses, by that name and the rule (-p or COMPOSE_PROJECT_NAME gave it
     to `up`, where doctor does not see it); then every service `up` was to start (`asked`, None: all), not started
     because of it (none failed)."""
-    from doctor.why.diagnose import line_symptom
     from doctor.why.refused import REFUSED, refusal_causes
+    from doctor.why.symptoms import line_symptom
 
     findings, results = checked(project, project_options, registry, severities, opts,
                                 tuple(c for c in REFUSED.checks if c in registry.checks))

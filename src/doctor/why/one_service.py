@@ -13,7 +13,8 @@ are left out, as that service's own lines are, unless S shows no failure of its 
 from __future__ import annotations
 
 from doctor.records import replace
-from doctor.why.diagnose import ALL_SERVICES, WHY, Diagnosis, Explained, Symptom, names_service, subject_services
+from doctor.why.diagnose import ALL_SERVICES, WHY, Diagnosis, Explained, Symptom
+from doctor.why.explains import names_service, subject_services
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

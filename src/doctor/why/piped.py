@@ -261,7 +261,7 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
     latest line it matches, the most specific signature of a line first (as a container's log is read),
     at most `most` a service. `names`: the services' `container_name:`s (see service_of); `publishers`:
     host port -> the one service publishing it (sole_publishers), for a bind error naming no service."""
-    from doctor.why.diagnose import line_symptom, readings
+    from doctor.why.symptoms import line_symptom, readings
 
     lines = text_lines(text)
     prefix = container_prefix(lines, services)

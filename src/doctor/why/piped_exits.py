@@ -82,7 +82,7 @@ def _named_service(name: str, services: Collection[str], names: Mapping[str, str
 def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> dict[str, Symptom]:
     """Per service compose's output shows failed (EXITED), the latest line that says so, as a symptom whose state
     is what the line says (`exited (1), in the piped output`); `names` as for service_of."""
-    from doctor.why.diagnose import line_symptom
+    from doctor.why.symptoms import line_symptom
 
     found: dict[str, Symptom] = {}
     lines = text_lines(text)
@@ -135,7 +135,7 @@ _STEP = lazy(r"^\s*(?:#\d+\s+|=>\s*)(?:ERROR:?\s*)?\[([\w.-]+)[ \]]")
 def text_builds(text: str, services: Collection[str]) -> dict[str, Symptom]:
     """Per service whose image build the text shows failed, that line as a symptom (`build failed, in the piped
     output`): a service the line names, else the one the build steps before it name last; the latest of each."""
-    from doctor.why.diagnose import line_symptom
+    from doctor.why.symptoms import line_symptom
 
     found: dict[str, Symptom] = {}
     building = ""

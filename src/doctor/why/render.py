@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def render(fmt: str, report: Report, diagnoses: Sequence[Diagnosis], redactor: Redactor, project: str,
            version: str, cwd: Path | None = None, words: Words | None = None) -> str:
     """The report in `fmt` (console, json, sarif, junit, github); the console names paths from `cwd`, and
-    writes the commands it quotes for the project with `words` (doctor.why.diagnose.in_project)."""
+    writes the commands it quotes for the project with `words` (doctor.why.advice.in_project)."""
     chosen = Format(fmt)
     if chosen is Format.CONSOLE:
         from doctor.report.console import visible  # a container's log line may hold escape sequences
@@ -43,11 +43,12 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
 
     Paths (the project, each cause's file) are named as preflight's console names them: as they
     open from `cwd`, the directory the user runs doctor in (the current one when None); a signature's
-    look-at quotes its commands as `words` writes them (doctor.why.diagnose.in_project; None: bare).
+    look-at quotes its commands as `words` writes them (doctor.why.advice.in_project; None: bare).
     """
     import shlex
 
-    from doctor.why.diagnose import BARE, in_project, logs_command
+    from doctor.why.advice import in_project, logs_command
+    from doctor.why.diagnose import BARE
 
     # quoted as a shell reads it: the header is the command, copied whole (a folder named `my stack`)
     yield f"doctor why {shlex.quote(shown_path(report.project_dir, cwd))} (compose project '{project}')"
